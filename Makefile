@@ -1,0 +1,65 @@
+# The two commands a new user types: `make demo` and `make check`. Both check the
+# build dependencies first and install the missing Debian packages when run as root.
+
+BUILD ?= build
+MESON_FLAGS ?=
+ifeq ($(CI),true)
+MESON_FLAGS += -Dwerror=true
+endif
+
+# pkg-config module or command → Debian package that provides it.
+PKGS := libsodium:libsodium-dev sqlite3:libsqlite3-dev jansson:libjansson-dev \
+	libxml-2.0:libxml2-dev cmocka:libcmocka-dev
+CMDS := meson:meson ninja:ninja-build pkg-config:pkg-config cc:gcc python3:python3
+
+.PHONY: all demo check deps bench clean fuzz sanitize valgrind
+
+all: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+demo: all
+	./$(BUILD)/src/cli/nakodo demo
+
+check: all
+	meson test -C $(BUILD) --print-errorlogs --no-rebuild; \
+	  status=$$?; python3 tests/summary.py $(BUILD)/meson-logs/testlog.json; exit $$status
+
+bench: all
+	ninja -C $(BUILD) bench/bench_bargain bench/bench_store
+	./$(BUILD)/bench/bench_bargain
+	./$(BUILD)/bench/bench_store
+
+# Sanitizer and valgrind runs of the whole suite, in their own build folders.
+sanitize: deps
+	meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false $(MESON_FLAGS) >/dev/null
+	ninja -C build-asan
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 meson test -C build-asan --print-errorlogs
+
+valgrind: all
+	meson test -C $(BUILD) --print-errorlogs --wrapper 'valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --quiet' --timeout-multiplier 20
+
+fuzz: deps
+	CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+	ninja -C build-fuzz
+
+$(BUILD)/build.ninja: | deps
+	meson setup $(BUILD) $(MESON_FLAGS)
+
+deps:
+	@missing=""; \
+	for p in $(CMDS); do c=$${p%%:*}; d=$${p##*:}; \
+	  command -v $$c >/dev/null 2>&1 || missing="$$missing $$d"; done; \
+	for p in $(PKGS); do m=$${p%%:*}; d=$${p##*:}; \
+	  pkg-config --exists $$m 2>/dev/null || missing="$$missing $$d"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "missing build dependencies; install them with:"; \
+	    echo "  sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+clean:
+	rm -rf $(BUILD) build-asan build-fuzz

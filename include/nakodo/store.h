@@ -1,0 +1,98 @@
+/* Where cases live: an append-only event log per case, sealed secrets beside it, and
+ * nothing else. The store knows nothing of negotiation rules. A backend is chosen by
+ * URL: "sqlite:PATH" (a bare PATH means the same) or "mem:" (for tests). */
+#ifndef NAKODO_STORE_H
+#define NAKODO_STORE_H
+
+#include <nakodo/status.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NK_CASE_ID_MAX 64	/* case ids are shorter than this, NUL included */
+#define NK_EVENT_TYPE_MAX 32
+#define NK_EVENT_ACTOR_MAX 16
+#define NK_EVENT_BODY_MAX 16384	/* bytes of JSON text, NUL excluded */
+#define NK_SECRET_NAME_MAX 64
+#define NK_SECRET_MAX 256	/* bytes of plaintext in one secret */
+
+/* One entry of a case's log. body is JSON text owned by whoever holds the event. */
+struct nk_event {
+	int64_t seq;		/* 1, 2, … within its case; set by nk_store_append */
+	int64_t time_ms;	/* milliseconds since the Unix epoch, UTC */
+	char actor[NK_EVENT_ACTOR_MAX];
+	char type[NK_EVENT_TYPE_MAX];
+	char *body;
+};
+
+struct nk_event_list {
+	struct nk_event *events;
+	size_t count;
+};
+
+/* Frees the bodies and the array; accepts NULL and an empty list. */
+void nk_event_list_free(struct nk_event_list *list);
+
+struct nk_store;
+
+enum nk_store_flags {
+	NK_STORE_CREATE = 1u << 0,	/* create the database (and its key file) if missing */
+};
+
+/* Opens the store named by url. A missing database is an error unless
+ * NK_STORE_CREATE is given; a file that is not a nakodo database, or a missing or
+ * damaged key file, is NK_ECORRUPT. The caller closes it with nk_store_close(). */
+NK_MUST_USE enum nk_status nk_store_open(struct nk_store **out, const char *url,
+					 unsigned flags, struct nk_error *err);
+void nk_store_close(struct nk_store *store);	/* accepts NULL; wipes the key */
+
+/* A write transaction (SQLite: BEGIN IMMEDIATE). Everything that changes a case happens
+ * between begin and commit; nk_store_commit returns only once the writes are durable.
+ * After a failure inside the transaction the caller calls nk_store_rollback. */
+NK_MUST_USE enum nk_status nk_store_begin(struct nk_store *store, struct nk_error *err);
+NK_MUST_USE enum nk_status nk_store_commit(struct nk_store *store, struct nk_error *err);
+void nk_store_rollback(struct nk_store *store);
+
+/* Inside a transaction: registers a new, empty case. NK_EINVAL if the id exists. */
+NK_MUST_USE enum nk_status nk_store_case_create(struct nk_store *store, const char *case_id,
+						struct nk_error *err);
+
+/* Inside a transaction: appends ev to the case's log and sets ev->seq. The body must
+ * be at most NK_EVENT_BODY_MAX bytes. NK_ENOTFOUND if there is no such case. */
+NK_MUST_USE enum nk_status nk_store_append(struct nk_store *store, const char *case_id,
+					   struct nk_event *ev, struct nk_error *err);
+
+/* Loads the case's whole log in sequence order into out (the caller frees it with
+ * nk_event_list_free). NK_ENOTFOUND if there is no such case. */
+NK_MUST_USE enum nk_status nk_store_load(struct nk_store *store, const char *case_id,
+					 struct nk_event_list *out, struct nk_error *err);
+
+/* Calls fn for each case id, oldest first, until fn returns false. */
+NK_MUST_USE enum nk_status nk_store_list_cases(struct nk_store *store,
+					       bool (*fn)(const char *case_id, void *arg),
+					       void *arg, struct nk_error *err);
+
+/* Inside a transaction: stores a confidential value under (case, name), sealed with
+ * the storage key (XSalsa20-Poly1305, bound to the case and the name). Replaces an
+ * earlier value of the same name. len is at most NK_SECRET_MAX. */
+NK_MUST_USE enum nk_status nk_store_secret_put(struct nk_store *store, const char *case_id,
+					       const char *name, const uint8_t *plain,
+					       size_t len, struct nk_error *err);
+
+/* Opens the secret (case, name) into plain[cap] and sets *len. NK_ENOTFOUND if there is
+ * none; NK_ECRYPTO if it does not open under the storage key or is bound elsewhere.
+ * The caller wipes plain after use. */
+NK_MUST_USE enum nk_status nk_store_secret_get(struct nk_store *store, const char *case_id,
+					       const char *name, uint8_t *plain, size_t cap,
+					       size_t *len, struct nk_error *err);
+
+/* Inside a transaction: deletes every secret of the case (the pages are overwritten). */
+NK_MUST_USE enum nk_status nk_store_secret_purge(struct nk_store *store, const char *case_id,
+						 struct nk_error *err);
+
+/* Outside a transaction, after a purge was committed: makes sure no copy of deleted
+ * data remains in any file of the store (SQLite: WAL checkpoint with truncation). */
+NK_MUST_USE enum nk_status nk_store_scrub(struct nk_store *store, struct nk_error *err);
+
+#endif
