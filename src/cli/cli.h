@@ -1,0 +1,58 @@
+/* The nakodo command's shared pieces: the context every subcommand gets, the table
+ * entry shape, and the helpers for output and exit status. Internal to the command. */
+#ifndef NAKODO_CLI_H
+#define NAKODO_CLI_H
+
+#include <nakodo/status.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit statuses of the command. */
+enum cli_exit {
+	CLI_OK = 0,		/* done */
+	CLI_REFUSED = 1,	/* refused by the case's rules */
+	CLI_USAGE = 2,		/* bad usage or input */
+	CLI_STORAGE = 3,	/* storage error */
+};
+
+struct cli_ctx {
+	const char *db;		/* --db, NAKODO_DB, or "nakodo.db" */
+	bool json;		/* --json: one JSON object on stdout */
+	FILE *out;		/* stdout */
+	FILE *err;		/* stderr */
+};
+
+/* A subcommand: argv[0] is its name; global options have been removed already. It
+ * prints its own --help to ctx->out and returns an enum cli_exit. */
+struct cli_command {
+	const char *name;
+	const char *summary;	/* one line for `nakodo --help` */
+	int (*run)(struct cli_ctx *ctx, int argc, char **argv);
+};
+
+/* Maps a status to the exit status above. */
+int cli_exit_for(enum nk_status status);
+
+/* Prints "nakodo: FIELD: TEXT" (or a JSON problem object with --json) and returns the
+ * exit status for err->code. */
+int cli_report(struct cli_ctx *ctx, const struct nk_error *err);
+
+/* Prints "nakodo CMD: MESSAGE" and a pointer to --help; returns CLI_USAGE. */
+int cli_usage_error(struct cli_ctx *ctx, const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Subcommands, one file each (src/cli/cmd_NAME.c). */
+int cmd_case(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_submit(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_extend(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_propose(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_answer(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_close(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_brief(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_log(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_demo(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_analyze(struct cli_ctx *ctx, int argc, char **argv);	/* multi-issue analysis */
+int cmd_loan(struct cli_ctx *ctx, int argc, char **argv);	/* loan schedules */
+
+#endif
