@@ -1,0 +1,136 @@
+/* The blind exchange of limits: a case's rules, the check of each figure, the
+ * evaluation of a round, and what each party can know of the other's figure
+ * afterwards. Pure and deterministic: no I/O, no clock, randomness only from a seed. */
+#ifndef NAKODO_BARGAIN_H
+#define NAKODO_BARGAIN_H
+
+#include <nakodo/money.h>
+#include <nakodo/status.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define NK_ROUNDS_MAX 50
+#define NK_HINTS_MAX 6
+#define NK_PROPOSALS_MAX 5
+#define NK_SEED_BYTES 32
+#define NK_HINT_TEXT_MAX 64
+#define NK_BP_ONE 10000		/* basis points in 100% */
+
+enum nk_role {
+	NK_CLAIMANT,	/* receives; its figure is the least it accepts: the demand */
+	NK_PAYER,	/* pays; its figure is the most it pays: the offer */
+	NK_MEDIATOR,
+};
+
+enum nk_settle {
+	NK_SETTLE_MIDPOINT,	/* deal iff offer >= demand, at the midpoint */
+	NK_SETTLE_BAND,		/* also at the midpoint when the gap is within a band */
+	NK_SETTLE_RANDOM,	/* uniform on the grid in [demand, offer], from a seed */
+};
+
+/* A case's rules, fixed before the first figure. Amounts are minor units. */
+struct nk_rules {
+	char currency[4];
+	int rounds;			/* 1..NK_ROUNDS_MAX */
+	bool monotone;			/* offers never fall, demands never rise */
+	enum nk_settle settle;
+	uint32_t band_bp;		/* band: gap within this share of the demand (0: unused) */
+	int64_t band_amount;		/* band: or within this amount (0: unused) */
+	int64_t grid;			/* settlement step, >= 1 */
+	int hint_count;			/* 0: no hints */
+	uint32_t hint_bp[NK_HINTS_MAX];	/* ascending thresholds, shares of the demand */
+	int64_t range_low, range_high;	/* every figure lies here; leakage is measured here */
+	double leakage_bits;		/* most bits a hint may bring either side to */
+	int proposals;			/* mediator's proposals allowed after impasse */
+};
+
+/* The defaults of DESIGN.md: 3 rounds, monotone, midpoint, grid 1, no hints, the
+ * whole amount range, 8 bits, one proposal. */
+void nk_rules_default(struct nk_rules *rules, const struct nk_currency *cur);
+
+/* Checks every field and their consistency; names the offending one. */
+NK_MUST_USE enum nk_status nk_rules_check(const struct nk_rules *rules, struct nk_error *err);
+
+/* Text forms used by the command line: --settle midpoint|band:P%|band:AMOUNT|
+ * band:P%,AMOUNT|random, --hints none|P1,P2,… (percent), --range LOW:HIGH. */
+NK_MUST_USE enum nk_status nk_rules_parse_settle(struct nk_rules *rules, const char *text,
+						 struct nk_error *err);
+NK_MUST_USE enum nk_status nk_rules_parse_hints(struct nk_rules *rules, const char *text,
+						struct nk_error *err);
+NK_MUST_USE enum nk_status nk_rules_parse_range(struct nk_rules *rules, const char *text,
+						struct nk_error *err);
+/* Percent text with up to two decimals ("12.5") into basis points. */
+NK_MUST_USE enum nk_status nk_percent_parse(const char *text, const char *field,
+					    uint32_t *bp, struct nk_error *err);
+
+/* Is figure acceptable from role in a round, given its figure of the round before
+ * (previous NULL in round 1)? Range and monotone concessions. */
+NK_MUST_USE enum nk_status nk_bargain_check_figure(const struct nk_rules *rules,
+						   enum nk_role role, int64_t figure,
+						   const int64_t *previous, struct nk_error *err);
+/* A deal-closer authorisation: 0 < amount <= the width of the range. */
+NK_MUST_USE enum nk_status nk_bargain_check_extension(const struct nk_rules *rules,
+						      int64_t amount, struct nk_error *err);
+/* A mediator's proposal lies in the range. */
+NK_MUST_USE enum nk_status nk_bargain_check_proposal(const struct nk_rules *rules,
+						     int64_t figure, struct nk_error *err);
+
+/* What both parties put into one round. */
+struct nk_round_figures {
+	int64_t demand, offer;
+	int64_t claimant_extension, payer_extension;	/* deal-closer, 0 if none */
+};
+
+enum nk_deal_kind {
+	NK_NO_DEAL = 0,
+	NK_DEAL_CLOSER,		/* the authorised extensions closed the gap */
+	NK_DEAL_BAND,		/* the gap lay within the settlement band */
+	NK_DEAL_OVERLAP,	/* offer >= demand */
+	NK_DEAL_PROPOSAL,	/* both accepted the mediator's proposal */
+};
+
+struct nk_interval {
+	int64_t low, high;	/* inclusive */
+};
+
+/* What one party knows, after a round, about the other's figure of that round. */
+struct nk_view {
+	struct nk_interval other;	/* where the other's figure can still lie */
+	double bits;			/* log2(range width / interval width) */
+	int hint;			/* the band told, or -1 */
+	bool withheld;			/* a hint was due but would have passed the budget */
+	struct nk_interval exposed;	/* the most the other side can know of this
+					 * party's figure, from this party's knowledge */
+	double exposed_bits;
+};
+
+struct nk_round_result {
+	enum nk_deal_kind deal;
+	int64_t figure;			/* the settlement when deal != NK_NO_DEAL */
+	int band;			/* the gap's band when no deal and hints are on, or -1 */
+	struct nk_view claimant, payer;
+};
+
+/* Evaluates round number round (1-based) of a case. prev is the result of the round
+ * before (NULL for round 1): knowledge carries over from it. seed is the case's
+ * committed seed (used only by the random rule). */
+NK_MUST_USE enum nk_status nk_bargain_round(const struct nk_rules *rules, int round,
+					    const struct nk_round_figures *figures,
+					    const struct nk_round_result *prev,
+					    const uint8_t seed[NK_SEED_BYTES],
+					    struct nk_round_result *out, struct nk_error *err);
+
+/* The commitment to a seed, published when the case opens: SHA-256(seed). */
+void nk_bargain_commit_seed(const uint8_t seed[NK_SEED_BYTES], uint8_t commitment[32]);
+
+/* Writes a person's name for a hint band: "close (gap within 10% of the demand)". */
+void nk_bargain_hint_text(const struct nk_rules *rules, int band,
+			  char out[static NK_HINT_TEXT_MAX]);
+
+const char *nk_role_name(enum nk_role role);
+NK_MUST_USE enum nk_status nk_role_parse(const char *text, enum nk_role *role);
+const char *nk_deal_kind_name(enum nk_deal_kind kind);
+const char *nk_settle_name(enum nk_settle settle);
+
+#endif

@@ -1,0 +1,385 @@
+/* One round of the blind exchange: whether and where it settles, the hint after a
+ * failed round, and the leakage accounting that decides whether a hint may be told.
+ * Every answer is a pure function of the rules, the figures and the committed seed. */
+#include <nakodo/bargain.h>
+
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The outcome of a round as a function of the two figures alone. */
+struct outcome {
+	enum nk_deal_kind deal;
+	int64_t figure;
+	int band;
+};
+
+/* Band of the gap (demand - offer > 0): how many thresholds it exceeds, as shares of
+ * the demand. 0 is the closest band. */
+static int gap_band(const struct nk_rules *r, int64_t demand, int64_t offer)
+{
+	__int128 gap = (__int128)demand - offer;
+	int band = 0;
+
+	for (int i = 0; i < r->hint_count; i++)
+		if (gap * NK_BP_ONE > (__int128)r->hint_bp[i] * demand)
+			band = i + 1;
+	return band;
+}
+
+static bool within_band(const struct nk_rules *r, int64_t demand, int64_t offer)
+{
+	__int128 gap = (__int128)demand - offer;
+
+	if (r->settle != NK_SETTLE_BAND)
+		return false;
+	if (r->band_amount && gap <= r->band_amount)
+		return true;
+	return r->band_bp && gap * NK_BP_ONE <= (__int128)r->band_bp * demand;
+}
+
+/* The multiple of grid inside [low, high] nearest to twice/2, the lower on a tie;
+ * floor(twice/2) when no multiple lies inside. Requires low <= twice/2 <= high. */
+static int64_t on_grid(int64_t low, int64_t high, __int128 twice, int64_t grid)
+{
+	__int128 below = (twice / 2 / grid) * grid;	/* twice >= 0 */
+	__int128 above = below + grid;
+	bool below_in = below >= low, above_in = above <= high;
+
+	if (below_in && above_in)
+		return (int64_t)(twice - 2 * below <= 2 * above - twice ? below : above);
+	if (below_in)
+		return (int64_t)below;
+	if (above_in)
+		return (int64_t)above;
+	return (int64_t)(twice / 2);
+}
+
+/* A uniform draw in [0, n) from the seed and the round, by rejection sampling. */
+static uint64_t draw(const uint8_t seed[NK_SEED_BYTES], int round, uint64_t n)
+{
+	uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+
+	for (uint32_t counter = 0;; counter++) {
+		uint8_t msg[16] = "nakodo-draw";
+		uint8_t h[8];
+		uint64_t v = 0;
+
+		msg[12] = (uint8_t)round;
+		msg[13] = (uint8_t)counter;
+		msg[14] = (uint8_t)(counter >> 8);
+		msg[15] = (uint8_t)(counter >> 16);
+		crypto_generichash(h, sizeof(h), msg, sizeof(msg), seed, NK_SEED_BYTES);
+		for (int i = 0; i < 8; i++)
+			v = (v << 8) | h[i];
+		if (v < limit)
+			return v % n;
+	}
+}
+
+static int64_t random_point(int64_t low, int64_t high, int64_t grid,
+			    const uint8_t seed[NK_SEED_BYTES], int round)
+{
+	int64_t first = ((low + grid - 1) / grid) * grid;
+
+	if (first > high)	/* no grid point inside: uniform on minor units */
+		return low + (int64_t)draw(seed, round, (uint64_t)(high - low) + 1);
+	return first + grid * (int64_t)draw(seed, round, (uint64_t)((high - first) / grid) + 1);
+}
+
+/* The round's outcome from both figures. seed may be NULL: a random-rule figure is
+ * then left at the midpoint (used only to classify, never to settle). */
+static struct outcome evaluate(const struct nk_rules *r, int round, int64_t d, int64_t o,
+			       int64_t ext_c, int64_t ext_p, const uint8_t *seed)
+{
+	struct outcome out = { NK_NO_DEAL, 0, -1 };
+
+	if (o >= d) {
+		out.deal = NK_DEAL_OVERLAP;
+		if (r->settle == NK_SETTLE_RANDOM && seed)
+			out.figure = random_point(d, o, r->grid, seed, round);
+		else
+			out.figure = on_grid(d, o, (__int128)d + o, r->grid);
+	} else if (within_band(r, d, o)) {
+		out.deal = NK_DEAL_BAND;
+		out.figure = on_grid(o, d, (__int128)d + o, r->grid);
+	} else if ((__int128)o + ext_p >= (__int128)d - ext_c) {
+		/* Midpoint of the extended figures, kept within [offer, demand] so that
+		 * neither side concedes more than the gap. */
+		int64_t low = d - ext_c > o ? d - ext_c : o;
+		int64_t high = o + ext_p < d ? o + ext_p : d;
+		__int128 twice = (__int128)d - ext_c + o + ext_p;
+
+		if (twice < 2 * (__int128)low)
+			twice = 2 * (__int128)low;
+		if (twice > 2 * (__int128)high)
+			twice = 2 * (__int128)high;
+		out.deal = NK_DEAL_CLOSER;
+		out.figure = on_grid(low, high, twice, r->grid);
+	} else if (r->hint_count > 0) {
+		out.band = gap_band(r, d, o);
+	}
+	return out;
+}
+
+/* --- what a party can infer ------------------------------------------------------ */
+
+/* An observation seen by one party, and an order on observations that is monotone in
+ * the other's figure: for the claimant (x = offer) it rises with x, for the payer
+ * (x = demand) it falls. No deal ranks by closeness of band; deals by kind, figure. */
+struct key {
+	int kind;	/* 0 no deal, 1 closer, 2 band, 3 overlap */
+	int64_t v;	/* no deal: -band; deal: figure */
+};
+
+static int key_cmp(struct key a, struct key b)
+{
+	if (a.kind != b.kind)
+		return a.kind < b.kind ? -1 : 1;
+	return a.v < b.v ? -1 : a.v > b.v;
+}
+
+struct viewer {
+	const struct nk_rules *rules;
+	int round;
+	enum nk_role role;
+	int64_t own, ext;	/* the viewer's figure and extension */
+};
+
+static struct key key_at(const struct viewer *w, int64_t x)
+{
+	struct outcome o = w->role == NK_CLAIMANT
+		? evaluate(w->rules, w->round, w->own, x, w->ext, 0, NULL)
+		: evaluate(w->rules, w->round, x, w->own, 0, w->ext, NULL);
+	struct key k = { (int)o.deal, o.deal ? o.figure : -(int64_t)(o.band < 0 ? 0 : o.band) };
+
+	return k;
+}
+
+/* The x in prior whose key lies in [lo, hi], found by binary search (the key is
+ * monotone in x). An empty result has low > high. */
+static struct nk_interval preimage(const struct viewer *w, struct nk_interval prior,
+				   struct key lo, struct key hi)
+{
+	int dir = w->role == NK_CLAIMANT ? 1 : -1;
+	struct nk_interval out;
+	int64_t a, b;
+
+	/* first x with key >= lo (claimant) or key <= hi (payer) */
+	a = prior.low, b = prior.high + 1;
+	while (a < b) {
+		int64_t m = a + (b - a) / 2;
+		bool in = dir > 0 ? key_cmp(key_at(w, m), lo) >= 0 : key_cmp(key_at(w, m), hi) <= 0;
+
+		if (in)
+			b = m;
+		else
+			a = m + 1;
+	}
+	out.low = a;
+	/* last x with key <= hi (claimant) or key >= lo (payer) */
+	a = prior.low - 1, b = prior.high;
+	while (a < b) {
+		int64_t m = b - (b - a) / 2;
+		bool in = dir > 0 ? key_cmp(key_at(w, m), hi) <= 0 : key_cmp(key_at(w, m), lo) >= 0;
+
+		if (in)
+			a = m;
+		else
+			b = m - 1;
+	}
+	out.high = a;
+	return out;
+}
+
+static double bits_of(const struct nk_rules *r, struct nk_interval i)
+{
+	double all = (double)(r->range_high - r->range_low) + 1.0;
+	double left = i.high >= i.low ? (double)(i.high - i.low) + 1.0 : 1.0;
+
+	return log2(all / left);
+}
+
+/* The interval a viewer holds after the round, given what it was told. band < 0
+ * means no hint was told. */
+static struct nk_interval view_of(const struct viewer *w, struct nk_interval prior,
+				  struct outcome seen, int band)
+{
+	struct key lo = { (int)seen.deal, INT64_MIN }, hi = { (int)seen.deal, INT64_MAX };
+
+	switch (seen.deal) {
+	case NK_NO_DEAL:
+		if (band >= 0)
+			lo.v = hi.v = -(int64_t)band;
+		break;
+	case NK_DEAL_CLOSER:
+		/* The other's extension is unknown: only "no deal without extensions". */
+		lo.kind = 0;
+		break;
+	case NK_DEAL_BAND:
+	case NK_DEAL_OVERLAP:
+		if (w->rules->settle != NK_SETTLE_RANDOM || seen.deal == NK_DEAL_BAND) {
+			lo.v = hi.v = seen.figure;
+		} else if (w->role == NK_CLAIMANT) {
+			if (prior.low < seen.figure)	/* the offer is at least the figure */
+				prior.low = seen.figure;
+		} else if (prior.high > seen.figure) {
+			prior.high = seen.figure;
+		}
+		break;
+	case NK_DEAL_PROPOSAL:
+		return prior;
+	}
+	return preimage(w, prior, lo, hi);
+}
+
+/* What a party may assume of the other's figure before a round: offers never fall
+ * and demands never rise, so one bound carries over under monotone rules. */
+static struct nk_interval carried(const struct nk_rules *r, enum nk_role viewer,
+				  const struct nk_round_result *prev)
+{
+	struct nk_interval i = { r->range_low, r->range_high };
+
+	if (prev && r->monotone) {
+		if (viewer == NK_CLAIMANT)
+			i.low = prev->claimant.other.low;
+		else
+			i.high = prev->payer.other.high;
+	}
+	return i;
+}
+
+static struct nk_interval carried_exposure(const struct nk_rules *r, enum nk_role self,
+					   const struct nk_round_result *prev)
+{
+	struct nk_interval i = { r->range_low, r->range_high };
+
+	if (prev && r->monotone) {
+		if (self == NK_CLAIMANT)	/* the payer's knowledge of a demand */
+			i.high = prev->claimant.exposed.high;
+		else
+			i.low = prev->payer.exposed.low;
+	}
+	return i;
+}
+
+static struct nk_interval meet(struct nk_interval a, struct nk_interval b)
+{
+	struct nk_interval m = { a.low > b.low ? a.low : b.low, a.high < b.high ? a.high : b.high };
+
+	return m;
+}
+
+/* Decides whether the viewer may be told the band: only if every band it could be told,
+ * given what it already knows, keeps it within the budget, so that withholding itself
+ * says nothing. Fills v. */
+static void tell(const struct viewer *w, struct nk_interval prior, struct outcome seen,
+		 struct nk_view *v)
+{
+	bool allowed = seen.deal == NK_NO_DEAL && w->rules->hint_count > 0;
+
+	for (int b = 0; allowed && b <= w->rules->hint_count; b++) {
+		struct nk_interval i = view_of(w, prior, seen, b);
+
+		if (i.low <= i.high && bits_of(w->rules, i) > w->rules->leakage_bits + 1e-9)
+			allowed = false;
+	}
+	v->hint = allowed ? seen.band : -1;
+	v->withheld = seen.deal == NK_NO_DEAL && w->rules->hint_count > 0 && !allowed;
+	v->other = view_of(w, prior, seen, v->hint);
+	v->bits = bits_of(w->rules, v->other);
+}
+
+/* The most the other side can know of self's figure: the other's view, taken at both
+ * ends of what self knows of the other's figure (the other's bounds are monotone in
+ * its own figure), with every hint assumed told. Not counted: what a deal-closer
+ * extension of the other side, which self cannot see, may have probed beyond that. */
+static void expose(const struct nk_rules *r, int round, enum nk_role self, int64_t own,
+		   struct nk_view *v, struct nk_interval prior, struct outcome seen)
+{
+	enum nk_role other = self == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT;
+	int64_t ends[2] = { v->other.low, v->other.high };
+	struct nk_interval full = { r->range_low, r->range_high }, acc = prior;
+
+	for (int i = 0; i < 2; i++) {
+		struct viewer w = { r, round, other, ends[i], 0 };
+
+		acc = meet(acc, view_of(&w, full, seen, seen.band));
+	}
+	if (acc.low > acc.high)	/* cannot happen when own is consistent; stay safe */
+		acc.low = acc.high = own;
+	v->exposed = acc;
+	v->exposed_bits = bits_of(r, acc);
+}
+
+enum nk_status nk_bargain_round(const struct nk_rules *rules, int round,
+				const struct nk_round_figures *f,
+				const struct nk_round_result *prev,
+				const uint8_t seed[NK_SEED_BYTES],
+				struct nk_round_result *out, struct nk_error *err)
+{
+	struct nk_round_result res;
+	struct outcome seen;
+	enum nk_status rc;
+
+	if ((rc = nk_rules_check(rules, err)) != NK_OK)
+		return rc;
+	if (round < 1 || round > rules->rounds)
+		return nk_fail(err, NK_EINVAL, "round", "round %d is outside 1..%d", round, rules->rounds);
+	if (f->demand < rules->range_low || f->demand > rules->range_high ||
+	    f->offer < rules->range_low || f->offer > rules->range_high)
+		return nk_fail(err, NK_EINVAL, "amount", "a figure lies outside the case's range");
+	if (f->claimant_extension < 0 || f->payer_extension < 0 ||
+	    f->claimant_extension > NK_AMOUNT_MAX || f->payer_extension > NK_AMOUNT_MAX)
+		return nk_fail(err, NK_EINVAL, "extension", "an extension is out of bounds");
+
+	seen = evaluate(rules, round, f->demand, f->offer, f->claimant_extension,
+			f->payer_extension, seed);
+	memset(&res, 0, sizeof(res));
+	res.deal = seen.deal;
+	res.figure = seen.figure;
+	res.band = seen.band;
+	{
+		struct viewer c = { rules, round, NK_CLAIMANT, f->demand, f->claimant_extension };
+		struct viewer p = { rules, round, NK_PAYER, f->offer, f->payer_extension };
+		struct nk_interval cp = carried(rules, NK_CLAIMANT, prev);
+		struct nk_interval pp = carried(rules, NK_PAYER, prev);
+
+		tell(&c, cp, seen, &res.claimant);
+		tell(&p, pp, seen, &res.payer);
+		expose(rules, round, NK_CLAIMANT, f->demand, &res.claimant,
+		       carried_exposure(rules, NK_CLAIMANT, prev), seen);
+		expose(rules, round, NK_PAYER, f->offer, &res.payer,
+		       carried_exposure(rules, NK_PAYER, prev), seen);
+	}
+	*out = res;
+	return NK_OK;
+}
+
+void nk_bargain_commit_seed(const uint8_t seed[NK_SEED_BYTES], uint8_t commitment[32])
+{
+	crypto_hash_sha256(commitment, seed, NK_SEED_BYTES);
+}
+
+void nk_bargain_hint_text(const struct nk_rules *r, int band, char out[static NK_HINT_TEXT_MAX])
+{
+	static const char *const words2[] = { "close", "apart", "far" };
+	static const char *const words1[] = { "close", "far" };
+	const char *word = r->hint_count == 2 ? words2[band] : r->hint_count == 1 ? words1[band] : "band";
+	uint32_t lo = band > 0 ? r->hint_bp[band - 1] : 0;
+	uint32_t hi = band < r->hint_count ? r->hint_bp[band] : 0;
+
+	if (band < 0 || band > r->hint_count) {
+		snprintf(out, NK_HINT_TEXT_MAX, "none");
+	} else if (band == 0) {
+		snprintf(out, NK_HINT_TEXT_MAX, "%s (gap within %u.%02u%% of the demand)", word,
+			 hi / 100, hi % 100);
+	} else if (band == r->hint_count) {
+		snprintf(out, NK_HINT_TEXT_MAX, "%s (gap over %u.%02u%% of the demand)", word,
+			 lo / 100, lo % 100);
+	} else {
+		snprintf(out, NK_HINT_TEXT_MAX, "%s (gap %u.%02u%%–%u.%02u%% of the demand)", word,
+			 lo / 100, lo % 100, hi / 100, hi % 100);
+	}
+}

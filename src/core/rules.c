@@ -1,0 +1,288 @@
+/* A case's rules: defaults, the consistency check, the command-line text forms, and
+ * the figure checks that apply them (range, monotone concessions). */
+#include <nakodo/bargain.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void nk_rules_default(struct nk_rules *rules, const struct nk_currency *cur)
+{
+	memset(rules, 0, sizeof(*rules));
+	snprintf(rules->currency, sizeof(rules->currency), "%s", cur ? cur->code : "USD");
+	rules->rounds = 3;
+	rules->monotone = true;
+	rules->settle = NK_SETTLE_MIDPOINT;
+	rules->grid = 1;
+	rules->range_low = 0;
+	rules->range_high = NK_AMOUNT_MAX;
+	rules->leakage_bits = 8.0;
+	rules->proposals = 1;
+}
+
+enum nk_status nk_rules_check(const struct nk_rules *r, struct nk_error *err)
+{
+	if (!nk_currency_find(r->currency))
+		return nk_fail(err, NK_EINVAL, "currency", "unknown currency (use an ISO 4217 code such as USD, EUR, GBP, JPY, KRW)");
+	if (r->rounds < 1 || r->rounds > NK_ROUNDS_MAX)
+		return nk_fail(err, NK_EINVAL, "rounds", "rounds must be between 1 and %d", NK_ROUNDS_MAX);
+	if (r->settle != NK_SETTLE_MIDPOINT && r->settle != NK_SETTLE_BAND &&
+	    r->settle != NK_SETTLE_RANDOM)
+		return nk_fail(err, NK_EINVAL, "settle", "unknown settlement rule");
+	if (r->settle == NK_SETTLE_BAND && r->band_bp == 0 && r->band_amount == 0)
+		return nk_fail(err, NK_EINVAL, "settle", "a band needs a percent or an amount");
+	if (r->settle != NK_SETTLE_BAND && (r->band_bp || r->band_amount))
+		return nk_fail(err, NK_EINVAL, "settle", "a band is given but the rule is not band");
+	if (r->band_bp >= NK_BP_ONE)
+		return nk_fail(err, NK_EINVAL, "settle", "the band percent must be below 100%%");
+	if (r->band_amount < 0 || r->band_amount > NK_AMOUNT_MAX)
+		return nk_fail(err, NK_EINVAL, "settle", "the band amount is out of bounds");
+	if (r->grid < 1 || r->grid > NK_AMOUNT_MAX)
+		return nk_fail(err, NK_EINVAL, "grid", "the grid step must be at least one minor unit");
+	if (r->hint_count < 0 || r->hint_count > NK_HINTS_MAX)
+		return nk_fail(err, NK_EINVAL, "hints", "at most %d hint thresholds", NK_HINTS_MAX);
+	for (int i = 0; i < r->hint_count; i++) {
+		if (r->hint_bp[i] == 0 || r->hint_bp[i] >= NK_BP_ONE)
+			return nk_fail(err, NK_EINVAL, "hints", "each threshold must lie strictly between 0%% and 100%%");
+		if (i > 0 && r->hint_bp[i] <= r->hint_bp[i - 1])
+			return nk_fail(err, NK_EINVAL, "hints", "thresholds must be in ascending order");
+	}
+	if (r->range_low < 0 || r->range_high > NK_AMOUNT_MAX || r->range_low >= r->range_high)
+		return nk_fail(err, NK_EINVAL, "range", "the range must satisfy 0 <= LOW < HIGH");
+	if (r->hint_count > 0 && r->range_low == 0 && r->range_high == NK_AMOUNT_MAX)
+		return nk_fail(err, NK_EINVAL, "range", "hints need a declared range, so that their leakage can be measured");
+	if (!(r->leakage_bits >= 0.0 && r->leakage_bits <= 64.0))
+		return nk_fail(err, NK_EINVAL, "leakage-bits", "the leakage budget must be between 0 and 64 bits");
+	if (r->proposals < 0 || r->proposals > NK_PROPOSALS_MAX)
+		return nk_fail(err, NK_EINVAL, "proposals", "between 0 and %d mediator's proposals", NK_PROPOSALS_MAX);
+	return NK_OK;
+}
+
+enum nk_status nk_percent_parse(const char *text, const char *field, uint32_t *bp,
+				struct nk_error *err)
+{
+	uint32_t v = 0;
+	int decimals = -1, digits = 0;
+
+	for (const char *p = text; *p; p++) {
+		if (*p == '.' && decimals < 0 && digits > 0) {
+			decimals = 0;
+			continue;
+		}
+		if (*p < '0' || *p > '9' || digits >= 5 || decimals >= 2)
+			return nk_fail(err, NK_EINVAL, field, "expected a percent such as 10 or 12.5 (at most two decimals)");
+		v = v * 10 + (uint32_t)(*p - '0');
+		digits++;
+		if (decimals >= 0)
+			decimals++;
+	}
+	if (digits == 0 || decimals == 0)
+		return nk_fail(err, NK_EINVAL, field, "expected a percent such as 10 or 12.5");
+	for (int d = decimals < 0 ? 0 : decimals; d < 2; d++)
+		v *= 10;
+	if (v > NK_BP_ONE)
+		return nk_fail(err, NK_EINVAL, field, "a percent above 100 makes no sense here");
+	*bp = v;
+	return NK_OK;
+}
+
+enum nk_status nk_rules_parse_settle(struct nk_rules *rules, const char *text,
+				     struct nk_error *err)
+{
+	const struct nk_currency *cur = nk_currency_find(rules->currency);
+	char part[48];
+	uint32_t bp = 0;
+	int64_t amount = 0;
+	const char *p;
+
+	if (strcmp(text, "midpoint") == 0 || strcmp(text, "random") == 0) {
+		rules->settle = text[0] == 'm' ? NK_SETTLE_MIDPOINT : NK_SETTLE_RANDOM;
+		rules->band_bp = 0;
+		rules->band_amount = 0;
+		return NK_OK;
+	}
+	if (strncmp(text, "band:", 5) != 0 || strlen(text) > 5 + 2 * sizeof(part))
+		return nk_fail(err, NK_EINVAL, "settle", "expected midpoint, band:P%%, band:AMOUNT, band:P%%,AMOUNT or random");
+	p = text + 5;
+	while (*p) {
+		size_t n = strcspn(p, "+");
+		bool pct;
+
+		/* A comma separates the two parts unless it groups digits of an amount. */
+		if (strchr(p, '%') && strchr(p, '%') < p + n)
+			n = (size_t)(strchr(p, '%') - p) + 1;
+		if (n == 0 || n >= sizeof(part))
+			return nk_fail(err, NK_EINVAL, "settle", "empty or overlong band part");
+		memcpy(part, p, n);
+		part[n] = '\0';
+		pct = part[n - 1] == '%';
+		if (pct) {
+			part[n - 1] = '\0';
+			if (bp)
+				return nk_fail(err, NK_EINVAL, "settle", "the band has two percents");
+			if (nk_percent_parse(part, "settle", &bp, err) != NK_OK)
+				return NK_EINVAL;
+			if (bp == 0)
+				return nk_fail(err, NK_EINVAL, "settle", "a band of 0%% is no band");
+		} else {
+			if (amount)
+				return nk_fail(err, NK_EINVAL, "settle", "the band has two amounts");
+			if (nk_money_parse(cur, part, "settle", &amount, err) != NK_OK)
+				return err ? err->code : NK_EINVAL;
+			if (amount == 0)
+				return nk_fail(err, NK_EINVAL, "settle", "a band of 0 is no band");
+		}
+		p += n;
+		if (*p == ',' || *p == '+')
+			p++;
+		else if (*p)
+			return nk_fail(err, NK_EINVAL, "settle", "separate the band's percent and amount with a comma");
+	}
+	if (!bp && !amount)
+		return nk_fail(err, NK_EINVAL, "settle", "band: needs a percent or an amount");
+	rules->settle = NK_SETTLE_BAND;
+	rules->band_bp = bp;
+	rules->band_amount = amount;
+	return NK_OK;
+}
+
+enum nk_status nk_rules_parse_hints(struct nk_rules *rules, const char *text,
+				    struct nk_error *err)
+{
+	uint32_t bp[NK_HINTS_MAX];
+	char part[16];
+	int count = 0;
+	const char *p = text;
+
+	if (strcmp(text, "none") == 0) {
+		rules->hint_count = 0;
+		return NK_OK;
+	}
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		if (count == NK_HINTS_MAX)
+			return nk_fail(err, NK_EINVAL, "hints", "at most %d thresholds", NK_HINTS_MAX);
+		if (n == 0 || n >= sizeof(part))
+			return nk_fail(err, NK_EINVAL, "hints", "expected none or percents such as 10,25");
+		memcpy(part, p, n);
+		part[n] = '\0';
+		if (part[n - 1] == '%')
+			part[n - 1] = '\0';
+		if (nk_percent_parse(part, "hints", &bp[count], err) != NK_OK)
+			return NK_EINVAL;
+		count++;
+		p += n;
+		if (*p == ',' && *++p == '\0')
+			return nk_fail(err, NK_EINVAL, "hints", "a trailing comma");
+	}
+	if (count == 0)
+		return nk_fail(err, NK_EINVAL, "hints", "expected none or percents such as 10,25");
+	for (int i = 0; i < count; i++) {
+		if (bp[i] == 0 || bp[i] >= NK_BP_ONE)
+			return nk_fail(err, NK_EINVAL, "hints", "each threshold must lie strictly between 0%% and 100%%");
+		if (i > 0 && bp[i] <= bp[i - 1])
+			return nk_fail(err, NK_EINVAL, "hints", "thresholds must be in ascending order");
+	}
+	memcpy(rules->hint_bp, bp, sizeof(bp[0]) * (size_t)count);
+	rules->hint_count = count;
+	return NK_OK;
+}
+
+enum nk_status nk_rules_parse_range(struct nk_rules *rules, const char *text,
+				    struct nk_error *err)
+{
+	const struct nk_currency *cur = nk_currency_find(rules->currency);
+	const char *colon = strchr(text, ':');
+	char low_text[48];
+	int64_t low, high;
+	enum nk_status rc;
+
+	if (!colon || (size_t)(colon - text) >= sizeof(low_text))
+		return nk_fail(err, NK_EINVAL, "range", "expected LOW:HIGH, e.g. 0:1,000,000");
+	memcpy(low_text, text, (size_t)(colon - text));
+	low_text[colon - text] = '\0';
+	if ((rc = nk_money_parse(cur, low_text, "range", &low, err)) != NK_OK ||
+	    (rc = nk_money_parse(cur, colon + 1, "range", &high, err)) != NK_OK)
+		return rc;
+	if (low >= high)
+		return nk_fail(err, NK_EINVAL, "range", "LOW must be below HIGH");
+	rules->range_low = low;
+	rules->range_high = high;
+	return NK_OK;
+}
+
+enum nk_status nk_bargain_check_figure(const struct nk_rules *rules, enum nk_role role,
+				       int64_t figure, const int64_t *previous,
+				       struct nk_error *err)
+{
+	const char *what = role == NK_CLAIMANT ? "demand" : "offer";
+
+	if (role != NK_CLAIMANT && role != NK_PAYER)
+		return nk_fail(err, NK_EREFUSED, "role", "only the claimant and the payer submit figures");
+	if (figure < rules->range_low || figure > rules->range_high)
+		return nk_fail(err, NK_EINVAL, "amount", "the %s lies outside the case's range", what);
+	if (rules->monotone && previous) {
+		if (role == NK_CLAIMANT && figure > *previous)
+			return nk_fail(err, NK_EREFUSED, "amount", "a demand may not rise from one round to the next (monotone concessions)");
+		if (role == NK_PAYER && figure < *previous)
+			return nk_fail(err, NK_EREFUSED, "amount", "an offer may not fall from one round to the next (monotone concessions)");
+	}
+	return NK_OK;
+}
+
+enum nk_status nk_bargain_check_extension(const struct nk_rules *rules, int64_t amount,
+					  struct nk_error *err)
+{
+	if (amount <= 0)
+		return nk_fail(err, NK_EINVAL, "amount", "an extension must be positive");
+	if (amount > rules->range_high - rules->range_low)
+		return nk_fail(err, NK_EINVAL, "amount", "an extension may not exceed the width of the case's range");
+	return NK_OK;
+}
+
+enum nk_status nk_bargain_check_proposal(const struct nk_rules *rules, int64_t figure,
+					 struct nk_error *err)
+{
+	if (figure < rules->range_low || figure > rules->range_high)
+		return nk_fail(err, NK_EINVAL, "amount", "the proposal lies outside the case's range");
+	return NK_OK;
+}
+
+static const char *const role_names[] = {
+	[NK_CLAIMANT] = "claimant", [NK_PAYER] = "payer", [NK_MEDIATOR] = "mediator",
+};
+
+const char *nk_role_name(enum nk_role role)
+{
+	return (unsigned)role <= NK_MEDIATOR ? role_names[role] : "unknown";
+}
+
+enum nk_status nk_role_parse(const char *text, enum nk_role *role)
+{
+	for (unsigned i = 0; i <= NK_MEDIATOR; i++)
+		if (text && strcmp(text, role_names[i]) == 0) {
+			*role = (enum nk_role)i;
+			return NK_OK;
+		}
+	return NK_EINVAL;
+}
+
+const char *nk_deal_kind_name(enum nk_deal_kind kind)
+{
+	static const char *const names[] = {
+		[NK_NO_DEAL] = "no-deal", [NK_DEAL_CLOSER] = "deal-closer",
+		[NK_DEAL_BAND] = "band", [NK_DEAL_OVERLAP] = "overlap",
+		[NK_DEAL_PROPOSAL] = "proposal",
+	};
+	return (unsigned)kind <= NK_DEAL_PROPOSAL ? names[kind] : "unknown";
+}
+
+const char *nk_settle_name(enum nk_settle settle)
+{
+	static const char *const names[] = {
+		[NK_SETTLE_MIDPOINT] = "midpoint", [NK_SETTLE_BAND] = "band",
+		[NK_SETTLE_RANDOM] = "random",
+	};
+	return (unsigned)settle <= NK_SETTLE_RANDOM ? names[settle] : "unknown";
+}
