@@ -1,0 +1,100 @@
+/* A negotiation case: an append-only log of events whose fold is the case's state.
+ * Each command loads the log, checks itself against the state and either appends its
+ * events in one durable transaction or is refused and appends nothing. */
+#ifndef NAKODO_CASE_H
+#define NAKODO_CASE_H
+
+#include <nakodo/bargain.h>
+#include <nakodo/store.h>
+
+#define NK_CASE_ID_LEN 20	/* hex characters of a case id */
+
+enum nk_case_state {
+	NK_STATE_OPEN,		/* rounds under way */
+	NK_STATE_SETTLED,	/* a binding figure was found */
+	NK_STATE_IMPASSE,	/* every round failed; a mediator's proposal may follow */
+	NK_STATE_CLOSED,	/* ended without settlement */
+};
+
+/* What the case functions need from outside: the store, the clock and randomness.
+ * now_ms and random may be NULL: the system clock and libsodium are then used. */
+struct nk_case_env {
+	struct nk_store *store;
+	int64_t (*now_ms)(void *arg);
+	void (*random)(void *arg, uint8_t *buf, size_t len);
+	void *arg;
+};
+
+/* One round as a role may see it. */
+struct nk_brief_round {
+	bool own_submitted;
+	int64_t own_figure;		/* claimant/payer only, while the case is live */
+	int64_t own_extension;		/* 0 if none */
+	bool evaluated;
+	enum nk_deal_kind deal;
+	int64_t figure;			/* when deal */
+	int hint;			/* the band told to this role, or -1 */
+	bool withheld;
+	bool has_view;			/* view is filled (parties, while the case is live) */
+	struct nk_view view;
+};
+
+/* Everything a role may know of a case. */
+struct nk_brief {
+	char case_id[NK_CASE_ID_MAX];
+	enum nk_role role;
+	struct nk_rules rules;
+	uint8_t seed_commitment[32];
+	enum nk_case_state state;
+	int round;			/* the round open for figures, or the last one */
+	int rounds_evaluated;
+	struct nk_brief_round rounds[NK_ROUNDS_MAX];
+	bool figures_deleted;		/* the case ended and its secrets are gone */
+	int proposals;			/* mediator's proposals made */
+	bool proposal_pending;
+	int64_t proposal;		/* the latest proposal */
+	int own_answer;			/* -1 none, 0 declined, 1 accepted (latest proposal) */
+	int proposal_accepted;		/* -1 pending/none, 0 not accepted, 1 accepted */
+	bool settled;
+	int64_t settlement;
+	enum nk_deal_kind settled_by;
+	bool seed_revealed;
+	uint8_t seed[NK_SEED_BYTES];
+	int64_t events;
+};
+
+/* Opens a new case under rules (checked first); writes its id into id. */
+NK_MUST_USE enum nk_status nk_case_open(const struct nk_case_env *env,
+					const struct nk_rules *rules,
+					char id[static NK_CASE_ID_MAX], struct nk_error *err);
+
+/* The claimant's demand or the payer's offer for the open round. When it completes
+ * the round, the round is evaluated in the same transaction. */
+NK_MUST_USE enum nk_status nk_case_submit(const struct nk_case_env *env, const char *id,
+					  enum nk_role role, int64_t amount,
+					  struct nk_error *err);
+
+/* A confidential deal-closer authorisation for the open round. */
+NK_MUST_USE enum nk_status nk_case_extend(const struct nk_case_env *env, const char *id,
+					  enum nk_role role, int64_t amount,
+					  struct nk_error *err);
+
+/* The mediator's proposal after impasse, and each side's confidential answer. */
+NK_MUST_USE enum nk_status nk_case_propose(const struct nk_case_env *env, const char *id,
+					   int64_t amount, struct nk_error *err);
+NK_MUST_USE enum nk_status nk_case_answer(const struct nk_case_env *env, const char *id,
+					  enum nk_role role, bool accept,
+					  struct nk_error *err);
+
+/* The mediator ends a case that has not settled. */
+NK_MUST_USE enum nk_status nk_case_close(const struct nk_case_env *env, const char *id,
+					 struct nk_error *err);
+
+/* What role may know of the case. */
+NK_MUST_USE enum nk_status nk_case_brief(const struct nk_case_env *env, const char *id,
+					 enum nk_role role, struct nk_brief *out,
+					 struct nk_error *err);
+
+const char *nk_case_state_name(enum nk_case_state state);
+
+#endif

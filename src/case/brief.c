@@ -1,0 +1,101 @@
+/* What a role may know of a case: the public course of the rounds, and for a party its
+ * own figures and what it and the other side can know of each other, recomputed from
+ * the sealed figures while the case is live and wiped from memory afterwards. */
+#include "case/case_impl.h"
+
+#include <sodium.h>
+#include <string.h>
+
+static enum nk_status fill_party(const struct nk_case_env *env, const struct case_state *st,
+				 struct nk_brief *b, struct nk_error *err)
+{
+	struct nk_round_result results[NK_ROUNDS_MAX];
+	char name[NK_SECRET_NAME_MAX];
+	int evaluated = 0;
+	enum nk_status rc = NK_OK;
+
+	for (int i = 1; i <= st->round && rc == NK_OK; i++) {
+		const struct case_round *r = &st->rounds[i - 1];
+		struct nk_brief_round *br = &b->rounds[i - 1];
+
+		case_secret_name(name, "figure", i, b->role);
+		if (r->submitted[b->role])
+			rc = case_get_amount(env, st->id, name, &br->own_figure, err);
+		case_secret_name(name, "extension", i, b->role);
+		if (rc == NK_OK && r->extended[b->role])
+			rc = case_get_amount(env, st->id, name, &br->own_extension, err);
+		if (r->evaluated)
+			evaluated = i;
+	}
+	if (rc == NK_OK && evaluated > 0)
+		rc = case_replay(env, st, evaluated, results, err);
+	for (int i = 0; rc == NK_OK && i < evaluated; i++) {
+		b->rounds[i].has_view = true;
+		b->rounds[i].view = b->role == NK_CLAIMANT ? results[i].claimant : results[i].payer;
+	}
+	if (rc == NK_OK && st->proposals > 0 && st->answered[b->role]) {
+		uint8_t answer = 0;
+		size_t len = 0;
+
+		case_secret_name(name, "answer", st->proposals, b->role);
+		rc = nk_store_secret_get(env->store, st->id, name, &answer, 1, &len, err);
+		b->own_answer = answer;
+	}
+	sodium_memzero(results, sizeof(results));
+	return rc;
+}
+
+enum nk_status nk_case_brief(const struct nk_case_env *env, const char *id, enum nk_role role,
+			     struct nk_brief *out, struct nk_error *err)
+{
+	struct case_state st;
+	struct nk_brief *b = NULL;
+	enum nk_status rc;
+
+	if ((rc = case_load(env, id, &st, err)) != NK_OK)
+		return rc;
+	if (!(b = sodium_malloc(sizeof(*b)))) {
+		rc = nk_fail(err, NK_ENOMEM, "brief", "out of memory");
+		goto out;
+	}
+	memset(b, 0, sizeof(*b));
+	memcpy(b->case_id, st.id, sizeof(b->case_id));
+	b->role = role;
+	b->rules = st.rules;
+	memcpy(b->seed_commitment, st.seed_commitment, sizeof(b->seed_commitment));
+	b->state = st.state;
+	b->round = st.round;
+	b->figures_deleted = st.purged;
+	b->proposals = st.proposals;
+	b->proposal_pending = st.proposal_pending;
+	b->proposal = st.proposal;
+	b->own_answer = -1;
+	b->proposal_accepted = st.proposal_accepted;
+	b->settled = st.settled;
+	b->settlement = st.settlement;
+	b->settled_by = st.settled_by;
+	b->seed_revealed = st.seed_revealed;
+	memcpy(b->seed, st.seed, sizeof(b->seed));
+	b->events = st.events;
+	for (int i = 0; i < st.round; i++) {
+		const struct case_round *r = &st.rounds[i];
+		struct nk_brief_round *br = &b->rounds[i];
+
+		br->own_submitted = role != NK_MEDIATOR && r->submitted[role];
+		br->evaluated = r->evaluated;
+		br->deal = r->deal;
+		br->figure = r->figure;
+		br->hint = role == NK_MEDIATOR ? r->hint[0] : r->hint[role];
+		br->withheld = role != NK_MEDIATOR && r->withheld[role];
+		if (r->evaluated)
+			b->rounds_evaluated = i + 1;
+	}
+	if (role != NK_MEDIATOR && !st.purged)
+		rc = fill_party(env, &st, b, err);
+	if (rc == NK_OK)
+		*out = *b;
+out:
+	sodium_free(b);	/* wiped by libsodium */
+	nk_store_rollback(env->store);
+	return rc;
+}

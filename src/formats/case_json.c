@@ -1,0 +1,219 @@
+/* JSON codecs for rules and briefings. Amounts are integers in minor units, always
+ * beside the currency; decoding is strict so that a stored or sent rule set means
+ * exactly one thing. */
+#include "formats/case_json.h"
+
+#include <sodium.h>
+#include <string.h>
+
+void nk_hex(const uint8_t *bytes, size_t len, char *out)
+{
+	sodium_bin2hex(out, 2 * len + 1, bytes, len);
+}
+
+json_t *nk_rules_to_json(const struct nk_rules *r)
+{
+	json_t *hints = json_array();
+	json_t *obj;
+
+	for (int i = 0; hints && i < r->hint_count; i++)
+		json_array_append_new(hints, json_integer(r->hint_bp[i]));
+	obj = json_pack("{s:s, s:i, s:b, s:s, s:I, s:I, s:I, s:o, s:I, s:I, s:f, s:i}",
+			"currency", r->currency, "rounds", r->rounds, "monotone", r->monotone,
+			"settle", nk_settle_name(r->settle), "band_bp", (json_int_t)r->band_bp,
+			"band_amount", (json_int_t)r->band_amount, "grid", (json_int_t)r->grid,
+			"hints_bp", hints, "range_low", (json_int_t)r->range_low,
+			"range_high", (json_int_t)r->range_high,
+			"leakage_bits", r->leakage_bits, "proposals", r->proposals);
+	return obj;
+}
+
+/* Reads an integer member within [min, max]; refuses reals, strings and absence. */
+static enum nk_status get_int(const json_t *obj, const char *key, int64_t min, int64_t max,
+			      int64_t *out, struct nk_error *err)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	if (!v)
+		return nk_fail(err, NK_EINVAL, key, "missing");
+	if (!json_is_integer(v))
+		return nk_fail(err, NK_EINVAL, key, "must be an integer");
+	if (json_integer_value(v) < min || json_integer_value(v) > max)
+		return nk_fail(err, NK_EINVAL, key, "out of bounds");
+	*out = json_integer_value(v);
+	return NK_OK;
+}
+
+enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struct nk_error *err)
+{
+	static const char *const known[] = {
+		"currency", "rounds", "monotone", "settle", "band_bp", "band_amount", "grid",
+		"hints_bp", "range_low", "range_high", "leakage_bits", "proposals",
+	};
+	struct nk_rules r;
+	const char *key;
+	const json_t *v;
+	int64_t n;
+	enum nk_status rc;
+
+	if (!json_is_object(obj))
+		return nk_fail(err, NK_EINVAL, "rules", "must be an object");
+	json_object_foreach((json_t *)obj, key, v) {
+		size_t i = 0;
+
+		while (i < sizeof(known) / sizeof(known[0]) && strcmp(known[i], key) != 0)
+			i++;
+		if (i == sizeof(known) / sizeof(known[0]))
+			return nk_fail(err, NK_EINVAL, "rules", "unknown key");
+	}
+	memset(&r, 0, sizeof(r));
+	v = json_object_get(obj, "currency");
+	if (!json_is_string(v) || json_string_length(v) != 3)
+		return nk_fail(err, NK_EINVAL, "currency", "must be a three-letter code");
+	memcpy(r.currency, json_string_value(v), 4);
+	if ((rc = get_int(obj, "rounds", 1, NK_ROUNDS_MAX, &n, err)) != NK_OK)
+		return rc;
+	r.rounds = (int)n;
+	v = json_object_get(obj, "monotone");
+	if (!json_is_boolean(v))
+		return nk_fail(err, NK_EINVAL, "monotone", "must be true or false");
+	r.monotone = json_is_true(v);
+	v = json_object_get(obj, "settle");
+	if (!json_is_string(v))
+		return nk_fail(err, NK_EINVAL, "settle", "must be a string");
+	for (n = 0; n <= NK_SETTLE_RANDOM && strcmp(nk_settle_name((enum nk_settle)n), json_string_value(v)); n++)
+		;
+	if (n > NK_SETTLE_RANDOM)
+		return nk_fail(err, NK_EINVAL, "settle", "unknown settlement rule");
+	r.settle = (enum nk_settle)n;
+	if ((rc = get_int(obj, "band_bp", 0, NK_BP_ONE, &n, err)) != NK_OK)
+		return rc;
+	r.band_bp = (uint32_t)n;
+	if ((rc = get_int(obj, "band_amount", 0, NK_AMOUNT_MAX, &r.band_amount, err)) != NK_OK ||
+	    (rc = get_int(obj, "grid", 1, NK_AMOUNT_MAX, &r.grid, err)) != NK_OK ||
+	    (rc = get_int(obj, "range_low", 0, NK_AMOUNT_MAX, &r.range_low, err)) != NK_OK ||
+	    (rc = get_int(obj, "range_high", 0, NK_AMOUNT_MAX, &r.range_high, err)) != NK_OK)
+		return rc;
+	v = json_object_get(obj, "hints_bp");
+	if (!json_is_array(v) || json_array_size(v) > NK_HINTS_MAX)
+		return nk_fail(err, NK_EINVAL, "hints_bp", "must be an array of at most %d integers", NK_HINTS_MAX);
+	for (size_t i = 0; i < json_array_size(v); i++) {
+		const json_t *t = json_array_get(v, i);
+
+		if (!json_is_integer(t) || json_integer_value(t) < 1 || json_integer_value(t) >= NK_BP_ONE)
+			return nk_fail(err, NK_EINVAL, "hints_bp", "thresholds are integers in 1..9999");
+		r.hint_bp[i] = (uint32_t)json_integer_value(t);
+	}
+	r.hint_count = (int)json_array_size(v);
+	v = json_object_get(obj, "leakage_bits");
+	if (!json_is_number(v))
+		return nk_fail(err, NK_EINVAL, "leakage_bits", "must be a number");
+	r.leakage_bits = json_number_value(v);
+	if ((rc = get_int(obj, "proposals", 0, NK_PROPOSALS_MAX, &n, err)) != NK_OK)
+		return rc;
+	r.proposals = (int)n;
+	if ((rc = nk_rules_check(&r, err)) != NK_OK)
+		return rc;
+	*out = r;
+	return NK_OK;
+}
+
+enum nk_status nk_rules_from_text(const char *text, size_t len, struct nk_rules *rules,
+				  struct nk_error *err)
+{
+	json_error_t jerr;
+	json_t *obj;
+	enum nk_status rc;
+
+	if (len > 4096)
+		return nk_fail(err, NK_EINVAL, "rules", "longer than 4096 bytes");
+	obj = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!obj)
+		return nk_fail(err, NK_EINVAL, "rules", "not JSON: %s (line %d)", jerr.text, jerr.line);
+	rc = nk_rules_from_json(obj, rules, err);
+	json_decref(obj);
+	return rc;
+}
+
+static json_t *view_to_json(const struct nk_view *v)
+{
+	return json_pack("{s:{s:I, s:I}, s:f, s:{s:I, s:I}, s:f}",
+			 "other_within", "low", (json_int_t)v->other.low, "high", (json_int_t)v->other.high,
+			 "bits", v->bits,
+			 "exposed_within", "low", (json_int_t)v->exposed.low, "high", (json_int_t)v->exposed.high,
+			 "exposed_bits", v->exposed_bits);
+}
+
+static json_t *round_to_json(const struct nk_brief *b, int i)
+{
+	const struct nk_brief_round *r = &b->rounds[i];
+	bool party = b->role != NK_MEDIATOR;
+	json_t *o = json_pack("{s:i, s:b}", "round", i + 1, "evaluated", r->evaluated);
+
+	if (!o)
+		return NULL;
+	if (party) {
+		json_object_set_new(o, "submitted", json_boolean(r->own_submitted));
+		if (r->own_submitted && !b->figures_deleted)
+			json_object_set_new(o, "own_figure", json_integer(r->own_figure));
+		if (r->own_extension && !b->figures_deleted)
+			json_object_set_new(o, "own_extension", json_integer(r->own_extension));
+	}
+	if (r->evaluated) {
+		json_object_set_new(o, "outcome", json_string(nk_deal_kind_name(r->deal)));
+		if (r->deal != NK_NO_DEAL)
+			json_object_set_new(o, "figure", json_integer(r->figure));
+		else if (b->rules.hint_count > 0) {
+			char text[NK_HINT_TEXT_MAX];
+
+			nk_bargain_hint_text(&b->rules, r->hint, text);
+			json_object_set_new(o, "hint", r->hint >= 0 ? json_string(text) : json_null());
+			if (party)
+				json_object_set_new(o, "hint_withheld", json_boolean(r->withheld));
+		}
+		if (r->has_view)
+			json_object_set_new(o, "leakage", view_to_json(&r->view));
+	}
+	return o;
+}
+
+json_t *nk_brief_to_json(const struct nk_brief *b)
+{
+	char commit_hex[65];
+	json_t *rounds = json_array(), *o;
+
+	nk_hex(b->seed_commitment, sizeof(b->seed_commitment), commit_hex);
+	for (int i = 0; rounds && i < b->round; i++)
+		json_array_append_new(rounds, round_to_json(b, i));
+	o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:b, s:I, s:s}",
+		      "case", b->case_id, "role", nk_role_name(b->role),
+		      "currency", b->rules.currency, "state", nk_case_state_name(b->state),
+		      "round", b->round, "rules", nk_rules_to_json(&b->rules), "rounds", rounds,
+		      "figures_deleted", b->figures_deleted, "events", (json_int_t)b->events,
+		      "seed_commitment", commit_hex);
+	if (!o)
+		return NULL;
+	if (b->proposals > 0) {
+		json_t *p = json_pack("{s:i, s:I, s:b}", "count", b->proposals,
+				      "figure", (json_int_t)b->proposal, "pending", b->proposal_pending);
+
+		if (b->role != NK_MEDIATOR && b->own_answer >= 0)
+			json_object_set_new(p, "own_answer", json_string(b->own_answer ? "accept" : "decline"));
+		if (b->proposal_accepted >= 0)
+			json_object_set_new(p, "accepted", json_boolean(b->proposal_accepted));
+		json_object_set_new(o, "proposal", p);
+	}
+	if (b->settled) {
+		json_t *s = json_pack("{s:I, s:s, s:s}", "figure", (json_int_t)b->settlement,
+				      "currency", b->rules.currency, "by", nk_deal_kind_name(b->settled_by));
+
+		if (b->seed_revealed) {
+			char seed_hex[2 * NK_SEED_BYTES + 1];
+
+			nk_hex(b->seed, NK_SEED_BYTES, seed_hex);
+			json_object_set_new(s, "seed", json_string(seed_hex));
+		}
+		json_object_set_new(o, "settlement", s);
+	}
+	return o;
+}

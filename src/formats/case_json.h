@@ -1,0 +1,25 @@
+/* JSON forms of the blind exchange's public types: a case's rules (strict decoding:
+ * unknown or duplicate keys and wrong types are refused) and a role's briefing. */
+#ifndef NAKODO_FORMATS_CASE_JSON_H
+#define NAKODO_FORMATS_CASE_JSON_H
+
+#include <nakodo/case.h>
+
+#include <jansson.h>
+
+/* New references; the caller json_decref()s them. NULL only when out of memory. */
+json_t *nk_rules_to_json(const struct nk_rules *rules);
+json_t *nk_brief_to_json(const struct nk_brief *brief);
+
+/* Decodes rules from an object made by nk_rules_to_json, then checks them. */
+NK_MUST_USE enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *rules,
+					      struct nk_error *err);
+
+/* Decodes rules from JSON text of at most len bytes (duplicate keys refused). */
+NK_MUST_USE enum nk_status nk_rules_from_text(const char *text, size_t len,
+					      struct nk_rules *rules, struct nk_error *err);
+
+/* Lowercase hex of len bytes into out[2*len+1]. */
+void nk_hex(const uint8_t *bytes, size_t len, char *out);
+
+#endif
