@@ -1,2 +1,95 @@
-#include <stdio.h>
-int main(void) { puts("nakodo"); return 0; }
+/* nakodo: the command. Pulls the global options (--db, --json, anywhere before "--")
+ * out of argv and dispatches to the subcommand table. */
+#include "cli/cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+static const struct cli_command commands[] = {
+	{ "case", "open a case (case new) or list cases (case list)", cmd_case },
+	{ "submit", "submit the claimant's demand or the payer's offer for the open round", cmd_submit },
+	{ "extend", "authorise a confidential deal-closer extension for the open round", cmd_extend },
+	{ "propose", "the mediator's proposal after impasse", cmd_propose },
+	{ "answer", "accept or decline the mediator's proposal, confidentially", cmd_answer },
+	{ "close", "the mediator ends a case that has not settled", cmd_close },
+	{ "brief", "what a role may know of a case", cmd_brief },
+	{ "log", "a case's events, as the mediator may see them", cmd_log },
+	{ "demo", "the 1962 Korea-Japan claims talks, run through the real engine", cmd_demo },
+	/* further subcommands: one line each */
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: nakodo [--db PATH] [--json] COMMAND [ARGS]\n\n"
+		"A confidential go-between for negotiations: the parties give it their limits,\n"
+		"it tells them only what the case's rules allow.\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nglobal options (before or after the command):\n"
+		"  --db PATH   the case database (default nakodo.db, or $NAKODO_DB);\n"
+		"              sqlite:PATH or mem: name a backend explicitly\n"
+		"  --json      print one JSON object instead of text\n"
+		"  --help      this text; COMMAND --help for a command's own\n\n"
+		"exit status: 0 done, 1 refused by the case's rules, 2 bad usage or input,\n"
+		"3 storage error\n");
+}
+
+/* Removes the global options from argv (up to a "--"); returns the new argc, or -1 on
+ * a malformed global option. */
+static int take_globals(struct cli_ctx *ctx, int argc, char **argv)
+{
+	int out = 1;
+	bool rest = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (!rest && strcmp(argv[i], "--") == 0) {
+			rest = true;
+			argv[out++] = argv[i];
+		} else if (!rest && strcmp(argv[i], "--json") == 0) {
+			ctx->json = true;
+		} else if (!rest && strcmp(argv[i], "--db") == 0) {
+			if (i + 1 >= argc)
+				return -1;
+			ctx->db = argv[++i];
+		} else if (!rest && strncmp(argv[i], "--db=", 5) == 0) {
+			ctx->db = argv[i] + 5;
+		} else {
+			argv[out++] = argv[i];
+		}
+	}
+	argv[out] = NULL;
+	return out;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_ctx ctx = { .db = getenv("NAKODO_DB"), .out = stdout, .err = stderr };
+
+	if (sodium_init() < 0) {
+		fprintf(stderr, "nakodo: libsodium could not start\n");
+		return CLI_STORAGE;
+	}
+	if (!ctx.db || !*ctx.db)
+		ctx.db = "nakodo.db";
+	argc = take_globals(&ctx, argc, argv);
+	if (argc < 0)
+		return cli_usage_error(&ctx, "nakodo", "--db needs a PATH");
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return CLI_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("nakodo 0.1.0\n");
+		return CLI_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(&ctx, argc - 1, argv + 1);
+	return cli_usage_error(&ctx, "nakodo", "unknown command '%s'", argv[1]);
+}

@@ -1,0 +1,177 @@
+/* nakodo case new | case list: open a case under declared rules, list the cases. */
+#include "cli/util.h"
+#include "formats/case_json.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char new_help[] =
+	"usage: nakodo case new --currency CODE [--rounds N] [--settle RULE] [--grid AMOUNT]\n"
+	"                       [--hints none|P1,P2,...] [--range LOW:HIGH] [--leakage-bits B]\n"
+	"                       [--proposals N] [--no-monotone]\n\n"
+	"Opens a case and prints its id. The rules are fixed now and never change.\n\n"
+	"  --currency CODE     ISO 4217 code: USD, EUR, GBP, JPY, KRW, ... (required)\n"
+	"  --rounds N          at most N rounds of figures, 1..50 (default 3)\n"
+	"  --settle RULE       midpoint (default): deal iff offer >= demand, at the midpoint;\n"
+	"                      band:P%, band:AMOUNT or band:P%,AMOUNT: also at the midpoint\n"
+	"                      when the gap is within P% of the demand or within AMOUNT;\n"
+	"                      random: uniform on the grid in [demand, offer], from a seed\n"
+	"                      committed now and revealed with the settlement\n"
+	"  --grid AMOUNT       settlements fall on multiples of AMOUNT (default one minor unit)\n"
+	"  --hints LIST        after a failed round, the gap's band among these percents of the\n"
+	"                      demand, e.g. 10,25 -> close/apart/far (default none; needs --range)\n"
+	"  --range LOW:HIGH    every figure lies here; leakage is measured over it\n"
+	"  --leakage-bits B    the most a hint may tell either side, in bits (default 8)\n"
+	"  --proposals N       mediator's proposals allowed after impasse, 0..5 (default 1)\n"
+	"  --no-monotone       allow demands to rise and offers to fall between rounds\n\n"
+	"A midpoint settlement tells each side the other's figure to within one grid step;\n"
+	"a coarse --grid or --settle random blunts that.\n";
+
+static int case_new(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "currency", required_argument, NULL, 'c' }, { "rounds", required_argument, NULL, 'r' },
+		{ "settle", required_argument, NULL, 's' }, { "grid", required_argument, NULL, 'g' },
+		{ "hints", required_argument, NULL, 'h' }, { "range", required_argument, NULL, 'R' },
+		{ "leakage-bits", required_argument, NULL, 'b' },
+		{ "proposals", required_argument, NULL, 'p' },
+		{ "no-monotone", no_argument, NULL, 'm' }, { NULL, 0, NULL, 0 },
+	};
+	const char *text[128] = { 0 };	/* option text by its short letter */
+	const struct nk_currency *cur;
+	struct nk_rules rules;
+	struct nk_error err = { 0 };
+	struct nk_store *store = NULL;
+	char id[NK_CASE_ID_MAX], *end;
+	int c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == '?')
+			return cli_usage_error(ctx, "nakodo case new", "unknown or incomplete option '%s'", argv[optind - 1]);
+		text[c] = optarg ? optarg : "";
+	}
+	if (optind != argc)
+		return cli_usage_error(ctx, "nakodo case new", "unexpected argument '%s'", argv[optind]);
+	if (!text['c'])
+		return cli_usage_error(ctx, "nakodo case new", "--currency is required");
+	if (!(cur = nk_currency_find(text['c']))) {
+		nk_fail(&err, NK_EINVAL, "currency", "unknown currency '%.8s'", text['c']);
+		return cli_report(ctx, &err);
+	}
+	nk_rules_default(&rules, cur);
+	if (text['r']) {
+		long n = strtol(text['r'], &end, 10);
+
+		if (*end || end == text['r'] || n < 1 || n > NK_ROUNDS_MAX) {
+			nk_fail(&err, NK_EINVAL, "rounds", "expected a whole number from 1 to %d", NK_ROUNDS_MAX);
+			return cli_report(ctx, &err);
+		}
+		rules.rounds = (int)n;
+	}
+	if (text['p']) {
+		long n = strtol(text['p'], &end, 10);
+
+		if (*end || end == text['p'] || n < 0 || n > NK_PROPOSALS_MAX) {
+			nk_fail(&err, NK_EINVAL, "proposals", "expected a whole number from 0 to %d", NK_PROPOSALS_MAX);
+			return cli_report(ctx, &err);
+		}
+		rules.proposals = (int)n;
+	}
+	if (text['b']) {
+		double b = strtod(text['b'], &end);
+
+		if (*end || end == text['b'] || !(b >= 0 && b <= 64)) {
+			nk_fail(&err, NK_EINVAL, "leakage-bits", "expected a number of bits from 0 to 64");
+			return cli_report(ctx, &err);
+		}
+		rules.leakage_bits = b;
+	}
+	rules.monotone = !text['m'];
+	if ((text['s'] && nk_rules_parse_settle(&rules, text['s'], &err) != NK_OK) ||
+	    (text['R'] && nk_rules_parse_range(&rules, text['R'], &err) != NK_OK) ||
+	    (text['h'] && nk_rules_parse_hints(&rules, text['h'], &err) != NK_OK) ||
+	    (text['g'] && nk_money_parse(cur, text['g'], "grid", &rules.grid, &err) != NK_OK) ||
+	    nk_rules_check(&rules, &err) != NK_OK)
+		return cli_report(ctx, &err);
+
+	if ((rc = cli_open_store(ctx, true, &store)) != CLI_OK)
+		return rc;
+	{
+		struct nk_case_env env = { .store = store };
+
+		if (nk_case_open(&env, &rules, id, &err) != NK_OK) {
+			rc = cli_report(ctx, &err);
+			goto out;
+		}
+	}
+	if (ctx->json)
+		cli_print_json(ctx, json_pack("{s:s, s:o}", "case", id, "rules", nk_rules_to_json(&rules)));
+	else
+		fprintf(ctx->out, "%s\n", id);
+out:
+	nk_store_close(store);
+	return rc;
+}
+
+static bool list_one(const char *id, void *arg)
+{
+	struct cli_ctx *ctx = arg;
+
+	fprintf(ctx->out, "%s\n", id);
+	return true;
+}
+
+static bool collect_one(const char *id, void *arg)
+{
+	return json_array_append_new(arg, json_string(id)) == 0;
+}
+
+static int case_list(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct nk_store *store = NULL;
+	struct nk_error err = { 0 };
+	json_t *ids = ctx->json ? json_array() : NULL;
+	int rc;
+
+	if (argc != 1)
+		return cli_usage_error(ctx, "nakodo case list", "takes no arguments");
+	if ((rc = cli_open_store(ctx, false, &store)) != CLI_OK) {
+		json_decref(ids);
+		return rc;
+	}
+	if (nk_store_list_cases(store, ctx->json ? collect_one : list_one,
+				ctx->json ? (void *)ids : (void *)ctx, &err) != NK_OK)
+		rc = cli_report(ctx, &err);
+	else if (ctx->json)
+		cli_print_json(ctx, json_pack("{s:O}", "cases", ids));
+	json_decref(ids);
+	nk_store_close(store);
+	return rc;
+}
+
+int cmd_case(struct cli_ctx *ctx, int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "new") == 0) {
+		if (cli_wants_help(argc - 1, argv + 1)) {
+			fputs(new_help, ctx->out);
+			return CLI_OK;
+		}
+		return case_new(ctx, argc - 1, argv + 1);
+	}
+	if (argc >= 2 && strcmp(argv[1], "list") == 0) {
+		if (cli_wants_help(argc - 1, argv + 1)) {
+			fputs("usage: nakodo case list\n\nPrints the id of every case in the database, oldest first.\n", ctx->out);
+			return CLI_OK;
+		}
+		return case_list(ctx, argc - 1, argv + 1);
+	}
+	if (cli_wants_help(argc, argv)) {
+		fputs("usage: nakodo case new [OPTIONS]   open a case (nakodo case new --help)\n"
+		      "       nakodo case list            list the cases\n", ctx->out);
+		return CLI_OK;
+	}
+	return cli_usage_error(ctx, "nakodo case", "expected 'new' or 'list'");
+}

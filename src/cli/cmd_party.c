@@ -1,0 +1,130 @@
+/* The parties' commands: submit a figure, authorise a deal-closer extension, answer a
+ * mediator's proposal; and the mediator's: propose a figure, close a case. Each reads
+ * CASE [--as ROLE] VALUE and calls the one case/ function that does it. */
+#include "cli/util.h"
+
+#include <getopt.h>
+#include <sodium.h>
+#include <string.h>
+
+enum action { SUBMIT, EXTEND, ANSWER, PROPOSE, CLOSE };
+
+struct party_command {
+	const char *name;
+	const char *usage;
+	const char *help;
+	bool needs_role;
+	bool needs_value;
+};
+
+static const struct party_command party_commands[] = {
+	[SUBMIT] = { "nakodo submit", "CASE --as claimant|payer AMOUNT",
+		"Submits the claimant's demand (the least it accepts) or the payer's offer (the\n"
+		"most it pays) for the open round. AMOUNT '-' reads it from standard input, so\n"
+		"that the figure appears neither in the shell's history nor in the process list.\n"
+		"When both figures of a round are in, the round is evaluated at once.\n",
+		true, true },
+	[EXTEND] = { "nakodo extend", "CASE --as claimant|payer AMOUNT",
+		"Authorises, confidentially, a conditional extension of this party's figure for the\n"
+		"open round by up to AMOUNT (the deal-closer). The extensions are used only if\n"
+		"together they close the round's gap; the figure is then the midpoint of the\n"
+		"extended figures, kept between the two original figures. AMOUNT '-' reads stdin.\n",
+		true, true },
+	[ANSWER] = { "nakodo answer", "CASE --as claimant|payer accept|decline",
+		"Answers the mediator's proposal, confidentially. The case settles only if both\n"
+		"accept; a side learns how the other answered only when both accepted.\n",
+		true, true },
+	[PROPOSE] = { "nakodo propose", "CASE AMOUNT",
+		"The mediator's proposal after impasse: a figure both sides may accept or decline.\n",
+		false, true },
+	[CLOSE] = { "nakodo close", "CASE",
+		"The mediator ends a case that has not settled; its confidential figures are\n"
+		"deleted.\n",
+		false, false },
+};
+
+static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "as", required_argument, NULL, 'a' }, { NULL, 0, NULL, 0 },
+	};
+	const struct party_command *pc = &party_commands[action];
+	const char *as = NULL, *pos[2] = { NULL, NULL };
+	const struct nk_currency *cur = NULL;
+	struct nk_store *store = NULL;
+	struct nk_case_env env = { 0 };
+	struct nk_error err = { 0 };
+	enum nk_role role = NK_MEDIATOR;
+	enum nk_status st = NK_OK;
+	int64_t amount = 0;
+	int npos = 0, want = pc->needs_value ? 2 : 1, c, rc;
+
+	if (cli_wants_help(argc, argv)) {
+		fprintf(ctx->out, "usage: %s %s\n\n%s", pc->name, pc->usage, pc->help);
+		return CLI_OK;
+	}
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
+		if (c == 1) {	/* a positional argument, "-" included */
+			if (npos == 2)
+				return cli_usage_error(ctx, pc->name, "too many arguments");
+			pos[npos++] = optarg;
+		} else if (c == 'a' && pc->needs_role) {
+			as = optarg;
+		} else if (argv[optind - 1][0] == '-' && argv[optind - 1][1] >= '0' &&
+			   argv[optind - 1][1] <= '9') {
+			return cli_usage_error(ctx, pc->name, "amount: negative amounts are not accepted");
+		} else {
+			return cli_usage_error(ctx, pc->name, "unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (npos != want)
+		return cli_usage_error(ctx, pc->name, "expected %s", pc->usage);
+	if (pc->needs_role && (rc = cli_parse_role(ctx, pc->name, as, &role)) != CLI_OK)
+		return rc;
+	if (action == ANSWER && strcmp(pos[1], "accept") && strcmp(pos[1], "decline"))
+		return cli_usage_error(ctx, pc->name, "the answer is accept or decline");
+
+	if ((rc = cli_open_store(ctx, false, &store)) != CLI_OK)
+		return rc;
+	env.store = store;
+	if (pc->needs_value && action != ANSWER) {
+		if ((rc = cli_case_currency(ctx, &env, pos[0], &cur)) != CLI_OK ||
+		    (rc = cli_read_amount(ctx, cur, pos[1], &amount)) != CLI_OK)
+			goto out;
+	}
+	switch (action) {
+	case SUBMIT:
+		st = nk_case_submit(&env, pos[0], role, amount, &err);
+		break;
+	case EXTEND:
+		st = nk_case_extend(&env, pos[0], role, amount, &err);
+		break;
+	case ANSWER:
+		st = nk_case_answer(&env, pos[0], role, strcmp(pos[1], "accept") == 0, &err);
+		break;
+	case PROPOSE:
+		st = nk_case_propose(&env, pos[0], amount, &err);
+		break;
+	case CLOSE:
+		st = nk_case_close(&env, pos[0], &err);
+		break;
+	}
+	sodium_memzero(&amount, sizeof(amount));
+	if (st != NK_OK) {
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
+	/* Tell the acting role where the case now stands, as its briefing says. */
+	rc = cli_show_brief(ctx, &env, pos[0], role, true);
+out:
+	nk_store_close(store);
+	return rc;
+}
+
+int cmd_submit(struct cli_ctx *ctx, int argc, char **argv) { return run(ctx, SUBMIT, argc, argv); }
+int cmd_extend(struct cli_ctx *ctx, int argc, char **argv) { return run(ctx, EXTEND, argc, argv); }
+int cmd_answer(struct cli_ctx *ctx, int argc, char **argv) { return run(ctx, ANSWER, argc, argv); }
+int cmd_propose(struct cli_ctx *ctx, int argc, char **argv) { return run(ctx, PROPOSE, argc, argv); }
+int cmd_close(struct cli_ctx *ctx, int argc, char **argv) { return run(ctx, CLOSE, argc, argv); }

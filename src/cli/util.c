@@ -1,0 +1,150 @@
+/* Helpers every subcommand shares: error reports, exit statuses, opening the store,
+ * reading an amount without it reaching the shell's history, JSON output. */
+#include "cli/util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <string.h>
+
+int cli_exit_for(enum nk_status status)
+{
+	switch (status) {
+	case NK_OK:
+		return CLI_OK;
+	case NK_EREFUSED:
+		return CLI_REFUSED;
+	case NK_ESTORE:
+	case NK_ECORRUPT:
+	case NK_ECRYPTO:
+	case NK_ENOMEM:
+		return CLI_STORAGE;
+	default:
+		return CLI_USAGE;
+	}
+}
+
+int cli_report(struct cli_ctx *ctx, const struct nk_error *err)
+{
+	if (ctx->json) {
+		json_t *o = json_pack("{s:s, s:s, s:s, s:i}", "error", nk_status_name(err->code),
+				      "field", err->field, "detail", err->text,
+				      "exit", cli_exit_for(err->code));
+
+		cli_print_json(ctx, o);
+	}
+	if (err->field[0])
+		fprintf(ctx->err, "nakodo: %s: %s\n", err->field, err->text);
+	else
+		fprintf(ctx->err, "nakodo: %s\n", err->text);
+	return cli_exit_for(err->code);
+}
+
+int cli_usage_error(struct cli_ctx *ctx, const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(ctx->err, "%s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(ctx->err, fmt, ap);
+	va_end(ap);
+	fprintf(ctx->err, "\n(see '%s --help')\n", cmd);
+	return CLI_USAGE;
+}
+
+void cli_print_json(struct cli_ctx *ctx, json_t *obj)
+{
+	if (obj) {
+		json_dumpf(obj, ctx->out, JSON_INDENT(2) | JSON_SORT_KEYS);
+		fputc('\n', ctx->out);
+	}
+	json_decref(obj);
+}
+
+int cli_open_store(struct cli_ctx *ctx, bool create, struct nk_store **store)
+{
+	struct nk_error err = { 0 };
+	enum nk_status rc = nk_store_open(store, ctx->db, create ? NK_STORE_CREATE : 0, &err);
+
+	if (rc != NK_OK) {
+		if (rc == NK_ENOTFOUND)
+			nk_fail(&err, NK_ESTORE, "db", "no database at %s (create one with 'nakodo case new')", ctx->db);
+		return cli_report(ctx, &err);
+	}
+	return CLI_OK;
+}
+
+int cli_read_amount(struct cli_ctx *ctx, const struct nk_currency *cur, const char *arg,
+		    int64_t *amount)
+{
+	char line[64];
+	struct nk_error err = { 0 };
+	const char *text = arg;
+	enum nk_status rc;
+
+	if (strcmp(arg, "-") == 0) {
+		size_t n;
+
+		if (!fgets(line, sizeof(line), stdin)) {
+			nk_fail(&err, NK_EINVAL, "amount", "nothing on standard input");
+			return cli_report(ctx, &err);
+		}
+		n = strcspn(line, "\r\n");
+		if (line[n] == '\0' && n == sizeof(line) - 1) {
+			sodium_memzero(line, sizeof(line));
+			nk_fail(&err, NK_EINVAL, "amount", "the line on standard input is too long");
+			return cli_report(ctx, &err);
+		}
+		line[n] = '\0';
+		text = line;
+	}
+	rc = nk_money_parse(cur, text, "amount", amount, &err);
+	sodium_memzero(line, sizeof(line));
+	return rc == NK_OK ? CLI_OK : cli_report(ctx, &err);
+}
+
+bool cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return false;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The case's currency, for reading amounts: from its mediator's briefing. */
+int cli_case_currency(struct cli_ctx *ctx, const struct nk_case_env *env, const char *id,
+		      const struct nk_currency **cur)
+{
+	struct nk_brief *b = sodium_malloc(sizeof(*b));
+	struct nk_error err = { 0 };
+	enum nk_status rc;
+
+	if (!b)
+		return CLI_STORAGE;
+	rc = nk_case_brief(env, id, NK_MEDIATOR, b, &err);
+	if (rc == NK_OK)
+		*cur = nk_currency_find(b->rules.currency);
+	sodium_free(b);
+	return rc == NK_OK ? CLI_OK : cli_report(ctx, &err);
+}
+
+int cli_parse_role(struct cli_ctx *ctx, const char *cmd, const char *text, enum nk_role *role)
+{
+	if (!text)
+		return cli_usage_error(ctx, cmd, "--as ROLE is required");
+	if (nk_role_parse(text, role) != NK_OK)
+		return cli_usage_error(ctx, cmd, "--as: unknown role '%s' (claimant, payer or mediator)", text);
+	return CLI_OK;
+}
+
+void cli_format_amount(const char *currency, int64_t amount, char out[static CLI_AMOUNT_MAX])
+{
+	char num[NK_MONEY_TEXT_MAX];
+
+	nk_money_format(nk_currency_find(currency), amount, 1, num);
+	snprintf(out, CLI_AMOUNT_MAX, "%s %s", currency, num);
+}

@@ -1,0 +1,38 @@
+/* Shared helpers of the command's subcommands (see util.c). */
+#ifndef NAKODO_CLI_UTIL_H
+#define NAKODO_CLI_UTIL_H
+
+#include "cli/cli.h"
+
+#include <nakodo/case.h>
+#include <nakodo/money.h>
+#include <nakodo/store.h>
+
+#include <jansson.h>
+
+#define CLI_AMOUNT_MAX (NK_MONEY_TEXT_MAX + 8)
+
+/* Prints obj (taking the reference) as the command's JSON answer. */
+void cli_print_json(struct cli_ctx *ctx, json_t *obj);
+/* Opens ctx->db; reports and returns an exit status on failure. */
+int cli_open_store(struct cli_ctx *ctx, bool create, struct nk_store **store);
+/* Reads AMOUNT (or a line of standard input for "-") in cur; wipes the text. */
+int cli_read_amount(struct cli_ctx *ctx, const struct nk_currency *cur, const char *arg,
+		    int64_t *amount);
+bool cli_wants_help(int argc, char **argv);
+int cli_case_currency(struct cli_ctx *ctx, const struct nk_case_env *env, const char *id,
+		      const struct nk_currency **cur);
+int cli_parse_role(struct cli_ctx *ctx, const char *cmd, const char *text, enum nk_role *role);
+/* "USD 350,000,000.00" */
+void cli_format_amount(const char *currency, int64_t amount, char out[static CLI_AMOUNT_MAX]);
+/* Renders round i (0-based) of a briefing for a person. */
+void cli_print_round(FILE *f, const struct nk_brief *b, int i);
+/* Renders a briefing for a person. */
+void cli_print_brief(FILE *f, const struct nk_brief *b);
+
+
+/* Prints role's briefing of case id (text or JSON). After an action, brief_after
+ * prints the shorter text form. */
+int cli_show_brief(struct cli_ctx *ctx, const struct nk_case_env *env, const char *id,
+		   enum nk_role role, bool after_action);
+#endif

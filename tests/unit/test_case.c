@@ -1,0 +1,272 @@
+/* Unit tests for case/: commands against the folded log, refusals that append
+ * nothing, the proposal protocol, the deal-closer, and briefings per role. */
+#include <nakodo/case.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <sodium.h>
+
+#define M(x) ((int64_t)(x) * 100000000)	/* US$ million in cents */
+
+struct fixture {
+	struct nk_store *store;
+	struct nk_case_env env;
+	int64_t clock;
+	uint32_t counter;
+};
+
+static int64_t fake_now(void *arg)
+{
+	struct fixture *f = arg;
+
+	return f->clock += 1000;
+}
+
+static void fake_random(void *arg, uint8_t *buf, size_t len)
+{
+	struct fixture *f = arg;
+
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (uint8_t)(f->counter * 31 + i);
+	f->counter++;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f || sodium_init() < 0 || nk_store_open(&f->store, "mem:", NK_STORE_CREATE, NULL) != NK_OK)
+		return -1;
+	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, f };
+	f->clock = INT64_C(1700000000000);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	nk_store_close(f->store);
+	free(f);
+	return 0;
+}
+
+static void rules_1962(struct nk_rules *r)
+{
+	nk_rules_default(r, nk_currency_find("USD"));
+	r->rounds = 4;
+	r->grid = M(1) / 100 * 100;
+	r->hint_count = 2;
+	r->hint_bp[0] = 1000;
+	r->hint_bp[1] = 2500;
+	r->range_low = 0;
+	r->range_high = M(2000);
+}
+
+static size_t event_count(struct fixture *f, const char *id)
+{
+	struct nk_event_list log = { 0 };
+	size_t n;
+
+	assert_int_equal(nk_store_load(f->store, id, &log, NULL), NK_OK);
+	n = log.count;
+	nk_event_list_free(&log);
+	return n;
+}
+
+static void claims_1962_settles_by_proposal(void **state)
+{
+	struct fixture *f = *state;
+	static const int korea[] = { 700, 600, 600, 600 }, japan[] = { 70, 170, 300, 350 };
+	struct nk_rules rules;
+	struct nk_brief b;
+	char id[NK_CASE_ID_MAX];
+
+	rules_1962(&rules);
+	assert_int_equal(nk_case_open(&f->env, &rules, id, NULL), NK_OK);
+	for (int r = 0; r < 4; r++) {
+		assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, M(korea[r]), NULL), NK_OK);
+		assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, M(japan[r]), NULL), NK_OK);
+		assert_int_equal(nk_case_brief(&f->env, id, NK_CLAIMANT, &b, NULL), NK_OK);
+		assert_true(b.rounds[r].evaluated);
+		assert_int_equal(b.rounds[r].deal, NK_NO_DEAL);
+		assert_int_equal(b.rounds[r].own_figure, M(korea[r]));
+		/* Korea's knowledge of Japan's offer holds the truth and is not exact. */
+		assert_true(b.rounds[r].view.other.low <= M(japan[r]));
+		assert_true(b.rounds[r].view.other.high >= M(japan[r]));
+		assert_true(b.rounds[r].view.other.high > b.rounds[r].view.other.low);
+		assert_true(b.rounds[r].view.exposed.low <= M(korea[r]));
+		assert_true(b.rounds[r].view.exposed.high >= M(korea[r]));
+	}
+	assert_int_equal(nk_case_brief(&f->env, id, NK_MEDIATOR, &b, NULL), NK_OK);
+	assert_int_equal(b.state, NK_STATE_IMPASSE);
+	assert_int_equal(nk_case_propose(&f->env, id, M(500), NULL), NK_OK);
+	assert_int_equal(nk_case_answer(&f->env, id, NK_CLAIMANT, true, NULL), NK_OK);
+	/* One answer in: nothing settled, the other side learns nothing of it. */
+	assert_int_equal(nk_case_brief(&f->env, id, NK_PAYER, &b, NULL), NK_OK);
+	assert_int_equal(b.own_answer, -1);
+	assert_int_equal(b.proposal_accepted, -1);
+	assert_int_equal(nk_case_answer(&f->env, id, NK_PAYER, true, NULL), NK_OK);
+	assert_int_equal(nk_case_brief(&f->env, id, NK_CLAIMANT, &b, NULL), NK_OK);
+	assert_int_equal(b.state, NK_STATE_SETTLED);
+	assert_true(b.settled);
+	assert_int_equal(b.settlement, M(500));
+	assert_int_equal(b.settled_by, NK_DEAL_PROPOSAL);
+	assert_true(b.figures_deleted);
+}
+
+static void refusals_append_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_rules rules;
+	struct nk_error err;
+	char id[NK_CASE_ID_MAX];
+	size_t before;
+
+	rules_1962(&rules);
+	assert_int_equal(nk_case_open(&f->env, &rules, id, NULL), NK_OK);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, M(700), NULL), NK_OK);
+	before = event_count(f, id);
+	/* a second figure in the same round */
+	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, M(650), &err), NK_EREFUSED);
+	assert_string_equal(err.field, "round");
+	/* outside the range */
+	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, M(2001), &err), NK_EINVAL);
+	assert_string_equal(err.field, "amount");
+	/* the mediator does not submit figures */
+	assert_int_equal(nk_case_submit(&f->env, id, NK_MEDIATOR, M(5), &err), NK_EREFUSED);
+	assert_string_equal(err.field, "role");
+	/* no proposal before impasse, no answer without a proposal */
+	assert_int_equal(nk_case_propose(&f->env, id, M(500), &err), NK_EREFUSED);
+	assert_int_equal(nk_case_answer(&f->env, id, NK_PAYER, true, &err), NK_EREFUSED);
+	/* unknown case and malformed id */
+	assert_int_equal(nk_case_submit(&f->env, id[0] == 'f' ? "00000000000000000000" : "ffffffffffffffffffff",
+					NK_PAYER, M(5), &err), NK_ENOTFOUND);
+	assert_int_equal(nk_case_submit(&f->env, "../etc", NK_PAYER, M(5), &err), NK_EINVAL);
+	assert_int_equal(event_count(f, id), before);
+	/* a non-monotone figure in round 2 */
+	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, M(100), NULL), NK_OK);
+	before = event_count(f, id);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, M(90), &err), NK_EREFUSED);
+	assert_non_null(strstr(err.text, "monotone"));
+	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, M(701), &err), NK_EREFUSED);
+	assert_int_equal(event_count(f, id), before);
+	/* after closing, nothing more */
+	assert_int_equal(nk_case_close(&f->env, id, NULL), NK_OK);
+	before = event_count(f, id);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, M(600), &err), NK_EREFUSED);
+	assert_non_null(strstr(err.text, "ended"));
+	assert_int_equal(nk_case_close(&f->env, id, &err), NK_EREFUSED);
+	assert_int_equal(event_count(f, id), before);
+}
+
+static void deal_closer_closes_the_gap(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_rules rules;
+	struct nk_brief b;
+	char id[NK_CASE_ID_MAX];
+
+	nk_rules_default(&rules, nk_currency_find("USD"));
+	rules.range_high = M(1000);
+	assert_int_equal(nk_case_open(&f->env, &rules, id, NULL), NK_OK);
+	/* round 1: gap 100, extensions 30 + 50 do not close it */
+	assert_int_equal(nk_case_extend(&f->env, id, NK_CLAIMANT, M(30), NULL), NK_OK);
+	assert_int_equal(nk_case_extend(&f->env, id, NK_PAYER, M(50), NULL), NK_OK);
+	assert_int_equal(nk_case_extend(&f->env, id, NK_PAYER, M(60), NULL), NK_EREFUSED);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, M(600), NULL), NK_OK);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, M(500), NULL), NK_OK);
+	assert_int_equal(nk_case_brief(&f->env, id, NK_PAYER, &b, NULL), NK_OK);
+	assert_int_equal(b.rounds[0].deal, NK_NO_DEAL);
+	assert_int_equal(b.state, NK_STATE_OPEN);
+	/* round 2: gap 60, extensions 40 + 40 close it; midpoint of 560 and 540 = 550 */
+	assert_int_equal(nk_case_extend(&f->env, id, NK_CLAIMANT, M(40), NULL), NK_OK);
+	assert_int_equal(nk_case_extend(&f->env, id, NK_PAYER, M(40), NULL), NK_OK);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, M(580), NULL), NK_OK);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, M(520), NULL), NK_OK);
+	assert_int_equal(nk_case_brief(&f->env, id, NK_CLAIMANT, &b, NULL), NK_OK);
+	assert_int_equal(b.state, NK_STATE_SETTLED);
+	assert_int_equal(b.settled_by, NK_DEAL_CLOSER);
+	assert_int_equal(b.settlement, M(550));
+}
+
+static void declined_proposal_reveals_no_answer(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_rules rules;
+	struct nk_brief b;
+	char id[NK_CASE_ID_MAX];
+
+	nk_rules_default(&rules, nk_currency_find("JPY"));
+	rules.rounds = 1;
+	rules.proposals = 2;
+	rules.range_high = 1000000;
+	assert_int_equal(nk_case_open(&f->env, &rules, id, NULL), NK_OK);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, 900, NULL), NK_OK);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, 100, NULL), NK_OK);
+	assert_int_equal(nk_case_propose(&f->env, id, 500, NULL), NK_OK);
+	assert_int_equal(nk_case_answer(&f->env, id, NK_CLAIMANT, false, NULL), NK_OK);
+	assert_int_equal(nk_case_answer(&f->env, id, NK_PAYER, true, NULL), NK_OK);
+	assert_int_equal(nk_case_brief(&f->env, id, NK_CLAIMANT, &b, NULL), NK_OK);
+	assert_int_equal(b.state, NK_STATE_IMPASSE);
+	assert_int_equal(b.proposal_accepted, 0);
+	assert_int_equal(b.own_answer, 0);
+	/* the log names who answered, never how */
+	{
+		struct nk_event_list log = { 0 };
+
+		assert_int_equal(nk_store_load(f->store, id, &log, NULL), NK_OK);
+		for (size_t i = 0; i < log.count; i++) {
+			assert_null(strstr(log.events[i].body, "accept\""));
+			assert_null(strstr(log.events[i].body, "decline"));
+		}
+		nk_event_list_free(&log);
+	}
+	/* the second and last proposal fails too: the case closes */
+	assert_int_equal(nk_case_propose(&f->env, id, 600, NULL), NK_OK);
+	assert_int_equal(nk_case_answer(&f->env, id, NK_CLAIMANT, true, NULL), NK_OK);
+	assert_int_equal(nk_case_answer(&f->env, id, NK_PAYER, false, NULL), NK_OK);
+	assert_int_equal(nk_case_brief(&f->env, id, NK_PAYER, &b, NULL), NK_OK);
+	assert_int_equal(b.state, NK_STATE_CLOSED);
+	assert_true(b.figures_deleted);
+}
+
+static void random_rule_reveals_a_checkable_seed(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_rules rules;
+	struct nk_brief b;
+	uint8_t commitment[32];
+	char id[NK_CASE_ID_MAX];
+
+	nk_rules_default(&rules, nk_currency_find("EUR"));
+	rules.settle = NK_SETTLE_RANDOM;
+	rules.grid = 500;
+	assert_int_equal(nk_case_open(&f->env, &rules, id, NULL), NK_OK);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, 100000, NULL), NK_OK);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, 120000, NULL), NK_OK);
+	assert_int_equal(nk_case_brief(&f->env, id, NK_PAYER, &b, NULL), NK_OK);
+	assert_true(b.settled);
+	assert_true(b.settlement >= 100000 && b.settlement <= 120000);
+	assert_int_equal(b.settlement % 500, 0);
+	assert_true(b.seed_revealed);
+	nk_bargain_commit_seed(b.seed, commitment);
+	assert_memory_equal(commitment, b.seed_commitment, 32);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(claims_1962_settles_by_proposal, setup, teardown),
+		cmocka_unit_test_setup_teardown(refusals_append_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(deal_closer_closes_the_gap, setup, teardown),
+		cmocka_unit_test_setup_teardown(declined_proposal_reveals_no_answer, setup, teardown),
+		cmocka_unit_test_setup_teardown(random_rule_reveals_a_checkable_seed, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
