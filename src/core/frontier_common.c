@@ -1,0 +1,150 @@
+/* The contribution table and the frontier builder shared by the fold and the
+ * enumeration; input checks for both live here. Pure. */
+#include "frontier_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum nk_status fr_table_init(struct fr_table *t, const struct nk_agenda *agenda,
+			     const struct nk_profile *const *profiles, size_t nparties,
+			     const struct nk_frontier_options *options, struct nk_error *err)
+{
+	const int32_t *fixed = options ? options->fixed : NULL;
+	enum nk_status rc;
+	size_t total = 0;
+	double *p;
+
+	memset(t, 0, sizeof(*t));
+	if (nparties < NK_PARTIES_MIN || nparties > NK_PARTIES_MAX || !profiles)
+		return nk_fail(err, NK_EINVAL, "profiles", "2 to %d parties are needed, not %zu",
+			       NK_PARTIES_MAX, nparties);
+	rc = nk_agenda_check(agenda, err);
+	if (rc)
+		return rc;
+	for (size_t k = 0; k < nparties; k++) {
+		rc = nk_profile_check(agenda, profiles[k], err);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; i < agenda->nissues; i++) {
+		size_t n = agenda->issues[i].nvalues;
+
+		if (fixed && fixed[i] >= 0) {
+			if ((size_t)fixed[i] >= n)
+				return nk_fail(err, NK_EINVAL, agenda->issues[i].name,
+					       "fixed value %d is out of range", fixed[i]);
+			t->lo[i] = (size_t)fixed[i];
+			t->hi[i] = (size_t)fixed[i] + 1;
+		} else {
+			t->lo[i] = 0;
+			t->hi[i] = n;
+		}
+		total += t->hi[i] - t->lo[i];
+	}
+	t->buf = malloc(total * nparties * sizeof(*t->buf));
+	if (!t->buf)
+		return nk_fail(err, NK_ENOMEM, "frontier", "out of memory");
+	t->np = nparties;
+	t->ni = agenda->nissues;
+	p = t->buf;
+	for (size_t i = 0; i < agenda->nissues; i++) {
+		t->c[i] = p;
+		for (size_t v = t->lo[i]; v < t->hi[i]; v++)
+			for (size_t k = 0; k < nparties; k++)
+				*p++ = nk_contribution(&profiles[k]->valuations[i], v);
+	}
+	for (size_t k = 0; k < nparties; k++) {
+		double m = 0;
+
+		t->reservation[k] = profiles[k]->reservation;
+		for (size_t i = 0; i < t->ni; i++) {
+			double big = 0;
+
+			for (size_t v = t->lo[i]; v < t->hi[i]; v++)
+				big = fmax(big, fabs(fr_contrib(t, i, v)[k]));
+			m += big;
+		}
+		t->magnitude = fmax(t->magnitude, fmax(m, 1.0));
+	}
+	return NK_OK;
+}
+
+void fr_table_free(struct fr_table *t)
+{
+	free(t->buf);
+	t->buf = NULL;
+}
+
+struct build_sort {
+	const struct fr_point *p;
+	size_t index;
+	size_t np;
+};
+
+static int cmp_ascending(const void *a, const void *b)
+{
+	const struct build_sort *x = a, *y = b;
+
+	for (size_t k = 0; k < x->np; k++)
+		if (x->p->u[k] != y->p->u[k])
+			return x->p->u[k] < y->p->u[k] ? -1 : 1;
+	return 0;
+}
+
+enum nk_status fr_build(const struct fr_table *t, const struct fr_point *points,
+			const uint32_t *outcomes, size_t n, struct nk_frontier **out,
+			struct nk_error *err)
+{
+	enum nk_status rc = NK_ENOMEM;
+	struct build_sort *order = NULL;
+	struct nk_frontier *f = NULL;
+
+	f = calloc(1, sizeof(*f));
+	order = calloc(n ? n : 1, sizeof(*order));
+	if (!f || !order)
+		goto out;
+	f->points = calloc(n ? n : 1, sizeof(*f->points));
+	f->outcomes = calloc(n * t->ni + 1, sizeof(*f->outcomes));
+	if (!f->points || !f->outcomes)
+		goto out;
+	f->nparties = t->np;
+	f->nissues = t->ni;
+	f->npoints = n;
+	memcpy(f->reservation, t->reservation, sizeof(f->reservation));
+	for (size_t i = 0; i < n; i++)
+		order[i] = (struct build_sort){ .p = &points[i], .index = i, .np = t->np };
+	qsort(order, n, sizeof(*order), cmp_ascending);
+	for (size_t i = 0; i < n; i++) {
+		struct nk_frontier_point *fp = &f->points[i];
+
+		fp->acceptable = true;
+		for (size_t k = 0; k < t->np; k++) {
+			fp->utility[k] = order[i].p->u[k];
+			if (fp->utility[k] < t->reservation[k])
+				fp->acceptable = false;
+		}
+		fp->count = order[i].p->count;
+		memcpy(f->outcomes + i * t->ni, outcomes + order[i].index * t->ni,
+		       t->ni * sizeof(*outcomes));
+		fp->outcome = f->outcomes + i * t->ni;
+	}
+	*out = f;
+	f = NULL;
+	rc = NK_OK;
+out:
+	if (rc)
+		nk_fail(err, rc, "frontier", "out of memory");
+	nk_frontier_free(f);
+	free(order);
+	return rc;
+}
+
+void nk_frontier_free(struct nk_frontier *frontier)
+{
+	if (!frontier)
+		return;
+	free(frontier->points);
+	free(frontier->outcomes);
+	free(frontier);
+}

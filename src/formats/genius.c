@@ -1,0 +1,469 @@
+/* GENIUS/ANAC XML domains and linear additive profiles, read with libxml2 and the
+ * semantics of GENIUS 10.4 (see ../shared/domains/SOURCES.md). Anything else (real
+ * issues without a step, non-linear spaces, nested objectives) is refused by line. */
+#include "agenda_formats.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Refuses with "FILE:LINE" as the field. */
+static enum nk_status xml_fail(struct nk_error *err, const char *file, const xmlNode *node,
+			       const char *reason, const char *what)
+{
+	char where[NK_ERROR_FIELD_MAX];
+
+	snprintf(where, sizeof(where), "%.40s:%ld", file, node ? (long)xmlGetLineNo(node) : 0L);
+	return nk_fail(err, NK_ECORRUPT, where, "%s%.80s", reason, what ? what : "");
+}
+
+static int is_elem(const xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
+}
+
+/* A borrowed-looking attribute: the caller frees it with xmlFree. */
+static char *attr(const xmlNode *n, const char *name)
+{
+	return (char *)xmlGetProp(n, (const xmlChar *)name);
+}
+
+static int attr_number(const xmlNode *n, const char *name, double *out)
+{
+	char *s = attr(n, name), *end;
+	int ok = 0;
+	double x;
+
+	if (!s)
+		return 0;
+	errno = 0;
+	x = strtod(s, &end);
+	while (*end == ' ')
+		end++;
+	if (!errno && end != s && !*end && isfinite(x)) {
+		*out = x;
+		ok = 1;
+	}
+	xmlFree(s);
+	return ok;
+}
+
+static enum nk_status parse_xml(const char *buf, size_t len, const char *file, xmlDoc **out,
+				struct nk_error *err)
+{
+	enum nk_status rc = NK_ECORRUPT;
+	xmlParserCtxt *ctxt = NULL;
+	xmlDoc *doc = NULL;
+
+	if (len > NK_AGENDA_FILE_MAX) {
+		rc = nk_fail(err, NK_EINVAL, file, "the file exceeds %u bytes", NK_AGENDA_FILE_MAX);
+		goto out;
+	}
+	ctxt = xmlNewParserCtxt();
+	if (!ctxt) {
+		rc = nk_fail(err, NK_ENOMEM, file, "out of memory");
+		goto out;
+	}
+	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, file, NULL,
+				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc) {
+		const xmlError *e = xmlCtxtGetLastError(ctxt);
+		char where[NK_ERROR_FIELD_MAX];
+		char msg[160];
+		size_t m;
+
+		snprintf(where, sizeof(where), "%.40s:%d", file, e ? e->line : 0);
+		snprintf(msg, sizeof(msg), "%s", e && e->message ? e->message : "not XML");
+		m = strlen(msg);
+		while (m && (msg[m - 1] == '\n' || msg[m - 1] == ' '))
+			msg[--m] = 0;
+		rc = nk_fail(err, NK_ECORRUPT, where, "malformed XML: %s", msg);
+		goto out;
+	}
+	*out = doc;
+	doc = NULL;
+	rc = NK_OK;
+out:
+	xmlFreeDoc(doc);
+	xmlFreeParserCtxt(ctxt);
+	return rc;
+}
+
+/* The <objective> under root (root is a negotiation_template or a utility_space). */
+static const xmlNode *find_objective(const xmlNode *root)
+{
+	const xmlNode *space = NULL;
+
+	if (is_elem(root, "utility_space"))
+		space = root;
+	for (const xmlNode *c = root->children; !space && c; c = c->next)
+		if (is_elem(c, "utility_space"))
+			space = c;
+	for (const xmlNode *c = space ? space->children : NULL; c; c = c->next)
+		if (is_elem(c, "objective"))
+			return c;
+	return NULL;
+}
+
+static const xmlNode *space_of(const xmlNode *objective)
+{
+	return objective->parent;
+}
+
+/* Refuses what GENIUS's linear additive space does not mean: non-linear spaces and
+ * objectives nested in objectives. */
+static enum nk_status refuse_unsupported(const xmlNode *space, const char *file,
+					 struct nk_error *err)
+{
+	for (const xmlNode *c = space->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (!strcmp((const char *)c->name, "hyperRectangle") ||
+		    !strcmp((const char *)c->name, "constraint"))
+			return xml_fail(err, file, c, "non-linear utility spaces are not supported: ",
+					(const char *)c->name);
+		if (is_elem(c, "objective")) {
+			enum nk_status rc = refuse_unsupported(c, file, err);
+
+			if (rc)
+				return rc;
+			if (c->parent && is_elem(c->parent, "objective"))
+				return xml_fail(err, file, c, "nested objectives are not supported", NULL);
+		}
+	}
+	return NK_OK;
+}
+
+static enum nk_status read_issue(const xmlNode *n, struct nk_issue *is, const char *file,
+				 struct nk_error *err)
+{
+	enum nk_status rc = NK_ECORRUPT;
+	char *type = attr(n, "type"), *name = attr(n, "name");
+	size_t count = 0;
+
+	if (!type || !name || !*name || strlen(name) > NK_NAME_MAX) {
+		rc = xml_fail(err, file, n, "an issue needs a type and a name of 1 to 128 bytes", NULL);
+		goto out;
+	}
+	is->name = strdup(name);
+	if (!is->name) {
+		rc = nk_fail(err, NK_ENOMEM, file, "out of memory");
+		goto out;
+	}
+	if (!strcmp(type, "discrete")) {
+		is->kind = NK_ISSUE_DISCRETE;
+		for (const xmlNode *c = n->children; c; c = c->next)
+			count += is_elem(c, "item");
+		if (count < 1 || count > NK_VALUES_MAX) {
+			rc = xml_fail(err, file, n, "a discrete issue needs 1 to 1000 items: ", name);
+			goto out;
+		}
+		is->labels = calloc(count, sizeof(*is->labels));
+		if (!is->labels) {
+			rc = nk_fail(err, NK_ENOMEM, file, "out of memory");
+			goto out;
+		}
+		for (const xmlNode *c = n->children; c; c = c->next) {
+			char *value;
+
+			if (!is_elem(c, "item"))
+				continue;
+			value = attr(c, "value");
+			if (!value || !*value || strlen(value) > NK_NAME_MAX) {
+				xmlFree(value);
+				rc = xml_fail(err, file, c, "an item needs a value of 1 to 128 bytes", NULL);
+				goto out;
+			}
+			is->labels[is->nvalues] = strdup(value);
+			xmlFree(value);
+			if (!is->labels[is->nvalues]) {
+				rc = nk_fail(err, NK_ENOMEM, file, "out of memory");
+				goto out;
+			}
+			is->nvalues++;
+		}
+	} else if (!strcmp(type, "integer")) {
+		is->kind = NK_ISSUE_INTEGER;
+		is->step = 1;
+		if (!attr_number(n, "lowerbound", &is->lower) || !attr_number(n, "upperbound", &is->upper) ||
+		    is->lower != floor(is->lower) || is->upper != floor(is->upper)) {
+			rc = xml_fail(err, file, n, "an integer issue needs integer lowerbound and upperbound: ",
+				      name);
+			goto out;
+		}
+		rc = nk_issue_make_numeric(is, err);
+		if (rc) {
+			char reason[NK_ERROR_TEXT_MAX];
+
+			snprintf(reason, sizeof(reason), "%s", err ? err->text : "bad range");
+			rc = xml_fail(err, file, n, reason, NULL);
+			goto out;
+		}
+	} else {
+		rc = xml_fail(err, file, n, "unsupported issue type (discrete and integer are read; "
+			      "give real issues a step in nakodo's JSON form): ", type);
+		goto out;
+	}
+	rc = NK_OK;
+out:
+	xmlFree(type);
+	xmlFree(name);
+	return rc;
+}
+
+enum nk_status nk_genius_read_domain(const char *buf, size_t len, const char *file,
+				     struct nk_agenda **out, struct nk_error *err)
+{
+	enum nk_status rc;
+	struct nk_agenda *ag = NULL;
+	const xmlNode *obj;
+	xmlDoc *doc = NULL;
+	size_t count = 0;
+
+	rc = parse_xml(buf, len, file, &doc, err);
+	if (rc)
+		goto out;
+	obj = find_objective(xmlDocGetRootElement(doc));
+	if (!obj) {
+		rc = xml_fail(err, file, xmlDocGetRootElement(doc),
+			      "no utility_space/objective: not a GENIUS domain", NULL);
+		goto out;
+	}
+	rc = refuse_unsupported(space_of(obj), file, err);
+	if (rc)
+		goto out;
+	for (const xmlNode *c = obj->children; c; c = c->next)
+		count += is_elem(c, "issue");
+	if (count < 1 || count > NK_ISSUES_MAX) {
+		rc = xml_fail(err, file, obj, "a domain has 1 to 64 issues", NULL);
+		goto out;
+	}
+	ag = calloc(1, sizeof(*ag));
+	if (ag)
+		ag->issues = calloc(count, sizeof(*ag->issues));
+	if (!ag || !ag->issues) {
+		rc = nk_fail(err, NK_ENOMEM, file, "out of memory");
+		goto out;
+	}
+	{
+		char *name = attr(obj, "name");
+
+		ag->name = strdup(name && strlen(name) <= NK_NAME_MAX ? name : "domain");
+		xmlFree(name);
+	}
+	for (const xmlNode *c = obj->children; c; c = c->next) {
+		if (!is_elem(c, "issue"))
+			continue;
+		ag->nissues++;
+		rc = read_issue(c, &ag->issues[ag->nissues - 1], file, err);
+		if (rc)
+			goto out;
+	}
+	rc = nk_agenda_check(ag, err);
+	if (rc)
+		goto out;
+	*out = ag;
+	ag = NULL;
+out:
+	nk_agenda_free(ag);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+/* The issue node of the profile with this index attribute (GENIUS matches by index). */
+static const xmlNode *profile_issue(const xmlNode *obj, double index)
+{
+	double k;
+
+	for (const xmlNode *c = obj->children; c; c = c->next)
+		if (is_elem(c, "issue") && attr_number(c, "index", &k) && k == index)
+			return c;
+	return NULL;
+}
+
+static enum nk_status read_valuation(const xmlNode *n, const struct nk_issue *is,
+				     struct nk_valuation *va, const char *file,
+				     struct nk_error *err)
+{
+	double *evals = calloc(is->nvalues, sizeof(*evals));
+	unsigned char *seen = calloc(is->nvalues, 1);
+	enum nk_status rc = NK_ECORRUPT;
+	double max = 0;
+
+	if (!evals || !seen) {
+		rc = nk_fail(err, NK_ENOMEM, file, "out of memory");
+		goto out;
+	}
+	if (is->kind != NK_ISSUE_DISCRETE) {
+		const xmlNode *ev = NULL;
+		char *ftype;
+
+		for (const xmlNode *c = n->children; c && !ev; c = c->next)
+			if (is_elem(c, "evaluator"))
+				ev = c;
+		ftype = ev ? attr(ev, "ftype") : NULL;
+		if (!ev || !ftype || strcmp(ftype, "linear") ||
+		    !attr_number(ev, "slope", &va->slope)) {
+			xmlFree(ftype);
+			rc = xml_fail(err, file, ev ? ev : n,
+				      "a numeric issue needs <evaluator ftype=\"linear\" slope=…>: ", is->name);
+			goto out;
+		}
+		xmlFree(ftype);
+		if (!attr_number(ev, "offset", &va->offset))
+			va->offset = 0;
+		va->linear = 1;
+		for (size_t v = 0; v < is->nvalues; v++)
+			evals[v] = va->offset + va->slope * (nk_issue_number(is, v) - is->lower);
+		va->scores = evals;
+		evals = NULL;
+		rc = NK_OK;
+		goto out;
+	}
+	for (const xmlNode *c = n->children; c; c = c->next) {
+		char *value;
+		size_t v;
+		double e;
+
+		if (!is_elem(c, "item"))
+			continue;
+		value = attr(c, "value");
+		for (v = 0; value && v < is->nvalues; v++)
+			if (!strcmp(value, is->labels[v]))
+				break;
+		if (!value || v == is->nvalues) {
+			rc = xml_fail(err, file, c, "an item that is not a value of the issue: ", value);
+			xmlFree(value);
+			goto out;
+		}
+		xmlFree(value);
+		if (!attr_number(c, "evaluation", &e) || e < 0) {
+			rc = xml_fail(err, file, c, "an item needs an evaluation >= 0", NULL);
+			goto out;
+		}
+		evals[v] = e;
+		seen[v] = 1;
+		max = e > max ? e : max;
+	}
+	for (size_t v = 0; v < is->nvalues; v++) {
+		if (!seen[v]) {
+			rc = xml_fail(err, file, n, "no evaluation for value ", is->labels[v]);
+			goto out;
+		}
+	}
+	if (max <= 0) {
+		rc = xml_fail(err, file, n, "every evaluation is 0 (GENIUS would divide by 0): ", is->name);
+		goto out;
+	}
+	for (size_t v = 0; v < is->nvalues; v++)
+		evals[v] /= max;
+	va->scores = evals;
+	evals = NULL;
+	rc = NK_OK;
+out:
+	free(evals);
+	free(seen);
+	return rc;
+}
+
+/* reservation and discount_factor may sit in the utility_space or the objective. */
+static void read_space_number(const xmlNode *space, const char *elem, double *out)
+{
+	for (const xmlNode *c = space->children; c; c = c->next) {
+		if (is_elem(c, elem)) {
+			(void)attr_number(c, "value", out);
+			return;
+		}
+		if (is_elem(c, "objective"))
+			read_space_number(c, elem, out);
+	}
+}
+
+enum nk_status nk_genius_read_profile(const struct nk_agenda *agenda, const char *buf, size_t len,
+				      const char *file, struct nk_profile **out,
+				      struct nk_error *err)
+{
+	enum nk_status rc;
+	struct nk_profile *pr = NULL;
+	const xmlNode *obj;
+	xmlDoc *doc = NULL;
+	size_t i = 0;
+
+	rc = parse_xml(buf, len, file, &doc, err);
+	if (rc)
+		goto out;
+	obj = find_objective(xmlDocGetRootElement(doc));
+	if (!obj) {
+		rc = xml_fail(err, file, xmlDocGetRootElement(doc),
+			      "no utility_space/objective: not a GENIUS profile", NULL);
+		goto out;
+	}
+	rc = refuse_unsupported(space_of(obj), file, err);
+	if (rc)
+		goto out;
+	pr = calloc(1, sizeof(*pr));
+	if (pr)
+		pr->valuations = calloc(agenda->nissues, sizeof(*pr->valuations));
+	if (!pr || !pr->valuations) {
+		rc = nk_fail(err, NK_ENOMEM, file, "out of memory");
+		goto out;
+	}
+	pr->nissues = agenda->nissues;
+	pr->discount = 1;
+	read_space_number(space_of(obj), "reservation", &pr->reservation);
+	read_space_number(space_of(obj), "discount_factor", &pr->discount);
+	for (const xmlNode *c = obj->children; c; c = c->next) {
+		const xmlNode *in;
+		double index, w;
+		char *name;
+		long k;
+
+		if (!is_elem(c, "weight"))
+			continue;
+		if (!attr_number(c, "index", &index) || !attr_number(c, "value", &w) || w < 0) {
+			rc = xml_fail(err, file, c, "a weight needs an index and a value >= 0", NULL);
+			goto out;
+		}
+		in = profile_issue(obj, index);
+		name = in ? attr(in, "name") : NULL;
+		k = name ? nk_agenda_find_issue(agenda, name) : -1;
+		if (k < 0 || pr->valuations[k].scores) {
+			rc = xml_fail(err, file, c, "a weight for no issue of the domain, or twice for one: ",
+				      name);
+			xmlFree(name);
+			goto out;
+		}
+		xmlFree(name);
+		pr->valuations[k].weight = w;
+		rc = read_valuation(in, &agenda->issues[k], &pr->valuations[k], file, err);
+		if (rc)
+			goto out;
+		i++;
+	}
+	if (i != agenda->nissues) {
+		rc = xml_fail(err, file, obj, "fewer weights than the domain has issues", NULL);
+		goto out;
+	}
+	{
+		const char *base = strrchr(file, '/');
+
+		pr->name = strndup(base ? base + 1 : file, NK_NAME_MAX);
+		if (!pr->name) {
+			rc = nk_fail(err, NK_ENOMEM, file, "out of memory");
+			goto out;
+		}
+	}
+	rc = nk_profile_check(agenda, pr, err);
+	if (rc)
+		goto out;
+	*out = pr;
+	pr = NULL;
+out:
+	nk_profile_free(pr);
+	xmlFreeDoc(doc);
+	return rc;
+}
