@@ -291,21 +291,33 @@ static void tell(const struct viewer *w, struct nk_interval prior, struct outcom
 	v->bits = bits_of(w->rules, v->other);
 }
 
-/* The most the other side can know of self's figure: the other's view, taken at both
- * ends of what self knows of the other's figure (the other's bounds are monotone in
- * its own figure), with every hint assumed told. Not counted: what a deal-closer
- * extension of the other side, which self cannot see, may have probed beyond that. */
+/* The most the other side can know of self's figure: the intersection of the views the
+ * other side could hold, over every figure of its that self cannot rule out, with every
+ * hint assumed told to it. Within a stretch of the other's figures that share one hint
+ * band, the other's bounds rise with its figure, so the stretch's two ends suffice.
+ * Not counted: what a deal-closer extension of the other side, which self cannot see,
+ * may have probed beyond that. */
 static void expose(const struct nk_rules *r, int round, enum nk_role self, int64_t own,
-		   struct nk_view *v, struct nk_interval prior, struct outcome seen)
+		   int64_t own_ext, struct nk_view *v, struct nk_interval prior,
+		   struct outcome seen)
 {
-	enum nk_role other = self == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT;
-	int64_t ends[2] = { v->other.low, v->other.high };
+	struct viewer me = { r, round, self, own, own_ext };
 	struct nk_interval full = { r->range_low, r->range_high }, acc = prior;
+	bool banded = seen.deal == NK_NO_DEAL && r->hint_count > 0;
 
-	for (int i = 0; i < 2; i++) {
-		struct viewer w = { r, round, other, ends[i], 0 };
+	for (int b = banded ? 0 : seen.band; b <= (banded ? r->hint_count : seen.band); b++) {
+		struct nk_interval piece = banded ? meet(v->other, view_of(&me, v->other, seen, b))
+						  : v->other;
+		int64_t ends[2] = { piece.low, piece.high };
 
-		acc = meet(acc, view_of(&w, full, seen, seen.band));
+		if (piece.low > piece.high)
+			continue;
+		for (int i = 0; i < 2; i++) {
+			struct viewer w = { r, round, self == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT,
+					    ends[i], 0 };
+
+			acc = meet(acc, view_of(&w, full, seen, b));
+		}
 	}
 	if (acc.low > acc.high)	/* cannot happen when own is consistent; stay safe */
 		acc.low = acc.high = own;
@@ -348,9 +360,9 @@ enum nk_status nk_bargain_round(const struct nk_rules *rules, int round,
 
 		tell(&c, cp, seen, &res.claimant);
 		tell(&p, pp, seen, &res.payer);
-		expose(rules, round, NK_CLAIMANT, f->demand, &res.claimant,
+		expose(rules, round, NK_CLAIMANT, f->demand, f->claimant_extension, &res.claimant,
 		       carried_exposure(rules, NK_CLAIMANT, prev), seen);
-		expose(rules, round, NK_PAYER, f->offer, &res.payer,
+		expose(rules, round, NK_PAYER, f->offer, f->payer_extension, &res.payer,
 		       carried_exposure(rules, NK_PAYER, prev), seen);
 	}
 	*out = res;

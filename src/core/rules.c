@@ -122,8 +122,8 @@ enum nk_status nk_rules_parse_settle(struct nk_rules *rules, const char *text,
 				return nk_fail(err, NK_EINVAL, "settle", "the band has two percents");
 			if (nk_percent_parse(part, "settle", &bp, err) != NK_OK)
 				return NK_EINVAL;
-			if (bp == 0)
-				return nk_fail(err, NK_EINVAL, "settle", "a band of 0%% is no band");
+			if (bp == 0 || bp >= NK_BP_ONE)
+				return nk_fail(err, NK_EINVAL, "settle", "the band percent must lie strictly between 0%% and 100%%");
 		} else {
 			if (amount)
 				return nk_fail(err, NK_EINVAL, "settle", "the band has two amounts");
