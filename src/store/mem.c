@@ -1,0 +1,333 @@
+/* The "mem:" backend: everything in this process's memory, gone at close, for tests.
+ * A transaction remembers how many cases and events were committed and a copy of the
+ * sealed secrets, so that rollback can put everything back. */
+#include "store/store_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct mem_case {
+	char id[NK_CASE_ID_MAX];
+	int64_t created_ms;
+	struct nk_event *events;
+	size_t count, cap;
+	size_t committed;	/* events before the open transaction */
+};
+
+struct mem_secret {
+	char case_id[NK_CASE_ID_MAX];
+	char name[NK_SECRET_NAME_MAX];
+	size_t len;
+	uint8_t sealed[STORE_SEALED_MAX];
+};
+
+struct mem_secrets {
+	struct mem_secret *items;
+	size_t count;
+};
+
+struct mem_store {
+	struct mem_case *cases;
+	size_t ncases, cases_cap;
+	size_t committed_cases;
+	struct mem_secrets secrets;
+	struct mem_secrets saved;	/* the secrets as they were at begin */
+};
+
+/* Frees secrets, overwriting the sealed bytes first. */
+static void secrets_free(struct mem_secrets *s)
+{
+	if (s->items)
+		sodium_memzero(s->items, s->count * sizeof(s->items[0]));
+	free(s->items);
+	*s = (struct mem_secrets){0};
+}
+
+static enum nk_status secrets_copy(struct mem_secrets *dst, const struct mem_secrets *src)
+{
+	struct mem_secrets copy = {0};
+
+	if (src->count > 0) {
+		copy.items = malloc(src->count * sizeof(src->items[0]));
+		if (!copy.items)
+			return NK_ENOMEM;
+		memcpy(copy.items, src->items, src->count * sizeof(src->items[0]));
+		copy.count = src->count;
+	}
+	*dst = copy;
+	return NK_OK;
+}
+
+static struct mem_case *find_case(struct mem_store *m, const char *case_id)
+{
+	for (size_t i = 0; i < m->ncases; i++)
+		if (strcmp(m->cases[i].id, case_id) == 0)
+			return &m->cases[i];
+	return NULL;
+}
+
+static enum nk_status no_case(const char *case_id, struct nk_error *err)
+{
+	return nk_fail(err, NK_ENOTFOUND, "case", "there is no case %s", case_id);
+}
+
+/* Drops the events of c from index keep on. */
+static void case_truncate(struct mem_case *c, size_t keep)
+{
+	for (size_t i = keep; i < c->count; i++)
+		free(c->events[i].body);
+	c->count = keep;
+}
+
+static enum nk_status mem_open(void **state, const char *location, unsigned flags,
+			       uint8_t key[static STORE_KEY_BYTES], struct nk_error *err)
+{
+	struct mem_store *m;
+
+	if (*location)
+		return nk_fail(err, NK_EINVAL, "store", "a mem: store takes no location");
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return nk_fail(err, NK_ENOMEM, "store", "no memory for the store");
+	randombytes_buf(key, STORE_KEY_BYTES);
+	*state = m;
+	return NK_OK;
+}
+
+static void mem_close(void *state)
+{
+	struct mem_store *m = state;
+
+	for (size_t i = 0; i < m->ncases; i++) {
+		case_truncate(&m->cases[i], 0);
+		free(m->cases[i].events);
+	}
+	free(m->cases);
+	secrets_free(&m->secrets);
+	secrets_free(&m->saved);
+	free(m);
+}
+
+static enum nk_status mem_begin(void *state, struct nk_error *err)
+{
+	struct mem_store *m = state;
+
+	if (secrets_copy(&m->saved, &m->secrets) != NK_OK)
+		return nk_fail(err, NK_ENOMEM, "store", "no memory to begin a transaction");
+	return NK_OK;
+}
+
+static enum nk_status mem_commit(void *state, struct nk_error *err)
+{
+	struct mem_store *m = state;
+
+	m->committed_cases = m->ncases;
+	for (size_t i = 0; i < m->ncases; i++)
+		m->cases[i].committed = m->cases[i].count;
+	secrets_free(&m->saved);
+	return NK_OK;
+}
+
+static void mem_rollback(void *state)
+{
+	struct mem_store *m = state;
+
+	for (size_t i = m->committed_cases; i < m->ncases; i++) {
+		case_truncate(&m->cases[i], 0);
+		free(m->cases[i].events);
+	}
+	m->ncases = m->committed_cases;
+	for (size_t i = 0; i < m->ncases; i++)
+		case_truncate(&m->cases[i], m->cases[i].committed);
+	secrets_free(&m->secrets);
+	m->secrets = m->saved;
+	m->saved = (struct mem_secrets){0};
+}
+
+static enum nk_status mem_case_create(void *state, const char *case_id, int64_t created_ms,
+				      struct nk_error *err)
+{
+	struct mem_store *m = state;
+	struct mem_case *c;
+
+	if (find_case(m, case_id))
+		return nk_fail(err, NK_EINVAL, "case", "case %s already exists", case_id);
+	if (m->ncases == m->cases_cap) {
+		size_t cap = m->cases_cap ? 2 * m->cases_cap : 8;
+		struct mem_case *grown = realloc(m->cases, cap * sizeof(*grown));
+
+		if (!grown)
+			return nk_fail(err, NK_ENOMEM, "case", "no memory for another case");
+		m->cases = grown;
+		m->cases_cap = cap;
+	}
+	c = &m->cases[m->ncases++];
+	*c = (struct mem_case){.created_ms = created_ms};
+	snprintf(c->id, sizeof(c->id), "%s", case_id);
+	return NK_OK;
+}
+
+static enum nk_status mem_append(void *state, const char *case_id, struct nk_event *ev,
+				 struct nk_error *err)
+{
+	struct mem_case *c = find_case(state, case_id);
+	struct nk_event *copy;
+	char *body;
+
+	if (!c)
+		return no_case(case_id, err);
+	if (c->count == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 16;
+		struct nk_event *grown = realloc(c->events, cap * sizeof(*grown));
+
+		if (!grown)
+			return nk_fail(err, NK_ENOMEM, "event", "no memory for another event");
+		c->events = grown;
+		c->cap = cap;
+	}
+	body = strdup(ev->body);
+	if (!body)
+		return nk_fail(err, NK_ENOMEM, "event", "no memory for another event");
+	copy = &c->events[c->count];
+	*copy = *ev;
+	copy->body = body;
+	copy->seq = (int64_t)c->count + 1;
+	c->count++;
+	ev->seq = copy->seq;
+	return NK_OK;
+}
+
+static enum nk_status mem_load(void *state, const char *case_id, struct nk_event_list *out,
+			       struct nk_error *err)
+{
+	struct mem_case *c = find_case(state, case_id);
+	struct nk_event_list list = {0};
+	enum nk_status rc = NK_OK;
+
+	if (!c)
+		return no_case(case_id, err);
+	if (c->count > 0) {
+		list.events = calloc(c->count, sizeof(list.events[0]));
+		if (!list.events) {
+			rc = nk_fail(err, NK_ENOMEM, "event", "no memory to load case %s", case_id);
+			goto out;
+		}
+	}
+	for (; list.count < c->count; list.count++) {
+		list.events[list.count] = c->events[list.count];
+		list.events[list.count].body = strdup(c->events[list.count].body);
+		if (!list.events[list.count].body) {
+			rc = nk_fail(err, NK_ENOMEM, "event", "no memory to load case %s", case_id);
+			goto out;
+		}
+	}
+	*out = list;
+	list = (struct nk_event_list){0};
+out:
+	nk_event_list_free(&list);
+	return rc;
+}
+
+static enum nk_status mem_list_cases(void *state, bool (*fn)(const char *case_id, void *arg),
+				     void *arg, struct nk_error *err)
+{
+	struct mem_store *m = state;
+
+	for (size_t i = 0; i < m->ncases; i++)
+		if (!fn(m->cases[i].id, arg))
+			break;
+	return NK_OK;
+}
+
+static struct mem_secret *find_secret(struct mem_store *m, const char *case_id,
+				      const char *name)
+{
+	for (size_t i = 0; i < m->secrets.count; i++)
+		if (strcmp(m->secrets.items[i].case_id, case_id) == 0 &&
+		    strcmp(m->secrets.items[i].name, name) == 0)
+			return &m->secrets.items[i];
+	return NULL;
+}
+
+static enum nk_status mem_secret_put(void *state, const char *case_id, const char *name,
+				     const uint8_t *sealed, size_t len, struct nk_error *err)
+{
+	struct mem_store *m = state;
+	struct mem_secret *s;
+
+	if (!find_case(m, case_id))
+		return no_case(case_id, err);
+	s = find_secret(m, case_id, name);
+	if (!s) {
+		struct mem_secret *grown = realloc(m->secrets.items,
+						   (m->secrets.count + 1) * sizeof(*grown));
+
+		if (!grown)
+			return nk_fail(err, NK_ENOMEM, "secret", "no memory for another secret");
+		m->secrets.items = grown;
+		s = &m->secrets.items[m->secrets.count++];
+		*s = (struct mem_secret){0};
+		snprintf(s->case_id, sizeof(s->case_id), "%s", case_id);
+		snprintf(s->name, sizeof(s->name), "%s", name);
+	}
+	sodium_memzero(s->sealed, sizeof(s->sealed));
+	memcpy(s->sealed, sealed, len);
+	s->len = len;
+	return NK_OK;
+}
+
+static enum nk_status mem_secret_get(void *state, const char *case_id, const char *name,
+				     uint8_t sealed[static STORE_SEALED_MAX], size_t *len,
+				     struct nk_error *err)
+{
+	const struct mem_secret *s = find_secret(state, case_id, name);
+
+	if (!s)
+		return nk_fail(err, NK_ENOTFOUND, "secret", "case %s has no secret %s", case_id,
+			       name);
+	memcpy(sealed, s->sealed, s->len);
+	*len = s->len;
+	return NK_OK;
+}
+
+static enum nk_status mem_secret_purge(void *state, const char *case_id,
+				       struct nk_error *err)
+{
+	struct mem_store *m = state;
+	size_t kept = 0;
+
+	if (!find_case(m, case_id))
+		return no_case(case_id, err);
+	for (size_t i = 0; i < m->secrets.count; i++)
+		if (strcmp(m->secrets.items[i].case_id, case_id) != 0)
+			m->secrets.items[kept++] = m->secrets.items[i];
+	if (kept < m->secrets.count)
+		sodium_memzero(m->secrets.items + kept,
+			       (m->secrets.count - kept) * sizeof(m->secrets.items[0]));
+	m->secrets.count = kept;
+	return NK_OK;
+}
+
+/* Purged secrets were overwritten in place; the copy kept for rollback went at commit. */
+static enum nk_status mem_scrub(void *state, struct nk_error *err)
+{
+	return NK_OK;
+}
+
+const struct nk_store_ops store_mem_ops = {
+	.scheme = "mem",
+	.open = mem_open,
+	.close = mem_close,
+	.begin = mem_begin,
+	.commit = mem_commit,
+	.rollback = mem_rollback,
+	.case_create = mem_case_create,
+	.append = mem_append,
+	.load = mem_load,
+	.list_cases = mem_list_cases,
+	.secret_put = mem_secret_put,
+	.secret_get = mem_secret_get,
+	.secret_purge = mem_secret_purge,
+	.scrub = mem_scrub,
+};

@@ -1,0 +1,156 @@
+/* Confidential values at rest: each is sealed with XSalsa20-Poly1305 (secretbox) under
+ * a subkey derived from the storage key, its case id and its name, so that a sealed
+ * blob opens only where it was put. Backends only ever see the sealed bytes. */
+#include "store/store_impl.h"
+
+#include <string.h>
+
+static const char seal_context[] = "nakodo/store/secret/v1";
+
+/* subkey = BLAKE2b-256, keyed with the storage key, of context NUL case NUL name NUL.
+ * Neither a case id nor a name can hold a NUL, so the message is unambiguous. */
+static enum nk_status derive_subkey(uint8_t subkey[static STORE_KEY_BYTES],
+				    const uint8_t key[static STORE_KEY_BYTES],
+				    const char *case_id, const char *name, struct nk_error *err)
+{
+	crypto_generichash_state st;
+	int rc;
+
+	rc = crypto_generichash_init(&st, key, STORE_KEY_BYTES, STORE_KEY_BYTES);
+	if (rc == 0)
+		rc = crypto_generichash_update(&st, (const uint8_t *)seal_context,
+					       sizeof(seal_context));
+	if (rc == 0)
+		rc = crypto_generichash_update(&st, (const uint8_t *)case_id, strlen(case_id) + 1);
+	if (rc == 0)
+		rc = crypto_generichash_update(&st, (const uint8_t *)name, strlen(name) + 1);
+	if (rc == 0)
+		rc = crypto_generichash_final(&st, subkey, STORE_KEY_BYTES);
+	sodium_memzero(&st, sizeof(st));
+	if (rc != 0)
+		return nk_fail(err, NK_ECRYPTO, "secret", "the sealing key could not be derived");
+	return NK_OK;
+}
+
+static enum nk_status check_secret_args(const char *case_id, const char *name,
+					struct nk_error *err)
+{
+	enum nk_status rc;
+
+	rc = store_check_case_id(case_id, err);
+	if (rc == NK_OK)
+		rc = store_check_secret_name(name, err);
+	return rc;
+}
+
+enum nk_status nk_store_secret_put(struct nk_store *store, const char *case_id,
+				   const char *name, const uint8_t *plain, size_t len,
+				   struct nk_error *err)
+{
+	uint8_t subkey[STORE_KEY_BYTES];
+	uint8_t sealed[STORE_SEALED_MAX];
+	uint8_t *nonce = sealed + 1;
+	enum nk_status rc;
+
+	rc = store_check_in_tx(store, "storing a secret", err);
+	if (rc == NK_OK)
+		rc = check_secret_args(case_id, name, err);
+	if (rc == NK_OK && len > NK_SECRET_MAX)
+		rc = nk_fail(err, NK_EINVAL, "secret", "the secret is longer than %d bytes",
+			     NK_SECRET_MAX);
+	if (rc == NK_OK && !plain && len > 0)
+		rc = nk_fail(err, NK_EINVAL, "secret", "the secret is missing");
+	if (rc != NK_OK)
+		goto out;
+	rc = derive_subkey(subkey, store->key, case_id, name, err);
+	if (rc != NK_OK)
+		goto out;
+	sealed[0] = STORE_SEAL_VERSION;
+	randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
+	if (crypto_secretbox_easy(nonce + crypto_secretbox_NONCEBYTES,
+				  len ? plain : (const uint8_t *)"", len, nonce, subkey) != 0) {
+		rc = nk_fail(err, NK_ECRYPTO, "secret", "the secret could not be sealed");
+		goto out;
+	}
+	rc = store->ops->secret_put(store->backend, case_id, name, sealed,
+				    STORE_SEAL_OVERHEAD + len, err);
+out:
+	sodium_memzero(subkey, sizeof(subkey));
+	sodium_memzero(sealed, sizeof(sealed));
+	return rc;
+}
+
+enum nk_status nk_store_secret_get(struct nk_store *store, const char *case_id,
+				   const char *name, uint8_t *plain, size_t cap, size_t *len,
+				   struct nk_error *err)
+{
+	uint8_t subkey[STORE_KEY_BYTES];
+	uint8_t sealed[STORE_SEALED_MAX];
+	uint8_t opened[NK_SECRET_MAX];
+	const uint8_t *nonce = sealed + 1;
+	size_t sealed_len = 0, plain_len;
+	enum nk_status rc;
+
+	if (!store || !len || (!plain && cap > 0))
+		rc = nk_fail(err, NK_EINVAL, "secret", "no store or no buffer to open into");
+	else
+		rc = check_secret_args(case_id, name, err);
+	if (rc != NK_OK)
+		goto out;
+	rc = store->ops->secret_get(store->backend, case_id, name, sealed, &sealed_len, err);
+	if (rc != NK_OK)
+		goto out;
+	if (sealed_len < STORE_SEAL_OVERHEAD || sealed[0] != STORE_SEAL_VERSION) {
+		rc = nk_fail(err, NK_ECRYPTO, "secret",
+			     "secret %s of case %s is damaged or in an unknown format", name, case_id);
+		goto out;
+	}
+	plain_len = sealed_len - STORE_SEAL_OVERHEAD;
+	if (plain_len > cap) {
+		rc = nk_fail(err, NK_EINVAL, "secret", "the buffer is too small for secret %s",
+			     name);
+		goto out;
+	}
+	rc = derive_subkey(subkey, store->key, case_id, name, err);
+	if (rc != NK_OK)
+		goto out;
+	if (crypto_secretbox_open_easy(opened, nonce + crypto_secretbox_NONCEBYTES,
+				       sealed_len - 1 - crypto_secretbox_NONCEBYTES, nonce,
+				       subkey) != 0) {
+		rc = nk_fail(err, NK_ECRYPTO, "secret",
+			     "secret %s of case %s does not open under the storage key "
+			     "(damaged, or sealed for another case or name)", name, case_id);
+		goto out;
+	}
+	if (plain_len > 0)
+		memcpy(plain, opened, plain_len);
+	*len = plain_len;
+	rc = NK_OK;
+out:
+	sodium_memzero(opened, sizeof(opened));
+	sodium_memzero(subkey, sizeof(subkey));
+	return rc;
+}
+
+enum nk_status nk_store_secret_purge(struct nk_store *store, const char *case_id,
+				     struct nk_error *err)
+{
+	enum nk_status rc;
+
+	rc = store_check_in_tx(store, "purging secrets", err);
+	if (rc == NK_OK)
+		rc = store_check_case_id(case_id, err);
+	if (rc == NK_OK)
+		rc = store->ops->secret_purge(store->backend, case_id, err);
+	return rc;
+}
+
+enum nk_status nk_store_scrub(struct nk_store *store, struct nk_error *err)
+{
+	if (!store)
+		return nk_fail(err, NK_EINVAL, "store", "no store is open");
+	if (store->in_tx)
+		return nk_fail(err, NK_EINVAL, "transaction",
+			       "scrubbing runs outside a transaction; commit first");
+	return store->ops->scrub(store->backend, err);
+}

@@ -1,0 +1,347 @@
+/* The "sqlite:" backend's operations: transactions, the event log, sealed secrets and
+ * the scrub, each through a statement prepared once per connection (sqlite_open.c).
+ * Every statement is reset before the operation returns, so none holds a lock. */
+#include "store/sqlite.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void sq_done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+/* Runs a statement without parameters or rows (BEGIN, COMMIT, ROLLBACK). */
+static int sq_step(struct sq_store *s, enum sq_stmt which)
+{
+	int rc = sqlite3_step(s->stmt[which]);
+
+	sq_done(s->stmt[which]);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static enum nk_status no_case(const char *case_id, struct nk_error *err)
+{
+	return nk_fail(err, NK_ENOTFOUND, "case", "there is no case %s", case_id);
+}
+
+/* Sets *found to whether the case exists. */
+static enum nk_status case_exists(struct sq_store *s, const char *case_id, bool *found,
+				  struct nk_error *err)
+{
+	sqlite3_stmt *st = s->stmt[SQ_CASE_EXISTS];
+	enum nk_status rc = NK_OK;
+	int sql_rc;
+
+	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_step(st);
+	if (sql_rc == SQLITE_ROW || sql_rc == SQLITE_DONE)
+		*found = sql_rc == SQLITE_ROW;
+	else
+		rc = store_sqlite_fail(s, sql_rc, "case", "could not look the case up", err);
+	sq_done(st);
+	return rc;
+}
+
+static enum nk_status sq_begin(void *state, struct nk_error *err)
+{
+	struct sq_store *s = state;
+	int sql_rc = sq_step(s, SQ_BEGIN);
+
+	if (sql_rc != SQLITE_OK)
+		return store_sqlite_fail(s, sql_rc, "transaction", "could not begin", err);
+	return NK_OK;
+}
+
+/* With synchronous=FULL in WAL mode, COMMIT returns after the WAL is fsync'd. */
+static enum nk_status sq_commit(void *state, struct nk_error *err)
+{
+	struct sq_store *s = state;
+	int sql_rc = sq_step(s, SQ_COMMIT);
+
+	if (sql_rc != SQLITE_OK)
+		return store_sqlite_fail(s, sql_rc, "transaction", "could not commit", err);
+	return NK_OK;
+}
+
+static void sq_rollback(void *state)
+{
+	struct sq_store *s = state;
+
+	/* A failed COMMIT may have rolled back already. */
+	if (!sqlite3_get_autocommit(s->db))
+		(void)sq_step(s, SQ_ROLLBACK);
+}
+
+static enum nk_status sq_case_create(void *state, const char *case_id, int64_t created_ms,
+				     struct nk_error *err)
+{
+	struct sq_store *s = state;
+	sqlite3_stmt *st = s->stmt[SQ_CASE_CREATE];
+	enum nk_status rc = NK_OK;
+	int sql_rc;
+
+	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_bind_int64(st, 2, created_ms);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_step(st);
+	if (sql_rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		rc = nk_fail(err, NK_EINVAL, "case", "case %s already exists", case_id);
+	else if (sql_rc != SQLITE_DONE)
+		rc = store_sqlite_fail(s, sql_rc, "case", "could not create the case", err);
+	sq_done(st);
+	return rc;
+}
+
+static enum nk_status sq_append(void *state, const char *case_id, struct nk_event *ev,
+				struct nk_error *err)
+{
+	struct sq_store *s = state;
+	sqlite3_stmt *st = s->stmt[SQ_APPEND];
+	enum nk_status rc = NK_OK;
+	int sql_rc;
+
+	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_bind_int64(st, 2, ev->time_ms);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_bind_text(st, 3, ev->actor, -1, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_bind_text(st, 4, ev->type, -1, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_bind_text(st, 5, ev->body, -1, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_step(st);
+	if (sql_rc == SQLITE_ROW)
+		ev->seq = sqlite3_column_int64(st, 0);
+	else if (sql_rc == SQLITE_DONE)
+		rc = no_case(case_id, err);
+	else
+		rc = store_sqlite_fail(s, sql_rc, "event", "could not append the event", err);
+	sq_done(st);
+	return rc;
+}
+
+/* Copies the row at st into ev: NK_ECORRUPT for what nk_store_append could never have
+ * stored, NK_ENOMEM when the body does not fit in memory. */
+static enum nk_status load_row(sqlite3_stmt *st, int64_t want_seq, struct nk_event *ev)
+{
+	const char *actor = (const char *)sqlite3_column_text(st, 2);
+	const char *type = (const char *)sqlite3_column_text(st, 3);
+	const char *body = (const char *)sqlite3_column_text(st, 4);
+	int body_len = sqlite3_column_bytes(st, 4);
+
+	if (sqlite3_column_int64(st, 0) != want_seq || !actor || !type || !body ||
+	    strlen(actor) >= sizeof(ev->actor) || strlen(type) >= sizeof(ev->type) ||
+	    body_len > NK_EVENT_BODY_MAX)
+		return NK_ECORRUPT;
+	ev->seq = want_seq;
+	ev->time_ms = sqlite3_column_int64(st, 1);
+	memcpy(ev->actor, actor, strlen(actor) + 1);
+	memcpy(ev->type, type, strlen(type) + 1);
+	ev->body = malloc((size_t)body_len + 1);
+	if (!ev->body)
+		return NK_ENOMEM;
+	memcpy(ev->body, body, (size_t)body_len + 1);
+	return NK_OK;
+}
+
+static enum nk_status sq_load(void *state, const char *case_id, struct nk_event_list *out,
+			      struct nk_error *err)
+{
+	struct sq_store *s = state;
+	sqlite3_stmt *st = s->stmt[SQ_LOAD];
+	struct nk_event_list list = {0};
+	size_t cap = 0;
+	bool found = false;
+	enum nk_status rc = NK_OK;
+	int sql_rc;
+
+	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+	while (sql_rc == SQLITE_OK && (sql_rc = sqlite3_step(st)) == SQLITE_ROW) {
+		found = true;
+		sql_rc = SQLITE_OK;
+		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+			continue;	/* the case has no events */
+		if (list.count == cap) {
+			size_t grown_cap = cap ? 2 * cap : 16;
+			struct nk_event *grown = realloc(list.events, grown_cap * sizeof(*grown));
+
+			if (!grown) {
+				rc = nk_fail(err, NK_ENOMEM, "event", "no memory to load case %s",
+					     case_id);
+				goto out;
+			}
+			list.events = grown;
+			cap = grown_cap;
+		}
+		list.events[list.count] = (struct nk_event){0};
+		rc = load_row(st, (int64_t)list.count + 1, &list.events[list.count]);
+		if (rc == NK_ENOMEM)
+			nk_fail(err, rc, "event", "no memory to load case %s", case_id);
+		else if (rc != NK_OK)
+			nk_fail(err, rc, "event", "event %zu of case %s is damaged (database %s)",
+				list.count + 1, case_id, s->path);
+		if (rc != NK_OK)
+			goto out;
+		list.count++;
+	}
+	if (sql_rc != SQLITE_DONE) {
+		rc = store_sqlite_fail(s, sql_rc, "case", "could not load the case", err);
+		goto out;
+	}
+	if (!found) {
+		rc = no_case(case_id, err);
+		goto out;
+	}
+	*out = list;
+	list = (struct nk_event_list){0};
+out:
+	sq_done(st);
+	nk_event_list_free(&list);
+	return rc;
+}
+
+static enum nk_status sq_list_cases(void *state, bool (*fn)(const char *case_id, void *arg),
+				    void *arg, struct nk_error *err)
+{
+	struct sq_store *s = state;
+	sqlite3_stmt *st = s->stmt[SQ_LIST];
+	enum nk_status rc = NK_OK;
+	int sql_rc;
+
+	if (sqlite3_stmt_busy(st))
+		return nk_fail(err, NK_EINVAL, "store",
+			       "cases cannot be listed from inside a listing of cases");
+	while ((sql_rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+
+		if (!id || strlen(id) >= NK_CASE_ID_MAX) {
+			rc = nk_fail(err, NK_ECORRUPT, "case", "a case id in %s is damaged", s->path);
+			goto out;
+		}
+		if (!fn(id, arg))
+			goto out;
+	}
+	if (sql_rc != SQLITE_DONE)
+		rc = store_sqlite_fail(s, sql_rc, "case", "could not list the cases", err);
+out:
+	sq_done(st);
+	return rc;
+}
+
+static enum nk_status sq_secret_put(void *state, const char *case_id, const char *name,
+				    const uint8_t *sealed, size_t len, struct nk_error *err)
+{
+	struct sq_store *s = state;
+	sqlite3_stmt *st = s->stmt[SQ_SECRET_PUT];
+	enum nk_status rc = NK_OK;
+	int sql_rc;
+
+	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_bind_blob(st, 3, sealed, (int)len, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_step(st);
+	if (sql_rc != SQLITE_DONE)
+		rc = store_sqlite_fail(s, sql_rc, "secret", "could not store the secret", err);
+	else if (sqlite3_changes(s->db) == 0)
+		rc = no_case(case_id, err);
+	sq_done(st);
+	return rc;
+}
+
+static enum nk_status sq_secret_get(void *state, const char *case_id, const char *name,
+				    uint8_t sealed[static STORE_SEALED_MAX], size_t *len,
+				    struct nk_error *err)
+{
+	struct sq_store *s = state;
+	sqlite3_stmt *st = s->stmt[SQ_SECRET_GET];
+	enum nk_status rc = NK_OK;
+	int sql_rc, n;
+
+	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_step(st);
+	if (sql_rc == SQLITE_DONE) {
+		rc = nk_fail(err, NK_ENOTFOUND, "secret", "case %s has no secret %s", case_id,
+			     name);
+	} else if (sql_rc != SQLITE_ROW) {
+		rc = store_sqlite_fail(s, sql_rc, "secret", "could not read the secret", err);
+	} else if ((n = sqlite3_column_bytes(st, 0)) > (int)STORE_SEALED_MAX ||
+		   (n > 0 && !sqlite3_column_blob(st, 0))) {
+		rc = nk_fail(err, NK_ECORRUPT, "secret", "secret %s of case %s is damaged "
+			     "(database %s)", name, case_id, s->path);
+	} else {
+		if (n > 0)
+			memcpy(sealed, sqlite3_column_blob(st, 0), (size_t)n);
+		*len = (size_t)n;
+	}
+	sq_done(st);
+	return rc;
+}
+
+static enum nk_status sq_secret_purge(void *state, const char *case_id, struct nk_error *err)
+{
+	struct sq_store *s = state;
+	sqlite3_stmt *st = s->stmt[SQ_SECRET_PURGE];
+	bool found = false;
+	enum nk_status rc;
+	int sql_rc;
+
+	rc = case_exists(s, case_id, &found, err);
+	if (rc != NK_OK)
+		return rc;
+	if (!found)
+		return no_case(case_id, err);
+	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_step(st);
+	if (sql_rc != SQLITE_DONE)
+		rc = store_sqlite_fail(s, sql_rc, "secret", "could not purge the secrets", err);
+	sq_done(st);
+	return rc;
+}
+
+/* Copies every committed page back into the database file, where secure_delete has
+ * zeroed what was deleted, and truncates the WAL to nothing. */
+static enum nk_status sq_scrub(void *state, struct nk_error *err)
+{
+	struct sq_store *s = state;
+	sqlite3_stmt *st = s->stmt[SQ_CHECKPOINT];
+	enum nk_status rc = NK_OK;
+	int sql_rc;
+
+	sql_rc = sqlite3_step(st);
+	if (sql_rc != SQLITE_ROW)
+		rc = store_sqlite_fail(s, sql_rc, "store", "could not checkpoint the WAL", err);
+	else if (sqlite3_column_int(st, 0) != 0)
+		rc = nk_fail(err, NK_ESTORE, "store", "could not finish scrubbing %s: another "
+			     "connection is still reading it; try again", s->path);
+	sq_done(st);
+	return rc;
+}
+
+const struct nk_store_ops store_sqlite_ops = {
+	.scheme = "sqlite",
+	.open = store_sqlite_open,
+	.close = store_sqlite_close,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.case_create = sq_case_create,
+	.append = sq_append,
+	.load = sq_load,
+	.list_cases = sq_list_cases,
+	.secret_put = sq_secret_put,
+	.secret_get = sq_secret_get,
+	.secret_purge = sq_secret_purge,
+	.scrub = sq_scrub,
+};

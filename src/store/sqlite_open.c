@@ -1,0 +1,402 @@
+/* Opening an "sqlite:" store: refuse files that are not nakodo's before writing a byte
+ * to them, make a new database and its key file together, set the connection up (WAL,
+ * synchronous=FULL, secure_delete) and prepare every statement once. */
+#include "store/keyfile.h"
+#include "store/sqlite.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const sq_sql[SQ_COUNT] = {
+	[SQ_BEGIN] = "BEGIN IMMEDIATE",
+	[SQ_COMMIT] = "COMMIT",
+	[SQ_ROLLBACK] = "ROLLBACK",
+	[SQ_CASE_CREATE] = "INSERT INTO cases(id, created) VALUES (?1, ?2)",
+	[SQ_CASE_EXISTS] = "SELECT 1 FROM cases WHERE id = ?1",
+	[SQ_APPEND] =
+		"INSERT INTO events(case_id, seq, time_ms, actor, type, body) "
+		"SELECT id, (SELECT coalesce(max(seq), 0) + 1 FROM events WHERE case_id = ?1), "
+		"?2, ?3, ?4, ?5 FROM cases WHERE id = ?1 RETURNING seq",
+	[SQ_LOAD] =
+		"SELECT e.seq, e.time_ms, e.actor, e.type, e.body FROM cases c "
+		"LEFT JOIN events e ON e.case_id = c.id WHERE c.id = ?1 ORDER BY e.seq",
+	[SQ_LIST] = "SELECT id FROM cases ORDER BY rowid",
+	[SQ_SECRET_PUT] =
+		"INSERT INTO secrets(case_id, name, sealed) SELECT id, ?2, ?3 FROM cases "
+		"WHERE id = ?1 ON CONFLICT(case_id, name) DO UPDATE SET sealed = excluded.sealed",
+	[SQ_SECRET_GET] = "SELECT sealed FROM secrets WHERE case_id = ?1 AND name = ?2",
+	[SQ_SECRET_PURGE] = "DELETE FROM secrets WHERE case_id = ?1",
+	[SQ_CHECKPOINT] = "PRAGMA wal_checkpoint(TRUNCATE)",
+};
+
+/* Run in one transaction when a database is made; the PRAGMAs follow, with numbers. */
+static const char *const schema_sql[] = {
+	"CREATE TABLE cases ("
+	" id TEXT PRIMARY KEY NOT NULL,"
+	" created INTEGER NOT NULL)",
+	"CREATE TABLE events ("
+	" case_id TEXT NOT NULL REFERENCES cases(id),"
+	" seq INTEGER NOT NULL,"
+	" time_ms INTEGER NOT NULL,"
+	" actor TEXT NOT NULL,"
+	" type TEXT NOT NULL,"
+	" body TEXT NOT NULL,"
+	" PRIMARY KEY (case_id, seq)) WITHOUT ROWID",
+	"CREATE TABLE secrets ("
+	" case_id TEXT NOT NULL REFERENCES cases(id),"
+	" name TEXT NOT NULL,"
+	" sealed BLOB NOT NULL,"
+	" PRIMARY KEY (case_id, name)) WITHOUT ROWID",
+	"CREATE TABLE meta ("
+	" name TEXT PRIMARY KEY NOT NULL,"
+	" value BLOB NOT NULL) WITHOUT ROWID",
+};
+
+/* Per-connection settings, run on every open once the file is known to be nakodo's. */
+static const char *const connection_sql[] = {
+	"PRAGMA synchronous = FULL",
+	"PRAGMA secure_delete = ON",
+	"PRAGMA foreign_keys = ON",
+	"PRAGMA temp_store = MEMORY",
+};
+
+enum sq_kind { SQ_OURS, SQ_EMPTY, SQ_FOREIGN };
+
+enum nk_status store_sqlite_fail(const struct sq_store *s, int sql_rc, const char *field,
+				 const char *what, struct nk_error *err)
+{
+	enum nk_status code;
+
+	switch (sql_rc & 0xff) {
+	case SQLITE_NOMEM:
+		code = NK_ENOMEM;
+		break;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		code = NK_ECORRUPT;
+		break;
+	default:
+		code = NK_ESTORE;
+		break;
+	}
+	return nk_fail(err, code, field, "%s: %s (database %s)", what,
+		       s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(sql_rc), s->path);
+}
+
+/* Prepares, runs to the end and finalizes one fixed statement; returns SQLite's code. */
+static int sq_run(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			;
+	if (rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Reads the integer a one-row statement such as "PRAGMA application_id" answers. */
+static int sq_pragma_int(sqlite3 *db, const char *sql, int64_t *value)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*value = sqlite3_column_int64(st, 0);
+			rc = SQLITE_OK;
+		} else if (rc == SQLITE_DONE) {
+			rc = SQLITE_CORRUPT;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Tells nakodo's databases from empty ones (no application id, no tables) and from
+ * everything else, reading only. */
+static enum nk_status identify(struct sq_store *s, enum sq_kind *kind, struct nk_error *err)
+{
+	int64_t app = 0, tables = 0;
+	int rc;
+
+	rc = sq_pragma_int(s->db, "PRAGMA application_id", &app);
+	if (rc == SQLITE_OK)
+		rc = sq_pragma_int(s->db, "SELECT count(*) FROM sqlite_master", &tables);
+	if ((rc & 0xff) == SQLITE_NOTADB)
+		return nk_fail(err, NK_ECORRUPT, "store",
+			       "%s is not a nakodo database (not an SQLite file)", s->path);
+	if (rc != SQLITE_OK)
+		return store_sqlite_fail(s, rc, "store", "could not read the database", err);
+	if (app == STORE_APPLICATION_ID)
+		*kind = SQ_OURS;
+	else if (app == 0 && tables == 0)
+		*kind = SQ_EMPTY;
+	else
+		*kind = SQ_FOREIGN;
+	return NK_OK;
+}
+
+static enum nk_status configure(struct sq_store *s, struct nk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum nk_status rc = NK_OK;
+	int sql_rc;
+
+	sql_rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_step(st);
+	if (sql_rc != SQLITE_ROW) {
+		rc = store_sqlite_fail(s, sql_rc, "store", "could not switch to WAL", err);
+		goto out;
+	}
+	if (!sqlite3_column_text(st, 0) ||
+	    strcmp((const char *)sqlite3_column_text(st, 0), "wal") != 0) {
+		rc = nk_fail(err, NK_ESTORE, "store",
+			     "database %s cannot use write-ahead logging here", s->path);
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(connection_sql) / sizeof(connection_sql[0]); i++) {
+		sql_rc = sq_run(s->db, connection_sql[i]);
+		if (sql_rc != SQLITE_OK) {
+			rc = store_sqlite_fail(s, sql_rc, "store", connection_sql[i], err);
+			goto out;
+		}
+	}
+	/* Checkpoint at close again, now that the file is known to be ours. */
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, (int *)NULL);
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Makes the tables of an empty database in one transaction, with the proof of its key.
+ * Sets *made; when another process made them first, does nothing. */
+static enum nk_status create_schema(struct sq_store *s, const uint8_t key[static STORE_KEY_BYTES],
+				    bool *made, struct nk_error *err)
+{
+	uint8_t check[STORE_KEY_CHECK_BYTES];
+	char pragma[64];
+	sqlite3_stmt *st = NULL;
+	enum sq_kind kind;
+	enum nk_status rc;
+	int sql_rc;
+
+	sql_rc = sq_run(s->db, "BEGIN IMMEDIATE");
+	if (sql_rc != SQLITE_OK) {
+		rc = store_sqlite_fail(s, sql_rc, "store", "could not create the database", err);
+		goto out;
+	}
+	rc = identify(s, &kind, err);
+	if (rc != NK_OK || kind != SQ_EMPTY) {
+		if (rc == NK_OK && kind == SQ_FOREIGN)
+			rc = nk_fail(err, NK_ECORRUPT, "store", "%s is not a nakodo database",
+				     s->path);
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(schema_sql) / sizeof(schema_sql[0]); i++) {
+		sql_rc = sq_run(s->db, schema_sql[i]);
+		if (sql_rc != SQLITE_OK)
+			goto failed;
+	}
+	snprintf(pragma, sizeof(pragma), "PRAGMA application_id = %d", STORE_APPLICATION_ID);
+	sql_rc = sq_run(s->db, pragma);
+	if (sql_rc != SQLITE_OK)
+		goto failed;
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
+	sql_rc = sq_run(s->db, pragma);
+	if (sql_rc != SQLITE_OK)
+		goto failed;
+	store_key_check(key, check);
+	sql_rc = sqlite3_prepare_v2(s->db, "INSERT INTO meta(name, value) VALUES ('key_check', ?1)",
+				    -1, &st, NULL);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_bind_blob(st, 1, check, sizeof(check), SQLITE_TRANSIENT);
+	if (sql_rc == SQLITE_OK && (sql_rc = sqlite3_step(st)) == SQLITE_DONE)
+		sql_rc = sq_run(s->db, "COMMIT");
+	if (sql_rc != SQLITE_OK)
+		goto failed;
+	*made = true;
+	rc = store_fsync_dir(s->path, err);
+	goto out;
+failed:
+	rc = store_sqlite_fail(s, sql_rc, "store", "could not create the database", err);
+out:
+	sqlite3_finalize(st);
+	if (!sqlite3_get_autocommit(s->db))
+		(void)sq_run(s->db, "ROLLBACK");
+	return rc;
+}
+
+/* Checks that the schema is the one this code knows and that key is the key the
+ * database was made with. */
+static enum nk_status verify(struct sq_store *s, const char *key_path,
+			     const uint8_t key[static STORE_KEY_BYTES], struct nk_error *err)
+{
+	uint8_t check[STORE_KEY_CHECK_BYTES];
+	sqlite3_stmt *st = NULL;
+	enum nk_status rc;
+	int64_t version = 0;
+	int sql_rc;
+
+	sql_rc = sq_pragma_int(s->db, "PRAGMA user_version", &version);
+	if (sql_rc != SQLITE_OK) {
+		rc = store_sqlite_fail(s, sql_rc, "store", "could not read the schema version", err);
+		goto out;
+	}
+	if (version != STORE_SCHEMA_VERSION) {
+		rc = nk_fail(err, NK_ECORRUPT, "store", "database %s has schema version %lld; "
+			     "this nakodo knows version %d", s->path, (long long)version,
+			     STORE_SCHEMA_VERSION);
+		goto out;
+	}
+	store_key_check(key, check);
+	sql_rc = sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE name = 'key_check'", -1,
+				    &st, NULL);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_step(st);
+	if (sql_rc != SQLITE_ROW) {
+		rc = nk_fail(err, NK_ECORRUPT, "store", "database %s is damaged: it has no key "
+			     "check", s->path);
+		goto out;
+	}
+	if (sqlite3_column_bytes(st, 0) != (int)sizeof(check) ||
+	    sodium_memcmp(sqlite3_column_blob(st, 0), check, sizeof(check)) != 0) {
+		rc = nk_fail(err, NK_ECORRUPT, "key", "key file %s does not belong to database %s",
+			     key_path, s->path);
+		goto out;
+	}
+	rc = NK_OK;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static enum nk_status prepare_all(struct sq_store *s, struct nk_error *err)
+{
+	for (size_t i = 0; i < SQ_COUNT; i++) {
+		int sql_rc = sqlite3_prepare_v3(s->db, sq_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+						&s->stmt[i], NULL);
+
+		if (sql_rc != SQLITE_OK)
+			return nk_fail(err, NK_ECORRUPT, "store", "database %s lacks nakodo's "
+				       "tables: %s", s->path, sqlite3_errmsg(s->db));
+	}
+	return NK_OK;
+}
+
+void store_sqlite_close(void *state)
+{
+	struct sq_store *s = state;
+
+	if (!s)
+		return;
+	for (size_t i = 0; i < SQ_COUNT; i++)
+		sqlite3_finalize(s->stmt[i]);
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+/* Looks at path without touching it: *exists, or NK_ENOTFOUND when it is missing and
+ * may not be made. */
+static enum nk_status look(const char *path, unsigned flags, bool *exists,
+			   struct nk_error *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		if (errno != ENOENT)
+			return nk_fail(err, NK_ESTORE, "store", "database %s cannot be reached: %s",
+				       path, strerror(errno));
+		if (!(flags & NK_STORE_CREATE))
+			return nk_fail(err, NK_ENOTFOUND, "store", "there is no database %s", path);
+		*exists = false;
+		return NK_OK;
+	}
+	if (!S_ISREG(st.st_mode))
+		return nk_fail(err, NK_ECORRUPT, "store",
+			       "%s is not a nakodo database (not a regular file)", path);
+	*exists = true;
+	return NK_OK;
+}
+
+enum nk_status store_sqlite_open(void **state, const char *location, unsigned flags,
+				 uint8_t key[static STORE_KEY_BYTES], struct nk_error *err)
+{
+	struct sq_store *s = NULL;
+	char key_path[PATH_MAX];
+	bool exists = false, key_made = false, schema_made = false;
+	enum sq_kind kind;
+	enum nk_status rc;
+	int sql_rc;
+
+	if (!*location) {
+		rc = nk_fail(err, NK_EINVAL, "store", "the sqlite store needs a path");
+		goto out;
+	}
+	if ((size_t)snprintf(key_path, sizeof(key_path), "%s.key", location) >= sizeof(key_path)) {
+		rc = nk_fail(err, NK_EINVAL, "store", "the database path is too long");
+		goto out;
+	}
+	rc = look(location, flags, &exists, err);
+	if (rc != NK_OK)
+		goto out;
+	s = calloc(1, sizeof(*s));
+	if (!s || !(s->path = strdup(location))) {
+		rc = nk_fail(err, NK_ENOMEM, "store", "no memory to open the database");
+		goto out;
+	}
+	sql_rc = sqlite3_open_v2(location, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+				 (exists ? 0 : SQLITE_OPEN_CREATE), NULL);
+	if (sql_rc != SQLITE_OK) {
+		rc = store_sqlite_fail(s, sql_rc, "store", "could not open the database", err);
+		goto out;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, STORE_SQLITE_BUSY_MS);
+	/* Until the file is known to be ours, closing must not checkpoint into it. */
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+
+	rc = identify(s, &kind, err);
+	if (rc == NK_OK && kind == SQ_FOREIGN)
+		rc = nk_fail(err, NK_ECORRUPT, "store", "%s is not a nakodo database", s->path);
+	if (rc == NK_OK && kind == SQ_EMPTY && !(flags & NK_STORE_CREATE))
+		rc = nk_fail(err, NK_ECORRUPT, "store", "%s is empty, not a nakodo database",
+			     s->path);
+	if (rc == NK_OK)
+		rc = configure(s, err);
+	if (rc == NK_OK && kind == SQ_EMPTY) {
+		rc = store_keyfile_create(key_path, key, &key_made, err);
+		if (rc == NK_OK)
+			rc = create_schema(s, key, &schema_made, err);
+	} else if (rc == NK_OK) {
+		rc = store_keyfile_read(key_path, key, err);
+	}
+	if (rc == NK_OK)
+		rc = verify(s, key_path, key, err);
+	if (rc == NK_OK)
+		rc = prepare_all(s, err);
+	if (rc != NK_OK)
+		goto out;
+	*state = s;
+	s = NULL;
+out:
+	store_sqlite_close(s);
+	if (rc != NK_OK && key_made && !schema_made)
+		unlink(key_path);
+	return rc;
+}

@@ -1,0 +1,305 @@
+/* The generic store: picks a backend from the URL's scheme, holds the storage key,
+ * checks every id, name and event before a backend sees it, and keeps track of the
+ * transaction. Sealing of secrets is in secret.c. */
+#include "store/store_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* The backends this build knows, by URL scheme. A bare path goes to the first. */
+static const struct nk_store_ops *const store_backends[] = {
+	&store_sqlite_ops,
+	&store_mem_ops,
+};
+
+static bool is_letter_or_digit(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* Event types, actors and secret names: letters, digits and "-_.:". */
+static bool is_token_char(char c)
+{
+	return is_letter_or_digit(c) || c == '-' || c == '_' || c == '.' || c == ':';
+}
+
+enum nk_status store_check_case_id(const char *case_id, struct nk_error *err)
+{
+	size_t len;
+
+	if (!case_id)
+		return nk_fail(err, NK_EINVAL, "case", "the case id is missing");
+	len = strnlen(case_id, NK_CASE_ID_MAX);
+	if (len == 0)
+		return nk_fail(err, NK_EINVAL, "case", "the case id is empty");
+	if (len >= NK_CASE_ID_MAX)
+		return nk_fail(err, NK_EINVAL, "case", "the case id is longer than %d characters",
+			       NK_CASE_ID_MAX - 1);
+	for (size_t i = 0; i < len; i++)
+		if (!is_letter_or_digit(case_id[i]) && case_id[i] != '-' && case_id[i] != '_')
+			return nk_fail(err, NK_EINVAL, "case",
+				       "the case id may hold only letters, digits, '-' and '_' "
+				       "(character %zu is not one)", i + 1);
+	return NK_OK;
+}
+
+/* A short name held in a char[size]: present, NUL-terminated inside it, not empty,
+ * letters, digits and "-_.:" only. what names it in the message ("event type"). */
+static enum nk_status check_token(const char *value, size_t size, const char *field,
+				  const char *what, struct nk_error *err)
+{
+	size_t len;
+
+	if (!value)
+		return nk_fail(err, NK_EINVAL, field, "the %s is missing", what);
+	len = strnlen(value, size);
+	if (len == 0)
+		return nk_fail(err, NK_EINVAL, field, "the %s is empty", what);
+	if (len >= size)
+		return nk_fail(err, NK_EINVAL, field, "the %s is longer than %zu characters", what,
+			       size - 1);
+	for (size_t i = 0; i < len; i++)
+		if (!is_token_char(value[i]))
+			return nk_fail(err, NK_EINVAL, field,
+				       "the %s may hold only letters, digits and '-', '_', '.', ':' "
+				       "(character %zu is not one)", what, i + 1);
+	return NK_OK;
+}
+
+enum nk_status store_check_in_tx(const struct nk_store *store, const char *what,
+				 struct nk_error *err)
+{
+	if (!store)
+		return nk_fail(err, NK_EINVAL, "store", "no store is open");
+	if (!store->in_tx)
+		return nk_fail(err, NK_EINVAL, "transaction",
+			       "%s needs a transaction (nk_store_begin)", what);
+	return NK_OK;
+}
+
+static enum nk_status check_event(const struct nk_event *ev, struct nk_error *err)
+{
+	enum nk_status rc;
+
+	if (!ev)
+		return nk_fail(err, NK_EINVAL, "event", "the event is missing");
+	rc = check_token(ev->type, sizeof(ev->type), "event.type", "event type", err);
+	if (rc != NK_OK)
+		return rc;
+	rc = check_token(ev->actor, sizeof(ev->actor), "event.actor", "event actor", err);
+	if (rc != NK_OK)
+		return rc;
+	if (ev->time_ms < 0)
+		return nk_fail(err, NK_EINVAL, "event.time", "the event time is before 1970");
+	if (!ev->body)
+		return nk_fail(err, NK_EINVAL, "event.body", "the event body is missing");
+	if (strnlen(ev->body, NK_EVENT_BODY_MAX + 1) > NK_EVENT_BODY_MAX)
+		return nk_fail(err, NK_EINVAL, "event.body", "the event body is longer than %d bytes",
+			       NK_EVENT_BODY_MAX);
+	return NK_OK;
+}
+
+enum nk_status store_check_secret_name(const char *name, struct nk_error *err)
+{
+	return check_token(name, NK_SECRET_NAME_MAX, "secret.name", "secret name", err);
+}
+
+/* Splits url into a backend and the location after "scheme:". A URL without a known
+ * scheme is a path for the first backend, unless it looks like "scheme://…". The URL
+ * itself is never echoed: it may carry a password. */
+static enum nk_status parse_url(const char *url, const struct nk_store_ops **ops,
+				const char **location, struct nk_error *err)
+{
+	size_t n = 0;
+
+	if (!url || !*url)
+		return nk_fail(err, NK_EINVAL, "store", "the store URL is empty");
+	while ((url[n] >= 'a' && url[n] <= 'z') ||
+	       (n > 0 && ((url[n] >= '0' && url[n] <= '9') || url[n] == '+' || url[n] == '-' ||
+			  url[n] == '.')))
+		n++;
+	if (n > 0 && url[n] == ':') {
+		for (size_t i = 0; i < sizeof(store_backends) / sizeof(store_backends[0]); i++) {
+			const char *scheme = store_backends[i]->scheme;
+
+			if (strlen(scheme) == n && memcmp(scheme, url, n) == 0) {
+				*ops = store_backends[i];
+				*location = url + n + 1;
+				return NK_OK;
+			}
+		}
+		if (url[n + 1] == '/' && url[n + 2] == '/')
+			return nk_fail(err, NK_EINVAL, "store",
+				       "this nakodo has no \"%.*s\" store (it knows sqlite: and mem:)",
+				       (int)n, url);
+	}
+	*ops = store_backends[0];
+	*location = url;
+	return NK_OK;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+enum nk_status nk_store_open(struct nk_store **out, const char *url, unsigned flags,
+			     struct nk_error *err)
+{
+	struct nk_store *store = NULL;
+	const struct nk_store_ops *ops = NULL;
+	const char *location = NULL;
+	enum nk_status rc;
+
+	rc = parse_url(url, &ops, &location, err);
+	if (rc != NK_OK)
+		goto out;
+	if (flags & ~(unsigned)NK_STORE_CREATE) {
+		rc = nk_fail(err, NK_EINVAL, "flags", "unknown store flags 0x%x",
+			     flags & ~(unsigned)NK_STORE_CREATE);
+		goto out;
+	}
+	if (sodium_init() < 0) {
+		rc = nk_fail(err, NK_ECRYPTO, "", "libsodium could not be initialised");
+		goto out;
+	}
+	rc = NK_ENOMEM;
+	store = calloc(1, sizeof(*store));
+	if (!store)
+		goto out;
+	store->ops = ops;
+	store->key = sodium_malloc(STORE_KEY_BYTES);
+	if (!store->key) {
+		rc = nk_fail(err, NK_ENOMEM, "", "no memory for the storage key");
+		goto out;
+	}
+	rc = ops->open(&store->backend, location, flags, store->key, err);
+	if (rc != NK_OK)
+		goto out;
+	if (sodium_mprotect_readonly(store->key) != 0) {
+		rc = nk_fail(err, NK_ECRYPTO, "", "the storage key could not be made read-only");
+		goto out;
+	}
+	*out = store;
+	store = NULL;
+	rc = NK_OK;
+out:
+	nk_store_close(store);
+	return rc;
+}
+
+void nk_store_close(struct nk_store *store)
+{
+	if (!store)
+		return;
+	if (store->backend) {
+		nk_store_rollback(store);
+		store->ops->close(store->backend);
+	}
+	sodium_free(store->key);	/* wipes it first */
+	free(store);
+}
+
+enum nk_status nk_store_begin(struct nk_store *store, struct nk_error *err)
+{
+	enum nk_status rc;
+
+	if (!store)
+		return nk_fail(err, NK_EINVAL, "store", "no store is open");
+	if (store->in_tx)
+		return nk_fail(err, NK_EINVAL, "transaction", "a transaction is already open");
+	rc = store->ops->begin(store->backend, err);
+	if (rc == NK_OK)
+		store->in_tx = true;
+	return rc;
+}
+
+enum nk_status nk_store_commit(struct nk_store *store, struct nk_error *err)
+{
+	enum nk_status rc;
+
+	rc = store_check_in_tx(store, "commit", err);
+	if (rc != NK_OK)
+		return rc;
+	rc = store->ops->commit(store->backend, err);
+	if (rc == NK_OK)
+		store->in_tx = false;
+	return rc;
+}
+
+void nk_store_rollback(struct nk_store *store)
+{
+	if (!store || !store->in_tx)
+		return;
+	store->ops->rollback(store->backend);
+	store->in_tx = false;
+}
+
+enum nk_status nk_store_case_create(struct nk_store *store, const char *case_id,
+				    struct nk_error *err)
+{
+	enum nk_status rc;
+
+	rc = store_check_in_tx(store, "creating a case", err);
+	if (rc == NK_OK)
+		rc = store_check_case_id(case_id, err);
+	if (rc == NK_OK)
+		rc = store->ops->case_create(store->backend, case_id, now_ms(), err);
+	return rc;
+}
+
+enum nk_status nk_store_append(struct nk_store *store, const char *case_id,
+			       struct nk_event *ev, struct nk_error *err)
+{
+	enum nk_status rc;
+
+	rc = store_check_in_tx(store, "appending an event", err);
+	if (rc == NK_OK)
+		rc = store_check_case_id(case_id, err);
+	if (rc == NK_OK)
+		rc = check_event(ev, err);
+	if (rc == NK_OK)
+		rc = store->ops->append(store->backend, case_id, ev, err);
+	return rc;
+}
+
+enum nk_status nk_store_load(struct nk_store *store, const char *case_id,
+			     struct nk_event_list *out, struct nk_error *err)
+{
+	struct nk_event_list list = {0};
+	enum nk_status rc;
+
+	if (!store || !out)
+		return nk_fail(err, NK_EINVAL, "store", "no store or no list to load into");
+	rc = store_check_case_id(case_id, err);
+	if (rc == NK_OK)
+		rc = store->ops->load(store->backend, case_id, &list, err);
+	if (rc == NK_OK)
+		*out = list;
+	return rc;
+}
+
+enum nk_status nk_store_list_cases(struct nk_store *store,
+				   bool (*fn)(const char *case_id, void *arg), void *arg,
+				   struct nk_error *err)
+{
+	if (!store || !fn)
+		return nk_fail(err, NK_EINVAL, "store", "no store or no function to call");
+	return store->ops->list_cases(store->backend, fn, arg, err);
+}
+
+void nk_event_list_free(struct nk_event_list *list)
+{
+	if (!list)
+		return;
+	for (size_t i = 0; i < list->count; i++)
+		free(list->events[i].body);
+	free(list->events);
+	list->events = NULL;
+	list->count = 0;
+}

@@ -1,0 +1,90 @@
+/* The inside of the store: the vtable every backend fills, the handle the generic
+ * layer (store.c) keeps, and the sizes of what a backend is asked to hold. Backends
+ * store and return bytes only; checking input and sealing secrets happen in store.c. */
+#ifndef NAKODO_STORE_IMPL_H
+#define NAKODO_STORE_IMPL_H
+
+#include <nakodo/store.h>
+
+#include <sodium.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORE_KEY_BYTES crypto_secretbox_KEYBYTES	/* the storage key: 32 bytes */
+
+/* A sealed secret: version byte, random nonce, then MAC and ciphertext. */
+#define STORE_SEAL_VERSION 1
+#define STORE_SEAL_OVERHEAD (1 + crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
+#define STORE_SEALED_MAX (STORE_SEAL_OVERHEAD + NK_SECRET_MAX)
+
+/* SQLite's PRAGMA application_id of a nakodo database ("NKOD") and the schema
+ * version in PRAGMA user_version. */
+#define STORE_APPLICATION_ID 0x4e4b4f44
+#define STORE_SCHEMA_VERSION 1
+
+/* What a backend does. state is the backend's own handle, made by open. Every case id,
+ * name and event handed in has been checked by store.c; every write arrives between
+ * begin and commit/rollback, never nested. Functions that fail leave their outputs
+ * untouched and fill err. */
+struct nk_store_ops {
+	const char *scheme;	/* "sqlite" in "sqlite:PATH" */
+
+	/* Opens location (the URL after "scheme:") and fills key with the storage key:
+	 * read from where the backend keeps it, or made and kept there when it creates
+	 * the store. key is writable sodium_malloc memory of STORE_KEY_BYTES. */
+	enum nk_status (*open)(void **state, const char *location, unsigned flags,
+			       uint8_t key[static STORE_KEY_BYTES], struct nk_error *err);
+	void (*close)(void *state);
+
+	enum nk_status (*begin)(void *state, struct nk_error *err);
+	enum nk_status (*commit)(void *state, struct nk_error *err);
+	void (*rollback)(void *state);
+
+	/* NK_EINVAL if the case exists. */
+	enum nk_status (*case_create)(void *state, const char *case_id, int64_t created_ms,
+				      struct nk_error *err);
+	/* Stores ev under the next seq of the case and sets ev->seq. NK_ENOTFOUND if
+	 * there is no such case. */
+	enum nk_status (*append)(void *state, const char *case_id, struct nk_event *ev,
+				 struct nk_error *err);
+	/* Fills out with a new list in seq order. NK_ENOTFOUND if no such case. */
+	enum nk_status (*load)(void *state, const char *case_id, struct nk_event_list *out,
+			       struct nk_error *err);
+	enum nk_status (*list_cases)(void *state, bool (*fn)(const char *case_id, void *arg),
+				     void *arg, struct nk_error *err);
+
+	/* Stores, replacing, the sealed bytes of (case, name); len <= STORE_SEALED_MAX.
+	 * NK_ENOTFOUND if there is no such case. */
+	enum nk_status (*secret_put)(void *state, const char *case_id, const char *name,
+				     const uint8_t *sealed, size_t len, struct nk_error *err);
+	/* Copies the sealed bytes of (case, name) into sealed and sets *len.
+	 * NK_ENOTFOUND if there are none. */
+	enum nk_status (*secret_get)(void *state, const char *case_id, const char *name,
+				     uint8_t sealed[static STORE_SEALED_MAX], size_t *len,
+				     struct nk_error *err);
+	/* Deletes, overwriting them, all sealed bytes of the case. NK_ENOTFOUND if there
+	 * is no such case. */
+	enum nk_status (*secret_purge)(void *state, const char *case_id, struct nk_error *err);
+	/* Outside a transaction: leaves no copy of deleted data in the backend's files. */
+	enum nk_status (*scrub)(void *state, struct nk_error *err);
+};
+
+/* The handle nk_store_open returns. */
+struct nk_store {
+	const struct nk_store_ops *ops;
+	void *backend;
+	uint8_t *key;		/* sodium_malloc, read-only once open */
+	bool in_tx;
+};
+
+extern const struct nk_store_ops store_sqlite_ops;
+extern const struct nk_store_ops store_mem_ops;
+
+/* Checks shared by store.c and secret.c, each naming the field and the reason. */
+enum nk_status store_check_case_id(const char *case_id, struct nk_error *err);
+enum nk_status store_check_secret_name(const char *name, struct nk_error *err);
+enum nk_status store_check_in_tx(const struct nk_store *store, const char *what,
+				 struct nk_error *err);
+
+#endif
