@@ -100,9 +100,12 @@ struct nk_view {
 	double bits;			/* log2(range width / interval width) */
 	int hint;			/* the band told, or -1 */
 	bool withheld;			/* a hint was due but would have passed the budget */
-	struct nk_interval exposed;	/* the most the other side can know of this
-					 * party's figure, from this party's knowledge */
+	struct nk_interval exposed;	/* the sharpest view the other side can hold
+					 * of this party's figure, as far as this
+					 * party can tell */
 	double exposed_bits;
+	struct nk_interval exposed_bound; /* the tightest bound the other side can
+					   * carry to the next round */
 };
 
 struct nk_round_result {

@@ -152,7 +152,10 @@ static struct key key_at(const struct viewer *w, int64_t x)
 	struct outcome o = w->role == NK_CLAIMANT
 		? evaluate(w->rules, w->round, w->own, x, w->ext, 0, NULL)
 		: evaluate(w->rules, w->round, x, w->own, 0, w->ext, NULL);
-	struct key k = { (int)o.deal, o.deal ? o.figure : -(int64_t)(o.band < 0 ? 0 : o.band) };
+	/* Within a kind the settlement rises with either figure: for the payer, whose
+	 * order falls with x, it counts negatively. */
+	struct key k = { (int)o.deal, o.deal ? (w->role == NK_CLAIMANT ? o.figure : -o.figure)
+					     : -(int64_t)(o.band < 0 ? 0 : o.band) };
 
 	return k;
 }
@@ -220,7 +223,7 @@ static struct nk_interval view_of(const struct viewer *w, struct nk_interval pri
 	case NK_DEAL_BAND:
 	case NK_DEAL_OVERLAP:
 		if (w->rules->settle != NK_SETTLE_RANDOM || seen.deal == NK_DEAL_BAND) {
-			lo.v = hi.v = seen.figure;
+			lo.v = hi.v = w->role == NK_CLAIMANT ? seen.figure : -seen.figure;
 		} else if (w->role == NK_CLAIMANT) {
 			if (prior.low < seen.figure)	/* the offer is at least the figure */
 				prior.low = seen.figure;
@@ -257,9 +260,9 @@ static struct nk_interval carried_exposure(const struct nk_rules *r, enum nk_rol
 
 	if (prev && r->monotone) {
 		if (self == NK_CLAIMANT)	/* the payer's knowledge of a demand */
-			i.high = prev->claimant.exposed.high;
+			i.high = prev->claimant.exposed_bound.high;
 		else
-			i.low = prev->payer.exposed.low;
+			i.low = prev->payer.exposed_bound.low;
 	}
 	return i;
 }
@@ -291,18 +294,21 @@ static void tell(const struct viewer *w, struct nk_interval prior, struct outcom
 	v->bits = bits_of(w->rules, v->other);
 }
 
-/* The most the other side can know of self's figure: the intersection of the views the
- * other side could hold, over every figure of its that self cannot rule out, with every
- * hint assumed told to it. Within a stretch of the other's figures that share one hint
- * band, the other's bounds rise with its figure, so the stretch's two ends suffice.
- * Not counted: what a deal-closer extension of the other side, which self cannot see,
- * may have probed beyond that. */
+/* The most the other side can know of self's figure. Self cannot see the other's
+ * figure, only the stretch where it lies; for each figure there, the other's view
+ * follows from what it was told (every hint assumed told). Within a part of the
+ * stretch that shares one hint band, the other's bounds rise with its figure and the
+ * width of its view is concave in it, so the sharpest view sits at a part's end: that
+ * view is the exposure. What carries to the next round is the intersection of all
+ * such views, the tightest bound the other can have kept. Not counted: what a
+ * deal-closer extension of the other side, which self cannot see, probed further. */
 static void expose(const struct nk_rules *r, int round, enum nk_role self, int64_t own,
 		   int64_t own_ext, struct nk_view *v, struct nk_interval prior,
 		   struct outcome seen)
 {
 	struct viewer me = { r, round, self, own, own_ext };
-	struct nk_interval full = { r->range_low, r->range_high }, acc = prior;
+	struct nk_interval bound = prior, sharpest = prior;
+	double best = -1.0;
 	bool banded = seen.deal == NK_NO_DEAL && r->hint_count > 0;
 
 	for (int b = banded ? 0 : seen.band; b <= (banded ? r->hint_count : seen.band); b++) {
@@ -315,14 +321,20 @@ static void expose(const struct nk_rules *r, int round, enum nk_role self, int64
 		for (int i = 0; i < 2; i++) {
 			struct viewer w = { r, round, self == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT,
 					    ends[i], 0 };
+			struct nk_interval view = view_of(&w, prior, seen, b);
 
-			acc = meet(acc, view_of(&w, full, seen, b));
+			bound = meet(bound, view);
+			if (view.low <= view.high && bits_of(r, view) > best) {
+				best = bits_of(r, view);
+				sharpest = view;
+			}
 		}
 	}
-	if (acc.low > acc.high)	/* cannot happen when own is consistent; stay safe */
-		acc.low = acc.high = own;
-	v->exposed = acc;
-	v->exposed_bits = bits_of(r, acc);
+	if (bound.low > bound.high || bound.low > own || bound.high < own)
+		bound.low = bound.high = own;	/* the other's bounds all hold own */
+	v->exposed = sharpest;
+	v->exposed_bits = bits_of(r, sharpest);
+	v->exposed_bound = bound;
 }
 
 enum nk_status nk_bargain_round(const struct nk_rules *rules, int round,
