@@ -16,6 +16,7 @@ static const struct cli_command commands[] = {
 	{ "brief", "what a role may know of a case", cmd_brief },
 	{ "log", "a case's events, as the mediator may see them", cmd_log },
 	{ "demo", "the 1962 Korea-Japan claims talks, run through the real engine", cmd_demo },
+	{ "loan", "a loan's present value, grant element and schedule at a discount rate", cmd_loan },
 	/* further subcommands: one line each */
 };
 
