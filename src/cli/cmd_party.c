@@ -79,7 +79,9 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 			return cli_usage_error(ctx, pc->name, "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
-	if (npos != want)
+	while (optind < argc && npos < 2)	/* what follows "--" */
+		pos[npos++] = argv[optind++];
+	if (npos != want || optind < argc)
 		return cli_usage_error(ctx, pc->name, "expected %s", pc->usage);
 	if (pc->needs_role && (rc = cli_parse_role(ctx, pc->name, as, &role)) != CLI_OK)
 		return rc;
