@@ -17,7 +17,8 @@
 #define NK_SECRET_NAME_MAX 64
 #define NK_SECRET_MAX 256	/* bytes of plaintext in one secret */
 
-/* One entry of a case's log. body is JSON text owned by whoever holds the event. */
+/* One entry of a case's log. body is JSON text owned by whoever holds the event.
+ * actor and type are non-empty and hold letters, digits and "-_.:" only. */
 struct nk_event {
 	int64_t seq;		/* 1, 2, … within its case; set by nk_store_append */
 	int64_t time_ms;	/* milliseconds since the Unix epoch, UTC */
@@ -40,9 +41,11 @@ enum nk_store_flags {
 	NK_STORE_CREATE = 1u << 0,	/* create the database (and its key file) if missing */
 };
 
-/* Opens the store named by url. A missing database is an error unless
- * NK_STORE_CREATE is given; a file that is not a nakodo database, or a missing or
- * damaged key file, is NK_ECORRUPT. The caller closes it with nk_store_close(). */
+/* Opens the store named by url. A missing database is NK_ENOTFOUND (and nothing is
+ * created) unless NK_STORE_CREATE is given; a file that is not a nakodo database, or a
+ * missing, damaged or foreign key file, is NK_ECORRUPT and the file is left unchanged.
+ * *out is untouched on failure. The caller closes it with nk_store_close(). A store is
+ * used by one thread at a time. See doc/storage.md. */
 NK_MUST_USE enum nk_status nk_store_open(struct nk_store **out, const char *url,
 					 unsigned flags, struct nk_error *err);
 void nk_store_close(struct nk_store *store);	/* accepts NULL; wipes the key */
@@ -54,7 +57,8 @@ NK_MUST_USE enum nk_status nk_store_begin(struct nk_store *store, struct nk_erro
 NK_MUST_USE enum nk_status nk_store_commit(struct nk_store *store, struct nk_error *err);
 void nk_store_rollback(struct nk_store *store);
 
-/* Inside a transaction: registers a new, empty case. NK_EINVAL if the id exists. */
+/* Inside a transaction: registers a new, empty case. The id has 1 to NK_CASE_ID_MAX - 1
+ * letters, digits, '-' and '_'. NK_EINVAL if the id is malformed or exists. */
 NK_MUST_USE enum nk_status nk_store_case_create(struct nk_store *store, const char *case_id,
 						struct nk_error *err);
 
@@ -68,31 +72,35 @@ NK_MUST_USE enum nk_status nk_store_append(struct nk_store *store, const char *c
 NK_MUST_USE enum nk_status nk_store_load(struct nk_store *store, const char *case_id,
 					 struct nk_event_list *out, struct nk_error *err);
 
-/* Calls fn for each case id, oldest first, until fn returns false. */
+/* Calls fn for each case id, oldest first, until fn returns false. The id is borrowed
+ * for the call; fn may read the store but not list its cases again. */
 NK_MUST_USE enum nk_status nk_store_list_cases(struct nk_store *store,
 					       bool (*fn)(const char *case_id, void *arg),
 					       void *arg, struct nk_error *err);
 
 /* Inside a transaction: stores a confidential value under (case, name), sealed with
  * the storage key (XSalsa20-Poly1305, bound to the case and the name). Replaces an
- * earlier value of the same name. len is at most NK_SECRET_MAX. */
+ * earlier value of the same name. len is at most NK_SECRET_MAX; name has letters,
+ * digits and "-_.:", shorter than NK_SECRET_NAME_MAX. NK_ENOTFOUND if no such case. */
 NK_MUST_USE enum nk_status nk_store_secret_put(struct nk_store *store, const char *case_id,
 					       const char *name, const uint8_t *plain,
 					       size_t len, struct nk_error *err);
 
 /* Opens the secret (case, name) into plain[cap] and sets *len. NK_ENOTFOUND if there is
- * none; NK_ECRYPTO if it does not open under the storage key or is bound elsewhere.
- * The caller wipes plain after use. */
+ * none; NK_ECRYPTO if it does not open under the storage key or is bound elsewhere;
+ * NK_EINVAL if cap is too small. The caller wipes plain after use. */
 NK_MUST_USE enum nk_status nk_store_secret_get(struct nk_store *store, const char *case_id,
 					       const char *name, uint8_t *plain, size_t cap,
 					       size_t *len, struct nk_error *err);
 
-/* Inside a transaction: deletes every secret of the case (the pages are overwritten). */
+/* Inside a transaction: deletes every secret of the case (the pages are overwritten).
+ * NK_ENOTFOUND if there is no such case. */
 NK_MUST_USE enum nk_status nk_store_secret_purge(struct nk_store *store, const char *case_id,
 						 struct nk_error *err);
 
 /* Outside a transaction, after a purge was committed: makes sure no copy of deleted
- * data remains in any file of the store (SQLite: WAL checkpoint with truncation). */
+ * data remains in any file of the store (SQLite: WAL checkpoint with truncation).
+ * NK_ESTORE if another connection's read kept it from finishing; call it again later. */
 NK_MUST_USE enum nk_status nk_store_scrub(struct nk_store *store, struct nk_error *err);
 
 #endif
