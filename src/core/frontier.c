@@ -59,13 +59,6 @@ static int (*const cmp_desc[NK_PARTIES_MAX + 1])(const void *, const void *) = {
 	[2] = cmp_desc2, [3] = cmp_desc3, [4] = cmp_desc4, [5] = cmp_desc5,
 };
 
-static int cmp_key(const void *a, const void *b)
-{
-	const struct node *x = a, *y = b;
-
-	return x->key < y->key ? -1 : x->key > y->key;
-}
-
 static int same_point(const struct node *a, const struct node *b, size_t np)
 {
 	for (size_t k = 0; k < np; k++)
@@ -193,33 +186,101 @@ static void reach_after(const struct fr_table *t, size_t issue, struct reach *r)
 	r->gap = left ? 2.0 * (double)(left + 1) * (nextafter(t->magnitude, INFINITY) - t->magnitude) : 0;
 }
 
-/* Folds issue i into prev[0..nprev) giving next (a new array) and its length. */
+/* Merges the runs a[0..n) and b[0..m), each sorted by u0 descending, into out. */
+static void merge_runs(const struct node *a, size_t n, const struct node *b, size_t m,
+		       struct node *out)
+{
+	size_t i = 0, j = 0, w = 0;
+
+	while (i < n && j < m)
+		out[w++] = b[j].u[0] > a[i].u[0] ? b[j++] : a[i++];
+	while (i < n)
+		out[w++] = a[i++];
+	while (j < m)
+		out[w++] = b[j++];
+}
+
+/* Within runs of equal u0, the full order: the other parties descending, then the
+ * lexicographic key (so the first of equal points names the least outcome). */
+static void sort_groups(struct node *c, size_t n, size_t np)
+{
+	for (size_t g = 0, end; g < n; g = end) {
+		for (end = g + 1; end < n && c[end].u[0] == c[g].u[0]; end++)
+			;
+		if (end - g > 1)
+			qsort(c + g, end - g, sizeof(*c), cmp_desc[np]);
+	}
+}
+
+/* Replaces each kept node's key by its rank in lexicographic order of outcomes:
+ * bucket by the parent's rank, then by value within a bucket. */
+static enum nk_status rank_nodes(struct node *c, size_t n, const struct node *prev, size_t nprev)
+{
+	size_t *begin = calloc(nprev + 1, sizeof(*begin));
+	size_t *fill = malloc((nprev + 1) * sizeof(*fill));
+	uint32_t *slot = malloc((n ? n : 1) * sizeof(*slot));
+	enum nk_status rc = NK_ENOMEM;
+
+	if (!begin || !fill || !slot)
+		goto out;
+	for (size_t r = 0; r < n; r++)
+		begin[prev[c[r].parent].key + 1]++;
+	for (size_t b = 0; b < nprev; b++)
+		begin[b + 1] += begin[b];
+	memcpy(fill, begin, (nprev + 1) * sizeof(*fill));
+	for (size_t r = 0; r < n; r++) {
+		size_t b = prev[c[r].parent].key, at = fill[b]++;
+
+		/* Insertion by value among the parent's children placed so far. */
+		while (at > begin[b] && c[slot[at - 1]].value > c[r].value) {
+			slot[at] = slot[at - 1];
+			at--;
+		}
+		slot[at] = (uint32_t)r;
+	}
+	for (size_t r = 0; r < n; r++)
+		c[slot[r]].key = r;
+	rc = NK_OK;
+out:
+	free(begin);
+	free(fill);
+	free(slot);
+	return rc;
+}
+
+/* Folds issue i into prev[0..nprev) (in fold order: utilities descending) giving next
+ * (a new array, same order) and its length. */
 static enum nk_status fold_issue(struct fold *fd, size_t i, const struct node *prev, size_t nprev,
 				 struct node **next, size_t *nnext, struct nk_error *err)
 {
 	const struct fr_table *t = fd->t;
-	size_t m = t->hi[i] - t->lo[i], n = 0;
+	size_t m = t->hi[i] - t->lo[i], n = nprev * m;
 	int last = i + 1 == t->ni;
+	struct node *c = NULL, *tmp = NULL, *sorted;
 	struct reach reach;
-	struct node *c = NULL;
 	enum nk_status rc;
 
 	if (nprev > NK_FRONTIER_MAX / m * 4) {
 		rc = nk_fail(err, NK_ERANGE, "frontier",
-			     "the fold would keep over %u partial packages at issue %zu",
+			     "the fold would weigh over %u partial packages at issue %zu",
 			     NK_FRONTIER_MAX * 4, i + 1);
 		goto out;
 	}
-	c = malloc(nprev * m * sizeof(*c));
-	if (!c) {
+	c = malloc(n * sizeof(*c));
+	tmp = malloc(n * sizeof(*tmp));
+	if (!c || !tmp) {
 		rc = nk_fail(err, NK_ENOMEM, "frontier", "out of memory");
 		goto out;
 	}
 	reach_after(t, i, &reach);
-	for (size_t p = 0; p < nprev; p++) {
-		for (size_t v = t->lo[i]; v < t->hi[i]; v++) {
-			const double *add = fr_contrib(t, i, v);
-			struct node *x = &c[n++];
+	/* One run per value, each already in descending order of u0 (adding a constant
+	 * and capping never reorder). */
+	for (size_t v = t->lo[i]; v < t->hi[i]; v++) {
+		const double *add = fr_contrib(t, i, v);
+		struct node *run = c + (v - t->lo[i]) * nprev;
+
+		for (size_t p = 0; p < nprev; p++) {
+			struct node *x = &run[p];
 
 			for (size_t k = 0; k < fd->np; k++) {
 				x->u[k] = prev[p].u[k] + add[k];
@@ -232,7 +293,20 @@ static enum nk_status fold_issue(struct fold *fd, size_t i, const struct node *p
 			x->key = prev[p].key * (uint64_t)NK_VALUES_MAX + (v - t->lo[i]);
 		}
 	}
-	qsort(c, n, sizeof(*c), cmp_desc[fd->np]);
+	/* The runs, one per value, each already in descending order of u0 (adding a
+	 * constant and capping never reorder), are merged pairwise, O(n log m). */
+	for (size_t width = nprev; width < n; width *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * width) {
+			size_t mid = lo + width < n ? lo + width : n;
+			size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+
+			merge_runs(c + lo, mid - lo, c + mid, hi - mid, tmp + lo);
+		}
+		sorted = c;
+		c = tmp;
+		tmp = sorted;
+	}
+	sort_groups(c, n, fd->np);
 	n = merge_ties(c, n, fd->np);
 	n = fd->np == 2 ? prune2(c, n, &reach) : prunen(c, n, &reach, fd->np);
 	if (n > NK_FRONTIER_MAX) {
@@ -240,16 +314,17 @@ static enum nk_status fold_issue(struct fold *fd, size_t i, const struct node *p
 			     "more than %u partial packages after issue %zu", NK_FRONTIER_MAX, i + 1);
 		goto out;
 	}
-	/* Ranks: the kept nodes in lexicographic order of their outcomes. */
-	qsort(c, n, sizeof(*c), cmp_key);
-	for (size_t r = 0; r < n; r++)
-		c[r].key = r;
+	if (rank_nodes(c, n, prev, nprev)) {
+		rc = nk_fail(err, NK_ENOMEM, "frontier", "out of memory");
+		goto out;
+	}
 	*next = c;
 	*nnext = n;
 	c = NULL;
 	rc = NK_OK;
 out:
 	free(c);
+	free(tmp);
 	return rc;
 }
 
