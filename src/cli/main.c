@@ -17,6 +17,7 @@ static const struct cli_command commands[] = {
 	{ "log", "a case's events, as the mediator may see them", cmd_log },
 	{ "demo", "the 1962 Korea-Japan claims talks, run through the real engine", cmd_demo },
 	{ "loan", "a loan's present value, grant element and schedule at a discount rate", cmd_loan },
+	{ "analyze", "multi-issue analysis: Pareto frontier, Nash and other points, per issue", cmd_analyze },
 	/* further subcommands: one line each */
 };
 

@@ -451,7 +451,11 @@ enum nk_status nk_genius_read_profile(const struct nk_agenda *agenda, const char
 	{
 		const char *base = strrchr(file, '/');
 
-		pr->name = strndup(base ? base + 1 : file, NK_NAME_MAX);
+		const char *dot;
+
+		base = base ? base + 1 : file;
+		dot = strrchr(base, '.');
+		pr->name = strndup(base, dot && dot != base ? (size_t)(dot - base) : NK_NAME_MAX);
 		if (!pr->name) {
 			rc = nk_fail(err, NK_ENOMEM, file, "out of memory");
 			goto out;

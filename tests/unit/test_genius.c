@@ -68,7 +68,7 @@ static void reads_domain_and_profile_with_genius_semantics(void **state)
 	assert_string_equal(a->issues[1].labels[4], "12");
 	assert_int_equal(nk_genius_read_profile(a, profile_xml, strlen(profile_xml), "dir/p.xml", &p, NULL),
 			 NK_OK);
-	assert_string_equal(p->name, "p.xml");
+	assert_string_equal(p->name, "p");
 	/* Discrete: evaluation / largest evaluation. */
 	assert_true(p->valuations[0].scores[0] == 0.25);
 	assert_true(p->valuations[0].scores[1] == 1.0);

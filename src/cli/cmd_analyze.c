@@ -1,0 +1,483 @@
+/* nakodo analyze: the mediator's multi-issue analysis of an agenda and 2 to 5
+ * confidential profiles: frontier, solution points, per-issue table, conditional
+ * analysis (--fix), as text, JSON or a labelled SVG plot. */
+#include "cli/util.h"
+
+#include <nakodo/frontier.h>
+#include "formats/agenda_formats.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define ANALYZE "nakodo analyze"
+
+struct analysis {
+	struct nk_agenda *agenda;
+	struct nk_profile *profiles[NK_PARTIES_MAX];
+	size_t np;
+	int32_t fixed[NK_ISSUES_MAX];
+	size_t nfixed;
+	struct nk_frontier *frontier;
+	struct nk_solutions sol;
+	struct nk_issue_report reports[NK_ISSUES_MAX];
+};
+
+/* Progress on standard error once the work has run for more than a second. */
+struct progress {
+	FILE *err;
+	struct timespec start;
+	int shown;
+};
+
+static double seconds_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) * 1e-9;
+}
+
+static void show_progress(void *arg, size_t done, size_t total)
+{
+	struct progress *p = arg;
+
+	if (!p->shown && seconds_since(&p->start) < 1.0)
+		return;
+	p->shown = 1;
+	fprintf(p->err, "\r" ANALYZE ": issue %zu of %zu folded (%.1f s)", done, total,
+		seconds_since(&p->start));
+	if (done == total)
+		fputc('\n', p->err);
+	fflush(p->err);
+}
+
+static void help(FILE *f)
+{
+	fputs("usage: nakodo analyze DOMAIN PROFILE PROFILE [PROFILE…] [--fix ISSUE=VALUE]…\n"
+	      "                      [--json] [--svg FILE]\n\n"
+	      "The mediator's analysis of a multi-issue agenda from 2 to 5 confidential profiles\n"
+	      "(GENIUS XML or nakodo JSON, see doc/formats.md): the exact Pareto frontier, the\n"
+	      "Nash, Kalai-Smorodinsky, egalitarian and utilitarian points among the outcomes\n"
+	      "every party prefers to no deal, and per issue each side's weight, preferred value\n"
+	      "and concession at the Nash point.\n\n"
+	      "  --fix ISSUE=VALUE  analyse the rest with ISSUE settled at VALUE (repeatable)\n"
+	      "  --svg FILE         draw the frontier, reservations and points (parties 1 and 2)\n"
+	      "  --json             one JSON object: frontier, points, issues (doc/analyze.md)\n", f);
+}
+
+static const char *value_of(const struct nk_agenda *a, size_t issue, uint32_t v)
+{
+	return a->issues[issue].labels[v];
+}
+
+static json_t *point_json(const struct analysis *an, long index)
+{
+	const struct nk_frontier_point *p;
+	json_t *o, *u, *out;
+
+	if (index < 0)
+		return json_null();
+	p = &an->frontier->points[index];
+	u = json_array();
+	out = json_object();
+	for (size_t k = 0; k < an->np; k++)
+		json_array_append_new(u, json_real(p->utility[k]));
+	for (size_t i = 0; i < an->agenda->nissues; i++)
+		json_object_set_new(out, an->agenda->issues[i].name,
+				    json_string(value_of(an->agenda, i, p->outcome[i])));
+	o = json_pack("{s:o, s:o, s:I, s:b}", "utilities", u, "outcome", out, "outcomes",
+		      (json_int_t)(p->count > (uint64_t)INT64_MAX ? INT64_MAX : p->count),
+		      "acceptable", p->acceptable);
+	return o;
+}
+
+static json_t *analysis_json(const struct analysis *an)
+{
+	json_t *frontier = json_array(), *points = json_object(), *parties = json_array();
+	json_t *issues = json_array(), *fixed = json_object();
+	const struct nk_agenda *a = an->agenda;
+
+	for (size_t i = 0; i < an->frontier->npoints; i++)
+		json_array_append_new(frontier, point_json(an, (long)i));
+	for (size_t s = 0; s < NK_SOLUTIONS; s++)
+		json_object_set_new(points, nk_solution_name(s), point_json(an, an->sol.index[s]));
+	for (size_t k = 0; k < an->np; k++)
+		json_array_append_new(parties, json_pack("{s:s, s:f, s:f, s:f}", "name",
+							 an->profiles[k]->name, "reservation",
+							 an->profiles[k]->reservation, "discount",
+							 an->profiles[k]->discount, "best",
+							 an->sol.best[k]));
+	for (size_t i = 0; i < a->nissues; i++) {
+		const struct nk_issue_report *r = &an->reports[i];
+		json_t *per = json_array();
+
+		for (size_t k = 0; k < an->np; k++)
+			json_array_append_new(per, json_pack("{s:f, s:s, s:f}", "weight", r->weight[k],
+							     "preferred", value_of(a, i, (uint32_t)r->preferred[k]),
+							     "concession_at_nash", r->concession[k]));
+		json_array_append_new(issues, json_pack("{s:s, s:i, s:s, s:o, s:o}", "name",
+							a->issues[i].name, "values",
+							(int)a->issues[i].nvalues, "preferences",
+							r->compatible ? "compatible" : "opposed",
+							"at_nash", an->sol.index[NK_NASH] >= 0
+							? json_string(value_of(a, i, (uint32_t)r->at)) : json_null(),
+							"parties", per));
+		if (an->fixed[i] >= 0)
+			json_object_set_new(fixed, a->issues[i].name,
+					    json_string(value_of(a, i, (uint32_t)an->fixed[i])));
+	}
+	return json_pack("{s:s, s:f, s:o, s:o, s:o, s:I, s:b, s:o, s:o}", "agenda",
+			 a->name ? a->name : "agenda", "outcomes", nk_agenda_outcomes(a), "parties",
+			 parties, "fixed", fixed, "frontier", frontier, "acceptable_points",
+			 (json_int_t)an->sol.acceptable, "deal_zone", an->sol.acceptable > 0,
+			 "points", points, "issues", issues);
+}
+
+static void print_outcome(FILE *f, const struct analysis *an, const uint32_t *o)
+{
+	for (size_t i = 0; i < an->agenda->nissues; i++)
+		fprintf(f, "%s%s=%s", i ? ", " : "", an->agenda->issues[i].name,
+			value_of(an->agenda, i, o[i]));
+}
+
+static void print_text(FILE *f, const struct analysis *an)
+{
+	static const char *const kinds[] = { "discrete", "integer", "real" };
+	const struct nk_agenda *a = an->agenda;
+	const struct nk_frontier *fr = an->frontier;
+
+	fprintf(f, "agenda %s: %zu issues, %.0f outcomes\n", a->name ? a->name : "", a->nissues,
+		nk_agenda_outcomes(a));
+	for (size_t i = 0; i < a->nissues; i++) {
+		const struct nk_issue *is = &a->issues[i];
+
+		fprintf(f, "  %-24s %-8s %zu values: %s … %s%s%s\n", is->name, kinds[is->kind],
+			is->nvalues, is->labels[0], is->labels[is->nvalues - 1],
+			an->fixed[i] >= 0 ? "   fixed at " : "",
+			an->fixed[i] >= 0 ? is->labels[an->fixed[i]] : "");
+	}
+	fprintf(f, "parties:");
+	for (size_t k = 0; k < an->np; k++)
+		fprintf(f, "%s %s (reservation %.4f)", k ? "," : "", an->profiles[k]->name,
+			an->profiles[k]->reservation);
+	fprintf(f, "\nfrontier: %zu points, %zu of them acceptable to every party\n", fr->npoints,
+		an->sol.acceptable);
+	if (!an->sol.acceptable)
+		fprintf(f, "no outcome is acceptable to every party: there is no deal zone%s\n",
+			an->nfixed ? " with these issues fixed" : "");
+	fprintf(f, "\n%-18s", "point");
+	for (size_t k = 0; k < an->np; k++)
+		fprintf(f, " %10.10s", an->profiles[k]->name);
+	fprintf(f, "  outcome\n");
+	for (size_t s = 0; s < NK_SOLUTIONS; s++) {
+		long ix = an->sol.index[s];
+
+		fprintf(f, "%-18s", nk_solution_name(s));
+		if (ix < 0) {
+			fprintf(f, " none\n");
+			continue;
+		}
+		for (size_t k = 0; k < an->np; k++)
+			fprintf(f, " %10.6f", fr->points[ix].utility[k]);
+		fprintf(f, "  ");
+		print_outcome(f, an, fr->points[ix].outcome);
+		if (fr->points[ix].count > 1)
+			fprintf(f, " (and %llu more outcomes alike)",
+				(unsigned long long)(fr->points[ix].count - 1));
+		fputc('\n', f);
+	}
+	fprintf(f, "\n%-24s %-10s", "issue", "stance");
+	for (size_t k = 0; k < an->np; k++)
+		fprintf(f, " %-28.28s", an->profiles[k]->name);
+	fprintf(f, " at Nash\n%-35s", "");
+	for (size_t k = 0; k < an->np; k++)
+		fprintf(f, " %-28s", "weight prefers (concedes)");
+	fputc('\n', f);
+	for (size_t i = 0; i < a->nissues; i++) {
+		const struct nk_issue_report *r = &an->reports[i];
+
+		fprintf(f, "%-24.24s %-10s", a->issues[i].name, r->compatible ? "compatible" : "opposed");
+		for (size_t k = 0; k < an->np; k++) {
+			char cell[64];
+
+			snprintf(cell, sizeof(cell), "%.3f %.12s (%.3f)", r->weight[k],
+				 value_of(a, i, (uint32_t)r->preferred[k]), r->concession[k]);
+			fprintf(f, " %-28s", cell);
+		}
+		fprintf(f, " %s\n", an->sol.index[NK_NASH] >= 0 ? value_of(a, i, (uint32_t)r->at) : "-");
+	}
+}
+
+/* Parses ISSUE=VALUE into an->fixed. */
+static int parse_fix(struct cli_ctx *ctx, struct analysis *an, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char name[NK_NAME_MAX + 1];
+	struct nk_error err = { 0 };
+	size_t v;
+	long i;
+
+	if (!eq || (size_t)(eq - arg) > NK_NAME_MAX)
+		return cli_usage_error(ctx, ANALYZE, "--fix wants ISSUE=VALUE, not '%s'", arg);
+	memcpy(name, arg, (size_t)(eq - arg));
+	name[eq - arg] = 0;
+	i = nk_agenda_find_issue(an->agenda, name);
+	if (i < 0)
+		return cli_usage_error(ctx, ANALYZE, "--fix: the agenda has no issue '%s'", name);
+	if (nk_issue_find_value(&an->agenda->issues[i], eq + 1, &v, &err))
+		return cli_report(ctx, &err);
+	if (an->fixed[i] < 0)
+		an->nfixed++;
+	an->fixed[i] = (int32_t)v;
+	return CLI_OK;
+}
+
+/* ---- the SVG plot: parties 1 and 2, frontier, reservations, points ---- */
+
+#define SVG_W 900
+#define SVG_H 560
+#define PLOT_X 80
+#define PLOT_Y 60
+#define PLOT_W 440
+#define PLOT_H 420
+
+static void svg_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
+struct scale {
+	double lo, hi;
+};
+
+static double sx(const struct scale *s, double u)
+{
+	return PLOT_X + (u - s->lo) / (s->hi - s->lo) * PLOT_W;
+}
+
+static double sy(const struct scale *s, double u)
+{
+	return PLOT_Y + PLOT_H - (u - s->lo) / (s->hi - s->lo) * PLOT_H;
+}
+
+static void svg_body(FILE *f, const struct analysis *an)
+{
+	static const char *const colour[NK_SOLUTIONS] = { "#d62728", "#ff7f0e", "#2ca02c", "#9467bd" };
+	static const char *const label[NK_SOLUTIONS] = { "Nash", "Kalai-Smorodinsky", "egalitarian",
+							 "utilitarian" };
+	static const char *const tag[NK_SOLUTIONS] = { "N", "KS", "E", "U" };
+	const struct nk_frontier *fr = an->frontier;
+	double r0 = an->profiles[0]->reservation, r1 = an->profiles[1]->reservation;
+	struct scale sc = { fmin(0, fmin(r0, r1)), fmax(1, fmax(r0, r1)) };
+	int stacked[NK_SOLUTIONS] = { 0 };
+
+	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+		"font-family=\"sans-serif\" font-size=\"12\">\n", SVG_W, SVG_H);
+	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n<text x=\"%d\" y=\"24\" "
+		"font-size=\"16\" font-weight=\"bold\">Pareto frontier: ", PLOT_X);
+	svg_text(f, an->agenda->name ? an->agenda->name : "agenda");
+	fprintf(f, "</text>\n<text x=\"%d\" y=\"44\" fill=\"#555\">%.0f outcomes, %zu frontier points, "
+		"%zu acceptable to all%s%s</text>\n", PLOT_X, nk_agenda_outcomes(an->agenda),
+		fr->npoints, an->sol.acceptable, an->nfixed ? "; issues fixed" : "",
+		an->np > 2 ? "; parties 1 and 2 shown" : "");
+	/* Deal zone, grid, axes. */
+	fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#e8f5e9\"/>\n",
+		sx(&sc, r0), sy(&sc, sc.hi), sx(&sc, sc.hi) - sx(&sc, r0), sy(&sc, r1) - sy(&sc, sc.hi));
+	for (int t = 0; t <= 10; t += 2) {
+		double u = sc.lo + (sc.hi - sc.lo) * t / 10.0;
+
+		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>"
+			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.1f</text>\n",
+			sx(&sc, u), PLOT_Y, sx(&sc, u), PLOT_Y + PLOT_H, sx(&sc, u), PLOT_Y + PLOT_H + 16, u);
+		fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+			"<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>\n",
+			PLOT_X, sy(&sc, u), PLOT_X + PLOT_W, sy(&sc, u), PLOT_X - 6, sy(&sc, u) + 4, u);
+	}
+	fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#333\"/>\n",
+		PLOT_X, PLOT_Y, PLOT_W, PLOT_H);
+	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">utility of ", PLOT_X + PLOT_W / 2,
+		PLOT_Y + PLOT_H + 40);
+	svg_text(f, an->profiles[0]->name);
+	fprintf(f, "</text>\n<text transform=\"translate(%d %d) rotate(-90)\" text-anchor=\"middle\">"
+		"utility of ", PLOT_X - 45, PLOT_Y + PLOT_H / 2);
+	svg_text(f, an->profiles[1]->name);
+	fputs("</text>\n", f);
+	/* Reservation lines. */
+	fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#1b5e20\" "
+		"stroke-dasharray=\"6 4\"/>\n<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+		"stroke=\"#1b5e20\" stroke-dasharray=\"6 4\"/>\n", sx(&sc, r0), PLOT_Y, sx(&sc, r0),
+		PLOT_Y + PLOT_H, PLOT_X, sy(&sc, r1), PLOT_X + PLOT_W, sy(&sc, r1));
+	/* The frontier as a staircase through its points. */
+	fputs("<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.2\" points=\"", f);
+	for (size_t i = 0; i < fr->npoints; i++)
+		fprintf(f, "%.1f,%.1f ", sx(&sc, fr->points[i].utility[0]), sy(&sc, fr->points[i].utility[1]));
+	fputs("\"/>\n", f);
+	for (size_t i = 0; i < fr->npoints; i++)
+		fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n",
+			sx(&sc, fr->points[i].utility[0]), sy(&sc, fr->points[i].utility[1]),
+			fr->points[i].acceptable ? "#1f77b4" : "#aaa");
+	/* Solution points, labels stacked where points coincide. */
+	for (size_t s = 0; s < NK_SOLUTIONS; s++) {
+		long ix = an->sol.index[s];
+		double x, y;
+
+		if (ix < 0)
+			continue;
+		for (size_t t = 0; t < s; t++)
+			stacked[s] += an->sol.index[t] == ix;
+		x = sx(&sc, fr->points[ix].utility[0]);
+		y = sy(&sc, fr->points[ix].utility[1]);
+		fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" fill=\"none\" stroke=\"%s\" "
+			"stroke-width=\"2\"/>\n", x, y, 6 + 3 * stacked[s], colour[s]);
+		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" font-weight=\"bold\" "
+			"text-anchor=\"end\">%s</text>\n", x - 10 - 3 * stacked[s] - 22 * stacked[s], y - 8,
+			colour[s], tag[s]);
+	}
+	/* Legend. */
+	{
+		int lx = PLOT_X + PLOT_W + 24, ly = PLOT_Y + 10;
+
+		fprintf(f, "<circle cx=\"%d\" cy=\"%d\" r=\"3\" fill=\"#1f77b4\"/><text x=\"%d\" y=\"%d\">"
+			"frontier point, acceptable</text>\n", lx, ly, lx + 12, ly + 4);
+		ly += 20;
+		fprintf(f, "<circle cx=\"%d\" cy=\"%d\" r=\"3\" fill=\"#aaa\"/><text x=\"%d\" y=\"%d\">"
+			"below a reservation</text>\n", lx, ly, lx + 12, ly + 4);
+		ly += 20;
+		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"#e8f5e9\" "
+			"stroke=\"#1b5e20\" stroke-dasharray=\"3 2\"/><text x=\"%d\" y=\"%d\">deal zone "
+			"(above both reservations)</text>\n", lx - 5, ly - 5, lx + 12, ly + 4);
+		for (size_t s = 0; s < NK_SOLUTIONS; s++) {
+			ly += 20;
+			long ix = an->sol.index[s];
+
+			fprintf(f, "<circle cx=\"%d\" cy=\"%d\" r=\"6\" fill=\"none\" stroke=\"%s\" "
+				"stroke-width=\"2\"/><text x=\"%d\" y=\"%d\"><tspan font-weight=\"bold\" "
+				"fill=\"%s\">%s</tspan> %s", lx, ly, colour[s], lx + 12, ly + 4, colour[s],
+				tag[s], label[s]);
+			if (ix < 0)
+				fputs(": none</text>\n", f);
+			else
+				fprintf(f, " (%.3f, %.3f)</text>\n", fr->points[ix].utility[0],
+					fr->points[ix].utility[1]);
+		}
+		ly += 32;
+		for (size_t k = 0; k < 2; k++, ly += 18) {
+			fprintf(f, "<text x=\"%d\" y=\"%d\" fill=\"#1b5e20\">reservation of ", lx - 5, ly);
+			svg_text(f, an->profiles[k]->name);
+			fprintf(f, ": %.3f</text>\n", an->profiles[k]->reservation);
+		}
+	}
+	fputs("</svg>\n", f);
+}
+
+static enum nk_status write_svg(const struct analysis *an, const char *path, struct nk_error *err)
+{
+	FILE *f = fopen(path, "w");
+	enum nk_status rc = NK_OK;
+
+	if (!f)
+		return nk_fail(err, NK_EINVAL, path, "cannot write the SVG file");
+	svg_body(f, an);
+	if (ferror(f))
+		rc = nk_fail(err, NK_EINVAL, path, "cannot write the SVG file");
+	if (fclose(f) && !rc)
+		rc = nk_fail(err, NK_EINVAL, path, "cannot write the SVG file");
+	return rc;
+}
+
+int cmd_analyze(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "fix", required_argument, NULL, 'f' },
+		{ "svg", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *files[1 + NK_PARTIES_MAX], *fixes[NK_ISSUES_MAX], *svg = NULL;
+	struct progress prog = { .err = ctx->err };
+	struct nk_frontier_options fopt = { .progress = show_progress, .progress_arg = &prog };
+	struct analysis *an = calloc(1, sizeof(*an));
+	struct nk_error err = { 0 };
+	size_t nfiles = 0, nfix = 0;
+	int c, rc = CLI_USAGE;
+
+	if (!an) {
+		nk_fail(&err, NK_ENOMEM, "analyze", "out of memory");
+		return cli_report(ctx, &err);
+	}
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
+		if (c == 'h') {
+			help(ctx->out);
+			rc = CLI_OK;
+			goto out;
+		} else if (c == 1 && nfiles < 1 + NK_PARTIES_MAX) {
+			files[nfiles++] = optarg;
+		} else if (c == 'f' && nfix < NK_ISSUES_MAX) {
+			fixes[nfix++] = optarg;
+		} else if (c == 's') {
+			svg = optarg;
+		} else {
+			rc = cli_usage_error(ctx, ANALYZE, "unexpected '%s'", argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (nfiles < 1 + NK_PARTIES_MIN) {
+		rc = cli_usage_error(ctx, ANALYZE, "expected DOMAIN and 2 to %d PROFILEs", NK_PARTIES_MAX);
+		goto out;
+	}
+	if (nk_agenda_load(files[0], &an->agenda, &err)) {
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
+	for (size_t k = 0; k + 1 < nfiles; k++) {
+		if (nk_profile_load(an->agenda, files[k + 1], &an->profiles[k], &err)) {
+			rc = cli_report(ctx, &err);
+			goto out;
+		}
+		an->np++;
+	}
+	for (size_t i = 0; i < NK_ISSUES_MAX; i++)
+		an->fixed[i] = -1;
+	for (size_t i = 0; i < nfix; i++)
+		if ((rc = parse_fix(ctx, an, fixes[i])) != CLI_OK)
+			goto out;
+	fopt.fixed = an->fixed;
+	clock_gettime(CLOCK_MONOTONIC, &prog.start);
+	if (nk_frontier_compute(an->agenda, (const struct nk_profile *const *)an->profiles, an->np,
+				&fopt, &an->frontier, &err)) {
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
+	nk_frontier_solutions(an->frontier, &an->sol);
+	nk_issue_analysis(an->agenda, (const struct nk_profile *const *)an->profiles, an->np,
+			  an->frontier, an->sol.index[NK_NASH], an->reports);
+	if (svg && write_svg(an, svg, &err)) {
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
+	if (ctx->json)
+		cli_print_json(ctx, analysis_json(an));
+	else
+		print_text(ctx->out, an);
+	rc = CLI_OK;
+out:
+	nk_frontier_free(an->frontier);
+	for (size_t k = 0; k < NK_PARTIES_MAX; k++)
+		nk_profile_free(an->profiles[k]);
+	nk_agenda_free(an->agenda);
+	free(an);
+	return rc;
+}
