@@ -390,13 +390,17 @@ void nk_bargain_hint_text(const struct nk_rules *r, int band, char out[static NK
 {
 	static const char *const words2[] = { "close", "apart", "far" };
 	static const char *const words1[] = { "close", "far" };
-	const char *word = r->hint_count == 2 ? words2[band] : r->hint_count == 1 ? words1[band] : "band";
-	uint32_t lo = band > 0 ? r->hint_bp[band - 1] : 0;
-	uint32_t hi = band < r->hint_count ? r->hint_bp[band] : 0;
+	const char *word;
+	uint32_t lo, hi;
 
-	if (band < 0 || band > r->hint_count) {
+	if (band < 0 || band > r->hint_count || r->hint_count > NK_HINTS_MAX) {
 		snprintf(out, NK_HINT_TEXT_MAX, "none");
-	} else if (band == 0) {
+		return;
+	}
+	word = r->hint_count == 2 ? words2[band] : r->hint_count == 1 ? words1[band] : "band";
+	lo = band > 0 ? r->hint_bp[band - 1] : 0;
+	hi = band < r->hint_count ? r->hint_bp[band] : 0;
+	if (band == 0) {
 		snprintf(out, NK_HINT_TEXT_MAX, "%s (gap within %u.%02u%% of the demand)", word,
 			 hi / 100, hi % 100);
 	} else if (band == r->hint_count) {
