@@ -1,3 +1,4 @@
+#define _GNU_SOURCE	/* memmem */
 /* Unit tests for case/: commands against the folded log, refusals that append
  * nothing, the proposal protocol, the deal-closer, and briefings per role. */
 #include <nakodo/case.h>
@@ -9,6 +10,9 @@
 #include <string.h>
 #include <cmocka.h>
 #include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #define M(x) ((int64_t)(x) * 100000000)	/* US$ million in cents */
 
@@ -259,6 +263,86 @@ static void random_rule_reveals_a_checkable_seed(void **state)
 	assert_memory_equal(commitment, b.seed_commitment, 32);
 }
 
+/* Reads a whole file into memory (NULL, 0 if it does not exist). */
+static uint8_t *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	long n;
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n)
+		*len = (size_t)n;
+	fclose(f);
+	return buf;
+}
+
+static bool on_disk(const char *db, const void *needle, size_t n)
+{
+	static const char *const suffix[] = { "", "-wal" };
+	bool found = false;
+
+	for (int i = 0; i < 2 && !found; i++) {
+		char path[512];
+		size_t len;
+		uint8_t *buf;
+
+		snprintf(path, sizeof(path), "%s%s", db, suffix[i]);
+		buf = slurp(path, &len);
+		found = buf && memmem(buf, len, needle, n) != NULL;
+		free(buf);
+	}
+	return found;
+}
+
+static void ended_case_leaves_no_secret_on_disk(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_case_env env = f->env;
+	struct nk_store *store = NULL;
+	struct nk_rules rules;
+	char dir[] = "/tmp/nakodo-test-XXXXXX", db[256], url[300], key[300], wal[300], id[NK_CASE_ID_MAX];
+	/* a distinctive demand, as the 8 little-endian bytes a sealed figure holds */
+	const int64_t demand = INT64_C(0x0123456789ab);
+	uint8_t raw[8];
+
+	for (int i = 0; i < 8; i++)
+		raw[i] = (uint8_t)((uint64_t)demand >> (8 * i));
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof(db), "%s/c.db", dir);
+	snprintf(url, sizeof(url), "sqlite:%s", db);
+	assert_int_equal(nk_store_open(&store, url, NK_STORE_CREATE, NULL), NK_OK);
+	env.store = store;
+	nk_rules_default(&rules, nk_currency_find("USD"));
+	rules.rounds = 2;
+	assert_int_equal(nk_case_open(&env, &rules, id, NULL), NK_OK);
+	assert_int_equal(nk_case_submit(&env, id, NK_CLAIMANT, demand, NULL), NK_OK);
+	assert_int_equal(nk_case_extend(&env, id, NK_PAYER, 1000, NULL), NK_OK);
+	/* while the case is live its secrets are on disk, sealed: names, never values */
+	assert_true(on_disk(db, "figure.1.claimant", 17));
+	assert_false(on_disk(db, raw, sizeof(raw)));
+	assert_int_equal(nk_case_submit(&env, id, NK_PAYER, demand + 2, NULL), NK_OK);
+	/* settled: every secret deleted, pages overwritten, the WAL truncated */
+	assert_false(on_disk(db, "figure.1.claimant", 17));
+	assert_false(on_disk(db, "extension.1.payer", 17));
+	assert_false(on_disk(db, raw, sizeof(raw)));
+	nk_store_close(store);
+	snprintf(key, sizeof(key), "%s.key", db);
+	snprintf(wal, sizeof(wal), "%s-wal", db);
+	unlink(key);
+	unlink(wal);
+	snprintf(wal, sizeof(wal), "%s-shm", db);
+	unlink(wal);
+	unlink(db);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +351,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(deal_closer_closes_the_gap, setup, teardown),
 		cmocka_unit_test_setup_teardown(declined_proposal_reveals_no_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(random_rule_reveals_a_checkable_seed, setup, teardown),
+		cmocka_unit_test_setup_teardown(ended_case_leaves_no_secret_on_disk, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
