@@ -28,6 +28,21 @@ static const char new_help[] =
 	"A midpoint settlement tells each side the other's figure to within one grid step;\n"
 	"a coarse --grid or --settle random blunts that.\n";
 
+/* A whole number option within [min, max]; 0 on success. */
+static int whole(const char *text, const char *field, int min, int max, int *out,
+		 struct nk_error *err)
+{
+	char *end;
+	long n = strtol(text, &end, 10);
+
+	if (*end || end == text || n < min || n > max) {
+		nk_fail(err, NK_EINVAL, field, "expected a whole number from %d to %d", min, max);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
 static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -62,24 +77,9 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_report(ctx, &err);
 	}
 	nk_rules_default(&rules, cur);
-	if (text['r']) {
-		long n = strtol(text['r'], &end, 10);
-
-		if (*end || end == text['r'] || n < 1 || n > NK_ROUNDS_MAX) {
-			nk_fail(&err, NK_EINVAL, "rounds", "expected a whole number from 1 to %d", NK_ROUNDS_MAX);
-			return cli_report(ctx, &err);
-		}
-		rules.rounds = (int)n;
-	}
-	if (text['p']) {
-		long n = strtol(text['p'], &end, 10);
-
-		if (*end || end == text['p'] || n < 0 || n > NK_PROPOSALS_MAX) {
-			nk_fail(&err, NK_EINVAL, "proposals", "expected a whole number from 0 to %d", NK_PROPOSALS_MAX);
-			return cli_report(ctx, &err);
-		}
-		rules.proposals = (int)n;
-	}
+	if ((text['r'] && whole(text['r'], "rounds", 1, NK_ROUNDS_MAX, &rules.rounds, &err)) ||
+	    (text['p'] && whole(text['p'], "proposals", 0, NK_PROPOSALS_MAX, &rules.proposals, &err)))
+		return cli_report(ctx, &err);
 	if (text['b']) {
 		double b = strtod(text['b'], &end);
 
