@@ -165,22 +165,30 @@ static enum nk_status read_amount(struct loan_request *req, const char *name,
 	return NK_OK;
 }
 
+static enum nk_status read_schedule(struct loan_request *req, const char *name,
+				    const char *text, struct nk_error *err)
+{
+	req->schedule = true;
+	return NK_OK;
+}
+
 /* The options in the order they are read: the currency before the amount, the number
  * of payments a year before the times counted in them. */
 static const struct loan_option {
 	const char *name;	/* the long option, and the field its errors name */
-	bool required;
-	loan_reader *read;	/* NULL for a flag */
+	bool flag;		/* takes no value */
+	bool required;		/* --grace is, but for a bullet loan: checked apart */
+	loan_reader *read;
 } loan_options[] = {
-	{ "currency", false, read_currency },
-	{ "per-year", true, read_per_year },
-	{ "repayment", true, read_repayment },
-	{ "rate", true, read_rate },
-	{ "discount", true, read_discount },
-	{ "maturity", true, read_maturity },
-	{ "grace", false, read_grace },
-	{ "amount", true, read_amount },
-	{ "schedule", false, NULL },
+	{ "currency", false, false, read_currency },
+	{ "per-year", false, true, read_per_year },
+	{ "repayment", false, true, read_repayment },
+	{ "rate", false, true, read_rate },
+	{ "discount", false, true, read_discount },
+	{ "maturity", false, true, read_maturity },
+	{ "grace", false, false, read_grace },
+	{ "amount", false, true, read_amount },
+	{ "schedule", true, false, read_schedule },
 };
 
 #define LOAN_OPTIONS (sizeof(loan_options) / sizeof(loan_options[0]))
@@ -226,7 +234,7 @@ static int parse_request(struct cli_ctx *ctx, int argc, char **argv,
 
 	for (size_t i = 0; i < LOAN_OPTIONS; i++)
 		longopts[i] = (struct option){ loan_options[i].name,
-			loan_options[i].read ? required_argument : no_argument, NULL, (int)i };
+			loan_options[i].flag ? no_argument : required_argument, NULL, (int)i };
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -241,19 +249,15 @@ static int parse_request(struct cli_ctx *ctx, int argc, char **argv,
 		return cli_usage_error(ctx, CMD, "unexpected argument '%s'", argv[optind]);
 
 	*req = (struct loan_request){ .cur = nk_currency_find("USD") };
-	for (size_t i = 0; i < LOAN_OPTIONS; i++) {
-		/* The grace period is required but for a bullet loan (read before it). */
-		bool grace_required = strcmp(loan_options[i].name, "grace") == 0 &&
-				      terms->repayment != NK_REPAY_BULLET;
-
-		if (!text[i] && (loan_options[i].required || grace_required))
-			return cli_usage_error(ctx, CMD, "--%s is required%s", loan_options[i].name,
-					       grace_required ? " (but for a bullet loan)" : "");
-		if (text[i] && loan_options[i].read &&
-		    loan_options[i].read(req, loan_options[i].name, text[i], &err) != NK_OK)
+	for (size_t i = 0; i < LOAN_OPTIONS; i++)
+		if (!text[i] && loan_options[i].required)
+			return cli_usage_error(ctx, CMD, "--%s is required", loan_options[i].name);
+	for (size_t i = 0; i < LOAN_OPTIONS; i++)
+		if (text[i] && loan_options[i].read(req, loan_options[i].name, text[i], &err) !=
+		    NK_OK)
 			goto refused;
-	}
-	req->schedule = text[LOAN_OPTIONS - 1] != NULL;
+	if (!req->grace_given && terms->repayment != NK_REPAY_BULLET)
+		return cli_usage_error(ctx, CMD, "--grace is required (but for a bullet loan)");
 
 	if (terms->repayment == NK_REPAY_BULLET) {
 		if (req->grace_given && terms->grace != terms->maturity) {

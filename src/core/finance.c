@@ -200,7 +200,7 @@ int nk_loan_repayments(const struct nk_loan_terms *terms)
 double nk_discount_per_period(double annual, int per_year)
 {
 	assert(annual >= 0 && per_year >= 1);
-	return expm1(log1p(annual) / per_year);
+	return finance_discount_make(annual, per_year).d;
 }
 
 /*
