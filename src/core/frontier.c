@@ -207,8 +207,18 @@ static void sort_groups(struct node *c, size_t n, size_t np)
 	for (size_t g = 0, end; g < n; g = end) {
 		for (end = g + 1; end < n && c[end].u[0] == c[g].u[0]; end++)
 			;
-		if (end - g > 1)
+		if (end - g > 16) {
 			qsort(c + g, end - g, sizeof(*c), cmp_desc[np]);
+			continue;
+		}
+		for (size_t i = g + 1; i < end; i++) {	/* small groups: insertion */
+			struct node x = c[i];
+			size_t j = i;
+
+			for (; j > g && cmp_desc[np](&x, &c[j - 1]) < 0; j--)
+				c[j] = c[j - 1];
+			c[j] = x;
+		}
 	}
 }
 
