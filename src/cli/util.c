@@ -56,7 +56,7 @@ int cli_usage_error(struct cli_ctx *ctx, const char *cmd, const char *fmt, ...)
 void cli_print_json(struct cli_ctx *ctx, json_t *obj)
 {
 	if (obj) {
-		json_dumpf(obj, ctx->out, JSON_INDENT(2) | JSON_SORT_KEYS);
+		json_dumpf(obj, ctx->out, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
 		fputc('\n', ctx->out);
 	}
 	json_decref(obj);
