@@ -68,6 +68,22 @@ NK_MUST_USE enum nk_status nk_case_open(const struct nk_case_env *env,
 					const struct nk_rules *rules,
 					char id[static NK_CASE_ID_MAX], struct nk_error *err);
 
+/* Runs inside the opening's transaction, with the new case's id, so that what it
+ * writes (the server's access tokens) is committed with the case or not at all. */
+typedef enum nk_status (*nk_case_open_hook)(void *arg, struct nk_store *store, const char *id,
+					    struct nk_error *err);
+
+/* nk_case_open, with before_commit (may be NULL) called before the commit. */
+NK_MUST_USE enum nk_status nk_case_open_with(const struct nk_case_env *env,
+					     const struct nk_rules *rules,
+					     nk_case_open_hook before_commit, void *arg,
+					     char id[static NK_CASE_ID_MAX], struct nk_error *err);
+
+/* The case's event log, as the mediator may see it: no figure and no answer of a party
+ * is ever in it. The caller frees out with nk_event_list_free. */
+NK_MUST_USE enum nk_status nk_case_log(const struct nk_case_env *env, const char *id,
+				       struct nk_event_list *out, struct nk_error *err);
+
 /* The claimant's demand or the payer's offer for the open round. When it completes
  * the round, the round is evaluated in the same transaction. */
 NK_MUST_USE enum nk_status nk_case_submit(const struct nk_case_env *env, const char *id,
@@ -90,7 +106,7 @@ NK_MUST_USE enum nk_status nk_case_answer(const struct nk_case_env *env, const c
 NK_MUST_USE enum nk_status nk_case_close(const struct nk_case_env *env, const char *id,
 					 struct nk_error *err);
 
-/* What role may know of the case. */
+/* What role may know of the case; reads a snapshot and does not take the write lock. */
 NK_MUST_USE enum nk_status nk_case_brief(const struct nk_case_env *env, const char *id,
 					 enum nk_role role, struct nk_brief *out,
 					 struct nk_error *err);

@@ -103,4 +103,71 @@ NK_MUST_USE enum nk_status nk_store_secret_purge(struct nk_store *store, const c
  * NK_ESTORE if another connection's read kept it from finishing; call it again later. */
 NK_MUST_USE enum nk_status nk_store_scrub(struct nk_store *store, struct nk_error *err);
 
+/* ---- Access tokens (the server's invitations) ----
+ * A token is NK_TOKEN_BYTES random bytes held by its bearer. The store keeps only a
+ * keyed hash of it (BLAKE2b-256 under a key derived from the storage key), with the
+ * case it opens ("" for a server-wide token) and a role name; a lookup compares the
+ * hashes in constant time. */
+#define NK_TOKEN_BYTES 32
+#define NK_TOKEN_ROLE_MAX 16	/* a role name: letters, digits and "-_.:" */
+
+/* Inside a transaction: records token for (case_id, role). case_id is "" or an
+ * existing case (NK_ENOTFOUND otherwise). */
+NK_MUST_USE enum nk_status nk_store_token_put(struct nk_store *store,
+					      const uint8_t token[static NK_TOKEN_BYTES],
+					      const char *case_id, const char *role,
+					      struct nk_error *err);
+
+/* What token grants: the case ("" if server-wide) and the role. NK_ENOTFOUND when the
+ * token is unknown or was revoked; the outputs are untouched then. */
+NK_MUST_USE enum nk_status nk_store_token_find(struct nk_store *store,
+					       const uint8_t token[static NK_TOKEN_BYTES],
+					       char case_id[static NK_CASE_ID_MAX],
+					       char role[static NK_TOKEN_ROLE_MAX],
+					       struct nk_error *err);
+
+/* Inside a transaction: forgets every token of (case_id, role) and sets *count (may be
+ * NULL) to how many there were. */
+NK_MUST_USE enum nk_status nk_store_token_revoke(struct nk_store *store, const char *case_id,
+						 const char *role, size_t *count,
+						 struct nk_error *err);
+
+/* How many live tokens (case_id, role) has. */
+NK_MUST_USE enum nk_status nk_store_token_count(struct nk_store *store, const char *case_id,
+						const char *role, size_t *count,
+						struct nk_error *err);
+
+/* ---- Reading without the write lock, and group commit (for the server) ---- */
+
+/* A read transaction (SQLite: BEGIN DEFERRED): a consistent snapshot that does not
+ * block writers. Writes inside it are refused; end it with nk_store_rollback. */
+NK_MUST_USE enum nk_status nk_store_begin_read(struct nk_store *store, struct nk_error *err);
+
+/* A group of connections to one database that commit together: their writers take
+ * turns through an in-process lock (no busy waiting on the database), their COMMIT
+ * does not flush, and one committer thread flushes the log once for every batch of
+ * commits that arrived while the previous flush ran. nk_store_commit of a grouped
+ * connection still returns only once its writes are durable. */
+struct nk_store_group;
+
+/* Starts the group's committer thread for the database named by url. */
+NK_MUST_USE enum nk_status nk_store_group_new(struct nk_store_group **out, const char *url,
+					      struct nk_error *err);
+/* Stops the committer after a last flush; every store of the group must be closed
+ * first. Accepts NULL. */
+void nk_store_group_free(struct nk_store_group *group);
+
+/* Like nk_store_open, as a member of group (which outlives the store). */
+NK_MUST_USE enum nk_status nk_store_open_grouped(struct nk_store **out, const char *url,
+						 unsigned flags, struct nk_store_group *group,
+						 struct nk_error *err);
+
+/* Waits until every commit this connection may have seen so far is durable, so that
+ * an answer built from a read is never sent before what it shows is on disk. Returns
+ * at once outside a group. */
+NK_MUST_USE enum nk_status nk_store_wait_durable(struct nk_store *store, struct nk_error *err);
+
+/* Counters of a group, for metrics: commits, flushes (one per batch). */
+void nk_store_group_counts(struct nk_store_group *group, uint64_t *commits, uint64_t *flushes);
+
 #endif

@@ -52,7 +52,7 @@ enum nk_status nk_case_brief(const struct nk_case_env *env, const char *id, enum
 	struct nk_brief *b = NULL;
 	enum nk_status rc;
 
-	if ((rc = case_load(env, id, &st, err)) != NK_OK)
+	if ((rc = case_load_snapshot(env, id, &st, err)) != NK_OK)
 		return rc;
 	if (!(b = sodium_malloc(sizeof(*b)))) {
 		rc = nk_fail(err, NK_ENOMEM, "brief", "out of memory");

@@ -107,15 +107,16 @@ static bool valid_id(const char *id)
 	return true;
 }
 
-enum nk_status case_load(const struct nk_case_env *env, const char *id,
-			 struct case_state *st, struct nk_error *err)
+static enum nk_status load(const struct nk_case_env *env, const char *id, bool snapshot,
+			   struct case_state *st, struct nk_error *err)
 {
 	struct nk_event_list log = { 0 };
 	enum nk_status rc;
 
 	if (!valid_id(id))
 		return nk_fail(err, NK_EINVAL, "case", "not a case id");
-	if ((rc = nk_store_begin(env->store, err)) != NK_OK)
+	rc = snapshot ? nk_store_begin_read(env->store, err) : nk_store_begin(env->store, err);
+	if (rc != NK_OK)
 		return rc;
 	rc = nk_store_load(env->store, id, &log, err);
 	if (rc == NK_ENOTFOUND)
@@ -125,6 +126,31 @@ enum nk_status case_load(const struct nk_case_env *env, const char *id,
 	nk_event_list_free(&log);
 	if (rc != NK_OK)
 		nk_store_rollback(env->store);
+	return rc;
+}
+
+enum nk_status case_load(const struct nk_case_env *env, const char *id,
+			 struct case_state *st, struct nk_error *err)
+{
+	return load(env, id, false, st, err);
+}
+
+enum nk_status case_load_snapshot(const struct nk_case_env *env, const char *id,
+				  struct case_state *st, struct nk_error *err)
+{
+	return load(env, id, true, st, err);
+}
+
+enum nk_status nk_case_log(const struct nk_case_env *env, const char *id,
+			   struct nk_event_list *out, struct nk_error *err)
+{
+	enum nk_status rc;
+
+	if (!valid_id(id))
+		return nk_fail(err, NK_EINVAL, "case", "not a case id");
+	rc = nk_store_load(env->store, id, out, err);
+	if (rc == NK_ENOTFOUND)
+		nk_fail(err, NK_ENOTFOUND, "case", "no case %s in this database", id);
 	return rc;
 }
 
@@ -223,6 +249,13 @@ static enum nk_status refuse_non_party(enum nk_role role, struct nk_error *err)
 enum nk_status nk_case_open(const struct nk_case_env *env, const struct nk_rules *rules,
 			    char id[static NK_CASE_ID_MAX], struct nk_error *err)
 {
+	return nk_case_open_with(env, rules, NULL, NULL, id, err);
+}
+
+enum nk_status nk_case_open_with(const struct nk_case_env *env, const struct nk_rules *rules,
+				 nk_case_open_hook before_commit, void *arg,
+				 char id[static NK_CASE_ID_MAX], struct nk_error *err)
+{
 	uint8_t raw[NK_CASE_ID_LEN / 2], seed[NK_SEED_BYTES], commitment[32];
 	char new_id[NK_CASE_ID_MAX], commit_hex[65];
 	enum nk_status rc;
@@ -244,6 +277,8 @@ enum nk_status nk_case_open(const struct nk_case_env *env, const struct nk_rules
 		rc = append(env, new_id, "mediator", "opened",
 			    json_pack("{s:o, s:s}", "rules", nk_rules_to_json(rules),
 				      "seed_commitment", commit_hex), err);
+	if (rc == NK_OK && before_commit)
+		rc = before_commit(arg, env->store, new_id, err);
 	if ((rc = finish(env, rc, false, err)) == NK_OK)
 		memcpy(id, new_id, sizeof(new_id));
 out:

@@ -48,6 +48,10 @@ NK_MUST_USE enum nk_status case_fold(const char *id, const struct nk_event_list 
 NK_MUST_USE enum nk_status case_load(const struct nk_case_env *env, const char *id,
 				     struct case_state *st, struct nk_error *err);
 
+/* The same inside a read snapshot (no write lock); the caller rolls back. */
+NK_MUST_USE enum nk_status case_load_snapshot(const struct nk_case_env *env, const char *id,
+					      struct case_state *st, struct nk_error *err);
+
 /* Names of a case's secrets. */
 void case_secret_name(char out[static NK_SECRET_NAME_MAX], const char *what, int n,
 		      enum nk_role role);

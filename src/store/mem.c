@@ -27,13 +27,47 @@ struct mem_secrets {
 	size_t count;
 };
 
+struct mem_token {
+	uint8_t hash[STORE_TOKEN_HASH];
+	char case_id[NK_CASE_ID_MAX];
+	char role[NK_TOKEN_ROLE_MAX];
+};
+
+struct mem_tokens {
+	struct mem_token *items;
+	size_t count;
+};
+
 struct mem_store {
 	struct mem_case *cases;
 	size_t ncases, cases_cap;
 	size_t committed_cases;
 	struct mem_secrets secrets;
 	struct mem_secrets saved;	/* the secrets as they were at begin */
+	struct mem_tokens tokens;
+	struct mem_tokens saved_tokens;
 };
+
+static void tokens_free(struct mem_tokens *t)
+{
+	free(t->items);
+	*t = (struct mem_tokens){0};
+}
+
+static enum nk_status tokens_copy(struct mem_tokens *dst, const struct mem_tokens *src)
+{
+	struct mem_tokens copy = {0};
+
+	if (src->count > 0) {
+		copy.items = malloc(src->count * sizeof(src->items[0]));
+		if (!copy.items)
+			return NK_ENOMEM;
+		memcpy(copy.items, src->items, src->count * sizeof(src->items[0]));
+		copy.count = src->count;
+	}
+	*dst = copy;
+	return NK_OK;
+}
 
 /* Frees secrets, overwriting the sealed bytes first. */
 static void secrets_free(struct mem_secrets *s)
@@ -106,6 +140,8 @@ static void mem_close(void *state)
 	free(m->cases);
 	secrets_free(&m->secrets);
 	secrets_free(&m->saved);
+	tokens_free(&m->tokens);
+	tokens_free(&m->saved_tokens);
 	free(m);
 }
 
@@ -115,6 +151,10 @@ static enum nk_status mem_begin(void *state, struct nk_error *err)
 
 	if (secrets_copy(&m->saved, &m->secrets) != NK_OK)
 		return nk_fail(err, NK_ENOMEM, "store", "no memory to begin a transaction");
+	if (tokens_copy(&m->saved_tokens, &m->tokens) != NK_OK) {
+		secrets_free(&m->saved);
+		return nk_fail(err, NK_ENOMEM, "store", "no memory to begin a transaction");
+	}
 	return NK_OK;
 }
 
@@ -126,6 +166,7 @@ static enum nk_status mem_commit(void *state, struct nk_error *err)
 	for (size_t i = 0; i < m->ncases; i++)
 		m->cases[i].committed = m->cases[i].count;
 	secrets_free(&m->saved);
+	tokens_free(&m->saved_tokens);
 	return NK_OK;
 }
 
@@ -143,6 +184,9 @@ static void mem_rollback(void *state)
 	secrets_free(&m->secrets);
 	m->secrets = m->saved;
 	m->saved = (struct mem_secrets){0};
+	tokens_free(&m->tokens);
+	m->tokens = m->saved_tokens;
+	m->saved_tokens = (struct mem_tokens){0};
 }
 
 static enum nk_status mem_case_create(void *state, const char *case_id, int64_t created_ms,
@@ -315,6 +359,96 @@ static enum nk_status mem_scrub(void *state, struct nk_error *err)
 	return NK_OK;
 }
 
+/* A mem: store has one user at a time: its snapshot is simply the store. */
+static enum nk_status mem_begin_read(void *state, struct nk_error *err)
+{
+	return NK_OK;
+}
+
+static void mem_end_read(void *state)
+{
+}
+
+static enum nk_status mem_token_put(void *state, const uint8_t hash[static STORE_TOKEN_HASH],
+				    const char *case_id, const char *role, struct nk_error *err)
+{
+	struct mem_store *m = state;
+	struct mem_token *grown, *t;
+
+	if (*case_id && !find_case(m, case_id))
+		return no_case(case_id, err);
+	for (size_t i = 0; i < m->tokens.count; i++)
+		if (sodium_memcmp(m->tokens.items[i].hash, hash, STORE_TOKEN_HASH) == 0)
+			return nk_fail(err, NK_EINVAL, "token", "the token exists");
+	grown = realloc(m->tokens.items, (m->tokens.count + 1) * sizeof(*grown));
+	if (!grown)
+		return nk_fail(err, NK_ENOMEM, "token", "no memory for another token");
+	m->tokens.items = grown;
+	t = &grown[m->tokens.count++];
+	memcpy(t->hash, hash, STORE_TOKEN_HASH);
+	snprintf(t->case_id, sizeof(t->case_id), "%s", case_id);
+	snprintf(t->role, sizeof(t->role), "%s", role);
+	return NK_OK;
+}
+
+static enum nk_status mem_token_find(void *state, const uint8_t hash[static STORE_TOKEN_HASH],
+				     uint8_t stored[static STORE_TOKEN_HASH],
+				     char case_id[static NK_CASE_ID_MAX],
+				     char role[static NK_TOKEN_ROLE_MAX], struct nk_error *err)
+{
+	struct mem_store *m = state;
+
+	for (size_t i = 0; i < m->tokens.count; i++) {
+		const struct mem_token *t = &m->tokens.items[i];
+
+		if (sodium_memcmp(t->hash, hash, STORE_TOKEN_HASH) == 0) {
+			memcpy(stored, t->hash, STORE_TOKEN_HASH);
+			memcpy(case_id, t->case_id, NK_CASE_ID_MAX);
+			memcpy(role, t->role, NK_TOKEN_ROLE_MAX);
+			return NK_OK;
+		}
+	}
+	return nk_fail(err, NK_ENOTFOUND, "token", "no such token");
+}
+
+static enum nk_status mem_token_revoke(void *state, const char *case_id, const char *role,
+				       size_t *count, struct nk_error *err)
+{
+	struct mem_store *m = state;
+	size_t kept = 0;
+
+	for (size_t i = 0; i < m->tokens.count; i++)
+		if (strcmp(m->tokens.items[i].case_id, case_id) != 0 ||
+		    strcmp(m->tokens.items[i].role, role) != 0)
+			m->tokens.items[kept++] = m->tokens.items[i];
+	*count = m->tokens.count - kept;
+	m->tokens.count = kept;
+	return NK_OK;
+}
+
+static enum nk_status mem_token_count(void *state, const char *case_id, const char *role,
+				      size_t *count, struct nk_error *err)
+{
+	struct mem_store *m = state;
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->tokens.count; i++)
+		n += strcmp(m->tokens.items[i].case_id, case_id) == 0 &&
+		     strcmp(m->tokens.items[i].role, role) == 0;
+	*count = n;
+	return NK_OK;
+}
+
+static enum nk_status mem_relax_sync(void *state, struct nk_error *err)
+{
+	return NK_OK;
+}
+
+static enum nk_status mem_flush(const char *location, struct nk_error *err)
+{
+	return NK_OK;
+}
+
 const struct nk_store_ops store_mem_ops = {
 	.scheme = "mem",
 	.open = mem_open,
@@ -330,4 +464,12 @@ const struct nk_store_ops store_mem_ops = {
 	.secret_get = mem_secret_get,
 	.secret_purge = mem_secret_purge,
 	.scrub = mem_scrub,
+	.begin_read = mem_begin_read,
+	.end_read = mem_end_read,
+	.token_put = mem_token_put,
+	.token_find = mem_token_find,
+	.token_revoke = mem_token_revoke,
+	.token_count = mem_token_count,
+	.relax_sync = mem_relax_sync,
+	.flush = mem_flush,
 };

@@ -3,8 +3,13 @@
  * Every statement is reset before the operation returns, so none holds a lock. */
 #include "store/sqlite.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void sq_done(sqlite3_stmt *st)
 {
@@ -329,6 +334,143 @@ static enum nk_status sq_scrub(void *state, struct nk_error *err)
 	return rc;
 }
 
+static enum nk_status sq_begin_read(void *state, struct nk_error *err)
+{
+	struct sq_store *s = state;
+	int sql_rc = sq_step(s, SQ_BEGIN_READ);
+
+	if (sql_rc != SQLITE_OK)
+		return store_sqlite_fail(s, sql_rc, "transaction", "could not begin reading", err);
+	return NK_OK;
+}
+
+static enum nk_status sq_token_put(void *state, const uint8_t hash[static STORE_TOKEN_HASH],
+				   const char *case_id, const char *role, struct nk_error *err)
+{
+	struct sq_store *s = state;
+	sqlite3_stmt *st = s->stmt[SQ_TOKEN_PUT];
+	enum nk_status rc = NK_OK;
+	int sql_rc;
+
+	sql_rc = sqlite3_bind_blob(st, 1, hash, STORE_TOKEN_HASH, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_bind_text(st, 2, case_id, -1, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_step(st);
+	if (sql_rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		rc = nk_fail(err, NK_EINVAL, "token", "the token exists");
+	else if (sql_rc != SQLITE_DONE)
+		rc = store_sqlite_fail(s, sql_rc, "token", "could not store the token", err);
+	else if (sqlite3_changes(s->db) == 0)
+		rc = no_case(case_id, err);
+	sq_done(st);
+	return rc;
+}
+
+static enum nk_status sq_token_find(void *state, const uint8_t hash[static STORE_TOKEN_HASH],
+				    uint8_t stored[static STORE_TOKEN_HASH],
+				    char case_id[static NK_CASE_ID_MAX],
+				    char role[static NK_TOKEN_ROLE_MAX], struct nk_error *err)
+{
+	struct sq_store *s = state;
+	sqlite3_stmt *st = s->stmt[SQ_TOKEN_FIND];
+	enum nk_status rc = NK_OK;
+	const char *c, *r;
+	int sql_rc;
+
+	sql_rc = sqlite3_bind_blob(st, 1, hash, STORE_TOKEN_HASH, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_step(st);
+	if (sql_rc == SQLITE_DONE) {
+		rc = nk_fail(err, NK_ENOTFOUND, "token", "no such token");
+	} else if (sql_rc != SQLITE_ROW) {
+		rc = store_sqlite_fail(s, sql_rc, "token", "could not look the token up", err);
+	} else {
+		c = (const char *)sqlite3_column_text(st, 1);
+		r = (const char *)sqlite3_column_text(st, 2);
+		if (sqlite3_column_bytes(st, 0) != STORE_TOKEN_HASH || !c || !r ||
+		    strlen(c) >= NK_CASE_ID_MAX || strlen(r) >= NK_TOKEN_ROLE_MAX) {
+			rc = nk_fail(err, NK_ECORRUPT, "token", "a token of %s is damaged", s->path);
+		} else {
+			memcpy(stored, sqlite3_column_blob(st, 0), STORE_TOKEN_HASH);
+			memcpy(case_id, c, strlen(c) + 1);
+			memcpy(role, r, strlen(r) + 1);
+		}
+	}
+	sq_done(st);
+	return rc;
+}
+
+/* Binds (case_id, role) to st and runs it; for revoke and count. */
+static enum nk_status sq_token_by_case(struct sq_store *s, enum sq_stmt which,
+				       const char *case_id, const char *role, size_t *count,
+				       struct nk_error *err)
+{
+	sqlite3_stmt *st = s->stmt[which];
+	enum nk_status rc = NK_OK;
+	int sql_rc;
+
+	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_step(st);
+	if (sql_rc == SQLITE_ROW)
+		*count = (size_t)sqlite3_column_int64(st, 0);
+	else if (sql_rc == SQLITE_DONE)
+		*count = (size_t)sqlite3_changes(s->db);
+	else
+		rc = store_sqlite_fail(s, sql_rc, "token", "could not reach the tokens", err);
+	sq_done(st);
+	return rc;
+}
+
+static enum nk_status sq_token_revoke(void *state, const char *case_id, const char *role,
+				      size_t *count, struct nk_error *err)
+{
+	return sq_token_by_case(state, SQ_TOKEN_REVOKE, case_id, role, count, err);
+}
+
+static enum nk_status sq_token_count(void *state, const char *case_id, const char *role,
+				     size_t *count, struct nk_error *err)
+{
+	return sq_token_by_case(state, SQ_TOKEN_COUNT, case_id, role, count, err);
+}
+
+/* A grouped connection's COMMIT only writes the WAL; the group's flush syncs it. */
+static enum nk_status sq_relax_sync(void *state, struct nk_error *err)
+{
+	struct sq_store *s = state;
+	int sql_rc = sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+
+	if (sql_rc != SQLITE_OK)
+		return store_sqlite_fail(s, sql_rc, "store", "could not relax synchronous", err);
+	return NK_OK;
+}
+
+/* fdatasync on any descriptor of the WAL flushes every frame written through any
+ * connection: the page cache is per file. No WAL means everything was checkpointed,
+ * and a checkpoint syncs the database itself. */
+static enum nk_status sq_flush(const char *location, struct nk_error *err)
+{
+	char wal[PATH_MAX];
+	enum nk_status rc = NK_OK;
+	int fd;
+
+	if ((size_t)snprintf(wal, sizeof(wal), "%s-wal", location) >= sizeof(wal))
+		return nk_fail(err, NK_EINVAL, "store", "the database path is too long");
+	fd = open(wal, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? NK_OK :
+			nk_fail(err, NK_ESTORE, "store", "could not open %s: %s", wal, strerror(errno));
+	if (fdatasync(fd) != 0)
+		rc = nk_fail(err, NK_ESTORE, "store", "could not flush %s: %s", wal, strerror(errno));
+	close(fd);
+	return rc;
+}
+
 const struct nk_store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = store_sqlite_open,
@@ -344,4 +486,12 @@ const struct nk_store_ops store_sqlite_ops = {
 	.secret_get = sq_secret_get,
 	.secret_purge = sq_secret_purge,
 	.scrub = sq_scrub,
+	.begin_read = sq_begin_read,
+	.end_read = sq_rollback,
+	.token_put = sq_token_put,
+	.token_find = sq_token_find,
+	.token_revoke = sq_token_revoke,
+	.token_count = sq_token_count,
+	.relax_sync = sq_relax_sync,
+	.flush = sq_flush,
 };

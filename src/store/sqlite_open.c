@@ -32,7 +32,22 @@ static const char *const sq_sql[SQ_COUNT] = {
 	[SQ_SECRET_GET] = "SELECT sealed FROM secrets WHERE case_id = ?1 AND name = ?2",
 	[SQ_SECRET_PURGE] = "DELETE FROM secrets WHERE case_id = ?1",
 	[SQ_CHECKPOINT] = "PRAGMA wal_checkpoint(TRUNCATE)",
+	[SQ_BEGIN_READ] = "BEGIN DEFERRED",
+	[SQ_TOKEN_PUT] =
+		"INSERT INTO tokens(hash, case_id, role) SELECT ?1, ?2, ?3 "
+		"WHERE ?2 = '' OR EXISTS (SELECT 1 FROM cases WHERE id = ?2)",
+	[SQ_TOKEN_FIND] = "SELECT hash, case_id, role FROM tokens WHERE hash = ?1",
+	[SQ_TOKEN_REVOKE] = "DELETE FROM tokens WHERE case_id = ?1 AND role = ?2",
+	[SQ_TOKEN_COUNT] = "SELECT count(*) FROM tokens WHERE case_id = ?1 AND role = ?2",
 };
+
+/* Schema version 2: the server's access tokens, by keyed hash only. */
+static const char tokens_sql[] =
+	"CREATE TABLE tokens ("
+	" hash BLOB PRIMARY KEY NOT NULL,"
+	" case_id TEXT NOT NULL,"
+	" role TEXT NOT NULL) WITHOUT ROWID";
+static const char tokens_index_sql[] = "CREATE INDEX tokens_by_case ON tokens(case_id, role)";
 
 /* Run in one transaction when a database is made; the PRAGMAs follow, with numbers. */
 static const char *const schema_sql[] = {
@@ -55,6 +70,8 @@ static const char *const schema_sql[] = {
 	"CREATE TABLE meta ("
 	" name TEXT PRIMARY KEY NOT NULL,"
 	" value BLOB NOT NULL) WITHOUT ROWID",
+	tokens_sql,
+	tokens_index_sql,
 };
 
 /* Per-connection settings, run on every open once the file is known to be nakodo's. */
@@ -255,7 +272,7 @@ static enum nk_status verify(struct sq_store *s, const char *key_path,
 		rc = store_sqlite_fail(s, sql_rc, "store", "could not read the schema version", err);
 		goto out;
 	}
-	if (version != STORE_SCHEMA_VERSION) {
+	if (version != STORE_SCHEMA_VERSION && version != 1) {
 		rc = nk_fail(err, NK_ECORRUPT, "store", "database %s has schema version %lld; "
 			     "this nakodo knows version %d", s->path, (long long)version,
 			     STORE_SCHEMA_VERSION);
@@ -281,6 +298,35 @@ static enum nk_status verify(struct sq_store *s, const char *key_path,
 out:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* Brings a version-1 database (no tokens table) to version 2 in one transaction. */
+static enum nk_status upgrade(struct sq_store *s, struct nk_error *err)
+{
+	int64_t version = 0;
+	int sql_rc;
+
+	sql_rc = sq_pragma_int(s->db, "PRAGMA user_version", &version);
+	if (sql_rc == SQLITE_OK && version == STORE_SCHEMA_VERSION)
+		return NK_OK;
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sq_run(s->db, "BEGIN IMMEDIATE");
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sq_pragma_int(s->db, "PRAGMA user_version", &version);
+	if (sql_rc == SQLITE_OK && version == 1) {
+		sql_rc = sq_run(s->db, tokens_sql);
+		if (sql_rc == SQLITE_OK)
+			sql_rc = sq_run(s->db, tokens_index_sql);
+		if (sql_rc == SQLITE_OK)
+			sql_rc = sq_run(s->db, "PRAGMA user_version = 2");
+	}
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sq_run(s->db, "COMMIT");
+	if (!sqlite3_get_autocommit(s->db))
+		(void)sq_run(s->db, "ROLLBACK");
+	if (sql_rc != SQLITE_OK)
+		return store_sqlite_fail(s, sql_rc, "store", "could not upgrade the database", err);
+	return NK_OK;
 }
 
 static enum nk_status prepare_all(struct sq_store *s, struct nk_error *err)
@@ -388,6 +434,8 @@ enum nk_status store_sqlite_open(void **state, const char *location, unsigned fl
 	}
 	if (rc == NK_OK)
 		rc = verify(s, key_path, key, err);
+	if (rc == NK_OK)
+		rc = upgrade(s, err);
 	if (rc == NK_OK)
 		rc = prepare_all(s, err);
 	if (rc != NK_OK)

@@ -72,9 +72,9 @@ enum nk_status store_check_in_tx(const struct nk_store *store, const char *what,
 {
 	if (!store)
 		return nk_fail(err, NK_EINVAL, "store", "no store is open");
-	if (!store->in_tx)
+	if (!store->in_tx || store->read_tx)
 		return nk_fail(err, NK_EINVAL, "transaction",
-			       "%s needs a transaction (nk_store_begin)", what);
+			       "%s needs a write transaction (nk_store_begin)", what);
 	return NK_OK;
 }
 
@@ -151,6 +151,12 @@ static int64_t now_ms(void)
 enum nk_status nk_store_open(struct nk_store **out, const char *url, unsigned flags,
 			     struct nk_error *err)
 {
+	return nk_store_open_grouped(out, url, flags, NULL, err);
+}
+
+enum nk_status nk_store_open_grouped(struct nk_store **out, const char *url, unsigned flags,
+				     struct nk_store_group *group, struct nk_error *err)
+{
 	struct nk_store *store = NULL;
 	const struct nk_store_ops *ops = NULL;
 	const char *location = NULL;
@@ -181,6 +187,9 @@ enum nk_status nk_store_open(struct nk_store **out, const char *url, unsigned fl
 	rc = ops->open(&store->backend, location, flags, store->key, err);
 	if (rc != NK_OK)
 		goto out;
+	if (group && (rc = ops->relax_sync(store->backend, err)) != NK_OK)
+		goto out;
+	store->group = group;
 	if (sodium_mprotect_readonly(store->key) != 0) {
 		rc = nk_fail(err, NK_ECRYPTO, "", "the storage key could not be made read-only");
 		goto out;
@@ -213,22 +222,74 @@ enum nk_status nk_store_begin(struct nk_store *store, struct nk_error *err)
 		return nk_fail(err, NK_EINVAL, "store", "no store is open");
 	if (store->in_tx)
 		return nk_fail(err, NK_EINVAL, "transaction", "a transaction is already open");
+	if (store->group) {
+		store_group_take_turn(store->group);
+		store->holds_turn = true;
+	}
 	rc = store->ops->begin(store->backend, err);
 	if (rc == NK_OK)
 		store->in_tx = true;
+	else if (store->holds_turn) {
+		store_group_give_turn(store->group);
+		store->holds_turn = false;
+	}
 	return rc;
+}
+
+enum nk_status nk_store_begin_read(struct nk_store *store, struct nk_error *err)
+{
+	enum nk_status rc;
+
+	if (!store)
+		return nk_fail(err, NK_EINVAL, "store", "no store is open");
+	if (store->in_tx)
+		return nk_fail(err, NK_EINVAL, "transaction", "a transaction is already open");
+	rc = store->ops->begin_read(store->backend, err);
+	if (rc == NK_OK)
+		store->in_tx = store->read_tx = true;
+	return rc;
+}
+
+enum nk_status nk_store_wait_durable(struct nk_store *store, struct nk_error *err)
+{
+	if (!store)
+		return nk_fail(err, NK_EINVAL, "store", "no store is open");
+	if (!store->group)
+		return NK_OK;
+	return store_group_wait(store->group, store_group_issue(store->group), false, err);
 }
 
 enum nk_status nk_store_commit(struct nk_store *store, struct nk_error *err)
 {
 	enum nk_status rc;
 
+	uint64_t ticket = 0;
+
 	rc = store_check_in_tx(store, "commit", err);
 	if (rc != NK_OK)
 		return rc;
+	if (store->read_tx)
+		return nk_fail(err, NK_EINVAL, "transaction", "a read transaction has nothing to commit");
+	/* The ticket is issued before COMMIT, under the writer's turn, so that whoever
+	 * reads these writes afterwards also sees a ticket that covers them. */
+	if (store->group)
+		ticket = store_group_issue(store->group);
 	rc = store->ops->commit(store->backend, err);
-	if (rc == NK_OK)
+	if (store->group) {
+		if (rc == NK_OK) {
+			store->in_tx = false;
+			store->holds_turn = false;
+			store_group_give_turn(store->group);
+		}
+		/* marks the ticket written in any case: readers may be waiting for it */
+		enum nk_status wrc = store_group_wait(store->group, ticket, true,
+						      rc == NK_OK ? err : NULL);
+
+		if (rc == NK_OK)
+			rc = wrc;
+	} else if (rc == NK_OK) {
 		store->in_tx = false;
+	}
 	return rc;
 }
 
@@ -236,8 +297,15 @@ void nk_store_rollback(struct nk_store *store)
 {
 	if (!store || !store->in_tx)
 		return;
-	store->ops->rollback(store->backend);
-	store->in_tx = false;
+	if (store->read_tx)
+		store->ops->end_read(store->backend);
+	else
+		store->ops->rollback(store->backend);
+	store->in_tx = store->read_tx = false;
+	if (store->holds_turn) {
+		store->holds_turn = false;
+		store_group_give_turn(store->group);
+	}
 }
 
 enum nk_status nk_store_case_create(struct nk_store *store, const char *case_id,

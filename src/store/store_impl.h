@@ -21,7 +21,9 @@
 /* SQLite's PRAGMA application_id of a nakodo database ("NKOD") and the schema
  * version in PRAGMA user_version. */
 #define STORE_APPLICATION_ID 0x4e4b4f44
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2	/* 2 added the tokens table; 1 is upgraded on open */
+
+#define STORE_TOKEN_HASH 32	/* bytes of a token's keyed hash */
 
 /* What a backend does. state is the backend's own handle, made by open. Every case id,
  * name and event handed in has been checked by store.c; every write arrives between
@@ -68,6 +70,29 @@ struct nk_store_ops {
 	enum nk_status (*secret_purge)(void *state, const char *case_id, struct nk_error *err);
 	/* Outside a transaction: leaves no copy of deleted data in the backend's files. */
 	enum nk_status (*scrub)(void *state, struct nk_error *err);
+
+	/* A read-only snapshot, ended by end_read (never by rollback). */
+	enum nk_status (*begin_read)(void *state, struct nk_error *err);
+	void (*end_read)(void *state);
+
+	/* Tokens by the keyed hash of their bytes. case_id "" is server-wide; otherwise
+	 * token_put is NK_ENOTFOUND if there is no such case. token_find copies the stored
+	 * hash into stored for the caller's constant-time comparison. */
+	enum nk_status (*token_put)(void *state, const uint8_t hash[static STORE_TOKEN_HASH],
+				    const char *case_id, const char *role, struct nk_error *err);
+	enum nk_status (*token_find)(void *state, const uint8_t hash[static STORE_TOKEN_HASH],
+				     uint8_t stored[static STORE_TOKEN_HASH],
+				     char case_id[static NK_CASE_ID_MAX],
+				     char role[static NK_TOKEN_ROLE_MAX], struct nk_error *err);
+	enum nk_status (*token_revoke)(void *state, const char *case_id, const char *role,
+				       size_t *count, struct nk_error *err);
+	enum nk_status (*token_count)(void *state, const char *case_id, const char *role,
+				      size_t *count, struct nk_error *err);
+
+	/* Group commit: relax_sync makes this connection's COMMIT skip the flush; flush
+	 * (on no connection) makes every commit so far at location durable. */
+	enum nk_status (*relax_sync)(void *state, struct nk_error *err);
+	enum nk_status (*flush)(const char *location, struct nk_error *err);
 };
 
 /* The handle nk_store_open returns. */
@@ -76,7 +101,18 @@ struct nk_store {
 	void *backend;
 	uint8_t *key;		/* sodium_malloc, read-only once open */
 	bool in_tx;
+	bool read_tx;		/* the transaction is a read snapshot */
+	struct nk_store_group *group;	/* borrowed; NULL when not grouped */
+	bool holds_turn;	/* holds the group's writer lock */
 };
+
+/* group.c: the writer's turn and the commit ticket of a grouped store. */
+void store_group_take_turn(struct nk_store_group *group);
+void store_group_give_turn(struct nk_store_group *group);
+uint64_t store_group_issue(struct nk_store_group *group);
+/* Marks ticket written and waits for the flush that covers it. */
+enum nk_status store_group_wait(struct nk_store_group *group, uint64_t ticket, bool written,
+				struct nk_error *err);
 
 extern const struct nk_store_ops store_sqlite_ops;
 extern const struct nk_store_ops store_mem_ops;

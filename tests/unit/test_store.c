@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -532,6 +533,179 @@ static void bad_input_is_refused_and_changes_nothing(void **state)
 	free(body);
 }
 
+/* ---- tokens, read snapshots (both backends) ---- */
+
+static void tokens_put_find_revoke(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t a[NK_TOKEN_BYTES], b[NK_TOKEN_BYTES], op[NK_TOKEN_BYTES];
+	char case_id[NK_CASE_ID_MAX] = "untouched", role[NK_TOKEN_ROLE_MAX] = "untouched";
+	size_t n = 99;
+
+	memset(a, 0xa1, sizeof(a));
+	memset(b, 0xb2, sizeof(b));
+	memset(op, 0x0c, sizeof(op));
+	create_case(fx->store, "c1");
+	assert_int_equal(nk_store_token_put(fx->store, a, "c1", "claimant", NULL), NK_EINVAL);
+	begin(fx->store);
+	assert_int_equal(nk_store_token_put(fx->store, a, "c1", "claimant", NULL), NK_OK);
+	assert_int_equal(nk_store_token_put(fx->store, a, "c1", "payer", NULL), NK_EINVAL);
+	assert_int_equal(nk_store_token_put(fx->store, b, "nosuch", "payer", NULL), NK_ENOTFOUND);
+	assert_int_equal(nk_store_token_put(fx->store, b, "c1", "Payer!", NULL), NK_EINVAL);
+	assert_int_equal(nk_store_token_put(fx->store, op, "", "operator", NULL), NK_OK);
+	commit(fx->store);
+	begin(fx->store);
+	assert_int_equal(nk_store_token_put(fx->store, b, "c1", "payer", NULL), NK_OK);
+	nk_store_rollback(fx->store);
+
+	assert_int_equal(nk_store_token_find(fx->store, b, case_id, role, NULL), NK_ENOTFOUND);
+	assert_string_equal(case_id, "untouched");
+	assert_int_equal(nk_store_token_find(fx->store, a, case_id, role, NULL), NK_OK);
+	assert_string_equal(case_id, "c1");
+	assert_string_equal(role, "claimant");
+	assert_int_equal(nk_store_token_find(fx->store, op, case_id, role, NULL), NK_OK);
+	assert_string_equal(case_id, "");
+	assert_string_equal(role, "operator");
+	assert_int_equal(nk_store_token_count(fx->store, "c1", "claimant", &n, NULL), NK_OK);
+	assert_int_equal(n, 1);
+
+	begin(fx->store);
+	assert_int_equal(nk_store_token_revoke(fx->store, "c1", "claimant", &n, NULL), NK_OK);
+	assert_int_equal(n, 1);
+	commit(fx->store);
+	assert_int_equal(nk_store_token_find(fx->store, a, case_id, role, NULL), NK_ENOTFOUND);
+	assert_int_equal(nk_store_token_count(fx->store, "c1", "claimant", &n, NULL), NK_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(nk_store_token_count(fx->store, "", "operator", &n, NULL), NK_OK);
+	assert_int_equal(n, 1);
+}
+
+static void read_snapshot_refuses_writes(void **state)
+{
+	struct fixture *fx = *state;
+	struct nk_event ev = { .time_ms = 1, .actor = "a", .type = "t", .body = "{}" };
+
+	create_case(fx->store, "c1");
+	assert_int_equal(nk_store_begin_read(fx->store, NULL), NK_OK);
+	assert_int_equal(nk_store_begin_read(fx->store, NULL), NK_EINVAL);
+	assert_int_equal(nk_store_append(fx->store, "c1", &ev, NULL), NK_EINVAL);
+	assert_int_equal(nk_store_commit(fx->store, NULL), NK_EINVAL);
+	assert_int_equal(count_events(fx->store, "c1"), 0);
+	nk_store_rollback(fx->store);
+	assert_int_equal(nk_store_wait_durable(fx->store, NULL), NK_OK);
+	begin(fx->store);	/* the snapshot ended */
+	append(fx->store, "c1", "a", "t", "{}");
+	commit(fx->store);
+	assert_int_equal(count_events(fx->store, "c1"), 1);
+}
+
+/* ---- sqlite only: hashes on disk, the upgrade, group commit ---- */
+
+static void tokens_are_stored_as_keyed_hashes(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t token[NK_TOKEN_BYTES];
+	char case_id[NK_CASE_ID_MAX], role[NK_TOKEN_ROLE_MAX];
+
+	randombytes_buf(token, sizeof(token));
+	begin(fx->store);
+	assert_int_equal(nk_store_token_put(fx->store, token, "", "operator", NULL), NK_OK);
+	commit(fx->store);
+	reopen(fx);
+	assert_false(store_files_contain(fx, token, sizeof(token)));
+	assert_int_equal(nk_store_token_find(fx->store, token, case_id, role, NULL), NK_OK);
+	assert_string_equal(role, "operator");
+}
+
+static void version_1_database_is_upgraded(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t token[NK_TOKEN_BYTES] = { 7 };
+	char case_id[NK_CASE_ID_MAX], role[NK_TOKEN_ROLE_MAX];
+	sqlite3 *db = NULL;
+
+	create_case(fx->store, "c1");
+	nk_store_close(fx->store);
+	fx->store = NULL;
+	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE tokens; PRAGMA user_version = 1", NULL, NULL,
+				      NULL), SQLITE_OK);
+	sqlite3_close(db);
+	reopen(fx);
+	assert_int_equal(count_events(fx->store, "c1"), 0);
+	begin(fx->store);
+	assert_int_equal(nk_store_token_put(fx->store, token, "c1", "payer", NULL), NK_OK);
+	commit(fx->store);
+	assert_int_equal(nk_store_token_find(fx->store, token, case_id, role, NULL), NK_OK);
+}
+
+#define GROUP_THREADS 4
+#define GROUP_COMMITS 40
+
+struct group_worker {
+	const char *url;
+	struct nk_store_group *group;
+	int n;
+	enum nk_status rc;
+};
+
+/* One connection of the group: its own case, GROUP_COMMITS commits of one event. */
+static void *group_worker(void *arg)
+{
+	struct group_worker *w = arg;
+	struct nk_store *st = NULL;
+	char id[16];
+	struct nk_error err = {0};
+
+	snprintf(id, sizeof(id), "g%d", w->n);
+	w->rc = nk_store_open_grouped(&st, w->url, 0, w->group, &err);
+	if (w->rc == NK_OK && (w->rc = nk_store_begin(st, &err)) == NK_OK &&
+	    (w->rc = nk_store_case_create(st, id, &err)) == NK_OK)
+		w->rc = nk_store_commit(st, &err);
+	for (int i = 0; i < GROUP_COMMITS && w->rc == NK_OK; i++) {
+		struct nk_event ev = { .time_ms = 1, .actor = "a", .type = "t", .body = "{}" };
+
+		if ((w->rc = nk_store_begin(st, &err)) == NK_OK &&
+		    (w->rc = nk_store_append(st, id, &ev, &err)) == NK_OK)
+			w->rc = nk_store_commit(st, &err);
+		if (w->rc != NK_OK)
+			nk_store_rollback(st);
+	}
+	nk_store_close(st);
+	return NULL;
+}
+
+static void group_commit_batches_and_keeps_everything(void **state)
+{
+	struct fixture *fx = *state;
+	struct nk_store_group *group = NULL;
+	struct group_worker w[GROUP_THREADS];
+	pthread_t t[GROUP_THREADS];
+	uint64_t commits = 0, flushes = 0;
+	char id[16];
+
+	assert_int_equal(nk_store_group_new(&group, fx->url, NULL), NK_OK);
+	for (int i = 0; i < GROUP_THREADS; i++) {
+		w[i] = (struct group_worker){ .url = fx->url, .group = group, .n = i };
+		assert_int_equal(pthread_create(&t[i], NULL, group_worker, &w[i]), 0);
+	}
+	for (int i = 0; i < GROUP_THREADS; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(w[i].rc, NK_OK);
+	}
+	nk_store_group_counts(group, &commits, &flushes);
+	nk_store_group_free(group);
+	assert_int_equal(commits, GROUP_THREADS * (GROUP_COMMITS + 1));
+	assert_true(flushes >= 1 && flushes <= commits);
+	print_message("# group commit: %llu commits in %llu flushes\n",
+		      (unsigned long long)commits, (unsigned long long)flushes);
+	reopen(fx);
+	for (int i = 0; i < GROUP_THREADS; i++) {
+		snprintf(id, sizeof(id), "g%d", i);
+		assert_int_equal(count_events(fx->store, id), GROUP_COMMITS);
+	}
+}
+
 /* ---- tests only the sqlite backend can run ---- */
 
 static void reopened_store_keeps_everything(void **state)
@@ -836,6 +1010,8 @@ static const struct store_test both_backends[] = {
 	{ "secrets_put_get_replace", secrets_put_get_replace },
 	{ "sealed_blob_opens_only_where_it_was_put", sealed_blob_opens_only_where_it_was_put },
 	{ "bad_input_is_refused_and_changes_nothing", bad_input_is_refused_and_changes_nothing },
+	{ "tokens_put_find_revoke", tokens_put_find_revoke },
+	{ "read_snapshot_refuses_writes", read_snapshot_refuses_writes },
 };
 
 static const struct store_test sqlite_only[] = {
@@ -847,6 +1023,9 @@ static const struct store_test sqlite_only[] = {
 	{ "key_file_is_private", key_file_is_private },
 	{ "open_without_create_makes_nothing", open_without_create_makes_nothing },
 	{ "bare_path_and_empty_file_with_create", bare_path_and_empty_file_with_create },
+	{ "tokens_are_stored_as_keyed_hashes", tokens_are_stored_as_keyed_hashes },
+	{ "version_1_database_is_upgraded", version_1_database_is_upgraded },
+	{ "group_commit_batches_and_keeps_everything", group_commit_batches_and_keeps_everything },
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

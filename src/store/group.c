@@ -1,0 +1,162 @@
+/* Group commit: the connections of one server commit without flushing, and one
+ * committer thread flushes the log once per batch. A commit is answered only when a
+ * flush that began after its COMMIT has finished, so durability holds while the cost
+ * of a disk flush is shared by every commit that arrived during the previous one. */
+#include "store/store_impl.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct nk_store_group {
+	const struct nk_store_ops *ops;
+	char *location;
+	pthread_mutex_t turn;		/* one writer at a time, in this process */
+	pthread_mutex_t mu;		/* guards everything below */
+	pthread_cond_t wake;		/* the committer: something to flush, or stop */
+	pthread_cond_t done;		/* the waiters: a flush finished */
+	uint64_t issued;		/* tickets handed out (before COMMIT) */
+	uint64_t written;		/* highest ticket whose COMMIT returned */
+	uint64_t synced;		/* highest ticket known durable */
+	uint64_t flushes;
+	bool failed;			/* a flush failed: nothing is acknowledged any more */
+	bool stop;
+	pthread_t thread;
+};
+
+static void *committer(void *arg)
+{
+	struct nk_store_group *g = arg;
+	struct nk_error err = { 0 };
+
+	pthread_mutex_lock(&g->mu);
+	for (;;) {
+		uint64_t target;
+		enum nk_status rc;
+
+		if (g->synced >= g->written) {
+			if (g->stop)
+				break;
+			pthread_cond_wait(&g->wake, &g->mu);
+			continue;
+		}
+		target = g->written;
+		pthread_mutex_unlock(&g->mu);
+		rc = g->ops->flush(g->location, &err);
+		pthread_mutex_lock(&g->mu);
+		g->flushes++;
+		if (rc != NK_OK)
+			g->failed = true;
+		g->synced = target;
+		pthread_cond_broadcast(&g->done);
+	}
+	pthread_mutex_unlock(&g->mu);
+	return NULL;
+}
+
+/* Splits url as store.c does: a known scheme, or a bare path for sqlite. */
+static const struct nk_store_ops *group_backend(const char *url, const char **location)
+{
+	if (strncmp(url, "mem:", 4) == 0) {
+		*location = url + 4;
+		return &store_mem_ops;
+	}
+	*location = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
+	return &store_sqlite_ops;
+}
+
+enum nk_status nk_store_group_new(struct nk_store_group **out, const char *url,
+				  struct nk_error *err)
+{
+	struct nk_store_group *g;
+	const char *location;
+
+	if (!url || !*url)
+		return nk_fail(err, NK_EINVAL, "store", "the store URL is empty");
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return nk_fail(err, NK_ENOMEM, "store", "no memory for the commit group");
+	g->ops = group_backend(url, &location);
+	g->location = strdup(location);
+	if (!g->location) {
+		free(g);
+		return nk_fail(err, NK_ENOMEM, "store", "no memory for the commit group");
+	}
+	pthread_mutex_init(&g->turn, NULL);
+	pthread_mutex_init(&g->mu, NULL);
+	pthread_cond_init(&g->wake, NULL);
+	pthread_cond_init(&g->done, NULL);
+	if (pthread_create(&g->thread, NULL, committer, g) != 0) {
+		free(g->location);
+		free(g);
+		return nk_fail(err, NK_ENOMEM, "store", "could not start the committer thread");
+	}
+	*out = g;
+	return NK_OK;
+}
+
+void nk_store_group_free(struct nk_store_group *g)
+{
+	if (!g)
+		return;
+	pthread_mutex_lock(&g->mu);
+	g->stop = true;
+	pthread_cond_signal(&g->wake);
+	pthread_mutex_unlock(&g->mu);
+	pthread_join(g->thread, NULL);
+	pthread_mutex_destroy(&g->turn);
+	pthread_mutex_destroy(&g->mu);
+	pthread_cond_destroy(&g->wake);
+	pthread_cond_destroy(&g->done);
+	free(g->location);
+	free(g);
+}
+
+void store_group_take_turn(struct nk_store_group *g)
+{
+	pthread_mutex_lock(&g->turn);
+}
+
+void store_group_give_turn(struct nk_store_group *g)
+{
+	pthread_mutex_unlock(&g->turn);
+}
+
+uint64_t store_group_issue(struct nk_store_group *g)
+{
+	uint64_t ticket;
+
+	pthread_mutex_lock(&g->mu);
+	ticket = ++g->issued;
+	pthread_mutex_unlock(&g->mu);
+	return ticket;
+}
+
+/* A reader's ticket (written false) is the newest issued: it covers every COMMIT the
+ * reader could have seen, which will be marked written by its own committer. */
+enum nk_status store_group_wait(struct nk_store_group *g, uint64_t ticket, bool written,
+				struct nk_error *err)
+{
+	enum nk_status rc = NK_OK;
+
+	pthread_mutex_lock(&g->mu);
+	if (written) {
+		if (ticket > g->written)
+			g->written = ticket;
+		pthread_cond_signal(&g->wake);
+	}
+	while (g->synced < ticket && !g->failed)
+		pthread_cond_wait(&g->done, &g->mu);
+	if (g->failed)
+		rc = nk_fail(err, NK_ESTORE, "store", "the log could not be flushed to disk");
+	pthread_mutex_unlock(&g->mu);
+	return rc;
+}
+
+void nk_store_group_counts(struct nk_store_group *g, uint64_t *commits, uint64_t *flushes)
+{
+	pthread_mutex_lock(&g->mu);
+	*commits = g->issued;
+	*flushes = g->flushes;
+	pthread_mutex_unlock(&g->mu);
+}
