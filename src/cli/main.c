@@ -18,6 +18,8 @@ static const struct cli_command commands[] = {
 	{ "demo", "the 1962 Korea-Japan claims talks, run through the real engine", cmd_demo },
 	{ "loan", "a loan's present value, grant element and schedule at a discount rate", cmd_loan },
 	{ "analyze", "multi-issue analysis: Pareto frontier, Nash and other points, per issue", cmd_analyze },
+	{ "keygen", "make a party key file: signing and sealing keys under a passphrase", cmd_keygen },
+	{ "pubkey", "a key file's public identity and safety number", cmd_pubkey },
 	/* further subcommands: one line each */
 };
 
