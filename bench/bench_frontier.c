@@ -1,6 +1,9 @@
 /* Benchmark of the frontier fold against exhaustive enumeration in the same run: every
  * shared ANAC domain (NAKODO_SHARED or ../shared), random 6x10 … 50x10 agendas, and
- * three-party agendas. Prints times, the ratio and the machine. Not a test. */
+ * three-party agendas. Prints times, the ratio and the machine. Not a test.
+ * Usage: bench_frontier [-r REPS] [-f] [-p PARTIES] [NAME…]  (-f: fold only, for
+ * callgrind/perf; -p: only rows with that many parties; NAME: a row's agenda name, e.g.
+ * Energy or "random 50x10", run alone). */
 #include <nakodo/frontier.h>
 #include "formats/agenda_formats.h"
 
@@ -11,6 +14,27 @@
 #include <time.h>
 #include <unistd.h>
 
+/* What to run: chosen rows (none: all), repetitions of the fold, enumeration or not. */
+struct bench_config {
+	char *const *only;
+	int nonly;
+	size_t parties;		/* 0: any */
+	int reps;
+	int with_enum;
+};
+
+static int wanted(const struct bench_config *cfg, const char *name, size_t np)
+{
+	if (cfg->parties && cfg->parties != np)
+		return 0;
+	if (!cfg->nonly)
+		return 1;
+	for (int i = 0; i < cfg->nonly; i++)
+		if (!strcmp(cfg->only[i], name))
+			return 1;
+	return 0;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -19,26 +43,44 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Best of `reps` runs of the fold plus all solution points; seconds. */
-static double time_fold(const struct nk_agenda *a, const struct nk_profile *const *p, size_t np,
-			int reps, size_t *npoints)
-{
-	double best = 1e30;
+/* Fold times: the best and the median of the runs, seconds; -1 on failure. */
+struct fold_time {
+	double best, median;
+};
 
-	for (int r = 0; r < reps; r++) {
+static int cmp_seconds(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Runs the fold plus all solution points `reps` times. */
+static struct fold_time time_fold(const struct nk_agenda *a, const struct nk_profile *const *p,
+				  size_t np, int reps, size_t *npoints)
+{
+	struct fold_time ft = { -1, -1 };
+	double *t = malloc((size_t)reps * sizeof(*t));
+
+	for (int r = 0; t && r < reps; r++) {
 		struct nk_frontier *f = NULL;
 		struct nk_solutions s;
 		double t0 = now();
 
 		if (nk_frontier_compute(a, p, np, NULL, &f, NULL))
-			return -1;
+			goto out;
 		nk_frontier_solutions(f, &s);
-		t0 = now() - t0;
-		best = t0 < best ? t0 : best;
+		t[r] = now() - t0;
 		*npoints = f->npoints;
 		nk_frontier_free(f);
 	}
-	return best;
+	if (t) {
+		qsort(t, (size_t)reps, sizeof(*t), cmp_seconds);
+		ft = (struct fold_time){ t[0], t[reps / 2] };
+	}
+out:
+	free(t);
+	return ft;
 }
 
 static double time_enum(const struct nk_agenda *a, const struct nk_profile *const *p, size_t np,
@@ -57,12 +99,14 @@ static double time_enum(const struct nk_agenda *a, const struct nk_profile *cons
 	return t0;
 }
 
-static void row(const char *name, size_t np, double outcomes, size_t points, double fold,
-		double en, size_t epoints)
+static void row(const char *name, size_t np, double outcomes, size_t points,
+		struct fold_time fold, double en, size_t epoints)
 {
-	printf("%-26s %d %12.4g %7zu %11.3f", name, (int)np, outcomes, points, fold * 1e3);
+	printf("%-26s %d %12.4g %7zu %9.3f %9.3f", name, (int)np, outcomes, points,
+	       fold.best * 1e3, fold.median * 1e3);
 	if (en >= 0)
-		printf(" %11.1f %9.0fx%s\n", en * 1e3, en / fold, epoints == points ? "" : "  MISMATCH");
+		printf(" %11.1f %9.0fx%s\n", en * 1e3, en / fold.best,
+		       epoints == points ? "" : "  MISMATCH");
 	else
 		printf(" %11s %10s\n", "-", "-");
 }
@@ -84,14 +128,17 @@ static const struct {
 	{ "Wholesaler", "Wholesaler-domain.xml", { "Wholesaler-prof1.xml", "Wholesaler-prof2.xml" } },
 };
 
-static void bench_domain(const char *root, size_t d, size_t np, int with_enum)
+static void bench_domain(const struct bench_config *cfg, const char *root, size_t d, size_t np)
 {
 	struct nk_profile *p[3] = { NULL, NULL, NULL };
 	struct nk_agenda *a = NULL;
 	char path[700], name[64];
 	size_t fp = 0, ep = 0;
-	double fold, en = -1;
+	struct fold_time fold;
+	double en = -1;
 
+	if (!wanted(cfg, domains[d].dir, np))
+		return;
 	snprintf(path, sizeof(path), "%s/%s/%s", root, domains[d].dir, domains[d].domain);
 	if (nk_agenda_load(path, &a, NULL))
 		goto out;
@@ -100,8 +147,8 @@ static void bench_domain(const char *root, size_t d, size_t np, int with_enum)
 		if (nk_profile_load(a, path, &p[k], NULL))
 			goto out;
 	}
-	fold = time_fold(a, (const struct nk_profile *const *)p, np, 5, &fp);
-	if (with_enum)
+	fold = time_fold(a, (const struct nk_profile *const *)p, np, cfg->reps, &fp);
+	if (cfg->with_enum)
 		en = time_enum(a, (const struct nk_profile *const *)p, np, &ep);
 	snprintf(name, sizeof(name), "%s", domains[d].dir);
 	row(name, np, nk_agenda_outcomes(a), fp, fold, en, ep);
@@ -119,21 +166,24 @@ struct random_world {
 	struct nk_valuation vals[NK_PARTIES_MAX][NK_ISSUES_MAX];
 	double scores[NK_PARTIES_MAX][NK_ISSUES_MAX][10];
 	char *labels[10];
+	char issue_names[NK_ISSUES_MAX][8];
 	const struct nk_profile *pp[NK_PARTIES_MAX];
 };
 
 static void make_random(struct random_world *w, size_t ni, size_t np, unsigned seed)
 {
-	static char *names[] = { "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9" };
-	static char issue_names[NK_ISSUES_MAX][8];
+	static char *const names[] = { "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9" };
 
 	srand(seed);
 	memset(w, 0, sizeof(*w));
 	w->agenda.nissues = ni;
 	w->agenda.issues = w->issues;
+	for (size_t v = 0; v < 10; v++)
+		w->labels[v] = names[v];
 	for (size_t i = 0; i < ni; i++) {
-		snprintf(issue_names[i], sizeof(issue_names[i]), "i%zu", i);
-		w->issues[i] = (struct nk_issue){ .name = issue_names[i], .nvalues = 10, .labels = names };
+		snprintf(w->issue_names[i], sizeof(w->issue_names[i]), "i%zu", i);
+		w->issues[i] = (struct nk_issue){ .name = w->issue_names[i], .nvalues = 10,
+						  .labels = w->labels };
 	}
 	for (size_t k = 0; k < np; k++) {
 		double sum = 0;
@@ -152,40 +202,65 @@ static void make_random(struct random_world *w, size_t ni, size_t np, unsigned s
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static const struct {
 		size_t ni, np;
 	} randoms[] = { { 6, 2 }, { 10, 2 }, { 20, 2 }, { 50, 2 }, { 4, 3 }, { 6, 3 }, { 10, 3 } };
+	struct bench_config cfg = { .reps = 5, .with_enum = 1 };
 	const char *shared = getenv("NAKODO_SHARED");
 	struct random_world *w = malloc(sizeof(*w));
 	char root[600];
 	struct utsname u;
+	int opt;
 
+	while ((opt = getopt(argc, argv, "fp:r:")) != -1) {
+		if (opt == 'f') {
+			cfg.with_enum = 0;
+		} else if (opt == 'p') {
+			cfg.parties = (size_t)strtoul(optarg, NULL, 10);
+		} else if (opt == 'r') {
+			cfg.reps = (int)strtol(optarg, NULL, 10);
+			if (cfg.reps < 1 || cfg.reps > 100000)
+				goto usage;
+		} else {
+			goto usage;
+		}
+	}
+	cfg.only = argv + optind;
+	cfg.nonly = argc - optind;
 	snprintf(root, sizeof(root), "%s/domains", shared ? shared : "../shared");
 	if (!w || uname(&u))
 		return 1;
 	printf("machine: %s %s %s %s, %ld CPUs\n", u.sysname, u.release, u.version, u.machine,
 	       sysconf(_SC_NPROCESSORS_ONLN));
-	printf("fold = nk_frontier_compute + nk_frontier_solutions, best of 5; enumeration once\n\n");
-	printf("%-26s %s %12s %7s %11s %11s %10s\n", "agenda", "n", "outcomes", "points", "fold ms",
-	       "enum ms", "ratio");
+	printf("fold = nk_frontier_compute + nk_frontier_solutions, best and median of %d;\n"
+	       "enumeration once; ratio = enumeration / best fold\n\n", cfg.reps);
+	printf("%-26s %s %12s %7s %9s %9s %11s %10s\n", "agenda", "n", "outcomes", "points",
+	       "best ms", "median ms", "enum ms", "ratio");
 	for (size_t d = 0; d < sizeof(domains) / sizeof(domains[0]); d++)
-		bench_domain(root, d, 2, 1);
-	bench_domain(root, 0, 3, 1);
+		bench_domain(&cfg, root, d, 2);
+	bench_domain(&cfg, root, 0, 3);
 	for (size_t r = 0; r < sizeof(randoms) / sizeof(randoms[0]); r++) {
 		size_t fp = 0, ep = 0;
 		char name[64];
-		double fold, en = -1, outcomes;
+		struct fold_time fold;
+		double en = -1, outcomes;
 
+		snprintf(name, sizeof(name), "random %zux10", randoms[r].ni);
+		if (!wanted(&cfg, name, randoms[r].np))
+			continue;
 		make_random(w, randoms[r].ni, randoms[r].np, 42 + (unsigned)r);
 		outcomes = nk_agenda_outcomes(&w->agenda);
-		fold = time_fold(&w->agenda, w->pp, randoms[r].np, 5, &fp);
-		if (outcomes <= 1e7 && !(randoms[r].np > 2 && outcomes > 1e6))
+		fold = time_fold(&w->agenda, w->pp, randoms[r].np, cfg.reps, &fp);
+		if (cfg.with_enum && outcomes <= 1e7 && !(randoms[r].np > 2 && outcomes > 1e6))
 			en = time_enum(&w->agenda, w->pp, randoms[r].np, &ep);
-		snprintf(name, sizeof(name), "random %zux10", randoms[r].ni);
 		row(name, randoms[r].np, outcomes, fp, fold, en, ep);
 	}
 	free(w);
 	return 0;
+usage:
+	fprintf(stderr, "usage: bench_frontier [-r REPS] [-f] [-p PARTIES] [NAME...]\n");
+	free(w);
+	return 2;
 }

@@ -1,6 +1,7 @@
 /* The exact Pareto frontier without enumeration: fold the issues in one at a time,
  * keeping only partial packages that some completion could leave undominated, with
- * back-pointers so every frontier point names its outcome. Pure; see doc/analyze.md. */
+ * back-pointers so every frontier point names its outcome. Two parties take the
+ * streaming merge of frontier_fold2.c; three to five the fold here. See doc/analyze.md. */
 #include "frontier_internal.h"
 
 #include <math.h>
@@ -15,20 +16,6 @@ struct node {
 	uint32_t parent;	/* index in the previous step */
 	uint32_t value;		/* value of this step's issue */
 	uint64_t key;		/* lexicographic rank: parent's rank, then value */
-};
-
-/* What is kept of an earlier step: enough to walk back to the outcome. */
-struct link {
-	uint32_t parent;
-	uint32_t value;
-};
-
-struct fold {
-	const struct fr_table *t;
-	size_t np;
-	struct link *links[NK_ISSUES_MAX];	/* per issue, the kept nodes' links */
-	size_t kept[NK_ISSUES_MAX];
-	size_t stages_max;
 };
 
 static int cmp_desc2(const void *a, const void *b)
@@ -83,62 +70,14 @@ static size_t merge_ties(struct node *c, size_t n, size_t np)
 	return w;
 }
 
-/* How far the rest of the fold can still move a partial package: rem[k] is the most
- * party k can still add, gap the most that rounding in the additions still to come can
- * close between two partial sums (2 ulp of the largest magnitude per addition; 0 at the
- * last issue, after which nothing is added). */
-struct reach {
-	double rem[NK_PARTIES_MAX];
-	double gap;
-};
-
-/* Party k could still reach the cap of 1 from c, so a better value for k alone does not
- * make another package dominate it (after the cap both may be equal). */
-static int capable(const struct node *c, const struct reach *r, size_t k)
-{
-	return c->u[k] + r->rem[k] + r->gap >= FR_CAP;
-}
-
 /* A is robustly better than b for party k: still better after every completion. */
-static int robust(double a, double b, const struct node *c, const struct reach *r, size_t k)
+static int robust(double a, double b, const struct node *c, const struct fr_reach *r, size_t k)
 {
-	return a - b > r->gap && !capable(c, r, k);
-}
-
-/* Two parties: one sweep over the candidates sorted by u0 descending, u1 descending.
- * P goes when some P' >= P is robustly better for party 0 (the highest u1 among those
- * with u0 > P0 + gap is at least P1) or for party 1 (the highest u1 among u0 >= P0
- * exceeds P1 + gap). */
-static size_t prune2(struct node *c, size_t n, const struct reach *r)
-{
-	double best_ge = -INFINITY, best_gt = -INFINITY;
-	size_t w = 0, g = 0, a = 0;
-
-	while (g < n) {
-		size_t end = g;
-
-		while (end < n && c[end].u[0] == c[g].u[0])
-			end++;
-		for (size_t k = g; k < end; k++)
-			best_ge = fmax(best_ge, c[k].u[1]);
-		for (size_t k = g; k < end; k++) {
-			const struct node *p = &c[k];
-			int drop;
-
-			while (a < n && c[a].u[0] - p->u[0] > r->gap)
-				best_gt = fmax(best_gt, c[a++].u[1]);
-			drop = (best_gt >= p->u[1] && !capable(p, r, 0)) ||
-			       (best_ge - p->u[1] > r->gap && !capable(p, r, 1));
-			if (!drop)
-				c[w++] = *p;
-		}
-		g = end;
-	}
-	return w;
+	return a - b > r->gap && !fr_capable(c->u[k], r, k);
 }
 
 /* P is dominated by K when K >= P everywhere and K is robustly better for one party. */
-static int dominates(const struct node *k, const struct node *p, const struct reach *r, size_t np)
+static int dominates(const struct node *k, const struct node *p, const struct fr_reach *r, size_t np)
 {
 	int strict = 0;
 
@@ -151,9 +90,9 @@ static int dominates(const struct node *k, const struct node *p, const struct re
 	return strict;
 }
 
-/* More parties: each candidate, in lexicographically descending order, against those
+/* Each candidate, in lexicographically descending order, against those
  * kept (a dominator always comes first in that order). */
-static size_t prunen(struct node *c, size_t n, const struct reach *r, size_t np)
+static size_t prunen(struct node *c, size_t n, const struct fr_reach *r, size_t np)
 {
 	size_t w = 0;
 
@@ -169,7 +108,16 @@ static size_t prunen(struct node *c, size_t n, const struct reach *r, size_t np)
 	return w;
 }
 
-static void reach_after(const struct fr_table *t, size_t issue, struct reach *r)
+enum nk_status fr_check_step(size_t nprev, size_t m, size_t i, struct nk_error *err)
+{
+	if (nprev > NK_FRONTIER_MAX / m * 4)
+		return nk_fail(err, NK_ERANGE, "frontier",
+			       "the fold would weigh over %u partial packages at issue %zu",
+			       NK_FRONTIER_MAX * 4, i + 1);
+	return NK_OK;
+}
+
+void fr_reach_after(const struct fr_table *t, size_t issue, struct fr_reach *r)
 {
 	size_t left = t->ni - 1 - issue;
 
@@ -260,29 +208,26 @@ out:
 
 /* Folds issue i into prev[0..nprev) (in fold order: utilities descending) giving next
  * (a new array, same order) and its length. */
-static enum nk_status fold_issue(struct fold *fd, size_t i, const struct node *prev, size_t nprev,
-				 struct node **next, size_t *nnext, struct nk_error *err)
+static enum nk_status fold_issue(const struct fr_table *t, size_t i, const struct node *prev,
+				 size_t nprev, struct node **next, size_t *nnext,
+				 struct nk_error *err)
 {
-	const struct fr_table *t = fd->t;
 	size_t m = t->hi[i] - t->lo[i], n = nprev * m;
 	int last = i + 1 == t->ni;
 	struct node *c = NULL, *tmp = NULL, *sorted;
-	struct reach reach;
+	struct fr_reach reach;
 	enum nk_status rc;
 
-	if (nprev > NK_FRONTIER_MAX / m * 4) {
-		rc = nk_fail(err, NK_ERANGE, "frontier",
-			     "the fold would weigh over %u partial packages at issue %zu",
-			     NK_FRONTIER_MAX * 4, i + 1);
+	rc = fr_check_step(nprev, m, i, err);
+	if (rc)
 		goto out;
-	}
 	c = malloc(n * sizeof(*c));
 	tmp = malloc(n * sizeof(*tmp));
 	if (!c || !tmp) {
 		rc = nk_fail(err, NK_ENOMEM, "frontier", "out of memory");
 		goto out;
 	}
-	reach_after(t, i, &reach);
+	fr_reach_after(t, i, &reach);
 	/* One run per value, each already in descending order of u0 (adding a constant
 	 * and capping never reorder). */
 	for (size_t v = t->lo[i]; v < t->hi[i]; v++) {
@@ -292,7 +237,7 @@ static enum nk_status fold_issue(struct fold *fd, size_t i, const struct node *p
 		for (size_t p = 0; p < nprev; p++) {
 			struct node *x = &run[p];
 
-			for (size_t k = 0; k < fd->np; k++) {
+			for (size_t k = 0; k < t->np; k++) {
 				x->u[k] = prev[p].u[k] + add[k];
 				if (last && x->u[k] > FR_CAP)
 					x->u[k] = FR_CAP;
@@ -316,9 +261,9 @@ static enum nk_status fold_issue(struct fold *fd, size_t i, const struct node *p
 		c = tmp;
 		tmp = sorted;
 	}
-	sort_groups(c, n, fd->np);
-	n = merge_ties(c, n, fd->np);
-	n = fd->np == 2 ? prune2(c, n, &reach) : prunen(c, n, &reach, fd->np);
+	sort_groups(c, n, t->np);
+	n = merge_ties(c, n, t->np);
+	n = prunen(c, n, &reach, t->np);
 	if (n > NK_FRONTIER_MAX) {
 		rc = nk_fail(err, NK_ERANGE, "frontier",
 			     "more than %u partial packages after issue %zu", NK_FRONTIER_MAX, i + 1);
@@ -338,18 +283,63 @@ out:
 	return rc;
 }
 
-static void free_fold(struct fold *fd)
+void fr_trail_free(struct fr_trail *trail)
 {
 	for (size_t i = 0; i < NK_ISSUES_MAX; i++)
-		free(fd->links[i]);
+		free(trail->links[i]);
+	free(trail->points);
 }
 
-/* Walks back from node r of the last step, writing the outcome. */
-static void outcome_of(const struct fold *fd, size_t r, uint32_t *outcome)
+/* The fold for three to five parties (two work too; fr_fold2 is faster). */
+static enum nk_status fold_n(const struct fr_table *t, const struct nk_frontier_options *options,
+			     struct fr_trail *trail, struct nk_error *err)
 {
-	for (size_t i = fd->t->ni; i-- > 0;) {
-		outcome[i] = fd->links[i][r].value;
-		r = fd->links[i][r].parent;
+	struct node *cur = NULL, root = { .count = 1 };
+	size_t ncur = 1;
+	enum nk_status rc = NK_OK;
+
+	for (size_t i = 0; i < t->ni; i++) {
+		struct node *next = NULL;
+		size_t nnext = 0;
+
+		rc = fold_issue(t, i, cur ? cur : &root, ncur, &next, &nnext, err);
+		if (rc)
+			goto out;
+		free(cur);
+		cur = next;
+		ncur = nnext;
+		trail->links[i] = malloc((ncur ? ncur : 1) * sizeof(*trail->links[i]));
+		if (!trail->links[i])
+			goto nomem;
+		for (size_t r = 0; r < ncur; r++)
+			trail->links[i][r] = (struct fr_link){ cur[r].parent, cur[r].value };
+		if (ncur > trail->stages_max)
+			trail->stages_max = ncur;
+		if (options && options->progress)
+			options->progress(options->progress_arg, i + 1, t->ni);
+	}
+	trail->points = malloc((ncur ? ncur : 1) * sizeof(*trail->points));
+	if (!trail->points)
+		goto nomem;
+	for (size_t r = 0; r < ncur; r++) {	/* t->ni >= 1, so cur is the last step */
+		memcpy(trail->points[r].u, cur[r].u, sizeof(trail->points[r].u));
+		trail->points[r].count = cur[r].count;
+	}
+	trail->npoints = ncur;
+	goto out;
+nomem:
+	rc = nk_fail(err, NK_ENOMEM, "frontier", "out of memory");
+out:
+	free(cur);
+	return rc;
+}
+
+/* Walks back from package r of the last step, writing the outcome. */
+static void outcome_of(const struct fr_trail *trail, size_t ni, size_t r, uint32_t *outcome)
+{
+	for (size_t i = ni; i-- > 0;) {
+		outcome[i] = trail->links[i][r].value;
+		r = trail->links[i][r].parent;
 	}
 }
 
@@ -358,63 +348,33 @@ enum nk_status nk_frontier_compute(const struct nk_agenda *agenda,
 				   const struct nk_frontier_options *options,
 				   struct nk_frontier **out, struct nk_error *err)
 {
-	struct fold fd = { 0 };
+	struct fr_trail trail = { 0 };
 	struct fr_table t;
-	struct node *cur = NULL, root = { .count = 1 };
-	struct fr_point *points = NULL;
 	uint32_t *outcomes = NULL;
 	struct nk_frontier *f = NULL;
-	size_t ncur = 1;
 	enum nk_status rc;
 
 	rc = fr_table_init(&t, agenda, profiles, nparties, options, err);
 	if (rc)
 		return rc;
-	fd.t = &t;
-	fd.np = nparties;
-	for (size_t i = 0; i < t.ni; i++) {
-		struct node *next = NULL;
-		size_t nnext = 0;
-
-		rc = fold_issue(&fd, i, cur ? cur : &root, ncur, &next, &nnext, err);
-		if (rc)
-			goto out;
-		free(cur);
-		cur = next;
-		ncur = nnext;
-		fd.links[i] = malloc(ncur * sizeof(*fd.links[i]));
-		if (!fd.links[i]) {
-			rc = nk_fail(err, NK_ENOMEM, "frontier", "out of memory");
-			goto out;
-		}
-		for (size_t r = 0; r < ncur; r++)
-			fd.links[i][r] = (struct link){ cur[r].parent, cur[r].value };
-		if (ncur > fd.stages_max)
-			fd.stages_max = ncur;
-		if (options && options->progress)
-			options->progress(options->progress_arg, i + 1, t.ni);
-	}
-	points = malloc(ncur * sizeof(*points));
-	outcomes = malloc(ncur * t.ni * sizeof(*outcomes));
-	if (!points || !outcomes) {
+	rc = t.np == 2 ? fr_fold2(&t, options, &trail, err) : fold_n(&t, options, &trail, err);
+	if (rc)
+		goto out;
+	outcomes = malloc((trail.npoints * t.ni + 1) * sizeof(*outcomes));
+	if (!outcomes) {
 		rc = nk_fail(err, NK_ENOMEM, "frontier", "out of memory");
 		goto out;
 	}
-	for (size_t r = 0; r < ncur; r++) {
-		memcpy(points[r].u, cur[r].u, sizeof(points[r].u));
-		points[r].count = cur[r].count;
-		outcome_of(&fd, r, outcomes + r * t.ni);
-	}
-	rc = fr_build(&t, points, outcomes, ncur, &f, err);
+	for (size_t r = 0; r < trail.npoints; r++)
+		outcome_of(&trail, t.ni, r, outcomes + r * t.ni);
+	rc = fr_build(&t, trail.points, outcomes, trail.npoints, &f, err);
 	if (rc)
 		goto out;
-	f->stages_max = fd.stages_max;
+	f->stages_max = trail.stages_max;
 	*out = f;
 out:
-	free(cur);
-	free(points);
 	free(outcomes);
-	free_fold(&fd);
+	fr_trail_free(&trail);
 	fr_table_free(&t);
 	return rc;
 }

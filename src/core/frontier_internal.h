@@ -46,4 +46,50 @@ static inline uint64_t fr_add_count(uint64_t a, uint64_t b)
 	return a > NK_COUNT_MANY - b ? NK_COUNT_MANY : a + b;
 }
 
+/* How far the rest of the fold can still move a partial package: rem[k] is the most
+ * party k can still add, gap the most that rounding in the additions still to come can
+ * close between two partial sums (2 ulp of the largest magnitude per addition; 0 at the
+ * last issue, after which nothing is added). */
+struct fr_reach {
+	double rem[NK_PARTIES_MAX];
+	double gap;
+};
+
+/* The reach after folding in issue `issue` (0-based). */
+void fr_reach_after(const struct fr_table *t, size_t issue, struct fr_reach *r);
+
+/* Party k could still reach the cap of 1 from utility u, so a better value for k alone
+ * does not make another package dominate this one (after the cap both may be equal). */
+static inline int fr_capable(double u, const struct fr_reach *r, size_t k)
+{
+	return u + r->rem[k] + r->gap >= FR_CAP;
+}
+
+/* The kept packages of one step of the fold, as back-pointers: enough to walk back. */
+struct fr_link {
+	uint32_t parent;	/* index in the previous step */
+	uint32_t value;		/* value of this step's issue */
+};
+
+/* What a fold leaves: per issue the kept packages' links, the last step's packages
+ * (utilities and counts, in the order of links[ni - 1]) and the largest step. */
+struct fr_trail {
+	struct fr_link *links[NK_ISSUES_MAX];
+	struct fr_point *points;
+	size_t npoints;
+	size_t stages_max;
+};
+
+void fr_trail_free(struct fr_trail *trail);
+
+/* Refuses a step that would weigh more than 4 x NK_FRONTIER_MAX candidates (nprev
+ * kept packages times m values of issue i, 0-based): NK_ERANGE, else NK_OK. */
+enum nk_status fr_check_step(size_t nprev, size_t m, size_t i, struct nk_error *err);
+
+/* The two-party fold: a streaming merge that never builds the candidates the packages
+ * kept so far already dominate (frontier_fold2.c). Keeps exactly what the general
+ * fold keeps. Fills trail; on failure the caller still frees it. */
+enum nk_status fr_fold2(const struct fr_table *t, const struct nk_frontier_options *options,
+			struct fr_trail *trail, struct nk_error *err);
+
 #endif

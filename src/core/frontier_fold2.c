@@ -1,0 +1,425 @@
+/* The two-party fold as a streaming merge: each value of the next issue shifts the
+ * previous step into a run sorted by party 1's utility; a heap merges the runs, and
+ * stretches that the packages kept so far already dominate are skipped unbuilt. */
+#include "frontier_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A partial package: its utilities, how many partial outcomes reach them, and the first
+ * of those in lexicographic order, as parent + value and as a rank (key). */
+struct pack {
+	double u[2];
+	uint64_t count;
+	uint64_t key;	/* kept: rank among the step's packages; candidate: parent's rank x
+			 * NK_VALUES_MAX + value offset, the same order */
+	uint32_t parent;
+	uint32_t value;
+};
+
+/* One value's run: the previous step's packages in order plus that value's
+ * contributions; head holds the utilities of the package at position p. */
+struct run {
+	double add[2];
+	double head[2];
+	size_t p;
+	uint32_t value;
+	uint32_t offset;	/* value - lowest allowed value */
+};
+
+/* One step of the merge. Invariants: every package kept so far has a larger party-1
+ * utility than any head; top is the largest party-2 utility kept so far; best_gt the
+ * largest party-2 utility among out[0..a), those kept more than gap above the heads. */
+struct merge {
+	const struct pack *prev;
+	size_t nprev;
+	const uint32_t *rising;	/* per package: the end of its stretch of the previous step
+				 * along which party 2's utility never falls */
+	int last;		/* the last issue: utilities are capped at 1 */
+	struct fr_reach reach;
+	struct run *runs;
+	size_t *heap;		/* run indices, the largest head[0] first */
+	size_t nheap;
+	struct pack *out, *group;
+	size_t nout, capout, ngroup, capgroup;
+	double top, best_gt;
+	size_t a;
+};
+
+static void run_head(const struct merge *mg, struct run *r)
+{
+	const struct pack *q = &mg->prev[r->p];
+	double u0 = q->u[0] + r->add[0], u1 = q->u[1] + r->add[1];
+
+	if (mg->last) {
+		u0 = u0 > FR_CAP ? FR_CAP : u0;
+		u1 = u1 > FR_CAP ? FR_CAP : u1;
+	}
+	r->head[0] = u0;
+	r->head[1] = u1;
+}
+
+/* A candidate with utilities u (at or below every head so far) that the general prune
+ * would certainly drop: a kept package more than gap above it for party 1 is at least
+ * as good for party 2, or one at or above it for party 1 is more than gap better for
+ * party 2 (best_gt and top only grow, and a dropped candidate is dominated by a kept
+ * one, so these lower bounds of the prune's maxima suffice), and the party that is
+ * worse off cannot reach the cap. */
+static int dominated(const struct merge *mg, const double *u)
+{
+	const struct fr_reach *r = &mg->reach;
+
+	return (mg->best_gt >= u[1] && !fr_capable(u[0], r, 0)) ||
+	       (mg->top - u[1] > r->gap && !fr_capable(u[1], r, 1));
+}
+
+/* Moves run r past dominated candidates; 0 when the run is exhausted. Along a stretch
+ * where the previous step's party-2 utility never falls, the candidates' party-2
+ * utilities never fall either (adding a constant and capping are monotone) while
+ * party 1's never rise, so when the candidate at j is dominated by the rule that covers
+ * the head (a kept package better for party 2 than j, or a kept one above the head for
+ * party 1 at least as good as j), everything from the head to j is too: gallop to the
+ * last such j. */
+static int run_skip(const struct merge *mg, struct run *r)
+{
+	const struct fr_reach *rc = &mg->reach;
+
+	while (dominated(mg, r->head)) {
+		size_t lo = r->p, end = mg->rising[r->p], step = 1;
+		int by_first = !fr_capable(r->head[0], rc, 0);
+		struct run probe = *r;
+
+		/* Invariant: the candidate at lo is covered; find the last covered up to end. */
+		while (lo < end) {
+			size_t j = end - lo < step ? end : lo + step;
+			double u1;
+
+			probe.p = j;
+			run_head(mg, &probe);
+			u1 = probe.head[1];
+			if ((mg->top - u1 > rc->gap && !fr_capable(u1, rc, 1)) ||
+			    (by_first && mg->best_gt >= u1)) {
+				lo = j;
+				step *= 2;
+			} else if (step == 1) {
+				break;
+			} else {
+				step = 1;
+			}
+		}
+		r->p = lo + 1;
+		if (r->p == mg->nprev)
+			return 0;
+		run_head(mg, r);
+	}
+	return 1;
+}
+
+static int heap_above(const struct merge *mg, size_t i, size_t j)
+{
+	return mg->runs[mg->heap[i]].head[0] > mg->runs[mg->heap[j]].head[0];
+}
+
+static void heap_down(struct merge *mg, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, best = i, tmp;
+
+		if (l < mg->nheap && heap_above(mg, l, best))
+			best = l;
+		if (l + 1 < mg->nheap && heap_above(mg, l + 1, best))
+			best = l + 1;
+		if (best == i)
+			return;
+		tmp = mg->heap[i];
+		mg->heap[i] = mg->heap[best];
+		mg->heap[best] = tmp;
+		i = best;
+	}
+}
+
+static void heap_pop(struct merge *mg)
+{
+	mg->heap[0] = mg->heap[--mg->nheap];
+	heap_down(mg, 0);
+}
+
+/* Appends x to an array grown by doubling; 0 when out of memory. */
+static int append(struct pack **a, size_t *n, size_t *cap, const struct pack *x)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		struct pack *g = realloc(*a, c * sizeof(*g));
+
+		if (!g)
+			return 0;
+		*a = g;
+		*cap = c;
+	}
+	(*a)[(*n)++] = *x;
+	return 1;
+}
+
+/* Order within a group of equal party-1 utility: party 2 descending, then the
+ * lexicographic key (so the first of equal points names the least outcome). */
+static int pack_before(const struct pack *x, const struct pack *y)
+{
+	if (x->u[1] != y->u[1])
+		return x->u[1] > y->u[1];
+	return x->key < y->key;
+}
+
+static int cmp_pack(const void *a, const void *b)
+{
+	const struct pack *x = a, *y = b;
+
+	return pack_before(x, y) ? -1 : pack_before(y, x);
+}
+
+static void sort_group(struct pack *g, size_t n)
+{
+	if (n > 16) {
+		qsort(g, n, sizeof(*g), cmp_pack);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct pack x = g[i];
+		size_t j = i;
+
+		for (; j > 0 && pack_before(&x, &g[j - 1]); j--)
+			g[j] = g[j - 1];
+		g[j] = x;
+	}
+}
+
+/* The general prune applied to one group of equal party-1 utility x: ties merged, then
+ * P goes when a package more than gap above x is at least as good for party 2, or one
+ * at or above x is more than gap better for party 2, unless the worse-off party could
+ * still reach the cap. */
+static int close_group(struct merge *mg)
+{
+	const struct fr_reach *r = &mg->reach;
+	struct pack *g = mg->group;
+	size_t n = 0;
+	double best_ge;
+
+	sort_group(g, mg->ngroup);
+	for (size_t i = 0; i < mg->ngroup; i++) {
+		if (n && g[n - 1].u[1] == g[i].u[1]) {
+			g[n - 1].count = fr_add_count(g[n - 1].count, g[i].count);
+			continue;
+		}
+		g[n++] = g[i];
+	}
+	best_ge = fmax(mg->top, g[0].u[1]);
+	for (size_t i = 0; i < n; i++) {
+		const struct pack *p = &g[i];
+
+		if ((mg->best_gt >= p->u[1] && !fr_capable(p->u[0], r, 0)) ||
+		    (best_ge - p->u[1] > r->gap && !fr_capable(p->u[1], r, 1)))
+			continue;
+		if (!append(&mg->out, &mg->nout, &mg->capout, p))
+			return 0;
+		mg->top = fmax(mg->top, p->u[1]);
+	}
+	mg->ngroup = 0;
+	return 1;
+}
+
+/* Adds the candidate at run r's head to the open group. */
+static int take_head(struct merge *mg, const struct run *r)
+{
+	const struct pack *q = &mg->prev[r->p];
+	struct pack x = {
+		.u = { r->head[0], r->head[1] },
+		.count = q->count,
+		.key = q->key * (uint64_t)NK_VALUES_MAX + r->offset,
+		.parent = (uint32_t)r->p,
+		.value = r->value,
+	};
+
+	return append(&mg->group, &mg->ngroup, &mg->capgroup, &x);
+}
+
+/* Merges all runs into mg->out (party 1 descending, then party 2 descending). */
+static int merge_runs(struct merge *mg)
+{
+	while (mg->nheap) {
+		struct run *r = &mg->runs[mg->heap[0]];
+		double x = r->head[0];
+
+		/* Kept packages more than gap above x are more than gap above every head. */
+		while (mg->a < mg->nout && mg->out[mg->a].u[0] - x > mg->reach.gap)
+			mg->best_gt = fmax(mg->best_gt, mg->out[mg->a++].u[1]);
+		if (!run_skip(mg, r)) {
+			heap_pop(mg);
+			continue;
+		}
+		if (r->head[0] != x) {
+			heap_down(mg, 0);
+			continue;
+		}
+		/* The group at x: every head equal to x, each run's stretch of them. */
+		while (mg->nheap && (r = &mg->runs[mg->heap[0]])->head[0] == x) {
+			for (;;) {
+				if (!dominated(mg, r->head) && !take_head(mg, r))
+					return 0;
+				if (++r->p == mg->nprev) {
+					heap_pop(mg);
+					break;
+				}
+				run_head(mg, r);
+				if (r->head[0] != x) {
+					heap_down(mg, 0);
+					break;
+				}
+			}
+		}
+		if (mg->ngroup && !close_group(mg))
+			return 0;
+	}
+	return 1;
+}
+
+/* Replaces each kept package's key by its rank in lexicographic order of outcomes:
+ * bucket by the parent's rank, then by value within a bucket. */
+static int rank_packs(struct pack *c, size_t n, const struct pack *prev, size_t nprev)
+{
+	size_t *begin = calloc(nprev + 1, sizeof(*begin));
+	size_t *fill = malloc((nprev + 1) * sizeof(*fill));
+	uint32_t *slot = malloc((n ? n : 1) * sizeof(*slot));
+	int ok = 0;
+
+	if (!begin || !fill || !slot)
+		goto out;
+	for (size_t r = 0; r < n; r++)
+		begin[prev[c[r].parent].key + 1]++;
+	for (size_t b = 0; b < nprev; b++)
+		begin[b + 1] += begin[b];
+	memcpy(fill, begin, (nprev + 1) * sizeof(*fill));
+	for (size_t r = 0; r < n; r++) {
+		size_t b = prev[c[r].parent].key, at = fill[b]++;
+
+		while (at > begin[b] && c[slot[at - 1]].value > c[r].value) {
+			slot[at] = slot[at - 1];
+			at--;
+		}
+		slot[at] = (uint32_t)r;
+	}
+	for (size_t r = 0; r < n; r++)
+		c[slot[r]].key = r;
+	ok = 1;
+out:
+	free(begin);
+	free(fill);
+	free(slot);
+	return ok;
+}
+
+/* Folds issue i into prev[0..nprev) giving *next (a new array, same order). */
+static enum nk_status fold_issue(const struct fr_table *t, size_t i, const struct pack *prev,
+				 size_t nprev, struct pack **next, size_t *nnext,
+				 struct nk_error *err)
+{
+	size_t m = t->hi[i] - t->lo[i];
+	struct merge mg = {
+		.prev = prev, .nprev = nprev, .last = i + 1 == t->ni,
+		.top = -INFINITY, .best_gt = -INFINITY,
+	};
+	uint32_t *rising = NULL;
+	enum nk_status rc;
+
+	rc = fr_check_step(nprev, m, i, err);
+	if (rc)
+		return rc;
+	fr_reach_after(t, i, &mg.reach);
+	mg.runs = malloc(m * sizeof(*mg.runs));
+	mg.heap = malloc(m * sizeof(*mg.heap));
+	rising = malloc(nprev * sizeof(*rising));
+	/* Room for about as many packages as the previous step kept; grown when needed. */
+	mg.capout = nprev + nprev / 2 + 16;
+	mg.out = malloc(mg.capout * sizeof(*mg.out));
+	if (!mg.runs || !mg.heap || !rising || !mg.out)
+		goto nomem;
+	rising[nprev - 1] = (uint32_t)(nprev - 1);
+	for (size_t p = nprev - 1; p-- > 0;)
+		rising[p] = prev[p].u[1] <= prev[p + 1].u[1] ? rising[p + 1] : (uint32_t)p;
+	mg.rising = rising;
+	for (size_t v = t->lo[i]; v < t->hi[i]; v++) {
+		struct run *r = &mg.runs[v - t->lo[i]];
+		const double *add = fr_contrib(t, i, v);
+
+		*r = (struct run){ .add = { add[0], add[1] }, .value = (uint32_t)v,
+				   .offset = (uint32_t)(v - t->lo[i]) };
+		run_head(&mg, r);
+		mg.heap[mg.nheap++] = v - t->lo[i];
+	}
+	for (size_t h = mg.nheap / 2; h-- > 0;)
+		heap_down(&mg, h);
+	if (!merge_runs(&mg))
+		goto nomem;
+	if (mg.nout > NK_FRONTIER_MAX) {
+		rc = nk_fail(err, NK_ERANGE, "frontier",
+			     "more than %u partial packages after issue %zu", NK_FRONTIER_MAX, i + 1);
+		goto out;
+	}
+	if (!rank_packs(mg.out, mg.nout, prev, nprev))
+		goto nomem;
+	*next = mg.out;
+	*nnext = mg.nout;
+	mg.out = NULL;
+	rc = NK_OK;
+	goto out;
+nomem:
+	rc = nk_fail(err, NK_ENOMEM, "frontier", "out of memory");
+out:
+	free(rising);
+	free(mg.runs);
+	free(mg.heap);
+	free(mg.out);
+	free(mg.group);
+	return rc;
+}
+
+enum nk_status fr_fold2(const struct fr_table *t, const struct nk_frontier_options *options,
+			struct fr_trail *trail, struct nk_error *err)
+{
+	struct pack root = { .count = 1 }, *cur = NULL;
+	size_t ncur = 1;
+	enum nk_status rc = NK_OK;
+
+	for (size_t i = 0; i < t->ni; i++) {
+		struct pack *next = NULL;
+		size_t nnext = 0;
+
+		rc = fold_issue(t, i, cur ? cur : &root, ncur, &next, &nnext, err);
+		if (rc)
+			goto out;
+		free(cur);
+		cur = next;
+		ncur = nnext;
+		trail->links[i] = malloc((ncur ? ncur : 1) * sizeof(*trail->links[i]));
+		if (!trail->links[i])
+			goto nomem;
+		for (size_t r = 0; r < ncur; r++)
+			trail->links[i][r] = (struct fr_link){ cur[r].parent, cur[r].value };
+		if (ncur > trail->stages_max)
+			trail->stages_max = ncur;
+		if (options && options->progress)
+			options->progress(options->progress_arg, i + 1, t->ni);
+	}
+	trail->points = malloc((ncur ? ncur : 1) * sizeof(*trail->points));
+	if (!trail->points)
+		goto nomem;
+	for (size_t r = 0; r < ncur; r++)	/* t->ni >= 1, so cur is the last step */
+		trail->points[r] = (struct fr_point){ .u = { cur[r].u[0], cur[r].u[1] },
+						      .count = cur[r].count };
+	trail->npoints = ncur;
+	goto out;
+nomem:
+	rc = nk_fail(err, NK_ENOMEM, "frontier", "out of memory");
+out:
+	free(cur);
+	return rc;
+}
