@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -187,7 +188,7 @@ static void another_case_or_kind(void **state)
 					 1, &env, &len, NULL), NK_OK);
 	assert_int_equal(open_as_payer(w, env, len, 1, NULL), NK_MESSAGE_NOT_FOR_ME);
 	free(env);
-	strcpy(h.case_id, CASE);
+	snprintf(h.case_id, sizeof(h.case_id), "%s", CASE);
 	h.kind = NK_MESSAGE_DEPOSIT;
 	assert_int_equal(nk_message_seal(w->claimant.key, &h, &w->payer.id, (const uint8_t *)"a",
 					 1, &env, &len, NULL), NK_OK);

@@ -1,0 +1,215 @@
+/* The record anyone can check: each case's events hash-chained and countersigned by
+ * the server, case statements in one append-only Merkle log per server (RFC 9162
+ * hashing) with signed checkpoints, and the receipt that verifies offline. */
+#ifndef NAKODO_LEDGER_H
+#define NAKODO_LEDGER_H
+
+#include <nakodo/bargain.h>
+#include <nakodo/keys.h>
+#include <nakodo/store.h>
+
+#define NK_ROLE_COUNT 3			/* claimant, payer, mediator */
+#define NK_MERKLE_PROOF_MAX 72		/* hashes in any proof of a 64-bit tree */
+#define NK_OUTCOME_MAX 32		/* "settled", "impasse", "closed", … NUL included */
+#define NK_RECEIPT_TEXT_MAX 16384	/* bytes of a receipt file */
+#define NK_STATEMENT_MAX 320		/* bytes of a statement's canonical encoding */
+
+/* ---- the hash chain of a case's events ---- */
+
+/* The chain hash of ev, the event after prev (all zero bytes before the first):
+ * SHA-256 of the event's canonical bytes (doc/crypto.md), which bind the case id, the
+ * sequence number, time, actor, type, body and prev. NK_EINVAL if a field is out of
+ * bounds. */
+NK_MUST_USE enum nk_status nk_chain_hash(const uint8_t prev[static NK_HASH_BYTES],
+					 const char *case_id, const struct nk_event *ev,
+					 uint8_t out[static NK_HASH_BYTES],
+					 struct nk_error *err);
+
+/* The server's countersignature of a chain hash: Ed25519 over
+ * "nakodo/countersign/v1\0" || key id || hash. */
+void nk_countersign(const struct nk_server_key *key, const uint8_t hash[static NK_HASH_BYTES],
+		    uint8_t sig[static NK_SIGNATURE_BYTES]);
+NK_MUST_USE enum nk_status nk_countersign_verify(const uint8_t server[static NK_PUBLIC_KEY_BYTES],
+						 const uint8_t hash[static NK_HASH_BYTES],
+						 const uint8_t sig[static NK_SIGNATURE_BYTES],
+						 struct nk_error *err);
+
+/* One link as stored beside an event. */
+struct nk_chain_link {
+	uint8_t hash[NK_HASH_BYTES];
+	uint8_t sig[NK_SIGNATURE_BYTES];
+};
+
+/* Recomputes the chain over a case's events (in order, seq 1, 2, …) and checks every
+ * stored link and countersignature. On failure *bad is the index of the first event
+ * whose link does not hold (and err says why); on success the head is written. */
+NK_MUST_USE enum nk_status nk_chain_verify(const uint8_t server[static NK_PUBLIC_KEY_BYTES],
+					   const char *case_id, const struct nk_event *events,
+					   const struct nk_chain_link *links, size_t count,
+					   uint8_t head[static NK_HASH_BYTES], size_t *bad,
+					   struct nk_error *err);
+
+/* ---- the Merkle log (RFC 9162, section 2.1) ---- */
+
+/* SHA-256(0x00 || data) and SHA-256(0x01 || left || right). */
+void nk_merkle_leaf_hash(const uint8_t *data, size_t len, uint8_t out[static NK_HASH_BYTES]);
+void nk_merkle_node_hash(const uint8_t left[static NK_HASH_BYTES],
+			 const uint8_t right[static NK_HASH_BYTES],
+			 uint8_t out[static NK_HASH_BYTES]);
+
+/* An append-only log of leaf hashes, in memory, that keeps every complete subtree's
+ * hash so that roots and proofs for any earlier size take O(log² n) hashes. */
+struct nk_merkle_log;
+
+NK_MUST_USE enum nk_status nk_merkle_log_new(struct nk_merkle_log **out, struct nk_error *err);
+void nk_merkle_log_free(struct nk_merkle_log *log);	/* accepts NULL */
+/* Appends a leaf hash (not data: hash it first) and sets *index (may be NULL). */
+NK_MUST_USE enum nk_status nk_merkle_log_append(struct nk_merkle_log *log,
+						const uint8_t leaf[static NK_HASH_BYTES],
+						uint64_t *index, struct nk_error *err);
+uint64_t nk_merkle_log_size(const struct nk_merkle_log *log);
+
+/* MTH of the first size leaves (size 0: SHA-256 of nothing). NK_EINVAL if size is
+ * beyond the log. */
+NK_MUST_USE enum nk_status nk_merkle_log_root(const struct nk_merkle_log *log, uint64_t size,
+					      uint8_t root[static NK_HASH_BYTES],
+					      struct nk_error *err);
+/* PATH(index, D[size]) of RFC 9162 2.1.3.1 into proof, *len hashes. */
+NK_MUST_USE enum nk_status nk_merkle_log_inclusion(const struct nk_merkle_log *log,
+						   uint64_t index, uint64_t size,
+						   uint8_t proof[static NK_MERKLE_PROOF_MAX][NK_HASH_BYTES],
+						   size_t *len, struct nk_error *err);
+/* PROOF(size1, D[size2]) of RFC 9162 2.1.4.1 (empty when size1 is 0 or size2). */
+NK_MUST_USE enum nk_status nk_merkle_log_consistency(const struct nk_merkle_log *log,
+						     uint64_t size1, uint64_t size2,
+						     uint8_t proof[static NK_MERKLE_PROOF_MAX][NK_HASH_BYTES],
+						     size_t *len, struct nk_error *err);
+
+/* RFC 9162 2.1.3.2: NK_OK iff the proof takes leaf at index to root in a tree of size;
+ * NK_ECRYPTO otherwise. */
+NK_MUST_USE enum nk_status nk_merkle_verify_inclusion(uint64_t index, uint64_t size,
+						      const uint8_t leaf[static NK_HASH_BYTES],
+						      const uint8_t (*proof)[NK_HASH_BYTES], size_t len,
+						      const uint8_t root[static NK_HASH_BYTES],
+						      struct nk_error *err);
+/* RFC 9162 2.1.4.2, with size1 == size2 (equal roots, empty proof) and size1 == 0
+ * (empty proof) handled as the RFC's section 2.1.4 says they are trivially
+ * consistent. */
+NK_MUST_USE enum nk_status nk_merkle_verify_consistency(uint64_t size1, uint64_t size2,
+							const uint8_t root1[static NK_HASH_BYTES],
+							const uint8_t root2[static NK_HASH_BYTES],
+							const uint8_t (*proof)[NK_HASH_BYTES], size_t len,
+							struct nk_error *err);
+
+/* ---- checkpoints ---- */
+
+/* A signed tree head: Ed25519 over "nakodo/checkpoint/v1\0" || key id || u64 size ||
+ * root || i64 time_ms. */
+struct nk_checkpoint {
+	uint8_t key_id[NK_KEY_ID_BYTES];
+	uint64_t size;
+	uint8_t root[NK_HASH_BYTES];
+	int64_t time_ms;
+	uint8_t sig[NK_SIGNATURE_BYTES];
+};
+
+void nk_checkpoint_sign(const struct nk_server_key *key, uint64_t size,
+			const uint8_t root[static NK_HASH_BYTES], int64_t time_ms,
+			struct nk_checkpoint *out);
+/* NK_ECRYPTO naming why: a key id other than server's, or a bad signature. */
+NK_MUST_USE enum nk_status nk_checkpoint_verify(const uint8_t server[static NK_PUBLIC_KEY_BYTES],
+						const struct nk_checkpoint *cp,
+						struct nk_error *err);
+
+/* ---- closing statements and receipts ---- */
+
+/* A case's closing statement: the leaf the server logs for the case. It holds the
+ * outcome's name, never a figure. */
+struct nk_statement {
+	char case_id[NK_CASE_ID_MAX];
+	char outcome[NK_OUTCOME_MAX];	/* letters, digits, '-' */
+	uint64_t events;		/* events in the chain */
+	uint8_t head[NK_HASH_BYTES];	/* chain hash of the last event */
+	int64_t closed_ms;
+	uint8_t key_id[NK_KEY_ID_BYTES];	/* the server key that signs it */
+	bool has_party_key[NK_ROLE_COUNT];	/* indexed by enum nk_role */
+	uint8_t party_key[NK_ROLE_COUNT][NK_PUBLIC_KEY_BYTES];	/* registered Ed25519 keys */
+};
+
+/* The statement's canonical bytes (doc/formats.md): the Merkle leaf data, and what
+ * the server signs. NK_EINVAL if a field is out of bounds. */
+NK_MUST_USE enum nk_status nk_statement_encode(const struct nk_statement *st,
+					       uint8_t out[static NK_STATEMENT_MAX], size_t *len,
+					       struct nk_error *err);
+/* The statement's Merkle leaf hash. */
+NK_MUST_USE enum nk_status nk_statement_leaf(const struct nk_statement *st,
+					     uint8_t leaf[static NK_HASH_BYTES],
+					     struct nk_error *err);
+
+struct nk_receipt {
+	struct nk_statement statement;
+	uint8_t server_sig[NK_SIGNATURE_BYTES];	/* over the statement's bytes */
+	bool has_party_sig[NK_ROLE_COUNT];
+	uint8_t party_sig[NK_ROLE_COUNT][NK_SIGNATURE_BYTES];
+	uint64_t leaf_index;
+	size_t proof_len;
+	uint8_t proof[NK_MERKLE_PROOF_MAX][NK_HASH_BYTES];
+	struct nk_checkpoint checkpoint;	/* its size is the proof's tree size */
+};
+
+/* Server side: signs the statement into r (the rest of r is left as it is). */
+NK_MUST_USE enum nk_status nk_receipt_sign_statement(const struct nk_server_key *key,
+						     struct nk_receipt *r, struct nk_error *err);
+/* A party adds its signature: Ed25519 over "nakodo/party-sig/v1\0" || role || the
+ * statement's bytes. NK_EREFUSED if the statement names no key, or another key, for
+ * role. */
+NK_MUST_USE enum nk_status nk_receipt_sign_party(const struct nk_party_key *key,
+						 enum nk_role role, struct nk_receipt *r,
+						 struct nk_error *err);
+
+/* The receipt file (doc/formats.md, "Receipt"): strict line-oriented text in which
+ * every byte is significant. format returns a new string (the caller frees it with
+ * free()); parse refuses anything format would not write, naming the line. */
+NK_MUST_USE enum nk_status nk_receipt_format(const struct nk_receipt *r, char **out,
+					     size_t *len, struct nk_error *err);
+NK_MUST_USE enum nk_status nk_receipt_parse(const char *text, size_t len, struct nk_receipt *out,
+					    struct nk_error *err);
+
+/* The checks nk_receipt_verify makes, in the order it reports them. */
+enum nk_receipt_check {
+	NK_CHECK_STATEMENT_SIG,		/* the server signed the closing statement */
+	NK_CHECK_CLAIMANT_SIG,		/* the claimant's key signed it (when present) */
+	NK_CHECK_PAYER_SIG,
+	NK_CHECK_MEDIATOR_SIG,
+	NK_CHECK_INCLUSION,		/* the statement is in the log at the checkpoint */
+	NK_CHECK_CHECKPOINT_KEY,	/* the checkpoint names the given server key */
+	NK_CHECK_CHECKPOINT_SIG,	/* and that key signed it */
+	NK_CHECK_COUNT,
+};
+
+enum nk_check_result {
+	NK_CHECK_HOLDS,
+	NK_CHECK_FAILS,
+	NK_CHECK_ABSENT,	/* an optional signature that is not there */
+};
+
+#define NK_CHECK_DETAIL_MAX 192
+
+struct nk_receipt_report {
+	bool valid;	/* every check holds or is absent */
+	enum nk_check_result result[NK_CHECK_COUNT];
+	char detail[NK_CHECK_COUNT][NK_CHECK_DETAIL_MAX];
+};
+
+/* Checks everything a receipt claims, with the server's public key alone, and fills
+ * report with what holds and what does not. Always fills report; returns NK_OK iff
+ * report->valid, NK_ECRYPTO otherwise. */
+NK_MUST_USE enum nk_status nk_receipt_verify(const struct nk_receipt *r,
+					     const uint8_t server[static NK_PUBLIC_KEY_BYTES],
+					     struct nk_receipt_report *report,
+					     struct nk_error *err);
+
+const char *nk_receipt_check_name(enum nk_receipt_check check);
+const char *nk_check_result_name(enum nk_check_result result);
+
+#endif
