@@ -17,6 +17,7 @@ static const struct cli_command commands[] = {
 	{ "log", "a case's events, as the mediator may see them", cmd_log },
 	{ "demo", "the 1962 Korea-Japan claims talks, run through the real engine", cmd_demo },
 	{ "loan", "a loan's present value, grant element and schedule at a discount rate", cmd_loan },
+	{ "package", "settlement packages: propose one from two valuations, value one, check a file", cmd_package },
 	{ "analyze", "multi-issue analysis: Pareto frontier, Nash and other points, per issue", cmd_analyze },
 	{ "keygen", "make a party key file: signing and sealing keys under a passphrase", cmd_keygen },
 	{ "pubkey", "a key file's public identity and safety number", cmd_pubkey },

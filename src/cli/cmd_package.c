@@ -1,0 +1,298 @@
+/* nakodo package: settlement packages worked offline from the parties' valuation files
+ * (doc/package.md): the package the go-between would propose, a side's value of any
+ * package, a valuation checked and written back. */
+#include "cli/demo_package.h"
+#include "cli/util.h"
+#include "formats/agenda_formats.h"
+#include "formats/package_json.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PACKAGE "nakodo package"
+
+static void help(FILE *f)
+{
+	fputs("usage: nakodo package propose VALUATION VALUATION [--solution NAME] [--json]\n"
+	      "       nakodo package value VALUATION PACKAGE [--json]\n"
+	      "       nakodo package check VALUATION [--json]\n\n"
+	      "Settlement packages - claims payments, grants, soft loans, commercial credits -\n"
+	      "valued by each side in its own arithmetic (its discount rate; see doc/package.md).\n"
+	      "Valuation and package files are JSON (doc/formats.md, \"Package valuations\").\n\n"
+	      "  propose   the package the go-between proposes from the claimant's and the payer's\n"
+	      "            confidential valuations (either order): the fair point among the\n"
+	      "            packages both accept, on the steps both declared. Exit 1: no package\n"
+	      "            both accept.\n"
+	      "  value     what a package is worth to (claimant) or costs (payer) the side whose\n"
+	      "            valuation is given, part by part, and whether it is inside its\n"
+	      "            reservation\n"
+	      "  check     reads a valuation, refuses it with the field and the reason, or\n"
+	      "            writes it back in normal form\n\n"
+	      "  --solution NAME  nash (default), kalai_smorodinsky, egalitarian, utilitarian\n"
+	      "  --json           one JSON object; propose's \"package\" is a PACKAGE file\n", f);
+}
+
+static int load_valuation(struct cli_ctx *ctx, const char *path, struct nk_package_valuation *v)
+{
+	struct nk_error err = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	enum nk_status rc;
+
+	rc = nk_file_read(path, &buf, &len, &err);
+	if (rc == NK_OK)
+		rc = nk_valuation_json_read(buf, len, path, v, &err);
+	free(buf);
+	return rc == NK_OK ? CLI_OK : cli_report(ctx, &err);
+}
+
+static void format_amount(const struct nk_currency *cur, int64_t amount, char out[static CLI_AMOUNT_MAX])
+{
+	cli_format_amount(cur->code, amount, out);
+}
+
+void package_part_text(const struct nk_currency *cur, const struct nk_package *p,
+		       enum nk_component c, char *out, size_t cap)
+{
+	const struct nk_loan_terms *t = &p->terms[c];
+	char a[CLI_AMOUNT_MAX];
+
+	format_amount(cur, p->amount[c], a);
+	if (!p->amount[c] || c == NK_CLAIMS)
+		snprintf(out, cap, "%s", a);
+	else if (c == NK_GRANT)
+		snprintf(out, cap, "%s over %d years%s", a, p->grant_years,
+			 p->grant_per_year > 1 ? ", in instalments" : "");
+	else if (t->repayment == NK_REPAY_BULLET)
+		snprintf(out, cap, "%s at %.4g%%, bullet at %g years", a, t->rate * 100,
+			 (double)t->maturity / t->per_year);
+	else
+		snprintf(out, cap, "%s at %.4g%%, %g years' grace, %g years%s", a, t->rate * 100,
+			 (double)t->grace / t->per_year, (double)t->maturity / t->per_year,
+			 t->repayment == NK_REPAY_ANNUITY ? ", annuity" : "");
+}
+
+void package_print(FILE *f, const struct nk_currency *cur, const struct nk_package *p,
+		   const char *indent)
+{
+	bool any = false;
+
+	for (size_t c = 0; c < NK_COMPONENTS; c++) {
+		char text[256];
+
+		if (!p->amount[c])
+			continue;
+		package_part_text(cur, p, (enum nk_component)c, text, sizeof(text));
+		fprintf(f, "%s%-8s %s\n", indent, nk_component_name((enum nk_component)c), text);
+		any = true;
+	}
+	if (!any)
+		fprintf(f, "%snothing\n", indent);
+	if (p->label[0])
+		fprintf(f, "%s%-8s %s\n", indent, "label", p->label);
+}
+
+static json_t *side_json(const struct nk_package_valuation *v, int64_t value, int64_t gain)
+{
+	return json_pack("{s:s, s:s, s:I, s:I, s:I}", "party", v->party, "role", nk_role_name(v->role),
+			 v->role == NK_CLAIMANT ? "value" : "cost", (json_int_t)value,
+			 "reservation", (json_int_t)v->reservation, "gain", (json_int_t)gain);
+}
+
+static int propose(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = { { "solution", required_argument, NULL, 's' },
+					      { NULL, 0, NULL, 0 } };
+	enum nk_solution sol = NK_NASH;
+	struct nk_package_valuation *v = calloc(2, sizeof(*v));
+	const struct nk_package_valuation *side[2];
+	const struct nk_currency *cur;
+	struct nk_package_result r;
+	struct nk_error err = { 0 };
+	int c, rc = CLI_USAGE;
+
+	if (!v)
+		return CLI_STORAGE;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 's' || nk_solution_parse(optarg, &sol, &err) != NK_OK) {
+			rc = c == 's' ? cli_report(ctx, &err)
+				      : cli_usage_error(ctx, PACKAGE " propose", "unknown option");
+			goto out;
+		}
+	}
+	if (argc - optind != 2) {
+		rc = cli_usage_error(ctx, PACKAGE " propose", "expected two valuation files");
+		goto out;
+	}
+	if ((rc = load_valuation(ctx, argv[optind], &v[0])) != CLI_OK ||
+	    (rc = load_valuation(ctx, argv[optind + 1], &v[1])) != CLI_OK)
+		goto out;
+	if (nk_package_propose(&v[0], &v[1], sol, &r, &err) != NK_OK) {
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
+	cur = nk_currency_find(v[0].currency);
+	side[NK_CLAIMANT] = v[0].role == NK_CLAIMANT ? &v[0] : &v[1];
+	side[NK_PAYER] = v[0].role == NK_CLAIMANT ? &v[1] : &v[0];
+	if (ctx->json) {
+		json_t *o = json_pack("{s:s, s:b, s:f, s:I, s:I}", "solution", nk_solution_name(sol),
+				      "found", r.found, "packages", r.packages, "frontier",
+				      (json_int_t)r.frontier, "acceptable", (json_int_t)r.acceptable);
+
+		if (r.blocking)
+			json_object_set_new(o, "blocking", json_string(r.blocking));
+		if (r.found) {
+			json_object_set_new(o, "package", nk_package_json(cur, &r.package));
+			json_object_set_new(o, "claimant", side_json(side[NK_CLAIMANT], r.value[NK_CLAIMANT],
+								     r.gain[NK_CLAIMANT]));
+			json_object_set_new(o, "payer", side_json(side[NK_PAYER], r.value[NK_PAYER],
+								  r.gain[NK_PAYER]));
+		}
+		cli_print_json(ctx, o);
+	} else if (!r.found) {
+		fprintf(ctx->out, "No package both accept: %s.\n",
+			r.blocking ? "the two tables do not meet" : "none is inside both reservations");
+		if (r.blocking)
+			fprintf(ctx->out, "  (they part on %s)\n", r.blocking);
+	} else {
+		char a[CLI_AMOUNT_MAX], b[CLI_AMOUNT_MAX], g[CLI_AMOUNT_MAX];
+
+		fprintf(ctx->out, "Proposed package (%s), from %.0f packages on the grid; %zu are "
+			"Pareto-optimal, %zu of them inside both reservations:\n", nk_solution_name(sol),
+			r.packages, r.frontier, r.acceptable);
+		package_print(ctx->out, cur, &r.package, "  ");
+		for (int k = 0; k < 2; k++) {
+			format_amount(cur, r.value[k], a);
+			format_amount(cur, side[k]->reservation, b);
+			format_amount(cur, r.gain[k], g);
+			fprintf(ctx->out, "%s (%s, discount %.4g%%): %s %s, %s %s, %s by %s\n",
+				side[k]->party, nk_role_name((enum nk_role)k), side[k]->discount * 100,
+				k == NK_CLAIMANT ? "value" : "cost", a,
+				k == NK_CLAIMANT ? "least acceptable" : "most acceptable", b,
+				k == NK_CLAIMANT ? "above it" : "below it", g);
+		}
+	}
+	rc = r.found ? CLI_OK : CLI_REFUSED;
+out:
+	free(v);
+	return rc;
+}
+
+static int value(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct nk_package_valuation *v = calloc(1, sizeof(*v));
+	const struct nk_currency *cur = NULL;
+	struct nk_package p;
+	struct nk_package_worth w;
+	struct nk_error err = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!v)
+		return CLI_STORAGE;
+	if (argc != 3) {
+		rc = cli_usage_error(ctx, PACKAGE " value", "expected a valuation file and a package file");
+		goto out;
+	}
+	if ((rc = load_valuation(ctx, argv[1], v)) != CLI_OK)
+		goto out;
+	cur = nk_currency_find(v->currency);
+	if (nk_file_read(argv[2], &buf, &len, &err) != NK_OK ||
+	    nk_package_json_read(buf, len, argv[2], cur, &p, &err) != NK_OK ||
+	    nk_package_value(v, &p, &w, &err) != NK_OK) {
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
+	if (ctx->json) {
+		json_t *parts = json_object();
+
+		for (size_t c = 0; c < NK_COMPONENTS; c++)
+			if (p.amount[c])
+				json_object_set_new(parts, nk_component_name((enum nk_component)c),
+						    json_integer(w.part[c]));
+		if (p.label[0])
+			json_object_set_new(parts, "label", json_integer(w.label));
+		cli_print_json(ctx, json_pack("{s:s, s:s, s:f, s:o, s:I, s:I, s:b}", "party", v->party,
+					      "role", nk_role_name(v->role), "discount", v->discount,
+					      "parts", parts, v->role == NK_CLAIMANT ? "value" : "cost",
+					      (json_int_t)w.total, "reservation", (json_int_t)v->reservation,
+					      "acceptable", w.acceptable));
+	} else {
+		char a[CLI_AMOUNT_MAX], text[256];
+
+		fprintf(ctx->out, "%s (%s) at its discount rate of %.4g%% a year:\n", v->party,
+			nk_role_name(v->role), v->discount * 100);
+		for (size_t c = 0; c < NK_COMPONENTS; c++) {
+			if (!p.amount[c])
+				continue;
+			package_part_text(cur, &p, (enum nk_component)c, text, sizeof(text));
+			format_amount(cur, w.part[c], a);
+			fprintf(ctx->out, "  %-8s %-58s %s %s\n", nk_component_name((enum nk_component)c),
+				text, v->role == NK_CLAIMANT ? "worth" : "costs", a);
+		}
+		if (p.label[0]) {
+			format_amount(cur, w.label, a);
+			fprintf(ctx->out, "  %-8s %-58s %s %s\n", "label", p.label,
+				v->role == NK_CLAIMANT ? "worth" : "costs", a);
+		}
+		format_amount(cur, w.total, a);
+		fprintf(ctx->out, "  %s: %s, %s its reservation\n", v->role == NK_CLAIMANT ? "value" : "cost",
+			a, w.acceptable ? "inside" : "outside");
+	}
+	rc = CLI_OK;
+out:
+	free(buf);
+	free(v);
+	return rc;
+}
+
+static int check(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct nk_package_valuation *v = calloc(1, sizeof(*v));
+	struct nk_error err = { 0 };
+	char *text = NULL;
+	int rc;
+
+	if (!v)
+		return CLI_STORAGE;
+	if (argc != 2) {
+		rc = cli_usage_error(ctx, PACKAGE " check", "expected one valuation file");
+		goto out;
+	}
+	if ((rc = load_valuation(ctx, argv[1], v)) != CLI_OK)
+		goto out;
+	if (nk_valuation_json_write(v, &text, &err) != NK_OK) {
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
+	fprintf(ctx->out, "%s\n", text);
+	rc = CLI_OK;
+out:
+	free(text);
+	free(v);
+	return rc;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(struct cli_ctx *ctx, int argc, char **argv);
+} subcommands[] = {
+	{ "propose", propose },
+	{ "value", value },
+	{ "check", check },
+};
+
+int cmd_package(struct cli_ctx *ctx, int argc, char **argv)
+{
+	if (argc < 2 || cli_wants_help(argc, argv)) {
+		help(argc < 2 ? ctx->err : ctx->out);
+		return argc < 2 ? CLI_USAGE : CLI_OK;
+	}
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (!strcmp(argv[1], subcommands[i].name))
+			return subcommands[i].run(ctx, argc - 1, argv + 1);
+	return cli_usage_error(ctx, PACKAGE, "unknown subcommand '%s'", argv[1]);
+}
