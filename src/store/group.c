@@ -132,6 +132,16 @@ uint64_t store_group_issue(struct nk_store_group *g)
 	return ticket;
 }
 
+uint64_t store_group_current(struct nk_store_group *g)
+{
+	uint64_t ticket;
+
+	pthread_mutex_lock(&g->mu);
+	ticket = g->issued;
+	pthread_mutex_unlock(&g->mu);
+	return ticket;
+}
+
 /* A reader's ticket (written false) is the newest issued: it covers every COMMIT the
  * reader could have seen, which will be marked written by its own committer. */
 enum nk_status store_group_wait(struct nk_store_group *g, uint64_t ticket, bool written,

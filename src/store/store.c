@@ -256,7 +256,7 @@ enum nk_status nk_store_wait_durable(struct nk_store *store, struct nk_error *er
 		return nk_fail(err, NK_EINVAL, "store", "no store is open");
 	if (!store->group)
 		return NK_OK;
-	return store_group_wait(store->group, store_group_issue(store->group), false, err);
+	return store_group_wait(store->group, store_group_current(store->group), false, err);
 }
 
 enum nk_status nk_store_commit(struct nk_store *store, struct nk_error *err)

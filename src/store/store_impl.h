@@ -110,6 +110,8 @@ struct nk_store {
 void store_group_take_turn(struct nk_store_group *group);
 void store_group_give_turn(struct nk_store_group *group);
 uint64_t store_group_issue(struct nk_store_group *group);
+/* The newest ticket issued: what a reader may have seen. */
+uint64_t store_group_current(struct nk_store_group *group);
 /* Marks ticket written and waits for the flush that covers it. */
 enum nk_status store_group_wait(struct nk_store_group *group, uint64_t ticket, bool written,
 				struct nk_error *err);

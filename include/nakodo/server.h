@@ -1,0 +1,50 @@
+/* The go-between as a network service: an HTTP JSON API over the same case functions
+ * as the command, with per-role access tokens and a bound on every input. The
+ * routes, their answers and every limit are documented in doc/api.md. */
+#ifndef NAKODO_SERVER_H
+#define NAKODO_SERVER_H
+
+#include <nakodo/status.h>
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Every bound the server keeps, and where it listens. */
+struct nk_server_config {
+	const char *listen;		/* "HOST:PORT"; port 0 picks a free one */
+	const char *db;			/* store URL, as for nk_store_open */
+	unsigned threads;		/* worker threads, one store connection each */
+	size_t body_max;		/* request body bytes (413 beyond) */
+	unsigned depth_max;		/* JSON nesting (400 beyond) */
+	size_t url_max;			/* request target bytes (414 beyond) */
+	size_t header_max;		/* per-connection memory for the request line and
+					 * headers (431 beyond) */
+	unsigned timeout_s;		/* idle connection timeout */
+	unsigned connections_max;	/* open connections at once */
+	unsigned rate;			/* requests per second per token (429 beyond) */
+	unsigned burst;			/* requests a token may make at once */
+	FILE *log;			/* one line per request; NULL: stderr */
+};
+
+/* The documented defaults: 127.0.0.1:8750, nakodo.db, 4 threads, 64 KiB bodies, depth
+ * 16, 2 KiB URLs, 16 KiB of headers, 30 s timeout, 1024 connections, 50 requests per
+ * second per token with bursts of 100. */
+void nk_server_config_default(struct nk_server_config *cfg);
+
+struct nk_server;
+
+/* Opens (creating if needed) the store, makes the operator token on first start and
+ * prints it once to the log as "operator token: TOKEN", and starts serving. *out is
+ * untouched on failure. */
+NK_MUST_USE enum nk_status nk_server_start(struct nk_server **out,
+					   const struct nk_server_config *cfg,
+					   struct nk_error *err);
+
+/* The port it listens on (useful with port 0). */
+unsigned nk_server_port(const struct nk_server *srv);
+
+/* Stops accepting, finishes the requests in flight, closes every store connection
+ * after the last flush. Accepts NULL. */
+void nk_server_stop(struct nk_server *srv);
+
+#endif

@@ -1,0 +1,111 @@
+/* nakodo serve: the go-between as an HTTP JSON API (doc/api.md). Every bound is an
+ * option; SIGTERM or SIGINT stops it cleanly after the requests in flight. */
+#include "cli/util.h"
+
+#include <nakodo/server.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char serve_help[] =
+	"usage: nakodo serve [--listen HOST:PORT] [--db sqlite:PATH] [--threads N] [LIMITS]\n\n"
+	"Serves the API of doc/api.md. On first start it makes the operator's token and\n"
+	"prints it once, on standard error, as 'operator token: TOKEN'. One log line per\n"
+	"request goes to standard error. SIGTERM or SIGINT stops it after the requests in\n"
+	"flight.\n\n"
+	"  --listen HOST:PORT     IPv4 address and port (default 127.0.0.1:8750; port 0 picks\n"
+	"                         a free one, printed as 'listening on http://HOST:PORT')\n"
+	"  --threads N            worker threads, each with its own store connection (default 4)\n"
+	"limits (what happens beyond them):\n"
+	"  --body-max BYTES       request body (default 65536; 413)\n"
+	"  --depth-max N          JSON nesting (default 16; 400)\n"
+	"  --url-max BYTES        request target (default 2048; 414)\n"
+	"  --header-max BYTES     request line and headers (default 16384; 431)\n"
+	"  --timeout SECONDS      idle connection timeout (default 30; closed)\n"
+	"  --connections-max N    open connections (default 1024; refused)\n"
+	"  --rate N               requests per second per token (default 50; 429)\n"
+	"  --burst N              requests a token may make at once (default 100)\n";
+
+/* A whole number in [0, max] from option text. */
+static bool number(const char *text, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || *end || end == text || text[0] == '-' || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' }, { "threads", required_argument, NULL, 't' },
+		{ "body-max", required_argument, NULL, 'b' }, { "depth-max", required_argument, NULL, 'd' },
+		{ "url-max", required_argument, NULL, 'u' }, { "header-max", required_argument, NULL, 'H' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "connections-max", required_argument, NULL, 'c' },
+		{ "rate", required_argument, NULL, 'r' }, { "burst", required_argument, NULL, 'B' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct nk_server_config cfg;
+	struct nk_server *srv = NULL;
+	struct nk_error err = { 0 };
+	sigset_t stop_signals;
+	unsigned long v;
+	int c, sig = 0;
+
+	if (cli_wants_help(argc, argv)) {
+		fputs(serve_help, ctx->out);
+		return CLI_OK;
+	}
+	nk_server_config_default(&cfg);
+	cfg.db = ctx->db;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'l') {
+			cfg.listen = optarg;
+			continue;
+		}
+		if (c == '?' || !number(optarg, 1ul << 24, &v))
+			return cli_usage_error(ctx, "nakodo serve", "bad or unknown option '%s'", argv[optind - 1]);
+		switch (c) {
+		case 't': cfg.threads = (unsigned)v; break;
+		case 'b': cfg.body_max = v; break;
+		case 'd': cfg.depth_max = (unsigned)v; break;
+		case 'u': cfg.url_max = v; break;
+		case 'H': cfg.header_max = v; break;
+		case 'T': cfg.timeout_s = (unsigned)v; break;
+		case 'c': cfg.connections_max = (unsigned)v; break;
+		case 'r': cfg.rate = (unsigned)v; break;
+		case 'B': cfg.burst = (unsigned)v; break;
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error(ctx, "nakodo serve", "unexpected argument '%s'", argv[optind]);
+	/* Block the stop signals before any thread starts, so that they all inherit the
+	 * mask and only sigwait below receives them. */
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (nk_server_start(&srv, &cfg, &err) != NK_OK)
+		return cli_report(ctx, &err);
+	fprintf(ctx->err, "listening on http://%.*s:%u\n", (int)(strrchr(cfg.listen, ':') - cfg.listen),
+		cfg.listen, nk_server_port(srv));
+	fflush(ctx->err);
+	while (sigwait(&stop_signals, &sig) != 0)
+		;
+	fprintf(ctx->err, "stopping (signal %d)\n", sig);
+	nk_server_stop(srv);
+	fprintf(ctx->err, "stopped\n");
+	return CLI_OK;
+}

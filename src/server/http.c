@@ -1,0 +1,423 @@
+/* The HTTP side: libmicrohttpd in epoll thread-pool mode, one store connection per
+ * worker, the request's life (bounds, route, token, rate, body, handler, answer on
+ * the second call so that keep-alive survives), RFC 9457 problem documents, and one
+ * log line per request that never holds a figure or a token. */
+#include "server/server_impl.h"
+
+#include <arpa/inet.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct http_request {
+	char id[17];
+	int64_t start_us;
+	size_t route;			/* index into server_routes, or server_route_count */
+	bool wrong_method;		/* the path exists with another method */
+	char case_id[NK_CASE_ID_MAX];
+	char role[NK_TOKEN_ROLE_MAX];
+	char *body;
+	size_t len;
+	bool too_big;
+	bool answered;
+};
+
+static const struct {
+	unsigned status;
+	const char *type, *title;
+} problems[] = {
+	{ 400, "invalid", "The request is malformed" },
+	{ 401, "unauthorized", "A valid bearer token is needed" },
+	{ 403, "forbidden", "This token does not grant this" },
+	{ 404, "not-found", "No such resource" },
+	{ 405, "method-not-allowed", "The resource does not take this method" },
+	{ 409, "refused", "The case's rules refuse this" },
+	{ 413, "too-large", "The request body is too large" },
+	{ 414, "uri-too-long", "The request target is too long" },
+	{ 415, "unsupported-media-type", "The body must be application/json" },
+	{ 429, "rate-limited", "Too many requests for this token" },
+	{ 500, "internal", "The server failed" },
+};
+
+void nk_server_config_default(struct nk_server_config *cfg)
+{
+	*cfg = (struct nk_server_config){
+		.listen = "127.0.0.1:8750", .db = "nakodo.db", .threads = 4,
+		.body_max = 64 * 1024, .depth_max = 16, .url_max = 2048, .header_max = 16 * 1024,
+		.timeout_s = 30, .connections_max = 1024, .rate = 50, .burst = 100, .log = NULL,
+	};
+}
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void server_store_destroy(void *store)
+{
+	nk_store_close(store);
+}
+
+enum nk_status server_store(struct nk_server *srv, struct nk_store **out, struct nk_error *err)
+{
+	struct nk_store *store = srv->shared_store;
+	enum nk_status rc;
+
+	if (!store)
+		store = pthread_getspecific(srv->store_key);
+	if (!store) {
+		rc = nk_store_open_grouped(&store, srv->cfg.db, 0, srv->group, err);
+		if (rc != NK_OK)
+			return rc;
+		pthread_setspecific(srv->store_key, store);
+	}
+	*out = store;
+	return NK_OK;
+}
+
+/* Frees a response body after wiping it: answers may hold a party's figures. */
+static void wipe_free(void *body)
+{
+	if (body) {
+		sodium_memzero(body, strlen(body));
+		free(body);
+	}
+}
+
+static void log_line(struct nk_server *srv, const struct http_request *req, const char *method,
+		     unsigned status)
+{
+	char when[40];
+	struct timespec ts;
+	struct tm tm;
+	int64_t us = now_us() - req->start_us;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	metrics_request(&srv->metrics, req->route, status, us);
+	fprintf(srv->cfg.log, "time=%s.%03ldZ request=%s method=%s route=%s status=%u ms=%.3f\n",
+		when, ts.tv_nsec / 1000000, req->id, method,
+		req->route < server_route_count ? server_routes[req->route].path : "-", status,
+		(double)us / 1000.0);
+}
+
+static enum MHD_Result send_body(struct MHD_Connection *conn, struct nk_server *srv,
+				 struct http_request *req, const char *method, unsigned status,
+				 char *body, const char *type)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer_with_free_callback(body ? strlen(body) : 0, body,
+								  wipe_free);
+	if (!resp) {
+		wipe_free(body);
+		return MHD_NO;
+	}
+	if (body)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(resp, "X-Request-Id", req->id);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (status == 429)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+	if (status == 405 && req->route < server_route_count)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, server_routes[req->route].method);
+	ret = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	req->answered = true;
+	log_line(srv, req, method, status);
+	return ret;
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *conn, struct nk_server *srv,
+				 struct http_request *req, const char *method, unsigned status,
+				 json_t *obj, const char *type)
+{
+	char *text = obj ? json_dumps(obj, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+
+	json_decref(obj);
+	if (!text)
+		return send_body(conn, srv, req, method, 500, NULL, NULL);
+	return send_body(conn, srv, req, method, status, text, type);
+}
+
+/* An RFC 9457 problem document; field names the offending member, header or part. */
+static enum MHD_Result send_problem(struct MHD_Connection *conn, struct nk_server *srv,
+				    struct http_request *req, const char *method, unsigned status,
+				    const char *field, const char *detail)
+{
+	size_t i = 0;
+	char type[64];
+	json_t *doc;
+
+	while (i < sizeof(problems) / sizeof(problems[0]) - 1 && problems[i].status != status)
+		i++;
+	snprintf(type, sizeof(type), "urn:nakodo:problem:%s", problems[i].type);
+	doc = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", type, "title", problems[i].title,
+			"status", (int)status, "detail", detail, "field", field ? field : "",
+			"request_id", req->id);
+	return send_json(conn, srv, req, method, status, doc, "application/problem+json");
+}
+
+static unsigned status_for(enum nk_status rc)
+{
+	switch (rc) {
+	case NK_EINVAL:
+	case NK_ERANGE:
+		return 400;
+	case NK_EREFUSED:
+		return 409;
+	case NK_ENOTFOUND:
+		return 404;
+	default:
+		return 500;
+	}
+}
+
+/* Matches url against pattern; fills the {id} and {role} segments. */
+static bool path_matches(const char *pattern, const char *url, struct http_request *req)
+{
+	while (*pattern && *url) {
+		if (*pattern == '{') {
+			bool is_id = strncmp(pattern, "{id}", 4) == 0;
+			char *dst = is_id ? req->case_id : req->role;
+			size_t cap = is_id ? sizeof(req->case_id) : sizeof(req->role);
+			size_t n = strcspn(url, "/");
+
+			if (n == 0 || n >= cap)
+				return false;
+			memcpy(dst, url, n);
+			dst[n] = '\0';
+			url += n;
+			pattern = strchr(pattern, '}') + 1;
+		} else if (*pattern++ != *url++) {
+			return false;
+		}
+	}
+	return *pattern == '\0' && *url == '\0';
+}
+
+static void find_route(const char *method, const char *url, struct http_request *req)
+{
+	req->route = server_route_count;
+	for (size_t i = 0; i < server_route_count; i++) {
+		if (!path_matches(server_routes[i].path, url, req))
+			continue;
+		if (strcmp(server_routes[i].method, method) == 0) {
+			req->route = i;
+			req->wrong_method = false;
+			return;
+		}
+		if (!req->wrong_method)
+			req->route = i;	/* for the Allow header */
+		req->wrong_method = true;
+	}
+	if (req->wrong_method)
+		return;
+	req->route = server_route_count;
+}
+
+/* Whether caller may call route on the case in the path; sets field/detail if not. */
+static unsigned authorise(const struct route *route, const struct http_caller *caller,
+			  const char *case_id, const char **detail)
+{
+	static const struct { const char *role; unsigned bit; } bits[] = {
+		{ "operator", ACCESS_OPERATOR }, { "mediator", ACCESS_MEDIATOR },
+		{ "claimant", ACCESS_CLAIMANT }, { "payer", ACCESS_PAYER },
+	};
+	unsigned bit = 0;
+
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (strcmp(bits[i].role, caller->role) == 0)
+			bit = bits[i].bit;
+	if (bit == ACCESS_MEDIATOR && (route->access & ACCESS_ANY_MEDIATOR))
+		return 0;
+	if (!(route->access & bit)) {
+		*detail = "this role may not do this";
+		return 403;
+	}
+	if (bit != ACCESS_OPERATOR && strcmp(caller->case_id, case_id) != 0) {
+		*detail = "this token is for another case";
+		return 403;
+	}
+	return 0;
+}
+
+/* Content-Type must be JSON when there is a body. */
+static bool json_content(struct MHD_Connection *conn)
+{
+	const char *type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						       MHD_HTTP_HEADER_CONTENT_TYPE);
+	size_t n = strlen("application/json");
+
+	return type && strncasecmp(type, "application/json", n) == 0 &&
+	       (type[n] == '\0' || type[n] == ';');
+}
+
+static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *conn,
+				struct http_request *req, const char *method)
+{
+	const struct route *route = &server_routes[req->route];
+	struct http_caller caller = { 0 };
+	struct route_call call = { .srv = srv, .caller = &caller, .request_id = req->id,
+				   .status = 200 };
+	struct nk_error err = { 0 };
+	uint8_t *token = NULL;
+	const char *detail = NULL;
+	enum MHD_Result ret;
+	enum nk_status rc = NK_OK;
+	unsigned status;
+
+	call.case_id = req->case_id[0] ? req->case_id : NULL;
+	call.role_param = req->role[0] ? req->role : NULL;
+	if (!(route->access & ACCESS_PUBLIC)) {
+		if (!(token = sodium_malloc(NK_TOKEN_BYTES)))
+			return send_problem(conn, srv, req, method, 500, "", "out of memory");
+		if (!auth_parse(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							    MHD_HTTP_HEADER_AUTHORIZATION), token)) {
+			ret = send_problem(conn, srv, req, method, 401, "Authorization",
+					   "expected 'Authorization: Bearer' and 64 hex digits");
+			goto out;
+		}
+		if (!auth_rate_take(srv, token)) {
+			ret = send_problem(conn, srv, req, method, 429, "Authorization",
+					   "this token's request rate is over its limit");
+			goto out;
+		}
+		if ((rc = server_store(srv, &call.env.store, &err)) == NK_OK)
+			rc = nk_store_token_find(call.env.store, token, caller.case_id, caller.role, &err);
+		if (rc == NK_ENOTFOUND) {
+			ret = send_problem(conn, srv, req, method, 401, "Authorization",
+					   "unknown or revoked token");
+			goto out;
+		}
+		if (rc != NK_OK)
+			goto failed;
+		if ((status = authorise(route, &caller, req->case_id, &detail)) != 0) {
+			ret = send_problem(conn, srv, req, method, status, "Authorization", detail);
+			goto out;
+		}
+	}
+	if (!route->fields && req->len > 0) {
+		ret = send_problem(conn, srv, req, method, 400, "body", "this route takes no body");
+		goto out;
+	}
+	if (route->fields && req->len > 0 && !json_content(conn)) {
+		ret = send_problem(conn, srv, req, method, 415, "Content-Type",
+				   "expected Content-Type: application/json");
+		goto out;
+	}
+	if (route->fields &&
+	    (rc = request_decode(req->body, req->len, srv->cfg.depth_max, route->fields,
+				 &call.body, &err)) != NK_OK)
+		goto failed;
+	rc = route->handle(&call, &err);
+	/* Nothing is told before what it shows is durable, refusals included. */
+	if (call.env.store && nk_store_wait_durable(call.env.store, rc == NK_OK ? &err : NULL) != NK_OK &&
+	    rc == NK_OK)
+		rc = NK_ESTORE;
+	if (rc != NK_OK)
+		goto failed;
+	if (call.text) {
+		ret = send_body(conn, srv, req, method, (unsigned)call.status, call.text,
+				call.content_type);
+		call.text = NULL;
+	} else {
+		ret = send_json(conn, srv, req, method, (unsigned)call.status, call.reply,
+				"application/json");
+		call.reply = NULL;
+	}
+	goto out;
+failed:
+	status = status_for(rc);
+	/* store and internal failures may name files: tell the client only that it failed */
+	ret = send_problem(conn, srv, req, method, status, status == 500 ? "" : err.field,
+			   status == 500 ? "the server could not complete the request" : err.text);
+out:
+	json_decref(call.body);
+	json_decref(call.reply);
+	wipe_free(call.text);
+	sodium_free(token);
+	return ret;
+}
+
+enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct nk_server *srv = cls;
+	struct http_request *req = *con_cls;
+
+	if (!req) {	/* first call: headers only; the answer waits for the second */
+		const char *length;
+
+		if (!(req = calloc(1, sizeof(*req))))
+			return MHD_NO;
+		req->start_us = now_us();
+		snprintf(req->id, sizeof(req->id), "%016llx",
+			 (unsigned long long)atomic_fetch_add(&srv->next_request, 1));
+		atomic_fetch_add(&srv->in_flight, 1);
+		*con_cls = req;
+		if (strlen(url) <= srv->cfg.url_max)
+			find_route(method, url, req);
+		else
+			req->route = server_route_count;
+		length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						     MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (length && strtoull(length, NULL, 10) > srv->cfg.body_max)
+			req->too_big = true;
+		return MHD_YES;
+	}
+	if (req->answered) {
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		if (!req->too_big && req->len + *upload_size <= srv->cfg.body_max) {
+			char *grown = realloc(req->body, req->len + *upload_size + 1);
+
+			if (!grown)
+				return MHD_NO;
+			memcpy(grown + req->len, upload, *upload_size);
+			req->body = grown;
+			req->len += *upload_size;
+			req->body[req->len] = '\0';
+		} else {
+			req->too_big = true;
+		}
+		*upload_size = 0;
+		if (!req->too_big)
+			return MHD_YES;
+	}
+	if (req->too_big)
+		return send_problem(conn, srv, req, method, 413, "body", "the body is longer than the limit");
+	if (strlen(url) > srv->cfg.url_max)
+		return send_problem(conn, srv, req, method, 414, "url", "the request target is longer than the limit");
+	if (req->route == server_route_count)
+		return send_problem(conn, srv, req, method, 404, "url", "no such route");
+	if (req->wrong_method)
+		return send_problem(conn, srv, req, method, 405, "method", "the route does not take this method");
+	return dispatch(srv, conn, req, method);
+}
+
+void server_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode why)
+{
+	struct nk_server *srv = cls;
+	struct http_request *req = *con_cls;
+
+	if (!req)
+		return;
+	if (req->body) {
+		sodium_memzero(req->body, req->len);
+		free(req->body);
+	}
+	free(req);
+	*con_cls = NULL;
+	atomic_fetch_sub(&srv->in_flight, 1);
+}

@@ -1,0 +1,209 @@
+/* What /metrics tells, in Prometheus text format: requests by route and status, a
+ * latency histogram, cases by state, and the store's commits and flushes. Case states
+ * are read from the store once at start and then kept current by the routes. */
+#include "server/server_impl.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct case_slot {
+	char id[NK_CASE_ID_MAX];
+	enum nk_case_state state;
+};
+
+static const unsigned metric_statuses[METRIC_STATUSES - 1] = {
+	200, 201, 204, 400, 401, 403, 404, 405, 409, 413, 414, 415, 429, 431, 500, 503,
+};
+
+/* Upper bounds of the latency buckets, microseconds. */
+static const int64_t metric_bounds_us[METRIC_BUCKETS] = {
+	500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 250000, 500000, 1000000, 2500000,
+};
+
+static size_t status_index(unsigned status)
+{
+	for (size_t i = 0; i < METRIC_STATUSES - 1; i++)
+		if (metric_statuses[i] == status)
+			return i;
+	return METRIC_STATUSES - 1;	/* any other */
+}
+
+static size_t slot_of(const struct server_metrics *m, const char *id)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (const char *p = id; *p; p++)
+		h = (h ^ (uint8_t)*p) * 1099511628211ull;
+	return (size_t)(h % m->cases_cap);
+}
+
+/* Inserts or updates; grows the table at half full. Caller holds cases_mu. */
+static bool set_state(struct server_metrics *m, const char *id, enum nk_case_state state)
+{
+	size_t i;
+
+	if (2 * (m->cases_used + 1) > m->cases_cap) {
+		struct server_metrics grown = *m;
+
+		grown.cases_cap = m->cases_cap ? 2 * m->cases_cap : 1024;
+		grown.cases = calloc(grown.cases_cap, sizeof(grown.cases[0]));
+		if (!grown.cases)
+			return false;
+		grown.cases_used = 0;
+		memset(grown.by_state, 0, sizeof(grown.by_state));
+		for (size_t k = 0; k < m->cases_cap; k++)
+			if (m->cases[k].id[0])
+				set_state(&grown, m->cases[k].id, m->cases[k].state);
+		free(m->cases);
+		m->cases = grown.cases;
+		m->cases_cap = grown.cases_cap;
+		m->cases_used = grown.cases_used;
+	}
+	for (i = slot_of(m, id); m->cases[i].id[0]; i = (i + 1) % m->cases_cap)
+		if (strcmp(m->cases[i].id, id) == 0) {
+			m->by_state[m->cases[i].state]--;
+			m->cases[i].state = state;
+			m->by_state[state]++;
+			return true;
+		}
+	snprintf(m->cases[i].id, sizeof(m->cases[i].id), "%s", id);
+	m->cases[i].state = state;
+	m->by_state[state]++;
+	m->cases_used++;
+	return true;
+}
+
+void metrics_case_state(struct server_metrics *m, const char *case_id,
+			enum nk_case_state state)
+{
+	pthread_mutex_lock(&m->cases_mu);
+	(void)set_state(m, case_id, state);
+	pthread_mutex_unlock(&m->cases_mu);
+}
+
+struct id_list {
+	char (*ids)[NK_CASE_ID_MAX];
+	size_t count, cap;
+};
+
+static bool collect(const char *id, void *arg)
+{
+	struct id_list *l = arg;
+
+	if (l->count == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 256;
+		char (*grown)[NK_CASE_ID_MAX] = realloc(l->ids, cap * sizeof(*grown));
+
+		if (!grown)
+			return false;
+		l->ids = grown;
+		l->cap = cap;
+	}
+	snprintf(l->ids[l->count++], NK_CASE_ID_MAX, "%s", id);
+	return true;
+}
+
+enum nk_status metrics_init(struct server_metrics *m, size_t routes, struct nk_store *store,
+			    struct nk_error *err)
+{
+	struct nk_case_env env = { .store = store };
+	struct id_list ids = { 0 };
+	struct nk_brief *b = NULL;
+	enum nk_status rc;
+
+	memset(m, 0, sizeof(*m));
+	pthread_mutex_init(&m->cases_mu, NULL);
+	m->routes = routes;
+	m->requests = calloc((routes + 1) * METRIC_STATUSES, sizeof(m->requests[0]));
+	b = sodium_malloc(sizeof(*b));
+	if (!m->requests || !b) {
+		rc = nk_fail(err, NK_ENOMEM, "metrics", "out of memory");
+		goto out;
+	}
+	if ((rc = nk_store_list_cases(store, collect, &ids, err)) != NK_OK)
+		goto out;
+	for (size_t i = 0; i < ids.count && rc == NK_OK; i++) {
+		rc = nk_case_brief(&env, ids.ids[i], NK_MEDIATOR, b, err);
+		if (rc == NK_OK)
+			metrics_case_state(m, ids.ids[i], b->state);
+	}
+out:
+	sodium_free(b);
+	free(ids.ids);
+	return rc;
+}
+
+void metrics_free(struct server_metrics *m)
+{
+	free(m->requests);
+	free(m->cases);
+	pthread_mutex_destroy(&m->cases_mu);
+	memset(m, 0, sizeof(*m));
+}
+
+void metrics_request(struct server_metrics *m, size_t route, unsigned status, int64_t us)
+{
+	atomic_fetch_add(&m->requests[route * METRIC_STATUSES + status_index(status)], 1);
+	for (size_t i = 0; i < METRIC_BUCKETS; i++)
+		if (us <= metric_bounds_us[i])
+			atomic_fetch_add(&m->latency[i], 1);
+	atomic_fetch_add(&m->latency[METRIC_BUCKETS], 1);
+	atomic_fetch_add(&m->latency_sum_us, (uint_fast64_t)us);
+	atomic_fetch_add(&m->latency_count, 1);
+}
+
+char *metrics_render(struct server_metrics *m, struct nk_store_group *group)
+{
+	char *text = NULL;
+	size_t size = 0;
+	uint64_t commits = 0, flushes = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	if (!f)
+		return NULL;
+	fputs("# HELP nakodo_requests_total Requests answered, by route and status.\n"
+	      "# TYPE nakodo_requests_total counter\n", f);
+	for (size_t r = 0; r <= m->routes; r++)
+		for (size_t s = 0; s < METRIC_STATUSES; s++) {
+			uint64_t n = atomic_load(&m->requests[r * METRIC_STATUSES + s]);
+
+			if (n == 0)
+				continue;
+			char status[8] = "other";
+
+			if (s < METRIC_STATUSES - 1)
+				snprintf(status, sizeof(status), "%u", metric_statuses[s]);
+			fprintf(f, "nakodo_requests_total{method=\"%s\",route=\"%s\",status=\"%s\"} %llu\n",
+				r < m->routes ? server_routes[r].method : "",
+				r < m->routes ? server_routes[r].path : "unmatched", status,
+				(unsigned long long)n);
+		}
+	fputs("# HELP nakodo_request_duration_seconds Time from a request's arrival to its answer.\n"
+	      "# TYPE nakodo_request_duration_seconds histogram\n", f);
+	for (size_t i = 0; i < METRIC_BUCKETS; i++)
+		fprintf(f, "nakodo_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
+			(double)metric_bounds_us[i] / 1e6, (unsigned long long)atomic_load(&m->latency[i]));
+	fprintf(f, "nakodo_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
+		"nakodo_request_duration_seconds_sum %.6f\nnakodo_request_duration_seconds_count %llu\n",
+		(unsigned long long)atomic_load(&m->latency[METRIC_BUCKETS]),
+		(double)atomic_load(&m->latency_sum_us) / 1e6,
+		(unsigned long long)atomic_load(&m->latency_count));
+	fputs("# HELP nakodo_cases Cases by state.\n# TYPE nakodo_cases gauge\n", f);
+	pthread_mutex_lock(&m->cases_mu);
+	for (int s = NK_STATE_OPEN; s <= NK_STATE_CLOSED; s++)
+		fprintf(f, "nakodo_cases{state=\"%s\"} %llu\n", nk_case_state_name((enum nk_case_state)s),
+			(unsigned long long)m->by_state[s]);
+	pthread_mutex_unlock(&m->cases_mu);
+	nk_store_group_counts(group, &commits, &flushes);
+	fprintf(f, "# HELP nakodo_store_commits_total Durable write transactions.\n"
+		"# TYPE nakodo_store_commits_total counter\nnakodo_store_commits_total %llu\n"
+		"# HELP nakodo_store_flushes_total Disk flushes of the log (one per group of commits).\n"
+		"# TYPE nakodo_store_flushes_total counter\nnakodo_store_flushes_total %llu\n",
+		(unsigned long long)commits, (unsigned long long)flushes);
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}

@@ -1,0 +1,110 @@
+/* Strict decoding of a request body: bounded nesting (checked before the parser runs,
+ * so a deep document costs no recursion), duplicate keys refused, every member known
+ * to the route and of exactly its type: a real or a string where an integer belongs
+ * is an error, not a conversion. */
+#include "server/server_impl.h"
+
+#include <string.h>
+
+/* The deepest nesting of arrays and objects in text, strings skipped. */
+static unsigned nesting(const char *text, size_t len, unsigned stop)
+{
+	unsigned depth = 0, deepest = 0;
+	bool in_string = false;
+
+	for (size_t i = 0; i < len && deepest <= stop; i++) {
+		char c = text[i];
+
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+		} else if (c == '"') {
+			in_string = true;
+		} else if (c == '{' || c == '[') {
+			if (++depth > deepest)
+				deepest = depth;
+		} else if ((c == '}' || c == ']') && depth > 0) {
+			depth--;
+		}
+	}
+	return deepest;
+}
+
+static const char *kind_name(enum field_kind kind)
+{
+	static const char *const names[] = {
+		[FIELD_INT] = "an integer", [FIELD_BOOL] = "true or false", [FIELD_OBJECT] = "an object",
+	};
+	return names[kind];
+}
+
+static bool kind_matches(enum field_kind kind, const json_t *v)
+{
+	switch (kind) {
+	case FIELD_INT:
+		return json_is_integer(v);
+	case FIELD_BOOL:
+		return json_is_boolean(v);
+	case FIELD_OBJECT:
+		return json_is_object(v);
+	}
+	return false;
+}
+
+enum nk_status request_decode(const char *body, size_t len, unsigned depth_max,
+			      const struct field_spec *fields, json_t **out,
+			      struct nk_error *err)
+{
+	json_error_t jerr;
+	json_t *obj = NULL;
+	const char *key;
+	json_t *v;
+	enum nk_status rc = NK_EINVAL;
+
+	if (len == 0) {
+		/* an empty body stands for {} */
+		obj = json_object();
+		if (!obj)
+			return nk_fail(err, NK_ENOMEM, "body", "out of memory");
+	} else {
+		if (memchr(body, '\0', len))
+			return nk_fail(err, NK_EINVAL, "body", "the body holds a NUL byte");
+		if (nesting(body, len, depth_max) > depth_max)
+			return nk_fail(err, NK_EINVAL, "body", "nested deeper than %u levels", depth_max);
+		obj = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+		if (!obj)
+			return nk_fail(err, NK_EINVAL, "body", "not JSON: %.120s (at byte %d)",
+				       jerr.text, jerr.position);
+	}
+	if (!json_is_object(obj)) {
+		nk_fail(err, NK_EINVAL, "body", "must be a JSON object");
+		goto out;
+	}
+	json_object_foreach(obj, key, v) {
+		const struct field_spec *f = fields;
+
+		while (f && f->name && strcmp(f->name, key) != 0)
+			f++;
+		if (!f || !f->name) {
+			nk_fail(err, NK_EINVAL, "body", "unknown member \"%.40s\"", key);
+			goto out;
+		}
+		if (!kind_matches(f->kind, v)) {
+			nk_fail(err, NK_EINVAL, f->name, "must be %s", kind_name(f->kind));
+			goto out;
+		}
+	}
+	for (const struct field_spec *f = fields; f && f->name; f++)
+		if (f->required && !json_object_get(obj, f->name)) {
+			nk_fail(err, NK_EINVAL, f->name, "missing");
+			goto out;
+		}
+	*out = obj;
+	obj = NULL;
+	rc = NK_OK;
+out:
+	json_decref(obj);
+	return rc;
+}

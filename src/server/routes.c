@@ -1,0 +1,258 @@
+/* The API's routes, one table: method, path, who may call it, what its body holds, and
+ * the handler. Handlers are thin: each calls the one case/ function the command calls
+ * for the same action and answers with the acting role's briefing, as the command does. */
+#include "server/server_impl.h"
+#include "formats/case_json.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct field_spec no_fields[] = { { NULL, FIELD_INT, false } };
+static const struct field_spec amount_fields[] = {
+	{ "amount", FIELD_INT, true }, { NULL, FIELD_INT, false },
+};
+static const struct field_spec answer_fields[] = {
+	{ "accept", FIELD_BOOL, true }, { NULL, FIELD_INT, false },
+};
+static const struct field_spec open_fields[] = {
+	{ "rules", FIELD_OBJECT, true }, { NULL, FIELD_INT, false },
+};
+
+/* The caller's role in its case (claimant, payer or mediator). */
+static enum nk_role caller_role(const struct route_call *call)
+{
+	enum nk_role role;
+
+	if (nk_role_parse(call->caller->role, &role) != NK_OK)
+		role = NK_MEDIATOR;	/* cannot happen: the route's access checked it */
+	return role;
+}
+
+static int64_t body_amount(const struct route_call *call)
+{
+	return json_integer_value(json_object_get(call->body, "amount"));
+}
+
+/* Answers with role's briefing of the case, and notes the case's state. */
+static enum nk_status reply_brief(struct route_call *call, enum nk_role role,
+				  struct nk_error *err)
+{
+	struct nk_brief *b = sodium_malloc(sizeof(*b));
+	enum nk_status rc;
+
+	if (!b)
+		return nk_fail(err, NK_ENOMEM, "brief", "out of memory");
+	rc = nk_case_brief(&call->env, call->case_id, role, b, err);
+	if (rc == NK_OK) {
+		metrics_case_state(&call->srv->metrics, call->case_id, b->state);
+		call->reply = nk_brief_to_json(b);
+		if (!call->reply)
+			rc = nk_fail(err, NK_ENOMEM, "brief", "out of memory");
+	}
+	sodium_free(b);
+	return rc;
+}
+
+static enum nk_status h_healthz(struct route_call *call, struct nk_error *err)
+{
+	call->reply = json_pack("{s:s}", "status", "ok");
+	return call->reply ? NK_OK : nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+}
+
+static enum nk_status h_metrics(struct route_call *call, struct nk_error *err)
+{
+	call->text = metrics_render(&call->srv->metrics, call->srv->group);
+	call->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	return call->text ? NK_OK : nk_fail(err, NK_ENOMEM, "metrics", "out of memory");
+}
+
+/* The three invitations of a new case, made inside its opening transaction. */
+struct invitations {
+	char hex[3][HTTP_TOKEN_HEX + 1];
+};
+
+static enum nk_status invite(void *arg, struct nk_store *store, const char *id,
+			     struct nk_error *err)
+{
+	struct invitations *inv = arg;
+	enum nk_status rc = NK_OK;
+
+	for (int r = NK_CLAIMANT; r <= NK_MEDIATOR && rc == NK_OK; r++)
+		rc = auth_issue(store, id, nk_role_name((enum nk_role)r), inv->hex[r], err);
+	return rc;
+}
+
+static enum nk_status h_open(struct route_call *call, struct nk_error *err)
+{
+	struct invitations *inv = sodium_malloc(sizeof(*inv));
+	struct nk_rules rules;
+	char id[NK_CASE_ID_MAX];
+	enum nk_status rc;
+
+	if (!inv)
+		return nk_fail(err, NK_ENOMEM, "tokens", "out of memory");
+	rc = nk_rules_from_json(json_object_get(call->body, "rules"), &rules, err);
+	if (rc == NK_OK)
+		rc = nk_case_open_with(&call->env, &rules, invite, inv, id, err);
+	if (rc == NK_OK) {
+		metrics_case_state(&call->srv->metrics, id, NK_STATE_OPEN);
+		call->status = 201;
+		call->reply = json_pack("{s:s, s:o, s:{s:s, s:s, s:s}}", "case", id,
+					"rules", nk_rules_to_json(&rules), "tokens",
+					"claimant", inv->hex[NK_CLAIMANT], "payer", inv->hex[NK_PAYER],
+					"mediator", inv->hex[NK_MEDIATOR]);
+		if (!call->reply)
+			rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+	}
+	sodium_free(inv);
+	return rc;
+}
+
+static bool collect_id(const char *id, void *arg)
+{
+	return json_array_append_new(arg, json_string(id)) == 0;
+}
+
+static enum nk_status h_list(struct route_call *call, struct nk_error *err)
+{
+	json_t *ids = json_array();
+	enum nk_status rc;
+
+	if (!ids)
+		return nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+	rc = nk_store_list_cases(call->env.store, collect_id, ids, err);
+	if (rc == NK_OK)
+		call->reply = json_pack("{s:O}", "cases", ids);
+	json_decref(ids);
+	return rc;
+}
+
+static enum nk_status h_submit(struct route_call *call, struct nk_error *err)
+{
+	enum nk_status rc = nk_case_submit(&call->env, call->case_id, caller_role(call),
+					   body_amount(call), err);
+
+	return rc == NK_OK ? reply_brief(call, caller_role(call), err) : rc;
+}
+
+static enum nk_status h_extend(struct route_call *call, struct nk_error *err)
+{
+	enum nk_status rc = nk_case_extend(&call->env, call->case_id, caller_role(call),
+					   body_amount(call), err);
+
+	return rc == NK_OK ? reply_brief(call, caller_role(call), err) : rc;
+}
+
+static enum nk_status h_propose(struct route_call *call, struct nk_error *err)
+{
+	enum nk_status rc = nk_case_propose(&call->env, call->case_id, body_amount(call), err);
+
+	return rc == NK_OK ? reply_brief(call, NK_MEDIATOR, err) : rc;
+}
+
+static enum nk_status h_answer(struct route_call *call, struct nk_error *err)
+{
+	bool accept = json_is_true(json_object_get(call->body, "accept"));
+	enum nk_status rc = nk_case_answer(&call->env, call->case_id, caller_role(call), accept, err);
+
+	return rc == NK_OK ? reply_brief(call, caller_role(call), err) : rc;
+}
+
+static enum nk_status h_close(struct route_call *call, struct nk_error *err)
+{
+	enum nk_status rc = nk_case_close(&call->env, call->case_id, err);
+
+	return rc == NK_OK ? reply_brief(call, NK_MEDIATOR, err) : rc;
+}
+
+static enum nk_status h_brief(struct route_call *call, struct nk_error *err)
+{
+	return reply_brief(call, caller_role(call), err);
+}
+
+static enum nk_status h_log(struct route_call *call, struct nk_error *err)
+{
+	struct nk_event_list log = { 0 };
+	enum nk_status rc = nk_case_log(&call->env, call->case_id, &log, err);
+
+	if (rc == NK_OK && !(call->reply = wire_log_to_json(call->case_id, &log)))
+		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+	nk_event_list_free(&log);
+	return rc;
+}
+
+static enum nk_status token_role(const struct route_call *call, struct nk_error *err)
+{
+	enum nk_role role;
+
+	if (nk_role_parse(call->role_param, &role) != NK_OK)
+		return nk_fail(err, NK_EINVAL, "role", "expected claimant, payer or mediator");
+	return NK_OK;
+}
+
+/* Revokes the role's tokens and, when reissue, hands out a new one, in one transaction. */
+static enum nk_status tokens(struct route_call *call, bool reissue, struct nk_error *err)
+{
+	struct nk_store *store = call->env.store;
+	char *hex = sodium_malloc(HTTP_TOKEN_HEX + 1);
+	struct nk_event_list log = { 0 };
+	size_t revoked = 0;
+	enum nk_status rc;
+
+	if (!hex)
+		return nk_fail(err, NK_ENOMEM, "token", "out of memory");
+	if ((rc = token_role(call, err)) != NK_OK ||
+	    (rc = nk_case_log(&call->env, call->case_id, &log, err)) != NK_OK ||
+	    (rc = nk_store_begin(store, err)) != NK_OK)
+		goto out;
+	rc = nk_store_token_revoke(store, call->case_id, call->role_param, &revoked, err);
+	if (rc == NK_OK && reissue)
+		rc = auth_issue(store, call->case_id, call->role_param, hex, err);
+	if (rc == NK_OK)
+		rc = nk_store_commit(store, err);
+	if (rc != NK_OK) {
+		nk_store_rollback(store);
+		goto out;
+	}
+	call->reply = json_pack("{s:s, s:s, s:I}", "case", call->case_id, "role", call->role_param,
+				"revoked", (json_int_t)revoked);
+	if (call->reply && reissue)
+		json_object_set_new(call->reply, "token", json_string(hex));
+	if (!call->reply)
+		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+out:
+	nk_event_list_free(&log);
+	sodium_free(hex);
+	return rc;
+}
+
+static enum nk_status h_reissue(struct route_call *call, struct nk_error *err)
+{
+	return tokens(call, true, err);
+}
+
+static enum nk_status h_revoke(struct route_call *call, struct nk_error *err)
+{
+	return tokens(call, false, err);
+}
+
+#define PARTIES (ACCESS_CLAIMANT | ACCESS_PAYER)
+
+const struct route server_routes[] = {
+	{ "GET", "/healthz", ACCESS_PUBLIC, NULL, h_healthz },
+	{ "GET", "/metrics", ACCESS_PUBLIC, NULL, h_metrics },
+	{ "POST", "/v1/cases", ACCESS_OPERATOR | ACCESS_ANY_MEDIATOR, open_fields, h_open },
+	{ "GET", "/v1/cases", ACCESS_OPERATOR, NULL, h_list },
+	{ "POST", "/v1/cases/{id}/figures", PARTIES, amount_fields, h_submit },
+	{ "POST", "/v1/cases/{id}/extensions", PARTIES, amount_fields, h_extend },
+	{ "POST", "/v1/cases/{id}/proposals", ACCESS_MEDIATOR, amount_fields, h_propose },
+	{ "POST", "/v1/cases/{id}/answers", PARTIES, answer_fields, h_answer },
+	{ "POST", "/v1/cases/{id}/close", ACCESS_MEDIATOR, no_fields, h_close },
+	{ "GET", "/v1/cases/{id}/brief", PARTIES | ACCESS_MEDIATOR, NULL, h_brief },
+	{ "GET", "/v1/cases/{id}/log", ACCESS_MEDIATOR, NULL, h_log },
+	{ "POST", "/v1/cases/{id}/tokens/{role}", ACCESS_MEDIATOR, no_fields, h_reissue },
+	{ "DELETE", "/v1/cases/{id}/tokens/{role}", ACCESS_MEDIATOR, NULL, h_revoke },
+};
+
+const size_t server_route_count = sizeof(server_routes) / sizeof(server_routes[0]);

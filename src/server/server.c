@@ -1,0 +1,162 @@
+/* Starting and stopping the server: check the configuration, open the store group and
+ * the operator's token, read the cases' states for /metrics, start libmicrohttpd; on
+ * stop, let the requests in flight finish, then close every connection and the group. */
+#include "server/server_impl.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* "HOST:PORT" with an IPv4 literal host. */
+static enum nk_status parse_listen(const char *text, struct sockaddr_in *sa, struct nk_error *err)
+{
+	char host[64];
+	const char *colon = text ? strrchr(text, ':') : NULL;
+	char *end;
+	unsigned long port;
+
+	if (!colon || (size_t)(colon - text) >= sizeof(host))
+		return nk_fail(err, NK_EINVAL, "listen", "expected HOST:PORT, e.g. 127.0.0.1:8750");
+	memcpy(host, text, (size_t)(colon - text));
+	host[colon - text] = '\0';
+	port = strtoul(colon + 1, &end, 10);
+	if (*end || end == colon + 1 || port > 65535)
+		return nk_fail(err, NK_EINVAL, "listen", "the port must be a number from 0 to 65535");
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return nk_fail(err, NK_EINVAL, "listen", "the host must be an IPv4 address");
+	return NK_OK;
+}
+
+static enum nk_status check_config(const struct nk_server_config *c, struct nk_error *err)
+{
+	if (c->threads < 1 || c->threads > 256)
+		return nk_fail(err, NK_EINVAL, "threads", "from 1 to 256");
+	if (c->body_max < 64 || c->body_max > 16u << 20)
+		return nk_fail(err, NK_EINVAL, "body-max", "from 64 bytes to 16 MiB");
+	if (c->depth_max < 2 || c->depth_max > 256)
+		return nk_fail(err, NK_EINVAL, "depth-max", "from 2 to 256");
+	if (c->url_max < 64 || c->url_max > c->header_max)
+		return nk_fail(err, NK_EINVAL, "url-max", "from 64 bytes to the header limit");
+	if (c->header_max < 1024 || c->header_max > 1u << 20)
+		return nk_fail(err, NK_EINVAL, "header-max", "from 1 KiB to 1 MiB");
+	if (c->timeout_s < 1 || c->timeout_s > 3600)
+		return nk_fail(err, NK_EINVAL, "timeout", "from 1 to 3600 seconds");
+	if (c->connections_max < 1 || c->connections_max > 65536)
+		return nk_fail(err, NK_EINVAL, "connections-max", "from 1 to 65536");
+	if (c->rate < 1 || c->burst < 1 || c->rate > 1000000 || c->burst > 1000000)
+		return nk_fail(err, NK_EINVAL, "rate", "rate and burst from 1 to 1000000");
+	if (strncmp(c->db, "mem:", 4) == 0 && c->threads != 1)
+		return nk_fail(err, NK_EINVAL, "threads", "a mem: store serves one thread only");
+	return NK_OK;
+}
+
+/* Makes the operator token if needed and reads every case's state, with a store of
+ * its own (kept as the shared one for mem:, whose data lives in that handle). */
+static enum nk_status prepare_store(struct nk_server *srv, struct nk_error *err)
+{
+	struct nk_store *store = NULL;
+	enum nk_status rc;
+
+	rc = nk_store_open_grouped(&store, srv->cfg.db, NK_STORE_CREATE, srv->group, err);
+	if (rc == NK_OK)
+		rc = auth_ensure_operator(store, srv->cfg.log, err);
+	if (rc == NK_OK)
+		rc = metrics_init(&srv->metrics, server_route_count, store, err);
+	if (rc == NK_OK && strncmp(srv->cfg.db, "mem:", 4) == 0)
+		srv->shared_store = store;
+	else
+		nk_store_close(store);
+	return rc;
+}
+
+enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_config *cfg,
+			       struct nk_error *err)
+{
+	struct nk_server *srv = NULL;
+	struct sockaddr_in sa;
+	const union MHD_DaemonInfo *info;
+	enum nk_status rc;
+
+	if ((rc = check_config(cfg, err)) != NK_OK || (rc = parse_listen(cfg->listen, &sa, err)) != NK_OK)
+		return rc;
+	if (sodium_init() < 0)
+		return nk_fail(err, NK_ECRYPTO, "", "libsodium could not start");
+	if (!(srv = calloc(1, sizeof(*srv))) ||
+	    !(srv->rate = calloc(HTTP_RATE_SLOTS, sizeof(srv->rate[0])))) {
+		rc = nk_fail(err, NK_ENOMEM, "server", "out of memory");
+		goto out;
+	}
+	srv->cfg = *cfg;
+	if (!srv->cfg.log)
+		srv->cfg.log = stderr;
+	pthread_mutex_init(&srv->rate_mu, NULL);
+	randombytes_buf(srv->rate_key, sizeof(srv->rate_key));
+	if (pthread_key_create(&srv->store_key, server_store_destroy) != 0) {
+		rc = nk_fail(err, NK_ENOMEM, "server", "no thread-local slot for the store");
+		goto out;
+	}
+	srv->key_made = true;
+	if ((rc = nk_store_group_new(&srv->group, cfg->db, err)) != NK_OK ||
+	    (rc = prepare_store(srv, err)) != NK_OK)
+		goto out;
+	srv->daemon = MHD_start_daemon(
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC,
+		0, NULL, NULL, server_on_request, srv,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->connections_max,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->header_max,
+		MHD_OPTION_NOTIFY_COMPLETED, server_on_completed, srv,
+		MHD_OPTION_END);
+	if (!srv->daemon) {
+		rc = nk_fail(err, NK_EINVAL, "listen", "could not listen on %s", cfg->listen);
+		goto out;
+	}
+	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = info ? info->port : ntohs(sa.sin_port);
+	*out = srv;
+	srv = NULL;
+out:
+	nk_server_stop(srv);
+	return rc;
+}
+
+unsigned nk_server_port(const struct nk_server *srv)
+{
+	return srv->port;
+}
+
+void nk_server_stop(struct nk_server *srv)
+{
+	if (!srv)
+		return;
+	if (srv->daemon) {
+		struct timespec pause = { 0, 10 * 1000 * 1000 };
+		MHD_socket s = MHD_quiesce_daemon(srv->daemon);
+
+		/* no new connections; give the requests in flight up to 10 s to finish */
+		for (int i = 0; i < 1000 && atomic_load(&srv->in_flight) > 0; i++)
+			nanosleep(&pause, NULL);
+		MHD_stop_daemon(srv->daemon);
+		if (s != MHD_INVALID_SOCKET)
+			close(s);
+	}
+	nk_store_close(srv->shared_store);
+	if (srv->key_made)
+		pthread_key_delete(srv->store_key);
+	nk_store_group_free(srv->group);
+	if (srv->metrics.requests || srv->metrics.cases)
+		metrics_free(&srv->metrics);
+	pthread_mutex_destroy(&srv->rate_mu);
+	free(srv->rate);
+	free(srv);
+}

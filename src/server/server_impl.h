@@ -1,0 +1,157 @@
+/* Internal to server/: the server's state, a request as the routes see it, the route
+ * table's shape, and the pieces each file provides (HTTP glue, access, decoding,
+ * metrics). */
+#ifndef NAKODO_SERVER_IMPL_H
+#define NAKODO_SERVER_IMPL_H
+
+#include <nakodo/case.h>
+#include <nakodo/server.h>
+#include <nakodo/store.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define HTTP_TOKEN_HEX (2 * NK_TOKEN_BYTES)
+#define HTTP_RATE_SLOTS 4096	/* token buckets; tokens that collide share one */
+
+/* Who may call a route: a set of these bits. */
+enum http_access {
+	ACCESS_PUBLIC = 1u << 0,	/* no token needed */
+	ACCESS_OPERATOR = 1u << 1,
+	ACCESS_MEDIATOR = 1u << 2,	/* of the case in the path */
+	ACCESS_CLAIMANT = 1u << 3,
+	ACCESS_PAYER = 1u << 4,
+	ACCESS_ANY_MEDIATOR = 1u << 5,	/* a mediator of any case (to open new ones) */
+};
+
+/* What a body member must be. */
+enum field_kind { FIELD_INT, FIELD_BOOL, FIELD_OBJECT };
+
+struct field_spec {
+	const char *name;
+	enum field_kind kind;
+	bool required;
+};
+
+/* The caller, as its token says. */
+struct http_caller {
+	bool known;
+	char case_id[NK_CASE_ID_MAX];	/* "" for the operator */
+	char role[NK_TOKEN_ROLE_MAX];
+};
+
+/* A request as a route handler sees it. */
+struct route_call {
+	struct nk_server *srv;
+	struct nk_case_env env;		/* this worker's store */
+	const char *case_id;		/* from the path, or NULL */
+	const char *role_param;		/* {role} from the path, or NULL */
+	const struct http_caller *caller;
+	json_t *body;			/* the decoded body (an object), or NULL */
+	const char *request_id;
+	int status;			/* the handler sets it on success (200 by default) */
+	json_t *reply;			/* the handler's answer; NULL for none */
+	char *text;			/* or a text answer (malloc), with its type */
+	const char *content_type;
+};
+
+struct route {
+	const char *method;
+	const char *path;		/* "/v1/cases/{id}/figures" */
+	unsigned access;
+	const struct field_spec *fields;	/* NULL: no body */
+	enum nk_status (*handle)(struct route_call *call, struct nk_error *err);
+};
+
+/* The rate limiter's bucket for one token (by a hash of it). */
+struct rate_bucket {
+	uint64_t key;
+	double level;
+	int64_t last_us;
+};
+
+/* metrics.c */
+#define METRIC_STATUSES 17
+#define METRIC_BUCKETS 12
+struct server_metrics {
+	size_t routes;			/* number of routes; row `routes` is "unmatched" */
+	atomic_uint_fast64_t *requests;	/* [(routes + 1) * METRIC_STATUSES] */
+	atomic_uint_fast64_t latency[METRIC_BUCKETS + 1];	/* cumulative buckets by upper bound */
+	atomic_uint_fast64_t latency_sum_us, latency_count;
+	pthread_mutex_t cases_mu;	/* guards the case-state table */
+	struct case_slot *cases;
+	size_t cases_cap, cases_used;
+	uint64_t by_state[NK_STATE_CLOSED + 1];
+};
+
+struct nk_server {
+	struct nk_server_config cfg;
+	struct MHD_Daemon *daemon;
+	unsigned port;
+	struct nk_store_group *group;
+	pthread_key_t store_key;	/* each worker's own store connection */
+	bool key_made;
+	struct nk_store *shared_store;	/* mem: only, with one worker thread */
+	atomic_int in_flight;		/* requests between arrival and completion */
+	atomic_uint_fast64_t next_request;
+	pthread_mutex_t rate_mu;
+	struct rate_bucket *rate;	/* [HTTP_RATE_SLOTS] */
+	uint8_t rate_key[16];		/* keys the buckets' hash of a token */
+	struct server_metrics metrics;
+};
+
+/* routes.c */
+extern const struct route server_routes[];
+extern const size_t server_route_count;
+
+/* http.c: this worker's store connection, opened on first use. */
+NK_MUST_USE enum nk_status server_store(struct nk_server *srv, struct nk_store **out,
+					struct nk_error *err);
+
+/* http.c: libmicrohttpd's callbacks, and the key destructor closing a worker's store. */
+enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls);
+void server_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode why);
+void server_store_destroy(void *store);
+
+/* auth.c */
+/* Parses "Bearer HEX" into token; false if absent or malformed. */
+bool auth_parse(const char *header, uint8_t token[static NK_TOKEN_BYTES]);
+/* Takes one request from the token's bucket; false when it is empty. */
+bool auth_rate_take(struct nk_server *srv, const uint8_t token[static NK_TOKEN_BYTES]);
+/* Makes a fresh token, records it for (case_id, role) inside the open transaction
+ * and writes its hex form into hex. */
+NK_MUST_USE enum nk_status auth_issue(struct nk_store *store, const char *case_id,
+				      const char *role, char hex[static HTTP_TOKEN_HEX + 1],
+				      struct nk_error *err);
+/* Makes the operator token if there is none, printing it once to log. */
+NK_MUST_USE enum nk_status auth_ensure_operator(struct nk_store *store, FILE *log,
+						struct nk_error *err);
+
+/* request.c: decodes a request body strictly against fields. NK_EINVAL names the
+ * field; depth counts nesting of arrays and objects. */
+NK_MUST_USE enum nk_status request_decode(const char *body, size_t len, unsigned depth_max,
+					  const struct field_spec *fields, json_t **out,
+					  struct nk_error *err);
+
+/* metrics.c */
+NK_MUST_USE enum nk_status metrics_init(struct server_metrics *m, size_t routes,
+					struct nk_store *store, struct nk_error *err);
+void metrics_free(struct server_metrics *m);
+/* route is an index into server_routes, or server_route_count for none. */
+void metrics_request(struct server_metrics *m, size_t route, unsigned status, int64_t us);
+void metrics_case_state(struct server_metrics *m, const char *case_id,
+			enum nk_case_state state);
+/* The Prometheus text; the caller frees it. */
+char *metrics_render(struct server_metrics *m, struct nk_store_group *group);
+
+/* wire.c: JSON shapes shared with the command. */
+json_t *wire_log_to_json(const char *case_id, const struct nk_event_list *log);
+
+#endif
