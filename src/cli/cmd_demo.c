@@ -4,6 +4,7 @@
  * checks that neither side's screen ever held the other's figures. Leaves nothing. */
 #define _GNU_SOURCE	/* memmem */
 #include "cli/util.h"
+#include "cli/demo_package.h"
 #include "formats/case_json.h"
 
 #include <dirent.h>
@@ -318,6 +319,8 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (leak[0] || leak[1])
 		rc = CLI_STORAGE;
+	if (rc == CLI_OK && argc < 2)	/* the embedded 1962 talks: the package act follows */
+		rc = demo_package_act(ctx, ctx->json ? ctx->err : ctx->out);
 out:
 	nk_store_close(store);
 	if (made_dir)
