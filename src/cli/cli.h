@@ -58,5 +58,6 @@ int cmd_package(struct cli_ctx *ctx, int argc, char **argv);	/* settlement packa
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv);	/* the HTTP API */
 int cmd_keygen(struct cli_ctx *ctx, int argc, char **argv);	/* party keys */
 int cmd_pubkey(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_verify(struct cli_ctx *ctx, int argc, char **argv);	/* receipts */
 
 #endif
