@@ -1,7 +1,9 @@
 /* nakodo brief and nakodo log: what a role may know of a case, for a person or, with
  * --json, for a program; and the event log as the mediator may see it. */
+#include "cli/remote.h"
 #include "cli/util.h"
 #include "formats/case_json.h"
+#include "server/wire.h"
 
 #include <getopt.h>
 #include <sodium.h>
@@ -132,12 +134,37 @@ int cli_show_brief(struct cli_ctx *ctx, const struct nk_case_env *env, const cha
 	return rc;
 }
 
+/* The briefing of the token's role, from the server; --as, if given, must agree. */
+static int brief_remote(struct cli_ctx *ctx, const struct remote *r, const char *id,
+			const char *as)
+{
+	char path[NK_CASE_ID_MAX + 32];
+	const char *got;
+	json_t *reply = NULL;
+	enum nk_role role;
+	int rc;
+
+	if (as && (rc = cli_parse_role(ctx, "nakodo brief", as, &role)) != CLI_OK)
+		return rc;
+	snprintf(path, sizeof(path), "/v1/cases/%s/brief", id);
+	if ((rc = remote_call(ctx, r, "GET", path, NULL, &reply)) != CLI_OK)
+		return rc;
+	got = json_string_value(json_object_get(reply, "role"));
+	if (as && (!got || strcmp(got, nk_role_name(role)) != 0)) {
+		json_decref(reply);
+		return cli_usage_error(ctx, "nakodo brief", "--as %s, but the token is the %s's",
+				       nk_role_name(role), got ? got : "?");
+	}
+	return remote_show_brief(ctx, id, reply, false);
+}
+
 int cmd_brief(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "as", required_argument, NULL, 'a' }, { NULL, 0, NULL, 0 },
+		{ "as", required_argument, NULL, 'a' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct nk_store *store = NULL;
+	struct remote remote = { 0 };
 	const char *as = NULL, *id = NULL;
 	enum nk_role role;
 	int c, rc;
@@ -156,11 +183,15 @@ int cmd_brief(struct cli_ctx *ctx, int argc, char **argv)
 			id = optarg;
 		else if (c == 'a')
 			as = optarg;
+		else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
+			remote_option(&remote, c, optarg);
 		else
 			return cli_usage_error(ctx, "nakodo brief", "unexpected '%s'", argv[optind - 1]);
 	}
 	if (!id)
 		return cli_usage_error(ctx, "nakodo brief", "expected CASE --as ROLE");
+	if (remote_active(&remote))
+		return brief_remote(ctx, &remote, id, as);
 	if ((rc = cli_parse_role(ctx, "nakodo brief", as, &role)) != CLI_OK)
 		return rc;
 	if ((rc = cli_open_store(ctx, false, &store)) != CLI_OK)
@@ -174,55 +205,89 @@ int cmd_brief(struct cli_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
+/* Prints a log in the shape of wire_log_to_json, as text or JSON (takes the reference). */
+static int print_log(struct cli_ctx *ctx, json_t *log)
+{
+	const json_t *events = json_object_get(log, "events");
+
+	if (ctx->json) {
+		cli_print_json(ctx, log);
+		return CLI_OK;
+	}
+	for (size_t i = 0; i < json_array_size(events); i++) {
+		const json_t *ev = json_array_get(events, i);
+		char *body = json_dumps(json_object_get(ev, "body"), JSON_COMPACT | JSON_SORT_KEYS);
+		time_t t = (time_t)(json_integer_value(json_object_get(ev, "time_ms")) / 1000);
+		struct tm tm;
+		char when[32];
+
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		fprintf(ctx->out, "%4lld %s %-10s %-15s %s\n",
+			(long long)json_integer_value(json_object_get(ev, "seq")), when,
+			json_string_value(json_object_get(ev, "actor")),
+			json_string_value(json_object_get(ev, "type")), body ? body : "null");
+		free(body);
+	}
+	json_decref(log);
+	return CLI_OK;
+}
+
 int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 {
+	static const struct option opts[] = { REMOTE_OPTIONS, { NULL, 0, NULL, 0 } };
 	struct nk_store *store = NULL;
 	struct nk_event_list log = { 0 };
 	struct nk_error err = { 0 };
-	json_t *events = NULL;
-	int rc;
+	struct remote remote = { 0 };
+	const char *id = NULL;
+	json_t *reply = NULL;
+	int c, rc;
 
 	if (cli_wants_help(argc, argv)) {
 		fputs("usage: nakodo log CASE\n\n"
 		      "The case's events as the mediator may see them: who did what and when, and\n"
 		      "what the go-between answered. Figures and answers of the parties are sealed\n"
-		      "apart and never appear here.\n", ctx->out);
+		      "apart and never appear here. With --server/--token: the mediator's token.\n", ctx->out);
 		return CLI_OK;
 	}
-	if (argc != 2)
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
+		if (c == 1 && !id)
+			id = optarg;
+		else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
+			remote_option(&remote, c, optarg);
+		else
+			return cli_usage_error(ctx, "nakodo log", "expected CASE");
+	}
+	if (!id || optind != argc)
 		return cli_usage_error(ctx, "nakodo log", "expected CASE");
+	if (remote_active(&remote)) {
+		char path[NK_CASE_ID_MAX + 32];
+
+		snprintf(path, sizeof(path), "/v1/cases/%s/log", id);
+		if ((rc = remote_call(ctx, &remote, "GET", path, NULL, &reply)) != CLI_OK)
+			return rc;
+		return print_log(ctx, reply);
+	}
 	if ((rc = cli_open_store(ctx, false, &store)) != CLI_OK)
 		return rc;
-	if (nk_store_load(store, argv[1], &log, &err) != NK_OK) {
-		if (err.code == NK_ENOTFOUND)
-			nk_fail(&err, NK_ENOTFOUND, "case", "no case %s in this database", argv[1]);
+	{
+		struct nk_case_env env = { .store = store };
+
+		if (nk_case_log(&env, id, &log, &err) != NK_OK) {
+			rc = cli_report(ctx, &err);
+			goto out;
+		}
+	}
+	if (!(reply = wire_log_to_json(id, &log))) {
+		nk_fail(&err, NK_ENOMEM, "log", "out of memory");
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
-	events = json_array();
-	for (size_t i = 0; i < log.count; i++) {
-		const struct nk_event *ev = &log.events[i];
-
-		if (ctx->json) {
-			json_array_append_new(events, json_pack("{s:I, s:I, s:s, s:s, s:o}",
-				"seq", (json_int_t)ev->seq, "time_ms", (json_int_t)ev->time_ms,
-				"actor", ev->actor, "type", ev->type,
-				"body", json_loads(ev->body, 0, NULL)));
-		} else {
-			time_t t = (time_t)(ev->time_ms / 1000);
-			struct tm tm;
-			char when[32];
-
-			gmtime_r(&t, &tm);
-			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-			fprintf(ctx->out, "%4lld %s %-10s %-15s %s\n", (long long)ev->seq, when,
-				ev->actor, ev->type, ev->body);
-		}
-	}
-	if (ctx->json)
-		cli_print_json(ctx, json_pack("{s:s, s:O}", "case", argv[1], "events", events));
+	rc = print_log(ctx, reply);
 out:
-	json_decref(events);
 	nk_event_list_free(&log);
 	nk_store_close(store);
 	return rc;

@@ -1,4 +1,5 @@
 /* nakodo case new | case list: open a case under declared rules, list the cases. */
+#include "cli/remote.h"
 #include "cli/util.h"
 #include "formats/case_json.h"
 
@@ -43,6 +44,31 @@ static int whole(const char *text, const char *field, int min, int max, int *out
 	return 0;
 }
 
+/* Opens the case on the server (operator's or a mediator's token). The answer adds the
+ * three invitation tokens, shown this once: text prints them after the id. */
+static int case_new_remote(struct cli_ctx *ctx, const struct remote *r,
+			   const struct nk_rules *rules)
+{
+	static const char *const roles[] = { "claimant", "payer", "mediator" };
+	json_t *reply = NULL;
+	int rc;
+
+	rc = remote_call(ctx, r, "POST", "/v1/cases", json_pack("{s:o}", "rules", nk_rules_to_json(rules)),
+			 &reply);
+	if (rc != CLI_OK)
+		return rc;
+	if (ctx->json) {
+		cli_print_json(ctx, reply);
+		return CLI_OK;
+	}
+	fprintf(ctx->out, "%s\n", json_string_value(json_object_get(reply, "case")));
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		fprintf(ctx->out, "%s token: %s\n", roles[i],
+			json_string_value(json_object_get(json_object_get(reply, "tokens"), roles[i])));
+	json_decref(reply);
+	return CLI_OK;
+}
+
 static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -51,8 +77,9 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		{ "hints", required_argument, NULL, 'h' }, { "range", required_argument, NULL, 'R' },
 		{ "leakage-bits", required_argument, NULL, 'b' },
 		{ "proposals", required_argument, NULL, 'p' },
-		{ "no-monotone", no_argument, NULL, 'm' }, { NULL, 0, NULL, 0 },
+		{ "no-monotone", no_argument, NULL, 'm' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
+	struct remote remote = { 0 };
 	const char *text[128] = { 0 };	/* option text by its short letter */
 	const struct nk_currency *cur;
 	struct nk_rules rules;
@@ -66,7 +93,10 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == '?')
 			return cli_usage_error(ctx, "nakodo case new", "unknown or incomplete option '%s'", argv[optind - 1]);
-		text[c] = optarg ? optarg : "";
+		if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
+			remote_option(&remote, c, optarg);
+		else
+			text[c] = optarg ? optarg : "";
 	}
 	if (optind != argc)
 		return cli_usage_error(ctx, "nakodo case new", "unexpected argument '%s'", argv[optind]);
@@ -97,6 +127,8 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 	    nk_rules_check(&rules, &err) != NK_OK)
 		return cli_report(ctx, &err);
 
+	if (remote_active(&remote))
+		return case_new_remote(ctx, &remote, &rules);
 	if ((rc = cli_open_store(ctx, true, &store)) != CLI_OK)
 		return rc;
 	{
@@ -129,15 +161,47 @@ static bool collect_one(const char *id, void *arg)
 	return json_array_append_new(arg, json_string(id)) == 0;
 }
 
-static int case_list(struct cli_ctx *ctx, int argc, char **argv)
+/* The case ids from the server (the operator's token), printed as locally. */
+static int case_list_remote(struct cli_ctx *ctx, const struct remote *r)
 {
-	struct nk_store *store = NULL;
-	struct nk_error err = { 0 };
-	json_t *ids = ctx->json ? json_array() : NULL;
+	json_t *reply = NULL;
+	const json_t *ids;
 	int rc;
 
-	if (argc != 1)
+	if ((rc = remote_call(ctx, r, "GET", "/v1/cases", NULL, &reply)) != CLI_OK)
+		return rc;
+	ids = json_object_get(reply, "cases");
+	if (ctx->json) {
+		cli_print_json(ctx, reply);
+		return CLI_OK;
+	}
+	for (size_t i = 0; i < json_array_size(ids); i++)
+		fprintf(ctx->out, "%s\n", json_string_value(json_array_get(ids, i)));
+	json_decref(reply);
+	return CLI_OK;
+}
+
+static int case_list(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = { REMOTE_OPTIONS, { NULL, 0, NULL, 0 } };
+	struct nk_store *store = NULL;
+	struct nk_error err = { 0 };
+	struct remote remote = { 0 };
+	json_t *ids = NULL;
+	int c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != REMOTE_OPT_SERVER && c != REMOTE_OPT_TOKEN)
+			return cli_usage_error(ctx, "nakodo case list", "takes no arguments");
+		remote_option(&remote, c, optarg);
+	}
+	if (optind != argc)
 		return cli_usage_error(ctx, "nakodo case list", "takes no arguments");
+	if (remote_active(&remote))
+		return case_list_remote(ctx, &remote);
+	ids = ctx->json ? json_array() : NULL;
 	if ((rc = cli_open_store(ctx, false, &store)) != CLI_OK) {
 		json_decref(ids);
 		return rc;

@@ -1,6 +1,7 @@
 /* The parties' commands: submit a figure, authorise a deal-closer extension, answer a
  * mediator's proposal; and the mediator's: propose a figure, close a case. Each reads
  * CASE [--as ROLE] VALUE and calls the one case/ function that does it. */
+#include "cli/remote.h"
 #include "cli/util.h"
 
 #include <getopt.h>
@@ -22,7 +23,9 @@ static const struct party_command party_commands[] = {
 		"Submits the claimant's demand (the least it accepts) or the payer's offer (the\n"
 		"most it pays) for the open round. AMOUNT '-' reads it from standard input, so\n"
 		"that the figure appears neither in the shell's history nor in the process list.\n"
-		"When both figures of a round are in, the round is evaluated at once.\n",
+		"When both figures of a round are in, the round is evaluated at once.\n"
+		"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN) it goes to a\n"
+		"nakodo server, and --as may be left out: the token says the role.\n",
 		true, true },
 	[EXTEND] = { "nakodo extend", "CASE --as claimant|payer AMOUNT",
 		"Authorises, confidentially, a conditional extension of this party's figure for the\n"
@@ -43,12 +46,58 @@ static const struct party_command party_commands[] = {
 		false, false },
 };
 
+/* The same action through the server: the role is the token's; --as, if given, must
+ * agree with it. The route calls the same case/ function and answers with the same
+ * briefing, printed the same way. */
+static int run_remote(struct cli_ctx *ctx, const struct remote *r, enum action action,
+		      const char *pos[2], const enum nk_role *as)
+{
+	static const char *const routes[] = {
+		[SUBMIT] = "figures", [EXTEND] = "extensions", [ANSWER] = "answers",
+		[PROPOSE] = "proposals", [CLOSE] = "close",
+	};
+	const struct party_command *pc = &party_commands[action];
+	struct nk_brief *b = sodium_malloc(sizeof(*b));
+	char path[NK_CASE_ID_MAX + 32];
+	json_t *body = NULL, *reply = NULL;
+	int64_t amount = 0;
+	int rc;
+
+	if (!b)
+		return CLI_STORAGE;
+	if ((action == SUBMIT || action == EXTEND || action == PROPOSE || as) &&
+	    (rc = remote_brief(ctx, r, pos[0], b)) != CLI_OK)
+		goto out;
+	if (as && b->role != *as) {
+		rc = cli_usage_error(ctx, pc->name, "--as %s, but the token is the %s's",
+				     nk_role_name(*as), nk_role_name(b->role));
+		goto out;
+	}
+	if (action == SUBMIT || action == EXTEND || action == PROPOSE) {
+		if ((rc = cli_read_amount(ctx, nk_currency_find(b->rules.currency), pos[1], &amount)) != CLI_OK)
+			goto out;
+		body = json_pack("{s:I}", "amount", (json_int_t)amount);
+		sodium_memzero(&amount, sizeof(amount));
+	} else if (action == ANSWER) {
+		body = json_pack("{s:b}", "accept", strcmp(pos[1], "accept") == 0);
+	} else {
+		body = json_object();
+	}
+	snprintf(path, sizeof(path), "/v1/cases/%s/%s", pos[0], routes[action]);
+	if ((rc = remote_call(ctx, r, "POST", path, body, &reply)) == CLI_OK)
+		rc = remote_show_brief(ctx, pos[0], reply, true);
+out:
+	sodium_free(b);
+	return rc;
+}
+
 static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "as", required_argument, NULL, 'a' }, { NULL, 0, NULL, 0 },
+		{ "as", required_argument, NULL, 'a' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	const struct party_command *pc = &party_commands[action];
+	struct remote remote = { 0 };
 	const char *as = NULL, *pos[2] = { NULL, NULL };
 	const struct nk_currency *cur = NULL;
 	struct nk_store *store = NULL;
@@ -72,6 +121,8 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 			pos[npos++] = optarg;
 		} else if (c == 'a' && pc->needs_role) {
 			as = optarg;
+		} else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN) {
+			remote_option(&remote, c, optarg);
 		} else if (argv[optind - 1][0] == '-' && argv[optind - 1][1] >= '0' &&
 			   argv[optind - 1][1] <= '9') {
 			return cli_usage_error(ctx, pc->name, "amount: negative amounts are not accepted");
@@ -83,10 +134,15 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 		pos[npos++] = argv[optind++];
 	if (npos != want || optind < argc)
 		return cli_usage_error(ctx, pc->name, "expected %s", pc->usage);
-	if (pc->needs_role && (rc = cli_parse_role(ctx, pc->name, as, &role)) != CLI_OK)
-		return rc;
 	if (action == ANSWER && strcmp(pos[1], "accept") && strcmp(pos[1], "decline"))
 		return cli_usage_error(ctx, pc->name, "the answer is accept or decline");
+	if (remote_active(&remote)) {
+		if (as && (rc = cli_parse_role(ctx, pc->name, as, &role)) != CLI_OK)
+			return rc;
+		return run_remote(ctx, &remote, action, pos, as ? &role : NULL);
+	}
+	if (pc->needs_role && (rc = cli_parse_role(ctx, pc->name, as, &role)) != CLI_OK)
+		return rc;
 
 	if ((rc = cli_open_store(ctx, false, &store)) != CLI_OK)
 		return rc;

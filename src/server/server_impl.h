@@ -8,6 +8,8 @@
 #include <nakodo/server.h>
 #include <nakodo/store.h>
 
+#include "server/wire.h"
+
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -150,8 +152,5 @@ void metrics_case_state(struct server_metrics *m, const char *case_id,
 			enum nk_case_state state);
 /* The Prometheus text; the caller frees it. */
 char *metrics_render(struct server_metrics *m, struct nk_store_group *group);
-
-/* wire.c: JSON shapes shared with the command. */
-json_t *wire_log_to_json(const char *case_id, const struct nk_event_list *log);
 
 #endif

@@ -1,6 +1,6 @@
 /* JSON shapes that the server sends and the command prints alike, so that a remote
  * command's --json output is the local one byte for byte. */
-#include "server/server_impl.h"
+#include "server/wire.h"
 
 json_t *wire_log_to_json(const char *case_id, const struct nk_event_list *log)
 {

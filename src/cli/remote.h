@@ -1,0 +1,47 @@
+/* The command as a client of `nakodo serve`: --server URL --token TOKEN (or
+ * NAKODO_SERVER, NAKODO_TOKEN) send a subcommand to the server over HTTP (libcurl)
+ * instead of opening a database, and its answer is printed as local mode prints it. */
+#ifndef NAKODO_CLI_REMOTE_H
+#define NAKODO_CLI_REMOTE_H
+
+#include "cli/util.h"
+
+#include <nakodo/case.h>
+
+/* Where to send requests: from the options, else the environment. */
+struct remote {
+	const char *server;	/* "http://127.0.0.1:8750", or NULL for local mode */
+	const char *token;
+};
+
+/* The long options every case subcommand takes, and how to record them: call
+ * remote_option for the letters REMOTE_OPT_SERVER and REMOTE_OPT_TOKEN. */
+#define REMOTE_OPT_SERVER 0x100
+#define REMOTE_OPT_TOKEN 0x101
+#define REMOTE_OPTIONS \
+	{ "server", required_argument, NULL, REMOTE_OPT_SERVER }, \
+	{ "token", required_argument, NULL, REMOTE_OPT_TOKEN }
+
+void remote_option(struct remote *r, int opt, const char *arg);
+/* Fills what the options left empty from NAKODO_SERVER and NAKODO_TOKEN; true when a
+ * server is set (remote mode). */
+bool remote_active(struct remote *r);
+
+/* Sends METHOD PATH with body (may be NULL; the reference is taken) and sets *reply to
+ * the answer's JSON. A problem answer is reported as a local error would be (text or
+ * --json) and its exit status returned; CLI_OK otherwise. */
+int remote_call(struct cli_ctx *ctx, const struct remote *r, const char *method,
+		const char *path, json_t *body, json_t **reply);
+
+/* A briefing decoded from the server's JSON (nk_brief_to_json's shape). */
+NK_MUST_USE enum nk_status remote_brief_from_json(const json_t *obj, struct nk_brief *b,
+						  struct nk_error *err);
+
+/* Fetches the caller's briefing of case id into b (sodium_malloc'd by the caller). */
+int remote_brief(struct cli_ctx *ctx, const struct remote *r, const char *id,
+		 struct nk_brief *b);
+
+/* Prints a briefing answer as cli_show_brief does (takes the reference). */
+int remote_show_brief(struct cli_ctx *ctx, const char *id, json_t *reply, bool after_action);
+
+#endif
