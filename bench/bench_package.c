@@ -165,8 +165,8 @@ int main(int argc, char **argv)
 	size_t count;
 
 	while ((opt = getopt(argc, argv, "r:n")) != -1) {
-		if (opt == 'r' && atoi(optarg) > 0)	/* bench only: a bad count keeps 21 */
-			reps = atoi(optarg);
+		if (opt == 'r' && strtol(optarg, NULL, 10) > 0 && strtol(optarg, NULL, 10) < 10000)
+			reps = (int)strtol(optarg, NULL, 10);	/* a bad count keeps 21 */
 		else if (opt == 'n')
 			with_enum = 0;
 	}
