@@ -123,13 +123,8 @@ void fr_reach_after(const struct fr_table *t, size_t issue, struct fr_reach *r)
 
 	for (size_t k = 0; k < t->np; k++) {
 		r->rem[k] = 0;
-		for (size_t i = issue + 1; i < t->ni; i++) {
-			double best = -INFINITY;
-
-			for (size_t v = t->lo[i]; v < t->hi[i]; v++)
-				best = fmax(best, fr_contrib(t, i, v)[k]);
-			r->rem[k] += best;
-		}
+		for (size_t i = issue + 1; i < t->ni; i++)
+			r->rem[k] += t->best[i][k];
 	}
 	r->gap = left ? 2.0 * (double)(left + 1) * (nextafter(t->magnitude, INFINITY) - t->magnitude) : 0;
 }

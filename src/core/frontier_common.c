@@ -59,11 +59,14 @@ enum nk_status fr_table_init(struct fr_table *t, const struct nk_agenda *agenda,
 
 		t->reservation[k] = profiles[k]->reservation;
 		for (size_t i = 0; i < t->ni; i++) {
-			double big = 0;
+			double big = 0, best = -INFINITY;
 
-			for (size_t v = t->lo[i]; v < t->hi[i]; v++)
+			for (size_t v = t->lo[i]; v < t->hi[i]; v++) {
 				big = fmax(big, fabs(fr_contrib(t, i, v)[k]));
+				best = fmax(best, fr_contrib(t, i, v)[k]);
+			}
 			m += big;
+			t->best[i][k] = best;
 		}
 		t->magnitude = fmax(t->magnitude, fmax(m, 1.0));
 	}
@@ -99,6 +102,7 @@ enum nk_status fr_build(const struct fr_table *t, const struct fr_point *points,
 	enum nk_status rc = NK_ENOMEM;
 	struct build_sort *order = NULL;
 	struct nk_frontier *f = NULL;
+	int descending;
 
 	f = calloc(1, sizeof(*f));
 	order = calloc(n ? n : 1, sizeof(*order));
@@ -114,7 +118,20 @@ enum nk_status fr_build(const struct fr_table *t, const struct fr_point *points,
 	memcpy(f->reservation, t->reservation, sizeof(f->reservation));
 	for (size_t i = 0; i < n; i++)
 		order[i] = (struct build_sort){ .p = &points[i], .index = i, .np = t->np };
-	qsort(order, n, sizeof(*order), cmp_ascending);
+	/* The fold leaves its points in descending order: then reversing sorts them. */
+	descending = 1;
+	for (size_t i = 1; i < n && descending; i++)
+		descending = cmp_ascending(&order[i], &order[i - 1]) < 0;
+	if (descending) {
+		for (size_t i = 0; i < n / 2; i++) {
+			struct build_sort x = order[i];
+
+			order[i] = order[n - 1 - i];
+			order[n - 1 - i] = x;
+		}
+	} else {
+		qsort(order, n, sizeof(*order), cmp_ascending);
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct nk_frontier_point *fp = &f->points[i];
 

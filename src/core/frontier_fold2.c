@@ -28,6 +28,12 @@ struct run {
 	uint32_t offset;	/* value - lowest allowed value */
 };
 
+/* A heap entry: a run and its head's party-1 utility. */
+struct slot {
+	double u0;
+	size_t run;
+};
+
 /* One step of the merge. Invariants: every package kept so far has a larger party-1
  * utility than any head; top is the largest party-2 utility kept so far; best_gt the
  * largest party-2 utility among out[0..a), those kept more than gap above the heads. */
@@ -39,7 +45,7 @@ struct merge {
 	int last;		/* the last issue: utilities are capped at 1 */
 	struct fr_reach reach;
 	struct run *runs;
-	size_t *heap;		/* run indices, the largest head[0] first */
+	struct slot *heap;	/* the runs by head[0], largest first */
 	size_t nheap;
 	struct pack *out, *group;
 	size_t nout, capout, ngroup, capgroup;
@@ -116,49 +122,69 @@ static int run_skip(const struct merge *mg, struct run *r)
 	return 1;
 }
 
-static int heap_above(const struct merge *mg, size_t i, size_t j)
-{
-	return mg->runs[mg->heap[i]].head[0] > mg->runs[mg->heap[j]].head[0];
-}
-
+/* Sifts the entry at i down to its place (a hole moves down, children move up). */
 static void heap_down(struct merge *mg, size_t i)
 {
-	for (;;) {
-		size_t l = 2 * i + 1, best = i, tmp;
+	struct slot *h = mg->heap, x = h[i];
+	size_t n = mg->nheap;
 
-		if (l < mg->nheap && heap_above(mg, l, best))
-			best = l;
-		if (l + 1 < mg->nheap && heap_above(mg, l + 1, best))
-			best = l + 1;
-		if (best == i)
-			return;
-		tmp = mg->heap[i];
-		mg->heap[i] = mg->heap[best];
-		mg->heap[best] = tmp;
-		i = best;
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= n)
+			break;
+		if (c + 1 < n && h[c + 1].u0 > h[c].u0)
+			c++;
+		if (!(h[c].u0 > x.u0))
+			break;
+		h[i] = h[c];
+		i = c;
 	}
+	h[i] = x;
 }
 
-static void heap_pop(struct merge *mg)
+/* The top run's head has moved: re-sort it, or drop it when exhausted. */
+static void heap_top_moved(struct merge *mg, int exhausted)
 {
-	mg->heap[0] = mg->heap[--mg->nheap];
-	heap_down(mg, 0);
+	if (exhausted)
+		mg->heap[0] = mg->heap[--mg->nheap];
+	else
+		mg->heap[0].u0 = mg->runs[mg->heap[0].run].head[0];
+	if (mg->nheap)
+		heap_down(mg, 0);
+}
+
+/* Makes room for at least want packages in *a (grown by doubling); 0 when out of memory. */
+static int reserve(struct pack **a, size_t *cap, size_t want)
+{
+	size_t c = *cap ? *cap : 64;
+	struct pack *g;
+
+	if (want <= *cap)
+		return 1;
+	while (c < want)
+		c *= 2;
+	g = realloc(*a, c * sizeof(*g));
+	if (!g)
+		return 0;
+	*a = g;
+	*cap = c;
+	return 1;
 }
 
 /* Appends x to an array grown by doubling; 0 when out of memory. */
 static int append(struct pack **a, size_t *n, size_t *cap, const struct pack *x)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 64;
-		struct pack *g = realloc(*a, c * sizeof(*g));
-
-		if (!g)
-			return 0;
-		*a = g;
-		*cap = c;
-	}
+	if (*n == *cap && !reserve(a, cap, *n + 1))
+		return 0;
 	(*a)[(*n)++] = *x;
 	return 1;
+}
+
+/* The larger of a and b (no NaN here; which zero is returned does not matter). */
+static double max2(double a, double b)
+{
+	return a > b ? a : b;
 }
 
 /* Order within a group of equal party-1 utility: party 2 descending, then the
@@ -170,58 +196,92 @@ static int pack_before(const struct pack *x, const struct pack *y)
 	return x->key < y->key;
 }
 
-static int cmp_pack(const void *a, const void *b)
+/* Sorts g[0..n) by pack_before, using tmp[0..n): insertion for small groups, else a
+ * natural merge sort, since a group is a few sorted stretches, one per run that
+ * reaches it. */
+static void sort_group(struct pack *g, struct pack *tmp, size_t n)
 {
-	const struct pack *x = a, *y = b;
+	struct pack *src = g, *dst = tmp;
 
-	return pack_before(x, y) ? -1 : pack_before(y, x);
-}
+	if (n <= 16) {
+		for (size_t i = 1; i < n; i++) {
+			struct pack x = g[i];
+			size_t j = i;
 
-static void sort_group(struct pack *g, size_t n)
-{
-	if (n > 16) {
-		qsort(g, n, sizeof(*g), cmp_pack);
+			for (; j > 0 && pack_before(&x, &g[j - 1]); j--)
+				g[j] = g[j - 1];
+			g[j] = x;
+		}
 		return;
 	}
-	for (size_t i = 1; i < n; i++) {
-		struct pack x = g[i];
-		size_t j = i;
+	for (;;) {
+		size_t runs = 0;
 
-		for (; j > 0 && pack_before(&x, &g[j - 1]); j--)
-			g[j] = g[j - 1];
-		g[j] = x;
+		for (size_t lo = 0; lo < n;) {
+			size_t mid = lo + 1, hi, i, j, w = lo;
+
+			while (mid < n && !pack_before(&src[mid], &src[mid - 1]))
+				mid++;
+			hi = mid;
+			if (hi < n)
+				for (hi = mid + 1; hi < n && !pack_before(&src[hi], &src[hi - 1]); hi++)
+					;
+			for (i = lo, j = mid; i < mid && j < hi;)
+				dst[w++] = pack_before(&src[j], &src[i]) ? src[j++] : src[i++];
+			while (i < mid)
+				dst[w++] = src[i++];
+			while (j < hi)
+				dst[w++] = src[j++];
+			runs++;
+			lo = hi;
+		}
+		src = dst;
+		dst = src == g ? tmp : g;
+		if (runs <= 1)
+			break;
 	}
+	if (src != g)
+		memcpy(g, src, n * sizeof(*g));
 }
 
-/* The general prune applied to one group of equal party-1 utility x: ties merged, then
- * P goes when a package more than gap above x is at least as good for party 2, or one
- * at or above x is more than gap better for party 2, unless the worse-off party could
- * still reach the cap. */
+/* The general prune applied to one group of equal party-1 utility x: P goes when a
+ * package more than gap above x is at least as good for party 2, or one at or above x
+ * is more than gap better for party 2, unless the worse-off party could still reach the
+ * cap. Equal points share that answer, so the dropped go first and only the rest are
+ * sorted and their ties merged. */
 static int close_group(struct merge *mg)
 {
 	const struct fr_reach *r = &mg->reach;
-	struct pack *g = mg->group;
-	size_t n = 0;
-	double best_ge;
+	struct pack *g;
+	size_t n = 0, w = 0;
+	double best_ge = mg->top;
 
-	sort_group(g, mg->ngroup);
+	if (!reserve(&mg->group, &mg->capgroup, 2 * mg->ngroup))	/* room to sort */
+		return 0;
+	g = mg->group;
+	for (size_t i = 0; i < mg->ngroup; i++)
+		best_ge = max2(best_ge, g[i].u[1]);
 	for (size_t i = 0; i < mg->ngroup; i++) {
+		const struct pack *p = &g[i];
+
+		if ((mg->best_gt >= p->u[1] && !fr_capable(p->u[0], r, 0)) ||
+		    (best_ge - p->u[1] > r->gap && !fr_capable(p->u[1], r, 1)))
+			continue;
+		g[w++] = *p;
+	}
+	if (w > 1)
+		sort_group(g, g + mg->ngroup, w);
+	for (size_t i = 0; i < w; i++) {
 		if (n && g[n - 1].u[1] == g[i].u[1]) {
 			g[n - 1].count = fr_add_count(g[n - 1].count, g[i].count);
 			continue;
 		}
 		g[n++] = g[i];
 	}
-	best_ge = fmax(mg->top, g[0].u[1]);
 	for (size_t i = 0; i < n; i++) {
-		const struct pack *p = &g[i];
-
-		if ((mg->best_gt >= p->u[1] && !fr_capable(p->u[0], r, 0)) ||
-		    (best_ge - p->u[1] > r->gap && !fr_capable(p->u[1], r, 1)))
-			continue;
-		if (!append(&mg->out, &mg->nout, &mg->capout, p))
+		if (!append(&mg->out, &mg->nout, &mg->capout, &g[i]))
 			return 0;
-		mg->top = fmax(mg->top, p->u[1]);
+		mg->top = max2(mg->top, g[i].u[1]);
 	}
 	mg->ngroup = 0;
 	return 1;
@@ -246,32 +306,33 @@ static int take_head(struct merge *mg, const struct run *r)
 static int merge_runs(struct merge *mg)
 {
 	while (mg->nheap) {
-		struct run *r = &mg->runs[mg->heap[0]];
+		struct run *r = &mg->runs[mg->heap[0].run];
 		double x = r->head[0];
 
 		/* Kept packages more than gap above x are more than gap above every head. */
 		while (mg->a < mg->nout && mg->out[mg->a].u[0] - x > mg->reach.gap)
-			mg->best_gt = fmax(mg->best_gt, mg->out[mg->a++].u[1]);
+			mg->best_gt = max2(mg->best_gt, mg->out[mg->a++].u[1]);
 		if (!run_skip(mg, r)) {
-			heap_pop(mg);
+			heap_top_moved(mg, 1);
 			continue;
 		}
 		if (r->head[0] != x) {
-			heap_down(mg, 0);
+			heap_top_moved(mg, 0);
 			continue;
 		}
 		/* The group at x: every head equal to x, each run's stretch of them. */
-		while (mg->nheap && (r = &mg->runs[mg->heap[0]])->head[0] == x) {
+		while (mg->nheap && mg->heap[0].u0 == x) {
+			r = &mg->runs[mg->heap[0].run];
 			for (;;) {
 				if (!dominated(mg, r->head) && !take_head(mg, r))
 					return 0;
 				if (++r->p == mg->nprev) {
-					heap_pop(mg);
+					heap_top_moved(mg, 1);
 					break;
 				}
 				run_head(mg, r);
 				if (r->head[0] != x) {
-					heap_down(mg, 0);
+					heap_top_moved(mg, 0);
 					break;
 				}
 			}
@@ -353,7 +414,7 @@ static enum nk_status fold_issue(const struct fr_table *t, size_t i, const struc
 		*r = (struct run){ .add = { add[0], add[1] }, .value = (uint32_t)v,
 				   .offset = (uint32_t)(v - t->lo[i]) };
 		run_head(&mg, r);
-		mg.heap[mg.nheap++] = v - t->lo[i];
+		mg.heap[mg.nheap++] = (struct slot){ r->head[0], v - t->lo[i] };
 	}
 	for (size_t h = mg.nheap / 2; h-- > 0;)
 		heap_down(&mg, h);

@@ -14,6 +14,8 @@ struct fr_table {
 	size_t lo[NK_ISSUES_MAX], hi[NK_ISSUES_MAX];
 	double *c[NK_ISSUES_MAX];
 	double reservation[NK_PARTIES_MAX];
+	double best[NK_ISSUES_MAX][NK_PARTIES_MAX];	/* per issue, each party's largest
+							 * contribution among the allowed values */
 	double magnitude;	/* bound on |any partial sum| of any party */
 	double *buf;
 };

@@ -3,7 +3,6 @@
  * Only points at or above every reservation count. Pure. */
 #include "frontier_internal.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include <math.h>
@@ -27,13 +26,6 @@ struct gains {
 	size_t np;
 };
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static int cmp_leximin(const struct gains *a, const struct gains *b)
 {
 	for (size_t k = 0; k < a->np; k++)
@@ -52,7 +44,14 @@ static void gains_of(const struct nk_frontier *f, size_t i, const double *scale,
 		/* A party that can gain nothing has all it can get. */
 		out->r[k] = scale[k] > 0 ? g / scale[k] : 1.0;
 	}
-	qsort(out->r, out->np, sizeof(out->r[0]), cmp_double);
+	for (size_t a = 1; a < out->np; a++) {	/* at most 5: insertion */
+		double x = out->r[a];
+		size_t j = a;
+
+		for (; j > 0 && x < out->r[j - 1]; j--)
+			out->r[j] = out->r[j - 1];
+		out->r[j] = x;
+	}
 }
 
 double nk_nash_product(const double *utility, const double *reservation, size_t nparties)
