@@ -256,6 +256,16 @@ static int close_group(struct merge *mg)
 	size_t n = 0, w = 0;
 	double best_ge = mg->top;
 
+	if (mg->ngroup == 1) {	/* the usual case: nothing to sort or merge */
+		const struct pack *p = &mg->group[0];
+
+		mg->ngroup = 0;
+		if ((mg->best_gt >= p->u[1] && !fr_capable(p->u[0], r, 0)) ||
+		    (max2(best_ge, p->u[1]) - p->u[1] > r->gap && !fr_capable(p->u[1], r, 1)))
+			return 1;
+		mg->top = max2(mg->top, p->u[1]);
+		return append(&mg->out, &mg->nout, &mg->capout, p);
+	}
 	if (!reserve(&mg->group, &mg->capgroup, 2 * mg->ngroup))	/* room to sort */
 		return 0;
 	g = mg->group;
