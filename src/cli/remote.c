@@ -75,8 +75,8 @@ static int report_problem(struct cli_ctx *ctx, long http, const json_t *doc)
 	const char *field = json_string_value(json_object_get(doc, "field"));
 	const char *detail = json_string_value(json_object_get(doc, "detail"));
 
-	nk_fail(&err, status_for_http(http), field ? field : "", "%s%s(HTTP %ld)",
-		detail ? detail : "", detail ? " " : "", http);
+	nk_fail(&err, status_for_http(http), field ? field : "", "%s",
+		detail ? detail : "the server refused the request");
 	if (http == 401 || http == 403)
 		nk_fail(&err, NK_EINVAL, field ? field : "", "%s (HTTP %ld; check --token or NAKODO_TOKEN)",
 			detail ? detail : "access refused", http);

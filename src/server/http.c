@@ -369,8 +369,11 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 			req->route = server_route_count;
 		length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						     MHD_HTTP_HEADER_CONTENT_LENGTH);
+		/* A declared body beyond the limit is refused before it is read (the client
+		 * gets the answer instead of "100 Continue"); the connection then closes. */
 		if (length && strtoull(length, NULL, 10) > srv->cfg.body_max)
-			req->too_big = true;
+			return send_problem(conn, srv, req, method, 413, "body",
+					    "the body is longer than the limit");
 		return MHD_YES;
 	}
 	if (req->answered) {

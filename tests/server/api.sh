@@ -1,0 +1,176 @@
+#!/bin/bash
+# Black-box tests of `nakodo serve` (TAP): the access matrix (every route against no,
+# malformed, other-case, operator, mediator, claimant and payer tokens), bad input and
+# attacks that must change nothing, remote CLI against local output, concurrent
+# submissions giving one evaluation, limits, and the leak hunt over every answer and log.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+echo "TAP version 13"
+start_server --rate 1000 --burst 1000 --timeout 2
+check "server starts and answers /healthz" test -n "$PORT"
+check "operator token printed once at first start" test "$(grep -c '^operator token: [0-9a-f]\{64\}$' "$TMP/server.log")" = 1
+
+# ---- access matrix ----
+new_case; OTHER_MT=$MT; OTHER_CASE=$CASE
+# route | body | expected for: none malformed other operator mediator claimant payer
+matrix=(
+	"GET /healthz|-|200 200 200 200 200 200 200"
+	"GET /metrics|-|200 200 200 200 200 200 200"
+	"POST /v1/cases|{\"rules\":$RULES}|401 401 201 201 201 403 403"
+	"GET /v1/cases|-|401 401 403 200 403 403 403"
+	"POST /v1/cases/{id}/figures|{\"amount\":5000}|401 401 403 403 403 200 200"
+	"POST /v1/cases/{id}/extensions|{\"amount\":100}|401 401 403 403 403 200 200"
+	"POST /v1/cases/{id}/proposals|{\"amount\":5000}|401 401 403 403 409 403 403"
+	"POST /v1/cases/{id}/answers|{\"accept\":true}|401 401 403 403 403 409 409"
+	"POST /v1/cases/{id}/close|{}|401 401 403 403 200 403 403"
+	"GET /v1/cases/{id}/brief|-|401 401 403 403 200 200 200"
+	"GET /v1/cases/{id}/log|-|401 401 403 403 200 403 403"
+	"POST /v1/cases/{id}/tokens/payer|{}|401 401 403 403 200 403 401"
+	"DELETE /v1/cases/{id}/tokens/claimant|-|401 401 403 403 200 401 403"
+)
+cells=0
+for row in "${matrix[@]}"; do
+	IFS='|' read -r route body want <<<"$row"
+	method=${route%% *}; path=${route#* }
+	new_case
+	path=${path//\{id\}/$CASE}
+	[ "$body" = "-" ] && body=""
+	got=""
+	for tok in "" "-" "$OTHER_MT" "$OP" "$MT" "$CT" "$PT"; do
+		got="$got $(req matrix "$tok" "$method" "$path" "$body")"
+		cells=$((cells + 1))
+	done
+	is "access: $route" "${got# }" "$want"
+done
+is "access matrix has 13 routes x 7 callers" "$cells" 91
+
+# ---- bad input and attacks: each gets its status and a problem document, and changes nothing ----
+new_case
+before=$(events "$CASE" "$MT")
+bad=(
+	"malformed JSON|$CT|POST|/v1/cases/$CASE/figures|{\"amount\":|400|body"
+	"duplicate key|$CT|POST|/v1/cases/$CASE/figures|{\"amount\":1,\"amount\":2}|400|body"
+	"unknown key|$CT|POST|/v1/cases/$CASE/figures|{\"amount\":1,\"x\":1}|400|body"
+	"party acting for the other side|$CT|POST|/v1/cases/$CASE/figures|{\"amount\":1,\"role\":\"payer\"}|400|body"
+	"real where an integer belongs|$CT|POST|/v1/cases/$CASE/figures|{\"amount\":1.0}|400|amount"
+	"string where an integer belongs|$CT|POST|/v1/cases/$CASE/figures|{\"amount\":\"1\"}|400|amount"
+	"missing member|$CT|POST|/v1/cases/$CASE/figures|{}|400|amount"
+	"not an object|$CT|POST|/v1/cases/$CASE/figures|[1]|400|body"
+	"deep nesting|$CT|POST|/v1/cases/$CASE/figures|{\"a\":$(printf '[%.0s' $(seq 40))$(printf ']%.0s' $(seq 40))}|400|body"
+	"negative figure|$CT|POST|/v1/cases/$CASE/figures|{\"amount\":-5}|400|amount"
+	"figure outside the range|$CT|POST|/v1/cases/$CASE/figures|{\"amount\":100000001}|400|amount"
+	"unknown route|$CT|GET|/v1/nothing||404|url"
+	"wrong method|$CT|PUT|/v1/cases/$CASE/figures||405|method"
+	"unknown case|$CT|GET|/v1/cases/ffffffffffffffffffff/brief||403|Authorization"
+	"revoked-looking token|0000000000000000000000000000000000000000000000000000000000000000|GET|/v1/cases/$CASE/brief||401|Authorization"
+	"body on a GET|$CT|GET|/v1/cases/$CASE/brief|{}|400|body"
+)
+for row in "${bad[@]}"; do
+	IFS='|' read -r what tok method path body want field <<<"$row"
+	got=$(req bad "$tok" "$method" "$path" "$body")
+	type=$(grep -i '^content-type' "$(last).h" | tr -d '\r' | cut -d' ' -f2)
+	gotfield=$(jq -r .field "$(last)" 2>/dev/null)
+	is "$what: status, problem+json, field" "$got $type $gotfield" "$want application/problem+json $field"
+done
+got=$(curl -s -o "$TMP/ans/ct" -w '%{http_code}' -H "Authorization: Bearer $CT" -H 'Content-Type: text/plain' \
+	--data-binary '{"amount":1}' "$URL/v1/cases/$CASE/figures")
+is "wrong content type is 415" "$got $(jq -r .type "$TMP/ans/ct")" "415 urn:nakodo:problem:unsupported-media-type"
+head -c 70000 /dev/zero | tr '\0' ' ' >"$TMP/big"
+got=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $CT" -H 'Content-Type: application/json' \
+	--data-binary @"$TMP/big" "$URL/v1/cases/$CASE/figures")
+is "a 70 KB body is 413" "$got" 413
+got=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $CT" "$URL/v1/cases/$CASE/$(head -c 3000 /dev/zero | tr '\0' a)")
+is "a 3000-byte URL is 414" "$got" 414
+got=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Filler: $(head -c 20000 /dev/zero | tr '\0' a)" "$URL/healthz")
+is "20 KB of headers is 431" "$got" 431
+is "bad input changed nothing" "$(events "$CASE" "$MT")" "$before"
+
+is "first figure accepted" "$(req sub "$CT" POST "/v1/cases/$CASE/figures" '{"amount":6000}')" 200
+after=$(events "$CASE" "$MT")
+is "a replayed figure is refused (409)" "$(req sub "$CT" POST "/v1/cases/$CASE/figures" '{"amount":6000}') $(jq -r .field "$(last)")" "409 round"
+is "the replay changed nothing" "$(events "$CASE" "$MT")" "$after"
+
+# slow client: a request that never finishes is cut off after the 2 s timeout
+exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+printf 'POST /v1/cases HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"ru' >&3
+start=$(date +%s)
+timeout 6 cat <&3 >/dev/null
+elapsed=$(($(date +%s) - start))
+exec 3<&-
+check "a slow client is disconnected after the timeout ($elapsed s)" test "$elapsed" -le 5
+
+# keep-alive survives: two requests on one connection
+got=$(curl -s -o /dev/null -o /dev/null -w '%{num_connects} ' "$URL/healthz" "$URL/healthz")
+is "keep-alive: two requests, one connection" "$got" "1 0 "
+
+# ---- revocation and reissue ----
+new_case
+req reissue "$MT" POST "/v1/cases/$CASE/tokens/claimant" '{}' >/dev/null
+NEWCT=$(jq -r .token "$(last)")
+is "the old claimant token is revoked" "$(req rv "$CT" GET "/v1/cases/$CASE/brief")" 401
+is "the reissued claimant token works" "$(req rv "$NEWCT" GET "/v1/cases/$CASE/brief") $(jq -r .role "$(last)")" "200 claimant"
+is "a reissued token grants nothing on another case" "$(req rv "$NEWCT" GET "/v1/cases/$OTHER_CASE/brief")" 403
+
+# ---- remote CLI: same output as local mode ----
+new_case '{"currency":"USD","rounds":3,"monotone":true,"settle":"midpoint","band_bp":0,"band_amount":0,"grid":1,"hints_bp":[1000,2500],"range_low":0,"range_high":100000000,"leakage_bits":8.0,"proposals":1}'
+NAKODO_SERVER=$URL NAKODO_TOKEN=$CT "$NAKODO" submit "$CASE" 400000 >"$TMP/r1" 2>&1
+NAKODO_SERVER=$URL NAKODO_TOKEN=$PT "$NAKODO" submit "$CASE" --as payer - <<<"300,000.00" >>"$TMP/r1" 2>&1
+is "remote submit prints as local" "$(cat "$TMP/r1")" "ok: case $CASE is open
+ok: case $CASE is open"
+NAKODO_SERVER=$URL NAKODO_TOKEN=$CT "$NAKODO" brief "$CASE" >"$TMP/rb"
+stop_server
+"$NAKODO" --db "$DB" brief "$CASE" --as claimant >"$TMP/lb"
+"$NAKODO" --db "$DB" --json brief "$CASE" --as claimant >"$TMP/lbj"
+"$NAKODO" --db "$DB" log "$CASE" >"$TMP/ll"
+start_server --rate 1000 --burst 1000 --timeout 2
+NAKODO_SERVER=$URL NAKODO_TOKEN=$CT "$NAKODO" --json brief "$CASE" >"$TMP/rbj"
+NAKODO_SERVER=$URL NAKODO_TOKEN=$MT "$NAKODO" log "$CASE" >"$TMP/rl"
+check "remote brief text equals local" cmp -s "$TMP/rb" "$TMP/lb"
+check "remote brief --json equals local" cmp -s "$TMP/rbj" "$TMP/lbj"
+check "remote log equals local" cmp -s "$TMP/rl" "$TMP/ll"
+NAKODO_SERVER=$URL NAKODO_TOKEN=$PT "$NAKODO" submit "$CASE" 250000 >"$TMP/r2" 2>&1
+is "remote refusal: exit status 1 and the local message" "$? $(cat "$TMP/r2")" \
+	"1 nakodo: amount: an offer may not fall from one round to the next (monotone concessions)"
+NAKODO_SERVER=$URL NAKODO_TOKEN=$OP "$NAKODO" case list >"$TMP/rlist"
+check "remote case list holds the case" grep -qx "$CASE" "$TMP/rlist"
+NAKODO_SERVER=$URL "$NAKODO" case new --currency EUR --token "$OP" >"$TMP/rnew"
+check "remote case new prints the id and three tokens" test "$(grep -c ' token: [0-9a-f]\{64\}$' "$TMP/rnew")" = 3
+
+# ---- concurrency: both parties at once, exactly one evaluation per round ----
+ones=0
+for i in $(seq 15); do
+	new_case
+	req c "$CT" POST "/v1/cases/$CASE/figures" '{"amount":7000}' >/dev/null &
+	p1=$!
+	req c "$PT" POST "/v1/cases/$CASE/figures" '{"amount":5000}' >/dev/null &
+	wait $p1 $!
+	req c "$MT" GET "/v1/cases/$CASE/log" >/dev/null
+	[ "$(jq '[.events[] | select(.type == "round")] | length' "$(last)")" = 1 ] && ones=$((ones + 1))
+done
+is "15 concurrent round completions, each evaluated exactly once" "$ones" 15
+
+# ---- rate limit ----
+stop_server
+start_server --rate 1 --burst 3
+codes=""
+for _ in 1 2 3 4 5; do codes="$codes $(req rate "$OP" GET /v1/cases)"; done
+is "the 4th request at once from one token is 429" "${codes# }" "200 200 200 429 429"
+check "429 carries Retry-After" grep -qi '^retry-after: 1' "$(last).h"
+
+# ---- metrics ----
+req metrics "" GET /metrics >/dev/null
+check "metrics: requests by route and status" grep -q 'nakodo_requests_total{method="GET",route="/v1/cases",status="429"} 2' "$(last)"
+check "metrics: latency histogram" grep -q '^nakodo_request_duration_seconds_bucket{le="+Inf"}' "$(last)"
+check "metrics: cases by state (read back at start)" grep -q '^nakodo_cases{state="open"} [1-9]' "$(last)"
+check "metrics: commits and flushes" grep -q '^nakodo_store_flushes_total' "$(last)"
+stop_server
+
+# ---- leak hunt ----
+. "$(dirname "$0")/leak.sh"
+
+check "clean shutdown on SIGTERM" grep -q '^stopped$' "$TMP/server.log"
+check "one log line per request, no figure, no token" \
+	bash -c "! grep '^time=' '$TMP/server.log' | grep -qvE '^time=[^ ]+ request=[0-9a-f]{16} method=[A-Z]+ route=[^ ]+ status=[0-9]{3} ms=[0-9.]+\$'"
+echo "1..$n"
+exit $((failed > 0))

@@ -1,0 +1,79 @@
+# Shared by the server's black-box tests: TAP helpers, starting the real `nakodo serve`
+# on a free loopback port (127.0.0.1 only), waiting for /healthz, stopping it, and curl
+# wrappers that record every answer. Every loop is bounded in count and time.
+
+: "${NAKODO:?set NAKODO to the nakodo binary}"
+for tool in curl jq; do
+	command -v "$tool" >/dev/null || { echo "1..0 # SKIP $tool is not installed"; exit 0; }
+done
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/nakodo-server-XXXXXX")
+DB="sqlite:$TMP/srv.db"
+n=0
+failed=0
+SERVER_PID=""
+trap 'stop_server; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
+is() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  $2" "want: $3"; fi; }
+
+# start_server [OPTIONS...]: serves $DB; sets PORT, URL and, on first start, OP.
+# LISTEN (if set) fixes the address, else a free port is picked.
+start_server() {
+	"$NAKODO" --db "$DB" serve --listen "${LISTEN:-127.0.0.1:0}" "$@" 2>>"$TMP/server.log" &
+	SERVER_PID=$!
+	for _ in $(seq 100); do
+		grep -q "^listening on" "$TMP/server.log" 2>/dev/null && [ "$(grep -c '^listening on' "$TMP/server.log")" -gt "${STARTS:-0}" ] && break
+		kill -0 "$SERVER_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	STARTS=$(grep -c '^listening on' "$TMP/server.log")
+	PORT=$(grep -o '^listening on http://127.0.0.1:[0-9]*' "$TMP/server.log" | tail -1 | sed 's/.*://')
+	URL="http://127.0.0.1:$PORT"
+	[ -n "${OP:-}" ] || OP=$(sed -n 's/^operator token: //p' "$TMP/server.log" | head -1)
+	for _ in $(seq 100); do
+		curl -s -o /dev/null --max-time 1 "$URL/healthz" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+stop_server() {
+	[ -n "$SERVER_PID" ] || return 0
+	kill -TERM "$SERVER_PID" 2>/dev/null
+	for _ in $(seq 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.05; done
+	kill -KILL "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" 2>/dev/null
+	SERVER_PID=""
+}
+
+# req NAME TOKEN METHOD PATH [BODY]: one request; the answer (headers and body) goes to
+# $TMP/ans/NAME.N (see `last`); prints the status. TOKEN "" sends none, "-" a malformed
+# one. Safe inside $(...): the answer's name is kept in a file, not a variable.
+mkdir -p "$TMP/ans"
+req() {
+	local name=$1 token=$2 method=$3 path=$4 body=${5-}
+	local out="$TMP/ans/$name.$(date +%s%N)"
+	local args=(-s -o "$out" -D "$out.h" -w '%{http_code}' --max-time 10 -X "$method")
+	[ "$token" = "-" ] && args+=(-H "Authorization: Bearer not-a-token")
+	[ -n "$token" ] && [ "$token" != "-" ] && args+=(-H "Authorization: Bearer $token")
+	[ -n "$body" ] && args+=(-H 'Content-Type: application/json' --data-binary "$body")
+	echo "$out" >"$TMP/last"
+	curl "${args[@]}" "$URL$path"
+}
+last() { cat "$TMP/last"; }
+
+RULES='{"currency":"USD","rounds":3,"monotone":true,"settle":"midpoint","band_bp":0,"band_amount":0,"grid":1,"hints_bp":[],"range_low":0,"range_high":100000000,"leakage_bits":8.0,"proposals":1}'
+
+# new_case [RULES]: opens a case with the operator's token; sets CASE, CT, PT, MT.
+new_case() {
+	local status
+	status=$(req open "$OP" POST /v1/cases "{\"rules\":${1:-$RULES}}")
+	CASE=$(jq -r .case "$(last)"); CT=$(jq -r .tokens.claimant "$(last)")
+	PT=$(jq -r .tokens.payer "$(last)"); MT=$(jq -r .tokens.mediator "$(last)")
+	[ "$status" = 201 ]
+}
+
+# events CASE TOKEN: the number of events in the case's log.
+events() { req events "$2" GET "/v1/cases/$1/log" >/dev/null; jq '.events | length' "$(last)"; }
