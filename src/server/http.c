@@ -57,25 +57,36 @@ static int64_t now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-void server_store_destroy(void *store)
+void server_worker_destroy(void *arg)
 {
-	nk_store_close(store);
+	struct worker *w = arg;
+
+	if (!w)
+		return;
+	if (w->owns_store)
+		nk_store_close(w->store);
+	sodium_free(w);	/* wipes the last token and briefing */
 }
 
-enum nk_status server_store(struct nk_server *srv, struct nk_store **out, struct nk_error *err)
+enum nk_status server_worker(struct nk_server *srv, struct worker **out, struct nk_error *err)
 {
-	struct nk_store *store = srv->shared_store;
-	enum nk_status rc;
+	struct worker *w = pthread_getspecific(srv->store_key);
+	enum nk_status rc = NK_OK;
 
-	if (!store)
-		store = pthread_getspecific(srv->store_key);
-	if (!store) {
-		rc = nk_store_open_grouped(&store, srv->cfg.db, 0, srv->group, err);
-		if (rc != NK_OK)
-			return rc;
-		pthread_setspecific(srv->store_key, store);
+	if (!w) {
+		if (!(w = sodium_malloc(sizeof(*w))))
+			return nk_fail(err, NK_ENOMEM, "server", "out of memory");
+		memset(w, 0, sizeof(*w));
+		if (srv->shared_store)
+			w->store = srv->shared_store;
+		else if ((rc = nk_store_open_grouped(&w->store, srv->cfg.db, 0, srv->group, err)) == NK_OK)
+			w->owns_store = true;
+		if (rc != NK_OK || pthread_setspecific(srv->store_key, w) != 0) {
+			server_worker_destroy(w);
+			return rc != NK_OK ? rc : nk_fail(err, NK_ENOMEM, "server", "out of memory");
+		}
 	}
-	*out = store;
+	*out = w;
 	return NK_OK;
 }
 
@@ -276,8 +287,10 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	call.case_id = req->case_id[0] ? req->case_id : NULL;
 	call.role_param = req->role[0] ? req->role : NULL;
 	if (!(route->access & ACCESS_PUBLIC)) {
-		if (!(token = sodium_malloc(NK_TOKEN_BYTES)))
-			return send_problem(conn, srv, req, method, 500, "", "out of memory");
+		if ((rc = server_worker(srv, &call.worker, &err)) != NK_OK)
+			goto failed;
+		call.env.store = call.worker->store;
+		token = call.worker->token;
 		if (!auth_parse(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							    MHD_HTTP_HEADER_AUTHORIZATION), token)) {
 			ret = send_problem(conn, srv, req, method, 401, "Authorization",
@@ -289,8 +302,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 					   "this token's request rate is over its limit");
 			goto out;
 		}
-		if ((rc = server_store(srv, &call.env.store, &err)) == NK_OK)
-			rc = nk_store_token_find(call.env.store, token, caller.case_id, caller.role, &err);
+		rc = nk_store_token_find(call.env.store, token, caller.case_id, caller.role, &err);
 		if (rc == NK_ENOTFOUND) {
 			ret = send_problem(conn, srv, req, method, 401, "Authorization",
 					   "unknown or revoked token");
@@ -342,7 +354,8 @@ out:
 	json_decref(call.body);
 	json_decref(call.reply);
 	wipe_free(call.text);
-	sodium_free(token);
+	if (token)
+		sodium_memzero(token, NK_TOKEN_BYTES);
 	return ret;
 }
 

@@ -38,11 +38,9 @@ static int64_t body_amount(const struct route_call *call)
 static enum nk_status reply_brief(struct route_call *call, enum nk_role role,
 				  struct nk_error *err)
 {
-	struct nk_brief *b = sodium_malloc(sizeof(*b));
+	struct nk_brief *b = &call->worker->brief;
 	enum nk_status rc;
 
-	if (!b)
-		return nk_fail(err, NK_ENOMEM, "brief", "out of memory");
 	rc = nk_case_brief(&call->env, call->case_id, role, b, err);
 	if (rc == NK_OK) {
 		metrics_case_state(&call->srv->metrics, call->case_id, b->state);
@@ -50,7 +48,7 @@ static enum nk_status reply_brief(struct route_call *call, enum nk_role role,
 		if (!call->reply)
 			rc = nk_fail(err, NK_ENOMEM, "brief", "out of memory");
 	}
-	sodium_free(b);
+	sodium_memzero(b, sizeof(*b));
 	return rc;
 }
 

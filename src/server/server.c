@@ -99,7 +99,7 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 		srv->cfg.log = stderr;
 	pthread_mutex_init(&srv->rate_mu, NULL);
 	randombytes_buf(srv->rate_key, sizeof(srv->rate_key));
-	if (pthread_key_create(&srv->store_key, server_store_destroy) != 0) {
+	if (pthread_key_create(&srv->store_key, server_worker_destroy) != 0) {
 		rc = nk_fail(err, NK_ENOMEM, "server", "no thread-local slot for the store");
 		goto out;
 	}

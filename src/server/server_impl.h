@@ -46,10 +46,21 @@ struct http_caller {
 	char role[NK_TOKEN_ROLE_MAX];
 };
 
+/* What a worker thread keeps between requests, in one sodium_malloc block made on its
+ * first request (guarded pages cost system calls; one block per thread, not per
+ * request): its store connection and room for a token and a briefing. */
+struct worker {
+	struct nk_store *store;
+	bool owns_store;		/* false for mem:'s shared store */
+	uint8_t token[NK_TOKEN_BYTES];
+	struct nk_brief brief;
+};
+
 /* A request as a route handler sees it. */
 struct route_call {
 	struct nk_server *srv;
 	struct nk_case_env env;		/* this worker's store */
+	struct worker *worker;
 	const char *case_id;		/* from the path, or NULL */
 	const char *role_param;		/* {role} from the path, or NULL */
 	const struct http_caller *caller;
@@ -110,9 +121,9 @@ struct nk_server {
 extern const struct route server_routes[];
 extern const size_t server_route_count;
 
-/* http.c: this worker's store connection, opened on first use. */
-NK_MUST_USE enum nk_status server_store(struct nk_server *srv, struct nk_store **out,
-					struct nk_error *err);
+/* http.c: this thread's worker, made with its store connection on first use. */
+NK_MUST_USE enum nk_status server_worker(struct nk_server *srv, struct worker **out,
+					 struct nk_error *err);
 
 /* http.c: libmicrohttpd's callbacks, and the key destructor closing a worker's store. */
 enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -120,7 +131,7 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 				  size_t *upload_size, void **con_cls);
 void server_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode why);
-void server_store_destroy(void *store);
+void server_worker_destroy(void *worker);
 
 /* auth.c */
 /* Parses "Bearer HEX" into token; false if absent or malformed. */
