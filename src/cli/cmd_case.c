@@ -27,7 +27,10 @@ static const char new_help[] =
 	"  --proposals N       mediator's proposals allowed after impasse, 0..5 (default 1)\n"
 	"  --no-monotone       allow demands to rise and offers to fall between rounds\n\n"
 	"A midpoint settlement tells each side the other's figure to within one grid step;\n"
-	"a coarse --grid or --settle random blunts that.\n";
+	"a coarse --grid or --settle random blunts that.\n\n"
+	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN; the operator's or a\n"
+	"mediator's token) the case is opened on a nakodo server, which answers with one\n"
+	"invitation token per role, printed once after the id.\n";
 
 /* A whole number option within [min, max]; 0 on success. */
 static int whole(const char *text, const char *field, int min, int max, int *out,
