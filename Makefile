@@ -11,7 +11,8 @@ endif
 PKGS := libsodium:libsodium-dev sqlite3:libsqlite3-dev jansson:libjansson-dev \
 	libxml-2.0:libxml2-dev cmocka:libcmocka-dev \
 	libmicrohttpd:libmicrohttpd-dev libcurl:libcurl4-openssl-dev
-CMDS := meson:meson ninja:ninja-build pkg-config:pkg-config cc:gcc python3:python3
+CMDS := meson:meson ninja:ninja-build pkg-config:pkg-config cc:gcc python3:python3 \
+	curl:curl jq:jq
 
 .PHONY: all demo check deps bench clean fuzz sanitize valgrind
 
