@@ -115,7 +115,7 @@ static void comparison(FILE *out, const struct act *a)
 	for (int k = 0; k < 2; k++) {
 		char head[64];
 
-		snprintf(head, sizeof(head), "%s to %s (%.4g%%)", k == NK_CLAIMANT ? "worth" : "cost",
+		snprintf(head, sizeof(head), "%s to %.32s (%.4g%%)", k == NK_CLAIMANT ? "worth" : "cost",
 			 a->side[k].party, a->side[k].discount * 100);
 		money(a, a->proposed[k].total, m);
 		money(a, a->memo_worth[k].total, n);
@@ -154,7 +154,7 @@ static void why_terms(FILE *out, const struct act *a)
 	t = a->memo.terms[NK_LOAN];
 	terms_row(out, a, "loan 3.5%, 7 years' grace, 20 years (memo)", &t);
 	if (a->r.found && p.maturity) {
-		char name[96];
+		char name[160];	/* room for any %g the compiler can imagine */
 
 		snprintf(name, sizeof(name), "loan %.4g%%, %g years' grace, %g years (proposed)",
 			 p.rate * 100, (double)p.grace / p.per_year, (double)p.maturity / p.per_year);
