@@ -166,7 +166,7 @@ struct random_world {
 	struct nk_valuation vals[NK_PARTIES_MAX][NK_ISSUES_MAX];
 	double scores[NK_PARTIES_MAX][NK_ISSUES_MAX][10];
 	char *labels[10];
-	char issue_names[NK_ISSUES_MAX][8];
+	char issue_names[NK_ISSUES_MAX][24];	/* "i" and any size_t */
 	const struct nk_profile *pp[NK_PARTIES_MAX];
 };
 
