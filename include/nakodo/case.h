@@ -90,6 +90,13 @@ NK_MUST_USE enum nk_status nk_case_submit(const struct nk_case_env *env, const c
 					  enum nk_role role, int64_t amount,
 					  struct nk_error *err);
 
+/* As nk_case_submit, for a named round: refused (field "round") unless that round is the
+ * open one, so that a client retrying a submission whose answer it never received cannot
+ * land the figure in a later round. round 0 means the open round, whichever it is. */
+NK_MUST_USE enum nk_status nk_case_submit_round(const struct nk_case_env *env, const char *id,
+						enum nk_role role, int round, int64_t amount,
+						struct nk_error *err);
+
 /* A confidential deal-closer authorisation for the open round. */
 NK_MUST_USE enum nk_status nk_case_extend(const struct nk_case_env *env, const char *id,
 					  enum nk_role role, int64_t amount,

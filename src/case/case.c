@@ -346,7 +346,7 @@ out:
 }
 
 static enum nk_status submit(const struct nk_case_env *env, const char *id, enum nk_role role,
-			     int64_t amount, bool extension, struct nk_error *err)
+			     int round, int64_t amount, bool extension, struct nk_error *err)
 {
 	struct case_state st;
 	char name[NK_SECRET_NAME_MAX];
@@ -359,6 +359,10 @@ static enum nk_status submit(const struct nk_case_env *env, const char *id, enum
 		return rc;
 	if ((rc = refuse_state(&st, NK_STATE_OPEN, err)) != NK_OK)
 		goto out;
+	if (round != 0 && round != st.round) {
+		rc = nk_fail(err, NK_EREFUSED, "round", "round %d is not open; round %d is", round, st.round);
+		goto out;
+	}
 	if (extension) {
 		if (st.rounds[st.round - 1].extended[role]) {
 			rc = nk_fail(err, NK_EREFUSED, "round", "an extension for round %d was already authorised", st.round);
@@ -398,13 +402,22 @@ out:
 enum nk_status nk_case_submit(const struct nk_case_env *env, const char *id, enum nk_role role,
 			      int64_t amount, struct nk_error *err)
 {
-	return submit(env, id, role, amount, false, err);
+	return submit(env, id, role, 0, amount, false, err);
+}
+
+enum nk_status nk_case_submit_round(const struct nk_case_env *env, const char *id,
+				    enum nk_role role, int round, int64_t amount,
+				    struct nk_error *err)
+{
+	if (round < 1 || round > NK_ROUNDS_MAX)
+		return nk_fail(err, NK_EINVAL, "round", "a round is a number from 1 to %d", NK_ROUNDS_MAX);
+	return submit(env, id, role, round, amount, false, err);
 }
 
 enum nk_status nk_case_extend(const struct nk_case_env *env, const char *id, enum nk_role role,
 			      int64_t amount, struct nk_error *err)
 {
-	return submit(env, id, role, amount, true, err);
+	return submit(env, id, role, 0, amount, true, err);
 }
 
 enum nk_status nk_case_propose(const struct nk_case_env *env, const char *id, int64_t amount,

@@ -19,11 +19,13 @@ struct party_command {
 };
 
 static const struct party_command party_commands[] = {
-	[SUBMIT] = { "nakodo submit", "CASE --as claimant|payer AMOUNT",
+	[SUBMIT] = { "nakodo submit", "CASE --as claimant|payer [--round N] AMOUNT",
 		"Submits the claimant's demand (the least it accepts) or the payer's offer (the\n"
 		"most it pays) for the open round. AMOUNT '-' reads it from standard input, so\n"
 		"that the figure appears neither in the shell's history nor in the process list.\n"
-		"When both figures of a round are in, the round is evaluated at once.\n"
+		"When both figures of a round are in, the round is evaluated at once. --round N\n"
+		"refuses the figure unless round N is the open one, so a retry of a submission whose\n"
+		"answer was lost cannot land in a later round.\n"
 		"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN) it goes to a\n"
 		"nakodo server, and --as may be left out: the token says the role.\n",
 		true, true },
@@ -50,7 +52,7 @@ static const struct party_command party_commands[] = {
  * agree with it. The route calls the same case/ function and answers with the same
  * briefing, printed the same way. */
 static int run_remote(struct cli_ctx *ctx, const struct remote *r, enum action action,
-		      const char *pos[2], const enum nk_role *as)
+		      const char *pos[2], const enum nk_role *as, int round)
 {
 	static const char *const routes[] = {
 		[SUBMIT] = "figures", [EXTEND] = "extensions", [ANSWER] = "answers",
@@ -77,6 +79,8 @@ static int run_remote(struct cli_ctx *ctx, const struct remote *r, enum action a
 		if ((rc = cli_read_amount(ctx, nk_currency_find(b->rules.currency), pos[1], &amount)) != CLI_OK)
 			goto out;
 		body = json_pack("{s:I}", "amount", (json_int_t)amount);
+		if (round)
+			json_object_set_new(body, "round", json_integer(round));
 		sodium_memzero(&amount, sizeof(amount));
 	} else if (action == ANSWER) {
 		body = json_pack("{s:b}", "accept", strcmp(pos[1], "accept") == 0);
@@ -94,11 +98,13 @@ out:
 static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "as", required_argument, NULL, 'a' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
+		{ "as", required_argument, NULL, 'a' }, { "round", required_argument, NULL, 'n' },
+		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	const struct party_command *pc = &party_commands[action];
 	struct remote remote = { 0 };
 	const char *as = NULL, *pos[2] = { NULL, NULL };
+	int round = 0;
 	const struct nk_currency *cur = NULL;
 	struct nk_store *store = NULL;
 	struct nk_case_env env = { 0 };
@@ -119,6 +125,13 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 			if (npos == 2)
 				return cli_usage_error(ctx, pc->name, "too many arguments");
 			pos[npos++] = optarg;
+		} else if (c == 'n' && action == SUBMIT) {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+
+			if (*end || end == optarg || n < 1 || n > NK_ROUNDS_MAX)
+				return cli_usage_error(ctx, pc->name, "--round: a number from 1 to %d", NK_ROUNDS_MAX);
+			round = (int)n;
 		} else if (c == 'a' && pc->needs_role) {
 			as = optarg;
 		} else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN) {
@@ -139,7 +152,7 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 	if (remote_active(&remote)) {
 		if (as && (rc = cli_parse_role(ctx, pc->name, as, &role)) != CLI_OK)
 			return rc;
-		return run_remote(ctx, &remote, action, pos, as ? &role : NULL);
+		return run_remote(ctx, &remote, action, pos, as ? &role : NULL, round);
 	}
 	if (pc->needs_role && (rc = cli_parse_role(ctx, pc->name, as, &role)) != CLI_OK)
 		return rc;
@@ -154,7 +167,8 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 	}
 	switch (action) {
 	case SUBMIT:
-		st = nk_case_submit(&env, pos[0], role, amount, &err);
+		st = round ? nk_case_submit_round(&env, pos[0], role, round, amount, &err)
+			   : nk_case_submit(&env, pos[0], role, amount, &err);
 		break;
 	case EXTEND:
 		st = nk_case_extend(&env, pos[0], role, amount, &err);

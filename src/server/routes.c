@@ -12,6 +12,9 @@ static const struct field_spec no_fields[] = { { NULL, FIELD_INT, false } };
 static const struct field_spec amount_fields[] = {
 	{ "amount", FIELD_INT, true }, { NULL, FIELD_INT, false },
 };
+static const struct field_spec submit_fields[] = {
+	{ "amount", FIELD_INT, true }, { "round", FIELD_INT, false }, { NULL, FIELD_INT, false },
+};
 static const struct field_spec answer_fields[] = {
 	{ "accept", FIELD_BOOL, true }, { NULL, FIELD_INT, false },
 };
@@ -128,9 +131,17 @@ static enum nk_status h_list(struct route_call *call, struct nk_error *err)
 
 static enum nk_status h_submit(struct route_call *call, struct nk_error *err)
 {
-	enum nk_status rc = nk_case_submit(&call->env, call->case_id, caller_role(call),
-					   body_amount(call), err);
+	const json_t *round = json_object_get(call->body, "round");
+	json_int_t r = round ? json_integer_value(round) : 0;
+	enum nk_status rc;
 
+	/* With "round", a retried submission whose answer was lost cannot land in the next
+	 * round: it is refused once its round has closed. */
+	if (round && (r < 1 || r > NK_ROUNDS_MAX))
+		return nk_fail(err, NK_EINVAL, "round", "a round is a number from 1 to %d", NK_ROUNDS_MAX);
+	rc = round ? nk_case_submit_round(&call->env, call->case_id, caller_role(call), (int)r,
+					  body_amount(call), err)
+		   : nk_case_submit(&call->env, call->case_id, caller_role(call), body_amount(call), err);
 	return rc == NK_OK ? reply_brief(call, caller_role(call), err) : rc;
 }
 
@@ -242,7 +253,7 @@ const struct route server_routes[] = {
 	{ "GET", "/metrics", ACCESS_PUBLIC, NULL, h_metrics },
 	{ "POST", "/v1/cases", ACCESS_OPERATOR | ACCESS_ANY_MEDIATOR, open_fields, h_open },
 	{ "GET", "/v1/cases", ACCESS_OPERATOR, NULL, h_list },
-	{ "POST", "/v1/cases/{id}/figures", PARTIES, amount_fields, h_submit },
+	{ "POST", "/v1/cases/{id}/figures", PARTIES, submit_fields, h_submit },
 	{ "POST", "/v1/cases/{id}/extensions", PARTIES, amount_fields, h_extend },
 	{ "POST", "/v1/cases/{id}/proposals", ACCESS_MEDIATOR, amount_fields, h_propose },
 	{ "POST", "/v1/cases/{id}/answers", PARTIES, answer_fields, h_answer },

@@ -20,8 +20,9 @@ done
 is "$CASES cases opened" "$(wc -l <"$TMP/cases")" "$CASES"
 
 # client N: its share of the cases, round by round; every attempt is recorded before it
-# is sent, every 200 after it came back. A 409 means an earlier, unanswered attempt did
-# commit. Bounded: at most 50 rounds, 400 tries per submission.
+# is sent, every 200 after it came back. Each names its round, so a retry of an attempt
+# whose answer was lost is refused (409) rather than landing in a later round; a 409
+# means that earlier, unanswered attempt did commit. Bounded: at most 50 rounds, 400 tries per submission.
 client() {
 	local me=$1 line case ct pt r role tok amount st tries
 	for r in $(seq 50); do
@@ -34,7 +35,7 @@ client() {
 					[ -e "$TMP/stop" ] && return
 					echo "$case $role $r" >>"$TMP/attempt.$me"
 					st=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H "Authorization: Bearer $tok" \
-						-H 'Content-Type: application/json' --data-binary "{\"amount\":$amount}" \
+						-H 'Content-Type: application/json' --data-binary "{\"amount\":$amount,\"round\":$r}" \
 						"http://$LISTEN/v1/cases/$case/figures")
 					case $st in
 					200) echo "$case $role $r" >>"$TMP/ack.$me"; sleep 0.1; break ;;

@@ -153,9 +153,17 @@ static void refusals_append_nothing(void **state)
 					NK_PAYER, M(5), &err), NK_ENOTFOUND);
 	assert_int_equal(nk_case_submit(&f->env, "../etc", NK_PAYER, M(5), &err), NK_EINVAL);
 	assert_int_equal(event_count(f, id), before);
+	/* a figure named for a round that is not the open one */
+	assert_int_equal(nk_case_submit_round(&f->env, id, NK_PAYER, 2, M(100), &err), NK_EREFUSED);
+	assert_string_equal(err.field, "round");
+	assert_int_equal(nk_case_submit_round(&f->env, id, NK_PAYER, 0, M(100), &err), NK_EINVAL);
+	assert_int_equal(event_count(f, id), before);
 	/* a non-monotone figure in round 2 */
-	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, M(100), NULL), NK_OK);
+	assert_int_equal(nk_case_submit_round(&f->env, id, NK_PAYER, 1, M(100), NULL), NK_OK);
 	before = event_count(f, id);
+	/* round 1 has closed: a retry naming it is refused, not moved to round 2 */
+	assert_int_equal(nk_case_submit_round(&f->env, id, NK_PAYER, 1, M(100), &err), NK_EREFUSED);
+	assert_string_equal(err.field, "round");
 	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, M(90), &err), NK_EREFUSED);
 	assert_non_null(strstr(err.text, "monotone"));
 	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, M(701), &err), NK_EREFUSED);
