@@ -59,5 +59,6 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv);	/* the HTTP API */
 int cmd_keygen(struct cli_ctx *ctx, int argc, char **argv);	/* party keys */
 int cmd_pubkey(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_verify(struct cli_ctx *ctx, int argc, char **argv);	/* receipts */
+int cmd_server_key(struct cli_ctx *ctx, int argc, char **argv);	/* the server's key */
 
 #endif

@@ -11,11 +11,13 @@
 #include <string.h>
 
 static const char serve_help[] =
-	"usage: nakodo serve [--listen HOST:PORT] [--db sqlite:PATH] [--threads N] [LIMITS]\n\n"
+	"usage: nakodo serve [--listen HOST:PORT] [--db sqlite:PATH] [--threads N] [LIMITS]\n"
+	"       nakodo serve --print-key [--db sqlite:PATH] [--json]\n\n"
 	"Serves the API of doc/api.md. On first start it makes the operator's token and\n"
 	"prints it once, on standard error, as 'operator token: TOKEN'. One log line per\n"
 	"request goes to standard error. SIGTERM or SIGINT stops it after the requests in\n"
-	"flight.\n\n"
+	"flight. The server's signing key is PATH.server-key beside the database, made on\n"
+	"first need; --print-key prints its public half (as 'nakodo server-key') and exits.\n\n"
 	"  --listen HOST:PORT     IPv4 address and port (default 127.0.0.1:8750; port 0 picks\n"
 	"                         a free one, printed as 'listening on http://HOST:PORT')\n"
 	"  --threads N            worker threads, each with its own store connection (default 4)\n"
@@ -52,6 +54,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "connections-max", required_argument, NULL, 'c' },
 		{ "rate", required_argument, NULL, 'r' }, { "burst", required_argument, NULL, 'B' },
+		{ "print-key", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nk_server_config cfg;
@@ -59,6 +62,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	struct nk_error err = { 0 };
 	sigset_t stop_signals;
 	unsigned long v;
+	bool print_key = false;
 	int c, sig = 0;
 
 	if (cli_wants_help(argc, argv)) {
@@ -72,6 +76,10 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'l') {
 			cfg.listen = optarg;
+			continue;
+		}
+		if (c == 'P') {
+			print_key = true;
 			continue;
 		}
 		if (c == '?' || !number(optarg, 1ul << 24, &v))
@@ -90,6 +98,8 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error(ctx, "nakodo serve", "unexpected argument '%s'", argv[optind]);
+	if (print_key)
+		return cli_print_server_key(ctx, true);
 	/* Block the stop signals before any thread starts, so that they all inherit the
 	 * mask and only sigwait below receives them. */
 	sigemptyset(&stop_signals);

@@ -23,6 +23,7 @@ static const struct cli_command commands[] = {
 	{ "pubkey", "a key file's public identity and safety number", cmd_pubkey },
 	{ "verify", "check a receipt offline with the server's public key", cmd_verify },
 	{ "serve", "serve the HTTP JSON API (doc/api.md)", cmd_serve },
+	{ "server-key", "the server's public signing key, in hex", cmd_server_key },
 	/* further subcommands: one line each */
 };
 

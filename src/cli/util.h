@@ -35,4 +35,13 @@ void cli_print_brief(FILE *f, const struct nk_brief *b);
  * prints the shorter text form. */
 int cli_show_brief(struct cli_ctx *ctx, const struct nk_case_env *env, const char *id,
 		   enum nk_role role, bool after_action);
+
+/* The server's signing key, kept in PATH.server-key beside the sqlite database db
+ * (made on first need); the caller frees *out with nk_server_key_free. */
+struct nk_server_key;
+NK_MUST_USE enum nk_status cli_server_key_load(const char *db, struct nk_server_key **out,
+					       struct nk_error *err);
+/* Prints the server's public key (hex, or {"server_key": HEX} with --json) for the
+ * database ctx->db, which must exist unless create. Returns an exit status. */
+int cli_print_server_key(struct cli_ctx *ctx, bool create);
 #endif
