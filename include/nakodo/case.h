@@ -5,9 +5,11 @@
 #define NAKODO_CASE_H
 
 #include <nakodo/bargain.h>
+#include <nakodo/keys.h>
 #include <nakodo/store.h>
 
 #define NK_CASE_ID_LEN 20	/* hex characters of a case id */
+#define NK_ROLE_COUNT 3		/* claimant, payer, mediator (as in ledger.h) */
 
 enum nk_case_state {
 	NK_STATE_OPEN,		/* rounds under way */
@@ -61,6 +63,8 @@ struct nk_brief {
 	bool seed_revealed;
 	uint8_t seed[NK_SEED_BYTES];
 	int64_t events;
+	bool joined[NK_ROLE_COUNT];		/* indexed by enum nk_role */
+	struct nk_identity identity[NK_ROLE_COUNT];	/* the keys each role registered */
 };
 
 /* Opens a new case under rules (checked first); writes its id into id. */
@@ -108,6 +112,17 @@ NK_MUST_USE enum nk_status nk_case_propose(const struct nk_case_env *env, const 
 NK_MUST_USE enum nk_status nk_case_answer(const struct nk_case_env *env, const char *id,
 					  enum nk_role role, bool accept,
 					  struct nk_error *err);
+
+/* A party registers its public identity for role (claimant, payer or mediator): sig is
+ * its nk_join_sign over this case, role and identity, checked here and kept in the
+ * `joined` event so the log proves it. A signature that does not verify is NK_EINVAL
+ * (field "signature": bad input, not a rule of the case); a role that has joined
+ * already, a signing key registered for another role, or a case that has ended is
+ * NK_EREFUSED. */
+NK_MUST_USE enum nk_status nk_case_join(const struct nk_case_env *env, const char *id,
+					enum nk_role role, const struct nk_identity *identity,
+					const uint8_t sig[static NK_SIGNATURE_BYTES],
+					struct nk_error *err);
 
 /* The mediator ends a case that has not settled. */
 NK_MUST_USE enum nk_status nk_case_close(const struct nk_case_env *env, const char *id,

@@ -76,6 +76,8 @@ enum nk_status nk_case_brief(const struct nk_case_env *env, const char *id, enum
 	b->seed_revealed = st.seed_revealed;
 	memcpy(b->seed, st.seed, sizeof(b->seed));
 	b->events = st.events;
+	memcpy(b->joined, st.joined, sizeof(b->joined));
+	memcpy(b->identity, st.identity, sizeof(b->identity));
 	for (int i = 0; i < st.round; i++) {
 		const struct case_round *r = &st.rounds[i];
 		struct nk_brief_round *br = &b->rounds[i];

@@ -37,6 +37,8 @@ struct case_state {
 	uint8_t seed[NK_SEED_BYTES];
 	bool purged;
 	int64_t events;
+	bool joined[NK_ROLE_COUNT];		/* by enum nk_role: one identity per role */
+	struct nk_identity identity[NK_ROLE_COUNT];
 };
 
 /* Folds a whole log into st; NK_ECORRUPT if the log breaks the rules it records. */

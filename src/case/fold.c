@@ -4,6 +4,8 @@
 #include "case/case_impl.h"
 #include "formats/case_json.h"
 
+#include <nakodo/seal.h>
+
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -220,6 +222,32 @@ static enum nk_status apply_purged(struct case_state *st, const json_t *body,
 	return NK_OK;
 }
 
+/* A party's registered identity. Its signature is checked again here, so that a log
+ * whose joins were altered at rest is reported rather than trusted. */
+static enum nk_status apply_joined(struct case_state *st, const json_t *body,
+				   struct nk_error *err)
+{
+	const json_t *v = json_object_get(body, "role");
+	uint8_t sig[NK_SIGNATURE_BYTES];
+	struct nk_identity id;
+	struct nk_error ignored = { 0 };
+	enum nk_role role;
+
+	if (!json_is_string(v) || nk_role_parse(json_string_value(v), &role) != NK_OK)
+		return corrupt(err, "a join without a role");
+	if (st->state == NK_STATE_SETTLED || st->state == NK_STATE_CLOSED || st->joined[role])
+		return corrupt(err, "a join of an ended case, or a second for one role");
+	if (body_hex(body, "sign", id.sign, sizeof(id.sign)) ||
+	    body_hex(body, "seal", id.seal, sizeof(id.seal)) ||
+	    body_hex(body, "signature", sig, sizeof(sig)))
+		return corrupt(err, "a join without its keys and signature");
+	if (nk_join_verify(&id, st->id, role, sig, &ignored) != NK_OK)
+		return corrupt(err, "a join whose signature does not verify");
+	st->joined[role] = true;
+	st->identity[role] = id;
+	return NK_OK;
+}
+
 static const struct {
 	const char *type;
 	apply_fn apply;
@@ -235,6 +263,7 @@ static const struct {
 	{ "settled", apply_settled },
 	{ "closed", apply_closed },
 	{ "purged", apply_purged },
+	{ "joined", apply_joined },
 };
 
 enum nk_status case_fold(const char *id, const struct nk_event_list *log,

@@ -60,5 +60,6 @@ int cmd_keygen(struct cli_ctx *ctx, int argc, char **argv);	/* party keys */
 int cmd_pubkey(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_verify(struct cli_ctx *ctx, int argc, char **argv);	/* receipts */
 int cmd_server_key(struct cli_ctx *ctx, int argc, char **argv);	/* the server's key */
+int cmd_join(struct cli_ctx *ctx, int argc, char **argv);	/* a party's key on a case */
 
 #endif

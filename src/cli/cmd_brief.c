@@ -87,6 +87,16 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		r->rounds, nk_settle_name(r->settle), amount, lo, hi,
 		r->monotone ? "monotone" : "not monotone", r->leakage_bits, r->proposals,
 		r->proposals == 1 ? "" : "s");
+	for (int k = 0; k < NK_ROLE_COUNT; k++) {
+		char sign[NK_KEY_HEX], safety[NK_SAFETY_NUMBER_MAX];
+
+		if (!b->joined[k])
+			continue;
+		nk_key_to_hex(b->identity[k].sign, sign);
+		nk_safety_number(&b->identity[k], safety);
+		fprintf(f, "%s's key: %s, safety number %s\n", nk_role_name((enum nk_role)k),
+			sign, safety);
+	}
 	for (int i = 0; i < b->round; i++)
 		cli_print_round(f, b, i);
 	if (b->proposals > 0) {

@@ -21,6 +21,7 @@ static const struct cli_command commands[] = {
 	{ "analyze", "multi-issue analysis: Pareto frontier, Nash and other points, per issue", cmd_analyze },
 	{ "keygen", "make a party key file: signing and sealing keys under a passphrase", cmd_keygen },
 	{ "pubkey", "a key file's public identity and safety number", cmd_pubkey },
+	{ "join", "register a party's key on a case, signed", cmd_join },
 	{ "verify", "check a receipt offline with the server's public key", cmd_verify },
 	{ "serve", "serve the HTTP JSON API (doc/api.md)", cmd_serve },
 	{ "server-key", "the server's public signing key, in hex", cmd_server_key },
@@ -33,7 +34,7 @@ static void usage(FILE *f)
 		"A confidential go-between for negotiations: the parties give it their limits,\n"
 		"it tells them only what the case's rules allow.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nglobal options (before or after the command):\n"
 		"  --db PATH   the case database (default nakodo.db, or $NAKODO_DB);\n"
 		"              sqlite:PATH or mem: name a backend explicitly\n"

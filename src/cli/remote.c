@@ -285,6 +285,17 @@ enum nk_status remote_brief_from_json(const json_t *obj, struct nk_brief *b, str
 				got == sizeof(b->seed);
 		}
 	}
+	for (int k = 0; k < NK_ROLE_COUNT; k++) {
+		const json_t *key = json_object_get(json_object_get(obj, "keys"),
+						    nk_role_name((enum nk_role)k));
+		struct nk_error ignored = { 0 };
+
+		b->joined[k] = json_is_object(key) &&
+			nk_key_from_hex(json_string_value(json_object_get(key, "sign")),
+					b->identity[k].sign, &ignored) == NK_OK &&
+			nk_key_from_hex(json_string_value(json_object_get(key, "seal")),
+					b->identity[k].seal, &ignored) == NK_OK;
+	}
 	return NK_OK;
 }
 

@@ -43,5 +43,39 @@ check "--json gives {server_key}" 'grep -q "\"server_key\": \"$key1\"" <<<"$out"
 expect 0 "serve --print-key on a new database makes both" -- "$nk" --db "$dir/new.db" serve --print-key
 check "another database has another key" '[ "$out" != "$key1" ] && [ -e "$dir/new.db.server-key" ]' "$out"
 
+# ---- joining a case with a key ----
+for who in claimant payer; do
+	"$nk" keygen --out "$dir/$who.key" >/dev/null 2>&1 || bad "keygen $who"
+done
+expect 0 "pubkey of the claimant's key" -- "$nk" pubkey "$dir/claimant.key" --json
+safety=$(sed -n 's/.*"safety_number": "\([0-9 ]*\)".*/\1/p' <<<"$out")
+sign=$(sed -n 's/.*"sign": "\([0-9a-f]*\)".*/\1/p' <<<"$out")
+check "pubkey gives the signing key and safety number" '[ ${#sign} = 64 ] && [ ${#safety} = 35 ]' "$sign / $safety"
+expect 0 "join --help" -- "$nk" join --help
+expect 2 "join without --key is bad usage" -- "$nk" --db "$db" join "$CASE" --as claimant
+expect 2 "join with an unknown role is bad usage" -- "$nk" --db "$db" join "$CASE" --as judge --key "$dir/claimant.key"
+expect 2 "join through a server is refused, not run locally" -- "$nk" --db "$db" join "$CASE" --as claimant --key "$dir/claimant.key" --server http://127.0.0.1:9
+expect 0 "the claimant joins" -- "$nk" --db "$db" join "$CASE" --as claimant --key "$dir/claimant.key"
+check "join prints the safety number pubkey shows" 'grep -q "safety number  $safety" <<<"$out"' "$out"
+events=$("$nk" --db "$db" log "$CASE" | wc -l)
+expect 1 "a second join for the claimant is refused" -- "$nk" --db "$db" join "$CASE" --as claimant --key "$dir/payer.key"
+check "it says the role has joined" 'grep -q "already joined" <<<"$err"' "$err"
+expect 1 "the claimant's key cannot join as the payer too" -- "$nk" --db "$db" join "$CASE" --as payer --key "$dir/claimant.key"
+check "refusals append nothing" '[ "$("$nk" --db "$db" log "$CASE" | wc -l)" = "$events" ]'
+printf 'wrong\n' >"$dir/wrong"
+expect 3 "a wrong passphrase is refused" -- env NAKODO_PASSPHRASE_FILE="$dir/wrong" "$nk" --db "$db" join "$CASE" --as payer --key "$dir/payer.key"
+expect 0 "the payer joins, --json" -- "$nk" --db "$db" join "$CASE" --as payer --key "$dir/payer.key" --json
+check "the answer names the role and keys" 'grep -q "\"role\": \"payer\"" <<<"$out" && grep -q "\"seal\"" <<<"$out"' "$out"
+expect 0 "the mediator's briefing" -- "$nk" --db "$db" brief "$CASE" --as mediator
+check "it shows the claimant's key and safety number" 'grep -q "claimant'"'"'s key: $sign, safety number $safety" <<<"$out"' "$out"
+check "and the payer's" 'grep -q "payer'"'"'s key: " <<<"$out"' "$out"
+expect 0 "the payer's briefing, --json" -- "$nk" --db "$db" brief "$CASE" --as payer --json
+check "its keys carry the claimant's safety number" 'grep -q "\"safety_number\": \"$safety\"" <<<"$out" && grep -q "\"keys\"" <<<"$out"' "$out"
+expect 0 "the log records the join" -- "$nk" --db "$db" log "$CASE"
+check "with the keys and the signature" 'grep -q "joined.*\"sign\":\"$sign\".*\"signature\"" <<<"$out"' "$out"
+expect 0 "close the case" -- "$nk" --db "$db" close "$CASE"
+expect 1 "an ended case takes no join" -- "$nk" --db "$db" join "$CASE" --as mediator --key "$dir/payer.key"
+check "it says the case has ended" 'grep -q "ended" <<<"$err"' "$err"
+
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -2,6 +2,7 @@
 /* Unit tests for case/: commands against the folded log, refusals that append
  * nothing, the proposal protocol, the deal-closer, and briefings per role. */
 #include <nakodo/case.h>
+#include <nakodo/seal.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -351,6 +352,98 @@ static void ended_case_leaves_no_secret_on_disk(void **state)
 	rmdir(dir);
 }
 
+/* Joins: each role registers one identity, proved by its signature; a bad signature,
+ * a second join, a key already registered for another role and an ended case append
+ * nothing; the briefing shows the keys; a forged join in the log is corruption. */
+static void joins_register_one_identity_per_role(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_party_key *key[3] = { NULL, NULL, NULL };
+	struct nk_identity idn[3];
+	struct nk_rules rules;
+	struct nk_brief b;
+	struct nk_error err = { 0 };
+	struct nk_event ev = { 0 };
+	uint8_t sig[NK_SIGNATURE_BYTES];
+	char id[NK_CASE_ID_MAX], other[NK_CASE_ID_MAX], body[400], hex[2 * NK_SIGNATURE_BYTES + 1];
+	char sign[NK_KEY_HEX], seal[NK_KEY_HEX];
+	size_t n;
+
+	for (int r = 0; r < 3; r++) {
+		assert_int_equal(nk_party_key_generate(&key[r], NULL), NK_OK);
+		nk_party_key_identity(key[r], &idn[r]);
+	}
+	rules_1962(&rules);
+	assert_int_equal(nk_case_open(&f->env, &rules, id, NULL), NK_OK);
+	assert_int_equal(nk_case_open(&f->env, &rules, other, NULL), NK_OK);
+	n = event_count(f, id);
+
+	/* Signed for another case, or by another key: bad input, nothing appended. */
+	assert_int_equal(nk_join_sign(key[0], other, NK_CLAIMANT, sig, NULL), NK_OK);
+	assert_int_equal(nk_case_join(&f->env, id, NK_CLAIMANT, &idn[0], sig, &err), NK_EINVAL);
+	assert_string_equal(err.field, "signature");
+	assert_int_equal(nk_join_sign(key[1], id, NK_CLAIMANT, sig, NULL), NK_OK);
+	assert_int_equal(nk_case_join(&f->env, id, NK_CLAIMANT, &idn[0], sig, NULL), NK_EINVAL);
+	assert_int_equal(nk_case_join(&f->env, id, NK_PAYER, &idn[1], sig, NULL), NK_EINVAL);
+	assert_int_equal(event_count(f, id), n);
+
+	assert_int_equal(nk_join_sign(key[0], id, NK_CLAIMANT, sig, NULL), NK_OK);
+	assert_int_equal(nk_case_join(&f->env, id, NK_CLAIMANT, &idn[0], sig, NULL), NK_OK);
+	assert_int_equal(event_count(f, id), n + 1);
+	/* A role joins once; a key serves one role. */
+	assert_int_equal(nk_join_sign(key[1], id, NK_CLAIMANT, sig, NULL), NK_OK);
+	assert_int_equal(nk_case_join(&f->env, id, NK_CLAIMANT, &idn[1], sig, &err), NK_EREFUSED);
+	assert_string_equal(err.field, "role");
+	assert_int_equal(nk_join_sign(key[0], id, NK_PAYER, sig, NULL), NK_OK);
+	assert_int_equal(nk_case_join(&f->env, id, NK_PAYER, &idn[0], sig, &err), NK_EREFUSED);
+	assert_string_equal(err.field, "key");
+	assert_int_equal(event_count(f, id), n + 1);
+
+	assert_int_equal(nk_join_sign(key[1], id, NK_PAYER, sig, NULL), NK_OK);
+	assert_int_equal(nk_case_join(&f->env, id, NK_PAYER, &idn[1], sig, NULL), NK_OK);
+	assert_int_equal(nk_join_sign(key[2], id, NK_MEDIATOR, sig, NULL), NK_OK);
+	assert_int_equal(nk_case_join(&f->env, id, NK_MEDIATOR, &idn[2], sig, NULL), NK_OK);
+	assert_int_equal(nk_case_brief(&f->env, id, NK_PAYER, &b, NULL), NK_OK);
+	for (int r = 0; r < 3; r++) {
+		assert_true(b.joined[r]);
+		assert_memory_equal(&b.identity[r], &idn[r], sizeof(idn[r]));
+	}
+	/* Joins do not disturb the rounds. */
+	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, M(700), NULL), NK_OK);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, M(70), NULL), NK_OK);
+	assert_int_equal(nk_case_brief(&f->env, id, NK_MEDIATOR, &b, NULL), NK_OK);
+	assert_true(b.rounds[0].evaluated);
+
+	/* An ended case takes no joins. */
+	assert_int_equal(nk_case_close(&f->env, other, NULL), NK_OK);
+	n = event_count(f, other);
+	assert_int_equal(nk_join_sign(key[0], other, NK_CLAIMANT, sig, NULL), NK_OK);
+	assert_int_equal(nk_case_join(&f->env, other, NK_CLAIMANT, &idn[0], sig, &err), NK_EREFUSED);
+	assert_string_equal(err.field, "case");
+	assert_int_equal(event_count(f, other), n);
+
+	/* A join written into the log behind the case functions' back, with a signature
+	 * that does not verify, makes the log corrupt rather than trusted. */
+	assert_int_equal(nk_case_open(&f->env, &rules, other, NULL), NK_OK);
+	assert_int_equal(nk_join_sign(key[0], id, NK_CLAIMANT, sig, NULL), NK_OK);
+	nk_key_to_hex(idn[0].sign, sign);
+	nk_key_to_hex(idn[0].seal, seal);
+	sodium_bin2hex(hex, sizeof(hex), sig, sizeof(sig));
+	snprintf(body, sizeof(body), "{\"role\":\"claimant\",\"seal\":\"%s\",\"sign\":\"%s\","
+		 "\"signature\":\"%s\"}", seal, sign, hex);
+	ev.time_ms = f->clock;
+	snprintf(ev.actor, sizeof(ev.actor), "claimant");
+	snprintf(ev.type, sizeof(ev.type), "joined");
+	ev.body = body;
+	assert_int_equal(nk_store_begin(f->store, NULL), NK_OK);
+	assert_int_equal(nk_store_append(f->store, other, &ev, NULL), NK_OK);
+	assert_int_equal(nk_store_commit(f->store, NULL), NK_OK);
+	assert_int_equal(nk_case_brief(&f->env, other, NK_MEDIATOR, &b, NULL), NK_ECORRUPT);
+
+	for (int r = 0; r < 3; r++)
+		nk_party_key_free(key[r]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +453,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(declined_proposal_reveals_no_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(random_rule_reveals_a_checkable_seed, setup, teardown),
 		cmocka_unit_test_setup_teardown(ended_case_leaves_no_secret_on_disk, setup, teardown),
+		cmocka_unit_test_setup_teardown(joins_register_one_identity_per_role, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,109 @@
+/* nakodo join: a party registers its public identity on a case, proving with a
+ * signature over case, role and keys that it holds them. The key file's secrets stay
+ * in sodium_malloc'd memory and only the signature and public keys leave this file. */
+#include "cli/remote.h"
+
+#include <nakodo/keys.h>
+#include <nakodo/seal.h>
+
+#include <getopt.h>
+#include <sodium.h>
+#include <string.h>
+
+static const char join_help[] =
+	"usage: nakodo join CASE --as claimant|payer|mediator --key FILE [--json]\n\n"
+	"Registers the public identity in the key FILE (made by 'nakodo keygen') as ROLE's\n"
+	"on the case: a 'joined' event holding the Ed25519 and X25519 public keys and a\n"
+	"signature, by the signing key, over the case, the role and both keys. Each role\n"
+	"joins once; a case that has ended takes no joins (exit 1). The key's passphrase is\n"
+	"asked on the terminal without echo, or read from NAKODO_PASSPHRASE_FILE. Prints\n"
+	"the identity and its safety number, which every briefing of the case then shows;\n"
+	"read it to the other side over a channel you trust. Local mode only for now.\n";
+
+static void print_joined(struct cli_ctx *ctx, const char *id, enum nk_role role,
+			 const struct nk_identity *identity)
+{
+	char sign[NK_KEY_HEX], seal[NK_KEY_HEX], safety[NK_SAFETY_NUMBER_MAX];
+
+	nk_key_to_hex(identity->sign, sign);
+	nk_key_to_hex(identity->seal, seal);
+	nk_safety_number(identity, safety);
+	if (ctx->json)
+		cli_print_json(ctx, json_pack("{s:s, s:s, s:s, s:s, s:s}", "case", id,
+					      "role", nk_role_name(role), "sign", sign,
+					      "seal", seal, "safety_number", safety));
+	else
+		fprintf(ctx->out, "joined case %s as %s\nsign           %s\nseal           %s\n"
+			"safety number  %s\n", id, nk_role_name(role), sign, seal, safety);
+}
+
+int cmd_join(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "as", required_argument, NULL, 'a' }, { "key", required_argument, NULL, 'k' },
+		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
+	};
+	struct remote remote = { 0 };
+	struct nk_passphrase pass = { 0 };
+	struct nk_party_key *key = NULL;
+	struct nk_store *store = NULL;
+	struct nk_case_env env = { 0 };
+	struct nk_error err = { 0 };
+	struct nk_identity identity;
+	uint8_t sig[NK_SIGNATURE_BYTES];
+	const char *as = NULL, *key_path = NULL, *id = NULL;
+	enum nk_role role = NK_MEDIATOR;
+	int c, rc;
+
+	if (cli_wants_help(argc, argv)) {
+		fputs(join_help, ctx->out);
+		return CLI_OK;
+	}
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
+		if (c == 1 && !id)
+			id = optarg;
+		else if (c == 'a')
+			as = optarg;
+		else if (c == 'k')
+			key_path = optarg;
+		else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
+			remote_option(&remote, c, optarg);
+		else
+			return cli_usage_error(ctx, "nakodo join", "unknown option or extra argument "
+					       "'%s'", argv[optind - 1]);
+	}
+	if (!id || optind < argc)
+		return cli_usage_error(ctx, "nakodo join", "expected CASE --as ROLE --key FILE");
+	if (!key_path)
+		return cli_usage_error(ctx, "nakodo join", "--key FILE is required");
+	if ((rc = cli_parse_role(ctx, "nakodo join", as, &role)) != CLI_OK)
+		return rc;
+	/* Refuse rather than quietly join a local database the user did not mean. */
+	if (remote_active(&remote))
+		return cli_usage_error(ctx, "nakodo join", "joining through a server is not "
+				       "supported yet; run it where the database is");
+
+	if ((rc = cli_open_store(ctx, false, &store)) != CLI_OK)
+		goto out;
+	env.store = store;
+	if (nk_passphrase_get("Passphrase: ", false, &pass, &err) != NK_OK ||
+	    nk_keyfile_read(key_path, &pass, &key, &err) != NK_OK ||
+	    nk_join_sign(key, id, role, sig, &err) != NK_OK) {
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
+	nk_party_key_identity(key, &identity);
+	if (nk_case_join(&env, id, role, &identity, sig, &err) != NK_OK) {
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
+	print_joined(ctx, id, role, &identity);
+	rc = CLI_OK;
+out:
+	nk_passphrase_wipe(&pass);
+	nk_party_key_free(key);
+	nk_store_close(store);
+	return rc;
+}
