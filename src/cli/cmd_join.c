@@ -18,7 +18,10 @@ static const char join_help[] =
 	"joins once; a case that has ended takes no joins (exit 1). The key's passphrase is\n"
 	"asked on the terminal without echo, or read from NAKODO_PASSPHRASE_FILE. Prints\n"
 	"the identity and its safety number, which every briefing of the case then shows;\n"
-	"read it to the other side over a channel you trust. Local mode only for now.\n";
+	"read it to the other side over a channel you trust.\n\n"
+	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN) the join is signed\n"
+	"here and sent to the server (POST /v1/cases/CASE/join); the token's role must be\n"
+	"ROLE, or the server finds the signature is not for the role it knows you by.\n";
 
 static void print_joined(struct cli_ctx *ctx, const char *id, enum nk_role role,
 			 const struct nk_identity *identity)
@@ -37,6 +40,25 @@ static void print_joined(struct cli_ctx *ctx, const char *id, enum nk_role role,
 			"safety number  %s\n", id, nk_role_name(role), sign, seal, safety);
 }
 
+/* Sends the signed join to the server as the token's role. */
+static int join_remote(struct cli_ctx *ctx, const struct remote *r, const char *id,
+		       const struct nk_identity *identity, const uint8_t sig[static NK_SIGNATURE_BYTES])
+{
+	char path[64 + NK_CASE_ID_MAX], sign[NK_KEY_HEX], seal[NK_KEY_HEX];
+	char sig_hex[2 * NK_SIGNATURE_BYTES + 1];
+	json_t *reply = NULL;
+	int rc;
+
+	nk_key_to_hex(identity->sign, sign);
+	nk_key_to_hex(identity->seal, seal);
+	sodium_bin2hex(sig_hex, sizeof(sig_hex), sig, NK_SIGNATURE_BYTES);
+	snprintf(path, sizeof(path), "/v1/cases/%s/join", id);
+	rc = remote_call(ctx, r, "POST", path, json_pack("{s:s, s:s, s:s}", "sign", sign,
+							 "seal", seal, "signature", sig_hex), &reply);
+	json_decref(reply);
+	return rc;
+}
+
 int cmd_join(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -53,6 +75,7 @@ int cmd_join(struct cli_ctx *ctx, int argc, char **argv)
 	uint8_t sig[NK_SIGNATURE_BYTES];
 	const char *as = NULL, *key_path = NULL, *id = NULL;
 	enum nk_role role = NK_MEDIATOR;
+	bool local = true;
 	int c, rc;
 
 	if (cli_wants_help(argc, argv)) {
@@ -80,13 +103,13 @@ int cmd_join(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "nakodo join", "--key FILE is required");
 	if ((rc = cli_parse_role(ctx, "nakodo join", as, &role)) != CLI_OK)
 		return rc;
-	/* Refuse rather than quietly join a local database the user did not mean. */
-	if (remote_active(&remote))
-		return cli_usage_error(ctx, "nakodo join", "joining through a server is not "
-				       "supported yet; run it where the database is");
-
-	if ((rc = cli_open_store(ctx, false, &store)) != CLI_OK)
+	if (strlen(id) >= NK_CASE_ID_MAX)
+		return cli_usage_error(ctx, "nakodo join", "CASE: not a case id");
+	if (remote_active(&remote)) {
+		local = false;
+	} else if ((rc = cli_open_store(ctx, false, &store)) != CLI_OK) {
 		goto out;
+	}
 	env.store = store;
 	if (nk_passphrase_get("Passphrase: ", false, &pass, &err) != NK_OK ||
 	    nk_keyfile_read(key_path, &pass, &key, &err) != NK_OK ||
@@ -95,6 +118,11 @@ int cmd_join(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	nk_party_key_identity(key, &identity);
+	if (!local) {
+		if ((rc = join_remote(ctx, &remote, id, &identity, sig)) == CLI_OK)
+			print_joined(ctx, id, role, &identity);
+		goto out;
+	}
 	if (nk_case_join(&env, id, role, &identity, sig, &err) != NK_OK) {
 		rc = cli_report(ctx, &err);
 		goto out;

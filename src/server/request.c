@@ -36,6 +36,7 @@ static const char *kind_name(enum field_kind kind)
 {
 	static const char *const names[] = {
 		[FIELD_INT] = "an integer", [FIELD_BOOL] = "true or false", [FIELD_OBJECT] = "an object",
+		[FIELD_STRING] = "a string",
 	};
 	return names[kind];
 }
@@ -49,6 +50,8 @@ static bool kind_matches(enum field_kind kind, const json_t *v)
 		return json_is_boolean(v);
 	case FIELD_OBJECT:
 		return json_is_object(v);
+	case FIELD_STRING:
+		return json_is_string(v);
 	}
 	return false;
 }

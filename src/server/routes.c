@@ -18,6 +18,10 @@ static const struct field_spec submit_fields[] = {
 static const struct field_spec answer_fields[] = {
 	{ "accept", FIELD_BOOL, true }, { NULL, FIELD_INT, false },
 };
+static const struct field_spec join_fields[] = {
+	{ "sign", FIELD_STRING, true }, { "seal", FIELD_STRING, true },
+	{ "signature", FIELD_STRING, true }, { NULL, FIELD_INT, false },
+};
 static const struct field_spec open_fields[] = {
 	{ "rules", FIELD_OBJECT, true }, { NULL, FIELD_INT, false },
 };
@@ -175,6 +179,30 @@ static enum nk_status h_close(struct route_call *call, struct nk_error *err)
 	return rc == NK_OK ? reply_brief(call, NK_MEDIATOR, err) : rc;
 }
 
+/* The caller registers its keys for its own role; the signature, made on the party's
+ * machine (nk_join_sign), proves it holds them. */
+static enum nk_status h_join(struct route_call *call, struct nk_error *err)
+{
+	const char *sig_hex = json_string_value(json_object_get(call->body, "signature"));
+	uint8_t sig[NK_SIGNATURE_BYTES];
+	struct nk_identity id;
+	size_t got = 0;
+	enum nk_status rc;
+
+	if ((rc = nk_key_from_hex(json_string_value(json_object_get(call->body, "sign")), id.sign,
+				  err)) != NK_OK ||
+	    (rc = nk_key_from_hex(json_string_value(json_object_get(call->body, "seal")), id.seal,
+				  err)) != NK_OK)
+		return rc;
+	if (strlen(sig_hex) != 2 * NK_SIGNATURE_BYTES ||
+	    sodium_hex2bin(sig, sizeof(sig), sig_hex, strlen(sig_hex), NULL, &got, NULL) != 0 ||
+	    got != sizeof(sig))
+		return nk_fail(err, NK_EINVAL, "signature", "a signature is %d hex digits",
+			       2 * NK_SIGNATURE_BYTES);
+	rc = nk_case_join(&call->env, call->case_id, caller_role(call), &id, sig, err);
+	return rc == NK_OK ? reply_brief(call, caller_role(call), err) : rc;
+}
+
 static enum nk_status h_brief(struct route_call *call, struct nk_error *err)
 {
 	return reply_brief(call, caller_role(call), err);
@@ -258,6 +286,7 @@ const struct route server_routes[] = {
 	{ "POST", "/v1/cases/{id}/proposals", ACCESS_MEDIATOR, amount_fields, h_propose },
 	{ "POST", "/v1/cases/{id}/answers", PARTIES, answer_fields, h_answer },
 	{ "POST", "/v1/cases/{id}/close", ACCESS_MEDIATOR, no_fields, h_close },
+	{ "POST", "/v1/cases/{id}/join", PARTIES | ACCESS_MEDIATOR, join_fields, h_join },
 	{ "GET", "/v1/cases/{id}/brief", PARTIES | ACCESS_MEDIATOR, NULL, h_brief },
 	{ "GET", "/v1/cases/{id}/log", ACCESS_MEDIATOR, NULL, h_log },
 	{ "POST", "/v1/cases/{id}/tokens/{role}", ACCESS_MEDIATOR, no_fields, h_reissue },

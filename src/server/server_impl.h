@@ -31,7 +31,7 @@ enum http_access {
 };
 
 /* What a body member must be. */
-enum field_kind { FIELD_INT, FIELD_BOOL, FIELD_OBJECT };
+enum field_kind { FIELD_INT, FIELD_BOOL, FIELD_OBJECT, FIELD_STRING };
 
 struct field_spec {
 	const char *name;

@@ -24,6 +24,7 @@ matrix=(
 	"POST /v1/cases/{id}/proposals|{\"amount\":5000}|401 401 403 403 409 403 403"
 	"POST /v1/cases/{id}/answers|{\"accept\":true}|401 401 403 403 403 409 409"
 	"POST /v1/cases/{id}/close|{}|401 401 403 403 200 403 403"
+	"POST /v1/cases/{id}/join|{\"sign\":\"0000000000000000000000000000000000000000000000000000000000000000\",\"seal\":\"0000000000000000000000000000000000000000000000000000000000000000\",\"signature\":\"00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\"}|401 401 403 403 400 400 400"
 	"GET /v1/cases/{id}/brief|-|401 401 403 403 200 200 200"
 	"GET /v1/cases/{id}/log|-|401 401 403 403 200 403 403"
 	"POST /v1/cases/{id}/tokens/payer|{}|401 401 403 403 200 403 401"
@@ -43,7 +44,7 @@ for row in "${matrix[@]}"; do
 	done
 	is "access: $route" "${got# }" "$want"
 done
-is "access matrix has 13 routes x 7 callers" "$cells" 91
+is "access matrix has 14 routes x 7 callers" "$cells" 98
 
 # ---- bad input and attacks: each gets its status and a problem document, and changes nothing ----
 new_case
@@ -136,6 +137,25 @@ NAKODO_SERVER=$URL NAKODO_TOKEN=$OP "$NAKODO" case list >"$TMP/rlist"
 check "remote case list holds the case" grep -qx "$CASE" "$TMP/rlist"
 NAKODO_SERVER=$URL "$NAKODO" case new --currency EUR --token "$OP" >"$TMP/rnew"
 check "remote case new prints the id and three tokens" test "$(grep -c ' token: [0-9a-f]\{64\}$' "$TMP/rnew")" = 3
+
+# ---- keys on a case through the server: join signed by the CLI, checked by the server ----
+printf 'server test passphrase\n' >"$TMP/pass"
+for who in claimant payer; do
+	NAKODO_TEST_KDF=min NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" keygen --out "$TMP/$who.nkey" >/dev/null 2>&1
+done
+join() { NAKODO_PASSPHRASE_FILE="$TMP/pass" NAKODO_SERVER=$URL NAKODO_TOKEN=$1 "$NAKODO" join "$CASE" --as "$2" --key "$TMP/$3.nkey" >"$TMP/rj" 2>&1; }
+join "$CT" claimant claimant
+is "remote join as the claimant" "$?" 0
+safety=$(sed -n 's/^safety number  //p' "$TMP/rj")
+req rj "$MT" GET "/v1/cases/$CASE/brief" >/dev/null
+is "the mediator's briefing shows the claimant's safety number" "$(jq -r .keys.claimant.safety_number "$(last)")" "$safety"
+join "$CT" claimant payer
+is "a second join for the role: exit 1, the local message" "$? $(cat "$TMP/rj")" \
+	"1 nakodo: role: the claimant has already joined this case with a key"
+join "$PT" claimant payer
+is "a join signed for another role than the token's: exit 2" "$? $(cut -d: -f2 "$TMP/rj")" "2  signature"
+join "$PT" payer payer
+is "remote join as the payer" "$?" 0
 
 # ---- concurrency: both parties at once, exactly one evaluation per round ----
 ones=0
