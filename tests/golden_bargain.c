@@ -4,8 +4,8 @@
  * diff before committing them). Prints TAP. */
 #define _GNU_SOURCE
 #include <nakodo/bargain.h>
+#include "golden_driver.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,8 +64,9 @@ static void report_view(FILE *out, const char *who, const struct nk_rules *r,
 		(long long)v->exposed.high, v->exposed_bits);
 }
 
-/* Runs one case file into out; returns 0, or -1 with a message in out. */
-static int run_case(FILE *in, FILE *out)
+/* Runs one case file into out; returns 0, or -1 with a message in out. dir is unused:
+ * bargain cases name no other file. */
+static int run_case(FILE *in, const char *dir, FILE *out)
 {
 	struct nk_rules r;
 	struct nk_round_result res[NK_ROUNDS_MAX];
@@ -122,69 +123,7 @@ static int run_case(FILE *in, FILE *out)
 	return 0;
 }
 
-static int by_name(const struct dirent **a, const struct dirent **b)
-{
-	return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-static int only_cases(const struct dirent *e)
-{
-	size_t n = strlen(e->d_name);
-
-	return n > 5 && !strcmp(e->d_name + n - 5, ".case");
-}
-
 int main(int argc, char **argv)
 {
-	const char *dir = argc > 1 ? argv[1] : "tests/golden/bargain";
-	bool update = getenv("NAKODO_GOLDEN_UPDATE") && !strcmp(getenv("NAKODO_GOLDEN_UPDATE"), "1");
-	struct dirent **names;
-	int n = scandir(dir, &names, only_cases, by_name), failed = 0;
-
-	if (n <= 0) {
-		printf("1..0 # no golden cases in %s\nnot ok 1 - golden cases present\n", dir);
-		return 1;
-	}
-	printf("1..%d\n", n);
-	for (int i = 0; i < n; i++) {
-		char path[4096], want_path[4096], *got = NULL, *want = NULL;
-		size_t got_len = 0, want_len = 0;
-		FILE *in, *out, *wf;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-		snprintf(want_path, sizeof(want_path), "%.*s.expected", (int)(strlen(path) - 5), path);
-		in = fopen(path, "r");
-		out = open_memstream(&got, &got_len);
-		if (!in || !out || run_case(in, out) != 0)
-			failed++;
-		if (in)
-			fclose(in);
-		fclose(out);
-		if (update && (wf = fopen(want_path, "w"))) {
-			fwrite(got, 1, got_len, wf);
-			fclose(wf);
-		}
-		if ((wf = fopen(want_path, "r"))) {
-			FILE *m = open_memstream(&want, &want_len);
-			int c;
-
-			while ((c = fgetc(wf)) != EOF)
-				fputc(c, m);
-			fclose(m);
-			fclose(wf);
-		}
-		if (want && want_len == got_len && !memcmp(want, got, got_len)) {
-			printf("ok %d - %s\n", i + 1, names[i]->d_name);
-		} else {
-			failed++;
-			printf("not ok %d - %s differs from its .expected; got:\n", i + 1, names[i]->d_name);
-			for (char *l = strtok(got, "\n"); l; l = strtok(NULL, "\n"))
-				printf("# %s\n", l);
-		}
-		free(got);
-		free(want);
-		free(names[i]);
-	}
-	free(names);
-	return failed ? 1 : 0;
+	return golden_main(argc > 1 ? argv[1] : "tests/golden/bargain", run_case, NULL);
 }
