@@ -72,9 +72,21 @@ NK_MUST_USE enum nk_status nk_bargain_check_figure(const struct nk_rules *rules,
 /* A deal-closer authorisation: 0 < amount <= the width of the range. */
 NK_MUST_USE enum nk_status nk_bargain_check_extension(const struct nk_rules *rules,
 						      int64_t amount, struct nk_error *err);
-/* A mediator's proposal lies in the range. */
-NK_MUST_USE enum nk_status nk_bargain_check_proposal(const struct nk_rules *rules,
+/* A mediator's proposal: the rules still allow one after `made` proposals, and it lies
+ * in the range. */
+NK_MUST_USE enum nk_status nk_bargain_check_proposal(const struct nk_rules *rules, int made,
 						     int64_t figure, struct nk_error *err);
+
+/* What follows the answers to proposal number `number`: the case settles at it only if
+ * both sides accepted; otherwise it stays at impasse for another proposal, or closes
+ * when that was the last the rules allow. */
+enum nk_proposal_outcome {
+	NK_PROPOSAL_SETTLES,
+	NK_PROPOSAL_AGAIN,
+	NK_PROPOSAL_CLOSES,
+};
+enum nk_proposal_outcome nk_bargain_proposal_outcome(const struct nk_rules *rules, int number,
+						     bool claimant_accepts, bool payer_accepts);
 
 /* What both parties put into one round. */
 struct nk_round_figures {

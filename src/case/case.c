@@ -436,12 +436,7 @@ enum nk_status nk_case_propose(const struct nk_case_env *env, const char *id, in
 		rc = nk_fail(err, NK_EREFUSED, "proposal", "the last proposal awaits its answers");
 		goto out;
 	}
-	if (st.proposals >= st.rules.proposals) {
-		rc = nk_fail(err, NK_EREFUSED, "proposal", "the rules allow %d proposal%s", st.rules.proposals,
-			     st.rules.proposals == 1 ? "" : "s");
-		goto out;
-	}
-	if ((rc = nk_bargain_check_proposal(&st.rules, amount, err)) != NK_OK)
+	if ((rc = nk_bargain_check_proposal(&st.rules, st.proposals, amount, err)) != NK_OK)
 		goto out;
 	rc = append(env, id, "mediator", "proposal",
 		    json_pack("{s:i, s:I}", "number", st.proposals + 1, "figure", (json_int_t)amount), err);
@@ -455,7 +450,8 @@ enum nk_status nk_case_answer(const struct nk_case_env *env, const char *id, enu
 	struct case_state st;
 	char name[NK_SECRET_NAME_MAX];
 	uint8_t answers[2] = { 0, 0 }, mine = accept ? 1 : 0;
-	bool ended = false, accepted;
+	enum nk_proposal_outcome outcome;
+	bool ended = false;
 	size_t len;
 	enum nk_status rc;
 
@@ -486,14 +482,16 @@ enum nk_status nk_case_answer(const struct nk_case_env *env, const char *id, enu
 	}
 	if (rc != NK_OK)
 		goto out;
-	accepted = answers[0] == 1 && answers[1] == 1;
+	outcome = nk_bargain_proposal_outcome(&st.rules, st.proposals, answers[NK_CLAIMANT] == 1,
+					      answers[NK_PAYER] == 1);
 	rc = append(env, id, "go-between", "proposal-result",
-		    json_pack("{s:i, s:b}", "number", st.proposals, "accepted", accepted), err);
-	if (rc == NK_OK && accepted) {
+		    json_pack("{s:i, s:b}", "number", st.proposals,
+			      "accepted", outcome == NK_PROPOSAL_SETTLES), err);
+	if (rc == NK_OK && outcome == NK_PROPOSAL_SETTLES) {
 		rc = append(env, id, "go-between", "settled",
 			    json_pack("{s:I, s:s}", "figure", (json_int_t)st.proposal, "by", "proposal"), err);
 		ended = true;
-	} else if (rc == NK_OK && st.proposals == st.rules.proposals) {
+	} else if (rc == NK_OK && outcome == NK_PROPOSAL_CLOSES) {
 		rc = append(env, id, "go-between", "closed",
 			    json_pack("{s:s}", "reason", "the mediator's proposals were not accepted"), err);
 		ended = true;

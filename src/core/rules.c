@@ -241,12 +241,23 @@ enum nk_status nk_bargain_check_extension(const struct nk_rules *rules, int64_t 
 	return NK_OK;
 }
 
-enum nk_status nk_bargain_check_proposal(const struct nk_rules *rules, int64_t figure,
-					 struct nk_error *err)
+enum nk_status nk_bargain_check_proposal(const struct nk_rules *rules, int made,
+					 int64_t figure, struct nk_error *err)
 {
+	if (made >= rules->proposals)
+		return nk_fail(err, NK_EREFUSED, "proposal", "the rules allow %d proposal%s",
+			       rules->proposals, rules->proposals == 1 ? "" : "s");
 	if (figure < rules->range_low || figure > rules->range_high)
 		return nk_fail(err, NK_EINVAL, "amount", "the proposal lies outside the case's range");
 	return NK_OK;
+}
+
+enum nk_proposal_outcome nk_bargain_proposal_outcome(const struct nk_rules *rules, int number,
+						     bool claimant_accepts, bool payer_accepts)
+{
+	if (claimant_accepts && payer_accepts)
+		return NK_PROPOSAL_SETTLES;
+	return number >= rules->proposals ? NK_PROPOSAL_CLOSES : NK_PROPOSAL_AGAIN;
 }
 
 static const char *const role_names[] = {

@@ -204,7 +204,16 @@ static void figure_checks(void **state)
 	assert_int_equal(nk_bargain_check_figure(&r, NK_CLAIMANT, 501, &prev, NULL), NK_OK);
 	assert_int_equal(nk_bargain_check_extension(&r, 0, NULL), NK_EINVAL);
 	assert_int_equal(nk_bargain_check_extension(&r, 10001, NULL), NK_EINVAL);
-	assert_int_equal(nk_bargain_check_proposal(&r, 10001, NULL), NK_EINVAL);
+	assert_int_equal(nk_bargain_check_proposal(&r, 0, 10001, NULL), NK_EINVAL);
+	assert_int_equal(nk_bargain_check_proposal(&r, 0, 5000, NULL), NK_OK);
+	assert_int_equal(nk_bargain_check_proposal(&r, 1, 5000, &err), NK_EREFUSED);	/* one allowed */
+	assert_string_equal(err.field, "proposal");
+	/* both must accept; a failed last proposal closes the case */
+	r.proposals = 2;
+	assert_int_equal(nk_bargain_proposal_outcome(&r, 1, true, true), NK_PROPOSAL_SETTLES);
+	assert_int_equal(nk_bargain_proposal_outcome(&r, 1, true, false), NK_PROPOSAL_AGAIN);
+	assert_int_equal(nk_bargain_proposal_outcome(&r, 2, false, true), NK_PROPOSAL_CLOSES);
+	assert_int_equal(nk_bargain_proposal_outcome(&r, 2, true, true), NK_PROPOSAL_SETTLES);
 }
 
 static void rule_texts(void **state)
