@@ -79,7 +79,8 @@ expect 0 "brief --json as payer" -- "$nk" --db "$db" --json brief "$CASE" --as p
 if python3 -c 'import json,sys; b=json.load(sys.stdin); assert b["state"]=="settled" and b["settlement"]["figure"]==51000000 and b["currency"]=="USD" and b["round"]==2' <<<"$out"
 then ok "settled at the midpoint 510,000 on the grid, in minor units"; else bad "settled at 510,000" "$out"; fi
 refuse 1 "a figure after the case ended" "ended" -- "$nk" --db "$db" submit "$CASE" --as payer 600,000
-if ! grep -qa "nakodo-secret\|$(printf 'figure.1.claimant')" "$db" "$db-wal" 2>/dev/null; then ok "no sealed figure remains in the database files"; else bad "no sealed figure remains in the database files"; fi
+# the sealed figures' rows are named figure.ROUND.ROLE; once the case ended none may remain
+if ! grep -qaE "figure\.[12]\.(claimant|payer)" "$db" "$db-wal" 2>/dev/null; then ok "no sealed figure remains in the database files"; else bad "no sealed figure remains in the database files"; fi
 
 cp "$db.key" "$dir/key.bak"
 head -c 10 "$dir/key.bak" >"$db.key"
