@@ -6,6 +6,7 @@
 
 #include <nakodo/bargain.h>
 #include <nakodo/keys.h>
+#include <nakodo/seal.h>
 #include <nakodo/store.h>
 
 #define NK_CASE_ID_LEN 20	/* hex characters of a case id */
@@ -65,7 +66,111 @@ struct nk_brief {
 	int64_t events;
 	bool joined[NK_ROLE_COUNT];		/* indexed by enum nk_role */
 	struct nk_identity identity[NK_ROLE_COUNT];	/* the keys each role registered */
+	/* This role's own traffic: what it needs to number its next request and message. */
+	uint64_t last_request;			/* its last signed request's number, or 0 */
+	uint64_t sent[NK_ROLE_COUNT];		/* messages it has sent to each role */
+	uint64_t received[NK_ROLE_COUNT];	/* messages each role has sent it */
+	uint64_t deposits;			/* deposit numbers it has used (claimant, payer) */
+	bool deposit_held;			/* its deposit is in and not withdrawn */
+	bool released;				/* both deposits were released to both */
 };
+
+/* ---- signed requests ----
+ * Once a role has joined with a key, every action it takes on the case carries its
+ * signature (nk_action_sign) over the case, the role, a request number greater than any
+ * it used before on this case, the action's name and the SHA-256 of the action's
+ * canonical body (nk_case_request_body); the number is recorded in the action's event
+ * as "request". A missing, wrong or replayed signature is NK_EAUTH and appends nothing.
+ * A role that has not joined acts without one. */
+struct nk_request_auth {
+	uint64_t number;				/* 1 .. INT64_MAX */
+	uint8_t signature[NK_SIGNATURE_BYTES];
+};
+
+enum nk_case_action {
+	NK_ACTION_SUBMIT,	/* a figure for the open (or the named) round */
+	NK_ACTION_EXTEND,	/* a deal-closer extension */
+	NK_ACTION_ANSWER,	/* accept or decline the mediator's proposal */
+	NK_ACTION_PROPOSE,	/* the mediator's proposal */
+	NK_ACTION_CLOSE,	/* the mediator ends the case */
+	NK_ACTION_SEND,		/* a sealed message (kind text) */
+	NK_ACTION_DEPOSIT,	/* a sealed deposit (kind deposit) */
+	NK_ACTION_WITHDRAW,	/* take a deposit back before its release */
+};
+
+/* One action and what it says. Only the members its action uses are read. */
+struct nk_case_request {
+	enum nk_case_action action;
+	int round;			/* submit: the named round, or 0 for the open one */
+	int64_t amount;			/* submit, extend, propose */
+	bool accept;			/* answer */
+	const uint8_t *envelope;	/* send, deposit: the envelope, as sealed */
+	size_t envelope_len;
+};
+
+/* "submit", "extend", …, the name nk_action_sign binds. */
+const char *nk_case_action_name(enum nk_case_action action);
+
+/* The canonical body of a request, whose SHA-256 the signature binds: the envelope for
+ * send and deposit, otherwise compact JSON with sorted keys of the action's members:
+ * {"amount":A,"round":R} (submit), {"amount":A} (extend, propose), {"accept":B}
+ * (answer), {} (close, withdraw). Returns a new buffer (free()) in *out. */
+NK_MUST_USE enum nk_status nk_case_request_body(const struct nk_case_request *req,
+						uint8_t **out, size_t *len,
+						struct nk_error *err);
+
+/* Signs req as role on case id with request number number, on the party's machine. */
+NK_MUST_USE enum nk_status nk_case_request_sign(const struct nk_party_key *key, const char *id,
+						enum nk_role role, uint64_t number,
+						const struct nk_case_request *req,
+						struct nk_request_auth *out, struct nk_error *err);
+
+/* Does what req says as role, checking auth (NULL: unsigned; refused once role has
+ * joined). The same rules as nk_case_submit and the others below, and for messages:
+ *  - send: the envelope's clear header (nk_message_peek) must name this case, kind
+ *    text, from = role, a recipient that has joined, the sender's and recipient's
+ *    registered keys, and the next number of that direction; it is stored, and a
+ *    `message` event records from, to, n, size and its SHA-256 — never its text;
+ *  - deposit (claimant or payer, both joined, sealed to the other): stored with a
+ *    `deposited` event; the second deposit appends `released` in the same step;
+ *  - withdraw: before the release, deletes this role's deposit (`withdrawn`).
+ * An envelope that is malformed or does not match is NK_EINVAL (field "envelope");
+ * a number out of turn, a case that has ended, a second deposit: NK_EREFUSED. */
+NK_MUST_USE enum nk_status nk_case_act(const struct nk_case_env *env, const char *id,
+				       enum nk_role role, const struct nk_case_request *req,
+				       const struct nk_request_auth *auth, struct nk_error *err);
+
+/* ---- what a role receives ---- */
+
+/* One envelope addressed to a role, as the log records it. */
+struct nk_inbox_item {
+	int64_t event;			/* the seq of its `message` or `deposited` event */
+	int64_t time_ms;
+	enum nk_message_kind kind;	/* NK_MESSAGE_TEXT or NK_MESSAGE_DEPOSIT */
+	enum nk_role from, to;
+	uint64_t n;			/* its number in its direction */
+	uint8_t sha256[NK_HASH_BYTES];	/* as the log records it */
+	uint8_t *envelope;		/* malloc'd */
+	size_t len;
+};
+
+struct nk_inbox {
+	struct nk_inbox_item *items;
+	size_t count;
+	bool more;			/* the page was full: ask again after the last event */
+	bool deposit_held;		/* the role's own deposit is in */
+	bool released;			/* both deposits were released */
+};
+
+#define NK_INBOX_PAGE_BYTES (1u << 20)	/* envelope bytes in one page (at least one item) */
+
+/* The messages sent to role, and once released the other party's deposit, whose
+ * events come after event number after (0: from the start), in log order, up to
+ * NK_INBOX_PAGE_BYTES. The caller frees out with nk_inbox_free. */
+NK_MUST_USE enum nk_status nk_case_inbox(const struct nk_case_env *env, const char *id,
+					 enum nk_role role, int64_t after, struct nk_inbox *out,
+					 struct nk_error *err);
+void nk_inbox_free(struct nk_inbox *inbox);	/* accepts NULL and an empty inbox */
 
 /* Opens a new case under rules (checked first); writes its id into id. */
 NK_MUST_USE enum nk_status nk_case_open(const struct nk_case_env *env,

@@ -17,6 +17,7 @@ enum nk_status {
 	NK_ECORRUPT,	/* a file is damaged, or not nakodo's */
 	NK_ENOMEM,
 	NK_ECRYPTO,	/* a seal or signature failed to open or verify */
+	NK_EAUTH,	/* a request needs its role's signature, or its signature is wrong or replayed */
 };
 
 #define NK_ERROR_FIELD_MAX 64

@@ -103,6 +103,30 @@ NK_MUST_USE enum nk_status nk_store_secret_purge(struct nk_store *store, const c
  * NK_ESTORE if another connection's read kept it from finishing; call it again later. */
 NK_MUST_USE enum nk_status nk_store_scrub(struct nk_store *store, struct nk_error *err);
 
+/* ---- Sealed messages (envelopes) ----
+ * A message or deposit as the sender sealed it: ciphertext the go-between cannot open,
+ * so it is stored as it came, not sealed again under the storage key. Envelopes are the
+ * record of the talks and are kept after the case ends (a purge deletes secrets only);
+ * a deposit withdrawn before its release is deleted. Names follow the rules of secret
+ * names; an envelope is 1 to NK_ENVELOPE_MAX bytes (nakodo/seal.h). */
+
+/* Inside a transaction: stores env under (case, name). NK_EINVAL if that name is taken
+ * or the envelope is empty or too long; NK_ENOTFOUND if there is no such case. */
+NK_MUST_USE enum nk_status nk_store_envelope_put(struct nk_store *store, const char *case_id,
+						 const char *name, const uint8_t *env, size_t len,
+						 struct nk_error *err);
+
+/* The envelope (case, name) in a new buffer *out (the caller frees it with free()) of
+ * *len bytes. NK_ENOTFOUND if there is none. */
+NK_MUST_USE enum nk_status nk_store_envelope_get(struct nk_store *store, const char *case_id,
+						 const char *name, uint8_t **out, size_t *len,
+						 struct nk_error *err);
+
+/* Inside a transaction: deletes the envelope (case, name). NK_ENOTFOUND if there is
+ * none. */
+NK_MUST_USE enum nk_status nk_store_envelope_delete(struct nk_store *store, const char *case_id,
+						    const char *name, struct nk_error *err);
+
 /* ---- Access tokens (the server's invitations) ----
  * A token is NK_TOKEN_BYTES random bytes held by its bearer. The store keeps only a
  * keyed hash of it (BLAKE2b-256 under a key derived from the storage key), with the

@@ -78,6 +78,16 @@ enum nk_status nk_case_brief(const struct nk_case_env *env, const char *id, enum
 	b->events = st.events;
 	memcpy(b->joined, st.joined, sizeof(b->joined));
 	memcpy(b->identity, st.identity, sizeof(b->identity));
+	b->last_request = st.last_request[role];
+	for (int r = 0; r < NK_ROLE_COUNT; r++) {
+		b->sent[r] = st.messages[role][r];
+		b->received[r] = st.messages[r][role];
+	}
+	if (role == NK_CLAIMANT || role == NK_PAYER) {
+		b->deposits = st.deposits[role];
+		b->deposit_held = st.deposit_held[role];
+	}
+	b->released = st.released;
 	for (int i = 0; i < st.round; i++) {
 		const struct case_round *r = &st.rounds[i];
 		struct nk_brief_round *br = &b->rounds[i];

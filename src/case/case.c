@@ -45,7 +45,7 @@ void case_secret_name(char out[static NK_SECRET_NAME_MAX], const char *what, int
 }
 
 /* Appends one event; takes the reference to body. */
-static enum nk_status append(const struct nk_case_env *env, const char *id, const char *actor,
+enum nk_status case_append(const struct nk_case_env *env, const char *id, const char *actor,
 			     const char *type, json_t *body, struct nk_error *err)
 {
 	struct nk_event ev = { 0 };
@@ -96,7 +96,7 @@ enum nk_status case_get_amount(const struct nk_case_env *env, const char *id,
 	return rc;
 }
 
-static bool valid_id(const char *id)
+bool case_valid_id(const char *id)
 {
 	size_t n = id ? strlen(id) : 0;
 
@@ -115,7 +115,7 @@ static enum nk_status load(const struct nk_case_env *env, const char *id, bool s
 	struct nk_event_list log = { 0 };
 	enum nk_status rc;
 
-	if (!valid_id(id))
+	if (!case_valid_id(id))
 		return nk_fail(err, NK_EINVAL, "case", "not a case id");
 	rc = snapshot ? nk_store_begin_read(env->store, err) : nk_store_begin(env->store, err);
 	if (rc != NK_OK)
@@ -148,7 +148,7 @@ enum nk_status nk_case_log(const struct nk_case_env *env, const char *id,
 {
 	enum nk_status rc;
 
-	if (!valid_id(id))
+	if (!case_valid_id(id))
 		return nk_fail(err, NK_EINVAL, "case", "not a case id");
 	rc = nk_store_load(env->store, id, out, err);
 	if (rc == NK_ENOTFOUND)
@@ -212,13 +212,13 @@ static enum nk_status end_case(const struct nk_case_env *env, const char *id,
 	enum nk_status rc = nk_store_secret_purge(env->store, id, err);
 
 	if (rc == NK_OK)
-		rc = append(env, id, "go-between", "purged",
+		rc = case_append(env, id, "go-between", "purged",
 			    json_pack("{s:s}", "secrets", "deleted"), err);
 	return rc;
 }
 
 /* Commits; when the case ended, also scrubs the files of the deleted figures. */
-static enum nk_status finish(const struct nk_case_env *env, enum nk_status rc, bool ended,
+enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc, bool ended,
 			     struct nk_error *err)
 {
 	if (rc != NK_OK) {
@@ -230,7 +230,7 @@ static enum nk_status finish(const struct nk_case_env *env, enum nk_status rc, b
 	return ended ? nk_store_scrub(env->store, err) : NK_OK;
 }
 
-static enum nk_status refuse_state(const struct case_state *st, enum nk_case_state want,
+enum nk_status case_refuse_state(const struct case_state *st, enum nk_case_state want,
 				   struct nk_error *err)
 {
 	if (st->state == want)
@@ -276,12 +276,12 @@ enum nk_status nk_case_open_with(const struct nk_case_env *env, const struct nk_
 	if (rc == NK_OK)
 		rc = nk_store_secret_put(env->store, new_id, "seed", seed, sizeof(seed), err);
 	if (rc == NK_OK)
-		rc = append(env, new_id, "mediator", "opened",
+		rc = case_append(env, new_id, "mediator", "opened",
 			    json_pack("{s:o, s:s}", "rules", nk_rules_to_json(rules),
 				      "seed_commitment", commit_hex), err);
 	if (rc == NK_OK && before_commit)
 		rc = before_commit(arg, env->store, new_id, err);
-	if ((rc = finish(env, rc, false, err)) == NK_OK)
+	if ((rc = case_finish(env, rc, false, err)) == NK_OK)
 		memcpy(id, new_id, sizeof(new_id));
 out:
 	sodium_memzero(seed, sizeof(seed));
@@ -315,7 +315,7 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 			json_object_set_new(body, nk_role_name((enum nk_role)side), s);
 		}
 	}
-	if ((rc = append(env, st->id, "go-between", "round", body, err)) != NK_OK)
+	if ((rc = case_append(env, st->id, "go-between", "round", body, err)) != NK_OK)
 		goto out;
 	if (res->deal != NK_NO_DEAL) {
 		body = json_pack("{s:I, s:s, s:i}", "figure", (json_int_t)res->figure,
@@ -330,12 +330,12 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 			json_object_set_new(body, "seed", json_string(hex));
 			sodium_memzero(seed, sizeof(seed));
 		}
-		rc = append(env, st->id, "go-between", "settled", body, err);
+		rc = case_append(env, st->id, "go-between", "settled", body, err);
 		*ended = true;
 	} else if (r == st->rules.rounds) {
-		rc = append(env, st->id, "go-between", "impasse", json_pack("{s:i}", "after_round", r), err);
+		rc = case_append(env, st->id, "go-between", "impasse", json_pack("{s:i}", "after_round", r), err);
 		if (rc == NK_OK && st->rules.proposals == 0) {
-			rc = append(env, st->id, "go-between", "closed",
+			rc = case_append(env, st->id, "go-between", "closed",
 				    json_pack("{s:s}", "reason", "impasse, and the rules allow no mediator's proposal"), err);
 			*ended = true;
 		}
@@ -347,9 +347,14 @@ out:
 	return rc;
 }
 
-static enum nk_status submit(const struct nk_case_env *env, const char *id, enum nk_role role,
-			     int round, int64_t amount, bool extension, struct nk_error *err)
+/* A figure (NK_ACTION_SUBMIT) or a deal-closer extension (NK_ACTION_EXTEND). */
+enum nk_status case_submit(const struct nk_case_env *env, const char *id, enum nk_role role,
+			   const struct nk_case_request *req, const struct nk_request_auth *auth,
+			   struct nk_error *err)
 {
+	const bool extension = req->action == NK_ACTION_EXTEND;
+	const int round = extension ? 0 : req->round;
+	const int64_t amount = req->amount;
 	struct case_state st;
 	char name[NK_SECRET_NAME_MAX];
 	bool ended = false;
@@ -357,9 +362,13 @@ static enum nk_status submit(const struct nk_case_env *env, const char *id, enum
 
 	if ((rc = refuse_non_party(role, err)) != NK_OK)
 		return rc;
+	if (round < 0 || round > NK_ROUNDS_MAX)
+		return nk_fail(err, NK_EINVAL, "round", "a round is a number from 1 to %d", NK_ROUNDS_MAX);
 	if ((rc = case_load(env, id, &st, err)) != NK_OK)
 		return rc;
-	if ((rc = refuse_state(&st, NK_STATE_OPEN, err)) != NK_OK)
+	if ((rc = case_authorise(&st, role, req, auth, err)) != NK_OK)
+		goto out;
+	if ((rc = case_refuse_state(&st, NK_STATE_OPEN, err)) != NK_OK)
 		goto out;
 	if (round != 0 && round != st.round) {
 		rc = nk_fail(err, NK_EREFUSED, "round", "round %d is not open; round %d is", round, st.round);
@@ -390,47 +399,61 @@ static enum nk_status submit(const struct nk_case_env *env, const char *id, enum
 	case_secret_name(name, extension ? "extension" : "figure", st.round, role);
 	if ((rc = put_amount(env, id, name, amount, err)) != NK_OK)
 		goto out;
-	rc = append(env, id, nk_role_name(role), extension ? "extension" : "figure",
-		    json_pack("{s:i, s:s}", "round", st.round, "role", nk_role_name(role)), err);
+	rc = case_append(env, id, nk_role_name(role), extension ? "extension" : "figure",
+			 case_with_request(json_pack("{s:i, s:s}", "round", st.round,
+						     "role", nk_role_name(role)), auth), err);
 	if (rc == NK_OK && !extension) {
 		st.rounds[st.round - 1].submitted[role] = true;
 		if (st.rounds[st.round - 1].submitted[!role])
 			rc = evaluate_round(env, &st, &ended, err);
 	}
 out:
-	return finish(env, rc, ended, err);
+	return case_finish(env, rc, ended, err);
 }
 
 enum nk_status nk_case_submit(const struct nk_case_env *env, const char *id, enum nk_role role,
 			      int64_t amount, struct nk_error *err)
 {
-	return submit(env, id, role, 0, amount, false, err);
+	const struct nk_case_request req = { .action = NK_ACTION_SUBMIT, .amount = amount };
+
+	return case_submit(env, id, role, &req, NULL, err);
 }
 
 enum nk_status nk_case_submit_round(const struct nk_case_env *env, const char *id,
 				    enum nk_role role, int round, int64_t amount,
 				    struct nk_error *err)
 {
+	const struct nk_case_request req = { .action = NK_ACTION_SUBMIT, .round = round,
+					     .amount = amount };
+
 	if (round < 1 || round > NK_ROUNDS_MAX)
 		return nk_fail(err, NK_EINVAL, "round", "a round is a number from 1 to %d", NK_ROUNDS_MAX);
-	return submit(env, id, role, round, amount, false, err);
+	return case_submit(env, id, role, &req, NULL, err);
 }
 
 enum nk_status nk_case_extend(const struct nk_case_env *env, const char *id, enum nk_role role,
 			      int64_t amount, struct nk_error *err)
 {
-	return submit(env, id, role, 0, amount, true, err);
+	const struct nk_case_request req = { .action = NK_ACTION_EXTEND, .amount = amount };
+
+	return case_submit(env, id, role, &req, NULL, err);
 }
 
-enum nk_status nk_case_propose(const struct nk_case_env *env, const char *id, int64_t amount,
-			       struct nk_error *err)
+enum nk_status case_propose(const struct nk_case_env *env, const char *id, enum nk_role role,
+			    const struct nk_case_request *req, const struct nk_request_auth *auth,
+			    struct nk_error *err)
 {
+	const int64_t amount = req->amount;
 	struct case_state st;
 	enum nk_status rc;
 
+	if (role != NK_MEDIATOR)
+		return nk_fail(err, NK_EREFUSED, "role", "only the mediator may do this");
 	if ((rc = case_load(env, id, &st, err)) != NK_OK)
 		return rc;
-	if ((rc = refuse_state(&st, NK_STATE_IMPASSE, err)) != NK_OK)
+	if ((rc = case_authorise(&st, role, req, auth, err)) != NK_OK)
+		goto out;
+	if ((rc = case_refuse_state(&st, NK_STATE_IMPASSE, err)) != NK_OK)
 		goto out;
 	if (st.proposal_pending) {
 		rc = nk_fail(err, NK_EREFUSED, "proposal", "the last proposal awaits its answers");
@@ -438,15 +461,26 @@ enum nk_status nk_case_propose(const struct nk_case_env *env, const char *id, in
 	}
 	if ((rc = nk_bargain_check_proposal(&st.rules, st.proposals, amount, err)) != NK_OK)
 		goto out;
-	rc = append(env, id, "mediator", "proposal",
-		    json_pack("{s:i, s:I}", "number", st.proposals + 1, "figure", (json_int_t)amount), err);
+	rc = case_append(env, id, "mediator", "proposal",
+			 case_with_request(json_pack("{s:i, s:I}", "number", st.proposals + 1,
+						     "figure", (json_int_t)amount), auth), err);
 out:
-	return finish(env, rc, false, err);
+	return case_finish(env, rc, false, err);
 }
 
-enum nk_status nk_case_answer(const struct nk_case_env *env, const char *id, enum nk_role role,
-			      bool accept, struct nk_error *err)
+enum nk_status nk_case_propose(const struct nk_case_env *env, const char *id, int64_t amount,
+			       struct nk_error *err)
 {
+	const struct nk_case_request req = { .action = NK_ACTION_PROPOSE, .amount = amount };
+
+	return case_propose(env, id, NK_MEDIATOR, &req, NULL, err);
+}
+
+enum nk_status case_answer(const struct nk_case_env *env, const char *id, enum nk_role role,
+			   const struct nk_case_request *req, const struct nk_request_auth *auth,
+			   struct nk_error *err)
+{
+	const bool accept = req->accept;
 	struct case_state st;
 	char name[NK_SECRET_NAME_MAX];
 	uint8_t answers[2] = { 0, 0 }, mine = accept ? 1 : 0;
@@ -459,7 +493,9 @@ enum nk_status nk_case_answer(const struct nk_case_env *env, const char *id, enu
 		return rc;
 	if ((rc = case_load(env, id, &st, err)) != NK_OK)
 		return rc;
-	if ((rc = refuse_state(&st, NK_STATE_IMPASSE, err)) != NK_OK)
+	if ((rc = case_authorise(&st, role, req, auth, err)) != NK_OK)
+		goto out;
+	if ((rc = case_refuse_state(&st, NK_STATE_IMPASSE, err)) != NK_OK)
 		goto out;
 	if (!st.proposal_pending) {
 		rc = nk_fail(err, NK_EREFUSED, "proposal", "there is no proposal to answer");
@@ -472,8 +508,9 @@ enum nk_status nk_case_answer(const struct nk_case_env *env, const char *id, enu
 	case_secret_name(name, "answer", st.proposals, role);
 	if ((rc = nk_store_secret_put(env->store, id, name, &mine, 1, err)) != NK_OK)
 		goto out;
-	rc = append(env, id, nk_role_name(role), "answer",
-		    json_pack("{s:i, s:s}", "number", st.proposals, "role", nk_role_name(role)), err);
+	rc = case_append(env, id, nk_role_name(role), "answer",
+			 case_with_request(json_pack("{s:i, s:s}", "number", st.proposals,
+						     "role", nk_role_name(role)), auth), err);
 	if (rc != NK_OK || !st.answered[!role])
 		goto out;
 	for (int side = 0; side < 2 && rc == NK_OK; side++) {
@@ -484,15 +521,15 @@ enum nk_status nk_case_answer(const struct nk_case_env *env, const char *id, enu
 		goto out;
 	outcome = nk_bargain_proposal_outcome(&st.rules, st.proposals, answers[NK_CLAIMANT] == 1,
 					      answers[NK_PAYER] == 1);
-	rc = append(env, id, "go-between", "proposal-result",
+	rc = case_append(env, id, "go-between", "proposal-result",
 		    json_pack("{s:i, s:b}", "number", st.proposals,
 			      "accepted", outcome == NK_PROPOSAL_SETTLES), err);
 	if (rc == NK_OK && outcome == NK_PROPOSAL_SETTLES) {
-		rc = append(env, id, "go-between", "settled",
+		rc = case_append(env, id, "go-between", "settled",
 			    json_pack("{s:I, s:s}", "figure", (json_int_t)st.proposal, "by", "proposal"), err);
 		ended = true;
 	} else if (rc == NK_OK && outcome == NK_PROPOSAL_CLOSES) {
-		rc = append(env, id, "go-between", "closed",
+		rc = case_append(env, id, "go-between", "closed",
 			    json_pack("{s:s}", "reason", "the mediator's proposals were not accepted"), err);
 		ended = true;
 	}
@@ -500,67 +537,45 @@ enum nk_status nk_case_answer(const struct nk_case_env *env, const char *id, enu
 		rc = end_case(env, id, err);
 out:
 	sodium_memzero(answers, sizeof(answers));
-	return finish(env, rc, ended, err);
+	return case_finish(env, rc, ended, err);
+}
+
+enum nk_status nk_case_answer(const struct nk_case_env *env, const char *id, enum nk_role role,
+			      bool accept, struct nk_error *err)
+{
+	const struct nk_case_request req = { .action = NK_ACTION_ANSWER, .accept = accept };
+
+	return case_answer(env, id, role, &req, NULL, err);
+}
+
+enum nk_status case_close(const struct nk_case_env *env, const char *id, enum nk_role role,
+			  const struct nk_case_request *req, const struct nk_request_auth *auth,
+			  struct nk_error *err)
+{
+	struct case_state st;
+	enum nk_status rc;
+
+	if (role != NK_MEDIATOR)
+		return nk_fail(err, NK_EREFUSED, "role", "only the mediator may do this");
+	if ((rc = case_load(env, id, &st, err)) != NK_OK)
+		return rc;
+	if ((rc = case_authorise(&st, role, req, auth, err)) != NK_OK)
+		goto out;
+	if (st.state != NK_STATE_OPEN && st.state != NK_STATE_IMPASSE) {
+		rc = case_refuse_state(&st, NK_STATE_OPEN, err);
+		goto out;
+	}
+	rc = case_append(env, id, "mediator", "closed",
+			 case_with_request(json_pack("{s:s}", "reason", "closed by the mediator"), auth), err);
+	if (rc == NK_OK)
+		rc = end_case(env, id, err);
+out:
+	return case_finish(env, rc, rc == NK_OK, err);
 }
 
 enum nk_status nk_case_close(const struct nk_case_env *env, const char *id, struct nk_error *err)
 {
-	struct case_state st;
-	enum nk_status rc;
+	const struct nk_case_request req = { .action = NK_ACTION_CLOSE };
 
-	if ((rc = case_load(env, id, &st, err)) != NK_OK)
-		return rc;
-	if (st.state != NK_STATE_OPEN && st.state != NK_STATE_IMPASSE) {
-		rc = refuse_state(&st, NK_STATE_OPEN, err);
-		goto out;
-	}
-	rc = append(env, id, "mediator", "closed", json_pack("{s:s}", "reason", "closed by the mediator"), err);
-	if (rc == NK_OK)
-		rc = end_case(env, id, err);
-out:
-	return finish(env, rc, rc == NK_OK, err);
-}
-
-enum nk_status nk_case_join(const struct nk_case_env *env, const char *id, enum nk_role role,
-			    const struct nk_identity *identity,
-			    const uint8_t sig[static NK_SIGNATURE_BYTES], struct nk_error *err)
-{
-	struct case_state st;
-	char sign[NK_KEY_HEX], seal[NK_KEY_HEX], sig_hex[2 * NK_SIGNATURE_BYTES + 1];
-	enum nk_status rc;
-
-	if ((unsigned)role > NK_MEDIATOR)
-		return nk_fail(err, NK_EINVAL, "role", "not a role");
-	if (!valid_id(id))
-		return nk_fail(err, NK_EINVAL, "case", "not a case id");
-	/* Checked before the write lock is taken: verifying costs no one else a wait. */
-	if (nk_join_verify(identity, id, role, sig, err) != NK_OK)
-		return nk_fail(err, NK_EINVAL, "signature", "the join is not signed by the key "
-			       "it registers for this case and role");
-	if ((rc = case_load(env, id, &st, err)) != NK_OK)
-		return rc;
-	if (st.state == NK_STATE_SETTLED || st.state == NK_STATE_CLOSED) {
-		rc = nk_fail(err, NK_EREFUSED, "case", "the case has ended (%s)", nk_case_state_name(st.state));
-		goto out;
-	}
-	if (st.joined[role]) {
-		rc = nk_fail(err, NK_EREFUSED, "role", "the %s has already joined this case with a key",
-			     nk_role_name(role));
-		goto out;
-	}
-	for (int r = 0; r < NK_ROLE_COUNT; r++)
-		if (st.joined[r] && sodium_memcmp(st.identity[r].sign, identity->sign,
-						  sizeof(identity->sign)) == 0) {
-			rc = nk_fail(err, NK_EREFUSED, "key", "this signing key is registered for "
-				     "the %s already", nk_role_name((enum nk_role)r));
-			goto out;
-		}
-	nk_key_to_hex(identity->sign, sign);
-	nk_key_to_hex(identity->seal, seal);
-	nk_hex(sig, NK_SIGNATURE_BYTES, sig_hex);
-	rc = append(env, id, nk_role_name(role), "joined",
-		    json_pack("{s:s, s:s, s:s, s:s}", "role", nk_role_name(role), "sign", sign,
-			      "seal", seal, "signature", sig_hex), err);
-out:
-	return finish(env, rc, false, err);
+	return case_close(env, id, NK_MEDIATOR, &req, NULL, err);
 }

@@ -39,6 +39,11 @@ struct case_state {
 	int64_t events;
 	bool joined[NK_ROLE_COUNT];		/* by enum nk_role: one identity per role */
 	struct nk_identity identity[NK_ROLE_COUNT];
+	uint64_t last_request[NK_ROLE_COUNT];	/* the last signed request's number */
+	uint64_t messages[NK_ROLE_COUNT][NK_ROLE_COUNT];	/* [from][to]: the last n */
+	uint64_t deposits[2];			/* by party: the last deposit number used */
+	bool deposit_held[2];			/* by party: a deposit is in */
+	bool released;				/* both deposits were released */
 };
 
 /* Folds a whole log into st; NK_ECORRUPT if the log breaks the rules it records. */
@@ -53,6 +58,57 @@ NK_MUST_USE enum nk_status case_load(const struct nk_case_env *env, const char *
 /* The same inside a read snapshot (no write lock); the caller rolls back. */
 NK_MUST_USE enum nk_status case_load_snapshot(const struct nk_case_env *env, const char *id,
 					      struct case_state *st, struct nk_error *err);
+
+/* Appends one event of type by actor; takes the reference to body. */
+NK_MUST_USE enum nk_status case_append(const struct nk_case_env *env, const char *id,
+				       const char *actor, const char *type, json_t *body,
+				       struct nk_error *err);
+
+/* Ends a command begun by case_load: rolls back when rc failed, else commits (and, when
+ * the case ended, scrubs the deleted figures from the files). Returns the outcome. */
+NK_MUST_USE enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc,
+				       bool ended, struct nk_error *err);
+
+/* NK_EREFUSED, naming the state, unless st is in state want. */
+NK_MUST_USE enum nk_status case_refuse_state(const struct case_state *st,
+					     enum nk_case_state want, struct nk_error *err);
+
+bool case_valid_id(const char *id);
+
+/* Checks auth for req by role against st (request.c): NULL is fine while role has not
+ * joined; otherwise the signature must verify with role's registered key and the number
+ * be above role's last. NK_EAUTH naming "signature" or "request" if not. */
+NK_MUST_USE enum nk_status case_authorise(const struct case_state *st, enum nk_role role,
+					  const struct nk_case_request *req,
+					  const struct nk_request_auth *auth, struct nk_error *err);
+
+/* Adds "request": auth's number to an event body when auth is given (NULL-safe). */
+json_t *case_with_request(json_t *body, const struct nk_request_auth *auth);
+
+/* message.c: send, deposit and withdraw, for nk_case_act. */
+NK_MUST_USE enum nk_status case_send(const struct nk_case_env *env, const char *id,
+				     enum nk_role role, const struct nk_case_request *req,
+				     const struct nk_request_auth *auth, struct nk_error *err);
+NK_MUST_USE enum nk_status case_deposit(const struct nk_case_env *env, const char *id,
+					enum nk_role role, const struct nk_case_request *req,
+					const struct nk_request_auth *auth, struct nk_error *err);
+NK_MUST_USE enum nk_status case_withdraw(const struct nk_case_env *env, const char *id,
+					 enum nk_role role, const struct nk_case_request *req,
+					 const struct nk_request_auth *auth, struct nk_error *err);
+
+/* case.c: the bargaining actions with their signatures, for nk_case_act. */
+NK_MUST_USE enum nk_status case_submit(const struct nk_case_env *env, const char *id,
+				       enum nk_role role, const struct nk_case_request *req,
+				       const struct nk_request_auth *auth, struct nk_error *err);
+NK_MUST_USE enum nk_status case_answer(const struct nk_case_env *env, const char *id,
+				       enum nk_role role, const struct nk_case_request *req,
+				       const struct nk_request_auth *auth, struct nk_error *err);
+NK_MUST_USE enum nk_status case_propose(const struct nk_case_env *env, const char *id,
+					enum nk_role role, const struct nk_case_request *req,
+					const struct nk_request_auth *auth, struct nk_error *err);
+NK_MUST_USE enum nk_status case_close(const struct nk_case_env *env, const char *id,
+				      enum nk_role role, const struct nk_case_request *req,
+				      const struct nk_request_auth *auth, struct nk_error *err);
 
 /* Names of a case's secrets. */
 void case_secret_name(char out[static NK_SECRET_NAME_MAX], const char *what, int n,

@@ -248,6 +248,106 @@ static enum nk_status apply_joined(struct case_state *st, const json_t *body,
 	return NK_OK;
 }
 
+static int body_any_role(const json_t *body, const char *key, enum nk_role *role)
+{
+	const json_t *v = json_object_get(body, key);
+
+	return json_is_string(v) && nk_role_parse(json_string_value(v), role) == NK_OK ? 0 : -1;
+}
+
+static bool ended(const struct case_state *st)
+{
+	return st->state == NK_STATE_SETTLED || st->state == NK_STATE_CLOSED;
+}
+
+/* What every envelope event records: its number, size and SHA-256. */
+static int body_envelope(const json_t *body, int64_t *n)
+{
+	uint8_t hash[NK_HASH_BYTES];
+	int64_t size;
+
+	if (body_int(body, "n", n) || *n < 1 || body_int(body, "size", &size) || size < 1 ||
+	    size > NK_ENVELOPE_MAX || body_hex(body, "sha256", hash, sizeof(hash)))
+		return -1;
+	return 0;
+}
+
+/* A sealed message: the next of its direction, between two roles that have joined. */
+static enum nk_status apply_message(struct case_state *st, const json_t *body,
+				    struct nk_error *err)
+{
+	enum nk_role from, to;
+	int64_t n;
+
+	if (body_any_role(body, "from", &from) || body_any_role(body, "to", &to) || from == to ||
+	    body_envelope(body, &n))
+		return corrupt(err, "a message without its roles, number or hash");
+	if (ended(st) || !st->joined[from] || !st->joined[to] ||
+	    (uint64_t)n != st->messages[from][to] + 1)
+		return corrupt(err, "a message out of turn, or between roles without keys");
+	st->messages[from][to] = (uint64_t)n;
+	return NK_OK;
+}
+
+static enum nk_status apply_deposited(struct case_state *st, const json_t *body,
+				      struct nk_error *err)
+{
+	enum nk_role role;
+	int64_t n;
+
+	if (body_role(body, &role) || body_envelope(body, &n))
+		return corrupt(err, "a deposit without its role, number or hash");
+	if (ended(st) || st->released || st->deposit_held[role] || !st->joined[NK_CLAIMANT] ||
+	    !st->joined[NK_PAYER] || (uint64_t)n != st->deposits[role] + 1)
+		return corrupt(err, "a deposit out of turn");
+	st->deposits[role] = (uint64_t)n;
+	st->deposit_held[role] = true;
+	return NK_OK;
+}
+
+static enum nk_status apply_released(struct case_state *st, const json_t *body,
+				     struct nk_error *err)
+{
+	int64_t c, p;
+
+	if (st->released || !st->deposit_held[NK_CLAIMANT] || !st->deposit_held[NK_PAYER] ||
+	    body_int(body, "claimant", &c) || body_int(body, "payer", &p) ||
+	    (uint64_t)c != st->deposits[NK_CLAIMANT] || (uint64_t)p != st->deposits[NK_PAYER])
+		return corrupt(err, "a release before both deposits");
+	st->released = true;
+	return NK_OK;
+}
+
+static enum nk_status apply_withdrawn(struct case_state *st, const json_t *body,
+				      struct nk_error *err)
+{
+	enum nk_role role;
+	int64_t n;
+
+	if (body_role(body, &role) || body_int(body, "n", &n) || st->released ||
+	    !st->deposit_held[role] || (uint64_t)n != st->deposits[role])
+		return corrupt(err, "a withdrawal of no deposit, or after the release");
+	st->deposit_held[role] = false;
+	return NK_OK;
+}
+
+/* A signed request's number, in the body of the event it made: the acting role's, and
+ * above its last, so a replay can never have been accepted. */
+static enum nk_status apply_request(struct case_state *st, const struct nk_event *ev,
+				    const json_t *body, struct nk_error *err)
+{
+	const json_t *v = json_object_get(body, "request");
+	enum nk_role role;
+
+	if (!v)
+		return NK_OK;
+	if (!json_is_integer(v) || nk_role_parse(ev->actor, &role) != NK_OK || !st->joined[role] ||
+	    json_integer_value(v) < 1 || (uint64_t)json_integer_value(v) <= st->last_request[role])
+		return corrupt(err, "a signed request numbered out of order, or by no joined role");
+	st->last_request[role] = (uint64_t)json_integer_value(v);
+	return NK_OK;
+}
+
 static const struct {
 	const char *type;
 	apply_fn apply;
@@ -264,6 +364,10 @@ static const struct {
 	{ "closed", apply_closed },
 	{ "purged", apply_purged },
 	{ "joined", apply_joined },
+	{ "message", apply_message },
+	{ "deposited", apply_deposited },
+	{ "released", apply_released },
+	{ "withdrawn", apply_withdrawn },
 };
 
 enum nk_status case_fold(const char *id, const struct nk_event_list *log,
@@ -291,6 +395,8 @@ enum nk_status case_fold(const char *id, const struct nk_event_list *log,
 			rc = corrupt(err, "an event of unknown type");
 		else
 			rc = appliers[k].apply(st, body, err);
+		if (rc == NK_OK)
+			rc = apply_request(st, ev, body, err);
 		json_decref(body);
 	}
 	return rc;

@@ -97,6 +97,15 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		fprintf(f, "%s's key: %s, safety number %s\n", nk_role_name((enum nk_role)k),
 			sign, safety);
 	}
+	for (int k = 0; k < NK_ROLE_COUNT; k++)
+		if (b->sent[k] || b->received[k])
+			fprintf(f, "messages with the %s: %llu sent, %llu received\n",
+				nk_role_name((enum nk_role)k), (unsigned long long)b->sent[k],
+				(unsigned long long)b->received[k]);
+	if (b->released)
+		fprintf(f, "deposits: both released (see nakodo inbox)\n");
+	else if (b->deposit_held)
+		fprintf(f, "deposit: yours is in; waiting\n");
 	for (int i = 0; i < b->round; i++)
 		cli_print_round(f, b, i);
 	if (b->proposals > 0) {

@@ -232,6 +232,29 @@ static void round_from_json(const json_t *o, const struct nk_rules *rules,
 	}
 }
 
+/* A count the server sent, or 0 (negative numbers are not counts). */
+static uint64_t get_count(const json_t *o, const char *key)
+{
+	int64_t v = get_i(o, key);
+
+	return v > 0 ? (uint64_t)v : 0;
+}
+
+static void traffic_from_json(const json_t *obj, struct nk_brief *b)
+{
+	const json_t *m = json_object_get(obj, "messages"), *d = json_object_get(obj, "deposit");
+
+	for (int k = 0; k < NK_ROLE_COUNT; k++) {
+		b->sent[k] = get_count(json_object_get(m, "sent"), nk_role_name((enum nk_role)k));
+		b->received[k] = get_count(json_object_get(m, "received"),
+					   nk_role_name((enum nk_role)k));
+	}
+	b->last_request = get_count(obj, "last_request");
+	b->deposits = get_count(d, "number");
+	b->deposit_held = get_b(d, "held");
+	b->released = get_b(d, "released");
+}
+
 enum nk_status remote_brief_from_json(const json_t *obj, struct nk_brief *b, struct nk_error *err)
 {
 	const json_t *rounds = json_object_get(obj, "rounds"), *p = json_object_get(obj, "proposal");
@@ -285,6 +308,7 @@ enum nk_status remote_brief_from_json(const json_t *obj, struct nk_brief *b, str
 				got == sizeof(b->seed);
 		}
 	}
+	traffic_from_json(obj, b);
 	for (int k = 0; k < NK_ROLE_COUNT; k++) {
 		const json_t *key = json_object_get(json_object_get(obj, "keys"),
 						    nk_role_name((enum nk_role)k));

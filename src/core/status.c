@@ -32,6 +32,7 @@ const char *nk_status_name(enum nk_status status)
 		[NK_ECORRUPT] = "corrupt",
 		[NK_ENOMEM] = "out-of-memory",
 		[NK_ECRYPTO] = "crypto",
+		[NK_EAUTH] = "unauthorized",
 	};
 
 	if ((size_t)status >= sizeof(names) / sizeof(names[0]) || !names[status])

@@ -199,6 +199,32 @@ static json_t *keys_to_json(const struct nk_brief *b)
 	return keys;
 }
 
+/* The role's own requests, messages and deposit, each only once there is one. */
+static void traffic_to_json(const struct nk_brief *b, json_t *o)
+{
+	json_t *sent = json_object(), *received = json_object();
+
+	for (int r = 0; r < NK_ROLE_COUNT; r++) {
+		if (b->sent[r])
+			json_object_set_new(sent, nk_role_name((enum nk_role)r),
+					    json_integer((json_int_t)b->sent[r]));
+		if (b->received[r])
+			json_object_set_new(received, nk_role_name((enum nk_role)r),
+					    json_integer((json_int_t)b->received[r]));
+	}
+	if (json_object_size(sent) || json_object_size(received))
+		json_object_set_new(o, "messages", json_pack("{s:O, s:O}", "sent", sent,
+							     "received", received));
+	json_decref(sent);
+	json_decref(received);
+	if (b->last_request)
+		json_object_set_new(o, "last_request", json_integer((json_int_t)b->last_request));
+	if (b->deposits || b->released)
+		json_object_set_new(o, "deposit", json_pack("{s:I, s:b, s:b}", "number",
+							    (json_int_t)b->deposits, "held",
+							    b->deposit_held, "released", b->released));
+}
+
 json_t *nk_brief_to_json(const struct nk_brief *b)
 {
 	json_t *keys;
@@ -240,5 +266,6 @@ json_t *nk_brief_to_json(const struct nk_brief *b)
 	}
 	if ((keys = keys_to_json(b)))
 		json_object_set_new(o, "keys", keys);
+	traffic_to_json(b, o);
 	return o;
 }

@@ -38,6 +38,21 @@ struct mem_tokens {
 	size_t count;
 };
 
+/* An envelope, with what the open transaction did to it, so that commit and rollback
+ * can settle it. */
+struct mem_envelope {
+	char case_id[NK_CASE_ID_MAX];
+	char name[NK_SECRET_NAME_MAX];
+	uint8_t *bytes;
+	size_t len;
+	bool added, deleted;	/* in the open transaction */
+};
+
+struct mem_envelopes {
+	struct mem_envelope *items;
+	size_t count;
+};
+
 struct mem_store {
 	struct mem_case *cases;
 	size_t ncases, cases_cap;
@@ -46,7 +61,32 @@ struct mem_store {
 	struct mem_secrets saved;	/* the secrets as they were at begin */
 	struct mem_tokens tokens;
 	struct mem_tokens saved_tokens;
+	struct mem_envelopes envelopes;
 };
+
+/* Keeps the envelopes for which keep(item, commit) holds, freeing the others, and
+ * clears the marks of the transaction that ends. */
+static bool envelope_survives(const struct mem_envelope *e, bool commit)
+{
+	return commit ? !e->deleted : !e->added;
+}
+
+static void envelopes_settle(struct mem_envelopes *v, bool commit)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < v->count; i++) {
+		struct mem_envelope *e = &v->items[i];
+
+		if (!envelope_survives(e, commit)) {
+			free(e->bytes);
+			continue;
+		}
+		e->added = e->deleted = false;
+		v->items[kept++] = *e;
+	}
+	v->count = kept;
+}
 
 static void tokens_free(struct mem_tokens *t)
 {
@@ -142,6 +182,10 @@ static void mem_close(void *state)
 	secrets_free(&m->saved);
 	tokens_free(&m->tokens);
 	tokens_free(&m->saved_tokens);
+	envelopes_settle(&m->envelopes, false);
+	for (size_t i = 0; i < m->envelopes.count; i++)
+		free(m->envelopes.items[i].bytes);
+	free(m->envelopes.items);
 	free(m);
 }
 
@@ -167,6 +211,7 @@ static enum nk_status mem_commit(void *state, struct nk_error *err)
 		m->cases[i].committed = m->cases[i].count;
 	secrets_free(&m->saved);
 	tokens_free(&m->saved_tokens);
+	envelopes_settle(&m->envelopes, true);
 	return NK_OK;
 }
 
@@ -187,6 +232,7 @@ static void mem_rollback(void *state)
 	tokens_free(&m->tokens);
 	m->tokens = m->saved_tokens;
 	m->saved_tokens = (struct mem_tokens){0};
+	envelopes_settle(&m->envelopes, false);
 }
 
 static enum nk_status mem_case_create(void *state, const char *case_id, int64_t created_ms,
@@ -439,6 +485,73 @@ static enum nk_status mem_token_count(void *state, const char *case_id, const ch
 	return NK_OK;
 }
 
+static struct mem_envelope *find_envelope(struct mem_store *m, const char *case_id,
+					   const char *name)
+{
+	for (size_t i = 0; i < m->envelopes.count; i++) {
+		struct mem_envelope *e = &m->envelopes.items[i];
+
+		if (!e->deleted && strcmp(e->case_id, case_id) == 0 && strcmp(e->name, name) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+static enum nk_status mem_envelope_put(void *state, const char *case_id, const char *name,
+				       const uint8_t *env, size_t len, struct nk_error *err)
+{
+	struct mem_store *m = state;
+	struct mem_envelope *grown, *e;
+	uint8_t *copy;
+
+	if (!find_case(m, case_id))
+		return no_case(case_id, err);
+	if (find_envelope(m, case_id, name))
+		return nk_fail(err, NK_EINVAL, "envelope", "case %s has an envelope %s already",
+			       case_id, name);
+	if (!(copy = malloc(len)))
+		return nk_fail(err, NK_ENOMEM, "envelope", "out of memory");
+	grown = realloc(m->envelopes.items, (m->envelopes.count + 1) * sizeof(*grown));
+	if (!grown) {
+		free(copy);
+		return nk_fail(err, NK_ENOMEM, "envelope", "out of memory");
+	}
+	m->envelopes.items = grown;
+	e = &grown[m->envelopes.count++];
+	*e = (struct mem_envelope){ .bytes = copy, .len = len, .added = true };
+	memcpy(copy, env, len);
+	snprintf(e->case_id, sizeof(e->case_id), "%s", case_id);
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	return NK_OK;
+}
+
+static enum nk_status mem_envelope_get(void *state, const char *case_id, const char *name,
+				       uint8_t **out, size_t *len, struct nk_error *err)
+{
+	const struct mem_envelope *e = find_envelope(state, case_id, name);
+	uint8_t *copy;
+
+	if (!e)
+		return nk_fail(err, NK_ENOTFOUND, "envelope", "case %s has no envelope %s", case_id, name);
+	if (!(copy = malloc(e->len)))
+		return nk_fail(err, NK_ENOMEM, "envelope", "out of memory");
+	memcpy(copy, e->bytes, e->len);
+	*out = copy;
+	*len = e->len;
+	return NK_OK;
+}
+
+static enum nk_status mem_envelope_delete(void *state, const char *case_id, const char *name,
+					  struct nk_error *err)
+{
+	struct mem_envelope *e = find_envelope(state, case_id, name);
+
+	if (!e)
+		return nk_fail(err, NK_ENOTFOUND, "envelope", "case %s has no envelope %s", case_id, name);
+	e->deleted = true;	/* one added in this transaction goes at its end either way */
+	return NK_OK;
+}
+
 static enum nk_status mem_relax_sync(void *state, struct nk_error *err)
 {
 	return NK_OK;
@@ -470,6 +583,9 @@ const struct nk_store_ops store_mem_ops = {
 	.token_find = mem_token_find,
 	.token_revoke = mem_token_revoke,
 	.token_count = mem_token_count,
+	.envelope_put = mem_envelope_put,
+	.envelope_get = mem_envelope_get,
+	.envelope_delete = mem_envelope_delete,
 	.relax_sync = mem_relax_sync,
 	.flush = mem_flush,
 };

@@ -3,6 +3,8 @@
  * Every statement is reset before the operation returns, so none holds a lock. */
 #include "store/sqlite.h"
 
+#include <nakodo/seal.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -439,6 +441,86 @@ static enum nk_status sq_token_count(void *state, const char *case_id, const cha
 	return sq_token_by_case(state, SQ_TOKEN_COUNT, case_id, role, count, err);
 }
 
+/* Binds (case_id, name) as parameters 1 and 2 of st. */
+static int bind_case_name(sqlite3_stmt *st, const char *case_id, const char *name)
+{
+	int sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+
+	return sql_rc == SQLITE_OK ? sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC) : sql_rc;
+}
+
+static enum nk_status sq_envelope_put(void *state, const char *case_id, const char *name,
+				      const uint8_t *env, size_t len, struct nk_error *err)
+{
+	struct sq_store *s = state;
+	sqlite3_stmt *st = s->stmt[SQ_ENVELOPE_PUT];
+	enum nk_status rc = NK_OK;
+	bool found = false;
+	int sql_rc;
+
+	sql_rc = bind_case_name(st, case_id, name);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_bind_blob(st, 3, env, (int)len, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_step(st);
+	if (sql_rc != SQLITE_DONE)
+		rc = store_sqlite_fail(s, sql_rc, "envelope", "could not store the envelope", err);
+	else if (sqlite3_changes(s->db) == 0 && (rc = case_exists(s, case_id, &found, err)) == NK_OK)
+		rc = found ? nk_fail(err, NK_EINVAL, "envelope", "case %s has an envelope %s already",
+				     case_id, name) : no_case(case_id, err);
+	sq_done(st);
+	return rc;
+}
+
+static enum nk_status sq_envelope_get(void *state, const char *case_id, const char *name,
+				      uint8_t **out, size_t *len, struct nk_error *err)
+{
+	struct sq_store *s = state;
+	sqlite3_stmt *st = s->stmt[SQ_ENVELOPE_GET];
+	enum nk_status rc = NK_OK;
+	uint8_t *copy;
+	int sql_rc, n;
+
+	sql_rc = bind_case_name(st, case_id, name);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_step(st);
+	if (sql_rc == SQLITE_DONE) {
+		rc = nk_fail(err, NK_ENOTFOUND, "envelope", "case %s has no envelope %s", case_id, name);
+	} else if (sql_rc != SQLITE_ROW) {
+		rc = store_sqlite_fail(s, sql_rc, "envelope", "could not read the envelope", err);
+	} else if ((n = sqlite3_column_bytes(st, 0)) <= 0 || n > NK_ENVELOPE_MAX) {
+		rc = nk_fail(err, NK_ECORRUPT, "envelope", "envelope %s of case %s is damaged (%s)",
+			     name, case_id, s->path);
+	} else if (!(copy = malloc((size_t)n))) {
+		rc = nk_fail(err, NK_ENOMEM, "envelope", "out of memory");
+	} else {
+		memcpy(copy, sqlite3_column_blob(st, 0), (size_t)n);
+		*out = copy;
+		*len = (size_t)n;
+	}
+	sq_done(st);
+	return rc;
+}
+
+static enum nk_status sq_envelope_delete(void *state, const char *case_id, const char *name,
+					 struct nk_error *err)
+{
+	struct sq_store *s = state;
+	sqlite3_stmt *st = s->stmt[SQ_ENVELOPE_DELETE];
+	enum nk_status rc = NK_OK;
+	int sql_rc;
+
+	sql_rc = bind_case_name(st, case_id, name);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_step(st);
+	if (sql_rc != SQLITE_DONE)
+		rc = store_sqlite_fail(s, sql_rc, "envelope", "could not delete the envelope", err);
+	else if (sqlite3_changes(s->db) == 0)
+		rc = nk_fail(err, NK_ENOTFOUND, "envelope", "case %s has no envelope %s", case_id, name);
+	sq_done(st);
+	return rc;
+}
+
 /* A grouped connection's COMMIT only writes the WAL; the group's flush syncs it. */
 static enum nk_status sq_relax_sync(void *state, struct nk_error *err)
 {
@@ -492,6 +574,9 @@ const struct nk_store_ops store_sqlite_ops = {
 	.token_find = sq_token_find,
 	.token_revoke = sq_token_revoke,
 	.token_count = sq_token_count,
+	.envelope_put = sq_envelope_put,
+	.envelope_get = sq_envelope_get,
+	.envelope_delete = sq_envelope_delete,
 	.relax_sync = sq_relax_sync,
 	.flush = sq_flush,
 };

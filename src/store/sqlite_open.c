@@ -39,6 +39,11 @@ static const char *const sq_sql[SQ_COUNT] = {
 	[SQ_TOKEN_FIND] = "SELECT hash, case_id, role FROM tokens WHERE hash = ?1",
 	[SQ_TOKEN_REVOKE] = "DELETE FROM tokens WHERE case_id = ?1 AND role = ?2",
 	[SQ_TOKEN_COUNT] = "SELECT count(*) FROM tokens WHERE case_id = ?1 AND role = ?2",
+	[SQ_ENVELOPE_PUT] =
+		"INSERT INTO envelopes(case_id, name, bytes) SELECT id, ?2, ?3 FROM cases "
+		"WHERE id = ?1 ON CONFLICT(case_id, name) DO NOTHING",
+	[SQ_ENVELOPE_GET] = "SELECT bytes FROM envelopes WHERE case_id = ?1 AND name = ?2",
+	[SQ_ENVELOPE_DELETE] = "DELETE FROM envelopes WHERE case_id = ?1 AND name = ?2",
 };
 
 /* Schema version 2: the server's access tokens, by keyed hash only. */
@@ -48,6 +53,15 @@ static const char tokens_sql[] =
 	" case_id TEXT NOT NULL,"
 	" role TEXT NOT NULL) WITHOUT ROWID";
 static const char tokens_index_sql[] = "CREATE INDEX tokens_by_case ON tokens(case_id, role)";
+
+/* Schema version 3: sealed messages as their senders sealed them. A rowid table, since
+ * an envelope may fill many pages (WITHOUT ROWID suits small rows). */
+static const char envelopes_sql[] =
+	"CREATE TABLE envelopes ("
+	" case_id TEXT NOT NULL REFERENCES cases(id),"
+	" name TEXT NOT NULL,"
+	" bytes BLOB NOT NULL,"
+	" UNIQUE (case_id, name))";
 
 /* Run in one transaction when a database is made; the PRAGMAs follow, with numbers. */
 static const char *const schema_sql[] = {
@@ -72,6 +86,7 @@ static const char *const schema_sql[] = {
 	" value BLOB NOT NULL) WITHOUT ROWID",
 	tokens_sql,
 	tokens_index_sql,
+	envelopes_sql,
 };
 
 /* Per-connection settings, run on every open once the file is known to be nakodo's. */
@@ -272,7 +287,7 @@ static enum nk_status verify(struct sq_store *s, const char *key_path,
 		rc = store_sqlite_fail(s, sql_rc, "store", "could not read the schema version", err);
 		goto out;
 	}
-	if (version != STORE_SCHEMA_VERSION && version != 1) {
+	if (version < 1 || version > STORE_SCHEMA_VERSION) {
 		rc = nk_fail(err, NK_ECORRUPT, "store", "database %s has schema version %lld; "
 			     "this nakodo knows version %d", s->path, (long long)version,
 			     STORE_SCHEMA_VERSION);
@@ -300,7 +315,8 @@ out:
 	return rc;
 }
 
-/* Brings a version-1 database (no tokens table) to version 2 in one transaction. */
+/* Brings an older database to the current version in one transaction: version 1 had no
+ * tokens table, versions 1 and 2 no envelopes table. */
 static enum nk_status upgrade(struct sq_store *s, struct nk_error *err)
 {
 	int64_t version = 0;
@@ -319,6 +335,12 @@ static enum nk_status upgrade(struct sq_store *s, struct nk_error *err)
 			sql_rc = sq_run(s->db, tokens_index_sql);
 		if (sql_rc == SQLITE_OK)
 			sql_rc = sq_run(s->db, "PRAGMA user_version = 2");
+		version = 2;
+	}
+	if (sql_rc == SQLITE_OK && version == 2) {
+		sql_rc = sq_run(s->db, envelopes_sql);
+		if (sql_rc == SQLITE_OK)
+			sql_rc = sq_run(s->db, "PRAGMA user_version = 3");
 	}
 	if (sql_rc == SQLITE_OK)
 		sql_rc = sq_run(s->db, "COMMIT");

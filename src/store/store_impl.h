@@ -21,7 +21,8 @@
 /* SQLite's PRAGMA application_id of a nakodo database ("NKOD") and the schema
  * version in PRAGMA user_version. */
 #define STORE_APPLICATION_ID 0x4e4b4f44
-#define STORE_SCHEMA_VERSION 2	/* 2 added the tokens table; 1 is upgraded on open */
+#define STORE_SCHEMA_VERSION 3	/* 2 added the tokens table, 3 the envelopes; older
+				 * versions are upgraded on open */
 
 #define STORE_TOKEN_HASH 32	/* bytes of a token's keyed hash */
 
@@ -88,6 +89,17 @@ struct nk_store_ops {
 				       size_t *count, struct nk_error *err);
 	enum nk_status (*token_count)(void *state, const char *case_id, const char *role,
 				      size_t *count, struct nk_error *err);
+
+	/* Envelopes (sealed messages), stored as given; len <= NK_ENVELOPE_MAX.
+	 * envelope_put is NK_EINVAL if (case, name) exists and NK_ENOTFOUND if there is no
+	 * such case; envelope_get returns a malloc'd copy; both get and delete are
+	 * NK_ENOTFOUND if there is no such envelope. */
+	enum nk_status (*envelope_put)(void *state, const char *case_id, const char *name,
+				       const uint8_t *env, size_t len, struct nk_error *err);
+	enum nk_status (*envelope_get)(void *state, const char *case_id, const char *name,
+				       uint8_t **out, size_t *len, struct nk_error *err);
+	enum nk_status (*envelope_delete)(void *state, const char *case_id, const char *name,
+					  struct nk_error *err);
 
 	/* Group commit: relax_sync makes this connection's COMMIT skip the flush; flush
 	 * (on no connection) makes every commit so far at location durable. */

@@ -1,6 +1,7 @@
 /* Unit tests for store/: one table of tests runs against both backends (sqlite: in a
  * fresh temporary directory, and mem:), then what only files can show: the bytes left
  * on disk after purge and scrub, foreign and damaged files, the key file. */
+#include <nakodo/seal.h>
 #include <nakodo/store.h>
 
 #include "store/store_impl.h"
@@ -628,7 +629,8 @@ static void version_1_database_is_upgraded(void **state)
 	nk_store_close(fx->store);
 	fx->store = NULL;
 	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE tokens; PRAGMA user_version = 1", NULL, NULL,
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE tokens; DROP TABLE envelopes; "
+				      "PRAGMA user_version = 1", NULL, NULL,
 				      NULL), SQLITE_OK);
 	sqlite3_close(db);
 	reopen(fx);
@@ -637,6 +639,35 @@ static void version_1_database_is_upgraded(void **state)
 	assert_int_equal(nk_store_token_put(fx->store, token, "c1", "payer", NULL), NK_OK);
 	commit(fx->store);
 	assert_int_equal(nk_store_token_find(fx->store, token, case_id, role, NULL), NK_OK);
+	begin(fx->store);
+	assert_int_equal(nk_store_envelope_put(fx->store, "c1", "msg.a", (const uint8_t *)"x", 1,
+					       NULL), NK_OK);
+	commit(fx->store);
+}
+
+/* A version-2 database (tokens, no envelopes) gains the envelopes table on open. */
+static void version_2_database_is_upgraded(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t *got = NULL;
+	size_t len = 0;
+	sqlite3 *db = NULL;
+
+	create_case(fx->store, "c1");
+	nk_store_close(fx->store);
+	fx->store = NULL;
+	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE envelopes; PRAGMA user_version = 2", NULL,
+				      NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	reopen(fx);
+	begin(fx->store);
+	assert_int_equal(nk_store_envelope_put(fx->store, "c1", "msg.a", (const uint8_t *)"xy", 2,
+					       NULL), NK_OK);
+	commit(fx->store);
+	assert_int_equal(nk_store_envelope_get(fx->store, "c1", "msg.a", &got, &len, NULL), NK_OK);
+	assert_int_equal(len, 2);
+	free(got);
 }
 
 #define GROUP_THREADS 4
@@ -994,6 +1025,68 @@ static void bad_urls_and_flags_are_refused(void **state)
 	nk_event_list_free(&(struct nk_event_list){0});
 }
 
+/* Envelopes: stored as given, one per name, deleted on request, and every write undone
+ * by a rollback. */
+static void envelopes_put_get_delete(void **state)
+{
+	struct fixture *fx = *state;
+	static uint8_t big[NK_ENVELOPE_MAX + 1];
+	const uint8_t a[] = "ciphertext-a", b[] = "ciphertext-b";
+	struct nk_error err = {0};
+	uint8_t *got = NULL;
+	size_t len = 0;
+
+	create_case(fx->store, "c1");
+	create_case(fx->store, "c2");
+	begin(fx->store);
+	assert_int_equal(nk_store_envelope_put(fx->store, "c1", "msg.a", a, sizeof(a), NULL), NK_OK);
+	assert_int_equal(nk_store_envelope_put(fx->store, "c1", "msg.a", b, sizeof(b), &err), NK_EINVAL);
+	assert_string_equal(err.field, "envelope");
+	assert_int_equal(nk_store_envelope_put(fx->store, "nope", "msg.a", a, sizeof(a), NULL), NK_ENOTFOUND);
+	assert_int_equal(nk_store_envelope_put(fx->store, "c1", "bad name", a, sizeof(a), NULL), NK_EINVAL);
+	assert_int_equal(nk_store_envelope_put(fx->store, "c1", "msg.big", big, sizeof(big), NULL), NK_EINVAL);
+	assert_int_equal(nk_store_envelope_put(fx->store, "c1", "msg.empty", a, 0, NULL), NK_EINVAL);
+	assert_int_equal(nk_store_envelope_put(fx->store, "c1", "msg.max", big, NK_ENVELOPE_MAX, NULL), NK_OK);
+	commit(fx->store);
+	/* outside a transaction, writes are refused */
+	assert_int_equal(nk_store_envelope_put(fx->store, "c1", "msg.b", b, sizeof(b), NULL), NK_EINVAL);
+	assert_int_equal(nk_store_envelope_delete(fx->store, "c1", "msg.a", NULL), NK_EINVAL);
+
+	assert_int_equal(nk_store_envelope_get(fx->store, "c1", "msg.a", &got, &len, NULL), NK_OK);
+	assert_int_equal(len, sizeof(a));
+	assert_memory_equal(got, a, sizeof(a));
+	free(got);
+	assert_int_equal(nk_store_envelope_get(fx->store, "c2", "msg.a", &got, &len, NULL), NK_ENOTFOUND);
+	assert_int_equal(nk_store_envelope_get(fx->store, "c1", "msg.max", &got, &len, NULL), NK_OK);
+	assert_int_equal(len, NK_ENVELOPE_MAX);
+	free(got);
+
+	/* rolled back: a put disappears and a delete is undone */
+	begin(fx->store);
+	assert_int_equal(nk_store_envelope_put(fx->store, "c1", "msg.b", b, sizeof(b), NULL), NK_OK);
+	assert_int_equal(nk_store_envelope_delete(fx->store, "c1", "msg.a", NULL), NK_OK);
+	assert_int_equal(nk_store_envelope_delete(fx->store, "c1", "msg.a", NULL), NK_ENOTFOUND);
+	nk_store_rollback(fx->store);
+	assert_int_equal(nk_store_envelope_get(fx->store, "c1", "msg.b", &got, &len, NULL), NK_ENOTFOUND);
+	assert_int_equal(nk_store_envelope_get(fx->store, "c1", "msg.a", &got, &len, NULL), NK_OK);
+	free(got);
+
+	/* committed: the delete holds, and the name can be used again */
+	begin(fx->store);
+	assert_int_equal(nk_store_envelope_delete(fx->store, "c1", "msg.a", NULL), NK_OK);
+	assert_int_equal(nk_store_envelope_put(fx->store, "c1", "msg.a", b, sizeof(b), NULL), NK_OK);
+	commit(fx->store);
+	assert_int_equal(nk_store_envelope_get(fx->store, "c1", "msg.a", &got, &len, NULL), NK_OK);
+	assert_memory_equal(got, b, sizeof(b));
+	free(got);
+	/* a secret purge (the end of a case) leaves envelopes alone */
+	begin(fx->store);
+	assert_int_equal(nk_store_secret_purge(fx->store, "c1", NULL), NK_OK);
+	commit(fx->store);
+	assert_int_equal(nk_store_envelope_get(fx->store, "c1", "msg.a", &got, &len, NULL), NK_OK);
+	free(got);
+}
+
 /* ---- the tables ---- */
 
 struct store_test {
@@ -1012,6 +1105,7 @@ static const struct store_test both_backends[] = {
 	{ "bad_input_is_refused_and_changes_nothing", bad_input_is_refused_and_changes_nothing },
 	{ "tokens_put_find_revoke", tokens_put_find_revoke },
 	{ "read_snapshot_refuses_writes", read_snapshot_refuses_writes },
+	{ "envelopes_put_get_delete", envelopes_put_get_delete },
 };
 
 static const struct store_test sqlite_only[] = {
@@ -1025,6 +1119,7 @@ static const struct store_test sqlite_only[] = {
 	{ "bare_path_and_empty_file_with_create", bare_path_and_empty_file_with_create },
 	{ "tokens_are_stored_as_keyed_hashes", tokens_are_stored_as_keyed_hashes },
 	{ "version_1_database_is_upgraded", version_1_database_is_upgraded },
+	{ "version_2_database_is_upgraded", version_2_database_is_upgraded },
 	{ "group_commit_batches_and_keeps_everything", group_commit_batches_and_keeps_everything },
 };
 

@@ -1,0 +1,144 @@
+/* What a role receives: the envelopes addressed to it, found through the log's
+ * `message` events and, once both deposits are in, the other party's released deposit.
+ * Read in one snapshot, so the log and the envelopes agree, without the write lock. */
+#include "case/case_impl.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void nk_inbox_free(struct nk_inbox *inbox)
+{
+	if (!inbox)
+		return;
+	for (size_t i = 0; i < inbox->count; i++)
+		free(inbox->items[i].envelope);
+	free(inbox->items);
+	memset(inbox, 0, sizeof(*inbox));
+}
+
+static bool role_of(const json_t *body, const char *key, enum nk_role *role)
+{
+	const json_t *v = json_object_get(body, key);
+
+	return json_is_string(v) && nk_role_parse(json_string_value(v), role) == NK_OK;
+}
+
+/* Whether ev is an envelope for me; fills item's kind, roles, number and hash. The fold
+ * has checked every event already. */
+static bool addressed_to(const struct case_state *st, const struct nk_event *ev,
+			 const json_t *body, enum nk_role me, struct nk_inbox_item *item)
+{
+	const char *hex = json_string_value(json_object_get(body, "sha256"));
+	size_t got = 0;
+
+	if (strcmp(ev->type, "message") == 0) {
+		if (!role_of(body, "from", &item->from) || !role_of(body, "to", &item->to) ||
+		    item->to != me)
+			return false;
+		item->kind = NK_MESSAGE_TEXT;
+	} else if (strcmp(ev->type, "deposited") == 0 && st->released) {
+		if (!role_of(body, "role", &item->from) || item->from == me || me == NK_MEDIATOR)
+			return false;
+		item->to = me;
+		item->kind = NK_MESSAGE_DEPOSIT;
+	} else {
+		return false;
+	}
+	item->n = (uint64_t)json_integer_value(json_object_get(body, "n"));
+	/* of a party's deposits, only the one released (the last) is for the other */
+	if (item->kind == NK_MESSAGE_DEPOSIT && item->n != st->deposits[item->from])
+		return false;
+	item->event = ev->seq;
+	item->time_ms = ev->time_ms;
+	return hex && sodium_hex2bin(item->sha256, sizeof(item->sha256), hex, strlen(hex), NULL,
+				     &got, NULL) == 0 && got == sizeof(item->sha256);
+}
+
+static enum nk_status fetch(const struct nk_case_env *env, const struct case_state *st,
+			    struct nk_inbox_item *item, struct nk_error *err)
+{
+	char name[NK_SECRET_NAME_MAX];
+
+	if (item->kind == NK_MESSAGE_TEXT)
+		snprintf(name, sizeof(name), "msg.%s.%s.%" PRIu64, nk_role_name(item->from),
+			 nk_role_name(item->to), item->n);
+	else
+		snprintf(name, sizeof(name), "deposit.%s.%" PRIu64, nk_role_name(item->from), item->n);
+	return nk_store_envelope_get(env->store, st->id, name, &item->envelope, &item->len, err);
+}
+
+static enum nk_status collect(const struct nk_case_env *env, const struct case_state *st,
+			      const struct nk_event_list *log, enum nk_role me, int64_t after,
+			      struct nk_inbox *box, struct nk_error *err)
+{
+	size_t bytes = 0;
+	enum nk_status rc = NK_OK;
+
+	for (size_t i = 0; i < log->count && rc == NK_OK; i++) {
+		const struct nk_event *ev = &log->events[i];
+		struct nk_inbox_item item = { 0 }, *grown;
+		json_t *body;
+		bool mine;
+
+		if (ev->seq <= after)
+			continue;
+		if (bytes >= NK_INBOX_PAGE_BYTES) {
+			box->more = true;
+			break;
+		}
+		body = json_loads(ev->body, 0, NULL);
+		mine = body && addressed_to(st, ev, body, me, &item);
+		json_decref(body);
+		if (!mine)
+			continue;
+		if (!(grown = realloc(box->items, (box->count + 1) * sizeof(*grown))))
+			return nk_fail(err, NK_ENOMEM, "inbox", "out of memory");
+		box->items = grown;
+		if ((rc = fetch(env, st, &item, err)) == NK_ENOTFOUND)
+			rc = nk_fail(err, NK_ECORRUPT, "envelope", "the log records an envelope the "
+				     "store does not hold (event %" PRId64 ")", ev->seq);
+		if (rc == NK_OK) {
+			box->items[box->count++] = item;
+			bytes += item.len;
+		}
+	}
+	return rc;
+}
+
+enum nk_status nk_case_inbox(const struct nk_case_env *env, const char *id, enum nk_role role,
+			     int64_t after, struct nk_inbox *out, struct nk_error *err)
+{
+	struct nk_event_list log = { 0 };
+	struct nk_inbox box = { 0 };
+	struct case_state st;
+	enum nk_status rc;
+
+	if ((unsigned)role > NK_MEDIATOR)
+		return nk_fail(err, NK_EINVAL, "role", "not a role");
+	if (after < 0)
+		return nk_fail(err, NK_EINVAL, "after", "an event number is 0 or more");
+	if (!case_valid_id(id))
+		return nk_fail(err, NK_EINVAL, "case", "not a case id");
+	if ((rc = nk_store_begin_read(env->store, err)) != NK_OK)
+		return rc;
+	rc = nk_store_load(env->store, id, &log, err);
+	if (rc == NK_ENOTFOUND)
+		nk_fail(err, NK_ENOTFOUND, "case", "no case %s in this database", id);
+	if (rc == NK_OK)
+		rc = case_fold(id, &log, &st, err);
+	if (rc == NK_OK)
+		rc = collect(env, &st, &log, role, after, &box, err);
+	nk_store_rollback(env->store);
+	nk_event_list_free(&log);
+	if (rc != NK_OK) {
+		nk_inbox_free(&box);
+		return rc;
+	}
+	box.deposit_held = role != NK_MEDIATOR && st.deposit_held[role];
+	box.released = st.released;
+	*out = box;
+	return NK_OK;
+}

@@ -1,0 +1,161 @@
+/* Signed requests: once a role has joined with a key, each of its actions carries its
+ * signature over the case, the role, a fresh request number, the action's name and the
+ * SHA-256 of the action's canonical body. This file makes and checks those signatures
+ * and dispatches nk_case_act to the command that does the action. */
+#include "case/case_impl.h"
+
+#include <nakodo/seal.h>
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum nk_status (*action_fn)(const struct nk_case_env *env, const char *id,
+				    enum nk_role role, const struct nk_case_request *req,
+				    const struct nk_request_auth *auth, struct nk_error *err);
+
+static const struct {
+	const char *name;
+	action_fn run;
+} actions[] = {
+	[NK_ACTION_SUBMIT] = { "submit", case_submit },
+	[NK_ACTION_EXTEND] = { "extend", case_submit },
+	[NK_ACTION_ANSWER] = { "answer", case_answer },
+	[NK_ACTION_PROPOSE] = { "propose", case_propose },
+	[NK_ACTION_CLOSE] = { "close", case_close },
+	[NK_ACTION_SEND] = { "send", case_send },
+	[NK_ACTION_DEPOSIT] = { "deposit", case_deposit },
+	[NK_ACTION_WITHDRAW] = { "withdraw", case_withdraw },
+};
+
+static bool known_action(enum nk_case_action action)
+{
+	return (unsigned)action < sizeof(actions) / sizeof(actions[0]);
+}
+
+const char *nk_case_action_name(enum nk_case_action action)
+{
+	return known_action(action) ? actions[action].name : "unknown";
+}
+
+enum nk_status nk_case_request_body(const struct nk_case_request *req, uint8_t **out,
+				    size_t *len, struct nk_error *err)
+{
+	json_t *o = NULL;
+	char *text;
+
+	if (!req || !known_action(req->action))
+		return nk_fail(err, NK_EINVAL, "action", "not an action");
+	switch (req->action) {
+	case NK_ACTION_SEND:
+	case NK_ACTION_DEPOSIT:
+		if (!req->envelope || req->envelope_len == 0 || req->envelope_len > NK_ENVELOPE_MAX)
+			return nk_fail(err, NK_EINVAL, "envelope", "an envelope is 1 to %d bytes",
+				       NK_ENVELOPE_MAX);
+		if (!(*out = malloc(req->envelope_len)))
+			return nk_fail(err, NK_ENOMEM, "request", "out of memory");
+		memcpy(*out, req->envelope, req->envelope_len);
+		*len = req->envelope_len;
+		return NK_OK;
+	case NK_ACTION_SUBMIT:
+		o = json_pack("{s:I, s:i}", "amount", (json_int_t)req->amount, "round", req->round);
+		break;
+	case NK_ACTION_EXTEND:
+	case NK_ACTION_PROPOSE:
+		o = json_pack("{s:I}", "amount", (json_int_t)req->amount);
+		break;
+	case NK_ACTION_ANSWER:
+		o = json_pack("{s:b}", "accept", req->accept);
+		break;
+	case NK_ACTION_CLOSE:
+	case NK_ACTION_WITHDRAW:
+		o = json_object();
+		break;
+	}
+	text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(o);
+	if (!text)
+		return nk_fail(err, NK_ENOMEM, "request", "out of memory");
+	*out = (uint8_t *)text;
+	*len = strlen(text);
+	return NK_OK;
+}
+
+enum nk_status nk_case_request_sign(const struct nk_party_key *key, const char *id,
+				    enum nk_role role, uint64_t number,
+				    const struct nk_case_request *req,
+				    struct nk_request_auth *out, struct nk_error *err)
+{
+	struct nk_request_auth auth = { .number = number };
+	uint8_t *body = NULL;
+	size_t len = 0;
+	enum nk_status rc;
+
+	if (number == 0 || number > INT64_MAX)
+		return nk_fail(err, NK_EINVAL, "request", "a request number is 1 to 2^63-1");
+	if ((rc = nk_case_request_body(req, &body, &len, err)) != NK_OK)
+		return rc;
+	rc = nk_action_sign(key, id, role, number, actions[req->action].name, body, len,
+			    auth.signature, err);
+	if (rc == NK_OK)
+		*out = auth;
+	if (body)
+		sodium_memzero(body, len);	/* it may hold a figure */
+	free(body);
+	return rc;
+}
+
+enum nk_status case_authorise(const struct case_state *st, enum nk_role role,
+			      const struct nk_case_request *req, const struct nk_request_auth *auth,
+			      struct nk_error *err)
+{
+	uint8_t *body = NULL;
+	size_t len = 0;
+	enum nk_status rc;
+
+	if (!st->joined[role]) {
+		if (!auth)
+			return NK_OK;
+		return nk_fail(err, NK_EAUTH, "signature", "the %s has not joined this case with a "
+			       "key, so there is no key to check the signature against", nk_role_name(role));
+	}
+	if (!auth)
+		return nk_fail(err, NK_EAUTH, "signature", "the %s has joined this case with a key: "
+			       "its requests must be signed with it (--key FILE)", nk_role_name(role));
+	if (auth->number == 0 || auth->number > INT64_MAX)
+		return nk_fail(err, NK_EAUTH, "request", "a request number is 1 to 2^63-1");
+	if ((rc = nk_case_request_body(req, &body, &len, err)) != NK_OK)
+		return rc;
+	rc = nk_action_verify(&st->identity[role], st->id, role, auth->number,
+			      actions[req->action].name, body, len, auth->signature, NULL);
+	sodium_memzero(body, len);
+	free(body);
+	if (rc != NK_OK)
+		return nk_fail(err, NK_EAUTH, "signature", "the request is not signed by the %s's "
+			       "registered key for this case, action and body", nk_role_name(role));
+	/* Checked after the signature: only an authentic request is called a replay. */
+	if (auth->number <= st->last_request[role])
+		return nk_fail(err, NK_EAUTH, "request", "request number %" PRIu64 " was used "
+			       "already (the %s's last is %" PRIu64 "): a replay, or an older request",
+			       auth->number, nk_role_name(role), st->last_request[role]);
+	return NK_OK;
+}
+
+json_t *case_with_request(json_t *body, const struct nk_request_auth *auth)
+{
+	if (body && auth)
+		json_object_set_new(body, "request", json_integer((json_int_t)auth->number));
+	return body;
+}
+
+enum nk_status nk_case_act(const struct nk_case_env *env, const char *id, enum nk_role role,
+			   const struct nk_case_request *req, const struct nk_request_auth *auth,
+			   struct nk_error *err)
+{
+	if (!req || !known_action(req->action))
+		return nk_fail(err, NK_EINVAL, "action", "not an action");
+	if ((unsigned)role > NK_MEDIATOR)
+		return nk_fail(err, NK_EINVAL, "role", "not a role");
+	return actions[req->action].run(env, id, role, req, auth, err);
+}
