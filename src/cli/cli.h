@@ -61,5 +61,9 @@ int cmd_pubkey(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_verify(struct cli_ctx *ctx, int argc, char **argv);	/* receipts */
 int cmd_server_key(struct cli_ctx *ctx, int argc, char **argv);	/* the server's key */
 int cmd_join(struct cli_ctx *ctx, int argc, char **argv);	/* a party's key on a case */
+int cmd_send(struct cli_ctx *ctx, int argc, char **argv);	/* sealed messages */
+int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_deposit(struct cli_ctx *ctx, int argc, char **argv);	/* simultaneous disclosure */
+int cmd_withdraw(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

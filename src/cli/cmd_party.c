@@ -2,6 +2,7 @@
  * mediator's proposal; and the mediator's: propose a figure, close a case. Each reads
  * CASE [--as ROLE] VALUE and calls the one case/ function that does it. */
 #include "cli/remote.h"
+#include "cli/signed.h"
 #include "cli/util.h"
 
 #include <getopt.h>
@@ -9,6 +10,11 @@
 #include <string.h>
 
 enum action { SUBMIT, EXTEND, ANSWER, PROPOSE, CLOSE };
+
+static const enum nk_case_action actions[] = {
+	[SUBMIT] = NK_ACTION_SUBMIT, [EXTEND] = NK_ACTION_EXTEND, [ANSWER] = NK_ACTION_ANSWER,
+	[PROPOSE] = NK_ACTION_PROPOSE, [CLOSE] = NK_ACTION_CLOSE,
+};
 
 struct party_command {
 	const char *name;
@@ -52,7 +58,8 @@ static const struct party_command party_commands[] = {
  * agree with it. The route calls the same case/ function and answers with the same
  * briefing, printed the same way. */
 static int run_remote(struct cli_ctx *ctx, const struct remote *r, enum action action,
-		      const char *pos[2], const enum nk_role *as, int round)
+		      const char *pos[2], const enum nk_role *as, int round,
+		      const struct nk_party_key *key)
 {
 	static const char *const routes[] = {
 		[SUBMIT] = "figures", [EXTEND] = "extensions", [ANSWER] = "answers",
@@ -61,13 +68,16 @@ static int run_remote(struct cli_ctx *ctx, const struct remote *r, enum action a
 	const struct party_command *pc = &party_commands[action];
 	struct nk_brief *b = sodium_malloc(sizeof(*b));
 	char path[NK_CASE_ID_MAX + 32];
+	struct nk_case_request req = { .action = actions[action] };
+	struct nk_request_auth auth;
+	const struct nk_request_auth *signed_by = NULL;
 	json_t *body = NULL, *reply = NULL;
 	int64_t amount = 0;
 	int rc;
 
 	if (!b)
 		return CLI_STORAGE;
-	if ((action == SUBMIT || action == EXTEND || action == PROPOSE || as) &&
+	if ((action == SUBMIT || action == EXTEND || action == PROPOSE || as || key) &&
 	    (rc = remote_brief(ctx, r, pos[0], b)) != CLI_OK)
 		goto out;
 	if (as && b->role != *as) {
@@ -81,12 +91,22 @@ static int run_remote(struct cli_ctx *ctx, const struct remote *r, enum action a
 		body = json_pack("{s:I}", "amount", (json_int_t)amount);
 		if (round)
 			json_object_set_new(body, "round", json_integer(round));
-		sodium_memzero(&amount, sizeof(amount));
 	} else if (action == ANSWER) {
 		body = json_pack("{s:b}", "accept", strcmp(pos[1], "accept") == 0);
 	} else {
 		body = json_object();
 	}
+	req.round = round;
+	req.amount = amount;
+	req.accept = action == ANSWER && strcmp(pos[1], "accept") == 0;
+	sodium_memzero(&amount, sizeof(amount));
+	rc = key ? cli_sign_request(ctx, pc->name, key, b, &req, &auth, &signed_by) : CLI_OK;
+	sodium_memzero(&req, sizeof(req));
+	if (rc != CLI_OK) {
+		json_decref(body);
+		goto out;
+	}
+	cli_auth_to_json(body, signed_by);
 	snprintf(path, sizeof(path), "/v1/cases/%s/%s", pos[0], routes[action]);
 	if ((rc = remote_call(ctx, r, "POST", path, body, &reply)) == CLI_OK)
 		rc = remote_show_brief(ctx, pos[0], reply, true);
@@ -99,11 +119,16 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "as", required_argument, NULL, 'a' }, { "round", required_argument, NULL, 'n' },
-		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
+		{ "key", required_argument, NULL, 'k' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	const struct party_command *pc = &party_commands[action];
 	struct remote remote = { 0 };
-	const char *as = NULL, *pos[2] = { NULL, NULL };
+	const char *as = NULL, *pos[2] = { NULL, NULL }, *key_path = NULL;
+	struct nk_party_key *key = NULL;
+	struct nk_case_request req = { .action = actions[action] };
+	struct nk_request_auth auth;
+	const struct nk_request_auth *signed_by = NULL;
+	struct nk_brief *b = NULL;
 	int round = 0;
 	const struct nk_currency *cur = NULL;
 	struct nk_store *store = NULL;
@@ -115,7 +140,10 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 	int npos = 0, want = pc->needs_value ? 2 : 1, c, rc;
 
 	if (cli_wants_help(argc, argv)) {
-		fprintf(ctx->out, "usage: %s %s\n\n%s", pc->name, pc->usage, pc->help);
+		fprintf(ctx->out, "usage: %s %s [--key FILE]\n\n%s%s", pc->name, pc->usage, pc->help,
+			"Once the role has joined the case with a key (nakodo join), the case takes its\n"
+			"requests only signed by that key: give --key FILE (its passphrase is asked\n"
+			"without echo, or read from NAKODO_PASSPHRASE_FILE), locally and through a server.\n");
 		return CLI_OK;
 	}
 	optind = 0;
@@ -134,6 +162,8 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 			round = (int)n;
 		} else if (c == 'a' && pc->needs_role) {
 			as = optarg;
+		} else if (c == 'k') {
+			key_path = optarg;
 		} else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN) {
 			remote_option(&remote, c, optarg);
 		} else if (argv[optind - 1][0] == '-' && argv[optind - 1][1] >= '0' &&
@@ -152,7 +182,11 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 	if (remote_active(&remote)) {
 		if (as && (rc = cli_parse_role(ctx, pc->name, as, &role)) != CLI_OK)
 			return rc;
-		return run_remote(ctx, &remote, action, pos, as ? &role : NULL, round);
+		if (key_path && (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK)
+			return rc;
+		rc = run_remote(ctx, &remote, action, pos, as ? &role : NULL, round, key);
+		nk_party_key_free(key);
+		return rc;
 	}
 	if (pc->needs_role && (rc = cli_parse_role(ctx, pc->name, as, &role)) != CLI_OK)
 		return rc;
@@ -160,29 +194,25 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 	if ((rc = cli_open_store(ctx, false, &store)) != CLI_OK)
 		return rc;
 	env.store = store;
+	if (key_path && ((rc = cli_key_load(ctx, key_path, &key)) != CLI_OK ||
+			 (rc = (b = sodium_malloc(sizeof(*b))) ? CLI_OK : CLI_STORAGE) != CLI_OK))
+		goto out;
+	if (b && nk_case_brief(&env, pos[0], role, b, &err) != NK_OK) {
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
 	if (pc->needs_value && action != ANSWER) {
 		if ((rc = cli_case_currency(ctx, &env, pos[0], &cur)) != CLI_OK ||
 		    (rc = cli_read_amount(ctx, cur, pos[1], &amount)) != CLI_OK)
 			goto out;
 	}
-	switch (action) {
-	case SUBMIT:
-		st = round ? nk_case_submit_round(&env, pos[0], role, round, amount, &err)
-			   : nk_case_submit(&env, pos[0], role, amount, &err);
-		break;
-	case EXTEND:
-		st = nk_case_extend(&env, pos[0], role, amount, &err);
-		break;
-	case ANSWER:
-		st = nk_case_answer(&env, pos[0], role, strcmp(pos[1], "accept") == 0, &err);
-		break;
-	case PROPOSE:
-		st = nk_case_propose(&env, pos[0], amount, &err);
-		break;
-	case CLOSE:
-		st = nk_case_close(&env, pos[0], &err);
-		break;
-	}
+	req.round = round;
+	req.amount = amount;
+	req.accept = action == ANSWER && strcmp(pos[1], "accept") == 0;
+	if (b && (rc = cli_sign_request(ctx, pc->name, key, b, &req, &auth, &signed_by)) != CLI_OK)
+		goto out;
+	st = nk_case_act(&env, pos[0], role, &req, signed_by, &err);
+	sodium_memzero(&req, sizeof(req));
 	sodium_memzero(&amount, sizeof(amount));
 	if (st != NK_OK) {
 		rc = cli_report(ctx, &err);
@@ -191,6 +221,9 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 	/* Tell the acting role where the case now stands, as its briefing says. */
 	rc = cli_show_brief(ctx, &env, pos[0], role, true);
 out:
+	sodium_memzero(&req, sizeof(req));
+	sodium_free(b);
+	nk_party_key_free(key);
 	nk_store_close(store);
 	return rc;
 }

@@ -77,7 +77,11 @@ static int report_problem(struct cli_ctx *ctx, long http, const json_t *doc)
 
 	nk_fail(&err, status_for_http(http), field ? field : "", "%s",
 		detail ? detail : "the server refused the request");
-	if (http == 401 || http == 403)
+	/* a signed request refused: the case's own words, as local mode prints them */
+	if ((http == 401 || http == 403) && field &&
+	    (strcmp(field, "signature") == 0 || strcmp(field, "request") == 0))
+		nk_fail(&err, NK_EAUTH, field, "%s", detail ? detail : "the signature was refused");
+	else if (http == 401 || http == 403)
 		nk_fail(&err, NK_EINVAL, field ? field : "", "%s (HTTP %ld; check --token or NAKODO_TOKEN)",
 			detail ? detail : "access refused", http);
 	return cli_report(ctx, &err);

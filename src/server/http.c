@@ -175,9 +175,11 @@ static enum MHD_Result send_problem(struct MHD_Connection *conn, struct nk_serve
 	return send_json(conn, srv, req, method, status, doc, "application/problem+json");
 }
 
-static unsigned status_for(enum nk_status rc)
+static unsigned status_for(enum nk_status rc, const struct route_call *call)
 {
 	switch (rc) {
+	case NK_EAUTH:	/* no signature: 401; one that is wrong or replayed: 403 */
+		return call->signed_request ? 403 : 401;
 	case NK_EINVAL:
 	case NK_ERANGE:
 		return 400;
@@ -188,6 +190,13 @@ static unsigned status_for(enum nk_status rc)
 	default:
 		return 500;
 	}
+}
+
+static size_t body_limit(const struct nk_server *srv, const struct http_request *req)
+{
+	if (req->route >= server_route_count)
+		return srv->cfg.body_max;
+	return route_body_max(&server_routes[req->route], srv->cfg.body_max);
 }
 
 /* Matches url against pattern; fills the {id} and {role} segments. */
@@ -285,6 +294,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	unsigned status;
 
 	call.case_id = req->case_id[0] ? req->case_id : NULL;
+	call.after = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "after");
 	call.role_param = req->role[0] ? req->role : NULL;
 	if (!(route->access & ACCESS_PUBLIC)) {
 		if ((rc = server_worker(srv, &call.worker, &err)) != NK_OK)
@@ -346,7 +356,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	}
 	goto out;
 failed:
-	status = status_for(rc);
+	status = status_for(rc, &call);
 	/* store and internal failures may name files: tell the client only that it failed */
 	ret = send_problem(conn, srv, req, method, status, status == 500 ? "" : err.field,
 			   status == 500 ? "the server could not complete the request" : err.text);
@@ -384,7 +394,7 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 						     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		/* A declared body beyond the limit is refused before it is read (the client
 		 * gets the answer instead of "100 Continue"); the connection then closes. */
-		if (length && strtoull(length, NULL, 10) > srv->cfg.body_max)
+		if (length && strtoull(length, NULL, 10) > body_limit(srv, req))
 			return send_problem(conn, srv, req, method, 413, "body",
 					    "the body is longer than the limit");
 		return MHD_YES;
@@ -394,7 +404,7 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		if (!req->too_big && req->len + *upload_size <= srv->cfg.body_max) {
+		if (!req->too_big && req->len + *upload_size <= body_limit(srv, req)) {
 			char *grown = realloc(req->body, req->len + *upload_size + 1);
 
 			if (!grown)

@@ -8,16 +8,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* "request" and "signature": a joined role's signed request (doc/api.md). */
+#define SIGNED_FIELDS { "request", FIELD_INT, false }, { "signature", FIELD_STRING, false }
+
 static const struct field_spec no_fields[] = { { NULL, FIELD_INT, false } };
+static const struct field_spec signed_fields[] = { SIGNED_FIELDS, { NULL, FIELD_INT, false } };
 static const struct field_spec amount_fields[] = {
-	{ "amount", FIELD_INT, true }, { NULL, FIELD_INT, false },
+	{ "amount", FIELD_INT, true }, SIGNED_FIELDS, { NULL, FIELD_INT, false },
 };
 static const struct field_spec submit_fields[] = {
-	{ "amount", FIELD_INT, true }, { "round", FIELD_INT, false }, { NULL, FIELD_INT, false },
+	{ "amount", FIELD_INT, true }, { "round", FIELD_INT, false }, SIGNED_FIELDS,
+	{ NULL, FIELD_INT, false },
 };
 static const struct field_spec answer_fields[] = {
-	{ "accept", FIELD_BOOL, true }, { NULL, FIELD_INT, false },
+	{ "accept", FIELD_BOOL, true }, SIGNED_FIELDS, { NULL, FIELD_INT, false },
 };
+static const struct field_spec envelope_fields[] = {
+	{ "envelope", FIELD_STRING, true }, SIGNED_FIELDS, { NULL, FIELD_INT, false },
+};
+
+/* A body with a base64 envelope of the longest message, and room for the rest. */
+#define ENVELOPE_BODY_MAX (WIRE_ENVELOPE_B64_MAX + 1024)
 static const struct field_spec join_fields[] = {
 	{ "sign", FIELD_STRING, true }, { "seal", FIELD_STRING, true },
 	{ "signature", FIELD_STRING, true }, { NULL, FIELD_INT, false },
@@ -133,50 +144,181 @@ static enum nk_status h_list(struct route_call *call, struct nk_error *err)
 	return rc;
 }
 
+/* The request's signature, if its body carries one: both "request" and "signature",
+ * or neither (then *out is NULL). */
+static enum nk_status body_auth(struct route_call *call, struct nk_request_auth *auth,
+				const struct nk_request_auth **out, struct nk_error *err)
+{
+	const json_t *number = json_object_get(call->body, "request");
+	const char *hex = json_string_value(json_object_get(call->body, "signature"));
+	size_t got = 0;
+
+	*out = NULL;
+	if (!number && !hex)
+		return NK_OK;
+	call->signed_request = true;
+	if (!number || !hex)
+		return nk_fail(err, NK_EINVAL, number ? "signature" : "request",
+			       "a signed request has both \"request\" and \"signature\"");
+	if (json_integer_value(number) < 1)
+		return nk_fail(err, NK_EINVAL, "request", "a request number is 1 or more");
+	if (strlen(hex) != 2 * NK_SIGNATURE_BYTES ||
+	    sodium_hex2bin(auth->signature, sizeof(auth->signature), hex, strlen(hex), NULL, &got,
+			   NULL) != 0 || got != sizeof(auth->signature))
+		return nk_fail(err, NK_EINVAL, "signature", "a signature is %d hex digits",
+			       2 * NK_SIGNATURE_BYTES);
+	auth->number = (uint64_t)json_integer_value(number);
+	*out = auth;
+	return NK_OK;
+}
+
+/* Does req as role with the body's signature, then answers with as's briefing. */
+static enum nk_status act(struct route_call *call, enum nk_role role,
+			  const struct nk_case_request *req, struct nk_error *err)
+{
+	struct nk_request_auth buf;
+	const struct nk_request_auth *auth;
+	enum nk_status rc;
+
+	if ((rc = body_auth(call, &buf, &auth, err)) != NK_OK)
+		return rc;
+	rc = nk_case_act(&call->env, call->case_id, role, req, auth, err);
+	sodium_memzero(&buf, sizeof(buf));
+	return rc == NK_OK ? reply_brief(call, role, err) : rc;
+}
+
 static enum nk_status h_submit(struct route_call *call, struct nk_error *err)
 {
 	const json_t *round = json_object_get(call->body, "round");
 	json_int_t r = round ? json_integer_value(round) : 0;
+	struct nk_case_request req = { .action = NK_ACTION_SUBMIT, .amount = body_amount(call) };
 	enum nk_status rc;
 
 	/* With "round", a retried submission whose answer was lost cannot land in the next
 	 * round: it is refused once its round has closed. */
 	if (round && (r < 1 || r > NK_ROUNDS_MAX))
 		return nk_fail(err, NK_EINVAL, "round", "a round is a number from 1 to %d", NK_ROUNDS_MAX);
-	rc = round ? nk_case_submit_round(&call->env, call->case_id, caller_role(call), (int)r,
-					  body_amount(call), err)
-		   : nk_case_submit(&call->env, call->case_id, caller_role(call), body_amount(call), err);
-	return rc == NK_OK ? reply_brief(call, caller_role(call), err) : rc;
+	req.round = (int)r;
+	rc = act(call, caller_role(call), &req, err);
+	sodium_memzero(&req, sizeof(req));
+	return rc;
 }
 
 static enum nk_status h_extend(struct route_call *call, struct nk_error *err)
 {
-	enum nk_status rc = nk_case_extend(&call->env, call->case_id, caller_role(call),
-					   body_amount(call), err);
+	struct nk_case_request req = { .action = NK_ACTION_EXTEND, .amount = body_amount(call) };
+	enum nk_status rc = act(call, caller_role(call), &req, err);
 
-	return rc == NK_OK ? reply_brief(call, caller_role(call), err) : rc;
+	sodium_memzero(&req, sizeof(req));
+	return rc;
 }
 
 static enum nk_status h_propose(struct route_call *call, struct nk_error *err)
 {
-	enum nk_status rc = nk_case_propose(&call->env, call->case_id, body_amount(call), err);
+	const struct nk_case_request req = { .action = NK_ACTION_PROPOSE, .amount = body_amount(call) };
 
-	return rc == NK_OK ? reply_brief(call, NK_MEDIATOR, err) : rc;
+	return act(call, NK_MEDIATOR, &req, err);
 }
 
 static enum nk_status h_answer(struct route_call *call, struct nk_error *err)
 {
-	bool accept = json_is_true(json_object_get(call->body, "accept"));
-	enum nk_status rc = nk_case_answer(&call->env, call->case_id, caller_role(call), accept, err);
+	struct nk_case_request req = { .action = NK_ACTION_ANSWER,
+				       .accept = json_is_true(json_object_get(call->body, "accept")) };
+	enum nk_status rc = act(call, caller_role(call), &req, err);
 
-	return rc == NK_OK ? reply_brief(call, caller_role(call), err) : rc;
+	sodium_memzero(&req, sizeof(req));
+	return rc;
 }
 
 static enum nk_status h_close(struct route_call *call, struct nk_error *err)
 {
-	enum nk_status rc = nk_case_close(&call->env, call->case_id, err);
+	const struct nk_case_request req = { .action = NK_ACTION_CLOSE };
 
-	return rc == NK_OK ? reply_brief(call, NK_MEDIATOR, err) : rc;
+	return act(call, NK_MEDIATOR, &req, err);
+}
+
+/* A sealed message or deposit: the envelope (base64) and its signed request. Answers
+ * with what was accepted, as nakodo send and nakodo deposit print it. */
+static enum nk_status put_envelope(struct route_call *call, enum nk_case_action action,
+				   struct nk_error *err)
+{
+	struct nk_case_request req = { .action = action };
+	struct nk_request_auth buf;
+	const struct nk_request_auth *auth;
+	struct nk_brief *b = &call->worker->brief;
+	uint8_t *env = NULL;
+	size_t len = 0;
+	enum nk_status rc;
+
+	if ((rc = body_auth(call, &buf, &auth, err)) != NK_OK ||
+	    (rc = wire_envelope_from_json(json_object_get(call->body, "envelope"), &env, &len,
+					  err)) != NK_OK)
+		return rc;
+	req.envelope = env;
+	req.envelope_len = len;
+	rc = nk_case_act(&call->env, call->case_id, caller_role(call), &req, auth, err);
+	if (rc == NK_OK && action == NK_ACTION_DEPOSIT)
+		rc = nk_case_brief(&call->env, call->case_id, caller_role(call), b, err);
+	if (rc == NK_OK && !(call->reply = wire_sent_to_json(call->case_id, env, len,
+							     action == NK_ACTION_DEPOSIT && b->released)))
+		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+	if (rc == NK_OK && action == NK_ACTION_SEND)
+		call->status = 201;
+	sodium_memzero(b, sizeof(*b));
+	free(env);
+	return rc;
+}
+
+static enum nk_status h_send(struct route_call *call, struct nk_error *err)
+{
+	return put_envelope(call, NK_ACTION_SEND, err);
+}
+
+static enum nk_status h_deposit(struct route_call *call, struct nk_error *err)
+{
+	return put_envelope(call, NK_ACTION_DEPOSIT, err);
+}
+
+static enum nk_status h_withdraw(struct route_call *call, struct nk_error *err)
+{
+	const struct nk_case_request req = { .action = NK_ACTION_WITHDRAW };
+	struct nk_brief *b = &call->worker->brief;
+	struct nk_request_auth buf;
+	const struct nk_request_auth *auth;
+	enum nk_status rc;
+
+	if ((rc = body_auth(call, &buf, &auth, err)) != NK_OK)
+		return rc;
+	rc = nk_case_act(&call->env, call->case_id, caller_role(call), &req, auth, err);
+	if (rc == NK_OK)
+		rc = nk_case_brief(&call->env, call->case_id, caller_role(call), b, err);
+	if (rc == NK_OK &&
+	    !(call->reply = wire_withdrawn_to_json(call->case_id, caller_role(call), b->deposits)))
+		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+	sodium_memzero(b, sizeof(*b));
+	return rc;
+}
+
+/* The caller's inbox, a page at a time: ?after=EVENT continues after that event. */
+static enum nk_status h_inbox(struct route_call *call, struct nk_error *err)
+{
+	struct nk_inbox box = { 0 };
+	int64_t after = 0;
+	enum nk_status rc;
+
+	if (call->after) {
+		char *end;
+		long long v = strtoll(call->after, &end, 10);
+
+		if (*call->after == '\0' || *end || v < 0)
+			return nk_fail(err, NK_EINVAL, "after", "an event number, 0 or more");
+		after = v;
+	}
+	rc = nk_case_inbox(&call->env, call->case_id, caller_role(call), after, &box, err);
+	if (rc == NK_OK && !(call->reply = wire_inbox_to_json(call->case_id, caller_role(call), &box)))
+		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+	nk_inbox_free(&box);
+	return rc;
 }
 
 /* The caller registers its keys for its own role; the signature, made on the party's
@@ -285,12 +427,21 @@ const struct route server_routes[] = {
 	{ "POST", "/v1/cases/{id}/extensions", PARTIES, amount_fields, h_extend },
 	{ "POST", "/v1/cases/{id}/proposals", ACCESS_MEDIATOR, amount_fields, h_propose },
 	{ "POST", "/v1/cases/{id}/answers", PARTIES, answer_fields, h_answer },
-	{ "POST", "/v1/cases/{id}/close", ACCESS_MEDIATOR, no_fields, h_close },
+	{ "POST", "/v1/cases/{id}/close", ACCESS_MEDIATOR, signed_fields, h_close },
 	{ "POST", "/v1/cases/{id}/join", PARTIES | ACCESS_MEDIATOR, join_fields, h_join },
 	{ "GET", "/v1/cases/{id}/brief", PARTIES | ACCESS_MEDIATOR, NULL, h_brief },
 	{ "GET", "/v1/cases/{id}/log", ACCESS_MEDIATOR, NULL, h_log },
 	{ "POST", "/v1/cases/{id}/tokens/{role}", ACCESS_MEDIATOR, no_fields, h_reissue },
 	{ "DELETE", "/v1/cases/{id}/tokens/{role}", ACCESS_MEDIATOR, NULL, h_revoke },
+	{ "POST", "/v1/cases/{id}/messages", PARTIES | ACCESS_MEDIATOR, envelope_fields, h_send },
+	{ "GET", "/v1/cases/{id}/messages", PARTIES | ACCESS_MEDIATOR, NULL, h_inbox },
+	{ "POST", "/v1/cases/{id}/deposit", PARTIES, envelope_fields, h_deposit },
+	{ "DELETE", "/v1/cases/{id}/deposit", PARTIES, signed_fields, h_withdraw },
 };
 
 const size_t server_route_count = sizeof(server_routes) / sizeof(server_routes[0]);
+
+size_t route_body_max(const struct route *route, size_t limit)
+{
+	return route->fields == envelope_fields && limit < ENVELOPE_BODY_MAX ? ENVELOPE_BODY_MAX : limit;
+}

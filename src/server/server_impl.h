@@ -70,6 +70,8 @@ struct route_call {
 	json_t *reply;			/* the handler's answer; NULL for none */
 	char *text;			/* or a text answer (malloc), with its type */
 	const char *content_type;
+	const char *after;		/* the query's ?after=, or NULL */
+	bool signed_request;		/* the body carried a signature (401 vs 403) */
 };
 
 struct route {
@@ -120,6 +122,9 @@ struct nk_server {
 /* routes.c */
 extern const struct route server_routes[];
 extern const size_t server_route_count;
+/* The most body route takes: limit (the server's), or more for a route that carries an
+ * envelope, since a message may be longer than a figure's whole request. */
+size_t route_body_max(const struct route *route, size_t limit);
 
 /* http.c: this thread's worker, made with its store connection on first use. */
 NK_MUST_USE enum nk_status server_worker(struct nk_server *srv, struct worker **out,

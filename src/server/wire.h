@@ -2,6 +2,7 @@
 #ifndef NAKODO_SERVER_WIRE_H
 #define NAKODO_SERVER_WIRE_H
 
+#include <nakodo/case.h>
 #include <nakodo/store.h>
 
 #include <jansson.h>
@@ -9,5 +10,29 @@
 /* {"case": ID, "events": [{seq, time_ms, actor, type, body}, …]}: a new reference, or
  * NULL when out of memory. */
 json_t *wire_log_to_json(const char *case_id, const struct nk_event_list *log);
+
+/* ---- sealed messages and deposits (wire_message.c) ---- */
+
+/* The longest envelope in base64 (sodium's original variant, padded), NUL included. */
+#define WIRE_ENVELOPE_B64_MAX (4 * ((NK_ENVELOPE_MAX + 2) / 3) + 1)
+
+/* An envelope as base64 text: a new reference, or NULL when out of memory. */
+json_t *wire_envelope_to_json(const uint8_t *env, size_t len);
+/* The envelope in a base64 string: a new buffer (free()) of 1 to NK_ENVELOPE_MAX bytes;
+ * NK_EINVAL (field "envelope") for anything else. */
+NK_MUST_USE enum nk_status wire_envelope_from_json(const json_t *text, uint8_t **out,
+						   size_t *len, struct nk_error *err);
+
+/* What was accepted of a send or deposit: {"case", "kind", "from", "to", "n", "size",
+ * "sha256"} from the envelope's clear header, and for a deposit "released". */
+json_t *wire_sent_to_json(const char *case_id, const uint8_t *env, size_t len,
+			  bool released);
+
+/* A page of a role's inbox: {"case", "role", "items": [{"event", "time_ms", "kind",
+ * "from", "to", "n", "sha256", "envelope"}], "more", "deposit": {"held", "released"}}. */
+json_t *wire_inbox_to_json(const char *case_id, enum nk_role role, const struct nk_inbox *box);
+
+/* A withdrawal: {"case", "role", "withdrawn": n}. */
+json_t *wire_withdrawn_to_json(const char *case_id, enum nk_role role, uint64_t n);
 
 #endif

@@ -1,0 +1,257 @@
+/* nakodo send, deposit and withdraw: a party's sealed words to another role. The text is
+ * read from standard input, signed and sealed here to the recipient's registered key,
+ * and only the envelope, with a signed request, leaves this machine. */
+#include "cli/signed.h"
+#include "server/wire.h"
+
+#include <nakodo/seal.h>
+
+#include <getopt.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct message_command {
+	const char *name;
+	const char *help;
+	enum nk_case_action action;
+};
+
+static const struct message_command message_commands[] = {
+	{ "nakodo send",
+	  "usage: nakodo send CASE --to claimant|payer|mediator --key FILE [--as ROLE]\n\n"
+	  "Reads a message (at most 65536 bytes) from standard input, signs it with the key\n"
+	  "FILE and seals it to the recipient's key as registered on the case, here, on this\n"
+	  "machine; the go-between stores only the envelope, which it cannot open, and logs its\n"
+	  "number, size and SHA-256. Both roles must have joined with a key (nakodo join). The\n"
+	  "sender's role is the key's (or --as ROLE; through a server, the token's). Prints the\n"
+	  "message's number, size and SHA-256. The passphrase is asked without echo or read\n"
+	  "from NAKODO_PASSPHRASE_FILE. With --server URL --token TOKEN it goes to a server.\n",
+	  NK_ACTION_SEND },
+	{ "nakodo deposit",
+	  "usage: nakodo deposit CASE --key FILE [--as claimant|payer]\n\n"
+	  "Simultaneous disclosure. Reads a text from standard input and seals it, signed, to\n"
+	  "the other party. The go-between holds both parties' deposits and releases them to\n"
+	  "both in the same step, when the second one arrives; until then each side learns only\n"
+	  "that it is waiting. Read the other side's deposit, once released, with nakodo inbox.\n"
+	  "One disclosure per case; before the release 'nakodo withdraw' takes yours back.\n",
+	  NK_ACTION_DEPOSIT },
+	{ "nakodo withdraw",
+	  "usage: nakodo withdraw CASE --key FILE [--as claimant|payer]\n\n"
+	  "Takes your deposit back before the release: the go-between deletes it and logs the\n"
+	  "withdrawal. After the release it is refused (exit 1).\n",
+	  NK_ACTION_WITHDRAW },
+};
+
+/* Reads standard input, at most NK_MESSAGE_TEXT_MAX bytes, into sodium_malloc'd text. */
+static int read_text(struct cli_ctx *ctx, uint8_t **text, size_t *len)
+{
+	struct nk_error err = { 0 };
+	uint8_t *buf = sodium_malloc(NK_MESSAGE_TEXT_MAX + 1);
+	size_t n = 0, got;
+
+	if (!buf) {
+		nk_fail(&err, NK_ENOMEM, "message", "out of memory");
+		return cli_report(ctx, &err);
+	}
+	while (n <= NK_MESSAGE_TEXT_MAX &&
+	       (got = fread(buf + n, 1, NK_MESSAGE_TEXT_MAX + 1 - n, stdin)) > 0)
+		n += got;
+	if (n == 0 || n > NK_MESSAGE_TEXT_MAX) {
+		sodium_free(buf);
+		nk_fail(&err, NK_EINVAL, "message", n ? "longer than %d bytes" :
+			"nothing on standard input (at most %d bytes)", NK_MESSAGE_TEXT_MAX);
+		return cli_report(ctx, &err);
+	}
+	*text = buf;
+	*len = n;
+	return CLI_OK;
+}
+
+static void print_result(struct cli_ctx *ctx, json_t *reply)
+{
+	const char *kind = json_string_value(json_object_get(reply, "kind"));
+	const json_t *withdrawn = json_object_get(reply, "withdrawn");
+
+	if (ctx->json) {
+		cli_print_json(ctx, reply);
+		return;
+	}
+	if (withdrawn)
+		fprintf(ctx->out, "withdrew deposit %lld from case %s\n",
+			(long long)json_integer_value(withdrawn),
+			json_string_value(json_object_get(reply, "case")));
+	else
+		fprintf(ctx->out, "%s %lld %s the %s: %lld bytes, sha256 %s\n%s",
+			kind && strcmp(kind, "deposit") == 0 ? "deposited" : "sent message",
+			(long long)json_integer_value(json_object_get(reply, "n")),
+			kind && strcmp(kind, "deposit") == 0 ? "for" : "to",
+			json_string_value(json_object_get(reply, "to")),
+			(long long)json_integer_value(json_object_get(reply, "size")),
+			json_string_value(json_object_get(reply, "sha256")),
+			!json_object_get(reply, "released") ? "" :
+			json_is_true(json_object_get(reply, "released")) ?
+			"both deposits are in and released (see nakodo inbox)\n" :
+			"waiting: the deposits are released when the other side's is in\n");
+	json_decref(reply);
+}
+
+/* Sends req with auth where w says, and sets *reply to what was accepted. */
+static int deliver(struct cli_ctx *ctx, struct cli_where *w, const struct nk_brief *b,
+		   const struct nk_case_request *req, const struct nk_request_auth *auth,
+		   json_t **reply)
+{
+	char path[NK_CASE_ID_MAX + 32];
+	struct nk_error err = { 0 };
+	struct nk_brief *after;
+	json_t *body;
+
+	if (w->is_remote) {
+		snprintf(path, sizeof(path), "/v1/cases/%s/%s", b->case_id,
+			 req->action == NK_ACTION_SEND ? "messages" : "deposit");
+		body = json_object();
+		if (req->envelope)
+			json_object_set_new(body, "envelope",
+					    wire_envelope_to_json(req->envelope, req->envelope_len));
+		cli_auth_to_json(body, auth);
+		return remote_call(ctx, &w->remote, req->action == NK_ACTION_WITHDRAW ? "DELETE" : "POST",
+				   path, body, reply);
+	}
+	if (nk_case_act(&w->env, b->case_id, b->role, req, auth, &err) != NK_OK)
+		return cli_report(ctx, &err);
+	if (req->action == NK_ACTION_SEND) {
+		*reply = wire_sent_to_json(b->case_id, req->envelope, req->envelope_len, false);
+		return CLI_OK;
+	}
+	if (!(after = sodium_malloc(sizeof(*after))))
+		return CLI_STORAGE;
+	if (nk_case_brief(&w->env, b->case_id, b->role, after, &err) != NK_OK) {
+		sodium_free(after);
+		return cli_report(ctx, &err);
+	}
+	*reply = req->action == NK_ACTION_WITHDRAW ?
+		 wire_withdrawn_to_json(b->case_id, b->role, b->deposits) :
+		 wire_sent_to_json(b->case_id, req->envelope, req->envelope_len, after->released);
+	sodium_free(after);
+	return CLI_OK;
+}
+
+/* Seals text for req's action from b's role; sets req's envelope (free() it). */
+static int seal(struct cli_ctx *ctx, const char *cmd, const struct nk_party_key *key,
+		const struct nk_brief *b, enum nk_role to, const uint8_t *text, size_t len,
+		struct nk_case_request *req)
+{
+	struct nk_envelope_header h = { .from = b->role, .to = to };
+	struct nk_error err = { 0 };
+	uint8_t *env = NULL;
+	size_t env_len = 0;
+
+	if (!b->joined[b->role] || !b->joined[to])
+		return cli_usage_error(ctx, cmd, "the %s has not joined case %s with a key (nakodo "
+				       "join), so there is %s", nk_role_name(b->joined[to] ? b->role : to),
+				       b->case_id, b->joined[to] ? "no key to sign with" : "no key to seal to");
+	snprintf(h.case_id, sizeof(h.case_id), "%s", b->case_id);
+	h.kind = req->action == NK_ACTION_SEND ? NK_MESSAGE_TEXT : NK_MESSAGE_DEPOSIT;
+	h.seq = req->action == NK_ACTION_SEND ? b->sent[to] + 1 : b->deposits + 1;
+	if (nk_message_seal(key, &h, &b->identity[to], text, len, &env, &env_len, &err) != NK_OK)
+		return cli_report(ctx, &err);
+	req->envelope = env;
+	req->envelope_len = env_len;
+	return CLI_OK;
+}
+
+static int run(struct cli_ctx *ctx, const struct message_command *mc, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "as", required_argument, NULL, 'a' }, { "key", required_argument, NULL, 'k' },
+		{ "to", required_argument, NULL, 't' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
+	};
+	struct cli_where w = { 0 };
+	struct nk_case_request req = { .action = mc->action };
+	struct nk_request_auth auth;
+	const struct nk_request_auth *signed_by = NULL;
+	struct nk_party_key *key = NULL;
+	struct nk_brief *b = NULL;
+	const char *id = NULL, *key_path = NULL, *as_text = NULL, *to_text = NULL;
+	enum nk_role as, to = NK_MEDIATOR;
+	uint8_t *text = NULL;
+	size_t text_len = 0;
+	json_t *reply = NULL;
+	int c, rc;
+
+	if (cli_wants_help(argc, argv)) {
+		fputs(mc->help, ctx->out);
+		return CLI_OK;
+	}
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
+		if (c == 1 && !id)
+			id = optarg;
+		else if (c == 'a')
+			as_text = optarg;
+		else if (c == 'k')
+			key_path = optarg;
+		else if (c == 't' && mc->action == NK_ACTION_SEND)
+			to_text = optarg;
+		else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
+			remote_option(&w.remote, c, optarg);
+		else
+			return cli_usage_error(ctx, mc->name, "unknown option or extra argument '%s'",
+					       argv[optind - 1]);
+	}
+	if (!id || optind < argc || strlen(id) >= NK_CASE_ID_MAX)
+		return cli_usage_error(ctx, mc->name, "expected CASE (see --help)");
+	if (!key_path)
+		return cli_usage_error(ctx, mc->name, "--key FILE is required");
+	if (mc->action == NK_ACTION_SEND && !to_text)
+		return cli_usage_error(ctx, mc->name, "--to ROLE is required");
+	if (to_text && nk_role_parse(to_text, &to) != NK_OK)
+		return cli_usage_error(ctx, mc->name, "--to: unknown role '%s'", to_text);
+	if (as_text && (rc = cli_parse_role(ctx, mc->name, as_text, &as)) != CLI_OK)
+		return rc;
+	if (mc->action != NK_ACTION_WITHDRAW && (rc = read_text(ctx, &text, &text_len)) != CLI_OK)
+		return rc;
+	if (!(b = sodium_malloc(sizeof(*b)))) {
+		rc = CLI_STORAGE;
+		goto out;
+	}
+	if ((rc = cli_where_open(ctx, &w)) != CLI_OK || (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK ||
+	    (rc = cli_acting_brief(ctx, &w, mc->name, id, as_text ? &as : NULL, key, b)) != CLI_OK)
+		goto out;
+	if (mc->action == NK_ACTION_DEPOSIT || mc->action == NK_ACTION_WITHDRAW) {
+		if (b->role == NK_MEDIATOR) {
+			rc = cli_usage_error(ctx, mc->name, "only the claimant and the payer make deposits");
+			goto out;
+		}
+		to = b->role == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT;
+	}
+	if (text && (rc = seal(ctx, mc->name, key, b, to, text, text_len, &req)) != CLI_OK)
+		goto out;
+	if ((rc = cli_sign_request(ctx, mc->name, key, b, &req, &auth, &signed_by)) != CLI_OK)
+		goto out;
+	if ((rc = deliver(ctx, &w, b, &req, signed_by, &reply)) == CLI_OK)
+		print_result(ctx, reply);
+out:
+	free((void *)req.envelope);
+	sodium_free(text);
+	sodium_free(b);
+	nk_party_key_free(key);
+	cli_where_close(&w);
+	return rc;
+}
+
+int cmd_send(struct cli_ctx *ctx, int argc, char **argv)
+{
+	return run(ctx, &message_commands[0], argc, argv);
+}
+
+int cmd_deposit(struct cli_ctx *ctx, int argc, char **argv)
+{
+	return run(ctx, &message_commands[1], argc, argv);
+}
+
+int cmd_withdraw(struct cli_ctx *ctx, int argc, char **argv)
+{
+	return run(ctx, &message_commands[2], argc, argv);
+}

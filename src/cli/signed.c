@@ -1,0 +1,122 @@
+/* The pieces every keyed command shares: the key file opened under its passphrase, the
+ * acting role found from the token or the registered keys, and a signed request with
+ * the role's next number, so that local and remote mode sign the same way. */
+#include "cli/signed.h"
+
+#include <nakodo/seal.h>
+
+#include <sodium.h>
+#include <string.h>
+
+int cli_where_open(struct cli_ctx *ctx, struct cli_where *w)
+{
+	if (remote_active(&w->remote)) {
+		w->is_remote = true;
+		return CLI_OK;
+	}
+	if (cli_open_store(ctx, false, &w->store) != CLI_OK)
+		return CLI_STORAGE;
+	w->env.store = w->store;
+	return CLI_OK;
+}
+
+void cli_where_close(struct cli_where *w)
+{
+	nk_store_close(w->store);
+	w->store = NULL;
+}
+
+int cli_key_load(struct cli_ctx *ctx, const char *path, struct nk_party_key **key)
+{
+	struct nk_passphrase pass = { 0 };
+	struct nk_error err = { 0 };
+	int rc = CLI_OK;
+
+	if (nk_passphrase_get("Passphrase: ", false, &pass, &err) != NK_OK ||
+	    nk_keyfile_read(path, &pass, key, &err) != NK_OK)
+		rc = cli_report(ctx, &err);
+	nk_passphrase_wipe(&pass);
+	return rc;
+}
+
+/* The role whose registered signing key is key's, from the mediator's briefing. */
+static int role_of_key(struct cli_ctx *ctx, struct cli_where *w, const char *cmd, const char *id,
+		       const struct nk_party_key *key, enum nk_role *role, struct nk_brief *b)
+{
+	struct nk_identity mine;
+	struct nk_error err = { 0 };
+
+	if (nk_case_brief(&w->env, id, NK_MEDIATOR, b, &err) != NK_OK)
+		return cli_report(ctx, &err);
+	nk_party_key_identity(key, &mine);
+	for (int r = 0; r < NK_ROLE_COUNT; r++)
+		if (b->joined[r] && sodium_memcmp(b->identity[r].sign, mine.sign, sizeof(mine.sign)) == 0) {
+			*role = (enum nk_role)r;
+			return CLI_OK;
+		}
+	return cli_usage_error(ctx, cmd, "this key has not joined case %s (nakodo join), "
+			       "and no --as ROLE was given", id);
+}
+
+int cli_acting_brief(struct cli_ctx *ctx, struct cli_where *w, const char *cmd, const char *id,
+		     const enum nk_role *as, const struct nk_party_key *key, struct nk_brief *b)
+{
+	struct nk_error err = { 0 };
+	enum nk_role role = NK_MEDIATOR;
+	int rc;
+
+	if (w->is_remote) {
+		if ((rc = remote_brief(ctx, &w->remote, id, b)) != CLI_OK)
+			return rc;
+		if (as && b->role != *as)
+			return cli_usage_error(ctx, cmd, "--as %s, but the token is the %s's",
+					       nk_role_name(*as), nk_role_name(b->role));
+		return CLI_OK;
+	}
+	if (as)
+		role = *as;
+	else if (!key)
+		return cli_usage_error(ctx, cmd, "--as ROLE is required");
+	else if ((rc = role_of_key(ctx, w, cmd, id, key, &role, b)) != CLI_OK)
+		return rc;
+	if (nk_case_brief(&w->env, id, role, b, &err) != NK_OK)
+		return cli_report(ctx, &err);
+	return CLI_OK;
+}
+
+int cli_sign_request(struct cli_ctx *ctx, const char *cmd, const struct nk_party_key *key,
+		     const struct nk_brief *b, const struct nk_case_request *req,
+		     struct nk_request_auth *auth, const struct nk_request_auth **out)
+{
+	struct nk_identity mine;
+	struct nk_error err = { 0 };
+
+	*out = NULL;
+	if (!b->joined[b->role])
+		return CLI_OK;	/* the role acts without a key until it joins with one */
+	if (!key) {
+		nk_fail(&err, NK_EAUTH, "signature", "the %s has joined this case with a key: its "
+			"requests must be signed with it (--key FILE)", nk_role_name(b->role));
+		return cli_report(ctx, &err);
+	}
+	nk_party_key_identity(key, &mine);
+	if (sodium_memcmp(mine.sign, b->identity[b->role].sign, sizeof(mine.sign)) != 0)
+		return cli_usage_error(ctx, cmd, "--key: this is not the key the %s registered "
+				       "on the case", nk_role_name(b->role));
+	if (nk_case_request_sign(key, b->case_id, b->role, b->last_request + 1, req, auth,
+				 &err) != NK_OK)
+		return cli_report(ctx, &err);
+	*out = auth;
+	return CLI_OK;
+}
+
+void cli_auth_to_json(json_t *body, const struct nk_request_auth *auth)
+{
+	char hex[2 * NK_SIGNATURE_BYTES + 1];
+
+	if (!auth)
+		return;
+	sodium_bin2hex(hex, sizeof(hex), auth->signature, sizeof(auth->signature));
+	json_object_set_new(body, "request", json_integer((json_int_t)auth->number));
+	json_object_set_new(body, "signature", json_string(hex));
+}

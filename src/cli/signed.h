@@ -1,0 +1,44 @@
+/* What the commands that act with a party key share: loading the key, finding the
+ * acting role and its briefing (locally, or from the server), and signing a request
+ * with the role's next request number. Internal to the command. */
+#ifndef NAKODO_CLI_SIGNED_H
+#define NAKODO_CLI_SIGNED_H
+
+#include "cli/remote.h"
+
+#include <nakodo/keys.h>
+
+/* Where a command acts: the server (remote) or the database (env). */
+struct cli_where {
+	struct remote remote;
+	bool is_remote;
+	struct nk_store *store;		/* local mode */
+	struct nk_case_env env;
+};
+
+/* Opens the database, or notes the server; returns an exit status. */
+int cli_where_open(struct cli_ctx *ctx, struct cli_where *w);
+void cli_where_close(struct cli_where *w);
+
+/* Reads the key file's passphrase (terminal without echo, or NAKODO_PASSPHRASE_FILE) and
+ * opens it; reports and returns an exit status on failure. */
+int cli_key_load(struct cli_ctx *ctx, const char *path, struct nk_party_key **key);
+
+/* Fills b (sodium_malloc'd by the caller) with the acting role's briefing of case id.
+ * The role is as (may be NULL): through the server the token's, which as must match;
+ * locally as, or else the role whose registered signing key is key's (key may be NULL
+ * when as is given). */
+int cli_acting_brief(struct cli_ctx *ctx, struct cli_where *w, const char *cmd, const char *id,
+		     const enum nk_role *as, const struct nk_party_key *key, struct nk_brief *b);
+
+/* Signs req for b's role with the next request number when that role has joined (the
+ * case then requires it): *out points at auth, or is NULL when there is nothing to sign
+ * with. A key other than the one registered, or none for a joined role, is reported. */
+int cli_sign_request(struct cli_ctx *ctx, const char *cmd, const struct nk_party_key *key,
+		     const struct nk_brief *b, const struct nk_case_request *req,
+		     struct nk_request_auth *auth, const struct nk_request_auth **out);
+
+/* Adds "request" and "signature" to a request body when auth is not NULL. */
+void cli_auth_to_json(json_t *body, const struct nk_request_auth *auth);
+
+#endif
