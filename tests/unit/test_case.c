@@ -408,9 +408,16 @@ static void joins_register_one_identity_per_role(void **state)
 		assert_true(b.joined[r]);
 		assert_memory_equal(&b.identity[r], &idn[r], sizeof(idn[r]));
 	}
-	/* Joins do not disturb the rounds. */
-	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, M(700), NULL), NK_OK);
-	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, M(70), NULL), NK_OK);
+	/* Joins do not disturb the rounds; a joined role's figures come signed. */
+	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, M(700), &err), NK_EAUTH);
+	for (int r = 0; r < 2; r++) {
+		struct nk_case_request req = { .action = NK_ACTION_SUBMIT, .amount = r ? M(70) : M(700) };
+		struct nk_request_auth auth;
+
+		assert_int_equal(nk_case_request_sign(key[r], id, (enum nk_role)r, 1, &req, &auth,
+						      NULL), NK_OK);
+		assert_int_equal(nk_case_act(&f->env, id, (enum nk_role)r, &req, &auth, NULL), NK_OK);
+	}
 	assert_int_equal(nk_case_brief(&f->env, id, NK_MEDIATOR, &b, NULL), NK_OK);
 	assert_true(b.rounds[0].evaluated);
 
