@@ -29,6 +29,10 @@ matrix=(
 	"GET /v1/cases/{id}/log|-|401 401 403 403 200 403 403"
 	"POST /v1/cases/{id}/tokens/payer|{}|401 401 403 403 200 403 401"
 	"DELETE /v1/cases/{id}/tokens/claimant|-|401 401 403 403 200 401 403"
+	"POST /v1/cases/{id}/messages|{\"envelope\":\"AAAA\"}|401 401 403 403 400 400 400"
+	"GET /v1/cases/{id}/messages|-|401 401 403 403 200 200 200"
+	"POST /v1/cases/{id}/deposit|{\"envelope\":\"AAAA\"}|401 401 403 403 403 400 400"
+	"DELETE /v1/cases/{id}/deposit|{}|401 401 403 403 403 409 409"
 )
 cells=0
 for row in "${matrix[@]}"; do
@@ -44,7 +48,7 @@ for row in "${matrix[@]}"; do
 	done
 	is "access: $route" "${got# }" "$want"
 done
-is "access matrix has 14 routes x 7 callers" "$cells" 98
+is "access matrix has 18 routes x 7 callers" "$cells" 126
 
 # ---- bad input and attacks: each gets its status and a problem document, and changes nothing ----
 new_case
@@ -156,6 +160,56 @@ join "$PT" claimant payer
 is "a join signed for another role than the token's: exit 2" "$? $(cut -d: -f2 "$TMP/rj")" "2  signature"
 join "$PT" payer payer
 is "remote join as the payer" "$?" 0
+
+# ---- sealed messages through the server: the CLI seals and signs, the server keeps ciphertext ----
+MARK="QUOKKA-PLAINTEXT-5521"
+rcli() { local tok=$1; shift; NAKODO_PASSPHRASE_FILE="$TMP/pass" NAKODO_SERVER=$URL NAKODO_TOKEN=$tok "$NAKODO" "$@"; }
+before=$(events "$CASE" "$MT")
+is "a joined party's unsigned figure: 401 naming the signature" \
+	"$(req sig "$CT" POST "/v1/cases/$CASE/figures" '{"amount":500000}') $(jq -r .field "$(last)")" "401 signature"
+is "a wrong signature: 403" "$(req sig "$CT" POST "/v1/cases/$CASE/figures" \
+	"{\"amount\":500000,\"request\":99,\"signature\":\"$(printf '0%.0s' $(seq 128))\"}") $(jq -r .field "$(last)")" "403 signature"
+is "a malformed envelope: 400" "$(req sig "$CT" POST "/v1/cases/$CASE/messages" '{"envelope":"AAAA"}')" 400
+is "refused requests appended nothing" "$(events "$CASE" "$MT")" "$before"
+rcli "$CT" submit "$CASE" 500000 >"$TMP/rs" 2>&1
+is "remote submit without --key: exit 2, the case's own words" "$? $(cat "$TMP/rs")" \
+	"2 nakodo: signature: the claimant has joined this case with a key: its requests must be signed with it (--key FILE)"
+rcli "$CT" submit "$CASE" 390000 --key "$TMP/claimant.nkey" >"$TMP/rs" 2>&1
+is "remote submit with --key" "$? $(cat "$TMP/rs")" "0 ok: case $CASE is open"
+printf 'Our board meets Friday. %s\n' "$MARK" | rcli "$CT" send "$CASE" --to payer --key "$TMP/claimant.nkey" >"$TMP/rsend" 2>&1
+check "remote send" grep -q "^sent message 1 to the payer: [0-9]* bytes, sha256 [0-9a-f]\{64\}$" "$TMP/rsend"
+printf 'Noted.\n' | rcli "$PT" send "$CASE" --to claimant --key "$TMP/payer.nkey" >/dev/null 2>&1
+check "remote reply" test $? = 0
+rcli "$PT" inbox "$CASE" --key "$TMP/payer.nkey" >"$TMP/rinbox" 2>&1
+check "remote inbox opens the message" grep -qx "Our board meets Friday. $MARK" "$TMP/rinbox"
+NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" --db "$DB" inbox "$CASE" --key "$TMP/payer.nkey" >"$TMP/linbox" 2>&1
+check "remote inbox prints as local" cmp -s "$TMP/rinbox" "$TMP/linbox"
+rcli "$PT" --json inbox "$CASE" --key "$TMP/payer.nkey" >"$TMP/rinboxj" 2>&1
+NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" --db "$DB" --json inbox "$CASE" --key "$TMP/payer.nkey" >"$TMP/linboxj" 2>&1
+check "remote inbox --json equals local" cmp -s "$TMP/rinboxj" "$TMP/linboxj"
+req msg "$PT" GET "/v1/cases/$CASE/messages" >/dev/null
+is "GET messages: the payer's one envelope, ciphertext only" "$(jq '.items | length' "$(last)") $(grep -c "$MARK" "$(last)")" "1 0"
+req msg "$CT" GET "/v1/cases/$CASE/messages?after=x" >/dev/null
+is "a bad ?after= is 400" "$(jq -r .status "$(last)") $(jq -r .field "$(last)")" "400 after"
+printf 'claimant deposit %s\n' "$MARK" | rcli "$CT" deposit "$CASE" --key "$TMP/claimant.nkey" >"$TMP/rdep" 2>&1
+check "remote deposit waits" grep -q "^waiting" "$TMP/rdep"
+req msg "$PT" GET "/v1/cases/$CASE/messages" >/dev/null
+is "the payer sees no deposit before the release" "$(jq '[.items[] | select(.kind == "deposit")] | length' "$(last)") $(jq .deposit.released "$(last)")" "0 false"
+rcli "$CT" withdraw "$CASE" --key "$TMP/claimant.nkey" >"$TMP/rw" 2>&1
+is "remote withdraw" "$? $(cat "$TMP/rw")" "0 withdrew deposit 1 from case $CASE"
+printf 'claimant deposit again\n' | rcli "$CT" deposit "$CASE" --key "$TMP/claimant.nkey" >/dev/null 2>&1
+printf 'payer deposit\n' | rcli "$PT" deposit "$CASE" --key "$TMP/payer.nkey" >"$TMP/rdep" 2>&1
+check "the second deposit releases both" grep -q "both deposits are in and released" "$TMP/rdep"
+rcli "$CT" inbox "$CASE" --key "$TMP/claimant.nkey" >"$TMP/rinbox" 2>&1
+check "the claimant reads the payer's deposit" grep -qx "payer deposit" "$TMP/rinbox"
+rcli "$PT" withdraw "$CASE" --key "$TMP/payer.nkey" >"$TMP/rw" 2>&1
+is "no withdrawal after the release: exit 1" "$?" 1
+req msg "$MT" GET "/v1/cases/$CASE/log" >/dev/null
+is "the log holds message, deposited, withdrawn, released events" \
+	"$(jq '[.events[] | select(.type == "message" or .type == "deposited" or .type == "withdrawn" or .type == "released")] | length' "$(last)")" 7
+head -c 65000 /dev/zero | tr '\0' a | rcli "$CT" send "$CASE" --to payer --key "$TMP/claimant.nkey" >/dev/null 2>&1
+is "a 65000-byte message goes through the server" "$?" 0
+check "no database file, WAL or log holds a message's text" bash -c "! cat '$TMP'/srv.db* '$TMP/server.log' | grep -aq '$MARK'"
 
 # ---- concurrency: both parties at once, exactly one evaluation per round ----
 ones=0
