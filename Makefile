@@ -30,9 +30,10 @@ check: all
 	  status=$$?; python3 tests/summary.py $(BUILD)/meson-logs/testlog.json; exit $$status
 
 bench: all
-	ninja -C $(BUILD) bench/bench_bargain bench/bench_store
+	ninja -C $(BUILD) bench/bench_bargain bench/bench_store bench/bench_crypto
 	./$(BUILD)/bench/bench_bargain
 	./$(BUILD)/bench/bench_store
+	./$(BUILD)/bench/bench_crypto
 
 # Sanitizer and valgrind runs of the whole suite, in their own build folders.
 sanitize: deps
