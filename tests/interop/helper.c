@@ -136,6 +136,12 @@ static int cmd_seal(int argc, char **argv)
 	put_hex(m, "sender-seal", s.seal, sizeof(s.seal));
 	put_hex(m, "recipient-sign", r.sign, sizeof(r.sign));
 	put_hex(m, "recipient-seal", r.seal, sizeof(r.seal));
+	{
+		char number[NK_SAFETY_NUMBER_MAX];
+
+		nk_safety_number(&s, number);
+		fprintf(m, "sender-safety-number %s\n", number);
+	}
 	if (seal_one(m, argv[2], "message.env", sender, &r, NK_MESSAGE_TEXT, 1, text,
 		     sizeof(text) - 1) ||
 	    seal_one(m, argv[2], "empty.env", sender, &r, NK_MESSAGE_TEXT, 2, NULL, 0) ||

@@ -241,6 +241,11 @@ def check_nakodo_seal(helper, work, env_vars):
         check(f"{name}: and not the same bytes without the domain tag",
               not verifies(sender_sign, signed[len(tag("nakodo/message/v1")):], inner[:64]))
 
+    digest = hashlib.sha512(tag("nakodo/safety-number/v1") + sender_sign + sender_seal).digest()
+    number = " ".join("%05u" % (int.from_bytes(digest[5 * g:5 * g + 5], "big") % 100000)
+                      for g in range(6))
+    check("the sender's safety number is the documented SHA-512 digits",
+          m["sender-safety-number"].strip() == number, m["sender-safety-number"] + " vs " + number)
     join = tag("nakodo/join/v1") + str8(CASE) + u8(0) + sender_sign + sender_seal
     check("the join signature covers the documented bytes",
           verifies(sender_sign, join, hexval(m["join-sig"])))
