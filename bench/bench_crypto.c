@@ -260,8 +260,9 @@ static int inclusion(const struct nk_merkle_log *log, const uint8_t (*leaves)[NK
 		if (nk_merkle_log_root(log, n, root, NULL) != NK_OK)
 			goto out;
 		t = now();
-		if (nk_merkle_verify_inclusion(at, n, leaves[at], (const uint8_t(*)[NK_HASH_BYTES])proof,
-					       len, root, NULL) != NK_OK)
+		if (nk_merkle_verify_inclusion(at, n, leaves[at],
+					       (const uint8_t(*)[NK_HASH_BYTES])proof, len, root,
+					       NULL) != NK_OK)
 			goto out;
 		checked += now() - t;
 		total += len;
@@ -303,8 +304,9 @@ static int consistency(const struct nk_merkle_log *log, uint64_t size2, struct p
 		    nk_merkle_log_root(log, n2, r2, NULL) != NK_OK)
 			goto out;
 		t = now();
-		if (nk_merkle_verify_consistency(n1, n2, r1, r2, (const uint8_t(*)[NK_HASH_BYTES])proof,
-						 len, NULL) != NK_OK)
+		if (nk_merkle_verify_consistency(n1, n2, r1, r2,
+						 (const uint8_t(*)[NK_HASH_BYTES])proof, len,
+						 NULL) != NK_OK)
 			goto out;
 		checked += now() - t;
 		total += len;
@@ -356,8 +358,8 @@ static int bench_merkle(void)
 	appending = now() - t;
 	printf("  %-44s %12.0f /s  %9.3f us  (baseline)\n", "leaf hashes SHA-256(0x00 || 8 bytes)",
 	       LOG_SIZE / hashing, 1e6 * hashing / LOG_SIZE);
-	printf("  %-44s %12.0f /s  %9.3f us  (%.4f of baseline)\n", "appends (nk_merkle_log_append)",
-	       LOG_SIZE / appending, 1e6 * appending / LOG_SIZE, hashing / appending);
+	printf("  %-44s %12.0f /s  %9.3f us  (%.4f of baseline)\n",
+	       "appends (nk_merkle_log_append)", LOG_SIZE / appending, 1e6 * appending / LOG_SIZE, hashing / appending);
 	printf("  %-44s %ld KiB more peak resident (leaves array included: %d KiB)\n", "memory",
 	       max_rss_kib() - rss0, LOG_SIZE * NK_HASH_BYTES / 1024);
 	t = now();

@@ -37,7 +37,8 @@ static int chain(FILE *m, const struct nk_server_key *server, uint8_t head[stati
 	struct nk_error err = { 0 };
 
 	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
-		struct nk_event ev = { .seq = (int64_t)i + 1, .time_ms = 1700000000000 + 1000 * (int64_t)i,
+		struct nk_event ev = { .seq = (int64_t)i + 1,
+				       .time_ms = 1700000000000 + 1000 * (int64_t)i,
 				       .body = (char *)events[i].body };
 
 		snprintf(ev.actor, sizeof(ev.actor), "%s", events[i].actor);

@@ -344,7 +344,8 @@ static void case_id_with_nul(void **state)
 	static const char text[] = "the figure";
 	const size_t id = strlen(CASE), lied = id + 5;
 	const size_t boxed = crypto_box_SEALBYTES + NK_SIGNATURE_BYTES + sizeof(text) - 1;
-	uint8_t inner[NK_SIGNATURE_BYTES + sizeof(text) - 1], box[sizeof(inner) + crypto_box_SEALBYTES];
+	uint8_t inner[NK_SIGNATURE_BYTES + sizeof(text) - 1];
+	uint8_t box[sizeof(inner) + crypto_box_SEALBYTES];
 	uint8_t env[88 + 64 + sizeof(box) + 5], signed_bytes[sizeof(env) + 32];
 	size_t len = 88 + lied + boxed, head = 88 + id;
 	struct nk_envelope_header h;
