@@ -13,6 +13,9 @@ PKGS := libsodium:libsodium-dev sqlite3:libsqlite3-dev jansson:libjansson-dev \
 	libmicrohttpd:libmicrohttpd-dev libcurl:libcurl4-openssl-dev
 CMDS := meson:meson ninja:ninja-build pkg-config:pkg-config cc:gcc python3:python3 \
 	curl:curl jq:jq
+# Python module → Debian package (the interoperability test's PyNaCl). Debian's package
+# serves /usr/bin/python3, which may not be the first python3 on PATH.
+PYMODS := nacl:python3-nacl
 
 .PHONY: all demo check deps bench clean fuzz sanitize valgrind
 
@@ -27,9 +30,10 @@ check: all
 	  status=$$?; python3 tests/summary.py $(BUILD)/meson-logs/testlog.json; exit $$status
 
 bench: all
-	ninja -C $(BUILD) bench/bench_bargain bench/bench_store
+	ninja -C $(BUILD) bench/bench_bargain bench/bench_store bench/bench_crypto
 	./$(BUILD)/bench/bench_bargain
 	./$(BUILD)/bench/bench_store
+	./$(BUILD)/bench/bench_crypto
 
 # Sanitizer and valgrind runs of the whole suite, in their own build folders.
 sanitize: deps
@@ -53,6 +57,9 @@ deps:
 	  command -v $$c >/dev/null 2>&1 || missing="$$missing $$d"; done; \
 	for p in $(PKGS); do m=$${p%%:*}; d=$${p##*:}; \
 	  pkg-config --exists $$m 2>/dev/null || missing="$$missing $$d"; done; \
+	for p in $(PYMODS); do m=$${p%%:*}; d=$${p##*:}; \
+	  python3 -c "import $$m" 2>/dev/null || /usr/bin/python3 -c "import $$m" 2>/dev/null || \
+	  missing="$$missing $$d"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:$$missing"; \

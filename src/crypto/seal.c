@@ -146,7 +146,9 @@ enum nk_status nk_message_peek(const uint8_t *env, size_t len, struct nk_envelop
 		return nk_fail(err, NK_EINVAL, "message", "the envelope is truncated or has bytes "
 			       "after its end");
 	memcpy(h.case_id, p, idlen);
-	if (!case_id_ok(h.case_id))
+	/* a NUL inside the declared length would make the id shorter than the header says,
+	 * and the box would be read from the wrong place */
+	if (strlen(h.case_id) != idlen || !case_id_ok(h.case_id))
 		return nk_fail(err, NK_EINVAL, "message", "the envelope's case id is malformed");
 	h.kind = (enum nk_message_kind)kind;
 	h.from = (enum nk_role)from;

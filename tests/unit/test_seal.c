@@ -333,6 +333,46 @@ static void statements(void **state)
 					  sizeof(body), sig, NULL), NK_ECRYPTO);
 }
 
+/* A case id with a NUL inside its declared length (found by fuzz_envelope): the header
+ * says L = strlen + 5 but a reader that stopped at the NUL would take the box to start
+ * 5 bytes early. A sender whose ephemeral key begins with a zero byte could then make
+ * an envelope that opens, with 5 trailing bytes no signature covers, which anyone on
+ * the way could change. Such an envelope is malformed, before anything is opened. */
+static void case_id_with_nul(void **state)
+{
+	struct world *w = *state;
+	static const char text[] = "the figure";
+	const size_t id = strlen(CASE), lied = id + 5;
+	const size_t boxed = crypto_box_SEALBYTES + NK_SIGNATURE_BYTES + sizeof(text) - 1;
+	uint8_t inner[NK_SIGNATURE_BYTES + sizeof(text) - 1];
+	uint8_t box[sizeof(inner) + crypto_box_SEALBYTES];
+	uint8_t env[88 + 64 + sizeof(box) + 5], signed_bytes[sizeof(env) + 32];
+	size_t len = 88 + lied + boxed, head = 88 + id;
+	struct nk_envelope_header h;
+
+	assert_int_equal(sizeof(box), boxed);
+	memcpy(env, "NKMSG001", 8);
+	env[8] = NK_MESSAGE_TEXT, env[9] = NK_CLAIMANT, env[10] = NK_PAYER, env[11] = (uint8_t)lied;
+	memset(env + 12, 0, 7), env[19] = 1;
+	memcpy(env + 20, w->claimant.id.sign, 32);
+	memcpy(env + 52, w->payer.id.seal, 32);
+	env[84] = env[85] = env[86] = 0, env[87] = sizeof(text) - 1;
+	memcpy(env + 88, CASE, id);
+	/* signed as a reader stopping at the NUL would check it */
+	memcpy(signed_bytes, "nakodo/message/v1", 18);
+	memcpy(signed_bytes + 18, env, head);
+	memcpy(signed_bytes + 18 + head, text, sizeof(text) - 1);
+	nk_party_key_sign(w->claimant.key, signed_bytes, 18 + head + sizeof(text) - 1, inner);
+	memcpy(inner + NK_SIGNATURE_BYTES, text, sizeof(text) - 1);
+	do	/* until the ephemeral key's first byte is the case id's NUL */
+		assert_int_equal(crypto_box_seal(box, inner, sizeof(inner), w->payer.id.seal), 0);
+	while (box[0] != 0);
+	memcpy(env + head, box, sizeof(box));
+	memset(env + head + sizeof(box), 0xee, 5);	/* covered by nothing */
+	assert_int_equal(open_as_payer(w, env, len, 1, NULL), NK_MESSAGE_MALFORMED);
+	assert_int_equal(nk_message_peek(env, len, &h, NULL), NK_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +385,7 @@ int main(void)
 		cmocka_unit_test(every_bit_altered),
 		cmocka_unit_test(forwarded_by_recipient),
 		cmocka_unit_test(statements),
+		cmocka_unit_test(case_id_with_nul),
 	};
 
 	if (sodium_init() < 0)
