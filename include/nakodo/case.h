@@ -65,6 +65,7 @@ struct nk_brief {
 	int64_t events;
 	bool joined[NK_ROLE_COUNT];		/* indexed by enum nk_role */
 	struct nk_identity identity[NK_ROLE_COUNT];	/* the keys each role registered */
+	bool package;		/* a package case: nk_package_case_brief has its rounds */
 };
 
 /* Opens a new case under rules (checked first); writes its id into id. */

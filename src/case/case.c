@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-static int64_t now_ms(const struct nk_case_env *env)
+int64_t case_now_ms(const struct nk_case_env *env)
 {
 	struct timespec ts;
 
@@ -21,7 +21,7 @@ static int64_t now_ms(const struct nk_case_env *env)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void fill_random(const struct nk_case_env *env, uint8_t *buf, size_t len)
+void case_fill_random(const struct nk_case_env *env, uint8_t *buf, size_t len)
 {
 	if (env->random)
 		env->random(env->arg, buf, len);
@@ -45,7 +45,7 @@ void case_secret_name(char out[static NK_SECRET_NAME_MAX], const char *what, int
 }
 
 /* Appends one event; takes the reference to body. */
-static enum nk_status append(const struct nk_case_env *env, const char *id, const char *actor,
+enum nk_status case_append(const struct nk_case_env *env, const char *id, const char *actor,
 			     const char *type, json_t *body, struct nk_error *err)
 {
 	struct nk_event ev = { 0 };
@@ -55,7 +55,7 @@ static enum nk_status append(const struct nk_case_env *env, const char *id, cons
 	json_decref(body);
 	if (!ev.body)
 		return nk_fail(err, NK_ENOMEM, "event", "out of memory");
-	ev.time_ms = now_ms(env);
+	ev.time_ms = case_now_ms(env);
 	snprintf(ev.actor, sizeof(ev.actor), "%s", actor);
 	snprintf(ev.type, sizeof(ev.type), "%s", type);
 	rc = nk_store_append(env->store, id, &ev, err);
@@ -96,7 +96,7 @@ enum nk_status case_get_amount(const struct nk_case_env *env, const char *id,
 	return rc;
 }
 
-static bool valid_id(const char *id)
+bool case_valid_id(const char *id)
 {
 	size_t n = id ? strlen(id) : 0;
 
@@ -115,7 +115,7 @@ static enum nk_status load(const struct nk_case_env *env, const char *id, bool s
 	struct nk_event_list log = { 0 };
 	enum nk_status rc;
 
-	if (!valid_id(id))
+	if (!case_valid_id(id))
 		return nk_fail(err, NK_EINVAL, "case", "not a case id");
 	rc = snapshot ? nk_store_begin_read(env->store, err) : nk_store_begin(env->store, err);
 	if (rc != NK_OK)
@@ -148,7 +148,7 @@ enum nk_status nk_case_log(const struct nk_case_env *env, const char *id,
 {
 	enum nk_status rc;
 
-	if (!valid_id(id))
+	if (!case_valid_id(id))
 		return nk_fail(err, NK_EINVAL, "case", "not a case id");
 	rc = nk_store_load(env->store, id, out, err);
 	if (rc == NK_ENOTFOUND)
@@ -206,19 +206,19 @@ enum nk_status case_replay(const struct nk_case_env *env, const struct case_stat
 }
 
 /* After a settlement or a closing: delete every confidential figure of the case. */
-static enum nk_status end_case(const struct nk_case_env *env, const char *id,
+enum nk_status case_end(const struct nk_case_env *env, const char *id,
 			       struct nk_error *err)
 {
 	enum nk_status rc = nk_store_secret_purge(env->store, id, err);
 
 	if (rc == NK_OK)
-		rc = append(env, id, "go-between", "purged",
+		rc = case_append(env, id, "go-between", "purged",
 			    json_pack("{s:s}", "secrets", "deleted"), err);
 	return rc;
 }
 
 /* Commits; when the case ended, also scrubs the files of the deleted figures. */
-static enum nk_status finish(const struct nk_case_env *env, enum nk_status rc, bool ended,
+enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc, bool ended,
 			     struct nk_error *err)
 {
 	if (rc != NK_OK) {
@@ -230,7 +230,7 @@ static enum nk_status finish(const struct nk_case_env *env, enum nk_status rc, b
 	return ended ? nk_store_scrub(env->store, err) : NK_OK;
 }
 
-static enum nk_status refuse_state(const struct case_state *st, enum nk_case_state want,
+enum nk_status case_refuse_state(const struct case_state *st, enum nk_case_state want,
 				   struct nk_error *err)
 {
 	if (st->state == want)
@@ -241,11 +241,20 @@ static enum nk_status refuse_state(const struct case_state *st, enum nk_case_sta
 		       nk_case_state_name(st->state), nk_case_state_name(want));
 }
 
-static enum nk_status refuse_non_party(enum nk_role role, struct nk_error *err)
+enum nk_status case_refuse_non_party(enum nk_role role, struct nk_error *err)
 {
 	if (role == NK_CLAIMANT || role == NK_PAYER)
 		return NK_OK;
 	return nk_fail(err, NK_EREFUSED, "role", "only the claimant and the payer may do this");
+}
+
+enum nk_status case_refuse_kind(const struct case_state *st, bool package, struct nk_error *err)
+{
+	if (st->package == package)
+		return NK_OK;
+	return nk_fail(err, NK_EREFUSED, "case", package ? "case %s is a case of figures, not of packages"
+		       : "case %s is a package case: its parties submit valuations (nakodo package submit)",
+		       st->id);
 }
 
 enum nk_status nk_case_open(const struct nk_case_env *env, const struct nk_rules *rules,
@@ -264,9 +273,9 @@ enum nk_status nk_case_open_with(const struct nk_case_env *env, const struct nk_
 
 	if ((rc = nk_rules_check(rules, err)) != NK_OK)
 		return rc;
-	fill_random(env, raw, sizeof(raw));
+	case_fill_random(env, raw, sizeof(raw));
 	nk_hex(raw, sizeof(raw), new_id);
-	fill_random(env, seed, sizeof(seed));
+	case_fill_random(env, seed, sizeof(seed));
 	nk_bargain_commit_seed(seed, commitment);
 	nk_hex(commitment, sizeof(commitment), commit_hex);
 
@@ -276,12 +285,12 @@ enum nk_status nk_case_open_with(const struct nk_case_env *env, const struct nk_
 	if (rc == NK_OK)
 		rc = nk_store_secret_put(env->store, new_id, "seed", seed, sizeof(seed), err);
 	if (rc == NK_OK)
-		rc = append(env, new_id, "mediator", "opened",
+		rc = case_append(env, new_id, "mediator", "opened",
 			    json_pack("{s:o, s:s}", "rules", nk_rules_to_json(rules),
 				      "seed_commitment", commit_hex), err);
 	if (rc == NK_OK && before_commit)
 		rc = before_commit(arg, env->store, new_id, err);
-	if ((rc = finish(env, rc, false, err)) == NK_OK)
+	if ((rc = case_finish(env, rc, false, err)) == NK_OK)
 		memcpy(id, new_id, sizeof(new_id));
 out:
 	sodium_memzero(seed, sizeof(seed));
@@ -315,7 +324,7 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 			json_object_set_new(body, nk_role_name((enum nk_role)side), s);
 		}
 	}
-	if ((rc = append(env, st->id, "go-between", "round", body, err)) != NK_OK)
+	if ((rc = case_append(env, st->id, "go-between", "round", body, err)) != NK_OK)
 		goto out;
 	if (res->deal != NK_NO_DEAL) {
 		body = json_pack("{s:I, s:s, s:i}", "figure", (json_int_t)res->figure,
@@ -330,18 +339,18 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 			json_object_set_new(body, "seed", json_string(hex));
 			sodium_memzero(seed, sizeof(seed));
 		}
-		rc = append(env, st->id, "go-between", "settled", body, err);
+		rc = case_append(env, st->id, "go-between", "settled", body, err);
 		*ended = true;
 	} else if (r == st->rules.rounds) {
-		rc = append(env, st->id, "go-between", "impasse", json_pack("{s:i}", "after_round", r), err);
+		rc = case_append(env, st->id, "go-between", "impasse", json_pack("{s:i}", "after_round", r), err);
 		if (rc == NK_OK && st->rules.proposals == 0) {
-			rc = append(env, st->id, "go-between", "closed",
+			rc = case_append(env, st->id, "go-between", "closed",
 				    json_pack("{s:s}", "reason", "impasse, and the rules allow no mediator's proposal"), err);
 			*ended = true;
 		}
 	}
 	if (rc == NK_OK && *ended)
-		rc = end_case(env, st->id, err);
+		rc = case_end(env, st->id, err);
 out:
 	sodium_memzero(results, sizeof(results));
 	return rc;
@@ -355,11 +364,12 @@ static enum nk_status submit(const struct nk_case_env *env, const char *id, enum
 	bool ended = false;
 	enum nk_status rc;
 
-	if ((rc = refuse_non_party(role, err)) != NK_OK)
+	if ((rc = case_refuse_non_party(role, err)) != NK_OK)
 		return rc;
 	if ((rc = case_load(env, id, &st, err)) != NK_OK)
 		return rc;
-	if ((rc = refuse_state(&st, NK_STATE_OPEN, err)) != NK_OK)
+	if ((rc = case_refuse_kind(&st, false, err)) != NK_OK ||
+	    (rc = case_refuse_state(&st, NK_STATE_OPEN, err)) != NK_OK)
 		goto out;
 	if (round != 0 && round != st.round) {
 		rc = nk_fail(err, NK_EREFUSED, "round", "round %d is not open; round %d is", round, st.round);
@@ -390,7 +400,7 @@ static enum nk_status submit(const struct nk_case_env *env, const char *id, enum
 	case_secret_name(name, extension ? "extension" : "figure", st.round, role);
 	if ((rc = put_amount(env, id, name, amount, err)) != NK_OK)
 		goto out;
-	rc = append(env, id, nk_role_name(role), extension ? "extension" : "figure",
+	rc = case_append(env, id, nk_role_name(role), extension ? "extension" : "figure",
 		    json_pack("{s:i, s:s}", "round", st.round, "role", nk_role_name(role)), err);
 	if (rc == NK_OK && !extension) {
 		st.rounds[st.round - 1].submitted[role] = true;
@@ -398,7 +408,7 @@ static enum nk_status submit(const struct nk_case_env *env, const char *id, enum
 			rc = evaluate_round(env, &st, &ended, err);
 	}
 out:
-	return finish(env, rc, ended, err);
+	return case_finish(env, rc, ended, err);
 }
 
 enum nk_status nk_case_submit(const struct nk_case_env *env, const char *id, enum nk_role role,
@@ -430,7 +440,8 @@ enum nk_status nk_case_propose(const struct nk_case_env *env, const char *id, in
 
 	if ((rc = case_load(env, id, &st, err)) != NK_OK)
 		return rc;
-	if ((rc = refuse_state(&st, NK_STATE_IMPASSE, err)) != NK_OK)
+	if ((rc = case_refuse_kind(&st, false, err)) != NK_OK ||
+	    (rc = case_refuse_state(&st, NK_STATE_IMPASSE, err)) != NK_OK)
 		goto out;
 	if (st.proposal_pending) {
 		rc = nk_fail(err, NK_EREFUSED, "proposal", "the last proposal awaits its answers");
@@ -438,10 +449,10 @@ enum nk_status nk_case_propose(const struct nk_case_env *env, const char *id, in
 	}
 	if ((rc = nk_bargain_check_proposal(&st.rules, st.proposals, amount, err)) != NK_OK)
 		goto out;
-	rc = append(env, id, "mediator", "proposal",
+	rc = case_append(env, id, "mediator", "proposal",
 		    json_pack("{s:i, s:I}", "number", st.proposals + 1, "figure", (json_int_t)amount), err);
 out:
-	return finish(env, rc, false, err);
+	return case_finish(env, rc, false, err);
 }
 
 enum nk_status nk_case_answer(const struct nk_case_env *env, const char *id, enum nk_role role,
@@ -455,11 +466,13 @@ enum nk_status nk_case_answer(const struct nk_case_env *env, const char *id, enu
 	size_t len;
 	enum nk_status rc;
 
-	if ((rc = refuse_non_party(role, err)) != NK_OK)
+	if ((rc = case_refuse_non_party(role, err)) != NK_OK)
 		return rc;
 	if ((rc = case_load(env, id, &st, err)) != NK_OK)
 		return rc;
-	if ((rc = refuse_state(&st, NK_STATE_IMPASSE, err)) != NK_OK)
+	if (st.package)
+		return package_case_answer(env, &st, role, accept, err);
+	if ((rc = case_refuse_state(&st, NK_STATE_IMPASSE, err)) != NK_OK)
 		goto out;
 	if (!st.proposal_pending) {
 		rc = nk_fail(err, NK_EREFUSED, "proposal", "there is no proposal to answer");
@@ -472,7 +485,7 @@ enum nk_status nk_case_answer(const struct nk_case_env *env, const char *id, enu
 	case_secret_name(name, "answer", st.proposals, role);
 	if ((rc = nk_store_secret_put(env->store, id, name, &mine, 1, err)) != NK_OK)
 		goto out;
-	rc = append(env, id, nk_role_name(role), "answer",
+	rc = case_append(env, id, nk_role_name(role), "answer",
 		    json_pack("{s:i, s:s}", "number", st.proposals, "role", nk_role_name(role)), err);
 	if (rc != NK_OK || !st.answered[!role])
 		goto out;
@@ -484,23 +497,23 @@ enum nk_status nk_case_answer(const struct nk_case_env *env, const char *id, enu
 		goto out;
 	outcome = nk_bargain_proposal_outcome(&st.rules, st.proposals, answers[NK_CLAIMANT] == 1,
 					      answers[NK_PAYER] == 1);
-	rc = append(env, id, "go-between", "proposal-result",
+	rc = case_append(env, id, "go-between", "proposal-result",
 		    json_pack("{s:i, s:b}", "number", st.proposals,
 			      "accepted", outcome == NK_PROPOSAL_SETTLES), err);
 	if (rc == NK_OK && outcome == NK_PROPOSAL_SETTLES) {
-		rc = append(env, id, "go-between", "settled",
+		rc = case_append(env, id, "go-between", "settled",
 			    json_pack("{s:I, s:s}", "figure", (json_int_t)st.proposal, "by", "proposal"), err);
 		ended = true;
 	} else if (rc == NK_OK && outcome == NK_PROPOSAL_CLOSES) {
-		rc = append(env, id, "go-between", "closed",
+		rc = case_append(env, id, "go-between", "closed",
 			    json_pack("{s:s}", "reason", "the mediator's proposals were not accepted"), err);
 		ended = true;
 	}
 	if (rc == NK_OK && ended)
-		rc = end_case(env, id, err);
+		rc = case_end(env, id, err);
 out:
 	sodium_memzero(answers, sizeof(answers));
-	return finish(env, rc, ended, err);
+	return case_finish(env, rc, ended, err);
 }
 
 enum nk_status nk_case_close(const struct nk_case_env *env, const char *id, struct nk_error *err)
@@ -511,14 +524,14 @@ enum nk_status nk_case_close(const struct nk_case_env *env, const char *id, stru
 	if ((rc = case_load(env, id, &st, err)) != NK_OK)
 		return rc;
 	if (st.state != NK_STATE_OPEN && st.state != NK_STATE_IMPASSE) {
-		rc = refuse_state(&st, NK_STATE_OPEN, err);
+		rc = case_refuse_state(&st, NK_STATE_OPEN, err);
 		goto out;
 	}
-	rc = append(env, id, "mediator", "closed", json_pack("{s:s}", "reason", "closed by the mediator"), err);
+	rc = case_append(env, id, "mediator", "closed", json_pack("{s:s}", "reason", "closed by the mediator"), err);
 	if (rc == NK_OK)
-		rc = end_case(env, id, err);
+		rc = case_end(env, id, err);
 out:
-	return finish(env, rc, rc == NK_OK, err);
+	return case_finish(env, rc, rc == NK_OK, err);
 }
 
 enum nk_status nk_case_join(const struct nk_case_env *env, const char *id, enum nk_role role,
@@ -531,7 +544,7 @@ enum nk_status nk_case_join(const struct nk_case_env *env, const char *id, enum 
 
 	if ((unsigned)role > NK_MEDIATOR)
 		return nk_fail(err, NK_EINVAL, "role", "not a role");
-	if (!valid_id(id))
+	if (!case_valid_id(id))
 		return nk_fail(err, NK_EINVAL, "case", "not a case id");
 	/* Checked before the write lock is taken: verifying costs no one else a wait. */
 	if (nk_join_verify(identity, id, role, sig, err) != NK_OK)
@@ -558,9 +571,9 @@ enum nk_status nk_case_join(const struct nk_case_env *env, const char *id, enum 
 	nk_key_to_hex(identity->sign, sign);
 	nk_key_to_hex(identity->seal, seal);
 	nk_hex(sig, NK_SIGNATURE_BYTES, sig_hex);
-	rc = append(env, id, nk_role_name(role), "joined",
+	rc = case_append(env, id, nk_role_name(role), "joined",
 		    json_pack("{s:s, s:s, s:s, s:s}", "role", nk_role_name(role), "sign", sign,
 			      "seal", seal, "signature", sig_hex), err);
 out:
-	return finish(env, rc, false, err);
+	return case_finish(env, rc, false, err);
 }
