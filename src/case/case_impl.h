@@ -114,6 +114,10 @@ NK_MUST_USE enum nk_status package_get_valuation(const struct nk_case_env *env, 
 						 struct nk_package_valuation *out,
 						 struct nk_error *err);
 
+/* A proposed package as the log and briefings show it (nk_package_json, rates on the
+ * basis-point grid). NULL when out of memory. */
+json_t *package_public_json(const struct nk_currency *cur, const struct nk_package *p);
+
 /* package_fold.c: the package events' appliers, and the package branches of "opened"
  * and "settled". */
 NK_MUST_USE enum nk_status package_apply_opened(struct case_state *st, const json_t *body,

@@ -173,7 +173,7 @@ static enum nk_status evaluate(const struct nk_case_env *env, struct case_state 
 	 * a gain, a reservation, or what blocked the search. */
 	body = json_pack("{s:i, s:s}", "round", st->round, "outcome", res->found ? "package" : "no-deal");
 	if (body && res->found)
-		json_object_set_new(body, "package", nk_package_json(cur, &res->package));
+		json_object_set_new(body, "package", package_public_json(cur, &res->package));
 	if ((rc = case_append(env, st->id, "go-between", "package_round", body, err)) != NK_OK)
 		goto out;
 	if (!res->found && st->round == st->frame.rounds) {
@@ -294,8 +294,8 @@ enum nk_status package_case_answer(const struct nk_case_env *env, struct case_st
 	if (rc == NK_OK && outcome == NK_PROPOSAL_SETTLES) {
 		rc = case_append(env, st->id, "go-between", "settled",
 				 json_pack("{s:s, s:i, s:o}", "by", "package", "round", st->round,
-					   "package", nk_package_json(nk_currency_find(st->frame.currency),
-								      &st->proposed)), err);
+					   "package", package_public_json(nk_currency_find(st->frame.currency),
+									   &st->proposed)), err);
 		ended = true;
 	} else if (rc == NK_OK && outcome == NK_PROPOSAL_CLOSES) {
 		rc = case_append(env, st->id, "go-between", "closed",

@@ -6,6 +6,7 @@
 #include "formats/package_case_json.h"
 #include "formats/package_json.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,27 @@ static bool party(const json_t *body, enum nk_role *role)
 	return nk_role_parse(name, role) == NK_OK && *role != NK_MEDIATOR;
 }
 
+/* Package rates lie on the basis-point grids of the valuations: written in percent with
+ * at most two decimals (3.5, not 3.5000000000000004) and read back onto the same grid,
+ * so that a package survives its trip through the log exactly. */
+static double rate_on_grid(double rate)
+{
+	return nearbyint(rate * NK_BP_ONE) / NK_BP_ONE;
+}
+
+json_t *package_public_json(const struct nk_currency *cur, const struct nk_package *p)
+{
+	json_t *o = nk_package_json(cur, p);
+
+	for (int c = NK_LOAN; o && c <= NK_CREDITS; c++) {
+		json_t *part = json_object_get(o, nk_component_name((enum nk_component)c));
+
+		if (json_is_object(part))
+			json_object_set_new(part, "rate", json_real(nearbyint(p->terms[c].rate * NK_BP_ONE) / 100));
+	}
+	return o;
+}
+
 /* The public package of an event, in the frame's currency. */
 static enum nk_status read_package(const struct case_state *st, const json_t *obj,
 				   struct nk_package *out, struct nk_error *err)
@@ -42,6 +64,8 @@ static enum nk_status read_package(const struct case_state *st, const json_t *ob
 	if (text && cur)
 		rc = nk_package_json_read(text, strlen(text), "log", cur, out, &ignored);
 	free(text);
+	for (int c = NK_LOAN; rc == NK_OK && c <= NK_CREDITS; c++)
+		out->terms[c].rate = rate_on_grid(out->terms[c].rate);
 	if (rc == NK_ENOMEM)
 		return nk_fail(err, rc, "log", "out of memory");
 	return rc == NK_OK ? NK_OK : corrupt(err, "a package that does not decode");
@@ -147,7 +171,7 @@ enum nk_status package_apply_settled(struct case_state *st, const json_t *body,
 	if (!open_round(st, body) || st->prounds[st->round - 1].accepted != 1 || !by ||
 	    strcmp(by, "package") != 0 || !cur)
 		return corrupt(err, "a package settlement before both accepted");
-	if (!(proposed = nk_package_json(cur, &st->proposed)))
+	if (!(proposed = package_public_json(cur, &st->proposed)))
 		return nk_fail(err, NK_ENOMEM, "log", "out of memory");
 	same = json_equal(proposed, json_object_get(body, "package"));
 	json_decref(proposed);
