@@ -46,7 +46,7 @@ void case_secret_name(char out[static NK_SECRET_NAME_MAX], const char *what, int
 
 /* Appends one event; takes the reference to body. */
 enum nk_status case_append(const struct nk_case_env *env, const char *id, const char *actor,
-			     const char *type, json_t *body, struct nk_error *err)
+			   const char *type, json_t *body, struct nk_error *err)
 {
 	struct nk_event ev = { 0 };
 	enum nk_status rc;
@@ -207,19 +207,19 @@ enum nk_status case_replay(const struct nk_case_env *env, const struct case_stat
 
 /* After a settlement or a closing: delete every confidential figure of the case. */
 enum nk_status case_end(const struct nk_case_env *env, const char *id,
-			       struct nk_error *err)
+			struct nk_error *err)
 {
 	enum nk_status rc = nk_store_secret_purge(env->store, id, err);
 
 	if (rc == NK_OK)
 		rc = case_append(env, id, "go-between", "purged",
-			    json_pack("{s:s}", "secrets", "deleted"), err);
+				 json_pack("{s:s}", "secrets", "deleted"), err);
 	return rc;
 }
 
 /* Commits; when the case ended, also scrubs the files of the deleted figures. */
 enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc, bool ended,
-			     struct nk_error *err)
+			   struct nk_error *err)
 {
 	if (rc != NK_OK) {
 		nk_store_rollback(env->store);
@@ -231,7 +231,7 @@ enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc, boo
 }
 
 enum nk_status case_refuse_state(const struct case_state *st, enum nk_case_state want,
-				   struct nk_error *err)
+				 struct nk_error *err)
 {
 	if (st->state == want)
 		return NK_OK;
@@ -286,8 +286,8 @@ enum nk_status nk_case_open_with(const struct nk_case_env *env, const struct nk_
 		rc = nk_store_secret_put(env->store, new_id, "seed", seed, sizeof(seed), err);
 	if (rc == NK_OK)
 		rc = case_append(env, new_id, "mediator", "opened",
-			    json_pack("{s:o, s:s}", "rules", nk_rules_to_json(rules),
-				      "seed_commitment", commit_hex), err);
+				 json_pack("{s:o, s:s}", "rules", nk_rules_to_json(rules),
+					   "seed_commitment", commit_hex), err);
 	if (rc == NK_OK && before_commit)
 		rc = before_commit(arg, env->store, new_id, err);
 	if ((rc = case_finish(env, rc, false, err)) == NK_OK)
@@ -345,7 +345,7 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 		rc = case_append(env, st->id, "go-between", "impasse", json_pack("{s:i}", "after_round", r), err);
 		if (rc == NK_OK && st->rules.proposals == 0) {
 			rc = case_append(env, st->id, "go-between", "closed",
-				    json_pack("{s:s}", "reason", "impasse, and the rules allow no mediator's proposal"), err);
+					 json_pack("{s:s}", "reason", "impasse, and the rules allow no mediator's proposal"), err);
 			*ended = true;
 		}
 	}
@@ -401,7 +401,7 @@ static enum nk_status submit(const struct nk_case_env *env, const char *id, enum
 	if ((rc = put_amount(env, id, name, amount, err)) != NK_OK)
 		goto out;
 	rc = case_append(env, id, nk_role_name(role), extension ? "extension" : "figure",
-		    json_pack("{s:i, s:s}", "round", st.round, "role", nk_role_name(role)), err);
+			 json_pack("{s:i, s:s}", "round", st.round, "role", nk_role_name(role)), err);
 	if (rc == NK_OK && !extension) {
 		st.rounds[st.round - 1].submitted[role] = true;
 		if (st.rounds[st.round - 1].submitted[!role])
@@ -450,7 +450,7 @@ enum nk_status nk_case_propose(const struct nk_case_env *env, const char *id, in
 	if ((rc = nk_bargain_check_proposal(&st.rules, st.proposals, amount, err)) != NK_OK)
 		goto out;
 	rc = case_append(env, id, "mediator", "proposal",
-		    json_pack("{s:i, s:I}", "number", st.proposals + 1, "figure", (json_int_t)amount), err);
+			 json_pack("{s:i, s:I}", "number", st.proposals + 1, "figure", (json_int_t)amount), err);
 out:
 	return case_finish(env, rc, false, err);
 }
@@ -486,7 +486,7 @@ enum nk_status nk_case_answer(const struct nk_case_env *env, const char *id, enu
 	if ((rc = nk_store_secret_put(env->store, id, name, &mine, 1, err)) != NK_OK)
 		goto out;
 	rc = case_append(env, id, nk_role_name(role), "answer",
-		    json_pack("{s:i, s:s}", "number", st.proposals, "role", nk_role_name(role)), err);
+			 json_pack("{s:i, s:s}", "number", st.proposals, "role", nk_role_name(role)), err);
 	if (rc != NK_OK || !st.answered[!role])
 		goto out;
 	for (int side = 0; side < 2 && rc == NK_OK; side++) {
@@ -498,15 +498,15 @@ enum nk_status nk_case_answer(const struct nk_case_env *env, const char *id, enu
 	outcome = nk_bargain_proposal_outcome(&st.rules, st.proposals, answers[NK_CLAIMANT] == 1,
 					      answers[NK_PAYER] == 1);
 	rc = case_append(env, id, "go-between", "proposal-result",
-		    json_pack("{s:i, s:b}", "number", st.proposals,
-			      "accepted", outcome == NK_PROPOSAL_SETTLES), err);
+			 json_pack("{s:i, s:b}", "number", st.proposals,
+				   "accepted", outcome == NK_PROPOSAL_SETTLES), err);
 	if (rc == NK_OK && outcome == NK_PROPOSAL_SETTLES) {
 		rc = case_append(env, id, "go-between", "settled",
-			    json_pack("{s:I, s:s}", "figure", (json_int_t)st.proposal, "by", "proposal"), err);
+				 json_pack("{s:I, s:s}", "figure", (json_int_t)st.proposal, "by", "proposal"), err);
 		ended = true;
 	} else if (rc == NK_OK && outcome == NK_PROPOSAL_CLOSES) {
 		rc = case_append(env, id, "go-between", "closed",
-			    json_pack("{s:s}", "reason", "the mediator's proposals were not accepted"), err);
+				 json_pack("{s:s}", "reason", "the mediator's proposals were not accepted"), err);
 		ended = true;
 	}
 	if (rc == NK_OK && ended)
@@ -572,8 +572,8 @@ enum nk_status nk_case_join(const struct nk_case_env *env, const char *id, enum 
 	nk_key_to_hex(identity->seal, seal);
 	nk_hex(sig, NK_SIGNATURE_BYTES, sig_hex);
 	rc = case_append(env, id, nk_role_name(role), "joined",
-		    json_pack("{s:s, s:s, s:s, s:s}", "role", nk_role_name(role), "sign", sign,
-			      "seal", seal, "signature", sig_hex), err);
+			 json_pack("{s:s, s:s, s:s, s:s}", "role", nk_role_name(role), "sign", sign,
+				   "seal", seal, "signature", sig_hex), err);
 out:
 	return case_finish(env, rc, false, err);
 }
