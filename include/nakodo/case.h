@@ -73,6 +73,7 @@ struct nk_brief {
 	uint64_t deposits;			/* deposit numbers it has used (claimant, payer) */
 	bool deposit_held;			/* its deposit is in and not withdrawn */
 	bool released;				/* both deposits were released to both */
+	bool package;		/* a package case: nk_package_case_brief has its rounds */
 };
 
 /* ---- signed requests ----
@@ -211,7 +212,9 @@ NK_MUST_USE enum nk_status nk_case_extend(const struct nk_case_env *env, const c
 					  enum nk_role role, int64_t amount,
 					  struct nk_error *err);
 
-/* The mediator's proposal after impasse, and each side's confidential answer. */
+/* The mediator's proposal after impasse, and each side's confidential answer. In a
+ * package case (nakodo/package_case.h) nk_case_answer answers the round's proposed
+ * package, and nk_case_submit, nk_case_extend and nk_case_propose are refused. */
 NK_MUST_USE enum nk_status nk_case_propose(const struct nk_case_env *env, const char *id,
 					   int64_t amount, struct nk_error *err);
 NK_MUST_USE enum nk_status nk_case_answer(const struct nk_case_env *env, const char *id,

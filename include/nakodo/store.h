@@ -15,7 +15,7 @@
 #define NK_EVENT_ACTOR_MAX 16
 #define NK_EVENT_BODY_MAX 16384	/* bytes of JSON text, NUL excluded */
 #define NK_SECRET_NAME_MAX 64
-#define NK_SECRET_MAX 256	/* bytes of plaintext in one secret */
+#define NK_SECRET_MAX 8192	/* bytes of plaintext in one secret (a package valuation) */
 
 /* One entry of a case's log. body is JSON text owned by whoever holds the event.
  * actor and type are non-empty and hold letters, digits and "-_.:" only. */

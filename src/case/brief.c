@@ -101,7 +101,8 @@ enum nk_status nk_case_brief(const struct nk_case_env *env, const char *id, enum
 		if (r->evaluated)
 			b->rounds_evaluated = i + 1;
 	}
-	if (role != NK_MEDIATOR && !st.purged)
+	b->package = st.package;
+	if (role != NK_MEDIATOR && !st.purged && !st.package)
 		rc = fill_party(env, &st, b, err);
 	if (rc == NK_OK)
 		*out = *b;

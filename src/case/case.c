@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-static int64_t now_ms(const struct nk_case_env *env)
+int64_t case_now_ms(const struct nk_case_env *env)
 {
 	struct timespec ts;
 
@@ -21,7 +21,7 @@ static int64_t now_ms(const struct nk_case_env *env)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void fill_random(const struct nk_case_env *env, uint8_t *buf, size_t len)
+void case_fill_random(const struct nk_case_env *env, uint8_t *buf, size_t len)
 {
 	if (env->random)
 		env->random(env->arg, buf, len);
@@ -55,7 +55,7 @@ enum nk_status case_append(const struct nk_case_env *env, const char *id, const 
 	json_decref(body);
 	if (!ev.body)
 		return nk_fail(err, NK_ENOMEM, "event", "out of memory");
-	ev.time_ms = now_ms(env);
+	ev.time_ms = case_now_ms(env);
 	snprintf(ev.actor, sizeof(ev.actor), "%s", actor);
 	snprintf(ev.type, sizeof(ev.type), "%s", type);
 	rc = nk_store_append(env->store, id, &ev, err);
@@ -206,8 +206,8 @@ enum nk_status case_replay(const struct nk_case_env *env, const struct case_stat
 }
 
 /* After a settlement or a closing: delete every confidential figure of the case. */
-static enum nk_status end_case(const struct nk_case_env *env, const char *id,
-			       struct nk_error *err)
+enum nk_status case_end(const struct nk_case_env *env, const char *id,
+			struct nk_error *err)
 {
 	enum nk_status rc = nk_store_secret_purge(env->store, id, err);
 
@@ -241,11 +241,20 @@ enum nk_status case_refuse_state(const struct case_state *st, enum nk_case_state
 		       nk_case_state_name(st->state), nk_case_state_name(want));
 }
 
-static enum nk_status refuse_non_party(enum nk_role role, struct nk_error *err)
+enum nk_status case_refuse_non_party(enum nk_role role, struct nk_error *err)
 {
 	if (role == NK_CLAIMANT || role == NK_PAYER)
 		return NK_OK;
 	return nk_fail(err, NK_EREFUSED, "role", "only the claimant and the payer may do this");
+}
+
+enum nk_status case_refuse_kind(const struct case_state *st, bool package, struct nk_error *err)
+{
+	if (st->package == package)
+		return NK_OK;
+	return nk_fail(err, NK_EREFUSED, "case", package ? "case %s is a case of figures, not of packages"
+		       : "case %s is a package case: its parties submit valuations (nakodo package submit)",
+		       st->id);
 }
 
 enum nk_status nk_case_open(const struct nk_case_env *env, const struct nk_rules *rules,
@@ -264,9 +273,9 @@ enum nk_status nk_case_open_with(const struct nk_case_env *env, const struct nk_
 
 	if ((rc = nk_rules_check(rules, err)) != NK_OK)
 		return rc;
-	fill_random(env, raw, sizeof(raw));
+	case_fill_random(env, raw, sizeof(raw));
 	nk_hex(raw, sizeof(raw), new_id);
-	fill_random(env, seed, sizeof(seed));
+	case_fill_random(env, seed, sizeof(seed));
 	nk_bargain_commit_seed(seed, commitment);
 	nk_hex(commitment, sizeof(commitment), commit_hex);
 
@@ -341,7 +350,7 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 		}
 	}
 	if (rc == NK_OK && *ended)
-		rc = end_case(env, st->id, err);
+		rc = case_end(env, st->id, err);
 out:
 	sodium_memzero(results, sizeof(results));
 	return rc;
@@ -360,7 +369,7 @@ enum nk_status case_submit(const struct nk_case_env *env, const char *id, enum n
 	bool ended = false;
 	enum nk_status rc;
 
-	if ((rc = refuse_non_party(role, err)) != NK_OK)
+	if ((rc = case_refuse_non_party(role, err)) != NK_OK)
 		return rc;
 	if (round < 0 || round > NK_ROUNDS_MAX)
 		return nk_fail(err, NK_EINVAL, "round", "a round is a number from 1 to %d", NK_ROUNDS_MAX);
@@ -368,7 +377,8 @@ enum nk_status case_submit(const struct nk_case_env *env, const char *id, enum n
 		return rc;
 	if ((rc = case_authorise(&st, role, req, auth, err)) != NK_OK)
 		goto out;
-	if ((rc = case_refuse_state(&st, NK_STATE_OPEN, err)) != NK_OK)
+	if ((rc = case_refuse_kind(&st, false, err)) != NK_OK ||
+	    (rc = case_refuse_state(&st, NK_STATE_OPEN, err)) != NK_OK)
 		goto out;
 	if (round != 0 && round != st.round) {
 		rc = nk_fail(err, NK_EREFUSED, "round", "round %d is not open; round %d is", round, st.round);
@@ -453,7 +463,8 @@ enum nk_status case_propose(const struct nk_case_env *env, const char *id, enum 
 		return rc;
 	if ((rc = case_authorise(&st, role, req, auth, err)) != NK_OK)
 		goto out;
-	if ((rc = case_refuse_state(&st, NK_STATE_IMPASSE, err)) != NK_OK)
+	if ((rc = case_refuse_kind(&st, false, err)) != NK_OK ||
+	    (rc = case_refuse_state(&st, NK_STATE_IMPASSE, err)) != NK_OK)
 		goto out;
 	if (st.proposal_pending) {
 		rc = nk_fail(err, NK_EREFUSED, "proposal", "the last proposal awaits its answers");
@@ -489,12 +500,14 @@ enum nk_status case_answer(const struct nk_case_env *env, const char *id, enum n
 	size_t len;
 	enum nk_status rc;
 
-	if ((rc = refuse_non_party(role, err)) != NK_OK)
+	if ((rc = case_refuse_non_party(role, err)) != NK_OK)
 		return rc;
 	if ((rc = case_load(env, id, &st, err)) != NK_OK)
 		return rc;
 	if ((rc = case_authorise(&st, role, req, auth, err)) != NK_OK)
 		goto out;
+	if (st.package)
+		return package_case_answer(env, &st, role, accept, auth, err);
 	if ((rc = case_refuse_state(&st, NK_STATE_IMPASSE, err)) != NK_OK)
 		goto out;
 	if (!st.proposal_pending) {
@@ -534,7 +547,7 @@ enum nk_status case_answer(const struct nk_case_env *env, const char *id, enum n
 		ended = true;
 	}
 	if (rc == NK_OK && ended)
-		rc = end_case(env, id, err);
+		rc = case_end(env, id, err);
 out:
 	sodium_memzero(answers, sizeof(answers));
 	return case_finish(env, rc, ended, err);
@@ -568,7 +581,7 @@ enum nk_status case_close(const struct nk_case_env *env, const char *id, enum nk
 	rc = case_append(env, id, "mediator", "closed",
 			 case_with_request(json_pack("{s:s}", "reason", "closed by the mediator"), auth), err);
 	if (rc == NK_OK)
-		rc = end_case(env, id, err);
+		rc = case_end(env, id, err);
 out:
 	return case_finish(env, rc, rc == NK_OK, err);
 }

@@ -4,6 +4,7 @@
 #define NAKODO_CASE_IMPL_H
 
 #include <nakodo/case.h>
+#include <nakodo/package_case.h>
 
 #include <jansson.h>
 
@@ -15,6 +16,15 @@ struct case_round {
 	int64_t figure;
 	int hint[2];
 	bool withheld[2];
+};
+
+/* A package round, as the log records it (the valuations are sealed apart). */
+struct package_round {
+	bool submitted[2];	/* by NK_CLAIMANT, NK_PAYER */
+	bool evaluated;
+	bool found;		/* a package was proposed */
+	bool answered[2];
+	int accepted;		/* -1 pending or no package, 0 not by both, 1 by both */
 };
 
 /* The fold of a case's log. */
@@ -44,6 +54,12 @@ struct case_state {
 	uint64_t deposits[2];			/* by party: the last deposit number used */
 	bool deposit_held[2];			/* by party: a deposit is in */
 	bool released;				/* both deposits were released */
+	/* A package case (opened with a frame; its rules are derived from the frame). */
+	bool package;
+	struct nk_package_frame frame;
+	struct package_round prounds[NK_ROUNDS_MAX];
+	int package_round;		/* the round of the latest proposed package, 0 none */
+	struct nk_package proposed;	/* that package */
 };
 
 /* Folds a whole log into st; NK_ECORRUPT if the log breaks the rules it records. */
@@ -120,5 +136,58 @@ NK_MUST_USE enum nk_status case_get_amount(const struct nk_case_env *env, const 
 NK_MUST_USE enum nk_status case_replay(const struct nk_case_env *env, const struct case_state *st,
 				       int count, struct nk_round_result *results,
 				       struct nk_error *err);
+
+/* Shared by the command files (case.c, package_case.c). */
+int64_t case_now_ms(const struct nk_case_env *env);
+void case_fill_random(const struct nk_case_env *env, uint8_t *buf, size_t len);
+bool case_valid_id(const char *id);
+/* Appends one event; takes the reference to body. */
+NK_MUST_USE enum nk_status case_append(const struct nk_case_env *env, const char *id,
+				       const char *actor, const char *type, json_t *body,
+				       struct nk_error *err);
+/* Deletes every secret of an ended case and records it. */
+NK_MUST_USE enum nk_status case_end(const struct nk_case_env *env, const char *id,
+				    struct nk_error *err);
+/* Commits (or rolls back when rc failed); after an ending, scrubs the store's files. */
+NK_MUST_USE enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc,
+				       bool ended, struct nk_error *err);
+NK_MUST_USE enum nk_status case_refuse_state(const struct case_state *st,
+					     enum nk_case_state want, struct nk_error *err);
+NK_MUST_USE enum nk_status case_refuse_non_party(enum nk_role role, struct nk_error *err);
+/* Refuses a figure command on a package case, or a package command on a figure case. */
+NK_MUST_USE enum nk_status case_refuse_kind(const struct case_state *st, bool package,
+					    struct nk_error *err);
+
+/* package_case.c: the answer to a round's proposed package (nk_case_answer calls it
+ * with the case loaded inside its transaction; it commits or rolls back). */
+NK_MUST_USE enum nk_status package_case_answer(const struct nk_case_env *env,
+					       struct case_state *st, enum nk_role role,
+					       bool accept, const struct nk_request_auth *auth,
+					       struct nk_error *err);
+
+/* Opens role's sealed valuation of round into out (sodium_malloc memory). */
+NK_MUST_USE enum nk_status package_get_valuation(const struct nk_case_env *env, const char *id,
+						 int round, enum nk_role role,
+						 struct nk_package_valuation *out,
+						 struct nk_error *err);
+
+/* A proposed package as the log and briefings show it (nk_package_json, rates on the
+ * basis-point grid). NULL when out of memory. */
+json_t *package_public_json(const struct nk_currency *cur, const struct nk_package *p);
+
+/* package_fold.c: the package events' appliers, and the package branches of "opened"
+ * and "settled". */
+NK_MUST_USE enum nk_status package_apply_opened(struct case_state *st, const json_t *body,
+						struct nk_error *err);
+NK_MUST_USE enum nk_status package_apply_settled(struct case_state *st, const json_t *body,
+						 struct nk_error *err);
+NK_MUST_USE enum nk_status package_apply_submitted(struct case_state *st, const json_t *body,
+						   struct nk_error *err);
+NK_MUST_USE enum nk_status package_apply_round(struct case_state *st, const json_t *body,
+					       struct nk_error *err);
+NK_MUST_USE enum nk_status package_apply_answer(struct case_state *st, const json_t *body,
+						struct nk_error *err);
+NK_MUST_USE enum nk_status package_apply_result(struct case_state *st, const json_t *body,
+						struct nk_error *err);
 
 #endif

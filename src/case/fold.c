@@ -58,6 +58,8 @@ static enum nk_status apply_opened(struct case_state *st, const json_t *body,
 
 	if (st->events != 1)
 		return corrupt(err, "opened twice");
+	if (json_object_get(body, "kind"))
+		return package_apply_opened(st, body, err);
 	if ((rc = nk_rules_from_json(json_object_get(body, "rules"), &st->rules, err)) != NK_OK)
 		return rc == NK_EINVAL ? corrupt(err, "its rules do not decode") : rc;
 	if (body_hex(body, "seed_commitment", st->seed_commitment, 32) != 0)
@@ -73,8 +75,8 @@ static enum nk_status apply_submission(struct case_state *st, const json_t *body
 	enum nk_role role;
 	int64_t round;
 
-	if (body_role(body, &role) || body_int(body, "round", &round) || round != st->round ||
-	    st->state != NK_STATE_OPEN)
+	if (st->package || body_role(body, &role) || body_int(body, "round", &round) ||
+	    round != st->round || st->state != NK_STATE_OPEN)
 		return corrupt(err, "a figure outside the open round");
 	if (ext) {
 		if (st->rounds[round - 1].extended[role])
@@ -108,7 +110,7 @@ static enum nk_status apply_round(struct case_state *st, const json_t *body,
 	const char *deal;
 	enum nk_deal_kind kind;
 
-	if (body_int(body, "round", &round) || round != st->round || !r->submitted[0] ||
+	if (st->package || body_int(body, "round", &round) || round != st->round || !r->submitted[0] ||
 	    !r->submitted[1] || r->evaluated)
 		return corrupt(err, "a round evaluated before both figures");
 	deal = json_string_value(json_object_get(body, "outcome"));
@@ -140,7 +142,7 @@ static enum nk_status apply_round(struct case_state *st, const json_t *body,
 static enum nk_status apply_impasse(struct case_state *st, const json_t *body,
 				    struct nk_error *err)
 {
-	if (st->state != NK_STATE_OPEN || !st->rounds[st->rules.rounds - 1].evaluated)
+	if (st->package || st->state != NK_STATE_OPEN || !st->rounds[st->rules.rounds - 1].evaluated)
 		return corrupt(err, "an impasse before the last round");
 	st->state = NK_STATE_IMPASSE;
 	return NK_OK;
@@ -188,6 +190,8 @@ static enum nk_status apply_settled(struct case_state *st, const json_t *body,
 	const char *by = json_string_value(json_object_get(body, "by"));
 	enum nk_deal_kind kind;
 
+	if (st->package)
+		return package_apply_settled(st, body, err);
 	if (st->state != NK_STATE_OPEN && st->state != NK_STATE_IMPASSE)
 		return corrupt(err, "a settlement of an ended case");
 	if (body_int(body, "figure", &st->settlement))
@@ -368,6 +372,10 @@ static const struct {
 	{ "deposited", apply_deposited },
 	{ "released", apply_released },
 	{ "withdrawn", apply_withdrawn },
+	{ "package_submitted", package_apply_submitted },
+	{ "package_round", package_apply_round },
+	{ "package_answer", package_apply_answer },
+	{ "package_result", package_apply_result },
 };
 
 enum nk_status case_fold(const char *id, const struct nk_event_list *log,

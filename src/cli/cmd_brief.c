@@ -1,5 +1,6 @@
 /* nakodo brief and nakodo log: what a role may know of a case, for a person or, with
  * --json, for a program; and the event log as the mediator may see it. */
+#include "cli/package_case.h"
 #include "cli/remote.h"
 #include "cli/util.h"
 #include "formats/case_json.h"
@@ -142,6 +143,8 @@ int cli_show_brief(struct cli_ctx *ctx, const struct nk_case_env *env, const cha
 	}
 	if (nk_case_brief(env, id, role, b, &err) != NK_OK)
 		rc = cli_report(ctx, &err);
+	else if (b->package)
+		rc = package_show_brief(ctx, env, id, role, after_action);
 	else if (ctx->json)
 		cli_print_json(ctx, nk_brief_to_json(b));
 	else if (after_action)

@@ -2,6 +2,7 @@
  * (doc/package.md): the package the go-between would propose, a side's value of any
  * package, a valuation checked and written back. */
 #include "cli/demo_package.h"
+#include "cli/package_case.h"
 #include "cli/util.h"
 #include "formats/agenda_formats.h"
 #include "formats/package_json.h"
@@ -16,7 +17,9 @@ static void help(FILE *f)
 {
 	fputs("usage: nakodo package propose VALUATION VALUATION [--solution NAME] [--json]\n"
 	      "       nakodo package value VALUATION PACKAGE [--json]\n"
-	      "       nakodo package check VALUATION [--json]\n\n"
+	      "       nakodo package check VALUATION [--json]\n"
+	      "       nakodo package open --currency CODE [--components LIST] [--solution NAME] [--rounds N]\n"
+	      "       nakodo package submit CASE --as claimant|payer VALUATION [--round N]\n\n"
 	      "Settlement packages - claims payments, grants, soft loans, commercial credits -\n"
 	      "valued by each side in its own arithmetic (its discount rate; see doc/package.md).\n"
 	      "Valuation and package files are JSON (doc/formats.md, \"Package valuations\").\n\n"
@@ -28,7 +31,10 @@ static void help(FILE *f)
 	      "            valuation is given, part by part, and whether it is inside its\n"
 	      "            reservation\n"
 	      "  check     reads a valuation, refuses it with the field and the reason, or\n"
-	      "            writes it back in normal form\n\n"
+	      "            writes it back in normal form\n"
+	      "  open      opens a case of blind package rounds under a public frame\n"
+	      "  submit    hands the go-between one side's sealed valuation for the round; a\n"
+	      "            proposed package is answered with nakodo answer, seen with nakodo brief\n\n"
 	      "  --solution NAME  nash (default), kalai_smorodinsky, egalitarian, utilitarian\n"
 	      "  --json           one JSON object; propose's \"package\" is a PACKAGE file\n", f);
 }
@@ -283,6 +289,8 @@ static const struct {
 	{ "propose", propose },
 	{ "value", value },
 	{ "check", check },
+	{ "open", package_open },	/* blind package rounds in a case: cmd_package_case.c */
+	{ "submit", package_submit },
 };
 
 int cmd_package(struct cli_ctx *ctx, int argc, char **argv)

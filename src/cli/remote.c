@@ -1,6 +1,7 @@
 /* The command's HTTP client (libcurl): one request per call, answers bounded in size,
  * problem documents turned into the same error report and exit status as local mode,
  * and briefings decoded back into struct nk_brief so that they print identically. */
+#include "cli/package_case.h"
 #include "cli/remote.h"
 #include "formats/case_json.h"
 
@@ -259,6 +260,26 @@ static void traffic_from_json(const json_t *obj, struct nk_brief *b)
 	b->released = get_b(d, "released");
 }
 
+/* A package case's briefing (nk_package_brief_to_json's shape) carries its own rounds:
+ * only what identifies the case is kept here; package_brief_answer prints the rest. */
+static enum nk_status package_brief_from_json(const json_t *obj, struct nk_brief *b,
+					      struct nk_error *err)
+{
+	const char *id = json_string_value(json_object_get(obj, "case"));
+	const char *kind = json_string_value(json_object_get(obj, "kind"));
+	int state;
+
+	if (!id || strlen(id) >= sizeof(b->case_id) || strcmp(kind, "package") != 0 ||
+	    nk_role_parse(json_string_value(json_object_get(obj, "role")), &b->role) != NK_OK ||
+	    (state = name_index(json_string_value(json_object_get(obj, "state")), state_name,
+				NK_STATE_CLOSED + 1)) < 0)
+		return nk_fail(err, NK_ECORRUPT, "server", "the server's briefing is malformed");
+	memcpy(b->case_id, id, strlen(id) + 1);
+	b->state = (enum nk_case_state)state;
+	b->package = true;
+	return NK_OK;
+}
+
 enum nk_status remote_brief_from_json(const json_t *obj, struct nk_brief *b, struct nk_error *err)
 {
 	const json_t *rounds = json_object_get(obj, "rounds"), *p = json_object_get(obj, "proposal");
@@ -269,6 +290,8 @@ enum nk_status remote_brief_from_json(const json_t *obj, struct nk_brief *b, str
 	int state;
 
 	memset(b, 0, sizeof(*b));
+	if (json_is_string(json_object_get(obj, "kind")))
+		return package_brief_from_json(obj, b, err);
 	if (!id || strlen(id) >= sizeof(b->case_id) || !json_is_array(rounds) ||
 	    json_array_size(rounds) > NK_ROUNDS_MAX ||
 	    nk_role_parse(json_string_value(json_object_get(obj, "role")), &b->role) != NK_OK ||
@@ -337,6 +360,10 @@ int remote_show_brief(struct cli_ctx *ctx, const char *id, json_t *reply, bool a
 		json_decref(reply);
 		nk_fail(&err, NK_ENOMEM, "brief", "out of memory");
 		return cli_report(ctx, &err);
+	}
+	if (json_is_string(json_object_get(reply, "kind"))) {
+		sodium_free(b);
+		return package_brief_answer(ctx, id, reply, after_action);
 	}
 	if (ctx->json) {
 		cli_print_json(ctx, reply);

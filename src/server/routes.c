@@ -3,6 +3,8 @@
  * for the same action and answers with the acting role's briefing, as the command does. */
 #include "server/server_impl.h"
 #include "formats/case_json.h"
+#include "formats/package_case_json.h"
+#include "formats/package_json.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -33,8 +35,11 @@ static const struct field_spec join_fields[] = {
 	{ "sign", FIELD_STRING, true }, { "seal", FIELD_STRING, true },
 	{ "signature", FIELD_STRING, true }, { NULL, FIELD_INT, false },
 };
-static const struct field_spec open_fields[] = {
-	{ "rules", FIELD_OBJECT, true }, { NULL, FIELD_INT, false },
+static const struct field_spec open_fields[] = {	/* rules, or a package frame */
+	{ "rules", FIELD_OBJECT, false }, { "package", FIELD_OBJECT, false }, { NULL, FIELD_INT, false },
+};
+static const struct field_spec package_fields[] = {
+	{ "valuation", FIELD_OBJECT, true }, { "round", FIELD_INT, false }, { NULL, FIELD_INT, false },
 };
 
 /* The caller's role in its case (claimant, payer or mediator). */
@@ -57,16 +62,21 @@ static enum nk_status reply_brief(struct route_call *call, enum nk_role role,
 				  struct nk_error *err)
 {
 	struct nk_brief *b = &call->worker->brief;
+	struct nk_package_brief *pb = &call->worker->package_brief;
 	enum nk_status rc;
 
 	rc = nk_case_brief(&call->env, call->case_id, role, b, err);
 	if (rc == NK_OK) {
 		metrics_case_state(&call->srv->metrics, call->case_id, b->state);
-		call->reply = nk_brief_to_json(b);
-		if (!call->reply)
+		if (!b->package)
+			call->reply = nk_brief_to_json(b);
+		else if ((rc = nk_package_case_brief(&call->env, call->case_id, role, pb, err)) == NK_OK)
+			call->reply = nk_package_brief_to_json(pb);
+		if (rc == NK_OK && !call->reply)
 			rc = nk_fail(err, NK_ENOMEM, "brief", "out of memory");
 	}
 	sodium_memzero(b, sizeof(*b));
+	sodium_memzero(pb, sizeof(*pb));
 	return rc;
 }
 
@@ -102,20 +112,33 @@ static enum nk_status invite(void *arg, struct nk_store *store, const char *id,
 static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 {
 	struct invitations *inv = sodium_malloc(sizeof(*inv));
+	const json_t *package = json_object_get(call->body, "package");
+	struct nk_package_frame frame;
 	struct nk_rules rules;
 	char id[NK_CASE_ID_MAX];
 	enum nk_status rc;
 
 	if (!inv)
 		return nk_fail(err, NK_ENOMEM, "tokens", "out of memory");
-	rc = nk_rules_from_json(json_object_get(call->body, "rules"), &rules, err);
-	if (rc == NK_OK)
-		rc = nk_case_open_with(&call->env, &rules, invite, inv, id, err);
+	if (!json_object_get(call->body, "rules") == !package) {
+		rc = nk_fail(err, NK_EINVAL, "body", "give \"rules\" (a case of figures) or \"package\" "
+			     "(a package case's frame), one of them");
+	} else if (package) {
+		rc = nk_package_frame_from_json(package, &frame, err);
+		if (rc == NK_OK)
+			rc = nk_package_case_open(&call->env, &frame, invite, inv, id, err);
+	} else {
+		rc = nk_rules_from_json(json_object_get(call->body, "rules"), &rules, err);
+		if (rc == NK_OK)
+			rc = nk_case_open_with(&call->env, &rules, invite, inv, id, err);
+	}
 	if (rc == NK_OK) {
 		metrics_case_state(&call->srv->metrics, id, NK_STATE_OPEN);
 		call->status = 201;
 		call->reply = json_pack("{s:s, s:o, s:{s:s, s:s, s:s}}", "case", id,
-					"rules", nk_rules_to_json(&rules), "tokens",
+					package ? "frame" : "rules",
+					package ? nk_package_frame_to_json(&frame) : nk_rules_to_json(&rules),
+					"tokens",
 					"claimant", inv->hex[NK_CLAIMANT], "payer", inv->hex[NK_PAYER],
 					"mediator", inv->hex[NK_MEDIATOR]);
 		if (!call->reply)
@@ -201,6 +224,43 @@ static enum nk_status h_submit(struct route_call *call, struct nk_error *err)
 	req.round = (int)r;
 	rc = act(call, caller_role(call), &req, err);
 	sodium_memzero(&req, sizeof(req));
+	return rc;
+}
+
+/* A party's confidential package valuation for the round: decoded and checked as the
+ * command checks a valuation file, then handed to the same case/ function. */
+static enum nk_status h_package(struct route_call *call, struct nk_error *err)
+{
+	const json_t *round = json_object_get(call->body, "round");
+	json_int_t r = round ? json_integer_value(round) : 0;
+	struct nk_package_valuation *v = sodium_malloc(sizeof(*v));
+	char *text = NULL;
+	size_t len = 0;
+	enum nk_status rc;
+
+	if (!v)
+		return nk_fail(err, NK_ENOMEM, "valuation", "out of memory");
+	if (round && (r < 1 || r > NK_ROUNDS_MAX)) {
+		rc = nk_fail(err, NK_EINVAL, "round", "a round is a number from 1 to %d", NK_ROUNDS_MAX);
+		goto out;
+	}
+	if (!(text = json_dumps(json_object_get(call->body, "valuation"), JSON_COMPACT))) {
+		rc = nk_fail(err, NK_ENOMEM, "valuation", "out of memory");
+		goto out;
+	}
+	len = strlen(text);
+	rc = nk_valuation_json_read(text, len, "valuation", v, err);
+	if (rc == NK_OK)
+		rc = nk_package_case_submit(&call->env, call->case_id, caller_role(call), (int)r, v, err);
+	if (rc == NK_OK)
+		rc = reply_brief(call, caller_role(call), err);
+out:
+	if (text) {
+		sodium_memzero(text, len);
+		free(text);
+	}
+	sodium_memzero(v, sizeof(*v));
+	sodium_free(v);
 	return rc;
 }
 
@@ -425,6 +485,7 @@ const struct route server_routes[] = {
 	{ "GET", "/v1/cases", ACCESS_OPERATOR, NULL, h_list },
 	{ "POST", "/v1/cases/{id}/figures", PARTIES, submit_fields, h_submit },
 	{ "POST", "/v1/cases/{id}/extensions", PARTIES, amount_fields, h_extend },
+	{ "POST", "/v1/cases/{id}/package", PARTIES, package_fields, h_package },
 	{ "POST", "/v1/cases/{id}/proposals", ACCESS_MEDIATOR, amount_fields, h_propose },
 	{ "POST", "/v1/cases/{id}/answers", PARTIES, answer_fields, h_answer },
 	{ "POST", "/v1/cases/{id}/close", ACCESS_MEDIATOR, signed_fields, h_close },

@@ -5,6 +5,7 @@
 #define NAKODO_SERVER_IMPL_H
 
 #include <nakodo/case.h>
+#include <nakodo/package_case.h>
 #include <nakodo/server.h>
 #include <nakodo/store.h>
 
@@ -54,6 +55,7 @@ struct worker {
 	bool owns_store;		/* false for mem:'s shared store */
 	uint8_t token[NK_TOKEN_BYTES];
 	struct nk_brief brief;
+	struct nk_package_brief package_brief;
 };
 
 /* A request as a route handler sees it. */

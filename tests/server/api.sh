@@ -21,6 +21,7 @@ matrix=(
 	"GET /v1/cases|-|401 401 403 200 403 403 403"
 	"POST /v1/cases/{id}/figures|{\"amount\":5000}|401 401 403 403 403 200 200"
 	"POST /v1/cases/{id}/extensions|{\"amount\":100}|401 401 403 403 403 200 200"
+	"POST /v1/cases/{id}/package|{\"valuation\":$(jq -c . "$(dirname "$0")/../../examples/claims-1962-package-korea.json")}|401 401 403 403 403 409 400"
 	"POST /v1/cases/{id}/proposals|{\"amount\":5000}|401 401 403 403 409 403 403"
 	"POST /v1/cases/{id}/answers|{\"accept\":true}|401 401 403 403 403 409 409"
 	"POST /v1/cases/{id}/close|{}|401 401 403 403 200 403 403"
@@ -48,7 +49,7 @@ for row in "${matrix[@]}"; do
 	done
 	is "access: $route" "${got# }" "$want"
 done
-is "access matrix has 18 routes x 7 callers" "$cells" 126
+is "access matrix has 19 routes x 7 callers" "$cells" 133
 
 # ---- bad input and attacks: each gets its status and a problem document, and changes nothing ----
 new_case
@@ -141,6 +142,53 @@ NAKODO_SERVER=$URL NAKODO_TOKEN=$OP "$NAKODO" case list >"$TMP/rlist"
 check "remote case list holds the case" grep -qx "$CASE" "$TMP/rlist"
 NAKODO_SERVER=$URL "$NAKODO" case new --currency EUR --token "$OP" >"$TMP/rnew"
 check "remote case new prints the id and three tokens" test "$(grep -c ' token: [0-9a-f]\{64\}$' "$TMP/rnew")" = 3
+
+# ---- a blind package round through the API and the remote CLI ----
+EX="$(dirname "$0")/../../examples"
+FRAME='{"currency":"USD","components":["grant","loan"],"solution":"nash","rounds":2,"monotone":true,"hints":"none"}'
+is "a package case opens from a frame" "$(req pk "$OP" POST /v1/cases "{\"package\":$FRAME}") $(jq -r .frame.solution "$(last)")" "201 nash"
+PCASE=$(jq -r .case "$(last)"); PCT=$(jq -r .tokens.claimant "$(last)")
+PPT=$(jq -r .tokens.payer "$(last)"); PMT=$(jq -r .tokens.mediator "$(last)")
+is "rules and a frame at once are refused" "$(req pk "$OP" POST /v1/cases "{\"package\":$FRAME,\"rules\":$RULES}") $(jq -r .field "$(last)")" "400 body"
+is "a frame with hints is refused by name" \
+	"$(req pk "$OP" POST /v1/cases "{\"package\":${FRAME/\"none\"/\"10,25\"}}") $(jq -r .field "$(last)")" "400 hints"
+KOREA=$(jq -c . "$EX/claims-1962-package-korea.json")
+before=$(events "$PCASE" "$PMT")
+is "a valuation in another currency: 400 currency" \
+	"$(req pk "$PCT" POST "/v1/cases/$PCASE/package" "{\"valuation\":$(jq -c '.currency = "EUR"' <<<"$KOREA")}") $(jq -r .field "$(last)")" "400 currency"
+is "a figure on a package case: 409" "$(req pk "$PCT" POST "/v1/cases/$PCASE/figures" '{"amount":5}')" 409
+is "refused inputs append nothing" "$(events "$PCASE" "$PMT")" "$before"
+is "the claimant's valuation through the API" \
+	"$(req pk "$PCT" POST "/v1/cases/$PCASE/package" "{\"round\":1,\"valuation\":$KOREA}") $(jq -r '.kind, .own.party, .rounds[0].outcome' "$(last)" | tr '\n' ' ')" \
+	"200 package Korea pending "
+NAKODO_SERVER=$URL NAKODO_TOKEN=$PPT "$NAKODO" package submit "$PCASE" "$EX/claims-1962-package-japan.json" --round 1 >"$TMP/pk1" 2>&1
+is "the payer's valuation through the remote CLI" "$?: $(cat "$TMP/pk1")" "0: ok: case $PCASE is open"
+req pk "$PMT" GET "/v1/cases/$PCASE/log" >/dev/null
+is "the round is evaluated once, with the package nk_package_propose finds" \
+	"$(jq -c '[.events[] | select(.type == "package_round") | .body.package | .grant.amount, .loan.amount, .loan.rate, .loan.grace, .loan.maturity, .label]' "$(last)")" \
+	"$("$NAKODO" --json package propose "$EX/claims-1962-package-korea.json" "$EX/claims-1962-package-japan.json" | jq -c '[.package | .grant.amount, .loan.amount, .loan.rate, .loan.grace, .loan.maturity, .label]')"
+check "the log holds no reservation, party or discount" bash -c "! grep -qE '21181469761|38095475831|211,814,697|380,954,758|Korea|Japan|discount' '$(last)'"
+req pk "$PMT" GET "/v1/cases/$PCASE/brief" >/dev/null
+check "the mediator's briefing has the package and nothing of either valuation" \
+	bash -c "jq -e '.package.package.loan and (has(\"own\") | not)' '$(last)' >/dev/null && ! grep -qE '21181469761|38095475831|Korea|Japan' '$(last)'"
+req pk "$PPT" GET "/v1/cases/$PCASE/brief" >/dev/null
+check "the payer's briefing has its own cost of the package, not the claimant's valuation" \
+	bash -c "jq -e '.own.party == \"Japan\" and .own.value_of_package.total == 26846653083' '$(last)' >/dev/null && ! grep -qE '21181469761|Korea' '$(last)'"
+NAKODO_SERVER=$URL NAKODO_TOKEN=$PCT "$NAKODO" brief "$PCASE" >"$TMP/prb"
+NAKODO_SERVER=$URL NAKODO_TOKEN=$PCT "$NAKODO" --json brief "$PCASE" >"$TMP/prbj"
+stop_server
+"$NAKODO" --db "$DB" brief "$PCASE" --as claimant >"$TMP/plb"
+"$NAKODO" --db "$DB" --json brief "$PCASE" --as claimant >"$TMP/plbj"
+start_server --rate 1000 --burst 1000 --timeout 2
+check "remote package briefing text equals local" cmp -s "$TMP/prb" "$TMP/plb"
+check "remote package briefing --json equals local" cmp -s "$TMP/prbj" "$TMP/plbj"
+NAKODO_SERVER=$URL NAKODO_TOKEN=$PCT "$NAKODO" answer "$PCASE" --as claimant accept >"$TMP/pk2" 2>&1
+is "the claimant accepts through the remote CLI" "$?: $(cat "$TMP/pk2")" "0: ok: case $PCASE is open"
+is "the payer accepts through the answers route" \
+	"$(req pk "$PPT" POST "/v1/cases/$PCASE/answers" '{"accept":true}') $(jq -r '.state, .settled, .secrets_deleted, has("own")' "$(last)" | tr '\n' ' ')" \
+	"200 settled true true false "
+req pk "$PMT" GET "/v1/cases/$PCASE/log" >/dev/null
+is "settled with the package, then purged" "$(jq -r '[.events[-2].type, .events[-2].body.by, .events[-1].type] | join(" ")' "$(last)")" "settled package purged"
 
 # ---- keys on a case through the server: join signed by the CLI, checked by the server ----
 printf 'server test passphrase\n' >"$TMP/pass"

@@ -1,0 +1,97 @@
+/* Blind package rounds: a case opened with a public package frame, in which each side
+ * hands the go-between its confidential package valuation for the round, sealed; when
+ * both are in, the go-between proposes the fair package (nk_package_propose) or says
+ * "no deal", and a proposed package settles the case when both accept it. */
+#ifndef NAKODO_PACKAGE_CASE_H
+#define NAKODO_PACKAGE_CASE_H
+
+#include <nakodo/case.h>
+#include <nakodo/package.h>
+
+/* The public frame of a package case, fixed when it opens. Package rounds give no hint
+ * after "no deal" (doc/package.md, "Blind package rounds", says why): there is no hint
+ * policy to choose. */
+struct nk_package_frame {
+	char currency[4];
+	bool components[NK_COMPONENTS];	/* which parts a valuation may offer */
+	enum nk_solution solution;
+	int rounds;			/* 1..NK_ROUNDS_MAX */
+	bool monotone;			/* a claimant's reservation never rises, a payer's never falls */
+};
+
+/* USD-less defaults: every component, Nash, 3 rounds, monotone; currency from cur. */
+void nk_package_frame_default(struct nk_package_frame *frame, const struct nk_currency *cur);
+
+/* Checks every field; names the offending one. */
+NK_MUST_USE enum nk_status nk_package_frame_check(const struct nk_package_frame *frame,
+						  struct nk_error *err);
+
+/* Checks a valuation against a frame: its currency is the frame's ("currency") and it
+ * offers no component the frame leaves out ("components.NAME"). */
+NK_MUST_USE enum nk_status nk_package_frame_admits(const struct nk_package_frame *frame,
+						   const struct nk_package_valuation *v,
+						   struct nk_error *err);
+
+/* Opens a package case under frame (checked first); before_commit (may be NULL) runs
+ * inside the opening's transaction as for nk_case_open_with. */
+NK_MUST_USE enum nk_status nk_package_case_open(const struct nk_case_env *env,
+						const struct nk_package_frame *frame,
+						nk_case_open_hook before_commit, void *arg,
+						char id[static NK_CASE_ID_MAX], struct nk_error *err);
+
+/* role's confidential valuation for round (0: the open round, whichever it is; else it
+ * must be the open one). Checked against the frame, and against the role's valuation of
+ * the round before when the frame is monotone; sealed; the log records only that role
+ * submitted for the round. When it completes the round, the round is evaluated in the
+ * same transaction. A package case only; a figure case refuses it (and vice versa). */
+NK_MUST_USE enum nk_status nk_package_case_submit(const struct nk_case_env *env, const char *id,
+						  enum nk_role role, int round,
+						  const struct nk_package_valuation *valuation,
+						  struct nk_error *err);
+
+/* A package case's answers go through nk_case_answer: a party accepts or declines the
+ * round's proposed package, sealed; both accept -> settled with it; otherwise the next
+ * round opens, or the case closes after the last. */
+
+/* One package round as a role may see it. */
+struct nk_package_brief_round {
+	bool own_submitted;
+	bool evaluated;
+	bool found;			/* a package was proposed */
+	int own_answer;			/* -1 none, 0 declined, 1 accepted */
+	int accepted;			/* -1 pending or no package, 0 not by both, 1 by both */
+};
+
+/* Everything a role may know of a package case. The own_* fields are filled for the
+ * claimant and the payer only, while the case is live (before its secrets are purged). */
+struct nk_package_brief {
+	char case_id[NK_CASE_ID_MAX];
+	enum nk_role role;
+	struct nk_package_frame frame;
+	enum nk_case_state state;
+	int round;			/* the round open for valuations, or the last one */
+	struct nk_package_brief_round rounds[NK_ROUNDS_MAX];
+	bool has_package;		/* a package was proposed in some round */
+	int package_round;		/* the round of the latest proposed package */
+	struct nk_package package;	/* the latest proposed package */
+	bool settled;			/* settled with package */
+	bool secrets_deleted;
+	int64_t events;
+	/* The party's own, while live: its latest valuation and its value of the package. */
+	bool has_own;
+	int own_round;			/* the round of that valuation */
+	char own_party[NK_NAME_MAX + 1];
+	double own_discount;
+	int64_t own_reservation;
+	bool own_components[NK_COMPONENTS];
+	bool has_own_value;		/* own valuation of the proposed package's round */
+	struct nk_package_worth own_value;
+};
+
+/* What role may know of a package case (NK_EINVAL, field "case", for a figure case).
+ * out should be sodium_malloc memory: a party's briefing holds its own reservation. */
+NK_MUST_USE enum nk_status nk_package_case_brief(const struct nk_case_env *env, const char *id,
+						 enum nk_role role, struct nk_package_brief *out,
+						 struct nk_error *err);
+
+#endif

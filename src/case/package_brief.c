@@ -1,0 +1,118 @@
+/* What a role may know of a package case: the frame, the course of the rounds and the
+ * proposed package for everyone; for a party, while the case is live, a summary of its
+ * own latest valuation and its own value of the proposed package, read from its sealed
+ * valuation and wiped afterwards. The mediator's briefing holds public facts only. */
+#include "case/case_impl.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+static enum nk_status fill_own(const struct nk_case_env *env, const struct case_state *st,
+			       struct nk_package_brief *b, struct nk_error *err)
+{
+	struct nk_package_valuation *v = sodium_malloc(sizeof(*v));
+	enum nk_role role = b->role;
+	int latest = 0;
+	enum nk_status rc = NK_OK;
+
+	if (!v)
+		return nk_fail(err, NK_ENOMEM, "brief", "out of memory");
+	for (int i = 1; i <= st->round; i++) {
+		const struct package_round *r = &st->prounds[i - 1];
+
+		if (r->submitted[role])
+			latest = i;
+		if (r->answered[role]) {
+			char name[NK_SECRET_NAME_MAX];
+			uint8_t answer = 0;
+			size_t len = 0;
+
+			case_secret_name(name, "answer", i, role);
+			rc = nk_store_secret_get(env->store, st->id, name, &answer, 1, &len, err);
+			if (rc != NK_OK)
+				goto out;
+			b->rounds[i - 1].own_answer = answer;
+		}
+	}
+	if (latest > 0) {
+		if ((rc = package_get_valuation(env, st->id, latest, role, v, err)) != NK_OK)
+			goto out;
+		b->has_own = true;
+		b->own_round = latest;
+		memcpy(b->own_party, v->party, sizeof(b->own_party));
+		b->own_discount = v->discount;
+		b->own_reservation = v->reservation;
+		for (int c = 0; c < NK_COMPONENTS; c++)
+			b->own_components[c] = v->table[c].offered;
+	}
+	if (b->has_package && st->prounds[b->package_round - 1].submitted[role]) {
+		rc = package_get_valuation(env, st->id, b->package_round, role, v, err);
+		if (rc == NK_OK)
+			rc = nk_package_value(v, &b->package, &b->own_value, err);
+		b->has_own_value = rc == NK_OK;
+	}
+out:
+	sodium_memzero(v, sizeof(*v));
+	sodium_free(v);
+	return rc;
+}
+
+enum nk_status nk_package_case_brief(const struct nk_case_env *env, const char *id,
+				     enum nk_role role, struct nk_package_brief *out,
+				     struct nk_error *err)
+{
+	struct case_state *st = malloc(sizeof(*st));
+	struct nk_package_brief *b = sodium_malloc(sizeof(*b));
+	enum nk_status rc;
+
+	if (!st || !b) {
+		rc = nk_fail(err, NK_ENOMEM, "brief", "out of memory");
+		goto done;
+	}
+	if ((unsigned)role > NK_MEDIATOR) {
+		rc = nk_fail(err, NK_EINVAL, "role", "not a role");
+		goto done;
+	}
+	if ((rc = case_load_snapshot(env, id, st, err)) != NK_OK)
+		goto done;
+	if ((rc = case_refuse_kind(st, true, err)) != NK_OK)
+		goto out;
+	memset(b, 0, sizeof(*b));
+	memcpy(b->case_id, st->id, sizeof(b->case_id));
+	b->role = role;
+	b->frame = st->frame;
+	b->state = st->state;
+	b->round = st->round;
+	b->events = st->events;
+	b->settled = st->settled;
+	b->secrets_deleted = st->purged;
+	for (int i = 0; i < st->round; i++) {
+		const struct package_round *r = &st->prounds[i];
+		struct nk_package_brief_round *br = &b->rounds[i];
+
+		br->own_submitted = role != NK_MEDIATOR && r->submitted[role];
+		br->evaluated = r->evaluated;
+		br->found = r->found;
+		br->own_answer = -1;
+		br->accepted = r->accepted;
+	}
+	if (st->package_round > 0) {
+		b->has_package = true;
+		b->package_round = st->package_round;
+		b->package = st->proposed;
+	}
+	if (role != NK_MEDIATOR && !st->purged)
+		rc = fill_own(env, st, b, err);
+	if (rc == NK_OK)
+		*out = *b;
+out:
+	nk_store_rollback(env->store);
+done:
+	if (b) {
+		sodium_memzero(b, sizeof(*b));
+		sodium_free(b);
+	}
+	free(st);
+	return rc;
+}

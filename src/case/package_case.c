@@ -1,0 +1,312 @@
+/* The commands of a package case: opening under a public frame, each side's sealed
+ * valuation for the round, the round's evaluation (nk_package_propose, in the same
+ * transaction as the second valuation) and the answers to a proposed package. As in
+ * case.c, each command either appends its events in one durable transaction or is
+ * refused and appends nothing. */
+#include "case/case_impl.h"
+#include "formats/case_json.h"
+#include "formats/package_case_json.h"
+#include "formats/package_json.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+void nk_package_frame_default(struct nk_package_frame *frame, const struct nk_currency *cur)
+{
+	memset(frame, 0, sizeof(*frame));
+	if (cur)
+		memcpy(frame->currency, cur->code, sizeof(frame->currency));
+	for (int c = 0; c < NK_COMPONENTS; c++)
+		frame->components[c] = true;
+	frame->solution = NK_NASH;
+	frame->rounds = 3;
+	frame->monotone = true;
+}
+
+enum nk_status nk_package_frame_check(const struct nk_package_frame *frame, struct nk_error *err)
+{
+	bool any = false;
+
+	if (!nk_currency_find(frame->currency))
+		return nk_fail(err, NK_EINVAL, "currency", "not an ISO 4217 code nakodo knows");
+	for (int c = 0; c < NK_COMPONENTS; c++)
+		any = any || frame->components[c];
+	if (!any)
+		return nk_fail(err, NK_EINVAL, "components", "a package case needs at least one component");
+	if ((unsigned)frame->solution >= NK_SOLUTIONS)
+		return nk_fail(err, NK_EINVAL, "solution", "not a solution");
+	if (frame->rounds < 1 || frame->rounds > NK_ROUNDS_MAX)
+		return nk_fail(err, NK_EINVAL, "rounds", "must be a whole number from 1 to %d", NK_ROUNDS_MAX);
+	return NK_OK;
+}
+
+enum nk_status nk_package_frame_admits(const struct nk_package_frame *frame,
+				       const struct nk_package_valuation *v, struct nk_error *err)
+{
+	if (strcmp(frame->currency, v->currency) != 0)
+		return nk_fail(err, NK_EINVAL, "currency", "the valuation is in %.3s; the case is in %.3s",
+			       v->currency, frame->currency);
+	for (int c = 0; c < NK_COMPONENTS; c++)
+		if (v->table[c].offered && !frame->components[c])
+			return nk_fail(err, NK_EINVAL, c == NK_CLAIMS ? "components.claims"
+				       : c == NK_GRANT ? "components.grant" : c == NK_LOAN ? "components.loan"
+				       : "components.credits", "the case's frame has no %s component",
+				       nk_component_name((enum nk_component)c));
+	return NK_OK;
+}
+
+enum nk_status nk_package_case_open(const struct nk_case_env *env,
+				    const struct nk_package_frame *frame,
+				    nk_case_open_hook before_commit, void *arg,
+				    char id[static NK_CASE_ID_MAX], struct nk_error *err)
+{
+	uint8_t raw[NK_CASE_ID_LEN / 2];
+	char new_id[NK_CASE_ID_MAX];
+	enum nk_status rc;
+
+	if ((rc = nk_package_frame_check(frame, err)) != NK_OK)
+		return rc;
+	case_fill_random(env, raw, sizeof(raw));
+	nk_hex(raw, sizeof(raw), new_id);
+	if ((rc = nk_store_begin(env->store, err)) != NK_OK)
+		return rc;
+	rc = nk_store_case_create(env->store, new_id, err);
+	if (rc == NK_OK)
+		rc = case_append(env, new_id, "mediator", "opened",
+				 json_pack("{s:s, s:o}", "kind", "package",
+					   "frame", nk_package_frame_to_json(frame)), err);
+	if (rc == NK_OK && before_commit)
+		rc = before_commit(arg, env->store, new_id, err);
+	if ((rc = case_finish(env, rc, false, err)) == NK_OK)
+		memcpy(id, new_id, sizeof(new_id));
+	return rc;
+}
+
+/* A valuation is sealed in its normal JSON form (nk_valuation_json_write). */
+static enum nk_status put_valuation(const struct nk_case_env *env, const char *id, int round,
+				    const struct nk_package_valuation *v, struct nk_error *err)
+{
+	char name[NK_SECRET_NAME_MAX], *text = NULL;
+	size_t len;
+	enum nk_status rc;
+
+	if ((rc = nk_valuation_json_write(v, &text, err)) != NK_OK)
+		return rc;
+	len = strlen(text);
+	case_secret_name(name, "valuation", round, v->role);
+	if (len > NK_SECRET_MAX)
+		rc = nk_fail(err, NK_EINVAL, "valuation", "in normal form the valuation is longer "
+			     "than %d bytes: use shorter names", NK_SECRET_MAX);
+	else
+		rc = nk_store_secret_put(env->store, id, name, (const uint8_t *)text, len, err);
+	sodium_memzero(text, len);
+	free(text);
+	return rc;
+}
+
+enum nk_status package_get_valuation(const struct nk_case_env *env, const char *id, int round,
+				    enum nk_role role, struct nk_package_valuation *out,
+				    struct nk_error *err)
+{
+	char name[NK_SECRET_NAME_MAX];
+	uint8_t *buf = sodium_malloc(NK_SECRET_MAX);
+	struct nk_error ignored = { 0 };
+	size_t len = 0;
+	enum nk_status rc;
+
+	if (!buf)
+		return nk_fail(err, NK_ENOMEM, "valuation", "out of memory");
+	case_secret_name(name, "valuation", round, role);
+	rc = nk_store_secret_get(env->store, id, name, buf, NK_SECRET_MAX, &len, err);
+	if (rc == NK_OK &&
+	    nk_valuation_json_read((const char *)buf, len, "sealed valuation", out, &ignored) != NK_OK)
+		rc = nk_fail(err, NK_ECORRUPT, "secret", "a sealed valuation of case %s does not read back", id);
+	sodium_memzero(buf, NK_SECRET_MAX);
+	sodium_free(buf);
+	return rc;
+}
+
+/* Under monotone rules: a claimant's reservation may not rise, a payer's may not fall. */
+static enum nk_status check_monotone(const struct nk_case_env *env, const struct case_state *st,
+				     const struct nk_package_valuation *v, struct nk_error *err)
+{
+	struct nk_package_valuation *prev;
+	bool moved;
+	enum nk_status rc;
+
+	if (!st->frame.monotone || st->round == 1)
+		return NK_OK;
+	if (!(prev = sodium_malloc(sizeof(*prev))))
+		return nk_fail(err, NK_ENOMEM, "valuation", "out of memory");
+	rc = package_get_valuation(env, st->id, st->round - 1, v->role, prev, err);
+	moved = v->role == NK_CLAIMANT ? v->reservation > prev->reservation
+				       : v->reservation < prev->reservation;
+	if (rc == NK_OK && moved)
+		rc = nk_fail(err, NK_EREFUSED, "reservation", "under monotone rules a %s's reservation "
+			     "may not %s from one round to the next", nk_role_name(v->role),
+			     v->role == NK_CLAIMANT ? "rise" : "fall");
+	sodium_memzero(prev, sizeof(*prev));
+	sodium_free(prev);
+	return rc;
+}
+
+/* Both valuations of the open round are in: propose, and record what follows. */
+static enum nk_status evaluate(const struct nk_case_env *env, struct case_state *st, bool *ended,
+			       struct nk_error *err)
+{
+	const struct nk_currency *cur = nk_currency_find(st->frame.currency);
+	struct nk_package_valuation *v = sodium_malloc(2 * sizeof(*v));
+	struct nk_package_result *res = sodium_malloc(sizeof(*res));
+	json_t *body;
+	enum nk_status rc;
+
+	if (!v || !res) {
+		rc = nk_fail(err, NK_ENOMEM, "valuation", "out of memory");
+		goto out;
+	}
+	if ((rc = package_get_valuation(env, st->id, st->round, NK_CLAIMANT, &v[0], err)) != NK_OK ||
+	    (rc = package_get_valuation(env, st->id, st->round, NK_PAYER, &v[1], err)) != NK_OK ||
+	    (rc = nk_package_propose(&v[0], &v[1], st->frame.solution, res, err)) != NK_OK)
+		goto out;
+	/* Public: the round, whether a package was found, and the package. Never a value,
+	 * a gain, a reservation, or what blocked the search. */
+	body = json_pack("{s:i, s:s}", "round", st->round, "outcome", res->found ? "package" : "no-deal");
+	if (body && res->found)
+		json_object_set_new(body, "package", package_public_json(cur, &res->package));
+	if ((rc = case_append(env, st->id, "go-between", "package_round", body, err)) != NK_OK)
+		goto out;
+	if (!res->found && st->round == st->frame.rounds) {
+		rc = case_append(env, st->id, "go-between", "closed",
+				 json_pack("{s:s}", "reason", "no package both accept, after the last round"), err);
+		*ended = true;
+		if (rc == NK_OK)
+			rc = case_end(env, st->id, err);
+	}
+out:
+	if (v) {
+		sodium_memzero(v, 2 * sizeof(*v));
+		sodium_free(v);
+	}
+	if (res) {
+		sodium_memzero(res, sizeof(*res));
+		sodium_free(res);
+	}
+	return rc;
+}
+
+enum nk_status nk_package_case_submit(const struct nk_case_env *env, const char *id,
+				      enum nk_role role, int round,
+				      const struct nk_package_valuation *v, struct nk_error *err)
+{
+	struct case_state *st = NULL;
+	struct package_round *r;
+	bool ended = false;
+	enum nk_status rc;
+
+	if ((rc = case_refuse_non_party(role, err)) != NK_OK)
+		return rc;
+	if (round < 0 || round > NK_ROUNDS_MAX)
+		return nk_fail(err, NK_EINVAL, "round", "a round is a number from 1 to %d", NK_ROUNDS_MAX);
+	if (v->role != role)
+		return nk_fail(err, NK_EINVAL, "role", "the valuation is the %s's, not the %s's",
+			       nk_role_name(v->role), nk_role_name(role));
+	if ((rc = nk_package_valuation_check(v, err)) != NK_OK)
+		return rc;
+	if (!(st = malloc(sizeof(*st))))
+		return nk_fail(err, NK_ENOMEM, "case", "out of memory");
+	if ((rc = case_load(env, id, st, err)) != NK_OK)
+		goto done;
+	if ((rc = case_refuse_kind(st, true, err)) != NK_OK ||
+	    (rc = case_refuse_state(st, NK_STATE_OPEN, err)) != NK_OK)
+		goto out;
+	r = &st->prounds[st->round - 1];
+	if (round != 0 && round != st->round) {
+		rc = nk_fail(err, NK_EREFUSED, "round", "round %d is not open; round %d is", round, st->round);
+		goto out;
+	}
+	if (r->evaluated) {
+		rc = nk_fail(err, NK_EREFUSED, "round", "round %d's proposed package awaits its answers", st->round);
+		goto out;
+	}
+	if (r->submitted[role]) {
+		rc = nk_fail(err, NK_EREFUSED, "round", "a valuation for round %d was already submitted", st->round);
+		goto out;
+	}
+	if ((rc = nk_package_frame_admits(&st->frame, v, err)) != NK_OK ||
+	    (rc = check_monotone(env, st, v, err)) != NK_OK ||
+	    (rc = put_valuation(env, id, st->round, v, err)) != NK_OK)
+		goto out;
+	rc = case_append(env, id, nk_role_name(role), "package_submitted",
+			 json_pack("{s:i, s:s}", "round", st->round, "role", nk_role_name(role)), err);
+	r->submitted[role] = true;
+	if (rc == NK_OK && r->submitted[!role])
+		rc = evaluate(env, st, &ended, err);
+out:
+	rc = case_finish(env, rc, ended, err);
+done:
+	free(st);
+	return rc;
+}
+
+enum nk_status package_case_answer(const struct nk_case_env *env, struct case_state *st,
+				   enum nk_role role, bool accept, const struct nk_request_auth *auth,
+				   struct nk_error *err)
+{
+	struct package_round *r = &st->prounds[st->round - 1];
+	struct nk_rules rules = st->rules;
+	char name[NK_SECRET_NAME_MAX];
+	uint8_t answers[2] = { 0, 0 }, mine = accept ? 1 : 0;
+	enum nk_proposal_outcome outcome;
+	bool ended = false;
+	size_t len;
+	enum nk_status rc;
+
+	if ((rc = case_refuse_state(st, NK_STATE_OPEN, err)) != NK_OK)
+		goto out;
+	if (!r->found || r->accepted >= 0) {
+		rc = nk_fail(err, NK_EREFUSED, "proposal", "there is no proposed package to answer");
+		goto out;
+	}
+	if (r->answered[role]) {
+		rc = nk_fail(err, NK_EREFUSED, "answer", "round %d's package was already answered", st->round);
+		goto out;
+	}
+	case_secret_name(name, "answer", st->round, role);
+	if ((rc = nk_store_secret_put(env->store, st->id, name, &mine, 1, err)) != NK_OK)
+		goto out;
+	rc = case_append(env, st->id, nk_role_name(role), "package_answer",
+			 case_with_request(json_pack("{s:i, s:s}", "round", st->round,
+						     "role", nk_role_name(role)), auth), err);
+	if (rc != NK_OK || !r->answered[!role])
+		goto out;
+	for (int side = 0; side < 2 && rc == NK_OK; side++) {
+		case_secret_name(name, "answer", st->round, (enum nk_role)side);
+		rc = nk_store_secret_get(env->store, st->id, name, &answers[side], 1, &len, err);
+	}
+	if (rc != NK_OK)
+		goto out;
+	/* Each round's package is one proposal: the rules allow as many as rounds. */
+	rules.proposals = st->frame.rounds;
+	outcome = nk_bargain_proposal_outcome(&rules, st->round, answers[NK_CLAIMANT] == 1,
+					      answers[NK_PAYER] == 1);
+	rc = case_append(env, st->id, "go-between", "package_result",
+			 json_pack("{s:i, s:b}", "round", st->round, "accepted",
+				   outcome == NK_PROPOSAL_SETTLES), err);
+	if (rc == NK_OK && outcome == NK_PROPOSAL_SETTLES) {
+		rc = case_append(env, st->id, "go-between", "settled",
+				 json_pack("{s:s, s:i, s:o}", "by", "package", "round", st->round,
+					   "package", package_public_json(nk_currency_find(st->frame.currency),
+									   &st->proposed)), err);
+		ended = true;
+	} else if (rc == NK_OK && outcome == NK_PROPOSAL_CLOSES) {
+		rc = case_append(env, st->id, "go-between", "closed",
+				 json_pack("{s:s}", "reason", "the last round's package was not accepted by both"), err);
+		ended = true;
+	}
+	if (rc == NK_OK && ended)
+		rc = case_end(env, st->id, err);
+out:
+	sodium_memzero(answers, sizeof(answers));
+	return case_finish(env, rc, ended, err);
+}

@@ -1,0 +1,418 @@
+/* nakodo package open | submit: blind package rounds in a case (doc/package.md, "Blind
+ * package rounds"). The mediator opens a case under a public frame; each side submits
+ * its confidential valuation file for the round; answers go through nakodo answer and
+ * briefings through nakodo brief. Remote mode sends the same to the server and prints
+ * its answer the way local mode prints the local one. */
+#include "cli/demo_package.h"
+#include "cli/package_case.h"
+#include "cli/remote.h"
+#include "cli/util.h"
+#include "formats/agenda_formats.h"
+#include "formats/package_case_json.h"
+#include "formats/package_json.h"
+
+#include <nakodo/package_case.h>
+
+#include <getopt.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char open_help[] =
+	"usage: nakodo package open --currency CODE [--components LIST] [--solution NAME]\n"
+	"                           [--rounds N] [--no-monotone] [--hints none]\n\n"
+	"Opens a package case and prints its id. Its frame is public and never changes:\n\n"
+	"  --currency CODE     ISO 4217 code of every valuation (required)\n"
+	"  --components LIST   the parts a valuation may offer, of claims,grant,loan,credits\n"
+	"                      (default all four)\n"
+	"  --solution NAME     the fair package: nash (default), kalai_smorodinsky,\n"
+	"                      egalitarian, utilitarian\n"
+	"  --rounds N          at most N rounds, 1..50 (default 3)\n"
+	"  --no-monotone       let a claimant's reservation rise and a payer's fall\n"
+	"  --hints none        package rounds give no hint after \"no deal\"; no other policy\n\n"
+	"Each side then submits its valuation (nakodo package submit); when both are in, the\n"
+	"go-between proposes a package or says \"no deal\". Both answer a proposed package with\n"
+	"nakodo answer; both accept -> settled; otherwise the next round, closing after the last.\n"
+	"With --server URL --token TOKEN the case opens on a nakodo server, which answers with\n"
+	"one invitation token per role.\n";
+
+static const char submit_help[] =
+	"usage: nakodo package submit CASE --as claimant|payer FILE [--round N]\n\n"
+	"Hands the go-between this side's confidential valuation (a valuation file, see\n"
+	"doc/formats.md) for the open round. It is checked against the case's frame and, under\n"
+	"monotone rules, against this side's valuation of the round before (a claimant's\n"
+	"reservation may not rise, a payer's may not fall), then sealed; the log records only\n"
+	"that this side submitted. --round N refuses it unless round N is the open one.\n"
+	"With --server/--token the token says the role; --as, if given, must agree.\n";
+
+static int parse_components(struct cli_ctx *ctx, const char *text, bool out[static NK_COMPONENTS])
+{
+	char buf[64], *save = NULL, *tok;
+
+	if (strlen(text) >= sizeof(buf))
+		return cli_usage_error(ctx, "nakodo package open", "--components: too long");
+	memcpy(buf, text, strlen(text) + 1);
+	memset(out, 0, NK_COMPONENTS * sizeof(out[0]));
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int c = nk_component_parse(tok);
+
+		if (c < 0)
+			return cli_usage_error(ctx, "nakodo package open",
+					       "--components: '%s' is not claims, grant, loan or credits", tok);
+		out[c] = true;
+	}
+	return CLI_OK;
+}
+
+static int open_remote(struct cli_ctx *ctx, const struct remote *r, const struct nk_package_frame *fr)
+{
+	static const char *const roles[] = { "claimant", "payer", "mediator" };
+	json_t *reply = NULL;
+	int rc;
+
+	rc = remote_call(ctx, r, "POST", "/v1/cases",
+			 json_pack("{s:o}", "package", nk_package_frame_to_json(fr)), &reply);
+	if (rc != CLI_OK)
+		return rc;
+	if (ctx->json) {
+		cli_print_json(ctx, reply);
+		return CLI_OK;
+	}
+	fprintf(ctx->out, "%s\n", json_string_value(json_object_get(reply, "case")));
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		fprintf(ctx->out, "%s token: %s\n", roles[i],
+			json_string_value(json_object_get(json_object_get(reply, "tokens"), roles[i])));
+	json_decref(reply);
+	return CLI_OK;
+}
+
+int package_open(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "currency", required_argument, NULL, 'c' }, { "components", required_argument, NULL, 'C' },
+		{ "solution", required_argument, NULL, 's' }, { "rounds", required_argument, NULL, 'r' },
+		{ "no-monotone", no_argument, NULL, 'm' }, { "hints", required_argument, NULL, 'h' },
+		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
+	};
+	struct remote remote = { 0 };
+	struct nk_package_frame fr;
+	struct nk_error err = { 0 };
+	struct nk_store *store = NULL;
+	const char *currency = NULL;
+	char id[NK_CASE_ID_MAX], *end;
+	int c, rc;
+	long n;
+
+	if (cli_wants_help(argc, argv)) {
+		fputs(open_help, ctx->out);
+		return CLI_OK;
+	}
+	nk_package_frame_default(&fr, NULL);
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			currency = optarg;
+			break;
+		case 'C':
+			if ((rc = parse_components(ctx, optarg, fr.components)) != CLI_OK)
+				return rc;
+			break;
+		case 's':
+			if (nk_solution_parse(optarg, &fr.solution, &err) != NK_OK)
+				return cli_report(ctx, &err);
+			break;
+		case 'r':
+			n = strtol(optarg, &end, 10);
+			if (*end || end == optarg || n < 1 || n > NK_ROUNDS_MAX) {
+				nk_fail(&err, NK_EINVAL, "rounds", "expected a whole number from 1 to %d", NK_ROUNDS_MAX);
+				return cli_report(ctx, &err);
+			}
+			fr.rounds = (int)n;
+			break;
+		case 'm':
+			fr.monotone = false;
+			break;
+		case 'h':
+			if (strcmp(optarg, "none") != 0) {
+				nk_fail(&err, NK_EINVAL, "hints", "package rounds give no hints: the only policy is \"none\"");
+				return cli_report(ctx, &err);
+			}
+			break;
+		case REMOTE_OPT_SERVER:
+		case REMOTE_OPT_TOKEN:
+			remote_option(&remote, c, optarg);
+			break;
+		default:
+			return cli_usage_error(ctx, "nakodo package open", "unknown or incomplete option '%s'",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error(ctx, "nakodo package open", "unexpected argument '%s'", argv[optind]);
+	if (!currency)
+		return cli_usage_error(ctx, "nakodo package open", "--currency is required");
+	snprintf(fr.currency, sizeof(fr.currency), "%.3s", currency);
+	if (strlen(currency) != 3 || nk_package_frame_check(&fr, &err) != NK_OK) {
+		if (strlen(currency) != 3)
+			nk_fail(&err, NK_EINVAL, "currency", "unknown currency '%.8s'", currency);
+		return cli_report(ctx, &err);
+	}
+	if (remote_active(&remote))
+		return open_remote(ctx, &remote, &fr);
+	if ((rc = cli_open_store(ctx, true, &store)) != CLI_OK)
+		return rc;
+	{
+		struct nk_case_env env = { .store = store };
+
+		if (nk_package_case_open(&env, &fr, NULL, NULL, id, &err) != NK_OK)
+			rc = cli_report(ctx, &err);
+		else if (ctx->json)
+			cli_print_json(ctx, json_pack("{s:s, s:o}", "case", id, "frame", nk_package_frame_to_json(&fr)));
+		else
+			fprintf(ctx->out, "%s\n", id);
+	}
+	nk_store_close(store);
+	return rc;
+}
+
+/* The server's answer to the valuation in text (checked here first, so bad input is
+ * refused before anything is sent). */
+static int submit_remote(struct cli_ctx *ctx, const struct remote *r, const char *id,
+			 const enum nk_role *as, int round, const char *text, size_t len)
+{
+	char path[NK_CASE_ID_MAX + 32];
+	json_t *valuation, *body, *reply = NULL;
+	json_error_t jerr;
+	int rc;
+
+	if (as) {	/* the token's role must be the one named */
+		snprintf(path, sizeof(path), "/v1/cases/%s/brief", id);
+		if ((rc = remote_call(ctx, r, "GET", path, NULL, &reply)) != CLI_OK)
+			return rc;
+		if (strcmp(json_string_value(json_object_get(reply, "role")) ?: "", nk_role_name(*as)) != 0) {
+			json_decref(reply);
+			return cli_usage_error(ctx, "nakodo package submit", "--as %s, but the token is not the %s's",
+					       nk_role_name(*as), nk_role_name(*as));
+		}
+		json_decref(reply);
+		reply = NULL;
+	}
+	if (!(valuation = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr)))
+		return cli_usage_error(ctx, "nakodo package submit", "the valuation is not JSON");
+	body = json_pack("{s:o}", "valuation", valuation);
+	if (body && round)
+		json_object_set_new(body, "round", json_integer(round));
+	snprintf(path, sizeof(path), "/v1/cases/%s/package", id);
+	if ((rc = remote_call(ctx, r, "POST", path, body, &reply)) == CLI_OK)
+		rc = package_brief_answer(ctx, id, reply, true);
+	return rc;
+}
+
+int package_submit(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "as", required_argument, NULL, 'a' }, { "round", required_argument, NULL, 'n' },
+		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
+	};
+	struct nk_package_valuation *v = NULL;
+	struct remote remote = { 0 };
+	struct nk_store *store = NULL;
+	struct nk_error err = { 0 };
+	const char *as = NULL, *pos[2] = { NULL, NULL };
+	char *text = NULL, *end;
+	size_t len = 0;
+	enum nk_role role = NK_MEDIATOR;
+	int npos = 0, round = 0, c, rc;
+	long n;
+
+	if (cli_wants_help(argc, argv)) {
+		fputs(submit_help, ctx->out);
+		return CLI_OK;
+	}
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
+		if (c == 1 && npos < 2) {
+			pos[npos++] = optarg;
+		} else if (c == 'a') {
+			as = optarg;
+		} else if (c == 'n') {
+			n = strtol(optarg, &end, 10);
+			if (*end || end == optarg || n < 1 || n > NK_ROUNDS_MAX)
+				return cli_usage_error(ctx, "nakodo package submit", "--round: a number from 1 to %d",
+						       NK_ROUNDS_MAX);
+			round = (int)n;
+		} else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN) {
+			remote_option(&remote, c, optarg);
+		} else {
+			return cli_usage_error(ctx, "nakodo package submit", "unexpected '%s'", argv[optind - 1]);
+		}
+	}
+	if (npos != 2)
+		return cli_usage_error(ctx, "nakodo package submit", "expected CASE --as ROLE FILE");
+	if ((as || !remote_active(&remote)) &&
+	    (rc = cli_parse_role(ctx, "nakodo package submit", as, &role)) != CLI_OK)
+		return rc;
+	if (!(v = sodium_malloc(sizeof(*v))))
+		return CLI_STORAGE;
+	if (nk_file_read(pos[1], &text, &len, &err) != NK_OK ||
+	    nk_valuation_json_read(text, len, pos[1], v, &err) != NK_OK) {
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
+	if (remote_active(&remote)) {
+		rc = submit_remote(ctx, &remote, pos[0], as ? &role : NULL, round, text, len);
+		goto out;
+	}
+	if ((rc = cli_open_store(ctx, false, &store)) != CLI_OK)
+		goto out;
+	{
+		struct nk_case_env env = { .store = store };
+
+		if (nk_package_case_submit(&env, pos[0], role, round, v, &err) != NK_OK)
+			rc = cli_report(ctx, &err);
+		else
+			rc = package_show_brief(ctx, &env, pos[0], role, true);
+	}
+out:
+	nk_store_close(store);
+	if (text) {
+		sodium_memzero(text, len);
+		free(text);
+	}
+	sodium_memzero(v, sizeof(*v));
+	sodium_free(v);
+	return rc;
+}
+
+/* ---- the package briefing, printed from its JSON ---- */
+
+static void print_own(FILE *f, const char *cur, const json_t *own, bool payer)
+{
+	char amount[CLI_AMOUNT_MAX];
+	const json_t *c;
+	size_t i;
+
+	cli_format_amount(cur, json_integer_value(json_object_get(own, "reservation")), amount);
+	fprintf(f, "your valuation (round %lld): %s, discount %.4g%%, %s %s; offers",
+		(long long)json_integer_value(json_object_get(own, "round")),
+		json_string_value(json_object_get(own, "party")) ?: "",
+		json_number_value(json_object_get(own, "discount")) * 100,
+		payer ? "most acceptable cost" : "least acceptable value", amount);
+	json_array_foreach(json_object_get(own, "components"), i, c)
+		fprintf(f, "%s %s", i ? "," : "", json_string_value(c));
+	fputc('\n', f);
+}
+
+static void print_package(FILE *f, const char *cur_code, const json_t *pkg, const json_t *own,
+			  bool payer)
+{
+	const struct nk_currency *cur = nk_currency_find(cur_code);
+	const json_t *value = json_object_get(own, "value_of_package");
+	char *text = json_dumps(json_object_get(pkg, "package"), JSON_COMPACT);
+	char amount[CLI_AMOUNT_MAX];
+	struct nk_package p;
+
+	fprintf(f, "proposed package (round %lld):\n", (long long)json_integer_value(json_object_get(pkg, "round")));
+	if (text && cur && nk_package_json_read(text, strlen(text), "brief", cur, &p, NULL) == NK_OK)
+		package_print(f, cur, &p, "  ");
+	free(text);
+	if (json_is_object(value)) {
+		cli_format_amount(cur_code, json_integer_value(json_object_get(value, "total")), amount);
+		fprintf(f, "its %s to you: %s, %s your reservation\n", payer ? "cost" : "value", amount,
+			json_is_true(json_object_get(value, "acceptable")) ? "inside" : "outside");
+	}
+}
+
+static void print_brief(FILE *f, const json_t *b)
+{
+	const json_t *fr = json_object_get(b, "frame"), *rounds = json_object_get(b, "rounds"), *r, *c;
+	const char *cur = json_string_value(json_object_get(fr, "currency")) ?: "";
+	const char *state = json_string_value(json_object_get(b, "state")) ?: "";
+	const char *role = json_string_value(json_object_get(b, "role")) ?: "";
+	bool party = strcmp(role, "mediator") != 0, payer = strcmp(role, "payer") == 0;
+	size_t i;
+
+	fprintf(f, "package case %s, as %s: %s", json_string_value(json_object_get(b, "case")),
+		json_string_value(json_object_get(b, "role")), state);
+	if (strcmp(state, "open") == 0)
+		fprintf(f, ", round %lld of %lld", (long long)json_integer_value(json_object_get(b, "round")),
+			(long long)json_integer_value(json_object_get(fr, "rounds")));
+	fprintf(f, "\nframe: %s; components", cur);
+	json_array_foreach(json_object_get(fr, "components"), i, c)
+		fprintf(f, "%s %s", i ? "," : "", json_string_value(c));
+	fprintf(f, "; solution %s; %lld rounds, %s; no hints\n",
+		json_string_value(json_object_get(fr, "solution")),
+		(long long)json_integer_value(json_object_get(fr, "rounds")),
+		json_is_true(json_object_get(fr, "monotone")) ? "monotone" : "not monotone");
+	if (json_is_object(json_object_get(b, "own")))
+		print_own(f, cur, json_object_get(b, "own"), payer);
+	json_array_foreach(rounds, i, r) {
+		const char *outcome = json_string_value(json_object_get(r, "outcome")) ?: "";
+		const char *answer = json_string_value(json_object_get(r, "answer"));
+		const json_t *accepted = json_object_get(r, "accepted");
+
+		fprintf(f, "  round %zu:", i + 1);
+		if (party)
+			fprintf(f, " your valuation %s;", json_is_true(json_object_get(r, "submitted"))
+				? "submitted" : "not yet submitted");
+		if (strcmp(outcome, "pending") == 0)
+			fprintf(f, " awaiting valuations\n");
+		else if (strcmp(outcome, "no-deal") == 0)
+			fprintf(f, " no deal (no package both accept)\n");
+		else
+			fprintf(f, " package proposed%s%s\n", answer ? (strcmp(answer, "accept") == 0
+				? "; you accepted" : "; you declined") : "",
+				json_is_true(accepted) ? "; accepted by both"
+				: json_is_false(accepted) ? "; not accepted by both" : "; awaiting answers");
+	}
+	if (json_is_object(json_object_get(b, "package")))
+		print_package(f, cur, json_object_get(b, "package"), json_object_get(b, "own"), payer);
+	if (json_is_true(json_object_get(b, "settled")))
+		fprintf(f, "settled with the proposed package\n");
+	if (json_is_true(json_object_get(b, "secrets_deleted")))
+		fprintf(f, "the case has ended; its confidential valuations are deleted\n");
+}
+
+int package_brief_answer(struct cli_ctx *ctx, const char *id, json_t *brief, bool after_action)
+{
+	const char *state = json_string_value(json_object_get(brief, "state")) ?: "unknown";
+
+	if (ctx->json) {
+		cli_print_json(ctx, brief);
+		return CLI_OK;
+	}
+	if (after_action)
+		fprintf(ctx->out, "ok: case %s is %s%s\n", id, state,
+			strcmp(state, "open") == 0 ? "" : " (see nakodo brief)");
+	else
+		print_brief(ctx->out, brief);
+	json_decref(brief);
+	return CLI_OK;
+}
+
+int package_show_brief(struct cli_ctx *ctx, const struct nk_case_env *env, const char *id,
+		       enum nk_role role, bool after_action)
+{
+	struct nk_package_brief *b = sodium_malloc(sizeof(*b));
+	struct nk_error err = { 0 };
+	json_t *j = NULL;
+	int rc;
+
+	if (!b) {
+		nk_fail(&err, NK_ENOMEM, "brief", "out of memory");
+		return cli_report(ctx, &err);
+	}
+	if (nk_package_case_brief(env, id, role, b, &err) != NK_OK)
+		rc = cli_report(ctx, &err);
+	else if (!(j = nk_package_brief_to_json(b))) {
+		nk_fail(&err, NK_ENOMEM, "brief", "out of memory");
+		rc = cli_report(ctx, &err);
+	} else
+		rc = package_brief_answer(ctx, id, j, after_action);
+	sodium_memzero(b, sizeof(*b));
+	sodium_free(b);
+	return rc;
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Black-box tests of blind package rounds in local mode: nakodo package open and submit
+# with the 1962 valuations of examples/, answered with nakodo answer and seen with
+# nakodo brief, down to a settlement on the proposed package; every refusal leaves the
+# database byte for byte as it was. Prints TAP. Needs NAKODO (the binary).
+set -u
+nk=${NAKODO:?set NAKODO to the nakodo binary}
+ex="$(cd "$(dirname "$0")/../../examples" && pwd)"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+db="$dir/cases.db"
+n=0 failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+bad() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+is() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "got:  $2" "want: $3"; fi; }
+fingerprint() { cat "$db" "$db-wal" 2>/dev/null | sha256sum | cut -d' ' -f1; }
+# refuse STATUS DESCRIPTION PATTERN -- COMMAND...: that status, a message matching
+# PATTERN on stderr, and the database unchanged
+refuse() {
+	local want=$1 what=$2 pattern=$3; shift 4
+	local before after got; before=$(fingerprint)
+	"$@" >/dev/null 2>"$dir/err" </dev/null; got=$?
+	after=$(fingerprint)
+	if [ "$got" != "$want" ]; then bad "$what" "exit $got, wanted $want" "stderr: $(cat "$dir/err")"
+	elif ! grep -qE -- "$pattern" "$dir/err"; then bad "$what" "message does not match $pattern" "stderr: $(cat "$dir/err")"
+	elif [ "$before" != "$after" ]; then bad "$what" "the database changed"
+	else ok "$what"; fi
+}
+K="$ex/claims-1962-package-korea.json"
+J="$ex/claims-1962-package-japan.json"
+
+"$nk" package open --help | grep -q -- "--components" && ok "package open --help" || bad "package open --help"
+"$nk" package submit --help | grep -q -- "--as claimant|payer" && ok "package submit --help" || bad "package submit --help"
+id=$("$nk" --db "$db" package open --currency USD --components grant,loan --rounds 2)
+is "package open prints a case id" "$?:${#id}" "0:20"
+refuse 2 "a frame with hints is refused" "^nakodo: hints: package rounds give no hints" -- \
+	"$nk" --db "$db" package open --currency USD --hints 10,25
+refuse 2 "an unknown component is refused" "components" -- \
+	"$nk" --db "$db" package open --currency USD --components grant,bonds
+
+# refusals before the round: nothing stored
+jq '.currency = "EUR"' "$K" >"$dir/eur.json"
+refuse 2 "a valuation in another currency" "^nakodo: currency: the valuation is in EUR; the case is in USD" -- \
+	"$nk" --db "$db" package submit "$id" --as claimant "$dir/eur.json"
+jq '.components.credits = {"min": "0", "max": "10,000,000", "step": "1,000,000", "per_year": 2, "repayment": "annuity", "rate": {"min": 8, "max": 8, "step": 1}, "grace": {"min": 0, "max": 0, "step": 1}, "maturity": {"min": 5, "max": 5, "step": 1}}' "$K" >"$dir/credits.json"
+refuse 2 "a component outside the frame" "^nakodo: components.credits: the case's frame has no credits component" -- \
+	"$nk" --db "$db" package submit "$id" --as claimant "$dir/credits.json"
+refuse 2 "the payer's valuation handed in as the claimant's" "^nakodo: role:" -- \
+	"$nk" --db "$db" package submit "$id" --as claimant "$J"
+jq '.surprise = 1' "$K" >"$dir/unknown.json"
+refuse 2 "a valuation with an unknown field" "surprise" -- \
+	"$nk" --db "$db" package submit "$id" --as claimant "$dir/unknown.json"
+refuse 1 "a figure on a package case" "is a package case" -- "$nk" --db "$db" submit "$id" --as claimant 100
+refuse 1 "a round that is not open" "^nakodo: round: round 2 is not open" -- \
+	"$nk" --db "$db" package submit "$id" --as claimant "$K" --round 2
+
+# round 1: both valuations, the package proposed
+is "the claimant submits" "$("$nk" --db "$db" package submit "$id" --as claimant "$K" --round 1)" "ok: case $id is open"
+refuse 1 "a second valuation for the round" "already submitted" -- "$nk" --db "$db" package submit "$id" --as claimant "$K"
+is "the payer submits" "$("$nk" --db "$db" package submit "$id" --as payer "$J")" "ok: case $id is open"
+"$nk" --db "$db" brief "$id" --as claimant >"$dir/bc"
+"$nk" --db "$db" package propose "$K" "$J" | sed -n 2,4p >"$dir/direct"
+sed -n '/^proposed package/,/^its value/p' "$dir/bc" | sed '1d;$d' >"$dir/inbrief"
+if [ -s "$dir/direct" ] && cmp -s "$dir/direct" "$dir/inbrief"; then ok "the round proposes what nakodo package propose proposes"
+else bad "the round proposes what nakodo package propose proposes" "$(cat "$dir/inbrief")"; fi
+grep -q "^its value to you: USD 309,102,369.25, inside your reservation$" "$dir/bc" &&
+	ok "the claimant's briefing shows its own value of the package" || bad "the claimant's briefing shows its own value" "$(cat "$dir/bc")"
+grep -q "least acceptable value USD 211,814,697.61" "$dir/bc" &&
+	ok "the claimant's briefing shows its own reservation" || bad "the claimant's briefing shows its own reservation"
+"$nk" --db "$db" brief "$id" --as payer >"$dir/bp"
+grep -q "^its cost to you: USD 268,466,530.83, inside your reservation$" "$dir/bp" &&
+	! grep -qE "Korea|211,814,697" "$dir/bp" &&
+	ok "the payer sees its own cost and nothing of the claimant's valuation" || bad "the payer's briefing" "$(cat "$dir/bp")"
+"$nk" --db "$db" brief "$id" --as mediator >"$dir/bm"
+"$nk" --db "$db" log "$id" >"$dir/log"
+if grep -q "^  loan     USD 250,000,000.00" "$dir/bm" && ! grep -qE "Korea|Japan|211,814,697|380,954,758|discount|its (value|cost)" "$dir/bm" "$dir/log"
+then ok "the mediator's briefing and the log hold the package and no valuation"
+else bad "the mediator's briefing and the log hold the package and no valuation" "$(cat "$dir/bm")"; fi
+is "the log records who submitted, then the round" "$(awk '{print $4}' "$dir/log" | tr '\n' ' ')" \
+	"opened package_submitted package_submitted package_round "
+
+# answers: both accept -> settled with the package
+refuse 1 "the mediator cannot answer" "role" -- "$nk" --db "$db" answer "$id" --as mediator accept
+is "the claimant accepts" "$("$nk" --db "$db" answer "$id" --as claimant accept)" "ok: case $id is open"
+refuse 1 "a second answer" "already answered" -- "$nk" --db "$db" answer "$id" --as claimant decline
+is "the payer accepts: settled" "$("$nk" --db "$db" answer "$id" --as payer accept)" "ok: case $id is settled (see nakodo brief)"
+"$nk" --db "$db" brief "$id" --as claimant >"$dir/bc2"
+grep -q "^settled with the proposed package$" "$dir/bc2" && grep -q "confidential valuations are deleted" "$dir/bc2" &&
+	! grep -q "211,814,697" "$dir/bc2" && ok "settled; the valuations are deleted" || bad "settled briefing" "$(cat "$dir/bc2")"
+is "the settlement names the package" "$("$nk" --db "$db" --json log "$id" | jq -r '.events[-2] | .type + " " + .body.by + " " + .body.package.loan.amount')" \
+	"settled package 250,000,000.00"
+if ! grep -a -q "valuation.1.claimant" "$db" "$db-wal" 2>/dev/null; then ok "no sealed valuation remains in the database files"
+else bad "no sealed valuation remains in the database files"; fi
+refuse 1 "nothing after the end" "has ended" -- "$nk" --db "$db" package submit "$id" --as claimant "$K"
+
+# a case that finds no package closes after its last round
+id2=$("$nk" --db "$db" package open --currency USD --components grant,loan --rounds 1)
+jq '.reservation = "900,000,000"' "$K" >"$dir/greedy.json"
+"$nk" --db "$db" package submit "$id2" --as claimant "$dir/greedy.json" >/dev/null
+is "no package inside both reservations: closed" "$("$nk" --db "$db" package submit "$id2" --as payer "$J")" \
+	"ok: case $id2 is closed (see nakodo brief)"
+"$nk" --db "$db" brief "$id2" --as payer | grep -q "round 1: your valuation submitted; no deal" &&
+	ok "the briefing says no deal, and no more" || bad "the briefing says no deal"
+
+echo "1..$n"
+exit $((failed > 0))
