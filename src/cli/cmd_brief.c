@@ -174,6 +174,7 @@ int cmd_brief(struct cli_ctx *ctx, int argc, char **argv)
 		{ "as", required_argument, NULL, 'a' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct nk_store *store = NULL;
+	struct nk_server_key *signer = NULL;
 	struct remote remote = { 0 };
 	const char *as = NULL, *id = NULL;
 	enum nk_role role;
@@ -204,14 +205,15 @@ int cmd_brief(struct cli_ctx *ctx, int argc, char **argv)
 		return brief_remote(ctx, &remote, id, as);
 	if ((rc = cli_parse_role(ctx, "nakodo brief", as, &role)) != CLI_OK)
 		return rc;
-	if ((rc = cli_open_store(ctx, false, &store)) != CLI_OK)
+	if ((rc = cli_open_case_store(ctx, false, &store, &signer)) != CLI_OK)
 		return rc;
 	{
-		struct nk_case_env env = { .store = store };
+		struct nk_case_env env = { .store = store, .signer = signer };
 
 		rc = cli_show_brief(ctx, &env, id, role, false);
 	}
 	nk_store_close(store);
+	nk_server_key_free(signer);
 	return rc;
 }
 
@@ -247,6 +249,7 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = { REMOTE_OPTIONS, { NULL, 0, NULL, 0 } };
 	struct nk_store *store = NULL;
+	struct nk_server_key *signer = NULL;
 	struct nk_event_list log = { 0 };
 	struct nk_error err = { 0 };
 	struct remote remote = { 0 };
@@ -281,10 +284,10 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 			return rc;
 		return print_log(ctx, reply);
 	}
-	if ((rc = cli_open_store(ctx, false, &store)) != CLI_OK)
+	if ((rc = cli_open_case_store(ctx, false, &store, &signer)) != CLI_OK)
 		return rc;
 	{
-		struct nk_case_env env = { .store = store };
+		struct nk_case_env env = { .store = store, .signer = signer };
 
 		if (nk_case_log(&env, id, &log, &err) != NK_OK) {
 			rc = cli_report(ctx, &err);
@@ -300,5 +303,6 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 out:
 	nk_event_list_free(&log);
 	nk_store_close(store);
+	nk_server_key_free(signer);
 	return rc;
 }

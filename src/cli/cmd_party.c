@@ -108,6 +108,7 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 	const struct nk_currency *cur = NULL;
 	struct nk_store *store = NULL;
 	struct nk_case_env env = { 0 };
+	struct nk_server_key *signer = NULL;
 	struct nk_error err = { 0 };
 	enum nk_role role = NK_MEDIATOR;
 	enum nk_status st = NK_OK;
@@ -157,9 +158,10 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 	if (pc->needs_role && (rc = cli_parse_role(ctx, pc->name, as, &role)) != CLI_OK)
 		return rc;
 
-	if ((rc = cli_open_store(ctx, false, &store)) != CLI_OK)
+	if ((rc = cli_open_case_store(ctx, false, &store, &signer)) != CLI_OK)
 		return rc;
 	env.store = store;
+	env.signer = signer;
 	if (pc->needs_value && action != ANSWER) {
 		if ((rc = cli_case_currency(ctx, &env, pos[0], &cur)) != CLI_OK ||
 		    (rc = cli_read_amount(ctx, cur, pos[1], &amount)) != CLI_OK)
@@ -192,6 +194,7 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 	rc = cli_show_brief(ctx, &env, pos[0], role, true);
 out:
 	nk_store_close(store);
+	nk_server_key_free(signer);
 	return rc;
 }
 

@@ -38,7 +38,26 @@ struct mem_tokens {
 	size_t count;
 };
 
+/* The record: entries and checkpoints, each list cut back to its committed length on
+ * rollback. */
+struct mem_entry {
+	char case_id[NK_CASE_ID_MAX];
+	size_t len;
+	uint8_t data[NK_RECORD_ENTRY_MAX];
+	uint8_t sig[NK_RECORD_SIG_BYTES];
+};
+
+struct mem_checkpoint {
+	uint64_t size;
+	size_t len;
+	uint8_t data[NK_CHECKPOINT_DATA_MAX];
+};
+
 struct mem_store {
+	struct mem_entry *entries;
+	size_t nentries, entries_cap, committed_entries;
+	struct mem_checkpoint *checkpoints;
+	size_t ncheckpoints, checkpoints_cap, committed_checkpoints;
 	struct mem_case *cases;
 	size_t ncases, cases_cap;
 	size_t committed_cases;
@@ -142,6 +161,8 @@ static void mem_close(void *state)
 	secrets_free(&m->saved);
 	tokens_free(&m->tokens);
 	tokens_free(&m->saved_tokens);
+	free(m->entries);
+	free(m->checkpoints);
 	free(m);
 }
 
@@ -163,6 +184,8 @@ static enum nk_status mem_commit(void *state, struct nk_error *err)
 	struct mem_store *m = state;
 
 	m->committed_cases = m->ncases;
+	m->committed_entries = m->nentries;
+	m->committed_checkpoints = m->ncheckpoints;
 	for (size_t i = 0; i < m->ncases; i++)
 		m->cases[i].committed = m->cases[i].count;
 	secrets_free(&m->saved);
@@ -179,6 +202,8 @@ static void mem_rollback(void *state)
 		free(m->cases[i].events);
 	}
 	m->ncases = m->committed_cases;
+	m->nentries = m->committed_entries;
+	m->ncheckpoints = m->committed_checkpoints;
 	for (size_t i = 0; i < m->ncases; i++)
 		case_truncate(&m->cases[i], m->cases[i].committed);
 	secrets_free(&m->secrets);
@@ -282,6 +307,134 @@ static enum nk_status mem_list_cases(void *state, bool (*fn)(const char *case_id
 		if (!fn(m->cases[i].id, arg))
 			break;
 	return NK_OK;
+}
+
+static enum nk_status mem_last_link(void *state, const char *case_id, int64_t *seq,
+				    bool *linked, uint8_t chain[static NK_CHAIN_BYTES],
+				    struct nk_error *err)
+{
+	const struct mem_case *c = find_case(state, case_id);
+
+	if (!c)
+		return no_case(case_id, err);
+	*seq = (int64_t)c->count;
+	*linked = c->count > 0 && c->events[c->count - 1].linked;
+	if (*linked)
+		memcpy(chain, c->events[c->count - 1].chain, NK_CHAIN_BYTES);
+	return NK_OK;
+}
+
+/* Makes room for one more item of size elem in *items (holding count of cap). */
+static bool grow(void **items, size_t *cap, size_t count, size_t elem)
+{
+	void *grown;
+	size_t n = *cap ? 2 * *cap : 8;
+
+	if (count < *cap)
+		return true;
+	if (!(grown = realloc(*items, n * elem)))
+		return false;
+	*items = grown;
+	*cap = n;
+	return true;
+}
+
+static enum nk_status mem_record_append(void *state, const char *case_id, const uint8_t *data,
+					size_t len, const uint8_t sig[static NK_RECORD_SIG_BYTES],
+					uint64_t *index, struct nk_error *err)
+{
+	struct mem_store *m = state;
+	struct mem_entry *e;
+
+	if (!find_case(m, case_id))
+		return no_case(case_id, err);
+	for (size_t i = 0; i < m->nentries; i++)
+		if (strcmp(m->entries[i].case_id, case_id) == 0)
+			return nk_fail(err, NK_EINVAL, "record", "case %s is in the record already",
+				       case_id);
+	if (!grow((void **)&m->entries, &m->entries_cap, m->nentries, sizeof(*e)))
+		return nk_fail(err, NK_ENOMEM, "record", "no memory for another entry");
+	e = &m->entries[m->nentries];
+	snprintf(e->case_id, sizeof(e->case_id), "%s", case_id);
+	memcpy(e->data, data, len);
+	e->len = len;
+	memcpy(e->sig, sig, NK_RECORD_SIG_BYTES);
+	*index = m->nentries++;
+	return NK_OK;
+}
+
+static enum nk_status mem_record_find(void *state, const char *case_id, uint64_t *index,
+				      uint8_t data[static NK_RECORD_ENTRY_MAX], size_t *len,
+				      uint8_t sig[static NK_RECORD_SIG_BYTES], struct nk_error *err)
+{
+	const struct mem_store *m = state;
+
+	for (size_t i = 0; i < m->nentries; i++) {
+		const struct mem_entry *e = &m->entries[i];
+
+		if (strcmp(e->case_id, case_id) == 0) {
+			*index = i;
+			memcpy(data, e->data, e->len);
+			*len = e->len;
+			memcpy(sig, e->sig, NK_RECORD_SIG_BYTES);
+			return NK_OK;
+		}
+	}
+	return nk_fail(err, NK_ENOTFOUND, "record", "case %s is not in the record", case_id);
+}
+
+static enum nk_status mem_record_size(void *state, uint64_t *size, struct nk_error *err)
+{
+	*size = ((const struct mem_store *)state)->nentries;
+	return NK_OK;
+}
+
+static enum nk_status mem_record_each(void *state, uint64_t start,
+				      bool (*fn)(uint64_t index, const uint8_t *data, size_t len,
+						 void *arg),
+				      void *arg, struct nk_error *err)
+{
+	const struct mem_store *m = state;
+
+	for (uint64_t i = start; i < m->nentries; i++)
+		if (!fn(i, m->entries[i].data, m->entries[i].len, arg))
+			break;
+	return NK_OK;
+}
+
+static enum nk_status mem_checkpoint_put(void *state, uint64_t size, const uint8_t *data,
+					 size_t len, struct nk_error *err)
+{
+	struct mem_store *m = state;
+	struct mem_checkpoint *cp;
+
+	for (size_t i = 0; i < m->ncheckpoints; i++)
+		if (m->checkpoints[i].size == size)
+			return nk_fail(err, NK_EINVAL, "checkpoint", "there is a checkpoint for %llu "
+				       "entries already", (unsigned long long)size);
+	if (!grow((void **)&m->checkpoints, &m->checkpoints_cap, m->ncheckpoints, sizeof(*cp)))
+		return nk_fail(err, NK_ENOMEM, "checkpoint", "no memory for another checkpoint");
+	cp = &m->checkpoints[m->ncheckpoints++];
+	cp->size = size;
+	memcpy(cp->data, data, len);
+	cp->len = len;
+	return NK_OK;
+}
+
+static enum nk_status mem_checkpoint_get(void *state, uint64_t size,
+					 uint8_t data[static NK_CHECKPOINT_DATA_MAX], size_t *len,
+					 struct nk_error *err)
+{
+	const struct mem_store *m = state;
+
+	for (size_t i = 0; i < m->ncheckpoints; i++)
+		if (m->checkpoints[i].size == size) {
+			memcpy(data, m->checkpoints[i].data, m->checkpoints[i].len);
+			*len = m->checkpoints[i].len;
+			return NK_OK;
+		}
+	return nk_fail(err, NK_ENOTFOUND, "checkpoint", "no checkpoint for %llu entries",
+		       (unsigned long long)size);
 }
 
 static struct mem_secret *find_secret(struct mem_store *m, const char *case_id,
@@ -460,6 +613,13 @@ const struct nk_store_ops store_mem_ops = {
 	.append = mem_append,
 	.load = mem_load,
 	.list_cases = mem_list_cases,
+	.last_link = mem_last_link,
+	.record_append = mem_record_append,
+	.record_find = mem_record_find,
+	.record_size = mem_record_size,
+	.record_each = mem_record_each,
+	.checkpoint_put = mem_checkpoint_put,
+	.checkpoint_get = mem_checkpoint_get,
 	.secret_put = mem_secret_put,
 	.secret_get = mem_secret_get,
 	.secret_purge = mem_secret_purge,

@@ -628,8 +628,10 @@ static void version_1_database_is_upgraded(void **state)
 	nk_store_close(fx->store);
 	fx->store = NULL;
 	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE tokens; PRAGMA user_version = 1", NULL, NULL,
-				      NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE tokens; DROP TABLE record; "
+				      "DROP TABLE checkpoints; ALTER TABLE events DROP COLUMN chain; "
+				      "ALTER TABLE events DROP COLUMN countersig; "
+				      "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	reopen(fx);
 	assert_int_equal(count_events(fx->store, "c1"), 0);
