@@ -61,5 +61,6 @@ int cmd_pubkey(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_verify(struct cli_ctx *ctx, int argc, char **argv);	/* receipts */
 int cmd_server_key(struct cli_ctx *ctx, int argc, char **argv);	/* the server's key */
 int cmd_join(struct cli_ctx *ctx, int argc, char **argv);	/* a party's key on a case */
+int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv);	/* an ended case's receipt */
 
 #endif

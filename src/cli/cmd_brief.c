@@ -235,10 +235,11 @@ static int print_log(struct cli_ctx *ctx, json_t *log)
 
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		fprintf(ctx->out, "%4lld %s %-10s %-15s %s\n",
+		fprintf(ctx->out, "%4lld %s %-10s %-15s %s  chain %s\n",
 			(long long)json_integer_value(json_object_get(ev, "seq")), when,
 			json_string_value(json_object_get(ev, "actor")),
-			json_string_value(json_object_get(ev, "type")), body ? body : "null");
+			json_string_value(json_object_get(ev, "type")), body ? body : "null",
+			json_string_value(json_object_get(ev, "chain")));
 		free(body);
 	}
 	json_decref(log);
@@ -261,7 +262,10 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 		fputs("usage: nakodo log CASE\n\n"
 		      "The case's events as the mediator may see them: who did what and when, and\n"
 		      "what the go-between answered. Figures and answers of the parties are sealed\n"
-		      "apart and never appear here. With --server/--token: the mediator's token.\n", ctx->out);
+		      "apart and never appear here. Each line ends with the event's chain hash,\n"
+		      "which binds it and every event before it and which the server countersigned\n"
+		      "(--json: \"chain\" and \"countersignature\" in hex; doc/crypto.md). With\n"
+		      "--server/--token: the mediator's token.\n", ctx->out);
 		return CLI_OK;
 	}
 	optind = 0;

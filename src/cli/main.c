@@ -22,6 +22,7 @@ static const struct cli_command commands[] = {
 	{ "keygen", "make a party key file: signing and sealing keys under a passphrase", cmd_keygen },
 	{ "pubkey", "a key file's public identity and safety number", cmd_pubkey },
 	{ "join", "register a party's key on a case, signed", cmd_join },
+	{ "receipt", "export an ended case's receipt, optionally signed by a party", cmd_receipt },
 	{ "verify", "check a receipt offline with the server's public key", cmd_verify },
 	{ "serve", "serve the HTTP JSON API (doc/api.md)", cmd_serve },
 	{ "server-key", "the server's public signing key, in hex", cmd_server_key },
