@@ -27,6 +27,7 @@ matrix=(
 	"POST /v1/cases/{id}/join|{\"sign\":\"0000000000000000000000000000000000000000000000000000000000000000\",\"seal\":\"0000000000000000000000000000000000000000000000000000000000000000\",\"signature\":\"00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\"}|401 401 403 403 400 400 400"
 	"GET /v1/cases/{id}/brief|-|401 401 403 403 200 200 200"
 	"GET /v1/cases/{id}/log|-|401 401 403 403 200 403 403"
+	"GET /v1/cases/{id}/receipt|-|401 401 403 409 409 409 409"
 	"POST /v1/cases/{id}/tokens/payer|{}|401 401 403 403 200 403 401"
 	"DELETE /v1/cases/{id}/tokens/claimant|-|401 401 403 403 200 401 403"
 )
@@ -44,7 +45,7 @@ for row in "${matrix[@]}"; do
 	done
 	is "access: $route" "${got# }" "$want"
 done
-is "access matrix has 14 routes x 7 callers" "$cells" 98
+is "access matrix has 15 routes x 7 callers" "$cells" 105
 
 # ---- bad input and attacks: each gets its status and a problem document, and changes nothing ----
 new_case
@@ -156,6 +157,34 @@ join "$PT" claimant payer
 is "a join signed for another role than the token's: exit 2" "$? $(cut -d: -f2 "$TMP/rj")" "2  signature"
 join "$PT" payer payer
 is "remote join as the payer" "$?" 0
+
+# ---- receipts through the server: fetched by any token of the case, signed by the CLI ----
+req rc "$CT" POST "/v1/cases/$CASE/figures" '{"amount":38000000}' >/dev/null
+req rc "$PT" POST "/v1/cases/$CASE/figures" '{"amount":39000000}' >/dev/null
+is "the case settles" "$(jq -r .state "$(last)")" settled
+for who in OP MT CT PT; do
+	is "receipt by the $who token: 200, a receipt" \
+		"$(req receipt "${!who}" GET "/v1/cases/$CASE/receipt") $(head -1 "$(last)")" "200 nakodo-receipt v1"
+done
+SKEY=$("$NAKODO" --db "$DB" server-key)
+cp "$(last)" "$TMP/srv-receipt"
+check "the server's receipt verifies offline" "$NAKODO" verify "$TMP/srv-receipt" --server-key "$SKEY"
+check "the receipt holds no figure" bash -c "! grep -qE '38000000|39000000|38500000|385,000|40000000|30000000' '$TMP/srv-receipt'"
+is "another case's mediator gets no receipt" "$(req receipt "$OTHER_MT" GET "/v1/cases/$CASE/receipt")" 403
+rreceipt() { NAKODO_PASSPHRASE_FILE="$TMP/pass" NAKODO_SERVER=$URL NAKODO_TOKEN=$1 "$NAKODO" receipt "$CASE" --as "$2" --out "$3" "${@:4}" >"$TMP/rr" 2>&1; }
+rreceipt "$CT" claimant "$TMP/rc-receipt" --key "$TMP/claimant.nkey"
+is "remote receipt signed by the claimant's key" "$?" 0
+"$NAKODO" verify "$TMP/rc-receipt" --server-key "$SKEY" >"$TMP/rv" 2>&1
+is "it verifies, the claimant's signature holds" "$? $(grep -c '^holds *claimant-signature' "$TMP/rv")" "0 1"
+rreceipt "$PT" claimant "$TMP/rc2-receipt" --key "$TMP/payer.nkey"
+is "signing as a role with another role's key: exit 1" "$?" 1
+check "and writes nothing" test ! -e "$TMP/rc2-receipt"
+rreceipt "$PT" payer "$TMP/rc-receipt"
+is "an existing --out file is refused: exit 2" "$?" 2
+new_case
+is "receipt of a case that has not ended: 409" "$(req receipt "$CT" GET "/v1/cases/$CASE/receipt")" 409
+rreceipt "$CT" claimant "$TMP/rc3-receipt"
+is "remote receipt before the end: exit 1, nothing written" "$? $(test -e "$TMP/rc3-receipt"; echo $?)" "1 1"
 
 # ---- concurrency: both parties at once, exactly one evaluation per round ----
 ones=0
