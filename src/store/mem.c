@@ -1,71 +1,11 @@
 /* The "mem:" backend: everything in this process's memory, gone at close, for tests.
  * A transaction remembers how many cases and events were committed and a copy of the
  * sealed secrets, so that rollback can put everything back. */
-#include "store/store_impl.h"
+#include "store/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct mem_case {
-	char id[NK_CASE_ID_MAX];
-	int64_t created_ms;
-	struct nk_event *events;
-	size_t count, cap;
-	size_t committed;	/* events before the open transaction */
-};
-
-struct mem_secret {
-	char case_id[NK_CASE_ID_MAX];
-	char name[NK_SECRET_NAME_MAX];
-	size_t len;
-	uint8_t sealed[STORE_SEALED_MAX];
-};
-
-struct mem_secrets {
-	struct mem_secret *items;
-	size_t count;
-};
-
-struct mem_token {
-	uint8_t hash[STORE_TOKEN_HASH];
-	char case_id[NK_CASE_ID_MAX];
-	char role[NK_TOKEN_ROLE_MAX];
-};
-
-struct mem_tokens {
-	struct mem_token *items;
-	size_t count;
-};
-
-/* The record: entries and checkpoints, each list cut back to its committed length on
- * rollback. */
-struct mem_entry {
-	char case_id[NK_CASE_ID_MAX];
-	size_t len;
-	uint8_t data[NK_RECORD_ENTRY_MAX];
-	uint8_t sig[NK_RECORD_SIG_BYTES];
-};
-
-struct mem_checkpoint {
-	uint64_t size;
-	size_t len;
-	uint8_t data[NK_CHECKPOINT_DATA_MAX];
-};
-
-struct mem_store {
-	struct mem_entry *entries;
-	size_t nentries, entries_cap, committed_entries;
-	struct mem_checkpoint *checkpoints;
-	size_t ncheckpoints, checkpoints_cap, committed_checkpoints;
-	struct mem_case *cases;
-	size_t ncases, cases_cap;
-	size_t committed_cases;
-	struct mem_secrets secrets;
-	struct mem_secrets saved;	/* the secrets as they were at begin */
-	struct mem_tokens tokens;
-	struct mem_tokens saved_tokens;
-};
 
 static void tokens_free(struct mem_tokens *t)
 {
@@ -112,7 +52,7 @@ static enum nk_status secrets_copy(struct mem_secrets *dst, const struct mem_sec
 	return NK_OK;
 }
 
-static struct mem_case *find_case(struct mem_store *m, const char *case_id)
+struct mem_case *mem_find_case(struct mem_store *m, const char *case_id)
 {
 	for (size_t i = 0; i < m->ncases; i++)
 		if (strcmp(m->cases[i].id, case_id) == 0)
@@ -120,7 +60,7 @@ static struct mem_case *find_case(struct mem_store *m, const char *case_id)
 	return NULL;
 }
 
-static enum nk_status no_case(const char *case_id, struct nk_error *err)
+enum nk_status mem_no_case(const char *case_id, struct nk_error *err)
 {
 	return nk_fail(err, NK_ENOTFOUND, "case", "there is no case %s", case_id);
 }
@@ -220,7 +160,7 @@ static enum nk_status mem_case_create(void *state, const char *case_id, int64_t 
 	struct mem_store *m = state;
 	struct mem_case *c;
 
-	if (find_case(m, case_id))
+	if (mem_find_case(m, case_id))
 		return nk_fail(err, NK_EINVAL, "case", "case %s already exists", case_id);
 	if (m->ncases == m->cases_cap) {
 		size_t cap = m->cases_cap ? 2 * m->cases_cap : 8;
@@ -240,12 +180,12 @@ static enum nk_status mem_case_create(void *state, const char *case_id, int64_t 
 static enum nk_status mem_append(void *state, const char *case_id, struct nk_event *ev,
 				 struct nk_error *err)
 {
-	struct mem_case *c = find_case(state, case_id);
+	struct mem_case *c = mem_find_case(state, case_id);
 	struct nk_event *copy;
 	char *body;
 
 	if (!c)
-		return no_case(case_id, err);
+		return mem_no_case(case_id, err);
 	if (c->count == c->cap) {
 		size_t cap = c->cap ? 2 * c->cap : 16;
 		struct nk_event *grown = realloc(c->events, cap * sizeof(*grown));
@@ -270,12 +210,12 @@ static enum nk_status mem_append(void *state, const char *case_id, struct nk_eve
 static enum nk_status mem_load(void *state, const char *case_id, struct nk_event_list *out,
 			       struct nk_error *err)
 {
-	struct mem_case *c = find_case(state, case_id);
+	struct mem_case *c = mem_find_case(state, case_id);
 	struct nk_event_list list = {0};
 	enum nk_status rc = NK_OK;
 
 	if (!c)
-		return no_case(case_id, err);
+		return mem_no_case(case_id, err);
 	if (c->count > 0) {
 		list.events = calloc(c->count, sizeof(list.events[0]));
 		if (!list.events) {
@@ -309,134 +249,6 @@ static enum nk_status mem_list_cases(void *state, bool (*fn)(const char *case_id
 	return NK_OK;
 }
 
-static enum nk_status mem_last_link(void *state, const char *case_id, int64_t *seq,
-				    bool *linked, uint8_t chain[static NK_CHAIN_BYTES],
-				    struct nk_error *err)
-{
-	const struct mem_case *c = find_case(state, case_id);
-
-	if (!c)
-		return no_case(case_id, err);
-	*seq = (int64_t)c->count;
-	*linked = c->count > 0 && c->events[c->count - 1].linked;
-	if (*linked)
-		memcpy(chain, c->events[c->count - 1].chain, NK_CHAIN_BYTES);
-	return NK_OK;
-}
-
-/* Makes room for one more item of size elem in *items (holding count of cap). */
-static bool grow(void **items, size_t *cap, size_t count, size_t elem)
-{
-	void *grown;
-	size_t n = *cap ? 2 * *cap : 8;
-
-	if (count < *cap)
-		return true;
-	if (!(grown = realloc(*items, n * elem)))
-		return false;
-	*items = grown;
-	*cap = n;
-	return true;
-}
-
-static enum nk_status mem_record_append(void *state, const char *case_id, const uint8_t *data,
-					size_t len, const uint8_t sig[static NK_RECORD_SIG_BYTES],
-					uint64_t *index, struct nk_error *err)
-{
-	struct mem_store *m = state;
-	struct mem_entry *e;
-
-	if (!find_case(m, case_id))
-		return no_case(case_id, err);
-	for (size_t i = 0; i < m->nentries; i++)
-		if (strcmp(m->entries[i].case_id, case_id) == 0)
-			return nk_fail(err, NK_EINVAL, "record", "case %s is in the record already",
-				       case_id);
-	if (!grow((void **)&m->entries, &m->entries_cap, m->nentries, sizeof(*e)))
-		return nk_fail(err, NK_ENOMEM, "record", "no memory for another entry");
-	e = &m->entries[m->nentries];
-	snprintf(e->case_id, sizeof(e->case_id), "%s", case_id);
-	memcpy(e->data, data, len);
-	e->len = len;
-	memcpy(e->sig, sig, NK_RECORD_SIG_BYTES);
-	*index = m->nentries++;
-	return NK_OK;
-}
-
-static enum nk_status mem_record_find(void *state, const char *case_id, uint64_t *index,
-				      uint8_t data[static NK_RECORD_ENTRY_MAX], size_t *len,
-				      uint8_t sig[static NK_RECORD_SIG_BYTES], struct nk_error *err)
-{
-	const struct mem_store *m = state;
-
-	for (size_t i = 0; i < m->nentries; i++) {
-		const struct mem_entry *e = &m->entries[i];
-
-		if (strcmp(e->case_id, case_id) == 0) {
-			*index = i;
-			memcpy(data, e->data, e->len);
-			*len = e->len;
-			memcpy(sig, e->sig, NK_RECORD_SIG_BYTES);
-			return NK_OK;
-		}
-	}
-	return nk_fail(err, NK_ENOTFOUND, "record", "case %s is not in the record", case_id);
-}
-
-static enum nk_status mem_record_size(void *state, uint64_t *size, struct nk_error *err)
-{
-	*size = ((const struct mem_store *)state)->nentries;
-	return NK_OK;
-}
-
-static enum nk_status mem_record_each(void *state, uint64_t start,
-				      bool (*fn)(uint64_t index, const uint8_t *data, size_t len,
-						 void *arg),
-				      void *arg, struct nk_error *err)
-{
-	const struct mem_store *m = state;
-
-	for (uint64_t i = start; i < m->nentries; i++)
-		if (!fn(i, m->entries[i].data, m->entries[i].len, arg))
-			break;
-	return NK_OK;
-}
-
-static enum nk_status mem_checkpoint_put(void *state, uint64_t size, const uint8_t *data,
-					 size_t len, struct nk_error *err)
-{
-	struct mem_store *m = state;
-	struct mem_checkpoint *cp;
-
-	for (size_t i = 0; i < m->ncheckpoints; i++)
-		if (m->checkpoints[i].size == size)
-			return nk_fail(err, NK_EINVAL, "checkpoint", "there is a checkpoint for %llu "
-				       "entries already", (unsigned long long)size);
-	if (!grow((void **)&m->checkpoints, &m->checkpoints_cap, m->ncheckpoints, sizeof(*cp)))
-		return nk_fail(err, NK_ENOMEM, "checkpoint", "no memory for another checkpoint");
-	cp = &m->checkpoints[m->ncheckpoints++];
-	cp->size = size;
-	memcpy(cp->data, data, len);
-	cp->len = len;
-	return NK_OK;
-}
-
-static enum nk_status mem_checkpoint_get(void *state, uint64_t size,
-					 uint8_t data[static NK_CHECKPOINT_DATA_MAX], size_t *len,
-					 struct nk_error *err)
-{
-	const struct mem_store *m = state;
-
-	for (size_t i = 0; i < m->ncheckpoints; i++)
-		if (m->checkpoints[i].size == size) {
-			memcpy(data, m->checkpoints[i].data, m->checkpoints[i].len);
-			*len = m->checkpoints[i].len;
-			return NK_OK;
-		}
-	return nk_fail(err, NK_ENOTFOUND, "checkpoint", "no checkpoint for %llu entries",
-		       (unsigned long long)size);
-}
-
 static struct mem_secret *find_secret(struct mem_store *m, const char *case_id,
 				      const char *name)
 {
@@ -453,8 +265,8 @@ static enum nk_status mem_secret_put(void *state, const char *case_id, const cha
 	struct mem_store *m = state;
 	struct mem_secret *s;
 
-	if (!find_case(m, case_id))
-		return no_case(case_id, err);
+	if (!mem_find_case(m, case_id))
+		return mem_no_case(case_id, err);
 	s = find_secret(m, case_id, name);
 	if (!s) {
 		struct mem_secret *grown = realloc(m->secrets.items,
@@ -494,8 +306,8 @@ static enum nk_status mem_secret_purge(void *state, const char *case_id,
 	struct mem_store *m = state;
 	size_t kept = 0;
 
-	if (!find_case(m, case_id))
-		return no_case(case_id, err);
+	if (!mem_find_case(m, case_id))
+		return mem_no_case(case_id, err);
 	for (size_t i = 0; i < m->secrets.count; i++)
 		if (strcmp(m->secrets.items[i].case_id, case_id) != 0)
 			m->secrets.items[kept++] = m->secrets.items[i];
@@ -528,8 +340,8 @@ static enum nk_status mem_token_put(void *state, const uint8_t hash[static STORE
 	struct mem_store *m = state;
 	struct mem_token *grown, *t;
 
-	if (*case_id && !find_case(m, case_id))
-		return no_case(case_id, err);
+	if (*case_id && !mem_find_case(m, case_id))
+		return mem_no_case(case_id, err);
 	for (size_t i = 0; i < m->tokens.count; i++)
 		if (sodium_memcmp(m->tokens.items[i].hash, hash, STORE_TOKEN_HASH) == 0)
 			return nk_fail(err, NK_EINVAL, "token", "the token exists");
