@@ -620,6 +620,8 @@ static void tokens_are_stored_as_keyed_hashes(void **state)
 static void version_1_database_is_upgraded(void **state)
 {
 	struct fixture *fx = *state;
+	uint8_t sig[NK_RECORD_SIG_BYTES] = { 1 };
+	uint64_t index = 9;
 	uint8_t token[NK_TOKEN_BYTES] = { 7 };
 	char case_id[NK_CASE_ID_MAX], role[NK_TOKEN_ROLE_MAX];
 	sqlite3 *db = NULL;
@@ -637,7 +639,14 @@ static void version_1_database_is_upgraded(void **state)
 	assert_int_equal(count_events(fx->store, "c1"), 0);
 	begin(fx->store);
 	assert_int_equal(nk_store_token_put(fx->store, token, "c1", "payer", NULL), NK_OK);
+	/* and on to version 3: the record's tables are there */
+	assert_int_equal(nk_store_record_append(fx->store, "c1", token, sizeof(token), sig, &index,
+						NULL), NK_OK);
+	assert_int_equal(nk_store_checkpoint_put(fx->store, 1, token, sizeof(token), NULL), NK_OK);
+	assert_int_equal(nk_store_checkpoint_put(fx->store, 1, token, sizeof(token), NULL), NK_EINVAL);
+	assert_int_equal(nk_store_checkpoint_put(fx->store, 2, token, sizeof(token), NULL), NK_EINVAL);
 	commit(fx->store);
+	assert_int_equal(index, 0);
 	assert_int_equal(nk_store_token_find(fx->store, token, case_id, role, NULL), NK_OK);
 }
 
