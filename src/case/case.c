@@ -126,7 +126,7 @@ static enum nk_status load(const struct nk_case_env *env, const char *id, bool s
 	if (rc == NK_ENOTFOUND)
 		nk_fail(err, NK_ENOTFOUND, "case", "no case %s in this database", id);
 	if (rc == NK_OK)
-		rc = case_chain_check(env, id, &log, NULL, err);
+		rc = case_chain_check(env, id, &log, false, NULL, err);
 	if (rc == NK_OK)
 		rc = case_fold(id, &log, st, err);
 	nk_event_list_free(&log);
@@ -157,7 +157,7 @@ enum nk_status nk_case_log(const struct nk_case_env *env, const char *id,
 	rc = nk_store_load(env->store, id, out, err);
 	if (rc == NK_ENOTFOUND)
 		nk_fail(err, NK_ENOTFOUND, "case", "no case %s in this database", id);
-	if (rc == NK_OK && (rc = case_chain_check(env, id, out, NULL, err)) != NK_OK)
+	if (rc == NK_OK && (rc = case_chain_check(env, id, out, true, NULL, err)) != NK_OK)
 		nk_event_list_free(out);
 	return rc;
 }

@@ -58,10 +58,11 @@ NK_MUST_USE enum nk_status case_load_snapshot(const struct nk_case_env *env, con
  * countersig and linked), inside the write transaction. */
 NK_MUST_USE enum nk_status case_link_event(const struct nk_case_env *env, const char *id,
 					   struct nk_event *ev, struct nk_error *err);
-/* Checks every event's link and countersignature; a broken one is NK_ECORRUPT naming
- * the first bad event. head (may be NULL) gets the last link. */
+/* Checks every event's link and the countersignature of the last (which binds all
+ * before it), or, with every_sig, every countersignature; a broken link is NK_ECORRUPT
+ * naming the first bad event. head (may be NULL) gets the last link. */
 NK_MUST_USE enum nk_status case_chain_check(const struct nk_case_env *env, const char *id,
-					    const struct nk_event_list *log,
+					    const struct nk_event_list *log, bool every_sig,
 					    uint8_t *head, struct nk_error *err);
 /* Inside the transaction that ended the case, after its last event: appends its
  * closing statement, signed, to the server's record. */
