@@ -19,13 +19,22 @@ enum nk_case_state {
 	NK_STATE_CLOSED,	/* ended without settlement */
 };
 
-/* What the case functions need from outside: the store, the clock and randomness.
- * now_ms and random may be NULL: the system clock and libsodium are then used. */
+struct nk_receipt;
+struct nk_record_log;
+
+/* What the case functions need from outside: the store, the clock, randomness and the
+ * server's signing key. now_ms and random may be NULL: the system clock and libsodium
+ * are then used. signer is required by every function that reads or writes a case: it
+ * countersigns each event's link, checks the links on every load and signs the
+ * record. record may be NULL: the record's Merkle tree is then rebuilt from the store
+ * when a receipt needs it (a server keeps one loaded, nk_record_log_new). */
 struct nk_case_env {
 	struct nk_store *store;
 	int64_t (*now_ms)(void *arg);
 	void (*random)(void *arg, uint8_t *buf, size_t len);
 	void *arg;
+	const struct nk_server_key *signer;	/* borrowed */
+	struct nk_record_log *record;		/* borrowed; may be NULL */
 };
 
 /* One round as a role may see it. */
@@ -240,6 +249,22 @@ NK_MUST_USE enum nk_status nk_case_close(const struct nk_case_env *env, const ch
 NK_MUST_USE enum nk_status nk_case_brief(const struct nk_case_env *env, const char *id,
 					 enum nk_role role, struct nk_brief *out,
 					 struct nk_error *err);
+
+/* The receipt of an ended (settled or closed) case, as the server gives it: the
+ * closing statement logged when the case ended, the server's signature on it, its
+ * inclusion proof and the checkpoint for the record's current size (signed and kept
+ * the first time a receipt needs one for that size). Party signatures are left absent:
+ * a party adds its own on its machine (nk_receipt_sign_party). A case that has not
+ * ended is NK_EREFUSED. The receipt is checked with nk_receipt_verify before it is
+ * returned; NK_ECORRUPT if the record does not hold what the case's log says. */
+NK_MUST_USE enum nk_status nk_case_receipt(const struct nk_case_env *env, const char *id,
+					   struct nk_receipt *out, struct nk_error *err);
+
+/* The record's Merkle tree kept in memory across calls (thread-safe): it only ever
+ * reads committed entries and grows as the record does. Free it after every env that
+ * uses it. */
+NK_MUST_USE enum nk_status nk_record_log_new(struct nk_record_log **out, struct nk_error *err);
+void nk_record_log_free(struct nk_record_log *log);	/* accepts NULL */
 
 const char *nk_case_state_name(enum nk_case_state state);
 

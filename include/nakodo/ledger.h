@@ -121,6 +121,13 @@ NK_MUST_USE enum nk_status nk_checkpoint_verify(const uint8_t server[static NK_P
 						const struct nk_checkpoint *cp,
 						struct nk_error *err);
 
+/* A checkpoint as the server keeps it: key id, u64 size, root, i64 time_ms, signature
+ * (big-endian integers). decode refuses any other length. */
+#define NK_CHECKPOINT_BYTES (NK_KEY_ID_BYTES + 8 + NK_HASH_BYTES + 8 + NK_SIGNATURE_BYTES)
+void nk_checkpoint_encode(const struct nk_checkpoint *cp, uint8_t out[static NK_CHECKPOINT_BYTES]);
+NK_MUST_USE enum nk_status nk_checkpoint_decode(const uint8_t *in, size_t len,
+						struct nk_checkpoint *out, struct nk_error *err);
+
 /* ---- closing statements and receipts ---- */
 
 /* A case's closing statement: the leaf the server logs for the case. It holds the
@@ -141,6 +148,10 @@ struct nk_statement {
 NK_MUST_USE enum nk_status nk_statement_encode(const struct nk_statement *st,
 					       uint8_t out[static NK_STATEMENT_MAX], size_t *len,
 					       struct nk_error *err);
+/* The inverse of nk_statement_encode: accepts exactly the bytes it writes (so that a
+ * statement kept as bytes reads back as the same statement). NK_ECORRUPT otherwise. */
+NK_MUST_USE enum nk_status nk_statement_decode(const uint8_t *in, size_t len,
+					       struct nk_statement *out, struct nk_error *err);
 /* The statement's Merkle leaf hash. */
 NK_MUST_USE enum nk_status nk_statement_leaf(const struct nk_statement *st,
 					     uint8_t leaf[static NK_HASH_BYTES],

@@ -6,6 +6,8 @@
 
 #include <nakodo/status.h>
 
+struct nk_server_key;
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -24,6 +26,9 @@ struct nk_server_config {
 	unsigned rate;			/* requests per second per token (429 beyond) */
 	unsigned burst;			/* requests a token may make at once */
 	FILE *log;			/* one line per request; NULL: stderr */
+	const struct nk_server_key *signer;	/* countersigns every event and signs the
+						 * record; required, borrowed (outlives
+						 * the server) */
 };
 
 /* The documented defaults: 127.0.0.1:8750, nakodo.db, 4 threads, 64 KiB bodies, depth

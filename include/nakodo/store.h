@@ -16,15 +16,25 @@
 #define NK_EVENT_BODY_MAX 16384	/* bytes of JSON text, NUL excluded */
 #define NK_SECRET_NAME_MAX 64
 #define NK_SECRET_MAX 8192	/* bytes of plaintext in one secret (a package valuation) */
+#define NK_CHAIN_BYTES 32	/* an event's chain hash (SHA-256) */
+#define NK_COUNTERSIG_BYTES 64	/* the server's Ed25519 countersignature of it */
+#define NK_RECORD_ENTRY_MAX 512	/* bytes of one entry of the server's record */
+#define NK_RECORD_SIG_BYTES 64	/* the server's signature on an entry */
+#define NK_CHECKPOINT_DATA_MAX 256	/* bytes of one stored checkpoint */
 
 /* One entry of a case's log. body is JSON text owned by whoever holds the event.
- * actor and type are non-empty and hold letters, digits and "-_.:" only. */
+ * actor and type are non-empty and hold letters, digits and "-_.:" only. The link
+ * (chain hash and the server's countersignature, doc/crypto.md) is made by the case
+ * layer and kept by the store as bytes; linked is false for an event stored without. */
 struct nk_event {
 	int64_t seq;		/* 1, 2, … within its case; set by nk_store_append */
 	int64_t time_ms;	/* milliseconds since the Unix epoch, UTC */
 	char actor[NK_EVENT_ACTOR_MAX];
 	char type[NK_EVENT_TYPE_MAX];
 	char *body;
+	bool linked;
+	uint8_t chain[NK_CHAIN_BYTES];
+	uint8_t countersig[NK_COUNTERSIG_BYTES];
 };
 
 struct nk_event_list {
@@ -63,7 +73,9 @@ NK_MUST_USE enum nk_status nk_store_case_create(struct nk_store *store, const ch
 						struct nk_error *err);
 
 /* Inside a transaction: appends ev to the case's log and sets ev->seq. The body must
- * be at most NK_EVENT_BODY_MAX bytes. NK_ENOTFOUND if there is no such case. */
+ * be at most NK_EVENT_BODY_MAX bytes. NK_ENOTFOUND if there is no such case. A linked
+ * event carries the seq its link was made for: NK_ECORRUPT if the store would give it
+ * another (the caller rolls back). */
 NK_MUST_USE enum nk_status nk_store_append(struct nk_store *store, const char *case_id,
 					   struct nk_event *ev, struct nk_error *err);
 
@@ -71,6 +83,14 @@ NK_MUST_USE enum nk_status nk_store_append(struct nk_store *store, const char *c
  * nk_event_list_free). NK_ENOTFOUND if there is no such case. */
 NK_MUST_USE enum nk_status nk_store_load(struct nk_store *store, const char *case_id,
 					 struct nk_event_list *out, struct nk_error *err);
+
+/* The case's last event: its seq (0 when the case has none yet), whether it is linked
+ * and its chain hash. Inside a transaction it sees the transaction's own appends.
+ * NK_ENOTFOUND if there is no such case. */
+NK_MUST_USE enum nk_status nk_store_last_link(struct nk_store *store, const char *case_id,
+					      int64_t *seq, bool *linked,
+					      uint8_t chain[static NK_CHAIN_BYTES],
+					      struct nk_error *err);
 
 /* Calls fn for each case id, oldest first, until fn returns false. The id is borrowed
  * for the call; fn may read the store but not list its cases again. */
@@ -126,6 +146,48 @@ NK_MUST_USE enum nk_status nk_store_envelope_get(struct nk_store *store, const c
  * none. */
 NK_MUST_USE enum nk_status nk_store_envelope_delete(struct nk_store *store, const char *case_id,
 						    const char *name, struct nk_error *err);
+/* ---- The server's record: one append-only list of entries (ended cases' closing
+ * statements, as bytes the case layer encodes), each with the server's signature, and
+ * checkpoints (opaque bytes) by the number of entries they cover. Entries are never
+ * changed or removed. ---- */
+
+/* Inside a transaction: appends the entry of case_id (len 1 to NK_RECORD_ENTRY_MAX
+ * bytes) at the next index, which it writes to *index (may be NULL). NK_EINVAL if the
+ * case has an entry already; NK_ENOTFOUND if there is no such case. */
+NK_MUST_USE enum nk_status nk_store_record_append(struct nk_store *store, const char *case_id,
+						  const uint8_t *data, size_t len,
+						  const uint8_t sig[static NK_RECORD_SIG_BYTES],
+						  uint64_t *index, struct nk_error *err);
+
+/* The entry of case_id: its index, bytes (into data, *len of them) and signature.
+ * NK_ENOTFOUND if the case has none. */
+NK_MUST_USE enum nk_status nk_store_record_find(struct nk_store *store, const char *case_id,
+						uint64_t *index,
+						uint8_t data[static NK_RECORD_ENTRY_MAX], size_t *len,
+						uint8_t sig[static NK_RECORD_SIG_BYTES],
+						struct nk_error *err);
+
+/* The number of entries. */
+NK_MUST_USE enum nk_status nk_store_record_size(struct nk_store *store, uint64_t *size,
+						struct nk_error *err);
+
+/* Calls fn for each entry from index start on, in order, until fn returns false. The
+ * bytes are borrowed for the call; fn must not use the store. */
+NK_MUST_USE enum nk_status nk_store_record_each(struct nk_store *store, uint64_t start,
+						bool (*fn)(uint64_t index, const uint8_t *data,
+							   size_t len, void *arg),
+						void *arg, struct nk_error *err);
+
+/* Inside a transaction: keeps the checkpoint over the first size entries (len 1 to
+ * NK_CHECKPOINT_DATA_MAX bytes). There is at most one per size: NK_EINVAL if size has
+ * one already, or size is 0 or beyond the record. */
+NK_MUST_USE enum nk_status nk_store_checkpoint_put(struct nk_store *store, uint64_t size,
+						   const uint8_t *data, size_t len,
+						   struct nk_error *err);
+/* The checkpoint kept for size; NK_ENOTFOUND if there is none. */
+NK_MUST_USE enum nk_status nk_store_checkpoint_get(struct nk_store *store, uint64_t size,
+						   uint8_t data[static NK_CHECKPOINT_DATA_MAX],
+						   size_t *len, struct nk_error *err);
 
 /* ---- Access tokens (the server's invitations) ----
  * A token is NK_TOKEN_BYTES random bytes held by its bearer. The store keeps only a

@@ -58,7 +58,9 @@ enum nk_status case_append(const struct nk_case_env *env, const char *id, const 
 	ev.time_ms = case_now_ms(env);
 	snprintf(ev.actor, sizeof(ev.actor), "%s", actor);
 	snprintf(ev.type, sizeof(ev.type), "%s", type);
-	rc = nk_store_append(env->store, id, &ev, err);
+	rc = case_link_event(env, id, &ev, err);
+	if (rc == NK_OK)
+		rc = nk_store_append(env->store, id, &ev, err);
 	free(ev.body);
 	return rc;
 }
@@ -124,6 +126,8 @@ static enum nk_status load(const struct nk_case_env *env, const char *id, bool s
 	if (rc == NK_ENOTFOUND)
 		nk_fail(err, NK_ENOTFOUND, "case", "no case %s in this database", id);
 	if (rc == NK_OK)
+		rc = case_chain_check(env, id, &log, false, NULL, err);
+	if (rc == NK_OK)
 		rc = case_fold(id, &log, st, err);
 	nk_event_list_free(&log);
 	if (rc != NK_OK)
@@ -153,6 +157,8 @@ enum nk_status nk_case_log(const struct nk_case_env *env, const char *id,
 	rc = nk_store_load(env->store, id, out, err);
 	if (rc == NK_ENOTFOUND)
 		nk_fail(err, NK_ENOTFOUND, "case", "no case %s in this database", id);
+	if (rc == NK_OK && (rc = case_chain_check(env, id, out, true, NULL, err)) != NK_OK)
+		nk_event_list_free(out);
 	return rc;
 }
 
@@ -205,7 +211,8 @@ enum nk_status case_replay(const struct nk_case_env *env, const struct case_stat
 	return rc;
 }
 
-/* After a settlement or a closing: delete every confidential figure of the case. */
+/* After a settlement or a closing: delete every confidential figure of the case, then
+ * log its closing statement in the server's record, in the same transaction. */
 enum nk_status case_end(const struct nk_case_env *env, const char *id,
 			struct nk_error *err)
 {
@@ -214,6 +221,8 @@ enum nk_status case_end(const struct nk_case_env *env, const char *id,
 	if (rc == NK_OK)
 		rc = case_append(env, id, "go-between", "purged",
 			    json_pack("{s:s}", "secrets", "deleted"), err);
+	if (rc == NK_OK)
+		rc = case_record_close(env, id, err);
 	return rc;
 }
 

@@ -65,5 +65,6 @@ int cmd_send(struct cli_ctx *ctx, int argc, char **argv);	/* sealed messages */
 int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_deposit(struct cli_ctx *ctx, int argc, char **argv);	/* simultaneous disclosure */
 int cmd_withdraw(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv);	/* an ended case's receipt */
 
 #endif

@@ -186,6 +186,7 @@ int cmd_brief(struct cli_ctx *ctx, int argc, char **argv)
 		{ "as", required_argument, NULL, 'a' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct nk_store *store = NULL;
+	struct nk_server_key *signer = NULL;
 	struct remote remote = { 0 };
 	const char *as = NULL, *id = NULL;
 	enum nk_role role;
@@ -216,14 +217,15 @@ int cmd_brief(struct cli_ctx *ctx, int argc, char **argv)
 		return brief_remote(ctx, &remote, id, as);
 	if ((rc = cli_parse_role(ctx, "nakodo brief", as, &role)) != CLI_OK)
 		return rc;
-	if ((rc = cli_open_store(ctx, false, &store)) != CLI_OK)
+	if ((rc = cli_open_case_store(ctx, false, &store, &signer)) != CLI_OK)
 		return rc;
 	{
-		struct nk_case_env env = { .store = store };
+		struct nk_case_env env = { .store = store, .signer = signer };
 
 		rc = cli_show_brief(ctx, &env, id, role, false);
 	}
 	nk_store_close(store);
+	nk_server_key_free(signer);
 	return rc;
 }
 
@@ -245,10 +247,11 @@ static int print_log(struct cli_ctx *ctx, json_t *log)
 
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		fprintf(ctx->out, "%4lld %s %-10s %-15s %s\n",
+		fprintf(ctx->out, "%4lld %s %-10s %-15s %s  chain %s\n",
 			(long long)json_integer_value(json_object_get(ev, "seq")), when,
 			json_string_value(json_object_get(ev, "actor")),
-			json_string_value(json_object_get(ev, "type")), body ? body : "null");
+			json_string_value(json_object_get(ev, "type")), body ? body : "null",
+			json_string_value(json_object_get(ev, "chain")));
 		free(body);
 	}
 	json_decref(log);
@@ -259,6 +262,7 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = { REMOTE_OPTIONS, { NULL, 0, NULL, 0 } };
 	struct nk_store *store = NULL;
+	struct nk_server_key *signer = NULL;
 	struct nk_event_list log = { 0 };
 	struct nk_error err = { 0 };
 	struct remote remote = { 0 };
@@ -270,7 +274,10 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 		fputs("usage: nakodo log CASE\n\n"
 		      "The case's events as the mediator may see them: who did what and when, and\n"
 		      "what the go-between answered. Figures and answers of the parties are sealed\n"
-		      "apart and never appear here. With --server/--token: the mediator's token.\n", ctx->out);
+		      "apart and never appear here. Each line ends with the event's chain hash,\n"
+		      "which binds it and every event before it and which the server countersigned\n"
+		      "(--json: \"chain\" and \"countersignature\" in hex; doc/crypto.md). With\n"
+		      "--server/--token: the mediator's token.\n", ctx->out);
 		return CLI_OK;
 	}
 	optind = 0;
@@ -293,10 +300,10 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 			return rc;
 		return print_log(ctx, reply);
 	}
-	if ((rc = cli_open_store(ctx, false, &store)) != CLI_OK)
+	if ((rc = cli_open_case_store(ctx, false, &store, &signer)) != CLI_OK)
 		return rc;
 	{
-		struct nk_case_env env = { .store = store };
+		struct nk_case_env env = { .store = store, .signer = signer };
 
 		if (nk_case_log(&env, id, &log, &err) != NK_OK) {
 			rc = cli_report(ctx, &err);
@@ -312,5 +319,6 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 out:
 	nk_event_list_free(&log);
 	nk_store_close(store);
+	nk_server_key_free(signer);
 	return rc;
 }

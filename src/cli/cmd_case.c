@@ -88,6 +88,7 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 	struct nk_rules rules;
 	struct nk_error err = { 0 };
 	struct nk_store *store = NULL;
+	struct nk_server_key *signer = NULL;
 	char id[NK_CASE_ID_MAX], *end;
 	int c, rc;
 
@@ -132,10 +133,10 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 
 	if (remote_active(&remote))
 		return case_new_remote(ctx, &remote, &rules);
-	if ((rc = cli_open_store(ctx, true, &store)) != CLI_OK)
+	if ((rc = cli_open_case_store(ctx, true, &store, &signer)) != CLI_OK)
 		return rc;
 	{
-		struct nk_case_env env = { .store = store };
+		struct nk_case_env env = { .store = store, .signer = signer };
 
 		if (nk_case_open(&env, &rules, id, &err) != NK_OK) {
 			rc = cli_report(ctx, &err);
@@ -148,6 +149,7 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		fprintf(ctx->out, "%s\n", id);
 out:
 	nk_store_close(store);
+	nk_server_key_free(signer);
 	return rc;
 }
 

@@ -34,6 +34,7 @@ struct demo {
 	int64_t proposal;
 	bool accept[2];
 	const char *note;
+	struct nk_server_key *signer;	/* made for the run, freed at its end */
 };
 
 static enum nk_status get_amount(const struct demo *d, const json_t *v, const char *field,
@@ -200,6 +201,10 @@ static enum nk_status play(struct cli_ctx *ctx, struct demo *d, struct nk_store 
 	char a[CLI_AMOUNT_MAX];
 	enum nk_status rc;
 
+	/* the demo's database is thrown away: so is the key that countersigns it */
+	if ((rc = nk_server_key_generate(&d->signer, err)) != NK_OK)
+		return rc;
+	env.signer = d->signer;
 	if ((rc = nk_case_open(&env, &d->rules, id, err)) != NK_OK)
 		return rc;
 	fprintf(out, "The go-between opens case %s: %d blind rounds, settle %s, hints %s.\n",
@@ -323,6 +328,7 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 		rc = demo_package_act(ctx, ctx->json ? ctx->err : ctx->out);
 out:
 	nk_store_close(store);
+	nk_server_key_free(d.signer);
 	if (made_dir)
 		remove_dir(dir);
 	for (int side = 0; side < 2; side++) {

@@ -70,6 +70,7 @@ int cmd_join(struct cli_ctx *ctx, int argc, char **argv)
 	struct nk_party_key *key = NULL;
 	struct nk_store *store = NULL;
 	struct nk_case_env env = { 0 };
+	struct nk_server_key *signer = NULL;
 	struct nk_error err = { 0 };
 	struct nk_identity identity;
 	uint8_t sig[NK_SIGNATURE_BYTES];
@@ -107,10 +108,11 @@ int cmd_join(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "nakodo join", "CASE: not a case id");
 	if (remote_active(&remote)) {
 		local = false;
-	} else if ((rc = cli_open_store(ctx, false, &store)) != CLI_OK) {
+	} else if ((rc = cli_open_case_store(ctx, false, &store, &signer)) != CLI_OK) {
 		goto out;
 	}
 	env.store = store;
+	env.signer = signer;
 	if (nk_passphrase_get("Passphrase: ", false, &pass, &err) != NK_OK ||
 	    nk_keyfile_read(key_path, &pass, &key, &err) != NK_OK ||
 	    nk_join_sign(key, id, role, sig, &err) != NK_OK) {
@@ -133,5 +135,6 @@ out:
 	nk_passphrase_wipe(&pass);
 	nk_party_key_free(key);
 	nk_store_close(store);
+	nk_server_key_free(signer);
 	return rc;
 }

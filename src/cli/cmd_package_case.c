@@ -98,6 +98,7 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 	struct nk_package_frame fr;
 	struct nk_error err = { 0 };
 	struct nk_store *store = NULL;
+	struct nk_server_key *signer = NULL;
 	const char *currency = NULL;
 	char id[NK_CASE_ID_MAX], *end;
 	int c, rc;
@@ -161,10 +162,10 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (remote_active(&remote))
 		return open_remote(ctx, &remote, &fr);
-	if ((rc = cli_open_store(ctx, true, &store)) != CLI_OK)
+	if ((rc = cli_open_case_store(ctx, true, &store, &signer)) != CLI_OK)
 		return rc;
 	{
-		struct nk_case_env env = { .store = store };
+		struct nk_case_env env = { .store = store, .signer = signer };
 
 		if (nk_package_case_open(&env, &fr, NULL, NULL, id, &err) != NK_OK)
 			rc = cli_report(ctx, &err);
@@ -174,6 +175,7 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 			fprintf(ctx->out, "%s\n", id);
 	}
 	nk_store_close(store);
+	nk_server_key_free(signer);
 	return rc;
 }
 
@@ -219,6 +221,7 @@ int package_submit(struct cli_ctx *ctx, int argc, char **argv)
 	struct nk_package_valuation *v = NULL;
 	struct remote remote = { 0 };
 	struct nk_store *store = NULL;
+	struct nk_server_key *signer = NULL;
 	struct nk_error err = { 0 };
 	const char *as = NULL, *pos[2] = { NULL, NULL };
 	char *text = NULL, *end;
@@ -266,10 +269,10 @@ int package_submit(struct cli_ctx *ctx, int argc, char **argv)
 		rc = submit_remote(ctx, &remote, pos[0], as ? &role : NULL, round, text, len);
 		goto out;
 	}
-	if ((rc = cli_open_store(ctx, false, &store)) != CLI_OK)
+	if ((rc = cli_open_case_store(ctx, false, &store, &signer)) != CLI_OK)
 		goto out;
 	{
-		struct nk_case_env env = { .store = store };
+		struct nk_case_env env = { .store = store, .signer = signer };
 
 		if (nk_package_case_submit(&env, pos[0], role, round, v, &err) != NK_OK)
 			rc = cli_report(ctx, &err);
@@ -278,6 +281,7 @@ int package_submit(struct cli_ctx *ctx, int argc, char **argv)
 	}
 out:
 	nk_store_close(store);
+	nk_server_key_free(signer);
 	if (text) {
 		sodium_memzero(text, len);
 		free(text);

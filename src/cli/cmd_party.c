@@ -133,6 +133,7 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 	const struct nk_currency *cur = NULL;
 	struct nk_store *store = NULL;
 	struct nk_case_env env = { 0 };
+	struct nk_server_key *signer = NULL;
 	struct nk_error err = { 0 };
 	enum nk_role role = NK_MEDIATOR;
 	enum nk_status st = NK_OK;
@@ -191,9 +192,10 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 	if (pc->needs_role && (rc = cli_parse_role(ctx, pc->name, as, &role)) != CLI_OK)
 		return rc;
 
-	if ((rc = cli_open_store(ctx, false, &store)) != CLI_OK)
+	if ((rc = cli_open_case_store(ctx, false, &store, &signer)) != CLI_OK)
 		return rc;
 	env.store = store;
+	env.signer = signer;
 	if (key_path && ((rc = cli_key_load(ctx, key_path, &key)) != CLI_OK ||
 			 (rc = (b = sodium_malloc(sizeof(*b))) ? CLI_OK : CLI_STORAGE) != CLI_OK))
 		goto out;
@@ -225,6 +227,7 @@ out:
 	sodium_free(b);
 	nk_party_key_free(key);
 	nk_store_close(store);
+	nk_server_key_free(signer);
 	return rc;
 }
 

@@ -59,6 +59,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	};
 	struct nk_server_config cfg;
 	struct nk_server *srv = NULL;
+	struct nk_server_key *signer = NULL;
 	struct nk_error err = { 0 };
 	sigset_t stop_signals;
 	unsigned long v;
@@ -107,8 +108,16 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	sigaddset(&stop_signals, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (nk_server_start(&srv, &cfg, &err) != NK_OK)
+	/* The key that countersigns every event: PATH.server-key, made on first start; a
+	 * mem: store, gone at exit, gets one for this run. */
+	if ((strncmp(cfg.db, "mem:", 4) == 0 ? nk_server_key_generate(&signer, &err)
+					     : cli_server_key_load(cfg.db, &signer, &err)) != NK_OK)
 		return cli_report(ctx, &err);
+	cfg.signer = signer;
+	if (nk_server_start(&srv, &cfg, &err) != NK_OK) {
+		nk_server_key_free(signer);
+		return cli_report(ctx, &err);
+	}
 	fprintf(ctx->err, "listening on http://%.*s:%u\n", (int)(strrchr(cfg.listen, ':') - cfg.listen),
 		cfg.listen, nk_server_port(srv));
 	fflush(ctx->err);
@@ -116,6 +125,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		;
 	fprintf(ctx->err, "stopping (signal %d)\n", sig);
 	nk_server_stop(srv);
+	nk_server_key_free(signer);
 	fprintf(ctx->err, "stopped\n");
 	return CLI_OK;
 }

@@ -26,6 +26,7 @@ static const struct cli_command commands[] = {
 	{ "inbox", "open and verify the messages (and released deposits) sent to you", cmd_inbox },
 	{ "deposit", "simultaneous disclosure: a sealed text released when both are in", cmd_deposit },
 	{ "withdraw", "take your deposit back before its release", cmd_withdraw },
+	{ "receipt", "export an ended case's receipt, optionally signed by a party", cmd_receipt },
 	{ "verify", "check a receipt offline with the server's public key", cmd_verify },
 	{ "serve", "serve the HTTP JSON API (doc/api.md)", cmd_serve },
 	{ "server-key", "the server's public signing key, in hex", cmd_server_key },

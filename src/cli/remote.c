@@ -88,8 +88,10 @@ static int report_problem(struct cli_ctx *ctx, long http, const json_t *doc)
 	return cli_report(ctx, &err);
 }
 
-int remote_call(struct cli_ctx *ctx, const struct remote *r, const char *method,
-		const char *path, json_t *body, json_t **reply)
+/* One request; a successful answer goes to *reply as JSON, or, when raw is given, to
+ * *raw as text (malloc, NUL-terminated) whatever its type. */
+static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
+		const char *path, json_t *body, json_t **reply, char **raw, size_t *raw_len)
 {
 	struct reply_buf buf = { 0 };
 	struct curl_slist *headers = NULL;
@@ -141,7 +143,12 @@ int remote_call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 	doc = buf.len ? json_loadb(buf.data, buf.len, JSON_REJECT_DUPLICATES, NULL) : NULL;
 	if (http >= 400) {
 		rc = report_problem(ctx, http, doc);
-	} else if (!json_is_object(doc)) {
+	} else if (raw && buf.data) {
+		*raw = buf.data;
+		*raw_len = buf.len;
+		buf.data = NULL;
+		rc = CLI_OK;
+	} else if (raw || !json_is_object(doc)) {
 		nk_fail(&err, NK_ESTORE, "server", "%s answered HTTP %ld without a JSON object", r->server, http);
 		rc = cli_report(ctx, &err);
 	} else {
@@ -170,6 +177,18 @@ out:
 	}
 	sodium_free(auth);
 	return rc;
+}
+
+int remote_call(struct cli_ctx *ctx, const struct remote *r, const char *method,
+		const char *path, json_t *body, json_t **reply)
+{
+	return call(ctx, r, method, path, body, reply, NULL, NULL);
+}
+
+int remote_get_text(struct cli_ctx *ctx, const struct remote *r, const char *path, char **text,
+		    size_t *len)
+{
+	return call(ctx, r, "GET", path, NULL, NULL, text, len);
 }
 
 /* ---- briefings back from JSON ---- */

@@ -33,6 +33,12 @@ bool remote_active(struct remote *r);
 int remote_call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 		const char *path, json_t *body, json_t **reply);
 
+/* GETs path and sets *text (malloc, NUL-terminated; the caller frees it) and *len to
+ * the answer's body, for routes that answer in text. Problems are reported as by
+ * remote_call. */
+int remote_get_text(struct cli_ctx *ctx, const struct remote *r, const char *path, char **text,
+		    size_t *len);
+
 /* A briefing decoded from the server's JSON (nk_brief_to_json's shape). */
 NK_MUST_USE enum nk_status remote_brief_from_json(const json_t *obj, struct nk_brief *b,
 						  struct nk_error *err);

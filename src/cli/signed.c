@@ -14,16 +14,19 @@ int cli_where_open(struct cli_ctx *ctx, struct cli_where *w)
 		w->is_remote = true;
 		return CLI_OK;
 	}
-	if (cli_open_store(ctx, false, &w->store) != CLI_OK)
+	if (cli_open_case_store(ctx, false, &w->store, &w->signer) != CLI_OK)
 		return CLI_STORAGE;
 	w->env.store = w->store;
+	w->env.signer = w->signer;
 	return CLI_OK;
 }
 
 void cli_where_close(struct cli_where *w)
 {
 	nk_store_close(w->store);
+	nk_server_key_free(w->signer);
 	w->store = NULL;
+	w->signer = NULL;
 }
 
 int cli_key_load(struct cli_ctx *ctx, const char *path, struct nk_party_key **key)

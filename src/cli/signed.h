@@ -13,6 +13,7 @@ struct cli_where {
 	struct remote remote;
 	bool is_remote;
 	struct nk_store *store;		/* local mode */
+	struct nk_server_key *signer;	/* local mode: countersigns what is appended */
 	struct nk_case_env env;
 };
 

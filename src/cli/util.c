@@ -2,6 +2,8 @@
  * reading an amount without it reaching the shell's history, JSON output. */
 #include "cli/util.h"
 
+#include <nakodo/keys.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <sodium.h>
@@ -70,6 +72,27 @@ int cli_open_store(struct cli_ctx *ctx, bool create, struct nk_store **store)
 	if (rc != NK_OK) {
 		if (rc == NK_ENOTFOUND)
 			nk_fail(&err, NK_ESTORE, "db", "no database at %s (create one with 'nakodo case new')", ctx->db);
+		return cli_report(ctx, &err);
+	}
+	return CLI_OK;
+}
+
+int cli_open_case_store(struct cli_ctx *ctx, bool create, struct nk_store **store,
+			struct nk_server_key **signer)
+{
+	struct nk_error err = { 0 };
+	enum nk_status rc;
+	int exit_rc;
+
+	if ((exit_rc = cli_open_store(ctx, create, store)) != CLI_OK)
+		return exit_rc;
+	if (strncmp(ctx->db, "mem:", 4) == 0)
+		rc = nk_server_key_generate(signer, &err);
+	else
+		rc = cli_server_key_load(ctx->db, signer, &err);
+	if (rc != NK_OK) {
+		nk_store_close(*store);
+		*store = NULL;
 		return cli_report(ctx, &err);
 	}
 	return CLI_OK;

@@ -16,6 +16,13 @@
 void cli_print_json(struct cli_ctx *ctx, json_t *obj);
 /* Opens ctx->db; reports and returns an exit status on failure. */
 int cli_open_store(struct cli_ctx *ctx, bool create, struct nk_store **store);
+/* Opens ctx->db and the server's signing key every case function needs: the one in
+ * PATH.server-key beside an sqlite database (made on first need), or a key made for
+ * this run for a store without a file (mem:). The caller closes the store and frees
+ * the key (nk_server_key_free). Reports and returns an exit status on failure. */
+struct nk_server_key;
+int cli_open_case_store(struct cli_ctx *ctx, bool create, struct nk_store **store,
+			struct nk_server_key **signer);
 /* Reads AMOUNT (or a line of standard input for "-") in cur; wipes the text. */
 int cli_read_amount(struct cli_ctx *ctx, const struct nk_currency *cur, const char *arg,
 		    int64_t *amount);

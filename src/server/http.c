@@ -300,6 +300,8 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 		if ((rc = server_worker(srv, &call.worker, &err)) != NK_OK)
 			goto failed;
 		call.env.store = call.worker->store;
+		call.env.signer = srv->cfg.signer;
+		call.env.record = srv->record;
 		token = call.worker->token;
 		if (!auth_parse(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							    MHD_HTTP_HEADER_AUTHORIZATION), token)) {

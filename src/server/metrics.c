@@ -104,10 +104,11 @@ static bool collect(const char *id, void *arg)
 	return true;
 }
 
-enum nk_status metrics_init(struct server_metrics *m, size_t routes, struct nk_store *store,
-			    struct nk_error *err)
+enum nk_status metrics_init(struct server_metrics *m, size_t routes,
+			    const struct nk_case_env *case_env, struct nk_error *err)
 {
-	struct nk_case_env env = { .store = store };
+	struct nk_case_env env = *case_env;
+	struct nk_store *store = env.store;
 	struct id_list ids = { 0 };
 	struct nk_brief *b = NULL;
 	enum nk_status rc;

@@ -6,6 +6,8 @@
 #include "formats/package_case_json.h"
 #include "formats/package_json.h"
 
+#include <nakodo/ledger.h>
+
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -421,6 +423,25 @@ static enum nk_status h_log(struct route_call *call, struct nk_error *err)
 	return rc;
 }
 
+/* The receipt of an ended case, as text (doc/formats.md, "Receipt"); a party adds its
+ * own signature on its machine. */
+static enum nk_status h_receipt(struct route_call *call, struct nk_error *err)
+{
+	struct nk_receipt *r = calloc(1, sizeof(*r));
+	size_t len = 0;
+	enum nk_status rc;
+
+	if (!r)
+		return nk_fail(err, NK_ENOMEM, "receipt", "out of memory");
+	rc = nk_case_receipt(&call->env, call->case_id, r, err);
+	if (rc == NK_OK)
+		rc = nk_receipt_format(r, &call->text, &len, err);
+	if (rc == NK_OK)
+		call->content_type = "text/plain; charset=utf-8";
+	free(r);
+	return rc;
+}
+
 static enum nk_status token_role(const struct route_call *call, struct nk_error *err)
 {
 	enum nk_role role;
@@ -492,6 +513,7 @@ const struct route server_routes[] = {
 	{ "POST", "/v1/cases/{id}/join", PARTIES | ACCESS_MEDIATOR, join_fields, h_join },
 	{ "GET", "/v1/cases/{id}/brief", PARTIES | ACCESS_MEDIATOR, NULL, h_brief },
 	{ "GET", "/v1/cases/{id}/log", ACCESS_MEDIATOR, NULL, h_log },
+	{ "GET", "/v1/cases/{id}/receipt", PARTIES | ACCESS_MEDIATOR | ACCESS_OPERATOR, NULL, h_receipt },
 	{ "POST", "/v1/cases/{id}/tokens/{role}", ACCESS_MEDIATOR, no_fields, h_reissue },
 	{ "DELETE", "/v1/cases/{id}/tokens/{role}", ACCESS_MEDIATOR, NULL, h_revoke },
 	{ "POST", "/v1/cases/{id}/messages", PARTIES | ACCESS_MEDIATOR, envelope_fields, h_send },

@@ -53,6 +53,8 @@ static enum nk_status check_config(const struct nk_server_config *c, struct nk_e
 		return nk_fail(err, NK_EINVAL, "connections-max", "from 1 to 65536");
 	if (c->rate < 1 || c->burst < 1 || c->rate > 1000000 || c->burst > 1000000)
 		return nk_fail(err, NK_EINVAL, "rate", "rate and burst from 1 to 1000000");
+	if (!c->signer)
+		return nk_fail(err, NK_EINVAL, "signer", "the server needs its signing key");
 	if (strncmp(c->db, "mem:", 4) == 0 && c->threads != 1)
 		return nk_fail(err, NK_EINVAL, "threads", "a mem: store serves one thread only");
 	return NK_OK;
@@ -68,8 +70,11 @@ static enum nk_status prepare_store(struct nk_server *srv, struct nk_error *err)
 	rc = nk_store_open_grouped(&store, srv->cfg.db, NK_STORE_CREATE, srv->group, err);
 	if (rc == NK_OK)
 		rc = auth_ensure_operator(store, srv->cfg.log, err);
-	if (rc == NK_OK)
-		rc = metrics_init(&srv->metrics, server_route_count, store, err);
+	if (rc == NK_OK) {
+		struct nk_case_env env = { .store = store, .signer = srv->cfg.signer };
+
+		rc = metrics_init(&srv->metrics, server_route_count, &env, err);
+	}
 	if (rc == NK_OK && strncmp(srv->cfg.db, "mem:", 4) == 0)
 		srv->shared_store = store;
 	else
@@ -104,7 +109,8 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 		goto out;
 	}
 	srv->key_made = true;
-	if ((rc = nk_store_group_new(&srv->group, cfg->db, err)) != NK_OK ||
+	if ((rc = nk_record_log_new(&srv->record, err)) != NK_OK ||
+	    (rc = nk_store_group_new(&srv->group, cfg->db, err)) != NK_OK ||
 	    (rc = prepare_store(srv, err)) != NK_OK)
 		goto out;
 	srv->daemon = MHD_start_daemon(
@@ -154,6 +160,7 @@ void nk_server_stop(struct nk_server *srv)
 	if (srv->key_made)
 		pthread_key_delete(srv->store_key);
 	nk_store_group_free(srv->group);
+	nk_record_log_free(srv->record);
 	if (srv->metrics.requests || srv->metrics.cases)
 		metrics_free(&srv->metrics);
 	pthread_mutex_destroy(&srv->rate_mu);

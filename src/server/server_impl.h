@@ -119,6 +119,7 @@ struct nk_server {
 	struct rate_bucket *rate;	/* [HTTP_RATE_SLOTS] */
 	uint8_t rate_key[16];		/* keys the buckets' hash of a token */
 	struct server_metrics metrics;
+	struct nk_record_log *record;	/* the record's Merkle tree, kept loaded */
 };
 
 /* routes.c */
@@ -162,7 +163,7 @@ NK_MUST_USE enum nk_status request_decode(const char *body, size_t len, unsigned
 
 /* metrics.c */
 NK_MUST_USE enum nk_status metrics_init(struct server_metrics *m, size_t routes,
-					struct nk_store *store, struct nk_error *err);
+					const struct nk_case_env *env, struct nk_error *err);
 void metrics_free(struct server_metrics *m);
 /* route is an index into server_routes, or server_route_count for none. */
 void metrics_request(struct server_metrics *m, size_t route, unsigned status, int64_t us);

@@ -2,17 +2,25 @@
  * command's --json output is the local one byte for byte. */
 #include "server/wire.h"
 
+#include <sodium.h>
+
 json_t *wire_log_to_json(const char *case_id, const struct nk_event_list *log)
 {
 	json_t *events = json_array();
 
 	for (size_t i = 0; events && i < log->count; i++) {
 		const struct nk_event *ev = &log->events[i];
+		char chain[2 * NK_CHAIN_BYTES + 1] = "", sig[2 * NK_COUNTERSIG_BYTES + 1] = "";
 
-		if (json_array_append_new(events, json_pack("{s:I, s:I, s:s, s:s, s:o}",
+		if (ev->linked) {
+			sodium_bin2hex(chain, sizeof(chain), ev->chain, sizeof(ev->chain));
+			sodium_bin2hex(sig, sizeof(sig), ev->countersig, sizeof(ev->countersig));
+		}
+		if (json_array_append_new(events, json_pack("{s:I, s:I, s:s, s:s, s:o, s:s, s:s}",
 			"seq", (json_int_t)ev->seq, "time_ms", (json_int_t)ev->time_ms,
 			"actor", ev->actor, "type", ev->type,
-			"body", json_loads(ev->body, 0, NULL))) != 0) {
+			"body", json_loads(ev->body, 0, NULL), "chain", chain,
+			"countersignature", sig)) != 0) {
 			json_decref(events);
 			return NULL;
 		}

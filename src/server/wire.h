@@ -7,8 +7,8 @@
 
 #include <jansson.h>
 
-/* {"case": ID, "events": [{seq, time_ms, actor, type, body}, …]}: a new reference, or
- * NULL when out of memory. */
+/* {"case": ID, "events": [{seq, time_ms, actor, type, body, chain, countersignature},
+ * …]}, the link in lowercase hex: a new reference, or NULL when out of memory. */
 json_t *wire_log_to_json(const char *case_id, const struct nk_event_list *log);
 
 /* ---- sealed messages and deposits (wire_message.c) ---- */

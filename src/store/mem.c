@@ -1,68 +1,11 @@
 /* The "mem:" backend: everything in this process's memory, gone at close, for tests.
  * A transaction remembers how many cases and events were committed and a copy of the
  * sealed secrets, so that rollback can put everything back. */
-#include "store/store_impl.h"
+#include "store/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct mem_case {
-	char id[NK_CASE_ID_MAX];
-	int64_t created_ms;
-	struct nk_event *events;
-	size_t count, cap;
-	size_t committed;	/* events before the open transaction */
-};
-
-struct mem_secret {
-	char case_id[NK_CASE_ID_MAX];
-	char name[NK_SECRET_NAME_MAX];
-	size_t len;
-	uint8_t sealed[STORE_SEALED_MAX];
-};
-
-struct mem_secrets {
-	struct mem_secret *items;
-	size_t count;
-};
-
-struct mem_token {
-	uint8_t hash[STORE_TOKEN_HASH];
-	char case_id[NK_CASE_ID_MAX];
-	char role[NK_TOKEN_ROLE_MAX];
-};
-
-struct mem_tokens {
-	struct mem_token *items;
-	size_t count;
-};
-
-/* An envelope, with what the open transaction did to it, so that commit and rollback
- * can settle it. */
-struct mem_envelope {
-	char case_id[NK_CASE_ID_MAX];
-	char name[NK_SECRET_NAME_MAX];
-	uint8_t *bytes;
-	size_t len;
-	bool added, deleted;	/* in the open transaction */
-};
-
-struct mem_envelopes {
-	struct mem_envelope *items;
-	size_t count;
-};
-
-struct mem_store {
-	struct mem_case *cases;
-	size_t ncases, cases_cap;
-	size_t committed_cases;
-	struct mem_secrets secrets;
-	struct mem_secrets saved;	/* the secrets as they were at begin */
-	struct mem_tokens tokens;
-	struct mem_tokens saved_tokens;
-	struct mem_envelopes envelopes;
-};
 
 /* Keeps the envelopes for which keep(item, commit) holds, freeing the others, and
  * clears the marks of the transaction that ends. */
@@ -133,7 +76,7 @@ static enum nk_status secrets_copy(struct mem_secrets *dst, const struct mem_sec
 	return NK_OK;
 }
 
-static struct mem_case *find_case(struct mem_store *m, const char *case_id)
+struct mem_case *mem_find_case(struct mem_store *m, const char *case_id)
 {
 	for (size_t i = 0; i < m->ncases; i++)
 		if (strcmp(m->cases[i].id, case_id) == 0)
@@ -141,7 +84,7 @@ static struct mem_case *find_case(struct mem_store *m, const char *case_id)
 	return NULL;
 }
 
-static enum nk_status no_case(const char *case_id, struct nk_error *err)
+enum nk_status mem_no_case(const char *case_id, struct nk_error *err)
 {
 	return nk_fail(err, NK_ENOTFOUND, "case", "there is no case %s", case_id);
 }
@@ -186,6 +129,8 @@ static void mem_close(void *state)
 	for (size_t i = 0; i < m->envelopes.count; i++)
 		free(m->envelopes.items[i].bytes);
 	free(m->envelopes.items);
+	free(m->entries);
+	free(m->checkpoints);
 	free(m);
 }
 
@@ -207,6 +152,8 @@ static enum nk_status mem_commit(void *state, struct nk_error *err)
 	struct mem_store *m = state;
 
 	m->committed_cases = m->ncases;
+	m->committed_entries = m->nentries;
+	m->committed_checkpoints = m->ncheckpoints;
 	for (size_t i = 0; i < m->ncases; i++)
 		m->cases[i].committed = m->cases[i].count;
 	secrets_free(&m->saved);
@@ -224,6 +171,8 @@ static void mem_rollback(void *state)
 		free(m->cases[i].events);
 	}
 	m->ncases = m->committed_cases;
+	m->nentries = m->committed_entries;
+	m->ncheckpoints = m->committed_checkpoints;
 	for (size_t i = 0; i < m->ncases; i++)
 		case_truncate(&m->cases[i], m->cases[i].committed);
 	secrets_free(&m->secrets);
@@ -241,7 +190,7 @@ static enum nk_status mem_case_create(void *state, const char *case_id, int64_t 
 	struct mem_store *m = state;
 	struct mem_case *c;
 
-	if (find_case(m, case_id))
+	if (mem_find_case(m, case_id))
 		return nk_fail(err, NK_EINVAL, "case", "case %s already exists", case_id);
 	if (m->ncases == m->cases_cap) {
 		size_t cap = m->cases_cap ? 2 * m->cases_cap : 8;
@@ -261,12 +210,12 @@ static enum nk_status mem_case_create(void *state, const char *case_id, int64_t 
 static enum nk_status mem_append(void *state, const char *case_id, struct nk_event *ev,
 				 struct nk_error *err)
 {
-	struct mem_case *c = find_case(state, case_id);
+	struct mem_case *c = mem_find_case(state, case_id);
 	struct nk_event *copy;
 	char *body;
 
 	if (!c)
-		return no_case(case_id, err);
+		return mem_no_case(case_id, err);
 	if (c->count == c->cap) {
 		size_t cap = c->cap ? 2 * c->cap : 16;
 		struct nk_event *grown = realloc(c->events, cap * sizeof(*grown));
@@ -291,12 +240,12 @@ static enum nk_status mem_append(void *state, const char *case_id, struct nk_eve
 static enum nk_status mem_load(void *state, const char *case_id, struct nk_event_list *out,
 			       struct nk_error *err)
 {
-	struct mem_case *c = find_case(state, case_id);
+	struct mem_case *c = mem_find_case(state, case_id);
 	struct nk_event_list list = {0};
 	enum nk_status rc = NK_OK;
 
 	if (!c)
-		return no_case(case_id, err);
+		return mem_no_case(case_id, err);
 	if (c->count > 0) {
 		list.events = calloc(c->count, sizeof(list.events[0]));
 		if (!list.events) {
@@ -346,8 +295,8 @@ static enum nk_status mem_secret_put(void *state, const char *case_id, const cha
 	struct mem_store *m = state;
 	struct mem_secret *s;
 
-	if (!find_case(m, case_id))
-		return no_case(case_id, err);
+	if (!mem_find_case(m, case_id))
+		return mem_no_case(case_id, err);
 	s = find_secret(m, case_id, name);
 	if (!s) {
 		struct mem_secret *grown = realloc(m->secrets.items,
@@ -387,8 +336,8 @@ static enum nk_status mem_secret_purge(void *state, const char *case_id,
 	struct mem_store *m = state;
 	size_t kept = 0;
 
-	if (!find_case(m, case_id))
-		return no_case(case_id, err);
+	if (!mem_find_case(m, case_id))
+		return mem_no_case(case_id, err);
 	for (size_t i = 0; i < m->secrets.count; i++)
 		if (strcmp(m->secrets.items[i].case_id, case_id) != 0)
 			m->secrets.items[kept++] = m->secrets.items[i];
@@ -421,8 +370,8 @@ static enum nk_status mem_token_put(void *state, const uint8_t hash[static STORE
 	struct mem_store *m = state;
 	struct mem_token *grown, *t;
 
-	if (*case_id && !find_case(m, case_id))
-		return no_case(case_id, err);
+	if (*case_id && !mem_find_case(m, case_id))
+		return mem_no_case(case_id, err);
 	for (size_t i = 0; i < m->tokens.count; i++)
 		if (sodium_memcmp(m->tokens.items[i].hash, hash, STORE_TOKEN_HASH) == 0)
 			return nk_fail(err, NK_EINVAL, "token", "the token exists");
@@ -504,8 +453,8 @@ static enum nk_status mem_envelope_put(void *state, const char *case_id, const c
 	struct mem_envelope *grown, *e;
 	uint8_t *copy;
 
-	if (!find_case(m, case_id))
-		return no_case(case_id, err);
+	if (!mem_find_case(m, case_id))
+		return mem_no_case(case_id, err);
 	if (find_envelope(m, case_id, name))
 		return nk_fail(err, NK_EINVAL, "envelope", "case %s has an envelope %s already",
 			       case_id, name);
@@ -573,6 +522,13 @@ const struct nk_store_ops store_mem_ops = {
 	.append = mem_append,
 	.load = mem_load,
 	.list_cases = mem_list_cases,
+	.last_link = mem_last_link,
+	.record_append = mem_record_append,
+	.record_find = mem_record_find,
+	.record_size = mem_record_size,
+	.record_each = mem_record_each,
+	.checkpoint_put = mem_checkpoint_put,
+	.checkpoint_get = mem_checkpoint_get,
 	.secret_put = mem_secret_put,
 	.secret_get = mem_secret_get,
 	.secret_purge = mem_secret_purge,

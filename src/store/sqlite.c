@@ -120,6 +120,10 @@ static enum nk_status sq_append(void *state, const char *case_id, struct nk_even
 		sql_rc = sqlite3_bind_text(st, 4, ev->type, -1, SQLITE_STATIC);
 	if (sql_rc == SQLITE_OK)
 		sql_rc = sqlite3_bind_text(st, 5, ev->body, -1, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK && ev->linked)
+		sql_rc = sqlite3_bind_blob(st, 6, ev->chain, sizeof(ev->chain), SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK && ev->linked)
+		sql_rc = sqlite3_bind_blob(st, 7, ev->countersig, sizeof(ev->countersig), SQLITE_STATIC);
 	if (sql_rc == SQLITE_OK)
 		sql_rc = sqlite3_step(st);
 	if (sql_rc == SQLITE_ROW)
@@ -145,6 +149,15 @@ static enum nk_status load_row(sqlite3_stmt *st, int64_t want_seq, struct nk_eve
 	    strlen(actor) >= sizeof(ev->actor) || strlen(type) >= sizeof(ev->type) ||
 	    body_len > NK_EVENT_BODY_MAX)
 		return NK_ECORRUPT;
+	/* A link is both columns at their sizes, or neither (an event from before links). */
+	if (sqlite3_column_type(st, 5) != SQLITE_NULL || sqlite3_column_type(st, 6) != SQLITE_NULL) {
+		if (sqlite3_column_bytes(st, 5) != (int)sizeof(ev->chain) ||
+		    sqlite3_column_bytes(st, 6) != (int)sizeof(ev->countersig))
+			return NK_ECORRUPT;
+		memcpy(ev->chain, sqlite3_column_blob(st, 5), sizeof(ev->chain));
+		memcpy(ev->countersig, sqlite3_column_blob(st, 6), sizeof(ev->countersig));
+		ev->linked = true;
+	}
 	ev->seq = want_seq;
 	ev->time_ms = sqlite3_column_int64(st, 1);
 	memcpy(ev->actor, actor, strlen(actor) + 1);
@@ -564,6 +577,13 @@ const struct nk_store_ops store_sqlite_ops = {
 	.append = sq_append,
 	.load = sq_load,
 	.list_cases = sq_list_cases,
+	.last_link = store_sqlite_last_link,
+	.record_append = store_sqlite_record_append,
+	.record_find = store_sqlite_record_find,
+	.record_size = store_sqlite_record_size,
+	.record_each = store_sqlite_record_each,
+	.checkpoint_put = store_sqlite_checkpoint_put,
+	.checkpoint_get = store_sqlite_checkpoint_get,
 	.secret_put = sq_secret_put,
 	.secret_get = sq_secret_get,
 	.secret_purge = sq_secret_purge,

@@ -19,12 +19,13 @@ static const char *const sq_sql[SQ_COUNT] = {
 	[SQ_CASE_CREATE] = "INSERT INTO cases(id, created) VALUES (?1, ?2)",
 	[SQ_CASE_EXISTS] = "SELECT 1 FROM cases WHERE id = ?1",
 	[SQ_APPEND] =
-		"INSERT INTO events(case_id, seq, time_ms, actor, type, body) "
+		"INSERT INTO events(case_id, seq, time_ms, actor, type, body, chain, countersig) "
 		"SELECT id, (SELECT coalesce(max(seq), 0) + 1 FROM events WHERE case_id = ?1), "
-		"?2, ?3, ?4, ?5 FROM cases WHERE id = ?1 RETURNING seq",
+		"?2, ?3, ?4, ?5, ?6, ?7 FROM cases WHERE id = ?1 RETURNING seq",
 	[SQ_LOAD] =
-		"SELECT e.seq, e.time_ms, e.actor, e.type, e.body FROM cases c "
-		"LEFT JOIN events e ON e.case_id = c.id WHERE c.id = ?1 ORDER BY e.seq",
+		"SELECT e.seq, e.time_ms, e.actor, e.type, e.body, e.chain, e.countersig "
+		"FROM cases c LEFT JOIN events e ON e.case_id = c.id WHERE c.id = ?1 "
+		"ORDER BY e.seq",
 	[SQ_LIST] = "SELECT id FROM cases ORDER BY rowid",
 	[SQ_SECRET_PUT] =
 		"INSERT INTO secrets(case_id, name, sealed) SELECT id, ?2, ?3 FROM cases "
@@ -44,6 +45,18 @@ static const char *const sq_sql[SQ_COUNT] = {
 		"WHERE id = ?1 ON CONFLICT(case_id, name) DO NOTHING",
 	[SQ_ENVELOPE_GET] = "SELECT bytes FROM envelopes WHERE case_id = ?1 AND name = ?2",
 	[SQ_ENVELOPE_DELETE] = "DELETE FROM envelopes WHERE case_id = ?1 AND name = ?2",
+	[SQ_LAST_LINK] =
+		"SELECT e.seq, e.chain FROM cases c LEFT JOIN events e ON e.case_id = c.id "
+		"WHERE c.id = ?1 ORDER BY e.seq DESC LIMIT 1",
+	[SQ_RECORD_APPEND] =
+		"INSERT INTO record(idx, case_id, entry, sig) "
+		"SELECT (SELECT coalesce(max(idx) + 1, 0) FROM record), id, ?2, ?3 FROM cases "
+		"WHERE id = ?1 RETURNING idx",
+	[SQ_RECORD_FIND] = "SELECT idx, entry, sig FROM record WHERE case_id = ?1",
+	[SQ_RECORD_SIZE] = "SELECT coalesce(max(idx) + 1, 0) FROM record",
+	[SQ_RECORD_EACH] = "SELECT idx, entry FROM record WHERE idx >= ?1 ORDER BY idx",
+	[SQ_CP_PUT] = "INSERT INTO checkpoints(size, data) VALUES (?1, ?2)",
+	[SQ_CP_GET] = "SELECT data FROM checkpoints WHERE size = ?1",
 };
 
 /* Schema version 2: the server's access tokens, by keyed hash only. */
@@ -62,6 +75,21 @@ static const char envelopes_sql[] =
 	" name TEXT NOT NULL,"
 	" bytes BLOB NOT NULL,"
 	" UNIQUE (case_id, name))";
+
+/* Schema version 4: each event's link (NULL for events written before), the server's
+ * record of ended cases' statements, and its checkpoints (doc/storage.md). */
+static const char *const record_sql[] = {
+	"ALTER TABLE events ADD COLUMN chain BLOB",
+	"ALTER TABLE events ADD COLUMN countersig BLOB",
+	"CREATE TABLE record ("
+	" idx INTEGER PRIMARY KEY NOT NULL,"
+	" case_id TEXT NOT NULL UNIQUE REFERENCES cases(id),"
+	" entry BLOB NOT NULL,"
+	" sig BLOB NOT NULL)",
+	"CREATE TABLE checkpoints ("
+	" size INTEGER PRIMARY KEY NOT NULL,"
+	" data BLOB NOT NULL)",
+};
 
 /* Run in one transaction when a database is made; the PRAGMAs follow, with numbers. */
 static const char *const schema_sql[] = {
@@ -242,6 +270,11 @@ static enum nk_status create_schema(struct sq_store *s, const uint8_t key[static
 		if (sql_rc != SQLITE_OK)
 			goto failed;
 	}
+	for (size_t i = 0; i < sizeof(record_sql) / sizeof(record_sql[0]); i++) {
+		sql_rc = sq_run(s->db, record_sql[i]);
+		if (sql_rc != SQLITE_OK)
+			goto failed;
+	}
 	snprintf(pragma, sizeof(pragma), "PRAGMA application_id = %d", STORE_APPLICATION_ID);
 	sql_rc = sq_run(s->db, pragma);
 	if (sql_rc != SQLITE_OK)
@@ -316,7 +349,8 @@ out:
 }
 
 /* Brings an older database to the current version in one transaction: version 1 had no
- * tokens table, versions 1 and 2 no envelopes table. */
+ * tokens table, versions 1 and 2 no envelopes table, versions 1 to 3 no event links and
+ * no record. */
 static enum nk_status upgrade(struct sq_store *s, struct nk_error *err)
 {
 	int64_t version = 0;
@@ -341,7 +375,13 @@ static enum nk_status upgrade(struct sq_store *s, struct nk_error *err)
 		sql_rc = sq_run(s->db, envelopes_sql);
 		if (sql_rc == SQLITE_OK)
 			sql_rc = sq_run(s->db, "PRAGMA user_version = 3");
+		version = 3;
 	}
+	for (size_t i = 0; sql_rc == SQLITE_OK && version == 3 &&
+	     i < sizeof(record_sql) / sizeof(record_sql[0]); i++)
+		sql_rc = sq_run(s->db, record_sql[i]);
+	if (sql_rc == SQLITE_OK && version == 3)
+		sql_rc = sq_run(s->db, "PRAGMA user_version = 4");
 	if (sql_rc == SQLITE_OK)
 		sql_rc = sq_run(s->db, "COMMIT");
 	if (!sqlite3_get_autocommit(s->db))

@@ -331,8 +331,15 @@ enum nk_status nk_store_append(struct nk_store *store, const char *case_id,
 		rc = store_check_case_id(case_id, err);
 	if (rc == NK_OK)
 		rc = check_event(ev, err);
-	if (rc == NK_OK)
+	if (rc == NK_OK) {
+		int64_t expect = ev->seq;
+
 		rc = store->ops->append(store->backend, case_id, ev, err);
+		if (rc == NK_OK && ev->linked && ev->seq != expect)
+			rc = nk_fail(err, NK_ECORRUPT, "event", "the event was linked as number %lld "
+				     "of case %s but would be stored as %lld", (long long)expect,
+				     case_id, (long long)ev->seq);
+	}
 	return rc;
 }
 

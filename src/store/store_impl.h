@@ -21,8 +21,8 @@
 /* SQLite's PRAGMA application_id of a nakodo database ("NKOD") and the schema
  * version in PRAGMA user_version. */
 #define STORE_APPLICATION_ID 0x4e4b4f44
-#define STORE_SCHEMA_VERSION 3	/* 2 added the tokens table, 3 the envelopes; older
-				 * versions are upgraded on open */
+#define STORE_SCHEMA_VERSION 4	/* 4 added event links and the record; 3 the envelopes;
+				 * 2 the tokens table; older versions are upgraded on open */
 
 #define STORE_TOKEN_HASH 32	/* bytes of a token's keyed hash */
 
@@ -56,6 +56,32 @@ struct nk_store_ops {
 			       struct nk_error *err);
 	enum nk_status (*list_cases)(void *state, bool (*fn)(const char *case_id, void *arg),
 				     void *arg, struct nk_error *err);
+	/* The last event's seq (0: none), whether it is linked, and its chain hash.
+	 * NK_ENOTFOUND if no such case. */
+	enum nk_status (*last_link)(void *state, const char *case_id, int64_t *seq, bool *linked,
+				    uint8_t chain[static NK_CHAIN_BYTES], struct nk_error *err);
+
+	/* The record (nk_store_record_*): entries by index from 0, one per case at most,
+	 * and checkpoints by size, one per size. record_append is NK_EINVAL when the case
+	 * has an entry, NK_ENOTFOUND when there is no such case; record_find NK_ENOTFOUND
+	 * when it has none; checkpoint_put NK_EINVAL when size has one; checkpoint_get
+	 * NK_ENOTFOUND when it has none. */
+	enum nk_status (*record_append)(void *state, const char *case_id, const uint8_t *data,
+					size_t len, const uint8_t sig[static NK_RECORD_SIG_BYTES],
+					uint64_t *index, struct nk_error *err);
+	enum nk_status (*record_find)(void *state, const char *case_id, uint64_t *index,
+				      uint8_t data[static NK_RECORD_ENTRY_MAX], size_t *len,
+				      uint8_t sig[static NK_RECORD_SIG_BYTES], struct nk_error *err);
+	enum nk_status (*record_size)(void *state, uint64_t *size, struct nk_error *err);
+	enum nk_status (*record_each)(void *state, uint64_t start,
+				      bool (*fn)(uint64_t index, const uint8_t *data, size_t len,
+						 void *arg),
+				      void *arg, struct nk_error *err);
+	enum nk_status (*checkpoint_put)(void *state, uint64_t size, const uint8_t *data,
+					 size_t len, struct nk_error *err);
+	enum nk_status (*checkpoint_get)(void *state, uint64_t size,
+					 uint8_t data[static NK_CHECKPOINT_DATA_MAX], size_t *len,
+					 struct nk_error *err);
 
 	/* Stores, replacing, the sealed bytes of (case, name); len <= STORE_SEALED_MAX.
 	 * NK_ENOTFOUND if there is no such case. */

@@ -66,7 +66,7 @@ check "records the message's hash, not its text" 'grep -q "message.*\"sha256\":\
 check "the database files never hold the text" '! cat "$db"* | grep -aq "$MARK"'
 
 # ---- an altered envelope is rejected, never shown ----
-cp "$db" "$dir/copy.db"; cp "$db.key" "$dir/copy.db.key"; [ -e "$db-wal" ] && cp "$db-wal" "$dir/copy.db-wal"
+cp "$db" "$dir/copy.db"; cp "$db.key" "$dir/copy.db.key"; cp "$db.server-key" "$dir/copy.db.server-key"; [ -e "$db-wal" ] && cp "$db-wal" "$dir/copy.db-wal"
 sqlite3 "$dir/copy.db" "UPDATE envelopes SET bytes = substr(bytes, 1, length(bytes) - 1) || x'00' WHERE name = 'msg.claimant.payer.1'" 2>/dev/null || bad "could not alter the copy"
 expect 0 "inbox of an altered envelope" "" -- "$nk" --db "$dir/copy.db" inbox "$CASE" --key "$dir/payer.key"
 check "it is rejected as altered and its text is not shown" 'grep -qx "rejected: altered" <<<"$out" && ! grep -q "$MARK" <<<"$out"' "$out"

@@ -28,6 +28,7 @@ matrix=(
 	"POST /v1/cases/{id}/join|{\"sign\":\"0000000000000000000000000000000000000000000000000000000000000000\",\"seal\":\"0000000000000000000000000000000000000000000000000000000000000000\",\"signature\":\"00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\"}|401 401 403 403 400 400 400"
 	"GET /v1/cases/{id}/brief|-|401 401 403 403 200 200 200"
 	"GET /v1/cases/{id}/log|-|401 401 403 403 200 403 403"
+	"GET /v1/cases/{id}/receipt|-|401 401 403 409 409 409 409"
 	"POST /v1/cases/{id}/tokens/payer|{}|401 401 403 403 200 403 401"
 	"DELETE /v1/cases/{id}/tokens/claimant|-|401 401 403 403 200 401 403"
 	"POST /v1/cases/{id}/messages|{\"envelope\":\"AAAA\"}|401 401 403 403 400 400 400"
@@ -49,7 +50,7 @@ for row in "${matrix[@]}"; do
 	done
 	is "access: $route" "${got# }" "$want"
 done
-is "access matrix has 19 routes x 7 callers" "$cells" 133
+is "access matrix has 20 routes x 7 callers" "$cells" 140
 
 # ---- bad input and attacks: each gets its status and a problem document, and changes nothing ----
 new_case
@@ -258,6 +259,33 @@ is "the log holds message, deposited, withdrawn, released events" \
 head -c 65000 /dev/zero | tr '\0' a | rcli "$CT" send "$CASE" --to payer --key "$TMP/claimant.nkey" >/dev/null 2>&1
 is "a 65000-byte message goes through the server" "$?" 0
 check "no database file, WAL or log holds a message's text" bash -c "! cat '$TMP'/srv.db* '$TMP/server.log' | grep -aq '$MARK'"
+# ---- receipts through the server: fetched by any token of the case, signed by the CLI ----
+# both parties have joined: the payer's figure meets the claimant's 390000, signed
+rcli "$PT" submit "$CASE" 400000 --key "$TMP/payer.nkey" >"$TMP/rs" 2>&1
+check "the case settles" grep -q "settled" "$TMP/rs"
+for who in OP MT CT PT; do
+	is "receipt by the $who token: 200, a receipt" \
+		"$(req receipt "${!who}" GET "/v1/cases/$CASE/receipt") $(head -1 "$(last)")" "200 nakodo-receipt v1"
+done
+SKEY=$("$NAKODO" --db "$DB" server-key)
+cp "$(last)" "$TMP/srv-receipt"
+check "the server's receipt verifies offline" "$NAKODO" verify "$TMP/srv-receipt" --server-key "$SKEY"
+check "the receipt holds no figure" bash -c "! grep -qE '39000000|40000000|39500000|390,000|395,000|400,000' '$TMP/srv-receipt'"
+is "another case's mediator gets no receipt" "$(req receipt "$OTHER_MT" GET "/v1/cases/$CASE/receipt")" 403
+rreceipt() { NAKODO_PASSPHRASE_FILE="$TMP/pass" NAKODO_SERVER=$URL NAKODO_TOKEN=$1 "$NAKODO" receipt "$CASE" --as "$2" --out "$3" "${@:4}" >"$TMP/rr" 2>&1; }
+rreceipt "$CT" claimant "$TMP/rc-receipt" --key "$TMP/claimant.nkey"
+is "remote receipt signed by the claimant's key" "$?" 0
+"$NAKODO" verify "$TMP/rc-receipt" --server-key "$SKEY" >"$TMP/rv" 2>&1
+is "it verifies, the claimant's signature holds" "$? $(grep -c '^holds *claimant-signature' "$TMP/rv")" "0 1"
+rreceipt "$PT" claimant "$TMP/rc2-receipt" --key "$TMP/payer.nkey"
+is "signing as a role with another role's key: exit 1" "$?" 1
+check "and writes nothing" test ! -e "$TMP/rc2-receipt"
+rreceipt "$PT" payer "$TMP/rc-receipt"
+is "an existing --out file is refused: exit 2" "$?" 2
+new_case
+is "receipt of a case that has not ended: 409" "$(req receipt "$CT" GET "/v1/cases/$CASE/receipt")" 409
+rreceipt "$CT" claimant "$TMP/rc3-receipt"
+is "remote receipt before the end: exit 1, nothing written" "$? $(test -e "$TMP/rc3-receipt"; echo $?)" "1 1"
 
 # ---- concurrency: both parties at once, exactly one evaluation per round ----
 ones=0

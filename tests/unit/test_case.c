@@ -18,6 +18,7 @@
 #define M(x) ((int64_t)(x) * 100000000)	/* US$ million in cents */
 
 struct fixture {
+	struct nk_server_key *signer;
 	struct nk_store *store;
 	struct nk_case_env env;
 	int64_t clock;
@@ -44,9 +45,10 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	if (!f || sodium_init() < 0 || nk_store_open(&f->store, "mem:", NK_STORE_CREATE, NULL) != NK_OK)
+	if (!f || sodium_init() < 0 || nk_store_open(&f->store, "mem:", NK_STORE_CREATE, NULL) != NK_OK ||
+	    nk_server_key_generate(&f->signer, NULL) != NK_OK)
 		return -1;
-	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, f };
+	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, f, f->signer, NULL };
 	f->clock = INT64_C(1700000000000);
 	*state = f;
 	return 0;
@@ -57,6 +59,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	nk_store_close(f->store);
+	nk_server_key_free(f->signer);
 	free(f);
 	return 0;
 }

@@ -16,6 +16,7 @@
 
 struct fixture {
 	struct nk_store *store;
+	struct nk_server_key *signer;
 	struct nk_case_env env;
 	int64_t clock;
 	uint32_t counter;
@@ -57,7 +58,9 @@ static int setup(void **state)
 
 	if (!f || sodium_init() < 0 || nk_store_open(&f->store, "mem:", NK_STORE_CREATE, NULL) != NK_OK)
 		return -1;
-	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, f };
+	if (nk_server_key_generate(&f->signer, NULL) != NK_OK)
+		return -1;
+	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, f, f->signer, NULL };
 	f->clock = INT64_C(1700000000000);
 	for (int r = 0; r < 4; r++) {
 		if (nk_party_key_generate(&f->key[r], NULL) != NK_OK)
@@ -83,6 +86,7 @@ static int teardown(void **state)
 	for (int r = 0; r < 4; r++)
 		nk_party_key_free(f->key[r]);
 	nk_store_close(f->store);
+	nk_server_key_free(f->signer);
 	free(f);
 	return 0;
 }

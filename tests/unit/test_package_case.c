@@ -29,6 +29,7 @@ struct fixture {
 	bool sqlite;
 	char dir[64], db[128];
 	struct nk_store *store;
+	struct nk_server_key *signer;
 	struct nk_case_env env;
 	int64_t clock;
 	uint32_t counter;
@@ -81,7 +82,9 @@ static int setup_with(void **state, bool sqlite)
 	}
 	if (nk_store_open(&f->store, url, NK_STORE_CREATE, NULL) != NK_OK)
 		return -1;
-	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, f };
+	if (nk_server_key_generate(&f->signer, NULL) != NK_OK)
+		return -1;
+	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, f, f->signer, NULL };
 	f->clock = INT64_C(1700000000000);
 	f->korea = sodium_malloc(sizeof(*f->korea));
 	f->japan = sodium_malloc(sizeof(*f->japan));
@@ -103,6 +106,7 @@ static int teardown(void **state)
 	char path[160];
 
 	nk_store_close(f->store);
+	nk_server_key_free(f->signer);
 	if (f->sqlite) {
 		for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
 			snprintf(path, sizeof(path), "%s%s", f->db, suffix[i]);

@@ -1,0 +1,370 @@
+/* The record of a case: each event linked to the one before and countersigned by the
+ * server as it is appended, every link checked when the case is loaded, the closing
+ * statement logged in the server's record when the case ends, and the receipt that
+ * proves it offline (doc/crypto.md, "The record"). */
+#include "case/case_impl.h"
+
+#include <nakodo/ledger.h>
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct nk_record_log {
+	pthread_mutex_t mu;
+	struct nk_merkle_log *tree;	/* the record's leaves, all committed */
+};
+
+static enum nk_status need_signer(const struct nk_case_env *env, struct nk_error *err)
+{
+	if (env->signer)
+		return NK_OK;
+	return nk_fail(err, NK_EINVAL, "signer", "no server key: a case is read and written "
+		       "only with the server's signing key");
+}
+
+enum nk_status case_link_event(const struct nk_case_env *env, const char *id,
+			       struct nk_event *ev, struct nk_error *err)
+{
+	uint8_t prev[NK_CHAIN_BYTES] = { 0 };
+	int64_t last = 0;
+	bool linked = false;
+	enum nk_status rc;
+
+	if ((rc = need_signer(env, err)) != NK_OK)
+		return rc;
+	if ((rc = nk_store_last_link(env->store, id, &last, &linked, prev, err)) != NK_OK)
+		return rc;
+	if (last > 0 && !linked)
+		return nk_fail(err, NK_ECORRUPT, "log", "event %lld of case %s has no link: it was "
+			       "written before the record existed", (long long)last, id);
+	ev->seq = last + 1;
+	if ((rc = nk_chain_hash(prev, id, ev, ev->chain, err)) != NK_OK)
+		return rc;
+	nk_countersign(env->signer, ev->chain, ev->countersig);
+	ev->linked = true;
+	return NK_OK;
+}
+
+/* Every link's hash, and the last link's countersignature: the last link binds every
+ * event before it, so a server signature on it vouches for the whole log at the cost
+ * of one verification instead of one per event. */
+static bool chain_holds_fast(const uint8_t pk[static NK_PUBLIC_KEY_BYTES], const char *id,
+			     const struct nk_event_list *log)
+{
+	uint8_t prev[NK_HASH_BYTES] = { 0 }, h[NK_HASH_BYTES];
+
+	for (size_t i = 0; i < log->count; i++) {
+		if (log->events[i].seq != (int64_t)i + 1 ||
+		    nk_chain_hash(prev, id, &log->events[i], h, NULL) != NK_OK ||
+		    sodium_memcmp(h, log->events[i].chain, NK_HASH_BYTES) != 0)
+			return false;
+		memcpy(prev, h, sizeof(prev));
+	}
+	return log->count == 0 ||
+	       nk_countersign_verify(pk, prev, log->events[log->count - 1].countersig, NULL) == NK_OK;
+}
+
+enum nk_status case_chain_check(const struct nk_case_env *env, const char *id,
+				const struct nk_event_list *log, bool every_sig, uint8_t *head,
+				struct nk_error *err)
+{
+	struct nk_chain_link *links = NULL;
+	uint8_t pk[NK_PUBLIC_KEY_BYTES], last[NK_HASH_BYTES] = { 0 };
+	struct nk_error why = { 0 };
+	size_t bad = 0;
+	enum nk_status rc;
+
+	if ((rc = need_signer(env, err)) != NK_OK)
+		return rc;
+	if (log->count > 0 && !(links = calloc(log->count, sizeof(*links))))
+		return nk_fail(err, NK_ENOMEM, "log", "no memory to check case %s", id);
+	for (size_t i = 0; i < log->count; i++) {
+		if (!log->events[i].linked) {
+			rc = nk_fail(err, NK_ECORRUPT, "log", "the case's record is broken at event "
+				     "%zu: it has no link (written before the record existed, or "
+				     "its link was removed)", i + 1);
+			goto out;
+		}
+		memcpy(links[i].hash, log->events[i].chain, NK_HASH_BYTES);
+		memcpy(links[i].sig, log->events[i].countersig, NK_SIGNATURE_BYTES);
+	}
+	nk_server_key_public(env->signer, pk);
+	/* The fast check passing is enough unless every signature is wanted; failing, the
+	 * full one names the first bad event. */
+	if (!every_sig && chain_holds_fast(pk, id, log)) {
+		if (head)
+			memcpy(head, log->count ? log->events[log->count - 1].chain : last,
+			       NK_HASH_BYTES);
+		rc = NK_OK;
+		goto out;
+	}
+	if (nk_chain_verify(pk, id, log->events, links, log->count, last, &bad, &why) != NK_OK) {
+		rc = nk_fail(err, NK_ECORRUPT, "log", "the case's record is broken at event %zu: %s",
+			     bad + 1, why.text);
+		goto out;
+	}
+	if (head)
+		memcpy(head, last, NK_HASH_BYTES);
+	rc = NK_OK;
+out:
+	free(links);
+	return rc;
+}
+
+/* The closing statement of an ended case from its whole log. */
+static enum nk_status statement_of(const struct nk_case_env *env, const char *id,
+				   const struct nk_event_list *log, struct nk_statement *stmt,
+				   struct nk_error *err)
+{
+	struct case_state st;
+	enum nk_status rc;
+
+	memset(stmt, 0, sizeof(*stmt));
+	if ((rc = case_chain_check(env, id, log, true, stmt->head, err)) != NK_OK ||
+	    (rc = case_fold(id, log, &st, err)) != NK_OK)
+		return rc;
+	if (st.state != NK_STATE_SETTLED && st.state != NK_STATE_CLOSED)
+		return nk_fail(err, NK_EREFUSED, "case", "the case has not ended (it is %s): a "
+			       "receipt is for a settled or closed case", nk_case_state_name(st.state));
+	snprintf(stmt->case_id, sizeof(stmt->case_id), "%s", id);
+	snprintf(stmt->outcome, sizeof(stmt->outcome), "%s", nk_case_state_name(st.state));
+	stmt->events = log->count;
+	stmt->closed_ms = log->events[log->count - 1].time_ms;
+	nk_server_key_id(env->signer, stmt->key_id);
+	for (int r = 0; r < NK_ROLE_COUNT; r++) {
+		stmt->has_party_key[r] = st.joined[r];
+		if (st.joined[r])
+			memcpy(stmt->party_key[r], st.identity[r].sign, NK_PUBLIC_KEY_BYTES);
+	}
+	return NK_OK;
+}
+
+enum nk_status case_record_close(const struct nk_case_env *env, const char *id,
+				 struct nk_error *err)
+{
+	struct nk_event_list log = { 0 };
+	struct nk_receipt *r = calloc(1, sizeof(*r));
+	uint8_t bytes[NK_STATEMENT_MAX];
+	size_t len = 0;
+	enum nk_status rc;
+
+	if (!r)
+		return nk_fail(err, NK_ENOMEM, "record", "out of memory");
+	rc = nk_store_load(env->store, id, &log, err);
+	if (rc == NK_OK)
+		rc = statement_of(env, id, &log, &r->statement, err);
+	if (rc == NK_OK)
+		rc = nk_receipt_sign_statement(env->signer, r, err);
+	if (rc == NK_OK)
+		rc = nk_statement_encode(&r->statement, bytes, &len, err);
+	if (rc == NK_OK)
+		rc = nk_store_record_append(env->store, id, bytes, len, r->server_sig, NULL, err);
+	nk_event_list_free(&log);
+	free(r);
+	return rc;
+}
+
+enum nk_status nk_record_log_new(struct nk_record_log **out, struct nk_error *err)
+{
+	struct nk_record_log *log = calloc(1, sizeof(*log));
+	enum nk_status rc;
+
+	if (!log)
+		return nk_fail(err, NK_ENOMEM, "record", "out of memory");
+	if ((rc = nk_merkle_log_new(&log->tree, err)) != NK_OK) {
+		free(log);
+		return rc;
+	}
+	pthread_mutex_init(&log->mu, NULL);
+	*out = log;
+	return NK_OK;
+}
+
+void nk_record_log_free(struct nk_record_log *log)
+{
+	if (!log)
+		return;
+	nk_merkle_log_free(log->tree);
+	pthread_mutex_destroy(&log->mu);
+	free(log);
+}
+
+struct grow_arg {
+	struct nk_merkle_log *tree;
+	enum nk_status rc;
+	struct nk_error *err;
+};
+
+static bool add_leaf(uint64_t index, const uint8_t *data, size_t len, void *arg)
+{
+	struct grow_arg *g = arg;
+	uint8_t leaf[NK_HASH_BYTES];
+
+	nk_merkle_leaf_hash(data, len, leaf);
+	g->rc = nk_merkle_log_append(g->tree, leaf, NULL, g->err);
+	return g->rc == NK_OK;
+}
+
+/* Brings tree up to size entries from the store (what it holds is committed and never
+ * changes, so a tree at least that large is already right). */
+static enum nk_status grow_tree(struct nk_store *store, struct nk_merkle_log *tree, uint64_t size,
+				struct nk_error *err)
+{
+	struct grow_arg g = { .tree = tree, .rc = NK_OK, .err = err };
+	enum nk_status rc;
+
+	if (nk_merkle_log_size(tree) >= size)
+		return NK_OK;
+	rc = nk_store_record_each(store, nk_merkle_log_size(tree), add_leaf, &g, err);
+	if (rc == NK_OK)
+		rc = g.rc;
+	if (rc == NK_OK && nk_merkle_log_size(tree) < size)
+		rc = nk_fail(err, NK_ECORRUPT, "record", "the record has fewer entries than it counts");
+	return rc;
+}
+
+static int64_t now_ms(const struct nk_case_env *env)
+{
+	struct timespec ts;
+
+	if (env->now_ms)
+		return env->now_ms(env->arg);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The checkpoint for size entries: the kept one, or one signed and kept now. Either
+ * way its root must be tree's. */
+static enum nk_status checkpoint_for(const struct nk_case_env *env, struct nk_merkle_log *tree,
+				     uint64_t size, struct nk_checkpoint *cp, struct nk_error *err)
+{
+	uint8_t root[NK_HASH_BYTES], data[NK_CHECKPOINT_DATA_MAX];
+	size_t len = 0;
+	enum nk_status rc;
+
+	if ((rc = nk_merkle_log_root(tree, size, root, err)) != NK_OK)
+		return rc;
+	rc = nk_store_checkpoint_get(env->store, size, data, &len, err);
+	if (rc == NK_OK) {
+		if ((rc = nk_checkpoint_decode(data, len, cp, err)) != NK_OK)
+			return rc;
+		if (cp->size != size || sodium_memcmp(cp->root, root, NK_HASH_BYTES) != 0)
+			return nk_fail(err, NK_ECORRUPT, "record", "the checkpoint kept for %llu "
+				       "entries does not match the record", (unsigned long long)size);
+		return NK_OK;
+	}
+	if (rc != NK_ENOTFOUND)
+		return rc;
+	nk_checkpoint_sign(env->signer, size, root, now_ms(env), cp);
+	nk_checkpoint_encode(cp, data);
+	return nk_store_checkpoint_put(env->store, size, data, NK_CHECKPOINT_BYTES, err);
+}
+
+/* Proof and checkpoint from a tree that holds the record's first size entries. */
+static enum nk_status prove(const struct nk_case_env *env, struct nk_merkle_log *tree,
+			    uint64_t size, struct nk_receipt *r, struct nk_error *err)
+{
+	enum nk_status rc = grow_tree(env->store, tree, size, err);
+
+	if (rc == NK_OK)
+		rc = checkpoint_for(env, tree, size, &r->checkpoint, err);
+	if (rc == NK_OK)
+		rc = nk_merkle_log_inclusion(tree, r->leaf_index, size, r->proof, &r->proof_len, err);
+	return rc;
+}
+
+/* The entry the record holds for the case, checked against the case's own log. */
+static enum nk_status find_entry(const struct nk_case_env *env, const char *id,
+				 const struct nk_event_list *log, struct nk_receipt *r,
+				 struct nk_error *err)
+{
+	uint8_t data[NK_RECORD_ENTRY_MAX], want[NK_STATEMENT_MAX], got[NK_STATEMENT_MAX];
+	struct nk_statement now;
+	size_t len = 0, want_len = 0, got_len = 0;
+	enum nk_status rc;
+
+	rc = nk_store_record_find(env->store, id, &r->leaf_index, data, &len, r->server_sig, err);
+	if (rc == NK_ENOTFOUND)
+		return nk_fail(err, NK_ECORRUPT, "record", "case %s ended but its closing statement "
+			       "is not in the server's record", id);
+	if (rc == NK_OK)
+		rc = nk_statement_decode(data, len, &r->statement, err);
+	if (rc != NK_OK)
+		return rc;
+	/* Events may follow the end (nothing today does); the statement covers those
+	 * up to its own count, so compare the log as it was then. */
+	if (r->statement.events < 1 || r->statement.events > log->count ||
+	    strcmp(r->statement.case_id, id) != 0)
+		return nk_fail(err, NK_ECORRUPT, "record", "the record's statement of case %s does "
+			       "not match its log", id);
+	{
+		struct nk_event_list prefix = { log->events, (size_t)r->statement.events };
+
+		rc = statement_of(env, id, &prefix, &now, err);
+	}
+	if (rc == NK_OK && (nk_statement_encode(&now, want, &want_len, err) != NK_OK ||
+			    nk_statement_encode(&r->statement, got, &got_len, err) != NK_OK))
+		rc = NK_ECORRUPT;
+	if (rc == NK_OK && (want_len != got_len || memcmp(want, got, got_len) != 0))
+		rc = nk_fail(err, NK_ECORRUPT, "record", "the record's statement of case %s does "
+			     "not match its log", id);
+	return rc;
+}
+
+enum nk_status nk_case_receipt(const struct nk_case_env *env, const char *id,
+			       struct nk_receipt *out, struct nk_error *err)
+{
+	struct nk_receipt *r = calloc(1, sizeof(*r));
+	struct nk_receipt_report report;
+	struct nk_event_list log = { 0 };
+	struct nk_merkle_log *own = NULL;
+	uint8_t pk[NK_PUBLIC_KEY_BYTES];
+	uint64_t size = 0;
+	enum nk_status rc;
+
+	if (!r)
+		return nk_fail(err, NK_ENOMEM, "receipt", "out of memory");
+	if ((rc = need_signer(env, err)) != NK_OK || (rc = nk_store_begin(env->store, err)) != NK_OK)
+		goto out;
+	rc = nk_store_load(env->store, id, &log, err);
+	if (rc == NK_ENOTFOUND)
+		nk_fail(err, NK_ENOTFOUND, "case", "no case %s in this database", id);
+	if (rc == NK_OK) {
+		struct nk_statement ended;
+
+		/* refuses a case that has not ended, before looking for its entry */
+		rc = statement_of(env, id, &log, &ended, err);
+	}
+	if (rc == NK_OK)
+		rc = find_entry(env, id, &log, r, err);
+	if (rc == NK_OK)
+		rc = nk_store_record_size(env->store, &size, err);
+	if (rc == NK_OK && env->record) {
+		pthread_mutex_lock(&env->record->mu);
+		rc = prove(env, env->record->tree, size, r, err);
+		pthread_mutex_unlock(&env->record->mu);
+	} else if (rc == NK_OK && (rc = nk_merkle_log_new(&own, err)) == NK_OK) {
+		rc = prove(env, own, size, r, err);
+	}
+	if (rc == NK_OK)
+		rc = nk_store_commit(env->store, err);
+	else
+		nk_store_rollback(env->store);
+	if (rc != NK_OK)
+		goto out;
+	nk_server_key_public(env->signer, pk);
+	if (nk_receipt_verify(r, pk, &report, NULL) != NK_OK) {
+		rc = nk_fail(err, NK_ECORRUPT, "record", "the receipt of case %s does not verify: "
+			     "the server's record is damaged", id);
+		goto out;
+	}
+	*out = *r;
+out:
+	nk_merkle_log_free(own);
+	nk_event_list_free(&log);
+	free(r);
+	return rc;
+}

@@ -1,0 +1,221 @@
+/* nakodo receipt: exports the receipt of an ended case, from the database or from the
+ * server, optionally signed by the party on this machine, to a new file that
+ * 'nakodo verify' checks offline. The receipt names outcomes and hashes, never a figure. */
+#include "cli/remote.h"
+
+#include <nakodo/keys.h>
+#include <nakodo/ledger.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char receipt_help[] =
+	"usage: nakodo receipt CASE --as claimant|payer|mediator --out FILE [--key KEYFILE]\n"
+	"                      [--server URL --token TOKEN] [--json]\n\n"
+	"Writes the receipt of a case that has ended (settled or closed) to FILE, which must\n"
+	"not exist: the case's closing statement (outcome, number of events, the hash of the\n"
+	"last one, the closing time and each role's registered key), the server's signature\n"
+	"on it, its place in the server's record with the inclusion proof, and a checkpoint\n"
+	"of the record signed by the server. It holds no figure. With --key, ROLE signs the\n"
+	"statement here with the key file's signing key (its passphrase is asked without\n"
+	"echo, or read from NAKODO_PASSPHRASE_FILE), which must be the key ROLE registered\n"
+	"on the case with 'nakodo join'.\n\n"
+	"Check it anywhere, with public keys alone:\n"
+	"  nakodo verify FILE --server-key $(nakodo server-key)\n\n"
+	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN) the receipt comes\n"
+	"from the server (GET /v1/cases/CASE/receipt) and --key signs it on this machine.\n"
+	"A case that has not ended is refused (exit 1).\n";
+
+/* Creates path (never over an existing file or through a symbolic link), writes
+ * text, syncs it. A partly written file is removed. */
+static enum nk_status write_receipt(const char *path, const char *text, size_t len,
+				    struct nk_error *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	size_t done = 0;
+
+	if (fd < 0)
+		return nk_fail(err, errno == EEXIST ? NK_EINVAL : NK_ESTORE, "out", "%s: %s%s", path,
+			       strerror(errno), errno == EEXIST ? " (a receipt is never written "
+			       "over a file)" : "");
+	while (done < len) {
+		ssize_t n = write(fd, text + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+	if (done < len || fsync(fd) != 0 || close(fd) != 0) {
+		int e = errno;
+
+		if (done < len)
+			close(fd);
+		unlink(path);
+		return nk_fail(err, NK_ESTORE, "out", "%s could not be written: %s", path, strerror(e));
+	}
+	return NK_OK;
+}
+
+/* The receipt from the server, read back strictly. */
+static int fetch_remote(struct cli_ctx *ctx, const struct remote *r, const char *id,
+			struct nk_receipt *out)
+{
+	struct nk_error err = { 0 };
+	char path[64 + NK_CASE_ID_MAX], *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	snprintf(path, sizeof(path), "/v1/cases/%s/receipt", id);
+	if ((rc = remote_get_text(ctx, r, path, &text, &len)) != CLI_OK)
+		return rc;
+	if (nk_receipt_parse(text, len, out, &err) != NK_OK) {
+		nk_fail(&err, NK_ESTORE, "server", "the server's answer is not a receipt: %s", err.text);
+		rc = cli_report(ctx, &err);
+	}
+	free(text);
+	return rc;
+}
+
+static int fetch_local(struct cli_ctx *ctx, const char *id, struct nk_receipt *out)
+{
+	struct nk_store *store = NULL;
+	struct nk_server_key *signer = NULL;
+	struct nk_error err = { 0 };
+	int rc;
+
+	if ((rc = cli_open_case_store(ctx, false, &store, &signer)) != CLI_OK)
+		return rc;
+	{
+		struct nk_case_env env = { .store = store, .signer = signer };
+
+		if (nk_case_receipt(&env, id, out, &err) != NK_OK)
+			rc = cli_report(ctx, &err);
+	}
+	nk_store_close(store);
+	nk_server_key_free(signer);
+	return rc;
+}
+
+/* The party signs the statement with its key file's signing key. */
+static int sign_as(struct cli_ctx *ctx, const char *key_path, enum nk_role role,
+		   struct nk_receipt *r)
+{
+	struct nk_passphrase pass = { 0 };
+	struct nk_party_key *key = NULL;
+	struct nk_error err = { 0 };
+	int rc = CLI_OK;
+
+	if (nk_passphrase_get("Passphrase: ", false, &pass, &err) != NK_OK ||
+	    nk_keyfile_read(key_path, &pass, &key, &err) != NK_OK ||
+	    nk_receipt_sign_party(key, role, r, &err) != NK_OK)
+		rc = cli_report(ctx, &err);
+	nk_passphrase_wipe(&pass);
+	nk_party_key_free(key);
+	return rc;
+}
+
+static void print_written(struct cli_ctx *ctx, const struct nk_receipt *r, const char *out,
+			  const char *signed_by)
+{
+	const struct nk_statement *st = &r->statement;
+
+	if (ctx->json) {
+		cli_print_json(ctx, json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:o}", "case",
+					      st->case_id, "outcome", st->outcome,
+					      "events", (json_int_t)st->events, "out", out,
+					      "entry", (json_int_t)r->leaf_index,
+					      "record_size", (json_int_t)r->checkpoint.size,
+					      "signed_by", signed_by ? json_string(signed_by) : json_null()));
+		return;
+	}
+	fprintf(ctx->out, "receipt of case %s (%s, %llu events) written to %s\n"
+		"entry %llu of the server's record, checkpoint of %llu entries\n",
+		st->case_id, st->outcome, (unsigned long long)st->events, out,
+		(unsigned long long)r->leaf_index, (unsigned long long)r->checkpoint.size);
+	if (signed_by)
+		fprintf(ctx->out, "signed here by the %s's registered key\n", signed_by);
+}
+
+int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "as", required_argument, NULL, 'a' }, { "out", required_argument, NULL, 'o' },
+		{ "key", required_argument, NULL, 'k' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
+	};
+	struct remote remote = { 0 };
+	struct nk_receipt *r = NULL;
+	struct nk_error err = { 0 };
+	struct stat sb;
+	const char *as = NULL, *out = NULL, *key_path = NULL, *id = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	enum nk_role role;
+	int c, rc;
+
+	if (cli_wants_help(argc, argv)) {
+		fputs(receipt_help, ctx->out);
+		return CLI_OK;
+	}
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
+		if (c == 1 && !id)
+			id = optarg;
+		else if (c == 'a')
+			as = optarg;
+		else if (c == 'o')
+			out = optarg;
+		else if (c == 'k')
+			key_path = optarg;
+		else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
+			remote_option(&remote, c, optarg);
+		else
+			return cli_usage_error(ctx, "nakodo receipt", "unknown option or extra argument "
+					       "'%s'", argv[optind - 1]);
+	}
+	if (!id || optind < argc)
+		return cli_usage_error(ctx, "nakodo receipt", "expected CASE --as ROLE --out FILE");
+	if (!out)
+		return cli_usage_error(ctx, "nakodo receipt", "--out FILE is required");
+	if ((rc = cli_parse_role(ctx, "nakodo receipt", as, &role)) != CLI_OK)
+		return rc;
+	if (strlen(id) >= NK_CASE_ID_MAX)
+		return cli_usage_error(ctx, "nakodo receipt", "CASE: not a case id");
+	/* Checked first so that nothing is asked or fetched for a file that cannot be made;
+	 * write_receipt's O_EXCL still guards the race. */
+	if (lstat(out, &sb) == 0) {
+		nk_fail(&err, NK_EINVAL, "out", "%s exists: a receipt is never written over a file", out);
+		return cli_report(ctx, &err);
+	}
+	if (!(r = calloc(1, sizeof(*r)))) {
+		nk_fail(&err, NK_ENOMEM, "receipt", "out of memory");
+		return cli_report(ctx, &err);
+	}
+	rc = remote_active(&remote) ? fetch_remote(ctx, &remote, id, r) : fetch_local(ctx, id, r);
+	if (rc == CLI_OK && strcmp(r->statement.case_id, id) != 0) {
+		nk_fail(&err, NK_ESTORE, "server", "the server answered with the receipt of another case");
+		rc = cli_report(ctx, &err);
+	}
+	if (rc == CLI_OK && key_path)
+		rc = sign_as(ctx, key_path, role, r);
+	if (rc != CLI_OK)
+		goto out;
+	if (nk_receipt_format(r, &text, &len, &err) != NK_OK ||
+	    write_receipt(out, text, len, &err) != NK_OK) {
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
+	print_written(ctx, r, out, key_path ? nk_role_name(role) : NULL);
+out:
+	free(text);
+	free(r);
+	return rc;
+}
