@@ -137,9 +137,10 @@ static void print_written(struct cli_ctx *ctx, const struct nk_receipt *r, const
 		return;
 	}
 	fprintf(ctx->out, "receipt of case %s (%s, %llu events) written to %s\n"
-		"entry %llu of the server's record, checkpoint of %llu entries\n",
+		"entry %llu of the server's record, checkpoint of %llu entr%s\n",
 		st->case_id, st->outcome, (unsigned long long)st->events, out,
-		(unsigned long long)r->leaf_index, (unsigned long long)r->checkpoint.size);
+		(unsigned long long)r->leaf_index, (unsigned long long)r->checkpoint.size,
+		r->checkpoint.size == 1 ? "y" : "ies");
 	if (signed_by)
 		fprintf(ctx->out, "signed here by the %s's registered key\n", signed_by);
 }

@@ -276,7 +276,8 @@ enum nk_status nk_receipt_verify(const struct nk_receipt *r,
 			note(&rep, NK_CHECK_CHECKPOINT_SIG, NK_CHECK_FAILS, "%s", cerr.text);
 		else
 			note(&rep, NK_CHECK_CHECKPOINT_SIG, NK_CHECK_HOLDS, "the server signed the "
-			     "checkpoint: %llu entries", (unsigned long long)r->checkpoint.size);
+			     "checkpoint of %llu entr%s", (unsigned long long)r->checkpoint.size,
+			     r->checkpoint.size == 1 ? "y" : "ies");
 	}
 	*report = rep;
 	if (!rep.valid)
