@@ -127,6 +127,8 @@ enum nk_status nk_case_inbox(const struct nk_case_env *env, const char *id, enum
 	rc = nk_store_load(env->store, id, &log, err);
 	if (rc == NK_ENOTFOUND)
 		nk_fail(err, NK_ENOTFOUND, "case", "no case %s in this database", id);
+	if (rc == NK_OK)	/* as every load: a log altered at rest serves nothing */
+		rc = case_chain_check(env, id, &log, false, NULL, err);
 	if (rc == NK_OK)
 		rc = case_fold(id, &log, &st, err);
 	if (rc == NK_OK)

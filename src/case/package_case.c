@@ -140,9 +140,9 @@ static enum nk_status check_monotone(const struct nk_case_env *env, const struct
 	if (!(prev = sodium_malloc(sizeof(*prev))))
 		return nk_fail(err, NK_ENOMEM, "valuation", "out of memory");
 	rc = package_get_valuation(env, st->id, st->round - 1, v->role, prev, err);
-	moved = v->role == NK_CLAIMANT ? v->reservation > prev->reservation
-				       : v->reservation < prev->reservation;
-	if (rc == NK_OK && moved)
+	moved = rc == NK_OK && (v->role == NK_CLAIMANT ? v->reservation > prev->reservation
+						       : v->reservation < prev->reservation);
+	if (moved)
 		rc = nk_fail(err, NK_EREFUSED, "reservation", "under monotone rules a %s's reservation "
 			     "may not %s from one round to the next", nk_role_name(v->role),
 			     v->role == NK_CLAIMANT ? "rise" : "fall");
@@ -158,6 +158,8 @@ static enum nk_status evaluate(const struct nk_case_env *env, struct case_state 
 	const struct nk_currency *cur = nk_currency_find(st->frame.currency);
 	struct nk_package_valuation *v = sodium_malloc(2 * sizeof(*v));
 	struct nk_package_result *res = sodium_malloc(sizeof(*res));
+	struct nk_error search_err = { 0 };
+	bool incompatible;
 	json_t *body;
 	enum nk_status rc;
 
@@ -166,12 +168,27 @@ static enum nk_status evaluate(const struct nk_case_env *env, struct case_state 
 		goto out;
 	}
 	if ((rc = package_get_valuation(env, st->id, st->round, NK_CLAIMANT, &v[0], err)) != NK_OK ||
-	    (rc = package_get_valuation(env, st->id, st->round, NK_PAYER, &v[1], err)) != NK_OK ||
-	    (rc = nk_package_propose(&v[0], &v[1], st->frame.solution, res, err)) != NK_OK)
+	    (rc = package_get_valuation(env, st->id, st->round, NK_PAYER, &v[1], err)) != NK_OK)
 		goto out;
+	/* Two valuations the search cannot take together (loan or grant terms that differ,
+	 * tables too fine together) end the round as "no deal", marked incompatible. The
+	 * core's reason names the other side's terms, so it is never told; and refusing the
+	 * second submission instead would let its author probe the first, unrecorded, as
+	 * often as it liked. */
+	rc = nk_package_propose(&v[0], &v[1], st->frame.solution, res, &search_err);
+	incompatible = rc == NK_EINVAL || rc == NK_ERANGE;
+	sodium_memzero(&search_err, sizeof(search_err));
+	if (incompatible)
+		res->found = false;
+	else if (rc != NK_OK) {
+		rc = nk_fail(err, rc, "package", "the package search failed (%s)", nk_status_name(rc));
+		goto out;
+	}
 	/* Public: the round, whether a package was found, and the package. Never a value,
 	 * a gain, a reservation, or what blocked the search. */
 	body = json_pack("{s:i, s:s}", "round", st->round, "outcome", res->found ? "package" : "no-deal");
+	if (body && incompatible)
+		json_object_set_new(body, "incompatible", json_true());
 	if (body && res->found)
 		json_object_set_new(body, "package", package_public_json(cur, &res->package));
 	if ((rc = case_append(env, st->id, "go-between", "package_round", body, err)) != NK_OK)

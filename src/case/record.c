@@ -294,8 +294,9 @@ static enum nk_status find_entry(const struct nk_case_env *env, const char *id,
 		rc = nk_statement_decode(data, len, &r->statement, err);
 	if (rc != NK_OK)
 		return rc;
-	/* Events may follow the end (nothing today does); the statement covers those
-	 * up to its own count, so compare the log as it was then. */
+	/* Events may follow the end (a deposit withdrawn after it, never released); the
+	 * statement covers the log up to its own count, so compare the log as it was then.
+	 * What follows the statement is chained and countersigned but in no statement. */
 	if (r->statement.events < 1 || r->statement.events > log->count ||
 	    strcmp(r->statement.case_id, id) != 0)
 		return nk_fail(err, NK_ECORRUPT, "record", "the record's statement of case %s does "

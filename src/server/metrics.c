@@ -4,6 +4,7 @@
 #include "server/server_impl.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,8 +127,15 @@ enum nk_status metrics_init(struct server_metrics *m, size_t routes,
 		goto out;
 	for (size_t i = 0; i < ids.count && rc == NK_OK; i++) {
 		rc = nk_case_brief(&env, ids.ids[i], NK_MEDIATOR, b, err);
-		if (rc == NK_OK)
+		if (rc == NK_OK) {
 			metrics_case_state(m, ids.ids[i], b->state);
+		} else if (rc == NK_ECORRUPT) {
+			/* One damaged case must not keep the server from serving the others;
+			 * each request to it is refused with the same reason. */
+			fprintf(stderr, "nakodo serve: case %s is not counted: %s: %s\n",
+				ids.ids[i], err->field, err->text);
+			rc = NK_OK;
+		}
 	}
 out:
 	sodium_free(b);
