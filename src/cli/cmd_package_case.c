@@ -203,8 +203,9 @@ static int submit_remote(struct cli_ctx *ctx, const struct remote *r, const char
 		if ((rc = remote_brief(ctx, r, id, b)) != CLI_OK)
 			goto out;
 		if (as && b->role != *as) {
-			rc = cli_usage_error(ctx, "nakodo package submit", "--as %s, but the token is "
-					     "the %s's", nk_role_name(*as), nk_role_name(b->role));
+			rc = cli_usage_error(ctx, "nakodo package submit",
+					     "--as %s, but the token is the %s's",
+					     nk_role_name(*as), nk_role_name(b->role));
 			goto out;
 		}
 		if (key && (rc = cli_sign_request(ctx, "nakodo package submit", key, b, req, &auth,
@@ -246,9 +247,11 @@ static int submit_local(struct cli_ctx *ctx, const char *id, enum nk_role role,
 			rc = CLI_STORAGE;
 			goto out;
 		}
-		if ((rc = cli_acting_brief(ctx, &w, "nakodo package submit", id, &role, key, b)) != CLI_OK ||
-		    (rc = cli_sign_request(ctx, "nakodo package submit", key, b, req, &auth,
-					   &signed_by)) != CLI_OK)
+		rc = cli_acting_brief(ctx, &w, "nakodo package submit", id, &role, key, b);
+		if (rc == CLI_OK)
+			rc = cli_sign_request(ctx, "nakodo package submit", key, b, req, &auth,
+					      &signed_by);
+		if (rc != CLI_OK)
 			goto out;
 	}
 	if (nk_case_act(&w.env, id, role, req, signed_by, &err) != NK_OK)
@@ -381,7 +384,8 @@ static void print_keys(FILE *f, const json_t *keys)
 		const json_t *key = json_object_get(keys, nk_role_name((enum nk_role)k));
 
 		if (json_is_object(key))
-			fprintf(f, "%s's key: %s, safety number %s\n", nk_role_name((enum nk_role)k),
+			fprintf(f, "%s's key: %s, safety number %s\n",
+				nk_role_name((enum nk_role)k),
 				json_string_value(json_object_get(key, "sign")) ?: "?",
 				json_string_value(json_object_get(key, "safety_number")) ?: "?");
 	}

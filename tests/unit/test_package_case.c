@@ -423,7 +423,8 @@ static void join_both(struct fixture *f, const char *id, struct nk_party_key *ke
 		assert_int_equal(nk_party_key_generate(&key[r], NULL), NK_OK);
 		nk_party_key_identity(key[r], &idn);
 		assert_int_equal(nk_join_sign(key[r], id, (enum nk_role)r, sig, NULL), NK_OK);
-		assert_int_equal(nk_case_join(&f->env, id, (enum nk_role)r, &idn, sig, NULL), NK_OK);
+		assert_int_equal(nk_case_join(&f->env, id, (enum nk_role)r, &idn, sig, NULL),
+				 NK_OK);
 	}
 }
 
@@ -452,34 +453,40 @@ static void joined_parties_sign_their_valuations(void **state)
 	assert_string_equal(nk_case_action_name(NK_ACTION_PACKAGE), "package");
 
 	/* unsigned, by either entry point */
-	assert_int_equal(nk_package_case_submit(&f->env, id, NK_CLAIMANT, 0, f->korea, &err), NK_EAUTH);
+	assert_int_equal(nk_package_case_submit(&f->env, id, NK_CLAIMANT, 0, f->korea, &err),
+			 NK_EAUTH);
 	assert_string_equal(err.field, "signature");
 	assert_non_null(strstr(err.text, "--key"));
 	assert_int_equal(nk_case_act(&f->env, id, NK_CLAIMANT, &req, NULL, &err), NK_EAUTH);
 	/* by the payer's key */
-	assert_int_equal(nk_case_request_sign(key[1], id, NK_CLAIMANT, 1, &req, &wrong, NULL), NK_OK);
+	assert_int_equal(nk_case_request_sign(key[1], id, NK_CLAIMANT, 1, &req, &wrong, NULL),
+			 NK_OK);
 	assert_int_equal(nk_case_act(&f->env, id, NK_CLAIMANT, &req, &wrong, &err), NK_EAUTH);
 	assert_string_equal(err.field, "signature");
 	/* signed for another valuation, or for a named round, then sent with this one */
 	*v = *f->korea;
 	v->reservation -= 1;
 	other.valuation = v;
-	assert_int_equal(nk_case_request_sign(key[0], id, NK_CLAIMANT, 1, &other, &wrong, NULL), NK_OK);
+	assert_int_equal(nk_case_request_sign(key[0], id, NK_CLAIMANT, 1, &other, &wrong, NULL),
+			 NK_OK);
 	assert_int_equal(nk_case_act(&f->env, id, NK_CLAIMANT, &req, &wrong, &err), NK_EAUTH);
 	other.valuation = f->korea;
 	other.round = 1;
-	assert_int_equal(nk_case_request_sign(key[0], id, NK_CLAIMANT, 1, &other, &wrong, NULL), NK_OK);
+	assert_int_equal(nk_case_request_sign(key[0], id, NK_CLAIMANT, 1, &other, &wrong, NULL),
+			 NK_OK);
 	assert_int_equal(nk_case_act(&f->env, id, NK_CLAIMANT, &req, &wrong, &err), NK_EAUTH);
 	/* no error text names the reservation */
 	assert_no_reservation(err.text, f->korea);
 	assert_int_equal(event_count(f, id), n);
 
 	/* signed: accepted, the number recorded, the signature not */
-	assert_int_equal(nk_case_request_sign(key[0], id, NK_CLAIMANT, 1, &req, &auth, NULL), NK_OK);
+	assert_int_equal(nk_case_request_sign(key[0], id, NK_CLAIMANT, 1, &req, &auth, NULL),
+			 NK_OK);
 	assert_int_equal(nk_case_act(&f->env, id, NK_CLAIMANT, &req, &auth, NULL), NK_OK);
 	assert_int_equal(event_count(f, id), n + 1);
 	text = log_text(f, id);
-	assert_non_null(strstr(text, "package_submitted {\"request\":1,\"role\":\"claimant\",\"round\":1}"));
+	assert_non_null(strstr(text, "package_submitted "
+			       "{\"request\":1,\"role\":\"claimant\",\"round\":1}"));
 	assert_no_reservation(text, f->korea);
 	free(text);
 	/* the same request again is a replay, refused by its number */
@@ -508,8 +515,11 @@ static void joined_parties_sign_their_valuations(void **state)
 	for (int r = 0; r < 2; r++) {
 		struct nk_case_request ans = { .action = NK_ACTION_ANSWER, .accept = true };
 
-		assert_int_equal(nk_case_request_sign(key[r], id, (enum nk_role)r, 2, &ans, &auth, NULL), NK_OK);
-		assert_int_equal(nk_case_act(&f->env, id, (enum nk_role)r, &ans, &auth, NULL), NK_OK);
+		const enum nk_role role = (enum nk_role)r;
+
+		assert_int_equal(nk_case_request_sign(key[r], id, role, 2, &ans, &auth, NULL),
+				 NK_OK);
+		assert_int_equal(nk_case_act(&f->env, id, role, &ans, &auth, NULL), NK_OK);
 	}
 	assert_string_equal(last_type(f, id, 1), "settled");
 	nk_party_key_free(key[0]);
@@ -524,7 +534,8 @@ static void request_body_survives_the_wire(void **state)
 {
 	struct fixture *f = *state;
 	struct nk_package_valuation *v = sodium_malloc(sizeof(*v));
-	struct nk_case_request req = { .action = NK_ACTION_PACKAGE, .round = 2, .valuation = f->korea };
+	struct nk_case_request req = { .action = NK_ACTION_PACKAGE, .round = 2,
+				       .valuation = f->korea };
 	uint8_t *mine = NULL, *theirs = NULL;
 	size_t mine_len = 0, theirs_len = 0;
 	char path[512], *file = NULL, *wire;
@@ -569,9 +580,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(monotone_no_deal_and_declines, setup_mem, teardown),
 		cmocka_unit_test_setup_teardown(monotone_no_deal_and_declines, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(ended_case_leaves_no_valuation_on_disk, setup_sqlite, teardown),
-		cmocka_unit_test_setup_teardown(joined_parties_sign_their_valuations, setup_mem, teardown),
-		cmocka_unit_test_setup_teardown(joined_parties_sign_their_valuations, setup_sqlite, teardown),
-		cmocka_unit_test_setup_teardown(request_body_survives_the_wire, setup_mem, teardown),
+		cmocka_unit_test_setup_teardown(joined_parties_sign_their_valuations, setup_mem,
+						teardown),
+		cmocka_unit_test_setup_teardown(joined_parties_sign_their_valuations, setup_sqlite,
+						teardown),
+		cmocka_unit_test_setup_teardown(request_body_survives_the_wire, setup_mem,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
