@@ -106,16 +106,20 @@ enum nk_case_action {
 	NK_ACTION_SEND,		/* a sealed message (kind text) */
 	NK_ACTION_DEPOSIT,	/* a sealed deposit (kind deposit) */
 	NK_ACTION_WITHDRAW,	/* take a deposit back before its release */
+	NK_ACTION_PACKAGE,	/* a confidential package valuation (package cases) */
 };
+
+struct nk_package_valuation;	/* <nakodo/package.h> */
 
 /* One action and what it says. Only the members its action uses are read. */
 struct nk_case_request {
 	enum nk_case_action action;
-	int round;			/* submit: the named round, or 0 for the open one */
+	int round;			/* submit, package: the named round, or 0: the open one */
 	int64_t amount;			/* submit, extend, propose */
 	bool accept;			/* answer */
 	const uint8_t *envelope;	/* send, deposit: the envelope, as sealed */
 	size_t envelope_len;
+	const struct nk_package_valuation *valuation;	/* package: borrowed */
 };
 
 /* "submit", "extend", …, the name nk_action_sign binds. */
@@ -124,7 +128,10 @@ const char *nk_case_action_name(enum nk_case_action action);
 /* The canonical body of a request, whose SHA-256 the signature binds: the envelope for
  * send and deposit, otherwise compact JSON with sorted keys of the action's members:
  * {"amount":A,"round":R} (submit), {"amount":A} (extend, propose), {"accept":B}
- * (answer), {} (close, withdraw). Returns a new buffer (free()) in *out. */
+ * (answer), {} (close, withdraw), {"round":R,"valuation":V} (package: V is the
+ * valuation's normal form, nk_valuation_json_write, as an object with the same sorted
+ * keys, reals to 15 significant digits). Returns a new buffer (free()) in *out; it may
+ * hold a confidential figure, so the caller wipes it. */
 NK_MUST_USE enum nk_status nk_case_request_body(const struct nk_case_request *req,
 						uint8_t **out, size_t *len,
 						struct nk_error *err);
@@ -143,7 +150,8 @@ NK_MUST_USE enum nk_status nk_case_request_sign(const struct nk_party_key *key, 
  *    `message` event records from, to, n, size and its SHA-256 — never its text;
  *  - deposit (claimant or payer, both joined, sealed to the other): stored with a
  *    `deposited` event; the second deposit appends `released` in the same step;
- *  - withdraw: before the release, deletes this role's deposit (`withdrawn`).
+ *  - withdraw: before the release, deletes this role's deposit (`withdrawn`);
+ *  - package: as nk_package_case_submit (<nakodo/package_case.h>), signed.
  * An envelope that is malformed or does not match is NK_EINVAL (field "envelope");
  * a number out of turn, a case that has ended, a second deposit: NK_EREFUSED. */
 NK_MUST_USE enum nk_status nk_case_act(const struct nk_case_env *env, const char *id,

@@ -43,7 +43,11 @@ NK_MUST_USE enum nk_status nk_package_case_open(const struct nk_case_env *env,
  * must be the open one). Checked against the frame, and against the role's valuation of
  * the round before when the frame is monotone; sealed; the log records only that role
  * submitted for the round. When it completes the round, the round is evaluated in the
- * same transaction. A package case only; a figure case refuses it (and vice versa). */
+ * same transaction. A package case only; a figure case refuses it (and vice versa).
+ * Unsigned: once role has joined the case with a key this is NK_EAUTH (field
+ * "signature") and appends nothing; a joined role submits through nk_case_act with
+ * NK_ACTION_PACKAGE (req.round, req.valuation) and its signature, whose request number
+ * the package_submitted event records. */
 NK_MUST_USE enum nk_status nk_package_case_submit(const struct nk_case_env *env, const char *id,
 						  enum nk_role role, int round,
 						  const struct nk_package_valuation *valuation,
@@ -77,6 +81,9 @@ struct nk_package_brief {
 	bool settled;			/* settled with package */
 	bool secrets_deleted;
 	int64_t events;
+	bool joined[NK_ROLE_COUNT];		/* indexed by enum nk_role */
+	struct nk_identity identity[NK_ROLE_COUNT];	/* the keys each role registered */
+	uint64_t last_request;			/* this role's last signed request, or 0 */
 	/* The party's own, while live: its latest valuation and its value of the package. */
 	bool has_own;
 	int own_round;			/* the round of that valuation */

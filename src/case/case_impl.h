@@ -172,6 +172,12 @@ NK_MUST_USE enum nk_status case_refuse_non_party(enum nk_role role, struct nk_er
 NK_MUST_USE enum nk_status case_refuse_kind(const struct case_state *st, bool package,
 					    struct nk_error *err);
 
+/* package_case.c: a package valuation (NK_ACTION_PACKAGE), for nk_case_act. */
+NK_MUST_USE enum nk_status package_case_submit(const struct nk_case_env *env, const char *id,
+					       enum nk_role role, const struct nk_case_request *req,
+					       const struct nk_request_auth *auth,
+					       struct nk_error *err);
+
 /* package_case.c: the answer to a round's proposed package (nk_case_answer calls it
  * with the case loaded inside its transaction; it commits or rolls back). */
 NK_MUST_USE enum nk_status package_case_answer(const struct nk_case_env *env,

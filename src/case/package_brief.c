@@ -87,6 +87,9 @@ enum nk_status nk_package_case_brief(const struct nk_case_env *env, const char *
 	b->events = st->events;
 	b->settled = st->settled;
 	b->secrets_deleted = st->purged;
+	memcpy(b->joined, st->joined, sizeof(b->joined));
+	memcpy(b->identity, st->identity, sizeof(b->identity));
+	b->last_request = st->last_request[role];
 	for (int i = 0; i < st->round; i++) {
 		const struct package_round *r = &st->prounds[i];
 		struct nk_package_brief_round *br = &b->rounds[i];

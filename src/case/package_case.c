@@ -212,10 +212,13 @@ out:
 	return rc;
 }
 
-enum nk_status nk_package_case_submit(const struct nk_case_env *env, const char *id,
-				      enum nk_role role, int round,
-				      const struct nk_package_valuation *v, struct nk_error *err)
+/* A valuation (NK_ACTION_PACKAGE), signed by role's key once role has joined. */
+enum nk_status package_case_submit(const struct nk_case_env *env, const char *id,
+				   enum nk_role role, const struct nk_case_request *req,
+				   const struct nk_request_auth *auth, struct nk_error *err)
 {
+	const struct nk_package_valuation *v = req->valuation;
+	const int round = req->round;
 	struct case_state *st = NULL;
 	struct package_round *r;
 	bool ended = false;
@@ -225,6 +228,8 @@ enum nk_status nk_package_case_submit(const struct nk_case_env *env, const char 
 		return rc;
 	if (round < 0 || round > NK_ROUNDS_MAX)
 		return nk_fail(err, NK_EINVAL, "round", "a round is a number from 1 to %d", NK_ROUNDS_MAX);
+	if (!v)
+		return nk_fail(err, NK_EINVAL, "valuation", "a package request needs a valuation");
 	if (v->role != role)
 		return nk_fail(err, NK_EINVAL, "role", "the valuation is the %s's, not the %s's",
 			       nk_role_name(v->role), nk_role_name(role));
@@ -234,7 +239,8 @@ enum nk_status nk_package_case_submit(const struct nk_case_env *env, const char 
 		return nk_fail(err, NK_ENOMEM, "case", "out of memory");
 	if ((rc = case_load(env, id, st, err)) != NK_OK)
 		goto done;
-	if ((rc = case_refuse_kind(st, true, err)) != NK_OK ||
+	if ((rc = case_authorise(st, role, req, auth, err)) != NK_OK ||
+	    (rc = case_refuse_kind(st, true, err)) != NK_OK ||
 	    (rc = case_refuse_state(st, NK_STATE_OPEN, err)) != NK_OK)
 		goto out;
 	r = &st->prounds[st->round - 1];
@@ -254,8 +260,11 @@ enum nk_status nk_package_case_submit(const struct nk_case_env *env, const char 
 	    (rc = check_monotone(env, st, v, err)) != NK_OK ||
 	    (rc = put_valuation(env, id, st->round, v, err)) != NK_OK)
 		goto out;
+	/* The request's number, never its signature: the countersigned chain is the proof
+	 * that the server accepted it (doc/crypto.md, "Signed requests"). */
 	rc = case_append(env, id, nk_role_name(role), "package_submitted",
-			 json_pack("{s:i, s:s}", "round", st->round, "role", nk_role_name(role)), err);
+			 case_with_request(json_pack("{s:i, s:s}", "round", st->round,
+						     "role", nk_role_name(role)), auth), err);
 	r->submitted[role] = true;
 	if (rc == NK_OK && r->submitted[!role])
 		rc = evaluate(env, st, &ended, err);
@@ -264,6 +273,16 @@ out:
 done:
 	free(st);
 	return rc;
+}
+
+enum nk_status nk_package_case_submit(const struct nk_case_env *env, const char *id,
+				      enum nk_role role, int round,
+				      const struct nk_package_valuation *v, struct nk_error *err)
+{
+	const struct nk_case_request req = { .action = NK_ACTION_PACKAGE, .round = round,
+					     .valuation = v };
+
+	return package_case_submit(env, id, role, &req, NULL, err);
 }
 
 enum nk_status package_case_answer(const struct nk_case_env *env, struct case_state *st,

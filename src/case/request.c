@@ -3,6 +3,7 @@
  * SHA-256 of the action's canonical body. This file makes and checks those signatures
  * and dispatches nk_case_act to the command that does the action. */
 #include "case/case_impl.h"
+#include "formats/package_json.h"
 
 #include <nakodo/seal.h>
 
@@ -27,6 +28,7 @@ static const struct {
 	[NK_ACTION_SEND] = { "send", case_send },
 	[NK_ACTION_DEPOSIT] = { "deposit", case_deposit },
 	[NK_ACTION_WITHDRAW] = { "withdraw", case_withdraw },
+	[NK_ACTION_PACKAGE] = { "package", package_case_submit },
 };
 
 static bool known_action(enum nk_case_action action)
@@ -39,10 +41,37 @@ const char *nk_case_action_name(enum nk_case_action action)
 	return known_action(action) ? actions[action].name : "unknown";
 }
 
+/* {"round":R,"valuation":V}: V is the valuation's normal form (the text it is sealed
+ * in), read back as an object, so the client and the server reach the same bytes from
+ * the same valuation. The normal form's reals have 15 significant digits, which read
+ * back and print again unchanged at that precision. */
+static enum nk_status package_body(const struct nk_case_request *req, json_t **out,
+				   struct nk_error *err)
+{
+	char *text = NULL;
+	size_t len;
+	json_t *v;
+	enum nk_status rc;
+
+	if (!req->valuation)
+		return nk_fail(err, NK_EINVAL, "valuation", "a package request needs a valuation");
+	if ((rc = nk_valuation_json_write(req->valuation, &text, err)) != NK_OK)
+		return rc;
+	len = strlen(text);
+	v = json_loadb(text, len, 0, NULL);
+	sodium_memzero(text, len);
+	free(text);
+	if (!v || !(*out = json_pack("{s:i, s:o}", "round", req->round, "valuation", v)))
+		return nk_fail(err, NK_ENOMEM, "request", "out of memory");
+	return NK_OK;
+}
+
 enum nk_status nk_case_request_body(const struct nk_case_request *req, uint8_t **out,
 				    size_t *len, struct nk_error *err)
 {
 	json_t *o = NULL;
+	size_t flags = JSON_COMPACT | JSON_SORT_KEYS;
+	enum nk_status rc;
 	char *text;
 
 	if (!req || !known_action(req->action))
@@ -72,8 +101,13 @@ enum nk_status nk_case_request_body(const struct nk_case_request *req, uint8_t *
 	case NK_ACTION_WITHDRAW:
 		o = json_object();
 		break;
+	case NK_ACTION_PACKAGE:
+		if ((rc = package_body(req, &o, err)) != NK_OK)
+			return rc;
+		flags |= JSON_REAL_PRECISION(15);
+		break;
 	}
-	text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	text = o ? json_dumps(o, flags) : NULL;
 	json_decref(o);
 	if (!text)
 		return nk_fail(err, NK_ENOMEM, "request", "out of memory");

@@ -6,6 +6,7 @@
 #include "cli/demo_package.h"
 #include "cli/package_case.h"
 #include "cli/remote.h"
+#include "cli/signed.h"
 #include "cli/util.h"
 #include "formats/agenda_formats.h"
 #include "formats/package_case_json.h"
@@ -37,13 +38,16 @@ static const char open_help[] =
 	"one invitation token per role.\n";
 
 static const char submit_help[] =
-	"usage: nakodo package submit CASE --as claimant|payer FILE [--round N]\n\n"
+	"usage: nakodo package submit CASE --as claimant|payer FILE [--round N] [--key FILE]\n\n"
 	"Hands the go-between this side's confidential valuation (a valuation file, see\n"
 	"doc/formats.md) for the open round. It is checked against the case's frame and, under\n"
 	"monotone rules, against this side's valuation of the round before (a claimant's\n"
 	"reservation may not rise, a payer's may not fall), then sealed; the log records only\n"
 	"that this side submitted. --round N refuses it unless round N is the open one.\n"
-	"With --server/--token the token says the role; --as, if given, must agree.\n";
+	"With --server/--token the token says the role; --as, if given, must agree.\n"
+	"Once the side has joined the case with a key (nakodo join), the case takes its\n"
+	"valuations only signed by that key: give --key FILE (its passphrase is asked\n"
+	"without echo, or read from NAKODO_PASSPHRASE_FILE), locally and through a server.\n";
 
 static int parse_components(struct cli_ctx *ctx, const char *text, bool out[static NK_COMPONENTS])
 {
@@ -180,35 +184,83 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 /* The server's answer to the valuation in text (checked here first, so bad input is
- * refused before anything is sent). */
+ * refused before anything is sent), signed with key when the role has joined. */
 static int submit_remote(struct cli_ctx *ctx, const struct remote *r, const char *id,
-			 const enum nk_role *as, int round, const char *text, size_t len)
+			 const enum nk_role *as, const struct nk_party_key *key,
+			 const struct nk_case_request *req, const char *text, size_t len)
 {
+	struct nk_brief *b = NULL;
+	struct nk_request_auth auth;
+	const struct nk_request_auth *signed_by = NULL;
 	char path[NK_CASE_ID_MAX + 32];
 	json_t *valuation, *body, *reply = NULL;
 	json_error_t jerr;
-	int rc;
+	int rc = CLI_OK;
 
-	if (as) {	/* the token's role must be the one named */
-		snprintf(path, sizeof(path), "/v1/cases/%s/brief", id);
-		if ((rc = remote_call(ctx, r, "GET", path, NULL, &reply)) != CLI_OK)
-			return rc;
-		if (strcmp(json_string_value(json_object_get(reply, "role")) ?: "", nk_role_name(*as)) != 0) {
-			json_decref(reply);
-			return cli_usage_error(ctx, "nakodo package submit", "--as %s, but the token is not the %s's",
-					       nk_role_name(*as), nk_role_name(*as));
+	if (as || key) {	/* the token's role must be the one named; its keys sign */
+		if (!(b = sodium_malloc(sizeof(*b))))
+			return CLI_STORAGE;
+		if ((rc = remote_brief(ctx, r, id, b)) != CLI_OK)
+			goto out;
+		if (as && b->role != *as) {
+			rc = cli_usage_error(ctx, "nakodo package submit",
+					     "--as %s, but the token is the %s's",
+					     nk_role_name(*as), nk_role_name(b->role));
+			goto out;
 		}
-		json_decref(reply);
-		reply = NULL;
+		if (key && (rc = cli_sign_request(ctx, "nakodo package submit", key, b, req, &auth,
+						  &signed_by)) != CLI_OK)
+			goto out;
 	}
-	if (!(valuation = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr)))
-		return cli_usage_error(ctx, "nakodo package submit", "the valuation is not JSON");
+	if (!(valuation = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr))) {
+		rc = cli_usage_error(ctx, "nakodo package submit", "the valuation is not JSON");
+		goto out;
+	}
 	body = json_pack("{s:o}", "valuation", valuation);
-	if (body && round)
-		json_object_set_new(body, "round", json_integer(round));
+	if (body && req->round)
+		json_object_set_new(body, "round", json_integer(req->round));
+	cli_auth_to_json(body, signed_by);
 	snprintf(path, sizeof(path), "/v1/cases/%s/package", id);
 	if ((rc = remote_call(ctx, r, "POST", path, body, &reply)) == CLI_OK)
 		rc = package_brief_answer(ctx, id, reply, true);
+out:
+	sodium_free(b);
+	return rc;
+}
+
+/* Locally: the role's briefing gives what a signature needs, then the same case/
+ * function the server's route calls. */
+static int submit_local(struct cli_ctx *ctx, const char *id, enum nk_role role,
+			const struct nk_party_key *key, const struct nk_case_request *req)
+{
+	struct cli_where w = { 0 };
+	struct nk_brief *b = NULL;
+	struct nk_request_auth auth;
+	const struct nk_request_auth *signed_by = NULL;
+	struct nk_error err = { 0 };
+	int rc;
+
+	if ((rc = cli_where_open(ctx, &w)) != CLI_OK)
+		return rc;
+	if (key) {
+		if (!(b = sodium_malloc(sizeof(*b)))) {
+			rc = CLI_STORAGE;
+			goto out;
+		}
+		rc = cli_acting_brief(ctx, &w, "nakodo package submit", id, &role, key, b);
+		if (rc == CLI_OK)
+			rc = cli_sign_request(ctx, "nakodo package submit", key, b, req, &auth,
+					      &signed_by);
+		if (rc != CLI_OK)
+			goto out;
+	}
+	if (nk_case_act(&w.env, id, role, req, signed_by, &err) != NK_OK)
+		rc = cli_report(ctx, &err);
+	else
+		rc = package_show_brief(ctx, &w.env, id, role, true);
+out:
+	sodium_free(b);
+	cli_where_close(&w);
 	return rc;
 }
 
@@ -216,14 +268,14 @@ int package_submit(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "as", required_argument, NULL, 'a' }, { "round", required_argument, NULL, 'n' },
-		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
+		{ "key", required_argument, NULL, 'k' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct nk_package_valuation *v = NULL;
+	struct nk_party_key *key = NULL;
 	struct remote remote = { 0 };
-	struct nk_store *store = NULL;
-	struct nk_server_key *signer = NULL;
+	struct nk_case_request req = { .action = NK_ACTION_PACKAGE };
 	struct nk_error err = { 0 };
-	const char *as = NULL, *pos[2] = { NULL, NULL };
+	const char *as = NULL, *pos[2] = { NULL, NULL }, *key_path = NULL;
 	char *text = NULL, *end;
 	size_t len = 0;
 	enum nk_role role = NK_MEDIATOR;
@@ -241,6 +293,8 @@ int package_submit(struct cli_ctx *ctx, int argc, char **argv)
 			pos[npos++] = optarg;
 		} else if (c == 'a') {
 			as = optarg;
+		} else if (c == 'k') {
+			key_path = optarg;
 		} else if (c == 'n') {
 			n = strtol(optarg, &end, 10);
 			if (*end || end == optarg || n < 1 || n > NK_ROUNDS_MAX)
@@ -265,23 +319,16 @@ int package_submit(struct cli_ctx *ctx, int argc, char **argv)
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
-	if (remote_active(&remote)) {
-		rc = submit_remote(ctx, &remote, pos[0], as ? &role : NULL, round, text, len);
+	if (key_path && (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK)
 		goto out;
-	}
-	if ((rc = cli_open_case_store(ctx, false, &store, &signer)) != CLI_OK)
-		goto out;
-	{
-		struct nk_case_env env = { .store = store, .signer = signer };
-
-		if (nk_package_case_submit(&env, pos[0], role, round, v, &err) != NK_OK)
-			rc = cli_report(ctx, &err);
-		else
-			rc = package_show_brief(ctx, &env, pos[0], role, true);
-	}
+	req.round = round;
+	req.valuation = v;
+	if (remote_active(&remote))
+		rc = submit_remote(ctx, &remote, pos[0], as ? &role : NULL, key, &req, text, len);
+	else
+		rc = submit_local(ctx, pos[0], role, key, &req);
 out:
-	nk_store_close(store);
-	nk_server_key_free(signer);
+	nk_party_key_free(key);
 	if (text) {
 		sodium_memzero(text, len);
 		free(text);
@@ -330,6 +377,20 @@ static void print_package(FILE *f, const char *cur_code, const json_t *pkg, cons
 	}
 }
 
+/* The keys the roles registered, as a figure briefing lists them (role order). */
+static void print_keys(FILE *f, const json_t *keys)
+{
+	for (int k = 0; k < NK_ROLE_COUNT; k++) {
+		const json_t *key = json_object_get(keys, nk_role_name((enum nk_role)k));
+
+		if (json_is_object(key))
+			fprintf(f, "%s's key: %s, safety number %s\n",
+				nk_role_name((enum nk_role)k),
+				json_string_value(json_object_get(key, "sign")) ?: "?",
+				json_string_value(json_object_get(key, "safety_number")) ?: "?");
+	}
+}
+
 static void print_brief(FILE *f, const json_t *b)
 {
 	const json_t *fr = json_object_get(b, "frame"), *rounds = json_object_get(b, "rounds"), *r, *c;
@@ -351,6 +412,7 @@ static void print_brief(FILE *f, const json_t *b)
 		json_string_value(json_object_get(fr, "solution")),
 		(long long)json_integer_value(json_object_get(fr, "rounds")),
 		json_is_true(json_object_get(fr, "monotone")) ? "monotone" : "not monotone");
+	print_keys(f, json_object_get(b, "keys"));
 	if (json_is_object(json_object_get(b, "own")))
 		print_own(f, cur, json_object_get(b, "own"), payer);
 	json_array_foreach(rounds, i, r) {

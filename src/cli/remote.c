@@ -279,8 +279,25 @@ static void traffic_from_json(const json_t *obj, struct nk_brief *b)
 	b->released = get_b(d, "released");
 }
 
+/* The keys the roles registered ("keys", by role), as both kinds of briefing list them. */
+static void keys_from_json(const json_t *obj, struct nk_brief *b)
+{
+	for (int k = 0; k < NK_ROLE_COUNT; k++) {
+		const json_t *key = json_object_get(json_object_get(obj, "keys"),
+						    nk_role_name((enum nk_role)k));
+		struct nk_error ignored = { 0 };
+
+		b->joined[k] = json_is_object(key) &&
+			nk_key_from_hex(json_string_value(json_object_get(key, "sign")),
+					b->identity[k].sign, &ignored) == NK_OK &&
+			nk_key_from_hex(json_string_value(json_object_get(key, "seal")),
+					b->identity[k].seal, &ignored) == NK_OK;
+	}
+}
+
 /* A package case's briefing (nk_package_brief_to_json's shape) carries its own rounds:
- * only what identifies the case is kept here; package_brief_answer prints the rest. */
+ * only what identifies the case and what a signed request needs (the keys and the
+ * role's last request number) are kept here; package_brief_answer prints the rest. */
 static enum nk_status package_brief_from_json(const json_t *obj, struct nk_brief *b,
 					      struct nk_error *err)
 {
@@ -296,6 +313,8 @@ static enum nk_status package_brief_from_json(const json_t *obj, struct nk_brief
 	memcpy(b->case_id, id, strlen(id) + 1);
 	b->state = (enum nk_case_state)state;
 	b->package = true;
+	b->last_request = get_count(obj, "last_request");
+	keys_from_json(obj, b);
 	return NK_OK;
 }
 
@@ -355,17 +374,7 @@ enum nk_status remote_brief_from_json(const json_t *obj, struct nk_brief *b, str
 		}
 	}
 	traffic_from_json(obj, b);
-	for (int k = 0; k < NK_ROLE_COUNT; k++) {
-		const json_t *key = json_object_get(json_object_get(obj, "keys"),
-						    nk_role_name((enum nk_role)k));
-		struct nk_error ignored = { 0 };
-
-		b->joined[k] = json_is_object(key) &&
-			nk_key_from_hex(json_string_value(json_object_get(key, "sign")),
-					b->identity[k].sign, &ignored) == NK_OK &&
-			nk_key_from_hex(json_string_value(json_object_get(key, "seal")),
-					b->identity[k].seal, &ignored) == NK_OK;
-	}
+	keys_from_json(obj, b);
 	return NK_OK;
 }
 

@@ -177,21 +177,23 @@ static json_t *round_to_json(const struct nk_brief *b, int i)
 	return o;
 }
 
-/* The identities the roles registered, by role name; NULL when none has joined. */
-static json_t *keys_to_json(const struct nk_brief *b)
+/* The identities the roles registered (formats/case_json.h): a figure briefing and a
+ * package briefing list them alike. */
+json_t *nk_keys_to_json(const bool joined[static NK_ROLE_COUNT],
+			const struct nk_identity identity[static NK_ROLE_COUNT])
 {
 	json_t *keys = NULL;
 
 	for (int r = 0; r < NK_ROLE_COUNT; r++) {
 		char sign[NK_KEY_HEX], seal[NK_KEY_HEX], safety[NK_SAFETY_NUMBER_MAX];
 
-		if (!b->joined[r])
+		if (!joined[r])
 			continue;
 		if (!keys && !(keys = json_object()))
 			return NULL;
-		nk_key_to_hex(b->identity[r].sign, sign);
-		nk_key_to_hex(b->identity[r].seal, seal);
-		nk_safety_number(&b->identity[r], safety);
+		nk_key_to_hex(identity[r].sign, sign);
+		nk_key_to_hex(identity[r].seal, seal);
+		nk_safety_number(&identity[r], safety);
 		json_object_set_new(keys, nk_role_name((enum nk_role)r),
 				    json_pack("{s:s, s:s, s:s}", "sign", sign, "seal", seal,
 					      "safety_number", safety));
@@ -264,7 +266,7 @@ json_t *nk_brief_to_json(const struct nk_brief *b)
 		}
 		json_object_set_new(o, "settlement", s);
 	}
-	if ((keys = keys_to_json(b)))
+	if ((keys = nk_keys_to_json(b->joined, b->identity)))
 		json_object_set_new(o, "keys", keys);
 	traffic_to_json(b, o);
 	return o;

@@ -11,6 +11,11 @@
 json_t *nk_rules_to_json(const struct nk_rules *rules);
 json_t *nk_brief_to_json(const struct nk_brief *brief);
 
+/* The identities the roles registered, by role name, each with "sign", "seal" and
+ * "safety_number"; NULL when none has joined (or out of memory). */
+json_t *nk_keys_to_json(const bool joined[static NK_ROLE_COUNT],
+			const struct nk_identity identity[static NK_ROLE_COUNT]);
+
 /* Decodes rules from an object made by nk_rules_to_json, then checks them. */
 NK_MUST_USE enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *rules,
 					      struct nk_error *err);

@@ -1,6 +1,7 @@
 /* JSON codecs of a package case: the frame that opens it, decoded strictly so a stored
  * frame means one thing, and the briefing a role receives. A party's own valuation
  * summary appears only in its own briefing; the mediator's holds public facts alone. */
+#include "formats/case_json.h"
 #include "formats/package_case_json.h"
 #include "formats/package_json.h"
 
@@ -149,7 +150,7 @@ static json_t *own_json(const struct nk_package_brief *b)
 json_t *nk_package_brief_to_json(const struct nk_package_brief *b)
 {
 	const struct nk_currency *cur = nk_currency_find(b->frame.currency);
-	json_t *rounds = json_array(), *o;
+	json_t *rounds = json_array(), *o, *keys;
 
 	for (int i = 0; rounds && i < b->round; i++)
 		json_array_append_new(rounds, round_json(b, i));
@@ -164,5 +165,9 @@ json_t *nk_package_brief_to_json(const struct nk_package_brief *b)
 							    "package", nk_package_json(cur, &b->package)));
 	if (o && b->has_own)
 		json_object_set_new(o, "own", own_json(b));
+	if (o && (keys = nk_keys_to_json(b->joined, b->identity)))
+		json_object_set_new(o, "keys", keys);
+	if (o && b->last_request)
+		json_object_set_new(o, "last_request", json_integer((json_int_t)b->last_request));
 	return o;
 }

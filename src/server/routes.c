@@ -41,7 +41,8 @@ static const struct field_spec open_fields[] = {	/* rules, or a package frame */
 	{ "rules", FIELD_OBJECT, false }, { "package", FIELD_OBJECT, false }, { NULL, FIELD_INT, false },
 };
 static const struct field_spec package_fields[] = {
-	{ "valuation", FIELD_OBJECT, true }, { "round", FIELD_INT, false }, { NULL, FIELD_INT, false },
+	{ "valuation", FIELD_OBJECT, true }, { "round", FIELD_INT, false }, SIGNED_FIELDS,
+	{ NULL, FIELD_INT, false },
 };
 
 /* The caller's role in its case (claimant, payer or mediator). */
@@ -230,12 +231,14 @@ static enum nk_status h_submit(struct route_call *call, struct nk_error *err)
 }
 
 /* A party's confidential package valuation for the round: decoded and checked as the
- * command checks a valuation file, then handed to the same case/ function. */
+ * command checks a valuation file, then done as NK_ACTION_PACKAGE with the body's
+ * signature (a joined party's is required), as the command does it. */
 static enum nk_status h_package(struct route_call *call, struct nk_error *err)
 {
 	const json_t *round = json_object_get(call->body, "round");
 	json_int_t r = round ? json_integer_value(round) : 0;
 	struct nk_package_valuation *v = sodium_malloc(sizeof(*v));
+	struct nk_case_request req = { .action = NK_ACTION_PACKAGE };
 	char *text = NULL;
 	size_t len = 0;
 	enum nk_status rc;
@@ -251,11 +254,11 @@ static enum nk_status h_package(struct route_call *call, struct nk_error *err)
 		goto out;
 	}
 	len = strlen(text);
-	rc = nk_valuation_json_read(text, len, "valuation", v, err);
-	if (rc == NK_OK)
-		rc = nk_package_case_submit(&call->env, call->case_id, caller_role(call), (int)r, v, err);
-	if (rc == NK_OK)
-		rc = reply_brief(call, caller_role(call), err);
+	if ((rc = nk_valuation_json_read(text, len, "valuation", v, err)) != NK_OK)
+		goto out;
+	req.round = (int)r;
+	req.valuation = v;
+	rc = act(call, caller_role(call), &req, err);
 out:
 	if (text) {
 		sodium_memzero(text, len);

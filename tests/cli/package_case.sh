@@ -103,5 +103,36 @@ is "no package inside both reservations: closed" "$("$nk" --db "$db" package sub
 "$nk" --db "$db" brief "$id2" --as payer | grep -q "round 1: your valuation submitted; no deal" &&
 	ok "the briefing says no deal, and no more" || bad "the briefing says no deal"
 
+# a party that joined with a key signs its valuation (--key), as it signs a figure
+export NAKODO_TEST_KDF=min NAKODO_PASSPHRASE_FILE="$dir/pass"
+printf 'package test passphrase\n' >"$dir/pass"
+for who in claimant payer; do "$nk" keygen --out "$dir/$who.key" >/dev/null 2>&1 || bad "keygen $who"; done
+id3=$("$nk" --db "$db" package open --currency USD --components grant,loan --rounds 2)
+for who in claimant payer; do
+	"$nk" --db "$db" join "$id3" --as $who --key "$dir/$who.key" >/dev/null || bad "join $who"
+done
+refuse 2 "a joined party's unsigned valuation: the same words as submit" \
+	"^nakodo: signature: the claimant has joined this case with a key: its requests must be signed with it \(--key FILE\)$" -- \
+	"$nk" --db "$db" package submit "$id3" --as claimant "$K"
+refuse 2 "a valuation signed with another party's key" "not the key the claimant registered" -- \
+	"$nk" --db "$db" package submit "$id3" --as claimant "$K" --key "$dir/payer.key"
+if grep -qE "211,814,697|Korea" "$dir/err"; then bad "the refusal names no part of the valuation"; else ok "the refusal names no part of the valuation"; fi
+is "the claimant submits with --key" "$("$nk" --db "$db" package submit "$id3" --as claimant "$K" --key "$dir/claimant.key")" "ok: case $id3 is open"
+is "the payer submits with --key" "$("$nk" --db "$db" package submit "$id3" --as payer "$J" --round 1 --key "$dir/payer.key")" "ok: case $id3 is open"
+is "the log records each valuation's request number, no signature" \
+	"$("$nk" --db "$db" --json log "$id3" | jq -c '[.events[] | select(.type == "package_submitted") | .body]')" \
+	'[{"request":1,"role":"claimant","round":1},{"request":1,"role":"payer","round":1}]'
+"$nk" --db "$db" brief "$id3" --as mediator >"$dir/bk"
+safety=$("$nk" pubkey "$dir/claimant.key" | sed -n 's/^safety number  //p')
+grep -q "^claimant's key: [0-9a-f]\{64\}, safety number $safety$" "$dir/bk" && grep -q "^payer's key: " "$dir/bk" &&
+	ok "the package briefing lists both keys and safety numbers" || bad "the package briefing lists the keys" "$(cat "$dir/bk")"
+is "the package briefing --json has the keys and the role's last request" \
+	"$("$nk" --db "$db" --json brief "$id3" --as claimant | jq -r '[.keys.claimant.safety_number == "'"$safety"'", (.keys | keys | join(",")), .last_request] | join(" ")')" \
+	"true claimant,payer 1"
+refuse 2 "an unsigned answer on the joined package case" "must be signed" -- "$nk" --db "$db" answer "$id3" --as claimant accept
+"$nk" --db "$db" answer "$id3" --as claimant accept --key "$dir/claimant.key" >/dev/null
+is "both answer signed: settled" "$("$nk" --db "$db" answer "$id3" --as payer accept --key "$dir/payer.key")" \
+	"ok: case $id3 is settled (see nakodo brief)"
+
 echo "1..$n"
 exit $((failed > 0))

@@ -210,6 +210,41 @@ is "a join signed for another role than the token's: exit 2" "$? $(cut -d: -f2 "
 join "$PT" payer payer
 is "remote join as the payer" "$?" 0
 
+# ---- a joined party's package valuation comes signed, like its figures ----
+req pk2 "$OP" POST /v1/cases "{\"package\":$FRAME}" >/dev/null
+P2=$(jq -r .case "$(last)"); P2C=$(jq -r .tokens.claimant "$(last)")
+P2P=$(jq -r .tokens.payer "$(last)"); P2M=$(jq -r .tokens.mediator "$(last)")
+prcli() { local tok=$1; shift; NAKODO_PASSPHRASE_FILE="$TMP/pass" NAKODO_SERVER=$URL NAKODO_TOKEN=$tok "$NAKODO" "$@"; }
+prcli "$P2C" join "$P2" --as claimant --key "$TMP/claimant.nkey" >/dev/null 2>&1 &&
+	prcli "$P2P" join "$P2" --as payer --key "$TMP/payer.nkey" >/dev/null 2>&1
+is "both parties join the package case through the server" "$?" 0
+before=$(events "$P2" "$P2M")
+is "a joined party's unsigned valuation: 401 naming the signature" \
+	"$(req pk2 "$P2C" POST "/v1/cases/$P2/package" "{\"valuation\":$KOREA}") $(jq -r .field "$(last)")" "401 signature"
+check "the refusal names no part of the valuation" bash -c "! grep -qE '211,814,697|Korea' '$(last)'"
+is "a wrong signature on a valuation: 403" "$(req pk2 "$P2C" POST "/v1/cases/$P2/package" \
+	"{\"valuation\":$KOREA,\"request\":1,\"signature\":\"$(printf '0%.0s' $(seq 128))\"}") $(jq -r .field "$(last)")" "403 signature"
+is "a request number without a signature: 400" "$(req pk2 "$P2C" POST "/v1/cases/$P2/package" \
+	"{\"valuation\":$KOREA,\"request\":1}") $(jq -r .field "$(last)")" "400 signature"
+prcli "$P2C" package submit "$P2" "$EX/claims-1962-package-korea.json" >"$TMP/pks" 2>&1
+is "remote package submit without --key: exit 2, the case's own words" "$? $(cat "$TMP/pks")" \
+	"2 nakodo: signature: the claimant has joined this case with a key: its requests must be signed with it (--key FILE)"
+is "refused valuations appended nothing" "$(events "$P2" "$P2M")" "$before"
+prcli "$P2C" package submit "$P2" "$EX/claims-1962-package-korea.json" --as claimant --key "$TMP/claimant.nkey" >"$TMP/pks" 2>&1
+is "remote package submit with --key" "$? $(cat "$TMP/pks")" "0 ok: case $P2 is open"
+prcli "$P2C" --json brief "$P2" >"$TMP/pkb"
+is "the package briefing through the server has both keys and the last request" \
+	"$(jq -r '[(.keys | keys | join(",")), .last_request] | join(" ")' "$TMP/pkb")" "claimant,payer 1"
+prcli "$P2P" package submit "$P2" "$EX/claims-1962-package-japan.json" --round 1 --key "$TMP/payer.nkey" >"$TMP/pks" 2>&1
+is "the payer's signed valuation through the remote CLI" "$? $(cat "$TMP/pks")" "0 ok: case $P2 is open"
+req pk2 "$P2M" GET "/v1/cases/$P2/log" >/dev/null
+is "the log records the request numbers and the round, no signature" \
+	"$(jq -c '[.events[] | select(.type == "package_submitted" or .type == "package_round") | .body.request // .type]' "$(last)") $(jq '[.events[] | select(.type == "package_submitted") | .body | has("signature")] | any' "$(last)")" \
+	'[1,1,"package_round"] false'
+prcli "$P2C" answer "$P2" accept --key "$TMP/claimant.nkey" >/dev/null 2>&1 &&
+	prcli "$P2P" answer "$P2" accept --key "$TMP/payer.nkey" >"$TMP/pks" 2>&1
+is "signed answers through the server settle the package case" "$? $(cat "$TMP/pks")" "0 ok: case $P2 is settled (see nakodo brief)"
+
 # ---- sealed messages through the server: the CLI seals and signs, the server keeps ciphertext ----
 MARK="QUOKKA-PLAINTEXT-5521"
 rcli() { local tok=$1; shift; NAKODO_PASSPHRASE_FILE="$TMP/pass" NAKODO_SERVER=$URL NAKODO_TOKEN=$tok "$NAKODO" "$@"; }

@@ -413,6 +413,163 @@ static void ended_case_leaves_no_valuation_on_disk(void **state)
 	assert_false(on_disk(f->db, "answer.1.payer", 14));
 }
 
+/* Joins both parties with keys; key[0] the claimant's, key[1] the payer's. */
+static void join_both(struct fixture *f, const char *id, struct nk_party_key *key[2])
+{
+	for (int r = 0; r < 2; r++) {
+		struct nk_identity idn;
+		uint8_t sig[NK_SIGNATURE_BYTES];
+
+		assert_int_equal(nk_party_key_generate(&key[r], NULL), NK_OK);
+		nk_party_key_identity(key[r], &idn);
+		assert_int_equal(nk_join_sign(key[r], id, (enum nk_role)r, sig, NULL), NK_OK);
+		assert_int_equal(nk_case_join(&f->env, id, (enum nk_role)r, &idn, sig, NULL),
+				 NK_OK);
+	}
+}
+
+/* Once a party has joined with a key, its valuation comes signed over the round and
+ * the valuation itself, with a fresh request number: missing, wrong, bound to another
+ * valuation or round, or replayed, it is refused and nothing is appended. */
+static void joined_parties_sign_their_valuations(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_package_frame fr;
+	struct nk_package_valuation *v = sodium_malloc(sizeof(*v));
+	struct nk_package_brief *b = sodium_malloc(sizeof(*b));
+	struct nk_party_key *key[2] = { NULL, NULL };
+	struct nk_case_request req = { .action = NK_ACTION_PACKAGE, .valuation = f->korea };
+	struct nk_case_request other = req;
+	struct nk_request_auth auth, wrong;
+	struct nk_error err = { 0 };
+	char id[NK_CASE_ID_MAX], *text, *dumped;
+	json_t *j;
+	size_t n;
+
+	frame_1962(&fr, 2);
+	assert_int_equal(nk_package_case_open(&f->env, &fr, NULL, NULL, id, NULL), NK_OK);
+	join_both(f, id, key);
+	n = event_count(f, id);
+	assert_string_equal(nk_case_action_name(NK_ACTION_PACKAGE), "package");
+
+	/* unsigned, by either entry point */
+	assert_int_equal(nk_package_case_submit(&f->env, id, NK_CLAIMANT, 0, f->korea, &err),
+			 NK_EAUTH);
+	assert_string_equal(err.field, "signature");
+	assert_non_null(strstr(err.text, "--key"));
+	assert_int_equal(nk_case_act(&f->env, id, NK_CLAIMANT, &req, NULL, &err), NK_EAUTH);
+	/* by the payer's key */
+	assert_int_equal(nk_case_request_sign(key[1], id, NK_CLAIMANT, 1, &req, &wrong, NULL),
+			 NK_OK);
+	assert_int_equal(nk_case_act(&f->env, id, NK_CLAIMANT, &req, &wrong, &err), NK_EAUTH);
+	assert_string_equal(err.field, "signature");
+	/* signed for another valuation, or for a named round, then sent with this one */
+	*v = *f->korea;
+	v->reservation -= 1;
+	other.valuation = v;
+	assert_int_equal(nk_case_request_sign(key[0], id, NK_CLAIMANT, 1, &other, &wrong, NULL),
+			 NK_OK);
+	assert_int_equal(nk_case_act(&f->env, id, NK_CLAIMANT, &req, &wrong, &err), NK_EAUTH);
+	other.valuation = f->korea;
+	other.round = 1;
+	assert_int_equal(nk_case_request_sign(key[0], id, NK_CLAIMANT, 1, &other, &wrong, NULL),
+			 NK_OK);
+	assert_int_equal(nk_case_act(&f->env, id, NK_CLAIMANT, &req, &wrong, &err), NK_EAUTH);
+	/* no error text names the reservation */
+	assert_no_reservation(err.text, f->korea);
+	assert_int_equal(event_count(f, id), n);
+
+	/* signed: accepted, the number recorded, the signature not */
+	assert_int_equal(nk_case_request_sign(key[0], id, NK_CLAIMANT, 1, &req, &auth, NULL),
+			 NK_OK);
+	assert_int_equal(nk_case_act(&f->env, id, NK_CLAIMANT, &req, &auth, NULL), NK_OK);
+	assert_int_equal(event_count(f, id), n + 1);
+	text = log_text(f, id);
+	assert_non_null(strstr(text, "package_submitted "
+			       "{\"request\":1,\"role\":\"claimant\",\"round\":1}"));
+	assert_no_reservation(text, f->korea);
+	free(text);
+	/* the same request again is a replay, refused by its number */
+	assert_int_equal(nk_case_act(&f->env, id, NK_CLAIMANT, &req, &auth, &err), NK_EAUTH);
+	assert_string_equal(err.field, "request");
+	assert_int_equal(event_count(f, id), n + 1);
+
+	/* the payer's signed valuation completes the round */
+	req.valuation = f->japan;
+	req.round = 1;
+	assert_int_equal(nk_case_request_sign(key[1], id, NK_PAYER, 1, &req, &auth, NULL), NK_OK);
+	assert_int_equal(nk_case_act(&f->env, id, NK_PAYER, &req, &auth, NULL), NK_OK);
+	assert_string_equal(last_type(f, id, 0), "package_round");
+
+	/* the briefing lists both keys and the role's last request number */
+	assert_int_equal(nk_package_case_brief(&f->env, id, NK_PAYER, b, NULL), NK_OK);
+	assert_true(b->joined[NK_CLAIMANT] && b->joined[NK_PAYER] && !b->joined[NK_MEDIATOR]);
+	assert_int_equal(b->last_request, 1);
+	j = nk_package_brief_to_json(b);
+	dumped = json_dumps(j, JSON_COMPACT);
+	assert_non_null(strstr(dumped, "\"safety_number\""));
+	assert_non_null(strstr(dumped, "\"last_request\":1"));
+	free(dumped);
+	json_decref(j);
+	/* the signed answers still follow, numbered after the valuations */
+	for (int r = 0; r < 2; r++) {
+		struct nk_case_request ans = { .action = NK_ACTION_ANSWER, .accept = true };
+
+		const enum nk_role role = (enum nk_role)r;
+
+		assert_int_equal(nk_case_request_sign(key[r], id, role, 2, &ans, &auth, NULL),
+				 NK_OK);
+		assert_int_equal(nk_case_act(&f->env, id, role, &ans, &auth, NULL), NK_OK);
+	}
+	assert_string_equal(last_type(f, id, 1), "settled");
+	nk_party_key_free(key[0]);
+	nk_party_key_free(key[1]);
+	sodium_free(v);
+	sodium_free(b);
+}
+
+/* The client signs the valuation it read from its file; the server checks the one it
+ * decoded from the request, which the client re-encoded: both reach the same body. */
+static void request_body_survives_the_wire(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_package_valuation *v = sodium_malloc(sizeof(*v));
+	struct nk_case_request req = { .action = NK_ACTION_PACKAGE, .round = 2,
+				       .valuation = f->korea };
+	uint8_t *mine = NULL, *theirs = NULL;
+	size_t mine_len = 0, theirs_len = 0;
+	char path[512], *file = NULL, *wire;
+	json_t *o;
+	size_t len = 0;
+
+	snprintf(path, sizeof(path), "%s/claims-1962-package-korea.json", EXAMPLES_DIR);
+	assert_int_equal(nk_file_read(path, &file, &len, NULL), NK_OK);
+	o = json_loadb(file, len, 0, NULL);
+	assert_non_null(o);
+	json_object_set_new(o, "discount", json_real(7.1));	/* a real that is not exact */
+	wire = json_dumps(o, JSON_COMPACT);		/* what the client sends */
+	assert_int_equal(nk_valuation_json_read(wire, strlen(wire), "wire", v, NULL), NK_OK);
+	free(wire);
+	wire = json_dumps(o, JSON_INDENT(4));		/* what the client read */
+	assert_int_equal(nk_valuation_json_read(wire, strlen(wire), "file", f->korea, NULL), NK_OK);
+	assert_int_equal(nk_case_request_body(&req, &mine, &mine_len, NULL), NK_OK);
+	req.valuation = v;
+	assert_int_equal(nk_case_request_body(&req, &theirs, &theirs_len, NULL), NK_OK);
+	assert_int_equal(mine_len, theirs_len);
+	assert_memory_equal(mine, theirs, mine_len);
+	assert_int_equal(memcmp(mine, "{\"round\":2,\"valuation\":{", 24), 0);
+	/* no valuation, no body */
+	req.valuation = NULL;
+	free(theirs);
+	theirs = NULL;
+	assert_int_equal(nk_case_request_body(&req, &theirs, &theirs_len, NULL), NK_EINVAL);
+	free(wire);
+	free(mine);
+	free(file);
+	json_decref(o);
+	sodium_free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -423,6 +580,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(monotone_no_deal_and_declines, setup_mem, teardown),
 		cmocka_unit_test_setup_teardown(monotone_no_deal_and_declines, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(ended_case_leaves_no_valuation_on_disk, setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(joined_parties_sign_their_valuations, setup_mem,
+						teardown),
+		cmocka_unit_test_setup_teardown(joined_parties_sign_their_valuations, setup_sqlite,
+						teardown),
+		cmocka_unit_test_setup_teardown(request_body_survives_the_wire, setup_mem,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
