@@ -134,5 +134,19 @@ refuse 2 "an unsigned answer on the joined package case" "must be signed" -- "$n
 is "both answer signed: settled" "$("$nk" --db "$db" answer "$id3" --as payer accept --key "$dir/payer.key")" \
 	"ok: case $id3 is settled (see nakodo brief)"
 
+# a second valuation the search cannot take with the first (other loan terms): the round
+# ends as an incompatible no-deal, and nothing names the first side's terms
+id4=$("$nk" --db "$db" package open --currency USD --components grant,loan --rounds 2)
+"$nk" --db "$db" package submit "$id4" --as claimant "$K" >/dev/null || bad "the claimant submits on $id4"
+jq '.components.loan.per_year = 4' "$J" >"$dir/quarterly.json"
+out=$("$nk" --db "$db" package submit "$id4" --as payer "$dir/quarterly.json" 2>&1)
+is "an incompatible second valuation is taken: the round moves on" "$?:$out" "0:ok: case $id4 is open"
+is "the round is logged as an incompatible no-deal" \
+	"$("$nk" --db "$db" --json log "$id4" | jq -c '[.events[] | select(.type == "package_round") | .body]')" \
+	'[{"incompatible":true,"outcome":"no-deal","round":1}]'
+if "$nk" --db "$db" brief "$id4" --as payer 2>&1 | grep -qE "2 and 4|a year\)"; then
+	bad "the payer's briefing names the claimant's loan terms"
+else ok "the payer's briefing names none of the claimant's terms"; fi
+
 echo "1..$n"
 exit $((failed > 0))
