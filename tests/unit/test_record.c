@@ -451,6 +451,15 @@ static void new_cases_have_no_legacy(void **state)
 	assert_int_equal(n, 0);
 	assert_int_equal(nk_store_legacy_events(f->store, "nosuchcase", &n, NULL), NK_OK);
 	assert_int_equal(n, 0);
+	/* a version-4 database from before the legacy table gets it, empty */
+	nk_store_close(f->store);
+	f->store = NULL;
+	sql(f, "DROP TABLE legacy");
+	assert_int_equal(nk_store_open(&f->store, f->url, 0, NULL), NK_OK);
+	f->env.store = f->store;
+	assert_int_equal(nk_store_legacy_events(f->store, fresh, &n, NULL), NK_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(nk_case_submit(&f->env, fresh, NK_PAYER, OFFER, NULL), NK_OK);
 }
 
 int main(void)
