@@ -49,6 +49,16 @@ NK_MUST_USE enum nk_status nk_chain_verify(const uint8_t server[static NK_PUBLIC
 					   uint8_t head[static NK_HASH_BYTES], size_t *bad,
 					   struct nk_error *err);
 
+/* nk_chain_verify for a log whose first unlinked events were stored before events had
+ * links (doc/crypto.md, "Events older than the record"): their hashes are computed the
+ * same way, over the one before, but links[0 .. unlinked - 1] are not read; every
+ * later event's link and countersignature are checked. unlinked may exceed count. */
+NK_MUST_USE enum nk_status nk_chain_verify_after(const uint8_t server[static NK_PUBLIC_KEY_BYTES],
+						 const char *case_id, const struct nk_event *events,
+						 const struct nk_chain_link *links, size_t count,
+						 size_t unlinked, uint8_t head[static NK_HASH_BYTES],
+						 size_t *bad, struct nk_error *err);
+
 /* ---- the Merkle log (RFC 9162, section 2.1) ---- */
 
 /* SHA-256(0x00 || data) and SHA-256(0x01 || left || right). */

@@ -92,6 +92,12 @@ NK_MUST_USE enum nk_status nk_store_last_link(struct nk_store *store, const char
 					      uint8_t chain[static NK_CHAIN_BYTES],
 					      struct nk_error *err);
 
+/* How many leading events of the case (seq 1 to *count) were stored before events had
+ * links (schema version 4): they are chained retroactively by the case layer but carry
+ * no countersignature. 0 for a case made since, and for a case there is not. */
+NK_MUST_USE enum nk_status nk_store_legacy_events(struct nk_store *store, const char *case_id,
+						  int64_t *count, struct nk_error *err);
+
 /* Calls fn for each case id, oldest first, until fn returns false. The id is borrowed
  * for the call; fn may read the store but not list its cases again. */
 NK_MUST_USE enum nk_status nk_store_list_cases(struct nk_store *store,

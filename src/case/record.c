@@ -25,6 +25,64 @@ static enum nk_status need_signer(const struct nk_case_env *env, struct nk_error
 		       "only with the server's signing key");
 }
 
+/* How many leading events of the case were stored before links existed; at most
+ * count, the events its log holds (those are never deleted). */
+static enum nk_status legacy_count(const struct nk_case_env *env, const char *id, size_t count,
+				   size_t *n, struct nk_error *err)
+{
+	int64_t legacy = 0;
+	enum nk_status rc = nk_store_legacy_events(env->store, id, &legacy, err);
+
+	if (rc != NK_OK)
+		return rc;
+	if (legacy < 0 || (uint64_t)legacy > count)
+		return nk_fail(err, NK_ECORRUPT, "log", "the case's record is broken: it holds %zu "
+			       "events but %lld were stored before links existed", count,
+			       (long long)legacy);
+	*n = (size_t)legacy;
+	return NK_OK;
+}
+
+/* The chain hash of the case's first n events, computed as if each had been linked
+ * (events stored before links existed have none to compare). */
+static enum nk_status prefix_chain(const char *id, const struct nk_event_list *log, size_t n,
+				   uint8_t out[static NK_HASH_BYTES], struct nk_error *err)
+{
+	uint8_t prev[NK_HASH_BYTES] = { 0 }, h[NK_HASH_BYTES];
+	enum nk_status rc;
+
+	for (size_t i = 0; i < n && i < log->count; i++) {
+		if (log->events[i].seq != (int64_t)i + 1)
+			return nk_fail(err, NK_ECORRUPT, "log", "the case's record is broken at event "
+				       "%zu: the log has a gap or is out of order", i + 1);
+		if ((rc = nk_chain_hash(prev, id, &log->events[i], h, err)) != NK_OK)
+			return rc;
+		memcpy(prev, h, sizeof(prev));
+	}
+	memcpy(out, prev, NK_HASH_BYTES);
+	return NK_OK;
+}
+
+/* The link to put after a last event that has none: allowed only when every event so
+ * far was stored before links existed; then the chain of them all. */
+static enum nk_status legacy_head(const struct nk_case_env *env, const char *id, int64_t last,
+				  uint8_t prev[static NK_HASH_BYTES], struct nk_error *err)
+{
+	struct nk_event_list log = { 0 };
+	size_t n = 0;
+	enum nk_status rc = nk_store_load(env->store, id, &log, err);
+
+	if (rc == NK_OK)
+		rc = legacy_count(env, id, log.count, &n, err);
+	if (rc == NK_OK && (n != log.count || (int64_t)n != last))
+		rc = nk_fail(err, NK_ECORRUPT, "log", "event %lld of case %s has no link: it was "
+			     "written before the record existed", (long long)last, id);
+	if (rc == NK_OK)
+		rc = prefix_chain(id, &log, n, prev, err);
+	nk_event_list_free(&log);
+	return rc;
+}
+
 enum nk_status case_link_event(const struct nk_case_env *env, const char *id,
 			       struct nk_event *ev, struct nk_error *err)
 {
@@ -37,9 +95,8 @@ enum nk_status case_link_event(const struct nk_case_env *env, const char *id,
 		return rc;
 	if ((rc = nk_store_last_link(env->store, id, &last, &linked, prev, err)) != NK_OK)
 		return rc;
-	if (last > 0 && !linked)
-		return nk_fail(err, NK_ECORRUPT, "log", "event %lld of case %s has no link: it was "
-			       "written before the record existed", (long long)last, id);
+	if (last > 0 && !linked && (rc = legacy_head(env, id, last, prev, err)) != NK_OK)
+		return rc;
 	ev->seq = last + 1;
 	if ((rc = nk_chain_hash(prev, id, ev, ev->chain, err)) != NK_OK)
 		return rc;
@@ -48,22 +105,25 @@ enum nk_status case_link_event(const struct nk_case_env *env, const char *id,
 	return NK_OK;
 }
 
-/* Every link's hash, and the last link's countersignature: the last link binds every
- * event before it, so a server signature on it vouches for the whole log at the cost
- * of one verification instead of one per event. */
+/* Every link's hash after the first unlinked (stored before links existed, hashed but
+ * with nothing to compare), and the last link's countersignature: the last link binds
+ * every event before it, so a server signature on it vouches for the whole log at the
+ * cost of one verification instead of one per event. head gets the chain. */
 static bool chain_holds_fast(const uint8_t pk[static NK_PUBLIC_KEY_BYTES], const char *id,
-			     const struct nk_event_list *log)
+			     const struct nk_event_list *log, size_t unlinked,
+			     uint8_t head[static NK_HASH_BYTES])
 {
 	uint8_t prev[NK_HASH_BYTES] = { 0 }, h[NK_HASH_BYTES];
 
 	for (size_t i = 0; i < log->count; i++) {
 		if (log->events[i].seq != (int64_t)i + 1 ||
 		    nk_chain_hash(prev, id, &log->events[i], h, NULL) != NK_OK ||
-		    sodium_memcmp(h, log->events[i].chain, NK_HASH_BYTES) != 0)
+		    (i >= unlinked && sodium_memcmp(h, log->events[i].chain, NK_HASH_BYTES) != 0))
 			return false;
 		memcpy(prev, h, sizeof(prev));
 	}
-	return log->count == 0 ||
+	memcpy(head, prev, NK_HASH_BYTES);
+	return log->count <= unlinked ||
 	       nk_countersign_verify(pk, prev, log->events[log->count - 1].countersig, NULL) == NK_OK;
 }
 
@@ -74,14 +134,15 @@ enum nk_status case_chain_check(const struct nk_case_env *env, const char *id,
 	struct nk_chain_link *links = NULL;
 	uint8_t pk[NK_PUBLIC_KEY_BYTES], last[NK_HASH_BYTES] = { 0 };
 	struct nk_error why = { 0 };
-	size_t bad = 0;
+	size_t bad = 0, unlinked = 0;
 	enum nk_status rc;
 
-	if ((rc = need_signer(env, err)) != NK_OK)
+	if ((rc = need_signer(env, err)) != NK_OK ||
+	    (rc = legacy_count(env, id, log->count, &unlinked, err)) != NK_OK)
 		return rc;
 	if (log->count > 0 && !(links = calloc(log->count, sizeof(*links))))
 		return nk_fail(err, NK_ENOMEM, "log", "no memory to check case %s", id);
-	for (size_t i = 0; i < log->count; i++) {
+	for (size_t i = unlinked; i < log->count; i++) {
 		if (!log->events[i].linked) {
 			rc = nk_fail(err, NK_ECORRUPT, "log", "the case's record is broken at event "
 				     "%zu: it has no link (written before the record existed, or "
@@ -94,21 +155,16 @@ enum nk_status case_chain_check(const struct nk_case_env *env, const char *id,
 	nk_server_key_public(env->signer, pk);
 	/* The fast check passing is enough unless every signature is wanted; failing, the
 	 * full one names the first bad event. */
-	if (!every_sig && chain_holds_fast(pk, id, log)) {
-		if (head)
-			memcpy(head, log->count ? log->events[log->count - 1].chain : last,
-			       NK_HASH_BYTES);
-		rc = NK_OK;
-		goto out;
-	}
-	if (nk_chain_verify(pk, id, log->events, links, log->count, last, &bad, &why) != NK_OK) {
+	if ((every_sig || !chain_holds_fast(pk, id, log, unlinked, last)) &&
+	    nk_chain_verify_after(pk, id, log->events, links, log->count, unlinked, last, &bad,
+				  &why) != NK_OK) {
 		rc = nk_fail(err, NK_ECORRUPT, "log", "the case's record is broken at event %zu: %s",
 			     bad + 1, why.text);
 		goto out;
 	}
+	rc = NK_OK;
 	if (head)
 		memcpy(head, last, NK_HASH_BYTES);
-	rc = NK_OK;
 out:
 	free(links);
 	return rc;
@@ -276,6 +332,25 @@ static enum nk_status prove(const struct nk_case_env *env, struct nk_merkle_log 
 	return rc;
 }
 
+/* Whether the case had ended within the events stored before links (and the record)
+ * existed: then the record has no statement of it, rightly. */
+static bool ended_before_record(const struct nk_case_env *env, const char *id,
+				const struct nk_event_list *log)
+{
+	struct case_state st;
+	size_t n = 0;
+
+	if (legacy_count(env, id, log->count, &n, NULL) != NK_OK || n == 0)
+		return false;
+	{
+		struct nk_event_list prefix = { log->events, n };
+
+		if (case_fold(id, &prefix, &st, NULL) != NK_OK)
+			return false;
+	}
+	return st.state == NK_STATE_SETTLED || st.state == NK_STATE_CLOSED;
+}
+
 /* The entry the record holds for the case, checked against the case's own log. */
 static enum nk_status find_entry(const struct nk_case_env *env, const char *id,
 				 const struct nk_event_list *log, struct nk_receipt *r,
@@ -287,6 +362,9 @@ static enum nk_status find_entry(const struct nk_case_env *env, const char *id,
 	enum nk_status rc;
 
 	rc = nk_store_record_find(env->store, id, &r->leaf_index, data, &len, r->server_sig, err);
+	if (rc == NK_ENOTFOUND && ended_before_record(env, id, log))
+		return nk_fail(err, NK_EREFUSED, "case", "case %s ended before this server kept a "
+			       "record: it has no closing statement to give a receipt for", id);
 	if (rc == NK_ENOTFOUND)
 		return nk_fail(err, NK_ECORRUPT, "record", "case %s ended but its closing statement "
 			       "is not in the server's record", id);

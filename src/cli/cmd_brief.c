@@ -240,6 +240,7 @@ static int print_log(struct cli_ctx *ctx, json_t *log)
 	}
 	for (size_t i = 0; i < json_array_size(events); i++) {
 		const json_t *ev = json_array_get(events, i);
+		const char *chain = json_string_value(json_object_get(ev, "chain"));
 		char *body = json_dumps(json_object_get(ev, "body"), JSON_COMPACT | JSON_SORT_KEYS);
 		time_t t = (time_t)(json_integer_value(json_object_get(ev, "time_ms")) / 1000);
 		struct tm tm;
@@ -251,7 +252,7 @@ static int print_log(struct cli_ctx *ctx, json_t *log)
 			(long long)json_integer_value(json_object_get(ev, "seq")), when,
 			json_string_value(json_object_get(ev, "actor")),
 			json_string_value(json_object_get(ev, "type")), body ? body : "null",
-			json_string_value(json_object_get(ev, "chain")));
+			chain && *chain ? chain : "none (stored before links existed)");
 		free(body);
 	}
 	json_decref(log);

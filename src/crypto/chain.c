@@ -82,6 +82,15 @@ enum nk_status nk_chain_verify(const uint8_t server[static NK_PUBLIC_KEY_BYTES],
 			       size_t count, uint8_t head[static NK_HASH_BYTES], size_t *bad,
 			       struct nk_error *err)
 {
+	return nk_chain_verify_after(server, case_id, events, links, count, 0, head, bad, err);
+}
+
+enum nk_status nk_chain_verify_after(const uint8_t server[static NK_PUBLIC_KEY_BYTES],
+				     const char *case_id, const struct nk_event *events,
+				     const struct nk_chain_link *links, size_t count,
+				     size_t unlinked, uint8_t head[static NK_HASH_BYTES],
+				     size_t *bad, struct nk_error *err)
+{
 	uint8_t prev[NK_HASH_BYTES] = { 0 }, h[NK_HASH_BYTES];
 
 	for (size_t i = 0; i < count; i++) {
@@ -97,6 +106,10 @@ enum nk_status nk_chain_verify(const uint8_t server[static NK_PUBLIC_KEY_BYTES],
 		if (rc != NK_OK) {
 			*bad = i;
 			return rc;
+		}
+		if (i < unlinked) {
+			memcpy(prev, h, sizeof(prev));
+			continue;
 		}
 		if (sodium_memcmp(h, links[i].hash, NK_HASH_BYTES) != 0) {
 			*bad = i;

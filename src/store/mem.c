@@ -523,6 +523,7 @@ const struct nk_store_ops store_mem_ops = {
 	.load = mem_load,
 	.list_cases = mem_list_cases,
 	.last_link = mem_last_link,
+	.legacy_events = mem_legacy_events,
 	.record_append = mem_record_append,
 	.record_find = mem_record_find,
 	.record_size = mem_record_size,

@@ -88,6 +88,8 @@ enum nk_status mem_no_case(const char *case_id, struct nk_error *err);
 /* mem_record.c */
 enum nk_status mem_last_link(void *state, const char *case_id, int64_t *seq, bool *linked,
 			     uint8_t chain[static NK_CHAIN_BYTES], struct nk_error *err);
+enum nk_status mem_legacy_events(void *state, const char *case_id, int64_t *count,
+				 struct nk_error *err);
 enum nk_status mem_record_append(void *state, const char *case_id, const uint8_t *data,
 				 size_t len, const uint8_t sig[static NK_RECORD_SIG_BYTES],
 				 uint64_t *index, struct nk_error *err);

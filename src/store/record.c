@@ -33,6 +33,21 @@ enum nk_status nk_store_last_link(struct nk_store *store, const char *case_id, i
 	return rc;
 }
 
+enum nk_status nk_store_legacy_events(struct nk_store *store, const char *case_id,
+				      int64_t *count, struct nk_error *err)
+{
+	int64_t n = 0;
+	enum nk_status rc = check_store(store, err);
+
+	if (rc == NK_OK)
+		rc = store_check_case_id(case_id, err);
+	if (rc == NK_OK)
+		rc = store->ops->legacy_events(store->backend, case_id, &n, err);
+	if (rc == NK_OK)
+		*count = n;
+	return rc;
+}
+
 enum nk_status nk_store_record_append(struct nk_store *store, const char *case_id,
 				      const uint8_t *data, size_t len,
 				      const uint8_t sig[static NK_RECORD_SIG_BYTES],

@@ -578,6 +578,7 @@ const struct nk_store_ops store_sqlite_ops = {
 	.load = sq_load,
 	.list_cases = sq_list_cases,
 	.last_link = store_sqlite_last_link,
+	.legacy_events = store_sqlite_legacy_events,
 	.record_append = store_sqlite_record_append,
 	.record_find = store_sqlite_record_find,
 	.record_size = store_sqlite_record_size,

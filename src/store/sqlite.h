@@ -39,6 +39,7 @@ enum sq_stmt {
 	SQ_RECORD_EACH,
 	SQ_CP_PUT,
 	SQ_CP_GET,
+	SQ_LEGACY,
 	SQ_COUNT
 };
 
@@ -61,6 +62,8 @@ void store_sqlite_close(void *state);
 enum nk_status store_sqlite_last_link(void *state, const char *case_id, int64_t *seq,
 				      bool *linked, uint8_t chain[static NK_CHAIN_BYTES],
 				      struct nk_error *err);
+enum nk_status store_sqlite_legacy_events(void *state, const char *case_id, int64_t *count,
+					  struct nk_error *err);
 enum nk_status store_sqlite_record_append(void *state, const char *case_id, const uint8_t *data,
 					  size_t len, const uint8_t sig[static NK_RECORD_SIG_BYTES],
 					  uint64_t *index, struct nk_error *err);

@@ -57,6 +57,7 @@ static const char *const sq_sql[SQ_COUNT] = {
 	[SQ_RECORD_EACH] = "SELECT idx, entry FROM record WHERE idx >= ?1 ORDER BY idx",
 	[SQ_CP_PUT] = "INSERT INTO checkpoints(size, data) VALUES (?1, ?2)",
 	[SQ_CP_GET] = "SELECT data FROM checkpoints WHERE size = ?1",
+	[SQ_LEGACY] = "SELECT events FROM legacy WHERE case_id = ?1",
 };
 
 /* Schema version 2: the server's access tokens, by keyed hash only. */
@@ -76,8 +77,15 @@ static const char envelopes_sql[] =
 	" bytes BLOB NOT NULL,"
 	" UNIQUE (case_id, name))";
 
+static const char legacy_sql[] =
+	"CREATE TABLE legacy ("
+	" case_id TEXT PRIMARY KEY NOT NULL REFERENCES cases(id),"
+	" events INTEGER NOT NULL CHECK (events > 0)) WITHOUT ROWID";
+
 /* Schema version 4: each event's link (NULL for events written before), the server's
- * record of ended cases' statements, and its checkpoints (doc/storage.md). */
+ * record of ended cases' statements, its checkpoints, and how many leading events of
+ * each case were written before links existed (filled once, at the upgrade; empty in
+ * a database made at version 4 or later). */
 static const char *const record_sql[] = {
 	"ALTER TABLE events ADD COLUMN chain BLOB",
 	"ALTER TABLE events ADD COLUMN countersig BLOB",
@@ -89,6 +97,9 @@ static const char *const record_sql[] = {
 	"CREATE TABLE checkpoints ("
 	" size INTEGER PRIMARY KEY NOT NULL,"
 	" data BLOB NOT NULL)",
+	legacy_sql,
+	"INSERT INTO legacy(case_id, events) SELECT case_id, max(seq) FROM events "
+	"GROUP BY case_id",
 };
 
 /* Run in one transaction when a database is made; the PRAGMAs follow, with numbers. */
@@ -350,19 +361,29 @@ out:
 
 /* Brings an older database to the current version in one transaction: version 1 had no
  * tokens table, versions 1 and 2 no envelopes table, versions 1 to 3 no event links and
- * no record. */
+ * no record; the events they hold are counted, per case, in the legacy table. */
 static enum nk_status upgrade(struct sq_store *s, struct nk_error *err)
 {
-	int64_t version = 0;
+	static const char has_legacy_sql[] =
+		"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'legacy'";
+	int64_t version = 0, legacy = 0;
 	int sql_rc;
 
 	sql_rc = sq_pragma_int(s->db, "PRAGMA user_version", &version);
-	if (sql_rc == SQLITE_OK && version == STORE_SCHEMA_VERSION)
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sq_pragma_int(s->db, has_legacy_sql, &legacy);
+	if (sql_rc == SQLITE_OK && version == STORE_SCHEMA_VERSION && legacy)
 		return NK_OK;
 	if (sql_rc == SQLITE_OK)
 		sql_rc = sq_run(s->db, "BEGIN IMMEDIATE");
 	if (sql_rc == SQLITE_OK)
 		sql_rc = sq_pragma_int(s->db, "PRAGMA user_version", &version);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sq_pragma_int(s->db, has_legacy_sql, &legacy);
+	/* A version-4 database made before the legacy table: every event it could take
+	 * was linked, so it gets the table empty. */
+	if (sql_rc == SQLITE_OK && version == STORE_SCHEMA_VERSION && !legacy)
+		sql_rc = sq_run(s->db, legacy_sql);
 	if (sql_rc == SQLITE_OK && version == 1) {
 		sql_rc = sq_run(s->db, tokens_sql);
 		if (sql_rc == SQLITE_OK)

@@ -1,4 +1,5 @@
-/* The "sqlite:" backend's side of the record: the last link of a case's log, the
+/* The "sqlite:" backend's side of the record: the last link of a case's log, how many
+ * of its events predate links (table legacy), the
  * server's list of ended cases' statements (table record, idx from 0) and its
  * checkpoints (table checkpoints, by size). Bytes in, bytes out. */
 #include "store/sqlite.h"
@@ -41,6 +42,30 @@ enum nk_status store_sqlite_last_link(void *state, const char *case_id, int64_t 
 		*linked = true;
 		memcpy(chain, sqlite3_column_blob(st, 1), NK_CHAIN_BYTES);
 	}
+	done(st);
+	return rc;
+}
+
+enum nk_status store_sqlite_legacy_events(void *state, const char *case_id, int64_t *count,
+					  struct nk_error *err)
+{
+	struct sq_store *s = state;
+	sqlite3_stmt *st = s->stmt[SQ_LEGACY];
+	enum nk_status rc = NK_OK;
+	int sql_rc;
+
+	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_step(st);
+	if (sql_rc == SQLITE_DONE)
+		*count = 0;
+	else if (sql_rc != SQLITE_ROW)
+		rc = store_sqlite_fail(s, sql_rc, "case", "could not read the case's legacy count", err);
+	else if (sqlite3_column_type(st, 0) != SQLITE_INTEGER || sqlite3_column_int64(st, 0) < 1)
+		rc = nk_fail(err, NK_ECORRUPT, "case", "the legacy count of case %s is damaged "
+			     "(database %s)", case_id, s->path);
+	else
+		*count = sqlite3_column_int64(st, 0);
 	done(st);
 	return rc;
 }

@@ -60,6 +60,10 @@ struct nk_store_ops {
 	 * NK_ENOTFOUND if no such case. */
 	enum nk_status (*last_link)(void *state, const char *case_id, int64_t *seq, bool *linked,
 				    uint8_t chain[static NK_CHAIN_BYTES], struct nk_error *err);
+	/* How many leading events of the case were stored before links existed (schema
+	 * version 4): 0 for every case made since, and for a case there is not. */
+	enum nk_status (*legacy_events)(void *state, const char *case_id, int64_t *count,
+					struct nk_error *err);
 
 	/* The record (nk_store_record_*): entries by index from 0, one per case at most,
 	 * and checkpoints by size, one per size. record_append is NK_EINVAL when the case

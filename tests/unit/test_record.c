@@ -336,6 +336,132 @@ static void altered_record_is_refused(void **state)
 	free(r);
 }
 
+/* Makes the database file the shape of schema version 3: no links, no record, no
+ * legacy table. */
+static void downgrade_to_version_3(struct fixture *f)
+{
+	nk_store_close(f->store);
+	f->store = NULL;
+	sql(f, "DROP TABLE legacy; DROP TABLE record; DROP TABLE checkpoints; "
+	    "ALTER TABLE events DROP COLUMN chain; ALTER TABLE events DROP COLUMN countersig; "
+	    "PRAGMA user_version = 3");
+	assert_int_equal(nk_store_open(&f->store, f->url, 0, NULL), NK_OK);
+	f->env.store = f->store;
+}
+
+static size_t log_count(struct fixture *f, const char *id)
+{
+	struct nk_event_list log = { 0 };
+	size_t n;
+
+	assert_int_equal(nk_case_log(&f->env, id, &log, NULL), NK_OK);
+	n = log.count;
+	nk_event_list_free(&log);
+	return n;
+}
+
+/* Cases stored before events had links are upgraded with a count of their unlinked
+ * events: they brief, go on, end and get receipts; their old events are chained from
+ * the first new link on, so changing one is found, and stripping a new link still is. */
+static void cases_from_before_links_go_on(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_receipt *r = calloc(1, sizeof(*r));
+	struct nk_receipt_report rep;
+	struct nk_event_list log = { 0 };
+	struct nk_brief brief;
+	struct nk_error err = { 0 };
+	uint8_t pk[NK_PUBLIC_KEY_BYTES];
+	char ida[NK_CASE_ID_MAX], idb[NK_CASE_ID_MAX], ended[NK_CASE_ID_MAX], text[256];
+	int64_t n = 0, nb = 0;
+
+	nk_server_key_public(f->signer, pk);
+	run_case(f, ida, false);
+	run_case(f, idb, false);
+	run_case(f, ended, true);
+	downgrade_to_version_3(f);
+	assert_int_equal(nk_store_legacy_events(f->store, ida, &n, NULL), NK_OK);
+	assert_int_equal(nk_store_legacy_events(f->store, idb, &nb, NULL), NK_OK);
+	assert_true(n >= 2);
+	assert_int_equal(nb, n);
+	/* nothing is linked yet: the case reads, briefs and checks all the same */
+	assert_int_equal(log_count(f, ida), (size_t)n);
+	assert_int_equal(nk_case_brief(&f->env, ida, NK_MEDIATOR, &brief, NULL), NK_OK);
+	/* the payer's answer settles it: the first linked event covers the old ones */
+	assert_int_equal(nk_case_submit(&f->env, ida, NK_PAYER, OFFER, NULL), NK_OK);
+	assert_int_equal(nk_case_log(&f->env, ida, &log, NULL), NK_OK);
+	assert_true(log.count > (size_t)n);
+	for (size_t i = 0; i < log.count; i++)
+		assert_int_equal(log.events[i].linked, i >= (size_t)n);
+	assert_int_equal(nk_case_receipt(&f->env, ida, r, NULL), NK_OK);
+	assert_int_equal(nk_receipt_verify(r, pk, &rep, NULL), NK_OK);
+	assert_string_equal(r->statement.outcome, "settled");
+	assert_int_equal(r->statement.events, log.count);
+	assert_memory_equal(r->statement.head, log.events[log.count - 1].chain, NK_HASH_BYTES);
+	nk_event_list_free(&log);
+	/* closing works too */
+	assert_int_equal(nk_case_close(&f->env, idb, NULL), NK_OK);
+	assert_int_equal(nk_case_receipt(&f->env, idb, r, NULL), NK_OK);
+	assert_int_equal(nk_receipt_verify(r, pk, &rep, NULL), NK_OK);
+	assert_string_equal(r->statement.outcome, "closed");
+	/* a case that ended before the record has no statement: refused, not corrupt */
+	assert_int_equal(nk_store_legacy_events(f->store, ended, &n, NULL), NK_OK);
+	assert_int_equal(log_count(f, ended), (size_t)n);
+	assert_int_equal(nk_store_legacy_events(f->store, ida, &n, NULL), NK_OK);
+	assert_int_equal(nk_case_receipt(&f->env, ended, r, &err), NK_EREFUSED);
+	assert_non_null(strstr(err.text, "before this server kept a record"));
+	/* changing an old event breaks the first link made over it */
+	snprintf(text, sizeof(text), "UPDATE events SET body = replace(body, 'claimant', 'payer') "
+		 "WHERE seq = 2 AND case_id = '%s'", ida);
+	sql(f, text);
+	assert_int_equal(nk_case_log(&f->env, ida, &log, &err), NK_ECORRUPT);
+	snprintf(text, sizeof(text), "broken at event %lld", (long long)n + 1);
+	assert_non_null(strstr(err.text, text));
+	assert_int_equal(nk_case_brief(&f->env, ida, NK_MEDIATOR, &brief, &err), NK_ECORRUPT);
+	assert_int_equal(nk_case_receipt(&f->env, ida, r, &err), NK_ECORRUPT);
+	/* a new event stripped of its link is still refused */
+	snprintf(text, sizeof(text), "UPDATE events SET chain = NULL, countersig = NULL "
+		 "WHERE seq = %lld AND case_id = '%s'", (long long)nb + 1, idb);
+	sql(f, text);
+	assert_int_equal(nk_case_log(&f->env, idb, &log, &err), NK_ECORRUPT);
+	snprintf(text, sizeof(text), "broken at event %lld: it has no link", (long long)nb + 1);
+	assert_non_null(strstr(err.text, text));
+	/* and so is a legacy count beyond the log */
+	snprintf(text, sizeof(text), "UPDATE legacy SET events = 99 WHERE case_id = '%s'", idb);
+	sql(f, text);
+	assert_int_equal(nk_case_log(&f->env, idb, &log, &err), NK_ECORRUPT);
+	free(r);
+}
+
+/* A new case in an upgraded database, and every case of a new one, has no legacy. */
+static void new_cases_have_no_legacy(void **state)
+{
+	struct fixture *f = *state;
+	char id[NK_CASE_ID_MAX], fresh[NK_CASE_ID_MAX];
+	int64_t n = 9;
+
+	run_case(f, id, false);
+	assert_int_equal(nk_store_legacy_events(f->store, id, &n, NULL), NK_OK);
+	assert_int_equal(n, 0);
+	if (!f->dir[0])
+		return;
+	downgrade_to_version_3(f);
+	run_case(f, fresh, false);
+	assert_int_equal(nk_store_legacy_events(f->store, fresh, &n, NULL), NK_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(nk_store_legacy_events(f->store, "nosuchcase", &n, NULL), NK_OK);
+	assert_int_equal(n, 0);
+	/* a version-4 database from before the legacy table gets it, empty */
+	nk_store_close(f->store);
+	f->store = NULL;
+	sql(f, "DROP TABLE legacy");
+	assert_int_equal(nk_store_open(&f->store, f->url, 0, NULL), NK_OK);
+	f->env.store = f->store;
+	assert_int_equal(nk_store_legacy_events(f->store, fresh, &n, NULL), NK_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(nk_case_submit(&f->env, fresh, NK_PAYER, OFFER, NULL), NK_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +475,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(receipts_of_two_cases_verify_and_do_not_mix, setup_mem, teardown),
 		cmocka_unit_test_setup_teardown(receipts_of_two_cases_verify_and_do_not_mix, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(altered_record_is_refused, setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(cases_from_before_links_go_on, setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(new_cases_have_no_legacy, setup_mem, teardown),
+		cmocka_unit_test_setup_teardown(new_cases_have_no_legacy, setup_sqlite, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

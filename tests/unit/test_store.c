@@ -631,7 +631,7 @@ static void version_1_database_is_upgraded(void **state)
 	nk_store_close(fx->store);
 	fx->store = NULL;
 	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE tokens; DROP TABLE envelopes; DROP TABLE record; "
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE tokens; DROP TABLE envelopes; DROP TABLE record; DROP TABLE legacy; "
 				      "DROP TABLE checkpoints; ALTER TABLE events DROP COLUMN chain; "
 				      "ALTER TABLE events DROP COLUMN countersig; "
 				      "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
@@ -668,7 +668,7 @@ static void version_2_database_is_upgraded(void **state)
 	fx->store = NULL;
 	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
 	/* version 2 had tokens but neither envelopes (3) nor links and the record (4) */
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE envelopes; DROP TABLE record; "
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE envelopes; DROP TABLE record; DROP TABLE legacy; "
 				      "DROP TABLE checkpoints; ALTER TABLE events DROP COLUMN chain; "
 				      "ALTER TABLE events DROP COLUMN countersig; "
 				      "PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
