@@ -41,8 +41,16 @@ sanitize: deps
 	ninja -C build-asan
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 meson test -C build-asan --print-errorlogs
 
+# Valgrind follows the program it starts, not its children: the C test programs run under
+# it directly, and the command itself through its demo (the script suites would check
+# only bash, whose own leaks valgrind reports).
+VALGRIND := valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --quiet
 valgrind: all
-	meson test -C $(BUILD) --print-errorlogs --wrapper 'valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --quiet' --timeout-multiplier 20
+	meson test -C $(BUILD) --print-errorlogs --wrapper '$(VALGRIND)' --timeout-multiplier 20 \
+		--suite unit --suite fuzz
+	meson test -C $(BUILD) --print-errorlogs --wrapper '$(VALGRIND)' --timeout-multiplier 20 \
+		golden_bargain golden_frontier
+	$(VALGRIND) ./$(BUILD)/src/cli/nakodo demo >/dev/null
 
 fuzz: deps
 	CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
