@@ -148,43 +148,30 @@ static void show_item(struct cli_ctx *ctx, const struct nk_party_key *key,
 
 int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "as", required_argument, NULL, 'a' }, { "key", required_argument, NULL, 'k' },
-		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
-	};
 	struct cli_where w = { 0 };
+	struct cli_case_args args = { 0 };
 	struct nk_party_key *key = NULL;
 	struct nk_brief *b = NULL;
-	const char *id = NULL, *key_path = NULL, *as_text = NULL;
+	const char *id, *key_path, *as_text;
 	uint64_t next[NK_ROLE_COUNT] = { 1, 1, 1 };
 	json_t *page = NULL, *items = json_array(), *deposit = NULL;
 	int64_t after = 0;
 	size_t shown = 0;
 	enum nk_role as;
-	int c, rc;
+	int rc;
 
 	if (cli_wants_help(argc, argv)) {
 		fputs(inbox_help, ctx->out);
 		json_decref(items);
 		return CLI_OK;
 	}
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
-		if (c == 1 && !id)
-			id = optarg;
-		else if (c == 'a')
-			as_text = optarg;
-		else if (c == 'k')
-			key_path = optarg;
-		else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
-			remote_option(&w.remote, c, optarg);
-		else {
-			json_decref(items);
-			return cli_usage_error(ctx, "nakodo inbox", "unknown option or extra argument "
-					       "'%s'", argv[optind - 1]);
-		}
+	if ((rc = cli_case_args_parse(ctx, "nakodo inbox", "ak", argc, argv, &args, &w.remote)) != CLI_OK) {
+		json_decref(items);
+		return rc;
 	}
+	id = args.id;
+	key_path = args.key;
+	as_text = args.as;
 	rc = CLI_USAGE;
 	if (!id || optind < argc || strlen(id) >= NK_CASE_ID_MAX)
 		rc = cli_usage_error(ctx, "nakodo inbox", "expected CASE --key FILE");

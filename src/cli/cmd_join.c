@@ -61,11 +61,8 @@ static int join_remote(struct cli_ctx *ctx, const struct remote *r, const char *
 
 int cmd_join(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "as", required_argument, NULL, 'a' }, { "key", required_argument, NULL, 'k' },
-		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
-	};
 	struct remote remote = { 0 };
+	struct cli_case_args args = { 0 };
 	struct nk_passphrase pass = { 0 };
 	struct nk_party_key *key = NULL;
 	struct nk_store *store = NULL;
@@ -74,30 +71,20 @@ int cmd_join(struct cli_ctx *ctx, int argc, char **argv)
 	struct nk_error err = { 0 };
 	struct nk_identity identity;
 	uint8_t sig[NK_SIGNATURE_BYTES];
-	const char *as = NULL, *key_path = NULL, *id = NULL;
+	const char *as, *key_path, *id;
 	enum nk_role role = NK_MEDIATOR;
 	bool local = true;
-	int c, rc;
+	int rc;
 
 	if (cli_wants_help(argc, argv)) {
 		fputs(join_help, ctx->out);
 		return CLI_OK;
 	}
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
-		if (c == 1 && !id)
-			id = optarg;
-		else if (c == 'a')
-			as = optarg;
-		else if (c == 'k')
-			key_path = optarg;
-		else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
-			remote_option(&remote, c, optarg);
-		else
-			return cli_usage_error(ctx, "nakodo join", "unknown option or extra argument "
-					       "'%s'", argv[optind - 1]);
-	}
+	if ((rc = cli_case_args_parse(ctx, "nakodo join", "ak", argc, argv, &args, &remote)) != CLI_OK)
+		return rc;
+	id = args.id;
+	as = args.as;
+	key_path = args.key;
 	if (!id || optind < argc)
 		return cli_usage_error(ctx, "nakodo join", "expected CASE --as ROLE --key FILE");
 	if (!key_path)

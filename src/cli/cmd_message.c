@@ -162,44 +162,31 @@ static int seal(struct cli_ctx *ctx, const char *cmd, const struct nk_party_key 
 
 static int run(struct cli_ctx *ctx, const struct message_command *mc, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "as", required_argument, NULL, 'a' }, { "key", required_argument, NULL, 'k' },
-		{ "to", required_argument, NULL, 't' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
-	};
 	struct cli_where w = { 0 };
+	struct cli_case_args args = { 0 };
 	struct nk_case_request req = { .action = mc->action };
 	struct nk_request_auth auth;
 	const struct nk_request_auth *signed_by = NULL;
 	struct nk_party_key *key = NULL;
 	struct nk_brief *b = NULL;
-	const char *id = NULL, *key_path = NULL, *as_text = NULL, *to_text = NULL;
+	const char *id, *key_path, *as_text, *to_text;
 	enum nk_role as, to = NK_MEDIATOR;
 	uint8_t *text = NULL;
 	size_t text_len = 0;
 	json_t *reply = NULL;
-	int c, rc;
+	int rc;
 
 	if (cli_wants_help(argc, argv)) {
 		fputs(mc->help, ctx->out);
 		return CLI_OK;
 	}
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
-		if (c == 1 && !id)
-			id = optarg;
-		else if (c == 'a')
-			as_text = optarg;
-		else if (c == 'k')
-			key_path = optarg;
-		else if (c == 't' && mc->action == NK_ACTION_SEND)
-			to_text = optarg;
-		else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
-			remote_option(&w.remote, c, optarg);
-		else
-			return cli_usage_error(ctx, mc->name, "unknown option or extra argument '%s'",
-					       argv[optind - 1]);
-	}
+	if ((rc = cli_case_args_parse(ctx, mc->name, mc->action == NK_ACTION_SEND ? "akt" : "ak",
+				      argc, argv, &args, &w.remote)) != CLI_OK)
+		return rc;
+	id = args.id;
+	key_path = args.key;
+	as_text = args.as;
+	to_text = args.to;
 	if (!id || optind < argc || strlen(id) >= NK_CASE_ID_MAX)
 		return cli_usage_error(ctx, mc->name, "expected CASE (see --help)");
 	if (!key_path)

@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,41 +146,28 @@ static void print_written(struct cli_ctx *ctx, const struct nk_receipt *r, const
 
 int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "as", required_argument, NULL, 'a' }, { "out", required_argument, NULL, 'o' },
-		{ "key", required_argument, NULL, 'k' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
-	};
 	struct remote remote = { 0 };
+	struct cli_case_args args = { 0 };
 	struct nk_receipt *r = NULL;
 	struct nk_error err = { 0 };
 	struct stat sb;
-	const char *as = NULL, *out = NULL, *key_path = NULL, *id = NULL;
+	const char *as, *out, *key_path, *id;
 	char *text = NULL;
 	size_t len = 0;
 	enum nk_role role;
-	int c, rc;
+	int rc;
 
 	if (cli_wants_help(argc, argv)) {
 		fputs(receipt_help, ctx->out);
 		return CLI_OK;
 	}
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
-		if (c == 1 && !id)
-			id = optarg;
-		else if (c == 'a')
-			as = optarg;
-		else if (c == 'o')
-			out = optarg;
-		else if (c == 'k')
-			key_path = optarg;
-		else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
-			remote_option(&remote, c, optarg);
-		else
-			return cli_usage_error(ctx, "nakodo receipt", "unknown option or extra argument "
-					       "'%s'", argv[optind - 1]);
-	}
+	if ((rc = cli_case_args_parse(ctx, "nakodo receipt", "ako", argc, argv, &args,
+				      &remote)) != CLI_OK)
+		return rc;
+	id = args.id;
+	as = args.as;
+	out = args.out;
+	key_path = args.key;
 	if (!id || optind < argc)
 		return cli_usage_error(ctx, "nakodo receipt", "expected CASE --as ROLE --out FILE");
 	if (!out)

@@ -6,6 +6,7 @@
 #include "formats/case_json.h"
 
 #include <curl/curl.h>
+#include <getopt.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,35 @@ void remote_option(struct remote *r, int opt, const char *arg)
 		r->server = arg;
 	else if (opt == REMOTE_OPT_TOKEN)
 		r->token = arg;
+}
+
+int cli_case_args_parse(struct cli_ctx *ctx, const char *name, const char *accepts, int argc,
+			char **argv, struct cli_case_args *a, struct remote *remote)
+{
+	static const struct option opts[] = {
+		{ "as", required_argument, NULL, 'a' }, { "key", required_argument, NULL, 'k' },
+		{ "to", required_argument, NULL, 't' }, { "out", required_argument, NULL, 'o' },
+		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
+	};
+	const char **slot;
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
+		slot = c == 1 && !a->id ? &a->id : NULL;
+		if (c == 'a' || c == 'k' || c == 't' || c == 'o')
+			slot = !strchr(accepts, c) ? NULL : c == 'a' ? &a->as : c == 'k' ? &a->key
+			       : c == 't' ? &a->to : &a->out;
+		if (slot)
+			*slot = optarg;
+		else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
+			remote_option(remote, c, optarg);
+		else
+			return cli_usage_error(ctx, name, "unknown option or extra argument '%s'",
+					       argv[optind - 1]);
+	}
+	return CLI_OK;
 }
 
 bool remote_active(struct remote *r)

@@ -23,6 +23,19 @@ struct remote {
 	{ "token", required_argument, NULL, REMOTE_OPT_TOKEN }
 
 void remote_option(struct remote *r, int opt, const char *arg);
+
+/* What the keyed case commands (join, send, inbox, deposit, withdraw, receipt) take: one
+ * CASE, and those of --as ROLE, --key FILE, --to ROLE, --out FILE that accepts names by
+ * letter ("akto"), besides --server and --token. */
+struct cli_case_args {
+	const char *id, *as, *key, *to, *out;
+};
+
+/* Parses argv into a and remote; any other option, or a second CASE, is a usage error
+ * of command name. Leaves optind after what it read; checking what is required is the
+ * command's. */
+int cli_case_args_parse(struct cli_ctx *ctx, const char *name, const char *accepts, int argc,
+			char **argv, struct cli_case_args *a, struct remote *remote);
 /* Fills what the options left empty from NAKODO_SERVER and NAKODO_TOKEN; true when a
  * server is set (remote mode). */
 bool remote_active(struct remote *r);
