@@ -50,6 +50,9 @@ int cli_case_args_parse(struct cli_ctx *ctx, const char *name, const char *accep
 			*slot = optarg;
 		else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
 			remote_option(remote, c, optarg);
+		else if (c == 'a' || c == 'k' || c == 't' || c == 'o')
+			return cli_usage_error(ctx, name, "this command takes no --%s",
+					       c == 'a' ? "as" : c == 'k' ? "key" : c == 't' ? "to" : "out");
 		else
 			return cli_usage_error(ctx, name, "unknown option or extra argument '%s'",
 					       argv[optind - 1]);

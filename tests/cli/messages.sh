@@ -31,6 +31,8 @@ CASE=$("$nk" --db "$db" case new --currency USD --rounds 3 --range 0:1,000,000)
 C=(--db "$db"); 
 expect 2 "send before the recipient joined: no key to seal to" "hi" -- "$nk" "${C[@]}" send "$CASE" --to payer --key "$dir/claimant.key" --as claimant
 check "it says so" 'grep -q "not joined" <<<"$err"' "$err"
+expect 2 "deposit takes no --to (it goes to the other party)" "hi" -- "$nk" "${C[@]}" deposit "$CASE" --to payer --key "$dir/claimant.key"
+check "it names the option" 'grep -q "takes no --to" <<<"$err"' "$err"
 for who in claimant payer; do
 	"$nk" "${C[@]}" join "$CASE" --as $who --key "$dir/$who.key" >/dev/null || bad "join $who"
 done
