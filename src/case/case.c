@@ -239,6 +239,16 @@ enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc, boo
 	return ended ? nk_store_scrub(env->store, err) : NK_OK;
 }
 
+enum nk_status case_check_round(const struct case_state *st, int round, struct nk_error *err)
+{
+	if (round < 0 || round > NK_ROUNDS_MAX)
+		return nk_fail(err, NK_EINVAL, "round", "a round is a number from 1 to %d", NK_ROUNDS_MAX);
+	if (st && round != 0 && round != st->round)
+		return nk_fail(err, NK_EREFUSED, "round", "round %d is not open; round %d is", round,
+			       st->round);
+	return NK_OK;
+}
+
 enum nk_status case_refuse_state(const struct case_state *st, enum nk_case_state want,
 				   struct nk_error *err)
 {
@@ -380,8 +390,8 @@ enum nk_status case_submit(const struct nk_case_env *env, const char *id, enum n
 
 	if ((rc = case_refuse_non_party(role, err)) != NK_OK)
 		return rc;
-	if (round < 0 || round > NK_ROUNDS_MAX)
-		return nk_fail(err, NK_EINVAL, "round", "a round is a number from 1 to %d", NK_ROUNDS_MAX);
+	if ((rc = case_check_round(NULL, round, err)) != NK_OK)
+		return rc;
 	if ((rc = case_load(env, id, &st, err)) != NK_OK)
 		return rc;
 	if ((rc = case_authorise(&st, role, req, auth, err)) != NK_OK)
@@ -389,10 +399,8 @@ enum nk_status case_submit(const struct nk_case_env *env, const char *id, enum n
 	if ((rc = case_refuse_kind(&st, false, err)) != NK_OK ||
 	    (rc = case_refuse_state(&st, NK_STATE_OPEN, err)) != NK_OK)
 		goto out;
-	if (round != 0 && round != st.round) {
-		rc = nk_fail(err, NK_EREFUSED, "round", "round %d is not open; round %d is", round, st.round);
+	if ((rc = case_check_round(&st, round, err)) != NK_OK)
 		goto out;
-	}
 	if (extension) {
 		if (st.rounds[st.round - 1].extended[role]) {
 			rc = nk_fail(err, NK_EREFUSED, "round", "an extension for round %d was already authorised", st.round);

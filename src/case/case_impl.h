@@ -154,19 +154,14 @@ NK_MUST_USE enum nk_status case_replay(const struct nk_case_env *env, const stru
 /* Shared by the command files (case.c, package_case.c). */
 int64_t case_now_ms(const struct nk_case_env *env);
 void case_fill_random(const struct nk_case_env *env, uint8_t *buf, size_t len);
-bool case_valid_id(const char *id);
-/* Appends one event; takes the reference to body. */
-NK_MUST_USE enum nk_status case_append(const struct nk_case_env *env, const char *id,
-				       const char *actor, const char *type, json_t *body,
-				       struct nk_error *err);
-/* Deletes every secret of an ended case and records it. */
+/* Deletes every secret of an ended case, records it, and logs the closing statement. */
 NK_MUST_USE enum nk_status case_end(const struct nk_case_env *env, const char *id,
 				    struct nk_error *err);
-/* Commits (or rolls back when rc failed); after an ending, scrubs the store's files. */
-NK_MUST_USE enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc,
-				       bool ended, struct nk_error *err);
-NK_MUST_USE enum nk_status case_refuse_state(const struct case_state *st,
-					     enum nk_case_state want, struct nk_error *err);
+/* A submission may name its round (0: the open one, whichever it is): NK_EINVAL unless
+ * round is 0 to NK_ROUNDS_MAX; with st loaded, NK_EREFUSED unless it names the open one,
+ * so that a retried submission cannot land in a later round. */
+NK_MUST_USE enum nk_status case_check_round(const struct case_state *st, int round,
+					    struct nk_error *err);
 NK_MUST_USE enum nk_status case_refuse_non_party(enum nk_role role, struct nk_error *err);
 /* Refuses a figure command on a package case, or a package command on a figure case. */
 NK_MUST_USE enum nk_status case_refuse_kind(const struct case_state *st, bool package,

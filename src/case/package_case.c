@@ -226,8 +226,8 @@ enum nk_status package_case_submit(const struct nk_case_env *env, const char *id
 
 	if ((rc = case_refuse_non_party(role, err)) != NK_OK)
 		return rc;
-	if (round < 0 || round > NK_ROUNDS_MAX)
-		return nk_fail(err, NK_EINVAL, "round", "a round is a number from 1 to %d", NK_ROUNDS_MAX);
+	if ((rc = case_check_round(NULL, round, err)) != NK_OK)
+		return rc;
 	if (!v)
 		return nk_fail(err, NK_EINVAL, "valuation", "a package request needs a valuation");
 	if (v->role != role)
@@ -244,10 +244,8 @@ enum nk_status package_case_submit(const struct nk_case_env *env, const char *id
 	    (rc = case_refuse_state(st, NK_STATE_OPEN, err)) != NK_OK)
 		goto out;
 	r = &st->prounds[st->round - 1];
-	if (round != 0 && round != st->round) {
-		rc = nk_fail(err, NK_EREFUSED, "round", "round %d is not open; round %d is", round, st->round);
+	if ((rc = case_check_round(st, round, err)) != NK_OK)
 		goto out;
-	}
 	if (r->evaluated) {
 		rc = nk_fail(err, NK_EREFUSED, "round", "round %d's proposed package awaits its answers", st->round);
 		goto out;
