@@ -323,6 +323,7 @@ int package_submit(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	req.round = round;
 	req.valuation = v;
+	remote.key = key;	/* a joined role's reads are signed too */
 	if (remote_active(&remote))
 		rc = submit_remote(ctx, &remote, pos[0], as ? &role : NULL, key, &req, text, len);
 	else
