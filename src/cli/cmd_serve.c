@@ -34,6 +34,8 @@ static const char serve_help[] =
 	"                         or bad signature) per minute per client address (default 60;\n"
 	"                         429 before any token is looked up; IPv6 counts by /64)\n"
 	"  --fail-burst N         failed authentications an address may make at once (default 60)\n"
+	"  --open-rate N          cases a client address may open an hour with mediators'\n"
+	"                         tokens (default 20; 429; the operator's token is not bound)\n"
 	"  --read-window SECONDS  a signed read's time may differ this much from the server's\n"
 	"                         clock (default 120; 403); seen signatures are remembered as\n"
 	"                         long, in memory\n";
@@ -64,6 +66,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		{ "fail-rate", required_argument, NULL, 'f' },
 		{ "fail-burst", required_argument, NULL, 'F' },
 		{ "read-window", required_argument, NULL, 'w' },
+		{ "open-rate", required_argument, NULL, 'o' },
 		{ "print-key", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -108,6 +111,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		case 'f': cfg.fail_rate = (unsigned)v; break;
 		case 'F': cfg.fail_burst = (unsigned)v; break;
 		case 'w': cfg.read_window_s = (unsigned)v; break;
+		case 'o': cfg.open_rate = (unsigned)v; break;
 		}
 	}
 	if (optind != argc)

@@ -131,6 +131,17 @@ void auth_fail_note(struct nk_server *srv, const struct sockaddr *addr)
 	pthread_mutex_unlock(&srv->rate_mu);
 }
 
+bool auth_open_take(struct nk_server *srv, const struct sockaddr *addr)
+{
+	uint64_t key = address_key(srv, addr);
+	bool ok;
+
+	pthread_mutex_lock(&srv->rate_mu);
+	ok = bucket(srv->opens, key, srv->cfg.open_rate / 3600.0, srv->cfg.open_rate, true);
+	pthread_mutex_unlock(&srv->rate_mu);
+	return ok;
+}
+
 #define SEEN_PROBES 64
 
 enum nk_status auth_seen(struct nk_server *srv, const uint8_t sig[static NK_SIGNATURE_BYTES],

@@ -45,7 +45,8 @@ void nk_server_config_default(struct nk_server_config *cfg)
 	*cfg = (struct nk_server_config){
 		.listen = "127.0.0.1:8750", .db = "nakodo.db", .threads = 4,
 		.body_max = 64 * 1024, .depth_max = 16, .url_max = 2048, .header_max = 16 * 1024,
-		.timeout_s = 30, .connections_max = 1024, .rate = 50, .burst = 100, .fail_rate = 60, .fail_burst = 60, .read_window_s = 120,
+		.timeout_s = 30, .connections_max = 1024, .rate = 50, .burst = 100, .fail_rate = 60, .fail_burst = 60, .open_rate = 20,
+		.read_window_s = 120,
 		.log = NULL,
 	};
 }
@@ -199,7 +200,7 @@ static unsigned status_for(enum nk_status rc, const struct route_call *call)
 	case NK_ERANGE:
 		return 400;
 	case NK_EREFUSED:
-		return 409;
+		return call->limited ? 429 : 409;
 	case NK_ENOTFOUND:
 		return 404;
 	default:
@@ -311,6 +312,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	enum nk_status rc = NK_OK;
 	unsigned status;
 
+	call.peer = addr;
 	call.case_id = req->case_id[0] ? req->case_id : NULL;
 	call.after = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "after");
 	call.role_param = req->role[0] ? req->role : NULL;

@@ -123,6 +123,14 @@ static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 
 	if (!inv)
 		return nk_fail(err, NK_ENOMEM, "tokens", "out of memory");
+	/* Each case gives its opener a new mediator token, so a bound per token would not
+	 * bound anything: mediators' openings are counted by client address. */
+	if (strcmp(call->caller->role, "mediator") == 0 && !auth_open_take(call->srv, call->peer)) {
+		call->limited = true;
+		rc = nk_fail(err, NK_EREFUSED, "Authorization", "this address has opened as many cases "
+			     "with mediators' tokens as it may this hour (--open-rate)");
+		goto out;
+	}
 	if (!json_object_get(call->body, "rules") == !package) {
 		rc = nk_fail(err, NK_EINVAL, "body", "give \"rules\" (a case of figures) or \"package\" "
 			     "(a package case's frame), one of them");
@@ -147,6 +155,7 @@ static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 		if (!call->reply)
 			rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 	}
+out:
 	sodium_free(inv);
 	return rc;
 }

@@ -56,6 +56,8 @@ static enum nk_status check_config(const struct nk_server_config *c, struct nk_e
 	if (c->fail_rate < 1 || c->fail_burst < 1 || c->fail_rate > 1000000 ||
 	    c->fail_burst > 1000000)
 		return nk_fail(err, NK_EINVAL, "fail-rate", "fail-rate and fail-burst from 1 to 1000000");
+	if (c->open_rate < 1 || c->open_rate > 1000000)
+		return nk_fail(err, NK_EINVAL, "open-rate", "from 1 to 1000000 cases an hour");
 	if (c->read_window_s < 1 || c->read_window_s > 3600)
 		return nk_fail(err, NK_EINVAL, "read-window", "from 1 to 3600 seconds");
 	if (!c->signer)
@@ -102,6 +104,7 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 	if (!(srv = calloc(1, sizeof(*srv))) ||
 	    !(srv->rate = calloc(HTTP_RATE_SLOTS, sizeof(srv->rate[0]))) ||
 	    !(srv->fail = calloc(HTTP_RATE_SLOTS, sizeof(srv->fail[0]))) ||
+	    !(srv->opens = calloc(HTTP_RATE_SLOTS, sizeof(srv->opens[0]))) ||
 	    !(srv->seen = calloc(HTTP_SEEN_SLOTS, sizeof(srv->seen[0])))) {
 		rc = nk_fail(err, NK_ENOMEM, "server", "out of memory");
 		goto out;
@@ -175,6 +178,7 @@ void nk_server_stop(struct nk_server *srv)
 	pthread_mutex_destroy(&srv->seen_mu);
 	free(srv->rate);
 	free(srv->fail);
+	free(srv->opens);
 	free(srv->seen);
 	free(srv);
 }

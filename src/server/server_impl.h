@@ -76,6 +76,8 @@ struct route_call {
 	const char *after;		/* the query's ?after=, or NULL */
 	bool signed_request;		/* the body carried a signature (401 vs 403) */
 	const char *problem_role;	/* a signature is missing: the role it is asked of */
+	const struct sockaddr *peer;	/* the client's address (may be NULL) */
+	bool limited;			/* the refusal is a rate limit's (429) */
 };
 
 struct route {
@@ -130,6 +132,7 @@ struct nk_server {
 	struct rate_bucket *rate;	/* [HTTP_RATE_SLOTS] */
 	uint8_t rate_key[16];		/* keys the buckets' hash of a token */
 	struct rate_bucket *fail;	/* [HTTP_RATE_SLOTS] failed authentications by address */
+	struct rate_bucket *opens;	/* [HTTP_RATE_SLOTS] cases opened by mediators, by address */
 	pthread_mutex_t seen_mu;
 	struct seen_read *seen;		/* [HTTP_SEEN_SLOTS] */
 	struct server_metrics metrics;
@@ -166,6 +169,9 @@ bool auth_rate_take(struct nk_server *srv, const uint8_t token[static NK_TOKEN_B
  * counting one failure against it. IPv6 addresses count by their /64. */
 bool auth_fail_over(struct nk_server *srv, const struct sockaddr *addr);
 void auth_fail_note(struct nk_server *srv, const struct sockaddr *addr);
+/* Takes one case opening from the client address's budget for mediators' tokens
+ * (cfg.open_rate per hour); false when it is spent. */
+bool auth_open_take(struct nk_server *srv, const struct sockaddr *addr);
 /* Remembers a verified signed read until the end of its window: NK_EAUTH (field
  * "signature") when it was seen already (a replay), NK_EREFUSED when the cache is full. */
 NK_MUST_USE enum nk_status auth_seen(struct nk_server *srv,

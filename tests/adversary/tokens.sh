@@ -8,7 +8,7 @@ set -u
 . "$(dirname "$0")/../server/lib.sh"
 
 echo "TAP version 13"
-start_server --rate 1000 --burst 1000 --fail-rate 6 --fail-burst 10
+start_server --rate 1000 --burst 1000 --fail-rate 6 --fail-burst 10 --open-rate 2
 check "server starts" test -n "$PORT"
 
 printf 'adversary test passphrase\n' >"$TMP/pass"
@@ -126,6 +126,15 @@ sign --as mediator --key "$TMP/mediator.nkey" POST "/v1/cases/$CASE/tokens/payer
 is "joined mediator, signed reissue: 200" "$(sreq mr "$MT" POST "/v1/cases/$CASE/tokens/payer" "$TMP/h7")" 200
 rcli "$MT" log "$CASE" --key "$TMP/mediator.nkey" >"$TMP/ml" 2>&1
 is "the remote CLI signs the mediator's log with --key" "$? $(grep -c ' token ' "$TMP/ml")" "0 1"
+
+# ---- item 9: a mediator's token opens cases, each with a new mediator token: bounded ----
+is "a mediator's token opens a case" "$(req mo "$MT" POST /v1/cases "{\"rules\":$RULES}")" 201
+M2=$(jq -r .tokens.mediator "$(last)")
+is "the new case's mediator token opens another" "$(req mo "$M2" POST /v1/cases "{\"rules\":$RULES}")" 201
+M3=$(jq -r .tokens.mediator "$(last)")
+is "a third from the same address, by a chained token: 429 (--open-rate 2)" \
+	"$(req mo "$M3" POST /v1/cases "{\"rules\":$RULES}") $(jq -r .field "$(last)")" "429 Authorization"
+is "the operator still opens cases" "$(req mo "$OP" POST /v1/cases "{\"rules\":$RULES}")" 201
 
 # ---- item 9: failed authentications are limited per client address ----
 if curl -s -o /dev/null --max-time 2 --interface 127.0.0.2 "$URL/healthz"; then
