@@ -73,6 +73,22 @@ void cli_print_round(FILE *f, const struct nk_brief *b, int i)
 	}
 }
 
+/* The mediator's changes to this role's token: a party must see that its token was
+ * reissued, in case it did not ask for it. */
+static void print_token_changes(FILE *f, uint32_t reissued, uint32_t revoked, int64_t ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	char when[32];
+
+	if (!reissued && !revoked)
+		return;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(f, "your token: reissued %u, revoked %u time%s by the mediator, last at %s\n",
+		reissued, revoked, revoked == 1 ? "" : "s", when);
+}
+
 void cli_print_brief(FILE *f, const struct nk_brief *b)
 {
 	const struct nk_rules *r = &b->rules;
@@ -108,6 +124,7 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		fprintf(f, "deposits: both released (see nakodo inbox)\n");
 	else if (b->deposit_held)
 		fprintf(f, "deposit: yours is in; waiting\n");
+	print_token_changes(f, b->token_reissues, b->token_revokes, b->token_changed_ms);
 	for (int i = 0; i < b->round; i++)
 		cli_print_round(f, b, i);
 	if (b->proposals > 0) {

@@ -371,6 +371,9 @@ static void traffic_from_json(const json_t *obj, struct nk_brief *b)
 					   nk_role_name((enum nk_role)k));
 	}
 	b->last_request = get_count(obj, "last_request");
+	b->token_reissues = (uint32_t)get_count(json_object_get(obj, "token"), "reissued");
+	b->token_revokes = (uint32_t)get_count(json_object_get(obj, "token"), "revoked");
+	b->token_changed_ms = get_i(json_object_get(obj, "token"), "changed_ms");
 	b->deposits = get_count(d, "number");
 	b->deposit_held = get_b(d, "held");
 	b->released = get_b(d, "released");
