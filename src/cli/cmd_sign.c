@@ -54,8 +54,8 @@ int cmd_sign_read(struct cli_ctx *ctx, int argc, char **argv)
 			errno = 0;
 			when = strtoll(optarg, &end, 10);
 			if (errno || end == optarg || *end || when < 1)
-				return cli_usage_error(ctx, "nakodo sign-read", "--time: milliseconds "
-						       "since 1970, a whole number");
+				return cli_usage_error(ctx, "nakodo sign-read",
+						       "--time: milliseconds since 1970, a whole number");
 		} else {
 			return cli_usage_error(ctx, "nakodo sign-read", "unexpected '%s'",
 					       argv[optind - 1]);
@@ -76,7 +76,8 @@ int cmd_sign_read(struct cli_ctx *ctx, int argc, char **argv)
 		rc = cli_report(ctx, &err);
 	} else {
 		sodium_bin2hex(hex, sizeof(hex), auth.signature, sizeof(auth.signature));
-		fprintf(ctx->out, "Nakodo-Request: %lld\nNakodo-Signature: %s\n", (long long)when, hex);
+		fprintf(ctx->out, "Nakodo-Request: %lld\nNakodo-Signature: %s\n", (long long)when,
+			hex);
 	}
 	nk_party_key_free(key);
 	return rc;

@@ -290,17 +290,18 @@ enum nk_status auth_check_signed(struct nk_server *srv, struct MHD_Connection *c
 		call->signed_request = true;
 		if (!when || !hex)
 			return nk_fail(err, NK_EINVAL, when ? "Nakodo-Signature" : "Nakodo-Request",
-				       "a signed request has both Nakodo-Request and Nakodo-Signature");
+				       "a signed request has both Nakodo-Request and "
+				       "Nakodo-Signature");
 		errno = 0;
 		v = strtoll(when, &end, 10);
 		if (errno || end == when || *end || v < 1)
 			return nk_fail(err, NK_EINVAL, "Nakodo-Request", "the signer's time in "
 				       "milliseconds since 1970, a whole number");
 		if (strlen(hex) != 2 * NK_SIGNATURE_BYTES ||
-		    sodium_hex2bin(buf.signature, sizeof(buf.signature), hex, strlen(hex), NULL, &got,
-				   NULL) != 0 || got != sizeof(buf.signature))
-			return nk_fail(err, NK_EINVAL, "Nakodo-Signature", "a signature is %d hex digits",
-				       2 * NK_SIGNATURE_BYTES);
+		    sodium_hex2bin(buf.signature, sizeof(buf.signature), hex, strlen(hex), NULL,
+				   &got, NULL) != 0 || got != sizeof(buf.signature))
+			return nk_fail(err, NK_EINVAL, "Nakodo-Signature",
+				       "a signature is %d hex digits", 2 * NK_SIGNATURE_BYTES);
 		buf.number = (uint64_t)v;
 		auth = &buf;
 	}

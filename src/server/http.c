@@ -45,9 +45,8 @@ void nk_server_config_default(struct nk_server_config *cfg)
 	*cfg = (struct nk_server_config){
 		.listen = "127.0.0.1:8750", .db = "nakodo.db", .threads = 4,
 		.body_max = 64 * 1024, .depth_max = 16, .url_max = 2048, .header_max = 16 * 1024,
-		.timeout_s = 30, .connections_max = 1024, .rate = 50, .burst = 100, .fail_rate = 60, .fail_burst = 60, .open_rate = 20,
-		.read_window_s = 120,
-		.log = NULL,
+		.timeout_s = 30, .connections_max = 1024, .rate = 50, .burst = 100, .fail_rate = 60,
+		.fail_burst = 60, .open_rate = 20, .read_window_s = 120, .log = NULL,
 	};
 }
 
@@ -373,8 +372,8 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	    (rc = request_decode(req->body, req->len, srv->cfg.depth_max, route->fields,
 				 &call.body, &err)) != NK_OK)
 		goto failed;
-	/* A joined role's unsigned action is refused before its body is looked into, as
-	 * its unsigned reads are: the token alone gets no answer about the body either. */
+	/* A joined role's unsigned action is refused before the handler looks into its body,
+	 * as its unsigned reads are: the token alone learns nothing of the case from it. */
 	if (route->fields && !route->sign_in_headers && call.body && caller.role[0] &&
 	    strcmp(caller.role, "operator") != 0 && route_signed_body(route) &&
 	    !json_object_get(call.body, "request") && !json_object_get(call.body, "signature") &&
@@ -400,12 +399,12 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	goto out;
 failed:
 	status = status_for(rc, &call);
-	if (rc == NK_EAUTH && call.signed_request)	/* a bad signature: a failed authentication */
+	if (rc == NK_EAUTH && call.signed_request)	/* a bad signature: a failed login */
 		auth_fail_note(srv, addr);
 	/* store and internal failures may name files: tell the client only that it failed */
 	ret = send_problem_role(conn, srv, req, method, status, status == 500 ? "" : err.field,
-				status == 500 ? "the server could not complete the request" : err.text,
-				call.problem_role);
+				status == 500 ? "the server could not complete the request"
+					      : err.text, call.problem_role);
 out:
 	json_decref(call.body);
 	json_decref(call.reply);

@@ -127,8 +127,8 @@ static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 	 * bound anything: mediators' openings are counted by client address. */
 	if (strcmp(call->caller->role, "mediator") == 0 && !auth_open_take(call->srv, call->peer)) {
 		call->limited = true;
-		rc = nk_fail(err, NK_EREFUSED, "Authorization", "this address has opened as many cases "
-			     "with mediators' tokens as it may this hour (--open-rate)");
+		rc = nk_fail(err, NK_EREFUSED, "Authorization", "this address has opened as many "
+			     "cases with mediators' tokens as it may this hour (--open-rate)");
 		goto out;
 	}
 	if (!json_object_get(call->body, "rules") == !package) {

@@ -55,7 +55,8 @@ static enum nk_status check_config(const struct nk_server_config *c, struct nk_e
 		return nk_fail(err, NK_EINVAL, "rate", "rate and burst from 1 to 1000000");
 	if (c->fail_rate < 1 || c->fail_burst < 1 || c->fail_rate > 1000000 ||
 	    c->fail_burst > 1000000)
-		return nk_fail(err, NK_EINVAL, "fail-rate", "fail-rate and fail-burst from 1 to 1000000");
+		return nk_fail(err, NK_EINVAL, "fail-rate",
+			       "fail-rate and fail-burst from 1 to 1000000");
 	if (c->open_rate < 1 || c->open_rate > 1000000)
 		return nk_fail(err, NK_EINVAL, "open-rate", "from 1 to 1000000 cases an hour");
 	if (c->read_window_s < 1 || c->read_window_s > 3600)
