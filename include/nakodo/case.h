@@ -83,6 +83,9 @@ struct nk_brief {
 	bool deposit_held;			/* its deposit is in and not withdrawn */
 	bool released;				/* both deposits were released to both */
 	bool package;		/* a package case: nk_package_case_brief has its rounds */
+	/* The mediator's changes to this role's access token (doc/api.md, "Access"). */
+	uint32_t token_reissues, token_revokes;
+	int64_t token_changed_ms;		/* the latest change's time, or 0 */
 };
 
 /* ---- signed requests ----
@@ -157,6 +160,52 @@ NK_MUST_USE enum nk_status nk_case_request_sign(const struct nk_party_key *key, 
 NK_MUST_USE enum nk_status nk_case_act(const struct nk_case_env *env, const char *id,
 				       enum nk_role role, const struct nk_case_request *req,
 				       const struct nk_request_auth *auth, struct nk_error *err);
+
+/* ---- signed reads ----
+ * A joined role's requests that carry no signed body (reads, and the mediator's token
+ * routes) carry a signature in headers instead: nk_action_sign with the action "read",
+ * the request number set to the signer's clock in milliseconds since the epoch, over
+ * the body nk_case_read_body gives. Freshness (a window around the server's clock) and
+ * replays (a cache of the signatures seen in the window) are the server's to check. */
+#define NK_READ_ACTION "read"
+
+/* The canonical body of a signed read: METHOD " " TARGET "\n" hex(SHA-256(body)), where
+ * TARGET is the path and its query as the server decodes it ("/v1/cases/ID/messages?
+ * after=3") and body is the request's (empty for a read). Returns a new buffer (free()). */
+NK_MUST_USE enum nk_status nk_case_read_body(const char *method, const char *target,
+					     const uint8_t *body, size_t body_len,
+					     char **out, size_t *len, struct nk_error *err);
+
+/* Signs a bodiless request METHOD TARGET as role on case id at time_ms. */
+NK_MUST_USE enum nk_status nk_case_read_sign(const struct nk_party_key *key, const char *id,
+					     enum nk_role role, int64_t time_ms,
+					     const char *method, const char *target,
+					     struct nk_request_auth *out, struct nk_error *err);
+
+/* Checks a request by role on case id that carries its signature in headers (body: its
+ * body, NULL for none): auth may be NULL while role has not joined; once it has, auth
+ * must verify with role's registered key (number = the signer's time_ms). NK_EAUTH
+ * naming "signature" otherwise (a signature from a role that has not joined is refused
+ * too). *checked says whether a signature was verified (the caller then checks its
+ * freshness and replay). Reads a snapshot; appends nothing. */
+NK_MUST_USE enum nk_status nk_case_read_check(const struct nk_case_env *env, const char *id,
+					      enum nk_role role, const char *method,
+					      const char *target, const uint8_t *body,
+					      size_t body_len, const struct nk_request_auth *auth,
+					      bool *checked, struct nk_error *err);
+
+/* ---- access tokens ----
+ * The server's tokens live beside the case; their changes are recorded in its log as a
+ * `token` event {"role": R, "change": "reissued"|"revoked"} (never the token), which the
+ * role sees in its briefing. change runs inside the event's transaction, so the token
+ * store and the log change together or not at all. A case that has ended takes no more
+ * events: its tokens may be revoked (unlogged) but not reissued (NK_EREFUSED). */
+typedef enum nk_status (*nk_token_change_fn)(void *arg, struct nk_store *store,
+					     struct nk_error *err);
+NK_MUST_USE enum nk_status nk_case_token_change(const struct nk_case_env *env, const char *id,
+						enum nk_role role, bool reissue,
+						nk_token_change_fn change, void *arg,
+						struct nk_error *err);
 
 /* ---- what a role receives ---- */
 

@@ -84,6 +84,9 @@ struct nk_package_brief {
 	bool joined[NK_ROLE_COUNT];		/* indexed by enum nk_role */
 	struct nk_identity identity[NK_ROLE_COUNT];	/* the keys each role registered */
 	uint64_t last_request;			/* this role's last signed request, or 0 */
+	/* The mediator's changes to this role's access token (as in struct nk_brief). */
+	uint32_t token_reissues, token_revokes;
+	int64_t token_changed_ms;
 	/* The party's own, while live: its latest valuation and its value of the package. */
 	bool has_own;
 	int own_round;			/* the round of that valuation */

@@ -25,6 +25,14 @@ struct nk_server_config {
 	unsigned connections_max;	/* open connections at once */
 	unsigned rate;			/* requests per second per token (429 beyond) */
 	unsigned burst;			/* requests a token may make at once */
+	unsigned fail_rate;		/* failed authentications per minute per client
+					 * address (429 beyond, before any token lookup) */
+	unsigned fail_burst;		/* failed authentications an address may make at once */
+	unsigned open_rate;		/* cases a client address may open an hour with
+					 * mediators' tokens, at most as many at once
+					 * (429 beyond; the operator's token is not bound) */
+	unsigned read_window_s;		/* a signed read's time may differ from the
+					 * server's clock by this much (403 beyond) */
 	FILE *log;			/* one line per request; NULL: stderr */
 	const struct nk_server_key *signer;	/* countersigns every event and signs the
 						 * record; required, borrowed (outlives
@@ -33,7 +41,9 @@ struct nk_server_config {
 
 /* The documented defaults: 127.0.0.1:8750, nakodo.db, 4 threads, 64 KiB bodies, depth
  * 16, 2 KiB URLs, 16 KiB of headers, 30 s timeout, 1024 connections, 50 requests per
- * second per token with bursts of 100. */
+ * second per token with bursts of 100, 60 failed authentications per minute per client
+ * address with bursts of 60, 20 cases an hour opened with mediators' tokens per client
+ * address, signed reads within 120 s of the server's clock. */
 void nk_server_config_default(struct nk_server_config *cfg);
 
 struct nk_server;

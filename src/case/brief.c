@@ -88,6 +88,9 @@ enum nk_status nk_case_brief(const struct nk_case_env *env, const char *id, enum
 		b->deposit_held = st.deposit_held[role];
 	}
 	b->released = st.released;
+	b->token_reissues = st.token_reissues[role];
+	b->token_revokes = st.token_revokes[role];
+	b->token_changed_ms = st.token_changed_ms[role];
 	for (int i = 0; i < st.round; i++) {
 		const struct case_round *r = &st.rounds[i];
 		struct nk_brief_round *br = &b->rounds[i];

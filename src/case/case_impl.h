@@ -54,6 +54,10 @@ struct case_state {
 	uint64_t deposits[2];			/* by party: the last deposit number used */
 	bool deposit_held[2];			/* by party: a deposit is in */
 	bool released;				/* both deposits were released */
+	/* The mediator's changes to each role's token (`token` events). */
+	uint32_t token_reissues[NK_ROLE_COUNT], token_revokes[NK_ROLE_COUNT];
+	int64_t token_changed_ms[NK_ROLE_COUNT];
+	int64_t event_ms;			/* the time of the event being folded */
 	/* A package case (opened with a frame; its rules are derived from the frame). */
 	bool package;
 	struct nk_package_frame frame;

@@ -259,6 +259,27 @@ static int body_any_role(const json_t *body, const char *key, enum nk_role *role
 	return json_is_string(v) && nk_role_parse(json_string_value(v), role) == NK_OK ? 0 : -1;
 }
 
+/* The mediator reissued or revoked a role's token: counted, with its time, for the
+ * role's briefing. An ended case takes none. */
+static enum nk_status apply_token(struct case_state *st, const json_t *body,
+				  struct nk_error *err)
+{
+	const char *change = json_string_value(json_object_get(body, "change"));
+	enum nk_role role;
+
+	if (body_any_role(body, "role", &role) || !change ||
+	    (strcmp(change, "reissued") != 0 && strcmp(change, "revoked") != 0))
+		return corrupt(err, "a token change without its role or kind");
+	if (st->state == NK_STATE_SETTLED || st->state == NK_STATE_CLOSED)
+		return corrupt(err, "a token change after the case ended");
+	if (change[2] == 'i')
+		st->token_reissues[role]++;
+	else
+		st->token_revokes[role]++;
+	st->token_changed_ms[role] = st->event_ms;
+	return NK_OK;
+}
+
 static bool ended(const struct case_state *st)
 {
 	return st->state == NK_STATE_SETTLED || st->state == NK_STATE_CLOSED;
@@ -372,6 +393,7 @@ static const struct {
 	{ "deposited", apply_deposited },
 	{ "released", apply_released },
 	{ "withdrawn", apply_withdrawn },
+	{ "token", apply_token },
 	{ "package_submitted", package_apply_submitted },
 	{ "package_round", package_apply_round },
 	{ "package_answer", package_apply_answer },
@@ -394,6 +416,7 @@ enum nk_status case_fold(const char *id, const struct nk_event_list *log,
 		size_t k = 0;
 
 		st->events++;
+		st->event_ms = ev->time_ms;
 		while (k < sizeof(appliers) / sizeof(appliers[0]) &&
 		       strcmp(appliers[k].type, ev->type) != 0)
 			k++;

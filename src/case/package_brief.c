@@ -90,6 +90,9 @@ enum nk_status nk_package_case_brief(const struct nk_case_env *env, const char *
 	memcpy(b->joined, st->joined, sizeof(b->joined));
 	memcpy(b->identity, st->identity, sizeof(b->identity));
 	b->last_request = st->last_request[role];
+	b->token_reissues = st->token_reissues[role];
+	b->token_revokes = st->token_revokes[role];
+	b->token_changed_ms = st->token_changed_ms[role];
 	for (int i = 0; i < st->round; i++) {
 		const struct package_round *r = &st->prounds[i];
 		struct nk_package_brief_round *br = &b->rounds[i];

@@ -66,5 +66,6 @@ int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_deposit(struct cli_ctx *ctx, int argc, char **argv);	/* simultaneous disclosure */
 int cmd_withdraw(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv);	/* an ended case's receipt */
+int cmd_sign_read(struct cli_ctx *ctx, int argc, char **argv);	/* signed-read headers */
 
 #endif

@@ -2,6 +2,7 @@
  * --json, for a program; and the event log as the mediator may see it. */
 #include "cli/package_case.h"
 #include "cli/remote.h"
+#include "cli/signed.h"
 #include "cli/util.h"
 #include "formats/case_json.h"
 #include "server/wire.h"
@@ -72,6 +73,22 @@ void cli_print_round(FILE *f, const struct nk_brief *b, int i)
 	}
 }
 
+/* The mediator's changes to this role's token: a party must see that its token was
+ * reissued, in case it did not ask for it. */
+static void print_token_changes(FILE *f, uint32_t reissued, uint32_t revoked, int64_t ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	char when[32];
+
+	if (!reissued && !revoked)
+		return;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(f, "your token: reissued %u, revoked %u time%s by the mediator, last at %s\n",
+		reissued, revoked, revoked == 1 ? "" : "s", when);
+}
+
 void cli_print_brief(FILE *f, const struct nk_brief *b)
 {
 	const struct nk_rules *r = &b->rules;
@@ -107,6 +124,7 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		fprintf(f, "deposits: both released (see nakodo inbox)\n");
 	else if (b->deposit_held)
 		fprintf(f, "deposit: yours is in; waiting\n");
+	print_token_changes(f, b->token_reissues, b->token_revokes, b->token_changed_ms);
 	for (int i = 0; i < b->round; i++)
 		cli_print_round(f, b, i);
 	if (b->proposals > 0) {
@@ -180,23 +198,46 @@ static int brief_remote(struct cli_ctx *ctx, const struct remote *r, const char 
 	return remote_show_brief(ctx, id, reply, false);
 }
 
+/* Runs a remote read with the key file's key (if any) to sign it; the key is wiped
+ * after. */
+static int with_key(struct cli_ctx *ctx, struct remote *r, const char *key_path, const char *id,
+		    const char *as, int (*run)(struct cli_ctx *, const struct remote *,
+					       const char *, const char *))
+{
+	struct nk_party_key *key = NULL;
+	int rc;
+
+	if (key_path && (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK)
+		return rc;
+	r->key = key;
+	rc = run(ctx, r, id, as);
+	r->key = NULL;
+	nk_party_key_free(key);
+	return rc;
+}
+
 int cmd_brief(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "as", required_argument, NULL, 'a' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
+		{ "as", required_argument, NULL, 'a' }, { "key", required_argument, NULL, 'k' },
+		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct nk_store *store = NULL;
 	struct nk_server_key *signer = NULL;
 	struct remote remote = { 0 };
-	const char *as = NULL, *id = NULL;
+	const char *as = NULL, *id = NULL, *key_path = NULL;
 	enum nk_role role;
 	int c, rc;
 
 	if (cli_wants_help(argc, argv)) {
-		fputs("usage: nakodo brief CASE --as claimant|payer|mediator\n\n"
+		fputs("usage: nakodo brief CASE --as claimant|payer|mediator [--key FILE]\n\n"
 		      "What that role may know: the rules, the state, its own figures, what it was told\n"
 		      "each round, what the other side can at most have inferred about it, and the\n"
-		      "settlement when there is one. The mediator's briefing holds no figure of a party.\n", ctx->out);
+		      "settlement when there is one. The mediator's briefing holds no figure of a party.\n"
+		      "With --server/--token, once the token's role has joined the case with a key the\n"
+		      "server shows its briefing only to a request signed with that key: give --key FILE.\n"
+		      "Locally (--db) no key is asked: the database's reader reads everything anyway.\n",
+		      ctx->out);
 		return CLI_OK;
 	}
 	optind = 0;
@@ -206,6 +247,8 @@ int cmd_brief(struct cli_ctx *ctx, int argc, char **argv)
 			id = optarg;
 		else if (c == 'a')
 			as = optarg;
+		else if (c == 'k')
+			key_path = optarg;
 		else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
 			remote_option(&remote, c, optarg);
 		else
@@ -214,7 +257,7 @@ int cmd_brief(struct cli_ctx *ctx, int argc, char **argv)
 	if (!id)
 		return cli_usage_error(ctx, "nakodo brief", "expected CASE --as ROLE");
 	if (remote_active(&remote))
-		return brief_remote(ctx, &remote, id, as);
+		return with_key(ctx, &remote, key_path, id, as, brief_remote);
 	if ((rc = cli_parse_role(ctx, "nakodo brief", as, &role)) != CLI_OK)
 		return rc;
 	if ((rc = cli_open_case_store(ctx, false, &store, &signer)) != CLI_OK)
@@ -259,26 +302,43 @@ static int print_log(struct cli_ctx *ctx, json_t *log)
 	return CLI_OK;
 }
 
+static int log_remote(struct cli_ctx *ctx, const struct remote *r, const char *id,
+		      const char *as)
+{
+	char path[NK_CASE_ID_MAX + 32];
+	json_t *reply = NULL;
+	int rc;
+
+	(void)as;
+	snprintf(path, sizeof(path), "/v1/cases/%s/log", id);
+	if ((rc = remote_call(ctx, r, "GET", path, NULL, &reply)) != CLI_OK)
+		return rc;
+	return print_log(ctx, reply);
+}
+
 int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = { REMOTE_OPTIONS, { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
+	};
 	struct nk_store *store = NULL;
 	struct nk_server_key *signer = NULL;
 	struct nk_event_list log = { 0 };
 	struct nk_error err = { 0 };
 	struct remote remote = { 0 };
-	const char *id = NULL;
+	const char *id = NULL, *key_path = NULL;
 	json_t *reply = NULL;
 	int c, rc;
 
 	if (cli_wants_help(argc, argv)) {
-		fputs("usage: nakodo log CASE\n\n"
+		fputs("usage: nakodo log CASE [--key FILE]\n\n"
 		      "The case's events as the mediator may see them: who did what and when, and\n"
 		      "what the go-between answered. Figures and answers of the parties are sealed\n"
 		      "apart and never appear here. Each line ends with the event's chain hash,\n"
 		      "which binds it and every event before it and which the server countersigned\n"
 		      "(--json: \"chain\" and \"countersignature\" in hex; doc/crypto.md). With\n"
-		      "--server/--token: the mediator's token.\n", ctx->out);
+		      "--server/--token: the mediator's token, and once the mediator has joined\n"
+		      "the case, --key FILE to sign the request with its key.\n", ctx->out);
 		return CLI_OK;
 	}
 	optind = 0;
@@ -286,6 +346,8 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
 		if (c == 1 && !id)
 			id = optarg;
+		else if (c == 'k')
+			key_path = optarg;
 		else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
 			remote_option(&remote, c, optarg);
 		else
@@ -293,14 +355,8 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (!id || optind != argc)
 		return cli_usage_error(ctx, "nakodo log", "expected CASE");
-	if (remote_active(&remote)) {
-		char path[NK_CASE_ID_MAX + 32];
-
-		snprintf(path, sizeof(path), "/v1/cases/%s/log", id);
-		if ((rc = remote_call(ctx, &remote, "GET", path, NULL, &reply)) != CLI_OK)
-			return rc;
-		return print_log(ctx, reply);
-	}
+	if (remote_active(&remote))
+		return with_key(ctx, &remote, key_path, id, NULL, log_remote);
 	if ((rc = cli_open_case_store(ctx, false, &store, &signer)) != CLI_OK)
 		return rc;
 	{

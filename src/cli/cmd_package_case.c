@@ -323,6 +323,7 @@ int package_submit(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	req.round = round;
 	req.valuation = v;
+	remote.key = key;	/* a joined role's reads are signed too */
 	if (remote_active(&remote))
 		rc = submit_remote(ctx, &remote, pos[0], as ? &role : NULL, key, &req, text, len);
 	else
@@ -413,6 +414,12 @@ static void print_brief(FILE *f, const json_t *b)
 		(long long)json_integer_value(json_object_get(fr, "rounds")),
 		json_is_true(json_object_get(fr, "monotone")) ? "monotone" : "not monotone");
 	print_keys(f, json_object_get(b, "keys"));
+	if (json_is_object(json_object_get(b, "token")))	/* a reissue must not go unseen */
+		fprintf(f, "your token: reissued %lld, revoked %lld by the mediator\n",
+			(long long)json_integer_value(json_object_get(json_object_get(b, "token"),
+								      "reissued")),
+			(long long)json_integer_value(json_object_get(json_object_get(b, "token"),
+								      "revoked")));
 	if (json_is_object(json_object_get(b, "own")))
 		print_own(f, cur, json_object_get(b, "own"), payer);
 	json_array_foreach(rounds, i, r) {

@@ -185,6 +185,7 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 			return rc;
 		if (key_path && (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK)
 			return rc;
+		remote.key = key;	/* a joined role's reads are signed too */
 		rc = run_remote(ctx, &remote, action, pos, as ? &role : NULL, round, key);
 		nk_party_key_free(key);
 		return rc;

@@ -103,21 +103,18 @@ static int fetch_local(struct cli_ctx *ctx, const char *id, struct nk_receipt *o
 	return rc;
 }
 
-/* The party signs the statement with its key file's signing key. */
-static int sign_as(struct cli_ctx *ctx, const char *key_path, enum nk_role role,
-		   struct nk_receipt *r)
+/* The key file's key, opened under its passphrase: it signs the server's reads of a
+ * joined role and the statement. */
+static int load_key(struct cli_ctx *ctx, const char *key_path, struct nk_party_key **key)
 {
 	struct nk_passphrase pass = { 0 };
-	struct nk_party_key *key = NULL;
 	struct nk_error err = { 0 };
 	int rc = CLI_OK;
 
 	if (nk_passphrase_get("Passphrase: ", false, &pass, &err) != NK_OK ||
-	    nk_keyfile_read(key_path, &pass, &key, &err) != NK_OK ||
-	    nk_receipt_sign_party(key, role, r, &err) != NK_OK)
+	    nk_keyfile_read(key_path, &pass, key, &err) != NK_OK)
 		rc = cli_report(ctx, &err);
 	nk_passphrase_wipe(&pass);
-	nk_party_key_free(key);
 	return rc;
 }
 
@@ -149,6 +146,7 @@ int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv)
 	struct remote remote = { 0 };
 	struct cli_case_args args = { 0 };
 	struct nk_receipt *r = NULL;
+	struct nk_party_key *key = NULL;
 	struct nk_error err = { 0 };
 	struct stat sb;
 	const char *as, *out, *key_path, *id;
@@ -186,13 +184,16 @@ int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv)
 		nk_fail(&err, NK_ENOMEM, "receipt", "out of memory");
 		return cli_report(ctx, &err);
 	}
+	if (key_path && (rc = load_key(ctx, key_path, &key)) != CLI_OK)
+		goto out;
+	remote.key = key;
 	rc = remote_active(&remote) ? fetch_remote(ctx, &remote, id, r) : fetch_local(ctx, id, r);
 	if (rc == CLI_OK && strcmp(r->statement.case_id, id) != 0) {
 		nk_fail(&err, NK_ESTORE, "server", "the server answered with the receipt of another case");
 		rc = cli_report(ctx, &err);
 	}
-	if (rc == CLI_OK && key_path)
-		rc = sign_as(ctx, key_path, role, r);
+	if (rc == CLI_OK && key && nk_receipt_sign_party(key, role, r, &err) != NK_OK)
+		rc = cli_report(ctx, &err);
 	if (rc != CLI_OK)
 		goto out;
 	if (nk_receipt_format(r, &text, &len, &err) != NK_OK ||
@@ -202,6 +203,7 @@ int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	print_written(ctx, r, out, key_path ? nk_role_name(role) : NULL);
 out:
+	nk_party_key_free(key);
 	free(text);
 	free(r);
 	return rc;

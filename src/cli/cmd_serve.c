@@ -29,7 +29,16 @@ static const char serve_help[] =
 	"  --timeout SECONDS      idle connection timeout (default 30; closed)\n"
 	"  --connections-max N    open connections (default 1024; refused)\n"
 	"  --rate N               requests per second per token (default 50; 429)\n"
-	"  --burst N              requests a token may make at once (default 100)\n";
+	"  --burst N              requests a token may make at once (default 100)\n"
+	"  --fail-rate N          failed authentications (no, unknown or revoked token, missing\n"
+	"                         or bad signature) per minute per client address (default 60;\n"
+	"                         429 before any token is looked up; IPv6 counts by /64)\n"
+	"  --fail-burst N         failed authentications an address may make at once (default 60)\n"
+	"  --open-rate N          cases a client address may open an hour with mediators'\n"
+	"                         tokens (default 20; 429; the operator's token is not bound)\n"
+	"  --read-window SECONDS  a signed read's time may differ this much from the server's\n"
+	"                         clock (default 120; 403); seen signatures are remembered as\n"
+	"                         long, in memory\n";
 
 /* A whole number in [0, max] from option text. */
 static bool number(const char *text, unsigned long max, unsigned long *out)
@@ -54,6 +63,10 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "connections-max", required_argument, NULL, 'c' },
 		{ "rate", required_argument, NULL, 'r' }, { "burst", required_argument, NULL, 'B' },
+		{ "fail-rate", required_argument, NULL, 'f' },
+		{ "fail-burst", required_argument, NULL, 'F' },
+		{ "read-window", required_argument, NULL, 'w' },
+		{ "open-rate", required_argument, NULL, 'o' },
 		{ "print-key", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -95,6 +108,10 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		case 'c': cfg.connections_max = (unsigned)v; break;
 		case 'r': cfg.rate = (unsigned)v; break;
 		case 'B': cfg.burst = (unsigned)v; break;
+		case 'f': cfg.fail_rate = (unsigned)v; break;
+		case 'F': cfg.fail_burst = (unsigned)v; break;
+		case 'w': cfg.read_window_s = (unsigned)v; break;
+		case 'o': cfg.open_rate = (unsigned)v; break;
 		}
 	}
 	if (optind != argc)

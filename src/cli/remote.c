@@ -10,6 +10,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define REMOTE_REPLY_MAX (4u << 20)	/* bytes of an answer */
 #define REMOTE_TIMEOUT_S 30L
@@ -121,8 +122,53 @@ static int report_problem(struct cli_ctx *ctx, long http, const json_t *doc)
 	return cli_report(ctx, &err);
 }
 
+/* The headers of a signed read of path as role, with the key: Nakodo-Request (the
+ * clock, in ms) and Nakodo-Signature (doc/api.md, "Signed reads"). */
+static enum nk_status read_headers(const struct remote *r, enum nk_role role, const char *method,
+				   const char *path, struct curl_slist **headers,
+				   struct nk_error *err)
+{
+	static const char prefix[] = "/v1/cases/";
+	char id[NK_CASE_ID_MAX], line[64 + 2 * NK_SIGNATURE_BYTES];
+	char hex[2 * NK_SIGNATURE_BYTES + 1];
+	struct nk_request_auth auth;
+	struct timespec ts;
+	size_t n;
+	enum nk_status rc;
+
+	if (strncmp(path, prefix, sizeof(prefix) - 1) != 0 ||
+	    (n = strcspn(path + sizeof(prefix) - 1, "/?")) == 0 || n >= sizeof(id))
+		return nk_fail(err, NK_EINVAL, "url", "a signed read names its case");
+	memcpy(id, path + sizeof(prefix) - 1, n);
+	id[n] = '\0';
+	clock_gettime(CLOCK_REALTIME, &ts);
+	rc = nk_case_read_sign(r->key, id, role, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
+			       method, path, &auth, err);
+	if (rc != NK_OK)
+		return rc;
+	sodium_bin2hex(hex, sizeof(hex), auth.signature, sizeof(auth.signature));
+	snprintf(line, sizeof(line), "Nakodo-Request: %llu", (unsigned long long)auth.number);
+	*headers = curl_slist_append(*headers, line);
+	snprintf(line, sizeof(line), "Nakodo-Signature: %s", hex);
+	*headers = curl_slist_append(*headers, line);
+	return NK_OK;
+}
+
+/* The role a 401 asks a signature of, when the answer is that and the request can be
+ * signed with a key we hold: then the request is sent again, signed. */
+static bool asks_signature(const struct remote *r, long http, const json_t *doc, bool has_body,
+			   enum nk_role *role)
+{
+	const char *field = json_string_value(json_object_get(doc, "field"));
+
+	return http == 401 && r->key && !has_body && field && strcmp(field, "signature") == 0 &&
+	       nk_role_parse(json_string_value(json_object_get(doc, "role")), role) == NK_OK;
+}
+
 /* One request; a successful answer goes to *reply as JSON, or, when raw is given, to
- * *raw as text (malloc, NUL-terminated) whatever its type. */
+ * *raw as text (malloc, NUL-terminated) whatever its type. A bodiless request that the
+ * server refuses for want of the token's joined role's signature is signed with the
+ * key, when there is one, and sent again once. */
 static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 		const char *path, json_t *body, json_t **reply, char **raw, size_t *raw_len)
 {
@@ -135,6 +181,8 @@ static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 	long http = 0;
 	size_t auth_len;
 	int rc = CLI_STORAGE;
+	enum nk_role role;
+	bool sign = false;
 	CURLcode cc;
 
 	if (!r->token || !*r->token) {
@@ -152,9 +200,14 @@ static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 	    !(curl = curl_easy_init()))
 		goto nomem;
 	snprintf(auth, auth_len, "Authorization: Bearer %s", r->token);
+again:
 	headers = curl_slist_append(headers, auth);
 	if (text)
 		headers = curl_slist_append(headers, "Content-Type: application/json");
+	if (sign && read_headers(r, role, method, path, &headers, &err) != NK_OK) {
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
 	curl_easy_setopt(curl, CURLOPT_URL, url);
 	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
@@ -174,6 +227,17 @@ static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 	}
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http);
 	doc = buf.len ? json_loadb(buf.data, buf.len, JSON_REJECT_DUPLICATES, NULL) : NULL;
+	if (!sign && asks_signature(r, http, doc, text != NULL, &role)) {
+		sign = true;
+		json_decref(doc);
+		doc = NULL;
+		curl_slist_free_all(headers);
+		headers = NULL;
+		sodium_memzero(buf.data, buf.len);
+		free(buf.data);
+		buf = (struct reply_buf){ 0 };
+		goto again;
+	}
 	if (http >= 400) {
 		rc = report_problem(ctx, http, doc);
 	} else if (raw && buf.data) {
@@ -307,6 +371,9 @@ static void traffic_from_json(const json_t *obj, struct nk_brief *b)
 					   nk_role_name((enum nk_role)k));
 	}
 	b->last_request = get_count(obj, "last_request");
+	b->token_reissues = (uint32_t)get_count(json_object_get(obj, "token"), "reissued");
+	b->token_revokes = (uint32_t)get_count(json_object_get(obj, "token"), "revoked");
+	b->token_changed_ms = get_i(json_object_get(obj, "token"), "changed_ms");
 	b->deposits = get_count(d, "number");
 	b->deposit_held = get_b(d, "held");
 	b->released = get_b(d, "released");

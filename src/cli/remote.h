@@ -7,11 +7,15 @@
 #include "cli/util.h"
 
 #include <nakodo/case.h>
+#include <nakodo/keys.h>
 
 /* Where to send requests: from the options, else the environment. */
 struct remote {
 	const char *server;	/* "http://127.0.0.1:8750", or NULL for local mode */
 	const char *token;
+	/* Signs bodiless requests (reads) when the server says the token's role has joined
+	 * and asks for its signature (borrowed; may be NULL). */
+	const struct nk_party_key *key;
 };
 
 /* The long options every case subcommand takes, and how to record them: call

@@ -69,6 +69,7 @@ int cli_acting_brief(struct cli_ctx *ctx, struct cli_where *w, const char *cmd, 
 	int rc;
 
 	if (w->is_remote) {
+		w->remote.key = key;	/* a joined role's reads are signed too */
 		if ((rc = remote_brief(ctx, &w->remote, id, b)) != CLI_OK)
 			return rc;
 		if (as && b->role != *as)

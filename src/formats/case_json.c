@@ -221,6 +221,12 @@ static void traffic_to_json(const struct nk_brief *b, json_t *o)
 	json_decref(received);
 	if (b->last_request)
 		json_object_set_new(o, "last_request", json_integer((json_int_t)b->last_request));
+	/* the mediator's changes to this role's token, so a party sees any reissue */
+	if (b->token_reissues || b->token_revokes)
+		json_object_set_new(o, "token", json_pack("{s:I, s:I, s:I}", "reissued",
+							  (json_int_t)b->token_reissues, "revoked",
+							  (json_int_t)b->token_revokes, "changed_ms",
+							  (json_int_t)b->token_changed_ms));
 	if (b->deposits || b->released)
 		json_object_set_new(o, "deposit", json_pack("{s:I, s:b, s:b}", "number",
 							    (json_int_t)b->deposits, "held",

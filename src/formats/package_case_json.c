@@ -169,5 +169,10 @@ json_t *nk_package_brief_to_json(const struct nk_package_brief *b)
 		json_object_set_new(o, "keys", keys);
 	if (o && b->last_request)
 		json_object_set_new(o, "last_request", json_integer((json_int_t)b->last_request));
+	if (o && (b->token_reissues || b->token_revokes))
+		json_object_set_new(o, "token", json_pack("{s:I, s:I, s:I}", "reissued",
+							  (json_int_t)b->token_reissues, "revoked",
+							  (json_int_t)b->token_revokes, "changed_ms",
+							  (json_int_t)b->token_changed_ms));
 	return o;
 }

@@ -1,8 +1,14 @@
 /* Access: bearer tokens of 256 random bits, shown once and kept by the store only as a
- * keyed hash; the operator's token made on first start; and a token-bucket rate limit
- * per token, keyed by a hash of the token so that the limiter holds no token either. */
+ * keyed hash; the operator's token made on first start; a token-bucket rate limit per
+ * known token, keyed by a hash of the token so that the limiter holds no token either;
+ * a budget of failed authentications per client address, checked before any token is
+ * looked up, so that guessing costs the guesser and not the store; and the memory of
+ * signed reads that makes a captured one useless. */
 #include "server/server_impl.h"
 
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
 #include <sodium.h>
 #include <string.h>
 #include <time.h>
@@ -44,31 +50,138 @@ static int64_t now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-bool auth_rate_take(struct nk_server *srv, const uint8_t token[static NK_TOKEN_BYTES])
+/* The bucket of key in table, refilled at per_s up to burst; takes one when take. True
+ * when it held one. Called under rate_mu. */
+static bool bucket(struct rate_bucket *table, uint64_t key, double per_s, double burst,
+		   bool take)
 {
-	uint64_t key = 0;
-	struct rate_bucket *b;
+	struct rate_bucket *b = &table[key % HTTP_RATE_SLOTS];
 	int64_t now = now_us();
 	bool ok;
 
-	crypto_shorthash((uint8_t *)&key, token, NK_TOKEN_BYTES, srv->rate_key);
 	key |= 1;	/* 0 marks an empty slot */
-	pthread_mutex_lock(&srv->rate_mu);
-	b = &srv->rate[key % HTTP_RATE_SLOTS];
 	if (b->key != key) {
 		b->key = key;
-		b->level = srv->cfg.burst;
+		b->level = burst;
 		b->last_us = now;
 	}
-	b->level += (double)(now - b->last_us) * srv->cfg.rate / 1e6;
-	if (b->level > srv->cfg.burst)
-		b->level = srv->cfg.burst;
+	b->level += (double)(now - b->last_us) * per_s / 1e6;
+	if (b->level > burst)
+		b->level = burst;
 	b->last_us = now;
 	ok = b->level >= 1.0;
-	if (ok)
+	if (ok && take)
 		b->level -= 1.0;
+	return ok;
+}
+
+bool auth_rate_take(struct nk_server *srv, const uint8_t token[static NK_TOKEN_BYTES])
+{
+	uint64_t key = 0;
+	bool ok;
+
+	crypto_shorthash((uint8_t *)&key, token, NK_TOKEN_BYTES, srv->rate_key);
+	pthread_mutex_lock(&srv->rate_mu);
+	ok = bucket(srv->rate, key, srv->cfg.rate, srv->cfg.burst, true);
 	pthread_mutex_unlock(&srv->rate_mu);
 	return ok;
+}
+
+/* The failure bucket's key for a client address: IPv4 (mapped or not) by its 4 bytes,
+ * IPv6 by its /64, which one subscriber usually holds whole. */
+static uint64_t address_key(const struct nk_server *srv, const struct sockaddr *addr)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	uint8_t in[17] = { 0 };
+	size_t len = 1;
+	uint64_t key = 0;
+
+	if (addr && addr->sa_family == AF_INET) {
+		in[0] = 4;
+		memcpy(in + 1, &((const struct sockaddr_in *)addr)->sin_addr, 4);
+		len = 5;
+	} else if (addr && addr->sa_family == AF_INET6) {
+		const uint8_t *a = ((const struct sockaddr_in6 *)addr)->sin6_addr.s6_addr;
+
+		in[0] = memcmp(a, mapped, sizeof(mapped)) == 0 ? 4 : 6;
+		memcpy(in + 1, in[0] == 4 ? a + 12 : a, in[0] == 4 ? 4 : 8);
+		len = in[0] == 4 ? 5 : 9;
+	}
+	crypto_shorthash((uint8_t *)&key, in, len, srv->rate_key);
+	return key ^ 0x6661696c;	/* apart from the token buckets' keys */
+}
+
+bool auth_fail_over(struct nk_server *srv, const struct sockaddr *addr)
+{
+	uint64_t key = address_key(srv, addr);
+	bool ok;
+
+	pthread_mutex_lock(&srv->rate_mu);
+	ok = bucket(srv->fail, key, srv->cfg.fail_rate / 60.0, srv->cfg.fail_burst, false);
+	pthread_mutex_unlock(&srv->rate_mu);
+	return !ok;
+}
+
+void auth_fail_note(struct nk_server *srv, const struct sockaddr *addr)
+{
+	uint64_t key = address_key(srv, addr);
+
+	pthread_mutex_lock(&srv->rate_mu);
+	(void)bucket(srv->fail, key, srv->cfg.fail_rate / 60.0, srv->cfg.fail_burst, true);
+	pthread_mutex_unlock(&srv->rate_mu);
+}
+
+bool auth_open_take(struct nk_server *srv, const struct sockaddr *addr)
+{
+	uint64_t key = address_key(srv, addr);
+	bool ok;
+
+	pthread_mutex_lock(&srv->rate_mu);
+	ok = bucket(srv->opens, key, srv->cfg.open_rate / 3600.0, srv->cfg.open_rate, true);
+	pthread_mutex_unlock(&srv->rate_mu);
+	return ok;
+}
+
+#define SEEN_PROBES 64
+
+enum nk_status auth_seen(struct nk_server *srv, const uint8_t sig[static NK_SIGNATURE_BYTES],
+			 int64_t until_ms, struct nk_error *err)
+{
+	uint8_t h[16];
+	uint64_t start;
+	struct seen_read *free_slot = NULL;
+	struct timespec ts;
+	int64_t now;
+	enum nk_status rc = NK_OK;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	crypto_generichash(h, sizeof(h), sig, NK_SIGNATURE_BYTES, srv->rate_key,
+			   sizeof(srv->rate_key));
+	memcpy(&start, h, sizeof(start));
+	pthread_mutex_lock(&srv->seen_mu);
+	for (unsigned i = 0; i < SEEN_PROBES; i++) {
+		struct seen_read *s = &srv->seen[(start + i) % HTTP_SEEN_SLOTS];
+
+		if (s->until_ms >= now && memcmp(s->hash, h, sizeof(h)) == 0) {
+			rc = nk_fail(err, NK_EAUTH, "signature", "this signed request was used "
+				     "already: a replay (sign each request afresh)");
+			goto out;
+		}
+		if (!free_slot && s->until_ms < now)
+			free_slot = s;
+	}
+	if (!free_slot) {
+		/* Evicting a live entry would let its request be replayed: refuse instead. */
+		rc = nk_fail(err, NK_EREFUSED, "signature", "too many signed requests within "
+			     "the freshness window; try again shortly");
+		goto out;
+	}
+	memcpy(free_slot->hash, h, sizeof(h));
+	free_slot->until_ms = until_ms;
+out:
+	pthread_mutex_unlock(&srv->seen_mu);
+	return rc;
 }
 
 enum nk_status auth_issue(struct nk_store *store, const char *case_id, const char *role,
@@ -111,5 +224,112 @@ enum nk_status auth_ensure_operator(struct nk_store *store, FILE *log, struct nk
 	fflush(log);
 out:
 	sodium_free(hex);
+	return rc;
+}
+
+/* The request target as signed: the path, then the query's arguments as the server
+ * decoded them, in their order ("?after=3"). */
+struct target {
+	char *text;
+	size_t len, cap;
+	bool overflow, query;
+};
+
+static void target_add(struct target *t, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (t->overflow || t->len + n + 1 > t->cap) {
+		t->overflow = true;
+		return;
+	}
+	memcpy(t->text + t->len, s, n + 1);
+	t->len += n;
+}
+
+static enum MHD_Result target_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				  const char *value)
+{
+	struct target *t = cls;
+
+	(void)kind;
+	target_add(t, t->query ? "&" : "?");
+	t->query = true;
+	target_add(t, key);
+	if (value) {
+		target_add(t, "=");
+		target_add(t, value);
+	}
+	return MHD_YES;
+}
+
+/* A joined role's signature over a request without a signed body, from its headers, checked against
+ * the role's registered key, the server's clock and the signatures seen in the window. */
+enum nk_status auth_check_signed(struct nk_server *srv, struct MHD_Connection *conn,
+				 const char *url, const char *method, const char *body,
+				 size_t body_len, struct route_call *call, struct nk_error *err)
+{
+	const char *when = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Nakodo-Request");
+	const char *hex = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Nakodo-Signature");
+	struct nk_request_auth buf = { 0 };
+	const struct nk_request_auth *auth = NULL;
+	struct target t = { 0 };
+	struct timespec ts;
+	enum nk_role role;
+	bool checked = false;
+	int64_t now_ms, window_ms = (int64_t)srv->cfg.read_window_s * 1000;
+	size_t got = 0;
+	enum nk_status rc;
+
+	if (nk_role_parse(call->caller->role, &role) != NK_OK)
+		return NK_OK;	/* the operator: no key of its own on a case */
+	if (when || hex) {
+		char *end = NULL;
+		long long v;
+
+		call->signed_request = true;
+		if (!when || !hex)
+			return nk_fail(err, NK_EINVAL, when ? "Nakodo-Signature" : "Nakodo-Request",
+				       "a signed request has both Nakodo-Request and "
+				       "Nakodo-Signature");
+		errno = 0;
+		v = strtoll(when, &end, 10);
+		if (errno || end == when || *end || v < 1)
+			return nk_fail(err, NK_EINVAL, "Nakodo-Request", "the signer's time in "
+				       "milliseconds since 1970, a whole number");
+		if (strlen(hex) != 2 * NK_SIGNATURE_BYTES ||
+		    sodium_hex2bin(buf.signature, sizeof(buf.signature), hex, strlen(hex), NULL,
+				   &got, NULL) != 0 || got != sizeof(buf.signature))
+			return nk_fail(err, NK_EINVAL, "Nakodo-Signature",
+				       "a signature is %d hex digits", 2 * NK_SIGNATURE_BYTES);
+		buf.number = (uint64_t)v;
+		auth = &buf;
+	}
+	t.cap = 2 * strlen(url) + 2 * srv->cfg.url_max + 2;
+	if (!(t.text = calloc(1, t.cap)))
+		return nk_fail(err, NK_ENOMEM, "url", "out of memory");
+	target_add(&t, url);
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, target_arg, &t);
+	if (t.overflow) {
+		rc = nk_fail(err, NK_EINVAL, "url", "the request target is longer than the limit");
+		goto out;
+	}
+	rc = nk_case_read_check(&call->env, call->case_id, role, method, t.text,
+				(const uint8_t *)body, body_len, auth, &checked, err);
+	if (rc == NK_EAUTH && !auth)
+		call->problem_role = call->caller->role;
+	if (rc != NK_OK || !checked)
+		goto out;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	/* Checked after the signature: only an authentic request is called stale. */
+	if ((int64_t)buf.number > now_ms + window_ms || (int64_t)buf.number < now_ms - window_ms)
+		rc = nk_fail(err, NK_EAUTH, "Nakodo-Request", "the signed request's time is more "
+			     "than %u s from the server's clock: stale, or the clock is wrong",
+			     srv->cfg.read_window_s);
+	else
+		rc = auth_seen(srv, buf.signature, (int64_t)buf.number + window_ms, err);
+out:
+	free(t.text);
 	return rc;
 }

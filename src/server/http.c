@@ -36,7 +36,7 @@ static const struct {
 	{ 413, "too-large", "The request body is too large" },
 	{ 414, "uri-too-long", "The request target is too long" },
 	{ 415, "unsupported-media-type", "The body must be application/json" },
-	{ 429, "rate-limited", "Too many requests for this token" },
+	{ 429, "rate-limited", "Too many requests for this token or address" },
 	{ 500, "internal", "The server failed" },
 };
 
@@ -45,7 +45,8 @@ void nk_server_config_default(struct nk_server_config *cfg)
 	*cfg = (struct nk_server_config){
 		.listen = "127.0.0.1:8750", .db = "nakodo.db", .threads = 4,
 		.body_max = 64 * 1024, .depth_max = 16, .url_max = 2048, .header_max = 16 * 1024,
-		.timeout_s = 30, .connections_max = 1024, .rate = 50, .burst = 100, .log = NULL,
+		.timeout_s = 30, .connections_max = 1024, .rate = 50, .burst = 100, .fail_rate = 60,
+		.fail_burst = 60, .open_rate = 20, .read_window_s = 120, .log = NULL,
 	};
 }
 
@@ -157,10 +158,13 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, struct nk_server *
 	return send_body(conn, srv, req, method, status, text, type);
 }
 
-/* An RFC 9457 problem document; field names the offending member, header or part. */
-static enum MHD_Result send_problem(struct MHD_Connection *conn, struct nk_server *srv,
-				    struct http_request *req, const char *method, unsigned status,
-				    const char *field, const char *detail)
+/* An RFC 9457 problem document; field names the offending member, header or part. role,
+ * when a joined role's signature is missing, names that role (the token's own), so that
+ * a client holding the key knows which role to sign as. */
+static enum MHD_Result send_problem_role(struct MHD_Connection *conn, struct nk_server *srv,
+					 struct http_request *req, const char *method,
+					 unsigned status, const char *field, const char *detail,
+					 const char *role)
 {
 	size_t i = 0;
 	char type[64];
@@ -172,7 +176,18 @@ static enum MHD_Result send_problem(struct MHD_Connection *conn, struct nk_serve
 	doc = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", type, "title", problems[i].title,
 			"status", (int)status, "detail", detail, "field", field ? field : "",
 			"request_id", req->id);
+	if (doc && role && json_object_set_new(doc, "role", json_string(role)) != 0) {
+		json_decref(doc);
+		doc = NULL;
+	}
 	return send_json(conn, srv, req, method, status, doc, "application/problem+json");
+}
+
+static enum MHD_Result send_problem(struct MHD_Connection *conn, struct nk_server *srv,
+				    struct http_request *req, const char *method, unsigned status,
+				    const char *field, const char *detail)
+{
+	return send_problem_role(conn, srv, req, method, status, field, detail, NULL);
 }
 
 static unsigned status_for(enum nk_status rc, const struct route_call *call)
@@ -184,7 +199,7 @@ static unsigned status_for(enum nk_status rc, const struct route_call *call)
 	case NK_ERANGE:
 		return 400;
 	case NK_EREFUSED:
-		return 409;
+		return call->limited ? 429 : 409;
 	case NK_ENOTFOUND:
 		return 404;
 	default:
@@ -280,8 +295,11 @@ static bool json_content(struct MHD_Connection *conn)
 }
 
 static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *conn,
-				struct http_request *req, const char *method)
+				struct http_request *req, const char *url, const char *method)
 {
+	const union MHD_ConnectionInfo *peer =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *addr = peer ? peer->client_addr : NULL;
 	const struct route *route = &server_routes[req->route];
 	struct http_caller caller = { 0 };
 	struct route_call call = { .srv = srv, .caller = &caller, .request_id = req->id,
@@ -293,10 +311,17 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	enum nk_status rc = NK_OK;
 	unsigned status;
 
+	call.peer = addr;
 	call.case_id = req->case_id[0] ? req->case_id : NULL;
 	call.after = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "after");
 	call.role_param = req->role[0] ? req->role : NULL;
 	if (!(route->access & ACCESS_PUBLIC)) {
+		/* before any token is parsed, hashed or looked up: guessing is not free */
+		if (auth_fail_over(srv, addr)) {
+			ret = send_problem(conn, srv, req, method, 429, "Authorization",
+					   "too many failed authentications from this address");
+			goto out;
+		}
 		if ((rc = server_worker(srv, &call.worker, &err)) != NK_OK)
 			goto failed;
 		call.env.store = call.worker->store;
@@ -305,27 +330,34 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 		token = call.worker->token;
 		if (!auth_parse(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							    MHD_HTTP_HEADER_AUTHORIZATION), token)) {
+			auth_fail_note(srv, addr);
 			ret = send_problem(conn, srv, req, method, 401, "Authorization",
 					   "expected 'Authorization: Bearer' and 64 hex digits");
 			goto out;
 		}
-		if (!auth_rate_take(srv, token)) {
-			ret = send_problem(conn, srv, req, method, 429, "Authorization",
-					   "this token's request rate is over its limit");
-			goto out;
-		}
 		rc = nk_store_token_find(call.env.store, token, caller.case_id, caller.role, &err);
 		if (rc == NK_ENOTFOUND) {
+			auth_fail_note(srv, addr);
 			ret = send_problem(conn, srv, req, method, 401, "Authorization",
 					   "unknown or revoked token");
 			goto out;
 		}
 		if (rc != NK_OK)
 			goto failed;
+		/* a bucket for known tokens only: unknown ones count against their address */
+		if (!auth_rate_take(srv, token)) {
+			ret = send_problem(conn, srv, req, method, 429, "Authorization",
+					   "this token's request rate is over its limit");
+			goto out;
+		}
 		if ((status = authorise(route, &caller, req->case_id, &detail)) != 0) {
 			ret = send_problem(conn, srv, req, method, status, "Authorization", detail);
 			goto out;
 		}
+		if (route->sign_in_headers &&
+		    (rc = auth_check_signed(srv, conn, url, method, req->body, req->len, &call,
+						&err)) != NK_OK)
+			goto failed;
 	}
 	if (!route->fields && req->len > 0) {
 		ret = send_problem(conn, srv, req, method, 400, "body", "this route takes no body");
@@ -339,6 +371,14 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	if (route->fields &&
 	    (rc = request_decode(req->body, req->len, srv->cfg.depth_max, route->fields,
 				 &call.body, &err)) != NK_OK)
+		goto failed;
+	/* A joined role's unsigned action is refused before the handler looks into its body,
+	 * as its unsigned reads are: the token alone learns nothing of the case from it. */
+	if (route->fields && !route->sign_in_headers && call.body && caller.role[0] &&
+	    strcmp(caller.role, "operator") != 0 && route_signed_body(route) &&
+	    !json_object_get(call.body, "request") && !json_object_get(call.body, "signature") &&
+	    (rc = auth_check_signed(srv, conn, url, method, req->body, req->len, &call,
+				    &err)) != NK_OK)
 		goto failed;
 	rc = route->handle(&call, &err);
 	/* Nothing is told before what it shows is durable, refusals included. */
@@ -359,9 +399,12 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	goto out;
 failed:
 	status = status_for(rc, &call);
+	if (rc == NK_EAUTH && call.signed_request)	/* a bad signature: a failed login */
+		auth_fail_note(srv, addr);
 	/* store and internal failures may name files: tell the client only that it failed */
-	ret = send_problem(conn, srv, req, method, status, status == 500 ? "" : err.field,
-			   status == 500 ? "the server could not complete the request" : err.text);
+	ret = send_problem_role(conn, srv, req, method, status, status == 500 ? "" : err.field,
+				status == 500 ? "the server could not complete the request"
+					      : err.text, call.problem_role);
 out:
 	json_decref(call.body);
 	json_decref(call.reply);
@@ -430,7 +473,7 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		return send_problem(conn, srv, req, method, 404, "url", "no such route");
 	if (req->wrong_method)
 		return send_problem(conn, srv, req, method, 405, "method", "the route does not take this method");
-	return dispatch(srv, conn, req, method);
+	return dispatch(srv, conn, req, url, method);
 }
 
 void server_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,

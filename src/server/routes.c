@@ -123,6 +123,14 @@ static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 
 	if (!inv)
 		return nk_fail(err, NK_ENOMEM, "tokens", "out of memory");
+	/* Each case gives its opener a new mediator token, so a bound per token would not
+	 * bound anything: mediators' openings are counted by client address. */
+	if (strcmp(call->caller->role, "mediator") == 0 && !auth_open_take(call->srv, call->peer)) {
+		call->limited = true;
+		rc = nk_fail(err, NK_EREFUSED, "Authorization", "this address has opened as many "
+			     "cases with mediators' tokens as it may this hour (--open-rate)");
+		goto out;
+	}
 	if (!json_object_get(call->body, "rules") == !package) {
 		rc = nk_fail(err, NK_EINVAL, "body", "give \"rules\" (a case of figures) or \"package\" "
 			     "(a package case's frame), one of them");
@@ -147,6 +155,7 @@ static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 		if (!call->reply)
 			rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 	}
+out:
 	sodium_free(inv);
 	return rc;
 }
@@ -445,48 +454,57 @@ static enum nk_status h_receipt(struct route_call *call, struct nk_error *err)
 	return rc;
 }
 
-static enum nk_status token_role(const struct route_call *call, struct nk_error *err)
+static enum nk_status token_role(const struct route_call *call, enum nk_role *role,
+				 struct nk_error *err)
 {
-	enum nk_role role;
-
-	if (nk_role_parse(call->role_param, &role) != NK_OK)
+	if (nk_role_parse(call->role_param, role) != NK_OK)
 		return nk_fail(err, NK_EINVAL, "role", "expected claimant, payer or mediator");
 	return NK_OK;
 }
 
-/* Revokes the role's tokens and, when reissue, hands out a new one, in one transaction. */
+/* What a token change does inside the case's transaction: revoke the role's tokens and,
+ * when reissue, make a new one. */
+struct token_change {
+	const char *case_id, *role;
+	bool reissue;
+	char *hex;		/* sodium_malloc'd: the new token */
+	size_t revoked;
+};
+
+static enum nk_status change_tokens(void *arg, struct nk_store *store, struct nk_error *err)
+{
+	struct token_change *c = arg;
+	enum nk_status rc = nk_store_token_revoke(store, c->case_id, c->role, &c->revoked, err);
+
+	if (rc == NK_OK && c->reissue)
+		rc = auth_issue(store, c->case_id, c->role, c->hex, err);
+	return rc;
+}
+
+/* Revokes the role's tokens and, when reissue, hands out a new one, in one transaction
+ * with the `token` event that tells the role (doc/api.md, "Access"). */
 static enum nk_status tokens(struct route_call *call, bool reissue, struct nk_error *err)
 {
-	struct nk_store *store = call->env.store;
-	char *hex = sodium_malloc(HTTP_TOKEN_HEX + 1);
-	struct nk_event_list log = { 0 };
-	size_t revoked = 0;
+	struct token_change c = { .case_id = call->case_id, .role = call->role_param,
+				  .reissue = reissue, .hex = sodium_malloc(HTTP_TOKEN_HEX + 1) };
+	enum nk_role role;
 	enum nk_status rc;
 
-	if (!hex)
+	if (!c.hex)
 		return nk_fail(err, NK_ENOMEM, "token", "out of memory");
-	if ((rc = token_role(call, err)) != NK_OK ||
-	    (rc = nk_case_log(&call->env, call->case_id, &log, err)) != NK_OK ||
-	    (rc = nk_store_begin(store, err)) != NK_OK)
+	if ((rc = token_role(call, &role, err)) != NK_OK)
 		goto out;
-	rc = nk_store_token_revoke(store, call->case_id, call->role_param, &revoked, err);
-	if (rc == NK_OK && reissue)
-		rc = auth_issue(store, call->case_id, call->role_param, hex, err);
-	if (rc == NK_OK)
-		rc = nk_store_commit(store, err);
-	if (rc != NK_OK) {
-		nk_store_rollback(store);
+	if ((rc = nk_case_token_change(&call->env, call->case_id, role, reissue, change_tokens, &c,
+				       err)) != NK_OK)
 		goto out;
-	}
 	call->reply = json_pack("{s:s, s:s, s:I}", "case", call->case_id, "role", call->role_param,
-				"revoked", (json_int_t)revoked);
-	if (call->reply && reissue)
-		json_object_set_new(call->reply, "token", json_string(hex));
+				"revoked", (json_int_t)c.revoked);
+	if (call->reply && reissue && json_object_set_new(call->reply, "token", json_string(c.hex)))
+		json_decref(call->reply), call->reply = NULL;
 	if (!call->reply)
 		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 out:
-	nk_event_list_free(&log);
-	sodium_free(hex);
+	sodium_free(c.hex);
 	return rc;
 }
 
@@ -503,29 +521,38 @@ static enum nk_status h_revoke(struct route_call *call, struct nk_error *err)
 #define PARTIES (ACCESS_CLAIMANT | ACCESS_PAYER)
 
 const struct route server_routes[] = {
-	{ "GET", "/healthz", ACCESS_PUBLIC, NULL, h_healthz },
-	{ "GET", "/metrics", ACCESS_PUBLIC, NULL, h_metrics },
-	{ "POST", "/v1/cases", ACCESS_OPERATOR | ACCESS_ANY_MEDIATOR, open_fields, h_open },
-	{ "GET", "/v1/cases", ACCESS_OPERATOR, NULL, h_list },
-	{ "POST", "/v1/cases/{id}/figures", PARTIES, submit_fields, h_submit },
-	{ "POST", "/v1/cases/{id}/extensions", PARTIES, amount_fields, h_extend },
-	{ "POST", "/v1/cases/{id}/package", PARTIES, package_fields, h_package },
-	{ "POST", "/v1/cases/{id}/proposals", ACCESS_MEDIATOR, amount_fields, h_propose },
-	{ "POST", "/v1/cases/{id}/answers", PARTIES, answer_fields, h_answer },
-	{ "POST", "/v1/cases/{id}/close", ACCESS_MEDIATOR, signed_fields, h_close },
-	{ "POST", "/v1/cases/{id}/join", PARTIES | ACCESS_MEDIATOR, join_fields, h_join },
-	{ "GET", "/v1/cases/{id}/brief", PARTIES | ACCESS_MEDIATOR, NULL, h_brief },
-	{ "GET", "/v1/cases/{id}/log", ACCESS_MEDIATOR, NULL, h_log },
-	{ "GET", "/v1/cases/{id}/receipt", PARTIES | ACCESS_MEDIATOR | ACCESS_OPERATOR, NULL, h_receipt },
-	{ "POST", "/v1/cases/{id}/tokens/{role}", ACCESS_MEDIATOR, no_fields, h_reissue },
-	{ "DELETE", "/v1/cases/{id}/tokens/{role}", ACCESS_MEDIATOR, NULL, h_revoke },
-	{ "POST", "/v1/cases/{id}/messages", PARTIES | ACCESS_MEDIATOR, envelope_fields, h_send },
-	{ "GET", "/v1/cases/{id}/messages", PARTIES | ACCESS_MEDIATOR, NULL, h_inbox },
-	{ "POST", "/v1/cases/{id}/deposit", PARTIES, envelope_fields, h_deposit },
-	{ "DELETE", "/v1/cases/{id}/deposit", PARTIES, signed_fields, h_withdraw },
+	{ "GET", "/healthz", ACCESS_PUBLIC, NULL, h_healthz, false },
+	{ "GET", "/metrics", ACCESS_PUBLIC, NULL, h_metrics, false },
+	{ "POST", "/v1/cases", ACCESS_OPERATOR | ACCESS_ANY_MEDIATOR, open_fields, h_open, false },
+	{ "GET", "/v1/cases", ACCESS_OPERATOR, NULL, h_list, false },
+	{ "POST", "/v1/cases/{id}/figures", PARTIES, submit_fields, h_submit, false },
+	{ "POST", "/v1/cases/{id}/extensions", PARTIES, amount_fields, h_extend, false },
+	{ "POST", "/v1/cases/{id}/package", PARTIES, package_fields, h_package, false },
+	{ "POST", "/v1/cases/{id}/proposals", ACCESS_MEDIATOR, amount_fields, h_propose, false },
+	{ "POST", "/v1/cases/{id}/answers", PARTIES, answer_fields, h_answer, false },
+	{ "POST", "/v1/cases/{id}/close", ACCESS_MEDIATOR, signed_fields, h_close, false },
+	{ "POST", "/v1/cases/{id}/join", PARTIES | ACCESS_MEDIATOR, join_fields, h_join, true },
+	{ "GET", "/v1/cases/{id}/brief", PARTIES | ACCESS_MEDIATOR, NULL, h_brief, true },
+	{ "GET", "/v1/cases/{id}/log", ACCESS_MEDIATOR, NULL, h_log, true },
+	{ "GET", "/v1/cases/{id}/receipt", PARTIES | ACCESS_MEDIATOR | ACCESS_OPERATOR, NULL, h_receipt,
+	  true },
+	{ "POST", "/v1/cases/{id}/tokens/{role}", ACCESS_MEDIATOR, no_fields, h_reissue, true },
+	{ "DELETE", "/v1/cases/{id}/tokens/{role}", ACCESS_MEDIATOR, NULL, h_revoke, true },
+	{ "POST", "/v1/cases/{id}/messages", PARTIES | ACCESS_MEDIATOR, envelope_fields, h_send, false },
+	{ "GET", "/v1/cases/{id}/messages", PARTIES | ACCESS_MEDIATOR, NULL, h_inbox, true },
+	{ "POST", "/v1/cases/{id}/deposit", PARTIES, envelope_fields, h_deposit, false },
+	{ "DELETE", "/v1/cases/{id}/deposit", PARTIES, signed_fields, h_withdraw, false },
 };
 
 const size_t server_route_count = sizeof(server_routes) / sizeof(server_routes[0]);
+
+bool route_signed_body(const struct route *route)
+{
+	for (const struct field_spec *f = route->fields; f && f->name; f++)
+		if (strcmp(f->name, "request") == 0)
+			return true;
+	return false;
+}
 
 size_t route_body_max(const struct route *route, size_t limit)
 {

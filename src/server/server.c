@@ -53,6 +53,14 @@ static enum nk_status check_config(const struct nk_server_config *c, struct nk_e
 		return nk_fail(err, NK_EINVAL, "connections-max", "from 1 to 65536");
 	if (c->rate < 1 || c->burst < 1 || c->rate > 1000000 || c->burst > 1000000)
 		return nk_fail(err, NK_EINVAL, "rate", "rate and burst from 1 to 1000000");
+	if (c->fail_rate < 1 || c->fail_burst < 1 || c->fail_rate > 1000000 ||
+	    c->fail_burst > 1000000)
+		return nk_fail(err, NK_EINVAL, "fail-rate",
+			       "fail-rate and fail-burst from 1 to 1000000");
+	if (c->open_rate < 1 || c->open_rate > 1000000)
+		return nk_fail(err, NK_EINVAL, "open-rate", "from 1 to 1000000 cases an hour");
+	if (c->read_window_s < 1 || c->read_window_s > 3600)
+		return nk_fail(err, NK_EINVAL, "read-window", "from 1 to 3600 seconds");
 	if (!c->signer)
 		return nk_fail(err, NK_EINVAL, "signer", "the server needs its signing key");
 	if (strncmp(c->db, "mem:", 4) == 0 && c->threads != 1)
@@ -95,7 +103,10 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 	if (sodium_init() < 0)
 		return nk_fail(err, NK_ECRYPTO, "", "libsodium could not start");
 	if (!(srv = calloc(1, sizeof(*srv))) ||
-	    !(srv->rate = calloc(HTTP_RATE_SLOTS, sizeof(srv->rate[0])))) {
+	    !(srv->rate = calloc(HTTP_RATE_SLOTS, sizeof(srv->rate[0]))) ||
+	    !(srv->fail = calloc(HTTP_RATE_SLOTS, sizeof(srv->fail[0]))) ||
+	    !(srv->opens = calloc(HTTP_RATE_SLOTS, sizeof(srv->opens[0]))) ||
+	    !(srv->seen = calloc(HTTP_SEEN_SLOTS, sizeof(srv->seen[0])))) {
 		rc = nk_fail(err, NK_ENOMEM, "server", "out of memory");
 		goto out;
 	}
@@ -103,6 +114,7 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 	if (!srv->cfg.log)
 		srv->cfg.log = stderr;
 	pthread_mutex_init(&srv->rate_mu, NULL);
+	pthread_mutex_init(&srv->seen_mu, NULL);
 	randombytes_buf(srv->rate_key, sizeof(srv->rate_key));
 	if (pthread_key_create(&srv->store_key, server_worker_destroy) != 0) {
 		rc = nk_fail(err, NK_ENOMEM, "server", "no thread-local slot for the store");
@@ -164,6 +176,10 @@ void nk_server_stop(struct nk_server *srv)
 	if (srv->metrics.requests || srv->metrics.cases)
 		metrics_free(&srv->metrics);
 	pthread_mutex_destroy(&srv->rate_mu);
+	pthread_mutex_destroy(&srv->seen_mu);
 	free(srv->rate);
+	free(srv->fail);
+	free(srv->opens);
+	free(srv->seen);
 	free(srv);
 }

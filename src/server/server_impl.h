@@ -20,6 +20,7 @@
 
 #define HTTP_TOKEN_HEX (2 * NK_TOKEN_BYTES)
 #define HTTP_RATE_SLOTS 4096	/* token buckets; tokens that collide share one */
+#define HTTP_SEEN_SLOTS 65536	/* signed reads remembered within the freshness window */
 
 /* Who may call a route: a set of these bits. */
 enum http_access {
@@ -74,6 +75,9 @@ struct route_call {
 	const char *content_type;
 	const char *after;		/* the query's ?after=, or NULL */
 	bool signed_request;		/* the body carried a signature (401 vs 403) */
+	const char *problem_role;	/* a signature is missing: the role it is asked of */
+	const struct sockaddr *peer;	/* the client's address (may be NULL) */
+	bool limited;			/* the refusal is a rate limit's (429) */
 };
 
 struct route {
@@ -82,6 +86,9 @@ struct route {
 	unsigned access;
 	const struct field_spec *fields;	/* NULL: no body */
 	enum nk_status (*handle)(struct route_call *call, struct nk_error *err);
+	/* A joined role signs this route in headers (Nakodo-Request, Nakodo-Signature):
+	 * its body carries no signature of the role (none, or a join's). */
+	bool sign_in_headers;
 };
 
 /* The rate limiter's bucket for one token (by a hash of it). */
@@ -89,6 +96,12 @@ struct rate_bucket {
 	uint64_t key;
 	double level;
 	int64_t last_us;
+};
+
+/* A signed read seen within the window: a hash of its signature, and when it expires. */
+struct seen_read {
+	uint8_t hash[16];
+	int64_t until_ms;
 };
 
 /* metrics.c */
@@ -118,6 +131,10 @@ struct nk_server {
 	pthread_mutex_t rate_mu;
 	struct rate_bucket *rate;	/* [HTTP_RATE_SLOTS] */
 	uint8_t rate_key[16];		/* keys the buckets' hash of a token */
+	struct rate_bucket *fail;	/* [HTTP_RATE_SLOTS] failed authentications by address */
+	struct rate_bucket *opens;	/* [HTTP_RATE_SLOTS] cases opened by mediators, by address */
+	pthread_mutex_t seen_mu;
+	struct seen_read *seen;		/* [HTTP_SEEN_SLOTS] */
 	struct server_metrics metrics;
 	struct nk_record_log *record;	/* the record's Merkle tree, kept loaded */
 };
@@ -128,6 +145,8 @@ extern const size_t server_route_count;
 /* The most body route takes: limit (the server's), or more for a route that carries an
  * envelope, since a message may be longer than a figure's whole request. */
 size_t route_body_max(const struct route *route, size_t limit);
+/* Whether route's body carries a joined role's signature ("request", "signature"). */
+bool route_signed_body(const struct route *route);
 
 /* http.c: this thread's worker, made with its store connection on first use. */
 NK_MUST_USE enum nk_status server_worker(struct nk_server *srv, struct worker **out,
@@ -146,6 +165,27 @@ void server_worker_destroy(void *worker);
 bool auth_parse(const char *header, uint8_t token[static NK_TOKEN_BYTES]);
 /* Takes one request from the token's bucket; false when it is empty. */
 bool auth_rate_take(struct nk_server *srv, const uint8_t token[static NK_TOKEN_BYTES]);
+/* Whether the client address addr has used up its failed authentications (429); and
+ * counting one failure against it. IPv6 addresses count by their /64. */
+bool auth_fail_over(struct nk_server *srv, const struct sockaddr *addr);
+void auth_fail_note(struct nk_server *srv, const struct sockaddr *addr);
+/* Takes one case opening from the client address's budget for mediators' tokens
+ * (cfg.open_rate per hour); false when it is spent. */
+bool auth_open_take(struct nk_server *srv, const struct sockaddr *addr);
+/* Remembers a verified signed read until the end of its window: NK_EAUTH (field
+ * "signature") when it was seen already (a replay), NK_EREFUSED when the cache is full. */
+NK_MUST_USE enum nk_status auth_seen(struct nk_server *srv,
+				     const uint8_t sig[static NK_SIGNATURE_BYTES],
+				     int64_t until_ms, struct nk_error *err);
+/* A joined role's signature over a request whose body carries none
+ * (route->sign_in_headers), from the headers Nakodo-Request and Nakodo-Signature, checked
+ * against the role's registered key, the server's clock (cfg.read_window_s) and the
+ * signatures seen in the window. url is the decoded path; the query's arguments are
+ * added in their order. body (may be NULL) is the request's. */
+NK_MUST_USE enum nk_status auth_check_signed(struct nk_server *srv,
+					     struct MHD_Connection *conn, const char *url,
+					     const char *method, const char *body, size_t body_len,
+					     struct route_call *call, struct nk_error *err);
 /* Makes a fresh token, records it for (case_id, role) inside the open transaction
  * and writes its hex form into hex. */
 NK_MUST_USE enum nk_status auth_issue(struct nk_store *store, const char *case_id,

@@ -203,8 +203,8 @@ safety=$(sed -n 's/^safety number  //p' "$TMP/rj")
 req rj "$MT" GET "/v1/cases/$CASE/brief" >/dev/null
 is "the mediator's briefing shows the claimant's safety number" "$(jq -r .keys.claimant.safety_number "$(last)")" "$safety"
 join "$CT" claimant payer
-is "a second join for the role: exit 1, the local message" "$? $(cat "$TMP/rj")" \
-	"1 nakodo: role: the claimant has already joined this case with a key"
+is "a second join for the role, unsigned: exit 2, the signature is asked" "$? $(cat "$TMP/rj")" \
+	"2 nakodo: signature: the claimant has joined this case with a key: its requests, reads included, must be signed with it (--key FILE)"
 join "$PT" claimant payer
 is "a join signed for another role than the token's: exit 2" "$? $(cut -d: -f2 "$TMP/rj")" "2  signature"
 join "$PT" payer payer
@@ -228,11 +228,11 @@ is "a request number without a signature: 400" "$(req pk2 "$P2C" POST "/v1/cases
 	"{\"valuation\":$KOREA,\"request\":1}") $(jq -r .field "$(last)")" "400 signature"
 prcli "$P2C" package submit "$P2" "$EX/claims-1962-package-korea.json" >"$TMP/pks" 2>&1
 is "remote package submit without --key: exit 2, the case's own words" "$? $(cat "$TMP/pks")" \
-	"2 nakodo: signature: the claimant has joined this case with a key: its requests must be signed with it (--key FILE)"
+	"2 nakodo: signature: the claimant has joined this case with a key: its requests, reads included, must be signed with it (--key FILE)"
 is "refused valuations appended nothing" "$(events "$P2" "$P2M")" "$before"
 prcli "$P2C" package submit "$P2" "$EX/claims-1962-package-korea.json" --as claimant --key "$TMP/claimant.nkey" >"$TMP/pks" 2>&1
 is "remote package submit with --key" "$? $(cat "$TMP/pks")" "0 ok: case $P2 is open"
-prcli "$P2C" --json brief "$P2" >"$TMP/pkb"
+prcli "$P2C" --json brief "$P2" --key "$TMP/claimant.nkey" >"$TMP/pkb"
 is "the package briefing through the server has both keys and the last request" \
 	"$(jq -r '[(.keys | keys | join(",")), .last_request] | join(" ")' "$TMP/pkb")" "claimant,payer 1"
 prcli "$P2P" package submit "$P2" "$EX/claims-1962-package-japan.json" --round 1 --key "$TMP/payer.nkey" >"$TMP/pks" 2>&1
@@ -253,11 +253,12 @@ is "a joined party's unsigned figure: 401 naming the signature" \
 	"$(req sig "$CT" POST "/v1/cases/$CASE/figures" '{"amount":500000}') $(jq -r .field "$(last)")" "401 signature"
 is "a wrong signature: 403" "$(req sig "$CT" POST "/v1/cases/$CASE/figures" \
 	"{\"amount\":500000,\"request\":99,\"signature\":\"$(printf '0%.0s' $(seq 128))\"}") $(jq -r .field "$(last)")" "403 signature"
-is "a malformed envelope: 400" "$(req sig "$CT" POST "/v1/cases/$CASE/messages" '{"envelope":"AAAA"}')" 400
+is "a malformed envelope, unsigned: 401 before the body is looked into" \
+	"$(req sig "$CT" POST "/v1/cases/$CASE/messages" '{"envelope":"AAAA"}')" 401
 is "refused requests appended nothing" "$(events "$CASE" "$MT")" "$before"
 rcli "$CT" submit "$CASE" 500000 >"$TMP/rs" 2>&1
 is "remote submit without --key: exit 2, the case's own words" "$? $(cat "$TMP/rs")" \
-	"2 nakodo: signature: the claimant has joined this case with a key: its requests must be signed with it (--key FILE)"
+	"2 nakodo: signature: the claimant has joined this case with a key: its requests, reads included, must be signed with it (--key FILE)"
 rcli "$CT" submit "$CASE" 390000 --key "$TMP/claimant.nkey" >"$TMP/rs" 2>&1
 is "remote submit with --key" "$? $(cat "$TMP/rs")" "0 ok: case $CASE is open"
 printf 'Our board meets Friday. %s\n' "$MARK" | rcli "$CT" send "$CASE" --to payer --key "$TMP/claimant.nkey" >"$TMP/rsend" 2>&1
@@ -271,13 +272,13 @@ check "remote inbox prints as local" cmp -s "$TMP/rinbox" "$TMP/linbox"
 rcli "$PT" --json inbox "$CASE" --key "$TMP/payer.nkey" >"$TMP/rinboxj" 2>&1
 NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" --db "$DB" --json inbox "$CASE" --key "$TMP/payer.nkey" >"$TMP/linboxj" 2>&1
 check "remote inbox --json equals local" cmp -s "$TMP/rinboxj" "$TMP/linboxj"
-req msg "$PT" GET "/v1/cases/$CASE/messages" >/dev/null
+sreq msg "$PT" GET "/v1/cases/$CASE/messages" payer "$TMP/payer.nkey" >/dev/null
 is "GET messages: the payer's one envelope, ciphertext only" "$(jq '.items | length' "$(last)") $(grep -c "$MARK" "$(last)")" "1 0"
-req msg "$CT" GET "/v1/cases/$CASE/messages?after=x" >/dev/null
+sreq msg "$CT" GET "/v1/cases/$CASE/messages?after=x" claimant "$TMP/claimant.nkey" >/dev/null
 is "a bad ?after= is 400" "$(jq -r .status "$(last)") $(jq -r .field "$(last)")" "400 after"
 printf 'claimant deposit %s\n' "$MARK" | rcli "$CT" deposit "$CASE" --key "$TMP/claimant.nkey" >"$TMP/rdep" 2>&1
 check "remote deposit waits" grep -q "^waiting" "$TMP/rdep"
-req msg "$PT" GET "/v1/cases/$CASE/messages" >/dev/null
+sreq msg "$PT" GET "/v1/cases/$CASE/messages" payer "$TMP/payer.nkey" >/dev/null
 is "the payer sees no deposit before the release" "$(jq '[.items[] | select(.kind == "deposit")] | length' "$(last)") $(jq .deposit.released "$(last)")" "0 false"
 rcli "$CT" withdraw "$CASE" --key "$TMP/claimant.nkey" >"$TMP/rw" 2>&1
 is "remote withdraw" "$? $(cat "$TMP/rw")" "0 withdrew deposit 1 from case $CASE"
@@ -298,10 +299,15 @@ check "no database file, WAL or log holds a message's text" bash -c "! cat '$TMP
 # both parties have joined: the payer's figure meets the claimant's 390000, signed
 rcli "$PT" submit "$CASE" 400000 --key "$TMP/payer.nkey" >"$TMP/rs" 2>&1
 check "the case settles" grep -q "settled" "$TMP/rs"
-for who in OP MT CT PT; do
+for who in OP MT; do
 	is "receipt by the $who token: 200, a receipt" \
 		"$(req receipt "${!who}" GET "/v1/cases/$CASE/receipt") $(head -1 "$(last)")" "200 nakodo-receipt v1"
 done
+# the parties have joined: their reads are signed
+is "receipt by the CT token, signed: 200, a receipt" "$(sreq receipt "$CT" GET \
+	"/v1/cases/$CASE/receipt" claimant "$TMP/claimant.nkey") $(head -1 "$(last)")" "200 nakodo-receipt v1"
+is "receipt by the PT token, signed: 200, a receipt" "$(sreq receipt "$PT" GET \
+	"/v1/cases/$CASE/receipt" payer "$TMP/payer.nkey") $(head -1 "$(last)")" "200 nakodo-receipt v1"
 SKEY=$("$NAKODO" --db "$DB" server-key)
 cp "$(last)" "$TMP/srv-receipt"
 check "the server's receipt verifies offline" "$NAKODO" verify "$TMP/srv-receipt" --server-key "$SKEY"

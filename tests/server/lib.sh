@@ -77,3 +77,16 @@ new_case() {
 
 # events CASE TOKEN: the number of events in the case's log.
 events() { req events "$2" GET "/v1/cases/$1/log" >/dev/null; jq '.events | length' "$(last)"; }
+
+# sreq NAME TOKEN METHOD PATH ROLE KEYFILE: req signed in headers as ROLE with the key
+# file (nakodo sign-read; passphrase from $TMP/pass), as a joined role's reads must be.
+sreq() {
+	local name=$1 token=$2 method=$3 path=$4 case_id
+	local out="$TMP/ans/$name.$(date +%s%N)"
+	case_id=${path#/v1/cases/}; case_id=${case_id%%/*}
+	NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" sign-read "$case_id" --as "$5" --key "$6" \
+		"$method" "$path" >"$out.sig" || return 1
+	echo "$out" >"$TMP/last"
+	curl -s -o "$out" -D "$out.h" -w '%{http_code}' --max-time 10 -X "$method" \
+		-H "Authorization: Bearer $token" -H "@$out.sig" "$URL$path"
+}
