@@ -201,9 +201,10 @@ static void good_message_is_stored_and_logged_by_hash(void **state)
 	assert_int_equal(msg.text_len, strlen(text));
 	assert_memory_equal(msg.text, text, msg.text_len);
 	nk_opened_message_free(&msg);
-	/* paging: nothing after its event */
+	/* paging: the payer's own numbering, 1 for its first item; nothing after it */
+	assert_int_equal(box.items[0].index, 1);
 	{
-		int64_t after = box.items[0].event;
+		int64_t after = box.items[0].index;
 
 		nk_inbox_free(&box);
 		assert_int_equal(nk_case_inbox(&f->env, f->id, NK_PAYER, after, &box, NULL), NK_OK);
