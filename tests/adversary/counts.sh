@@ -151,9 +151,18 @@ req pid "-" GET /v1/cases >/dev/null
 is "a problem document's request_id is its answer's X-Request-Id" \
 	"$(jq -r .request_id "$(last)")" "$(sed -n 's/^x-request-id: *\([^[:space:]]*\).*/\1/ip' "$(last).h")"
 
+# ---- package briefings: the count is the mediator's alone, as in a case of figures ----
+req pk "$OP" POST /v1/cases '{"package":{"currency":"USD","components":["grant","loan"],"solution":"nash","rounds":2,"monotone":true}}' >/dev/null
+PC=$(jq -r .case "$(last)"); PCT=$(jq -r .tokens.claimant "$(last)"); PMT=$(jq -r .tokens.mediator "$(last)")
+has_events() { req b "$1" GET "/v1/cases/$2/brief" >/dev/null; jq -r 'has("events")' "$(last)"; }
+is "a party's package briefing has no event count; the mediator's has" \
+	"$(has_events "$PCT" "$PC") $(has_events "$PMT" "$PC")" "false true"
+
 # ---- /metrics: the operator's, and no action of a case by name ----
 new_case
 req m "$CT" POST "/v1/cases/$CASE/extensions" '{"amount":100}' >/dev/null
+is "a party's briefing has no event count; the mediator's has" \
+	"$(has_events "$CT" "$CASE") $(has_events "$MT" "$CASE")" "false true"
 is "/metrics without a token: 401" "$(req m "" GET /metrics)" 401
 is "/metrics with a malformed token: 401" "$(req m "-" GET /metrics)" 401
 is "/metrics with a party's token: 403" "$(req m "$CT" GET /metrics)" 403
@@ -162,7 +171,7 @@ is "/metrics with the operator's token: 200" "$(req m "$OP" GET /metrics)" 200
 check "metrics name no route inside a case" \
 	bash -c "! grep -q 'route=\"/v1/cases/{id}/[a-z]' '$(last)'"
 check "metrics count a case's requests as one" \
-	grep -q 'route="/v1/cases/{id}/\*",status="200"} 1$' "$(last)"
+	grep -q 'route="/v1/cases/{id}/\*",status="200"} 5$' "$(last)"
 stop_server
 
 echo "1..$n"
