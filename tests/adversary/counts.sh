@@ -86,7 +86,15 @@ run() {
 	look inbox3 GET "/v1/cases/$CASE/messages?after=1"
 	seen brief3 brief "$CASE" </dev/null
 	seen inbox3 --json inbox "$CASE" --key "$TMP/claimant.nkey" </dev/null
-	events "$CASE" "$MT" >"$OBS/mediator.events"
+
+	# the disclosure: the payer's deposit, then the claimant's, releases both; the payer's
+	# earlier deposits and withdrawals show neither in its number nor in its time
+	echo "payer: up to 55.00" | party payer "$PT" deposit "$CASE" >/dev/null 2>&1 || echo "# payer's deposit failed"
+	echo "claimant: at least 66.00" | seen deposit2 deposit "$CASE" --key "$TMP/claimant.nkey"
+	look inbox4 GET "/v1/cases/$CASE/messages?after=2"
+	seen inbox4 inbox "$CASE" --key "$TMP/claimant.nkey" </dev/null
+	req log "$MT" GET "/v1/cases/$CASE/log" >/dev/null && cp "$(last)" "$OBS/mediator.log"
+	jq '.events | length' "$OBS/mediator.log" >"$OBS/mediator.events"
 	stop_proxy
 	stop_server
 }
@@ -128,8 +136,13 @@ for f in $(cd "$TMP/without" && ls raw.* cli.* | sort) $(cd "$TMP/without/proxy"
 done
 check "the claimant saw its briefings, inbox and actions (sanity)" \
 	grep -q '"round": 2' "$TMP/with/raw.brief3"
+body() { sed '1,/^\r\?$/d' "$1"; }
 is "the claimant's inbox numbers its own items: 1, then 2" \
-	"$(jq -c '[.items[].index]' <(sed '1,/^\r\?$/d' "$TMP/with/raw.inbox3"))" "[2]"
+	"$(jq -c '[.items[].index]' <(body "$TMP/with/raw.inbox3"))" "[2]"
+is "the released deposit is item 3, number 1, dated at the release" \
+	"$(jq -c '[.items[] | .index, .kind, .n, .time_ms]' <(body "$TMP/with/raw.inbox4"))" \
+	"$(jq -c '[3, "deposit", 1, (.events[] | select(.type == "released") | .time_ms)]' "$TMP/with/mediator.log")"
+check "the claimant's CLI opened the payer's deposit" grep -qx "payer: up to 55.00" "$TMP/with/cli.inbox4"
 
 # ---- X-Request-Id: random, never a count of the server's requests ----
 DB="sqlite:$TMP/ids.db"; OP=""

@@ -333,10 +333,17 @@ static void deposits_wait_release_together_and_withdraw_before(void **state)
 	assert_int_equal(act(f, f->id, NK_PAYER, &withdraw, &err), NK_EREFUSED);
 	assert_int_equal(event_count(f, f->id), n);
 
-	/* the claimant withdraws, then deposits again as number 2 */
+	/* the claimant withdraws, then deposits again, as number 1 again: a number that
+	 * counted withdrawals would tell the payer at the release how often it changed */
 	assert_int_equal(act(f, f->id, NK_CLAIMANT, &withdraw, NULL), NK_OK);
 	last_event_is(f, f->id, "withdrawn");
+	n = event_count(f, f->id);
 	env = seal(f, f->id, NK_MESSAGE_DEPOSIT, NK_CLAIMANT, NK_PAYER, 2, NK_CLAIMANT,
+		   &f->idn[NK_PAYER], "numbered after the withdrawal", &len);
+	assert_int_equal(send_env(f, f->id, NK_CLAIMANT, NK_ACTION_DEPOSIT, env, len, &err), NK_EREFUSED);
+	assert_string_equal(err.field, "n");
+	assert_int_equal(event_count(f, f->id), n);
+	env = seal(f, f->id, NK_MESSAGE_DEPOSIT, NK_CLAIMANT, NK_PAYER, 1, NK_CLAIMANT,
 		   &f->idn[NK_PAYER], "claimant's limit, second", &len);
 	assert_int_equal(send_env(f, f->id, NK_CLAIMANT, NK_ACTION_DEPOSIT, env, len, NULL), NK_OK);
 
