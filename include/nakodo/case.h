@@ -79,7 +79,7 @@ struct nk_brief {
 	uint64_t last_request;			/* its last signed request's number, or 0 */
 	uint64_t sent[NK_ROLE_COUNT];		/* messages it has sent to each role */
 	uint64_t received[NK_ROLE_COUNT];	/* messages each role has sent it */
-	uint64_t deposits;			/* its last deposit's number, 0 before the first */
+	uint64_t deposits;			/* its last deposit's number, or 0 */
 	bool deposit_held;			/* its deposit is in and not withdrawn */
 	bool released;				/* both deposits were released to both */
 	bool package;		/* a package case: nk_package_case_brief has its rounds */
