@@ -1,6 +1,7 @@
-/* What /metrics tells, in Prometheus text format: requests by route and status, a
- * latency histogram, cases by state, and the store's commits and flushes. Case states
- * are read from the store once at start and then kept current by the routes. */
+/* What /metrics tells the operator, in Prometheus text format: requests by route and
+ * status (every route inside a case under one name), a latency histogram, cases by
+ * state, and the store's commits and flushes. Case states are read from the store once
+ * at start and then kept current by the routes. */
 #include "server/server_impl.h"
 
 #include <sodium.h>
