@@ -245,8 +245,11 @@ json_t *nk_brief_to_json(const struct nk_brief *b)
 		return NULL;
 	/* A party's briefing has no event count: it would rise with the other side's
 	 * hidden actions (doc/api.md, "What a party's answers never carry"). */
-	if (b->role == NK_MEDIATOR)
-		json_object_set_new(o, "events", json_integer((json_int_t)b->events));
+	if (b->role == NK_MEDIATOR &&
+	    json_object_set_new(o, "events", json_integer((json_int_t)b->events)) != 0) {
+		json_decref(o);
+		return NULL;
+	}
 	if (b->proposals > 0) {
 		json_t *p = json_pack("{s:i, s:I, s:b}", "count", b->proposals,
 				      "figure", (json_int_t)b->proposal, "pending", b->proposal_pending);

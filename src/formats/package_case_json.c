@@ -159,8 +159,12 @@ json_t *nk_package_brief_to_json(const struct nk_package_brief *b)
 		      "state", nk_case_state_name(b->state), "round", b->round,
 		      "frame", nk_package_frame_to_json(&b->frame), "rounds", rounds,
 		      "settled", b->settled, "secrets_deleted", b->secrets_deleted);
-	if (o && b->role == NK_MEDIATOR)	/* as a figure briefing: parties have no count */
-		json_object_set_new(o, "events", json_integer((json_int_t)b->events));
+	/* as a figure briefing: the mediator's alone has the log's length */
+	if (o && b->role == NK_MEDIATOR &&
+	    json_object_set_new(o, "events", json_integer((json_int_t)b->events)) != 0) {
+		json_decref(o);
+		o = NULL;
+	}
 	if (o && b->has_package && cur)
 		json_object_set_new(o, "package", json_pack("{s:i, s:o}", "round", b->package_round,
 							    "package", nk_package_json(cur, &b->package)));
