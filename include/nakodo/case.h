@@ -72,14 +72,14 @@ struct nk_brief {
 	enum nk_deal_kind settled_by;
 	bool seed_revealed;
 	uint8_t seed[NK_SEED_BYTES];
-	int64_t events;
+	int64_t events;			/* the log's length; 0 in a party's briefing */
 	bool joined[NK_ROLE_COUNT];		/* indexed by enum nk_role */
 	struct nk_identity identity[NK_ROLE_COUNT];	/* the keys each role registered */
 	/* This role's own traffic: what it needs to number its next request and message. */
 	uint64_t last_request;			/* its last signed request's number, or 0 */
 	uint64_t sent[NK_ROLE_COUNT];		/* messages it has sent to each role */
 	uint64_t received[NK_ROLE_COUNT];	/* messages each role has sent it */
-	uint64_t deposits;			/* deposit numbers it has used (claimant, payer) */
+	uint64_t deposits;			/* its last deposit's number, or 0 */
 	bool deposit_held;			/* its deposit is in and not withdrawn */
 	bool released;				/* both deposits were released to both */
 	bool package;		/* a package case: nk_package_case_brief has its rounds */
@@ -211,8 +211,8 @@ NK_MUST_USE enum nk_status nk_case_token_change(const struct nk_case_env *env, c
 
 /* One envelope addressed to a role, as the log records it. */
 struct nk_inbox_item {
-	int64_t event;			/* the seq of its `message` or `deposited` event */
-	int64_t time_ms;
+	int64_t index;			/* 1, 2, …: its place among the role's own items */
+	int64_t time_ms;		/* when it was sent; a deposit: when it was released */
 	enum nk_message_kind kind;	/* NK_MESSAGE_TEXT or NK_MESSAGE_DEPOSIT */
 	enum nk_role from, to;
 	uint64_t n;			/* its number in its direction */
@@ -224,16 +224,17 @@ struct nk_inbox_item {
 struct nk_inbox {
 	struct nk_inbox_item *items;
 	size_t count;
-	bool more;			/* the page was full: ask again after the last event */
+	bool more;			/* the page was full: ask again after the last index */
 	bool deposit_held;		/* the role's own deposit is in */
 	bool released;			/* both deposits were released */
 };
 
 #define NK_INBOX_PAGE_BYTES (1u << 20)	/* envelope bytes in one page (at least one item) */
 
-/* The messages sent to role, and once released the other party's deposit, whose
- * events come after event number after (0: from the start), in log order, up to
- * NK_INBOX_PAGE_BYTES. The caller frees out with nk_inbox_free. */
+/* The messages sent to role, and once released the other party's deposit, numbered 1,
+ * 2, … in the order they became visible to role (a deposit at its release); the items
+ * after index after (0: from the start), up to NK_INBOX_PAGE_BYTES. Nothing in the page
+ * depends on events role may not see. The caller frees out with nk_inbox_free. */
 NK_MUST_USE enum nk_status nk_case_inbox(const struct nk_case_env *env, const char *id,
 					 enum nk_role role, int64_t after, struct nk_inbox *out,
 					 struct nk_error *err);

@@ -80,7 +80,7 @@ struct nk_package_brief {
 	struct nk_package package;	/* the latest proposed package */
 	bool settled;			/* settled with package */
 	bool secrets_deleted;
-	int64_t events;
+	int64_t events;			/* the log's length; 0 in a party's briefing */
 	bool joined[NK_ROLE_COUNT];		/* indexed by enum nk_role */
 	struct nk_identity identity[NK_ROLE_COUNT];	/* the keys each role registered */
 	uint64_t last_request;			/* this role's last signed request, or 0 */

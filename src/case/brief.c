@@ -75,7 +75,10 @@ enum nk_status nk_case_brief(const struct nk_case_env *env, const char *id, enum
 	b->settled_by = st.settled_by;
 	b->seed_revealed = st.seed_revealed;
 	memcpy(b->seed, st.seed, sizeof(b->seed));
-	b->events = st.events;
+	/* The log's length moves with the other side's extensions, deposits, withdrawals and
+	 * messages to the mediator, which a party must not learn: only the mediator, who may
+	 * read the log anyway, is told it. */
+	b->events = role == NK_MEDIATOR ? st.events : 0;
 	memcpy(b->joined, st.joined, sizeof(b->joined));
 	memcpy(b->identity, st.identity, sizeof(b->identity));
 	b->last_request = st.last_request[role];

@@ -26,35 +26,60 @@ static bool role_of(const json_t *body, const char *key, enum nk_role *role)
 	return json_is_string(v) && nk_role_parse(json_string_value(v), role) == NK_OK;
 }
 
-/* Whether ev is an envelope for me; fills item's kind, roles, number and hash. The fold
- * has checked every event already. */
-static bool addressed_to(const struct case_state *st, const struct nk_event *ev,
-			 const json_t *body, enum nk_role me, struct nk_inbox_item *item)
+/* The other party's deposit as its `deposited` event records it, kept while reading the
+ * log until the release (if any) hands it over. */
+struct held_deposit {
+	uint64_t n;
+	uint8_t sha256[NK_HASH_BYTES];
+	bool hashed;
+};
+
+static bool hash_of(const json_t *body, uint8_t out[static NK_HASH_BYTES])
 {
 	const char *hex = json_string_value(json_object_get(body, "sha256"));
 	size_t got = 0;
+
+	return hex && sodium_hex2bin(out, NK_HASH_BYTES, hex, strlen(hex), NULL, &got, NULL) == 0 &&
+	       got == NK_HASH_BYTES;
+}
+
+/* Whether ev makes an envelope visible to me, and from when: a message at its `message`
+ * event, the other party's deposit at the `released` event (never at its `deposited`
+ * one, which I must not learn of, nor with that event's time). Fills item's kind, roles,
+ * number, hash and time. The fold has checked every event already. */
+static bool addressed_to(const struct nk_event *ev, const json_t *body, enum nk_role me,
+			 struct held_deposit *other, struct nk_inbox_item *item)
+{
+	enum nk_role from;
 
 	if (strcmp(ev->type, "message") == 0) {
 		if (!role_of(body, "from", &item->from) || !role_of(body, "to", &item->to) ||
 		    item->to != me)
 			return false;
 		item->kind = NK_MESSAGE_TEXT;
-	} else if (strcmp(ev->type, "deposited") == 0 && st->released) {
-		if (!role_of(body, "role", &item->from) || item->from == me || me == NK_MEDIATOR)
-			return false;
-		item->to = me;
-		item->kind = NK_MESSAGE_DEPOSIT;
-	} else {
+		item->n = (uint64_t)json_integer_value(json_object_get(body, "n"));
+		item->time_ms = ev->time_ms;
+		return hash_of(body, item->sha256);
+	}
+	if (me == NK_MEDIATOR)
+		return false;
+	if (strcmp(ev->type, "deposited") == 0) {
+		if (role_of(body, "role", &from) && from != me) {
+			other->n = (uint64_t)json_integer_value(json_object_get(body, "n"));
+			other->hashed = hash_of(body, other->sha256);
+		}
 		return false;
 	}
-	item->n = (uint64_t)json_integer_value(json_object_get(body, "n"));
-	/* of a party's deposits, only the one released (the last) is for the other */
-	if (item->kind == NK_MESSAGE_DEPOSIT && item->n != st->deposits[item->from])
+	if (strcmp(ev->type, "released") != 0)
 		return false;
-	item->event = ev->seq;
+	item->from = me == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT;
+	item->to = me;
+	item->kind = NK_MESSAGE_DEPOSIT;
+	item->n = (uint64_t)json_integer_value(json_object_get(body, nk_role_name(item->from)));
 	item->time_ms = ev->time_ms;
-	return hex && sodium_hex2bin(item->sha256, sizeof(item->sha256), hex, strlen(hex), NULL,
-				     &got, NULL) == 0 && got == sizeof(item->sha256);
+	memcpy(item->sha256, other->sha256, sizeof(item->sha256));
+	/* the release names the deposits it hands over: the last `deposited` of each side */
+	return other->hashed && other->n == item->n;
 }
 
 static enum nk_status fetch(const struct nk_case_env *env, const struct case_state *st,
@@ -70,10 +95,15 @@ static enum nk_status fetch(const struct nk_case_env *env, const struct case_sta
 	return nk_store_envelope_get(env->store, st->id, name, &item->envelope, &item->len, err);
 }
 
+/* Items are numbered 1, 2, … in the order they became visible to me, so that the
+ * number, the page and `more` depend on my own inbox alone and never on events I may
+ * not see (the global seq did: it rose with the other side's hidden actions). */
 static enum nk_status collect(const struct nk_case_env *env, const struct case_state *st,
 			      const struct nk_event_list *log, enum nk_role me, int64_t after,
 			      struct nk_inbox *box, struct nk_error *err)
 {
+	struct held_deposit other = { 0 };
+	int64_t index = 0;
 	size_t bytes = 0;
 	enum nk_status rc = NK_OK;
 
@@ -83,20 +113,19 @@ static enum nk_status collect(const struct nk_case_env *env, const struct case_s
 		json_t *body;
 		bool mine;
 
-		if (ev->seq <= after)
+		body = json_loads(ev->body, 0, NULL);
+		mine = body && addressed_to(ev, body, me, &other, &item);
+		json_decref(body);
+		if (!mine || ++index <= after)
 			continue;
-		if (bytes >= NK_INBOX_PAGE_BYTES) {
+		if (bytes >= NK_INBOX_PAGE_BYTES) {	/* full, and one more item is mine */
 			box->more = true;
 			break;
 		}
-		body = json_loads(ev->body, 0, NULL);
-		mine = body && addressed_to(st, ev, body, me, &item);
-		json_decref(body);
-		if (!mine)
-			continue;
 		if (!(grown = realloc(box->items, (box->count + 1) * sizeof(*grown))))
 			return nk_fail(err, NK_ENOMEM, "inbox", "out of memory");
 		box->items = grown;
+		item.index = index;
 		if ((rc = fetch(env, st, &item, err)) == NK_ENOTFOUND)
 			rc = nk_fail(err, NK_ECORRUPT, "envelope", "the log records an envelope the "
 				     "store does not hold (event %" PRId64 ")", ev->seq);
@@ -119,7 +148,7 @@ enum nk_status nk_case_inbox(const struct nk_case_env *env, const char *id, enum
 	if ((unsigned)role > NK_MEDIATOR)
 		return nk_fail(err, NK_EINVAL, "role", "not a role");
 	if (after < 0)
-		return nk_fail(err, NK_EINVAL, "after", "an event number is 0 or more");
+		return nk_fail(err, NK_EINVAL, "after", "an item's index is 0 or more");
 	if (!case_valid_id(id))
 		return nk_fail(err, NK_EINVAL, "case", "not a case id");
 	if ((rc = nk_store_begin_read(env->store, err)) != NK_OK)

@@ -155,9 +155,11 @@ enum nk_status case_deposit(const struct nk_case_env *env, const char *id, enum 
 			     "first to replace it");
 		goto out;
 	}
-	if (h.seq != st.deposits[role] + 1) {
-		rc = nk_fail(err, NK_EREFUSED, "n", "deposit %" PRIu64 " is out of turn: the next is "
-			     "%" PRIu64, h.seq, st.deposits[role] + 1);
+	/* Always number 1, a replacement too: a number that counted withdrawals would tell
+	 * the other party, at the release, how often this one took its deposit back. */
+	if (h.seq != 1) {
+		rc = nk_fail(err, NK_EREFUSED, "n", "deposit %" PRIu64 " is out of turn: a deposit "
+			     "is always number 1", h.seq);
 		goto out;
 	}
 	snprintf(name, sizeof(name), "deposit.%s.%" PRIu64, nk_role_name(role), h.seq);

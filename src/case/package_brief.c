@@ -84,7 +84,7 @@ enum nk_status nk_package_case_brief(const struct nk_case_env *env, const char *
 	b->frame = st->frame;
 	b->state = st->state;
 	b->round = st->round;
-	b->events = st->events;
+	b->events = role == NK_MEDIATOR ? st->events : 0;	/* as nk_case_brief */
 	b->settled = st->settled;
 	b->secrets_deleted = st->purged;
 	memcpy(b->joined, st->joined, sizeof(b->joined));

@@ -129,7 +129,8 @@ static void show_item(struct cli_ctx *ctx, const struct nk_party_key *key,
 		else
 			fprintf(ctx->out, "rejected: %s\n", nk_message_verdict_name(why));
 	} else {
-		o = json_pack("{s:O, s:O, s:O, s:O, s:O, s:s, s:s}", "event", json_object_get(item, "event"),
+		o = json_pack("{s:O, s:O, s:O, s:O, s:O, s:s, s:s}",
+			      "index", json_object_get(item, "index"),
 			      "kind", json_object_get(item, "kind"), "from", json_object_get(item, "from"),
 			      "n", json_object_get(item, "n"), "time_ms", json_object_get(item, "time_ms"),
 			      "time", at, "status", why == NK_MESSAGE_OK ? "ok" : "rejected");
@@ -195,7 +196,7 @@ int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv)
 		list = json_object_get(page, "items");
 		json_array_foreach(list, i, item) {
 			show_item(ctx, key, b, item, next, items);
-			after = json_integer_value(json_object_get(item, "event"));
+			after = json_integer_value(json_object_get(item, "index"));
 			shown++;
 		}
 		if (!json_is_true(json_object_get(page, "more")) || json_array_size(list) == 0)

@@ -152,7 +152,7 @@ static int seal(struct cli_ctx *ctx, const char *cmd, const struct nk_party_key 
 				       b->case_id, b->joined[to] ? "no key to sign with" : "no key to seal to");
 	snprintf(h.case_id, sizeof(h.case_id), "%s", b->case_id);
 	h.kind = req->action == NK_ACTION_SEND ? NK_MESSAGE_TEXT : NK_MESSAGE_DEPOSIT;
-	h.seq = req->action == NK_ACTION_SEND ? b->sent[to] + 1 : b->deposits + 1;
+	h.seq = req->action == NK_ACTION_SEND ? b->sent[to] + 1 : 1;	/* deposits: always 1 */
 	if (nk_message_seal(key, &h, &b->identity[to], text, len, &env, &env_len, &err) != NK_OK)
 		return cli_report(ctx, &err);
 	req->envelope = env;

@@ -242,14 +242,20 @@ json_t *nk_brief_to_json(const struct nk_brief *b)
 	nk_hex(b->seed_commitment, sizeof(b->seed_commitment), commit_hex);
 	for (int i = 0; rounds && i < b->round; i++)
 		json_array_append_new(rounds, round_to_json(b, i));
-	o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:b, s:I, s:s}",
+	o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:b, s:s}",
 		      "case", b->case_id, "role", nk_role_name(b->role),
 		      "currency", b->rules.currency, "state", nk_case_state_name(b->state),
 		      "round", b->round, "rules", nk_rules_to_json(&b->rules), "rounds", rounds,
-		      "figures_deleted", b->figures_deleted, "events", (json_int_t)b->events,
-		      "seed_commitment", commit_hex);
+		      "figures_deleted", b->figures_deleted, "seed_commitment", commit_hex);
 	if (!o)
 		return NULL;
+	/* A party's briefing has no event count: it would rise with the other side's
+	 * hidden actions (doc/api.md, "What a party's answers never carry"). */
+	if (b->role == NK_MEDIATOR &&
+	    json_object_set_new(o, "events", json_integer((json_int_t)b->events)) != 0) {
+		json_decref(o);
+		return NULL;
+	}
 	if (b->proposals > 0) {
 		json_t *p = json_pack("{s:i, s:I, s:b}", "count", b->proposals,
 				      "figure", (json_int_t)b->proposal, "pending", b->proposal_pending);

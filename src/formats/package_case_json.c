@@ -154,12 +154,17 @@ json_t *nk_package_brief_to_json(const struct nk_package_brief *b)
 
 	for (int i = 0; rounds && i < b->round; i++)
 		json_array_append_new(rounds, round_json(b, i));
-	o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:b, s:b, s:I}", "case", b->case_id,
+	o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:b, s:b}", "case", b->case_id,
 		      "kind", "package", "role", nk_role_name(b->role),
 		      "state", nk_case_state_name(b->state), "round", b->round,
 		      "frame", nk_package_frame_to_json(&b->frame), "rounds", rounds,
-		      "settled", b->settled, "secrets_deleted", b->secrets_deleted,
-		      "events", (json_int_t)b->events);
+		      "settled", b->settled, "secrets_deleted", b->secrets_deleted);
+	/* as a figure briefing: the mediator's alone has the log's length */
+	if (o && b->role == NK_MEDIATOR &&
+	    json_object_set_new(o, "events", json_integer((json_int_t)b->events)) != 0) {
+		json_decref(o);
+		o = NULL;
+	}
 	if (o && b->has_package && cur)
 		json_object_set_new(o, "package", json_pack("{s:i, s:o}", "round", b->package_round,
 							    "package", nk_package_json(cur, &b->package)));

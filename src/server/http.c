@@ -100,6 +100,16 @@ static void wipe_free(void *body)
 	}
 }
 
+/* 64 random bits in hex: a counter would tell a party how many requests others made
+ * between two of its own, and so when the other side acted. */
+static void request_id(char out[static 17])
+{
+	uint8_t bytes[8];
+
+	randombytes_buf(bytes, sizeof(bytes));
+	sodium_bin2hex(out, 17, bytes, sizeof(bytes));
+}
+
 static void log_line(struct nk_server *srv, const struct http_request *req, const char *method,
 		     unsigned status)
 {
@@ -427,8 +437,7 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!(req = calloc(1, sizeof(*req))))
 			return MHD_NO;
 		req->start_us = now_us();
-		snprintf(req->id, sizeof(req->id), "%016llx",
-			 (unsigned long long)atomic_fetch_add(&srv->next_request, 1));
+		request_id(req->id);
 		atomic_fetch_add(&srv->in_flight, 1);
 		*con_cls = req;
 		if (strlen(url) <= srv->cfg.url_max)

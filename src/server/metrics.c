@@ -1,6 +1,7 @@
-/* What /metrics tells, in Prometheus text format: requests by route and status, a
- * latency histogram, cases by state, and the store's commits and flushes. Case states
- * are read from the store once at start and then kept current by the routes. */
+/* What /metrics tells the operator, in Prometheus text format: requests by route and
+ * status (every route inside a case under one name), a latency histogram, cases by
+ * state, and the store's commits and flushes. Case states are read from the store once
+ * at start and then kept current by the routes. */
 #include "server/server_impl.h"
 
 #include <sodium.h>
@@ -162,6 +163,42 @@ void metrics_request(struct server_metrics *m, size_t route, unsigned status, in
 	atomic_fetch_add(&m->latency_count, 1);
 }
 
+/* Every route inside a case (figures, extensions, answers, deposits, messages, reads
+ * …) is counted under one name, so that the metrics never say which kind of action a
+ * case saw: with few cases open, a count of extensions or withdrawals would name them. */
+#define CASE_ROUTES "/v1/cases/{id}/*"
+
+static bool in_case(size_t route)
+{
+	static const char prefix[] = "/v1/cases/{id}";
+
+	return strncmp(server_routes[route].path, prefix, sizeof(prefix) - 1) == 0;
+}
+
+/* One row per status of route (m->routes: unmatched; m->routes + 1: every route in a
+ * case, summed). */
+static void render_row(FILE *f, struct server_metrics *m, size_t route, const char *method,
+		       const char *path)
+{
+	for (size_t s = 0; s < METRIC_STATUSES; s++) {
+		uint64_t n = 0;
+		char status[8] = "other";
+
+		if (route <= m->routes)
+			n = atomic_load(&m->requests[route * METRIC_STATUSES + s]);
+		else
+			for (size_t r = 0; r < m->routes; r++)
+				if (in_case(r))
+					n += atomic_load(&m->requests[r * METRIC_STATUSES + s]);
+		if (n == 0)
+			continue;
+		if (s < METRIC_STATUSES - 1)
+			snprintf(status, sizeof(status), "%u", metric_statuses[s]);
+		fprintf(f, "nakodo_requests_total{method=\"%s\",route=\"%s\",status=\"%s\"} %llu\n",
+			method, path, status, (unsigned long long)n);
+	}
+}
+
 char *metrics_render(struct server_metrics *m, struct nk_store_group *group)
 {
 	char *text = NULL;
@@ -171,23 +208,14 @@ char *metrics_render(struct server_metrics *m, struct nk_store_group *group)
 
 	if (!f)
 		return NULL;
-	fputs("# HELP nakodo_requests_total Requests answered, by route and status.\n"
+	fputs("# HELP nakodo_requests_total Requests answered, by route and status; every "
+	      "route inside a case counts as one.\n"
 	      "# TYPE nakodo_requests_total counter\n", f);
 	for (size_t r = 0; r <= m->routes; r++)
-		for (size_t s = 0; s < METRIC_STATUSES; s++) {
-			uint64_t n = atomic_load(&m->requests[r * METRIC_STATUSES + s]);
-
-			if (n == 0)
-				continue;
-			char status[8] = "other";
-
-			if (s < METRIC_STATUSES - 1)
-				snprintf(status, sizeof(status), "%u", metric_statuses[s]);
-			fprintf(f, "nakodo_requests_total{method=\"%s\",route=\"%s\",status=\"%s\"} %llu\n",
-				r < m->routes ? server_routes[r].method : "",
-				r < m->routes ? server_routes[r].path : "unmatched", status,
-				(unsigned long long)n);
-		}
+		if (r == m->routes || !in_case(r))
+			render_row(f, m, r, r < m->routes ? server_routes[r].method : "",
+				   r < m->routes ? server_routes[r].path : "unmatched");
+	render_row(f, m, m->routes + 1, "", CASE_ROUTES);
 	fputs("# HELP nakodo_request_duration_seconds Time from a request's arrival to its answer.\n"
 	      "# TYPE nakodo_request_duration_seconds histogram\n", f);
 	for (size_t i = 0; i < METRIC_BUCKETS; i++)

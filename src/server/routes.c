@@ -373,7 +373,8 @@ static enum nk_status h_withdraw(struct route_call *call, struct nk_error *err)
 	return rc;
 }
 
-/* The caller's inbox, a page at a time: ?after=EVENT continues after that event. */
+/* The caller's inbox, a page at a time: ?after=INDEX continues after the caller's item
+ * of that index (its own numbering, never the log's). */
 static enum nk_status h_inbox(struct route_call *call, struct nk_error *err)
 {
 	struct nk_inbox box = { 0 };
@@ -385,7 +386,7 @@ static enum nk_status h_inbox(struct route_call *call, struct nk_error *err)
 		long long v = strtoll(call->after, &end, 10);
 
 		if (*call->after == '\0' || *end || v < 0)
-			return nk_fail(err, NK_EINVAL, "after", "an event number, 0 or more");
+			return nk_fail(err, NK_EINVAL, "after", "an item's index, 0 or more");
 		after = v;
 	}
 	rc = nk_case_inbox(&call->env, call->case_id, caller_role(call), after, &box, err);
@@ -522,7 +523,7 @@ static enum nk_status h_revoke(struct route_call *call, struct nk_error *err)
 
 const struct route server_routes[] = {
 	{ "GET", "/healthz", ACCESS_PUBLIC, NULL, h_healthz, false },
-	{ "GET", "/metrics", ACCESS_PUBLIC, NULL, h_metrics, false },
+	{ "GET", "/metrics", ACCESS_OPERATOR, NULL, h_metrics, false },
 	{ "POST", "/v1/cases", ACCESS_OPERATOR | ACCESS_ANY_MEDIATOR, open_fields, h_open, false },
 	{ "GET", "/v1/cases", ACCESS_OPERATOR, NULL, h_list, false },
 	{ "POST", "/v1/cases/{id}/figures", PARTIES, submit_fields, h_submit, false },

@@ -127,7 +127,6 @@ struct nk_server {
 	bool key_made;
 	struct nk_store *shared_store;	/* mem: only, with one worker thread */
 	atomic_int in_flight;		/* requests between arrival and completion */
-	atomic_uint_fast64_t next_request;
 	pthread_mutex_t rate_mu;
 	struct rate_bucket *rate;	/* [HTTP_RATE_SLOTS] */
 	uint8_t rate_key[16];		/* keys the buckets' hash of a token */

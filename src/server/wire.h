@@ -28,7 +28,7 @@ NK_MUST_USE enum nk_status wire_envelope_from_json(const json_t *text, uint8_t *
 json_t *wire_sent_to_json(const char *case_id, const uint8_t *env, size_t len,
 			  bool released);
 
-/* A page of a role's inbox: {"case", "role", "items": [{"event", "time_ms", "kind",
+/* A page of a role's inbox: {"case", "role", "items": [{"index", "time_ms", "kind",
  * "from", "to", "n", "sha256", "envelope"}], "more", "deposit": {"held", "released"}}. */
 json_t *wire_inbox_to_json(const char *case_id, enum nk_role role, const struct nk_inbox *box);
 

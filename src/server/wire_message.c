@@ -81,7 +81,7 @@ json_t *wire_inbox_to_json(const char *case_id, enum nk_role role, const struct 
 		const struct nk_inbox_item *it = &box->items[i];
 
 		if (json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:o, s:o}",
-			"event", (json_int_t)it->event, "time_ms", (json_int_t)it->time_ms,
+			"index", (json_int_t)it->index, "time_ms", (json_int_t)it->time_ms,
 			"kind", nk_message_kind_name(it->kind), "from", nk_role_name(it->from),
 			"to", nk_role_name(it->to), "n", (json_int_t)it->n,
 			"sha256", hash_json(it->sha256),

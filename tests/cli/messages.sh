@@ -98,7 +98,7 @@ expect 0 "the claimant deposits again" "claimant: walk-away 410,000" -- "$nk" "$
 expect 0 "the payer deposits" "payer: ceiling 450,000" -- "$nk" "${C[@]}" deposit "$CASE" --key "$dir/payer.key"
 check "and both are released at once" 'grep -q "both deposits are in and released" <<<"$out"' "$out"
 expect 0 "the payer's inbox after the release" "" -- "$nk" "${C[@]}" inbox "$CASE" --key "$dir/payer.key"
-check "shows the claimant's second deposit only" 'grep -q "^\[deposit 2 from the claimant" <<<"$out" && grep -qx "claimant: walk-away 410,000" <<<"$out" && ! grep -q "420,000" <<<"$out"' "$out"
+check "shows the claimant's second deposit only" 'grep -q "^\[deposit 1 from the claimant" <<<"$out" && grep -qx "claimant: walk-away 410,000" <<<"$out" && ! grep -q "420,000" <<<"$out"' "$out"
 expect 0 "the claimant's inbox after the release" "" -- "$nk" "${C[@]}" inbox "$CASE" --key "$dir/claimant.key"
 check "shows the payer's deposit" 'grep -qx "payer: ceiling 450,000" <<<"$out"' "$out"
 expect 1 "no withdrawal after the release" "" -- "$nk" "${C[@]}" withdraw "$CASE" --key "$dir/payer.key"

@@ -16,7 +16,7 @@ new_case; OTHER_MT=$MT; OTHER_CASE=$CASE
 # route | body | expected for: none malformed other operator mediator claimant payer
 matrix=(
 	"GET /healthz|-|200 200 200 200 200 200 200"
-	"GET /metrics|-|200 200 200 200 200 200 200"
+	"GET /metrics|-|401 401 403 200 403 403 403"
 	"POST /v1/cases|{\"rules\":$RULES}|401 401 201 201 201 403 403"
 	"GET /v1/cases|-|401 401 403 200 403 403 403"
 	"POST /v1/cases/{id}/figures|{\"amount\":5000}|401 401 403 403 403 200 200"
@@ -349,8 +349,9 @@ for _ in 1 2 3 4 5; do codes="$codes $(req rate "$OP" GET /v1/cases)"; done
 is "the 4th request at once from one token is 429" "${codes# }" "200 200 200 429 429"
 check "429 carries Retry-After" grep -qi '^retry-after: 1' "$(last).h"
 
-# ---- metrics ----
-req metrics "" GET /metrics >/dev/null
+# ---- metrics (the operator's token; its bucket refills at 1 per second here) ----
+sleep 1.1
+req metrics "$OP" GET /metrics >/dev/null
 check "metrics: requests by route and status" grep -q 'nakodo_requests_total{method="GET",route="/v1/cases",status="429"} 2' "$(last)"
 check "metrics: latency histogram" grep -q '^nakodo_request_duration_seconds_bucket{le="+Inf"}' "$(last)"
 check "metrics: cases by state (read back at start)" grep -q '^nakodo_cases{state="open"} [1-9]' "$(last)"

@@ -33,7 +33,7 @@ lreq mediator "$MT" GET "/v1/cases/$CASE/brief"
 lcli mediator "$MT" log "$CASE"
 lcli mediator "$MT" brief "$CASE"
 lreq mediator "$MT" POST "/v1/cases/$CASE/proposals" "{\"amount\":$O1}"
-lreq public "" GET /metrics
+lreq operator "$OP" GET /metrics
 lreq claimant_own "$CT" POST "/v1/cases/$CASE/figures" "{\"amount\":$D2}"
 lreq payer_own "$PT" POST "/v1/cases/$CASE/figures" "{\"amount\":$O2}"
 for who in claimant:$CT payer:$PT mediator:$MT; do
@@ -43,7 +43,7 @@ for who in claimant:$CT payer:$PT mediator:$MT; do
 	lcli "$role" "$tok" brief "$CASE"
 done
 lreq mediator "$MT" GET "/v1/cases/$CASE/log"
-lreq public "" GET /metrics
+lreq operator "$OP" GET /metrics
 stop_server
 cp "$TMP/server.log" "$LEAK/server.log"
 

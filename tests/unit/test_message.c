@@ -201,9 +201,10 @@ static void good_message_is_stored_and_logged_by_hash(void **state)
 	assert_int_equal(msg.text_len, strlen(text));
 	assert_memory_equal(msg.text, text, msg.text_len);
 	nk_opened_message_free(&msg);
-	/* paging: nothing after its event */
+	/* paging: the payer's own numbering, 1 for its first item; nothing after it */
+	assert_int_equal(box.items[0].index, 1);
 	{
-		int64_t after = box.items[0].event;
+		int64_t after = box.items[0].index;
 
 		nk_inbox_free(&box);
 		assert_int_equal(nk_case_inbox(&f->env, f->id, NK_PAYER, after, &box, NULL), NK_OK);
@@ -296,6 +297,47 @@ static void bad_messages_are_refused_and_append_nothing(void **state)
 	assert_int_equal(event_count(f, f->id), n + 1);
 }
 
+/* A full page says "more" only when another item of the caller's own follows: an event
+ * of the other side's after a full page (an extension, here) must not turn it on, or a
+ * party would learn of it. 16 envelopes of the longest text fill a page. */
+static void full_page_says_more_only_for_the_callers_own_items(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_case_request extend = { .action = NK_ACTION_EXTEND, .amount = 100 };
+	char *text = malloc(NK_MESSAGE_TEXT_MAX + 1);
+	struct nk_inbox box = { 0 };
+	uint8_t *env;
+	size_t len;
+
+	assert_non_null(text);
+	memset(text, 'a', NK_MESSAGE_TEXT_MAX);
+	text[NK_MESSAGE_TEXT_MAX] = '\0';
+	for (uint64_t n = 1; n <= 16; n++) {
+		env = seal(f, f->id, NK_MESSAGE_TEXT, NK_CLAIMANT, NK_PAYER, n, NK_CLAIMANT,
+			   &f->idn[NK_PAYER], text, &len);
+		assert_int_equal(send_env(f, f->id, NK_CLAIMANT, NK_ACTION_SEND, env, len, NULL), NK_OK);
+	}
+	assert_int_equal(act(f, f->id, NK_CLAIMANT, &extend, NULL), NK_OK);
+	assert_int_equal(nk_case_inbox(&f->env, f->id, NK_PAYER, 0, &box, NULL), NK_OK);
+	assert_int_equal(box.count, 16);
+	assert_false(box.more);
+	nk_inbox_free(&box);
+	/* a 17th message of its own: now there is more, and the next page holds it */
+	env = seal(f, f->id, NK_MESSAGE_TEXT, NK_CLAIMANT, NK_PAYER, 17, NK_CLAIMANT,
+		   &f->idn[NK_PAYER], "seventeen", &len);
+	assert_int_equal(send_env(f, f->id, NK_CLAIMANT, NK_ACTION_SEND, env, len, NULL), NK_OK);
+	assert_int_equal(nk_case_inbox(&f->env, f->id, NK_PAYER, 0, &box, NULL), NK_OK);
+	assert_int_equal(box.count, 16);
+	assert_true(box.more);
+	nk_inbox_free(&box);
+	assert_int_equal(nk_case_inbox(&f->env, f->id, NK_PAYER, 16, &box, NULL), NK_OK);
+	assert_int_equal(box.count, 1);
+	assert_int_equal(box.items[0].index, 17);
+	assert_false(box.more);
+	nk_inbox_free(&box);
+	free(text);
+}
+
 static void deposits_wait_release_together_and_withdraw_before(void **state)
 {
 	struct fixture *f = *state;
@@ -332,10 +374,17 @@ static void deposits_wait_release_together_and_withdraw_before(void **state)
 	assert_int_equal(act(f, f->id, NK_PAYER, &withdraw, &err), NK_EREFUSED);
 	assert_int_equal(event_count(f, f->id), n);
 
-	/* the claimant withdraws, then deposits again as number 2 */
+	/* the claimant withdraws, then deposits again, as number 1 again: a number that
+	 * counted withdrawals would tell the payer at the release how often it changed */
 	assert_int_equal(act(f, f->id, NK_CLAIMANT, &withdraw, NULL), NK_OK);
 	last_event_is(f, f->id, "withdrawn");
+	n = event_count(f, f->id);
 	env = seal(f, f->id, NK_MESSAGE_DEPOSIT, NK_CLAIMANT, NK_PAYER, 2, NK_CLAIMANT,
+		   &f->idn[NK_PAYER], "numbered after the withdrawal", &len);
+	assert_int_equal(send_env(f, f->id, NK_CLAIMANT, NK_ACTION_DEPOSIT, env, len, &err), NK_EREFUSED);
+	assert_string_equal(err.field, "n");
+	assert_int_equal(event_count(f, f->id), n);
+	env = seal(f, f->id, NK_MESSAGE_DEPOSIT, NK_CLAIMANT, NK_PAYER, 1, NK_CLAIMANT,
 		   &f->idn[NK_PAYER], "claimant's limit, second", &len);
 	assert_int_equal(send_env(f, f->id, NK_CLAIMANT, NK_ACTION_DEPOSIT, env, len, NULL), NK_OK);
 
@@ -444,6 +493,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(good_message_is_stored_and_logged_by_hash, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_messages_are_refused_and_append_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(full_page_says_more_only_for_the_callers_own_items, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(deposits_wait_release_together_and_withdraw_before, setup, teardown),
 		cmocka_unit_test_setup_teardown(signed_requests_refuse_replays_and_forgeries, setup, teardown),
 	};
