@@ -4,14 +4,17 @@ little-endian int64 anywhere, and as a little-endian int32 at a 4-byte boundary 
 int32 form is short enough to occur by chance in random bytes; aligned hits only keep
 that chance near 1 in 10^4 per run). Prints one line per hit, naming the mapping.
 
-usage: memscan.py PID FIGURE...   exit 0 none found, 1 found, 77 memory unreadable"""
+usage: memscan.py [--text] PID FIGURE...   (--text: the decimal text form only)
+exit 0 none found, 1 found, 77 memory unreadable"""
 import re
 import struct
 import sys
 
 
-def patterns(figure):
+def patterns(figure, text_only):
     yield "text", str(figure).encode(), 1
+    if text_only:
+        return
     yield "int64", struct.pack("<q", figure), 1
     if -2**31 <= figure < 2**31:
         yield "int32", struct.pack("<i", figure), 4
@@ -32,7 +35,11 @@ def regions(pid):
 
 
 def main():
-    pid, figures = int(sys.argv[1]), [int(f) for f in sys.argv[2:]]
+    args = sys.argv[1:]
+    text_only = args[0] == "--text"
+    if text_only:
+        args = args[1:]
+    pid, figures = int(args[0]), [int(f) for f in args[1:]]
     hits = 0
     try:
         mem = open(f"/proc/{pid}/mem", "rb", 0)
@@ -49,7 +56,7 @@ def main():
                 continue	# e.g. a guard page
             scanned += len(data)
             for figure in figures:
-                for form, needle, align in patterns(figure):
+                for form, needle, align in patterns(figure, text_only):
                     for m in re.finditer(re.escape(needle), data):
                         if m.start() % align:
                             continue
