@@ -20,6 +20,25 @@ def patterns(figure, text_only):
         yield "int32", struct.pack("<i", figure), 4
 
 
+HUGE = 1 << 32		# mappings larger than this are address-space reservations
+CHUNK = 16 << 20
+OVERLAP = 16		# longer than any needle, so none is split between chunks unseen
+
+
+def chunks(mem, start, end):
+    """(address, bytes) pieces of [start, end), each overlapping the previous by OVERLAP."""
+    at = start
+    while at < end:
+        base = max(start, at - OVERLAP)
+        try:
+            mem.seek(base)
+            data = mem.read(min(end, at + CHUNK) - base)
+        except OSError:
+            return	# e.g. a guard page
+        yield base, data
+        at += CHUNK
+
+
 def regions(pid):
     with open(f"/proc/{pid}/maps") as maps:
         for line in maps:
@@ -46,25 +65,25 @@ def main():
     except OSError as e:
         print(f"cannot open /proc/{pid}/mem: {e.strerror}")
         return 77
-    scanned = 0
+    scanned = skipped = 0
     with mem:
         for start, end, name in regions(pid):
-            try:
-                mem.seek(start)
-                data = mem.read(end - start)
-            except OSError:
-                continue	# e.g. a guard page
-            scanned += len(data)
-            for figure in figures:
-                for form, needle, align in patterns(figure, text_only):
-                    for m in re.finditer(re.escape(needle), data):
-                        if m.start() % align:
-                            continue
-                        hits += 1
-                        at = start + m.start()
-                        ctx = data[max(0, m.start() - 24):m.start() + len(needle) + 24]
-                        print(f"{figure} as {form} at {at:#x} in {name} "
-                              f"(+{at - start:#x}): {ctx!r}")
+            if end - start > HUGE:
+                skipped += 1	# a sanitizer's shadow reservation, not data
+                continue
+            for at0, data in chunks(mem, start, end):
+                scanned += len(data)
+                for figure in figures:
+                    for form, needle, align in patterns(figure, text_only):
+                        for m in re.finditer(re.escape(needle), data):
+                            at = at0 + m.start()
+                            if at % align or (at0 > start and m.start() < OVERLAP and
+                                               m.start() + len(needle) <= OVERLAP):
+                                continue	# misaligned, or found in the previous chunk
+                            hits += 1
+                            ctx = data[max(0, m.start() - 24):m.start() + len(needle) + 24]
+                            print(f"{figure} as {form} at {at:#x} in {name} "
+                                  f"(+{at - start:#x}): {ctx!r}")
     if scanned == 0:
         print("no memory could be read")
         return 77
