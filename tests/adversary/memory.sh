@@ -1,17 +1,21 @@
-# Figures outlive the case in memory (issue 10, item 7): a case of two rounds runs to an
-# impasse and closes on the real `nakodo serve`, every party reading its briefing (which
-# carries its own figures) on the way; then, with the server still running, its whole
-# writable memory is searched for the four figures as decimal text, as little-endian
-# int64 and as aligned int32. None may be left: jansson's buffers, the request bodies,
-# the answers and libmicrohttpd's copy of each request are wiped when freed.
-# Needs to read /proc/PID/mem of the server (root, or ptrace allowed): else it skips.
+# Figures outlive the case in memory (issue 10, item 7): on the real `nakodo serve`, one
+# case runs to an impasse and closes (figures and deal-closer extensions), another
+# settles in its second round, every party reading its briefing (which carries its own
+# figures) on the way; then, with the server still running, its whole writable memory
+# is searched for every confidential figure as decimal text, as little-endian int64 and
+# as aligned int32. Only the settlement may remain (both sides are told it). None else
+# may: jansson's buffers, the request bodies and answers, libmicrohttpd's copy of each
+# request and the workers' stacks are wiped. Then the command's side (see below).
+# Needs to read /proc/PID/mem (root, or ptrace allowed): else it skips, saying so.
 
 . "$(dirname "$0")/../server/lib.sh"
 SCAN="$(dirname "$0")/memscan.py"
 command -v python3 >/dev/null || { echo "1..0 # SKIP python3 is not installed"; exit 0; }
 
-# Figures whose text and byte forms do not occur by chance; they never meet (impasse).
-D1=73133777; O1=61337111; D2=72913377; O2=61733119
+# Figures whose text and byte forms do not occur by chance. Case A never meets (the
+# extensions do not close its gap); case B meets in round 2 at the midpoint.
+D1=73133777; O1=61337111; EC=4128953; EP=3917461; D2=72913377; O2=61733119
+D3=79313377; O3=60731133; D4=68813177; O4=71133377
 RULES2=$(echo "$RULES" | jq -c '.rounds = 2 | .proposals = 0')
 
 start_server --threads 2 --rate 1000 --burst 1000
@@ -20,26 +24,40 @@ if [ $? -eq 77 ]; then
 	echo "1..0 # SKIP cannot read the server's memory ($probe): needs root or ptrace rights"
 	exit 0
 fi
-echo "1..6"
+echo "1..7"
+post() { req "$1" "$2" POST "/v1/cases/$CASE/$3" "{\"amount\":$4}"; }
+brief() { req b "$1" GET "/v1/cases/$CASE/brief" >/dev/null; }
+
 new_case "$RULES2"
-is "round 1: the claimant's demand" "$(req d1 "$CT" POST "/v1/cases/$CASE/figures" "{\"amount\":$D1}")" 200
-is "round 1: the payer's offer" "$(req o1 "$PT" POST "/v1/cases/$CASE/figures" "{\"amount\":$O1}")" 200
-req b "$CT" GET "/v1/cases/$CASE/brief" >/dev/null
+post ec "$CT" extensions "$EC" >/dev/null
+post ep "$PT" extensions "$EP" >/dev/null
+is "case A, round 1: the claimant's demand" "$(post d1 "$CT" figures "$D1")" 200
+is "case A, round 1: the payer's offer" "$(post o1 "$PT" figures "$O1")" 200
+brief "$CT"
 cp "$(last)" "$TMP/brief1.json"	# the claimant's, with its demand: the command's test
-req b "$PT" GET "/v1/cases/$CASE/brief" >/dev/null
-req d2 "$CT" POST "/v1/cases/$CASE/figures" "{\"amount\":$D2}" >/dev/null
-req o2 "$PT" POST "/v1/cases/$CASE/figures" "{\"amount\":$O2}" >/dev/null
-for tok in "$CT" "$PT" "$MT"; do req b "$tok" GET "/v1/cases/$CASE/brief" >/dev/null; done
+brief "$PT"
+post d2 "$CT" figures "$D2" >/dev/null
+post o2 "$PT" figures "$O2" >/dev/null
+for tok in "$CT" "$PT" "$MT"; do brief "$tok"; done
 req log "$MT" GET "/v1/cases/$CASE/log" >/dev/null
-req b "$MT" GET "/v1/cases/$CASE/brief" >/dev/null
-is "the case ended at an impasse and closed" "$(jq -r .state "$(last)")" closed
-# The parties did see their own figures, so the answers did carry them.
-req b "$CT" GET "/v1/cases/$CASE/brief" >/dev/null
-found=$(python3 "$SCAN" "$SERVER_PID" "$D1" "$O1" "$D2" "$O2")
+brief "$MT"
+is "case A ended at an impasse and closed" "$(jq -r .state "$(last)")" closed
+
+new_case "$RULES2"
+post d3 "$CT" figures "$D3" >/dev/null
+post o3 "$PT" figures "$O3" >/dev/null
+for tok in "$CT" "$PT"; do brief "$tok"; done
+post d4 "$CT" figures "$D4" >/dev/null
+post o4 "$PT" figures "$O4" >/dev/null
+for tok in "$CT" "$PT" "$MT"; do brief "$tok"; done
+is "case B settled at the midpoint" "$(jq -c '[.state, .settlement.figure]' "$(last)")" \
+	"[\"settled\",$((D4 + (O4 - D4) / 2))]"
+
+found=$(python3 "$SCAN" "$SERVER_PID" "$D1" "$O1" "$EC" "$EP" "$D2" "$O2" "$D3" "$O3" "$D4" "$O4")
 if [ -z "$found" ]; then
-	ok "no figure left in the server's memory after the case ended"
+	ok "no confidential figure left in the server's memory after the cases ended"
 else
-	not_ok "no figure left in the server's memory after the case ended" \
+	not_ok "no confidential figure left in the server's memory after the cases ended" \
 		"$(echo "$found" | head -20)" "($(echo "$found" | wc -l) hits)"
 fi
 stop_server
