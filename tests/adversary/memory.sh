@@ -15,7 +15,7 @@ command -v python3 >/dev/null || { echo "1..0 # SKIP python3 is not installed"; 
 # Figures whose text and byte forms do not occur by chance. Case A never meets (the
 # extensions do not close its gap); case B meets in round 2 at the midpoint.
 D1=73133777; O1=61337111; EC=4128953; EP=3917461; D2=72913377; O2=61733119
-D3=79313377; O3=60731133; D4=68813177; O4=71133377
+D3=79313377; O3=60731133; D4=68813177; O4=71133377; LATE=77313311; CUT=76131337
 RULES2=$(echo "$RULES" | jq -c '.rounds = 2 | .proposals = 0')
 
 start_server --threads 2 --rate 1000 --burst 1000
@@ -24,7 +24,7 @@ if [ $? -eq 77 ]; then
 	echo "1..0 # SKIP cannot read the server's memory ($probe): needs root or ptrace rights"
 	exit 0
 fi
-echo "1..7"
+echo "1..8"
 post() { req "$1" "$2" POST "/v1/cases/$CASE/$3" "{\"amount\":$4}"; }
 brief() { req b "$1" GET "/v1/cases/$CASE/brief" >/dev/null; }
 
@@ -42,6 +42,7 @@ for tok in "$CT" "$PT" "$MT"; do brief "$tok"; done
 req log "$MT" GET "/v1/cases/$CASE/log" >/dev/null
 brief "$MT"
 is "case A ended at an impasse and closed" "$(jq -r .state "$(last)")" closed
+CASE_A=$CASE; CT_A=$CT
 
 new_case "$RULES2"
 post d3 "$CT" figures "$D3" >/dev/null
@@ -53,7 +54,21 @@ for tok in "$CT" "$PT" "$MT"; do brief "$tok"; done
 is "case B settled at the midpoint" "$(jq -c '[.state, .settlement.figure]' "$(last)")" \
 	"[\"settled\",$((D4 + (O4 - D4) / 2))]"
 
-found=$(python3 "$SCAN" "$SERVER_PID" "$D1" "$O1" "$EC" "$EP" "$D2" "$O2" "$D3" "$O3" "$D4" "$O4")
+# Last, a figure sent to the ended case A: refused, but it was a party's figure all the
+# same, and nothing after it overwrites libmicrohttpd's copy of the request by chance.
+CASE_B=$CASE; CASE=$CASE_A
+is "a figure sent after the end is refused" "$(post late "$CT_A" figures "$LATE")" 409
+# And a submission whose client hangs up in the middle of the body: libmicrohttpd frees
+# the connection's memory (the raw request) without wiping it, so the server wipes the
+# body there as it copies it.
+exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+printf 'POST /v1/cases/%s/figures HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 64\r\n\r\n{"amount":%s' \
+	"$CASE_B" "$CT" "$CUT" >&3
+sleep 0.5
+exec 3>&-
+sleep 0.5
+found=$(python3 "$SCAN" "$SERVER_PID" "$D1" "$O1" "$EC" "$EP" "$D2" "$O2" "$D3" "$O3" "$D4" "$O4" \
+	"$LATE" "$CUT")
 if [ -z "$found" ]; then
 	ok "no confidential figure left in the server's memory after the cases ended"
 else
