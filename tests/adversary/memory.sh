@@ -62,8 +62,11 @@ is "a figure sent after the end is refused" "$(post late "$CT_A" figures "$LATE"
 # the connection's memory (the raw request) without wiping it, so the server wipes the
 # body there as it copies it.
 exec 3<>"/dev/tcp/127.0.0.1/$PORT"
-printf 'POST /v1/cases/%s/figures HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 64\r\n\r\n{"amount":%s' \
-	"$CASE_B" "$CT" "$CUT" >&3
+{
+	printf '%s\r\n' "POST /v1/cases/$CASE_B/figures HTTP/1.1" "Host: 127.0.0.1" \
+		"Authorization: Bearer $CT" "Content-Type: application/json" "Content-Length: 64" ""
+	printf '{"amount":%s' "$CUT"	# 64 promised, 19 sent
+} >&3
 sleep 0.5
 exec 3>&-
 sleep 0.5
