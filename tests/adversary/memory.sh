@@ -19,7 +19,7 @@ D3=79313377; O3=60731133; D4=68813177; O4=71133377; LATE=77313311; CUT=76131337
 RULES2=$(echo "$RULES" | jq -c '.rounds = 2 | .proposals = 0')
 
 start_server --threads 2 --rate 1000 --burst 1000
-probe=$(python3 "$SCAN" "$SERVER_PID" 1 2>&1)
+probe=$(python3 "$SCAN" "$SERVER_PID" 2>&1)	# no figure: can it read at all?
 if [ $? -eq 77 ]; then
 	echo "1..0 # SKIP cannot read the server's memory ($probe): needs root or ptrace rights"
 	exit 0
