@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The one piece of file-level state: jansson's allocator is itself process-wide, and the
+ * entry points that install it (main, nk_server_start, nk_store_open in every worker)
+ * may race. */
 static pthread_once_t installed = PTHREAD_ONCE_INIT;
 
 static void install(void)
