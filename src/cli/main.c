@@ -1,5 +1,6 @@
 /* nakodo: the command. Pulls the global options (--db, --json, anywhere before "--")
  * out of argv and dispatches to the subcommand table. */
+#include "base/alloc.h"
 #include "cli/cli.h"
 
 #include <stdlib.h>
@@ -85,6 +86,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nakodo: libsodium could not start\n");
 		return CLI_STORAGE;
 	}
+	nk_alloc_install();	/* first: every JSON the command touches is wiped when freed */
 	if (!ctx.db || !*ctx.db)
 		ctx.db = "nakodo.db";
 	argc = take_globals(&ctx, argc, argv);

@@ -1,6 +1,7 @@
 /* The command's HTTP client (libcurl): one request per call, answers bounded in size,
  * problem documents turned into the same error report and exit status as local mode,
  * and briefings decoded back into struct nk_brief so that they print identically. */
+#include "base/alloc.h"
 #include "cli/package_case.h"
 #include "cli/remote.h"
 #include "formats/case_json.h"
@@ -80,7 +81,8 @@ static size_t on_data(char *ptr, size_t size, size_t n, void *arg)
 		b->too_big = true;
 		return 0;
 	}
-	if (!(grown = realloc(b->data, b->len + add + 1)))
+	/* grown by copy, the old block wiped: the answer may carry the party's figures */
+	if (!(grown = nk_alloc_realloc(b->data, b->len + add + 1)))
 		return 0;
 	memcpy(grown + b->len, ptr, add);
 	b->data = grown;
@@ -196,7 +198,11 @@ static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 	auth_len = strlen("Authorization: Bearer ") + strlen(r->token) + 1;
 	if (body && !(text = json_dumps(body, JSON_COMPACT)))
 		goto nomem;
-	if (!(auth = sodium_malloc(auth_len)) || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+	/* libcurl's own buffers (the request it composes, the answer it reads) are wiped
+	 * when it frees them, as jansson's are */
+	if (!(auth = sodium_malloc(auth_len)) ||
+	    curl_global_init_mem(CURL_GLOBAL_DEFAULT, nk_alloc_malloc, nk_alloc_free,
+				 nk_alloc_realloc, nk_alloc_strdup, nk_alloc_calloc) != CURLE_OK ||
 	    !(curl = curl_easy_init()))
 		goto nomem;
 	snprintf(auth, auth_len, "Authorization: Bearer %s", r->token);
@@ -264,14 +270,8 @@ out:
 	if (curl)
 		curl_easy_cleanup(curl);
 	curl_global_cleanup();
-	if (text) {
-		sodium_memzero(text, strlen(text));
-		free(text);
-	}
-	if (buf.data) {
-		sodium_memzero(buf.data, buf.len);
-		free(buf.data);
-	}
+	nk_alloc_free(text);
+	nk_alloc_free(buf.data);
 	sodium_free(auth);
 	return rc;
 }

@@ -4,6 +4,8 @@
  * log line per request that never holds a figure or a token. */
 #include "server/server_impl.h"
 
+#include "base/alloc.h"
+
 #include <arpa/inet.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -91,13 +93,11 @@ enum nk_status server_worker(struct nk_server *srv, struct worker **out, struct 
 	return NK_OK;
 }
 
-/* Frees a response body after wiping it: answers may hold a party's figures. */
+/* Frees a response body after wiping it, the whole block (json_dumps's included, grown
+ * past the text): answers may hold a party's figures. */
 static void wipe_free(void *body)
 {
-	if (body) {
-		sodium_memzero(body, strlen(body));
-		free(body);
-	}
+	nk_alloc_free(body);
 }
 
 /* 64 random bits in hex: a counter would tell a party how many requests others made
@@ -430,6 +430,7 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 {
 	struct nk_server *srv = cls;
 	struct http_request *req = *con_cls;
+	enum MHD_Result ret;
 
 	if (!req) {	/* first call: headers only; the answer waits for the second */
 		const char *length;
@@ -454,23 +455,29 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (req->answered) {
+		if (*upload_size > 0)
+			sodium_memzero((char *)upload, *upload_size);	/* see below */
 		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		if (!req->too_big && req->len + *upload_size <= body_limit(srv, req)) {
-			char *grown = realloc(req->body, req->len + *upload_size + 1);
+		bool room = !req->too_big && req->len + *upload_size <= body_limit(srv, req);
+		/* grown by copy, the old block wiped: a plain realloc would leave it behind */
+		char *grown = room ? nk_alloc_realloc(req->body, req->len + *upload_size + 1) : NULL;
 
-			if (!grown)
-				return MHD_NO;
+		if (grown) {
 			memcpy(grown + req->len, upload, *upload_size);
 			req->body = grown;
 			req->len += *upload_size;
 			req->body[req->len] = '\0';
-		} else {
-			req->too_big = true;
 		}
+		/* upload points into libmicrohttpd's connection pool, which is freed unwiped when
+		 * the connection closes: the body (a figure) is wiped there once copied. */
+		sodium_memzero((char *)upload, *upload_size);
 		*upload_size = 0;
+		if (room && !grown)
+			return MHD_NO;
+		req->too_big = !room;
 		if (!req->too_big)
 			return MHD_YES;
 	}
@@ -482,7 +489,11 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		return send_problem(conn, srv, req, method, 404, "url", "no such route");
 	if (req->wrong_method)
 		return send_problem(conn, srv, req, method, 405, "method", "the route does not take this method");
-	return dispatch(srv, conn, req, url, method);
+	ret = dispatch(srv, conn, req, url, method);
+	/* the handler's locals (figures read back, briefings, the parsed body) are left on
+	 * this thread's stack below this frame: wipe them before the next request */
+	nk_alloc_wipe_stack();
+	return ret;
 }
 
 void server_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -493,10 +504,7 @@ void server_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 	if (!req)
 		return;
-	if (req->body) {
-		sodium_memzero(req->body, req->len);
-		free(req->body);
-	}
+	nk_alloc_free(req->body);
 	free(req);
 	*con_cls = NULL;
 	atomic_fetch_sub(&srv->in_flight, 1);

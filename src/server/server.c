@@ -3,6 +3,8 @@
  * stop, let the requests in flight finish, then close every connection and the group. */
 #include "server/server_impl.h"
 
+#include "base/alloc.h"
+
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -102,6 +104,7 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 		return rc;
 	if (sodium_init() < 0)
 		return nk_fail(err, NK_ECRYPTO, "", "libsodium could not start");
+	nk_alloc_install();	/* before the first request's JSON */
 	if (!(srv = calloc(1, sizeof(*srv))) ||
 	    !(srv->rate = calloc(HTTP_RATE_SLOTS, sizeof(srv->rate[0]))) ||
 	    !(srv->fail = calloc(HTTP_RATE_SLOTS, sizeof(srv->fail[0]))) ||

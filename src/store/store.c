@@ -2,6 +2,7 @@
  * checks every id, name and event before a backend sees it, and keeps track of the
  * transaction. Sealing of secrets is in secret.c. */
 #include "store/store_impl.h"
+#include "base/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,7 @@ enum nk_status nk_store_open_grouped(struct nk_store **out, const char *url, uns
 		rc = nk_fail(err, NK_ECRYPTO, "", "libsodium could not be initialised");
 		goto out;
 	}
+	nk_alloc_install();	/* before the events' JSON is read */
 	rc = NK_ENOMEM;
 	store = calloc(1, sizeof(*store));
 	if (!store)
