@@ -89,8 +89,10 @@ static enum nk_status collect(const struct nk_case_env *env, const struct case_s
 			box->more = true;
 			break;
 		}
-		body = json_loads(ev->body, 0, NULL);
-		mine = body && addressed_to(st, ev, body, me, &item);
+		/* the fold read every body a moment ago: only memory can fail here */
+		if (!(body = nk_json_loads_exact(ev->body, 0, CASE_BODY_FLAGS)))
+			return nk_fail(err, NK_ENOMEM, "inbox", "out of memory");
+		mine = addressed_to(st, ev, body, me, &item);
 		json_decref(body);
 		if (!mine)
 			continue;

@@ -3,6 +3,7 @@
  * for the same action and answers with the acting role's briefing, as the command does. */
 #include "server/server_impl.h"
 #include "formats/case_json.h"
+#include "formats/json_build.h"
 #include "formats/package_case_json.h"
 #include "formats/package_json.h"
 
@@ -481,7 +482,7 @@ static enum nk_status tokens(struct route_call *call, bool reissue, struct nk_er
 	call->reply = json_pack("{s:s, s:s, s:I}", "case", call->case_id, "role", call->role_param,
 				"revoked", (json_int_t)revoked);
 	if (call->reply && reissue)
-		json_object_set_new(call->reply, "token", json_string(hex));
+		call->reply = nk_json_set(call->reply, "token", json_string(hex));
 	if (!call->reply)
 		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 out:
