@@ -64,6 +64,7 @@ struct fixture {
 struct op {
 	const char *name;
 	bool package;
+	bool ends_case;
 	void (*setup)(struct fixture *f);
 	enum nk_status (*run)(struct fixture *f, struct nk_error *err);
 };
@@ -482,17 +483,17 @@ static void loop(const struct world *w, const struct op *op, bool sqlite, bool e
 }
 
 static const struct op ops[] = {
-	{ "claimant's submission completing a round with hints", false, setup_payer_first,
+	{ "claimant's submission completing a round with hints", false, false, setup_payer_first,
 	  run_claimant_hint },
-	{ "payer's submission completing a round with hints", false, setup_claimant_first,
+	{ "payer's submission completing a round with hints", false, false, setup_claimant_first,
 	  run_payer_hint },
-	{ "submission that settles", false, setup_deal, run_deal },
-	{ "join", false, setup_join, run_join },
-	{ "sealed message", false, setup_send, run_send },
-	{ "deposit that releases both", false, setup_deposit, run_deposit },
-	{ "package valuation completing a round", true, setup_package, run_package },
-	{ "mediator's proposal", false, setup_impasse, run_propose },
-	{ "answer that settles by the proposal", false, setup_answer, run_answer },
+	{ "submission that settles", false, true, setup_deal, run_deal },
+	{ "join", false, false, setup_join, run_join },
+	{ "sealed message", false, false, setup_send, run_send },
+	{ "deposit that releases both", false, false, setup_deposit, run_deposit },
+	{ "package valuation completing a round", true, false, setup_package, run_package },
+	{ "mediator's proposal", false, false, setup_impasse, run_propose },
+	{ "answer that settles by the proposal", false, true, setup_answer, run_answer },
 };
 
 static void every_op_on_mem(void **state)
@@ -508,10 +509,14 @@ static void every_op_on_mem_failing_for_good(void **state)
 		loop(*state, &ops[i], false, true);
 }
 
-static void hints_on_sqlite(void **state)
+/* Not yet the operations that end a case: on sqlite their scrub (a WAL checkpoint) runs
+ * after the commit, and one that runs out of memory reports a committed settlement as
+ * failed (issue 10, point 6, fixed apart). */
+static void every_op_on_sqlite(void **state)
 {
-	loop(*state, &ops[0], true, false);
-	loop(*state, &ops[5], true, false);
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (!ops[i].ends_case)
+			loop(*state, &ops[i], true, false);
 }
 
 /* ---- the world ---- */
@@ -541,7 +546,7 @@ static uint8_t *seal(struct world *w, const char *id, enum nk_message_kind kind,
 
 static int world_setup(void **state)
 {
-	static const struct op joined = { "joined", false, setup_joined, NULL };
+	static const struct op joined = { "joined", false, false, setup_joined, NULL };
 	struct world *w = calloc(1, sizeof(*w));
 	struct fixture f;
 
@@ -596,7 +601,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_op_on_mem),
 		cmocka_unit_test(every_op_on_mem_failing_for_good),
-		cmocka_unit_test(hints_on_sqlite),
+		cmocka_unit_test(every_op_on_sqlite),
 	};
 
 	return cmocka_run_group_tests(tests, world_setup, world_teardown);
