@@ -123,7 +123,8 @@ enum nk_status package_get_valuation(const struct nk_case_env *env, const char *
 	 * well: one that does not read back to the same text ran out of memory (jansson's
 	 * reader, short of memory, can drop characters of a number and still succeed). */
 	if (rc == NK_OK &&
-	    (nk_valuation_json_read((const char *)buf, len, "sealed valuation", out, &ignored) != NK_OK ||
+	    (nk_valuation_json_read((const char *)buf, len, "sealed valuation", out,
+				    &ignored) != NK_OK ||
 	     nk_valuation_json_write(out, &again, &ignored) != NK_OK || strlen(again) != len ||
 	     memcmp(again, buf, len) != 0)) {
 		sodium_memzero(out, sizeof(*out));

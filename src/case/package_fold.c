@@ -45,9 +45,10 @@ json_t *package_public_json(const struct nk_currency *cur, const struct nk_packa
 
 	for (int c = NK_LOAN; o && c <= NK_CREDITS; c++) {
 		json_t *part = json_object_get(o, nk_component_name((enum nk_component)c));
+		double rate = nearbyint(p->terms[c].rate * NK_BP_ONE) / 100;
 
 		if (json_is_object(part) &&
-		    json_object_set_new(part, "rate", json_real(nearbyint(p->terms[c].rate * NK_BP_ONE) / 100)) != 0) {
+		    json_object_set_new(part, "rate", json_real(rate)) != 0) {
 			json_decref(o);
 			o = NULL;
 		}

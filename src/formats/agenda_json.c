@@ -295,7 +295,8 @@ static json_t *issue_to_json(const struct nk_issue *is)
 
 static enum nk_status dump(json_t *root, char **out, struct nk_error *err)
 {
-	char *s = nk_json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	char *s = nk_json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+				JSON_REAL_PRECISION(17));
 
 	json_decref(root);
 	if (!s)

@@ -375,8 +375,9 @@ enum nk_status nk_valuation_json_write(const struct nk_package_valuation *v, cha
 	if (v->nlabels) {
 		labels = json_array();
 		for (size_t l = 0; l < v->nlabels; l++)
-			labels = nk_json_append(labels, json_pack("{s:s, s:o}", "label", v->labels[l].name,
-								  "worth", amount_json(cur, v->labels[l].worth)));
+			labels = nk_json_append(labels,
+				json_pack("{s:s, s:o}", "label", v->labels[l].name, "worth",
+					  amount_json(cur, v->labels[l].worth)));
 		root = nk_json_set(root, "labels", labels);
 	}
 	text = nk_json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(15));

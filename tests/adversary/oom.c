@@ -286,10 +286,12 @@ static json_t *log_json(struct fixture *f)
 	for (size_t i = 0; i < log.count; i++) {
 		const struct nk_event *ev = &log.events[i];
 
-		assert_int_equal(json_array_append_new(a, json_pack("{s:I, s:I, s:s, s:s, s:s, s:o}",
-			"seq", (json_int_t)ev->seq, "time", (json_int_t)ev->time_ms, "actor",
-			ev->actor, "type", ev->type, "body", ev->body,
-			"chain", hex_json(ev->chain, sizeof(ev->chain)))), 0);
+		json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:o}", "seq", (json_int_t)ev->seq,
+				      "time", (json_int_t)ev->time_ms, "actor", ev->actor, "type",
+				      ev->type, "body", ev->body, "chain",
+				      hex_json(ev->chain, sizeof(ev->chain)));
+
+		assert_int_equal(json_array_append_new(a, o), 0);
 	}
 	nk_event_list_free(&log);
 	return a;
@@ -337,7 +339,8 @@ static json_t *inbox_json(struct fixture *f, enum nk_role role)
 static char *snapshot(struct fixture *f)
 {
 	json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "log", log_json(f),
-			      "claimant", brief_json(f, NK_CLAIMANT), "payer", brief_json(f, NK_PAYER),
+			      "claimant", brief_json(f, NK_CLAIMANT),
+			      "payer", brief_json(f, NK_PAYER),
 			      "mediator", brief_json(f, NK_MEDIATOR),
 			      "inbox_claimant", inbox_json(f, NK_CLAIMANT),
 			      "inbox_payer", inbox_json(f, NK_PAYER));

@@ -92,7 +92,9 @@ void *calloc(size_t count, size_t size)
 {
 	if (fail_now(count * size))
 		return NULL;
-	return __interceptor_calloc ? __interceptor_calloc(count, size) : __libc_calloc(count, size);
+	if (__interceptor_calloc)
+		return __interceptor_calloc(count, size);
+	return __libc_calloc(count, size);
 }
 
 void *realloc(void *p, size_t size)
