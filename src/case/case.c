@@ -51,7 +51,7 @@ enum nk_status case_append(const struct nk_case_env *env, const char *id, const 
 	struct nk_event ev = { 0 };
 	enum nk_status rc;
 
-	ev.body = body ? json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	ev.body = nk_json_dumps(body, CASE_BODY_FLAGS);
 	json_decref(body);
 	if (!ev.body)
 		return nk_fail(err, NK_ENOMEM, "event", "out of memory");
@@ -331,7 +331,7 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 	res = &results[r - 1];
 	body = json_pack("{s:i, s:s}", "round", r, "outcome", nk_deal_kind_name(res->deal));
 	if (res->deal != NK_NO_DEAL) {
-		json_object_set_new(body, "figure", json_integer(res->figure));
+		body = nk_json_set(body, "figure", json_integer(res->figure));
 	} else if (st->rules.hint_count > 0) {
 		const struct nk_view *views[2] = { &res->claimant, &res->payer };
 
@@ -339,8 +339,8 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 			json_t *s = json_pack("{s:b}", "withheld", views[side]->withheld);
 
 			if (views[side]->hint >= 0)
-				json_object_set_new(s, "band", json_integer(views[side]->hint));
-			json_object_set_new(body, nk_role_name((enum nk_role)side), s);
+				s = nk_json_set(s, "band", json_integer(views[side]->hint));
+			body = nk_json_set(body, nk_role_name((enum nk_role)side), s);
 		}
 	}
 	if ((rc = case_append(env, st->id, "go-between", "round", body, err)) != NK_OK)
@@ -352,10 +352,12 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 			uint8_t seed[NK_SEED_BYTES];
 			char hex[2 * NK_SEED_BYTES + 1];
 
-			if ((rc = get_seed(env, st->id, seed, err)) != NK_OK)
+			if ((rc = get_seed(env, st->id, seed, err)) != NK_OK) {
+				json_decref(body);
 				goto out;
+			}
 			nk_hex(seed, sizeof(seed), hex);
-			json_object_set_new(body, "seed", json_string(hex));
+			body = nk_json_set(body, "seed", json_string(hex));
 			sodium_memzero(seed, sizeof(seed));
 		}
 		rc = case_append(env, st->id, "go-between", "settled", body, err);

@@ -6,6 +6,8 @@
 #include <nakodo/case.h>
 #include <nakodo/package_case.h>
 
+#include "formats/json_build.h"
+
 #include <jansson.h>
 
 struct case_round {
@@ -78,6 +80,9 @@ NK_MUST_USE enum nk_status case_load(const struct nk_case_env *env, const char *
 /* The same inside a read snapshot (no write lock); the caller rolls back. */
 NK_MUST_USE enum nk_status case_load_snapshot(const struct nk_case_env *env, const char *id,
 					      struct case_state *st, struct nk_error *err);
+
+/* How an event's body is written (and read back exactly, nk_json_loads_exact). */
+#define CASE_BODY_FLAGS NK_JSON_CANONICAL
 
 /* Appends one event of type by actor; takes the reference to body. */
 NK_MUST_USE enum nk_status case_append(const struct nk_case_env *env, const char *id,

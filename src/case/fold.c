@@ -414,7 +414,8 @@ enum nk_status case_fold(const char *id, const struct nk_event_list *log,
 		return corrupt(err, "it does not start with its opening");
 	for (size_t i = 0; i < log->count && rc == NK_OK; i++) {
 		const struct nk_event *ev = &log->events[i];
-		json_t *body = json_loads(ev->body, JSON_REJECT_DUPLICATES, NULL);
+		json_t *body = nk_json_loads_exact(ev->body, JSON_REJECT_DUPLICATES,
+						   CASE_BODY_FLAGS);
 		size_t k = 0;
 
 		st->events++;
@@ -422,7 +423,12 @@ enum nk_status case_fold(const char *id, const struct nk_event_list *log,
 		while (k < sizeof(appliers) / sizeof(appliers[0]) &&
 		       strcmp(appliers[k].type, ev->type) != 0)
 			k++;
-		if (!json_is_object(body))
+		/* Every body was checked against the chain before the fold, and the server
+		 * writes only text it has read back (nk_json_dumps): one that does not read
+		 * back exactly now ran out of memory. */
+		if (!body)
+			rc = nk_fail(err, NK_ENOMEM, "log", "no memory to read case %s", id);
+		else if (!json_is_object(body))
 			rc = corrupt(err, "an event body is not a JSON object");
 		else if (k == sizeof(appliers) / sizeof(appliers[0]))
 			rc = corrupt(err, "an event of unknown type");

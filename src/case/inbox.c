@@ -113,8 +113,10 @@ static enum nk_status collect(const struct nk_case_env *env, const struct case_s
 		json_t *body;
 		bool mine;
 
-		body = json_loads(ev->body, 0, NULL);
-		mine = body && addressed_to(ev, body, me, &other, &item);
+		/* the fold read every body a moment ago: only memory can fail here */
+		if (!(body = nk_json_loads_exact(ev->body, 0, CASE_BODY_FLAGS)))
+			return nk_fail(err, NK_ENOMEM, "inbox", "out of memory");
+		mine = addressed_to(ev, body, me, &other, &item);
 		json_decref(body);
 		if (!mine || ++index <= after)
 			continue;

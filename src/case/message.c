@@ -80,8 +80,8 @@ static enum nk_status keep(const struct nk_case_env *env, const struct case_stat
 	}
 	nk_envelope_hash(req->envelope, req->envelope_len, hash);
 	nk_hex(hash, sizeof(hash), hex);
-	json_object_set_new(body, "size", json_integer((json_int_t)req->envelope_len));
-	json_object_set_new(body, "sha256", json_string(hex));
+	body = nk_json_set(body, "size", json_integer((json_int_t)req->envelope_len));
+	body = nk_json_set(body, "sha256", json_string(hex));
 	return case_append(env, st->id, nk_role_name(role), type, case_with_request(body, auth), err);
 }
 

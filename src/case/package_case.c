@@ -109,7 +109,7 @@ enum nk_status package_get_valuation(const struct nk_case_env *env, const char *
 				    enum nk_role role, struct nk_package_valuation *out,
 				    struct nk_error *err)
 {
-	char name[NK_SECRET_NAME_MAX];
+	char name[NK_SECRET_NAME_MAX], *again = NULL;
 	uint8_t *buf = sodium_malloc(NK_SECRET_MAX);
 	struct nk_error ignored = { 0 };
 	size_t len = 0;
@@ -119,9 +119,22 @@ enum nk_status package_get_valuation(const struct nk_case_env *env, const char *
 		return nk_fail(err, NK_ENOMEM, "valuation", "out of memory");
 	case_secret_name(name, "valuation", round, role);
 	rc = nk_store_secret_get(env->store, id, name, buf, NK_SECRET_MAX, &len, err);
+	/* The seal authenticates the text, written in normal form from a valuation that read
+	 * well: one that does not read back to the same text ran out of memory (jansson's
+	 * reader, short of memory, can drop characters of a number and still succeed). */
 	if (rc == NK_OK &&
-	    nk_valuation_json_read((const char *)buf, len, "sealed valuation", out, &ignored) != NK_OK)
-		rc = nk_fail(err, NK_ECORRUPT, "secret", "a sealed valuation of case %s does not read back", id);
+	    (nk_valuation_json_read((const char *)buf, len, "sealed valuation", out,
+				    &ignored) != NK_OK ||
+	     nk_valuation_json_write(out, &again, &ignored) != NK_OK || strlen(again) != len ||
+	     memcmp(again, buf, len) != 0)) {
+		sodium_memzero(out, sizeof(*out));
+		rc = nk_fail(err, NK_ENOMEM, "valuation", "no memory to open a sealed valuation of "
+			     "case %s", id);
+	}
+	if (again) {
+		sodium_memzero(again, strlen(again));
+		free(again);
+	}
 	sodium_memzero(buf, NK_SECRET_MAX);
 	sodium_free(buf);
 	return rc;
@@ -187,10 +200,10 @@ static enum nk_status evaluate(const struct nk_case_env *env, struct case_state 
 	/* Public: the round, whether a package was found, and the package. Never a value,
 	 * a gain, a reservation, or what blocked the search. */
 	body = json_pack("{s:i, s:s}", "round", st->round, "outcome", res->found ? "package" : "no-deal");
-	if (body && incompatible)
-		json_object_set_new(body, "incompatible", json_true());
-	if (body && res->found)
-		json_object_set_new(body, "package", package_public_json(cur, &res->package));
+	if (incompatible)
+		body = nk_json_set(body, "incompatible", json_true());
+	if (res->found)
+		body = nk_json_set(body, "package", package_public_json(cur, &res->package));
 	if ((rc = case_append(env, st->id, "go-between", "package_round", body, err)) != NK_OK)
 		goto out;
 	if (!res->found && st->round == st->frame.rounds) {

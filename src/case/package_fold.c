@@ -45,9 +45,13 @@ json_t *package_public_json(const struct nk_currency *cur, const struct nk_packa
 
 	for (int c = NK_LOAN; o && c <= NK_CREDITS; c++) {
 		json_t *part = json_object_get(o, nk_component_name((enum nk_component)c));
+		double rate = nearbyint(p->terms[c].rate * NK_BP_ONE) / 100;
 
-		if (json_is_object(part))
-			json_object_set_new(part, "rate", json_real(nearbyint(p->terms[c].rate * NK_BP_ONE) / 100));
+		if (json_is_object(part) &&
+		    json_object_set_new(part, "rate", json_real(rate)) != 0) {
+			json_decref(o);
+			o = NULL;
+		}
 	}
 	return o;
 }
@@ -57,9 +61,9 @@ static enum nk_status read_package(const struct case_state *st, const json_t *ob
 				   struct nk_package *out, struct nk_error *err)
 {
 	const struct nk_currency *cur = nk_currency_find(st->frame.currency);
-	char *text = json_is_object(obj) ? json_dumps(obj, JSON_COMPACT) : NULL;
+	char *text = json_is_object(obj) ? nk_json_dumps(obj, JSON_COMPACT) : NULL;
 	struct nk_error ignored = { 0 };
-	enum nk_status rc = NK_ECORRUPT;
+	enum nk_status rc = json_is_object(obj) && !text ? NK_ENOMEM : NK_ECORRUPT;
 
 	if (text && cur)
 		rc = nk_package_json_read(text, strlen(text), "log", cur, out, &ignored);

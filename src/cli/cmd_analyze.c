@@ -5,6 +5,7 @@
 
 #include <nakodo/frontier.h>
 #include "formats/agenda_formats.h"
+#include "formats/json_build.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -84,9 +85,9 @@ static json_t *point_json(const struct analysis *an, long index)
 	u = json_array();
 	out = json_object();
 	for (size_t k = 0; k < an->np; k++)
-		json_array_append_new(u, json_real(p->utility[k]));
+		u = nk_json_append(u, json_real(p->utility[k]));
 	for (size_t i = 0; i < an->agenda->nissues; i++)
-		json_object_set_new(out, an->agenda->issues[i].name,
+		out = nk_json_set(out, an->agenda->issues[i].name,
 				    json_string(value_of(an->agenda, i, p->outcome[i])));
 	o = json_pack("{s:o, s:o, s:I, s:b}", "utilities", u, "outcome", out, "outcomes",
 		      (json_int_t)(p->count > (uint64_t)INT64_MAX ? INT64_MAX : p->count),
@@ -101,11 +102,11 @@ static json_t *analysis_json(const struct analysis *an)
 	const struct nk_agenda *a = an->agenda;
 
 	for (size_t i = 0; i < an->frontier->npoints; i++)
-		json_array_append_new(frontier, point_json(an, (long)i));
+		frontier = nk_json_append(frontier, point_json(an, (long)i));
 	for (size_t s = 0; s < NK_SOLUTIONS; s++)
-		json_object_set_new(points, nk_solution_name(s), point_json(an, an->sol.index[s]));
+		points = nk_json_set(points, nk_solution_name(s), point_json(an, an->sol.index[s]));
 	for (size_t k = 0; k < an->np; k++)
-		json_array_append_new(parties, json_pack("{s:s, s:f, s:f, s:f}", "name",
+		parties = nk_json_append(parties, json_pack("{s:s, s:f, s:f, s:f}", "name",
 							 an->profiles[k]->name, "reservation",
 							 an->profiles[k]->reservation, "discount",
 							 an->profiles[k]->discount, "best",
@@ -115,10 +116,10 @@ static json_t *analysis_json(const struct analysis *an)
 		json_t *per = json_array();
 
 		for (size_t k = 0; k < an->np; k++)
-			json_array_append_new(per, json_pack("{s:f, s:s, s:f}", "weight", r->weight[k],
+			per = nk_json_append(per, json_pack("{s:f, s:s, s:f}", "weight", r->weight[k],
 							     "preferred", value_of(a, i, (uint32_t)r->preferred[k]),
 							     "concession_at_nash", r->concession[k]));
-		json_array_append_new(issues, json_pack("{s:s, s:i, s:s, s:o, s:o}", "name",
+		issues = nk_json_append(issues, json_pack("{s:s, s:i, s:s, s:o, s:o}", "name",
 							a->issues[i].name, "values",
 							(int)a->issues[i].nvalues, "preferences",
 							r->compatible ? "compatible" : "opposed",
@@ -126,7 +127,7 @@ static json_t *analysis_json(const struct analysis *an)
 							? json_string(value_of(a, i, (uint32_t)r->at)) : json_null(),
 							"parties", per));
 		if (an->fixed[i] >= 0)
-			json_object_set_new(fixed, a->issues[i].name,
+			fixed = nk_json_set(fixed, a->issues[i].name,
 					    json_string(value_of(a, i, (uint32_t)an->fixed[i])));
 	}
 	return json_pack("{s:s, s:f, s:o, s:o, s:o, s:I, s:b, s:o, s:o}", "agenda",

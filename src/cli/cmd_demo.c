@@ -6,6 +6,7 @@
 #include "cli/util.h"
 #include "cli/demo_package.h"
 #include "formats/case_json.h"
+#include "formats/json_build.h"
 
 #include <dirent.h>
 #include <sodium.h>
@@ -303,7 +304,7 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 				      "payer_figures_on_claimant_screen", leak[NK_PAYER]);
 
 		if (final->settled)
-			json_object_set_new(o, "settlement", json_pack("{s:I, s:s, s:s}",
+			o = nk_json_set(o, "settlement", json_pack("{s:I, s:s, s:s}",
 				"figure", (json_int_t)final->settlement, "currency", d.rules.currency,
 				"by", nk_deal_kind_name(final->settled_by)));
 		cli_print_json(ctx, o);

@@ -4,6 +4,7 @@
  * that fails any of these is shown as rejected, with the reason, never as text. */
 #include "cli/signed.h"
 #include "server/wire.h"
+#include "formats/json_build.h"
 
 #include <nakodo/seal.h>
 
@@ -106,8 +107,8 @@ static void open_item(const struct nk_party_key *key, const struct nk_brief *b,
 	free(env);
 }
 
-/* Prints (or adds to out, with --json) one item. */
-static void show_item(struct cli_ctx *ctx, const struct nk_party_key *key,
+/* Prints (or adds to out, with --json) one item; false when out of memory. */
+static bool show_item(struct cli_ctx *ctx, const struct nk_party_key *key,
 		      const struct nk_brief *b, const json_t *item,
 		      uint64_t next[static NK_ROLE_COUNT], json_t *out)
 {
@@ -116,6 +117,7 @@ static void show_item(struct cli_ctx *ctx, const struct nk_party_key *key,
 	int64_t ms = json_integer_value(json_object_get(item, "time_ms"));
 	char at[32];
 	json_t *o;
+	bool ok = true;
 
 	open_item(key, b, item, next, &msg, &why);
 	when(ms, at);
@@ -135,16 +137,17 @@ static void show_item(struct cli_ctx *ctx, const struct nk_party_key *key,
 			      "n", json_object_get(item, "n"), "time_ms", json_object_get(item, "time_ms"),
 			      "time", at, "status", why == NK_MESSAGE_OK ? "ok" : "rejected");
 		if (o && why != NK_MESSAGE_OK)
-			json_object_set_new(o, "reason", json_string(nk_message_verdict_name(why)));
+			o = nk_json_set(o, "reason", json_string(nk_message_verdict_name(why)));
 		else if (o) {	/* text that is not UTF-8 goes as base64 */
 			json_t *t = json_stringn(msg.text, msg.text_len);
 
-			json_object_set_new(o, t ? "text" : "text_base64", t ? t :
+			o = nk_json_set(o, t ? "text" : "text_base64", t ? t :
 					    wire_envelope_to_json((uint8_t *)msg.text, msg.text_len));
 		}
-		json_array_append_new(out, o);
+		ok = o && json_array_append_new(out, o) == 0;
 	}
 	nk_opened_message_free(&msg);
+	return ok;
 }
 
 int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv)
@@ -195,7 +198,11 @@ int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv)
 			goto out;
 		list = json_object_get(page, "items");
 		json_array_foreach(list, i, item) {
-			show_item(ctx, key, b, item, next, items);
+			if (!show_item(ctx, key, b, item, next, items)) {
+				rc = cli_report(ctx, &(struct nk_error){ .code = NK_ENOMEM,
+									 .text = "out of memory" });
+				goto out;
+			}
 			after = json_integer_value(json_object_get(item, "index"));
 			shown++;
 		}

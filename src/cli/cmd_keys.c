@@ -43,8 +43,10 @@ static void print_identity(struct cli_ctx *ctx, const struct nk_identity *id, js
 		json_t *o = json_pack("{s:s, s:s, s:s}", "sign", sign, "seal", seal,
 				      "safety_number", safety);
 
-		if (o && extra)
-			json_object_update(o, extra);
+		if (o && extra && json_object_update(o, extra) != 0) {
+			json_decref(o);
+			o = NULL;
+		}
 		cli_print_json(ctx, o);
 	} else {
 		fprintf(ctx->out, "sign           %s\nseal           %s\nsafety number  %s\n",

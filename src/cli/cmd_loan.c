@@ -2,6 +2,7 @@
  * schedule in exact money, and the DAC concessionality tests. Needs no case and no
  * database: a calculator over core/finance, for the parties and for the mediator. */
 #include "cli/util.h"
+#include "formats/json_build.h"
 
 #include <nakodo/finance.h>
 
@@ -332,7 +333,7 @@ static int print_json(struct cli_ctx *ctx, const struct loan_request *req,
 	json_t *obj, *list = json_array(), *schedule = NULL;
 
 	for (size_t i = 0; list && i < n; i++)
-		json_array_append_new(list, json_pack("{s:s, s:f, s:f, s:f, s:b}",
+		list = nk_json_append(list, json_pack("{s:s, s:f, s:f, s:f, s:b}",
 			"test", tests[i].name, "discount", tests[i].discount,
 			"threshold", tests[i].threshold, "grant_element", test_ge[i],
 			"passes", test_ge[i] >= tests[i].threshold));

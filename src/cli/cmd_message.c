@@ -3,6 +3,7 @@
  * and only the envelope, with a signed request, leaves this machine. */
 #include "cli/signed.h"
 #include "server/wire.h"
+#include "formats/json_build.h"
 
 #include <nakodo/seal.h>
 
@@ -111,9 +112,9 @@ static int deliver(struct cli_ctx *ctx, struct cli_where *w, const struct nk_bri
 			 req->action == NK_ACTION_SEND ? "messages" : "deposit");
 		body = json_object();
 		if (req->envelope)
-			json_object_set_new(body, "envelope",
+			body = nk_json_set(body, "envelope",
 					    wire_envelope_to_json(req->envelope, req->envelope_len));
-		cli_auth_to_json(body, auth);
+		body = cli_auth_to_json(body, auth);
 		return remote_call(ctx, &w->remote, req->action == NK_ACTION_WITHDRAW ? "DELETE" : "POST",
 				   path, body, reply);
 	}

@@ -6,6 +6,7 @@
 #include "cli/util.h"
 #include "formats/agenda_formats.h"
 #include "formats/package_json.h"
+#include "formats/json_build.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -148,12 +149,12 @@ static int propose(struct cli_ctx *ctx, int argc, char **argv)
 				      (json_int_t)r.frontier, "acceptable", (json_int_t)r.acceptable);
 
 		if (r.blocking)
-			json_object_set_new(o, "blocking", json_string(r.blocking));
+			o = nk_json_set(o, "blocking", json_string(r.blocking));
 		if (r.found) {
-			json_object_set_new(o, "package", nk_package_json(cur, &r.package));
-			json_object_set_new(o, "claimant", side_json(side[NK_CLAIMANT], r.value[NK_CLAIMANT],
+			o = nk_json_set(o, "package", nk_package_json(cur, &r.package));
+			o = nk_json_set(o, "claimant", side_json(side[NK_CLAIMANT], r.value[NK_CLAIMANT],
 								     r.gain[NK_CLAIMANT]));
-			json_object_set_new(o, "payer", side_json(side[NK_PAYER], r.value[NK_PAYER],
+			o = nk_json_set(o, "payer", side_json(side[NK_PAYER], r.value[NK_PAYER],
 								  r.gain[NK_PAYER]));
 		}
 		cli_print_json(ctx, o);
@@ -217,10 +218,10 @@ static int value(struct cli_ctx *ctx, int argc, char **argv)
 
 		for (size_t c = 0; c < NK_COMPONENTS; c++)
 			if (p.amount[c])
-				json_object_set_new(parts, nk_component_name((enum nk_component)c),
+				parts = nk_json_set(parts, nk_component_name((enum nk_component)c),
 						    json_integer(w.part[c]));
 		if (p.label[0])
-			json_object_set_new(parts, "label", json_integer(w.label));
+			parts = nk_json_set(parts, "label", json_integer(w.label));
 		cli_print_json(ctx, json_pack("{s:s, s:s, s:f, s:o, s:I, s:I, s:b}", "party", v->party,
 					      "role", nk_role_name(v->role), "discount", v->discount,
 					      "parts", parts, v->role == NK_CLAIMANT ? "value" : "cost",

@@ -4,6 +4,7 @@
 #include "cli/remote.h"
 #include "cli/signed.h"
 #include "cli/util.h"
+#include "formats/json_build.h"
 
 #include <getopt.h>
 #include <sodium.h>
@@ -90,7 +91,7 @@ static int run_remote(struct cli_ctx *ctx, const struct remote *r, enum action a
 			goto out;
 		body = json_pack("{s:I}", "amount", (json_int_t)amount);
 		if (round)
-			json_object_set_new(body, "round", json_integer(round));
+			body = nk_json_set(body, "round", json_integer(round));
 	} else if (action == ANSWER) {
 		body = json_pack("{s:b}", "accept", strcmp(pos[1], "accept") == 0);
 	} else {
@@ -106,7 +107,7 @@ static int run_remote(struct cli_ctx *ctx, const struct remote *r, enum action a
 		json_decref(body);
 		goto out;
 	}
-	cli_auth_to_json(body, signed_by);
+	body = cli_auth_to_json(body, signed_by);
 	snprintf(path, sizeof(path), "/v1/cases/%s/%s", pos[0], routes[action]);
 	if ((rc = remote_call(ctx, r, "POST", path, body, &reply)) == CLI_OK)
 		rc = remote_show_brief(ctx, pos[0], reply, true);

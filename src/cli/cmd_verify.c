@@ -2,6 +2,7 @@
  * says check by check what holds and what does not. Needs no database and no network;
  * a receipt that is malformed, altered or from another server or case does not verify. */
 #include "cli/util.h"
+#include "formats/json_build.h"
 
 #include <nakodo/ledger.h>
 
@@ -106,7 +107,7 @@ static void print_json(struct cli_ctx *ctx, const struct nk_receipt *r,
 
 	nk_key_to_hex(r->statement.head, head);
 	for (int c = 0; c < NK_CHECK_COUNT; c++)
-		json_array_append_new(checks, json_pack("{s:s, s:s, s:s}", "check",
+		checks = nk_json_append(checks, json_pack("{s:s, s:s, s:s}", "check",
 							nk_receipt_check_name((enum nk_receipt_check)c),
 							"result", nk_check_result_name(rep->result[c]),
 							"detail", rep->detail[c]));

@@ -2,6 +2,7 @@
  * acting role found from the token or the registered keys, and a signed request with
  * the role's next number, so that local and remote mode sign the same way. */
 #include "cli/signed.h"
+#include "formats/json_build.h"
 
 #include <nakodo/seal.h>
 
@@ -114,13 +115,13 @@ int cli_sign_request(struct cli_ctx *ctx, const char *cmd, const struct nk_party
 	return CLI_OK;
 }
 
-void cli_auth_to_json(json_t *body, const struct nk_request_auth *auth)
+json_t *cli_auth_to_json(json_t *body, const struct nk_request_auth *auth)
 {
 	char hex[2 * NK_SIGNATURE_BYTES + 1];
 
 	if (!auth)
-		return;
+		return body;
 	sodium_bin2hex(hex, sizeof(hex), auth->signature, sizeof(auth->signature));
-	json_object_set_new(body, "request", json_integer((json_int_t)auth->number));
-	json_object_set_new(body, "signature", json_string(hex));
+	body = nk_json_set(body, "request", json_integer((json_int_t)auth->number));
+	return nk_json_set(body, "signature", json_string(hex));
 }

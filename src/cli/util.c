@@ -60,6 +60,8 @@ void cli_print_json(struct cli_ctx *ctx, json_t *obj)
 	if (obj) {
 		json_dumpf(obj, ctx->out, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
 		fputc('\n', ctx->out);
+	} else {	/* the answer could not be built whole: print none of it */
+		fprintf(ctx->err, "nakodo: out of memory\n");
 	}
 	json_decref(obj);
 }

@@ -1,6 +1,7 @@
 /* nakodo's own JSON form of agendas and profiles (doc/formats.md), read and written
  * with jansson, and the loaders that tell a JSON file from a GENIUS XML one. */
 #include "agenda_formats.h"
+#include "formats/json_build.h"
 
 #include <jansson.h>
 
@@ -279,22 +280,23 @@ static json_t *issue_to_json(const struct nk_issue *is)
 	if (!j)
 		return NULL;
 	if (is->kind != NK_ISSUE_DISCRETE) {
-		json_object_set_new(j, "min", json_real(is->lower));
-		json_object_set_new(j, "max", json_real(is->upper));
+		j = nk_json_set(j, "min", json_real(is->lower));
+		j = nk_json_set(j, "max", json_real(is->upper));
 		if (is->kind == NK_ISSUE_REAL)
-			json_object_set_new(j, "step", json_real(is->step));
+			j = nk_json_set(j, "step", json_real(is->step));
 		return j;
 	}
 	values = json_array();
 	for (size_t v = 0; values && v < is->nvalues; v++)
-		json_array_append_new(values, json_string(is->labels[v]));
-	json_object_set_new(j, "values", values);
+		values = nk_json_append(values, json_string(is->labels[v]));
+	j = nk_json_set(j, "values", values);
 	return j;
 }
 
 static enum nk_status dump(json_t *root, char **out, struct nk_error *err)
 {
-	char *s = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17)) : NULL;
+	char *s = nk_json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+				JSON_REAL_PRECISION(17));
 
 	json_decref(root);
 	if (!s)
@@ -311,12 +313,8 @@ enum nk_status nk_agenda_json_write(const struct nk_agenda *agenda, char **out,
 	json_t *issues = json_array();
 
 	for (size_t i = 0; root && issues && i < agenda->nissues; i++)
-		json_array_append_new(issues, issue_to_json(&agenda->issues[i]));
-	if (root)
-		json_object_set_new(root, "issues", issues);
-	else
-		json_decref(issues);
-	return dump(root, out, err);
+		issues = nk_json_append(issues, issue_to_json(&agenda->issues[i]));
+	return dump(nk_json_set(root, "issues", issues), out, err);
 }
 
 enum nk_status nk_profile_json_write(const struct nk_agenda *agenda,
@@ -332,26 +330,20 @@ enum nk_status nk_profile_json_write(const struct nk_agenda *agenda,
 		const struct nk_valuation *va = &profile->valuations[i];
 		json_t *j = json_pack("{s:f}", "weight", va->weight);
 
-		if (!j)
-			continue;
 		if (va->linear) {
-			json_object_set_new(j, "linear",
+			j = nk_json_set(j, "linear",
 					    json_pack("{s:f, s:f}", "offset", va->offset, "slope", va->slope));
 		} else {
 			json_t *scores = json_object();
 
 			for (size_t v = 0; scores && v < agenda->issues[i].nvalues; v++)
-				json_object_set_new(scores, agenda->issues[i].labels[v],
+				scores = nk_json_set(scores, agenda->issues[i].labels[v],
 						    json_real(va->scores[v]));
-			json_object_set_new(j, "scores", scores);
+			j = nk_json_set(j, "scores", scores);
 		}
-		json_object_set_new(issues, agenda->issues[i].name, j);
+		issues = nk_json_set(issues, agenda->issues[i].name, j);
 	}
-	if (root)
-		json_object_set_new(root, "issues", issues);
-	else
-		json_decref(issues);
-	return dump(root, out, err);
+	return dump(nk_json_set(root, "issues", issues), out, err);
 }
 
 enum nk_status nk_file_read(const char *path, char **out, size_t *len, struct nk_error *err)

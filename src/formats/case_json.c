@@ -2,6 +2,7 @@
  * beside the currency; decoding is strict so that a stored or sent rule set means
  * exactly one thing. */
 #include "formats/case_json.h"
+#include "formats/json_build.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -17,7 +18,7 @@ json_t *nk_rules_to_json(const struct nk_rules *r)
 	json_t *obj;
 
 	for (int i = 0; hints && i < r->hint_count; i++)
-		json_array_append_new(hints, json_integer(r->hint_bp[i]));
+		hints = nk_json_append(hints, json_integer(r->hint_bp[i]));
 	obj = json_pack("{s:s, s:i, s:b, s:s, s:I, s:I, s:I, s:o, s:I, s:I, s:f, s:i}",
 			"currency", r->currency, "rounds", r->rounds, "monotone", r->monotone,
 			"settle", nk_settle_name(r->settle), "band_bp", (json_int_t)r->band_bp,
@@ -153,28 +154,36 @@ static json_t *round_to_json(const struct nk_brief *b, int i)
 	if (!o)
 		return NULL;
 	if (party) {
-		json_object_set_new(o, "submitted", json_boolean(r->own_submitted));
+		o = nk_json_set(o, "submitted", json_boolean(r->own_submitted));
 		if (r->own_submitted && !b->figures_deleted)
-			json_object_set_new(o, "own_figure", json_integer(r->own_figure));
+			o = nk_json_set(o, "own_figure", json_integer(r->own_figure));
 		if (r->own_extension && !b->figures_deleted)
-			json_object_set_new(o, "own_extension", json_integer(r->own_extension));
+			o = nk_json_set(o, "own_extension", json_integer(r->own_extension));
 	}
 	if (r->evaluated) {
-		json_object_set_new(o, "outcome", json_string(nk_deal_kind_name(r->deal)));
+		o = nk_json_set(o, "outcome", json_string(nk_deal_kind_name(r->deal)));
 		if (r->deal != NK_NO_DEAL)
-			json_object_set_new(o, "figure", json_integer(r->figure));
+			o = nk_json_set(o, "figure", json_integer(r->figure));
 		else if (b->rules.hint_count > 0) {
 			char text[NK_HINT_TEXT_MAX];
 
 			nk_bargain_hint_text(&b->rules, r->hint, text);
-			json_object_set_new(o, "hint", r->hint >= 0 ? json_string(text) : json_null());
+			o = nk_json_set(o, "hint", r->hint >= 0 ? json_string(text) : json_null());
 			if (party)
-				json_object_set_new(o, "hint_withheld", json_boolean(r->withheld));
+				o = nk_json_set(o, "hint_withheld", json_boolean(r->withheld));
 		}
 		if (r->has_view)
-			json_object_set_new(o, "leakage", view_to_json(&r->view));
+			o = nk_json_set(o, "leakage", view_to_json(&r->view));
 	}
 	return o;
+}
+
+bool nk_keys_any(const bool joined[static NK_ROLE_COUNT])
+{
+	for (int r = 0; r < NK_ROLE_COUNT; r++)
+		if (joined[r])
+			return true;
+	return false;
 }
 
 /* The identities the roles registered (formats/case_json.h): a figure briefing and a
@@ -194,7 +203,7 @@ json_t *nk_keys_to_json(const bool joined[static NK_ROLE_COUNT],
 		nk_key_to_hex(identity[r].sign, sign);
 		nk_key_to_hex(identity[r].seal, seal);
 		nk_safety_number(&identity[r], safety);
-		json_object_set_new(keys, nk_role_name((enum nk_role)r),
+		keys = nk_json_set(keys, nk_role_name((enum nk_role)r),
 				    json_pack("{s:s, s:s, s:s}", "sign", sign, "seal", seal,
 					      "safety_number", safety));
 	}
@@ -202,35 +211,40 @@ json_t *nk_keys_to_json(const bool joined[static NK_ROLE_COUNT],
 }
 
 /* The role's own requests, messages and deposit, each only once there is one. */
-static void traffic_to_json(const struct nk_brief *b, json_t *o)
+static json_t *traffic_to_json(const struct nk_brief *b, json_t *o)
 {
 	json_t *sent = json_object(), *received = json_object();
 
+	if (!sent || !received) {
+		json_decref(o);
+		o = NULL;
+	}
 	for (int r = 0; r < NK_ROLE_COUNT; r++) {
 		if (b->sent[r])
-			json_object_set_new(sent, nk_role_name((enum nk_role)r),
+			sent = nk_json_set(sent, nk_role_name((enum nk_role)r),
 					    json_integer((json_int_t)b->sent[r]));
 		if (b->received[r])
-			json_object_set_new(received, nk_role_name((enum nk_role)r),
+			received = nk_json_set(received, nk_role_name((enum nk_role)r),
 					    json_integer((json_int_t)b->received[r]));
 	}
 	if (json_object_size(sent) || json_object_size(received))
-		json_object_set_new(o, "messages", json_pack("{s:O, s:O}", "sent", sent,
+		o = nk_json_set(o, "messages", json_pack("{s:O, s:O}", "sent", sent,
 							     "received", received));
 	json_decref(sent);
 	json_decref(received);
 	if (b->last_request)
-		json_object_set_new(o, "last_request", json_integer((json_int_t)b->last_request));
+		o = nk_json_set(o, "last_request", json_integer((json_int_t)b->last_request));
 	/* the mediator's changes to this role's token, so a party sees any reissue */
 	if (b->token_reissues || b->token_revokes)
-		json_object_set_new(o, "token", json_pack("{s:I, s:I, s:I}", "reissued",
-							  (json_int_t)b->token_reissues, "revoked",
-							  (json_int_t)b->token_revokes, "changed_ms",
-							  (json_int_t)b->token_changed_ms));
+		o = nk_json_set(o, "token", json_pack("{s:I, s:I, s:I}", "reissued",
+						      (json_int_t)b->token_reissues, "revoked",
+						      (json_int_t)b->token_revokes, "changed_ms",
+						      (json_int_t)b->token_changed_ms));
 	if (b->deposits || b->released)
-		json_object_set_new(o, "deposit", json_pack("{s:I, s:b, s:b}", "number",
+		o = nk_json_set(o, "deposit", json_pack("{s:I, s:b, s:b}", "number",
 							    (json_int_t)b->deposits, "held",
 							    b->deposit_held, "released", b->released));
+	return o;
 }
 
 json_t *nk_brief_to_json(const struct nk_brief *b)
@@ -241,7 +255,7 @@ json_t *nk_brief_to_json(const struct nk_brief *b)
 
 	nk_hex(b->seed_commitment, sizeof(b->seed_commitment), commit_hex);
 	for (int i = 0; rounds && i < b->round; i++)
-		json_array_append_new(rounds, round_to_json(b, i));
+		rounds = nk_json_append(rounds, round_to_json(b, i));
 	o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:b, s:s}",
 		      "case", b->case_id, "role", nk_role_name(b->role),
 		      "currency", b->rules.currency, "state", nk_case_state_name(b->state),
@@ -251,20 +265,17 @@ json_t *nk_brief_to_json(const struct nk_brief *b)
 		return NULL;
 	/* A party's briefing has no event count: it would rise with the other side's
 	 * hidden actions (doc/api.md, "What a party's answers never carry"). */
-	if (b->role == NK_MEDIATOR &&
-	    json_object_set_new(o, "events", json_integer((json_int_t)b->events)) != 0) {
-		json_decref(o);
-		return NULL;
-	}
+	if (b->role == NK_MEDIATOR)
+		o = nk_json_set(o, "events", json_integer((json_int_t)b->events));
 	if (b->proposals > 0) {
 		json_t *p = json_pack("{s:i, s:I, s:b}", "count", b->proposals,
 				      "figure", (json_int_t)b->proposal, "pending", b->proposal_pending);
 
 		if (b->role != NK_MEDIATOR && b->own_answer >= 0)
-			json_object_set_new(p, "own_answer", json_string(b->own_answer ? "accept" : "decline"));
+			p = nk_json_set(p, "own_answer", json_string(b->own_answer ? "accept" : "decline"));
 		if (b->proposal_accepted >= 0)
-			json_object_set_new(p, "accepted", json_boolean(b->proposal_accepted));
-		json_object_set_new(o, "proposal", p);
+			p = nk_json_set(p, "accepted", json_boolean(b->proposal_accepted));
+		o = nk_json_set(o, "proposal", p);
 	}
 	if (b->settled) {
 		json_t *s = json_pack("{s:I, s:s, s:s}", "figure", (json_int_t)b->settlement,
@@ -274,12 +285,13 @@ json_t *nk_brief_to_json(const struct nk_brief *b)
 			char seed_hex[2 * NK_SEED_BYTES + 1];
 
 			nk_hex(b->seed, NK_SEED_BYTES, seed_hex);
-			json_object_set_new(s, "seed", json_string(seed_hex));
+			s = nk_json_set(s, "seed", json_string(seed_hex));
 		}
-		json_object_set_new(o, "settlement", s);
+		o = nk_json_set(o, "settlement", s);
 	}
 	if ((keys = nk_keys_to_json(b->joined, b->identity)))
-		json_object_set_new(o, "keys", keys);
-	traffic_to_json(b, o);
-	return o;
+		o = nk_json_set(o, "keys", keys);
+	else if (nk_keys_any(b->joined))
+		o = nk_json_set(o, "keys", NULL);	/* out of memory: no briefing at all */
+	return traffic_to_json(b, o);
 }

@@ -16,6 +16,9 @@ json_t *nk_brief_to_json(const struct nk_brief *brief);
 json_t *nk_keys_to_json(const bool joined[static NK_ROLE_COUNT],
 			const struct nk_identity identity[static NK_ROLE_COUNT]);
 
+/* Whether any role has joined: nk_keys_to_json's NULL is then out of memory. */
+bool nk_keys_any(const bool joined[static NK_ROLE_COUNT]);
+
 /* Decodes rules from an object made by nk_rules_to_json, then checks them. */
 NK_MUST_USE enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *rules,
 					      struct nk_error *err);

@@ -2,6 +2,7 @@
  * frame means one thing, and the briefing a role receives. A party's own valuation
  * summary appears only in its own briefing; the mediator's holds public facts alone. */
 #include "formats/case_json.h"
+#include "formats/json_build.h"
 #include "formats/package_case_json.h"
 #include "formats/package_json.h"
 
@@ -21,7 +22,7 @@ static json_t *components_json(const bool on[static NK_COMPONENTS])
 
 	for (int c = 0; a && c < NK_COMPONENTS; c++)
 		if (on[c])
-			json_array_append_new(a, json_string(nk_component_name((enum nk_component)c)));
+			a = nk_json_append(a, json_string(nk_component_name((enum nk_component)c)));
 	return a;
 }
 
@@ -114,12 +115,12 @@ static json_t *round_json(const struct nk_package_brief *b, int i)
 			      !r->evaluated ? "pending" : r->found ? "package" : "no-deal");
 
 	if (o && b->role != NK_MEDIATOR) {
-		json_object_set_new(o, "submitted", json_boolean(r->own_submitted));
+		o = nk_json_set(o, "submitted", json_boolean(r->own_submitted));
 		if (r->own_answer >= 0)
-			json_object_set_new(o, "answer", json_string(r->own_answer ? "accept" : "decline"));
+			o = nk_json_set(o, "answer", json_string(r->own_answer ? "accept" : "decline"));
 	}
 	if (o && r->accepted >= 0)
-		json_object_set_new(o, "accepted", json_boolean(r->accepted == 1));
+		o = nk_json_set(o, "accepted", json_boolean(r->accepted == 1));
 	return o;
 }
 
@@ -135,11 +136,11 @@ static json_t *own_json(const struct nk_package_brief *b)
 
 		for (int c = 0; parts && c < NK_COMPONENTS; c++)
 			if (b->package.amount[c])
-				json_object_set_new(parts, nk_component_name((enum nk_component)c),
+				parts = nk_json_set(parts, nk_component_name((enum nk_component)c),
 						    json_integer(w->part[c]));
 		if (parts && b->package.label[0])
-			json_object_set_new(parts, "label", json_integer(w->label));
-		json_object_set_new(o, "value_of_package",
+			parts = nk_json_set(parts, "label", json_integer(w->label));
+		o = nk_json_set(o, "value_of_package",
 				    json_pack("{s:i, s:o, s:I, s:b}", "round", b->package_round,
 					      "parts", parts, "total", (json_int_t)w->total,
 					      "acceptable", w->acceptable));
@@ -153,31 +154,30 @@ json_t *nk_package_brief_to_json(const struct nk_package_brief *b)
 	json_t *rounds = json_array(), *o, *keys;
 
 	for (int i = 0; rounds && i < b->round; i++)
-		json_array_append_new(rounds, round_json(b, i));
+		rounds = nk_json_append(rounds, round_json(b, i));
 	o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:b, s:b}", "case", b->case_id,
 		      "kind", "package", "role", nk_role_name(b->role),
 		      "state", nk_case_state_name(b->state), "round", b->round,
 		      "frame", nk_package_frame_to_json(&b->frame), "rounds", rounds,
 		      "settled", b->settled, "secrets_deleted", b->secrets_deleted);
 	/* as a figure briefing: the mediator's alone has the log's length */
-	if (o && b->role == NK_MEDIATOR &&
-	    json_object_set_new(o, "events", json_integer((json_int_t)b->events)) != 0) {
-		json_decref(o);
-		o = NULL;
-	}
+	if (o && b->role == NK_MEDIATOR)
+		o = nk_json_set(o, "events", json_integer((json_int_t)b->events));
 	if (o && b->has_package && cur)
-		json_object_set_new(o, "package", json_pack("{s:i, s:o}", "round", b->package_round,
+		o = nk_json_set(o, "package", json_pack("{s:i, s:o}", "round", b->package_round,
 							    "package", nk_package_json(cur, &b->package)));
 	if (o && b->has_own)
-		json_object_set_new(o, "own", own_json(b));
+		o = nk_json_set(o, "own", own_json(b));
 	if (o && (keys = nk_keys_to_json(b->joined, b->identity)))
-		json_object_set_new(o, "keys", keys);
+		o = nk_json_set(o, "keys", keys);
+	else if (nk_keys_any(b->joined))
+		o = nk_json_set(o, "keys", NULL);	/* out of memory: no briefing at all */
 	if (o && b->last_request)
-		json_object_set_new(o, "last_request", json_integer((json_int_t)b->last_request));
+		o = nk_json_set(o, "last_request", json_integer((json_int_t)b->last_request));
 	if (o && (b->token_reissues || b->token_revokes))
-		json_object_set_new(o, "token", json_pack("{s:I, s:I, s:I}", "reissued",
-							  (json_int_t)b->token_reissues, "revoked",
-							  (json_int_t)b->token_revokes, "changed_ms",
-							  (json_int_t)b->token_changed_ms));
+		o = nk_json_set(o, "token", json_pack("{s:I, s:I, s:I}", "reissued",
+						      (json_int_t)b->token_reissues, "revoked",
+						      (json_int_t)b->token_revokes, "changed_ms",
+						      (json_int_t)b->token_changed_ms));
 	return o;
 }

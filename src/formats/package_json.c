@@ -2,6 +2,7 @@
  * with jansson: amounts as text in major units, rates in percent, times in years; every
  * unknown field and every missing one refused, naming its path ("loan.rate.step"). */
 #include "package_json.h"
+#include "formats/json_build.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -337,18 +338,16 @@ static json_t *table_json(const struct nk_currency *cur, const struct nk_compone
 	json_t *o = json_pack("{s:o, s:o, s:o}", "min", amount_json(cur, t->amount.min),
 			      "max", amount_json(cur, t->amount.max), "step", amount_json(cur, t->amount.step));
 
-	if (!o || c == NK_CLAIMS)
+	if (c == NK_CLAIMS)
 		return o;
-	json_object_set_new(o, "per_year", json_integer(t->per_year));
-	if (c == NK_GRANT) {
-		json_object_set_new(o, "years", json_integer(t->years));
-		return o;
-	}
-	json_object_set_new(o, "repayment", json_string(nk_repayment_name(t->repayment)));
-	json_object_set_new(o, "rate", term_json(&t->rate, 0));
-	json_object_set_new(o, "maturity", term_json(&t->maturity, t->per_year));
+	o = nk_json_set(o, "per_year", json_integer(t->per_year));
+	if (c == NK_GRANT)
+		return nk_json_set(o, "years", json_integer(t->years));
+	o = nk_json_set(o, "repayment", json_string(nk_repayment_name(t->repayment)));
+	o = nk_json_set(o, "rate", term_json(&t->rate, 0));
+	o = nk_json_set(o, "maturity", term_json(&t->maturity, t->per_year));
 	if (t->repayment != NK_REPAY_BULLET)
-		json_object_set_new(o, "grace", term_json(&t->grace, t->per_year));
+		o = nk_json_set(o, "grace", term_json(&t->grace, t->per_year));
 	return o;
 }
 
@@ -363,24 +362,25 @@ enum nk_status nk_valuation_json_write(const struct nk_package_valuation *v, cha
 	if ((rc = nk_package_valuation_check(v, err)) != NK_OK)
 		return rc;
 	cur = nk_currency_find(v->currency);
-	root = json_pack("{s:s, s:s, s:s, s:s, s:f, s:o, s:{}}", "nakodo", "valuation", "party", v->party,
+	root = json_pack("{s:s, s:s, s:s, s:s, s:f, s:o}", "nakodo", "valuation", "party", v->party,
 			 "role", nk_role_name(v->role), "currency", v->currency, "discount",
-			 v->discount * 100, "reservation", amount_json(cur, v->reservation), "components");
-	if (!root)
-		return nk_fail(err, NK_ENOMEM, "valuation", "out of memory");
-	comp = json_object_get(root, "components");
+			 v->discount * 100, "reservation", amount_json(cur, v->reservation));
+	/* all or nothing: a valuation sealed without one of its tables would be another */
+	comp = json_object();
 	for (size_t c = 0; c < NK_COMPONENTS; c++)
 		if (v->table[c].offered)
-			json_object_set_new(comp, nk_component_name((enum nk_component)c),
-					    table_json(cur, &v->table[c], (enum nk_component)c));
+			comp = nk_json_set(comp, nk_component_name((enum nk_component)c),
+					   table_json(cur, &v->table[c], (enum nk_component)c));
+	root = nk_json_set(root, "components", comp);
 	if (v->nlabels) {
 		labels = json_array();
 		for (size_t l = 0; l < v->nlabels; l++)
-			json_array_append_new(labels, json_pack("{s:s, s:o}", "label", v->labels[l].name,
-								"worth", amount_json(cur, v->labels[l].worth)));
-		json_object_set_new(root, "labels", labels);
+			labels = nk_json_append(labels,
+				json_pack("{s:s, s:o}", "label", v->labels[l].name, "worth",
+					  amount_json(cur, v->labels[l].worth)));
+		root = nk_json_set(root, "labels", labels);
 	}
-	text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+	text = nk_json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 	json_decref(root);
 	if (!text)
 		return nk_fail(err, NK_ENOMEM, "valuation", "out of memory");
@@ -521,19 +521,19 @@ json_t *nk_package_json(const struct nk_currency *cur, const struct nk_package *
 			continue;
 		part = json_pack("{s:o}", "amount", amount_json(cur, p->amount[c]));
 		if (c == NK_GRANT) {
-			json_object_set_new(part, "years", json_integer(p->grant_years));
-			json_object_set_new(part, "per_year", json_integer(p->grant_per_year));
+			part = nk_json_set(part, "years", json_integer(p->grant_years));
+			part = nk_json_set(part, "per_year", json_integer(p->grant_per_year));
 		} else if (c != NK_CLAIMS) {
-			json_object_set_new(part, "rate", json_real(t->rate * 100));
-			json_object_set_new(part, "maturity", json_real((double)t->maturity / t->per_year));
+			part = nk_json_set(part, "rate", json_real(t->rate * 100));
+			part = nk_json_set(part, "maturity", json_real((double)t->maturity / t->per_year));
 			if (t->repayment != NK_REPAY_BULLET)
-				json_object_set_new(part, "grace", json_real((double)t->grace / t->per_year));
-			json_object_set_new(part, "per_year", json_integer(t->per_year));
-			json_object_set_new(part, "repayment", json_string(nk_repayment_name(t->repayment)));
+				part = nk_json_set(part, "grace", json_real((double)t->grace / t->per_year));
+			part = nk_json_set(part, "per_year", json_integer(t->per_year));
+			part = nk_json_set(part, "repayment", json_string(nk_repayment_name(t->repayment)));
 		}
-		json_object_set_new(o, nk_component_name((enum nk_component)c), part);
+		o = nk_json_set(o, nk_component_name((enum nk_component)c), part);
 	}
-	if (o && p->label[0])
-		json_object_set_new(o, "label", json_string(p->label));
+	if (p->label[0])
+		o = nk_json_set(o, "label", json_string(p->label));
 	return o;
 }

@@ -61,7 +61,8 @@ enum nk_status request_decode(const char *body, size_t len, unsigned depth_max,
 			      struct nk_error *err)
 {
 	json_error_t jerr;
-	json_t *obj = NULL;
+	json_t *obj = NULL, *again;
+	bool same;
 	const char *key;
 	json_t *v;
 	enum nk_status rc = NK_EINVAL;
@@ -76,10 +77,20 @@ enum nk_status request_decode(const char *body, size_t len, unsigned depth_max,
 			return nk_fail(err, NK_EINVAL, "body", "the body holds a NUL byte");
 		if (nesting(body, len, depth_max) > depth_max)
 			return nk_fail(err, NK_EINVAL, "body", "nested deeper than %u levels", depth_max);
+		/* jansson 2.14's reader, short of memory, can fail as if the text were bad or
+		 * succeed with a character of a token dropped (a figure's digit): a second
+		 * reading must agree with the first. */
 		obj = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
-		if (!obj)
+		again = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+		same = obj && again && json_equal(obj, again);
+		json_decref(again);
+		if (!obj && !again)
 			return nk_fail(err, NK_EINVAL, "body", "not JSON: %.120s (at byte %d)",
 				       jerr.text, jerr.position);
+		if (!same) {
+			json_decref(obj);
+			return nk_fail(err, NK_ENOMEM, "body", "out of memory");
+		}
 	}
 	if (!json_is_object(obj)) {
 		nk_fail(err, NK_EINVAL, "body", "must be a JSON object");

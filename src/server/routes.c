@@ -3,6 +3,7 @@
  * for the same action and answers with the acting role's briefing, as the command does. */
 #include "server/server_impl.h"
 #include "formats/case_json.h"
+#include "formats/json_build.h"
 #include "formats/package_case_json.h"
 #include "formats/package_json.h"
 
@@ -500,8 +501,8 @@ static enum nk_status tokens(struct route_call *call, bool reissue, struct nk_er
 		goto out;
 	call->reply = json_pack("{s:s, s:s, s:I}", "case", call->case_id, "role", call->role_param,
 				"revoked", (json_int_t)c.revoked);
-	if (call->reply && reissue && json_object_set_new(call->reply, "token", json_string(c.hex)))
-		json_decref(call->reply), call->reply = NULL;
+	if (call->reply && reissue)
+		call->reply = nk_json_set(call->reply, "token", json_string(c.hex));
 	if (!call->reply)
 		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 out:

@@ -1,6 +1,7 @@
 /* JSON shapes that the server sends and the command prints alike, so that a remote
  * command's --json output is the local one byte for byte. */
 #include "server/wire.h"
+#include "formats/json_build.h"
 
 #include <sodium.h>
 
@@ -19,7 +20,7 @@ json_t *wire_log_to_json(const char *case_id, const struct nk_event_list *log)
 		if (json_array_append_new(events, json_pack("{s:I, s:I, s:s, s:s, s:o, s:s, s:s}",
 			"seq", (json_int_t)ev->seq, "time_ms", (json_int_t)ev->time_ms,
 			"actor", ev->actor, "type", ev->type,
-			"body", json_loads(ev->body, 0, NULL), "chain", chain,
+			"body", nk_json_loads_exact(ev->body, 0, NK_JSON_CANONICAL), "chain", chain,
 			"countersignature", sig)) != 0) {
 			json_decref(events);
 			return NULL;

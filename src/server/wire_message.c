@@ -3,6 +3,7 @@
  * original, padded variant); they are ciphertext, so these shapes hold no plain text. */
 #include "server/wire.h"
 #include "formats/case_json.h"
+#include "formats/json_build.h"
 
 #include <nakodo/seal.h>
 
@@ -69,7 +70,7 @@ json_t *wire_sent_to_json(const char *case_id, const uint8_t *env, size_t len, b
 		      "to", nk_role_name(h.to), "n", (json_int_t)h.seq, "size", (json_int_t)len,
 		      "sha256", hash_json(hash));
 	if (o && h.kind == NK_MESSAGE_DEPOSIT)
-		json_object_set_new(o, "released", json_boolean(released));
+		o = nk_json_set(o, "released", json_boolean(released));
 	return o;
 }
 

@@ -1,0 +1,36 @@
+/* Building JSON all or nothing. jansson's json_object_set_new and json_array_append_new
+ * report a failure that is easy to drop, and a dropped one leaves a body that reads as
+ * whole but lacks a member (an out-of-memory once committed a round without a party's
+ * hint): these take the container and hand back either all of it or NULL. */
+#ifndef NAKODO_FORMATS_JSON_BUILD_H
+#define NAKODO_FORMATS_JSON_BUILD_H
+
+#include <jansson.h>
+
+/* The form event bodies are stored in (case/), and read back in with
+ * nk_json_loads_exact. */
+#define NK_JSON_CANONICAL (JSON_COMPACT | JSON_SORT_KEYS)
+
+/* Sets obj[key] to value, taking the reference to value, and returns obj. If obj or
+ * value is NULL, or memory runs out, releases both and returns NULL, so that a chain
+ * obj = nk_json_set(nk_json_set(obj, "a", x), "b", y) is the whole object or NULL. */
+json_t *nk_json_set(json_t *obj, const char *key, json_t *value);
+
+/* The same for appending value to the array arr. */
+json_t *nk_json_append(json_t *arr, json_t *value);
+
+/* json_dumps that never returns a partial text. Under out-of-memory jansson 2.14's
+ * json_dumps can return a text with an object key missing (it ignores a failed write of
+ * a key, observed), so the text is written here with a failure that sticks. Returns a
+ * new string (free()) or NULL when out of memory. */
+char *nk_json_dumps(const json_t *json, size_t flags);
+
+/* Reads back a text that nk_json_dumps wrote with dump_flags (JSON_SORT_KEYS and
+ * JSON_COMPACT, say), with jansson's load_flags. Short of memory, jansson's reader can
+ * fail with a syntax error, or succeed with characters dropped from a string or a
+ * number (observed with 2.14); a text written so must dump back to itself, which
+ * catches both. Returns a new reference, or NULL when the text does not read back
+ * exactly: out of memory, or a text not written so. */
+json_t *nk_json_loads_exact(const char *text, size_t load_flags, size_t dump_flags);
+
+#endif
