@@ -324,6 +324,14 @@ static enum nk_status sq_secret_purge(void *state, const char *case_id, struct n
 	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
 	if (sql_rc == SQLITE_OK)
 		sql_rc = sqlite3_step(st);
+	sq_done(st);
+	/* The WAL keeps the deleted pages until a checkpoint: the scrub is owed from the
+	 * moment this transaction commits, so it is recorded in it. */
+	st = s->stmt[SQ_SCRUB_OWE];
+	if (sql_rc == SQLITE_DONE)
+		sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_step(st);
 	if (sql_rc != SQLITE_DONE)
 		rc = store_sqlite_fail(s, sql_rc, "secret", "could not purge the secrets", err);
 	sq_done(st);
@@ -331,7 +339,9 @@ static enum nk_status sq_secret_purge(void *state, const char *case_id, struct n
 }
 
 /* Copies every committed page back into the database file, where secure_delete has
- * zeroed what was deleted, and truncates the WAL to nothing. */
+ * zeroed what was deleted, and truncates the WAL to nothing. It waits for readers at
+ * most STORE_SCRUB_BUSY_MS, holding the write lock meanwhile: a read that outlasts
+ * that fails the scrub, which stays owed and is tried again later. */
 static enum nk_status sq_scrub(void *state, struct nk_error *err)
 {
 	struct sq_store *s = state;
@@ -339,12 +349,46 @@ static enum nk_status sq_scrub(void *state, struct nk_error *err)
 	enum nk_status rc = NK_OK;
 	int sql_rc;
 
+	sqlite3_busy_timeout(s->db, STORE_SCRUB_BUSY_MS);
 	sql_rc = sqlite3_step(st);
 	if (sql_rc != SQLITE_ROW)
 		rc = store_sqlite_fail(s, sql_rc, "store", "could not checkpoint the WAL", err);
 	else if (sqlite3_column_int(st, 0) != 0)
 		rc = nk_fail(err, NK_ESTORE, "store", "could not finish scrubbing %s: another "
 			     "connection is still reading it; try again", s->path);
+	sq_done(st);
+	sqlite3_busy_timeout(s->db, STORE_SQLITE_BUSY_MS);
+	return rc;
+}
+
+/* The newest owed scrub's number (0: none owed). */
+static enum nk_status sq_scrub_owed(void *state, int64_t *mark, struct nk_error *err)
+{
+	struct sq_store *s = state;
+	sqlite3_stmt *st = s->stmt[SQ_SCRUB_OWED];
+	enum nk_status rc = NK_OK;
+	int sql_rc = sqlite3_step(st);
+
+	if (sql_rc == SQLITE_ROW)
+		*mark = sqlite3_column_int64(st, 0);
+	else
+		rc = store_sqlite_fail(s, sql_rc, "store", "could not read the owed scrubs", err);
+	sq_done(st);
+	return rc;
+}
+
+/* Inside a transaction: forgets the owed scrubs numbered up to mark. */
+static enum nk_status sq_scrub_done(void *state, int64_t mark, struct nk_error *err)
+{
+	struct sq_store *s = state;
+	sqlite3_stmt *st = s->stmt[SQ_SCRUB_DONE];
+	enum nk_status rc = NK_OK;
+	int sql_rc = sqlite3_bind_int64(st, 1, mark);
+
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_step(st);
+	if (sql_rc != SQLITE_DONE)
+		rc = store_sqlite_fail(s, sql_rc, "store", "could not record the scrub", err);
 	sq_done(st);
 	return rc;
 }
@@ -589,6 +633,8 @@ const struct nk_store_ops store_sqlite_ops = {
 	.secret_get = sq_secret_get,
 	.secret_purge = sq_secret_purge,
 	.scrub = sq_scrub,
+	.scrub_owed = sq_scrub_owed,
+	.scrub_done = sq_scrub_done,
 	.begin_read = sq_begin_read,
 	.end_read = sq_rollback,
 	.token_put = sq_token_put,

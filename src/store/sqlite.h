@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #define STORE_SQLITE_BUSY_MS 5000	/* how long to wait for another writer */
+#define STORE_SCRUB_BUSY_MS 1000	/* how long a scrub waits for readers to move on */
 
 /* Every statement the backend runs after opening, prepared once per connection. */
 enum sq_stmt {
@@ -40,6 +41,9 @@ enum sq_stmt {
 	SQ_CP_PUT,
 	SQ_CP_GET,
 	SQ_LEGACY,
+	SQ_SCRUB_OWE,
+	SQ_SCRUB_OWED,
+	SQ_SCRUB_DONE,
 	SQ_COUNT
 };
 

@@ -58,6 +58,9 @@ static const char *const sq_sql[SQ_COUNT] = {
 	[SQ_CP_PUT] = "INSERT INTO checkpoints(size, data) VALUES (?1, ?2)",
 	[SQ_CP_GET] = "SELECT data FROM checkpoints WHERE size = ?1",
 	[SQ_LEGACY] = "SELECT events FROM legacy WHERE case_id = ?1",
+	[SQ_SCRUB_OWE] = "INSERT INTO scrubs(case_id) VALUES (?1)",
+	[SQ_SCRUB_OWED] = "SELECT coalesce(max(seq), 0) FROM scrubs",
+	[SQ_SCRUB_DONE] = "DELETE FROM scrubs WHERE seq <= ?1",
 };
 
 /* Schema version 2: the server's access tokens, by keyed hash only. */
@@ -81,6 +84,17 @@ static const char legacy_sql[] =
 	"CREATE TABLE legacy ("
 	" case_id TEXT PRIMARY KEY NOT NULL REFERENCES cases(id),"
 	" events INTEGER NOT NULL CHECK (events > 0)) WITHOUT ROWID";
+
+/* The scrubs still owed: a row per ended case whose purge committed while the WAL may
+ * still hold its deleted pages, written in the purge's transaction and deleted once a
+ * checkpoint has pushed them out (doc/storage.md, "Purge and scrub"). AUTOINCREMENT, so
+ * that a number is never used twice: a scrub deletes the rows up to the number it saw
+ * before its checkpoint. Added on open to any version-4 database that lacks it, as
+ * legacy was; an older nakodo leaves it alone. */
+static const char scrubs_sql[] =
+	"CREATE TABLE IF NOT EXISTS scrubs ("
+	" seq INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,"
+	" case_id TEXT NOT NULL)";
 
 /* Schema version 4: each event's link (NULL for events written before), the server's
  * record of ended cases' statements, its checkpoints, and how many leading events of
@@ -126,6 +140,7 @@ static const char *const schema_sql[] = {
 	tokens_sql,
 	tokens_index_sql,
 	envelopes_sql,
+	scrubs_sql,
 };
 
 /* Per-connection settings, run on every open once the file is known to be nakodo's. */
@@ -366,13 +381,17 @@ static enum nk_status upgrade(struct sq_store *s, struct nk_error *err)
 {
 	static const char has_legacy_sql[] =
 		"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'legacy'";
-	int64_t version = 0, legacy = 0;
+	static const char has_scrubs_sql[] =
+		"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'scrubs'";
+	int64_t version = 0, legacy = 0, scrubs = 0;
 	int sql_rc;
 
 	sql_rc = sq_pragma_int(s->db, "PRAGMA user_version", &version);
 	if (sql_rc == SQLITE_OK)
 		sql_rc = sq_pragma_int(s->db, has_legacy_sql, &legacy);
-	if (sql_rc == SQLITE_OK && version == STORE_SCHEMA_VERSION && legacy)
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sq_pragma_int(s->db, has_scrubs_sql, &scrubs);
+	if (sql_rc == SQLITE_OK && version == STORE_SCHEMA_VERSION && legacy && scrubs)
 		return NK_OK;
 	if (sql_rc == SQLITE_OK)
 		sql_rc = sq_run(s->db, "BEGIN IMMEDIATE");
@@ -403,6 +422,8 @@ static enum nk_status upgrade(struct sq_store *s, struct nk_error *err)
 		sql_rc = sq_run(s->db, record_sql[i]);
 	if (sql_rc == SQLITE_OK && version == 3)
 		sql_rc = sq_run(s->db, "PRAGMA user_version = 4");
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sq_run(s->db, scrubs_sql);
 	if (sql_rc == SQLITE_OK)
 		sql_rc = sq_run(s->db, "COMMIT");
 	if (!sqlite3_get_autocommit(s->db))
