@@ -338,61 +338,6 @@ static enum nk_status sq_secret_purge(void *state, const char *case_id, struct n
 	return rc;
 }
 
-/* Copies every committed page back into the database file, where secure_delete has
- * zeroed what was deleted, and truncates the WAL to nothing. It waits for readers at
- * most STORE_SCRUB_BUSY_MS, holding the write lock meanwhile: a read that outlasts
- * that fails the scrub, which stays owed and is tried again later. */
-static enum nk_status sq_scrub(void *state, struct nk_error *err)
-{
-	struct sq_store *s = state;
-	sqlite3_stmt *st = s->stmt[SQ_CHECKPOINT];
-	enum nk_status rc = NK_OK;
-	int sql_rc;
-
-	sqlite3_busy_timeout(s->db, STORE_SCRUB_BUSY_MS);
-	sql_rc = sqlite3_step(st);
-	if (sql_rc != SQLITE_ROW)
-		rc = store_sqlite_fail(s, sql_rc, "store", "could not checkpoint the WAL", err);
-	else if (sqlite3_column_int(st, 0) != 0)
-		rc = nk_fail(err, NK_ESTORE, "store", "could not finish scrubbing %s: another "
-			     "connection is still reading it; try again", s->path);
-	sq_done(st);
-	sqlite3_busy_timeout(s->db, STORE_SQLITE_BUSY_MS);
-	return rc;
-}
-
-/* The newest owed scrub's number (0: none owed). */
-static enum nk_status sq_scrub_owed(void *state, int64_t *mark, struct nk_error *err)
-{
-	struct sq_store *s = state;
-	sqlite3_stmt *st = s->stmt[SQ_SCRUB_OWED];
-	enum nk_status rc = NK_OK;
-	int sql_rc = sqlite3_step(st);
-
-	if (sql_rc == SQLITE_ROW)
-		*mark = sqlite3_column_int64(st, 0);
-	else
-		rc = store_sqlite_fail(s, sql_rc, "store", "could not read the owed scrubs", err);
-	sq_done(st);
-	return rc;
-}
-
-/* Inside a transaction: forgets the owed scrubs numbered up to mark. */
-static enum nk_status sq_scrub_done(void *state, int64_t mark, struct nk_error *err)
-{
-	struct sq_store *s = state;
-	sqlite3_stmt *st = s->stmt[SQ_SCRUB_DONE];
-	enum nk_status rc = NK_OK;
-	int sql_rc = sqlite3_bind_int64(st, 1, mark);
-
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_step(st);
-	if (sql_rc != SQLITE_DONE)
-		rc = store_sqlite_fail(s, sql_rc, "store", "could not record the scrub", err);
-	sq_done(st);
-	return rc;
-}
-
 static enum nk_status sq_begin_read(void *state, struct nk_error *err)
 {
 	struct sq_store *s = state;
@@ -632,9 +577,9 @@ const struct nk_store_ops store_sqlite_ops = {
 	.secret_put = sq_secret_put,
 	.secret_get = sq_secret_get,
 	.secret_purge = sq_secret_purge,
-	.scrub = sq_scrub,
-	.scrub_owed = sq_scrub_owed,
-	.scrub_done = sq_scrub_done,
+	.scrub = store_sqlite_scrub,
+	.scrub_owed = store_sqlite_scrub_owed,
+	.scrub_done = store_sqlite_scrub_done,
 	.begin_read = sq_begin_read,
 	.end_read = sq_rollback,
 	.token_put = sq_token_put,

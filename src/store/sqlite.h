@@ -62,6 +62,20 @@ enum nk_status store_sqlite_open(void **state, const char *location, unsigned fl
 				 uint8_t key[static STORE_KEY_BYTES], struct nk_error *err);
 void store_sqlite_close(void *state);
 
+/* sqlite_private.c: the files' modes and the scrub (doc/storage.md). make_private
+ * makes the database file, empty and 0600, before SQLite opens it, and sets *made;
+ * tighten takes other users' access away from the database's existing files and its
+ * key file. scrub, scrub_owed and scrub_done are the backend's operations. */
+NK_MUST_USE enum nk_status store_sqlite_make_private(const char *path, bool *made,
+						     struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_tighten(const char *location, const char *key_path,
+						struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_scrub(void *state, struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_scrub_owed(void *state, int64_t *mark,
+						   struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_scrub_done(void *state, int64_t mark,
+						   struct nk_error *err);
+
 /* sqlite_record.c: each event's last link, the record and its checkpoints. */
 enum nk_status store_sqlite_last_link(void *state, const char *case_id, int64_t *seq,
 				      bool *linked, uint8_t chain[static NK_CHAIN_BYTES],

@@ -5,7 +5,6 @@
 #include "store/sqlite.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -483,57 +482,6 @@ static enum nk_status look(const char *path, unsigned flags, bool *exists,
 	return NK_OK;
 }
 
-/* Makes the database file, empty and mode 0600, before SQLite opens it: SQLite creates
- * it 0644 less the umask, and then gives -wal, -shm and -journal the main file's mode
- * whatever the umask. Sets *made; a file another process made meanwhile is left alone. */
-static enum nk_status make_private(const char *path, bool *made, struct nk_error *err)
-{
-	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	enum nk_status rc = NK_OK;
-
-	if (fd < 0)
-		return errno == EEXIST ? NK_OK : nk_fail(err, NK_ESTORE, "store", "database %s "
-							  "could not be created: %s", path, strerror(errno));
-	*made = true;
-	if (fchmod(fd, 0600) != 0)	/* the umask narrows the mode; make sure of it */
-		rc = nk_fail(err, NK_ESTORE, "store", "database %s could not be made private: %s",
-			     path, strerror(errno));
-	close(fd);
-	return rc;
-}
-
-/* Takes every access of other users away from the store's files that exist (an earlier
- * nakodo left a database 0644 under the usual umask): the database, its -wal,
- * -shm and -journal, and the key file. A file that cannot be tightened is refused. */
-static enum nk_status tighten(const char *location, const char *key_path, struct nk_error *err)
-{
-	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
-	const size_t n = sizeof(suffixes) / sizeof(suffixes[0]);
-	char path[PATH_MAX];
-	struct stat st;
-
-	for (size_t i = 0; i <= n; i++) {
-		const char *p = i < n ? path : key_path;
-
-		if (i < n && (size_t)snprintf(path, sizeof(path), "%s%s", location, suffixes[i]) >=
-		    sizeof(path))
-			return nk_fail(err, NK_EINVAL, "store", "the database path is too long");
-		if (lstat(p, &st) != 0) {
-			if (errno == ENOENT)
-				continue;
-			return nk_fail(err, NK_ESTORE, "store", "%s cannot be reached: %s", p,
-				       strerror(errno));
-		}
-		if (!S_ISREG(st.st_mode) || !(st.st_mode & 077))
-			continue;
-		if (chmod(p, st.st_mode & 0700) != 0)
-			return nk_fail(err, NK_ESTORE, "store", "%s may be read by other users (mode "
-				       "%04o) and could not be made private: %s", p,
-				       (unsigned)(st.st_mode & 07777), strerror(errno));
-	}
-	return NK_OK;
-}
-
 enum nk_status store_sqlite_open(void **state, const char *location, unsigned flags,
 				 uint8_t key[static STORE_KEY_BYTES], struct nk_error *err)
 {
@@ -555,7 +503,7 @@ enum nk_status store_sqlite_open(void **state, const char *location, unsigned fl
 	}
 	rc = look(location, flags, &exists, err);
 	if (rc == NK_OK && !exists)
-		rc = make_private(location, &db_made, err);
+		rc = store_sqlite_make_private(location, &db_made, err);
 	if (rc != NK_OK)
 		goto out;
 	s = calloc(1, sizeof(*s));
@@ -583,7 +531,7 @@ enum nk_status store_sqlite_open(void **state, const char *location, unsigned fl
 		rc = nk_fail(err, NK_ECORRUPT, "store", "%s is empty, not a nakodo database",
 			     s->path);
 	if (rc == NK_OK)
-		rc = tighten(location, key_path, err);
+		rc = store_sqlite_tighten(location, key_path, err);
 	if (rc == NK_OK)
 		rc = configure(s, err);
 	if (rc == NK_OK && kind == SQ_EMPTY) {

@@ -81,14 +81,18 @@ settle_held() {
 }
 
 
+# health: /healthz's body, keys sorted.
+health() { curl -s --max-time 10 "$URL/healthz" | jq -cS .; }
+
 echo "TAP version 13"
 start_server
 check "server starts" test -n "$PORT"
-is "healthz is ok before anything" "$(curl -s "$URL/healthz" | jq -cS .)" '{"scrub_pending":false,"status":"ok"}'
+is "healthz is ok before anything" "$(health)" '{"scrub_pending":false,"status":"ok"}'
 
 settle_held one
 is "the settlement held up by a reader is answered as committed" "$STATUS" 200
-is "its answer is the settled briefing" "$(jq -c '[.state, .settlement.figure, .figures_deleted]' "$(last)")" \
+is "its answer is the settled briefing" \
+	"$(jq -c '[.state, .settlement.figure, .figures_deleted]' "$(last)")" \
 	'["settled",500000,true]'
 check "the case had sealed figures" test -n "$BLOBS"
 is "the secrets' rows are gone" "$(sql "SELECT count(*) FROM secrets WHERE case_id = '$CASE'")" 0
@@ -96,19 +100,22 @@ check "while the read is held, the sealed figures are still in the WAL" \
 	test "$(found $BLOBS)" -gt 0
 is "the scrub is owed, durably" "$(sql "SELECT count(*) FROM scrubs WHERE case_id = '$CASE'")" 1
 sleep 2.5	# the server's retries fail meanwhile
-is "healthz says a scrub is behind, and nothing else" "$(curl -s "$URL/healthz" | jq -cS .)" \
+is "healthz says a scrub is behind, and nothing else" "$(health)" \
 	'{"scrub_pending":true,"status":"degraded"}'
 is "healthz still answers 200: the server serves, only its scrub is behind" \
 	"$(curl -s -o /dev/null -w '%{http_code}' "$URL/healthz")" 200
 check "the server's log says the scrub is behind, without the case" \
-	bash -c "grep -q 'scrub behind' '$TMP/server.log' && ! grep 'scrub behind' '$TMP/server.log' | grep -q '$CASE'"
+	bash -c "grep -q 'scrub behind' '$TMP/server.log' &&
+		! grep 'scrub behind' '$TMP/server.log' | grep -q '$CASE'"
 is "the brief still answers" "$(req b "$MT" GET "/v1/cases/$CASE/brief")" 200
 release one
 for _ in $(seq 200); do [ "$(sql 'SELECT count(*) FROM scrubs')" = 0 ] && break; sleep 0.1; done
-is "once the read ends, the server's retry scrubs: nothing owed" "$(sql 'SELECT count(*) FROM scrubs')" 0
+is "once the read ends, the server's retry scrubs: nothing owed" \
+	"$(sql 'SELECT count(*) FROM scrubs')" 0
 is "no sealed figure of the case is left in any file" "$(found $BLOBS)" 0
-for _ in $(seq 50); do [ "$(curl -s "$URL/healthz" | jq -r .status)" = ok ] && break; sleep 0.1; done
-is "healthz is ok again" "$(curl -s "$URL/healthz" | jq -cS .)" '{"scrub_pending":false,"status":"ok"}'
+HEALTHY='{"scrub_pending":false,"status":"ok"}'
+for _ in $(seq 50); do [ "$(health)" = "$HEALTHY" ] && break; sleep 0.1; done
+is "healthz is ok again" "$(health)" "$HEALTHY"
 
 # The server stops (cleanly) while the read is still held: a local command's start scrubs.
 settle_held two
@@ -150,6 +157,7 @@ check "its warning names no case" bash -c "! grep -q '$LCASE' '$TMP/local.err'"
 release four
 "$NAKODO" --db "$DB" case list >/dev/null 2>&1
 is "the next local command scrubs it" "$(sql 'SELECT count(*) FROM scrubs')" 0
-check "no sanitizer report from the server" bash -c "! grep -qE 'Sanitizer|runtime error' '$TMP/server.log'"
+check "no sanitizer report from the server" \
+	bash -c "! grep -qE 'Sanitizer|runtime error' '$TMP/server.log'"
 echo "1..$n"
 exit $((failed > 0))
