@@ -126,8 +126,16 @@ NK_MUST_USE enum nk_status nk_store_secret_purge(struct nk_store *store, const c
 
 /* Outside a transaction, after a purge was committed: makes sure no copy of deleted
  * data remains in any file of the store (SQLite: WAL checkpoint with truncation).
- * NK_ESTORE if another connection's read kept it from finishing; call it again later. */
+ * NK_ESTORE if another connection's read kept it from finishing; call it again later.
+ * Each purge records, in its own transaction, that a scrub is owed; a scrub that
+ * succeeds forgets the ones owed when it began. */
 NK_MUST_USE enum nk_status nk_store_scrub(struct nk_store *store, struct nk_error *err);
+
+/* Outside a transaction: sets *pending to whether a purge committed since the last
+ * scrub that succeeded (so deleted secrets may still be in the store's files). The
+ * server and the command call nk_store_scrub when it is, at every start. */
+NK_MUST_USE enum nk_status nk_store_scrub_pending(struct nk_store *store, bool *pending,
+						  struct nk_error *err);
 
 /* ---- Sealed messages (envelopes) ----
  * A message or deposit as the sender sealed it: ciphertext the go-between cannot open,

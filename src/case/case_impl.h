@@ -90,7 +90,9 @@ NK_MUST_USE enum nk_status case_append(const struct nk_case_env *env, const char
 				       struct nk_error *err);
 
 /* Ends a command begun by case_load: rolls back when rc failed, else commits (and, when
- * the case ended, scrubs the deleted figures from the files). Returns the outcome. */
+ * the case ended, tries to scrub the deleted figures from the files; a scrub that
+ * cannot finish stays owed and does not fail the committed action). Returns the
+ * outcome of the commit. */
 NK_MUST_USE enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc,
 				       bool ended, struct nk_error *err);
 

@@ -7,11 +7,14 @@
 #include "formats/agenda_formats.h"
 #include "formats/json_build.h"
 
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define ANALYZE "nakodo analyze"
 
@@ -384,11 +387,16 @@ static void svg_body(FILE *f, const struct analysis *an)
 
 static enum nk_status write_svg(const struct analysis *an, const char *path, struct nk_error *err)
 {
-	FILE *f = fopen(path, "w");
+	/* The picture shows both profiles: private like every file nakodo writes. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	FILE *f = fd >= 0 && fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL;
 	enum nk_status rc = NK_OK;
 
-	if (!f)
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		return nk_fail(err, NK_EINVAL, path, "cannot write the SVG file");
+	}
 	svg_body(f, an);
 	if (ferror(f))
 		rc = nk_fail(err, NK_EINVAL, path, "cannot write the SVG file");

@@ -36,13 +36,23 @@ static const char receipt_help[] =
 static enum nk_status write_receipt(const char *path, const char *text, size_t len,
 				    struct nk_error *err)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	size_t done = 0;
 
 	if (fd < 0)
 		return nk_fail(err, errno == EEXIST ? NK_EINVAL : NK_ESTORE, "out", "%s: %s%s", path,
 			       strerror(errno), errno == EEXIST ? " (a receipt is never written "
 			       "over a file)" : "");
+	/* Private like every file nakodo writes (doc/storage.md, "File modes"); the umask
+	 * can only narrow the mode asked for, so make sure of it. */
+	if (fchmod(fd, 0600) != 0) {
+		int e = errno;
+
+		close(fd);
+		unlink(path);
+		return nk_fail(err, NK_ESTORE, "out", "%s could not be made private: %s", path,
+			       strerror(e));
+	}
 	while (done < len) {
 		ssize_t n = write(fd, text + done, len - done);
 

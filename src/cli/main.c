@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+#include <sys/stat.h>
 
 static const struct cli_command commands[] = {
 	{ "case", "open a case (case new) or list cases (case list)", cmd_case },
@@ -82,6 +83,9 @@ int main(int argc, char **argv)
 {
 	struct cli_ctx ctx = { .db = getenv("NAKODO_DB"), .out = stdout, .err = stderr };
 
+	/* Every file nakodo writes is its user's alone (doc/storage.md, "File modes"): each
+	 * writer asks for 0600 itself, and this covers whatever a library makes besides. */
+	umask(077);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "nakodo: libsodium could not start\n");
 		return CLI_STORAGE;

@@ -71,11 +71,21 @@ int cli_open_store(struct cli_ctx *ctx, bool create, struct nk_store **store)
 	struct nk_error err = { 0 };
 	enum nk_status rc = nk_store_open(store, ctx->db, create ? NK_STORE_CREATE : 0, &err);
 
+	bool pending = false;
+
 	if (rc != NK_OK) {
 		if (rc == NK_ENOTFOUND)
 			nk_fail(&err, NK_ESTORE, "db", "no database at %s (create one with 'nakodo case new')", ctx->db);
 		return cli_report(ctx, &err);
 	}
+	/* A scrub an earlier command or server left owed is done at every start; one that
+	 * still cannot finish is only a warning: it stays owed, and the next start or the
+	 * server tries again (doc/storage.md, "Purge and scrub"). */
+	if (nk_store_scrub_pending(*store, &pending, &err) == NK_OK && pending &&
+	    nk_store_scrub(*store, &err) != NK_OK)
+		fprintf(ctx->err, "nakodo: warning: the deleted figures of an ended case are not yet "
+			"scrubbed from the database's files; the next command will try again (%s)\n",
+			err.text);
 	return CLI_OK;
 }
 

@@ -126,7 +126,8 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 	srv->key_made = true;
 	if ((rc = nk_record_log_new(&srv->record, err)) != NK_OK ||
 	    (rc = nk_store_group_new(&srv->group, cfg->db, err)) != NK_OK ||
-	    (rc = prepare_store(srv, err)) != NK_OK)
+	    (rc = prepare_store(srv, err)) != NK_OK ||
+	    (rc = scrub_start(srv, err)) != NK_OK)
 		goto out;
 	srv->daemon = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC,
@@ -171,6 +172,7 @@ void nk_server_stop(struct nk_server *srv)
 		if (s != MHD_INVALID_SOCKET)
 			close(s);
 	}
+	scrub_stop(srv);
 	nk_store_close(srv->shared_store);
 	if (srv->key_made)
 		pthread_key_delete(srv->store_key);

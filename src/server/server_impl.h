@@ -136,6 +136,13 @@ struct nk_server {
 	struct seen_read *seen;		/* [HTTP_SEEN_SLOTS] */
 	struct server_metrics metrics;
 	struct nk_record_log *record;	/* the record's Merkle tree, kept loaded */
+	/* scrub.c: the thread retrying owed scrubs, with a connection of its own */
+	struct nk_store *scrub_store;
+	pthread_t scrub_thread;
+	pthread_mutex_t scrub_mu;	/* guards scrub_stop */
+	pthread_cond_t scrub_wake;
+	bool scrub_stop, scrub_started, scrub_sync_made;
+	atomic_bool scrub_behind;	/* the last try failed: /healthz says so */
 };
 
 /* routes.c */
@@ -199,6 +206,11 @@ NK_MUST_USE enum nk_status auth_ensure_operator(struct nk_store *store, FILE *lo
 NK_MUST_USE enum nk_status request_decode(const char *body, size_t len, unsigned depth_max,
 					  const struct field_spec *fields, json_t **out,
 					  struct nk_error *err);
+
+/* scrub.c: scrubs what an earlier run left owed, then starts the thread that retries
+ * owed scrubs until they succeed (nothing for mem:); scrub_stop ends it. */
+NK_MUST_USE enum nk_status scrub_start(struct nk_server *srv, struct nk_error *err);
+void scrub_stop(struct nk_server *srv);
 
 /* metrics.c */
 NK_MUST_USE enum nk_status metrics_init(struct server_metrics *m, size_t routes,

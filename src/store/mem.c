@@ -354,6 +354,18 @@ static enum nk_status mem_scrub(void *state, struct nk_error *err)
 	return NK_OK;
 }
 
+/* Nothing is ever owed: a purge leaves no copy behind. */
+static enum nk_status mem_scrub_owed(void *state, int64_t *mark, struct nk_error *err)
+{
+	*mark = 0;
+	return NK_OK;
+}
+
+static enum nk_status mem_scrub_done(void *state, int64_t mark, struct nk_error *err)
+{
+	return NK_OK;
+}
+
 /* A mem: store has one user at a time: its snapshot is simply the store. */
 static enum nk_status mem_begin_read(void *state, struct nk_error *err)
 {
@@ -534,6 +546,8 @@ const struct nk_store_ops store_mem_ops = {
 	.secret_get = mem_secret_get,
 	.secret_purge = mem_secret_purge,
 	.scrub = mem_scrub,
+	.scrub_owed = mem_scrub_owed,
+	.scrub_done = mem_scrub_done,
 	.begin_read = mem_begin_read,
 	.end_read = mem_end_read,
 	.token_put = mem_token_put,

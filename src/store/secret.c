@@ -145,12 +145,65 @@ enum nk_status nk_store_secret_purge(struct nk_store *store, const char *case_id
 	return rc;
 }
 
-enum nk_status nk_store_scrub(struct nk_store *store, struct nk_error *err)
+static enum nk_status check_outside_tx(const struct nk_store *store, struct nk_error *err)
 {
 	if (!store)
 		return nk_fail(err, NK_EINVAL, "store", "no store is open");
 	if (store->in_tx)
 		return nk_fail(err, NK_EINVAL, "transaction",
 			       "scrubbing runs outside a transaction; commit first");
-	return store->ops->scrub(store->backend, err);
+	return NK_OK;
+}
+
+/* The owed scrubs are read before the checkpoint and only those are forgotten after
+ * it: a purge committed meanwhile may have missed the checkpoint and stays owed. A
+ * grouped store checkpoints in the writers' turn, so that the group's writers wait on
+ * the turn rather than in SQLite's busy handler; the owed rows are then forgotten in a
+ * transaction of their own, and a second checkpoint, which may fail harmlessly (it
+ * could only leave pages without secrets behind), empties the WAL of that too. */
+enum nk_status nk_store_scrub(struct nk_store *store, struct nk_error *err)
+{
+	enum nk_status rc;
+	int64_t mark = 0;
+
+	if ((rc = check_outside_tx(store, err)) != NK_OK ||
+	    (rc = store->ops->scrub_owed(store->backend, &mark, err)) != NK_OK)
+		return rc;
+	if (store->group)
+		store_group_take_turn(store->group);
+	rc = store->ops->scrub(store->backend, err);
+	if (store->group)
+		store_group_give_turn(store->group);
+	if (rc != NK_OK || mark == 0)
+		return rc;
+	if ((rc = nk_store_begin(store, err)) != NK_OK)
+		return rc;
+	rc = store->ops->scrub_done(store->backend, mark, err);
+	if (rc == NK_OK)
+		rc = nk_store_commit(store, err);
+	if (rc != NK_OK) {
+		nk_store_rollback(store);
+		return rc;
+	}
+	if (store->group)
+		store_group_take_turn(store->group);
+	(void)store->ops->scrub(store->backend, NULL);
+	if (store->group)
+		store_group_give_turn(store->group);
+	return NK_OK;
+}
+
+enum nk_status nk_store_scrub_pending(struct nk_store *store, bool *pending,
+				      struct nk_error *err)
+{
+	enum nk_status rc;
+	int64_t mark = 0;
+
+	if (!pending)
+		return nk_fail(err, NK_EINVAL, "store", "nowhere to answer");
+	if ((rc = check_outside_tx(store, err)) != NK_OK ||
+	    (rc = store->ops->scrub_owed(store->backend, &mark, err)) != NK_OK)
+		return rc;
+	*pending = mark > 0;
+	return NK_OK;
 }

@@ -324,27 +324,16 @@ static enum nk_status sq_secret_purge(void *state, const char *case_id, struct n
 	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
 	if (sql_rc == SQLITE_OK)
 		sql_rc = sqlite3_step(st);
+	sq_done(st);
+	/* The WAL keeps the deleted pages until a checkpoint: the scrub is owed from the
+	 * moment this transaction commits, so it is recorded in it. */
+	st = s->stmt[SQ_SCRUB_OWE];
+	if (sql_rc == SQLITE_DONE)
+		sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sqlite3_step(st);
 	if (sql_rc != SQLITE_DONE)
 		rc = store_sqlite_fail(s, sql_rc, "secret", "could not purge the secrets", err);
-	sq_done(st);
-	return rc;
-}
-
-/* Copies every committed page back into the database file, where secure_delete has
- * zeroed what was deleted, and truncates the WAL to nothing. */
-static enum nk_status sq_scrub(void *state, struct nk_error *err)
-{
-	struct sq_store *s = state;
-	sqlite3_stmt *st = s->stmt[SQ_CHECKPOINT];
-	enum nk_status rc = NK_OK;
-	int sql_rc;
-
-	sql_rc = sqlite3_step(st);
-	if (sql_rc != SQLITE_ROW)
-		rc = store_sqlite_fail(s, sql_rc, "store", "could not checkpoint the WAL", err);
-	else if (sqlite3_column_int(st, 0) != 0)
-		rc = nk_fail(err, NK_ESTORE, "store", "could not finish scrubbing %s: another "
-			     "connection is still reading it; try again", s->path);
 	sq_done(st);
 	return rc;
 }
@@ -588,7 +577,9 @@ const struct nk_store_ops store_sqlite_ops = {
 	.secret_put = sq_secret_put,
 	.secret_get = sq_secret_get,
 	.secret_purge = sq_secret_purge,
-	.scrub = sq_scrub,
+	.scrub = store_sqlite_scrub,
+	.scrub_owed = store_sqlite_scrub_owed,
+	.scrub_done = store_sqlite_scrub_done,
 	.begin_read = sq_begin_read,
 	.end_read = sq_rollback,
 	.token_put = sq_token_put,

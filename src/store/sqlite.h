@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #define STORE_SQLITE_BUSY_MS 5000	/* how long to wait for another writer */
+#define STORE_SCRUB_BUSY_MS 1000	/* how long a scrub waits for readers to move on */
 
 /* Every statement the backend runs after opening, prepared once per connection. */
 enum sq_stmt {
@@ -40,6 +41,9 @@ enum sq_stmt {
 	SQ_CP_PUT,
 	SQ_CP_GET,
 	SQ_LEGACY,
+	SQ_SCRUB_OWE,
+	SQ_SCRUB_OWED,
+	SQ_SCRUB_DONE,
 	SQ_COUNT
 };
 
@@ -57,6 +61,20 @@ enum nk_status store_sqlite_fail(const struct sq_store *s, int sql_rc, const cha
 enum nk_status store_sqlite_open(void **state, const char *location, unsigned flags,
 				 uint8_t key[static STORE_KEY_BYTES], struct nk_error *err);
 void store_sqlite_close(void *state);
+
+/* sqlite_private.c: the files' modes and the scrub (doc/storage.md). make_private
+ * makes the database file, empty and 0600, before SQLite opens it, and sets *made;
+ * tighten takes other users' access away from the database's existing files and its
+ * key file. scrub, scrub_owed and scrub_done are the backend's operations. */
+NK_MUST_USE enum nk_status store_sqlite_make_private(const char *path, bool *made,
+						     struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_tighten(const char *location, const char *key_path,
+						struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_scrub(void *state, struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_scrub_owed(void *state, int64_t *mark,
+						   struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_scrub_done(void *state, int64_t mark,
+						   struct nk_error *err);
 
 /* sqlite_record.c: each event's last link, the record and its checkpoints. */
 enum nk_status store_sqlite_last_link(void *state, const char *case_id, int64_t *seq,

@@ -58,6 +58,9 @@ static const char *const sq_sql[SQ_COUNT] = {
 	[SQ_CP_PUT] = "INSERT INTO checkpoints(size, data) VALUES (?1, ?2)",
 	[SQ_CP_GET] = "SELECT data FROM checkpoints WHERE size = ?1",
 	[SQ_LEGACY] = "SELECT events FROM legacy WHERE case_id = ?1",
+	[SQ_SCRUB_OWE] = "INSERT INTO scrubs(case_id) VALUES (?1)",
+	[SQ_SCRUB_OWED] = "SELECT coalesce(max(seq), 0) FROM scrubs",
+	[SQ_SCRUB_DONE] = "DELETE FROM scrubs WHERE seq <= ?1",
 };
 
 /* Schema version 2: the server's access tokens, by keyed hash only. */
@@ -81,6 +84,17 @@ static const char legacy_sql[] =
 	"CREATE TABLE legacy ("
 	" case_id TEXT PRIMARY KEY NOT NULL REFERENCES cases(id),"
 	" events INTEGER NOT NULL CHECK (events > 0)) WITHOUT ROWID";
+
+/* The scrubs still owed: a row per ended case whose purge committed while the WAL may
+ * still hold its deleted pages, written in the purge's transaction and deleted once a
+ * checkpoint has pushed them out (doc/storage.md, "Purge and scrub"). AUTOINCREMENT, so
+ * that a number is never used twice: a scrub deletes the rows up to the number it saw
+ * before its checkpoint. Added on open to any version-4 database that lacks it, as
+ * legacy was; an older nakodo leaves it alone. */
+static const char scrubs_sql[] =
+	"CREATE TABLE IF NOT EXISTS scrubs ("
+	" seq INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,"
+	" case_id TEXT NOT NULL)";
 
 /* Schema version 4: each event's link (NULL for events written before), the server's
  * record of ended cases' statements, its checkpoints, and how many leading events of
@@ -126,6 +140,7 @@ static const char *const schema_sql[] = {
 	tokens_sql,
 	tokens_index_sql,
 	envelopes_sql,
+	scrubs_sql,
 };
 
 /* Per-connection settings, run on every open once the file is known to be nakodo's. */
@@ -366,13 +381,17 @@ static enum nk_status upgrade(struct sq_store *s, struct nk_error *err)
 {
 	static const char has_legacy_sql[] =
 		"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'legacy'";
-	int64_t version = 0, legacy = 0;
+	static const char has_scrubs_sql[] =
+		"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'scrubs'";
+	int64_t version = 0, legacy = 0, scrubs = 0;
 	int sql_rc;
 
 	sql_rc = sq_pragma_int(s->db, "PRAGMA user_version", &version);
 	if (sql_rc == SQLITE_OK)
 		sql_rc = sq_pragma_int(s->db, has_legacy_sql, &legacy);
-	if (sql_rc == SQLITE_OK && version == STORE_SCHEMA_VERSION && legacy)
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sq_pragma_int(s->db, has_scrubs_sql, &scrubs);
+	if (sql_rc == SQLITE_OK && version == STORE_SCHEMA_VERSION && legacy && scrubs)
 		return NK_OK;
 	if (sql_rc == SQLITE_OK)
 		sql_rc = sq_run(s->db, "BEGIN IMMEDIATE");
@@ -403,6 +422,8 @@ static enum nk_status upgrade(struct sq_store *s, struct nk_error *err)
 		sql_rc = sq_run(s->db, record_sql[i]);
 	if (sql_rc == SQLITE_OK && version == 3)
 		sql_rc = sq_run(s->db, "PRAGMA user_version = 4");
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sq_run(s->db, scrubs_sql);
 	if (sql_rc == SQLITE_OK)
 		sql_rc = sq_run(s->db, "COMMIT");
 	if (!sqlite3_get_autocommit(s->db))
@@ -466,7 +487,8 @@ enum nk_status store_sqlite_open(void **state, const char *location, unsigned fl
 {
 	struct sq_store *s = NULL;
 	char key_path[PATH_MAX];
-	bool exists = false, key_made = false, schema_made = false;
+	bool exists = false, db_made = false, key_made = false, schema_made = false;
+	struct stat st;
 	enum sq_kind kind;
 	enum nk_status rc;
 	int sql_rc;
@@ -480,6 +502,8 @@ enum nk_status store_sqlite_open(void **state, const char *location, unsigned fl
 		goto out;
 	}
 	rc = look(location, flags, &exists, err);
+	if (rc == NK_OK && !exists)
+		rc = store_sqlite_make_private(location, &db_made, err);
 	if (rc != NK_OK)
 		goto out;
 	s = calloc(1, sizeof(*s));
@@ -487,8 +511,8 @@ enum nk_status store_sqlite_open(void **state, const char *location, unsigned fl
 		rc = nk_fail(err, NK_ENOMEM, "store", "no memory to open the database");
 		goto out;
 	}
-	sql_rc = sqlite3_open_v2(location, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
-				 (exists ? 0 : SQLITE_OPEN_CREATE), NULL);
+	sql_rc = sqlite3_open_v2(location, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+				 NULL);
 	if (sql_rc != SQLITE_OK) {
 		rc = store_sqlite_fail(s, sql_rc, "store", "could not open the database", err);
 		goto out;
@@ -506,6 +530,8 @@ enum nk_status store_sqlite_open(void **state, const char *location, unsigned fl
 	if (rc == NK_OK && kind == SQ_EMPTY && !(flags & NK_STORE_CREATE))
 		rc = nk_fail(err, NK_ECORRUPT, "store", "%s is empty, not a nakodo database",
 			     s->path);
+	if (rc == NK_OK)
+		rc = store_sqlite_tighten(location, key_path, err);
 	if (rc == NK_OK)
 		rc = configure(s, err);
 	if (rc == NK_OK && kind == SQ_EMPTY) {
@@ -529,5 +555,8 @@ out:
 	store_sqlite_close(s);
 	if (rc != NK_OK && key_made && !schema_made)
 		unlink(key_path);
+	/* the file this call made, unless another process has written to it meanwhile */
+	if (rc != NK_OK && db_made && !schema_made && stat(location, &st) == 0 && st.st_size == 0)
+		unlink(location);
 	return rc;
 }

@@ -101,6 +101,11 @@ struct nk_store_ops {
 	enum nk_status (*secret_purge)(void *state, const char *case_id, struct nk_error *err);
 	/* Outside a transaction: leaves no copy of deleted data in the backend's files. */
 	enum nk_status (*scrub)(void *state, struct nk_error *err);
+	/* The owed scrubs: secret_purge records one in its transaction; scrub_owed sets
+	 * *mark to the newest one's number (0: none); scrub_done, inside a transaction,
+	 * forgets those up to mark. Numbers only grow. */
+	enum nk_status (*scrub_owed)(void *state, int64_t *mark, struct nk_error *err);
+	enum nk_status (*scrub_done)(void *state, int64_t mark, struct nk_error *err);
 
 	/* A read-only snapshot, ended by end_read (never by rollback). */
 	enum nk_status (*begin_read)(void *state, struct nk_error *err);
