@@ -61,6 +61,8 @@ struct seen {
 	bool withheld;
 	bool has_view;
 	struct nk_interval other, exposed;
+	bool other_side_view;		/* the fixed side's briefing had a view */
+	struct nk_interval shown_to_other;	/* the exposure that briefing showed it */
 };
 
 struct game {
@@ -78,6 +80,8 @@ struct tally {
 	int cases, deals, impasses, hint_rounds, exact;
 	double bits_max, bits_sum;		/* at impasse */
 	double hint_excess_max;			/* over rounds with a told hint: bits - budget */
+	int shown_checks;			/* rounds whose exposure shown was checked */
+	int shown_rounding;			/* of which within its rounding only */
 	double deal_bits_max, deal_bits_sum;	/* settled */
 	double added_sum, bound_sum;		/* random: seed's bits, and their bound */
 	int failures;
@@ -199,6 +203,15 @@ static void fail(struct tally *tl, const char *what, const struct game *g, doubl
 		printf("# FAIL %s: %s as %s, limit %lld, %d rounds: %.3f vs %.3f\n", what,
 		       nk_settle_name(g->rules.settle), nk_role_name(g->me), (long long)g->limit,
 		       g->rounds, a, b);
+	if (getenv("PROBER_DEBUG"))
+		printf("#   range %lld grid %lld hints %d: %u %u %u\n", (long long)g->rules.range_high,
+		       (long long)g->rules.grid, g->rules.hint_count, g->rules.hint_bp[0],
+		       g->rules.hint_bp[1], g->rules.hint_bp[2]);
+	if (getenv("PROBER_DEBUG"))
+		for (int t = 0; t < g->rounds; t++)
+			printf("#   round %d: demand %lld offer %lld deal %d hint %d%s\n", t + 1,
+			       (long long)g->figs[t].demand, (long long)g->figs[t].offer,
+			       (int)g->seen[t].deal, g->seen[t].hint, g->seen[t].withheld ? " withheld" : "");
 }
 
 /* What the prober knows after the game, against what the rules say it may. */
@@ -233,6 +246,19 @@ static void measure(const struct game *g, struct tally *tl)
 							     : &truth[t - 1].payer;
 		double b = bits(r, survivors[t]);
 
+		/* The fixed side's briefing never shows less than the prober holds, but
+		 * for the unit by which rounding can narrow each bound of the sharpest
+		 * view (doc/bargain.md). */
+		if (g->seen[t - 1].other_side_view) {
+			struct nk_interval e = g->seen[t - 1].shown_to_other;
+			double w = (double)(e.high - e.low) + 1.0;
+
+			tl->shown_checks++;
+			tl->shown_rounding += b > bits(r, w) + 1e-9;
+			if (b > bits(r, w > 3.0 ? w - 2.0 : 1.0) + 1e-9)
+				fail(tl, "the other side is shown less than the prober holds", g, b,
+				     bits(r, w));
+		}
 		if (v->hint < 0 || truth[t - 1].deal != NK_NO_DEAL)
 			continue;
 		tl->hint_rounds++;
@@ -306,6 +332,10 @@ static bool play(const struct nk_case_env *env, struct game *g, enum strategy s)
 		sn->exposed = b.rounds[t - 1].view.exposed;
 		if (sn->has_view)
 			known = sn->other;
+		if (nk_case_brief(env, id, other, &b, &err) != NK_OK)
+			goto fail;
+		sn->other_side_view = b.rounds[t - 1].has_view;
+		sn->shown_to_other = b.rounds[t - 1].view.exposed;
 		if (b.settled) {
 			g->seed_revealed = b.seed_revealed;
 			memcpy(g->seed, b.seed, sizeof(g->seed));
@@ -364,8 +394,9 @@ int main(void)
 			if (settles[k] == NK_SETTLE_RANDOM && tl.deals)
 				printf("#   random: the seed added %.2f bits on average, bound %.2f\n",
 				       tl.added_sum / tl.deals, tl.bound_sum / tl.deals);
-			printf("#   the stated view was the prober's exact knowledge in %d of %d\n",
-			       tl.exact, tl.cases);
+			printf("#   the stated view was the prober's exact knowledge in %d of %d; "
+			       "the other side's exposure covered it in %d rounds (%d by rounding)\n",
+			       tl.exact, tl.cases, tl.shown_checks, tl.shown_rounding);
 			if (settles[k] == NK_SETTLE_RANDOM && tl.added_sum > tl.bound_sum + 1e-9)
 				tl.failures++;
 			printf("%s %d - %s, monotone %s\n", tl.failures ? "not ok" : "ok", ++tap_no,

@@ -80,10 +80,81 @@ static void bisecting_a_kept_offer(void **state)
 	assert_true(told >= 3);	/* the hints were told while they fitted the budget */
 }
 
+static uint64_t rng_state = 20261204;
+
+static int64_t between(int64_t lo, int64_t hi)	/* inclusive; splitmix64 */
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15u);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return lo + (int64_t)((z ^ (z >> 31)) % (uint64_t)(hi - lo + 1));
+}
+
+/* The claimant keeps its demand for two rounds; over every pair of offers the payer may
+ * have had that gives the claimant what it saw, the payer's view of the demand (exact,
+ * and intersected over the rounds) is never sharper than the exposure the claimant is
+ * shown, but for the unit by which rounding can narrow each bound of it. */
+static void exposure_covers_every_history(void **state)
+{
+	int checked = 0;
+
+	(void)state;
+	for (int c = 0; c < 400; c++) {
+		struct nk_rules r;
+		struct nk_round_figures f[2], g[2];
+		struct nk_round_result res[2], alt[2];
+		int64_t d;
+		double shown, worst = 0.0;
+
+		nk_rules_default(&r, nk_currency_find("JPY"));
+		r.rounds = 2;
+		r.monotone = false;
+		r.range_low = 0;
+		r.range_high = between(60, 120);
+		r.leakage_bits = (double)between(2, 6);
+		r.hint_count = (int)between(1, 2);
+		r.hint_bp[0] = (uint32_t)between(500, 3000);
+		r.hint_bp[1] = r.hint_bp[0] + (uint32_t)between(500, 3000);
+		d = between(r.range_high / 2, r.range_high);
+		f[0] = (struct nk_round_figures){ d, between(0, d - 1), 0, 0 };
+		f[1] = (struct nk_round_figures){ d, between(0, d - 1), 0, 0 };
+		round_of(&r, 1, f, res);
+		round_of(&r, 2, f, res);
+		shown = bits(&r, (struct nk_interval){ res[1].claimant.exposed.low,
+						       res[1].claimant.exposed.high - 2 });
+		for (int64_t x1 = 0; x1 < d; x1++) {
+			g[0] = (struct nk_round_figures){ d, x1, 0, 0 };
+			round_of(&r, 1, g, alt);
+			if (alt[0].claimant.hint != res[0].claimant.hint ||
+			    alt[0].claimant.withheld != res[0].claimant.withheld)
+				continue;
+			for (int64_t x2 = 0; x2 < d; x2++) {
+				g[1] = (struct nk_round_figures){ d, x2, 0, 0 };
+				round_of(&r, 2, g, alt);
+				if (alt[1].claimant.hint != res[1].claimant.hint ||
+				    alt[1].claimant.withheld != res[1].claimant.withheld ||
+				    alt[1].claimant.other.low != res[1].claimant.other.low ||
+				    alt[1].claimant.other.high != res[1].claimant.other.high)
+					continue;
+				checked++;
+				if (alt[1].payer.bits > worst)
+					worst = alt[1].payer.bits;
+			}
+		}
+		if (worst > shown + 1e-9)
+			fail_msg("case %d: the payer can hold %.3f bits, the claimant is shown %.3f",
+				 c, worst, res[1].claimant.exposed_bits);
+	}
+	print_message("%d histories checked\n", checked);
+	assert_true(checked > 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(bisecting_a_kept_offer),
+		cmocka_unit_test(exposure_covers_every_history),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
