@@ -101,7 +101,8 @@ static int run_case(FILE *in, const char *dir, FILE *out)
 			    nk_money_parse(cur, b, "offer", &f.offer, &err) ||
 			    (c[0] && nk_money_parse(cur, c, "claimant_extension", &f.claimant_extension, &err)) ||
 			    (d[0] && nk_money_parse(cur, d, "payer_extension", &f.payer_extension, &err)) ||
-			    (figs[round] = f, nk_bargain_round(&r, round + 1, figs, res, seed, &err))) {
+			    (figs[round] = f,
+			     nk_bargain_round(&r, round + 1, figs, res, seed, &err))) {
 				fprintf(out, "round %d: refused: %s: %s\n", round + 1, err.field, err.text);
 				return 0;
 			}

@@ -136,7 +136,8 @@ struct nk_round_result {
 NK_MUST_USE enum nk_status nk_bargain_round(const struct nk_rules *rules, int round,
 					    const struct nk_round_figures *figures,
 					    struct nk_round_result *results,
-					    const uint8_t seed[NK_SEED_BYTES], struct nk_error *err);
+					    const uint8_t seed[NK_SEED_BYTES],
+					    struct nk_error *err);
 
 /* The commitment to a seed, published when the case opens: SHA-256(seed). */
 void nk_bargain_commit_seed(const uint8_t seed[NK_SEED_BYTES], uint8_t commitment[32]);

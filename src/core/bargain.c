@@ -135,7 +135,8 @@ out:
 		last->low = lo > ceil_div(r->range_low, g) ? (lo - 1) * g + 1 : r->range_low;
 		last->high = hi < r->range_high / g ? (hi + 1) * g - 1 : r->range_high;
 		if (g == 1 && r->grid > 1) {	/* and no grid point lay in [d, o] */
-			int64_t below = (d / r->grid) * r->grid, above = ceil_div(o, r->grid) * r->grid;
+			int64_t below = (d / r->grid) * r->grid;
+			int64_t above = ceil_div(o, r->grid) * r->grid;
 
 			last->low = below + 1 > last->low ? below + 1 : last->low;
 			last->high = above - 1 < last->high ? above - 1 : last->high;
@@ -294,10 +295,11 @@ static struct nk_interval view_of(const struct viewer *w, struct nk_interval pri
 			 * settlement in place of the other's, they are the same draws. */
 			struct nk_interval left = { w->rules->range_low, w->rules->range_high };
 
+			int64_t d = w->role == NK_CLAIMANT ? w->own : seen.figure;
+			int64_t o = w->role == NK_CLAIMANT ? seen.figure : w->own;
+
 			if (w->seed)
-				(void)(w->role == NK_CLAIMANT
-				       ? random_point(w->rules, w->round, w->seed, w->own, seen.figure, &left)
-				       : random_point(w->rules, w->round, w->seed, seen.figure, w->own, &left));
+				(void)random_point(w->rules, w->round, w->seed, d, o, &left);
 			if (w->role == NK_CLAIMANT) {
 				left.low = seen.figure;
 			} else {
@@ -317,10 +319,11 @@ static struct nk_interval view_of(const struct viewer *w, struct nk_interval pri
 static int same_figure_before(const struct nk_round_figures *figures, int round,
 			      enum nk_role role)
 {
-	const int64_t now = role == NK_CLAIMANT ? figures[round - 1].demand : figures[round - 1].offer;
+	const struct nk_round_figures *now = &figures[round - 1];
 
 	for (int s = round - 1; s >= 1; s--)
-		if ((role == NK_CLAIMANT ? figures[s - 1].demand : figures[s - 1].offer) == now)
+		if (role == NK_CLAIMANT ? figures[s - 1].demand == now->demand
+					: figures[s - 1].offer == now->offer)
 			return s;
 	return 0;
 }
@@ -466,7 +469,8 @@ enum nk_status nk_bargain_round(const struct nk_rules *rules, int round,
 	{
 		/* A random settlement reveals its seed; nothing else does. */
 		const uint8_t *shown = seen.deal == NK_DEAL_OVERLAP ? seed : NULL;
-		struct viewer c = { rules, round, NK_CLAIMANT, f->demand, f->claimant_extension, shown };
+		struct viewer c = { rules, round, NK_CLAIMANT, f->demand, f->claimant_extension,
+				    shown };
 		struct viewer p = { rules, round, NK_PAYER, f->offer, f->payer_extension, shown };
 		struct nk_interval cp = carried(rules, NK_CLAIMANT, round, figures, results);
 		struct nk_interval pp = carried(rules, NK_PAYER, round, figures, results);

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CASES 1000	/* per settle rule and monotone setting */
-#define BUDGET 4.0
+#define CASES	  1000 /* per settle rule and monotone setting */
+#define BUDGET	  4.0
 #define WIDTH_MAX 600
 
 /* How the prober picks its figures: bisecting the other's limit with the hint
@@ -33,7 +33,7 @@ static uint64_t next(void)
 	return z ^ (z >> 31);
 }
 
-static int64_t between(int64_t lo, int64_t hi)	/* inclusive */
+static int64_t between(int64_t lo, int64_t hi) /* inclusive */
 {
 	return lo + (int64_t)(next() % (uint64_t)(hi - lo + 1));
 }
@@ -61,15 +61,15 @@ struct seen {
 	bool withheld;
 	bool has_view;
 	struct nk_interval other, exposed;
-	bool other_side_view;		/* the fixed side's briefing had a view */
-	struct nk_interval shown_to_other;	/* the exposure that briefing showed it */
+	bool other_side_view;		   /* the fixed side's briefing had a view */
+	struct nk_interval shown_to_other; /* the exposure that briefing showed it */
 };
 
 struct game {
 	struct nk_rules rules;
 	enum nk_role me;
-	int64_t limit;				/* the other side's, fixed */
-	int rounds;				/* rounds played */
+	int64_t limit; /* the other side's, fixed */
+	int rounds;    /* rounds played */
 	struct nk_round_figures figs[NK_ROUNDS_MAX];
 	struct seen seen[NK_ROUNDS_MAX];
 	bool seed_revealed;
@@ -78,12 +78,12 @@ struct game {
 
 struct tally {
 	int cases, deals, impasses, hint_rounds, exact;
-	double bits_max, bits_sum;		/* at impasse */
-	double hint_excess_max;			/* over rounds with a told hint: bits - budget */
-	int shown_checks;			/* rounds whose exposure shown was checked */
-	int shown_rounding;			/* of which within its rounding only */
-	double deal_bits_max, deal_bits_sum;	/* settled */
-	double added_sum, bound_sum;		/* random: seed's bits, and their bound */
+	double bits_max, bits_sum;	     /* at impasse */
+	double hint_excess_max;		     /* rounds with a told hint: bits - budget */
+	int shown_checks;		     /* rounds whose exposure shown was checked */
+	int shown_rounding;		     /* of which within its rounding only */
+	double deal_bits_max, deal_bits_sum; /* settled */
+	double added_sum, bound_sum;	     /* random: seed's bits, and their bound */
 	int failures;
 };
 
@@ -104,8 +104,9 @@ static void random_rules(struct nk_rules *r, enum nk_settle settle, bool monoton
 	}
 	r->hint_count = (int)between(1, 3);
 	for (int i = 0; i < r->hint_count; i++)
-		r->hint_bp[i] = (uint32_t)(i == 0 ? between(300, 3000)
-					      : r->hint_bp[i - 1] + (uint32_t)between(300, 2500));
+		r->hint_bp[i] =
+		    (uint32_t)(i == 0 ? between(300, 3000)
+				      : r->hint_bp[i - 1] + (uint32_t)between(300, 2500));
 	r->leakage_bits = BUDGET;
 	r->proposals = 0;
 }
@@ -120,7 +121,9 @@ static int64_t choose(const struct game *g, enum strategy s, struct nk_interval 
 {
 	const struct nk_rules *r = &g->rules;
 	const int t = g->rounds;
-	const int64_t prev = t ? (g->me == NK_CLAIMANT ? g->figs[t - 1].demand : g->figs[t - 1].offer) : 0;
+	const int64_t prev = !t			    ? 0
+			     : g->me == NK_CLAIMANT ? g->figs[t - 1].demand
+						    : g->figs[t - 1].offer;
 	int64_t v = 0;
 
 	switch (s) {
@@ -152,7 +155,7 @@ static int64_t choose(const struct game *g, enum strategy s, struct nk_interval 
 		break;
 	}
 	v = clamp(r, v);
-	if (t && r->monotone)	/* demands never rise, offers never fall */
+	if (t && r->monotone) /* demands never rise, offers never fall */
 		v = g->me == NK_CLAIMANT ? (v > prev ? prev : v) : (v < prev ? prev : v);
 	return v;
 }
@@ -182,11 +185,12 @@ static int replay(const struct game *g, int64_t x, struct nk_round_result *resul
 				     g->seed_revealed ? g->seed : unknown, NULL) != NK_OK)
 			return t;
 		v = g->me == NK_CLAIMANT ? &results[t - 1].claimant : &results[t - 1].payer;
-		if (results[t - 1].deal != s->deal || (s->deal && results[t - 1].figure != s->figure) ||
-		    v->hint != s->hint || v->withheld != s->withheld)
+		if (results[t - 1].deal != s->deal ||
+		    (s->deal && results[t - 1].figure != s->figure) || v->hint != s->hint ||
+		    v->withheld != s->withheld)
 			return t;
-		if (s->has_view && (!same_interval(v->other, s->other) ||
-				    !same_interval(v->exposed, s->exposed)))
+		if (s->has_view &&
+		    (!same_interval(v->other, s->other) || !same_interval(v->exposed, s->exposed)))
 			return t;
 	}
 	return g->rounds + 1;
@@ -204,14 +208,16 @@ static void fail(struct tally *tl, const char *what, const struct game *g, doubl
 		       nk_settle_name(g->rules.settle), nk_role_name(g->me), (long long)g->limit,
 		       g->rounds, a, b);
 	if (getenv("PROBER_DEBUG"))
-		printf("#   range %lld grid %lld hints %d: %u %u %u\n", (long long)g->rules.range_high,
-		       (long long)g->rules.grid, g->rules.hint_count, g->rules.hint_bp[0],
-		       g->rules.hint_bp[1], g->rules.hint_bp[2]);
+		printf("#   range %lld grid %lld hints %d: %u %u %u\n",
+		       (long long)g->rules.range_high, (long long)g->rules.grid,
+		       g->rules.hint_count, g->rules.hint_bp[0], g->rules.hint_bp[1],
+		       g->rules.hint_bp[2]);
 	if (getenv("PROBER_DEBUG"))
 		for (int t = 0; t < g->rounds; t++)
 			printf("#   round %d: demand %lld offer %lld deal %d hint %d%s\n", t + 1,
 			       (long long)g->figs[t].demand, (long long)g->figs[t].offer,
-			       (int)g->seen[t].deal, g->seen[t].hint, g->seen[t].withheld ? " withheld" : "");
+			       (int)g->seen[t].deal, g->seen[t].hint,
+			       g->seen[t].withheld ? " withheld" : "");
 }
 
 /* What the prober knows after the game, against what the rules say it may. */
@@ -219,7 +225,7 @@ static void measure(const struct game *g, struct tally *tl)
 {
 	static struct nk_round_result results[NK_ROUNDS_MAX];
 	const struct nk_rules *r = &g->rules;
-	int survivors[NK_ROUNDS_MAX + 2] = { 0 };	/* [t]: consistent after round t */
+	int survivors[NK_ROUNDS_MAX + 2] = {0}; /* [t]: consistent after round t */
 	struct nk_round_result truth[NK_ROUNDS_MAX];
 	const struct seen *last = &g->seen[g->rounds - 1];
 	const struct nk_view *stated;
@@ -242,8 +248,8 @@ static void measure(const struct game *g, struct tally *tl)
 		return;
 	}
 	for (int t = 1; t <= g->rounds; t++) {
-		const struct nk_view *v = g->me == NK_CLAIMANT ? &truth[t - 1].claimant
-							     : &truth[t - 1].payer;
+		const struct nk_view *v =
+		    g->me == NK_CLAIMANT ? &truth[t - 1].claimant : &truth[t - 1].payer;
 		double b = bits(r, survivors[t]);
 
 		/* The fixed side's briefing never shows less than the prober holds, but
@@ -265,10 +271,12 @@ static void measure(const struct game *g, struct tally *tl)
 		if (b - r->leakage_bits > tl->hint_excess_max)
 			tl->hint_excess_max = b - r->leakage_bits;
 		if (b > r->leakage_bits + 1e-9)
-			fail(tl, "a told hint took the prober past the budget", g, b, r->leakage_bits);
+			fail(tl, "a told hint took the prober past the budget", g, b,
+			     r->leakage_bits);
 	}
 	learned = bits(r, survivors[g->rounds]);
-	stated = g->me == NK_CLAIMANT ? &truth[g->rounds - 1].claimant : &truth[g->rounds - 1].payer;
+	stated =
+	    g->me == NK_CLAIMANT ? &truth[g->rounds - 1].claimant : &truth[g->rounds - 1].payer;
 	stated_bits = bits(r, (double)(stated->other.high - stated->other.low) + 1.0);
 	/* The go-between's account of what the prober holds is the whole of it. */
 	if (learned > stated_bits + 1e-9)
@@ -295,8 +303,9 @@ static void measure(const struct game *g, struct tally *tl)
 		if (f->offer / grid < (f->demand + grid - 1) / grid)
 			grid = 1;
 		n = f->offer / grid - (f->demand + grid - 1) / grid + 1;
-		a = g->me == NK_CLAIMANT ? r->range_high / grid - f->offer / grid
-					 : (f->demand + grid - 1) / grid - (r->range_low + grid - 1) / grid;
+		a = g->me == NK_CLAIMANT
+			? r->range_high / grid - f->offer / grid
+			: (f->demand + grid - 1) / grid - (r->range_low + grid - 1) / grid;
 		tl->added_sum += log2((double)alone / survivors[g->rounds]);
 		tl->bound_sum += log2(1.0 + (double)a / (double)n);
 	}
@@ -306,9 +315,9 @@ static bool play(const struct nk_case_env *env, struct game *g, enum strategy s)
 {
 	char id[NK_CASE_ID_MAX];
 	enum nk_role other = g->me == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT;
-	struct nk_interval known = { g->rules.range_low, g->rules.range_high };
+	struct nk_interval known = {g->rules.range_low, g->rules.range_high};
 	static struct nk_brief b;
-	struct nk_error err = { 0 };
+	struct nk_error err = {0};
 
 	if (nk_case_open(env, &g->rules, id, &err) != NK_OK)
 		goto fail;
@@ -316,8 +325,9 @@ static bool play(const struct nk_case_env *env, struct game *g, enum strategy s)
 		int64_t mine = choose(g, s, known);
 		struct seen *sn = &g->seen[t - 1];
 
-		g->figs[t - 1] = (struct nk_round_figures){ g->me == NK_CLAIMANT ? mine : g->limit,
-							    g->me == NK_CLAIMANT ? g->limit : mine, 0, 0 };
+		g->figs[t - 1] =
+		    (struct nk_round_figures){g->me == NK_CLAIMANT ? mine : g->limit,
+					      g->me == NK_CLAIMANT ? g->limit : mine, 0, 0};
 		g->rounds = t;
 		if (nk_case_submit(env, id, other, g->limit, &err) != NK_OK ||
 		    nk_case_submit(env, id, g->me, mine, &err) != NK_OK ||
@@ -350,7 +360,8 @@ fail:
 
 int main(void)
 {
-	static const enum nk_settle settles[] = { NK_SETTLE_MIDPOINT, NK_SETTLE_BAND, NK_SETTLE_RANDOM };
+	static const enum nk_settle settles[] = {NK_SETTLE_MIDPOINT, NK_SETTLE_BAND,
+						 NK_SETTLE_RANDOM};
 	struct nk_server_key *signer = NULL;
 	struct nk_store *store = NULL;
 	struct nk_case_env env;
@@ -361,12 +372,12 @@ int main(void)
 		printf("Bail out! no store\n");
 		return 1;
 	}
-	env = (struct nk_case_env){ store, fake_now, fake_random, NULL, signer, NULL };
+	env = (struct nk_case_env){store, fake_now, fake_random, NULL, signer, NULL};
 	fake_clock = INT64_C(1700000000000);
 	printf("1..%d\n", 6);
 	for (int k = 0; k < 3; k++) {
 		for (int m = 1; m >= 0; m--) {
-			struct tally tl = { 0 };
+			struct tally tl = {0};
 
 			rng_state = 20261204 + (uint64_t)(10 * k + m);
 			for (int c = 0; c < CASES; c++) {
@@ -387,16 +398,19 @@ int main(void)
 			       "bisect/repeat/walk", BUDGET);
 			printf("#   no deal: %d cases, bits learned max %.2f mean %.2f; "
 			       "after %d told hints at most %+.2f over the budget\n",
-			       tl.impasses, tl.bits_max, tl.impasses ? tl.bits_sum / tl.impasses : 0.0,
-			       tl.hint_rounds, tl.hint_excess_max);
+			       tl.impasses, tl.bits_max,
+			       tl.impasses ? tl.bits_sum / tl.impasses : 0.0, tl.hint_rounds,
+			       tl.hint_excess_max);
 			printf("#   settled: %d cases, bits learned max %.2f mean %.2f\n", tl.deals,
 			       tl.deal_bits_max, tl.deals ? tl.deal_bits_sum / tl.deals : 0.0);
 			if (settles[k] == NK_SETTLE_RANDOM && tl.deals)
-				printf("#   random: the seed added %.2f bits on average, bound %.2f\n",
-				       tl.added_sum / tl.deals, tl.bound_sum / tl.deals);
-			printf("#   the stated view was the prober's exact knowledge in %d of %d; "
-			       "the other side's exposure covered it in %d rounds (%d by rounding)\n",
-			       tl.exact, tl.cases, tl.shown_checks, tl.shown_rounding);
+				printf(
+				    "#   random: the seed added %.2f bits on average, bound %.2f\n",
+				    tl.added_sum / tl.deals, tl.bound_sum / tl.deals);
+			printf(
+			    "#   the stated view was the prober's exact knowledge in %d of %d; "
+			    "the other side's exposure covered it in %d rounds (%d by rounding)\n",
+			    tl.exact, tl.cases, tl.shown_checks, tl.shown_rounding);
 			if (settles[k] == NK_SETTLE_RANDOM && tl.added_sum > tl.bound_sum + 1e-9)
 				tl.failures++;
 			printf("%s %d - %s, monotone %s\n", tl.failures ? "not ok" : "ok", ++tap_no,
