@@ -42,7 +42,7 @@ static double rounds(const struct nk_rules *r, long iterations, int64_t *sink)
 	for (long i = 0; i < iterations; i++) {
 		struct nk_round_figures f = { demands[i % FIGURES], offers[i % FIGURES], 0, 0 };
 
-		if (nk_bargain_round(r, 1, &f, NULL, seed, &res, NULL) != NK_OK)
+		if (nk_bargain_round(r, 1, &f, &res, seed, NULL) != NK_OK)
 			return 0;
 		*sink += res.figure + res.band;
 	}

@@ -70,6 +70,7 @@ static int run_case(FILE *in, const char *dir, FILE *out)
 {
 	struct nk_rules r;
 	struct nk_round_result res[NK_ROUNDS_MAX];
+	struct nk_round_figures figs[NK_ROUNDS_MAX];
 	struct nk_error err = { 0 };
 	uint8_t seed[NK_SEED_BYTES] = { 0 };
 	char line[LINE_MAX_LEN];
@@ -100,8 +101,8 @@ static int run_case(FILE *in, const char *dir, FILE *out)
 			    nk_money_parse(cur, b, "offer", &f.offer, &err) ||
 			    (c[0] && nk_money_parse(cur, c, "claimant_extension", &f.claimant_extension, &err)) ||
 			    (d[0] && nk_money_parse(cur, d, "payer_extension", &f.payer_extension, &err)) ||
-			    nk_bargain_round(&r, round + 1, &f, round ? &res[round - 1] : NULL, seed,
-					     &res[round], &err)) {
+			    (figs[round] = f,
+			     nk_bargain_round(&r, round + 1, figs, res, seed, &err))) {
 				fprintf(out, "round %d: refused: %s: %s\n", round + 1, err.field, err.text);
 				return 0;
 			}

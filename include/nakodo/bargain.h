@@ -127,14 +127,17 @@ struct nk_round_result {
 	struct nk_view claimant, payer;
 };
 
-/* Evaluates round number round (1-based) of a case. prev is the result of the round
- * before (NULL for round 1): knowledge carries over from it. seed is the case's
- * committed seed (used only by the random rule). */
+/* Evaluates round number round (1-based) of a case. figures holds the figures of rounds
+ * 1..round; results the results of rounds 1..round-1, and receives this round's in
+ * results[round - 1] (nothing else is written, nothing on failure). Knowledge carries
+ * over from earlier rounds: under monotone rules one bound, and whenever a side's figure
+ * is one it had in an earlier round, everything learnt of it then. seed is the case's
+ * committed seed (used only by the random rule, and revealed by its settlement). */
 NK_MUST_USE enum nk_status nk_bargain_round(const struct nk_rules *rules, int round,
 					    const struct nk_round_figures *figures,
-					    const struct nk_round_result *prev,
+					    struct nk_round_result *results,
 					    const uint8_t seed[NK_SEED_BYTES],
-					    struct nk_round_result *out, struct nk_error *err);
+					    struct nk_error *err);
 
 /* The commitment to a seed, published when the case opens: SHA-256(seed). */
 void nk_bargain_commit_seed(const uint8_t seed[NK_SEED_BYTES], uint8_t commitment[32]);

@@ -177,36 +177,38 @@ enum nk_status case_replay(const struct nk_case_env *env, const struct case_stat
 			   int count, struct nk_round_result *results, struct nk_error *err)
 {
 	uint8_t seed[NK_SEED_BYTES];
-	struct nk_round_figures f;
+	struct nk_round_figures figures[NK_ROUNDS_MAX];
 	char name[NK_SECRET_NAME_MAX];
 	enum nk_status rc;
 
+	if (count > NK_ROUNDS_MAX)
+		return nk_fail(err, NK_ECORRUPT, "log", "more rounds than the rules allow");
 	if ((rc = get_seed(env, st->id, seed, err)) != NK_OK)
 		return rc;
+	memset(figures, 0, sizeof(figures));
 	for (int i = 1; i <= count && rc == NK_OK; i++) {
 		const struct case_round *r = &st->rounds[i - 1];
+		struct nk_round_figures *f = &figures[i - 1];
 
-		memset(&f, 0, sizeof(f));
 		case_secret_name(name, "figure", i, NK_CLAIMANT);
-		rc = case_get_amount(env, st->id, name, &f.demand, err);
+		rc = case_get_amount(env, st->id, name, &f->demand, err);
 		case_secret_name(name, "figure", i, NK_PAYER);
 		if (rc == NK_OK)
-			rc = case_get_amount(env, st->id, name, &f.offer, err);
+			rc = case_get_amount(env, st->id, name, &f->offer, err);
 		case_secret_name(name, "extension", i, NK_CLAIMANT);
 		if (rc == NK_OK && r->extended[NK_CLAIMANT])
-			rc = case_get_amount(env, st->id, name, &f.claimant_extension, err);
+			rc = case_get_amount(env, st->id, name, &f->claimant_extension, err);
 		case_secret_name(name, "extension", i, NK_PAYER);
 		if (rc == NK_OK && r->extended[NK_PAYER])
-			rc = case_get_amount(env, st->id, name, &f.payer_extension, err);
+			rc = case_get_amount(env, st->id, name, &f->payer_extension, err);
 		if (rc == NK_OK)
-			rc = nk_bargain_round(&st->rules, i, &f, i > 1 ? &results[i - 2] : NULL,
-					      seed, &results[i - 1], err);
+			rc = nk_bargain_round(&st->rules, i, figures, results, seed, err);
 		if (rc == NK_OK && r->evaluated &&
 		    (r->deal != results[i - 1].deal ||
 		     (r->deal != NK_NO_DEAL && r->figure != results[i - 1].figure)))
 			rc = nk_fail(err, NK_ECORRUPT, "log", "round %d does not replay to its recorded outcome", i);
 	}
-	sodium_memzero(&f, sizeof(f));
+	sodium_memzero(figures, sizeof(figures));
 	sodium_memzero(seed, sizeof(seed));
 	return rc;
 }

@@ -56,36 +56,93 @@ static int64_t on_grid(int64_t low, int64_t high, __int128 twice, int64_t grid)
 	return (int64_t)(twice / 2);
 }
 
-/* A uniform draw in [0, n) from the seed and the round, by rejection sampling. */
-static uint64_t draw(const uint8_t seed[NK_SEED_BYTES], int round, uint64_t n)
-{
-	uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+/* Draws of the random rule (doc/bargain.md, "The random draw"): the stream is BLAKE2b
+ * keyed with the seed over a tag, the round and a counter. The cap makes the stream end;
+ * doc/bargain.md shows that no case reaches it with a chance above 2^-8000. */
+#define DRAWS_MAX 4096
 
-	for (uint32_t counter = 0;; counter++) {
-		uint8_t msg[16] = "nakodo-draw";
-		uint8_t h[8];
-		uint64_t v = 0;
+/* A uniform draw in [0, n), n <= 2^63, by rejection on 128-bit words; false when the
+ * stream has reached its cap. */
+static bool draw(const uint8_t seed[NK_SEED_BYTES], int round, uint32_t *counter, uint64_t n,
+		 uint64_t *out)
+{
+	const unsigned __int128 all = ~(unsigned __int128)0;
+	const unsigned __int128 limit = all - all % n;
+
+	while (*counter < DRAWS_MAX) {
+		uint8_t msg[16] = "nakodo-draw2";
+		uint8_t h[16];
+		unsigned __int128 v = 0;
 
 		msg[12] = (uint8_t)round;
-		msg[13] = (uint8_t)counter;
-		msg[14] = (uint8_t)(counter >> 8);
-		msg[15] = (uint8_t)(counter >> 16);
+		msg[13] = (uint8_t)*counter;
+		msg[14] = (uint8_t)(*counter >> 8);
+		msg[15] = (uint8_t)(*counter >> 16);
+		(*counter)++;
 		crypto_generichash(h, sizeof(h), msg, sizeof(msg), seed, NK_SEED_BYTES);
-		for (int i = 0; i < 8; i++)
+		for (int i = 0; i < 16; i++)
 			v = (v << 8) | h[i];
-		if (v < limit)
-			return v % n;
+		if (v < limit) {
+			*out = (uint64_t)(v % n);
+			return true;
+		}
 	}
+	return false;
 }
 
-static int64_t random_point(int64_t low, int64_t high, int64_t grid,
-			    const uint8_t seed[NK_SEED_BYTES], int round)
+static int64_t ceil_div(int64_t x, int64_t g)	/* x >= 0 */
 {
-	int64_t first = ((low + grid - 1) / grid) * grid;
+	return x / g + (x % g != 0);
+}
 
-	if (first > high)	/* no grid point inside: uniform on minor units */
-		return low + (int64_t)draw(seed, round, (uint64_t)(high - low) + 1);
-	return first + grid * (int64_t)draw(seed, round, (uint64_t)((high - first) / grid) + 1);
+/* The random settlement in [d, o]: draws over the public range (its grid points, or
+ * every minor unit when no grid point lies in [d, o]), each uniform in what is left of
+ * it; a draw below d cuts the range above the draw, one above o below it; the first draw
+ * in [d, o] is the figure. Every rejected draw lies outside [d, o], so it tells a side
+ * only that the other's limit lies short of it. last receives the range left when the
+ * figure was drawn: what the draws tell each side (doc/bargain.md). */
+static int64_t random_point(const struct nk_rules *r, int round, const uint8_t seed[NK_SEED_BYTES],
+			    int64_t d, int64_t o, struct nk_interval *last)
+{
+	int64_t g = r->grid, zlo = ceil_div(d, g), zhi = o / g;
+	int64_t lo, hi, k;
+	uint32_t counter = 0;
+	uint64_t v;
+
+	if (zlo > zhi) {	/* no grid point inside: every minor unit */
+		g = 1;
+		zlo = d;
+		zhi = o;
+	}
+	lo = ceil_div(r->range_low, g);
+	hi = r->range_high / g;
+	while (draw(seed, round, &counter, (uint64_t)(hi - lo) + 1, &v)) {
+		k = lo + (int64_t)v;
+		if (k < zlo) {
+			lo = k + 1;
+		} else if (k > zhi) {
+			hi = k - 1;
+		} else {
+			goto out;
+		}
+	}
+	/* The cap: the zone's point nearest the middle of what is left, the lower on a tie. */
+	k = lo + (hi - lo) / 2;
+	k = k < zlo ? zlo : k > zhi ? zhi : k;
+out:
+	if (last) {
+		/* Draws short of lo or past hi were rejected: the limits lie inside. */
+		last->low = lo > ceil_div(r->range_low, g) ? (lo - 1) * g + 1 : r->range_low;
+		last->high = hi < r->range_high / g ? (hi + 1) * g - 1 : r->range_high;
+		if (g == 1 && r->grid > 1) {	/* and no grid point lay in [d, o] */
+			int64_t below = (d / r->grid) * r->grid;
+			int64_t above = ceil_div(o, r->grid) * r->grid;
+
+			last->low = below + 1 > last->low ? below + 1 : last->low;
+			last->high = above - 1 < last->high ? above - 1 : last->high;
+		}
+	}
+	return k * g;
 }
 
 /* The round's outcome from both figures. seed may be NULL: a random-rule figure is
@@ -98,7 +155,7 @@ static struct outcome evaluate(const struct nk_rules *r, int round, int64_t d, i
 	if (o >= d) {
 		out.deal = NK_DEAL_OVERLAP;
 		if (r->settle == NK_SETTLE_RANDOM && seed)
-			out.figure = random_point(d, o, r->grid, seed, round);
+			out.figure = random_point(r, round, seed, d, o, NULL);
 		else
 			out.figure = on_grid(d, o, (__int128)d + o, r->grid);
 	} else if (within_band(r, d, o)) {
@@ -145,6 +202,7 @@ struct viewer {
 	int round;
 	enum nk_role role;
 	int64_t own, ext;	/* the viewer's figure and extension */
+	const uint8_t *seed;	/* the revealed seed of a random settlement, or NULL */
 };
 
 static struct key key_at(const struct viewer *w, int64_t x)
@@ -204,6 +262,13 @@ static double bits_of(const struct nk_rules *r, struct nk_interval i)
 	return log2(all / left);
 }
 
+static struct nk_interval meet(struct nk_interval a, struct nk_interval b)
+{
+	struct nk_interval m = { a.low > b.low ? a.low : b.low, a.high < b.high ? a.high : b.high };
+
+	return m;
+}
+
 /* The interval a viewer holds after the round, given what it was told. band < 0
  * means no hint was told. */
 static struct nk_interval view_of(const struct viewer *w, struct nk_interval prior,
@@ -224,11 +289,23 @@ static struct nk_interval view_of(const struct viewer *w, struct nk_interval pri
 	case NK_DEAL_OVERLAP:
 		if (w->rules->settle != NK_SETTLE_RANDOM || seen.deal == NK_DEAL_BAND) {
 			lo.v = hi.v = w->role == NK_CLAIMANT ? seen.figure : -seen.figure;
-		} else if (w->role == NK_CLAIMANT) {
-			if (prior.low < seen.figure)	/* the offer is at least the figure */
-				prior.low = seen.figure;
-		} else if (prior.high > seen.figure) {
-			prior.high = seen.figure;
+		} else {
+			/* The figure lies in [demand, offer], and the revealed draws that were
+			 * rejected lie outside it: replayed with the viewer's figure and the
+			 * settlement in place of the other's, they are the same draws. */
+			struct nk_interval left = { w->rules->range_low, w->rules->range_high };
+
+			int64_t d = w->role == NK_CLAIMANT ? w->own : seen.figure;
+			int64_t o = w->role == NK_CLAIMANT ? seen.figure : w->own;
+
+			if (w->seed)
+				(void)random_point(w->rules, w->round, w->seed, d, o, &left);
+			if (w->role == NK_CLAIMANT) {
+				left.low = seen.figure;
+			} else {
+				left.high = seen.figure;
+			}
+			prior = meet(prior, left);
 		}
 		break;
 	case NK_DEAL_PROPOSAL:
@@ -237,41 +314,66 @@ static struct nk_interval view_of(const struct viewer *w, struct nk_interval pri
 	return preimage(w, prior, lo, hi);
 }
 
-/* What a party may assume of the other's figure before a round: offers never fall
- * and demands never rise, so one bound carries over under monotone rules. */
-static struct nk_interval carried(const struct nk_rules *r, enum nk_role viewer,
-				  const struct nk_round_result *prev)
+/* The latest round before `round` in which role's figure was the one it has in `round`,
+ * or 0. */
+static int same_figure_before(const struct nk_round_figures *figures, int round,
+			      enum nk_role role)
 {
-	struct nk_interval i = { r->range_low, r->range_high };
+	const struct nk_round_figures *now = &figures[round - 1];
 
-	if (prev && r->monotone) {
+	for (int s = round - 1; s >= 1; s--)
+		if (role == NK_CLAIMANT ? figures[s - 1].demand == now->demand
+					: figures[s - 1].offer == now->offer)
+			return s;
+	return 0;
+}
+
+/* What a party may assume of the other's figure before a round: offers never fall and
+ * demands never rise, so under monotone rules one bound carries over; and a side may
+ * always assume that the other kept a figure, so when the other's figure of this round
+ * is one it had before, everything learnt of it then still holds (the go-between knows
+ * when it did; the decisions that follow are the ones the viewer would make itself if it
+ * guessed so). */
+static struct nk_interval carried(const struct nk_rules *r, enum nk_role viewer, int round,
+				  const struct nk_round_figures *figures,
+				  const struct nk_round_result *results)
+{
+	enum nk_role other = viewer == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT;
+	struct nk_interval i = { r->range_low, r->range_high };
+	int s = same_figure_before(figures, round, other);
+
+	if (round > 1 && r->monotone) {
 		if (viewer == NK_CLAIMANT)
-			i.low = prev->claimant.other.low;
+			i.low = results[round - 2].claimant.other.low;
 		else
-			i.high = prev->payer.other.high;
+			i.high = results[round - 2].payer.other.high;
 	}
+	if (s > 0)
+		i = meet(i, viewer == NK_CLAIMANT ? results[s - 1].claimant.other
+						   : results[s - 1].payer.other);
 	return i;
 }
 
-static struct nk_interval carried_exposure(const struct nk_rules *r, enum nk_role self,
-					   const struct nk_round_result *prev)
+/* The same from the side of the party whose figure is known: the tightest bound the
+ * other side can have carried, over every figure of the other that the party could not
+ * rule out. */
+static struct nk_interval carried_exposure(const struct nk_rules *r, enum nk_role self, int round,
+					   const struct nk_round_figures *figures,
+					   const struct nk_round_result *results)
 {
 	struct nk_interval i = { r->range_low, r->range_high };
+	int s = same_figure_before(figures, round, self);
 
-	if (prev && r->monotone) {
+	if (round > 1 && r->monotone) {
 		if (self == NK_CLAIMANT)	/* the payer's knowledge of a demand */
-			i.high = prev->claimant.exposed_bound.high;
+			i.high = results[round - 2].claimant.exposed_bound.high;
 		else
-			i.low = prev->payer.exposed_bound.low;
+			i.low = results[round - 2].payer.exposed_bound.low;
 	}
+	if (s > 0)
+		i = meet(i, self == NK_CLAIMANT ? results[s - 1].claimant.exposed_bound
+						 : results[s - 1].payer.exposed_bound);
 	return i;
-}
-
-static struct nk_interval meet(struct nk_interval a, struct nk_interval b)
-{
-	struct nk_interval m = { a.low > b.low ? a.low : b.low, a.high < b.high ? a.high : b.high };
-
-	return m;
 }
 
 /* Decides whether the viewer may be told the band: only if every band it could be told,
@@ -303,10 +405,10 @@ static void tell(const struct viewer *w, struct nk_interval prior, struct outcom
  * such views, the tightest bound the other can have kept. Not counted: what a
  * deal-closer extension of the other side, which self cannot see, probed further. */
 static void expose(const struct nk_rules *r, int round, enum nk_role self, int64_t own,
-		   int64_t own_ext, struct nk_view *v, struct nk_interval prior,
-		   struct outcome seen)
+		   int64_t own_ext, const uint8_t *seed, struct nk_view *v,
+		   struct nk_interval prior, struct outcome seen)
 {
-	struct viewer me = { r, round, self, own, own_ext };
+	struct viewer me = { r, round, self, own, own_ext, seed };
 	struct nk_interval bound = prior, sharpest = prior;
 	double best = -1.0;
 	bool banded = seen.deal == NK_NO_DEAL && r->hint_count > 0;
@@ -320,7 +422,7 @@ static void expose(const struct nk_rules *r, int round, enum nk_role self, int64
 			continue;
 		for (int i = 0; i < 2; i++) {
 			struct viewer w = { r, round, self == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT,
-					    ends[i], 0 };
+					    ends[i], 0, seed };
 			struct nk_interval view = view_of(&w, prior, seen, b);
 
 			bound = meet(bound, view);
@@ -338,11 +440,11 @@ static void expose(const struct nk_rules *r, int round, enum nk_role self, int64
 }
 
 enum nk_status nk_bargain_round(const struct nk_rules *rules, int round,
-				const struct nk_round_figures *f,
-				const struct nk_round_result *prev,
-				const uint8_t seed[NK_SEED_BYTES],
-				struct nk_round_result *out, struct nk_error *err)
+				const struct nk_round_figures *figures,
+				struct nk_round_result *results,
+				const uint8_t seed[NK_SEED_BYTES], struct nk_error *err)
 {
+	const struct nk_round_figures *f = &figures[round > 0 ? round - 1 : 0];
 	struct nk_round_result res;
 	struct outcome seen;
 	enum nk_status rc;
@@ -365,19 +467,23 @@ enum nk_status nk_bargain_round(const struct nk_rules *rules, int round,
 	res.figure = seen.figure;
 	res.band = seen.band;
 	{
-		struct viewer c = { rules, round, NK_CLAIMANT, f->demand, f->claimant_extension };
-		struct viewer p = { rules, round, NK_PAYER, f->offer, f->payer_extension };
-		struct nk_interval cp = carried(rules, NK_CLAIMANT, prev);
-		struct nk_interval pp = carried(rules, NK_PAYER, prev);
+		/* A random settlement reveals its seed; nothing else does. */
+		const uint8_t *shown = seen.deal == NK_DEAL_OVERLAP ? seed : NULL;
+		struct viewer c = { rules, round, NK_CLAIMANT, f->demand, f->claimant_extension,
+				    shown };
+		struct viewer p = { rules, round, NK_PAYER, f->offer, f->payer_extension, shown };
+		struct nk_interval cp = carried(rules, NK_CLAIMANT, round, figures, results);
+		struct nk_interval pp = carried(rules, NK_PAYER, round, figures, results);
 
 		tell(&c, cp, seen, &res.claimant);
 		tell(&p, pp, seen, &res.payer);
-		expose(rules, round, NK_CLAIMANT, f->demand, f->claimant_extension, &res.claimant,
-		       carried_exposure(rules, NK_CLAIMANT, prev), seen);
-		expose(rules, round, NK_PAYER, f->offer, f->payer_extension, &res.payer,
-		       carried_exposure(rules, NK_PAYER, prev), seen);
+		expose(rules, round, NK_CLAIMANT, f->demand, f->claimant_extension, shown,
+		       &res.claimant, carried_exposure(rules, NK_CLAIMANT, round, figures, results),
+		       seen);
+		expose(rules, round, NK_PAYER, f->offer, f->payer_extension, shown, &res.payer,
+		       carried_exposure(rules, NK_PAYER, round, figures, results), seen);
 	}
-	*out = res;
+	results[round - 1] = res;
 	return NK_OK;
 }
 
