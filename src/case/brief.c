@@ -73,8 +73,21 @@ enum nk_status nk_case_brief(const struct nk_case_env *env, const char *id, enum
 	b->settled = st.settled;
 	b->settlement = st.settlement;
 	b->settled_by = st.settled_by;
-	b->seed_revealed = st.seed_revealed;
-	memcpy(b->seed, st.seed, sizeof(b->seed));
+	/* a random settlement's seed is the parties' alone: with the settlement it bounds
+	 * both limits (doc/bargain.md). Cases settled before it was kept apart carry it in
+	 * their log, which the mediator reads anyway. */
+	if (role != NK_MEDIATOR && st.seed_revealed) {
+		b->seed_revealed = true;
+		memcpy(b->seed, st.seed, sizeof(b->seed));
+	} else if (role != NK_MEDIATOR && st.settled && st.rules.settle == NK_SETTLE_RANDOM) {
+		size_t len = 0;
+
+		rc = nk_store_secret_get(env->store, st.id, CASE_REVEALED_SEED, b->seed,
+					 sizeof(b->seed), &len, err);
+		b->seed_revealed = rc == NK_OK && len == sizeof(b->seed);
+		if (rc == NK_ENOTFOUND)	/* settled by a proposal or before any draw */
+			rc = NK_OK;
+	}
 	/* The log's length moves with the other side's extensions, deposits, withdrawals and
 	 * messages to the mediator, which a party must not learn: only the mediator, who may
 	 * read the log anyway, is told it. */

@@ -213,13 +213,41 @@ enum nk_status case_replay(const struct nk_case_env *env, const struct case_stat
 	return rc;
 }
 
+/* A random rule's seed, kept for the two parties after the end under the name the purge
+ * spares (case_end): with the settlement it lets each side replay the draw, and it tells
+ * each side, and so would tell whoever read it, bounds on both limits (doc/bargain.md,
+ * "What the seed tells"). So it is not written into the log, which the mediator reads,
+ * but stays sealed, and only a party's briefing shows it. */
+static enum nk_status keep_seed(const struct nk_case_env *env, const char *id,
+				struct nk_error *err)
+{
+	uint8_t seed[NK_SEED_BYTES];
+	enum nk_status rc = get_seed(env, id, seed, err);
+
+	if (rc == NK_OK)
+		rc = nk_store_secret_put(env->store, id, CASE_REVEALED_SEED, seed, sizeof(seed), err);
+	sodium_memzero(seed, sizeof(seed));
+	return rc;
+}
+
 /* After a settlement or a closing: delete every confidential figure of the case, then
  * log its closing statement in the server's record, in the same transaction. */
 enum nk_status case_end(const struct nk_case_env *env, const char *id,
 			struct nk_error *err)
 {
-	enum nk_status rc = nk_store_secret_purge(env->store, id, err);
+	uint8_t seed[NK_SEED_BYTES];
+	size_t len = 0;
+	bool keep;
+	enum nk_status rc;
 
+	/* the one secret that outlives the case: a random settlement's seed (keep_seed) */
+	rc = nk_store_secret_get(env->store, id, CASE_REVEALED_SEED, seed, sizeof(seed), &len, err);
+	keep = rc == NK_OK && len == sizeof(seed);
+	if (rc == NK_OK || rc == NK_ENOTFOUND)
+		rc = nk_store_secret_purge(env->store, id, err);
+	if (rc == NK_OK && keep)
+		rc = nk_store_secret_put(env->store, id, CASE_REVEALED_SEED, seed, sizeof(seed), err);
+	sodium_memzero(seed, sizeof(seed));
 	if (rc == NK_OK)
 		rc = case_append(env, id, "go-between", "purged",
 			    json_pack("{s:s}", "secrets", "deleted"), err);
@@ -356,19 +384,9 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 	if (res->deal != NK_NO_DEAL) {
 		body = json_pack("{s:I, s:s, s:i}", "figure", (json_int_t)res->figure,
 				 "by", nk_deal_kind_name(res->deal), "round", r);
-		if (st->rules.settle == NK_SETTLE_RANDOM) {
-			uint8_t seed[NK_SEED_BYTES];
-			char hex[2 * NK_SEED_BYTES + 1];
-
-			if ((rc = get_seed(env, st->id, seed, err)) != NK_OK) {
-				json_decref(body);
-				goto out;
-			}
-			nk_hex(seed, sizeof(seed), hex);
-			body = nk_json_set(body, "seed", json_string(hex));
-			sodium_memzero(seed, sizeof(seed));
-		}
 		rc = case_append(env, st->id, "go-between", "settled", body, err);
+		if (rc == NK_OK && st->rules.settle == NK_SETTLE_RANDOM)
+			rc = keep_seed(env, st->id, err);
 		*ended = true;
 	} else if (r == st->rules.rounds) {
 		rc = case_append(env, st->id, "go-between", "impasse", json_pack("{s:i}", "after_round", r), err);

@@ -152,6 +152,10 @@ NK_MUST_USE enum nk_status case_record_close(const struct nk_case_env *env, cons
 					     struct nk_error *err);
 
 /* Names of a case's secrets. */
+/* The secret a random settlement's seed is kept under for the parties once the case has
+ * ended: the purge deletes every other secret (case.c, keep_seed). */
+#define CASE_REVEALED_SEED "seed.revealed"
+
 void case_secret_name(char out[static NK_SECRET_NAME_MAX], const char *what, int n,
 		      enum nk_role role);
 NK_MUST_USE enum nk_status case_get_amount(const struct nk_case_env *env, const char *id,

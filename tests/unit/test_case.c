@@ -273,6 +273,33 @@ static void random_rule_reveals_a_checkable_seed(void **state)
 	assert_true(b.seed_revealed);
 	nk_bargain_commit_seed(b.seed, commitment);
 	assert_memory_equal(commitment, b.seed_commitment, 32);
+	assert_int_equal(nk_case_brief(&f->env, id, NK_CLAIMANT, &b, NULL), NK_OK);
+	assert_true(b.seed_revealed);
+	assert_memory_equal(commitment, b.seed_commitment, 32);
+}
+
+/* The seed with the settlement bounds both limits: the mediator, who reads the log,
+ * sees neither in its briefing nor in any event. */
+static void random_seed_is_the_parties_alone(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_event_list log = { 0 };
+	struct nk_rules rules;
+	struct nk_brief b;
+	char id[NK_CASE_ID_MAX];
+
+	nk_rules_default(&rules, nk_currency_find("EUR"));
+	rules.settle = NK_SETTLE_RANDOM;
+	assert_int_equal(nk_case_open(&f->env, &rules, id, NULL), NK_OK);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, 100000, NULL), NK_OK);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, 120000, NULL), NK_OK);
+	assert_int_equal(nk_case_brief(&f->env, id, NK_MEDIATOR, &b, NULL), NK_OK);
+	assert_true(b.settled);
+	assert_false(b.seed_revealed);
+	assert_int_equal(nk_case_log(&f->env, id, &log, NULL), NK_OK);
+	for (size_t i = 0; i < log.count; i++)
+		assert_null(strstr(log.events[i].body, "\"seed\""));
+	nk_event_list_free(&log);
 }
 
 /* Reads a whole file into memory (NULL, 0 if it does not exist). */
@@ -462,6 +489,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(deal_closer_closes_the_gap, setup, teardown),
 		cmocka_unit_test_setup_teardown(declined_proposal_reveals_no_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(random_rule_reveals_a_checkable_seed, setup, teardown),
+		cmocka_unit_test_setup_teardown(random_seed_is_the_parties_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(ended_case_leaves_no_secret_on_disk, setup, teardown),
 		cmocka_unit_test_setup_teardown(joins_register_one_identity_per_role, setup, teardown),
 	};
