@@ -191,9 +191,11 @@ static int brief_remote(struct cli_ctx *ctx, const struct remote *r, const char 
 		return rc;
 	got = json_string_value(json_object_get(reply, "role"));
 	if (as && (!got || strcmp(got, nk_role_name(role)) != 0)) {
+		/* got points into reply: say it before letting reply go */
+		rc = cli_usage_error(ctx, "nakodo brief", "--as %s, but the token is the %s's",
+				     nk_role_name(role), got ? got : "?");
 		json_decref(reply);
-		return cli_usage_error(ctx, "nakodo brief", "--as %s, but the token is the %s's",
-				       nk_role_name(role), got ? got : "?");
+		return rc;
 	}
 	return remote_show_brief(ctx, id, reply, false);
 }

@@ -177,13 +177,20 @@ static enum MHD_Result send_problem_role(struct MHD_Connection *conn, struct nk_
 					 const char *role)
 {
 	size_t i = 0;
+	const char *title;
 	char type[64];
 	json_t *doc;
 
 	while (i < sizeof(problems) / sizeof(problems[0]) - 1 && problems[i].status != status)
 		i++;
+	title = problems[i].title;
 	snprintf(type, sizeof(type), "urn:nakodo:problem:%s", problems[i].type);
-	doc = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", type, "title", problems[i].title,
+	/* a missing signature is a 401 too, though the token was good: say what is missing,
+	 * for a caller without the command (doc/api.md, "Signed reads") */
+	if (status == 401 && field && strcmp(field, "signature") == 0)
+		title = "This role's requests must be signed: the Nakodo-Request and "
+			"Nakodo-Signature headers, or request and signature in the body";
+	doc = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", type, "title", title,
 			"status", (int)status, "detail", detail, "field", field ? field : "",
 			"request_id", req->id);
 	if (doc && role && json_object_set_new(doc, "role", json_string(role)) != 0) {

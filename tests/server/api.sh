@@ -136,6 +136,10 @@ NAKODO_SERVER=$URL NAKODO_TOKEN=$MT "$NAKODO" log "$CASE" >"$TMP/rl"
 check "remote brief text equals local" cmp -s "$TMP/rb" "$TMP/lb"
 check "remote brief --json equals local" cmp -s "$TMP/rbj" "$TMP/lbj"
 check "remote log equals local" cmp -s "$TMP/rl" "$TMP/ll"
+NAKODO_SERVER=$URL NAKODO_TOKEN=$MT "$NAKODO" brief "$CASE" --as claimant >"$TMP/ras" 2>&1
+is "remote brief --as another role names the token's role" "$? $(cat "$TMP/ras")" \
+	"2 nakodo brief: --as claimant, but the token is the mediator's
+(see 'nakodo brief --help')"
 NAKODO_SERVER=$URL NAKODO_TOKEN=$PT "$NAKODO" submit "$CASE" 250000 >"$TMP/r2" 2>&1
 is "remote refusal: exit status 1 and the local message" "$? $(cat "$TMP/r2")" \
 	"1 nakodo: amount: an offer may not fall from one round to the next (monotone concessions)"
