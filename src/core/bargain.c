@@ -162,18 +162,22 @@ static struct outcome evaluate(const struct nk_rules *r, int round, int64_t d, i
 		out.deal = NK_DEAL_BAND;
 		out.figure = on_grid(o, d, (__int128)d + o, r->grid);
 	} else if ((__int128)o + ext_p >= (__int128)d - ext_c) {
-		/* Midpoint of the extended figures, kept within [offer, demand] so that
-		 * neither side concedes more than the gap. */
-		int64_t low = d - ext_c > o ? d - ext_c : o;
-		int64_t high = o + ext_p < d ? o + ext_p : d;
-		__int128 twice = (__int128)d - ext_c + o + ext_p;
+		/* The extended figures meet: settle between them by the case's rule, as an
+		 * overlap of d - ext_c and o + ext_p would. Keeping the figure inside [o, d]
+		 * instead would settle exactly at the limit of a side that did not extend,
+		 * telling it to the other side and to the mediator, and would bypass the
+		 * random rule and the grid (doc/bargain.md, "Deal-closer"). */
+		int64_t low = d - ext_c, high = o + ext_p;
 
-		if (twice < 2 * (__int128)low)
-			twice = 2 * (__int128)low;
-		if (twice > 2 * (__int128)high)
-			twice = 2 * (__int128)high;
+		/* within the public range, like every figure: [o, d] lies inside both */
+		low = low < r->range_low ? r->range_low : low;
+		high = high > r->range_high ? r->range_high : high;
+
 		out.deal = NK_DEAL_CLOSER;
-		out.figure = on_grid(low, high, twice, r->grid);
+		if (r->settle == NK_SETTLE_RANDOM && seed)
+			out.figure = random_point(r, round, seed, low, high, NULL);
+		else
+			out.figure = on_grid(low, high, (__int128)low + high, r->grid);
 	} else if (r->hint_count > 0) {
 		out.band = gap_band(r, d, o);
 	}

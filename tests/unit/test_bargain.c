@@ -179,14 +179,41 @@ static void deal_closer(void **state)
 	assert_int_equal(nk_bargain_round(&r, 1, &f, &res, seed, NULL), NK_OK);
 	assert_int_equal(res.deal, NK_DEAL_CLOSER);
 	assert_int_equal(res.figure, 975);	/* midpoint of 970 and 980 */
-	f = (struct nk_round_figures){ 1000, 900, 0, 200 };	/* one side's reach, kept to the gap */
+	/* one side's reach alone: settled between the extended figures, never at the limit
+	 * of the side that did not extend (which would tell it) */
+	f = (struct nk_round_figures){ 1000, 900, 0, 200 };
 	assert_int_equal(nk_bargain_round(&r, 1, &f, &res, seed, NULL), NK_OK);
-	assert_int_equal(res.figure, 1000);
+	assert_int_equal(res.figure, 1050);	/* midpoint of 1000 and 1100 */
 	f = (struct nk_round_figures){ 1000, 900, 40, 59 };
 	assert_int_equal(nk_bargain_round(&r, 1, &f, &res, seed, NULL), NK_OK);
 	assert_int_equal(res.deal, NK_NO_DEAL);
 	/* the claimant's own failed extension tells it the offer is below 960 */
 	assert_int_equal(res.claimant.other.high, 959);
+}
+
+/* A random case's deal-closer draws in the extended zone like an overlap: the side that
+ * extended cannot make it settle exactly at the other's limit (it did so, every time,
+ * when the figure was kept inside [offer, demand]). */
+static void random_closer_draws(void **state)
+{
+	struct nk_rules r = base();
+	struct nk_round_result res;
+	struct nk_round_figures f = { 637123, 1, 0, 1999999 };
+	uint8_t s[NK_SEED_BYTES] = { 0 };
+	int at_limit = 0;
+
+	(void)state;
+	r.settle = NK_SETTLE_RANDOM;
+	r.range_low = 0;
+	r.range_high = 2000000;
+	for (int i = 0; i < 64; i++) {
+		s[0] = (uint8_t)i;
+		assert_int_equal(nk_bargain_round(&r, 1, &f, &res, s, NULL), NK_OK);
+		assert_int_equal(res.deal, NK_DEAL_CLOSER);
+		assert_true(res.figure >= 637123 && res.figure <= 2000000);
+		at_limit += res.figure == 637123;
+	}
+	assert_true(at_limit <= 1);
 }
 
 static void figure_checks(void **state)
@@ -261,6 +288,7 @@ int main(void)
 		cmocka_unit_test(views_hold_the_truth_and_respect_the_budget),
 		cmocka_unit_test(knowledge_carries_over_monotone_rounds),
 		cmocka_unit_test(deal_closer),
+		cmocka_unit_test(random_closer_draws),
 		cmocka_unit_test(figure_checks),
 		cmocka_unit_test(rule_texts),
 	};

@@ -97,11 +97,11 @@ static void check_round(const struct nk_rules *r, const struct nk_round_figures 
 	int64_t lo = f->demand < f->offer ? f->demand : f->offer;
 	int64_t hi = f->demand < f->offer ? f->offer : f->demand;
 
-	if (res->deal == NK_DEAL_CLOSER) {	/* rounded within what both authorised */
-		if (f->demand - f->claimant_extension > lo)
-			lo = f->demand - f->claimant_extension;
-		if (f->offer + f->payer_extension < hi)
-			hi = f->offer + f->payer_extension;
+	if (res->deal == NK_DEAL_CLOSER) {	/* between the extended figures, in the range */
+		lo = f->demand - f->claimant_extension;
+		hi = f->offer + f->payer_extension;
+		lo = lo < r->range_low ? r->range_low : lo;
+		hi = hi > r->range_high ? r->range_high : hi;
 	}
 	if (res->deal != NK_NO_DEAL) {
 		int64_t first = ((lo + r->grid - 1) / r->grid) * r->grid;
