@@ -119,8 +119,13 @@ NK_MUST_USE enum nk_status nk_store_secret_get(struct nk_store *store, const cha
 					       const char *name, uint8_t *plain, size_t cap,
 					       size_t *len, struct nk_error *err);
 
-/* Inside a transaction: deletes every secret of the case (the pages are overwritten).
- * NK_ENOTFOUND if there is no such case. */
+/* Secrets named with this prefix outlive the case's purge: still sealed, they hold what
+ * a party may see of an ended case and no one else may (a random settlement's seed, the
+ * hints each side was told), so they cannot go into the log, which the mediator reads. */
+#define NK_SECRET_KEPT "kept."
+
+/* Inside a transaction: deletes every secret of the case (the pages are overwritten)
+ * but those named NK_SECRET_KEPT…. NK_ENOTFOUND if there is no such case. */
 NK_MUST_USE enum nk_status nk_store_secret_purge(struct nk_store *store, const char *case_id,
 						 struct nk_error *err);
 

@@ -45,6 +45,26 @@ static enum nk_status fill_party(const struct nk_case_env *env, const struct cas
 	return rc;
 }
 
+/* The hint one side was told of a failed round, and whether it was withheld. */
+static enum nk_status kept_hint(const struct nk_case_env *env, const char *id, int round,
+				enum nk_role role, struct nk_brief_round *br, struct nk_error *err)
+{
+	char name[NK_SECRET_NAME_MAX];
+	uint8_t kept[2] = { 0 };
+	size_t len = 0;
+	enum nk_status rc;
+
+	case_hint_name(name, round, role);
+	rc = nk_store_secret_get(env->store, id, name, kept, sizeof(kept), &len, err);
+	if (rc == NK_OK && (len != sizeof(kept) || kept[0] > NK_HINTS_MAX + 1 || kept[1] > 1))
+		rc = nk_fail(err, NK_ECORRUPT, "secret", "a kept hint has the wrong form");
+	if (rc == NK_OK) {
+		br->hint = (int)kept[0] - 1;
+		br->withheld = kept[1];
+	}
+	return rc;
+}
+
 enum nk_status nk_case_brief(const struct nk_case_env *env, const char *id, enum nk_role role,
 			     struct nk_brief *out, struct nk_error *err)
 {
@@ -115,8 +135,14 @@ enum nk_status nk_case_brief(const struct nk_case_env *env, const char *id, enum
 		br->evaluated = r->evaluated;
 		br->deal = r->deal;
 		br->figure = r->figure;
-		br->hint = role == NK_MEDIATOR ? r->hint[0] : r->hint[role];
-		br->withheld = role != NK_MEDIATOR && r->withheld[role];
+		/* a side's hint is its own: the mediator is told none (case_hint_name) */
+		br->hint = -1;
+		if (role != NK_MEDIATOR && r->evaluated && r->deal == NK_NO_DEAL) {
+			br->hint = r->hint[role];
+			br->withheld = r->withheld[role];
+			if (!r->hints_logged && st.rules.hint_count > 0 && rc == NK_OK)
+				rc = kept_hint(env, st.id, i + 1, role, br, err);
+		}
 		if (r->evaluated)
 			b->rounds_evaluated = i + 1;
 	}

@@ -213,6 +213,26 @@ enum nk_status case_replay(const struct nk_case_env *env, const struct case_stat
 	return rc;
 }
 
+void case_hint_name(char out[static NK_SECRET_NAME_MAX], int round, enum nk_role role)
+{
+	snprintf(out, NK_SECRET_NAME_MAX, NK_SECRET_KEPT "hint.%d.%s", round, nk_role_name(role));
+}
+
+/* What a failed round's hint was for one side: its band (or none) and whether the
+ * budget withheld it. Sealed apart for that side, not written into the round's event:
+ * whether a hint was withheld depends on the side's own figure, so the mediator, who
+ * reads the log, would learn a bound on it (doc/bargain.md, "What the mediator sees"). */
+static enum nk_status keep_hint(const struct nk_case_env *env, const char *id, int round,
+				enum nk_role role, const struct nk_view *view,
+				struct nk_error *err)
+{
+	char name[NK_SECRET_NAME_MAX];
+	uint8_t kept[2] = { (uint8_t)(view->hint + 1), view->withheld };
+
+	case_hint_name(name, round, role);
+	return nk_store_secret_put(env->store, id, name, kept, sizeof(kept), err);
+}
+
 /* A random rule's seed, kept for the two parties after the end under the name the purge
  * spares (case_end): with the settlement it lets each side replay the draw, and it tells
  * each side, and so would tell whoever read it, bounds on both limits (doc/bargain.md,
@@ -235,19 +255,8 @@ static enum nk_status keep_seed(const struct nk_case_env *env, const char *id,
 enum nk_status case_end(const struct nk_case_env *env, const char *id,
 			struct nk_error *err)
 {
-	uint8_t seed[NK_SEED_BYTES];
-	size_t len = 0;
-	bool keep;
-	enum nk_status rc;
+	enum nk_status rc = nk_store_secret_purge(env->store, id, err);
 
-	/* the one secret that outlives the case: a random settlement's seed (keep_seed) */
-	rc = nk_store_secret_get(env->store, id, CASE_REVEALED_SEED, seed, sizeof(seed), &len, err);
-	keep = rc == NK_OK && len == sizeof(seed);
-	if (rc == NK_OK || rc == NK_ENOTFOUND)
-		rc = nk_store_secret_purge(env->store, id, err);
-	if (rc == NK_OK && keep)
-		rc = nk_store_secret_put(env->store, id, CASE_REVEALED_SEED, seed, sizeof(seed), err);
-	sodium_memzero(seed, sizeof(seed));
 	if (rc == NK_OK)
 		rc = case_append(env, id, "go-between", "purged",
 			    json_pack("{s:s}", "secrets", "deleted"), err);
@@ -368,18 +377,12 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 	body = json_pack("{s:i, s:s}", "round", r, "outcome", nk_deal_kind_name(res->deal));
 	if (res->deal != NK_NO_DEAL) {
 		body = nk_json_set(body, "figure", json_integer(res->figure));
-	} else if (st->rules.hint_count > 0) {
-		const struct nk_view *views[2] = { &res->claimant, &res->payer };
-
-		for (int side = 0; side < 2; side++) {
-			json_t *s = json_pack("{s:b}", "withheld", views[side]->withheld);
-
-			if (views[side]->hint >= 0)
-				s = nk_json_set(s, "band", json_integer(views[side]->hint));
-			body = nk_json_set(body, nk_role_name((enum nk_role)side), s);
-		}
 	}
 	if ((rc = case_append(env, st->id, "go-between", "round", body, err)) != NK_OK)
+		goto out;
+	if (res->deal == NK_NO_DEAL && st->rules.hint_count > 0 &&
+	    ((rc = keep_hint(env, st->id, r, NK_CLAIMANT, &res->claimant, err)) != NK_OK ||
+	     (rc = keep_hint(env, st->id, r, NK_PAYER, &res->payer, err)) != NK_OK))
 		goto out;
 	if (res->deal != NK_NO_DEAL) {
 		body = json_pack("{s:I, s:s, s:i}", "figure", (json_int_t)res->figure,

@@ -18,6 +18,8 @@ struct case_round {
 	int64_t figure;
 	int hint[2];
 	bool withheld[2];
+	bool hints_logged;	/* hint and withheld came from the log (cases from before
+				 * they were kept sealed for each side: case_hint_name) */
 };
 
 /* A package round, as the log records it (the valuations are sealed apart). */
@@ -152,10 +154,14 @@ NK_MUST_USE enum nk_status case_record_close(const struct nk_case_env *env, cons
 					     struct nk_error *err);
 
 /* Names of a case's secrets. */
-/* The secret a random settlement's seed is kept under for the parties once the case has
- * ended: the purge deletes every other secret (case.c, keep_seed). */
-#define CASE_REVEALED_SEED "seed.revealed"
+/* What the parties may still see of an ended case, sealed under names the purge spares
+ * (NK_SECRET_KEPT): a random settlement's seed (case.c, keep_seed) and each side's hint
+ * of a failed round, "kept.hint.R.ROLE" (case_hint_name). */
+#define CASE_REVEALED_SEED NK_SECRET_KEPT "seed"
 
+/* The kept secret of one side's hint of a failed round: 2 bytes, band + 1 (0: none) and
+ * whether it was withheld. */
+void case_hint_name(char out[static NK_SECRET_NAME_MAX], int round, enum nk_role role);
 void case_secret_name(char out[static NK_SECRET_NAME_MAX], const char *what, int n,
 		      enum nk_role role);
 NK_MUST_USE enum nk_status case_get_amount(const struct nk_case_env *env, const char *id,

@@ -133,6 +133,7 @@ static enum nk_status apply_round(struct case_state *st, const json_t *body,
 		if (s && !body_int(s, "band", &v))
 			r->hint[side] = (int)v;
 		r->withheld[side] = json_is_true(json_object_get(s, "withheld"));
+		r->hints_logged = r->hints_logged || s;
 	}
 	if (st->round < st->rules.rounds)
 		st->round++;

@@ -54,14 +54,13 @@ void cli_print_round(FILE *f, const struct nk_brief *b, int i)
 	if (r->deal != NK_NO_DEAL) {
 		cli_format_amount(cur, r->figure, amount);
 		fprintf(f, " deal (%s) at %s\n", nk_deal_kind_name(r->deal), amount);
-	} else if (b->rules.hint_count == 0) {
-		fprintf(f, " no deal\n");
+	} else if (b->rules.hint_count == 0 || b->role == NK_MEDIATOR) {
+		fprintf(f, " no deal\n");	/* the mediator is told no side's hint */
 	} else if (r->hint >= 0) {
 		nk_bargain_hint_text(&b->rules, r->hint, hint);
 		fprintf(f, " no deal; hint: %s\n", hint);
 	} else {
-		fprintf(f, " no deal; hint withheld%s\n",
-			b->role == NK_MEDIATOR ? "" : " (it would pass the leakage budget)");
+		fprintf(f, " no deal; hint withheld (it would pass the leakage budget)\n");
 	}
 	if (r->has_view) {
 		fprintf(f, "    you know %s lies ", other);

@@ -164,13 +164,12 @@ static json_t *round_to_json(const struct nk_brief *b, int i)
 		o = nk_json_set(o, "outcome", json_string(nk_deal_kind_name(r->deal)));
 		if (r->deal != NK_NO_DEAL)
 			o = nk_json_set(o, "figure", json_integer(r->figure));
-		else if (b->rules.hint_count > 0) {
+		else if (b->rules.hint_count > 0 && party) {	/* hints are each side's own */
 			char text[NK_HINT_TEXT_MAX];
 
 			nk_bargain_hint_text(&b->rules, r->hint, text);
 			o = nk_json_set(o, "hint", r->hint >= 0 ? json_string(text) : json_null());
-			if (party)
-				o = nk_json_set(o, "hint_withheld", json_boolean(r->withheld));
+			o = nk_json_set(o, "hint_withheld", json_boolean(r->withheld));
 		}
 		if (r->has_view)
 			o = nk_json_set(o, "leakage", view_to_json(&r->view));

@@ -339,7 +339,8 @@ static enum nk_status mem_secret_purge(void *state, const char *case_id,
 	if (!mem_find_case(m, case_id))
 		return mem_no_case(case_id, err);
 	for (size_t i = 0; i < m->secrets.count; i++)
-		if (strcmp(m->secrets.items[i].case_id, case_id) != 0)
+		if (strcmp(m->secrets.items[i].case_id, case_id) != 0 ||
+		    strncmp(m->secrets.items[i].name, NK_SECRET_KEPT, strlen(NK_SECRET_KEPT)) == 0)
 			m->secrets.items[kept++] = m->secrets.items[i];
 	if (kept < m->secrets.count)
 		sodium_memzero(m->secrets.items + kept,

@@ -31,7 +31,7 @@ static const char *const sq_sql[SQ_COUNT] = {
 		"INSERT INTO secrets(case_id, name, sealed) SELECT id, ?2, ?3 FROM cases "
 		"WHERE id = ?1 ON CONFLICT(case_id, name) DO UPDATE SET sealed = excluded.sealed",
 	[SQ_SECRET_GET] = "SELECT sealed FROM secrets WHERE case_id = ?1 AND name = ?2",
-	[SQ_SECRET_PURGE] = "DELETE FROM secrets WHERE case_id = ?1",
+	[SQ_SECRET_PURGE] = "DELETE FROM secrets WHERE case_id = ?1 AND substr(name, 1, 5) <> '" NK_SECRET_KEPT "'",
 	[SQ_CHECKPOINT] = "PRAGMA wal_checkpoint(TRUNCATE)",
 	[SQ_BEGIN_READ] = "BEGIN DEFERRED",
 	[SQ_TOKEN_PUT] =

@@ -387,6 +387,15 @@ int main(void)
 				random_rules(&g.rules, settles[k], m);
 				g.me = c % 2 ? NK_PAYER : NK_CLAIMANT;
 				g.limit = between(g.rules.range_low, g.rules.range_high);
+				/* a store per case: an ended case keeps its sealed hints and
+				 * seed for its parties, and mem: copies every secret it holds
+				 * at each transaction's start (for its rollback) */
+				nk_store_close(store);
+				if (nk_store_open(&store, "mem:", NK_STORE_CREATE, NULL) != NK_OK) {
+					printf("Bail out! no store\n");
+					return 1;
+				}
+				env.store = store;
 				if (!play(&env, &g, (enum strategy)(c / 2 % STRATEGIES))) {
 					tl.failures++;
 					continue;

@@ -278,6 +278,59 @@ static void random_rule_reveals_a_checkable_seed(void **state)
 	assert_memory_equal(commitment, b.seed_commitment, 32);
 }
 
+/* Whether a side's hint was withheld depends on that side's own figure: the mediator,
+ * who reads the log, is told no side's hint, and the log holds none; each party still
+ * sees its own, before and after the case ends. */
+static void hints_are_each_sides_own(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_event_list log = { 0 };
+	bool payer_withheld;
+	int payer_hint;
+	struct nk_rules rules;
+	struct nk_brief b;
+	char id[NK_CASE_ID_MAX];
+
+	rules_1962(&rules);
+	rules.rounds = 2;
+	rules.proposals = 0;
+	assert_int_equal(nk_case_open(&f->env, &rules, id, NULL), NK_OK);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, M(700), NULL), NK_OK);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, M(70), NULL), NK_OK);
+	assert_int_equal(nk_case_brief(&f->env, id, NK_MEDIATOR, &b, NULL), NK_OK);
+	assert_int_equal(b.rounds[0].deal, NK_NO_DEAL);
+	assert_int_equal(b.rounds[0].hint, -1);
+	assert_false(b.rounds[0].withheld);
+	assert_int_equal(nk_case_brief(&f->env, id, NK_CLAIMANT, &b, NULL), NK_OK);
+	assert_int_equal(b.rounds[0].hint, 2);	/* far */
+	assert_int_equal(nk_case_brief(&f->env, id, NK_PAYER, &b, NULL), NK_OK);
+	payer_hint = b.rounds[0].hint;
+	payer_withheld = b.rounds[0].withheld;
+	assert_true(payer_hint >= 0 || payer_withheld);
+	assert_int_equal(nk_case_log(&f->env, id, &log, NULL), NK_OK);
+	for (size_t i = 0; i < log.count; i++) {
+		if (strcmp(log.events[i].type, "round") != 0)
+			continue;
+		assert_null(strstr(log.events[i].body, "withheld"));
+		assert_null(strstr(log.events[i].body, "band"));
+		assert_null(strstr(log.events[i].body, "claimant"));
+	}
+	nk_event_list_free(&log);
+	/* the second round ends the case; the hints outlive the purge, for their sides */
+	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, M(600), NULL), NK_OK);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, M(80), NULL), NK_OK);
+	assert_int_equal(nk_case_brief(&f->env, id, NK_PAYER, &b, NULL), NK_OK);
+	assert_int_equal(b.state, NK_STATE_CLOSED);
+	assert_true(b.figures_deleted);
+	assert_int_equal(b.rounds[0].hint, payer_hint);
+	assert_int_equal(b.rounds[0].withheld, payer_withheld);
+	assert_true(b.rounds[1].hint >= 0 || b.rounds[1].withheld);
+	assert_int_equal(nk_case_brief(&f->env, id, NK_CLAIMANT, &b, NULL), NK_OK);
+	assert_int_equal(b.rounds[0].hint, 2);
+	assert_int_equal(nk_case_brief(&f->env, id, NK_MEDIATOR, &b, NULL), NK_OK);
+	assert_int_equal(b.rounds[1].hint, -1);
+}
+
 /* The seed with the settlement bounds both limits: the mediator, who reads the log,
  * sees neither in its briefing nor in any event. */
 static void random_seed_is_the_parties_alone(void **state)
@@ -490,6 +543,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(declined_proposal_reveals_no_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(random_rule_reveals_a_checkable_seed, setup, teardown),
 		cmocka_unit_test_setup_teardown(random_seed_is_the_parties_alone, setup, teardown),
+		cmocka_unit_test_setup_teardown(hints_are_each_sides_own, setup, teardown),
 		cmocka_unit_test_setup_teardown(ended_case_leaves_no_secret_on_disk, setup, teardown),
 		cmocka_unit_test_setup_teardown(joins_register_one_identity_per_role, setup, teardown),
 	};
