@@ -387,8 +387,9 @@ static void svg_body(FILE *f, const struct analysis *an)
 
 static enum nk_status write_svg(const struct analysis *an, const char *path, struct nk_error *err)
 {
-	/* The picture shows both profiles: private like every file nakodo writes. */
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* The picture shows both profiles: private like every file nakodo writes, and never
+	 * written through a link another user planted at the path. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	FILE *f = fd >= 0 && fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL;
 	enum nk_status rc = NK_OK;
 

@@ -134,7 +134,9 @@ static enum nk_status read_headers(const struct remote *r, enum nk_role role, co
 	char id[NK_CASE_ID_MAX], line[64 + 2 * NK_SIGNATURE_BYTES];
 	char hex[2 * NK_SIGNATURE_BYTES + 1];
 	struct nk_request_auth auth;
+	static int64_t last_ms;
 	struct timespec ts;
+	int64_t now;
 	size_t n;
 	enum nk_status rc;
 
@@ -143,9 +145,12 @@ static enum nk_status read_headers(const struct remote *r, enum nk_role role, co
 		return nk_fail(err, NK_EINVAL, "url", "a signed read names its case");
 	memcpy(id, path + sizeof(prefix) - 1, n);
 	id[n] = '\0';
+	/* the server takes a role's reads only at rising times: one more than the last if
+	 * the clock has not moved since (this process sends one read at a time) */
 	clock_gettime(CLOCK_REALTIME, &ts);
-	rc = nk_case_read_sign(r->key, id, role, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
-			       method, path, &auth, err);
+	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	last_ms = now > last_ms ? now : last_ms + 1;
+	rc = nk_case_read_sign(r->key, id, role, last_ms, method, path, &auth, err);
 	if (rc != NK_OK)
 		return rc;
 	sodium_bin2hex(hex, sizeof(hex), auth.signature, sizeof(auth.signature));

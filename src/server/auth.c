@@ -2,8 +2,8 @@
  * keyed hash; the operator's token made on first start; a token-bucket rate limit per
  * known token, keyed by a hash of the token so that the limiter holds no token either;
  * a budget of failed authentications per client address, checked before any token is
- * looked up, so that guessing costs the guesser and not the store; and the memory of
- * signed reads that makes a captured one useless. */
+ * looked up, so that guessing costs the guesser and not the store; and each role's last
+ * signed read time, which makes a captured read useless. */
 #include "server/server_impl.h"
 
 #include <errno.h>
@@ -75,14 +75,23 @@ static bool bucket(struct rate_bucket *table, uint64_t key, double per_s, double
 	return ok;
 }
 
-bool auth_rate_take(struct nk_server *srv, const uint8_t token[static NK_TOKEN_BYTES])
+uint64_t auth_rate_key(const struct nk_server *srv, const uint8_t token[static NK_TOKEN_BYTES])
 {
 	uint64_t key = 0;
-	bool ok;
 
 	crypto_shorthash((uint8_t *)&key, token, NK_TOKEN_BYTES, srv->rate_key);
+	return key;
+}
+
+bool auth_rate(struct nk_server *srv, uint64_t key, enum rate_kind kind, bool take)
+{
+	bool ok;
+
+	/* apart from the signed bucket's key: unsigned requests cannot spend it */
+	if (kind == RATE_UNSIGNED)
+		key ^= 0x756e7369676e6564;
 	pthread_mutex_lock(&srv->rate_mu);
-	ok = bucket(srv->rate, key, srv->cfg.rate, srv->cfg.burst, true);
+	ok = bucket(srv->rate, key, srv->cfg.rate, srv->cfg.burst, take);
 	pthread_mutex_unlock(&srv->rate_mu);
 	return ok;
 }
@@ -142,45 +151,59 @@ bool auth_open_take(struct nk_server *srv, const struct sockaddr *addr)
 	return ok;
 }
 
-#define SEEN_PROBES 64
+#define MARK_PROBES 64
 
-enum nk_status auth_seen(struct nk_server *srv, const uint8_t sig[static NK_SIGNATURE_BYTES],
-			 int64_t until_ms, struct nk_error *err)
+enum nk_status auth_read_mark(struct nk_server *srv, const char *case_id, enum nk_role role,
+			      int64_t time_ms, struct nk_error *err)
 {
-	uint8_t h[16];
+	uint8_t h[16], role_byte = (uint8_t)role;
 	uint64_t start;
-	struct seen_read *free_slot = NULL;
+	struct read_mark *mine = NULL, *free_slot = NULL;
+	crypto_generichash_state st;
 	struct timespec ts;
-	int64_t now;
+	int64_t forget;
 	enum nk_status rc = NK_OK;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	crypto_generichash(h, sizeof(h), sig, NK_SIGNATURE_BYTES, srv->rate_key,
-			   sizeof(srv->rate_key));
+	/* a mark at or below this is below every time that freshness still lets through */
+	forget = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 -
+		 (int64_t)srv->cfg.read_window_s * 1000;
+	crypto_generichash_init(&st, srv->rate_key, sizeof(srv->rate_key), sizeof(h));
+	crypto_generichash_update(&st, (const uint8_t *)case_id, strlen(case_id) + 1);
+	crypto_generichash_update(&st, &role_byte, 1);
+	crypto_generichash_final(&st, h, sizeof(h));
 	memcpy(&start, h, sizeof(start));
 	pthread_mutex_lock(&srv->seen_mu);
-	for (unsigned i = 0; i < SEEN_PROBES; i++) {
-		struct seen_read *s = &srv->seen[(start + i) % HTTP_SEEN_SLOTS];
+	for (unsigned i = 0; i < MARK_PROBES && !mine; i++) {
+		struct read_mark *m = &srv->seen[(start + i) % HTTP_SEEN_SLOTS];
+		bool live = m->last_ms > forget;
 
-		if (s->until_ms >= now && memcmp(s->hash, h, sizeof(h)) == 0) {
-			rc = nk_fail(err, NK_EAUTH, "signature", "this signed request was used "
-				     "already: a replay (sign each request afresh)");
-			goto out;
-		}
-		if (!free_slot && s->until_ms < now)
-			free_slot = s;
+		if (live && memcmp(m->hash, h, sizeof(h)) == 0)
+			mine = m;
+		else if (!free_slot && !live)
+			free_slot = m;
 	}
-	if (!free_slot) {
-		/* Evicting a live entry would let its request be replayed: refuse instead. */
-		rc = nk_fail(err, NK_EREFUSED, "signature", "too many signed requests within "
-			     "the freshness window; try again shortly");
+	if (mine && time_ms <= mine->last_ms) {
+		rc = nk_fail(err, NK_EAUTH, "signature", "this signed read's time is not above "
+			     "the last one this role made: a replay, or an older read (sign each "
+			     "read afresh, one at a time)");
 		goto out;
 	}
-	memcpy(free_slot->hash, h, sizeof(h));
-	free_slot->until_ms = until_ms;
+	if (!mine && !free_slot) {
+		/* Forgetting a live mark would let that role's reads be replayed: refuse. Each
+		 * case's role holds one slot, so only this many roles reading at once fill it. */
+		rc = nk_fail(err, NK_EREFUSED, "signature", "too many roles have read within the "
+			     "freshness window; try again shortly");
+		goto out;
+	}
+	if (!mine) {
+		mine = free_slot;
+		memcpy(mine->hash, h, sizeof(h));
+	}
+	mine->last_ms = time_ms;
 out:
 	pthread_mutex_unlock(&srv->seen_mu);
+	sodium_memzero(h, sizeof(h));
 	return rc;
 }
 
@@ -264,7 +287,7 @@ static enum MHD_Result target_arg(void *cls, enum MHD_ValueKind kind, const char
 }
 
 /* A joined role's signature over a request without a signed body, from its headers, checked against
- * the role's registered key, the server's clock and the signatures seen in the window. */
+ * the role's registered key, the server's clock and the role's last signed read. */
 enum nk_status auth_check_signed(struct nk_server *srv, struct MHD_Connection *conn,
 				 const char *url, const char *method, const char *body,
 				 size_t body_len, struct route_call *call, struct nk_error *err)
@@ -327,8 +350,8 @@ enum nk_status auth_check_signed(struct nk_server *srv, struct MHD_Connection *c
 		rc = nk_fail(err, NK_EAUTH, "Nakodo-Request", "the signed request's time is more "
 			     "than %u s from the server's clock: stale, or the clock is wrong",
 			     srv->cfg.read_window_s);
-	else
-		rc = auth_seen(srv, buf.signature, (int64_t)buf.number + window_ms, err);
+	else if ((rc = auth_read_mark(srv, call->case_id, role, (int64_t)buf.number, err)) == NK_OK)
+		call->verified = true;
 out:
 	free(t.text);
 	return rc;

@@ -311,6 +311,27 @@ static bool json_content(struct MHD_Connection *conn)
 	       (type[n] == '\0' || type[n] == ';');
 }
 
+/* Whether a case role's request on route carries a signature: in the headers for a route
+ * signed there, else as a "request" or "signature" member of a body that is a JSON object
+ * (looked at loosely: the strict decode comes after the joined role's check). */
+static bool presents_signature(struct MHD_Connection *conn, const struct route *route,
+			       const struct http_request *req)
+{
+	json_t *body;
+	bool found;
+
+	if (route->sign_in_headers)
+		return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Nakodo-Request") ||
+		       MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Nakodo-Signature");
+	if (!req->body || req->len == 0 ||
+	    !(body = json_loadb(req->body, req->len, JSON_DECODE_ANY, NULL)))
+		return false;
+	found = json_is_object(body) &&
+		(json_object_get(body, "request") || json_object_get(body, "signature"));
+	json_decref(body);	/* it may hold a figure: jansson frees through nk_alloc's wiping free */
+	return found;
+}
+
 static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *conn,
 				struct http_request *req, const char *url, const char *method)
 {
@@ -327,6 +348,8 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	enum MHD_Result ret;
 	enum nk_status rc = NK_OK;
 	unsigned status;
+	uint64_t rate_key = 0;
+	bool signing = false, presents = false, settle = false;
 
 	call.peer = addr;
 	call.case_id = req->case_id[0] ? req->case_id : NULL;
@@ -361,12 +384,21 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 		}
 		if (rc != NK_OK)
 			goto failed;
-		/* a bucket for known tokens only: unknown ones count against their address */
-		if (!auth_rate_take(srv, token)) {
+		/* Buckets for known tokens only: unknown ones count against their address. A case
+		 * role's request that carries no signature takes from a bucket of its own; one
+		 * that does waits for its outcome (below), so that whoever holds the token alone,
+		 * unsigned or signing badly, cannot spend what the role's signed requests use. */
+		rate_key = auth_rate_key(srv, token);
+		signing = strcmp(caller.role, "operator") != 0 &&
+			  (route->sign_in_headers || route_signed_body(route));
+		presents = signing && presents_signature(conn, route, req);
+		if (!auth_rate(srv, rate_key, presents || !signing ? RATE_SIGNED : RATE_UNSIGNED,
+			       !presents)) {
 			ret = send_problem(conn, srv, req, method, 429, "Authorization",
 					   "this token's request rate is over its limit");
 			goto out;
 		}
+		settle = presents;
 		if ((status = authorise(route, &caller, req->case_id, &detail)) != 0) {
 			ret = send_problem(conn, srv, req, method, status, "Authorization", detail);
 			goto out;
@@ -376,6 +408,13 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 						&err)) != NK_OK)
 			goto failed;
 	}
+	/* A joined role's unsigned action is refused before its body is looked into, as its
+	 * unsigned reads are: the token alone learns nothing of the case from it, not even
+	 * that the body is malformed. */
+	if (signing && !presents && !route->sign_in_headers &&
+	    (rc = auth_check_signed(srv, conn, url, method, req->body, req->len, &call,
+				    &err)) != NK_OK)
+		goto failed;
 	if (!route->fields && req->len > 0) {
 		ret = send_problem(conn, srv, req, method, 400, "body", "this route takes no body");
 		goto out;
@@ -389,14 +428,6 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	    (rc = request_decode(req->body, req->len, srv->cfg.depth_max, route->fields,
 				 &call.body, &err)) != NK_OK)
 		goto failed;
-	/* A joined role's unsigned action is refused before the handler looks into its body,
-	 * as its unsigned reads are: the token alone learns nothing of the case from it. */
-	if (route->fields && !route->sign_in_headers && call.body && caller.role[0] &&
-	    strcmp(caller.role, "operator") != 0 && route_signed_body(route) &&
-	    !json_object_get(call.body, "request") && !json_object_get(call.body, "signature") &&
-	    (rc = auth_check_signed(srv, conn, url, method, req->body, req->len, &call,
-				    &err)) != NK_OK)
-		goto failed;
 	rc = route->handle(&call, &err);
 	/* Nothing is told before what it shows is durable, refusals included. */
 	if (call.env.store && nk_store_wait_durable(call.env.store, rc == NK_OK ? &err : NULL) != NK_OK &&
@@ -404,6 +435,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 		rc = NK_ESTORE;
 	if (rc != NK_OK)
 		goto failed;
+	call.verified = true;	/* a signed action is done only once its signature held */
 	if (call.text) {
 		ret = send_body(conn, srv, req, method, (unsigned)call.status, call.text,
 				call.content_type);
@@ -423,6 +455,10 @@ failed:
 				status == 500 ? "the server could not complete the request"
 					      : err.text, call.problem_role);
 out:
+	/* A signature that held takes from the role's bucket; anything else a token alone
+	 * could have sent (a bad body, a refusal before the check) from the other. */
+	if (settle)
+		(void)auth_rate(srv, rate_key, call.verified ? RATE_SIGNED : RATE_UNSIGNED, true);
 	json_decref(call.body);
 	json_decref(call.reply);
 	wipe_free(call.text);

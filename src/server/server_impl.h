@@ -20,7 +20,7 @@
 
 #define HTTP_TOKEN_HEX (2 * NK_TOKEN_BYTES)
 #define HTTP_RATE_SLOTS 4096	/* token buckets; tokens that collide share one */
-#define HTTP_SEEN_SLOTS 65536	/* signed reads remembered within the freshness window */
+#define HTTP_SEEN_SLOTS 65536	/* roles whose last signed read is within the window */
 
 /* Who may call a route: a set of these bits. */
 enum http_access {
@@ -78,6 +78,7 @@ struct route_call {
 	const char *problem_role;	/* a signature is missing: the role it is asked of */
 	const struct sockaddr *peer;	/* the client's address (may be NULL) */
 	bool limited;			/* the refusal is a rate limit's (429) */
+	bool verified;			/* a signed read's signature, time and order held */
 };
 
 struct route {
@@ -98,11 +99,16 @@ struct rate_bucket {
 	int64_t last_us;
 };
 
-/* A signed read seen within the window: a hash of its signature, and when it expires. */
-struct seen_read {
+/* A case's role's last accepted signed read: a keyed hash of (case, role), and its time;
+ * forgotten once that time is older than the freshness window. */
+struct read_mark {
 	uint8_t hash[16];
-	int64_t until_ms;
+	int64_t last_ms;
 };
+
+/* The two buckets of a token: its requests that verified (or that need no signature),
+ * and the others, so that a token alone cannot spend what its role's signed ones use. */
+enum rate_kind { RATE_SIGNED, RATE_UNSIGNED };
 
 /* metrics.c */
 #define METRIC_STATUSES 17
@@ -133,7 +139,7 @@ struct nk_server {
 	struct rate_bucket *fail;	/* [HTTP_RATE_SLOTS] failed authentications by address */
 	struct rate_bucket *opens;	/* [HTTP_RATE_SLOTS] cases opened by mediators, by address */
 	pthread_mutex_t seen_mu;
-	struct seen_read *seen;		/* [HTTP_SEEN_SLOTS] */
+	struct read_mark *seen;		/* [HTTP_SEEN_SLOTS] */
 	struct server_metrics metrics;
 	struct nk_record_log *record;	/* the record's Merkle tree, kept loaded */
 	/* scrub.c: the thread retrying owed scrubs, with a connection of its own */
@@ -169,8 +175,10 @@ void server_worker_destroy(void *worker);
 /* auth.c */
 /* Parses "Bearer HEX" into token; false if absent or malformed. */
 bool auth_parse(const char *header, uint8_t token[static NK_TOKEN_BYTES]);
-/* Takes one request from the token's bucket; false when it is empty. */
-bool auth_rate_take(struct nk_server *srv, const uint8_t token[static NK_TOKEN_BYTES]);
+/* The rate limiter's key for a token (a keyed hash: the limiter holds no token). */
+uint64_t auth_rate_key(const struct nk_server *srv, const uint8_t token[static NK_TOKEN_BYTES]);
+/* Whether the token's bucket of this kind holds a request; takes it when take. */
+bool auth_rate(struct nk_server *srv, uint64_t key, enum rate_kind kind, bool take);
 /* Whether the client address addr has used up its failed authentications (429); and
  * counting one failure against it. IPv6 addresses count by their /64. */
 bool auth_fail_over(struct nk_server *srv, const struct sockaddr *addr);
@@ -178,15 +186,16 @@ void auth_fail_note(struct nk_server *srv, const struct sockaddr *addr);
 /* Takes one case opening from the client address's budget for mediators' tokens
  * (cfg.open_rate per hour); false when it is spent. */
 bool auth_open_take(struct nk_server *srv, const struct sockaddr *addr);
-/* Remembers a verified signed read until the end of its window: NK_EAUTH (field
- * "signature") when it was seen already (a replay), NK_EREFUSED when the cache is full. */
-NK_MUST_USE enum nk_status auth_seen(struct nk_server *srv,
-				     const uint8_t sig[static NK_SIGNATURE_BYTES],
-				     int64_t until_ms, struct nk_error *err);
+/* Records a verified signed read's time as its (case, role)'s last: NK_EAUTH (field
+ * "signature") when it is not above the last (a replay or an older read), NK_EREFUSED
+ * when no slot is free for a role that has none. */
+NK_MUST_USE enum nk_status auth_read_mark(struct nk_server *srv, const char *case_id,
+					  enum nk_role role, int64_t time_ms,
+					  struct nk_error *err);
 /* A joined role's signature over a request whose body carries none
  * (route->sign_in_headers), from the headers Nakodo-Request and Nakodo-Signature, checked
  * against the role's registered key, the server's clock (cfg.read_window_s) and the
- * signatures seen in the window. url is the decoded path; the query's arguments are
+ * role's last signed read (auth_read_mark). url is the decoded path; the query's arguments are
  * added in their order. body (may be NULL) is the request's. */
 NK_MUST_USE enum nk_status auth_check_signed(struct nk_server *srv,
 					     struct MHD_Connection *conn, const char *url,
