@@ -41,7 +41,7 @@ static void fake_random(void *arg, uint8_t *buf, size_t len)
 	f->counter++;
 }
 
-static void hint_rules(struct nk_rules *r)
+void hint_rules(struct nk_rules *r)
 {
 	nk_rules_default(r, nk_currency_find("USD"));
 	r->rounds = 2;

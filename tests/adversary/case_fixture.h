@@ -50,6 +50,10 @@ struct op {
 extern const struct op case_ops[];
 extern const size_t case_op_count;
 
+/* The rules of the cases of figures: two rounds, hints at 10% and 25%, a declared range
+ * and one mediator's proposal. */
+void hint_rules(struct nk_rules *r);
+
 /* Opens a case of figures with hints, of `rounds` rounds, into f->id. */
 void open_case(struct fixture *f, int rounds);
 
