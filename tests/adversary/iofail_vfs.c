@@ -5,6 +5,8 @@
  * product carries no hook: nakodo opens its databases through the default VFS. */
 #include "iofail_vfs.h"
 
+#include "countdown.h"
+
 #include <sqlite3.h>
 #include <stddef.h>
 
@@ -16,11 +18,7 @@ struct shim_file {
 static sqlite3_vfs *real_vfs;
 static sqlite3_vfs shim_vfs;
 
-/* The test programs are single-threaded while armed; the counters need no lock. */
-static long countdown;		/* calls until the failing one; 0: disarmed */
-static bool every_after;	/* once one failed, fail every later one too */
-static bool failing;
-static long fired;
+static struct countdown armed;
 
 /* Called at each failure: a place for a debugger's breakpoint. */
 __attribute__((noinline)) void iofail_debug_fired(void);
@@ -31,29 +29,21 @@ __attribute__((noinline)) void iofail_debug_fired(void)
 
 static bool fail_now(void)
 {
-	if (failing)
-		return every_after ? (fired++, true) : false;
-	if (countdown == 0 || --countdown > 0)
-		return false;
-	failing = true;
-	fired++;
-	iofail_debug_fired();
-	return true;
+	enum countdown_answer answer = countdown_fail(&armed);
+
+	if (answer == COUNTDOWN_FIRST)
+		iofail_debug_fired();
+	return answer != COUNTDOWN_PASS;
 }
 
 void iofail_after(long n, bool fail_every_after)
 {
-	fired = 0;
-	failing = false;
-	every_after = fail_every_after;
-	countdown = n;
+	countdown_arm(&armed, n, fail_every_after);
 }
 
 long iofail_disarm(void)
 {
-	countdown = 0;
-	failing = false;
-	return fired;
+	return countdown_disarm(&armed);
 }
 
 static sqlite3_file *real(sqlite3_file *f)
