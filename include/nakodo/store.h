@@ -61,7 +61,8 @@ NK_MUST_USE enum nk_status nk_store_open(struct nk_store **out, const char *url,
 void nk_store_close(struct nk_store *store);	/* accepts NULL; wipes the key */
 
 /* A write transaction (SQLite: BEGIN IMMEDIATE). Everything that changes a case happens
- * between begin and commit; nk_store_commit returns only once the writes are durable.
+ * between begin and commit; nk_store_commit returns only once the writes are durable,
+ * and when it fails it has rolled back: nothing of the transaction stays.
  * After a failure inside the transaction the caller calls nk_store_rollback. */
 NK_MUST_USE enum nk_status nk_store_begin(struct nk_store *store, struct nk_error *err);
 NK_MUST_USE enum nk_status nk_store_commit(struct nk_store *store, struct nk_error *err);

@@ -108,27 +108,6 @@ static size_t prunen(struct node *c, size_t n, const struct fr_reach *r, size_t 
 	return w;
 }
 
-enum nk_status fr_check_step(size_t nprev, size_t m, size_t i, struct nk_error *err)
-{
-	if (nprev > NK_FRONTIER_MAX / m * 4)
-		return nk_fail(err, NK_ERANGE, "frontier",
-			       "the fold would weigh over %u partial packages at issue %zu",
-			       NK_FRONTIER_MAX * 4, i + 1);
-	return NK_OK;
-}
-
-void fr_reach_after(const struct fr_table *t, size_t issue, struct fr_reach *r)
-{
-	size_t left = t->ni - 1 - issue;
-
-	for (size_t k = 0; k < t->np; k++) {
-		r->rem[k] = 0;
-		for (size_t i = issue + 1; i < t->ni; i++)
-			r->rem[k] += t->best[i][k];
-	}
-	r->gap = left ? 2.0 * (double)(left + 1) * (nextafter(t->magnitude, INFINITY) - t->magnitude) : 0;
-}
-
 /* Merges the runs a[0..n) and b[0..m), each sorted by u0 descending, into out. */
 static void merge_runs(const struct node *a, size_t n, const struct node *b, size_t m,
 		       struct node *out)
@@ -278,55 +257,40 @@ out:
 	return rc;
 }
 
-void fr_trail_free(struct fr_trail *trail)
+static enum nk_status fold_step(const struct fr_table *t, size_t i, const void *prev,
+			     size_t nprev, void **next, size_t *nnext, struct nk_error *err)
 {
-	for (size_t i = 0; i < NK_ISSUES_MAX; i++)
-		free(trail->links[i]);
-	free(trail->points);
+	struct node *out = NULL;
+	enum nk_status rc = fold_issue(t, i, prev, nprev, &out, nnext, err);
+
+	*next = out;
+	return rc;
+}
+
+static struct fr_link node_link(const void *step, size_t r)
+{
+	const struct node *x = (const struct node *)step + r;
+
+	return (struct fr_link){ x->parent, x->value };
+}
+
+static struct fr_point node_point(const void *step, size_t r)
+{
+	const struct node *x = (const struct node *)step + r;
+	struct fr_point p = { .count = x->count };
+
+	memcpy(p.u, x->u, sizeof(p.u));
+	return p;
 }
 
 /* The fold for three to five parties (two work too; fr_fold2 is faster). */
 static enum nk_status fold_n(const struct fr_table *t, const struct nk_frontier_options *options,
 			     struct fr_trail *trail, struct nk_error *err)
 {
-	struct node *cur = NULL, root = { .count = 1 };
-	size_t ncur = 1;
-	enum nk_status rc = NK_OK;
+	static const struct node root = { .count = 1 };
+	static const struct fr_fold_ops ops = { &root, fold_step, node_link, node_point };
 
-	for (size_t i = 0; i < t->ni; i++) {
-		struct node *next = NULL;
-		size_t nnext = 0;
-
-		rc = fold_issue(t, i, cur ? cur : &root, ncur, &next, &nnext, err);
-		if (rc)
-			goto out;
-		free(cur);
-		cur = next;
-		ncur = nnext;
-		trail->links[i] = malloc((ncur ? ncur : 1) * sizeof(*trail->links[i]));
-		if (!trail->links[i])
-			goto nomem;
-		for (size_t r = 0; r < ncur; r++)
-			trail->links[i][r] = (struct fr_link){ cur[r].parent, cur[r].value };
-		if (ncur > trail->stages_max)
-			trail->stages_max = ncur;
-		if (options && options->progress)
-			options->progress(options->progress_arg, i + 1, t->ni);
-	}
-	trail->points = malloc((ncur ? ncur : 1) * sizeof(*trail->points));
-	if (!trail->points)
-		goto nomem;
-	for (size_t r = 0; r < ncur; r++) {	/* t->ni >= 1, so cur is the last step */
-		memcpy(trail->points[r].u, cur[r].u, sizeof(trail->points[r].u));
-		trail->points[r].count = cur[r].count;
-	}
-	trail->npoints = ncur;
-	goto out;
-nomem:
-	rc = nk_fail(err, NK_ENOMEM, "frontier", "out of memory");
-out:
-	free(cur);
-	return rc;
+	return fr_fold(t, options, &ops, trail, err);
 }
 
 /* Walks back from package r of the last step, writing the outcome. */

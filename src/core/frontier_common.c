@@ -1,5 +1,7 @@
 /* The contribution table and the frontier builder shared by the fold and the
- * enumeration; input checks for both live here. Pure. */
+ * enumeration; input checks for both live here; and what the two folds (frontier.c,
+ * frontier_fold2.c) share: the step limit, the reach, and the driver over the issues.
+ * Pure. */
 #include "frontier_internal.h"
 
 #include <math.h>
@@ -164,4 +166,75 @@ void nk_frontier_free(struct nk_frontier *frontier)
 	free(frontier->points);
 	free(frontier->outcomes);
 	free(frontier);
+}
+
+enum nk_status fr_check_step(size_t nprev, size_t m, size_t i, struct nk_error *err)
+{
+	if (nprev > NK_FRONTIER_MAX / m * 4)
+		return nk_fail(err, NK_ERANGE, "frontier",
+			       "the fold would weigh over %u partial packages at issue %zu",
+			       NK_FRONTIER_MAX * 4, i + 1);
+	return NK_OK;
+}
+
+void fr_reach_after(const struct fr_table *t, size_t issue, struct fr_reach *r)
+{
+	size_t left = t->ni - 1 - issue;
+
+	for (size_t k = 0; k < t->np; k++) {
+		r->rem[k] = 0;
+		for (size_t i = issue + 1; i < t->ni; i++)
+			r->rem[k] += t->best[i][k];
+	}
+	r->gap = left ? 2.0 * (double)(left + 1) * (nextafter(t->magnitude, INFINITY) - t->magnitude) : 0;
+}
+
+void fr_trail_free(struct fr_trail *trail)
+{
+	for (size_t i = 0; i < NK_ISSUES_MAX; i++)
+		free(trail->links[i]);
+	free(trail->points);
+}
+
+/* The driver both folds share: folds the issues in one at a time through ops->step,
+ * keeping each step's links for the walk back and the last step's points. */
+enum nk_status fr_fold(const struct fr_table *t, const struct nk_frontier_options *options,
+		       const struct fr_fold_ops *ops, struct fr_trail *trail, struct nk_error *err)
+{
+	void *cur = NULL;
+	size_t ncur = 1;
+	enum nk_status rc = NK_OK;
+
+	for (size_t i = 0; i < t->ni; i++) {
+		void *next = NULL;
+		size_t nnext = 0;
+
+		rc = ops->step(t, i, cur ? cur : ops->root, ncur, &next, &nnext, err);
+		if (rc)
+			goto out;
+		free(cur);
+		cur = next;
+		ncur = nnext;
+		trail->links[i] = malloc((ncur ? ncur : 1) * sizeof(*trail->links[i]));
+		if (!trail->links[i])
+			goto nomem;
+		for (size_t r = 0; r < ncur; r++)
+			trail->links[i][r] = ops->link(cur, r);
+		if (ncur > trail->stages_max)
+			trail->stages_max = ncur;
+		if (options && options->progress)
+			options->progress(options->progress_arg, i + 1, t->ni);
+	}
+	trail->points = malloc((ncur ? ncur : 1) * sizeof(*trail->points));
+	if (!trail->points)
+		goto nomem;
+	for (size_t r = 0; r < ncur; r++)	/* t->ni >= 1, so cur is the last step */
+		trail->points[r] = ops->point(cur, r);
+	trail->npoints = ncur;
+	goto out;
+nomem:
+	rc = nk_fail(err, NK_ENOMEM, "frontier", "out of memory");
+out:
+	free(cur);
+	return rc;
 }

@@ -453,44 +453,35 @@ out:
 	return rc;
 }
 
+static enum nk_status fold_step(const struct fr_table *t, size_t i, const void *prev,
+			     size_t nprev, void **next, size_t *nnext, struct nk_error *err)
+{
+	struct pack *out = NULL;
+	enum nk_status rc = fold_issue(t, i, prev, nprev, &out, nnext, err);
+
+	*next = out;
+	return rc;
+}
+
+static struct fr_link pack_link(const void *step, size_t r)
+{
+	const struct pack *x = (const struct pack *)step + r;
+
+	return (struct fr_link){ x->parent, x->value };
+}
+
+static struct fr_point pack_point(const void *step, size_t r)
+{
+	const struct pack *x = (const struct pack *)step + r;
+
+	return (struct fr_point){ .u = { x->u[0], x->u[1] }, .count = x->count };
+}
+
 enum nk_status fr_fold2(const struct fr_table *t, const struct nk_frontier_options *options,
 			struct fr_trail *trail, struct nk_error *err)
 {
-	struct pack root = { .count = 1 }, *cur = NULL;
-	size_t ncur = 1;
-	enum nk_status rc = NK_OK;
+	static const struct pack root = { .count = 1 };
+	static const struct fr_fold_ops ops = { &root, fold_step, pack_link, pack_point };
 
-	for (size_t i = 0; i < t->ni; i++) {
-		struct pack *next = NULL;
-		size_t nnext = 0;
-
-		rc = fold_issue(t, i, cur ? cur : &root, ncur, &next, &nnext, err);
-		if (rc)
-			goto out;
-		free(cur);
-		cur = next;
-		ncur = nnext;
-		trail->links[i] = malloc((ncur ? ncur : 1) * sizeof(*trail->links[i]));
-		if (!trail->links[i])
-			goto nomem;
-		for (size_t r = 0; r < ncur; r++)
-			trail->links[i][r] = (struct fr_link){ cur[r].parent, cur[r].value };
-		if (ncur > trail->stages_max)
-			trail->stages_max = ncur;
-		if (options && options->progress)
-			options->progress(options->progress_arg, i + 1, t->ni);
-	}
-	trail->points = malloc((ncur ? ncur : 1) * sizeof(*trail->points));
-	if (!trail->points)
-		goto nomem;
-	for (size_t r = 0; r < ncur; r++)	/* t->ni >= 1, so cur is the last step */
-		trail->points[r] = (struct fr_point){ .u = { cur[r].u[0], cur[r].u[1] },
-						      .count = cur[r].count };
-	trail->npoints = ncur;
-	goto out;
-nomem:
-	rc = nk_fail(err, NK_ENOMEM, "frontier", "out of memory");
-out:
-	free(cur);
-	return rc;
+	return fr_fold(t, options, &ops, trail, err);
 }

@@ -86,7 +86,27 @@ void fr_trail_free(struct fr_trail *trail);
 
 /* Refuses a step that would weigh more than 4 x NK_FRONTIER_MAX candidates (nprev
  * kept packages times m values of issue i, 0-based): NK_ERANGE, else NK_OK. */
-enum nk_status fr_check_step(size_t nprev, size_t m, size_t i, struct nk_error *err);
+NK_MUST_USE enum nk_status fr_check_step(size_t nprev, size_t m, size_t i,
+					 struct nk_error *err);
+
+/* What makes one fold differ from the other: its own package type (opaque here), the
+ * empty package it starts from (count 1), how it folds issue i (0-based) into the
+ * packages kept so far giving a new array, and how a kept package reads as a link and as
+ * a point. */
+struct fr_fold_ops {
+	const void *root;
+	enum nk_status (*step)(const struct fr_table *t, size_t i, const void *prev,
+			       size_t nprev, void **next, size_t *nnext, struct nk_error *err);
+	struct fr_link (*link)(const void *step, size_t r);
+	struct fr_point (*point)(const void *step, size_t r);
+};
+
+/* Folds every issue in through ops, reporting progress; fills trail; on failure the
+ * caller still frees it (frontier_common.c). */
+NK_MUST_USE enum nk_status fr_fold(const struct fr_table *t,
+				   const struct nk_frontier_options *options,
+				   const struct fr_fold_ops *ops, struct fr_trail *trail,
+				   struct nk_error *err);
 
 /* The two-party fold: a streaming merge that never builds the candidates the packages
  * kept so far already dominate (frontier_fold2.c). Keeps exactly what the general

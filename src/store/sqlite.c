@@ -67,10 +67,13 @@ static enum nk_status sq_commit(void *state, struct nk_error *err)
 {
 	struct sq_store *s = state;
 	int sql_rc = sq_step(s, SQ_COMMIT);
+	enum nk_status rc;
 
-	if (sql_rc != SQLITE_OK)
-		return store_sqlite_fail(s, sql_rc, "transaction", "could not commit", err);
-	return NK_OK;
+	if (sql_rc == SQLITE_OK)
+		return NK_OK;
+	rc = store_sqlite_fail(s, sql_rc, "transaction", "could not commit", err);
+	store_sqlite_drop_unsynced(s);
+	return rc;
 }
 
 static void sq_rollback(void *state)

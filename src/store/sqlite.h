@@ -71,6 +71,8 @@ NK_MUST_USE enum nk_status store_sqlite_make_private(const char *path, bool *mad
 NK_MUST_USE enum nk_status store_sqlite_tighten(const char *location, const char *key_path,
 						struct nk_error *err);
 NK_MUST_USE enum nk_status store_sqlite_scrub(void *state, struct nk_error *err);
+/* After a failed COMMIT: rolls back and truncates the WAL, not waiting for readers. */
+void store_sqlite_drop_unsynced(struct sq_store *s);
 NK_MUST_USE enum nk_status store_sqlite_scrub_owed(void *state, int64_t *mark,
 						   struct nk_error *err);
 NK_MUST_USE enum nk_status store_sqlite_scrub_done(void *state, int64_t mark,

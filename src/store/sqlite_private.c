@@ -1,7 +1,8 @@
 /* What keeps the "sqlite:" backend's bytes from other eyes: its files' modes (0600,
  * whatever the umask; an existing file left readable is tightened) and the scrub that
- * pushes deleted pages out of the WAL, with the table of scrubs still owed. See
- * doc/storage.md, "File modes" and "Purge and scrub". */
+ * pushes deleted pages out of the WAL, with the table of scrubs still owed; and what
+ * keeps a failed commit's frames out of the WAL. See doc/storage.md, "File modes",
+ * "Purge and scrub" and "I/O failures". */
 #include "store/sqlite.h"
 
 #include <errno.h>
@@ -93,6 +94,22 @@ enum nk_status store_sqlite_scrub(void *state, struct nk_error *err)
 	done(st);
 	sqlite3_busy_timeout(s->db, STORE_SQLITE_BUSY_MS);
 	return rc;
+}
+
+/* A COMMIT whose write or sync failed can leave the transaction's frames whole in the
+ * WAL, past the last frame its index counts: unseen now, but the recovery that follows
+ * a crash would find them and apply a transaction reported as failed. Ending the
+ * transaction and truncating the WAL drops them. When a reader holds the WAL (this does
+ * not wait), or the disk still fails, the next commit overwrites them instead. */
+void store_sqlite_drop_unsynced(struct sq_store *s)
+{
+	if (!sqlite3_get_autocommit(s->db)) {
+		(void)sqlite3_step(s->stmt[SQ_ROLLBACK]);
+		done(s->stmt[SQ_ROLLBACK]);
+	}
+	sqlite3_busy_timeout(s->db, 0);
+	(void)sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	sqlite3_busy_timeout(s->db, STORE_SQLITE_BUSY_MS);
 }
 
 /* The newest owed scrub's number (0: none owed). */

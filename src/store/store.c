@@ -277,6 +277,10 @@ enum nk_status nk_store_commit(struct nk_store *store, struct nk_error *err)
 	if (store->group)
 		ticket = store_group_issue(store->group);
 	rc = store->ops->commit(store->backend, err);
+	/* A commit that failed (a write or a sync of the log) leaves nothing behind, not
+	 * even an open transaction that would refuse the next begin. */
+	if (rc != NK_OK)
+		nk_store_rollback(store);
 	if (store->group) {
 		if (rc == NK_OK) {
 			store->in_tx = false;

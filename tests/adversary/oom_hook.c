@@ -16,6 +16,8 @@
 #define _GNU_SOURCE	/* RTLD_NEXT */
 #include "oom_hook.h"
 
+#include "countdown.h"
+
 #include <dlfcn.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -32,11 +34,7 @@ void *__interceptor_calloc(size_t count, size_t size) __attribute__((weak));
 void *__interceptor_realloc(void *p, size_t size) __attribute__((weak));
 void __interceptor_free(void *p) __attribute__((weak));
 
-/* The test programs are single-threaded while armed; the counters need no lock. */
-static long countdown;		/* allocations until the failing one; 0: disarmed */
-static bool every_after;	/* once one failed, fail every later one too */
-static bool failing;
-static long fired;		/* allocations failed since armed */
+static struct countdown armed;
 static int in_reader;		/* inside jansson's reader */
 static bool reader_too;		/* fail allocations there as well */
 
@@ -49,24 +47,19 @@ __attribute__((noinline)) void oom_debug_fired(void)
 
 static bool fail_now(size_t size)
 {
+	enum countdown_answer answer;
+
 	if (in_reader && !reader_too && size >= 32 && (size & (size - 1)) == 0)
 		return false;
-	if (failing)
-		return every_after ? (fired++, true) : false;
-	if (countdown == 0 || --countdown > 0)
-		return false;
-	failing = true;
-	fired++;
-	oom_debug_fired();
-	return true;
+	answer = countdown_fail(&armed);
+	if (answer == COUNTDOWN_FIRST)
+		oom_debug_fired();
+	return answer != COUNTDOWN_PASS;
 }
 
 void oom_fail_after(long n, bool fail_every_after)
 {
-	fired = 0;
-	failing = false;
-	every_after = fail_every_after;
-	countdown = n;
+	countdown_arm(&armed, n, fail_every_after);
 }
 
 void oom_fail_in_reader(bool yes)
@@ -76,9 +69,7 @@ void oom_fail_in_reader(bool yes)
 
 long oom_disarm(void)
 {
-	countdown = 0;
-	failing = false;
-	return fired;
+	return countdown_disarm(&armed);
 }
 
 void *malloc(size_t size)
