@@ -5,42 +5,19 @@
 #define NAKODO_STORE_H
 
 #include <nakodo/status.h>
+#include <nakodo/types.h>
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define NK_CASE_ID_MAX 64	/* case ids are shorter than this, NUL included */
-#define NK_EVENT_TYPE_MAX 32
-#define NK_EVENT_ACTOR_MAX 16
-#define NK_EVENT_BODY_MAX 16384	/* bytes of JSON text, NUL excluded */
 #define NK_SECRET_NAME_MAX 64
 #define NK_SECRET_MAX 8192	/* bytes of plaintext in one secret (a package valuation) */
-#define NK_CHAIN_BYTES 32	/* an event's chain hash (SHA-256) */
-#define NK_COUNTERSIG_BYTES 64	/* the server's Ed25519 countersignature of it */
 #define NK_RECORD_ENTRY_MAX 512	/* bytes of one entry of the server's record */
 #define NK_RECORD_SIG_BYTES 64	/* the server's signature on an entry */
 #define NK_CHECKPOINT_DATA_MAX 256	/* bytes of one stored checkpoint */
 
-/* One entry of a case's log. body is JSON text owned by whoever holds the event.
- * actor and type are non-empty and hold letters, digits and "-_.:" only. The link
- * (chain hash and the server's countersignature, doc/crypto.md) is made by the case
- * layer and kept by the store as bytes; linked is false for an event stored without. */
-struct nk_event {
-	int64_t seq;		/* 1, 2, … within its case; set by nk_store_append */
-	int64_t time_ms;	/* milliseconds since the Unix epoch, UTC */
-	char actor[NK_EVENT_ACTOR_MAX];
-	char type[NK_EVENT_TYPE_MAX];
-	char *body;
-	bool linked;
-	uint8_t chain[NK_CHAIN_BYTES];
-	uint8_t countersig[NK_COUNTERSIG_BYTES];
-};
-
-struct nk_event_list {
-	struct nk_event *events;
-	size_t count;
-};
+/* NK_CASE_ID_MAX, struct nk_event and struct nk_event_list are in nakodo/types.h. */
 
 /* Frees the bodies and the array; accepts NULL and an empty list. */
 void nk_event_list_free(struct nk_event_list *list);

@@ -2,6 +2,7 @@
  * problem documents turned into the same error report and exit status as local mode,
  * and briefings decoded back into struct nk_brief so that they print identically. */
 #include "base/alloc.h"
+#include "base/time.h"
 #include "cli/package_case.h"
 #include "cli/remote.h"
 #include "formats/case_json.h"
@@ -11,7 +12,6 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define REMOTE_REPLY_MAX (4u << 20)	/* bytes of an answer */
 #define REMOTE_TIMEOUT_S 30L
@@ -134,7 +134,6 @@ static enum nk_status read_headers(const struct remote *r, enum nk_role role, co
 	char id[NK_CASE_ID_MAX], line[64 + 2 * NK_SIGNATURE_BYTES];
 	char hex[2 * NK_SIGNATURE_BYTES + 1];
 	struct nk_request_auth auth;
-	struct timespec ts;
 	size_t n;
 	enum nk_status rc;
 
@@ -143,9 +142,7 @@ static enum nk_status read_headers(const struct remote *r, enum nk_role role, co
 		return nk_fail(err, NK_EINVAL, "url", "a signed read names its case");
 	memcpy(id, path + sizeof(prefix) - 1, n);
 	id[n] = '\0';
-	clock_gettime(CLOCK_REALTIME, &ts);
-	rc = nk_case_read_sign(r->key, id, role, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
-			       method, path, &auth, err);
+	rc = nk_case_read_sign(r->key, id, role, nk_time_now_ms(), method, path, &auth, err);
 	if (rc != NK_OK)
 		return rc;
 	sodium_bin2hex(hex, sizeof(hex), auth.signature, sizeof(auth.signature));

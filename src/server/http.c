@@ -5,6 +5,7 @@
 #include "server/server_impl.h"
 
 #include "base/alloc.h"
+#include "base/time.h"
 
 #include <arpa/inet.h>
 #include <sodium.h>
@@ -50,14 +51,6 @@ void nk_server_config_default(struct nk_server_config *cfg)
 		.timeout_s = 30, .connections_max = 1024, .rate = 50, .burst = 100, .fail_rate = 60,
 		.fail_burst = 60, .open_rate = 20, .read_window_s = 120, .log = NULL,
 	};
-}
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 void server_worker_destroy(void *arg)
@@ -116,7 +109,7 @@ static void log_line(struct nk_server *srv, const struct http_request *req, cons
 	char when[40];
 	struct timespec ts;
 	struct tm tm;
-	int64_t us = now_us() - req->start_us;
+	int64_t us = nk_time_mono_us() - req->start_us;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
@@ -437,7 +430,7 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 
 		if (!(req = calloc(1, sizeof(*req))))
 			return MHD_NO;
-		req->start_us = now_us();
+		req->start_us = nk_time_mono_us();
 		request_id(req->id);
 		atomic_fetch_add(&srv->in_flight, 1);
 		*con_cls = req;

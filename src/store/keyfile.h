@@ -23,8 +23,4 @@ enum nk_status store_keyfile_create(const char *path, uint8_t key[static STORE_K
 void store_key_check(const uint8_t key[static STORE_KEY_BYTES],
 		     uint8_t check[static STORE_KEY_CHECK_BYTES]);
 
-/* fsyncs the directory that holds path, so that a file just made there survives a
- * crash. */
-enum nk_status store_fsync_dir(const char *path, struct nk_error *err);
-
 #endif

@@ -3,6 +3,7 @@
  * transaction. Sealing of secrets is in secret.c. */
 #include "store/store_impl.h"
 #include "base/alloc.h"
+#include "base/ids.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +28,13 @@ static bool is_token_char(char c)
 
 enum nk_status store_check_case_id(const char *case_id, struct nk_error *err)
 {
+	static const char id_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				       "0123456789-_";
 	size_t len;
 
+	if (nk_case_id_valid(case_id))
+		return NK_OK;
+	/* Only the message is worked out here; the rule is base/ids.c's. */
 	if (!case_id)
 		return nk_fail(err, NK_EINVAL, "case", "the case id is missing");
 	len = strnlen(case_id, NK_CASE_ID_MAX);
@@ -37,12 +43,8 @@ enum nk_status store_check_case_id(const char *case_id, struct nk_error *err)
 	if (len >= NK_CASE_ID_MAX)
 		return nk_fail(err, NK_EINVAL, "case", "the case id is longer than %d characters",
 			       NK_CASE_ID_MAX - 1);
-	for (size_t i = 0; i < len; i++)
-		if (!is_letter_or_digit(case_id[i]) && case_id[i] != '-' && case_id[i] != '_')
-			return nk_fail(err, NK_EINVAL, "case",
-				       "the case id may hold only letters, digits, '-' and '_' "
-				       "(character %zu is not one)", i + 1);
-	return NK_OK;
+	return nk_fail(err, NK_EINVAL, "case", "the case id may hold only letters, digits, '-' "
+		       "and '_' (character %zu is not one)", strspn(case_id, id_chars) + 1);
 }
 
 /* A short name held in a char[size]: present, NUL-terminated inside it, not empty,

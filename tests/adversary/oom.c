@@ -10,6 +10,7 @@
  * the kth operation of ops[] in the first test, OOM_N=n starts its loop at n, and a
  * breakpoint on oom_debug_fired stops at the failing allocation. */
 #include "oom_hook.h"
+#include "base/hex.h"
 
 #include <nakodo/case.h>
 #include <nakodo/package_case.h>
@@ -271,7 +272,7 @@ static json_t *hex_json(const uint8_t *bytes, size_t len)
 	char hex[2 * 64 + 1];
 
 	assert_true(len <= 64);
-	nk_hex(bytes, len, hex);
+	nk_hex_encode(bytes, len, hex);
 	return json_string(hex);
 }
 
