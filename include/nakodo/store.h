@@ -28,6 +28,31 @@ enum nk_store_flags {
 	NK_STORE_CREATE = 1u << 0,	/* create the database (and its key file) if missing */
 };
 
+/* What a backend can do, so that callers ask instead of reading the URL's scheme. */
+enum nk_store_caps {
+	/* Its data outlives the handle: kept in files that other handles (one per worker
+	 * thread) and later runs open again. Without it (mem:) the data lives in the one
+	 * handle that made it and is gone when that closes. */
+	NK_STORE_PERSISTENT = 1u << 0,
+};
+
+/* Sets *caps to the capabilities (enum nk_store_caps) of the backend url names,
+ * without opening anything. NK_EINVAL for a URL no backend of this build takes. */
+NK_MUST_USE enum nk_status nk_store_url_caps(const char *url, unsigned *caps,
+					     struct nk_error *err);
+
+/* The server's signing key for the store at url, as the store decides where it lives:
+ * PATH.server-key beside an sqlite database (mode 0600, made on first need), or, for a
+ * store without files (mem:), a key made now that lives as long as this run. The
+ * caller frees *out with nk_server_key_free. See doc/storage.md. */
+struct nk_server_key;
+NK_MUST_USE enum nk_status nk_store_server_key(const char *url, struct nk_server_key **out,
+					       struct nk_error *err);
+/* The file nk_store_server_key keeps the key of the store at url in, into out[size].
+ * NK_EINVAL naming "db" when the store keeps no files or the path does not fit. */
+NK_MUST_USE enum nk_status nk_store_server_key_path(const char *url, char *out, size_t size,
+						    struct nk_error *err);
+
 /* Opens the store named by url. A missing database is NK_ENOTFOUND (and nothing is
  * created) unless NK_STORE_CREATE is given; a file that is not a nakodo database, or a
  * missing, damaged or foreign key file, is NK_ECORRUPT and the file is left unchanged.

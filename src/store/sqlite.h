@@ -70,6 +70,9 @@ NK_MUST_USE enum nk_status store_sqlite_make_private(const char *path, bool *mad
 						     struct nk_error *err);
 NK_MUST_USE enum nk_status store_sqlite_tighten(const char *location, const char *key_path,
 						struct nk_error *err);
+/* server_key_path: PATH.server-key, the server key's file beside the database. */
+NK_MUST_USE enum nk_status store_sqlite_server_key_path(const char *location, char *out,
+							size_t size, struct nk_error *err);
 NK_MUST_USE enum nk_status store_sqlite_scrub(void *state, struct nk_error *err);
 NK_MUST_USE enum nk_status store_sqlite_scrub_owed(void *state, int64_t *mark,
 						   struct nk_error *err);

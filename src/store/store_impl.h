@@ -32,6 +32,7 @@
  * untouched and fill err. */
 struct nk_store_ops {
 	const char *scheme;	/* "sqlite" in "sqlite:PATH" */
+	unsigned caps;		/* enum nk_store_caps */
 
 	/* Opens location (the URL after "scheme:") and fills key with the storage key:
 	 * read from where the backend keeps it, or made and kept there when it creates
@@ -140,6 +141,11 @@ struct nk_store_ops {
 	 * (on no connection) makes every commit so far at location durable. */
 	enum nk_status (*relax_sync)(void *state, struct nk_error *err);
 	enum nk_status (*flush)(const char *location, struct nk_error *err);
+
+	/* Where the server's signing key lives for the store at location, into out[size];
+	 * NULL for a backend that keeps no files (the key is then made for each run). */
+	enum nk_status (*server_key_path)(const char *location, char *out, size_t size,
+					  struct nk_error *err);
 };
 
 /* The handle nk_store_open returns. */
