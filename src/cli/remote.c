@@ -3,6 +3,7 @@
  * and briefings decoded back into struct nk_brief so that they print identically. */
 #include "base/alloc.h"
 #include "base/time.h"
+#include "cli/cmd_brief.h"
 #include "cli/package_case.h"
 #include "cli/remote.h"
 #include "formats/case_json.h"
