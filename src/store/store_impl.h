@@ -166,16 +166,16 @@ uint64_t store_group_issue(struct nk_store_group *group);
 /* The newest ticket issued: what a reader may have seen. */
 uint64_t store_group_current(struct nk_store_group *group);
 /* Marks ticket written and waits for the flush that covers it. */
-enum nk_status store_group_wait(struct nk_store_group *group, uint64_t ticket, bool written,
-				struct nk_error *err);
+NK_MUST_USE enum nk_status store_group_wait(struct nk_store_group *group, uint64_t ticket,
+					    bool written, struct nk_error *err);
 
 extern const struct nk_store_ops store_sqlite_ops;
 extern const struct nk_store_ops store_mem_ops;
 
 /* Checks shared by store.c and secret.c, each naming the field and the reason. */
-enum nk_status store_check_case_id(const char *case_id, struct nk_error *err);
-enum nk_status store_check_secret_name(const char *name, struct nk_error *err);
-enum nk_status store_check_in_tx(const struct nk_store *store, const char *what,
-				 struct nk_error *err);
+NK_MUST_USE enum nk_status store_check_case_id(const char *case_id, struct nk_error *err);
+NK_MUST_USE enum nk_status store_check_secret_name(const char *name, struct nk_error *err);
+NK_MUST_USE enum nk_status store_check_in_tx(const struct nk_store *store, const char *what,
+					     struct nk_error *err);
 
 #endif
