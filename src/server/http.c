@@ -5,6 +5,7 @@
 #include "server/server_impl.h"
 
 #include "base/alloc.h"
+#include "base/buffers.h"
 #include "base/time.h"
 
 #include <arpa/inet.h>
@@ -20,9 +21,7 @@ struct http_request {
 	bool wrong_method;		/* the path exists with another method */
 	char case_id[NK_CASE_ID_MAX];
 	char role[NK_TOKEN_ROLE_MAX];
-	char *body;
-	size_t len;
-	bool too_big;
+	struct nk_buf body;	/* bounded by the route's body limit */
 	bool answered;
 };
 
@@ -358,21 +357,21 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 			goto out;
 		}
 		if (route->sign_in_headers &&
-		    (rc = auth_check_signed(srv, conn, url, method, req->body, req->len, &call,
+		    (rc = auth_check_signed(srv, conn, url, method, req->body.data, req->body.len, &call,
 						&err)) != NK_OK)
 			goto failed;
 	}
-	if (!route->fields && req->len > 0) {
+	if (!route->fields && req->body.len > 0) {
 		ret = send_problem(conn, srv, req, method, 400, "body", "this route takes no body");
 		goto out;
 	}
-	if (route->fields && req->len > 0 && !json_content(conn)) {
+	if (route->fields && req->body.len > 0 && !json_content(conn)) {
 		ret = send_problem(conn, srv, req, method, 415, "Content-Type",
 				   "expected Content-Type: application/json");
 		goto out;
 	}
 	if (route->fields &&
-	    (rc = request_decode(req->body, req->len, srv->cfg.depth_max, route->fields,
+	    (rc = request_decode(req->body.data, req->body.len, srv->cfg.depth_max, route->fields,
 				 &call.body, &err)) != NK_OK)
 		goto failed;
 	/* A joined role's unsigned action is refused before the handler looks into its body,
@@ -380,7 +379,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	if (route->fields && !route->sign_in_headers && call.body && caller.role[0] &&
 	    strcmp(caller.role, "operator") != 0 && route_signed_body(route) &&
 	    !json_object_get(call.body, "request") && !json_object_get(call.body, "signature") &&
-	    (rc = auth_check_signed(srv, conn, url, method, req->body, req->len, &call,
+	    (rc = auth_check_signed(srv, conn, url, method, req->body.data, req->body.len, &call,
 				    &err)) != NK_OK)
 		goto failed;
 	rc = route->handle(&call, &err);
@@ -454,27 +453,19 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		bool room = !req->too_big && req->len + *upload_size <= body_limit(srv, req);
 		/* grown by copy, the old block wiped: a plain realloc would leave it behind */
-		char *grown = room ? nk_alloc_realloc(req->body, req->len + *upload_size + 1) : NULL;
-
-		if (grown) {
-			memcpy(grown + req->len, upload, *upload_size);
-			req->body = grown;
-			req->len += *upload_size;
-			req->body[req->len] = '\0';
-		}
+		req->body.max = body_limit(srv, req);
+		nk_buf_append(&req->body, upload, *upload_size);
 		/* upload points into libmicrohttpd's connection pool, which is freed unwiped when
 		 * the connection closes: the body (a figure) is wiped there once copied. */
 		sodium_memzero((char *)upload, *upload_size);
 		*upload_size = 0;
-		if (room && !grown)
+		if (req->body.failed)
 			return MHD_NO;
-		req->too_big = !room;
-		if (!req->too_big)
+		if (!req->body.too_big)
 			return MHD_YES;
 	}
-	if (req->too_big)
+	if (req->body.too_big)
 		return send_problem(conn, srv, req, method, 413, "body", "the body is longer than the limit");
 	if (strlen(url) > srv->cfg.url_max)
 		return send_problem(conn, srv, req, method, 414, "url", "the request target is longer than the limit");
@@ -497,7 +488,7 @@ void server_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 	if (!req)
 		return;
-	nk_alloc_free(req->body);
+	nk_buf_free(&req->body);
 	free(req);
 	*con_cls = NULL;
 	atomic_fetch_sub(&srv->in_flight, 1);

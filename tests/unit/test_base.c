@@ -1,6 +1,7 @@
 /* base/: the shared vocabulary every layer stands on. Strict hex both ways, the one
  * case-id rule, the clock, and the bounded reader and exclusive writer with the faults
  * their callers word their own messages from. */
+#include "base/buffers.h"
 #include "base/files.h"
 #include "base/hex.h"
 #include "base/ids.h"
@@ -110,6 +111,31 @@ static void files_bounded_and_exclusive(void **state)
 	rmdir(dir);
 }
 
+static void buffer_bounded_and_sticky(void **state)
+{
+	struct nk_buf b = { .max = 600 };
+	char piece[200];
+
+	memset(piece, 'x', sizeof(piece));
+	assert_true(nk_buf_append(&b, piece, sizeof(piece)));
+	assert_true(nk_buf_append(&b, piece, sizeof(piece)));
+	assert_true(nk_buf_append(&b, piece, sizeof(piece)));	/* exactly max */
+	assert_int_equal(b.len, 600);
+	assert_int_equal(strlen(b.data), 600);			/* NUL-terminated */
+	assert_false(nk_buf_append(&b, "y", 1));			/* one past the bound */
+	assert_true(b.too_big);
+	assert_false(nk_buf_append(&b, "", 0));			/* sticky */
+	assert_int_equal(b.len, 600);
+	nk_buf_free(&b);
+	assert_null(b.data);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(b.max, 600);
+	assert_false(b.too_big);
+	assert_true(nk_buf_append(&b, "ab", 2));
+	assert_string_equal(b.data, "ab");
+	nk_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -118,6 +144,7 @@ int main(void)
 		cmocka_unit_test(case_ids),
 		cmocka_unit_test(clock_moves),
 		cmocka_unit_test(files_bounded_and_exclusive),
+		cmocka_unit_test(buffer_bounded_and_sticky),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
