@@ -77,21 +77,26 @@ enum nk_status store_keyfile_create(const char *path, uint8_t key[static STORE_K
 	char what[PATH_MAX + 16];
 	uint8_t file[KEYFILE_BYTES];
 	struct nk_file_fault fault = { 0 };
+	struct nk_error made = { 0 };
 	enum nk_status rc;
 
 	snprintf(what, sizeof(what), "key file %s", path);
 	memcpy(file, KEYFILE_MAGIC, KEYFILE_MAGIC_BYTES);
 	randombytes_buf(file + KEYFILE_MAGIC_BYTES, STORE_KEY_BYTES);
 	keyfile_sum(file, file + KEYFILE_MAGIC_BYTES + STORE_KEY_BYTES);
-	rc = nk_file_create_exclusive(path, file, sizeof(file), what, "key", &fault, err);
+	/* into a local error: a file already there is no failure, and err stays as it was */
+	rc = nk_file_create_exclusive(path, file, sizeof(file), what, "key", &fault, &made);
 	if (rc != NK_OK && fault.step == NK_FILE_OPEN && fault.errnum == EEXIST) {
 		rc = store_keyfile_read(path, key, err);
 		if (rc == NK_OK)
 			*created = false;
 		goto out;
 	}
-	if (rc != NK_OK)
+	if (rc != NK_OK) {
+		if (err)
+			*err = made;
 		goto out;
+	}
 	memcpy(key, file + KEYFILE_MAGIC_BYTES, STORE_KEY_BYTES);
 	*created = true;
 out:
