@@ -6,7 +6,7 @@
 
 #include <nakodo/bargain.h>
 #include <nakodo/keys.h>
-#include <nakodo/store.h>
+#include <nakodo/types.h>
 
 #define NK_ROLE_COUNT 3			/* claimant, payer, mediator */
 #define NK_MERKLE_PROOF_MAX 72		/* hashes in any proof of a 64-bit tree */

@@ -6,7 +6,7 @@
 
 #include <nakodo/bargain.h>
 #include <nakodo/keys.h>
-#include <nakodo/store.h>
+#include <nakodo/types.h>
 
 #define NK_MESSAGE_TEXT_MAX 65536	/* bytes of plaintext in one message */
 /* Envelope bytes around the text, case id excluded (doc/formats.md, "Sealed message"). */

@@ -5,42 +5,19 @@
 #define NAKODO_STORE_H
 
 #include <nakodo/status.h>
+#include <nakodo/types.h>
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define NK_CASE_ID_MAX 64	/* case ids are shorter than this, NUL included */
-#define NK_EVENT_TYPE_MAX 32
-#define NK_EVENT_ACTOR_MAX 16
-#define NK_EVENT_BODY_MAX 16384	/* bytes of JSON text, NUL excluded */
 #define NK_SECRET_NAME_MAX 64
 #define NK_SECRET_MAX 8192	/* bytes of plaintext in one secret (a package valuation) */
-#define NK_CHAIN_BYTES 32	/* an event's chain hash (SHA-256) */
-#define NK_COUNTERSIG_BYTES 64	/* the server's Ed25519 countersignature of it */
 #define NK_RECORD_ENTRY_MAX 512	/* bytes of one entry of the server's record */
 #define NK_RECORD_SIG_BYTES 64	/* the server's signature on an entry */
 #define NK_CHECKPOINT_DATA_MAX 256	/* bytes of one stored checkpoint */
 
-/* One entry of a case's log. body is JSON text owned by whoever holds the event.
- * actor and type are non-empty and hold letters, digits and "-_.:" only. The link
- * (chain hash and the server's countersignature, doc/crypto.md) is made by the case
- * layer and kept by the store as bytes; linked is false for an event stored without. */
-struct nk_event {
-	int64_t seq;		/* 1, 2, … within its case; set by nk_store_append */
-	int64_t time_ms;	/* milliseconds since the Unix epoch, UTC */
-	char actor[NK_EVENT_ACTOR_MAX];
-	char type[NK_EVENT_TYPE_MAX];
-	char *body;
-	bool linked;
-	uint8_t chain[NK_CHAIN_BYTES];
-	uint8_t countersig[NK_COUNTERSIG_BYTES];
-};
-
-struct nk_event_list {
-	struct nk_event *events;
-	size_t count;
-};
+/* NK_CASE_ID_MAX, struct nk_event and struct nk_event_list are in nakodo/types.h. */
 
 /* Frees the bodies and the array; accepts NULL and an empty list. */
 void nk_event_list_free(struct nk_event_list *list);
@@ -50,6 +27,31 @@ struct nk_store;
 enum nk_store_flags {
 	NK_STORE_CREATE = 1u << 0,	/* create the database (and its key file) if missing */
 };
+
+/* What a backend can do, so that callers ask instead of reading the URL's scheme. */
+enum nk_store_caps {
+	/* Its data outlives the handle: kept in files that other handles (one per worker
+	 * thread) and later runs open again. Without it (mem:) the data lives in the one
+	 * handle that made it and is gone when that closes. */
+	NK_STORE_PERSISTENT = 1u << 0,
+};
+
+/* Sets *caps to the capabilities (enum nk_store_caps) of the backend url names,
+ * without opening anything. NK_EINVAL for a URL no backend of this build takes. */
+NK_MUST_USE enum nk_status nk_store_url_caps(const char *url, unsigned *caps,
+					     struct nk_error *err);
+
+/* The server's signing key for the store at url, as the store decides where it lives:
+ * PATH.server-key beside an sqlite database (mode 0600, made on first need), or, for a
+ * store without files (mem:), a key made now that lives as long as this run. The
+ * caller frees *out with nk_server_key_free. See doc/storage.md. */
+struct nk_server_key;
+NK_MUST_USE enum nk_status nk_store_server_key(const char *url, struct nk_server_key **out,
+					       struct nk_error *err);
+/* The file nk_store_server_key keeps the key of the store at url in, into out[size].
+ * NK_EINVAL naming "db" when the store keeps no files or the path does not fit. */
+NK_MUST_USE enum nk_status nk_store_server_key_path(const char *url, char *out, size_t size,
+						    struct nk_error *err);
 
 /* Opens the store named by url. A missing database is NK_ENOTFOUND (and nothing is
  * created) unless NK_STORE_CREATE is given; a file that is not a nakodo database, or a

@@ -2,6 +2,8 @@
  * itself against the folded state, and appends its events (and sealed figures) before
  * one durable commit; a refused command rolls back and leaves the store as it was. */
 #include "case/case_impl.h"
+#include "base/hex.h"
+#include "base/time.h"
 #include "formats/case_json.h"
 
 #include <nakodo/seal.h>
@@ -13,12 +15,7 @@
 
 int64_t case_now_ms(const struct nk_case_env *env)
 {
-	struct timespec ts;
-
-	if (env->now_ms)
-		return env->now_ms(env->arg);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return env->now_ms ? env->now_ms(env->arg) : nk_time_now_ms();
 }
 
 void case_fill_random(const struct nk_case_env *env, uint8_t *buf, size_t len)
@@ -98,26 +95,13 @@ enum nk_status case_get_amount(const struct nk_case_env *env, const char *id,
 	return rc;
 }
 
-bool case_valid_id(const char *id)
-{
-	size_t n = id ? strlen(id) : 0;
-
-	if (n == 0 || n >= NK_CASE_ID_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'z') ||
-		      (id[i] >= 'A' && id[i] <= 'Z') || id[i] == '-' || id[i] == '_'))
-			return false;
-	return true;
-}
-
 static enum nk_status load(const struct nk_case_env *env, const char *id, bool snapshot,
 			   struct case_state *st, struct nk_error *err)
 {
 	struct nk_event_list log = { 0 };
 	enum nk_status rc;
 
-	if (!case_valid_id(id))
+	if (!nk_case_id_valid(id))
 		return nk_fail(err, NK_EINVAL, "case", "not a case id");
 	rc = snapshot ? nk_store_begin_read(env->store, err) : nk_store_begin(env->store, err);
 	if (rc != NK_OK)
@@ -152,7 +136,7 @@ enum nk_status nk_case_log(const struct nk_case_env *env, const char *id,
 {
 	enum nk_status rc;
 
-	if (!case_valid_id(id))
+	if (!nk_case_id_valid(id))
 		return nk_fail(err, NK_EINVAL, "case", "not a case id");
 	rc = nk_store_load(env->store, id, out, err);
 	if (rc == NK_ENOTFOUND)
@@ -338,10 +322,10 @@ enum nk_status nk_case_open_with(const struct nk_case_env *env, const struct nk_
 	if ((rc = nk_rules_check(rules, err)) != NK_OK)
 		return rc;
 	case_fill_random(env, raw, sizeof(raw));
-	nk_hex(raw, sizeof(raw), new_id);
+	nk_hex_encode(raw, sizeof(raw), new_id);
 	case_fill_random(env, seed, sizeof(seed));
 	nk_bargain_commit_seed(seed, commitment);
-	nk_hex(commitment, sizeof(commitment), commit_hex);
+	nk_hex_encode(commitment, sizeof(commitment), commit_hex);
 
 	if ((rc = nk_store_begin(env->store, err)) != NK_OK)
 		goto out;

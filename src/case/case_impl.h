@@ -6,6 +6,7 @@
 #include <nakodo/case.h>
 #include <nakodo/package_case.h>
 
+#include "base/ids.h"
 #include "formats/json_build.h"
 
 #include <jansson.h>
@@ -101,8 +102,6 @@ NK_MUST_USE enum nk_status case_finish(const struct nk_case_env *env, enum nk_st
 /* NK_EREFUSED, naming the state, unless st is in state want. */
 NK_MUST_USE enum nk_status case_refuse_state(const struct case_state *st,
 					     enum nk_case_state want, struct nk_error *err);
-
-bool case_valid_id(const char *id);
 
 /* Checks auth for req by role against st (request.c): NULL is fine while role has not
  * joined; otherwise the signature must verify with role's registered key and the number

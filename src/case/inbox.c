@@ -151,7 +151,7 @@ enum nk_status nk_case_inbox(const struct nk_case_env *env, const char *id, enum
 		return nk_fail(err, NK_EINVAL, "role", "not a role");
 	if (after < 0)
 		return nk_fail(err, NK_EINVAL, "after", "an item's index is 0 or more");
-	if (!case_valid_id(id))
+	if (!nk_case_id_valid(id))
 		return nk_fail(err, NK_EINVAL, "case", "not a case id");
 	if ((rc = nk_store_begin_read(env->store, err)) != NK_OK)
 		return rc;

@@ -2,6 +2,7 @@
  * keys is checked before the write lock is taken, and the `joined` event keeps it so
  * that the log itself proves the registration. */
 #include "case/case_impl.h"
+#include "base/hex.h"
 #include "formats/case_json.h"
 
 #include <nakodo/seal.h>
@@ -18,7 +19,7 @@ enum nk_status nk_case_join(const struct nk_case_env *env, const char *id, enum 
 
 	if ((unsigned)role > NK_MEDIATOR)
 		return nk_fail(err, NK_EINVAL, "role", "not a role");
-	if (!case_valid_id(id))
+	if (!nk_case_id_valid(id))
 		return nk_fail(err, NK_EINVAL, "case", "not a case id");
 	/* Checked before the write lock is taken: verifying costs no one else a wait. */
 	if (nk_join_verify(identity, id, role, sig, err) != NK_OK)
@@ -44,7 +45,7 @@ enum nk_status nk_case_join(const struct nk_case_env *env, const char *id, enum 
 		}
 	nk_key_to_hex(identity->sign, sign);
 	nk_key_to_hex(identity->seal, seal);
-	nk_hex(sig, NK_SIGNATURE_BYTES, sig_hex);
+	nk_hex_encode(sig, NK_SIGNATURE_BYTES, sig_hex);
 	rc = case_append(env, id, nk_role_name(role), "joined",
 		    json_pack("{s:s, s:s, s:s, s:s}", "role", nk_role_name(role), "sign", sign,
 			      "seal", seal, "signature", sig_hex), err);

@@ -4,6 +4,7 @@
  * stores the ciphertext and logs only its size and SHA-256. Deposits are held until
  * both parties' are in; the second one releases both in the same transaction. */
 #include "case/case_impl.h"
+#include "base/hex.h"
 #include "formats/case_json.h"
 
 #include <nakodo/seal.h>
@@ -79,7 +80,7 @@ static enum nk_status keep(const struct nk_case_env *env, const struct case_stat
 		return rc;
 	}
 	nk_envelope_hash(req->envelope, req->envelope_len, hash);
-	nk_hex(hash, sizeof(hash), hex);
+	nk_hex_encode(hash, sizeof(hash), hex);
 	body = nk_json_set(body, "size", json_integer((json_int_t)req->envelope_len));
 	body = nk_json_set(body, "sha256", json_string(hex));
 	return case_append(env, st->id, nk_role_name(role), type, case_with_request(body, auth), err);

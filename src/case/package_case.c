@@ -4,6 +4,7 @@
  * case.c, each command either appends its events in one durable transaction or is
  * refused and appends nothing. */
 #include "case/case_impl.h"
+#include "base/hex.h"
 #include "formats/case_json.h"
 #include "formats/package_case_json.h"
 #include "formats/package_json.h"
@@ -68,7 +69,7 @@ enum nk_status nk_package_case_open(const struct nk_case_env *env,
 	if ((rc = nk_package_frame_check(frame, err)) != NK_OK)
 		return rc;
 	case_fill_random(env, raw, sizeof(raw));
-	nk_hex(raw, sizeof(raw), new_id);
+	nk_hex_encode(raw, sizeof(raw), new_id);
 	if ((rc = nk_store_begin(env->store, err)) != NK_OK)
 		return rc;
 	rc = nk_store_case_create(env->store, new_id, err);

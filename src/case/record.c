@@ -282,16 +282,6 @@ static enum nk_status grow_tree(struct nk_store *store, struct nk_merkle_log *tr
 	return rc;
 }
 
-static int64_t now_ms(const struct nk_case_env *env)
-{
-	struct timespec ts;
-
-	if (env->now_ms)
-		return env->now_ms(env->arg);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The checkpoint for size entries: the kept one, or one signed and kept now. Either
  * way its root must be tree's. */
 static enum nk_status checkpoint_for(const struct nk_case_env *env, struct nk_merkle_log *tree,
@@ -314,7 +304,7 @@ static enum nk_status checkpoint_for(const struct nk_case_env *env, struct nk_me
 	}
 	if (rc != NK_ENOTFOUND)
 		return rc;
-	nk_checkpoint_sign(env->signer, size, root, now_ms(env), cp);
+	nk_checkpoint_sign(env->signer, size, root, case_now_ms(env), cp);
 	nk_checkpoint_encode(cp, data);
 	return nk_store_checkpoint_put(env->store, size, data, NK_CHECKPOINT_BYTES, err);
 }

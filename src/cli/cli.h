@@ -31,17 +31,6 @@ struct cli_command {
 	int (*run)(struct cli_ctx *ctx, int argc, char **argv);
 };
 
-/* Maps a status to the exit status above. */
-int cli_exit_for(enum nk_status status);
-
-/* Prints "nakodo: FIELD: TEXT" (or a JSON problem object with --json) and returns the
- * exit status for err->code. */
-int cli_report(struct cli_ctx *ctx, const struct nk_error *err);
-
-/* Prints "nakodo CMD: MESSAGE" and a pointer to --help; returns CLI_USAGE. */
-int cli_usage_error(struct cli_ctx *ctx, const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 /* Subcommands, one file each (src/cli/cmd_NAME.c). */
 int cmd_case(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_submit(struct cli_ctx *ctx, int argc, char **argv);

@@ -1,5 +1,6 @@
 /* nakodo brief and nakodo log: what a role may know of a case, for a person or, with
  * --json, for a program; and the event log as the mediator may see it. */
+#include "cli/cmd_brief.h"
 #include "cli/package_case.h"
 #include "cli/remote.h"
 #include "cli/signed.h"

@@ -1,7 +1,7 @@
 /* nakodo package: settlement packages worked offline from the parties' valuation files
  * (doc/package.md): the package the go-between would propose, a side's value of any
  * package, a valuation checked and written back. */
-#include "cli/demo_package.h"
+#include "cli/cmd_package.h"
 #include "cli/package_case.h"
 #include "cli/util.h"
 #include "formats/agenda_formats.h"

@@ -3,7 +3,7 @@
  * its confidential valuation file for the round; answers go through nakodo answer and
  * briefings through nakodo brief. Remote mode sends the same to the server and prints
  * its answer the way local mode prints the local one. */
-#include "cli/demo_package.h"
+#include "cli/cmd_package.h"
 #include "cli/package_case.h"
 #include "cli/remote.h"
 #include "cli/signed.h"

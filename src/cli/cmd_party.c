@@ -1,6 +1,7 @@
 /* The parties' commands: submit a figure, authorise a deal-closer extension, answer a
  * mediator's proposal; and the mediator's: propose a figure, close a case. Each reads
  * CASE [--as ROLE] VALUE and calls the one case/ function that does it. */
+#include "cli/cmd_brief.h"
 #include "cli/remote.h"
 #include "cli/signed.h"
 #include "cli/util.h"

@@ -2,6 +2,7 @@
  * server, optionally signed by the party on this machine, to a new file that
  * 'nakodo verify' checks offline. The receipt names outcomes and hashes, never a figure. */
 #include "cli/remote.h"
+#include "base/files.h"
 
 #include <nakodo/keys.h>
 #include <nakodo/ledger.h>
@@ -31,46 +32,20 @@ static const char receipt_help[] =
 	"from the server (GET /v1/cases/CASE/receipt) and --key signs it on this machine.\n"
 	"A case that has not ended is refused (exit 1).\n";
 
-/* Creates path (never over an existing file or through a symbolic link), writes
- * text, syncs it. A partly written file is removed. */
+/* Creates path (never over an existing file or through a symbolic link), private like
+ * every file nakodo writes (doc/storage.md, "File modes"), writes text, syncs it. A
+ * partly written file is removed. */
 static enum nk_status write_receipt(const char *path, const char *text, size_t len,
 				    struct nk_error *err)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	size_t done = 0;
+	struct nk_file_fault fault = { 0 };
+	enum nk_status rc = nk_file_create_exclusive(path, text, len, path, "out", &fault, err);
 
-	if (fd < 0)
-		return nk_fail(err, errno == EEXIST ? NK_EINVAL : NK_ESTORE, "out", "%s: %s%s", path,
-			       strerror(errno), errno == EEXIST ? " (a receipt is never written "
-			       "over a file)" : "");
-	/* Private like every file nakodo writes (doc/storage.md, "File modes"); the umask
-	 * can only narrow the mode asked for, so make sure of it. */
-	if (fchmod(fd, 0600) != 0) {
-		int e = errno;
-
-		close(fd);
-		unlink(path);
-		return nk_fail(err, NK_ESTORE, "out", "%s could not be made private: %s", path,
-			       strerror(e));
-	}
-	while (done < len) {
-		ssize_t n = write(fd, text + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		done += (size_t)n;
-	}
-	if (done < len || fsync(fd) != 0 || close(fd) != 0) {
-		int e = errno;
-
-		if (done < len)
-			close(fd);
-		unlink(path);
-		return nk_fail(err, NK_ESTORE, "out", "%s could not be written: %s", path, strerror(e));
-	}
-	return NK_OK;
+	if (rc != NK_OK && fault.step == NK_FILE_OPEN)
+		rc = nk_fail(err, rc, "out", "%s: %s%s", path, strerror(fault.errnum),
+			     fault.errnum == EEXIST ? " (a receipt is never written over a file)"
+			     : "");
+	return rc;
 }
 
 /* The receipt from the server, read back strictly. */

@@ -1,5 +1,6 @@
 /* nakodo serve: the go-between as an HTTP JSON API (doc/api.md). Every bound is an
  * option; SIGTERM or SIGINT stops it cleanly after the requests in flight. */
+#include "cli/cmd_server_key.h"
 #include "cli/util.h"
 
 #include <nakodo/server.h>
@@ -125,10 +126,9 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	sigaddset(&stop_signals, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	/* The key that countersigns every event: PATH.server-key, made on first start; a
-	 * mem: store, gone at exit, gets one for this run. */
-	if ((strncmp(cfg.db, "mem:", 4) == 0 ? nk_server_key_generate(&signer, &err)
-					     : cli_server_key_load(cfg.db, &signer, &err)) != NK_OK)
+	/* The key that countersigns every event, where the store keeps it (made on first
+	 * start; a mem: store, gone at exit, gets one for this run). */
+	if (nk_store_server_key(cfg.db, &signer, &err) != NK_OK)
 		return cli_report(ctx, &err);
 	cfg.signer = signer;
 	if (nk_server_start(&srv, &cfg, &err) != NK_OK) {

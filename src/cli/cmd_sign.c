@@ -3,12 +3,12 @@
  * the same signature the command's own remote reads carry (doc/api.md, "Signed reads"). */
 #include "cli/cli.h"
 #include "cli/signed.h"
+#include "base/time.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <sodium.h>
 #include <stdlib.h>
-#include <time.h>
 
 static const char sign_help[] =
 	"usage: nakodo sign-read CASE --as ROLE --key FILE METHOD TARGET [--time MS]\n\n"
@@ -29,7 +29,6 @@ int cmd_sign_read(struct cli_ctx *ctx, int argc, char **argv)
 	struct nk_request_auth auth;
 	struct nk_error err = { 0 };
 	char hex[2 * NK_SIGNATURE_BYTES + 1];
-	struct timespec ts;
 	enum nk_role role;
 	int64_t when = 0;
 	size_t npos = 0;
@@ -66,10 +65,8 @@ int cmd_sign_read(struct cli_ctx *ctx, int argc, char **argv)
 				       "expected CASE --as ROLE --key FILE METHOD TARGET");
 	if ((rc = cli_parse_role(ctx, "nakodo sign-read", as, &role)) != CLI_OK)
 		return rc;
-	if (!when) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		when = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	}
+	if (!when)
+		when = nk_time_now_ms();
 	if ((rc = cli_key_load(ctx, key_path, &key)) != CLI_OK)
 		return rc;
 	if (nk_case_read_sign(key, pos[0], role, when, pos[1], pos[2], &auth, &err) != NK_OK) {

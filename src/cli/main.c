@@ -2,6 +2,7 @@
  * out of argv and dispatches to the subcommand table. */
 #include "base/alloc.h"
 #include "cli/cli.h"
+#include "cli/util.h"
 
 #include <stdlib.h>
 #include <string.h>

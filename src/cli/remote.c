@@ -2,6 +2,9 @@
  * problem documents turned into the same error report and exit status as local mode,
  * and briefings decoded back into struct nk_brief so that they print identically. */
 #include "base/alloc.h"
+#include "base/buffers.h"
+#include "base/time.h"
+#include "cli/cmd_brief.h"
 #include "cli/package_case.h"
 #include "cli/remote.h"
 #include "formats/case_json.h"
@@ -11,16 +14,9 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define REMOTE_REPLY_MAX (4u << 20)	/* bytes of an answer */
 #define REMOTE_TIMEOUT_S 30L
-
-struct reply_buf {
-	char *data;
-	size_t len;
-	bool too_big;
-};
 
 void remote_option(struct remote *r, int opt, const char *arg)
 {
@@ -73,22 +69,10 @@ bool remote_active(struct remote *r)
 
 static size_t on_data(char *ptr, size_t size, size_t n, void *arg)
 {
-	struct reply_buf *b = arg;
 	size_t add = size * n;
-	char *grown;
 
-	if (b->len + add > REMOTE_REPLY_MAX) {
-		b->too_big = true;
-		return 0;
-	}
 	/* grown by copy, the old block wiped: the answer may carry the party's figures */
-	if (!(grown = nk_alloc_realloc(b->data, b->len + add + 1)))
-		return 0;
-	memcpy(grown + b->len, ptr, add);
-	b->data = grown;
-	b->len += add;
-	b->data[b->len] = '\0';
-	return add;
+	return nk_buf_append(arg, ptr, add) ? add : 0;
 }
 
 /* The status a problem's HTTP status stands for, for the exit status and --json. */
@@ -135,7 +119,6 @@ static enum nk_status read_headers(const struct remote *r, enum nk_role role, co
 	char hex[2 * NK_SIGNATURE_BYTES + 1];
 	struct nk_request_auth auth;
 	static int64_t last_ms;
-	struct timespec ts;
 	int64_t now;
 	size_t n;
 	enum nk_status rc;
@@ -147,8 +130,7 @@ static enum nk_status read_headers(const struct remote *r, enum nk_role role, co
 	id[n] = '\0';
 	/* the server takes a role's reads only at rising times: one more than the last if
 	 * the clock has not moved since (this process sends one read at a time) */
-	clock_gettime(CLOCK_REALTIME, &ts);
-	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	now = nk_time_now_ms();
 	last_ms = now > last_ms ? now : last_ms + 1;
 	rc = nk_case_read_sign(r->key, id, role, last_ms, method, path, &auth, err);
 	if (rc != NK_OK)
@@ -179,7 +161,7 @@ static bool asks_signature(const struct remote *r, long http, const json_t *doc,
 static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 		const char *path, json_t *body, json_t **reply, char **raw, size_t *raw_len)
 {
-	struct reply_buf buf = { 0 };
+	struct nk_buf buf = { .max = REMOTE_REPLY_MAX };
 	struct curl_slist *headers = NULL;
 	struct nk_error err = { 0 };
 	char *text = NULL, *auth = NULL, url[1024];
@@ -244,9 +226,7 @@ again:
 		doc = NULL;
 		curl_slist_free_all(headers);
 		headers = NULL;
-		sodium_memzero(buf.data, buf.len);
-		free(buf.data);
-		buf = (struct reply_buf){ 0 };
+		nk_buf_free(&buf);
 		goto again;
 	}
 	if (http >= 400) {

@@ -98,10 +98,7 @@ int cli_open_case_store(struct cli_ctx *ctx, bool create, struct nk_store **stor
 
 	if ((exit_rc = cli_open_store(ctx, create, store)) != CLI_OK)
 		return exit_rc;
-	if (strncmp(ctx->db, "mem:", 4) == 0)
-		rc = nk_server_key_generate(signer, &err);
-	else
-		rc = cli_server_key_load(ctx->db, signer, &err);
+	rc = nk_store_server_key(ctx->db, signer, &err);
 	if (rc != NK_OK) {
 		nk_store_close(*store);
 		*store = NULL;

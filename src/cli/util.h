@@ -1,4 +1,5 @@
-/* Shared helpers of the command's subcommands (see util.c). */
+/* Shared helpers of the command's subcommands (util.c); what cli.h declares of the
+ * exit statuses and error reports is there too. */
 #ifndef NAKODO_CLI_UTIL_H
 #define NAKODO_CLI_UTIL_H
 
@@ -11,6 +12,17 @@
 #include <jansson.h>
 
 #define CLI_AMOUNT_MAX (NK_MONEY_TEXT_MAX + 8)
+
+/* Maps a status to the exit status of enum cli_exit (cli.h). */
+int cli_exit_for(enum nk_status status);
+
+/* Prints "nakodo: FIELD: TEXT" (or a JSON problem object with --json) and returns the
+ * exit status for err->code. */
+int cli_report(struct cli_ctx *ctx, const struct nk_error *err);
+
+/* Prints "nakodo CMD: MESSAGE" and a pointer to --help; returns CLI_USAGE. */
+int cli_usage_error(struct cli_ctx *ctx, const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Prints obj (taking the reference) as the command's JSON answer. */
 void cli_print_json(struct cli_ctx *ctx, json_t *obj);
@@ -32,23 +44,4 @@ int cli_case_currency(struct cli_ctx *ctx, const struct nk_case_env *env, const 
 int cli_parse_role(struct cli_ctx *ctx, const char *cmd, const char *text, enum nk_role *role);
 /* "USD 350,000,000.00" */
 void cli_format_amount(const char *currency, int64_t amount, char out[static CLI_AMOUNT_MAX]);
-/* Renders round i (0-based) of a briefing for a person. */
-void cli_print_round(FILE *f, const struct nk_brief *b, int i);
-/* Renders a briefing for a person. */
-void cli_print_brief(FILE *f, const struct nk_brief *b);
-
-
-/* Prints role's briefing of case id (text or JSON). After an action, brief_after
- * prints the shorter text form. */
-int cli_show_brief(struct cli_ctx *ctx, const struct nk_case_env *env, const char *id,
-		   enum nk_role role, bool after_action);
-
-/* The server's signing key, kept in PATH.server-key beside the sqlite database db
- * (made on first need); the caller frees *out with nk_server_key_free. */
-struct nk_server_key;
-NK_MUST_USE enum nk_status cli_server_key_load(const char *db, struct nk_server_key **out,
-					       struct nk_error *err);
-/* Prints the server's public key (hex, or {"server_key": HEX} with --json) for the
- * database ctx->db, which must exist unless create. Returns an exit status. */
-int cli_print_server_key(struct cli_ctx *ctx, bool create);
 #endif

@@ -29,6 +29,6 @@ static inline double finance_vpow(struct finance_discount k, int n)
 }
 
 /* Refuses a number of payments a year outside 1, 2, 3, 4, 6, 12, naming "per_year". */
-enum nk_status finance_per_year_check(int per_year, struct nk_error *err);
+NK_MUST_USE enum nk_status finance_per_year_check(int per_year, struct nk_error *err);
 
 #endif

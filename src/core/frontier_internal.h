@@ -21,9 +21,10 @@ struct fr_table {
 };
 
 /* Checks the inputs (agenda, profiles, party count, fixed values) and builds the table. */
-enum nk_status fr_table_init(struct fr_table *t, const struct nk_agenda *agenda,
-			     const struct nk_profile *const *profiles, size_t nparties,
-			     const struct nk_frontier_options *options, struct nk_error *err);
+NK_MUST_USE enum nk_status fr_table_init(struct fr_table *t, const struct nk_agenda *agenda,
+					 const struct nk_profile *const *profiles, size_t nparties,
+					 const struct nk_frontier_options *options,
+					 struct nk_error *err);
 void fr_table_free(struct fr_table *t);
 
 static inline const double *fr_contrib(const struct fr_table *t, size_t issue, size_t v)
@@ -39,9 +40,9 @@ struct fr_point {
 
 /* Builds the frontier from n points (utilities distinct and mutually non-dominated) and
  * their outcomes (n x ni, same order); sorts it. Takes nothing over. */
-enum nk_status fr_build(const struct fr_table *t, const struct fr_point *points,
-			const uint32_t *outcomes, size_t n, struct nk_frontier **out,
-			struct nk_error *err);
+NK_MUST_USE enum nk_status fr_build(const struct fr_table *t, const struct fr_point *points,
+				    const uint32_t *outcomes, size_t n, struct nk_frontier **out,
+				    struct nk_error *err);
 
 static inline uint64_t fr_add_count(uint64_t a, uint64_t b)
 {
@@ -111,7 +112,8 @@ NK_MUST_USE enum nk_status fr_fold(const struct fr_table *t,
 /* The two-party fold: a streaming merge that never builds the candidates the packages
  * kept so far already dominate (frontier_fold2.c). Keeps exactly what the general
  * fold keeps. Fills trail; on failure the caller still frees it. */
-enum nk_status fr_fold2(const struct fr_table *t, const struct nk_frontier_options *options,
-			struct fr_trail *trail, struct nk_error *err);
+NK_MUST_USE enum nk_status fr_fold2(const struct fr_table *t,
+				    const struct nk_frontier_options *options,
+				    struct fr_trail *trail, struct nk_error *err);
 
 #endif

@@ -22,7 +22,7 @@ enum nk_status nk_chain_hash(const uint8_t prev[static NK_HASH_BYTES], const cha
 	struct writer w = { .buf = head, .cap = sizeof(head) };
 	size_t body_len = ev->body ? strlen(ev->body) : 0;
 
-	if (!case_id_ok(case_id) || ev->seq < 1 ||
+	if (!nk_case_id_valid(case_id) || ev->seq < 1 ||
 	    strnlen(ev->actor, NK_EVENT_ACTOR_MAX) == NK_EVENT_ACTOR_MAX ||
 	    strnlen(ev->type, NK_EVENT_TYPE_MAX) == NK_EVENT_TYPE_MAX ||
 	    body_len > NK_EVENT_BODY_MAX)

@@ -1,8 +1,11 @@
 /* Internal to crypto/: the bounded byte writer and reader every canonical encoding is
- * built with, strict lowercase hex, and the domain-separation tags, kept in one place
- * so no two signed encodings can share a prefix. */
+ * built with, and the domain-separation tags, kept in one place so no two signed
+ * encodings can share a prefix. Hex and case ids are base/'s (base/hex.h, base/ids.h). */
 #ifndef NAKODO_CRYPTO_IMPL_H
 #define NAKODO_CRYPTO_IMPL_H
+
+#include "base/hex.h"
+#include "base/ids.h"
 
 #include <nakodo/keys.h>
 
@@ -50,33 +53,20 @@ uint8_t r_u8(struct reader *r);
 uint32_t r_u32(struct reader *r);
 uint64_t r_u64(struct reader *r);
 
-/* Lowercase hex of n bytes into out[2n + 1]. */
-void hex_encode(const uint8_t *in, size_t n, char *out);
-/* Exactly 2n lowercase hex digits in text[0..2n) into out[n]; false otherwise (out may
- * then be partly written: decode into a scratch buffer). */
-bool hex_decode(const char *text, size_t n, uint8_t *out);
-
 /* SHA-256 of a message in up to three parts (NULL parts are skipped). */
 void sha256_parts(uint8_t out[static NK_HASH_BYTES], const void *a, size_t alen,
 		  const void *b, size_t blen, const void *c, size_t clen);
 
-/* A case id as the store accepts it: 1 to NK_CASE_ID_MAX - 1 of [A-Za-z0-9_-]. */
-bool case_id_ok(const char *id);
-
-/* Reads a whole file of at most max bytes into a new buffer (free()); NK_ESTORE or
- * NK_ENOTFOUND naming what, NK_ECORRUPT when longer than max. */
-enum nk_status read_small_file(const char *path, size_t max, uint8_t **out, size_t *len,
-			       const char *field, struct nk_error *err);
-/* Creates path with O_CREAT|O_EXCL and mode 0600, writes data, fsyncs the file and its
- * directory. A partly written file is removed. */
-enum nk_status write_new_file(const char *path, const uint8_t *data, size_t len,
-			      const char *field, struct nk_error *err);
+/* Makes a key file at path with nk_file_create_exclusive (base/files.h); an existing
+ * file is refused with a sentence saying that nakodo never overwrites a key file. */
+NK_MUST_USE enum nk_status write_key_file(const char *path, const uint8_t *data, size_t len,
+					  const char *field, struct nk_error *err);
 
 /* Party keys from their two secrets (an Ed25519 seed and an X25519 secret key), and
  * back: for the key file. The secrets are the caller's to wipe. */
-enum nk_status party_key_from_secrets(const uint8_t seed[static 32],
-				      const uint8_t seal_secret[static 32],
-				      struct nk_party_key **out, struct nk_error *err);
+NK_MUST_USE enum nk_status party_key_from_secrets(const uint8_t seed[static 32],
+						  const uint8_t seal_secret[static 32],
+						  struct nk_party_key **out, struct nk_error *err);
 void party_key_secrets(const struct nk_party_key *key, uint8_t seed[static 32],
 		       uint8_t seal_secret[static 32]);
 /* The X25519 secret key, borrowed: for opening sealed boxes. */

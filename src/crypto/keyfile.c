@@ -3,6 +3,7 @@
  * a key from Argon2id, and a BLAKE2b checksum that tells damage from a wrong passphrase.
  * Layout in doc/formats.md ("Party key file"). */
 #include "crypto/crypto_impl.h"
+#include "base/files.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -245,7 +246,7 @@ enum nk_status nk_keyfile_write(const char *path, const struct nk_party_key *key
 	enum nk_status rc = nk_keyfile_encode(key, pass, cost, file, err);
 
 	if (rc == NK_OK)
-		rc = write_new_file(path, file, sizeof(file), "out", err);
+		rc = write_key_file(path, file, sizeof(file), "out", err);
 	return rc;
 }
 
@@ -254,7 +255,8 @@ enum nk_status nk_keyfile_read(const char *path, const struct nk_passphrase *pas
 {
 	uint8_t *file = NULL;
 	size_t len = 0;
-	enum nk_status rc = read_small_file(path, NK_KEYFILE_BYTES, &file, &len, "key", err);
+	enum nk_status rc = nk_file_read_bounded(path, NK_KEYFILE_BYTES, &file, &len, path,
+						 "key", NULL, err);
 
 	if (rc == NK_ECORRUPT)
 		rc = nk_fail(err, NK_ECORRUPT, "key", "%s is longer than a key file", path);

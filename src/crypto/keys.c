@@ -97,7 +97,7 @@ void nk_safety_number(const struct nk_identity *id, char out[static NK_SAFETY_NU
 
 void nk_key_to_hex(const uint8_t key[static NK_PUBLIC_KEY_BYTES], char out[static NK_KEY_HEX])
 {
-	hex_encode(key, NK_PUBLIC_KEY_BYTES, out);
+	nk_hex_encode(key, NK_PUBLIC_KEY_BYTES, out);
 }
 
 enum nk_status nk_key_from_hex(const char *hex, uint8_t key[static NK_PUBLIC_KEY_BYTES],
@@ -106,7 +106,7 @@ enum nk_status nk_key_from_hex(const char *hex, uint8_t key[static NK_PUBLIC_KEY
 	uint8_t tmp[NK_PUBLIC_KEY_BYTES];
 
 	if (!hex || strlen(hex) != 2 * NK_PUBLIC_KEY_BYTES ||
-	    !hex_decode(hex, NK_PUBLIC_KEY_BYTES, tmp))
+	    !nk_hex_decode(hex, NK_PUBLIC_KEY_BYTES, tmp))
 		return nk_fail(err, NK_EINVAL, "key", "a public key is 64 lowercase hex digits");
 	memcpy(key, tmp, sizeof(tmp));
 	return NK_OK;

@@ -2,6 +2,7 @@
  * terminal with echo turned off. Never an argument, which other users can read in the
  * process list and the shell keeps in its history. */
 #include "crypto/crypto_impl.h"
+#include "base/files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,8 +47,8 @@ static enum nk_status from_file(const char *path, struct nk_passphrase *out,
 {
 	uint8_t *buf = NULL;
 	size_t len = 0, line;
-	enum nk_status rc = read_small_file(path, NK_PASSPHRASE_MAX + 2, &buf, &len,
-					    "NAKODO_PASSPHRASE_FILE", err);
+	enum nk_status rc = nk_file_read_bounded(path, NK_PASSPHRASE_MAX + 2, &buf, &len,
+						 path, "NAKODO_PASSPHRASE_FILE", NULL, err);
 
 	if (rc == NK_ECORRUPT)
 		rc = nk_fail(err, NK_EINVAL, "NAKODO_PASSPHRASE_FILE", "%s: a passphrase has at "

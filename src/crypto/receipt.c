@@ -46,8 +46,8 @@ enum nk_status nk_checkpoint_verify(const uint8_t server[static NK_PUBLIC_KEY_BY
 
 	nk_key_id(server, id);
 	if (sodium_memcmp(id, cp->key_id, NK_KEY_ID_BYTES) != 0) {
-		hex_encode(cp->key_id, NK_KEY_ID_BYTES, got);
-		hex_encode(id, NK_KEY_ID_BYTES, want);
+		nk_hex_encode(cp->key_id, NK_KEY_ID_BYTES, got);
+		nk_hex_encode(id, NK_KEY_ID_BYTES, want);
 		return nk_fail(err, NK_ECRYPTO, "checkpoint", "the checkpoint is signed under server "
 			       "key id %s, not the given server key's %s: another server's "
 			       "checkpoint", got, want);
@@ -78,7 +78,7 @@ enum nk_status nk_statement_encode(const struct nk_statement *st,
 	uint8_t buf[NK_STATEMENT_MAX];
 	struct writer w = { .buf = buf, .cap = sizeof(buf) };
 
-	if (!case_id_ok(st->case_id) || !outcome_ok(st->outcome) || st->closed_ms < 0)
+	if (!nk_case_id_valid(st->case_id) || !outcome_ok(st->outcome) || st->closed_ms < 0)
 		return nk_fail(err, NK_EINVAL, "statement", "a statement needs a case id, an outcome "
 			       "of lowercase letters, digits and '-', and a time");
 	w_tag(&w, TAG_STATEMENT);
@@ -192,8 +192,8 @@ static void check_statement(const struct nk_receipt *r, const uint8_t server[sta
 
 	nk_key_id(server, id);
 	if (sodium_memcmp(id, r->statement.key_id, NK_KEY_ID_BYTES) != 0) {
-		hex_encode(r->statement.key_id, NK_KEY_ID_BYTES, got);
-		hex_encode(id, NK_KEY_ID_BYTES, want);
+		nk_hex_encode(r->statement.key_id, NK_KEY_ID_BYTES, got);
+		nk_hex_encode(id, NK_KEY_ID_BYTES, want);
 		note(rep, NK_CHECK_STATEMENT_SIG, NK_CHECK_FAILS, "the statement names server key "
 		     "id %s, not the given server key's %s", got, want);
 	} else if (crypto_sign_verify_detached(r->server_sig, bytes, len, server) != 0) {

@@ -48,7 +48,7 @@ static void put_hex(struct text *t, const char *key, const uint8_t *v, size_t n)
 {
 	char hex[2 * NK_SIGNATURE_BYTES + 1];
 
-	hex_encode(v, n, hex);
+	nk_hex_encode(v, n, hex);
 	put(t, "%s %s\n", key, hex);
 }
 
@@ -165,7 +165,7 @@ static bool take_hex(struct cursor *c, const char *key, uint8_t *out, size_t n)
 
 	if (!take(c, key))
 		return false;
-	if (c->vlen != 2 * n || !hex_decode(c->v, n, tmp))
+	if (c->vlen != 2 * n || !nk_hex_decode(c->v, n, tmp))
 		return refuse(c, "line %d: '%s' is %zu lowercase hex digits", c->line, key,
 			      2 * n);
 	memcpy(out, tmp, n);

@@ -74,7 +74,7 @@ enum nk_status nk_message_seal(const struct nk_party_key *sender,
 	struct writer w;
 	enum nk_status rc;
 
-	if (!case_id_ok(h.case_id) || !kind_ok(h.kind) || !role_ok(h.from) || !role_ok(h.to) ||
+	if (!nk_case_id_valid(h.case_id) || !kind_ok(h.kind) || !role_ok(h.from) || !role_ok(h.to) ||
 	    h.from == h.to || h.seq == 0) {
 		rc = nk_fail(err, NK_EINVAL, "message", "a message needs a case id, a kind, two "
 			     "different roles and a number from 1");
@@ -148,7 +148,7 @@ enum nk_status nk_message_peek(const uint8_t *env, size_t len, struct nk_envelop
 	memcpy(h.case_id, p, idlen);
 	/* a NUL inside the declared length would make the id shorter than the header says,
 	 * and the box would be read from the wrong place */
-	if (strlen(h.case_id) != idlen || !case_id_ok(h.case_id))
+	if (strlen(h.case_id) != idlen || !nk_case_id_valid(h.case_id))
 		return nk_fail(err, NK_EINVAL, "message", "the envelope's case id is malformed");
 	h.kind = (enum nk_message_kind)kind;
 	h.from = (enum nk_role)from;

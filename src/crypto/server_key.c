@@ -2,6 +2,7 @@
  * closing statements. Its file is "NKSERVK1", the 32-byte seed, the public key and a
  * 16-byte BLAKE2b checksum of those (88 bytes), mode 0600, never overwritten. */
 #include "crypto/crypto_impl.h"
+#include "base/files.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -103,8 +104,8 @@ enum nk_status nk_server_key_read(const char *path, struct nk_server_key **out,
 {
 	uint8_t *file = NULL;
 	size_t len = 0;
-	enum nk_status rc = read_small_file(path, NK_SERVER_KEYFILE_BYTES, &file, &len,
-					    "server-key", err);
+	enum nk_status rc = nk_file_read_bounded(path, NK_SERVER_KEYFILE_BYTES, &file,
+						 &len, path, "server-key", NULL, err);
 
 	if (rc == NK_OK)
 		rc = decode(file, len, out, err);
@@ -139,7 +140,7 @@ enum nk_status nk_server_key_load_or_create(const char *path, struct nk_server_k
 	memcpy(file + 8, seed, 32);
 	memcpy(file + 40, key->pk, 32);
 	file_sum(file, file + NK_SERVER_KEYFILE_BYTES - SK_SUM);
-	rc = write_new_file(path, file, NK_SERVER_KEYFILE_BYTES, "server-key", err);
+	rc = write_key_file(path, file, NK_SERVER_KEYFILE_BYTES, "server-key", err);
 	if (rc != NK_OK)
 		goto out;
 	*out = key;

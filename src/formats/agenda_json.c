@@ -2,10 +2,10 @@
  * with jansson, and the loaders that tell a JSON file from a GENIUS XML one. */
 #include "agenda_formats.h"
 #include "formats/json_build.h"
+#include "base/files.h"
 
 #include <jansson.h>
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -348,38 +348,20 @@ enum nk_status nk_profile_json_write(const struct nk_agenda *agenda,
 
 enum nk_status nk_file_read(const char *path, char **out, size_t *len, struct nk_error *err)
 {
-	enum nk_status rc = NK_EINVAL;
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n;
+	struct nk_file_fault fault = { 0 };
+	uint8_t *buf = NULL;
+	enum nk_status rc = nk_file_read_bounded(path, NK_AGENDA_FILE_MAX, &buf, len, path, path,
+						 &fault, err);
 
-	if (!f) {
-		rc = nk_fail(err, NK_ENOTFOUND, path, "cannot open: %s", strerror(errno));
-		goto out;
-	}
-	buf = malloc(NK_AGENDA_FILE_MAX + 2);
-	if (!buf) {
-		rc = nk_fail(err, NK_ENOMEM, path, "out of memory");
-		goto out;
-	}
-	n = fread(buf, 1, NK_AGENDA_FILE_MAX + 1, f);
-	if (ferror(f)) {
-		rc = nk_fail(err, NK_EINVAL, path, "cannot read: %s", strerror(errno));
-		goto out;
-	}
-	if (n > NK_AGENDA_FILE_MAX) {
-		rc = nk_fail(err, NK_EINVAL, path, "the file exceeds %u bytes", NK_AGENDA_FILE_MAX);
-		goto out;
-	}
-	buf[n] = 0;
-	*out = buf;
-	*len = n;
-	buf = NULL;
-	rc = NK_OK;
-out:
-	free(buf);
-	if (f)
-		fclose(f);
+	/* An agenda's reader has always worded its failures as answers about the input. */
+	if (rc != NK_OK && fault.step == NK_FILE_OPEN)
+		return nk_fail(err, NK_ENOTFOUND, path, "cannot open: %s", strerror(fault.errnum));
+	if (rc != NK_OK && fault.step == NK_FILE_READ)
+		return nk_fail(err, NK_EINVAL, path, "cannot read: %s", strerror(fault.errnum));
+	if (rc != NK_OK && fault.step == NK_FILE_LONG)
+		return nk_fail(err, NK_EINVAL, path, "the file exceeds %u bytes", NK_AGENDA_FILE_MAX);
+	if (rc == NK_OK)
+		*out = (char *)buf;
 	return rc;
 }
 

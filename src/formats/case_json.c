@@ -3,14 +3,9 @@
  * exactly one thing. */
 #include "formats/case_json.h"
 #include "formats/json_build.h"
+#include "base/hex.h"
 
-#include <sodium.h>
 #include <string.h>
-
-void nk_hex(const uint8_t *bytes, size_t len, char *out)
-{
-	sodium_bin2hex(out, 2 * len + 1, bytes, len);
-}
 
 json_t *nk_rules_to_json(const struct nk_rules *r)
 {
@@ -252,7 +247,7 @@ json_t *nk_brief_to_json(const struct nk_brief *b)
 	char commit_hex[65];
 	json_t *rounds = json_array(), *o;
 
-	nk_hex(b->seed_commitment, sizeof(b->seed_commitment), commit_hex);
+	nk_hex_encode(b->seed_commitment, sizeof(b->seed_commitment), commit_hex);
 	for (int i = 0; rounds && i < b->round; i++)
 		rounds = nk_json_append(rounds, round_to_json(b, i));
 	o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:o, s:b, s:s}",
@@ -283,7 +278,7 @@ json_t *nk_brief_to_json(const struct nk_brief *b)
 		if (b->seed_revealed) {
 			char seed_hex[2 * NK_SEED_BYTES + 1];
 
-			nk_hex(b->seed, NK_SEED_BYTES, seed_hex);
+			nk_hex_encode(b->seed, NK_SEED_BYTES, seed_hex);
 			s = nk_json_set(s, "seed", json_string(seed_hex));
 		}
 		o = nk_json_set(o, "settlement", s);

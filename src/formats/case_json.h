@@ -27,7 +27,4 @@ NK_MUST_USE enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules
 NK_MUST_USE enum nk_status nk_rules_from_text(const char *text, size_t len,
 					      struct nk_rules *rules, struct nk_error *err);
 
-/* Lowercase hex of len bytes into out[2*len+1]. */
-void nk_hex(const uint8_t *bytes, size_t len, char *out);
-
 #endif

@@ -1,5 +1,6 @@
 /* Building JSON all or nothing (json_build.h). */
 #include "formats/json_build.h"
+#include "base/buffers.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -29,48 +30,24 @@ json_t *nk_json_append(json_t *arr, json_t *value)
 	return arr;
 }
 
-/* The text being written, with a sticky failure: jansson 2.14 does not stop when the
- * writer fails on an object's key, and goes on to write the rest without it. */
-struct dump_buffer {
-	char *text;
-	size_t len, cap;
-	bool failed;
-};
-
+/* Appends to the text being written; the failure is sticky because jansson 2.14 does
+ * not stop when the writer fails on an object's key, and goes on to write the rest
+ * without it. */
 static int dump_append(const char *bytes, size_t size, void *arg)
 {
-	struct dump_buffer *d = arg;
-
-	if (!d->failed && d->len + size + 1 > d->cap) {
-		size_t cap = d->cap ? d->cap : 256;
-		char *grown;
-
-		while (cap < d->len + size + 1 && cap <= SIZE_MAX / 2)
-			cap *= 2;
-		if (cap < d->len + size + 1 || !(grown = realloc(d->text, cap)))
-			d->failed = true;
-		else {
-			d->text = grown;
-			d->cap = cap;
-		}
-	}
-	if (d->failed)
-		return -1;
-	memcpy(d->text + d->len, bytes, size);
-	d->len += size;
-	d->text[d->len] = '\0';
-	return 0;
+	return nk_buf_append(arg, bytes, size) ? 0 : -1;
 }
 
 char *nk_json_dumps(const json_t *json, size_t flags)
 {
-	struct dump_buffer d = { 0 };
+	struct nk_buf d = { .max = SIZE_MAX / 2 };
 
-	if (!json || json_dump_callback(json, dump_append, &d, flags) != 0 || d.failed || !d.text) {
-		free(d.text);
+	if (!json || json_dump_callback(json, dump_append, &d, flags) != 0 || d.failed ||
+	    d.too_big || !d.data) {
+		nk_buf_free(&d);
 		return NULL;
 	}
-	return d.text;
+	return d.data;
 }
 
 json_t *nk_json_loads_exact(const char *text, size_t load_flags, size_t dump_flags)

@@ -5,22 +5,14 @@
  * looked up, so that guessing costs the guesser and not the store; and each role's last
  * signed read time, which makes a captured read useless. */
 #include "server/server_impl.h"
+#include "base/hex.h"
+#include "base/time.h"
 
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <sodium.h>
 #include <string.h>
-#include <time.h>
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 bool auth_parse(const char *header, uint8_t token[static NK_TOKEN_BYTES])
 {
@@ -32,22 +24,7 @@ bool auth_parse(const char *header, uint8_t token[static NK_TOKEN_BYTES])
 	hex = header + sizeof(scheme) - 1;
 	if (strlen(hex) != HTTP_TOKEN_HEX)
 		return false;
-	for (size_t i = 0; i < NK_TOKEN_BYTES; i++) {
-		int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return false;
-		token[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return true;
-}
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	return nk_hex_decode(hex, NK_TOKEN_BYTES, token);
 }
 
 /* The bucket of key in table, refilled at per_s up to burst; takes one when take. True
@@ -56,7 +33,7 @@ static bool bucket(struct rate_bucket *table, uint64_t key, double per_s, double
 		   bool take)
 {
 	struct rate_bucket *b = &table[key % HTTP_RATE_SLOTS];
-	int64_t now = now_us();
+	int64_t now = nk_time_mono_us();
 	bool ok;
 
 	key |= 1;	/* 0 marks an empty slot */
@@ -160,14 +137,11 @@ enum nk_status auth_read_mark(struct nk_server *srv, const char *case_id, enum n
 	uint64_t start;
 	struct read_mark *mine = NULL, *free_slot = NULL;
 	crypto_generichash_state st;
-	struct timespec ts;
 	int64_t forget;
 	enum nk_status rc = NK_OK;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
 	/* a mark at or below this is below every time that freshness still lets through */
-	forget = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 -
-		 (int64_t)srv->cfg.read_window_s * 1000;
+	forget = nk_time_now_ms() - (int64_t)srv->cfg.read_window_s * 1000;
 	crypto_generichash_init(&st, srv->rate_key, sizeof(srv->rate_key), sizeof(h));
 	crypto_generichash_update(&st, (const uint8_t *)case_id, strlen(case_id) + 1);
 	crypto_generichash_update(&st, &role_byte, 1);
@@ -297,7 +271,6 @@ enum nk_status auth_check_signed(struct nk_server *srv, struct MHD_Connection *c
 	struct nk_request_auth buf = { 0 };
 	const struct nk_request_auth *auth = NULL;
 	struct target t = { 0 };
-	struct timespec ts;
 	enum nk_role role;
 	bool checked = false;
 	int64_t now_ms, window_ms = (int64_t)srv->cfg.read_window_s * 1000;
@@ -343,8 +316,7 @@ enum nk_status auth_check_signed(struct nk_server *srv, struct MHD_Connection *c
 		call->problem_role = call->caller->role;
 	if (rc != NK_OK || !checked)
 		goto out;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	now_ms = nk_time_now_ms();
 	/* Checked after the signature: only an authentic request is called stale. */
 	if ((int64_t)buf.number > now_ms + window_ms || (int64_t)buf.number < now_ms - window_ms)
 		rc = nk_fail(err, NK_EAUTH, "Nakodo-Request", "the signed request's time is more "

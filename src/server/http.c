@@ -5,6 +5,8 @@
 #include "server/server_impl.h"
 
 #include "base/alloc.h"
+#include "base/buffers.h"
+#include "base/time.h"
 
 #include <arpa/inet.h>
 #include <sodium.h>
@@ -19,9 +21,7 @@ struct http_request {
 	bool wrong_method;		/* the path exists with another method */
 	char case_id[NK_CASE_ID_MAX];
 	char role[NK_TOKEN_ROLE_MAX];
-	char *body;
-	size_t len;
-	bool too_big;
+	struct nk_buf body;	/* bounded by the route's body limit */
 	bool answered;
 };
 
@@ -50,14 +50,6 @@ void nk_server_config_default(struct nk_server_config *cfg)
 		.timeout_s = 30, .connections_max = 1024, .rate = 50, .burst = 100, .fail_rate = 60,
 		.fail_burst = 60, .open_rate = 20, .read_window_s = 120, .log = NULL,
 	};
-}
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 void server_worker_destroy(void *arg)
@@ -116,7 +108,7 @@ static void log_line(struct nk_server *srv, const struct http_request *req, cons
 	char when[40];
 	struct timespec ts;
 	struct tm tm;
-	int64_t us = now_us() - req->start_us;
+	int64_t us = nk_time_mono_us() - req->start_us;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
@@ -323,8 +315,8 @@ static bool presents_signature(struct MHD_Connection *conn, const struct route *
 	if (route->sign_in_headers)
 		return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Nakodo-Request") ||
 		       MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Nakodo-Signature");
-	if (!req->body || req->len == 0 ||
-	    !(body = json_loadb(req->body, req->len, JSON_DECODE_ANY, NULL)))
+	if (!req->body.data || req->body.len == 0 ||
+	    !(body = json_loadb(req->body.data, req->body.len, JSON_DECODE_ANY, NULL)))
 		return false;
 	found = json_is_object(body) &&
 		(json_object_get(body, "request") || json_object_get(body, "signature"));
@@ -404,7 +396,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 			goto out;
 		}
 		if (route->sign_in_headers &&
-		    (rc = auth_check_signed(srv, conn, url, method, req->body, req->len, &call,
+		    (rc = auth_check_signed(srv, conn, url, method, req->body.data, req->body.len, &call,
 						&err)) != NK_OK)
 			goto failed;
 	}
@@ -412,20 +404,20 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	 * unsigned reads are: the token alone learns nothing of the case from it, not even
 	 * that the body is malformed. */
 	if (signing && !presents && !route->sign_in_headers &&
-	    (rc = auth_check_signed(srv, conn, url, method, req->body, req->len, &call,
+	    (rc = auth_check_signed(srv, conn, url, method, req->body.data, req->body.len, &call,
 				    &err)) != NK_OK)
 		goto failed;
-	if (!route->fields && req->len > 0) {
+	if (!route->fields && req->body.len > 0) {
 		ret = send_problem(conn, srv, req, method, 400, "body", "this route takes no body");
 		goto out;
 	}
-	if (route->fields && req->len > 0 && !json_content(conn)) {
+	if (route->fields && req->body.len > 0 && !json_content(conn)) {
 		ret = send_problem(conn, srv, req, method, 415, "Content-Type",
 				   "expected Content-Type: application/json");
 		goto out;
 	}
 	if (route->fields &&
-	    (rc = request_decode(req->body, req->len, srv->cfg.depth_max, route->fields,
+	    (rc = request_decode(req->body.data, req->body.len, srv->cfg.depth_max, route->fields,
 				 &call.body, &err)) != NK_OK)
 		goto failed;
 	rc = route->handle(&call, &err);
@@ -480,7 +472,7 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 
 		if (!(req = calloc(1, sizeof(*req))))
 			return MHD_NO;
-		req->start_us = now_us();
+		req->start_us = nk_time_mono_us();
 		request_id(req->id);
 		atomic_fetch_add(&srv->in_flight, 1);
 		*con_cls = req;
@@ -504,27 +496,19 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		bool room = !req->too_big && req->len + *upload_size <= body_limit(srv, req);
 		/* grown by copy, the old block wiped: a plain realloc would leave it behind */
-		char *grown = room ? nk_alloc_realloc(req->body, req->len + *upload_size + 1) : NULL;
-
-		if (grown) {
-			memcpy(grown + req->len, upload, *upload_size);
-			req->body = grown;
-			req->len += *upload_size;
-			req->body[req->len] = '\0';
-		}
+		req->body.max = body_limit(srv, req);
+		nk_buf_append(&req->body, upload, *upload_size);
 		/* upload points into libmicrohttpd's connection pool, which is freed unwiped when
 		 * the connection closes: the body (a figure) is wiped there once copied. */
 		sodium_memzero((char *)upload, *upload_size);
 		*upload_size = 0;
-		if (room && !grown)
+		if (req->body.failed)
 			return MHD_NO;
-		req->too_big = !room;
-		if (!req->too_big)
+		if (!req->body.too_big)
 			return MHD_YES;
 	}
-	if (req->too_big)
+	if (req->body.too_big)
 		return send_problem(conn, srv, req, method, 413, "body", "the body is longer than the limit");
 	if (strlen(url) > srv->cfg.url_max)
 		return send_problem(conn, srv, req, method, 414, "url", "the request target is longer than the limit");
@@ -547,7 +531,7 @@ void server_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 	if (!req)
 		return;
-	nk_alloc_free(req->body);
+	nk_buf_free(&req->body);
 	free(req);
 	*con_cls = NULL;
 	atomic_fetch_sub(&srv->in_flight, 1);

@@ -5,6 +5,7 @@
  * off from one second to a minute while they fail; /healthz reports while it is behind.
  * At start the server scrubs what an earlier run left owed before it listens. */
 #include "server/server_impl.h"
+#include "base/time.h"
 
 #include <errno.h>
 #include <string.h>
@@ -12,14 +13,6 @@
 
 #define SCRUB_POLL_MS 1000	/* how often to look for owed scrubs */
 #define SCRUB_BACKOFF_MAX_MS 60000
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* One look: scrubs when a scrub is owed. Returns whether the store is clean now; a
  * failure is logged (the store's text names the database, never a case or a figure). */
@@ -49,7 +42,7 @@ static void *scrubber(void *arg)
 	pthread_mutex_lock(&srv->scrub_mu);
 	while (!srv->scrub_stop) {
 		struct timespec until;
-		int64_t now = mono_ms();
+		int64_t now = nk_time_mono_ms();
 
 		if (now >= next) {
 			bool clean;
@@ -60,7 +53,7 @@ static void *scrubber(void *arg)
 			atomic_store(&srv->scrub_behind, !clean);
 			backoff = clean ? SCRUB_POLL_MS : backoff * 2 > SCRUB_BACKOFF_MAX_MS ?
 				SCRUB_BACKOFF_MAX_MS : backoff * 2;
-			next = mono_ms() + (clean ? SCRUB_POLL_MS : backoff);
+			next = nk_time_mono_ms() + (clean ? SCRUB_POLL_MS : backoff);
 		}
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += 1;

@@ -39,6 +39,8 @@ static enum nk_status parse_listen(const char *text, struct sockaddr_in *sa, str
 
 static enum nk_status check_config(const struct nk_server_config *c, struct nk_error *err)
 {
+	unsigned caps = 0;
+
 	if (c->threads < 1 || c->threads > 256)
 		return nk_fail(err, NK_EINVAL, "threads", "from 1 to 256");
 	if (c->body_max < 64 || c->body_max > 16u << 20)
@@ -65,7 +67,8 @@ static enum nk_status check_config(const struct nk_server_config *c, struct nk_e
 		return nk_fail(err, NK_EINVAL, "read-window", "from 1 to 3600 seconds");
 	if (!c->signer)
 		return nk_fail(err, NK_EINVAL, "signer", "the server needs its signing key");
-	if (strncmp(c->db, "mem:", 4) == 0 && c->threads != 1)
+	if (nk_store_url_caps(c->db, &caps, NULL) == NK_OK && !(caps & NK_STORE_PERSISTENT) &&
+	    c->threads != 1)
 		return nk_fail(err, NK_EINVAL, "threads", "a mem: store serves one thread only");
 	return NK_OK;
 }
@@ -75,6 +78,7 @@ static enum nk_status check_config(const struct nk_server_config *c, struct nk_e
 static enum nk_status prepare_store(struct nk_server *srv, struct nk_error *err)
 {
 	struct nk_store *store = NULL;
+	unsigned caps = 0;
 	enum nk_status rc;
 
 	rc = nk_store_open_grouped(&store, srv->cfg.db, NK_STORE_CREATE, srv->group, err);
@@ -85,7 +89,8 @@ static enum nk_status prepare_store(struct nk_server *srv, struct nk_error *err)
 
 		rc = metrics_init(&srv->metrics, server_route_count, &env, err);
 	}
-	if (rc == NK_OK && strncmp(srv->cfg.db, "mem:", 4) == 0)
+	if (rc == NK_OK && nk_store_url_caps(srv->cfg.db, &caps, NULL) == NK_OK &&
+	    !(caps & NK_STORE_PERSISTENT))
 		srv->shared_store = store;
 	else
 		nk_store_close(store);

@@ -2,6 +2,7 @@
  * command's local mode so both print the same. Envelopes travel as base64 (sodium's
  * original, padded variant); they are ciphertext, so these shapes hold no plain text. */
 #include "server/wire.h"
+#include "base/hex.h"
 #include "formats/case_json.h"
 #include "formats/json_build.h"
 
@@ -52,7 +53,7 @@ static json_t *hash_json(const uint8_t hash[static NK_HASH_BYTES])
 {
 	char hex[2 * NK_HASH_BYTES + 1];
 
-	nk_hex(hash, NK_HASH_BYTES, hex);
+	nk_hex_encode(hash, NK_HASH_BYTES, hex);
 	return json_string(hex);
 }
 

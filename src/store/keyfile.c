@@ -2,14 +2,13 @@
  * of both, 56 bytes in all. Made with O_CREAT|O_EXCL and mode 0600, then fsync'd; a
  * file of another size, magic or checksum is refused as damaged. */
 #include "store/keyfile.h"
+#include "base/files.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define KEYFILE_MAGIC "NKSTKEY1"
 #define KEYFILE_MAGIC_BYTES 8
@@ -33,139 +32,74 @@ void store_key_check(const uint8_t key[static STORE_KEY_BYTES],
 			   sizeof(key_check_context) - 1, key, STORE_KEY_BYTES);
 }
 
-enum nk_status store_fsync_dir(const char *path, struct nk_error *err)
-{
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	enum nk_status rc = NK_OK;
-	int fd = -1;
-
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) != 0)
-		rc = nk_fail(err, NK_ESTORE, "store", "could not sync directory %s: %s", dir,
-			     strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
 enum nk_status store_keyfile_read(const char *path, uint8_t key[static STORE_KEY_BYTES],
 				  struct nk_error *err)
 {
-	uint8_t file[KEYFILE_BYTES + 1];
+	char what[PATH_MAX + 16];
+	uint8_t *file = NULL;
 	uint8_t sum[KEYFILE_SUM_BYTES];
 	size_t got = 0;
 	enum nk_status rc;
-	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			rc = nk_fail(err, NK_ECORRUPT, "key", "key file %s is missing; without it "
-				     "the database's secrets cannot be opened", path);
-		else
-			rc = nk_fail(err, NK_ESTORE, "key", "key file %s could not be opened: %s",
-				     path, strerror(errno));
+	snprintf(what, sizeof(what), "key file %s", path);
+	rc = nk_file_read_bounded(path, KEYFILE_BYTES, &file, &got, what, "key", NULL, err);
+	if (rc == NK_ENOTFOUND) {
+		rc = nk_fail(err, NK_ECORRUPT, "key", "key file %s is missing; without it "
+			     "the database's secrets cannot be opened", path);
 		goto out;
 	}
-	while (got < sizeof(file)) {
-		ssize_t n = read(fd, file + got, sizeof(file) - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = nk_fail(err, NK_ESTORE, "key", "key file %s could not be read: %s",
-				     path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
+	if (rc == NK_ECORRUPT)
+		goto damaged;
+	if (rc != NK_OK)
+		goto out;
 	if (got == KEYFILE_BYTES)
 		keyfile_sum(file, sum);
 	if (got != KEYFILE_BYTES || memcmp(file, KEYFILE_MAGIC, KEYFILE_MAGIC_BYTES) != 0 ||
 	    sodium_memcmp(sum, file + KEYFILE_MAGIC_BYTES + STORE_KEY_BYTES,
-			  KEYFILE_SUM_BYTES) != 0) {
-		rc = nk_fail(err, NK_ECORRUPT, "key", "key file %s is damaged", path);
-		goto out;
-	}
+			  KEYFILE_SUM_BYTES) != 0)
+		goto damaged;
 	memcpy(key, file + KEYFILE_MAGIC_BYTES, STORE_KEY_BYTES);
 	rc = NK_OK;
+	goto out;
+damaged:
+	rc = nk_fail(err, NK_ECORRUPT, "key", "key file %s is damaged", path);
 out:
-	sodium_memzero(file, sizeof(file));
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
-static enum nk_status write_all(int fd, const uint8_t *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return NK_ESTORE;
-		buf += n;
-		len -= (size_t)n;
+	if (file) {
+		sodium_memzero(file, got);
+		free(file);
 	}
-	return NK_OK;
+	return rc;
 }
 
 enum nk_status store_keyfile_create(const char *path, uint8_t key[static STORE_KEY_BYTES],
 				    bool *created, struct nk_error *err)
 {
+	char what[PATH_MAX + 16];
 	uint8_t file[KEYFILE_BYTES];
-	enum nk_status rc = NK_OK;
-	bool made = false;
-	int fd;
+	struct nk_file_fault fault = { 0 };
+	struct nk_error made = { 0 };
+	enum nk_status rc;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 && errno == EEXIST) {
+	snprintf(what, sizeof(what), "key file %s", path);
+	memcpy(file, KEYFILE_MAGIC, KEYFILE_MAGIC_BYTES);
+	randombytes_buf(file + KEYFILE_MAGIC_BYTES, STORE_KEY_BYTES);
+	keyfile_sum(file, file + KEYFILE_MAGIC_BYTES + STORE_KEY_BYTES);
+	/* into a local error: a file already there is no failure, and err stays as it was */
+	rc = nk_file_create_exclusive(path, file, sizeof(file), what, "key", &fault, &made);
+	if (rc != NK_OK && fault.step == NK_FILE_OPEN && fault.errnum == EEXIST) {
 		rc = store_keyfile_read(path, key, err);
 		if (rc == NK_OK)
 			*created = false;
 		goto out;
 	}
-	if (fd < 0) {
-		rc = nk_fail(err, NK_ESTORE, "key", "key file %s could not be created: %s", path,
-			     strerror(errno));
+	if (rc != NK_OK) {
+		if (err)
+			*err = made;
 		goto out;
 	}
-	made = true;
-	memcpy(file, KEYFILE_MAGIC, KEYFILE_MAGIC_BYTES);
-	randombytes_buf(file + KEYFILE_MAGIC_BYTES, STORE_KEY_BYTES);
-	keyfile_sum(file, file + KEYFILE_MAGIC_BYTES + STORE_KEY_BYTES);
-	if (write_all(fd, file, sizeof(file)) != NK_OK || fsync(fd) != 0) {
-		rc = nk_fail(err, NK_ESTORE, "key", "key file %s could not be written: %s", path,
-			     strerror(errno));
-		goto out;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		rc = nk_fail(err, NK_ESTORE, "key", "key file %s could not be written: %s", path,
-			     strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	rc = store_fsync_dir(path, err);
-	if (rc != NK_OK)
-		goto out;
 	memcpy(key, file + KEYFILE_MAGIC_BYTES, STORE_KEY_BYTES);
 	*created = true;
 out:
-	if (fd >= 0)
-		close(fd);
-	if (rc != NK_OK && made)
-		unlink(path);
 	sodium_memzero(file, sizeof(file));
 	return rc;
 }

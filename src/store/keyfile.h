@@ -9,22 +9,19 @@
 
 /* Reads the key file at path into key. A missing, short, long or damaged file is
  * NK_ECORRUPT naming the path; key is untouched on failure. */
-enum nk_status store_keyfile_read(const char *path, uint8_t key[static STORE_KEY_BYTES],
-				  struct nk_error *err);
+NK_MUST_USE enum nk_status store_keyfile_read(const char *path, uint8_t key[static STORE_KEY_BYTES],
+					      struct nk_error *err);
 
 /* Makes a new key file at path (O_EXCL, 0600, fsync'd with its directory) holding a
  * fresh random key, and sets *created. A key file already there (left by a creation
  * that stopped before its database was made) is read instead and *created is false. */
-enum nk_status store_keyfile_create(const char *path, uint8_t key[static STORE_KEY_BYTES],
-				    bool *created, struct nk_error *err);
+NK_MUST_USE enum nk_status store_keyfile_create(const char *path,
+						uint8_t key[static STORE_KEY_BYTES], bool *created,
+						struct nk_error *err);
 
 /* A value that proves which key a database was made with, without saying anything of
  * the key: keyed BLAKE2b-256 of a fixed context. */
 void store_key_check(const uint8_t key[static STORE_KEY_BYTES],
 		     uint8_t check[static STORE_KEY_CHECK_BYTES]);
-
-/* fsyncs the directory that holds path, so that a file just made there survives a
- * crash. */
-enum nk_status store_fsync_dir(const char *path, struct nk_error *err);
 
 #endif

@@ -526,6 +526,7 @@ static enum nk_status mem_flush(const char *location, struct nk_error *err)
 
 const struct nk_store_ops store_mem_ops = {
 	.scheme = "mem",
+	.caps = 0,	/* its data lives in the one handle that opened it, until it closes */
 	.open = mem_open,
 	.close = mem_close,
 	.begin = mem_begin,

@@ -83,27 +83,31 @@ struct mem_store {
 
 /* The case named case_id, or NULL. */
 struct mem_case *mem_find_case(struct mem_store *m, const char *case_id);
-enum nk_status mem_no_case(const char *case_id, struct nk_error *err);
+NK_MUST_USE enum nk_status mem_no_case(const char *case_id, struct nk_error *err);
 
 /* mem_record.c */
-enum nk_status mem_last_link(void *state, const char *case_id, int64_t *seq, bool *linked,
-			     uint8_t chain[static NK_CHAIN_BYTES], struct nk_error *err);
-enum nk_status mem_legacy_events(void *state, const char *case_id, int64_t *count,
-				 struct nk_error *err);
-enum nk_status mem_record_append(void *state, const char *case_id, const uint8_t *data,
-				 size_t len, const uint8_t sig[static NK_RECORD_SIG_BYTES],
-				 uint64_t *index, struct nk_error *err);
-enum nk_status mem_record_find(void *state, const char *case_id, uint64_t *index,
-			       uint8_t data[static NK_RECORD_ENTRY_MAX], size_t *len,
-			       uint8_t sig[static NK_RECORD_SIG_BYTES], struct nk_error *err);
-enum nk_status mem_record_size(void *state, uint64_t *size, struct nk_error *err);
-enum nk_status mem_record_each(void *state, uint64_t start,
-			       bool (*fn)(uint64_t index, const uint8_t *data, size_t len, void *arg),
-			       void *arg, struct nk_error *err);
-enum nk_status mem_checkpoint_put(void *state, uint64_t size, const uint8_t *data, size_t len,
-				  struct nk_error *err);
-enum nk_status mem_checkpoint_get(void *state, uint64_t size,
-				  uint8_t data[static NK_CHECKPOINT_DATA_MAX], size_t *len,
-				  struct nk_error *err);
+NK_MUST_USE enum nk_status mem_last_link(void *state, const char *case_id, int64_t *seq,
+					 bool *linked, uint8_t chain[static NK_CHAIN_BYTES],
+					 struct nk_error *err);
+NK_MUST_USE enum nk_status mem_legacy_events(void *state, const char *case_id, int64_t *count,
+					     struct nk_error *err);
+NK_MUST_USE enum nk_status mem_record_append(void *state, const char *case_id, const uint8_t *data,
+					     size_t len,
+					     const uint8_t sig[static NK_RECORD_SIG_BYTES],
+					     uint64_t *index, struct nk_error *err);
+NK_MUST_USE enum nk_status mem_record_find(void *state, const char *case_id, uint64_t *index,
+					   uint8_t data[static NK_RECORD_ENTRY_MAX], size_t *len,
+					   uint8_t sig[static NK_RECORD_SIG_BYTES],
+					   struct nk_error *err);
+NK_MUST_USE enum nk_status mem_record_size(void *state, uint64_t *size, struct nk_error *err);
+NK_MUST_USE enum nk_status mem_record_each(void *state, uint64_t start,
+					   bool (*fn)(uint64_t index, const uint8_t *data,
+						      size_t len, void *arg),
+					   void *arg, struct nk_error *err);
+NK_MUST_USE enum nk_status mem_checkpoint_put(void *state, uint64_t size, const uint8_t *data,
+					      size_t len, struct nk_error *err);
+NK_MUST_USE enum nk_status mem_checkpoint_get(void *state, uint64_t size,
+					      uint8_t data[static NK_CHECKPOINT_DATA_MAX],
+					      size_t *len, struct nk_error *err);
 
 #endif

@@ -560,6 +560,8 @@ static enum nk_status sq_flush(const char *location, struct nk_error *err)
 
 const struct nk_store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
+	.caps = NK_STORE_PERSISTENT,
+	.server_key_path = store_sqlite_server_key_path,
 	.open = store_sqlite_open,
 	.close = store_sqlite_close,
 	.begin = sq_begin,

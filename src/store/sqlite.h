@@ -55,11 +55,13 @@ struct sq_store {
 
 /* Maps an SQLite result code to a status and fills err with what failed, SQLite's
  * reason and the database's path. */
-enum nk_status store_sqlite_fail(const struct sq_store *s, int sql_rc, const char *field,
-				 const char *what, struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_fail(const struct sq_store *s, int sql_rc,
+					     const char *field, const char *what,
+					     struct nk_error *err);
 
-enum nk_status store_sqlite_open(void **state, const char *location, unsigned flags,
-				 uint8_t key[static STORE_KEY_BYTES], struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_open(void **state, const char *location, unsigned flags,
+					     uint8_t key[static STORE_KEY_BYTES],
+					     struct nk_error *err);
 void store_sqlite_close(void *state);
 
 /* sqlite_private.c: the files' modes and the scrub (doc/storage.md). make_private
@@ -70,6 +72,9 @@ NK_MUST_USE enum nk_status store_sqlite_make_private(const char *path, bool *mad
 						     struct nk_error *err);
 NK_MUST_USE enum nk_status store_sqlite_tighten(const char *location, const char *key_path,
 						struct nk_error *err);
+/* server_key_path: PATH.server-key, the server key's file beside the database. */
+NK_MUST_USE enum nk_status store_sqlite_server_key_path(const char *location, char *out,
+							size_t size, struct nk_error *err);
 NK_MUST_USE enum nk_status store_sqlite_scrub(void *state, struct nk_error *err);
 /* After a failed COMMIT: rolls back and truncates the WAL, not waiting for readers. */
 void store_sqlite_drop_unsynced(struct sq_store *s);
@@ -79,27 +84,33 @@ NK_MUST_USE enum nk_status store_sqlite_scrub_done(void *state, int64_t mark,
 						   struct nk_error *err);
 
 /* sqlite_record.c: each event's last link, the record and its checkpoints. */
-enum nk_status store_sqlite_last_link(void *state, const char *case_id, int64_t *seq,
-				      bool *linked, uint8_t chain[static NK_CHAIN_BYTES],
-				      struct nk_error *err);
-enum nk_status store_sqlite_legacy_events(void *state, const char *case_id, int64_t *count,
-					  struct nk_error *err);
-enum nk_status store_sqlite_record_append(void *state, const char *case_id, const uint8_t *data,
-					  size_t len, const uint8_t sig[static NK_RECORD_SIG_BYTES],
-					  uint64_t *index, struct nk_error *err);
-enum nk_status store_sqlite_record_find(void *state, const char *case_id, uint64_t *index,
-					uint8_t data[static NK_RECORD_ENTRY_MAX], size_t *len,
-					uint8_t sig[static NK_RECORD_SIG_BYTES],
-					struct nk_error *err);
-enum nk_status store_sqlite_record_size(void *state, uint64_t *size, struct nk_error *err);
-enum nk_status store_sqlite_record_each(void *state, uint64_t start,
-					bool (*fn)(uint64_t index, const uint8_t *data,
-						   size_t len, void *arg),
-					void *arg, struct nk_error *err);
-enum nk_status store_sqlite_checkpoint_put(void *state, uint64_t size, const uint8_t *data,
-					   size_t len, struct nk_error *err);
-enum nk_status store_sqlite_checkpoint_get(void *state, uint64_t size,
-					   uint8_t data[static NK_CHECKPOINT_DATA_MAX],
-					   size_t *len, struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_last_link(void *state, const char *case_id, int64_t *seq,
+						  bool *linked,
+						  uint8_t chain[static NK_CHAIN_BYTES],
+						  struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_legacy_events(void *state, const char *case_id,
+						      int64_t *count, struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_record_append(void *state, const char *case_id,
+						      const uint8_t *data, size_t len,
+						      const uint8_t sig[static NK_RECORD_SIG_BYTES],
+						      uint64_t *index, struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_record_find(void *state, const char *case_id,
+						    uint64_t *index,
+						    uint8_t data[static NK_RECORD_ENTRY_MAX],
+						    size_t *len,
+						    uint8_t sig[static NK_RECORD_SIG_BYTES],
+						    struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_record_size(void *state, uint64_t *size,
+						    struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_record_each(void *state, uint64_t start,
+						    bool (*fn)(uint64_t index, const uint8_t *data,
+							       size_t len, void *arg),
+						    void *arg, struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_checkpoint_put(void *state, uint64_t size,
+						       const uint8_t *data, size_t len,
+						       struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_checkpoint_get(void *state, uint64_t size,
+						       uint8_t data[static NK_CHECKPOINT_DATA_MAX],
+						       size_t *len, struct nk_error *err);
 
 #endif

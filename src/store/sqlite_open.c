@@ -3,6 +3,7 @@
  * synchronous=FULL, secure_delete) and prepare every statement once. */
 #include "store/keyfile.h"
 #include "store/sqlite.h"
+#include "base/files.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -319,7 +320,7 @@ static enum nk_status create_schema(struct sq_store *s, const uint8_t key[static
 	if (sql_rc != SQLITE_OK)
 		goto failed;
 	*made = true;
-	rc = store_fsync_dir(s->path, err);
+	rc = nk_dir_sync(s->path, "store", err);
 	goto out;
 failed:
 	rc = store_sqlite_fail(s, sql_rc, "store", "could not create the database", err);

@@ -19,6 +19,21 @@ static void done(sqlite3_stmt *st)
 	sqlite3_clear_bindings(st);
 }
 
+/* PATH.server-key beside the database at location, into out[size]: the server's signing
+ * key lives with the database it countersigns, like the storage key (PATH.key). */
+enum nk_status store_sqlite_server_key_path(const char *location, char *out, size_t size,
+					    struct nk_error *err)
+{
+	int n;
+
+	if (!*location)
+		return nk_fail(err, NK_EINVAL, "db", "the database path is empty");
+	n = snprintf(out, size, "%s.server-key", location);
+	if (n < 0 || (size_t)n >= size)
+		return nk_fail(err, NK_EINVAL, "db", "the database path is too long");
+	return NK_OK;
+}
+
 /* Makes the database file, empty and mode 0600, before SQLite opens it: SQLite creates
  * it 0644 less the umask, and then gives -wal, -shm and -journal the main file's mode
  * whatever the umask. Sets *made; a file another process made meanwhile is left alone. */

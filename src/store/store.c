@@ -3,6 +3,12 @@
  * transaction. Sealing of secrets is in secret.c. */
 #include "store/store_impl.h"
 #include "base/alloc.h"
+#include "base/ids.h"
+#include "base/time.h"
+
+#include <nakodo/keys.h>
+
+#include <limits.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +33,13 @@ static bool is_token_char(char c)
 
 enum nk_status store_check_case_id(const char *case_id, struct nk_error *err)
 {
+	static const char id_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				       "0123456789-_";
 	size_t len;
 
+	if (nk_case_id_valid(case_id))
+		return NK_OK;
+	/* Only the message is worked out here; the rule is base/ids.c's. */
 	if (!case_id)
 		return nk_fail(err, NK_EINVAL, "case", "the case id is missing");
 	len = strnlen(case_id, NK_CASE_ID_MAX);
@@ -37,12 +48,8 @@ enum nk_status store_check_case_id(const char *case_id, struct nk_error *err)
 	if (len >= NK_CASE_ID_MAX)
 		return nk_fail(err, NK_EINVAL, "case", "the case id is longer than %d characters",
 			       NK_CASE_ID_MAX - 1);
-	for (size_t i = 0; i < len; i++)
-		if (!is_letter_or_digit(case_id[i]) && case_id[i] != '-' && case_id[i] != '_')
-			return nk_fail(err, NK_EINVAL, "case",
-				       "the case id may hold only letters, digits, '-' and '_' "
-				       "(character %zu is not one)", i + 1);
-	return NK_OK;
+	return nk_fail(err, NK_EINVAL, "case", "the case id may hold only letters, digits, '-' "
+		       "and '_' (character %zu is not one)", strspn(case_id, id_chars) + 1);
 }
 
 /* A short name held in a char[size]: present, NUL-terminated inside it, not empty,
@@ -140,13 +147,48 @@ static enum nk_status parse_url(const char *url, const struct nk_store_ops **ops
 	return NK_OK;
 }
 
-static int64_t now_ms(void)
+enum nk_status nk_store_url_caps(const char *url, unsigned *caps, struct nk_error *err)
 {
-	struct timespec ts;
+	const struct nk_store_ops *ops = NULL;
+	const char *location = NULL;
+	enum nk_status rc = parse_url(url, &ops, &location, err);
 
-	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
-		return 0;
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (rc == NK_OK)
+		*caps = ops->caps;
+	return rc;
+}
+
+enum nk_status nk_store_server_key_path(const char *url, char *out, size_t size,
+					struct nk_error *err)
+{
+	const struct nk_store_ops *ops = store_backends[0];
+	const char *location = "";
+
+	/* An empty URL is the first backend's empty path, and is refused as that. */
+	if (url && *url && parse_url(url, &ops, &location, NULL) != NK_OK)
+		ops = NULL;
+	if (!ops || !ops->server_key_path)
+		return nk_fail(err, NK_EINVAL, "db", "the server key lives beside an sqlite "
+			       "database file; this store has none");
+	return ops->server_key_path(location, out, size, err);
+}
+
+enum nk_status nk_store_server_key(const char *url, struct nk_server_key **out,
+				   struct nk_error *err)
+{
+	char path[PATH_MAX];
+	unsigned caps = 0;
+	bool created = false;
+	enum nk_status rc;
+
+	if (sodium_init() < 0)
+		return nk_fail(err, NK_ECRYPTO, "", "libsodium could not be initialised");
+	/* A store that keeps no files is gone at exit: a key for this run goes with it. */
+	if (nk_store_url_caps(url, &caps, NULL) == NK_OK && !(caps & NK_STORE_PERSISTENT))
+		return nk_server_key_generate(out, err);
+	if ((rc = nk_store_server_key_path(url, path, sizeof(path), err)) != NK_OK)
+		return rc;
+	return nk_server_key_load_or_create(path, out, &created, err);
 }
 
 enum nk_status nk_store_open(struct nk_store **out, const char *url, unsigned flags,
@@ -323,7 +365,7 @@ enum nk_status nk_store_case_create(struct nk_store *store, const char *case_id,
 	if (rc == NK_OK)
 		rc = store_check_case_id(case_id, err);
 	if (rc == NK_OK)
-		rc = store->ops->case_create(store->backend, case_id, now_ms(), err);
+		rc = store->ops->case_create(store->backend, case_id, nk_time_now_ms(), err);
 	return rc;
 }
 

@@ -32,6 +32,7 @@
  * untouched and fill err. */
 struct nk_store_ops {
 	const char *scheme;	/* "sqlite" in "sqlite:PATH" */
+	unsigned caps;		/* enum nk_store_caps */
 
 	/* Opens location (the URL after "scheme:") and fills key with the storage key:
 	 * read from where the backend keeps it, or made and kept there when it creates
@@ -140,6 +141,11 @@ struct nk_store_ops {
 	 * (on no connection) makes every commit so far at location durable. */
 	enum nk_status (*relax_sync)(void *state, struct nk_error *err);
 	enum nk_status (*flush)(const char *location, struct nk_error *err);
+
+	/* Where the server's signing key lives for the store at location, into out[size];
+	 * NULL for a backend that keeps no files (the key is then made for each run). */
+	enum nk_status (*server_key_path)(const char *location, char *out, size_t size,
+					  struct nk_error *err);
 };
 
 /* The handle nk_store_open returns. */
@@ -160,16 +166,16 @@ uint64_t store_group_issue(struct nk_store_group *group);
 /* The newest ticket issued: what a reader may have seen. */
 uint64_t store_group_current(struct nk_store_group *group);
 /* Marks ticket written and waits for the flush that covers it. */
-enum nk_status store_group_wait(struct nk_store_group *group, uint64_t ticket, bool written,
-				struct nk_error *err);
+NK_MUST_USE enum nk_status store_group_wait(struct nk_store_group *group, uint64_t ticket,
+					    bool written, struct nk_error *err);
 
 extern const struct nk_store_ops store_sqlite_ops;
 extern const struct nk_store_ops store_mem_ops;
 
 /* Checks shared by store.c and secret.c, each naming the field and the reason. */
-enum nk_status store_check_case_id(const char *case_id, struct nk_error *err);
-enum nk_status store_check_secret_name(const char *name, struct nk_error *err);
-enum nk_status store_check_in_tx(const struct nk_store *store, const char *what,
-				 struct nk_error *err);
+NK_MUST_USE enum nk_status store_check_case_id(const char *case_id, struct nk_error *err);
+NK_MUST_USE enum nk_status store_check_secret_name(const char *name, struct nk_error *err);
+NK_MUST_USE enum nk_status store_check_in_tx(const struct nk_store *store, const char *what,
+					     struct nk_error *err);
 
 #endif

@@ -2,6 +2,7 @@
  * once, a fixture holding a fresh case in a fresh store, the operations they try (each a
  * set-up and the operation itself), and a snapshot of a case as everyone may see it. */
 #include "case_fixture.h"
+#include "base/hex.h"
 
 #include <nakodo/seal.h>
 
@@ -243,7 +244,7 @@ static json_t *hex_json(const uint8_t *bytes, size_t len)
 	char hex[2 * 64 + 1];
 
 	assert_true(len <= 64);
-	nk_hex(bytes, len, hex);
+	nk_hex_encode(bytes, len, hex);
 	return json_string(hex);
 }
 
