@@ -123,7 +123,8 @@ NK_MUST_USE enum nk_status case_withdraw(const struct nk_case_env *env, const ch
 					 enum nk_role role, const struct nk_case_request *req,
 					 const struct nk_request_auth *auth, struct nk_error *err);
 
-/* case.c: the bargaining actions with their signatures, for nk_case_act. */
+/* figure_case.c: the bargaining actions with their signatures, for nk_case_act (and
+ * case.c: the mediator's closing, for any kind). */
 NK_MUST_USE enum nk_status case_submit(const struct nk_case_env *env, const char *id,
 				       enum nk_role role, const struct nk_case_request *req,
 				       const struct nk_request_auth *auth, struct nk_error *err);
@@ -158,6 +159,9 @@ NK_MUST_USE enum nk_status case_record_close(const struct nk_case_env *env, cons
 
 void case_secret_name(char out[static NK_SECRET_NAME_MAX], const char *what, int n,
 		      enum nk_role role);
+/* An amount sealed under name, as 8 little-endian bytes (case_get_amount reads it). */
+NK_MUST_USE enum nk_status case_put_amount(const struct nk_case_env *env, const char *id,
+					   const char *name, int64_t amount, struct nk_error *err);
 NK_MUST_USE enum nk_status case_get_amount(const struct nk_case_env *env, const char *id,
 					   const char *name, int64_t *out, struct nk_error *err);
 
