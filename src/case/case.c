@@ -48,7 +48,7 @@ void case_secret_name(char out[static NK_SECRET_NAME_MAX], const char *what, int
 
 /* Appends one event; takes the reference to body. */
 enum nk_status case_append(const struct nk_case_env *env, const char *id, const char *actor,
-			     const char *type, json_t *body, struct nk_error *err)
+			   enum case_event type, json_t *body, struct nk_error *err)
 {
 	struct nk_event ev = { 0 };
 	enum nk_status rc;
@@ -59,7 +59,7 @@ enum nk_status case_append(const struct nk_case_env *env, const char *id, const 
 		return nk_fail(err, NK_ENOMEM, "event", "out of memory");
 	ev.time_ms = case_now_ms(env);
 	snprintf(ev.actor, sizeof(ev.actor), "%s", actor);
-	snprintf(ev.type, sizeof(ev.type), "%s", type);
+	snprintf(ev.type, sizeof(ev.type), "%s", case_event_name(type));
 	rc = case_link_event(env, id, &ev, err);
 	if (rc == NK_OK)
 		rc = nk_store_append(env->store, id, &ev, err);
@@ -183,7 +183,7 @@ enum nk_status case_end(const struct nk_case_env *env, const char *id,
 		rc = nk_store_secret_put(env->store, id, CASE_REVEALED_SEED, seed, sizeof(seed), err);
 	sodium_memzero(seed, sizeof(seed));
 	if (rc == NK_OK)
-		rc = case_append(env, id, "go-between", "purged",
+		rc = case_append(env, id, "go-between", CASE_EV_PURGED,
 			    json_pack("{s:s}", "secrets", "deleted"), err);
 	if (rc == NK_OK)
 		rc = case_record_close(env, id, err);
@@ -263,7 +263,7 @@ enum nk_status case_close(const struct nk_case_env *env, const char *id, enum nk
 		rc = case_refuse_state(&st, NK_STATE_OPEN, err);
 		goto out;
 	}
-	rc = case_append(env, id, "mediator", "closed",
+	rc = case_append(env, id, "mediator", CASE_EV_CLOSED,
 			 case_with_request(json_pack("{s:s}", "reason", "closed by the mediator"), auth), err);
 	if (rc == NK_OK)
 		rc = case_end(env, id, err);

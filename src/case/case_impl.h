@@ -6,6 +6,7 @@
 #include <nakodo/case.h>
 #include <nakodo/package_case.h>
 
+#include "case/events.h"
 #include "formats/json_build.h"
 
 #include <jansson.h>
@@ -86,7 +87,7 @@ NK_MUST_USE enum nk_status case_load_snapshot(const struct nk_case_env *env, con
 
 /* Appends one event of type by actor; takes the reference to body. */
 NK_MUST_USE enum nk_status case_append(const struct nk_case_env *env, const char *id,
-				       const char *actor, const char *type, json_t *body,
+				       const char *actor, enum case_event type, json_t *body,
 				       struct nk_error *err);
 
 /* Ends a command begun by case_load: rolls back when rc failed, else commits (and, when

@@ -90,7 +90,7 @@ enum nk_status nk_case_open_with(const struct nk_case_env *env, const struct nk_
 				 char id[static NK_CASE_ID_MAX], struct nk_error *err)
 {
 	uint8_t raw[NK_CASE_ID_LEN / 2], seed[NK_SEED_BYTES], commitment[32];
-	char new_id[NK_CASE_ID_MAX], commit_hex[65];
+	char new_id[NK_CASE_ID_MAX];
 	enum nk_status rc;
 
 	if ((rc = nk_rules_check(rules, err)) != NK_OK)
@@ -99,7 +99,6 @@ enum nk_status nk_case_open_with(const struct nk_case_env *env, const struct nk_
 	nk_hex(raw, sizeof(raw), new_id);
 	case_fill_random(env, seed, sizeof(seed));
 	nk_bargain_commit_seed(seed, commitment);
-	nk_hex(commitment, sizeof(commitment), commit_hex);
 
 	if ((rc = nk_store_begin(env->store, err)) != NK_OK)
 		goto out;
@@ -107,9 +106,8 @@ enum nk_status nk_case_open_with(const struct nk_case_env *env, const struct nk_
 	if (rc == NK_OK)
 		rc = nk_store_secret_put(env->store, new_id, "seed", seed, sizeof(seed), err);
 	if (rc == NK_OK)
-		rc = case_append(env, new_id, "mediator", "opened",
-			    json_pack("{s:o, s:s}", "rules", nk_rules_to_json(rules),
-				      "seed_commitment", commit_hex), err);
+		rc = case_append(env, new_id, "mediator", CASE_EV_OPENED,
+				 case_event_opened_encode(rules, commitment), err);
 	if (rc == NK_OK && before_commit)
 		rc = before_commit(arg, env->store, new_id, err);
 	if ((rc = case_finish(env, rc, false, err)) == NK_OK)
@@ -146,19 +144,19 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 			body = nk_json_set(body, nk_role_name((enum nk_role)side), s);
 		}
 	}
-	if ((rc = case_append(env, st->id, "go-between", "round", body, err)) != NK_OK)
+	if ((rc = case_append(env, st->id, "go-between", CASE_EV_ROUND, body, err)) != NK_OK)
 		goto out;
 	if (res->deal != NK_NO_DEAL) {
 		body = json_pack("{s:I, s:s, s:i}", "figure", (json_int_t)res->figure,
 				 "by", nk_deal_kind_name(res->deal), "round", r);
-		rc = case_append(env, st->id, "go-between", "settled", body, err);
+		rc = case_append(env, st->id, "go-between", CASE_EV_SETTLED, body, err);
 		if (rc == NK_OK && st->rules.settle == NK_SETTLE_RANDOM)
 			rc = keep_seed(env, st->id, err);
 		*ended = true;
 	} else if (r == st->rules.rounds) {
-		rc = case_append(env, st->id, "go-between", "impasse", json_pack("{s:i}", "after_round", r), err);
+		rc = case_append(env, st->id, "go-between", CASE_EV_IMPASSE, json_pack("{s:i}", "after_round", r), err);
 		if (rc == NK_OK && st->rules.proposals == 0) {
-			rc = case_append(env, st->id, "go-between", "closed",
+			rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
 				    json_pack("{s:s}", "reason", "impasse, and the rules allow no mediator's proposal"), err);
 			*ended = true;
 		}
@@ -221,7 +219,7 @@ enum nk_status case_submit(const struct nk_case_env *env, const char *id, enum n
 	case_secret_name(name, extension ? "extension" : "figure", st.round, role);
 	if ((rc = case_put_amount(env, id, name, amount, err)) != NK_OK)
 		goto out;
-	rc = case_append(env, id, nk_role_name(role), extension ? "extension" : "figure",
+	rc = case_append(env, id, nk_role_name(role), extension ? CASE_EV_EXTENSION : CASE_EV_FIGURE,
 			 case_with_request(json_pack("{s:i, s:s}", "round", st.round,
 						     "role", nk_role_name(role)), auth), err);
 	if (rc == NK_OK && !extension) {
@@ -284,7 +282,7 @@ enum nk_status case_propose(const struct nk_case_env *env, const char *id, enum 
 	}
 	if ((rc = nk_bargain_check_proposal(&st.rules, st.proposals, amount, err)) != NK_OK)
 		goto out;
-	rc = case_append(env, id, "mediator", "proposal",
+	rc = case_append(env, id, "mediator", CASE_EV_PROPOSAL,
 			 case_with_request(json_pack("{s:i, s:I}", "number", st.proposals + 1,
 						     "figure", (json_int_t)amount), auth), err);
 out:
@@ -333,7 +331,7 @@ enum nk_status case_answer(const struct nk_case_env *env, const char *id, enum n
 	case_secret_name(name, "answer", st.proposals, role);
 	if ((rc = nk_store_secret_put(env->store, id, name, &mine, 1, err)) != NK_OK)
 		goto out;
-	rc = case_append(env, id, nk_role_name(role), "answer",
+	rc = case_append(env, id, nk_role_name(role), CASE_EV_ANSWER,
 			 case_with_request(json_pack("{s:i, s:s}", "number", st.proposals,
 						     "role", nk_role_name(role)), auth), err);
 	if (rc != NK_OK || !st.answered[!role])
@@ -346,15 +344,15 @@ enum nk_status case_answer(const struct nk_case_env *env, const char *id, enum n
 		goto out;
 	outcome = nk_bargain_proposal_outcome(&st.rules, st.proposals, answers[NK_CLAIMANT] == 1,
 					      answers[NK_PAYER] == 1);
-	rc = case_append(env, id, "go-between", "proposal-result",
+	rc = case_append(env, id, "go-between", CASE_EV_PROPOSAL_RESULT,
 		    json_pack("{s:i, s:b}", "number", st.proposals,
 			      "accepted", outcome == NK_PROPOSAL_SETTLES), err);
 	if (rc == NK_OK && outcome == NK_PROPOSAL_SETTLES) {
-		rc = case_append(env, id, "go-between", "settled",
+		rc = case_append(env, id, "go-between", CASE_EV_SETTLED,
 			    json_pack("{s:I, s:s}", "figure", (json_int_t)st.proposal, "by", "proposal"), err);
 		ended = true;
 	} else if (rc == NK_OK && outcome == NK_PROPOSAL_CLOSES) {
-		rc = case_append(env, id, "go-between", "closed",
+		rc = case_append(env, id, "go-between", CASE_EV_CLOSED,
 			    json_pack("{s:s}", "reason", "the mediator's proposals were not accepted"), err);
 		ended = true;
 	}

@@ -60,10 +60,8 @@ static enum nk_status apply_opened(struct case_state *st, const json_t *body,
 		return corrupt(err, "opened twice");
 	if (json_object_get(body, "kind"))
 		return package_apply_opened(st, body, err);
-	if ((rc = nk_rules_from_json(json_object_get(body, "rules"), &st->rules, err)) != NK_OK)
-		return rc == NK_EINVAL ? corrupt(err, "its rules do not decode") : rc;
-	if (body_hex(body, "seed_commitment", st->seed_commitment, 32) != 0)
-		return corrupt(err, "no seed commitment");
+	if ((rc = case_event_opened_decode(body, &st->rules, st->seed_commitment, err)) != NK_OK)
+		return rc;
 	st->state = NK_STATE_OPEN;
 	st->round = 1;
 	return NK_OK;
@@ -375,31 +373,29 @@ static enum nk_status apply_request(struct case_state *st, const struct nk_event
 	return NK_OK;
 }
 
-static const struct {
-	const char *type;
-	apply_fn apply;
-} appliers[] = {
-	{ "opened", apply_opened },
-	{ "figure", apply_figure },
-	{ "extension", apply_extension },
-	{ "round", apply_round },
-	{ "impasse", apply_impasse },
-	{ "proposal", apply_proposal },
-	{ "answer", apply_answer },
-	{ "proposal-result", apply_proposal_result },
-	{ "settled", apply_settled },
-	{ "closed", apply_closed },
-	{ "purged", apply_purged },
-	{ "joined", apply_joined },
-	{ "message", apply_message },
-	{ "deposited", apply_deposited },
-	{ "released", apply_released },
-	{ "withdrawn", apply_withdrawn },
-	{ "token", apply_token },
-	{ "package_submitted", package_apply_submitted },
-	{ "package_round", package_apply_round },
-	{ "package_answer", package_apply_answer },
-	{ "package_result", package_apply_result },
+/* Indexed by the event's type (events.h). */
+static const apply_fn appliers[CASE_EV_COUNT] = {
+	[CASE_EV_OPENED] = apply_opened,
+	[CASE_EV_FIGURE] = apply_figure,
+	[CASE_EV_EXTENSION] = apply_extension,
+	[CASE_EV_ROUND] = apply_round,
+	[CASE_EV_IMPASSE] = apply_impasse,
+	[CASE_EV_PROPOSAL] = apply_proposal,
+	[CASE_EV_ANSWER] = apply_answer,
+	[CASE_EV_PROPOSAL_RESULT] = apply_proposal_result,
+	[CASE_EV_SETTLED] = apply_settled,
+	[CASE_EV_CLOSED] = apply_closed,
+	[CASE_EV_PURGED] = apply_purged,
+	[CASE_EV_JOINED] = apply_joined,
+	[CASE_EV_MESSAGE] = apply_message,
+	[CASE_EV_DEPOSITED] = apply_deposited,
+	[CASE_EV_RELEASED] = apply_released,
+	[CASE_EV_WITHDRAWN] = apply_withdrawn,
+	[CASE_EV_TOKEN] = apply_token,
+	[CASE_EV_PACKAGE_SUBMITTED] = package_apply_submitted,
+	[CASE_EV_PACKAGE_ROUND] = package_apply_round,
+	[CASE_EV_PACKAGE_ANSWER] = package_apply_answer,
+	[CASE_EV_PACKAGE_RESULT] = package_apply_result,
 };
 
 enum nk_status case_fold(const char *id, const struct nk_event_list *log,
@@ -410,19 +406,19 @@ enum nk_status case_fold(const char *id, const struct nk_event_list *log,
 	memset(st, 0, sizeof(*st));
 	snprintf(st->id, sizeof(st->id), "%s", id);
 	st->proposal_accepted = -1;
-	if (log->count == 0 || strcmp(log->events[0].type, "opened") != 0)
+	if (log->count == 0 || strcmp(log->events[0].type, case_event_name(CASE_EV_OPENED)) != 0)
 		return corrupt(err, "it does not start with its opening");
 	for (size_t i = 0; i < log->count && rc == NK_OK; i++) {
 		const struct nk_event *ev = &log->events[i];
 		json_t *body = nk_json_loads_exact(ev->body, JSON_REJECT_DUPLICATES,
 						   CASE_BODY_FLAGS);
-		size_t k = 0;
+		enum case_event type = CASE_EV_COUNT;
+		int version = 0;
 
 		st->events++;
 		st->event_ms = ev->time_ms;
-		while (k < sizeof(appliers) / sizeof(appliers[0]) &&
-		       strcmp(appliers[k].type, ev->type) != 0)
-			k++;
+		if (!case_event_find(ev->type, &type))
+			type = CASE_EV_COUNT;
 		/* Every body was checked against the chain before the fold, and the server
 		 * writes only text it has read back (nk_json_dumps): one that does not read
 		 * back exactly now ran out of memory. */
@@ -430,10 +426,10 @@ enum nk_status case_fold(const char *id, const struct nk_event_list *log,
 			rc = nk_fail(err, NK_ENOMEM, "log", "no memory to read case %s", id);
 		else if (!json_is_object(body))
 			rc = corrupt(err, "an event body is not a JSON object");
-		else if (k == sizeof(appliers) / sizeof(appliers[0]))
+		else if (type == CASE_EV_COUNT)
 			rc = corrupt(err, "an event of unknown type");
-		else
-			rc = appliers[k].apply(st, body, err);
+		else if ((rc = case_event_version(type, body, &version, err)) == NK_OK)
+			rc = appliers[type](st, body, err);
 		if (rc == NK_OK)
 			rc = apply_request(st, ev, body, err);
 		json_decref(body);

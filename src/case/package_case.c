@@ -29,9 +29,8 @@ enum nk_status nk_package_case_open(const struct nk_case_env *env,
 		return rc;
 	rc = nk_store_case_create(env->store, new_id, err);
 	if (rc == NK_OK)
-		rc = case_append(env, new_id, "mediator", "opened",
-				 json_pack("{s:s, s:o}", "kind", "package",
-					   "frame", nk_package_frame_to_json(frame)), err);
+		rc = case_append(env, new_id, "mediator", CASE_EV_OPENED,
+				 case_event_package_opened_encode(frame), err);
 	if (rc == NK_OK && before_commit)
 		rc = before_commit(arg, env->store, new_id, err);
 	if ((rc = case_finish(env, rc, false, err)) == NK_OK)
@@ -160,10 +159,10 @@ static enum nk_status evaluate(const struct nk_case_env *env, struct case_state 
 		body = nk_json_set(body, "incompatible", json_true());
 	if (res->found)
 		body = nk_json_set(body, "package", package_public_json(cur, &res->package));
-	if ((rc = case_append(env, st->id, "go-between", "package_round", body, err)) != NK_OK)
+	if ((rc = case_append(env, st->id, "go-between", CASE_EV_PACKAGE_ROUND, body, err)) != NK_OK)
 		goto out;
 	if (!res->found && st->round == st->frame.rounds) {
-		rc = case_append(env, st->id, "go-between", "closed",
+		rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
 				 json_pack("{s:s}", "reason", "no package both accept, after the last round"), err);
 		*ended = true;
 		if (rc == NK_OK)
@@ -229,7 +228,7 @@ enum nk_status package_case_submit(const struct nk_case_env *env, const char *id
 		goto out;
 	/* The request's number, never its signature: the countersigned chain is the proof
 	 * that the server accepted it (doc/crypto.md, "Signed requests"). */
-	rc = case_append(env, id, nk_role_name(role), "package_submitted",
+	rc = case_append(env, id, nk_role_name(role), CASE_EV_PACKAGE_SUBMITTED,
 			 case_with_request(json_pack("{s:i, s:s}", "round", st->round,
 						     "role", nk_role_name(role)), auth), err);
 	r->submitted[role] = true;
@@ -278,7 +277,7 @@ enum nk_status package_case_answer(const struct nk_case_env *env, struct case_st
 	case_secret_name(name, "answer", st->round, role);
 	if ((rc = nk_store_secret_put(env->store, st->id, name, &mine, 1, err)) != NK_OK)
 		goto out;
-	rc = case_append(env, st->id, nk_role_name(role), "package_answer",
+	rc = case_append(env, st->id, nk_role_name(role), CASE_EV_PACKAGE_ANSWER,
 			 case_with_request(json_pack("{s:i, s:s}", "round", st->round,
 						     "role", nk_role_name(role)), auth), err);
 	if (rc != NK_OK || !r->answered[!role])
@@ -293,17 +292,17 @@ enum nk_status package_case_answer(const struct nk_case_env *env, struct case_st
 	rules.proposals = st->frame.rounds;
 	outcome = nk_bargain_proposal_outcome(&rules, st->round, answers[NK_CLAIMANT] == 1,
 					      answers[NK_PAYER] == 1);
-	rc = case_append(env, st->id, "go-between", "package_result",
+	rc = case_append(env, st->id, "go-between", CASE_EV_PACKAGE_RESULT,
 			 json_pack("{s:i, s:b}", "round", st->round, "accepted",
 				   outcome == NK_PROPOSAL_SETTLES), err);
 	if (rc == NK_OK && outcome == NK_PROPOSAL_SETTLES) {
-		rc = case_append(env, st->id, "go-between", "settled",
+		rc = case_append(env, st->id, "go-between", CASE_EV_SETTLED,
 				 json_pack("{s:s, s:i, s:o}", "by", "package", "round", st->round,
 					   "package", package_public_json(nk_currency_find(st->frame.currency),
 									   &st->proposed)), err);
 		ended = true;
 	} else if (rc == NK_OK && outcome == NK_PROPOSAL_CLOSES) {
-		rc = case_append(env, st->id, "go-between", "closed",
+		rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
 				 json_pack("{s:s}", "reason", "the last round's package was not accepted by both"), err);
 		ended = true;
 	}

@@ -3,7 +3,6 @@
  * answers and their result, and the settlement. As in fold.c, an event that breaks the
  * rules its log records makes the log corrupt rather than half-applied. */
 #include "case/case_impl.h"
-#include "formats/package_case_json.h"
 #include "formats/package_json.h"
 
 #include <math.h>
@@ -80,12 +79,13 @@ enum nk_status package_apply_opened(struct case_state *st, const json_t *body,
 {
 	const char *kind = json_string_value(json_object_get(body, "kind"));
 	const struct nk_currency *cur;
-	struct nk_error ignored = { 0 };
+	enum nk_status rc;
 
 	if (!kind || strcmp(kind, "package") != 0)
 		return corrupt(err, "a case of an unknown kind");
-	if (nk_package_frame_from_json(json_object_get(body, "frame"), &st->frame, &ignored) != NK_OK ||
-	    !(cur = nk_currency_find(st->frame.currency)))
+	if ((rc = case_event_package_opened_decode(body, &st->frame, err)) != NK_OK)
+		return rc;
+	if (!(cur = nk_currency_find(st->frame.currency)))
 		return corrupt(err, "its package frame does not decode");
 	/* The rules the shared code reads (state names, the round count) follow the frame. */
 	nk_rules_default(&st->rules, cur);
