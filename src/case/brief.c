@@ -15,7 +15,7 @@ static enum nk_status fill_party(const struct nk_case_env *env, const struct cas
 	enum nk_status rc = NK_OK;
 
 	for (int i = 1; i <= st->round && rc == NK_OK; i++) {
-		const struct case_round *r = &st->rounds[i - 1];
+		const struct case_round *r = &st->fig.rounds[i - 1];
 		struct nk_brief_round *br = &b->rounds[i - 1];
 
 		case_secret_name(name, "figure", i, b->role);
@@ -33,15 +33,64 @@ static enum nk_status fill_party(const struct nk_case_env *env, const struct cas
 		b->rounds[i].has_view = true;
 		b->rounds[i].view = b->role == NK_CLAIMANT ? results[i].claimant : results[i].payer;
 	}
-	if (rc == NK_OK && st->proposals > 0 && st->answered[b->role]) {
+	if (rc == NK_OK && st->fig.proposals > 0 && st->fig.answered[b->role]) {
 		uint8_t answer = 0;
 		size_t len = 0;
 
-		case_secret_name(name, "answer", st->proposals, b->role);
+		case_secret_name(name, "answer", st->fig.proposals, b->role);
 		rc = nk_store_secret_get(env->store, st->id, name, &answer, 1, &len, err);
 		b->own_answer = answer;
 	}
 	sodium_memzero(results, sizeof(results));
+	return rc;
+}
+
+/* The part of a briefing only a case of figures has: its rules, rounds, proposals and
+ * settlement, and a random settlement's seed for a party. */
+static enum nk_status brief_figures(const struct nk_case_env *env, const struct case_state *st,
+				    struct nk_brief *b, struct nk_error *err)
+{
+	const enum nk_role role = b->role;
+	enum nk_status rc = NK_OK;
+
+	b->rules = st->fig.rules;
+	memcpy(b->seed_commitment, st->fig.seed_commitment, sizeof(b->seed_commitment));
+	b->proposals = st->fig.proposals;
+	b->proposal_pending = st->fig.proposal_pending;
+	b->proposal = st->fig.proposal;
+	b->proposal_accepted = st->fig.proposal_accepted;
+	b->settlement = st->fig.settlement;
+	b->settled_by = st->fig.settled_by;
+	/* a random settlement's seed is the parties' alone: with the settlement it bounds
+	 * both limits (doc/bargain.md). Cases settled before it was kept apart carry it in
+	 * their log, which the mediator reads anyway. */
+	if (role != NK_MEDIATOR && st->fig.seed_revealed) {
+		b->seed_revealed = true;
+		memcpy(b->seed, st->fig.seed, sizeof(b->seed));
+	} else if (role != NK_MEDIATOR && st->settled && st->fig.rules.settle == NK_SETTLE_RANDOM) {
+		size_t len = 0;
+
+		rc = nk_store_secret_get(env->store, st->id, CASE_REVEALED_SEED, b->seed,
+					 sizeof(b->seed), &len, err);
+		b->seed_revealed = rc == NK_OK && len == sizeof(b->seed);
+		if (rc == NK_ENOTFOUND)	/* settled by a proposal or before any draw */
+			rc = NK_OK;
+	}
+	for (int i = 0; i < st->round; i++) {
+		const struct case_round *r = &st->fig.rounds[i];
+		struct nk_brief_round *br = &b->rounds[i];
+
+		br->own_submitted = role != NK_MEDIATOR && r->submitted[role];
+		br->evaluated = r->evaluated;
+		br->deal = r->deal;
+		br->figure = r->figure;
+		br->hint = role == NK_MEDIATOR ? r->hint[0] : r->hint[role];
+		br->withheld = role != NK_MEDIATOR && r->withheld[role];
+		if (r->evaluated)
+			b->rounds_evaluated = i + 1;
+	}
+	if (rc == NK_OK && role != NK_MEDIATOR && !st->purged)
+		rc = fill_party(env, st, b, err);
 	return rc;
 }
 
@@ -60,34 +109,18 @@ enum nk_status nk_case_brief(const struct nk_case_env *env, const char *id, enum
 	memset(b, 0, sizeof(*b));
 	memcpy(b->case_id, st.id, sizeof(b->case_id));
 	b->role = role;
-	b->rules = st.rules;
-	memcpy(b->seed_commitment, st.seed_commitment, sizeof(b->seed_commitment));
 	b->state = st.state;
 	b->round = st.round;
 	b->figures_deleted = st.purged;
-	b->proposals = st.proposals;
-	b->proposal_pending = st.proposal_pending;
-	b->proposal = st.proposal;
 	b->own_answer = -1;
-	b->proposal_accepted = st.proposal_accepted;
+	b->proposal_accepted = -1;
 	b->settled = st.settled;
-	b->settlement = st.settlement;
-	b->settled_by = st.settled_by;
-	/* a random settlement's seed is the parties' alone: with the settlement it bounds
-	 * both limits (doc/bargain.md). Cases settled before it was kept apart carry it in
-	 * their log, which the mediator reads anyway. */
-	if (role != NK_MEDIATOR && st.seed_revealed) {
-		b->seed_revealed = true;
-		memcpy(b->seed, st.seed, sizeof(b->seed));
-	} else if (role != NK_MEDIATOR && st.settled && st.rules.settle == NK_SETTLE_RANDOM) {
-		size_t len = 0;
-
-		rc = nk_store_secret_get(env->store, st.id, CASE_REVEALED_SEED, b->seed,
-					 sizeof(b->seed), &len, err);
-		b->seed_revealed = rc == NK_OK && len == sizeof(b->seed);
-		if (rc == NK_ENOTFOUND)	/* settled by a proposal or before any draw */
-			rc = NK_OK;
-	}
+	/* A package case's own briefing is nk_package_case_brief; this one tells only what
+	 * every kind shares, with the rules its frame implies. */
+	if (st.kind == &case_kind_figures)
+		rc = brief_figures(env, &st, b, err);
+	else
+		package_frame_rules(&st.pkg.frame, &b->rules);
 	/* The log's length moves with the other side's extensions, deposits, withdrawals and
 	 * messages to the mediator, which a party must not learn: only the mediator, who may
 	 * read the log anyway, is told it. */
@@ -107,22 +140,7 @@ enum nk_status nk_case_brief(const struct nk_case_env *env, const char *id, enum
 	b->token_reissues = st.token_reissues[role];
 	b->token_revokes = st.token_revokes[role];
 	b->token_changed_ms = st.token_changed_ms[role];
-	for (int i = 0; i < st.round; i++) {
-		const struct case_round *r = &st.rounds[i];
-		struct nk_brief_round *br = &b->rounds[i];
-
-		br->own_submitted = role != NK_MEDIATOR && r->submitted[role];
-		br->evaluated = r->evaluated;
-		br->deal = r->deal;
-		br->figure = r->figure;
-		br->hint = role == NK_MEDIATOR ? r->hint[0] : r->hint[role];
-		br->withheld = role != NK_MEDIATOR && r->withheld[role];
-		if (r->evaluated)
-			b->rounds_evaluated = i + 1;
-	}
-	b->package = st.package;
-	if (role != NK_MEDIATOR && !st.purged && !st.package)
-		rc = fill_party(env, &st, b, err);
+	b->package = st.kind == &case_kind_package;
 	if (rc == NK_OK)
 		*out = *b;
 	sodium_memzero(b, sizeof(*b));

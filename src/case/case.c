@@ -10,6 +10,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -237,13 +238,72 @@ enum nk_status case_refuse_non_party(enum nk_role role, struct nk_error *err)
 	return nk_fail(err, NK_EREFUSED, "role", "only the claimant and the payer may do this");
 }
 
-enum nk_status case_refuse_kind(const struct case_state *st, bool package, struct nk_error *err)
+enum nk_status case_refuse_kind(const struct case_state *st, const struct case_kind *kind,
+				  struct nk_error *err)
 {
-	if (st->package == package)
+	if (st->kind == kind)
 		return NK_OK;
-	return nk_fail(err, NK_EREFUSED, "case", package ? "case %s is a case of figures, not of packages"
-		       : "case %s is a package case: its parties submit valuations (nakodo package submit)",
-		       st->id);
+	return nk_fail(err, NK_EREFUSED, "case", "case %s %s", st->id, st->kind->itself);
+}
+
+const struct case_kind *const case_kinds[] = { &case_kind_figures, &case_kind_package, NULL };
+
+/* Who may do a kind's action, checked before the case is read, as every command always
+ * has: the mediator proposes, the parties do the rest; a named round is in bounds; a
+ * valuation is there and is the acting party's. */
+static enum nk_status may_act(enum nk_role role, const struct nk_case_request *req,
+			      struct nk_error *err)
+{
+	const bool round = req->action == NK_ACTION_SUBMIT || req->action == NK_ACTION_PACKAGE;
+	const struct nk_package_valuation *v = req->valuation;
+	enum nk_status rc;
+
+	if (req->action == NK_ACTION_PROPOSE)
+		return role == NK_MEDIATOR ? NK_OK : nk_fail(err, NK_EREFUSED, "role",
+							     "only the mediator may do this");
+	if ((rc = case_refuse_non_party(role, err)) != NK_OK ||
+	    (rc = case_check_round(NULL, round ? req->round : 0, err)) != NK_OK)
+		return rc;
+	if (req->action != NK_ACTION_PACKAGE)
+		return NK_OK;
+	if (!v)
+		return nk_fail(err, NK_EINVAL, "valuation", "a package request needs a valuation");
+	if (v->role != role)
+		return nk_fail(err, NK_EINVAL, "role", "the valuation is the %s's, not the %s's",
+			       nk_role_name(v->role), nk_role_name(role));
+	return NK_OK;
+}
+
+enum nk_status case_kind_act(const struct nk_case_env *env, const char *id, enum nk_role role,
+			     const struct nk_case_request *req, const struct nk_request_auth *auth,
+			     struct nk_error *err)
+{
+	struct case_state *st = NULL;
+	bool ended = false;
+	enum nk_status rc;
+
+	if ((unsigned)req->action >= CASE_ACTIONS)
+		return nk_fail(err, NK_EINVAL, "action", "not an action");
+	if ((rc = may_act(role, req, err)) != NK_OK)
+		return rc;
+	if (!(st = malloc(sizeof(*st))))
+		return nk_fail(err, NK_ENOMEM, "case", "out of memory");
+	if ((rc = case_load(env, id, st, err)) != NK_OK)
+		goto done;
+	/* The kind first: a request of another kind reaches none of this kind's checks,
+	 * codecs or secrets. */
+	if (!st->kind->act[req->action].run)
+		rc = nk_fail(err, NK_EREFUSED, "case", "case %s %s", st->id, st->kind->itself);
+	else if (st->kind->act[req->action].check)
+		rc = st->kind->act[req->action].check(role, req, err);
+	if (rc == NK_OK)
+		rc = case_authorise(st, role, req, auth, err);
+	if (rc == NK_OK)
+		rc = st->kind->act[req->action].run(env, st, role, req, auth, &ended, err);
+	rc = case_finish(env, rc, ended, err);
+done:
+	free(st);
+	return rc;
 }
 
 enum nk_status case_close(const struct nk_case_env *env, const char *id, enum nk_role role,

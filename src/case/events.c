@@ -229,7 +229,8 @@ enum nk_status case_event_package_opened_decode(const json_t *body,
 		f.components[c] = true;
 	}
 	v = json_object_get(o, "solution");
-	if (!json_is_string(v) || nk_solution_parse(json_string_value(v), &f.solution, &ignored) != NK_OK ||
+	if (!json_is_string(v) ||
+	    nk_solution_parse(json_string_value(v), &f.solution, &ignored) != NK_OK ||
 	    !int_in(o, "rounds", 1, NK_ROUNDS_MAX, &rounds) ||
 	    !json_is_boolean(json_object_get(o, "monotone")))
 		return corrupt(err, "its package frame does not decode");

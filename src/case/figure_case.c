@@ -36,7 +36,7 @@ enum nk_status case_replay(const struct nk_case_env *env, const struct case_stat
 		return rc;
 	memset(figures, 0, sizeof(figures));
 	for (int i = 1; i <= count && rc == NK_OK; i++) {
-		const struct case_round *r = &st->rounds[i - 1];
+		const struct case_round *r = &st->fig.rounds[i - 1];
 		struct nk_round_figures *f = &figures[i - 1];
 
 		case_secret_name(name, "figure", i, NK_CLAIMANT);
@@ -51,7 +51,7 @@ enum nk_status case_replay(const struct nk_case_env *env, const struct case_stat
 		if (rc == NK_OK && r->extended[NK_PAYER])
 			rc = case_get_amount(env, st->id, name, &f->payer_extension, err);
 		if (rc == NK_OK)
-			rc = nk_bargain_round(&st->rules, i, figures, results, seed, err);
+			rc = nk_bargain_round(&st->fig.rules, i, figures, results, seed, err);
 		if (rc == NK_OK && r->evaluated &&
 		    (r->deal != results[i - 1].deal ||
 		     (r->deal != NK_NO_DEAL && r->figure != results[i - 1].figure)))
@@ -133,7 +133,7 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 	body = json_pack("{s:i, s:s}", "round", r, "outcome", nk_deal_kind_name(res->deal));
 	if (res->deal != NK_NO_DEAL) {
 		body = nk_json_set(body, "figure", json_integer(res->figure));
-	} else if (st->rules.hint_count > 0) {
+	} else if (st->fig.rules.hint_count > 0) {
 		const struct nk_view *views[2] = { &res->claimant, &res->payer };
 
 		for (int side = 0; side < 2; side++) {
@@ -150,12 +150,12 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 		body = json_pack("{s:I, s:s, s:i}", "figure", (json_int_t)res->figure,
 				 "by", nk_deal_kind_name(res->deal), "round", r);
 		rc = case_append(env, st->id, "go-between", CASE_EV_SETTLED, body, err);
-		if (rc == NK_OK && st->rules.settle == NK_SETTLE_RANDOM)
+		if (rc == NK_OK && st->fig.rules.settle == NK_SETTLE_RANDOM)
 			rc = keep_seed(env, st->id, err);
 		*ended = true;
-	} else if (r == st->rules.rounds) {
+	} else if (r == st->fig.rules.rounds) {
 		rc = case_append(env, st->id, "go-between", CASE_EV_IMPASSE, json_pack("{s:i}", "after_round", r), err);
-		if (rc == NK_OK && st->rules.proposals == 0) {
+		if (rc == NK_OK && st->fig.rules.proposals == 0) {
 			rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
 				    json_pack("{s:s}", "reason", "impasse, and the rules allow no mediator's proposal"), err);
 			*ended = true;
@@ -169,66 +169,56 @@ out:
 }
 
 /* A figure (NK_ACTION_SUBMIT) or a deal-closer extension (NK_ACTION_EXTEND). */
-enum nk_status case_submit(const struct nk_case_env *env, const char *id, enum nk_role role,
-			   const struct nk_case_request *req, const struct nk_request_auth *auth,
-			   struct nk_error *err)
+static enum nk_status submit(const struct nk_case_env *env, struct case_state *st,
+			     enum nk_role role, const struct nk_case_request *req,
+			     const struct nk_request_auth *auth, bool *ended, struct nk_error *err)
 {
 	const bool extension = req->action == NK_ACTION_EXTEND;
 	const int round = extension ? 0 : req->round;
 	const int64_t amount = req->amount;
-	struct case_state st;
+	const char *id = st->id;
 	char name[NK_SECRET_NAME_MAX];
-	bool ended = false;
 	enum nk_status rc;
 
-	if ((rc = case_refuse_non_party(role, err)) != NK_OK)
+	if ((rc = case_refuse_state(st, NK_STATE_OPEN, err)) != NK_OK)
 		return rc;
-	if ((rc = case_check_round(NULL, round, err)) != NK_OK)
+	if ((rc = case_check_round(st, round, err)) != NK_OK)
 		return rc;
-	if ((rc = case_load(env, id, &st, err)) != NK_OK)
-		return rc;
-	if ((rc = case_authorise(&st, role, req, auth, err)) != NK_OK)
-		goto out;
-	if ((rc = case_refuse_kind(&st, false, err)) != NK_OK ||
-	    (rc = case_refuse_state(&st, NK_STATE_OPEN, err)) != NK_OK)
-		goto out;
-	if ((rc = case_check_round(&st, round, err)) != NK_OK)
-		goto out;
 	if (extension) {
-		if (st.rounds[st.round - 1].extended[role]) {
-			rc = nk_fail(err, NK_EREFUSED, "round", "an extension for round %d was already authorised", st.round);
+		if (st->fig.rounds[st->round - 1].extended[role]) {
+			rc = nk_fail(err, NK_EREFUSED, "round", "an extension for round %d was already authorised", st->round);
 			goto out;
 		}
-		if ((rc = nk_bargain_check_extension(&st.rules, amount, err)) != NK_OK)
+		if ((rc = nk_bargain_check_extension(&st->fig.rules, amount, err)) != NK_OK)
 			goto out;
 	} else {
 		int64_t previous = 0;
 
-		if (st.rounds[st.round - 1].submitted[role]) {
-			rc = nk_fail(err, NK_EREFUSED, "round", "a figure for round %d was already submitted", st.round);
+		if (st->fig.rounds[st->round - 1].submitted[role]) {
+			rc = nk_fail(err, NK_EREFUSED, "round", "a figure for round %d was already submitted", st->round);
 			goto out;
 		}
-		case_secret_name(name, "figure", st.round - 1, role);
-		if (st.round > 1 && (rc = case_get_amount(env, id, name, &previous, err)) != NK_OK)
+		case_secret_name(name, "figure", st->round - 1, role);
+		if (st->round > 1 && (rc = case_get_amount(env, id, name, &previous, err)) != NK_OK)
 			goto out;
-		rc = nk_bargain_check_figure(&st.rules, role, amount, st.round > 1 ? &previous : NULL, err);
+		rc = nk_bargain_check_figure(&st->fig.rules, role, amount, st->round > 1 ? &previous : NULL, err);
 		sodium_memzero(&previous, sizeof(previous));
 		if (rc != NK_OK)
 			goto out;
 	}
-	case_secret_name(name, extension ? "extension" : "figure", st.round, role);
+	case_secret_name(name, extension ? "extension" : "figure", st->round, role);
 	if ((rc = case_put_amount(env, id, name, amount, err)) != NK_OK)
 		goto out;
 	rc = case_append(env, id, nk_role_name(role), extension ? CASE_EV_EXTENSION : CASE_EV_FIGURE,
-			 case_with_request(json_pack("{s:i, s:s}", "round", st.round,
+			 case_with_request(json_pack("{s:i, s:s}", "round", st->round,
 						     "role", nk_role_name(role)), auth), err);
 	if (rc == NK_OK && !extension) {
-		st.rounds[st.round - 1].submitted[role] = true;
-		if (st.rounds[st.round - 1].submitted[!role])
-			rc = evaluate_round(env, &st, &ended, err);
+		st->fig.rounds[st->round - 1].submitted[role] = true;
+		if (st->fig.rounds[st->round - 1].submitted[!role])
+			rc = evaluate_round(env, st, ended, err);
 	}
 out:
-	return case_finish(env, rc, ended, err);
+	return rc;
 }
 
 enum nk_status nk_case_submit(const struct nk_case_env *env, const char *id, enum nk_role role,
@@ -236,7 +226,7 @@ enum nk_status nk_case_submit(const struct nk_case_env *env, const char *id, enu
 {
 	const struct nk_case_request req = { .action = NK_ACTION_SUBMIT, .amount = amount };
 
-	return case_submit(env, id, role, &req, NULL, err);
+	return case_kind_act(env, id, role, &req, NULL, err);
 }
 
 enum nk_status nk_case_submit_round(const struct nk_case_env *env, const char *id,
@@ -248,7 +238,7 @@ enum nk_status nk_case_submit_round(const struct nk_case_env *env, const char *i
 
 	if (round < 1 || round > NK_ROUNDS_MAX)
 		return nk_fail(err, NK_EINVAL, "round", "a round is a number from 1 to %d", NK_ROUNDS_MAX);
-	return case_submit(env, id, role, &req, NULL, err);
+	return case_kind_act(env, id, role, &req, NULL, err);
 }
 
 enum nk_status nk_case_extend(const struct nk_case_env *env, const char *id, enum nk_role role,
@@ -256,37 +246,28 @@ enum nk_status nk_case_extend(const struct nk_case_env *env, const char *id, enu
 {
 	const struct nk_case_request req = { .action = NK_ACTION_EXTEND, .amount = amount };
 
-	return case_submit(env, id, role, &req, NULL, err);
+	return case_kind_act(env, id, role, &req, NULL, err);
 }
 
-enum nk_status case_propose(const struct nk_case_env *env, const char *id, enum nk_role role,
-			    const struct nk_case_request *req, const struct nk_request_auth *auth,
-			    struct nk_error *err)
+/* The mediator's proposal after an impasse (NK_ACTION_PROPOSE). */
+static enum nk_status propose(const struct nk_case_env *env, struct case_state *st,
+			      enum nk_role role, const struct nk_case_request *req,
+			      const struct nk_request_auth *auth, bool *ended, struct nk_error *err)
 {
 	const int64_t amount = req->amount;
-	struct case_state st;
 	enum nk_status rc;
 
-	if (role != NK_MEDIATOR)
-		return nk_fail(err, NK_EREFUSED, "role", "only the mediator may do this");
-	if ((rc = case_load(env, id, &st, err)) != NK_OK)
+	(void)role;
+	(void)ended;
+	if ((rc = case_refuse_state(st, NK_STATE_IMPASSE, err)) != NK_OK)
 		return rc;
-	if ((rc = case_authorise(&st, role, req, auth, err)) != NK_OK)
-		goto out;
-	if ((rc = case_refuse_kind(&st, false, err)) != NK_OK ||
-	    (rc = case_refuse_state(&st, NK_STATE_IMPASSE, err)) != NK_OK)
-		goto out;
-	if (st.proposal_pending) {
-		rc = nk_fail(err, NK_EREFUSED, "proposal", "the last proposal awaits its answers");
-		goto out;
-	}
-	if ((rc = nk_bargain_check_proposal(&st.rules, st.proposals, amount, err)) != NK_OK)
-		goto out;
-	rc = case_append(env, id, "mediator", CASE_EV_PROPOSAL,
-			 case_with_request(json_pack("{s:i, s:I}", "number", st.proposals + 1,
-						     "figure", (json_int_t)amount), auth), err);
-out:
-	return case_finish(env, rc, false, err);
+	if (st->fig.proposal_pending)
+		return nk_fail(err, NK_EREFUSED, "proposal", "the last proposal awaits its answers");
+	if ((rc = nk_bargain_check_proposal(&st->fig.rules, st->fig.proposals, amount, err)) != NK_OK)
+		return rc;
+	return case_append(env, st->id, "mediator", CASE_EV_PROPOSAL,
+			   case_with_request(json_pack("{s:i, s:I}", "number", st->fig.proposals + 1,
+						       "figure", (json_int_t)amount), auth), err);
 }
 
 enum nk_status nk_case_propose(const struct nk_case_env *env, const char *id, int64_t amount,
@@ -294,73 +275,65 @@ enum nk_status nk_case_propose(const struct nk_case_env *env, const char *id, in
 {
 	const struct nk_case_request req = { .action = NK_ACTION_PROPOSE, .amount = amount };
 
-	return case_propose(env, id, NK_MEDIATOR, &req, NULL, err);
+	return case_kind_act(env, id, NK_MEDIATOR, &req, NULL, err);
 }
 
-enum nk_status case_answer(const struct nk_case_env *env, const char *id, enum nk_role role,
-			   const struct nk_case_request *req, const struct nk_request_auth *auth,
-			   struct nk_error *err)
+/* A party's answer to the mediator's proposal (NK_ACTION_ANSWER). */
+static enum nk_status answer(const struct nk_case_env *env, struct case_state *st,
+			     enum nk_role role, const struct nk_case_request *req,
+			     const struct nk_request_auth *auth, bool *ended, struct nk_error *err)
 {
 	const bool accept = req->accept;
-	struct case_state st;
+	const char *id = st->id;
 	char name[NK_SECRET_NAME_MAX];
 	uint8_t answers[2] = { 0, 0 }, mine = accept ? 1 : 0;
 	enum nk_proposal_outcome outcome;
-	bool ended = false;
 	size_t len;
 	enum nk_status rc;
 
-	if ((rc = case_refuse_non_party(role, err)) != NK_OK)
-		return rc;
-	if ((rc = case_load(env, id, &st, err)) != NK_OK)
-		return rc;
-	if ((rc = case_authorise(&st, role, req, auth, err)) != NK_OK)
+	if ((rc = case_refuse_state(st, NK_STATE_IMPASSE, err)) != NK_OK)
 		goto out;
-	if (st.package)
-		return package_case_answer(env, &st, role, accept, auth, err);
-	if ((rc = case_refuse_state(&st, NK_STATE_IMPASSE, err)) != NK_OK)
-		goto out;
-	if (!st.proposal_pending) {
+	if (!st->fig.proposal_pending) {
 		rc = nk_fail(err, NK_EREFUSED, "proposal", "there is no proposal to answer");
 		goto out;
 	}
-	if (st.answered[role]) {
+	if (st->fig.answered[role]) {
 		rc = nk_fail(err, NK_EREFUSED, "answer", "this proposal was already answered");
 		goto out;
 	}
-	case_secret_name(name, "answer", st.proposals, role);
+	case_secret_name(name, "answer", st->fig.proposals, role);
 	if ((rc = nk_store_secret_put(env->store, id, name, &mine, 1, err)) != NK_OK)
 		goto out;
 	rc = case_append(env, id, nk_role_name(role), CASE_EV_ANSWER,
-			 case_with_request(json_pack("{s:i, s:s}", "number", st.proposals,
+			 case_with_request(json_pack("{s:i, s:s}", "number", st->fig.proposals,
 						     "role", nk_role_name(role)), auth), err);
-	if (rc != NK_OK || !st.answered[!role])
+	if (rc != NK_OK || !st->fig.answered[!role])
 		goto out;
 	for (int side = 0; side < 2 && rc == NK_OK; side++) {
-		case_secret_name(name, "answer", st.proposals, (enum nk_role)side);
+		case_secret_name(name, "answer", st->fig.proposals, (enum nk_role)side);
 		rc = nk_store_secret_get(env->store, id, name, &answers[side], 1, &len, err);
 	}
 	if (rc != NK_OK)
 		goto out;
-	outcome = nk_bargain_proposal_outcome(&st.rules, st.proposals, answers[NK_CLAIMANT] == 1,
+	outcome = nk_bargain_proposal_outcome(&st->fig.rules, st->fig.proposals, answers[NK_CLAIMANT] == 1,
 					      answers[NK_PAYER] == 1);
 	rc = case_append(env, id, "go-between", CASE_EV_PROPOSAL_RESULT,
-		    json_pack("{s:i, s:b}", "number", st.proposals,
+		    json_pack("{s:i, s:b}", "number", st->fig.proposals,
 			      "accepted", outcome == NK_PROPOSAL_SETTLES), err);
 	if (rc == NK_OK && outcome == NK_PROPOSAL_SETTLES) {
 		rc = case_append(env, id, "go-between", CASE_EV_SETTLED,
-			    json_pack("{s:I, s:s}", "figure", (json_int_t)st.proposal, "by", "proposal"), err);
-		ended = true;
+			    json_pack("{s:I, s:s}", "figure", (json_int_t)st->fig.proposal, "by", "proposal"), err);
+		*ended = true;
 	} else if (rc == NK_OK && outcome == NK_PROPOSAL_CLOSES) {
 		rc = case_append(env, id, "go-between", CASE_EV_CLOSED,
 			    json_pack("{s:s}", "reason", "the mediator's proposals were not accepted"), err);
-		ended = true;
+		*ended = true;
 	}
-	if (rc == NK_OK && ended)
+	if (rc == NK_OK && *ended)
 		rc = case_end(env, id, err);
 out:
 	sodium_memzero(answers, sizeof(answers));
-	return case_finish(env, rc, ended, err);
+	return rc;
 }
 
 enum nk_status nk_case_answer(const struct nk_case_env *env, const char *id, enum nk_role role,
@@ -368,6 +341,18 @@ enum nk_status nk_case_answer(const struct nk_case_env *env, const char *id, enu
 {
 	const struct nk_case_request req = { .action = NK_ACTION_ANSWER, .accept = accept };
 
-	return case_answer(env, id, role, &req, NULL, err);
+	return case_kind_act(env, id, role, &req, NULL, err);
 }
 
+const struct case_kind case_kind_figures = {
+	.name = "figures",
+	.open = figure_apply_opened,
+	.apply = figure_appliers,
+	.act = {
+		[NK_ACTION_SUBMIT] = { NULL, submit },
+		[NK_ACTION_EXTEND] = { NULL, submit },
+		[NK_ACTION_ANSWER] = { NULL, answer },
+		[NK_ACTION_PROPOSE] = { NULL, propose },
+	},
+	.itself = "is a case of figures, not of packages",
+};

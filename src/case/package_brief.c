@@ -19,7 +19,7 @@ static enum nk_status fill_own(const struct nk_case_env *env, const struct case_
 	if (!v)
 		return nk_fail(err, NK_ENOMEM, "brief", "out of memory");
 	for (int i = 1; i <= st->round; i++) {
-		const struct package_round *r = &st->prounds[i - 1];
+		const struct package_round *r = &st->pkg.rounds[i - 1];
 
 		if (r->submitted[role])
 			latest = i;
@@ -46,7 +46,7 @@ static enum nk_status fill_own(const struct nk_case_env *env, const struct case_
 		for (int c = 0; c < NK_COMPONENTS; c++)
 			b->own_components[c] = v->table[c].offered;
 	}
-	if (b->has_package && st->prounds[b->package_round - 1].submitted[role]) {
+	if (b->has_package && st->pkg.rounds[b->package_round - 1].submitted[role]) {
 		rc = package_get_valuation(env, st->id, b->package_round, role, v, err);
 		if (rc == NK_OK)
 			rc = nk_package_value(v, &b->package, &b->own_value, err);
@@ -76,12 +76,12 @@ enum nk_status nk_package_case_brief(const struct nk_case_env *env, const char *
 	}
 	if ((rc = case_load_snapshot(env, id, st, err)) != NK_OK)
 		goto done;
-	if ((rc = case_refuse_kind(st, true, err)) != NK_OK)
+	if ((rc = case_refuse_kind(st, &case_kind_package, err)) != NK_OK)
 		goto out;
 	memset(b, 0, sizeof(*b));
 	memcpy(b->case_id, st->id, sizeof(b->case_id));
 	b->role = role;
-	b->frame = st->frame;
+	b->frame = st->pkg.frame;
 	b->state = st->state;
 	b->round = st->round;
 	b->events = role == NK_MEDIATOR ? st->events : 0;	/* as nk_case_brief */
@@ -94,7 +94,7 @@ enum nk_status nk_package_case_brief(const struct nk_case_env *env, const char *
 	b->token_revokes = st->token_revokes[role];
 	b->token_changed_ms = st->token_changed_ms[role];
 	for (int i = 0; i < st->round; i++) {
-		const struct package_round *r = &st->prounds[i];
+		const struct package_round *r = &st->pkg.rounds[i];
 		struct nk_package_brief_round *br = &b->rounds[i];
 
 		br->own_submitted = role != NK_MEDIATOR && r->submitted[role];
@@ -103,10 +103,10 @@ enum nk_status nk_package_case_brief(const struct nk_case_env *env, const char *
 		br->own_answer = -1;
 		br->accepted = r->accepted;
 	}
-	if (st->package_round > 0) {
+	if (st->pkg.package_round > 0) {
 		b->has_package = true;
-		b->package_round = st->package_round;
-		b->package = st->proposed;
+		b->package_round = st->pkg.package_round;
+		b->package = st->pkg.proposed;
 	}
 	if (role != NK_MEDIATOR && !st->purged)
 		rc = fill_own(env, st, b, err);

@@ -103,7 +103,7 @@ static enum nk_status check_monotone(const struct nk_case_env *env, const struct
 	bool moved;
 	enum nk_status rc;
 
-	if (!st->frame.monotone || st->round == 1)
+	if (!st->pkg.frame.monotone || st->round == 1)
 		return NK_OK;
 	if (!(prev = sodium_malloc(sizeof(*prev))))
 		return nk_fail(err, NK_ENOMEM, "valuation", "out of memory");
@@ -123,7 +123,7 @@ static enum nk_status check_monotone(const struct nk_case_env *env, const struct
 static enum nk_status evaluate(const struct nk_case_env *env, struct case_state *st, bool *ended,
 			       struct nk_error *err)
 {
-	const struct nk_currency *cur = nk_currency_find(st->frame.currency);
+	const struct nk_currency *cur = nk_currency_find(st->pkg.frame.currency);
 	struct nk_package_valuation *v = sodium_malloc(2 * sizeof(*v));
 	struct nk_package_result *res = sodium_malloc(sizeof(*res));
 	struct nk_error search_err = { 0 };
@@ -143,7 +143,7 @@ static enum nk_status evaluate(const struct nk_case_env *env, struct case_state 
 	 * core's reason names the other side's terms, so it is never told; and refusing the
 	 * second submission instead would let its author probe the first, unrecorded, as
 	 * often as it liked. */
-	rc = nk_package_propose(&v[0], &v[1], st->frame.solution, res, &search_err);
+	rc = nk_package_propose(&v[0], &v[1], st->pkg.frame.solution, res, &search_err);
 	incompatible = rc == NK_EINVAL || rc == NK_ERANGE;
 	sodium_memzero(&search_err, sizeof(search_err));
 	if (incompatible)
@@ -161,7 +161,7 @@ static enum nk_status evaluate(const struct nk_case_env *env, struct case_state 
 		body = nk_json_set(body, "package", package_public_json(cur, &res->package));
 	if ((rc = case_append(env, st->id, "go-between", CASE_EV_PACKAGE_ROUND, body, err)) != NK_OK)
 		goto out;
-	if (!res->found && st->round == st->frame.rounds) {
+	if (!res->found && st->round == st->pkg.frame.rounds) {
 		rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
 				 json_pack("{s:s}", "reason", "no package both accept, after the last round"), err);
 		*ended = true;
@@ -180,64 +180,46 @@ out:
 	return rc;
 }
 
+/* A valuation's own check (NK_ACTION_PACKAGE), once the case is known to be a package
+ * case: a figure case never reads it (case_kind_act has checked that it is there and
+ * is the acting party's). */
+static enum nk_status check_valuation(enum nk_role role, const struct nk_case_request *req,
+				      struct nk_error *err)
+{
+	(void)role;
+	return nk_package_valuation_check(req->valuation, err);
+}
+
 /* A valuation (NK_ACTION_PACKAGE), signed by role's key once role has joined. */
-enum nk_status package_case_submit(const struct nk_case_env *env, const char *id,
-				   enum nk_role role, const struct nk_case_request *req,
-				   const struct nk_request_auth *auth, struct nk_error *err)
+static enum nk_status submit(const struct nk_case_env *env, struct case_state *st,
+			     enum nk_role role, const struct nk_case_request *req,
+			     const struct nk_request_auth *auth, bool *ended, struct nk_error *err)
 {
 	const struct nk_package_valuation *v = req->valuation;
-	const int round = req->round;
-	struct case_state *st = NULL;
-	struct package_round *r;
-	bool ended = false;
+	struct package_round *r = &st->pkg.rounds[st->round - 1];
 	enum nk_status rc;
 
-	if ((rc = case_refuse_non_party(role, err)) != NK_OK)
+	if ((rc = case_refuse_state(st, NK_STATE_OPEN, err)) != NK_OK ||
+	    (rc = case_check_round(st, req->round, err)) != NK_OK)
 		return rc;
-	if ((rc = case_check_round(NULL, round, err)) != NK_OK)
-		return rc;
-	if (!v)
-		return nk_fail(err, NK_EINVAL, "valuation", "a package request needs a valuation");
-	if (v->role != role)
-		return nk_fail(err, NK_EINVAL, "role", "the valuation is the %s's, not the %s's",
-			       nk_role_name(v->role), nk_role_name(role));
-	if ((rc = nk_package_valuation_check(v, err)) != NK_OK)
-		return rc;
-	if (!(st = malloc(sizeof(*st))))
-		return nk_fail(err, NK_ENOMEM, "case", "out of memory");
-	if ((rc = case_load(env, id, st, err)) != NK_OK)
-		goto done;
-	if ((rc = case_authorise(st, role, req, auth, err)) != NK_OK ||
-	    (rc = case_refuse_kind(st, true, err)) != NK_OK ||
-	    (rc = case_refuse_state(st, NK_STATE_OPEN, err)) != NK_OK)
-		goto out;
-	r = &st->prounds[st->round - 1];
-	if ((rc = case_check_round(st, round, err)) != NK_OK)
-		goto out;
-	if (r->evaluated) {
-		rc = nk_fail(err, NK_EREFUSED, "round", "round %d's proposed package awaits its answers", st->round);
-		goto out;
-	}
-	if (r->submitted[role]) {
-		rc = nk_fail(err, NK_EREFUSED, "round", "a valuation for round %d was already submitted", st->round);
-		goto out;
-	}
-	if ((rc = nk_package_frame_admits(&st->frame, v, err)) != NK_OK ||
+	if (r->evaluated)
+		return nk_fail(err, NK_EREFUSED, "round", "round %d's proposed package awaits its answers",
+			       st->round);
+	if (r->submitted[role])
+		return nk_fail(err, NK_EREFUSED, "round", "a valuation for round %d was already submitted",
+			       st->round);
+	if ((rc = nk_package_frame_admits(&st->pkg.frame, v, err)) != NK_OK ||
 	    (rc = check_monotone(env, st, v, err)) != NK_OK ||
-	    (rc = put_valuation(env, id, st->round, v, err)) != NK_OK)
-		goto out;
+	    (rc = put_valuation(env, st->id, st->round, v, err)) != NK_OK)
+		return rc;
 	/* The request's number, never its signature: the countersigned chain is the proof
 	 * that the server accepted it (doc/crypto.md, "Signed requests"). */
-	rc = case_append(env, id, nk_role_name(role), CASE_EV_PACKAGE_SUBMITTED,
+	rc = case_append(env, st->id, nk_role_name(role), CASE_EV_PACKAGE_SUBMITTED,
 			 case_with_request(json_pack("{s:i, s:s}", "round", st->round,
 						     "role", nk_role_name(role)), auth), err);
 	r->submitted[role] = true;
 	if (rc == NK_OK && r->submitted[!role])
-		rc = evaluate(env, st, &ended, err);
-out:
-	rc = case_finish(env, rc, ended, err);
-done:
-	free(st);
+		rc = evaluate(env, st, ended, err);
 	return rc;
 }
 
@@ -248,19 +230,19 @@ enum nk_status nk_package_case_submit(const struct nk_case_env *env, const char 
 	const struct nk_case_request req = { .action = NK_ACTION_PACKAGE, .round = round,
 					     .valuation = v };
 
-	return package_case_submit(env, id, role, &req, NULL, err);
+	return case_kind_act(env, id, role, &req, NULL, err);
 }
 
-enum nk_status package_case_answer(const struct nk_case_env *env, struct case_state *st,
-				   enum nk_role role, bool accept, const struct nk_request_auth *auth,
-				   struct nk_error *err)
+/* A party's answer to the round's proposed package (NK_ACTION_ANSWER). */
+static enum nk_status answer(const struct nk_case_env *env, struct case_state *st,
+			     enum nk_role role, const struct nk_case_request *req,
+			     const struct nk_request_auth *auth, bool *ended, struct nk_error *err)
 {
-	struct package_round *r = &st->prounds[st->round - 1];
-	struct nk_rules rules = st->rules;
+	struct package_round *r = &st->pkg.rounds[st->round - 1];
+	struct nk_rules rules = { 0 };
 	char name[NK_SECRET_NAME_MAX];
-	uint8_t answers[2] = { 0, 0 }, mine = accept ? 1 : 0;
+	uint8_t answers[2] = { 0, 0 }, mine = req->accept ? 1 : 0;
 	enum nk_proposal_outcome outcome;
-	bool ended = false;
 	size_t len;
 	enum nk_status rc;
 
@@ -289,7 +271,7 @@ enum nk_status package_case_answer(const struct nk_case_env *env, struct case_st
 	if (rc != NK_OK)
 		goto out;
 	/* Each round's package is one proposal: the rules allow as many as rounds. */
-	rules.proposals = st->frame.rounds;
+	rules.proposals = st->pkg.frame.rounds;
 	outcome = nk_bargain_proposal_outcome(&rules, st->round, answers[NK_CLAIMANT] == 1,
 					      answers[NK_PAYER] == 1);
 	rc = case_append(env, st->id, "go-between", CASE_EV_PACKAGE_RESULT,
@@ -298,17 +280,28 @@ enum nk_status package_case_answer(const struct nk_case_env *env, struct case_st
 	if (rc == NK_OK && outcome == NK_PROPOSAL_SETTLES) {
 		rc = case_append(env, st->id, "go-between", CASE_EV_SETTLED,
 				 json_pack("{s:s, s:i, s:o}", "by", "package", "round", st->round,
-					   "package", package_public_json(nk_currency_find(st->frame.currency),
-									   &st->proposed)), err);
-		ended = true;
+					   "package", package_public_json(nk_currency_find(st->pkg.frame.currency),
+									   &st->pkg.proposed)), err);
+		*ended = true;
 	} else if (rc == NK_OK && outcome == NK_PROPOSAL_CLOSES) {
 		rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
 				 json_pack("{s:s}", "reason", "the last round's package was not accepted by both"), err);
-		ended = true;
+		*ended = true;
 	}
-	if (rc == NK_OK && ended)
+	if (rc == NK_OK && *ended)
 		rc = case_end(env, st->id, err);
 out:
 	sodium_memzero(answers, sizeof(answers));
-	return case_finish(env, rc, ended, err);
+	return rc;
 }
+
+const struct case_kind case_kind_package = {
+	.name = "package",
+	.open = package_apply_opened,
+	.apply = package_appliers,
+	.act = {
+		[NK_ACTION_PACKAGE] = { check_valuation, submit },
+		[NK_ACTION_ANSWER] = { NULL, answer },
+	},
+	.itself = "is a package case: its parties submit valuations (nakodo package submit)",
+};
