@@ -80,4 +80,13 @@ NK_MUST_USE enum nk_status nk_package_case_brief(const struct nk_case_env *env, 
 						 enum nk_role role, struct nk_package_brief *out,
 						 struct nk_error *err);
 
+/* role's briefing of case id, whichever its kind, from one read of its log: a case of
+ * figures fills *figures (as nk_case_brief), a package case *package (as
+ * nk_package_case_brief); *is_package says which. Both outputs should be memory the
+ * caller wipes: a party's briefing holds its own figures or reservation. */
+NK_MUST_USE enum nk_status nk_case_brief_any(const struct nk_case_env *env, const char *id,
+					     enum nk_role role, struct nk_brief *figures,
+					     struct nk_package_brief *package, bool *is_package,
+					     struct nk_error *err);
+
 #endif

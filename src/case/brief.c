@@ -94,56 +94,73 @@ static enum nk_status brief_figures(const struct nk_case_env *env, const struct 
 	return rc;
 }
 
-enum nk_status nk_case_brief(const struct nk_case_env *env, const char *id, enum nk_role role,
-			     struct nk_brief *out, struct nk_error *err)
+/* What every kind's briefing of this form holds, from st, loaded (the figure kind's
+ * briefing, and the shared facts of any other kind's). */
+static enum nk_status brief_loaded(const struct nk_case_env *env, const struct case_state *st,
+				   enum nk_role role, struct nk_brief *out, struct nk_error *err)
 {
-	struct case_state st;
 	/* On the stack and wiped at the end: a guarded sodium_malloc block per briefing
 	 * costs five system calls, which a server answering every action with a briefing
 	 * cannot afford (bench/README.md). */
 	struct nk_brief brief, *b = &brief;
+	enum nk_status rc = NK_OK;
+
+	memset(b, 0, sizeof(*b));
+	memcpy(b->case_id, st->id, sizeof(b->case_id));
+	b->role = role;
+	b->state = st->state;
+	b->round = st->round;
+	b->figures_deleted = st->purged;
+	b->own_answer = -1;
+	b->proposal_accepted = -1;
+	b->settled = st->settled;
+	/* A package case's own briefing is nk_package_case_brief; this one tells only what
+	 * every kind shares, with the rules its frame implies. */
+	if (st->kind == &case_kind_figures)
+		rc = brief_figures(env, st, b, err);
+	else
+		package_frame_rules(&st->pkg.frame, &b->rules);
+	/* The log's length moves with the other side's extensions, deposits, withdrawals and
+	 * messages to the mediator, which a party must not learn: only the mediator, who may
+	 * read the log anyway, is told it. */
+	b->events = role == NK_MEDIATOR ? st->events : 0;
+	memcpy(b->joined, st->joined, sizeof(b->joined));
+	memcpy(b->identity, st->identity, sizeof(b->identity));
+	b->last_request = st->last_request[role];
+	for (int r = 0; r < NK_ROLE_COUNT; r++) {
+		b->sent[r] = st->messages[role][r];
+		b->received[r] = st->messages[r][role];
+	}
+	if (role == NK_CLAIMANT || role == NK_PAYER) {
+		b->deposits = st->deposits[role];
+		b->deposit_held = st->deposit_held[role];
+	}
+	b->released = st->released;
+	b->token_reissues = st->token_reissues[role];
+	b->token_revokes = st->token_revokes[role];
+	b->token_changed_ms = st->token_changed_ms[role];
+	b->package = st->kind == &case_kind_package;
+	if (rc == NK_OK)
+		*out = *b;
+	sodium_memzero(b, sizeof(*b));
+	return rc;
+}
+
+enum nk_status figure_brief(const struct nk_case_env *env, const struct case_state *st,
+			    enum nk_role role, const struct case_briefs *out, struct nk_error *err)
+{
+	return brief_loaded(env, st, role, out->figures, err);
+}
+
+enum nk_status nk_case_brief(const struct nk_case_env *env, const char *id, enum nk_role role,
+			     struct nk_brief *out, struct nk_error *err)
+{
+	struct case_state st;
 	enum nk_status rc;
 
 	if ((rc = case_load_snapshot(env, id, &st, err)) != NK_OK)
 		return rc;
-	memset(b, 0, sizeof(*b));
-	memcpy(b->case_id, st.id, sizeof(b->case_id));
-	b->role = role;
-	b->state = st.state;
-	b->round = st.round;
-	b->figures_deleted = st.purged;
-	b->own_answer = -1;
-	b->proposal_accepted = -1;
-	b->settled = st.settled;
-	/* A package case's own briefing is nk_package_case_brief; this one tells only what
-	 * every kind shares, with the rules its frame implies. */
-	if (st.kind == &case_kind_figures)
-		rc = brief_figures(env, &st, b, err);
-	else
-		package_frame_rules(&st.pkg.frame, &b->rules);
-	/* The log's length moves with the other side's extensions, deposits, withdrawals and
-	 * messages to the mediator, which a party must not learn: only the mediator, who may
-	 * read the log anyway, is told it. */
-	b->events = role == NK_MEDIATOR ? st.events : 0;
-	memcpy(b->joined, st.joined, sizeof(b->joined));
-	memcpy(b->identity, st.identity, sizeof(b->identity));
-	b->last_request = st.last_request[role];
-	for (int r = 0; r < NK_ROLE_COUNT; r++) {
-		b->sent[r] = st.messages[role][r];
-		b->received[r] = st.messages[r][role];
-	}
-	if (role == NK_CLAIMANT || role == NK_PAYER) {
-		b->deposits = st.deposits[role];
-		b->deposit_held = st.deposit_held[role];
-	}
-	b->released = st.released;
-	b->token_reissues = st.token_reissues[role];
-	b->token_revokes = st.token_revokes[role];
-	b->token_changed_ms = st.token_changed_ms[role];
-	b->package = st.kind == &case_kind_package;
-	if (rc == NK_OK)
-		*out = *b;
-	sodium_memzero(b, sizeof(*b));
+	rc = brief_loaded(env, &st, role, out, err);
 	nk_store_rollback(env->store);
 	return rc;
 }

@@ -102,6 +102,17 @@ typedef enum nk_status (*case_check_fn)(enum nk_role role, const struct nk_case_
 
 #define CASE_ACTIONS (NK_ACTION_PACKAGE + 1)
 
+/* Where a kind's briefing goes: each kind fills its own form (nk_case_brief_any). */
+struct case_briefs {
+	struct nk_brief *figures;
+	struct nk_package_brief *package;
+};
+
+/* A kind's briefing of role, from st loaded inside a read snapshot. */
+typedef enum nk_status (*case_brief_fn)(const struct nk_case_env *env,
+					const struct case_state *st, enum nk_role role,
+					const struct case_briefs *out, struct nk_error *err);
+
 /* A kind of case, chosen by its opening: what its log's own events mean and which
  * actions it takes. Everything else (load, chain check, append, finish, secrets,
  * signed requests, tokens, messages and deposits) is the same for every kind. A new
@@ -114,6 +125,7 @@ struct case_kind {
 		case_check_fn check;
 		case_action_fn run;	/* NULL: another kind's action, refused */
 	} act[CASE_ACTIONS];
+	case_brief_fn brief;		/* what a role may know of it */
 	const char *itself;		/* "is a ...": how a refusal names the kind */
 };
 
@@ -134,6 +146,13 @@ extern const case_apply_fn figure_appliers[CASE_EV_COUNT];
 NK_MUST_USE enum nk_status package_apply_opened(struct case_state *st, const json_t *body,
 						struct nk_error *err);
 extern const case_apply_fn package_appliers[CASE_EV_COUNT];
+/* Each kind's briefing (brief.c, package_brief.c). */
+NK_MUST_USE enum nk_status figure_brief(const struct nk_case_env *env,
+					const struct case_state *st, enum nk_role role,
+					const struct case_briefs *out, struct nk_error *err);
+NK_MUST_USE enum nk_status package_brief(const struct nk_case_env *env,
+					 const struct case_state *st, enum nk_role role,
+					 const struct case_briefs *out, struct nk_error *err);
 /* The rules a package frame implies, for the briefing every kind shares (nk_case_brief):
  * its currency's defaults with the frame's rounds and monotony, and no proposals. */
 void package_frame_rules(const struct nk_package_frame *frame, struct nk_rules *rules);

@@ -354,5 +354,6 @@ const struct case_kind case_kind_figures = {
 		[NK_ACTION_ANSWER] = { NULL, answer },
 		[NK_ACTION_PROPOSE] = { NULL, propose },
 	},
+	.brief = figure_brief,
 	.itself = "is a case of figures, not of packages",
 };

@@ -58,26 +58,15 @@ out:
 	return rc;
 }
 
-enum nk_status nk_package_case_brief(const struct nk_case_env *env, const char *id,
-				     enum nk_role role, struct nk_package_brief *out,
-				     struct nk_error *err)
+/* The package kind's briefing of st, loaded: into out->package. */
+enum nk_status package_brief(const struct nk_case_env *env, const struct case_state *st,
+			     enum nk_role role, const struct case_briefs *out, struct nk_error *err)
 {
-	struct case_state *st = malloc(sizeof(*st));
 	struct nk_package_brief *b = sodium_malloc(sizeof(*b));
-	enum nk_status rc;
+	enum nk_status rc = NK_OK;
 
-	if (!st || !b) {
-		rc = nk_fail(err, NK_ENOMEM, "brief", "out of memory");
-		goto done;
-	}
-	if ((unsigned)role > NK_MEDIATOR) {
-		rc = nk_fail(err, NK_EINVAL, "role", "not a role");
-		goto done;
-	}
-	if ((rc = case_load_snapshot(env, id, st, err)) != NK_OK)
-		goto done;
-	if ((rc = case_refuse_kind(st, &case_kind_package, err)) != NK_OK)
-		goto out;
+	if (!b)
+		return nk_fail(err, NK_ENOMEM, "brief", "out of memory");
 	memset(b, 0, sizeof(*b));
 	memcpy(b->case_id, st->id, sizeof(b->case_id));
 	b->role = role;
@@ -111,14 +100,58 @@ enum nk_status nk_package_case_brief(const struct nk_case_env *env, const char *
 	if (role != NK_MEDIATOR && !st->purged)
 		rc = fill_own(env, st, b, err);
 	if (rc == NK_OK)
-		*out = *b;
-out:
+		*out->package = *b;
+	sodium_memzero(b, sizeof(*b));
+	sodium_free(b);
+	return rc;
+}
+
+enum nk_status nk_package_case_brief(const struct nk_case_env *env, const char *id,
+				     enum nk_role role, struct nk_package_brief *out,
+				     struct nk_error *err)
+{
+	const struct case_briefs into = { .package = out };
+	struct case_state *st = malloc(sizeof(*st));
+	enum nk_status rc;
+
+	if (!st)
+		return nk_fail(err, NK_ENOMEM, "brief", "out of memory");
+	if ((unsigned)role > NK_MEDIATOR) {
+		rc = nk_fail(err, NK_EINVAL, "role", "not a role");
+		goto done;
+	}
+	if ((rc = case_load_snapshot(env, id, st, err)) != NK_OK)
+		goto done;
+	if ((rc = case_refuse_kind(st, &case_kind_package, err)) == NK_OK)
+		rc = package_brief(env, st, role, &into, err);
 	nk_store_rollback(env->store);
 done:
-	if (b) {
-		sodium_memzero(b, sizeof(*b));
-		sodium_free(b);
+	free(st);
+	return rc;
+}
+
+enum nk_status nk_case_brief_any(const struct nk_case_env *env, const char *id,
+				 enum nk_role role, struct nk_brief *figures,
+				 struct nk_package_brief *package, bool *is_package,
+				 struct nk_error *err)
+{
+	const struct case_briefs into = { .figures = figures, .package = package };
+	struct case_state *st = malloc(sizeof(*st));
+	enum nk_status rc;
+
+	if (!st)
+		return nk_fail(err, NK_ENOMEM, "brief", "out of memory");
+	if ((unsigned)role > NK_MEDIATOR) {
+		rc = nk_fail(err, NK_EINVAL, "role", "not a role");
+		goto done;
 	}
+	if ((rc = case_load_snapshot(env, id, st, err)) != NK_OK)
+		goto done;
+	rc = st->kind->brief(env, st, role, &into, err);
+	if (rc == NK_OK)
+		*is_package = st->kind == &case_kind_package;
+	nk_store_rollback(env->store);
+done:
 	free(st);
 	return rc;
 }

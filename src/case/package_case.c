@@ -303,5 +303,6 @@ const struct case_kind case_kind_package = {
 		[NK_ACTION_PACKAGE] = { check_valuation, submit },
 		[NK_ACTION_ANSWER] = { NULL, answer },
 	},
+	.brief = package_brief,
 	.itself = "is a package case: its parties submit valuations (nakodo package submit)",
 };

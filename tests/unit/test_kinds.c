@@ -133,6 +133,40 @@ static void a_package_case_refuses_every_figure_action(void **state)
 	assert_int_equal(event_count(f, id), before);
 }
 
+/* One read of the log answers with the briefing of the case's own kind. */
+static void a_briefing_comes_in_its_kind_s_form(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_brief *b = sodium_malloc(sizeof(*b));
+	struct nk_package_brief *pb = sodium_malloc(sizeof(*pb));
+	struct nk_package_frame fr;
+	struct nk_rules r;
+	char figures[NK_CASE_ID_MAX], package[NK_CASE_ID_MAX];
+	bool is_package = true;
+
+	nk_rules_default(&r, nk_currency_find("USD"));
+	r.rounds = 2;
+	assert_int_equal(nk_case_open(&f->env, &r, figures, NULL), NK_OK);
+	nk_package_frame_default(&fr, nk_currency_find("USD"));
+	fr.rounds = 4;
+	assert_int_equal(nk_package_case_open(&f->env, &fr, NULL, NULL, package, NULL), NK_OK);
+	memset(pb, 0, sizeof(*pb));
+	assert_int_equal(nk_case_brief_any(&f->env, figures, NK_MEDIATOR, b, pb, &is_package, NULL),
+			 NK_OK);
+	assert_false(is_package);
+	assert_string_equal(b->case_id, figures);
+	assert_int_equal(b->rules.rounds, 2);
+	assert_string_equal(pb->case_id, "");
+	assert_int_equal(nk_case_brief_any(&f->env, package, NK_PAYER, b, pb, &is_package, NULL),
+			 NK_OK);
+	assert_true(is_package);
+	assert_string_equal(pb->case_id, package);
+	assert_int_equal(pb->frame.rounds, 4);
+	assert_int_equal(pb->state, NK_STATE_OPEN);
+	sodium_free(b);
+	sodium_free(pb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +174,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(a_package_case_refuses_every_figure_action, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(a_briefing_comes_in_its_kind_s_form, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
