@@ -4,7 +4,6 @@
  * refused command rolls back and leaves the store as it was. The commands of each kind
  * live in their own files (figure_case.c, package_case.c). */
 #include "case/case_impl.h"
-#include "formats/case_json.h"
 
 #include <nakodo/seal.h>
 

@@ -4,7 +4,6 @@
  * events every kind of case shares; the opening picks the kind, whose table supplies
  * the appliers of its own events (figure_fold.c, package_fold.c). */
 #include "case/case_impl.h"
-#include "formats/case_json.h"
 
 #include <nakodo/seal.h>
 

@@ -5,7 +5,6 @@
  * refused and appends nothing. */
 #include "case/case_impl.h"
 #include "formats/case_json.h"
-#include "formats/package_case_json.h"
 #include "formats/package_json.h"
 
 #include <sodium.h>
