@@ -175,10 +175,14 @@ static bool read_hex(const json_t *v, uint8_t *out, size_t len)
 enum nk_status case_event_opened_decode(const json_t *body, struct nk_rules *rules,
 					uint8_t commitment[static 32], struct nk_error *err)
 {
+	struct nk_error ignored = { 0 };
 	struct nk_rules r;
 	uint8_t c[32];
 
-	if (!read_rules_v1(json_object_get(body, "rules"), &r))
+
+	/* sound, not necessarily within today's policy (nk_rules_check_sound) */
+	if (!read_rules_v1(json_object_get(body, "rules"), &r) ||
+	    nk_rules_check_sound(&r, &ignored) != NK_OK)
 		return corrupt(err, "its rules do not decode");
 	if (!read_hex(json_object_get(body, "seed_commitment"), c, sizeof(c)))
 		return corrupt(err, "no seed commitment");

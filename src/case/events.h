@@ -51,9 +51,9 @@ NK_MUST_USE enum nk_status case_event_version(enum case_event type, const json_t
 
 /* "opened", a case of figures, version 1: {"rules": RULES, "seed_commitment": HEX}.
  * The encoder returns a new reference, NULL when out of memory. The decoder reads the
- * rules as version 1 wrote them: unknown members are ignored and only the bounds the
- * fold and the replay rely on are checked (not nk_rules_check, whose policy may since
- * have tightened); NK_ECORRUPT naming "log" otherwise. */
+ * rules as version 1 wrote them: unknown members are ignored and only what the fold and
+ * the replay rely on is checked (nk_rules_check_sound, not nk_rules_check, whose policy
+ * may since have tightened); NK_ECORRUPT naming "log" otherwise. */
 json_t *case_event_opened_encode(const struct nk_rules *rules,
 				 const uint8_t commitment[static 32]);
 NK_MUST_USE enum nk_status case_event_opened_decode(const json_t *body, struct nk_rules *rules,

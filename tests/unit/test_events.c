@@ -180,7 +180,7 @@ static void a_stored_opening_with_a_newer_field_is_read(void **state)
 }
 
 /* Written when a band could be given with the midpoint rule, which nk_rules_check
- * refuses today: the log still reads, not corrupt. */
+ * refuses today: the log still reads, not corrupt, and its rounds still run. */
 static void a_stored_opening_under_a_since_tightened_check_is_read(void **state)
 {
 	struct fixture *f = *state;
@@ -195,6 +195,11 @@ static void a_stored_opening_under_a_since_tightened_check_is_read(void **state)
 	assert_int_equal(nk_case_log(&f->env, "old-check", &log, NULL), NK_OK);
 	assert_int_equal(log.count, 1);
 	nk_event_list_free(&log);
+	assert_int_equal(nk_case_submit(&f->env, "old-check", NK_CLAIMANT, 4000000, NULL), NK_OK);
+	assert_int_equal(nk_case_submit(&f->env, "old-check", NK_PAYER, 5000000, &err), NK_OK);
+	assert_int_equal(nk_case_brief(&f->env, "old-check", NK_CLAIMANT, &b, &err), NK_OK);
+	assert_int_equal(b.state, NK_STATE_SETTLED);
+	assert_int_equal(b.settlement, 4500000);
 }
 
 /* What the fold relies on stays checked: a round count beyond the arrays is corrupt. */
