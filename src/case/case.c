@@ -209,6 +209,37 @@ enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc, boo
 	return NK_OK;
 }
 
+enum nk_status case_seal_answer(const struct nk_case_env *env, const struct case_state *st,
+				enum nk_role role, bool accept, enum case_event type, const char *key,
+				int n, bool other_answered, const struct nk_request_auth *auth,
+				bool *both, bool accepted[static 2], struct nk_error *err)
+{
+	char name[NK_SECRET_NAME_MAX];
+	uint8_t answers[2] = { 0, 0 }, mine = accept ? 1 : 0;
+	size_t len;
+	enum nk_status rc;
+
+	case_secret_name(name, "answer", n, role);
+	if ((rc = nk_store_secret_put(env->store, st->id, name, &mine, 1, err)) != NK_OK)
+		return rc;
+	rc = case_append(env, st->id, nk_role_name(role), type,
+			 case_with_request(json_pack("{s:i, s:s}", key, n, "role", nk_role_name(role)),
+					   auth), err);
+	if (rc != NK_OK || !other_answered)
+		return rc;
+	for (int side = 0; side < 2 && rc == NK_OK; side++) {
+		case_secret_name(name, "answer", n, (enum nk_role)side);
+		rc = nk_store_secret_get(env->store, st->id, name, &answers[side], 1, &len, err);
+	}
+	if (rc == NK_OK) {
+		*both = true;
+		accepted[NK_CLAIMANT] = answers[NK_CLAIMANT] == 1;
+		accepted[NK_PAYER] = answers[NK_PAYER] == 1;
+	}
+	sodium_memzero(answers, sizeof(answers));
+	return rc;
+}
+
 enum nk_status case_check_round(const struct case_state *st, int round, struct nk_error *err)
 {
 	if (round < 0 || round > NK_ROUNDS_MAX)

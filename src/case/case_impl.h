@@ -267,6 +267,16 @@ NK_MUST_USE enum nk_status case_end(const struct nk_case_env *env, const char *i
  * so that a retried submission cannot land in a later round. */
 NK_MUST_USE enum nk_status case_check_round(const struct case_state *st, int round,
 					    struct nk_error *err);
+/* A party's sealed answer to proposal n (the mediator's n-th figure, a round's package):
+ * sealed as answer.n.ROLE, then logged as type with {key: n, "role"} and the request
+ * number. When the other party had answered already (other_answered), reads both back
+ * into accepted[] (by role) and sets *both. */
+NK_MUST_USE enum nk_status case_seal_answer(const struct nk_case_env *env,
+					    const struct case_state *st, enum nk_role role,
+					    bool accept, enum case_event type, const char *key,
+					    int n, bool other_answered,
+					    const struct nk_request_auth *auth, bool *both,
+					    bool accepted[static 2], struct nk_error *err);
 NK_MUST_USE enum nk_status case_refuse_non_party(enum nk_role role, struct nk_error *err);
 /* NK_EREFUSED naming st's kind unless it is kind. */
 NK_MUST_USE enum nk_status case_refuse_kind(const struct case_state *st,

@@ -283,40 +283,23 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 			     enum nk_role role, const struct nk_case_request *req,
 			     const struct nk_request_auth *auth, bool *ended, struct nk_error *err)
 {
-	const bool accept = req->accept;
 	const char *id = st->id;
-	char name[NK_SECRET_NAME_MAX];
-	uint8_t answers[2] = { 0, 0 }, mine = accept ? 1 : 0;
+	bool both = false, accepted[2] = { false, false };
 	enum nk_proposal_outcome outcome;
-	size_t len;
 	enum nk_status rc;
 
 	if ((rc = case_refuse_state(st, NK_STATE_IMPASSE, err)) != NK_OK)
+		return rc;
+	if (!st->fig.proposal_pending)
+		return nk_fail(err, NK_EREFUSED, "proposal", "there is no proposal to answer");
+	if (st->fig.answered[role])
+		return nk_fail(err, NK_EREFUSED, "answer", "this proposal was already answered");
+	rc = case_seal_answer(env, st, role, req->accept, CASE_EV_ANSWER, "number",
+			      st->fig.proposals, st->fig.answered[!role], auth, &both, accepted, err);
+	if (rc != NK_OK || !both)
 		goto out;
-	if (!st->fig.proposal_pending) {
-		rc = nk_fail(err, NK_EREFUSED, "proposal", "there is no proposal to answer");
-		goto out;
-	}
-	if (st->fig.answered[role]) {
-		rc = nk_fail(err, NK_EREFUSED, "answer", "this proposal was already answered");
-		goto out;
-	}
-	case_secret_name(name, "answer", st->fig.proposals, role);
-	if ((rc = nk_store_secret_put(env->store, id, name, &mine, 1, err)) != NK_OK)
-		goto out;
-	rc = case_append(env, id, nk_role_name(role), CASE_EV_ANSWER,
-			 case_with_request(json_pack("{s:i, s:s}", "number", st->fig.proposals,
-						     "role", nk_role_name(role)), auth), err);
-	if (rc != NK_OK || !st->fig.answered[!role])
-		goto out;
-	for (int side = 0; side < 2 && rc == NK_OK; side++) {
-		case_secret_name(name, "answer", st->fig.proposals, (enum nk_role)side);
-		rc = nk_store_secret_get(env->store, id, name, &answers[side], 1, &len, err);
-	}
-	if (rc != NK_OK)
-		goto out;
-	outcome = nk_bargain_proposal_outcome(&st->fig.rules, st->fig.proposals, answers[NK_CLAIMANT] == 1,
-					      answers[NK_PAYER] == 1);
+	outcome = nk_bargain_proposal_outcome(&st->fig.rules, st->fig.proposals,
+					      accepted[NK_CLAIMANT], accepted[NK_PAYER]);
 	rc = case_append(env, id, "go-between", CASE_EV_PROPOSAL_RESULT,
 		    json_pack("{s:i, s:b}", "number", st->fig.proposals,
 			      "accepted", outcome == NK_PROPOSAL_SETTLES), err);
@@ -332,7 +315,7 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 	if (rc == NK_OK && *ended)
 		rc = case_end(env, id, err);
 out:
-	sodium_memzero(answers, sizeof(answers));
+	sodium_memzero(accepted, sizeof(accepted));
 	return rc;
 }
 

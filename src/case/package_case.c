@@ -239,40 +239,25 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 {
 	struct package_round *r = &st->pkg.rounds[st->round - 1];
 	struct nk_rules rules = { 0 };
-	char name[NK_SECRET_NAME_MAX];
-	uint8_t answers[2] = { 0, 0 }, mine = req->accept ? 1 : 0;
+	bool both = false, accepted[2] = { false, false };
 	enum nk_proposal_outcome outcome;
-	size_t len;
 	enum nk_status rc;
 
 	if ((rc = case_refuse_state(st, NK_STATE_OPEN, err)) != NK_OK)
-		goto out;
-	if (!r->found || r->accepted >= 0) {
-		rc = nk_fail(err, NK_EREFUSED, "proposal", "there is no proposed package to answer");
-		goto out;
-	}
-	if (r->answered[role]) {
-		rc = nk_fail(err, NK_EREFUSED, "answer", "round %d's package was already answered", st->round);
-		goto out;
-	}
-	case_secret_name(name, "answer", st->round, role);
-	if ((rc = nk_store_secret_put(env->store, st->id, name, &mine, 1, err)) != NK_OK)
-		goto out;
-	rc = case_append(env, st->id, nk_role_name(role), CASE_EV_PACKAGE_ANSWER,
-			 case_with_request(json_pack("{s:i, s:s}", "round", st->round,
-						     "role", nk_role_name(role)), auth), err);
-	if (rc != NK_OK || !r->answered[!role])
-		goto out;
-	for (int side = 0; side < 2 && rc == NK_OK; side++) {
-		case_secret_name(name, "answer", st->round, (enum nk_role)side);
-		rc = nk_store_secret_get(env->store, st->id, name, &answers[side], 1, &len, err);
-	}
-	if (rc != NK_OK)
+		return rc;
+	if (!r->found || r->accepted >= 0)
+		return nk_fail(err, NK_EREFUSED, "proposal", "there is no proposed package to answer");
+	if (r->answered[role])
+		return nk_fail(err, NK_EREFUSED, "answer", "round %d's package was already answered",
+			       st->round);
+	rc = case_seal_answer(env, st, role, req->accept, CASE_EV_PACKAGE_ANSWER, "round",
+			      st->round, r->answered[!role], auth, &both, accepted, err);
+	if (rc != NK_OK || !both)
 		goto out;
 	/* Each round's package is one proposal: the rules allow as many as rounds. */
 	rules.proposals = st->pkg.frame.rounds;
-	outcome = nk_bargain_proposal_outcome(&rules, st->round, answers[NK_CLAIMANT] == 1,
-					      answers[NK_PAYER] == 1);
+	outcome = nk_bargain_proposal_outcome(&rules, st->round, accepted[NK_CLAIMANT],
+					      accepted[NK_PAYER]);
 	rc = case_append(env, st->id, "go-between", CASE_EV_PACKAGE_RESULT,
 			 json_pack("{s:i, s:b}", "round", st->round, "accepted",
 				   outcome == NK_PROPOSAL_SETTLES), err);
@@ -290,7 +275,7 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 	if (rc == NK_OK && *ended)
 		rc = case_end(env, st->id, err);
 out:
-	sodium_memzero(answers, sizeof(answers));
+	sodium_memzero(accepted, sizeof(accepted));
 	return rc;
 }
 
