@@ -106,11 +106,13 @@ enum nk_status package_brief(const struct nk_case_env *env, const struct case_st
 	return rc;
 }
 
-enum nk_status nk_package_case_brief(const struct nk_case_env *env, const char *id,
-				     enum nk_role role, struct nk_package_brief *out,
-				     struct nk_error *err)
+/* role's briefing of case id, in its kind's form, from one read of its log; want (NULL:
+ * any) refuses a case of another kind, naming it. */
+static enum nk_status brief_once(const struct nk_case_env *env, const char *id,
+				 enum nk_role role, const struct case_briefs *into,
+				 const struct case_kind *want, bool *is_package,
+				 struct nk_error *err)
 {
-	const struct case_briefs into = { .package = out };
 	struct case_state *st = malloc(sizeof(*st));
 	enum nk_status rc;
 
@@ -122,12 +124,23 @@ enum nk_status nk_package_case_brief(const struct nk_case_env *env, const char *
 	}
 	if ((rc = case_load_snapshot(env, id, st, err)) != NK_OK)
 		goto done;
-	if ((rc = case_refuse_kind(st, &case_kind_package, err)) == NK_OK)
-		rc = package_brief(env, st, role, &into, err);
+	if (!want || (rc = case_refuse_kind(st, want, err)) == NK_OK)
+		rc = st->kind->brief(env, st, role, into, err);
+	if (rc == NK_OK && is_package)
+		*is_package = st->kind == &case_kind_package;
 	nk_store_rollback(env->store);
 done:
 	free(st);
 	return rc;
+}
+
+enum nk_status nk_package_case_brief(const struct nk_case_env *env, const char *id,
+				     enum nk_role role, struct nk_package_brief *out,
+				     struct nk_error *err)
+{
+	const struct case_briefs into = { .package = out };
+
+	return brief_once(env, id, role, &into, &case_kind_package, NULL, err);
 }
 
 enum nk_status nk_case_brief_any(const struct nk_case_env *env, const char *id,
@@ -136,22 +149,6 @@ enum nk_status nk_case_brief_any(const struct nk_case_env *env, const char *id,
 				 struct nk_error *err)
 {
 	const struct case_briefs into = { .figures = figures, .package = package };
-	struct case_state *st = malloc(sizeof(*st));
-	enum nk_status rc;
 
-	if (!st)
-		return nk_fail(err, NK_ENOMEM, "brief", "out of memory");
-	if ((unsigned)role > NK_MEDIATOR) {
-		rc = nk_fail(err, NK_EINVAL, "role", "not a role");
-		goto done;
-	}
-	if ((rc = case_load_snapshot(env, id, st, err)) != NK_OK)
-		goto done;
-	rc = st->kind->brief(env, st, role, &into, err);
-	if (rc == NK_OK)
-		*is_package = st->kind == &case_kind_package;
-	nk_store_rollback(env->store);
-done:
-	free(st);
-	return rc;
+	return brief_once(env, id, role, &into, NULL, is_package, err);
 }
