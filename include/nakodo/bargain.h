@@ -52,6 +52,13 @@ void nk_rules_default(struct nk_rules *rules, const struct nk_currency *cur);
 /* Checks every field and their consistency; names the offending one. */
 NK_MUST_USE enum nk_status nk_rules_check(const struct nk_rules *rules, struct nk_error *err);
 
+/* Checks only what a round's arithmetic needs (bounds, a known rule, an ordered range),
+ * not the policy nk_rules_check adds for a new case (a band only with the band rule, hints
+ * only over a declared range). A round runs under this one, so that a case stored under
+ * an older policy still replays when the policy tightens. */
+NK_MUST_USE enum nk_status nk_rules_check_sound(const struct nk_rules *rules,
+						struct nk_error *err);
+
 /* Text forms used by the command line: --settle midpoint|band:P%|band:AMOUNT|
  * band:P%,AMOUNT|random, --hints none|P1,P2,… (percent), --range LOW:HIGH. */
 NK_MUST_USE enum nk_status nk_rules_parse_settle(struct nk_rules *rules, const char *text,

@@ -196,4 +196,29 @@ NK_MUST_USE enum nk_status nk_package_propose(const struct nk_package_valuation 
 NK_MUST_USE enum nk_status nk_solution_parse(const char *name, enum nk_solution *out,
 					     struct nk_error *err);
 
+/* The public frame of a package case (nakodo/package_case.h), fixed when it opens: pure
+ * rules, kept here beside the valuations they admit. Package rounds give no hint
+ * after "no deal" (doc/package.md, "Blind package rounds", says why): there is no hint
+ * policy to choose. */
+struct nk_package_frame {
+	char currency[4];
+	bool components[NK_COMPONENTS];	/* which parts a valuation may offer */
+	enum nk_solution solution;
+	int rounds;			/* 1..NK_ROUNDS_MAX */
+	bool monotone;			/* a claimant's reservation never rises, a payer's never falls */
+};
+
+/* USD-less defaults: every component, Nash, 3 rounds, monotone; currency from cur. */
+void nk_package_frame_default(struct nk_package_frame *frame, const struct nk_currency *cur);
+
+/* Checks every field; names the offending one. */
+NK_MUST_USE enum nk_status nk_package_frame_check(const struct nk_package_frame *frame,
+						  struct nk_error *err);
+
+/* Checks a valuation against a frame: its currency is the frame's ("currency") and it
+ * offers no component the frame leaves out ("components.NAME"). */
+NK_MUST_USE enum nk_status nk_package_frame_admits(const struct nk_package_frame *frame,
+						   const struct nk_package_valuation *v,
+						   struct nk_error *err);
+
 #endif

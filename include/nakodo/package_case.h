@@ -8,30 +8,6 @@
 #include <nakodo/case.h>
 #include <nakodo/package.h>
 
-/* The public frame of a package case, fixed when it opens. Package rounds give no hint
- * after "no deal" (doc/package.md, "Blind package rounds", says why): there is no hint
- * policy to choose. */
-struct nk_package_frame {
-	char currency[4];
-	bool components[NK_COMPONENTS];	/* which parts a valuation may offer */
-	enum nk_solution solution;
-	int rounds;			/* 1..NK_ROUNDS_MAX */
-	bool monotone;			/* a claimant's reservation never rises, a payer's never falls */
-};
-
-/* USD-less defaults: every component, Nash, 3 rounds, monotone; currency from cur. */
-void nk_package_frame_default(struct nk_package_frame *frame, const struct nk_currency *cur);
-
-/* Checks every field; names the offending one. */
-NK_MUST_USE enum nk_status nk_package_frame_check(const struct nk_package_frame *frame,
-						  struct nk_error *err);
-
-/* Checks a valuation against a frame: its currency is the frame's ("currency") and it
- * offers no component the frame leaves out ("components.NAME"). */
-NK_MUST_USE enum nk_status nk_package_frame_admits(const struct nk_package_frame *frame,
-						   const struct nk_package_valuation *v,
-						   struct nk_error *err);
-
 /* Opens a package case under frame (checked first); before_commit (may be NULL) runs
  * inside the opening's transaction as for nk_case_open_with. */
 NK_MUST_USE enum nk_status nk_package_case_open(const struct nk_case_env *env,
@@ -103,5 +79,14 @@ struct nk_package_brief {
 NK_MUST_USE enum nk_status nk_package_case_brief(const struct nk_case_env *env, const char *id,
 						 enum nk_role role, struct nk_package_brief *out,
 						 struct nk_error *err);
+
+/* role's briefing of case id, whichever its kind, from one read of its log: a case of
+ * figures fills *figures (as nk_case_brief), a package case *package (as
+ * nk_package_case_brief); *is_package says which. Both outputs should be memory the
+ * caller wipes: a party's briefing holds its own figures or reservation. */
+NK_MUST_USE enum nk_status nk_case_brief_any(const struct nk_case_env *env, const char *id,
+					     enum nk_role role, struct nk_brief *figures,
+					     struct nk_package_brief *package, bool *is_package,
+					     struct nk_error *err);
 
 #endif

@@ -130,7 +130,7 @@ enum nk_status nk_case_token_change(const struct nk_case_env *env, const char *i
 	if (rc == NK_OK)
 		rc = change(arg, env->store, err);
 	if (rc == NK_OK && !ended)
-		rc = case_append(env, id, "mediator", "token",
+		rc = case_append(env, id, "mediator", CASE_EV_TOKEN,
 				 json_pack("{s:s, s:s}", "role", nk_role_name(role), "change",
 					   reissue ? "reissued" : "revoked"), err);
 	rc = case_finish(env, rc, false, err);

@@ -15,7 +15,7 @@ static enum nk_status fill_party(const struct nk_case_env *env, const struct cas
 	enum nk_status rc = NK_OK;
 
 	for (int i = 1; i <= st->round && rc == NK_OK; i++) {
-		const struct case_round *r = &st->rounds[i - 1];
+		const struct case_round *r = &st->fig.rounds[i - 1];
 		struct nk_brief_round *br = &b->rounds[i - 1];
 
 		case_secret_name(name, "figure", i, b->role);
@@ -33,11 +33,11 @@ static enum nk_status fill_party(const struct nk_case_env *env, const struct cas
 		b->rounds[i].has_view = true;
 		b->rounds[i].view = b->role == NK_CLAIMANT ? results[i].claimant : results[i].payer;
 	}
-	if (rc == NK_OK && st->proposals > 0 && st->answered[b->role]) {
+	if (rc == NK_OK && st->fig.proposals > 0 && st->fig.answered[b->role]) {
 		uint8_t answer = 0;
 		size_t len = 0;
 
-		case_secret_name(name, "answer", st->proposals, b->role);
+		case_secret_name(name, "answer", st->fig.proposals, b->role);
 		rc = nk_store_secret_get(env->store, st->id, name, &answer, 1, &len, err);
 		b->own_answer = answer;
 	}
@@ -65,70 +65,39 @@ static enum nk_status kept_hint(const struct nk_case_env *env, const char *id, i
 	return rc;
 }
 
-enum nk_status nk_case_brief(const struct nk_case_env *env, const char *id, enum nk_role role,
-			     struct nk_brief *out, struct nk_error *err)
+/* The part of a briefing only a case of figures has: its rules, rounds, proposals and
+ * settlement, and a random settlement's seed for a party. */
+static enum nk_status brief_figures(const struct nk_case_env *env, const struct case_state *st,
+				    struct nk_brief *b, struct nk_error *err)
 {
-	struct case_state st;
-	/* On the stack and wiped at the end: a guarded sodium_malloc block per briefing
-	 * costs five system calls, which a server answering every action with a briefing
-	 * cannot afford (bench/README.md). */
-	struct nk_brief brief, *b = &brief;
-	enum nk_status rc;
+	const enum nk_role role = b->role;
+	enum nk_status rc = NK_OK;
 
-	if ((rc = case_load_snapshot(env, id, &st, err)) != NK_OK)
-		return rc;
-	memset(b, 0, sizeof(*b));
-	memcpy(b->case_id, st.id, sizeof(b->case_id));
-	b->role = role;
-	b->rules = st.rules;
-	memcpy(b->seed_commitment, st.seed_commitment, sizeof(b->seed_commitment));
-	b->state = st.state;
-	b->round = st.round;
-	b->figures_deleted = st.purged;
-	b->proposals = st.proposals;
-	b->proposal_pending = st.proposal_pending;
-	b->proposal = st.proposal;
-	b->own_answer = -1;
-	b->proposal_accepted = st.proposal_accepted;
-	b->settled = st.settled;
-	b->settlement = st.settlement;
-	b->settled_by = st.settled_by;
+	b->rules = st->fig.rules;
+	memcpy(b->seed_commitment, st->fig.seed_commitment, sizeof(b->seed_commitment));
+	b->proposals = st->fig.proposals;
+	b->proposal_pending = st->fig.proposal_pending;
+	b->proposal = st->fig.proposal;
+	b->proposal_accepted = st->fig.proposal_accepted;
+	b->settlement = st->fig.settlement;
+	b->settled_by = st->fig.settled_by;
 	/* a random settlement's seed is the parties' alone: with the settlement it bounds
 	 * both limits (doc/bargain.md). Cases settled before it was kept apart carry it in
 	 * their log, which the mediator reads anyway. */
-	if (role != NK_MEDIATOR && st.seed_revealed) {
+	if (role != NK_MEDIATOR && st->fig.seed_revealed) {
 		b->seed_revealed = true;
-		memcpy(b->seed, st.seed, sizeof(b->seed));
-	} else if (role != NK_MEDIATOR && st.settled && st.rules.settle == NK_SETTLE_RANDOM) {
+		memcpy(b->seed, st->fig.seed, sizeof(b->seed));
+	} else if (role != NK_MEDIATOR && st->settled && st->fig.rules.settle == NK_SETTLE_RANDOM) {
 		size_t len = 0;
 
-		rc = nk_store_secret_get(env->store, st.id, CASE_REVEALED_SEED, b->seed,
+		rc = nk_store_secret_get(env->store, st->id, CASE_REVEALED_SEED, b->seed,
 					 sizeof(b->seed), &len, err);
 		b->seed_revealed = rc == NK_OK && len == sizeof(b->seed);
 		if (rc == NK_ENOTFOUND)	/* settled by a proposal or before any draw */
 			rc = NK_OK;
 	}
-	/* The log's length moves with the other side's extensions, deposits, withdrawals and
-	 * messages to the mediator, which a party must not learn: only the mediator, who may
-	 * read the log anyway, is told it. */
-	b->events = role == NK_MEDIATOR ? st.events : 0;
-	memcpy(b->joined, st.joined, sizeof(b->joined));
-	memcpy(b->identity, st.identity, sizeof(b->identity));
-	b->last_request = st.last_request[role];
-	for (int r = 0; r < NK_ROLE_COUNT; r++) {
-		b->sent[r] = st.messages[role][r];
-		b->received[r] = st.messages[r][role];
-	}
-	if (role == NK_CLAIMANT || role == NK_PAYER) {
-		b->deposits = st.deposits[role];
-		b->deposit_held = st.deposit_held[role];
-	}
-	b->released = st.released;
-	b->token_reissues = st.token_reissues[role];
-	b->token_revokes = st.token_revokes[role];
-	b->token_changed_ms = st.token_changed_ms[role];
-	for (int i = 0; i < st.round; i++) {
-		const struct case_round *r = &st.rounds[i];
+	for (int i = 0; i < st->round; i++) {
+		const struct case_round *r = &st->fig.rounds[i];
 		struct nk_brief_round *br = &b->rounds[i];
 
 		br->own_submitted = role != NK_MEDIATOR && r->submitted[role];
@@ -140,18 +109,84 @@ enum nk_status nk_case_brief(const struct nk_case_env *env, const char *id, enum
 		if (role != NK_MEDIATOR && r->evaluated && r->deal == NK_NO_DEAL) {
 			br->hint = r->hint[role];
 			br->withheld = r->withheld[role];
-			if (!r->hints_logged && st.rules.hint_count > 0 && rc == NK_OK)
-				rc = kept_hint(env, st.id, i + 1, role, br, err);
+			if (!r->hints_logged && st->fig.rules.hint_count > 0 && rc == NK_OK)
+				rc = kept_hint(env, st->id, i + 1, role, br, err);
 		}
 		if (r->evaluated)
 			b->rounds_evaluated = i + 1;
 	}
-	b->package = st.package;
-	if (role != NK_MEDIATOR && !st.purged && !st.package)
-		rc = fill_party(env, &st, b, err);
+	if (rc == NK_OK && role != NK_MEDIATOR && !st->purged)
+		rc = fill_party(env, st, b, err);
+	return rc;
+}
+
+/* What every kind's briefing of this form holds, from st, loaded (the figure kind's
+ * briefing, and the shared facts of any other kind's). */
+static enum nk_status brief_loaded(const struct nk_case_env *env, const struct case_state *st,
+				   enum nk_role role, struct nk_brief *out, struct nk_error *err)
+{
+	/* On the stack and wiped at the end: a guarded sodium_malloc block per briefing
+	 * costs five system calls, which a server answering every action with a briefing
+	 * cannot afford (bench/README.md). */
+	struct nk_brief brief, *b = &brief;
+	enum nk_status rc = NK_OK;
+
+	memset(b, 0, sizeof(*b));
+	memcpy(b->case_id, st->id, sizeof(b->case_id));
+	b->role = role;
+	b->state = st->state;
+	b->round = st->round;
+	b->figures_deleted = st->purged;
+	b->own_answer = -1;
+	b->proposal_accepted = -1;
+	b->settled = st->settled;
+	/* A package case's own briefing is nk_package_case_brief; this one tells only what
+	 * every kind shares, with the rules its frame implies. */
+	if (st->kind == &case_kind_figures)
+		rc = brief_figures(env, st, b, err);
+	else
+		package_frame_rules(&st->pkg.frame, &b->rules);
+	/* The log's length moves with the other side's extensions, deposits, withdrawals and
+	 * messages to the mediator, which a party must not learn: only the mediator, who may
+	 * read the log anyway, is told it. */
+	b->events = role == NK_MEDIATOR ? st->events : 0;
+	memcpy(b->joined, st->joined, sizeof(b->joined));
+	memcpy(b->identity, st->identity, sizeof(b->identity));
+	b->last_request = st->last_request[role];
+	for (int r = 0; r < NK_ROLE_COUNT; r++) {
+		b->sent[r] = st->messages[role][r];
+		b->received[r] = st->messages[r][role];
+	}
+	if (role == NK_CLAIMANT || role == NK_PAYER) {
+		b->deposits = st->deposits[role];
+		b->deposit_held = st->deposit_held[role];
+	}
+	b->released = st->released;
+	b->token_reissues = st->token_reissues[role];
+	b->token_revokes = st->token_revokes[role];
+	b->token_changed_ms = st->token_changed_ms[role];
+	b->package = st->kind == &case_kind_package;
 	if (rc == NK_OK)
 		*out = *b;
 	sodium_memzero(b, sizeof(*b));
+	return rc;
+}
+
+enum nk_status figure_brief(const struct nk_case_env *env, const struct case_state *st,
+			    enum nk_role role, const struct case_briefs *out, struct nk_error *err)
+{
+	return brief_loaded(env, st, role, out->figures, err);
+}
+
+enum nk_status nk_case_brief(const struct nk_case_env *env, const char *id, enum nk_role role,
+			     struct nk_brief *out, struct nk_error *err)
+{
+	struct case_state st;
+	enum nk_status rc;
+
+	if ((rc = case_load_snapshot(env, id, &st, err)) != NK_OK)
+		return rc;
+	rc = brief_loaded(env, &st, role, out, err);
 	nk_store_rollback(env->store);
 	return rc;
 }

@@ -1,15 +1,16 @@
-/* The commands on a case. Each loads the log inside a write transaction, checks
- * itself against the folded state, and appends its events (and sealed figures) before
- * one durable commit; a refused command rolls back and leaves the store as it was. */
+/* The transaction machinery every kind of case shares. A command loads the log inside a
+ * write transaction (chain checked, then folded), checks itself against the folded
+ * state, and appends its events (and sealed secrets) before one durable commit; a
+ * refused command rolls back and leaves the store as it was. The commands of each kind
+ * live in their own files (figure_case.c, package_case.c). */
 #include "case/case_impl.h"
-#include "base/hex.h"
 #include "base/time.h"
-#include "formats/case_json.h"
 
 #include <nakodo/seal.h>
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -43,7 +44,7 @@ void case_secret_name(char out[static NK_SECRET_NAME_MAX], const char *what, int
 
 /* Appends one event; takes the reference to body. */
 enum nk_status case_append(const struct nk_case_env *env, const char *id, const char *actor,
-			     const char *type, json_t *body, struct nk_error *err)
+			   enum case_event type, json_t *body, struct nk_error *err)
 {
 	struct nk_event ev = { 0 };
 	enum nk_status rc;
@@ -54,7 +55,7 @@ enum nk_status case_append(const struct nk_case_env *env, const char *id, const 
 		return nk_fail(err, NK_ENOMEM, "event", "out of memory");
 	ev.time_ms = case_now_ms(env);
 	snprintf(ev.actor, sizeof(ev.actor), "%s", actor);
-	snprintf(ev.type, sizeof(ev.type), "%s", type);
+	snprintf(ev.type, sizeof(ev.type), "%s", case_event_name(type));
 	rc = case_link_event(env, id, &ev, err);
 	if (rc == NK_OK)
 		rc = nk_store_append(env->store, id, &ev, err);
@@ -62,8 +63,8 @@ enum nk_status case_append(const struct nk_case_env *env, const char *id, const 
 	return rc;
 }
 
-static enum nk_status put_amount(const struct nk_case_env *env, const char *id,
-				 const char *name, int64_t amount, struct nk_error *err)
+enum nk_status case_put_amount(const struct nk_case_env *env, const char *id,
+			       const char *name, int64_t amount, struct nk_error *err)
 {
 	uint8_t buf[8];
 	enum nk_status rc;
@@ -146,94 +147,6 @@ enum nk_status nk_case_log(const struct nk_case_env *env, const char *id,
 	return rc;
 }
 
-static enum nk_status get_seed(const struct nk_case_env *env, const char *id,
-			       uint8_t seed[NK_SEED_BYTES], struct nk_error *err)
-{
-	size_t len = 0;
-	enum nk_status rc = nk_store_secret_get(env->store, id, "seed", seed, NK_SEED_BYTES, &len, err);
-
-	if (rc == NK_OK && len != NK_SEED_BYTES)
-		rc = nk_fail(err, NK_ECORRUPT, "secret", "the sealed seed has the wrong size");
-	return rc;
-}
-
-enum nk_status case_replay(const struct nk_case_env *env, const struct case_state *st,
-			   int count, struct nk_round_result *results, struct nk_error *err)
-{
-	uint8_t seed[NK_SEED_BYTES];
-	struct nk_round_figures figures[NK_ROUNDS_MAX];
-	char name[NK_SECRET_NAME_MAX];
-	enum nk_status rc;
-
-	if (count > NK_ROUNDS_MAX)
-		return nk_fail(err, NK_ECORRUPT, "log", "more rounds than the rules allow");
-	if ((rc = get_seed(env, st->id, seed, err)) != NK_OK)
-		return rc;
-	memset(figures, 0, sizeof(figures));
-	for (int i = 1; i <= count && rc == NK_OK; i++) {
-		const struct case_round *r = &st->rounds[i - 1];
-		struct nk_round_figures *f = &figures[i - 1];
-
-		case_secret_name(name, "figure", i, NK_CLAIMANT);
-		rc = case_get_amount(env, st->id, name, &f->demand, err);
-		case_secret_name(name, "figure", i, NK_PAYER);
-		if (rc == NK_OK)
-			rc = case_get_amount(env, st->id, name, &f->offer, err);
-		case_secret_name(name, "extension", i, NK_CLAIMANT);
-		if (rc == NK_OK && r->extended[NK_CLAIMANT])
-			rc = case_get_amount(env, st->id, name, &f->claimant_extension, err);
-		case_secret_name(name, "extension", i, NK_PAYER);
-		if (rc == NK_OK && r->extended[NK_PAYER])
-			rc = case_get_amount(env, st->id, name, &f->payer_extension, err);
-		if (rc == NK_OK)
-			rc = nk_bargain_round(&st->rules, i, figures, results, seed, err);
-		if (rc == NK_OK && r->evaluated &&
-		    (r->deal != results[i - 1].deal ||
-		     (r->deal != NK_NO_DEAL && r->figure != results[i - 1].figure)))
-			rc = nk_fail(err, NK_ECORRUPT, "log", "round %d does not replay to its recorded outcome", i);
-	}
-	sodium_memzero(figures, sizeof(figures));
-	sodium_memzero(seed, sizeof(seed));
-	return rc;
-}
-
-void case_hint_name(char out[static NK_SECRET_NAME_MAX], int round, enum nk_role role)
-{
-	snprintf(out, NK_SECRET_NAME_MAX, NK_SECRET_KEPT "hint.%d.%s", round, nk_role_name(role));
-}
-
-/* What a failed round's hint was for one side: its band (or none) and whether the
- * budget withheld it. Sealed apart for that side, not written into the round's event:
- * whether a hint was withheld depends on the side's own figure, so the mediator, who
- * reads the log, would learn a bound on it (doc/bargain.md, "What the mediator sees"). */
-static enum nk_status keep_hint(const struct nk_case_env *env, const char *id, int round,
-				enum nk_role role, const struct nk_view *view,
-				struct nk_error *err)
-{
-	char name[NK_SECRET_NAME_MAX];
-	uint8_t kept[2] = { (uint8_t)(view->hint + 1), view->withheld };
-
-	case_hint_name(name, round, role);
-	return nk_store_secret_put(env->store, id, name, kept, sizeof(kept), err);
-}
-
-/* A random rule's seed, kept for the two parties after the end under the name the purge
- * spares (case_end): with the settlement it lets each side replay the draw, and it tells
- * each side, and so would tell whoever read it, bounds on both limits (doc/bargain.md,
- * "What the seed tells"). So it is not written into the log, which the mediator reads,
- * but stays sealed, and only a party's briefing shows it. */
-static enum nk_status keep_seed(const struct nk_case_env *env, const char *id,
-				struct nk_error *err)
-{
-	uint8_t seed[NK_SEED_BYTES];
-	enum nk_status rc = get_seed(env, id, seed, err);
-
-	if (rc == NK_OK)
-		rc = nk_store_secret_put(env->store, id, CASE_REVEALED_SEED, seed, sizeof(seed), err);
-	sodium_memzero(seed, sizeof(seed));
-	return rc;
-}
-
 /* After a settlement or a closing: delete every confidential figure of the case, then
  * log its closing statement in the server's record, in the same transaction. */
 enum nk_status case_end(const struct nk_case_env *env, const char *id,
@@ -242,7 +155,7 @@ enum nk_status case_end(const struct nk_case_env *env, const char *id,
 	enum nk_status rc = nk_store_secret_purge(env->store, id, err);
 
 	if (rc == NK_OK)
-		rc = case_append(env, id, "go-between", "purged",
+		rc = case_append(env, id, "go-between", CASE_EV_PURGED,
 			    json_pack("{s:s}", "secrets", "deleted"), err);
 	if (rc == NK_OK)
 		rc = case_record_close(env, id, err);
@@ -266,6 +179,37 @@ enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc, boo
 		/* owed, and retried: see above */
 	}
 	return NK_OK;
+}
+
+enum nk_status case_seal_answer(const struct nk_case_env *env, const struct case_state *st,
+				enum nk_role role, bool accept, enum case_event type, const char *key,
+				int n, bool other_answered, const struct nk_request_auth *auth,
+				bool *both, bool accepted[static 2], struct nk_error *err)
+{
+	char name[NK_SECRET_NAME_MAX];
+	uint8_t answers[2] = { 0, 0 }, mine = accept ? 1 : 0;
+	size_t len;
+	enum nk_status rc;
+
+	case_secret_name(name, "answer", n, role);
+	if ((rc = nk_store_secret_put(env->store, st->id, name, &mine, 1, err)) != NK_OK)
+		return rc;
+	rc = case_append(env, st->id, nk_role_name(role), type,
+			 case_with_request(json_pack("{s:i, s:s}", key, n, "role", nk_role_name(role)),
+					   auth), err);
+	if (rc != NK_OK || !other_answered)
+		return rc;
+	for (int side = 0; side < 2 && rc == NK_OK; side++) {
+		case_secret_name(name, "answer", n, (enum nk_role)side);
+		rc = nk_store_secret_get(env->store, st->id, name, &answers[side], 1, &len, err);
+	}
+	if (rc == NK_OK) {
+		*both = true;
+		accepted[NK_CLAIMANT] = answers[NK_CLAIMANT] == 1;
+		accepted[NK_PAYER] = answers[NK_PAYER] == 1;
+	}
+	sodium_memzero(answers, sizeof(answers));
+	return rc;
 }
 
 enum nk_status case_check_round(const struct case_state *st, int round, struct nk_error *err)
@@ -296,301 +240,72 @@ enum nk_status case_refuse_non_party(enum nk_role role, struct nk_error *err)
 	return nk_fail(err, NK_EREFUSED, "role", "only the claimant and the payer may do this");
 }
 
-enum nk_status case_refuse_kind(const struct case_state *st, bool package, struct nk_error *err)
+enum nk_status case_refuse_kind(const struct case_state *st, const struct case_kind *kind,
+				  struct nk_error *err)
 {
-	if (st->package == package)
+	if (st->kind == kind)
 		return NK_OK;
-	return nk_fail(err, NK_EREFUSED, "case", package ? "case %s is a case of figures, not of packages"
-		       : "case %s is a package case: its parties submit valuations (nakodo package submit)",
-		       st->id);
+	return nk_fail(err, NK_EREFUSED, "case", "case %s %s", st->id, st->kind->itself);
 }
 
-enum nk_status nk_case_open(const struct nk_case_env *env, const struct nk_rules *rules,
-			    char id[static NK_CASE_ID_MAX], struct nk_error *err)
-{
-	return nk_case_open_with(env, rules, NULL, NULL, id, err);
-}
+const struct case_kind *const case_kinds[] = { &case_kind_figures, &case_kind_package, NULL };
 
-enum nk_status nk_case_open_with(const struct nk_case_env *env, const struct nk_rules *rules,
-				 nk_case_open_hook before_commit, void *arg,
-				 char id[static NK_CASE_ID_MAX], struct nk_error *err)
+/* Who may do a kind's action, checked before the case is read, as every command always
+ * has: the mediator proposes, the parties do the rest; a named round is in bounds; a
+ * valuation is there and is the acting party's. */
+static enum nk_status may_act(enum nk_role role, const struct nk_case_request *req,
+			      struct nk_error *err)
 {
-	uint8_t raw[NK_CASE_ID_LEN / 2], seed[NK_SEED_BYTES], commitment[32];
-	char new_id[NK_CASE_ID_MAX], commit_hex[65];
+	const bool round = req->action == NK_ACTION_SUBMIT || req->action == NK_ACTION_PACKAGE;
+	const struct nk_package_valuation *v = req->valuation;
 	enum nk_status rc;
 
-	if ((rc = nk_rules_check(rules, err)) != NK_OK)
+	if (req->action == NK_ACTION_PROPOSE)
+		return role == NK_MEDIATOR ? NK_OK : nk_fail(err, NK_EREFUSED, "role",
+							     "only the mediator may do this");
+	if ((rc = case_refuse_non_party(role, err)) != NK_OK ||
+	    (rc = case_check_round(NULL, round ? req->round : 0, err)) != NK_OK)
 		return rc;
-	case_fill_random(env, raw, sizeof(raw));
-	nk_hex_encode(raw, sizeof(raw), new_id);
-	case_fill_random(env, seed, sizeof(seed));
-	nk_bargain_commit_seed(seed, commitment);
-	nk_hex_encode(commitment, sizeof(commitment), commit_hex);
-
-	if ((rc = nk_store_begin(env->store, err)) != NK_OK)
-		goto out;
-	rc = nk_store_case_create(env->store, new_id, err);
-	if (rc == NK_OK)
-		rc = nk_store_secret_put(env->store, new_id, "seed", seed, sizeof(seed), err);
-	if (rc == NK_OK)
-		rc = case_append(env, new_id, "mediator", "opened",
-			    json_pack("{s:o, s:s}", "rules", nk_rules_to_json(rules),
-				      "seed_commitment", commit_hex), err);
-	if (rc == NK_OK && before_commit)
-		rc = before_commit(arg, env->store, new_id, err);
-	if ((rc = case_finish(env, rc, false, err)) == NK_OK)
-		memcpy(id, new_id, sizeof(new_id));
-out:
-	sodium_memzero(seed, sizeof(seed));
-	return rc;
+	if (req->action != NK_ACTION_PACKAGE)
+		return NK_OK;
+	if (!v)
+		return nk_fail(err, NK_EINVAL, "valuation", "a package request needs a valuation");
+	if (v->role != role)
+		return nk_fail(err, NK_EINVAL, "role", "the valuation is the %s's, not the %s's",
+			       nk_role_name(v->role), nk_role_name(role));
+	return NK_OK;
 }
 
-/* Both figures of the open round are in: evaluate it and record what follows. */
-static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_state *st,
-				     bool *ended, struct nk_error *err)
+enum nk_status case_kind_act(const struct nk_case_env *env, const char *id, enum nk_role role,
+			     const struct nk_case_request *req, const struct nk_request_auth *auth,
+			     struct nk_error *err)
 {
-	struct nk_round_result results[NK_ROUNDS_MAX];
-	const struct nk_round_result *res;
-	int r = st->round;
-	json_t *body;
-	enum nk_status rc;
-
-	if ((rc = case_replay(env, st, r, results, err)) != NK_OK)
-		goto out;
-	res = &results[r - 1];
-	body = json_pack("{s:i, s:s}", "round", r, "outcome", nk_deal_kind_name(res->deal));
-	if (res->deal != NK_NO_DEAL) {
-		body = nk_json_set(body, "figure", json_integer(res->figure));
-	}
-	if ((rc = case_append(env, st->id, "go-between", "round", body, err)) != NK_OK)
-		goto out;
-	if (res->deal == NK_NO_DEAL && st->rules.hint_count > 0 &&
-	    ((rc = keep_hint(env, st->id, r, NK_CLAIMANT, &res->claimant, err)) != NK_OK ||
-	     (rc = keep_hint(env, st->id, r, NK_PAYER, &res->payer, err)) != NK_OK))
-		goto out;
-	if (res->deal != NK_NO_DEAL) {
-		body = json_pack("{s:I, s:s, s:i}", "figure", (json_int_t)res->figure,
-				 "by", nk_deal_kind_name(res->deal), "round", r);
-		rc = case_append(env, st->id, "go-between", "settled", body, err);
-		if (rc == NK_OK && st->rules.settle == NK_SETTLE_RANDOM)
-			rc = keep_seed(env, st->id, err);
-		*ended = true;
-	} else if (r == st->rules.rounds) {
-		rc = case_append(env, st->id, "go-between", "impasse", json_pack("{s:i}", "after_round", r), err);
-		if (rc == NK_OK && st->rules.proposals == 0) {
-			rc = case_append(env, st->id, "go-between", "closed",
-				    json_pack("{s:s}", "reason", "impasse, and the rules allow no mediator's proposal"), err);
-			*ended = true;
-		}
-	}
-	if (rc == NK_OK && *ended)
-		rc = case_end(env, st->id, err);
-out:
-	sodium_memzero(results, sizeof(results));
-	return rc;
-}
-
-/* A figure (NK_ACTION_SUBMIT) or a deal-closer extension (NK_ACTION_EXTEND). */
-enum nk_status case_submit(const struct nk_case_env *env, const char *id, enum nk_role role,
-			   const struct nk_case_request *req, const struct nk_request_auth *auth,
-			   struct nk_error *err)
-{
-	const bool extension = req->action == NK_ACTION_EXTEND;
-	const int round = extension ? 0 : req->round;
-	const int64_t amount = req->amount;
-	struct case_state st;
-	char name[NK_SECRET_NAME_MAX];
+	struct case_state *st = NULL;
 	bool ended = false;
 	enum nk_status rc;
 
-	if ((rc = case_refuse_non_party(role, err)) != NK_OK)
+	if ((unsigned)req->action >= CASE_ACTIONS)
+		return nk_fail(err, NK_EINVAL, "action", "not an action");
+	if ((rc = may_act(role, req, err)) != NK_OK)
 		return rc;
-	if ((rc = case_check_round(NULL, round, err)) != NK_OK)
-		return rc;
-	if ((rc = case_load(env, id, &st, err)) != NK_OK)
-		return rc;
-	if ((rc = case_authorise(&st, role, req, auth, err)) != NK_OK)
-		goto out;
-	if ((rc = case_refuse_kind(&st, false, err)) != NK_OK ||
-	    (rc = case_refuse_state(&st, NK_STATE_OPEN, err)) != NK_OK)
-		goto out;
-	if ((rc = case_check_round(&st, round, err)) != NK_OK)
-		goto out;
-	if (extension) {
-		if (st.rounds[st.round - 1].extended[role]) {
-			rc = nk_fail(err, NK_EREFUSED, "round", "an extension for round %d was already authorised", st.round);
-			goto out;
-		}
-		if ((rc = nk_bargain_check_extension(&st.rules, amount, err)) != NK_OK)
-			goto out;
-	} else {
-		int64_t previous = 0;
-
-		if (st.rounds[st.round - 1].submitted[role]) {
-			rc = nk_fail(err, NK_EREFUSED, "round", "a figure for round %d was already submitted", st.round);
-			goto out;
-		}
-		case_secret_name(name, "figure", st.round - 1, role);
-		if (st.round > 1 && (rc = case_get_amount(env, id, name, &previous, err)) != NK_OK)
-			goto out;
-		rc = nk_bargain_check_figure(&st.rules, role, amount, st.round > 1 ? &previous : NULL, err);
-		sodium_memzero(&previous, sizeof(previous));
-		if (rc != NK_OK)
-			goto out;
-	}
-	case_secret_name(name, extension ? "extension" : "figure", st.round, role);
-	if ((rc = put_amount(env, id, name, amount, err)) != NK_OK)
-		goto out;
-	rc = case_append(env, id, nk_role_name(role), extension ? "extension" : "figure",
-			 case_with_request(json_pack("{s:i, s:s}", "round", st.round,
-						     "role", nk_role_name(role)), auth), err);
-	if (rc == NK_OK && !extension) {
-		st.rounds[st.round - 1].submitted[role] = true;
-		if (st.rounds[st.round - 1].submitted[!role])
-			rc = evaluate_round(env, &st, &ended, err);
-	}
-out:
-	return case_finish(env, rc, ended, err);
-}
-
-enum nk_status nk_case_submit(const struct nk_case_env *env, const char *id, enum nk_role role,
-			      int64_t amount, struct nk_error *err)
-{
-	const struct nk_case_request req = { .action = NK_ACTION_SUBMIT, .amount = amount };
-
-	return case_submit(env, id, role, &req, NULL, err);
-}
-
-enum nk_status nk_case_submit_round(const struct nk_case_env *env, const char *id,
-				    enum nk_role role, int round, int64_t amount,
-				    struct nk_error *err)
-{
-	const struct nk_case_request req = { .action = NK_ACTION_SUBMIT, .round = round,
-					     .amount = amount };
-
-	if (round < 1 || round > NK_ROUNDS_MAX)
-		return nk_fail(err, NK_EINVAL, "round", "a round is a number from 1 to %d", NK_ROUNDS_MAX);
-	return case_submit(env, id, role, &req, NULL, err);
-}
-
-enum nk_status nk_case_extend(const struct nk_case_env *env, const char *id, enum nk_role role,
-			      int64_t amount, struct nk_error *err)
-{
-	const struct nk_case_request req = { .action = NK_ACTION_EXTEND, .amount = amount };
-
-	return case_submit(env, id, role, &req, NULL, err);
-}
-
-enum nk_status case_propose(const struct nk_case_env *env, const char *id, enum nk_role role,
-			    const struct nk_case_request *req, const struct nk_request_auth *auth,
-			    struct nk_error *err)
-{
-	const int64_t amount = req->amount;
-	struct case_state st;
-	enum nk_status rc;
-
-	if (role != NK_MEDIATOR)
-		return nk_fail(err, NK_EREFUSED, "role", "only the mediator may do this");
-	if ((rc = case_load(env, id, &st, err)) != NK_OK)
-		return rc;
-	if ((rc = case_authorise(&st, role, req, auth, err)) != NK_OK)
-		goto out;
-	if ((rc = case_refuse_kind(&st, false, err)) != NK_OK ||
-	    (rc = case_refuse_state(&st, NK_STATE_IMPASSE, err)) != NK_OK)
-		goto out;
-	if (st.proposal_pending) {
-		rc = nk_fail(err, NK_EREFUSED, "proposal", "the last proposal awaits its answers");
-		goto out;
-	}
-	if ((rc = nk_bargain_check_proposal(&st.rules, st.proposals, amount, err)) != NK_OK)
-		goto out;
-	rc = case_append(env, id, "mediator", "proposal",
-			 case_with_request(json_pack("{s:i, s:I}", "number", st.proposals + 1,
-						     "figure", (json_int_t)amount), auth), err);
-out:
-	return case_finish(env, rc, false, err);
-}
-
-enum nk_status nk_case_propose(const struct nk_case_env *env, const char *id, int64_t amount,
-			       struct nk_error *err)
-{
-	const struct nk_case_request req = { .action = NK_ACTION_PROPOSE, .amount = amount };
-
-	return case_propose(env, id, NK_MEDIATOR, &req, NULL, err);
-}
-
-enum nk_status case_answer(const struct nk_case_env *env, const char *id, enum nk_role role,
-			   const struct nk_case_request *req, const struct nk_request_auth *auth,
-			   struct nk_error *err)
-{
-	const bool accept = req->accept;
-	struct case_state st;
-	char name[NK_SECRET_NAME_MAX];
-	uint8_t answers[2] = { 0, 0 }, mine = accept ? 1 : 0;
-	enum nk_proposal_outcome outcome;
-	bool ended = false;
-	size_t len;
-	enum nk_status rc;
-
-	if ((rc = case_refuse_non_party(role, err)) != NK_OK)
-		return rc;
-	if ((rc = case_load(env, id, &st, err)) != NK_OK)
-		return rc;
-	if ((rc = case_authorise(&st, role, req, auth, err)) != NK_OK)
-		goto out;
-	if (st.package)
-		return package_case_answer(env, &st, role, accept, auth, err);
-	if ((rc = case_refuse_state(&st, NK_STATE_IMPASSE, err)) != NK_OK)
-		goto out;
-	if (!st.proposal_pending) {
-		rc = nk_fail(err, NK_EREFUSED, "proposal", "there is no proposal to answer");
-		goto out;
-	}
-	if (st.answered[role]) {
-		rc = nk_fail(err, NK_EREFUSED, "answer", "this proposal was already answered");
-		goto out;
-	}
-	case_secret_name(name, "answer", st.proposals, role);
-	if ((rc = nk_store_secret_put(env->store, id, name, &mine, 1, err)) != NK_OK)
-		goto out;
-	rc = case_append(env, id, nk_role_name(role), "answer",
-			 case_with_request(json_pack("{s:i, s:s}", "number", st.proposals,
-						     "role", nk_role_name(role)), auth), err);
-	if (rc != NK_OK || !st.answered[!role])
-		goto out;
-	for (int side = 0; side < 2 && rc == NK_OK; side++) {
-		case_secret_name(name, "answer", st.proposals, (enum nk_role)side);
-		rc = nk_store_secret_get(env->store, id, name, &answers[side], 1, &len, err);
-	}
-	if (rc != NK_OK)
-		goto out;
-	outcome = nk_bargain_proposal_outcome(&st.rules, st.proposals, answers[NK_CLAIMANT] == 1,
-					      answers[NK_PAYER] == 1);
-	rc = case_append(env, id, "go-between", "proposal-result",
-		    json_pack("{s:i, s:b}", "number", st.proposals,
-			      "accepted", outcome == NK_PROPOSAL_SETTLES), err);
-	if (rc == NK_OK && outcome == NK_PROPOSAL_SETTLES) {
-		rc = case_append(env, id, "go-between", "settled",
-			    json_pack("{s:I, s:s}", "figure", (json_int_t)st.proposal, "by", "proposal"), err);
-		ended = true;
-	} else if (rc == NK_OK && outcome == NK_PROPOSAL_CLOSES) {
-		rc = case_append(env, id, "go-between", "closed",
-			    json_pack("{s:s}", "reason", "the mediator's proposals were not accepted"), err);
-		ended = true;
-	}
-	if (rc == NK_OK && ended)
-		rc = case_end(env, id, err);
-out:
-	sodium_memzero(answers, sizeof(answers));
-	return case_finish(env, rc, ended, err);
-}
-
-enum nk_status nk_case_answer(const struct nk_case_env *env, const char *id, enum nk_role role,
-			      bool accept, struct nk_error *err)
-{
-	const struct nk_case_request req = { .action = NK_ACTION_ANSWER, .accept = accept };
-
-	return case_answer(env, id, role, &req, NULL, err);
+	if (!(st = malloc(sizeof(*st))))
+		return nk_fail(err, NK_ENOMEM, "case", "out of memory");
+	if ((rc = case_load(env, id, st, err)) != NK_OK)
+		goto done;
+	/* The kind first: a request of another kind reaches none of this kind's checks,
+	 * codecs or secrets. */
+	if (!st->kind->act[req->action].run)
+		rc = nk_fail(err, NK_EREFUSED, "case", "case %s %s", st->id, st->kind->itself);
+	else if (st->kind->act[req->action].check)
+		rc = st->kind->act[req->action].check(role, req, err);
+	if (rc == NK_OK)
+		rc = case_authorise(st, role, req, auth, err);
+	if (rc == NK_OK)
+		rc = st->kind->act[req->action].run(env, st, role, req, auth, &ended, err);
+	rc = case_finish(env, rc, ended, err);
+done:
+	free(st);
+	return rc;
 }
 
 enum nk_status case_close(const struct nk_case_env *env, const char *id, enum nk_role role,
@@ -610,7 +325,7 @@ enum nk_status case_close(const struct nk_case_env *env, const char *id, enum nk
 		rc = case_refuse_state(&st, NK_STATE_OPEN, err);
 		goto out;
 	}
-	rc = case_append(env, id, "mediator", "closed",
+	rc = case_append(env, id, "mediator", CASE_EV_CLOSED,
 			 case_with_request(json_pack("{s:s}", "reason", "closed by the mediator"), auth), err);
 	if (rc == NK_OK)
 		rc = case_end(env, id, err);

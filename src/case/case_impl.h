@@ -7,6 +7,7 @@
 #include <nakodo/package_case.h>
 
 #include "base/ids.h"
+#include "case/events.h"
 #include "formats/json_build.h"
 
 #include <jansson.h>
@@ -32,24 +33,40 @@ struct package_round {
 	int accepted;		/* -1 pending or no package, 0 not by both, 1 by both */
 };
 
-/* The fold of a case's log. */
-struct case_state {
-	char id[NK_CASE_ID_MAX];
+/* What the log of a case of figures adds to the shared state (figure_case.c). */
+struct figure_state {
 	struct nk_rules rules;
 	uint8_t seed_commitment[32];
-	enum nk_case_state state;
-	int round;			/* 1-based round open for figures (or the last one) */
 	struct case_round rounds[NK_ROUNDS_MAX];
 	int proposals;
 	bool proposal_pending;
 	int64_t proposal;
 	bool answered[2];
 	int proposal_accepted;		/* -1 none, 0 no, 1 yes */
-	bool settled;
 	int64_t settlement;
 	enum nk_deal_kind settled_by;
 	bool seed_revealed;
 	uint8_t seed[NK_SEED_BYTES];
+};
+
+/* What the log of a package case adds: its frame, rounds and proposed package
+ * (package_case.c). */
+struct package_state {
+	struct nk_package_frame frame;
+	struct package_round rounds[NK_ROUNDS_MAX];
+	int package_round;		/* the round of the latest proposed package, 0 none */
+	struct nk_package proposed;	/* that package */
+};
+
+struct case_kind;
+
+/* The fold of a case's log: what every kind shares, then its kind's own part. */
+struct case_state {
+	char id[NK_CASE_ID_MAX];
+	const struct case_kind *kind;		/* chosen by the opening */
+	enum nk_case_state state;
+	int round;			/* 1-based round open (or the last one) */
+	bool settled;
 	bool purged;
 	int64_t events;
 	bool joined[NK_ROLE_COUNT];		/* by enum nk_role: one identity per role */
@@ -63,13 +80,92 @@ struct case_state {
 	uint32_t token_reissues[NK_ROLE_COUNT], token_revokes[NK_ROLE_COUNT];
 	int64_t token_changed_ms[NK_ROLE_COUNT];
 	int64_t event_ms;			/* the time of the event being folded */
-	/* A package case (opened with a frame; its rules are derived from the frame). */
-	bool package;
-	struct nk_package_frame frame;
-	struct package_round prounds[NK_ROUNDS_MAX];
-	int package_round;		/* the round of the latest proposed package, 0 none */
-	struct nk_package proposed;	/* that package */
+	union {
+		struct figure_state fig;	/* kind case_kind_figures */
+		struct package_state pkg;	/* kind case_kind_package */
+	};
 };
+
+/* Checks one event against st and applies it (fold.c). */
+typedef enum nk_status (*case_apply_fn)(struct case_state *st, const json_t *body,
+					struct nk_error *err);
+
+/* An action of a kind, run by case_kind_act with the case loaded in the write
+ * transaction, its kind checked and the request authorised; sets *ended when the case
+ * ended (case_finish then scrubs). It may change *st. */
+typedef enum nk_status (*case_action_fn)(const struct nk_case_env *env, struct case_state *st,
+					 enum nk_role role, const struct nk_case_request *req,
+					 const struct nk_request_auth *auth, bool *ended,
+					 struct nk_error *err);
+
+/* The request's own checks for a kind's action, once the kind is known and before the
+ * signature is checked (a valuation's, say); NULL when there are none. */
+typedef enum nk_status (*case_check_fn)(enum nk_role role, const struct nk_case_request *req,
+					struct nk_error *err);
+
+#define CASE_ACTIONS (NK_ACTION_PACKAGE + 1)
+
+/* Where a kind's briefing goes: each kind fills its own form (nk_case_brief_any). */
+struct case_briefs {
+	struct nk_brief *figures;
+	struct nk_package_brief *package;
+};
+
+/* A kind's briefing of role, from st loaded inside a read snapshot. */
+typedef enum nk_status (*case_brief_fn)(const struct nk_case_env *env,
+					const struct case_state *st, enum nk_role role,
+					const struct case_briefs *out, struct nk_error *err);
+
+/* A kind of case, chosen by its opening: what its log's own events mean and which
+ * actions it takes. Everything else (load, chain check, append, finish, secrets,
+ * signed requests, tokens, messages and deposits) is the same for every kind. A new
+ * kind is a new table here, its files, and an entry in case_kinds. */
+struct case_kind {
+	const char *name;		/* as the opening names it (events.h) */
+	case_apply_fn open;		/* reads the opening's body */
+	const case_apply_fn *apply;	/* [CASE_EV_COUNT]: its own events; NULL elsewhere */
+	struct {
+		case_check_fn check;
+		case_action_fn run;	/* NULL: another kind's action, refused */
+	} act[CASE_ACTIONS];
+	case_brief_fn brief;		/* what a role may know of it */
+	const char *itself;		/* "is a ...": how a refusal names the kind */
+};
+
+extern const struct case_kind case_kind_figures;	/* figure_case.c */
+extern const struct case_kind case_kind_package;	/* package_case.c */
+extern const struct case_kind *const case_kinds[];	/* every kind, NULL-ended (case.c) */
+
+/* fold.c: the pieces every kind's appliers share. */
+NK_MUST_USE enum nk_status case_corrupt(struct nk_error *err, const char *what);
+int case_body_int(const json_t *body, const char *key, int64_t *out);
+int case_body_role(const json_t *body, enum nk_role *role);
+int case_body_hex(const json_t *body, const char *key, uint8_t *out, size_t len);
+
+/* Each kind's opening and appliers (figure_fold.c, package_fold.c). */
+NK_MUST_USE enum nk_status figure_apply_opened(struct case_state *st, const json_t *body,
+					       struct nk_error *err);
+extern const case_apply_fn figure_appliers[CASE_EV_COUNT];
+NK_MUST_USE enum nk_status package_apply_opened(struct case_state *st, const json_t *body,
+						struct nk_error *err);
+extern const case_apply_fn package_appliers[CASE_EV_COUNT];
+/* Each kind's briefing (brief.c, package_brief.c). */
+NK_MUST_USE enum nk_status figure_brief(const struct nk_case_env *env,
+					const struct case_state *st, enum nk_role role,
+					const struct case_briefs *out, struct nk_error *err);
+NK_MUST_USE enum nk_status package_brief(const struct nk_case_env *env,
+					 const struct case_state *st, enum nk_role role,
+					 const struct case_briefs *out, struct nk_error *err);
+/* The rules a package frame implies, for the briefing every kind shares (nk_case_brief):
+ * its currency's defaults with the frame's rounds and monotony, and no proposals. */
+void package_frame_rules(const struct nk_package_frame *frame, struct nk_rules *rules);
+
+/* Runs a kind's action (req->action) on case id: who may do it, then the case loaded
+ * once, its kind's action or NK_EREFUSED naming the kind, the request's own checks, the
+ * signature, the action, and one commit or rollback (case.c). */
+NK_MUST_USE enum nk_status case_kind_act(const struct nk_case_env *env, const char *id,
+					 enum nk_role role, const struct nk_case_request *req,
+					 const struct nk_request_auth *auth, struct nk_error *err);
 
 /* Folds a whole log into st; NK_ECORRUPT if the log breaks the rules it records. */
 NK_MUST_USE enum nk_status case_fold(const char *id, const struct nk_event_list *log,
@@ -89,7 +185,7 @@ NK_MUST_USE enum nk_status case_load_snapshot(const struct nk_case_env *env, con
 
 /* Appends one event of type by actor; takes the reference to body. */
 NK_MUST_USE enum nk_status case_append(const struct nk_case_env *env, const char *id,
-				       const char *actor, const char *type, json_t *body,
+				       const char *actor, enum case_event type, json_t *body,
 				       struct nk_error *err);
 
 /* Ends a command begun by case_load: rolls back when rc failed, else commits (and, when
@@ -124,16 +220,7 @@ NK_MUST_USE enum nk_status case_withdraw(const struct nk_case_env *env, const ch
 					 enum nk_role role, const struct nk_case_request *req,
 					 const struct nk_request_auth *auth, struct nk_error *err);
 
-/* case.c: the bargaining actions with their signatures, for nk_case_act. */
-NK_MUST_USE enum nk_status case_submit(const struct nk_case_env *env, const char *id,
-				       enum nk_role role, const struct nk_case_request *req,
-				       const struct nk_request_auth *auth, struct nk_error *err);
-NK_MUST_USE enum nk_status case_answer(const struct nk_case_env *env, const char *id,
-				       enum nk_role role, const struct nk_case_request *req,
-				       const struct nk_request_auth *auth, struct nk_error *err);
-NK_MUST_USE enum nk_status case_propose(const struct nk_case_env *env, const char *id,
-					enum nk_role role, const struct nk_case_request *req,
-					const struct nk_request_auth *auth, struct nk_error *err);
+/* case.c: the mediator's closing, for any kind. */
 NK_MUST_USE enum nk_status case_close(const struct nk_case_env *env, const char *id,
 				      enum nk_role role, const struct nk_case_request *req,
 				      const struct nk_request_auth *auth, struct nk_error *err);
@@ -163,6 +250,9 @@ NK_MUST_USE enum nk_status case_record_close(const struct nk_case_env *env, cons
 void case_hint_name(char out[static NK_SECRET_NAME_MAX], int round, enum nk_role role);
 void case_secret_name(char out[static NK_SECRET_NAME_MAX], const char *what, int n,
 		      enum nk_role role);
+/* An amount sealed under name, as 8 little-endian bytes (case_get_amount reads it). */
+NK_MUST_USE enum nk_status case_put_amount(const struct nk_case_env *env, const char *id,
+					   const char *name, int64_t amount, struct nk_error *err);
 NK_MUST_USE enum nk_status case_get_amount(const struct nk_case_env *env, const char *id,
 					   const char *name, int64_t *out, struct nk_error *err);
 
@@ -182,23 +272,20 @@ NK_MUST_USE enum nk_status case_end(const struct nk_case_env *env, const char *i
  * so that a retried submission cannot land in a later round. */
 NK_MUST_USE enum nk_status case_check_round(const struct case_state *st, int round,
 					    struct nk_error *err);
+/* A party's sealed answer to proposal n (the mediator's n-th figure, a round's package):
+ * sealed as answer.n.ROLE, then logged as type with {key: n, "role"} and the request
+ * number. When the other party had answered already (other_answered), reads both back
+ * into accepted[] (by role) and sets *both. */
+NK_MUST_USE enum nk_status case_seal_answer(const struct nk_case_env *env,
+					    const struct case_state *st, enum nk_role role,
+					    bool accept, enum case_event type, const char *key,
+					    int n, bool other_answered,
+					    const struct nk_request_auth *auth, bool *both,
+					    bool accepted[static 2], struct nk_error *err);
 NK_MUST_USE enum nk_status case_refuse_non_party(enum nk_role role, struct nk_error *err);
-/* Refuses a figure command on a package case, or a package command on a figure case. */
-NK_MUST_USE enum nk_status case_refuse_kind(const struct case_state *st, bool package,
-					    struct nk_error *err);
-
-/* package_case.c: a package valuation (NK_ACTION_PACKAGE), for nk_case_act. */
-NK_MUST_USE enum nk_status package_case_submit(const struct nk_case_env *env, const char *id,
-					       enum nk_role role, const struct nk_case_request *req,
-					       const struct nk_request_auth *auth,
-					       struct nk_error *err);
-
-/* package_case.c: the answer to a round's proposed package (nk_case_answer calls it
- * with the case loaded inside its transaction; it commits or rolls back). */
-NK_MUST_USE enum nk_status package_case_answer(const struct nk_case_env *env,
-					       struct case_state *st, enum nk_role role,
-					       bool accept, const struct nk_request_auth *auth,
-					       struct nk_error *err);
+/* NK_EREFUSED naming st's kind unless it is kind. */
+NK_MUST_USE enum nk_status case_refuse_kind(const struct case_state *st,
+					    const struct case_kind *kind, struct nk_error *err);
 
 /* Opens role's sealed valuation of round into out (sodium_malloc memory). */
 NK_MUST_USE enum nk_status package_get_valuation(const struct nk_case_env *env, const char *id,
@@ -209,20 +296,5 @@ NK_MUST_USE enum nk_status package_get_valuation(const struct nk_case_env *env, 
 /* A proposed package as the log and briefings show it (nk_package_json, rates on the
  * basis-point grid). NULL when out of memory. */
 json_t *package_public_json(const struct nk_currency *cur, const struct nk_package *p);
-
-/* package_fold.c: the package events' appliers, and the package branches of "opened"
- * and "settled". */
-NK_MUST_USE enum nk_status package_apply_opened(struct case_state *st, const json_t *body,
-						struct nk_error *err);
-NK_MUST_USE enum nk_status package_apply_settled(struct case_state *st, const json_t *body,
-						 struct nk_error *err);
-NK_MUST_USE enum nk_status package_apply_submitted(struct case_state *st, const json_t *body,
-						   struct nk_error *err);
-NK_MUST_USE enum nk_status package_apply_round(struct case_state *st, const json_t *body,
-					       struct nk_error *err);
-NK_MUST_USE enum nk_status package_apply_answer(struct case_state *st, const json_t *body,
-						struct nk_error *err);
-NK_MUST_USE enum nk_status package_apply_result(struct case_state *st, const json_t *body,
-						struct nk_error *err);
 
 #endif

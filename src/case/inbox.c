@@ -51,8 +51,11 @@ static bool addressed_to(const struct nk_event *ev, const json_t *body, enum nk_
 			 struct held_deposit *other, struct nk_inbox_item *item)
 {
 	enum nk_role from;
+	enum case_event type;
 
-	if (strcmp(ev->type, "message") == 0) {
+	if (!case_event_find(ev->type, &type))
+		return false;
+	if (type == CASE_EV_MESSAGE) {
 		if (!role_of(body, "from", &item->from) || !role_of(body, "to", &item->to) ||
 		    item->to != me)
 			return false;
@@ -63,14 +66,14 @@ static bool addressed_to(const struct nk_event *ev, const json_t *body, enum nk_
 	}
 	if (me == NK_MEDIATOR)
 		return false;
-	if (strcmp(ev->type, "deposited") == 0) {
+	if (type == CASE_EV_DEPOSITED) {
 		if (role_of(body, "role", &from) && from != me) {
 			other->n = (uint64_t)json_integer_value(json_object_get(body, "n"));
 			other->hashed = hash_of(body, other->sha256);
 		}
 		return false;
 	}
-	if (strcmp(ev->type, "released") != 0)
+	if (type != CASE_EV_RELEASED)
 		return false;
 	item->from = me == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT;
 	item->to = me;

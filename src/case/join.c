@@ -46,7 +46,7 @@ enum nk_status nk_case_join(const struct nk_case_env *env, const char *id, enum 
 	nk_key_to_hex(identity->sign, sign);
 	nk_key_to_hex(identity->seal, seal);
 	nk_hex_encode(sig, NK_SIGNATURE_BYTES, sig_hex);
-	rc = case_append(env, id, nk_role_name(role), "joined",
+	rc = case_append(env, id, nk_role_name(role), CASE_EV_JOINED,
 		    json_pack("{s:s, s:s, s:s, s:s}", "role", nk_role_name(role), "sign", sign,
 			      "seal", seal, "signature", sig_hex), err);
 out:

@@ -66,7 +66,7 @@ static enum nk_status check_header(const struct case_state *st,
 /* Stores the envelope under name and appends type's event with body plus its size and
  * SHA-256 (and the request number). */
 static enum nk_status keep(const struct nk_case_env *env, const struct case_state *st,
-			   enum nk_role role, const char *name, const char *type, json_t *body,
+			   enum nk_role role, const char *name, enum case_event type, json_t *body,
 			   const struct nk_case_request *req, const struct nk_request_auth *auth,
 			   struct nk_error *err)
 {
@@ -112,7 +112,7 @@ enum nk_status case_send(const struct nk_case_env *env, const char *id, enum nk_
 	}
 	snprintf(name, sizeof(name), "msg.%s.%s.%" PRIu64, nk_role_name(h.from),
 		 nk_role_name(h.to), h.seq);
-	rc = keep(env, &st, role, name, "message",
+	rc = keep(env, &st, role, name, CASE_EV_MESSAGE,
 		  json_pack("{s:s, s:s, s:I}", "from", nk_role_name(h.from), "to",
 			    nk_role_name(h.to), "n", (json_int_t)h.seq), req, auth, err);
 out:
@@ -164,12 +164,12 @@ enum nk_status case_deposit(const struct nk_case_env *env, const char *id, enum 
 		goto out;
 	}
 	snprintf(name, sizeof(name), "deposit.%s.%" PRIu64, nk_role_name(role), h.seq);
-	rc = keep(env, &st, role, name, "deposited",
+	rc = keep(env, &st, role, name, CASE_EV_DEPOSITED,
 		  json_pack("{s:s, s:I}", "role", nk_role_name(role), "n", (json_int_t)h.seq),
 		  req, auth, err);
 	/* The second deposit releases both, in the same transaction. */
 	if (rc == NK_OK && st.deposit_held[other])
-		rc = case_append(env, id, "go-between", "released",
+		rc = case_append(env, id, "go-between", CASE_EV_RELEASED,
 				 json_pack("{s:I, s:I}", nk_role_name(role), (json_int_t)h.seq,
 					   nk_role_name(other), (json_int_t)st.deposits[other]), err);
 out:
@@ -203,7 +203,7 @@ enum nk_status case_withdraw(const struct nk_case_env *env, const char *id, enum
 	snprintf(name, sizeof(name), "deposit.%s.%" PRIu64, nk_role_name(role), st.deposits[role]);
 	rc = nk_store_envelope_delete(env->store, id, name, err);
 	if (rc == NK_OK)
-		rc = case_append(env, id, nk_role_name(role), "withdrawn",
+		rc = case_append(env, id, nk_role_name(role), CASE_EV_WITHDRAWN,
 				 case_with_request(json_pack("{s:s, s:I}", "role", nk_role_name(role),
 							     "n", (json_int_t)st.deposits[role]), auth),
 				 err);

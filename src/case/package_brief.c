@@ -19,7 +19,7 @@ static enum nk_status fill_own(const struct nk_case_env *env, const struct case_
 	if (!v)
 		return nk_fail(err, NK_ENOMEM, "brief", "out of memory");
 	for (int i = 1; i <= st->round; i++) {
-		const struct package_round *r = &st->prounds[i - 1];
+		const struct package_round *r = &st->pkg.rounds[i - 1];
 
 		if (r->submitted[role])
 			latest = i;
@@ -46,7 +46,7 @@ static enum nk_status fill_own(const struct nk_case_env *env, const struct case_
 		for (int c = 0; c < NK_COMPONENTS; c++)
 			b->own_components[c] = v->table[c].offered;
 	}
-	if (b->has_package && st->prounds[b->package_round - 1].submitted[role]) {
+	if (b->has_package && st->pkg.rounds[b->package_round - 1].submitted[role]) {
 		rc = package_get_valuation(env, st->id, b->package_round, role, v, err);
 		if (rc == NK_OK)
 			rc = nk_package_value(v, &b->package, &b->own_value, err);
@@ -58,30 +58,19 @@ out:
 	return rc;
 }
 
-enum nk_status nk_package_case_brief(const struct nk_case_env *env, const char *id,
-				     enum nk_role role, struct nk_package_brief *out,
-				     struct nk_error *err)
+/* The package kind's briefing of st, loaded: into out->package. */
+enum nk_status package_brief(const struct nk_case_env *env, const struct case_state *st,
+			     enum nk_role role, const struct case_briefs *out, struct nk_error *err)
 {
-	struct case_state *st = malloc(sizeof(*st));
 	struct nk_package_brief *b = sodium_malloc(sizeof(*b));
-	enum nk_status rc;
+	enum nk_status rc = NK_OK;
 
-	if (!st || !b) {
-		rc = nk_fail(err, NK_ENOMEM, "brief", "out of memory");
-		goto done;
-	}
-	if ((unsigned)role > NK_MEDIATOR) {
-		rc = nk_fail(err, NK_EINVAL, "role", "not a role");
-		goto done;
-	}
-	if ((rc = case_load_snapshot(env, id, st, err)) != NK_OK)
-		goto done;
-	if ((rc = case_refuse_kind(st, true, err)) != NK_OK)
-		goto out;
+	if (!b)
+		return nk_fail(err, NK_ENOMEM, "brief", "out of memory");
 	memset(b, 0, sizeof(*b));
 	memcpy(b->case_id, st->id, sizeof(b->case_id));
 	b->role = role;
-	b->frame = st->frame;
+	b->frame = st->pkg.frame;
 	b->state = st->state;
 	b->round = st->round;
 	b->events = role == NK_MEDIATOR ? st->events : 0;	/* as nk_case_brief */
@@ -94,7 +83,7 @@ enum nk_status nk_package_case_brief(const struct nk_case_env *env, const char *
 	b->token_revokes = st->token_revokes[role];
 	b->token_changed_ms = st->token_changed_ms[role];
 	for (int i = 0; i < st->round; i++) {
-		const struct package_round *r = &st->prounds[i];
+		const struct package_round *r = &st->pkg.rounds[i];
 		struct nk_package_brief_round *br = &b->rounds[i];
 
 		br->own_submitted = role != NK_MEDIATOR && r->submitted[role];
@@ -103,22 +92,63 @@ enum nk_status nk_package_case_brief(const struct nk_case_env *env, const char *
 		br->own_answer = -1;
 		br->accepted = r->accepted;
 	}
-	if (st->package_round > 0) {
+	if (st->pkg.package_round > 0) {
 		b->has_package = true;
-		b->package_round = st->package_round;
-		b->package = st->proposed;
+		b->package_round = st->pkg.package_round;
+		b->package = st->pkg.proposed;
 	}
 	if (role != NK_MEDIATOR && !st->purged)
 		rc = fill_own(env, st, b, err);
 	if (rc == NK_OK)
-		*out = *b;
-out:
+		*out->package = *b;
+	sodium_memzero(b, sizeof(*b));
+	sodium_free(b);
+	return rc;
+}
+
+/* role's briefing of case id, in its kind's form, from one read of its log; want (NULL:
+ * any) refuses a case of another kind, naming it. */
+static enum nk_status brief_once(const struct nk_case_env *env, const char *id,
+				 enum nk_role role, const struct case_briefs *into,
+				 const struct case_kind *want, bool *is_package,
+				 struct nk_error *err)
+{
+	struct case_state *st = malloc(sizeof(*st));
+	enum nk_status rc;
+
+	if (!st)
+		return nk_fail(err, NK_ENOMEM, "brief", "out of memory");
+	if ((unsigned)role > NK_MEDIATOR) {
+		rc = nk_fail(err, NK_EINVAL, "role", "not a role");
+		goto done;
+	}
+	if ((rc = case_load_snapshot(env, id, st, err)) != NK_OK)
+		goto done;
+	if (!want || (rc = case_refuse_kind(st, want, err)) == NK_OK)
+		rc = st->kind->brief(env, st, role, into, err);
+	if (rc == NK_OK && is_package)
+		*is_package = st->kind == &case_kind_package;
 	nk_store_rollback(env->store);
 done:
-	if (b) {
-		sodium_memzero(b, sizeof(*b));
-		sodium_free(b);
-	}
 	free(st);
 	return rc;
+}
+
+enum nk_status nk_package_case_brief(const struct nk_case_env *env, const char *id,
+				     enum nk_role role, struct nk_package_brief *out,
+				     struct nk_error *err)
+{
+	const struct case_briefs into = { .package = out };
+
+	return brief_once(env, id, role, &into, &case_kind_package, NULL, err);
+}
+
+enum nk_status nk_case_brief_any(const struct nk_case_env *env, const char *id,
+				 enum nk_role role, struct nk_brief *figures,
+				 struct nk_package_brief *package, bool *is_package,
+				 struct nk_error *err)
+{
+	const struct case_briefs into = { .figures = figures, .package = package };
+
+	return brief_once(env, id, role, &into, NULL, is_package, err);
 }

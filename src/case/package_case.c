@@ -6,56 +6,11 @@
 #include "case/case_impl.h"
 #include "base/hex.h"
 #include "formats/case_json.h"
-#include "formats/package_case_json.h"
 #include "formats/package_json.h"
 
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-
-void nk_package_frame_default(struct nk_package_frame *frame, const struct nk_currency *cur)
-{
-	memset(frame, 0, sizeof(*frame));
-	if (cur)
-		memcpy(frame->currency, cur->code, sizeof(frame->currency));
-	for (int c = 0; c < NK_COMPONENTS; c++)
-		frame->components[c] = true;
-	frame->solution = NK_NASH;
-	frame->rounds = 3;
-	frame->monotone = true;
-}
-
-enum nk_status nk_package_frame_check(const struct nk_package_frame *frame, struct nk_error *err)
-{
-	bool any = false;
-
-	if (!nk_currency_find(frame->currency))
-		return nk_fail(err, NK_EINVAL, "currency", "not an ISO 4217 code nakodo knows");
-	for (int c = 0; c < NK_COMPONENTS; c++)
-		any = any || frame->components[c];
-	if (!any)
-		return nk_fail(err, NK_EINVAL, "components", "a package case needs at least one component");
-	if ((unsigned)frame->solution >= NK_SOLUTIONS)
-		return nk_fail(err, NK_EINVAL, "solution", "not a solution");
-	if (frame->rounds < 1 || frame->rounds > NK_ROUNDS_MAX)
-		return nk_fail(err, NK_EINVAL, "rounds", "must be a whole number from 1 to %d", NK_ROUNDS_MAX);
-	return NK_OK;
-}
-
-enum nk_status nk_package_frame_admits(const struct nk_package_frame *frame,
-				       const struct nk_package_valuation *v, struct nk_error *err)
-{
-	if (strcmp(frame->currency, v->currency) != 0)
-		return nk_fail(err, NK_EINVAL, "currency", "the valuation is in %.3s; the case is in %.3s",
-			       v->currency, frame->currency);
-	for (int c = 0; c < NK_COMPONENTS; c++)
-		if (v->table[c].offered && !frame->components[c])
-			return nk_fail(err, NK_EINVAL, c == NK_CLAIMS ? "components.claims"
-				       : c == NK_GRANT ? "components.grant" : c == NK_LOAN ? "components.loan"
-				       : "components.credits", "the case's frame has no %s component",
-				       nk_component_name((enum nk_component)c));
-	return NK_OK;
-}
 
 enum nk_status nk_package_case_open(const struct nk_case_env *env,
 				    const struct nk_package_frame *frame,
@@ -74,9 +29,8 @@ enum nk_status nk_package_case_open(const struct nk_case_env *env,
 		return rc;
 	rc = nk_store_case_create(env->store, new_id, err);
 	if (rc == NK_OK)
-		rc = case_append(env, new_id, "mediator", "opened",
-				 json_pack("{s:s, s:o}", "kind", "package",
-					   "frame", nk_package_frame_to_json(frame)), err);
+		rc = case_append(env, new_id, "mediator", CASE_EV_OPENED,
+				 case_event_package_opened_encode(frame), err);
 	if (rc == NK_OK && before_commit)
 		rc = before_commit(arg, env->store, new_id, err);
 	if ((rc = case_finish(env, rc, false, err)) == NK_OK)
@@ -149,7 +103,7 @@ static enum nk_status check_monotone(const struct nk_case_env *env, const struct
 	bool moved;
 	enum nk_status rc;
 
-	if (!st->frame.monotone || st->round == 1)
+	if (!st->pkg.frame.monotone || st->round == 1)
 		return NK_OK;
 	if (!(prev = sodium_malloc(sizeof(*prev))))
 		return nk_fail(err, NK_ENOMEM, "valuation", "out of memory");
@@ -169,7 +123,7 @@ static enum nk_status check_monotone(const struct nk_case_env *env, const struct
 static enum nk_status evaluate(const struct nk_case_env *env, struct case_state *st, bool *ended,
 			       struct nk_error *err)
 {
-	const struct nk_currency *cur = nk_currency_find(st->frame.currency);
+	const struct nk_currency *cur = nk_currency_find(st->pkg.frame.currency);
 	struct nk_package_valuation *v = sodium_malloc(2 * sizeof(*v));
 	struct nk_package_result *res = sodium_malloc(sizeof(*res));
 	struct nk_error search_err = { 0 };
@@ -189,7 +143,7 @@ static enum nk_status evaluate(const struct nk_case_env *env, struct case_state 
 	 * core's reason names the other side's terms, so it is never told; and refusing the
 	 * second submission instead would let its author probe the first, unrecorded, as
 	 * often as it liked. */
-	rc = nk_package_propose(&v[0], &v[1], st->frame.solution, res, &search_err);
+	rc = nk_package_propose(&v[0], &v[1], st->pkg.frame.solution, res, &search_err);
 	incompatible = rc == NK_EINVAL || rc == NK_ERANGE;
 	sodium_memzero(&search_err, sizeof(search_err));
 	if (incompatible)
@@ -205,10 +159,10 @@ static enum nk_status evaluate(const struct nk_case_env *env, struct case_state 
 		body = nk_json_set(body, "incompatible", json_true());
 	if (res->found)
 		body = nk_json_set(body, "package", package_public_json(cur, &res->package));
-	if ((rc = case_append(env, st->id, "go-between", "package_round", body, err)) != NK_OK)
+	if ((rc = case_append(env, st->id, "go-between", CASE_EV_PACKAGE_ROUND, body, err)) != NK_OK)
 		goto out;
-	if (!res->found && st->round == st->frame.rounds) {
-		rc = case_append(env, st->id, "go-between", "closed",
+	if (!res->found && st->round == st->pkg.frame.rounds) {
+		rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
 				 json_pack("{s:s}", "reason", "no package both accept, after the last round"), err);
 		*ended = true;
 		if (rc == NK_OK)
@@ -226,64 +180,46 @@ out:
 	return rc;
 }
 
+/* A valuation's own check (NK_ACTION_PACKAGE), once the case is known to be a package
+ * case: a figure case never reads it (case_kind_act has checked that it is there and
+ * is the acting party's). */
+static enum nk_status check_valuation(enum nk_role role, const struct nk_case_request *req,
+				      struct nk_error *err)
+{
+	(void)role;
+	return nk_package_valuation_check(req->valuation, err);
+}
+
 /* A valuation (NK_ACTION_PACKAGE), signed by role's key once role has joined. */
-enum nk_status package_case_submit(const struct nk_case_env *env, const char *id,
-				   enum nk_role role, const struct nk_case_request *req,
-				   const struct nk_request_auth *auth, struct nk_error *err)
+static enum nk_status submit(const struct nk_case_env *env, struct case_state *st,
+			     enum nk_role role, const struct nk_case_request *req,
+			     const struct nk_request_auth *auth, bool *ended, struct nk_error *err)
 {
 	const struct nk_package_valuation *v = req->valuation;
-	const int round = req->round;
-	struct case_state *st = NULL;
-	struct package_round *r;
-	bool ended = false;
+	struct package_round *r = &st->pkg.rounds[st->round - 1];
 	enum nk_status rc;
 
-	if ((rc = case_refuse_non_party(role, err)) != NK_OK)
+	if ((rc = case_refuse_state(st, NK_STATE_OPEN, err)) != NK_OK ||
+	    (rc = case_check_round(st, req->round, err)) != NK_OK)
 		return rc;
-	if ((rc = case_check_round(NULL, round, err)) != NK_OK)
-		return rc;
-	if (!v)
-		return nk_fail(err, NK_EINVAL, "valuation", "a package request needs a valuation");
-	if (v->role != role)
-		return nk_fail(err, NK_EINVAL, "role", "the valuation is the %s's, not the %s's",
-			       nk_role_name(v->role), nk_role_name(role));
-	if ((rc = nk_package_valuation_check(v, err)) != NK_OK)
-		return rc;
-	if (!(st = malloc(sizeof(*st))))
-		return nk_fail(err, NK_ENOMEM, "case", "out of memory");
-	if ((rc = case_load(env, id, st, err)) != NK_OK)
-		goto done;
-	if ((rc = case_authorise(st, role, req, auth, err)) != NK_OK ||
-	    (rc = case_refuse_kind(st, true, err)) != NK_OK ||
-	    (rc = case_refuse_state(st, NK_STATE_OPEN, err)) != NK_OK)
-		goto out;
-	r = &st->prounds[st->round - 1];
-	if ((rc = case_check_round(st, round, err)) != NK_OK)
-		goto out;
-	if (r->evaluated) {
-		rc = nk_fail(err, NK_EREFUSED, "round", "round %d's proposed package awaits its answers", st->round);
-		goto out;
-	}
-	if (r->submitted[role]) {
-		rc = nk_fail(err, NK_EREFUSED, "round", "a valuation for round %d was already submitted", st->round);
-		goto out;
-	}
-	if ((rc = nk_package_frame_admits(&st->frame, v, err)) != NK_OK ||
+	if (r->evaluated)
+		return nk_fail(err, NK_EREFUSED, "round", "round %d's proposed package awaits its answers",
+			       st->round);
+	if (r->submitted[role])
+		return nk_fail(err, NK_EREFUSED, "round", "a valuation for round %d was already submitted",
+			       st->round);
+	if ((rc = nk_package_frame_admits(&st->pkg.frame, v, err)) != NK_OK ||
 	    (rc = check_monotone(env, st, v, err)) != NK_OK ||
-	    (rc = put_valuation(env, id, st->round, v, err)) != NK_OK)
-		goto out;
+	    (rc = put_valuation(env, st->id, st->round, v, err)) != NK_OK)
+		return rc;
 	/* The request's number, never its signature: the countersigned chain is the proof
 	 * that the server accepted it (doc/crypto.md, "Signed requests"). */
-	rc = case_append(env, id, nk_role_name(role), "package_submitted",
+	rc = case_append(env, st->id, nk_role_name(role), CASE_EV_PACKAGE_SUBMITTED,
 			 case_with_request(json_pack("{s:i, s:s}", "round", st->round,
 						     "role", nk_role_name(role)), auth), err);
 	r->submitted[role] = true;
 	if (rc == NK_OK && r->submitted[!role])
-		rc = evaluate(env, st, &ended, err);
-out:
-	rc = case_finish(env, rc, ended, err);
-done:
-	free(st);
+		rc = evaluate(env, st, ended, err);
 	return rc;
 }
 
@@ -294,67 +230,64 @@ enum nk_status nk_package_case_submit(const struct nk_case_env *env, const char 
 	const struct nk_case_request req = { .action = NK_ACTION_PACKAGE, .round = round,
 					     .valuation = v };
 
-	return package_case_submit(env, id, role, &req, NULL, err);
+	return case_kind_act(env, id, role, &req, NULL, err);
 }
 
-enum nk_status package_case_answer(const struct nk_case_env *env, struct case_state *st,
-				   enum nk_role role, bool accept, const struct nk_request_auth *auth,
-				   struct nk_error *err)
+/* A party's answer to the round's proposed package (NK_ACTION_ANSWER). */
+static enum nk_status answer(const struct nk_case_env *env, struct case_state *st,
+			     enum nk_role role, const struct nk_case_request *req,
+			     const struct nk_request_auth *auth, bool *ended, struct nk_error *err)
 {
-	struct package_round *r = &st->prounds[st->round - 1];
-	struct nk_rules rules = st->rules;
-	char name[NK_SECRET_NAME_MAX];
-	uint8_t answers[2] = { 0, 0 }, mine = accept ? 1 : 0;
+	struct package_round *r = &st->pkg.rounds[st->round - 1];
+	struct nk_rules rules = { 0 };
+	bool both = false, accepted[2] = { false, false };
 	enum nk_proposal_outcome outcome;
-	bool ended = false;
-	size_t len;
 	enum nk_status rc;
 
 	if ((rc = case_refuse_state(st, NK_STATE_OPEN, err)) != NK_OK)
-		goto out;
-	if (!r->found || r->accepted >= 0) {
-		rc = nk_fail(err, NK_EREFUSED, "proposal", "there is no proposed package to answer");
-		goto out;
-	}
-	if (r->answered[role]) {
-		rc = nk_fail(err, NK_EREFUSED, "answer", "round %d's package was already answered", st->round);
-		goto out;
-	}
-	case_secret_name(name, "answer", st->round, role);
-	if ((rc = nk_store_secret_put(env->store, st->id, name, &mine, 1, err)) != NK_OK)
-		goto out;
-	rc = case_append(env, st->id, nk_role_name(role), "package_answer",
-			 case_with_request(json_pack("{s:i, s:s}", "round", st->round,
-						     "role", nk_role_name(role)), auth), err);
-	if (rc != NK_OK || !r->answered[!role])
-		goto out;
-	for (int side = 0; side < 2 && rc == NK_OK; side++) {
-		case_secret_name(name, "answer", st->round, (enum nk_role)side);
-		rc = nk_store_secret_get(env->store, st->id, name, &answers[side], 1, &len, err);
-	}
-	if (rc != NK_OK)
+		return rc;
+	if (!r->found || r->accepted >= 0)
+		return nk_fail(err, NK_EREFUSED, "proposal", "there is no proposed package to answer");
+	if (r->answered[role])
+		return nk_fail(err, NK_EREFUSED, "answer", "round %d's package was already answered",
+			       st->round);
+	rc = case_seal_answer(env, st, role, req->accept, CASE_EV_PACKAGE_ANSWER, "round",
+			      st->round, r->answered[!role], auth, &both, accepted, err);
+	if (rc != NK_OK || !both)
 		goto out;
 	/* Each round's package is one proposal: the rules allow as many as rounds. */
-	rules.proposals = st->frame.rounds;
-	outcome = nk_bargain_proposal_outcome(&rules, st->round, answers[NK_CLAIMANT] == 1,
-					      answers[NK_PAYER] == 1);
-	rc = case_append(env, st->id, "go-between", "package_result",
+	rules.proposals = st->pkg.frame.rounds;
+	outcome = nk_bargain_proposal_outcome(&rules, st->round, accepted[NK_CLAIMANT],
+					      accepted[NK_PAYER]);
+	rc = case_append(env, st->id, "go-between", CASE_EV_PACKAGE_RESULT,
 			 json_pack("{s:i, s:b}", "round", st->round, "accepted",
 				   outcome == NK_PROPOSAL_SETTLES), err);
 	if (rc == NK_OK && outcome == NK_PROPOSAL_SETTLES) {
-		rc = case_append(env, st->id, "go-between", "settled",
+		rc = case_append(env, st->id, "go-between", CASE_EV_SETTLED,
 				 json_pack("{s:s, s:i, s:o}", "by", "package", "round", st->round,
-					   "package", package_public_json(nk_currency_find(st->frame.currency),
-									   &st->proposed)), err);
-		ended = true;
+					   "package", package_public_json(nk_currency_find(st->pkg.frame.currency),
+									   &st->pkg.proposed)), err);
+		*ended = true;
 	} else if (rc == NK_OK && outcome == NK_PROPOSAL_CLOSES) {
-		rc = case_append(env, st->id, "go-between", "closed",
+		rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
 				 json_pack("{s:s}", "reason", "the last round's package was not accepted by both"), err);
-		ended = true;
+		*ended = true;
 	}
-	if (rc == NK_OK && ended)
+	if (rc == NK_OK && *ended)
 		rc = case_end(env, st->id, err);
 out:
-	sodium_memzero(answers, sizeof(answers));
-	return case_finish(env, rc, ended, err);
+	sodium_memzero(accepted, sizeof(accepted));
+	return rc;
 }
+
+const struct case_kind case_kind_package = {
+	.name = "package",
+	.open = package_apply_opened,
+	.apply = package_appliers,
+	.act = {
+		[NK_ACTION_PACKAGE] = { check_valuation, submit },
+		[NK_ACTION_ANSWER] = { NULL, answer },
+	},
+	.brief = package_brief,
+	.itself = "is a package case: its parties submit valuations (nakodo package submit)",
+};

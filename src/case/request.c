@@ -20,15 +20,16 @@ static const struct {
 	const char *name;
 	action_fn run;
 } actions[] = {
-	[NK_ACTION_SUBMIT] = { "submit", case_submit },
-	[NK_ACTION_EXTEND] = { "extend", case_submit },
-	[NK_ACTION_ANSWER] = { "answer", case_answer },
-	[NK_ACTION_PROPOSE] = { "propose", case_propose },
+	/* a kind's actions: run by the case's kind, refused by another kind */
+	[NK_ACTION_SUBMIT] = { "submit", case_kind_act },
+	[NK_ACTION_EXTEND] = { "extend", case_kind_act },
+	[NK_ACTION_ANSWER] = { "answer", case_kind_act },
+	[NK_ACTION_PROPOSE] = { "propose", case_kind_act },
 	[NK_ACTION_CLOSE] = { "close", case_close },
 	[NK_ACTION_SEND] = { "send", case_send },
 	[NK_ACTION_DEPOSIT] = { "deposit", case_deposit },
 	[NK_ACTION_WITHDRAW] = { "withdraw", case_withdraw },
-	[NK_ACTION_PACKAGE] = { "package", package_case_submit },
+	[NK_ACTION_PACKAGE] = { "package", case_kind_act },
 };
 
 static bool known_action(enum nk_case_action action)

@@ -20,7 +20,9 @@ void nk_rules_default(struct nk_rules *rules, const struct nk_currency *cur)
 	rules->proposals = 1;
 }
 
-enum nk_status nk_rules_check(const struct nk_rules *r, struct nk_error *err)
+/* With policy, every check a new case's rules must pass; without, only what a round's
+ * arithmetic needs (nk_rules_check_sound). One list, so the two never drift apart. */
+static enum nk_status check_rules(const struct nk_rules *r, bool policy, struct nk_error *err)
 {
 	if (!nk_currency_find(r->currency))
 		return nk_fail(err, NK_EINVAL, "currency", "unknown currency (use an ISO 4217 code such as USD, EUR, GBP, JPY, KRW)");
@@ -29,9 +31,9 @@ enum nk_status nk_rules_check(const struct nk_rules *r, struct nk_error *err)
 	if (r->settle != NK_SETTLE_MIDPOINT && r->settle != NK_SETTLE_BAND &&
 	    r->settle != NK_SETTLE_RANDOM)
 		return nk_fail(err, NK_EINVAL, "settle", "unknown settlement rule");
-	if (r->settle == NK_SETTLE_BAND && r->band_bp == 0 && r->band_amount == 0)
+	if (policy && r->settle == NK_SETTLE_BAND && r->band_bp == 0 && r->band_amount == 0)
 		return nk_fail(err, NK_EINVAL, "settle", "a band needs a percent or an amount");
-	if (r->settle != NK_SETTLE_BAND && (r->band_bp || r->band_amount))
+	if (policy && r->settle != NK_SETTLE_BAND && (r->band_bp || r->band_amount))
 		return nk_fail(err, NK_EINVAL, "settle", "a band is given but the rule is not band");
 	if (r->band_bp >= NK_BP_ONE)
 		return nk_fail(err, NK_EINVAL, "settle", "the band percent must be below 100%%");
@@ -49,13 +51,23 @@ enum nk_status nk_rules_check(const struct nk_rules *r, struct nk_error *err)
 	}
 	if (r->range_low < 0 || r->range_high > NK_AMOUNT_MAX || r->range_low >= r->range_high)
 		return nk_fail(err, NK_EINVAL, "range", "the range must satisfy 0 <= LOW < HIGH");
-	if (r->hint_count > 0 && r->range_low == 0 && r->range_high == NK_AMOUNT_MAX)
+	if (policy && r->hint_count > 0 && r->range_low == 0 && r->range_high == NK_AMOUNT_MAX)
 		return nk_fail(err, NK_EINVAL, "range", "hints need a declared range, so that their leakage can be measured");
 	if (!(r->leakage_bits >= 0.0 && r->leakage_bits <= 64.0))
 		return nk_fail(err, NK_EINVAL, "leakage-bits", "the leakage budget must be between 0 and 64 bits");
 	if (r->proposals < 0 || r->proposals > NK_PROPOSALS_MAX)
 		return nk_fail(err, NK_EINVAL, "proposals", "between 0 and %d mediator's proposals", NK_PROPOSALS_MAX);
 	return NK_OK;
+}
+
+enum nk_status nk_rules_check(const struct nk_rules *r, struct nk_error *err)
+{
+	return check_rules(r, true, err);
+}
+
+enum nk_status nk_rules_check_sound(const struct nk_rules *r, struct nk_error *err)
+{
+	return check_rules(r, false, err);
 }
 
 enum nk_status nk_percent_parse(const char *text, const char *field, uint32_t *bp,

@@ -67,16 +67,14 @@ static enum nk_status reply_brief(struct route_call *call, enum nk_role role,
 {
 	struct nk_brief *b = &call->worker->brief;
 	struct nk_package_brief *pb = &call->worker->package_brief;
+	bool package = false;
 	enum nk_status rc;
 
-	rc = nk_case_brief(&call->env, call->case_id, role, b, err);
+	rc = nk_case_brief_any(&call->env, call->case_id, role, b, pb, &package, err);
 	if (rc == NK_OK) {
-		metrics_case_state(&call->srv->metrics, call->case_id, b->state);
-		if (!b->package)
-			call->reply = nk_brief_to_json(b);
-		else if ((rc = nk_package_case_brief(&call->env, call->case_id, role, pb, err)) == NK_OK)
-			call->reply = nk_package_brief_to_json(pb);
-		if (rc == NK_OK && !call->reply)
+		metrics_case_state(&call->srv->metrics, call->case_id, package ? pb->state : b->state);
+		call->reply = package ? nk_package_brief_to_json(pb) : nk_brief_to_json(b);
+		if (!call->reply)
 			rc = nk_fail(err, NK_ENOMEM, "brief", "out of memory");
 	}
 	sodium_memzero(b, sizeof(*b));

@@ -1,0 +1,359 @@
+/* The commands of a case of figures: opening under its rules with a committed seed, a
+ * party's figure or deal-closer extension (and the round's evaluation when it completes
+ * the round), the mediator's proposal after an impasse and the parties' answers. Each
+ * runs inside the transaction case.c begins and ends, and appends its events and sealed
+ * figures there or nothing. */
+#include "case/case_impl.h"
+#include "base/hex.h"
+#include "formats/case_json.h"
+
+#include <nakodo/seal.h>
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+static enum nk_status get_seed(const struct nk_case_env *env, const char *id,
+			       uint8_t seed[NK_SEED_BYTES], struct nk_error *err)
+{
+	size_t len = 0;
+	enum nk_status rc = nk_store_secret_get(env->store, id, "seed", seed, NK_SEED_BYTES, &len, err);
+
+	if (rc == NK_OK && len != NK_SEED_BYTES)
+		rc = nk_fail(err, NK_ECORRUPT, "secret", "the sealed seed has the wrong size");
+	return rc;
+}
+
+enum nk_status case_replay(const struct nk_case_env *env, const struct case_state *st,
+			   int count, struct nk_round_result *results, struct nk_error *err)
+{
+	uint8_t seed[NK_SEED_BYTES];
+	struct nk_round_figures figures[NK_ROUNDS_MAX];
+	char name[NK_SECRET_NAME_MAX];
+	enum nk_status rc;
+
+	if (count > NK_ROUNDS_MAX)
+		return nk_fail(err, NK_ECORRUPT, "log", "more rounds than the rules allow");
+	if ((rc = get_seed(env, st->id, seed, err)) != NK_OK)
+		return rc;
+	memset(figures, 0, sizeof(figures));
+	for (int i = 1; i <= count && rc == NK_OK; i++) {
+		const struct case_round *r = &st->fig.rounds[i - 1];
+		struct nk_round_figures *f = &figures[i - 1];
+
+		case_secret_name(name, "figure", i, NK_CLAIMANT);
+		rc = case_get_amount(env, st->id, name, &f->demand, err);
+		case_secret_name(name, "figure", i, NK_PAYER);
+		if (rc == NK_OK)
+			rc = case_get_amount(env, st->id, name, &f->offer, err);
+		case_secret_name(name, "extension", i, NK_CLAIMANT);
+		if (rc == NK_OK && r->extended[NK_CLAIMANT])
+			rc = case_get_amount(env, st->id, name, &f->claimant_extension, err);
+		case_secret_name(name, "extension", i, NK_PAYER);
+		if (rc == NK_OK && r->extended[NK_PAYER])
+			rc = case_get_amount(env, st->id, name, &f->payer_extension, err);
+		if (rc == NK_OK)
+			rc = nk_bargain_round(&st->fig.rules, i, figures, results, seed, err);
+		if (rc == NK_OK && r->evaluated &&
+		    (r->deal != results[i - 1].deal ||
+		     (r->deal != NK_NO_DEAL && r->figure != results[i - 1].figure)))
+			rc = nk_fail(err, NK_ECORRUPT, "log", "round %d does not replay to its recorded outcome", i);
+	}
+	sodium_memzero(figures, sizeof(figures));
+	sodium_memzero(seed, sizeof(seed));
+	return rc;
+}
+
+void case_hint_name(char out[static NK_SECRET_NAME_MAX], int round, enum nk_role role)
+{
+	snprintf(out, NK_SECRET_NAME_MAX, NK_SECRET_KEPT "hint.%d.%s", round, nk_role_name(role));
+}
+
+/* What a failed round's hint was for one side: its band (or none) and whether the
+ * budget withheld it. Sealed apart for that side, not written into the round's event:
+ * whether a hint was withheld depends on the side's own figure, so the mediator, who
+ * reads the log, would learn a bound on it (doc/bargain.md, "Hints are each side's
+ * own"). */
+static enum nk_status keep_hint(const struct nk_case_env *env, const char *id, int round,
+				enum nk_role role, const struct nk_view *view,
+				struct nk_error *err)
+{
+	char name[NK_SECRET_NAME_MAX];
+	uint8_t kept[2] = { (uint8_t)(view->hint + 1), view->withheld };
+
+	case_hint_name(name, round, role);
+	return nk_store_secret_put(env->store, id, name, kept, sizeof(kept), err);
+}
+
+/* A random rule's seed, kept for the two parties after the end under the name the purge
+ * spares (case_end): with the settlement it lets each side replay the draw, and it tells
+ * each side, and so would tell whoever read it, bounds on both limits (doc/bargain.md,
+ * "What the seed tells"). So it is not written into the log, which the mediator reads,
+ * but stays sealed, and only a party's briefing shows it. */
+static enum nk_status keep_seed(const struct nk_case_env *env, const char *id,
+				struct nk_error *err)
+{
+	uint8_t seed[NK_SEED_BYTES];
+	enum nk_status rc = get_seed(env, id, seed, err);
+
+	if (rc == NK_OK)
+		rc = nk_store_secret_put(env->store, id, CASE_REVEALED_SEED, seed, sizeof(seed), err);
+	sodium_memzero(seed, sizeof(seed));
+	return rc;
+}
+
+enum nk_status nk_case_open(const struct nk_case_env *env, const struct nk_rules *rules,
+			    char id[static NK_CASE_ID_MAX], struct nk_error *err)
+{
+	return nk_case_open_with(env, rules, NULL, NULL, id, err);
+}
+
+enum nk_status nk_case_open_with(const struct nk_case_env *env, const struct nk_rules *rules,
+				 nk_case_open_hook before_commit, void *arg,
+				 char id[static NK_CASE_ID_MAX], struct nk_error *err)
+{
+	uint8_t raw[NK_CASE_ID_LEN / 2], seed[NK_SEED_BYTES], commitment[32];
+	char new_id[NK_CASE_ID_MAX];
+	enum nk_status rc;
+
+	if ((rc = nk_rules_check(rules, err)) != NK_OK)
+		return rc;
+	case_fill_random(env, raw, sizeof(raw));
+	nk_hex_encode(raw, sizeof(raw), new_id);
+	case_fill_random(env, seed, sizeof(seed));
+	nk_bargain_commit_seed(seed, commitment);
+
+	if ((rc = nk_store_begin(env->store, err)) != NK_OK)
+		goto out;
+	rc = nk_store_case_create(env->store, new_id, err);
+	if (rc == NK_OK)
+		rc = nk_store_secret_put(env->store, new_id, "seed", seed, sizeof(seed), err);
+	if (rc == NK_OK)
+		rc = case_append(env, new_id, "mediator", CASE_EV_OPENED,
+				 case_event_opened_encode(rules, commitment), err);
+	if (rc == NK_OK && before_commit)
+		rc = before_commit(arg, env->store, new_id, err);
+	if ((rc = case_finish(env, rc, false, err)) == NK_OK)
+		memcpy(id, new_id, sizeof(new_id));
+out:
+	sodium_memzero(seed, sizeof(seed));
+	return rc;
+}
+
+/* Both figures of the open round are in: evaluate it and record what follows. */
+static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_state *st,
+				     bool *ended, struct nk_error *err)
+{
+	struct nk_round_result results[NK_ROUNDS_MAX];
+	const struct nk_round_result *res;
+	int r = st->round;
+	json_t *body;
+	enum nk_status rc;
+
+	if ((rc = case_replay(env, st, r, results, err)) != NK_OK)
+		goto out;
+	res = &results[r - 1];
+	body = json_pack("{s:i, s:s}", "round", r, "outcome", nk_deal_kind_name(res->deal));
+	if (res->deal != NK_NO_DEAL) {
+		body = nk_json_set(body, "figure", json_integer(res->figure));
+	}
+	if ((rc = case_append(env, st->id, "go-between", CASE_EV_ROUND, body, err)) != NK_OK)
+		goto out;
+	if (res->deal == NK_NO_DEAL && st->fig.rules.hint_count > 0 &&
+	    ((rc = keep_hint(env, st->id, r, NK_CLAIMANT, &res->claimant, err)) != NK_OK ||
+	     (rc = keep_hint(env, st->id, r, NK_PAYER, &res->payer, err)) != NK_OK))
+		goto out;
+	if (res->deal != NK_NO_DEAL) {
+		body = json_pack("{s:I, s:s, s:i}", "figure", (json_int_t)res->figure,
+				 "by", nk_deal_kind_name(res->deal), "round", r);
+		rc = case_append(env, st->id, "go-between", CASE_EV_SETTLED, body, err);
+		if (rc == NK_OK && st->fig.rules.settle == NK_SETTLE_RANDOM)
+			rc = keep_seed(env, st->id, err);
+		*ended = true;
+	} else if (r == st->fig.rules.rounds) {
+		rc = case_append(env, st->id, "go-between", CASE_EV_IMPASSE, json_pack("{s:i}", "after_round", r), err);
+		if (rc == NK_OK && st->fig.rules.proposals == 0) {
+			rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
+				    json_pack("{s:s}", "reason", "impasse, and the rules allow no mediator's proposal"), err);
+			*ended = true;
+		}
+	}
+	if (rc == NK_OK && *ended)
+		rc = case_end(env, st->id, err);
+out:
+	sodium_memzero(results, sizeof(results));
+	return rc;
+}
+
+/* A figure (NK_ACTION_SUBMIT) or a deal-closer extension (NK_ACTION_EXTEND). */
+static enum nk_status submit(const struct nk_case_env *env, struct case_state *st,
+			     enum nk_role role, const struct nk_case_request *req,
+			     const struct nk_request_auth *auth, bool *ended, struct nk_error *err)
+{
+	const bool extension = req->action == NK_ACTION_EXTEND;
+	const int round = extension ? 0 : req->round;
+	const int64_t amount = req->amount;
+	const char *id = st->id;
+	char name[NK_SECRET_NAME_MAX];
+	enum nk_status rc;
+
+	if ((rc = case_refuse_state(st, NK_STATE_OPEN, err)) != NK_OK)
+		return rc;
+	if ((rc = case_check_round(st, round, err)) != NK_OK)
+		return rc;
+	if (extension) {
+		if (st->fig.rounds[st->round - 1].extended[role]) {
+			rc = nk_fail(err, NK_EREFUSED, "round", "an extension for round %d was already authorised", st->round);
+			goto out;
+		}
+		if ((rc = nk_bargain_check_extension(&st->fig.rules, amount, err)) != NK_OK)
+			goto out;
+	} else {
+		int64_t previous = 0;
+
+		if (st->fig.rounds[st->round - 1].submitted[role]) {
+			rc = nk_fail(err, NK_EREFUSED, "round", "a figure for round %d was already submitted", st->round);
+			goto out;
+		}
+		case_secret_name(name, "figure", st->round - 1, role);
+		if (st->round > 1 && (rc = case_get_amount(env, id, name, &previous, err)) != NK_OK)
+			goto out;
+		rc = nk_bargain_check_figure(&st->fig.rules, role, amount, st->round > 1 ? &previous : NULL, err);
+		sodium_memzero(&previous, sizeof(previous));
+		if (rc != NK_OK)
+			goto out;
+	}
+	case_secret_name(name, extension ? "extension" : "figure", st->round, role);
+	if ((rc = case_put_amount(env, id, name, amount, err)) != NK_OK)
+		goto out;
+	rc = case_append(env, id, nk_role_name(role), extension ? CASE_EV_EXTENSION : CASE_EV_FIGURE,
+			 case_with_request(json_pack("{s:i, s:s}", "round", st->round,
+						     "role", nk_role_name(role)), auth), err);
+	if (rc == NK_OK && !extension) {
+		st->fig.rounds[st->round - 1].submitted[role] = true;
+		if (st->fig.rounds[st->round - 1].submitted[!role])
+			rc = evaluate_round(env, st, ended, err);
+	}
+out:
+	return rc;
+}
+
+enum nk_status nk_case_submit(const struct nk_case_env *env, const char *id, enum nk_role role,
+			      int64_t amount, struct nk_error *err)
+{
+	const struct nk_case_request req = { .action = NK_ACTION_SUBMIT, .amount = amount };
+
+	return case_kind_act(env, id, role, &req, NULL, err);
+}
+
+enum nk_status nk_case_submit_round(const struct nk_case_env *env, const char *id,
+				    enum nk_role role, int round, int64_t amount,
+				    struct nk_error *err)
+{
+	const struct nk_case_request req = { .action = NK_ACTION_SUBMIT, .round = round,
+					     .amount = amount };
+
+	if (round < 1 || round > NK_ROUNDS_MAX)
+		return nk_fail(err, NK_EINVAL, "round", "a round is a number from 1 to %d", NK_ROUNDS_MAX);
+	return case_kind_act(env, id, role, &req, NULL, err);
+}
+
+enum nk_status nk_case_extend(const struct nk_case_env *env, const char *id, enum nk_role role,
+			      int64_t amount, struct nk_error *err)
+{
+	const struct nk_case_request req = { .action = NK_ACTION_EXTEND, .amount = amount };
+
+	return case_kind_act(env, id, role, &req, NULL, err);
+}
+
+/* The mediator's proposal after an impasse (NK_ACTION_PROPOSE). */
+static enum nk_status propose(const struct nk_case_env *env, struct case_state *st,
+			      enum nk_role role, const struct nk_case_request *req,
+			      const struct nk_request_auth *auth, bool *ended, struct nk_error *err)
+{
+	const int64_t amount = req->amount;
+	enum nk_status rc;
+
+	(void)role;
+	(void)ended;
+	if ((rc = case_refuse_state(st, NK_STATE_IMPASSE, err)) != NK_OK)
+		return rc;
+	if (st->fig.proposal_pending)
+		return nk_fail(err, NK_EREFUSED, "proposal", "the last proposal awaits its answers");
+	if ((rc = nk_bargain_check_proposal(&st->fig.rules, st->fig.proposals, amount, err)) != NK_OK)
+		return rc;
+	return case_append(env, st->id, "mediator", CASE_EV_PROPOSAL,
+			   case_with_request(json_pack("{s:i, s:I}", "number", st->fig.proposals + 1,
+						       "figure", (json_int_t)amount), auth), err);
+}
+
+enum nk_status nk_case_propose(const struct nk_case_env *env, const char *id, int64_t amount,
+			       struct nk_error *err)
+{
+	const struct nk_case_request req = { .action = NK_ACTION_PROPOSE, .amount = amount };
+
+	return case_kind_act(env, id, NK_MEDIATOR, &req, NULL, err);
+}
+
+/* A party's answer to the mediator's proposal (NK_ACTION_ANSWER). */
+static enum nk_status answer(const struct nk_case_env *env, struct case_state *st,
+			     enum nk_role role, const struct nk_case_request *req,
+			     const struct nk_request_auth *auth, bool *ended, struct nk_error *err)
+{
+	const char *id = st->id;
+	bool both = false, accepted[2] = { false, false };
+	enum nk_proposal_outcome outcome;
+	enum nk_status rc;
+
+	if ((rc = case_refuse_state(st, NK_STATE_IMPASSE, err)) != NK_OK)
+		return rc;
+	if (!st->fig.proposal_pending)
+		return nk_fail(err, NK_EREFUSED, "proposal", "there is no proposal to answer");
+	if (st->fig.answered[role])
+		return nk_fail(err, NK_EREFUSED, "answer", "this proposal was already answered");
+	rc = case_seal_answer(env, st, role, req->accept, CASE_EV_ANSWER, "number",
+			      st->fig.proposals, st->fig.answered[!role], auth, &both, accepted, err);
+	if (rc != NK_OK || !both)
+		goto out;
+	outcome = nk_bargain_proposal_outcome(&st->fig.rules, st->fig.proposals,
+					      accepted[NK_CLAIMANT], accepted[NK_PAYER]);
+	rc = case_append(env, id, "go-between", CASE_EV_PROPOSAL_RESULT,
+		    json_pack("{s:i, s:b}", "number", st->fig.proposals,
+			      "accepted", outcome == NK_PROPOSAL_SETTLES), err);
+	if (rc == NK_OK && outcome == NK_PROPOSAL_SETTLES) {
+		rc = case_append(env, id, "go-between", CASE_EV_SETTLED,
+			    json_pack("{s:I, s:s}", "figure", (json_int_t)st->fig.proposal, "by", "proposal"), err);
+		*ended = true;
+	} else if (rc == NK_OK && outcome == NK_PROPOSAL_CLOSES) {
+		rc = case_append(env, id, "go-between", CASE_EV_CLOSED,
+			    json_pack("{s:s}", "reason", "the mediator's proposals were not accepted"), err);
+		*ended = true;
+	}
+	if (rc == NK_OK && *ended)
+		rc = case_end(env, id, err);
+out:
+	sodium_memzero(accepted, sizeof(accepted));
+	return rc;
+}
+
+enum nk_status nk_case_answer(const struct nk_case_env *env, const char *id, enum nk_role role,
+			      bool accept, struct nk_error *err)
+{
+	const struct nk_case_request req = { .action = NK_ACTION_ANSWER, .accept = accept };
+
+	return case_kind_act(env, id, role, &req, NULL, err);
+}
+
+const struct case_kind case_kind_figures = {
+	.name = "figures",
+	.open = figure_apply_opened,
+	.apply = figure_appliers,
+	.act = {
+		[NK_ACTION_SUBMIT] = { NULL, submit },
+		[NK_ACTION_EXTEND] = { NULL, submit },
+		[NK_ACTION_ANSWER] = { NULL, answer },
+		[NK_ACTION_PROPOSE] = { NULL, propose },
+	},
+	.brief = figure_brief,
+	.itself = "is a case of figures, not of packages",
+};
