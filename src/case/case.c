@@ -2,7 +2,7 @@
  * itself against the folded state, and appends its events (and sealed figures) before
  * one durable commit; a refused command rolls back and leaves the store as it was. */
 #include "case/case_impl.h"
-#include "formats/case_json.h"
+#include <nakodo/case_json.h>
 
 #include <nakodo/seal.h>
 
@@ -27,15 +27,6 @@ void case_fill_random(const struct nk_case_env *env, uint8_t *buf, size_t len)
 		env->random(env->arg, buf, len);
 	else
 		randombytes_buf(buf, len);
-}
-
-const char *nk_case_state_name(enum nk_case_state state)
-{
-	static const char *const names[] = {
-		[NK_STATE_OPEN] = "open", [NK_STATE_SETTLED] = "settled",
-		[NK_STATE_IMPASSE] = "impasse", [NK_STATE_CLOSED] = "closed",
-	};
-	return (unsigned)state <= NK_STATE_CLOSED ? names[state] : "unknown";
 }
 
 void case_secret_name(char out[static NK_SECRET_NAME_MAX], const char *what, int n,

@@ -6,7 +6,7 @@
 #include <nakodo/case.h>
 #include <nakodo/package_case.h>
 
-#include "formats/json_build.h"
+#include <nakodo/json_build.h>
 
 #include <jansson.h>
 

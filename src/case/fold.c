@@ -2,7 +2,7 @@
  * checks it against the state so far and applies it. A log that breaks its own rules
  * is reported as corrupt rather than half-applied. */
 #include "case/case_impl.h"
-#include "formats/case_json.h"
+#include <nakodo/case_json.h>
 
 #include <nakodo/seal.h>
 

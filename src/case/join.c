@@ -2,7 +2,7 @@
  * keys is checked before the write lock is taken, and the `joined` event keeps it so
  * that the log itself proves the registration. */
 #include "case/case_impl.h"
-#include "formats/case_json.h"
+#include <nakodo/case_json.h>
 
 #include <nakodo/seal.h>
 

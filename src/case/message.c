@@ -4,7 +4,7 @@
  * stores the ciphertext and logs only its size and SHA-256. Deposits are held until
  * both parties' are in; the second one releases both in the same transaction. */
 #include "case/case_impl.h"
-#include "formats/case_json.h"
+#include <nakodo/case_json.h>
 
 #include <nakodo/seal.h>
 

@@ -4,9 +4,9 @@
  * case.c, each command either appends its events in one durable transaction or is
  * refused and appends nothing. */
 #include "case/case_impl.h"
-#include "formats/case_json.h"
-#include "formats/package_case_json.h"
-#include "formats/package_json.h"
+#include <nakodo/case_json.h>
+#include <nakodo/package_case_json.h>
+#include <nakodo/package_json.h>
 
 #include <sodium.h>
 #include <stdlib.h>

@@ -3,8 +3,8 @@
  * answers and their result, and the settlement. As in fold.c, an event that breaks the
  * rules its log records makes the log corrupt rather than half-applied. */
 #include "case/case_impl.h"
-#include "formats/package_case_json.h"
-#include "formats/package_json.h"
+#include <nakodo/package_case_json.h>
+#include <nakodo/package_json.h>
 
 #include <math.h>
 #include <stdlib.h>
@@ -85,6 +85,7 @@ enum nk_status package_apply_opened(struct case_state *st, const json_t *body,
 	if (!kind || strcmp(kind, "package") != 0)
 		return corrupt(err, "a case of an unknown kind");
 	if (nk_package_frame_from_json(json_object_get(body, "frame"), &st->frame, &ignored) != NK_OK ||
+	    nk_package_frame_check(&st->frame, &ignored) != NK_OK ||
 	    !(cur = nk_currency_find(st->frame.currency)))
 		return corrupt(err, "its package frame does not decode");
 	/* The rules the shared code reads (state names, the round count) follow the frame. */

@@ -1,11 +1,11 @@
 /* nakodo brief and nakodo log: what a role may know of a case, for a person or, with
  * --json, for a program; and the event log as the mediator may see it. */
-#include "cli/package_case.h"
-#include "cli/remote.h"
-#include "cli/signed.h"
-#include "cli/util.h"
-#include "formats/case_json.h"
-#include "server/wire.h"
+#include "package_case.h"
+#include "remote.h"
+#include "signed.h"
+#include "util.h"
+#include <nakodo/case_json.h>
+#include <nakodo/wire.h>
 
 #include <getopt.h>
 #include <sodium.h>
@@ -272,7 +272,7 @@ int cmd_brief(struct cli_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
-/* Prints a log in the shape of wire_log_to_json, as text or JSON (takes the reference). */
+/* Prints a log in the shape of nk_wire_log_to_json, as text or JSON (takes the reference). */
 static int print_log(struct cli_ctx *ctx, json_t *log)
 {
 	const json_t *events = json_object_get(log, "events");
@@ -367,7 +367,7 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 	}
-	if (!(reply = wire_log_to_json(id, &log))) {
+	if (!(reply = nk_wire_log_to_json(id, &log))) {
 		nk_fail(&err, NK_ENOMEM, "log", "out of memory");
 		rc = cli_report(ctx, &err);
 		goto out;

@@ -1,7 +1,7 @@
 /* nakodo case new | case list: open a case under declared rules, list the cases. */
-#include "cli/remote.h"
-#include "cli/util.h"
-#include "formats/case_json.h"
+#include "remote.h"
+#include "util.h"
+#include <nakodo/case_json.h>
 
 #include <getopt.h>
 #include <stdlib.h>

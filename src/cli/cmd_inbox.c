@@ -2,9 +2,9 @@
  * and opens each here: it must be for this case and role, name the sender's registered
  * key, open under this key, verify, and carry the next number from its sender. A message
  * that fails any of these is shown as rejected, with the reason, never as text. */
-#include "cli/signed.h"
-#include "server/wire.h"
-#include "formats/json_build.h"
+#include "signed.h"
+#include <nakodo/wire.h>
+#include <nakodo/json_build.h>
 
 #include <nakodo/seal.h>
 
@@ -42,7 +42,7 @@ static int fetch_page(struct cli_ctx *ctx, struct cli_where *w, const struct nk_
 	}
 	if (nk_case_inbox(&w->env, b->case_id, b->role, after, &box, &err) != NK_OK)
 		return cli_report(ctx, &err);
-	*page = wire_inbox_to_json(b->case_id, b->role, &box);
+	*page = nk_wire_inbox_to_json(b->case_id, b->role, &box);
 	nk_inbox_free(&box);
 	return *page ? CLI_OK : CLI_STORAGE;
 }
@@ -87,7 +87,7 @@ static void open_item(const struct nk_party_key *key, const struct nk_brief *b,
 
 	*why = NK_MESSAGE_MALFORMED;
 	if (nk_role_parse(json_string_value(json_object_get(item, "from")), &from) != NK_OK ||
-	    !kind || wire_envelope_from_json(json_object_get(item, "envelope"), &env, &len, NULL) != NK_OK)
+	    !kind || nk_wire_envelope_from_json(json_object_get(item, "envelope"), &env, &len, NULL) != NK_OK)
 		return;
 	nk_envelope_hash(env, len, hash);
 	sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
@@ -142,7 +142,7 @@ static bool show_item(struct cli_ctx *ctx, const struct nk_party_key *key,
 			json_t *t = json_stringn(msg.text, msg.text_len);
 
 			o = nk_json_set(o, t ? "text" : "text_base64", t ? t :
-					    wire_envelope_to_json((uint8_t *)msg.text, msg.text_len));
+					    nk_wire_envelope_to_json((uint8_t *)msg.text, msg.text_len));
 		}
 		ok = o && json_array_append_new(out, o) == 0;
 	}

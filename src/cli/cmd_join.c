@@ -1,7 +1,7 @@
 /* nakodo join: a party registers its public identity on a case, proving with a
  * signature over case, role and keys that it holds them. The key file's secrets stay
  * in sodium_malloc'd memory and only the signature and public keys leave this file. */
-#include "cli/remote.h"
+#include "remote.h"
 
 #include <nakodo/keys.h>
 #include <nakodo/seal.h>

@@ -1,9 +1,9 @@
 /* nakodo send, deposit and withdraw: a party's sealed words to another role. The text is
  * read from standard input, signed and sealed here to the recipient's registered key,
  * and only the envelope, with a signed request, leaves this machine. */
-#include "cli/signed.h"
-#include "server/wire.h"
-#include "formats/json_build.h"
+#include "signed.h"
+#include <nakodo/wire.h>
+#include <nakodo/json_build.h>
 
 #include <nakodo/seal.h>
 
@@ -113,7 +113,7 @@ static int deliver(struct cli_ctx *ctx, struct cli_where *w, const struct nk_bri
 		body = json_object();
 		if (req->envelope)
 			body = nk_json_set(body, "envelope",
-					    wire_envelope_to_json(req->envelope, req->envelope_len));
+					    nk_wire_envelope_to_json(req->envelope, req->envelope_len));
 		body = cli_auth_to_json(body, auth);
 		return remote_call(ctx, &w->remote, req->action == NK_ACTION_WITHDRAW ? "DELETE" : "POST",
 				   path, body, reply);
@@ -121,7 +121,7 @@ static int deliver(struct cli_ctx *ctx, struct cli_where *w, const struct nk_bri
 	if (nk_case_act(&w->env, b->case_id, b->role, req, auth, &err) != NK_OK)
 		return cli_report(ctx, &err);
 	if (req->action == NK_ACTION_SEND) {
-		*reply = wire_sent_to_json(b->case_id, req->envelope, req->envelope_len, false);
+		*reply = nk_wire_sent_to_json(b->case_id, req->envelope, req->envelope_len, false);
 		return CLI_OK;
 	}
 	if (!(after = sodium_malloc(sizeof(*after))))
@@ -131,8 +131,8 @@ static int deliver(struct cli_ctx *ctx, struct cli_where *w, const struct nk_bri
 		return cli_report(ctx, &err);
 	}
 	*reply = req->action == NK_ACTION_WITHDRAW ?
-		 wire_withdrawn_to_json(b->case_id, b->role, b->deposits) :
-		 wire_sent_to_json(b->case_id, req->envelope, req->envelope_len, after->released);
+		 nk_wire_withdrawn_to_json(b->case_id, b->role, b->deposits) :
+		 nk_wire_sent_to_json(b->case_id, req->envelope, req->envelope_len, after->released);
 	sodium_free(after);
 	return CLI_OK;
 }

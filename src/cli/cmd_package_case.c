@@ -3,15 +3,15 @@
  * its confidential valuation file for the round; answers go through nakodo answer and
  * briefings through nakodo brief. Remote mode sends the same to the server and prints
  * its answer the way local mode prints the local one. */
-#include "cli/demo_package.h"
-#include "cli/package_case.h"
-#include "cli/remote.h"
-#include "cli/signed.h"
-#include "cli/util.h"
-#include "formats/agenda_formats.h"
-#include "formats/package_case_json.h"
-#include "formats/package_json.h"
-#include "formats/json_build.h"
+#include "demo_package.h"
+#include "package_case.h"
+#include "remote.h"
+#include "signed.h"
+#include "util.h"
+#include <nakodo/agenda_formats.h>
+#include <nakodo/package_case_json.h>
+#include <nakodo/package_json.h>
+#include <nakodo/json_build.h>
 
 #include <nakodo/package_case.h>
 

@@ -1,10 +1,10 @@
 /* The parties' commands: submit a figure, authorise a deal-closer extension, answer a
  * mediator's proposal; and the mediator's: propose a figure, close a case. Each reads
  * CASE [--as ROLE] VALUE and calls the one case/ function that does it. */
-#include "cli/remote.h"
-#include "cli/signed.h"
-#include "cli/util.h"
-#include "formats/json_build.h"
+#include "remote.h"
+#include "signed.h"
+#include "util.h"
+#include <nakodo/json_build.h>
 
 #include <getopt.h>
 #include <sodium.h>

@@ -1,7 +1,7 @@
 /* nakodo receipt: exports the receipt of an ended case, from the database or from the
  * server, optionally signed by the party on this machine, to a new file that
  * 'nakodo verify' checks offline. The receipt names outcomes and hashes, never a figure. */
-#include "cli/remote.h"
+#include "remote.h"
 
 #include <nakodo/keys.h>
 #include <nakodo/ledger.h>

@@ -1,6 +1,6 @@
 /* nakodo serve: the go-between as an HTTP JSON API (doc/api.md). Every bound is an
  * option; SIGTERM or SIGINT stops it cleanly after the requests in flight. */
-#include "cli/util.h"
+#include "util.h"
 
 #include <nakodo/server.h>
 

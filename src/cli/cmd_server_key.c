@@ -1,7 +1,7 @@
 /* nakodo server-key, and the key file beside the database: the server's Ed25519 key
  * that countersigns the record lives in PATH.server-key (mode 0600), made on first
  * need. Its public half reaches verifiers by another path than a receipt. */
-#include "cli/util.h"
+#include "util.h"
 
 #include <nakodo/keys.h>
 

@@ -2,9 +2,9 @@
  * (embedded, examples/claims-1962-package-*.json), the package the go-between proposes
  * beside the Kim-Ohira memorandum, each side's value of both, and why loan terms matter. */
 #define _GNU_SOURCE	/* memmem, open_memstream */
-#include "cli/demo_package.h"
-#include "cli/util.h"
-#include "formats/package_json.h"
+#include "demo_package.h"
+#include "util.h"
+#include <nakodo/package_json.h>
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,7 +4,7 @@
 #ifndef NAKODO_CLI_PACKAGE_CASE_H
 #define NAKODO_CLI_PACKAGE_CASE_H
 
-#include "cli/cli.h"
+#include "cli.h"
 
 #include <nakodo/case.h>
 

@@ -1,10 +1,10 @@
 /* The command's HTTP client (libcurl): one request per call, answers bounded in size,
  * problem documents turned into the same error report and exit status as local mode,
  * and briefings decoded back into struct nk_brief so that they print identically. */
-#include "base/alloc.h"
-#include "cli/package_case.h"
-#include "cli/remote.h"
-#include "formats/case_json.h"
+#include <nakodo/alloc.h>
+#include "package_case.h"
+#include "remote.h"
+#include <nakodo/case_json.h>
 
 #include <curl/curl.h>
 #include <getopt.h>

@@ -4,7 +4,7 @@
 #ifndef NAKODO_CLI_REMOTE_H
 #define NAKODO_CLI_REMOTE_H
 
-#include "cli/util.h"
+#include "util.h"
 
 #include <nakodo/case.h>
 #include <nakodo/keys.h>

@@ -1,8 +1,8 @@
 /* The pieces every keyed command shares: the key file opened under its passphrase, the
  * acting role found from the token or the registered keys, and a signed request with
  * the role's next number, so that local and remote mode sign the same way. */
-#include "cli/signed.h"
-#include "formats/json_build.h"
+#include "signed.h"
+#include <nakodo/json_build.h>
 
 #include <nakodo/seal.h>
 

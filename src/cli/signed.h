@@ -4,7 +4,7 @@
 #ifndef NAKODO_CLI_SIGNED_H
 #define NAKODO_CLI_SIGNED_H
 
-#include "cli/remote.h"
+#include "remote.h"
 
 #include <nakodo/keys.h>
 

@@ -1,6 +1,6 @@
 /* Helpers every subcommand shares: error reports, exit statuses, opening the store,
  * reading an amount without it reaching the shell's history, JSON output. */
-#include "cli/util.h"
+#include "util.h"
 
 #include <nakodo/keys.h>
 

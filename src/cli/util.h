@@ -2,7 +2,7 @@
 #ifndef NAKODO_CLI_UTIL_H
 #define NAKODO_CLI_UTIL_H
 
-#include "cli/cli.h"
+#include "cli.h"
 
 #include <nakodo/case.h>
 #include <nakodo/money.h>

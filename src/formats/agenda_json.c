@@ -1,7 +1,7 @@
 /* nakodo's own JSON form of agendas and profiles (doc/formats.md), read and written
  * with jansson, and the loaders that tell a JSON file from a GENIUS XML one. */
-#include "agenda_formats.h"
-#include "formats/json_build.h"
+#include <nakodo/agenda_formats.h>
+#include <nakodo/json_build.h>
 
 #include <jansson.h>
 

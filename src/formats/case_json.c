@@ -1,11 +1,20 @@
 /* JSON codecs for rules and briefings. Amounts are integers in minor units, always
  * beside the currency; decoding is strict so that a stored or sent rule set means
  * exactly one thing. */
-#include "formats/case_json.h"
-#include "formats/json_build.h"
+#include <nakodo/case_json.h>
+#include <nakodo/json_build.h>
 
 #include <sodium.h>
 #include <string.h>
+
+const char *nk_case_state_name(enum nk_case_state state)
+{
+	static const char *const names[] = {
+		[NK_STATE_OPEN] = "open", [NK_STATE_SETTLED] = "settled",
+		[NK_STATE_IMPASSE] = "impasse", [NK_STATE_CLOSED] = "closed",
+	};
+	return (unsigned)state <= NK_STATE_CLOSED ? names[state] : "unknown";
+}
 
 void nk_hex(const uint8_t *bytes, size_t len, char *out)
 {

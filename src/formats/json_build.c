@@ -1,5 +1,5 @@
 /* Building JSON all or nothing (json_build.h). */
-#include "formats/json_build.h"
+#include <nakodo/json_build.h>
 
 #include <stdbool.h>
 #include <stdint.h>

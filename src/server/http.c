@@ -4,7 +4,7 @@
  * log line per request that never holds a figure or a token. */
 #include "server/server_impl.h"
 
-#include "base/alloc.h"
+#include <nakodo/alloc.h>
 
 #include <arpa/inet.h>
 #include <sodium.h>

@@ -2,10 +2,10 @@
  * the handler. Handlers are thin: each calls the one case/ function the command calls
  * for the same action and answers with the acting role's briefing, as the command does. */
 #include "server/server_impl.h"
-#include "formats/case_json.h"
-#include "formats/json_build.h"
-#include "formats/package_case_json.h"
-#include "formats/package_json.h"
+#include <nakodo/case_json.h>
+#include <nakodo/json_build.h>
+#include <nakodo/package_case_json.h>
+#include <nakodo/package_json.h>
 
 #include <nakodo/ledger.h>
 
@@ -33,7 +33,7 @@ static const struct field_spec envelope_fields[] = {
 };
 
 /* A body with a base64 envelope of the longest message, and room for the rest. */
-#define ENVELOPE_BODY_MAX (WIRE_ENVELOPE_B64_MAX + 1024)
+#define ENVELOPE_BODY_MAX (NK_WIRE_ENVELOPE_B64_MAX + 1024)
 static const struct field_spec join_fields[] = {
 	{ "sign", FIELD_STRING, true }, { "seal", FIELD_STRING, true },
 	{ "signature", FIELD_STRING, true }, { NULL, FIELD_INT, false },
@@ -330,7 +330,7 @@ static enum nk_status put_envelope(struct route_call *call, enum nk_case_action 
 	enum nk_status rc;
 
 	if ((rc = body_auth(call, &buf, &auth, err)) != NK_OK ||
-	    (rc = wire_envelope_from_json(json_object_get(call->body, "envelope"), &env, &len,
+	    (rc = nk_wire_envelope_from_json(json_object_get(call->body, "envelope"), &env, &len,
 					  err)) != NK_OK)
 		return rc;
 	req.envelope = env;
@@ -338,7 +338,7 @@ static enum nk_status put_envelope(struct route_call *call, enum nk_case_action 
 	rc = nk_case_act(&call->env, call->case_id, caller_role(call), &req, auth, err);
 	if (rc == NK_OK && action == NK_ACTION_DEPOSIT)
 		rc = nk_case_brief(&call->env, call->case_id, caller_role(call), b, err);
-	if (rc == NK_OK && !(call->reply = wire_sent_to_json(call->case_id, env, len,
+	if (rc == NK_OK && !(call->reply = nk_wire_sent_to_json(call->case_id, env, len,
 							     action == NK_ACTION_DEPOSIT && b->released)))
 		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 	if (rc == NK_OK && action == NK_ACTION_SEND)
@@ -372,7 +372,7 @@ static enum nk_status h_withdraw(struct route_call *call, struct nk_error *err)
 	if (rc == NK_OK)
 		rc = nk_case_brief(&call->env, call->case_id, caller_role(call), b, err);
 	if (rc == NK_OK &&
-	    !(call->reply = wire_withdrawn_to_json(call->case_id, caller_role(call), b->deposits)))
+	    !(call->reply = nk_wire_withdrawn_to_json(call->case_id, caller_role(call), b->deposits)))
 		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 	sodium_memzero(b, sizeof(*b));
 	return rc;
@@ -395,7 +395,7 @@ static enum nk_status h_inbox(struct route_call *call, struct nk_error *err)
 		after = v;
 	}
 	rc = nk_case_inbox(&call->env, call->case_id, caller_role(call), after, &box, err);
-	if (rc == NK_OK && !(call->reply = wire_inbox_to_json(call->case_id, caller_role(call), &box)))
+	if (rc == NK_OK && !(call->reply = nk_wire_inbox_to_json(call->case_id, caller_role(call), &box)))
 		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 	nk_inbox_free(&box);
 	return rc;
@@ -435,7 +435,7 @@ static enum nk_status h_log(struct route_call *call, struct nk_error *err)
 	struct nk_event_list log = { 0 };
 	enum nk_status rc = nk_case_log(&call->env, call->case_id, &log, err);
 
-	if (rc == NK_OK && !(call->reply = wire_log_to_json(call->case_id, &log)))
+	if (rc == NK_OK && !(call->reply = nk_wire_log_to_json(call->case_id, &log)))
 		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 	nk_event_list_free(&log);
 	return rc;

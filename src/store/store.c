@@ -2,7 +2,7 @@
  * checks every id, name and event before a backend sees it, and keeps track of the
  * transaction. Sealing of secrets is in secret.c. */
 #include "store/store_impl.h"
-#include "base/alloc.h"
+#include <nakodo/alloc.h>
 
 #include <stdlib.h>
 #include <string.h>

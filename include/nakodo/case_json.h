@@ -3,7 +3,7 @@
 #ifndef NAKODO_FORMATS_CASE_JSON_H
 #define NAKODO_FORMATS_CASE_JSON_H
 
-#include <nakodo/case.h>
+#include <nakodo/brief.h>
 
 #include <jansson.h>
 

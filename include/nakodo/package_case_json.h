@@ -1,10 +1,9 @@
 /* JSON forms of a package case: its public frame (strict decoding, as for rules) and a
- * role's briefing (doc/formats.md, "Package cases"). Internal to libnakodo and the
- * command. */
+ * role's briefing (doc/formats.md, "Package cases"). */
 #ifndef NAKODO_PACKAGE_CASE_JSON_H
 #define NAKODO_PACKAGE_CASE_JSON_H
 
-#include <nakodo/package_case.h>
+#include <nakodo/brief.h>
 
 #include <jansson.h>
 
@@ -13,8 +12,8 @@ json_t *nk_package_frame_to_json(const struct nk_package_frame *frame);
 json_t *nk_package_brief_to_json(const struct nk_package_brief *brief);
 
 /* Decodes a frame: unknown keys, wrong types and a hint policy other than "none" are
- * refused with the field and the reason; then nk_package_frame_check. *out is untouched
- * on failure. */
+ * refused with the field and the reason. The frame's rules (nk_package_frame_check) are
+ * the caller's: nk_package_case_open checks them first. *out is untouched on failure. */
 NK_MUST_USE enum nk_status nk_package_frame_from_json(const json_t *obj,
 						      struct nk_package_frame *out,
 						      struct nk_error *err);
