@@ -2,6 +2,7 @@
  * read from standard input, signed and sealed here to the recipient's registered key,
  * and only the envelope, with a signed request, leaves this machine. */
 #include "signed.h"
+#include <nakodo/request_json.h>
 #include <nakodo/wire.h>
 #include <nakodo/json_build.h>
 
@@ -110,11 +111,7 @@ static int deliver(struct cli_ctx *ctx, struct cli_where *w, const struct nk_bri
 	if (w->is_remote) {
 		snprintf(path, sizeof(path), "/v1/cases/%s/%s", b->case_id,
 			 req->action == NK_ACTION_SEND ? "messages" : "deposit");
-		body = json_object();
-		if (req->envelope)
-			body = nk_json_set(body, "envelope",
-					    nk_wire_envelope_to_json(req->envelope, req->envelope_len));
-		body = cli_auth_to_json(body, auth);
+		body = nk_request_to_json(req, auth);
 		return remote_call(ctx, &w->remote, req->action == NK_ACTION_WITHDRAW ? "DELETE" : "POST",
 				   path, body, reply);
 	}

@@ -11,6 +11,7 @@
 #include <nakodo/agenda_formats.h>
 #include <nakodo/package_case_json.h>
 #include <nakodo/package_json.h>
+#include <nakodo/request_json.h>
 #include <nakodo/json_build.h>
 
 #include <nakodo/package_case.h>
@@ -220,7 +221,7 @@ static int submit_remote(struct cli_ctx *ctx, const struct remote *r, const char
 	body = json_pack("{s:o}", "valuation", valuation);
 	if (body && req->round)
 		body = nk_json_set(body, "round", json_integer(req->round));
-	body = cli_auth_to_json(body, signed_by);
+	body = nk_request_auth_to_json(body, signed_by);
 	snprintf(path, sizeof(path), "/v1/cases/%s/package", id);
 	if ((rc = remote_call(ctx, r, "POST", path, body, &reply)) == CLI_OK)
 		rc = package_brief_answer(ctx, id, reply, true);

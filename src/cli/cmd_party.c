@@ -4,7 +4,7 @@
 #include "remote.h"
 #include "signed.h"
 #include "util.h"
-#include <nakodo/json_build.h>
+#include <nakodo/request_json.h>
 
 #include <getopt.h>
 #include <sodium.h>
@@ -86,28 +86,19 @@ static int run_remote(struct cli_ctx *ctx, const struct remote *r, enum action a
 				     nk_role_name(*as), nk_role_name(b->role));
 		goto out;
 	}
-	if (action == SUBMIT || action == EXTEND || action == PROPOSE) {
-		if ((rc = cli_read_amount(ctx, nk_currency_find(b->rules.currency), pos[1], &amount)) != CLI_OK)
-			goto out;
-		body = json_pack("{s:I}", "amount", (json_int_t)amount);
-		if (round)
-			body = nk_json_set(body, "round", json_integer(round));
-	} else if (action == ANSWER) {
-		body = json_pack("{s:b}", "accept", strcmp(pos[1], "accept") == 0);
-	} else {
-		body = json_object();
-	}
+	if ((action == SUBMIT || action == EXTEND || action == PROPOSE) &&
+	    (rc = cli_read_amount(ctx, nk_currency_find(b->rules.currency), pos[1], &amount)) != CLI_OK)
+		goto out;
 	req.round = round;
 	req.amount = amount;
 	req.accept = action == ANSWER && strcmp(pos[1], "accept") == 0;
 	sodium_memzero(&amount, sizeof(amount));
 	rc = key ? cli_sign_request(ctx, pc->name, key, b, &req, &auth, &signed_by) : CLI_OK;
+	if (rc == CLI_OK)
+		body = nk_request_to_json(&req, signed_by);
 	sodium_memzero(&req, sizeof(req));
-	if (rc != CLI_OK) {
-		json_decref(body);
+	if (rc != CLI_OK)
 		goto out;
-	}
-	body = cli_auth_to_json(body, signed_by);
 	snprintf(path, sizeof(path), "/v1/cases/%s/%s", pos[0], routes[action]);
 	if ((rc = remote_call(ctx, r, "POST", path, body, &reply)) == CLI_OK)
 		rc = remote_show_brief(ctx, pos[0], reply, true);

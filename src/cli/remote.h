@@ -56,10 +56,6 @@ int remote_call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 int remote_get_text(struct cli_ctx *ctx, const struct remote *r, const char *path, char **text,
 		    size_t *len);
 
-/* A briefing decoded from the server's JSON (nk_brief_to_json's shape). */
-NK_MUST_USE enum nk_status remote_brief_from_json(const json_t *obj, struct nk_brief *b,
-						  struct nk_error *err);
-
 /* Fetches the caller's briefing of case id into b (sodium_malloc'd by the caller). */
 int remote_brief(struct cli_ctx *ctx, const struct remote *r, const char *id,
 		 struct nk_brief *b);

@@ -114,14 +114,3 @@ int cli_sign_request(struct cli_ctx *ctx, const char *cmd, const struct nk_party
 	*out = auth;
 	return CLI_OK;
 }
-
-json_t *cli_auth_to_json(json_t *body, const struct nk_request_auth *auth)
-{
-	char hex[2 * NK_SIGNATURE_BYTES + 1];
-
-	if (!auth)
-		return body;
-	sodium_bin2hex(hex, sizeof(hex), auth->signature, sizeof(auth->signature));
-	body = nk_json_set(body, "request", json_integer((json_int_t)auth->number));
-	return nk_json_set(body, "signature", json_string(hex));
-}

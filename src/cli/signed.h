@@ -39,8 +39,4 @@ int cli_sign_request(struct cli_ctx *ctx, const char *cmd, const struct nk_party
 		     const struct nk_brief *b, const struct nk_case_request *req,
 		     struct nk_request_auth *auth, const struct nk_request_auth **out);
 
-/* Adds "request" and "signature" to a request body when auth is not NULL; takes body
- * and returns it, or NULL (body released) when out of memory. */
-json_t *cli_auth_to_json(json_t *body, const struct nk_request_auth *auth);
-
 #endif
