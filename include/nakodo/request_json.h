@@ -35,4 +35,15 @@ NK_MUST_USE enum nk_status nk_request_from_json(const json_t *body, enum nk_case
 						const struct nk_request_auth **auth_out,
 						struct nk_error *err);
 
+/* A join's body: {"sign", "seal" (the identity's keys in hex), "signature" (its
+ * nk_join_sign, hex)}. A new reference, or NULL when out of memory. */
+json_t *nk_join_to_json(const struct nk_identity *identity,
+			const uint8_t sig[static NK_SIGNATURE_BYTES]);
+
+/* Reads a join's body: "sign", "seal", then "signature" is the field of the first
+ * problem; the outputs are untouched on failure. */
+NK_MUST_USE enum nk_status nk_join_from_json(const json_t *body, struct nk_identity *identity,
+					     uint8_t sig[static NK_SIGNATURE_BYTES],
+					     struct nk_error *err);
+
 #endif

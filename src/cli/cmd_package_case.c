@@ -185,84 +185,40 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
-/* The server's answer to the valuation in text (checked here first, so bad input is
- * refused before anything is sent), signed with key when the role has joined. */
-static int submit_remote(struct cli_ctx *ctx, const struct remote *r, const char *id,
-			 const enum nk_role *as, const struct nk_party_key *key,
-			 const struct nk_case_request *req, const char *text, size_t len)
+/* The role's briefing gives what a signature needs (through a server, the token's
+ * role, which --as must name), then the action the server's route does, through the
+ * backend; printed as the briefing after it. */
+static int submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id,
+		  const enum nk_role *as, const struct nk_party_key *key,
+		  const struct nk_case_request *req)
 {
 	struct nk_brief *b = NULL;
 	struct nk_request_auth auth;
 	const struct nk_request_auth *signed_by = NULL;
-	char path[NK_CASE_ID_MAX + 32];
-	json_t *valuation, *body, *reply = NULL;
-	json_error_t jerr;
-	int rc = CLI_OK;
-
-	if (as || key) {	/* the token's role must be the one named; its keys sign */
-		if (!(b = sodium_malloc(sizeof(*b))))
-			return CLI_STORAGE;
-		if ((rc = remote_brief(ctx, r, id, b)) != CLI_OK)
-			goto out;
-		if (as && b->role != *as) {
-			rc = cli_usage_error(ctx, "nakodo package submit",
-					     "--as %s, but the token is the %s's",
-					     nk_role_name(*as), nk_role_name(b->role));
-			goto out;
-		}
-		if (key && (rc = cli_sign_request(ctx, "nakodo package submit", key, b, req, &auth,
-						  &signed_by)) != CLI_OK)
-			goto out;
-	}
-	if (!(valuation = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr))) {
-		rc = cli_usage_error(ctx, "nakodo package submit", "the valuation is not JSON");
-		goto out;
-	}
-	body = json_pack("{s:o}", "valuation", valuation);
-	if (body && req->round)
-		body = nk_json_set(body, "round", json_integer(req->round));
-	body = nk_request_auth_to_json(body, signed_by);
-	snprintf(path, sizeof(path), "/v1/cases/%s/package", id);
-	if ((rc = remote_call(ctx, r, "POST", path, body, &reply)) == CLI_OK)
-		rc = package_brief_answer(ctx, id, reply, true);
-out:
-	sodium_free(b);
-	return rc;
-}
-
-/* Locally: the role's briefing gives what a signature needs, then the same case/
- * function the server's route calls. */
-static int submit_local(struct cli_ctx *ctx, const char *id, enum nk_role role,
-			const struct nk_party_key *key, const struct nk_case_request *req)
-{
-	struct cli_where w = { 0 };
-	struct nk_brief *b = NULL;
-	struct nk_request_auth auth;
-	const struct nk_request_auth *signed_by = NULL;
-	struct nk_error err = { 0 };
+	enum nk_role role = as ? *as : NK_MEDIATOR;
+	json_t *answer = NULL;
 	int rc;
 
-	if ((rc = cli_where_open(ctx, &w)) != CLI_OK)
+	if ((rc = cli_backend_open(ctx, be)) != CLI_OK)
 		return rc;
-	if (key) {
+	if (key || (be->is_remote && as)) {
 		if (!(b = sodium_malloc(sizeof(*b)))) {
 			rc = CLI_STORAGE;
 			goto out;
 		}
-		rc = cli_acting_brief(ctx, &w, "nakodo package submit", id, &role, key, b);
-		if (rc == CLI_OK)
+		rc = cli_acting_brief(ctx, be, "nakodo package submit", id, as, key, b);
+		if (rc == CLI_OK && key)
 			rc = cli_sign_request(ctx, "nakodo package submit", key, b, req, &auth,
 					      &signed_by);
 		if (rc != CLI_OK)
 			goto out;
+		role = b->role;
 	}
-	if (nk_case_act(&w.env, id, role, req, signed_by, &err) != NK_OK)
-		rc = cli_report(ctx, &err);
-	else
-		rc = package_show_brief(ctx, &w.env, id, role, true);
+	if ((rc = be->ops->act(ctx, be, id, role, req, signed_by, &answer)) == CLI_OK)
+		rc = cli_print_brief_answer(ctx, id, answer, true);
 out:
 	sodium_free(b);
-	cli_where_close(&w);
+	cli_backend_close(be);
 	return rc;
 }
 
@@ -274,7 +230,7 @@ int package_submit(struct cli_ctx *ctx, int argc, char **argv)
 	};
 	struct nk_package_valuation *v = NULL;
 	struct nk_party_key *key = NULL;
-	struct remote remote = { 0 };
+	struct cli_backend be = { 0 };
 	struct nk_case_request req = { .action = NK_ACTION_PACKAGE };
 	struct nk_error err = { 0 };
 	const char *as = NULL, *pos[2] = { NULL, NULL }, *key_path = NULL;
@@ -304,14 +260,14 @@ int package_submit(struct cli_ctx *ctx, int argc, char **argv)
 						       NK_ROUNDS_MAX);
 			round = (int)n;
 		} else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN) {
-			remote_option(&remote, c, optarg);
+			remote_option(&be.remote, c, optarg);
 		} else {
 			return cli_usage_error(ctx, "nakodo package submit", "unexpected '%s'", argv[optind - 1]);
 		}
 	}
 	if (npos != 2)
 		return cli_usage_error(ctx, "nakodo package submit", "expected CASE --as ROLE FILE");
-	if ((as || !remote_active(&remote)) &&
+	if ((as || !remote_active(&be.remote)) &&
 	    (rc = cli_parse_role(ctx, "nakodo package submit", as, &role)) != CLI_OK)
 		return rc;
 	if (!(v = sodium_malloc(sizeof(*v))))
@@ -325,11 +281,8 @@ int package_submit(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	req.round = round;
 	req.valuation = v;
-	remote.key = key;	/* a joined role's reads are signed too */
-	if (remote_active(&remote))
-		rc = submit_remote(ctx, &remote, pos[0], as ? &role : NULL, key, &req, text, len);
-	else
-		rc = submit_local(ctx, pos[0], role, key, &req);
+	be.remote.key = key;	/* a joined role's reads are signed too */
+	rc = submit(ctx, &be, pos[0], as ? &role : NULL, key, &req);
 out:
 	nk_party_key_free(key);
 	if (text) {
@@ -466,28 +419,4 @@ int package_brief_answer(struct cli_ctx *ctx, const char *id, json_t *brief, boo
 		print_brief(ctx->out, brief);
 	json_decref(brief);
 	return CLI_OK;
-}
-
-int package_show_brief(struct cli_ctx *ctx, const struct nk_case_env *env, const char *id,
-		       enum nk_role role, bool after_action)
-{
-	struct nk_package_brief *b = sodium_malloc(sizeof(*b));
-	struct nk_error err = { 0 };
-	json_t *j = NULL;
-	int rc;
-
-	if (!b) {
-		nk_fail(&err, NK_ENOMEM, "brief", "out of memory");
-		return cli_report(ctx, &err);
-	}
-	if (nk_package_case_brief(env, id, role, b, &err) != NK_OK)
-		rc = cli_report(ctx, &err);
-	else if (!(j = nk_package_brief_to_json(b))) {
-		nk_fail(&err, NK_ENOMEM, "brief", "out of memory");
-		rc = cli_report(ctx, &err);
-	} else
-		rc = package_brief_answer(ctx, id, j, after_action);
-	sodium_memzero(b, sizeof(*b));
-	sodium_free(b);
-	return rc;
 }

@@ -56,11 +56,4 @@ int remote_call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 int remote_get_text(struct cli_ctx *ctx, const struct remote *r, const char *path, char **text,
 		    size_t *len);
 
-/* Fetches the caller's briefing of case id into b (sodium_malloc'd by the caller). */
-int remote_brief(struct cli_ctx *ctx, const struct remote *r, const char *id,
-		 struct nk_brief *b);
-
-/* Prints a briefing answer as cli_show_brief does (takes the reference). */
-int remote_show_brief(struct cli_ctx *ctx, const char *id, json_t *reply, bool after_action);
-
 #endif

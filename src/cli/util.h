@@ -27,8 +27,6 @@ int cli_open_case_store(struct cli_ctx *ctx, bool create, struct nk_store **stor
 int cli_read_amount(struct cli_ctx *ctx, const struct nk_currency *cur, const char *arg,
 		    int64_t *amount);
 bool cli_wants_help(int argc, char **argv);
-int cli_case_currency(struct cli_ctx *ctx, const struct nk_case_env *env, const char *id,
-		      const struct nk_currency **cur);
 int cli_parse_role(struct cli_ctx *ctx, const char *cmd, const char *text, enum nk_role *role);
 /* "USD 350,000,000.00" */
 void cli_format_amount(const char *currency, int64_t amount, char out[static CLI_AMOUNT_MAX]);
@@ -36,12 +34,6 @@ void cli_format_amount(const char *currency, int64_t amount, char out[static CLI
 void cli_print_round(FILE *f, const struct nk_brief *b, int i);
 /* Renders a briefing for a person. */
 void cli_print_brief(FILE *f, const struct nk_brief *b);
-
-
-/* Prints role's briefing of case id (text or JSON). After an action, brief_after
- * prints the shorter text form. */
-int cli_show_brief(struct cli_ctx *ctx, const struct nk_case_env *env, const char *id,
-		   enum nk_role role, bool after_action);
 
 /* The server's signing key, kept in PATH.server-key beside the sqlite database db
  * (made on first need); the caller frees *out with nk_server_key_free. */

@@ -161,3 +161,38 @@ enum nk_status nk_request_from_json(const json_t *body, enum nk_case_action acti
 	sodium_memzero(&got, sizeof(got));
 	return NK_OK;
 }
+
+json_t *nk_join_to_json(const struct nk_identity *identity,
+			const uint8_t sig[static NK_SIGNATURE_BYTES])
+{
+	char sign[NK_KEY_HEX], seal[NK_KEY_HEX], sig_hex[2 * NK_SIGNATURE_BYTES + 1];
+
+	nk_key_to_hex(identity->sign, sign);
+	nk_key_to_hex(identity->seal, seal);
+	sodium_bin2hex(sig_hex, sizeof(sig_hex), sig, NK_SIGNATURE_BYTES);
+	return json_pack("{s:s, s:s, s:s}", "sign", sign, "seal", seal, "signature", sig_hex);
+}
+
+enum nk_status nk_join_from_json(const json_t *body, struct nk_identity *identity,
+				 uint8_t sig[static NK_SIGNATURE_BYTES], struct nk_error *err)
+{
+	const char *sig_hex = json_string_value(json_object_get(body, "signature"));
+	uint8_t s[NK_SIGNATURE_BYTES];
+	struct nk_identity id;
+	size_t got = 0;
+	enum nk_status rc;
+
+	if ((rc = nk_key_from_hex(json_string_value(json_object_get(body, "sign")), id.sign,
+				  err)) != NK_OK ||
+	    (rc = nk_key_from_hex(json_string_value(json_object_get(body, "seal")), id.seal,
+				  err)) != NK_OK)
+		return rc;
+	if (!sig_hex || strlen(sig_hex) != 2 * NK_SIGNATURE_BYTES ||
+	    sodium_hex2bin(s, sizeof(s), sig_hex, strlen(sig_hex), NULL, &got, NULL) != 0 ||
+	    got != sizeof(s))
+		return nk_fail(err, NK_EINVAL, "signature", "a signature is %d hex digits",
+			       2 * NK_SIGNATURE_BYTES);
+	*identity = id;
+	memcpy(sig, s, sizeof(s));
+	return NK_OK;
+}

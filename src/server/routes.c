@@ -337,22 +337,12 @@ static enum nk_status h_inbox(struct route_call *call, struct nk_error *err)
  * machine (nk_join_sign), proves it holds them. */
 static enum nk_status h_join(struct route_call *call, struct nk_error *err)
 {
-	const char *sig_hex = json_string_value(json_object_get(call->body, "signature"));
 	uint8_t sig[NK_SIGNATURE_BYTES];
 	struct nk_identity id;
-	size_t got = 0;
 	enum nk_status rc;
 
-	if ((rc = nk_key_from_hex(json_string_value(json_object_get(call->body, "sign")), id.sign,
-				  err)) != NK_OK ||
-	    (rc = nk_key_from_hex(json_string_value(json_object_get(call->body, "seal")), id.seal,
-				  err)) != NK_OK)
+	if ((rc = nk_join_from_json(call->body, &id, sig, err)) != NK_OK)
 		return rc;
-	if (strlen(sig_hex) != 2 * NK_SIGNATURE_BYTES ||
-	    sodium_hex2bin(sig, sizeof(sig), sig_hex, strlen(sig_hex), NULL, &got, NULL) != 0 ||
-	    got != sizeof(sig))
-		return nk_fail(err, NK_EINVAL, "signature", "a signature is %d hex digits",
-			       2 * NK_SIGNATURE_BYTES);
 	rc = nk_case_join(&call->env, call->case_id, caller_role(call), &id, sig, err);
 	return rc == NK_OK ? reply_brief(call, caller_role(call), err) : rc;
 }

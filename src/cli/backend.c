@@ -1,0 +1,65 @@
+/* Choosing the backend, and what the commands print from its answers. */
+#include "backend.h"
+#include "package_case.h"
+#include "util.h"
+
+#include <nakodo/case_json.h>
+
+#include <sodium.h>
+
+int cli_backend_open(struct cli_ctx *ctx, struct cli_backend *be)
+{
+	int rc;
+
+	if (remote_active(&be->remote)) {
+		be->is_remote = true;
+		be->ops = &cli_backend_remote;
+		return CLI_OK;
+	}
+	be->ops = &cli_backend_local;
+	if ((rc = cli_open_case_store(ctx, false, &be->store, &be->signer)) != CLI_OK)
+		return rc;
+	be->env.store = be->store;
+	be->env.signer = be->signer;
+	return CLI_OK;
+}
+
+void cli_backend_close(struct cli_backend *be)
+{
+	nk_store_close(be->store);
+	nk_server_key_free(be->signer);
+	be->store = NULL;
+	be->signer = NULL;
+}
+
+int cli_print_brief_answer(struct cli_ctx *ctx, const char *id, json_t *answer,
+			   bool after_action)
+{
+	struct nk_brief *b = sodium_malloc(sizeof(*b));
+	struct nk_error err = { 0 };
+	int rc = CLI_OK;
+
+	if (!b) {
+		json_decref(answer);
+		nk_fail(&err, NK_ENOMEM, "brief", "out of memory");
+		return cli_report(ctx, &err);
+	}
+	if (json_is_string(json_object_get(answer, "kind"))) {
+		sodium_free(b);
+		return package_brief_answer(ctx, id, answer, after_action);
+	}
+	if (ctx->json) {
+		cli_print_json(ctx, answer);
+		answer = NULL;
+	} else if (nk_brief_from_json(answer, b, &err) != NK_OK) {
+		rc = cli_report(ctx, &err);
+	} else if (after_action) {
+		fprintf(ctx->out, "ok: case %s is %s%s\n", id, nk_case_state_name(b->state),
+			b->state == NK_STATE_OPEN ? "" : " (see nakodo brief)");
+	} else {
+		cli_print_brief(ctx->out, b);
+	}
+	json_decref(answer);
+	sodium_free(b);
+	return rc;
+}
