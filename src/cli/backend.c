@@ -4,6 +4,8 @@
 #include "util.h"
 
 #include <nakodo/case_json.h>
+#include <nakodo/package_case.h>
+#include <nakodo/wire.h>
 
 #include <sodium.h>
 
@@ -17,11 +19,18 @@ int cli_backend_open(struct cli_ctx *ctx, struct cli_backend *be)
 		return CLI_OK;
 	}
 	be->ops = &cli_backend_local;
-	if ((rc = cli_open_case_store(ctx, false, &be->store, &be->signer)) != CLI_OK)
+	if (be->store_only)
+		return cli_open_store(ctx, be->create, &be->store);
+	if ((rc = cli_open_case_store(ctx, be->create, &be->store, &be->signer)) != CLI_OK)
 		return rc;
 	be->env.store = be->store;
 	be->env.signer = be->signer;
 	return CLI_OK;
+}
+
+bool cli_backend_token_role(struct cli_backend *be)
+{
+	return remote_active(&be->remote);
 }
 
 void cli_backend_close(struct cli_backend *be)
@@ -61,5 +70,31 @@ int cli_print_brief_answer(struct cli_ctx *ctx, const char *id, json_t *answer,
 	}
 	json_decref(answer);
 	sodium_free(b);
+	return rc;
+}
+
+int cli_print_opened(struct cli_ctx *ctx, json_t *answer)
+{
+	char id[NK_CASE_ID_MAX], tokens[NK_ROLE_COUNT][NK_WIRE_TOKEN_MAX];
+	struct nk_package_frame frame;
+	struct nk_rules rules;
+	struct nk_error err = { 0 };
+	bool package, has_tokens;
+	int rc = CLI_OK;
+
+	if (ctx->json) {
+		cli_print_json(ctx, answer);
+		return CLI_OK;
+	}
+	if (nk_wire_opened_from_json(answer, id, &rules, &frame, &package, tokens, &has_tokens,
+				     &err) != NK_OK) {
+		rc = cli_report(ctx, &err);
+	} else {
+		fprintf(ctx->out, "%s\n", id);
+		for (int r = 0; has_tokens && r < NK_ROLE_COUNT; r++)
+			fprintf(ctx->out, "%s token: %s\n", nk_role_name((enum nk_role)r), tokens[r]);
+	}
+	sodium_memzero(tokens, sizeof(tokens));
+	json_decref(answer);
 	return rc;
 }

@@ -42,6 +42,13 @@ struct cli_backend_ops {
 	/* The ended case's receipt, as the server gives it (no party signature). */
 	int (*receipt)(struct cli_ctx *ctx, struct cli_backend *be, const char *id,
 		       struct nk_receipt *out);
+	/* Opens a case under rules, or a package case under frame (the other one NULL), and
+	 * sets *answer to nk_wire_opened_to_json's shape: through a server with the three
+	 * invitation tokens, locally without. */
+	int (*open)(struct cli_ctx *ctx, struct cli_backend *be, const struct nk_rules *rules,
+		    const struct nk_package_frame *frame, json_t **answer);
+	/* The ids of the cases, oldest first ({"cases": [ID, …]}). */
+	int (*list)(struct cli_ctx *ctx, struct cli_backend *be, json_t **answer);
 };
 
 struct cli_backend {
@@ -51,18 +58,30 @@ struct cli_backend {
 	struct nk_store *store;		/* local */
 	struct nk_server_key *signer;	/* local: countersigns what is appended */
 	struct nk_case_env env;		/* local */
+	bool create;			/* local: make the database if there is none */
+	bool store_only;		/* local: no server key (a command that signs nothing) */
 };
 
 extern const struct cli_backend_ops cli_backend_local, cli_backend_remote;
 
 /* Chooses the backend from be->remote (the options, else NAKODO_SERVER): remotely
- * nothing is opened; locally the database ctx->db, which must exist. */
+ * nothing is opened; locally the database ctx->db (made when be->create) and, unless
+ * be->store_only, the server's key that countersigns what is appended. */
 int cli_backend_open(struct cli_ctx *ctx, struct cli_backend *be);
 void cli_backend_close(struct cli_backend *be);
+
+/* Whether the acting role comes with the backend (a server's token says it), so that
+ * --as is only a check; locally --as names it. Reads the options and the environment
+ * only, so it may be asked before the backend is opened. */
+bool cli_backend_token_role(struct cli_backend *be);
 
 /* Prints a briefing answer (brief's JSON, taken): JSON with --json; else after an action
  * one line with the case's state, or the whole briefing. */
 int cli_print_brief_answer(struct cli_ctx *ctx, const char *id, json_t *answer,
 			   bool after_action);
+
+/* Prints an opening's answer (taken): JSON with --json, else the case's id and, when the
+ * answer has them, the invitation tokens one a line. */
+int cli_print_opened(struct cli_ctx *ctx, json_t *answer);
 
 #endif

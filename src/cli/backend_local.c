@@ -144,7 +144,40 @@ static int local_receipt(struct cli_ctx *ctx, struct cli_backend *be, const char
 	return nk_case_receipt(&be->env, id, out, &err) == NK_OK ? CLI_OK : cli_report(ctx, &err);
 }
 
+static int local_open(struct cli_ctx *ctx, struct cli_backend *be, const struct nk_rules *rules,
+		      const struct nk_package_frame *frame, json_t **answer)
+{
+	struct nk_error err = { 0 };
+	char id[NK_CASE_ID_MAX];
+	enum nk_status rc = frame ? nk_package_case_open(&be->env, frame, NULL, NULL, id, &err)
+				  : nk_case_open(&be->env, rules, id, &err);
+
+	if (rc != NK_OK)
+		return cli_report(ctx, &err);
+	return (*answer = nk_wire_opened_to_json(id, rules, frame, NULL)) ? CLI_OK
+									   : report_oom(ctx, "case");
+}
+
+static bool collect_one(const char *id, void *arg)
+{
+	return json_array_append_new(arg, json_string(id)) == 0;
+}
+
+static int local_list(struct cli_ctx *ctx, struct cli_backend *be, json_t **answer)
+{
+	struct nk_error err = { 0 };
+	json_t *ids = json_array();
+
+	if (!ids)
+		return report_oom(ctx, "cases");
+	if (nk_store_list_cases(be->store, collect_one, ids, &err) != NK_OK) {
+		json_decref(ids);
+		return cli_report(ctx, &err);
+	}
+	return (*answer = nk_wire_cases_to_json(ids)) ? CLI_OK : report_oom(ctx, "cases");
+}
+
 const struct cli_backend_ops cli_backend_local = {
 	.brief = local_brief, .act = local_act, .join = local_join, .log = local_log,
-	.inbox = local_inbox, .receipt = local_receipt,
+	.inbox = local_inbox, .receipt = local_receipt, .open = local_open, .list = local_list,
 };

@@ -6,6 +6,7 @@
 
 #include <nakodo/case_json.h>
 #include <nakodo/request_json.h>
+#include <nakodo/wire.h>
 
 #include <sodium.h>
 #include <stdio.h>
@@ -105,7 +106,21 @@ static int remote_receipt(struct cli_ctx *ctx, struct cli_backend *be, const cha
 	return rc;
 }
 
+/* Through the operator's or a mediator's token; the answer adds the three invitation
+ * tokens, shown this once. */
+static int remote_open(struct cli_ctx *ctx, struct cli_backend *be, const struct nk_rules *rules,
+		       const struct nk_package_frame *frame, json_t **answer)
+{
+	return remote_call(ctx, &be->remote, "POST", "/v1/cases",
+			   nk_wire_open_to_json(rules, frame), answer);
+}
+
+static int remote_list(struct cli_ctx *ctx, struct cli_backend *be, json_t **answer)
+{
+	return remote_call(ctx, &be->remote, "GET", "/v1/cases", NULL, answer);
+}
+
 const struct cli_backend_ops cli_backend_remote = {
 	.brief = remote_brief_op, .act = remote_act, .join = remote_join, .log = remote_log,
-	.inbox = remote_inbox, .receipt = remote_receipt,
+	.inbox = remote_inbox, .receipt = remote_receipt, .open = remote_open, .list = remote_list,
 };

@@ -233,7 +233,7 @@ int cmd_brief(struct cli_ctx *ctx, int argc, char **argv)
 	if (!id)
 		return cli_usage_error(ctx, "nakodo brief", "expected CASE --as ROLE");
 	/* through a server the token says the role: --as is then only a check */
-	if ((as || !remote_active(&be.remote)) &&
+	if ((as || !cli_backend_token_role(&be)) &&
 	    (rc = cli_parse_role(ctx, "nakodo brief", as, &role)) != CLI_OK)
 		return rc;
 	if ((rc = open_reader(ctx, &be, key_path, &key)) == CLI_OK)

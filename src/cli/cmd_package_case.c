@@ -70,28 +70,6 @@ static int parse_components(struct cli_ctx *ctx, const char *text, bool out[stat
 	return CLI_OK;
 }
 
-static int open_remote(struct cli_ctx *ctx, const struct remote *r, const struct nk_package_frame *fr)
-{
-	static const char *const roles[] = { "claimant", "payer", "mediator" };
-	json_t *reply = NULL;
-	int rc;
-
-	rc = remote_call(ctx, r, "POST", "/v1/cases",
-			 json_pack("{s:o}", "package", nk_package_frame_to_json(fr)), &reply);
-	if (rc != CLI_OK)
-		return rc;
-	if (ctx->json) {
-		cli_print_json(ctx, reply);
-		return CLI_OK;
-	}
-	fprintf(ctx->out, "%s\n", json_string_value(json_object_get(reply, "case")));
-	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
-		fprintf(ctx->out, "%s token: %s\n", roles[i],
-			json_string_value(json_object_get(json_object_get(reply, "tokens"), roles[i])));
-	json_decref(reply);
-	return CLI_OK;
-}
-
 int package_open(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -100,13 +78,12 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 		{ "no-monotone", no_argument, NULL, 'm' }, { "hints", required_argument, NULL, 'h' },
 		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
-	struct remote remote = { 0 };
+	struct cli_backend be = { .create = true };
 	struct nk_package_frame fr;
 	struct nk_error err = { 0 };
-	struct nk_store *store = NULL;
-	struct nk_server_key *signer = NULL;
 	const char *currency = NULL;
-	char id[NK_CASE_ID_MAX], *end;
+	json_t *answer = NULL;
+	char *end;
 	int c, rc;
 	long n;
 
@@ -149,7 +126,7 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 			break;
 		case REMOTE_OPT_SERVER:
 		case REMOTE_OPT_TOKEN:
-			remote_option(&remote, c, optarg);
+			remote_option(&be.remote, c, optarg);
 			break;
 		default:
 			return cli_usage_error(ctx, "nakodo package open", "unknown or incomplete option '%s'",
@@ -166,22 +143,10 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 			nk_fail(&err, NK_EINVAL, "currency", "unknown currency '%.8s'", currency);
 		return cli_report(ctx, &err);
 	}
-	if (remote_active(&remote))
-		return open_remote(ctx, &remote, &fr);
-	if ((rc = cli_open_case_store(ctx, true, &store, &signer)) != CLI_OK)
-		return rc;
-	{
-		struct nk_case_env env = { .store = store, .signer = signer };
-
-		if (nk_package_case_open(&env, &fr, NULL, NULL, id, &err) != NK_OK)
-			rc = cli_report(ctx, &err);
-		else if (ctx->json)
-			cli_print_json(ctx, json_pack("{s:s, s:o}", "case", id, "frame", nk_package_frame_to_json(&fr)));
-		else
-			fprintf(ctx->out, "%s\n", id);
-	}
-	nk_store_close(store);
-	nk_server_key_free(signer);
+	if ((rc = cli_backend_open(ctx, &be)) == CLI_OK &&
+	    (rc = be.ops->open(ctx, &be, NULL, &fr, &answer)) == CLI_OK)
+		rc = cli_print_opened(ctx, answer);
+	cli_backend_close(&be);
 	return rc;
 }
 
@@ -267,7 +232,7 @@ int package_submit(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (npos != 2)
 		return cli_usage_error(ctx, "nakodo package submit", "expected CASE --as ROLE FILE");
-	if ((as || !remote_active(&be.remote)) &&
+	if ((as || !cli_backend_token_role(&be)) &&
 	    (rc = cli_parse_role(ctx, "nakodo package submit", as, &role)) != CLI_OK)
 		return rc;
 	if (!(v = sodium_malloc(sizeof(*v))))

@@ -116,9 +116,9 @@ static enum nk_status invite(void *arg, struct nk_store *store, const char *id,
 static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 {
 	struct invitations *inv = sodium_malloc(sizeof(*inv));
-	const json_t *package = json_object_get(call->body, "package");
 	struct nk_package_frame frame;
 	struct nk_rules rules;
+	bool package = false;
 	char id[NK_CASE_ID_MAX];
 	enum nk_status rc;
 
@@ -132,27 +132,18 @@ static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 			     "cases with mediators' tokens as it may this hour (--open-rate)");
 		goto out;
 	}
-	if (!json_object_get(call->body, "rules") == !package) {
-		rc = nk_fail(err, NK_EINVAL, "body", "give \"rules\" (a case of figures) or \"package\" "
-			     "(a package case's frame), one of them");
-	} else if (package) {
-		rc = nk_package_frame_from_json(package, &frame, err);
-		if (rc == NK_OK)
-			rc = nk_package_case_open(&call->env, &frame, invite, inv, id, err);
-	} else {
-		rc = nk_rules_from_json(json_object_get(call->body, "rules"), &rules, err);
-		if (rc == NK_OK)
-			rc = nk_case_open_with(&call->env, &rules, invite, inv, id, err);
-	}
+	rc = nk_wire_open_from_json(call->body, &rules, &frame, &package, err);
+	if (rc == NK_OK && package)
+		rc = nk_package_case_open(&call->env, &frame, invite, inv, id, err);
+	else if (rc == NK_OK)
+		rc = nk_case_open_with(&call->env, &rules, invite, inv, id, err);
 	if (rc == NK_OK) {
+		const char *const tokens[] = { inv->hex[NK_CLAIMANT], inv->hex[NK_PAYER],
+					       inv->hex[NK_MEDIATOR] };
+
 		metrics_case_state(&call->srv->metrics, id, NK_STATE_OPEN);
 		call->status = 201;
-		call->reply = json_pack("{s:s, s:o, s:{s:s, s:s, s:s}}", "case", id,
-					package ? "frame" : "rules",
-					package ? nk_package_frame_to_json(&frame) : nk_rules_to_json(&rules),
-					"tokens",
-					"claimant", inv->hex[NK_CLAIMANT], "payer", inv->hex[NK_PAYER],
-					"mediator", inv->hex[NK_MEDIATOR]);
+		call->reply = nk_wire_opened_to_json(id, &rules, package ? &frame : NULL, tokens);
 		if (!call->reply)
 			rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 	}
@@ -174,9 +165,10 @@ static enum nk_status h_list(struct route_call *call, struct nk_error *err)
 	if (!ids)
 		return nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 	rc = nk_store_list_cases(call->env.store, collect_id, ids, err);
-	if (rc == NK_OK)
-		call->reply = json_pack("{s:O}", "cases", ids);
-	json_decref(ids);
+	if (rc == NK_OK && !(call->reply = nk_wire_cases_to_json(ids)))
+		return nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+	if (rc != NK_OK)
+		json_decref(ids);
 	return rc;
 }
 
@@ -425,10 +417,8 @@ static enum nk_status tokens(struct route_call *call, bool reissue, struct nk_er
 	if ((rc = nk_case_token_change(&call->env, call->case_id, role, reissue, change_tokens, &c,
 				       err)) != NK_OK)
 		goto out;
-	call->reply = json_pack("{s:s, s:s, s:I}", "case", call->case_id, "role", call->role_param,
-				"revoked", (json_int_t)c.revoked);
-	if (call->reply && reissue)
-		call->reply = nk_json_set(call->reply, "token", json_string(c.hex));
+	call->reply = nk_wire_tokens_to_json(call->case_id, call->role_param, c.revoked,
+					     reissue ? c.hex : NULL);
 	if (!call->reply)
 		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 out:
