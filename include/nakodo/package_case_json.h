@@ -18,6 +18,14 @@ NK_MUST_USE enum nk_status nk_package_frame_from_json(const json_t *obj,
 						      struct nk_package_frame *out,
 						      struct nk_error *err);
 
+/* Reads back a package briefing from nk_package_brief_to_json's shape into b (zeroed
+ * first; sodium_malloc memory: a party's holds its reservation). NK_ECORRUPT (field
+ * "server") when what names the case, role, state or a round's outcome is missing;
+ * the frame's and the package's decoders name their own fields. */
+NK_MUST_USE enum nk_status nk_package_brief_from_json(const json_t *obj,
+						      struct nk_package_brief *b,
+						      struct nk_error *err);
+
 /* The component called name ("claims", "grant", "loan", "credits"), or -1. */
 int nk_component_parse(const char *name);
 

@@ -3,8 +3,12 @@
  * encoder is exact (a member it cannot read is left at its default), strict on what
  * names the case, the role and the state. */
 #include <nakodo/case_json.h>
+#include <nakodo/json_build.h>
+#include <nakodo/package_case_json.h>
+#include <nakodo/package_json.h>
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int64_t get_i(const json_t *o, const char *key)
@@ -97,19 +101,25 @@ static void traffic_from_json(const json_t *obj, struct nk_brief *b)
 }
 
 /* The keys the roles registered ("keys", by role), as both kinds of briefing list them. */
-static void keys_from_json(const json_t *obj, struct nk_brief *b)
+static void keys_into(const json_t *obj, bool joined[static NK_ROLE_COUNT],
+		      struct nk_identity identity[static NK_ROLE_COUNT])
 {
 	for (int k = 0; k < NK_ROLE_COUNT; k++) {
 		const json_t *key = json_object_get(json_object_get(obj, "keys"),
 						    nk_role_name((enum nk_role)k));
 		struct nk_error ignored = { 0 };
 
-		b->joined[k] = json_is_object(key) &&
+		joined[k] = json_is_object(key) &&
 			nk_key_from_hex(json_string_value(json_object_get(key, "sign")),
-					b->identity[k].sign, &ignored) == NK_OK &&
+					identity[k].sign, &ignored) == NK_OK &&
 			nk_key_from_hex(json_string_value(json_object_get(key, "seal")),
-					b->identity[k].seal, &ignored) == NK_OK;
+					identity[k].seal, &ignored) == NK_OK;
 	}
+}
+
+static void keys_from_json(const json_t *obj, struct nk_brief *b)
+{
+	keys_into(obj, b->joined, b->identity);
 }
 
 /* A package case's briefing (nk_package_brief_to_json's shape) carries its own rounds:
@@ -205,3 +215,121 @@ enum nk_status nk_brief_from_json(const json_t *obj, struct nk_brief *b, struct 
 	return NK_OK;
 }
 
+
+/* ---- a package case's whole briefing ---- */
+
+static int package_outcome(const char *name)
+{
+	static const char *const names[] = { "pending", "no-deal", "package" };
+
+	for (int i = 0; name && i < 3; i++)
+		if (strcmp(name, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static enum nk_status package_round_from_json(const json_t *o, struct nk_package_brief_round *r,
+					      struct nk_error *err)
+{
+	const char *answer = json_string_value(json_object_get(o, "answer"));
+	const json_t *accepted = json_object_get(o, "accepted");
+	int outcome = package_outcome(json_string_value(json_object_get(o, "outcome")));
+
+	if (outcome < 0)
+		return nk_fail(err, NK_ECORRUPT, "server", "the server's briefing is malformed");
+	r->evaluated = outcome > 0;
+	r->found = outcome == 2;
+	r->own_submitted = get_b(o, "submitted");
+	r->own_answer = answer ? strcmp(answer, "accept") == 0 : -1;
+	r->accepted = json_is_boolean(accepted) ? json_is_true(accepted) : -1;
+	return NK_OK;
+}
+
+/* The latest proposed package, read as nk_package_json_read reads a package file. */
+static enum nk_status package_from_json(const json_t *p, struct nk_package_brief *b,
+					struct nk_error *err)
+{
+	const struct nk_currency *cur = nk_currency_find(b->frame.currency);
+	char *text = nk_json_dumps(json_object_get(p, "package"), JSON_COMPACT);
+	enum nk_status rc;
+
+	if (!text)
+		return nk_fail(err, NK_ENOMEM, "package", "out of memory");
+	rc = nk_package_json_read(text, strlen(text), "package", cur, &b->package, err);
+	free(text);
+	b->has_package = rc == NK_OK;
+	b->package_round = (int)get_i(p, "round");
+	return rc;
+}
+
+/* The party's own summary: its valuation's round, name, rate, reservation and parts,
+ * and what the proposed package is worth to it. */
+static void own_from_json(const json_t *o, struct nk_package_brief *b)
+{
+	const json_t *v = json_object_get(o, "value_of_package"), *item;
+	const char *party = json_string_value(json_object_get(o, "party"));
+	size_t i;
+
+	b->has_own = true;
+	b->own_round = (int)get_i(o, "round");
+	if (party && strlen(party) < sizeof(b->own_party))
+		memcpy(b->own_party, party, strlen(party) + 1);
+	b->own_discount = json_number_value(json_object_get(o, "discount"));
+	b->own_reservation = get_i(o, "reservation");
+	json_array_foreach(json_object_get(o, "components"), i, item) {
+		int c = nk_component_parse(json_string_value(item));
+
+		if (c >= 0)
+			b->own_components[c] = true;
+	}
+	if (!json_is_object(v))
+		return;
+	b->has_own_value = true;
+	for (int c = 0; c < NK_COMPONENTS; c++)
+		b->own_value.part[c] = get_i(json_object_get(v, "parts"),
+					     nk_component_name((enum nk_component)c));
+	b->own_value.label = get_i(json_object_get(v, "parts"), "label");
+	b->own_value.total = get_i(v, "total");
+	b->own_value.acceptable = get_b(v, "acceptable");
+}
+
+enum nk_status nk_package_brief_from_json(const json_t *obj, struct nk_package_brief *b,
+					  struct nk_error *err)
+{
+	const json_t *rounds = json_object_get(obj, "rounds"), *p = json_object_get(obj, "package");
+	const json_t *own = json_object_get(obj, "own"), *token = json_object_get(obj, "token");
+	const char *id = json_string_value(json_object_get(obj, "case"));
+	const char *kind = json_string_value(json_object_get(obj, "kind"));
+	enum nk_status rc;
+	int state;
+
+	memset(b, 0, sizeof(*b));
+	if (!id || strlen(id) >= sizeof(b->case_id) || !kind || strcmp(kind, "package") != 0 ||
+	    !json_is_array(rounds) || json_array_size(rounds) > NK_ROUNDS_MAX ||
+	    nk_role_parse(json_string_value(json_object_get(obj, "role")), &b->role) != NK_OK ||
+	    (state = name_index(json_string_value(json_object_get(obj, "state")), state_name,
+				NK_STATE_CLOSED + 1)) < 0)
+		return nk_fail(err, NK_ECORRUPT, "server", "the server's briefing is malformed");
+	if ((rc = nk_package_frame_from_json(json_object_get(obj, "frame"), &b->frame, err)) != NK_OK)
+		return rc;
+	memcpy(b->case_id, id, strlen(id) + 1);
+	b->state = (enum nk_case_state)state;
+	b->round = (int)json_array_size(rounds);
+	for (int i = 0; i < b->round; i++)
+		if ((rc = package_round_from_json(json_array_get(rounds, (size_t)i), &b->rounds[i],
+						  err)) != NK_OK)
+			return rc;
+	b->settled = get_b(obj, "settled");
+	b->secrets_deleted = get_b(obj, "secrets_deleted");
+	b->events = get_i(obj, "events");
+	if (json_is_object(p) && (rc = package_from_json(p, b, err)) != NK_OK)
+		return rc;
+	if (json_is_object(own))
+		own_from_json(own, b);
+	keys_into(obj, b->joined, b->identity);
+	b->last_request = get_count(obj, "last_request");
+	b->token_reissues = (uint32_t)get_count(token, "reissued");
+	b->token_revokes = (uint32_t)get_count(token, "revoked");
+	b->token_changed_ms = get_i(token, "changed_ms");
+	return NK_OK;
+}

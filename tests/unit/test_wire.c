@@ -1,9 +1,12 @@
 /* Round trips of the JSON codecs the server and the command share (formats/): what one
  * side encodes, the other decodes to the same thing. A briefing is compared by encoding
  * it again (the decoder rebuilds what the JSON carries, and the JSON is what both sides
- * print from); requests, signatures and envelopes member by member. */
+ * print from); requests, signatures, envelopes, openings, token answers, the log and
+ * an inbox page member by member. */
 #include <nakodo/agenda_formats.h>
 #include <nakodo/case_json.h>
+#include <nakodo/package_case.h>
+#include <nakodo/package_case_json.h>
 #include <nakodo/package_json.h>
 #include <nakodo/request_json.h>
 #include <nakodo/wire.h>
@@ -277,6 +280,253 @@ static void envelope_round_trip(void **state)
 	free(env);
 }
 
+/* encode(decode(encode(b))) is encode(b) for a package briefing. */
+static void assert_package_brief_round_trip(const struct nk_package_brief *b)
+{
+	struct nk_package_brief *back = sodium_malloc(sizeof(*back));
+	json_t *first = nk_package_brief_to_json(b), *second;
+	struct nk_error err = { 0 };
+
+	assert_non_null(back);
+	assert_non_null(first);
+	if (nk_package_brief_from_json(first, back, &err) != NK_OK)
+		fail_msg("%s: %s", err.field, err.text);
+	assert_memory_equal(&back->frame, &b->frame, sizeof(b->frame));
+	assert_int_equal(back->has_own_value, b->has_own_value);
+	second = nk_package_brief_to_json(back);
+	assert_non_null(second);
+	if (!json_equal(first, second)) {
+		char *a = json_dumps(first, JSON_SORT_KEYS), *c = json_dumps(second, JSON_SORT_KEYS);
+
+		fail_msg("package briefing changed on the way back:\n%s\n%s", a, c);
+	}
+	json_decref(first);
+	json_decref(second);
+	sodium_free(back);
+}
+
+static void package_brief_round_trip(void **state)
+{
+	struct nk_package_brief *b = sodium_malloc(sizeof(*b));
+	const struct nk_currency *usd = nk_currency_find("USD");
+	char path[512], *text = NULL;
+	size_t len = 0;
+	struct nk_error err = { 0 };
+
+	assert_non_null(b);
+	for (int role = 0; role < NK_ROLE_COUNT; role++) {
+		memset(b, 0, sizeof(*b));
+		snprintf(b->case_id, sizeof(b->case_id), "00112233445566778899");
+		b->role = (enum nk_role)role;
+		nk_package_frame_default(&b->frame, usd);
+		b->state = NK_STATE_OPEN;
+		b->round = 2;
+		b->rounds[0] = (struct nk_package_brief_round){ .own_submitted = role != NK_MEDIATOR,
+			.evaluated = true, .found = true, .own_answer = role == NK_MEDIATOR ? -1 : 0,
+			.accepted = 0 };
+		b->rounds[1] = (struct nk_package_brief_round){ .own_submitted = role == NK_PAYER,
+			.own_answer = -1, .accepted = -1 };
+		snprintf(path, sizeof(path), "%s/claims-1962-package-memorandum.json", EXAMPLES_DIR);
+		assert_int_equal(nk_file_read(path, &text, &len, &err), NK_OK);
+		if (nk_package_json_read(text, len, path, usd, &b->package, &err) != NK_OK)
+			fail_msg("%s: %s", err.field, err.text);
+		free(text);
+		b->has_package = true;
+		b->package_round = 1;
+		b->events = role == NK_MEDIATOR ? 12 : 0;
+		b->joined[NK_PAYER] = true;
+		randombytes_buf(&b->identity[NK_PAYER], sizeof(b->identity[NK_PAYER]));
+		b->last_request = 3;
+		b->token_revokes = 2;
+		b->token_changed_ms = 1700000000123;
+		if (role != NK_MEDIATOR) {
+			b->has_own = true;
+			b->own_round = 2;
+			snprintf(b->own_party, sizeof(b->own_party), "Korea");
+			b->own_discount = 0.085;
+			b->own_reservation = 60000000000;
+			b->own_components[NK_GRANT] = b->own_components[NK_LOAN] = true;
+			b->has_own_value = true;
+			b->own_value.part[NK_GRANT] = 20000000000;
+			b->own_value.part[NK_LOAN] = 5000000000;
+			b->own_value.total = 25000000000;
+		}
+		assert_package_brief_round_trip(b);
+	}
+	sodium_free(b);
+}
+
+static void open_request_and_answer(void **state)
+{
+	const char *const tokens[] = { "aa11", "bb22", "cc33" };
+	char id[NK_CASE_ID_MAX], got[NK_ROLE_COUNT][NK_WIRE_TOKEN_MAX];
+	struct nk_package_frame frame, frame_back;
+	struct nk_rules rules, rules_back;
+	struct nk_error err = { 0 };
+	bool package, has_tokens;
+	json_t *o;
+
+	nk_rules_default(&rules, nk_currency_find("JPY"));
+	rules.rounds = 5;
+	nk_package_frame_default(&frame, nk_currency_find("USD"));
+	frame.components[NK_CREDITS] = false;
+	/* the request */
+	o = nk_wire_open_to_json(&rules, NULL);
+	assert_int_equal(nk_wire_open_from_json(o, &rules_back, &frame_back, &package, &err), NK_OK);
+	assert_false(package);
+	assert_memory_equal(&rules_back, &rules, sizeof(rules));
+	json_decref(o);
+	o = nk_wire_open_to_json(NULL, &frame);
+	assert_int_equal(nk_wire_open_from_json(o, &rules_back, &frame_back, &package, &err), NK_OK);
+	assert_true(package);
+	assert_memory_equal(&frame_back, &frame, sizeof(frame));
+	json_object_set_new(o, "rules", nk_rules_to_json(&rules));
+	assert_int_equal(nk_wire_open_from_json(o, &rules_back, &frame_back, &package, &err), NK_EINVAL);
+	assert_string_equal(err.field, "body");
+	json_decref(o);
+	/* the answer, with tokens (a server's) and without (the database's) */
+	o = nk_wire_opened_to_json("0123abcd", &rules, NULL, tokens);
+	assert_int_equal(nk_wire_opened_from_json(o, id, &rules_back, &frame_back, &package, got,
+						  &has_tokens, &err), NK_OK);
+	assert_string_equal(id, "0123abcd");
+	assert_false(package);
+	assert_true(has_tokens);
+	for (int r = 0; r < NK_ROLE_COUNT; r++)
+		assert_string_equal(got[r], tokens[r]);
+	assert_memory_equal(&rules_back, &rules, sizeof(rules));
+	json_decref(o);
+	o = nk_wire_opened_to_json("feed", NULL, &frame, NULL);
+	assert_int_equal(nk_wire_opened_from_json(o, id, &rules_back, &frame_back, &package, got,
+						  &has_tokens, &err), NK_OK);
+	assert_true(package);
+	assert_false(has_tokens);
+	assert_null(json_object_get(o, "tokens"));
+	assert_memory_equal(&frame_back, &frame, sizeof(frame));
+	json_decref(o);
+}
+
+static void token_answers(void **state)
+{
+	char id[NK_CASE_ID_MAX], token[NK_WIRE_TOKEN_MAX];
+	struct nk_error err = { 0 };
+	enum nk_role role;
+	uint64_t revoked;
+	bool has_token;
+	json_t *o = nk_wire_tokens_to_json("c0ffee", "payer", 2, "deadbeef");
+
+	assert_int_equal(nk_wire_tokens_from_json(o, id, &role, &revoked, token, &has_token, &err),
+			 NK_OK);
+	assert_string_equal(id, "c0ffee");
+	assert_int_equal(role, NK_PAYER);
+	assert_int_equal(revoked, 2);
+	assert_true(has_token);
+	assert_string_equal(token, "deadbeef");
+	json_decref(o);
+	o = nk_wire_tokens_to_json("c0ffee", "mediator", 0, NULL);
+	assert_int_equal(nk_wire_tokens_from_json(o, id, &role, &revoked, token, &has_token, &err),
+			 NK_OK);
+	assert_int_equal(role, NK_MEDIATOR);
+	assert_false(has_token);
+	json_decref(o);
+}
+
+static void join_round_trip(void **state)
+{
+	struct nk_identity id, back;
+	uint8_t sig[NK_SIGNATURE_BYTES], sig_back[NK_SIGNATURE_BYTES];
+	struct nk_error err = { 0 };
+	json_t *o;
+
+	randombytes_buf(&id, sizeof(id));
+	randombytes_buf(sig, sizeof(sig));
+	o = nk_join_to_json(&id, sig);
+	assert_int_equal(nk_join_from_json(o, &back, sig_back, &err), NK_OK);
+	assert_memory_equal(&back, &id, sizeof(id));
+	assert_memory_equal(sig_back, sig, sizeof(sig));
+	json_object_set_new(o, "signature", json_string("00"));
+	assert_int_equal(nk_join_from_json(o, &back, sig_back, &err), NK_EINVAL);
+	assert_string_equal(err.field, "signature");
+	json_decref(o);
+}
+
+static void log_round_trip(void **state)
+{
+	struct nk_event ev[2] = {
+		{ .seq = 1, .time_ms = 1000, .actor = "mediator", .type = "opened",
+		  .body = (char *)"{\"rules\":{\"rounds\":3}}" },
+		{ .seq = 2, .time_ms = 2000, .actor = "claimant", .type = "submitted",
+		  .body = (char *)"{\"round\":1}", .linked = true },
+	};
+	struct nk_event_list log = { .events = ev, .count = 2 }, back = { 0 };
+	char id[NK_CASE_ID_MAX];
+	struct nk_error err = { 0 };
+	json_t *o;
+
+	randombytes_buf(ev[1].chain, sizeof(ev[1].chain));
+	randombytes_buf(ev[1].countersig, sizeof(ev[1].countersig));
+	o = nk_wire_log_to_json("abc123", &log);
+	assert_non_null(o);
+	if (nk_wire_log_from_json(o, id, &back, &err) != NK_OK)
+		fail_msg("%s: %s", err.field, err.text);
+	assert_string_equal(id, "abc123");
+	assert_int_equal(back.count, 2);
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(back.events[i].seq, ev[i].seq);
+		assert_int_equal(back.events[i].time_ms, ev[i].time_ms);
+		assert_string_equal(back.events[i].actor, ev[i].actor);
+		assert_string_equal(back.events[i].type, ev[i].type);
+		assert_string_equal(back.events[i].body, ev[i].body);
+		assert_int_equal(back.events[i].linked, ev[i].linked);
+		assert_memory_equal(back.events[i].chain, ev[i].chain, NK_CHAIN_BYTES);
+		assert_memory_equal(back.events[i].countersig, ev[i].countersig, NK_COUNTERSIG_BYTES);
+	}
+	nk_event_list_free(&back);
+	json_decref(o);
+}
+
+static void inbox_round_trip(void **state)
+{
+	uint8_t env[2][40];
+	struct nk_inbox_item items[2] = {
+		{ .index = 1, .time_ms = 5, .kind = NK_MESSAGE_TEXT, .from = NK_PAYER,
+		  .to = NK_CLAIMANT, .n = 1, .envelope = env[0], .len = sizeof(env[0]) },
+		{ .index = 2, .time_ms = 9, .kind = NK_MESSAGE_DEPOSIT, .from = NK_PAYER,
+		  .to = NK_CLAIMANT, .n = 4, .envelope = env[1], .len = 7 },
+	};
+	struct nk_inbox box = { .items = items, .count = 2, .more = true, .deposit_held = true,
+				.released = true }, back = { 0 };
+	char id[NK_CASE_ID_MAX];
+	struct nk_error err = { 0 };
+	enum nk_role role;
+	json_t *o;
+
+	randombytes_buf(env, sizeof(env));
+	randombytes_buf(items[0].sha256, sizeof(items[0].sha256));
+	randombytes_buf(items[1].sha256, sizeof(items[1].sha256));
+	o = nk_wire_inbox_to_json("abc123", NK_CLAIMANT, &box);
+	assert_non_null(o);
+	if (nk_wire_inbox_from_json(o, id, &role, &back, &err) != NK_OK)
+		fail_msg("%s: %s", err.field, err.text);
+	assert_string_equal(id, "abc123");
+	assert_int_equal(role, NK_CLAIMANT);
+	assert_int_equal(back.count, 2);
+	assert_true(back.more && back.deposit_held && back.released);
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(back.items[i].index, items[i].index);
+		assert_int_equal(back.items[i].time_ms, items[i].time_ms);
+		assert_int_equal(back.items[i].kind, items[i].kind);
+		assert_int_equal(back.items[i].from, items[i].from);
+		assert_int_equal(back.items[i].to, items[i].to);
+		assert_int_equal(back.items[i].n, items[i].n);
+		assert_memory_equal(back.items[i].sha256, items[i].sha256, NK_HASH_BYTES);
+		assert_int_equal(back.items[i].len, items[i].len);
+		assert_memory_equal(back.items[i].envelope, items[i].envelope, items[i].len);
+		free(back.items[i].envelope);
+	}
+	free(back.items);
+	json_decref(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +535,12 @@ int main(void)
 		cmocka_unit_test(requests_of_each_action),
 		cmocka_unit_test(requests_refused_by_field),
 		cmocka_unit_test(envelope_round_trip),
+		cmocka_unit_test(package_brief_round_trip),
+		cmocka_unit_test(open_request_and_answer),
+		cmocka_unit_test(token_answers),
+		cmocka_unit_test(join_round_trip),
+		cmocka_unit_test(log_round_trip),
+		cmocka_unit_test(inbox_round_trip),
 	};
 
 	if (sodium_init() < 0)
