@@ -122,23 +122,41 @@ static void keys_from_json(const json_t *obj, struct nk_brief *b)
 	keys_into(obj, b->joined, b->identity);
 }
 
+/* What names a briefing: its case, role and state, and the kind it must be ("package",
+ * or NULL for a figure briefing, which has no "kind"); rounds must be an array of at
+ * most NK_ROUNDS_MAX. Fills the outputs only when all read. */
+static enum nk_status heading_from_json(const json_t *obj, const char *kind,
+					char case_id[static NK_CASE_ID_MAX], enum nk_role *role,
+					enum nk_case_state *state, struct nk_error *err)
+{
+	const json_t *rounds = json_object_get(obj, "rounds");
+	const char *id = json_string_value(json_object_get(obj, "case"));
+	const char *got = json_string_value(json_object_get(obj, "kind"));
+	enum nk_role r;
+	int s;
+
+	if (!id || strlen(id) >= NK_CASE_ID_MAX || (kind && (!got || strcmp(got, kind) != 0)) ||
+	    !json_is_array(rounds) || json_array_size(rounds) > NK_ROUNDS_MAX ||
+	    nk_role_parse(json_string_value(json_object_get(obj, "role")), &r) != NK_OK ||
+	    (s = name_index(json_string_value(json_object_get(obj, "state")), state_name,
+			    NK_STATE_CLOSED + 1)) < 0)
+		return nk_fail(err, NK_ECORRUPT, "server", "the server's briefing is malformed");
+	memcpy(case_id, id, strlen(id) + 1);
+	*role = r;
+	*state = (enum nk_case_state)s;
+	return NK_OK;
+}
+
 /* A package case's briefing (nk_package_brief_to_json's shape) carries its own rounds:
  * only what identifies the case and what a signed request needs (the keys and the
  * role's last request number) are kept here; package_brief_answer prints the rest. */
 static enum nk_status package_brief_from_json(const json_t *obj, struct nk_brief *b,
 					      struct nk_error *err)
 {
-	const char *id = json_string_value(json_object_get(obj, "case"));
-	const char *kind = json_string_value(json_object_get(obj, "kind"));
-	int state;
+	enum nk_status rc = heading_from_json(obj, "package", b->case_id, &b->role, &b->state, err);
 
-	if (!id || strlen(id) >= sizeof(b->case_id) || strcmp(kind, "package") != 0 ||
-	    nk_role_parse(json_string_value(json_object_get(obj, "role")), &b->role) != NK_OK ||
-	    (state = name_index(json_string_value(json_object_get(obj, "state")), state_name,
-				NK_STATE_CLOSED + 1)) < 0)
-		return nk_fail(err, NK_ECORRUPT, "server", "the server's briefing is malformed");
-	memcpy(b->case_id, id, strlen(id) + 1);
-	b->state = (enum nk_case_state)state;
+	if (rc != NK_OK)
+		return rc;
 	b->package = true;
 	b->last_request = get_count(obj, "last_request");
 	keys_from_json(obj, b);
@@ -149,24 +167,15 @@ enum nk_status nk_brief_from_json(const json_t *obj, struct nk_brief *b, struct 
 {
 	const json_t *rounds = json_object_get(obj, "rounds"), *p = json_object_get(obj, "proposal");
 	const json_t *s = json_object_get(obj, "settlement");
-	const char *id = json_string_value(json_object_get(obj, "case"));
 	const char *answer;
 	enum nk_status rc;
-	int state;
 
 	memset(b, 0, sizeof(*b));
 	if (json_is_string(json_object_get(obj, "kind")))
 		return package_brief_from_json(obj, b, err);
-	if (!id || strlen(id) >= sizeof(b->case_id) || !json_is_array(rounds) ||
-	    json_array_size(rounds) > NK_ROUNDS_MAX ||
-	    nk_role_parse(json_string_value(json_object_get(obj, "role")), &b->role) != NK_OK ||
-	    (state = name_index(json_string_value(json_object_get(obj, "state")), state_name,
-				NK_STATE_CLOSED + 1)) < 0)
-		return nk_fail(err, NK_ECORRUPT, "server", "the server's briefing is malformed");
-	if ((rc = nk_rules_from_json(json_object_get(obj, "rules"), &b->rules, err)) != NK_OK)
+	if ((rc = heading_from_json(obj, NULL, b->case_id, &b->role, &b->state, err)) != NK_OK ||
+	    (rc = nk_rules_from_json(json_object_get(obj, "rules"), &b->rules, err)) != NK_OK)
 		return rc;
-	memcpy(b->case_id, id, strlen(id) + 1);
-	b->state = (enum nk_case_state)state;
 	b->round = (int)json_array_size(rounds);
 	for (int i = 0; i < b->round; i++) {
 		round_from_json(json_array_get(rounds, (size_t)i), &b->rules, &b->rounds[i]);
@@ -298,22 +307,13 @@ enum nk_status nk_package_brief_from_json(const json_t *obj, struct nk_package_b
 {
 	const json_t *rounds = json_object_get(obj, "rounds"), *p = json_object_get(obj, "package");
 	const json_t *own = json_object_get(obj, "own"), *token = json_object_get(obj, "token");
-	const char *id = json_string_value(json_object_get(obj, "case"));
-	const char *kind = json_string_value(json_object_get(obj, "kind"));
 	enum nk_status rc;
-	int state;
 
 	memset(b, 0, sizeof(*b));
-	if (!id || strlen(id) >= sizeof(b->case_id) || !kind || strcmp(kind, "package") != 0 ||
-	    !json_is_array(rounds) || json_array_size(rounds) > NK_ROUNDS_MAX ||
-	    nk_role_parse(json_string_value(json_object_get(obj, "role")), &b->role) != NK_OK ||
-	    (state = name_index(json_string_value(json_object_get(obj, "state")), state_name,
-				NK_STATE_CLOSED + 1)) < 0)
-		return nk_fail(err, NK_ECORRUPT, "server", "the server's briefing is malformed");
-	if ((rc = nk_package_frame_from_json(json_object_get(obj, "frame"), &b->frame, err)) != NK_OK)
+	if ((rc = heading_from_json(obj, "package", b->case_id, &b->role, &b->state,
+				    err)) != NK_OK ||
+	    (rc = nk_package_frame_from_json(json_object_get(obj, "frame"), &b->frame, err)) != NK_OK)
 		return rc;
-	memcpy(b->case_id, id, strlen(id) + 1);
-	b->state = (enum nk_case_state)state;
 	b->round = (int)json_array_size(rounds);
 	for (int i = 0; i < b->round; i++)
 		if ((rc = package_round_from_json(json_array_get(rounds, (size_t)i), &b->rounds[i],
