@@ -79,6 +79,25 @@ json_t *nk_wire_cases_to_json(json_t *ids);
 
 /* ---- reading back what the server sends (wire_read.c) ---- */
 
+/* What nk_wire_sent_to_json says of an accepted envelope, read back. */
+struct nk_wire_sent {
+	char case_id[NK_CASE_ID_MAX];
+	enum nk_message_kind kind;
+	enum nk_role from, to;
+	uint64_t n, size;
+	uint8_t sha256[NK_HASH_BYTES];
+	bool has_released;		/* a deposit's answer */
+	bool released;
+};
+NK_MUST_USE enum nk_status nk_wire_sent_from_json(const json_t *obj, struct nk_wire_sent *out,
+						  struct nk_error *err);
+
+/* A withdrawal's answer (nk_wire_withdrawn_to_json), read back. */
+NK_MUST_USE enum nk_status nk_wire_withdrawn_from_json(const json_t *obj,
+						       char case_id[static NK_CASE_ID_MAX],
+						       enum nk_role *role, uint64_t *n,
+						       struct nk_error *err);
+
 /* The log (nk_wire_log_to_json's shape) into out, which the caller frees with
  * nk_event_list_free; the case's id into case_id. NK_EINVAL naming the first member
  * that does not read. */

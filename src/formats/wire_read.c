@@ -158,3 +158,44 @@ enum nk_status nk_wire_inbox_from_json(const json_t *obj, char case_id[static NK
 	out->released = json_is_true(json_object_get(d, "released"));
 	return NK_OK;
 }
+
+enum nk_status nk_wire_sent_from_json(const json_t *obj, struct nk_wire_sent *out,
+				      struct nk_error *err)
+{
+	const json_t *released = json_object_get(obj, "released");
+	struct nk_wire_sent s = { 0 };
+
+	if (!copy_text(json_object_get(obj, "case"), s.case_id, sizeof(s.case_id)) ||
+	    !kind_parse(json_string_value(json_object_get(obj, "kind")), &s.kind) ||
+	    nk_role_parse(json_string_value(json_object_get(obj, "from")), &s.from) != NK_OK ||
+	    nk_role_parse(json_string_value(json_object_get(obj, "to")), &s.to) != NK_OK ||
+	    !json_is_integer(json_object_get(obj, "n")) ||
+	    !json_is_integer(json_object_get(obj, "size")) ||
+	    !hex_bytes(json_object_get(obj, "sha256"), s.sha256, sizeof(s.sha256)) ||
+	    (released && !json_is_boolean(released)))
+		return nk_fail(err, NK_EINVAL, "sent", "expected case, kind, from, to, n, size and "
+			       "sha256");
+	s.n = (uint64_t)json_integer_value(json_object_get(obj, "n"));
+	s.size = (uint64_t)json_integer_value(json_object_get(obj, "size"));
+	s.has_released = released != NULL;
+	s.released = json_is_true(released);
+	*out = s;
+	return NK_OK;
+}
+
+enum nk_status nk_wire_withdrawn_from_json(const json_t *obj, char case_id[static NK_CASE_ID_MAX],
+					   enum nk_role *role, uint64_t *n, struct nk_error *err)
+{
+	const json_t *w = json_object_get(obj, "withdrawn");
+	char id[NK_CASE_ID_MAX];
+	enum nk_role r;
+
+	if (!copy_text(json_object_get(obj, "case"), id, sizeof(id)) ||
+	    nk_role_parse(json_string_value(json_object_get(obj, "role")), &r) != NK_OK ||
+	    !json_is_integer(w))
+		return nk_fail(err, NK_EINVAL, "withdrawn", "expected case, role and withdrawn");
+	memcpy(case_id, id, sizeof(id));
+	*role = r;
+	*n = (uint64_t)json_integer_value(w);
+	return NK_OK;
+}

@@ -9,6 +9,7 @@
 #include <nakodo/package_case_json.h>
 #include <nakodo/package_json.h>
 #include <nakodo/request_json.h>
+#include <nakodo/seal.h>
 #include <nakodo/wire.h>
 
 #include <setjmp.h>
@@ -527,6 +528,53 @@ static void inbox_round_trip(void **state)
 	json_decref(o);
 }
 
+/* What was accepted of a send and of a deposit, and a withdrawal, read back. */
+static void sent_and_withdrawn(void **state)
+{
+	struct nk_party_key *keys[2] = { NULL, NULL };
+	struct nk_identity ids[2];
+	struct nk_envelope_header h = { .kind = NK_MESSAGE_DEPOSIT, .from = NK_CLAIMANT,
+					.to = NK_PAYER, .seq = 3 };
+	struct nk_wire_sent s;
+	struct nk_error err = { 0 };
+	char id[NK_CASE_ID_MAX];
+	enum nk_role role;
+	uint64_t n;
+	uint8_t *env = NULL, hash[NK_HASH_BYTES];
+	size_t len = 0;
+	json_t *o;
+
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(nk_party_key_generate(&keys[i], NULL), NK_OK);
+		nk_party_key_identity(keys[i], &ids[i]);
+	}
+	snprintf(h.case_id, sizeof(h.case_id), "0123456789abcdef0123");
+	assert_int_equal(nk_message_seal(keys[0], &h, &ids[1], (const uint8_t *)"figure", 6, &env,
+					 &len, &err), NK_OK);
+	nk_envelope_hash(env, len, hash);
+	o = nk_wire_sent_to_json(h.case_id, env, len, true);
+	assert_non_null(o);
+	assert_int_equal(nk_wire_sent_from_json(o, &s, &err), NK_OK);
+	assert_string_equal(s.case_id, h.case_id);
+	assert_int_equal(s.kind, NK_MESSAGE_DEPOSIT);
+	assert_int_equal(s.from, NK_CLAIMANT);
+	assert_int_equal(s.to, NK_PAYER);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.size, len);
+	assert_memory_equal(s.sha256, hash, sizeof(hash));
+	assert_true(s.has_released && s.released);
+	json_decref(o);
+	o = nk_wire_withdrawn_to_json(h.case_id, NK_PAYER, 2);
+	assert_int_equal(nk_wire_withdrawn_from_json(o, id, &role, &n, &err), NK_OK);
+	assert_string_equal(id, h.case_id);
+	assert_int_equal(role, NK_PAYER);
+	assert_int_equal(n, 2);
+	json_decref(o);
+	free(env);
+	nk_party_key_free(keys[0]);
+	nk_party_key_free(keys[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -541,6 +589,7 @@ int main(void)
 		cmocka_unit_test(join_round_trip),
 		cmocka_unit_test(log_round_trip),
 		cmocka_unit_test(inbox_round_trip),
+		cmocka_unit_test(sent_and_withdrawn),
 	};
 
 	if (sodium_init() < 0)
