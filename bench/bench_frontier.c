@@ -5,7 +5,7 @@
  * callgrind/perf; -p: only rows with that many parties; NAME: a row's agenda name, e.g.
  * Energy or "random 50x10", run alone). */
 #include <nakodo/frontier.h>
-#include "formats/agenda_formats.h"
+#include <nakodo/agenda_formats.h>
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  * the expected files (review the diff before committing them). Prints TAP. */
 #define _GNU_SOURCE
 #include <nakodo/frontier.h>
-#include "formats/agenda_formats.h"
+#include <nakodo/agenda_formats.h>
 #include "golden_driver.h"
 
 #include <stdbool.h>

@@ -5,19 +5,10 @@
 #define NAKODO_CASE_H
 
 #include <nakodo/bargain.h>
+#include <nakodo/brief.h>
 #include <nakodo/keys.h>
 #include <nakodo/seal.h>
 #include <nakodo/store.h>
-
-#define NK_CASE_ID_LEN 20	/* hex characters of a case id */
-#define NK_ROLE_COUNT 3		/* claimant, payer, mediator (as in ledger.h) */
-
-enum nk_case_state {
-	NK_STATE_OPEN,		/* rounds under way */
-	NK_STATE_SETTLED,	/* a binding figure was found */
-	NK_STATE_IMPASSE,	/* every round failed; a mediator's proposal may follow */
-	NK_STATE_CLOSED,	/* ended without settlement */
-};
 
 struct nk_receipt;
 struct nk_record_log;
@@ -37,93 +28,14 @@ struct nk_case_env {
 	struct nk_record_log *record;		/* borrowed; may be NULL */
 };
 
-/* One round as a role may see it. */
-struct nk_brief_round {
-	bool own_submitted;
-	int64_t own_figure;		/* claimant/payer only, while the case is live */
-	int64_t own_extension;		/* 0 if none */
-	bool evaluated;
-	enum nk_deal_kind deal;
-	int64_t figure;			/* when deal */
-	int hint;			/* the band told to this role, or -1 */
-	bool withheld;
-	bool has_view;			/* view is filled (parties, while the case is live) */
-	struct nk_view view;
-};
-
-/* Everything a role may know of a case. */
-struct nk_brief {
-	char case_id[NK_CASE_ID_MAX];
-	enum nk_role role;
-	struct nk_rules rules;
-	uint8_t seed_commitment[32];
-	enum nk_case_state state;
-	int round;			/* the round open for figures, or the last one */
-	int rounds_evaluated;
-	struct nk_brief_round rounds[NK_ROUNDS_MAX];
-	bool figures_deleted;		/* the case ended and its secrets are gone */
-	int proposals;			/* mediator's proposals made */
-	bool proposal_pending;
-	int64_t proposal;		/* the latest proposal */
-	int own_answer;			/* -1 none, 0 declined, 1 accepted (latest proposal) */
-	int proposal_accepted;		/* -1 pending/none, 0 not accepted, 1 accepted */
-	bool settled;
-	int64_t settlement;
-	enum nk_deal_kind settled_by;
-	bool seed_revealed;
-	uint8_t seed[NK_SEED_BYTES];
-	int64_t events;			/* the log's length; 0 in a party's briefing */
-	bool joined[NK_ROLE_COUNT];		/* indexed by enum nk_role */
-	struct nk_identity identity[NK_ROLE_COUNT];	/* the keys each role registered */
-	/* This role's own traffic: what it needs to number its next request and message. */
-	uint64_t last_request;			/* its last signed request's number, or 0 */
-	uint64_t sent[NK_ROLE_COUNT];		/* messages it has sent to each role */
-	uint64_t received[NK_ROLE_COUNT];	/* messages each role has sent it */
-	uint64_t deposits;			/* its last deposit's number, or 0 */
-	bool deposit_held;			/* its deposit is in and not withdrawn */
-	bool released;				/* both deposits were released to both */
-	bool package;		/* a package case: nk_package_case_brief has its rounds */
-	/* The mediator's changes to this role's access token (doc/api.md, "Access"). */
-	uint32_t token_reissues, token_revokes;
-	int64_t token_changed_ms;		/* the latest change's time, or 0 */
-};
-
 /* ---- signed requests ----
  * Once a role has joined with a key, every action it takes on the case carries its
  * signature (nk_action_sign) over the case, the role, a request number greater than any
  * it used before on this case, the action's name and the SHA-256 of the action's
  * canonical body (nk_case_request_body); the number is recorded in the action's event
  * as "request". A missing, wrong or replayed signature is NK_EAUTH and appends nothing.
- * A role that has not joined acts without one. */
-struct nk_request_auth {
-	uint64_t number;				/* 1 .. INT64_MAX */
-	uint8_t signature[NK_SIGNATURE_BYTES];
-};
-
-enum nk_case_action {
-	NK_ACTION_SUBMIT,	/* a figure for the open (or the named) round */
-	NK_ACTION_EXTEND,	/* a deal-closer extension */
-	NK_ACTION_ANSWER,	/* accept or decline the mediator's proposal */
-	NK_ACTION_PROPOSE,	/* the mediator's proposal */
-	NK_ACTION_CLOSE,	/* the mediator ends the case */
-	NK_ACTION_SEND,		/* a sealed message (kind text) */
-	NK_ACTION_DEPOSIT,	/* a sealed deposit (kind deposit) */
-	NK_ACTION_WITHDRAW,	/* take a deposit back before its release */
-	NK_ACTION_PACKAGE,	/* a confidential package valuation (package cases) */
-};
-
-struct nk_package_valuation;	/* <nakodo/package.h> */
-
-/* One action and what it says. Only the members its action uses are read. */
-struct nk_case_request {
-	enum nk_case_action action;
-	int round;			/* submit, package: the named round, or 0: the open one */
-	int64_t amount;			/* submit, extend, propose */
-	bool accept;			/* answer */
-	const uint8_t *envelope;	/* send, deposit: the envelope, as sealed */
-	size_t envelope_len;
-	const struct nk_package_valuation *valuation;	/* package: borrowed */
-};
+ * A role that has not joined acts without one. The request and its signature are
+ * struct nk_case_request and struct nk_request_auth (<nakodo/brief.h>). */
 
 /* "submit", "extend", …, the name nk_action_sign binds. */
 const char *nk_case_action_name(enum nk_case_action action);
@@ -207,27 +119,7 @@ NK_MUST_USE enum nk_status nk_case_token_change(const struct nk_case_env *env, c
 						nk_token_change_fn change, void *arg,
 						struct nk_error *err);
 
-/* ---- what a role receives ---- */
-
-/* One envelope addressed to a role, as the log records it. */
-struct nk_inbox_item {
-	int64_t index;			/* 1, 2, …: its place among the role's own items */
-	int64_t time_ms;		/* when it was sent; a deposit: when it was released */
-	enum nk_message_kind kind;	/* NK_MESSAGE_TEXT or NK_MESSAGE_DEPOSIT */
-	enum nk_role from, to;
-	uint64_t n;			/* its number in its direction */
-	uint8_t sha256[NK_HASH_BYTES];	/* as the log records it */
-	uint8_t *envelope;		/* malloc'd */
-	size_t len;
-};
-
-struct nk_inbox {
-	struct nk_inbox_item *items;
-	size_t count;
-	bool more;			/* the page was full: ask again after the last index */
-	bool deposit_held;		/* the role's own deposit is in */
-	bool released;			/* both deposits were released */
-};
+/* ---- what a role receives (struct nk_inbox, <nakodo/brief.h>) ---- */
 
 #define NK_INBOX_PAGE_BYTES (1u << 20)	/* envelope bytes in one page (at least one item) */
 
@@ -323,7 +215,5 @@ NK_MUST_USE enum nk_status nk_case_receipt(const struct nk_case_env *env, const 
  * uses it. */
 NK_MUST_USE enum nk_status nk_record_log_new(struct nk_record_log **out, struct nk_error *err);
 void nk_record_log_free(struct nk_record_log *log);	/* accepts NULL */
-
-const char *nk_case_state_name(enum nk_case_state state);
 
 #endif

@@ -5,6 +5,7 @@
 #ifndef NAKODO_PACKAGE_CASE_H
 #define NAKODO_PACKAGE_CASE_H
 
+#include <nakodo/brief.h>
 #include <nakodo/case.h>
 #include <nakodo/package.h>
 
@@ -32,47 +33,6 @@ NK_MUST_USE enum nk_status nk_package_case_submit(const struct nk_case_env *env,
 /* A package case's answers go through nk_case_answer: a party accepts or declines the
  * round's proposed package, sealed; both accept -> settled with it; otherwise the next
  * round opens, or the case closes after the last. */
-
-/* One package round as a role may see it. */
-struct nk_package_brief_round {
-	bool own_submitted;
-	bool evaluated;
-	bool found;			/* a package was proposed */
-	int own_answer;			/* -1 none, 0 declined, 1 accepted */
-	int accepted;			/* -1 pending or no package, 0 not by both, 1 by both */
-};
-
-/* Everything a role may know of a package case. The own_* fields are filled for the
- * claimant and the payer only, while the case is live (before its secrets are purged). */
-struct nk_package_brief {
-	char case_id[NK_CASE_ID_MAX];
-	enum nk_role role;
-	struct nk_package_frame frame;
-	enum nk_case_state state;
-	int round;			/* the round open for valuations, or the last one */
-	struct nk_package_brief_round rounds[NK_ROUNDS_MAX];
-	bool has_package;		/* a package was proposed in some round */
-	int package_round;		/* the round of the latest proposed package */
-	struct nk_package package;	/* the latest proposed package */
-	bool settled;			/* settled with package */
-	bool secrets_deleted;
-	int64_t events;			/* the log's length; 0 in a party's briefing */
-	bool joined[NK_ROLE_COUNT];		/* indexed by enum nk_role */
-	struct nk_identity identity[NK_ROLE_COUNT];	/* the keys each role registered */
-	uint64_t last_request;			/* this role's last signed request, or 0 */
-	/* The mediator's changes to this role's access token (as in struct nk_brief). */
-	uint32_t token_reissues, token_revokes;
-	int64_t token_changed_ms;
-	/* The party's own, while live: its latest valuation and its value of the package. */
-	bool has_own;
-	int own_round;			/* the round of that valuation */
-	char own_party[NK_NAME_MAX + 1];
-	double own_discount;
-	int64_t own_reservation;
-	bool own_components[NK_COMPONENTS];
-	bool has_own_value;		/* own valuation of the proposed package's round */
-	struct nk_package_worth own_value;
-};
 
 /* What role may know of a package case (NK_EINVAL, field "case", for a figure case).
  * out should be sodium_malloc memory: a party's briefing holds its own reservation. */

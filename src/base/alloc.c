@@ -4,7 +4,7 @@
  * is then still freed correctly. That matters because jansson hands out strings
  * (json_dumps) that callers free with free(), and because memory allocated before the
  * allocator was installed is freed after it. */
-#include "base/alloc.h"
+#include <nakodo/alloc.h>
 
 #include <jansson.h>
 #include <malloc.h>

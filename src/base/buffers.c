@@ -1,6 +1,6 @@
 /* Bounded growable buffers (buffers.h). */
-#include "base/buffers.h"
-#include "base/alloc.h"
+#include <nakodo/buffers.h>
+#include <nakodo/alloc.h>
 
 #include <stdint.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* Bounded readers, exclusive-create writers and the directory fsync (files.h). */
-#include "base/files.h"
+#include <nakodo/files.h>
 
 #include <errno.h>
 #include <fcntl.h>

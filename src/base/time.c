@@ -1,5 +1,5 @@
 /* The clock (time.h). */
-#include "base/time.h"
+#include <nakodo/time.h>
 
 #include <time.h>
 

@@ -4,7 +4,8 @@
  * refused command rolls back and leaves the store as it was. The commands of each kind
  * live in their own files (figure_case.c, package_case.c). */
 #include "case/case_impl.h"
-#include "base/time.h"
+#include <nakodo/time.h>
+#include <nakodo/case_json.h>
 
 #include <nakodo/seal.h>
 
@@ -25,15 +26,6 @@ void case_fill_random(const struct nk_case_env *env, uint8_t *buf, size_t len)
 		env->random(env->arg, buf, len);
 	else
 		randombytes_buf(buf, len);
-}
-
-const char *nk_case_state_name(enum nk_case_state state)
-{
-	static const char *const names[] = {
-		[NK_STATE_OPEN] = "open", [NK_STATE_SETTLED] = "settled",
-		[NK_STATE_IMPASSE] = "impasse", [NK_STATE_CLOSED] = "closed",
-	};
-	return (unsigned)state <= NK_STATE_CLOSED ? names[state] : "unknown";
 }
 
 void case_secret_name(char out[static NK_SECRET_NAME_MAX], const char *what, int n,

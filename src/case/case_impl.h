@@ -8,7 +8,7 @@
 
 #include "base/ids.h"
 #include "case/events.h"
-#include "formats/json_build.h"
+#include <nakodo/json_build.h>
 
 #include <jansson.h>
 

@@ -5,7 +5,7 @@
  * stored cases unreadable. */
 #include "case/events.h"
 
-#include "formats/json_build.h"
+#include <nakodo/json_build.h>
 
 #include <sodium.h>
 #include <string.h>

@@ -5,7 +5,7 @@
  * figures there or nothing. */
 #include "case/case_impl.h"
 #include "base/hex.h"
-#include "formats/case_json.h"
+#include <nakodo/case_json.h>
 
 #include <nakodo/seal.h>
 

@@ -4,6 +4,7 @@
  * events every kind of case shares; the opening picks the kind, whose table supplies
  * the appliers of its own events (figure_fold.c, package_fold.c). */
 #include "case/case_impl.h"
+#include <nakodo/case_json.h>
 
 #include <nakodo/seal.h>
 

@@ -3,7 +3,7 @@
  * that the log itself proves the registration. */
 #include "case/case_impl.h"
 #include "base/hex.h"
-#include "formats/case_json.h"
+#include <nakodo/case_json.h>
 
 #include <nakodo/seal.h>
 

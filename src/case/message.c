@@ -5,7 +5,7 @@
  * both parties' are in; the second one releases both in the same transaction. */
 #include "case/case_impl.h"
 #include "base/hex.h"
-#include "formats/case_json.h"
+#include <nakodo/case_json.h>
 
 #include <nakodo/seal.h>
 

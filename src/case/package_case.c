@@ -5,8 +5,9 @@
  * refused and appends nothing. */
 #include "case/case_impl.h"
 #include "base/hex.h"
-#include "formats/case_json.h"
-#include "formats/package_json.h"
+#include <nakodo/case_json.h>
+#include <nakodo/package_case_json.h>
+#include <nakodo/package_json.h>
 
 #include <sodium.h>
 #include <stdlib.h>

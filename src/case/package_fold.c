@@ -3,7 +3,7 @@
  * package, the answers and their result, and the settlement. As in fold.c, an event that breaks the
  * rules its log records makes the log corrupt rather than half-applied. */
 #include "case/case_impl.h"
-#include "formats/package_json.h"
+#include <nakodo/package_json.h>
 
 #include <math.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * SHA-256 of the action's canonical body. This file makes and checks those signatures
  * and dispatches nk_case_act to the command that does the action. */
 #include "case/case_impl.h"
-#include "formats/package_json.h"
+#include <nakodo/package_json.h>
 
 #include <nakodo/seal.h>
 

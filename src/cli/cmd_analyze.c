@@ -1,11 +1,11 @@
 /* nakodo analyze: the mediator's multi-issue analysis of an agenda and 2 to 5
  * confidential profiles: frontier, solution points, per-issue table, conditional
  * analysis (--fix), as text, JSON or a labelled SVG plot. */
-#include "cli/util.h"
+#include "util.h"
 
 #include <nakodo/frontier.h>
-#include "formats/agenda_formats.h"
-#include "formats/json_build.h"
+#include <nakodo/agenda_formats.h>
+#include <nakodo/json_build.h>
 
 #include <fcntl.h>
 #include <getopt.h>

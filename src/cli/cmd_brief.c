@@ -1,12 +1,12 @@
 /* nakodo brief and nakodo log: what a role may know of a case, for a person or, with
  * --json, for a program; and the event log as the mediator may see it. */
-#include "cli/cmd_brief.h"
-#include "cli/package_case.h"
-#include "cli/remote.h"
-#include "cli/signed.h"
-#include "cli/util.h"
-#include "formats/case_json.h"
-#include "server/wire.h"
+#include "cmd_brief.h"
+#include "package_case.h"
+#include "remote.h"
+#include "signed.h"
+#include "util.h"
+#include <nakodo/case_json.h>
+#include <nakodo/wire.h>
 
 #include <getopt.h>
 #include <sodium.h>
@@ -148,74 +148,50 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		fprintf(f, "the case has ended; its confidential figures are deleted\n");
 }
 
-int cli_show_brief(struct cli_ctx *ctx, const struct nk_case_env *env, const char *id,
-		   enum nk_role role, bool after_action)
+/* role's briefing (through a server the token's, which --as, if given, must name),
+ * printed from the briefing, or a package case's from its JSON. */
+static int show_brief(struct cli_ctx *ctx, struct cli_backend *be, const char *id,
+		      const enum nk_role *as)
 {
 	struct nk_brief *b = sodium_malloc(sizeof(*b));
 	struct nk_error err = { 0 };
-	int rc = CLI_OK;
+	json_t *package = NULL;
+	int rc;
 
 	if (!b) {
 		nk_fail(&err, NK_ENOMEM, "brief", "out of memory");
 		return cli_report(ctx, &err);
 	}
-	if (nk_case_brief(env, id, role, b, &err) != NK_OK)
-		rc = cli_report(ctx, &err);
-	else if (b->package)
-		rc = package_show_brief(ctx, env, id, role, after_action);
-	else if (ctx->json)
+	rc = be->ops->brief(ctx, be, id, as ? *as : NK_MEDIATOR, b, &package);
+	if (rc == CLI_OK && be->is_remote && as && b->role != *as) {
+		json_decref(package);
+		rc = cli_usage_error(ctx, "nakodo brief", "--as %s, but the token is the %s's",
+				     nk_role_name(*as), nk_role_name(b->role));
+	} else if (rc == CLI_OK && package) {
+		rc = package_brief_answer(ctx, id, package, false);
+	} else if (rc == CLI_OK && ctx->json) {
 		cli_print_json(ctx, nk_brief_to_json(b));
-	else if (after_action)
-		fprintf(ctx->out, "ok: case %s is %s%s\n", id, nk_case_state_name(b->state),
-			b->state == NK_STATE_OPEN ? "" : " (see nakodo brief)");
-	else
+	} else if (rc == CLI_OK) {
 		cli_print_brief(ctx->out, b);
+	}
 	sodium_free(b);
 	return rc;
 }
 
-/* The briefing of the token's role, from the server; --as, if given, must agree. */
-static int brief_remote(struct cli_ctx *ctx, const struct remote *r, const char *id,
-			const char *as)
+/* Opens the backend and, through a server, the key file's key (if any) that signs a
+ * joined role's reads; locally no key is asked, the database's reader reads everything
+ * anyway. */
+static int open_reader(struct cli_ctx *ctx, struct cli_backend *be, const char *key_path,
+		       struct nk_party_key **key)
 {
-	char path[NK_CASE_ID_MAX + 32];
-	const char *got;
-	json_t *reply = NULL;
-	enum nk_role role;
 	int rc;
 
-	if (as && (rc = cli_parse_role(ctx, "nakodo brief", as, &role)) != CLI_OK)
+	if ((rc = cli_backend_open(ctx, be)) != CLI_OK)
 		return rc;
-	snprintf(path, sizeof(path), "/v1/cases/%s/brief", id);
-	if ((rc = remote_call(ctx, r, "GET", path, NULL, &reply)) != CLI_OK)
+	if (be->is_remote && key_path && (rc = cli_key_load(ctx, key_path, key)) != CLI_OK)
 		return rc;
-	got = json_string_value(json_object_get(reply, "role"));
-	if (as && (!got || strcmp(got, nk_role_name(role)) != 0)) {
-		/* got points into reply: say it before letting reply go */
-		rc = cli_usage_error(ctx, "nakodo brief", "--as %s, but the token is the %s's",
-				     nk_role_name(role), got ? got : "?");
-		json_decref(reply);
-		return rc;
-	}
-	return remote_show_brief(ctx, id, reply, false);
-}
-
-/* Runs a remote read with the key file's key (if any) to sign it; the key is wiped
- * after. */
-static int with_key(struct cli_ctx *ctx, struct remote *r, const char *key_path, const char *id,
-		    const char *as, int (*run)(struct cli_ctx *, const struct remote *,
-					       const char *, const char *))
-{
-	struct nk_party_key *key = NULL;
-	int rc;
-
-	if (key_path && (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK)
-		return rc;
-	r->key = key;
-	rc = run(ctx, r, id, as);
-	r->key = NULL;
-	nk_party_key_free(key);
-	return rc;
+	be->remote.key = *key;
+	return CLI_OK;
 }
 
 int cmd_brief(struct cli_ctx *ctx, int argc, char **argv)
@@ -224,9 +200,8 @@ int cmd_brief(struct cli_ctx *ctx, int argc, char **argv)
 		{ "as", required_argument, NULL, 'a' }, { "key", required_argument, NULL, 'k' },
 		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
-	struct nk_store *store = NULL;
-	struct nk_server_key *signer = NULL;
-	struct remote remote = { 0 };
+	struct cli_backend be = { 0 };
+	struct nk_party_key *key = NULL;
 	const char *as = NULL, *id = NULL, *key_path = NULL;
 	enum nk_role role;
 	int c, rc;
@@ -252,29 +227,24 @@ int cmd_brief(struct cli_ctx *ctx, int argc, char **argv)
 		else if (c == 'k')
 			key_path = optarg;
 		else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
-			remote_option(&remote, c, optarg);
+			remote_option(&be.remote, c, optarg);
 		else
 			return cli_usage_error(ctx, "nakodo brief", "unexpected '%s'", argv[optind - 1]);
 	}
 	if (!id)
 		return cli_usage_error(ctx, "nakodo brief", "expected CASE --as ROLE");
-	if (remote_active(&remote))
-		return with_key(ctx, &remote, key_path, id, as, brief_remote);
-	if ((rc = cli_parse_role(ctx, "nakodo brief", as, &role)) != CLI_OK)
+	/* through a server the token says the role: --as is then only a check */
+	if ((as || !cli_backend_token_role(&be)) &&
+	    (rc = cli_parse_role(ctx, "nakodo brief", as, &role)) != CLI_OK)
 		return rc;
-	if ((rc = cli_open_case_store(ctx, false, &store, &signer)) != CLI_OK)
-		return rc;
-	{
-		struct nk_case_env env = { .store = store, .signer = signer };
-
-		rc = cli_show_brief(ctx, &env, id, role, false);
-	}
-	nk_store_close(store);
-	nk_server_key_free(signer);
+	if ((rc = open_reader(ctx, &be, key_path, &key)) == CLI_OK)
+		rc = show_brief(ctx, &be, id, as ? &role : NULL);
+	nk_party_key_free(key);
+	cli_backend_close(&be);
 	return rc;
 }
 
-/* Prints a log in the shape of wire_log_to_json, as text or JSON (takes the reference). */
+/* Prints a log in the shape of nk_wire_log_to_json, as text or JSON (takes the reference). */
 static int print_log(struct cli_ctx *ctx, json_t *log)
 {
 	const json_t *events = json_object_get(log, "events");
@@ -304,32 +274,15 @@ static int print_log(struct cli_ctx *ctx, json_t *log)
 	return CLI_OK;
 }
 
-static int log_remote(struct cli_ctx *ctx, const struct remote *r, const char *id,
-		      const char *as)
-{
-	char path[NK_CASE_ID_MAX + 32];
-	json_t *reply = NULL;
-	int rc;
-
-	(void)as;
-	snprintf(path, sizeof(path), "/v1/cases/%s/log", id);
-	if ((rc = remote_call(ctx, r, "GET", path, NULL, &reply)) != CLI_OK)
-		return rc;
-	return print_log(ctx, reply);
-}
-
 int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "key", required_argument, NULL, 'k' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
-	struct nk_store *store = NULL;
-	struct nk_server_key *signer = NULL;
-	struct nk_event_list log = { 0 };
-	struct nk_error err = { 0 };
-	struct remote remote = { 0 };
+	struct cli_backend be = { 0 };
+	struct nk_party_key *key = NULL;
 	const char *id = NULL, *key_path = NULL;
-	json_t *reply = NULL;
+	json_t *log = NULL;
 	int c, rc;
 
 	if (cli_wants_help(argc, argv)) {
@@ -351,33 +304,16 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 		else if (c == 'k')
 			key_path = optarg;
 		else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
-			remote_option(&remote, c, optarg);
+			remote_option(&be.remote, c, optarg);
 		else
 			return cli_usage_error(ctx, "nakodo log", "expected CASE");
 	}
 	if (!id || optind != argc)
 		return cli_usage_error(ctx, "nakodo log", "expected CASE");
-	if (remote_active(&remote))
-		return with_key(ctx, &remote, key_path, id, NULL, log_remote);
-	if ((rc = cli_open_case_store(ctx, false, &store, &signer)) != CLI_OK)
-		return rc;
-	{
-		struct nk_case_env env = { .store = store, .signer = signer };
-
-		if (nk_case_log(&env, id, &log, &err) != NK_OK) {
-			rc = cli_report(ctx, &err);
-			goto out;
-		}
-	}
-	if (!(reply = wire_log_to_json(id, &log))) {
-		nk_fail(&err, NK_ENOMEM, "log", "out of memory");
-		rc = cli_report(ctx, &err);
-		goto out;
-	}
-	rc = print_log(ctx, reply);
-out:
-	nk_event_list_free(&log);
-	nk_store_close(store);
-	nk_server_key_free(signer);
+	if ((rc = open_reader(ctx, &be, key_path, &key)) == CLI_OK &&
+	    (rc = be.ops->log(ctx, &be, id, &log)) == CLI_OK)
+		rc = print_log(ctx, log);
+	nk_party_key_free(key);
+	cli_backend_close(&be);
 	return rc;
 }

@@ -3,7 +3,7 @@
 #ifndef NAKODO_CLI_CMD_BRIEF_H
 #define NAKODO_CLI_CMD_BRIEF_H
 
-#include "cli/cli.h"
+#include "cli.h"
 
 #include <nakodo/case.h>
 
@@ -14,10 +14,5 @@
 void cli_print_round(FILE *f, const struct nk_brief *b, int i);
 /* Renders a briefing for a person. */
 void cli_print_brief(FILE *f, const struct nk_brief *b);
-
-/* Prints role's briefing of case id (text or JSON). After an action, brief_after
- * prints the shorter text form. */
-int cli_show_brief(struct cli_ctx *ctx, const struct nk_case_env *env, const char *id,
-		   enum nk_role role, bool after_action);
 
 #endif

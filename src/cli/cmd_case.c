@@ -1,7 +1,7 @@
 /* nakodo case new | case list: open a case under declared rules, list the cases. */
-#include "cli/remote.h"
-#include "cli/util.h"
-#include "formats/case_json.h"
+#include "backend.h"
+#include "util.h"
+#include <nakodo/case_json.h>
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -47,31 +47,6 @@ static int whole(const char *text, const char *field, int min, int max, int *out
 	return 0;
 }
 
-/* Opens the case on the server (operator's or a mediator's token). The answer adds the
- * three invitation tokens, shown this once: text prints them after the id. */
-static int case_new_remote(struct cli_ctx *ctx, const struct remote *r,
-			   const struct nk_rules *rules)
-{
-	static const char *const roles[] = { "claimant", "payer", "mediator" };
-	json_t *reply = NULL;
-	int rc;
-
-	rc = remote_call(ctx, r, "POST", "/v1/cases", json_pack("{s:o}", "rules", nk_rules_to_json(rules)),
-			 &reply);
-	if (rc != CLI_OK)
-		return rc;
-	if (ctx->json) {
-		cli_print_json(ctx, reply);
-		return CLI_OK;
-	}
-	fprintf(ctx->out, "%s\n", json_string_value(json_object_get(reply, "case")));
-	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
-		fprintf(ctx->out, "%s token: %s\n", roles[i],
-			json_string_value(json_object_get(json_object_get(reply, "tokens"), roles[i])));
-	json_decref(reply);
-	return CLI_OK;
-}
-
 static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -82,14 +57,13 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		{ "proposals", required_argument, NULL, 'p' },
 		{ "no-monotone", no_argument, NULL, 'm' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
-	struct remote remote = { 0 };
+	struct cli_backend be = { .create = true };
 	const char *text[128] = { 0 };	/* option text by its short letter */
 	const struct nk_currency *cur;
 	struct nk_rules rules;
 	struct nk_error err = { 0 };
-	struct nk_store *store = NULL;
-	struct nk_server_key *signer = NULL;
-	char id[NK_CASE_ID_MAX], *end;
+	json_t *answer = NULL;
+	char *end;
 	int c, rc;
 
 	optind = 0;
@@ -98,7 +72,7 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		if (c == '?')
 			return cli_usage_error(ctx, "nakodo case new", "unknown or incomplete option '%s'", argv[optind - 1]);
 		if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
-			remote_option(&remote, c, optarg);
+			remote_option(&be.remote, c, optarg);
 		else
 			text[c] = optarg ? optarg : "";
 	}
@@ -131,68 +105,19 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 	    nk_rules_check(&rules, &err) != NK_OK)
 		return cli_report(ctx, &err);
 
-	if (remote_active(&remote))
-		return case_new_remote(ctx, &remote, &rules);
-	if ((rc = cli_open_case_store(ctx, true, &store, &signer)) != CLI_OK)
-		return rc;
-	{
-		struct nk_case_env env = { .store = store, .signer = signer };
-
-		if (nk_case_open(&env, &rules, id, &err) != NK_OK) {
-			rc = cli_report(ctx, &err);
-			goto out;
-		}
-	}
-	if (ctx->json)
-		cli_print_json(ctx, json_pack("{s:s, s:o}", "case", id, "rules", nk_rules_to_json(&rules)));
-	else
-		fprintf(ctx->out, "%s\n", id);
-out:
-	nk_store_close(store);
-	nk_server_key_free(signer);
+	if ((rc = cli_backend_open(ctx, &be)) == CLI_OK &&
+	    (rc = be.ops->open(ctx, &be, &rules, NULL, &answer)) == CLI_OK)
+		rc = cli_print_opened(ctx, answer);
+	cli_backend_close(&be);
 	return rc;
-}
-
-static bool list_one(const char *id, void *arg)
-{
-	struct cli_ctx *ctx = arg;
-
-	fprintf(ctx->out, "%s\n", id);
-	return true;
-}
-
-static bool collect_one(const char *id, void *arg)
-{
-	return json_array_append_new(arg, json_string(id)) == 0;
-}
-
-/* The case ids from the server (the operator's token), printed as locally. */
-static int case_list_remote(struct cli_ctx *ctx, const struct remote *r)
-{
-	json_t *reply = NULL;
-	const json_t *ids;
-	int rc;
-
-	if ((rc = remote_call(ctx, r, "GET", "/v1/cases", NULL, &reply)) != CLI_OK)
-		return rc;
-	ids = json_object_get(reply, "cases");
-	if (ctx->json) {
-		cli_print_json(ctx, reply);
-		return CLI_OK;
-	}
-	for (size_t i = 0; i < json_array_size(ids); i++)
-		fprintf(ctx->out, "%s\n", json_string_value(json_array_get(ids, i)));
-	json_decref(reply);
-	return CLI_OK;
 }
 
 static int case_list(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = { REMOTE_OPTIONS, { NULL, 0, NULL, 0 } };
-	struct nk_store *store = NULL;
-	struct nk_error err = { 0 };
-	struct remote remote = { 0 };
-	json_t *ids = NULL;
+	struct cli_backend be = { .store_only = true };
+	json_t *answer = NULL;
+	const json_t *ids;
 	int c, rc;
 
 	optind = 0;
@@ -200,24 +125,21 @@ static int case_list(struct cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != REMOTE_OPT_SERVER && c != REMOTE_OPT_TOKEN)
 			return cli_usage_error(ctx, "nakodo case list", "takes no arguments");
-		remote_option(&remote, c, optarg);
+		remote_option(&be.remote, c, optarg);
 	}
 	if (optind != argc)
 		return cli_usage_error(ctx, "nakodo case list", "takes no arguments");
-	if (remote_active(&remote))
-		return case_list_remote(ctx, &remote);
-	ids = ctx->json ? json_array() : NULL;
-	if ((rc = cli_open_store(ctx, false, &store)) != CLI_OK) {
-		json_decref(ids);
-		return rc;
+	if ((rc = cli_backend_open(ctx, &be)) == CLI_OK &&
+	    (rc = be.ops->list(ctx, &be, &answer)) == CLI_OK) {
+		ids = json_object_get(answer, "cases");
+		for (size_t i = 0; !ctx->json && i < json_array_size(ids); i++)
+			fprintf(ctx->out, "%s\n", json_string_value(json_array_get(ids, i)));
+		if (ctx->json)
+			cli_print_json(ctx, answer);
+		else
+			json_decref(answer);
 	}
-	if (nk_store_list_cases(store, ctx->json ? collect_one : list_one,
-				ctx->json ? (void *)ids : (void *)ctx, &err) != NK_OK)
-		rc = cli_report(ctx, &err);
-	else if (ctx->json)
-		cli_print_json(ctx, json_pack("{s:O}", "cases", ids));
-	json_decref(ids);
-	nk_store_close(store);
+	cli_backend_close(&be);
 	return rc;
 }
 

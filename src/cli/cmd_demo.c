@@ -3,11 +3,11 @@
  * Prints, round by round, what each side saw and what the go-between recorded, then
  * checks that neither side's screen ever held the other's figures. Leaves nothing. */
 #define _GNU_SOURCE	/* memmem */
-#include "cli/cmd_brief.h"
-#include "cli/demo_package.h"
-#include "cli/util.h"
-#include "formats/case_json.h"
-#include "formats/json_build.h"
+#include "cmd_brief.h"
+#include "demo_package.h"
+#include "util.h"
+#include <nakodo/case_json.h>
+#include <nakodo/json_build.h>
 
 #include <dirent.h>
 #include <sodium.h>

@@ -2,9 +2,9 @@
  * and opens each here: it must be for this case and role, name the sender's registered
  * key, open under this key, verify, and carry the next number from its sender. A message
  * that fails any of these is shown as rejected, with the reason, never as text. */
-#include "cli/signed.h"
-#include "server/wire.h"
-#include "formats/json_build.h"
+#include "signed.h"
+#include <nakodo/wire.h>
+#include <nakodo/json_build.h>
 
 #include <nakodo/seal.h>
 
@@ -26,26 +26,6 @@ static const char inbox_help[] =
 	"wrong-signer, altered, replayed, out-of-order), never as text. Before the release a\n"
 	"party's own deposit shows only as waiting. Control characters in a text are shown\n"
 	"as \\xHH. With --server URL --token TOKEN the envelopes come from a server.\n";
-
-/* One page: from the server, or the same shape built from the database. */
-static int fetch_page(struct cli_ctx *ctx, struct cli_where *w, const struct nk_brief *b,
-		      int64_t after, json_t **page)
-{
-	char path[NK_CASE_ID_MAX + 64];
-	struct nk_inbox box = { 0 };
-	struct nk_error err = { 0 };
-
-	if (w->is_remote) {
-		snprintf(path, sizeof(path), "/v1/cases/%s/messages?after=%lld", b->case_id,
-			 (long long)after);
-		return remote_call(ctx, &w->remote, "GET", path, NULL, page);
-	}
-	if (nk_case_inbox(&w->env, b->case_id, b->role, after, &box, &err) != NK_OK)
-		return cli_report(ctx, &err);
-	*page = wire_inbox_to_json(b->case_id, b->role, &box);
-	nk_inbox_free(&box);
-	return *page ? CLI_OK : CLI_STORAGE;
-}
 
 /* The text as a person may safely read it: control bytes other than newline and tab
  * escaped, so a message cannot drive the terminal. */
@@ -87,7 +67,7 @@ static void open_item(const struct nk_party_key *key, const struct nk_brief *b,
 
 	*why = NK_MESSAGE_MALFORMED;
 	if (nk_role_parse(json_string_value(json_object_get(item, "from")), &from) != NK_OK ||
-	    !kind || wire_envelope_from_json(json_object_get(item, "envelope"), &env, &len, NULL) != NK_OK)
+	    !kind || nk_wire_envelope_from_json(json_object_get(item, "envelope"), &env, &len, NULL) != NK_OK)
 		return;
 	nk_envelope_hash(env, len, hash);
 	sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
@@ -142,7 +122,7 @@ static bool show_item(struct cli_ctx *ctx, const struct nk_party_key *key,
 			json_t *t = json_stringn(msg.text, msg.text_len);
 
 			o = nk_json_set(o, t ? "text" : "text_base64", t ? t :
-					    wire_envelope_to_json((uint8_t *)msg.text, msg.text_len));
+					    nk_wire_envelope_to_json((uint8_t *)msg.text, msg.text_len));
 		}
 		ok = o && json_array_append_new(out, o) == 0;
 	}
@@ -152,7 +132,7 @@ static bool show_item(struct cli_ctx *ctx, const struct nk_party_key *key,
 
 int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct cli_where w = { 0 };
+	struct cli_backend be = { 0 };
 	struct cli_case_args args = { 0 };
 	struct nk_party_key *key = NULL;
 	struct nk_brief *b = NULL;
@@ -169,7 +149,7 @@ int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv)
 		json_decref(items);
 		return CLI_OK;
 	}
-	if ((rc = cli_case_args_parse(ctx, "nakodo inbox", "ak", argc, argv, &args, &w.remote)) != CLI_OK) {
+	if ((rc = cli_case_args_parse(ctx, "nakodo inbox", "ak", argc, argv, &args, &be.remote)) != CLI_OK) {
 		json_decref(items);
 		return rc;
 	}
@@ -185,8 +165,8 @@ int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv)
 		rc = CLI_OK;
 	if (rc != CLI_OK || !items || !(b = sodium_malloc(sizeof(*b))))
 		goto out;
-	if ((rc = cli_where_open(ctx, &w)) != CLI_OK || (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK ||
-	    (rc = cli_acting_brief(ctx, &w, "nakodo inbox", id, as_text ? &as : NULL, key, b)) != CLI_OK)
+	if ((rc = cli_backend_open(ctx, &be)) != CLI_OK || (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK ||
+	    (rc = cli_acting_brief(ctx, &be, "nakodo inbox", id, as_text ? &as : NULL, key, b)) != CLI_OK)
 		goto out;
 	for (int pages = 0; pages < INBOX_PAGES_MAX; pages++) {
 		const json_t *list, *item;
@@ -194,7 +174,7 @@ int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv)
 
 		json_decref(page);
 		page = NULL;
-		if ((rc = fetch_page(ctx, &w, b, after, &page)) != CLI_OK)
+		if ((rc = be.ops->inbox(ctx, &be, b->case_id, b->role, after, &page)) != CLI_OK)
 			goto out;
 		list = json_object_get(page, "items");
 		json_array_foreach(list, i, item) {
@@ -227,6 +207,6 @@ out:
 	json_decref(items);
 	sodium_free(b);
 	nk_party_key_free(key);
-	cli_where_close(&w);
+	cli_backend_close(&be);
 	return rc;
 }

@@ -1,7 +1,7 @@
 /* nakodo join: a party registers its public identity on a case, proving with a
  * signature over case, role and keys that it holds them. The key file's secrets stay
  * in sodium_malloc'd memory and only the signature and public keys leave this file. */
-#include "cli/remote.h"
+#include "backend.h"
 
 #include <nakodo/keys.h>
 #include <nakodo/seal.h>
@@ -40,47 +40,24 @@ static void print_joined(struct cli_ctx *ctx, const char *id, enum nk_role role,
 			"safety number  %s\n", id, nk_role_name(role), sign, seal, safety);
 }
 
-/* Sends the signed join to the server as the token's role. */
-static int join_remote(struct cli_ctx *ctx, const struct remote *r, const char *id,
-		       const struct nk_identity *identity, const uint8_t sig[static NK_SIGNATURE_BYTES])
-{
-	char path[64 + NK_CASE_ID_MAX], sign[NK_KEY_HEX], seal[NK_KEY_HEX];
-	char sig_hex[2 * NK_SIGNATURE_BYTES + 1];
-	json_t *reply = NULL;
-	int rc;
-
-	nk_key_to_hex(identity->sign, sign);
-	nk_key_to_hex(identity->seal, seal);
-	sodium_bin2hex(sig_hex, sizeof(sig_hex), sig, NK_SIGNATURE_BYTES);
-	snprintf(path, sizeof(path), "/v1/cases/%s/join", id);
-	rc = remote_call(ctx, r, "POST", path, json_pack("{s:s, s:s, s:s}", "sign", sign,
-							 "seal", seal, "signature", sig_hex), &reply);
-	json_decref(reply);
-	return rc;
-}
-
 int cmd_join(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct remote remote = { 0 };
+	struct cli_backend be = { 0 };
 	struct cli_case_args args = { 0 };
 	struct nk_passphrase pass = { 0 };
 	struct nk_party_key *key = NULL;
-	struct nk_store *store = NULL;
-	struct nk_case_env env = { 0 };
-	struct nk_server_key *signer = NULL;
 	struct nk_error err = { 0 };
 	struct nk_identity identity;
 	uint8_t sig[NK_SIGNATURE_BYTES];
 	const char *as, *key_path, *id;
 	enum nk_role role = NK_MEDIATOR;
-	bool local = true;
 	int rc;
 
 	if (cli_wants_help(argc, argv)) {
 		fputs(join_help, ctx->out);
 		return CLI_OK;
 	}
-	if ((rc = cli_case_args_parse(ctx, "nakodo join", "ak", argc, argv, &args, &remote)) != CLI_OK)
+	if ((rc = cli_case_args_parse(ctx, "nakodo join", "ak", argc, argv, &args, &be.remote)) != CLI_OK)
 		return rc;
 	id = args.id;
 	as = args.as;
@@ -93,13 +70,8 @@ int cmd_join(struct cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (strlen(id) >= NK_CASE_ID_MAX)
 		return cli_usage_error(ctx, "nakodo join", "CASE: not a case id");
-	if (remote_active(&remote)) {
-		local = false;
-	} else if ((rc = cli_open_case_store(ctx, false, &store, &signer)) != CLI_OK) {
+	if ((rc = cli_backend_open(ctx, &be)) != CLI_OK)
 		goto out;
-	}
-	env.store = store;
-	env.signer = signer;
 	if (nk_passphrase_get("Passphrase: ", false, &pass, &err) != NK_OK ||
 	    nk_keyfile_read(key_path, &pass, &key, &err) != NK_OK ||
 	    nk_join_sign(key, id, role, sig, &err) != NK_OK) {
@@ -107,21 +79,11 @@ int cmd_join(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	nk_party_key_identity(key, &identity);
-	if (!local) {
-		if ((rc = join_remote(ctx, &remote, id, &identity, sig)) == CLI_OK)
-			print_joined(ctx, id, role, &identity);
-		goto out;
-	}
-	if (nk_case_join(&env, id, role, &identity, sig, &err) != NK_OK) {
-		rc = cli_report(ctx, &err);
-		goto out;
-	}
-	print_joined(ctx, id, role, &identity);
-	rc = CLI_OK;
+	if ((rc = be.ops->join(ctx, &be, id, role, &identity, sig)) == CLI_OK)
+		print_joined(ctx, id, role, &identity);
 out:
 	nk_passphrase_wipe(&pass);
 	nk_party_key_free(key);
-	nk_store_close(store);
-	nk_server_key_free(signer);
+	cli_backend_close(&be);
 	return rc;
 }

@@ -1,7 +1,7 @@
 /* nakodo keygen and nakodo pubkey: make a party's key file (Ed25519 + X25519 under a
  * passphrase) and show the public identity and safety number it holds. The passphrase
  * comes from the terminal or NAKODO_PASSPHRASE_FILE, never from an argument. */
-#include "cli/util.h"
+#include "util.h"
 
 #include <nakodo/keys.h>
 

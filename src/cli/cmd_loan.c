@@ -1,8 +1,8 @@
 /* nakodo loan: a loan's present value and OECD DAC grant element at a discount rate, its
  * schedule in exact money, and the DAC concessionality tests. Needs no case and no
  * database: a calculator over core/finance, for the parties and for the mediator. */
-#include "cli/util.h"
-#include "formats/json_build.h"
+#include "util.h"
+#include <nakodo/json_build.h>
 
 #include <nakodo/finance.h>
 

@@ -1,9 +1,10 @@
 /* nakodo send, deposit and withdraw: a party's sealed words to another role. The text is
  * read from standard input, signed and sealed here to the recipient's registered key,
  * and only the envelope, with a signed request, leaves this machine. */
-#include "cli/signed.h"
-#include "server/wire.h"
-#include "formats/json_build.h"
+#include "signed.h"
+#include <nakodo/request_json.h>
+#include <nakodo/wire.h>
+#include <nakodo/json_build.h>
 
 #include <nakodo/seal.h>
 
@@ -97,46 +98,6 @@ static void print_result(struct cli_ctx *ctx, json_t *reply)
 	json_decref(reply);
 }
 
-/* Sends req with auth where w says, and sets *reply to what was accepted. */
-static int deliver(struct cli_ctx *ctx, struct cli_where *w, const struct nk_brief *b,
-		   const struct nk_case_request *req, const struct nk_request_auth *auth,
-		   json_t **reply)
-{
-	char path[NK_CASE_ID_MAX + 32];
-	struct nk_error err = { 0 };
-	struct nk_brief *after;
-	json_t *body;
-
-	if (w->is_remote) {
-		snprintf(path, sizeof(path), "/v1/cases/%s/%s", b->case_id,
-			 req->action == NK_ACTION_SEND ? "messages" : "deposit");
-		body = json_object();
-		if (req->envelope)
-			body = nk_json_set(body, "envelope",
-					    wire_envelope_to_json(req->envelope, req->envelope_len));
-		body = cli_auth_to_json(body, auth);
-		return remote_call(ctx, &w->remote, req->action == NK_ACTION_WITHDRAW ? "DELETE" : "POST",
-				   path, body, reply);
-	}
-	if (nk_case_act(&w->env, b->case_id, b->role, req, auth, &err) != NK_OK)
-		return cli_report(ctx, &err);
-	if (req->action == NK_ACTION_SEND) {
-		*reply = wire_sent_to_json(b->case_id, req->envelope, req->envelope_len, false);
-		return CLI_OK;
-	}
-	if (!(after = sodium_malloc(sizeof(*after))))
-		return CLI_STORAGE;
-	if (nk_case_brief(&w->env, b->case_id, b->role, after, &err) != NK_OK) {
-		sodium_free(after);
-		return cli_report(ctx, &err);
-	}
-	*reply = req->action == NK_ACTION_WITHDRAW ?
-		 wire_withdrawn_to_json(b->case_id, b->role, b->deposits) :
-		 wire_sent_to_json(b->case_id, req->envelope, req->envelope_len, after->released);
-	sodium_free(after);
-	return CLI_OK;
-}
-
 /* Seals text for req's action from b's role; sets req's envelope (free() it). */
 static int seal(struct cli_ctx *ctx, const char *cmd, const struct nk_party_key *key,
 		const struct nk_brief *b, enum nk_role to, const uint8_t *text, size_t len,
@@ -163,7 +124,7 @@ static int seal(struct cli_ctx *ctx, const char *cmd, const struct nk_party_key 
 
 static int run(struct cli_ctx *ctx, const struct message_command *mc, int argc, char **argv)
 {
-	struct cli_where w = { 0 };
+	struct cli_backend be = { 0 };
 	struct cli_case_args args = { 0 };
 	struct nk_case_request req = { .action = mc->action };
 	struct nk_request_auth auth;
@@ -182,7 +143,7 @@ static int run(struct cli_ctx *ctx, const struct message_command *mc, int argc, 
 		return CLI_OK;
 	}
 	if ((rc = cli_case_args_parse(ctx, mc->name, mc->action == NK_ACTION_SEND ? "akt" : "ak",
-				      argc, argv, &args, &w.remote)) != CLI_OK)
+				      argc, argv, &args, &be.remote)) != CLI_OK)
 		return rc;
 	id = args.id;
 	key_path = args.key;
@@ -204,8 +165,8 @@ static int run(struct cli_ctx *ctx, const struct message_command *mc, int argc, 
 		rc = CLI_STORAGE;
 		goto out;
 	}
-	if ((rc = cli_where_open(ctx, &w)) != CLI_OK || (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK ||
-	    (rc = cli_acting_brief(ctx, &w, mc->name, id, as_text ? &as : NULL, key, b)) != CLI_OK)
+	if ((rc = cli_backend_open(ctx, &be)) != CLI_OK || (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK ||
+	    (rc = cli_acting_brief(ctx, &be, mc->name, id, as_text ? &as : NULL, key, b)) != CLI_OK)
 		goto out;
 	if (mc->action == NK_ACTION_DEPOSIT || mc->action == NK_ACTION_WITHDRAW) {
 		if (b->role == NK_MEDIATOR) {
@@ -218,14 +179,14 @@ static int run(struct cli_ctx *ctx, const struct message_command *mc, int argc, 
 		goto out;
 	if ((rc = cli_sign_request(ctx, mc->name, key, b, &req, &auth, &signed_by)) != CLI_OK)
 		goto out;
-	if ((rc = deliver(ctx, &w, b, &req, signed_by, &reply)) == CLI_OK)
+	if ((rc = be.ops->act(ctx, &be, b->case_id, b->role, &req, signed_by, &reply)) == CLI_OK)
 		print_result(ctx, reply);
 out:
 	free((void *)req.envelope);
 	sodium_free(text);
 	sodium_free(b);
 	nk_party_key_free(key);
-	cli_where_close(&w);
+	cli_backend_close(&be);
 	return rc;
 }
 

@@ -1,12 +1,12 @@
 /* nakodo package: settlement packages worked offline from the parties' valuation files
  * (doc/package.md): the package the go-between would propose, a side's value of any
  * package, a valuation checked and written back. */
-#include "cli/cmd_package.h"
-#include "cli/package_case.h"
-#include "cli/util.h"
-#include "formats/agenda_formats.h"
-#include "formats/package_json.h"
-#include "formats/json_build.h"
+#include "cmd_package.h"
+#include "package_case.h"
+#include "util.h"
+#include <nakodo/agenda_formats.h>
+#include <nakodo/package_json.h>
+#include <nakodo/json_build.h>
 
 #include <getopt.h>
 #include <stdlib.h>

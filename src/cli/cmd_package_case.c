@@ -3,15 +3,16 @@
  * its confidential valuation file for the round; answers go through nakodo answer and
  * briefings through nakodo brief. Remote mode sends the same to the server and prints
  * its answer the way local mode prints the local one. */
-#include "cli/cmd_package.h"
-#include "cli/package_case.h"
-#include "cli/remote.h"
-#include "cli/signed.h"
-#include "cli/util.h"
-#include "formats/agenda_formats.h"
-#include "formats/package_case_json.h"
-#include "formats/package_json.h"
-#include "formats/json_build.h"
+#include "cmd_package.h"
+#include "package_case.h"
+#include "remote.h"
+#include "signed.h"
+#include "util.h"
+#include <nakodo/agenda_formats.h>
+#include <nakodo/package_case_json.h>
+#include <nakodo/package_json.h>
+#include <nakodo/json_build.h>
+#include <nakodo/request_json.h>
 
 #include <nakodo/package_case.h>
 
@@ -69,28 +70,6 @@ static int parse_components(struct cli_ctx *ctx, const char *text, bool out[stat
 	return CLI_OK;
 }
 
-static int open_remote(struct cli_ctx *ctx, const struct remote *r, const struct nk_package_frame *fr)
-{
-	static const char *const roles[] = { "claimant", "payer", "mediator" };
-	json_t *reply = NULL;
-	int rc;
-
-	rc = remote_call(ctx, r, "POST", "/v1/cases",
-			 json_pack("{s:o}", "package", nk_package_frame_to_json(fr)), &reply);
-	if (rc != CLI_OK)
-		return rc;
-	if (ctx->json) {
-		cli_print_json(ctx, reply);
-		return CLI_OK;
-	}
-	fprintf(ctx->out, "%s\n", json_string_value(json_object_get(reply, "case")));
-	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
-		fprintf(ctx->out, "%s token: %s\n", roles[i],
-			json_string_value(json_object_get(json_object_get(reply, "tokens"), roles[i])));
-	json_decref(reply);
-	return CLI_OK;
-}
-
 int package_open(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -99,13 +78,12 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 		{ "no-monotone", no_argument, NULL, 'm' }, { "hints", required_argument, NULL, 'h' },
 		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
-	struct remote remote = { 0 };
+	struct cli_backend be = { .create = true };
 	struct nk_package_frame fr;
 	struct nk_error err = { 0 };
-	struct nk_store *store = NULL;
-	struct nk_server_key *signer = NULL;
 	const char *currency = NULL;
-	char id[NK_CASE_ID_MAX], *end;
+	json_t *answer = NULL;
+	char *end;
 	int c, rc;
 	long n;
 
@@ -148,7 +126,7 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 			break;
 		case REMOTE_OPT_SERVER:
 		case REMOTE_OPT_TOKEN:
-			remote_option(&remote, c, optarg);
+			remote_option(&be.remote, c, optarg);
 			break;
 		default:
 			return cli_usage_error(ctx, "nakodo package open", "unknown or incomplete option '%s'",
@@ -165,103 +143,47 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 			nk_fail(&err, NK_EINVAL, "currency", "unknown currency '%.8s'", currency);
 		return cli_report(ctx, &err);
 	}
-	if (remote_active(&remote))
-		return open_remote(ctx, &remote, &fr);
-	if ((rc = cli_open_case_store(ctx, true, &store, &signer)) != CLI_OK)
-		return rc;
-	{
-		struct nk_case_env env = { .store = store, .signer = signer };
-
-		if (nk_package_case_open(&env, &fr, NULL, NULL, id, &err) != NK_OK)
-			rc = cli_report(ctx, &err);
-		else if (ctx->json)
-			cli_print_json(ctx, json_pack("{s:s, s:o}", "case", id, "frame", nk_package_frame_to_json(&fr)));
-		else
-			fprintf(ctx->out, "%s\n", id);
-	}
-	nk_store_close(store);
-	nk_server_key_free(signer);
+	if ((rc = cli_backend_open(ctx, &be)) == CLI_OK &&
+	    (rc = be.ops->open(ctx, &be, NULL, &fr, &answer)) == CLI_OK)
+		rc = cli_print_opened(ctx, answer);
+	cli_backend_close(&be);
 	return rc;
 }
 
-/* The server's answer to the valuation in text (checked here first, so bad input is
- * refused before anything is sent), signed with key when the role has joined. */
-static int submit_remote(struct cli_ctx *ctx, const struct remote *r, const char *id,
-			 const enum nk_role *as, const struct nk_party_key *key,
-			 const struct nk_case_request *req, const char *text, size_t len)
+/* The role's briefing gives what a signature needs (through a server, the token's
+ * role, which --as must name), then the action the server's route does, through the
+ * backend; printed as the briefing after it. */
+static int submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id,
+		  const enum nk_role *as, const struct nk_party_key *key,
+		  const struct nk_case_request *req)
 {
 	struct nk_brief *b = NULL;
 	struct nk_request_auth auth;
 	const struct nk_request_auth *signed_by = NULL;
-	char path[NK_CASE_ID_MAX + 32];
-	json_t *valuation, *body, *reply = NULL;
-	json_error_t jerr;
-	int rc = CLI_OK;
-
-	if (as || key) {	/* the token's role must be the one named; its keys sign */
-		if (!(b = sodium_malloc(sizeof(*b))))
-			return CLI_STORAGE;
-		if ((rc = remote_brief(ctx, r, id, b)) != CLI_OK)
-			goto out;
-		if (as && b->role != *as) {
-			rc = cli_usage_error(ctx, "nakodo package submit",
-					     "--as %s, but the token is the %s's",
-					     nk_role_name(*as), nk_role_name(b->role));
-			goto out;
-		}
-		if (key && (rc = cli_sign_request(ctx, "nakodo package submit", key, b, req, &auth,
-						  &signed_by)) != CLI_OK)
-			goto out;
-	}
-	if (!(valuation = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr))) {
-		rc = cli_usage_error(ctx, "nakodo package submit", "the valuation is not JSON");
-		goto out;
-	}
-	body = json_pack("{s:o}", "valuation", valuation);
-	if (body && req->round)
-		body = nk_json_set(body, "round", json_integer(req->round));
-	body = cli_auth_to_json(body, signed_by);
-	snprintf(path, sizeof(path), "/v1/cases/%s/package", id);
-	if ((rc = remote_call(ctx, r, "POST", path, body, &reply)) == CLI_OK)
-		rc = package_brief_answer(ctx, id, reply, true);
-out:
-	sodium_free(b);
-	return rc;
-}
-
-/* Locally: the role's briefing gives what a signature needs, then the same case/
- * function the server's route calls. */
-static int submit_local(struct cli_ctx *ctx, const char *id, enum nk_role role,
-			const struct nk_party_key *key, const struct nk_case_request *req)
-{
-	struct cli_where w = { 0 };
-	struct nk_brief *b = NULL;
-	struct nk_request_auth auth;
-	const struct nk_request_auth *signed_by = NULL;
-	struct nk_error err = { 0 };
+	enum nk_role role = as ? *as : NK_MEDIATOR;
+	json_t *answer = NULL;
 	int rc;
 
-	if ((rc = cli_where_open(ctx, &w)) != CLI_OK)
+	if ((rc = cli_backend_open(ctx, be)) != CLI_OK)
 		return rc;
-	if (key) {
+	if (key || (be->is_remote && as)) {
 		if (!(b = sodium_malloc(sizeof(*b)))) {
 			rc = CLI_STORAGE;
 			goto out;
 		}
-		rc = cli_acting_brief(ctx, &w, "nakodo package submit", id, &role, key, b);
-		if (rc == CLI_OK)
+		rc = cli_acting_brief(ctx, be, "nakodo package submit", id, as, key, b);
+		if (rc == CLI_OK && key)
 			rc = cli_sign_request(ctx, "nakodo package submit", key, b, req, &auth,
 					      &signed_by);
 		if (rc != CLI_OK)
 			goto out;
+		role = b->role;
 	}
-	if (nk_case_act(&w.env, id, role, req, signed_by, &err) != NK_OK)
-		rc = cli_report(ctx, &err);
-	else
-		rc = package_show_brief(ctx, &w.env, id, role, true);
+	if ((rc = be->ops->act(ctx, be, id, role, req, signed_by, &answer)) == CLI_OK)
+		rc = cli_print_brief_answer(ctx, id, answer, true);
 out:
 	sodium_free(b);
-	cli_where_close(&w);
+	cli_backend_close(be);
 	return rc;
 }
 
@@ -273,7 +195,7 @@ int package_submit(struct cli_ctx *ctx, int argc, char **argv)
 	};
 	struct nk_package_valuation *v = NULL;
 	struct nk_party_key *key = NULL;
-	struct remote remote = { 0 };
+	struct cli_backend be = { 0 };
 	struct nk_case_request req = { .action = NK_ACTION_PACKAGE };
 	struct nk_error err = { 0 };
 	const char *as = NULL, *pos[2] = { NULL, NULL }, *key_path = NULL;
@@ -303,14 +225,14 @@ int package_submit(struct cli_ctx *ctx, int argc, char **argv)
 						       NK_ROUNDS_MAX);
 			round = (int)n;
 		} else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN) {
-			remote_option(&remote, c, optarg);
+			remote_option(&be.remote, c, optarg);
 		} else {
 			return cli_usage_error(ctx, "nakodo package submit", "unexpected '%s'", argv[optind - 1]);
 		}
 	}
 	if (npos != 2)
 		return cli_usage_error(ctx, "nakodo package submit", "expected CASE --as ROLE FILE");
-	if ((as || !remote_active(&remote)) &&
+	if ((as || !cli_backend_token_role(&be)) &&
 	    (rc = cli_parse_role(ctx, "nakodo package submit", as, &role)) != CLI_OK)
 		return rc;
 	if (!(v = sodium_malloc(sizeof(*v))))
@@ -324,11 +246,8 @@ int package_submit(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	req.round = round;
 	req.valuation = v;
-	remote.key = key;	/* a joined role's reads are signed too */
-	if (remote_active(&remote))
-		rc = submit_remote(ctx, &remote, pos[0], as ? &role : NULL, key, &req, text, len);
-	else
-		rc = submit_local(ctx, pos[0], role, key, &req);
+	be.remote.key = key;	/* a joined role's reads are signed too */
+	rc = submit(ctx, &be, pos[0], as ? &role : NULL, key, &req);
 out:
 	nk_party_key_free(key);
 	if (text) {
@@ -465,28 +384,4 @@ int package_brief_answer(struct cli_ctx *ctx, const char *id, json_t *brief, boo
 		print_brief(ctx->out, brief);
 	json_decref(brief);
 	return CLI_OK;
-}
-
-int package_show_brief(struct cli_ctx *ctx, const struct nk_case_env *env, const char *id,
-		       enum nk_role role, bool after_action)
-{
-	struct nk_package_brief *b = sodium_malloc(sizeof(*b));
-	struct nk_error err = { 0 };
-	json_t *j = NULL;
-	int rc;
-
-	if (!b) {
-		nk_fail(&err, NK_ENOMEM, "brief", "out of memory");
-		return cli_report(ctx, &err);
-	}
-	if (nk_package_case_brief(env, id, role, b, &err) != NK_OK)
-		rc = cli_report(ctx, &err);
-	else if (!(j = nk_package_brief_to_json(b))) {
-		nk_fail(&err, NK_ENOMEM, "brief", "out of memory");
-		rc = cli_report(ctx, &err);
-	} else
-		rc = package_brief_answer(ctx, id, j, after_action);
-	sodium_memzero(b, sizeof(*b));
-	sodium_free(b);
-	return rc;
 }

@@ -1,11 +1,12 @@
 /* The parties' commands: submit a figure, authorise a deal-closer extension, answer a
  * mediator's proposal; and the mediator's: propose a figure, close a case. Each reads
  * CASE [--as ROLE] VALUE and calls the one case/ function that does it. */
-#include "cli/cmd_brief.h"
-#include "cli/remote.h"
-#include "cli/signed.h"
-#include "cli/util.h"
-#include "formats/json_build.h"
+#include "cmd_brief.h"
+#include "remote.h"
+#include "signed.h"
+#include "util.h"
+#include <nakodo/json_build.h>
+#include <nakodo/request_json.h>
 
 #include <getopt.h>
 #include <sodium.h>
@@ -56,67 +57,6 @@ static const struct party_command party_commands[] = {
 		false, false },
 };
 
-/* The same action through the server: the role is the token's; --as, if given, must
- * agree with it. The route calls the same case/ function and answers with the same
- * briefing, printed the same way. */
-static int run_remote(struct cli_ctx *ctx, const struct remote *r, enum action action,
-		      const char *pos[2], const enum nk_role *as, int round,
-		      const struct nk_party_key *key)
-{
-	static const char *const routes[] = {
-		[SUBMIT] = "figures", [EXTEND] = "extensions", [ANSWER] = "answers",
-		[PROPOSE] = "proposals", [CLOSE] = "close",
-	};
-	const struct party_command *pc = &party_commands[action];
-	struct nk_brief *b = sodium_malloc(sizeof(*b));
-	char path[NK_CASE_ID_MAX + 32];
-	struct nk_case_request req = { .action = actions[action] };
-	struct nk_request_auth auth;
-	const struct nk_request_auth *signed_by = NULL;
-	json_t *body = NULL, *reply = NULL;
-	int64_t amount = 0;
-	int rc;
-
-	if (!b)
-		return CLI_STORAGE;
-	if ((action == SUBMIT || action == EXTEND || action == PROPOSE || as || key) &&
-	    (rc = remote_brief(ctx, r, pos[0], b)) != CLI_OK)
-		goto out;
-	if (as && b->role != *as) {
-		rc = cli_usage_error(ctx, pc->name, "--as %s, but the token is the %s's",
-				     nk_role_name(*as), nk_role_name(b->role));
-		goto out;
-	}
-	if (action == SUBMIT || action == EXTEND || action == PROPOSE) {
-		if ((rc = cli_read_amount(ctx, nk_currency_find(b->rules.currency), pos[1], &amount)) != CLI_OK)
-			goto out;
-		body = json_pack("{s:I}", "amount", (json_int_t)amount);
-		if (round)
-			body = nk_json_set(body, "round", json_integer(round));
-	} else if (action == ANSWER) {
-		body = json_pack("{s:b}", "accept", strcmp(pos[1], "accept") == 0);
-	} else {
-		body = json_object();
-	}
-	req.round = round;
-	req.amount = amount;
-	req.accept = action == ANSWER && strcmp(pos[1], "accept") == 0;
-	sodium_memzero(&amount, sizeof(amount));
-	rc = key ? cli_sign_request(ctx, pc->name, key, b, &req, &auth, &signed_by) : CLI_OK;
-	sodium_memzero(&req, sizeof(req));
-	if (rc != CLI_OK) {
-		json_decref(body);
-		goto out;
-	}
-	body = cli_auth_to_json(body, signed_by);
-	snprintf(path, sizeof(path), "/v1/cases/%s/%s", pos[0], routes[action]);
-	if ((rc = remote_call(ctx, r, "POST", path, body, &reply)) == CLI_OK)
-		rc = remote_show_brief(ctx, pos[0], reply, true);
-out:
-	sodium_free(b);
-	return rc;
-}
-
 static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -124,7 +64,7 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 		{ "key", required_argument, NULL, 'k' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	const struct party_command *pc = &party_commands[action];
-	struct remote remote = { 0 };
+	struct cli_backend be = { 0 };
 	const char *as = NULL, *pos[2] = { NULL, NULL }, *key_path = NULL;
 	struct nk_party_key *key = NULL;
 	struct nk_case_request req = { .action = actions[action] };
@@ -132,14 +72,9 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 	const struct nk_request_auth *signed_by = NULL;
 	struct nk_brief *b = NULL;
 	int round = 0;
-	const struct nk_currency *cur = NULL;
-	struct nk_store *store = NULL;
-	struct nk_case_env env = { 0 };
-	struct nk_server_key *signer = NULL;
-	struct nk_error err = { 0 };
 	enum nk_role role = NK_MEDIATOR;
-	enum nk_status st = NK_OK;
 	int64_t amount = 0;
+	json_t *answer = NULL;
 	int npos = 0, want = pc->needs_value ? 2 : 1, c, rc;
 
 	if (cli_wants_help(argc, argv)) {
@@ -168,7 +103,7 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 		} else if (c == 'k') {
 			key_path = optarg;
 		} else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN) {
-			remote_option(&remote, c, optarg);
+			remote_option(&be.remote, c, optarg);
 		} else if (argv[optind - 1][0] == '-' && argv[optind - 1][1] >= '0' &&
 			   argv[optind - 1][1] <= '9') {
 			return cli_usage_error(ctx, pc->name, "amount: negative amounts are not accepted");
@@ -182,55 +117,47 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 		return cli_usage_error(ctx, pc->name, "expected %s", pc->usage);
 	if (action == ANSWER && strcmp(pos[1], "accept") && strcmp(pos[1], "decline"))
 		return cli_usage_error(ctx, pc->name, "the answer is accept or decline");
-	if (remote_active(&remote)) {
-		if (as && (rc = cli_parse_role(ctx, pc->name, as, &role)) != CLI_OK)
-			return rc;
-		if (key_path && (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK)
-			return rc;
-		remote.key = key;	/* a joined role's reads are signed too */
-		rc = run_remote(ctx, &remote, action, pos, as ? &role : NULL, round, key);
-		nk_party_key_free(key);
+	/* through a server the token says the role: --as is then only a check */
+	if ((as || (pc->needs_role && !cli_backend_token_role(&be))) &&
+	    (rc = cli_parse_role(ctx, pc->name, as, &role)) != CLI_OK)
 		return rc;
-	}
-	if (pc->needs_role && (rc = cli_parse_role(ctx, pc->name, as, &role)) != CLI_OK)
+	if ((rc = cli_backend_open(ctx, &be)) != CLI_OK)
 		return rc;
-
-	if ((rc = cli_open_case_store(ctx, false, &store, &signer)) != CLI_OK)
-		return rc;
-	env.store = store;
-	env.signer = signer;
-	if (key_path && ((rc = cli_key_load(ctx, key_path, &key)) != CLI_OK ||
-			 (rc = (b = sodium_malloc(sizeof(*b))) ? CLI_OK : CLI_STORAGE) != CLI_OK))
+	if (key_path && (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK)
 		goto out;
-	if (b && nk_case_brief(&env, pos[0], role, b, &err) != NK_OK) {
-		rc = cli_report(ctx, &err);
-		goto out;
-	}
-	if (pc->needs_value && action != ANSWER) {
-		if ((rc = cli_case_currency(ctx, &env, pos[0], &cur)) != CLI_OK ||
-		    (rc = cli_read_amount(ctx, cur, pos[1], &amount)) != CLI_OK)
+	be.remote.key = key;	/* a joined role's reads are signed too */
+	/* The briefing gives the case's currency, the signer's next request number, and
+	 * through a server the token's role. */
+	if ((pc->needs_value && action != ANSWER) || key || (be.is_remote && as)) {
+		if (!(b = sodium_malloc(sizeof(*b)))) {
+			rc = CLI_STORAGE;
 			goto out;
+		}
+		if ((rc = be.ops->brief(ctx, &be, pos[0], role, b, NULL)) != CLI_OK)
+			goto out;
+		if (be.is_remote && as && b->role != role) {
+			rc = cli_usage_error(ctx, pc->name, "--as %s, but the token is the %s's",
+					     nk_role_name(role), nk_role_name(b->role));
+			goto out;
+		}
 	}
+	if (pc->needs_value && action != ANSWER &&
+	    (rc = cli_read_amount(ctx, nk_currency_find(b->rules.currency), pos[1], &amount)) != CLI_OK)
+		goto out;
 	req.round = round;
 	req.amount = amount;
 	req.accept = action == ANSWER && strcmp(pos[1], "accept") == 0;
-	if (b && (rc = cli_sign_request(ctx, pc->name, key, b, &req, &auth, &signed_by)) != CLI_OK)
-		goto out;
-	st = nk_case_act(&env, pos[0], role, &req, signed_by, &err);
-	sodium_memzero(&req, sizeof(req));
 	sodium_memzero(&amount, sizeof(amount));
-	if (st != NK_OK) {
-		rc = cli_report(ctx, &err);
+	if (key && (rc = cli_sign_request(ctx, pc->name, key, b, &req, &auth, &signed_by)) != CLI_OK)
 		goto out;
-	}
 	/* Tell the acting role where the case now stands, as its briefing says. */
-	rc = cli_show_brief(ctx, &env, pos[0], role, true);
+	if ((rc = be.ops->act(ctx, &be, pos[0], role, &req, signed_by, &answer)) == CLI_OK)
+		rc = cli_print_brief_answer(ctx, pos[0], answer, true);
 out:
 	sodium_memzero(&req, sizeof(req));
 	sodium_free(b);
 	nk_party_key_free(key);
-	nk_store_close(store);
-	nk_server_key_free(signer);
+	cli_backend_close(&be);
 	return rc;
 }
 

@@ -1,8 +1,9 @@
 /* nakodo receipt: exports the receipt of an ended case, from the database or from the
  * server, optionally signed by the party on this machine, to a new file that
  * 'nakodo verify' checks offline. The receipt names outcomes and hashes, never a figure. */
-#include "cli/remote.h"
-#include "base/files.h"
+#include "remote.h"
+#include <nakodo/files.h>
+#include "backend.h"
 
 #include <nakodo/keys.h>
 #include <nakodo/ledger.h>
@@ -48,46 +49,6 @@ static enum nk_status write_receipt(const char *path, const char *text, size_t l
 	return rc;
 }
 
-/* The receipt from the server, read back strictly. */
-static int fetch_remote(struct cli_ctx *ctx, const struct remote *r, const char *id,
-			struct nk_receipt *out)
-{
-	struct nk_error err = { 0 };
-	char path[64 + NK_CASE_ID_MAX], *text = NULL;
-	size_t len = 0;
-	int rc;
-
-	snprintf(path, sizeof(path), "/v1/cases/%s/receipt", id);
-	if ((rc = remote_get_text(ctx, r, path, &text, &len)) != CLI_OK)
-		return rc;
-	if (nk_receipt_parse(text, len, out, &err) != NK_OK) {
-		nk_fail(&err, NK_ESTORE, "server", "the server's answer is not a receipt: %s", err.text);
-		rc = cli_report(ctx, &err);
-	}
-	free(text);
-	return rc;
-}
-
-static int fetch_local(struct cli_ctx *ctx, const char *id, struct nk_receipt *out)
-{
-	struct nk_store *store = NULL;
-	struct nk_server_key *signer = NULL;
-	struct nk_error err = { 0 };
-	int rc;
-
-	if ((rc = cli_open_case_store(ctx, false, &store, &signer)) != CLI_OK)
-		return rc;
-	{
-		struct nk_case_env env = { .store = store, .signer = signer };
-
-		if (nk_case_receipt(&env, id, out, &err) != NK_OK)
-			rc = cli_report(ctx, &err);
-	}
-	nk_store_close(store);
-	nk_server_key_free(signer);
-	return rc;
-}
-
 /* The key file's key, opened under its passphrase: it signs the server's reads of a
  * joined role and the statement. */
 static int load_key(struct cli_ctx *ctx, const char *key_path, struct nk_party_key **key)
@@ -128,7 +89,7 @@ static void print_written(struct cli_ctx *ctx, const struct nk_receipt *r, const
 
 int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct remote remote = { 0 };
+	struct cli_backend be = { 0 };
 	struct cli_case_args args = { 0 };
 	struct nk_receipt *r = NULL;
 	struct nk_party_key *key = NULL;
@@ -145,7 +106,7 @@ int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_OK;
 	}
 	if ((rc = cli_case_args_parse(ctx, "nakodo receipt", "ako", argc, argv, &args,
-				      &remote)) != CLI_OK)
+				      &be.remote)) != CLI_OK)
 		return rc;
 	id = args.id;
 	as = args.as;
@@ -171,8 +132,9 @@ int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (key_path && (rc = load_key(ctx, key_path, &key)) != CLI_OK)
 		goto out;
-	remote.key = key;
-	rc = remote_active(&remote) ? fetch_remote(ctx, &remote, id, r) : fetch_local(ctx, id, r);
+	be.remote.key = key;
+	if ((rc = cli_backend_open(ctx, &be)) == CLI_OK)
+		rc = be.ops->receipt(ctx, &be, id, r);
 	if (rc == CLI_OK && strcmp(r->statement.case_id, id) != 0) {
 		nk_fail(&err, NK_ESTORE, "server", "the server answered with the receipt of another case");
 		rc = cli_report(ctx, &err);
@@ -189,6 +151,7 @@ int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv)
 	print_written(ctx, r, out, key_path ? nk_role_name(role) : NULL);
 out:
 	nk_party_key_free(key);
+	cli_backend_close(&be);
 	free(text);
 	free(r);
 	return rc;

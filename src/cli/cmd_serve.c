@@ -1,7 +1,7 @@
 /* nakodo serve: the go-between as an HTTP JSON API (doc/api.md). Every bound is an
  * option; SIGTERM or SIGINT stops it cleanly after the requests in flight. */
-#include "cli/cmd_server_key.h"
-#include "cli/util.h"
+#include "cmd_server_key.h"
+#include "util.h"
 
 #include <nakodo/server.h>
 

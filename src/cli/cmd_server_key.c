@@ -1,8 +1,8 @@
 /* nakodo server-key: prints the public half of the server's Ed25519 key that
  * countersigns the record, which the store keeps in PATH.server-key (mode 0600), made
  * on first need. Its public half reaches verifiers by another path than a receipt. */
-#include "cli/cmd_server_key.h"
-#include "cli/util.h"
+#include "cmd_server_key.h"
+#include "util.h"
 
 #include <nakodo/keys.h>
 

@@ -3,7 +3,7 @@
 #ifndef NAKODO_CLI_CMD_SERVER_KEY_H
 #define NAKODO_CLI_CMD_SERVER_KEY_H
 
-#include "cli/cli.h"
+#include "cli.h"
 
 #include <stdbool.h>
 

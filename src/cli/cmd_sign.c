@@ -1,9 +1,9 @@
 /* nakodo sign-read: the two headers that sign a joined role's bodiless request (a read,
  * or the mediator's token routes), for clients other than this command (curl, scripts):
  * the same signature the command's own remote reads carry (doc/api.md, "Signed reads"). */
-#include "cli/cli.h"
-#include "cli/signed.h"
-#include "base/time.h"
+#include "cli.h"
+#include "signed.h"
+#include <nakodo/time.h>
 
 #include <errno.h>
 #include <getopt.h>

@@ -1,8 +1,8 @@
 /* nakodo verify: checks a receipt offline with the server's public key alone, and
  * says check by check what holds and what does not. Needs no database and no network;
  * a receipt that is malformed, altered or from another server or case does not verify. */
-#include "cli/util.h"
-#include "formats/json_build.h"
+#include "util.h"
+#include <nakodo/json_build.h>
 
 #include <nakodo/ledger.h>
 

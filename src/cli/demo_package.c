@@ -2,10 +2,10 @@
  * (embedded, examples/claims-1962-package-*.json), the package the go-between proposes
  * beside the Kim-Ohira memorandum, each side's value of both, and why loan terms matter. */
 #define _GNU_SOURCE	/* memmem, open_memstream */
-#include "cli/cmd_package.h"
-#include "cli/demo_package.h"
-#include "cli/util.h"
-#include "formats/package_json.h"
+#include "cmd_package.h"
+#include "demo_package.h"
+#include "util.h"
+#include <nakodo/package_json.h>
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,7 @@
 #ifndef NAKODO_CLI_DEMO_PACKAGE_H
 #define NAKODO_CLI_DEMO_PACKAGE_H
 
-#include "cli/cli.h"
+#include "cli.h"
 
 #include <stdio.h>
 

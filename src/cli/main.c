@@ -1,8 +1,8 @@
 /* nakodo: the command. Pulls the global options (--db, --json, anywhere before "--")
  * out of argv and dispatches to the subcommand table. */
-#include "base/alloc.h"
-#include "cli/cli.h"
-#include "cli/util.h"
+#include <nakodo/alloc.h>
+#include "cli.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>

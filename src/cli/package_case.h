@@ -4,7 +4,7 @@
 #ifndef NAKODO_CLI_PACKAGE_CASE_H
 #define NAKODO_CLI_PACKAGE_CASE_H
 
-#include "cli/cli.h"
+#include "cli.h"
 
 #include <nakodo/case.h>
 
@@ -16,9 +16,5 @@ int package_submit(struct cli_ctx *ctx, int argc, char **argv);
 /* Prints a package briefing (nk_package_brief_to_json's shape; takes the reference):
  * JSON with --json, else one line after an action, else the whole briefing. */
 int package_brief_answer(struct cli_ctx *ctx, const char *id, json_t *brief, bool after_action);
-
-/* role's briefing of the local package case id, printed by package_brief_answer. */
-int package_show_brief(struct cli_ctx *ctx, const struct nk_case_env *env, const char *id,
-		       enum nk_role role, bool after_action);
 
 #endif

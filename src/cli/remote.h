@@ -4,7 +4,7 @@
 #ifndef NAKODO_CLI_REMOTE_H
 #define NAKODO_CLI_REMOTE_H
 
-#include "cli/util.h"
+#include "util.h"
 
 #include <nakodo/case.h>
 #include <nakodo/keys.h>
@@ -55,16 +55,5 @@ int remote_call(struct cli_ctx *ctx, const struct remote *r, const char *method,
  * remote_call. */
 int remote_get_text(struct cli_ctx *ctx, const struct remote *r, const char *path, char **text,
 		    size_t *len);
-
-/* A briefing decoded from the server's JSON (nk_brief_to_json's shape). */
-NK_MUST_USE enum nk_status remote_brief_from_json(const json_t *obj, struct nk_brief *b,
-						  struct nk_error *err);
-
-/* Fetches the caller's briefing of case id into b (sodium_malloc'd by the caller). */
-int remote_brief(struct cli_ctx *ctx, const struct remote *r, const char *id,
-		 struct nk_brief *b);
-
-/* Prints a briefing answer as cli_show_brief does (takes the reference). */
-int remote_show_brief(struct cli_ctx *ctx, const char *id, json_t *reply, bool after_action);
 
 #endif

@@ -1,34 +1,13 @@
 /* The pieces every keyed command shares: the key file opened under its passphrase, the
  * acting role found from the token or the registered keys, and a signed request with
  * the role's next number, so that local and remote mode sign the same way. */
-#include "cli/signed.h"
-#include "formats/json_build.h"
+#include "signed.h"
+#include <nakodo/json_build.h>
 
 #include <nakodo/seal.h>
 
 #include <sodium.h>
 #include <string.h>
-
-int cli_where_open(struct cli_ctx *ctx, struct cli_where *w)
-{
-	if (remote_active(&w->remote)) {
-		w->is_remote = true;
-		return CLI_OK;
-	}
-	if (cli_open_case_store(ctx, false, &w->store, &w->signer) != CLI_OK)
-		return CLI_STORAGE;
-	w->env.store = w->store;
-	w->env.signer = w->signer;
-	return CLI_OK;
-}
-
-void cli_where_close(struct cli_where *w)
-{
-	nk_store_close(w->store);
-	nk_server_key_free(w->signer);
-	w->store = NULL;
-	w->signer = NULL;
-}
 
 int cli_key_load(struct cli_ctx *ctx, const char *path, struct nk_party_key **key)
 {
@@ -44,14 +23,15 @@ int cli_key_load(struct cli_ctx *ctx, const char *path, struct nk_party_key **ke
 }
 
 /* The role whose registered signing key is key's, from the mediator's briefing. */
-static int role_of_key(struct cli_ctx *ctx, struct cli_where *w, const char *cmd, const char *id,
-		       const struct nk_party_key *key, enum nk_role *role, struct nk_brief *b)
+static int role_of_key(struct cli_ctx *ctx, struct cli_backend *be, const char *cmd,
+		       const char *id, const struct nk_party_key *key, enum nk_role *role,
+		       struct nk_brief *b)
 {
 	struct nk_identity mine;
-	struct nk_error err = { 0 };
+	int rc;
 
-	if (nk_case_brief(&w->env, id, NK_MEDIATOR, b, &err) != NK_OK)
-		return cli_report(ctx, &err);
+	if ((rc = be->ops->brief(ctx, be, id, NK_MEDIATOR, b, NULL)) != CLI_OK)
+		return rc;
 	nk_party_key_identity(key, &mine);
 	for (int r = 0; r < NK_ROLE_COUNT; r++)
 		if (b->joined[r] && sodium_memcmp(b->identity[r].sign, mine.sign, sizeof(mine.sign)) == 0) {
@@ -62,30 +42,27 @@ static int role_of_key(struct cli_ctx *ctx, struct cli_where *w, const char *cmd
 			       "and no --as ROLE was given", id);
 }
 
-int cli_acting_brief(struct cli_ctx *ctx, struct cli_where *w, const char *cmd, const char *id,
-		     const enum nk_role *as, const struct nk_party_key *key, struct nk_brief *b)
+int cli_acting_brief(struct cli_ctx *ctx, struct cli_backend *be, const char *cmd,
+		     const char *id, const enum nk_role *as, const struct nk_party_key *key,
+		     struct nk_brief *b)
 {
-	struct nk_error err = { 0 };
 	enum nk_role role = NK_MEDIATOR;
 	int rc;
 
-	if (w->is_remote) {
-		w->remote.key = key;	/* a joined role's reads are signed too */
-		if ((rc = remote_brief(ctx, &w->remote, id, b)) != CLI_OK)
-			return rc;
-		if (as && b->role != *as)
-			return cli_usage_error(ctx, cmd, "--as %s, but the token is the %s's",
-					       nk_role_name(*as), nk_role_name(b->role));
-		return CLI_OK;
-	}
-	if (as)
+	/* Through a server the token says the role; locally as does, or key's registration. */
+	if (be->is_remote)
+		be->remote.key = key;	/* a joined role's reads are signed too */
+	else if (as)
 		role = *as;
 	else if (!key)
 		return cli_usage_error(ctx, cmd, "--as ROLE is required");
-	else if ((rc = role_of_key(ctx, w, cmd, id, key, &role, b)) != CLI_OK)
+	else if ((rc = role_of_key(ctx, be, cmd, id, key, &role, b)) != CLI_OK)
 		return rc;
-	if (nk_case_brief(&w->env, id, role, b, &err) != NK_OK)
-		return cli_report(ctx, &err);
+	if ((rc = be->ops->brief(ctx, be, id, role, b, NULL)) != CLI_OK)
+		return rc;
+	if (be->is_remote && as && b->role != *as)
+		return cli_usage_error(ctx, cmd, "--as %s, but the token is the %s's",
+				       nk_role_name(*as), nk_role_name(b->role));
 	return CLI_OK;
 }
 
@@ -113,15 +90,4 @@ int cli_sign_request(struct cli_ctx *ctx, const char *cmd, const struct nk_party
 		return cli_report(ctx, &err);
 	*out = auth;
 	return CLI_OK;
-}
-
-json_t *cli_auth_to_json(json_t *body, const struct nk_request_auth *auth)
-{
-	char hex[2 * NK_SIGNATURE_BYTES + 1];
-
-	if (!auth)
-		return body;
-	sodium_bin2hex(hex, sizeof(hex), auth->signature, sizeof(auth->signature));
-	body = nk_json_set(body, "request", json_integer((json_int_t)auth->number));
-	return nk_json_set(body, "signature", json_string(hex));
 }

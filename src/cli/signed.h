@@ -1,25 +1,12 @@
 /* What the commands that act with a party key share: loading the key, finding the
- * acting role and its briefing (locally, or from the server), and signing a request
+ * acting role and its briefing (through the backend), and signing a request
  * with the role's next request number. Internal to the command. */
 #ifndef NAKODO_CLI_SIGNED_H
 #define NAKODO_CLI_SIGNED_H
 
-#include "cli/remote.h"
+#include "backend.h"
 
 #include <nakodo/keys.h>
-
-/* Where a command acts: the server (remote) or the database (env). */
-struct cli_where {
-	struct remote remote;
-	bool is_remote;
-	struct nk_store *store;		/* local mode */
-	struct nk_server_key *signer;	/* local mode: countersigns what is appended */
-	struct nk_case_env env;
-};
-
-/* Opens the database, or notes the server; returns an exit status. */
-int cli_where_open(struct cli_ctx *ctx, struct cli_where *w);
-void cli_where_close(struct cli_where *w);
 
 /* Reads the key file's passphrase (terminal without echo, or NAKODO_PASSPHRASE_FILE) and
  * opens it; reports and returns an exit status on failure. */
@@ -29,7 +16,7 @@ int cli_key_load(struct cli_ctx *ctx, const char *path, struct nk_party_key **ke
  * The role is as (may be NULL): through the server the token's, which as must match;
  * locally as, or else the role whose registered signing key is key's (key may be NULL
  * when as is given). */
-int cli_acting_brief(struct cli_ctx *ctx, struct cli_where *w, const char *cmd, const char *id,
+int cli_acting_brief(struct cli_ctx *ctx, struct cli_backend *be, const char *cmd, const char *id,
 		     const enum nk_role *as, const struct nk_party_key *key, struct nk_brief *b);
 
 /* Signs req for b's role with the next request number when that role has joined (the
@@ -38,9 +25,5 @@ int cli_acting_brief(struct cli_ctx *ctx, struct cli_where *w, const char *cmd, 
 int cli_sign_request(struct cli_ctx *ctx, const char *cmd, const struct nk_party_key *key,
 		     const struct nk_brief *b, const struct nk_case_request *req,
 		     struct nk_request_auth *auth, const struct nk_request_auth **out);
-
-/* Adds "request" and "signature" to a request body when auth is not NULL; takes body
- * and returns it, or NULL (body released) when out of memory. */
-json_t *cli_auth_to_json(json_t *body, const struct nk_request_auth *auth);
 
 #endif

@@ -1,6 +1,6 @@
 /* Helpers every subcommand shares: error reports, exit statuses, opening the store,
  * reading an amount without it reaching the shell's history, JSON output. */
-#include "cli/util.h"
+#include "util.h"
 
 #include <nakodo/keys.h>
 
@@ -148,22 +148,6 @@ bool cli_wants_help(int argc, char **argv)
 }
 
 /* The case's currency, for reading amounts: from its mediator's briefing. */
-int cli_case_currency(struct cli_ctx *ctx, const struct nk_case_env *env, const char *id,
-		      const struct nk_currency **cur)
-{
-	struct nk_brief *b = sodium_malloc(sizeof(*b));
-	struct nk_error err = { 0 };
-	enum nk_status rc;
-
-	if (!b)
-		return CLI_STORAGE;
-	rc = nk_case_brief(env, id, NK_MEDIATOR, b, &err);
-	if (rc == NK_OK)
-		*cur = nk_currency_find(b->rules.currency);
-	sodium_free(b);
-	return rc == NK_OK ? CLI_OK : cli_report(ctx, &err);
-}
-
 int cli_parse_role(struct cli_ctx *ctx, const char *cmd, const char *text, enum nk_role *role)
 {
 	if (!text)

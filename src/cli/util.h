@@ -3,7 +3,7 @@
 #ifndef NAKODO_CLI_UTIL_H
 #define NAKODO_CLI_UTIL_H
 
-#include "cli/cli.h"
+#include "cli.h"
 
 #include <nakodo/case.h>
 #include <nakodo/money.h>
@@ -39,8 +39,6 @@ int cli_open_case_store(struct cli_ctx *ctx, bool create, struct nk_store **stor
 int cli_read_amount(struct cli_ctx *ctx, const struct nk_currency *cur, const char *arg,
 		    int64_t *amount);
 bool cli_wants_help(int argc, char **argv);
-int cli_case_currency(struct cli_ctx *ctx, const struct nk_case_env *env, const char *id,
-		      const struct nk_currency **cur);
 int cli_parse_role(struct cli_ctx *ctx, const char *cmd, const char *text, enum nk_role *role);
 /* "USD 350,000,000.00" */
 void cli_format_amount(const char *currency, int64_t amount, char out[static CLI_AMOUNT_MAX]);

@@ -57,7 +57,7 @@ uint64_t r_u64(struct reader *r);
 void sha256_parts(uint8_t out[static NK_HASH_BYTES], const void *a, size_t alen,
 		  const void *b, size_t blen, const void *c, size_t clen);
 
-/* Makes a key file at path with nk_file_create_exclusive (base/files.h); an existing
+/* Makes a key file at path with nk_file_create_exclusive (nakodo/files.h); an existing
  * file is refused with a sentence saying that nakodo never overwrites a key file. */
 NK_MUST_USE enum nk_status write_key_file(const char *path, const uint8_t *data, size_t len,
 					  const char *field, struct nk_error *err);

@@ -1,7 +1,7 @@
 /* The byte writer and reader behind every canonical encoding in crypto/, SHA-256 in
  * parts, and the key files' exclusive creation. */
 #include "crypto/crypto_impl.h"
-#include "base/files.h"
+#include <nakodo/files.h>
 
 #include <errno.h>
 #include <sodium.h>

@@ -2,7 +2,7 @@
  * terminal with echo turned off. Never an argument, which other users can read in the
  * process list and the shell keeps in its history. */
 #include "crypto/crypto_impl.h"
-#include "base/files.h"
+#include <nakodo/files.h>
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,7 +2,7 @@
  * closing statements. Its file is "NKSERVK1", the 32-byte seed, the public key and a
  * 16-byte BLAKE2b checksum of those (88 bytes), mode 0600, never overwritten. */
 #include "crypto/crypto_impl.h"
-#include "base/files.h"
+#include <nakodo/files.h>
 
 #include <sodium.h>
 #include <stdlib.h>

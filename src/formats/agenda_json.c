@@ -1,8 +1,8 @@
 /* nakodo's own JSON form of agendas and profiles (doc/formats.md), read and written
  * with jansson, and the loaders that tell a JSON file from a GENIUS XML one. */
-#include "agenda_formats.h"
-#include "formats/json_build.h"
-#include "base/files.h"
+#include <nakodo/agenda_formats.h>
+#include <nakodo/json_build.h>
+#include <nakodo/files.h>
 
 #include <jansson.h>
 

@@ -1,11 +1,20 @@
 /* JSON codecs for rules and briefings. Amounts are integers in minor units, always
  * beside the currency; decoding is strict so that a stored or sent rule set means
  * exactly one thing. */
-#include "formats/case_json.h"
-#include "formats/json_build.h"
+#include <nakodo/case_json.h>
+#include <nakodo/json_build.h>
 #include "base/hex.h"
 
 #include <string.h>
+
+const char *nk_case_state_name(enum nk_case_state state)
+{
+	static const char *const names[] = {
+		[NK_STATE_OPEN] = "open", [NK_STATE_SETTLED] = "settled",
+		[NK_STATE_IMPASSE] = "impasse", [NK_STATE_CLOSED] = "closed",
+	};
+	return (unsigned)state <= NK_STATE_CLOSED ? names[state] : "unknown";
+}
 
 json_t *nk_rules_to_json(const struct nk_rules *r)
 {
@@ -180,7 +189,7 @@ bool nk_keys_any(const bool joined[static NK_ROLE_COUNT])
 	return false;
 }
 
-/* The identities the roles registered (formats/case_json.h): a figure briefing and a
+/* The identities the roles registered (nakodo/case_json.h): a figure briefing and a
  * package briefing list them alike. */
 json_t *nk_keys_to_json(const bool joined[static NK_ROLE_COUNT],
 			const struct nk_identity identity[static NK_ROLE_COUNT])

@@ -1,7 +1,7 @@
 /* GENIUS/ANAC XML domains and linear additive profiles, read with libxml2 and the
  * semantics of GENIUS 10.4 (see ../shared/domains/SOURCES.md). Anything else (real
  * issues without a step, non-linear spaces, nested objectives) is refused by line. */
-#include "agenda_formats.h"
+#include <nakodo/agenda_formats.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>

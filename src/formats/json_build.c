@@ -1,6 +1,6 @@
 /* Building JSON all or nothing (json_build.h). */
-#include "formats/json_build.h"
-#include "base/buffers.h"
+#include <nakodo/json_build.h>
+#include <nakodo/buffers.h>
 
 #include <stdbool.h>
 #include <stdint.h>

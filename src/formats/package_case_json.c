@@ -1,10 +1,10 @@
 /* JSON codecs of a package case: the frame that opens it, decoded strictly so a stored
  * frame means one thing, and the briefing a role receives. A party's own valuation
  * summary appears only in its own briefing; the mediator's holds public facts alone. */
-#include "formats/case_json.h"
-#include "formats/json_build.h"
-#include "formats/package_case_json.h"
-#include "formats/package_json.h"
+#include <nakodo/case_json.h>
+#include <nakodo/json_build.h>
+#include <nakodo/package_case_json.h>
+#include <nakodo/package_json.h>
 
 #include <string.h>
 

@@ -1,8 +1,8 @@
 /* Package valuations and packages in JSON (doc/formats.md, "Package valuations"), read
  * with jansson: amounts as text in major units, rates in percent, times in years; every
  * unknown field and every missing one refused, naming its path ("loan.rate.step"). */
-#include "package_json.h"
-#include "formats/json_build.h"
+#include <nakodo/package_json.h>
+#include <nakodo/json_build.h>
 
 #include <math.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
  * signed read time, which makes a captured read useless. */
 #include "server/server_impl.h"
 #include "base/hex.h"
-#include "base/time.h"
+#include <nakodo/time.h>
 
 #include <errno.h>
 #include <netinet/in.h>

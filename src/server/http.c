@@ -4,9 +4,9 @@
  * log line per request that never holds a figure or a token. */
 #include "server/server_impl.h"
 
-#include "base/alloc.h"
-#include "base/buffers.h"
-#include "base/time.h"
+#include <nakodo/alloc.h>
+#include <nakodo/buffers.h>
+#include <nakodo/time.h>
 
 #include <arpa/inet.h>
 #include <sodium.h>

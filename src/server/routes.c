@@ -2,10 +2,11 @@
  * the handler. Handlers are thin: each calls the one case/ function the command calls
  * for the same action and answers with the acting role's briefing, as the command does. */
 #include "server/server_impl.h"
-#include "formats/case_json.h"
-#include "formats/json_build.h"
-#include "formats/package_case_json.h"
-#include "formats/package_json.h"
+#include <nakodo/case_json.h>
+#include <nakodo/json_build.h>
+#include <nakodo/package_case_json.h>
+#include <nakodo/package_json.h>
+#include <nakodo/request_json.h>
 
 #include <nakodo/ledger.h>
 
@@ -33,7 +34,7 @@ static const struct field_spec envelope_fields[] = {
 };
 
 /* A body with a base64 envelope of the longest message, and room for the rest. */
-#define ENVELOPE_BODY_MAX (WIRE_ENVELOPE_B64_MAX + 1024)
+#define ENVELOPE_BODY_MAX (NK_WIRE_ENVELOPE_B64_MAX + 1024)
 static const struct field_spec join_fields[] = {
 	{ "sign", FIELD_STRING, true }, { "seal", FIELD_STRING, true },
 	{ "signature", FIELD_STRING, true }, { NULL, FIELD_INT, false },
@@ -54,11 +55,6 @@ static enum nk_role caller_role(const struct route_call *call)
 	if (nk_role_parse(call->caller->role, &role) != NK_OK)
 		role = NK_MEDIATOR;	/* cannot happen: the route's access checked it */
 	return role;
-}
-
-static int64_t body_amount(const struct route_call *call)
-{
-	return json_integer_value(json_object_get(call->body, "amount"));
 }
 
 /* Answers with role's briefing of the case, and notes the case's state. */
@@ -118,9 +114,9 @@ static enum nk_status invite(void *arg, struct nk_store *store, const char *id,
 static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 {
 	struct invitations *inv = sodium_malloc(sizeof(*inv));
-	const json_t *package = json_object_get(call->body, "package");
 	struct nk_package_frame frame;
 	struct nk_rules rules;
+	bool package = false;
 	char id[NK_CASE_ID_MAX];
 	enum nk_status rc;
 
@@ -134,27 +130,18 @@ static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 			     "cases with mediators' tokens as it may this hour (--open-rate)");
 		goto out;
 	}
-	if (!json_object_get(call->body, "rules") == !package) {
-		rc = nk_fail(err, NK_EINVAL, "body", "give \"rules\" (a case of figures) or \"package\" "
-			     "(a package case's frame), one of them");
-	} else if (package) {
-		rc = nk_package_frame_from_json(package, &frame, err);
-		if (rc == NK_OK)
-			rc = nk_package_case_open(&call->env, &frame, invite, inv, id, err);
-	} else {
-		rc = nk_rules_from_json(json_object_get(call->body, "rules"), &rules, err);
-		if (rc == NK_OK)
-			rc = nk_case_open_with(&call->env, &rules, invite, inv, id, err);
-	}
+	rc = nk_wire_open_from_json(call->body, &rules, &frame, &package, err);
+	if (rc == NK_OK && package)
+		rc = nk_package_case_open(&call->env, &frame, invite, inv, id, err);
+	else if (rc == NK_OK)
+		rc = nk_case_open_with(&call->env, &rules, invite, inv, id, err);
 	if (rc == NK_OK) {
+		const char *const tokens[] = { inv->hex[NK_CLAIMANT], inv->hex[NK_PAYER],
+					       inv->hex[NK_MEDIATOR] };
+
 		metrics_case_state(&call->srv->metrics, id, NK_STATE_OPEN);
 		call->status = 201;
-		call->reply = json_pack("{s:s, s:o, s:{s:s, s:s, s:s}}", "case", id,
-					package ? "frame" : "rules",
-					package ? nk_package_frame_to_json(&frame) : nk_rules_to_json(&rules),
-					"tokens",
-					"claimant", inv->hex[NK_CLAIMANT], "payer", inv->hex[NK_PAYER],
-					"mediator", inv->hex[NK_MEDIATOR]);
+		call->reply = nk_wire_opened_to_json(id, &rules, package ? &frame : NULL, tokens);
 		if (!call->reply)
 			rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 	}
@@ -176,70 +163,53 @@ static enum nk_status h_list(struct route_call *call, struct nk_error *err)
 	if (!ids)
 		return nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 	rc = nk_store_list_cases(call->env.store, collect_id, ids, err);
-	if (rc == NK_OK)
-		call->reply = json_pack("{s:O}", "cases", ids);
-	json_decref(ids);
+	if (rc == NK_OK && !(call->reply = nk_wire_cases_to_json(ids)))
+		return nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+	if (rc != NK_OK)
+		json_decref(ids);
 	return rc;
 }
 
-/* The request's signature, if its body carries one: both "request" and "signature",
- * or neither (then *out is NULL). */
-static enum nk_status body_auth(struct route_call *call, struct nk_request_auth *auth,
-				const struct nk_request_auth **out, struct nk_error *err)
+/* Reads the body as a request for action (nk_request_from_json: the command encodes it
+ * with nk_request_to_json). v is the valuation's room (package), sodium_malloc'd. */
+static enum nk_status read_request(struct route_call *call, enum nk_case_action action,
+				   struct nk_case_request *req, struct nk_package_valuation *v,
+				   struct nk_request_auth *buf, const struct nk_request_auth **auth,
+				   struct nk_error *err)
 {
-	const json_t *number = json_object_get(call->body, "request");
-	const char *hex = json_string_value(json_object_get(call->body, "signature"));
-	size_t got = 0;
-
-	*out = NULL;
-	if (!number && !hex)
-		return NK_OK;
-	call->signed_request = true;
-	if (!number || !hex)
-		return nk_fail(err, NK_EINVAL, number ? "signature" : "request",
-			       "a signed request has both \"request\" and \"signature\"");
-	if (json_integer_value(number) < 1)
-		return nk_fail(err, NK_EINVAL, "request", "a request number is 1 or more");
-	if (strlen(hex) != 2 * NK_SIGNATURE_BYTES ||
-	    sodium_hex2bin(auth->signature, sizeof(auth->signature), hex, strlen(hex), NULL, &got,
-			   NULL) != 0 || got != sizeof(auth->signature))
-		return nk_fail(err, NK_EINVAL, "signature", "a signature is %d hex digits",
-			       2 * NK_SIGNATURE_BYTES);
-	auth->number = (uint64_t)json_integer_value(number);
-	*out = auth;
-	return NK_OK;
+	if (nk_request_json_signed(call->body))
+		call->signed_request = true;
+	return nk_request_from_json(call->body, action, req, v, buf, auth, err);
 }
 
-/* Does req as role with the body's signature, then answers with as's briefing. */
-static enum nk_status act(struct route_call *call, enum nk_role role,
-			  const struct nk_case_request *req, struct nk_error *err)
+/* Does the body's request for action as role, with the body's signature, then answers
+ * with role's briefing. */
+static enum nk_status act(struct route_call *call, enum nk_case_action action,
+			  enum nk_role role, struct nk_error *err)
 {
+	struct nk_package_valuation *v = NULL;
+	struct nk_case_request req = { .action = action };
 	struct nk_request_auth buf;
 	const struct nk_request_auth *auth;
 	enum nk_status rc;
 
-	if ((rc = body_auth(call, &buf, &auth, err)) != NK_OK)
-		return rc;
-	rc = nk_case_act(&call->env, call->case_id, role, req, auth, err);
+	if (action == NK_ACTION_PACKAGE && !(v = sodium_malloc(sizeof(*v))))
+		return nk_fail(err, NK_ENOMEM, "valuation", "out of memory");
+	rc = read_request(call, action, &req, v, &buf, &auth, err);
+	if (rc == NK_OK)
+		rc = nk_case_act(&call->env, call->case_id, role, &req, auth, err);
+	sodium_memzero(&req, sizeof(req));
 	sodium_memzero(&buf, sizeof(buf));
+	if (v) {
+		sodium_memzero(v, sizeof(*v));
+		sodium_free(v);
+	}
 	return rc == NK_OK ? reply_brief(call, role, err) : rc;
 }
 
 static enum nk_status h_submit(struct route_call *call, struct nk_error *err)
 {
-	const json_t *round = json_object_get(call->body, "round");
-	json_int_t r = round ? json_integer_value(round) : 0;
-	struct nk_case_request req = { .action = NK_ACTION_SUBMIT, .amount = body_amount(call) };
-	enum nk_status rc;
-
-	/* With "round", a retried submission whose answer was lost cannot land in the next
-	 * round: it is refused once its round has closed. */
-	if (round && (r < 1 || r > NK_ROUNDS_MAX))
-		return nk_fail(err, NK_EINVAL, "round", "a round is a number from 1 to %d", NK_ROUNDS_MAX);
-	req.round = (int)r;
-	rc = act(call, caller_role(call), &req, err);
-	sodium_memzero(&req, sizeof(req));
-	return rc;
+	return act(call, NK_ACTION_SUBMIT, caller_role(call), err);
 }
 
 /* A party's confidential package valuation for the round: decoded and checked as the
@@ -247,71 +217,27 @@ static enum nk_status h_submit(struct route_call *call, struct nk_error *err)
  * signature (a joined party's is required), as the command does it. */
 static enum nk_status h_package(struct route_call *call, struct nk_error *err)
 {
-	const json_t *round = json_object_get(call->body, "round");
-	json_int_t r = round ? json_integer_value(round) : 0;
-	struct nk_package_valuation *v = sodium_malloc(sizeof(*v));
-	struct nk_case_request req = { .action = NK_ACTION_PACKAGE };
-	char *text = NULL;
-	size_t len = 0;
-	enum nk_status rc;
-
-	if (!v)
-		return nk_fail(err, NK_ENOMEM, "valuation", "out of memory");
-	if (round && (r < 1 || r > NK_ROUNDS_MAX)) {
-		rc = nk_fail(err, NK_EINVAL, "round", "a round is a number from 1 to %d", NK_ROUNDS_MAX);
-		goto out;
-	}
-	if (!(text = json_dumps(json_object_get(call->body, "valuation"), JSON_COMPACT))) {
-		rc = nk_fail(err, NK_ENOMEM, "valuation", "out of memory");
-		goto out;
-	}
-	len = strlen(text);
-	if ((rc = nk_valuation_json_read(text, len, "valuation", v, err)) != NK_OK)
-		goto out;
-	req.round = (int)r;
-	req.valuation = v;
-	rc = act(call, caller_role(call), &req, err);
-out:
-	if (text) {
-		sodium_memzero(text, len);
-		free(text);
-	}
-	sodium_memzero(v, sizeof(*v));
-	sodium_free(v);
-	return rc;
+	return act(call, NK_ACTION_PACKAGE, caller_role(call), err);
 }
 
 static enum nk_status h_extend(struct route_call *call, struct nk_error *err)
 {
-	struct nk_case_request req = { .action = NK_ACTION_EXTEND, .amount = body_amount(call) };
-	enum nk_status rc = act(call, caller_role(call), &req, err);
-
-	sodium_memzero(&req, sizeof(req));
-	return rc;
+	return act(call, NK_ACTION_EXTEND, caller_role(call), err);
 }
 
 static enum nk_status h_propose(struct route_call *call, struct nk_error *err)
 {
-	const struct nk_case_request req = { .action = NK_ACTION_PROPOSE, .amount = body_amount(call) };
-
-	return act(call, NK_MEDIATOR, &req, err);
+	return act(call, NK_ACTION_PROPOSE, NK_MEDIATOR, err);
 }
 
 static enum nk_status h_answer(struct route_call *call, struct nk_error *err)
 {
-	struct nk_case_request req = { .action = NK_ACTION_ANSWER,
-				       .accept = json_is_true(json_object_get(call->body, "accept")) };
-	enum nk_status rc = act(call, caller_role(call), &req, err);
-
-	sodium_memzero(&req, sizeof(req));
-	return rc;
+	return act(call, NK_ACTION_ANSWER, caller_role(call), err);
 }
 
 static enum nk_status h_close(struct route_call *call, struct nk_error *err)
 {
-	const struct nk_case_request req = { .action = NK_ACTION_CLOSE };
-
-	return act(call, NK_MEDIATOR, &req, err);
+	return act(call, NK_ACTION_CLOSE, NK_MEDIATOR, err);
 }
 
 /* A sealed message or deposit: the envelope (base64) and its signed request. Answers
@@ -323,20 +249,18 @@ static enum nk_status put_envelope(struct route_call *call, enum nk_case_action 
 	struct nk_request_auth buf;
 	const struct nk_request_auth *auth;
 	struct nk_brief *b = &call->worker->brief;
-	uint8_t *env = NULL;
-	size_t len = 0;
+	uint8_t *env;
+	size_t len;
 	enum nk_status rc;
 
-	if ((rc = body_auth(call, &buf, &auth, err)) != NK_OK ||
-	    (rc = wire_envelope_from_json(json_object_get(call->body, "envelope"), &env, &len,
-					  err)) != NK_OK)
+	if ((rc = read_request(call, action, &req, NULL, &buf, &auth, err)) != NK_OK)
 		return rc;
-	req.envelope = env;
-	req.envelope_len = len;
+	env = (uint8_t *)req.envelope;	/* ours: nk_request_from_json allocated it */
+	len = req.envelope_len;
 	rc = nk_case_act(&call->env, call->case_id, caller_role(call), &req, auth, err);
 	if (rc == NK_OK && action == NK_ACTION_DEPOSIT)
 		rc = nk_case_brief(&call->env, call->case_id, caller_role(call), b, err);
-	if (rc == NK_OK && !(call->reply = wire_sent_to_json(call->case_id, env, len,
+	if (rc == NK_OK && !(call->reply = nk_wire_sent_to_json(call->case_id, env, len,
 							     action == NK_ACTION_DEPOSIT && b->released)))
 		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 	if (rc == NK_OK && action == NK_ACTION_SEND)
@@ -358,19 +282,19 @@ static enum nk_status h_deposit(struct route_call *call, struct nk_error *err)
 
 static enum nk_status h_withdraw(struct route_call *call, struct nk_error *err)
 {
-	const struct nk_case_request req = { .action = NK_ACTION_WITHDRAW };
+	struct nk_case_request req = { .action = NK_ACTION_WITHDRAW };
 	struct nk_brief *b = &call->worker->brief;
 	struct nk_request_auth buf;
 	const struct nk_request_auth *auth;
 	enum nk_status rc;
 
-	if ((rc = body_auth(call, &buf, &auth, err)) != NK_OK)
+	if ((rc = read_request(call, NK_ACTION_WITHDRAW, &req, NULL, &buf, &auth, err)) != NK_OK)
 		return rc;
 	rc = nk_case_act(&call->env, call->case_id, caller_role(call), &req, auth, err);
 	if (rc == NK_OK)
 		rc = nk_case_brief(&call->env, call->case_id, caller_role(call), b, err);
 	if (rc == NK_OK &&
-	    !(call->reply = wire_withdrawn_to_json(call->case_id, caller_role(call), b->deposits)))
+	    !(call->reply = nk_wire_withdrawn_to_json(call->case_id, caller_role(call), b->deposits)))
 		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 	sodium_memzero(b, sizeof(*b));
 	return rc;
@@ -393,7 +317,7 @@ static enum nk_status h_inbox(struct route_call *call, struct nk_error *err)
 		after = v;
 	}
 	rc = nk_case_inbox(&call->env, call->case_id, caller_role(call), after, &box, err);
-	if (rc == NK_OK && !(call->reply = wire_inbox_to_json(call->case_id, caller_role(call), &box)))
+	if (rc == NK_OK && !(call->reply = nk_wire_inbox_to_json(call->case_id, caller_role(call), &box)))
 		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 	nk_inbox_free(&box);
 	return rc;
@@ -403,22 +327,12 @@ static enum nk_status h_inbox(struct route_call *call, struct nk_error *err)
  * machine (nk_join_sign), proves it holds them. */
 static enum nk_status h_join(struct route_call *call, struct nk_error *err)
 {
-	const char *sig_hex = json_string_value(json_object_get(call->body, "signature"));
 	uint8_t sig[NK_SIGNATURE_BYTES];
 	struct nk_identity id;
-	size_t got = 0;
 	enum nk_status rc;
 
-	if ((rc = nk_key_from_hex(json_string_value(json_object_get(call->body, "sign")), id.sign,
-				  err)) != NK_OK ||
-	    (rc = nk_key_from_hex(json_string_value(json_object_get(call->body, "seal")), id.seal,
-				  err)) != NK_OK)
+	if ((rc = nk_join_from_json(call->body, &id, sig, err)) != NK_OK)
 		return rc;
-	if (strlen(sig_hex) != 2 * NK_SIGNATURE_BYTES ||
-	    sodium_hex2bin(sig, sizeof(sig), sig_hex, strlen(sig_hex), NULL, &got, NULL) != 0 ||
-	    got != sizeof(sig))
-		return nk_fail(err, NK_EINVAL, "signature", "a signature is %d hex digits",
-			       2 * NK_SIGNATURE_BYTES);
 	rc = nk_case_join(&call->env, call->case_id, caller_role(call), &id, sig, err);
 	return rc == NK_OK ? reply_brief(call, caller_role(call), err) : rc;
 }
@@ -433,7 +347,7 @@ static enum nk_status h_log(struct route_call *call, struct nk_error *err)
 	struct nk_event_list log = { 0 };
 	enum nk_status rc = nk_case_log(&call->env, call->case_id, &log, err);
 
-	if (rc == NK_OK && !(call->reply = wire_log_to_json(call->case_id, &log)))
+	if (rc == NK_OK && !(call->reply = nk_wire_log_to_json(call->case_id, &log)))
 		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 	nk_event_list_free(&log);
 	return rc;
@@ -501,10 +415,8 @@ static enum nk_status tokens(struct route_call *call, bool reissue, struct nk_er
 	if ((rc = nk_case_token_change(&call->env, call->case_id, role, reissue, change_tokens, &c,
 				       err)) != NK_OK)
 		goto out;
-	call->reply = json_pack("{s:s, s:s, s:I}", "case", call->case_id, "role", call->role_param,
-				"revoked", (json_int_t)c.revoked);
-	if (call->reply && reissue)
-		call->reply = nk_json_set(call->reply, "token", json_string(c.hex));
+	call->reply = nk_wire_tokens_to_json(call->case_id, call->role_param, c.revoked,
+					     reissue ? c.hex : NULL);
 	if (!call->reply)
 		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 out:

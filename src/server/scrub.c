@@ -5,7 +5,7 @@
  * off from one second to a minute while they fail; /healthz reports while it is behind.
  * At start the server scrubs what an earlier run left owed before it listens. */
 #include "server/server_impl.h"
-#include "base/time.h"
+#include <nakodo/time.h>
 
 #include <errno.h>
 #include <string.h>

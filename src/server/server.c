@@ -3,7 +3,7 @@
  * stop, let the requests in flight finish, then close every connection and the group. */
 #include "server/server_impl.h"
 
-#include "base/alloc.h"
+#include <nakodo/alloc.h>
 
 #include <arpa/inet.h>
 #include <microhttpd.h>

@@ -9,7 +9,7 @@
 #include <nakodo/server.h>
 #include <nakodo/store.h>
 
-#include "server/wire.h"
+#include <nakodo/wire.h>
 
 #include <jansson.h>
 #include <microhttpd.h>

@@ -2,7 +2,7 @@
  * of both, 56 bytes in all. Made with O_CREAT|O_EXCL and mode 0600, then fsync'd; a
  * file of another size, magic or checksum is refused as damaged. */
 #include "store/keyfile.h"
-#include "base/files.h"
+#include <nakodo/files.h>
 
 #include <errno.h>
 #include <limits.h>

@@ -3,7 +3,7 @@
  * synchronous=FULL, secure_delete) and prepare every statement once. */
 #include "store/keyfile.h"
 #include "store/sqlite.h"
-#include "base/files.h"
+#include <nakodo/files.h>
 
 #include <errno.h>
 #include <limits.h>

@@ -2,9 +2,9 @@
  * checks every id, name and event before a backend sees it, and keeps track of the
  * transaction. Sealing of secrets is in secret.c. */
 #include "store/store_impl.h"
-#include "base/alloc.h"
+#include <nakodo/alloc.h>
 #include "base/ids.h"
-#include "base/time.h"
+#include <nakodo/time.h>
 
 #include <nakodo/keys.h>
 

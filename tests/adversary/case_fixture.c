@@ -6,10 +6,10 @@
 
 #include <nakodo/seal.h>
 
-#include "formats/agenda_formats.h"
-#include "formats/case_json.h"
-#include "formats/package_case_json.h"
-#include "formats/package_json.h"
+#include <nakodo/agenda_formats.h>
+#include <nakodo/case_json.h>
+#include <nakodo/package_case_json.h>
+#include <nakodo/package_json.h>
 
 #include <setjmp.h>
 #include <stdarg.h>

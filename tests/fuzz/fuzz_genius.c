@@ -2,7 +2,7 @@
  * profile over a fixed three-issue domain. An accepted profile must give the same frontier
  * by the fold as by enumeration. */
 #include <nakodo/frontier.h>
-#include "formats/agenda_formats.h"
+#include <nakodo/agenda_formats.h>
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* libFuzzer harness for the server's request decoder: any bytes as a request body,
  * against the field table of each kind of route. Whatever is accepted must be an
  * object holding only known members of the declared types, and encode again. */
-#include "formats/case_json.h"
+#include <nakodo/case_json.h>
 #include "server/server_impl.h"
 
 #include <stdint.h>

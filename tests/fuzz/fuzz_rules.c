@@ -2,7 +2,7 @@
  * case's opening event), or three lines of command-line text (settle, hints, range).
  * Whatever is accepted must pass nk_rules_check and survive a JSON round trip. */
 #include <nakodo/bargain.h>
-#include "formats/case_json.h"
+#include <nakodo/case_json.h>
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * through a search against its mirror image without a crash, proposing only packages
  * inside both reservations. */
 #include <nakodo/package.h>
-#include "formats/package_json.h"
+#include <nakodo/package_json.h>
 
 #include <math.h>
 #include <stdint.h>

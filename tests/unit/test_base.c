@@ -1,11 +1,11 @@
 /* base/: the shared vocabulary every layer stands on. Strict hex both ways, the one
  * case-id rule, the clock, and the bounded reader and exclusive writer with the faults
  * their callers word their own messages from. */
-#include "base/buffers.h"
-#include "base/files.h"
+#include <nakodo/buffers.h>
+#include <nakodo/files.h>
 #include "base/hex.h"
 #include "base/ids.h"
-#include "base/time.h"
+#include <nakodo/time.h>
 
 #include <errno.h>
 #include <setjmp.h>

@@ -7,8 +7,8 @@
 #include <nakodo/package_case.h>
 
 #include "case/case_impl.h"
-#include "formats/agenda_formats.h"
-#include "formats/package_json.h"
+#include <nakodo/agenda_formats.h>
+#include <nakodo/package_json.h>
 
 #include <setjmp.h>
 #include <stdarg.h>

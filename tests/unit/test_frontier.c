@@ -2,7 +2,7 @@
  * figures, a brute-force checker against enumeration on thousands of random agendas
  * (ties, caps, reservations, fixed issues, 2 to 5 parties), and hand-made cases. */
 #include <nakodo/frontier.h>
-#include "formats/agenda_formats.h"
+#include <nakodo/agenda_formats.h>
 
 #include <math.h>
 #include <setjmp.h>

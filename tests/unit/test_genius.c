@@ -1,7 +1,7 @@
 /* Unit tests for formats/: GENIUS XML domains and profiles (semantics, refusals with
  * file and line) and nakodo's JSON agendas and profiles (reading, writing, round trip). */
 #include <nakodo/domain.h>
-#include "formats/agenda_formats.h"
+#include <nakodo/agenda_formats.h>
 
 #include <math.h>
 #include <setjmp.h>

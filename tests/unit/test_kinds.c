@@ -4,8 +4,8 @@
 #include <nakodo/case.h>
 #include <nakodo/package_case.h>
 
-#include "formats/agenda_formats.h"
-#include "formats/package_json.h"
+#include <nakodo/agenda_formats.h>
+#include <nakodo/package_json.h>
 
 #include <setjmp.h>
 #include <stdarg.h>

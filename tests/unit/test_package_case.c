@@ -6,9 +6,9 @@
  * the log and the mediator's briefing never held a reservation. */
 #include <nakodo/package_case.h>
 
-#include "formats/agenda_formats.h"
-#include "formats/package_case_json.h"
-#include "formats/package_json.h"
+#include <nakodo/agenda_formats.h>
+#include <nakodo/package_case_json.h>
+#include <nakodo/package_json.h>
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,11 +1,11 @@
 /* JSON shapes that the server sends and the command prints alike, so that a remote
  * command's --json output is the local one byte for byte. */
-#include "server/wire.h"
-#include "formats/json_build.h"
+#include <nakodo/wire.h>
+#include <nakodo/json_build.h>
 
 #include <sodium.h>
 
-json_t *wire_log_to_json(const char *case_id, const struct nk_event_list *log)
+json_t *nk_wire_log_to_json(const char *case_id, const struct nk_event_list *log)
 {
 	json_t *events = json_array();
 

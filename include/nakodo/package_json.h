@@ -1,6 +1,6 @@
 /* The JSON forms of a package valuation and of a package (doc/formats.md, "Package
  * valuations"): read with every unknown or missing field refused by name, and written
- * back in the same form. Internal to libnakodo and the command. */
+ * back in the same form. */
 #ifndef NAKODO_PACKAGE_JSON_H
 #define NAKODO_PACKAGE_JSON_H
 

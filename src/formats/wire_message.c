@@ -1,10 +1,10 @@
 /* JSON shapes of sealed messages and deposits, shared by the server's answers and the
  * command's local mode so both print the same. Envelopes travel as base64 (sodium's
  * original, padded variant); they are ciphertext, so these shapes hold no plain text. */
-#include "server/wire.h"
+#include <nakodo/wire.h>
 #include "base/hex.h"
-#include "formats/case_json.h"
-#include "formats/json_build.h"
+#include <nakodo/case_json.h>
+#include <nakodo/json_build.h>
 
 #include <nakodo/seal.h>
 
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-json_t *wire_envelope_to_json(const uint8_t *env, size_t len)
+json_t *nk_wire_envelope_to_json(const uint8_t *env, size_t len)
 {
 	size_t cap = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
 	char *text = malloc(cap);
@@ -26,14 +26,14 @@ json_t *wire_envelope_to_json(const uint8_t *env, size_t len)
 	return v;
 }
 
-enum nk_status wire_envelope_from_json(const json_t *text, uint8_t **out, size_t *len,
+enum nk_status nk_wire_envelope_from_json(const json_t *text, uint8_t **out, size_t *len,
 				       struct nk_error *err)
 {
 	const char *b64 = json_string_value(text);
 	size_t n = b64 ? json_string_length(text) : 0, got = 0;
 	uint8_t *buf;
 
-	if (!b64 || n == 0 || n >= WIRE_ENVELOPE_B64_MAX)
+	if (!b64 || n == 0 || n >= NK_WIRE_ENVELOPE_B64_MAX)
 		return nk_fail(err, NK_EINVAL, "envelope", "an envelope is base64 of 1 to %d bytes",
 			       NK_ENVELOPE_MAX);
 	if (!(buf = malloc(n)))
@@ -57,7 +57,7 @@ static json_t *hash_json(const uint8_t hash[static NK_HASH_BYTES])
 	return json_string(hex);
 }
 
-json_t *wire_sent_to_json(const char *case_id, const uint8_t *env, size_t len, bool released)
+json_t *nk_wire_sent_to_json(const char *case_id, const uint8_t *env, size_t len, bool released)
 {
 	struct nk_envelope_header h;
 	uint8_t hash[NK_HASH_BYTES];
@@ -75,7 +75,7 @@ json_t *wire_sent_to_json(const char *case_id, const uint8_t *env, size_t len, b
 	return o;
 }
 
-json_t *wire_inbox_to_json(const char *case_id, enum nk_role role, const struct nk_inbox *box)
+json_t *nk_wire_inbox_to_json(const char *case_id, enum nk_role role, const struct nk_inbox *box)
 {
 	json_t *items = json_array();
 
@@ -87,7 +87,7 @@ json_t *wire_inbox_to_json(const char *case_id, enum nk_role role, const struct 
 			"kind", nk_message_kind_name(it->kind), "from", nk_role_name(it->from),
 			"to", nk_role_name(it->to), "n", (json_int_t)it->n,
 			"sha256", hash_json(it->sha256),
-			"envelope", wire_envelope_to_json(it->envelope, it->len))) != 0) {
+			"envelope", nk_wire_envelope_to_json(it->envelope, it->len))) != 0) {
 			json_decref(items);
 			return NULL;
 		}
@@ -97,7 +97,7 @@ json_t *wire_inbox_to_json(const char *case_id, enum nk_role role, const struct 
 			 "deposit", "held", box->deposit_held, "released", box->released);
 }
 
-json_t *wire_withdrawn_to_json(const char *case_id, enum nk_role role, uint64_t n)
+json_t *nk_wire_withdrawn_to_json(const char *case_id, enum nk_role role, uint64_t n)
 {
 	return json_pack("{s:s, s:s, s:I}", "case", case_id, "role", nk_role_name(role),
 			 "withdrawn", (json_int_t)n);

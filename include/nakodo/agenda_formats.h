@@ -1,6 +1,6 @@
 /* Reading and writing agendas and profiles: GENIUS/ANAC XML (read) and nakodo's own
  * JSON form (read and write, see doc/formats.md). Errors name the file, the line when
- * there is one, and the reason. Internal to libnakodo and the command. */
+ * there is one, and the reason. */
 #ifndef NAKODO_AGENDA_FORMATS_H
 #define NAKODO_AGENDA_FORMATS_H
 

@@ -3,13 +3,21 @@
 #ifndef NAKODO_FORMATS_CASE_JSON_H
 #define NAKODO_FORMATS_CASE_JSON_H
 
-#include <nakodo/case.h>
+#include <nakodo/brief.h>
 
 #include <jansson.h>
 
 /* New references; the caller json_decref()s them. NULL only when out of memory. */
 json_t *nk_rules_to_json(const struct nk_rules *rules);
 json_t *nk_brief_to_json(const struct nk_brief *brief);
+
+/* Reads back a briefing from nk_brief_to_json's shape into b (zeroed first). From a
+ * package case's briefing (it has "kind") only the case, role, state, keys and last
+ * request are kept, with b->package set. NK_ECORRUPT (field "server": it is the
+ * server's answer the command reads) when what names the case, role or state is
+ * missing; NK_EINVAL from the rules' decoder. */
+NK_MUST_USE enum nk_status nk_brief_from_json(const json_t *obj, struct nk_brief *b,
+					      struct nk_error *err);
 
 /* The identities the roles registered, by role name, each with "sign", "seal" and
  * "safety_number"; NULL when none has joined (or out of memory). */

@@ -1,0 +1,178 @@
+/* What a role is told of a case and what it asks of one: the briefings (figure and
+ * package cases), the package frame, a request and its signature, a page of the inbox.
+ * These are the shapes the case functions (<nakodo/case.h>) fill and the JSON codecs
+ * (<nakodo/case_json.h>, <nakodo/wire.h>) carry; they live here, below both, so that the
+ * codecs need nothing of the case machinery. */
+#ifndef NAKODO_BRIEF_H
+#define NAKODO_BRIEF_H
+
+#include <nakodo/bargain.h>
+#include <nakodo/keys.h>
+#include <nakodo/package.h>
+#include <nakodo/seal.h>
+#include <nakodo/store.h>
+
+#define NK_CASE_ID_LEN 20	/* hex characters of a case id */
+#define NK_ROLE_COUNT 3		/* claimant, payer, mediator (as in ledger.h) */
+
+enum nk_case_state {
+	NK_STATE_OPEN,		/* rounds under way */
+	NK_STATE_SETTLED,	/* a binding figure was found */
+	NK_STATE_IMPASSE,	/* every round failed; a mediator's proposal may follow */
+	NK_STATE_CLOSED,	/* ended without settlement */
+};
+
+/* "open", "settled", "impasse", "closed", or "unknown". */
+const char *nk_case_state_name(enum nk_case_state state);
+
+/* One round as a role may see it. */
+struct nk_brief_round {
+	bool own_submitted;
+	int64_t own_figure;		/* claimant/payer only, while the case is live */
+	int64_t own_extension;		/* 0 if none */
+	bool evaluated;
+	enum nk_deal_kind deal;
+	int64_t figure;			/* when deal */
+	int hint;			/* the band told to this role, or -1 */
+	bool withheld;
+	bool has_view;			/* view is filled (parties, while the case is live) */
+	struct nk_view view;
+};
+
+/* Everything a role may know of a case. */
+struct nk_brief {
+	char case_id[NK_CASE_ID_MAX];
+	enum nk_role role;
+	struct nk_rules rules;
+	uint8_t seed_commitment[32];
+	enum nk_case_state state;
+	int round;			/* the round open for figures, or the last one */
+	int rounds_evaluated;
+	struct nk_brief_round rounds[NK_ROUNDS_MAX];
+	bool figures_deleted;		/* the case ended and its secrets are gone */
+	int proposals;			/* mediator's proposals made */
+	bool proposal_pending;
+	int64_t proposal;		/* the latest proposal */
+	int own_answer;			/* -1 none, 0 declined, 1 accepted (latest proposal) */
+	int proposal_accepted;		/* -1 pending/none, 0 not accepted, 1 accepted */
+	bool settled;
+	int64_t settlement;
+	enum nk_deal_kind settled_by;
+	bool seed_revealed;
+	uint8_t seed[NK_SEED_BYTES];
+	int64_t events;			/* the log's length; 0 in a party's briefing */
+	bool joined[NK_ROLE_COUNT];		/* indexed by enum nk_role */
+	struct nk_identity identity[NK_ROLE_COUNT];	/* the keys each role registered */
+	/* This role's own traffic: what it needs to number its next request and message. */
+	uint64_t last_request;			/* its last signed request's number, or 0 */
+	uint64_t sent[NK_ROLE_COUNT];		/* messages it has sent to each role */
+	uint64_t received[NK_ROLE_COUNT];	/* messages each role has sent it */
+	uint64_t deposits;			/* its last deposit's number, or 0 */
+	bool deposit_held;			/* its deposit is in and not withdrawn */
+	bool released;				/* both deposits were released to both */
+	bool package;		/* a package case: nk_package_case_brief has its rounds */
+	/* The mediator's changes to this role's access token (doc/api.md, "Access"). */
+	uint32_t token_reissues, token_revokes;
+	int64_t token_changed_ms;		/* the latest change's time, or 0 */
+};
+
+/* ---- a request and its signature (nk_case_act, <nakodo/case.h>) ---- */
+
+struct nk_request_auth {
+	uint64_t number;				/* 1 .. INT64_MAX */
+	uint8_t signature[NK_SIGNATURE_BYTES];
+};
+
+enum nk_case_action {
+	NK_ACTION_SUBMIT,	/* a figure for the open (or the named) round */
+	NK_ACTION_EXTEND,	/* a deal-closer extension */
+	NK_ACTION_ANSWER,	/* accept or decline the mediator's proposal */
+	NK_ACTION_PROPOSE,	/* the mediator's proposal */
+	NK_ACTION_CLOSE,	/* the mediator ends the case */
+	NK_ACTION_SEND,		/* a sealed message (kind text) */
+	NK_ACTION_DEPOSIT,	/* a sealed deposit (kind deposit) */
+	NK_ACTION_WITHDRAW,	/* take a deposit back before its release */
+	NK_ACTION_PACKAGE,	/* a confidential package valuation (package cases) */
+};
+
+struct nk_package_valuation;	/* <nakodo/package.h> */
+
+/* One action and what it says. Only the members its action uses are read. */
+struct nk_case_request {
+	enum nk_case_action action;
+	int round;			/* submit, package: the named round, or 0: the open one */
+	int64_t amount;			/* submit, extend, propose */
+	bool accept;			/* answer */
+	const uint8_t *envelope;	/* send, deposit: the envelope, as sealed */
+	size_t envelope_len;
+	const struct nk_package_valuation *valuation;	/* package: borrowed */
+};
+
+/* ---- a page of a role's inbox (nk_case_inbox) ---- */
+
+/* One envelope addressed to a role, as the log records it. */
+struct nk_inbox_item {
+	int64_t index;			/* 1, 2, …: its place among the role's own items */
+	int64_t time_ms;		/* when it was sent; a deposit: when it was released */
+	enum nk_message_kind kind;	/* NK_MESSAGE_TEXT or NK_MESSAGE_DEPOSIT */
+	enum nk_role from, to;
+	uint64_t n;			/* its number in its direction */
+	uint8_t sha256[NK_HASH_BYTES];	/* as the log records it */
+	uint8_t *envelope;		/* malloc'd */
+	size_t len;
+};
+
+struct nk_inbox {
+	struct nk_inbox_item *items;
+	size_t count;
+	bool more;			/* the page was full: ask again after the last index */
+	bool deposit_held;		/* the role's own deposit is in */
+	bool released;			/* both deposits were released */
+};
+
+/* ---- package cases (<nakodo/package_case.h>) ---- */
+
+/* struct nk_package_frame, the public frame of a package case, is in <nakodo/package.h>. */
+
+/* One package round as a role may see it. */
+struct nk_package_brief_round {
+	bool own_submitted;
+	bool evaluated;
+	bool found;			/* a package was proposed */
+	int own_answer;			/* -1 none, 0 declined, 1 accepted */
+	int accepted;			/* -1 pending or no package, 0 not by both, 1 by both */
+};
+
+/* Everything a role may know of a package case. The own_* fields are filled for the
+ * claimant and the payer only, while the case is live (before its secrets are purged). */
+struct nk_package_brief {
+	char case_id[NK_CASE_ID_MAX];
+	enum nk_role role;
+	struct nk_package_frame frame;
+	enum nk_case_state state;
+	int round;			/* the round open for valuations, or the last one */
+	struct nk_package_brief_round rounds[NK_ROUNDS_MAX];
+	bool has_package;		/* a package was proposed in some round */
+	int package_round;		/* the round of the latest proposed package */
+	struct nk_package package;	/* the latest proposed package */
+	bool settled;			/* settled with package */
+	bool secrets_deleted;
+	int64_t events;			/* the log's length; 0 in a party's briefing */
+	bool joined[NK_ROLE_COUNT];		/* indexed by enum nk_role */
+	struct nk_identity identity[NK_ROLE_COUNT];	/* the keys each role registered */
+	uint64_t last_request;			/* this role's last signed request, or 0 */
+	/* The mediator's changes to this role's access token (as in struct nk_brief). */
+	uint32_t token_reissues, token_revokes;
+	int64_t token_changed_ms;
+	/* The party's own, while live: its latest valuation and its value of the package. */
+	bool has_own;
+	int own_round;			/* the round of that valuation */
+	char own_party[NK_NAME_MAX + 1];
+	double own_discount;
+	int64_t own_reservation;
+	bool own_components[NK_COMPONENTS];
+	bool has_own_value;		/* own valuation of the proposed package's round */
+	struct nk_package_worth own_value;
+};
+
+#endif

@@ -1,0 +1,133 @@
+/* Opening a case, its tokens, the list of cases: the request and answers the server
+ * and the command share (doc/api.md, "Cases" and "Access"). */
+#include <nakodo/case_json.h>
+#include <nakodo/json_build.h>
+#include <nakodo/package_case_json.h>
+#include <nakodo/wire.h>
+
+#include <string.h>
+
+json_t *nk_wire_open_to_json(const struct nk_rules *rules, const struct nk_package_frame *frame)
+{
+	return frame ? json_pack("{s:o}", "package", nk_package_frame_to_json(frame))
+		     : json_pack("{s:o}", "rules", nk_rules_to_json(rules));
+}
+
+enum nk_status nk_wire_open_from_json(const json_t *body, struct nk_rules *rules,
+				      struct nk_package_frame *frame, bool *package,
+				      struct nk_error *err)
+{
+	const json_t *p = json_object_get(body, "package");
+	enum nk_status rc;
+
+	if (!json_object_get(body, "rules") == !p)
+		return nk_fail(err, NK_EINVAL, "body", "give \"rules\" (a case of figures) or "
+			       "\"package\" (a package case's frame), one of them");
+	if (p)
+		rc = nk_package_frame_from_json(p, frame, err);
+	else
+		rc = nk_rules_from_json(json_object_get(body, "rules"), rules, err);
+	if (rc == NK_OK)
+		*package = p != NULL;
+	return rc;
+}
+
+json_t *nk_wire_opened_to_json(const char *id, const struct nk_rules *rules,
+			       const struct nk_package_frame *frame, const char *const *tokens)
+{
+	json_t *o = json_pack("{s:s, s:o}", "case", id, frame ? "frame" : "rules",
+			      frame ? nk_package_frame_to_json(frame) : nk_rules_to_json(rules));
+
+	if (o && tokens)
+		o = nk_json_set(o, "tokens", json_pack("{s:s, s:s, s:s}",
+						       "claimant", tokens[NK_CLAIMANT],
+						       "payer", tokens[NK_PAYER],
+						       "mediator", tokens[NK_MEDIATOR]));
+	return o;
+}
+
+/* Copies a string member of at most max - 1 characters into out. */
+static enum nk_status text_member(const json_t *obj, const char *key, char *out, size_t max,
+				  const char *field, struct nk_error *err)
+{
+	const char *text = json_string_value(json_object_get(obj, key));
+
+	if (!text || strlen(text) >= max)
+		return nk_fail(err, NK_EINVAL, field, "missing, or not text of at most %zu characters",
+			       max - 1);
+	memcpy(out, text, strlen(text) + 1);
+	return NK_OK;
+}
+
+enum nk_status nk_wire_opened_from_json(const json_t *obj, char id[static NK_CASE_ID_MAX],
+					struct nk_rules *rules, struct nk_package_frame *frame,
+					bool *package, char tokens[NK_ROLE_COUNT][NK_WIRE_TOKEN_MAX],
+					bool *has_tokens, struct nk_error *err)
+{
+	const json_t *t = json_object_get(obj, "tokens"), *f = json_object_get(obj, "frame");
+	char got_id[NK_CASE_ID_MAX], got_tokens[NK_ROLE_COUNT][NK_WIRE_TOKEN_MAX];
+	enum nk_status rc;
+
+	if ((rc = text_member(obj, "case", got_id, sizeof(got_id), "case", err)) != NK_OK)
+		return rc;
+	for (int r = 0; t && r < NK_ROLE_COUNT; r++)
+		if ((rc = text_member(t, nk_role_name((enum nk_role)r), got_tokens[r],
+				      NK_WIRE_TOKEN_MAX, "tokens", err)) != NK_OK)
+			return rc;
+	if (f)
+		rc = nk_package_frame_from_json(f, frame, err);
+	else
+		rc = nk_rules_from_json(json_object_get(obj, "rules"), rules, err);
+	if (rc != NK_OK)
+		return rc;
+	memcpy(id, got_id, sizeof(got_id));
+	if (t)
+		memcpy(tokens, got_tokens, sizeof(got_tokens));
+	*package = f != NULL;
+	*has_tokens = t != NULL;
+	return NK_OK;
+}
+
+json_t *nk_wire_tokens_to_json(const char *case_id, const char *role, uint64_t revoked,
+			       const char *token)
+{
+	json_t *o = json_pack("{s:s, s:s, s:I}", "case", case_id, "role", role,
+			      "revoked", (json_int_t)revoked);
+
+	if (o && token)
+		o = nk_json_set(o, "token", json_string(token));
+	return o;
+}
+
+enum nk_status nk_wire_tokens_from_json(const json_t *obj, char case_id[static NK_CASE_ID_MAX],
+					enum nk_role *role, uint64_t *revoked,
+					char token[static NK_WIRE_TOKEN_MAX], bool *has_token,
+					struct nk_error *err)
+{
+	const json_t *n = json_object_get(obj, "revoked");
+	char id[NK_CASE_ID_MAX], tok[NK_WIRE_TOKEN_MAX];
+	bool has = json_object_get(obj, "token") != NULL;
+	enum nk_role r;
+	enum nk_status rc;
+
+	if ((rc = text_member(obj, "case", id, sizeof(id), "case", err)) != NK_OK)
+		return rc;
+	if (nk_role_parse(json_string_value(json_object_get(obj, "role")), &r) != NK_OK)
+		return nk_fail(err, NK_EINVAL, "role", "expected claimant, payer or mediator");
+	if (!json_is_integer(n) || json_integer_value(n) < 0)
+		return nk_fail(err, NK_EINVAL, "revoked", "expected a count");
+	if (has && (rc = text_member(obj, "token", tok, sizeof(tok), "token", err)) != NK_OK)
+		return rc;
+	memcpy(case_id, id, sizeof(id));
+	*role = r;
+	*revoked = (uint64_t)json_integer_value(n);
+	if (has)
+		memcpy(token, tok, sizeof(tok));
+	*has_token = has;
+	return NK_OK;
+}
+
+json_t *nk_wire_cases_to_json(json_t *ids)
+{
+	return json_pack("{s:o}", "cases", ids);
+}
