@@ -37,11 +37,14 @@ static bool bucket(struct rate_bucket *table, uint64_t key, double per_s, double
 	bool ok;
 
 	key |= 1;	/* 0 marks an empty slot */
-	if (b->key != key) {
-		b->key = key;
+	/* Only an empty slot starts full. Keys that fall in one slot share its level: were
+	 * a new key to refill it, two colliding tokens taking turns would refill each other
+	 * on every request and never be limited. A slot left alone has refilled anyway. */
+	if (b->key == 0) {
 		b->level = burst;
 		b->last_us = now;
 	}
+	b->key = key;
 	b->level += (double)(now - b->last_us) * per_s / 1e6;
 	if (b->level > burst)
 		b->level = burst;
