@@ -45,26 +45,6 @@ static enum nk_status fill_party(const struct nk_case_env *env, const struct cas
 	return rc;
 }
 
-/* The hint one side was told of a failed round, and whether it was withheld. */
-static enum nk_status kept_hint(const struct nk_case_env *env, const char *id, int round,
-				enum nk_role role, struct nk_brief_round *br, struct nk_error *err)
-{
-	char name[NK_SECRET_NAME_MAX];
-	uint8_t kept[2] = { 0 };
-	size_t len = 0;
-	enum nk_status rc;
-
-	case_hint_name(name, round, role);
-	rc = nk_store_secret_get(env->store, id, name, kept, sizeof(kept), &len, err);
-	if (rc == NK_OK && (len != sizeof(kept) || kept[0] > NK_HINTS_MAX + 1 || kept[1] > 1))
-		rc = nk_fail(err, NK_ECORRUPT, "secret", "a kept hint has the wrong form");
-	if (rc == NK_OK) {
-		br->hint = (int)kept[0] - 1;
-		br->withheld = kept[1];
-	}
-	return rc;
-}
-
 /* The part of a briefing only a case of figures has: its rules, rounds, proposals and
  * settlement, and a random settlement's seed for a party. */
 static enum nk_status brief_figures(const struct nk_case_env *env, const struct case_state *st,
@@ -104,13 +84,14 @@ static enum nk_status brief_figures(const struct nk_case_env *env, const struct 
 		br->evaluated = r->evaluated;
 		br->deal = r->deal;
 		br->figure = r->figure;
-		/* a side's hint is its own: the mediator is told none (case_hint_name) */
+		/* a side's hint is its own: the mediator is told none (case_kept_hint) */
 		br->hint = -1;
 		if (role != NK_MEDIATOR && r->evaluated && r->deal == NK_NO_DEAL) {
 			br->hint = r->hint[role];
 			br->withheld = r->withheld[role];
 			if (!r->hints_logged && st->fig.rules.hint_count > 0 && rc == NK_OK)
-				rc = kept_hint(env, st->id, i + 1, role, br, err);
+				rc = case_kept_hint(env, st->id, i + 1, role, &br->hint,
+						    &br->withheld, err);
 		}
 		if (r->evaluated)
 			b->rounds_evaluated = i + 1;

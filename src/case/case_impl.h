@@ -21,7 +21,7 @@ struct case_round {
 	int hint[2];
 	bool withheld[2];
 	bool hints_logged;	/* hint and withheld came from the log (cases from before
-				 * they were kept sealed for each side: case_hint_name) */
+				 * they were kept sealed for each side: case_kept_hint) */
 };
 
 /* A package round, as the log records it (the valuations are sealed apart). */
@@ -239,15 +239,18 @@ NK_MUST_USE enum nk_status case_chain_check(const struct nk_case_env *env, const
 NK_MUST_USE enum nk_status case_record_close(const struct nk_case_env *env, const char *id,
 					     struct nk_error *err);
 
-/* Names of a case's secrets. */
 /* What the parties may still see of an ended case, sealed under names the purge spares
- * (NK_SECRET_KEPT): a random settlement's seed (case.c, keep_seed) and each side's hint
- * of a failed round, "kept.hint.R.ROLE" (case_hint_name). */
+ * (NK_SECRET_KEPT): a random settlement's seed (figure_case.c, keep_seed) and each
+ * side's hint of a failed round, "kept.hint.R.ROLE" (case_kept_hint). */
 #define CASE_REVEALED_SEED NK_SECRET_KEPT "seed"
 
-/* The kept secret of one side's hint of a failed round: 2 bytes, band + 1 (0: none) and
- * whether it was withheld. */
-void case_hint_name(char out[static NK_SECRET_NAME_MAX], int round, enum nk_role role);
+/* The hint one side was told of a failed round and whether it was withheld, as
+ * figure_case.c kept it (keep_hint); NK_ENOTFOUND if it kept none. */
+NK_MUST_USE enum nk_status case_kept_hint(const struct nk_case_env *env, const char *id,
+					  int round, enum nk_role role, int *hint, bool *withheld,
+					  struct nk_error *err);
+
+/* Names of a case's secrets. */
 void case_secret_name(char out[static NK_SECRET_NAME_MAX], const char *what, int n,
 		      enum nk_role role);
 /* An amount sealed under name, as 8 little-endian bytes (case_get_amount reads it). */

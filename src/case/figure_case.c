@@ -64,16 +64,16 @@ enum nk_status case_replay(const struct nk_case_env *env, const struct case_stat
 	return rc;
 }
 
-void case_hint_name(char out[static NK_SECRET_NAME_MAX], int round, enum nk_role role)
+static void hint_name(char out[static NK_SECRET_NAME_MAX], int round, enum nk_role role)
 {
 	snprintf(out, NK_SECRET_NAME_MAX, NK_SECRET_KEPT "hint.%d.%s", round, nk_role_name(role));
 }
 
 /* What a failed round's hint was for one side: its band (or none) and whether the
- * budget withheld it. Sealed apart for that side, not written into the round's event:
- * whether a hint was withheld depends on the side's own figure, so the mediator, who
- * reads the log, would learn a bound on it (doc/bargain.md, "Hints are each side's
- * own"). */
+ * budget withheld it, as two bytes, band + 1 and the flag. Sealed apart for that side,
+ * not written into the round's event: whether a hint was withheld depends on the side's
+ * own figure, so the mediator, who reads the log, would learn a bound on it
+ * (doc/bargain.md, "Hints are each side's own"). */
 static enum nk_status keep_hint(const struct nk_case_env *env, const char *id, int round,
 				enum nk_role role, const struct nk_view *view,
 				struct nk_error *err)
@@ -81,8 +81,27 @@ static enum nk_status keep_hint(const struct nk_case_env *env, const char *id, i
 	char name[NK_SECRET_NAME_MAX];
 	uint8_t kept[2] = { (uint8_t)(view->hint + 1), view->withheld };
 
-	case_hint_name(name, round, role);
+	hint_name(name, round, role);
 	return nk_store_secret_put(env->store, id, name, kept, sizeof(kept), err);
+}
+
+enum nk_status case_kept_hint(const struct nk_case_env *env, const char *id, int round,
+			      enum nk_role role, int *hint, bool *withheld, struct nk_error *err)
+{
+	char name[NK_SECRET_NAME_MAX];
+	uint8_t kept[2] = { 0 };
+	size_t len = 0;
+	enum nk_status rc;
+
+	hint_name(name, round, role);
+	rc = nk_store_secret_get(env->store, id, name, kept, sizeof(kept), &len, err);
+	if (rc == NK_OK && (len != sizeof(kept) || kept[0] > NK_HINTS_MAX + 1 || kept[1] > 1))
+		rc = nk_fail(err, NK_ECORRUPT, "secret", "a kept hint has the wrong form");
+	if (rc == NK_OK) {
+		*hint = (int)kept[0] - 1;
+		*withheld = kept[1];
+	}
+	return rc;
 }
 
 /* A random rule's seed, kept for the two parties after the end under the name the purge
