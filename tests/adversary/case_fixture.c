@@ -2,6 +2,7 @@
  * once, a fixture holding a fresh case in a fresh store, the operations they try (each a
  * set-up and the operation itself), and a snapshot of a case as everyone may see it. */
 #include "case_fixture.h"
+#include "../fake_env.h"
 #include "base/hex.h"
 
 #include <nakodo/seal.h>
@@ -25,22 +26,6 @@
 #ifndef EXAMPLES_DIR
 #error "EXAMPLES_DIR names the examples/ directory"
 #endif
-
-static int64_t fake_now(void *arg)
-{
-	struct fixture *f = arg;
-
-	return f->clock += 1000;
-}
-
-static void fake_random(void *arg, uint8_t *buf, size_t len)
-{
-	struct fixture *f = arg;
-
-	for (size_t i = 0; i < len; i++)
-		buf[i] = (uint8_t)(f->counter * 31 + i);
-	f->counter++;
-}
 
 void hint_rules(struct nk_rules *r)
 {
@@ -396,8 +381,8 @@ void fresh(const struct world *w, const struct op *op, bool sqlite, struct fixtu
 		snprintf(url, sizeof(url), "mem:");
 	}
 	assert_int_equal(nk_store_open(&f->store, url, NK_STORE_CREATE, NULL), NK_OK);
-	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, f, w->signer, NULL };
-	f->clock = INT64_C(1700000000000);
+	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, w->signer, NULL };
+	f->fake = (struct fake_env)FAKE_ENV_START;
 	op->setup(f);
 }
 

@@ -4,6 +4,7 @@
 #define NAKODO_TESTS_CASE_FIXTURE_H
 
 #include <nakodo/case.h>
+#include "../fake_env.h"
 #include <nakodo/package_case.h>
 
 #include <stdbool.h>
@@ -28,8 +29,7 @@ struct fixture {
 	char db[128];
 	struct nk_store *store;
 	struct nk_case_env env;
-	int64_t clock;
-	uint32_t counter;
+	struct fake_env fake;	/* the clock and random source of env */
 	char id[NK_CASE_ID_MAX];
 	bool package;
 	struct nk_request_auth auth;	/* the operation's signature, made at set-up */

@@ -153,7 +153,7 @@ static void report(const struct op *op, bool every_after, long n, const char *wh
 
 /* One try with the nth call failing, then the retry; checks both against pre and post. */
 static void try_once(struct fixture *f, const struct op *op, long n, bool every_after,
-		     int64_t clock0, uint32_t counter0, const char *pre, const char *post,
+		     struct fake_env fake0, const char *pre, const char *post,
 		     bool *done, struct tally *t)
 {
 	struct nk_error err = { 0 };
@@ -161,8 +161,7 @@ static void try_once(struct fixture *f, const struct op *op, long n, bool every_
 	char *now;
 	long fired;
 
-	f->clock = clock0;
-	f->counter = counter0;
+	f->fake = fake0;
 	iofail_after(n, every_after);
 	rc = op->run(f, &err);
 	fired = iofail_disarm();
@@ -192,8 +191,7 @@ static void try_once(struct fixture *f, const struct op *op, long n, bool every_
 	free(now);
 	if (rc == NK_OK)
 		return;
-	f->clock = clock0;
-	f->counter = counter0;
+	f->fake = fake0;
 	err = (struct nk_error){ 0 };
 	rc = op->run(f, &err);
 	now = state(f);
@@ -206,21 +204,19 @@ static void loop(const struct world *w, const struct op *op, bool every_after)
 {
 	struct fixture f;
 	struct tally t = { 0 };
-	int64_t clock0;
-	uint32_t counter0;
+	struct fake_env fake0;
 	char *pre, *post;
 	bool done = false;
 
 	fresh(w, op, true, &f);
 	pre = state(&f);
-	clock0 = f.clock;
-	counter0 = f.counter;
+	fake0 = f.fake;
 	assert_int_equal(op->run(&f, NULL), NK_OK);
 	post = state(&f);
 	nk_store_close(f.store);
 	for (long n = env_number("IOFAIL_N", 1); !done; n++) {
 		fresh(w, op, true, &f);
-		try_once(&f, op, n, every_after, clock0, counter0, pre, post, &done, &t);
+		try_once(&f, op, n, every_after, fake0, pre, post, &done, &t);
 		nk_store_close(f.store);
 	}
 	print_message("# %s%s: %ld writes, syncs and truncates, %ld failed cleanly, "

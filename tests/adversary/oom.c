@@ -71,15 +71,13 @@ static void loop(const struct world *w, const struct op *op, bool sqlite, bool e
 {
 	struct fixture f;
 	struct tally t = { 0 };
-	int64_t clock0;
-	uint32_t counter0;
+	struct fake_env fake0;
 	char *pre, *post;
 	bool done = false, changed = false;
 
 	fresh(w, op, sqlite, &f);
 	pre = snapshot(&f);
-	clock0 = f.clock;
-	counter0 = f.counter;
+	fake0 = f.fake;
 	assert_int_equal(op->run(&f, NULL), NK_OK);
 	post = snapshot(&f);
 	nk_store_close(f.store);
@@ -89,8 +87,7 @@ static void loop(const struct world *w, const struct op *op, bool sqlite, bool e
 			nk_store_close(f.store);
 			fresh(w, op, sqlite, &f);
 		}
-		f.clock = clock0;
-		f.counter = counter0;
+		f.fake = fake0;
 		try_once(&f, op, n, every_after, pre, post, &done, &changed, &t);
 	}
 	nk_store_close(f.store);

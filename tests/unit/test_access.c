@@ -3,6 +3,7 @@
  * checked without appending; a token change is logged with the role and shown in its
  * briefing, atomically with the token store's change, and never after the case ends. */
 #include <nakodo/case.h>
+#include "../fake_env.h"
 #include <nakodo/seal.h>
 
 #include <setjmp.h>
@@ -18,20 +19,13 @@ struct fixture {
 	struct nk_store *store;
 	struct nk_server_key *signer;
 	struct nk_case_env env;
-	int64_t clock;
+	struct fake_env fake;	/* the clock of env */
 	struct nk_party_key *key[3];
 	struct nk_identity idn[3];
 	char id[NK_CASE_ID_MAX], other[NK_CASE_ID_MAX];
 	int changes;			/* calls of the token change callback */
 	enum nk_status change_rc;	/* what it returns */
 };
-
-static int64_t fake_now(void *arg)
-{
-	struct fixture *f = arg;
-
-	return f->clock += 1000;
-}
 
 /* A case where the payer has joined, the claimant and the mediator have not. */
 static int setup(void **state)
@@ -43,8 +37,8 @@ static int setup(void **state)
 	if (!f || sodium_init() < 0 || nk_store_open(&f->store, "mem:", NK_STORE_CREATE, NULL) != NK_OK ||
 	    nk_server_key_generate(&f->signer, NULL) != NK_OK)
 		return -1;
-	f->env = (struct nk_case_env){ f->store, fake_now, NULL, f, f->signer, NULL };
-	f->clock = INT64_C(1700000000000);
+	f->env = (struct nk_case_env){ f->store, fake_now, NULL, &f->fake, f->signer, NULL };
+	f->fake = (struct fake_env)FAKE_ENV_START;
 	for (int r = 0; r < 3; r++) {
 		if (nk_party_key_generate(&f->key[r], NULL) != NK_OK)
 			return -1;
@@ -94,7 +88,7 @@ static enum nk_status check(struct fixture *f, int key, const char *sign_id, con
 	struct nk_error err = { 0 };
 	enum nk_status rc;
 
-	assert_int_equal(nk_case_read_sign(f->key[key], sign_id, NK_PAYER, f->clock, "GET",
+	assert_int_equal(nk_case_read_sign(f->key[key], sign_id, NK_PAYER, f->fake.clock, "GET",
 					   sign_target, &auth, NULL), NK_OK);
 	rc = nk_case_read_check(&f->env, f->id, NK_PAYER, method, target, (const uint8_t *)body,
 				body ? strlen(body) : 0, &auth, checked, &err);
@@ -134,7 +128,7 @@ static void signed_reads_bind_case_role_method_target_and_body(void **state)
 	assert_int_equal(nk_case_read_check(&f->env, f->id, NK_CLAIMANT, "GET", brief, NULL, 0, NULL,
 					    &checked, NULL), NK_OK);
 	assert_false(checked);
-	assert_int_equal(nk_case_read_sign(f->key[NK_CLAIMANT], f->id, NK_CLAIMANT, f->clock, "GET",
+	assert_int_equal(nk_case_read_sign(f->key[NK_CLAIMANT], f->id, NK_CLAIMANT, f->fake.clock, "GET",
 					   brief, &auth, NULL), NK_OK);
 	assert_int_equal(nk_case_read_check(&f->env, f->id, NK_CLAIMANT, "GET", brief, NULL, 0, &auth,
 					    &checked, NULL), NK_EAUTH);

@@ -2,6 +2,7 @@
 /* Unit tests for case/: commands against the folded log, refusals that append
  * nothing, the proposal protocol, the deal-closer, and briefings per role. */
 #include <nakodo/case.h>
+#include "../fake_env.h"
 #include <nakodo/seal.h>
 
 #include <setjmp.h>
@@ -21,25 +22,8 @@ struct fixture {
 	struct nk_server_key *signer;
 	struct nk_store *store;
 	struct nk_case_env env;
-	int64_t clock;
-	uint32_t counter;
+	struct fake_env fake;	/* the clock and random source of env */
 };
-
-static int64_t fake_now(void *arg)
-{
-	struct fixture *f = arg;
-
-	return f->clock += 1000;
-}
-
-static void fake_random(void *arg, uint8_t *buf, size_t len)
-{
-	struct fixture *f = arg;
-
-	for (size_t i = 0; i < len; i++)
-		buf[i] = (uint8_t)(f->counter * 31 + i);
-	f->counter++;
-}
 
 static int setup(void **state)
 {
@@ -48,8 +32,8 @@ static int setup(void **state)
 	if (!f || sodium_init() < 0 || nk_store_open(&f->store, "mem:", NK_STORE_CREATE, NULL) != NK_OK ||
 	    nk_server_key_generate(&f->signer, NULL) != NK_OK)
 		return -1;
-	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, f, f->signer, NULL };
-	f->clock = INT64_C(1700000000000);
+	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer, NULL };
+	f->fake = (struct fake_env)FAKE_ENV_START;
 	*state = f;
 	return 0;
 }
@@ -521,7 +505,7 @@ static void joins_register_one_identity_per_role(void **state)
 	sodium_bin2hex(hex, sizeof(hex), sig, sizeof(sig));
 	snprintf(body, sizeof(body), "{\"role\":\"claimant\",\"seal\":\"%s\",\"sign\":\"%s\","
 		 "\"signature\":\"%s\"}", seal, sign, hex);
-	ev.time_ms = f->clock;
+	ev.time_ms = f->fake.clock;
 	snprintf(ev.actor, sizeof(ev.actor), "claimant");
 	snprintf(ev.type, sizeof(ev.type), "joined");
 	ev.body = body;

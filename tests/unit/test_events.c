@@ -4,6 +4,7 @@
  * version (tests/fixtures/events-v1.sql, with its storage key) replays to the same
  * cases. With NK_EVENTS_FIXTURE=PATH set, it writes that fixture's database instead. */
 #include <nakodo/case.h>
+#include "../fake_env.h"
 #include <nakodo/package_case.h>
 
 #include "case/case_impl.h"
@@ -31,25 +32,8 @@ struct fixture {
 	struct nk_server_key *signer;
 	struct nk_store *store;
 	struct nk_case_env env;
-	int64_t clock;
-	uint32_t counter;
+	struct fake_env fake;	/* the clock and random source of env */
 };
-
-static int64_t fake_now(void *arg)
-{
-	struct fixture *f = arg;
-
-	return f->clock += 1000;
-}
-
-static void fake_random(void *arg, uint8_t *buf, size_t len)
-{
-	struct fixture *f = arg;
-
-	for (size_t i = 0; i < len; i++)
-		buf[i] = (uint8_t)(f->counter * 31 + i);
-	f->counter++;
-}
 
 /* The fixture's server key: from a fixed seed, so the countersignatures verify. */
 static struct nk_server_key *fixture_signer(void)
@@ -76,8 +60,8 @@ static int open_at(struct fixture *f, const char *db, unsigned flags)
 	}
 	if (!(f->signer = fixture_signer()))
 		return -1;
-	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, f, f->signer, NULL };
-	f->clock = INT64_C(1700000000000);
+	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer, NULL };
+	f->fake = (struct fake_env)FAKE_ENV_START;
 	return 0;
 }
 

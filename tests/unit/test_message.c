@@ -2,6 +2,7 @@
  * (case/message.c, inbox.c, request.c): what is accepted is stored and logged by hash
  * only; every envelope or request that does not fit is refused with nothing appended. */
 #include <nakodo/case.h>
+#include "../fake_env.h"
 #include <nakodo/seal.h>
 
 #include <setjmp.h>
@@ -18,29 +19,12 @@ struct fixture {
 	struct nk_store *store;
 	struct nk_server_key *signer;
 	struct nk_case_env env;
-	int64_t clock;
-	uint32_t counter;
+	struct fake_env fake;	/* the clock and random source of env */
 	struct nk_party_key *key[4];	/* claimant, payer, mediator, a stranger */
 	struct nk_identity idn[4];
 	char id[NK_CASE_ID_MAX], other[NK_CASE_ID_MAX];
 	uint64_t number[3];		/* each role's last request number */
 };
-
-static int64_t fake_now(void *arg)
-{
-	struct fixture *f = arg;
-
-	return f->clock += 1000;
-}
-
-static void fake_random(void *arg, uint8_t *buf, size_t len)
-{
-	struct fixture *f = arg;
-
-	for (size_t i = 0; i < len; i++)
-		buf[i] = (uint8_t)(f->counter * 31 + i);
-	f->counter++;
-}
 
 static void join(struct fixture *f, const char *id, enum nk_role role)
 {
@@ -60,8 +44,8 @@ static int setup(void **state)
 		return -1;
 	if (nk_server_key_generate(&f->signer, NULL) != NK_OK)
 		return -1;
-	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, f, f->signer, NULL };
-	f->clock = INT64_C(1700000000000);
+	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer, NULL };
+	f->fake = (struct fake_env)FAKE_ENV_START;
 	for (int r = 0; r < 4; r++) {
 		if (nk_party_key_generate(&f->key[r], NULL) != NK_OK)
 			return -1;

@@ -5,6 +5,7 @@
  * move on; and when the case ends the sealed valuations are gone from the files, while
  * the log and the mediator's briefing never held a reservation. */
 #include <nakodo/package_case.h>
+#include "../fake_env.h"
 
 #include <nakodo/agenda_formats.h>
 #include <nakodo/package_case_json.h>
@@ -31,26 +32,9 @@ struct fixture {
 	struct nk_store *store;
 	struct nk_server_key *signer;
 	struct nk_case_env env;
-	int64_t clock;
-	uint32_t counter;
+	struct fake_env fake;	/* the clock and random source of env */
 	struct nk_package_valuation *korea, *japan;	/* sodium_malloc */
 };
-
-static int64_t fake_now(void *arg)
-{
-	struct fixture *f = arg;
-
-	return f->clock += 1000;
-}
-
-static void fake_random(void *arg, uint8_t *buf, size_t len)
-{
-	struct fixture *f = arg;
-
-	for (size_t i = 0; i < len; i++)
-		buf[i] = (uint8_t)(f->counter * 31 + i);
-	f->counter++;
-}
 
 static void load(const char *name, struct nk_package_valuation *v)
 {
@@ -84,8 +68,8 @@ static int setup_with(void **state, bool sqlite)
 		return -1;
 	if (nk_server_key_generate(&f->signer, NULL) != NK_OK)
 		return -1;
-	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, f, f->signer, NULL };
-	f->clock = INT64_C(1700000000000);
+	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer, NULL };
+	f->fake = (struct fake_env)FAKE_ENV_START;
 	f->korea = sodium_malloc(sizeof(*f->korea));
 	f->japan = sodium_malloc(sizeof(*f->japan));
 	if (!f->korea || !f->japan)
