@@ -6,6 +6,7 @@
  * through the public rules with the prober's own figures, and kept if it reproduces
  * every observation. Checks what doc/bargain.md promises; prints TAP. */
 #include <nakodo/case.h>
+#include "../splitmix.h"
 
 #include <math.h>
 #include <sodium.h>
@@ -21,22 +22,6 @@
  * thresholds, keeping one figure, or a random walk. */
 enum strategy { BISECT, REPEAT, WALK, STRATEGIES };
 
-static uint64_t rng_state;
-
-static uint64_t next(void)
-{
-	/* splitmix64 */
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15u);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
-static int64_t between(int64_t lo, int64_t hi) /* inclusive */
-{
-	return lo + (int64_t)(next() % (uint64_t)(hi - lo + 1));
-}
 
 static int64_t fake_clock;
 

@@ -3,6 +3,7 @@
  * on the grid; mirrored roles give the mirrored outcome; no hint passes the leakage
  * budget; every view holds the truth; a failed round shows no figure. */
 #include <nakodo/bargain.h>
+#include "../splitmix.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,22 +16,6 @@
 
 #define CASES 100000
 
-static uint64_t rng_state;
-
-static uint64_t next(void)
-{
-	/* splitmix64 */
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15u);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
-static int64_t between(int64_t lo, int64_t hi)	/* inclusive */
-{
-	return lo + (int64_t)(next() % (uint64_t)(hi - lo + 1));
-}
 
 static void random_rules(struct nk_rules *r, bool mirrorable)
 {

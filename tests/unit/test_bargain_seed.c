@@ -3,6 +3,7 @@
  * figure, the settlement and the seed is exactly the view the go-between counts for it,
  * and the draws stay uniform on the zone. */
 #include <nakodo/bargain.h>
+#include "../splitmix.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,22 +12,6 @@
 #include <string.h>
 #include <cmocka.h>
 
-static uint64_t rng_state = 1962;
-
-static uint64_t next(void)
-{
-	/* splitmix64 */
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15u);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
-static int64_t between(int64_t lo, int64_t hi) /* inclusive */
-{
-	return lo + (int64_t)(next() % (uint64_t)(hi - lo + 1));
-}
 
 static struct nk_round_result settle(const struct nk_rules *r, const uint8_t seed[NK_SEED_BYTES],
 				     int64_t d, int64_t o)
@@ -106,6 +91,7 @@ static void the_seed_tells_only_the_counted_view(void **state)
 
 int main(void)
 {
+	rng_state = 1962;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(the_seed_tells_only_the_counted_view),
 	};
