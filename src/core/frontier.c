@@ -5,6 +5,7 @@
 #include "frontier_internal.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,10 +183,10 @@ out:
 
 /* Folds issue i into prev[0..nprev) (in fold order: utilities descending) giving next
  * (a new array, same order) and its length. */
-static enum nk_status fold_issue(const struct fr_table *t, size_t i, const struct node *prev,
-				 size_t nprev, struct node **next, size_t *nnext,
-				 struct nk_error *err)
+static enum nk_status fold_issue(const struct fr_table *t, size_t i, const void *prev_nodes,
+				 size_t nprev, void **next, size_t *nnext, struct nk_error *err)
 {
+	const struct node *prev = prev_nodes;
 	size_t m = t->hi[i] - t->lo[i], n = nprev * m;
 	int last = i + 1 == t->ni;
 	struct node *c = NULL, *tmp = NULL, *sorted;
@@ -257,38 +258,17 @@ out:
 	return rc;
 }
 
-static enum nk_status fold_step(const struct fr_table *t, size_t i, const void *prev,
-			     size_t nprev, void **next, size_t *nnext, struct nk_error *err)
-{
-	struct node *out = NULL;
-	enum nk_status rc = fold_issue(t, i, prev, nprev, &out, nnext, err);
-
-	*next = out;
-	return rc;
-}
-
-static struct fr_link node_link(const void *step, size_t r)
-{
-	const struct node *x = (const struct node *)step + r;
-
-	return (struct fr_link){ x->parent, x->value };
-}
-
-static struct fr_point node_point(const void *step, size_t r)
-{
-	const struct node *x = (const struct node *)step + r;
-	struct fr_point p = { .count = x->count };
-
-	memcpy(p.u, x->u, sizeof(p.u));
-	return p;
-}
-
 /* The fold for three to five parties (two work too; fr_fold2 is faster). */
 static enum nk_status fold_n(const struct fr_table *t, const struct nk_frontier_options *options,
 			     struct fr_trail *trail, struct nk_error *err)
 {
 	static const struct node root = { .count = 1 };
-	static const struct fr_fold_ops ops = { &root, fold_step, node_link, node_point };
+	static const struct fr_fold_ops ops = {
+		.root = &root, .step = fold_issue, .size = sizeof(struct node),
+		.u = offsetof(struct node, u), .nu = NK_PARTIES_MAX,
+		.count = offsetof(struct node, count), .parent = offsetof(struct node, parent),
+		.value = offsetof(struct node, value),
+	};
 
 	return fr_fold(t, options, &ops, trail, err);
 }

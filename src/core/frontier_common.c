@@ -198,6 +198,27 @@ void fr_trail_free(struct fr_trail *trail)
 
 /* The driver both folds share: folds the issues in one at a time through ops->step,
  * keeping each step's links for the walk back and the last step's points. */
+/* Package r of a step, read through the fold's layout. */
+static struct fr_link fold_link(const struct fr_fold_ops *ops, const void *step, size_t r)
+{
+	const unsigned char *x = (const unsigned char *)step + r * ops->size;
+	struct fr_link l;
+
+	memcpy(&l.parent, x + ops->parent, sizeof(l.parent));
+	memcpy(&l.value, x + ops->value, sizeof(l.value));
+	return l;
+}
+
+static struct fr_point fold_point(const struct fr_fold_ops *ops, const void *step, size_t r)
+{
+	const unsigned char *x = (const unsigned char *)step + r * ops->size;
+	struct fr_point p = { .count = 0 };
+
+	memcpy(p.u, x + ops->u, ops->nu * sizeof(p.u[0]));
+	memcpy(&p.count, x + ops->count, sizeof(p.count));
+	return p;
+}
+
 enum nk_status fr_fold(const struct fr_table *t, const struct nk_frontier_options *options,
 		       const struct fr_fold_ops *ops, struct fr_trail *trail, struct nk_error *err)
 {
@@ -219,7 +240,7 @@ enum nk_status fr_fold(const struct fr_table *t, const struct nk_frontier_option
 		if (!trail->links[i])
 			goto nomem;
 		for (size_t r = 0; r < ncur; r++)
-			trail->links[i][r] = ops->link(cur, r);
+			trail->links[i][r] = fold_link(ops, cur, r);
 		if (ncur > trail->stages_max)
 			trail->stages_max = ncur;
 		if (options && options->progress)
@@ -229,7 +250,7 @@ enum nk_status fr_fold(const struct fr_table *t, const struct nk_frontier_option
 	if (!trail->points)
 		goto nomem;
 	for (size_t r = 0; r < ncur; r++)	/* t->ni >= 1, so cur is the last step */
-		trail->points[r] = ops->point(cur, r);
+		trail->points[r] = fold_point(ops, cur, r);
 	trail->npoints = ncur;
 	goto out;
 nomem:

@@ -4,6 +4,7 @@
 #include "frontier_internal.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -389,10 +390,10 @@ out:
 }
 
 /* Folds issue i into prev[0..nprev) giving *next (a new array, same order). */
-static enum nk_status fold_issue(const struct fr_table *t, size_t i, const struct pack *prev,
-				 size_t nprev, struct pack **next, size_t *nnext,
-				 struct nk_error *err)
+static enum nk_status fold_issue(const struct fr_table *t, size_t i, const void *prev_packs,
+				 size_t nprev, void **next, size_t *nnext, struct nk_error *err)
 {
+	const struct pack *prev = prev_packs;
 	size_t m = t->hi[i] - t->lo[i];
 	struct merge mg = {
 		.prev = prev, .nprev = nprev, .last = i + 1 == t->ni,
@@ -453,35 +454,16 @@ out:
 	return rc;
 }
 
-static enum nk_status fold_step(const struct fr_table *t, size_t i, const void *prev,
-			     size_t nprev, void **next, size_t *nnext, struct nk_error *err)
-{
-	struct pack *out = NULL;
-	enum nk_status rc = fold_issue(t, i, prev, nprev, &out, nnext, err);
-
-	*next = out;
-	return rc;
-}
-
-static struct fr_link pack_link(const void *step, size_t r)
-{
-	const struct pack *x = (const struct pack *)step + r;
-
-	return (struct fr_link){ x->parent, x->value };
-}
-
-static struct fr_point pack_point(const void *step, size_t r)
-{
-	const struct pack *x = (const struct pack *)step + r;
-
-	return (struct fr_point){ .u = { x->u[0], x->u[1] }, .count = x->count };
-}
-
 enum nk_status fr_fold2(const struct fr_table *t, const struct nk_frontier_options *options,
 			struct fr_trail *trail, struct nk_error *err)
 {
 	static const struct pack root = { .count = 1 };
-	static const struct fr_fold_ops ops = { &root, fold_step, pack_link, pack_point };
+	static const struct fr_fold_ops ops = {
+		.root = &root, .step = fold_issue, .size = sizeof(struct pack),
+		.u = offsetof(struct pack, u), .nu = 2,
+		.count = offsetof(struct pack, count), .parent = offsetof(struct pack, parent),
+		.value = offsetof(struct pack, value),
+	};
 
 	return fr_fold(t, options, &ops, trail, err);
 }

@@ -90,16 +90,16 @@ void fr_trail_free(struct fr_trail *trail);
 NK_MUST_USE enum nk_status fr_check_step(size_t nprev, size_t m, size_t i,
 					 struct nk_error *err);
 
-/* What makes one fold differ from the other: its own package type (opaque here), the
- * empty package it starts from (count 1), how it folds issue i (0-based) into the
- * packages kept so far giving a new array, and how a kept package reads as a link and as
- * a point. */
+/* What makes one fold differ from the other: its own package type (opaque here: its size
+ * and where its fields lie, nu utilities from offset u), the empty package it starts from
+ * (count 1), and how it folds issue i (0-based) into the packages kept so far giving a new
+ * array. */
 struct fr_fold_ops {
 	const void *root;
 	enum nk_status (*step)(const struct fr_table *t, size_t i, const void *prev,
 			       size_t nprev, void **next, size_t *nnext, struct nk_error *err);
-	struct fr_link (*link)(const void *step, size_t r);
-	struct fr_point (*point)(const void *step, size_t r);
+	size_t size;
+	size_t u, nu, count, parent, value;
 };
 
 /* Folds every issue in through ops, reporting progress; fills trail; on failure the
