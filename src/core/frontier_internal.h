@@ -90,16 +90,27 @@ void fr_trail_free(struct fr_trail *trail);
 NK_MUST_USE enum nk_status fr_check_step(size_t nprev, size_t m, size_t i,
 					 struct nk_error *err);
 
-/* What makes one fold differ from the other: its own package type (opaque here: its size
- * and where its fields lie, nu utilities from offset u), the empty package it starts from
- * (count 1), and how it folds issue i (0-based) into the packages kept so far giving a new
- * array. */
+/* A fold's own package type, opaque here: its size and where its fields lie (offsets of
+ * nu doubles u, uint64_t count and key, uint32_t parent and value). */
+struct fr_layout {
+	size_t size;
+	size_t u, nu, count, key, parent, value;
+};
+
+/* Replaces each of the n kept packages' key by its rank in lexicographic order of
+ * outcomes, given the previous step's packages ranked likewise: bucket by the parent's
+ * rank, then by value within a bucket. NK_ENOMEM, else NK_OK. */
+NK_MUST_USE enum nk_status fr_rank(const struct fr_layout *layout, void *step, size_t n,
+				   const void *prev, size_t nprev);
+
+/* What makes one fold differ from the other: its package type, the empty package it
+ * starts from (count 1), and how it folds issue i (0-based) into the packages kept so far
+ * giving a new array. */
 struct fr_fold_ops {
 	const void *root;
 	enum nk_status (*step)(const struct fr_table *t, size_t i, const void *prev,
 			       size_t nprev, void **next, size_t *nnext, struct nk_error *err);
-	size_t size;
-	size_t u, nu, count, parent, value;
+	const struct fr_layout *layout;
 };
 
 /* Folds every issue in through ops, reporting progress; fills trail; on failure the
