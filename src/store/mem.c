@@ -37,18 +37,18 @@ static void tokens_free(struct mem_tokens *t)
 	*t = (struct mem_tokens){0};
 }
 
-static enum nk_status tokens_copy(struct mem_tokens *dst, const struct mem_tokens *src)
+/* A malloc'd copy of count items of size bytes each (NULL for none), for begin. */
+static enum nk_status items_copy(void **out, const void *items, size_t count, size_t size)
 {
-	struct mem_tokens copy = {0};
+	void *copy = NULL;
 
-	if (src->count > 0) {
-		copy.items = malloc(src->count * sizeof(src->items[0]));
-		if (!copy.items)
+	if (count > 0) {
+		copy = malloc(count * size);
+		if (!copy)
 			return NK_ENOMEM;
-		memcpy(copy.items, src->items, src->count * sizeof(src->items[0]));
-		copy.count = src->count;
+		memcpy(copy, items, count * size);
 	}
-	*dst = copy;
+	*out = copy;
 	return NK_OK;
 }
 
@@ -59,21 +59,6 @@ static void secrets_free(struct mem_secrets *s)
 		sodium_memzero(s->items, s->count * sizeof(s->items[0]));
 	free(s->items);
 	*s = (struct mem_secrets){0};
-}
-
-static enum nk_status secrets_copy(struct mem_secrets *dst, const struct mem_secrets *src)
-{
-	struct mem_secrets copy = {0};
-
-	if (src->count > 0) {
-		copy.items = malloc(src->count * sizeof(src->items[0]));
-		if (!copy.items)
-			return NK_ENOMEM;
-		memcpy(copy.items, src->items, src->count * sizeof(src->items[0]));
-		copy.count = src->count;
-	}
-	*dst = copy;
-	return NK_OK;
 }
 
 struct mem_case *mem_find_case(struct mem_store *m, const char *case_id)
@@ -137,13 +122,18 @@ static void mem_close(void *state)
 static enum nk_status mem_begin(void *state, struct nk_error *err)
 {
 	struct mem_store *m = state;
+	void *secrets, *tokens;
 
-	if (secrets_copy(&m->saved, &m->secrets) != NK_OK)
+	if (items_copy(&secrets, m->secrets.items, m->secrets.count,
+		       sizeof(m->secrets.items[0])) != NK_OK)
 		return nk_fail(err, NK_ENOMEM, "store", "no memory to begin a transaction");
-	if (tokens_copy(&m->saved_tokens, &m->tokens) != NK_OK) {
+	m->saved = (struct mem_secrets){ secrets, m->secrets.count };
+	if (items_copy(&tokens, m->tokens.items, m->tokens.count,
+		       sizeof(m->tokens.items[0])) != NK_OK) {
 		secrets_free(&m->saved);
 		return nk_fail(err, NK_ENOMEM, "store", "no memory to begin a transaction");
 	}
+	m->saved_tokens = (struct mem_tokens){ tokens, m->tokens.count };
 	return NK_OK;
 }
 

@@ -258,14 +258,22 @@ void nk_store_close(struct nk_store *store)
 	free(store);
 }
 
-enum nk_status nk_store_begin(struct nk_store *store, struct nk_error *err)
+/* Refuses to begin a transaction without a store or inside another. */
+static enum nk_status may_begin(const struct nk_store *store, struct nk_error *err)
 {
-	enum nk_status rc;
-
 	if (!store)
 		return nk_fail(err, NK_EINVAL, "store", "no store is open");
 	if (store->in_tx)
 		return nk_fail(err, NK_EINVAL, "transaction", "a transaction is already open");
+	return NK_OK;
+}
+
+enum nk_status nk_store_begin(struct nk_store *store, struct nk_error *err)
+{
+	enum nk_status rc = may_begin(store, err);
+
+	if (rc != NK_OK)
+		return rc;
 	if (store->group) {
 		store_group_take_turn(store->group);
 		store->holds_turn = true;
@@ -282,12 +290,10 @@ enum nk_status nk_store_begin(struct nk_store *store, struct nk_error *err)
 
 enum nk_status nk_store_begin_read(struct nk_store *store, struct nk_error *err)
 {
-	enum nk_status rc;
+	enum nk_status rc = may_begin(store, err);
 
-	if (!store)
-		return nk_fail(err, NK_EINVAL, "store", "no store is open");
-	if (store->in_tx)
-		return nk_fail(err, NK_EINVAL, "transaction", "a transaction is already open");
+	if (rc != NK_OK)
+		return rc;
 	rc = store->ops->begin_read(store->backend, err);
 	if (rc == NK_OK)
 		store->in_tx = store->read_tx = true;
