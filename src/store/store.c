@@ -86,6 +86,21 @@ enum nk_status store_check_in_tx(const struct nk_store *store, const char *what,
 	return NK_OK;
 }
 
+enum nk_status store_check_names(const char *case_id, const char *name, struct nk_error *err)
+{
+	enum nk_status rc = store_check_case_id(case_id, err);
+
+	return rc == NK_OK ? store_check_secret_name(name, err) : rc;
+}
+
+enum nk_status store_check_write(const struct nk_store *store, const char *what,
+				 const char *case_id, struct nk_error *err)
+{
+	enum nk_status rc = store_check_in_tx(store, what, err);
+
+	return rc == NK_OK ? store_check_case_id(case_id, err) : rc;
+}
+
 static enum nk_status check_event(const struct nk_event *ev, struct nk_error *err)
 {
 	enum nk_status rc;
@@ -367,9 +382,7 @@ enum nk_status nk_store_case_create(struct nk_store *store, const char *case_id,
 {
 	enum nk_status rc;
 
-	rc = store_check_in_tx(store, "creating a case", err);
-	if (rc == NK_OK)
-		rc = store_check_case_id(case_id, err);
+	rc = store_check_write(store, "creating a case", case_id, err);
 	if (rc == NK_OK)
 		rc = store->ops->case_create(store->backend, case_id, nk_time_now_ms(), err);
 	return rc;
@@ -380,9 +393,7 @@ enum nk_status nk_store_append(struct nk_store *store, const char *case_id,
 {
 	enum nk_status rc;
 
-	rc = store_check_in_tx(store, "appending an event", err);
-	if (rc == NK_OK)
-		rc = store_check_case_id(case_id, err);
+	rc = store_check_write(store, "appending an event", case_id, err);
 	if (rc == NK_OK)
 		rc = check_event(ev, err);
 	if (rc == NK_OK) {

@@ -177,5 +177,11 @@ NK_MUST_USE enum nk_status store_check_case_id(const char *case_id, struct nk_er
 NK_MUST_USE enum nk_status store_check_secret_name(const char *name, struct nk_error *err);
 NK_MUST_USE enum nk_status store_check_in_tx(const struct nk_store *store, const char *what,
 					     struct nk_error *err);
+/* The case id, then the secret's or envelope's name. */
+NK_MUST_USE enum nk_status store_check_names(const char *case_id, const char *name,
+					     struct nk_error *err);
+/* A write transaction (what names the operation), then the case id. */
+NK_MUST_USE enum nk_status store_check_write(const struct nk_store *store, const char *what,
+					     const char *case_id, struct nk_error *err);
 
 #endif
