@@ -148,11 +148,7 @@ enum nk_status nk_agenda_json_read(const char *buf, size_t len, const char *file
 		if (rc)
 			goto out;
 	}
-	rc = nk_agenda_check(ag, err);
-	if (rc)
-		goto out;
-	*out = ag;
-	ag = NULL;
+	rc = agenda_read_done(&ag, out, err);
 out:
 	nk_agenda_free(ag);
 	json_decref(root);
@@ -245,11 +241,7 @@ enum nk_status nk_profile_json_read(const struct nk_agenda *agenda, const char *
 		if (rc)
 			goto out;
 	}
-	rc = nk_profile_check(agenda, pr, err);
-	if (rc)
-		goto out;
-	*out = pr;
-	pr = NULL;
+	rc = agenda_read_profile_done(agenda, &pr, out, err);
 out:
 	nk_profile_free(pr);
 	json_decref(root);

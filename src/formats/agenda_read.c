@@ -1,5 +1,5 @@
-/* The empty agenda and profile both readers fill, and a numeric issue's range
- * (agenda_read.h). */
+/* The empty agenda and profile both readers fill, their last check, and a numeric
+ * issue's range (agenda_read.h). */
 #include "formats/agenda_read.h"
 
 #include <stdio.h>
@@ -35,6 +35,30 @@ enum nk_status agenda_read_profile_new(const struct nk_agenda *agenda, const cha
 	pr->discount = 1;
 	*out = pr;
 	return NK_OK;
+}
+
+enum nk_status agenda_read_done(struct nk_agenda **ag, struct nk_agenda **out,
+				struct nk_error *err)
+{
+	enum nk_status rc = nk_agenda_check(*ag, err);
+
+	if (rc == NK_OK) {
+		*out = *ag;
+		*ag = NULL;
+	}
+	return rc;
+}
+
+enum nk_status agenda_read_profile_done(const struct nk_agenda *agenda, struct nk_profile **pr,
+					struct nk_profile **out, struct nk_error *err)
+{
+	enum nk_status rc = nk_profile_check(agenda, *pr, err);
+
+	if (rc == NK_OK) {
+		*out = *pr;
+		*pr = NULL;
+	}
+	return rc;
 }
 
 enum nk_status agenda_read_numeric(struct nk_issue *is, char reason[static NK_ERROR_TEXT_MAX],

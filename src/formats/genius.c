@@ -267,11 +267,7 @@ enum nk_status nk_genius_read_domain(const char *buf, size_t len, const char *fi
 		if (rc)
 			goto out;
 	}
-	rc = nk_agenda_check(ag, err);
-	if (rc)
-		goto out;
-	*out = ag;
-	ag = NULL;
+	rc = agenda_read_done(&ag, out, err);
 out:
 	nk_agenda_free(ag);
 	xmlFreeDoc(doc);
@@ -450,11 +446,7 @@ enum nk_status nk_genius_read_profile(const struct nk_agenda *agenda, const char
 			goto out;
 		}
 	}
-	rc = nk_profile_check(agenda, pr, err);
-	if (rc)
-		goto out;
-	*out = pr;
-	pr = NULL;
+	rc = agenda_read_profile_done(agenda, &pr, out, err);
 out:
 	nk_profile_free(pr);
 	xmlFreeDoc(doc);
