@@ -2,7 +2,8 @@
  * keeping only partial packages that some completion could leave undominated, with
  * back-pointers so every frontier point names its outcome. Two parties take the
  * streaming merge of frontier_fold2.c; three to five the fold here. See doc/analyze.md. */
-#include "frontier_internal.h"
+#include "core/frontier_common.h"
+#include "core/frontier_fold2.h"
 
 #include <math.h>
 #include <stddef.h>

@@ -2,7 +2,7 @@
  * enumeration; input checks for both live here; and what the two folds (frontier.c,
  * frontier_fold2.c) share: the step limit, the reach, and the driver over the issues.
  * Pure. */
-#include "frontier_internal.h"
+#include "core/frontier_common.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* The two-party fold as a streaming merge: each value of the next issue shifts the
  * previous step into a run sorted by party 1's utility; a heap merges the runs, and
  * stretches that the packages kept so far already dominate are skipped unbuilt. */
-#include "frontier_internal.h"
+#include "core/frontier_fold2.h"
 
 #include <math.h>
 #include <stddef.h>

@@ -1,6 +1,7 @@
 /* Confidential values at rest: each is sealed with XSalsa20-Poly1305 (secretbox) under
  * a subkey derived from the storage key, its case id and its name, so that a sealed
  * blob opens only where it was put. Backends only ever see the sealed bytes. */
+#include "store/group.h"
 #include "store/store_impl.h"
 
 #include <string.h>

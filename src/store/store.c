@@ -1,6 +1,7 @@
 /* The generic store: picks a backend from the URL's scheme, holds the storage key,
  * checks every id, name and event before a backend sees it, and keeps track of the
  * transaction. Sealing of secrets is in secret.c. */
+#include "store/group.h"
 #include "store/store_impl.h"
 #include <nakodo/alloc.h>
 #include "base/ids.h"

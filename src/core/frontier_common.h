@@ -1,7 +1,8 @@
-/* Pieces the frontier fold and the brute-force enumeration share, so that both see
- * exactly the same quantised utilities and build their answer the same way. Internal. */
-#ifndef NAKODO_FRONTIER_INTERNAL_H
-#define NAKODO_FRONTIER_INTERNAL_H
+/* frontier_common.c: the pieces the frontier folds (frontier.c, frontier_fold2.c) and
+ * the brute-force enumeration (frontier_enum.c) share, so that all see exactly the same
+ * quantised utilities and build their answer the same way. Internal to core/. */
+#ifndef NAKODO_CORE_FRONTIER_COMMON_H
+#define NAKODO_CORE_FRONTIER_COMMON_H
 
 #include <nakodo/frontier.h>
 
@@ -114,17 +115,10 @@ struct fr_fold_ops {
 };
 
 /* Folds every issue in through ops, reporting progress; fills trail; on failure the
- * caller still frees it (frontier_common.c). */
+ * caller still frees it. */
 NK_MUST_USE enum nk_status fr_fold(const struct fr_table *t,
 				   const struct nk_frontier_options *options,
 				   const struct fr_fold_ops *ops, struct fr_trail *trail,
 				   struct nk_error *err);
-
-/* The two-party fold: a streaming merge that never builds the candidates the packages
- * kept so far already dominate (frontier_fold2.c). Keeps exactly what the general
- * fold keeps. Fills trail; on failure the caller still frees it. */
-NK_MUST_USE enum nk_status fr_fold2(const struct fr_table *t,
-				    const struct nk_frontier_options *options,
-				    struct fr_trail *trail, struct nk_error *err);
 
 #endif
