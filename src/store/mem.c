@@ -61,6 +61,20 @@ static void secrets_free(struct mem_secrets *s)
 	*s = (struct mem_secrets){0};
 }
 
+bool mem_grow(void **items, size_t *cap, size_t count, size_t elem, size_t first)
+{
+	void *grown;
+	size_t n = *cap ? 2 * *cap : first;
+
+	if (count < *cap)
+		return true;
+	if (!(grown = realloc(*items, n * elem)))
+		return false;
+	*items = grown;
+	*cap = n;
+	return true;
+}
+
 struct mem_case *mem_find_case(struct mem_store *m, const char *case_id)
 {
 	for (size_t i = 0; i < m->ncases; i++)
@@ -182,15 +196,8 @@ static enum nk_status mem_case_create(void *state, const char *case_id, int64_t 
 
 	if (mem_find_case(m, case_id))
 		return nk_fail(err, NK_EINVAL, "case", "case %s already exists", case_id);
-	if (m->ncases == m->cases_cap) {
-		size_t cap = m->cases_cap ? 2 * m->cases_cap : 8;
-		struct mem_case *grown = realloc(m->cases, cap * sizeof(*grown));
-
-		if (!grown)
-			return nk_fail(err, NK_ENOMEM, "case", "no memory for another case");
-		m->cases = grown;
-		m->cases_cap = cap;
-	}
+	if (!mem_grow((void **)&m->cases, &m->cases_cap, m->ncases, sizeof(*c), 8))
+		return nk_fail(err, NK_ENOMEM, "case", "no memory for another case");
 	c = &m->cases[m->ncases++];
 	*c = (struct mem_case){.created_ms = created_ms};
 	snprintf(c->id, sizeof(c->id), "%s", case_id);
@@ -206,15 +213,8 @@ static enum nk_status mem_append(void *state, const char *case_id, struct nk_eve
 
 	if (!c)
 		return mem_no_case(case_id, err);
-	if (c->count == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 16;
-		struct nk_event *grown = realloc(c->events, cap * sizeof(*grown));
-
-		if (!grown)
-			return nk_fail(err, NK_ENOMEM, "event", "no memory for another event");
-		c->events = grown;
-		c->cap = cap;
-	}
+	if (!mem_grow((void **)&c->events, &c->cap, c->count, sizeof(*c->events), 16))
+		return nk_fail(err, NK_ENOMEM, "event", "no memory for another event");
 	body = strdup(ev->body);
 	if (!body)
 		return nk_fail(err, NK_ENOMEM, "event", "no memory for another event");

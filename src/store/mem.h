@@ -86,6 +86,9 @@ struct mem_store {
 /* mem.c: the case named case_id, or NULL; the refusal when there is none. */
 struct mem_case *mem_find_case(struct mem_store *m, const char *case_id);
 NK_MUST_USE enum nk_status mem_no_case(const char *case_id, struct nk_error *err);
+/* mem.c: makes room for one more item of size elem in *items (holding count of *cap),
+ * doubling the room, or making room for first at the start; false when out of memory. */
+NK_MUST_USE bool mem_grow(void **items, size_t *cap, size_t count, size_t elem, size_t first);
 
 /* mem_record.c */
 NK_MUST_USE enum nk_status mem_last_link(void *state, const char *case_id, int64_t *seq,
