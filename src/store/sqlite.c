@@ -44,14 +44,18 @@ static enum nk_status case_exists(struct sq_store *s, const char *case_id, bool 
 	return rc;
 }
 
+/* Begins a transaction with statement which; what says what failed. */
+static enum nk_status sq_tx_begin(struct sq_store *s, enum sq_stmt which, const char *what,
+				  struct nk_error *err)
+{
+	int sql_rc = sq_step(s, which);
+
+	return sql_rc == SQLITE_OK ? NK_OK : store_sqlite_fail(s, sql_rc, "transaction", what, err);
+}
+
 static enum nk_status sq_begin(void *state, struct nk_error *err)
 {
-	struct sq_store *s = state;
-	int sql_rc = sq_step(s, SQ_BEGIN);
-
-	if (sql_rc != SQLITE_OK)
-		return store_sqlite_fail(s, sql_rc, "transaction", "could not begin", err);
-	return NK_OK;
+	return sq_tx_begin(state, SQ_BEGIN, "could not begin", err);
 }
 
 /* With synchronous=FULL in WAL mode, COMMIT returns after the WAL is fsync'd. */
@@ -306,12 +310,7 @@ static enum nk_status sq_secret_purge(void *state, const char *case_id, struct n
 
 static enum nk_status sq_begin_read(void *state, struct nk_error *err)
 {
-	struct sq_store *s = state;
-	int sql_rc = sq_step(s, SQ_BEGIN_READ);
-
-	if (sql_rc != SQLITE_OK)
-		return store_sqlite_fail(s, sql_rc, "transaction", "could not begin reading", err);
-	return NK_OK;
+	return sq_tx_begin(state, SQ_BEGIN_READ, "could not begin reading", err);
 }
 
 static enum nk_status sq_token_put(void *state, const uint8_t hash[static STORE_TOKEN_HASH],
