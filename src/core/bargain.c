@@ -332,51 +332,47 @@ static int same_figure_before(const struct nk_round_figures *figures, int round,
 	return 0;
 }
 
-/* What a party may assume of the other's figure before a round: offers never fall and
- * demands never rise, so under monotone rules one bound carries over; and a side may
- * always assume that the other kept a figure, so when the other's figure of this round
- * is one it had before, everything learnt of it then still holds (the go-between knows
- * when it did; the decisions that follow are the ones the viewer would make itself if it
- * guessed so). */
-static struct nk_interval carried(const struct nk_rules *r, enum nk_role viewer, int round,
-				  const struct nk_round_figures *figures,
-				  const struct nk_round_result *results)
+/* What the other side learnt in a round of holder's figure. */
+static struct nk_interval learnt(const struct nk_round_result *res, enum nk_role holder)
 {
-	enum nk_role other = viewer == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT;
-	struct nk_interval i = { r->range_low, r->range_high };
-	int s = same_figure_before(figures, round, other);
-
-	if (round > 1 && r->monotone) {
-		if (viewer == NK_CLAIMANT)
-			i.low = results[round - 2].claimant.other.low;
-		else
-			i.high = results[round - 2].payer.other.high;
-	}
-	if (s > 0)
-		i = meet(i, viewer == NK_CLAIMANT ? results[s - 1].claimant.other
-						   : results[s - 1].payer.other);
-	return i;
+	return holder == NK_PAYER ? res->claimant.other : res->payer.other;
 }
 
-/* The same from the side of the party whose figure is known: the tightest bound the
- * other side can have carried, over every figure of the other that the party could not
+/* The tightest bound on holder's figure the other side can have had after a round. */
+static struct nk_interval exposed(const struct nk_round_result *res, enum nk_role holder)
+{
+	return holder == NK_CLAIMANT ? res->claimant.exposed_bound : res->payer.exposed_bound;
+}
+
+/* What may be assumed of holder's figure before a round, given what each earlier round
+ * left known of it (bound: learnt, or exposed): offers never fall and demands never rise,
+ * so under monotone rules one bound carries over; and a side may always assume that the
+ * other kept a figure, so when holder's figure of this round is one it had before,
+ * everything known of it then still holds (the go-between knows when it did; the
+ * decisions that follow are the ones the viewer would make itself if it guessed so).
+ * learnt gives what the viewer (holder's other side) may assume;
+ * exposed, from the side of the holder, whose figure is known, the tightest bound the
+ * other side can have carried, over every figure of the other that the holder could not
  * rule out. */
-static struct nk_interval carried_exposure(const struct nk_rules *r, enum nk_role self, int round,
-					   const struct nk_round_figures *figures,
-					   const struct nk_round_result *results)
+static struct nk_interval carried(const struct nk_rules *r, enum nk_role holder, int round,
+				  const struct nk_round_figures *figures,
+				  const struct nk_round_result *results,
+				  struct nk_interval (*bound)(const struct nk_round_result *res,
+							      enum nk_role holder))
 {
 	struct nk_interval i = { r->range_low, r->range_high };
-	int s = same_figure_before(figures, round, self);
+	int s = same_figure_before(figures, round, holder);
 
 	if (round > 1 && r->monotone) {
-		if (self == NK_CLAIMANT)	/* the payer's knowledge of a demand */
-			i.high = results[round - 2].claimant.exposed_bound.high;
+		struct nk_interval last = bound(&results[round - 2], holder);
+
+		if (holder == NK_PAYER)
+			i.low = last.low;
 		else
-			i.low = results[round - 2].payer.exposed_bound.low;
+			i.high = last.high;
 	}
 	if (s > 0)
-		i = meet(i, self == NK_CLAIMANT ? results[s - 1].claimant.exposed_bound
-						 : results[s - 1].payer.exposed_bound);
+		i = meet(i, bound(&results[s - 1], holder));
 	return i;
 }
 
@@ -477,16 +473,16 @@ enum nk_status nk_bargain_round(const struct nk_rules *rules, int round,
 		struct viewer c = { rules, round, NK_CLAIMANT, f->demand, f->claimant_extension,
 				    shown };
 		struct viewer p = { rules, round, NK_PAYER, f->offer, f->payer_extension, shown };
-		struct nk_interval cp = carried(rules, NK_CLAIMANT, round, figures, results);
-		struct nk_interval pp = carried(rules, NK_PAYER, round, figures, results);
+		struct nk_interval cp = carried(rules, NK_PAYER, round, figures, results, learnt);
+		struct nk_interval pp = carried(rules, NK_CLAIMANT, round, figures, results, learnt);
 
 		tell(&c, cp, seen, &res.claimant);
 		tell(&p, pp, seen, &res.payer);
 		expose(rules, round, NK_CLAIMANT, f->demand, f->claimant_extension, shown,
-		       &res.claimant, carried_exposure(rules, NK_CLAIMANT, round, figures, results),
+		       &res.claimant, carried(rules, NK_CLAIMANT, round, figures, results, exposed),
 		       seen);
 		expose(rules, round, NK_PAYER, f->offer, f->payer_extension, shown, &res.payer,
-		       carried_exposure(rules, NK_PAYER, round, figures, results), seen);
+		       carried(rules, NK_PAYER, round, figures, results, exposed), seen);
 	}
 	results[round - 1] = res;
 	return NK_OK;

@@ -1,5 +1,5 @@
-/* Internal to core/finance (finance.c, finance_schedule.c): the discounting both halves
- * share. Not installed. */
+/* Internal to core/finance: the discounting finance.c and finance_schedule.c share
+ * (inline here) and finance.c's check of the payments a year. Not installed. */
 #ifndef NAKODO_CORE_FINANCE_IMPL_H
 #define NAKODO_CORE_FINANCE_IMPL_H
 

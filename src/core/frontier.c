@@ -2,9 +2,11 @@
  * keeping only partial packages that some completion could leave undominated, with
  * back-pointers so every frontier point names its outcome. Two parties take the
  * streaming merge of frontier_fold2.c; three to five the fold here. See doc/analyze.md. */
-#include "frontier_internal.h"
+#include "core/frontier_common.h"
+#include "core/frontier_fold2.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,48 +146,18 @@ static void sort_groups(struct node *c, size_t n, size_t np)
 	}
 }
 
-/* Replaces each kept node's key by its rank in lexicographic order of outcomes:
- * bucket by the parent's rank, then by value within a bucket. */
-static enum nk_status rank_nodes(struct node *c, size_t n, const struct node *prev, size_t nprev)
-{
-	size_t *begin = calloc(nprev + 1, sizeof(*begin));
-	size_t *fill = malloc((nprev + 1) * sizeof(*fill));
-	uint32_t *slot = malloc((n ? n : 1) * sizeof(*slot));
-	enum nk_status rc = NK_ENOMEM;
-
-	if (!begin || !fill || !slot)
-		goto out;
-	for (size_t r = 0; r < n; r++)
-		begin[prev[c[r].parent].key + 1]++;
-	for (size_t b = 0; b < nprev; b++)
-		begin[b + 1] += begin[b];
-	memcpy(fill, begin, (nprev + 1) * sizeof(*fill));
-	for (size_t r = 0; r < n; r++) {
-		size_t b = prev[c[r].parent].key, at = fill[b]++;
-
-		/* Insertion by value among the parent's children placed so far. */
-		while (at > begin[b] && c[slot[at - 1]].value > c[r].value) {
-			slot[at] = slot[at - 1];
-			at--;
-		}
-		slot[at] = (uint32_t)r;
-	}
-	for (size_t r = 0; r < n; r++)
-		c[slot[r]].key = r;
-	rc = NK_OK;
-out:
-	free(begin);
-	free(fill);
-	free(slot);
-	return rc;
-}
+static const struct fr_layout node_layout = {
+	.size = sizeof(struct node), .u = offsetof(struct node, u), .nu = NK_PARTIES_MAX,
+	.count = offsetof(struct node, count), .key = offsetof(struct node, key),
+	.parent = offsetof(struct node, parent), .value = offsetof(struct node, value),
+};
 
 /* Folds issue i into prev[0..nprev) (in fold order: utilities descending) giving next
  * (a new array, same order) and its length. */
-static enum nk_status fold_issue(const struct fr_table *t, size_t i, const struct node *prev,
-				 size_t nprev, struct node **next, size_t *nnext,
-				 struct nk_error *err)
+static enum nk_status fold_issue(const struct fr_table *t, size_t i, const void *prev_nodes,
+				 size_t nprev, void **next, size_t *nnext, struct nk_error *err)
 {
+	const struct node *prev = prev_nodes;
 	size_t m = t->hi[i] - t->lo[i], n = nprev * m;
 	int last = i + 1 == t->ni;
 	struct node *c = NULL, *tmp = NULL, *sorted;
@@ -243,7 +215,7 @@ static enum nk_status fold_issue(const struct fr_table *t, size_t i, const struc
 			     "more than %u partial packages after issue %zu", NK_FRONTIER_MAX, i + 1);
 		goto out;
 	}
-	if (rank_nodes(c, n, prev, nprev)) {
+	if (fr_rank(&node_layout, c, n, prev, nprev)) {
 		rc = nk_fail(err, NK_ENOMEM, "frontier", "out of memory");
 		goto out;
 	}
@@ -257,38 +229,14 @@ out:
 	return rc;
 }
 
-static enum nk_status fold_step(const struct fr_table *t, size_t i, const void *prev,
-			     size_t nprev, void **next, size_t *nnext, struct nk_error *err)
-{
-	struct node *out = NULL;
-	enum nk_status rc = fold_issue(t, i, prev, nprev, &out, nnext, err);
-
-	*next = out;
-	return rc;
-}
-
-static struct fr_link node_link(const void *step, size_t r)
-{
-	const struct node *x = (const struct node *)step + r;
-
-	return (struct fr_link){ x->parent, x->value };
-}
-
-static struct fr_point node_point(const void *step, size_t r)
-{
-	const struct node *x = (const struct node *)step + r;
-	struct fr_point p = { .count = x->count };
-
-	memcpy(p.u, x->u, sizeof(p.u));
-	return p;
-}
-
 /* The fold for three to five parties (two work too; fr_fold2 is faster). */
 static enum nk_status fold_n(const struct fr_table *t, const struct nk_frontier_options *options,
 			     struct fr_trail *trail, struct nk_error *err)
 {
 	static const struct node root = { .count = 1 };
-	static const struct fr_fold_ops ops = { &root, fold_step, node_link, node_point };
+	static const struct fr_fold_ops ops = {
+		.root = &root, .step = fold_issue, .layout = &node_layout,
+	};
 
 	return fr_fold(t, options, &ops, trail, err);
 }

@@ -2,7 +2,7 @@
  * enumeration; input checks for both live here; and what the two folds (frontier.c,
  * frontier_fold2.c) share: the step limit, the reach, and the driver over the issues.
  * Pure. */
-#include "frontier_internal.h"
+#include "core/frontier_common.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -198,6 +198,77 @@ void fr_trail_free(struct fr_trail *trail)
 
 /* The driver both folds share: folds the issues in one at a time through ops->step,
  * keeping each step's links for the walk back and the last step's points. */
+/* Fields of package r of a step, read and written through the fold's layout. */
+static uint32_t get32(const struct fr_layout *l, const void *step, size_t r, size_t field)
+{
+	uint32_t v;
+
+	memcpy(&v, (const unsigned char *)step + r * l->size + field, sizeof(v));
+	return v;
+}
+
+static uint64_t get64(const struct fr_layout *l, const void *step, size_t r, size_t field)
+{
+	uint64_t v;
+
+	memcpy(&v, (const unsigned char *)step + r * l->size + field, sizeof(v));
+	return v;
+}
+
+static void set64(const struct fr_layout *l, void *step, size_t r, size_t field, uint64_t v)
+{
+	memcpy((unsigned char *)step + r * l->size + field, &v, sizeof(v));
+}
+
+static struct fr_link fold_link(const struct fr_layout *l, const void *step, size_t r)
+{
+	return (struct fr_link){ get32(l, step, r, l->parent), get32(l, step, r, l->value) };
+}
+
+static struct fr_point fold_point(const struct fr_layout *l, const void *step, size_t r)
+{
+	struct fr_point p = { .count = get64(l, step, r, l->count) };
+
+	memcpy(p.u, (const unsigned char *)step + r * l->size + l->u, l->nu * sizeof(p.u[0]));
+	return p;
+}
+
+enum nk_status fr_rank(const struct fr_layout *l, void *step, size_t n, const void *prev,
+		       size_t nprev)
+{
+	size_t *begin = calloc(nprev + 1, sizeof(*begin));
+	size_t *fill = malloc((nprev + 1) * sizeof(*fill));
+	uint32_t *slot = malloc((n ? n : 1) * sizeof(*slot));
+	enum nk_status rc = NK_ENOMEM;
+
+	if (!begin || !fill || !slot)
+		goto out;
+	for (size_t r = 0; r < n; r++)
+		begin[get64(l, prev, get32(l, step, r, l->parent), l->key) + 1]++;
+	for (size_t b = 0; b < nprev; b++)
+		begin[b + 1] += begin[b];
+	memcpy(fill, begin, (nprev + 1) * sizeof(*fill));
+	for (size_t r = 0; r < n; r++) {
+		size_t b = get64(l, prev, get32(l, step, r, l->parent), l->key), at = fill[b]++;
+		uint32_t value = get32(l, step, r, l->value);
+
+		/* Insertion by value among the parent's children placed so far. */
+		while (at > begin[b] && get32(l, step, slot[at - 1], l->value) > value) {
+			slot[at] = slot[at - 1];
+			at--;
+		}
+		slot[at] = (uint32_t)r;
+	}
+	for (size_t r = 0; r < n; r++)
+		set64(l, step, slot[r], l->key, r);
+	rc = NK_OK;
+out:
+	free(begin);
+	free(fill);
+	free(slot);
+	return rc;
+}
+
 enum nk_status fr_fold(const struct fr_table *t, const struct nk_frontier_options *options,
 		       const struct fr_fold_ops *ops, struct fr_trail *trail, struct nk_error *err)
 {
@@ -219,7 +290,7 @@ enum nk_status fr_fold(const struct fr_table *t, const struct nk_frontier_option
 		if (!trail->links[i])
 			goto nomem;
 		for (size_t r = 0; r < ncur; r++)
-			trail->links[i][r] = ops->link(cur, r);
+			trail->links[i][r] = fold_link(ops->layout, cur, r);
 		if (ncur > trail->stages_max)
 			trail->stages_max = ncur;
 		if (options && options->progress)
@@ -229,7 +300,7 @@ enum nk_status fr_fold(const struct fr_table *t, const struct nk_frontier_option
 	if (!trail->points)
 		goto nomem;
 	for (size_t r = 0; r < ncur; r++)	/* t->ni >= 1, so cur is the last step */
-		trail->points[r] = ops->point(cur, r);
+		trail->points[r] = fold_point(ops->layout, cur, r);
 	trail->npoints = ncur;
 	goto out;
 nomem:

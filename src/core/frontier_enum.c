@@ -1,7 +1,7 @@
 /* The frontier by exhaustive enumeration: every outcome in lexicographic order, its
  * utilities kept up to date by prefix sums, against a running non-dominated set. The
  * reference the fold is tested and benchmarked against; same quantised utilities. */
-#include "frontier_internal.h"
+#include "core/frontier_common.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,9 +1,10 @@
 /* The two-party fold as a streaming merge: each value of the next issue shifts the
  * previous step into a run sorted by party 1's utility; a heap merges the runs, and
  * stretches that the packages kept so far already dominate are skipped unbuilt. */
-#include "frontier_internal.h"
+#include "core/frontier_fold2.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -353,46 +354,17 @@ static int merge_runs(struct merge *mg)
 	return 1;
 }
 
-/* Replaces each kept package's key by its rank in lexicographic order of outcomes:
- * bucket by the parent's rank, then by value within a bucket. */
-static int rank_packs(struct pack *c, size_t n, const struct pack *prev, size_t nprev)
-{
-	size_t *begin = calloc(nprev + 1, sizeof(*begin));
-	size_t *fill = malloc((nprev + 1) * sizeof(*fill));
-	uint32_t *slot = malloc((n ? n : 1) * sizeof(*slot));
-	int ok = 0;
-
-	if (!begin || !fill || !slot)
-		goto out;
-	for (size_t r = 0; r < n; r++)
-		begin[prev[c[r].parent].key + 1]++;
-	for (size_t b = 0; b < nprev; b++)
-		begin[b + 1] += begin[b];
-	memcpy(fill, begin, (nprev + 1) * sizeof(*fill));
-	for (size_t r = 0; r < n; r++) {
-		size_t b = prev[c[r].parent].key, at = fill[b]++;
-
-		while (at > begin[b] && c[slot[at - 1]].value > c[r].value) {
-			slot[at] = slot[at - 1];
-			at--;
-		}
-		slot[at] = (uint32_t)r;
-	}
-	for (size_t r = 0; r < n; r++)
-		c[slot[r]].key = r;
-	ok = 1;
-out:
-	free(begin);
-	free(fill);
-	free(slot);
-	return ok;
-}
+static const struct fr_layout pack_layout = {
+	.size = sizeof(struct pack), .u = offsetof(struct pack, u), .nu = 2,
+	.count = offsetof(struct pack, count), .key = offsetof(struct pack, key),
+	.parent = offsetof(struct pack, parent), .value = offsetof(struct pack, value),
+};
 
 /* Folds issue i into prev[0..nprev) giving *next (a new array, same order). */
-static enum nk_status fold_issue(const struct fr_table *t, size_t i, const struct pack *prev,
-				 size_t nprev, struct pack **next, size_t *nnext,
-				 struct nk_error *err)
+static enum nk_status fold_issue(const struct fr_table *t, size_t i, const void *prev_packs,
+				 size_t nprev, void **next, size_t *nnext, struct nk_error *err)
 {
+	const struct pack *prev = prev_packs;
 	size_t m = t->hi[i] - t->lo[i];
 	struct merge mg = {
 		.prev = prev, .nprev = nprev, .last = i + 1 == t->ni,
@@ -435,7 +407,7 @@ static enum nk_status fold_issue(const struct fr_table *t, size_t i, const struc
 			     "more than %u partial packages after issue %zu", NK_FRONTIER_MAX, i + 1);
 		goto out;
 	}
-	if (!rank_packs(mg.out, mg.nout, prev, nprev))
+	if (fr_rank(&pack_layout, mg.out, mg.nout, prev, nprev))
 		goto nomem;
 	*next = mg.out;
 	*nnext = mg.nout;
@@ -453,35 +425,13 @@ out:
 	return rc;
 }
 
-static enum nk_status fold_step(const struct fr_table *t, size_t i, const void *prev,
-			     size_t nprev, void **next, size_t *nnext, struct nk_error *err)
-{
-	struct pack *out = NULL;
-	enum nk_status rc = fold_issue(t, i, prev, nprev, &out, nnext, err);
-
-	*next = out;
-	return rc;
-}
-
-static struct fr_link pack_link(const void *step, size_t r)
-{
-	const struct pack *x = (const struct pack *)step + r;
-
-	return (struct fr_link){ x->parent, x->value };
-}
-
-static struct fr_point pack_point(const void *step, size_t r)
-{
-	const struct pack *x = (const struct pack *)step + r;
-
-	return (struct fr_point){ .u = { x->u[0], x->u[1] }, .count = x->count };
-}
-
 enum nk_status fr_fold2(const struct fr_table *t, const struct nk_frontier_options *options,
 			struct fr_trail *trail, struct nk_error *err)
 {
 	static const struct pack root = { .count = 1 };
-	static const struct fr_fold_ops ops = { &root, fold_step, pack_link, pack_point };
+	static const struct fr_fold_ops ops = {
+		.root = &root, .step = fold_issue, .layout = &pack_layout,
+	};
 
 	return fr_fold(t, options, &ops, trail, err);
 }

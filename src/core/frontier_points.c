@@ -1,7 +1,7 @@
 /* The mediator's points on a frontier (Nash, Kalai–Smorodinsky, egalitarian,
  * utilitarian), compared exactly on quantised gains, and the per-issue analysis.
  * Only points at or above every reservation count. Pure. */
-#include "frontier_internal.h"
+#include "core/frontier_common.h"
 
 #include <string.h>
 

@@ -39,34 +39,37 @@ int64_t nk_currency_unit(const struct nk_currency *cur)
 	return unit;
 }
 
-enum nk_status nk_amount_add(int64_t a, int64_t b, int64_t *out)
+/* An operation's result r into *out, or NK_ERANGE (out untouched) when it overflowed. */
+static enum nk_status checked(bool overflow, int64_t r, int64_t *out)
 {
-	int64_t r;
-
-	if (__builtin_add_overflow(a, b, &r))
+	if (overflow)
 		return NK_ERANGE;
 	*out = r;
 	return NK_OK;
+}
+
+enum nk_status nk_amount_add(int64_t a, int64_t b, int64_t *out)
+{
+	int64_t r;
+	bool overflow = __builtin_add_overflow(a, b, &r);
+
+	return checked(overflow, r, out);
 }
 
 enum nk_status nk_amount_sub(int64_t a, int64_t b, int64_t *out)
 {
 	int64_t r;
+	bool overflow = __builtin_sub_overflow(a, b, &r);
 
-	if (__builtin_sub_overflow(a, b, &r))
-		return NK_ERANGE;
-	*out = r;
-	return NK_OK;
+	return checked(overflow, r, out);
 }
 
 enum nk_status nk_amount_mul(int64_t a, int64_t b, int64_t *out)
 {
 	int64_t r;
+	bool overflow = __builtin_mul_overflow(a, b, &r);
 
-	if (__builtin_mul_overflow(a, b, &r))
-		return NK_ERANGE;
-	*out = r;
-	return NK_OK;
+	return checked(overflow, r, out);
 }
 
 /* Appends one decimal digit to *value, refusing to pass NK_AMOUNT_MAX. */

@@ -1,5 +1,7 @@
-/* What the package valuation and the package search share, so that a package's worth
- * at the search and at nk_package_value is the same double rounded the same way. Internal. */
+/* package.c's internals, which the package search (package_search.c) and the package
+ * space (package_space.c) share with the valuation, so that a package's worth at the
+ * search and at nk_package_value is the same double rounded the same way. Internal to
+ * core/. */
 #ifndef NAKODO_PACKAGE_IMPL_H
 #define NAKODO_PACKAGE_IMPL_H
 

@@ -1,6 +1,7 @@
 /* Internal to crypto/: the bounded byte writer and reader every canonical encoding is
- * built with, and the domain-separation tags, kept in one place so no two signed
- * encodings can share a prefix. Hex and case ids are base/'s (base/hex.h, base/ids.h). */
+ * built with (encoding.c), and the domain-separation tags, kept in one place so no two
+ * signed encodings can share a prefix. Hex and case ids are base/'s (base/hex.h,
+ * base/ids.h); a party key's secrets are keys.c's (crypto/party_key.h). */
 #ifndef NAKODO_CRYPTO_IMPL_H
 #define NAKODO_CRYPTO_IMPL_H
 
@@ -61,15 +62,5 @@ void sha256_parts(uint8_t out[static NK_HASH_BYTES], const void *a, size_t alen,
  * file is refused with a sentence saying that nakodo never overwrites a key file. */
 NK_MUST_USE enum nk_status write_key_file(const char *path, const uint8_t *data, size_t len,
 					  const char *field, struct nk_error *err);
-
-/* Party keys from their two secrets (an Ed25519 seed and an X25519 secret key), and
- * back: for the key file. The secrets are the caller's to wipe. */
-NK_MUST_USE enum nk_status party_key_from_secrets(const uint8_t seed[static 32],
-						  const uint8_t seal_secret[static 32],
-						  struct nk_party_key **out, struct nk_error *err);
-void party_key_secrets(const struct nk_party_key *key, uint8_t seed[static 32],
-		       uint8_t seal_secret[static 32]);
-/* The X25519 secret key, borrowed: for opening sealed boxes. */
-const uint8_t *party_key_seal_secret(const struct nk_party_key *key);
 
 #endif

@@ -3,6 +3,7 @@
  * a key from Argon2id, and a BLAKE2b checksum that tells damage from a wrong passphrase.
  * Layout in doc/formats.md ("Party key file"). */
 #include "crypto/crypto_impl.h"
+#include "crypto/party_key.h"
 #include <nakodo/files.h>
 
 #include <sodium.h>

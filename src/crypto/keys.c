@@ -2,6 +2,7 @@
  * The two halves of a party key are independent: the sealing key is not derived from
  * the signing key, so neither use weakens the other. */
 #include "crypto/crypto_impl.h"
+#include "crypto/party_key.h"
 
 #include <sodium.h>
 #include <stdio.h>

@@ -236,6 +236,23 @@ enum nk_status nk_merkle_log_consistency(const struct nk_merkle_log *log, uint64
 	return NK_OK;
 }
 
+/* RFC 9162's step over one node of a proof, with fn and sn the positions of the path's
+ * two ends: whether the node is hashed on the left (HASH(node || r)) rather than the
+ * right; then moves fn and sn up past the levels the step covers. */
+static bool proof_node_left(uint64_t *fn, uint64_t *sn)
+{
+	bool left = (*fn & 1) || *fn == *sn;
+
+	if (left)
+		while (!(*fn & 1) && *fn != 0) {
+			*fn >>= 1;
+			*sn >>= 1;
+		}
+	*fn >>= 1;
+	*sn >>= 1;
+	return left;
+}
+
 enum nk_status nk_merkle_verify_inclusion(uint64_t index, uint64_t size,
 					  const uint8_t leaf[static NK_HASH_BYTES],
 					  const uint8_t (*proof)[NK_HASH_BYTES], size_t len,
@@ -257,18 +274,10 @@ enum nk_status nk_merkle_verify_inclusion(uint64_t index, uint64_t size,
 	for (size_t i = 0; i < len; i++) {
 		if (sn == 0)
 			return nk_fail(err, NK_ECRYPTO, "proof", "the inclusion proof is too long");
-		if ((fn & 1) || fn == sn) {
+		if (proof_node_left(&fn, &sn))
 			nk_merkle_node_hash(proof[i], r, r);
-			if (!(fn & 1))
-				while (!(fn & 1) && fn != 0) {
-					fn >>= 1;
-					sn >>= 1;
-				}
-		} else {
+		else
 			nk_merkle_node_hash(r, proof[i], r);
-		}
-		fn >>= 1;
-		sn >>= 1;
 	}
 	/* 5. */
 	if (sn != 0)
@@ -327,19 +336,12 @@ enum nk_status nk_merkle_verify_consistency(uint64_t size1, uint64_t size2,
 	for (; i < len; i++) {
 		if (sn == 0)
 			return nk_fail(err, NK_ECRYPTO, "proof", "the consistency proof is too long");
-		if ((fn & 1) || fn == sn) {
+		if (proof_node_left(&fn, &sn)) {
 			nk_merkle_node_hash(proof[i], fr, fr);
 			nk_merkle_node_hash(proof[i], sr, sr);
-			if (!(fn & 1))
-				while (!(fn & 1) && fn != 0) {
-					fn >>= 1;
-					sn >>= 1;
-				}
 		} else {
 			nk_merkle_node_hash(sr, proof[i], sr);
 		}
-		fn >>= 1;
-		sn >>= 1;
 	}
 	/* 7. */
 	if (sn != 0)

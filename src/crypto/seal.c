@@ -2,6 +2,7 @@
  * header and the text, then seals signature and text to the recipient's X25519 key
  * with crypto_box_seal. Why this pair, and not crypto_box, is in doc/crypto.md. */
 #include "crypto/crypto_impl.h"
+#include "crypto/party_key.h"
 
 #include <nakodo/seal.h>
 

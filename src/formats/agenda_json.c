@@ -1,5 +1,6 @@
 /* nakodo's own JSON form of agendas and profiles (doc/formats.md), read and written
  * with jansson, and the loaders that tell a JSON file from a GENIUS XML one. */
+#include "formats/agenda_read.h"
 #include <nakodo/agenda_formats.h>
 #include <nakodo/json_build.h>
 #include <nakodo/files.h>
@@ -103,12 +104,10 @@ static enum nk_status read_issue(const json_t *j, size_t i, struct nk_issue *is,
 			return json_fail(err, file, path,
 					 "a numeric issue needs \"min\" and \"max\" (integers for an integer "
 					 "issue) and, when real, a \"step\"");
-		if (nk_issue_make_numeric(is, err)) {
-			char reason[NK_ERROR_TEXT_MAX];
+		char reason[NK_ERROR_TEXT_MAX];
 
-			snprintf(reason, sizeof(reason), "%s", err ? err->text : "bad range");
+		if (agenda_read_numeric(is, reason, err))
 			return json_fail(err, file, path, reason);
-		}
 		return NK_OK;
 	}
 	return json_fail(err, file, path, "\"type\" must be \"discrete\", \"integer\" or \"real\"");
@@ -131,13 +130,9 @@ enum nk_status nk_agenda_json_read(const char *buf, size_t len, const char *file
 		rc = json_fail(err, file, "issues", "an array of 1 to 64 issues is needed");
 		goto out;
 	}
-	ag = calloc(1, sizeof(*ag));
-	if (ag)
-		ag->issues = calloc(json_array_size(issues), sizeof(*ag->issues));
-	if (!ag || !ag->issues) {
-		rc = nk_fail(err, NK_ENOMEM, file, "out of memory");
+	rc = agenda_read_new(json_array_size(issues), file, &ag, err);
+	if (rc)
 		goto out;
-	}
 	{
 		const char *name = short_string(json_object_get(root, "name"));
 
@@ -153,11 +148,7 @@ enum nk_status nk_agenda_json_read(const char *buf, size_t len, const char *file
 		if (rc)
 			goto out;
 	}
-	rc = nk_agenda_check(ag, err);
-	if (rc)
-		goto out;
-	*out = ag;
-	ag = NULL;
+	rc = agenda_read_done(&ag, out, err);
 out:
 	nk_agenda_free(ag);
 	json_decref(root);
@@ -215,15 +206,9 @@ enum nk_status nk_profile_json_read(const struct nk_agenda *agenda, const char *
 		rc = json_fail(err, file, "issues", "an object with one entry per issue of the agenda is needed");
 		goto out;
 	}
-	pr = calloc(1, sizeof(*pr));
-	if (pr)
-		pr->valuations = calloc(agenda->nissues, sizeof(*pr->valuations));
-	if (!pr || !pr->valuations) {
-		rc = nk_fail(err, NK_ENOMEM, file, "out of memory");
+	rc = agenda_read_profile_new(agenda, file, &pr, err);
+	if (rc)
 		goto out;
-	}
-	pr->nissues = agenda->nissues;
-	pr->discount = 1;
 	{
 		const char *name = short_string(json_object_get(root, "name"));
 		const json_t *res = json_object_get(root, "reservation");
@@ -256,11 +241,7 @@ enum nk_status nk_profile_json_read(const struct nk_agenda *agenda, const char *
 		if (rc)
 			goto out;
 	}
-	rc = nk_profile_check(agenda, pr, err);
-	if (rc)
-		goto out;
-	*out = pr;
-	pr = NULL;
+	rc = agenda_read_profile_done(agenda, &pr, out, err);
 out:
 	nk_profile_free(pr);
 	json_decref(root);

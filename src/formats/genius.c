@@ -1,6 +1,7 @@
 /* GENIUS/ANAC XML domains and linear additive profiles, read with libxml2 and the
  * semantics of GENIUS 10.4 (see ../shared/domains/SOURCES.md). Anything else (real
  * issues without a step, non-linear spaces, nested objectives) is refused by line. */
+#include "formats/agenda_read.h"
 #include <nakodo/agenda_formats.h>
 
 #include <libxml/parser.h>
@@ -195,11 +196,9 @@ static enum nk_status read_issue(const xmlNode *n, struct nk_issue *is, const ch
 				      name);
 			goto out;
 		}
-		rc = nk_issue_make_numeric(is, err);
-		if (rc) {
-			char reason[NK_ERROR_TEXT_MAX];
+		char reason[NK_ERROR_TEXT_MAX];
 
-			snprintf(reason, sizeof(reason), "%s", err ? err->text : "bad range");
+		if (agenda_read_numeric(is, reason, err)) {
 			rc = xml_fail(err, file, n, reason, NULL);
 			goto out;
 		}
@@ -215,6 +214,24 @@ out:
 	return rc;
 }
 
+/* Parses buf and finds its objective in a linear additive space (what: "domain" or
+ * "profile", for the refusal); *doc is the caller's to free with xmlFreeDoc, even on
+ * failure. */
+static enum nk_status open_objective(const char *buf, size_t len, const char *file,
+				     const char *what, xmlDoc **doc, const xmlNode **obj,
+				     struct nk_error *err)
+{
+	enum nk_status rc = parse_xml(buf, len, file, doc, err);
+
+	if (rc)
+		return rc;
+	*obj = find_objective(xmlDocGetRootElement(*doc));
+	if (!*obj)
+		return xml_fail(err, file, xmlDocGetRootElement(*doc),
+				"no utility_space/objective: not a GENIUS ", what);
+	return refuse_unsupported(space_of(*obj), file, err);
+}
+
 enum nk_status nk_genius_read_domain(const char *buf, size_t len, const char *file,
 				     struct nk_agenda **out, struct nk_error *err)
 {
@@ -224,16 +241,7 @@ enum nk_status nk_genius_read_domain(const char *buf, size_t len, const char *fi
 	xmlDoc *doc = NULL;
 	size_t count = 0;
 
-	rc = parse_xml(buf, len, file, &doc, err);
-	if (rc)
-		goto out;
-	obj = find_objective(xmlDocGetRootElement(doc));
-	if (!obj) {
-		rc = xml_fail(err, file, xmlDocGetRootElement(doc),
-			      "no utility_space/objective: not a GENIUS domain", NULL);
-		goto out;
-	}
-	rc = refuse_unsupported(space_of(obj), file, err);
+	rc = open_objective(buf, len, file, "domain", &doc, &obj, err);
 	if (rc)
 		goto out;
 	for (const xmlNode *c = obj->children; c; c = c->next)
@@ -242,13 +250,9 @@ enum nk_status nk_genius_read_domain(const char *buf, size_t len, const char *fi
 		rc = xml_fail(err, file, obj, "a domain has 1 to 64 issues", NULL);
 		goto out;
 	}
-	ag = calloc(1, sizeof(*ag));
-	if (ag)
-		ag->issues = calloc(count, sizeof(*ag->issues));
-	if (!ag || !ag->issues) {
-		rc = nk_fail(err, NK_ENOMEM, file, "out of memory");
+	rc = agenda_read_new(count, file, &ag, err);
+	if (rc)
 		goto out;
-	}
 	{
 		char *name = attr(obj, "name");
 
@@ -263,11 +267,7 @@ enum nk_status nk_genius_read_domain(const char *buf, size_t len, const char *fi
 		if (rc)
 			goto out;
 	}
-	rc = nk_agenda_check(ag, err);
-	if (rc)
-		goto out;
-	*out = ag;
-	ag = NULL;
+	rc = agenda_read_done(&ag, out, err);
 out:
 	nk_agenda_free(ag);
 	xmlFreeDoc(doc);
@@ -393,27 +393,12 @@ enum nk_status nk_genius_read_profile(const struct nk_agenda *agenda, const char
 	xmlDoc *doc = NULL;
 	size_t i = 0;
 
-	rc = parse_xml(buf, len, file, &doc, err);
+	rc = open_objective(buf, len, file, "profile", &doc, &obj, err);
 	if (rc)
 		goto out;
-	obj = find_objective(xmlDocGetRootElement(doc));
-	if (!obj) {
-		rc = xml_fail(err, file, xmlDocGetRootElement(doc),
-			      "no utility_space/objective: not a GENIUS profile", NULL);
-		goto out;
-	}
-	rc = refuse_unsupported(space_of(obj), file, err);
+	rc = agenda_read_profile_new(agenda, file, &pr, err);
 	if (rc)
 		goto out;
-	pr = calloc(1, sizeof(*pr));
-	if (pr)
-		pr->valuations = calloc(agenda->nissues, sizeof(*pr->valuations));
-	if (!pr || !pr->valuations) {
-		rc = nk_fail(err, NK_ENOMEM, file, "out of memory");
-		goto out;
-	}
-	pr->nissues = agenda->nissues;
-	pr->discount = 1;
 	read_space_number(space_of(obj), "reservation", &pr->reservation);
 	read_space_number(space_of(obj), "discount_factor", &pr->discount);
 	for (const xmlNode *c = obj->children; c; c = c->next) {
@@ -461,11 +446,7 @@ enum nk_status nk_genius_read_profile(const struct nk_agenda *agenda, const char
 			goto out;
 		}
 	}
-	rc = nk_profile_check(agenda, pr, err);
-	if (rc)
-		goto out;
-	*out = pr;
-	pr = NULL;
+	rc = agenda_read_profile_done(agenda, &pr, out, err);
 out:
 	nk_profile_free(pr);
 	xmlFreeDoc(doc);

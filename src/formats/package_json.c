@@ -48,16 +48,23 @@ static enum nk_status only(const struct reader *r, const json_t *obj, const char
 	return NK_OK;
 }
 
+/* obj's member key, or a refusal that names it as missing; field is path.key either way,
+ * for the caller's refusals. */
+static enum nk_status need_field(const struct reader *r, const json_t *obj, const char *path,
+				 const char *key, const json_t **out,
+				 char field[static NK_ERROR_FIELD_MAX])
+{
+	join(field, path, key);
+	*out = json_object_get(obj, key);
+	return *out ? NK_OK : bad(r, field, "missing");
+}
+
 static enum nk_status need(const struct reader *r, const json_t *obj, const char *path,
 			   const char *key, const json_t **out)
 {
 	char field[NK_ERROR_FIELD_MAX];
 
-	*out = json_object_get(obj, key);
-	if (*out)
-		return NK_OK;
-	join(field, path, key);
-	return bad(r, field, "missing");
+	return need_field(r, obj, path, key, out, field);
 }
 
 static enum nk_status amount_of(const struct reader *r, const json_t *v, const char *field,
@@ -75,9 +82,8 @@ static enum nk_status get_amount(const struct reader *r, const json_t *obj, cons
 	const json_t *v;
 	enum nk_status rc;
 
-	if ((rc = need(r, obj, path, key, &v)) != NK_OK)
+	if ((rc = need_field(r, obj, path, key, &v, field)) != NK_OK)
 		return rc;
-	join(field, path, key);
 	return amount_of(r, v, field, out);
 }
 
@@ -88,9 +94,8 @@ static enum nk_status get_int(const struct reader *r, const json_t *obj, const c
 	const json_t *v;
 	enum nk_status rc;
 
-	if ((rc = need(r, obj, path, key, &v)) != NK_OK)
+	if ((rc = need_field(r, obj, path, key, &v, field)) != NK_OK)
 		return rc;
-	join(field, path, key);
 	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 1000)
 		return bad(r, field, "must be a whole number from 0 to 1000");
 	*out = (int)json_integer_value(v);
@@ -127,9 +132,8 @@ static enum nk_status get_term(const struct reader *r, const json_t *obj, const 
 	const json_t *v;
 	enum nk_status rc;
 
-	if ((rc = need(r, obj, path, key, &v)) != NK_OK)
+	if ((rc = need_field(r, obj, path, key, &v, field)) != NK_OK)
 		return rc;
-	join(field, path, key);
 	if (json_is_number(v)) {
 		out->step = 1;
 		rc = term_value(r, v, field, per_year, &out->min);
@@ -145,9 +149,8 @@ static enum nk_status get_term(const struct reader *r, const json_t *obj, const 
 	for (int k = 0; k < 3; k++) {
 		const json_t *x;
 
-		if ((rc = need(r, v, field, keys[k], &x)) != NK_OK)
+		if ((rc = need_field(r, v, field, keys[k], &x, sub)) != NK_OK)
 			return rc;
-		join(sub, field, keys[k]);
 		if ((rc = term_value(r, x, sub, per_year, dest[k])) != NK_OK)
 			return rc;
 	}

@@ -11,9 +11,7 @@ enum nk_status nk_store_envelope_put(struct nk_store *store, const char *case_id
 {
 	enum nk_status rc;
 
-	rc = store_check_in_tx(store, "storing an envelope", err);
-	if (rc == NK_OK)
-		rc = store_check_case_id(case_id, err);
+	rc = store_check_write(store, "storing an envelope", case_id, err);
 	if (rc == NK_OK)
 		rc = store_check_secret_name(name, err);
 	if (rc == NK_OK && (!env || len == 0 || len > NK_ENVELOPE_MAX))
@@ -31,9 +29,7 @@ enum nk_status nk_store_envelope_get(struct nk_store *store, const char *case_id
 
 	if (!store || !out || !len)
 		return nk_fail(err, NK_EINVAL, "store", "no store or nowhere to put the envelope");
-	rc = store_check_case_id(case_id, err);
-	if (rc == NK_OK)
-		rc = store_check_secret_name(name, err);
+	rc = store_check_names(case_id, name, err);
 	if (rc == NK_OK)
 		rc = store->ops->envelope_get(store->backend, case_id, name, out, len, err);
 	return rc;
@@ -44,9 +40,7 @@ enum nk_status nk_store_envelope_delete(struct nk_store *store, const char *case
 {
 	enum nk_status rc;
 
-	rc = store_check_in_tx(store, "deleting an envelope", err);
-	if (rc == NK_OK)
-		rc = store_check_case_id(case_id, err);
+	rc = store_check_write(store, "deleting an envelope", case_id, err);
 	if (rc == NK_OK)
 		rc = store_check_secret_name(name, err);
 	if (rc == NK_OK)

@@ -2,6 +2,7 @@
  * committer thread flushes the log once per batch. A commit is answered only when a
  * flush that began after its COMMIT has finished, so durability holds while the cost
  * of a disk flush is shared by every commit that arrived during the previous one. */
+#include "store/group.h"
 #include "store/store_impl.h"
 
 #include <pthread.h>

@@ -37,18 +37,18 @@ static void tokens_free(struct mem_tokens *t)
 	*t = (struct mem_tokens){0};
 }
 
-static enum nk_status tokens_copy(struct mem_tokens *dst, const struct mem_tokens *src)
+/* A malloc'd copy of count items of size bytes each (NULL for none), for begin. */
+static enum nk_status items_copy(void **out, const void *items, size_t count, size_t size)
 {
-	struct mem_tokens copy = {0};
+	void *copy = NULL;
 
-	if (src->count > 0) {
-		copy.items = malloc(src->count * sizeof(src->items[0]));
-		if (!copy.items)
+	if (count > 0) {
+		copy = malloc(count * size);
+		if (!copy)
 			return NK_ENOMEM;
-		memcpy(copy.items, src->items, src->count * sizeof(src->items[0]));
-		copy.count = src->count;
+		memcpy(copy, items, count * size);
 	}
-	*dst = copy;
+	*out = copy;
 	return NK_OK;
 }
 
@@ -61,19 +61,18 @@ static void secrets_free(struct mem_secrets *s)
 	*s = (struct mem_secrets){0};
 }
 
-static enum nk_status secrets_copy(struct mem_secrets *dst, const struct mem_secrets *src)
+bool mem_grow(void **items, size_t *cap, size_t count, size_t elem, size_t first)
 {
-	struct mem_secrets copy = {0};
+	void *grown;
+	size_t n = *cap ? 2 * *cap : first;
 
-	if (src->count > 0) {
-		copy.items = malloc(src->count * sizeof(src->items[0]));
-		if (!copy.items)
-			return NK_ENOMEM;
-		memcpy(copy.items, src->items, src->count * sizeof(src->items[0]));
-		copy.count = src->count;
-	}
-	*dst = copy;
-	return NK_OK;
+	if (count < *cap)
+		return true;
+	if (!(grown = realloc(*items, n * elem)))
+		return false;
+	*items = grown;
+	*cap = n;
+	return true;
 }
 
 struct mem_case *mem_find_case(struct mem_store *m, const char *case_id)
@@ -137,13 +136,18 @@ static void mem_close(void *state)
 static enum nk_status mem_begin(void *state, struct nk_error *err)
 {
 	struct mem_store *m = state;
+	void *secrets, *tokens;
 
-	if (secrets_copy(&m->saved, &m->secrets) != NK_OK)
+	if (items_copy(&secrets, m->secrets.items, m->secrets.count,
+		       sizeof(m->secrets.items[0])) != NK_OK)
 		return nk_fail(err, NK_ENOMEM, "store", "no memory to begin a transaction");
-	if (tokens_copy(&m->saved_tokens, &m->tokens) != NK_OK) {
+	m->saved = (struct mem_secrets){ secrets, m->secrets.count };
+	if (items_copy(&tokens, m->tokens.items, m->tokens.count,
+		       sizeof(m->tokens.items[0])) != NK_OK) {
 		secrets_free(&m->saved);
 		return nk_fail(err, NK_ENOMEM, "store", "no memory to begin a transaction");
 	}
+	m->saved_tokens = (struct mem_tokens){ tokens, m->tokens.count };
 	return NK_OK;
 }
 
@@ -192,15 +196,8 @@ static enum nk_status mem_case_create(void *state, const char *case_id, int64_t 
 
 	if (mem_find_case(m, case_id))
 		return nk_fail(err, NK_EINVAL, "case", "case %s already exists", case_id);
-	if (m->ncases == m->cases_cap) {
-		size_t cap = m->cases_cap ? 2 * m->cases_cap : 8;
-		struct mem_case *grown = realloc(m->cases, cap * sizeof(*grown));
-
-		if (!grown)
-			return nk_fail(err, NK_ENOMEM, "case", "no memory for another case");
-		m->cases = grown;
-		m->cases_cap = cap;
-	}
+	if (!mem_grow((void **)&m->cases, &m->cases_cap, m->ncases, sizeof(*c), 8))
+		return nk_fail(err, NK_ENOMEM, "case", "no memory for another case");
 	c = &m->cases[m->ncases++];
 	*c = (struct mem_case){.created_ms = created_ms};
 	snprintf(c->id, sizeof(c->id), "%s", case_id);
@@ -216,15 +213,8 @@ static enum nk_status mem_append(void *state, const char *case_id, struct nk_eve
 
 	if (!c)
 		return mem_no_case(case_id, err);
-	if (c->count == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 16;
-		struct nk_event *grown = realloc(c->events, cap * sizeof(*grown));
-
-		if (!grown)
-			return nk_fail(err, NK_ENOMEM, "event", "no memory for another event");
-		c->events = grown;
-		c->cap = cap;
-	}
+	if (!mem_grow((void **)&c->events, &c->cap, c->count, sizeof(*c->events), 16))
+		return nk_fail(err, NK_ENOMEM, "event", "no memory for another event");
 	body = strdup(ev->body);
 	if (!body)
 		return nk_fail(err, NK_ENOMEM, "event", "no memory for another event");

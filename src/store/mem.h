@@ -1,5 +1,7 @@
-/* Internal to the "mem:" backend: its state, shared by mem.c (cases, secrets, tokens,
- * transactions) and mem_record.c (the record and event links). */
+/* The "mem:" backend is one unit behind one vtable (store_mem_ops): mem.c (cases,
+ * secrets, tokens, envelopes, transactions, the vtable) and mem_record.c (the record
+ * and event links). This header is that unit's inside: its state, and what each file
+ * gives the other. Nothing outside the two includes it. */
 #ifndef NAKODO_STORE_MEM_H
 #define NAKODO_STORE_MEM_H
 
@@ -81,9 +83,12 @@ struct mem_store {
 	struct mem_envelopes envelopes;
 };
 
-/* The case named case_id, or NULL. */
+/* mem.c: the case named case_id, or NULL; the refusal when there is none. */
 struct mem_case *mem_find_case(struct mem_store *m, const char *case_id);
 NK_MUST_USE enum nk_status mem_no_case(const char *case_id, struct nk_error *err);
+/* mem.c: makes room for one more item of size elem in *items (holding count of *cap),
+ * doubling the room, or making room for first at the start; false when out of memory. */
+NK_MUST_USE bool mem_grow(void **items, size_t *cap, size_t count, size_t elem, size_t first);
 
 /* mem_record.c */
 NK_MUST_USE enum nk_status mem_last_link(void *state, const char *case_id, int64_t *seq,

@@ -33,21 +33,6 @@ enum nk_status mem_legacy_events(void *state, const char *case_id, int64_t *coun
 	return NK_OK;
 }
 
-/* Makes room for one more item of size elem in *items (holding count of cap). */
-static bool grow(void **items, size_t *cap, size_t count, size_t elem)
-{
-	void *grown;
-	size_t n = *cap ? 2 * *cap : 8;
-
-	if (count < *cap)
-		return true;
-	if (!(grown = realloc(*items, n * elem)))
-		return false;
-	*items = grown;
-	*cap = n;
-	return true;
-}
-
 enum nk_status mem_record_append(void *state, const char *case_id, const uint8_t *data,
 					size_t len, const uint8_t sig[static NK_RECORD_SIG_BYTES],
 					uint64_t *index, struct nk_error *err)
@@ -61,7 +46,7 @@ enum nk_status mem_record_append(void *state, const char *case_id, const uint8_t
 		if (strcmp(m->entries[i].case_id, case_id) == 0)
 			return nk_fail(err, NK_EINVAL, "record", "case %s is in the record already",
 				       case_id);
-	if (!grow((void **)&m->entries, &m->entries_cap, m->nentries, sizeof(*e)))
+	if (!mem_grow((void **)&m->entries, &m->entries_cap, m->nentries, sizeof(*e), 8))
 		return nk_fail(err, NK_ENOMEM, "record", "no memory for another entry");
 	e = &m->entries[m->nentries];
 	snprintf(e->case_id, sizeof(e->case_id), "%s", case_id);
@@ -121,7 +106,8 @@ enum nk_status mem_checkpoint_put(void *state, uint64_t size, const uint8_t *dat
 		if (m->checkpoints[i].size == size)
 			return nk_fail(err, NK_EINVAL, "checkpoint", "there is a checkpoint for %llu "
 				       "entries already", (unsigned long long)size);
-	if (!grow((void **)&m->checkpoints, &m->checkpoints_cap, m->ncheckpoints, sizeof(*cp)))
+	if (!mem_grow((void **)&m->checkpoints, &m->checkpoints_cap, m->ncheckpoints,
+		      sizeof(*cp), 8))
 		return nk_fail(err, NK_ENOMEM, "checkpoint", "no memory for another checkpoint");
 	cp = &m->checkpoints[m->ncheckpoints++];
 	cp->size = size;

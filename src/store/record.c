@@ -54,10 +54,8 @@ enum nk_status nk_store_record_append(struct nk_store *store, const char *case_i
 				      uint64_t *index, struct nk_error *err)
 {
 	uint64_t i = 0;
-	enum nk_status rc = store_check_in_tx(store, "appending to the record", err);
+	enum nk_status rc = store_check_write(store, "appending to the record", case_id, err);
 
-	if (rc == NK_OK)
-		rc = store_check_case_id(case_id, err);
 	if (rc == NK_OK && (!data || len == 0 || len > NK_RECORD_ENTRY_MAX))
 		rc = nk_fail(err, NK_EINVAL, "record", "an entry is 1 to %d bytes",
 			     NK_RECORD_ENTRY_MAX);

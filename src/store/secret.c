@@ -1,6 +1,7 @@
 /* Confidential values at rest: each is sealed with XSalsa20-Poly1305 (secretbox) under
  * a subkey derived from the storage key, its case id and its name, so that a sealed
  * blob opens only where it was put. Backends only ever see the sealed bytes. */
+#include "store/group.h"
 #include "store/store_impl.h"
 
 #include <string.h>
@@ -32,17 +33,6 @@ static enum nk_status derive_subkey(uint8_t subkey[static STORE_KEY_BYTES],
 	return NK_OK;
 }
 
-static enum nk_status check_secret_args(const char *case_id, const char *name,
-					struct nk_error *err)
-{
-	enum nk_status rc;
-
-	rc = store_check_case_id(case_id, err);
-	if (rc == NK_OK)
-		rc = store_check_secret_name(name, err);
-	return rc;
-}
-
 enum nk_status nk_store_secret_put(struct nk_store *store, const char *case_id,
 				   const char *name, const uint8_t *plain, size_t len,
 				   struct nk_error *err)
@@ -52,9 +42,9 @@ enum nk_status nk_store_secret_put(struct nk_store *store, const char *case_id,
 	uint8_t *nonce = sealed + 1;
 	enum nk_status rc;
 
-	rc = store_check_in_tx(store, "storing a secret", err);
+	rc = store_check_write(store, "storing a secret", case_id, err);
 	if (rc == NK_OK)
-		rc = check_secret_args(case_id, name, err);
+		rc = store_check_secret_name(name, err);
 	if (rc == NK_OK && len > NK_SECRET_MAX)
 		rc = nk_fail(err, NK_EINVAL, "secret", "the secret is longer than %d bytes",
 			     NK_SECRET_MAX);
@@ -94,7 +84,7 @@ enum nk_status nk_store_secret_get(struct nk_store *store, const char *case_id,
 	if (!store || !len || (!plain && cap > 0))
 		rc = nk_fail(err, NK_EINVAL, "secret", "no store or no buffer to open into");
 	else
-		rc = check_secret_args(case_id, name, err);
+		rc = store_check_names(case_id, name, err);
 	if (rc != NK_OK)
 		goto out;
 	rc = store->ops->secret_get(store->backend, case_id, name, sealed, &sealed_len, err);
@@ -137,9 +127,7 @@ enum nk_status nk_store_secret_purge(struct nk_store *store, const char *case_id
 {
 	enum nk_status rc;
 
-	rc = store_check_in_tx(store, "purging secrets", err);
-	if (rc == NK_OK)
-		rc = store_check_case_id(case_id, err);
+	rc = store_check_write(store, "purging secrets", case_id, err);
 	if (rc == NK_OK)
 		rc = store->ops->secret_purge(store->backend, case_id, err);
 	return rc;

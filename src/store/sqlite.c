@@ -13,18 +13,12 @@
 #include <string.h>
 #include <unistd.h>
 
-static void sq_done(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
 /* Runs a statement without parameters or rows (BEGIN, COMMIT, ROLLBACK). */
 static int sq_step(struct sq_store *s, enum sq_stmt which)
 {
-	int rc = sqlite3_step(s->stmt[which]);
+	int rc = store_sqlite_run(s->stmt[which], "");
 
-	sq_done(s->stmt[which]);
+	store_sqlite_done(s->stmt[which]);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -41,25 +35,27 @@ static enum nk_status case_exists(struct sq_store *s, const char *case_id, bool 
 	enum nk_status rc = NK_OK;
 	int sql_rc;
 
-	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_step(st);
+	sql_rc = store_sqlite_run(st, "t", case_id);
 	if (sql_rc == SQLITE_ROW || sql_rc == SQLITE_DONE)
 		*found = sql_rc == SQLITE_ROW;
 	else
 		rc = store_sqlite_fail(s, sql_rc, "case", "could not look the case up", err);
-	sq_done(st);
+	store_sqlite_done(st);
 	return rc;
+}
+
+/* Begins a transaction with statement which; what says what failed. */
+static enum nk_status sq_tx_begin(struct sq_store *s, enum sq_stmt which, const char *what,
+				  struct nk_error *err)
+{
+	int sql_rc = sq_step(s, which);
+
+	return sql_rc == SQLITE_OK ? NK_OK : store_sqlite_fail(s, sql_rc, "transaction", what, err);
 }
 
 static enum nk_status sq_begin(void *state, struct nk_error *err)
 {
-	struct sq_store *s = state;
-	int sql_rc = sq_step(s, SQ_BEGIN);
-
-	if (sql_rc != SQLITE_OK)
-		return store_sqlite_fail(s, sql_rc, "transaction", "could not begin", err);
-	return NK_OK;
+	return sq_tx_begin(state, SQ_BEGIN, "could not begin", err);
 }
 
 /* With synchronous=FULL in WAL mode, COMMIT returns after the WAL is fsync'd. */
@@ -93,16 +89,12 @@ static enum nk_status sq_case_create(void *state, const char *case_id, int64_t c
 	enum nk_status rc = NK_OK;
 	int sql_rc;
 
-	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_bind_int64(st, 2, created_ms);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_step(st);
+	sql_rc = store_sqlite_run(st, "ti", case_id, created_ms);
 	if (sql_rc == SQLITE_CONSTRAINT_PRIMARYKEY)
 		rc = nk_fail(err, NK_EINVAL, "case", "case %s already exists", case_id);
 	else if (sql_rc != SQLITE_DONE)
 		rc = store_sqlite_fail(s, sql_rc, "case", "could not create the case", err);
-	sq_done(st);
+	store_sqlite_done(st);
 	return rc;
 }
 
@@ -114,28 +106,17 @@ static enum nk_status sq_append(void *state, const char *case_id, struct nk_even
 	enum nk_status rc = NK_OK;
 	int sql_rc;
 
-	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_bind_int64(st, 2, ev->time_ms);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_bind_text(st, 3, ev->actor, -1, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_bind_text(st, 4, ev->type, -1, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_bind_text(st, 5, ev->body, -1, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK && ev->linked)
-		sql_rc = sqlite3_bind_blob(st, 6, ev->chain, sizeof(ev->chain), SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK && ev->linked)
-		sql_rc = sqlite3_bind_blob(st, 7, ev->countersig, sizeof(ev->countersig), SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_step(st);
+	/* An event from before links has neither (both parameters left NULL). */
+	sql_rc = store_sqlite_run(st, "titttbb", case_id, ev->time_ms, ev->actor, ev->type,
+				  ev->body, ev->linked ? ev->chain : NULL, (int)sizeof(ev->chain),
+				  ev->linked ? ev->countersig : NULL, (int)sizeof(ev->countersig));
 	if (sql_rc == SQLITE_ROW)
 		ev->seq = sqlite3_column_int64(st, 0);
 	else if (sql_rc == SQLITE_DONE)
 		rc = no_case(case_id, err);
 	else
 		rc = store_sqlite_fail(s, sql_rc, "event", "could not append the event", err);
-	sq_done(st);
+	store_sqlite_done(st);
 	return rc;
 }
 
@@ -223,7 +204,7 @@ static enum nk_status sq_load(void *state, const char *case_id, struct nk_event_
 	*out = list;
 	list = (struct nk_event_list){0};
 out:
-	sq_done(st);
+	store_sqlite_done(st);
 	nk_event_list_free(&list);
 	return rc;
 }
@@ -252,7 +233,7 @@ static enum nk_status sq_list_cases(void *state, bool (*fn)(const char *case_id,
 	if (sql_rc != SQLITE_DONE)
 		rc = store_sqlite_fail(s, sql_rc, "case", "could not list the cases", err);
 out:
-	sq_done(st);
+	store_sqlite_done(st);
 	return rc;
 }
 
@@ -264,18 +245,12 @@ static enum nk_status sq_secret_put(void *state, const char *case_id, const char
 	enum nk_status rc = NK_OK;
 	int sql_rc;
 
-	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_bind_blob(st, 3, sealed, (int)len, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_step(st);
+	sql_rc = store_sqlite_run(st, "ttb", case_id, name, sealed, (int)len);
 	if (sql_rc != SQLITE_DONE)
 		rc = store_sqlite_fail(s, sql_rc, "secret", "could not store the secret", err);
 	else if (sqlite3_changes(s->db) == 0)
 		rc = no_case(case_id, err);
-	sq_done(st);
+	store_sqlite_done(st);
 	return rc;
 }
 
@@ -288,11 +263,7 @@ static enum nk_status sq_secret_get(void *state, const char *case_id, const char
 	enum nk_status rc = NK_OK;
 	int sql_rc, n;
 
-	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_step(st);
+	sql_rc = store_sqlite_run(st, "tt", case_id, name);
 	if (sql_rc == SQLITE_DONE) {
 		rc = nk_fail(err, NK_ENOTFOUND, "secret", "case %s has no secret %s", case_id,
 			     name);
@@ -307,7 +278,7 @@ static enum nk_status sq_secret_get(void *state, const char *case_id, const char
 			memcpy(sealed, sqlite3_column_blob(st, 0), (size_t)n);
 		*len = (size_t)n;
 	}
-	sq_done(st);
+	store_sqlite_done(st);
 	return rc;
 }
 
@@ -324,31 +295,22 @@ static enum nk_status sq_secret_purge(void *state, const char *case_id, struct n
 		return rc;
 	if (!found)
 		return no_case(case_id, err);
-	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_step(st);
-	sq_done(st);
+	sql_rc = store_sqlite_run(st, "t", case_id);
+	store_sqlite_done(st);
 	/* The WAL keeps the deleted pages until a checkpoint: the scrub is owed from the
 	 * moment this transaction commits, so it is recorded in it. */
 	st = s->stmt[SQ_SCRUB_OWE];
 	if (sql_rc == SQLITE_DONE)
-		sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_step(st);
+		sql_rc = store_sqlite_run(st, "t", case_id);
 	if (sql_rc != SQLITE_DONE)
 		rc = store_sqlite_fail(s, sql_rc, "secret", "could not purge the secrets", err);
-	sq_done(st);
+	store_sqlite_done(st);
 	return rc;
 }
 
 static enum nk_status sq_begin_read(void *state, struct nk_error *err)
 {
-	struct sq_store *s = state;
-	int sql_rc = sq_step(s, SQ_BEGIN_READ);
-
-	if (sql_rc != SQLITE_OK)
-		return store_sqlite_fail(s, sql_rc, "transaction", "could not begin reading", err);
-	return NK_OK;
+	return sq_tx_begin(state, SQ_BEGIN_READ, "could not begin reading", err);
 }
 
 static enum nk_status sq_token_put(void *state, const uint8_t hash[static STORE_TOKEN_HASH],
@@ -359,20 +321,14 @@ static enum nk_status sq_token_put(void *state, const uint8_t hash[static STORE_
 	enum nk_status rc = NK_OK;
 	int sql_rc;
 
-	sql_rc = sqlite3_bind_blob(st, 1, hash, STORE_TOKEN_HASH, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_bind_text(st, 2, case_id, -1, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_step(st);
+	sql_rc = store_sqlite_run(st, "btt", hash, STORE_TOKEN_HASH, case_id, role);
 	if (sql_rc == SQLITE_CONSTRAINT_PRIMARYKEY)
 		rc = nk_fail(err, NK_EINVAL, "token", "the token exists");
 	else if (sql_rc != SQLITE_DONE)
 		rc = store_sqlite_fail(s, sql_rc, "token", "could not store the token", err);
 	else if (sqlite3_changes(s->db) == 0)
 		rc = no_case(case_id, err);
-	sq_done(st);
+	store_sqlite_done(st);
 	return rc;
 }
 
@@ -387,9 +343,7 @@ static enum nk_status sq_token_find(void *state, const uint8_t hash[static STORE
 	const char *c, *r;
 	int sql_rc;
 
-	sql_rc = sqlite3_bind_blob(st, 1, hash, STORE_TOKEN_HASH, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_step(st);
+	sql_rc = store_sqlite_run(st, "b", hash, STORE_TOKEN_HASH);
 	if (sql_rc == SQLITE_DONE) {
 		rc = nk_fail(err, NK_ENOTFOUND, "token", "no such token");
 	} else if (sql_rc != SQLITE_ROW) {
@@ -406,7 +360,7 @@ static enum nk_status sq_token_find(void *state, const uint8_t hash[static STORE
 			memcpy(role, r, strlen(r) + 1);
 		}
 	}
-	sq_done(st);
+	store_sqlite_done(st);
 	return rc;
 }
 
@@ -419,18 +373,14 @@ static enum nk_status sq_token_by_case(struct sq_store *s, enum sq_stmt which,
 	enum nk_status rc = NK_OK;
 	int sql_rc;
 
-	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_step(st);
+	sql_rc = store_sqlite_run(st, "tt", case_id, role);
 	if (sql_rc == SQLITE_ROW)
 		*count = (size_t)sqlite3_column_int64(st, 0);
 	else if (sql_rc == SQLITE_DONE)
 		*count = (size_t)sqlite3_changes(s->db);
 	else
 		rc = store_sqlite_fail(s, sql_rc, "token", "could not reach the tokens", err);
-	sq_done(st);
+	store_sqlite_done(st);
 	return rc;
 }
 
@@ -446,14 +396,6 @@ static enum nk_status sq_token_count(void *state, const char *case_id, const cha
 	return sq_token_by_case(state, SQ_TOKEN_COUNT, case_id, role, count, err);
 }
 
-/* Binds (case_id, name) as parameters 1 and 2 of st. */
-static int bind_case_name(sqlite3_stmt *st, const char *case_id, const char *name)
-{
-	int sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-
-	return sql_rc == SQLITE_OK ? sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC) : sql_rc;
-}
-
 static enum nk_status sq_envelope_put(void *state, const char *case_id, const char *name,
 				      const uint8_t *env, size_t len, struct nk_error *err)
 {
@@ -463,17 +405,13 @@ static enum nk_status sq_envelope_put(void *state, const char *case_id, const ch
 	bool found = false;
 	int sql_rc;
 
-	sql_rc = bind_case_name(st, case_id, name);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_bind_blob(st, 3, env, (int)len, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_step(st);
+	sql_rc = store_sqlite_run(st, "ttb", case_id, name, env, (int)len);
 	if (sql_rc != SQLITE_DONE)
 		rc = store_sqlite_fail(s, sql_rc, "envelope", "could not store the envelope", err);
 	else if (sqlite3_changes(s->db) == 0 && (rc = case_exists(s, case_id, &found, err)) == NK_OK)
 		rc = found ? nk_fail(err, NK_EINVAL, "envelope", "case %s has an envelope %s already",
 				     case_id, name) : no_case(case_id, err);
-	sq_done(st);
+	store_sqlite_done(st);
 	return rc;
 }
 
@@ -486,9 +424,7 @@ static enum nk_status sq_envelope_get(void *state, const char *case_id, const ch
 	uint8_t *copy;
 	int sql_rc, n;
 
-	sql_rc = bind_case_name(st, case_id, name);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_step(st);
+	sql_rc = store_sqlite_run(st, "tt", case_id, name);
 	if (sql_rc == SQLITE_DONE) {
 		rc = nk_fail(err, NK_ENOTFOUND, "envelope", "case %s has no envelope %s", case_id, name);
 	} else if (sql_rc != SQLITE_ROW) {
@@ -503,7 +439,7 @@ static enum nk_status sq_envelope_get(void *state, const char *case_id, const ch
 		*out = copy;
 		*len = (size_t)n;
 	}
-	sq_done(st);
+	store_sqlite_done(st);
 	return rc;
 }
 
@@ -515,14 +451,12 @@ static enum nk_status sq_envelope_delete(void *state, const char *case_id, const
 	enum nk_status rc = NK_OK;
 	int sql_rc;
 
-	sql_rc = bind_case_name(st, case_id, name);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_step(st);
+	sql_rc = store_sqlite_run(st, "tt", case_id, name);
 	if (sql_rc != SQLITE_DONE)
 		rc = store_sqlite_fail(s, sql_rc, "envelope", "could not delete the envelope", err);
 	else if (sqlite3_changes(s->db) == 0)
 		rc = nk_fail(err, NK_ENOTFOUND, "envelope", "case %s has no envelope %s", case_id, name);
-	sq_done(st);
+	store_sqlite_done(st);
 	return rc;
 }
 

@@ -1,6 +1,10 @@
-/* The "sqlite:" backend's shared pieces: its handle with the prepared statements of one
- * connection, and the helpers its two files share (opening in sqlite_open.c, the
- * operations in sqlite.c). */
+/* The "sqlite:" backend is one unit behind one vtable (store_sqlite_ops, in sqlite.c),
+ * split by subject: sqlite_open.c (opening, the schema, the prepared statements),
+ * sqlite.c (transactions, events, secrets, tokens, envelopes), sqlite_record.c (links,
+ * the record, checkpoints), sqlite_private.c (file modes and the scrub) and sqlite_stmt.c
+ * (running a statement). This header is that unit's inside: the handle with the
+ * prepared statements of one connection, and what each file gives the others, under its
+ * file's name. Nothing outside the unit includes it. */
 #ifndef NAKODO_STORE_SQLITE_H
 #define NAKODO_STORE_SQLITE_H
 
@@ -53,12 +57,21 @@ struct sq_store {
 	sqlite3_stmt *stmt[SQ_COUNT];
 };
 
-/* Maps an SQLite result code to a status and fills err with what failed, SQLite's
- * reason and the database's path. */
+/* sqlite_stmt.c: running a prepared statement. fail maps an SQLite result code to a
+ * status and fills err with what failed, SQLite's reason and the database's path. */
 NK_MUST_USE enum nk_status store_sqlite_fail(const struct sq_store *s, int sql_rc,
 					     const char *field, const char *what,
 					     struct nk_error *err);
+/* Binds the parameters in order, then steps st once. params names each one's type:
+ * 't' text (const char *), 'i' integer (int64_t), 'b' blob (const void *, then int
+ * length; a null pointer leaves the parameter NULL). Returns the first failing bind's
+ * code, else the step's (SQLITE_ROW, SQLITE_DONE or an error). The caller reads the row,
+ * then calls store_sqlite_done. */
+NK_MUST_USE int store_sqlite_run(sqlite3_stmt *st, const char *params, ...);
+/* Resets st and clears its parameters, so that it holds no lock and no borrowed bytes. */
+void store_sqlite_done(sqlite3_stmt *st);
 
+/* sqlite_open.c */
 NK_MUST_USE enum nk_status store_sqlite_open(void **state, const char *location, unsigned flags,
 					     uint8_t key[static STORE_KEY_BYTES],
 					     struct nk_error *err);

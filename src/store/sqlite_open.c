@@ -154,27 +154,6 @@ static const char *const connection_sql[] = {
 
 enum sq_kind { SQ_OURS, SQ_EMPTY, SQ_FOREIGN };
 
-enum nk_status store_sqlite_fail(const struct sq_store *s, int sql_rc, const char *field,
-				 const char *what, struct nk_error *err)
-{
-	enum nk_status code;
-
-	switch (sql_rc & 0xff) {
-	case SQLITE_NOMEM:
-		code = NK_ENOMEM;
-		break;
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		code = NK_ECORRUPT;
-		break;
-	default:
-		code = NK_ESTORE;
-		break;
-	}
-	return nk_fail(err, code, field, "%s: %s (database %s)", what,
-		       s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(sql_rc), s->path);
-}
-
 /* Prepares, runs to the end and finalizes one fixed statement; returns SQLite's code. */
 static int sq_run(sqlite3 *db, const char *sql)
 {

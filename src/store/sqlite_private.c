@@ -13,12 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void done(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
 /* PATH.server-key beside the database at location, into out[size]: the server's signing
  * key lives with the database it countersigns, like the storage key (PATH.key). */
 enum nk_status store_sqlite_server_key_path(const char *location, char *out, size_t size,
@@ -106,7 +100,7 @@ enum nk_status store_sqlite_scrub(void *state, struct nk_error *err)
 	else if (sqlite3_column_int(st, 0) != 0)
 		rc = nk_fail(err, NK_ESTORE, "store", "could not finish scrubbing %s: another "
 			     "connection is still reading it; try again", s->path);
-	done(st);
+	store_sqlite_done(st);
 	sqlite3_busy_timeout(s->db, STORE_SQLITE_BUSY_MS);
 	return rc;
 }
@@ -120,7 +114,7 @@ void store_sqlite_drop_unsynced(struct sq_store *s)
 {
 	if (!sqlite3_get_autocommit(s->db)) {
 		(void)sqlite3_step(s->stmt[SQ_ROLLBACK]);
-		done(s->stmt[SQ_ROLLBACK]);
+		store_sqlite_done(s->stmt[SQ_ROLLBACK]);
 	}
 	sqlite3_busy_timeout(s->db, 0);
 	(void)sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
@@ -133,13 +127,13 @@ enum nk_status store_sqlite_scrub_owed(void *state, int64_t *mark, struct nk_err
 	struct sq_store *s = state;
 	sqlite3_stmt *st = s->stmt[SQ_SCRUB_OWED];
 	enum nk_status rc = NK_OK;
-	int sql_rc = sqlite3_step(st);
+	int sql_rc = store_sqlite_run(st, "");
 
 	if (sql_rc == SQLITE_ROW)
 		*mark = sqlite3_column_int64(st, 0);
 	else
 		rc = store_sqlite_fail(s, sql_rc, "store", "could not read the owed scrubs", err);
-	done(st);
+	store_sqlite_done(st);
 	return rc;
 }
 
@@ -149,12 +143,10 @@ enum nk_status store_sqlite_scrub_done(void *state, int64_t mark, struct nk_erro
 	struct sq_store *s = state;
 	sqlite3_stmt *st = s->stmt[SQ_SCRUB_DONE];
 	enum nk_status rc = NK_OK;
-	int sql_rc = sqlite3_bind_int64(st, 1, mark);
+	int sql_rc = store_sqlite_run(st, "i", mark);
 
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_step(st);
 	if (sql_rc != SQLITE_DONE)
 		rc = store_sqlite_fail(s, sql_rc, "store", "could not record the scrub", err);
-	done(st);
+	store_sqlite_done(st);
 	return rc;
 }

@@ -6,12 +6,6 @@
 
 #include <string.h>
 
-static void done(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
 enum nk_status store_sqlite_last_link(void *state, const char *case_id, int64_t *seq,
 				      bool *linked, uint8_t chain[static NK_CHAIN_BYTES],
 				      struct nk_error *err)
@@ -21,9 +15,7 @@ enum nk_status store_sqlite_last_link(void *state, const char *case_id, int64_t 
 	enum nk_status rc = NK_OK;
 	int sql_rc;
 
-	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_step(st);
+	sql_rc = store_sqlite_run(st, "t", case_id);
 	if (sql_rc == SQLITE_DONE) {
 		rc = nk_fail(err, NK_ENOTFOUND, "case", "there is no case %s", case_id);
 	} else if (sql_rc != SQLITE_ROW) {
@@ -42,7 +34,7 @@ enum nk_status store_sqlite_last_link(void *state, const char *case_id, int64_t 
 		*linked = true;
 		memcpy(chain, sqlite3_column_blob(st, 1), NK_CHAIN_BYTES);
 	}
-	done(st);
+	store_sqlite_done(st);
 	return rc;
 }
 
@@ -54,9 +46,7 @@ enum nk_status store_sqlite_legacy_events(void *state, const char *case_id, int6
 	enum nk_status rc = NK_OK;
 	int sql_rc;
 
-	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_step(st);
+	sql_rc = store_sqlite_run(st, "t", case_id);
 	if (sql_rc == SQLITE_DONE)
 		*count = 0;
 	else if (sql_rc != SQLITE_ROW)
@@ -66,7 +56,7 @@ enum nk_status store_sqlite_legacy_events(void *state, const char *case_id, int6
 			     "(database %s)", case_id, s->path);
 	else
 		*count = sqlite3_column_int64(st, 0);
-	done(st);
+	store_sqlite_done(st);
 	return rc;
 }
 
@@ -79,13 +69,7 @@ enum nk_status store_sqlite_record_append(void *state, const char *case_id, cons
 	enum nk_status rc = NK_OK;
 	int sql_rc;
 
-	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_bind_blob(st, 2, data, (int)len, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_bind_blob(st, 3, sig, NK_RECORD_SIG_BYTES, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_step(st);
+	sql_rc = store_sqlite_run(st, "tbb", case_id, data, (int)len, sig, NK_RECORD_SIG_BYTES);
 	if (sql_rc == SQLITE_ROW)
 		*index = (uint64_t)sqlite3_column_int64(st, 0);
 	else if (sql_rc == SQLITE_DONE)
@@ -94,7 +78,7 @@ enum nk_status store_sqlite_record_append(void *state, const char *case_id, cons
 		rc = nk_fail(err, NK_EINVAL, "record", "case %s is in the record already", case_id);
 	else
 		rc = store_sqlite_fail(s, sql_rc, "record", "could not append to the record", err);
-	done(st);
+	store_sqlite_done(st);
 	return rc;
 }
 
@@ -108,9 +92,7 @@ enum nk_status store_sqlite_record_find(void *state, const char *case_id, uint64
 	enum nk_status rc = NK_OK;
 	int sql_rc, n;
 
-	sql_rc = sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_step(st);
+	sql_rc = store_sqlite_run(st, "t", case_id);
 	if (sql_rc == SQLITE_DONE) {
 		rc = nk_fail(err, NK_ENOTFOUND, "record", "case %s is not in the record", case_id);
 	} else if (sql_rc != SQLITE_ROW) {
@@ -126,7 +108,7 @@ enum nk_status store_sqlite_record_find(void *state, const char *case_id, uint64
 		*len = (size_t)n;
 		memcpy(sig, sqlite3_column_blob(st, 2), NK_RECORD_SIG_BYTES);
 	}
-	done(st);
+	store_sqlite_done(st);
 	return rc;
 }
 
@@ -135,14 +117,14 @@ enum nk_status store_sqlite_record_size(void *state, uint64_t *size, struct nk_e
 	struct sq_store *s = state;
 	sqlite3_stmt *st = s->stmt[SQ_RECORD_SIZE];
 	enum nk_status rc = NK_OK;
-	int sql_rc = sqlite3_step(st);
+	int sql_rc = store_sqlite_run(st, "");
 
 	if (sql_rc == SQLITE_ROW && sqlite3_column_int64(st, 0) >= 0)
 		*size = (uint64_t)sqlite3_column_int64(st, 0);
 	else
 		rc = store_sqlite_fail(s, sql_rc == SQLITE_ROW ? SQLITE_CORRUPT : sql_rc, "record",
 				       "could not count the record", err);
-	done(st);
+	store_sqlite_done(st);
 	return rc;
 }
 
@@ -177,7 +159,7 @@ enum nk_status store_sqlite_record_each(void *state, uint64_t start,
 	if (sql_rc != SQLITE_DONE)
 		rc = store_sqlite_fail(s, sql_rc, "record", "could not read the record", err);
 out:
-	done(st);
+	store_sqlite_done(st);
 	return rc;
 }
 
@@ -189,17 +171,13 @@ enum nk_status store_sqlite_checkpoint_put(void *state, uint64_t size, const uin
 	enum nk_status rc = NK_OK;
 	int sql_rc;
 
-	sql_rc = sqlite3_bind_int64(st, 1, (int64_t)size);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_bind_blob(st, 2, data, (int)len, SQLITE_STATIC);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_step(st);
+	sql_rc = store_sqlite_run(st, "ib", (int64_t)size, data, (int)len);
 	if (sql_rc == SQLITE_CONSTRAINT_PRIMARYKEY)
 		rc = nk_fail(err, NK_EINVAL, "checkpoint", "there is a checkpoint for %llu entries "
 			     "already", (unsigned long long)size);
 	else if (sql_rc != SQLITE_DONE)
 		rc = store_sqlite_fail(s, sql_rc, "checkpoint", "could not keep the checkpoint", err);
-	done(st);
+	store_sqlite_done(st);
 	return rc;
 }
 
@@ -212,9 +190,7 @@ enum nk_status store_sqlite_checkpoint_get(void *state, uint64_t size,
 	enum nk_status rc = NK_OK;
 	int sql_rc, n;
 
-	sql_rc = size > INT64_MAX ? SQLITE_RANGE : sqlite3_bind_int64(st, 1, (int64_t)size);
-	if (sql_rc == SQLITE_OK)
-		sql_rc = sqlite3_step(st);
+	sql_rc = size > INT64_MAX ? SQLITE_RANGE : store_sqlite_run(st, "i", (int64_t)size);
 	if (sql_rc == SQLITE_DONE) {
 		rc = nk_fail(err, NK_ENOTFOUND, "checkpoint", "no checkpoint for %llu entries",
 			     (unsigned long long)size);
@@ -227,6 +203,6 @@ enum nk_status store_sqlite_checkpoint_get(void *state, uint64_t size,
 		memcpy(data, sqlite3_column_blob(st, 0), (size_t)n);
 		*len = (size_t)n;
 	}
-	done(st);
+	store_sqlite_done(st);
 	return rc;
 }

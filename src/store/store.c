@@ -1,6 +1,7 @@
 /* The generic store: picks a backend from the URL's scheme, holds the storage key,
  * checks every id, name and event before a backend sees it, and keeps track of the
  * transaction. Sealing of secrets is in secret.c. */
+#include "store/group.h"
 #include "store/store_impl.h"
 #include <nakodo/alloc.h>
 #include "base/ids.h"
@@ -84,6 +85,21 @@ enum nk_status store_check_in_tx(const struct nk_store *store, const char *what,
 		return nk_fail(err, NK_EINVAL, "transaction",
 			       "%s needs a write transaction (nk_store_begin)", what);
 	return NK_OK;
+}
+
+enum nk_status store_check_names(const char *case_id, const char *name, struct nk_error *err)
+{
+	enum nk_status rc = store_check_case_id(case_id, err);
+
+	return rc == NK_OK ? store_check_secret_name(name, err) : rc;
+}
+
+enum nk_status store_check_write(const struct nk_store *store, const char *what,
+				 const char *case_id, struct nk_error *err)
+{
+	enum nk_status rc = store_check_in_tx(store, what, err);
+
+	return rc == NK_OK ? store_check_case_id(case_id, err) : rc;
 }
 
 static enum nk_status check_event(const struct nk_event *ev, struct nk_error *err)
@@ -258,14 +274,22 @@ void nk_store_close(struct nk_store *store)
 	free(store);
 }
 
-enum nk_status nk_store_begin(struct nk_store *store, struct nk_error *err)
+/* Refuses to begin a transaction without a store or inside another. */
+static enum nk_status may_begin(const struct nk_store *store, struct nk_error *err)
 {
-	enum nk_status rc;
-
 	if (!store)
 		return nk_fail(err, NK_EINVAL, "store", "no store is open");
 	if (store->in_tx)
 		return nk_fail(err, NK_EINVAL, "transaction", "a transaction is already open");
+	return NK_OK;
+}
+
+enum nk_status nk_store_begin(struct nk_store *store, struct nk_error *err)
+{
+	enum nk_status rc = may_begin(store, err);
+
+	if (rc != NK_OK)
+		return rc;
 	if (store->group) {
 		store_group_take_turn(store->group);
 		store->holds_turn = true;
@@ -282,12 +306,10 @@ enum nk_status nk_store_begin(struct nk_store *store, struct nk_error *err)
 
 enum nk_status nk_store_begin_read(struct nk_store *store, struct nk_error *err)
 {
-	enum nk_status rc;
+	enum nk_status rc = may_begin(store, err);
 
-	if (!store)
-		return nk_fail(err, NK_EINVAL, "store", "no store is open");
-	if (store->in_tx)
-		return nk_fail(err, NK_EINVAL, "transaction", "a transaction is already open");
+	if (rc != NK_OK)
+		return rc;
 	rc = store->ops->begin_read(store->backend, err);
 	if (rc == NK_OK)
 		store->in_tx = store->read_tx = true;
@@ -361,9 +383,7 @@ enum nk_status nk_store_case_create(struct nk_store *store, const char *case_id,
 {
 	enum nk_status rc;
 
-	rc = store_check_in_tx(store, "creating a case", err);
-	if (rc == NK_OK)
-		rc = store_check_case_id(case_id, err);
+	rc = store_check_write(store, "creating a case", case_id, err);
 	if (rc == NK_OK)
 		rc = store->ops->case_create(store->backend, case_id, nk_time_now_ms(), err);
 	return rc;
@@ -374,9 +394,7 @@ enum nk_status nk_store_append(struct nk_store *store, const char *case_id,
 {
 	enum nk_status rc;
 
-	rc = store_check_in_tx(store, "appending an event", err);
-	if (rc == NK_OK)
-		rc = store_check_case_id(case_id, err);
+	rc = store_check_write(store, "appending an event", case_id, err);
 	if (rc == NK_OK)
 		rc = check_event(ev, err);
 	if (rc == NK_OK) {

@@ -1,6 +1,9 @@
 /* The inside of the store: the vtable every backend fills, the handle the generic
- * layer (store.c) keeps, and the sizes of what a backend is asked to hold. Backends
- * store and return bytes only; checking input and sealing secrets happen in store.c. */
+ * layer keeps, and the sizes of what a backend is asked to hold. The generic layer is
+ * one unit over nakodo/store.h, split by subject (store.c: opening, transactions, cases
+ * and events, and the checks below; secret.c, token.c, envelope.c, record.c); each
+ * backend is one unit behind its vtable (store/sqlite.h, store/mem.h). Backends store
+ * and return bytes only; checking input and sealing secrets happen in the generic layer. */
 #ifndef NAKODO_STORE_IMPL_H
 #define NAKODO_STORE_IMPL_H
 
@@ -159,23 +162,21 @@ struct nk_store {
 	bool holds_turn;	/* holds the group's writer lock */
 };
 
-/* group.c: the writer's turn and the commit ticket of a grouped store. */
-void store_group_take_turn(struct nk_store_group *group);
-void store_group_give_turn(struct nk_store_group *group);
-uint64_t store_group_issue(struct nk_store_group *group);
-/* The newest ticket issued: what a reader may have seen. */
-uint64_t store_group_current(struct nk_store_group *group);
-/* Marks ticket written and waits for the flush that covers it. */
-NK_MUST_USE enum nk_status store_group_wait(struct nk_store_group *group, uint64_t ticket,
-					    bool written, struct nk_error *err);
-
+/* Each backend's one export: its vtable (sqlite.c, mem.c), which store.c picks by scheme. */
 extern const struct nk_store_ops store_sqlite_ops;
 extern const struct nk_store_ops store_mem_ops;
 
-/* Checks shared by store.c and secret.c, each naming the field and the reason. */
+/* store.c: the checks the generic layer's files share, each naming the field and the
+ * reason. */
 NK_MUST_USE enum nk_status store_check_case_id(const char *case_id, struct nk_error *err);
 NK_MUST_USE enum nk_status store_check_secret_name(const char *name, struct nk_error *err);
 NK_MUST_USE enum nk_status store_check_in_tx(const struct nk_store *store, const char *what,
 					     struct nk_error *err);
+/* The case id, then the secret's or envelope's name. */
+NK_MUST_USE enum nk_status store_check_names(const char *case_id, const char *name,
+					     struct nk_error *err);
+/* A write transaction (what names the operation), then the case id. */
+NK_MUST_USE enum nk_status store_check_write(const struct nk_store *store, const char *what,
+					     const char *case_id, struct nk_error *err);
 
 #endif

@@ -8,7 +8,7 @@
  * the second time. Seeds: tests/fuzz/envelope_corpus.py. */
 #include <nakodo/seal.h>
 
-#include "crypto/crypto_impl.h"
+#include "crypto/party_key.h"
 
 #include <sodium.h>
 #include <stdint.h>

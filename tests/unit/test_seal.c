@@ -5,7 +5,7 @@
  * libsodium's primitives directly, as doc/formats.md describes it. */
 #include <nakodo/seal.h>
 
-#include "crypto/crypto_impl.h"
+#include "crypto/party_key.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,7 +1,8 @@
-/* Pieces the frontier fold and the brute-force enumeration share, so that both see
- * exactly the same quantised utilities and build their answer the same way. Internal. */
-#ifndef NAKODO_FRONTIER_INTERNAL_H
-#define NAKODO_FRONTIER_INTERNAL_H
+/* frontier_common.c: the pieces the frontier folds (frontier.c, frontier_fold2.c) and
+ * the brute-force enumeration (frontier_enum.c) share, so that all see exactly the same
+ * quantised utilities and build their answer the same way. Internal to core/. */
+#ifndef NAKODO_CORE_FRONTIER_COMMON_H
+#define NAKODO_CORE_FRONTIER_COMMON_H
 
 #include <nakodo/frontier.h>
 
@@ -90,30 +91,34 @@ void fr_trail_free(struct fr_trail *trail);
 NK_MUST_USE enum nk_status fr_check_step(size_t nprev, size_t m, size_t i,
 					 struct nk_error *err);
 
-/* What makes one fold differ from the other: its own package type (opaque here), the
- * empty package it starts from (count 1), how it folds issue i (0-based) into the
- * packages kept so far giving a new array, and how a kept package reads as a link and as
- * a point. */
+/* A fold's own package type, opaque here: its size and where its fields lie (offsets of
+ * nu doubles u, uint64_t count and key, uint32_t parent and value). */
+struct fr_layout {
+	size_t size;
+	size_t u, nu, count, key, parent, value;
+};
+
+/* Replaces each of the n kept packages' key by its rank in lexicographic order of
+ * outcomes, given the previous step's packages ranked likewise: bucket by the parent's
+ * rank, then by value within a bucket. NK_ENOMEM, else NK_OK. */
+NK_MUST_USE enum nk_status fr_rank(const struct fr_layout *layout, void *step, size_t n,
+				   const void *prev, size_t nprev);
+
+/* What makes one fold differ from the other: its package type, the empty package it
+ * starts from (count 1), and how it folds issue i (0-based) into the packages kept so far
+ * giving a new array. */
 struct fr_fold_ops {
 	const void *root;
 	enum nk_status (*step)(const struct fr_table *t, size_t i, const void *prev,
 			       size_t nprev, void **next, size_t *nnext, struct nk_error *err);
-	struct fr_link (*link)(const void *step, size_t r);
-	struct fr_point (*point)(const void *step, size_t r);
+	const struct fr_layout *layout;
 };
 
 /* Folds every issue in through ops, reporting progress; fills trail; on failure the
- * caller still frees it (frontier_common.c). */
+ * caller still frees it. */
 NK_MUST_USE enum nk_status fr_fold(const struct fr_table *t,
 				   const struct nk_frontier_options *options,
 				   const struct fr_fold_ops *ops, struct fr_trail *trail,
 				   struct nk_error *err);
-
-/* The two-party fold: a streaming merge that never builds the candidates the packages
- * kept so far already dominate (frontier_fold2.c). Keeps exactly what the general
- * fold keeps. Fills trail; on failure the caller still frees it. */
-NK_MUST_USE enum nk_status fr_fold2(const struct fr_table *t,
-				    const struct nk_frontier_options *options,
-				    struct fr_trail *trail, struct nk_error *err);
 
 #endif
