@@ -17,13 +17,25 @@ CMDS := meson:meson ninja:ninja-build pkg-config:pkg-config cc:gcc python3:pytho
 # serves /usr/bin/python3, which may not be the first python3 on PATH.
 PYMODS := nacl:python3-nacl
 
-.PHONY: all demo check deps bench clean fuzz sanitize valgrind
+.PHONY: all demo check deps bench clean fuzz sanitize valgrind install uninstall
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 demo: all
 	./$(BUILD)/src/cli/nakodo demo
+
+# `make install` as users expect: PREFIX (default /usr/local) and DESTDIR, through meson's
+# own install (the command, man pages, completion, library, nakodo.pc, headers, docs).
+PREFIX ?= /usr/local
+install: all
+	meson configure $(BUILD) -Dprefix=$(PREFIX) >/dev/null
+	ninja -C $(BUILD)
+	meson install -C $(BUILD) --no-rebuild $(if $(DESTDIR),--destdir "$(DESTDIR)")
+
+# Removes what the last `make install` installed (meson's install log, DESTDIR included).
+uninstall:
+	ninja -C $(BUILD) uninstall
 
 check: all
 	meson test -C $(BUILD) --print-errorlogs --no-rebuild; \
