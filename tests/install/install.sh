@@ -36,6 +36,13 @@ out=$(cd "$dir" && "$nk" --db "mem:" loan --amount 1,000 --rate 0 --maturity 1 \
 check "the installed nakodo computes (a small loan)" 'grep -q "\"grant_element\"" <<<"$out"' "$out"
 
 # ---- documentation ----
+check "nakodo(1) in share/man/man1" '[ -f "$root/share/man/man1/nakodo.1" ]'
+check "nakodo-serve(8) in share/man/man8" '[ -f "$root/share/man/man8/nakodo-serve.8" ]'
+if command -v man >/dev/null; then
+	out=$(MANPATH="$root/share/man" man -w nakodo-serve 2>&1)
+	check "man finds the installed page by name" '[ "$out" = "$root/share/man/man8/nakodo-serve.8" ]' "$out"
+fi
+
 check "README and doc/*.md in share/doc/nakodo" \
 	'[ -f "$root/share/doc/nakodo/README.md" ] && [ -f "$root/share/doc/nakodo/api.md" ]'
 check "the examples the README shows, in share/doc/nakodo/examples" \
