@@ -38,6 +38,10 @@ check "the installed nakodo computes (a small loan)" 'grep -q "\"grant_element\"
 # ---- documentation ----
 check "nakodo(1) in share/man/man1" '[ -f "$root/share/man/man1/nakodo.1" ]'
 check "nakodo-serve(8) in share/man/man8" '[ -f "$root/share/man/man8/nakodo-serve.8" ]'
+comp=$root/share/bash-completion/completions/nakodo
+check "the bash completion in share/bash-completion/completions" '[ -f "$comp" ]'
+out=$(bash -c 'source "$1" && complete -p nakodo' _ "$comp" 2>&1)
+check "and it registers _nakodo for nakodo" '[ "$out" = "complete -F _nakodo nakodo" ]' "$out"
 if command -v man >/dev/null; then
 	out=$(MANPATH="$root/share/man" man -w nakodo-serve 2>&1)
 	check "man finds the installed page by name" '[ "$out" = "$root/share/man/man8/nakodo-serve.8" ]' "$out"
