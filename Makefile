@@ -13,7 +13,7 @@ PKGS := libsodium:libsodium-dev sqlite3:libsqlite3-dev jansson:libjansson-dev \
 	libmicrohttpd:libmicrohttpd-dev libcurl:libcurl4-openssl-dev
 CMDS := meson:meson ninja:ninja-build pkg-config:pkg-config cc:gcc python3:python3 \
 	curl:curl jq:jq sqlite3:sqlite3 mandoc:mandoc \
-	dpkg-buildpackage:dpkg-dev dh:debhelper
+	dpkg-buildpackage:dpkg-dev dh:debhelper openssl:openssl
 # Python module → Debian package (the interoperability test's PyNaCl). Debian's package
 # serves /usr/bin/python3, which may not be the first python3 on PATH.
 PYMODS := nacl:python3-nacl
