@@ -37,14 +37,16 @@ version=$(dpkg-parsechangelog -S Version)
 rm -rf "$out"
 mkdir -p "$out/nakodo-$version"
 if git rev-parse --git-dir >/dev/null 2>&1; then
-	git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -xf - -C "$out/nakodo-$version"
+	git ls-files -co --exclude-standard -z | tar --null -T - -cf - |
+		tar -xf - -C "$out/nakodo-$version"
 else
 	tar --exclude='./build*' --exclude='./.git' -cf - . | tar -xf - -C "$out/nakodo-$version"
 fi
 start=$(date +%s)
 (cd "$out/nakodo-$version" &&
 	DEB_BUILD_OPTIONS="nocheck ${DEB_BUILD_OPTIONS:-}" dpkg-buildpackage -us -uc -b -Pnocheck \
-		>"../build.log" 2>&1) || { tail -40 "$out/build.log"; echo "deb: the build failed ($out/build.log)"; exit 1; }
+		>"../build.log" 2>&1) ||
+	{ tail -40 "$out/build.log"; echo "deb: the build failed ($out/build.log)"; exit 1; }
 echo "built in $(($(date +%s) - start)) s:"
 ls "$out"/*.deb
 
@@ -76,5 +78,6 @@ v=$("$root/usr/bin/nakodo" --version) || fail=1
 [ "$v" = "nakodo ${version%%-*}" ] || { echo "deb: the unpacked nakodo says '$v'"; fail=1; }
 (cd "$out" && "$root/usr/bin/nakodo" demo >"$out/demo.txt" 2>&1) ||
 	{ echo "deb: the unpacked nakodo's demo failed ($out/demo.txt)"; fail=1; }
-[ $fail = 0 ] && echo "deb: $(basename "$deb") and $(basename "$dev") hold what they should; the unpacked command runs"
+[ $fail = 0 ] && echo "deb: $(basename "$deb") and $(basename "$dev") hold what they should;" \
+	"the unpacked command runs"
 exit $fail

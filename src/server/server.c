@@ -108,7 +108,8 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC;
 	enum nk_status rc;
 
-	if ((rc = check_config(cfg, err)) != NK_OK || (rc = parse_listen(cfg->listen, &sa, err)) != NK_OK ||
+	if ((rc = check_config(cfg, err)) != NK_OK ||
+	    (rc = parse_listen(cfg->listen, &sa, err)) != NK_OK ||
 	    (rc = server_tls_options(cfg, &flags, tls, err)) != NK_OK)
 		return rc;
 	if (sodium_init() < 0)

@@ -12,9 +12,8 @@ trap 'rm -rf "$dir"' EXIT
 mkdir "$dir/bin" && ln -s "$(realpath "$nk")" "$dir/bin/nakodo"
 export PATH="$dir/bin:$PATH"
 unset NAKODO_DB NAKODO_SERVER NAKODO_TOKEN
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-bad() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+# shellcheck source=tap.sh
+source "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
 # shellcheck source=../../completion/nakodo
 source "$src/completion/nakodo"
@@ -35,7 +34,8 @@ expect() {
 	want=$(tr ' ' '\n' <<<"$2" | sed '/^$/d' | sort)
 	shift 2
 	got=$(comp "$@")
-	if [ "$got" = "$want" ]; then ok "$what"; else bad "$what" "got: $(echo $got)" "want: $(echo $want)"; fi
+	if [ "$got" = "$want" ]; then ok "$what"
+	else bad "$what" "got: $(echo $got)" "want: $(echo $want)"; fi
 }
 # contains DESCRIPTION WORDS WORD...: the completions include every one of WORDS
 contains() {
@@ -79,7 +79,8 @@ expect "a role from its start" "mediator" nakodo brief X --as me
 expect "answer's accept|decline" "accept decline" nakodo answer X --as payer ""
 expect "keygen's costs" "moderate interactive sensitive" nakodo keygen --cost ""
 expect "loan's repayments" "equal-principal annuity bullet" nakodo loan --repayment ""
-expect "the solutions" "nash kalai_smorodinsky egalitarian utilitarian" nakodo package propose --solution ""
+expect "the solutions" "nash kalai_smorodinsky egalitarian utilitarian" \
+	nakodo package propose --solution ""
 touch "$dir/alpha.key" "$dir/alpha.json"
 expect "files after --key" "$dir/alpha.key" nakodo join X --as payer --key "$dir/alpha.k"
 expect "files for analyze" "$dir/alpha.json" nakodo analyze "$dir/alpha.j"
@@ -101,7 +102,8 @@ out=$(NAKODO_DB="$db" comp nakodo brief "")
 if [ "$out" = "$(printf '%s\n' "$a" "$b" | sort)" ]; then ok "case ids from NAKODO_DB"
 else bad "case ids from NAKODO_DB" "got: $out"; fi
 expect "case ids for package submit" "$a $b" nakodo --db "$db" package submit ""
-expect "the case id is the first word only" "claimant payer mediator" nakodo --db "$db" brief "$a" --as ""
+expect "the case id is the first word only" "claimant payer mediator" \
+	nakodo --db "$db" brief "$a" --as ""
 # no database, or not a database: nothing offered, nothing printed, nothing made
 out=$(cd "$dir" && comp nakodo --db "$dir/none.db" submit "" 2>&1)
 if [ -z "$out" ] && [ ! -e "$dir/none.db" ]; then ok "no database: no ids, no error, no file made"
@@ -114,8 +116,8 @@ out=$(comp nakodo --db "$dir/junk.db" submit "" 2>&1)
 if [ -z "$out" ]; then ok "a file that is not a database: no ids, no error"
 else bad "a file that is not a database: no ids, no error" "$out"; fi
 out=$(NAKODO_SERVER=http://127.0.0.1:9 comp nakodo --db "$db" submit "" 2>&1)
-if [ "$out" = "$(printf '%s\n' "$a" "$b" | sort)" ]; then ok "ids come from the local database even with NAKODO_SERVER set"
-else bad "ids come from the local database even with NAKODO_SERVER set" "$out"; fi
+what="ids come from the local database even with NAKODO_SERVER set"
+if [ "$out" = "$(printf '%s\n' "$a" "$b" | sort)" ]; then ok "$what"; else bad "$what" "$out"; fi
 
 echo "1..$n"
 exit $((failed > 0))

@@ -10,27 +10,28 @@ log="$build/meson-logs/install-log.txt"
 # meson install rewrites the log `make uninstall` reads: keep the user's own
 [ -e "$log" ] && cp -p "$log" "$dir/install-log.saved"
 restore() {
-	if [ -e "$dir/install-log.saved" ]; then cp -p "$dir/install-log.saved" "$log"; else rm -f "$log"; fi
+	if [ -e "$dir/install-log.saved" ]; then cp -p "$dir/install-log.saved" "$log"
+	else rm -f "$log"; fi
 	rm -rf "$dir"
 }
 trap restore EXIT
 dest="$dir/root"
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-bad() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-check() { if eval "$2"; then ok "$1"; else bad "$1" "${3:-}"; fi; }
+# shellcheck source=tap.sh
+source "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
 out=$(meson install -C "$build" --destdir "$dest" --no-rebuild --quiet 2>&1)
 check "meson install --destdir succeeds" '[ $? = 0 ]' "$out"
 prefix=$(meson introspect "$build" --buildoptions |
-	python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"][0])')
+	python3 -c 'import json, sys
+print([o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"][0])')
 root="$dest$prefix"
 
 # ---- the command ----
 nk="$root/bin/nakodo"
 check "bin/nakodo is installed, executable" '[ -x "$nk" ]'
 out=$("$nk" --version 2>&1)
-check "the installed nakodo runs (--version)" '[[ "$out" =~ ^nakodo\ [0-9]+\.[0-9]+\.[0-9]+$ ]]' "$out"
+check "the installed nakodo runs (--version)" \
+	'[[ "$out" =~ ^nakodo\ [0-9]+\.[0-9]+\.[0-9]+$ ]]' "$out"
 out=$(cd "$dir" && "$nk" --db "mem:" loan --amount 1,000 --rate 0 --maturity 1 \
 	--per-year 1 --repayment bullet --discount 10 --json 2>&1)
 check "the installed nakodo computes (a small loan)" 'grep -q "\"grant_element\"" <<<"$out"' "$out"
@@ -44,7 +45,8 @@ out=$(bash -c 'source "$1" && complete -p nakodo' _ "$comp" 2>&1)
 check "and it registers _nakodo for nakodo" '[ "$out" = "complete -F _nakodo nakodo" ]' "$out"
 if command -v man >/dev/null; then
 	out=$(MANPATH="$root/share/man" man -w nakodo-serve 2>&1)
-	check "man finds the installed page by name" '[ "$out" = "$root/share/man/man8/nakodo-serve.8" ]' "$out"
+	check "man finds the installed page by name" \
+		'[ "$out" = "$root/share/man/man8/nakodo-serve.8" ]' "$out"
 fi
 
 check "README and doc/*.md in share/doc/nakodo" \

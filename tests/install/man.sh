@@ -7,9 +7,8 @@ set -u
 src=${1:?source folder}
 nk=${NAKODO:?set NAKODO to the nakodo binary}
 page1="$src/man/nakodo.1" page8="$src/man/nakodo-serve.8"
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-bad() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+# shellcheck source=tap.sh
+source "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
 if ! command -v mandoc >/dev/null; then
 	bad "mandoc is installed (Debian's mandoc; make deps installs it)"
@@ -18,7 +17,8 @@ fi
 # Warnings and errors: none. Style notes too, but for cross-references to pages this
 # machine may not have installed (curl(1), systemd.exec(5)), which depend on it, not us.
 for page in "$page1" "$page8"; do
-	out=$(mandoc -T lint -W style "$page" 2>&1 | grep -v -e 'referenced manual not found' -e 'mandoc.db')
+	out=$(mandoc -T lint -W style "$page" 2>&1 |
+		grep -v -e 'referenced manual not found' -e 'mandoc.db')
 	if [ -z "$out" ]; then ok "mandoc -T lint: ${page##*/} has no warning"
 	else bad "mandoc -T lint: ${page##*/} has no warning" "$out"; fi
 done
@@ -50,20 +50,22 @@ for c in $commands; do
 	else check_options "nakodo $c" "$text1" "nakodo(1)" "$help"; fi
 	# commands with subcommands: each one's own --help (nakodo case new, ...)
 	for sub in $(sed -nE "s/^(usage:)? *nakodo $c ([a-z][a-z-]*).*/\2/p" <<<"$help" | sort -u); do
-		check_options "nakodo $c $sub" "$text1" "nakodo(1)" "$("$nk" "$c" "$sub" --help 2>&1)"
+		sub_help=$("$nk" "$c" "$sub" --help 2>&1)
+		check_options "nakodo $c $sub" "$text1" "nakodo(1)" "$sub_help"
 	done
 done
 
 vars=$(grep -rhoE 'getenv\("NAKODO_[A-Z_]+"\)' "$src/src" | grep -oE 'NAKODO_[A-Z_]+' | sort -u)
 missing=""
 for v in $vars; do has "$text1" "$v" || missing="$missing $v"; done
-if [ -n "$vars" ] && [ -z "$missing" ]; then ok "nakodo(1) documents every NAKODO_* variable the sources read"
-else bad "nakodo(1) documents every NAKODO_* variable the sources read" "missing:$missing"; fi
+what="nakodo(1) documents every NAKODO_* variable the sources read"
+if [ -n "$vars" ] && [ -z "$missing" ]; then ok "$what"; else bad "$what" "missing:$missing"; fi
 for s in ENVIRONMENT FILES "EXIT STATUS"; do
 	if grep -q "^$s" <<<"$text1"; then ok "nakodo(1) has $s"; else bad "nakodo(1) has $s"; fi
 done
 for s in SIGNALS FILES "SECURITY CONSIDERATIONS"; do
-	if grep -q "^$s" <<<"$text8"; then ok "nakodo-serve(8) has $s"; else bad "nakodo-serve(8) has $s"; fi
+	if grep -q "^$s" <<<"$text8"; then ok "nakodo-serve(8) has $s"
+	else bad "nakodo-serve(8) has $s"; fi
 done
 
 echo "1..$n"
