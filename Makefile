@@ -12,18 +12,37 @@ PKGS := libsodium:libsodium-dev sqlite3:libsqlite3-dev jansson:libjansson-dev \
 	libxml-2.0:libxml2-dev cmocka:libcmocka-dev \
 	libmicrohttpd:libmicrohttpd-dev libcurl:libcurl4-openssl-dev
 CMDS := meson:meson ninja:ninja-build pkg-config:pkg-config cc:gcc python3:python3 \
-	curl:curl jq:jq sqlite3:sqlite3
+	curl:curl jq:jq sqlite3:sqlite3 mandoc:mandoc \
+	dpkg-buildpackage:dpkg-dev dh:debhelper openssl:openssl
 # Python module → Debian package (the interoperability test's PyNaCl). Debian's package
 # serves /usr/bin/python3, which may not be the first python3 on PATH.
 PYMODS := nacl:python3-nacl
 
-.PHONY: all demo check deps bench clean fuzz sanitize valgrind
+.PHONY: all demo check deps bench clean fuzz sanitize valgrind install uninstall deb
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 demo: all
 	./$(BUILD)/src/cli/nakodo demo
+
+# `make install` as users expect: PREFIX (default /usr/local) and DESTDIR, through meson's
+# own install (the command, man pages, completion, library, nakodo.pc, headers, docs).
+PREFIX ?= /usr/local
+install: all
+	meson configure $(BUILD) -Dprefix=$(PREFIX) >/dev/null
+	ninja -C $(BUILD)
+	meson install -C $(BUILD) --no-rebuild $(if $(DESTDIR),--destdir "$(DESTDIR)")
+
+# Removes what the last `make install` installed (meson's install log, DESTDIR included).
+uninstall:
+	ninja -C $(BUILD) uninstall
+
+# The Debian packages (debian/), built from a copy of the tree into build-deb/, listed,
+# linted (lintian, when installed) and unpacked into a scratch root to run; make check
+# does the same (the deb test).
+deb: deps
+	./tools/deb.sh build-deb
 
 check: all
 	meson test -C $(BUILD) --print-errorlogs --no-rebuild; \
@@ -79,4 +98,4 @@ deps:
 	fi
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz
+	rm -rf $(BUILD) build-asan build-fuzz build-deb

@@ -34,6 +34,10 @@ struct nk_server_config {
 	unsigned read_window_s;		/* a signed read's time may differ from the
 					 * server's clock by this much (403 beyond) */
 	FILE *log;			/* one line per request; NULL: stderr */
+	/* HTTPS instead of HTTP: the certificate (chain) and its private key, PEM text,
+	 * both or neither (NULL: plain HTTP); borrowed until nk_server_stop. */
+	const char *tls_cert_pem;
+	const char *tls_key_pem;
 	const struct nk_server_key *signer;	/* countersigns every event and signs the
 						 * record; required, borrowed (outlives
 						 * the server) */

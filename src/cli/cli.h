@@ -19,6 +19,8 @@ enum cli_exit {
 struct cli_ctx {
 	const char *db;		/* --db, NAKODO_DB, or "nakodo.db" */
 	bool json;		/* --json: one JSON object on stdout */
+	const char *cacert;	/* --cacert, NAKODO_CACERT: the CAs a server's certificate
+				 * is checked against (NULL: the system's) */
 	FILE *out;		/* stdout */
 	FILE *err;		/* stderr */
 };

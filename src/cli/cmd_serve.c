@@ -1,6 +1,7 @@
 /* nakodo serve: the go-between as an HTTP JSON API (doc/api.md). Every bound is an
  * option; SIGTERM or SIGINT stops it cleanly after the requests in flight. */
 #include "cmd_server_key.h"
+#include "serve_tls.h"
 #include "util.h"
 
 #include <nakodo/server.h>
@@ -12,7 +13,8 @@
 #include <string.h>
 
 static const char serve_help[] =
-	"usage: nakodo serve [--listen HOST:PORT] [--db sqlite:PATH] [--threads N] [LIMITS]\n"
+	"usage: nakodo serve [--listen HOST:PORT] [--db sqlite:PATH] [--threads N]\n"
+	"                    [--tls-cert FILE --tls-key FILE] [LIMITS]\n"
 	"       nakodo serve --print-key [--db sqlite:PATH] [--json]\n\n"
 	"Serves the API of doc/api.md. On first start it makes the operator's token and\n"
 	"prints it once, on standard error, as 'operator token: TOKEN'. One log line per\n"
@@ -22,6 +24,10 @@ static const char serve_help[] =
 	"  --listen HOST:PORT     IPv4 address and port (default 127.0.0.1:8750; port 0 picks\n"
 	"                         a free one, printed as 'listening on http://HOST:PORT')\n"
 	"  --threads N            worker threads, each with its own store connection (default 4)\n"
+	"  --tls-cert FILE        serve HTTPS with this PEM certificate (chain), and\n"
+	"  --tls-key FILE         its PEM private key (not readable by other users); the\n"
+	"                         listening line then says https://. Clients check the\n"
+	"                         certificate: nakodo --cacert FILE for a private CA\n"
 	"limits (what happens beyond them):\n"
 	"  --body-max BYTES       request body (default 65536; 413)\n"
 	"  --depth-max N          JSON nesting (default 16; 400)\n"
@@ -69,12 +75,15 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		{ "read-window", required_argument, NULL, 'w' },
 		{ "open-rate", required_argument, NULL, 'o' },
 		{ "print-key", no_argument, NULL, 'P' },
+		{ "tls-cert", required_argument, NULL, 'C' }, { "tls-key", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nk_server_config cfg;
 	struct nk_server *srv = NULL;
 	struct nk_server_key *signer = NULL;
 	struct nk_error err = { 0 };
+	struct serve_tls tls = { 0 };
+	const char *tls_cert = NULL, *tls_key = NULL;
 	sigset_t stop_signals;
 	unsigned long v;
 	bool print_key = false;
@@ -95,6 +104,10 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		if (c == 'P') {
 			print_key = true;
+			continue;
+		}
+		if (c == 'C' || c == 'K') {
+			*(c == 'C' ? &tls_cert : &tls_key) = optarg;
 			continue;
 		}
 		if (c == '?' || !number(optarg, 1ul << 24, &v))
@@ -119,6 +132,10 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "nakodo serve", "unexpected argument '%s'", argv[optind]);
 	if (print_key)
 		return cli_print_server_key(ctx, true);
+	if ((tls_cert || tls_key) && serve_tls_read(tls_cert, tls_key, &tls, &err) != NK_OK)
+		return cli_report(ctx, &err);
+	cfg.tls_cert_pem = (const char *)tls.cert;
+	cfg.tls_key_pem = (const char *)tls.key;
 	/* Block the stop signals before any thread starts, so that they all inherit the
 	 * mask and only sigwait below receives them. */
 	sigemptyset(&stop_signals);
@@ -128,21 +145,25 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	/* The key that countersigns every event, where the store keeps it (made on first
 	 * start; a mem: store, gone at exit, gets one for this run). */
-	if (nk_store_server_key(cfg.db, &signer, &err) != NK_OK)
+	if (nk_store_server_key(cfg.db, &signer, &err) != NK_OK) {
+		serve_tls_free(&tls);
 		return cli_report(ctx, &err);
+	}
 	cfg.signer = signer;
 	if (nk_server_start(&srv, &cfg, &err) != NK_OK) {
 		nk_server_key_free(signer);
+		serve_tls_free(&tls);
 		return cli_report(ctx, &err);
 	}
-	fprintf(ctx->err, "listening on http://%.*s:%u\n", (int)(strrchr(cfg.listen, ':') - cfg.listen),
-		cfg.listen, nk_server_port(srv));
+	fprintf(ctx->err, "listening on %s://%.*s:%u\n", tls.cert ? "https" : "http",
+		(int)(strrchr(cfg.listen, ':') - cfg.listen), cfg.listen, nk_server_port(srv));
 	fflush(ctx->err);
 	while (sigwait(&stop_signals, &sig) != 0)
 		;
 	fprintf(ctx->err, "stopping (signal %d)\n", sig);
 	nk_server_stop(srv);
 	nk_server_key_free(signer);
+	serve_tls_free(&tls);
 	fprintf(ctx->err, "stopped\n");
 	return CLI_OK;
 }

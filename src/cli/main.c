@@ -48,13 +48,16 @@ static void usage(FILE *f)
 		"  --db PATH   the case database (default nakodo.db, or $NAKODO_DB);\n"
 		"              sqlite:PATH or mem: name a backend explicitly\n"
 		"  --json      print one JSON object instead of text\n"
+		"  --cacert FILE\n"
+		"              with --server https://...: check the server's certificate against\n"
+		"              the CA certificates in FILE (PEM; or $NAKODO_CACERT), not the system's\n"
 		"  --help      this text; COMMAND --help for a command's own\n\n"
 		"exit status: 0 done, 1 refused by the case's rules, 2 bad usage or input,\n"
 		"3 storage error\n");
 }
 
-/* Removes the global options from argv (up to a "--"); returns the new argc, or -1 on
- * a malformed global option. */
+/* Removes the global options from argv (up to a "--"); returns the new argc, or -1
+ * (--db) or -2 (--cacert) for one without its value. */
 static int take_globals(struct cli_ctx *ctx, int argc, char **argv)
 {
 	int out = 1;
@@ -72,6 +75,12 @@ static int take_globals(struct cli_ctx *ctx, int argc, char **argv)
 			ctx->db = argv[++i];
 		} else if (!rest && strncmp(argv[i], "--db=", 5) == 0) {
 			ctx->db = argv[i] + 5;
+		} else if (!rest && strcmp(argv[i], "--cacert") == 0) {
+			if (i + 1 >= argc)
+				return -2;
+			ctx->cacert = argv[++i];
+		} else if (!rest && strncmp(argv[i], "--cacert=", 9) == 0) {
+			ctx->cacert = argv[i] + 9;
 		} else {
 			argv[out++] = argv[i];
 		}
@@ -82,7 +91,8 @@ static int take_globals(struct cli_ctx *ctx, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct cli_ctx ctx = { .db = getenv("NAKODO_DB"), .out = stdout, .err = stderr };
+	struct cli_ctx ctx = { .db = getenv("NAKODO_DB"), .cacert = getenv("NAKODO_CACERT"),
+			       .out = stdout, .err = stderr };
 
 	/* Every file nakodo writes is its user's alone (doc/storage.md, "File modes"): each
 	 * writer asks for 0600 itself, and this covers whatever a library makes besides. */
@@ -96,7 +106,10 @@ int main(int argc, char **argv)
 		ctx.db = "nakodo.db";
 	argc = take_globals(&ctx, argc, argv);
 	if (argc < 0)
-		return cli_usage_error(&ctx, "nakodo", "--db needs a PATH");
+		return cli_usage_error(&ctx, "nakodo", argc == -1 ? "--db needs a PATH"
+				       : "--cacert needs a FILE");
+	if (ctx.cacert && !*ctx.cacert)
+		ctx.cacert = NULL;
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_USAGE;

@@ -14,6 +14,8 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <errno.h>
 
 #define REMOTE_REPLY_MAX (4u << 20)	/* bytes of an answer */
 #define REMOTE_TIMEOUT_S 30L
@@ -178,6 +180,10 @@ static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 		json_decref(body);
 		return cli_usage_error(ctx, "nakodo", "--server needs --token TOKEN (or NAKODO_TOKEN)");
 	}
+	if (ctx->cacert && access(ctx->cacert, R_OK) != 0) {
+		json_decref(body);
+		return cli_usage_error(ctx, "nakodo", "--cacert %s: %s", ctx->cacert, strerror(errno));
+	}
 	if ((size_t)snprintf(url, sizeof(url), "%s%s", r->server, path) >= sizeof(url)) {
 		json_decref(body);
 		return cli_usage_error(ctx, "nakodo", "the server URL is too long");
@@ -205,6 +211,12 @@ again:
 	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* https: the server's certificate and name are checked, against a private CA when
+	 * the user names one (--cacert, NAKODO_CACERT), else the system's */
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (ctx->cacert)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, ctx->cacert);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, REMOTE_TIMEOUT_S);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);

@@ -2,6 +2,7 @@
  * the operator's token, read the cases' states for /metrics, start libmicrohttpd; on
  * stop, let the requests in flight finish, then close every connection and the group. */
 #include "server/server_impl.h"
+#include "server/tls.h"
 
 #include <nakodo/alloc.h>
 
@@ -103,9 +104,13 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 	struct nk_server *srv = NULL;
 	struct sockaddr_in sa;
 	const union MHD_DaemonInfo *info;
+	struct MHD_OptionItem tls[SERVER_TLS_OPTIONS];
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC;
 	enum nk_status rc;
 
-	if ((rc = check_config(cfg, err)) != NK_OK || (rc = parse_listen(cfg->listen, &sa, err)) != NK_OK)
+	if ((rc = check_config(cfg, err)) != NK_OK ||
+	    (rc = parse_listen(cfg->listen, &sa, err)) != NK_OK ||
+	    (rc = server_tls_options(cfg, &flags, tls, err)) != NK_OK)
 		return rc;
 	if (sodium_init() < 0)
 		return nk_fail(err, NK_ECRYPTO, "", "libsodium could not start");
@@ -135,8 +140,9 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 	    (rc = scrub_start(srv, err)) != NK_OK)
 		goto out;
 	srv->daemon = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC,
+		flags,
 		0, NULL, NULL, server_on_request, srv,
+		MHD_OPTION_ARRAY, tls,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->connections_max,
@@ -145,7 +151,10 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 		MHD_OPTION_NOTIFY_COMPLETED, server_on_completed, srv,
 		MHD_OPTION_END);
 	if (!srv->daemon) {
-		rc = nk_fail(err, NK_EINVAL, "listen", "could not listen on %s", cfg->listen);
+		rc = cfg->tls_cert_pem
+			? nk_fail(err, NK_EINVAL, "listen", "could not listen on %s with TLS (is the "
+				  "key the certificate's, both PEM?)", cfg->listen)
+			: nk_fail(err, NK_EINVAL, "listen", "could not listen on %s", cfg->listen);
 		goto out;
 	}
 	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
