@@ -131,8 +131,7 @@ enum nk_status nk_case_token_change(const struct nk_case_env *env, const char *i
 		rc = change(arg, env->store, err);
 	if (rc == NK_OK && !ended)
 		rc = case_append(env, id, "mediator", CASE_EV_TOKEN,
-				 json_pack("{s:s, s:s}", "role", nk_role_name(role), "change",
-					   reissue ? "reissued" : "revoked"), err);
+				 case_event_token_encode(role, reissue), err);
 	rc = case_finish(env, rc, false, err);
 out:
 	if (st) {

@@ -5,7 +5,6 @@
  * live in their own files (figure_case.c, package_case.c). */
 #include "case/case_impl.h"
 #include <nakodo/time.h>
-#include <nakodo/case_json.h>
 
 #include <nakodo/seal.h>
 
@@ -148,7 +147,7 @@ enum nk_status case_end(const struct nk_case_env *env, const char *id,
 
 	if (rc == NK_OK)
 		rc = case_append(env, id, "go-between", CASE_EV_PURGED,
-			    json_pack("{s:s}", "secrets", "deleted"), err);
+				 case_event_purged_encode(), err);
 	if (rc == NK_OK)
 		rc = case_record_close(env, id, err);
 	return rc;
@@ -174,8 +173,8 @@ enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc, boo
 }
 
 enum nk_status case_seal_answer(const struct nk_case_env *env, const struct case_state *st,
-				enum nk_role role, bool accept, enum case_event type, const char *key,
-				int n, bool other_answered, const struct nk_request_auth *auth,
+				enum nk_role role, bool accept, enum case_event type, int n,
+				bool other_answered, const struct nk_request_auth *auth,
 				bool *both, bool accepted[static 2], struct nk_error *err)
 {
 	char name[NK_SECRET_NAME_MAX];
@@ -187,8 +186,7 @@ enum nk_status case_seal_answer(const struct nk_case_env *env, const struct case
 	if ((rc = nk_store_secret_put(env->store, st->id, name, &mine, 1, err)) != NK_OK)
 		return rc;
 	rc = case_append(env, st->id, nk_role_name(role), type,
-			 case_with_request(json_pack("{s:i, s:s}", key, n, "role", nk_role_name(role)),
-					   auth), err);
+			 case_with_request(case_event_step_encode(type, n, role), auth), err);
 	if (rc != NK_OK || !other_answered)
 		return rc;
 	for (int side = 0; side < 2 && rc == NK_OK; side++) {
@@ -318,7 +316,8 @@ enum nk_status case_close(const struct nk_case_env *env, const char *id, enum nk
 		goto out;
 	}
 	rc = case_append(env, id, "mediator", CASE_EV_CLOSED,
-			 case_with_request(json_pack("{s:s}", "reason", "closed by the mediator"), auth), err);
+			 case_with_request(case_event_closed_encode("closed by the mediator"), auth),
+			 err);
 	if (rc == NK_OK)
 		rc = case_end(env, id, err);
 out:

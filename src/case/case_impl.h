@@ -136,12 +136,6 @@ extern const struct case_kind case_kind_figures;	/* figure_case.c */
 extern const struct case_kind case_kind_package;	/* package_case.c */
 extern const struct case_kind *const case_kinds[];	/* every kind, NULL-ended (case.c) */
 
-/* fold.c: the pieces every kind's appliers share. */
-NK_MUST_USE enum nk_status case_corrupt(struct nk_error *err, const char *what);
-int case_body_int(const json_t *body, const char *key, int64_t *out);
-int case_body_role(const json_t *body, enum nk_role *role);
-int case_body_hex(const json_t *body, const char *key, uint8_t *out, size_t len);
-
 /* Each kind's opening and appliers (figure_fold.c, package_fold.c). */
 NK_MUST_USE enum nk_status figure_apply_opened(struct case_state *st, const json_t *body,
 					       struct nk_error *err);
@@ -205,9 +199,6 @@ NK_MUST_USE enum nk_status case_refuse_state(const struct case_state *st,
 NK_MUST_USE enum nk_status case_authorise(const struct case_state *st, enum nk_role role,
 					  const struct nk_case_request *req,
 					  const struct nk_request_auth *auth, struct nk_error *err);
-
-/* Adds "request": auth's number to an event body when auth is given (NULL-safe). */
-json_t *case_with_request(json_t *body, const struct nk_request_auth *auth);
 
 /* message.c: send, deposit and withdraw, for nk_case_act. */
 NK_MUST_USE enum nk_status case_send(const struct nk_case_env *env, const char *id,
@@ -276,13 +267,13 @@ NK_MUST_USE enum nk_status case_end(const struct nk_case_env *env, const char *i
 NK_MUST_USE enum nk_status case_check_round(const struct case_state *st, int round,
 					    struct nk_error *err);
 /* A party's sealed answer to proposal n (the mediator's n-th figure, a round's package):
- * sealed as answer.n.ROLE, then logged as type with {key: n, "role"} and the request
+ * sealed as answer.n.ROLE, then logged as type (case_event_step_encode) with the request
  * number. When the other party had answered already (other_answered), reads both back
  * into accepted[] (by role) and sets *both. */
 NK_MUST_USE enum nk_status case_seal_answer(const struct nk_case_env *env,
 					    const struct case_state *st, enum nk_role role,
-					    bool accept, enum case_event type, const char *key,
-					    int n, bool other_answered,
+					    bool accept, enum case_event type, int n,
+					    bool other_answered,
 					    const struct nk_request_auth *auth, bool *both,
 					    bool accepted[static 2], struct nk_error *err);
 NK_MUST_USE enum nk_status case_refuse_non_party(enum nk_role role, struct nk_error *err);
@@ -295,9 +286,5 @@ NK_MUST_USE enum nk_status package_get_valuation(const struct nk_case_env *env, 
 						 int round, enum nk_role role,
 						 struct nk_package_valuation *out,
 						 struct nk_error *err);
-
-/* A proposed package as the log and briefings show it (nk_package_json, rates on the
- * basis-point grid). NULL when out of memory. */
-json_t *package_public_json(const struct nk_currency *cur, const struct nk_package *p);
 
 #endif

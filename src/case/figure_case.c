@@ -5,7 +5,6 @@
  * figures there or nothing. */
 #include "case/case_impl.h"
 #include "base/hex.h"
-#include <nakodo/case_json.h>
 
 #include <nakodo/seal.h>
 
@@ -172,10 +171,7 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 	if ((rc = case_replay(env, st, r, results, err)) != NK_OK)
 		goto out;
 	res = &results[r - 1];
-	body = json_pack("{s:i, s:s}", "round", r, "outcome", nk_deal_kind_name(res->deal));
-	if (res->deal != NK_NO_DEAL) {
-		body = nk_json_set(body, "figure", json_integer(res->figure));
-	}
+	body = case_event_round_encode(r, res->deal, res->figure);
 	if ((rc = case_append(env, st->id, "go-between", CASE_EV_ROUND, body, err)) != NK_OK)
 		goto out;
 	if (res->deal == NK_NO_DEAL && st->fig.rules.hint_count > 0 &&
@@ -183,17 +179,18 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 	     (rc = keep_hint(env, st->id, r, NK_PAYER, &res->payer, err)) != NK_OK))
 		goto out;
 	if (res->deal != NK_NO_DEAL) {
-		body = json_pack("{s:I, s:s, s:i}", "figure", (json_int_t)res->figure,
-				 "by", nk_deal_kind_name(res->deal), "round", r);
+		body = case_event_settled_encode(res->figure, res->deal, r);
 		rc = case_append(env, st->id, "go-between", CASE_EV_SETTLED, body, err);
 		if (rc == NK_OK && st->fig.rules.settle == NK_SETTLE_RANDOM)
 			rc = keep_seed(env, st->id, err);
 		*ended = true;
 	} else if (r == st->fig.rules.rounds) {
-		rc = case_append(env, st->id, "go-between", CASE_EV_IMPASSE, json_pack("{s:i}", "after_round", r), err);
+		rc = case_append(env, st->id, "go-between", CASE_EV_IMPASSE,
+				 case_event_impasse_encode(r), err);
 		if (rc == NK_OK && st->fig.rules.proposals == 0) {
 			rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
-				    json_pack("{s:s}", "reason", "impasse, and the rules allow no mediator's proposal"), err);
+				 case_event_closed_encode("impasse, and the rules allow no "
+							  "mediator's proposal"), err);
 			*ended = true;
 		}
 	}
@@ -246,8 +243,9 @@ static enum nk_status submit(const struct nk_case_env *env, struct case_state *s
 	if ((rc = case_put_amount(env, id, name, amount, err)) != NK_OK)
 		goto out;
 	rc = case_append(env, id, nk_role_name(role), extension ? CASE_EV_EXTENSION : CASE_EV_FIGURE,
-			 case_with_request(json_pack("{s:i, s:s}", "round", st->round,
-						     "role", nk_role_name(role)), auth), err);
+			 case_with_request(case_event_step_encode(extension ? CASE_EV_EXTENSION
+									    : CASE_EV_FIGURE,
+								  st->round, role), auth), err);
 	if (rc == NK_OK && !extension) {
 		st->fig.rounds[st->round - 1].submitted[role] = true;
 		if (st->fig.rounds[st->round - 1].submitted[!role])
@@ -302,8 +300,8 @@ static enum nk_status propose(const struct nk_case_env *env, struct case_state *
 	if ((rc = nk_bargain_check_proposal(&st->fig.rules, st->fig.proposals, amount, err)) != NK_OK)
 		return rc;
 	return case_append(env, st->id, "mediator", CASE_EV_PROPOSAL,
-			   case_with_request(json_pack("{s:i, s:I}", "number", st->fig.proposals + 1,
-						       "figure", (json_int_t)amount), auth), err);
+			   case_with_request(case_event_proposal_encode(st->fig.proposals + 1, amount),
+					     auth), err);
 }
 
 enum nk_status nk_case_propose(const struct nk_case_env *env, const char *id, int64_t amount,
@@ -330,22 +328,22 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 		return nk_fail(err, NK_EREFUSED, "proposal", "there is no proposal to answer");
 	if (st->fig.answered[role])
 		return nk_fail(err, NK_EREFUSED, "answer", "this proposal was already answered");
-	rc = case_seal_answer(env, st, role, req->accept, CASE_EV_ANSWER, "number",
-			      st->fig.proposals, st->fig.answered[!role], auth, &both, accepted, err);
+	rc = case_seal_answer(env, st, role, req->accept, CASE_EV_ANSWER, st->fig.proposals, st->fig.answered[!role], auth, &both, accepted, err);
 	if (rc != NK_OK || !both)
 		goto out;
 	outcome = nk_bargain_proposal_outcome(&st->fig.rules, st->fig.proposals,
 					      accepted[NK_CLAIMANT], accepted[NK_PAYER]);
 	rc = case_append(env, id, "go-between", CASE_EV_PROPOSAL_RESULT,
-		    json_pack("{s:i, s:b}", "number", st->fig.proposals,
-			      "accepted", outcome == NK_PROPOSAL_SETTLES), err);
+			 case_event_result_encode(CASE_EV_PROPOSAL_RESULT, st->fig.proposals,
+						  outcome == NK_PROPOSAL_SETTLES), err);
 	if (rc == NK_OK && outcome == NK_PROPOSAL_SETTLES) {
 		rc = case_append(env, id, "go-between", CASE_EV_SETTLED,
-			    json_pack("{s:I, s:s}", "figure", (json_int_t)st->fig.proposal, "by", "proposal"), err);
+				 case_event_settled_encode(st->fig.proposal, NK_DEAL_PROPOSAL, 0), err);
 		*ended = true;
 	} else if (rc == NK_OK && outcome == NK_PROPOSAL_CLOSES) {
 		rc = case_append(env, id, "go-between", CASE_EV_CLOSED,
-			    json_pack("{s:s}", "reason", "the mediator's proposals were not accepted"), err);
+				 case_event_closed_encode("the mediator's proposals were not accepted"),
+				 err);
 		*ended = true;
 	}
 	if (rc == NK_OK && *ended)

@@ -5,8 +5,6 @@
  * refused and appends nothing. */
 #include "case/case_impl.h"
 #include "base/hex.h"
-#include <nakodo/case_json.h>
-#include <nakodo/package_case_json.h>
 #include <nakodo/package_json.h>
 
 #include <sodium.h>
@@ -128,6 +126,7 @@ static enum nk_status evaluate(const struct nk_case_env *env, struct case_state 
 	struct nk_package_valuation *v = sodium_malloc(2 * sizeof(*v));
 	struct nk_package_result *res = sodium_malloc(sizeof(*res));
 	struct nk_error search_err = { 0 };
+	struct case_event_package_round round;
 	bool incompatible;
 	json_t *body;
 	enum nk_status rc;
@@ -155,16 +154,16 @@ static enum nk_status evaluate(const struct nk_case_env *env, struct case_state 
 	}
 	/* Public: the round, whether a package was found, and the package. Never a value,
 	 * a gain, a reservation, or what blocked the search. */
-	body = json_pack("{s:i, s:s}", "round", st->round, "outcome", res->found ? "package" : "no-deal");
-	if (incompatible)
-		body = nk_json_set(body, "incompatible", json_true());
-	if (res->found)
-		body = nk_json_set(body, "package", package_public_json(cur, &res->package));
+	round = (struct case_event_package_round){ .round = st->round, .found = res->found,
+						   .incompatible = incompatible,
+						   .package = res->package };
+	body = case_event_package_round_encode(cur, &round);
 	if ((rc = case_append(env, st->id, "go-between", CASE_EV_PACKAGE_ROUND, body, err)) != NK_OK)
 		goto out;
 	if (!res->found && st->round == st->pkg.frame.rounds) {
 		rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
-				 json_pack("{s:s}", "reason", "no package both accept, after the last round"), err);
+				 case_event_closed_encode("no package both accept, after the last "
+							  "round"), err);
 		*ended = true;
 		if (rc == NK_OK)
 			rc = case_end(env, st->id, err);
@@ -216,8 +215,8 @@ static enum nk_status submit(const struct nk_case_env *env, struct case_state *s
 	/* The request's number, never its signature: the countersigned chain is the proof
 	 * that the server accepted it (doc/crypto.md, "Signed requests"). */
 	rc = case_append(env, st->id, nk_role_name(role), CASE_EV_PACKAGE_SUBMITTED,
-			 case_with_request(json_pack("{s:i, s:s}", "round", st->round,
-						     "role", nk_role_name(role)), auth), err);
+			 case_with_request(case_event_step_encode(CASE_EV_PACKAGE_SUBMITTED, st->round,
+								  role), auth), err);
 	r->submitted[role] = true;
 	if (rc == NK_OK && r->submitted[!role])
 		rc = evaluate(env, st, ended, err);
@@ -252,8 +251,7 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 	if (r->answered[role])
 		return nk_fail(err, NK_EREFUSED, "answer", "round %d's package was already answered",
 			       st->round);
-	rc = case_seal_answer(env, st, role, req->accept, CASE_EV_PACKAGE_ANSWER, "round",
-			      st->round, r->answered[!role], auth, &both, accepted, err);
+	rc = case_seal_answer(env, st, role, req->accept, CASE_EV_PACKAGE_ANSWER, st->round, r->answered[!role], auth, &both, accepted, err);
 	if (rc != NK_OK || !both)
 		goto out;
 	/* Each round's package is one proposal: the rules allow as many as rounds. */
@@ -261,17 +259,17 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 	outcome = nk_bargain_proposal_outcome(&rules, st->round, accepted[NK_CLAIMANT],
 					      accepted[NK_PAYER]);
 	rc = case_append(env, st->id, "go-between", CASE_EV_PACKAGE_RESULT,
-			 json_pack("{s:i, s:b}", "round", st->round, "accepted",
-				   outcome == NK_PROPOSAL_SETTLES), err);
+			 case_event_result_encode(CASE_EV_PACKAGE_RESULT, st->round,
+						  outcome == NK_PROPOSAL_SETTLES), err);
 	if (rc == NK_OK && outcome == NK_PROPOSAL_SETTLES) {
 		rc = case_append(env, st->id, "go-between", CASE_EV_SETTLED,
-				 json_pack("{s:s, s:i, s:o}", "by", "package", "round", st->round,
-					   "package", package_public_json(nk_currency_find(st->pkg.frame.currency),
-									   &st->pkg.proposed)), err);
+				 case_event_package_settled_encode(nk_currency_find(st->pkg.frame.currency),
+								   st->round, &st->pkg.proposed), err);
 		*ended = true;
 	} else if (rc == NK_OK && outcome == NK_PROPOSAL_CLOSES) {
 		rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
-				 json_pack("{s:s}", "reason", "the last round's package was not accepted by both"), err);
+				 case_event_closed_encode("the last round's package was not accepted "
+							  "by both"), err);
 		*ended = true;
 	}
 	if (rc == NK_OK && *ended)

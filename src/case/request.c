@@ -177,12 +177,6 @@ enum nk_status case_authorise(const struct case_state *st, enum nk_role role,
 	return NK_OK;
 }
 
-json_t *case_with_request(json_t *body, const struct nk_request_auth *auth)
-{
-	return body && auth ? nk_json_set(body, "request", json_integer((json_int_t)auth->number))
-			    : body;
-}
-
 enum nk_status nk_case_act(const struct nk_case_env *env, const char *id, enum nk_role role,
 			   const struct nk_case_request *req, const struct nk_request_auth *auth,
 			   struct nk_error *err)
