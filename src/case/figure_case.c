@@ -328,7 +328,8 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 		return nk_fail(err, NK_EREFUSED, "proposal", "there is no proposal to answer");
 	if (st->fig.answered[role])
 		return nk_fail(err, NK_EREFUSED, "answer", "this proposal was already answered");
-	rc = case_seal_answer(env, st, role, req->accept, CASE_EV_ANSWER, st->fig.proposals, st->fig.answered[!role], auth, &both, accepted, err);
+	rc = case_seal_answer(env, st, role, req->accept, CASE_EV_ANSWER, st->fig.proposals,
+			      st->fig.answered[!role], auth, &both, accepted, err);
 	if (rc != NK_OK || !both)
 		goto out;
 	outcome = nk_bargain_proposal_outcome(&st->fig.rules, st->fig.proposals,

@@ -251,7 +251,8 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 	if (r->answered[role])
 		return nk_fail(err, NK_EREFUSED, "answer", "round %d's package was already answered",
 			       st->round);
-	rc = case_seal_answer(env, st, role, req->accept, CASE_EV_PACKAGE_ANSWER, st->round, r->answered[!role], auth, &both, accepted, err);
+	rc = case_seal_answer(env, st, role, req->accept, CASE_EV_PACKAGE_ANSWER, st->round,
+			      r->answered[!role], auth, &both, accepted, err);
 	if (rc != NK_OK || !both)
 		goto out;
 	/* Each round's package is one proposal: the rules allow as many as rounds. */
