@@ -4,6 +4,9 @@
  * refused command rolls back and leaves the store as it was. The commands of each kind
  * live in their own files (figure_case.c, package_case.c). */
 #include "case/case_impl.h"
+#include "case/figure_kind.h"
+#include "case/package_kind.h"
+#include "case/record.h"
 #include <nakodo/time.h>
 
 #include <nakodo/seal.h>
@@ -200,6 +203,28 @@ enum nk_status case_seal_answer(const struct nk_case_env *env, const struct case
 	}
 	sodium_memzero(answers, sizeof(answers));
 	return rc;
+}
+
+enum nk_status case_conclude_answers(const struct nk_case_env *env,
+				     const struct case_state *st, enum case_event result, int n,
+				     enum nk_proposal_outcome outcome, json_t *settled,
+				     const char *reason, bool *ended, struct nk_error *err)
+{
+	enum nk_status rc;
+
+	rc = case_append(env, st->id, "go-between", result,
+			 case_event_result_encode(result, n, outcome == NK_PROPOSAL_SETTLES), err);
+	if (rc == NK_OK && outcome == NK_PROPOSAL_SETTLES) {
+		rc = case_append(env, st->id, "go-between", CASE_EV_SETTLED, settled, err);
+		settled = NULL;
+		*ended = true;
+	} else if (rc == NK_OK && outcome == NK_PROPOSAL_CLOSES) {
+		rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
+				 case_event_closed_encode(reason), err);
+		*ended = true;
+	}
+	json_decref(settled);
+	return rc == NK_OK && *ended ? case_end(env, st->id, err) : rc;
 }
 
 enum nk_status case_check_round(const struct case_state *st, int round, struct nk_error *err)

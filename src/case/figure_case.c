@@ -3,7 +3,7 @@
  * the round), the mediator's proposal after an impasse and the parties' answers. Each
  * runs inside the transaction case.c begins and ends, and appends its events and sealed
  * figures there or nothing. */
-#include "case/case_impl.h"
+#include "case/figure_kind.h"
 #include "base/hex.h"
 
 #include <nakodo/seal.h>
@@ -317,7 +317,6 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 			     enum nk_role role, const struct nk_case_request *req,
 			     const struct nk_request_auth *auth, bool *ended, struct nk_error *err)
 {
-	const char *id = st->id;
 	bool both = false, accepted[2] = { false, false };
 	enum nk_proposal_outcome outcome;
 	enum nk_status rc;
@@ -334,21 +333,9 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 		goto out;
 	outcome = nk_bargain_proposal_outcome(&st->fig.rules, st->fig.proposals,
 					      accepted[NK_CLAIMANT], accepted[NK_PAYER]);
-	rc = case_append(env, id, "go-between", CASE_EV_PROPOSAL_RESULT,
-			 case_event_result_encode(CASE_EV_PROPOSAL_RESULT, st->fig.proposals,
-						  outcome == NK_PROPOSAL_SETTLES), err);
-	if (rc == NK_OK && outcome == NK_PROPOSAL_SETTLES) {
-		rc = case_append(env, id, "go-between", CASE_EV_SETTLED,
-				 case_event_settled_encode(st->fig.proposal, NK_DEAL_PROPOSAL, 0), err);
-		*ended = true;
-	} else if (rc == NK_OK && outcome == NK_PROPOSAL_CLOSES) {
-		rc = case_append(env, id, "go-between", CASE_EV_CLOSED,
-				 case_event_closed_encode("the mediator's proposals were not accepted"),
-				 err);
-		*ended = true;
-	}
-	if (rc == NK_OK && *ended)
-		rc = case_end(env, id, err);
+	rc = case_conclude_answers(env, st, CASE_EV_PROPOSAL_RESULT, st->fig.proposals, outcome,
+				   case_event_settled_encode(st->fig.proposal, NK_DEAL_PROPOSAL, 0),
+				   "the mediator's proposals were not accepted", ended, err);
 out:
 	sodium_memzero(accepted, sizeof(accepted));
 	return rc;

@@ -3,7 +3,7 @@
  * the impasse, the mediator's proposal with its answers and result, and the settlement.
  * As in fold.c, an event that breaks the rules its log records makes the log corrupt
  * rather than half-applied. */
-#include "case/case_impl.h"
+#include "case/figure_kind.h"
 
 #include <sodium.h>
 #include <string.h>

@@ -2,6 +2,7 @@
  * `message` events and, once both deposits are in, the other party's released deposit.
  * Read in one snapshot, so the log and the envelopes agree, without the write lock. */
 #include "case/case_impl.h"
+#include "case/record.h"
 
 #include <inttypes.h>
 #include <sodium.h>

@@ -4,6 +4,7 @@
  * stores the ciphertext and logs only its size and SHA-256. Deposits are held until
  * both parties' are in; the second one releases both in the same transaction. */
 #include "case/case_impl.h"
+#include "case/message.h"
 
 #include <nakodo/seal.h>
 

@@ -3,7 +3,7 @@
  * transaction as the second valuation) and the answers to a proposed package. As in
  * case.c, each command either appends its events in one durable transaction or is
  * refused and appends nothing. */
-#include "case/case_impl.h"
+#include "case/package_kind.h"
 #include "base/hex.h"
 #include <nakodo/package_json.h>
 
@@ -259,22 +259,10 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 	rules.proposals = st->pkg.frame.rounds;
 	outcome = nk_bargain_proposal_outcome(&rules, st->round, accepted[NK_CLAIMANT],
 					      accepted[NK_PAYER]);
-	rc = case_append(env, st->id, "go-between", CASE_EV_PACKAGE_RESULT,
-			 case_event_result_encode(CASE_EV_PACKAGE_RESULT, st->round,
-						  outcome == NK_PROPOSAL_SETTLES), err);
-	if (rc == NK_OK && outcome == NK_PROPOSAL_SETTLES) {
-		rc = case_append(env, st->id, "go-between", CASE_EV_SETTLED,
-				 case_event_package_settled_encode(nk_currency_find(st->pkg.frame.currency),
-								   st->round, &st->pkg.proposed), err);
-		*ended = true;
-	} else if (rc == NK_OK && outcome == NK_PROPOSAL_CLOSES) {
-		rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
-				 case_event_closed_encode("the last round's package was not accepted "
-							  "by both"), err);
-		*ended = true;
-	}
-	if (rc == NK_OK && *ended)
-		rc = case_end(env, st->id, err);
+	rc = case_conclude_answers(env, st, CASE_EV_PACKAGE_RESULT, st->round, outcome,
+				   case_event_package_settled_encode(nk_currency_find(st->pkg.frame.currency),
+								     st->round, &st->pkg.proposed),
+				   "the last round's package was not accepted by both", ended, err);
 out:
 	sodium_memzero(accepted, sizeof(accepted));
 	return rc;

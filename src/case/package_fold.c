@@ -2,7 +2,7 @@
  * opening with its frame, each side's submission, the evaluated round with its public
  * package, the answers and their result, and the settlement. As in fold.c, an event that breaks the
  * rules its log records makes the log corrupt rather than half-applied. */
-#include "case/case_impl.h"
+#include "case/package_kind.h"
 
 #include <string.h>
 

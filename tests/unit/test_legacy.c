@@ -17,7 +17,7 @@
  * fixture; the fixture, not this writer, is what the tests read. */
 #include "fixture_db.h"
 
-#include "case/case_impl.h"
+#include "case/figure_kind.h"
 #include <nakodo/ledger.h>
 #include <nakodo/seal.h>
 
