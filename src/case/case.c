@@ -7,6 +7,7 @@
 #include "case/figure_kind.h"
 #include "case/package_kind.h"
 #include "case/record.h"
+#include "base/hex.h"
 #include <nakodo/time.h>
 
 #include <nakodo/seal.h>
@@ -34,6 +35,36 @@ void case_secret_name(char out[static NK_SECRET_NAME_MAX], const char *what, int
 		      enum nk_role role)
 {
 	snprintf(out, NK_SECRET_NAME_MAX, "%s.%d.%s", what, n, nk_role_name(role));
+}
+
+void case_new_id(const struct nk_case_env *env, char out[static NK_CASE_ID_MAX])
+{
+	uint8_t raw[NK_CASE_ID_LEN / 2];
+
+	case_fill_random(env, raw, sizeof(raw));
+	nk_hex_encode(raw, sizeof(raw), out);
+}
+
+enum nk_status case_create(const struct nk_case_env *env, const char *id, const char *secret,
+			   const uint8_t *value, size_t len, json_t *opened,
+			   nk_case_open_hook before_commit, void *arg, struct nk_error *err)
+{
+	enum nk_status rc = nk_store_begin(env->store, err);
+
+	if (rc != NK_OK) {
+		json_decref(opened);
+		return rc;
+	}
+	rc = nk_store_case_create(env->store, id, err);
+	if (rc == NK_OK && secret)
+		rc = nk_store_secret_put(env->store, id, secret, value, len, err);
+	if (rc == NK_OK)
+		rc = case_append(env, id, "mediator", CASE_EV_OPENED, opened, err);
+	else
+		json_decref(opened);
+	if (rc == NK_OK && before_commit)
+		rc = before_commit(arg, env->store, id, err);
+	return case_finish(env, rc, false, err);
 }
 
 /* Appends one event; takes the reference to body. */

@@ -163,6 +163,17 @@ NK_MUST_USE enum nk_status case_load_snapshot(const struct nk_case_env *env, con
 /* How an event's body is written (and read back exactly, nk_json_loads_exact). */
 #define CASE_BODY_FLAGS NK_JSON_CANONICAL
 
+/* A fresh case id from env's random source. */
+void case_new_id(const struct nk_case_env *env, char out[static NK_CASE_ID_MAX]);
+
+/* Opens case id in one transaction: creates it, seals value under secret (NULL: none),
+ * appends its opening (taking the reference to opened), runs before_commit (may be
+ * NULL) and commits; or rolls back and leaves no trace. */
+NK_MUST_USE enum nk_status case_create(const struct nk_case_env *env, const char *id,
+				       const char *secret, const uint8_t *value, size_t len,
+				       json_t *opened, nk_case_open_hook before_commit,
+				       void *arg, struct nk_error *err);
+
 /* Appends one event of type by actor; takes the reference to body. */
 NK_MUST_USE enum nk_status case_append(const struct nk_case_env *env, const char *id,
 				       const char *actor, enum case_event type, json_t *body,

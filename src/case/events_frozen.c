@@ -18,7 +18,9 @@
 #include <sodium.h>
 #include <string.h>
 
-/* The rules as version 1 of "opened" writes them: the twelve members nakodo had then. */
+/* The rules as version 1 of "opened" writes them: the twelve members nakodo had then.
+ * The same lines as nk_rules_to_json today, and deliberately not a call to it (see the
+ * head of this file): that encoder follows the API, this one the stored bytes. */
 static json_t *rules_v1(const struct nk_rules *r)
 {
 	json_t *hints = json_array();

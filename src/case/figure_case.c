@@ -4,7 +4,6 @@
  * runs inside the transaction case.c begins and ends, and appends its events and sealed
  * figures there or nothing. */
 #include "case/figure_kind.h"
-#include "base/hex.h"
 
 #include <nakodo/seal.h>
 
@@ -130,31 +129,20 @@ enum nk_status nk_case_open_with(const struct nk_case_env *env, const struct nk_
 				 nk_case_open_hook before_commit, void *arg,
 				 char id[static NK_CASE_ID_MAX], struct nk_error *err)
 {
-	uint8_t raw[NK_CASE_ID_LEN / 2], seed[NK_SEED_BYTES], commitment[32];
+	uint8_t seed[NK_SEED_BYTES], commitment[32];
 	char new_id[NK_CASE_ID_MAX];
 	enum nk_status rc;
 
 	if ((rc = nk_rules_check(rules, err)) != NK_OK)
 		return rc;
-	case_fill_random(env, raw, sizeof(raw));
-	nk_hex_encode(raw, sizeof(raw), new_id);
+	case_new_id(env, new_id);
 	case_fill_random(env, seed, sizeof(seed));
 	nk_bargain_commit_seed(seed, commitment);
-
-	if ((rc = nk_store_begin(env->store, err)) != NK_OK)
-		goto out;
-	rc = nk_store_case_create(env->store, new_id, err);
-	if (rc == NK_OK)
-		rc = nk_store_secret_put(env->store, new_id, "seed", seed, sizeof(seed), err);
-	if (rc == NK_OK)
-		rc = case_append(env, new_id, "mediator", CASE_EV_OPENED,
-				 case_event_opened_encode(rules, commitment), err);
-	if (rc == NK_OK && before_commit)
-		rc = before_commit(arg, env->store, new_id, err);
-	if ((rc = case_finish(env, rc, false, err)) == NK_OK)
-		memcpy(id, new_id, sizeof(new_id));
-out:
+	rc = case_create(env, new_id, "seed", seed, sizeof(seed),
+			 case_event_opened_encode(rules, commitment), before_commit, arg, err);
 	sodium_memzero(seed, sizeof(seed));
+	if (rc == NK_OK)
+		memcpy(id, new_id, sizeof(new_id));
 	return rc;
 }
 

@@ -4,7 +4,6 @@
  * case.c, each command either appends its events in one durable transaction or is
  * refused and appends nothing. */
 #include "case/package_kind.h"
-#include "base/hex.h"
 #include <nakodo/package_json.h>
 
 #include <sodium.h>
@@ -16,23 +15,15 @@ enum nk_status nk_package_case_open(const struct nk_case_env *env,
 				    nk_case_open_hook before_commit, void *arg,
 				    char id[static NK_CASE_ID_MAX], struct nk_error *err)
 {
-	uint8_t raw[NK_CASE_ID_LEN / 2];
 	char new_id[NK_CASE_ID_MAX];
 	enum nk_status rc;
 
 	if ((rc = nk_package_frame_check(frame, err)) != NK_OK)
 		return rc;
-	case_fill_random(env, raw, sizeof(raw));
-	nk_hex_encode(raw, sizeof(raw), new_id);
-	if ((rc = nk_store_begin(env->store, err)) != NK_OK)
-		return rc;
-	rc = nk_store_case_create(env->store, new_id, err);
+	case_new_id(env, new_id);
+	rc = case_create(env, new_id, NULL, NULL, 0, case_event_package_opened_encode(frame),
+			 before_commit, arg, err);
 	if (rc == NK_OK)
-		rc = case_append(env, new_id, "mediator", CASE_EV_OPENED,
-				 case_event_package_opened_encode(frame), err);
-	if (rc == NK_OK && before_commit)
-		rc = before_commit(arg, env->store, new_id, err);
-	if ((rc = case_finish(env, rc, false, err)) == NK_OK)
 		memcpy(id, new_id, sizeof(new_id));
 	return rc;
 }
