@@ -209,11 +209,14 @@ enum nk_status case_event_round_decode(const json_t *body, struct case_event_rou
 	if (out->deal != NK_NO_DEAL)
 		return any_int(body, "figure", &out->figure) ? NK_OK
 			: case_corrupt(err, "a deal without a figure");
-	/* the hints of logs from before case_kept_hint: lenient, as they were always read */
+	/* the hints of logs from before case_kept_hint, read as they always were, but for
+	 * a band no rules have (the same bound as a kept hint's) */
 	for (int side = 0; side < 2; side++) {
 		const json_t *s = json_object_get(body, nk_role_name((enum nk_role)side));
 		int64_t band;
 
+		if (s && any_int(s, "band", &band) && (band < 0 || band > NK_HINTS_MAX))
+			return bad(err, CASE_EV_ROUND, "band");
 		if (s && any_int(s, "band", &band))
 			out->hint[side] = (int)band;
 		out->withheld[side] = json_is_true(json_object_get(s, "withheld"));

@@ -144,6 +144,9 @@ static void older_and_wider_bodies_are_read(void **state)
 	assert_int_equal(round.hint[NK_PAYER], -1);
 	assert_true(round.withheld[NK_PAYER]);
 	json_decref(o);
+	o = body_of("{\"round\":1,\"outcome\":\"no-deal\",\"payer\":{\"band\":99}}");
+	assert_int_equal(case_event_round_decode(o, &round, NULL), NK_ECORRUPT);
+	json_decref(o);
 	o = body_of("{\"figure\":5,\"by\":\"midpoint-band\",\"round\":1}");
 	assert_int_equal(case_event_settled_decode(o, &settled, NULL), NK_ECORRUPT);
 	json_decref(o);
