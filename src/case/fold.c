@@ -7,7 +7,6 @@
 
 #include <nakodo/seal.h>
 
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
