@@ -56,6 +56,37 @@ enum nk_status nk_case_read_sign(const struct nk_party_key *key, const char *id,
 	return rc;
 }
 
+/* Case id loaded for role's read (in a snapshot) or the mediator's change (in the
+ * write transaction), into a state on the heap: it is large, and this runs on a
+ * worker's stack. *out is NULL on failure; otherwise free it with drop(). */
+static enum nk_status load_for(const struct nk_case_env *env, const char *id,
+			       enum nk_role role, bool snapshot, struct case_state **out,
+			       struct nk_error *err)
+{
+	struct case_state *st;
+	enum nk_status rc;
+
+	*out = NULL;
+	if ((unsigned)role > NK_MEDIATOR)
+		return nk_fail(err, NK_EINVAL, "role", "not a role");
+	if (!(st = malloc(sizeof(*st))))
+		return nk_fail(err, NK_ENOMEM, "case", "out of memory");
+	rc = snapshot ? case_load_snapshot(env, id, st, err) : case_load(env, id, st, err);
+	if (rc != NK_OK)
+		free(st);
+	else
+		*out = st;
+	return rc;
+}
+
+static void drop(struct case_state *st)
+{
+	if (st) {
+		sodium_memzero(st, sizeof(*st));
+		free(st);
+	}
+}
+
 enum nk_status nk_case_read_check(const struct nk_case_env *env, const char *id,
 				  enum nk_role role, const char *method, const char *target,
 				  const uint8_t *request_body, size_t request_len,
@@ -68,13 +99,8 @@ enum nk_status nk_case_read_check(const struct nk_case_env *env, const char *id,
 	enum nk_status rc;
 
 	*checked = false;
-	if ((unsigned)role > NK_MEDIATOR)
-		return nk_fail(err, NK_EINVAL, "role", "not a role");
-	/* the state is large: on the heap, not on a worker's stack */
-	if (!(st = malloc(sizeof(*st))))
-		return nk_fail(err, NK_ENOMEM, "case", "out of memory");
-	if ((rc = case_load_snapshot(env, id, st, err)) != NK_OK)
-		goto out;
+	if ((rc = load_for(env, id, role, true, &st, err)) != NK_OK)
+		return rc;
 	nk_store_rollback(env->store);
 	if (!st->joined[role]) {
 		if (auth)
@@ -101,10 +127,7 @@ enum nk_status nk_case_read_check(const struct nk_case_env *env, const char *id,
 	*checked = true;
 out:
 	free(body);
-	if (st) {
-		sodium_memzero(st, sizeof(*st));
-		free(st);
-	}
+	drop(st);
 	return rc;
 }
 
@@ -116,12 +139,8 @@ enum nk_status nk_case_token_change(const struct nk_case_env *env, const char *i
 	enum nk_status rc;
 	bool ended;
 
-	if ((unsigned)role > NK_MEDIATOR)
-		return nk_fail(err, NK_EINVAL, "role", "not a role");
-	if (!(st = malloc(sizeof(*st))))
-		return nk_fail(err, NK_ENOMEM, "case", "out of memory");
-	if ((rc = case_load(env, id, st, err)) != NK_OK)
-		goto out;
+	if ((rc = load_for(env, id, role, false, &st, err)) != NK_OK)
+		return rc;
 	ended = st->state == NK_STATE_SETTLED || st->state == NK_STATE_CLOSED;
 	if (ended && reissue)
 		rc = nk_fail(err, NK_EREFUSED, "case", "the case has ended (%s): its log takes no "
@@ -131,13 +150,8 @@ enum nk_status nk_case_token_change(const struct nk_case_env *env, const char *i
 		rc = change(arg, env->store, err);
 	if (rc == NK_OK && !ended)
 		rc = case_append(env, id, "mediator", CASE_EV_TOKEN,
-				 json_pack("{s:s, s:s}", "role", nk_role_name(role), "change",
-					   reissue ? "reissued" : "revoked"), err);
+				 case_event_token_encode(role, reissue), err);
 	rc = case_finish(env, rc, false, err);
-out:
-	if (st) {
-		sodium_memzero(st, sizeof(*st));
-		free(st);
-	}
+	drop(st);
 	return rc;
 }

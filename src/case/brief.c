@@ -1,7 +1,8 @@
 /* What a role may know of a case: the public course of the rounds, and for a party its
  * own figures and what it and the other side can know of each other, recomputed from
  * the sealed figures while the case is live and wiped from memory afterwards. */
-#include "case/case_impl.h"
+#include "case/figure_kind.h"
+#include "case/package_kind.h"
 
 #include <sodium.h>
 #include <string.h>

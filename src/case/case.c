@@ -4,8 +4,11 @@
  * refused command rolls back and leaves the store as it was. The commands of each kind
  * live in their own files (figure_case.c, package_case.c). */
 #include "case/case_impl.h"
+#include "case/figure_kind.h"
+#include "case/package_kind.h"
+#include "case/record.h"
+#include "base/hex.h"
 #include <nakodo/time.h>
-#include <nakodo/case_json.h>
 
 #include <nakodo/seal.h>
 
@@ -32,6 +35,36 @@ void case_secret_name(char out[static NK_SECRET_NAME_MAX], const char *what, int
 		      enum nk_role role)
 {
 	snprintf(out, NK_SECRET_NAME_MAX, "%s.%d.%s", what, n, nk_role_name(role));
+}
+
+void case_new_id(const struct nk_case_env *env, char out[static NK_CASE_ID_MAX])
+{
+	uint8_t raw[NK_CASE_ID_LEN / 2];
+
+	case_fill_random(env, raw, sizeof(raw));
+	nk_hex_encode(raw, sizeof(raw), out);
+}
+
+enum nk_status case_create(const struct nk_case_env *env, const char *id, const char *secret,
+			   const uint8_t *value, size_t len, json_t *opened,
+			   nk_case_open_hook before_commit, void *arg, struct nk_error *err)
+{
+	enum nk_status rc = nk_store_begin(env->store, err);
+
+	if (rc != NK_OK) {
+		json_decref(opened);
+		return rc;
+	}
+	rc = nk_store_case_create(env->store, id, err);
+	if (rc == NK_OK && secret)
+		rc = nk_store_secret_put(env->store, id, secret, value, len, err);
+	if (rc == NK_OK)
+		rc = case_append(env, id, "mediator", CASE_EV_OPENED, opened, err);
+	else
+		json_decref(opened);
+	if (rc == NK_OK && before_commit)
+		rc = before_commit(arg, env->store, id, err);
+	return case_finish(env, rc, false, err);
 }
 
 /* Appends one event; takes the reference to body. */
@@ -148,7 +181,7 @@ enum nk_status case_end(const struct nk_case_env *env, const char *id,
 
 	if (rc == NK_OK)
 		rc = case_append(env, id, "go-between", CASE_EV_PURGED,
-			    json_pack("{s:s}", "secrets", "deleted"), err);
+				 case_event_purged_encode(), err);
 	if (rc == NK_OK)
 		rc = case_record_close(env, id, err);
 	return rc;
@@ -174,8 +207,8 @@ enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc, boo
 }
 
 enum nk_status case_seal_answer(const struct nk_case_env *env, const struct case_state *st,
-				enum nk_role role, bool accept, enum case_event type, const char *key,
-				int n, bool other_answered, const struct nk_request_auth *auth,
+				enum nk_role role, bool accept, enum case_event type, int n,
+				bool other_answered, const struct nk_request_auth *auth,
 				bool *both, bool accepted[static 2], struct nk_error *err)
 {
 	char name[NK_SECRET_NAME_MAX];
@@ -187,8 +220,7 @@ enum nk_status case_seal_answer(const struct nk_case_env *env, const struct case
 	if ((rc = nk_store_secret_put(env->store, st->id, name, &mine, 1, err)) != NK_OK)
 		return rc;
 	rc = case_append(env, st->id, nk_role_name(role), type,
-			 case_with_request(json_pack("{s:i, s:s}", key, n, "role", nk_role_name(role)),
-					   auth), err);
+			 case_with_request(case_event_step_encode(type, n, role), auth), err);
 	if (rc != NK_OK || !other_answered)
 		return rc;
 	for (int side = 0; side < 2 && rc == NK_OK; side++) {
@@ -202,6 +234,28 @@ enum nk_status case_seal_answer(const struct nk_case_env *env, const struct case
 	}
 	sodium_memzero(answers, sizeof(answers));
 	return rc;
+}
+
+enum nk_status case_conclude_answers(const struct nk_case_env *env,
+				     const struct case_state *st, enum case_event result, int n,
+				     enum nk_proposal_outcome outcome, json_t *settled,
+				     const char *reason, bool *ended, struct nk_error *err)
+{
+	enum nk_status rc;
+
+	rc = case_append(env, st->id, "go-between", result,
+			 case_event_result_encode(result, n, outcome == NK_PROPOSAL_SETTLES), err);
+	if (rc == NK_OK && outcome == NK_PROPOSAL_SETTLES) {
+		rc = case_append(env, st->id, "go-between", CASE_EV_SETTLED, settled, err);
+		settled = NULL;
+		*ended = true;
+	} else if (rc == NK_OK && outcome == NK_PROPOSAL_CLOSES) {
+		rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
+				 case_event_closed_encode(reason), err);
+		*ended = true;
+	}
+	json_decref(settled);
+	return rc == NK_OK && *ended ? case_end(env, st->id, err) : rc;
 }
 
 enum nk_status case_check_round(const struct case_state *st, int round, struct nk_error *err)
@@ -318,7 +372,8 @@ enum nk_status case_close(const struct nk_case_env *env, const char *id, enum nk
 		goto out;
 	}
 	rc = case_append(env, id, "mediator", CASE_EV_CLOSED,
-			 case_with_request(json_pack("{s:s}", "reason", "closed by the mediator"), auth), err);
+			 case_with_request(case_event_closed_encode("closed by the mediator"), auth),
+			 err);
 	if (rc == NK_OK)
 		rc = case_end(env, id, err);
 out:

@@ -1,5 +1,10 @@
-/* Internal to case/: the state folded from a case's log, and the helpers the command
- * and briefing files share. */
+/* Internal to case/: the state folded from a case's log and the kinds of case, with the
+ * shared machinery over them: the fold (fold.c) and load, append, finish, secrets and
+ * refusals (case.c). One header serves the two files because each is half of one step
+ * every command takes: case_load reads the log and case_fold turns it into the state
+ * the rest of the header describes. The other files of case/ with callers elsewhere
+ * in the folder have their own headers: events.h, record.h, request.h, message.h, and
+ * one per kind of case (figure_kind.h, package_kind.h). */
 #ifndef NAKODO_CASE_IMPL_H
 #define NAKODO_CASE_IMPL_H
 
@@ -8,6 +13,7 @@
 
 #include "base/ids.h"
 #include "case/events.h"
+#include "case/request.h"
 #include <nakodo/json_build.h>
 
 #include <jansson.h>
@@ -132,40 +138,14 @@ struct case_kind {
 	const char *itself;		/* "is a ...": how a refusal names the kind */
 };
 
-extern const struct case_kind case_kind_figures;	/* figure_case.c */
-extern const struct case_kind case_kind_package;	/* package_case.c */
-extern const struct case_kind *const case_kinds[];	/* every kind, NULL-ended (case.c) */
-
-/* fold.c: the pieces every kind's appliers share. */
-NK_MUST_USE enum nk_status case_corrupt(struct nk_error *err, const char *what);
-int case_body_int(const json_t *body, const char *key, int64_t *out);
-int case_body_role(const json_t *body, enum nk_role *role);
-int case_body_hex(const json_t *body, const char *key, uint8_t *out, size_t len);
-
-/* Each kind's opening and appliers (figure_fold.c, package_fold.c). */
-NK_MUST_USE enum nk_status figure_apply_opened(struct case_state *st, const json_t *body,
-					       struct nk_error *err);
-extern const case_apply_fn figure_appliers[CASE_EV_COUNT];
-NK_MUST_USE enum nk_status package_apply_opened(struct case_state *st, const json_t *body,
-						struct nk_error *err);
-extern const case_apply_fn package_appliers[CASE_EV_COUNT];
-/* Each kind's briefing (brief.c, package_brief.c). */
-NK_MUST_USE enum nk_status figure_brief(const struct nk_case_env *env,
-					const struct case_state *st, enum nk_role role,
-					const struct case_briefs *out, struct nk_error *err);
-NK_MUST_USE enum nk_status package_brief(const struct nk_case_env *env,
-					 const struct case_state *st, enum nk_role role,
-					 const struct case_briefs *out, struct nk_error *err);
-/* The rules a package frame implies, for the briefing every kind shares (nk_case_brief):
- * its currency's defaults with the frame's rounds and monotony, and no proposals. */
-void package_frame_rules(const struct nk_package_frame *frame, struct nk_rules *rules);
+/* Every kind, NULL-ended (case.c); each kind's table is in its own header
+ * (figure_kind.h, package_kind.h). */
+extern const struct case_kind *const case_kinds[];
 
 /* Runs a kind's action (req->action) on case id: who may do it, then the case loaded
  * once, its kind's action or NK_EREFUSED naming the kind, the request's own checks, the
  * signature, the action, and one commit or rollback (case.c). */
-NK_MUST_USE enum nk_status case_kind_act(const struct nk_case_env *env, const char *id,
-					 enum nk_role role, const struct nk_case_request *req,
-					 const struct nk_request_auth *auth, struct nk_error *err);
+NK_MUST_USE case_request_fn case_kind_act;
 
 /* Folds a whole log into st; NK_ECORRUPT if the log breaks the rules it records. */
 NK_MUST_USE enum nk_status case_fold(const char *id, const struct nk_event_list *log,
@@ -183,6 +163,17 @@ NK_MUST_USE enum nk_status case_load_snapshot(const struct nk_case_env *env, con
 /* How an event's body is written (and read back exactly, nk_json_loads_exact). */
 #define CASE_BODY_FLAGS NK_JSON_CANONICAL
 
+/* A fresh case id from env's random source. */
+void case_new_id(const struct nk_case_env *env, char out[static NK_CASE_ID_MAX]);
+
+/* Opens case id in one transaction: creates it, seals value under secret (NULL: none),
+ * appends its opening (taking the reference to opened), runs before_commit (may be
+ * NULL) and commits; or rolls back and leaves no trace. */
+NK_MUST_USE enum nk_status case_create(const struct nk_case_env *env, const char *id,
+				       const char *secret, const uint8_t *value, size_t len,
+				       json_t *opened, nk_case_open_hook before_commit,
+				       void *arg, struct nk_error *err);
+
 /* Appends one event of type by actor; takes the reference to body. */
 NK_MUST_USE enum nk_status case_append(const struct nk_case_env *env, const char *id,
 				       const char *actor, enum case_event type, json_t *body,
@@ -199,57 +190,8 @@ NK_MUST_USE enum nk_status case_finish(const struct nk_case_env *env, enum nk_st
 NK_MUST_USE enum nk_status case_refuse_state(const struct case_state *st,
 					     enum nk_case_state want, struct nk_error *err);
 
-/* Checks auth for req by role against st (request.c): NULL is fine while role has not
- * joined; otherwise the signature must verify with role's registered key and the number
- * be above role's last. NK_EAUTH naming "signature" or "request" if not. */
-NK_MUST_USE enum nk_status case_authorise(const struct case_state *st, enum nk_role role,
-					  const struct nk_case_request *req,
-					  const struct nk_request_auth *auth, struct nk_error *err);
-
-/* Adds "request": auth's number to an event body when auth is given (NULL-safe). */
-json_t *case_with_request(json_t *body, const struct nk_request_auth *auth);
-
-/* message.c: send, deposit and withdraw, for nk_case_act. */
-NK_MUST_USE enum nk_status case_send(const struct nk_case_env *env, const char *id,
-				     enum nk_role role, const struct nk_case_request *req,
-				     const struct nk_request_auth *auth, struct nk_error *err);
-NK_MUST_USE enum nk_status case_deposit(const struct nk_case_env *env, const char *id,
-					enum nk_role role, const struct nk_case_request *req,
-					const struct nk_request_auth *auth, struct nk_error *err);
-NK_MUST_USE enum nk_status case_withdraw(const struct nk_case_env *env, const char *id,
-					 enum nk_role role, const struct nk_case_request *req,
-					 const struct nk_request_auth *auth, struct nk_error *err);
-
 /* case.c: the mediator's closing, for any kind. */
-NK_MUST_USE enum nk_status case_close(const struct nk_case_env *env, const char *id,
-				      enum nk_role role, const struct nk_case_request *req,
-				      const struct nk_request_auth *auth, struct nk_error *err);
-/* record.c: the event's link after the case's last one (sets ev->seq, chain,
- * countersig and linked), inside the write transaction. */
-NK_MUST_USE enum nk_status case_link_event(const struct nk_case_env *env, const char *id,
-					   struct nk_event *ev, struct nk_error *err);
-/* Checks every event's link and the countersignature of the last (which binds all
- * before it), or, with every_sig, every countersignature; a broken link is NK_ECORRUPT
- * naming the first bad event. head (may be NULL) gets the last link. */
-NK_MUST_USE enum nk_status case_chain_check(const struct nk_case_env *env, const char *id,
-					    const struct nk_event_list *log, bool every_sig,
-					    uint8_t *head, struct nk_error *err);
-/* Inside the transaction that ended the case, after its last event: appends its
- * closing statement, signed, to the server's record. */
-NK_MUST_USE enum nk_status case_record_close(const struct nk_case_env *env, const char *id,
-					     struct nk_error *err);
-
-/* What the parties may still see of an ended case, sealed under names the purge spares
- * (NK_SECRET_KEPT): a random settlement's seed (figure_case.c, keep_seed) and each
- * side's hint of a failed round, "kept.hint.R.ROLE" (case_kept_hint). */
-#define CASE_REVEALED_SEED NK_SECRET_KEPT "seed"
-
-/* The hint one side was told of a failed round and whether it was withheld, as
- * figure_case.c kept it (keep_hint); NK_ENOTFOUND if it kept none. */
-NK_MUST_USE enum nk_status case_kept_hint(const struct nk_case_env *env, const char *id,
-					  int round, enum nk_role role, int *hint, bool *withheld,
-					  struct nk_error *err);
-
+NK_MUST_USE case_request_fn case_close;
 /* Names of a case's secrets. */
 void case_secret_name(char out[static NK_SECRET_NAME_MAX], const char *what, int n,
 		      enum nk_role role);
@@ -258,11 +200,6 @@ NK_MUST_USE enum nk_status case_put_amount(const struct nk_case_env *env, const 
 					   const char *name, int64_t amount, struct nk_error *err);
 NK_MUST_USE enum nk_status case_get_amount(const struct nk_case_env *env, const char *id,
 					   const char *name, int64_t *out, struct nk_error *err);
-
-/* Replays rounds 1..count from the sealed figures into results[]. */
-NK_MUST_USE enum nk_status case_replay(const struct nk_case_env *env, const struct case_state *st,
-				       int count, struct nk_round_result *results,
-				       struct nk_error *err);
 
 /* Shared by the command files (case.c, package_case.c). */
 int64_t case_now_ms(const struct nk_case_env *env);
@@ -276,28 +213,27 @@ NK_MUST_USE enum nk_status case_end(const struct nk_case_env *env, const char *i
 NK_MUST_USE enum nk_status case_check_round(const struct case_state *st, int round,
 					    struct nk_error *err);
 /* A party's sealed answer to proposal n (the mediator's n-th figure, a round's package):
- * sealed as answer.n.ROLE, then logged as type with {key: n, "role"} and the request
+ * sealed as answer.n.ROLE, then logged as type (case_event_step_encode) with the request
  * number. When the other party had answered already (other_answered), reads both back
  * into accepted[] (by role) and sets *both. */
 NK_MUST_USE enum nk_status case_seal_answer(const struct nk_case_env *env,
 					    const struct case_state *st, enum nk_role role,
-					    bool accept, enum case_event type, const char *key,
-					    int n, bool other_answered,
+					    bool accept, enum case_event type, int n,
+					    bool other_answered,
 					    const struct nk_request_auth *auth, bool *both,
 					    bool accepted[static 2], struct nk_error *err);
+/* Once both parties answered proposal n (of outcome): logs its result as type result
+ * and, by outcome, the settlement (settled, the kind's body) or a closing for reason,
+ * and then ends the case (*ended). Takes the reference to settled. */
+NK_MUST_USE enum nk_status case_conclude_answers(const struct nk_case_env *env,
+						 const struct case_state *st,
+						 enum case_event result, int n,
+						 enum nk_proposal_outcome outcome,
+						 json_t *settled, const char *reason,
+						 bool *ended, struct nk_error *err);
 NK_MUST_USE enum nk_status case_refuse_non_party(enum nk_role role, struct nk_error *err);
 /* NK_EREFUSED naming st's kind unless it is kind. */
 NK_MUST_USE enum nk_status case_refuse_kind(const struct case_state *st,
 					    const struct case_kind *kind, struct nk_error *err);
-
-/* Opens role's sealed valuation of round into out (sodium_malloc memory). */
-NK_MUST_USE enum nk_status package_get_valuation(const struct nk_case_env *env, const char *id,
-						 int round, enum nk_role role,
-						 struct nk_package_valuation *out,
-						 struct nk_error *err);
-
-/* A proposed package as the log and briefings show it (nk_package_json, rates on the
- * basis-point grid). NULL when out of memory. */
-json_t *package_public_json(const struct nk_currency *cur, const struct nk_package *p);
 
 #endif

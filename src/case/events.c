@@ -1,9 +1,11 @@
 /* The stored events' codec (events.h): the table of event types with the version each
- * is written at, and the bodies that once went through the public API's codecs (the
- * rules and the package frame of an opening). Those are written here in the shape they
- * had at version 1, and read back leniently, so that the API may grow without making
- * stored cases unreadable. */
+ * is written at, the members any body may carry, and the bodies made of plain members
+ * (numbers, roles, names, hashes). The bodies that hold a public type are in
+ * events_frozen.c. Every decoder here is as lenient as the applier that read the body
+ * before the codec existed: a member no applier needed is not required, so that every
+ * log that folded then folds now. */
 #include "case/events.h"
+#include "base/hex.h"
 
 #include <nakodo/json_build.h>
 
@@ -52,9 +54,16 @@ bool case_event_find(const char *name, enum case_event *out)
 	return false;
 }
 
-static enum nk_status corrupt(struct nk_error *err, const char *what)
+enum nk_status case_corrupt(struct nk_error *err, const char *what)
 {
 	return nk_fail(err, NK_ECORRUPT, "log", "the case's log is inconsistent: %s", what);
+}
+
+/* A body of type that does not decode, naming the member. */
+static enum nk_status bad(struct nk_error *err, enum case_event type, const char *member)
+{
+	return nk_fail(err, NK_ECORRUPT, "log", "the case's log is inconsistent: a %s event "
+		       "without a valid \"%s\"", events[type].name, member);
 }
 
 enum nk_status case_event_version(enum case_event type, const json_t *body, int *version,
@@ -67,7 +76,7 @@ enum nk_status case_event_version(enum case_event type, const json_t *body, int 
 		return NK_OK;
 	}
 	if (!json_is_integer(v) || json_integer_value(v) < 1)
-		return corrupt(err, "an event version that is not a number from 1");
+		return case_corrupt(err, "an event version that is not a number from 1");
 	if (json_integer_value(v) > events[type].version)
 		return nk_fail(err, NK_ECORRUPT, "log", "a %s event of version %lld, written by a "
 			       "newer nakodo (this one reads up to %d)", events[type].name,
@@ -76,34 +85,8 @@ enum nk_status case_event_version(enum case_event type, const json_t *body, int 
 	return NK_OK;
 }
 
-/* The rules as version 1 of "opened" writes them: the twelve members nakodo had then. */
-static json_t *rules_v1(const struct nk_rules *r)
-{
-	json_t *hints = json_array();
-
-	for (int i = 0; hints && i < r->hint_count; i++)
-		hints = nk_json_append(hints, json_integer(r->hint_bp[i]));
-	return json_pack("{s:s, s:i, s:b, s:s, s:I, s:I, s:I, s:o, s:I, s:I, s:f, s:i}",
-			 "currency", r->currency, "rounds", r->rounds, "monotone", r->monotone,
-			 "settle", nk_settle_name(r->settle), "band_bp", (json_int_t)r->band_bp,
-			 "band_amount", (json_int_t)r->band_amount, "grid", (json_int_t)r->grid,
-			 "hints_bp", hints, "range_low", (json_int_t)r->range_low,
-			 "range_high", (json_int_t)r->range_high,
-			 "leakage_bits", r->leakage_bits, "proposals", r->proposals);
-}
-
-json_t *case_event_opened_encode(const struct nk_rules *rules,
-				 const uint8_t commitment[static 32])
-{
-	char hex[65];
-
-	sodium_bin2hex(hex, sizeof(hex), commitment, 32);
-	return json_pack("{s:o, s:s}", "rules", rules_v1(rules), "seed_commitment", hex);
-}
-
-/* An integer member within [min, max]: the bounds the arrays and the arithmetic of the
- * fold and the replay need, not the rules' policy. */
-static bool int_in(const json_t *obj, const char *key, int64_t min, int64_t max, int64_t *out)
+bool case_event_int_in(const json_t *obj, const char *key, int64_t min, int64_t max,
+		       int64_t *out)
 {
 	const json_t *v = json_object_get(obj, key);
 
@@ -113,58 +96,14 @@ static bool int_in(const json_t *obj, const char *key, int64_t min, int64_t max,
 	return true;
 }
 
-static bool read_rules_v1(const json_t *o, struct nk_rules *r)
+static bool any_int(const json_t *obj, const char *key, int64_t *out)
 {
-	const json_t *v = json_object_get(o, "currency"), *h;
-	const char *settle;
-	int64_t n, band_bp, proposals;
-	size_t i;
-
-	memset(r, 0, sizeof(*r));
-	if (!json_is_string(v) || json_string_length(v) != 3 || !nk_currency_find(json_string_value(v)))
-		return false;
-	memcpy(r->currency, json_string_value(v), 4);
-	if (!int_in(o, "rounds", 1, NK_ROUNDS_MAX, &n))
-		return false;
-	r->rounds = (int)n;
-	if (!json_is_boolean(json_object_get(o, "monotone")))
-		return false;
-	r->monotone = json_is_true(json_object_get(o, "monotone"));
-	settle = json_string_value(json_object_get(o, "settle"));
-	for (n = 0; settle && n <= NK_SETTLE_RANDOM &&
-		    strcmp(nk_settle_name((enum nk_settle)n), settle) != 0; n++)
-		;
-	if (!settle || n > NK_SETTLE_RANDOM)
-		return false;
-	r->settle = (enum nk_settle)n;
-	if (!int_in(o, "band_bp", 0, NK_BP_ONE, &band_bp) ||
-	    !int_in(o, "band_amount", 0, NK_AMOUNT_MAX, &r->band_amount) ||
-	    !int_in(o, "grid", 1, NK_AMOUNT_MAX, &r->grid) ||
-	    !int_in(o, "range_low", 0, NK_AMOUNT_MAX, &r->range_low) ||
-	    !int_in(o, "range_high", 0, NK_AMOUNT_MAX, &r->range_high) ||
-	    !int_in(o, "proposals", 0, NK_PROPOSALS_MAX, &proposals))
-		return false;
-	r->band_bp = (uint32_t)band_bp;
-	r->proposals = (int)proposals;
-	v = json_object_get(o, "hints_bp");
-	if (!json_is_array(v) || json_array_size(v) > NK_HINTS_MAX)
-		return false;
-	json_array_foreach(v, i, h) {
-		if (!json_is_integer(h) || json_integer_value(h) < 1 ||
-		    json_integer_value(h) >= NK_BP_ONE)
-			return false;
-		r->hint_bp[i] = (uint32_t)json_integer_value(h);
-	}
-	r->hint_count = (int)json_array_size(v);
-	v = json_object_get(o, "leakage_bits");
-	if (!json_is_number(v))
-		return false;
-	r->leakage_bits = json_number_value(v);
-	return true;
+	return case_event_int_in(obj, key, INT64_MIN, INT64_MAX, out);
 }
 
-static bool read_hex(const json_t *v, uint8_t *out, size_t len)
+bool case_event_hex(const json_t *obj, const char *key, uint8_t *out, size_t len)
 {
+	const json_t *v = json_object_get(obj, key);
 	size_t got = 0;
 
 	return json_is_string(v) && json_string_length(v) == 2 * len &&
@@ -172,81 +111,283 @@ static bool read_hex(const json_t *v, uint8_t *out, size_t len)
 	       got == len;
 }
 
-enum nk_status case_event_opened_decode(const json_t *body, struct nk_rules *rules,
-					uint8_t commitment[static 32], struct nk_error *err)
+/* At most a signature's bytes. */
+static json_t *hex(const uint8_t *bin, size_t len)
 {
-	struct nk_error ignored = { 0 };
-	struct nk_rules r;
-	uint8_t c[32];
+	char text[2 * NK_SIGNATURE_BYTES + 1];
 
+	if (2 * len + 1 > sizeof(text))
+		return NULL;
+	nk_hex_encode(bin, len, text);
+	return json_string(text);
+}
 
-	/* sound, not necessarily within today's policy (nk_rules_check_sound) */
-	if (!read_rules_v1(json_object_get(body, "rules"), &r) ||
-	    nk_rules_check_sound(&r, &ignored) != NK_OK)
-		return corrupt(err, "its rules do not decode");
-	if (!read_hex(json_object_get(body, "seed_commitment"), c, sizeof(c)))
-		return corrupt(err, "no seed commitment");
-	*rules = r;
-	memcpy(commitment, c, sizeof(c));
+static bool role_of(const json_t *obj, const char *key, enum nk_role *role)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	return json_is_string(v) && nk_role_parse(json_string_value(v), role) == NK_OK;
+}
+
+static bool party_of(const json_t *obj, const char *key, enum nk_role *role)
+{
+	return role_of(obj, key, role) && *role != NK_MEDIATOR;
+}
+
+/* A deal kind's name among first..last. */
+static bool deal_of(const json_t *obj, const char *key, enum nk_deal_kind first,
+		    enum nk_deal_kind last, enum nk_deal_kind *out)
+{
+	const char *name = json_string_value(json_object_get(obj, key));
+
+	for (enum nk_deal_kind k = first; name && k <= last; k++)
+		if (strcmp(name, nk_deal_kind_name(k)) == 0) {
+			*out = k;
+			return true;
+		}
+	return false;
+}
+
+json_t *case_with_request(json_t *body, const struct nk_request_auth *auth)
+{
+	return body && auth ? nk_json_set(body, "request", json_integer((json_int_t)auth->number))
+			    : body;
+}
+
+enum nk_status case_event_request(const json_t *body, uint64_t *number, struct nk_error *err)
+{
+	const json_t *v = json_object_get(body, "request");
+
+	*number = 0;
+	if (!v)
+		return NK_OK;
+	if (!json_is_integer(v) || json_integer_value(v) < 1)
+		return case_corrupt(err, "a signed request numbered out of order, or by no joined role");
+	*number = (uint64_t)json_integer_value(v);
 	return NK_OK;
 }
 
-json_t *case_event_package_opened_encode(const struct nk_package_frame *f)
+static const char *step_key(enum case_event type)
 {
-	json_t *a = json_array();
-
-	for (int c = 0; a && c < NK_COMPONENTS; c++)
-		if (f->components[c])
-			a = nk_json_append(a, json_string(nk_component_name((enum nk_component)c)));
-	return json_pack("{s:s, s:{s:s, s:o, s:s, s:i, s:b, s:s}}", "kind", "package", "frame",
-			 "currency", f->currency, "components", a,
-			 "solution", nk_solution_name(f->solution), "rounds", f->rounds,
-			 "monotone", f->monotone, "hints", "none");
+	return type == CASE_EV_ANSWER ? "number" : "round";
 }
 
-enum nk_status case_event_package_opened_decode(const json_t *body,
-						struct nk_package_frame *frame,
-						struct nk_error *err)
+json_t *case_event_step_encode(enum case_event type, int64_t n, enum nk_role role)
 {
-	const json_t *o = json_object_get(body, "frame"), *v, *item;
-	struct nk_error ignored = { 0 };
-	struct nk_package_frame f;
-	int64_t rounds;
-	size_t i;
+	return json_pack("{s:I, s:s}", step_key(type), (json_int_t)n, "role", nk_role_name(role));
+}
 
-	memset(&f, 0, sizeof(f));
-	v = json_object_get(o, "currency");
-	if (!json_is_string(v) || json_string_length(v) != 3)
-		return corrupt(err, "its package frame does not decode");
-	memcpy(f.currency, json_string_value(v), 4);
-	v = json_object_get(o, "components");
-	if (!json_is_array(v))
-		return corrupt(err, "its package frame does not decode");
-	json_array_foreach(v, i, item) {
-		int c = 0;
-
-		while (c < NK_COMPONENTS && (!json_is_string(item) ||
-		       strcmp(json_string_value(item), nk_component_name((enum nk_component)c)) != 0))
-			c++;
-		if (c == NK_COMPONENTS)
-			return corrupt(err, "its package frame does not decode");
-		f.components[c] = true;
+enum nk_status case_event_step_decode(enum case_event type, const json_t *body,
+				      struct case_event_step *out, struct nk_error *err)
+{
+	if (!party_of(body, "role", &out->role))
+		return bad(err, type, "role");
+	/* an answer's number was never needed: the fold counts the proposals itself */
+	if (type == CASE_EV_ANSWER) {
+		out->n = 0;
+		return NK_OK;
 	}
-	v = json_object_get(o, "solution");
-	if (!json_is_string(v) ||
-	    nk_solution_parse(json_string_value(v), &f.solution, &ignored) != NK_OK ||
-	    !int_in(o, "rounds", 1, NK_ROUNDS_MAX, &rounds) ||
-	    !json_is_boolean(json_object_get(o, "monotone")))
-		return corrupt(err, "its package frame does not decode");
-	f.rounds = (int)rounds;
-	f.monotone = json_is_true(json_object_get(o, "monotone"));
-	*frame = f;
+	return any_int(body, step_key(type), &out->n) ? NK_OK : bad(err, type, step_key(type));
+}
+
+json_t *case_event_round_encode(int round, enum nk_deal_kind deal, int64_t figure)
+{
+	json_t *body = json_pack("{s:i, s:s}", "round", round, "outcome", nk_deal_kind_name(deal));
+
+	return deal == NK_NO_DEAL ? body : nk_json_set(body, "figure", json_integer(figure));
+}
+
+enum nk_status case_event_round_decode(const json_t *body, struct case_event_round *out,
+				       struct nk_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->hint[0] = out->hint[1] = -1;
+	if (!any_int(body, "round", &out->round))
+		return bad(err, CASE_EV_ROUND, "round");
+	if (!deal_of(body, "outcome", NK_NO_DEAL, NK_DEAL_OVERLAP, &out->deal))
+		return case_corrupt(err, "an unknown round outcome");
+	if (out->deal != NK_NO_DEAL)
+		return any_int(body, "figure", &out->figure) ? NK_OK
+			: case_corrupt(err, "a deal without a figure");
+	/* the hints of logs from before case_kept_hint, read as they always were, but for
+	 * a band no rules have (the same bound as a kept hint's) */
+	for (int side = 0; side < 2; side++) {
+		const json_t *s = json_object_get(body, nk_role_name((enum nk_role)side));
+		int64_t band;
+
+		if (s && any_int(s, "band", &band) && (band < 0 || band > NK_HINTS_MAX))
+			return bad(err, CASE_EV_ROUND, "band");
+		if (s && any_int(s, "band", &band))
+			out->hint[side] = (int)band;
+		out->withheld[side] = json_is_true(json_object_get(s, "withheld"));
+		out->hints_logged = out->hints_logged || s;
+	}
 	return NK_OK;
 }
 
-const char *case_event_opened_kind(const json_t *body)
+json_t *case_event_impasse_encode(int after_round)
 {
-	const json_t *v = json_object_get(body, "kind");
+	return json_pack("{s:i}", "after_round", after_round);
+}
 
-	return v ? json_string_value(v) : "figures";
+json_t *case_event_proposal_encode(int number, int64_t figure)
+{
+	return json_pack("{s:i, s:I}", "number", number, "figure", (json_int_t)figure);
+}
+
+enum nk_status case_event_proposal_decode(const json_t *body, int64_t *figure,
+					  struct nk_error *err)
+{
+	return any_int(body, "figure", figure) ? NK_OK : bad(err, CASE_EV_PROPOSAL, "figure");
+}
+
+json_t *case_event_result_encode(enum case_event type, int n, bool accepted)
+{
+	return json_pack("{s:i, s:b}", type == CASE_EV_PROPOSAL_RESULT ? "number" : "round", n,
+			 "accepted", accepted);
+}
+
+enum nk_status case_event_result_decode(enum case_event type, const json_t *body, int64_t *n,
+					bool *accepted, struct nk_error *err)
+{
+	const json_t *v = json_object_get(body, "accepted");
+
+	/* a proposal result's number was never needed: the fold counts the proposals */
+	*n = 0;
+	if (type == CASE_EV_PACKAGE_RESULT && !any_int(body, "round", n))
+		return bad(err, type, "round");
+	if (!json_is_boolean(v))
+		return bad(err, type, "accepted");
+	*accepted = json_is_true(v);
+	return NK_OK;
+}
+
+json_t *case_event_settled_encode(int64_t figure, enum nk_deal_kind by, int round)
+{
+	json_t *body = json_pack("{s:I, s:s}", "figure", (json_int_t)figure, "by",
+				 nk_deal_kind_name(by));
+
+	/* a proposal's settlement names no round */
+	return by == NK_DEAL_PROPOSAL ? body : nk_json_set(body, "round", json_integer(round));
+}
+
+enum nk_status case_event_settled_decode(const json_t *body, struct case_event_settled *out,
+					 struct nk_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (!any_int(body, "figure", &out->figure))
+		return case_corrupt(err, "a settlement without a figure");
+	if (!deal_of(body, "by", NK_DEAL_CLOSER, NK_DEAL_PROPOSAL, &out->by))
+		return case_corrupt(err, "a settlement by an unknown rule");
+	/* the seed of logs from before CASE_REVEALED_SEED */
+	out->seed_logged = case_event_hex(body, "seed", out->seed, NK_SEED_BYTES);
+	return NK_OK;
+}
+
+json_t *case_event_closed_encode(const char *reason)
+{
+	return json_pack("{s:s}", "reason", reason);
+}
+
+json_t *case_event_purged_encode(void)
+{
+	return json_pack("{s:s}", "secrets", "deleted");
+}
+
+json_t *case_event_joined_encode(const struct case_event_joined *ev)
+{
+	return json_pack("{s:s, s:o, s:o, s:o}", "role", nk_role_name(ev->role),
+			 "sign", hex(ev->identity.sign, sizeof(ev->identity.sign)),
+			 "seal", hex(ev->identity.seal, sizeof(ev->identity.seal)),
+			 "signature", hex(ev->signature, sizeof(ev->signature)));
+}
+
+enum nk_status case_event_joined_decode(const json_t *body, struct case_event_joined *out,
+					struct nk_error *err)
+{
+	if (!role_of(body, "role", &out->role))
+		return case_corrupt(err, "a join without a role");
+	if (!case_event_hex(body, "sign", out->identity.sign, sizeof(out->identity.sign)) ||
+	    !case_event_hex(body, "seal", out->identity.seal, sizeof(out->identity.seal)) ||
+	    !case_event_hex(body, "signature", out->signature, sizeof(out->signature)))
+		return case_corrupt(err, "a join without its keys and signature");
+	return NK_OK;
+}
+
+json_t *case_event_envelope_encode(enum case_event type, const struct case_event_envelope *ev)
+{
+	json_t *body = type == CASE_EV_MESSAGE
+		? json_pack("{s:s, s:s}", "from", nk_role_name(ev->from), "to", nk_role_name(ev->to))
+		: json_pack("{s:s}", "role", nk_role_name(ev->from));
+
+	body = nk_json_set(body, "n", json_integer(ev->n));
+	body = nk_json_set(body, "size", json_integer(ev->size));
+	return nk_json_set(body, "sha256", hex(ev->sha256, sizeof(ev->sha256)));
+}
+
+enum nk_status case_event_envelope_decode(enum case_event type, const json_t *body,
+					  struct case_event_envelope *out, struct nk_error *err)
+{
+	bool roles;
+
+	if (type == CASE_EV_MESSAGE) {
+		roles = role_of(body, "from", &out->from) && role_of(body, "to", &out->to) &&
+			out->from != out->to;
+	} else {
+		roles = party_of(body, "role", &out->from);
+		out->to = out->from == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT;
+	}
+	if (!roles)
+		return bad(err, type, type == CASE_EV_MESSAGE ? "from\" or \"to" : "role");
+	if (!case_event_int_in(body, "n", 1, INT64_MAX, &out->n) ||
+	    !case_event_int_in(body, "size", 1, NK_ENVELOPE_MAX, &out->size) ||
+	    !case_event_hex(body, "sha256", out->sha256, sizeof(out->sha256)))
+		return bad(err, type, "n\", \"size\" or \"sha256");
+	return NK_OK;
+}
+
+json_t *case_event_released_encode(const int64_t n[static 2])
+{
+	return json_pack("{s:I, s:I}", nk_role_name(NK_CLAIMANT), (json_int_t)n[NK_CLAIMANT],
+			 nk_role_name(NK_PAYER), (json_int_t)n[NK_PAYER]);
+}
+
+enum nk_status case_event_released_decode(const json_t *body, int64_t n[static 2],
+					  struct nk_error *err)
+{
+	for (int side = 0; side < 2; side++)
+		if (!any_int(body, nk_role_name((enum nk_role)side), &n[side]))
+			return bad(err, CASE_EV_RELEASED, nk_role_name((enum nk_role)side));
+	return NK_OK;
+}
+
+json_t *case_event_withdrawn_encode(enum nk_role role, int64_t n)
+{
+	return json_pack("{s:s, s:I}", "role", nk_role_name(role), "n", (json_int_t)n);
+}
+
+enum nk_status case_event_withdrawn_decode(const json_t *body, enum nk_role *role, int64_t *n,
+					   struct nk_error *err)
+{
+	if (!party_of(body, "role", role))
+		return bad(err, CASE_EV_WITHDRAWN, "role");
+	return any_int(body, "n", n) ? NK_OK : bad(err, CASE_EV_WITHDRAWN, "n");
+}
+
+json_t *case_event_token_encode(enum nk_role role, bool reissued)
+{
+	return json_pack("{s:s, s:s}", "role", nk_role_name(role), "change",
+			 reissued ? "reissued" : "revoked");
+}
+
+enum nk_status case_event_token_decode(const json_t *body, enum nk_role *role, bool *reissued,
+				       struct nk_error *err)
+{
+	const char *change = json_string_value(json_object_get(body, "change"));
+
+	if (!role_of(body, "role", role) || !change ||
+	    (strcmp(change, "reissued") != 0 && strcmp(change, "revoked") != 0))
+		return case_corrupt(err, "a token change without its role or kind");
+	*reissued = strcmp(change, "reissued") == 0;
+	return NK_OK;
 }

@@ -1,10 +1,19 @@
 /* The stored events of a case: their types, and the codec their bodies are written and
  * replayed with. The log outlives any one version of nakodo, so its bodies are read by
  * this codec alone, never by the public API's (which may grow fields and tighten its
- * checks): each body is replayed by what was valid when it was written. */
+ * checks): each body is replayed by what was valid when it was written. Commands build
+ * a body with its type's encoder (a new reference, NULL when out of memory, which
+ * case_append reports); appliers read one with its type's decoder, which checks the
+ * body's shape only (NK_ECORRUPT naming "log" and the type) and leaves to the applier
+ * whether the event fits the case's state.
+ *
+ * Files: events.c (the table of types, the members every body may carry, and the bodies
+ * of plain members), events_frozen.c (the bodies that hold a public type, rules, a
+ * package frame or a package, written in the shape they had at version 1). */
 #ifndef NAKODO_CASE_EVENTS_H
 #define NAKODO_CASE_EVENTS_H
 
+#include <nakodo/brief.h>
 #include <nakodo/package.h>
 
 #include <jansson.h>
@@ -49,11 +58,25 @@ bool case_event_find(const char *name, enum case_event *out);
 NK_MUST_USE enum nk_status case_event_version(enum case_event type, const json_t *body,
 					      int *version, struct nk_error *err);
 
+/* NK_ECORRUPT naming "log": "the case's log is inconsistent: what". */
+NK_MUST_USE enum nk_status case_corrupt(struct nk_error *err, const char *what);
+
+/* ---- members any body may carry ---- */
+
+/* Adds "request": auth's number, when auth is given (NULL-safe in both). */
+json_t *case_with_request(json_t *body, const struct nk_request_auth *auth);
+
+/* The "request" member: *number 0 when the body has none; NK_ECORRUPT when it is not a
+ * number from 1. */
+NK_MUST_USE enum nk_status case_event_request(const json_t *body, uint64_t *number,
+					      struct nk_error *err);
+
+/* ---- openings (events_frozen.c) ---- */
+
 /* "opened", a case of figures, version 1: {"rules": RULES, "seed_commitment": HEX}.
- * The encoder returns a new reference, NULL when out of memory. The decoder reads the
- * rules as version 1 wrote them: unknown members are ignored and only what the fold and
- * the replay rely on is checked (nk_rules_check_sound, not nk_rules_check, whose policy
- * may since have tightened); NK_ECORRUPT naming "log" otherwise. */
+ * The decoder reads the rules as version 1 wrote them: unknown members are ignored and
+ * only what the fold and the replay rely on is checked (nk_rules_check_sound, not
+ * nk_rules_check, whose policy may since have tightened). */
 json_t *case_event_opened_encode(const struct nk_rules *rules,
 				 const uint8_t commitment[static 32]);
 NK_MUST_USE enum nk_status case_event_opened_decode(const json_t *body, struct nk_rules *rules,
@@ -70,5 +93,155 @@ NK_MUST_USE enum nk_status case_event_package_opened_decode(const json_t *body,
 /* The kind an opening names: its "kind" member, or "figures" when it has none (the
  * cases opened before kinds were named). NULL when "kind" is not a string. */
 const char *case_event_opened_kind(const json_t *body);
+
+/* ---- a party's step: figure, extension, answer, package_submitted, package_answer ----
+ * {KEY: n, "role": ROLE}, where KEY is "number" (the proposal answered) for an answer
+ * and "round" for the others; role is the claimant or the payer. */
+struct case_event_step {
+	int64_t n;
+	enum nk_role role;
+};
+json_t *case_event_step_encode(enum case_event type, int64_t n, enum nk_role role);
+NK_MUST_USE enum nk_status case_event_step_decode(enum case_event type, const json_t *body,
+						  struct case_event_step *out,
+						  struct nk_error *err);
+
+/* ---- a case of figures ---- */
+
+/* "round": {"round", "outcome": a deal kind's name, "figure" with a deal}. Logs written
+ * before each side's hint was sealed for it (case_kept_hint) also hold, for a failed
+ * round, {"claimant": {"band"?, "withheld"}, "payer": {...}}: read into hint[] (-1: none)
+ * and withheld[], with hints_logged set. */
+struct case_event_round {
+	int64_t round;
+	enum nk_deal_kind deal;
+	int64_t figure;			/* with a deal */
+	bool hints_logged;
+	int hint[2];			/* by NK_CLAIMANT, NK_PAYER */
+	bool withheld[2];
+};
+json_t *case_event_round_encode(int round, enum nk_deal_kind deal, int64_t figure);
+NK_MUST_USE enum nk_status case_event_round_decode(const json_t *body,
+						   struct case_event_round *out,
+						   struct nk_error *err);
+
+/* "impasse": {"after_round"}; the fold needs nothing of it. */
+json_t *case_event_impasse_encode(int after_round);
+
+/* "proposal": {"number", "figure"}; the fold counts the numbers itself. */
+json_t *case_event_proposal_encode(int number, int64_t figure);
+NK_MUST_USE enum nk_status case_event_proposal_decode(const json_t *body, int64_t *figure,
+						      struct nk_error *err);
+
+/* "proposal-result" {"number", "accepted"} and "package_result" {"round", "accepted"}:
+ * whether both accepted proposal or round n (a proposal result's n is not read: 0). */
+json_t *case_event_result_encode(enum case_event type, int n, bool accepted);
+NK_MUST_USE enum nk_status case_event_result_decode(enum case_event type, const json_t *body,
+						    int64_t *n, bool *accepted,
+						    struct nk_error *err);
+
+/* "settled", a case of figures: {"figure", "by": a deal kind's name, "round" for a
+ * round's deal}. Logs written before a random settlement's seed was kept sealed for the
+ * parties (CASE_REVEALED_SEED) also hold {"seed": HEX}: read into seed with
+ * seed_logged set. */
+struct case_event_settled {
+	int64_t figure;
+	enum nk_deal_kind by;		/* NK_DEAL_CLOSER .. NK_DEAL_PROPOSAL */
+	bool seed_logged;
+	uint8_t seed[NK_SEED_BYTES];
+};
+json_t *case_event_settled_encode(int64_t figure, enum nk_deal_kind by, int round);
+NK_MUST_USE enum nk_status case_event_settled_decode(const json_t *body,
+						     struct case_event_settled *out,
+						     struct nk_error *err);
+
+/* ---- events every kind shares ---- */
+
+/* "closed": {"reason"}; "purged": {"secrets": "deleted"}. The fold needs nothing of
+ * either's body. */
+json_t *case_event_closed_encode(const char *reason);
+json_t *case_event_purged_encode(void);
+
+/* "joined": {"role", "sign", "seal", "signature"} (the keys and the signature in hex). */
+struct case_event_joined {
+	enum nk_role role;		/* any role */
+	struct nk_identity identity;
+	uint8_t signature[NK_SIGNATURE_BYTES];
+};
+json_t *case_event_joined_encode(const struct case_event_joined *ev);
+NK_MUST_USE enum nk_status case_event_joined_decode(const json_t *body,
+						    struct case_event_joined *out,
+						    struct nk_error *err);
+
+/* "message" {"from", "to", "n", "size", "sha256"} and "deposited" {"role", "n", "size",
+ * "sha256"}: an envelope kept in the store (a deposit is a party's, to the other). */
+struct case_event_envelope {
+	enum nk_role from, to;
+	int64_t n;			/* from 1 */
+	int64_t size;			/* 1 .. NK_ENVELOPE_MAX */
+	uint8_t sha256[NK_HASH_BYTES];
+};
+json_t *case_event_envelope_encode(enum case_event type, const struct case_event_envelope *ev);
+NK_MUST_USE enum nk_status case_event_envelope_decode(enum case_event type, const json_t *body,
+						      struct case_event_envelope *out,
+						      struct nk_error *err);
+
+/* "released": {"claimant": n, "payer": n}, the deposits it hands over, by role. */
+json_t *case_event_released_encode(const int64_t n[static 2]);
+NK_MUST_USE enum nk_status case_event_released_decode(const json_t *body, int64_t n[static 2],
+						      struct nk_error *err);
+
+/* "withdrawn": {"role", "n"}, a party's deposit taken back. */
+json_t *case_event_withdrawn_encode(enum nk_role role, int64_t n);
+NK_MUST_USE enum nk_status case_event_withdrawn_decode(const json_t *body, enum nk_role *role,
+						       int64_t *n, struct nk_error *err);
+
+/* "token": {"role", "change": "reissued" or "revoked"}, the mediator's change. */
+json_t *case_event_token_encode(enum nk_role role, bool reissued);
+NK_MUST_USE enum nk_status case_event_token_decode(const json_t *body, enum nk_role *role,
+						   bool *reissued, struct nk_error *err);
+
+/* ---- a package case (the package itself: events_frozen.c) ---- */
+
+/* "package_round": {"round", "outcome": "package" or "no-deal", "incompatible": true
+ * when the valuations could not be searched together, "package" with a package}. The
+ * package is read in cur, the frame's currency. */
+struct case_event_package_round {
+	int64_t round;
+	bool found;
+	bool incompatible;
+	struct nk_package package;	/* when found */
+};
+json_t *case_event_package_round_encode(const struct nk_currency *cur,
+					const struct case_event_package_round *ev);
+NK_MUST_USE enum nk_status case_event_package_round_decode(const json_t *body,
+							   const struct nk_currency *cur,
+							   struct case_event_package_round *out,
+							   struct nk_error *err);
+
+/* "settled", a package case: {"by": "package", "round", "package"}. */
+json_t *case_event_package_settled_encode(const struct nk_currency *cur, int round,
+					  const struct nk_package *package);
+NK_MUST_USE enum nk_status case_event_package_settled_decode(const json_t *body,
+							     const struct nk_currency *cur,
+							     int64_t *round,
+							     struct nk_package *package,
+							     struct nk_error *err);
+
+/* A package as version 1 of the log writes it (the public API's nk_package_json, rates
+ * on the basis-point grid), and reads it back on that grid; NULL when out of memory.
+ * The briefings show a proposed package in the same shape. */
+json_t *case_event_package_encode(const struct nk_currency *cur, const struct nk_package *p);
+NK_MUST_USE enum nk_status case_event_package_decode(const json_t *obj,
+						     const struct nk_currency *cur,
+						     struct nk_package *out, struct nk_error *err);
+
+/* ---- the decoders' readers, for events.c and events_frozen.c ---- */
+
+/* An integer member within [min, max]. */
+bool case_event_int_in(const json_t *obj, const char *key, int64_t min, int64_t max,
+		       int64_t *out);
+/* A member of len bytes in hex. */
+bool case_event_hex(const json_t *obj, const char *key, uint8_t *out, size_t len);
 
 #endif

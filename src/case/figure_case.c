@@ -3,9 +3,7 @@
  * the round), the mediator's proposal after an impasse and the parties' answers. Each
  * runs inside the transaction case.c begins and ends, and appends its events and sealed
  * figures there or nothing. */
-#include "case/case_impl.h"
-#include "base/hex.h"
-#include <nakodo/case_json.h>
+#include "case/figure_kind.h"
 
 #include <nakodo/seal.h>
 
@@ -131,31 +129,20 @@ enum nk_status nk_case_open_with(const struct nk_case_env *env, const struct nk_
 				 nk_case_open_hook before_commit, void *arg,
 				 char id[static NK_CASE_ID_MAX], struct nk_error *err)
 {
-	uint8_t raw[NK_CASE_ID_LEN / 2], seed[NK_SEED_BYTES], commitment[32];
+	uint8_t seed[NK_SEED_BYTES], commitment[32];
 	char new_id[NK_CASE_ID_MAX];
 	enum nk_status rc;
 
 	if ((rc = nk_rules_check(rules, err)) != NK_OK)
 		return rc;
-	case_fill_random(env, raw, sizeof(raw));
-	nk_hex_encode(raw, sizeof(raw), new_id);
+	case_new_id(env, new_id);
 	case_fill_random(env, seed, sizeof(seed));
 	nk_bargain_commit_seed(seed, commitment);
-
-	if ((rc = nk_store_begin(env->store, err)) != NK_OK)
-		goto out;
-	rc = nk_store_case_create(env->store, new_id, err);
-	if (rc == NK_OK)
-		rc = nk_store_secret_put(env->store, new_id, "seed", seed, sizeof(seed), err);
-	if (rc == NK_OK)
-		rc = case_append(env, new_id, "mediator", CASE_EV_OPENED,
-				 case_event_opened_encode(rules, commitment), err);
-	if (rc == NK_OK && before_commit)
-		rc = before_commit(arg, env->store, new_id, err);
-	if ((rc = case_finish(env, rc, false, err)) == NK_OK)
-		memcpy(id, new_id, sizeof(new_id));
-out:
+	rc = case_create(env, new_id, "seed", seed, sizeof(seed),
+			 case_event_opened_encode(rules, commitment), before_commit, arg, err);
 	sodium_memzero(seed, sizeof(seed));
+	if (rc == NK_OK)
+		memcpy(id, new_id, sizeof(new_id));
 	return rc;
 }
 
@@ -172,10 +159,7 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 	if ((rc = case_replay(env, st, r, results, err)) != NK_OK)
 		goto out;
 	res = &results[r - 1];
-	body = json_pack("{s:i, s:s}", "round", r, "outcome", nk_deal_kind_name(res->deal));
-	if (res->deal != NK_NO_DEAL) {
-		body = nk_json_set(body, "figure", json_integer(res->figure));
-	}
+	body = case_event_round_encode(r, res->deal, res->figure);
 	if ((rc = case_append(env, st->id, "go-between", CASE_EV_ROUND, body, err)) != NK_OK)
 		goto out;
 	if (res->deal == NK_NO_DEAL && st->fig.rules.hint_count > 0 &&
@@ -183,17 +167,18 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 	     (rc = keep_hint(env, st->id, r, NK_PAYER, &res->payer, err)) != NK_OK))
 		goto out;
 	if (res->deal != NK_NO_DEAL) {
-		body = json_pack("{s:I, s:s, s:i}", "figure", (json_int_t)res->figure,
-				 "by", nk_deal_kind_name(res->deal), "round", r);
+		body = case_event_settled_encode(res->figure, res->deal, r);
 		rc = case_append(env, st->id, "go-between", CASE_EV_SETTLED, body, err);
 		if (rc == NK_OK && st->fig.rules.settle == NK_SETTLE_RANDOM)
 			rc = keep_seed(env, st->id, err);
 		*ended = true;
 	} else if (r == st->fig.rules.rounds) {
-		rc = case_append(env, st->id, "go-between", CASE_EV_IMPASSE, json_pack("{s:i}", "after_round", r), err);
+		rc = case_append(env, st->id, "go-between", CASE_EV_IMPASSE,
+				 case_event_impasse_encode(r), err);
 		if (rc == NK_OK && st->fig.rules.proposals == 0) {
 			rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
-				    json_pack("{s:s}", "reason", "impasse, and the rules allow no mediator's proposal"), err);
+				 case_event_closed_encode("impasse, and the rules allow no "
+							  "mediator's proposal"), err);
 			*ended = true;
 		}
 	}
@@ -246,8 +231,9 @@ static enum nk_status submit(const struct nk_case_env *env, struct case_state *s
 	if ((rc = case_put_amount(env, id, name, amount, err)) != NK_OK)
 		goto out;
 	rc = case_append(env, id, nk_role_name(role), extension ? CASE_EV_EXTENSION : CASE_EV_FIGURE,
-			 case_with_request(json_pack("{s:i, s:s}", "round", st->round,
-						     "role", nk_role_name(role)), auth), err);
+			 case_with_request(case_event_step_encode(extension ? CASE_EV_EXTENSION
+									    : CASE_EV_FIGURE,
+								  st->round, role), auth), err);
 	if (rc == NK_OK && !extension) {
 		st->fig.rounds[st->round - 1].submitted[role] = true;
 		if (st->fig.rounds[st->round - 1].submitted[!role])
@@ -302,8 +288,8 @@ static enum nk_status propose(const struct nk_case_env *env, struct case_state *
 	if ((rc = nk_bargain_check_proposal(&st->fig.rules, st->fig.proposals, amount, err)) != NK_OK)
 		return rc;
 	return case_append(env, st->id, "mediator", CASE_EV_PROPOSAL,
-			   case_with_request(json_pack("{s:i, s:I}", "number", st->fig.proposals + 1,
-						       "figure", (json_int_t)amount), auth), err);
+			   case_with_request(case_event_proposal_encode(st->fig.proposals + 1, amount),
+					     auth), err);
 }
 
 enum nk_status nk_case_propose(const struct nk_case_env *env, const char *id, int64_t amount,
@@ -319,7 +305,6 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 			     enum nk_role role, const struct nk_case_request *req,
 			     const struct nk_request_auth *auth, bool *ended, struct nk_error *err)
 {
-	const char *id = st->id;
 	bool both = false, accepted[2] = { false, false };
 	enum nk_proposal_outcome outcome;
 	enum nk_status rc;
@@ -330,26 +315,15 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 		return nk_fail(err, NK_EREFUSED, "proposal", "there is no proposal to answer");
 	if (st->fig.answered[role])
 		return nk_fail(err, NK_EREFUSED, "answer", "this proposal was already answered");
-	rc = case_seal_answer(env, st, role, req->accept, CASE_EV_ANSWER, "number",
-			      st->fig.proposals, st->fig.answered[!role], auth, &both, accepted, err);
+	rc = case_seal_answer(env, st, role, req->accept, CASE_EV_ANSWER, st->fig.proposals,
+			      st->fig.answered[!role], auth, &both, accepted, err);
 	if (rc != NK_OK || !both)
 		goto out;
 	outcome = nk_bargain_proposal_outcome(&st->fig.rules, st->fig.proposals,
 					      accepted[NK_CLAIMANT], accepted[NK_PAYER]);
-	rc = case_append(env, id, "go-between", CASE_EV_PROPOSAL_RESULT,
-		    json_pack("{s:i, s:b}", "number", st->fig.proposals,
-			      "accepted", outcome == NK_PROPOSAL_SETTLES), err);
-	if (rc == NK_OK && outcome == NK_PROPOSAL_SETTLES) {
-		rc = case_append(env, id, "go-between", CASE_EV_SETTLED,
-			    json_pack("{s:I, s:s}", "figure", (json_int_t)st->fig.proposal, "by", "proposal"), err);
-		*ended = true;
-	} else if (rc == NK_OK && outcome == NK_PROPOSAL_CLOSES) {
-		rc = case_append(env, id, "go-between", CASE_EV_CLOSED,
-			    json_pack("{s:s}", "reason", "the mediator's proposals were not accepted"), err);
-		*ended = true;
-	}
-	if (rc == NK_OK && *ended)
-		rc = case_end(env, id, err);
+	rc = case_conclude_answers(env, st, CASE_EV_PROPOSAL_RESULT, st->fig.proposals, outcome,
+				   case_event_settled_encode(st->fig.proposal, NK_DEAL_PROPOSAL, 0),
+				   "the mediator's proposals were not accepted", ended, err);
 out:
 	sodium_memzero(accepted, sizeof(accepted));
 	return rc;

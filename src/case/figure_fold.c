@@ -3,8 +3,9 @@
  * the impasse, the mediator's proposal with its answers and result, and the settlement.
  * As in fold.c, an event that breaks the rules its log records makes the log corrupt
  * rather than half-applied. */
-#include "case/case_impl.h"
+#include "case/figure_kind.h"
 
+#include <sodium.h>
 #include <string.h>
 
 enum nk_status figure_apply_opened(struct case_state *st, const json_t *body,
@@ -20,73 +21,58 @@ enum nk_status figure_apply_opened(struct case_state *st, const json_t *body,
 	return NK_OK;
 }
 
-static enum nk_status apply_submission(struct case_state *st, const json_t *body, bool ext,
-				       struct nk_error *err)
+/* A figure or an extension: one of each per side and round, in the open round. */
+static enum nk_status apply_submission(struct case_state *st, enum case_event type,
+				       const json_t *body, struct nk_error *err)
 {
-	enum nk_role role;
-	int64_t round;
+	struct case_event_step ev;
+	struct case_round *r;
+	bool *done;
+	enum nk_status rc;
 
-	if (case_body_role(body, &role) || case_body_int(body, "round", &round) ||
-	    round != st->round || st->state != NK_STATE_OPEN)
+	if ((rc = case_event_step_decode(type, body, &ev, err)) != NK_OK)
+		return rc;
+	if (ev.n != st->round || st->state != NK_STATE_OPEN)
 		return case_corrupt(err, "a figure outside the open round");
-	if (ext) {
-		if (st->fig.rounds[round - 1].extended[role])
-			return case_corrupt(err, "two extensions in one round");
-		st->fig.rounds[round - 1].extended[role] = true;
-	} else {
-		if (st->fig.rounds[round - 1].submitted[role])
-			return case_corrupt(err, "two figures in one round");
-		st->fig.rounds[round - 1].submitted[role] = true;
-	}
+	r = &st->fig.rounds[ev.n - 1];
+	done = type == CASE_EV_EXTENSION ? &r->extended[ev.role] : &r->submitted[ev.role];
+	if (*done)
+		return case_corrupt(err, type == CASE_EV_EXTENSION ? "two extensions in one round"
+								    : "two figures in one round");
+	*done = true;
 	return NK_OK;
 }
 
 static enum nk_status apply_figure(struct case_state *st, const json_t *body,
 				   struct nk_error *err)
 {
-	return apply_submission(st, body, false, err);
+	return apply_submission(st, CASE_EV_FIGURE, body, err);
 }
 
 static enum nk_status apply_extension(struct case_state *st, const json_t *body,
 				      struct nk_error *err)
 {
-	return apply_submission(st, body, true, err);
+	return apply_submission(st, CASE_EV_EXTENSION, body, err);
 }
 
 static enum nk_status apply_round(struct case_state *st, const json_t *body,
 				  struct nk_error *err)
 {
 	struct case_round *r = &st->fig.rounds[st->round - 1];
-	int64_t round, v;
-	const char *deal;
-	enum nk_deal_kind kind;
+	struct case_event_round ev;
+	enum nk_status rc;
 
-	if (case_body_int(body, "round", &round) || round != st->round || !r->submitted[0] ||
-	    !r->submitted[1] || r->evaluated)
+	if ((rc = case_event_round_decode(body, &ev, err)) != NK_OK)
+		return rc;
+	if (ev.round != st->round || !r->submitted[0] || !r->submitted[1] || r->evaluated)
 		return case_corrupt(err, "a round evaluated before both figures");
-	deal = json_string_value(json_object_get(body, "outcome"));
-	for (kind = NK_NO_DEAL; kind <= NK_DEAL_OVERLAP; kind++)
-		if (deal && strcmp(deal, nk_deal_kind_name(kind)) == 0)
-			break;
-	if (kind > NK_DEAL_OVERLAP)
-		return case_corrupt(err, "an unknown round outcome");
 	r->evaluated = true;
-	r->deal = kind;
-	r->hint[0] = r->hint[1] = -1;
-	if (kind != NK_NO_DEAL) {
-		if (case_body_int(body, "figure", &r->figure))
-			return case_corrupt(err, "a deal without a figure");
-		return NK_OK;
-	}
-	for (int side = 0; side < 2; side++) {
-		const json_t *s = json_object_get(body, nk_role_name((enum nk_role)side));
-
-		if (s && !case_body_int(s, "band", &v))
-			r->hint[side] = (int)v;
-		r->withheld[side] = json_is_true(json_object_get(s, "withheld"));
-		r->hints_logged = r->hints_logged || s;
-	}
-	if (st->round < st->fig.rules.rounds)
+	r->deal = ev.deal;
+	r->figure = ev.figure;
+	memcpy(r->hint, ev.hint, sizeof(r->hint));
+	memcpy(r->withheld, ev.withheld, sizeof(r->withheld));
+	r->hints_logged = ev.hints_logged;
+	if (ev.deal == NK_NO_DEAL && st->round < st->fig.rules.rounds)
 		st->round++;
 	return NK_OK;
 }
@@ -94,6 +80,7 @@ static enum nk_status apply_round(struct case_state *st, const json_t *body,
 static enum nk_status apply_impasse(struct case_state *st, const json_t *body,
 				    struct nk_error *err)
 {
+	(void)body;	/* its round is the last one, which the state knows */
 	if (st->state != NK_STATE_OPEN || !st->fig.rounds[st->fig.rules.rounds - 1].evaluated)
 		return case_corrupt(err, "an impasse before the last round");
 	st->state = NK_STATE_IMPASSE;
@@ -103,9 +90,12 @@ static enum nk_status apply_impasse(struct case_state *st, const json_t *body,
 static enum nk_status apply_proposal(struct case_state *st, const json_t *body,
 				     struct nk_error *err)
 {
-	if (st->state != NK_STATE_IMPASSE || st->fig.proposal_pending ||
-	    case_body_int(body, "figure", &st->fig.proposal))
+	enum nk_status rc;
+
+	if (st->state != NK_STATE_IMPASSE || st->fig.proposal_pending)
 		return case_corrupt(err, "a proposal outside impasse");
+	if ((rc = case_event_proposal_decode(body, &st->fig.proposal, err)) != NK_OK)
+		return rc;
 	st->fig.proposals++;
 	st->fig.proposal_pending = true;
 	st->fig.answered[0] = st->fig.answered[1] = false;
@@ -116,44 +106,50 @@ static enum nk_status apply_proposal(struct case_state *st, const json_t *body,
 static enum nk_status apply_answer(struct case_state *st, const json_t *body,
 				   struct nk_error *err)
 {
-	enum nk_role role;
+	struct case_event_step ev;
+	enum nk_status rc;
 
-	if (!st->fig.proposal_pending || case_body_role(body, &role) || st->fig.answered[role])
+	if ((rc = case_event_step_decode(CASE_EV_ANSWER, body, &ev, err)) != NK_OK)
+		return rc;
+	if (!st->fig.proposal_pending || st->fig.answered[ev.role])
 		return case_corrupt(err, "an answer without a proposal");
-	st->fig.answered[role] = true;
+	st->fig.answered[ev.role] = true;
 	return NK_OK;
 }
 
 static enum nk_status apply_proposal_result(struct case_state *st, const json_t *body,
 					    struct nk_error *err)
 {
-	const json_t *v = json_object_get(body, "accepted");
+	int64_t n;
+	bool accepted;
+	enum nk_status rc;
 
-	if (!st->fig.proposal_pending || !st->fig.answered[0] || !st->fig.answered[1] ||
-	    !json_is_boolean(v))
+	if ((rc = case_event_result_decode(CASE_EV_PROPOSAL_RESULT, body, &n, &accepted,
+					   err)) != NK_OK)
+		return rc;
+	if (!st->fig.proposal_pending || !st->fig.answered[0] || !st->fig.answered[1])
 		return case_corrupt(err, "a proposal result before both answers");
 	st->fig.proposal_pending = false;
-	st->fig.proposal_accepted = json_is_true(v);
+	st->fig.proposal_accepted = accepted;
 	return NK_OK;
 }
 
 static enum nk_status apply_settled(struct case_state *st, const json_t *body,
 				    struct nk_error *err)
 {
-	const char *by = json_string_value(json_object_get(body, "by"));
-	enum nk_deal_kind kind;
+	struct case_event_settled ev;
+	enum nk_status rc;
 
 	if (st->state != NK_STATE_OPEN && st->state != NK_STATE_IMPASSE)
 		return case_corrupt(err, "a settlement of an ended case");
-	if (case_body_int(body, "figure", &st->fig.settlement))
-		return case_corrupt(err, "a settlement without a figure");
-	for (kind = NK_DEAL_CLOSER; kind <= NK_DEAL_PROPOSAL; kind++)
-		if (by && strcmp(by, nk_deal_kind_name(kind)) == 0)
-			break;
-	if (kind > NK_DEAL_PROPOSAL)
-		return case_corrupt(err, "a settlement by an unknown rule");
-	st->fig.settled_by = kind;
-	st->fig.seed_revealed = case_body_hex(body, "seed", st->fig.seed, NK_SEED_BYTES) == 0;
+	if ((rc = case_event_settled_decode(body, &ev, err)) != NK_OK)
+		return rc;
+	st->fig.settlement = ev.figure;
+	st->fig.settled_by = ev.by;
+	/* the seed of a case settled before it was kept sealed for the parties */
+	st->fig.seed_revealed = ev.seed_logged;
+	memcpy(st->fig.seed, ev.seed, sizeof(st->fig.seed));
+	sodium_memzero(&ev, sizeof(ev));
 	st->settled = true;
 	st->state = NK_STATE_SETTLED;
 	return NK_OK;

@@ -4,51 +4,11 @@
  * events every kind of case shares; the opening picks the kind, whose table supplies
  * the appliers of its own events (figure_fold.c, package_fold.c). */
 #include "case/case_impl.h"
-#include <nakodo/case_json.h>
 
 #include <nakodo/seal.h>
 
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-
-enum nk_status case_corrupt(struct nk_error *err, const char *what)
-{
-	return nk_fail(err, NK_ECORRUPT, "log", "the case's log is inconsistent: %s", what);
-}
-
-int case_body_int(const json_t *body, const char *key, int64_t *out)
-{
-	const json_t *v = json_object_get(body, key);
-
-	if (!json_is_integer(v))
-		return -1;
-	*out = json_integer_value(v);
-	return 0;
-}
-
-int case_body_role(const json_t *body, enum nk_role *role)
-{
-	const json_t *v = json_object_get(body, "role");
-
-	if (!json_is_string(v) || nk_role_parse(json_string_value(v), role) != NK_OK ||
-	    *role == NK_MEDIATOR)
-		return -1;
-	return 0;
-}
-
-int case_body_hex(const json_t *body, const char *key, uint8_t *out, size_t len)
-{
-	const json_t *v = json_object_get(body, key);
-	size_t got = 0;
-
-	if (!json_is_string(v) || json_string_length(v) != 2 * len)
-		return -1;
-	if (sodium_hex2bin(out, len, json_string_value(v), 2 * len, NULL, &got, NULL) != 0 ||
-	    got != len)
-		return -1;
-	return 0;
-}
 
 static enum nk_status apply_closed(struct case_state *st, const json_t *body,
 				   struct nk_error *err)
@@ -73,32 +33,19 @@ static enum nk_status apply_purged(struct case_state *st, const json_t *body,
 static enum nk_status apply_joined(struct case_state *st, const json_t *body,
 				   struct nk_error *err)
 {
-	const json_t *v = json_object_get(body, "role");
-	uint8_t sig[NK_SIGNATURE_BYTES];
-	struct nk_identity id;
+	struct case_event_joined ev;
 	struct nk_error ignored = { 0 };
-	enum nk_role role;
+	enum nk_status rc;
 
-	if (!json_is_string(v) || nk_role_parse(json_string_value(v), &role) != NK_OK)
-		return case_corrupt(err, "a join without a role");
-	if (st->state == NK_STATE_SETTLED || st->state == NK_STATE_CLOSED || st->joined[role])
+	if ((rc = case_event_joined_decode(body, &ev, err)) != NK_OK)
+		return rc;
+	if (st->state == NK_STATE_SETTLED || st->state == NK_STATE_CLOSED || st->joined[ev.role])
 		return case_corrupt(err, "a join of an ended case, or a second for one role");
-	if (case_body_hex(body, "sign", id.sign, sizeof(id.sign)) ||
-	    case_body_hex(body, "seal", id.seal, sizeof(id.seal)) ||
-	    case_body_hex(body, "signature", sig, sizeof(sig)))
-		return case_corrupt(err, "a join without its keys and signature");
-	if (nk_join_verify(&id, st->id, role, sig, &ignored) != NK_OK)
+	if (nk_join_verify(&ev.identity, st->id, ev.role, ev.signature, &ignored) != NK_OK)
 		return case_corrupt(err, "a join whose signature does not verify");
-	st->joined[role] = true;
-	st->identity[role] = id;
+	st->joined[ev.role] = true;
+	st->identity[ev.role] = ev.identity;
 	return NK_OK;
-}
-
-static int body_any_role(const json_t *body, const char *key, enum nk_role *role)
-{
-	const json_t *v = json_object_get(body, key);
-
-	return json_is_string(v) && nk_role_parse(json_string_value(v), role) == NK_OK ? 0 : -1;
 }
 
 /* The mediator reissued or revoked a role's token: counted, with its time, for the
@@ -106,15 +53,15 @@ static int body_any_role(const json_t *body, const char *key, enum nk_role *role
 static enum nk_status apply_token(struct case_state *st, const json_t *body,
 				  struct nk_error *err)
 {
-	const char *change = json_string_value(json_object_get(body, "change"));
 	enum nk_role role;
+	bool reissued;
+	enum nk_status rc;
 
-	if (body_any_role(body, "role", &role) || !change ||
-	    (strcmp(change, "reissued") != 0 && strcmp(change, "revoked") != 0))
-		return case_corrupt(err, "a token change without its role or kind");
+	if ((rc = case_event_token_decode(body, &role, &reissued, err)) != NK_OK)
+		return rc;
 	if (st->state == NK_STATE_SETTLED || st->state == NK_STATE_CLOSED)
 		return case_corrupt(err, "a token change after the case ended");
-	if (change[2] == 'i')
+	if (reissued)
 		st->token_reissues[role]++;
 	else
 		st->token_revokes[role]++;
@@ -127,61 +74,51 @@ static bool ended(const struct case_state *st)
 	return st->state == NK_STATE_SETTLED || st->state == NK_STATE_CLOSED;
 }
 
-/* What every envelope event records: its number, size and SHA-256. */
-static int body_envelope(const json_t *body, int64_t *n)
-{
-	uint8_t hash[NK_HASH_BYTES];
-	int64_t size;
-
-	if (case_body_int(body, "n", n) || *n < 1 || case_body_int(body, "size", &size) || size < 1 ||
-	    size > NK_ENVELOPE_MAX || case_body_hex(body, "sha256", hash, sizeof(hash)))
-		return -1;
-	return 0;
-}
-
 /* A sealed message: the next of its direction, between two roles that have joined. */
 static enum nk_status apply_message(struct case_state *st, const json_t *body,
 				    struct nk_error *err)
 {
-	enum nk_role from, to;
-	int64_t n;
+	struct case_event_envelope ev;
+	enum nk_status rc;
 
-	if (body_any_role(body, "from", &from) || body_any_role(body, "to", &to) || from == to ||
-	    body_envelope(body, &n))
-		return case_corrupt(err, "a message without its roles, number or hash");
-	if (ended(st) || !st->joined[from] || !st->joined[to] ||
-	    (uint64_t)n != st->messages[from][to] + 1)
+	if ((rc = case_event_envelope_decode(CASE_EV_MESSAGE, body, &ev, err)) != NK_OK)
+		return rc;
+	if (ended(st) || !st->joined[ev.from] || !st->joined[ev.to] ||
+	    (uint64_t)ev.n != st->messages[ev.from][ev.to] + 1)
 		return case_corrupt(err, "a message out of turn, or between roles without keys");
-	st->messages[from][to] = (uint64_t)n;
+	st->messages[ev.from][ev.to] = (uint64_t)ev.n;
 	return NK_OK;
 }
 
 static enum nk_status apply_deposited(struct case_state *st, const json_t *body,
 				      struct nk_error *err)
 {
-	enum nk_role role;
-	int64_t n;
+	struct case_event_envelope ev;
+	enum nk_status rc;
 
-	if (case_body_role(body, &role) || body_envelope(body, &n))
-		return case_corrupt(err, "a deposit without its role, number or hash");
+	if ((rc = case_event_envelope_decode(CASE_EV_DEPOSITED, body, &ev, err)) != NK_OK)
+		return rc;
 	/* Number 1, a replacement too; logs written before that rule spent a number on each
 	 * withdrawal, so one more than the last is read as well. */
-	if (ended(st) || st->released || st->deposit_held[role] || !st->joined[NK_CLAIMANT] ||
-	    !st->joined[NK_PAYER] || (n != 1 && (uint64_t)n != st->deposits[role] + 1))
+	if (ended(st) || st->released || st->deposit_held[ev.from] || !st->joined[NK_CLAIMANT] ||
+	    !st->joined[NK_PAYER] || (ev.n != 1 && (uint64_t)ev.n != st->deposits[ev.from] + 1))
 		return case_corrupt(err, "a deposit out of turn");
-	st->deposits[role] = (uint64_t)n;
-	st->deposit_held[role] = true;
+	st->deposits[ev.from] = (uint64_t)ev.n;
+	st->deposit_held[ev.from] = true;
 	return NK_OK;
 }
 
 static enum nk_status apply_released(struct case_state *st, const json_t *body,
 				     struct nk_error *err)
 {
-	int64_t c, p;
+	int64_t n[2];
+	enum nk_status rc;
 
+	if ((rc = case_event_released_decode(body, n, err)) != NK_OK)
+		return rc;
 	if (st->released || !st->deposit_held[NK_CLAIMANT] || !st->deposit_held[NK_PAYER] ||
-	    case_body_int(body, "claimant", &c) || case_body_int(body, "payer", &p) ||
-	    (uint64_t)c != st->deposits[NK_CLAIMANT] || (uint64_t)p != st->deposits[NK_PAYER])
+	    (uint64_t)n[NK_CLAIMANT] != st->deposits[NK_CLAIMANT] ||
+	    (uint64_t)n[NK_PAYER] != st->deposits[NK_PAYER])
 		return case_corrupt(err, "a release before both deposits");
 	st->released = true;
 	return NK_OK;
@@ -192,9 +129,11 @@ static enum nk_status apply_withdrawn(struct case_state *st, const json_t *body,
 {
 	enum nk_role role;
 	int64_t n;
+	enum nk_status rc;
 
-	if (case_body_role(body, &role) || case_body_int(body, "n", &n) || st->released ||
-	    !st->deposit_held[role] || (uint64_t)n != st->deposits[role])
+	if ((rc = case_event_withdrawn_decode(body, &role, &n, err)) != NK_OK)
+		return rc;
+	if (st->released || !st->deposit_held[role] || (uint64_t)n != st->deposits[role])
 		return case_corrupt(err, "a withdrawal of no deposit, or after the release");
 	st->deposit_held[role] = false;
 	return NK_OK;
@@ -205,15 +144,16 @@ static enum nk_status apply_withdrawn(struct case_state *st, const json_t *body,
 static enum nk_status apply_request(struct case_state *st, const struct nk_event *ev,
 				    const json_t *body, struct nk_error *err)
 {
-	const json_t *v = json_object_get(body, "request");
 	enum nk_role role;
+	uint64_t n;
+	enum nk_status rc;
 
-	if (!v)
-		return NK_OK;
-	if (!json_is_integer(v) || nk_role_parse(ev->actor, &role) != NK_OK || !st->joined[role] ||
-	    json_integer_value(v) < 1 || (uint64_t)json_integer_value(v) <= st->last_request[role])
+	if ((rc = case_event_request(body, &n, err)) != NK_OK || n == 0)
+		return rc;
+	if (nk_role_parse(ev->actor, &role) != NK_OK || !st->joined[role] ||
+	    n <= st->last_request[role])
 		return case_corrupt(err, "a signed request numbered out of order, or by no joined role");
-	st->last_request[role] = (uint64_t)json_integer_value(v);
+	st->last_request[role] = n;
 	return NK_OK;
 }
 

@@ -2,6 +2,7 @@
  * `message` events and, once both deposits are in, the other party's released deposit.
  * Read in one snapshot, so the log and the envelopes agree, without the write lock. */
 #include "case/case_impl.h"
+#include "case/record.h"
 
 #include <inttypes.h>
 #include <sodium.h>
@@ -19,13 +20,6 @@ void nk_inbox_free(struct nk_inbox *inbox)
 	memset(inbox, 0, sizeof(*inbox));
 }
 
-static bool role_of(const json_t *body, const char *key, enum nk_role *role)
-{
-	const json_t *v = json_object_get(body, key);
-
-	return json_is_string(v) && nk_role_parse(json_string_value(v), role) == NK_OK;
-}
-
 /* The other party's deposit as its `deposited` event records it, kept while reading the
  * log until the release (if any) hands it over. */
 struct held_deposit {
@@ -34,15 +28,6 @@ struct held_deposit {
 	bool hashed;
 };
 
-static bool hash_of(const json_t *body, uint8_t out[static NK_HASH_BYTES])
-{
-	const char *hex = json_string_value(json_object_get(body, "sha256"));
-	size_t got = 0;
-
-	return hex && sodium_hex2bin(out, NK_HASH_BYTES, hex, strlen(hex), NULL, &got, NULL) == 0 &&
-	       got == NK_HASH_BYTES;
-}
-
 /* Whether ev makes an envelope visible to me, and from when: a message at its `message`
  * event, the other party's deposit at the `released` event (never at its `deposited`
  * one, which I must not learn of, nor with that event's time). Fills item's kind, roles,
@@ -50,35 +35,39 @@ static bool hash_of(const json_t *body, uint8_t out[static NK_HASH_BYTES])
 static bool addressed_to(const struct nk_event *ev, const json_t *body, enum nk_role me,
 			 struct held_deposit *other, struct nk_inbox_item *item)
 {
-	enum nk_role from;
+	struct case_event_envelope env;
 	enum case_event type;
+	int64_t n[2];
 
 	if (!case_event_find(ev->type, &type))
 		return false;
 	if (type == CASE_EV_MESSAGE) {
-		if (!role_of(body, "from", &item->from) || !role_of(body, "to", &item->to) ||
-		    item->to != me)
+		if (case_event_envelope_decode(type, body, &env, NULL) != NK_OK || env.to != me)
 			return false;
 		item->kind = NK_MESSAGE_TEXT;
-		item->n = (uint64_t)json_integer_value(json_object_get(body, "n"));
+		item->from = env.from;
+		item->to = env.to;
+		item->n = (uint64_t)env.n;
 		item->time_ms = ev->time_ms;
-		return hash_of(body, item->sha256);
+		memcpy(item->sha256, env.sha256, sizeof(item->sha256));
+		return true;
 	}
 	if (me == NK_MEDIATOR)
 		return false;
 	if (type == CASE_EV_DEPOSITED) {
-		if (role_of(body, "role", &from) && from != me) {
-			other->n = (uint64_t)json_integer_value(json_object_get(body, "n"));
-			other->hashed = hash_of(body, other->sha256);
+		if (case_event_envelope_decode(type, body, &env, NULL) == NK_OK && env.from != me) {
+			other->n = (uint64_t)env.n;
+			memcpy(other->sha256, env.sha256, sizeof(other->sha256));
+			other->hashed = true;
 		}
 		return false;
 	}
-	if (type != CASE_EV_RELEASED)
+	if (type != CASE_EV_RELEASED || case_event_released_decode(body, n, NULL) != NK_OK)
 		return false;
 	item->from = me == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT;
 	item->to = me;
 	item->kind = NK_MESSAGE_DEPOSIT;
-	item->n = (uint64_t)json_integer_value(json_object_get(body, nk_role_name(item->from)));
+	item->n = (uint64_t)n[item->from];
 	item->time_ms = ev->time_ms;
 	memcpy(item->sha256, other->sha256, sizeof(item->sha256));
 	/* the release names the deposits it hands over: the last `deposited` of each side */

@@ -2,19 +2,18 @@
  * keys is checked before the write lock is taken, and the `joined` event keeps it so
  * that the log itself proves the registration. */
 #include "case/case_impl.h"
-#include "base/hex.h"
-#include <nakodo/case_json.h>
 
 #include <nakodo/seal.h>
 
 #include <sodium.h>
+#include <string.h>
 
 enum nk_status nk_case_join(const struct nk_case_env *env, const char *id, enum nk_role role,
 			    const struct nk_identity *identity,
 			    const uint8_t sig[static NK_SIGNATURE_BYTES], struct nk_error *err)
 {
 	struct case_state st;
-	char sign[NK_KEY_HEX], seal[NK_KEY_HEX], sig_hex[2 * NK_SIGNATURE_BYTES + 1];
+	struct case_event_joined ev = { .role = role, .identity = *identity };
 	enum nk_status rc;
 
 	if ((unsigned)role > NK_MEDIATOR)
@@ -43,12 +42,9 @@ enum nk_status nk_case_join(const struct nk_case_env *env, const char *id, enum 
 				     "the %s already", nk_role_name((enum nk_role)r));
 			goto out;
 		}
-	nk_key_to_hex(identity->sign, sign);
-	nk_key_to_hex(identity->seal, seal);
-	nk_hex_encode(sig, NK_SIGNATURE_BYTES, sig_hex);
+	memcpy(ev.signature, sig, sizeof(ev.signature));
 	rc = case_append(env, id, nk_role_name(role), CASE_EV_JOINED,
-		    json_pack("{s:s, s:s, s:s, s:s}", "role", nk_role_name(role), "sign", sign,
-			      "seal", seal, "signature", sig_hex), err);
+			 case_event_joined_encode(&ev), err);
 out:
 	return case_finish(env, rc, false, err);
 }

@@ -4,8 +4,7 @@
  * stores the ciphertext and logs only its size and SHA-256. Deposits are held until
  * both parties' are in; the second one releases both in the same transaction. */
 #include "case/case_impl.h"
-#include "base/hex.h"
-#include <nakodo/case_json.h>
+#include "case/message.h"
 
 #include <nakodo/seal.h>
 
@@ -63,27 +62,23 @@ static enum nk_status check_header(const struct case_state *st,
 	return NK_OK;
 }
 
-/* Stores the envelope under name and appends type's event with body plus its size and
- * SHA-256 (and the request number). */
+/* Stores req's envelope under name and appends type's event for the envelope h
+ * describes, with its size and SHA-256 (and the request number). */
 static enum nk_status keep(const struct nk_case_env *env, const struct case_state *st,
-			   enum nk_role role, const char *name, enum case_event type, json_t *body,
-			   const struct nk_case_request *req, const struct nk_request_auth *auth,
-			   struct nk_error *err)
+			   enum nk_role role, const char *name, enum case_event type,
+			   const struct nk_envelope_header *h, const struct nk_case_request *req,
+			   const struct nk_request_auth *auth, struct nk_error *err)
 {
-	uint8_t hash[NK_HASH_BYTES];
-	char hex[2 * NK_HASH_BYTES + 1];
+	struct case_event_envelope ev = { .from = h->from, .to = h->to, .n = (int64_t)h->seq,
+					  .size = (int64_t)req->envelope_len };
 	enum nk_status rc;
 
 	rc = nk_store_envelope_put(env->store, st->id, name, req->envelope, req->envelope_len, err);
-	if (rc != NK_OK) {
-		json_decref(body);
+	if (rc != NK_OK)
 		return rc;
-	}
-	nk_envelope_hash(req->envelope, req->envelope_len, hash);
-	nk_hex_encode(hash, sizeof(hash), hex);
-	body = nk_json_set(body, "size", json_integer((json_int_t)req->envelope_len));
-	body = nk_json_set(body, "sha256", json_string(hex));
-	return case_append(env, st->id, nk_role_name(role), type, case_with_request(body, auth), err);
+	nk_envelope_hash(req->envelope, req->envelope_len, ev.sha256);
+	return case_append(env, st->id, nk_role_name(role), type,
+			   case_with_request(case_event_envelope_encode(type, &ev), auth), err);
 }
 
 enum nk_status case_send(const struct nk_case_env *env, const char *id, enum nk_role role,
@@ -112,9 +107,7 @@ enum nk_status case_send(const struct nk_case_env *env, const char *id, enum nk_
 	}
 	snprintf(name, sizeof(name), "msg.%s.%s.%" PRIu64, nk_role_name(h.from),
 		 nk_role_name(h.to), h.seq);
-	rc = keep(env, &st, role, name, CASE_EV_MESSAGE,
-		  json_pack("{s:s, s:s, s:I}", "from", nk_role_name(h.from), "to",
-			    nk_role_name(h.to), "n", (json_int_t)h.seq), req, auth, err);
+	rc = keep(env, &st, role, name, CASE_EV_MESSAGE, &h, req, auth, err);
 out:
 	return case_finish(env, rc, false, err);
 }
@@ -164,14 +157,16 @@ enum nk_status case_deposit(const struct nk_case_env *env, const char *id, enum 
 		goto out;
 	}
 	snprintf(name, sizeof(name), "deposit.%s.%" PRIu64, nk_role_name(role), h.seq);
-	rc = keep(env, &st, role, name, CASE_EV_DEPOSITED,
-		  json_pack("{s:s, s:I}", "role", nk_role_name(role), "n", (json_int_t)h.seq),
-		  req, auth, err);
+	rc = keep(env, &st, role, name, CASE_EV_DEPOSITED, &h, req, auth, err);
 	/* The second deposit releases both, in the same transaction. */
-	if (rc == NK_OK && st.deposit_held[other])
+	if (rc == NK_OK && st.deposit_held[other]) {
+		int64_t n[2];
+
+		n[role] = (int64_t)h.seq;
+		n[other] = (int64_t)st.deposits[other];
 		rc = case_append(env, id, "go-between", CASE_EV_RELEASED,
-				 json_pack("{s:I, s:I}", nk_role_name(role), (json_int_t)h.seq,
-					   nk_role_name(other), (json_int_t)st.deposits[other]), err);
+				 case_event_released_encode(n), err);
+	}
 out:
 	return case_finish(env, rc, false, err);
 }
@@ -204,9 +199,9 @@ enum nk_status case_withdraw(const struct nk_case_env *env, const char *id, enum
 	rc = nk_store_envelope_delete(env->store, id, name, err);
 	if (rc == NK_OK)
 		rc = case_append(env, id, nk_role_name(role), CASE_EV_WITHDRAWN,
-				 case_with_request(json_pack("{s:s, s:I}", "role", nk_role_name(role),
-							     "n", (json_int_t)st.deposits[role]), auth),
-				 err);
+				 case_with_request(case_event_withdrawn_encode(role,
+									       (int64_t)st.deposits[role]),
+						   auth), err);
 out:
 	return case_finish(env, rc, false, err);
 }

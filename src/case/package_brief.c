@@ -2,7 +2,7 @@
  * proposed package for everyone; for a party, while the case is live, a summary of its
  * own latest valuation and its own value of the proposed package, read from its sealed
  * valuation and wiped afterwards. The mediator's briefing holds public facts only. */
-#include "case/case_impl.h"
+#include "case/package_kind.h"
 
 #include <sodium.h>
 #include <stdlib.h>

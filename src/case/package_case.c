@@ -3,10 +3,7 @@
  * transaction as the second valuation) and the answers to a proposed package. As in
  * case.c, each command either appends its events in one durable transaction or is
  * refused and appends nothing. */
-#include "case/case_impl.h"
-#include "base/hex.h"
-#include <nakodo/case_json.h>
-#include <nakodo/package_case_json.h>
+#include "case/package_kind.h"
 #include <nakodo/package_json.h>
 
 #include <sodium.h>
@@ -18,23 +15,15 @@ enum nk_status nk_package_case_open(const struct nk_case_env *env,
 				    nk_case_open_hook before_commit, void *arg,
 				    char id[static NK_CASE_ID_MAX], struct nk_error *err)
 {
-	uint8_t raw[NK_CASE_ID_LEN / 2];
 	char new_id[NK_CASE_ID_MAX];
 	enum nk_status rc;
 
 	if ((rc = nk_package_frame_check(frame, err)) != NK_OK)
 		return rc;
-	case_fill_random(env, raw, sizeof(raw));
-	nk_hex_encode(raw, sizeof(raw), new_id);
-	if ((rc = nk_store_begin(env->store, err)) != NK_OK)
-		return rc;
-	rc = nk_store_case_create(env->store, new_id, err);
+	case_new_id(env, new_id);
+	rc = case_create(env, new_id, NULL, NULL, 0, case_event_package_opened_encode(frame),
+			 before_commit, arg, err);
 	if (rc == NK_OK)
-		rc = case_append(env, new_id, "mediator", CASE_EV_OPENED,
-				 case_event_package_opened_encode(frame), err);
-	if (rc == NK_OK && before_commit)
-		rc = before_commit(arg, env->store, new_id, err);
-	if ((rc = case_finish(env, rc, false, err)) == NK_OK)
 		memcpy(id, new_id, sizeof(new_id));
 	return rc;
 }
@@ -128,6 +117,7 @@ static enum nk_status evaluate(const struct nk_case_env *env, struct case_state 
 	struct nk_package_valuation *v = sodium_malloc(2 * sizeof(*v));
 	struct nk_package_result *res = sodium_malloc(sizeof(*res));
 	struct nk_error search_err = { 0 };
+	struct case_event_package_round round;
 	bool incompatible;
 	json_t *body;
 	enum nk_status rc;
@@ -155,16 +145,16 @@ static enum nk_status evaluate(const struct nk_case_env *env, struct case_state 
 	}
 	/* Public: the round, whether a package was found, and the package. Never a value,
 	 * a gain, a reservation, or what blocked the search. */
-	body = json_pack("{s:i, s:s}", "round", st->round, "outcome", res->found ? "package" : "no-deal");
-	if (incompatible)
-		body = nk_json_set(body, "incompatible", json_true());
-	if (res->found)
-		body = nk_json_set(body, "package", package_public_json(cur, &res->package));
+	round = (struct case_event_package_round){ .round = st->round, .found = res->found,
+						   .incompatible = incompatible,
+						   .package = res->package };
+	body = case_event_package_round_encode(cur, &round);
 	if ((rc = case_append(env, st->id, "go-between", CASE_EV_PACKAGE_ROUND, body, err)) != NK_OK)
 		goto out;
 	if (!res->found && st->round == st->pkg.frame.rounds) {
 		rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
-				 json_pack("{s:s}", "reason", "no package both accept, after the last round"), err);
+				 case_event_closed_encode("no package both accept, after the last "
+							  "round"), err);
 		*ended = true;
 		if (rc == NK_OK)
 			rc = case_end(env, st->id, err);
@@ -216,8 +206,8 @@ static enum nk_status submit(const struct nk_case_env *env, struct case_state *s
 	/* The request's number, never its signature: the countersigned chain is the proof
 	 * that the server accepted it (doc/crypto.md, "Signed requests"). */
 	rc = case_append(env, st->id, nk_role_name(role), CASE_EV_PACKAGE_SUBMITTED,
-			 case_with_request(json_pack("{s:i, s:s}", "round", st->round,
-						     "role", nk_role_name(role)), auth), err);
+			 case_with_request(case_event_step_encode(CASE_EV_PACKAGE_SUBMITTED, st->round,
+								  role), auth), err);
 	r->submitted[role] = true;
 	if (rc == NK_OK && r->submitted[!role])
 		rc = evaluate(env, st, ended, err);
@@ -252,30 +242,18 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 	if (r->answered[role])
 		return nk_fail(err, NK_EREFUSED, "answer", "round %d's package was already answered",
 			       st->round);
-	rc = case_seal_answer(env, st, role, req->accept, CASE_EV_PACKAGE_ANSWER, "round",
-			      st->round, r->answered[!role], auth, &both, accepted, err);
+	rc = case_seal_answer(env, st, role, req->accept, CASE_EV_PACKAGE_ANSWER, st->round,
+			      r->answered[!role], auth, &both, accepted, err);
 	if (rc != NK_OK || !both)
 		goto out;
 	/* Each round's package is one proposal: the rules allow as many as rounds. */
 	rules.proposals = st->pkg.frame.rounds;
 	outcome = nk_bargain_proposal_outcome(&rules, st->round, accepted[NK_CLAIMANT],
 					      accepted[NK_PAYER]);
-	rc = case_append(env, st->id, "go-between", CASE_EV_PACKAGE_RESULT,
-			 json_pack("{s:i, s:b}", "round", st->round, "accepted",
-				   outcome == NK_PROPOSAL_SETTLES), err);
-	if (rc == NK_OK && outcome == NK_PROPOSAL_SETTLES) {
-		rc = case_append(env, st->id, "go-between", CASE_EV_SETTLED,
-				 json_pack("{s:s, s:i, s:o}", "by", "package", "round", st->round,
-					   "package", package_public_json(nk_currency_find(st->pkg.frame.currency),
-									   &st->pkg.proposed)), err);
-		*ended = true;
-	} else if (rc == NK_OK && outcome == NK_PROPOSAL_CLOSES) {
-		rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
-				 json_pack("{s:s}", "reason", "the last round's package was not accepted by both"), err);
-		*ended = true;
-	}
-	if (rc == NK_OK && *ended)
-		rc = case_end(env, st->id, err);
+	rc = case_conclude_answers(env, st, CASE_EV_PACKAGE_RESULT, st->round, outcome,
+				   case_event_package_settled_encode(nk_currency_find(st->pkg.frame.currency),
+								     st->round, &st->pkg.proposed),
+				   "the last round's package was not accepted by both", ended, err);
 out:
 	sodium_memzero(accepted, sizeof(accepted));
 	return rc;

@@ -3,6 +3,7 @@
  * statement logged in the server's record when the case ends, and the receipt that
  * proves it offline (doc/crypto.md, "The record"). */
 #include "case/case_impl.h"
+#include "case/record.h"
 
 #include <nakodo/ledger.h>
 

@@ -3,6 +3,7 @@
  * SHA-256 of the action's canonical body. This file makes and checks those signatures
  * and dispatches nk_case_act to the command that does the action. */
 #include "case/case_impl.h"
+#include "case/message.h"
 #include <nakodo/package_json.h>
 
 #include <nakodo/seal.h>
@@ -12,13 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum nk_status (*action_fn)(const struct nk_case_env *env, const char *id,
-				    enum nk_role role, const struct nk_case_request *req,
-				    const struct nk_request_auth *auth, struct nk_error *err);
-
 static const struct {
 	const char *name;
-	action_fn run;
+	case_request_fn *run;
 } actions[] = {
 	/* a kind's actions: run by the case's kind, refused by another kind */
 	[NK_ACTION_SUBMIT] = { "submit", case_kind_act },
@@ -175,12 +172,6 @@ enum nk_status case_authorise(const struct case_state *st, enum nk_role role,
 			       "already (the %s's last is %" PRIu64 "): a replay, or an older request",
 			       auth->number, nk_role_name(role), st->last_request[role]);
 	return NK_OK;
-}
-
-json_t *case_with_request(json_t *body, const struct nk_request_auth *auth)
-{
-	return body && auth ? nk_json_set(body, "request", json_integer((json_int_t)auth->number))
-			    : body;
 }
 
 enum nk_status nk_case_act(const struct nk_case_env *env, const char *id, enum nk_role role,

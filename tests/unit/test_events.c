@@ -3,98 +3,13 @@
  * a body newer than this build is refused, and a database written by the first event
  * version (tests/fixtures/events-v1.sql, with its storage key) replays to the same
  * cases. With NK_EVENTS_FIXTURE=PATH set, it writes that fixture's database instead. */
-#include <nakodo/case.h>
-#include "../fake_env.h"
+#include "fixture_db.h"
 #include <nakodo/package_case.h>
 
 #include "case/case_impl.h"
-#include <nakodo/agenda_formats.h>
 #include <nakodo/package_json.h>
 
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <string.h>
-#include <cmocka.h>
-#include <sodium.h>
-#include <sqlite3.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
-
-#ifndef FIXTURES_DIR
-#error "FIXTURES_DIR names tests/fixtures/"
-#endif
-
-struct fixture {
-	char dir[64], db[96];
-	struct nk_server_key *signer;
-	struct nk_store *store;
-	struct nk_case_env env;
-	struct fake_env fake;	/* the clock and random source of env */
-};
-
-/* The fixture's server key: from a fixed seed, so the countersignatures verify. */
-static struct nk_server_key *fixture_signer(void)
-{
-	uint8_t seed[32];
-	struct nk_server_key *k = NULL;
-
-	for (size_t i = 0; i < sizeof(seed); i++)
-		seed[i] = (uint8_t)(0xa0 + i);
-	if (nk_server_key_from_seed(seed, &k, NULL) != NK_OK)
-		return NULL;
-	return k;
-}
-
-static int open_at(struct fixture *f, const char *db, unsigned flags)
-{
-	char url[128];
-	struct nk_error err = { 0 };
-
-	snprintf(url, sizeof(url), "sqlite:%s", db);
-	if (nk_store_open(&f->store, url, flags, &err) != NK_OK) {
-		fprintf(stderr, "# %s: %s\n", err.field, err.text);
-		return -1;
-	}
-	if (!(f->signer = fixture_signer()))
-		return -1;
-	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer, NULL };
-	f->fake = (struct fake_env)FAKE_ENV_START;
-	return 0;
-}
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (!f || sodium_init() < 0)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/nakodo-events-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/c.db", f->dir);
-	*state = f;
-	return open_at(f, f->db, NK_STORE_CREATE);
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	static const char *const suffix[] = { "", "-wal", "-shm", ".key" };
-	char path[160];
-
-	nk_store_close(f->store);
-	nk_server_key_free(f->signer);
-	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
-		snprintf(path, sizeof(path), "%s%s", f->db, suffix[i]);
-		unlink(path);
-	}
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
 
 static void stored_names_never_change(void **state)
 {
@@ -296,52 +211,16 @@ static const struct fixture_cases v1_cases = {
 	.package = FIXTURE_PACKAGE, .live = FIXTURE_LIVE,
 };
 
-static void load_sql(const char *sql_path, const char *db)
-{
-	char *sql = NULL, *msg = NULL;
-	size_t len = 0;
-	sqlite3 *h = NULL;
-
-	assert_int_equal(nk_file_read(sql_path, &sql, &len, NULL), NK_OK);
-	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, &msg), SQLITE_OK);
-	sqlite3_close(h);
-	free(sql);
-}
-
-static void copy_file(const char *from, const char *to)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out;
-
-	assert_int_equal(nk_file_read(from, &buf, &len, NULL), NK_OK);
-	assert_non_null(out = fopen(to, "wb"));
-	assert_int_equal(fwrite(buf, 1, len, out), len);
-	assert_int_equal(fclose(out), 0);
-	free(buf);
-}
-
 static void version_1_database_replays(void **state)
 {
 	struct fixture *f = *state;
 	const struct fixture_cases *c = &v1_cases;
 	struct nk_package_brief *pb = sodium_malloc(sizeof(*pb));
 	struct nk_event_list log = { 0 };
-	char key[128];
 	struct nk_brief b;
 
 	/* the fixture replaces the empty database setup made */
-	nk_store_close(f->store);
-	nk_server_key_free(f->signer);
-	f->store = NULL;
-	f->signer = NULL;
-	unlink(f->db);
-	snprintf(key, sizeof(key), "%s.key", f->db);
-	unlink(key);
-	load_sql(FIXTURES_DIR "/events-v1.sql", f->db);
-	copy_file(FIXTURES_DIR "/events-v1.db.key", key);
-	assert_int_equal(open_at(f, f->db, 0), 0);
+	fixture_load(f, "events-v1");
 	/* every link and countersignature still verifies */
 	assert_int_equal(nk_case_log(&f->env, c->settled, &log, NULL), NK_OK);
 	assert_int_equal(log.count, 9);
@@ -387,14 +266,16 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(stored_names_never_change),
-		cmocka_unit_test_setup_teardown(a_stored_opening_with_a_newer_field_is_read, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(a_stored_opening_with_a_newer_field_is_read,
+						fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(a_stored_opening_under_a_since_tightened_check_is_read,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(a_stored_opening_beyond_the_arrays_is_corrupt, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(a_newer_event_version_is_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(version_1_database_replays, setup, teardown),
+						fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(a_stored_opening_beyond_the_arrays_is_corrupt,
+						fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(a_newer_event_version_is_refused, fixture_setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(version_1_database_replays, fixture_setup,
+						fixture_teardown),
 	};
 	const char *out = getenv("NK_EVENTS_FIXTURE");
 
@@ -402,7 +283,7 @@ int main(void)
 		struct fixture f = { 0 };
 		struct fixture_cases c;
 
-		if (sodium_init() < 0 || open_at(&f, out, NK_STORE_CREATE) != 0)
+		if (sodium_init() < 0 || fixture_open_at(&f, out, NK_STORE_CREATE) != 0)
 			return 1;
 		write_fixture(&f, &c);
 		printf("settled %s\nproposal %s\npackage %s\nlive %s\n", c.settled, c.proposal,

@@ -1,0 +1,26 @@
+/* The record of a case's log (record.c): each event's link and countersignature, the
+ * chain check every load makes, and the closing statement an ended case leaves in the
+ * server's record. */
+#ifndef NAKODO_CASE_RECORD_H
+#define NAKODO_CASE_RECORD_H
+
+#include <nakodo/case.h>
+
+/* The event's link after the case's last one (sets ev->seq, chain, countersig and
+ * linked), inside the write transaction. */
+NK_MUST_USE enum nk_status case_link_event(const struct nk_case_env *env, const char *id,
+					   struct nk_event *ev, struct nk_error *err);
+
+/* Checks every event's link and the countersignature of the last (which binds all
+ * before it), or, with every_sig, every countersignature; a broken link is NK_ECORRUPT
+ * naming the first bad event. head (may be NULL) gets the last link. */
+NK_MUST_USE enum nk_status case_chain_check(const struct nk_case_env *env, const char *id,
+					    const struct nk_event_list *log, bool every_sig,
+					    uint8_t *head, struct nk_error *err);
+
+/* Inside the transaction that ended the case, after its last event: appends its
+ * closing statement, signed, to the server's record. */
+NK_MUST_USE enum nk_status case_record_close(const struct nk_case_env *env, const char *id,
+					     struct nk_error *err);
+
+#endif
