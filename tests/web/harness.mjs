@@ -88,11 +88,15 @@ export async function startServer(extraArgs = []) {
     // Runs the command (e.g. the remote CLI against this server); resolves with
     // { code, stdout, stderr }.
     run: (args, input) => runNakodo(args, input),
+    // Stops the server; fails unless it stopped cleanly (a crash, or a sanitizer's
+    // report in an instrumented build, is a failure of the test that ran it).
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit');
         child.kill('SIGTERM');
-        await once(child, 'exit');
+        await exited;
       }
+      assert.equal(child.exitCode, 0, `nakodo serve ended badly:\n${stderr.slice(-4000)}`);
     },
     // The database's files as they are on disk (the database, its WAL and shared
     // memory, its key), for the leak checks: what must never be stored in clear.
