@@ -120,10 +120,20 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 			fprintf(f, "messages with the %s: %llu sent, %llu received\n",
 				nk_role_name((enum nk_role)k), (unsigned long long)b->sent[k],
 				(unsigned long long)b->received[k]);
-	if (b->released)
-		fprintf(f, "deposits: both released (see nakodo inbox)\n");
+	/* Never whether the other side has deposited before the release: that is the
+	 * disclosure's whole point (doc/api.md, the inbox), so a party is told how it works. */
+	if (b->released && b->role != NK_MEDIATOR)
+		fprintf(f, "deposits: both released; the %s's deposit waits for you (nakodo inbox)\n",
+			nk_role_name(b->role == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT));
+	else if (b->released)
+		fprintf(f, "deposits: both released\n");
 	else if (b->deposit_held)
-		fprintf(f, "deposit: yours is in; waiting\n");
+		fprintf(f, "deposit: yours is in; waiting for the other side's (you are not told "
+			"whether it has made one until both are in)\n");
+	else if (b->role != NK_MEDIATOR && b->joined[NK_CLAIMANT] && b->joined[NK_PAYER] &&
+		 b->state == NK_STATE_OPEN)
+		fprintf(f, "deposit: none of yours; a deposit the other side may have made is "
+			"released to you only when yours is in too (nakodo deposit)\n");
 	print_token_changes(f, b->token_reissues, b->token_revokes, b->token_changed_ms);
 	for (int i = 0; i < b->round; i++)
 		cli_print_round(f, b, i);

@@ -80,7 +80,7 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "nakodo case new", "unexpected argument '%s'", argv[optind]);
 	if (!text['c'])
 		return cli_usage_error(ctx, "nakodo case new", "--currency is required");
-	if (!(cur = nk_currency_find(text['c']))) {
+	if (!(cur = cli_currency_find(text['c']))) {
 		nk_fail(&err, NK_EINVAL, "currency", "unknown currency '%.8s'", text['c']);
 		return cli_report(ctx, &err);
 	}
@@ -101,8 +101,19 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 	if ((text['s'] && nk_rules_parse_settle(&rules, text['s'], &err) != NK_OK) ||
 	    (text['R'] && nk_rules_parse_range(&rules, text['R'], &err) != NK_OK) ||
 	    (text['h'] && nk_rules_parse_hints(&rules, text['h'], &err) != NK_OK) ||
-	    (text['g'] && nk_money_parse(cur, text['g'], "grid", &rules.grid, &err) != NK_OK) ||
-	    nk_rules_check(&rules, &err) != NK_OK)
+	    (text['g'] && nk_money_parse(cur, text['g'], "grid", &rules.grid, &err) != NK_OK))
+		return cli_report(ctx, &err);
+	if (rules.grid > rules.range_high - rules.range_low) {	/* nk_rules_check's, in options */
+		char g[CLI_AMOUNT_MAX], lo[CLI_AMOUNT_MAX], hi[CLI_AMOUNT_MAX];
+
+		cli_format_amount(cur->code, rules.grid, g);
+		cli_format_amount(cur->code, rules.range_low, lo);
+		cli_format_amount(cur->code, rules.range_high, hi);
+		nk_fail(&err, NK_EINVAL, "grid", "--grid %s is wider than --range %s to %s: at most "
+			"one settlement would fit on it; use a finer grid or a wider range", g, lo, hi);
+		return cli_report(ctx, &err);
+	}
+	if (nk_rules_check(&rules, &err) != NK_OK)
 		return cli_report(ctx, &err);
 
 	if ((rc = cli_backend_open(ctx, &be)) == CLI_OK &&

@@ -137,6 +137,8 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "nakodo package open", "unexpected argument '%s'", argv[optind]);
 	if (!currency)
 		return cli_usage_error(ctx, "nakodo package open", "--currency is required");
+	if (cli_currency_find(currency))	/* "usd" too: the code's canonical spelling */
+		currency = cli_currency_find(currency)->code;
 	snprintf(fr.currency, sizeof(fr.currency), "%.3s", currency);
 	if (strlen(currency) != 3 || nk_package_frame_check(&fr, &err) != NK_OK) {
 		if (strlen(currency) != 3)

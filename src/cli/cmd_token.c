@@ -111,9 +111,8 @@ int cmd_token(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "nakodo token", "expected CASE ROLE");
 	if (strlen(id) >= NK_CASE_ID_MAX)
 		return cli_usage_error(ctx, "nakodo token", "CASE: not a case id");
-	if (nk_role_parse(role_text, &role) != NK_OK)
-		return cli_usage_error(ctx, "nakodo token", "ROLE: unknown role '%s' "
-				       "(claimant, payer or mediator)", role_text);
+	if ((rc = cli_parse_role_arg(ctx, "nakodo token", "ROLE", role_text, &role)) != CLI_OK)
+		return rc;
 	if (key_path && (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK)
 		return rc;
 	be.remote.key = key;

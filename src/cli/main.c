@@ -48,7 +48,9 @@ static void usage(FILE *f)
 	fprintf(f, "\nglobal options (before or after the command):\n"
 		"  --db PATH   the case database (default nakodo.db, or $NAKODO_DB);\n"
 		"              sqlite:PATH or mem: name a backend explicitly\n"
-		"  --json      print one JSON object instead of text\n"
+		"  --json      print one JSON object instead of text; an error is one too,\n"
+		"              {error, field or command, detail, exit}, on stdout (and the\n"
+		"              text on stderr)\n"
 		"  --help      this text; COMMAND --help for a command's own\n\n"
 		"exit status: 0 done, 1 refused by the case's rules, 2 bad usage or input,\n"
 		"3 storage error\n");
@@ -84,6 +86,7 @@ static int take_globals(struct cli_ctx *ctx, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct cli_ctx ctx = { .db = getenv("NAKODO_DB"), .out = stdout, .err = stderr };
+	const char *names[sizeof(commands) / sizeof(commands[0])], *near;
 
 	/* Every file nakodo writes is its user's alone (doc/storage.md, "File modes"): each
 	 * writer asks for 0600 itself, and this covers whatever a library makes besides. */
@@ -114,5 +117,10 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].run(&ctx, argc - 1, argv + 1);
-	return cli_usage_error(&ctx, "nakodo", "unknown command '%s'", argv[1]);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		names[i] = commands[i].name;
+	if ((near = cli_nearest(argv[1], names, sizeof(commands) / sizeof(commands[0]))))
+		return cli_usage_error(&ctx, "nakodo", "unknown command '%.32s': did you mean '%s'?",
+				       argv[1], near);
+	return cli_usage_error(&ctx, "nakodo", "unknown command '%.32s'", argv[1]);
 }

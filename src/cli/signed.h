@@ -26,4 +26,10 @@ int cli_sign_request(struct cli_ctx *ctx, const char *cmd, const struct nk_party
 		     const struct nk_brief *b, const struct nk_case_request *req,
 		     struct nk_request_auth *auth, const struct nk_request_auth **out);
 
+/* That key is the one b's role registered on the case, or a usage error that says
+ * whose key it is instead, or that the role has not joined: nothing sealed to the role
+ * could be opened with it. */
+int cli_check_key_role(struct cli_ctx *ctx, const char *cmd, const struct nk_party_key *key,
+		       const struct nk_brief *b);
+
 #endif

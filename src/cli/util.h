@@ -20,7 +20,9 @@ int cli_exit_for(enum nk_status status);
  * exit status for err->code. */
 int cli_report(struct cli_ctx *ctx, const struct nk_error *err);
 
-/* Prints "nakodo CMD: MESSAGE" and a pointer to --help; returns CLI_USAGE. */
+/* Prints "nakodo CMD: MESSAGE" and a pointer to --help on stderr and, with --json, the
+ * object {"error": "usage", "command", "detail", "exit": 2} on stdout; returns
+ * CLI_USAGE. */
 int cli_usage_error(struct cli_ctx *ctx, const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -39,7 +41,15 @@ int cli_open_case_store(struct cli_ctx *ctx, bool create, struct nk_store **stor
 int cli_read_amount(struct cli_ctx *ctx, const struct nk_currency *cur, const char *arg,
 		    int64_t *amount);
 bool cli_wants_help(int argc, char **argv);
+/* --as ROLE: a usage error when text is NULL or names no role (with the nearest role's
+ * name, when it looks like a typo of one). cli_parse_role_arg names the argument what. */
 int cli_parse_role(struct cli_ctx *ctx, const char *cmd, const char *text, enum nk_role *role);
+int cli_parse_role_arg(struct cli_ctx *ctx, const char *cmd, const char *what, const char *text,
+		       enum nk_role *role);
+/* Of names, the one text is likely a typo of (a few edits away), or NULL. */
+const char *cli_nearest(const char *text, const char *const *names, size_t count);
+/* The currency of an ISO 4217 code in any case ("usd", "Usd"), or NULL. */
+const struct nk_currency *cli_currency_find(const char *code);
 /* "USD 350,000,000.00" */
 void cli_format_amount(const char *currency, int64_t amount, char out[static CLI_AMOUNT_MAX]);
 #endif
