@@ -21,6 +21,10 @@ static void print_interval(FILE *f, const char *cur, struct nk_interval i)
 	cli_format_amount(cur, i.high, hi);
 	if (i.low == i.high)
 		fprintf(f, "exactly %s", lo);
+	else if (i.high == NK_AMOUNT_MAX && i.low == 0)	/* no range set, nothing learned */
+		fprintf(f, "anywhere");
+	else if (i.high == NK_AMOUNT_MAX)	/* no range set: no upper bound but the arithmetic's */
+		fprintf(f, "at or above %s", lo);
 	else
 		fprintf(f, "between %s and %s", lo, hi);
 }
@@ -98,13 +102,21 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 	if (b->state == NK_STATE_OPEN)
 		fprintf(f, ", round %d of %d", b->round, r->rounds);
 	fputc('\n', f);
-	cli_format_amount(r->currency, r->range_low, lo);
-	cli_format_amount(r->currency, r->range_high, hi);
 	cli_format_amount(r->currency, r->grid, amount);
-	fprintf(f, "rules: %d rounds, settle %s, grid %s, range %s to %s, %s, leakage budget %.1f bits, %d proposal%s\n",
-		r->rounds, nk_settle_name(r->settle), amount, lo, hi,
+	fprintf(f, "rules: %d round%s, settle %s, grid %s, ", r->rounds, CLI_PLURAL(r->rounds),
+		nk_settle_name(r->settle), amount);
+	/* the default range is only the arithmetic's bound, not one anybody declared */
+	if (r->range_low == 0 && r->range_high == NK_AMOUNT_MAX) {
+		fprintf(f, "no range set");
+	} else {
+		cli_format_amount(r->currency, r->range_low, lo);
+		cli_format_amount(r->currency, r->range_high, hi);
+		fprintf(f, "range %s to %s", lo, hi);
+	}
+	fprintf(f, ", %s, leakage budget %.1f bits, %d proposal%s\n",
 		r->monotone ? "monotone" : "not monotone", r->leakage_bits, r->proposals,
-		r->proposals == 1 ? "" : "s");
+		CLI_PLURAL(r->proposals));
+	fputs(CLI_BITS_LINE, f);
 	for (int k = 0; k < NK_ROLE_COUNT; k++) {
 		char sign[NK_KEY_HEX], safety[NK_SAFETY_NUMBER_MAX];
 

@@ -69,7 +69,7 @@ void package_part_text(const struct nk_currency *cur, const struct nk_package *p
 	if (!p->amount[c] || c == NK_CLAIMS)
 		snprintf(out, cap, "%s", a);
 	else if (c == NK_GRANT)
-		snprintf(out, cap, "%s over %d years%s", a, p->grant_years,
+		snprintf(out, cap, "%s over %d year%s%s", a, p->grant_years, CLI_PLURAL(p->grant_years),
 			 p->grant_per_year > 1 ? ", in instalments" : "");
 	else if (t->repayment == NK_REPAY_BULLET)
 		snprintf(out, cap, "%s at %.4g%%, bullet at %g years", a, t->rate * 100,

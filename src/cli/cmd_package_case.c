@@ -331,9 +331,10 @@ static void print_brief(FILE *f, const json_t *b)
 	fprintf(f, "\nframe: %s; components", cur);
 	json_array_foreach(json_object_get(fr, "components"), i, c)
 		fprintf(f, "%s %s", i ? "," : "", json_string_value(c));
-	fprintf(f, "; solution %s; %lld rounds, %s; no hints\n",
+	fprintf(f, "; solution %s; %lld round%s, %s; no hints\n",
 		json_string_value(json_object_get(fr, "solution")),
 		(long long)json_integer_value(json_object_get(fr, "rounds")),
+		CLI_PLURAL(json_integer_value(json_object_get(fr, "rounds"))),
 		json_is_true(json_object_get(fr, "monotone")) ? "monotone" : "not monotone");
 	print_keys(f, json_object_get(b, "keys"));
 	if (json_is_object(json_object_get(b, "token")))	/* a reissue must not go unseen */

@@ -13,6 +13,9 @@
 
 #define CLI_AMOUNT_MAX (NK_MONEY_TEXT_MAX + 8)
 
+/* "s" unless n is one: "1 round", "2 rounds". */
+#define CLI_PLURAL(n) ((n) == 1 ? "" : "s")
+
 /* Maps a status to the exit status of enum cli_exit (cli.h). */
 int cli_exit_for(enum nk_status status);
 

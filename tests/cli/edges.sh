@@ -12,8 +12,8 @@ run() {
 	"$@" >"$TMP/out" 2>"$TMP/err" </dev/null
 	is "$what: exit $want" "$?" "$want"
 }
-has() { if grep -q -- "$2" "$3"; then ok "$1"; else not_ok "$1" "no '$2' in:" "$(cat "$3")"; fi; }
-lacks() { if ! grep -q -- "$2" "$3"; then ok "$1"; else not_ok "$1" "'$2' in:" "$(cat "$3")"; fi; }
+has() { if grep -q -- "$2" "$3"; then ok "$1"; else not_ok "$1" "no '$2' in:"; sed 's/^/#   /' "$3"; fi; }
+lacks() { if ! grep -q -- "$2" "$3"; then ok "$1"; else not_ok "$1" "'$2' in:"; sed 's/^/#   /' "$3"; fi; }
 
 # ---- case new: the currency in any case, a grid that fits the range ----
 run 0 "case new --currency usd" "$NAKODO" --db "$db" case new --currency usd --range 0:1,000,000
@@ -72,6 +72,18 @@ echo "payer: ceiling 450,000" | "$NAKODO" --db "$db" deposit "$CASE" --key "$TMP
 	not_ok "the payer deposits"
 run 0 "the payer's briefing after the release" "$NAKODO" --db "$db" brief "$CASE" --as payer
 has "it says the claimant's deposit waits for it" "the claimant's deposit waits for you (nakodo inbox)" "$TMP/out"
+
+# ---- the briefing: no range set, "1 round", bits explained ----
+ONE=$("$NAKODO" --db "$db" case new --currency USD --rounds 1)
+"$NAKODO" --db "$db" submit "$ONE" --as claimant 700 >/dev/null && "$NAKODO" --db "$db" submit "$ONE" --as payer 500 >/dev/null ||
+	not_ok "a one-round case without a range reaches impasse"
+run 0 "the payer's briefing of a case without --range" "$NAKODO" --db "$db" brief "$ONE" --as payer
+has "its rules say no range was set" "^rules: 1 round, settle midpoint, grid USD 0.01, no range set," "$TMP/out"
+lacks "never the arithmetic's bound as a range" "46,116,860,184,273,879" "$TMP/out"
+has "the other side's figure: at or above, not up to the bound" "demand lies at or above USD 500.01" "$TMP/out"
+has "the bits are explained in one plain line" "^(bits measure what a figure gives away: each bit halves" "$TMP/out"
+run 0 "the demo" "$NAKODO" demo
+has "the demo explains its bits too" "^(bits measure what a figure gives away" "$TMP/out"
 
 # ---- remote: receipt without --as; a grid wider than the range ----
 DB="sqlite:$TMP/srv.db"
