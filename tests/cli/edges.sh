@@ -85,12 +85,38 @@ has "the bits are explained in one plain line" "^(bits measure what a figure giv
 run 0 "the demo" "$NAKODO" demo
 has "the demo explains its bits too" "^(bits measure what a figure gives away" "$TMP/out"
 
+# ---- case list: kind, state, currency, round, times; --state ----
+ldb="$TMP/list.db"
+S=$("$NAKODO" --db "$ldb" case new --currency USD --rounds 1)
+O=$("$NAKODO" --db "$ldb" case new --currency EUR --rounds 2)
+P=$("$NAKODO" --db "$ldb" package open --currency USD | head -1)
+"$NAKODO" --db "$ldb" submit "$S" --as claimant 700 >/dev/null && "$NAKODO" --db "$ldb" submit "$S" --as payer 800 >/dev/null ||
+	not_ok "the first case settles"
+run 0 "case list" "$NAKODO" --db "$ldb" case list
+has "a header names the columns" "^CASE  *KIND  *STATE  *CUR  *ROUND  *OPENED  *LAST EVENT$" "$TMP/out"
+has "the settled case's row" "^$S  figures  settled   USD  1 of 1    20[0-9-]*T[0-9:]*Z  20" "$TMP/out"
+has "the open case's row" "^$O  figures  open      EUR  1 of 2 " "$TMP/out"
+has "the package case's row" "^$P  package  open      USD  1 of 3 " "$TMP/out"
+run 0 "case list --state settled" "$NAKODO" --db "$ldb" case list --state settled
+is "only the settled case" "$(tail -n +2 "$TMP/out" | cut -c1-20)" "$S"
+run 0 "case list --state open --state closed, --json" "$NAKODO" --db "$ldb" --json case list --state open --state closed
+is "the ids, oldest first" "$(jq -r '.cases | join(" ")' "$TMP/out")" "$O $P"
+is "their summaries, in the same order" \
+	"$(jq -r '[.summaries[] | .case + ":" + .kind + ":" + .state + ":" + .currency + ":" + (.round | tostring) + "/" + (.rounds | tostring)] | join(" ")' "$TMP/out")" \
+	"$O:figures:open:EUR:1/2 $P:package:open:USD:1/3"
+check "with ISO 8601 times" bash -c "jq -e '.summaries[0].opened | test(\"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z\$\")' '$TMP/out' >/dev/null"
+run 2 "case list --state ended" "$NAKODO" --db "$ldb" case list --state ended
+has "it names the states" "unknown state 'ended' (open, impasse, settled or closed)" "$TMP/err"
+
 # ---- remote: receipt without --as; a grid wider than the range ----
 DB="sqlite:$TMP/srv.db"
 start_server || not_ok "the server starts"
 status=$(req wide "$OP" POST /v1/cases "{\"rules\":$RULES_WIDE}")
 is "the API refuses a grid wider than the range: 400" "$status" 400
 is "naming the grid" "$(jq -r .field "$(last)")" grid
+run 2 "a server's case list takes no --state" env NAKODO_SERVER="$URL" NAKODO_TOKEN="$OP" \
+	"$NAKODO" case list --state open
+has "it says why" "gives ids only" "$TMP/err"
 new_case
 rn() { NAKODO_SERVER=$URL NAKODO_TOKEN=$1 "$NAKODO" "${@:2}"; }
 rn "$CT" submit "$CASE" 500 >/dev/null 2>&1 && rn "$PT" submit "$CASE" 600 >/dev/null 2>&1 ||
