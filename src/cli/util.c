@@ -61,6 +61,26 @@ int cli_usage_error(struct cli_ctx *ctx, const char *cmd, const char *fmt, ...)
 	return CLI_USAGE;
 }
 
+int cli_report_file(struct cli_ctx *ctx, const char *path, const struct nk_error *err)
+{
+	const char *text = err->text;
+	size_t n = strlen(path) > 60 ? 60 : strlen(path);
+
+	if (strncmp(text, path, n) == 0 && strncmp(text + n, ": ", 2) == 0)
+		text += n + 2;
+	if (ctx->json)
+		cli_print_json(ctx, json_pack("{s:s, s:s, s:s, s:s, s:i}", "error",
+					      nk_status_name(err->code), "file", path, "field",
+					      err->field, "detail", text, "exit",
+					      cli_exit_for(err->code)));
+	/* a path or the file's "nakodo" tag is already said: not again as the field */
+	if (err->field[0] && strcmp(err->field, path) != 0 && strcmp(err->field, "nakodo") != 0)
+		fprintf(ctx->err, "nakodo: %s: %s: %s\n", path, err->field, text);
+	else
+		fprintf(ctx->err, "nakodo: %s: %s\n", path, text);
+	return cli_exit_for(err->code);
+}
+
 void cli_print_json(struct cli_ctx *ctx, json_t *obj)
 {
 	if (obj) {

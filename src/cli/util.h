@@ -23,6 +23,12 @@ int cli_exit_for(enum nk_status status);
  * exit status for err->code. */
 int cli_report(struct cli_ctx *ctx, const struct nk_error *err);
 
+/* Reports err, which arose reading the file at path, as "nakodo: FILE: FIELD: REASON"
+ * (the file said once, though the library's readers start their reasons with it; the
+ * field left out when it is the file or its "nakodo" tag, so that no prefix is doubled)
+ * and, with --json, as cli_report's object with "file" beside "field". */
+int cli_report_file(struct cli_ctx *ctx, const char *path, const struct nk_error *err);
+
 /* Prints "nakodo CMD: MESSAGE" and a pointer to --help on stderr and, with --json, the
  * object {"error": "usage", "command", "detail", "exit": 2} on stdout; returns
  * CLI_USAGE. */

@@ -108,6 +108,30 @@ check "with ISO 8601 times" bash -c "jq -e '.summaries[0].opened | test(\"^[0-9]
 run 2 "case list --state ended" "$NAKODO" --db "$ldb" case list --state ended
 has "it names the states" "unknown state 'ended' (open, impasse, settled or closed)" "$TMP/err"
 
+# ---- package: each subcommand's own help; errors that name the file and the field ----
+ex="$(dirname "$0")/../../examples"
+for sub in propose value check open submit; do
+	run 0 "package $sub --help" "$NAKODO" package "$sub" --help
+	has "package $sub --help is its own usage" "^usage: nakodo package $sub " "$TMP/out"
+done
+has "submit's lists every option" "^  --json " "$TMP/out"
+"$NAKODO" package propose --help >"$TMP/out"
+has "propose's names --solution" "^  --solution NAME" "$TMP/out"
+lacks "and not the others' options" "--components" "$TMP/out"
+sed 's/"step": "1,000,000", "years"/"step": "3,000,000", "years"/' "$ex/claims-1962-package-korea.json" >"$TMP/k.json"
+run 2 "package check of a step that does not divide the bounds" "$NAKODO" package check "$TMP/k.json"
+is "the error names the file and the field, once" "$(cat "$TMP/err")" \
+	"nakodo: $TMP/k.json: grant.amount: min and max must be multiples of the step"
+run 2 "package value with a valuation for the package" \
+	"$NAKODO" package value "$ex/claims-1962-package-korea.json" "$ex/claims-1962-package-japan.json"
+is "the file is named once, no doubled prefix" "$(cat "$TMP/err")" \
+	"nakodo: $ex/claims-1962-package-japan.json: not a package: \"nakodo\": \"package\" is needed"
+run 2 "--json package check" "$NAKODO" --json package check "$TMP/k.json"
+is "the JSON error names file and field" "$(jq -r '.file + " " + .field + " " + .detail' "$TMP/out")" \
+	"$TMP/k.json grant.amount min and max must be multiples of the step"
+run 2 "package chek" "$NAKODO" package chek x
+has "a misspelt subcommand gets the nearest" "did you mean 'check'?" "$TMP/err"
+
 # ---- remote: receipt without --as; a grid wider than the range ----
 DB="sqlite:$TMP/srv.db"
 start_server || not_ok "the server starts"
