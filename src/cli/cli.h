@@ -59,5 +59,6 @@ int cmd_withdraw(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv);	/* an ended case's receipt */
 int cmd_sign_read(struct cli_ctx *ctx, int argc, char **argv);	/* signed-read headers */
 int cmd_token(struct cli_ctx *ctx, int argc, char **argv);	/* a role's access token */
+int cmd_key(struct cli_ctx *ctx, int argc, char **argv);	/* key sessions */
 
 #endif

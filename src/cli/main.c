@@ -24,6 +24,7 @@ static const struct cli_command commands[] = {
 	{ "analyze", "multi-issue analysis: Pareto frontier, Nash and other points, per issue", cmd_analyze },
 	{ "keygen", "make a party key file: signing and sealing keys under a passphrase", cmd_keygen },
 	{ "pubkey", "a key file's public identity and safety number", cmd_pubkey },
+	{ "key", "unlock a key file for N minutes (an opt-in session), or lock it", cmd_key },
 	{ "join", "register a party's key on a case, signed", cmd_join },
 	{ "send", "a signed message sealed to another role's key, from standard input", cmd_send },
 	{ "inbox", "open and verify the messages (and released deposits) sent to you", cmd_inbox },

@@ -15,6 +15,8 @@ int cli_key_load(struct cli_ctx *ctx, const char *path, struct nk_party_key **ke
 	struct nk_error err = { 0 };
 	int rc = CLI_OK;
 
+	if (cli_key_session_open(ctx, path, key))	/* nakodo key unlock's */
+		return CLI_OK;
 	if (nk_passphrase_get("Passphrase: ", false, &pass, &err) != NK_OK ||
 	    nk_keyfile_read(path, &pass, key, &err) != NK_OK)
 		rc = cli_report(ctx, &err);
