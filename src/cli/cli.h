@@ -33,7 +33,7 @@ struct cli_command {
 
 /* Subcommands, one file each (src/cli/cmd_NAME.c). */
 int cmd_case(struct cli_ctx *ctx, int argc, char **argv);
-int cli_case_list(struct cli_ctx *ctx, int argc, char **argv);	/* case list (cmd_case_list.c) */
+int cli_case_list(struct cli_ctx *ctx, int argc, char **argv);	/* cmd_case_list.c */
 extern const char cli_case_list_help[];
 int cmd_submit(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_extend(struct cli_ctx *ctx, int argc, char **argv);

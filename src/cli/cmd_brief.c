@@ -23,7 +23,7 @@ static void print_interval(FILE *f, const char *cur, struct nk_interval i)
 		fprintf(f, "exactly %s", lo);
 	else if (i.high == NK_AMOUNT_MAX && i.low == 0)	/* no range set, nothing learned */
 		fprintf(f, "anywhere");
-	else if (i.high == NK_AMOUNT_MAX)	/* no range set: no upper bound but the arithmetic's */
+	else if (i.high == NK_AMOUNT_MAX)	/* no range set: no bound but the arithmetic's */
 		fprintf(f, "at or above %s", lo);
 	else
 		fprintf(f, "between %s and %s", lo, hi);
@@ -135,7 +135,8 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 	/* Never whether the other side has deposited before the release: that is the
 	 * disclosure's whole point (doc/api.md, the inbox), so a party is told how it works. */
 	if (b->released && b->role != NK_MEDIATOR)
-		fprintf(f, "deposits: both released; the %s's deposit waits for you (nakodo inbox)\n",
+		fprintf(f, "deposits: both released; the %s's deposit waits for you "
+			"(nakodo inbox)\n",
 			nk_role_name(b->role == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT));
 	else if (b->released)
 		fprintf(f, "deposits: both released\n");

@@ -109,8 +109,9 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		cli_format_amount(cur->code, rules.grid, g);
 		cli_format_amount(cur->code, rules.range_low, lo);
 		cli_format_amount(cur->code, rules.range_high, hi);
-		nk_fail(&err, NK_EINVAL, "grid", "--grid %s is wider than --range %s to %s: at most "
-			"one settlement would fit on it; use a finer grid or a wider range", g, lo, hi);
+		nk_fail(&err, NK_EINVAL, "grid", "--grid %s is wider than --range %s to %s: at "
+			"most one settlement would fit on it; use a finer grid or a wider range",
+			g, lo, hi);
 		return cli_report(ctx, &err);
 	}
 	if (nk_rules_check(&rules, &err) != NK_OK)
@@ -141,7 +142,7 @@ int cmd_case(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (cli_wants_help(argc, argv)) {
 		fputs("usage: nakodo case new [OPTIONS]   open a case (nakodo case new --help)\n"
-		      "       nakodo case list [OPTIONS]  list the cases (nakodo case list --help)\n",
+		      "       nakodo case list [OPTIONS]  list the cases (case list --help)\n",
 		      ctx->out);
 		return CLI_OK;
 	}

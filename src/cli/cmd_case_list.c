@@ -105,13 +105,14 @@ static int parse(struct cli_ctx *ctx, int argc, char **argv, bool want[static ST
 			continue;
 		}
 		if (c != 's')
-			return cli_usage_error(ctx, "nakodo case list", "unknown or incomplete option "
-					       "'%s'", argv[optind - 1]);
+			return cli_usage_error(ctx, "nakodo case list", "unknown or incomplete "
+					       "option '%s'", argv[optind - 1]);
 		for (k = 0; k < STATE_COUNT && strcmp(optarg, states[k]) != 0; k++)
 			;
 		if (k == STATE_COUNT)
-			return cli_usage_error(ctx, "nakodo case list", "--state: unknown state "
-					       "'%.32s' (open, impasse, settled or closed)", optarg);
+			return cli_usage_error(ctx, "nakodo case list", "--state: unknown "
+					       "state '%.32s' (open, impasse, settled or closed)",
+					       optarg);
 		want[k] = *filter = true;
 	}
 	if (optind != argc)
@@ -211,7 +212,8 @@ int cli_case_list(struct cli_ctx *ctx, int argc, char **argv)
 			cli_print_json(ctx, answer);
 		} else {
 			for (size_t i = 0; i < json_array_size(ids); i++)
-				fprintf(ctx->out, "%s\n", json_string_value(json_array_get(ids, i)));
+				fprintf(ctx->out, "%s\n",
+					json_string_value(json_array_get(ids, i)));
 			json_decref(answer);
 		}
 	}

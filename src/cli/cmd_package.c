@@ -100,7 +100,8 @@ void package_part_text(const struct nk_currency *cur, const struct nk_package *p
 	if (!p->amount[c] || c == NK_CLAIMS)
 		snprintf(out, cap, "%s", a);
 	else if (c == NK_GRANT)
-		snprintf(out, cap, "%s over %d year%s%s", a, p->grant_years, CLI_PLURAL(p->grant_years),
+		snprintf(out, cap, "%s over %d year%s%s", a, p->grant_years,
+			 CLI_PLURAL(p->grant_years),
 			 p->grant_per_year > 1 ? ", in instalments" : "");
 	else if (t->repayment == NK_REPAY_BULLET)
 		snprintf(out, cap, "%s at %.4g%%, bullet at %g years", a, t->rate * 100,
@@ -156,8 +157,8 @@ static int propose(struct cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 's' || nk_solution_parse(optarg, &sol, &err) != NK_OK) {
 			rc = c == 's' ? cli_report(ctx, &err)
-				      : cli_usage_error(ctx, PACKAGE " propose", "unknown or incomplete "
-							"option '%s'", argv[optind - 1]);
+				      : cli_usage_error(ctx, PACKAGE " propose", "unknown or "
+							"incomplete option '%s'", argv[optind - 1]);
 			goto out;
 		}
 	}

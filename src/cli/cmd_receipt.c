@@ -89,7 +89,8 @@ static void print_written(struct cli_ctx *ctx, const struct nk_receipt *r, const
 	}
 	fprintf(ctx->out, "receipt of case %s (%s, %llu event%s) written to %s\n"
 		"entry %llu of the server's record, checkpoint of %llu entr%s\n",
-		st->case_id, st->outcome, (unsigned long long)st->events, CLI_PLURAL(st->events), out,
+		st->case_id, st->outcome, (unsigned long long)st->events, CLI_PLURAL(st->events),
+		out,
 		(unsigned long long)r->leaf_index, (unsigned long long)r->checkpoint.size,
 		r->checkpoint.size == 1 ? "y" : "ies");
 	if (signed_by)

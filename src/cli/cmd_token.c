@@ -45,7 +45,8 @@ static int print_answer(struct cli_ctx *ctx, json_t *answer)
 		nk_fail(&err, NK_ENOMEM, "token", "out of memory");
 		return cli_report(ctx, &err);
 	}
-	if (nk_wire_tokens_from_json(answer, id, &role, &revoked, token, &has_token, &err) != NK_OK) {
+	if (nk_wire_tokens_from_json(answer, id, &role, &revoked, token, &has_token,
+				     &err) != NK_OK) {
 		rc = cli_report(ctx, &err);
 	} else if (ctx->json) {
 		cli_print_json(ctx, answer);

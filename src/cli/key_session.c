@@ -81,8 +81,8 @@ static bool session_path(const char *dir, const uint8_t sign[static NK_PUBLIC_KE
 
 /* The public identity a key file claims, and its session file's path. */
 static enum nk_status key_session_path(const char *key_path, const char *dir,
-				       struct nk_identity *claimed, char out[static SESSION_PATH_MAX],
-				       struct nk_error *err)
+				       struct nk_identity *claimed,
+				       char out[static SESSION_PATH_MAX], struct nk_error *err)
 {
 	struct nk_file_fault fault = { 0 };
 	uint8_t *file = NULL;
@@ -117,7 +117,8 @@ static bool secret_valid(const char *hex)
 	uint8_t bin[SESSION_SECRET_BYTES];
 	size_t len = 0;
 	bool ok = hex && strlen(hex) == SESSION_SECRET_HEX &&
-		  sodium_hex2bin(bin, sizeof(bin), hex, SESSION_SECRET_HEX, NULL, &len, NULL) == 0 &&
+		  sodium_hex2bin(bin, sizeof(bin), hex, SESSION_SECRET_HEX, NULL, &len,
+				 NULL) == 0 &&
 		  len == sizeof(bin);
 
 	sodium_memzero(bin, sizeof(bin));
@@ -153,7 +154,8 @@ bool cli_key_session_open(struct cli_ctx *ctx, const char *key_path, struct nk_p
 	bool ok = false;
 
 	if (!secret_valid(secret) || !(dir = runtime_dir(&err)) ||
-	    key_session_path(key_path, dir, &claimed, path, &err) != NK_OK || !read_session(path, buf))
+	    key_session_path(key_path, dir, &claimed, path, &err) != NK_OK ||
+	    !read_session(path, buf))
 		return false;
 	for (int i = 0; i < 8; i++)
 		expires = (int64_t)((uint64_t)expires << 8 | buf[i]);
@@ -235,8 +237,9 @@ static int unlock(struct cli_ctx *ctx, int argc, char **argv)
 		} else if (c == 'm') {
 			minutes = strtol(optarg, &end, 10);
 			if (*end || end == optarg || minutes < 1 || minutes > SESSION_MINUTES_MAX)
-				return cli_usage_error(ctx, "nakodo key unlock", "--minutes: a whole "
-						       "number from 1 to %d", SESSION_MINUTES_MAX);
+				return cli_usage_error(ctx, "nakodo key unlock", "--minutes: a "
+						       "whole number from 1 to %d",
+						       SESSION_MINUTES_MAX);
 		} else {
 			return cli_usage_error(ctx, "nakodo key unlock", "unknown option or extra "
 					       "argument '%s'", argv[optind - 1]);
@@ -298,7 +301,8 @@ static int lock(struct cli_ctx *ctx, int argc, char **argv)
 	} else if ((d = opendir(dir))) {
 		while ((e = readdir(d)))
 			if (strncmp(e->d_name, SESSION_PREFIX, strlen(SESSION_PREFIX)) == 0 &&
-			    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < sizeof(path))
+			    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+					     e->d_name) < sizeof(path))
 				removed += unlink(path) == 0;
 		closedir(d);
 	}

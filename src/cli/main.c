@@ -102,6 +102,8 @@ int main(int argc, char **argv)
 	argc = take_globals(&ctx, argc, argv);
 	if (argc < 0)
 		return cli_usage_error(&ctx, "nakodo", "--db needs a PATH");
+	if (argc < 2 && ctx.json)	/* a program reads stdout: the error goes there too */
+		return cli_usage_error(&ctx, "nakodo", "expected a COMMAND");
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_USAGE;
@@ -121,7 +123,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		names[i] = commands[i].name;
 	if ((near = cli_nearest(argv[1], names, sizeof(commands) / sizeof(commands[0]))))
-		return cli_usage_error(&ctx, "nakodo", "unknown command '%.32s': did you mean '%s'?",
-				       argv[1], near);
+		return cli_usage_error(&ctx, "nakodo", "unknown command '%.32s': did you mean "
+				       "'%s'?", argv[1], near);
 	return cli_usage_error(&ctx, "nakodo", "unknown command '%.32s'", argv[1]);
 }

@@ -107,8 +107,8 @@ int cli_check_key_role(struct cli_ctx *ctx, const char *cmd, const struct nk_par
 	for (int r = 0; r < NK_ROLE_COUNT; r++)
 		if (b->joined[r] &&
 		    sodium_memcmp(mine.sign, b->identity[r].sign, sizeof(mine.sign)) == 0)
-			return cli_usage_error(ctx, cmd, "--key: this is the %s's key, not the %s's: "
-					       "it cannot open what is sealed to the %s",
+			return cli_usage_error(ctx, cmd, "--key: this is the %s's key, not the "
+					       "%s's: it cannot open what is sealed to the %s",
 					       nk_role_name((enum nk_role)r), role, role);
 	if (!b->joined[b->role])
 		return cli_usage_error(ctx, cmd, "the %s has not joined case %s with a key "

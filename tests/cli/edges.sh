@@ -46,6 +46,8 @@ is "stdout is one JSON error object" "$(jq -r '.error, .exit, .command' "$TMP/ou
 has "its detail is the message" "did you mean 'claimant'" "$TMP/out"
 run 2 "--json with an unknown command" "$NAKODO" --json frobnicate
 is "it is JSON too" "$(jq -r .error "$TMP/out")" usage
+run 2 "--json without a command" "$NAKODO" --json
+is "says so in JSON" "$(jq -r .detail "$TMP/out")" "expected a COMMAND"
 run 2 "--json case new without --currency" "$NAKODO" --db "$db" --json case new
 is "names the missing option" "$(jq -r .detail "$TMP/out")" "--currency is required"
 
