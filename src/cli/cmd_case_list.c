@@ -10,7 +10,6 @@
 #include <getopt.h>
 #include <sodium.h>
 #include <string.h>
-#include <time.h>
 
 const char cli_case_list_help[] =
 	"usage: nakodo case list [--state open|impasse|settled|closed]\n"
@@ -29,15 +28,6 @@ const char cli_case_list_help[] =
 
 static const char *const states[] = { "open", "impasse", "settled", "closed" };
 #define STATE_COUNT (sizeof(states) / sizeof(states[0]))
-
-static void iso_time(int64_t ms, char out[static 24])
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 /* The round a package case is in, from its mediator's package briefing. */
 static enum nk_status package_round(struct cli_backend *be, const char *id, int *round,
@@ -60,7 +50,7 @@ static enum nk_status summarize(struct cli_backend *be, const char *id, json_t *
 {
 	struct nk_brief *b = sodium_malloc(sizeof(*b));
 	struct nk_event_list log = { 0 };
-	char opened[24] = "", last[24] = "";
+	char opened[CLI_TIME_MAX] = "", last[CLI_TIME_MAX] = "";
 	enum nk_status rc;
 	int round;
 
@@ -73,8 +63,8 @@ static enum nk_status summarize(struct cli_backend *be, const char *id, json_t *
 	if (b->package && (rc = package_round(be, id, &round, err)) != NK_OK)
 		goto out;
 	if (log.count > 0) {
-		iso_time(log.events[0].time_ms, opened);
-		iso_time(log.events[log.count - 1].time_ms, last);
+		cli_iso_time(log.events[0].time_ms, opened);
+		cli_iso_time(log.events[log.count - 1].time_ms, last);
 	}
 	*out = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:s, s:s}", "case", id, "kind",
 			 b->package ? "package" : "figures", "state", nk_case_state_name(b->state),

@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define SESSION_ENV "NAKODO_KEY_SESSION"
@@ -177,15 +176,6 @@ bool cli_key_session_open(struct cli_ctx *ctx, const char *key_path, struct nk_p
 	return ok;
 }
 
-static void iso_time(int64_t ms, char out[static 24])
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* Encrypts key under the session's passphrase and writes it, with its expiry, in place
  * of any earlier session file of the key. */
 static enum nk_status write_session(const char *path, const struct nk_party_key *key,
@@ -219,7 +209,7 @@ static int unlock(struct cli_ctx *ctx, int argc, char **argv)
 		{ "minutes", required_argument, NULL, 'm' }, { NULL, 0, NULL, 0 },
 	};
 	const char *key_path = NULL, *dir, *env = getenv(SESSION_ENV);
-	char path[SESSION_PATH_MAX], secret[SESSION_SECRET_HEX + 1], until[24], *end;
+	char path[SESSION_PATH_MAX], secret[SESSION_SECRET_HEX + 1], until[CLI_TIME_MAX], *end;
 	uint8_t bin[SESSION_SECRET_BYTES];
 	struct nk_passphrase pass = { 0 };
 	struct nk_party_key *key = NULL;
@@ -265,7 +255,7 @@ static int unlock(struct cli_ctx *ctx, int argc, char **argv)
 		sodium_memzero(bin, sizeof(bin));
 	}
 	expires = nk_time_now_ms() + (int64_t)minutes * 60000;
-	iso_time(expires, until);
+	cli_iso_time(expires, until);
 	if (write_session(path, key, secret, expires, &err) != NK_OK)
 		rc = cli_report(ctx, &err);
 	else if (ctx->json)

@@ -10,6 +10,7 @@
 #include <sodium.h>
 #include <stdarg.h>
 #include <string.h>
+#include <time.h>
 
 int cli_exit_for(enum nk_status status)
 {
@@ -250,6 +251,15 @@ const struct nk_currency *cli_currency_find(const char *code)
 	for (size_t i = 0; i <= n; i++)
 		upper[i] = (char)toupper((unsigned char)code[i]);
 	return nk_currency_find(upper);
+}
+
+void cli_iso_time(int64_t ms, char out[static CLI_TIME_MAX])
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, CLI_TIME_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 void cli_format_amount(const char *currency, int64_t amount, char out[static CLI_AMOUNT_MAX])

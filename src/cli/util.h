@@ -59,6 +59,9 @@ int cli_parse_role_arg(struct cli_ctx *ctx, const char *cmd, const char *what, c
 const char *cli_nearest(const char *text, const char *const *names, size_t count);
 /* The currency of an ISO 4217 code in any case ("usd", "Usd"), or NULL. */
 const struct nk_currency *cli_currency_find(const char *code);
+/* ms since 1970 as ISO 8601 in UTC, to the second: "2026-12-04T22:51:35Z". */
+#define CLI_TIME_MAX 24
+void cli_iso_time(int64_t ms, char out[static CLI_TIME_MAX]);
 /* "USD 350,000,000.00" */
 void cli_format_amount(const char *currency, int64_t amount, char out[static CLI_AMOUNT_MAX]);
 #endif
