@@ -77,8 +77,8 @@ static void print_text(FILE *f, const struct nk_analysis *an)
 	const struct nk_agenda *a = an->agenda;
 	const struct nk_frontier *fr = an->frontier;
 
-	fprintf(f, "agenda %s: %zu issues, %.0f outcomes\n", a->name ? a->name : "", a->nissues,
-		nk_agenda_outcomes(a));
+	fprintf(f, "agenda %s: %zu issue%s, %.0f outcome%s\n", a->name ? a->name : "", a->nissues,
+		CLI_PLURAL(a->nissues), nk_agenda_outcomes(a), CLI_PLURAL(nk_agenda_outcomes(a)));
 	for (size_t i = 0; i < a->nissues; i++) {
 		const struct nk_issue *is = &a->issues[i];
 
@@ -91,7 +91,8 @@ static void print_text(FILE *f, const struct nk_analysis *an)
 	for (size_t k = 0; k < an->np; k++)
 		fprintf(f, "%s %s (reservation %.4f)", k ? "," : "", an->profiles[k]->name,
 			an->profiles[k]->reservation);
-	fprintf(f, "\nfrontier: %zu points, %zu of them acceptable to every party\n", fr->npoints,
+	fprintf(f, "\nfrontier: %zu point%s, %zu of them acceptable to every party\n", fr->npoints,
+		CLI_PLURAL(fr->npoints),
 		an->sol.acceptable);
 	if (!an->sol.acceptable)
 		fprintf(f, "no outcome is acceptable to every party: there is no deal zone%s\n",
@@ -113,8 +114,9 @@ static void print_text(FILE *f, const struct nk_analysis *an)
 		fprintf(f, "  ");
 		print_outcome(f, an, fr->points[ix].outcome);
 		if (fr->points[ix].count > 1)
-			fprintf(f, " (and %llu more outcomes alike)",
-				(unsigned long long)(fr->points[ix].count - 1));
+			fprintf(f, " (and %llu more outcome%s alike)",
+				(unsigned long long)(fr->points[ix].count - 1),
+				CLI_PLURAL(fr->points[ix].count - 1));
 		fputc('\n', f);
 	}
 	fprintf(f, "\n%-24s %-10s", "issue", "stance");
