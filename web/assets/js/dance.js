@@ -48,8 +48,8 @@ export function drawDance(brief, { title = 'The negotiation dance' } = {}) {
   if (values.length === 0) return null;
   let lo = Math.min(...values);
   let hi = Math.max(...values);
-  if (hi === lo) { hi += 1; lo = Math.max(0, lo - 1); }
-  const pad = (hi - lo) * 0.06;
+  // a lone value (a settlement once the figures are deleted) gets a band around it
+  const pad = hi === lo ? Math.max(hi * 0.1, 100) : (hi - lo) * 0.06;
   lo = Math.max(0, lo - pad);
   hi += pad;
   const n = Math.max(d.rounds.length, 1);

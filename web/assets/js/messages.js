@@ -185,6 +185,11 @@ export function messagesSection(ctx) {
     node,
     update(brief) {
       setDeposit(brief.deposit || { held: false, released: false });
+      // an ended case takes no more messages or deposits (409); its inbox still opens
+      if (brief.state === 'settled' || brief.state === 'closed') {
+        compose.form.hidden = true;
+        depForm.form.hidden = true;
+      }
     },
   };
 }
