@@ -15,7 +15,7 @@ import {
 let server;
 let browser;
 // a refusal the test provokes on purpose shows as "Failed to load resource" in Chromium
-const expected = [/status of 40[0139]/];
+const expected = [/status of 40[0139]/, /status of 503/, /ERR_CONNECTION_RESET|ERR_FAILED/];
 
 before(async () => {
   server = await startServer();
@@ -237,6 +237,21 @@ test('a reload asks only the passphrase; a wrong one or a garbled key file is re
   await page.getByLabel('Passphrase of your key').fill('payer reload passphrase');
   await page.getByRole('button', { name: 'Open my key' }).first().click();
   await page.locator('#keys').waitFor();
+  // a lost connection: the page says so and keeps what was typed; then it goes through
+  await py.ctx.context.route('**/v1/cases/*/figures', (route) => route.abort('connectionreset'));
+  await page.getByRole('textbox', { name: /Your offer for round 1/ }).fill('400,000');
+  await page.getByRole('button', { name: 'Send my offer' }).click();
+  await page.getByText(/connection to the go-between was lost/).waitFor();
+  assert.equal(await page.getByRole('textbox', { name: /Your offer for round 1/ }).inputValue(), '400,000');
+  await py.ctx.context.unroute('**/v1/cases/*/figures');
+  // a 503 likewise
+  await py.ctx.context.route('**/v1/cases/*/figures', (route) => route.fulfill({ status: 503, body: '' }));
+  await page.getByRole('button', { name: 'Send my offer' }).click();
+  await page.getByText(/not answering just now/).waitFor();
+  assert.equal(await page.getByRole('textbox', { name: /Your offer for round 1/ }).inputValue(), '400,000');
+  await py.ctx.context.unroute('**/v1/cases/*/figures');
+  await screenshot(page, 'party-08-offline');
+  assert.equal((await briefOf(c.tokens.mediator, id)).rounds[0].evaluated, false);
   await submitFigure(page, 'payer', 1, '400,000');
   const after = await briefOf(c.tokens.mediator, id);
   assert.equal(after.rounds[0].evaluated, false);
