@@ -34,7 +34,7 @@ export async function joinWithBrowserKey(role, link, passphrase, shot) {
   const page = await ctx.newPage();
   await page.goto(link);
   await page.getByLabel('A passphrase for your new key').waitFor();
-  assert.ok(!page.url().includes('token'), `${role}: the token left the address bar`);
+  assert.ok(!page.url().includes('token'), `${role}: the token is still in the address bar`);
   const state = await pageState(page);
   assert.equal(Object.keys(state.sessionStorage).filter((k) => k.startsWith('nakodo:token:')).length, 1);
   if (shot) await screenshot(page, shot);
