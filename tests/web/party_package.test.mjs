@@ -2,32 +2,22 @@
 // parties join with browser keys, upload their valuation files (signed over the normal
 // form `nakodo package check` prints), see the proposed package with what it is worth
 // to each, and accept it; neither page ever holds the other side's reservation.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  startServer, launchBrowser, newRoleContext, assertHoldsNone, screenshot, assertAccessible,
-  runNakodo, root,
-} from './harness.mjs';
+import { assertHoldsNone, screenshot, assertAccessible, runNakodo, root } from './harness.mjs';
+import { useServerAndBrowser, joinWithBrowserKey } from './party_steps.mjs';
 
 const crypto = await import(path.join(root, 'web/assets/js/crypto.js'));
 const { valuationBody } = await import(path.join(root, 'web/assets/js/package.js'));
 
+const shared = useServerAndBrowser();
 let server;
-let browser;
 const file = (side) => path.join(root, 'examples', `claims-1962-package-${side}.json`);
 
 before(async () => {
   await crypto.ready();
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  server?.cleanup();
 });
 
 test('the signed valuation body is nakodo package check\'s normal form', async () => {
@@ -43,14 +33,7 @@ test('the signed valuation body is nakodo package check\'s normal form', async (
 });
 
 async function party(role, link, side) {
-  const ctx = await newRoleContext(browser, server, role, { ignoreConsole: [/status of 40[0139]/] });
-  const page = await ctx.newPage();
-  await page.goto(link);
-  await page.getByLabel('A passphrase for your new key').fill(`${role} package passphrase`);
-  await page.getByLabel('The passphrase again').fill(`${role} package passphrase`);
-  await page.getByLabel('Protection of the key file').selectOption('interactive');
-  await page.getByRole('button', { name: 'Make my key and join' }).click();
-  await page.locator('#keys').waitFor();
+  const { ctx, page } = await joinWithBrowserKey(shared, role, link, `${role} package passphrase`);
   // bad input first: nothing chosen, then something that is not JSON
   await page.getByRole('button', { name: 'Send my valuation' }).click();
   await page.getByText('choose a valuation file or paste one').waitFor();
@@ -70,6 +53,7 @@ async function party(role, link, side) {
 }
 
 test('a package case with the 1962 valuations between two browser parties', async () => {
+  ({ server } = shared);
   const c = await server.openCase({
     package: { currency: 'USD', components: ['grant', 'loan'], solution: 'nash', rounds: 2, monotone: true },
   });
