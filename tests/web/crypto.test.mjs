@@ -231,4 +231,18 @@ test('a JavaScript payer and a CLI claimant: joins, signed actions and reads, me
     assert.equal(opened2.text, 'claimant deposit');
     const ci = nakodo(['inbox', id, '--key', cliKey], { token: tok.claimant });
     assert.ok(ci.json.items.some((i) => i.kind === 'deposit' && i.text === 'payer deposit'), ci.out);
+
+    // the receipt: signed in JavaScript, byte for byte what `nakodo receipt --key` writes
+    const closed = await fetch(`${srv.url}/v1/cases/${id}/close`, {
+      method: 'POST', headers: { Authorization: `Bearer ${tok.mediator}` },
+    });
+    assert.equal(closed.status, 200);
+    const signed = crypto.signReceipt(await api.receipt(), key, 'payer');
+    writeFileSync(join(work, 'payer.key'), await writeKeyFile(key, PASS, 'interactive'));
+    const out = join(work, 'receipt-cli.txt');
+    const rc = nakodo(['receipt', id, '--as', 'payer', '--out', out, '--key', join(work, 'payer.key')],
+      { token: tok.payer, json: false });
+    assert.equal(rc.code, 0, rc.err);
+    assert.equal(signed, readFileSync(out, 'utf8'));
+    assert.throws(() => crypto.signReceipt(signed, key, 'claimant'), (e) => e.field === 'key');
   });

@@ -167,8 +167,11 @@ test('a whole case of figures between two browser parties', async () => {
   assert.match(fs.readFileSync(file, 'utf8'), /^nakodo-receipt v1\n/);
   const key = await runNakodo(['--db', `sqlite:${server.db}`, 'server-key']);
   assert.equal(key.code, 0, key.stderr);
-  const v = await runNakodo(['verify', file, '--server-key', key.stdout.trim()]);
+  const v = await runNakodo(['--json', 'verify', file, '--server-key', key.stdout.trim()]);
   assert.equal(v.code, 0, v.stdout + v.stderr);
+  const checks = Object.fromEntries(JSON.parse(v.stdout).checks.map((x) => [x.check, x.result]));
+  assert.equal(checks['claimant-signature'], 'holds', 'the page signed the receipt with the claimant\'s key');
+  assert.equal(checks.inclusion, 'holds');
 
   // the server's log and database hold no message text
   const log = server.log();

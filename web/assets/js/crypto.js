@@ -283,3 +283,49 @@ export function openMessage(key, expect, env) {
     header: { from: ROLE_NAMES[h.from], to: ROLE_NAMES[h.to], seq: Number(h.seq) },
   };
 }
+
+const RECEIPT_MAX = 16384;
+const STATEMENT_FIELDS = ['case', 'outcome', 'events', 'head', 'closed', 'server-key-id'];
+
+/**
+ * Adds role's signature to a receipt file (doc/formats.md, "Receipt file"), as
+ * `nakodo receipt --key` does: Ed25519 over "nakodo/party-sig/v1\0" ‖ u8 role ‖ the
+ * closing statement's bytes, rebuilt from the receipt's lines. Refuses a receipt that
+ * does not name key for role. Returns the new text.
+ */
+export function signReceipt(text, key, role) {
+  if (typeof text !== 'string' || text.length > RECEIPT_MAX || !text.startsWith('nakodo-receipt v1\n')) {
+    throw new FormatError('receipt', 'not a nakodo receipt');
+  }
+  const lines = text.split('\n');
+  if (lines.pop() !== '') throw new FormatError('receipt', 'the receipt does not end with a newline');
+  const get = (name) => {
+    const l = lines.find((x) => x.startsWith(`${name} `));
+    return l === undefined ? null : l.slice(name.length + 1);
+  };
+  for (const f of STATEMENT_FIELDS) {
+    if (get(f) === null) throw new FormatError('receipt', `the receipt has no ${f}`);
+  }
+  const mine = get(`${role}-key`);
+  if (mine !== toHex(key.signPk)) {
+    throw new FormatError('key', `the receipt does not name this key for the ${role}`);
+  }
+  const parts = [tag('nakodo/statement/v1'), str8(get('case')), str8(get('outcome')),
+    u64(BigInt(get('events'))), fromHex(get('head'), 32, 'receipt'), u64(BigInt(get('closed'))),
+    fromHex(get('server-key-id'), 8, 'receipt')];
+  for (const r of ROLE_NAMES) {
+    const k = get(`${r}-key`);
+    parts.push(k === null ? u8(0) : concat(u8(1), fromHex(k, 32, 'receipt')));
+  }
+  const statement = concat(...parts);
+  const sig = key.sign(concat(tag('nakodo/party-sig/v1'), u8(roleByte(role)), statement));
+  // the signature lines follow statement-sig in role order; an existing one is replaced
+  const out = lines.filter((l) => !l.startsWith(`${role}-sig `));
+  const order = ['statement-sig', ...ROLE_NAMES.map((r) => `${r}-sig`)];
+  const mineAt = order.indexOf(`${role}-sig`);
+  let at = out.findIndex((l) => l.startsWith('statement-sig '));
+  if (at < 0) throw new FormatError('receipt', 'the receipt has no statement-sig');
+  while (at + 1 < out.length && order.slice(1, mineAt).some((p) => out[at + 1].startsWith(`${p} `))) at += 1;
+  out.splice(at + 1, 0, `${role}-sig ${toHex(sig)}`);
+  return `${out.join('\n')}\n`;
+}

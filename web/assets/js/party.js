@@ -9,7 +9,7 @@
 // sessionStorage, so a reload asks only the passphrase. The open key, figures and
 // opened messages live in memory; the figure field is emptied once sent.
 import { ApiError } from './api.js';
-import { fromBase64, toBase64 } from './crypto.js';
+import { fromBase64, signReceipt, toBase64 } from './crypto.js';
 import { drawDance } from './dance.js';
 import { openKeyFile, PartyKey, writeKeyFile, KEYFILE_BYTES } from './keys.js';
 import { messagesSection } from './messages.js';
@@ -353,9 +353,10 @@ export function mount(root, ctx) {
     return once('receipt', () => form({
       label: 'The receipt', submit: 'Download the receipt',
       onSubmit: async () => {
-        const text = await api.receipt();
+        // signed here by the party, as `nakodo receipt --key` signs it
+        const text = signReceipt(await api.receipt(), key, role);
         download(`nakodo-receipt-${caseId}.txt`, text, 'text/plain');
-        return 'Receipt downloaded. Check it offline with: nakodo verify FILE --server-key KEY';
+        return 'Receipt downloaded, signed with your key. Check it offline with: nakodo verify FILE --server-key KEY';
       },
     }));
   }
