@@ -10,7 +10,7 @@ import path from 'node:path';
 import {
   newRoleContext, assertHoldsNone, pageState, screenshot, assertAccessible, runNakodo, SHOTS,
 } from './harness.mjs';
-import { useServerAndBrowser, joinWithBrowserKey as join } from './party_steps.mjs';
+import { useServerAndBrowser, joinWithBrowserKey as join, checkNews } from './party_steps.mjs';
 
 const env = useServerAndBrowser();
 let server;
@@ -62,10 +62,9 @@ test('a whole case of figures between two browser parties', async () => {
   const payer = py.page;
 
   // safety numbers: each page shows its own and, once both joined, the other's
-  await payer.getByRole('button', { name: 'Check for news' }).click();
-  await claimant.getByRole('button', { name: 'Check for news' }).click();
-  await claimant.getByText('Up to date.').waitFor();
-  const mediatorView = (await server.api('GET', `/v1/cases/${id}/brief`, { token: c.tokens.mediator })).json;
+  await checkNews(payer);
+  await checkNews(claimant);
+    const mediatorView = (await server.api('GET', `/v1/cases/${id}/brief`, { token: c.tokens.mediator })).json;
   for (const [page, role] of [[claimant, 'claimant'], [payer, 'payer']]) {
     const text = await page.locator('#keys').innerText();
     for (const r of ['claimant', 'payer']) {
@@ -84,6 +83,8 @@ test('a whole case of figures between two browser parties', async () => {
     await claimant.getByText(reason).first().waitFor();
     assert.equal(await field.getAttribute('aria-invalid'), 'true');
     assert.equal(await field.inputValue(), bad, 'the field keeps what was typed');
+    assert.equal(await claimant.evaluate(() => document.activeElement.name), 'amount',
+      'focus moves to the field in error');
   }
   // the signed API refuses an unsigned read now that the claimant has joined
   assert.equal((await server.api('GET', `/v1/cases/${id}/brief`, { token: c.tokens.claimant })).status, 401);
@@ -123,10 +124,10 @@ test('a whole case of figures between two browser parties', async () => {
   assert.equal(await claimant.getByRole('textbox', { name: /Your demand for round 1/ }).count(), 0);
   const st = await pageState(claimant);
   assert.ok(!st.fields.some((f) => f.includes('612')), 'the figure field was cleared');
-  await payer.getByRole('button', { name: 'Check for news' }).click();
+  await checkNews(payer);
   await assertHoldsNone(py.ctx, payer, ['61234567', demand1], 'payer while round 1 is open');
   await submitFigure(payer, 'payer', 1, offer1);
-  await claimant.getByRole('button', { name: 'Check for news' }).click();
+  await checkNews(claimant);
   await claimant.locator('figure.dance svg').waitFor();
   await assertHoldsNone(cl.ctx, claimant, ['49876543', offer1], 'claimant after round 1');
   await assertHoldsNone(py.ctx, payer, ['61234567', demand1], 'payer after round 1');
@@ -141,8 +142,8 @@ test('a whole case of figures between two browser parties', async () => {
   await submitFigure(claimant, 'claimant', 2, '560,000.00');
   await claimant.getByRole('textbox', { name: /Deal-closer for round 2/ }).fill('20,000');
   await claimant.getByRole('button', { name: 'Authorise the deal-closer' }).click();
-  await claimant.getByText(/Deal-closer|20,000\.00/).first().waitFor();
-  await payer.getByRole('button', { name: 'Check for news' }).click();
+  await claimant.locator('#briefing').getByText('20,000.00').first().waitFor();
+  await checkNews(payer);
   await payer.getByRole('textbox', { name: /Deal-closer for round 2/ }).fill('20,000.001');
   await payer.getByRole('button', { name: 'Authorise the deal-closer' }).click();
   await payer.getByText('2 decimal places').first().waitFor();
@@ -152,7 +153,7 @@ test('a whole case of figures between two browser parties', async () => {
   await assertHoldsNone(py.ctx, payer, ['56000000', '560,000.00'], 'payer before its round-2 offer');
   await submitFigure(payer, 'payer', 2, '530,000.00');
   await payer.locator('#case-state').getByText(/Settled at/).waitFor();
-  await claimant.getByRole('button', { name: 'Check for news' }).click();
+  await checkNews(claimant);
   await claimant.locator('#case-state').getByText(/Settled at/).waitFor();
   await claimant.locator('figure.dance line.settle').waitFor({ state: 'attached' });
   await screenshot(claimant, 'party-05-settled');
@@ -242,7 +243,7 @@ test('a reload asks only the passphrase; a wrong one or a garbled key file is re
   await page.getByText(/not answering just now/).waitFor();
   assert.equal(await page.getByRole('textbox', { name: /Your offer for round 1/ }).inputValue(), '400,000');
   await py.ctx.context.unroute('**/v1/cases/*/figures');
-  await screenshot(page, 'party-08-offline');
+  await screenshot(page, 'party-09-offline');
   assert.equal((await briefOf(c.tokens.mediator, id)).rounds[0].evaluated, false);
   await submitFigure(page, 'payer', 1, '400,000');
   const after = await briefOf(c.tokens.mediator, id);
@@ -266,16 +267,34 @@ test('a revoked invitation link says so and shows nothing of the case', async ()
   await ctx.close();
 });
 
-test('a phone-sized screen shows the page in one readable column', async () => {
+test('a phone-sized screen shows the page in one readable column; the keyboard alone sends a figure', async () => {
   ({ server, browser } = env);
   const c = await server.openCase({});
   const ctx = await newRoleContext(browser, server, 'payer', { viewport: { width: 375, height: 740 } });
   const page = await ctx.newPage();
   await page.goto(c.links.payer);
   await page.getByLabel('A passphrase for your new key').waitFor();
-  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(wide <= 375, `the page is ${wide} px wide on a 375 px screen`);
+  const width = () => page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(await width() <= 375, `the page is ${await width()} px wide on a 375 px screen`);
   await screenshot(page, 'party-07-phone');
+  // the keyboard alone: type into each field in turn and press Enter
+  await page.getByLabel('A passphrase for your new key').focus();
+  await page.keyboard.type('phone passphrase');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('phone passphrase');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('ArrowDown'); // interactive
+  await page.keyboard.press('Tab'); // the button
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Make my key and join');
+  await page.keyboard.press('Enter');
+  await page.locator('#keys').waitFor();
+  await page.getByRole('textbox', { name: /Your offer for round 1/ }).focus();
+  await page.keyboard.type('250,000');
+  await page.keyboard.press('Enter');
+  await page.locator('#announce', { hasText: /Your offer for round 1 is in/ }).waitFor({ state: 'attached' });
+  assert.ok(await width() <= 375, `the briefing is ${await width()} px wide on a 375 px screen`);
+  await screenshot(page, 'party-08-phone-briefing');
+  await assertAccessible(page, 'payer on a phone');
   ctx.assertClean();
   await ctx.close();
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { assertHoldsNone, screenshot, assertAccessible, runNakodo } from './harness.mjs';
-import { useServerAndBrowser, joinWithBrowserKey } from './party_steps.mjs';
+import { useServerAndBrowser, joinWithBrowserKey, checkNews } from './party_steps.mjs';
 
 const shared = useServerAndBrowser();
 let server;
@@ -82,7 +82,7 @@ test('a browser payer and a CLI claimant: messages and signatures both ways, imp
   // one round without a deal: an impasse
   r = await cli(['submit', id, '--key', key, '--round', '1', '700000']);
   assert.equal(r.code, 0, r.stderr);
-  await page.getByRole('button', { name: 'Check for news' }).click();
+  await checkNews(page);
   await assertHoldsNone(ctx, page, ['70000000', '700,000.00'], 'payer with the claimant\'s figure in');
   await page.getByRole('textbox', { name: /Your offer for round 1/ }).fill('400,000');
   await page.getByRole('button', { name: 'Send my offer' }).click();
@@ -94,7 +94,7 @@ test('a browser payer and a CLI claimant: messages and signatures both ways, imp
   assert.equal(p.status, 200, p.text);
   r = await cli(['answer', id, '--key', key, 'accept']);
   assert.equal(r.code, 0, r.stderr);
-  await page.getByRole('button', { name: 'Check for news' }).click();
+  await checkNews(page);
   await page.getByText(/The mediator proposes/).waitFor();
   await assertHoldsNone(ctx, page, ['"own_answer":"accept"'], 'payer before answering');
   await screenshot(page, 'party-cli-01-proposal');

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { assertHoldsNone, screenshot, assertAccessible, runNakodo, root } from './harness.mjs';
-import { useServerAndBrowser, joinWithBrowserKey } from './party_steps.mjs';
+import { useServerAndBrowser, joinWithBrowserKey, checkNews } from './party_steps.mjs';
 
 const crypto = await import(path.join(root, 'web/assets/js/crypto.js'));
 const { valuationBody } = await import(path.join(root, 'web/assets/js/package.js'));
@@ -62,7 +62,7 @@ test('a package case with the 1962 valuations between two browser parties', asyn
   // the other side's reservation, in the valuation's text and in minor units
   const koreaSecret = ['211,814,697.61', '21181469761'];
   const japanSecret = ['380,954,758.31', '38095475831'];
-  await korea.page.getByRole('button', { name: 'Check for news' }).click();
+  await checkNews(korea.page);
   await korea.page.getByText(/The proposed package/).waitFor();
   await korea.page.getByText(/By your valuation of round 1 it is worth you/).waitFor();
   await japan.page.getByText(/By your valuation of round 1 it costs you/).waitFor();
@@ -73,11 +73,11 @@ test('a package case with the 1962 valuations between two browser parties', asyn
 
   await korea.page.getByRole('button', { name: 'Accept the package' }).click();
   await korea.page.getByText(/You answered the proposed package: accept/).waitFor();
-  await japan.page.getByRole('button', { name: 'Check for news' }).click();
+  await checkNews(japan.page);
   await japan.page.getByRole('button', { name: 'Accept the package' }).click();
   await japan.page.locator('#case-state').getByText(/Settled/).waitFor();
   await assertHoldsNone(japan.ctx, japan.page, koreaSecret, 'Japan once settled');
-  await korea.page.getByRole('button', { name: 'Check for news' }).click();
+  await checkNews(korea.page);
   await korea.page.locator('#case-state').getByText(/Settled/).waitFor();
   await assertHoldsNone(korea.ctx, korea.page, japanSecret, 'Korea once settled');
   await screenshot(korea.page, 'party-package-02-settled');

@@ -41,3 +41,9 @@ export async function joinWithBrowserKey({ server, browser }, role, link, passph
   await page.locator('#keys').waitFor();
   return { ctx, page };
 }
+
+/** Asks the briefing again and waits until the page has drawn it. */
+export async function checkNews(page) {
+  await page.getByRole('button', { name: 'Check for news' }).click();
+  await page.getByText('Up to date.').waitFor();
+}

@@ -7,7 +7,7 @@
 import { utf8 } from './crypto.js';
 import { formatAmount, minorDigits } from './money.js';
 import {
-  append, download, el, field, form, FormError, readFileBytes, section,
+  append, download, el, field, form, FormError, readFileBytes, scrollTable, section,
 } from './ui.js';
 
 const VALUATION_MAX = 65536;
@@ -103,7 +103,7 @@ export function briefSection(brief) {
     el('td', { text: r.outcome || '—' }),
     el('td', { text: r.answer || '—' }),
     el('td', { text: r.accepted === undefined ? '—' : (r.accepted ? 'both accepted' : 'not accepted') })));
-  append(s, el('div', { class: 'table-wrap' }, el('table', {},
+  append(s, scrollTable('Your rounds', el('table', {},
     el('thead', {}, el('tr', {}, ...['Round', 'Your valuation', 'Outcome', 'Your answer', 'Result']
       .map((h) => el('th', { scope: 'col', text: h })))), el('tbody', {}, ...rows))));
   if (brief.package && brief.package.package) {

@@ -16,8 +16,8 @@ import { messagesSection } from './messages.js';
 import { formatAmount, parseAmount } from './money.js';
 import * as pkg from './package.js';
 import {
-  announce, append, dl, download, el, field, form, FormError, readFileBytes, replace, section,
-  setText,
+  announce, append, dl, download, el, field, form, FormError, readFileBytes, replace,
+  scrollTable, section, setText,
 } from './ui.js';
 
 const OTHER = { claimant: 'payer', payer: 'claimant' };
@@ -94,7 +94,7 @@ function historyTable(brief) {
     el('td', { text: r.hint || (r.hint_withheld ? 'withheld (it would tell too much)' : '—') }),
     el('td', { text: r.leakage ? `${m(r.leakage.other_within.low)} – ${m(r.leakage.other_within.high)}` : '—' }),
     el('td', { text: r.leakage ? `${m(r.leakage.exposed_within.low)} – ${m(r.leakage.exposed_within.high)} (${r.leakage.exposed_bits.toFixed(1)} bits)` : '—' })));
-  return el('div', { class: 'table-wrap' }, el('table', {},
+  return scrollTable('Your rounds', el('table', {},
     el('caption', { class: 'visually-hidden', text: 'Your rounds' }),
     el('thead', {}, el('tr', {}, ...['Round', `Your ${FIGURE_WORD[brief.role]}`, 'Deal-closer', 'Outcome',
       'Hint', 'The other side\'s figure lies in', 'The most they can know of yours']

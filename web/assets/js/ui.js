@@ -166,6 +166,14 @@ export function dl(pairs) {
   return d;
 }
 
+/**
+ * A table in a box that scrolls sideways on a narrow screen; the box takes focus and
+ * has a name, so that keyboard users can scroll it too.
+ */
+export function scrollTable(label, table) {
+  return el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label }, table);
+}
+
 /** Offers bytes or text to the user as a downloaded file (no server round trip). */
 export function download(name, data, type = 'application/octet-stream') {
   const blob = new Blob([data], { type });
