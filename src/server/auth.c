@@ -132,23 +132,24 @@ bool auth_open_take(struct nk_server *srv, const struct sockaddr *addr)
 }
 
 bool auth_headers_grant(struct nk_server *srv, struct MHD_Connection *conn,
-			const struct route *route, const struct sockaddr *addr)
+			const struct route *route, const struct sockaddr *addr, bool *unknown)
 {
 	char case_id[NK_CASE_ID_MAX], role[NK_TOKEN_ROLE_MAX];
 	struct nk_error err = { 0 };
 	struct worker *w;
 	uint8_t token[NK_TOKEN_BYTES];
-	bool ok;
+	bool found;
 
+	*unknown = false;
 	if (auth_fail_over(srv, addr) || server_worker(srv, &w, &err) != NK_OK)
 		return false;
-	ok = auth_parse(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-						    MHD_HTTP_HEADER_AUTHORIZATION), token) &&
-	     nk_store_token_find(w->store, token, case_id, role, &err) == NK_OK &&
-	     ((strcmp(role, "operator") == 0 && (route->access & ACCESS_OPERATOR)) ||
-	      (strcmp(role, "mediator") == 0 && (route->access & ACCESS_ANY_MEDIATOR)));
+	found = auth_parse(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						       MHD_HTTP_HEADER_AUTHORIZATION), token) &&
+		nk_store_token_find(w->store, token, case_id, role, &err) == NK_OK;
 	sodium_memzero(token, sizeof(token));
-	return ok;
+	*unknown = !found;
+	return found && ((strcmp(role, "operator") == 0 && (route->access & ACCESS_OPERATOR)) ||
+			 (strcmp(role, "mediator") == 0 && (route->access & ACCESS_ANY_MEDIATOR)));
 }
 
 bool auth_analyze_take(struct nk_server *srv, uint64_t key)

@@ -292,6 +292,14 @@ static void find_route(const char *method, const char *url, struct http_request 
 	req->route = server_route_count;
 }
 
+static const struct sockaddr *peer_address(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *peer =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	return peer ? peer->client_addr : NULL;
+}
+
 /* Whether caller may call route on the case in the path; sets field/detail if not. */
 static unsigned authorise(const struct route *route, const struct http_caller *caller,
 			  const char *case_id, const char **detail)
@@ -499,6 +507,8 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 
 	if (!req) {	/* first call: headers only; the answer waits for the second */
 		const char *length;
+		unsigned long long declared;
+		bool unknown = false;
 
 		if (!(req = calloc(1, sizeof(*req))))
 			return MHD_NO;
@@ -511,25 +521,28 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		else
 			req->route = server_route_count;
 		if (req->route < server_route_count && !req->wrong_method &&
-		    route_body_max_authorised(&server_routes[req->route])) {
-			const union MHD_ConnectionInfo *peer =
-				MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-
+		    route_body_max_authorised(&server_routes[req->route]))
 			req->authorised = auth_headers_grant(srv, conn, &server_routes[req->route],
-							     peer ? peer->client_addr : NULL);
-		}
+							     peer_address(conn), &unknown);
 		length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		/* A declared body beyond the limit is refused before it is read (the client
 		 * gets the answer instead of "100 Continue"); the connection then closes. */
-		if (length && strtoull(length, NULL, 10) > body_limit(srv, req))
-			return req->route < server_route_count && !req->authorised &&
-			       strtoull(length, NULL, 10) <=
-				       route_body_max_authorised(&server_routes[req->route])
-			       ? send_problem(conn, srv, req, method, 401, "Authorization",
-					      "a body this long needs a valid token for this route")
-			       : send_problem(conn, srv, req, method, 413, "body",
-					      "the body is longer than the limit");
+		declared = length ? strtoull(length, NULL, 10) : 0;
+		if (declared > body_limit(srv, req) && req->route < server_route_count &&
+		    !req->wrong_method &&
+		    declared <= route_body_max_authorised(&server_routes[req->route])) {
+			if (auth_fail_over(srv, peer_address(conn)))
+				return send_problem(conn, srv, req, method, 429, "Authorization",
+						    "too many failed authentications from this address");
+			if (unknown)	/* a guess answered: it counts as one */
+				auth_fail_note(srv, peer_address(conn));
+			return send_problem(conn, srv, req, method, 401, "Authorization",
+					    "a body this long needs a valid token for this route");
+		}
+		if (declared > body_limit(srv, req))
+			return send_problem(conn, srv, req, method, 413, "body",
+					    "the body is longer than the limit");
 		return MHD_YES;
 	}
 	if (req->answered) {

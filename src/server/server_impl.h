@@ -214,10 +214,11 @@ void auth_fail_note(struct nk_server *srv, const struct sockaddr *addr);
 /* For a route whose body may be longer than the server's limit (POST /v1/analyze, a
  * route without a case in its path): whether the request's token is the operator's or a
  * mediator's and the route grants it, looked at on the headers before a byte of the body
- * is read, so that no one without such a token gets more than the usual limit read. Not
- * counted as a failed authentication: the request's dispatch checks again and counts. */
+ * is read, so that no one without such a token gets more than the usual limit read.
+ * *unknown says the token was missing, malformed or unknown: not counted as a failed
+ * authentication here, but by the caller if it answers now (else dispatch counts it). */
 bool auth_headers_grant(struct nk_server *srv, struct MHD_Connection *conn,
-			const struct route *route, const struct sockaddr *addr);
+			const struct route *route, const struct sockaddr *addr, bool *unknown);
 /* Takes one analysis from the token's budget (key: auth_rate_key); false when spent. */
 bool auth_analyze_take(struct nk_server *srv, uint64_t key);
 /* Takes one case opening from the client address's budget for mediators' tokens

@@ -131,3 +131,20 @@ test('analyses have a rate of their own per token', async () => {
     s.cleanup();
   }
 });
+
+test('a token guessed with a long body counts as a failed authentication', async () => {
+  const s = await startServer(['--fail-rate', '1', '--fail-burst', '2']);
+  try {
+    const long = JSON.stringify(body({ domain: read(DOMAIN) + ' '.repeat(100000) }));
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${s.url}/v1/analyze`, { method: 'POST', body: long,
+        headers: { Authorization: `Bearer ${String(i).repeat(64)}`, 'Content-Type': 'application/json' } });
+      statuses.push(res.status);
+    }
+    assert.deepEqual(statuses, [401, 401, 429]);
+  } finally {
+    await s.stop();
+    s.cleanup();
+  }
+});
