@@ -136,6 +136,8 @@ test('a whole case of figures between two browser parties', async () => {
   assert.match(table, /apart|close|far|withheld/);
   await screenshot(claimant, 'party-04-round1-dance');
   await claimant.locator('figure.dance').screenshot({ path: path.join(SHOTS, 'party-04-dance.png') });
+  await claimant.locator('#briefing').scrollIntoViewIfNeeded();
+  await claimant.screenshot({ path: path.join(SHOTS, 'party-04-briefing.png') });
   await assertAccessible(claimant, 'claimant: briefing with the dance');
 
   // round 2: a deal-closer on each side closes the gap
@@ -288,6 +290,7 @@ test('a phone-sized screen shows the page in one readable column; the keyboard a
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Make my key and join');
   await page.keyboard.press('Enter');
   await page.locator('#keys').waitFor();
+  await page.screenshot({ path: path.join(SHOTS, 'party-07-phone-joined.png') });
   await page.getByRole('textbox', { name: /Your offer for round 1/ }).focus();
   await page.keyboard.type('250,000');
   await page.keyboard.press('Enter');
