@@ -117,6 +117,19 @@ test('a whole case of figures between two browser parties', async () => {
   await assertHoldsNone(py.ctx, payer, [toMediator], 'payer after the messages');
   await screenshot(payer, 'party-03-messages');
 
+  // a disclosure deposited and withdrawn before the other side deposits: the claimant
+  // is never told of it
+  const disclosure = 'Payer disclosure, withdrawn: 15.5 million, note 2207.';
+  await payer.getByRole('textbox', { name: 'Your disclosure' }).fill(disclosure);
+  await payer.getByRole('button', { name: 'Seal and deposit' }).click();
+  await payer.getByText('Your deposit is held, sealed, waiting for the other party\'s.').waitFor();
+  await checkNews(claimant);
+  await claimant.getByText('You have not deposited anything.').waitFor();
+  await assertHoldsNone(cl.ctx, claimant, [disclosure, '"held":true'], 'claimant with the payer\'s deposit held');
+  await payer.getByRole('button', { name: 'Withdraw my deposit' }).click();
+  await payer.getByText('You have not deposited anything.').waitFor();
+  await payer.getByRole('button', { name: 'Seal and deposit' }).waitFor();
+
   // round 1 with a hint
   const demand1 = '612,345.67';
   const offer1 = '498,765.43';
