@@ -20,11 +20,13 @@ before(async () => {
   await crypto.ready();
 });
 
-test('the signed valuation body is nakodo package check\'s normal form', async () => {
+test("the signed valuation body is nakodo package check's normal form", async () => {
   for (const side of ['korea', 'japan']) {
     const r = await runNakodo(['package', 'check', file(side)]);
     assert.equal(r.code, 0, r.stderr);
-    const body = new TextDecoder().decode(valuationBody(JSON.parse(fs.readFileSync(file(side), 'utf8')), 2));
+    const body = new TextDecoder().decode(
+      valuationBody(JSON.parse(fs.readFileSync(file(side), 'utf8')), 2),
+    );
     assert.deepEqual(JSON.parse(body), { round: 2, valuation: JSON.parse(r.stdout) });
     // reals keep C's ".0", amounts the currency's decimals
     assert.match(body, /"discount":(10|6)\.0,/);
@@ -44,7 +46,10 @@ async function party(role, link, side) {
   await page.locator('input[type=file][name=file]').setInputFiles(file(side));
   await page.getByRole('button', { name: 'Send my valuation' }).click();
   try {
-    await page.getByText(/Your valuation for round 1 is in|The proposed package/).first().waitFor({ timeout: 10000 });
+    await page
+      .getByText(/Your valuation for round 1 is in|The proposed package/)
+      .first()
+      .waitFor({ timeout: 10000 });
   } catch (e) {
     await screenshot(page, `party-package-failed-${role}`);
     throw e;
@@ -55,7 +60,13 @@ async function party(role, link, side) {
 test('a package case with the 1962 valuations between two browser parties', async () => {
   ({ server } = shared);
   const c = await server.openCase({
-    package: { currency: 'USD', components: ['grant', 'loan'], solution: 'nash', rounds: 2, monotone: true },
+    package: {
+      currency: 'USD',
+      components: ['grant', 'loan'],
+      solution: 'nash',
+      rounds: 2,
+      monotone: true,
+    },
   });
   const korea = await party('claimant', c.links.claimant, 'korea');
   const japan = await party('payer', c.links.payer, 'japan');
@@ -75,10 +86,16 @@ test('a package case with the 1962 valuations between two browser parties', asyn
   await korea.page.getByText(/You answered the proposed package: accept/).waitFor();
   await checkNews(japan.page);
   await japan.page.getByRole('button', { name: 'Accept the package' }).click();
-  await japan.page.locator('#case-state').getByText(/Settled/).waitFor();
+  await japan.page
+    .locator('#case-state')
+    .getByText(/Settled/)
+    .waitFor();
   await assertHoldsNone(japan.ctx, japan.page, koreaSecret, 'Japan once settled');
   await checkNews(korea.page);
-  await korea.page.locator('#case-state').getByText(/Settled/).waitFor();
+  await korea.page
+    .locator('#case-state')
+    .getByText(/Settled/)
+    .waitFor();
   await assertHoldsNone(korea.ctx, korea.page, japanSecret, 'Korea once settled');
   await screenshot(korea.page, 'party-package-02-settled');
   korea.ctx.assertClean();

@@ -4,6 +4,16 @@
 import { el, replace, section } from './ui.js';
 
 export function mount(root, ctx) {
-  replace(root, section('Mediator', { level: 2, id: 'mediator' },
-    el('p', { text: `You are this case's mediator. The case is ${ctx.brief ? ctx.brief.state : 'locked'}.` })));
+  replace(
+    root,
+    section(
+      'Mediator',
+      { level: 2, id: 'mediator' },
+      el('p', {
+        text:
+          `You are this case's mediator. The case is ` +
+          `${ctx.brief ? ctx.brief.state : 'locked'}.`,
+      }),
+    ),
+  );
 }
