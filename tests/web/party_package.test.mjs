@@ -98,6 +98,18 @@ test('a package case with the 1962 valuations between two browser parties', asyn
     .waitFor();
   await assertHoldsNone(korea.ctx, korea.page, japanSecret, 'Korea once settled');
   await screenshot(korea.page, 'party-package-02-settled');
+  // the receipt, signed in the page with Korea's key
+  const [download] = await Promise.all([
+    korea.page.waitForEvent('download'),
+    korea.page.getByRole('button', { name: 'Download the receipt' }).click(),
+  ]);
+  const receipt = path.join(server.dir, 'package-receipt.txt');
+  await download.saveAs(receipt);
+  const key = await runNakodo(['--db', `sqlite:${server.db}`, 'server-key']);
+  const v = await runNakodo(['--json', 'verify', receipt, '--server-key', key.stdout.trim()]);
+  assert.equal(v.code, 0, v.stdout + v.stderr);
+  const checks = Object.fromEntries(JSON.parse(v.stdout).checks.map((x) => [x.check, x.result]));
+  assert.equal(checks['claimant-signature'], 'holds');
   korea.ctx.assertClean();
   japan.ctx.assertClean();
   await korea.ctx.close();

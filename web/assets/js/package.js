@@ -6,17 +6,7 @@
 // "Signed request body"): normalValuation() rebuilds it here.
 import { utf8 } from './crypto.js';
 import { formatAmount, minorDigits } from './money.js';
-import {
-  append,
-  download,
-  el,
-  field,
-  form,
-  FormError,
-  readFileBytes,
-  scrollTable,
-  section,
-} from './ui.js';
+import { append, el, field, form, FormError, readFileBytes, scrollTable, section } from './ui.js';
 
 const VALUATION_MAX = 65536;
 const AMOUNT_FIELDS = new Set(['reservation', 'min', 'max', 'step', 'worth', 'amount']);
@@ -122,13 +112,13 @@ export function rulesSection(brief) {
         ? el('li', {
             text:
               "A claimant's reservation may not rise and a payer's may not fall between " +
-              "rounds.",
+              'rounds.',
           })
         : null,
       el('li', {
         text:
           "The go-between tells no side the other's valuation, and tells nothing else after a " +
-          "round without a package.",
+          'round without a package.',
       }),
     ),
   );
@@ -225,8 +215,11 @@ export function briefSection(brief) {
   return s;
 }
 
-/** What the party can do: send a valuation for the open round, answer a package. */
-export function actSection(api, brief, { once, set }) {
+/**
+ * What the party can do: send a valuation for the open round, answer a package, and,
+ * once the case has ended, the receipt (receipt(): the party page's form, which signs it).
+ */
+export function actSection(api, brief, { once, set, receipt }) {
   const s = section('What you can do now', { level: 2, id: 'act' });
   const cur = (brief.rounds || []).find((r) => r.round === brief.round);
   if (brief.state === 'open' && cur && !cur.submitted) {
@@ -319,20 +312,7 @@ export function actSection(api, brief, { once, set }) {
     );
   }
   if (brief.state !== 'open') {
-    append(
-      s,
-      once('pkg-receipt', () =>
-        form({
-          label: 'The receipt',
-          submit: 'Download the receipt',
-          onSubmit: async () => {
-            const t = await api.receipt();
-            download(`nakodo-receipt-${brief.case}.txt`, t, 'text/plain');
-            return 'Receipt downloaded.';
-          },
-        }),
-      ).form,
-    );
+    append(s, receipt());
   }
   return s;
 }

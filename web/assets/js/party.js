@@ -388,7 +388,7 @@ export function mount(root, ctx) {
           'The mediator proposes ',
           el('strong', { text: formatAmount(p.figure, brief.currency) }),
           '. It settles only if both sides accept; the other side learns your answer only if ' +
-          'both accepted.',
+            'both accepted.',
         ),
         el('div', { class: 'actions' }, yes.form, no.form),
       );
@@ -446,6 +446,7 @@ export function mount(root, ctx) {
         actArea,
         pkg.actSection(api, brief, {
           once,
+          receipt: () => receiptForm().form,
           refresh: reload,
           set: (b) => {
             brief = b;
