@@ -18,10 +18,10 @@
 #define NK_AGENDA_FILE_MAX (1u << 20)	/* bytes of an agenda or profile file */
 #define NK_CONTRIBUTION_MAX 1000.0	/* largest |weight x score| of one issue */
 
-/* Utilities are IEEE doubles computed as GENIUS computes them: weight x score per issue,
- * added in issue order from 0, capped at 1. They are compared exactly (two outcomes tie
- * when their doubles are equal); the fold and the enumeration do the same arithmetic, so
- * they agree bit for bit. See doc/analyze.md. */
+/* Utilities are weight x score per issue, added in issue order, capped at 1.
+ * nk_profile_utility adds them in doubles as GENIUS does; the frontier
+ * (include/nakodo/frontier.h) computes them exactly from the profile's decimals. See
+ * doc/analyze.md. */
 
 enum nk_issue_kind {
 	NK_ISSUE_DISCRETE,	/* named values */
@@ -51,6 +51,8 @@ struct nk_valuation {
 	int linear;		/* 1 when the scores come from offset and slope */
 	double offset, slope;
 	double *scores;		/* nvalues of the issue */
+	double *evaluations;	/* NULL, or the evaluations scores were made from (GENIUS
+				 * discrete issues: score = evaluation / largest; all 0: 0) */
 };
 
 /* A party's confidential profile over one agenda (same issues, same order). */

@@ -35,6 +35,8 @@ struct nk_frontier {
 	uint32_t *outcomes;			/* npoints x nissues value indices */
 	double reservation[NK_PARTIES_MAX];	/* each party's reservation utility */
 	size_t stages_max;			/* most partial packages kept at one step */
+	bool exact;		/* utilities computed exactly from the profiles' decimals
+				 * (else in doubles as GENIUS does; see doc/analyze.md) */
 };
 
 /* Called after each issue is folded in: done of total issues. */
@@ -47,8 +49,10 @@ struct nk_frontier_options {
 };
 
 /* The exact frontier of agenda under nparties profiles (2..NK_PARTIES_MAX), all outcomes
- * counted, before any reservation filter. Dominance is exact on the utilities (doubles):
- * a dominates b when a >= b for every party and a > b for one. options may be NULL.
+ * counted, before any reservation filter. Utilities are exact (rationals from the
+ * profiles' decimals; `exact` says when a profile's denominators were too large and
+ * GENIUS's doubles were used) and dominance is exact on them: a dominates b when a >= b
+ * for every party and a > b for one. options may be NULL.
  * Refuses a fold that would keep more than NK_FRONTIER_MAX partial packages (NK_ERANGE). */
 NK_MUST_USE enum nk_status nk_frontier_compute(const struct nk_agenda *agenda,
 					       const struct nk_profile *const *profiles,

@@ -93,6 +93,9 @@ static void print_text(FILE *f, const struct nk_analysis *an)
 			an->profiles[k]->reservation);
 	fprintf(f, "\nfrontier: %zu points, %zu of them acceptable to every party\n", fr->npoints,
 		an->sol.acceptable);
+	if (!fr->exact)
+		fprintf(f, "note: a profile's decimals need more precision than nakodo computes "
+			"exactly with; utilities are GENIUS's doubles, so near-ties may be kept apart\n");
 	if (!an->sol.acceptable)
 		fprintf(f, "no outcome is acceptable to every party: there is no deal zone%s\n",
 			an->nfixed ? " with these issues fixed" : "");

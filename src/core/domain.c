@@ -30,8 +30,10 @@ void nk_profile_free(struct nk_profile *profile)
 {
 	if (!profile)
 		return;
-	for (size_t i = 0; i < profile->nissues && profile->valuations; i++)
+	for (size_t i = 0; i < profile->nissues && profile->valuations; i++) {
 		free(profile->valuations[i].scores);
+		free(profile->valuations[i].evaluations);
+	}
 	free(profile->valuations);
 	free(profile->name);
 	free(profile);

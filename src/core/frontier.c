@@ -13,7 +13,7 @@
 /* A partial package: utilities of the issues folded so far, how many partial outcomes
  * reach them, and the first of those (in lexicographic order) as parent + value. */
 struct node {
-	double u[NK_PARTIES_MAX];
+	fr_u u[NK_PARTIES_MAX];
 	uint64_t count;
 	uint32_t parent;	/* index in the previous step */
 	uint32_t value;		/* value of this step's issue */
@@ -73,7 +73,7 @@ static size_t merge_ties(struct node *c, size_t n, size_t np)
 }
 
 /* A is robustly better than b for party k: still better after every completion. */
-static int robust(double a, double b, const struct node *c, const struct fr_reach *r, size_t k)
+static int robust(fr_u a, fr_u b, const struct node *c, const struct fr_reach *r, size_t k)
 {
 	return a - b > r->gap && !fr_capable(c->u[k], r, k);
 }
@@ -177,7 +177,7 @@ static enum nk_status fold_issue(const struct fr_table *t, size_t i, const void 
 	/* One run per value, each already in descending order of u0 (adding a constant
 	 * and capping never reorder). */
 	for (size_t v = t->lo[i]; v < t->hi[i]; v++) {
-		const double *add = fr_contrib(t, i, v);
+		const fr_u *add = fr_contrib(t, i, v);
 		struct node *run = c + (v - t->lo[i]) * nprev;
 
 		for (size_t p = 0; p < nprev; p++) {
@@ -185,8 +185,8 @@ static enum nk_status fold_issue(const struct fr_table *t, size_t i, const void 
 
 			for (size_t k = 0; k < t->np; k++) {
 				x->u[k] = prev[p].u[k] + add[k];
-				if (last && x->u[k] > FR_CAP)
-					x->u[k] = FR_CAP;
+				if (last && x->u[k] > t->cap[k])
+					x->u[k] = t->cap[k];
 			}
 			x->count = prev[p].count;
 			x->parent = (uint32_t)p;

@@ -15,7 +15,7 @@ enum nk_status fr_table_init(struct fr_table *t, const struct nk_agenda *agenda,
 	const int32_t *fixed = options ? options->fixed : NULL;
 	enum nk_status rc;
 	size_t total = 0;
-	double *p;
+	fr_u *p;
 
 	memset(t, 0, sizeof(*t));
 	if (nparties < NK_PARTIES_MIN || nparties > NK_PARTIES_MAX || !profiles)
@@ -56,21 +56,25 @@ enum nk_status fr_table_init(struct fr_table *t, const struct nk_agenda *agenda,
 			for (size_t k = 0; k < nparties; k++)
 				*p++ = nk_contribution(&profiles[k]->valuations[i], v);
 	}
-	for (size_t k = 0; k < nparties; k++) {
-		double m = 0;
-
+	for (size_t k = 0; k < nparties; k++)
 		t->reservation[k] = profiles[k]->reservation;
+	fr_table_exact(t, agenda, profiles);
+	for (size_t k = 0; k < nparties; k++) {
+		fr_u m = 0;
+
 		for (size_t i = 0; i < t->ni; i++) {
-			double big = 0, best = -INFINITY;
+			fr_u big = 0, best = -INFINITY;
 
 			for (size_t v = t->lo[i]; v < t->hi[i]; v++) {
-				big = fmax(big, fabs(fr_contrib(t, i, v)[k]));
-				best = fmax(best, fr_contrib(t, i, v)[k]);
+				fr_u x = fr_contrib(t, i, v)[k];
+
+				big = x > big ? x : -x > big ? -x : big;
+				best = x > best ? x : best;
 			}
 			m += big;
 			t->best[i][k] = best;
 		}
-		t->magnitude = fmax(t->magnitude, fmax(m, 1.0));
+		t->magnitude = fmax(t->magnitude, fmax((double)m, 1.0));
 	}
 	return NK_OK;
 }
@@ -117,6 +121,7 @@ enum nk_status fr_build(const struct fr_table *t, const struct fr_point *points,
 	f->nparties = t->np;
 	f->nissues = t->ni;
 	f->npoints = n;
+	f->exact = t->exact;
 	memcpy(f->reservation, t->reservation, sizeof(f->reservation));
 	for (size_t i = 0; i < n; i++)
 		order[i] = (struct build_sort){ .p = &points[i], .index = i, .np = t->np };
@@ -139,8 +144,8 @@ enum nk_status fr_build(const struct fr_table *t, const struct fr_point *points,
 
 		fp->acceptable = true;
 		for (size_t k = 0; k < t->np; k++) {
-			fp->utility[k] = order[i].p->u[k];
-			if (fp->utility[k] < t->reservation[k])
+			fp->utility[k] = (double)(order[i].p->u[k] / t->scale[k]);
+			if (order[i].p->u[k] < t->threshold[k])
 				fp->acceptable = false;
 		}
 		fp->count = order[i].p->count;
@@ -185,8 +190,9 @@ void fr_reach_after(const struct fr_table *t, size_t issue, struct fr_reach *r)
 		r->rem[k] = 0;
 		for (size_t i = issue + 1; i < t->ni; i++)
 			r->rem[k] += t->best[i][k];
+		r->cap[k] = t->cap[k];
 	}
-	r->gap = left ? 2.0 * (double)(left + 1) * (nextafter(t->magnitude, INFINITY) - t->magnitude) : 0;
+	r->gap = left && !t->exact ? 2.0 * (double)(left + 1) * (nextafter(t->magnitude, INFINITY) - t->magnitude) : 0;
 }
 
 void fr_trail_free(struct fr_trail *trail)

@@ -118,11 +118,11 @@ json_t *nk_analysis_to_json(const struct nk_analysis *an)
 			fixed = nk_json_set(fixed, a->issues[i].name,
 					    json_string(value_of(a, i, (uint32_t)an->fixed[i])));
 	}
-	return json_pack("{s:s, s:f, s:o, s:o, s:o, s:I, s:b, s:o, s:o}", "agenda",
+	return json_pack("{s:s, s:f, s:o, s:o, s:o, s:I, s:b, s:o, s:o, s:b}", "agenda",
 			 a->name ? a->name : "agenda", "outcomes", nk_agenda_outcomes(a), "parties",
 			 parties, "fixed", fixed, "frontier", frontier, "acceptable_points",
 			 (json_int_t)an->sol.acceptable, "deal_zone", an->sol.acceptable > 0,
-			 "points", points, "issues", issues);
+			 "points", points, "issues", issues, "exact", an->frontier->exact);
 }
 
 /* ---- the SVG plot: parties 1 and 2, frontier, reservations, points ---- */

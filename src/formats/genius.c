@@ -355,13 +355,17 @@ static enum nk_status read_valuation(const xmlNode *n, const struct nk_issue *is
 			goto out;
 		}
 	}
-	if (max <= 0) {
-		rc = xml_fail(err, file, n, "every evaluation is 0 (GENIUS would divide by 0): ", is->name);
+	/* Scores are evaluations over the largest; when every evaluation is 0 (where GENIUS
+	 * would divide by 0) every score is 0: the issue weighs nothing. The evaluations are
+	 * kept for exact arithmetic (frontier_exact.c) and for writing the profile back. */
+	va->scores = calloc(is->nvalues, sizeof(*va->scores));
+	if (!va->scores) {
+		rc = nk_fail(err, NK_ENOMEM, file, "out of memory");
 		goto out;
 	}
-	for (size_t v = 0; v < is->nvalues; v++)
-		evals[v] /= max;
-	va->scores = evals;
+	for (size_t v = 0; v < is->nvalues && max > 0; v++)
+		va->scores[v] = evals[v] / max;
+	va->evaluations = evals;
 	evals = NULL;
 	rc = NK_OK;
 out:
