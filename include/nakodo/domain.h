@@ -53,6 +53,8 @@ struct nk_valuation {
 	double *scores;		/* nvalues of the issue */
 	double *evaluations;	/* NULL, or the evaluations scores were made from (GENIUS
 				 * discrete issues: score = evaluation / largest; all 0: 0) */
+	double evaluation_max;	/* > 0: scores are evaluations / this instead of the
+				 * largest (GENIUS non-linear spaces: their maxutility) */
 };
 
 /* A party's confidential profile over one agenda (same issues, same order). */

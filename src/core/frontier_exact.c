@@ -107,6 +107,8 @@ static int exact_score(const struct nk_issue *is, const struct nk_valuation *va,
 
 		for (size_t j = 0; j < is->nvalues; j++)
 			max = va->evaluations[j] > max ? va->evaluations[j] : max;
+		if (va->evaluation_max > 0)
+			max = va->evaluation_max;
 		if (max <= 0) {		/* an issue every value of which scores 0 */
 			*out = (struct q){ 0, 1 };
 			return 1;

@@ -32,7 +32,7 @@ static enum nk_status load_json(const char *buf, size_t len, const char *file, j
 		char where[NK_ERROR_FIELD_MAX];
 
 		snprintf(where, sizeof(where), "%.40s:%d", file, je.line);
-		return nk_fail(err, NK_ECORRUPT, where, "malformed JSON: %s", je.text);
+		return nk_fail(err, NK_EINVAL, where, "malformed JSON: %s", je.text);
 	}
 	if (!json_is_object(root)) {
 		json_decref(root);
