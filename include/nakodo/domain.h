@@ -95,6 +95,11 @@ NK_MUST_USE enum nk_status nk_issue_find_value(const struct nk_issue *issue, con
 /* Index of the issue called name, or -1. */
 long nk_agenda_find_issue(const struct nk_agenda *agenda, const char *name);
 
+/* The shortest decimal that reads back as x (what a file's "0.9" gives back: "0.9"), in
+ * %e form ("9e-01"), into buf of at least NK_NUMBER_MAX bytes. */
+#define NK_NUMBER_MAX 32
+void nk_number_shortest(double x, char *buf);
+
 /* One issue's contribution, weight x score[v]. */
 double nk_contribution(const struct nk_valuation *valuation, size_t v);
 

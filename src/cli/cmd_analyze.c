@@ -6,6 +6,10 @@
 #include <nakodo/agenda_formats.h>
 #include <nakodo/analysis.h>
 
+#include <nakodo/files.h>
+
+#include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -48,7 +52,7 @@ static void show_progress(void *arg, size_t done, size_t total)
 static void help(FILE *f)
 {
 	fputs("usage: nakodo analyze DOMAIN PROFILE PROFILE [PROFILE…] [--fix ISSUE=VALUE]…\n"
-	      "                      [--json] [--svg FILE]\n\n"
+	      "                      [--json] [--svg FILE] [--export-genius DIR] [--force]\n\n"
 	      "The mediator's analysis of a multi-issue agenda from 2 to 5 confidential profiles\n"
 	      "(GENIUS XML or nakodo JSON, see doc/formats.md): the exact Pareto frontier, the\n"
 	      "Nash, Kalai-Smorodinsky, egalitarian and utilitarian points among the outcomes\n"
@@ -56,6 +60,9 @@ static void help(FILE *f)
 	      "and concession at the Nash point.\n\n"
 	      "  --fix ISSUE=VALUE  analyse the rest with ISSUE settled at VALUE (repeatable)\n"
 	      "  --svg FILE         draw the frontier, reservations and points (parties 1 and 2)\n"
+	      "  --export-genius DIR  write the domain and profiles as GENIUS XML into DIR\n"
+	      "                     (domain.xml, NAME.xml; files private, 0600)\n"
+	      "  --force            replace files --svg or --export-genius would write\n"
 	      "  --json             one JSON object: frontier, points, issues (doc/analyze.md)\n", f);
 }
 
@@ -162,25 +169,93 @@ static int parse_fix(struct cli_ctx *ctx, struct nk_analysis *an, const char *ar
 	return CLI_OK;
 }
 
-static enum nk_status write_svg(const struct nk_analysis *an, const char *path, struct nk_error *err)
+/* Writes data to path as a new private file (0600, never through a link another user
+ * planted there); an existing file is replaced only when force is set. */
+static enum nk_status write_new(const char *path, const void *data, size_t len, int force,
+				const char *what, struct nk_error *err)
 {
-	/* The picture shows both profiles: private like every file nakodo writes, and never
-	 * written through a link another user planted at the path. */
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	FILE *f = fd >= 0 && fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL;
-	enum nk_status rc = NK_OK;
+	struct stat st;
+	enum nk_status rc;
 
-	if (!f) {
-		if (fd >= 0)
-			close(fd);
-		return nk_fail(err, NK_EINVAL, path, "cannot write the SVG file");
-	}
-	nk_analysis_svg_write(f, an);
-	if (ferror(f))
-		rc = nk_fail(err, NK_EINVAL, path, "cannot write the SVG file");
-	if (fclose(f) && !rc)
-		rc = nk_fail(err, NK_EINVAL, path, "cannot write the SVG file");
+	if (force && lstat(path, &st) == 0 && !S_ISDIR(st.st_mode) && unlink(path) != 0)
+		return nk_fail(err, NK_EINVAL, path, "cannot replace the %s: %s", what,
+			       strerror(errno));
+	rc = nk_file_create_exclusive(path, data, len, what, path, NULL, err);
+	if (rc == NK_EINVAL)
+		rc = nk_fail(err, NK_EINVAL, path, "the %s exists already (--force replaces it)",
+			     what);
 	return rc;
+}
+
+static enum nk_status write_svg(const struct nk_analysis *an, const char *path, int force,
+				struct nk_error *err)
+{
+	char *svg = NULL;
+	enum nk_status rc = nk_analysis_svg(an, &svg, err);
+
+	if (!rc)
+		rc = write_new(path, svg, strlen(svg), force, "SVG file", err);
+	free(svg);
+	return rc;
+}
+
+/* The file name for profile k in an export: its name with anything but letters, digits,
+ * '.', '-' and '_' made '_', and -N added when another party (or the domain) has it. */
+#define EXPORT_NAME_MAX (NK_NAME_MAX + 32)
+
+static void export_name(const struct nk_analysis *an, size_t k, char out[EXPORT_NAME_MAX])
+{
+	char mine[NK_NAME_MAX + 1], other[NK_NAME_MAX + 1];
+	int clash = 0;
+
+	snprintf(mine, sizeof(mine), "%s", an->profiles[k]->name);
+	for (char *c = mine; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr(".-_", *c))
+			*c = '_';
+	clash = !strcmp(mine, "domain") || !*mine || mine[0] == '.';
+	for (size_t j = 0; j < an->np && !clash; j++) {
+		snprintf(other, sizeof(other), "%s", an->profiles[j]->name);
+		for (char *c = other; *c; c++)
+			if (!isalnum((unsigned char)*c) && !strchr(".-_", *c))
+				*c = '_';
+		clash = j != k && !strcmp(mine, other);
+	}
+	if (clash)
+		snprintf(out, EXPORT_NAME_MAX, "%.128s-%u.xml", mine, (unsigned)(k + 1));
+	else
+		snprintf(out, EXPORT_NAME_MAX, "%.128s.xml", mine);
+}
+
+/* --export-genius DIR: the domain and each profile as GENIUS XML (domain.xml, NAME.xml). */
+static enum nk_status export_genius(const struct nk_analysis *an, const char *dir, int force,
+				    FILE *note, struct nk_error *err)
+{
+	const struct nk_profile *const *pp = (const struct nk_profile *const *)an->profiles;
+	char path[4096], name[EXPORT_NAME_MAX];
+	enum nk_status rc;
+	char *xml = NULL;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return nk_fail(err, NK_EINVAL, dir, "cannot make the directory: %s", strerror(errno));
+	for (size_t k = 0; k <= an->np; k++) {
+		if (k == 0) {
+			snprintf(name, sizeof(name), "domain.xml");
+			rc = nk_genius_write_domain(an->agenda, pp, an->np, &xml, err);
+		} else {
+			export_name(an, k - 1, name);
+			rc = nk_genius_write_profile(an->agenda, pp, an->np, k - 1, &xml, err);
+		}
+		if (!rc && (size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
+			rc = nk_fail(err, NK_EINVAL, dir, "the path is too long");
+		if (!rc)
+			rc = write_new(path, xml, strlen(xml), force, "GENIUS file", err);
+		free(xml);
+		xml = NULL;
+		if (rc)
+			return rc;
+		fprintf(note, ANALYZE ": wrote %s\n", path);
+	}
+	return NK_OK;
 }
 
 int cmd_analyze(struct cli_ctx *ctx, int argc, char **argv)
@@ -188,15 +263,17 @@ int cmd_analyze(struct cli_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "fix", required_argument, NULL, 'f' },
 		{ "svg", required_argument, NULL, 's' },
+		{ "export-genius", required_argument, NULL, 'g' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *files[1 + NK_PARTIES_MAX], *fixes[NK_ISSUES_MAX], *svg = NULL;
+	const char *files[1 + NK_PARTIES_MAX], *fixes[NK_ISSUES_MAX], *svg = NULL, *genius = NULL;
 	struct progress prog = { .err = ctx->err };
 	struct nk_analysis *an = malloc(sizeof(*an));
 	struct nk_error err = { 0 };
 	size_t nfiles = 0, nfix = 0;
-	int c, rc = CLI_USAGE;
+	int c, rc = CLI_USAGE, force = 0;
 
 	if (!an) {
 		nk_fail(&err, NK_ENOMEM, "analyze", "out of memory");
@@ -216,6 +293,10 @@ int cmd_analyze(struct cli_ctx *ctx, int argc, char **argv)
 			fixes[nfix++] = optarg;
 		} else if (c == 's') {
 			svg = optarg;
+		} else if (c == 'g') {
+			genius = optarg;
+		} else if (c == 'F') {
+			force = 1;
 		} else {
 			rc = cli_usage_error(ctx, ANALYZE, "unexpected '%s'", argv[optind - 1]);
 			goto out;
@@ -239,12 +320,16 @@ int cmd_analyze(struct cli_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; i < nfix; i++)
 		if ((rc = parse_fix(ctx, an, fixes[i])) != CLI_OK)
 			goto out;
+	if (genius && export_genius(an, genius, force, ctx->err, &err)) {
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &prog.start);
 	if (nk_analysis_run(an, show_progress, &prog, &err)) {
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
-	if (svg && write_svg(an, svg, &err)) {
+	if (svg && write_svg(an, svg, force, &err)) {
 		rc = cli_report(ctx, &err);
 		goto out;
 	}

@@ -165,6 +165,15 @@ long nk_agenda_find_issue(const struct nk_agenda *agenda, const char *name)
 	return -1;
 }
 
+void nk_number_shortest(double x, char *buf)
+{
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, NK_NUMBER_MAX, "%.*e", prec - 1, x);
+		if (strtod(buf, NULL) == x)
+			return;
+	}
+}
+
 double nk_contribution(const struct nk_valuation *valuation, size_t v)
 {
 	return valuation->weight * valuation->scores[v];

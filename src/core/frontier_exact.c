@@ -65,17 +65,13 @@ static int q_add(struct q a, struct q b, struct q *out)
  * (what any file's "0.9" or "0.2857142857142857" gives back), as a rational. */
 static int q_of(double x, struct q *out)
 {
-	char buf[40], *s = buf;
+	char buf[NK_NUMBER_MAX], *s = buf;
 	i128 m = 0, p = 1;
 	int digits = 0, e;
 
 	if (!isfinite(x))
 		return 0;
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, sizeof(buf), "%.*e", prec - 1, x);
-		if (strtod(buf, NULL) == x)
-			break;
-	}
+	nk_number_shortest(x, buf);
 	if (*s == '-')
 		s++;
 	for (; *s && *s != 'e'; s++) {
