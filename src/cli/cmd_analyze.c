@@ -21,10 +21,16 @@
 #define ANALYZE "nakodo analyze"
 
 /* Progress on standard error once the work has run for more than a second. */
+/* Progress on standard error, with an estimate of the time left, once the work has run
+ * for a second: on a terminal, or anywhere with --progress; and the --timeout. */
 struct progress {
 	FILE *err;
 	struct timespec start;
-	int shown;
+	int show;		/* 0 never, 1 on one line (terminal), 2 a line per report */
+	double last;		/* seconds at the last report, or 0 */
+	double timeout;		/* seconds, or 0 for none */
+	int timed_out;
+	size_t done, total;
 };
 
 static double seconds_since(const struct timespec *t)
@@ -35,24 +41,52 @@ static double seconds_since(const struct timespec *t)
 	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) * 1e-9;
 }
 
-static void show_progress(void *arg, size_t done, size_t total)
+/* A duration for a person: "40 s", "12 min", "3.5 h", "2e+04 h". */
+static void duration(char *buf, size_t n, double s)
+{
+	if (s < 90)
+		snprintf(buf, n, "%.0f s", s);
+	else if (s < 5400)
+		snprintf(buf, n, "%.0f min", s / 60);
+	else
+		snprintf(buf, n, "%.2g h", s / 3600);
+}
+
+static int show_progress(void *arg, const struct nk_progress *at)
 {
 	struct progress *p = arg;
+	double t = seconds_since(&p->start), rate;
+	char spent[32], left[32];
 
-	if (!p->shown && seconds_since(&p->start) < 1.0)
-		return;
-	p->shown = 1;
-	fprintf(p->err, "\r" ANALYZE ": issue %zu of %zu folded (%.1f s)", done, total,
-		seconds_since(&p->start));
-	if (done == total)
+	p->done = at->done;
+	p->total = at->total;
+	if (p->timeout > 0 && t > p->timeout) {
+		p->timed_out = 1;
+		return 1;
+	}
+	if (!p->show || t < 1.0 || (t - p->last < 1.0 && at->done < at->total))
+		return 0;
+	p->last = t;
+	rate = at->work_done / t;
+	duration(spent, sizeof(spent), t);
+	if (rate > 0 && at->work_left > 0)
+		duration(left, sizeof(left), at->work_left / rate);
+	else
+		snprintf(left, sizeof(left), "?");
+	fprintf(p->err, "%s" ANALYZE ": issue %zu of %zu folded, %s so far, about %s left%s",
+		p->show == 1 ? "\r" : "", at->done, at->total, spent,
+		at->done == at->total ? "0 s" : left, p->show == 1 ? "\033[K" : "\n");
+	if (p->show == 1 && at->done == at->total)
 		fputc('\n', p->err);
 	fflush(p->err);
+	return 0;
 }
 
 static void help(FILE *f)
 {
 	fputs("usage: nakodo analyze DOMAIN PROFILE PROFILE [PROFILE…] [--fix ISSUE=VALUE]…\n"
-	      "                      [--json] [--svg FILE] [--export-genius DIR] [--force]\n\n"
+	      "                      [--json] [--svg FILE] [--export-genius DIR] [--force]\n"
+	      "                      [--progress] [--timeout SECONDS]\n\n"
 	      "The mediator's analysis of a multi-issue agenda from 2 to 5 confidential profiles\n"
 	      "(GENIUS XML or nakodo JSON, see doc/formats.md): the exact Pareto frontier, the\n"
 	      "Nash, Kalai-Smorodinsky, egalitarian and utilitarian points among the outcomes\n"
@@ -63,6 +97,9 @@ static void help(FILE *f)
 	      "  --export-genius DIR  write the domain and profiles as GENIUS XML into DIR\n"
 	      "                     (domain.xml, NAME.xml; files private, 0600)\n"
 	      "  --force            replace files --svg or --export-genius would write\n"
+	      "  --progress         report progress and the time left on standard error (a\n"
+	      "                     terminal gets it anyway, once the work takes a second)\n"
+	      "  --timeout SECONDS  stop (exit 2) when the analysis takes longer\n"
 	      "  --json             one JSON object: frontier, points, issues (doc/analyze.md)\n", f);
 }
 
@@ -265,6 +302,8 @@ int cmd_analyze(struct cli_ctx *ctx, int argc, char **argv)
 		{ "svg", required_argument, NULL, 's' },
 		{ "export-genius", required_argument, NULL, 'g' },
 		{ "force", no_argument, NULL, 'F' },
+		{ "progress", no_argument, NULL, 'P' },
+		{ "timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -297,6 +336,19 @@ int cmd_analyze(struct cli_ctx *ctx, int argc, char **argv)
 			genius = optarg;
 		} else if (c == 'F') {
 			force = 1;
+		} else if (c == 'P') {
+			prog.show = 2;
+		} else if (c == 'T') {
+			char *end;
+
+			errno = 0;
+			prog.timeout = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(prog.timeout > 0) ||
+			    prog.timeout > 1e6) {
+				rc = cli_usage_error(ctx, ANALYZE, "--timeout wants seconds from "
+						     "0.001 to 1000000, not '%s'", optarg);
+				goto out;
+			}
 		} else {
 			rc = cli_usage_error(ctx, ANALYZE, "unexpected '%s'", argv[optind - 1]);
 			goto out;
@@ -324,8 +376,15 @@ int cmd_analyze(struct cli_ctx *ctx, int argc, char **argv)
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
+	if (!prog.show && isatty(fileno(ctx->err)))
+		prog.show = 1;
 	clock_gettime(CLOCK_MONOTONIC, &prog.start);
 	if (nk_analysis_run(an, show_progress, &prog, &err)) {
+		if (prog.show == 1 && prog.last > 0)
+			fputc('\n', ctx->err);
+		if (prog.timed_out)
+			nk_fail(&err, NK_ERANGE, "--timeout", "the analysis passed %g s at issue %zu "
+				"of %zu and was stopped", prog.timeout, prog.done + 1, prog.total);
 		rc = cli_report(ctx, &err);
 		goto out;
 	}

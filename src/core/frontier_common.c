@@ -202,6 +202,61 @@ void fr_trail_free(struct fr_trail *trail)
 	free(trail->points);
 }
 
+enum nk_status fr_work_add(const struct fr_table *t, double w, int bounded,
+			   struct nk_error *err)
+{
+	struct fr_work *k = t->work;
+
+	k->at.work_done += w;
+	k->at.work_left = k->at.work_left > w ? k->at.work_left - w : 0;
+	k->step += w;
+	k->since += w;
+	if (bounded && k->step > NK_FRONTIER_WORK_MAX)
+		return nk_fail(err, NK_ERANGE, "frontier", "issue %zu of %zu compared more than %u "
+			       "pairs of partial packages, the bound for %zu parties; fix issues "
+			       "(--fix) or analyse fewer parties", k->at.done + 1, t->ni,
+			       NK_FRONTIER_WORK_MAX, t->np);
+	if (k->since >= 65536) {
+		k->since = 0;
+		if (k->options && k->options->progress &&
+		    k->options->progress(k->options->progress_arg, &k->at))
+			return nk_fail(err, NK_ERANGE, "stopped", "stopped during issue %zu of %zu",
+				       k->at.done + 1, t->ni);
+	}
+	return NK_OK;
+}
+
+/* Before folding issue i into nprev packages (the step before kept prevprev): the work
+ * of this step and of the rest, extrapolating the growth of the packages kept (each step
+ * keeps about g times as many as the one before, g the last ratio, at least 1). A
+ * quadratic step estimated over NK_FRONTIER_WORK_MAX is refused before it starts. */
+static enum nk_status fold_estimate(const struct fr_table *t, const struct fr_fold_ops *ops,
+				    size_t i, size_t nprev, size_t prevprev, struct nk_error *err)
+{
+	double g = prevprev ? (double)nprev / (double)prevprev : 1, kept = (double)nprev;
+	double left = 0, first = 0;
+
+	g = g < 1 ? 1 : g;
+	for (size_t j = i; j < t->ni; j++) {
+		double cand = kept * (double)(t->hi[j] - t->lo[j]), next = kept * g;
+
+		next = next > cand ? cand : next > NK_FRONTIER_MAX ? NK_FRONTIER_MAX : next;
+		left += ops->quadratic ? cand * next / 2 : cand;
+		if (j == i)
+			first = ops->quadratic ? cand * next / 2 : cand;
+		kept = next;
+	}
+	t->work->at.work_left = left;
+	t->work->step = 0;
+	if (ops->quadratic && i > 0 && first > NK_FRONTIER_WORK_MAX)
+		return nk_fail(err, NK_ERANGE, "frontier", "issue %zu of %zu would compare about "
+			       "%.2g pairs of partial packages (%zu kept so far, growing %.1fx an "
+			       "issue), over the %u allowed for %zu parties; fix issues (--fix) or "
+			       "analyse fewer parties", i + 1, t->ni, first, nprev, g,
+			       NK_FRONTIER_WORK_MAX, t->np);
+	return NK_OK;
+}
+
 /* The driver both folds share: folds the issues in one at a time through ops->step,
  * keeping each step's links for the walk back and the last step's points. */
 /* Fields of package r of a step, read and written through the fold's layout. */
@@ -279,13 +334,17 @@ enum nk_status fr_fold(const struct fr_table *t, const struct nk_frontier_option
 		       const struct fr_fold_ops *ops, struct fr_trail *trail, struct nk_error *err)
 {
 	void *cur = NULL;
-	size_t ncur = 1;
+	size_t ncur = 1, nprev_last = 1, prevprev = 1;
 	enum nk_status rc = NK_OK;
 
+	(void)options;
 	for (size_t i = 0; i < t->ni; i++) {
 		void *next = NULL;
 		size_t nnext = 0;
 
+		rc = fold_estimate(t, ops, i, ncur, prevprev, err);
+		if (rc)
+			goto out;
 		rc = ops->step(t, i, cur ? cur : ops->root, ncur, &next, &nnext, err);
 		if (rc)
 			goto out;
@@ -299,8 +358,12 @@ enum nk_status fr_fold(const struct fr_table *t, const struct nk_frontier_option
 			trail->links[i][r] = fold_link(ops->layout, cur, r);
 		if (ncur > trail->stages_max)
 			trail->stages_max = ncur;
-		if (options && options->progress)
-			options->progress(options->progress_arg, i + 1, t->ni);
+		t->work->at.done = i + 1;
+		if (t->work->options && t->work->options->progress &&
+		    t->work->options->progress(t->work->options->progress_arg, &t->work->at))
+			goto stopped;
+		prevprev = nprev_last;
+		nprev_last = ncur;
 	}
 	trail->points = malloc((ncur ? ncur : 1) * sizeof(*trail->points));
 	if (!trail->points)
@@ -308,6 +371,10 @@ enum nk_status fr_fold(const struct fr_table *t, const struct nk_frontier_option
 	for (size_t r = 0; r < ncur; r++)	/* t->ni >= 1, so cur is the last step */
 		trail->points[r] = fold_point(ops->layout, cur, r);
 	trail->npoints = ncur;
+	goto out;
+stopped:
+	rc = nk_fail(err, NK_ERANGE, "stopped", "stopped after issue %zu of %zu", t->work->at.done,
+		     t->ni);
 	goto out;
 nomem:
 	rc = nk_fail(err, NK_ENOMEM, "frontier", "out of memory");

@@ -29,7 +29,22 @@ struct fr_table {
 	 * threshold[k] on. Otherwise scale 1, cap 1, threshold = reservation. */
 	int exact;
 	fr_u scale[NK_PARTIES_MAX], cap[NK_PARTIES_MAX], threshold[NK_PARTIES_MAX];
+	struct fr_work *work;	/* the fold's accounting, mutable; NULL: none */
 };
+
+/* The work of a fold: counted, bounded per step, reported to options->progress. */
+struct fr_work {
+	const struct nk_frontier_options *options;
+	struct nk_progress at;
+	double step;		/* work of the current step so far */
+	double since;		/* work since the caller was last told */
+};
+
+/* Counts w units of work in the current step of t's fold and tells the caller about
+ * every 2^16 units. NK_ERANGE when the step passes NK_FRONTIER_WORK_MAX (if bounded) or
+ * the caller stops the fold. */
+NK_MUST_USE enum nk_status fr_work_add(const struct fr_table *t, double w, int bounded,
+				       struct nk_error *err);
 
 /* Checks the inputs (agenda, profiles, party count, fixed values) and builds the table. */
 NK_MUST_USE enum nk_status fr_table_init(struct fr_table *t, const struct nk_agenda *agenda,
@@ -126,6 +141,7 @@ NK_MUST_USE enum nk_status fr_rank(const struct fr_layout *layout, void *step, s
  * giving a new array. */
 struct fr_fold_ops {
 	const void *root;
+	int quadratic;		/* its work is pairs compared, bounded by NK_FRONTIER_WORK_MAX */
 	enum nk_status (*step)(const struct fr_table *t, size_t i, const void *prev,
 			       size_t nprev, void **next, size_t *nnext, struct nk_error *err);
 	const struct fr_layout *layout;

@@ -402,6 +402,9 @@ static enum nk_status fold_issue(const struct fr_table *t, size_t i, const void 
 		heap_down(&mg, h);
 	if (!merge_runs(&mg))
 		goto nomem;
+	rc = fr_work_add(t, (double)nprev * (double)m, 0, err);
+	if (rc)
+		goto out;
 	if (mg.nout > NK_FRONTIER_MAX) {
 		rc = nk_fail(err, NK_ERANGE, "frontier",
 			     "more than %u partial packages after issue %zu", NK_FRONTIER_MAX, i + 1);
