@@ -1,6 +1,7 @@
 /* nakodo analyze: the mediator's multi-issue analysis of an agenda and 2 to 5
  * confidential profiles: frontier, solution points, per-issue table, conditional
  * analysis (--fix), as text, JSON or a labelled SVG plot. */
+#include "analyze_text.h"
 #include "util.h"
 
 #include <nakodo/agenda_formats.h>
@@ -101,89 +102,6 @@ static void help(FILE *f)
 	      "                     terminal gets it anyway, once the work takes a second)\n"
 	      "  --timeout SECONDS  stop (exit 2) when the analysis takes longer\n"
 	      "  --json             one JSON object: frontier, points, issues (doc/analyze.md)\n", f);
-}
-
-static const char *value_of(const struct nk_agenda *a, size_t issue, uint32_t v)
-{
-	return a->issues[issue].labels[v];
-}
-
-static void print_outcome(FILE *f, const struct nk_analysis *an, const uint32_t *o)
-{
-	for (size_t i = 0; i < an->agenda->nissues; i++)
-		fprintf(f, "%s%s=%s", i ? ", " : "", an->agenda->issues[i].name,
-			value_of(an->agenda, i, o[i]));
-}
-
-static void print_text(FILE *f, const struct nk_analysis *an)
-{
-	static const char *const kinds[] = { "discrete", "integer", "real" };
-	const struct nk_agenda *a = an->agenda;
-	const struct nk_frontier *fr = an->frontier;
-
-	fprintf(f, "agenda %s: %zu issues, %.0f outcomes\n", a->name ? a->name : "", a->nissues,
-		nk_agenda_outcomes(a));
-	for (size_t i = 0; i < a->nissues; i++) {
-		const struct nk_issue *is = &a->issues[i];
-
-		fprintf(f, "  %-24s %-8s %zu values: %s … %s%s%s\n", is->name, kinds[is->kind],
-			is->nvalues, is->labels[0], is->labels[is->nvalues - 1],
-			an->fixed[i] >= 0 ? "   fixed at " : "",
-			an->fixed[i] >= 0 ? is->labels[an->fixed[i]] : "");
-	}
-	fprintf(f, "parties:");
-	for (size_t k = 0; k < an->np; k++)
-		fprintf(f, "%s %s (reservation %.4f)", k ? "," : "", an->profiles[k]->name,
-			an->profiles[k]->reservation);
-	fprintf(f, "\nfrontier: %zu points, %zu of them acceptable to every party\n", fr->npoints,
-		an->sol.acceptable);
-	if (!fr->exact)
-		fprintf(f, "note: a profile's decimals need more precision than nakodo computes "
-			"exactly with; utilities are GENIUS's doubles, so near-ties may be kept apart\n");
-	if (!an->sol.acceptable)
-		fprintf(f, "no outcome is acceptable to every party: there is no deal zone%s\n",
-			an->nfixed ? " with these issues fixed" : "");
-	fprintf(f, "\n%-18s", "point");
-	for (size_t k = 0; k < an->np; k++)
-		fprintf(f, " %10.10s", an->profiles[k]->name);
-	fprintf(f, "  outcome\n");
-	for (size_t s = 0; s < NK_SOLUTIONS; s++) {
-		long ix = an->sol.index[s];
-
-		fprintf(f, "%-18s", nk_solution_name(s));
-		if (ix < 0) {
-			fprintf(f, " none\n");
-			continue;
-		}
-		for (size_t k = 0; k < an->np; k++)
-			fprintf(f, " %10.6f", fr->points[ix].utility[k]);
-		fprintf(f, "  ");
-		print_outcome(f, an, fr->points[ix].outcome);
-		if (fr->points[ix].count > 1)
-			fprintf(f, " (and %llu more outcomes alike)",
-				(unsigned long long)(fr->points[ix].count - 1));
-		fputc('\n', f);
-	}
-	fprintf(f, "\n%-24s %-10s", "issue", "stance");
-	for (size_t k = 0; k < an->np; k++)
-		fprintf(f, " %-28.28s", an->profiles[k]->name);
-	fprintf(f, " at Nash\n%-35s", "");
-	for (size_t k = 0; k < an->np; k++)
-		fprintf(f, " %-28s", "weight prefers (concedes)");
-	fputc('\n', f);
-	for (size_t i = 0; i < a->nissues; i++) {
-		const struct nk_issue_report *r = &an->reports[i];
-
-		fprintf(f, "%-24.24s %-10s", a->issues[i].name, r->compatible ? "compatible" : "opposed");
-		for (size_t k = 0; k < an->np; k++) {
-			char cell[64];
-
-			snprintf(cell, sizeof(cell), "%.3f %.12s (%.3f)", r->weight[k],
-				 value_of(a, i, (uint32_t)r->preferred[k]), r->concession[k]);
-			fprintf(f, " %-28s", cell);
-		}
-		fprintf(f, " %s\n", an->sol.index[NK_NASH] >= 0 ? value_of(a, i, (uint32_t)r->at) : "-");
-	}
 }
 
 /* Parses ISSUE=VALUE into an->fixed. */
@@ -395,7 +313,7 @@ int cmd_analyze(struct cli_ctx *ctx, int argc, char **argv)
 	if (ctx->json)
 		cli_print_json(ctx, nk_analysis_to_json(an));
 	else
-		print_text(ctx->out, an);
+		analyze_print_text(ctx->out, an);
 	rc = CLI_OK;
 out:
 	nk_analysis_free(an);

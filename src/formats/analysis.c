@@ -40,6 +40,75 @@ enum nk_status nk_analysis_fix(struct nk_analysis *an, const char *issue, const 
 	return NK_OK;
 }
 
+/* What makes the report readable: ties at the Nash point, how far apart the parties are
+ * when nothing is acceptable to all, and what a point of utility is worth in a numeric
+ * issue each party scores linearly. */
+static void readable(struct nk_analysis *an)
+{
+	const struct nk_frontier *fr = an->frontier;
+	long nash = an->sol.index[NK_NASH];
+	double best = INFINITY;
+
+	an->nash_ties = 0;
+	an->closest = -1;
+	for (size_t i = 0; nash >= 0 && i < fr->npoints; i++) {
+		if ((long)i == nash || !fr->points[i].acceptable ||
+		    nk_nash_product(fr->points[i].utility, fr->reservation, an->np) !=
+		    nk_nash_product(fr->points[nash].utility, fr->reservation, an->np))
+			continue;
+		if (an->nash_ties < NK_ANALYSIS_TIES_MAX)
+			an->nash_tie[an->nash_ties] = (long)i;
+		an->nash_ties++;
+	}
+	for (size_t i = 0; nash < 0 && !an->sol.acceptable && i < fr->npoints; i++) {
+		double gap = 0;
+
+		for (size_t k = 0; k < an->np; k++)
+			gap += fmax(0, fr->reservation[k] - fr->points[i].utility[k]);
+		if (gap < best) {
+			best = gap;
+			an->closest = (long)i;
+		}
+	}
+	for (size_t k = 0; k < an->np; k++) {
+		const struct nk_profile *p = an->profiles[k];
+		double top = 0;
+
+		an->shortfall[k] = an->closest < 0 ? 0 :
+			fmax(0, fr->reservation[k] - fr->points[an->closest].utility[k]);
+		an->money_issue[k] = -1;
+		an->money_per_utility[k] = 0;
+		for (size_t i = 0; i < an->agenda->nissues; i++) {
+			const struct nk_valuation *va = &p->valuations[i];
+
+			if (an->agenda->issues[i].kind == NK_ISSUE_DISCRETE || !va->linear ||
+			    va->weight * fabs(va->slope) == 0 || va->weight <= top)
+				continue;
+			top = va->weight;
+			an->money_issue[k] = (long)i;
+			an->money_per_utility[k] = 1 / (va->weight * fabs(va->slope));
+		}
+	}
+}
+
+void nk_text_fit(const char *s, size_t width, char *out, size_t n)
+{
+	size_t chars = 0, cut = 0, i;
+
+	for (i = 0; s[i]; i++) {
+		if (((unsigned char)s[i] & 0xc0) == 0x80)
+			continue;
+		if (chars + 1 == width)
+			cut = i;	/* where "…" goes if the rest does not fit */
+		chars++;
+	}
+	if (chars <= width || width == 0) {
+		snprintf(out, n, "%s", s);
+		return;
+	}
+	snprintf(out, n, "%.*s…", (int)cut, s);
+}
+
 enum nk_status nk_analysis_run(struct nk_analysis *an, nk_progress_fn *progress,
 			       void *progress_arg, struct nk_error *err)
 {
@@ -54,6 +123,7 @@ enum nk_status nk_analysis_run(struct nk_analysis *an, nk_progress_fn *progress,
 	nk_frontier_solutions(an->frontier, &an->sol);
 	nk_issue_analysis(an->agenda, (const struct nk_profile *const *)an->profiles, an->np,
 			  an->frontier, an->sol.index[NK_NASH], an->reports);
+	readable(an);
 	return NK_OK;
 }
 
@@ -83,6 +153,15 @@ static json_t *point_json(const struct nk_analysis *an, long index)
 	return o;
 }
 
+/* utility worth of party k in its money issue: {"issue": …, "amount": …}, or null. */
+static json_t *money_json(const struct nk_analysis *an, size_t k, double utility)
+{
+	if (an->money_issue[k] < 0)
+		return json_null();
+	return json_pack("{s:s, s:f}", "issue", an->agenda->issues[an->money_issue[k]].name,
+			 "amount", utility * an->money_per_utility[k]);
+}
+
 json_t *nk_analysis_to_json(const struct nk_analysis *an)
 {
 	json_t *frontier = json_array(), *points = json_object(), *parties = json_array();
@@ -93,12 +172,27 @@ json_t *nk_analysis_to_json(const struct nk_analysis *an)
 		frontier = nk_json_append(frontier, point_json(an, (long)i));
 	for (size_t s = 0; s < NK_SOLUTIONS; s++)
 		points = nk_json_set(points, nk_solution_name(s), point_json(an, an->sol.index[s]));
+	json_t *ties = json_array(), *apart = json_null();
+
 	for (size_t k = 0; k < an->np; k++)
-		parties = nk_json_append(parties, json_pack("{s:s, s:f, s:f, s:f}", "name",
+		parties = nk_json_append(parties, json_pack("{s:s, s:f, s:f, s:f, s:o}", "name",
 							 an->profiles[k]->name, "reservation",
 							 an->profiles[k]->reservation, "discount",
 							 an->profiles[k]->discount, "best",
-							 an->sol.best[k]));
+							 an->sol.best[k], "per_utility",
+							 money_json(an, k, 1)));
+	for (size_t t = 0; t < an->nash_ties && t < NK_ANALYSIS_TIES_MAX; t++)
+		ties = nk_json_append(ties, point_json(an, an->nash_tie[t]));
+	if (an->closest >= 0) {
+		json_t *gap = json_array(), *money = json_array();
+
+		for (size_t k = 0; k < an->np; k++) {
+			gap = nk_json_append(gap, json_real(an->shortfall[k]));
+			money = nk_json_append(money, money_json(an, k, an->shortfall[k]));
+		}
+		apart = json_pack("{s:o, s:o, s:o}", "closest", point_json(an, an->closest),
+				  "shortfall", gap, "shortfall_in", money);
+	}
 	for (size_t i = 0; i < a->nissues; i++) {
 		const struct nk_issue_report *r = &an->reports[i];
 		json_t *per = json_array();
@@ -118,11 +212,13 @@ json_t *nk_analysis_to_json(const struct nk_analysis *an)
 			fixed = nk_json_set(fixed, a->issues[i].name,
 					    json_string(value_of(a, i, (uint32_t)an->fixed[i])));
 	}
-	return json_pack("{s:s, s:f, s:o, s:o, s:o, s:I, s:b, s:o, s:o, s:b}", "agenda",
-			 a->name ? a->name : "agenda", "outcomes", nk_agenda_outcomes(a), "parties",
-			 parties, "fixed", fixed, "frontier", frontier, "acceptable_points",
-			 (json_int_t)an->sol.acceptable, "deal_zone", an->sol.acceptable > 0,
-			 "points", points, "issues", issues, "exact", an->frontier->exact);
+	return json_pack("{s:s, s:f, s:o, s:o, s:o, s:I, s:b, s:o, s:o, s:b, s:o, s:I, s:o}",
+			 "agenda", a->name ? a->name : "agenda", "outcomes", nk_agenda_outcomes(a),
+			 "parties", parties, "fixed", fixed, "frontier", frontier,
+			 "acceptable_points", (json_int_t)an->sol.acceptable, "deal_zone",
+			 an->sol.acceptable > 0, "points", points, "issues", issues, "exact",
+			 an->frontier->exact, "nash_ties", ties, "nash_ties_count",
+			 (json_int_t)an->nash_ties, "apart", apart);
 }
 
 /* ---- the SVG plot: parties 1 and 2, frontier, reservations, points ---- */

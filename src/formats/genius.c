@@ -271,10 +271,22 @@ enum nk_status nk_genius_read_domain(const char *buf, size_t len, const char *fi
 	if (rc)
 		goto out;
 	{
+		/* Many GENIUS domains call their objective "root": then the file names it. */
 		char *name = attr(obj, "name");
+		const char *base = strrchr(file, '/'), *dot;
 
-		ag->name = strdup(name && strlen(name) <= NK_NAME_MAX ? name : "domain");
+		base = base ? base + 1 : file;
+		dot = strrchr(base, '.');
+		if (name && *name && strcmp(name, "root") && strlen(name) <= NK_NAME_MAX)
+			ag->name = strdup(name);
+		else
+			ag->name = strndup(base, dot && dot != base ? (size_t)(dot - base)
+								: NK_NAME_MAX);
 		xmlFree(name);
+		if (!ag->name) {
+			rc = nk_fail(err, NK_ENOMEM, file, "out of memory");
+			goto out;
+		}
 	}
 	for (const xmlNode *c = obj->children; c; c = c->next) {
 		if (!is_elem(c, "issue"))
