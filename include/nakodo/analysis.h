@@ -58,7 +58,9 @@ NK_MUST_USE enum nk_status nk_analysis_run(struct nk_analysis *an, nk_progress_f
 /* The JSON object of doc/analyze.md, or NULL when out of memory. */
 json_t *nk_analysis_to_json(const struct nk_analysis *an);
 
-/* The SVG plot of parties 1 and 2: frontier, reservations, deal zone, the four points. */
+/* The SVG plot (analysis_svg.c): two parties' frontier, or one panel per pair of three
+ * to five; reservations, the deal zone when there is one, the four points; every point
+ * titled with its outcome. */
 void nk_analysis_svg_write(FILE *f, const struct nk_analysis *an);
 /* The same as a new NUL-terminated string (free()). */
 NK_MUST_USE enum nk_status nk_analysis_svg(const struct nk_analysis *an, char **out,
