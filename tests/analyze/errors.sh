@@ -39,6 +39,13 @@ refuse 2 "a profile given as the domain is named a profile" \
 	"camp_ann.xml: this is a profile .*not a domain" -- "$nk" analyze "$a" "$d" "$b"
 refuse 2 "the domain given as a profile is named a domain" \
 	"camp.domain.xml: this is a domain .*not a profile" -- "$nk" analyze "$d" "$a" "$d"
+ex=${EXAMPLES:?set EXAMPLES to examples/}
+refuse 2 "a JSON profile given as the agenda is named a profile" \
+	"agenda-1962-japan.json: this is a profile, not an agenda" -- \
+	"$nk" analyze "$ex/agenda-1962-japan.json" "$ex/agenda-1962.json" "$ex/agenda-1962-korea.json"
+refuse 2 "the JSON agenda given as a profile is named an agenda" \
+	"agenda-1962.json: this is an agenda, not a profile" -- \
+	"$nk" analyze "$ex/agenda-1962.json" "$ex/agenda-1962.json" "$ex/agenda-1962-korea.json"
 refuse 2 "--json: the error as JSON, exit 2" '' -- "$nk" analyze --json "$dir/cut.xml" "$a" "$b"
 if grep -q '"exit": 2' "$dir/out"; then ok "--json names exit 2"; else bad "--json names exit 2" "$(cat "$dir/out")"; fi
 
