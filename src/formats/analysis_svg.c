@@ -5,6 +5,7 @@
  * and U are placed so that they do not overlap, and labels of one point are joined; the
  * deal zone is shaded only when there is one; the title is the agenda's name. */
 #define _GNU_SOURCE	/* open_memstream */
+#include "formats/xml_escape.h"
 #include <nakodo/analysis.h>
 
 #include <math.h>
@@ -21,19 +22,6 @@ static const char *const tag[NK_SOLUTIONS] = { "N", "KS", "E", "U" };
 static const char *const long_name[NK_SOLUTIONS] = { "Nash", "Kalai-Smorodinsky",
 						     "egalitarian", "utilitarian" };
 
-static void text(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
-		}
-	}
-}
-
 /* "issue=value, …" of frontier point ix, escaped. */
 static void outcome(FILE *f, const struct nk_analysis *an, long ix)
 {
@@ -41,9 +29,9 @@ static void outcome(FILE *f, const struct nk_analysis *an, long ix)
 
 	for (size_t i = 0; i < an->agenda->nissues; i++) {
 		fputs(i ? ", " : "", f);
-		text(f, an->agenda->issues[i].name);
+		xml_escape(f, an->agenda->issues[i].name);
 		fputc('=', f);
-		text(f, an->agenda->issues[i].labels[o[i]]);
+		xml_escape(f, an->agenda->issues[i].labels[o[i]]);
 	}
 }
 
@@ -174,10 +162,10 @@ static void draw_panel(FILE *f, const struct nk_analysis *an, const struct panel
 	fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
 		"stroke=\"#333\"/>\n<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">utility of ",
 		p->x, p->y, p->w, p->h, p->x + p->w / 2, p->y + p->h + 36);
-	text(f, an->profiles[p->a]->name);
+	xml_escape(f, an->profiles[p->a]->name);
 	fprintf(f, "</text>\n<text transform=\"translate(%.1f %.1f) rotate(-90)\" "
 		"text-anchor=\"middle\">utility of ", p->x - 42, p->y + p->h / 2);
-	text(f, an->profiles[p->b]->name);
+	xml_escape(f, an->profiles[p->b]->name);
 	fputs("</text>\n", f);
 	fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#1b5e20\" "
 		"stroke-dasharray=\"6 4\"/>\n<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
@@ -268,7 +256,7 @@ static double legend(FILE *f, const struct nk_analysis *an, double x, double y)
 	y += 30;
 	for (size_t k = 0; k < an->np; k++, y += 18) {
 		fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" fill=\"#1b5e20\">reservation of ", x - 5, y);
-		text(f, an->profiles[k]->name);
+		xml_escape(f, an->profiles[k]->name);
 		fprintf(f, ": %.3f", an->profiles[k]->reservation);
 		if (an->closest >= 0 && an->shortfall[k] > 0)
 			fprintf(f, " (the closest outcome is %.3f short)", an->shortfall[k]);
@@ -294,10 +282,10 @@ void nk_analysis_svg_write(FILE *f, const struct nk_analysis *an)
 		 18.0 * (double)np);
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
 		"font-family=\"sans-serif\" font-size=\"12\">\n<title>Pareto frontier: ", w, h);
-	text(f, an->agenda->name ? an->agenda->name : "agenda");
+	xml_escape(f, an->agenda->name ? an->agenda->name : "agenda");
 	fprintf(f, "</title>\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n<text x=\"%d\" "
 		"y=\"26\" font-size=\"16\" font-weight=\"bold\">Pareto frontier: ", PLOT_X);
-	text(f, an->agenda->name ? an->agenda->name : "agenda");
+	xml_escape(f, an->agenda->name ? an->agenda->name : "agenda");
 	fprintf(f, "</text>\n<text x=\"%d\" y=\"46\" fill=\"#555\">%.0f outcomes, %zu frontier "
 		"points, %zu acceptable to all%s%s</text>\n", PLOT_X,
 		nk_agenda_outcomes(an->agenda), an->frontier->npoints, an->sol.acceptable,

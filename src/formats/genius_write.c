@@ -4,6 +4,7 @@
  * real issues, which GENIUS cannot step) it is written as a discrete issue of its labels.
  * Numbers are the shortest decimals that read back as the same doubles, so a profile read
  * from GENIUS comes back with its own evaluations and weights. */
+#include "formats/xml_escape.h"
 #include <nakodo/agenda_formats.h>
 
 #include <math.h>
@@ -11,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void put_text(FILE *f, const char *s)
+void xml_escape(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
@@ -53,7 +54,7 @@ static void issue_open(FILE *f, const struct nk_agenda *a, const struct nk_profi
 
 	fprintf(f, "  <issue index=\"%zu\" etype=\"%s\" type=\"%s\" vtype=\"%s\" name=\"", i + 1,
 		kind, kind, kind);
-	put_text(f, is->name);
+	xml_escape(f, is->name);
 	if (as_integer(a, pp, np, i))
 		fprintf(f, "\" lowerbound=\"%.0f\" upperbound=\"%.0f\"", is->lower, is->upper);
 	else
@@ -64,7 +65,7 @@ static void objective_open(FILE *f, const struct nk_agenda *a)
 {
 	fputs("<objective index=\"0\" etype=\"objective\" type=\"objective\" description=\"\" "
 	      "name=\"", f);
-	put_text(f, a->name ? a->name : "domain");
+	xml_escape(f, a->name ? a->name : "domain");
 	fputs("\">\n", f);
 }
 
@@ -101,7 +102,7 @@ enum nk_status nk_genius_write_domain(const struct nk_agenda *a,
 		fputs(">\n", f);
 		for (size_t v = 0; v < a->issues[i].nvalues; v++) {
 			fprintf(f, "    <item index=\"%zu\" value=\"", v + 1);
-			put_text(f, a->issues[i].labels[v]);
+			xml_escape(f, a->issues[i].labels[v]);
 			fputs("\"/>\n", f);
 		}
 		fputs("  </issue>\n", f);
@@ -164,7 +165,7 @@ enum nk_status nk_genius_write_profile(const struct nk_agenda *a,
 		}
 		for (size_t v = 0; v < a->issues[i].nvalues; v++) {
 			fprintf(f, "    <item index=\"%zu\" value=\"", v + 1);
-			put_text(f, a->issues[i].labels[v]);
+			xml_escape(f, a->issues[i].labels[v]);
 			fputs("\" evaluation=\"", f);
 			put_number(f, va->evaluations && va->evaluation_max <= 0 ? va->evaluations[v]
 										 : va->scores[v] / top);
