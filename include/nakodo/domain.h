@@ -64,6 +64,9 @@ struct nk_profile {
 	struct nk_valuation *valuations;
 	double reservation;	/* least utility the party accepts; default 0 */
 	double discount;	/* GENIUS discount factor, read and reported, not used; 1 */
+	int binary;		/* 1: its numbers are exact binary fractions made in code (the
+				 * frontier takes the doubles as they are); 0: decimals read
+				 * from a file (it takes the shortest decimal of each) */
 };
 
 /* Both free functions accept NULL. */

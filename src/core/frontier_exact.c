@@ -80,7 +80,7 @@ static int q_of(double x, struct q *out)
 		m = m * 10 + (*s - '0');
 		digits++;
 	}
-	e = atoi(s + 1) - (digits - 1);
+	e = (int)strtol(s + 1, NULL, 10) - (digits - 1);
 	if (e > 20 || e < -36)
 		return 0;
 	for (int j = 0; j < (e < 0 ? -e : e); j++)
@@ -93,9 +93,34 @@ static int q_of(double x, struct q *out)
 	return 1;
 }
 
+/* A double as the exact binary fraction it is, m x 2^e. */
+static int q_of_binary(double x, struct q *out)
+{
+	int e;
+	double m = frexp(x, &e);	/* x = m x 2^e, 0.5 <= |m| < 1 */
+	i128 n = (i128)ldexp(m, 53);
+
+	e -= 53;
+	if (!isfinite(x) || e > 60 || e < -120)
+		return 0;
+	if (e >= 0) {
+		out->n = n * ((i128)1 << e);
+		out->d = 1;
+	} else {
+		*out = q_norm(n, (i128)1 << -e);
+	}
+	return 1;
+}
+
+/* A number of profile pr, exactly: its shortest decimal, or its binary value. */
+static int q_num(const struct nk_profile *pr, double x, struct q *out)
+{
+	return pr->binary ? q_of_binary(x, out) : q_of(x, out);
+}
+
 /* Value v's score under va on issue is, exactly. */
-static int exact_score(const struct nk_issue *is, const struct nk_valuation *va, size_t v,
-		       struct q *out)
+static int exact_score(const struct nk_profile *pr, const struct nk_issue *is,
+		       const struct nk_valuation *va, size_t v, struct q *out)
 {
 	if (va->evaluations) {
 		double max = 0;
@@ -109,7 +134,7 @@ static int exact_score(const struct nk_issue *is, const struct nk_valuation *va,
 			*out = (struct q){ 0, 1 };
 			return 1;
 		}
-		if (!q_of(va->evaluations[v], &e) || !q_of(max, &m))
+		if (!q_num(pr, va->evaluations[v], &e) || !q_num(pr, max, &m))
 			return 0;
 		return q_mul(e, (struct q){ m.d, m.n }, out);
 	}
@@ -117,12 +142,12 @@ static int exact_score(const struct nk_issue *is, const struct nk_valuation *va,
 		struct q off, slope, step, d;
 
 		/* offset + slope x (value - lower), value - lower = v x step */
-		return q_of(va->offset, &off) && q_of(va->slope, &slope) &&
+		return q_num(pr, va->offset, &off) && q_num(pr, va->slope, &slope) &&
 		       q_of(is->kind == NK_ISSUE_INTEGER ? 1.0 : is->step, &step) &&
 		       q_mul(step, (struct q){ (i128)v, 1 }, &d) && q_mul(slope, d, &d) &&
 		       q_add(off, d, out);
 	}
-	return q_of(va->scores[v], out);
+	return q_num(pr, va->scores[v], out);
 }
 
 /* Party k's contributions scaled to integers; 0 when they do not fit. */
@@ -134,12 +159,12 @@ static int exact_party(struct fr_table *t, const struct nk_agenda *agenda,
 	struct q w, r;
 
 	for (size_t i = 0; i < t->ni; i++) {
-		if (!q_of(pr->valuations[i].weight, &w))
+		if (!q_num(pr, pr->valuations[i].weight, &w))
 			return 0;
 		for (size_t v = t->lo[i]; v < t->hi[i]; v++, n++) {
 			i128 g;
 
-			if (!exact_score(&agenda->issues[i], &pr->valuations[i], v, &c[n]) ||
+			if (!exact_score(pr, &agenda->issues[i], &pr->valuations[i], v, &c[n]) ||
 			    !q_mul(w, c[n], &c[n]))
 				return 0;
 			g = gcd(den, c[n].d);
@@ -161,7 +186,7 @@ static int exact_party(struct fr_table *t, const struct nk_agenda *agenda,
 		if (sum > EXACT_MAX)
 			return 0;
 	}
-	if (!q_of(pr->reservation, &r))
+	if (!q_num(pr, pr->reservation, &r))
 		return 0;
 	{
 		/* Acceptable when u / den >= r, i.e. u >= ceil(r x den). */
