@@ -192,7 +192,8 @@ void fr_reach_after(const struct fr_table *t, size_t issue, struct fr_reach *r)
 			r->rem[k] += t->best[i][k];
 		r->cap[k] = t->cap[k];
 	}
-	r->gap = left && !t->exact ? 2.0 * (double)(left + 1) * (nextafter(t->magnitude, INFINITY) - t->magnitude) : 0;
+	r->gap = left && !t->exact ? 2.0 * (double)(left + 1) *
+		(nextafter(t->magnitude, INFINITY) - t->magnitude) : 0;
 }
 
 void fr_trail_free(struct fr_trail *trail)
