@@ -20,6 +20,17 @@ NK_MUST_USE enum nk_status nk_genius_read_profile(const struct nk_agenda *agenda
 						  size_t len, const char *file,
 						  struct nk_profile **out, struct nk_error *err);
 
+/* GENIUS XML of agenda and of profile k of pp[np] (nakodo analyze --export-genius), which
+ * GENIUS and nakodo read back to the same utilities: an integer issue stays integer when
+ * every party scores it linearly, else it is written as a discrete issue of its labels.
+ * *out is a new NUL-terminated string (free()). A score below 0 is refused (NK_EINVAL). */
+NK_MUST_USE enum nk_status nk_genius_write_domain(const struct nk_agenda *agenda,
+						  const struct nk_profile *const *pp, size_t np,
+						  char **out, struct nk_error *err);
+NK_MUST_USE enum nk_status nk_genius_write_profile(const struct nk_agenda *agenda,
+						   const struct nk_profile *const *pp, size_t np,
+						   size_t k, char **out, struct nk_error *err);
+
 /* nakodo's JSON agenda and profile. */
 NK_MUST_USE enum nk_status nk_agenda_json_read(const char *buf, size_t len, const char *file,
 					       struct nk_agenda **out, struct nk_error *err);

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#define NK_ANALYSIS_TIES_MAX 8
+
 struct nk_analysis {
 	struct nk_agenda *agenda;		/* owned */
 	struct nk_profile *profiles[NK_PARTIES_MAX];	/* owned */
@@ -21,7 +23,23 @@ struct nk_analysis {
 	struct nk_frontier *frontier;		/* set by nk_analysis_run */
 	struct nk_solutions sol;
 	struct nk_issue_report reports[NK_ISSUES_MAX];
+	/* Also set by nk_analysis_run, for a readable report: */
+	size_t nash_ties;			/* other acceptable points whose Nash product
+						 * equals the Nash point's */
+	long nash_tie[NK_ANALYSIS_TIES_MAX];	/* the first of them (frontier indices) */
+	long closest;				/* no deal zone: the frontier point with the
+						 * least total shortfall below the reservations;
+						 * else -1 */
+	double shortfall[NK_PARTIES_MAX];	/* at closest, each party's utility below its
+						 * reservation (0 when at or above) */
+	long money_issue[NK_PARTIES_MAX];	/* per party, the numeric issue it scores
+						 * linearly with the largest weight, or -1 */
+	double money_per_utility[NK_PARTIES_MAX];	/* units of that issue a whole point
+							 * of utility is worth to it */
 };
+
+/* Copies s into out (n bytes) cut to width characters (UTF-8), ending in "…" when cut. */
+void nk_text_fit(const char *s, size_t width, char *out, size_t n);
 
 /* An empty analysis: nothing loaded, no issue fixed. */
 void nk_analysis_init(struct nk_analysis *an);
@@ -40,7 +58,9 @@ NK_MUST_USE enum nk_status nk_analysis_run(struct nk_analysis *an, nk_progress_f
 /* The JSON object of doc/analyze.md, or NULL when out of memory. */
 json_t *nk_analysis_to_json(const struct nk_analysis *an);
 
-/* The SVG plot of parties 1 and 2: frontier, reservations, deal zone, the four points. */
+/* The SVG plot (analysis_svg.c): two parties' frontier, or one panel per pair of three
+ * to five; reservations, the deal zone when there is one, the four points; every point
+ * titled with its outcome. */
 void nk_analysis_svg_write(FILE *f, const struct nk_analysis *an);
 /* The same as a new NUL-terminated string (free()). */
 NK_MUST_USE enum nk_status nk_analysis_svg(const struct nk_analysis *an, char **out,

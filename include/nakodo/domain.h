@@ -18,10 +18,10 @@
 #define NK_AGENDA_FILE_MAX (1u << 20)	/* bytes of an agenda or profile file */
 #define NK_CONTRIBUTION_MAX 1000.0	/* largest |weight x score| of one issue */
 
-/* Utilities are IEEE doubles computed as GENIUS computes them: weight x score per issue,
- * added in issue order from 0, capped at 1. They are compared exactly (two outcomes tie
- * when their doubles are equal); the fold and the enumeration do the same arithmetic, so
- * they agree bit for bit. See doc/analyze.md. */
+/* Utilities are weight x score per issue, added in issue order, capped at 1.
+ * nk_profile_utility adds them in doubles as GENIUS does; the frontier
+ * (include/nakodo/frontier.h) computes them exactly from the profile's decimals. See
+ * doc/analyze.md. */
 
 enum nk_issue_kind {
 	NK_ISSUE_DISCRETE,	/* named values */
@@ -51,6 +51,10 @@ struct nk_valuation {
 	int linear;		/* 1 when the scores come from offset and slope */
 	double offset, slope;
 	double *scores;		/* nvalues of the issue */
+	double *evaluations;	/* NULL, or the evaluations scores were made from (GENIUS
+				 * discrete issues: score = evaluation / largest; all 0: 0) */
+	double evaluation_max;	/* > 0: scores are evaluations / this instead of the
+				 * largest (GENIUS non-linear spaces: their maxutility) */
 };
 
 /* A party's confidential profile over one agenda (same issues, same order). */
@@ -60,6 +64,9 @@ struct nk_profile {
 	struct nk_valuation *valuations;
 	double reservation;	/* least utility the party accepts; default 0 */
 	double discount;	/* GENIUS discount factor, read and reported, not used; 1 */
+	int binary;		/* 1: its numbers are exact binary fractions made in code (the
+				 * frontier takes the doubles as they are); 0: decimals read
+				 * from a file (it takes the shortest decimal of each) */
 };
 
 /* Both free functions accept NULL. */
@@ -90,6 +97,11 @@ NK_MUST_USE enum nk_status nk_issue_find_value(const struct nk_issue *issue, con
 
 /* Index of the issue called name, or -1. */
 long nk_agenda_find_issue(const struct nk_agenda *agenda, const char *name);
+
+/* The shortest decimal that reads back as x (what a file's "0.9" gives back: "0.9"), in
+ * %e form ("9e-01"), into buf of at least NK_NUMBER_MAX bytes. */
+#define NK_NUMBER_MAX 32
+void nk_number_shortest(double x, char *buf);
 
 /* One issue's contribution, weight x score[v]. */
 double nk_contribution(const struct nk_valuation *valuation, size_t v);

@@ -35,10 +35,27 @@ struct nk_frontier {
 	uint32_t *outcomes;			/* npoints x nissues value indices */
 	double reservation[NK_PARTIES_MAX];	/* each party's reservation utility */
 	size_t stages_max;			/* most partial packages kept at one step */
+	bool exact;		/* utilities computed exactly from the profiles' decimals
+				 * (else in doubles as GENIUS does; see doc/analyze.md) */
 };
 
-/* Called after each issue is folded in: done of total issues. */
-typedef void nk_progress_fn(void *arg, size_t done, size_t total);
+/* Most pairs of partial packages one step of the fold for three or more parties may
+ * compare (its dominance test is quadratic); a step estimated or found to need more is
+ * refused (NK_ERANGE) with the numbers. */
+#define NK_FRONTIER_WORK_MAX (1u << 28)
+
+/* Where a fold stands. Work is pairs compared (three or more parties) or candidates
+ * weighed (two). */
+struct nk_progress {
+	size_t done, total;	/* issues folded, of all */
+	double work_done;	/* work so far */
+	double work_left;	/* an estimate of the work still to come, extrapolating the
+				 * growth of the packages kept so far */
+};
+
+/* Called after each issue and about every 2^16 units of work within one; a nonzero
+ * return stops the fold (NK_ERANGE, field "stopped"). */
+typedef int nk_progress_fn(void *arg, const struct nk_progress *progress);
 
 struct nk_frontier_options {
 	const int32_t *fixed;	/* NULL, or per issue a value index, or -1 for free */
@@ -47,8 +64,10 @@ struct nk_frontier_options {
 };
 
 /* The exact frontier of agenda under nparties profiles (2..NK_PARTIES_MAX), all outcomes
- * counted, before any reservation filter. Dominance is exact on the utilities (doubles):
- * a dominates b when a >= b for every party and a > b for one. options may be NULL.
+ * counted, before any reservation filter. Utilities are exact (rationals from the
+ * profiles' decimals; `exact` says when a profile's denominators were too large and
+ * GENIUS's doubles were used) and dominance is exact on them: a dominates b when a >= b
+ * for every party and a > b for one. options may be NULL.
  * Refuses a fold that would keep more than NK_FRONTIER_MAX partial packages (NK_ERANGE). */
 NK_MUST_USE enum nk_status nk_frontier_compute(const struct nk_agenda *agenda,
 					       const struct nk_profile *const *profiles,

@@ -1,11 +1,16 @@
 /* nakodo analyze: the mediator's multi-issue analysis of an agenda and 2 to 5
  * confidential profiles: frontier, solution points, per-issue table, conditional
  * analysis (--fix), as text, JSON or a labelled SVG plot. */
+#include "analyze_text.h"
 #include "util.h"
 
 #include <nakodo/agenda_formats.h>
 #include <nakodo/analysis.h>
 
+#include <nakodo/files.h>
+
+#include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -17,10 +22,16 @@
 #define ANALYZE "nakodo analyze"
 
 /* Progress on standard error once the work has run for more than a second. */
+/* Progress on standard error, with an estimate of the time left, once the work has run
+ * for a second: on a terminal, or anywhere with --progress; and the --timeout. */
 struct progress {
 	FILE *err;
 	struct timespec start;
-	int shown;
+	int show;		/* 0 never, 1 on one line (terminal), 2 a line per report */
+	double last;		/* seconds at the last report, or 0 */
+	double timeout;		/* seconds, or 0 for none */
+	int timed_out;
+	size_t done, total;
 };
 
 static double seconds_since(const struct timespec *t)
@@ -31,114 +42,67 @@ static double seconds_since(const struct timespec *t)
 	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) * 1e-9;
 }
 
-static void show_progress(void *arg, size_t done, size_t total)
+/* A duration for a person: "40 s", "12 min", "3.5 h", "2e+04 h". */
+static void duration(char *buf, size_t n, double s)
+{
+	if (s < 90)
+		snprintf(buf, n, "%.0f s", s);
+	else if (s < 5400)
+		snprintf(buf, n, "%.0f min", s / 60);
+	else
+		snprintf(buf, n, "%.2g h", s / 3600);
+}
+
+static int show_progress(void *arg, const struct nk_progress *at)
 {
 	struct progress *p = arg;
+	double t = seconds_since(&p->start), rate;
+	char spent[32], left[32];
 
-	if (!p->shown && seconds_since(&p->start) < 1.0)
-		return;
-	p->shown = 1;
-	fprintf(p->err, "\r" ANALYZE ": issue %zu of %zu folded (%.1f s)", done, total,
-		seconds_since(&p->start));
-	if (done == total)
+	p->done = at->done;
+	p->total = at->total;
+	if (p->timeout > 0 && t > p->timeout) {
+		p->timed_out = 1;
+		return 1;
+	}
+	if (!p->show || t < 1.0 || (t - p->last < 1.0 && at->done < at->total))
+		return 0;
+	p->last = t;
+	rate = at->work_done / t;
+	duration(spent, sizeof(spent), t);
+	if (rate > 0 && at->work_left > 0)
+		duration(left, sizeof(left), at->work_left / rate);
+	else
+		snprintf(left, sizeof(left), "?");
+	fprintf(p->err, "%s" ANALYZE ": issue %zu of %zu folded, %s so far, about %s left%s",
+		p->show == 1 ? "\r" : "", at->done, at->total, spent,
+		at->done == at->total ? "0 s" : left, p->show == 1 ? "\033[K" : "\n");
+	if (p->show == 1 && at->done == at->total)
 		fputc('\n', p->err);
 	fflush(p->err);
+	return 0;
 }
 
 static void help(FILE *f)
 {
 	fputs("usage: nakodo analyze DOMAIN PROFILE PROFILE [PROFILE…] [--fix ISSUE=VALUE]…\n"
-	      "                      [--json] [--svg FILE]\n\n"
+	      "                      [--json] [--svg FILE] [--export-genius DIR] [--force]\n"
+	      "                      [--progress] [--timeout SECONDS]\n\n"
 	      "The mediator's analysis of a multi-issue agenda from 2 to 5 confidential profiles\n"
 	      "(GENIUS XML or nakodo JSON, see doc/formats.md): the exact Pareto frontier, the\n"
 	      "Nash, Kalai-Smorodinsky, egalitarian and utilitarian points among the outcomes\n"
 	      "every party prefers to no deal, and per issue each side's weight, preferred value\n"
 	      "and concession at the Nash point.\n\n"
 	      "  --fix ISSUE=VALUE  analyse the rest with ISSUE settled at VALUE (repeatable)\n"
-	      "  --svg FILE         draw the frontier, reservations and points (parties 1 and 2)\n"
+	      "  --svg FILE         draw the frontier, reservations and points (a panel per pair of\n"
+	      "                     parties beyond two; hover names each point's outcome)\n"
+	      "  --export-genius DIR  write the domain and profiles as GENIUS XML into DIR\n"
+	      "                     (domain.xml, NAME.xml; files private, 0600)\n"
+	      "  --force            replace files --svg or --export-genius would write\n"
+	      "  --progress         report progress and the time left on standard error (a\n"
+	      "                     terminal gets it anyway, once the work takes a second)\n"
+	      "  --timeout SECONDS  stop (exit 2) when the analysis takes longer\n"
 	      "  --json             one JSON object: frontier, points, issues (doc/analyze.md)\n", f);
-}
-
-static const char *value_of(const struct nk_agenda *a, size_t issue, uint32_t v)
-{
-	return a->issues[issue].labels[v];
-}
-
-static void print_outcome(FILE *f, const struct nk_analysis *an, const uint32_t *o)
-{
-	for (size_t i = 0; i < an->agenda->nissues; i++)
-		fprintf(f, "%s%s=%s", i ? ", " : "", an->agenda->issues[i].name,
-			value_of(an->agenda, i, o[i]));
-}
-
-static void print_text(FILE *f, const struct nk_analysis *an)
-{
-	static const char *const kinds[] = { "discrete", "integer", "real" };
-	const struct nk_agenda *a = an->agenda;
-	const struct nk_frontier *fr = an->frontier;
-
-	fprintf(f, "agenda %s: %zu issue%s, %.0f outcome%s\n", a->name ? a->name : "", a->nissues,
-		CLI_PLURAL(a->nissues), nk_agenda_outcomes(a), CLI_PLURAL(nk_agenda_outcomes(a)));
-	for (size_t i = 0; i < a->nissues; i++) {
-		const struct nk_issue *is = &a->issues[i];
-
-		fprintf(f, "  %-24s %-8s %zu values: %s … %s%s%s\n", is->name, kinds[is->kind],
-			is->nvalues, is->labels[0], is->labels[is->nvalues - 1],
-			an->fixed[i] >= 0 ? "   fixed at " : "",
-			an->fixed[i] >= 0 ? is->labels[an->fixed[i]] : "");
-	}
-	fprintf(f, "parties:");
-	for (size_t k = 0; k < an->np; k++)
-		fprintf(f, "%s %s (reservation %.4f)", k ? "," : "", an->profiles[k]->name,
-			an->profiles[k]->reservation);
-	fprintf(f, "\nfrontier: %zu point%s, %zu of them acceptable to every party\n", fr->npoints,
-		CLI_PLURAL(fr->npoints),
-		an->sol.acceptable);
-	if (!an->sol.acceptable)
-		fprintf(f, "no outcome is acceptable to every party: there is no deal zone%s\n",
-			an->nfixed ? " with these issues fixed" : "");
-	fprintf(f, "\n%-18s", "point");
-	for (size_t k = 0; k < an->np; k++)
-		fprintf(f, " %10.10s", an->profiles[k]->name);
-	fprintf(f, "  outcome\n");
-	for (size_t s = 0; s < NK_SOLUTIONS; s++) {
-		long ix = an->sol.index[s];
-
-		fprintf(f, "%-18s", nk_solution_name(s));
-		if (ix < 0) {
-			fprintf(f, " none\n");
-			continue;
-		}
-		for (size_t k = 0; k < an->np; k++)
-			fprintf(f, " %10.6f", fr->points[ix].utility[k]);
-		fprintf(f, "  ");
-		print_outcome(f, an, fr->points[ix].outcome);
-		if (fr->points[ix].count > 1)
-			fprintf(f, " (and %llu more outcome%s alike)",
-				(unsigned long long)(fr->points[ix].count - 1),
-				CLI_PLURAL(fr->points[ix].count - 1));
-		fputc('\n', f);
-	}
-	fprintf(f, "\n%-24s %-10s", "issue", "stance");
-	for (size_t k = 0; k < an->np; k++)
-		fprintf(f, " %-28.28s", an->profiles[k]->name);
-	fprintf(f, " at Nash\n%-35s", "");
-	for (size_t k = 0; k < an->np; k++)
-		fprintf(f, " %-28s", "weight prefers (concedes)");
-	fputc('\n', f);
-	for (size_t i = 0; i < a->nissues; i++) {
-		const struct nk_issue_report *r = &an->reports[i];
-
-		fprintf(f, "%-24.24s %-10s", a->issues[i].name, r->compatible ? "compatible" : "opposed");
-		for (size_t k = 0; k < an->np; k++) {
-			char cell[64];
-
-			snprintf(cell, sizeof(cell), "%.3f %.12s (%.3f)", r->weight[k],
-				 value_of(a, i, (uint32_t)r->preferred[k]), r->concession[k]);
-			fprintf(f, " %-28s", cell);
-		}
-		fprintf(f, " %s\n", an->sol.index[NK_NASH] >= 0 ? value_of(a, i, (uint32_t)r->at) : "-");
-	}
 }
 
 /* Parses ISSUE=VALUE into an->fixed. */
@@ -161,25 +125,93 @@ static int parse_fix(struct cli_ctx *ctx, struct nk_analysis *an, const char *ar
 	return CLI_OK;
 }
 
-static enum nk_status write_svg(const struct nk_analysis *an, const char *path, struct nk_error *err)
+/* Writes data to path as a new private file (0600, never through a link another user
+ * planted there); an existing file is replaced only when force is set. */
+static enum nk_status write_new(const char *path, const void *data, size_t len, int force,
+				const char *what, struct nk_error *err)
 {
-	/* The picture shows both profiles: private like every file nakodo writes, and never
-	 * written through a link another user planted at the path. */
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	FILE *f = fd >= 0 && fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL;
-	enum nk_status rc = NK_OK;
+	struct stat st;
+	enum nk_status rc;
 
-	if (!f) {
-		if (fd >= 0)
-			close(fd);
-		return nk_fail(err, NK_EINVAL, path, "cannot write the SVG file");
-	}
-	nk_analysis_svg_write(f, an);
-	if (ferror(f))
-		rc = nk_fail(err, NK_EINVAL, path, "cannot write the SVG file");
-	if (fclose(f) && !rc)
-		rc = nk_fail(err, NK_EINVAL, path, "cannot write the SVG file");
+	if (force && lstat(path, &st) == 0 && !S_ISDIR(st.st_mode) && unlink(path) != 0)
+		return nk_fail(err, NK_EINVAL, path, "cannot replace the %s: %s", what,
+			       strerror(errno));
+	rc = nk_file_create_exclusive(path, data, len, what, path, NULL, err);
+	if (rc == NK_EINVAL)
+		rc = nk_fail(err, NK_EINVAL, path, "the %s exists already (--force replaces it)",
+			     what);
 	return rc;
+}
+
+static enum nk_status write_svg(const struct nk_analysis *an, const char *path, int force,
+				struct nk_error *err)
+{
+	char *svg = NULL;
+	enum nk_status rc = nk_analysis_svg(an, &svg, err);
+
+	if (!rc)
+		rc = write_new(path, svg, strlen(svg), force, "SVG file", err);
+	free(svg);
+	return rc;
+}
+
+/* The file name for profile k in an export: its name with anything but letters, digits,
+ * '.', '-' and '_' made '_', and -N added when another party (or the domain) has it. */
+#define EXPORT_NAME_MAX (NK_NAME_MAX + 32)
+
+static void export_name(const struct nk_analysis *an, size_t k, char out[EXPORT_NAME_MAX])
+{
+	char mine[NK_NAME_MAX + 1], other[NK_NAME_MAX + 1];
+	int clash = 0;
+
+	snprintf(mine, sizeof(mine), "%s", an->profiles[k]->name);
+	for (char *c = mine; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr(".-_", *c))
+			*c = '_';
+	clash = !strcmp(mine, "domain") || !*mine || mine[0] == '.';
+	for (size_t j = 0; j < an->np && !clash; j++) {
+		snprintf(other, sizeof(other), "%s", an->profiles[j]->name);
+		for (char *c = other; *c; c++)
+			if (!isalnum((unsigned char)*c) && !strchr(".-_", *c))
+				*c = '_';
+		clash = j != k && !strcmp(mine, other);
+	}
+	if (clash)
+		snprintf(out, EXPORT_NAME_MAX, "%.128s-%u.xml", mine, (unsigned)(k + 1));
+	else
+		snprintf(out, EXPORT_NAME_MAX, "%.128s.xml", mine);
+}
+
+/* --export-genius DIR: the domain and each profile as GENIUS XML (domain.xml, NAME.xml). */
+static enum nk_status export_genius(const struct nk_analysis *an, const char *dir, int force,
+				    FILE *note, struct nk_error *err)
+{
+	const struct nk_profile *const *pp = (const struct nk_profile *const *)an->profiles;
+	char path[4096], name[EXPORT_NAME_MAX];
+	enum nk_status rc;
+	char *xml = NULL;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return nk_fail(err, NK_EINVAL, dir, "cannot make the directory: %s", strerror(errno));
+	for (size_t k = 0; k <= an->np; k++) {
+		if (k == 0) {
+			snprintf(name, sizeof(name), "domain.xml");
+			rc = nk_genius_write_domain(an->agenda, pp, an->np, &xml, err);
+		} else {
+			export_name(an, k - 1, name);
+			rc = nk_genius_write_profile(an->agenda, pp, an->np, k - 1, &xml, err);
+		}
+		if (!rc && (size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
+			rc = nk_fail(err, NK_EINVAL, dir, "the path is too long");
+		if (!rc)
+			rc = write_new(path, xml, strlen(xml), force, "GENIUS file", err);
+		free(xml);
+		xml = NULL;
+		if (rc)
+			return rc;
+		fprintf(note, ANALYZE ": wrote %s\n", path);
+	}
+	return NK_OK;
 }
 
 int cmd_analyze(struct cli_ctx *ctx, int argc, char **argv)
@@ -187,15 +219,19 @@ int cmd_analyze(struct cli_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "fix", required_argument, NULL, 'f' },
 		{ "svg", required_argument, NULL, 's' },
+		{ "export-genius", required_argument, NULL, 'g' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "progress", no_argument, NULL, 'P' },
+		{ "timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *files[1 + NK_PARTIES_MAX], *fixes[NK_ISSUES_MAX], *svg = NULL;
+	const char *files[1 + NK_PARTIES_MAX], *fixes[NK_ISSUES_MAX], *svg = NULL, *genius = NULL;
 	struct progress prog = { .err = ctx->err };
 	struct nk_analysis *an = malloc(sizeof(*an));
 	struct nk_error err = { 0 };
 	size_t nfiles = 0, nfix = 0;
-	int c, rc = CLI_USAGE;
+	int c, rc = CLI_USAGE, force = 0;
 
 	if (!an) {
 		nk_fail(&err, NK_ENOMEM, "analyze", "out of memory");
@@ -215,6 +251,23 @@ int cmd_analyze(struct cli_ctx *ctx, int argc, char **argv)
 			fixes[nfix++] = optarg;
 		} else if (c == 's') {
 			svg = optarg;
+		} else if (c == 'g') {
+			genius = optarg;
+		} else if (c == 'F') {
+			force = 1;
+		} else if (c == 'P') {
+			prog.show = 2;
+		} else if (c == 'T') {
+			char *end;
+
+			errno = 0;
+			prog.timeout = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(prog.timeout > 0) ||
+			    prog.timeout > 1e6) {
+				rc = cli_usage_error(ctx, ANALYZE, "--timeout wants seconds from "
+						     "0.001 to 1000000, not '%s'", optarg);
+				goto out;
+			}
 		} else {
 			rc = cli_usage_error(ctx, ANALYZE, "unexpected '%s'", argv[optind - 1]);
 			goto out;
@@ -238,19 +291,30 @@ int cmd_analyze(struct cli_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; i < nfix; i++)
 		if ((rc = parse_fix(ctx, an, fixes[i])) != CLI_OK)
 			goto out;
-	clock_gettime(CLOCK_MONOTONIC, &prog.start);
-	if (nk_analysis_run(an, show_progress, &prog, &err)) {
+	if (genius && export_genius(an, genius, force, ctx->err, &err)) {
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
-	if (svg && write_svg(an, svg, &err)) {
+	if (!prog.show && isatty(fileno(ctx->err)))
+		prog.show = 1;
+	clock_gettime(CLOCK_MONOTONIC, &prog.start);
+	if (nk_analysis_run(an, show_progress, &prog, &err)) {
+		if (prog.show == 1 && prog.last > 0)
+			fputc('\n', ctx->err);
+		if (prog.timed_out)
+			nk_fail(&err, NK_ERANGE, "--timeout", "the analysis passed %g s at issue %zu "
+				"of %zu and was stopped", prog.timeout, prog.done + 1, prog.total);
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
+	if (svg && write_svg(an, svg, force, &err)) {
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
 	if (ctx->json)
 		cli_print_json(ctx, nk_analysis_to_json(an));
 	else
-		print_text(ctx->out, an);
+		analyze_print_text(ctx->out, an);
 	rc = CLI_OK;
 out:
 	nk_analysis_free(an);

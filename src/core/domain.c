@@ -30,8 +30,10 @@ void nk_profile_free(struct nk_profile *profile)
 {
 	if (!profile)
 		return;
-	for (size_t i = 0; i < profile->nissues && profile->valuations; i++)
+	for (size_t i = 0; i < profile->nissues && profile->valuations; i++) {
 		free(profile->valuations[i].scores);
+		free(profile->valuations[i].evaluations);
+	}
 	free(profile->valuations);
 	free(profile->name);
 	free(profile);
@@ -161,6 +163,15 @@ long nk_agenda_find_issue(const struct nk_agenda *agenda, const char *name)
 		if (!strcmp(agenda->issues[i].name, name))
 			return (long)i;
 	return -1;
+}
+
+void nk_number_shortest(double x, char *buf)
+{
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, NK_NUMBER_MAX, "%.*e", prec - 1, x);
+		if (strtod(buf, NULL) == x)
+			return;
+	}
 }
 
 double nk_contribution(const struct nk_valuation *valuation, size_t v)

@@ -13,7 +13,7 @@
 /* A partial package: utilities of the issues folded so far, how many partial outcomes
  * reach them, and the first of those (in lexicographic order) as parent + value. */
 struct node {
-	double u[NK_PARTIES_MAX];
+	fr_u u[NK_PARTIES_MAX];
 	uint64_t count;
 	uint32_t parent;	/* index in the previous step */
 	uint32_t value;		/* value of this step's issue */
@@ -73,7 +73,7 @@ static size_t merge_ties(struct node *c, size_t n, size_t np)
 }
 
 /* A is robustly better than b for party k: still better after every completion. */
-static int robust(double a, double b, const struct node *c, const struct fr_reach *r, size_t k)
+static int robust(fr_u a, fr_u b, const struct node *c, const struct fr_reach *r, size_t k)
 {
 	return a - b > r->gap && !fr_capable(c->u[k], r, k);
 }
@@ -92,22 +92,37 @@ static int dominates(const struct node *k, const struct node *p, const struct fr
 	return strict;
 }
 
-/* Each candidate, in lexicographically descending order, against those
- * kept (a dominator always comes first in that order). */
-static size_t prunen(struct node *c, size_t n, const struct fr_reach *r, size_t np)
+/* Each candidate, in lexicographically descending order, against those kept (a
+ * dominator always comes first in that order), counting the pairs compared; stops with
+ * NK_ERANGE past the bounds (pairs, or NK_FRONTIER_MAX kept) or when the caller asks. */
+static enum nk_status prunen(const struct fr_table *t, size_t issue, struct node *c,
+			     size_t *n, const struct fr_reach *r, struct nk_error *err)
 {
+	double pairs = 0;
 	size_t w = 0;
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < *n; i++) {
 		size_t j;
 
 		for (j = 0; j < w; j++)
-			if (dominates(&c[j], &c[i], r, np))
+			if (dominates(&c[j], &c[i], r, t->np))
 				break;
 		if (j == w)
 			c[w++] = c[i];
+		pairs += (double)j;
+		if (w > NK_FRONTIER_MAX)
+			return nk_fail(err, NK_ERANGE, "frontier", "more than %u partial packages "
+				       "after issue %zu", NK_FRONTIER_MAX, issue + 1);
+		if (pairs >= 4096 || i + 1 == *n) {
+			enum nk_status rc = fr_work_add(t, pairs, 1, err);
+
+			if (rc)
+				return rc;
+			pairs = 0;
+		}
 	}
-	return w;
+	*n = w;
+	return NK_OK;
 }
 
 /* Merges the runs a[0..n) and b[0..m), each sorted by u0 descending, into out. */
@@ -177,7 +192,7 @@ static enum nk_status fold_issue(const struct fr_table *t, size_t i, const void 
 	/* One run per value, each already in descending order of u0 (adding a constant
 	 * and capping never reorder). */
 	for (size_t v = t->lo[i]; v < t->hi[i]; v++) {
-		const double *add = fr_contrib(t, i, v);
+		const fr_u *add = fr_contrib(t, i, v);
 		struct node *run = c + (v - t->lo[i]) * nprev;
 
 		for (size_t p = 0; p < nprev; p++) {
@@ -185,8 +200,8 @@ static enum nk_status fold_issue(const struct fr_table *t, size_t i, const void 
 
 			for (size_t k = 0; k < t->np; k++) {
 				x->u[k] = prev[p].u[k] + add[k];
-				if (last && x->u[k] > FR_CAP)
-					x->u[k] = FR_CAP;
+				if (last && x->u[k] > t->cap[k])
+					x->u[k] = t->cap[k];
 			}
 			x->count = prev[p].count;
 			x->parent = (uint32_t)p;
@@ -209,12 +224,9 @@ static enum nk_status fold_issue(const struct fr_table *t, size_t i, const void 
 	}
 	sort_groups(c, n, t->np);
 	n = merge_ties(c, n, t->np);
-	n = prunen(c, n, &reach, t->np);
-	if (n > NK_FRONTIER_MAX) {
-		rc = nk_fail(err, NK_ERANGE, "frontier",
-			     "more than %u partial packages after issue %zu", NK_FRONTIER_MAX, i + 1);
+	rc = prunen(t, i, c, &n, &reach, err);
+	if (rc)
 		goto out;
-	}
 	if (fr_rank(&node_layout, c, n, prev, nprev)) {
 		rc = nk_fail(err, NK_ENOMEM, "frontier", "out of memory");
 		goto out;
@@ -235,7 +247,7 @@ static enum nk_status fold_n(const struct fr_table *t, const struct nk_frontier_
 {
 	static const struct node root = { .count = 1 };
 	static const struct fr_fold_ops ops = {
-		.root = &root, .step = fold_issue, .layout = &node_layout,
+		.root = &root, .step = fold_issue, .layout = &node_layout, .quadratic = 1,
 	};
 
 	return fr_fold(t, options, &ops, trail, err);
@@ -256,6 +268,7 @@ enum nk_status nk_frontier_compute(const struct nk_agenda *agenda,
 				   struct nk_frontier **out, struct nk_error *err)
 {
 	struct fr_trail trail = { 0 };
+	struct fr_work work = { .options = options };
 	struct fr_table t;
 	uint32_t *outcomes = NULL;
 	struct nk_frontier *f = NULL;
@@ -264,6 +277,8 @@ enum nk_status nk_frontier_compute(const struct nk_agenda *agenda,
 	rc = fr_table_init(&t, agenda, profiles, nparties, options, err);
 	if (rc)
 		return rc;
+	work.at.total = t.ni;
+	t.work = &work;
 	rc = t.np == 2 ? fr_fold2(&t, options, &trail, err) : fold_n(&t, options, &trail, err);
 	if (rc)
 		goto out;

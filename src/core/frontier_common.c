@@ -15,7 +15,7 @@ enum nk_status fr_table_init(struct fr_table *t, const struct nk_agenda *agenda,
 	const int32_t *fixed = options ? options->fixed : NULL;
 	enum nk_status rc;
 	size_t total = 0;
-	double *p;
+	fr_u *p;
 
 	memset(t, 0, sizeof(*t));
 	if (nparties < NK_PARTIES_MIN || nparties > NK_PARTIES_MAX || !profiles)
@@ -56,21 +56,25 @@ enum nk_status fr_table_init(struct fr_table *t, const struct nk_agenda *agenda,
 			for (size_t k = 0; k < nparties; k++)
 				*p++ = nk_contribution(&profiles[k]->valuations[i], v);
 	}
-	for (size_t k = 0; k < nparties; k++) {
-		double m = 0;
-
+	for (size_t k = 0; k < nparties; k++)
 		t->reservation[k] = profiles[k]->reservation;
+	fr_table_exact(t, agenda, profiles);
+	for (size_t k = 0; k < nparties; k++) {
+		fr_u m = 0;
+
 		for (size_t i = 0; i < t->ni; i++) {
-			double big = 0, best = -INFINITY;
+			fr_u big = 0, best = -INFINITY;
 
 			for (size_t v = t->lo[i]; v < t->hi[i]; v++) {
-				big = fmax(big, fabs(fr_contrib(t, i, v)[k]));
-				best = fmax(best, fr_contrib(t, i, v)[k]);
+				fr_u x = fr_contrib(t, i, v)[k];
+
+				big = x > big ? x : -x > big ? -x : big;
+				best = x > best ? x : best;
 			}
 			m += big;
 			t->best[i][k] = best;
 		}
-		t->magnitude = fmax(t->magnitude, fmax(m, 1.0));
+		t->magnitude = fmax(t->magnitude, fmax((double)m, 1.0));
 	}
 	return NK_OK;
 }
@@ -117,6 +121,7 @@ enum nk_status fr_build(const struct fr_table *t, const struct fr_point *points,
 	f->nparties = t->np;
 	f->nissues = t->ni;
 	f->npoints = n;
+	f->exact = t->exact;
 	memcpy(f->reservation, t->reservation, sizeof(f->reservation));
 	for (size_t i = 0; i < n; i++)
 		order[i] = (struct build_sort){ .p = &points[i], .index = i, .np = t->np };
@@ -139,8 +144,8 @@ enum nk_status fr_build(const struct fr_table *t, const struct fr_point *points,
 
 		fp->acceptable = true;
 		for (size_t k = 0; k < t->np; k++) {
-			fp->utility[k] = order[i].p->u[k];
-			if (fp->utility[k] < t->reservation[k])
+			fp->utility[k] = (double)(order[i].p->u[k] / t->scale[k]);
+			if (order[i].p->u[k] < t->threshold[k])
 				fp->acceptable = false;
 		}
 		fp->count = order[i].p->count;
@@ -185,8 +190,10 @@ void fr_reach_after(const struct fr_table *t, size_t issue, struct fr_reach *r)
 		r->rem[k] = 0;
 		for (size_t i = issue + 1; i < t->ni; i++)
 			r->rem[k] += t->best[i][k];
+		r->cap[k] = t->cap[k];
 	}
-	r->gap = left ? 2.0 * (double)(left + 1) * (nextafter(t->magnitude, INFINITY) - t->magnitude) : 0;
+	r->gap = left && !t->exact ? 2.0 * (double)(left + 1) *
+		(nextafter(t->magnitude, INFINITY) - t->magnitude) : 0;
 }
 
 void fr_trail_free(struct fr_trail *trail)
@@ -194,6 +201,61 @@ void fr_trail_free(struct fr_trail *trail)
 	for (size_t i = 0; i < NK_ISSUES_MAX; i++)
 		free(trail->links[i]);
 	free(trail->points);
+}
+
+enum nk_status fr_work_add(const struct fr_table *t, double w, int bounded,
+			   struct nk_error *err)
+{
+	struct fr_work *k = t->work;
+
+	k->at.work_done += w;
+	k->at.work_left = k->at.work_left > w ? k->at.work_left - w : 0;
+	k->step += w;
+	k->since += w;
+	if (bounded && k->step > NK_FRONTIER_WORK_MAX)
+		return nk_fail(err, NK_ERANGE, "frontier", "issue %zu of %zu compared more than %u "
+			       "pairs of partial packages, the bound for %zu parties; fix issues "
+			       "(--fix) or analyse fewer parties", k->at.done + 1, t->ni,
+			       NK_FRONTIER_WORK_MAX, t->np);
+	if (k->since >= 65536) {
+		k->since = 0;
+		if (k->options && k->options->progress &&
+		    k->options->progress(k->options->progress_arg, &k->at))
+			return nk_fail(err, NK_ERANGE, "stopped", "stopped during issue %zu of %zu",
+				       k->at.done + 1, t->ni);
+	}
+	return NK_OK;
+}
+
+/* Before folding issue i into nprev packages (the step before kept prevprev): the work
+ * of this step and of the rest, extrapolating the growth of the packages kept (each step
+ * keeps about g times as many as the one before, g the last ratio, at least 1). A
+ * quadratic step estimated over NK_FRONTIER_WORK_MAX is refused before it starts. */
+static enum nk_status fold_estimate(const struct fr_table *t, const struct fr_fold_ops *ops,
+				    size_t i, size_t nprev, size_t prevprev, struct nk_error *err)
+{
+	double g = prevprev ? (double)nprev / (double)prevprev : 1, kept = (double)nprev;
+	double left = 0, first = 0;
+
+	g = g < 1 ? 1 : g;
+	for (size_t j = i; j < t->ni; j++) {
+		double cand = kept * (double)(t->hi[j] - t->lo[j]), next = kept * g;
+
+		next = next > cand ? cand : next > NK_FRONTIER_MAX ? NK_FRONTIER_MAX : next;
+		left += ops->quadratic ? cand * next / 2 : cand;
+		if (j == i)
+			first = ops->quadratic ? cand * next / 2 : cand;
+		kept = next;
+	}
+	t->work->at.work_left = left;
+	t->work->step = 0;
+	if (ops->quadratic && i > 0 && first > NK_FRONTIER_WORK_MAX)
+		return nk_fail(err, NK_ERANGE, "frontier", "issue %zu of %zu would compare about "
+			       "%.2g pairs of partial packages (%zu kept so far, growing %.1fx an "
+			       "issue), over the %u allowed for %zu parties; fix issues (--fix) or "
+			       "analyse fewer parties", i + 1, t->ni, first, nprev, g,
+			       NK_FRONTIER_WORK_MAX, t->np);
+	return NK_OK;
 }
 
 /* The driver both folds share: folds the issues in one at a time through ops->step,
@@ -273,13 +335,17 @@ enum nk_status fr_fold(const struct fr_table *t, const struct nk_frontier_option
 		       const struct fr_fold_ops *ops, struct fr_trail *trail, struct nk_error *err)
 {
 	void *cur = NULL;
-	size_t ncur = 1;
+	size_t ncur = 1, nprev_last = 1, prevprev = 1;
 	enum nk_status rc = NK_OK;
 
+	(void)options;
 	for (size_t i = 0; i < t->ni; i++) {
 		void *next = NULL;
 		size_t nnext = 0;
 
+		rc = fold_estimate(t, ops, i, ncur, prevprev, err);
+		if (rc)
+			goto out;
 		rc = ops->step(t, i, cur ? cur : ops->root, ncur, &next, &nnext, err);
 		if (rc)
 			goto out;
@@ -293,8 +359,12 @@ enum nk_status fr_fold(const struct fr_table *t, const struct nk_frontier_option
 			trail->links[i][r] = fold_link(ops->layout, cur, r);
 		if (ncur > trail->stages_max)
 			trail->stages_max = ncur;
-		if (options && options->progress)
-			options->progress(options->progress_arg, i + 1, t->ni);
+		t->work->at.done = i + 1;
+		if (t->work->options && t->work->options->progress &&
+		    t->work->options->progress(t->work->options->progress_arg, &t->work->at))
+			goto stopped;
+		prevprev = nprev_last;
+		nprev_last = ncur;
 	}
 	trail->points = malloc((ncur ? ncur : 1) * sizeof(*trail->points));
 	if (!trail->points)
@@ -302,6 +372,10 @@ enum nk_status fr_fold(const struct fr_table *t, const struct nk_frontier_option
 	for (size_t r = 0; r < ncur; r++)	/* t->ni >= 1, so cur is the last step */
 		trail->points[r] = fold_point(ops->layout, cur, r);
 	trail->npoints = ncur;
+	goto out;
+stopped:
+	rc = nk_fail(err, NK_ERANGE, "stopped", "stopped after issue %zu of %zu", t->work->at.done,
+		     t->ni);
 	goto out;
 nomem:
 	rc = nk_fail(err, NK_ENOMEM, "frontier", "out of memory");

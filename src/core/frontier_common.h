@@ -8,18 +8,43 @@
 
 #define FR_CAP 1.0
 
+/* Utilities inside the folds and the enumeration: quad precision, whose 113-bit
+ * significand holds every integer the exact mode (frontier_exact.c) makes, so that
+ * every addition there is exact. */
+__extension__ typedef _Float128 fr_u;
+
 /* Per issue, the allowed values [lo, hi) and each value's contribution to each party:
  * c[i][(v - lo[i]) * np + p]. */
 struct fr_table {
 	size_t np, ni;
 	size_t lo[NK_ISSUES_MAX], hi[NK_ISSUES_MAX];
-	double *c[NK_ISSUES_MAX];
+	fr_u *c[NK_ISSUES_MAX];
 	double reservation[NK_PARTIES_MAX];
-	double best[NK_ISSUES_MAX][NK_PARTIES_MAX];	/* per issue, each party's largest
+	fr_u best[NK_ISSUES_MAX][NK_PARTIES_MAX];	/* per issue, each party's largest
 							 * contribution among the allowed values */
 	double magnitude;	/* bound on |any partial sum| of any party */
-	double *buf;
+	fr_u *buf;
+	/* Exact mode (frontier_exact.c): party k's contributions are integers, its
+	 * utility is the sum / scale[k], capped at cap[k] = scale[k], acceptable from
+	 * threshold[k] on. Otherwise scale 1, cap 1, threshold = reservation. */
+	int exact;
+	fr_u scale[NK_PARTIES_MAX], cap[NK_PARTIES_MAX], threshold[NK_PARTIES_MAX];
+	struct fr_work *work;	/* the fold's accounting, mutable; NULL: none */
 };
+
+/* The work of a fold: counted, bounded per step, reported to options->progress. */
+struct fr_work {
+	const struct nk_frontier_options *options;
+	struct nk_progress at;
+	double step;		/* work of the current step so far */
+	double since;		/* work since the caller was last told */
+};
+
+/* Counts w units of work in the current step of t's fold and tells the caller about
+ * every 2^16 units. NK_ERANGE when the step passes NK_FRONTIER_WORK_MAX (if bounded) or
+ * the caller stops the fold. */
+NK_MUST_USE enum nk_status fr_work_add(const struct fr_table *t, double w, int bounded,
+				       struct nk_error *err);
 
 /* Checks the inputs (agenda, profiles, party count, fixed values) and builds the table. */
 NK_MUST_USE enum nk_status fr_table_init(struct fr_table *t, const struct nk_agenda *agenda,
@@ -28,14 +53,19 @@ NK_MUST_USE enum nk_status fr_table_init(struct fr_table *t, const struct nk_age
 					 struct nk_error *err);
 void fr_table_free(struct fr_table *t);
 
-static inline const double *fr_contrib(const struct fr_table *t, size_t issue, size_t v)
+/* Makes t exact when every party's contributions, scaled to integers, fit 2^53 (sets
+ * exact, scale, cap, threshold); else leaves the doubles with scale 1. */
+void fr_table_exact(struct fr_table *t, const struct nk_agenda *agenda,
+		    const struct nk_profile *const *profiles);
+
+static inline const fr_u *fr_contrib(const struct fr_table *t, size_t issue, size_t v)
 {
 	return t->c[issue] + (v - t->lo[issue]) * t->np;
 }
 
 /* A point of the answer before it is sorted: utilities, count and its outcome. */
 struct fr_point {
-	double u[NK_PARTIES_MAX];
+	fr_u u[NK_PARTIES_MAX];
 	uint64_t count;
 };
 
@@ -53,20 +83,22 @@ static inline uint64_t fr_add_count(uint64_t a, uint64_t b)
 /* How far the rest of the fold can still move a partial package: rem[k] is the most
  * party k can still add, gap the most that rounding in the additions still to come can
  * close between two partial sums (2 ulp of the largest magnitude per addition; 0 at the
- * last issue, after which nothing is added). */
+ * last issue, after which nothing is added, and 0 when the table is exact); cap[k] the
+ * cap of party k's utility. */
 struct fr_reach {
-	double rem[NK_PARTIES_MAX];
-	double gap;
+	fr_u rem[NK_PARTIES_MAX];
+	fr_u cap[NK_PARTIES_MAX];
+	fr_u gap;
 };
 
 /* The reach after folding in issue `issue` (0-based). */
 void fr_reach_after(const struct fr_table *t, size_t issue, struct fr_reach *r);
 
-/* Party k could still reach the cap of 1 from utility u, so a better value for k alone
+/* Party k could still reach its cap (1) from utility u, so a better value for k alone
  * does not make another package dominate this one (after the cap both may be equal). */
-static inline int fr_capable(double u, const struct fr_reach *r, size_t k)
+static inline int fr_capable(fr_u u, const struct fr_reach *r, size_t k)
 {
-	return u + r->rem[k] + r->gap >= FR_CAP;
+	return u + r->rem[k] + r->gap >= r->cap[k];
 }
 
 /* The kept packages of one step of the fold, as back-pointers: enough to walk back. */
@@ -92,7 +124,7 @@ NK_MUST_USE enum nk_status fr_check_step(size_t nprev, size_t m, size_t i,
 					 struct nk_error *err);
 
 /* A fold's own package type, opaque here: its size and where its fields lie (offsets of
- * nu doubles u, uint64_t count and key, uint32_t parent and value). */
+ * nu fr_u u, uint64_t count and key, uint32_t parent and value). */
 struct fr_layout {
 	size_t size;
 	size_t u, nu, count, key, parent, value;
@@ -109,6 +141,7 @@ NK_MUST_USE enum nk_status fr_rank(const struct fr_layout *layout, void *step, s
  * giving a new array. */
 struct fr_fold_ops {
 	const void *root;
+	int quadratic;		/* its work is pairs compared, bounded by NK_FRONTIER_WORK_MAX */
 	enum nk_status (*step)(const struct fr_table *t, size_t i, const void *prev,
 			       size_t nprev, void **next, size_t *nnext, struct nk_error *err);
 	const struct fr_layout *layout;

@@ -33,7 +33,7 @@ static int grow(struct enum_set *s)
 }
 
 /* Puts point u with outcome at index at, replacing entries [from, to). */
-static int put(struct enum_set *s, size_t from, size_t to, const double *u,
+static int put(struct enum_set *s, size_t from, size_t to, const fr_u *u,
 	       const uint32_t *outcome)
 {
 	if (from == to) {
@@ -58,7 +58,7 @@ static int put(struct enum_set *s, size_t from, size_t to, const double *u,
 }
 
 /* Two parties: a staircase by u0 ascending, u1 strictly descending. */
-static int insert2(struct enum_set *s, const double *u, const uint32_t *outcome)
+static int insert2(struct enum_set *s, const fr_u *u, const uint32_t *outcome)
 {
 	size_t lo = 0, hi = s->n, j, from;
 
@@ -83,7 +83,7 @@ static int insert2(struct enum_set *s, const double *u, const uint32_t *outcome)
 }
 
 /* More parties: a plain list. */
-static int insertn(struct enum_set *s, const double *u, const uint32_t *outcome)
+static int insertn(struct enum_set *s, const fr_u *u, const uint32_t *outcome)
 {
 	size_t w = 0;
 
@@ -124,7 +124,7 @@ enum nk_status nk_frontier_enumerate(const struct nk_agenda *agenda,
 				     double max_outcomes, struct nk_frontier **out,
 				     struct nk_error *err)
 {
-	double partial[NK_ISSUES_MAX + 1][NK_PARTIES_MAX] = { { 0 } };
+	fr_u partial[NK_ISSUES_MAX + 1][NK_PARTIES_MAX] = { { 0 } };
 	uint32_t outcome[NK_ISSUES_MAX];
 	struct enum_set s = { 0 };
 	struct fr_table t;
@@ -148,16 +148,16 @@ enum nk_status nk_frontier_enumerate(const struct nk_agenda *agenda,
 		outcome[i] = (uint32_t)t.lo[i];
 	i = 0;	/* partial sums are stale from issue i on */
 	for (;;) {
-		double u[NK_PARTIES_MAX] = { 0 };
+		fr_u u[NK_PARTIES_MAX] = { 0 };
 
 		for (; i < t.ni; i++) {
-			const double *c = fr_contrib(&t, i, outcome[i]);
+			const fr_u *c = fr_contrib(&t, i, outcome[i]);
 
 			for (size_t k = 0; k < t.np; k++)
 				partial[i + 1][k] = partial[i][k] + c[k];
 		}
 		for (size_t k = 0; k < t.np; k++)
-			u[k] = partial[t.ni][k] > FR_CAP ? FR_CAP : partial[t.ni][k];
+			u[k] = partial[t.ni][k] > t.cap[k] ? t.cap[k] : partial[t.ni][k];
 		if (!(t.np == 2 ? insert2(&s, u, outcome) : insertn(&s, u, outcome))) {
 			rc = nk_fail(err, NK_ENOMEM, "frontier", "out of memory");
 			goto out;

@@ -11,7 +11,7 @@
 /* A partial package: its utilities, how many partial outcomes reach them, and the first
  * of those in lexicographic order, as parent + value and as a rank (key). */
 struct pack {
-	double u[2];
+	fr_u u[2];
 	uint64_t count;
 	uint64_t key;	/* kept: rank among the step's packages; candidate: parent's rank x
 			 * NK_VALUES_MAX + value offset, the same order */
@@ -22,8 +22,8 @@ struct pack {
 /* One value's run: the previous step's packages in order plus that value's
  * contributions; head holds the utilities of the package at position p. */
 struct run {
-	double add[2];
-	double head[2];
+	fr_u add[2];
+	fr_u head[2];
 	size_t p;
 	uint32_t value;
 	uint32_t offset;	/* value - lowest allowed value */
@@ -31,7 +31,7 @@ struct run {
 
 /* A heap entry: a run and its head's party-1 utility. */
 struct slot {
-	double u0;
+	fr_u u0;
 	size_t run;
 };
 
@@ -50,18 +50,18 @@ struct merge {
 	size_t nheap;
 	struct pack *out, *group;
 	size_t nout, capout, ngroup, capgroup;
-	double top, best_gt;
+	fr_u top, best_gt;
 	size_t a;
 };
 
 static void run_head(const struct merge *mg, struct run *r)
 {
 	const struct pack *q = &mg->prev[r->p];
-	double u0 = q->u[0] + r->add[0], u1 = q->u[1] + r->add[1];
+	fr_u u0 = q->u[0] + r->add[0], u1 = q->u[1] + r->add[1];
 
 	if (mg->last) {
-		u0 = u0 > FR_CAP ? FR_CAP : u0;
-		u1 = u1 > FR_CAP ? FR_CAP : u1;
+		u0 = u0 > mg->reach.cap[0] ? mg->reach.cap[0] : u0;
+		u1 = u1 > mg->reach.cap[1] ? mg->reach.cap[1] : u1;
 	}
 	r->head[0] = u0;
 	r->head[1] = u1;
@@ -73,7 +73,7 @@ static void run_head(const struct merge *mg, struct run *r)
  * party 2 (best_gt and top only grow, and a dropped candidate is dominated by a kept
  * one, so these lower bounds of the prune's maxima suffice), and the party that is
  * worse off cannot reach the cap. */
-static int dominated(const struct merge *mg, const double *u)
+static int dominated(const struct merge *mg, const fr_u *u)
 {
 	const struct fr_reach *r = &mg->reach;
 
@@ -100,7 +100,7 @@ static int run_skip(const struct merge *mg, struct run *r)
 		/* Invariant: the candidate at lo is covered; find the last covered up to end. */
 		while (lo < end) {
 			size_t j = end - lo < step ? end : lo + step;
-			double u1;
+			fr_u u1;
 
 			probe.p = j;
 			run_head(mg, &probe);
@@ -183,7 +183,7 @@ static int append(struct pack **a, size_t *n, size_t *cap, const struct pack *x)
 }
 
 /* The larger of a and b (no NaN here; which zero is returned does not matter). */
-static double max2(double a, double b)
+static fr_u max2(fr_u a, fr_u b)
 {
 	return a > b ? a : b;
 }
@@ -255,7 +255,7 @@ static int close_group(struct merge *mg)
 	const struct fr_reach *r = &mg->reach;
 	struct pack *g;
 	size_t n = 0, w = 0;
-	double best_ge = mg->top;
+	fr_u best_ge = mg->top;
 
 	if (mg->ngroup == 1) {	/* the usual case: nothing to sort or merge */
 		const struct pack *p = &mg->group[0];
@@ -318,7 +318,7 @@ static int merge_runs(struct merge *mg)
 {
 	while (mg->nheap) {
 		struct run *r = &mg->runs[mg->heap[0].run];
-		double x = r->head[0];
+		fr_u x = r->head[0];
 
 		/* Kept packages more than gap above x are more than gap above every head. */
 		while (mg->a < mg->nout && mg->out[mg->a].u[0] - x > mg->reach.gap)
@@ -391,7 +391,7 @@ static enum nk_status fold_issue(const struct fr_table *t, size_t i, const void 
 	mg.rising = rising;
 	for (size_t v = t->lo[i]; v < t->hi[i]; v++) {
 		struct run *r = &mg.runs[v - t->lo[i]];
-		const double *add = fr_contrib(t, i, v);
+		const fr_u *add = fr_contrib(t, i, v);
 
 		*r = (struct run){ .add = { add[0], add[1] }, .value = (uint32_t)v,
 				   .offset = (uint32_t)(v - t->lo[i]) };
@@ -402,6 +402,9 @@ static enum nk_status fold_issue(const struct fr_table *t, size_t i, const void 
 		heap_down(&mg, h);
 	if (!merge_runs(&mg))
 		goto nomem;
+	rc = fr_work_add(t, (double)nprev * (double)m, 0, err);
+	if (rc)
+		goto out;
 	if (mg.nout > NK_FRONTIER_MAX) {
 		rc = nk_fail(err, NK_ERANGE, "frontier",
 			     "more than %u partial packages after issue %zu", NK_FRONTIER_MAX, i + 1);

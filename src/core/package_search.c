@@ -236,6 +236,7 @@ static enum nk_status model_build(const struct search *s, int scale, struct mode
 		m->profile[p].valuations = m->valuation[p];
 		m->profile[p].reservation = ldexp((double)(s->sign[p] * s->v[p]->reservation), -scale);
 		m->profile[p].discount = 1;
+		m->profile[p].binary = 1;	/* minor units over a power of two, not decimals */
 	}
 	for (size_t i = 0; i < s->nissues; i++) {
 		m->issue[i] = (struct nk_issue){ .name = names[i], .kind = NK_ISSUE_DISCRETE,

@@ -19,9 +19,12 @@ static enum nk_status json_fail(struct nk_error *err, const char *file, const ch
 	return nk_fail(err, NK_EINVAL, file, "%s: %s", path, reason);
 }
 
-static enum nk_status load_json(const char *buf, size_t len, const char *file, json_t **out,
-				struct nk_error *err)
+/* Parses buf as a JSON object; one that says it is the other kind ("nakodo": "profile"
+ * where want is "agenda", or the reverse) is refused naming what it is. */
+static enum nk_status load_json(const char *buf, size_t len, const char *file, const char *want,
+				json_t **out, struct nk_error *err)
 {
+	const char *kind;
 	json_error_t je;
 	json_t *root;
 
@@ -32,11 +35,21 @@ static enum nk_status load_json(const char *buf, size_t len, const char *file, j
 		char where[NK_ERROR_FIELD_MAX];
 
 		snprintf(where, sizeof(where), "%.40s:%d", file, je.line);
-		return nk_fail(err, NK_ECORRUPT, where, "malformed JSON: %s", je.text);
+		return nk_fail(err, NK_EINVAL, where, "malformed JSON: %s", je.text);
 	}
 	if (!json_is_object(root)) {
 		json_decref(root);
 		return nk_fail(err, NK_EINVAL, file, "the top level must be an object");
+	}
+	kind = json_string_value(json_object_get(root, "nakodo"));
+	if (kind && strcmp(kind, want) && (!strcmp(kind, "agenda") || !strcmp(kind, "profile"))) {
+		enum nk_status rc = nk_fail(err, NK_EINVAL, file, "this is %s %s, not %s %s: give "
+					    "the agenda first, then the profiles",
+					    *kind == 'a' ? "an" : "a", kind,
+					    *want == 'a' ? "an" : "a", want);
+
+		json_decref(root);	/* kind lives in root: freed after its last use */
+		return rc;
 	}
 	*out = root;
 	return NK_OK;
@@ -121,7 +134,7 @@ enum nk_status nk_agenda_json_read(const char *buf, size_t len, const char *file
 	const json_t *issues;
 	enum nk_status rc;
 
-	rc = load_json(buf, len, file, &root, err);
+	rc = load_json(buf, len, file, "agenda", &root, err);
 	if (rc)
 		goto out;
 	issues = json_object_get(root, "issues");
@@ -198,7 +211,7 @@ enum nk_status nk_profile_json_read(const struct nk_agenda *agenda, const char *
 	const json_t *issues;
 	enum nk_status rc;
 
-	rc = load_json(buf, len, file, &root, err);
+	rc = load_json(buf, len, file, "profile", &root, err);
 	if (rc)
 		goto out;
 	issues = json_object_get(root, "issues");

@@ -40,6 +40,75 @@ enum nk_status nk_analysis_fix(struct nk_analysis *an, const char *issue, const 
 	return NK_OK;
 }
 
+/* What makes the report readable: ties at the Nash point, how far apart the parties are
+ * when nothing is acceptable to all, and what a point of utility is worth in a numeric
+ * issue each party scores linearly. */
+static void readable(struct nk_analysis *an)
+{
+	const struct nk_frontier *fr = an->frontier;
+	long nash = an->sol.index[NK_NASH];
+	double best = INFINITY;
+
+	an->nash_ties = 0;
+	an->closest = -1;
+	for (size_t i = 0; nash >= 0 && i < fr->npoints; i++) {
+		if ((long)i == nash || !fr->points[i].acceptable ||
+		    nk_nash_product(fr->points[i].utility, fr->reservation, an->np) !=
+		    nk_nash_product(fr->points[nash].utility, fr->reservation, an->np))
+			continue;
+		if (an->nash_ties < NK_ANALYSIS_TIES_MAX)
+			an->nash_tie[an->nash_ties] = (long)i;
+		an->nash_ties++;
+	}
+	for (size_t i = 0; nash < 0 && !an->sol.acceptable && i < fr->npoints; i++) {
+		double gap = 0;
+
+		for (size_t k = 0; k < an->np; k++)
+			gap += fmax(0, fr->reservation[k] - fr->points[i].utility[k]);
+		if (gap < best) {
+			best = gap;
+			an->closest = (long)i;
+		}
+	}
+	for (size_t k = 0; k < an->np; k++) {
+		const struct nk_profile *p = an->profiles[k];
+		double top = 0;
+
+		an->shortfall[k] = an->closest < 0 ? 0 :
+			fmax(0, fr->reservation[k] - fr->points[an->closest].utility[k]);
+		an->money_issue[k] = -1;
+		an->money_per_utility[k] = 0;
+		for (size_t i = 0; i < an->agenda->nissues; i++) {
+			const struct nk_valuation *va = &p->valuations[i];
+
+			if (an->agenda->issues[i].kind == NK_ISSUE_DISCRETE || !va->linear ||
+			    va->weight * fabs(va->slope) == 0 || va->weight <= top)
+				continue;
+			top = va->weight;
+			an->money_issue[k] = (long)i;
+			an->money_per_utility[k] = 1 / (va->weight * fabs(va->slope));
+		}
+	}
+}
+
+void nk_text_fit(const char *s, size_t width, char *out, size_t n)
+{
+	size_t chars = 0, cut = 0, i;
+
+	for (i = 0; s[i]; i++) {
+		if (((unsigned char)s[i] & 0xc0) == 0x80)
+			continue;
+		if (chars + 1 == width)
+			cut = i;	/* where "…" goes if the rest does not fit */
+		chars++;
+	}
+	if (chars <= width || width == 0) {
+		snprintf(out, n, "%s", s);
+		return;
+	}
+	snprintf(out, n, "%.*s…", (int)cut, s);
+}
+
 enum nk_status nk_analysis_run(struct nk_analysis *an, nk_progress_fn *progress,
 			       void *progress_arg, struct nk_error *err)
 {
@@ -54,6 +123,7 @@ enum nk_status nk_analysis_run(struct nk_analysis *an, nk_progress_fn *progress,
 	nk_frontier_solutions(an->frontier, &an->sol);
 	nk_issue_analysis(an->agenda, (const struct nk_profile *const *)an->profiles, an->np,
 			  an->frontier, an->sol.index[NK_NASH], an->reports);
+	readable(an);
 	return NK_OK;
 }
 
@@ -83,6 +153,15 @@ static json_t *point_json(const struct nk_analysis *an, long index)
 	return o;
 }
 
+/* utility worth of party k in its money issue: {"issue": …, "amount": …}, or null. */
+static json_t *money_json(const struct nk_analysis *an, size_t k, double utility)
+{
+	if (an->money_issue[k] < 0)
+		return json_null();
+	return json_pack("{s:s, s:f}", "issue", an->agenda->issues[an->money_issue[k]].name,
+			 "amount", utility * an->money_per_utility[k]);
+}
+
 json_t *nk_analysis_to_json(const struct nk_analysis *an)
 {
 	json_t *frontier = json_array(), *points = json_object(), *parties = json_array();
@@ -93,12 +172,27 @@ json_t *nk_analysis_to_json(const struct nk_analysis *an)
 		frontier = nk_json_append(frontier, point_json(an, (long)i));
 	for (size_t s = 0; s < NK_SOLUTIONS; s++)
 		points = nk_json_set(points, nk_solution_name(s), point_json(an, an->sol.index[s]));
+	json_t *ties = json_array(), *apart = json_null();
+
 	for (size_t k = 0; k < an->np; k++)
-		parties = nk_json_append(parties, json_pack("{s:s, s:f, s:f, s:f}", "name",
+		parties = nk_json_append(parties, json_pack("{s:s, s:f, s:f, s:f, s:o}", "name",
 							 an->profiles[k]->name, "reservation",
 							 an->profiles[k]->reservation, "discount",
 							 an->profiles[k]->discount, "best",
-							 an->sol.best[k]));
+							 an->sol.best[k], "per_utility",
+							 money_json(an, k, 1)));
+	for (size_t t = 0; t < an->nash_ties && t < NK_ANALYSIS_TIES_MAX; t++)
+		ties = nk_json_append(ties, point_json(an, an->nash_tie[t]));
+	if (an->closest >= 0) {
+		json_t *gap = json_array(), *money = json_array();
+
+		for (size_t k = 0; k < an->np; k++) {
+			gap = nk_json_append(gap, json_real(an->shortfall[k]));
+			money = nk_json_append(money, money_json(an, k, an->shortfall[k]));
+		}
+		apart = json_pack("{s:o, s:o, s:o}", "closest", point_json(an, an->closest),
+				  "shortfall", gap, "shortfall_in", money);
+	}
 	for (size_t i = 0; i < a->nissues; i++) {
 		const struct nk_issue_report *r = &an->reports[i];
 		json_t *per = json_array();
@@ -118,172 +212,11 @@ json_t *nk_analysis_to_json(const struct nk_analysis *an)
 			fixed = nk_json_set(fixed, a->issues[i].name,
 					    json_string(value_of(a, i, (uint32_t)an->fixed[i])));
 	}
-	return json_pack("{s:s, s:f, s:o, s:o, s:o, s:I, s:b, s:o, s:o}", "agenda",
-			 a->name ? a->name : "agenda", "outcomes", nk_agenda_outcomes(a), "parties",
-			 parties, "fixed", fixed, "frontier", frontier, "acceptable_points",
-			 (json_int_t)an->sol.acceptable, "deal_zone", an->sol.acceptable > 0,
-			 "points", points, "issues", issues);
-}
-
-/* ---- the SVG plot: parties 1 and 2, frontier, reservations, points ---- */
-
-#define SVG_W 900
-#define SVG_H 560
-#define PLOT_X 80
-#define PLOT_Y 60
-#define PLOT_W 440
-#define PLOT_H 420
-
-static void svg_text(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
-		}
-	}
-}
-
-struct scale {
-	double lo, hi;
-};
-
-static double sx(const struct scale *s, double u)
-{
-	return PLOT_X + (u - s->lo) / (s->hi - s->lo) * PLOT_W;
-}
-
-static double sy(const struct scale *s, double u)
-{
-	return PLOT_Y + PLOT_H - (u - s->lo) / (s->hi - s->lo) * PLOT_H;
-}
-
-void nk_analysis_svg_write(FILE *f, const struct nk_analysis *an)
-{
-	static const char *const colour[NK_SOLUTIONS] = { "#d62728", "#ff7f0e", "#2ca02c", "#9467bd" };
-	static const char *const label[NK_SOLUTIONS] = { "Nash", "Kalai-Smorodinsky", "egalitarian",
-							 "utilitarian" };
-	static const char *const tag[NK_SOLUTIONS] = { "N", "KS", "E", "U" };
-	const struct nk_frontier *fr = an->frontier;
-	double r0 = an->profiles[0]->reservation, r1 = an->profiles[1]->reservation;
-	struct scale sc = { fmin(0, fmin(r0, r1)), fmax(1, fmax(r0, r1)) };
-	int stacked[NK_SOLUTIONS] = { 0 };
-
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-		"font-family=\"sans-serif\" font-size=\"12\">\n", SVG_W, SVG_H);
-	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n<text x=\"%d\" y=\"24\" "
-		"font-size=\"16\" font-weight=\"bold\">Pareto frontier: ", PLOT_X);
-	svg_text(f, an->agenda->name ? an->agenda->name : "agenda");
-	fprintf(f, "</text>\n<text x=\"%d\" y=\"44\" fill=\"#555\">%.0f outcomes, %zu frontier points, "
-		"%zu acceptable to all%s%s</text>\n", PLOT_X, nk_agenda_outcomes(an->agenda),
-		fr->npoints, an->sol.acceptable, an->nfixed ? "; issues fixed" : "",
-		an->np > 2 ? "; parties 1 and 2 shown" : "");
-	/* Deal zone, grid, axes. */
-	fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#e8f5e9\"/>\n",
-		sx(&sc, r0), sy(&sc, sc.hi), sx(&sc, sc.hi) - sx(&sc, r0), sy(&sc, r1) - sy(&sc, sc.hi));
-	for (int t = 0; t <= 10; t += 2) {
-		double u = sc.lo + (sc.hi - sc.lo) * t / 10.0;
-
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>"
-			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.1f</text>\n",
-			sx(&sc, u), PLOT_Y, sx(&sc, u), PLOT_Y + PLOT_H, sx(&sc, u), PLOT_Y + PLOT_H + 16, u);
-		fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-			"<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>\n",
-			PLOT_X, sy(&sc, u), PLOT_X + PLOT_W, sy(&sc, u), PLOT_X - 6, sy(&sc, u) + 4, u);
-	}
-	fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#333\"/>\n",
-		PLOT_X, PLOT_Y, PLOT_W, PLOT_H);
-	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">utility of ", PLOT_X + PLOT_W / 2,
-		PLOT_Y + PLOT_H + 40);
-	svg_text(f, an->profiles[0]->name);
-	fprintf(f, "</text>\n<text transform=\"translate(%d %d) rotate(-90)\" text-anchor=\"middle\">"
-		"utility of ", PLOT_X - 45, PLOT_Y + PLOT_H / 2);
-	svg_text(f, an->profiles[1]->name);
-	fputs("</text>\n", f);
-	/* Reservation lines. */
-	fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#1b5e20\" "
-		"stroke-dasharray=\"6 4\"/>\n<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
-		"stroke=\"#1b5e20\" stroke-dasharray=\"6 4\"/>\n", sx(&sc, r0), PLOT_Y, sx(&sc, r0),
-		PLOT_Y + PLOT_H, PLOT_X, sy(&sc, r1), PLOT_X + PLOT_W, sy(&sc, r1));
-	/* The frontier as a staircase through its points. */
-	fputs("<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.2\" points=\"", f);
-	for (size_t i = 0; i < fr->npoints; i++)
-		fprintf(f, "%.1f,%.1f ", sx(&sc, fr->points[i].utility[0]), sy(&sc, fr->points[i].utility[1]));
-	fputs("\"/>\n", f);
-	for (size_t i = 0; i < fr->npoints; i++)
-		fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n",
-			sx(&sc, fr->points[i].utility[0]), sy(&sc, fr->points[i].utility[1]),
-			fr->points[i].acceptable ? "#1f77b4" : "#aaa");
-	/* Solution points, labels stacked where points coincide. */
-	for (size_t s = 0; s < NK_SOLUTIONS; s++) {
-		long ix = an->sol.index[s];
-		double x, y;
-
-		if (ix < 0)
-			continue;
-		for (size_t t = 0; t < s; t++)
-			stacked[s] += an->sol.index[t] == ix;
-		x = sx(&sc, fr->points[ix].utility[0]);
-		y = sy(&sc, fr->points[ix].utility[1]);
-		fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" fill=\"none\" stroke=\"%s\" "
-			"stroke-width=\"2\"/>\n", x, y, 6 + 3 * stacked[s], colour[s]);
-		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" font-weight=\"bold\" "
-			"text-anchor=\"end\">%s</text>\n", x - 10 - 3 * stacked[s] - 22 * stacked[s], y - 8,
-			colour[s], tag[s]);
-	}
-	/* Legend. */
-	{
-		int lx = PLOT_X + PLOT_W + 24, ly = PLOT_Y + 10;
-
-		fprintf(f, "<circle cx=\"%d\" cy=\"%d\" r=\"3\" fill=\"#1f77b4\"/><text x=\"%d\" y=\"%d\">"
-			"frontier point, acceptable</text>\n", lx, ly, lx + 12, ly + 4);
-		ly += 20;
-		fprintf(f, "<circle cx=\"%d\" cy=\"%d\" r=\"3\" fill=\"#aaa\"/><text x=\"%d\" y=\"%d\">"
-			"below a reservation</text>\n", lx, ly, lx + 12, ly + 4);
-		ly += 20;
-		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"#e8f5e9\" "
-			"stroke=\"#1b5e20\" stroke-dasharray=\"3 2\"/><text x=\"%d\" y=\"%d\">deal zone "
-			"(above both reservations)</text>\n", lx - 5, ly - 5, lx + 12, ly + 4);
-		for (size_t s = 0; s < NK_SOLUTIONS; s++) {
-			ly += 20;
-			long ix = an->sol.index[s];
-
-			fprintf(f, "<circle cx=\"%d\" cy=\"%d\" r=\"6\" fill=\"none\" stroke=\"%s\" "
-				"stroke-width=\"2\"/><text x=\"%d\" y=\"%d\"><tspan font-weight=\"bold\" "
-				"fill=\"%s\">%s</tspan> %s", lx, ly, colour[s], lx + 12, ly + 4, colour[s],
-				tag[s], label[s]);
-			if (ix < 0)
-				fputs(": none</text>\n", f);
-			else
-				fprintf(f, " (%.3f, %.3f)</text>\n", fr->points[ix].utility[0],
-					fr->points[ix].utility[1]);
-		}
-		ly += 32;
-		for (size_t k = 0; k < 2; k++, ly += 18) {
-			fprintf(f, "<text x=\"%d\" y=\"%d\" fill=\"#1b5e20\">reservation of ", lx - 5, ly);
-			svg_text(f, an->profiles[k]->name);
-			fprintf(f, ": %.3f</text>\n", an->profiles[k]->reservation);
-		}
-	}
-	fputs("</svg>\n", f);
-}
-
-
-enum nk_status nk_analysis_svg(const struct nk_analysis *an, char **out, struct nk_error *err)
-{
-	size_t len = 0;
-	FILE *f = open_memstream(out, &len);
-
-	if (!f)
-		return nk_fail(err, NK_ENOMEM, "svg", "out of memory");
-	nk_analysis_svg_write(f, an);
-	if (fclose(f) != 0 || !*out) {
-		free(*out);
-		*out = NULL;
-		return nk_fail(err, NK_ENOMEM, "svg", "out of memory");
-	}
-	return NK_OK;
+	return json_pack("{s:s, s:f, s:o, s:o, s:o, s:I, s:b, s:o, s:o, s:b, s:o, s:I, s:o}",
+			 "agenda", a->name ? a->name : "agenda", "outcomes", nk_agenda_outcomes(a),
+			 "parties", parties, "fixed", fixed, "frontier", frontier,
+			 "acceptable_points", (json_int_t)an->sol.acceptable, "deal_zone",
+			 an->sol.acceptable > 0, "points", points, "issues", issues, "exact",
+			 an->frontier->exact, "nash_ties", ties, "nash_ties_count",
+			 (json_int_t)an->nash_ties, "apart", apart);
 }

@@ -2,38 +2,40 @@
  * semantics of GENIUS 10.4 (see ../shared/domains/SOURCES.md). Anything else (real
  * issues without a step, non-linear spaces, nested objectives) is refused by line. */
 #include "formats/agenda_read.h"
+#include "formats/genius_xml.h"
 #include <nakodo/agenda_formats.h>
 
 #include <libxml/parser.h>
-#include <libxml/tree.h>
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Refuses with "FILE:LINE" as the field. */
-static enum nk_status xml_fail(struct nk_error *err, const char *file, const xmlNode *node,
+enum nk_status xml_fail(struct nk_error *err, const char *file, const xmlNode *node,
 			       const char *reason, const char *what)
 {
 	char where[NK_ERROR_FIELD_MAX];
 
-	snprintf(where, sizeof(where), "%.40s:%ld", file, node ? (long)xmlGetLineNo(node) : 0L);
-	return nk_fail(err, NK_ECORRUPT, where, "%s%.80s", reason, what ? what : "");
+	size_t n = strlen(file);
+
+	/* The end of a long path names the file; the line must fit too. */
+	snprintf(where, sizeof(where), "%s%s:%ld", n > 44 ? "…" : "", n > 44 ? file + n - 44 : file,
+		 node ? (long)xmlGetLineNo(node) : 0L);
+	return nk_fail(err, NK_EINVAL, where, "%s%.160s", reason, what ? what : "");
 }
 
-static int is_elem(const xmlNode *n, const char *name)
+int is_elem(const xmlNode *n, const char *name)
 {
 	return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
 }
 
-/* A borrowed-looking attribute: the caller frees it with xmlFree. */
-static char *attr(const xmlNode *n, const char *name)
+char *attr(const xmlNode *n, const char *name)
 {
 	return (char *)xmlGetProp(n, (const xmlChar *)name);
 }
 
-static int attr_number(const xmlNode *n, const char *name, double *out)
+int attr_number(const xmlNode *n, const char *name, double *out)
 {
 	char *s = attr(n, name), *end;
 	int ok = 0;
@@ -77,12 +79,15 @@ static enum nk_status parse_xml(const char *buf, size_t len, const char *file, x
 		char msg[160];
 		size_t m;
 
-		snprintf(where, sizeof(where), "%.40s:%d", file, e ? e->line : 0);
+		size_t n = strlen(file);
+
+		snprintf(where, sizeof(where), "%s%s:%d", n > 44 ? "…" : "",
+			 n > 44 ? file + n - 44 : file, e ? e->line : 0);
 		snprintf(msg, sizeof(msg), "%s", e && e->message ? e->message : "not XML");
 		m = strlen(msg);
 		while (m && (msg[m - 1] == '\n' || msg[m - 1] == ' '))
 			msg[--m] = 0;
-		rc = nk_fail(err, NK_ECORRUPT, where, "malformed XML: %s", msg);
+		rc = nk_fail(err, NK_EINVAL, where, "malformed XML: %s", msg);
 		goto out;
 	}
 	*out = doc;
@@ -125,8 +130,10 @@ static enum nk_status refuse_unsupported(const xmlNode *space, const char *file,
 			continue;
 		if (!strcmp((const char *)c->name, "hyperRectangle") ||
 		    !strcmp((const char *)c->name, "constraint"))
-			return xml_fail(err, file, c, "non-linear utility spaces are not supported: ",
-					(const char *)c->name);
+			return xml_fail(err, file, c, (const char *)c->name,
+					" utility spaces are not supported; nakodo reads linear "
+					"additive profiles and non-linear ones that are a sum of "
+					"one-issue hyperRectangles");
 		if (is_elem(c, "objective")) {
 			enum nk_status rc = refuse_unsupported(c, file, err);
 
@@ -143,11 +150,15 @@ static enum nk_status read_issue(const xmlNode *n, struct nk_issue *is, const ch
 				 struct nk_error *err)
 {
 	enum nk_status rc = NK_ECORRUPT;
+	/* GENIUS 10.4 takes the type from "type", else from "vtype". */
 	char *type = attr(n, "type"), *name = attr(n, "name");
 	size_t count = 0;
 
+	if (!type)
+		type = attr(n, "vtype");
 	if (!type || !name || !*name || strlen(name) > NK_NAME_MAX) {
-		rc = xml_fail(err, file, n, "an issue needs a type and a name of 1 to 128 bytes", NULL);
+		rc = xml_fail(err, file, n, "an issue needs a type (or vtype) and a name of 1 to 128 "
+			      "bytes", NULL);
 		goto out;
 	}
 	is->name = strdup(name);
@@ -244,8 +255,14 @@ enum nk_status nk_genius_read_domain(const char *buf, size_t len, const char *fi
 	rc = open_objective(buf, len, file, "domain", &doc, &obj, err);
 	if (rc)
 		goto out;
-	for (const xmlNode *c = obj->children; c; c = c->next)
+	for (const xmlNode *c = obj->children; c; c = c->next) {
+		if (is_elem(c, "weight") || genius_nonlinear_utility(space_of(obj))) {
+			rc = nk_fail(err, NK_EINVAL, file, "this is a profile (it has weights), not a "
+				     "domain: give the domain file first, then the profiles");
+			goto out;
+		}
 		count += is_elem(c, "issue");
+	}
 	if (count < 1 || count > NK_ISSUES_MAX) {
 		rc = xml_fail(err, file, obj, "a domain has 1 to 64 issues", NULL);
 		goto out;
@@ -254,10 +271,22 @@ enum nk_status nk_genius_read_domain(const char *buf, size_t len, const char *fi
 	if (rc)
 		goto out;
 	{
+		/* Many GENIUS domains call their objective "root": then the file names it. */
 		char *name = attr(obj, "name");
+		const char *base = strrchr(file, '/'), *dot;
 
-		ag->name = strdup(name && strlen(name) <= NK_NAME_MAX ? name : "domain");
+		base = base ? base + 1 : file;
+		dot = strrchr(base, '.');
+		if (name && *name && strcmp(name, "root") && strlen(name) <= NK_NAME_MAX)
+			ag->name = strdup(name);
+		else
+			ag->name = strndup(base, dot && dot != base ? (size_t)(dot - base)
+								: NK_NAME_MAX);
 		xmlFree(name);
+		if (!ag->name) {
+			rc = nk_fail(err, NK_ENOMEM, file, "out of memory");
+			goto out;
+		}
 	}
 	for (const xmlNode *c = obj->children; c; c = c->next) {
 		if (!is_elem(c, "issue"))
@@ -274,8 +303,7 @@ out:
 	return rc;
 }
 
-/* The issue node of the profile with this index attribute (GENIUS matches by index). */
-static const xmlNode *profile_issue(const xmlNode *obj, double index)
+const xmlNode *profile_issue(const xmlNode *obj, double index)
 {
 	double k;
 
@@ -355,13 +383,17 @@ static enum nk_status read_valuation(const xmlNode *n, const struct nk_issue *is
 			goto out;
 		}
 	}
-	if (max <= 0) {
-		rc = xml_fail(err, file, n, "every evaluation is 0 (GENIUS would divide by 0): ", is->name);
+	/* Scores are evaluations over the largest; when every evaluation is 0 (where GENIUS
+	 * would divide by 0) every score is 0: the issue weighs nothing. The evaluations are
+	 * kept for exact arithmetic (frontier_exact.c) and for writing the profile back. */
+	va->scores = calloc(is->nvalues, sizeof(*va->scores));
+	if (!va->scores) {
+		rc = nk_fail(err, NK_ENOMEM, file, "out of memory");
 		goto out;
 	}
-	for (size_t v = 0; v < is->nvalues; v++)
-		evals[v] /= max;
-	va->scores = evals;
+	for (size_t v = 0; v < is->nvalues && max > 0; v++)
+		va->scores[v] = evals[v] / max;
+	va->evaluations = evals;
 	evals = NULL;
 	rc = NK_OK;
 out:
@@ -383,6 +415,14 @@ static void read_space_number(const xmlNode *space, const char *elem, double *ou
 	}
 }
 
+static int has_weights(const xmlNode *obj)
+{
+	for (const xmlNode *c = obj->children; c; c = c->next)
+		if (is_elem(c, "weight"))
+			return 1;
+	return 0;
+}
+
 enum nk_status nk_genius_read_profile(const struct nk_agenda *agenda, const char *buf, size_t len,
 				      const char *file, struct nk_profile **out,
 				      struct nk_error *err)
@@ -391,6 +431,7 @@ enum nk_status nk_genius_read_profile(const struct nk_agenda *agenda, const char
 	struct nk_profile *pr = NULL;
 	const xmlNode *obj;
 	xmlDoc *doc = NULL;
+	double root_index;
 	size_t i = 0;
 
 	rc = open_objective(buf, len, file, "profile", &doc, &obj, err);
@@ -401,24 +442,40 @@ enum nk_status nk_genius_read_profile(const struct nk_agenda *agenda, const char
 		goto out;
 	read_space_number(space_of(obj), "reservation", &pr->reservation);
 	read_space_number(space_of(obj), "discount_factor", &pr->discount);
+	if (genius_nonlinear_utility(space_of(obj))) {
+		rc = genius_read_nonlinear(genius_nonlinear_utility(space_of(obj)), obj, agenda, pr,
+					   file, err);
+		if (rc)
+			goto out;
+		i = agenda->nissues;
+	} else if (!has_weights(obj)) {
+		rc = nk_fail(err, NK_EINVAL, file, "this is a domain (it has no weights), not a "
+			     "profile: give the domain file first, then the profiles");
+		goto out;
+	}
+	if (!attr_number(obj, "index", &root_index))
+		root_index = -1;
 	for (const xmlNode *c = obj->children; c; c = c->next) {
 		const xmlNode *in;
 		double index, w;
 		char *name;
 		long k;
 
-		if (!is_elem(c, "weight"))
+		if (!is_elem(c, "weight") || genius_nonlinear_utility(space_of(obj)))
 			continue;
 		if (!attr_number(c, "index", &index) || !attr_number(c, "value", &w) || w < 0) {
 			rc = xml_fail(err, file, c, "a weight needs an index and a value >= 0", NULL);
 			goto out;
 		}
+		/* GENIUS ignores a weight for the root objective's own index. */
+		if (index == root_index && !profile_issue(obj, index))
+			continue;
 		in = profile_issue(obj, index);
 		name = in ? attr(in, "name") : NULL;
 		k = name ? nk_agenda_find_issue(agenda, name) : -1;
 		if (k < 0 || pr->valuations[k].scores) {
-			rc = xml_fail(err, file, c, "a weight for no issue of the domain, or twice for one: ",
-				      name);
+			rc = xml_fail(err, file, c, "the profile does not fit the domain: a weight for "
+				      "an issue it lacks, or twice for one: ", name);
 			xmlFree(name);
 			goto out;
 		}

@@ -119,25 +119,25 @@ static void refuses_with_file_line_and_reason(void **state)
 
 	(void)state;
 	assert_int_equal(nk_genius_read_domain(bad_xml, strlen(bad_xml), "bad.xml", &a, &err),
-			 NK_ECORRUPT);
+			 NK_EINVAL);
 	assert_non_null(strstr(err.field, "bad.xml:"));
 	assert_non_null(strstr(err.text, "malformed XML"));
-	assert_int_equal(nk_genius_read_domain(hyper, strlen(hyper), "h.xml", &a, &err), NK_ECORRUPT);
+	assert_int_equal(nk_genius_read_domain(hyper, strlen(hyper), "h.xml", &a, &err), NK_EINVAL);
 	assert_string_equal(err.field, "h.xml:5");
 	assert_non_null(strstr(err.text, "hyperRectangle"));
-	assert_int_equal(nk_genius_read_domain(real, strlen(real), "r.xml", &a, &err), NK_ECORRUPT);
+	assert_int_equal(nk_genius_read_domain(real, strlen(real), "r.xml", &a, &err), NK_EINVAL);
 	assert_string_equal(err.field, "r.xml:4");
 	assert_null(a);
 
 	a = read_domain();
 	memcpy(buf, profile_xml, sizeof(buf));
 	memcpy(strstr(buf, "\"plum\""), "\"kiwi\"", 6);
-	assert_int_equal(nk_genius_read_profile(a, buf, strlen(buf), "p.xml", &p, &err), NK_ECORRUPT);
+	assert_int_equal(nk_genius_read_profile(a, buf, strlen(buf), "p.xml", &p, &err), NK_EINVAL);
 	assert_string_equal(err.field, "p.xml:6");
 	assert_non_null(strstr(err.text, "kiwi"));
 	memcpy(buf, profile_xml, sizeof(buf));
 	memcpy(strstr(buf, "ftype=\"linear\""), "ftype=\"spline\"", 14);
-	assert_int_equal(nk_genius_read_profile(a, buf, strlen(buf), "p.xml", &p, &err), NK_ECORRUPT);
+	assert_int_equal(nk_genius_read_profile(a, buf, strlen(buf), "p.xml", &p, &err), NK_EINVAL);
 	assert_string_equal(err.field, "p.xml:9");
 	assert_null(p);
 	nk_agenda_free(a);

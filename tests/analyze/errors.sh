@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# nakodo analyze on bad input (issue 15): a malformed file or a profile that does not fit
+# its domain exits 2 (bad input), never 3 (storage); a domain and a profile given in each
+# other's place are named for what they are. Prints TAP. Needs NAKODO and GOLDEN (the
+# directory of the camp domain and profiles).
+set -u
+nk=${NAKODO:?set NAKODO to the nakodo binary}
+g=${GOLDEN:?set GOLDEN to tests/golden/frontier}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+n=0 failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+bad() {
+	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift
+	for l in "$@"; do echo "# $l"; done
+}
+# refuse STATUS DESCRIPTION PATTERN -- COMMAND...: that status and a message matching PATTERN
+refuse() {
+	local want=$1 what=$2 pattern=$3; shift 4
+	"$@" >"$dir/out" 2>"$dir/err" </dev/null; local got=$?
+	local err; err=$(cat "$dir/err")
+	if [ "$got" != "$want" ]; then
+		bad "$what" "exit $got, wanted $want" "stderr: $err"
+	elif ! grep -qE -- "$pattern" <<<"$err"; then
+		bad "$what" "message does not match $pattern" "stderr: $err"
+	else
+		ok "$what"
+	fi
+}
+
+d=$g/camp.domain.xml a=$g/camp_ann.xml b=$g/camp_ben.xml
+printf '<negotiation_template><utility_space>' >"$dir/cut.xml"
+printf '{"nakodo": "agenda", "issues": [' >"$dir/cut.json"
+sed 's/name="Site"/name="Venue"/' "$b" >"$dir/other.xml"
+sed 's/evaluation="[0-9.]*"/evaluation="x"/' "$b" >"$dir/noeval.xml"
+
+refuse 2 "malformed XML domain: bad input" "cut.xml:1: malformed XML" -- \
+	"$nk" analyze "$dir/cut.xml" "$a" "$b"
+refuse 2 "malformed XML profile: bad input" "cut.xml:1: malformed XML" -- \
+	"$nk" analyze "$d" "$a" "$dir/cut.xml"
+refuse 2 "malformed JSON agenda: bad input" "cut.json.*malformed JSON" -- \
+	"$nk" analyze "$dir/cut.json" "$a" "$b"
+refuse 2 "a profile for another domain: bad input, file and line named" \
+	"other.xml:[0-9]+: the profile does not fit the domain.*Venue" -- \
+	"$nk" analyze "$d" "$a" "$dir/other.xml"
+refuse 2 "an evaluation that is not a number: bad input" "noeval.xml:[0-9]+: .*evaluation" -- \
+	"$nk" analyze "$d" "$a" "$dir/noeval.xml"
+refuse 2 "a profile given as the domain is named a profile" \
+	"camp_ann.xml: this is a profile .*not a domain" -- "$nk" analyze "$a" "$d" "$b"
+refuse 2 "the domain given as a profile is named a domain" \
+	"camp.domain.xml: this is a domain .*not a profile" -- "$nk" analyze "$d" "$a" "$d"
+ex=${EXAMPLES:?set EXAMPLES to examples/}
+refuse 2 "a JSON profile given as the agenda is named a profile" \
+	"agenda-1962-japan.json: this is a profile, not an agenda" -- \
+	"$nk" analyze "$ex/agenda-1962-japan.json" "$ex/agenda-1962.json" "$ex/agenda-1962-korea.json"
+refuse 2 "the JSON agenda given as a profile is named an agenda" \
+	"agenda-1962.json: this is an agenda, not a profile" -- \
+	"$nk" analyze "$ex/agenda-1962.json" "$ex/agenda-1962.json" "$ex/agenda-1962-korea.json"
+refuse 2 "--json: the error as JSON, exit 2" '' -- "$nk" analyze --json "$dir/cut.xml" "$a" "$b"
+if grep -q '"exit": 2' "$dir/out"; then
+	ok "--json names exit 2"
+else
+	bad "--json names exit 2" "$(cat "$dir/out")"
+fi
+
+echo "1..$n"
+[ "$failed" = 0 ]
