@@ -135,6 +135,8 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 	}
 	srv->key_made = true;
 	if ((rc = nk_record_log_new(&srv->record, err)) != NK_OK ||
+	    (cfg->cache_cases && (rc = nk_case_cache_new(&srv->cache, cfg->cache_cases,
+							   err)) != NK_OK) ||
 	    (rc = nk_store_group_new(&srv->group, cfg->db, err)) != NK_OK ||
 	    (rc = prepare_store(srv, err)) != NK_OK ||
 	    (rc = scrub_start(srv, err)) != NK_OK)
@@ -192,6 +194,7 @@ void nk_server_stop(struct nk_server *srv)
 		pthread_key_delete(srv->store_key);
 	nk_store_group_free(srv->group);
 	nk_record_log_free(srv->record);
+	nk_case_cache_free(srv->cache);
 	if (srv->metrics.requests || srv->metrics.cases)
 		metrics_free(&srv->metrics);
 	pthread_mutex_destroy(&srv->rate_mu);

@@ -142,6 +142,7 @@ struct nk_server {
 	struct read_mark *seen;		/* [HTTP_SEEN_SLOTS] */
 	struct server_metrics metrics;
 	struct nk_record_log *record;	/* the record's Merkle tree, kept loaded */
+	struct nk_case_cache *cache;	/* folded case states (NULL: none) */
 	/* scrub.c: the thread retrying owed scrubs, with a connection of its own */
 	struct nk_store *scrub_store;
 	pthread_t scrub_thread;
