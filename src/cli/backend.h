@@ -49,6 +49,12 @@ struct cli_backend_ops {
 		    const struct nk_package_frame *frame, json_t **answer);
 	/* The ids of the cases, oldest first ({"cases": [ID, …]}). */
 	int (*list)(struct cli_ctx *ctx, struct cli_backend *be, json_t **answer);
+	/* The mediator revokes role's tokens on case id and, when reissue, issues a new one;
+	 * *answer in nk_wire_tokens_to_json's shape. Remotely the route signs with
+	 * be->remote.key when the mediator has joined; locally nothing is signed (whoever
+	 * opens the database may change it anyway). */
+	int (*tokens)(struct cli_ctx *ctx, struct cli_backend *be, const char *id,
+		      enum nk_role role, bool reissue, json_t **answer);
 };
 
 struct cli_backend {

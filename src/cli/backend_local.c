@@ -177,7 +177,55 @@ static int local_list(struct cli_ctx *ctx, struct cli_backend *be, json_t **answ
 	return (*answer = nk_wire_cases_to_json(ids)) ? CLI_OK : report_oom(ctx, "cases");
 }
 
+/* What a token change does inside the case's transaction, as the server's route does
+ * it: forget the role's tokens and, on a reissue, record a new random one. */
+struct token_change {
+	const char *id;
+	enum nk_role role;
+	bool reissue;
+	size_t revoked;
+	char *hex;		/* sodium_malloc'd: the new token, for the answer */
+};
+
+static enum nk_status change_tokens(void *arg, struct nk_store *store, struct nk_error *err)
+{
+	struct token_change *c = arg;
+	const char *role = nk_role_name(c->role);
+	uint8_t *token;
+	enum nk_status rc = nk_store_token_revoke(store, c->id, role, &c->revoked, err);
+
+	if (rc != NK_OK || !c->reissue)
+		return rc;
+	if (!(token = sodium_malloc(NK_TOKEN_BYTES)))
+		return nk_fail(err, NK_ENOMEM, "token", "out of memory");
+	randombytes_buf(token, NK_TOKEN_BYTES);
+	if ((rc = nk_store_token_put(store, token, c->id, role, err)) == NK_OK)
+		sodium_bin2hex(c->hex, NK_WIRE_TOKEN_MAX, token, NK_TOKEN_BYTES);
+	sodium_free(token);
+	return rc;
+}
+
+static int local_tokens(struct cli_ctx *ctx, struct cli_backend *be, const char *id,
+			enum nk_role role, bool reissue, json_t **answer)
+{
+	struct token_change c = { .id = id, .role = role, .reissue = reissue,
+				  .hex = sodium_malloc(NK_WIRE_TOKEN_MAX) };
+	struct nk_error err = { 0 };
+	int rc = CLI_OK;
+
+	if (!c.hex)
+		return report_oom(ctx, "token");
+	if (nk_case_token_change(&be->env, id, role, reissue, change_tokens, &c, &err) != NK_OK)
+		rc = cli_report(ctx, &err);
+	else if (!(*answer = nk_wire_tokens_to_json(id, nk_role_name(role), c.revoked,
+						     reissue ? c.hex : NULL)))
+		rc = report_oom(ctx, "token");
+	sodium_free(c.hex);
+	return rc;
+}
+
 const struct cli_backend_ops cli_backend_local = {
 	.brief = local_brief, .act = local_act, .join = local_join, .log = local_log,
 	.inbox = local_inbox, .receipt = local_receipt, .open = local_open, .list = local_list,
+	.tokens = local_tokens,
 };

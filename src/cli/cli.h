@@ -35,6 +35,8 @@ struct cli_command {
 
 /* Subcommands, one file each (src/cli/cmd_NAME.c). */
 int cmd_case(struct cli_ctx *ctx, int argc, char **argv);
+int cli_case_list(struct cli_ctx *ctx, int argc, char **argv);	/* cmd_case_list.c */
+extern const char cli_case_list_help[];
 int cmd_submit(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_extend(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_propose(struct cli_ctx *ctx, int argc, char **argv);
@@ -58,5 +60,7 @@ int cmd_deposit(struct cli_ctx *ctx, int argc, char **argv);	/* simultaneous dis
 int cmd_withdraw(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv);	/* an ended case's receipt */
 int cmd_sign_read(struct cli_ctx *ctx, int argc, char **argv);	/* signed-read headers */
+int cmd_token(struct cli_ctx *ctx, int argc, char **argv);	/* a role's access token */
+int cmd_key(struct cli_ctx *ctx, int argc, char **argv);	/* key sessions */
 
 #endif

@@ -21,6 +21,10 @@ static void print_interval(FILE *f, const char *cur, struct nk_interval i)
 	cli_format_amount(cur, i.high, hi);
 	if (i.low == i.high)
 		fprintf(f, "exactly %s", lo);
+	else if (i.high == NK_AMOUNT_MAX && i.low == 0)	/* no range set, nothing learned */
+		fprintf(f, "anywhere");
+	else if (i.high == NK_AMOUNT_MAX)	/* no range set: no bound but the arithmetic's */
+		fprintf(f, "at or above %s", lo);
 	else
 		fprintf(f, "between %s and %s", lo, hi);
 }
@@ -98,13 +102,21 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 	if (b->state == NK_STATE_OPEN)
 		fprintf(f, ", round %d of %d", b->round, r->rounds);
 	fputc('\n', f);
-	cli_format_amount(r->currency, r->range_low, lo);
-	cli_format_amount(r->currency, r->range_high, hi);
 	cli_format_amount(r->currency, r->grid, amount);
-	fprintf(f, "rules: %d rounds, settle %s, grid %s, range %s to %s, %s, leakage budget %.1f bits, %d proposal%s\n",
-		r->rounds, nk_settle_name(r->settle), amount, lo, hi,
+	fprintf(f, "rules: %d round%s, settle %s, grid %s, ", r->rounds, CLI_PLURAL(r->rounds),
+		nk_settle_name(r->settle), amount);
+	/* the default range is only the arithmetic's bound, not one anybody declared */
+	if (r->range_low == 0 && r->range_high == NK_AMOUNT_MAX) {
+		fprintf(f, "no range set");
+	} else {
+		cli_format_amount(r->currency, r->range_low, lo);
+		cli_format_amount(r->currency, r->range_high, hi);
+		fprintf(f, "range %s to %s", lo, hi);
+	}
+	fprintf(f, ", %s, leakage budget %.1f bits, %d proposal%s\n",
 		r->monotone ? "monotone" : "not monotone", r->leakage_bits, r->proposals,
-		r->proposals == 1 ? "" : "s");
+		CLI_PLURAL(r->proposals));
+	fputs(CLI_BITS_LINE, f);
 	for (int k = 0; k < NK_ROLE_COUNT; k++) {
 		char sign[NK_KEY_HEX], safety[NK_SAFETY_NUMBER_MAX];
 
@@ -120,10 +132,21 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 			fprintf(f, "messages with the %s: %llu sent, %llu received\n",
 				nk_role_name((enum nk_role)k), (unsigned long long)b->sent[k],
 				(unsigned long long)b->received[k]);
-	if (b->released)
-		fprintf(f, "deposits: both released (see nakodo inbox)\n");
+	/* Never whether the other side has deposited before the release: that is the
+	 * disclosure's whole point (doc/api.md, the inbox), so a party is told how it works. */
+	if (b->released && b->role != NK_MEDIATOR)
+		fprintf(f, "deposits: both released; the %s's deposit waits for you "
+			"(nakodo inbox)\n",
+			nk_role_name(b->role == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT));
+	else if (b->released)
+		fprintf(f, "deposits: both released\n");
 	else if (b->deposit_held)
-		fprintf(f, "deposit: yours is in; waiting\n");
+		fprintf(f, "deposit: yours is in; waiting for the other side's (you are not told "
+			"whether it has made one until both are in)\n");
+	else if (b->role != NK_MEDIATOR && b->joined[NK_CLAIMANT] && b->joined[NK_PAYER] &&
+		 b->state == NK_STATE_OPEN)
+		fprintf(f, "deposit: none of yours; a deposit the other side may have made is "
+			"released to you only when yours is in too (nakodo deposit)\n");
 	print_token_changes(f, b->token_reissues, b->token_revokes, b->token_changed_ms);
 	for (int i = 0; i < b->round; i++)
 		cli_print_round(f, b, i);

@@ -10,6 +10,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+/* What the briefing's "bits" mean, in one line, printed where they first appear. */
+#define CLI_BITS_LINE "(bits measure what a figure gives away: each bit halves the span a " \
+	"side could still hold it in; 1 bit tells which half of the range, 8 bits which 256th)\n"
+
 /* Renders round i (0-based) of a briefing for a person. */
 void cli_print_round(FILE *f, const struct nk_brief *b, int i);
 /* Renders a briefing for a person. */

@@ -30,7 +30,9 @@ static const char new_help[] =
 	"a coarse --grid or --settle random blunts that.\n\n"
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN; the operator's or a\n"
 	"mediator's token) the case is opened on a nakodo server, which answers with one\n"
-	"invitation token per role, printed once after the id.\n";
+	"invitation token per role, printed once after the id, and its link for a browser,\n"
+	"URL/case/ID#token=TOKEN (URL: the public address the server was started with, else\n"
+	"the --server URL; --json: \"links\" beside \"tokens\").\n";
 
 /* A whole number option within [min, max]; 0 on success. */
 static int whole(const char *text, const char *field, int min, int max, int *out,
@@ -80,7 +82,7 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "nakodo case new", "unexpected argument '%s'", argv[optind]);
 	if (!text['c'])
 		return cli_usage_error(ctx, "nakodo case new", "--currency is required");
-	if (!(cur = nk_currency_find(text['c']))) {
+	if (!(cur = cli_currency_find(text['c']))) {
 		nk_fail(&err, NK_EINVAL, "currency", "unknown currency '%.8s'", text['c']);
 		return cli_report(ctx, &err);
 	}
@@ -101,44 +103,25 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 	if ((text['s'] && nk_rules_parse_settle(&rules, text['s'], &err) != NK_OK) ||
 	    (text['R'] && nk_rules_parse_range(&rules, text['R'], &err) != NK_OK) ||
 	    (text['h'] && nk_rules_parse_hints(&rules, text['h'], &err) != NK_OK) ||
-	    (text['g'] && nk_money_parse(cur, text['g'], "grid", &rules.grid, &err) != NK_OK) ||
-	    nk_rules_check(&rules, &err) != NK_OK)
+	    (text['g'] && nk_money_parse(cur, text['g'], "grid", &rules.grid, &err) != NK_OK))
+		return cli_report(ctx, &err);
+	if (rules.grid > rules.range_high - rules.range_low) {	/* nk_rules_check's, in options */
+		char g[CLI_AMOUNT_MAX], lo[CLI_AMOUNT_MAX], hi[CLI_AMOUNT_MAX];
+
+		cli_format_amount(cur->code, rules.grid, g);
+		cli_format_amount(cur->code, rules.range_low, lo);
+		cli_format_amount(cur->code, rules.range_high, hi);
+		nk_fail(&err, NK_EINVAL, "grid", "--grid %s is wider than --range %s to %s: at "
+			"most one settlement would fit on it; use a finer grid or a wider range",
+			g, lo, hi);
+		return cli_report(ctx, &err);
+	}
+	if (nk_rules_check(&rules, &err) != NK_OK)
 		return cli_report(ctx, &err);
 
 	if ((rc = cli_backend_open(ctx, &be)) == CLI_OK &&
 	    (rc = be.ops->open(ctx, &be, &rules, NULL, &answer)) == CLI_OK)
 		rc = cli_print_opened(ctx, answer);
-	cli_backend_close(&be);
-	return rc;
-}
-
-static int case_list(struct cli_ctx *ctx, int argc, char **argv)
-{
-	static const struct option opts[] = { REMOTE_OPTIONS, { NULL, 0, NULL, 0 } };
-	struct cli_backend be = { .store_only = true };
-	json_t *answer = NULL;
-	const json_t *ids;
-	int c, rc;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != REMOTE_OPT_SERVER && c != REMOTE_OPT_TOKEN)
-			return cli_usage_error(ctx, "nakodo case list", "takes no arguments");
-		remote_option(&be.remote, c, optarg);
-	}
-	if (optind != argc)
-		return cli_usage_error(ctx, "nakodo case list", "takes no arguments");
-	if ((rc = cli_backend_open(ctx, &be)) == CLI_OK &&
-	    (rc = be.ops->list(ctx, &be, &answer)) == CLI_OK) {
-		ids = json_object_get(answer, "cases");
-		for (size_t i = 0; !ctx->json && i < json_array_size(ids); i++)
-			fprintf(ctx->out, "%s\n", json_string_value(json_array_get(ids, i)));
-		if (ctx->json)
-			cli_print_json(ctx, answer);
-		else
-			json_decref(answer);
-	}
 	cli_backend_close(&be);
 	return rc;
 }
@@ -154,14 +137,15 @@ int cmd_case(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (argc >= 2 && strcmp(argv[1], "list") == 0) {
 		if (cli_wants_help(argc - 1, argv + 1)) {
-			fputs("usage: nakodo case list\n\nPrints the id of every case in the database, oldest first.\n", ctx->out);
+			fputs(cli_case_list_help, ctx->out);
 			return CLI_OK;
 		}
-		return case_list(ctx, argc - 1, argv + 1);
+		return cli_case_list(ctx, argc - 1, argv + 1);
 	}
 	if (cli_wants_help(argc, argv)) {
 		fputs("usage: nakodo case new [OPTIONS]   open a case (nakodo case new --help)\n"
-		      "       nakodo case list            list the cases\n", ctx->out);
+		      "       nakodo case list [OPTIONS]  list the cases (case list --help)\n",
+		      ctx->out);
 		return CLI_OK;
 	}
 	return cli_usage_error(ctx, "nakodo case", "expected 'new' or 'list'");

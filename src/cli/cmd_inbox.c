@@ -166,7 +166,9 @@ int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv)
 	if (rc != CLI_OK || !items || !(b = sodium_malloc(sizeof(*b))))
 		goto out;
 	if ((rc = cli_backend_open(ctx, &be)) != CLI_OK || (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK ||
-	    (rc = cli_acting_brief(ctx, &be, "nakodo inbox", id, as_text ? &as : NULL, key, b)) != CLI_OK)
+	    (rc = cli_acting_brief(ctx, &be, "nakodo inbox", id, as_text ? &as : NULL, key,
+				   b)) != CLI_OK ||
+	    (rc = cli_check_key_role(ctx, "nakodo inbox", key, b)) != CLI_OK)
 		goto out;
 	for (int pages = 0; pages < INBOX_PAGES_MAX; pages++) {
 		const json_t *list, *item;

@@ -2,6 +2,7 @@
  * signature over case, role and keys that it holds them. The key file's secrets stay
  * in sodium_malloc'd memory and only the signature and public keys leave this file. */
 #include "backend.h"
+#include "signed.h"
 
 #include <nakodo/keys.h>
 #include <nakodo/seal.h>
@@ -44,7 +45,6 @@ int cmd_join(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_backend be = { 0 };
 	struct cli_case_args args = { 0 };
-	struct nk_passphrase pass = { 0 };
 	struct nk_party_key *key = NULL;
 	struct nk_error err = { 0 };
 	struct nk_identity identity;
@@ -72,9 +72,9 @@ int cmd_join(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "nakodo join", "CASE: not a case id");
 	if ((rc = cli_backend_open(ctx, &be)) != CLI_OK)
 		goto out;
-	if (nk_passphrase_get("Passphrase: ", false, &pass, &err) != NK_OK ||
-	    nk_keyfile_read(key_path, &pass, &key, &err) != NK_OK ||
-	    nk_join_sign(key, id, role, sig, &err) != NK_OK) {
+	if ((rc = cli_key_load(ctx, key_path, &key)) != CLI_OK)
+		goto out;
+	if (nk_join_sign(key, id, role, sig, &err) != NK_OK) {
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
@@ -82,7 +82,6 @@ int cmd_join(struct cli_ctx *ctx, int argc, char **argv)
 	if ((rc = be.ops->join(ctx, &be, id, role, &identity, sig)) == CLI_OK)
 		print_joined(ctx, id, role, &identity);
 out:
-	nk_passphrase_wipe(&pass);
 	nk_party_key_free(key);
 	cli_backend_close(&be);
 	return rc;

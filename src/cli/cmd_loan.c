@@ -91,7 +91,7 @@ static enum nk_status read_decimal(const char *text, const char *name, int scale
 static enum nk_status read_currency(struct loan_request *req, const char *name,
 				    const char *text, struct nk_error *err)
 {
-	req->cur = nk_currency_find(text);
+	req->cur = cli_currency_find(text);
 	if (!req->cur)
 		return nk_fail(err, NK_EINVAL, name, "unknown currency '%.8s'", text);
 	return NK_OK;

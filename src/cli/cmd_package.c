@@ -37,8 +37,39 @@ static void help(FILE *f)
 	      "  submit    hands the go-between one side's sealed valuation for the round; a\n"
 	      "            proposed package is answered with nakodo answer, seen with nakodo brief\n\n"
 	      "  --solution NAME  nash (default), kalai_smorodinsky, egalitarian, utilitarian\n"
-	      "  --json           one JSON object; propose's \"package\" is a PACKAGE file\n", f);
+	      "  --json           one JSON object; propose's \"package\" is a PACKAGE file\n\n"
+	      "nakodo package SUBCOMMAND --help gives each one's options.\n", f);
 }
+
+static const char propose_help[] =
+	"usage: nakodo package propose VALUATION VALUATION [--solution NAME] [--json]\n\n"
+	"The package the go-between proposes from the claimant's and the payer's confidential\n"
+	"valuation files (either order; doc/formats.md, \"Package valuations\"): the fair point\n"
+	"among the packages both accept, on the steps both declared. It prints the package and\n"
+	"what it is worth to each side beside its reservation: the output names both\n"
+	"reservations, for the go-between who holds both files, never for a party.\n\n"
+	"  --solution NAME  the fair point: nash (default), kalai_smorodinsky, egalitarian,\n"
+	"                   utilitarian\n"
+	"  --json           one JSON object: solution, found, packages, frontier, acceptable,\n"
+	"                   blocking, and when found package (a PACKAGE file), claimant, payer\n\n"
+	"Exit 1: no package both accept (the tables do not meet, or no package is inside both\n"
+	"reservations). It does not say how far apart the sides are: with its own valuation,\n"
+	"either side could read the other's reservation out of that distance (doc/package.md).\n";
+
+static const char value_help[] =
+	"usage: nakodo package value VALUATION PACKAGE [--json]\n\n"
+	"What the package in the PACKAGE file is worth to the claimant, or costs the payer,\n"
+	"whose valuation file is given: part by part at its discount rate, the total, and\n"
+	"whether it is inside its reservation.\n\n"
+	"  --json   one JSON object: party, role, discount, parts, value or cost, reservation,\n"
+	"           acceptable\n";
+
+static const char check_help[] =
+	"usage: nakodo package check VALUATION [--json]\n\n"
+	"Reads a valuation file and writes it back in normal form (amounts in minor units,\n"
+	"every default filled in), or refuses it naming the file, the field and the reason\n"
+	"(exit 2).\n\n"
+	"  --json   the same normal form (it is JSON already)\n";
 
 static int load_valuation(struct cli_ctx *ctx, const char *path, struct nk_package_valuation *v)
 {
@@ -51,7 +82,7 @@ static int load_valuation(struct cli_ctx *ctx, const char *path, struct nk_packa
 	if (rc == NK_OK)
 		rc = nk_valuation_json_read(buf, len, path, v, &err);
 	free(buf);
-	return rc == NK_OK ? CLI_OK : cli_report(ctx, &err);
+	return rc == NK_OK ? CLI_OK : cli_report_file(ctx, path, &err);
 }
 
 static void format_amount(const struct nk_currency *cur, int64_t amount, char out[static CLI_AMOUNT_MAX])
@@ -69,7 +100,8 @@ void package_part_text(const struct nk_currency *cur, const struct nk_package *p
 	if (!p->amount[c] || c == NK_CLAIMS)
 		snprintf(out, cap, "%s", a);
 	else if (c == NK_GRANT)
-		snprintf(out, cap, "%s over %d years%s", a, p->grant_years,
+		snprintf(out, cap, "%s over %d year%s%s", a, p->grant_years,
+			 CLI_PLURAL(p->grant_years),
 			 p->grant_per_year > 1 ? ", in instalments" : "");
 	else if (t->repayment == NK_REPAY_BULLET)
 		snprintf(out, cap, "%s at %.4g%%, bullet at %g years", a, t->rate * 100,
@@ -125,7 +157,8 @@ static int propose(struct cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 's' || nk_solution_parse(optarg, &sol, &err) != NK_OK) {
 			rc = c == 's' ? cli_report(ctx, &err)
-				      : cli_usage_error(ctx, PACKAGE " propose", "unknown option");
+				      : cli_usage_error(ctx, PACKAGE " propose", "unknown or "
+							"incomplete option '%s'", argv[optind - 1]);
 			goto out;
 		}
 	}
@@ -210,7 +243,7 @@ static int value(struct cli_ctx *ctx, int argc, char **argv)
 	if (nk_file_read(argv[2], &buf, &len, &err) != NK_OK ||
 	    nk_package_json_read(buf, len, argv[2], cur, &p, &err) != NK_OK ||
 	    nk_package_value(v, &p, &w, &err) != NK_OK) {
-		rc = cli_report(ctx, &err);
+		rc = cli_report_file(ctx, argv[2], &err);
 		goto out;
 	}
 	if (ctx->json) {
@@ -286,22 +319,35 @@ out:
 static const struct {
 	const char *name;
 	int (*run)(struct cli_ctx *ctx, int argc, char **argv);
+	const char *help;	/* NULL: the subcommand prints its own */
 } subcommands[] = {
-	{ "propose", propose },
-	{ "value", value },
-	{ "check", check },
-	{ "open", package_open },	/* blind package rounds in a case: cmd_package_case.c */
-	{ "submit", package_submit },
+	{ "propose", propose, propose_help },
+	{ "value", value, value_help },
+	{ "check", check, check_help },
+	{ "open", package_open, NULL },	/* blind package rounds in a case: cmd_package_case.c */
+	{ "submit", package_submit, NULL },
 };
 
 int cmd_package(struct cli_ctx *ctx, int argc, char **argv)
 {
+	const char *names[sizeof(subcommands) / sizeof(subcommands[0])], *near;
+
+	for (size_t i = 0; argc >= 2 && i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
+		names[i] = subcommands[i].name;
+		if (strcmp(argv[1], subcommands[i].name) != 0)
+			continue;
+		if (subcommands[i].help && cli_wants_help(argc - 1, argv + 1)) {
+			fputs(subcommands[i].help, ctx->out);
+			return CLI_OK;
+		}
+		return subcommands[i].run(ctx, argc - 1, argv + 1);
+	}
 	if (argc < 2 || cli_wants_help(argc, argv)) {
 		help(argc < 2 ? ctx->err : ctx->out);
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
-	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-		if (!strcmp(argv[1], subcommands[i].name))
-			return subcommands[i].run(ctx, argc - 1, argv + 1);
-	return cli_usage_error(ctx, PACKAGE, "unknown subcommand '%s'", argv[1]);
+	if ((near = cli_nearest(argv[1], names, sizeof(names) / sizeof(names[0]))))
+		return cli_usage_error(ctx, PACKAGE, "unknown subcommand '%.32s': did you mean "
+				       "'%s'?", argv[1], near);
+	return cli_usage_error(ctx, PACKAGE, "unknown subcommand '%.32s'", argv[1]);
 }

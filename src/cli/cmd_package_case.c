@@ -32,7 +32,10 @@ static const char open_help[] =
 	"                      egalitarian, utilitarian\n"
 	"  --rounds N          at most N rounds, 1..50 (default 3)\n"
 	"  --no-monotone       let a claimant's reservation rise and a payer's fall\n"
-	"  --hints none        package rounds give no hint after \"no deal\"; no other policy\n\n"
+	"  --hints none        package rounds give no hint after \"no deal\"; no other policy\n"
+	"  --server URL        open it on a nakodo server; --token TOKEN the operator's or a\n"
+	"                      mediator's token (or NAKODO_SERVER, NAKODO_TOKEN)\n"
+	"  --json              print {case, frame, tokens} as JSON\n\n"
 	"Each side then submits its valuation (nakodo package submit); when both are in, the\n"
 	"go-between proposes a package or says \"no deal\". Both answer a proposed package with\n"
 	"nakodo answer; both accept -> settled; otherwise the next round, closing after the last.\n"
@@ -40,7 +43,8 @@ static const char open_help[] =
 	"one invitation token per role.\n";
 
 static const char submit_help[] =
-	"usage: nakodo package submit CASE --as claimant|payer FILE [--round N] [--key FILE]\n\n"
+	"usage: nakodo package submit CASE --as claimant|payer FILE [--round N] [--key FILE]\n"
+	"                             [--server URL --token TOKEN] [--json]\n\n"
 	"Hands the go-between this side's confidential valuation (a valuation file, see\n"
 	"doc/formats.md) for the open round. It is checked against the case's frame and, under\n"
 	"monotone rules, against this side's valuation of the round before (a claimant's\n"
@@ -49,7 +53,12 @@ static const char submit_help[] =
 	"With --server/--token the token says the role; --as, if given, must agree.\n"
 	"Once the side has joined the case with a key (nakodo join), the case takes its\n"
 	"valuations only signed by that key: give --key FILE (its passphrase is asked\n"
-	"without echo, or read from NAKODO_PASSPHRASE_FILE), locally and through a server.\n";
+	"without echo, or read from NAKODO_PASSPHRASE_FILE), locally and through a server.\n\n"
+	"  --as ROLE       claimant or payer (through a server, the token's)\n"
+	"  --round N       refuse it unless round N is the open one\n"
+	"  --key FILE      this side's key file, once it has joined\n"
+	"  --server URL    the nakodo server; --token TOKEN this side's token\n"
+	"  --json          print the package briefing after it as JSON\n";
 
 static int parse_components(struct cli_ctx *ctx, const char *text, bool out[static NK_COMPONENTS])
 {
@@ -137,6 +146,8 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "nakodo package open", "unexpected argument '%s'", argv[optind]);
 	if (!currency)
 		return cli_usage_error(ctx, "nakodo package open", "--currency is required");
+	if (cli_currency_find(currency))	/* "usd" too: the code's canonical spelling */
+		currency = cli_currency_find(currency)->code;
 	snprintf(fr.currency, sizeof(fr.currency), "%.3s", currency);
 	if (strlen(currency) != 3 || nk_package_frame_check(&fr, &err) != NK_OK) {
 		if (strlen(currency) != 3)
@@ -239,7 +250,7 @@ int package_submit(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_STORAGE;
 	if (nk_file_read(pos[1], &text, &len, &err) != NK_OK ||
 	    nk_valuation_json_read(text, len, pos[1], v, &err) != NK_OK) {
-		rc = cli_report(ctx, &err);
+		rc = cli_report_file(ctx, pos[1], &err);
 		goto out;
 	}
 	if (key_path && (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK)
@@ -329,9 +340,10 @@ static void print_brief(FILE *f, const json_t *b)
 	fprintf(f, "\nframe: %s; components", cur);
 	json_array_foreach(json_object_get(fr, "components"), i, c)
 		fprintf(f, "%s %s", i ? "," : "", json_string_value(c));
-	fprintf(f, "; solution %s; %lld rounds, %s; no hints\n",
+	fprintf(f, "; solution %s; %lld round%s, %s; no hints\n",
 		json_string_value(json_object_get(fr, "solution")),
 		(long long)json_integer_value(json_object_get(fr, "rounds")),
+		CLI_PLURAL(json_integer_value(json_object_get(fr, "rounds"))),
 		json_is_true(json_object_get(fr, "monotone")) ? "monotone" : "not monotone");
 	print_keys(f, json_object_get(b, "keys"));
 	if (json_is_object(json_object_get(b, "token")))	/* a reissue must not go unseen */

@@ -4,6 +4,7 @@
 #include "remote.h"
 #include <nakodo/files.h>
 #include "backend.h"
+#include "signed.h"
 
 #include <nakodo/keys.h>
 #include <nakodo/ledger.h>
@@ -17,7 +18,7 @@
 #include <unistd.h>
 
 static const char receipt_help[] =
-	"usage: nakodo receipt CASE --as claimant|payer|mediator --out FILE [--key KEYFILE]\n"
+	"usage: nakodo receipt CASE --out FILE [--as claimant|payer|mediator] [--key KEYFILE]\n"
 	"                      [--server URL --token TOKEN] [--json]\n\n"
 	"Writes the receipt of a case that has ended (settled or closed) to FILE, which must\n"
 	"not exist: the case's closing statement (outcome, number of events, the hash of the\n"
@@ -26,7 +27,9 @@ static const char receipt_help[] =
 	"of the record signed by the server. It holds no figure. With --key, ROLE signs the\n"
 	"statement here with the key file's signing key (its passphrase is asked without\n"
 	"echo, or read from NAKODO_PASSPHRASE_FILE), which must be the key ROLE registered\n"
-	"on the case with 'nakodo join'.\n\n"
+	"on the case with 'nakodo join'. --as may be left out: through a server the token\n"
+	"says the role (given, --as must agree with it), locally the key's registration\n"
+	"does; without --key no role is needed.\n\n"
 	"Check it anywhere, with public keys alone:\n"
 	"  nakodo verify FILE --server-key $(nakodo server-key)\n\n"
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN) the receipt comes\n"
@@ -49,18 +52,24 @@ static enum nk_status write_receipt(const char *path, const char *text, size_t l
 	return rc;
 }
 
-/* The key file's key, opened under its passphrase: it signs the server's reads of a
- * joined role and the statement. */
-static int load_key(struct cli_ctx *ctx, const char *key_path, struct nk_party_key **key)
+/* The role that signs (or that --as names): --as, checked against the token through a
+ * server; else the token's, or locally the role that registered key. */
+static int signer_role(struct cli_ctx *ctx, struct cli_backend *be, const char *id,
+		       const enum nk_role *as, const struct nk_party_key *key, enum nk_role *role)
 {
-	struct nk_passphrase pass = { 0 };
-	struct nk_error err = { 0 };
-	int rc = CLI_OK;
+	struct nk_brief *b = sodium_malloc(sizeof(*b));
+	int rc;
 
-	if (nk_passphrase_get("Passphrase: ", false, &pass, &err) != NK_OK ||
-	    nk_keyfile_read(key_path, &pass, key, &err) != NK_OK)
-		rc = cli_report(ctx, &err);
-	nk_passphrase_wipe(&pass);
+	if (!b) {
+		struct nk_error err = { 0 };
+
+		nk_fail(&err, NK_ENOMEM, "receipt", "out of memory");
+		return cli_report(ctx, &err);
+	}
+	rc = cli_acting_brief(ctx, be, "nakodo receipt", id, as, key, b);
+	if (rc == CLI_OK)
+		*role = b->role;
+	sodium_free(b);
 	return rc;
 }
 
@@ -78,9 +87,10 @@ static void print_written(struct cli_ctx *ctx, const struct nk_receipt *r, const
 					      "signed_by", signed_by ? json_string(signed_by) : json_null()));
 		return;
 	}
-	fprintf(ctx->out, "receipt of case %s (%s, %llu events) written to %s\n"
+	fprintf(ctx->out, "receipt of case %s (%s, %llu event%s) written to %s\n"
 		"entry %llu of the server's record, checkpoint of %llu entr%s\n",
-		st->case_id, st->outcome, (unsigned long long)st->events, out,
+		st->case_id, st->outcome, (unsigned long long)st->events, CLI_PLURAL(st->events),
+		out,
 		(unsigned long long)r->leaf_index, (unsigned long long)r->checkpoint.size,
 		r->checkpoint.size == 1 ? "y" : "ies");
 	if (signed_by)
@@ -113,10 +123,10 @@ int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv)
 	out = args.out;
 	key_path = args.key;
 	if (!id || optind < argc)
-		return cli_usage_error(ctx, "nakodo receipt", "expected CASE --as ROLE --out FILE");
+		return cli_usage_error(ctx, "nakodo receipt", "expected CASE --out FILE");
 	if (!out)
 		return cli_usage_error(ctx, "nakodo receipt", "--out FILE is required");
-	if ((rc = cli_parse_role(ctx, "nakodo receipt", as, &role)) != CLI_OK)
+	if (as && (rc = cli_parse_role(ctx, "nakodo receipt", as, &role)) != CLI_OK)
 		return rc;
 	if (strlen(id) >= NK_CASE_ID_MAX)
 		return cli_usage_error(ctx, "nakodo receipt", "CASE: not a case id");
@@ -130,10 +140,12 @@ int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv)
 		nk_fail(&err, NK_ENOMEM, "receipt", "out of memory");
 		return cli_report(ctx, &err);
 	}
-	if (key_path && (rc = load_key(ctx, key_path, &key)) != CLI_OK)
+	if (key_path && (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK)
 		goto out;
 	be.remote.key = key;
-	if ((rc = cli_backend_open(ctx, &be)) == CLI_OK)
+	if ((rc = cli_backend_open(ctx, &be)) == CLI_OK && (as || key))
+		rc = signer_role(ctx, &be, id, as ? &role : NULL, key, &role);
+	if (rc == CLI_OK)
 		rc = be.ops->receipt(ctx, &be, id, r);
 	if (rc == CLI_OK && strcmp(r->statement.case_id, id) != 0) {
 		nk_fail(&err, NK_ESTORE, "server", "the server answered with the receipt of another case");
@@ -148,7 +160,7 @@ int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv)
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
-	print_written(ctx, r, out, key_path ? nk_role_name(role) : NULL);
+	print_written(ctx, r, out, key ? nk_role_name(role) : NULL);
 out:
 	nk_party_key_free(key);
 	cli_backend_close(&be);

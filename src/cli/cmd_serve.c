@@ -14,9 +14,11 @@
 
 static const char serve_help[] =
 	"usage: nakodo serve [--listen HOST:PORT] [--db sqlite:PATH] [--threads N]\n"
-	"                    [--tls-cert FILE --tls-key FILE] [LIMITS]\n"
+	"                    [--tls-cert FILE --tls-key FILE] [--public-url URL]\n"
+	"                    [LIMITS]\n"
 	"       nakodo serve --print-key [--db sqlite:PATH] [--json]\n\n"
-	"Serves the API of doc/api.md. On first start it makes the operator's token and\n"
+	"Serves the API of doc/api.md and the web pages of doc/web.md (open the printed\n"
+	"address in a browser). On first start it makes the operator's token and\n"
 	"prints it once, on standard error, as 'operator token: TOKEN'. One log line per\n"
 	"request goes to standard error. SIGTERM or SIGINT stops it after the requests in\n"
 	"flight. The server's signing key is PATH.server-key beside the database, made on\n"
@@ -31,6 +33,9 @@ static const char serve_help[] =
 	"  --tls-key FILE         its PEM private key (not readable by other users); the\n"
 	"                         listening line then says https://. Clients check the\n"
 	"                         certificate: nakodo --cacert FILE for a private CA\n"
+	"  --public-url URL       the address users reach the server at (http(s)://HOST[:PORT],\n"
+	"                         e.g. behind a proxy): opening a case then answers with its\n"
+	"                         invitation links URL/case/ID#token=TOKEN as well\n"
 	"limits (what happens beyond them):\n"
 	"  --body-max BYTES       request body (default 65536; 413)\n"
 	"  --depth-max N          JSON nesting (default 16; 400)\n"
@@ -80,6 +85,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		{ "cache", required_argument, NULL, 'k' },
 		{ "print-key", no_argument, NULL, 'P' },
 		{ "tls-cert", required_argument, NULL, 'C' }, { "tls-key", required_argument, NULL, 'K' },
+		{ "public-url", required_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nk_server_config cfg;
@@ -112,6 +118,10 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		if (c == 'C' || c == 'K') {
 			*(c == 'C' ? &tls_cert : &tls_key) = optarg;
+			continue;
+		}
+		if (c == 'U') {
+			cfg.public_url = optarg;
 			continue;
 		}
 		if (c == '?' || !number(optarg, 1ul << 24, &v))

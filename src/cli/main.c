@@ -24,12 +24,14 @@ static const struct cli_command commands[] = {
 	{ "analyze", "multi-issue analysis: Pareto frontier, Nash and other points, per issue", cmd_analyze },
 	{ "keygen", "make a party key file: signing and sealing keys under a passphrase", cmd_keygen },
 	{ "pubkey", "a key file's public identity and safety number", cmd_pubkey },
+	{ "key", "unlock a key file for N minutes (an opt-in session), or lock it", cmd_key },
 	{ "join", "register a party's key on a case, signed", cmd_join },
 	{ "send", "a signed message sealed to another role's key, from standard input", cmd_send },
 	{ "inbox", "open and verify the messages (and released deposits) sent to you", cmd_inbox },
 	{ "deposit", "simultaneous disclosure: a sealed text released when both are in", cmd_deposit },
 	{ "withdraw", "take your deposit back before its release", cmd_withdraw },
 	{ "receipt", "export an ended case's receipt, optionally signed by a party", cmd_receipt },
+	{ "token", "the mediator reissues or revokes a role's access token", cmd_token },
 	{ "sign-read", "the headers that sign a joined role's read, for curl", cmd_sign_read },
 	{ "verify", "check a receipt offline with the server's public key", cmd_verify },
 	{ "serve", "serve the HTTP JSON API (doc/api.md)", cmd_serve },
@@ -47,7 +49,9 @@ static void usage(FILE *f)
 	fprintf(f, "\nglobal options (before or after the command):\n"
 		"  --db PATH   the case database (default nakodo.db, or $NAKODO_DB);\n"
 		"              sqlite:PATH or mem: name a backend explicitly\n"
-		"  --json      print one JSON object instead of text\n"
+		"  --json      print one JSON object instead of text; an error is one too,\n"
+		"              {error, field or command, detail, exit}, on stdout (and the\n"
+		"              text on stderr)\n"
 		"  --cacert FILE\n"
 		"              with --server https://...: check the server's certificate against\n"
 		"              the CA certificates in FILE (PEM; or $NAKODO_CACERT), not the system's\n"
@@ -93,6 +97,7 @@ int main(int argc, char **argv)
 {
 	struct cli_ctx ctx = { .db = getenv("NAKODO_DB"), .cacert = getenv("NAKODO_CACERT"),
 			       .out = stdout, .err = stderr };
+	const char *names[sizeof(commands) / sizeof(commands[0])], *near;
 
 	/* Every file nakodo writes is its user's alone (doc/storage.md, "File modes"): each
 	 * writer asks for 0600 itself, and this covers whatever a library makes besides. */
@@ -110,6 +115,8 @@ int main(int argc, char **argv)
 				       : "--cacert needs a FILE");
 	if (ctx.cacert && !*ctx.cacert)
 		ctx.cacert = NULL;
+	if (argc < 2 && ctx.json)	/* a program reads stdout: the error goes there too */
+		return cli_usage_error(&ctx, "nakodo", "expected a COMMAND");
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_USAGE;
@@ -126,5 +133,10 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].run(&ctx, argc - 1, argv + 1);
-	return cli_usage_error(&ctx, "nakodo", "unknown command '%s'", argv[1]);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		names[i] = commands[i].name;
+	if ((near = cli_nearest(argv[1], names, sizeof(commands) / sizeof(commands[0]))))
+		return cli_usage_error(&ctx, "nakodo", "unknown command '%.32s': did you mean "
+				       "'%s'?", argv[1], near);
+	return cli_usage_error(&ctx, "nakodo", "unknown command '%.32s'", argv[1]);
 }

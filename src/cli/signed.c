@@ -15,6 +15,8 @@ int cli_key_load(struct cli_ctx *ctx, const char *path, struct nk_party_key **ke
 	struct nk_error err = { 0 };
 	int rc = CLI_OK;
 
+	if (cli_key_session_open(ctx, path, key))	/* nakodo key unlock's */
+		return CLI_OK;
 	if (nk_passphrase_get("Passphrase: ", false, &pass, &err) != NK_OK ||
 	    nk_keyfile_read(path, &pass, key, &err) != NK_OK)
 		rc = cli_report(ctx, &err);
@@ -90,4 +92,29 @@ int cli_sign_request(struct cli_ctx *ctx, const char *cmd, const struct nk_party
 		return cli_report(ctx, &err);
 	*out = auth;
 	return CLI_OK;
+}
+
+int cli_check_key_role(struct cli_ctx *ctx, const char *cmd, const struct nk_party_key *key,
+		       const struct nk_brief *b)
+{
+	const char *role = nk_role_name(b->role);
+	struct nk_identity mine;
+
+	nk_party_key_identity(key, &mine);
+	if (b->joined[b->role] &&
+	    sodium_memcmp(mine.sign, b->identity[b->role].sign, sizeof(mine.sign)) == 0)
+		return CLI_OK;
+	for (int r = 0; r < NK_ROLE_COUNT; r++)
+		if (b->joined[r] &&
+		    sodium_memcmp(mine.sign, b->identity[r].sign, sizeof(mine.sign)) == 0)
+			return cli_usage_error(ctx, cmd, "--key: this is the %s's key, not the "
+					       "%s's: it cannot open what is sealed to the %s",
+					       nk_role_name((enum nk_role)r), role, role);
+	if (!b->joined[b->role])
+		return cli_usage_error(ctx, cmd, "the %s has not joined case %s with a key "
+				       "(nakodo join): nothing can be sealed to it yet", role,
+				       b->case_id);
+	return cli_usage_error(ctx, cmd, "--key: this is not the key the %s registered on "
+			       "case %s: it cannot open what is sealed to the %s", role,
+			       b->case_id, role);
 }

@@ -8,8 +8,9 @@
 
 #include <nakodo/keys.h>
 
-/* Reads the key file's passphrase (terminal without echo, or NAKODO_PASSPHRASE_FILE) and
- * opens it; reports and returns an exit status on failure. */
+/* Opens the key file from its session (nakodo key unlock) when one is open for it, else
+ * reads its passphrase (terminal without echo, or NAKODO_PASSPHRASE_FILE) and opens it;
+ * reports and returns an exit status on failure. */
 int cli_key_load(struct cli_ctx *ctx, const char *path, struct nk_party_key **key);
 
 /* Fills b (sodium_malloc'd by the caller) with the acting role's briefing of case id.
@@ -25,5 +26,16 @@ int cli_acting_brief(struct cli_ctx *ctx, struct cli_backend *be, const char *cm
 int cli_sign_request(struct cli_ctx *ctx, const char *cmd, const struct nk_party_key *key,
 		     const struct nk_brief *b, const struct nk_case_request *req,
 		     struct nk_request_auth *auth, const struct nk_request_auth **out);
+
+/* That key is the one b's role registered on the case, or a usage error that says
+ * whose key it is instead, or that the role has not joined: nothing sealed to the role
+ * could be opened with it. */
+int cli_check_key_role(struct cli_ctx *ctx, const char *cmd, const struct nk_party_key *key,
+		       const struct nk_brief *b);
+
+/* The key file's key from the key session NAKODO_KEY_SESSION names (key_session.c):
+ * false, having asked nothing, when there is none, it has ended, or it does not open
+ * to the key the file holds. */
+bool cli_key_session_open(struct cli_ctx *ctx, const char *key_path, struct nk_party_key **key);
 
 #endif

@@ -4,11 +4,13 @@
 
 #include <nakodo/keys.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <string.h>
+#include <time.h>
 
 int cli_exit_for(enum nk_status status)
 {
@@ -45,14 +47,39 @@ int cli_report(struct cli_ctx *ctx, const struct nk_error *err)
 
 int cli_usage_error(struct cli_ctx *ctx, const char *cmd, const char *fmt, ...)
 {
+	char text[512];
 	va_list ap;
 
-	fprintf(ctx->err, "%s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(ctx->err, fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	fprintf(ctx->err, "\n(see '%s --help')\n", cmd);
+	/* with --json a program reads stdout: it gets the error as one object there too,
+	 * in the shape of cli_report's, while a person still reads stderr */
+	if (ctx->json)
+		cli_print_json(ctx, json_pack("{s:s, s:s, s:s, s:i}", "error", "usage", "command",
+					      cmd, "detail", text, "exit", CLI_USAGE));
+	fprintf(ctx->err, "%s: %s\n(see '%s --help')\n", cmd, text, cmd);
 	return CLI_USAGE;
+}
+
+int cli_report_file(struct cli_ctx *ctx, const char *path, const struct nk_error *err)
+{
+	const char *text = err->text;
+	size_t n = strlen(path) > 60 ? 60 : strlen(path);
+
+	if (strncmp(text, path, n) == 0 && strncmp(text + n, ": ", 2) == 0)
+		text += n + 2;
+	if (ctx->json)
+		cli_print_json(ctx, json_pack("{s:s, s:s, s:s, s:s, s:i}", "error",
+					      nk_status_name(err->code), "file", path, "field",
+					      err->field, "detail", text, "exit",
+					      cli_exit_for(err->code)));
+	/* a path or the file's "nakodo" tag is already said: not again as the field */
+	if (err->field[0] && strcmp(err->field, path) != 0 && strcmp(err->field, "nakodo") != 0)
+		fprintf(ctx->err, "nakodo: %s: %s: %s\n", path, err->field, text);
+	else
+		fprintf(ctx->err, "nakodo: %s: %s\n", path, text);
+	return cli_exit_for(err->code);
 }
 
 void cli_print_json(struct cli_ctx *ctx, json_t *obj)
@@ -147,14 +174,92 @@ bool cli_wants_help(int argc, char **argv)
 	return false;
 }
 
-/* The case's currency, for reading amounts: from its mediator's briefing. */
+/* The edit distance between a and b (insertions, deletions, substitutions), counted
+ * up to the first CLI_NEAR_MAX characters of each: enough to tell a typo. */
+#define CLI_NEAR_MAX 32
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strnlen(a, CLI_NEAR_MAX), lb = strnlen(b, CLI_NEAR_MAX);
+	size_t row[CLI_NEAR_MAX + 1];
+
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+const char *cli_nearest(const char *text, const char *const *names, size_t count)
+{
+	size_t best = (size_t)-1, len = strnlen(text, CLI_NEAR_MAX);
+	const char *near = NULL;
+
+	for (size_t i = 0; i < count; i++) {
+		size_t d = edit_distance(text, names[i]);
+
+		if (d < best) {
+			best = d;
+			near = names[i];
+		}
+	}
+	/* a guess only within a third of the word (at least one edit), never a far one */
+	return best <= (len / 3 > 1 ? len / 3 : 1) ? near : NULL;
+}
+
+int cli_parse_role_arg(struct cli_ctx *ctx, const char *cmd, const char *what, const char *text,
+		       enum nk_role *role)
+{
+	static const char *const names[] = { "claimant", "payer", "mediator" };
+	const char *near;
+
+	if (!text)
+		return cli_usage_error(ctx, cmd, "%s ROLE is required", what);
+	if (nk_role_parse(text, role) == NK_OK)
+		return CLI_OK;
+	if ((near = cli_nearest(text, names, sizeof(names) / sizeof(names[0]))))
+		return cli_usage_error(ctx, cmd, "%s: unknown role '%.32s': did you mean '%s'? "
+				       "(claimant, payer or mediator)", what, text, near);
+	return cli_usage_error(ctx, cmd, "%s: unknown role '%.32s' (claimant, payer or mediator)",
+			       what, text);
+}
+
 int cli_parse_role(struct cli_ctx *ctx, const char *cmd, const char *text, enum nk_role *role)
 {
-	if (!text)
-		return cli_usage_error(ctx, cmd, "--as ROLE is required");
-	if (nk_role_parse(text, role) != NK_OK)
-		return cli_usage_error(ctx, cmd, "--as: unknown role '%s' (claimant, payer or mediator)", text);
-	return CLI_OK;
+	return cli_parse_role_arg(ctx, cmd, "--as", text, role);
+}
+
+const struct nk_currency *cli_currency_find(const char *code)
+{
+	char upper[8];
+	size_t n = strnlen(code, sizeof(upper));
+
+	if (n == sizeof(upper))
+		return NULL;
+	for (size_t i = 0; i <= n; i++)
+		upper[i] = (char)toupper((unsigned char)code[i]);
+	return nk_currency_find(upper);
+}
+
+void cli_iso_time(int64_t ms, char out[static CLI_TIME_MAX])
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, CLI_TIME_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 void cli_format_amount(const char *currency, int64_t amount, char out[static CLI_AMOUNT_MAX])

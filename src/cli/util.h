@@ -13,6 +13,9 @@
 
 #define CLI_AMOUNT_MAX (NK_MONEY_TEXT_MAX + 8)
 
+/* "s" unless n is one: "1 round", "2 rounds". */
+#define CLI_PLURAL(n) ((n) == 1 ? "" : "s")
+
 /* Maps a status to the exit status of enum cli_exit (cli.h). */
 int cli_exit_for(enum nk_status status);
 
@@ -20,7 +23,15 @@ int cli_exit_for(enum nk_status status);
  * exit status for err->code. */
 int cli_report(struct cli_ctx *ctx, const struct nk_error *err);
 
-/* Prints "nakodo CMD: MESSAGE" and a pointer to --help; returns CLI_USAGE. */
+/* Reports err, which arose reading the file at path, as "nakodo: FILE: FIELD: REASON"
+ * (the file said once, though the library's readers start their reasons with it; the
+ * field left out when it is the file or its "nakodo" tag, so that no prefix is doubled)
+ * and, with --json, as cli_report's object with "file" beside "field". */
+int cli_report_file(struct cli_ctx *ctx, const char *path, const struct nk_error *err);
+
+/* Prints "nakodo CMD: MESSAGE" and a pointer to --help on stderr and, with --json, the
+ * object {"error": "usage", "command", "detail", "exit": 2} on stdout; returns
+ * CLI_USAGE. */
 int cli_usage_error(struct cli_ctx *ctx, const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -39,7 +50,18 @@ int cli_open_case_store(struct cli_ctx *ctx, bool create, struct nk_store **stor
 int cli_read_amount(struct cli_ctx *ctx, const struct nk_currency *cur, const char *arg,
 		    int64_t *amount);
 bool cli_wants_help(int argc, char **argv);
+/* --as ROLE: a usage error when text is NULL or names no role (with the nearest role's
+ * name, when it looks like a typo of one). cli_parse_role_arg names the argument what. */
 int cli_parse_role(struct cli_ctx *ctx, const char *cmd, const char *text, enum nk_role *role);
+int cli_parse_role_arg(struct cli_ctx *ctx, const char *cmd, const char *what, const char *text,
+		       enum nk_role *role);
+/* Of names, the one text is likely a typo of (a few edits away), or NULL. */
+const char *cli_nearest(const char *text, const char *const *names, size_t count);
+/* The currency of an ISO 4217 code in any case ("usd", "Usd"), or NULL. */
+const struct nk_currency *cli_currency_find(const char *code);
+/* ms since 1970 as ISO 8601 in UTC, to the second: "2026-12-04T22:51:35Z". */
+#define CLI_TIME_MAX 24
+void cli_iso_time(int64_t ms, char out[static CLI_TIME_MAX]);
 /* "USD 350,000,000.00" */
 void cli_format_amount(const char *currency, int64_t amount, char out[static CLI_AMOUNT_MAX]);
 #endif

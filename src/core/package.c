@@ -50,7 +50,7 @@ static enum nk_status check_amounts(const struct nk_amount_range *r, const char 
 		return nk_fail(err, NK_EINVAL, field, "needs 0 <= min <= max <= %lld minor units",
 			       (long long)NK_LOAN_AMOUNT_MAX);
 	if (r->min % r->step || r->max % r->step)
-		return nk_fail(err, NK_EINVAL, field, "the step does not divide the bounds");
+		return nk_fail(err, NK_EINVAL, field, "min and max must be multiples of the step");
 	return NK_OK;
 }
 
@@ -67,7 +67,7 @@ static enum nk_status check_term(const struct nk_term_range *r, int lo, int hi, 
 		return nk_fail(err, NK_EINVAL, field, "needs %d <= min <= max <= %d (%s)", lo, hi,
 			       !strcmp(term, "rate") ? "basis points" : "periods");
 	if (r->min % r->step || r->max % r->step)
-		return nk_fail(err, NK_EINVAL, field, "the step does not divide the bounds");
+		return nk_fail(err, NK_EINVAL, field, "min and max must be multiples of the step");
 	return NK_OK;
 }
 

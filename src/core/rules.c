@@ -51,6 +51,12 @@ static enum nk_status check_rules(const struct nk_rules *r, bool policy, struct 
 	}
 	if (r->range_low < 0 || r->range_high > NK_AMOUNT_MAX || r->range_low >= r->range_high)
 		return nk_fail(err, NK_EINVAL, "range", "the range must satisfy 0 <= LOW < HIGH");
+	/* a settlement falls on the grid inside the range: a step wider than the range
+	 * leaves at most one place for it, whatever the figures */
+	if (policy && r->grid > r->range_high - r->range_low)
+		return nk_fail(err, NK_EINVAL, "grid", "the grid step is wider than the range "
+			       "(range_high - range_low): at most one settlement would fit on it; "
+			       "use a finer grid or a wider range");
 	if (policy && r->hint_count > 0 && r->range_low == 0 && r->range_high == NK_AMOUNT_MAX)
 		return nk_fail(err, NK_EINVAL, "range", "hints need a declared range, so that their leakage can be measured");
 	if (!(r->leakage_bits >= 0.0 && r->leakage_bits <= 64.0))

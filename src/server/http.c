@@ -3,6 +3,7 @@
  * the second call so that keep-alive survives), RFC 9457 problem documents, and one
  * log line per request that never holds a figure or a token. */
 #include "server/server_impl.h"
+#include "server/web_files.h"
 
 #include <nakodo/alloc.h>
 #include <nakodo/buffers.h>
@@ -23,6 +24,7 @@ struct http_request {
 	char role[NK_TOKEN_ROLE_MAX];
 	struct nk_buf body;	/* bounded by the route's body limit */
 	bool answered;
+	bool authorised;	/* the headers' token holds for a longer body (route_body_max_authorised) */
 };
 
 static const struct {
@@ -137,6 +139,7 @@ static enum MHD_Result send_body(struct MHD_Connection *conn, struct nk_server *
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(resp, "X-Request-Id", req->id);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	web_headers(resp);
 	if (status == 429)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
 	if (status == 405 && req->route < server_route_count)
@@ -145,6 +148,24 @@ static enum MHD_Result send_body(struct MHD_Connection *conn, struct nk_server *
 	MHD_destroy_response(resp);
 	req->answered = true;
 	log_line(srv, req, method, status);
+	return ret;
+}
+
+/* A page or an asset from the built-in table (web_response). */
+static enum MHD_Result send_file(struct MHD_Connection *conn, struct nk_server *srv,
+				 struct http_request *req, const char *method,
+				 const struct web_file *file)
+{
+	struct MHD_Response *resp = web_response(file);
+	enum MHD_Result ret;
+
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, "X-Request-Id", req->id);
+	ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	req->answered = true;
+	log_line(srv, req, method, MHD_HTTP_OK);
 	return ret;
 }
 
@@ -220,13 +241,17 @@ static size_t body_limit(const struct nk_server *srv, const struct http_request 
 {
 	if (req->route >= server_route_count)
 		return srv->cfg.body_max;
+	if (req->authorised)
+		return route_body_max_authorised(&server_routes[req->route]);
 	return route_body_max(&server_routes[req->route], srv->cfg.body_max);
 }
 
-/* Matches url against pattern; fills the {id} and {role} segments. */
+/* Matches url against pattern; fills the {id} and {role} segments; {*} takes the rest. */
 static bool path_matches(const char *pattern, const char *url, struct http_request *req)
 {
 	while (*pattern && *url) {
+		if (strcmp(pattern, "{*}") == 0)
+			return true;
 		if (*pattern == '{') {
 			bool is_id = strncmp(pattern, "{id}", 4) == 0;
 			char *dst = is_id ? req->case_id : req->role;
@@ -252,7 +277,8 @@ static void find_route(const char *method, const char *url, struct http_request 
 	for (size_t i = 0; i < server_route_count; i++) {
 		if (!path_matches(server_routes[i].path, url, req))
 			continue;
-		if (strcmp(server_routes[i].method, method) == 0) {
+		if (strcmp(server_routes[i].method, method) == 0 ||
+		    ((server_routes[i].access & ACCESS_WEB) && strcmp(method, "HEAD") == 0)) {
 			req->route = i;
 			req->wrong_method = false;
 			return;
@@ -264,6 +290,14 @@ static void find_route(const char *method, const char *url, struct http_request 
 	if (req->wrong_method)
 		return;
 	req->route = server_route_count;
+}
+
+static const struct sockaddr *peer_address(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *peer =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	return peer ? peer->client_addr : NULL;
 }
 
 /* Whether caller may call route on the case in the path; sets field/detail if not. */
@@ -344,6 +378,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	bool signing = false, presents = false, settle = false;
 
 	call.peer = addr;
+	call.url = url;
 	call.case_id = req->case_id[0] ? req->case_id : NULL;
 	call.after = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "after");
 	call.role_param = req->role[0] ? req->role : NULL;
@@ -382,6 +417,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 		 * that does waits for its outcome (below), so that whoever holds the token alone,
 		 * unsigned or signing badly, cannot spend what the role's signed requests use. */
 		rate_key = auth_rate_key(srv, token);
+		call.rate_key = rate_key;
 		signing = strcmp(caller.role, "operator") != 0 &&
 			  (route->sign_in_headers || route_signed_body(route));
 		presents = signing && presents_signature(conn, route, req);
@@ -429,7 +465,9 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	if (rc != NK_OK)
 		goto failed;
 	call.verified = true;	/* a signed action is done only once its signature held */
-	if (call.text) {
+	if (call.file) {
+		ret = send_file(conn, srv, req, method, call.file);
+	} else if (call.text) {
 		ret = send_body(conn, srv, req, method, (unsigned)call.status, call.text,
 				call.content_type);
 		call.text = NULL;
@@ -470,6 +508,8 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 
 	if (!req) {	/* first call: headers only; the answer waits for the second */
 		const char *length;
+		unsigned long long declared;
+		bool unknown = false;
 
 		if (!(req = calloc(1, sizeof(*req))))
 			return MHD_NO;
@@ -481,11 +521,27 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 			find_route(method, url, req);
 		else
 			req->route = server_route_count;
+		if (req->route < server_route_count && !req->wrong_method &&
+		    route_body_max_authorised(&server_routes[req->route]))
+			req->authorised = auth_headers_grant(srv, conn, &server_routes[req->route],
+							     peer_address(conn), &unknown);
 		length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		/* A declared body beyond the limit is refused before it is read (the client
 		 * gets the answer instead of "100 Continue"); the connection then closes. */
-		if (length && strtoull(length, NULL, 10) > body_limit(srv, req))
+		declared = length ? strtoull(length, NULL, 10) : 0;
+		if (declared > body_limit(srv, req) && req->route < server_route_count &&
+		    !req->wrong_method &&
+		    declared <= route_body_max_authorised(&server_routes[req->route])) {
+			if (auth_fail_over(srv, peer_address(conn)))
+				return send_problem(conn, srv, req, method, 429, "Authorization",
+						    "too many failed authentications from this address");
+			if (unknown)	/* a guess answered: it counts as one */
+				auth_fail_note(srv, peer_address(conn));
+			return send_problem(conn, srv, req, method, 401, "Authorization",
+					    "a body this long needs a valid token for this route");
+		}
+		if (declared > body_limit(srv, req))
 			return send_problem(conn, srv, req, method, 413, "body",
 					    "the body is longer than the limit");
 		return MHD_YES;

@@ -323,7 +323,7 @@ is "remote receipt signed by the claimant's key" "$?" 0
 "$NAKODO" verify "$TMP/rc-receipt" --server-key "$SKEY" >"$TMP/rv" 2>&1
 is "it verifies, the claimant's signature holds" "$? $(grep -c '^holds *claimant-signature' "$TMP/rv")" "0 1"
 rreceipt "$PT" claimant "$TMP/rc2-receipt" --key "$TMP/payer.nkey"
-is "signing as a role with another role's key: exit 1" "$?" 1
+is "signing as a role the token does not hold: exit 2 (--as must agree with the token)" "$?" 2
 check "and writes nothing" test ! -e "$TMP/rc2-receipt"
 rreceipt "$PT" payer "$TMP/rc-receipt"
 is "an existing --out file is refused: exit 2" "$?" 2

@@ -137,7 +137,9 @@ static void settlements_views_and_budget(void **state)
 		struct nk_round_result res[NK_ROUNDS_MAX];
 
 		random_rules(&r, false);
-		assert_int_equal(nk_rules_check(&r, NULL), NK_OK);
+		/* sound, not within today's policy: a grid wider than the range is refused
+		 * to new cases, but the arithmetic still settles those opened before */
+		assert_int_equal(nk_rules_check_sound(&r, NULL), NK_OK);
 		for (int i = 0; i < 8; i++)
 			seed[i] = (uint8_t)(c >> (8 * i));
 		for (int k = 0; k < r.rounds; k++) {

@@ -1,0 +1,212 @@
+/* nakodo case list: the cases in the database, one a line with what the mediator may
+ * know of each (kind, state, currency, round, when it opened and last moved), filtered
+ * by state; through a server, the ids its operator's route gives. */
+#include "backend.h"
+#include "util.h"
+
+#include <nakodo/package_case.h>
+#include <nakodo/wire.h>
+
+#include <getopt.h>
+#include <sodium.h>
+#include <string.h>
+
+const char cli_case_list_help[] =
+	"usage: nakodo case list [--state open|impasse|settled|closed]\n"
+	"                        [--server URL --token TOKEN] [--json]\n\n"
+	"Lists the cases in the database, oldest first: each one's id, kind (figures or\n"
+	"package), state, currency, round (the one open for figures, or the last one) of\n"
+	"the rounds its rules allow, and the times, in UTC, of its opening and of its last\n"
+	"event. The list is the mediator's view: no figure, no answer of a party.\n\n"
+	"  --state STATE   only the cases in that state (may be given more than once)\n"
+	"  --json          {\"cases\": [ID, ...], \"summaries\": [{\"case\", \"kind\", \"state\",\n"
+	"                  \"currency\", \"round\", \"rounds\", \"events\", \"opened\",\n"
+	"                  \"last_event\"}, ...]}, both in the same order\n\n"
+	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN; the operator's\n"
+	"token) the list is the server's (GET /v1/cases): its ids only, one a line, since\n"
+	"the operator's route tells no case's state; --state needs the database.\n";
+
+static const char *const states[] = { "open", "impasse", "settled", "closed" };
+#define STATE_COUNT (sizeof(states) / sizeof(states[0]))
+
+/* The round a package case is in, from its mediator's package briefing. */
+static enum nk_status package_round(struct cli_backend *be, const char *id, int *round,
+				    struct nk_error *err)
+{
+	struct nk_package_brief *pb = sodium_malloc(sizeof(*pb));
+	enum nk_status rc;
+
+	if (!pb)
+		return nk_fail(err, NK_ENOMEM, "brief", "out of memory");
+	if ((rc = nk_package_case_brief(&be->env, id, NK_MEDIATOR, pb, err)) == NK_OK)
+		*round = pb->round;
+	sodium_free(pb);
+	return rc;
+}
+
+/* What the mediator's briefing and the log tell of case id, as one JSON object. */
+static enum nk_status summarize(struct cli_backend *be, const char *id, json_t **out,
+				struct nk_error *err)
+{
+	struct nk_brief *b = sodium_malloc(sizeof(*b));
+	struct nk_event_list log = { 0 };
+	char opened[CLI_TIME_MAX] = "", last[CLI_TIME_MAX] = "";
+	enum nk_status rc;
+	int round;
+
+	if (!b)
+		return nk_fail(err, NK_ENOMEM, "brief", "out of memory");
+	if ((rc = nk_case_brief(&be->env, id, NK_MEDIATOR, b, err)) != NK_OK ||
+	    (rc = nk_case_log(&be->env, id, &log, err)) != NK_OK)
+		goto out;
+	round = b->round;
+	if (b->package && (rc = package_round(be, id, &round, err)) != NK_OK)
+		goto out;
+	if (log.count > 0) {
+		cli_iso_time(log.events[0].time_ms, opened);
+		cli_iso_time(log.events[log.count - 1].time_ms, last);
+	}
+	*out = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:s, s:s}", "case", id, "kind",
+			 b->package ? "package" : "figures", "state", nk_case_state_name(b->state),
+			 "currency", b->rules.currency, "round", round, "rounds", b->rules.rounds,
+			 "events", (json_int_t)log.count, "opened", opened, "last_event", last);
+	if (!*out)
+		rc = nk_fail(err, NK_ENOMEM, "cases", "out of memory");
+out:
+	nk_event_list_free(&log);
+	sodium_free(b);
+	return rc;
+}
+
+static int parse(struct cli_ctx *ctx, int argc, char **argv, bool want[static STATE_COUNT],
+		 bool *filter, struct remote *remote)
+{
+	static const struct option opts[] = {
+		{ "state", required_argument, NULL, 's' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
+	};
+	size_t k;
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN) {
+			remote_option(remote, c, optarg);
+			continue;
+		}
+		if (c != 's')
+			return cli_usage_error(ctx, "nakodo case list", "unknown or incomplete "
+					       "option '%s'", argv[optind - 1]);
+		for (k = 0; k < STATE_COUNT && strcmp(optarg, states[k]) != 0; k++)
+			;
+		if (k == STATE_COUNT)
+			return cli_usage_error(ctx, "nakodo case list", "--state: unknown "
+					       "state '%.32s' (open, impasse, settled or closed)",
+					       optarg);
+		want[k] = *filter = true;
+	}
+	if (optind != argc)
+		return cli_usage_error(ctx, "nakodo case list", "unexpected argument '%s'",
+				       argv[optind]);
+	return CLI_OK;
+}
+
+static bool wanted(const json_t *summary, const bool want[static STATE_COUNT], bool filter)
+{
+	const char *state = json_string_value(json_object_get(summary, "state"));
+
+	for (size_t k = 0; filter && k < STATE_COUNT; k++)
+		if (want[k] && strcmp(state, states[k]) == 0)
+			return true;
+	return !filter;
+}
+
+static void print_row(FILE *f, const json_t *s)
+{
+	char round[32];
+
+	snprintf(round, sizeof(round), "%lld of %lld",
+		 (long long)json_integer_value(json_object_get(s, "round")),
+		 (long long)json_integer_value(json_object_get(s, "rounds")));
+	fprintf(f, "%-20s  %-7s  %-8s  %-3s  %-8s  %-20s  %s\n",
+		json_string_value(json_object_get(s, "case")),
+		json_string_value(json_object_get(s, "kind")),
+		json_string_value(json_object_get(s, "state")),
+		json_string_value(json_object_get(s, "currency")), round,
+		json_string_value(json_object_get(s, "opened")),
+		json_string_value(json_object_get(s, "last_event")));
+}
+
+/* The local list: each case summarized, those of the wanted states kept. */
+static int local_list(struct cli_ctx *ctx, struct cli_backend *be, const json_t *ids,
+		      const bool want[static STATE_COUNT], bool filter)
+{
+	json_t *kept = json_array(), *summaries = json_array(), *s;
+	struct nk_error err = { 0 };
+	size_t i;
+	json_t *id;
+
+	if (!kept || !summaries) {
+		json_decref(kept);
+		json_decref(summaries);
+		nk_fail(&err, NK_ENOMEM, "cases", "out of memory");
+		return cli_report(ctx, &err);
+	}
+	json_array_foreach(ids, i, id) {
+		s = NULL;
+		if (summarize(be, json_string_value(id), &s, &err) != NK_OK) {
+			json_decref(kept);
+			json_decref(summaries);
+			return cli_report(ctx, &err);
+		}
+		if (wanted(s, want, filter)) {
+			json_array_append(kept, id);
+			json_array_append(summaries, s);
+		}
+		json_decref(s);
+	}
+	if (ctx->json) {
+		cli_print_json(ctx, json_pack("{s:o, s:o}", "cases", kept, "summaries", summaries));
+		return CLI_OK;
+	}
+	if (json_array_size(summaries) > 0)
+		fprintf(ctx->out, "%-20s  %-7s  %-8s  %-3s  %-8s  %-20s  %s\n", "CASE", "KIND",
+			"STATE", "CUR", "ROUND", "OPENED", "LAST EVENT");
+	json_array_foreach(summaries, i, s)
+		print_row(ctx->out, s);
+	json_decref(kept);
+	json_decref(summaries);
+	return CLI_OK;
+}
+
+int cli_case_list(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct cli_backend be = { 0 };
+	bool want[STATE_COUNT] = { false }, filter = false;
+	json_t *answer = NULL;
+	const json_t *ids;
+	int rc;
+
+	if ((rc = parse(ctx, argc, argv, want, &filter, &be.remote)) != CLI_OK)
+		return rc;
+	if (filter && cli_backend_token_role(&be))
+		return cli_usage_error(ctx, "nakodo case list", "--state: a server's list gives "
+				       "ids only; filter by state on the database (--db)");
+	if ((rc = cli_backend_open(ctx, &be)) == CLI_OK &&
+	    (rc = be.ops->list(ctx, &be, &answer)) == CLI_OK) {
+		ids = json_object_get(answer, "cases");
+		if (!be.is_remote) {
+			rc = local_list(ctx, &be, ids, want, filter);
+			json_decref(answer);
+		} else if (ctx->json) {
+			cli_print_json(ctx, answer);
+		} else {
+			for (size_t i = 0; i < json_array_size(ids); i++)
+				fprintf(ctx->out, "%s\n",
+					json_string_value(json_array_get(ids, i)));
+			json_decref(answer);
+		}
+	}
+	cli_backend_close(&be);
+	return rc;
+}
