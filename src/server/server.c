@@ -91,24 +91,30 @@ static enum nk_status check_config(const struct nk_server_config *c, struct nk_e
 	return NK_OK;
 }
 
-/* Makes the operator token if needed and reads every case's state, with a store of
- * its own (kept as the shared one for mem:, whose data lives in that handle). */
+/* Makes the operator token if needed, with a store of its own (kept as the shared one
+ * for mem:, whose data lives in that handle), and counts every case's state for
+ * /metrics: for mem: here, otherwise on a thread of its own, so that a server with
+ * 100,000 cases listens at once instead of after reading every one (issue 13). */
 static enum nk_status prepare_store(struct nk_server *srv, struct nk_error *err)
 {
 	struct nk_store *store = NULL;
 	unsigned caps = 0;
+	bool shared;
 	enum nk_status rc;
 
+	shared = nk_store_url_caps(srv->cfg.db, &caps, NULL) == NK_OK &&
+		 !(caps & NK_STORE_PERSISTENT);
 	rc = nk_store_open_grouped(&store, srv->cfg.db, NK_STORE_CREATE, srv->group, err);
 	if (rc == NK_OK)
 		rc = auth_ensure_operator(store, srv->cfg.log, err);
 	if (rc == NK_OK) {
 		struct nk_case_env env = { .store = store, .signer = srv->cfg.signer };
 
-		rc = metrics_init(&srv->metrics, server_route_count, &env, err);
+		rc = metrics_init(&srv->metrics, server_route_count, shared ? &env : NULL, err);
 	}
-	if (rc == NK_OK && nk_store_url_caps(srv->cfg.db, &caps, NULL) == NK_OK &&
-	    !(caps & NK_STORE_PERSISTENT))
+	if (rc == NK_OK && !shared)
+		rc = metrics_count_start(srv, err);
+	if (rc == NK_OK && shared)
 		srv->shared_store = store;
 	else
 		nk_store_close(store);
@@ -206,6 +212,7 @@ void nk_server_stop(struct nk_server *srv)
 		if (s != MHD_INVALID_SOCKET)
 			close(s);
 	}
+	metrics_count_stop(&srv->metrics);	/* its connection is in the group */
 	scrub_stop(srv);
 	nk_store_close(srv->shared_store);
 	if (srv->key_made)
