@@ -173,7 +173,8 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->connections_max,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->header_max,
+		/* twice the limit: a head over it still reaches server_on_request's check */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->header_max * 2,
 		MHD_OPTION_NOTIFY_COMPLETED, server_on_completed, srv,
 		MHD_OPTION_END);
 	if (!srv->daemon) {
