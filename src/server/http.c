@@ -499,25 +499,6 @@ out:
 	return ret;
 }
 
-static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
-				       const char *value)
-{
-	(void)kind;
-	*(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 4;	/* ": ", CRLF */
-	return MHD_YES;
-}
-
-/* The request line and headers as sent, give or take whitespace. libmicrohttpd's pool is
- * twice --header-max (server.c), so that a head over the limit still reaches this check
- * and is refused with a problem document; one over the pool gets its bare 431. */
-static size_t head_size(struct MHD_Connection *conn, const char *method, const char *url)
-{
-	size_t n = strlen(method) + strlen(url) + 12;	/* " ", " HTTP/1.1", CRLF */
-
-	MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header_size, &n);
-	return n;
-}
-
 enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version,
 				  const char *upload, size_t *upload_size, void **con_cls)
@@ -537,15 +518,12 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		request_id(req->id);
 		atomic_fetch_add(&srv->in_flight, 1);
 		*con_cls = req;
-		if (head_size(conn, method, url) > srv->cfg.header_max) {
-			req->route = server_route_count;
+		req->route = server_route_count;
+		if (request_head_size(conn, method, url) > srv->cfg.header_max)
 			return send_problem(conn, srv, req, method, 431, "headers",
 					    "the request line and headers are longer than the limit");
-		}
 		if (strlen(url) <= srv->cfg.url_max)
 			find_route(method, url, req);
-		else
-			req->route = server_route_count;
 		if (req->route < server_route_count && !req->wrong_method &&
 		    route_body_max_authorised(&server_routes[req->route]))
 			req->authorised = auth_headers_grant(srv, conn, &server_routes[req->route],

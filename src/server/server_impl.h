@@ -256,6 +256,8 @@ NK_MUST_USE enum nk_status auth_ensure_operator(struct nk_store *store, FILE *lo
 
 /* request.c: decodes a request body strictly against fields. NK_EINVAL names the
  * field; depth counts nesting of arrays and objects. */
+/* The size of a request's line and headers, for the --header-max check (request.c). */
+size_t request_head_size(struct MHD_Connection *conn, const char *method, const char *url);
 NK_MUST_USE enum nk_status request_decode(const char *body, size_t len, unsigned depth_max,
 					  const struct field_spec *fields, json_t **out,
 					  struct nk_error *err);
