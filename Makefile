@@ -55,6 +55,8 @@ bench: all
 	./$(BUILD)/bench/bench_bargain
 	./$(BUILD)/bench/bench_store
 	./$(BUILD)/bench/bench_crypto
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || apt-get install -y wrk
+	./bench/bench_server.sh $(BUILD)/src/cli/nakodo
 
 # Sanitizer and valgrind runs of the whole suite, in their own build folders.
 sanitize: deps

@@ -26,7 +26,23 @@ struct nk_case_env {
 	void *arg;
 	const struct nk_server_key *signer;	/* borrowed */
 	struct nk_record_log *record;		/* borrowed; may be NULL */
+	struct nk_case_cache *cache;		/* borrowed; may be NULL (no cache) */
 };
+
+/* ---- the cache of folded states ----
+ * A server keeps each case's folded state in memory, keyed by the case's last event
+ * (number and chain hash), checked against the store inside every transaction that uses
+ * it (one indexed read), so it is never stale, even with other writers on the same
+ * database. Bounded: the least recently used case is evicted, and every evicted, replaced
+ * or ended case's state is wiped. Shared by threads (its own lock). */
+#define NK_CASE_CACHE_MAX 1000000
+struct nk_case_cache;
+NK_MUST_USE enum nk_status nk_case_cache_new(struct nk_case_cache **out, size_t max_cases,
+					     struct nk_error *err);
+void nk_case_cache_free(struct nk_case_cache *cache);
+/* Lookups that found a current state, lookups that did not, and states held. */
+void nk_case_cache_counts(struct nk_case_cache *cache, uint64_t *hits, uint64_t *misses,
+			  size_t *held);
 
 /* ---- signed requests ----
  * Once a role has joined with a key, every action it takes on the case carries its

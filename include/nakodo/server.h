@@ -16,6 +16,8 @@ struct nk_server_config {
 	const char *listen;		/* "HOST:PORT"; port 0 picks a free one */
 	const char *db;			/* store URL, as for nk_store_open */
 	unsigned threads;		/* worker threads, one store connection each */
+	size_t cache_cases;		/* folded case states kept in memory, least
+					 * recently used evicted (0: none) */
 	size_t body_max;		/* request body bytes (413 beyond) */
 	unsigned depth_max;		/* JSON nesting (400 beyond) */
 	size_t url_max;			/* request target bytes (414 beyond) */
@@ -50,7 +52,8 @@ struct nk_server_config {
  * 16, 2 KiB URLs, 16 KiB of headers, 30 s timeout, 1024 connections, 50 requests per
  * second per token with bursts of 100, 60 failed authentications per minute per client
  * address with bursts of 60, 20 cases an hour opened with mediators' tokens per client
- * address, signed reads within 120 s of the server's clock. */
+ * address, signed reads within 120 s of the server's clock, 16,384 cases' folded states
+ * cached. */
 void nk_server_config_default(struct nk_server_config *cfg);
 
 struct nk_server;

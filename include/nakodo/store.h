@@ -275,6 +275,11 @@ NK_MUST_USE enum nk_status nk_store_open_grouped(struct nk_store **out, const ch
  * at once outside a group. */
 NK_MUST_USE enum nk_status nk_store_wait_durable(struct nk_store *store, struct nk_error *err);
 
+/* Whether a flush of the group's log failed: from then on every commit is refused (an
+ * fsync that failed may have lost what it was to write, so nothing later is trusted)
+ * until the process starts again. */
+bool nk_store_group_failed(struct nk_store_group *group);
+
 /* Counters of a group, for metrics: commits, flushes (one per batch). */
 void nk_store_group_counts(struct nk_store_group *group, uint64_t *commits, uint64_t *flushes);
 

@@ -4,6 +4,7 @@
  * refused command rolls back and leaves the store as it was. The commands of each kind
  * live in their own files (figure_case.c, package_case.c). */
 #include "case/case_impl.h"
+#include "case/cache.h"
 #include "case/figure_kind.h"
 #include "case/package_kind.h"
 #include "case/record.h"
@@ -84,6 +85,8 @@ enum nk_status case_append(const struct nk_case_env *env, const char *id, const 
 	rc = case_link_event(env, id, &ev, err);
 	if (rc == NK_OK)
 		rc = nk_store_append(env->store, id, &ev, err);
+	if (rc == NK_OK)
+		case_pending_append(env, id, &ev);
 	free(ev.body);
 	return rc;
 }
@@ -121,10 +124,31 @@ enum nk_status case_get_amount(const struct nk_case_env *env, const char *id,
 	return rc;
 }
 
+/* The cached state when it is current (the store's last event, read in this
+ * transaction, is the one it was folded up to); else NK_ENOTFOUND with *head and *seq
+ * set for the fold to key its state by (*seq 0: an unlinked log, not cached). */
+static enum nk_status cached(const struct nk_case_env *env, const char *id,
+			     struct case_state *st, int64_t *seq,
+			     uint8_t head[static NK_CHAIN_BYTES], struct nk_error *err)
+{
+	bool linked = false;
+	enum nk_status rc = nk_store_last_link(env->store, id, seq, &linked, head, err);
+
+	if (rc == NK_ENOTFOUND)
+		nk_fail(err, NK_ENOTFOUND, "case", "no case %s in this database", id);
+	if (rc != NK_OK)
+		return rc;
+	if (!linked)
+		*seq = 0;
+	return *seq > 0 && case_cache_get(env->cache, id, *seq, head, st) ? NK_OK : NK_ENOTFOUND;
+}
+
 static enum nk_status load(const struct nk_case_env *env, const char *id, bool snapshot,
 			   struct case_state *st, struct nk_error *err)
 {
 	struct nk_event_list log = { 0 };
+	uint8_t head[NK_CHAIN_BYTES] = { 0 };
+	int64_t seq = 0;
 	enum nk_status rc;
 
 	if (!nk_case_id_valid(id))
@@ -132,6 +156,11 @@ static enum nk_status load(const struct nk_case_env *env, const char *id, bool s
 	rc = snapshot ? nk_store_begin_read(env->store, err) : nk_store_begin(env->store, err);
 	if (rc != NK_OK)
 		return rc;
+	if (env->cache && (rc = cached(env, id, st, &seq, head, err)) != NK_ENOTFOUND) {
+		if (rc != NK_OK)
+			goto out;
+		goto loaded;
+	}
 	rc = nk_store_load(env->store, id, &log, err);
 	if (rc == NK_ENOTFOUND)
 		nk_fail(err, NK_ENOTFOUND, "case", "no case %s in this database", id);
@@ -139,7 +168,20 @@ static enum nk_status load(const struct nk_case_env *env, const char *id, bool s
 		rc = case_chain_check(env, id, &log, false, NULL, err);
 	if (rc == NK_OK)
 		rc = case_fold(id, &log, st, err);
+	/* keyed by the last event the fold read, which the snapshot may see past */
+	if (rc == NK_OK && log.count > 0 && log.events[log.count - 1].linked) {
+		seq = log.events[log.count - 1].seq;
+		memcpy(head, log.events[log.count - 1].chain, NK_CHAIN_BYTES);
+	} else {
+		seq = 0;
+	}
 	nk_event_list_free(&log);
+	if (rc == NK_OK && snapshot && env->cache && seq > 0)
+		case_cache_put(env->cache, st, seq, head);
+loaded:
+	if (rc == NK_OK && !snapshot && seq > 0)
+		case_pending_begin(env, st, seq, head);
+out:
 	if (rc != NK_OK)
 		nk_store_rollback(env->store);
 	return rc;
@@ -195,10 +237,13 @@ enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc, boo
 			     struct nk_error *err)
 {
 	if (rc != NK_OK) {
+		case_pending_end(env, false);
 		nk_store_rollback(env->store);
 		return rc;
 	}
-	if ((rc = nk_store_commit(env->store, err)) != NK_OK)
+	rc = nk_store_commit(env->store, err);
+	case_pending_end(env, rc == NK_OK);
+	if (rc != NK_OK)
 		return rc;
 	if (ended && nk_store_scrub(env->store, NULL) != NK_OK) {
 		/* owed, and retried: see above */

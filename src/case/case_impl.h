@@ -151,6 +151,10 @@ NK_MUST_USE case_request_fn case_kind_act;
 NK_MUST_USE enum nk_status case_fold(const char *id, const struct nk_event_list *log,
 				     struct case_state *st, struct nk_error *err);
 
+/* Applies one more event of the log to st, as case_fold does for each (the cache of
+ * folded states, cache.c, keeps a state current with the events a command appends). */
+NK_MUST_USE enum nk_status case_fold_event(struct case_state *st, const struct nk_event *ev,
+					   struct nk_error *err);
 /* Begins a transaction and folds the case; on success the caller must commit or roll
  * back. */
 NK_MUST_USE enum nk_status case_load(const struct nk_case_env *env, const char *id,

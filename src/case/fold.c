@@ -195,6 +195,37 @@ static case_apply_fn applier(const struct case_state *st, enum case_event type)
 	return st->kind ? st->kind->apply[type] : NULL;
 }
 
+enum nk_status case_fold_event(struct case_state *st, const struct nk_event *ev,
+				struct nk_error *err)
+{
+	json_t *body = nk_json_loads_exact(ev->body, JSON_REJECT_DUPLICATES, CASE_BODY_FLAGS);
+	enum case_event type = CASE_EV_COUNT;
+	int version = 0;
+	enum nk_status rc;
+
+	st->events++;
+	st->event_ms = ev->time_ms;
+	if (!case_event_find(ev->type, &type))
+		type = CASE_EV_COUNT;
+	/* Every body was checked against the chain before the fold, and the server writes
+	 * only text it has read back (nk_json_dumps): one that does not read back exactly
+	 * now ran out of memory. */
+	if (!body)
+		rc = nk_fail(err, NK_ENOMEM, "log", "no memory to read case %s", st->id);
+	else if (!json_is_object(body))
+		rc = case_corrupt(err, "an event body is not a JSON object");
+	else if (type == CASE_EV_COUNT)
+		rc = case_corrupt(err, "an event of unknown type");
+	else if (!applier(st, type))
+		rc = case_corrupt(err, "an event its kind of case does not have");
+	else if ((rc = case_event_version(type, body, &version, err)) == NK_OK)
+		rc = applier(st, type)(st, body, err);
+	if (rc == NK_OK)
+		rc = apply_request(st, ev, body, err);
+	json_decref(body);
+	return rc;
+}
+
 enum nk_status case_fold(const char *id, const struct nk_event_list *log,
 			 struct case_state *st, struct nk_error *err)
 {
@@ -204,33 +235,7 @@ enum nk_status case_fold(const char *id, const struct nk_event_list *log,
 	snprintf(st->id, sizeof(st->id), "%s", id);
 	if (log->count == 0 || strcmp(log->events[0].type, case_event_name(CASE_EV_OPENED)) != 0)
 		return case_corrupt(err, "it does not start with its opening");
-	for (size_t i = 0; i < log->count && rc == NK_OK; i++) {
-		const struct nk_event *ev = &log->events[i];
-		json_t *body = nk_json_loads_exact(ev->body, JSON_REJECT_DUPLICATES,
-						   CASE_BODY_FLAGS);
-		enum case_event type = CASE_EV_COUNT;
-		int version = 0;
-
-		st->events++;
-		st->event_ms = ev->time_ms;
-		if (!case_event_find(ev->type, &type))
-			type = CASE_EV_COUNT;
-		/* Every body was checked against the chain before the fold, and the server
-		 * writes only text it has read back (nk_json_dumps): one that does not read
-		 * back exactly now ran out of memory. */
-		if (!body)
-			rc = nk_fail(err, NK_ENOMEM, "log", "no memory to read case %s", id);
-		else if (!json_is_object(body))
-			rc = case_corrupt(err, "an event body is not a JSON object");
-		else if (type == CASE_EV_COUNT)
-			rc = case_corrupt(err, "an event of unknown type");
-		else if (!applier(st, type))
-			rc = case_corrupt(err, "an event its kind of case does not have");
-		else if ((rc = case_event_version(type, body, &version, err)) == NK_OK)
-			rc = applier(st, type)(st, body, err);
-		if (rc == NK_OK)
-			rc = apply_request(st, ev, body, err);
-		json_decref(body);
-	}
+	for (size_t i = 0; i < log->count && rc == NK_OK; i++)
+		rc = case_fold_event(st, &log->events[i], err);
 	return rc;
 }

@@ -26,6 +26,9 @@ static const char serve_help[] =
 	"  --listen HOST:PORT     IPv4 address and port (default 127.0.0.1:8750; port 0 picks\n"
 	"                         a free one, printed as 'listening on http://HOST:PORT')\n"
 	"  --threads N            worker threads, each with its own store connection (default 4)\n"
+	"  --cache N              cases whose folded state is kept in memory, checked against\n"
+	"                         the database on every use (default 16384, about 2.8 KiB\n"
+	"                         each; 0: none)\n"
 	"  --tls-cert FILE        serve HTTPS with this PEM certificate (chain), and\n"
 	"  --tls-key FILE         its PEM private key (not readable by other users); the\n"
 	"                         listening line then says https://. Clients check the\n"
@@ -79,6 +82,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		{ "fail-burst", required_argument, NULL, 'F' },
 		{ "read-window", required_argument, NULL, 'w' },
 		{ "open-rate", required_argument, NULL, 'o' },
+		{ "cache", required_argument, NULL, 'k' },
 		{ "print-key", no_argument, NULL, 'P' },
 		{ "tls-cert", required_argument, NULL, 'C' }, { "tls-key", required_argument, NULL, 'K' },
 		{ "public-url", required_argument, NULL, 'U' },
@@ -136,6 +140,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		case 'F': cfg.fail_burst = (unsigned)v; break;
 		case 'w': cfg.read_window_s = (unsigned)v; break;
 		case 'o': cfg.open_rate = (unsigned)v; break;
+		case 'k': cfg.cache_cases = v; break;
 		}
 	}
 	if (optind != argc)

@@ -41,13 +41,14 @@ static const struct {
 	{ 414, "uri-too-long", "The request target is too long" },
 	{ 415, "unsupported-media-type", "The body must be application/json" },
 	{ 429, "rate-limited", "Too many requests for this token or address" },
+	{ 431, "headers-too-large", "The request line and headers are too large" },
 	{ 500, "internal", "The server failed" },
 };
 
 void nk_server_config_default(struct nk_server_config *cfg)
 {
 	*cfg = (struct nk_server_config){
-		.listen = "127.0.0.1:8750", .db = "nakodo.db", .threads = 4,
+		.listen = "127.0.0.1:8750", .db = "nakodo.db", .threads = 4, .cache_cases = 16384,
 		.body_max = 64 * 1024, .depth_max = 16, .url_max = 2048, .header_max = 16 * 1024,
 		.timeout_s = 30, .connections_max = 1024, .rate = 50, .burst = 100, .fail_rate = 60,
 		.fail_burst = 60, .open_rate = 20, .read_window_s = 120, .log = NULL,
@@ -394,6 +395,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 		call.env.store = call.worker->store;
 		call.env.signer = srv->cfg.signer;
 		call.env.record = srv->record;
+		call.env.cache = srv->cache;
 		token = call.worker->token;
 		if (!auth_parse(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							    MHD_HTTP_HEADER_AUTHORIZATION), token)) {
@@ -516,10 +518,12 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		request_id(req->id);
 		atomic_fetch_add(&srv->in_flight, 1);
 		*con_cls = req;
+		req->route = server_route_count;
+		if (request_head_size(conn, method, url) > srv->cfg.header_max)
+			return send_problem(conn, srv, req, method, 431, "headers",
+					    "the request line and headers are longer than the limit");
 		if (strlen(url) <= srv->cfg.url_max)
 			find_route(method, url, req);
-		else
-			req->route = server_route_count;
 		if (req->route < server_route_count && !req->wrong_method &&
 		    route_body_max_authorised(&server_routes[req->route]))
 			req->authorised = auth_headers_grant(srv, conn, &server_routes[req->route],

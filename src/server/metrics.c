@@ -1,7 +1,8 @@
 /* What /metrics tells the operator, in Prometheus text format: requests by route and
  * status (every route inside a case under one name), a latency histogram, cases by
  * state, and the store's commits and flushes. Case states are read from the store once
- * at start and then kept current by the routes. */
+ * at start, on a thread of its own, and kept current by the routes meanwhile and after:
+ * the count never overwrites a state a route has set (the route's is newer). */
 #include "server/server_impl.h"
 
 #include <sodium.h>
@@ -40,8 +41,10 @@ static size_t slot_of(const struct server_metrics *m, const char *id)
 	return (size_t)(h % m->cases_cap);
 }
 
-/* Inserts or updates; grows the table at half full. Caller holds cases_mu. */
-static bool set_state(struct server_metrics *m, const char *id, enum nk_case_state state)
+/* Inserts or updates (only inserts unless overwrite); grows the table at half full.
+ * Caller holds cases_mu. */
+static bool set_state(struct server_metrics *m, const char *id, enum nk_case_state state,
+		      bool overwrite)
 {
 	size_t i;
 
@@ -56,7 +59,7 @@ static bool set_state(struct server_metrics *m, const char *id, enum nk_case_sta
 		memset(grown.by_state, 0, sizeof(grown.by_state));
 		for (size_t k = 0; k < m->cases_cap; k++)
 			if (m->cases[k].id[0])
-				set_state(&grown, m->cases[k].id, m->cases[k].state);
+				set_state(&grown, m->cases[k].id, m->cases[k].state, true);
 		free(m->cases);
 		m->cases = grown.cases;
 		m->cases_cap = grown.cases_cap;
@@ -64,6 +67,8 @@ static bool set_state(struct server_metrics *m, const char *id, enum nk_case_sta
 	}
 	for (i = slot_of(m, id); m->cases[i].id[0]; i = (i + 1) % m->cases_cap)
 		if (strcmp(m->cases[i].id, id) == 0) {
+			if (!overwrite)
+				return true;
 			m->by_state[m->cases[i].state]--;
 			m->cases[i].state = state;
 			m->by_state[state]++;
@@ -80,8 +85,18 @@ void metrics_case_state(struct server_metrics *m, const char *case_id,
 			enum nk_case_state state)
 {
 	pthread_mutex_lock(&m->cases_mu);
-	(void)set_state(m, case_id, state);
+	(void)set_state(m, case_id, state, true);
 	pthread_mutex_unlock(&m->cases_mu);
+}
+
+static bool count_stopped(struct server_metrics *m)
+{
+	bool stop;
+
+	pthread_mutex_lock(&m->cases_mu);
+	stop = m->count_stop;
+	pthread_mutex_unlock(&m->cases_mu);
+	return stop;
 }
 
 struct id_list {
@@ -106,30 +121,25 @@ static bool collect(const char *id, void *arg)
 	return true;
 }
 
-enum nk_status metrics_init(struct server_metrics *m, size_t routes,
-			    const struct nk_case_env *case_env, struct nk_error *err)
+/* Reads every stored case's state through env (a brief as the mediator), adding those
+ * no route has set meanwhile; stops early when asked. */
+static enum nk_status count_cases(struct server_metrics *m, const struct nk_case_env *env,
+				  struct nk_error *err)
 {
-	struct nk_case_env env = *case_env;
-	struct nk_store *store = env.store;
 	struct id_list ids = { 0 };
-	struct nk_brief *b = NULL;
+	struct nk_brief *b = sodium_malloc(sizeof(*b));
 	enum nk_status rc;
 
-	memset(m, 0, sizeof(*m));
-	pthread_mutex_init(&m->cases_mu, NULL);
-	m->routes = routes;
-	m->requests = calloc((routes + 1) * METRIC_STATUSES, sizeof(m->requests[0]));
-	b = sodium_malloc(sizeof(*b));
-	if (!m->requests || !b) {
-		rc = nk_fail(err, NK_ENOMEM, "metrics", "out of memory");
+	if (!b)
+		return nk_fail(err, NK_ENOMEM, "metrics", "out of memory");
+	if ((rc = nk_store_list_cases(env->store, collect, &ids, err)) != NK_OK)
 		goto out;
-	}
-	if ((rc = nk_store_list_cases(store, collect, &ids, err)) != NK_OK)
-		goto out;
-	for (size_t i = 0; i < ids.count && rc == NK_OK; i++) {
-		rc = nk_case_brief(&env, ids.ids[i], NK_MEDIATOR, b, err);
+	for (size_t i = 0; i < ids.count && rc == NK_OK && !count_stopped(m); i++) {
+		rc = nk_case_brief(env, ids.ids[i], NK_MEDIATOR, b, err);
 		if (rc == NK_OK) {
-			metrics_case_state(m, ids.ids[i], b->state);
+			pthread_mutex_lock(&m->cases_mu);
+			(void)set_state(m, ids.ids[i], b->state, false);
+			pthread_mutex_unlock(&m->cases_mu);
 		} else if (rc == NK_ECORRUPT) {
 			/* One damaged case must not keep the server from serving the others;
 			 * each request to it is refused with the same reason. */
@@ -144,8 +154,88 @@ out:
 	return rc;
 }
 
+static void counted(struct server_metrics *m)
+{
+	pthread_mutex_lock(&m->cases_mu);
+	m->counted = true;
+	pthread_cond_broadcast(&m->counted_cv);
+	pthread_mutex_unlock(&m->cases_mu);
+}
+
+enum nk_status metrics_init(struct server_metrics *m, size_t routes,
+			    const struct nk_case_env *env, struct nk_error *err)
+{
+	enum nk_status rc = NK_OK;
+
+	memset(m, 0, sizeof(*m));
+	pthread_mutex_init(&m->cases_mu, NULL);
+	pthread_cond_init(&m->counted_cv, NULL);
+	m->routes = routes;
+	m->requests = calloc((routes + 1) * METRIC_STATUSES, sizeof(m->requests[0]));
+	if (!m->requests)
+		return nk_fail(err, NK_ENOMEM, "metrics", "out of memory");
+	if (env && (rc = count_cases(m, env, err)) == NK_OK)
+		counted(m);
+	return rc;
+}
+
+struct count_job {
+	struct nk_server *srv;
+	struct nk_store *store;
+};
+
+static void *counter(void *arg)
+{
+	struct count_job *job = arg;
+	struct nk_server *srv = job->srv;
+	struct nk_case_env env = { .store = job->store, .signer = srv->cfg.signer };
+	struct nk_error err = { 0 };
+
+	if (count_cases(&srv->metrics, &env, &err) != NK_OK)
+		fprintf(stderr, "nakodo serve: the cases by state could not be counted: %s: %s\n",
+			err.field, err.text);
+	nk_store_close(job->store);
+	free(job);
+	counted(&srv->metrics);
+	return NULL;
+}
+
+enum nk_status metrics_count_start(struct nk_server *srv, struct nk_error *err)
+{
+	struct count_job *job = calloc(1, sizeof(*job));
+	enum nk_status rc;
+
+	if (!job)
+		return nk_fail(err, NK_ENOMEM, "metrics", "out of memory");
+	job->srv = srv;
+	rc = nk_store_open_grouped(&job->store, srv->cfg.db, 0, srv->group, err);
+	if (rc == NK_OK && pthread_create(&srv->metrics.counter, NULL, counter, job) != 0)
+		rc = nk_fail(err, NK_ENOMEM, "metrics", "could not start the counting thread");
+	if (rc != NK_OK) {
+		nk_store_close(job->store);
+		free(job);
+		return rc;
+	}
+	srv->metrics.count_started = true;
+	return NK_OK;
+}
+
+void metrics_count_stop(struct server_metrics *m)
+{
+	if (!m->count_started)
+		return;
+	pthread_mutex_lock(&m->cases_mu);
+	m->count_stop = true;
+	pthread_cond_broadcast(&m->counted_cv);
+	pthread_mutex_unlock(&m->cases_mu);
+	pthread_join(m->counter, NULL);
+	m->count_started = false;
+}
+
 void metrics_free(struct server_metrics *m)
 {
+	metrics_count_stop(m);
+	pthread_cond_destroy(&m->counted_cv);
 	free(m->requests);
 	free(m->cases);
 	pthread_mutex_destroy(&m->cases_mu);
@@ -228,6 +318,8 @@ char *metrics_render(struct server_metrics *m, struct nk_store_group *group)
 		(unsigned long long)atomic_load(&m->latency_count));
 	fputs("# HELP nakodo_cases Cases by state.\n# TYPE nakodo_cases gauge\n", f);
 	pthread_mutex_lock(&m->cases_mu);
+	while (!m->counted && !m->count_stop)	/* the start-up count is not done */
+		pthread_cond_wait(&m->counted_cv, &m->cases_mu);
 	for (int s = NK_STATE_OPEN; s <= NK_STATE_CLOSED; s++)
 		fprintf(f, "nakodo_cases{state=\"%s\"} %llu\n", nk_case_state_name((enum nk_case_state)s),
 			(unsigned long long)m->by_state[s]);

@@ -82,13 +82,22 @@ static enum nk_status reply_brief(struct route_call *call, enum nk_role role,
 	return rc;
 }
 
-/* Public, so it says only whether a scrub is behind: no case, no count, no time. */
+/* Public, so it says only whether a scrub is behind or the log cannot be flushed: no
+ * case, no count, no time. A failed flush refuses every write from then on (group.c),
+ * so the server is out of service: 503, with the reason, for the orchestrator. */
 static enum nk_status h_healthz(struct route_call *call, struct nk_error *err)
 {
 	bool behind = atomic_load(&call->srv->scrub_behind);
 
-	call->reply = json_pack("{s:s, s:b}", "status", behind ? "degraded" : "ok",
-				"scrub_pending", behind);
+	if (call->srv->group && nk_store_group_failed(call->srv->group)) {
+		call->status = 503;
+		call->reply = json_pack("{s:s, s:b, s:s}", "status", "failing", "scrub_pending",
+					behind, "reason", "a flush of the log to disk failed: "
+					"every write is refused until the server is restarted");
+	} else {
+		call->reply = json_pack("{s:s, s:b}", "status", behind ? "degraded" : "ok",
+					"scrub_pending", behind);
+	}
 	return call->reply ? NK_OK : nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 }
 

@@ -91,24 +91,30 @@ static enum nk_status check_config(const struct nk_server_config *c, struct nk_e
 	return NK_OK;
 }
 
-/* Makes the operator token if needed and reads every case's state, with a store of
- * its own (kept as the shared one for mem:, whose data lives in that handle). */
+/* Makes the operator token if needed, with a store of its own (kept as the shared one
+ * for mem:, whose data lives in that handle), and counts every case's state for
+ * /metrics: for mem: here, otherwise on a thread of its own, so that a server with
+ * 100,000 cases listens at once instead of after reading every one (issue 13). */
 static enum nk_status prepare_store(struct nk_server *srv, struct nk_error *err)
 {
 	struct nk_store *store = NULL;
 	unsigned caps = 0;
+	bool shared;
 	enum nk_status rc;
 
+	shared = nk_store_url_caps(srv->cfg.db, &caps, NULL) == NK_OK &&
+		 !(caps & NK_STORE_PERSISTENT);
 	rc = nk_store_open_grouped(&store, srv->cfg.db, NK_STORE_CREATE, srv->group, err);
 	if (rc == NK_OK)
 		rc = auth_ensure_operator(store, srv->cfg.log, err);
 	if (rc == NK_OK) {
 		struct nk_case_env env = { .store = store, .signer = srv->cfg.signer };
 
-		rc = metrics_init(&srv->metrics, server_route_count, &env, err);
+		rc = metrics_init(&srv->metrics, server_route_count, shared ? &env : NULL, err);
 	}
-	if (rc == NK_OK && nk_store_url_caps(srv->cfg.db, &caps, NULL) == NK_OK &&
-	    !(caps & NK_STORE_PERSISTENT))
+	if (rc == NK_OK && !shared)
+		rc = metrics_count_start(srv, err);
+	if (rc == NK_OK && shared)
 		srv->shared_store = store;
 	else
 		nk_store_close(store);
@@ -153,6 +159,8 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 	}
 	srv->key_made = true;
 	if ((rc = nk_record_log_new(&srv->record, err)) != NK_OK ||
+	    (cfg->cache_cases && (rc = nk_case_cache_new(&srv->cache, cfg->cache_cases,
+							   err)) != NK_OK) ||
 	    (rc = nk_store_group_new(&srv->group, cfg->db, err)) != NK_OK ||
 	    (rc = prepare_store(srv, err)) != NK_OK ||
 	    (rc = scrub_start(srv, err)) != NK_OK)
@@ -165,7 +173,8 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->connections_max,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->header_max,
+		/* twice the limit: a head over it still reaches server_on_request's check */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->header_max * 2,
 		MHD_OPTION_NOTIFY_COMPLETED, server_on_completed, srv,
 		MHD_OPTION_END);
 	if (!srv->daemon) {
@@ -204,12 +213,14 @@ void nk_server_stop(struct nk_server *srv)
 		if (s != MHD_INVALID_SOCKET)
 			close(s);
 	}
+	metrics_count_stop(&srv->metrics);	/* its connection is in the group */
 	scrub_stop(srv);
 	nk_store_close(srv->shared_store);
 	if (srv->key_made)
 		pthread_key_delete(srv->store_key);
 	nk_store_group_free(srv->group);
 	nk_record_log_free(srv->record);
+	nk_case_cache_free(srv->cache);
 	if (srv->metrics.requests || srv->metrics.cases)
 		metrics_free(&srv->metrics);
 	pthread_mutex_destroy(&srv->rate_mu);

@@ -132,6 +132,11 @@ struct server_metrics {
 	struct case_slot *cases;
 	size_t cases_cap, cases_used;
 	uint64_t by_state[NK_STATE_CLOSED + 1];
+	/* The start-up count of the stored cases' states runs on a thread of its own
+	 * (metrics_count_start), so that the server listens at once; guarded by cases_mu. */
+	pthread_cond_t counted_cv;
+	bool counted, count_stop, count_started;
+	pthread_t counter;
 };
 
 struct nk_server {
@@ -154,6 +159,7 @@ struct nk_server {
 	struct read_mark *seen;		/* [HTTP_SEEN_SLOTS] */
 	struct server_metrics metrics;
 	struct nk_record_log *record;	/* the record's Merkle tree, kept loaded */
+	struct nk_case_cache *cache;	/* folded case states (NULL: none) */
 	/* scrub.c: the thread retrying owed scrubs, with a connection of its own */
 	struct nk_store *scrub_store;
 	pthread_t scrub_thread;
@@ -250,6 +256,8 @@ NK_MUST_USE enum nk_status auth_ensure_operator(struct nk_store *store, FILE *lo
 
 /* request.c: decodes a request body strictly against fields. NK_EINVAL names the
  * field; depth counts nesting of arrays and objects. */
+/* The size of a request's line and headers, for the --header-max check (request.c). */
+size_t request_head_size(struct MHD_Connection *conn, const char *method, const char *url);
 NK_MUST_USE enum nk_status request_decode(const char *body, size_t len, unsigned depth_max,
 					  const struct field_spec *fields, json_t **out,
 					  struct nk_error *err);
@@ -259,9 +267,15 @@ NK_MUST_USE enum nk_status request_decode(const char *body, size_t len, unsigned
 NK_MUST_USE enum nk_status scrub_start(struct nk_server *srv, struct nk_error *err);
 void scrub_stop(struct nk_server *srv);
 
-/* metrics.c */
+/* metrics.c: with env, counts the stored cases' states before returning (mem:, whose
+ * store is the worker's); with NULL, leaves that to metrics_count_start. */
 NK_MUST_USE enum nk_status metrics_init(struct server_metrics *m, size_t routes,
 					const struct nk_case_env *env, struct nk_error *err);
+/* Starts the thread that counts the stored cases' states over a connection of its own;
+ * until it is done, metrics_render waits for it. metrics_free stops and joins it. */
+NK_MUST_USE enum nk_status metrics_count_start(struct nk_server *srv, struct nk_error *err);
+/* Stops the counting thread (if any) and waits for it; metrics_free does it too. */
+void metrics_count_stop(struct server_metrics *m);
 void metrics_free(struct server_metrics *m);
 /* route is an index into server_routes, or server_route_count for none. */
 void metrics_request(struct server_metrics *m, size_t route, unsigned status, int64_t us);

@@ -1,13 +1,24 @@
 /* Group commit: the connections of one server commit without flushing, and one
  * committer thread flushes the log once per batch. A commit is answered only when a
  * flush that began after its COMMIT has finished, so durability holds while the cost
- * of a disk flush is shared by every commit that arrived during the previous one. */
+ * of a disk flush is shared by every commit that arrived during the previous one.
+ *
+ * Left at that, a flush carried 1.3 commits under 50 connections (issue 13): the disk
+ * flush (tens of microseconds on a cached virtual disk) ends before the next writer,
+ * already queued for its turn, has committed. So the committer waits, before a flush,
+ * while writers are still inside or queued for their turn, for at most GROUP_LINGER_NS
+ * and GROUP_MAX commits: a lone writer is flushed at once, a busy server's writers
+ * share one flush. */
 #include "store/group.h"
 #include "store/store_impl.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#define GROUP_LINGER_NS (2 * 1000 * 1000)
+#define GROUP_MAX 64
 
 struct nk_store_group {
 	const struct nk_store_ops *ops;
@@ -20,6 +31,7 @@ struct nk_store_group {
 	uint64_t written;		/* highest ticket whose COMMIT returned */
 	uint64_t synced;		/* highest ticket known durable */
 	uint64_t flushes;
+	unsigned writers;		/* holding or queued for the turn */
 	bool failed;			/* a flush failed: nothing is acknowledged any more */
 	bool stop;
 	pthread_t thread;
@@ -32,6 +44,7 @@ static void *committer(void *arg)
 
 	pthread_mutex_lock(&g->mu);
 	for (;;) {
+		struct timespec until;
 		uint64_t target;
 		enum nk_status rc;
 
@@ -40,6 +53,16 @@ static void *committer(void *arg)
 				break;
 			pthread_cond_wait(&g->wake, &g->mu);
 			continue;
+		}
+		/* writers on their way: let them join this flush, for a bounded time */
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += GROUP_LINGER_NS;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		while (g->writers > 0 && !g->stop && g->written - g->synced < GROUP_MAX &&
+		       pthread_cond_timedwait(&g->wake, &g->mu, &until) == 0) {
 		}
 		target = g->written;
 		pthread_mutex_unlock(&g->mu);
@@ -85,7 +108,14 @@ enum nk_status nk_store_group_new(struct nk_store_group **out, const char *url,
 	}
 	pthread_mutex_init(&g->turn, NULL);
 	pthread_mutex_init(&g->mu, NULL);
-	pthread_cond_init(&g->wake, NULL);
+	{
+		pthread_condattr_t attr;
+
+		pthread_condattr_init(&attr);
+		pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+		pthread_cond_init(&g->wake, &attr);
+		pthread_condattr_destroy(&attr);
+	}
 	pthread_cond_init(&g->done, NULL);
 	if (pthread_create(&g->thread, NULL, committer, g) != 0) {
 		free(g->location);
@@ -115,12 +145,19 @@ void nk_store_group_free(struct nk_store_group *g)
 
 void store_group_take_turn(struct nk_store_group *g)
 {
+	pthread_mutex_lock(&g->mu);
+	g->writers++;
+	pthread_mutex_unlock(&g->mu);
 	pthread_mutex_lock(&g->turn);
 }
 
 void store_group_give_turn(struct nk_store_group *g)
 {
 	pthread_mutex_unlock(&g->turn);
+	pthread_mutex_lock(&g->mu);
+	if (--g->writers == 0)
+		pthread_cond_signal(&g->wake);
+	pthread_mutex_unlock(&g->mu);
 }
 
 uint64_t store_group_issue(struct nk_store_group *g)
@@ -162,6 +199,16 @@ enum nk_status store_group_wait(struct nk_store_group *g, uint64_t ticket, bool 
 		rc = nk_fail(err, NK_ESTORE, "store", "the log could not be flushed to disk");
 	pthread_mutex_unlock(&g->mu);
 	return rc;
+}
+
+bool nk_store_group_failed(struct nk_store_group *g)
+{
+	bool failed;
+
+	pthread_mutex_lock(&g->mu);
+	failed = g->failed;
+	pthread_mutex_unlock(&g->mu);
+	return failed;
 }
 
 void nk_store_group_counts(struct nk_store_group *g, uint64_t *commits, uint64_t *flushes)

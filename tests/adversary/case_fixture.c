@@ -381,7 +381,7 @@ void fresh(const struct world *w, const struct op *op, bool sqlite, struct fixtu
 		snprintf(url, sizeof(url), "mem:");
 	}
 	assert_int_equal(nk_store_open(&f->store, url, NK_STORE_CREATE, NULL), NK_OK);
-	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, w->signer, NULL };
+	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, w->signer, NULL, NULL };
 	f->fake = (struct fake_env)FAKE_ENV_START;
 	op->setup(f);
 }

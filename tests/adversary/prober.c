@@ -357,7 +357,7 @@ int main(void)
 		printf("Bail out! no store\n");
 		return 1;
 	}
-	env = (struct nk_case_env){store, fake_now, fake_random, NULL, signer, NULL};
+	env = (struct nk_case_env){store, fake_now, fake_random, NULL, signer, NULL, NULL};
 	fake_clock = INT64_C(1700000000000);
 	printf("1..%d\n", 6);
 	for (int k = 0; k < 3; k++) {

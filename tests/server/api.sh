@@ -89,8 +89,9 @@ got=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $CT" -H '
 is "a 70 KB body is 413" "$got" 413
 got=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $CT" "$URL/v1/cases/$CASE/$(head -c 3000 /dev/zero | tr '\0' a)")
 is "a 3000-byte URL is 414" "$got" 414
-got=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Filler: $(head -c 20000 /dev/zero | tr '\0' a)" "$URL/healthz")
-is "20 KB of headers is 431" "$got" 431
+got=$(curl -s -o "$TMP/ans/hdr" -w '%{http_code}' -H "X-Filler: $(head -c 20000 /dev/zero | tr '\0' a)" "$URL/healthz")
+is "20 KB of headers is 431, a problem document" "$got $(jq -r '.type + " " + .field' "$TMP/ans/hdr")" \
+	"431 urn:nakodo:problem:headers-too-large headers"
 is "bad input changed nothing" "$(events "$CASE" "$MT")" "$before"
 
 is "first figure accepted" "$(req sub "$CT" POST "/v1/cases/$CASE/figures" '{"amount":6000}')" 200

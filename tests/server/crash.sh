@@ -1,18 +1,22 @@
 #!/bin/bash
 # Crash test of `nakodo serve` (TAP): clients stream figure submissions into many cases
-# while the server is killed with SIGKILL at random moments (CRASH_KILLS times, at
-# least 20). After each restart every acknowledged submission is in its case's log, no
-# submission that was never sent appears there, and every case's log still folds.
+# while the server is killed with SIGKILL at random moments (CRASH_KILLS times, 20 by
+# default). CRASH_CLIENTS clients (3) against CRASH_THREADS worker threads (4); the
+# server_crash_load test runs 12 against 16, so that commits share flushes as under a
+# benchmark's load (issue 13). After each restart every acknowledged submission is in
+# its case's log, no submission that was never sent appears there, and every case's log
+# still folds.
 set -u
 . "$(dirname "$0")/lib.sh"
 
 KILLS=${CRASH_KILLS:-20}
 CASES=24
-CLIENTS=3
+CLIENTS=${CRASH_CLIENTS:-3}
+THREADS=${CRASH_THREADS:-4}
 RULES50=${RULES/\"rounds\":3/\"rounds\":50}
 
 echo "TAP version 13"
-start_server --rate 100000 --burst 100000 --threads 4
+start_server --rate 100000 --burst 100000 --threads "$THREADS"
 LISTEN="127.0.0.1:$PORT"	# restarts keep the port the clients use
 for _ in $(seq "$CASES"); do
 	new_case "$RULES50" && echo "$CASE $CT $PT $MT" >>"$TMP/cases"
@@ -79,7 +83,7 @@ for k in $(seq "$KILLS"); do
 	wait "$SERVER_PID" 2>/dev/null
 	SERVER_PID=""
 	sleep 0.1	# let clients record answers that arrived before the kill
-	if ! start_server --rate 100000 --burst 100000 --threads 4; then
+	if ! start_server --rate 100000 --burst 100000 --threads "$THREADS"; then
 		not_ok "restart $k after SIGKILL"
 		break
 	fi

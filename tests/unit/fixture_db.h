@@ -57,7 +57,7 @@ static inline int fixture_open_at(struct fixture *f, const char *db, unsigned fl
 	}
 	if (!(f->signer = fixture_signer()))
 		return -1;
-	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer, NULL };
+	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer, NULL, NULL };
 	f->fake = (struct fake_env)FAKE_ENV_START;
 	return 0;
 }

@@ -32,7 +32,7 @@ static int setup(void **state)
 	if (!f || sodium_init() < 0 || nk_store_open(&f->store, "mem:", NK_STORE_CREATE, NULL) != NK_OK ||
 	    nk_server_key_generate(&f->signer, NULL) != NK_OK)
 		return -1;
-	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer, NULL };
+	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer, NULL, NULL };
 	f->fake = (struct fake_env)FAKE_ENV_START;
 	*state = f;
 	return 0;

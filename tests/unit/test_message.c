@@ -44,7 +44,7 @@ static int setup(void **state)
 		return -1;
 	if (nk_server_key_generate(&f->signer, NULL) != NK_OK)
 		return -1;
-	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer, NULL };
+	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer, NULL, NULL };
 	f->fake = (struct fake_env)FAKE_ENV_START;
 	for (int r = 0; r < 4; r++) {
 		if (nk_party_key_generate(&f->key[r], NULL) != NK_OK)

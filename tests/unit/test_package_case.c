@@ -68,7 +68,7 @@ static int setup_with(void **state, bool sqlite)
 		return -1;
 	if (nk_server_key_generate(&f->signer, NULL) != NK_OK)
 		return -1;
-	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer, NULL };
+	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer, NULL, NULL };
 	f->fake = (struct fake_env)FAKE_ENV_START;
 	f->korea = sodium_malloc(sizeof(*f->korea));
 	f->japan = sodium_malloc(sizeof(*f->japan));
