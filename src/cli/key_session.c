@@ -203,6 +203,17 @@ static enum nk_status write_session(const char *path, const struct nk_party_key 
 	return rc;
 }
 
+/* The shell code the user evaluates. Its comment names the key file with every control
+ * character as '?': a line break in a file's name would otherwise end the comment and
+ * run the rest of the name as a command (tests/adversary/session_eval.sh). */
+static void print_shell(FILE *out, const char *secret, const char *key_path, const char *until)
+{
+	fprintf(out, "%s=%s; export %s\n# nakodo: ", SESSION_ENV, secret, SESSION_ENV);
+	for (const unsigned char *p = (const unsigned char *)key_path; *p; p++)
+		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, out);
+	fprintf(out, " unlocked until %s\n", until);
+}
+
 static int unlock(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -262,8 +273,7 @@ static int unlock(struct cli_ctx *ctx, int argc, char **argv)
 		cli_print_json(ctx, json_pack("{s:s, s:s, s:s, s:s}", "env", SESSION_ENV, "session",
 					      secret, "file", path, "expires", until));
 	else
-		fprintf(ctx->out, "%s=%s; export %s\n# nakodo: %s unlocked until %s\n", SESSION_ENV,
-			secret, SESSION_ENV, key_path, until);
+		print_shell(ctx->out, secret, key_path, until);
 	sodium_memzero(secret, sizeof(secret));
 	nk_party_key_free(key);
 	return rc;
