@@ -5,13 +5,9 @@
 # someone else, or picked by completion from a shared folder) ran the rest of its name
 # as a command in the user's shell. What is evaluated must be the variable alone.
 set -u
-nk=${NAKODO:?set NAKODO to the nakodo binary}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-bad() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-is() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "got:  $2" "want: $3"; fi; }
+. "$(dirname "$0")/../server/lib.sh"
+nk=$NAKODO
+dir=$TMP
 
 echo "TAP version 13"
 export NAKODO_TEST_KDF=min XDG_RUNTIME_DIR="$dir/run"
