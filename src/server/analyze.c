@@ -9,11 +9,32 @@
 #include <nakodo/agenda_formats.h>
 #include <nakodo/analysis.h>
 #include <nakodo/json_build.h>
+#include <nakodo/time.h>
 
 #include <stdlib.h>
 #include <string.h>
 
 #define ANALYZE_AT_ONCE 1		/* analyses running on the whole server */
+#define ANALYZE_MS 10000		/* one analysis's time: the pruning is quadratic, and a
+					 * small agenda of many issues could hold the slot for
+					 * hours within the per-step work bound */
+
+struct deadline {
+	int64_t at_ms;			/* when the analysis is given up */
+	size_t done, total;		/* issues folded, of all, when last told */
+	bool passed;
+};
+
+/* The fold's progress callback: asks it to stop once the deadline has passed. */
+static int give_up(void *arg, const struct nk_progress *at)
+{
+	struct deadline *d = arg;
+
+	d->done = at->done;
+	d->total = at->total;
+	d->passed = nk_time_now_ms() > d->at_ms;
+	return d->passed;
+}
 
 /* The text of a posted file; NK_EINVAL naming it unless it is a string (the decoder
  * refused a NUL in it already). */
@@ -74,6 +95,7 @@ static enum nk_status load(struct nk_analysis *an, const json_t *body, struct nk
 enum nk_status h_analyze(struct route_call *call, struct nk_error *err)
 {
 	struct nk_server *srv = call->srv;
+	struct deadline deadline = { 0 };
 	struct nk_analysis *an;
 	char *svg = NULL;
 	enum nk_status rc;
@@ -94,8 +116,14 @@ enum nk_status h_analyze(struct route_call *call, struct nk_error *err)
 	}
 	nk_analysis_init(an);
 	rc = load(an, call->body, err);
-	if (rc == NK_OK && (rc = nk_analysis_run(an, NULL, NULL, err)) == NK_ERANGE)
+	deadline.at_ms = nk_time_now_ms() + ANALYZE_MS;
+	if (rc == NK_OK && (rc = nk_analysis_run(an, give_up, &deadline, err)) == NK_ERANGE) {
 		rc = NK_EINVAL;	/* too large a frontier: the files' doing */
+		if (deadline.passed)
+			nk_fail(err, NK_EINVAL, "frontier", "the analysis passed %d s at issue %zu "
+				"of %zu and was given up (nakodo analyze has no such bound)",
+				ANALYZE_MS / 1000, deadline.done + 1, deadline.total);
+	}
 	if (rc == NK_OK)
 		rc = nk_analysis_svg(an, &svg, err);
 	if (rc == NK_OK) {
