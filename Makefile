@@ -7,12 +7,14 @@ ifeq ($(CI),true)
 MESON_FLAGS += -Dwerror=true
 endif
 
-# pkg-config module or command → Debian package that provides it.
+# pkg-config module or command → Debian package that provides it. The browser tests
+# (tests/web) need node, npm and chromium; their npm packages come from the lock file.
 PKGS := libsodium:libsodium-dev sqlite3:libsqlite3-dev jansson:libjansson-dev \
 	libxml-2.0:libxml2-dev cmocka:libcmocka-dev \
 	libmicrohttpd:libmicrohttpd-dev libcurl:libcurl4-openssl-dev
 CMDS := meson:meson ninja:ninja-build pkg-config:pkg-config cc:gcc python3:python3 \
-	curl:curl jq:jq sqlite3:sqlite3
+	curl:curl jq:jq sqlite3:sqlite3 flock:util-linux \
+	node:nodejs npm:npm chromium:chromium
 # Python module → Debian package (the interoperability test's PyNaCl). Debian's package
 # serves /usr/bin/python3, which may not be the first python3 on PATH.
 PYMODS := nacl:python3-nacl

@@ -3,6 +3,7 @@
  * the second call so that keep-alive survives), RFC 9457 problem documents, and one
  * log line per request that never holds a figure or a token. */
 #include "server/server_impl.h"
+#include "server/web_files.h"
 
 #include <nakodo/alloc.h>
 #include <nakodo/buffers.h>
@@ -137,6 +138,7 @@ static enum MHD_Result send_body(struct MHD_Connection *conn, struct nk_server *
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(resp, "X-Request-Id", req->id);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	web_headers(resp);
 	if (status == 429)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
 	if (status == 405 && req->route < server_route_count)
@@ -145,6 +147,33 @@ static enum MHD_Result send_body(struct MHD_Connection *conn, struct nk_server *
 	MHD_destroy_response(resp);
 	req->answered = true;
 	log_line(srv, req, method, status);
+	return ret;
+}
+
+/* A page or an asset from the built-in table (never freed, never copied). Pages are not
+ * cached (a new build's page names new assets); assets, whose names change with their
+ * content, are cached for a year. */
+static enum MHD_Result send_file(struct MHD_Connection *conn, struct nk_server *srv,
+				 struct http_request *req, const char *method,
+				 const struct web_file *file)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	bool asset = strncmp(file->path, "/assets/", 8) == 0;
+
+	resp = MHD_create_response_from_buffer(file->len, (void *)file->data,
+					       MHD_RESPMEM_PERSISTENT);
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, file->type);
+	MHD_add_response_header(resp, "X-Request-Id", req->id);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+				asset ? "public, max-age=31536000, immutable" : "no-store");
+	web_headers(resp);
+	ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	req->answered = true;
+	log_line(srv, req, method, MHD_HTTP_OK);
 	return ret;
 }
 
@@ -223,10 +252,12 @@ static size_t body_limit(const struct nk_server *srv, const struct http_request 
 	return route_body_max(&server_routes[req->route], srv->cfg.body_max);
 }
 
-/* Matches url against pattern; fills the {id} and {role} segments. */
+/* Matches url against pattern; fills the {id} and {role} segments; {*} takes the rest. */
 static bool path_matches(const char *pattern, const char *url, struct http_request *req)
 {
 	while (*pattern && *url) {
+		if (strcmp(pattern, "{*}") == 0)
+			return true;
 		if (*pattern == '{') {
 			bool is_id = strncmp(pattern, "{id}", 4) == 0;
 			char *dst = is_id ? req->case_id : req->role;
@@ -252,7 +283,8 @@ static void find_route(const char *method, const char *url, struct http_request 
 	for (size_t i = 0; i < server_route_count; i++) {
 		if (!path_matches(server_routes[i].path, url, req))
 			continue;
-		if (strcmp(server_routes[i].method, method) == 0) {
+		if (strcmp(server_routes[i].method, method) == 0 ||
+		    (server_routes[i].web && strcmp(method, "HEAD") == 0)) {
 			req->route = i;
 			req->wrong_method = false;
 			return;
@@ -344,6 +376,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	bool signing = false, presents = false, settle = false;
 
 	call.peer = addr;
+	call.url = url;
 	call.case_id = req->case_id[0] ? req->case_id : NULL;
 	call.after = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "after");
 	call.role_param = req->role[0] ? req->role : NULL;
@@ -428,7 +461,9 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	if (rc != NK_OK)
 		goto failed;
 	call.verified = true;	/* a signed action is done only once its signature held */
-	if (call.text) {
+	if (call.file) {
+		ret = send_file(conn, srv, req, method, call.file);
+	} else if (call.text) {
 		ret = send_body(conn, srv, req, method, (unsigned)call.status, call.text,
 				call.content_type);
 		call.text = NULL;

@@ -438,6 +438,9 @@ static enum nk_status h_revoke(struct route_call *call, struct nk_error *err)
 
 const struct route server_routes[] = {
 	{ "GET", "/healthz", ACCESS_PUBLIC, NULL, h_healthz, false },
+	{ "GET", "/", ACCESS_PUBLIC, NULL, web_index, false, true },
+	{ "GET", "/case/{id}", ACCESS_PUBLIC, NULL, web_case, false, true },
+	{ "GET", "/assets/{*}", ACCESS_PUBLIC, NULL, web_asset, false, true },
 	{ "GET", "/metrics", ACCESS_OPERATOR, NULL, h_metrics, false },
 	{ "POST", "/v1/cases", ACCESS_OPERATOR | ACCESS_ANY_MEDIATOR, open_fields, h_open, false },
 	{ "GET", "/v1/cases", ACCESS_OPERATOR, NULL, h_list, false },

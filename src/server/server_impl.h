@@ -79,6 +79,8 @@ struct route_call {
 	const struct sockaddr *peer;	/* the client's address (may be NULL) */
 	bool limited;			/* the refusal is a rate limit's (429) */
 	bool verified;			/* a signed read's signature, time and order held */
+	const char *url;		/* the decoded path */
+	const struct web_file *file;	/* or a page or asset built in (web.c) */
 };
 
 struct route {
@@ -90,6 +92,8 @@ struct route {
 	/* A joined role signs this route in headers (Nakodo-Request, Nakodo-Signature):
 	 * its body carries no signature of the role (none, or a join's). */
 	bool sign_in_headers;
+	/* A page or an asset (web.c): answers HEAD too, and takes no body. */
+	bool web;
 };
 
 /* The rate limiter's bucket for one token (by a hash of it). */
@@ -171,6 +175,14 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 void server_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode why);
 void server_worker_destroy(void *worker);
+
+/* web.c: the strict headers of every answer; the handlers of the pages and assets. A
+ * route path segment "{*}" matches the rest of the path. */
+struct web_file;
+void web_headers(struct MHD_Response *resp);
+NK_MUST_USE enum nk_status web_index(struct route_call *call, struct nk_error *err);
+NK_MUST_USE enum nk_status web_case(struct route_call *call, struct nk_error *err);
+NK_MUST_USE enum nk_status web_asset(struct route_call *call, struct nk_error *err);
 
 /* auth.c */
 /* Parses "Bearer HEX" into token; false if absent or malformed. */
