@@ -1,0 +1,291 @@
+// The byte layouts of doc/formats.md ("Keys, sealed messages and receipts") in the
+// browser, over the same libsodium primitives the CLI uses. Every function here makes
+// exactly the bytes src/crypto/ makes, so a browser party and a CLI party verify and
+// open each other's statements and envelopes (tests/web/crypto.test.mjs checks it
+// against key files and envelopes the CLI wrote).
+import sodiumModule from '../vendor/libsodium/libsodium-wrappers.mjs';
+
+let sodium = null;
+
+/** libsodium, once its WebAssembly is ready. */
+export async function ready() {
+  if (!sodium) {
+    await sodiumModule.ready;
+    sodium = sodiumModule;
+  }
+  return sodium;
+}
+
+/** libsodium after ready() resolved; throws before. */
+export function lib() {
+  if (!sodium) throw new Error('crypto.js: ready() has not resolved yet');
+  return sodium;
+}
+
+export const ROLES = Object.freeze({ claimant: 0, payer: 1, mediator: 2 });
+export const ROLE_NAMES = Object.freeze(['claimant', 'payer', 'mediator']);
+export const KINDS = Object.freeze({ message: 1, deposit: 2 });
+export const MESSAGE_TEXT_MAX = 65536;
+const ENV_HEADER = 88;
+const ENV_MAGIC = 'NKMSG001';
+const CASE_ID = /^[A-Za-z0-9_-]{1,63}$/;
+
+const encoder = new TextEncoder();
+
+export function utf8(s) { return encoder.encode(s); }
+
+export function concat(...parts) {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
+export function u8(v) { return Uint8Array.of(v & 0xff); }
+
+export function u32(v) {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, v >>> 0, false);
+  return b;
+}
+
+/** Big-endian 64-bit; v a Number (a safe integer) or a BigInt. */
+export function u64(v) {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, BigInt(v)), false);
+  return b;
+}
+
+export function str8(s) {
+  const b = typeof s === 'string' ? utf8(s) : s;
+  if (b.length > 255) throw new RangeError('str8: longer than 255 bytes');
+  return concat(u8(b.length), b);
+}
+
+/** A domain tag: its ASCII name and the terminating NUL. */
+export function tag(name) { return concat(utf8(name), u8(0)); }
+
+export function toHex(bytes) { return lib().to_hex(bytes); }
+
+export function fromHex(hex, bytes, field = 'hex') {
+  if (typeof hex !== 'string' || !/^[0-9a-f]*$/.test(hex) || hex.length !== 2 * bytes) {
+    throw new FormatError(field, `expected ${2 * bytes} lowercase hex digits`);
+  }
+  return lib().from_hex(hex);
+}
+
+/** sodium's original base64, padded: what the API carries envelopes in. */
+export function toBase64(bytes) {
+  const s = lib();
+  return s.to_base64(bytes, s.base64_variants.ORIGINAL);
+}
+
+export function fromBase64(text, field = 'envelope') {
+  const s = lib();
+  try {
+    return s.from_base64(text, s.base64_variants.ORIGINAL);
+  } catch {
+    throw new FormatError(field, 'not base64');
+  }
+}
+
+export function sha256(bytes) { return lib().crypto_hash_sha256(bytes); }
+export function sha512(bytes) { return lib().crypto_hash_sha512(bytes); }
+
+/** Overwrites a secret's bytes (what sodium_memzero does for the CLI). */
+export function wipe(bytes) {
+  if (bytes && bytes.length) lib().memzero(bytes);
+}
+
+/** Bad bytes from outside, with the field they belong to. */
+export class FormatError extends Error {
+  constructor(field, reason) {
+    super(reason);
+    this.name = 'FormatError';
+    this.field = field;
+    this.reason = reason;
+  }
+}
+
+function roleByte(role) {
+  const v = ROLES[role];
+  if (v === undefined) throw new FormatError('role', `no role ${role}`);
+  return v;
+}
+
+/** The 30-digit safety number of an identity (doc/formats.md, "Safety number"). */
+export function safetyNumber(signPk, sealPk) {
+  const d = sha512(concat(tag('nakodo/safety-number/v1'), signPk, sealPk));
+  const groups = [];
+  for (let g = 0; g < 6; g++) {
+    let v = 0n;
+    for (let i = 0; i < 5; i++) v = (v << 8n) | BigInt(d[5 * g + i]);
+    groups.push(String(v % 100000n).padStart(5, '0'));
+  }
+  return groups.join(' ');
+}
+
+/** The bytes a join signature covers. */
+export function joinStatement(caseId, role, signPk, sealPk) {
+  return concat(tag('nakodo/join/v1'), str8(caseId), u8(roleByte(role)), signPk, sealPk);
+}
+
+/** The bytes an action signature covers: body the action's canonical body bytes. */
+export function actionStatement(caseId, role, number, action, body) {
+  return concat(tag('nakodo/action/v1'), str8(caseId), u8(roleByte(role)), u64(number),
+    str8(action), sha256(body));
+}
+
+/** The body a signed read signs: METHOD " " TARGET "\n" hex(SHA-256(body)). */
+export function readBody(method, target, body = new Uint8Array(0)) {
+  return utf8(`${method} ${target}\n${toHex(sha256(body))}`);
+}
+
+/**
+ * Compact JSON with sorted keys at every depth, as jansson's JSON_COMPACT|JSON_SORT_KEYS
+ * writes the signed request bodies (doc/formats.md, "Signed request body"). Integers
+ * only: the bodies the pages sign hold no reals.
+ */
+export function canonicalJson(v) {
+  if (v === null || typeof v === 'boolean') return JSON.stringify(v);
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v)) throw new RangeError('canonicalJson: integers only');
+    return String(v);
+  }
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  const keys = Object.keys(v).sort(byBytes);
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(',')}}`;
+}
+
+// jansson sorts keys with strcmp, byte order of the UTF-8; for the ASCII keys of the
+// request bodies that is the order of code units.
+function byBytes(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
+
+function envelopeHeader(h) {
+  const cid = utf8(h.caseId);
+  return concat(utf8(ENV_MAGIC), u8(h.kind), u8(h.from), u8(h.to), u8(cid.length),
+    u64(h.seq), h.senderSign, h.recipientSeal, u32(h.textLen), cid);
+}
+
+/**
+ * Seals and signs a text for another role (doc/formats.md, "Sealed message"): the
+ * sender signs tag ‖ clear header ‖ text, then seals signature ‖ text to the
+ * recipient's X25519 key with crypto_box_seal. key: a PartyKey (keys.js).
+ */
+export function sealMessage({ key, caseId, kind = 'message', from, to, seq, recipientSeal, text }) {
+  const s = lib();
+  if (!CASE_ID.test(caseId)) throw new FormatError('case', 'not a case id');
+  const body = typeof text === 'string' ? utf8(text) : text;
+  if (body.length > MESSAGE_TEXT_MAX) {
+    throw new FormatError('text', `a message holds at most ${MESSAGE_TEXT_MAX} bytes`);
+  }
+  if (!Number.isSafeInteger(seq) || seq < 1) throw new FormatError('n', 'a number from 1');
+  const header = envelopeHeader({
+    caseId, kind: KINDS[kind], from: roleByte(from), to: roleByte(to), seq,
+    senderSign: key.signPk, recipientSeal, textLen: body.length,
+  });
+  const signed = concat(tag('nakodo/message/v1'), header, body);
+  const sig = key.sign(signed);
+  const inner = concat(sig, body);
+  const sealed = s.crypto_box_seal(inner, recipientSeal);
+  wipe(inner);
+  wipe(signed);
+  if (typeof text === 'string') wipe(body);
+  return concat(header, sealed);
+}
+
+/** The clear header of an envelope, or a FormatError (verdict malformed). */
+export function peekMessage(env) {
+  if (!(env instanceof Uint8Array) || env.length < ENV_HEADER) {
+    throw new FormatError('message', 'the envelope is truncated');
+  }
+  const dv = new DataView(env.buffer, env.byteOffset, env.byteLength);
+  const magic = new TextDecoder().decode(env.subarray(0, 8));
+  const h = {
+    kind: env[8], from: env[9], to: env[10], idlen: env[11],
+    seq: dv.getBigUint64(12, false),
+    senderSign: env.slice(20, 52), recipientSeal: env.slice(52, 84),
+    textLen: dv.getUint32(84, false),
+  };
+  if (magic !== ENV_MAGIC) throw new FormatError('message', 'not a nakodo message envelope');
+  if (h.kind < 1 || h.kind > 2 || h.from > 2 || h.to > 2 || h.from === h.to || h.seq === 0n
+      || h.idlen === 0 || h.idlen >= 64 || h.textLen > MESSAGE_TEXT_MAX) {
+    throw new FormatError('message', "the envelope's header is out of bounds");
+  }
+  if (env.length !== ENV_HEADER + h.idlen + 48 + 64 + h.textLen) {
+    throw new FormatError('message', 'the envelope is truncated or has bytes after its end');
+  }
+  const id = env.subarray(ENV_HEADER, ENV_HEADER + h.idlen);
+  h.caseId = String.fromCharCode(...id);
+  if (!CASE_ID.test(h.caseId)) throw new FormatError('message', "the envelope's case id is malformed");
+  h.headLen = ENV_HEADER + h.idlen;
+  return h;
+}
+
+function equal(a, b) {
+  if (a.length !== b.length) return false;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
+  return d === 0;
+}
+
+/**
+ * Opens an envelope in the order nk_message_open checks it, stopping at the first
+ * failure: malformed, not-for-me, wrong-signer, altered, replayed, out-of-order.
+ * expect = {caseId, kind, me (role), senderSign, nextSeq}. Returns {verdict: 'ok', text,
+ * header} or {verdict, reason}; a rejected envelope's text is never returned.
+ */
+export function openMessage(key, expect, env) {
+  const s = lib();
+  let h;
+  try {
+    h = peekMessage(env);
+  } catch (e) {
+    return { verdict: 'malformed', reason: e.message };
+  }
+  if (h.caseId !== expect.caseId || h.kind !== KINDS[expect.kind] || h.to !== ROLES[expect.me]
+      || !equal(h.recipientSeal, key.sealPk)) {
+    return { verdict: 'not-for-me', reason: 'it is addressed to another case, kind, role or key' };
+  }
+  if (!equal(h.senderSign, expect.senderSign)) {
+    return {
+      verdict: 'wrong-signer',
+      reason: "it names a signing key other than the one registered for the sender's role",
+    };
+  }
+  let inner;
+  try {
+    inner = key.unseal(env.subarray(h.headLen));
+  } catch {
+    return { verdict: 'altered', reason: 'it does not open under your key; it was altered on the way' };
+  }
+  const text = inner.subarray(64);
+  const signed = concat(tag('nakodo/message/v1'), env.subarray(0, h.headLen), text);
+  const ok = s.crypto_sign_verify_detached(inner.subarray(0, 64), signed, h.senderSign);
+  wipe(signed);
+  if (!ok) {
+    wipe(inner);
+    return {
+      verdict: 'altered',
+      reason: 'its signature does not cover what it says: altered, or not signed by the sender\'s key',
+    };
+  }
+  const next = BigInt(expect.nextSeq);
+  if (h.seq !== next) {
+    wipe(inner);
+    return h.seq < next
+      ? { verdict: 'replayed', reason: 'its number was used already' }
+      : { verdict: 'out-of-order', reason: 'it comes before an earlier-numbered message, which is missing' };
+  }
+  // bytes that are not UTF-8 show as U+FFFD: the text is only ever shown, as text
+  const decoded = new TextDecoder('utf-8').decode(text);
+  wipe(inner);
+  return {
+    verdict: 'ok',
+    text: decoded,
+    header: { from: ROLE_NAMES[h.from], to: ROLE_NAMES[h.to], seq: Number(h.seq) },
+  };
+}
