@@ -1,16 +1,16 @@
 #!/bin/sh
-# Copies the browser's libsodium from the npm registry into assets/vendor/libsodium/,
+# Copies the browser's libsodium from the npm registry into web/assets/vendor/libsodium/,
 # pinned by package-lock.json. Run it by hand after changing the pinned version and
 # commit the result: the C build and `make check` use the committed copy, never npm.
 #
-#   web/vendor.sh          (needs npm and the registry; writes nothing else)
+#   tools/web_vendor/vendor.sh   (needs npm and the registry; writes nothing else)
 #
 # The sumo build is the one with every primitive the CLI uses (Ed25519, X25519 sealed
 # boxes, Argon2id, XChaCha20-Poly1305, BLAKE2b, SHA-256/512); its WebAssembly is inlined
 # in the module, so the pages load it with 'wasm-unsafe-eval' and nothing else.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-out="$here/assets/vendor/libsodium"
+out="$here/../../web/assets/vendor/libsodium"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -32,7 +32,7 @@ cp "$w/LICENSE" "$out/LICENSE"
 {
 	echo "libsodium-wrappers-sumo $(node -p "require('$w/package.json').version")"
 	echo "libsodium-sumo $(node -p "require('$s/package.json').version")"
-	echo "from the npm registry by web/vendor.sh, pinned by web/package-lock.json"
+	echo "from the npm registry by tools/web_vendor/vendor.sh, pinned by its package-lock.json"
 } >"$out/VERSION"
 cmp -s "$w/LICENSE" "$s/LICENSE" || cp "$s/LICENSE" "$out/LICENSE.libsodium-sumo"
 echo "vendored into $out:"
