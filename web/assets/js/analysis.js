@@ -4,7 +4,8 @@
 // nor reach the page (an image document has no scripts, no events and no network); the
 // solution points and the per-issue table come from the JSON and go in as text. A `fix`
 // per issue runs the analysis again on the rest.
-import { el, clearErrors, showErrors, errorsOfFailure } from './mediator_form.js';
+import { el } from './ui.js';
+import { clearErrors, showErrors, errorsOfFailure } from './mediator_form.js';
 
 export const FILE_MAX = 1 << 20; // per file; the server has its own bound (413)
 export const PROFILES_MIN = 2;

@@ -2,11 +2,11 @@
 // never localStorage: it must not outlive the tab nor reach another), the list of
 // cases, the form that opens a case under every rule `nakodo case new` takes, the
 // invitation links, and the analysis view (analysis.js).
-import { CURRENCIES } from './mediator_money.js';
 import {
-  rulesFromForm, frameFromForm, jsonText, inputForField, invitationLink, describeRules,
+  CURRENCIES, rulesFromForm, frameFromForm, jsonText, inputForField, invitationLink, describeRules,
 } from './opencase.js';
-import { el, clearErrors, showErrors, errorsOfFailure } from './mediator_form.js';
+import { el } from './ui.js';
+import { clearErrors, showErrors, errorsOfFailure } from './mediator_form.js';
 import { mountAnalysis } from './analysis.js';
 
 const TOKEN_KEY = 'nakodo.operator';

@@ -2,22 +2,7 @@
 // reason linked by aria-describedby) and in a summary that takes the focus, so that a
 // screen reader hears it; nothing typed is ever cleared by a refusal or a lost
 // connection. Every text goes in through textContent, never as HTML.
-
-/** A new element with text content and attributes (no HTML is ever parsed). */
-export function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === false || v == null) continue;
-    if (k === 'text') e.textContent = v;
-    else if (k === 'class') e.className = v;
-    else e.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children) {
-    if (c == null) continue;
-    e.append(typeof c === 'string' ? document.createTextNode(c) : c);
-  }
-  return e;
-}
+import { el } from './ui.js';
 
 /** Clears every shown error of a form. */
 export function clearErrors(form, summary) {

@@ -4,7 +4,14 @@
 // server checks again and its refusal is shown the same way. Amounts are typed in major
 // units and sent in minor units as BigInt, since a range may reach 2^62 - 1 minor units,
 // beyond what a JavaScript number holds exactly.
-import { CURRENCIES, parseMajor, formatMinor } from './mediator_money.js';
+import { parseAmount, formatAmount, AmountError } from './money.js';
+
+// The currencies the server knows (src/core/money.c); money.js gives their decimals.
+export const CURRENCIES = Object.freeze([
+  ['USD', 'US dollar'], ['EUR', 'euro'], ['GBP', 'pound sterling'], ['JPY', 'yen'],
+  ['KRW', 'won'], ['CHF', 'Swiss franc'], ['CNY', 'renminbi'], ['INR', 'Indian rupee'],
+  ['CAD', 'Canadian dollar'], ['AUD', 'Australian dollar'], ['KWD', 'Kuwaiti dinar'],
+].map(([code, name]) => ({ code, name })));
 
 export const ROUNDS_MAX = 50;
 export const HINTS_MAX = 6;
@@ -61,12 +68,15 @@ export function parseHints(text) {
 function amount(text, currency, what, { allowEmpty = false, positive = false } = {}) {
   const t = String(text ?? '').trim();
   if (t === '') return allowEmpty ? { value: null } : { error: `${what} is empty` };
-  const r = parseMajor(t, currency);
-  if (r.error) return r;
-  if (r.value < 0n) return { error: `${what} may not be negative` };
-  if (r.value > AMOUNT_MAX) return { error: `${what} is too large` };
-  if (positive && r.value === 0n) return { error: `${what} must be at least one minor unit` };
-  return r;
+  let value;
+  try {
+    value = BigInt(parseAmount(t, currency));
+  } catch (e) {
+    if (e instanceof AmountError) return { error: `${what}: ${e.reason}` };
+    throw e;
+  }
+  if (positive && value === 0n) return { error: `${what} must be at least one minor unit` };
+  return { value };
 }
 
 /**
@@ -213,17 +223,17 @@ export function describeRules(rules) {
     if (settle === 'band') {
       const parts = [];
       if (rules.band_bp) parts.push(`${rules.band_bp / 100}% of the demand`);
-      if (rules.band_amount) parts.push(formatMinor(rules.band_amount, c));
+      if (rules.band_amount) parts.push(formatAmount(rules.band_amount, c));
       settle = `band (within ${parts.join(' or ')})`;
     }
     out.push(['Settlement', settle]);
-    out.push(['Grid', formatMinor(rules.grid, c)]);
+    out.push(['Grid', formatAmount(rules.grid, c)]);
     out.push(['Hints', rules.hints_bp.length
       ? rules.hints_bp.map((b) => `${b / 100}%`).join(', ') : 'none']);
     const noLimit = BigInt(rules.range_high) >= AMOUNT_MAX - 1024n
       || rules.range_high >= Number.MAX_SAFE_INTEGER;
-    out.push(['Range', `${formatMinor(rules.range_low, c)} to ${
-      noLimit ? 'no limit' : formatMinor(rules.range_high, c)}`]);
+    out.push(['Range', `${formatAmount(rules.range_low, c)} to ${
+      noLimit ? 'no limit' : formatAmount(rules.range_high, c)}`]);
     out.push(['Leakage budget', `${rules.leakage_bits} bits`]);
     out.push(['Proposals', String(rules.proposals)]);
   } else {
