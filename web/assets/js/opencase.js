@@ -226,7 +226,7 @@ export function describeRules(rules) {
       if (rules.band_amount) parts.push(formatAmount(rules.band_amount, c));
       settle = `band (within ${parts.join(' or ')})`;
     }
-    out.push(['Settlement', settle]);
+    out.push(['Settlement rule', settle]);
     out.push(['Grid', formatAmount(rules.grid, c)]);
     out.push(['Hints', rules.hints_bp.length
       ? rules.hints_bp.map((b) => `${b / 100}%`).join(', ') : 'none']);
