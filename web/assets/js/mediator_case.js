@@ -36,6 +36,15 @@ function reasonOf(e) {
 export function mount(root, ctx) {
   addStylesheet();
   const { api, caseId } = ctx;
+  // One request at a time: the server takes a role's signed reads only at rising times,
+  // so a refresh and an action must not overtake each other on the wire.
+  let queue = Promise.resolve();
+  const rawCall = api.call.bind(api);
+  api.call = (...args) => {
+    const p = queue.then(() => rawCall(...args));
+    queue = p.catch(() => {});
+    return p;
+  };
   const view = { brief: ctx.brief, events: [], links: {}, busy: false, timer: null };
   const parts = {};
 
