@@ -66,7 +66,7 @@ async function party(token, ...args) {
 
 test('the console: the operator token, refusals beside their fields, every rule, the links', async () => {
   const ctx = await newRoleContext(browser, server, 'operator', {
-    ignoreConsole: [/status of 401/],
+    ignoreConsole: [/status of (401|503)/, /ERR_FAILED/],
   });
   await ctx.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
   const page = await ctx.newPage();
@@ -131,6 +131,20 @@ test('the console: the operator token, refusals beside their fields, every rule,
   await fillOpen(page, { currency: 'USD', rounds: '4', settle: 'band', 'band-percent': '5',
     'band-amount': '2,500', grid: '1,000', hints: '10,25', 'range-low': '100,000',
     'range-high': '2,000,000', leakage: '6', proposals: '2', monotone: false });
+  // A lost connection, then a busy server: told, and nothing typed is lost.
+  const posting = (answer) => (r) => (r.request().method() === 'POST' ? answer(r) : r.fallback());
+  await page.route('**/v1/cases', posting((r) => r.abort('failed')));
+  await page.click('#open-submit');
+  await page.waitForFunction(() => /could not be reached/.test(document.querySelector('#open-errors').textContent));
+  await page.unroute('**/v1/cases');
+  await page.route('**/v1/cases', posting((r) => r.fulfill({ status: 503,
+    contentType: 'application/problem+json', body: '{"status": 503, "title": "busy"}' })));
+  await page.click('#open-submit');
+  await page.waitForFunction(() => /busy \(503\)/.test(document.querySelector('#open-errors').textContent));
+  await page.unroute('**/v1/cases');
+  assert.equal(await page.inputValue('#open-range-low'), '100,000');
+  assert.equal(await page.inputValue('#open-band-amount'), '2,500');
+  assert.equal(await caseCount(), before);
   await page.click('#open-submit');
   await page.waitForSelector('#opened:not([hidden])');
   assert.equal(await caseCount(), before + 1);
@@ -186,7 +200,7 @@ test('the console: the operator token, refusals beside their fields, every rule,
 
 test('a whole case from the mediator\'s side, across three browser contexts', async () => {
   const med = await newRoleContext(browser, server, 'mediator', {
-    ignoreConsole: [/status of (401|403|409)/],
+    ignoreConsole: [/status of (401|403|409)/, /ERR_FAILED/],
   });
   const cla = await newRoleContext(browser, server, 'claimant');
   const pay = await newRoleContext(browser, server, 'payer', {
@@ -275,6 +289,12 @@ test('a whole case from the mediator\'s side, across three browser contexts', as
   await page.waitForTimeout(300);
   assert.equal(await events(), logBefore, 'a refused proposal appends nothing');
   await page.fill('#m-actions input[name=amount]', '550,000');
+  await page.route('**/proposals', (r) => r.abort('failed'));
+  await page.click('text=Propose this figure');
+  await page.waitForFunction(() => /connection .* was lost/.test(
+    document.querySelector('#m-actions .form-alert')?.textContent || ''));
+  assert.equal(await page.inputValue('#m-actions input[name=amount]'), '550,000');
+  await page.unroute('**/proposals');
   await page.click('text=Propose this figure');
   await page.waitForFunction(() => /answers pending/.test(document.querySelector('#m-summary').textContent));
   await party(tok('claimant'), 'answer', id, 'accept');
