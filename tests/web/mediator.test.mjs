@@ -341,3 +341,31 @@ test('the mediator closes a case, and a revoked link opens nothing', async () =>
   med.assertClean();
   await med.close();
 });
+
+test('a package case with the 1962 valuations, seen by its mediator', async () => {
+  const c = await server.openCase({ package: { currency: 'USD', components: ['grant', 'loan'],
+    solution: 'nash', rounds: 2, monotone: true } });
+  const med = await newRoleContext(browser, server, 'mediator');
+  const page = await med.newPage();
+  await page.goto(c.links.mediator);
+  await page.waitForSelector('#m-summary dl');
+  const ex = (name) => path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..',
+    'examples', `claims-1962-package-${name}.json`);
+  await party(c.tokens.claimant, 'package', 'submit', c.case, '--as', 'claimant', ex('korea'));
+  await party(c.tokens.payer, 'package', 'submit', c.case, '--as', 'payer', ex('japan'));
+  await page.click('.mediator-case > .actions button');
+  await page.waitForFunction(() => /Package proposed in round 1/.test(document.querySelector('#m-summary').textContent));
+  assert.match(await page.textContent('#m-outcomes'), /a package proposed/);
+  await party(c.tokens.claimant, 'answer', c.case, '--as', 'claimant', 'accept');
+  await party(c.tokens.payer, 'answer', c.case, '--as', 'payer', 'accept');
+  await page.click('.mediator-case > .actions button');
+  await page.waitForFunction(() => /settled/.test(document.querySelector('#m-summary').textContent));
+  assert.match(await page.textContent('#m-outcomes'), /Package 1.*accepted.*Settled/s);
+  // Each side's reservation and discount rate stay its own.
+  await assertHoldsNone(med, page, ['211,814,697.61', '21181469761', '380,954,758.31', '38095475831'],
+    'package case');
+  await screenshot(page, 'mediator-07-package-settled');
+  await assertAccessible(page, 'mediator case page, package settled');
+  med.assertClean();
+  await med.close();
+});

@@ -65,8 +65,23 @@ export function mount(root, ctx) {
     if (b.settlement && b.settlement.figure !== undefined) {
       pairs.push(['Settlement', `${formatAmount(b.settlement.figure, b.settlement.currency || b.currency)} (${b.settlement.by})`]);
     }
+    if (b.package?.package) {
+      pairs.push([`Package proposed in round ${b.package.round}`, packageText(b.package.package)]);
+    }
     if (rules) for (const [k, v] of describeRules(rules)) pairs.push([k, v]);
     return dl(pairs);
+  }
+
+  // A proposed package (doc/formats.md, "Package") in words: each part and its terms.
+  function packageText(pkg) {
+    const skip = ['currency', 'label', 'nakodo'];
+    const num = (v) => (typeof v === 'number' ? String(Number(v.toPrecision(12))) : String(v));
+    return Object.entries(pkg).filter(([k]) => !skip.includes(k)).map(([name, part]) => {
+      if (typeof part !== 'object' || part === null) return `${name} ${num(part)}`;
+      const { amount, ...terms } = part;
+      const rest = Object.entries(terms).map(([k, v]) => `${k.replace(/_/g, ' ')} ${num(v)}`);
+      return `${name}: ${amount ?? ''} ${pkg.currency || ''}${rest.length ? ` (${rest.join(', ')})` : ''}`;
+    }).join('; ') + (pkg.label ? ` — ${pkg.label}` : '');
   }
 
   function proposeForm() {
@@ -247,7 +262,8 @@ export function mount(root, ctx) {
       const cur = view.brief.currency || view.brief.frame?.currency;
       const body = Object.entries(e.body || {}).filter(([k]) => k !== 'rules' && k !== 'frame')
         .map(([k, v]) => `${k} ${k === 'figure' && Number.isInteger(v) && cur ? formatAmount(v, cur)
-          : typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ');
+          : k === 'package' && v && typeof v === 'object' ? `(${packageText(v)})`
+            : typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ');
       return el('li', { value: e.seq, 'data-type': e.type },
         el('time', { datetime: new Date(e.time_ms).toISOString(), text: when }),
         ` — ${e.actor}: ${e.type}${body ? ` (${body})` : ''}`);

@@ -52,10 +52,17 @@ export function outcomeSteps(brief, events = []) {
       detail: `${formatAmount(e.body?.figure ?? 0, cur)}, ${res}`,
       cls: res === 'declined' ? 'declined' : 'proposal' });
   }
+  for (const e of events.filter((x) => x.type === 'package_result')) {
+    steps.push({ kind: 'proposal', label: `Package ${e.body?.round}`,
+      detail: e.body?.accepted ? 'accepted' : 'declined',
+      cls: e.body?.accepted ? 'proposal' : 'declined' });
+  }
   if (brief.settlement) {
     const s = brief.settlement;
     const fig = s.figure !== undefined ? formatAmount(s.figure, s.currency || cur) : 'a package';
     steps.push({ kind: 'settled', label: 'Settled', detail: `${fig} (${s.by || 'round'})`, cls: 'deal' });
+  } else if (brief.state === 'settled') {
+    steps.push({ kind: 'settled', label: 'Settled', detail: 'on the proposed package', cls: 'deal' });
   } else if (brief.state === 'closed') {
     steps.push({ kind: 'closed', label: 'Closed', detail: 'without a settlement', cls: 'no-deal' });
   }
