@@ -71,6 +71,7 @@ export class Api {
     this.joined = false;
     this.lastRequest = 0;
     this.lastRead = 0;
+    this.queue = Promise.resolve();
   }
 
   /** The role's key (keys.js PartyKey), used to sign once the role has joined. */
@@ -103,7 +104,15 @@ export class Api {
    * text (answer as text), signRead (sign with the read headers when joined).
    * Returns the parsed answer or throws ApiError.
    */
-  async call(method, path, { json, text = false, signRead = true } = {}) {
+  call(method, path, opts = {}) {
+    // One request at a time: a role's signed reads must reach the server in the order
+    // of their numbers, and a signed action's number follows the one before.
+    const run = this.queue.then(() => this.send(method, path, opts));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  async send(method, path, { json, text = false, signRead = true } = {}) {
     const headers = { Authorization: `Bearer ${this.token}` };
     let body;
     if (json !== undefined) {
