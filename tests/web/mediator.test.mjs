@@ -278,6 +278,32 @@ test('a whole case across three browser contexts, seen and led from the mediator
     assert.match(mine, /^(\d{5} ){5}\d{5}$/);
     assert.equal(seen, mine, `the ${role}'s safety number`);
   }
+  // Sealed messages: the claimant writes to the mediator and to the payer, the mediator
+  // to the payer. The mediator reads its own; the one between the parties never reaches
+  // its page.
+  const toMediator = 'Our board can live with a structured payment.';
+  const toPayer = 'Between us: the grant part matters most to our side.';
+  const toPayerFromMediator = 'Both of you are close; think about the structure.';
+  await news(claPage);
+  for (const [recipient, text] of [['mediator', toMediator], ['payer', toPayer]]) {
+    await claPage.locator('#messages select[name=to]').selectOption(recipient);
+    await claPage.getByRole('textbox', { name: 'Message', exact: true }).fill(text);
+    await claPage.getByRole('button', { name: 'Seal and send' }).click();
+    await claPage.getByText(new RegExp(`to the ${recipient} sealed and sent`)).waitFor();
+  }
+  await page.click('#m-messages button:has-text("Open my inbox")');
+  await page.locator('#m-messages .inbox').getByText(toMediator).waitFor();
+  await page.locator('#m-messages select[name=to]').selectOption('payer');
+  await page.getByRole('textbox', { name: 'Message', exact: true }).fill(toPayerFromMediator);
+  await page.getByRole('button', { name: 'Seal and send' }).click();
+  await page.getByText(/Message 1 to the payer sealed and sent/).waitFor();
+  await news(payPage);
+  await payPage.getByRole('button', { name: 'Open my inbox' }).click();
+  await payPage.locator('.inbox').getByText(toPayerFromMediator).waitFor();
+  await payPage.locator('.inbox').getByText(toPayer).waitFor();
+  await assertHoldsNone(med, page, [toPayer], 'a message between the parties');
+  await screenshot(page, 'mediator-05b-messages');
+  await assertAccessible(page, 'mediator case page, messages');
   const joined = (await server.api('GET', `/v1/cases/${id}/brief`, { token: tok('mediator') }));
   assert.equal(joined.status, 401, 'a joined mediator\'s unsigned read is refused');
 
@@ -362,7 +388,7 @@ test('a whole case across three browser contexts, seen and led from the mediator
   assert.equal(verified.code, 0, verified.stdout + verified.stderr);
   assert.match(verified.stdout, /holds\s+statement-signature/);
 
-  await assertHoldsNone(med, page, secrets, 'at the end');
+  await assertHoldsNone(med, page, [...secrets, toPayer], 'at the end');
   await assertHoldsNone(med, consolePage, secrets, 'the console at the end');
   for (const c of [med, cla, pay]) c.assertClean();
   for (const c of [med, cla, pay]) await c.close();

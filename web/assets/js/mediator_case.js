@@ -14,6 +14,7 @@ import {
 } from './ui.js';
 import { describeRules, invitationLink } from './opencase.js';
 import { outcomesFigure } from './outcomes.js';
+import { mediatorMessages } from './mediator_messages.js';
 
 const ROLES = ['claimant', 'payer', 'mediator'];
 const ENDED = ['settled', 'closed'];
@@ -45,7 +46,7 @@ export function mount(root, ctx) {
     queue = p.catch(() => {});
     return p;
   };
-  const view = { brief: ctx.brief, events: [], links: {}, busy: false, timer: null };
+  const view = { brief: ctx.brief, events: [], links: {}, busy: false, timer: null, key: null, messages: null };
   const parts = {};
 
   // --- the parts of the page, each rebuilt from view ---------------------------------
@@ -227,6 +228,7 @@ export function mount(root, ctx) {
         pass.input.value = '';
         download(`mediator-${caseId}.key`, file);
         view.brief = await api.join(key, 'mediator');
+        view.key = key;
         await refresh(`Joined with a key; safety number ${key.safetyNumber}.`);
         return '';
       } });
@@ -248,9 +250,15 @@ export function mount(root, ctx) {
         if (joined) {
           api.setKey(key);
           view.brief = await api.brief();
+          if (view.brief.keys?.mediator?.sign !== key.identity().sign) {
+            api.setKey(null);
+            key.wipe();
+            throw new FormError('key', 'this is not the key the mediator registered on this case');
+          }
         } else {
           view.brief = await api.join(key, 'mediator');
         }
+        view.key = key;
         await refresh('The key is open for this tab.');
         return '';
       } });
@@ -335,6 +343,12 @@ export function mount(root, ctx) {
     }
     if (!typing || !parts.invite.contains(active)) replace(parts.invite, invitations());
     if (!typing || !parts.keys.contains(active)) replace(parts.keys, keys());
+    if (view.key && !view.messages) {
+      view.messages = mediatorMessages({ api, key: () => view.key, brief: () => view.brief,
+        refresh: () => refresh() });
+      replace(parts.messages, view.messages.node);
+    }
+    view.messages?.update(view.brief);
     replace(parts.log, logList());
     replace(parts.receipt, receipt());
     if (keepFocus && !typing) document.getElementById(keepFocus)?.focus();
@@ -348,6 +362,7 @@ export function mount(root, ctx) {
     parts.invite = el('div');
     parts.keys = el('div');
     parts.log = el('div');
+    parts.messages = el('div');
     parts.receipt = el('div');
     const again = el('button', { type: 'button', class: 'secondary', text: 'Refresh' });
     again.addEventListener('click', () => refresh('Up to date.'));
@@ -359,6 +374,7 @@ export function mount(root, ctx) {
         section('Invitations', { id: 'm-invite' }, el('p', { class: 'hint', text: 'A reissued '
           + 'link replaces the old one; a party that has joined still needs its key.' }), parts.invite),
         section('Keys and safety numbers', { id: 'm-keys' }, parts.keys),
+        parts.messages,
         section('Event log', { id: 'm-log' }, el('p', { class: 'hint', text: 'Who did what and '
           + 'when; never a figure, an answer before both are in, or a message\'s text.' }), parts.log),
         section('Receipt', { id: 'm-receipt' }, parts.receipt)));
