@@ -44,6 +44,8 @@ ABS_REF = re.compile(r"(?<![\w./-])/assets/[A-Za-z0-9_./@-]+")
 # JavaScript: relative module specifiers and URLs beside the module.
 JS_REL = re.compile(
     r"""(\bfrom\s*|\bimport\s*\(?\s*|new\s+URL\s*\(\s*)(["'])(\.\.?/[^"'\s]+)\2""")
+# JavaScript: any module specifier, to refuse the bare and foreign ones.
+JS_SPEC = re.compile(r"""(\bfrom\s*|\bimport\s*\(?\s*)(["'])([^"'\s]*)\2""")
 # CSS: url(...) and @import "..." that are relative.
 CSS_REL = re.compile(r"""(url\(\s*|@import\s+)(["']?)(\.\.?/[^"')\s]+|[A-Za-z0-9_-][^"'):\s]*\.[a-z0-9]+)\2""")
 # Anything that would leave the origin.
@@ -133,6 +135,15 @@ def references(url, text, ext):
     spans = []
     for m in ABS_REF.finditer(text):
         spans.append((m.start(), m.end(), m.group(0)))
+    if ext in (".js", ".mjs"):
+        for m in JS_SPEC.finditer(text):
+            spec = m.group(3)
+            if not spec.startswith(("./", "../", "/assets/")):
+                line = text.count("\n", 0, m.start()) + 1
+                fail(url[1:], "line %d: module specifier %r: a browser resolves only relative "
+                     "(./x.js) or /assets/ ones; vendor the module under assets/vendor/ and "
+                     "import it by its path (rewrite the vendored file's own imports too)"
+                     % (line, spec))
     rel = JS_REL if ext in (".js", ".mjs") else CSS_REL if ext == ".css" else None
     if rel:
         base = posixpath.dirname(url)

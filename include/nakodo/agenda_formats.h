@@ -39,6 +39,15 @@ NK_MUST_USE enum nk_status nk_profile_json_write(const struct nk_agenda *agenda,
 NK_MUST_USE enum nk_status nk_file_read(const char *path, char **out, size_t *len,
 					struct nk_error *err);
 
+/* Parses an agenda or a profile in either format from buf (NUL-terminated, len bytes
+ * without the NUL; more than NK_AGENDA_FILE_MAX is refused), told apart by its first character ('<'
+ * GENIUS XML, '{' JSON); file names it in errors. */
+NK_MUST_USE enum nk_status nk_agenda_parse(const char *buf, size_t len, const char *file,
+					   struct nk_agenda **out, struct nk_error *err);
+NK_MUST_USE enum nk_status nk_profile_parse(const struct nk_agenda *agenda, const char *buf,
+					    size_t len, const char *file,
+					    struct nk_profile **out, struct nk_error *err);
+
 /* Reads an agenda or a profile file in either format, told apart by its first
  * character ('<' GENIUS XML, '{' JSON). */
 NK_MUST_USE enum nk_status nk_agenda_load(const char *path, struct nk_agenda **out,

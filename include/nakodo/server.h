@@ -33,6 +33,9 @@ struct nk_server_config {
 					 * (429 beyond; the operator's token is not bound) */
 	unsigned read_window_s;		/* a signed read's time may differ from the
 					 * server's clock by this much (403 beyond) */
+	const char *public_url;		/* NULL, or the address users reach the server at
+					 * ("https://nakodo.example"): an opened case's
+					 * answer then carries its invitation links */
 	FILE *log;			/* one line per request; NULL: stderr */
 	const struct nk_server_key *signer;	/* countersigns every event and signs the
 						 * record; required, borrowed (outlives

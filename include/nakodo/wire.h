@@ -56,6 +56,13 @@ NK_MUST_USE enum nk_status nk_wire_open_from_json(const json_t *body, struct nk_
 json_t *nk_wire_opened_to_json(const char *id, const struct nk_rules *rules,
 			       const struct nk_package_frame *frame,
 			       const char *const *tokens);
+/* The invitation links of an opened answer that has tokens: adds "links": {ROLE:
+ * "BASE/case/ID#token=TOKEN"} beside "tokens" (the token only in the fragment, which no
+ * browser sends), BASE being the server's address as its users reach it ("http://HOST:PORT",
+ * a trailing '/' dropped). Nothing when the answer has no tokens or has links already.
+ * NK_EINVAL (field "url") for a BASE that is not http:// or https://; NK_ENOMEM. */
+NK_MUST_USE enum nk_status nk_wire_opened_add_links(json_t *opened, const char *base,
+						    struct nk_error *err);
 /* Reads it back: the id, which of rules or frame, and the tokens when there are
  * (*has_tokens). NK_EINVAL naming the first member that does not read. */
 NK_MUST_USE enum nk_status nk_wire_opened_from_json(const json_t *obj, char id[static NK_CASE_ID_MAX],

@@ -91,9 +91,18 @@ int cli_print_opened(struct cli_ctx *ctx, json_t *answer)
 				     &err) != NK_OK) {
 		rc = cli_report(ctx, &err);
 	} else {
+		const json_t *links = json_object_get(answer, "links");
+
 		fprintf(ctx->out, "%s\n", id);
 		for (int r = 0; has_tokens && r < NK_ROLE_COUNT; r++)
 			fprintf(ctx->out, "%s token: %s\n", nk_role_name((enum nk_role)r), tokens[r]);
+		for (int r = 0; has_tokens && r < NK_ROLE_COUNT; r++) {
+			const char *link = json_string_value(json_object_get(links,
+							nk_role_name((enum nk_role)r)));
+
+			if (link)
+				fprintf(ctx->out, "%s link: %s\n", nk_role_name((enum nk_role)r), link);
+		}
 	}
 	sodium_memzero(tokens, sizeof(tokens));
 	json_decref(answer);

@@ -107,12 +107,21 @@ static int remote_receipt(struct cli_ctx *ctx, struct cli_backend *be, const cha
 }
 
 /* Through the operator's or a mediator's token; the answer adds the three invitation
- * tokens, shown this once. */
+ * tokens, shown this once, and their links: the server's own (--public-url) or, without
+ * those, made from the address the command reached the server at. */
 static int remote_open(struct cli_ctx *ctx, struct cli_backend *be, const struct nk_rules *rules,
 		       const struct nk_package_frame *frame, json_t **answer)
 {
-	return remote_call(ctx, &be->remote, "POST", "/v1/cases",
-			   nk_wire_open_to_json(rules, frame), answer);
+	struct nk_error err = { 0 };
+	int rc = remote_call(ctx, &be->remote, "POST", "/v1/cases",
+			     nk_wire_open_to_json(rules, frame), answer);
+
+	if (rc == CLI_OK && nk_wire_opened_add_links(*answer, be->remote.server, &err) != NK_OK) {
+		json_decref(*answer);
+		*answer = NULL;
+		rc = cli_report(ctx, &err);
+	}
+	return rc;
 }
 
 static int remote_list(struct cli_ctx *ctx, struct cli_backend *be, json_t **answer)

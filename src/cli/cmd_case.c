@@ -30,7 +30,9 @@ static const char new_help[] =
 	"a coarse --grid or --settle random blunts that.\n\n"
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN; the operator's or a\n"
 	"mediator's token) the case is opened on a nakodo server, which answers with one\n"
-	"invitation token per role, printed once after the id.\n";
+	"invitation token per role, printed once after the id, and its link for a browser,\n"
+	"URL/case/ID#token=TOKEN (the server's --public-url, else the --server URL; --json:\n"
+	"\"links\" beside \"tokens\").\n";
 
 /* A whole number option within [min, max]; 0 on success. */
 static int whole(const char *text, const char *field, int min, int max, int *out,

@@ -12,9 +12,11 @@
 #include <string.h>
 
 static const char serve_help[] =
-	"usage: nakodo serve [--listen HOST:PORT] [--db sqlite:PATH] [--threads N] [LIMITS]\n"
+	"usage: nakodo serve [--listen HOST:PORT] [--db sqlite:PATH] [--threads N]\n"
+	"                    [--public-url URL] [LIMITS]\n"
 	"       nakodo serve --print-key [--db sqlite:PATH] [--json]\n\n"
-	"Serves the API of doc/api.md. On first start it makes the operator's token and\n"
+	"Serves the API of doc/api.md and the web pages of doc/web.md (open the printed\n"
+	"address in a browser). On first start it makes the operator's token and\n"
 	"prints it once, on standard error, as 'operator token: TOKEN'. One log line per\n"
 	"request goes to standard error. SIGTERM or SIGINT stops it after the requests in\n"
 	"flight. The server's signing key is PATH.server-key beside the database, made on\n"
@@ -22,6 +24,9 @@ static const char serve_help[] =
 	"  --listen HOST:PORT     IPv4 address and port (default 127.0.0.1:8750; port 0 picks\n"
 	"                         a free one, printed as 'listening on http://HOST:PORT')\n"
 	"  --threads N            worker threads, each with its own store connection (default 4)\n"
+	"  --public-url URL       the address users reach the server at (http(s)://HOST[:PORT],\n"
+	"                         e.g. behind a proxy): opening a case then answers with its\n"
+	"                         invitation links URL/case/ID#token=TOKEN as well\n"
 	"limits (what happens beyond them):\n"
 	"  --body-max BYTES       request body (default 65536; 413)\n"
 	"  --depth-max N          JSON nesting (default 16; 400)\n"
@@ -69,6 +74,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		{ "read-window", required_argument, NULL, 'w' },
 		{ "open-rate", required_argument, NULL, 'o' },
 		{ "print-key", no_argument, NULL, 'P' },
+		{ "public-url", required_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nk_server_config cfg;
@@ -95,6 +101,10 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		if (c == 'P') {
 			print_key = true;
+			continue;
+		}
+		if (c == 'U') {
+			cfg.public_url = optarg;
 			continue;
 		}
 		if (c == '?' || !number(optarg, 1ul << 24, &v))

@@ -373,6 +373,22 @@ static int looks_like_json(const char *buf)
 	return *buf == '{';
 }
 
+enum nk_status nk_agenda_parse(const char *buf, size_t len, const char *file,
+			       struct nk_agenda **out, struct nk_error *err)
+{
+	if (looks_like_json(buf))
+		return nk_agenda_json_read(buf, len, file, out, err);
+	return nk_genius_read_domain(buf, len, file, out, err);
+}
+
+enum nk_status nk_profile_parse(const struct nk_agenda *agenda, const char *buf, size_t len,
+				const char *file, struct nk_profile **out, struct nk_error *err)
+{
+	if (looks_like_json(buf))
+		return nk_profile_json_read(agenda, buf, len, file, out, err);
+	return nk_genius_read_profile(agenda, buf, len, file, out, err);
+}
+
 enum nk_status nk_agenda_load(const char *path, struct nk_agenda **out, struct nk_error *err)
 {
 	enum nk_status rc;
@@ -380,13 +396,8 @@ enum nk_status nk_agenda_load(const char *path, struct nk_agenda **out, struct n
 	size_t len = 0;
 
 	rc = nk_file_read(path, &buf, &len, err);
-	if (rc)
-		goto out;
-	if (looks_like_json(buf))
-		rc = nk_agenda_json_read(buf, len, path, out, err);
-	else
-		rc = nk_genius_read_domain(buf, len, path, out, err);
-out:
+	if (rc == NK_OK)
+		rc = nk_agenda_parse(buf, len, path, out, err);
 	free(buf);
 	return rc;
 }
@@ -399,13 +410,8 @@ enum nk_status nk_profile_load(const struct nk_agenda *agenda, const char *path,
 	size_t len = 0;
 
 	rc = nk_file_read(path, &buf, &len, err);
-	if (rc)
-		goto out;
-	if (looks_like_json(buf))
-		rc = nk_profile_json_read(agenda, buf, len, path, out, err);
-	else
-		rc = nk_genius_read_profile(agenda, buf, len, path, out, err);
-out:
+	if (rc == NK_OK)
+		rc = nk_profile_parse(agenda, buf, len, path, out, err);
 	free(buf);
 	return rc;
 }

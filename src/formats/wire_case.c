@@ -88,6 +88,34 @@ enum nk_status nk_wire_opened_from_json(const json_t *obj, char id[static NK_CAS
 	return NK_OK;
 }
 
+enum nk_status nk_wire_opened_add_links(json_t *opened, const char *base, struct nk_error *err)
+{
+	const json_t *tokens = json_object_get(opened, "tokens");
+	const char *id = json_string_value(json_object_get(opened, "case"));
+	size_t n = base ? strlen(base) : 0;
+	json_t *links;
+
+	if (!json_is_object(tokens) || !id || json_object_get(opened, "links"))
+		return NK_OK;
+	if (strncmp(base ? base : "", "http://", 7) != 0 && strncmp(base ? base : "", "https://", 8) != 0)
+		return nk_fail(err, NK_EINVAL, "url", "the server's address must start with "
+			       "http:// or https://");
+	if (base[n - 1] == '/')
+		n--;
+	links = json_object();
+	for (int r = 0; links && r < NK_ROLE_COUNT; r++) {
+		const char *role = nk_role_name((enum nk_role)r);
+		const char *token = json_string_value(json_object_get(tokens, role));
+
+		if (token)
+			links = nk_json_set(links, role, json_sprintf("%.*s/case/%s#token=%s", (int)n,
+								     base, id, token));
+	}
+	if (!links || json_object_set_new(opened, "links", links) != 0)
+		return nk_fail(err, NK_ENOMEM, "links", "out of memory");
+	return NK_OK;
+}
+
 json_t *nk_wire_tokens_to_json(const char *case_id, const char *role, uint64_t revoked,
 			       const char *token)
 {

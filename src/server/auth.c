@@ -131,6 +131,37 @@ bool auth_open_take(struct nk_server *srv, const struct sockaddr *addr)
 	return ok;
 }
 
+bool auth_headers_grant(struct nk_server *srv, struct MHD_Connection *conn,
+			const struct route *route, const struct sockaddr *addr, bool *unknown)
+{
+	char case_id[NK_CASE_ID_MAX], role[NK_TOKEN_ROLE_MAX];
+	struct nk_error err = { 0 };
+	struct worker *w;
+	uint8_t token[NK_TOKEN_BYTES];
+	bool found;
+
+	*unknown = false;
+	if (auth_fail_over(srv, addr) || server_worker(srv, &w, &err) != NK_OK)
+		return false;
+	found = auth_parse(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						       MHD_HTTP_HEADER_AUTHORIZATION), token) &&
+		nk_store_token_find(w->store, token, case_id, role, &err) == NK_OK;
+	sodium_memzero(token, sizeof(token));
+	*unknown = !found;
+	return found && ((strcmp(role, "operator") == 0 && (route->access & ACCESS_OPERATOR)) ||
+			 (strcmp(role, "mediator") == 0 && (route->access & ACCESS_ANY_MEDIATOR)));
+}
+
+bool auth_analyze_take(struct nk_server *srv, uint64_t key)
+{
+	bool ok;
+
+	pthread_mutex_lock(&srv->rate_mu);
+	ok = bucket(srv->analyze, key ^ 0x616e616c797a65, ANALYZE_RATE, ANALYZE_BURST, true);
+	pthread_mutex_unlock(&srv->rate_mu);
+	return ok;
+}
+
 #define MARK_PROBES 64
 
 enum nk_status auth_read_mark(struct nk_server *srv, const char *case_id, enum nk_role role,

@@ -24,6 +24,7 @@ struct http_request {
 	char role[NK_TOKEN_ROLE_MAX];
 	struct nk_buf body;	/* bounded by the route's body limit */
 	bool answered;
+	bool authorised;	/* the headers' token holds for a longer body (route_body_max_authorised) */
 };
 
 static const struct {
@@ -150,26 +151,17 @@ static enum MHD_Result send_body(struct MHD_Connection *conn, struct nk_server *
 	return ret;
 }
 
-/* A page or an asset from the built-in table (never freed, never copied). Pages are not
- * cached (a new build's page names new assets); assets, whose names change with their
- * content, are cached for a year. */
+/* A page or an asset from the built-in table (web_response). */
 static enum MHD_Result send_file(struct MHD_Connection *conn, struct nk_server *srv,
 				 struct http_request *req, const char *method,
 				 const struct web_file *file)
 {
-	struct MHD_Response *resp;
+	struct MHD_Response *resp = web_response(file);
 	enum MHD_Result ret;
-	bool asset = strncmp(file->path, "/assets/", 8) == 0;
 
-	resp = MHD_create_response_from_buffer(file->len, (void *)file->data,
-					       MHD_RESPMEM_PERSISTENT);
 	if (!resp)
 		return MHD_NO;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, file->type);
 	MHD_add_response_header(resp, "X-Request-Id", req->id);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
-				asset ? "public, max-age=31536000, immutable" : "no-store");
-	web_headers(resp);
 	ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
 	MHD_destroy_response(resp);
 	req->answered = true;
@@ -249,6 +241,8 @@ static size_t body_limit(const struct nk_server *srv, const struct http_request 
 {
 	if (req->route >= server_route_count)
 		return srv->cfg.body_max;
+	if (req->authorised)
+		return route_body_max_authorised(&server_routes[req->route]);
 	return route_body_max(&server_routes[req->route], srv->cfg.body_max);
 }
 
@@ -284,7 +278,7 @@ static void find_route(const char *method, const char *url, struct http_request 
 		if (!path_matches(server_routes[i].path, url, req))
 			continue;
 		if (strcmp(server_routes[i].method, method) == 0 ||
-		    (server_routes[i].web && strcmp(method, "HEAD") == 0)) {
+		    ((server_routes[i].access & ACCESS_WEB) && strcmp(method, "HEAD") == 0)) {
 			req->route = i;
 			req->wrong_method = false;
 			return;
@@ -296,6 +290,14 @@ static void find_route(const char *method, const char *url, struct http_request 
 	if (req->wrong_method)
 		return;
 	req->route = server_route_count;
+}
+
+static const struct sockaddr *peer_address(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *peer =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	return peer ? peer->client_addr : NULL;
 }
 
 /* Whether caller may call route on the case in the path; sets field/detail if not. */
@@ -414,6 +416,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 		 * that does waits for its outcome (below), so that whoever holds the token alone,
 		 * unsigned or signing badly, cannot spend what the role's signed requests use. */
 		rate_key = auth_rate_key(srv, token);
+		call.rate_key = rate_key;
 		signing = strcmp(caller.role, "operator") != 0 &&
 			  (route->sign_in_headers || route_signed_body(route));
 		presents = signing && presents_signature(conn, route, req);
@@ -504,6 +507,8 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 
 	if (!req) {	/* first call: headers only; the answer waits for the second */
 		const char *length;
+		unsigned long long declared;
+		bool unknown = false;
 
 		if (!(req = calloc(1, sizeof(*req))))
 			return MHD_NO;
@@ -515,11 +520,27 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 			find_route(method, url, req);
 		else
 			req->route = server_route_count;
+		if (req->route < server_route_count && !req->wrong_method &&
+		    route_body_max_authorised(&server_routes[req->route]))
+			req->authorised = auth_headers_grant(srv, conn, &server_routes[req->route],
+							     peer_address(conn), &unknown);
 		length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		/* A declared body beyond the limit is refused before it is read (the client
 		 * gets the answer instead of "100 Continue"); the connection then closes. */
-		if (length && strtoull(length, NULL, 10) > body_limit(srv, req))
+		declared = length ? strtoull(length, NULL, 10) : 0;
+		if (declared > body_limit(srv, req) && req->route < server_route_count &&
+		    !req->wrong_method &&
+		    declared <= route_body_max_authorised(&server_routes[req->route])) {
+			if (auth_fail_over(srv, peer_address(conn)))
+				return send_problem(conn, srv, req, method, 429, "Authorization",
+						    "too many failed authentications from this address");
+			if (unknown)	/* a guess answered: it counts as one */
+				auth_fail_note(srv, peer_address(conn));
+			return send_problem(conn, srv, req, method, 401, "Authorization",
+					    "a body this long needs a valid token for this route");
+		}
+		if (declared > body_limit(srv, req))
 			return send_problem(conn, srv, req, method, 413, "body",
 					    "the body is longer than the limit");
 		return MHD_YES;

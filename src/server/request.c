@@ -36,7 +36,7 @@ static const char *kind_name(enum field_kind kind)
 {
 	static const char *const names[] = {
 		[FIELD_INT] = "an integer", [FIELD_BOOL] = "true or false", [FIELD_OBJECT] = "an object",
-		[FIELD_STRING] = "a string",
+		[FIELD_STRING] = "a string", [FIELD_ARRAY] = "an array",
 	};
 	return names[kind];
 }
@@ -52,6 +52,8 @@ static bool kind_matches(enum field_kind kind, const json_t *v)
 		return json_is_object(v);
 	case FIELD_STRING:
 		return json_is_string(v);
+	case FIELD_ARRAY:
+		return json_is_array(v);
 	}
 	return false;
 }

@@ -42,6 +42,10 @@ static const struct field_spec join_fields[] = {
 static const struct field_spec open_fields[] = {	/* rules, or a package frame */
 	{ "rules", FIELD_OBJECT, false }, { "package", FIELD_OBJECT, false }, { NULL, FIELD_INT, false },
 };
+static const struct field_spec analyze_fields[] = {
+	{ "domain", FIELD_STRING, true }, { "profiles", FIELD_ARRAY, true },
+	{ "fix", FIELD_OBJECT, false }, { NULL, FIELD_INT, false },
+};
 static const struct field_spec package_fields[] = {
 	{ "valuation", FIELD_OBJECT, true }, { "round", FIELD_INT, false }, SIGNED_FIELDS,
 	{ NULL, FIELD_INT, false },
@@ -144,6 +148,8 @@ static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 		call->reply = nk_wire_opened_to_json(id, &rules, package ? &frame : NULL, tokens);
 		if (!call->reply)
 			rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+		else if (call->srv->cfg.public_url)
+			rc = nk_wire_opened_add_links(call->reply, call->srv->cfg.public_url, err);
 	}
 out:
 	sodium_free(inv);
@@ -438,12 +444,14 @@ static enum nk_status h_revoke(struct route_call *call, struct nk_error *err)
 
 const struct route server_routes[] = {
 	{ "GET", "/healthz", ACCESS_PUBLIC, NULL, h_healthz, false },
-	{ "GET", "/", ACCESS_PUBLIC, NULL, web_index, false, true },
-	{ "GET", "/case/{id}", ACCESS_PUBLIC, NULL, web_case, false, true },
-	{ "GET", "/assets/{*}", ACCESS_PUBLIC, NULL, web_asset, false, true },
+	{ "GET", "/", ACCESS_PUBLIC | ACCESS_WEB, NULL, web_index, false },
+	{ "GET", "/case/{id}", ACCESS_PUBLIC | ACCESS_WEB, NULL, web_case, false },
+	{ "GET", "/assets/{*}", ACCESS_PUBLIC | ACCESS_WEB, NULL, web_asset, false },
 	{ "GET", "/metrics", ACCESS_OPERATOR, NULL, h_metrics, false },
 	{ "POST", "/v1/cases", ACCESS_OPERATOR | ACCESS_ANY_MEDIATOR, open_fields, h_open, false },
 	{ "GET", "/v1/cases", ACCESS_OPERATOR, NULL, h_list, false },
+	{ "POST", "/v1/analyze", ACCESS_OPERATOR | ACCESS_ANY_MEDIATOR, analyze_fields, h_analyze,
+	  false },
 	{ "POST", "/v1/cases/{id}/figures", PARTIES, submit_fields, h_submit, false },
 	{ "POST", "/v1/cases/{id}/extensions", PARTIES, amount_fields, h_extend, false },
 	{ "POST", "/v1/cases/{id}/package", PARTIES, package_fields, h_package, false },
@@ -476,4 +484,9 @@ bool route_signed_body(const struct route *route)
 size_t route_body_max(const struct route *route, size_t limit)
 {
 	return route->fields == envelope_fields && limit < ENVELOPE_BODY_MAX ? ENVELOPE_BODY_MAX : limit;
+}
+
+size_t route_body_max_authorised(const struct route *route)
+{
+	return route->fields == analyze_fields ? ANALYZE_BODY_MAX : 0;
 }

@@ -37,6 +37,20 @@ static enum nk_status parse_listen(const char *text, struct sockaddr_in *sa, str
 	return NK_OK;
 }
 
+/* http(s)://HOST[:PORT][/]: letters, digits and the characters of a host name, an IPv6
+ * literal or a port; nothing that could end the link's path or start its fragment. */
+static bool public_url_valid(const char *url)
+{
+	const char *host = strncmp(url, "http://", 7) == 0 ? url + 7
+			   : strncmp(url, "https://", 8) == 0 ? url + 8 : NULL;
+	size_t n;
+
+	if (!host || strlen(url) > 256)
+		return false;
+	n = strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]");
+	return n > 0 && (host[n] == '\0' || (host[n] == '/' && host[n + 1] == '\0'));
+}
+
 static enum nk_status check_config(const struct nk_server_config *c, struct nk_error *err)
 {
 	unsigned caps = 0;
@@ -67,6 +81,9 @@ static enum nk_status check_config(const struct nk_server_config *c, struct nk_e
 		return nk_fail(err, NK_EINVAL, "read-window", "from 1 to 3600 seconds");
 	if (!c->signer)
 		return nk_fail(err, NK_EINVAL, "signer", "the server needs its signing key");
+	if (c->public_url && !public_url_valid(c->public_url))
+		return nk_fail(err, NK_EINVAL, "public-url", "expected http://HOST[:PORT] or "
+			       "https://HOST[:PORT], without a path, query or fragment");
 	if (nk_store_url_caps(c->db, &caps, NULL) == NK_OK && !(caps & NK_STORE_PERSISTENT) &&
 	    c->threads != 1)
 		return nk_fail(err, NK_EINVAL, "threads", "a mem: store serves one thread only");
@@ -114,6 +131,7 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 	    !(srv->rate = calloc(HTTP_RATE_SLOTS, sizeof(srv->rate[0]))) ||
 	    !(srv->fail = calloc(HTTP_RATE_SLOTS, sizeof(srv->fail[0]))) ||
 	    !(srv->opens = calloc(HTTP_RATE_SLOTS, sizeof(srv->opens[0]))) ||
+	    !(srv->analyze = calloc(HTTP_RATE_SLOTS, sizeof(srv->analyze[0]))) ||
 	    !(srv->seen = calloc(HTTP_SEEN_SLOTS, sizeof(srv->seen[0])))) {
 		rc = nk_fail(err, NK_ENOMEM, "server", "out of memory");
 		goto out;
@@ -190,6 +208,7 @@ void nk_server_stop(struct nk_server *srv)
 	free(srv->rate);
 	free(srv->fail);
 	free(srv->opens);
+	free(srv->analyze);
 	free(srv->seen);
 	free(srv);
 }

@@ -21,6 +21,12 @@
 #define HTTP_TOKEN_HEX (2 * NK_TOKEN_BYTES)
 #define HTTP_RATE_SLOTS 4096	/* token buckets; tokens that collide share one */
 #define HTTP_SEEN_SLOTS 65536	/* roles whose last signed read is within the window */
+/* POST /v1/analyze (analyze.c): a body this long once the token was checked on the
+ * headers (a domain and five profiles of NK_AGENDA_FILE_MAX, escaped as JSON strings);
+ * per token one analysis every 2 seconds on average and 10 at once. */
+#define ANALYZE_BODY_MAX (16u << 20)
+#define ANALYZE_RATE 0.5
+#define ANALYZE_BURST 10
 
 /* Who may call a route: a set of these bits. */
 enum http_access {
@@ -30,10 +36,11 @@ enum http_access {
 	ACCESS_CLAIMANT = 1u << 3,
 	ACCESS_PAYER = 1u << 4,
 	ACCESS_ANY_MEDIATOR = 1u << 5,	/* a mediator of any case (to open new ones) */
+	ACCESS_WEB = 1u << 6,		/* a page or an asset (web.c): HEAD too, no body */
 };
 
 /* What a body member must be. */
-enum field_kind { FIELD_INT, FIELD_BOOL, FIELD_OBJECT, FIELD_STRING };
+enum field_kind { FIELD_INT, FIELD_BOOL, FIELD_OBJECT, FIELD_STRING, FIELD_ARRAY };
 
 struct field_spec {
 	const char *name;
@@ -80,6 +87,7 @@ struct route_call {
 	bool limited;			/* the refusal is a rate limit's (429) */
 	bool verified;			/* a signed read's signature, time and order held */
 	const char *url;		/* the decoded path */
+	uint64_t rate_key;		/* the token's rate limiter key (0 for none) */
 	const struct web_file *file;	/* or a page or asset built in (web.c) */
 };
 
@@ -92,8 +100,6 @@ struct route {
 	/* A joined role signs this route in headers (Nakodo-Request, Nakodo-Signature):
 	 * its body carries no signature of the role (none, or a join's). */
 	bool sign_in_headers;
-	/* A page or an asset (web.c): answers HEAD too, and takes no body. */
-	bool web;
 };
 
 /* The rate limiter's bucket for one token (by a hash of it). */
@@ -142,6 +148,8 @@ struct nk_server {
 	uint8_t rate_key[16];		/* keys the buckets' hash of a token */
 	struct rate_bucket *fail;	/* [HTTP_RATE_SLOTS] failed authentications by address */
 	struct rate_bucket *opens;	/* [HTTP_RATE_SLOTS] cases opened by mediators, by address */
+	struct rate_bucket *analyze;	/* [HTTP_RATE_SLOTS] analyses, by token */
+	atomic_int analyses;		/* analyses running */
 	pthread_mutex_t seen_mu;
 	struct read_mark *seen;		/* [HTTP_SEEN_SLOTS] */
 	struct server_metrics metrics;
@@ -161,6 +169,9 @@ extern const size_t server_route_count;
 /* The most body route takes: limit (the server's), or more for a route that carries an
  * envelope, since a message may be longer than a figure's whole request. */
 size_t route_body_max(const struct route *route, size_t limit);
+/* Non-zero: the most body route takes once the request's token is found good for it on
+ * the headers, before the body is read (http.c); else route_body_max holds. */
+size_t route_body_max_authorised(const struct route *route);
 /* Whether route's body carries a joined role's signature ("request", "signature"). */
 bool route_signed_body(const struct route *route);
 
@@ -176,10 +187,15 @@ void server_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode why);
 void server_worker_destroy(void *worker);
 
+/* analyze.c: POST /v1/analyze. */
+NK_MUST_USE enum nk_status h_analyze(struct route_call *call, struct nk_error *err);
+
 /* web.c: the strict headers of every answer; the handlers of the pages and assets. A
  * route path segment "{*}" matches the rest of the path. */
 struct web_file;
 void web_headers(struct MHD_Response *resp);
+/* The answer of a built-in file (never copied or freed), without the request's id. */
+struct MHD_Response *web_response(const struct web_file *file);
 NK_MUST_USE enum nk_status web_index(struct route_call *call, struct nk_error *err);
 NK_MUST_USE enum nk_status web_case(struct route_call *call, struct nk_error *err);
 NK_MUST_USE enum nk_status web_asset(struct route_call *call, struct nk_error *err);
@@ -195,6 +211,16 @@ bool auth_rate(struct nk_server *srv, uint64_t key, enum rate_kind kind, bool ta
  * counting one failure against it. IPv6 addresses count by their /64. */
 bool auth_fail_over(struct nk_server *srv, const struct sockaddr *addr);
 void auth_fail_note(struct nk_server *srv, const struct sockaddr *addr);
+/* For a route whose body may be longer than the server's limit (POST /v1/analyze, a
+ * route without a case in its path): whether the request's token is the operator's or a
+ * mediator's and the route grants it, looked at on the headers before a byte of the body
+ * is read, so that no one without such a token gets more than the usual limit read.
+ * *unknown says the token was missing, malformed or unknown: not counted as a failed
+ * authentication here, but by the caller if it answers now (else dispatch counts it). */
+bool auth_headers_grant(struct nk_server *srv, struct MHD_Connection *conn,
+			const struct route *route, const struct sockaddr *addr, bool *unknown);
+/* Takes one analysis from the token's budget (key: auth_rate_key); false when spent. */
+bool auth_analyze_take(struct nk_server *srv, uint64_t key);
 /* Takes one case opening from the client address's budget for mediators' tokens
  * (cfg.open_rate per hour); false when it is spent. */
 bool auth_open_take(struct nk_server *srv, const struct sockaddr *addr);

@@ -25,6 +25,23 @@ void web_headers(struct MHD_Response *resp)
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 }
 
+struct MHD_Response *web_response(const struct web_file *file)
+{
+	struct MHD_Response *resp;
+
+	resp = MHD_create_response_from_buffer(file->len, (void *)file->data, MHD_RESPMEM_PERSISTENT);
+	if (!resp)
+		return NULL;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, file->type);
+	/* pages are not cached (a new build's page names new assets); assets, whose names
+	 * change with their content, are cached for a year */
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+				strncmp(file->path, "/assets/", 8) == 0
+				? "public, max-age=31536000, immutable" : "no-store");
+	web_headers(resp);
+	return resp;
+}
+
 static int by_path(const void *key, const void *elem)
 {
 	return strcmp(key, ((const struct web_file *)elem)->path);

@@ -88,10 +88,29 @@ export async function startServer(extraArgs = []) {
     // Runs the command (e.g. the remote CLI against this server); resolves with
     // { code, stdout, stderr }.
     run: (args, input) => runNakodo(args, input),
+    // Stops the server; fails unless it stopped cleanly (a crash, or a sanitizer's
+    // report in an instrumented build, is a failure of the test that ran it).
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit');
         child.kill('SIGTERM');
-        await once(child, 'exit');
+        await exited;
+      }
+      assert.equal(child.exitCode, 0, `nakodo serve ended badly:\n${stderr.slice(-4000)}`);
+    },
+    // The database's files as they are on disk (the database, its WAL and shared
+    // memory, its key), for the leak checks: what must never be stored in clear.
+    storeBytes() {
+      return Buffer.concat(fs.readdirSync(dir).filter((f) => f.startsWith('nakodo.db'))
+        .map((f) => fs.readFileSync(path.join(dir, f))));
+    },
+    // Fails when any of secrets (strings) is in the request log or the database files.
+    assertStoresNone(secrets, label) {
+      const log = server.log();
+      const bytes = server.storeBytes();
+      for (const s of secrets) {
+        assert.ok(!log.includes(String(s)), `${label}: the server log holds ${s}`);
+        assert.ok(!bytes.includes(Buffer.from(String(s))), `${label}: the database holds ${s}`);
       }
     },
     // Removes the temporary folder (after stop; keep it on failure to look at).
@@ -274,4 +293,30 @@ export async function assertAccessible(page, label) {
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   assert.deepEqual(bad, [], `${label}: accessibility violations`);
   return result;
+}
+
+// A browser with one context per role, each checked when the session closes: any
+// console error, page error, CSP violation or request to another origin in any of them
+// fails the test. Usage:
+//   const s = await browserSession(server);
+//   const claimant = await s.role('claimant');   // { context, page, problems, ... }
+//   ...
+//   await s.close();                              // asserts every role stayed clean
+export async function browserSession(server, options = {}) {
+  const browser = await launchBrowser();
+  const roles = [];
+  return {
+    browser,
+    async role(name, roleOptions = {}) {
+      const ctx = await newRoleContext(browser, server, name, { ...options, ...roleOptions });
+      ctx.page = await ctx.newPage();
+      roles.push(ctx);
+      return ctx;
+    },
+    async close() {
+      const problems = roles.flatMap((r) => r.problems);
+      await browser.close();
+      assert.deepEqual(problems, [], 'the pages had problems');
+    },
+  };
 }

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, launchBrowser, newRoleContext, pageState, screenshot, assertAccessible,
+  browserSession,
 } from './harness.mjs';
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
@@ -164,4 +165,16 @@ test('an invitation link: the token reaches no request or log and leaves the add
   await screenshot(page, 'serve-case-link');
   ctx.assertClean();
   await ctx.close();
+});
+
+test('a browser session fails on a problem in any role; the store check finds a secret', async () => {
+  const s = await browserSession(server);
+  const a = await s.role('claimant');
+  await a.page.goto('/case/abc');
+  await a.page.evaluate(() => console.error('provoked'));
+  await a.page.waitForTimeout(100);
+  await assert.rejects(s.close(), /had problems/);
+  const c = await server.openCase();
+  assert.throws(() => server.assertStoresNone([c.case], 'probe'), /database holds/);
+  server.assertStoresNone(['a message text no one sent'], 'probe');
 });
