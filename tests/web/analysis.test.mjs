@@ -75,7 +75,8 @@ test('the analysis view shows the engine\'s plot and points, and runs again with
   await page.click('#analysis-submit');
   assert.match(await page.textContent('#analysis-profiles-error'), /\(6 chosen\)/);
   // A garbled profile: the server's refusal, with its field.
-  await page.setInputFiles('#analysis-profiles', [PROFILES[0],
+  const asFile = (f) => ({ name: path.basename(f), mimeType: 'application/json', buffer: fs.readFileSync(f) });
+  await page.setInputFiles('#analysis-profiles', [asFile(PROFILES[0]),
     { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"nakodo": "profile", "name": 3') }]);
   await page.click('#analysis-submit');
   await page.waitForSelector('#analysis-errors:not([hidden])');
