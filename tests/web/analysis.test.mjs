@@ -114,6 +114,7 @@ test('the analysis view shows the engine\'s plot and points, and runs again with
   await page.fill('#analysis-fix input[data-issue="claims"]', '9999');
   await page.click('#analysis-submit');
   await page.waitForSelector('#analysis-errors:not([hidden])');
+  assert.match(await page.textContent('#analysis-fix-error'), /9999/);
   assert.equal(await page.inputValue('#analysis-fix input[data-issue="claims"]'), '9999');
   await screenshot(page, 'analysis-02-fixed');
   ctx.assertClean();

@@ -180,7 +180,8 @@ export function mountAnalysis(section, api) {
     button.textContent = 'Analyse';
     if (!r.ok) {
       const where = (f) => (f === 'domain' ? 'domain'
-        : /^profiles/.test(f || '') ? 'profiles' : /^fix/.test(f || '') ? 'fix' : null);
+        : /^profiles/.test(f || '') ? 'profiles'
+          : /^fix/.test(f || '') || issues.some((i) => i.name === f) ? 'fix' : null);
       showErrors(form, summary, 'analysis-', errorsOfFailure(r, where), 'The analysis was not run:');
       return;
     }
