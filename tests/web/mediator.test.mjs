@@ -440,6 +440,10 @@ test('a package case with the 1962 valuations, seen by its mediator', async () =
     'package case');
   await screenshot(page, 'mediator-07-package-settled');
   await assertAccessible(page, 'mediator case page, package settled');
+  await page.setViewportSize({ width: 375, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the case page scrolls sideways by ${overflow}px at phone width`);
+  await screenshot(page, 'mediator-08-package-phone');
   med.assertClean();
   await med.close();
 });
