@@ -181,6 +181,11 @@ test('the console: the operator token, refusals beside their fields, every rule,
   }
   const id = /\/case\/([^#]+)#/.exec(links.mediator)[1];
   const mediatorToken = links.mediator.split('#token=')[1];
+  // The parties' tokens are shown once and kept nowhere; only the mediator's is kept,
+  // in this tab's session, for the case list.
+  const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }));
+  for (const role of ['claimant', 'payer']) assert.ok(!stored.includes(links[role].split('#token=')[1]), role);
+  assert.ok(stored.includes(mediatorToken));
   const brief = (await server.api('GET', `/v1/cases/${id}/brief`, { token: mediatorToken })).json;
   assert.deepEqual(brief.rules, {
     band_amount: 250000, band_bp: 500, currency: 'USD', grid: 100000, hints_bp: [1000, 2500],
