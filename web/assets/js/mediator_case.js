@@ -322,6 +322,11 @@ export function mount(root, ctx) {
       view.brief = await api.brief();
       view.events = (await api.call('GET', casePath(caseId, 'log'))).events || [];
       parts.error.hidden = true;
+      // A poll that finds nothing new leaves the page alone, so that a screen reader's
+      // place (or a half-read log) is not pulled from under the reader.
+      const seen = JSON.stringify([view.brief, view.events.length, view.links]);
+      if (!message && seen === view.seen) return;
+      view.seen = seen;
     } catch (e) {
       parts.error.textContent = `The case could not be read just now: ${reasonOf(e)}. `
         + 'It is tried again in a few seconds.';
