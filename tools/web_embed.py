@@ -47,7 +47,8 @@ JS_REL = re.compile(
 # JavaScript: any module specifier, to refuse the bare and foreign ones.
 JS_SPEC = re.compile(r"""(\bfrom\s*|\bimport\s*\(?\s*)(["'])([^"'\s]*)\2""")
 # CSS: url(...) and @import "..." that are relative.
-CSS_REL = re.compile(r"""(url\(\s*|@import\s+)(["']?)(\.\.?/[^"')\s]+|[A-Za-z0-9_-][^"'):\s]*\.[a-z0-9]+)\2""")
+CSS_REL = re.compile(r"""(url\(\s*|@import\s+)(["']?)"""
+                     r"""(\.\.?/[^"')\s]+|[A-Za-z0-9_-][^"'):\s]*\.[a-z0-9]+)\2""")
 # Anything that would leave the origin.
 FOREIGN = re.compile(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
 
@@ -103,7 +104,8 @@ def hashed_name(url, data):
     digest = hashlib.sha256(data).hexdigest()[:HASH_LEN]
     head, tail = posixpath.split(url)
     stem, dot, ext = tail.partition(".")
-    return posixpath.join(head, "%s.%s.%s" % (stem, digest, ext) if dot else "%s.%s" % (stem, digest))
+    name = "%s.%s.%s" % (stem, digest, ext) if dot else "%s.%s" % (stem, digest)
+    return posixpath.join(head, name)
 
 
 def collect(webdir):
