@@ -3,52 +3,35 @@
 // sealed message each way, a round with a hint, a deal-closer that settles, the
 // receipt verified by `nakodo verify`), with a leak check after every step, bad input
 // on each form, reloading with the key file's passphrase, and axe-core.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  startServer, launchBrowser, newRoleContext, assertHoldsNone, pageState, screenshot,
-  assertAccessible, runNakodo, SHOTS,
+  newRoleContext, assertHoldsNone, pageState, screenshot, assertAccessible, runNakodo, SHOTS,
 } from './harness.mjs';
+import { useServerAndBrowser, joinWithBrowserKey as join } from './party_steps.mjs';
 
+const env = useServerAndBrowser();
 let server;
 let browser;
-// a refusal the test provokes on purpose shows as "Failed to load resource" in Chromium
-const expected = [/status of 40[0139]/];
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  server?.cleanup();
-});
-
-// Opens the invitation link in a fresh context and makes a key in the browser.
-export async function joinWithBrowserKey(role, link, passphrase, shot) {
-  const ctx = await newRoleContext(browser, server, role, { ignoreConsole: expected });
-  const page = await ctx.newPage();
-  await page.goto(link);
-  await page.getByLabel('A passphrase for your new key').waitFor();
-  assert.ok(!page.url().includes('token'), `${role}: the token left the address bar`);
-  const state = await pageState(page);
-  assert.equal(Object.keys(state.sessionStorage).filter((k) => k.startsWith('nakodo:token:')).length, 1);
-  if (shot) await screenshot(page, shot);
-  await assertAccessible(page, `${role}: joining`);
-  // bad input first: passphrases that differ change nothing
-  await page.getByLabel('A passphrase for your new key').fill(passphrase);
-  await page.getByLabel('The passphrase again').fill(`${passphrase}x`);
-  await page.getByRole('button', { name: 'Make my key and join' }).click();
-  await page.getByText('the two passphrases differ').waitFor();
-  await page.getByLabel('The passphrase again').fill(passphrase);
-  await page.getByLabel('Protection of the key file').selectOption('interactive');
-  await page.getByRole('button', { name: 'Make my key and join' }).click();
-  await page.locator('#keys').waitFor();
-  return { ctx, page };
+// Opens the invitation link in a fresh context and makes a key in the browser, first
+// checking the page before the key: the token out of the address bar, axe, and that
+// passphrases that differ are refused.
+async function joinWithBrowserKey(role, link, passphrase, shot) {
+  ({ server, browser } = env);
+  return join(env, role, link, passphrase, async (page) => {
+    assert.ok(!page.url().includes('token'), `${role}: the token is still in the address bar`);
+    const state = await pageState(page);
+    assert.equal(Object.keys(state.sessionStorage).filter((k) => k.startsWith('nakodo:token:')).length, 1);
+    if (shot) await screenshot(page, shot);
+    await assertAccessible(page, `${role}: joining`);
+    await page.getByLabel('A passphrase for your new key').fill(passphrase);
+    await page.getByLabel('The passphrase again').fill(`${passphrase}x`);
+    await page.getByRole('button', { name: 'Make my key and join' }).click();
+    await page.getByText('the two passphrases differ').waitFor();
+  });
 }
 
 function money(minor) {
@@ -70,6 +53,7 @@ async function submitFigure(page, role, round, text) {
 }
 
 test('a whole case of figures between two browser parties', async () => {
+  ({ server, browser } = env);
   const c = await server.openCase({ rules: { rounds: 3, range_high: 100000000 } });
   const id = c.case;
   const cl = await joinWithBrowserKey('claimant', c.links.claimant, 'claimant passphrase 1', 'party-01-join');
@@ -200,6 +184,7 @@ test('a whole case of figures between two browser parties', async () => {
 });
 
 test('a reload asks only the passphrase; a wrong one or a garbled key file is refused', async () => {
+  ({ server, browser } = env);
   const c = await server.openCase({});
   const id = c.case;
   const py = await joinWithBrowserKey('payer', c.links.payer, 'payer reload passphrase');
@@ -237,6 +222,21 @@ test('a reload asks only the passphrase; a wrong one or a garbled key file is re
   await page.getByLabel('Passphrase of your key').fill('payer reload passphrase');
   await page.getByRole('button', { name: 'Open my key' }).first().click();
   await page.locator('#keys').waitFor();
+  // a lost connection: the page says so and keeps what was typed; then it goes through
+  await py.ctx.context.route('**/v1/cases/*/figures', (route) => route.abort('connectionreset'));
+  await page.getByRole('textbox', { name: /Your offer for round 1/ }).fill('400,000');
+  await page.getByRole('button', { name: 'Send my offer' }).click();
+  await page.getByText(/connection to the go-between was lost/).waitFor();
+  assert.equal(await page.getByRole('textbox', { name: /Your offer for round 1/ }).inputValue(), '400,000');
+  await py.ctx.context.unroute('**/v1/cases/*/figures');
+  // a 503 likewise
+  await py.ctx.context.route('**/v1/cases/*/figures', (route) => route.fulfill({ status: 503, body: '' }));
+  await page.getByRole('button', { name: 'Send my offer' }).click();
+  await page.getByText(/not answering just now/).waitFor();
+  assert.equal(await page.getByRole('textbox', { name: /Your offer for round 1/ }).inputValue(), '400,000');
+  await py.ctx.context.unroute('**/v1/cases/*/figures');
+  await screenshot(page, 'party-08-offline');
+  assert.equal((await briefOf(c.tokens.mediator, id)).rounds[0].evaluated, false);
   await submitFigure(page, 'payer', 1, '400,000');
   const after = await briefOf(c.tokens.mediator, id);
   assert.equal(after.rounds[0].evaluated, false);
@@ -245,6 +245,7 @@ test('a reload asks only the passphrase; a wrong one or a garbled key file is re
 });
 
 test('a revoked invitation link says so and shows nothing of the case', async () => {
+  ({ server, browser } = env);
   const c = await server.openCase({});
   const res = await server.api('DELETE', `/v1/cases/${c.case}/tokens/claimant`, { token: c.tokens.mediator });
   assert.equal(res.status, 200);
@@ -259,6 +260,7 @@ test('a revoked invitation link says so and shows nothing of the case', async ()
 });
 
 test('a phone-sized screen shows the page in one readable column', async () => {
+  ({ server, browser } = env);
   const c = await server.openCase({});
   const ctx = await newRoleContext(browser, server, 'payer', { viewport: { width: 375, height: 740 } });
   const page = await ctx.newPage();

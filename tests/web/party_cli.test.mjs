@@ -1,36 +1,29 @@
 // A browser payer and a CLI claimant in one case: each joins its own way, each opens
 // the other's sealed messages, the server takes both sides' signed requests, and the
 // case goes through an impasse to the mediator's proposal, accepted on both sides.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  startServer, launchBrowser, newRoleContext, assertHoldsNone, screenshot, assertAccessible,
-  runNakodo,
-} from './harness.mjs';
+import { assertHoldsNone, screenshot, assertAccessible, runNakodo } from './harness.mjs';
+import { useServerAndBrowser, joinWithBrowserKey } from './party_steps.mjs';
 
+const shared = useServerAndBrowser();
 let server;
-let browser;
 let env;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+// the hooks of party_steps.mjs start the server; the test sets up the CLI's side
+function cliEnv() {
+  ({ server } = shared);
   fs.writeFileSync(path.join(server.dir, 'pass'), 'cli claimant passphrase\n');
   env = {
     NAKODO_SERVER: server.url, NAKODO_TEST_KDF: 'min',
     NAKODO_PASSPHRASE_FILE: path.join(server.dir, 'pass'),
   };
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  server?.cleanup();
-});
+}
 
 test('a browser payer and a CLI claimant: messages and signatures both ways, impasse, proposal, settlement', async () => {
+  cliEnv();
   const c = await server.openCase({ rules: { rounds: 1, proposals: 1 } });
   const id = c.case;
   const cli = (args, input) => runNakodo(args, input, { ...env, NAKODO_TOKEN: c.tokens.claimant });
@@ -40,14 +33,7 @@ test('a browser payer and a CLI claimant: messages and signatures both ways, imp
   r = await cli(['join', id, '--as', 'claimant', '--key', key]);
   assert.equal(r.code, 0, r.stderr);
 
-  const ctx = await newRoleContext(browser, server, 'payer', { ignoreConsole: [/status of 40[0139]/] });
-  const page = await ctx.newPage();
-  await page.goto(c.links.payer);
-  await page.getByLabel('A passphrase for your new key').fill('browser payer passphrase');
-  await page.getByLabel('The passphrase again').fill('browser payer passphrase');
-  await page.getByLabel('Protection of the key file').selectOption('interactive');
-  await page.getByRole('button', { name: 'Make my key and join' }).click();
-  await page.locator('#keys').waitFor();
+  const { ctx, page } = await joinWithBrowserKey(shared, 'payer', c.links.payer, 'browser payer passphrase');
   const keysText = await page.locator('#keys').innerText();
   r = await cli(['--json', 'brief', id, '--key', key]);
   assert.equal(r.code, 0, r.stderr);
@@ -74,6 +60,24 @@ test('a browser payer and a CLI claimant: messages and signatures both ways, imp
   const inbox = JSON.parse(r.stdout);
   assert.equal(inbox.items[0].status, 'ok');
   assert.equal(inbox.items[0].text, fromBrowser);
+
+  // the simultaneous disclosure: the browser deposits first and learns only that it waits
+  const payerDisclosure = 'Payer discloses: our budget line is 18.2 million, note 6604.';
+  const claimantDisclosure = 'Claimant discloses: our board approved 21 million, note 3390.';
+  await page.getByRole('textbox', { name: 'Your disclosure' }).fill(payerDisclosure);
+  await page.getByRole('button', { name: 'Seal and deposit' }).click();
+  await page.locator('#announce', { hasText: /it waits, sealed, for the other party/ }).waitFor({ state: 'attached' });
+  await page.getByText('Your deposit is held, sealed, waiting for the other party\'s.').waitFor();
+  r = await cli(['--json', 'inbox', id, '--key', key]);
+  assert.ok(!r.stdout.includes(payerDisclosure), 'the claimant sees no deposit before its own');
+  r = await cli(['deposit', id, '--key', key], claimantDisclosure);
+  assert.equal(r.code, 0, r.stderr);
+  await page.getByRole('button', { name: 'Open my inbox' }).click();
+  await page.getByText(claimantDisclosure).waitFor();
+  r = await cli(['--json', 'inbox', id, '--key', key]);
+  assert.ok(JSON.parse(r.stdout).items.some((i) => i.kind === 'deposit' && i.status === 'ok'
+    && i.text === payerDisclosure), r.stdout);
+  await screenshot(page, 'party-cli-00-disclosure');
 
   // one round without a deal: an impasse
   r = await cli(['submit', id, '--key', key, '--round', '1', '700000']);

@@ -4,6 +4,10 @@
 // open each other's statements and envelopes (tests/web/crypto.test.mjs checks it
 // against key files and envelopes the CLI wrote).
 import sodiumModule from '../vendor/libsodium/libsodium-wrappers.mjs';
+import { FormError as FormatError } from './ui.js';
+
+// Bad bytes from outside are reported with the field they belong to, as a form's are.
+export { FormatError };
 
 let sodium = null;
 
@@ -97,16 +101,6 @@ export function sha512(bytes) { return lib().crypto_hash_sha512(bytes); }
 /** Overwrites a secret's bytes (what sodium_memzero does for the CLI). */
 export function wipe(bytes) {
   if (bytes && bytes.length) lib().memzero(bytes);
-}
-
-/** Bad bytes from outside, with the field they belong to. */
-export class FormatError extends Error {
-  constructor(field, reason) {
-    super(reason);
-    this.name = 'FormatError';
-    this.field = field;
-    this.reason = reason;
-  }
 }
 
 function roleByte(role) {

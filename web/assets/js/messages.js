@@ -7,7 +7,9 @@
 import {
   fromBase64, fromHex, MESSAGE_TEXT_MAX, openMessage, sealMessage, sha256, toHex, utf8,
 } from './crypto.js';
-import { el, field, form, FormError, replace, section, setText } from './ui.js';
+import {
+  announce, el, field, form, FormError, replace, section, setText,
+} from './ui.js';
 
 const ROLE_WORDS = { claimant: 'the claimant', payer: 'the payer', mediator: 'the mediator' };
 
@@ -152,8 +154,10 @@ export function messagesSection(ctx) {
       const answer = await depositText(ctx.api, ctx.key(), ctx.brief(), depText.input.value);
       depText.input.value = '';
       await ctx.refresh();
-      return answer.released ? 'Deposited: both disclosures are released; open your inbox.'
+      const said = answer.released ? 'Deposited: both disclosures are released; open your inbox.'
         : 'Deposited: it waits, sealed, for the other party\'s.';
+      announce(said); // the form hides once a deposit is held: its status would go unheard
+      return said;
     },
   });
   const withdraw = form({

@@ -148,6 +148,9 @@ export function actSection(api, brief, { once, set }) {
       });
     }).form);
   }
+  if (brief.state === 'open' && cur && cur.submitted && (!cur.outcome || cur.outcome === 'pending')) {
+    append(s, el('p', { text: `Your valuation for round ${brief.round} is in; the round is evaluated once the other side's is.` }));
+  }
   if (cur && cur.outcome === 'package' && !cur.answer && brief.state === 'open') {
     for (const accept of [true, false]) {
       append(s, once(`pkg-answer-${brief.round}-${accept}`, () => form({
@@ -155,6 +158,9 @@ export function actSection(api, brief, { once, set }) {
         onSubmit: async () => { set(await api.answer(accept)); return 'Answered in confidence.'; },
       })).form);
     }
+  }
+  if (cur && cur.answer && brief.state === 'open') {
+    append(s, el('p', { text: `You answered the proposed package: ${cur.answer}, in confidence. The other side learns it only if both accept.` }));
   }
   if (brief.state !== 'open') {
     append(s, once('pkg-receipt', () => form({

@@ -350,7 +350,13 @@ export function mount(root, ctx) {
   let msgs = null;
 
   function render() {
-    setText(status, brief ? stateWords(brief) : 'Your key is needed to read this case.');
+    let words = brief ? stateWords(brief) : 'Your key is needed to read this case.';
+    if (brief && brief.token) {
+      // the mediator's reissues and revocations of this role's link are told to it
+      const n = (brief.token.reissued || 0) + (brief.token.revoked || 0);
+      words += ` The mediator changed your invitation link ${n} time${n === 1 ? '' : 's'}; if you did not ask for it, tell the mediator.`;
+    }
+    setText(status, words);
     const haveKey = !!key;
     if (!brief || !haveKey) {
       replace(keyArea, keyForms());
