@@ -2,36 +2,25 @@
 // profiles posted to POST /v1/analyze; the plot shown is byte for byte the SVG of
 // `nakodo analyze --svg`, the solution points are those of `nakodo analyze --json`, a
 // fixed issue runs it again as `--fix` does, and bad input is told beside its field.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  root, startServer, launchBrowser, newRoleContext, screenshot, assertAccessible, runNakodo,
+  root, newRoleContext, screenshot, assertAccessible, runNakodo,
 } from './harness.mjs';
+import { useServerAndBrowser } from './party_steps.mjs';
 
 const EX = path.join(root, 'examples');
 const DOMAIN = path.join(EX, 'agenda-1962.json');
 const PROFILES = [path.join(EX, 'agenda-1962-korea.json'), path.join(EX, 'agenda-1962-japan.json')];
 const POINTS = ['nash', 'kalai_smorodinsky', 'egalitarian', 'utilitarian'];
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  server?.cleanup();
-});
+const env = useServerAndBrowser();
 
 // What the command says for the same files: { json, svg }.
 async function cli(fix = []) {
-  const svg = path.join(server.dir, `plot-${fix.length}.svg`);
+  const svg = path.join(env.server.dir, `plot-${fix.length}.svg`);
   const args = ['analyze', DOMAIN, ...PROFILES, ...fix.flatMap((f) => ['--fix', f]), '--json', '--svg', svg];
   const r = await runNakodo(args);
   assert.equal(r.code, 0, r.stderr);
@@ -54,6 +43,7 @@ async function shown(page) {
 }
 
 test('the analysis view shows the engine\'s plot and points, and runs again with a fixed issue', async () => {
+  const { server, browser } = env;
   const ctx = await newRoleContext(browser, server, 'operator', { ignoreConsole: [/status of 4\d\d/] });
   const page = await ctx.newPage();
   await page.goto('/');

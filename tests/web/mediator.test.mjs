@@ -1,39 +1,29 @@
 // The mediator's pages in a real browser (issue 12, items 3, 5 and 6): the console at /
 // (operator token, every rule of a new case, invitation links) and the case page for
-// the mediator's role, through a whole case across three browser contexts, with the
-// parties acting through the remote command beside their pages. Every form is given
+// the mediator's role, through a whole case across three browser contexts, the parties
+// on their own pages (and, in a package case, through the remote command). Every form is given
 // bad input and must show the reason and change nothing; the mediator's page must
 // never hold a party's figure; axe-core finds no serious violation.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  startServer, launchBrowser, newRoleContext, assertHoldsNone, screenshot, assertAccessible,
-  runNakodo,
+  newRoleContext, assertHoldsNone, screenshot, assertAccessible, runNakodo,
 } from './harness.mjs';
+import { useServerAndBrowser, joinWithBrowserKey } from './party_steps.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  server?.cleanup();
-});
+const env = useServerAndBrowser();
 
 async function caseCount() {
+  const { server } = env;
   const r = await server.api('GET', '/v1/cases', { token: server.operator });
   return r.json.cases.length;
 }
 
 // The console, signed in with the operator token.
 async function signIn(ctx) {
+  const { server } = env;
   const page = await ctx.newPage();
   await page.goto('/');
   await page.fill('#operator-token', server.operator);
@@ -59,20 +49,12 @@ async function errorOf(page, id) {
 
 // The party's command against the server with its token (amounts in major units).
 async function party(token, ...args) {
-  const r = await runNakodo(args, undefined, { NAKODO_SERVER: server.url, NAKODO_TOKEN: token });
+  const r = await runNakodo(args, undefined, { NAKODO_SERVER: env.server.url, NAKODO_TOKEN: token });
   assert.equal(r.code, 0, `nakodo ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
 
 // The party's page (webpages' party.js), driven as a person would, by role and label.
-async function joinInBrowser(page, passphrase) {
-  await page.getByLabel('A passphrase for your new key').fill(passphrase);
-  await page.getByLabel('The passphrase again').fill(passphrase);
-  await page.getByLabel('Protection of the key file').selectOption('interactive');
-  await page.getByRole('button', { name: 'Make my key and join' }).click();
-  await page.locator('#keys dt', { hasText: 'Your safety number' }).waitFor();
-}
-
 async function safetyOf(page, label) {
   return (await page.locator('#keys dt', { hasText: label }).locator('xpath=following-sibling::dd[1]')
     .textContent()).trim();
@@ -91,6 +73,7 @@ async function figure(page, word, round, text) {
 }
 
 test('the console: the operator token, refusals beside their fields, every rule, the links', async () => {
+  const { server, browser } = env;
   const ctx = await newRoleContext(browser, server, 'operator', {
     ignoreConsole: [/status of (401|503)/, /ERR_FAILED/],
   });
@@ -230,12 +213,9 @@ test('the console: the operator token, refusals beside their fields, every rule,
 });
 
 test('a whole case across three browser contexts, seen and led from the mediator\'s pages', async () => {
+  const { server, browser } = env;
   const med = await newRoleContext(browser, server, 'mediator', {
     ignoreConsole: [/status of (401|403|409)/, /ERR_FAILED/],
-  });
-  const cla = await newRoleContext(browser, server, 'claimant');
-  const pay = await newRoleContext(browser, server, 'payer', {
-    ignoreConsole: [/status of 401/],
   });
   const consolePage = await signIn(med);
   await fillOpen(consolePage, { rounds: '2', hints: '10,25', 'range-low': '0',
@@ -249,13 +229,13 @@ test('a whole case across three browser contexts, seen and led from the mediator
   const id = /\/case\/([^#]+)#/.exec(links.mediator)[1];
   const tok = (role) => links[role].split('#token=')[1];
 
-  // Each party opens its invitation in its own context: the token leaves the address bar.
-  const claPage = await cla.newPage();
-  await claPage.goto(links.claimant);
-  const payPage = await pay.newPage();
-  await payPage.goto(links.payer);
+  // Each party opens its invitation in its own context and joins with a key made in its
+  // browser; the token has left the address bar.
+  const { ctx: cla, page: claPage } = await joinWithBrowserKey(env, 'claimant', links.claimant,
+    'the claimant passphrase');
+  const { ctx: pay, page: payPage } = await joinWithBrowserKey(env, 'payer', links.payer,
+    'the payer passphrase');
   for (const p of [claPage, payPage]) {
-    await p.waitForLoadState('networkidle');
     assert.ok(!p.url().includes('token'), `the address bar still holds the token: ${p.url()}`);
   }
 
@@ -267,10 +247,8 @@ test('a whole case across three browser contexts, seen and led from the mediator
   await assertAccessible(page, 'mediator case page, open');
   await screenshot(page, 'mediator-05-case-open');
 
-  // Both parties join with keys made in their browsers; the mediator too, and its key
-  // file is downloaded. Each safety number on the mediator's page is the party's own.
-  await joinInBrowser(claPage, 'the claimant passphrase');
-  await joinInBrowser(payPage, 'the payer passphrase');
+  // The mediator joins with a key made in its browser too, and its key file is
+  // downloaded. Each safety number on the mediator's page is the party's own.
   await page.fill('#m-keys form[aria-label="Join with a key made here"] input[name=passphrase]',
     'a passphrase of the mediator');
   const [keyFile] = await Promise.all([page.waitForEvent('download'),
@@ -400,6 +378,7 @@ test('a whole case across three browser contexts, seen and led from the mediator
 });
 
 test('the mediator closes a case, and a revoked link opens nothing', async () => {
+  const { server, browser } = env;
   const c = await server.openCase();
   const med = await newRoleContext(browser, server, 'mediator', { ignoreConsole: [/status of 401/] });
   const page = await med.newPage();
@@ -422,6 +401,7 @@ test('the mediator closes a case, and a revoked link opens nothing', async () =>
 });
 
 test('a package case with the 1962 valuations, seen by its mediator', async () => {
+  const { server, browser } = env;
   const c = await server.openCase({ package: { currency: 'USD', components: ['grant', 'loan'],
     solution: 'nash', rounds: 2, monotone: true } });
   const med = await newRoleContext(browser, server, 'mediator');
