@@ -19,7 +19,7 @@ let browser;
 // Opens the invitation link in a fresh context and makes a key in the browser, first
 // checking the page before the key: the token out of the address bar, axe, and that
 // passphrases that differ are refused.
-async function joinWithBrowserKey(role, link, passphrase, shot) {
+async function joinWithBrowserKey(role, link, passphrase, shot, cost) {
   ({ server, browser } = env);
   return join(env, role, link, passphrase, async (page) => {
     assert.ok(!page.url().includes('token'), `${role}: the token is still in the address bar`);
@@ -31,7 +31,7 @@ async function joinWithBrowserKey(role, link, passphrase, shot) {
     await page.getByLabel('The passphrase again').fill(`${passphrase}x`);
     await page.getByRole('button', { name: 'Make my key and join' }).click();
     await page.getByText('the two passphrases differ').waitFor();
-  });
+  }, cost);
 }
 
 function money(minor) {
@@ -187,7 +187,8 @@ test('a reload asks only the passphrase; a wrong one or a garbled key file is re
   ({ server, browser } = env);
   const c = await server.openCase({});
   const id = c.case;
-  const py = await joinWithBrowserKey('payer', c.links.payer, 'payer reload passphrase');
+  // the default cost, as nakodo keygen's (256 MiB of Argon2id in the page)
+  const py = await joinWithBrowserKey('payer', c.links.payer, 'payer reload passphrase', null, 'moderate');
   const page = py.page;
   // the key file kept in the tab is sealed: it is no secret key in clear
   const st = await pageState(page);
@@ -206,8 +207,11 @@ test('a reload asks only the passphrase; a wrong one or a garbled key file is re
   const mb = await briefOf(c.tokens.mediator, id);
   assert.equal(JSON.parse(pub.stdout).safety_number, mb.keys.payer.safety_number);
 
+  const before = py.ctx.responses.length;
   await page.reload();
   await page.getByLabel('Passphrase of your key').waitFor();
+  // the page asked for the passphrase before its first read, not after a refusal
+  assert.deepEqual(py.ctx.responses.slice(before).filter((x) => x.status >= 400).map((x) => x.url), []);
   await page.getByLabel('Passphrase of your key').fill('not the passphrase');
   await page.getByRole('button', { name: 'Open my key' }).first().click();
   await page.getByText(/wrong passphrase/).waitFor();

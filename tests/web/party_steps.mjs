@@ -24,10 +24,11 @@ export function useServerAndBrowser() {
 
 /**
  * Opens link in a new context for role and joins with a key made in the browser (at the
- * interactive cost, to keep the tests quick). Returns {ctx, page}; before(page), when
+ * interactive cost unless told, to keep the tests quick). Returns {ctx, page}; before(page), when
  * given, runs once the key form is shown.
  */
-export async function joinWithBrowserKey({ server, browser }, role, link, passphrase, before = null) {
+export async function joinWithBrowserKey({ server, browser }, role, link, passphrase, before = null,
+  cost = 'interactive') {
   const ctx = await newRoleContext(browser, server, role, { ignoreConsole: expectedConsole });
   const page = await ctx.newPage();
   await page.goto(link);
@@ -35,7 +36,7 @@ export async function joinWithBrowserKey({ server, browser }, role, link, passph
   if (before) await before(page);
   await page.getByLabel('A passphrase for your new key').fill(passphrase);
   await page.getByLabel('The passphrase again').fill(passphrase);
-  await page.getByLabel('Protection of the key file').selectOption('interactive');
+  await page.getByLabel('Protection of the key file').selectOption(cost);
   await page.getByRole('button', { name: 'Make my key and join' }).click();
   await page.locator('#keys').waitFor();
   return { ctx, page };

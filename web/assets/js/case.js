@@ -7,6 +7,7 @@ import { Api, ApiError } from './api.js';
 import { ready } from './crypto.js';
 import { el, replace, section } from './ui.js';
 import * as party from './party.js';
+import { joinedKey, keyFileKey } from './party.js';
 import * as mediator from './mediator_case.js';
 
 const TOKEN = /^[0-9a-f]{64}$/;
@@ -55,6 +56,17 @@ async function main() {
   const api = new Api({ token, caseId });
   let brief = null;
   let role = null;
+  // A party that joined in this tab kept its sealed key file here: its reads must be
+  // signed, so the page asks for the passphrase before the first one rather than
+  // provoke the server's 401.
+  const joinedAs = sessionStorage.getItem(joinedKey(caseId));
+  if ((joinedAs === 'claimant' || joinedAs === 'payer')
+      && sessionStorage.getItem(keyFileKey(caseId))) {
+    api.role = joinedAs;
+    api.joined = true;
+    party.mount(root, { api, caseId, role: joinedAs, brief: null });
+    return;
+  }
   try {
     brief = await api.brief();
     role = brief.role;

@@ -25,6 +25,9 @@ const FIGURE_WORD = { claimant: 'demand', payer: 'offer' };
 
 export function keyFileKey(caseId) { return `nakodo:keyfile:${caseId}`; }
 
+/** Where the tab notes which role joined with the key file it keeps (not a secret). */
+export function joinedKey(caseId) { return `nakodo:joined:${caseId}`; }
+
 function pct(bp) { return `${(bp / 100).toFixed(bp % 100 ? 2 : 0)}%`; }
 
 /** The case's rules in plain words, for this role. */
@@ -160,7 +163,18 @@ export function mount(root, ctx) {
     if (joinedWithKey() || api.joined) {
       const registered = brief && brief.keys ? brief.keys[role] : null;
       api.setKey(k);
-      if (!brief) brief = await api.brief();
+      if (!brief) {
+        try {
+          brief = await api.brief();
+        } catch (e) {
+          api.setKey(null);
+          k.wipe();
+          if (e instanceof ApiError && e.status === 403 && e.field === 'signature') {
+            throw new FormError('key', `this is not the key the ${role} registered on this case`);
+          }
+          throw e;
+        }
+      }
       const reg = registered || (brief.keys && brief.keys[role]);
       if (reg && reg.sign !== k.identity().sign) {
         api.setKey(null);
@@ -172,6 +186,7 @@ export function mount(root, ctx) {
     }
     key = k;
     sessionStorage.setItem(keyFileKey(caseId), toBase64(file));
+    sessionStorage.setItem(joinedKey(caseId), role);
     forms.delete('key');
     render();
     announce(`Your key is open. Your safety number is ${k.safetyNumber}.`);
