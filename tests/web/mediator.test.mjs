@@ -432,3 +432,39 @@ test('a package case with the 1962 valuations, seen by its mediator', async () =
   med.assertClean();
   await med.close();
 });
+
+test('a mediator that joined opens its key file again after a reload; a wrong passphrase opens nothing', async () => {
+  const { server, browser } = env;
+  const c = await server.openCase();
+  const med = await newRoleContext(browser, server, 'mediator', { ignoreConsole: [/status of 401/] });
+  const page = await med.newPage();
+  await page.goto(c.links.mediator);
+  await page.waitForSelector('#m-summary dl');
+  await page.fill('#m-keys form[aria-label="Join with a key made here"] input[name=passphrase]', 'short');
+  await page.click('text=Make a key, download its file and join');
+  await page.getByText('use at least 8 characters').waitFor();
+  await page.fill('#m-keys form[aria-label="Join with a key made here"] input[name=passphrase]',
+    'the mediator passphrase');
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    page.click('text=Make a key, download its file and join')]);
+  const keyPath = path.join(server.dir, 'mediator.key');
+  await download.saveAs(keyPath);
+  await page.waitForSelector('#m-keys li[data-role=mediator] .safety');
+  const safety = (await page.textContent('#m-keys li[data-role=mediator] .safety')).trim();
+
+  await page.reload();
+  await page.getByRole('heading', { name: 'Open your key' }).waitFor();
+  await page.locator('input[type=file][name=key]').setInputFiles(keyPath);
+  await page.getByLabel('Its passphrase').fill('not the passphrase');
+  await page.getByRole('button', { name: 'Open the key' }).click();
+  await page.getByText(/wrong passphrase/).waitFor();
+  await page.getByLabel('Its passphrase').fill('the mediator passphrase');
+  await page.getByRole('button', { name: 'Open the key' }).click();
+  await page.waitForSelector('#m-summary dl');
+  assert.equal((await page.textContent('#m-keys li[data-role=mediator] .safety')).trim(), safety);
+  // Its reads are signed now: the log is there.
+  await page.waitForSelector('#m-log li[data-type=joined]');
+  await assertAccessible(page, 'mediator case page, key reopened');
+  med.assertClean();
+  await med.close();
+});
