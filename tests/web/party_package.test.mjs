@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { assertHoldsNone, screenshot, assertAccessible, runNakodo, root } from './harness.mjs';
-import { useServerAndBrowser, joinWithBrowserKey } from './party_steps.mjs';
+import { useServerAndBrowser, joinWithBrowserKey, checkNews } from './party_steps.mjs';
 
 const crypto = await import(path.join(root, 'web/assets/js/crypto.js'));
 const { valuationBody } = await import(path.join(root, 'web/assets/js/package.js'));
@@ -20,11 +20,13 @@ before(async () => {
   await crypto.ready();
 });
 
-test('the signed valuation body is nakodo package check\'s normal form', async () => {
+test("the signed valuation body is nakodo package check's normal form", async () => {
   for (const side of ['korea', 'japan']) {
     const r = await runNakodo(['package', 'check', file(side)]);
     assert.equal(r.code, 0, r.stderr);
-    const body = new TextDecoder().decode(valuationBody(JSON.parse(fs.readFileSync(file(side), 'utf8')), 2));
+    const body = new TextDecoder().decode(
+      valuationBody(JSON.parse(fs.readFileSync(file(side), 'utf8')), 2),
+    );
     assert.deepEqual(JSON.parse(body), { round: 2, valuation: JSON.parse(r.stdout) });
     // reals keep C's ".0", amounts the currency's decimals
     assert.match(body, /"discount":(10|6)\.0,/);
@@ -44,7 +46,10 @@ async function party(role, link, side) {
   await page.locator('input[type=file][name=file]').setInputFiles(file(side));
   await page.getByRole('button', { name: 'Send my valuation' }).click();
   try {
-    await page.getByText(/Your valuation for round 1 is in|The proposed package/).first().waitFor({ timeout: 10000 });
+    await page
+      .getByText(/Your valuation for round 1 is in|The proposed package/)
+      .first()
+      .waitFor({ timeout: 10000 });
   } catch (e) {
     await screenshot(page, `party-package-failed-${role}`);
     throw e;
@@ -55,14 +60,20 @@ async function party(role, link, side) {
 test('a package case with the 1962 valuations between two browser parties', async () => {
   ({ server } = shared);
   const c = await server.openCase({
-    package: { currency: 'USD', components: ['grant', 'loan'], solution: 'nash', rounds: 2, monotone: true },
+    package: {
+      currency: 'USD',
+      components: ['grant', 'loan'],
+      solution: 'nash',
+      rounds: 2,
+      monotone: true,
+    },
   });
   const korea = await party('claimant', c.links.claimant, 'korea');
   const japan = await party('payer', c.links.payer, 'japan');
   // the other side's reservation, in the valuation's text and in minor units
   const koreaSecret = ['211,814,697.61', '21181469761'];
   const japanSecret = ['380,954,758.31', '38095475831'];
-  await korea.page.getByRole('button', { name: 'Check for news' }).click();
+  await checkNews(korea.page);
   await korea.page.getByText(/The proposed package/).waitFor();
   await korea.page.getByText(/By your valuation of round 1 it is worth you/).waitFor();
   await japan.page.getByText(/By your valuation of round 1 it costs you/).waitFor();
@@ -73,14 +84,32 @@ test('a package case with the 1962 valuations between two browser parties', asyn
 
   await korea.page.getByRole('button', { name: 'Accept the package' }).click();
   await korea.page.getByText(/You answered the proposed package: accept/).waitFor();
-  await japan.page.getByRole('button', { name: 'Check for news' }).click();
+  await checkNews(japan.page);
   await japan.page.getByRole('button', { name: 'Accept the package' }).click();
-  await japan.page.locator('#case-state').getByText(/Settled/).waitFor();
+  await japan.page
+    .locator('#case-state')
+    .getByText(/Settled/)
+    .waitFor();
   await assertHoldsNone(japan.ctx, japan.page, koreaSecret, 'Japan once settled');
-  await korea.page.getByRole('button', { name: 'Check for news' }).click();
-  await korea.page.locator('#case-state').getByText(/Settled/).waitFor();
+  await checkNews(korea.page);
+  await korea.page
+    .locator('#case-state')
+    .getByText(/Settled/)
+    .waitFor();
   await assertHoldsNone(korea.ctx, korea.page, japanSecret, 'Korea once settled');
   await screenshot(korea.page, 'party-package-02-settled');
+  // the receipt, signed in the page with Korea's key
+  const [download] = await Promise.all([
+    korea.page.waitForEvent('download'),
+    korea.page.getByRole('button', { name: 'Download the receipt' }).click(),
+  ]);
+  const receipt = path.join(server.dir, 'package-receipt.txt');
+  await download.saveAs(receipt);
+  const key = await runNakodo(['--db', `sqlite:${server.db}`, 'server-key']);
+  const v = await runNakodo(['--json', 'verify', receipt, '--server-key', key.stdout.trim()]);
+  assert.equal(v.code, 0, v.stdout + v.stderr);
+  const checks = Object.fromEntries(JSON.parse(v.stdout).checks.map((x) => [x.check, x.result]));
+  assert.equal(checks['claimant-signature'], 'holds');
   korea.ctx.assertClean();
   japan.ctx.assertClean();
   await korea.ctx.close();

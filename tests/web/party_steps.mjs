@@ -5,9 +5,13 @@ import { startServer, launchBrowser, newRoleContext } from './harness.mjs';
 
 // A refusal a test provokes on purpose, or a connection it cuts, shows in Chromium's
 // console ("Failed to load resource"): these are expected, any other error is not.
-export const expectedConsole = [/status of 40[0139]/, /status of 503/, /ERR_CONNECTION_RESET|ERR_FAILED/];
+export const expectedConsole = [
+  /status of 40[0139]/,
+  /status of 503/,
+  /ERR_CONNECTION_RESET|ERR_FAILED/,
+];
 
-/** Registers the file's before/after hooks; returns an object whose .server and .browser they fill. */
+/** Registers the file's before/after hooks; returns an object they fill: .server, .browser. */
 export function useServerAndBrowser() {
   const env = { server: null, browser: null };
   before(async () => {
@@ -27,8 +31,14 @@ export function useServerAndBrowser() {
  * interactive cost unless told, to keep the tests quick). Returns {ctx, page}; before(page), when
  * given, runs once the key form is shown.
  */
-export async function joinWithBrowserKey({ server, browser }, role, link, passphrase, before = null,
-  cost = 'interactive') {
+export async function joinWithBrowserKey(
+  { server, browser },
+  role,
+  link,
+  passphrase,
+  before = null,
+  cost = 'interactive',
+) {
   const ctx = await newRoleContext(browser, server, role, { ignoreConsole: expectedConsole });
   const page = await ctx.newPage();
   await page.goto(link);
@@ -40,4 +50,10 @@ export async function joinWithBrowserKey({ server, browser }, role, link, passph
   await page.getByRole('button', { name: 'Make my key and join' }).click();
   await page.locator('#keys').waitFor();
   return { ctx, page };
+}
+
+/** Asks the briefing again and waits until the page has drawn it. */
+export async function checkNews(page) {
+  await page.getByRole('button', { name: 'Check for news' }).click();
+  await page.getByText('Up to date.').waitFor();
 }

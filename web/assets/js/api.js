@@ -5,11 +5,26 @@
 // reason; a lost connection or a 503 as ApiError with offline set, so that a form can
 // say so and keep what was typed.
 import {
-  actionStatement, canonicalJson, joinStatement, readBody, toBase64, toHex, utf8, ready,
+  actionStatement,
+  canonicalJson,
+  joinStatement,
+  readBody,
+  toBase64,
+  toHex,
+  utf8,
+  ready,
 } from './crypto.js';
 
 export class ApiError extends Error {
-  constructor({ status = 0, type = '', field = '', reason, title = '', role = '', offline = false }) {
+  constructor({
+    status = 0,
+    type = '',
+    field = '',
+    reason,
+    title = '',
+    role = '',
+    offline = false,
+  }) {
     super(reason);
     this.name = 'ApiError';
     this.status = status;
@@ -22,7 +37,9 @@ export class ApiError extends Error {
   }
 
   /** A joined role's request that lacked its signature: the page must open the key. */
-  get needsKey() { return this.status === 401 && this.field === 'signature'; }
+  get needsKey() {
+    return this.status === 401 && this.field === 'signature';
+  }
 }
 
 const EMPTY = new Uint8Array(0);
@@ -36,20 +53,30 @@ async function problemOf(res) {
   const type = res.headers.get('Content-Type') || '';
   let doc = null;
   if (type.startsWith('application/problem+json') || type.startsWith('application/json')) {
-    try { doc = await res.json(); } catch { doc = null; }
+    try {
+      doc = await res.json();
+    } catch {
+      doc = null;
+    }
   }
   if (res.status === 503) {
     return new ApiError({
-      status: 503, offline: true, field: doc?.field || '',
-      reason: 'the go-between is not answering just now; nothing you typed is lost: try again shortly',
+      status: 503,
+      offline: true,
+      field: doc?.field || '',
+      reason:
+        'the go-between is not answering just now; nothing you typed is lost: try again shortly',
     });
   }
   if (doc && typeof doc === 'object') {
     const t = typeof doc.type === 'string' ? doc.type.replace(/^urn:nakodo:problem:/, '') : '';
     return new ApiError({
-      status: res.status, type: t, field: typeof doc.field === 'string' ? doc.field : '',
-      reason: typeof doc.detail === 'string' ? doc.detail : (doc.title || `HTTP ${res.status}`),
-      title: typeof doc.title === 'string' ? doc.title : '', role: doc.role || '',
+      status: res.status,
+      type: t,
+      field: typeof doc.field === 'string' ? doc.field : '',
+      reason: typeof doc.detail === 'string' ? doc.detail : doc.title || `HTTP ${res.status}`,
+      title: typeof doc.title === 'string' ? doc.title : '',
+      role: doc.role || '',
     });
   }
   return new ApiError({ status: res.status, reason: `the server answered HTTP ${res.status}` });
@@ -75,7 +102,9 @@ export class Api {
   }
 
   /** The role's key (keys.js PartyKey), used to sign once the role has joined. */
-  setKey(key) { this.key = key; }
+  setKey(key) {
+    this.key = key;
+  }
 
   /** Learns role, whether it joined and its last request number from a briefing. */
   observe(brief) {
@@ -89,7 +118,9 @@ export class Api {
   }
 
   /** Whether requests must be signed and can be. */
-  get signing() { return this.joined && this.key !== null; }
+  get signing() {
+    return this.joined && this.key !== null;
+  }
 
   // The read signature's number: the clock in ms, above the last one sent, since the
   // server takes a role's reads only at rising times (doc/api.md, "Signed reads").
@@ -122,21 +153,33 @@ export class Api {
     if (signRead && this.signing && this.caseId && json === undefined) {
       await ready();
       const n = this.readNumber();
-      const stmt = actionStatement(this.caseId, this.role, n, 'read',
-        readBody(method, path, body === undefined ? EMPTY : utf8(body)));
+      const stmt = actionStatement(
+        this.caseId,
+        this.role,
+        n,
+        'read',
+        readBody(method, path, body === undefined ? EMPTY : utf8(body)),
+      );
       headers['Nakodo-Request'] = String(n);
       headers['Nakodo-Signature'] = toHex(this.key.sign(stmt));
     }
     let res;
     try {
       res = await this.fetch(this.base + path, {
-        method, headers, body, cache: 'no-store', credentials: 'omit', redirect: 'error',
+        method,
+        headers,
+        body,
+        cache: 'no-store',
+        credentials: 'omit',
+        redirect: 'error',
         referrerPolicy: 'no-referrer',
       });
     } catch {
       throw new ApiError({
-        offline: true, reason: 'the connection to the go-between was lost; nothing you typed '
-          + 'is lost: check the connection and try again',
+        offline: true,
+        reason:
+          'the connection to the go-between was lost; nothing you typed ' +
+          'is lost: check the connection and try again',
       });
     }
     if (!res.ok) throw await problemOf(res);
@@ -160,7 +203,9 @@ export class Api {
     if (this.joined) {
       if (!this.key) {
         throw new ApiError({
-          status: 401, field: 'signature', role: this.role,
+          status: 401,
+          field: 'signature',
+          role: this.role,
           reason: `the ${this.role} has joined this case with a key: open it to act`,
         });
       }
@@ -178,23 +223,34 @@ export class Api {
   }
 
   /** A figure for round (bound to it, as --round does). */
-  submit(amount, round) { return this.act('submit', 'figures', { amount, round }); }
+  submit(amount, round) {
+    return this.act('submit', 'figures', { amount, round });
+  }
 
-  extend(amount) { return this.act('extend', 'extensions', { amount }); }
+  extend(amount) {
+    return this.act('extend', 'extensions', { amount });
+  }
 
-  answer(accept) { return this.act('answer', 'answers', { accept: !!accept }); }
+  answer(accept) {
+    return this.act('answer', 'answers', { accept: !!accept });
+  }
 
-  propose(amount) { return this.act('propose', 'proposals', { amount }); }
+  propose(amount) {
+    return this.act('propose', 'proposals', { amount });
+  }
 
-  close() { return this.act('close', 'close', {}); }
+  close() {
+    return this.act('close', 'close', {});
+  }
 
   /** Registers key for the token's role: the join statement signed in the browser. */
   async join(key, role) {
     await ready();
     const sig = key.sign(joinStatement(this.caseId, role, key.signPk, key.sealPk));
     const id = key.identity();
-    const answer = await this.call('POST', casePath(this.caseId, 'join'),
-      { json: { sign: id.sign, seal: id.seal, signature: toHex(sig) } });
+    const answer = await this.call('POST', casePath(this.caseId, 'join'), {
+      json: { sign: id.sign, seal: id.seal, signature: toHex(sig) },
+    });
     this.setKey(key);
     return this.observe(answer);
   }
@@ -206,7 +262,9 @@ export class Api {
     return this.act(action, route, { envelope: toBase64(envelope) }, { signedBody: envelope });
   }
 
-  withdraw() { return this.act('withdraw', 'deposit', {}, { method: 'DELETE' }); }
+  withdraw() {
+    return this.act('withdraw', 'deposit', {}, { method: 'DELETE' });
+  }
 
   /** Every item of the caller's inbox, page after page. */
   async inbox() {
@@ -225,5 +283,7 @@ export class Api {
   }
 
   /** The receipt of an ended case, as text. */
-  receipt() { return this.call('GET', casePath(this.caseId, 'receipt'), { text: true }); }
+  receipt() {
+    return this.call('GET', casePath(this.caseId, 'receipt'), { text: true });
+  }
 }

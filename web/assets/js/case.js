@@ -13,7 +13,9 @@ import * as mediator from './mediator_case.js';
 const TOKEN = /^[0-9a-f]{64}$/;
 const CASE_ID = /^[A-Za-z0-9_-]{1,63}$/;
 
-export function tokenKey(caseId) { return `nakodo:token:${caseId}`; }
+export function tokenKey(caseId) {
+  return `nakodo:token:${caseId}`;
+}
 
 /** The case id of a /case/ID path, or null. */
 export function caseIdOf(pathname) {
@@ -34,7 +36,11 @@ export function takeToken(caseId) {
 }
 
 function fail(root, title, text) {
-  replace(root, el('h1', { id: 'case-title', text: title }), el('p', { class: 'problem', role: 'alert', text }));
+  replace(
+    root,
+    el('h1', { id: 'case-title', text: title }),
+    el('p', { class: 'problem', role: 'alert', text }),
+  );
 }
 
 async function main() {
@@ -42,14 +48,21 @@ async function main() {
   const caseId = caseIdOf(location.pathname);
   if (!caseId) {
     history.replaceState(null, '', location.pathname);
-    fail(root, 'No such case', 'This address names no case. Open the invitation link you were sent.');
+    fail(
+      root,
+      'No such case',
+      'This address names no case. Open the invitation link you were sent.',
+    );
     return;
   }
   const token = takeToken(caseId);
   if (!token) {
-    fail(root, 'An invitation is needed',
-      'This page opens a case from its invitation link, which ends in #token=…. '
-      + 'Open the whole link you were sent, in this tab.');
+    fail(
+      root,
+      'An invitation is needed',
+      'This page opens a case from its invitation link, which ends in #token=…. ' +
+        'Open the whole link you were sent, in this tab.',
+    );
     return;
   }
   await ready();
@@ -60,8 +73,10 @@ async function main() {
   // signed, so the page asks for the passphrase before the first one rather than
   // provoke the server's 401.
   const joinedAs = sessionStorage.getItem(joinedKey(caseId));
-  if ((joinedAs === 'claimant' || joinedAs === 'payer')
-      && sessionStorage.getItem(keyFileKey(caseId))) {
+  if (
+    (joinedAs === 'claimant' || joinedAs === 'payer') &&
+    sessionStorage.getItem(keyFileKey(caseId))
+  ) {
     api.role = joinedAs;
     api.joined = true;
     party.mount(root, { api, caseId, role: joinedAs, brief: null });
@@ -77,9 +92,12 @@ async function main() {
       api.joined = true;
     } else if (e instanceof ApiError && e.status === 401) {
       sessionStorage.removeItem(tokenKey(caseId));
-      fail(root, 'This invitation no longer works',
-        'The go-between does not know this link: it was revoked or replaced by a new one. '
-        + 'Ask the mediator for a new invitation link.');
+      fail(
+        root,
+        'This invitation no longer works',
+        'The go-between does not know this link: it was revoked or replaced by a new one. ' +
+          'Ask the mediator for a new invitation link.',
+      );
       return;
     } else {
       fail(root, 'The case could not be opened', e.reason || e.message);
@@ -94,7 +112,13 @@ async function main() {
 if (typeof document !== 'undefined' && document.getElementById('main')) {
   main().catch((e) => {
     const root = document.getElementById('main');
-    replace(root, section('The page failed', { level: 1, id: 'failure' },
-      el('p', { role: 'alert', text: e && e.message ? e.message : String(e) })));
+    replace(
+      root,
+      section(
+        'The page failed',
+        { level: 1, id: 'failure' },
+        el('p', { role: 'alert', text: e && e.message ? e.message : String(e) }),
+      ),
+    );
   });
 }

@@ -36,18 +36,25 @@ const CASE_ID = /^[A-Za-z0-9_-]{1,63}$/;
 
 const encoder = new TextEncoder();
 
-export function utf8(s) { return encoder.encode(s); }
+export function utf8(s) {
+  return encoder.encode(s);
+}
 
 export function concat(...parts) {
   let n = 0;
   for (const p of parts) n += p.length;
   const out = new Uint8Array(n);
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 
-export function u8(v) { return Uint8Array.of(v & 0xff); }
+export function u8(v) {
+  return Uint8Array.of(v & 0xff);
+}
 
 export function u32(v) {
   const b = new Uint8Array(4);
@@ -69,9 +76,13 @@ export function str8(s) {
 }
 
 /** A domain tag: its ASCII name and the terminating NUL. */
-export function tag(name) { return concat(utf8(name), u8(0)); }
+export function tag(name) {
+  return concat(utf8(name), u8(0));
+}
 
-export function toHex(bytes) { return lib().to_hex(bytes); }
+export function toHex(bytes) {
+  return lib().to_hex(bytes);
+}
 
 export function fromHex(hex, bytes, field = 'hex') {
   if (typeof hex !== 'string' || !/^[0-9a-f]*$/.test(hex) || hex.length !== 2 * bytes) {
@@ -95,8 +106,12 @@ export function fromBase64(text, field = 'envelope') {
   }
 }
 
-export function sha256(bytes) { return lib().crypto_hash_sha256(bytes); }
-export function sha512(bytes) { return lib().crypto_hash_sha512(bytes); }
+export function sha256(bytes) {
+  return lib().crypto_hash_sha256(bytes);
+}
+export function sha512(bytes) {
+  return lib().crypto_hash_sha512(bytes);
+}
 
 /** Overwrites a secret's bytes (what sodium_memzero does for the CLI). */
 export function wipe(bytes) {
@@ -128,8 +143,14 @@ export function joinStatement(caseId, role, signPk, sealPk) {
 
 /** The bytes an action signature covers: body the action's canonical body bytes. */
 export function actionStatement(caseId, role, number, action, body) {
-  return concat(tag('nakodo/action/v1'), str8(caseId), u8(roleByte(role)), u64(number),
-    str8(action), sha256(body));
+  return concat(
+    tag('nakodo/action/v1'),
+    str8(caseId),
+    u8(roleByte(role)),
+    u64(number),
+    str8(action),
+    sha256(body),
+  );
 }
 
 /** The body a signed read signs: METHOD " " TARGET "\n" hex(SHA-256(body)). */
@@ -156,12 +177,24 @@ export function canonicalJson(v) {
 
 // jansson sorts keys with strcmp, byte order of the UTF-8; for the ASCII keys of the
 // request bodies that is the order of code units.
-function byBytes(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
+function byBytes(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 function envelopeHeader(h) {
   const cid = utf8(h.caseId);
-  return concat(utf8(ENV_MAGIC), u8(h.kind), u8(h.from), u8(h.to), u8(cid.length),
-    u64(h.seq), h.senderSign, h.recipientSeal, u32(h.textLen), cid);
+  return concat(
+    utf8(ENV_MAGIC),
+    u8(h.kind),
+    u8(h.from),
+    u8(h.to),
+    u8(cid.length),
+    u64(h.seq),
+    h.senderSign,
+    h.recipientSeal,
+    u32(h.textLen),
+    cid,
+  );
 }
 
 /**
@@ -178,8 +211,14 @@ export function sealMessage({ key, caseId, kind = 'message', from, to, seq, reci
   }
   if (!Number.isSafeInteger(seq) || seq < 1) throw new FormatError('n', 'a number from 1');
   const header = envelopeHeader({
-    caseId, kind: KINDS[kind], from: roleByte(from), to: roleByte(to), seq,
-    senderSign: key.signPk, recipientSeal, textLen: body.length,
+    caseId,
+    kind: KINDS[kind],
+    from: roleByte(from),
+    to: roleByte(to),
+    seq,
+    senderSign: key.signPk,
+    recipientSeal,
+    textLen: body.length,
   });
   const signed = concat(tag('nakodo/message/v1'), header, body);
   const sig = key.sign(signed);
@@ -199,14 +238,27 @@ export function peekMessage(env) {
   const dv = new DataView(env.buffer, env.byteOffset, env.byteLength);
   const magic = new TextDecoder().decode(env.subarray(0, 8));
   const h = {
-    kind: env[8], from: env[9], to: env[10], idlen: env[11],
+    kind: env[8],
+    from: env[9],
+    to: env[10],
+    idlen: env[11],
     seq: dv.getBigUint64(12, false),
-    senderSign: env.slice(20, 52), recipientSeal: env.slice(52, 84),
+    senderSign: env.slice(20, 52),
+    recipientSeal: env.slice(52, 84),
     textLen: dv.getUint32(84, false),
   };
   if (magic !== ENV_MAGIC) throw new FormatError('message', 'not a nakodo message envelope');
-  if (h.kind < 1 || h.kind > 2 || h.from > 2 || h.to > 2 || h.from === h.to || h.seq === 0n
-      || h.idlen === 0 || h.idlen >= 64 || h.textLen > MESSAGE_TEXT_MAX) {
+  if (
+    h.kind < 1 ||
+    h.kind > 2 ||
+    h.from > 2 ||
+    h.to > 2 ||
+    h.from === h.to ||
+    h.seq === 0n ||
+    h.idlen === 0 ||
+    h.idlen >= 64 ||
+    h.textLen > MESSAGE_TEXT_MAX
+  ) {
     throw new FormatError('message', "the envelope's header is out of bounds");
   }
   if (env.length !== ENV_HEADER + h.idlen + 48 + 64 + h.textLen) {
@@ -214,7 +266,8 @@ export function peekMessage(env) {
   }
   const id = env.subarray(ENV_HEADER, ENV_HEADER + h.idlen);
   h.caseId = String.fromCharCode(...id);
-  if (!CASE_ID.test(h.caseId)) throw new FormatError('message', "the envelope's case id is malformed");
+  if (!CASE_ID.test(h.caseId))
+    throw new FormatError('message', "the envelope's case id is malformed");
   h.headLen = ENV_HEADER + h.idlen;
   return h;
 }
@@ -240,8 +293,12 @@ export function openMessage(key, expect, env) {
   } catch (e) {
     return { verdict: 'malformed', reason: e.message };
   }
-  if (h.caseId !== expect.caseId || h.kind !== KINDS[expect.kind] || h.to !== ROLES[expect.me]
-      || !equal(h.recipientSeal, key.sealPk)) {
+  if (
+    h.caseId !== expect.caseId ||
+    h.kind !== KINDS[expect.kind] ||
+    h.to !== ROLES[expect.me] ||
+    !equal(h.recipientSeal, key.sealPk)
+  ) {
     return { verdict: 'not-for-me', reason: 'it is addressed to another case, kind, role or key' };
   }
   if (!equal(h.senderSign, expect.senderSign)) {
@@ -254,7 +311,10 @@ export function openMessage(key, expect, env) {
   try {
     inner = key.unseal(env.subarray(h.headLen));
   } catch {
-    return { verdict: 'altered', reason: 'it does not open under your key; it was altered on the way' };
+    return {
+      verdict: 'altered',
+      reason: 'it does not open under your key; it was altered on the way',
+    };
   }
   const text = inner.subarray(64);
   const signed = concat(tag('nakodo/message/v1'), env.subarray(0, h.headLen), text);
@@ -264,7 +324,8 @@ export function openMessage(key, expect, env) {
     wipe(inner);
     return {
       verdict: 'altered',
-      reason: 'its signature does not cover what it says: altered, or not signed by the sender\'s key',
+      reason:
+        "its signature does not cover what it says: altered, or not signed by the sender's key",
     };
   }
   const next = BigInt(expect.nextSeq);
@@ -272,7 +333,10 @@ export function openMessage(key, expect, env) {
     wipe(inner);
     return h.seq < next
       ? { verdict: 'replayed', reason: 'its number was used already' }
-      : { verdict: 'out-of-order', reason: 'it comes before an earlier-numbered message, which is missing' };
+      : {
+          verdict: 'out-of-order',
+          reason: 'it comes before an earlier-numbered message, which is missing',
+        };
   }
   // bytes that are not UTF-8 show as U+FFFD: the text is only ever shown, as text
   const decoded = new TextDecoder('utf-8').decode(text);
@@ -282,4 +346,62 @@ export function openMessage(key, expect, env) {
     text: decoded,
     header: { from: ROLE_NAMES[h.from], to: ROLE_NAMES[h.to], seq: Number(h.seq) },
   };
+}
+
+const RECEIPT_MAX = 16384;
+const STATEMENT_FIELDS = ['case', 'outcome', 'events', 'head', 'closed', 'server-key-id'];
+
+/**
+ * Adds role's signature to a receipt file (doc/formats.md, "Receipt file"), as
+ * `nakodo receipt --key` does: Ed25519 over "nakodo/party-sig/v1\0" ‖ u8 role ‖ the
+ * closing statement's bytes, rebuilt from the receipt's lines. Refuses a receipt that
+ * does not name key for role. Returns the new text.
+ */
+export function signReceipt(text, key, role) {
+  if (
+    typeof text !== 'string' ||
+    text.length > RECEIPT_MAX ||
+    !text.startsWith('nakodo-receipt v1\n')
+  ) {
+    throw new FormatError('receipt', 'not a nakodo receipt');
+  }
+  const lines = text.split('\n');
+  if (lines.pop() !== '')
+    throw new FormatError('receipt', 'the receipt does not end with a newline');
+  const get = (name) => {
+    const l = lines.find((x) => x.startsWith(`${name} `));
+    return l === undefined ? null : l.slice(name.length + 1);
+  };
+  for (const f of STATEMENT_FIELDS) {
+    if (get(f) === null) throw new FormatError('receipt', `the receipt has no ${f}`);
+  }
+  const mine = get(`${role}-key`);
+  if (mine !== toHex(key.signPk)) {
+    throw new FormatError('key', `the receipt does not name this key for the ${role}`);
+  }
+  const parts = [
+    tag('nakodo/statement/v1'),
+    str8(get('case')),
+    str8(get('outcome')),
+    u64(BigInt(get('events'))),
+    fromHex(get('head'), 32, 'receipt'),
+    u64(BigInt(get('closed'))),
+    fromHex(get('server-key-id'), 8, 'receipt'),
+  ];
+  for (const r of ROLE_NAMES) {
+    const k = get(`${r}-key`);
+    parts.push(k === null ? u8(0) : concat(u8(1), fromHex(k, 32, 'receipt')));
+  }
+  const statement = concat(...parts);
+  const sig = key.sign(concat(tag('nakodo/party-sig/v1'), u8(roleByte(role)), statement));
+  // the signature lines follow statement-sig in role order; an existing one is replaced
+  const out = lines.filter((l) => !l.startsWith(`${role}-sig `));
+  const order = ['statement-sig', ...ROLE_NAMES.map((r) => `${r}-sig`)];
+  const mineAt = order.indexOf(`${role}-sig`);
+  let at = out.findIndex((l) => l.startsWith('statement-sig '));
+  if (at < 0) throw new FormatError('receipt', 'the receipt has no statement-sig');
+  while (at + 1 < out.length && order.slice(1, mineAt).some((p) => out[at + 1].startsWith(`${p} `)))
+    at += 1;
+  out.splice(at + 1, 0, `${role}-sig ${toHex(sig)}`);
+  return `${out.join('\n')}\n`;
 }

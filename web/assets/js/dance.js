@@ -61,17 +61,29 @@ export function drawDance(brief, { title = 'The negotiation dance' } = {}) {
   const titleId = `dance-title-${Math.random().toString(36).slice(2, 8)}`;
   const descId = `${titleId}-desc`;
   const root = svg('svg', {
-    viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': `${titleId} ${descId}`,
-    class: 'dance', preserveAspectRatio: 'xMidYMid meet',
+    viewBox: `0 0 ${W} ${H}`,
+    role: 'img',
+    'aria-labelledby': `${titleId} ${descId}`,
+    class: 'dance',
+    preserveAspectRatio: 'xMidYMid meet',
   });
   root.append(svg('title', { id: titleId }, title));
-  const words = d.rounds.filter((r) => r.own !== null || r.other).map((r) => {
-    const parts = [`round ${r.round}`];
-    if (r.own !== null) parts.push(`your figure ${money(r.own)}`);
-    if (r.other) parts.push(`the other side's figure lies in ${money(r.other.low)} to ${money(r.other.high)}`);
-    if (r.exposed) parts.push(`the other side can know yours within ${money(r.exposed.low)} to ${money(r.exposed.high)}`);
-    return parts.join(', ');
-  });
+  const words = d.rounds
+    .filter((r) => r.own !== null || r.other)
+    .map((r) => {
+      const parts = [`round ${r.round}`];
+      if (r.own !== null) parts.push(`your figure ${money(r.own)}`);
+      if (r.other)
+        parts.push(
+          `the other side's figure lies in ${money(r.other.low)} to ${money(r.other.high)}`,
+        );
+      if (r.exposed)
+        parts.push(
+          `the other side can know yours within ${money(r.exposed.low)} to ` +
+          `${money(r.exposed.high)}`,
+        );
+      return parts.join(', ');
+    });
   if (d.settlement !== null) words.push(`settled at ${money(d.settlement)}`);
   root.append(svg('desc', { id: descId }, words.join('; ') || 'no round evaluated yet'));
 
@@ -83,37 +95,65 @@ export function drawDance(brief, { title = 'The negotiation dance' } = {}) {
   }
   root.append(svg('line', { class: 'axis', x1: M.left, x2: M.left, y1: M.top, y2: H - M.bottom }));
   d.rounds.forEach((r, i) => {
-    root.append(svg('text', { x: x(i), y: H - M.bottom + 18, 'text-anchor': 'middle' }, `round ${r.round}`));
+    root.append(
+      svg('text', { x: x(i), y: H - M.bottom + 18, 'text-anchor': 'middle' }, `round ${r.round}`),
+    );
   });
 
   // bands: what this side now knows of the other's figure, and what the other can know
   d.rounds.forEach((r, i) => {
     if (r.other) {
       const b = svg('rect', {
-        class: 'other', x: x(i) - colW * 0.3, width: colW * 0.28,
-        y: y(r.other.high), height: Math.max(2, y(r.other.low) - y(r.other.high)),
+        class: 'other',
+        x: x(i) - colW * 0.3,
+        width: colW * 0.28,
+        y: y(r.other.high),
+        height: Math.max(2, y(r.other.low) - y(r.other.high)),
       });
-      b.append(svg('title', {}, `round ${r.round}: the other side's figure lies in `
-        + `${money(r.other.low)} – ${money(r.other.high)}${r.hint ? ` (hint: ${r.hint})` : ''}`));
+      b.append(
+        svg(
+          'title',
+          {},
+          `round ${r.round}: the other side's figure lies in ` +
+            `${money(r.other.low)} – ${money(r.other.high)}${r.hint ? ` (hint: ${r.hint})` : ''}`,
+        ),
+      );
       root.append(b);
     }
     if (r.exposed) {
       const b = svg('rect', {
-        class: 'exposed', x: x(i) + colW * 0.02, width: colW * 0.28,
-        y: y(r.exposed.high), height: Math.max(2, y(r.exposed.low) - y(r.exposed.high)),
+        class: 'exposed',
+        x: x(i) + colW * 0.02,
+        width: colW * 0.28,
+        y: y(r.exposed.high),
+        height: Math.max(2, y(r.exposed.low) - y(r.exposed.high)),
       });
-      b.append(svg('title', {}, `round ${r.round}: the most the other side can know of your `
-        + `figure: ${money(r.exposed.low)} – ${money(r.exposed.high)} (${r.exposedBits.toFixed(1)} bits)`));
+      b.append(
+        svg(
+          'title',
+          {},
+          `round ${r.round}: the most the other side can know of your ` +
+            `figure: ${money(r.exposed.low)} – ${money(r.exposed.high)} ` +
+            `(${r.exposedBits.toFixed(1)} bits)`,
+        ),
+      );
       root.append(b);
-      root.append(svg('text', { x: x(i) + colW * 0.16, y: y(r.exposed.high) - 4, 'text-anchor': 'middle' },
-        `${r.exposedBits.toFixed(1)} bits`));
+      root.append(
+        svg(
+          'text',
+          { x: x(i) + colW * 0.16, y: y(r.exposed.high) - 4, 'text-anchor': 'middle' },
+          `${r.exposedBits.toFixed(1)} bits`,
+        ),
+      );
     }
   });
 
   // own figures, joined round to round
   const pts = d.rounds.map((r, i) => (r.own !== null ? [x(i), y(r.own)] : null)).filter(Boolean);
   if (pts.length > 1) {
-    root.append(svg('polyline', { class: 'own-line', points: pts.map((p) => p.join(',')).join(' ') }));
+    root.append(
+      svg('polyline', { class: 'own-line', points: pts.map((p) => p.join(',')).join(' ') }),
+    );
   }
   d.rounds.forEach((r, i) => {
     if (r.own === null) return;
@@ -122,11 +162,22 @@ export function drawDance(brief, { title = 'The negotiation dance' } = {}) {
     root.append(c);
   });
   if (d.settlement !== null) {
-    root.append(svg('line', {
-      class: 'settle', x1: M.left, x2: W - M.right, y1: y(d.settlement), y2: y(d.settlement),
-    }));
-    root.append(svg('text', { x: W - M.right, y: y(d.settlement) - 6, 'text-anchor': 'end' },
-      `settled at ${money(d.settlement)}`));
+    root.append(
+      svg('line', {
+        class: 'settle',
+        x1: M.left,
+        x2: W - M.right,
+        y1: y(d.settlement),
+        y2: y(d.settlement),
+      }),
+    );
+    root.append(
+      svg(
+        'text',
+        { x: W - M.right, y: y(d.settlement) - 6, 'text-anchor': 'end' },
+        `settled at ${money(d.settlement)}`,
+      ),
+    );
   }
 
   const fig = document.createElement('figure');
@@ -134,8 +185,12 @@ export function drawDance(brief, { title = 'The negotiation dance' } = {}) {
   fig.append(root);
   const legend = document.createElement('ul');
   legend.className = 'legend';
-  for (const [cls, label] of [['own', 'your figure'], ['other', "where the other side's figure lies"],
-    ['exposed', 'the most the other side can know of yours'], ['settle', 'the settlement']]) {
+  for (const [cls, label] of [
+    ['own', 'your figure'],
+    ['other', "where the other side's figure lies"],
+    ['exposed', 'the most the other side can know of yours'],
+    ['settle', 'the settlement'],
+  ]) {
     const li = document.createElement('li');
     const sw = document.createElement('span');
     sw.className = `swatch ${cls}`;
@@ -144,8 +199,9 @@ export function drawDance(brief, { title = 'The negotiation dance' } = {}) {
     legend.append(li);
   }
   const cap = document.createElement('figcaption');
-  cap.textContent = 'Drawn in this browser from your briefing only: it shows nothing the '
-    + 'briefing does not already tell you.';
+  cap.textContent =
+    'Drawn in this browser from your briefing only: it shows nothing the ' +
+    'briefing does not already tell you.';
   fig.append(legend, cap);
   return fig;
 }

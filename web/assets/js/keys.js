@@ -4,7 +4,16 @@
 // stores them anywhere. What may be kept (keys.js's callers keep it in sessionStorage)
 // is the key file itself, which opens only with its passphrase.
 import {
-  concat, FormatError, lib, ready, safetyNumber, toHex, u32, u64, utf8, wipe,
+  concat,
+  FormatError,
+  lib,
+  ready,
+  safetyNumber,
+  toHex,
+  u32,
+  u64,
+  utf8,
+  wipe,
 } from './crypto.js';
 
 export const KEYFILE_BYTES = 224;
@@ -50,10 +59,14 @@ export class PartyKey {
     return key;
   }
 
-  get safetyNumber() { return safetyNumber(this.signPk, this.sealPk); }
+  get safetyNumber() {
+    return safetyNumber(this.signPk, this.sealPk);
+  }
 
   /** {sign, seal} in hex, as the API and the briefings carry them. */
-  identity() { return { sign: toHex(this.signPk), seal: toHex(this.sealPk) }; }
+  identity() {
+    return { sign: toHex(this.signPk), seal: toHex(this.sealPk) };
+  }
 
   sign(bytes) {
     this.check();
@@ -66,7 +79,9 @@ export class PartyKey {
     return lib().crypto_box_seal_open(box, this.sealPk, this.sealSk);
   }
 
-  check() { if (this.wiped) throw new Error('this key has been wiped'); }
+  check() {
+    if (this.wiped) throw new Error('this key has been wiped');
+  }
 
   /** Overwrites the secret halves; the object is useless afterwards. */
   wipe() {
@@ -103,30 +118,49 @@ export function checkKeyFile(file) {
   const s = lib();
   if (!(file instanceof Uint8Array)) throw new KeyError('key', 'no key file');
   if (file.length < KEYFILE_BYTES) {
-    throw new KeyError('key', `the key file is truncated (${file.length} bytes, a key file has ${KEYFILE_BYTES})`);
+    throw new KeyError(
+      'key',
+      `the key file is truncated (${file.length} bytes, a key file has ${KEYFILE_BYTES})`,
+    );
   }
   if (file.length > KEYFILE_BYTES) {
-    throw new KeyError('key', `the file is longer than a key file (${file.length} bytes, a key file has ${KEYFILE_BYTES})`);
+    throw new KeyError(
+      'key',
+      `the file is longer than a key file (${file.length} bytes, a key file has ${KEYFILE_BYTES})`,
+    );
   }
   if (String.fromCharCode(...file.subarray(0, 8)) !== MAGIC) {
     throw new KeyError('key', 'not a nakodo party key file');
   }
   const sum = s.crypto_generichash(16, file.subarray(0, KEYFILE_BYTES - 16), null);
   if (!s.memcmp(sum, file.subarray(KEYFILE_BYTES - 16))) {
-    throw new KeyError('key', 'the key file is damaged or was altered (its checksum does not match)');
+    throw new KeyError(
+      'key',
+      'the key file is damaged or was altered (its checksum does not match)',
+    );
   }
   if (file[8] !== 1 || file[9] !== 1 || file[10] !== 1 || file[11] !== 0) {
-    throw new KeyError('key', "the key file's version or algorithms are not ones this nakodo knows");
+    throw new KeyError(
+      'key',
+      "the key file's version or algorithms are not ones this nakodo knows",
+    );
   }
   const dv = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const ops = dv.getUint32(12, false);
   const mem = dv.getBigUint64(16, false);
   if (ops < OPS_MIN || ops > OPS_MAX || mem < BigInt(MEM_MIN) || mem > BigInt(MEM_MAX)) {
-    throw new KeyError('key', `the key file asks for an Argon2id cost out of bounds (${ops} passes, ${mem} bytes)`);
+    throw new KeyError(
+      'key',
+      `the key file asks for an Argon2id cost out of bounds (${ops} passes, ${mem} bytes)`,
+    );
   }
   return {
-    ops, mem: Number(mem), salt: file.subarray(24, 40), nonce: file.subarray(40, 64),
-    signPk: file.subarray(64, 96), sealPk: file.subarray(96, 128),
+    ops,
+    mem: Number(mem),
+    salt: file.subarray(24, 40),
+    nonce: file.subarray(40, 64),
+    signPk: file.subarray(64, 96),
+    sealPk: file.subarray(96, 128),
   };
 }
 
@@ -139,11 +173,18 @@ export async function openKeyFile(file, passphrase) {
   wipe(pass);
   let secrets;
   try {
-    secrets = s.crypto_aead_xchacha20poly1305_ietf_decrypt(null, file.subarray(HEADER, 208),
-      file.subarray(0, HEADER), h.nonce, fkey);
+    secrets = s.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      file.subarray(HEADER, 208),
+      file.subarray(0, HEADER),
+      h.nonce,
+      fkey,
+    );
   } catch {
-    throw new KeyError('passphrase',
-      'wrong passphrase (or the key file was altered by someone who also fixed its checksum)');
+    throw new KeyError(
+      'passphrase',
+      'wrong passphrase (or the key file was altered by someone who also fixed its checksum)',
+    );
   } finally {
     wipe(fkey);
   }
@@ -164,8 +205,16 @@ export async function writeKeyFile(key, passphrase, cost = 'moderate') {
   const pass = passphraseBytes(passphrase);
   const salt = s.randombytes_buf(16);
   const nonce = s.randombytes_buf(24);
-  const header = concat(utf8(MAGIC), Uint8Array.of(1, 1, 1, 0), u32(c.ops), u64(c.mem), salt,
-    nonce, key.signPk, key.sealPk);
+  const header = concat(
+    utf8(MAGIC),
+    Uint8Array.of(1, 1, 1, 0),
+    u32(c.ops),
+    u64(c.mem),
+    salt,
+    nonce,
+    key.signPk,
+    key.sealPk,
+  );
   const fkey = derive(pass, salt, c.ops, c.mem);
   wipe(pass);
   const secrets = concat(key.seed, key.sealSk);

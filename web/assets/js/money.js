@@ -6,8 +6,8 @@
 /** The currency's minor-unit digits (Intl knows ISO 4217: JPY 0, USD 2, BHD 3). */
 export function minorDigits(currency) {
   try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency })
-      .resolvedOptions().maximumFractionDigits;
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+      .maximumFractionDigits;
   } catch {
     return 2;
   }
@@ -37,13 +37,15 @@ export function formatAmount(minor, currency, { symbol = true } = {}) {
   const frac = abs % scale;
   // Intl formats the whole part (grouping) and the currency; the fraction is spliced
   // in exactly, so that amounts past 2^53 minor units are never rounded.
-  const opts = symbol ? { style: 'currency', currency, minimumFractionDigits: digits,
-    maximumFractionDigits: digits } : { minimumFractionDigits: digits, maximumFractionDigits: digits };
+  const opts = symbol
+    ? { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }
+    : { minimumFractionDigits: digits, maximumFractionDigits: digits };
   const fmt = new Intl.NumberFormat(locale(), opts);
   const parts = fmt.formatToParts(neg ? -0.5 : 0.5);
   let out = '';
   for (const p of parts) {
-    if (p.type === 'integer') out += new Intl.NumberFormat(locale(), { useGrouping: true }).format(whole);
+    if (p.type === 'integer')
+      out += new Intl.NumberFormat(locale(), { useGrouping: true }).format(whole);
     else if (p.type === 'group') continue;
     else if (p.type === 'fraction') out += String(frac).padStart(digits, '0');
     else out += p.value;
@@ -67,7 +69,9 @@ function separators() {
  */
 export function parseAmount(text, currency, { low = 0, high = Number.MAX_SAFE_INTEGER } = {}) {
   const digits = minorDigits(currency);
-  const s = String(text ?? '').trim().replace(/[\s\u00a0\u202f']/g, '');
+  const s = String(text ?? '')
+    .trim()
+    .replace(/[\s\u00a0\u202f']/g, '');
   if (s === '') throw new AmountError('enter an amount');
   if (/^[-\u2212]/.test(s)) throw new AmountError('an amount cannot be negative');
   const { decimal, group } = separators();
@@ -83,15 +87,22 @@ export function parseAmount(text, currency, { low = 0, high = Number.MAX_SAFE_IN
   }
   const [whole, frac = ''] = body.split('.');
   if (frac.length > digits) {
-    throw new AmountError(digits === 0
-      ? `${currency} has no minor unit: enter a whole number`
-      : `${currency} has ${digits} decimal places at most`);
+    throw new AmountError(
+      digits === 0
+        ? `${currency} has no minor unit: enter a whole number`
+        : `${currency} has ${digits} decimal places at most`,
+    );
   }
-  const minor = BigInt(whole || '0') * 10n ** BigInt(digits) + BigInt((frac + '0'.repeat(digits)).slice(0, digits) || '0');
+  const minor =
+    BigInt(whole || '0') * 10n ** BigInt(digits) +
+    BigInt((frac + '0'.repeat(digits)).slice(0, digits) || '0');
   if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new AmountError('the amount is too large');
   const n = Number(minor);
   if (n < low || n > high) {
-    throw new AmountError(`the amount must lie between ${formatAmount(low, currency)} and ${formatAmount(high, currency)}`);
+    throw new AmountError(
+      `the amount must lie between ${formatAmount(low, currency)} and ` +
+      `${formatAmount(high, currency)}`,
+    );
   }
   return n;
 }

@@ -6,16 +6,16 @@
 // "Signed request body"): normalValuation() rebuilds it here.
 import { utf8 } from './crypto.js';
 import { formatAmount, minorDigits } from './money.js';
-import {
-  append, download, el, field, form, FormError, readFileBytes, section,
-} from './ui.js';
+import { append, el, field, form, FormError, readFileBytes, scrollTable, section } from './ui.js';
 
 const VALUATION_MAX = 65536;
 const AMOUNT_FIELDS = new Set(['reservation', 'min', 'max', 'step', 'worth', 'amount']);
 const REAL_FIELDS = new Set(['discount', 'rate', 'grace', 'maturity']);
 
 class Real {
-  constructor(v) { this.v = v; }
+  constructor(v) {
+    this.v = v;
+  }
 
   // C's %.15g, with ".0" after a whole number, as jansson writes reals
   toString() {
@@ -29,8 +29,11 @@ export function normalAmount(text, currency, path) {
   const digits = minorDigits(currency);
   const s = String(text).replace(/,/g, '');
   const m = /^(\d+)(?:\.(\d*))?$/.exec(s);
-  if (!m || (m[2] || '').length > digits) throw new FormError('valuation', `${path}: not an amount in ${currency}`);
-  const whole = BigInt(m[1]).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  if (!m || (m[2] || '').length > digits)
+    throw new FormError('valuation', `${path}: not an amount in ${currency}`);
+  const whole = BigInt(m[1])
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return digits ? `${whole}.${(m[2] || '').padEnd(digits, '0')}` : whole;
 }
 
@@ -55,7 +58,10 @@ function compact(v) {
   if (v instanceof Real) return v.toString();
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(compact).join(',')}]`;
-  return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${compact(v[k])}`).join(',')}}`;
+  return `{${Object.keys(v)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${compact(v[k])}`)
+    .join(',')}}`;
 }
 
 /** The bytes a valuation's signature covers: {"round":R,"valuation":V} compact, sorted. */
@@ -69,24 +75,63 @@ export function valuationBody(valuation, round) {
 
 /** Sends a valuation for round (bound to it), signed when the role has joined. */
 export async function submitValuation(api, valuation, round) {
-  return api.act('package', 'package', { round, valuation }, { signedBody: valuationBody(valuation, round) });
+  return api.act(
+    'package',
+    'package',
+    { round, valuation },
+    { signedBody: valuationBody(valuation, round) },
+  );
 }
 
 export function rulesSection(brief) {
   const f = brief.frame || {};
-  return section('The rules of this case', { level: 2, id: 'rules' }, el('ul', {},
-    el('li', { text: `A package case in ${f.currency}, over ${(f.components || []).join(', ')}, in at most ${f.rounds} round(s).` }),
-    el('li', { text: 'In each round each side gives the go-between its confidential valuation: what each part is worth to it, its discount rate and its reservation (the least value a claimant accepts, the most cost a payer bears).' }),
-    el('li', { text: `From the two, the go-between proposes the package the ${String(f.solution).replace('_', '-')} solution picks, if one is acceptable to both; each side then accepts or declines in confidence.` }),
-    f.monotone ? el('li', { text: 'A claimant\'s reservation may not rise and a payer\'s may not fall between rounds.' }) : null,
-    el('li', { text: 'The go-between tells no side the other\'s valuation, and tells nothing else after a round without a package.' })));
+  return section(
+    'The rules of this case',
+    { level: 2, id: 'rules' },
+    el(
+      'ul',
+      {},
+      el('li', {
+        text:
+          `A package case in ${f.currency}, over ${(f.components || []).join(', ')}, in at ` +
+          `most ${f.rounds} round(s).`,
+      }),
+      el('li', {
+        text:
+          'In each round each side gives the go-between its confidential valuation: what each ' +
+          'part is worth to it, its discount rate and its reservation (the least value a ' +
+          'claimant accepts, the most cost a payer bears).',
+      }),
+      el('li', {
+        text:
+          `From the two, the go-between proposes the package the ` +
+          `${String(f.solution).replace('_', '-')} solution picks, if one is acceptable to ` +
+          `both; each side then accepts or declines in confidence.`,
+      }),
+      f.monotone
+        ? el('li', {
+            text:
+              "A claimant's reservation may not rise and a payer's may not fall between " +
+              'rounds.',
+          })
+        : null,
+      el('li', {
+        text:
+          "The go-between tells no side the other's valuation, and tells nothing else after a " +
+          'round without a package.',
+      }),
+    ),
+  );
 }
 
 function parts(pkg, currency) {
   const rows = [];
   for (const [name, p] of Object.entries(pkg)) {
     if (!p || typeof p !== 'object') continue;
-    const terms = Object.entries(p).filter(([k]) => k !== 'amount').map(([k, v]) => `${k} ${v}`).join(', ');
+    const terms = Object.entries(p)
+      .filter(([k]) => k !== 'amount')
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
     rows.push(el('li', { text: `${name}: ${p.amount} ${currency}${terms ? ` (${terms})` : ''}` }));
   }
   if (pkg.label) rows.push(el('li', { text: `called “${pkg.label}”` }));
@@ -95,82 +140,179 @@ function parts(pkg, currency) {
 
 export function briefSection(brief) {
   const c = brief.frame ? brief.frame.currency : brief.currency;
-  const s = section('Your briefing', { level: 2, id: 'briefing' },
-    el('p', { text: `Round ${brief.round} of ${brief.frame ? brief.frame.rounds : '?'}; state: ${brief.state}.` }));
-  const rows = (brief.rounds || []).map((r) => el('tr', {},
-    el('th', { scope: 'row', text: String(r.round) }),
-    el('td', { text: r.submitted ? 'sent' : 'not yet' }),
-    el('td', { text: r.outcome || '—' }),
-    el('td', { text: r.answer || '—' }),
-    el('td', { text: r.accepted === undefined ? '—' : (r.accepted ? 'both accepted' : 'not accepted') })));
-  append(s, el('div', { class: 'table-wrap' }, el('table', {},
-    el('thead', {}, el('tr', {}, ...['Round', 'Your valuation', 'Outcome', 'Your answer', 'Result']
-      .map((h) => el('th', { scope: 'col', text: h })))), el('tbody', {}, ...rows))));
+  const s = section(
+    'Your briefing',
+    { level: 2, id: 'briefing' },
+    el('p', {
+      text:
+        `Round ${brief.round} of ${brief.frame ? brief.frame.rounds : '?'}; state: ` +
+        `${brief.state}.`,
+    }),
+  );
+  const rows = (brief.rounds || []).map((r) =>
+    el(
+      'tr',
+      {},
+      el('th', { scope: 'row', text: String(r.round) }),
+      el('td', { text: r.submitted ? 'sent' : 'not yet' }),
+      el('td', { text: r.outcome || '—' }),
+      el('td', { text: r.answer || '—' }),
+      el('td', {
+        text: r.accepted === undefined ? '—' : r.accepted ? 'both accepted' : 'not accepted',
+      }),
+    ),
+  );
+  append(
+    s,
+    scrollTable(
+      'Your rounds',
+      el(
+        'table',
+        {},
+        el(
+          'thead',
+          {},
+          el(
+            'tr',
+            {},
+            ...['Round', 'Your valuation', 'Outcome', 'Your answer', 'Result'].map((h) =>
+              el('th', { scope: 'col', text: h }),
+            ),
+          ),
+        ),
+        el('tbody', {}, ...rows),
+      ),
+    ),
+  );
   if (brief.package && brief.package.package) {
-    append(s, el('h3', { text: `The proposed package (round ${brief.package.round})` }), parts(brief.package.package, c));
+    append(
+      s,
+      el('h3', { text: `The proposed package (round ${brief.package.round})` }),
+      parts(brief.package.package, c),
+    );
   }
   const v = brief.own && brief.own.value_of_package;
   if (v) {
     const word = brief.role === 'payer' ? 'costs' : 'is worth';
-    append(s, el('p', {}, `By your valuation of round ${v.round} it ${word} you `,
-      el('strong', { text: formatAmount(v.total, c) }),
-      v.acceptable ? ', within your reservation.' : ', outside your reservation.'),
-    el('ul', {}, ...Object.entries(v.parts || {}).map(([k, x]) => el('li', { text: `${k}: ${formatAmount(x, c)}` }))));
+    append(
+      s,
+      el(
+        'p',
+        {},
+        `By your valuation of round ${v.round} it ${word} you `,
+        el('strong', { text: formatAmount(v.total, c) }),
+        v.acceptable ? ', within your reservation.' : ', outside your reservation.',
+      ),
+      el(
+        'ul',
+        {},
+        ...Object.entries(v.parts || {}).map(([k, x]) =>
+          el('li', { text: `${k}: ${formatAmount(x, c)}` }),
+        ),
+      ),
+    );
   }
   return s;
 }
 
-/** What the party can do: send a valuation for the open round, answer a package. */
-export function actSection(api, brief, { once, set }) {
+/**
+ * What the party can do: send a valuation for the open round, answer a package, and,
+ * once the case has ended, the receipt (receipt(): the party page's form, which signs it).
+ */
+export function actSection(api, brief, { once, set, receipt }) {
   const s = section('What you can do now', { level: 2, id: 'act' });
   const cur = (brief.rounds || []).find((r) => r.round === brief.round);
   if (brief.state === 'open' && cur && !cur.submitted) {
-    append(s, once(`valuation-${brief.round}`, () => {
-      const file = field({ name: 'file', label: 'Valuation file (JSON, as nakodo package check reads)', type: 'file', accept: '.json,application/json' });
-      const text = field({ name: 'valuation', label: 'Or paste the valuation', multiline: true,
-        hint: 'Sent for this round only; the go-between seals it and deletes it when the case ends. The other side never sees it.' });
-      return form({
-        label: `Your valuation for round ${brief.round}`, fields: [file, text], submit: 'Send my valuation',
-        onSubmit: async () => {
-          let raw = text.input.value;
-          if (file.input.files && file.input.files[0]) {
-            raw = new TextDecoder().decode(await readFileBytes(file.input.files[0], VALUATION_MAX));
-          }
-          if (!raw.trim()) throw new FormError('valuation', 'choose a valuation file or paste one');
-          let v;
-          try { v = JSON.parse(raw); } catch { throw new FormError('valuation', 'not JSON'); }
-          const b = await submitValuation(api, v, brief.round);
-          text.input.value = '';
-          file.input.value = '';
-          set(b);
-          return `Your valuation for round ${brief.round} is in.`;
-        },
-      });
-    }).form);
+    append(
+      s,
+      once(`valuation-${brief.round}`, () => {
+        const file = field({
+          name: 'file',
+          label: 'Valuation file (JSON, as nakodo package check reads)',
+          type: 'file',
+          accept: '.json,application/json',
+        });
+        const text = field({
+          name: 'valuation',
+          label: 'Or paste the valuation',
+          multiline: true,
+          hint:
+            'Sent for this round only; the go-between seals it and deletes it when the case ' +
+            'ends. The other side never sees it.',
+        });
+        return form({
+          label: `Your valuation for round ${brief.round}`,
+          fields: [file, text],
+          submit: 'Send my valuation',
+          onSubmit: async () => {
+            let raw = text.input.value;
+            if (file.input.files && file.input.files[0]) {
+              raw = new TextDecoder().decode(
+                await readFileBytes(file.input.files[0], VALUATION_MAX),
+              );
+            }
+            if (!raw.trim())
+              throw new FormError('valuation', 'choose a valuation file or paste one');
+            let v;
+            try {
+              v = JSON.parse(raw);
+            } catch {
+              throw new FormError('valuation', 'not JSON');
+            }
+            const b = await submitValuation(api, v, brief.round);
+            text.input.value = '';
+            file.input.value = '';
+            set(b);
+            return `Your valuation for round ${brief.round} is in.`;
+          },
+        });
+      }).form,
+    );
   }
-  if (brief.state === 'open' && cur && cur.submitted && (!cur.outcome || cur.outcome === 'pending')) {
-    append(s, el('p', { text: `Your valuation for round ${brief.round} is in; the round is evaluated once the other side's is.` }));
+  if (
+    brief.state === 'open' &&
+    cur &&
+    cur.submitted &&
+    (!cur.outcome || cur.outcome === 'pending')
+  ) {
+    append(
+      s,
+      el('p', {
+        text:
+          `Your valuation for round ${brief.round} is in; the round is evaluated once the ` +
+          `other side's is.`,
+      }),
+    );
   }
   if (cur && cur.outcome === 'package' && !cur.answer && brief.state === 'open') {
     for (const accept of [true, false]) {
-      append(s, once(`pkg-answer-${brief.round}-${accept}`, () => form({
-        label: accept ? 'Accept the package' : 'Decline the package', submit: accept ? 'Accept the package' : 'Decline the package',
-        onSubmit: async () => { set(await api.answer(accept)); return 'Answered in confidence.'; },
-      })).form);
+      append(
+        s,
+        once(`pkg-answer-${brief.round}-${accept}`, () =>
+          form({
+            label: accept ? 'Accept the package' : 'Decline the package',
+            submit: accept ? 'Accept the package' : 'Decline the package',
+            onSubmit: async () => {
+              set(await api.answer(accept));
+              return 'Answered in confidence.';
+            },
+          }),
+        ).form,
+      );
     }
   }
   if (cur && cur.answer && brief.state === 'open') {
-    append(s, el('p', { text: `You answered the proposed package: ${cur.answer}, in confidence. The other side learns it only if both accept.` }));
+    append(
+      s,
+      el('p', {
+        text:
+          `You answered the proposed package: ${cur.answer}, in confidence. The other side ` +
+          `learns it only if both accept.`,
+      }),
+    );
   }
   if (brief.state !== 'open') {
-    append(s, once('pkg-receipt', () => form({
-      label: 'The receipt', submit: 'Download the receipt',
-      onSubmit: async () => {
-        const t = await api.receipt();
-        download(`nakodo-receipt-${brief.case}.txt`, t, 'text/plain');
-        return 'Receipt downloaded.';
-      },
-    })).form);
+    append(s, receipt());
   }
   return s;
 }

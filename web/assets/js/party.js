@@ -9,110 +9,37 @@
 // sessionStorage, so a reload asks only the passphrase. The open key, figures and
 // opened messages live in memory; the figure field is emptied once sent.
 import { ApiError } from './api.js';
-import { fromBase64, toBase64 } from './crypto.js';
+import { fromBase64, signReceipt, toBase64 } from './crypto.js';
 import { drawDance } from './dance.js';
 import { openKeyFile, PartyKey, writeKeyFile, KEYFILE_BYTES } from './keys.js';
 import { messagesSection } from './messages.js';
+import { FIGURE_WORD, historyTable, rulesInWords, stateWords } from './party_brief.js';
 import { formatAmount, parseAmount } from './money.js';
 import * as pkg from './package.js';
 import {
-  announce, append, dl, download, el, field, form, FormError, readFileBytes, replace, section,
+  announce,
+  append,
+  dl,
+  download,
+  el,
+  field,
+  form,
+  FormError,
+  readFileBytes,
+  replace,
+  section,
   setText,
 } from './ui.js';
 
 const OTHER = { claimant: 'payer', payer: 'claimant' };
-const FIGURE_WORD = { claimant: 'demand', payer: 'offer' };
 
-export function keyFileKey(caseId) { return `nakodo:keyfile:${caseId}`; }
+export function keyFileKey(caseId) {
+  return `nakodo:keyfile:${caseId}`;
+}
 
 /** Where the tab notes which role joined with the key file it keeps (not a secret). */
-export function joinedKey(caseId) { return `nakodo:joined:${caseId}`; }
-
-function pct(bp) { return `${(bp / 100).toFixed(bp % 100 ? 2 : 0)}%`; }
-
-/** The case's rules in plain words, for this role. */
-export function rulesInWords(brief) {
-  const r = brief.rules;
-  const c = brief.currency;
-  const m = (v) => formatAmount(v, c);
-  const me = brief.role;
-  const items = [
-    `There are at most ${r.rounds} round${r.rounds === 1 ? '' : 's'}. In each, you and the other side `
-    + 'each give the go-between one figure in confidence: the claimant the least it will accept '
-    + `(its demand), the payer the most it will pay (its offer). You are the ${me}.`,
-    `Every figure lies between ${m(r.range_low)} and ${m(r.range_high)}.`,
-  ];
-  if (r.settle === 'random') {
-    items.push('When the offer reaches the demand, the case settles at a point drawn at random '
-      + 'between the two, from a seed the go-between committed to when the case opened and reveals '
-      + 'with the settlement. The settlement then tells each side less about the other\'s figure.');
-  } else {
-    items.push(`When the offer reaches the demand, the case settles at the midpoint of the two${
-      r.grid > 1 ? `, on a multiple of ${m(r.grid)}` : ''}. Settling at the midpoint reveals the other `
-      + 'side\'s figure: knowing your own figure and the settlement, you can work out theirs '
-      + `${r.grid > 1 ? `to within ${m(r.grid)}` : 'exactly'}, and they yours.`);
-  }
-  if (r.settle === 'band' || r.band_bp || r.band_amount) {
-    const w = [r.band_bp ? `${pct(r.band_bp)} of the demand` : null, r.band_amount ? m(r.band_amount) : null]
-      .filter(Boolean).join(' or ');
-    items.push(`It also settles at the midpoint when the gap is within ${w}.`);
-  }
-  if (r.hints_bp && r.hints_bp.length) {
-    const t = r.hints_bp.map(pct).join(', ');
-    items.push(`After a round without a deal, the go-between tells each side only how far apart `
-      + `the figures were, in bands of the demand at ${t}. A hint is withheld when it would tell `
-      + `either side more than ${r.leakage_bits} bits about the other's figure.`);
-  } else {
-    items.push('After a round without a deal, the go-between tells each side only that there was no deal.');
-  }
-  if (r.monotone) {
-    items.push('Figures may not move back: a demand may not rise and an offer may not fall from one round to the next.');
-  }
-  items.push('In each round you may also authorise a confidential deal-closer: an amount you would '
-    + 'go further only if it closes the gap. Extensions are used only when both together close it; '
-    + 'the case then settles at the midpoint. The other side never learns yours otherwise.');
-  if (r.proposals > 0) {
-    items.push(`If the rounds end without a deal, the mediator may propose a figure (up to ${r.proposals} `
-      + 'time(s)). Each side accepts or declines in confidence; it settles only if both accept, '
-      + 'and neither learns the other\'s answer unless both accepted.');
-  }
-  items.push('The go-between never tells you the other side\'s figures, extensions, answers or its '
-    + 'messages to the mediator, and never tells them yours. Messages are sealed in your browser: '
-    + 'the go-between carries them but cannot read them.');
-  return items;
-}
-
-/** Round history as a table a screen reader can walk. */
-function historyTable(brief) {
-  const c = brief.currency;
-  const m = (v) => (Number.isSafeInteger(v) ? formatAmount(v, c) : '—');
-  const rows = (brief.rounds || []).map((r) => el('tr', {},
-    el('th', { scope: 'row', text: String(r.round) }),
-    el('td', { class: 'num', text: r.submitted ? m(r.own_figure) : 'not yet' }),
-    el('td', { class: 'num', text: m(r.own_extension) }),
-    el('td', { text: r.evaluated ? (r.outcome === 'no-deal' ? 'no deal' : `deal (${r.outcome})`) : 'open' }),
-    el('td', { text: r.hint || (r.hint_withheld ? 'withheld (it would tell too much)' : '—') }),
-    el('td', { text: r.leakage ? `${m(r.leakage.other_within.low)} – ${m(r.leakage.other_within.high)}` : '—' }),
-    el('td', { text: r.leakage ? `${m(r.leakage.exposed_within.low)} – ${m(r.leakage.exposed_within.high)} (${r.leakage.exposed_bits.toFixed(1)} bits)` : '—' })));
-  return el('div', { class: 'table-wrap' }, el('table', {},
-    el('caption', { class: 'visually-hidden', text: 'Your rounds' }),
-    el('thead', {}, el('tr', {}, ...['Round', `Your ${FIGURE_WORD[brief.role]}`, 'Deal-closer', 'Outcome',
-      'Hint', 'The other side\'s figure lies in', 'The most they can know of yours']
-      .map((h) => el('th', { scope: 'col', text: h })))),
-    el('tbody', {}, ...rows)));
-}
-
-function stateWords(brief) {
-  const m = (v) => formatAmount(v, brief.currency);
-  const rounds = (brief.rules || brief.frame || {}).rounds;
-  switch (brief.state) {
-    case 'open': return `Open: round ${brief.round} of ${rounds}.`;
-    case 'settled': return brief.settlement
-      ? `Settled at ${m(brief.settlement.figure)} (${brief.settlement.by}).` : 'Settled on a package.';
-    case 'impasse': return 'Impasse: the rounds ended without a deal.';
-    case 'closed': return 'Closed by the mediator without a settlement.';
-    default: return brief.state;
-  }
+export function joinedKey(caseId) {
+  return `nakodo:joined:${caseId}`;
 }
 
 export function mount(root, ctx) {
@@ -130,8 +57,12 @@ export function mount(root, ctx) {
   const msgArea = el('div', { id: 'msg-area' });
   const rulesArea = el('div', { id: 'rules-area' });
   const refresh = form({
-    label: 'Check for news', submit: 'Check for news',
-    onSubmit: async () => { await reload(); return 'Up to date.'; },
+    label: 'Check for news',
+    submit: 'Check for news',
+    onSubmit: async () => {
+      await reload();
+      return 'Up to date.';
+    },
   });
   refresh.button.classList.add('secondary');
   replace(root, title, status, refresh.form, keyArea, actArea, briefArea, msgArea, rulesArea);
@@ -142,7 +73,9 @@ export function mount(root, ctx) {
     try {
       const b = fromBase64(s, 'key');
       return b.length === KEYFILE_BYTES ? b : null;
-    } catch { return null; }
+    } catch {
+      return null;
+    }
   };
 
   async function reload() {
@@ -150,7 +83,9 @@ export function mount(root, ctx) {
     render();
   }
 
-  function joinedWithKey() { return !!(brief && brief.keys && brief.keys[role]); }
+  function joinedWithKey() {
+    return !!(brief && brief.keys && brief.keys[role]);
+  }
 
   function once(id, make) {
     if (!forms.has(id)) forms.set(id, make());
@@ -198,24 +133,48 @@ export function mount(root, ctx) {
       const joined = api.joined || joinedWithKey();
       const stored = storedFile();
       if (joined && stored) {
-        const pass = field({ name: 'passphrase', label: 'Passphrase of your key', type: 'password', autocomplete: 'current-password' });
+        const pass = field({
+          name: 'passphrase',
+          label: 'Passphrase of your key',
+          type: 'password',
+          autocomplete: 'current-password',
+        });
         const f = form({
-          label: 'Open your key', fields: [pass], submit: 'Open my key',
+          label: 'Open your key',
+          fields: [pass],
+          submit: 'Open my key',
           onSubmit: async () => {
             const k = await openKeyFile(stored, pass.input.value);
             pass.input.value = '';
             await useKey(k, stored);
           },
         });
-        append(wrap, section('Open your key', { level: 2, id: 'key' },
-          el('p', { text: `You joined this case with a key. Its file is kept in this tab, sealed under your passphrase: type it to open the key.` }),
-          f.form));
+        append(
+          wrap,
+          section(
+            'Open your key',
+            { level: 2, id: 'key' },
+            el('p', {
+              text:
+                `You joined this case with a key. Its file is kept in this tab, sealed under ` +
+                `your passphrase: type it to open the key.`,
+            }),
+            f.form,
+          ),
+        );
       }
       // a key file from nakodo keygen, or the file this page offered for download
       const file = field({ name: 'key', label: 'Key file', type: 'file' });
-      const fpass = field({ name: 'passphrase', label: 'Its passphrase', type: 'password', autocomplete: 'current-password' });
+      const fpass = field({
+        name: 'passphrase',
+        label: 'Its passphrase',
+        type: 'password',
+        autocomplete: 'current-password',
+      });
       const openForm = form({
-        label: 'Use a key file', fields: [file, fpass], submit: joined ? 'Open my key' : 'Open and join',
+        label: 'Use a key file',
+        fields: [file, fpass],
+        submit: joined ? 'Open my key' : 'Open and join',
         onSubmit: async () => {
           const bytes = await readFileBytes(file.input.files[0], 4096).catch((e) => {
             throw new FormError('key', e.reason);
@@ -226,21 +185,48 @@ export function mount(root, ctx) {
         },
       });
       if (joined) {
-        append(wrap, section(stored ? 'Or use your key file' : 'Open your key', { level: 2, id: 'key-file' },
-          el('p', { text: `You joined this case with a key: open its file to act and read.` }), openForm.form));
+        append(
+          wrap,
+          section(
+            stored ? 'Or use your key file' : 'Open your key',
+            { level: 2, id: 'key-file' },
+            el('p', { text: `You joined this case with a key: open its file to act and read.` }),
+            openForm.form,
+          ),
+        );
         return wrap;
       }
-      const pass1 = field({ name: 'passphrase', label: 'A passphrase for your new key', type: 'password', autocomplete: 'new-password',
-        hint: 'Your key is made in this browser and never leaves it. It is kept only sealed under this passphrase, and you can download it to use again.' });
-      const pass2 = field({ name: 'passphrase2', label: 'The passphrase again', type: 'password', autocomplete: 'new-password' });
-      const cost = field({ name: 'cost', label: 'Protection of the key file', options: [
-        { value: 'moderate', label: 'moderate (as nakodo keygen; a few seconds)' },
-        { value: 'interactive', label: 'interactive (faster, weaker)' }] });
+      const pass1 = field({
+        name: 'passphrase',
+        label: 'A passphrase for your new key',
+        type: 'password',
+        autocomplete: 'new-password',
+        hint:
+          'Your key is made in this browser and never leaves it. It is kept only sealed under ' +
+          'this passphrase, and you can download it to use again.',
+      });
+      const pass2 = field({
+        name: 'passphrase2',
+        label: 'The passphrase again',
+        type: 'password',
+        autocomplete: 'new-password',
+      });
+      const cost = field({
+        name: 'cost',
+        label: 'Protection of the key file',
+        options: [
+          { value: 'moderate', label: 'moderate (as nakodo keygen; a few seconds)' },
+          { value: 'interactive', label: 'interactive (faster, weaker)' },
+        ],
+      });
       const makeForm = form({
-        label: 'Make a key in this browser', fields: [pass1, pass2, cost], submit: 'Make my key and join',
+        label: 'Make a key in this browser',
+        fields: [pass1, pass2, cost],
+        submit: 'Make my key and join',
         onSubmit: async () => {
           if (!pass1.input.value) throw new FormError('passphrase', 'choose a passphrase');
-          if (pass1.input.value !== pass2.input.value) throw new FormError('passphrase2', 'the two passphrases differ');
+          if (pass1.input.value !== pass2.input.value)
+            throw new FormError('passphrase2', 'the two passphrases differ');
           const k = PartyKey.generate();
           const bytes = await writeKeyFile(k, pass1.input.value, cost.input.value);
           pass1.input.value = '';
@@ -248,11 +234,23 @@ export function mount(root, ctx) {
           await useKey(k, bytes);
         },
       });
-      append(wrap, section('Join the case with your key', { level: 2, id: 'key' },
-        el('p', { text: 'Before your first figure, join with a key of your own: from then on '
-          + 'nothing is done in your name without its signature, not even by someone who got hold of your link.' }),
-        el('h3', { text: 'Make a key here' }), makeForm.form,
-        el('h3', { text: 'Or use a key file made by nakodo keygen' }), openForm.form));
+      append(
+        wrap,
+        section(
+          'Join the case with your key',
+          { level: 2, id: 'key' },
+          el('p', {
+            text:
+              'Before your first figure, join with a key of your own: from then on ' +
+              'nothing is done in your name without its signature, not even by someone who ' +
+              'got hold of your link.',
+          }),
+          el('h3', { text: 'Make a key here' }),
+          makeForm.form,
+          el('h3', { text: 'Or use a key file made by nakodo keygen' }),
+          openForm.form,
+        ),
+      );
       return wrap;
     });
   }
@@ -261,19 +259,32 @@ export function mount(root, ctx) {
     const rows = [];
     for (const r of [role, OTHER[role], 'mediator']) {
       const k = brief.keys && brief.keys[r];
-      rows.push([r === role ? `Your safety number (${r})` : `The ${r}'s safety number`,
-        k ? el('span', { class: 'safety', text: k.safety_number }) : 'has not joined yet']);
+      rows.push([
+        r === role ? `Your safety number (${r})` : `The ${r}'s safety number`,
+        k ? el('span', { class: 'safety', text: k.safety_number }) : 'has not joined yet',
+      ]);
     }
-    const dlButton = el('button', { type: 'button', class: 'secondary', text: 'Download my key file' });
+    const dlButton = el('button', {
+      type: 'button',
+      class: 'secondary',
+      text: 'Download my key file',
+    });
     dlButton.addEventListener('click', () => {
       const f = storedFile();
       if (f) download(`nakodo-${caseId}-${role}.key`, f);
     });
-    return section('Keys and safety numbers', { level: 2, id: 'keys' },
-      el('p', { text: 'Read your safety number to the other side over a channel you trust '
-        + '(in person, by telephone) and compare theirs: when both match what you see here, '
-        + 'nobody sits between you.' }),
-      dl(rows), el('div', { class: 'actions' }, dlButton));
+    return section(
+      'Keys and safety numbers',
+      { level: 2, id: 'keys' },
+      el('p', {
+        text:
+          'Read your safety number to the other side over a channel you trust ' +
+          '(in person, by telephone) and compare theirs: when both match what you see here, ' +
+          'nobody sits between you.',
+      }),
+      dl(rows),
+      el('div', { class: 'actions' }, dlButton),
+    );
   }
 
   // ---- acting ----
@@ -281,11 +292,21 @@ export function mount(root, ctx) {
   function figureForm(round) {
     return once(`figure-${round}`, () => {
       const word = FIGURE_WORD[role];
-      const amount = field({ name: 'amount', label: `Your ${word} for round ${round} (${brief.currency})`, inputmode: 'decimal', autocomplete: 'off',
-        hint: role === 'claimant' ? 'The least you will accept. Only the go-between sees it.' : 'The most you will pay. Only the go-between sees it.' });
+      const amount = field({
+        name: 'amount',
+        label: `Your ${word} for round ${round} (${brief.currency})`,
+        inputmode: 'decimal',
+        autocomplete: 'off',
+        hint:
+          role === 'claimant'
+            ? 'The least you will accept. Only the go-between sees it.'
+            : 'The most you will pay. Only the go-between sees it.',
+      });
       amount.aliases = ['round'];
       return form({
-        label: `Your ${word} for round ${round}`, fields: [amount], submit: `Send my ${word}`,
+        label: `Your ${word} for round ${round}`,
+        fields: [amount],
+        submit: `Send my ${word}`,
         onSubmit: async () => {
           const minor = parseValue(amount);
           brief = await api.submit(minor, round);
@@ -300,7 +321,10 @@ export function mount(root, ctx) {
 
   function parseValue(f) {
     try {
-      return parseAmount(f.input.value, brief.currency, { low: brief.rules.range_low, high: brief.rules.range_high });
+      return parseAmount(f.input.value, brief.currency, {
+        low: brief.rules.range_low,
+        high: brief.rules.range_high,
+      });
     } catch (e) {
       throw new FormError(f.input.name, e.reason || e.message);
     }
@@ -308,14 +332,26 @@ export function mount(root, ctx) {
 
   function extensionForm(round) {
     return once(`extend-${round}`, () => {
-      const amount = field({ name: 'amount', label: `Deal-closer for round ${round} (${brief.currency})`, inputmode: 'decimal', autocomplete: 'off',
-        hint: 'How much further you would go, only if it closes the gap. The other side never learns it otherwise.' });
+      const amount = field({
+        name: 'amount',
+        label: `Deal-closer for round ${round} (${brief.currency})`,
+        inputmode: 'decimal',
+        autocomplete: 'off',
+        hint:
+          'How much further you would go, only if it closes the gap. The other side never ' +
+          'learns it otherwise.',
+      });
       return form({
-        label: `Deal-closer for round ${round}`, fields: [amount], submit: 'Authorise the deal-closer',
+        label: `Deal-closer for round ${round}`,
+        fields: [amount],
+        submit: 'Authorise the deal-closer',
         onSubmit: async () => {
           let minor;
           try {
-            minor = parseAmount(amount.input.value, brief.currency, { low: 1, high: brief.rules.range_high });
+            minor = parseAmount(amount.input.value, brief.currency, {
+              low: 1,
+              high: brief.rules.range_high,
+            });
           } catch (e) {
             throw new FormError('amount', e.reason || e.message);
           }
@@ -330,34 +366,51 @@ export function mount(root, ctx) {
 
   function proposalForms(p) {
     return once(`proposal-${p.count}`, () => {
-      const mk = (accept) => form({
-        label: accept ? 'Accept the proposal' : 'Decline the proposal',
-        submit: accept ? 'Accept' : 'Decline',
-        onSubmit: async () => {
-          brief = await api.answer(accept);
-          render();
-          return accept ? 'You accepted, in confidence.' : 'You declined, in confidence.';
-        },
-      });
+      const mk = (accept) =>
+        form({
+          label: accept ? 'Accept the proposal' : 'Decline the proposal',
+          submit: accept ? 'Accept' : 'Decline',
+          onSubmit: async () => {
+            brief = await api.answer(accept);
+            render();
+            return accept ? 'You accepted, in confidence.' : 'You declined, in confidence.';
+          },
+        });
       const yes = mk(true);
       const no = mk(false);
       no.button.classList.add('secondary');
-      return el('div', { class: 'panel' },
-        el('p', {}, 'The mediator proposes ', el('strong', { text: formatAmount(p.figure, brief.currency) }),
-          '. It settles only if both sides accept; the other side learns your answer only if both accepted.'),
-        el('div', { class: 'actions' }, yes.form, no.form));
+      return el(
+        'div',
+        { class: 'panel' },
+        el(
+          'p',
+          {},
+          'The mediator proposes ',
+          el('strong', { text: formatAmount(p.figure, brief.currency) }),
+          '. It settles only if both sides accept; the other side learns your answer only if ' +
+            'both accepted.',
+        ),
+        el('div', { class: 'actions' }, yes.form, no.form),
+      );
     });
   }
 
   function receiptForm() {
-    return once('receipt', () => form({
-      label: 'The receipt', submit: 'Download the receipt',
-      onSubmit: async () => {
-        const text = await api.receipt();
-        download(`nakodo-receipt-${caseId}.txt`, text, 'text/plain');
-        return 'Receipt downloaded. Check it offline with: nakodo verify FILE --server-key KEY';
-      },
-    }));
+    return once('receipt', () =>
+      form({
+        label: 'The receipt',
+        submit: 'Download the receipt',
+        onSubmit: async () => {
+          // signed here by the party, as `nakodo receipt --key` signs it
+          const text = signReceipt(await api.receipt(), key, role);
+          download(`nakodo-receipt-${caseId}.txt`, text, 'text/plain');
+          return (
+            'Receipt downloaded, signed with your key. Check it offline with: ' +
+            'nakodo verify FILE --server-key KEY'
+          );
+        },
+      }),
+    );
   }
 
   // ---- the whole page ----
@@ -369,7 +422,10 @@ export function mount(root, ctx) {
     if (brief && brief.token) {
       // the mediator's reissues and revocations of this role's link are told to it
       const n = (brief.token.reissued || 0) + (brief.token.revoked || 0);
-      words += ` The mediator changed your invitation link ${n} time${n === 1 ? '' : 's'}; if you did not ask for it, tell the mediator.`;
+      const times = `${n} time${n === 1 ? '' : 's'}`;
+      words +=
+        ` The mediator changed your invitation link ${times}; ` +
+        'if you did not ask for it, tell the mediator.';
     }
     setText(status, words);
     const haveKey = !!key;
@@ -386,14 +442,35 @@ export function mount(root, ctx) {
       return;
     }
     if (isPackage()) {
-      replace(actArea, pkg.actSection(api, brief, { once, refresh: reload, set: (b) => { brief = b; render(); } }));
+      replace(
+        actArea,
+        pkg.actSection(api, brief, {
+          once,
+          receipt: () => receiptForm().form,
+          refresh: reload,
+          set: (b) => {
+            brief = b;
+            render();
+          },
+        }),
+      );
       replace(briefArea, pkg.briefSection(brief));
     } else {
       replace(actArea, actSection());
-      replace(briefArea, section('Your briefing', { level: 2, id: 'briefing' },
-        el('p', { text: `Round ${brief.round} of ${brief.rules.rounds}. Everything below is what the go-between may tell you.` }),
-        drawDance(brief) || el('p', { text: 'The picture appears once you have sent a figure.' }),
-        historyTable(brief)));
+      replace(
+        briefArea,
+        section(
+          'Your briefing',
+          { level: 2, id: 'briefing' },
+          el('p', {
+            text:
+              `Round ${brief.round} of ${brief.rules.rounds}. Everything below is what the ` +
+              `go-between may tell you.`,
+          }),
+          drawDance(brief) || el('p', { text: 'The picture appears once you have sent a figure.' }),
+          historyTable(brief),
+        ),
+      );
     }
     if (!msgs) msgs = messagesSection({ api, key: () => key, brief: () => brief, refresh: reload });
     msgs.update(brief);
@@ -403,8 +480,11 @@ export function mount(root, ctx) {
 
   function rulesSection() {
     if (isPackage()) return pkg.rulesSection(brief);
-    return section('The rules of this case', { level: 2, id: 'rules' },
-      el('ul', {}, ...rulesInWords(brief).map((t) => el('li', { text: t }))));
+    return section(
+      'The rules of this case',
+      { level: 2, id: 'rules' },
+      el('ul', {}, ...rulesInWords(brief).map((t) => el('li', { text: t }))),
+    );
   }
 
   function actSection() {
@@ -412,14 +492,24 @@ export function mount(root, ctx) {
     const cur = (brief.rounds || []).find((r) => r.round === brief.round);
     if (brief.state === 'open' && cur && !cur.evaluated) {
       if (!cur.submitted) append(s, figureForm(brief.round).form);
-      else append(s, el('p', { text: `Your ${FIGURE_WORD[role]} for round ${brief.round} is in; the round is evaluated once the other side's is.` }));
+      else
+        append(
+          s,
+          el('p', {
+            text:
+              `Your ${FIGURE_WORD[role]} for round ${brief.round} is in; the round is ` +
+              `evaluated once the other side's is.`,
+          }),
+        );
       if (!Number.isSafeInteger(cur.own_extension)) append(s, extensionForm(brief.round).form);
     }
     const p = brief.proposal;
     if (p && p.pending && !p.own_answer) append(s, proposalForms(p));
-    else if (p && p.own_answer) append(s, el('p', { text: `You answered the mediator's proposal: ${p.own_answer}.` }));
+    else if (p && p.own_answer)
+      append(s, el('p', { text: `You answered the mediator's proposal: ${p.own_answer}.` }));
     if (brief.state === 'settled' || brief.state === 'closed') append(s, receiptForm().form);
-    if (s.children.length === 1) append(s, el('p', { text: 'Nothing to do now: check for news later.' }));
+    if (s.children.length === 1)
+      append(s, el('p', { text: 'Nothing to do now: check for news later.' }));
     return s;
   }
 

@@ -52,15 +52,25 @@ export function uid(prefix = 'f') {
  * A labelled field: {name, label, type, hint, autocomplete, inputmode, ...attrs}.
  * Returns {wrap, input, error}; the error paragraph is tied with aria-describedby.
  */
-export function field({ name, label, type = 'text', hint = '', multiline = false, options = null,
-  ...attrs }) {
+export function field({
+  name,
+  label,
+  type = 'text',
+  hint = '',
+  multiline = false,
+  options = null,
+  ...attrs
+}) {
   const id = uid(name);
   const errId = `${id}-error`;
   const hintId = hint ? `${id}-hint` : null;
   let input;
   if (options) {
-    input = el('select', { id, name, ...attrs },
-      ...options.map((o) => el('option', { value: o.value, text: o.label })));
+    input = el(
+      'select',
+      { id, name, ...attrs },
+      ...options.map((o) => el('option', { value: o.value, text: o.label })),
+    );
   } else if (multiline) {
     input = el('textarea', { id, name, ...attrs });
   } else {
@@ -68,10 +78,14 @@ export function field({ name, label, type = 'text', hint = '', multiline = false
   }
   input.setAttribute('aria-describedby', [hintId, errId].filter(Boolean).join(' '));
   const error = el('p', { id: errId, class: 'field-error', hidden: true });
-  const wrap = el('div', { class: 'field' },
+  const wrap = el(
+    'div',
+    { class: 'field' },
     el('label', { for: id, text: label }),
     hint ? el('p', { id: hintId, class: 'hint', text: hint }) : null,
-    input, error);
+    input,
+    error,
+  );
   return { wrap, input, error };
 }
 
@@ -85,8 +99,15 @@ export function form({ label, fields = [], submit = 'Send', onSubmit, extra = []
   const status = el('p', { class: 'form-status', role: 'status', 'aria-live': 'polite' });
   const alert = el('div', { class: 'form-alert', role: 'alert', hidden: true });
   const button = el('button', { type: 'submit', text: submit });
-  const f = el('form', { 'aria-label': label, novalidate: true },
-    ...fields.map((x) => x.wrap), ...extra, alert, el('div', { class: 'actions' }, button), status);
+  const f = el(
+    'form',
+    { 'aria-label': label, novalidate: true },
+    ...fields.map((x) => x.wrap),
+    ...extra,
+    alert,
+    el('div', { class: 'actions' }, button),
+    status,
+  );
   f.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     if (button.disabled) return;
@@ -155,8 +176,12 @@ export function announce(text) {
 /** A section with a heading of level and an id for skip links. */
 export function section(title, { level = 2, id = null, cls = '' } = {}, ...children) {
   const hid = id ? `${id}-title` : uid('h');
-  return el('section', { id, class: cls || null, 'aria-labelledby': hid },
-    el(`h${level}`, { id: hid, text: title }), ...children);
+  return el(
+    'section',
+    { id, class: cls || null, 'aria-labelledby': hid },
+    el(`h${level}`, { id: hid, text: title }),
+    ...children,
+  );
 }
 
 /** A definition list from [term, description] pairs (descriptions as text or nodes). */
@@ -164,6 +189,18 @@ export function dl(pairs) {
   const d = el('dl');
   for (const [t, v] of pairs) append(d, el('dt', { text: t }), el('dd', {}, v));
   return d;
+}
+
+/**
+ * A table in a box that scrolls sideways on a narrow screen; the box takes focus and
+ * has a name, so that keyboard users can scroll it too.
+ */
+export function scrollTable(label, table) {
+  return el(
+    'div',
+    { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label },
+    table,
+  );
 }
 
 /** Offers bytes or text to the user as a downloaded file (no server round trip). */
