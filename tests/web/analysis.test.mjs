@@ -21,7 +21,8 @@ const env = useServerAndBrowser();
 // What the command says for the same files: { json, svg }.
 async function cli(fix = []) {
   const svg = path.join(env.server.dir, `plot-${fix.length}.svg`);
-  const args = ['analyze', DOMAIN, ...PROFILES, ...fix.flatMap((f) => ['--fix', f]), '--json', '--svg', svg];
+  const args = ['analyze', DOMAIN, ...PROFILES, ...fix.flatMap((f) => ['--fix', f]),
+    '--json', '--svg', svg];
   const r = await runNakodo(args);
   assert.equal(r.code, 0, r.stderr);
   return { json: JSON.parse(r.stdout), svg: fs.readFileSync(svg, 'utf8') };
@@ -38,13 +39,16 @@ async function shown(page) {
       const us = [...tr.querySelectorAll('td[data-u]')].map((td) => Number(td.dataset.u));
       points[tr.dataset.point] = us.length ? us : null;
     }
-    return { svg: new TextDecoder().decode(bytes), points, summary: document.querySelector('#analysis-summary').textContent };
+    const summary = document.querySelector('#analysis-summary').textContent;
+    return { svg: new TextDecoder().decode(bytes), points, summary };
   });
 }
 
-test('the analysis view shows the engine\'s plot and points, and runs again with a fixed issue', async () => {
+test('the analysis view shows the engine\'s plot and points, and runs again with a fixed issue',
+  async () => {
   const { server, browser } = env;
-  const ctx = await newRoleContext(browser, server, 'operator', { ignoreConsole: [/status of 4\d\d/] });
+  const ctx = await newRoleContext(browser, server, 'operator',
+    { ignoreConsole: [/status of 4\d\d/] });
   const page = await ctx.newPage();
   await page.goto('/');
   await page.fill('#operator-token', server.operator);
@@ -54,20 +58,22 @@ test('the analysis view shows the engine\'s plot and points, and runs again with
   // Bad input: told beside the field, nothing shown.
   await page.click('#analysis-submit');
   assert.match(await page.textContent('#analysis-domain-error'), /choose the agenda file/);
-  assert.match(await page.textContent('#analysis-profiles-error'), /2 to 5 profile files \(0 chosen\)/);
+  assert.match(await page.textContent('#analysis-profiles-error'),
+    /2 to 5 profile files \(0 chosen\)/);
   await page.setInputFiles('#analysis-domain', DOMAIN);
   await page.setInputFiles('#analysis-profiles', [PROFILES[0]]);
   await page.click('#analysis-submit');
   assert.match(await page.textContent('#analysis-profiles-error'), /\(1 chosen\)/);
-  const six = Array.from({ length: 6 }, (_, i) => ({ name: `p${i}.json`, mimeType: 'application/json',
-    buffer: fs.readFileSync(PROFILES[i % 2]) }));
+  const asFile = (f, name = path.basename(f)) => ({ name, mimeType: 'application/json',
+    buffer: fs.readFileSync(f) });
+  const six = Array.from({ length: 6 }, (_, i) => asFile(PROFILES[i % 2], `p${i}.json`));
   await page.setInputFiles('#analysis-profiles', six);
   await page.click('#analysis-submit');
   assert.match(await page.textContent('#analysis-profiles-error'), /\(6 chosen\)/);
   // A garbled profile: the server's refusal, with its field.
-  const asFile = (f) => ({ name: path.basename(f), mimeType: 'application/json', buffer: fs.readFileSync(f) });
   await page.setInputFiles('#analysis-profiles', [asFile(PROFILES[0]),
-    { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"nakodo": "profile", "name": 3') }]);
+    { name: 'bad.json', mimeType: 'application/json',
+      buffer: Buffer.from('{"nakodo": "profile", "name": 3') }]);
   await page.click('#analysis-submit');
   await page.waitForSelector('#analysis-errors:not([hidden])');
   assert.match(await page.textContent('#analysis-errors'), /\S/);
@@ -97,7 +103,8 @@ test('the analysis view shows the engine\'s plot and points, and runs again with
   got = await shown(page);
   assert.equal(got.svg, fixed.svg, 'the plot with the fixed issue is the command\'s');
   for (const p of POINTS) {
-    assert.deepEqual(got.points[p], fixed.json.points[p] ? fixed.json.points[p].utilities : null, p);
+    const expected = fixed.json.points[p] ? fixed.json.points[p].utilities : null;
+    assert.deepEqual(got.points[p], expected, p);
   }
   assert.notEqual(fixed.svg, want.svg);
   // A value out of the issue's range is the server's refusal, beside the fixes.

@@ -15,6 +15,12 @@ import { useServerAndBrowser, joinWithBrowserKey } from './party_steps.mjs';
 
 const env = useServerAndBrowser();
 
+// Waits until the text of the element selector names matches re.
+async function waitText(page, selector, re) {
+  await page.waitForFunction(([sel, src, flags]) => new RegExp(src, flags)
+    .test(document.querySelector(sel)?.textContent || ''), [selector, re.source, re.flags]);
+}
+
 async function caseCount() {
   const { server } = env;
   const r = await server.api('GET', '/v1/cases', { token: server.operator });
@@ -37,7 +43,7 @@ async function fillOpen(page, values) {
   for (const [id, v] of Object.entries(values)) {
     const sel = `#open-${id}`;
     if (typeof v === 'boolean') await page.setChecked(sel, v);
-    else if (id === 'currency' || id === 'settle' || id === 'solution') await page.selectOption(sel, v);
+    else if (['currency', 'settle', 'solution'].includes(id)) await page.selectOption(sel, v);
     else await page.fill(sel, v);
   }
 }
@@ -49,15 +55,16 @@ async function errorOf(page, id) {
 
 // The party's command against the server with its token (amounts in major units).
 async function party(token, ...args) {
-  const r = await runNakodo(args, undefined, { NAKODO_SERVER: env.server.url, NAKODO_TOKEN: token });
+  const r = await runNakodo(args, undefined,
+    { NAKODO_SERVER: env.server.url, NAKODO_TOKEN: token });
   assert.equal(r.code, 0, `nakodo ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
 
 // The party's page (webpages' party.js), driven as a person would, by role and label.
 async function safetyOf(page, label) {
-  return (await page.locator('#keys dt', { hasText: label }).locator('xpath=following-sibling::dd[1]')
-    .textContent()).trim();
+  const dt = page.locator('#keys dt', { hasText: label });
+  return (await dt.locator('xpath=following-sibling::dd[1]').textContent()).trim();
 }
 
 async function news(page) {
@@ -67,17 +74,20 @@ async function news(page) {
 
 async function figure(page, word, round, text) {
   await news(page);
-  await page.getByRole('textbox', { name: new RegExp(`Your ${word} for round ${round}`) }).fill(text);
+  await page.getByRole('textbox', { name: new RegExp(`Your ${word} for round ${round}`) })
+    .fill(text);
   await page.getByRole('button', { name: `Send my ${word}` }).click();
   await page.getByText(new RegExp(`Your ${word} for round ${round} is in`)).first().waitFor();
 }
 
-test('the console: the operator token, refusals beside their fields, every rule, the links', async () => {
+test('the console: the operator token, refusals beside their fields, every rule, the links',
+  async () => {
   const { server, browser } = env;
   const ctx = await newRoleContext(browser, server, 'operator', {
     ignoreConsole: [/status of (401|503)/, /ERR_FAILED/],
   });
-  await ctx.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+  await ctx.context.grantPermissions(['clipboard-read', 'clipboard-write'],
+    { origin: server.origin });
   const page = await ctx.newPage();
   await page.goto('/');
   await assertAccessible(page, 'console, signed out');
@@ -89,7 +99,7 @@ test('the console: the operator token, refusals beside their fields, every rule,
   assert.match(await page.textContent('#operator-token-error'), /64 hexadecimal digits/);
   await page.fill('#operator-token', 'ab'.repeat(32));
   await page.click('#operator-form button[type=submit]');
-  await page.waitForFunction(() => /not known/.test(document.querySelector('#operator-token-error').textContent));
+  await waitText(page, '#operator-token-error', /not known/);
   assert.equal(await page.getAttribute('#operator-token', 'aria-invalid'), 'true');
   assert.equal(await page.evaluate(() => sessionStorage.length), 0);
 
@@ -97,7 +107,8 @@ test('the console: the operator token, refusals beside their fields, every rule,
   await page.click('#operator-form button[type=submit]');
   await page.waitForSelector('#console-body:not([hidden])');
   // The token lives in this tab's session only, never in localStorage.
-  assert.equal(await page.evaluate(() => sessionStorage.getItem('nakodo.operator')), server.operator);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('nakodo.operator')),
+    server.operator);
   assert.equal(await page.evaluate(() => localStorage.length), 0);
   assert.equal(await page.inputValue('#operator-token'), '');
 
@@ -127,7 +138,9 @@ test('the console: the operator token, refusals beside their fields, every rule,
     assert.match(shown, reason, `${JSON.stringify(values)}: "${shown}"`);
     assert.ok(await page.isVisible('#open-errors'), 'the summary of refusals is shown');
     for (const [id, v] of Object.entries(values)) {
-      if (typeof v === 'string' && id !== 'settle') assert.equal(await page.inputValue(`#open-${id}`), v);
+      if (typeof v === 'string' && id !== 'settle') {
+        assert.equal(await page.inputValue(`#open-${id}`), v);
+      }
     }
   }
   await assertAccessible(page, 'console, with refusals shown');
@@ -144,12 +157,12 @@ test('the console: the operator token, refusals beside their fields, every rule,
   const posting = (answer) => (r) => (r.request().method() === 'POST' ? answer(r) : r.fallback());
   await page.route('**/v1/cases', posting((r) => r.abort('failed')));
   await page.click('#open-submit');
-  await page.waitForFunction(() => /could not be reached/.test(document.querySelector('#open-errors').textContent));
+  await waitText(page, '#open-errors', /could not be reached/);
   await page.unroute('**/v1/cases');
   await page.route('**/v1/cases', posting((r) => r.fulfill({ status: 503,
     contentType: 'application/problem+json', body: '{"status": 503, "title": "busy"}' })));
   await page.click('#open-submit');
-  await page.waitForFunction(() => /busy \(503\)/.test(document.querySelector('#open-errors').textContent));
+  await waitText(page, '#open-errors', /busy \(503\)/);
   await page.unroute('**/v1/cases');
   assert.equal(await page.inputValue('#open-range-low'), '100,000');
   assert.equal(await page.inputValue('#open-band-amount'), '2,500');
@@ -166,8 +179,11 @@ test('the console: the operator token, refusals beside their fields, every rule,
   const mediatorToken = links.mediator.split('#token=')[1];
   // The parties' tokens are shown once and kept nowhere; only the mediator's is kept,
   // in this tab's session, for the case list.
-  const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }));
-  for (const role of ['claimant', 'payer']) assert.ok(!stored.includes(links[role].split('#token=')[1]), role);
+  const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage })
+    + JSON.stringify({ ...localStorage }));
+  for (const role of ['claimant', 'payer']) {
+    assert.ok(!stored.includes(links[role].split('#token=')[1]), role);
+  }
   assert.ok(stored.includes(mediatorToken));
   const brief = (await server.api('GET', `/v1/cases/${id}/brief`, { token: mediatorToken })).json;
   assert.deepEqual(brief.rules, {
@@ -177,7 +193,7 @@ test('the console: the operator token, refusals beside their fields, every rule,
   });
   // Copying a link puts it on the clipboard, and says so.
   await page.click('button.copy[data-role=payer]');
-  await page.waitForFunction(() => /copied/.test(document.querySelector('#copy-status').textContent));
+  await waitText(page, '#copy-status', /copied/);
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), links.payer);
   await screenshot(page, 'mediator-03-opened');
   await assertAccessible(page, 'console, case opened');
@@ -195,7 +211,8 @@ test('the console: the operator token, refusals beside their fields, every rule,
   await page.check('input[name=components][value=credits]');
   await fillOpen(page, { currency: 'JPY', rounds: '2', solution: 'egalitarian' });
   await page.click('#open-submit');
-  await page.waitForFunction((old) => !document.querySelector('#link-mediator').value.includes(old), id);
+  await page.waitForFunction((old) => !document.querySelector('#link-mediator').value
+    .includes(old), id);
   const pkgLink = await page.inputValue('#link-mediator');
   const pkgId = /\/case\/([^#]+)#/.exec(pkgLink)[1];
   const pkg = (await server.api('GET', `/v1/cases/${pkgId}/brief`,
@@ -205,14 +222,16 @@ test('the console: the operator token, refusals beside their fields, every rule,
 
   // A phone-sized screen still shows every control without sideways scrolling.
   await page.setViewportSize({ width: 375, height: 800 });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth
+    - window.innerWidth);
   assert.ok(overflow <= 1, `the console scrolls sideways by ${overflow}px at phone width`);
   await screenshot(page, 'mediator-04-phone');
   ctx.assertClean();
   await ctx.close();
 });
 
-test('a whole case across three browser contexts, seen and led from the mediator\'s pages', async () => {
+test('a whole case across three browser contexts, seen and led from the mediator\'s pages',
+  async () => {
   const { server, browser } = env;
   const med = await newRoleContext(browser, server, 'mediator', {
     ignoreConsole: [/status of (401|403|409)/, /ERR_FAILED/],
@@ -298,12 +317,13 @@ test('a whole case across three browser contexts, seen and led from the mediator
   await news(payPage);
   await payPage.getByRole('textbox', { name: /Deal-closer for round 1/ }).fill('12,345.67');
   await payPage.getByRole('button', { name: 'Authorise the deal-closer' }).click();
-  await payPage.getByRole('button', { name: 'Authorise the deal-closer' }).waitFor({ state: 'detached' });
+  await payPage.getByRole('button', { name: 'Authorise the deal-closer' })
+    .waitFor({ state: 'detached' });
   await figure(payPage, 'offer', 1, '398,765.43');
   await figure(claPage, 'demand', 2, '690,001.11');
   await figure(payPage, 'offer', 2, '401,234.99');
   await page.click('.mediator-case > .actions button');
-  await page.waitForFunction(() => /impasse/.test(document.querySelector('#m-summary').textContent));
+  await waitText(page, '#m-summary', /impasse/);
   assert.equal(await page.locator('#m-outcomes [data-step=round]').count(), 2);
   assert.equal(await page.locator('#m-outcomes [data-step=impasse]').count(), 1);
   await assertHoldsNone(med, page, secrets, 'after the impasse');
@@ -326,7 +346,7 @@ test('a whole case across three browser contexts, seen and led from the mediator
   await payPage.getByLabel('Passphrase of your key').fill('the payer passphrase');
   await payPage.getByRole('button', { name: 'Open my key' }).first().click();
   await payPage.locator('#keys dt', { hasText: 'Your safety number' }).waitFor();
-  await page.waitForFunction(() => /payer[^]*reissued 1/.test(document.querySelector('#m-invite').textContent));
+  await waitText(page, '#m-invite', /payer[^]*reissued 1/);
 
   // A proposal: bad amounts are told and change nothing; then one both sides accept.
   const events = async () => (await page.locator('#m-log li').count());
@@ -336,7 +356,8 @@ test('a whole case across three browser contexts, seen and led from the mediator
     await page.fill('#m-actions input[name=amount]', amount);
     await page.click('text=Propose this figure');
     await page.waitForFunction((r) => new RegExp(r).test(
-      document.querySelector('#m-actions .field-error:not([hidden])')?.textContent || ''), reason.source);
+      document.querySelector('#m-actions .field-error:not([hidden])')?.textContent || ''),
+    reason.source);
     assert.equal(await page.inputValue('#m-actions input[name=amount]'), amount);
   }
   await page.click('.mediator-case > .actions button');
@@ -350,20 +371,21 @@ test('a whole case across three browser contexts, seen and led from the mediator
   assert.equal(await page.inputValue('#m-actions input[name=amount]'), '550,000');
   await page.unroute('**/proposals');
   await page.click('text=Propose this figure');
-  await page.waitForFunction(() => /answers pending/.test(document.querySelector('#m-summary').textContent));
+  await waitText(page, '#m-summary', /answers pending/);
   for (const p of [claPage, payPage]) {
     await news(p);
     await p.getByRole('button', { name: 'Accept', exact: true }).click();
     await p.getByRole('button', { name: 'Accept', exact: true }).waitFor({ state: 'detached' });
   }
   await page.click('.mediator-case > .actions button');
-  await page.waitForFunction(() => /settled/.test(document.querySelector('#m-summary').textContent));
+  await waitText(page, '#m-summary', /settled/);
   assert.match(await page.textContent('#m-outcomes'), /Proposal 1.*\$550,000\.00.*accepted/s);
   await screenshot(page, 'mediator-06-case-settled');
   await assertAccessible(page, 'mediator case page, settled');
 
   // The receipt, downloaded and verified offline with the server's key.
-  const [receipt] = await Promise.all([page.waitForEvent('download'), page.click('#download-receipt')]);
+  const [receipt] = await Promise.all([page.waitForEvent('download'),
+    page.click('#download-receipt')]);
   const file = path.join(server.dir, 'receipt.txt');
   await receipt.saveAs(file);
   const key = await runNakodo(['--db', `sqlite:${server.db}`, 'server-key']);
@@ -380,20 +402,22 @@ test('a whole case across three browser contexts, seen and led from the mediator
 test('the mediator closes a case, and a revoked link opens nothing', async () => {
   const { server, browser } = env;
   const c = await server.openCase();
-  const med = await newRoleContext(browser, server, 'mediator', { ignoreConsole: [/status of 401/] });
+  const med = await newRoleContext(browser, server, 'mediator',
+    { ignoreConsole: [/status of 401/] });
   const page = await med.newPage();
   await page.goto(c.links.mediator);
   await page.waitForSelector('#m-summary dl');
   await page.click('[data-action=revoke-claimant]');
-  await page.waitForFunction(() => /claimant[^]*revoked 1/.test(document.querySelector('#m-invite').textContent));
-  const claimant = await server.api('GET', `/v1/cases/${c.case}/brief`, { token: c.tokens.claimant });
+  await waitText(page, '#m-invite', /claimant[^]*revoked 1/);
+  const claimant = await server.api('GET', `/v1/cases/${c.case}/brief`,
+    { token: c.tokens.claimant });
   assert.equal(claimant.status, 401, 'the revoked token is refused');
   const other = await med.newPage();
   await other.goto(c.links.claimant);
   await other.waitForSelector('text=This invitation no longer works');
   await page.click('text=Close the case…');
   await page.click('text=Yes, close it');
-  await page.waitForFunction(() => /closed/.test(document.querySelector('#m-summary').textContent));
+  await waitText(page, '#m-summary', /closed/);
   assert.ok(await page.isVisible('#download-receipt'));
   assert.ok(await page.isDisabled('[data-action=reissue-payer]'), 'an ended case reissues nothing');
   med.assertClean();
@@ -413,34 +437,39 @@ test('a package case with the 1962 valuations, seen by its mediator', async () =
   await party(c.tokens.claimant, 'package', 'submit', c.case, '--as', 'claimant', ex('korea'));
   await party(c.tokens.payer, 'package', 'submit', c.case, '--as', 'payer', ex('japan'));
   await page.click('.mediator-case > .actions button');
-  await page.waitForFunction(() => /Package proposed in round 1/.test(document.querySelector('#m-summary').textContent));
+  await waitText(page, '#m-summary', /Package proposed in round 1/);
   assert.match(await page.textContent('#m-outcomes'), /a package proposed/);
   await party(c.tokens.claimant, 'answer', c.case, '--as', 'claimant', 'accept');
   await party(c.tokens.payer, 'answer', c.case, '--as', 'payer', 'accept');
   await page.click('.mediator-case > .actions button');
-  await page.waitForFunction(() => /settled/.test(document.querySelector('#m-summary').textContent));
+  await waitText(page, '#m-summary', /settled/);
   assert.match(await page.textContent('#m-outcomes'), /Package 1.*accepted.*Settled/s);
   // Each side's reservation and discount rate stay its own.
-  await assertHoldsNone(med, page, ['211,814,697.61', '21181469761', '380,954,758.31', '38095475831'],
+  await assertHoldsNone(med, page,
+    ['211,814,697.61', '21181469761', '380,954,758.31', '38095475831'],
     'package case');
   await screenshot(page, 'mediator-07-package-settled');
   await assertAccessible(page, 'mediator case page, package settled');
   await page.setViewportSize({ width: 375, height: 800 });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth
+    - window.innerWidth);
   assert.ok(overflow <= 1, `the case page scrolls sideways by ${overflow}px at phone width`);
   await screenshot(page, 'mediator-08-package-phone');
   med.assertClean();
   await med.close();
 });
 
-test('a mediator that joined opens its key file again after a reload; a wrong passphrase opens nothing', async () => {
+test('a mediator that joined opens its key file again after a reload; a wrong passphrase '
+  + 'opens nothing', async () => {
   const { server, browser } = env;
   const c = await server.openCase();
-  const med = await newRoleContext(browser, server, 'mediator', { ignoreConsole: [/status of 401/] });
+  const med = await newRoleContext(browser, server, 'mediator',
+    { ignoreConsole: [/status of 401/] });
   const page = await med.newPage();
   await page.goto(c.links.mediator);
   await page.waitForSelector('#m-summary dl');
-  await page.fill('#m-keys form[aria-label="Join with a key made here"] input[name=passphrase]', 'short');
+  const makeKey = '#m-keys form[aria-label="Join with a key made here"] input[name=passphrase]';
+  await page.fill(makeKey, 'short');
   await page.click('text=Make a key, download its file and join');
   await page.getByText('use at least 8 characters').waitFor();
   await page.fill('#m-keys form[aria-label="Join with a key made here"] input[name=passphrase]',

@@ -38,8 +38,9 @@ export function agendaIssues(text) {
   return [...doc.getElementsByTagName('issue')].map((i) => {
     const items = [...i.getElementsByTagName('item')].map((x) => x.getAttribute('value') ?? '');
     const type = i.getAttribute('type') || i.getAttribute('vtype') || 'discrete';
-    if (items.length) return { name: i.getAttribute('name') ?? '', kind: 'discrete', values: items };
-    return { name: i.getAttribute('name') ?? '', kind: type,
+    const name = i.getAttribute('name') ?? '';
+    if (items.length) return { name, kind: 'discrete', values: items };
+    return { name, kind: type,
       min: Number(i.getAttribute('lowerbound')), max: Number(i.getAttribute('upperbound')) };
   });
 }
@@ -74,14 +75,17 @@ function pointsTable(table, a) {
       tr.append(el('td', { colspan: names.length + 1, text: 'no deal zone' }));
       return tr;
     }
-    p.utilities.forEach((u) => tr.append(el('td', { class: 'num', 'data-u': String(u), text: fmt(u) })));
+    for (const u of p.utilities) {
+      tr.append(el('td', { class: 'num', 'data-u': String(u), text: fmt(u) }));
+    }
     tr.append(el('td', { text: outcomeText(p.outcome) }));
     return tr;
   });
   const res = el('tr', {}, el('th', { scope: 'row', text: 'reservation' }),
     ...a.parties.map((p) => el('td', { class: 'num', text: fmt(p.reservation) })),
     el('td', { text: 'below it a party walks away' }));
-  table.replaceChildren(el('caption', { text: 'Solution points among the outcomes every party accepts' }),
+  table.replaceChildren(
+    el('caption', { text: 'Solution points among the outcomes every party accepts' }),
     el('thead', {}, head), el('tbody', {}, ...rows, res));
 }
 
@@ -90,7 +94,8 @@ function issuesTable(table, a) {
   const head = el('tr', {}, el('th', { scope: 'col', text: 'issue' }),
     el('th', { scope: 'col', text: 'values' }), el('th', { scope: 'col', text: 'preferences' }),
     el('th', { scope: 'col', text: 'at Nash' }),
-    ...names.map((n) => el('th', { scope: 'col', text: `${n}: weight, preferred, concedes at Nash` })));
+    ...names.map((n) => el('th', { scope: 'col',
+      text: `${n}: weight, preferred, concedes at Nash` })));
   const rows = (a.issues || []).map((i) => {
     const fixed = a.fixed && Object.prototype.hasOwnProperty.call(a.fixed, i.name);
     return el('tr', { 'data-issue': i.name }, el('th', { scope: 'row', text: i.name }),
@@ -100,7 +105,8 @@ function issuesTable(table, a) {
       ...(i.parties || []).map((p) => el('td', {
         text: `${fmt(p.weight)}, ${p.preferred}, ${fmt(p.concession_at_nash)}` })));
   });
-  table.replaceChildren(el('caption', { text: 'Per issue: each side\'s weight, preferred value and concession at the Nash point' }),
+  table.replaceChildren(el('caption', { text: 'Per issue: each side\'s weight, preferred value '
+    + 'and concession at the Nash point' }),
     el('thead', {}, head), el('tbody', {}, ...rows));
 }
 
@@ -119,16 +125,20 @@ export function mountAnalysis(section, api) {
     const domain = domainInput.files[0];
     const profiles = [...profilesInput.files];
     if (!domain) errors.push({ field: 'domain', reason: 'choose the agenda file' });
-    else if (domain.size > FILE_MAX) errors.push({ field: 'domain', reason: 'the file is over 4 MiB' });
+    else if (domain.size > FILE_MAX) {
+      errors.push({ field: 'domain', reason: 'the file is over 4 MiB' });
+    }
     if (profiles.length < PROFILES_MIN || profiles.length > PROFILES_MAX) {
-      errors.push({ field: 'profiles', reason: `choose ${PROFILES_MIN} to ${PROFILES_MAX} profile files (${profiles.length} chosen)` });
+      errors.push({ field: 'profiles', reason: `choose ${PROFILES_MIN} to ${PROFILES_MAX} `
+        + `profile files (${profiles.length} chosen)` });
     } else if (profiles.some((f) => f.size > FILE_MAX)) {
       errors.push({ field: 'profiles', reason: 'a profile file is over 4 MiB' });
     } else if (profiles.reduce((n, f) => n + f.size, domain ? domain.size : 0) > TOTAL_MAX) {
       errors.push({ field: 'profiles', reason: 'the files together are over 12 MiB' });
     }
     if (errors.length) return { errors };
-    return { domain: await domain.text(), profiles: await Promise.all(profiles.map((f) => f.text())) };
+    const texts = await Promise.all(profiles.map((f) => f.text()));
+    return { domain: await domain.text(), profiles: texts };
   }
 
   function buildFix() {
@@ -144,7 +154,8 @@ export function mountAnalysis(section, api) {
         input = el('input', { id, type: 'text', inputmode: 'decimal', 'data-issue': i.name,
           autocomplete: 'off', placeholder: `left open (${i.min} to ${i.max})` });
       }
-      fixFields.append(el('div', { class: 'field' }, el('label', { for: id, text: i.name }), input));
+      fixFields.append(el('div', { class: 'field' },
+        el('label', { for: id, text: i.name }), input));
     });
     fixSet.hidden = issues.length === 0;
   }
@@ -182,7 +193,8 @@ export function mountAnalysis(section, api) {
       const where = (f) => (f === 'domain' ? 'domain'
         : /^profiles/.test(f || '') ? 'profiles'
           : /^fix/.test(f || '') || issues.some((i) => i.name === f) ? 'fix' : null);
-      showErrors(form, summary, 'analysis-', errorsOfFailure(r, where), 'The analysis was not run:');
+      showErrors(form, summary, 'analysis-', errorsOfFailure(r, where),
+        'The analysis was not run:');
       return;
     }
     clearErrors(form, summary);
@@ -200,7 +212,8 @@ export function mountAnalysis(section, api) {
     const pts = POINTS.filter(([k]) => a.points?.[k])
       .map(([k, label]) => `${label} at ${a.points[k].utilities.map(fmt).join(' / ')}`);
     img.alt = `Pareto frontier of ${a.parties.map((p) => p.name).join(' and ')}: `
-      + `${a.frontier.length} points. ${pts.join('; ') || 'No deal zone.'} The tables below give the figures.`;
+      + `${a.frontier.length} points. ${pts.join('; ') || 'No deal zone.'} `
+      + 'The tables below give the figures.';
     section.querySelector('#analysis-caption').textContent = 'Drawn by the server\'s engine, '
       + 'as nakodo analyze --svg draws it: grey points fall below a reservation, the green '
       + 'area is the deal zone.';

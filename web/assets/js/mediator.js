@@ -190,7 +190,8 @@ async function openCase(ev) {
   const v = formValues(form);
   const built = v.kind === 'package' ? frameFromForm(v) : rulesFromForm(v);
   if (built.errors) {
-    showErrors(form, summary, 'open-', built.errors.map((e) => ({ ...e, field: fieldId(e.field) })));
+    const errors = built.errors.map((e) => ({ ...e, field: fieldId(e.field) }));
+    showErrors(form, summary, 'open-', errors);
     return;
   }
   const body = jsonText(built.rules ? { rules: built.rules } : { package: built.frame });

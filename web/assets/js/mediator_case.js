@@ -46,7 +46,9 @@ export function mount(root, ctx) {
     queue = p.catch(() => {});
     return p;
   };
-  const view = { brief: ctx.brief, events: [], links: {}, busy: false, timer: null, key: null, messages: null };
+  const view = {
+    brief: ctx.brief, events: [], links: {}, busy: false, timer: null, key: null, messages: null,
+  };
   const parts = {};
 
   // --- the parts of the page, each rebuilt from view ---------------------------------
@@ -64,7 +66,8 @@ export function mount(root, ctx) {
         p.pending ? ', answers pending' : p.accepted ? ', accepted' : ', declined'}`]);
     }
     if (b.settlement && b.settlement.figure !== undefined) {
-      pairs.push(['Settlement', `${formatAmount(b.settlement.figure, b.settlement.currency || b.currency)} (${b.settlement.by})`]);
+      const s = b.settlement;
+      pairs.push(['Settlement', `${formatAmount(s.figure, s.currency || b.currency)} (${s.by})`]);
     }
     if (b.package?.package) {
       pairs.push([`Package proposed in round ${b.package.round}`, packageText(b.package.package)]);
@@ -81,7 +84,8 @@ export function mount(root, ctx) {
       if (typeof part !== 'object' || part === null) return `${name} ${num(part)}`;
       const { amount, ...terms } = part;
       const rest = Object.entries(terms).map(([k, v]) => `${k.replace(/_/g, ' ')} ${num(v)}`);
-      return `${name}: ${amount ?? ''} ${pkg.currency || ''}${rest.length ? ` (${rest.join(', ')})` : ''}`;
+      const how = rest.length ? ` (${rest.join(', ')})` : '';
+      return `${name}: ${amount ?? ''} ${pkg.currency || ''}${how}`;
     }).join('; ') + (pkg.label ? ` — ${pkg.label}` : '');
   }
 
@@ -160,17 +164,20 @@ export function mount(root, ctx) {
         }
         await refresh(`A new ${role}'s link is made; the old one no longer works.`);
       }));
-      const revoke = el('button', { type: 'button', class: 'danger', 'data-action': `revoke-${role}`,
+      const revoke = el('button', { type: 'button', class: 'danger',
+        'data-action': `revoke-${role}`,
         text: `Revoke the ${role}'s link` });
       revoke.addEventListener('click', () => act(note, async () => {
-        if (role === 'mediator' && !window.confirm('Revoke your own link? This page then loses the case.')) return;
+        if (role === 'mediator'
+          && !window.confirm('Revoke your own link? This page then loses the case.')) return;
         await api.call('DELETE', casePath(caseId, `tokens/${role}`));
         delete view.links[role];
         await refresh(`The ${role}'s link is revoked.`);
       }));
       return el('li', { 'data-role': role },
         el('h3', { text: role }),
-        el('p', { text: `${joined ? 'Joined with a key' : 'Not joined yet'}; link reissued ${c.reissued}, revoked ${c.revoked} time(s).` }),
+        el('p', { text: `${joined ? 'Joined with a key' : 'Not joined yet'}; link reissued `
+          + `${c.reissued}, revoked ${c.revoked} time(s).` }),
         el('div', { class: 'actions' }, reissue, revoke), linkBox, note);
     });
     return el('ul', { class: 'plain' }, ...rows);
@@ -200,10 +207,14 @@ export function mount(root, ctx) {
     const b = view.brief;
     const items = ROLES.map((role) => {
       const k = b.keys?.[role];
-      if (!k) return el('li', { 'data-role': role }, el('strong', { text: role }), ': no key registered yet.');
+      if (!k) {
+        return el('li', { 'data-role': role }, el('strong', { text: role }),
+          ': no key registered yet.');
+      }
       return el('li', { 'data-role': role }, el('strong', { text: role }),
         dl([['safety number', el('span', { class: 'safety', text: k.safety_number })],
-          ['signing key', el('code', { text: k.sign })], ['sealing key', el('code', { text: k.seal })]]));
+          ['signing key', el('code', { text: k.sign })],
+          ['sealing key', el('code', { text: k.seal })]]));
     });
     const out = [el('p', { class: 'hint', text: 'Read each party its safety number over a '
       + 'channel you trust (a call): if they match what its page shows, the key is its own.' }),
@@ -217,11 +228,14 @@ export function mount(root, ctx) {
   // file under a passphrase (offered as a download) before joining: it lives only in
   // this tab's memory otherwise, and a lost key cannot be replaced.
   function joinPanel() {
-    const pass = field({ name: 'passphrase', label: 'Passphrase for the new key file', type: 'password',
-      autocomplete: 'new-password', hint: 'At least 8 characters. The key file is downloaded; keep it.' });
+    const pass = field({ name: 'passphrase', label: 'Passphrase for the new key file',
+      type: 'password', autocomplete: 'new-password',
+      hint: 'At least 8 characters. The key file is downloaded; keep it.' });
     const make = form({ label: 'Join with a key made here', fields: [pass],
       submit: 'Make a key, download its file and join', onSubmit: async () => {
-        if (pass.input.value.length < 8) throw new FormError('passphrase', 'use at least 8 characters');
+        if (pass.input.value.length < 8) {
+          throw new FormError('passphrase', 'use at least 8 characters');
+        }
         await ready();
         const key = PartyKey.generate();
         const file = await writeKeyFile(key, pass.input.value, 'interactive');
@@ -238,8 +252,10 @@ export function mount(root, ctx) {
   }
 
   function openKeyForm(joined) {
-    const file = field({ name: 'key', label: 'Key file (made by nakodo keygen or this page)', type: 'file' });
-    const pass = field({ name: 'passphrase', label: 'Its passphrase', type: 'password', autocomplete: 'current-password' });
+    const file = field({ name: 'key', label: 'Key file (made by nakodo keygen or this page)',
+      type: 'file' });
+    const pass = field({ name: 'passphrase', label: 'Its passphrase', type: 'password',
+      autocomplete: 'current-password' });
     return form({ label: joined ? 'Open the mediator\'s key' : 'Join with a key file',
       fields: [file, pass], submit: joined ? 'Open the key' : 'Open the key and join',
       onSubmit: async () => {
@@ -286,14 +302,16 @@ export function mount(root, ctx) {
       return el('p', { class: 'hint', text: 'The receipt exists once the case has ended.' });
     }
     const note = el('p', { class: 'form-status', role: 'status', 'aria-live': 'polite' });
-    const button = el('button', { type: 'button', id: 'download-receipt', text: 'Download the receipt' });
+    const button = el('button', { type: 'button', id: 'download-receipt',
+      text: 'Download the receipt' });
     button.addEventListener('click', () => act(note, async () => {
       const text = await api.receipt();
       download(`receipt-${caseId}.txt`, text, 'text/plain;charset=utf-8');
       note.textContent = 'The receipt is downloaded: check it with nakodo verify.';
     }));
     return el('div', {}, el('p', { text: 'Signed by the server; anyone can check it offline '
-      + 'with nakodo verify and the server\'s public key.' }), el('div', { class: 'actions' }, button), note);
+      + 'with nakodo verify and the server\'s public key.' }),
+    el('div', { class: 'actions' }, button), note);
   }
 
   // --- running actions and refreshing ---------------------------------------------------
@@ -340,7 +358,8 @@ export function mount(root, ctx) {
     const active = document.activeElement;
     const keepFocus = active && root.contains(active) && active.id ? active.id : null;
     // A form the mediator is typing in is not rebuilt under its fingers.
-    const typing = active && root.contains(active) && ['INPUT', 'TEXTAREA', 'SELECT'].includes(active.tagName);
+    const typing = active && root.contains(active)
+      && ['INPUT', 'TEXTAREA', 'SELECT'].includes(active.tagName);
     replace(parts.summary, summary());
     replace(parts.outcomes, outcomesFigure(view.brief, view.events));
     if (!typing || !parts.actions.contains(active)) {
@@ -377,11 +396,13 @@ export function mount(root, ctx) {
         section('Rounds and outcomes', { id: 'm-outcomes' }, parts.outcomes),
         section('Propose or close', { id: 'm-actions' }, parts.actions),
         section('Invitations', { id: 'm-invite' }, el('p', { class: 'hint', text: 'A reissued '
-          + 'link replaces the old one; a party that has joined still needs its key.' }), parts.invite),
+          + 'link replaces the old one; a party that has joined still needs its key.' }),
+        parts.invite),
         section('Keys and safety numbers', { id: 'm-keys' }, parts.keys),
         parts.messages,
         section('Event log', { id: 'm-log' }, el('p', { class: 'hint', text: 'Who did what and '
-          + 'when; never a figure, an answer before both are in, or a message\'s text.' }), parts.log),
+          + 'when; never a figure, an answer before both are in, or a message\'s text.' }),
+        parts.log),
         section('Receipt', { id: 'm-receipt' }, parts.receipt)));
     render();
     view.timer = setInterval(() => {

@@ -36,7 +36,8 @@ export function showErrors(form, summary, prefix, errors, title = 'This was not 
         || form.querySelector(`[name="${CSS.escape(field)}"]`);
       if (input) input.setAttribute('aria-invalid', 'true');
       const target = input ? `#${input.id}` : `#${p.id}`;
-      list.append(el('li', {}, el('a', { href: target, text: `${labelOf(form, input, field)}: ${text}` })));
+      const where = labelOf(form, input, field);
+      list.append(el('li', {}, el('a', { href: target, text: `${where}: ${text}` })));
     } else {
       list.append(el('li', { text: field ? `${field}: ${text}` : text }));
     }

@@ -15,7 +15,8 @@ export function mediatorMessages(ctx) {
   const compose = form({
     label: 'Send a sealed message', fields: [to, text], submit: 'Seal and send',
     onSubmit: async () => {
-      const answer = await sendMessage(ctx.api, ctx.key(), ctx.brief(), to.input.value, text.input.value);
+      const answer = await sendMessage(ctx.api, ctx.key(), ctx.brief(), to.input.value,
+        text.input.value);
       text.input.value = '';
       await ctx.refresh();
       return `Message ${answer.n} to the ${answer.to} sealed and sent (${answer.size} bytes).`;

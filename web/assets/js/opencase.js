@@ -25,7 +25,9 @@ const BP_ONE = 10000;
 function wholeNumber(text, lo, hi, what) {
   const t = String(text ?? '').trim();
   if (t === '') return { error: `${what} is empty` };
-  if (!/^[0-9]{1,3}$/.test(t)) return { error: `${what} must be a whole number from ${lo} to ${hi}` };
+  if (!/^[0-9]{1,3}$/.test(t)) {
+    return { error: `${what} must be a whole number from ${lo} to ${hi}` };
+  }
   const n = Number(t);
   if (n < lo || n > hi) return { error: `${what} must be between ${lo} and ${hi}` };
   return { value: n };
@@ -171,7 +173,9 @@ export function frameFromForm(v) {
   } else if (comps.some((x) => !COMPONENTS.includes(x))) {
     errors.push({ field: 'components', reason: 'expected claims, grant, loan or credits' });
   }
-  if (!SOLUTIONS.includes(v.solution)) errors.push({ field: 'solution', reason: 'choose a solution' });
+  if (!SOLUTIONS.includes(v.solution)) {
+    errors.push({ field: 'solution', reason: 'choose a solution' });
+  }
   if (errors.length) return { errors };
   return {
     frame: {

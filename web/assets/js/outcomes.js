@@ -42,7 +42,9 @@ export function outcomeSteps(brief, events = []) {
     steps.push({ kind: 'round', label: `Round ${r.round}`, detail, cls });
   }
   const impasse = events.find((e) => e.type === 'impasse');
-  if (impasse || brief.state === 'impasse') steps.push({ kind: 'impasse', label: 'impasse', detail: '', cls: 'impasse' });
+  if (impasse || brief.state === 'impasse') {
+    steps.push({ kind: 'impasse', label: 'impasse', detail: '', cls: 'impasse' });
+  }
   const results = new Map(events.filter((e) => e.type === 'proposal-result')
     .map((e) => [e.body?.number, e.body?.accepted]));
   for (const e of events.filter((x) => x.type === 'proposal')) {
@@ -60,9 +62,11 @@ export function outcomeSteps(brief, events = []) {
   if (brief.settlement) {
     const s = brief.settlement;
     const fig = s.figure !== undefined ? formatAmount(s.figure, s.currency || cur) : 'a package';
-    steps.push({ kind: 'settled', label: 'Settled', detail: `${fig} (${s.by || 'round'})`, cls: 'deal' });
+    steps.push({ kind: 'settled', label: 'Settled', detail: `${fig} (${s.by || 'round'})`,
+      cls: 'deal' });
   } else if (brief.state === 'settled') {
-    steps.push({ kind: 'settled', label: 'Settled', detail: 'on the proposed package', cls: 'deal' });
+    steps.push({ kind: 'settled', label: 'Settled', detail: 'on the proposed package',
+      cls: 'deal' });
   } else if (brief.state === 'closed') {
     steps.push({ kind: 'closed', label: 'Closed', detail: 'without a settlement', cls: 'no-deal' });
   }
