@@ -21,6 +21,18 @@ async function waitText(page, selector, re) {
     .test(document.querySelector(sel)?.textContent || ''), [selector, re.source, re.flags]);
 }
 
+// A case opened through the API, and its mediator's page.
+async function mediatorOfNewCase(opts = {}) {
+  const { server, browser } = env;
+  const c = await server.openCase(opts);
+  const med = await newRoleContext(browser, server, 'mediator',
+    { ignoreConsole: [/status of 401/] });
+  const page = await med.newPage();
+  await page.goto(c.links.mediator);
+  await page.waitForSelector('#m-summary dl');
+  return { c, med, page };
+}
+
 async function caseCount() {
   const { server } = env;
   const r = await server.api('GET', '/v1/cases', { token: server.operator });
@@ -400,13 +412,8 @@ test('a whole case across three browser contexts, seen and led from the mediator
 });
 
 test('the mediator closes a case, and a revoked link opens nothing', async () => {
-  const { server, browser } = env;
-  const c = await server.openCase();
-  const med = await newRoleContext(browser, server, 'mediator',
-    { ignoreConsole: [/status of 401/] });
-  const page = await med.newPage();
-  await page.goto(c.links.mediator);
-  await page.waitForSelector('#m-summary dl');
+  const { server } = env;
+  const { c, med, page } = await mediatorOfNewCase();
   await page.click('[data-action=revoke-claimant]');
   await waitText(page, '#m-invite', /claimant[^]*revoked 1/);
   const claimant = await server.api('GET', `/v1/cases/${c.case}/brief`,
@@ -425,13 +432,8 @@ test('the mediator closes a case, and a revoked link opens nothing', async () =>
 });
 
 test('a package case with the 1962 valuations, seen by its mediator', async () => {
-  const { server, browser } = env;
-  const c = await server.openCase({ package: { currency: 'USD', components: ['grant', 'loan'],
-    solution: 'nash', rounds: 2, monotone: true } });
-  const med = await newRoleContext(browser, server, 'mediator');
-  const page = await med.newPage();
-  await page.goto(c.links.mediator);
-  await page.waitForSelector('#m-summary dl');
+  const { c, med, page } = await mediatorOfNewCase({ package: { currency: 'USD',
+    components: ['grant', 'loan'], solution: 'nash', rounds: 2, monotone: true } });
   const ex = (name) => path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..',
     'examples', `claims-1962-package-${name}.json`);
   await party(c.tokens.claimant, 'package', 'submit', c.case, '--as', 'claimant', ex('korea'));
@@ -461,13 +463,8 @@ test('a package case with the 1962 valuations, seen by its mediator', async () =
 
 test('a mediator that joined opens its key file again after a reload; a wrong passphrase '
   + 'opens nothing', async () => {
-  const { server, browser } = env;
-  const c = await server.openCase();
-  const med = await newRoleContext(browser, server, 'mediator',
-    { ignoreConsole: [/status of 401/] });
-  const page = await med.newPage();
-  await page.goto(c.links.mediator);
-  await page.waitForSelector('#m-summary dl');
+  const { server } = env;
+  const { c, med, page } = await mediatorOfNewCase();
   const makeKey = '#m-keys form[aria-label="Join with a key made here"] input[name=passphrase]';
   await page.fill(makeKey, 'short');
   await page.click('text=Make a key, download its file and join');
