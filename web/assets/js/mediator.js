@@ -1,0 +1,295 @@
+// The mediator's console at `/`: the operator token (this tab's sessionStorage only,
+// never localStorage: it must not outlive the tab nor reach another), the list of
+// cases, the form that opens a case under every rule `nakodo case new` takes, the
+// invitation links, and the analysis view (analysis.js).
+import {
+  CURRENCIES, rulesFromForm, frameFromForm, jsonText, inputForField, invitationLink, describeRules,
+} from './opencase.js';
+import { el } from './ui.js';
+import { clearErrors, showErrors, errorsOfFailure } from './mediator_form.js';
+import { mountAnalysis } from './analysis.js';
+
+const TOKEN_KEY = 'nakodo.operator';
+// Cases this tab opened: id → { kind, mediator token }, so that the list can show their
+// state. Only the mediator's token is kept (the parties' are shown once and dropped).
+const OPENED_KEY = 'nakodo.console.opened';
+const TOKEN_RE = /^[0-9a-f]{64}$/;
+
+const $ = (id) => document.getElementById(id);
+
+/**
+ * One call to the API: resolves { ok, status, data } or { ok: false, status, problem },
+ * or { ok: false, offline: true } when the server could not be reached.
+ */
+export async function call(method, path, token, body) {
+  const headers = { Authorization: `Bearer ${token}` };
+  let payload;
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    payload = typeof body === 'string' ? body : JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: payload, cache: 'no-store',
+      credentials: 'omit', referrerPolicy: 'no-referrer' });
+  } catch {
+    return { ok: false, offline: true };
+  }
+  const type = res.headers.get('Content-Type') || '';
+  let data = null;
+  try {
+    data = type.includes('json') ? await res.json() : await res.text();
+  } catch {
+    data = null;
+  }
+  if (res.ok) return { ok: true, status: res.status, data };
+  return { ok: false, status: res.status, problem: type.includes('problem+json') ? data : null };
+}
+
+function status(text) {
+  $('console-status').textContent = text;
+}
+
+function operatorToken() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+function openedCases() {
+  try {
+    return JSON.parse(sessionStorage.getItem(OPENED_KEY) || '{}');
+  } catch {
+    return {};
+  }
+}
+
+function rememberOpened(id, kind, mediatorToken) {
+  const all = openedCases();
+  all[id] = { kind, mediator: mediatorToken };
+  sessionStorage.setItem(OPENED_KEY, JSON.stringify(all));
+}
+
+// --- operator token -------------------------------------------------------------------
+
+async function useToken(ev) {
+  ev.preventDefault();
+  const form = $('operator-form');
+  const input = $('operator-token');
+  const token = input.value.trim().toLowerCase();
+  if (!TOKEN_RE.test(token)) {
+    showErrors(form, null, 'operator-', [{ field: 'token', reason: token === ''
+      ? 'the token is empty' : 'a token is 64 hexadecimal digits (0-9, a-f)' }]);
+    input.focus();
+    return;
+  }
+  const r = await call('GET', '/v1/cases', token);
+  if (!r.ok) {
+    const why = r.offline || r.status === 503 ? errorsOfFailure(r)[0].reason
+      : r.status === 401 ? 'this token is not known to the server'
+        : r.status === 403 ? 'this is not the operator\'s token (a case token opens its own link)'
+          : errorsOfFailure(r)[0].reason;
+    showErrors(form, null, 'operator-', [{ field: 'token', reason: why }]);
+    input.focus();
+    return;
+  }
+  clearErrors(form);
+  sessionStorage.setItem(TOKEN_KEY, token);
+  input.value = '';
+  enterConsole(r.data);
+}
+
+function forgetToken() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(OPENED_KEY);
+  $('console-body').hidden = true;
+  $('operator').hidden = false;
+  $('opened-links').replaceChildren();
+  $('opened').hidden = true;
+  status('The operator token is forgotten in this tab.');
+  $('operator-token').focus();
+}
+
+function enterConsole(list) {
+  $('operator').hidden = true;
+  $('console-body').hidden = false;
+  status('Signed in with the operator token.');
+  showCases(list);
+}
+
+// --- the case list --------------------------------------------------------------------
+
+async function refreshCases() {
+  const r = await call('GET', '/v1/cases', operatorToken());
+  if (!r.ok) {
+    status(`The list could not be read: ${errorsOfFailure(r)[0].reason}`);
+    return;
+  }
+  showCases(r.data);
+  status('The list of cases is up to date.');
+}
+
+function showCases(list) {
+  const ids = Array.isArray(list?.cases) ? list.cases : [];
+  const known = openedCases();
+  const body = $('cases-table').tBodies[0];
+  body.replaceChildren();
+  for (const id of ids) {
+    const mine = known[id];
+    const stateCell = el('td', { text: mine ? 'reading…' : 'not opened from this tab' });
+    const link = mine
+      ? el('a', { href: invitationLink(location.origin, id, mine.mediator),
+        target: '_blank', rel: 'noopener noreferrer', text: 'open as mediator' })
+      : el('span', { text: '—' });
+    body.append(el('tr', {}, el('th', { scope: 'row' }, el('code', { text: id })),
+      el('td', { text: mine ? mine.kind : '—' }), stateCell, el('td', {}, link)));
+    if (mine) caseState(id, mine.mediator).then((s) => { stateCell.textContent = s; });
+  }
+  $('cases-empty').hidden = ids.length > 0;
+}
+
+async function caseState(id, token) {
+  const r = await call('GET', `/v1/cases/${encodeURIComponent(id)}/brief`, token);
+  if (r.ok) return String(r.data?.state ?? 'unknown');
+  if (r.status === 401 && r.problem?.field === 'signature') {
+    return 'the mediator has joined with a key: see its page';
+  }
+  if (r.status === 401) return 'the mediator\'s token was reissued or revoked';
+  return errorsOfFailure(r)[0].reason;
+}
+
+// --- opening a case -------------------------------------------------------------------
+
+function formValues(form) {
+  const f = new FormData(form);
+  const v = {};
+  for (const name of ['kind', 'currency', 'rounds', 'settle', 'band_percent', 'band_amount',
+    'grid', 'hints', 'range_low', 'range_high', 'leakage_bits', 'proposals', 'solution']) {
+    v[name] = f.get(name) ?? '';
+  }
+  v.monotone = f.get('monotone') !== null;
+  v.components = f.getAll('components');
+  return v;
+}
+
+// The form's error paragraphs carry the input's field name; range_low/high share one.
+function fieldId(field) {
+  return { leakage_bits: 'leakage', band_percent: 'band-percent', band_amount: 'band-amount',
+    range: 'range' }[field] ?? field;
+}
+
+function showKind() {
+  const pkg = $('open-form').elements.kind.value === 'package';
+  $('open-figures').hidden = pkg;
+  $('open-package').hidden = !pkg;
+  $('open-band').hidden = pkg || $('open-settle').value !== 'band';
+}
+
+async function openCase(ev) {
+  ev.preventDefault();
+  const form = $('open-form');
+  const summary = $('open-errors');
+  const v = formValues(form);
+  const built = v.kind === 'package' ? frameFromForm(v) : rulesFromForm(v);
+  if (built.errors) {
+    const errors = built.errors.map((e) => ({ ...e, field: fieldId(e.field) }));
+    showErrors(form, summary, 'open-', errors);
+    return;
+  }
+  const body = jsonText(built.rules ? { rules: built.rules } : { package: built.frame });
+  const button = $('open-submit');
+  button.disabled = true;
+  status('Opening the case…');
+  const r = await call('POST', '/v1/cases', operatorToken(), body);
+  button.disabled = false;
+  if (!r.ok) {
+    status('The case was not opened.');
+    showErrors(form, summary, 'open-', errorsOfFailure(r, (f) => {
+      const i = inputForField(f);
+      return i ? fieldId(i) : null;
+    }), 'The case was not opened:');
+    return;
+  }
+  clearErrors(form, summary);
+  const kind = built.rules ? 'figures' : 'package';
+  rememberOpened(r.data.case, kind, r.data.tokens.mediator);
+  showOpened(r.data, kind);
+  refreshCases();
+}
+
+function showOpened(answer, kind) {
+  const id = answer.case;
+  const summary = $('opened-summary');
+  summary.replaceChildren(el('dt', { text: 'Case' }), el('dd', {}, el('code', { text: id })),
+    el('dt', { text: 'Kind' }), el('dd', { text: kind }));
+  for (const [k, val] of describeRules(answer.rules ?? answer.frame)) {
+    summary.append(el('dt', { text: k }), el('dd', { text: val }));
+  }
+  const list = $('opened-links');
+  list.replaceChildren();
+  for (const role of ['claimant', 'payer', 'mediator']) {
+    const link = answer.links?.[role] ?? invitationLink(location.origin, id, answer.tokens[role]);
+    const inputId = `link-${role}`;
+    const field = el('input', { id: inputId, type: 'text', readonly: true, value: link,
+      class: 'link', spellcheck: 'false', autocomplete: 'off' });
+    const copy = el('button', { type: 'button', class: 'copy', 'data-role': role,
+      text: `Copy the ${role}'s link` });
+    copy.addEventListener('click', () => copyLink(field, role));
+    const item = el('li', { 'data-role': role },
+      el('label', { for: inputId, text: role === 'mediator'
+        ? 'The mediator\'s link (yours: the case page)' : `The ${role}'s invitation link` }),
+      field, copy);
+    if (role === 'mediator') {
+      item.append(el('a', { href: link, target: '_blank', rel: 'noopener noreferrer',
+        class: 'button', text: 'Open the case page as mediator' }));
+    }
+    list.append(item);
+  }
+  $('copy-status').textContent = '';
+  $('opened').hidden = false;
+  $('opened').focus();
+}
+
+async function copyLink(field, role) {
+  const note = $('copy-status');
+  try {
+    if (!navigator.clipboard || !window.isSecureContext) throw new Error('no clipboard');
+    await navigator.clipboard.writeText(field.value);
+    note.textContent = `The ${role}'s link is copied.`;
+  } catch {
+    // No Clipboard API (plain http on another host than localhost, or refused): the
+    // link is selected in its field, to copy with the keyboard.
+    field.focus();
+    field.select();
+    note.textContent = `Copying is not allowed here: the ${role}'s link is selected in its `
+      + 'field; press Ctrl+C (or ⌘C) to copy it.';
+  }
+}
+
+// --- start ----------------------------------------------------------------------------
+
+function start() {
+  const sel = $('open-currency');
+  for (const c of CURRENCIES) {
+    sel.append(el('option', { value: c.code, text: `${c.code} (${c.name})` }));
+  }
+  $('operator-form').addEventListener('submit', useToken);
+  $('operator-forget').addEventListener('click', forgetToken);
+  $('cases-refresh').addEventListener('click', refreshCases);
+  const form = $('open-form');
+  form.addEventListener('submit', openCase);
+  for (const r of form.elements.kind) r.addEventListener('change', showKind);
+  $('open-settle').addEventListener('change', showKind);
+  showKind();
+  mountAnalysis(document.getElementById('analysis'), { call, token: operatorToken });
+  const token = operatorToken();
+  if (token) {
+    call('GET', '/v1/cases', token).then((r) => {
+      if (r.ok) enterConsole(r.data);
+      else if (r.status === 401 || r.status === 403) forgetToken();
+      else status(`The server could not be reached: ${errorsOfFailure(r)[0].reason}`);
+    });
+  } else {
+    $('operator-token').focus();
+  }
+}
+
+start();

@@ -1,0 +1,248 @@
+// Opening a case from the console: the form's text turned into the RULES or FRAME object
+// of POST /v1/cases (doc/api.md), with every check `nakodo case new` and `nakodo package
+// open` make, so that a mistake is told beside its field before anything is sent; the
+// server checks again and its refusal is shown the same way. Amounts are typed in major
+// units and sent in minor units as BigInt, since a range may reach 2^62 - 1 minor units,
+// beyond what a JavaScript number holds exactly.
+import { parseAmount, formatAmount, AmountError } from './money.js';
+
+// The currencies the server knows (src/core/money.c); money.js gives their decimals.
+export const CURRENCIES = Object.freeze([
+  ['USD', 'US dollar'], ['EUR', 'euro'], ['GBP', 'pound sterling'], ['JPY', 'yen'],
+  ['KRW', 'won'], ['CHF', 'Swiss franc'], ['CNY', 'renminbi'], ['INR', 'Indian rupee'],
+  ['CAD', 'Canadian dollar'], ['AUD', 'Australian dollar'], ['KWD', 'Kuwaiti dinar'],
+].map(([code, name]) => ({ code, name })));
+
+export const ROUNDS_MAX = 50;
+export const HINTS_MAX = 6;
+export const PROPOSALS_MAX = 5;
+export const AMOUNT_MAX = 4611686018427387903n; // NK_AMOUNT_MAX, 2^62 - 1
+export const COMPONENTS = ['claims', 'grant', 'loan', 'credits'];
+export const SOLUTIONS = ['nash', 'kalai_smorodinsky', 'egalitarian', 'utilitarian'];
+const BP_ONE = 10000;
+
+/** A whole number within [lo, hi] from text, or a reason. */
+function wholeNumber(text, lo, hi, what) {
+  const t = String(text ?? '').trim();
+  if (t === '') return { error: `${what} is empty` };
+  if (!/^[0-9]{1,3}$/.test(t)) {
+    return { error: `${what} must be a whole number from ${lo} to ${hi}` };
+  }
+  const n = Number(t);
+  if (n < lo || n > hi) return { error: `${what} must be between ${lo} and ${hi}` };
+  return { value: n };
+}
+
+/** A percent with at most two decimals, in basis points (nk_percent_parse). */
+export function parsePercent(text) {
+  const t = String(text ?? '').trim().replace(/%$/, '');
+  if (!/^[0-9]{1,3}(\.[0-9]{1,2})?$/.test(t)) {
+    return { error: 'expected a percent such as 10 or 12.5 (at most two decimals)' };
+  }
+  const [whole, frac = ''] = t.split('.');
+  const bp = Number(whole) * 100 + Number((frac + '00').slice(0, 2));
+  if (bp > BP_ONE) return { error: 'a percent above 100 makes no sense here' };
+  return { value: bp };
+}
+
+/** "none", "" or "10,25" → thresholds in basis points (nk_rules_parse_hints). */
+export function parseHints(text) {
+  const t = String(text ?? '').trim();
+  if (t === '' || t === 'none') return { value: [] };
+  const parts = t.split(',').map((p) => p.trim());
+  if (parts.length > HINTS_MAX) return { error: `at most ${HINTS_MAX} thresholds` };
+  const bp = [];
+  for (const p of parts) {
+    if (p === '') return { error: 'an empty threshold (a stray comma?)' };
+    const r = parsePercent(p);
+    if (r.error) return r;
+    if (r.value === 0 || r.value >= BP_ONE) {
+      return { error: 'each threshold must lie strictly between 0% and 100%' };
+    }
+    if (bp.length && r.value <= bp[bp.length - 1]) {
+      return { error: 'thresholds must be in ascending order' };
+    }
+    bp.push(r.value);
+  }
+  return { value: bp };
+}
+
+function amount(text, currency, what, { allowEmpty = false, positive = false } = {}) {
+  const t = String(text ?? '').trim();
+  if (t === '') return allowEmpty ? { value: null } : { error: `${what} is empty` };
+  let value;
+  try {
+    value = BigInt(parseAmount(t, currency));
+  } catch (e) {
+    if (e instanceof AmountError) return { error: `${what}: ${e.reason}` };
+    throw e;
+  }
+  if (positive && value === 0n) return { error: `${what} must be at least one minor unit` };
+  return { value };
+}
+
+/**
+ * The rules of a case of figures from the form's values (strings, and `monotone` a
+ * boolean). Returns { rules } or { errors: [{ field, reason }] }, field being the form's
+ * name for the input at fault.
+ */
+export function rulesFromForm(v) {
+  const errors = [];
+  const bad = (field, reason) => errors.push({ field, reason });
+  const currency = CURRENCIES.find((c) => c.code === v.currency);
+  if (!currency) bad('currency', 'choose a currency');
+  const rounds = wholeNumber(v.rounds, 1, ROUNDS_MAX, 'the number of rounds');
+  if (rounds.error) bad('rounds', rounds.error);
+  const proposals = wholeNumber(v.proposals, 0, PROPOSALS_MAX, 'the number of proposals');
+  if (proposals.error) bad('proposals', proposals.error);
+  const hints = parseHints(v.hints);
+  if (hints.error) bad('hints', hints.error);
+  const leak = String(v.leakage_bits ?? '').trim();
+  const bits = Number(leak);
+  if (leak === '') bad('leakage_bits', 'the leakage budget is empty');
+  else if (!/^[0-9]+(\.[0-9]+)?$/.test(leak) || !(bits >= 0 && bits <= 64)) {
+    bad('leakage_bits', 'the leakage budget must be a number of bits between 0 and 64');
+  }
+  let settle = v.settle;
+  let bandBp = 0;
+  let bandAmount = 0n;
+  if (!['midpoint', 'band', 'random'].includes(settle)) bad('settle', 'choose a settlement rule');
+  const c = currency ? currency.code : 'USD';
+  if (settle === 'band') {
+    const pct = String(v.band_percent ?? '').trim();
+    if (pct !== '') {
+      const r = parsePercent(pct);
+      if (r.error) bad('band_percent', r.error);
+      else if (r.value === 0 || r.value >= BP_ONE) {
+        bad('band_percent', 'the band percent must lie strictly between 0% and 100%');
+      } else bandBp = r.value;
+    }
+    const a = amount(v.band_amount, c, 'the band amount', { allowEmpty: true });
+    if (a.error) bad('band_amount', a.error);
+    else if (a.value !== null) bandAmount = a.value;
+    if (pct === '' && a.value === null && !errors.some((e) => e.field.startsWith('band'))) {
+      bad('band_percent', 'a band needs a percent or an amount (or both)');
+    }
+    if (a.value === 0n) bad('band_amount', 'a band of 0 is no band');
+  }
+  let grid = 1n;
+  const g = amount(v.grid, c, 'the grid step', { allowEmpty: true, positive: true });
+  if (g.error) bad('grid', g.error);
+  else if (g.value !== null) grid = g.value;
+  const lo = amount(v.range_low, c, 'the lowest figure', { allowEmpty: true });
+  const hi = amount(v.range_high, c, 'the highest figure', { allowEmpty: true });
+  if (lo.error) bad('range', lo.error);
+  if (hi.error) bad('range', hi.error);
+  const low = lo.value ?? 0n;
+  const high = hi.value ?? AMOUNT_MAX;
+  if (!lo.error && !hi.error) {
+    if (low >= high) bad('range', 'the lowest figure must be below the highest');
+    else if (hints.value && hints.value.length && lo.value === null && hi.value === null) {
+      bad('range', 'hints need a declared range, so that their leakage can be measured');
+    }
+  }
+  if (errors.length) return { errors };
+  return {
+    rules: {
+      currency: currency.code,
+      rounds: rounds.value,
+      monotone: !!v.monotone,
+      settle,
+      band_bp: bandBp,
+      band_amount: bandAmount,
+      grid,
+      hints_bp: hints.value,
+      range_low: low,
+      range_high: high,
+      leakage_bits: bits,
+      proposals: proposals.value,
+    },
+  };
+}
+
+/** The frame of a package case (doc/formats.md, "Package frame"). */
+export function frameFromForm(v) {
+  const errors = [];
+  const currency = CURRENCIES.find((c) => c.code === v.currency);
+  if (!currency) errors.push({ field: 'currency', reason: 'choose a currency' });
+  const rounds = wholeNumber(v.rounds, 1, ROUNDS_MAX, 'the number of rounds');
+  if (rounds.error) errors.push({ field: 'rounds', reason: rounds.error });
+  const comps = Array.isArray(v.components) ? v.components : [];
+  if (comps.length < 1 || comps.length > 4) {
+    errors.push({ field: 'components', reason: 'choose between 1 and 4 components' });
+  } else if (comps.some((x) => !COMPONENTS.includes(x))) {
+    errors.push({ field: 'components', reason: 'expected claims, grant, loan or credits' });
+  }
+  if (!SOLUTIONS.includes(v.solution)) {
+    errors.push({ field: 'solution', reason: 'choose a solution' });
+  }
+  if (errors.length) return { errors };
+  return {
+    frame: {
+      currency: currency.code,
+      components: COMPONENTS.filter((x) => comps.includes(x)),
+      solution: v.solution,
+      rounds: rounds.value,
+      monotone: !!v.monotone,
+      hints: 'none',
+    },
+  };
+}
+
+/** JSON text with BigInt members written as plain integers (JSON.stringify refuses them). */
+export function jsonText(value) {
+  const marks = [];
+  const text = JSON.stringify(value, (k, x) => {
+    if (typeof x !== 'bigint') return x;
+    marks.push(x.toString());
+    return `\u0000${marks.length - 1}\u0000`;
+  });
+  return text.replace(/"\\u0000(\d+)\\u0000"/g, (m, i) => marks[Number(i)]);
+}
+
+/** Which input a server refusal's `field` points at. */
+export function inputForField(field) {
+  const map = {
+    range_low: 'range', range_high: 'range', hints_bp: 'hints', band_bp: 'settle',
+    band_amount: 'settle', 'leakage-bits': 'leakage_bits', leakage_bits: 'leakage_bits',
+    hints: 'hints', currency: 'currency', rounds: 'rounds', settle: 'settle',
+    grid: 'grid', proposals: 'proposals', monotone: 'monotone', components: 'components',
+    solution: 'solution', range: 'range',
+  };
+  return map[field] ?? null;
+}
+
+/** The invitation link of a role: the token travels in the fragment only. */
+export function invitationLink(origin, caseId, token) {
+  return `${origin}/case/${encodeURIComponent(caseId)}#token=${token}`;
+}
+
+/** The rules in a few plain words, for the summary after opening. */
+export function describeRules(rules) {
+  const c = rules.currency;
+  const out = [['Currency', c], ['Rounds', String(rules.rounds)],
+    ['Monotone', rules.monotone ? 'yes' : 'no']];
+  if ('settle' in rules) {
+    let settle = rules.settle;
+    if (settle === 'band') {
+      const parts = [];
+      if (rules.band_bp) parts.push(`${rules.band_bp / 100}% of the demand`);
+      if (rules.band_amount) parts.push(formatAmount(rules.band_amount, c));
+      settle = `band (within ${parts.join(' or ')})`;
+    }
+    out.push(['Settlement rule', settle]);
+    out.push(['Grid', formatAmount(rules.grid, c)]);
+    out.push(['Hints', rules.hints_bp.length
+      ? rules.hints_bp.map((b) => `${b / 100}%`).join(', ') : 'none']);
+    const noLimit = BigInt(rules.range_high) >= AMOUNT_MAX - 1024n
+      || rules.range_high >= Number.MAX_SAFE_INTEGER;
+    out.push(['Range', `${formatAmount(rules.range_low, c)} to ${
+      noLimit ? 'no limit' : formatAmount(rules.range_high, c)}`]);
+    out.push(['Leakage budget', `${rules.leakage_bits} bits`]);
+    out.push(['Proposals', String(rules.proposals)]);
+  } else {
+    out.push(['Components', rules.components.join(', ')]);
+    out.push(['Solution', rules.solution]);
+  }
+  return out;
+}
