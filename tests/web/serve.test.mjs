@@ -115,7 +115,7 @@ test('the browser loads the pages with no console error, CSP violation or foreig
   page.on('response', (r) => loaded.push(r.url()));
   await page.goto('/');
   await page.waitForLoadState('networkidle');
-  assert.ok(loaded.some((u) => /\/assets\/js\/index\.[0-9a-f]{12}\.js$/.test(u)), loaded.join('\n'));
+  assert.ok(loaded.some((u) => /\/assets\/js\/mediator\.[0-9a-f]{12}\.js$/.test(u)), loaded.join('\n'));
   await screenshot(page, 'serve-index');
   await assertAccessible(page, 'index');
   ctx.assertClean();
