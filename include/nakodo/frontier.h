@@ -37,6 +37,8 @@ struct nk_frontier {
 	size_t stages_max;			/* most partial packages kept at one step */
 	bool exact;		/* utilities computed exactly from the profiles' decimals
 				 * (else in doubles as GENIUS does; see doc/analyze.md) */
+	bool doubles;		/* the fold added its exact integers in doubles, all of them
+				 * fitting 2^53 (else in quad precision); same result */
 };
 
 /* Most pairs of partial packages one step of the fold for three or more parties may
@@ -61,6 +63,8 @@ struct nk_frontier_options {
 	const int32_t *fixed;	/* NULL, or per issue a value index, or -1 for free */
 	nk_progress_fn *progress;	/* may be NULL */
 	void *progress_arg;
+	bool quad;		/* fold in quad precision even where doubles are exact (the
+				 * result is the same; for tests and benchmarks) */
 };
 
 /* The exact frontier of agenda under nparties profiles (2..NK_PARTIES_MAX), all outcomes

@@ -59,6 +59,7 @@ enum nk_status fr_table_init(struct fr_table *t, const struct nk_agenda *agenda,
 	for (size_t k = 0; k < nparties; k++)
 		t->reservation[k] = profiles[k]->reservation;
 	fr_table_exact(t, agenda, profiles);
+	t->fits53 = t->exact;
 	for (size_t k = 0; k < nparties; k++) {
 		fr_u m = 0;
 
@@ -74,6 +75,8 @@ enum nk_status fr_table_init(struct fr_table *t, const struct nk_agenda *agenda,
 			m += big;
 			t->best[i][k] = best;
 		}
+		if (m > FR_DOUBLE_EXACT || t->scale[k] > FR_DOUBLE_EXACT)
+			t->fits53 = 0;
 		t->magnitude = fmax(t->magnitude, fmax((double)m, 1.0));
 	}
 	return NK_OK;
@@ -290,8 +293,18 @@ static struct fr_link fold_link(const struct fr_layout *l, const void *step, siz
 static struct fr_point fold_point(const struct fr_layout *l, const void *step, size_t r)
 {
 	struct fr_point p = { .count = get64(l, step, r, l->count) };
+	const unsigned char *u = (const unsigned char *)step + r * l->size + l->u;
 
-	memcpy(p.u, (const unsigned char *)step + r * l->size + l->u, l->nu * sizeof(p.u[0]));
+	if (!l->doubles) {
+		memcpy(p.u, u, l->nu * sizeof(p.u[0]));
+		return p;
+	}
+	for (size_t k = 0; k < l->nu; k++) {
+		double x;
+
+		memcpy(&x, u + k * sizeof(x), sizeof(x));
+		p.u[k] = x;
+	}
 	return p;
 }
 

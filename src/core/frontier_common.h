@@ -13,6 +13,23 @@
  * every addition there is exact. */
 __extension__ typedef _Float128 fr_u;
 
+/* The folds (frontier_fold2.c, frontier_foldn.c) are compiled twice: adding fr_u, and,
+ * from frontier_*_fast.c with FR_FAST defined, adding doubles (fr_v), which is several
+ * times faster and exact when the table's integers fit FR_DOUBLE_EXACT (fits53 below). */
+#ifdef FR_FAST
+typedef double fr_v;
+#define FR_FOLD(name) name##_fast
+#define FR_DOUBLES 1
+#else
+typedef fr_u fr_v;
+#define FR_FOLD(name) name
+#define FR_DOUBLES 0
+#endif
+
+/* 2^53: a double holds every integer up to here, so sums and comparisons of integers
+ * whose magnitudes add up to no more than this are exact in doubles. */
+#define FR_DOUBLE_EXACT 9007199254740992.0
+
 /* Per issue, the allowed values [lo, hi) and each value's contribution to each party:
  * c[i][(v - lo[i]) * np + p]. */
 struct fr_table {
@@ -29,6 +46,11 @@ struct fr_table {
 	 * threshold[k] on. Otherwise scale 1, cap 1, threshold = reservation. */
 	int exact;
 	fr_u scale[NK_PARTIES_MAX], cap[NK_PARTIES_MAX], threshold[NK_PARTIES_MAX];
+	/* Exact, and for every party the sum over issues of its largest |contribution|
+	 * (the bound on any partial sum, and on the reach) and its scale are at most
+	 * FR_DOUBLE_EXACT: every number the fold makes is then an integer a double holds,
+	 * and the fold runs in doubles. */
+	int fits53;
 	struct fr_work *work;	/* the fold's accounting, mutable; NULL: none */
 };
 
@@ -94,9 +116,30 @@ struct fr_reach {
 /* The reach after folding in issue `issue` (0-based). */
 void fr_reach_after(const struct fr_table *t, size_t issue, struct fr_reach *r);
 
+/* The reach in the fold's own number type (in the fast instance the table fits 2^53, so
+ * the conversion is exact). */
+struct fr_reach_v {
+	fr_v rem[NK_PARTIES_MAX];
+	fr_v cap[NK_PARTIES_MAX];
+	fr_v gap;
+};
+
+static inline void fr_reach_v_after(const struct fr_table *t, size_t issue,
+				    struct fr_reach_v *r)
+{
+	struct fr_reach q;
+
+	fr_reach_after(t, issue, &q);
+	for (size_t k = 0; k < t->np; k++) {
+		r->rem[k] = (fr_v)q.rem[k];
+		r->cap[k] = (fr_v)q.cap[k];
+	}
+	r->gap = (fr_v)q.gap;
+}
+
 /* Party k could still reach its cap (1) from utility u, so a better value for k alone
  * does not make another package dominate this one (after the cap both may be equal). */
-static inline int fr_capable(fr_u u, const struct fr_reach *r, size_t k)
+static inline int fr_capable(fr_v u, const struct fr_reach_v *r, size_t k)
 {
 	return u + r->rem[k] + r->gap >= r->cap[k];
 }
@@ -124,10 +167,12 @@ NK_MUST_USE enum nk_status fr_check_step(size_t nprev, size_t m, size_t i,
 					 struct nk_error *err);
 
 /* A fold's own package type, opaque here: its size and where its fields lie (offsets of
- * nu fr_u u, uint64_t count and key, uint32_t parent and value). */
+ * nu utilities u, doubles when doubles is set and else fr_u, uint64_t count and key,
+ * uint32_t parent and value). */
 struct fr_layout {
 	size_t size;
 	size_t u, nu, count, key, parent, value;
+	int doubles;
 };
 
 /* Replaces each of the n kept packages' key by its rank in lexicographic order of
