@@ -11,6 +11,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What the fold adds in: doubles when every integer it can make fits 2^53, else 128-bit
+ * integers when the table is exact, else quad precision (GENIUS's doubles, with the
+ * rounding gap); the same sums, exactly, the first two several times faster than quad
+ * precision done in software. options->arith may ask for one that is exact here. */
+static enum nk_status choose_arith(const struct fr_table *t,
+				   const struct nk_frontier_options *options,
+				   enum nk_frontier_arith *arith, struct nk_error *err)
+{
+	enum nk_frontier_arith want = options ? options->arith : NK_ARITH_AUTO;
+
+	*arith = t->fits53 ? NK_ARITH_DOUBLE : t->exact ? NK_ARITH_INT128 : NK_ARITH_QUAD;
+	if (want == NK_ARITH_AUTO || want == *arith || want == NK_ARITH_QUAD ||
+	    (want == NK_ARITH_INT128 && t->exact)) {
+		*arith = want == NK_ARITH_AUTO ? *arith : want;
+		return NK_OK;
+	}
+	return nk_fail(err, NK_EINVAL, "arith", "%s", want == NK_ARITH_INT128 ?
+		       "128-bit integers need exact utilities (the profiles' decimals are too "
+		       "fine)" : want == NK_ARITH_DOUBLE ? "doubles are not exact here (the "
+		       "scaled utilities do not fit 2^53)" : "unknown arithmetic");
+}
+
 /* Walks back from package r of the last step, writing the outcome. */
 static void outcome_of(const struct fr_trail *trail, size_t ni, size_t r, uint32_t *outcome)
 {
@@ -31,22 +53,24 @@ enum nk_status nk_frontier_compute(const struct nk_agenda *agenda,
 	uint32_t *outcomes = NULL;
 	struct nk_frontier *f = NULL;
 	enum nk_status rc;
-	int doubles;
+	enum nk_frontier_arith arith = NK_ARITH_QUAD;
 
 	rc = fr_table_init(&t, agenda, profiles, nparties, options, err);
 	if (rc)
 		return rc;
 	work.at.total = t.ni;
 	t.work = &work;
-	/* Doubles when every integer the fold can make fits 2^53: the same sums, exactly,
-	 * several times faster than quad precision done in software. */
-	doubles = t.fits53 && !(options && options->quad);
+	rc = choose_arith(&t, options, &arith, err);
+	if (rc)
+		goto out;
 	if (t.np == 2)
-		rc = doubles ? fr_fold2_fast(&t, options, &trail, err)
-			     : fr_fold2(&t, options, &trail, err);
+		rc = arith == NK_ARITH_DOUBLE ? fr_fold2_fast(&t, options, &trail, err)
+		   : arith == NK_ARITH_INT128 ? fr_fold2_int(&t, options, &trail, err)
+		   : fr_fold2(&t, options, &trail, err);
 	else
-		rc = doubles ? fr_foldn_fast(&t, options, &trail, err)
-			     : fr_foldn(&t, options, &trail, err);
+		rc = arith == NK_ARITH_DOUBLE ? fr_foldn_fast(&t, options, &trail, err)
+		   : arith == NK_ARITH_INT128 ? fr_foldn_int(&t, options, &trail, err)
+		   : fr_foldn(&t, options, &trail, err);
 	if (rc)
 		goto out;
 	outcomes = malloc((trail.npoints * t.ni + 1) * sizeof(*outcomes));
@@ -60,7 +84,7 @@ enum nk_status nk_frontier_compute(const struct nk_agenda *agenda,
 	if (rc)
 		goto out;
 	f->stages_max = trail.stages_max;
-	f->doubles = doubles;
+	f->arith = arith;
 	*out = f;
 out:
 	free(outcomes);

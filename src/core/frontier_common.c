@@ -125,6 +125,7 @@ enum nk_status fr_build(const struct fr_table *t, const struct fr_point *points,
 	f->nissues = t->ni;
 	f->npoints = n;
 	f->exact = t->exact;
+	f->arith = NK_ARITH_QUAD;
 	memcpy(f->reservation, t->reservation, sizeof(f->reservation));
 	for (size_t i = 0; i < n; i++)
 		order[i] = (struct build_sort){ .p = &points[i], .index = i, .np = t->np };
@@ -295,15 +296,20 @@ static struct fr_point fold_point(const struct fr_layout *l, const void *step, s
 	struct fr_point p = { .count = get64(l, step, r, l->count) };
 	const unsigned char *u = (const unsigned char *)step + r * l->size + l->u;
 
-	if (!l->doubles) {
-		memcpy(p.u, u, l->nu * sizeof(p.u[0]));
-		return p;
-	}
 	for (size_t k = 0; k < l->nu; k++) {
-		double x;
+		if (l->arith == NK_ARITH_DOUBLE) {
+			double x;
 
-		memcpy(&x, u + k * sizeof(x), sizeof(x));
-		p.u[k] = x;
+			memcpy(&x, u + k * sizeof(x), sizeof(x));
+			p.u[k] = x;
+		} else if (l->arith == NK_ARITH_INT128) {
+			__extension__ __int128 x;
+
+			memcpy(&x, u + k * sizeof(x), sizeof(x));
+			p.u[k] = (fr_u)x;	/* below 2^113: exact */
+		} else {
+			memcpy(&p.u[k], u + k * sizeof(p.u[k]), sizeof(p.u[k]));
+		}
 	}
 	return p;
 }

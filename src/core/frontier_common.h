@@ -13,17 +13,27 @@
  * every addition there is exact. */
 __extension__ typedef _Float128 fr_u;
 
-/* The folds (frontier_fold2.c, frontier_foldn.c) are compiled twice: adding fr_u, and,
- * from frontier_*_fast.c with FR_FAST defined, adding doubles (fr_v), which is several
- * times faster and exact when the table's integers fit FR_DOUBLE_EXACT (fits53 below). */
-#ifdef FR_FAST
+/* The folds (frontier_fold2.c, frontier_foldn.c) are compiled three times, each adding
+ * its own number type fr_v: fr_u as is; __int128 from frontier_*_int.c (FR_INT), exact
+ * for every exact table (its integers stay below 2^113) and several times faster than
+ * quad precision done in software; double from frontier_*_fast.c (FR_FAST), faster
+ * still, exact when the table's integers fit 2^53 (fits53 below). FR_V_MIN is below
+ * every utility. */
+#if defined(FR_FAST)
 typedef double fr_v;
 #define FR_FOLD(name) name##_fast
-#define FR_DOUBLES 1
+#define FR_ARITH NK_ARITH_DOUBLE
+#define FR_V_MIN (-INFINITY)
+#elif defined(FR_INT)
+__extension__ typedef __int128 fr_v;
+#define FR_FOLD(name) name##_int
+#define FR_ARITH NK_ARITH_INT128
+#define FR_V_MIN (-((fr_v)1 << 120))
 #else
 typedef fr_u fr_v;
 #define FR_FOLD(name) name
-#define FR_DOUBLES 0
+#define FR_ARITH NK_ARITH_QUAD
+#define FR_V_MIN (-INFINITY)
 #endif
 
 /* 2^53: a double holds every integer up to here, so sums and comparisons of integers
@@ -116,8 +126,8 @@ struct fr_reach {
 /* The reach after folding in issue `issue` (0-based). */
 void fr_reach_after(const struct fr_table *t, size_t issue, struct fr_reach *r);
 
-/* The reach in the fold's own number type (in the fast instance the table fits 2^53, so
- * the conversion is exact). */
+/* The reach in the fold's own number type (integers of an exact table; in the double
+ * instance it fits 2^53: the conversion is exact). */
 struct fr_reach_v {
 	fr_v rem[NK_PARTIES_MAX];
 	fr_v cap[NK_PARTIES_MAX];
@@ -167,12 +177,12 @@ NK_MUST_USE enum nk_status fr_check_step(size_t nprev, size_t m, size_t i,
 					 struct nk_error *err);
 
 /* A fold's own package type, opaque here: its size and where its fields lie (offsets of
- * nu utilities u, doubles when doubles is set and else fr_u, uint64_t count and key,
- * uint32_t parent and value). */
+ * nu utilities u, in the type arith names, uint64_t count and key, uint32_t parent and
+ * value). */
 struct fr_layout {
 	size_t size;
 	size_t u, nu, count, key, parent, value;
-	int doubles;
+	enum nk_frontier_arith arith;
 };
 
 /* Replaces each of the n kept packages' key by its rank in lexicographic order of

@@ -1,8 +1,8 @@
 /* The two-party fold as a streaming merge: each value of the next issue shifts the
  * previous step into a run sorted by party 1's utility; a heap merges the runs, and
  * stretches that the packages kept so far already dominate are skipped unbuilt.
- * Compiled twice: as is, adding quads, and from frontier_fold2_fast.c adding doubles
- * (fr_v, FR_FAST; see frontier_common.h). */
+ * Compiled three times: as is, adding quads, and from frontier_fold2_int.c and
+ * frontier_fold2_fast.c adding 128-bit integers or doubles (fr_v; see frontier_common.h). */
 #include "core/frontier_fold2.h"
 
 #include <math.h>
@@ -360,7 +360,7 @@ static const struct fr_layout pack_layout = {
 	.size = sizeof(struct pack), .u = offsetof(struct pack, u), .nu = 2,
 	.count = offsetof(struct pack, count), .key = offsetof(struct pack, key),
 	.parent = offsetof(struct pack, parent), .value = offsetof(struct pack, value),
-	.doubles = FR_DOUBLES,
+	.arith = FR_ARITH,
 };
 
 /* Folds issue i into prev[0..nprev) giving *next (a new array, same order). */
@@ -371,7 +371,7 @@ static enum nk_status fold_issue(const struct fr_table *t, size_t i, const void 
 	size_t m = t->hi[i] - t->lo[i];
 	struct merge mg = {
 		.prev = prev, .nprev = nprev, .last = i + 1 == t->ni,
-		.top = -INFINITY, .best_gt = -INFINITY,
+		.top = FR_V_MIN, .best_gt = FR_V_MIN,
 	};
 	uint32_t *rising = NULL;
 	enum nk_status rc;

@@ -167,7 +167,7 @@ static const struct fr_layout node_layout = {
 	.size = sizeof(struct node), .u = offsetof(struct node, u), .nu = NK_PARTIES_MAX,
 	.count = offsetof(struct node, count), .key = offsetof(struct node, key),
 	.parent = offsetof(struct node, parent), .value = offsetof(struct node, value),
-	.doubles = FR_DOUBLES,
+	.arith = FR_ARITH,
 };
 
 /* Folds issue i into prev[0..nprev) (in fold order: utilities descending) giving next
