@@ -12,24 +12,24 @@
 #include <string.h>
 
 /* What the fold adds in: doubles when every integer it can make fits 2^53, else 128-bit
- * integers when the table is exact, else quad precision (GENIUS's doubles, with the
- * rounding gap); the same sums, exactly, the first two several times faster than quad
- * precision done in software. options->arith may ask for one that is exact here. */
+ * integers when they fit (fr_table_ints), else quad precision; the same sums, exactly,
+ * the first two several times faster than quad precision done in software.
+ * options->arith may ask for one that is exact here. */
 static enum nk_status choose_arith(const struct fr_table *t,
 				   const struct nk_frontier_options *options,
 				   enum nk_frontier_arith *arith, struct nk_error *err)
 {
 	enum nk_frontier_arith want = options ? options->arith : NK_ARITH_AUTO;
 
-	*arith = t->fits53 ? NK_ARITH_DOUBLE : t->exact ? NK_ARITH_INT128 : NK_ARITH_QUAD;
+	*arith = t->fits53 ? NK_ARITH_DOUBLE : t->ints ? NK_ARITH_INT128 : NK_ARITH_QUAD;
 	if (want == NK_ARITH_AUTO || want == *arith || want == NK_ARITH_QUAD ||
-	    (want == NK_ARITH_INT128 && t->exact)) {
+	    (want == NK_ARITH_INT128 && t->ints)) {
 		*arith = want == NK_ARITH_AUTO ? *arith : want;
 		return NK_OK;
 	}
 	return nk_fail(err, NK_EINVAL, "arith", "%s", want == NK_ARITH_INT128 ?
-		       "128-bit integers need exact utilities (the profiles' decimals are too "
-		       "fine)" : want == NK_ARITH_DOUBLE ? "doubles are not exact here (the "
+		       "128-bit integers are not exact here (the scaled utilities do not fit "
+		       "2^112)" : want == NK_ARITH_DOUBLE ? "doubles are not exact here (the "
 		       "scaled utilities do not fit 2^53)" : "unknown arithmetic");
 }
 

@@ -56,11 +56,12 @@ struct fr_table {
 	 * threshold[k] on. Otherwise scale 1, cap 1, threshold = reservation. */
 	int exact;
 	fr_u scale[NK_PARTIES_MAX], cap[NK_PARTIES_MAX], threshold[NK_PARTIES_MAX];
-	/* Exact, and for every party the sum over issues of its largest |contribution|
-	 * (the bound on any partial sum, and on the reach) and its scale are at most
-	 * FR_DOUBLE_EXACT: every number the fold makes is then an integer a double holds,
-	 * and the fold runs in doubles. */
-	int fits53;
+	/* The integer folds (int128, double) add the table's numbers times iscale, a
+	 * power of two (1 when exact), which makes every one an integer: ints says they
+	 * may (every sum quad precision makes is then exact too, so the answer is the
+	 * same), fits53 that doubles hold them all. See fr_table_ints. */
+	fr_u iscale;
+	int ints, fits53;
 	struct fr_work *work;	/* the fold's accounting, mutable; NULL: none */
 };
 
@@ -134,6 +135,12 @@ struct fr_reach_v {
 	fr_v gap;
 };
 
+/* A number of the table in the fold's type: times iscale in the integer folds. */
+static inline fr_v fr_v_of(const struct fr_table *t, fr_u x)
+{
+	return FR_ARITH == NK_ARITH_QUAD ? (fr_v)x : (fr_v)(x * t->iscale);
+}
+
 static inline void fr_reach_v_after(const struct fr_table *t, size_t issue,
 				    struct fr_reach_v *r)
 {
@@ -141,10 +148,10 @@ static inline void fr_reach_v_after(const struct fr_table *t, size_t issue,
 
 	fr_reach_after(t, issue, &q);
 	for (size_t k = 0; k < t->np; k++) {
-		r->rem[k] = (fr_v)q.rem[k];
-		r->cap[k] = (fr_v)q.cap[k];
+		r->rem[k] = fr_v_of(t, q.rem[k]);
+		r->cap[k] = fr_v_of(t, q.cap[k]);
 	}
-	r->gap = (fr_v)q.gap;
+	r->gap = fr_v_of(t, q.gap);
 }
 
 /* Party k could still reach its cap (1) from utility u, so a better value for k alone

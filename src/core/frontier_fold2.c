@@ -396,7 +396,7 @@ static enum nk_status fold_issue(const struct fr_table *t, size_t i, const void 
 		struct run *r = &mg.runs[v - t->lo[i]];
 		const fr_u *add = fr_contrib(t, i, v);
 
-		*r = (struct run){ .add = { (fr_v)add[0], (fr_v)add[1] }, .value = (uint32_t)v,
+		*r = (struct run){ .add = { fr_v_of(t, add[0]), fr_v_of(t, add[1]) }, .value = (uint32_t)v,
 				   .offset = (uint32_t)(v - t->lo[i]) };
 		run_head(&mg, r);
 		mg.heap[mg.nheap++] = (struct slot){ r->head[0], v - t->lo[i] };

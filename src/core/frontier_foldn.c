@@ -200,7 +200,7 @@ static enum nk_status fold_issue(const struct fr_table *t, size_t i, const void 
 		fr_v add[NK_PARTIES_MAX];
 
 		for (size_t k = 0; k < t->np; k++)
-			add[k] = (fr_v)contrib[k];
+			add[k] = fr_v_of(t, contrib[k]);
 		for (size_t p = 0; p < nprev; p++) {
 			struct node *x = &run[p];
 
