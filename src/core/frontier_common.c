@@ -351,20 +351,24 @@ static struct fr_point fold_point(const struct fr_table *t, const struct fr_layo
 	struct fr_point p = { .count = get64(l, step, r, l->count) };
 	const unsigned char *u = (const unsigned char *)step + r * l->size + l->u;
 
+	int scaled = l->arith != NK_ARITH_QUAD && t->iscale != 1;
+
 	for (size_t k = 0; k < l->nu; k++) {
 		if (l->arith == NK_ARITH_DOUBLE) {
 			double x;
 
 			memcpy(&x, u + k * sizeof(x), sizeof(x));
-			p.u[k] = x / t->iscale;
+			p.u[k] = x;
 		} else if (l->arith == NK_ARITH_INT128) {
 			__extension__ __int128 x;
 
 			memcpy(&x, u + k * sizeof(x), sizeof(x));
-			p.u[k] = (fr_u)x / t->iscale;	/* below 2^113: exact */
+			p.u[k] = (fr_u)x;	/* below 2^113: exact */
 		} else {
 			memcpy(&p.u[k], u + k * sizeof(p.u[k]), sizeof(p.u[k]));
 		}
+		if (scaled)
+			p.u[k] /= t->iscale;
 	}
 	return p;
 }
