@@ -119,9 +119,11 @@ static void row(const char *name, size_t np, double outcomes, const struct row_t
 	size_t points = rt->fpoints, epoints = rt->epoints;
 	struct fold_time fold = rt->fold;
 	double en = rt->en;
+	const char *path = rt->arith == NK_ARITH_DOUBLE ? "double"
+			 : rt->arith == NK_ARITH_INT128 ? "int128" : "quad";
 
 	printf("%-26s %d %12.4g %7zu %-6s %9.3f %9.3f %9.3f %6.1fx%s", name, (int)np, outcomes,
-	       points, rt->arith == NK_ARITH_DOUBLE ? "double" : rt->arith == NK_ARITH_INT128 ? "int128" : "quad", rt->quad.median * 1e3, fold.best * 1e3,
+	       points, path, rt->quad.median * 1e3, fold.best * 1e3,
 	       fold.median * 1e3, rt->quad.median / fold.median,
 	       rt->qpoints == points ? "" : " MISMATCH");
 	if (en >= 0)
