@@ -1,6 +1,8 @@
 /* Benchmark of the frontier fold against exhaustive enumeration in the same run: every
  * shared ANAC domain (NAKODO_SHARED or ../shared), random 6x10 … 50x10 agendas, and
- * three-party agendas. Prints times, the ratio and the machine. Not a test.
+ * three-party agendas. Prints times, the ratio and the machine; and the fold forced into
+ * quad precision (nk_frontier_options.arith, the path before doubles and int128) beside the fold as
+ * it runs, with their ratio. Not a test.
  * Usage: bench_frontier [-r REPS] [-f] [-p PARTIES] [NAME…]  (-f: fold only, for
  * callgrind/perf; -p: only rows with that many parties; NAME: a row's agenda name, e.g.
  * Energy or "random 50x10", run alone). */
@@ -55,10 +57,13 @@ static int cmp_seconds(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Runs the fold plus all solution points `reps` times. */
+/* Runs the fold plus all solution points `reps` times (quad: forced into quad precision);
+ * *arith: what it ran in. */
 static struct fold_time time_fold(const struct nk_agenda *a, const struct nk_profile *const *p,
-				  size_t np, int reps, size_t *npoints)
+				  size_t np, int reps, int quad, size_t *npoints,
+				  enum nk_frontier_arith *arith)
 {
+	struct nk_frontier_options opt = { .arith = quad ? NK_ARITH_QUAD : NK_ARITH_AUTO };
 	struct fold_time ft = { -1, -1 };
 	double *t = malloc((size_t)reps * sizeof(*t));
 
@@ -67,11 +72,12 @@ static struct fold_time time_fold(const struct nk_agenda *a, const struct nk_pro
 		struct nk_solutions s;
 		double t0 = now();
 
-		if (nk_frontier_compute(a, p, np, NULL, &f, NULL))
+		if (nk_frontier_compute(a, p, np, &opt, &f, NULL))
 			goto out;
 		nk_frontier_solutions(f, &s);
 		t[r] = now() - t0;
 		*npoints = f->npoints;
+		*arith = f->arith;
 		nk_frontier_free(f);
 	}
 	if (t) {
@@ -99,11 +105,27 @@ static double time_enum(const struct nk_agenda *a, const struct nk_profile *cons
 	return t0;
 }
 
-static void row(const char *name, size_t np, double outcomes, size_t points,
-		struct fold_time fold, double en, size_t epoints)
+/* The fold as it runs (fold, fpoints, in arith) and forced into quad precision
+ * (quad, qpoints), then the enumeration (en, epoints; en < 0: not run). */
+struct row_times {
+	struct fold_time fold, quad;
+	size_t fpoints, qpoints, epoints;
+	enum nk_frontier_arith arith;
+	double en;
+};
+
+static void row(const char *name, size_t np, double outcomes, const struct row_times *rt)
 {
-	printf("%-26s %d %12.4g %7zu %9.3f %9.3f", name, (int)np, outcomes, points,
-	       fold.best * 1e3, fold.median * 1e3);
+	size_t points = rt->fpoints, epoints = rt->epoints;
+	struct fold_time fold = rt->fold;
+	double en = rt->en;
+	const char *path = rt->arith == NK_ARITH_DOUBLE ? "double"
+			 : rt->arith == NK_ARITH_INT128 ? "int128" : "quad";
+
+	printf("%-26s %d %12.4g %7zu %-6s %9.3f %9.3f %9.3f %6.1fx%s", name, (int)np, outcomes,
+	       points, path, rt->quad.median * 1e3, fold.best * 1e3,
+	       fold.median * 1e3, rt->quad.median / fold.median,
+	       rt->qpoints == points ? "" : " MISMATCH");
 	if (en >= 0)
 		printf(" %11.1f %9.0fx%s\n", en * 1e3, en / fold.best,
 		       epoints == points ? "" : "  MISMATCH");
@@ -133,9 +155,8 @@ static void bench_domain(const struct bench_config *cfg, const char *root, size_
 	struct nk_profile *p[3] = { NULL, NULL, NULL };
 	struct nk_agenda *a = NULL;
 	char path[700], name[64];
-	size_t fp = 0, ep = 0;
-	struct fold_time fold;
-	double en = -1;
+	struct row_times rt = { .en = -1 };
+	enum nk_frontier_arith qd;
 
 	if (!wanted(cfg, domains[d].dir, np))
 		return;
@@ -147,11 +168,14 @@ static void bench_domain(const struct bench_config *cfg, const char *root, size_
 		if (nk_profile_load(a, path, &p[k], NULL))
 			goto out;
 	}
-	fold = time_fold(a, (const struct nk_profile *const *)p, np, cfg->reps, &fp);
+	rt.quad = time_fold(a, (const struct nk_profile *const *)p, np, cfg->reps, 1, &rt.qpoints,
+			    &qd);
+	rt.fold = time_fold(a, (const struct nk_profile *const *)p, np, cfg->reps, 0, &rt.fpoints,
+			    &rt.arith);
 	if (cfg->with_enum)
-		en = time_enum(a, (const struct nk_profile *const *)p, np, &ep);
+		rt.en = time_enum(a, (const struct nk_profile *const *)p, np, &rt.epoints);
 	snprintf(name, sizeof(name), "%s", domains[d].dir);
-	row(name, np, nk_agenda_outcomes(a), fp, fold, en, ep);
+	row(name, np, nk_agenda_outcomes(a), &rt);
 out:
 	for (size_t k = 0; k < 3; k++)
 		nk_profile_free(p[k]);
@@ -235,27 +259,33 @@ int main(int argc, char **argv)
 	printf("machine: %s %s %s %s, %ld CPUs\n", u.sysname, u.release, u.version, u.machine,
 	       sysconf(_SC_NPROCESSORS_ONLN));
 	printf("fold = nk_frontier_compute + nk_frontier_solutions, best and median of %d;\n"
-	       "enumeration once; ratio = enumeration / best fold\n\n", cfg.reps);
-	printf("%-26s %s %12s %7s %9s %9s %11s %10s\n", "agenda", "n", "outcomes", "points",
-	       "best ms", "median ms", "enum ms", "ratio");
+	       "path = what the fold ran in (double when the table fits 2^53, else int128 when\n"
+	       "exact); quad ms = median of the fold forced into quad precision (the path\n"
+	       "before), speedup = quad median / median; enumeration once; ratio =\n"
+	       "enumeration / best fold\n\n",
+	       cfg.reps);
+	printf("%-26s %s %12s %7s %-6s %9s %9s %9s %7s %11s %10s\n", "agenda", "n", "outcomes",
+	       "points", "path", "quad ms", "best ms", "median ms", "speedup", "enum ms", "ratio");
 	for (size_t d = 0; d < sizeof(domains) / sizeof(domains[0]); d++)
 		bench_domain(&cfg, root, d, 2);
 	bench_domain(&cfg, root, 0, 3);
 	for (size_t r = 0; r < sizeof(randoms) / sizeof(randoms[0]); r++) {
-		size_t fp = 0, ep = 0;
+		struct row_times rt = { .en = -1 };
 		char name[64];
-		struct fold_time fold;
-		double en = -1, outcomes;
+		double outcomes;
+		enum nk_frontier_arith qd;
 
 		snprintf(name, sizeof(name), "random %zux10", randoms[r].ni);
 		if (!wanted(&cfg, name, randoms[r].np))
 			continue;
 		make_random(w, randoms[r].ni, randoms[r].np, 42 + (unsigned)r);
 		outcomes = nk_agenda_outcomes(&w->agenda);
-		fold = time_fold(&w->agenda, w->pp, randoms[r].np, cfg.reps, &fp);
+		rt.quad = time_fold(&w->agenda, w->pp, randoms[r].np, cfg.reps, 1, &rt.qpoints, &qd);
+		rt.fold = time_fold(&w->agenda, w->pp, randoms[r].np, cfg.reps, 0, &rt.fpoints,
+				    &rt.arith);
 		if (cfg.with_enum && outcomes <= 1e7 && !(randoms[r].np > 2 && outcomes > 1e6))
-			en = time_enum(&w->agenda, w->pp, randoms[r].np, &ep);
-		row(name, randoms[r].np, outcomes, fp, fold, en, ep);
+			rt.en = time_enum(&w->agenda, w->pp, randoms[r].np, &rt.epoints);
+		row(name, randoms[r].np, outcomes, &rt);
 	}
 	free(w);
 	return 0;

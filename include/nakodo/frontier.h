@@ -17,6 +17,16 @@
 /* Outcome counts saturate here; a point whose count is NK_COUNT_MANY has at least that many. */
 #define NK_COUNT_MANY UINT64_MAX
 
+/* What the fold adds utilities in (doc/analyze.md): any gives the same frontier. Exact
+ * utilities are integers (scaled per party): in doubles when they all fit 2^53, else in
+ * 128-bit integers; GENIUS's doubles (inexact profiles) in quad precision. */
+enum nk_frontier_arith {
+	NK_ARITH_AUTO,		/* the fastest exact one */
+	NK_ARITH_QUAD,		/* quad precision, in software: the slowest */
+	NK_ARITH_INT128,
+	NK_ARITH_DOUBLE,
+};
+
 /* One distinct utility vector on the frontier. */
 struct nk_frontier_point {
 	double utility[NK_PARTIES_MAX];	/* one per party, in profile order, capped at 1 */
@@ -37,6 +47,7 @@ struct nk_frontier {
 	size_t stages_max;			/* most partial packages kept at one step */
 	bool exact;		/* utilities computed exactly from the profiles' decimals
 				 * (else in doubles as GENIUS does; see doc/analyze.md) */
+	enum nk_frontier_arith arith;	/* what the fold added in (the enumeration: quad) */
 };
 
 /* Most pairs of partial packages one step of the fold for three or more parties may
@@ -61,6 +72,10 @@ struct nk_frontier_options {
 	const int32_t *fixed;	/* NULL, or per issue a value index, or -1 for free */
 	nk_progress_fn *progress;	/* may be NULL */
 	void *progress_arg;
+	enum nk_frontier_arith arith;	/* NK_ARITH_AUTO (0), or the one to use: quad is
+					 * always allowed, int128 when utilities are exact,
+					 * double when they fit 2^53 (else NK_EINVAL); the
+					 * result is the same (for tests and benchmarks) */
 };
 
 /* The exact frontier of agenda under nparties profiles (2..NK_PARTIES_MAX), all outcomes

@@ -8,6 +8,59 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Whether the integer folds may run, and with what scale. An exact table is integers
+ * already, each party's sum of largest |contribution| (sum[k]) at most 2^113 (and
+ * comparisons there have no gap, so the sign of a difference is all that counts).
+ * Otherwise the contributions are GENIUS's doubles, binary fractions: times 2^s, s the
+ * most fraction bits one has, they are integers, and so are the gap and the cap (the
+ * gap is a multiple of the ulp of the largest sum, no finer than any contribution's).
+ * While every sum times 2^s stays within 2^112, every partial sum, reach and difference
+ * the quad fold makes is a multiple of 2^-s below 2^113 in magnitude: exact, so the
+ * integers give the very same answer. Doubles: the same within 2^53 (2^52 with a gap). */
+static void fr_table_ints(struct fr_table *t, const fr_u *sum)
+{
+	int s = 0, e;
+	fr_u lim;
+
+	t->iscale = 1;
+	t->ints = t->exact;
+	t->fits53 = t->exact;
+	if (!t->exact) {
+		for (size_t i = 0; i < t->ni; i++)
+			for (size_t n = 0; n < (t->hi[i] - t->lo[i]) * t->np; n++) {
+				double x = (double)t->c[i][n];
+
+				if (x == 0)
+					continue;
+				frexp(x, &e);	/* |x| < 2^e: 53 bits, the last of weight 2^(e-53) */
+				s = 53 - e > s ? 53 - e : s;
+			}
+		if (s > 900)
+			return;
+		t->iscale = (fr_u)ldexp(1.0, s);
+		t->ints = 1;
+		t->fits53 = 1;
+	}
+	lim = t->exact ? (fr_u)ldexp(1.0, 113) : (fr_u)ldexp(1.0, 112);
+	for (size_t k = 0; k < t->np; k++) {
+		fr_u m = sum[k] * t->iscale, cap = t->cap[k] * t->iscale;
+
+		if (m > lim || cap > lim)
+			t->ints = 0;
+		if (m > (t->exact ? FR_DOUBLE_EXACT : FR_DOUBLE_EXACT / 2) ||
+		    cap > FR_DOUBLE_EXACT)
+			t->fits53 = 0;
+	}
+	if (!t->exact) {	/* every gap is a multiple of this one */
+		double g = 2.0 * (nextafter(t->magnitude, INFINITY) - t->magnitude);
+		fr_u gi = (fr_u)g * t->iscale;
+
+		if (gi != (fr_u)(__extension__(__int128)gi))
+			t->ints = t->fits53 = 0;
+	}
+	t->fits53 = t->fits53 && t->ints;
+}
+
 enum nk_status fr_table_init(struct fr_table *t, const struct nk_agenda *agenda,
 			     const struct nk_profile *const *profiles, size_t nparties,
 			     const struct nk_frontier_options *options, struct nk_error *err)
@@ -15,7 +68,7 @@ enum nk_status fr_table_init(struct fr_table *t, const struct nk_agenda *agenda,
 	const int32_t *fixed = options ? options->fixed : NULL;
 	enum nk_status rc;
 	size_t total = 0;
-	fr_u *p;
+	fr_u *p, sum[NK_PARTIES_MAX];
 
 	memset(t, 0, sizeof(*t));
 	if (nparties < NK_PARTIES_MIN || nparties > NK_PARTIES_MAX || !profiles)
@@ -74,8 +127,10 @@ enum nk_status fr_table_init(struct fr_table *t, const struct nk_agenda *agenda,
 			m += big;
 			t->best[i][k] = best;
 		}
+		sum[k] = m;
 		t->magnitude = fmax(t->magnitude, fmax((double)m, 1.0));
 	}
+	fr_table_ints(t, sum);
 	return NK_OK;
 }
 
@@ -122,6 +177,7 @@ enum nk_status fr_build(const struct fr_table *t, const struct fr_point *points,
 	f->nissues = t->ni;
 	f->npoints = n;
 	f->exact = t->exact;
+	f->arith = NK_ARITH_QUAD;
 	memcpy(f->reservation, t->reservation, sizeof(f->reservation));
 	for (size_t i = 0; i < n; i++)
 		order[i] = (struct build_sort){ .p = &points[i], .index = i, .np = t->np };
@@ -287,11 +343,33 @@ static struct fr_link fold_link(const struct fr_layout *l, const void *step, siz
 	return (struct fr_link){ get32(l, step, r, l->parent), get32(l, step, r, l->value) };
 }
 
-static struct fr_point fold_point(const struct fr_layout *l, const void *step, size_t r)
+/* Package r of a step as a point in the table's units (the integer folds' divided back by
+ * iscale, a power of two: exact). */
+static struct fr_point fold_point(const struct fr_table *t, const struct fr_layout *l,
+				  const void *step, size_t r)
 {
 	struct fr_point p = { .count = get64(l, step, r, l->count) };
+	const unsigned char *u = (const unsigned char *)step + r * l->size + l->u;
 
-	memcpy(p.u, (const unsigned char *)step + r * l->size + l->u, l->nu * sizeof(p.u[0]));
+	int scaled = l->arith != NK_ARITH_QUAD && t->iscale != 1;
+
+	for (size_t k = 0; k < l->nu; k++) {
+		if (l->arith == NK_ARITH_DOUBLE) {
+			double x;
+
+			memcpy(&x, u + k * sizeof(x), sizeof(x));
+			p.u[k] = x;
+		} else if (l->arith == NK_ARITH_INT128) {
+			__extension__ __int128 x;
+
+			memcpy(&x, u + k * sizeof(x), sizeof(x));
+			p.u[k] = (fr_u)x;	/* below 2^113: exact */
+		} else {
+			memcpy(&p.u[k], u + k * sizeof(p.u[k]), sizeof(p.u[k]));
+		}
+		if (scaled)
+			p.u[k] /= t->iscale;
+	}
 	return p;
 }
 
@@ -370,7 +448,7 @@ enum nk_status fr_fold(const struct fr_table *t, const struct nk_frontier_option
 	if (!trail->points)
 		goto nomem;
 	for (size_t r = 0; r < ncur; r++)	/* t->ni >= 1, so cur is the last step */
-		trail->points[r] = fold_point(ops->layout, cur, r);
+		trail->points[r] = fold_point(t, ops->layout, cur, r);
 	trail->npoints = ncur;
 	goto out;
 stopped:

@@ -13,6 +13,33 @@
  * every addition there is exact. */
 __extension__ typedef _Float128 fr_u;
 
+/* The folds (frontier_fold2.c, frontier_foldn.c) are compiled three times, each adding
+ * its own number type fr_v: fr_u as is; __int128 from frontier_*_int.c (FR_INT), exact
+ * for every exact table (its integers stay below 2^113) and several times faster than
+ * quad precision done in software; double from frontier_*_fast.c (FR_FAST), faster
+ * still, exact when the table's integers fit 2^53 (fits53 below). FR_V_MIN is below
+ * every utility. */
+#if defined(FR_FAST)
+typedef double fr_v;
+#define FR_FOLD(name) name##_fast
+#define FR_ARITH NK_ARITH_DOUBLE
+#define FR_V_MIN (-INFINITY)
+#elif defined(FR_INT)
+__extension__ typedef __int128 fr_v;
+#define FR_FOLD(name) name##_int
+#define FR_ARITH NK_ARITH_INT128
+#define FR_V_MIN (-((fr_v)1 << 120))
+#else
+typedef fr_u fr_v;
+#define FR_FOLD(name) name
+#define FR_ARITH NK_ARITH_QUAD
+#define FR_V_MIN (-INFINITY)
+#endif
+
+/* 2^53: a double holds every integer up to here, so sums and comparisons of integers
+ * whose magnitudes add up to no more than this are exact in doubles. */
+#define FR_DOUBLE_EXACT 9007199254740992.0
+
 /* Per issue, the allowed values [lo, hi) and each value's contribution to each party:
  * c[i][(v - lo[i]) * np + p]. */
 struct fr_table {
@@ -29,6 +56,12 @@ struct fr_table {
 	 * threshold[k] on. Otherwise scale 1, cap 1, threshold = reservation. */
 	int exact;
 	fr_u scale[NK_PARTIES_MAX], cap[NK_PARTIES_MAX], threshold[NK_PARTIES_MAX];
+	/* The integer folds (int128, double) add the table's numbers times iscale, a
+	 * power of two (1 when exact), which makes every one an integer: ints says they
+	 * may (every sum quad precision makes is then exact too, so the answer is the
+	 * same), fits53 that doubles hold them all. See fr_table_ints. */
+	fr_u iscale;
+	int ints, fits53;
 	struct fr_work *work;	/* the fold's accounting, mutable; NULL: none */
 };
 
@@ -94,9 +127,36 @@ struct fr_reach {
 /* The reach after folding in issue `issue` (0-based). */
 void fr_reach_after(const struct fr_table *t, size_t issue, struct fr_reach *r);
 
+/* The reach in the fold's own number type (integers of an exact table; in the double
+ * instance it fits 2^53: the conversion is exact). */
+struct fr_reach_v {
+	fr_v rem[NK_PARTIES_MAX];
+	fr_v cap[NK_PARTIES_MAX];
+	fr_v gap;
+};
+
+/* A number of the table in the fold's type: times iscale in the integer folds. */
+static inline fr_v fr_v_of(const struct fr_table *t, fr_u x)
+{
+	return FR_ARITH == NK_ARITH_QUAD ? (fr_v)x : (fr_v)(x * t->iscale);
+}
+
+static inline void fr_reach_v_after(const struct fr_table *t, size_t issue,
+				    struct fr_reach_v *r)
+{
+	struct fr_reach q;
+
+	fr_reach_after(t, issue, &q);
+	for (size_t k = 0; k < t->np; k++) {
+		r->rem[k] = fr_v_of(t, q.rem[k]);
+		r->cap[k] = fr_v_of(t, q.cap[k]);
+	}
+	r->gap = fr_v_of(t, q.gap);
+}
+
 /* Party k could still reach its cap (1) from utility u, so a better value for k alone
  * does not make another package dominate this one (after the cap both may be equal). */
-static inline int fr_capable(fr_u u, const struct fr_reach *r, size_t k)
+static inline int fr_capable(fr_v u, const struct fr_reach_v *r, size_t k)
 {
 	return u + r->rem[k] + r->gap >= r->cap[k];
 }
@@ -124,10 +184,12 @@ NK_MUST_USE enum nk_status fr_check_step(size_t nprev, size_t m, size_t i,
 					 struct nk_error *err);
 
 /* A fold's own package type, opaque here: its size and where its fields lie (offsets of
- * nu fr_u u, uint64_t count and key, uint32_t parent and value). */
+ * nu utilities u, in the type arith names, uint64_t count and key, uint32_t parent and
+ * value). */
 struct fr_layout {
 	size_t size;
 	size_t u, nu, count, key, parent, value;
+	enum nk_frontier_arith arith;
 };
 
 /* Replaces each of the n kept packages' key by its rank in lexicographic order of

@@ -1,6 +1,8 @@
 /* The two-party fold as a streaming merge: each value of the next issue shifts the
  * previous step into a run sorted by party 1's utility; a heap merges the runs, and
- * stretches that the packages kept so far already dominate are skipped unbuilt. */
+ * stretches that the packages kept so far already dominate are skipped unbuilt.
+ * Compiled three times: as is, adding quads, and from frontier_fold2_int.c and
+ * frontier_fold2_fast.c adding 128-bit integers or doubles (fr_v; see frontier_common.h). */
 #include "core/frontier_fold2.h"
 
 #include <math.h>
@@ -11,7 +13,7 @@
 /* A partial package: its utilities, how many partial outcomes reach them, and the first
  * of those in lexicographic order, as parent + value and as a rank (key). */
 struct pack {
-	fr_u u[2];
+	fr_v u[2];
 	uint64_t count;
 	uint64_t key;	/* kept: rank among the step's packages; candidate: parent's rank x
 			 * NK_VALUES_MAX + value offset, the same order */
@@ -22,8 +24,8 @@ struct pack {
 /* One value's run: the previous step's packages in order plus that value's
  * contributions; head holds the utilities of the package at position p. */
 struct run {
-	fr_u add[2];
-	fr_u head[2];
+	fr_v add[2];
+	fr_v head[2];
 	size_t p;
 	uint32_t value;
 	uint32_t offset;	/* value - lowest allowed value */
@@ -31,7 +33,7 @@ struct run {
 
 /* A heap entry: a run and its head's party-1 utility. */
 struct slot {
-	fr_u u0;
+	fr_v u0;
 	size_t run;
 };
 
@@ -44,20 +46,20 @@ struct merge {
 	const uint32_t *rising;	/* per package: the end of its stretch of the previous step
 				 * along which party 2's utility never falls */
 	int last;		/* the last issue: utilities are capped at 1 */
-	struct fr_reach reach;
+	struct fr_reach_v reach;
 	struct run *runs;
 	struct slot *heap;	/* the runs by head[0], largest first */
 	size_t nheap;
 	struct pack *out, *group;
 	size_t nout, capout, ngroup, capgroup;
-	fr_u top, best_gt;
+	fr_v top, best_gt;
 	size_t a;
 };
 
 static void run_head(const struct merge *mg, struct run *r)
 {
 	const struct pack *q = &mg->prev[r->p];
-	fr_u u0 = q->u[0] + r->add[0], u1 = q->u[1] + r->add[1];
+	fr_v u0 = q->u[0] + r->add[0], u1 = q->u[1] + r->add[1];
 
 	if (mg->last) {
 		u0 = u0 > mg->reach.cap[0] ? mg->reach.cap[0] : u0;
@@ -73,9 +75,9 @@ static void run_head(const struct merge *mg, struct run *r)
  * party 2 (best_gt and top only grow, and a dropped candidate is dominated by a kept
  * one, so these lower bounds of the prune's maxima suffice), and the party that is
  * worse off cannot reach the cap. */
-static int dominated(const struct merge *mg, const fr_u *u)
+static int dominated(const struct merge *mg, const fr_v *u)
 {
-	const struct fr_reach *r = &mg->reach;
+	const struct fr_reach_v *r = &mg->reach;
 
 	return (mg->best_gt >= u[1] && !fr_capable(u[0], r, 0)) ||
 	       (mg->top - u[1] > r->gap && !fr_capable(u[1], r, 1));
@@ -90,7 +92,7 @@ static int dominated(const struct merge *mg, const fr_u *u)
  * last such j. */
 static int run_skip(const struct merge *mg, struct run *r)
 {
-	const struct fr_reach *rc = &mg->reach;
+	const struct fr_reach_v *rc = &mg->reach;
 
 	while (dominated(mg, r->head)) {
 		size_t lo = r->p, end = mg->rising[r->p], step = 1;
@@ -100,7 +102,7 @@ static int run_skip(const struct merge *mg, struct run *r)
 		/* Invariant: the candidate at lo is covered; find the last covered up to end. */
 		while (lo < end) {
 			size_t j = end - lo < step ? end : lo + step;
-			fr_u u1;
+			fr_v u1;
 
 			probe.p = j;
 			run_head(mg, &probe);
@@ -183,7 +185,7 @@ static int append(struct pack **a, size_t *n, size_t *cap, const struct pack *x)
 }
 
 /* The larger of a and b (no NaN here; which zero is returned does not matter). */
-static fr_u max2(fr_u a, fr_u b)
+static fr_v max2(fr_v a, fr_v b)
 {
 	return a > b ? a : b;
 }
@@ -252,10 +254,10 @@ static void sort_group(struct pack *g, struct pack *tmp, size_t n)
  * sorted and their ties merged. */
 static int close_group(struct merge *mg)
 {
-	const struct fr_reach *r = &mg->reach;
+	const struct fr_reach_v *r = &mg->reach;
 	struct pack *g;
 	size_t n = 0, w = 0;
-	fr_u best_ge = mg->top;
+	fr_v best_ge = mg->top;
 
 	if (mg->ngroup == 1) {	/* the usual case: nothing to sort or merge */
 		const struct pack *p = &mg->group[0];
@@ -318,7 +320,7 @@ static int merge_runs(struct merge *mg)
 {
 	while (mg->nheap) {
 		struct run *r = &mg->runs[mg->heap[0].run];
-		fr_u x = r->head[0];
+		fr_v x = r->head[0];
 
 		/* Kept packages more than gap above x are more than gap above every head. */
 		while (mg->a < mg->nout && mg->out[mg->a].u[0] - x > mg->reach.gap)
@@ -358,6 +360,7 @@ static const struct fr_layout pack_layout = {
 	.size = sizeof(struct pack), .u = offsetof(struct pack, u), .nu = 2,
 	.count = offsetof(struct pack, count), .key = offsetof(struct pack, key),
 	.parent = offsetof(struct pack, parent), .value = offsetof(struct pack, value),
+	.arith = FR_ARITH,
 };
 
 /* Folds issue i into prev[0..nprev) giving *next (a new array, same order). */
@@ -368,7 +371,7 @@ static enum nk_status fold_issue(const struct fr_table *t, size_t i, const void 
 	size_t m = t->hi[i] - t->lo[i];
 	struct merge mg = {
 		.prev = prev, .nprev = nprev, .last = i + 1 == t->ni,
-		.top = -INFINITY, .best_gt = -INFINITY,
+		.top = FR_V_MIN, .best_gt = FR_V_MIN,
 	};
 	uint32_t *rising = NULL;
 	enum nk_status rc;
@@ -376,7 +379,7 @@ static enum nk_status fold_issue(const struct fr_table *t, size_t i, const void 
 	rc = fr_check_step(nprev, m, i, err);
 	if (rc)
 		return rc;
-	fr_reach_after(t, i, &mg.reach);
+	fr_reach_v_after(t, i, &mg.reach);
 	mg.runs = malloc(m * sizeof(*mg.runs));
 	mg.heap = malloc(m * sizeof(*mg.heap));
 	rising = malloc(nprev * sizeof(*rising));
@@ -393,7 +396,7 @@ static enum nk_status fold_issue(const struct fr_table *t, size_t i, const void 
 		struct run *r = &mg.runs[v - t->lo[i]];
 		const fr_u *add = fr_contrib(t, i, v);
 
-		*r = (struct run){ .add = { add[0], add[1] }, .value = (uint32_t)v,
+		*r = (struct run){ .add = { fr_v_of(t, add[0]), fr_v_of(t, add[1]) }, .value = (uint32_t)v,
 				   .offset = (uint32_t)(v - t->lo[i]) };
 		run_head(&mg, r);
 		mg.heap[mg.nheap++] = (struct slot){ r->head[0], v - t->lo[i] };
@@ -428,8 +431,9 @@ out:
 	return rc;
 }
 
-enum nk_status fr_fold2(const struct fr_table *t, const struct nk_frontier_options *options,
-			struct fr_trail *trail, struct nk_error *err)
+enum nk_status FR_FOLD(fr_fold2)(const struct fr_table *t,
+				 const struct nk_frontier_options *options, struct fr_trail *trail,
+				 struct nk_error *err)
 {
 	static const struct pack root = { .count = 1 };
 	static const struct fr_fold_ops ops = {

@@ -1,5 +1,6 @@
-/* frontier_fold2.c: the two-party fold, which frontier.c runs for two parties.
- * Internal to core/. */
+/* The folds frontier.c runs: frontier_fold2.c for two parties, frontier_foldn.c for
+ * three to five; each in quad precision, as *_int in 128-bit integers for an exact table
+ * and as *_fast in doubles for one that fits53 (frontier_common.h). Internal to core/. */
 #ifndef NAKODO_CORE_FRONTIER_FOLD2_H
 #define NAKODO_CORE_FRONTIER_FOLD2_H
 
@@ -11,5 +12,22 @@
 NK_MUST_USE enum nk_status fr_fold2(const struct fr_table *t,
 				    const struct nk_frontier_options *options,
 				    struct fr_trail *trail, struct nk_error *err);
+NK_MUST_USE enum nk_status fr_fold2_fast(const struct fr_table *t,
+					 const struct nk_frontier_options *options,
+					 struct fr_trail *trail, struct nk_error *err);
+NK_MUST_USE enum nk_status fr_fold2_int(const struct fr_table *t,
+					const struct nk_frontier_options *options,
+					struct fr_trail *trail, struct nk_error *err);
+
+/* The fold for three to five parties (two work too; fr_fold2 is faster), alike. */
+NK_MUST_USE enum nk_status fr_foldn(const struct fr_table *t,
+				    const struct nk_frontier_options *options,
+				    struct fr_trail *trail, struct nk_error *err);
+NK_MUST_USE enum nk_status fr_foldn_fast(const struct fr_table *t,
+					 const struct nk_frontier_options *options,
+					 struct fr_trail *trail, struct nk_error *err);
+NK_MUST_USE enum nk_status fr_foldn_int(const struct fr_table *t,
+					const struct nk_frontier_options *options,
+					struct fr_trail *trail, struct nk_error *err);
 
 #endif
