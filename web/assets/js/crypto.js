@@ -136,6 +136,20 @@ export function safetyNumber(signPk, sealPk) {
   return groups.join(' ');
 }
 
+/**
+ * The safety number of a briefing's `keys[role]` entry, computed here from the public
+ * keys the page seals to and verifies with: never the server's `safety_number`, which a
+ * server that swapped a key would leave as it was, so the comparison read aloud between
+ * the parties would pass. A malformed key gives a notice instead of a number.
+ */
+export function safetyNumberOf(entry) {
+  try {
+    return safetyNumber(fromHex(entry.sign, 32, 'sign'), fromHex(entry.seal, 32, 'seal'));
+  } catch {
+    return 'a malformed key (do not use this case)';
+  }
+}
+
 /** The bytes a join signature covers. */
 export function joinStatement(caseId, role, signPk, sealPk) {
   return concat(tag('nakodo/join/v1'), str8(caseId), u8(roleByte(role)), signPk, sealPk);

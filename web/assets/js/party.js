@@ -9,7 +9,7 @@
 // sessionStorage, so a reload asks only the passphrase. The open key, figures and
 // opened messages live in memory; the figure field is emptied once sent.
 import { ApiError } from './api.js';
-import { fromBase64, signReceipt, toBase64 } from './crypto.js';
+import { fromBase64, safetyNumberOf, signReceipt, toBase64 } from './crypto.js';
 import { drawDance } from './dance.js';
 import { openKeyFile, PartyKey, writeKeyFile, KEYFILE_BYTES } from './keys.js';
 import { messagesSection } from './messages.js';
@@ -259,9 +259,12 @@ export function mount(root, ctx) {
     const rows = [];
     for (const r of [role, OTHER[role], 'mediator']) {
       const k = brief.keys && brief.keys[r];
+      // the own number from the key open in this page, the others' from the keys the
+      // page uses for them; never the server's `safety_number` (see safetyNumberOf)
+      const own = r === role && key ? key.safetyNumber : null;
       rows.push([
         r === role ? `Your safety number (${r})` : `The ${r}'s safety number`,
-        k ? el('span', { class: 'safety', text: k.safety_number }) : 'has not joined yet',
+        k ? el('span', { class: 'safety', text: own || safetyNumberOf(k) }) : 'has not joined yet',
       ]);
     }
     const dlButton = el('button', {

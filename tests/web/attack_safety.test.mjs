@@ -1,0 +1,48 @@
+// A go-between that lies about keys: the briefing's `keys` give, per role, the public keys
+// the page seals to and verifies with, and a `safety_number` beside them. A server (or
+// whoever holds its place) that swaps the other side's sealing key for its own, and keeps
+// the true safety number beside it, must not get past the comparison read aloud: the page
+// has to show the number of the keys it actually uses, computed in the page.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useServerAndBrowser, joinWithBrowserKey, checkNews } from './party_steps.mjs';
+
+const env = useServerAndBrowser();
+
+async function safetyShown(page, label) {
+  const dt = page.locator('#keys dt', { hasText: label });
+  return (await dt.locator('xpath=following-sibling::dd[1]').innerText()).trim();
+}
+
+test('a substituted key shows its own safety number, not the one the server claims', async () => {
+  const { server } = env;
+  const c = await server.openCase({});
+  const cl = await joinWithBrowserKey(env, 'claimant', c.links.claimant, 'claimant pass one');
+  const py = await joinWithBrowserKey(env, 'payer', c.links.payer, 'payer pass two');
+  await checkNews(cl.page);
+  const truePayer = await safetyShown(cl.page, "The payer's safety number");
+  const trueOwn = await safetyShown(cl.page, 'Your safety number');
+  assert.match(truePayer, /^\d{5}( \d{5}){5}$/);
+
+  // From now on the claimant's briefing names another sealing key for the payer (and a
+  // forged number for the claimant itself), each with the number the server claims.
+  const evil = 'ab'.repeat(32);
+  await cl.page.route('**/v1/cases/*/brief', async (route) => {
+    const res = await route.fetch();
+    const body = await res.json();
+    body.keys.payer.seal = evil;
+    body.keys.claimant.safety_number = '00000 00000 00000 00000 00000 00000';
+    await route.fulfill({ response: res, json: body });
+  });
+  await checkNews(cl.page);
+  const shownPayer = await safetyShown(cl.page, "The payer's safety number");
+  const shownOwn = await safetyShown(cl.page, 'Your safety number');
+  assert.notEqual(
+    shownPayer,
+    truePayer,
+    'the page shows the true safety number beside a key that is not the payer\'s',
+  );
+  assert.equal(shownOwn, trueOwn, "the page shows the server's number for its own key");
+  await cl.ctx.close();
+  await py.ctx.close();
+});
