@@ -98,6 +98,7 @@ export class Api {
     this.joined = false;
     this.lastRequest = 0;
     this.lastRead = 0;
+    this.unsure = false;
     this.queue = Promise.resolve();
   }
 
@@ -210,12 +211,25 @@ export class Api {
         });
       }
       await ready();
+      // After a lost answer (or a number the server says it used) the last request may
+      // have landed: learn the role's last number from a briefing before signing again,
+      // else the retry reuses it and is refused as a replay, and so is every action after.
+      if (this.unsure) {
+        await this.brief();
+        this.unsure = false;
+      }
       const n = this.lastRequest + 1;
       const bytes = signedBody || utf8(canonicalJson(members));
       const sig = this.key.sign(actionStatement(this.caseId, this.role, n, action, bytes));
       body.request = n;
       body.signature = toHex(sig);
-      const answer = await this.call(method, casePath(this.caseId, route), { json: body });
+      let answer;
+      try {
+        answer = await this.call(method, casePath(this.caseId, route), { json: body });
+      } catch (e) {
+        if (e instanceof ApiError && (e.offline || e.field === 'request')) this.unsure = true;
+        throw e;
+      }
       this.lastRequest = n;
       return this.observe(answer);
     }
