@@ -369,9 +369,10 @@ const STATEMENT_FIELDS = ['case', 'outcome', 'events', 'head', 'closed', 'server
  * Adds role's signature to a receipt file (doc/formats.md, "Receipt file"), as
  * `nakodo receipt --key` does: Ed25519 over "nakodo/party-sig/v1\0" ‖ u8 role ‖ the
  * closing statement's bytes, rebuilt from the receipt's lines. Refuses a receipt that
- * does not name key for role. Returns the new text.
+ * does not name key for role, and, given expect {caseId, outcome}, one of another case or
+ * outcome. Returns the new text.
  */
-export function signReceipt(text, key, role) {
+export function signReceipt(text, key, role, expect = {}) {
   if (
     typeof text !== 'string' ||
     text.length > RECEIPT_MAX ||
@@ -388,6 +389,15 @@ export function signReceipt(text, key, role) {
   };
   for (const f of STATEMENT_FIELDS) {
     if (get(f) === null) throw new FormatError('receipt', `the receipt has no ${f}`);
+  }
+  // as `nakodo receipt` does, sign nothing but this case's statement, and (when the
+  // caller knows it) only the outcome the party saw: the text comes from the server
+  if (expect.caseId !== undefined && get('case') !== expect.caseId) {
+    throw new FormatError('receipt', 'the server answered with the receipt of another case');
+  }
+  if (expect.outcome !== undefined && get('outcome') !== expect.outcome) {
+    throw new FormatError('receipt',
+      `the receipt says the case ${get('outcome')}, but it ended ${expect.outcome}`);
   }
   const mine = get(`${role}-key`);
   if (mine !== toHex(key.signPk)) {

@@ -405,7 +405,10 @@ export function mount(root, ctx) {
         submit: 'Download the receipt',
         onSubmit: async () => {
           // signed here by the party, as `nakodo receipt --key` signs it
-          const text = signReceipt(await api.receipt(), key, role);
+          const text = signReceipt(await api.receipt(), key, role, {
+            caseId,
+            outcome: brief.state,
+          });
           download(`nakodo-receipt-${caseId}.txt`, text, 'text/plain');
           return (
             'Receipt downloaded, signed with your key. Check it offline with: ' +
