@@ -46,6 +46,9 @@ export function mount(root, ctx) {
   const { api, caseId, role } = ctx;
   let brief = ctx.brief;
   let key = null;
+  // the sealed file of a key made here whose join got no answer: that join may have
+  // landed, making it the role's key for good, so a retry joins with it, not a new one
+  let pendingJoin = null;
   const forms = new Map();
   const isPackage = () => brief && brief.kind === 'package';
 
@@ -117,7 +120,22 @@ export function mount(root, ctx) {
         throw new FormError('key', `this is not the key the ${role} registered on this case`);
       }
     } else {
-      brief = await api.join(k, role);
+      // kept before the join, so that a lost answer does not lose a registered key
+      sessionStorage.setItem(keyFileKey(caseId), toBase64(file));
+      try {
+        brief = await api.join(k, role);
+      } catch (e) {
+        if (!(e instanceof ApiError && e.needsKey)) {
+          if (e instanceof ApiError && e.offline) pendingJoin = file;
+          else sessionStorage.removeItem(keyFileKey(caseId));
+          throw e;
+        }
+        // an earlier join landed: read the briefing signed with this key (403 if not it)
+        api.joined = true;
+        api.setKey(k);
+        brief = await api.brief();
+      }
+      pendingJoin = null;
     }
     key = k;
     sessionStorage.setItem(keyFileKey(caseId), toBase64(file));
@@ -227,8 +245,17 @@ export function mount(root, ctx) {
           if (!pass1.input.value) throw new FormError('passphrase', 'choose a passphrase');
           if (pass1.input.value !== pass2.input.value)
             throw new FormError('passphrase2', 'the two passphrases differ');
-          const k = PartyKey.generate();
-          const bytes = await writeKeyFile(k, pass1.input.value, cost.input.value);
+          let k;
+          let bytes = pendingJoin;
+          if (bytes) {
+            k = await openKeyFile(bytes, pass1.input.value).catch(() => {
+              throw new FormError('passphrase', 'the key made a moment ago (whose joining got ' +
+                'no answer) is sealed under the passphrase typed then: type that one');
+            });
+          } else {
+            k = PartyKey.generate();
+            bytes = await writeKeyFile(k, pass1.input.value, cost.input.value);
+          }
           pass1.input.value = '';
           pass2.input.value = '';
           await useKey(k, bytes);
