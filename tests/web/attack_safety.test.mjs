@@ -5,6 +5,7 @@
 // has to show the number of the keys it actually uses, computed in the page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { newRoleContext } from './harness.mjs';
 import { useServerAndBrowser, joinWithBrowserKey, checkNews } from './party_steps.mjs';
 
 const env = useServerAndBrowser();
@@ -45,4 +46,35 @@ test('a substituted key shows its own safety number, not the one the server clai
   assert.equal(shownOwn, trueOwn, "the page shows the server's number for its own key");
   await cl.ctx.close();
   await py.ctx.close();
+});
+
+test("the mediator's page shows its own number from its own key", async () => {
+  const { server, browser } = env;
+  const c = await server.openCase({});
+  const med = await newRoleContext(browser, server, 'mediator',
+    { ignoreConsole: [/status of 401/] });
+  const page = await med.newPage();
+  await page.goto(c.links.mediator);
+  await page.waitForSelector('#m-summary dl');
+  await page.fill('#m-keys form[aria-label="Join with a key made here"] input[name=passphrase]',
+    'the mediator passphrase');
+  await Promise.all([page.waitForEvent('download'),
+    page.click('text=Make a key, download its file and join')]);
+  await page.waitForSelector('#m-keys li[data-role=mediator] .safety');
+  const own = () => page.textContent('#m-keys li[data-role=mediator] .safety');
+  const truth = (await own()).trim();
+  // the briefing now names another sealing key for the mediator, with its own number
+  const evil = 'cd'.repeat(32);
+  await page.route('**/v1/cases/*/brief', async (route) => {
+    const res = await route.fetch();
+    const body = await res.json();
+    body.keys.mediator.seal = evil;
+    body.keys.mediator.safety_number = '11111 11111 11111 11111 11111 11111';
+    await route.fulfill({ response: res, json: body });
+  });
+  await page.waitForFunction(
+    (seal) => document.querySelector('#m-keys li[data-role=mediator]')
+      ?.textContent.includes(seal), evil, { timeout: 12000 });
+  assert.equal((await own()).trim(), truth, "the page shows a number that is not its key's");
+  await med.close();
 });

@@ -212,7 +212,10 @@ export function mount(root, ctx) {
           ': no key registered yet.');
       }
       return el('li', { 'data-role': role }, el('strong', { text: role }),
-        dl([['safety number', el('span', { class: 'safety', text: safetyNumberOf(k) })],
+        dl([['safety number', el('span', { class: 'safety',
+          // its own from the key open here (the server's entry could name another
+          // sealing key), the parties' from the keys this page seals to
+          text: role === 'mediator' && view.key ? view.key.safetyNumber : safetyNumberOf(k) })],
           ['signing key', el('code', { text: k.sign })],
           ['sealing key', el('code', { text: k.seal })]]));
     });
