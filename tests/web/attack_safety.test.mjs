@@ -78,3 +78,35 @@ test("the mediator's page shows its own number from its own key", async () => {
   assert.equal((await own()).trim(), truth, "the page shows a number that is not its key's");
   await med.close();
 });
+
+test('a briefing of another case is not taken for this one', async () => {
+  const { server } = env;
+  const c = await server.openCase({});
+  const cl = await joinWithBrowserKey(env, 'claimant', c.links.claimant, 'claimant pass six');
+  const py = await joinWithBrowserKey(env, 'payer', c.links.payer, 'payer pass seven');
+  await checkNews(cl.page);
+  // the server answers the claimant's briefing as if it were another case's
+  await cl.page.route('**/v1/cases/*/brief', async (route) => {
+    const res = await route.fetch();
+    await route.fulfill({ response: res, json: { ...(await res.json()), case: 'othercase1' } });
+  });
+  const sent = [];
+  cl.page.on('request', (r) => {
+    if (/\/messages$/.test(r.url()) && r.method() === 'POST') sent.push(r.postDataJSON());
+  });
+  await cl.page.getByRole('button', { name: 'Check for news' }).click();
+  await cl.page.waitForTimeout(1000);
+  const box = cl.page.getByLabel('Message', { exact: true });
+  if (await box.count()) {
+    await box.fill('hello');
+    await cl.page.getByRole('button', { name: 'Seal and send' }).click();
+    await cl.page.waitForTimeout(1000);
+  }
+  for (const b of sent) {
+    const env64 = Buffer.from(b.envelope, 'base64');
+    assert.ok(!env64.includes(Buffer.from('othercase1')),
+      'the page signed a message for the case the server named');
+  }
+  await cl.ctx.close();
+  await py.ctx.close();
+});

@@ -110,6 +110,14 @@ export class Api {
   /** Learns role, whether it joined and its last request number from a briefing. */
   observe(brief) {
     if (!brief || typeof brief !== 'object') return brief;
+    // the pages sign and seal for brief.case and brief.role: an answer for another case
+    // or role than this client's is refused, not taken
+    if (this.caseId && 'case' in brief && brief.case !== this.caseId) {
+      throw new ApiError({ reason: 'the go-between answered for another case' });
+    }
+    if (this.role && brief.role && brief.role !== this.role) {
+      throw new ApiError({ reason: 'the go-between answered for another role' });
+    }
     if (brief.role) this.role = brief.role;
     if (brief.keys && this.role && brief.keys[this.role]) this.joined = true;
     if (Number.isSafeInteger(brief.last_request) && brief.last_request > this.lastRequest) {
