@@ -133,7 +133,15 @@ export function mount(root, ctx) {
         // an earlier join landed: read the briefing signed with this key (403 if not it)
         api.joined = true;
         api.setKey(k);
-        brief = await api.brief();
+        try {
+          brief = await api.brief();
+        } catch (e2) {
+          api.setKey(null);
+          if (e2.status === 403) sessionStorage.removeItem(keyFileKey(caseId));
+          throw e2.status === 403 && e2.field === 'signature'
+            ? new FormError('key', `the ${role} has joined this case with another key`)
+            : e2;
+        }
       }
       pendingJoin = null;
     }
