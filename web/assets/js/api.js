@@ -98,6 +98,7 @@ export class Api {
     this.joined = false;
     this.lastRequest = 0;
     this.lastRead = 0;
+    this.unsure = false;
     this.queue = Promise.resolve();
   }
 
@@ -109,6 +110,14 @@ export class Api {
   /** Learns role, whether it joined and its last request number from a briefing. */
   observe(brief) {
     if (!brief || typeof brief !== 'object') return brief;
+    // the pages sign and seal for brief.case and brief.role: an answer for another case
+    // or role than this client's is refused, not taken
+    if (this.caseId && 'case' in brief && brief.case !== this.caseId) {
+      throw new ApiError({ reason: 'the go-between answered for another case' });
+    }
+    if (this.role && brief.role && brief.role !== this.role) {
+      throw new ApiError({ reason: 'the go-between answered for another role' });
+    }
     if (brief.role) this.role = brief.role;
     if (brief.keys && this.role && brief.keys[this.role]) this.joined = true;
     if (Number.isSafeInteger(brief.last_request) && brief.last_request > this.lastRequest) {
@@ -210,12 +219,25 @@ export class Api {
         });
       }
       await ready();
+      // After a lost answer (or a number the server says it used) the last request may
+      // have landed: learn the role's last number from a briefing before signing again,
+      // else the retry reuses it and is refused as a replay, and so is every action after.
+      if (this.unsure) {
+        await this.brief();
+        this.unsure = false;
+      }
       const n = this.lastRequest + 1;
       const bytes = signedBody || utf8(canonicalJson(members));
       const sig = this.key.sign(actionStatement(this.caseId, this.role, n, action, bytes));
       body.request = n;
       body.signature = toHex(sig);
-      const answer = await this.call(method, casePath(this.caseId, route), { json: body });
+      let answer;
+      try {
+        answer = await this.call(method, casePath(this.caseId, route), { json: body });
+      } catch (e) {
+        if (e instanceof ApiError && (e.offline || e.field === 'request')) this.unsure = true;
+        throw e;
+      }
       this.lastRequest = n;
       return this.observe(answer);
     }

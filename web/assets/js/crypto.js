@@ -136,6 +136,20 @@ export function safetyNumber(signPk, sealPk) {
   return groups.join(' ');
 }
 
+/**
+ * The safety number of a briefing's `keys[role]` entry, computed here from the public
+ * keys the page seals to and verifies with: never the server's `safety_number`, which a
+ * server that swapped a key would leave as it was, so the comparison read aloud between
+ * the parties would pass. A malformed key gives a notice instead of a number.
+ */
+export function safetyNumberOf(entry) {
+  try {
+    return safetyNumber(fromHex(entry.sign, 32, 'sign'), fromHex(entry.seal, 32, 'seal'));
+  } catch {
+    return 'a malformed key (do not use this case)';
+  }
+}
+
 /** The bytes a join signature covers. */
 export function joinStatement(caseId, role, signPk, sealPk) {
   return concat(tag('nakodo/join/v1'), str8(caseId), u8(roleByte(role)), signPk, sealPk);
@@ -355,9 +369,10 @@ const STATEMENT_FIELDS = ['case', 'outcome', 'events', 'head', 'closed', 'server
  * Adds role's signature to a receipt file (doc/formats.md, "Receipt file"), as
  * `nakodo receipt --key` does: Ed25519 over "nakodo/party-sig/v1\0" ‖ u8 role ‖ the
  * closing statement's bytes, rebuilt from the receipt's lines. Refuses a receipt that
- * does not name key for role. Returns the new text.
+ * does not name key for role, and, given expect {caseId, outcome}, one of another case or
+ * outcome. Returns the new text.
  */
-export function signReceipt(text, key, role) {
+export function signReceipt(text, key, role, expect = {}) {
   if (
     typeof text !== 'string' ||
     text.length > RECEIPT_MAX ||
@@ -374,6 +389,15 @@ export function signReceipt(text, key, role) {
   };
   for (const f of STATEMENT_FIELDS) {
     if (get(f) === null) throw new FormatError('receipt', `the receipt has no ${f}`);
+  }
+  // as `nakodo receipt` does, sign nothing but this case's statement, and (when the
+  // caller knows it) only the outcome the party saw: the text comes from the server
+  if (expect.caseId !== undefined && get('case') !== expect.caseId) {
+    throw new FormatError('receipt', 'the server answered with the receipt of another case');
+  }
+  if (expect.outcome !== undefined && get('outcome') !== expect.outcome) {
+    throw new FormatError('receipt',
+      `the receipt says the case ${get('outcome')}, but it ended ${expect.outcome}`);
   }
   const mine = get(`${role}-key`);
   if (mine !== toHex(key.signPk)) {

@@ -6,7 +6,7 @@
 // (doc/api.md), and this page asks for nothing else. Every text from the server goes in
 // as text (ui.js).
 import { casePath, ApiError } from './api.js';
-import { ready } from './crypto.js';
+import { ready, safetyNumberOf } from './crypto.js';
 import { PartyKey, openKeyFile, writeKeyFile, KEYFILE_BYTES } from './keys.js';
 import { parseAmount, formatAmount, AmountError } from './money.js';
 import {
@@ -212,7 +212,10 @@ export function mount(root, ctx) {
           ': no key registered yet.');
       }
       return el('li', { 'data-role': role }, el('strong', { text: role }),
-        dl([['safety number', el('span', { class: 'safety', text: k.safety_number })],
+        dl([['safety number', el('span', { class: 'safety',
+          // its own from the key open here (the server's entry could name another
+          // sealing key), the parties' from the keys this page seals to
+          text: role === 'mediator' && view.key ? view.key.safetyNumber : safetyNumberOf(k) })],
           ['signing key', el('code', { text: k.sign })],
           ['sealing key', el('code', { text: k.seal })]]));
     });

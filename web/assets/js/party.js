@@ -9,7 +9,7 @@
 // sessionStorage, so a reload asks only the passphrase. The open key, figures and
 // opened messages live in memory; the figure field is emptied once sent.
 import { ApiError } from './api.js';
-import { fromBase64, signReceipt, toBase64 } from './crypto.js';
+import { fromBase64, safetyNumberOf, signReceipt, toBase64 } from './crypto.js';
 import { drawDance } from './dance.js';
 import { openKeyFile, PartyKey, writeKeyFile, KEYFILE_BYTES } from './keys.js';
 import { messagesSection } from './messages.js';
@@ -46,6 +46,9 @@ export function mount(root, ctx) {
   const { api, caseId, role } = ctx;
   let brief = ctx.brief;
   let key = null;
+  // the sealed file of a key made here whose join got no answer: that join may have
+  // landed, making it the role's key for good, so a retry joins with it, not a new one
+  let pendingJoin = null;
   const forms = new Map();
   const isPackage = () => brief && brief.kind === 'package';
 
@@ -117,7 +120,30 @@ export function mount(root, ctx) {
         throw new FormError('key', `this is not the key the ${role} registered on this case`);
       }
     } else {
-      brief = await api.join(k, role);
+      // kept before the join, so that a lost answer does not lose a registered key
+      sessionStorage.setItem(keyFileKey(caseId), toBase64(file));
+      try {
+        brief = await api.join(k, role);
+      } catch (e) {
+        if (!(e instanceof ApiError && e.needsKey)) {
+          if (e instanceof ApiError && e.offline) pendingJoin = file;
+          else sessionStorage.removeItem(keyFileKey(caseId));
+          throw e;
+        }
+        // an earlier join landed: read the briefing signed with this key (403 if not it)
+        api.joined = true;
+        api.setKey(k);
+        try {
+          brief = await api.brief();
+        } catch (e2) {
+          api.setKey(null);
+          if (e2.status === 403) sessionStorage.removeItem(keyFileKey(caseId));
+          throw e2.status === 403 && e2.field === 'signature'
+            ? new FormError('key', `the ${role} has joined this case with another key`)
+            : e2;
+        }
+      }
+      pendingJoin = null;
     }
     key = k;
     sessionStorage.setItem(keyFileKey(caseId), toBase64(file));
@@ -227,8 +253,17 @@ export function mount(root, ctx) {
           if (!pass1.input.value) throw new FormError('passphrase', 'choose a passphrase');
           if (pass1.input.value !== pass2.input.value)
             throw new FormError('passphrase2', 'the two passphrases differ');
-          const k = PartyKey.generate();
-          const bytes = await writeKeyFile(k, pass1.input.value, cost.input.value);
+          let k;
+          let bytes = pendingJoin;
+          if (bytes) {
+            k = await openKeyFile(bytes, pass1.input.value).catch(() => {
+              throw new FormError('passphrase', 'the key made a moment ago (whose joining got ' +
+                'no answer) is sealed under the passphrase typed then: type that one');
+            });
+          } else {
+            k = PartyKey.generate();
+            bytes = await writeKeyFile(k, pass1.input.value, cost.input.value);
+          }
           pass1.input.value = '';
           pass2.input.value = '';
           await useKey(k, bytes);
@@ -259,9 +294,12 @@ export function mount(root, ctx) {
     const rows = [];
     for (const r of [role, OTHER[role], 'mediator']) {
       const k = brief.keys && brief.keys[r];
+      // the own number from the key open in this page, the others' from the keys the
+      // page uses for them; never the server's `safety_number` (see safetyNumberOf)
+      const own = r === role && key ? key.safetyNumber : null;
       rows.push([
         r === role ? `Your safety number (${r})` : `The ${r}'s safety number`,
-        k ? el('span', { class: 'safety', text: k.safety_number }) : 'has not joined yet',
+        k ? el('span', { class: 'safety', text: own || safetyNumberOf(k) }) : 'has not joined yet',
       ]);
     }
     const dlButton = el('button', {
@@ -402,7 +440,10 @@ export function mount(root, ctx) {
         submit: 'Download the receipt',
         onSubmit: async () => {
           // signed here by the party, as `nakodo receipt --key` signs it
-          const text = signReceipt(await api.receipt(), key, role);
+          const text = signReceipt(await api.receipt(), key, role, {
+            caseId,
+            outcome: brief.state,
+          });
           download(`nakodo-receipt-${caseId}.txt`, text, 'text/plain');
           return (
             'Receipt downloaded, signed with your key. Check it offline with: ' +
