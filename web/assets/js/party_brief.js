@@ -73,8 +73,9 @@ export function rulesInWords(brief) {
   );
   if (r.proposals > 0) {
     items.push(
-      `If the rounds end without a deal, the mediator may propose a figure (up to ${r.proposals} ` +
-        'time(s)). Each side accepts or declines in confidence; it settles only if both accept, ' +
+      'If the rounds end without a deal, the mediator may propose a figure ' +
+        `(${r.proposals === 1 ? 'once' : `up to ${r.proposals} times`}). ` +
+        'Each side accepts or declines in confidence; it settles only if both accept, ' +
         "and neither learns the other's answer unless both accepted.",
     );
   }
@@ -91,12 +92,19 @@ export function rulesInWords(brief) {
 export function historyTable(brief) {
   const c = brief.currency;
   const m = (v) => (Number.isSafeInteger(v) ? formatAmount(v, c) : '—');
+  // once the case has ended its figures are deleted: say so rather than show a bare dash
+  const ended = brief.state === 'settled' || brief.state === 'closed';
+  const ownFigure = (r) => {
+    if (!r.submitted) return 'not yet';
+    if (Number.isSafeInteger(r.own_figure)) return m(r.own_figure);
+    return ended ? 'deleted at the end' : 'submitted';
+  };
   const rows = (brief.rounds || []).map((r) =>
     el(
       'tr',
       {},
       el('th', { scope: 'row', text: String(r.round) }),
-      el('td', { class: 'num', text: r.submitted ? m(r.own_figure) : 'not yet' }),
+      el('td', { class: 'num', text: ownFigure(r) }),
       el('td', { class: 'num', text: m(r.own_extension) }),
       el('td', {
         text: r.evaluated ? (r.outcome === 'no-deal' ? 'no deal' : `deal (${r.outcome})`) : 'open',
