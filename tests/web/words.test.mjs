@@ -1,6 +1,6 @@
 // The party's briefing in words (web/assets/js/party_brief.js), in node without a browser:
-// the rules read as English for one proposal and for several, and the rounds table says a
-// figure was deleted when the case ended rather than show a bare dash.
+// the rules read as English (one proposal or several, one round or several, no range), and
+// the rounds table says a figure was deleted when the case ended rather than show a dash.
 //
 //   node --test tests/web/words.test.mjs
 import { test } from 'node:test';
@@ -47,6 +47,22 @@ test('the proposals rule reads as English', () => {
   const three = rulesInWords(brief('open', 3)).join(' ');
   assert.match(three, /may propose a figure \(up to 3 times\)\./);
   assert.doesNotMatch(one + three, /time\(s\)/);
+});
+
+test('one round is not "at most 1 round"', () => {
+  const b = brief('open');
+  b.rules.rounds = 1;
+  assert.match(rulesInWords(b)[0], /^There is one round\. In it, you and the other side each /);
+  assert.match(rulesInWords(brief('open'))[0], /^There are at most 3 rounds\. In each, you /);
+});
+
+test('a case without a range says there is no upper limit', () => {
+  const b = brief('open');
+  b.rules.range_high = 4611686018427387903; // as JSON.parse reads NK_AMOUNT_MAX
+  const words = rulesInWords(b).join(' ');
+  assert.match(words, /Every figure is at least €0\.00; there is no upper limit\./);
+  assert.doesNotMatch(words, /46,116,860/);
+  assert.match(rulesInWords(brief('open')).join(' '), /lies between €0\.00 and €1,000\.00\./);
 });
 
 test('a figure deleted at the end says so', () => {

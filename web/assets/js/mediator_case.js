@@ -102,11 +102,13 @@ export function mount(root, ctx) {
     }
     if (b.proposal?.pending) return el('p', { text: 'Your proposal waits for both answers.' });
     if (made >= rules.proposals) {
-      return el('p', { text: `All ${rules.proposals} proposals the rules allow were made.` });
+      return el('p', { text: rules.proposals === 1 ? 'The one proposal the rules allow was made.'
+        : `All ${rules.proposals} proposals the rules allow were made.` });
     }
-    const amount = field({ name: 'amount', label: `Your proposal (${b.currency}, in major units)`,
+    const amount = field({ name: 'amount', label: `Your proposal (${b.currency})`,
       inputmode: 'decimal', autocomplete: 'off',
-      hint: `${rules.proposals - made} of ${rules.proposals} left; within the case's range.` });
+      hint: 'An amount as the parties write theirs (e.g. 1,250,000.50), within the case\'s '
+        + `range shown above; ${rules.proposals - made} of ${rules.proposals} proposals left.` });
     return form({ label: 'Propose a figure', fields: [amount], submit: 'Propose this figure',
       onSubmit: async () => {
         let minor;

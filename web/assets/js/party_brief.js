@@ -16,11 +16,15 @@ export function rulesInWords(brief) {
   const m = (v) => formatAmount(v, c);
   const me = brief.role;
   const items = [
-    `There are at most ${r.rounds} round${r.rounds === 1 ? '' : 's'}. In each, you and the ` +
-    `other side ` +
+    (r.rounds === 1 ? 'There is one round. In it, you and the other side '
+      : `There are at most ${r.rounds} rounds. In each, you and the other side `) +
       'each give the go-between one figure in confidence: the claimant the least it will accept ' +
       `(its demand), the payer the most it will pay (its offer). You are the ${me}.`,
-    `Every figure lies between ${m(r.range_low)} and ${m(r.range_high)}.`,
+    // a case opened without a range has the largest amount as its top (2^62 - 1 minor
+    // units): say there is no limit rather than print that number
+    r.range_high >= Number.MAX_SAFE_INTEGER
+      ? `Every figure is at least ${m(r.range_low)}; there is no upper limit.`
+      : `Every figure lies between ${m(r.range_low)} and ${m(r.range_high)}.`,
   ];
   if (r.settle === 'random') {
     items.push(
