@@ -1,6 +1,7 @@
 // The party's briefing in words (web/assets/js/party_brief.js), in node without a browser:
 // the rules read as English (one proposal or several, one round or several, no range), and
-// the rounds table says a figure was deleted when the case ended rather than show a dash.
+// the rounds table says a figure was deleted when the case ended rather than show a dash;
+// and the console's analysis lists an outcome's issues in the agenda's order.
 //
 //   node --test tests/web/words.test.mjs
 import { test } from 'node:test';
@@ -28,6 +29,7 @@ const cells = (node, tag) => (node.tag === tag ? [node] : [])
 const here = dirname(fileURLToPath(import.meta.url));
 const { rulesInWords, historyTable } =
   await import(resolve(here, '../../web/assets/js/party_brief.js'));
+const { outcomeText } = await import(resolve(here, '../../web/assets/js/analysis.js'));
 
 const rules = (proposals) => ({
   rounds: 3, settle: 'midpoint', grid: 100, hints_bp: [], range_low: 0, range_high: 100000,
@@ -73,4 +75,13 @@ test('a figure deleted at the end says so', () => {
   const open = brief('open');
   open.rounds[0].own_figure = 1500000;
   assert.deepEqual(own(open), ['€15,000.00', 'not yet']);
+});
+
+test("an outcome's issues come in the agenda's order, as the command prints them", () => {
+  const issues = [{ name: 'claims' }, { name: 'fisheries' }, { name: 'basic relations' }];
+  // as the server sends it: keys sorted
+  const outcome = { 'basic relations': 'silent', claims: 475, fisheries: '12-mile zone' };
+  assert.equal(outcomeText(outcome, issues),
+    'claims = 475; fisheries = 12-mile zone; basic relations = silent');
+  assert.equal(outcomeText({ b: 1, a: 2 }, []), 'b = 1; a = 2');
 });
