@@ -118,8 +118,25 @@ static int parse_fix(struct cli_ctx *ctx, struct nk_analysis *an, const char *ar
 	memcpy(name, arg, (size_t)(eq - arg));
 	name[eq - arg] = 0;
 	i = nk_agenda_find_issue(an->agenda, name);
-	if (i < 0)
-		return cli_usage_error(ctx, ANALYZE, "--fix: the agenda has no issue '%s'", name);
+	if (i < 0) {
+		/* name the issues there are, so that a misspelt one is seen at once */
+		char issues[200];
+		size_t len = 0;
+
+		issues[0] = 0;
+		for (size_t k = 0; k < an->agenda->nissues; k++) {
+			int n = snprintf(issues + len, sizeof issues - len, "%s'%s'", k ? ", " : "",
+					 an->agenda->issues[k].name);
+
+			if (n < 0 || len + (size_t)n + 6 >= sizeof issues) {
+				snprintf(issues + len, sizeof issues - len, ", …");
+				break;
+			}
+			len += (size_t)n;
+		}
+		return cli_usage_error(ctx, ANALYZE, "--fix: the agenda has no issue '%s'; its "
+				       "issues are %s", name, issues);
+	}
 	if (nk_analysis_fix(an, name, eq + 1, &err))
 		return cli_report(ctx, &err);
 	return CLI_OK;

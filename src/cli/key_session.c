@@ -55,7 +55,9 @@ static const char *runtime_dir(struct nk_error *err)
 
 	if (!dir || !*dir) {
 		nk_fail(err, NK_EINVAL, "XDG_RUNTIME_DIR", "not set: a key session lives in the "
-			"per-user runtime directory, which this login has not got");
+			"per-user runtime directory (/run/user/UID, made by a systemd login); set "
+			"it to a folder of yours with mode 0700, or let each command ask the "
+			"passphrase");
 		return NULL;
 	}
 	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode) || sb.st_uid != getuid() ||

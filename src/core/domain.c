@@ -129,9 +129,39 @@ double nk_issue_number(const struct nk_issue *issue, size_t v)
 	return issue->lower + (double)v * issue->step;
 }
 
+/* What an issue takes, for an error that should say what to write instead: a discrete
+ * issue's first labels (as many as fit), a numeric issue's bounds and step. */
+static void issue_values_hint(const struct nk_issue *issue, char *buf, size_t size)
+{
+	size_t len;
+
+	if (issue->nvalues == 0) {
+		snprintf(buf, size, "no value at all");
+		return;
+	}
+	if (issue->kind != NK_ISSUE_DISCRETE) {
+		snprintf(buf, size, "a number from %.24s to %.24s in steps of %g",
+			 issue->labels[0], issue->labels[issue->nvalues - 1], issue->step);
+		return;
+	}
+	len = (size_t)snprintf(buf, size, "one of");
+	for (size_t v = 0; v < issue->nvalues; v++) {
+		int n = snprintf(buf + len, size - len, "%s '%s'", v ? "," : "", issue->labels[v]);
+
+		/* whole labels only (one cut short would be copied as it stands); keep room
+		 * for ", …" when the rest does not fit */
+		if (n < 0 || len + (size_t)n + 6 >= size) {
+			snprintf(buf + len, size - len, ", …");
+			return;
+		}
+		len += (size_t)n;
+	}
+}
+
 enum nk_status nk_issue_find_value(const struct nk_issue *issue, const char *text, size_t *out,
 				   struct nk_error *err)
 {
+	char hint[180];
 	char *end;
 	double x;
 
@@ -154,7 +184,9 @@ enum nk_status nk_issue_find_value(const struct nk_issue *issue, const char *tex
 			}
 		}
 	}
-	return nk_fail(err, NK_EINVAL, issue->name, "\"%.64s\" is not one of the issue's values", text);
+	issue_values_hint(issue, hint, sizeof hint);
+	return nk_fail(err, NK_EINVAL, issue->name, "\"%.32s\" is not a value of this issue; it "
+		       "takes %s", text, hint);
 }
 
 long nk_agenda_find_issue(const struct nk_agenda *agenda, const char *name)

@@ -64,5 +64,29 @@ else
 	bad "--json names exit 2" "$(cat "$dir/out")"
 fi
 
+# --fix with a misspelt issue or a value the issue does not take: the message says what
+# would do (the agenda's issues, the issue's values whole, or its numeric bounds), so that
+# the user need not open the agenda file
+agenda=("$ex/agenda-1962.json" "$ex/agenda-1962-korea.json" "$ex/agenda-1962-japan.json")
+refuse 2 "--fix, a misspelt issue: the agenda's issues are named" \
+	"its issues are 'claims', 'fisheries', 'residents', 'cultural property', 'basic rel" -- \
+	"$nk" analyze "${agenda[@]}" --fix claim=300
+refuse 2 "--fix, a value not on a discrete issue: its values are named" \
+	"one of 'Peace Line kept', '12-mile zone \\+ joint area', '12-mile zone', '3-mile limit'" -- \
+	"$nk" analyze "${agenda[@]}" --fix fisheries=Peace
+refuse 2 "--fix: whole labels, never one cut short" \
+	"'residence for pre-1945 arrivals and children'" -- \
+	"$nk" analyze "${agenda[@]}" --fix residents=x
+refuse 2 "--fix, a number off a numeric issue: its bounds and step" \
+	"it takes a number from 100 to 600 in steps of 1" -- \
+	"$nk" analyze "${agenda[@]}" --fix claims=301.5
+refuse 2 "--fix --json: the values are in the detail" '' -- \
+	"$nk" --json analyze "${agenda[@]}" --fix fisheries=Peace
+if grep -q '"field": *"fisheries"' "$dir/out" && grep -qF "'3-mile limit'" "$dir/out"; then
+	ok "--fix --json: the issue is the field"
+else
+	bad "--fix --json: the issue is the field" "$(cat "$dir/out")"
+fi
+
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -39,6 +39,8 @@ asks_pass "without a session the passphrase is needed" "$nk" --db "$db" join "$C
 is "--minutes 0 is refused" "$?" 2
 env -u XDG_RUNTIME_DIR "$nk" key unlock "$dir/c.key" >/dev/null 2>"$dir/err"
 is "no runtime directory: refused" "$?" 2
+check "the refusal says what to do" 'grep -q "set it to a folder of yours with mode 0700" "$dir/err"' \
+	"$(cat "$dir/err")"
 chmod 755 "$XDG_RUNTIME_DIR"
 NAKODO_PASSPHRASE_FILE="$dir/pass" "$nk" key unlock "$dir/c.key" >/dev/null 2>"$dir/err"
 is "a runtime directory open to others: refused" "$?" 2

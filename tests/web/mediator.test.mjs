@@ -358,7 +358,7 @@ test('a whole case across three browser contexts, seen and led from the mediator
   await payPage.getByLabel('Passphrase of your key').fill('the payer passphrase');
   await payPage.getByRole('button', { name: 'Open my key' }).first().click();
   await payPage.locator('#keys dt', { hasText: 'Your safety number' }).waitFor();
-  await waitText(page, '#m-invite', /payer[^]*reissued 1/);
+  await waitText(page, '#m-invite', /payer[^]*reissued once/);
 
   // A proposal: bad amounts are told and change nothing; then one both sides accept.
   const events = async () => (await page.locator('#m-log li').count());
@@ -415,7 +415,7 @@ test('the mediator closes a case, and a revoked link opens nothing', async () =>
   const { server } = env;
   const { c, med, page } = await mediatorOfNewCase();
   await page.click('[data-action=revoke-claimant]');
-  await waitText(page, '#m-invite', /claimant[^]*revoked 1/);
+  await waitText(page, '#m-invite', /claimant[^]*revoked once/);
   const claimant = await server.api('GET', `/v1/cases/${c.case}/brief`,
     { token: c.tokens.claimant });
   assert.equal(claimant.status, 401, 'the revoked token is refused');

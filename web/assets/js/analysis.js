@@ -59,8 +59,16 @@ function fmt(u) {
   return typeof u === 'number' ? u.toFixed(6) : '—';
 }
 
-function outcomeText(outcome) {
-  return Object.entries(outcome || {}).map(([k, v]) => `${k} = ${v}`).join('; ');
+/**
+ * An outcome as text, its issues in the agenda's order (as `nakodo analyze` prints them),
+ * not in the JSON object's, whose keys the server sorts.
+ */
+export function outcomeText(outcome, issues = []) {
+  const o = outcome || {};
+  const has = (k) => Object.prototype.hasOwnProperty.call(o, k);
+  const order = issues.map((i) => String(i.name)).filter(has);
+  const rest = Object.keys(o).filter((k) => !order.includes(k));
+  return [...order, ...rest].map((k) => `${k} = ${o[k]}`).join('; ');
 }
 
 function pointsTable(table, a) {
@@ -78,7 +86,7 @@ function pointsTable(table, a) {
     for (const u of p.utilities) {
       tr.append(el('td', { class: 'num', 'data-u': String(u), text: fmt(u) }));
     }
-    tr.append(el('td', { text: outcomeText(p.outcome) }));
+    tr.append(el('td', { text: outcomeText(p.outcome, a.issues) }));
     return tr;
   });
   const res = el('tr', {}, el('th', { scope: 'row', text: 'reservation' }),

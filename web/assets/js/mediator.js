@@ -74,7 +74,8 @@ async function useToken(ev) {
   ev.preventDefault();
   const form = $('operator-form');
   const input = $('operator-token');
-  const token = input.value.trim().toLowerCase();
+  // a paste from the terminal may bring spaces or the whole 'operator token: …' line
+  const token = input.value.trim().replace(/^operator token:\s*/i, '').toLowerCase();
   if (!TOKEN_RE.test(token)) {
     showErrors(form, null, 'operator-', [{ field: 'token', reason: token === ''
       ? 'the token is empty' : 'a token is 64 hexadecimal digits (0-9, a-f)' }]);

@@ -22,6 +22,7 @@ const REFRESH_MS = 5000;
 // case.js keeps a case's token under this key (this tab's sessionStorage); a reissued
 // mediator token replaces it there so that a reload still opens the case.
 const tokenKey = (caseId) => `nakodo:token:${caseId}`;
+const times = (n) => (n === 1 ? 'once' : `${n} times`);
 
 function addStylesheet() {
   if (document.querySelector('link[data-mediator]')) return;
@@ -101,11 +102,13 @@ export function mount(root, ctx) {
     }
     if (b.proposal?.pending) return el('p', { text: 'Your proposal waits for both answers.' });
     if (made >= rules.proposals) {
-      return el('p', { text: `All ${rules.proposals} proposals the rules allow were made.` });
+      return el('p', { text: rules.proposals === 1 ? 'The one proposal the rules allow was made.'
+        : `All ${rules.proposals} proposals the rules allow were made.` });
     }
-    const amount = field({ name: 'amount', label: `Your proposal (${b.currency}, in major units)`,
+    const amount = field({ name: 'amount', label: `Your proposal (${b.currency})`,
       inputmode: 'decimal', autocomplete: 'off',
-      hint: `${rules.proposals - made} of ${rules.proposals} left; within the case's range.` });
+      hint: 'An amount as the parties write theirs (e.g. 1,250,000.50), within the case\'s '
+        + `range shown above; ${rules.proposals - made} of ${rules.proposals} proposals left.` });
     return form({ label: 'Propose a figure', fields: [amount], submit: 'Propose this figure',
       onSubmit: async () => {
         let minor;
@@ -177,7 +180,7 @@ export function mount(root, ctx) {
       return el('li', { 'data-role': role },
         el('h3', { text: role }),
         el('p', { text: `${joined ? 'Joined with a key' : 'Not joined yet'}; link reissued `
-          + `${c.reissued}, revoked ${c.revoked} time(s).` }),
+          + `${times(c.reissued)}, revoked ${times(c.revoked)}.` }),
         el('div', { class: 'actions' }, reissue, revoke), linkBox, note);
     });
     return el('ul', { class: 'plain' }, ...rows);
@@ -310,7 +313,9 @@ export function mount(root, ctx) {
     button.addEventListener('click', () => act(note, async () => {
       const text = await api.receipt();
       download(`receipt-${caseId}.txt`, text, 'text/plain;charset=utf-8');
-      note.textContent = 'The receipt is downloaded: check it with nakodo verify.';
+      note.textContent = `The receipt is downloaded (receipt-${caseId}.txt). Anyone checks it `
+        + `offline with nakodo verify receipt-${caseId}.txt --server-key KEY, where KEY is the `
+        + "server's public key, as its operator's nakodo server-key prints it.";
     }));
     return el('div', {}, el('p', { text: 'Signed by the server; anyone can check it offline '
       + 'with nakodo verify and the server\'s public key.' }),

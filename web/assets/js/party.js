@@ -446,8 +446,10 @@ export function mount(root, ctx) {
           });
           download(`nakodo-receipt-${caseId}.txt`, text, 'text/plain');
           return (
-            'Receipt downloaded, signed with your key. Check it offline with: ' +
-            'nakodo verify FILE --server-key KEY'
+            `Receipt downloaded as nakodo-receipt-${caseId}.txt, signed with your key. ` +
+            `Anyone checks it offline with nakodo verify nakodo-receipt-${caseId}.txt ` +
+            "--server-key KEY, where KEY is the server's public key: ask the operator for it " +
+            'over a channel you trust, never take it from the receipt.'
           );
         },
       }),

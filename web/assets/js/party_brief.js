@@ -16,11 +16,15 @@ export function rulesInWords(brief) {
   const m = (v) => formatAmount(v, c);
   const me = brief.role;
   const items = [
-    `There are at most ${r.rounds} round${r.rounds === 1 ? '' : 's'}. In each, you and the ` +
-    `other side ` +
+    (r.rounds === 1 ? 'There is one round. In it, you and the other side '
+      : `There are at most ${r.rounds} rounds. In each, you and the other side `) +
       'each give the go-between one figure in confidence: the claimant the least it will accept ' +
       `(its demand), the payer the most it will pay (its offer). You are the ${me}.`,
-    `Every figure lies between ${m(r.range_low)} and ${m(r.range_high)}.`,
+    // a case opened without a range has the largest amount as its top (2^62 - 1 minor
+    // units): say there is no limit rather than print that number
+    r.range_high >= Number.MAX_SAFE_INTEGER
+      ? `Every figure is at least ${m(r.range_low)}; there is no upper limit.`
+      : `Every figure lies between ${m(r.range_low)} and ${m(r.range_high)}.`,
   ];
   if (r.settle === 'random') {
     items.push(
@@ -73,8 +77,9 @@ export function rulesInWords(brief) {
   );
   if (r.proposals > 0) {
     items.push(
-      `If the rounds end without a deal, the mediator may propose a figure (up to ${r.proposals} ` +
-        'time(s)). Each side accepts or declines in confidence; it settles only if both accept, ' +
+      'If the rounds end without a deal, the mediator may propose a figure ' +
+        `(${r.proposals === 1 ? 'once' : `up to ${r.proposals} times`}). ` +
+        'Each side accepts or declines in confidence; it settles only if both accept, ' +
         "and neither learns the other's answer unless both accepted.",
     );
   }
@@ -91,12 +96,19 @@ export function rulesInWords(brief) {
 export function historyTable(brief) {
   const c = brief.currency;
   const m = (v) => (Number.isSafeInteger(v) ? formatAmount(v, c) : '—');
+  // once the case has ended its figures are deleted: say so rather than show a bare dash
+  const ended = brief.state === 'settled' || brief.state === 'closed';
+  const ownFigure = (r) => {
+    if (!r.submitted) return 'not yet';
+    if (Number.isSafeInteger(r.own_figure)) return m(r.own_figure);
+    return ended ? 'deleted at the end' : 'submitted';
+  };
   const rows = (brief.rounds || []).map((r) =>
     el(
       'tr',
       {},
       el('th', { scope: 'row', text: String(r.round) }),
-      el('td', { class: 'num', text: r.submitted ? m(r.own_figure) : 'not yet' }),
+      el('td', { class: 'num', text: ownFigure(r) }),
       el('td', { class: 'num', text: m(r.own_extension) }),
       el('td', {
         text: r.evaluated ? (r.outcome === 'no-deal' ? 'no deal' : `deal (${r.outcome})`) : 'open',
