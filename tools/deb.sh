@@ -57,7 +57,7 @@ dpkg-deb -c "$dev" >"$out/libnakodo-dev.contents"
 fail=0
 for f in ./usr/bin/nakodo ./usr/share/man/man1/nakodo.1.gz ./usr/share/man/man8/nakodo-serve.8.gz \
 	./usr/share/bash-completion/completions/nakodo ./lib/systemd/system/nakodo.service \
-	./etc/default/nakodo ./usr/share/doc/nakodo/README.md ./usr/share/doc/nakodo/api.md \
+	./etc/default/nakodo ./usr/share/doc/nakodo/README.md ./usr/share/doc/nakodo/doc/api.md \
 	./usr/share/doc/nakodo/copyright; do
 	grep -q " $f\$" "$out/nakodo.contents" || { echo "deb: nakodo lacks $f"; fail=1; }
 done

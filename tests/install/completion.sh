@@ -76,6 +76,7 @@ done
 expect "roles after --as" "claimant payer mediator" nakodo brief X --as ""
 expect "roles after --to" "claimant payer mediator" nakodo send X --to ""
 expect "a role from its start" "mediator" nakodo brief X --as me
+expect "a party's own step takes a party's role" "claimant payer" nakodo submit X --as ""
 expect "answer's accept|decline" "accept decline" nakodo answer X --as payer ""
 expect "keygen's costs" "moderate interactive sensitive" nakodo keygen --cost ""
 expect "loan's repayments" "equal-principal annuity bullet" nakodo loan --repayment ""

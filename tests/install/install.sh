@@ -49,8 +49,9 @@ if command -v man >/dev/null; then
 		'[ "$out" = "$root/share/man/man8/nakodo-serve.8" ]' "$out"
 fi
 
-check "README and doc/*.md in share/doc/nakodo" \
-	'[ -f "$root/share/doc/nakodo/README.md" ] && [ -f "$root/share/doc/nakodo/api.md" ]'
+check "README and doc/ in share/doc/nakodo, where README's links point" \
+	'[ -f "$root/share/doc/nakodo/README.md" ] && [ -f "$root/share/doc/nakodo/doc/api.md" ] &&
+	 [ -f "$root/share/doc/nakodo/doc/img/party-briefing.png" ]'
 check "the examples the README shows, in share/doc/nakodo/examples" \
 	'[ -f "$root/share/doc/nakodo/examples/claims-1962.json" ]'
 
