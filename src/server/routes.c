@@ -462,7 +462,7 @@ const struct route server_routes[] = {
 	{ "POST", "/v1/analyze", ACCESS_OPERATOR | ACCESS_ANY_MEDIATOR, analyze_fields, h_analyze,
 	  false },
 	{ "POST", "/v1/cases/{id}/figures", PARTIES, submit_fields, h_submit, false },
-	{ "POST", "/v1/cases/{id}/extensions", PARTIES, amount_fields, h_extend, false },
+	{ "POST", "/v1/cases/{id}/extensions", PARTIES, submit_fields, h_extend, false },
 	{ "POST", "/v1/cases/{id}/package", PARTIES, package_fields, h_package, false },
 	{ "POST", "/v1/cases/{id}/proposals", ACCESS_MEDIATOR, amount_fields, h_propose, false },
 	{ "POST", "/v1/cases/{id}/answers", PARTIES, answer_fields, h_answer, false },
