@@ -80,12 +80,17 @@ static int read_receipt_file(struct cli_ctx *ctx, const char *path, char **text,
 static void print_text(struct cli_ctx *ctx, const struct nk_receipt *r,
 		       const struct nk_receipt_report *rep)
 {
-	char head[NK_KEY_HEX];
+	char head[NK_KEY_HEX], when[CLI_TIME_MAX], amount[CLI_AMOUNT_MAX];
 	int fails = 0;
 
 	nk_key_to_hex(r->statement.head, head);
-	fprintf(ctx->out, "case     %s\noutcome  %s\nevents   %llu\nhead     %s\n\n",
-		r->statement.case_id, r->statement.outcome,
+	cli_iso_time(r->statement.closed_ms, when);
+	fprintf(ctx->out, "case     %s\noutcome  %s\n", r->statement.case_id, r->statement.outcome);
+	if (r->statement.has_settlement) {
+		cli_format_amount(r->statement.currency, r->statement.settlement, amount);
+		fprintf(ctx->out, "settled  %s\n", amount);
+	}
+	fprintf(ctx->out, "ended    %s\nevents   %llu\nhead     %s\n\n", when,
 		(unsigned long long)r->statement.events, head);
 	for (int c = 0; c < NK_CHECK_COUNT; c++) {
 		fprintf(ctx->out, "%-7s %-21s %s\n", nk_check_result_name(rep->result[c]),
@@ -111,10 +116,11 @@ static void print_json(struct cli_ctx *ctx, const struct nk_receipt *r,
 							nk_receipt_check_name((enum nk_receipt_check)c),
 							"result", nk_check_result_name(rep->result[c]),
 							"detail", rep->detail[c]));
-	cli_print_json(ctx, json_pack("{s:b, s:s, s:s, s:I, s:s, s:o}", "valid", rep->valid,
-				      "case", r->statement.case_id, "outcome", r->statement.outcome,
-				      "events", (json_int_t)r->statement.events, "head", head,
-				      "checks", checks));
+	cli_print_json(ctx, cli_statement_json(json_pack("{s:b, s:s, s:s, s:I, s:s, s:o}", "valid",
+							 rep->valid, "case", r->statement.case_id,
+							 "outcome", r->statement.outcome, "events",
+							 (json_int_t)r->statement.events, "head",
+							 head, "checks", checks), &r->statement));
 }
 
 int cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
