@@ -1,6 +1,7 @@
 /* nakodo verify: checks a receipt offline with the server's public key alone, and
  * says check by check what holds and what does not. Needs no database and no network;
  * a receipt that is malformed, altered or from another server or case does not verify. */
+#include "cmd_verify_draw.h"
 #include "util.h"
 #include <nakodo/json_build.h>
 
@@ -14,7 +15,8 @@
 #define CMD "nakodo verify"
 
 static const char verify_help[] =
-	"usage: nakodo verify FILE --server-key KEY [--json]\n\n"
+	"usage: nakodo verify FILE --server-key KEY [--json]\n"
+	"       nakodo verify --draw CASE --as claimant|payer AMOUNT [--key FILE] [--json]\n\n"
 	"Checks a receipt (from 'nakodo receipt') with public keys alone: the server's\n"
 	"signature on the case's closing statement, each party's signature on it, the\n"
 	"statement's inclusion in the server's append-only log (RFC 9162), and the signed\n"
@@ -24,6 +26,18 @@ static const char verify_help[] =
 	"                    first line holds them (as 'nakodo server-key' prints it). Get it\n"
 	"                    from the operator over a channel you trust, not from the receipt.\n"
 	"  --json            one JSON object: valid, the statement, and checks[]\n\n"
+	"With --draw a party checks its case's random settlement: that the seed its briefing\n"
+	"reveals hashes to the commitment the case recorded when it opened, and that the\n"
+	"draw replayed from that seed with AMOUNT, its own figure of the settled round (the\n"
+	"case deleted it; '-' reads it from standard input), lands on the settlement. Each\n"
+	"side's check catches a settlement moved in the other's favour. The seed is shown\n"
+	"to the two parties only. Reads the briefing locally or, with --server URL --token\n"
+	"TOKEN (or NAKODO_SERVER, NAKODO_TOKEN), from a server; --key FILE signs the read\n"
+	"of a joined party.\n"
+	"  --draw            check a random settlement instead of a receipt\n"
+	"  --as ROLE         claimant or payer (through a server the token says it)\n"
+	"  --key FILE        the party's key file, once it has joined\n"
+	"  --server URL, --token TOKEN  read the briefing from a nakodo server\n\n"
 	"exit status: 0 the receipt verifies, 1 it does not (or is not a receipt),\n"
 	"2 bad usage, 3 a file could not be read\n";
 
@@ -142,6 +156,9 @@ int cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 		fputs(verify_help, ctx->out);
 		return CLI_OK;
 	}
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--draw") == 0)
+			return cli_verify_draw(ctx, argc, argv);
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
