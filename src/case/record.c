@@ -384,6 +384,13 @@ static enum nk_status find_entry(const struct nk_case_env *env, const char *id,
 
 		rc = statement_of(env, id, &prefix, &now, err);
 	}
+	/* A case settled before statements carried the settlement (v1) was recorded
+	 * without it: compare what v1 held. */
+	if (rc == NK_OK && !r->statement.has_settlement) {
+		now.has_settlement = false;
+		now.settlement = 0;
+		memset(now.currency, 0, sizeof(now.currency));
+	}
 	if (rc == NK_OK && (nk_statement_encode(&now, want, &want_len, err) != NK_OK ||
 			    nk_statement_encode(&r->statement, got, &got_len, err) != NK_OK))
 		rc = NK_ECORRUPT;
