@@ -149,6 +149,16 @@ NK_MUST_USE enum nk_status nk_bargain_round(const struct nk_rules *rules, int ro
 /* The commitment to a seed, published when the case opens: SHA-256(seed). */
 void nk_bargain_commit_seed(const uint8_t seed[NK_SEED_BYTES], uint8_t commitment[32]);
 
+/* One side's check of a random settlement (doc/bargain.md, "Checking the draw"): replays
+ * round's draws from seed with that side's own figure (the claimant's demand, the payer's
+ * offer) and says whether the first draw between it and figure is figure. NK_OK if it
+ * is; NK_EREFUSED, naming "figure", if it is not or if own does not lie on its side of
+ * figure; NK_EINVAL for a role that is not a party or rules that do not draw. */
+NK_MUST_USE enum nk_status nk_bargain_check_draw(const struct nk_rules *rules, int round,
+						 enum nk_role role, int64_t own, int64_t figure,
+						 const uint8_t seed[NK_SEED_BYTES],
+						 struct nk_error *err);
+
 /* Writes a person's name for a hint band: "close (gap within 10% of the demand)". */
 void nk_bargain_hint_text(const struct nk_rules *rules, int band,
 			  char out[static NK_HINT_TEXT_MAX]);

@@ -100,7 +100,7 @@ struct nk_package_valuation;	/* <nakodo/package.h> */
 /* One action and what it says. Only the members its action uses are read. */
 struct nk_case_request {
 	enum nk_case_action action;
-	int round;			/* submit, package: the named round, or 0: the open one */
+	int round;			/* submit, extend, package: the named round, or 0: the open one */
 	int64_t amount;			/* submit, extend, propose */
 	bool accept;			/* answer */
 	const uint8_t *envelope;	/* send, deposit: the envelope, as sealed */

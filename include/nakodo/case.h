@@ -58,7 +58,8 @@ const char *nk_case_action_name(enum nk_case_action action);
 
 /* The canonical body of a request, whose SHA-256 the signature binds: the envelope for
  * send and deposit, otherwise compact JSON with sorted keys of the action's members:
- * {"amount":A,"round":R} (submit), {"amount":A} (extend, propose), {"accept":B}
+ * {"amount":A,"round":R} (submit), {"amount":A} (propose, and extend without a round;
+ * with one as submit), {"accept":B}
  * (answer), {} (close, withdraw), {"round":R,"valuation":V} (package: V is the
  * valuation's normal form, nk_valuation_json_write, as an object with the same sorted
  * keys, reals to 15 significant digits). Returns a new buffer (free()) in *out; it may

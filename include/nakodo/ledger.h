@@ -141,10 +141,15 @@ NK_MUST_USE enum nk_status nk_checkpoint_decode(const uint8_t *in, size_t len,
 /* ---- closing statements and receipts ---- */
 
 /* A case's closing statement: the leaf the server logs for the case. It holds the
- * outcome's name, never a figure. */
+ * outcome's name and, for a settled figure case, the settlement both sides were told,
+ * never a confidential figure. With a settlement it is a v2 statement; without one its
+ * bytes are v1's, so the statements and receipts made before v2 verify unchanged. */
 struct nk_statement {
 	char case_id[NK_CASE_ID_MAX];
 	char outcome[NK_OUTCOME_MAX];	/* letters, digits, '-' */
+	bool has_settlement;		/* v2: the settled amount below */
+	char currency[4];		/* v2: ISO 4217, upper case */
+	int64_t settlement;		/* v2: in the currency's minor units, >= 0 */
 	uint64_t events;		/* events in the chain */
 	uint8_t head[NK_HASH_BYTES];	/* chain hash of the last event */
 	int64_t closed_ms;

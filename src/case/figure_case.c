@@ -195,7 +195,7 @@ static enum nk_status submit(const struct nk_case_env *env, struct case_state *s
 			     const struct nk_request_auth *auth, bool *ended, struct nk_error *err)
 {
 	const bool extension = req->action == NK_ACTION_EXTEND;
-	const int round = extension ? 0 : req->round;
+	const int round = req->round;	/* 0: the open one */
 	const int64_t amount = req->amount;
 	const char *id = st->id;
 	char name[NK_SECRET_NAME_MAX];

@@ -3,6 +3,7 @@
  * statement logged in the server's record when the case ends, and the receipt that
  * proves it offline (doc/crypto.md, "The record"). */
 #include "case/case_impl.h"
+#include "case/figure_kind.h"
 #include "case/record.h"
 
 #include <nakodo/ledger.h>
@@ -188,6 +189,14 @@ static enum nk_status statement_of(const struct nk_case_env *env, const char *id
 			       "receipt is for a settled or closed case", nk_case_state_name(st.state));
 	snprintf(stmt->case_id, sizeof(stmt->case_id), "%s", id);
 	snprintf(stmt->outcome, sizeof(stmt->outcome), "%s", nk_case_state_name(st.state));
+	/* The settlement both sides were told, so that the receipt proves the amount and not
+	 * only "settled" (a v2 statement). A package case's settlement is a package, which
+	 * the statement does not carry. */
+	if (st.state == NK_STATE_SETTLED && st.kind == &case_kind_figures) {
+		stmt->has_settlement = true;
+		stmt->settlement = st.fig.settlement;
+		memcpy(stmt->currency, st.fig.rules.currency, sizeof(stmt->currency));
+	}
 	stmt->events = log->count;
 	stmt->closed_ms = log->events[log->count - 1].time_ms;
 	nk_server_key_id(env->signer, stmt->key_id);
@@ -374,6 +383,13 @@ static enum nk_status find_entry(const struct nk_case_env *env, const char *id,
 		struct nk_event_list prefix = { log->events, (size_t)r->statement.events };
 
 		rc = statement_of(env, id, &prefix, &now, err);
+	}
+	/* A case settled before statements carried the settlement (v1) was recorded
+	 * without it: compare what v1 held. */
+	if (rc == NK_OK && !r->statement.has_settlement) {
+		now.has_settlement = false;
+		now.settlement = 0;
+		memset(now.currency, 0, sizeof(now.currency));
 	}
 	if (rc == NK_OK && (nk_statement_encode(&now, want, &want_len, err) != NK_OK ||
 			    nk_statement_encode(&r->statement, got, &got_len, err) != NK_OK))

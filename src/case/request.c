@@ -88,7 +88,11 @@ enum nk_status nk_case_request_body(const struct nk_case_request *req, uint8_t *
 	case NK_ACTION_SUBMIT:
 		o = json_pack("{s:I, s:i}", "amount", (json_int_t)req->amount, "round", req->round);
 		break;
-	case NK_ACTION_EXTEND:
+	case NK_ACTION_EXTEND:	/* the round only when named: older clients sign {"amount"} */
+		o = req->round ? json_pack("{s:I, s:i}", "amount", (json_int_t)req->amount, "round",
+					   req->round)
+			       : json_pack("{s:I}", "amount", (json_int_t)req->amount);
+		break;
 	case NK_ACTION_PROPOSE:
 		o = json_pack("{s:I}", "amount", (json_int_t)req->amount);
 		break;

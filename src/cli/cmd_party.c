@@ -38,11 +38,13 @@ static const struct party_command party_commands[] = {
 		"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN) it goes to a\n"
 		"nakodo server, and --as may be left out: the token says the role.\n",
 		true, true },
-	[EXTEND] = { "nakodo extend", "CASE --as claimant|payer AMOUNT",
+	[EXTEND] = { "nakodo extend", "CASE --as claimant|payer [--round N] AMOUNT",
 		"Authorises, confidentially, a conditional extension of this party's figure for the\n"
 		"open round by up to AMOUNT (the deal-closer). The extensions are used only if\n"
 		"together they close the round's gap; the figure is then the midpoint of the\n"
-		"extended figures, kept between the two original figures. AMOUNT '-' reads stdin.\n",
+		"extended figures, kept between the two original figures. AMOUNT '-' reads stdin.\n"
+		"--round N refuses the extension unless round N is the open one, so a retry whose\n"
+		"answer was lost cannot land in a later round.\n",
 		true, true },
 	[ANSWER] = { "nakodo answer", "CASE --as claimant|payer accept|decline",
 		"Answers the mediator's proposal, confidentially. The case settles only if both\n"
@@ -91,7 +93,7 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 			if (npos == 2)
 				return cli_usage_error(ctx, pc->name, "too many arguments");
 			pos[npos++] = optarg;
-		} else if (c == 'n' && action == SUBMIT) {
+		} else if (c == 'n' && (action == SUBMIT || action == EXTEND)) {
 			char *end;
 			long n = strtol(optarg, &end, 10);
 

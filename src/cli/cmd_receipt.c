@@ -77,20 +77,23 @@ static void print_written(struct cli_ctx *ctx, const struct nk_receipt *r, const
 			  const char *signed_by)
 {
 	const struct nk_statement *st = &r->statement;
+	char what[CLI_AMOUNT_MAX + 64];
 
 	if (ctx->json) {
-		cli_print_json(ctx, json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:o}", "case",
+		cli_print_json(ctx, cli_statement_json(json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:o}", "case",
 					      st->case_id, "outcome", st->outcome,
 					      "events", (json_int_t)st->events, "out", out,
 					      "entry", (json_int_t)r->leaf_index,
 					      "record_size", (json_int_t)r->checkpoint.size,
-					      "signed_by", signed_by ? json_string(signed_by) : json_null()));
+					      "signed_by", signed_by ? json_string(signed_by) : json_null()),
+						       st));
 		return;
 	}
-	fprintf(ctx->out, "receipt of case %s (%s, %llu event%s) written to %s\n"
+	cli_statement_text(st, what);
+	fprintf(ctx->out, "receipt of case %s (%s, %llu event%s) written to %s\n%s\n"
 		"entry %llu of the server's record, checkpoint of %llu entr%s\n",
 		st->case_id, st->outcome, (unsigned long long)st->events, CLI_PLURAL(st->events),
-		out,
+		out, what,
 		(unsigned long long)r->leaf_index, (unsigned long long)r->checkpoint.size,
 		r->checkpoint.size == 1 ? "y" : "ies");
 	if (signed_by)

@@ -1,6 +1,7 @@
 /* nakodo verify: checks a receipt offline with the server's public key alone, and
  * says check by check what holds and what does not. Needs no database and no network;
  * a receipt that is malformed, altered or from another server or case does not verify. */
+#include "cmd_verify_draw.h"
 #include "util.h"
 #include <nakodo/json_build.h>
 
@@ -14,7 +15,8 @@
 #define CMD "nakodo verify"
 
 static const char verify_help[] =
-	"usage: nakodo verify FILE --server-key KEY [--json]\n\n"
+	"usage: nakodo verify FILE --server-key KEY [--json]\n"
+	"       nakodo verify --draw CASE --as claimant|payer AMOUNT [--key FILE] [--json]\n\n"
 	"Checks a receipt (from 'nakodo receipt') with public keys alone: the server's\n"
 	"signature on the case's closing statement, each party's signature on it, the\n"
 	"statement's inclusion in the server's append-only log (RFC 9162), and the signed\n"
@@ -24,6 +26,18 @@ static const char verify_help[] =
 	"                    first line holds them (as 'nakodo server-key' prints it). Get it\n"
 	"                    from the operator over a channel you trust, not from the receipt.\n"
 	"  --json            one JSON object: valid, the statement, and checks[]\n\n"
+	"With --draw a party checks its case's random settlement: that the seed its briefing\n"
+	"reveals hashes to the commitment the case recorded when it opened, and that the\n"
+	"draw replayed from that seed with AMOUNT, its own figure of the settled round (the\n"
+	"case deleted it; '-' reads it from standard input), lands on the settlement. Each\n"
+	"side's check catches a settlement moved in the other's favour. The seed is shown\n"
+	"to the two parties only. Reads the briefing locally or, with --server URL --token\n"
+	"TOKEN (or NAKODO_SERVER, NAKODO_TOKEN), from a server; --key FILE signs the read\n"
+	"of a joined party.\n"
+	"  --draw            check a random settlement instead of a receipt\n"
+	"  --as ROLE         claimant or payer (through a server the token says it)\n"
+	"  --key FILE        the party's key file, once it has joined\n"
+	"  --server URL, --token TOKEN  read the briefing from a nakodo server\n\n"
 	"exit status: 0 the receipt verifies, 1 it does not (or is not a receipt),\n"
 	"2 bad usage, 3 a file could not be read\n";
 
@@ -80,12 +94,17 @@ static int read_receipt_file(struct cli_ctx *ctx, const char *path, char **text,
 static void print_text(struct cli_ctx *ctx, const struct nk_receipt *r,
 		       const struct nk_receipt_report *rep)
 {
-	char head[NK_KEY_HEX];
+	char head[NK_KEY_HEX], when[CLI_TIME_MAX], amount[CLI_AMOUNT_MAX];
 	int fails = 0;
 
 	nk_key_to_hex(r->statement.head, head);
-	fprintf(ctx->out, "case     %s\noutcome  %s\nevents   %llu\nhead     %s\n\n",
-		r->statement.case_id, r->statement.outcome,
+	cli_iso_time(r->statement.closed_ms, when);
+	fprintf(ctx->out, "case     %s\noutcome  %s\n", r->statement.case_id, r->statement.outcome);
+	if (r->statement.has_settlement) {
+		cli_format_amount(r->statement.currency, r->statement.settlement, amount);
+		fprintf(ctx->out, "settled  %s\n", amount);
+	}
+	fprintf(ctx->out, "ended    %s\nevents   %llu\nhead     %s\n\n", when,
 		(unsigned long long)r->statement.events, head);
 	for (int c = 0; c < NK_CHECK_COUNT; c++) {
 		fprintf(ctx->out, "%-7s %-21s %s\n", nk_check_result_name(rep->result[c]),
@@ -111,10 +130,11 @@ static void print_json(struct cli_ctx *ctx, const struct nk_receipt *r,
 							nk_receipt_check_name((enum nk_receipt_check)c),
 							"result", nk_check_result_name(rep->result[c]),
 							"detail", rep->detail[c]));
-	cli_print_json(ctx, json_pack("{s:b, s:s, s:s, s:I, s:s, s:o}", "valid", rep->valid,
-				      "case", r->statement.case_id, "outcome", r->statement.outcome,
-				      "events", (json_int_t)r->statement.events, "head", head,
-				      "checks", checks));
+	cli_print_json(ctx, cli_statement_json(json_pack("{s:b, s:s, s:s, s:I, s:s, s:o}", "valid",
+							 rep->valid, "case", r->statement.case_id,
+							 "outcome", r->statement.outcome, "events",
+							 (json_int_t)r->statement.events, "head",
+							 head, "checks", checks), &r->statement));
 }
 
 int cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
@@ -136,6 +156,9 @@ int cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 		fputs(verify_help, ctx->out);
 		return CLI_OK;
 	}
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--draw") == 0)
+			return cli_verify_draw(ctx, argc, argv);
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "-", opts, NULL)) != -1) {

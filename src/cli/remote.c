@@ -176,7 +176,7 @@ static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 	bool sign = false;
 	CURLcode cc;
 
-	if (!r->token || !*r->token) {
+	if ((!r->token || !*r->token) && !r->anonymous) {
 		json_decref(body);
 		return cli_usage_error(ctx, "nakodo", "--server needs --token TOKEN (or NAKODO_TOKEN)");
 	}
@@ -188,7 +188,7 @@ static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 		json_decref(body);
 		return cli_usage_error(ctx, "nakodo", "the server URL is too long");
 	}
-	auth_len = strlen("Authorization: Bearer ") + strlen(r->token) + 1;
+	auth_len = strlen("Authorization: Bearer ") + (r->token ? strlen(r->token) : 0) + 1;
 	if (body && !(text = json_dumps(body, JSON_COMPACT)))
 		goto nomem;
 	/* libcurl's own buffers (the request it composes, the answer it reads) are wiped
@@ -198,9 +198,10 @@ static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 				 nk_alloc_realloc, nk_alloc_strdup, nk_alloc_calloc) != CURLE_OK ||
 	    !(curl = curl_easy_init()))
 		goto nomem;
-	snprintf(auth, auth_len, "Authorization: Bearer %s", r->token);
+	snprintf(auth, auth_len, "Authorization: Bearer %s", r->token ? r->token : "");
 again:
-	headers = curl_slist_append(headers, auth);
+	if (r->token && *r->token)
+		headers = curl_slist_append(headers, auth);
 	if (text)
 		headers = curl_slist_append(headers, "Content-Type: application/json");
 	if (sign && read_headers(r, role, method, path, &headers, &err) != NK_OK) {

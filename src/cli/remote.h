@@ -16,6 +16,7 @@ struct remote {
 	/* Signs bodiless requests (reads) when the server says the token's role has joined
 	 * and asks for its signature (borrowed; may be NULL). */
 	const struct nk_party_key *key;
+	bool anonymous;		/* a public route (GET /v1/server-key): no token needed */
 };
 
 /* The long options every case subcommand takes, and how to record them: call

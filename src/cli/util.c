@@ -2,7 +2,9 @@
  * reading an amount without it reaching the shell's history, JSON output. */
 #include "util.h"
 
+#include <nakodo/json_build.h>
 #include <nakodo/keys.h>
+#include <nakodo/ledger.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -260,6 +262,32 @@ void cli_iso_time(int64_t ms, char out[static CLI_TIME_MAX])
 
 	gmtime_r(&t, &tm);
 	strftime(out, CLI_TIME_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+json_t *cli_statement_json(json_t *o, const struct nk_statement *st)
+{
+	char when[CLI_TIME_MAX], amount[CLI_AMOUNT_MAX];
+
+	cli_iso_time(st->closed_ms, when);
+	o = nk_json_set(o, "closed", json_string(when));
+	o = nk_json_set(o, "closed_ms", json_integer((json_int_t)st->closed_ms));
+	if (!st->has_settlement)
+		return o;
+	cli_format_amount(st->currency, st->settlement, amount);
+	o = nk_json_set(o, "currency", json_string(st->currency));
+	o = nk_json_set(o, "settlement", json_integer((json_int_t)st->settlement));
+	return nk_json_set(o, "settlement_text", json_string(amount));
+}
+
+void cli_statement_text(const struct nk_statement *st, char out[static CLI_AMOUNT_MAX + 64])
+{
+	char when[CLI_TIME_MAX], amount[CLI_AMOUNT_MAX];
+
+	cli_iso_time(st->closed_ms, when);
+	if (st->has_settlement)
+		cli_format_amount(st->currency, st->settlement, amount);
+	snprintf(out, CLI_AMOUNT_MAX + 64, "%s%s%sended %s", st->has_settlement ? "settled at " : "",
+		 st->has_settlement ? amount : "", st->has_settlement ? ", " : "", when);
 }
 
 void cli_format_amount(const char *currency, int64_t amount, char out[static CLI_AMOUNT_MAX])

@@ -64,4 +64,11 @@ const struct nk_currency *cli_currency_find(const char *code);
 void cli_iso_time(int64_t ms, char out[static CLI_TIME_MAX]);
 /* "USD 350,000,000.00" */
 void cli_format_amount(const char *currency, int64_t amount, char out[static CLI_AMOUNT_MAX]);
+
+struct nk_statement;
+/* A closing statement's time (ISO 8601 UTC) and settlement for a receipt's reader: adds
+ * "closed", "closed_ms" and, with a settlement, "currency", "settlement" (minor units) and
+ * "settlement_text" to o; text gets "settled at USD 450,000.00 " or "", then the time. */
+json_t *cli_statement_json(json_t *o, const struct nk_statement *st);
+void cli_statement_text(const struct nk_statement *st, char out[static CLI_AMOUNT_MAX + 64]);
 #endif

@@ -488,6 +488,30 @@ enum nk_status nk_bargain_round(const struct nk_rules *rules, int round,
 	return NK_OK;
 }
 
+enum nk_status nk_bargain_check_draw(const struct nk_rules *rules, int round, enum nk_role role,
+				    int64_t own, int64_t figure, const uint8_t seed[NK_SEED_BYTES],
+				    struct nk_error *err)
+{
+	const bool claimant = role == NK_CLAIMANT;
+
+	if (rules->settle != NK_SETTLE_RANDOM || round < 1 || round > NK_ROUNDS_MAX ||
+	    (role != NK_CLAIMANT && role != NK_PAYER))
+		return nk_fail(err, NK_EINVAL, "rules", "only a party's random settlement is drawn");
+	if (claimant ? own > figure : own < figure)
+		return nk_fail(err, NK_EREFUSED, "figure", "the settlement lies %s your %s: not a "
+			       "draw between the two figures", claimant ? "below" : "above",
+			       claimant ? "demand" : "offer");
+	/* Replayed with the other's limit at the settlement, the same draws come out (each
+	 * rejected draw lies outside [demand, offer]), and a grid point lies in the narrowed
+	 * zone exactly when one lay in the true zone, since the settlement is one then. */
+	if (random_point(rules, round, seed, claimant ? own : figure, claimant ? figure : own,
+			 NULL) != figure)
+		return nk_fail(err, NK_EREFUSED, "figure", "replayed from the seed with your %s, "
+			       "the draw does not land on the settlement",
+			       claimant ? "demand" : "offer");
+	return NK_OK;
+}
+
 void nk_bargain_commit_seed(const uint8_t seed[NK_SEED_BYTES], uint8_t commitment[32])
 {
 	crypto_hash_sha256(commitment, seed, NK_SEED_BYTES);

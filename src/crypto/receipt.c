@@ -71,6 +71,14 @@ static bool outcome_ok(const char *s)
 	return true;
 }
 
+static bool currency_ok(const char *s)
+{
+	for (int i = 0; i < 3; i++)
+		if (s[i] < 'A' || s[i] > 'Z')
+			return false;
+	return s[3] == '\0';
+}
+
 enum nk_status nk_statement_encode(const struct nk_statement *st,
 				   uint8_t out[static NK_STATEMENT_MAX], size_t *len,
 				   struct nk_error *err)
@@ -81,9 +89,16 @@ enum nk_status nk_statement_encode(const struct nk_statement *st,
 	if (!nk_case_id_valid(st->case_id) || !outcome_ok(st->outcome) || st->closed_ms < 0)
 		return nk_fail(err, NK_EINVAL, "statement", "a statement needs a case id, an outcome "
 			       "of lowercase letters, digits and '-', and a time");
-	w_tag(&w, TAG_STATEMENT);
+	if (st->has_settlement && (st->settlement < 0 || !currency_ok(st->currency)))
+		return nk_fail(err, NK_EINVAL, "statement", "a settlement is an amount of 0 or more "
+			       "in a three-letter currency");
+	w_tag(&w, st->has_settlement ? TAG_STATEMENT_V2 : TAG_STATEMENT);
 	w_str8(&w, st->case_id);
 	w_str8(&w, st->outcome);
+	if (st->has_settlement) {
+		w_str8(&w, st->currency);
+		w_u64(&w, (uint64_t)st->settlement);
+	}
 	w_u64(&w, st->events);
 	w_bytes(&w, st->head, NK_HASH_BYTES);
 	w_u64(&w, (uint64_t)st->closed_ms);

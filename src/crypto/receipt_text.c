@@ -14,6 +14,7 @@
 
 #define RECEIPT_MAGIC "nakodo-receipt"
 #define RECEIPT_VERSION "v1"
+#define RECEIPT_VERSION_2 "v2"	/* a statement with a settlement: "currency", "settlement" */
 
 static const char *const role_key[NK_ROLE_COUNT] = { "claimant-key", "payer-key", "mediator-key" };
 static const char *const role_sig[NK_ROLE_COUNT] = { "claimant-sig", "payer-sig", "mediator-sig" };
@@ -71,8 +72,11 @@ enum nk_status nk_receipt_format(const struct nk_receipt *r, char **out, size_t 
 			     "of bounds");
 		goto out;
 	}
-	put(&t, "%s %s\n", RECEIPT_MAGIC, RECEIPT_VERSION);
-	put(&t, "case %s\noutcome %s\nevents %" PRIu64 "\n", st->case_id, st->outcome, st->events);
+	put(&t, "%s %s\n", RECEIPT_MAGIC, st->has_settlement ? RECEIPT_VERSION_2 : RECEIPT_VERSION);
+	put(&t, "case %s\noutcome %s\n", st->case_id, st->outcome);
+	if (st->has_settlement)
+		put(&t, "currency %s\nsettlement %" PRId64 "\n", st->currency, st->settlement);
+	put(&t, "events %" PRIu64 "\n", st->events);
 	put_hex(&t, "head", st->head, NK_HASH_BYTES);
 	put(&t, "closed %" PRId64 "\n", st->closed_ms);
 	put_hex(&t, "server-key-id", st->key_id, NK_KEY_ID_BYTES);
@@ -208,17 +212,26 @@ static bool take_text(struct cursor *c, const char *key, char *out, size_t cap)
 static bool parse(struct cursor *c, struct nk_receipt *r)
 {
 	struct nk_statement *st = &r->statement;
-	uint64_t closed, time;
+	uint64_t closed, time, settlement;
 	uint8_t scratch[NK_STATEMENT_MAX];
 	size_t slen;
 
 	if (!take(c, RECEIPT_MAGIC))
 		return false;
-	if (c->vlen != strlen(RECEIPT_VERSION) || memcmp(c->v, RECEIPT_VERSION, c->vlen) != 0)
-		return refuse(c, "line 1: not a receipt version this nakodo reads");
+	if (c->vlen == strlen(RECEIPT_VERSION_2) && memcmp(c->v, RECEIPT_VERSION_2, c->vlen) == 0)
+		st->has_settlement = true;
+	else if (c->vlen != strlen(RECEIPT_VERSION) || memcmp(c->v, RECEIPT_VERSION, c->vlen) != 0)
+		return refuse(c, "line 1: not a receipt version this nakodo reads (v1, v2)");
 	if (!take_text(c, "case", st->case_id, sizeof(st->case_id)) ||
-	    !take_text(c, "outcome", st->outcome, sizeof(st->outcome)) ||
-	    !take_u64(c, "events", UINT64_MAX, &st->events) ||
+	    !take_text(c, "outcome", st->outcome, sizeof(st->outcome)))
+		return false;
+	if (st->has_settlement) {
+		if (!take_text(c, "currency", st->currency, sizeof(st->currency)) ||
+		    !take_u64(c, "settlement", INT64_MAX, &settlement))
+			return false;
+		st->settlement = (int64_t)settlement;
+	}
+	if (!take_u64(c, "events", UINT64_MAX, &st->events) ||
 	    !take_hex(c, "head", st->head, NK_HASH_BYTES) ||
 	    !take_u64(c, "closed", INT64_MAX, &closed) ||
 	    !take_hex(c, "server-key-id", st->key_id, NK_KEY_ID_BYTES))
@@ -231,7 +244,7 @@ static bool parse(struct cursor *c, struct nk_receipt *r)
 			st->has_party_key[i] = true;
 		}
 	if (nk_statement_encode(st, scratch, &slen, NULL) != NK_OK)
-		return refuse(c, "the statement's case id or outcome is malformed");
+		return refuse(c, "the statement's case id, outcome or currency is malformed");
 	if (!take_hex(c, "statement-sig", r->server_sig, NK_SIGNATURE_BYTES))
 		return false;
 	for (int i = 0; i < NK_ROLE_COUNT; i++)

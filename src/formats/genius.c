@@ -1,5 +1,5 @@
 /* GENIUS/ANAC XML domains and linear additive profiles, read with libxml2 and the
- * semantics of GENIUS 10.4 (see ../shared/domains/SOURCES.md). Anything else (real
+ * semantics of GENIUS 10.4 (doc/formats.md, "GENIUS / ANAC XML"). Anything else (real
  * issues without a step, non-linear spaces, nested objectives) is refused by line. */
 #include "formats/agenda_read.h"
 #include "formats/genius_xml.h"

@@ -61,7 +61,8 @@ json_t *nk_request_to_json(const struct nk_case_request *req, const struct nk_re
 	case NK_ACTION_WITHDRAW:
 		break;
 	}
-	if (req->round && (req->action == NK_ACTION_SUBMIT || req->action == NK_ACTION_PACKAGE))
+	if (req->round && (req->action == NK_ACTION_SUBMIT || req->action == NK_ACTION_PACKAGE ||
+			   req->action == NK_ACTION_EXTEND))
 		body = nk_json_set(body, "round", json_integer(req->round));
 	return nk_request_auth_to_json(body, auth);
 }
@@ -123,15 +124,16 @@ enum nk_status nk_request_from_json(const json_t *body, enum nk_case_action acti
 	const json_t *round = json_object_get(body, "round");
 	json_int_t r = round ? json_integer_value(round) : 0;
 	struct nk_case_request got = { .action = action };
+	const bool rounded = action == NK_ACTION_SUBMIT || action == NK_ACTION_PACKAGE ||
+			     action == NK_ACTION_EXTEND;
 	enum nk_status rc;
 
-	/* With "round", a retried submission whose answer was lost cannot land in the next
-	 * round: it is refused once its round has closed. */
-	if ((action == NK_ACTION_SUBMIT || action == NK_ACTION_PACKAGE) && round &&
-	    (r < 1 || r > NK_ROUNDS_MAX))
+	/* With "round", a retried submission or extension whose answer was lost cannot land
+	 * in the next round: it is refused once its round has closed. */
+	if (rounded && round && (r < 1 || r > NK_ROUNDS_MAX))
 		return nk_fail(err, NK_EINVAL, "round", "a round is a number from 1 to %d",
 			       NK_ROUNDS_MAX);
-	if (action == NK_ACTION_SUBMIT || action == NK_ACTION_PACKAGE)
+	if (rounded)
 		got.round = (int)r;
 	if (action == NK_ACTION_PACKAGE) {
 		if ((rc = valuation_from_json(json_object_get(body, "valuation"), valuation,

@@ -82,6 +82,21 @@ static enum nk_status reply_brief(struct route_call *call, enum nk_role role,
 	return rc;
 }
 
+/* The server's public signing key, as `nakodo serve --print-key --json` prints it: what
+ * `nakodo verify --server-key` checks receipts against. Public, since it is public; a
+ * verifier should still compare it with one got by another path (doc/api.md). */
+static enum nk_status h_server_key(struct route_call *call, struct nk_error *err)
+{
+	uint8_t pk[NK_PUBLIC_KEY_BYTES];
+	char hex[NK_KEY_HEX];
+
+	nk_server_key_public(call->srv->cfg.signer, pk);
+	nk_key_to_hex(pk, hex);
+	if (!(call->reply = json_pack("{s:s}", "server_key", hex)))
+		return nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+	return NK_OK;
+}
+
 /* Public, so it says only whether a scrub is behind or the log cannot be flushed: no
  * case, no count, no time. A failed flush refuses every write from then on (group.c),
  * so the server is out of service: 503, with the reason, for the orchestrator. */
@@ -453,6 +468,7 @@ static enum nk_status h_revoke(struct route_call *call, struct nk_error *err)
 
 const struct route server_routes[] = {
 	{ "GET", "/healthz", ACCESS_PUBLIC, NULL, h_healthz, false },
+	{ "GET", "/v1/server-key", ACCESS_PUBLIC, NULL, h_server_key, false },
 	{ "GET", "/", ACCESS_PUBLIC | ACCESS_WEB, NULL, web_index, false },
 	{ "GET", "/case/{id}", ACCESS_PUBLIC | ACCESS_WEB, NULL, web_case, false },
 	{ "GET", "/assets/{*}", ACCESS_PUBLIC | ACCESS_WEB, NULL, web_asset, false },
@@ -462,7 +478,7 @@ const struct route server_routes[] = {
 	{ "POST", "/v1/analyze", ACCESS_OPERATOR | ACCESS_ANY_MEDIATOR, analyze_fields, h_analyze,
 	  false },
 	{ "POST", "/v1/cases/{id}/figures", PARTIES, submit_fields, h_submit, false },
-	{ "POST", "/v1/cases/{id}/extensions", PARTIES, amount_fields, h_extend, false },
+	{ "POST", "/v1/cases/{id}/extensions", PARTIES, submit_fields, h_extend, false },
 	{ "POST", "/v1/cases/{id}/package", PARTIES, package_fields, h_package, false },
 	{ "POST", "/v1/cases/{id}/proposals", ACCESS_MEDIATOR, amount_fields, h_propose, false },
 	{ "POST", "/v1/cases/{id}/answers", PARTIES, answer_fields, h_answer, false },

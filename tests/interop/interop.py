@@ -406,7 +406,7 @@ def verify_consistency(m, n, root1, root2, proof):
     return sn == 0 and fr == root1 and sr == root2
 
 
-RECEIPT_KEYS = ["nakodo-receipt", "case", "outcome", "events", "head", "closed",
+RECEIPT_KEYS = ["nakodo-receipt", "case", "outcome", "currency", "settlement", "events", "head", "closed",
                 "server-key-id", "claimant-key", "payer-key", "mediator-key", "statement-sig",
                 "claimant-sig", "payer-sig", "mediator-sig", "leaf-index", "proof",
                 "checkpoint-key-id", "checkpoint-size", "checkpoint-root", "checkpoint-time",
@@ -436,7 +436,10 @@ def receipt_render(fields, proof):
 
 
 def statement_bytes(f):
-    b = (tag("nakodo/statement/v1") + str8(f["case"]) + str8(f["outcome"]) + u64(int(f["events"]))
+    v2 = f["nakodo-receipt"] == "v2"  # a settlement follows the outcome
+    b = (tag("nakodo/statement/v2" if v2 else "nakodo/statement/v1") + str8(f["case"])
+         + str8(f["outcome"])
+         + (str8(f["currency"]) + u64(int(f["settlement"])) if v2 else b"") + u64(int(f["events"]))
          + hexval(f["head"]) + u64(int(f["closed"])) + hexval(f["server-key-id"]))
     for role in ROLES:
         key = f.get(role + "-key")

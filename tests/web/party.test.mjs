@@ -244,7 +244,7 @@ test('a whole case of figures between two browser parties', async () => {
   ]);
   const file = path.join(server.dir, 'receipt.txt');
   await download.saveAs(file);
-  assert.match(fs.readFileSync(file, 'utf8'), /^nakodo-receipt v1\n/);
+  assert.match(fs.readFileSync(file, 'utf8'), /^nakodo-receipt v[12]\n/);
   const key = await runNakodo(['--db', `sqlite:${server.db}`, 'server-key']);
   assert.equal(key.code, 0, key.stderr);
   const v = await runNakodo(['--json', 'verify', file, '--server-key', key.stdout.trim()]);

@@ -376,7 +376,7 @@ export function signReceipt(text, key, role, expect = {}) {
   if (
     typeof text !== 'string' ||
     text.length > RECEIPT_MAX ||
-    !text.startsWith('nakodo-receipt v1\n')
+    !(text.startsWith('nakodo-receipt v1\n') || text.startsWith('nakodo-receipt v2\n'))
   ) {
     throw new FormatError('receipt', 'not a nakodo receipt');
   }
@@ -403,10 +403,15 @@ export function signReceipt(text, key, role, expect = {}) {
   if (mine !== toHex(key.signPk)) {
     throw new FormatError('key', `the receipt does not name this key for the ${role}`);
   }
+  // v2: a settled figure case's statement carries its settlement after the outcome
+  const v2 = text.startsWith('nakodo-receipt v2\n');
+  if (v2 && (get('currency') === null || get('settlement') === null))
+    throw new FormatError('receipt', 'a v2 receipt has a currency and a settlement');
   const parts = [
-    tag('nakodo/statement/v1'),
+    tag(v2 ? 'nakodo/statement/v2' : 'nakodo/statement/v1'),
     str8(get('case')),
     str8(get('outcome')),
+    ...(v2 ? [str8(get('currency')), u64(BigInt(get('settlement')))] : []),
     u64(BigInt(get('events'))),
     fromHex(get('head'), 32, 'receipt'),
     u64(BigInt(get('closed'))),
