@@ -352,8 +352,9 @@ static struct fr_point fold_point(const struct fr_table *t, const struct fr_layo
 	const unsigned char *u = (const unsigned char *)step + r * l->size + l->u;
 
 	int scaled = l->arith != NK_ARITH_QUAD && t->iscale != 1;
+	size_t nu = l->nu < t->np ? l->nu : t->np;	/* slots past the parties are unset */
 
-	for (size_t k = 0; k < l->nu; k++) {
+	for (size_t k = 0; k < nu; k++) {
 		if (l->arith == NK_ARITH_DOUBLE) {
 			double x;
 
