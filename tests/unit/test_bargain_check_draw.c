@@ -3,7 +3,7 @@
  * the true settlement, and a settlement moved one point away from a side's own figure
  * fails that side's check; a figure on the wrong side, or another rule, is refused. */
 #include <nakodo/bargain.h>
-#include "../splitmix.h"
+#include "random_draw.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,13 +23,7 @@ static void each_side_checks_its_own_figure(void **state)
 		struct nk_round_result res;
 		int64_t d, o, f, g;
 
-		nk_rules_default(&r, nk_currency_find("JPY"));
-		r.settle = NK_SETTLE_RANDOM;
-		r.range_low = between(0, 50);
-		r.range_high = r.range_low + between(100, 1500);
-		r.grid = next() % 2 ? 1 : between(2, 40);
-		for (int i = 0; i < NK_SEED_BYTES; i++)
-			seed[i] = (uint8_t)next();
+		random_draw_case(&r, seed);
 		d = between(r.range_low, r.range_high);
 		o = between(d, r.range_high);
 		struct nk_round_figures fig = { d, o, 0, 0 };

@@ -3,7 +3,7 @@
  * figure, the settlement and the seed is exactly the view the go-between counts for it,
  * and the draws stay uniform on the zone. */
 #include <nakodo/bargain.h>
-#include "../splitmix.h"
+#include "random_draw.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -55,13 +55,7 @@ static void the_seed_tells_only_the_counted_view(void **state)
 		struct nk_interval ci, pi;
 		int64_t d, o, cn, pn;
 
-		nk_rules_default(&r, nk_currency_find("JPY"));
-		r.settle = NK_SETTLE_RANDOM;
-		r.range_low = between(0, 50);
-		r.range_high = r.range_low + between(100, 1500);
-		r.grid = next() % 2 ? 1 : between(2, 40);
-		for (int i = 0; i < NK_SEED_BYTES; i++)
-			seed[i] = (uint8_t)next();
+		random_draw_case(&r, seed);
 		d = between(r.range_low, r.range_high);
 		o = between(d, d + (r.range_high - d) / (1 + (int64_t)(next() % 8)));
 		res = settle(&r, seed, d, o);
