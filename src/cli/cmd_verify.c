@@ -169,8 +169,12 @@ int cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 		else
 			return cli_usage_error(ctx, CMD, "unexpected '%s'", argv[optind - 1]);
 	}
-	if (!path || !key_arg)
+	if (!path)
 		return cli_usage_error(ctx, CMD, "FILE and --server-key KEY are required");
+	if (!key_arg)	/* the one thing a receipt cannot vouch for itself */
+		return cli_usage_error(ctx, CMD, "--server-key KEY is required: the server's public "
+				       "key, from its operator over a channel you trust ('nakodo "
+				       "server-key' on the server's machine), never from the receipt");
 	rc = read_server_key(ctx, key_arg, pk);
 	if (rc != CLI_OK)
 		return rc;

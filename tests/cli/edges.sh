@@ -162,6 +162,8 @@ run 0 "remote receipt signed with --key, without --as" env NAKODO_SERVER="$URL" 
 	"$NAKODO" receipt "$CASE" --out "$TMP/r3.txt" --key "$TMP/rpayer.key"
 has "signed by the token's role" "signed here by the payer's registered key" "$TMP/out"
 run 0 "it verifies" "$NAKODO" verify "$TMP/r3.txt" --server-key "$("$NAKODO" --db "$DB" server-key)"
+"$NAKODO" verify "$TMP/r3.txt" >"$TMP/out" 2>&1
+has "verify without --server-key says where the key comes from" "from its operator" "$TMP/out"
 stop_server
 echo "1..$n"
 exit $((failed > 0))
