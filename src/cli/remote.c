@@ -170,7 +170,7 @@ static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 	json_t *doc = NULL;
 	CURL *curl = NULL;
 	long http = 0;
-	size_t auth_len;
+	size_t auth_len, base_len;
 	int rc = CLI_STORAGE;
 	enum nk_role role;
 	bool sign = false;
@@ -184,7 +184,11 @@ static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 		json_decref(body);
 		return cli_usage_error(ctx, "nakodo", "--cacert %s: %s", ctx->cacert, strerror(errno));
 	}
-	if ((size_t)snprintf(url, sizeof(url), "%s%s", r->server, path) >= sizeof(url)) {
+	base_len = strlen(r->server);
+	while (base_len && r->server[base_len - 1] == '/')	/* "http://host:8750/" too */
+		base_len--;
+	if ((size_t)snprintf(url, sizeof(url), "%.*s%s", (int)base_len, r->server, path) >=
+	    sizeof(url)) {
 		json_decref(body);
 		return cli_usage_error(ctx, "nakodo", "the server URL is too long");
 	}

@@ -143,6 +143,8 @@ is "naming the grid" "$(jq -r .field "$(last)")" grid
 run 2 "a server's case list takes no --state" env NAKODO_SERVER="$URL" NAKODO_TOKEN="$OP" \
 	"$NAKODO" case list --state open
 has "it says why" "gives ids only" "$TMP/err"
+run 0 "a server URL with a trailing slash works" env NAKODO_SERVER="$URL/" NAKODO_TOKEN="$OP" \
+	"$NAKODO" case list
 new_case
 rn() { NAKODO_SERVER=$URL NAKODO_TOKEN=$1 "$NAKODO" "${@:2}"; }
 rn "$CT" submit "$CASE" 500 >/dev/null 2>&1 && rn "$PT" submit "$CASE" 600 >/dev/null 2>&1 ||
