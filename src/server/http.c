@@ -316,8 +316,15 @@ static unsigned authorise(const struct route *route, const struct http_caller *c
 			bit = bits[i].bit;
 	if (bit == ACCESS_MEDIATOR && (route->access & ACCESS_ANY_MEDIATOR))
 		return 0;
-	if (!(route->access & bit)) {
-		*detail = "this role may not do this";
+	if (!(route->access & bit)) {	/* who may is doc/api.md's, so it can be said */
+		unsigned who = route->access & (ACCESS_OPERATOR | ACCESS_MEDIATOR |
+						ACCESS_CLAIMANT | ACCESS_PAYER);
+
+		*detail = who == ACCESS_MEDIATOR ? "only the case's mediator may do this"
+			: who == ACCESS_OPERATOR ? "only the operator may do this"
+			: who == (ACCESS_CLAIMANT | ACCESS_PAYER) ? "only the claimant or the payer "
+								    "may do this"
+			: "this role may not do this";
 		return 403;
 	}
 	if (bit != ACCESS_OPERATOR && strcmp(caller->case_id, case_id) != 0) {

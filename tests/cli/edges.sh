@@ -149,6 +149,8 @@ new_case
 rn() { NAKODO_SERVER=$URL NAKODO_TOKEN=$1 "$NAKODO" "${@:2}"; }
 rn "$CT" submit "$CASE" 500 >/dev/null 2>&1 && rn "$PT" submit "$CASE" 600 >/dev/null 2>&1 ||
 	not_ok "the case settles"
+rn "$PT" token reissue "$CASE" claimant >"$TMP/out" 2>&1
+has "a party's token refused a mediator's route says who may" "only the case's mediator" "$TMP/out"
 run 0 "remote receipt without --as" env NAKODO_SERVER="$URL" NAKODO_TOKEN="$PT" \
 	"$NAKODO" receipt "$CASE" --out "$TMP/r1.txt"
 check "it writes the receipt" test -s "$TMP/r1.txt"
