@@ -80,7 +80,8 @@ fuzz: deps
 	ninja -C build-fuzz
 
 $(BUILD)/build.ninja: | deps
-	meson setup $(BUILD) $(MESON_FLAGS)
+	@echo "configuring $(BUILD) (meson's log: $(BUILD)/meson-logs/meson-log.txt)"
+	@out=$$(meson setup $(BUILD) $(MESON_FLAGS) 2>&1) || { printf '%s\n' "$$out"; exit 1; }
 
 deps:
 	@missing=""; \
