@@ -362,3 +362,35 @@ out:
 	free(t.text);
 	return rc;
 }
+
+unsigned auth_route_allows(const struct route *route, const struct http_caller *caller,
+			   const char *case_id, const char **detail)
+{
+	static const struct { const char *role; unsigned bit; } bits[] = {
+		{ "operator", ACCESS_OPERATOR }, { "mediator", ACCESS_MEDIATOR },
+		{ "claimant", ACCESS_CLAIMANT }, { "payer", ACCESS_PAYER },
+	};
+	unsigned bit = 0;
+
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (strcmp(bits[i].role, caller->role) == 0)
+			bit = bits[i].bit;
+	if (bit == ACCESS_MEDIATOR && (route->access & ACCESS_ANY_MEDIATOR))
+		return 0;
+	if (!(route->access & bit)) {	/* who may is doc/api.md's, so it can be said */
+		unsigned who = route->access & (ACCESS_OPERATOR | ACCESS_MEDIATOR |
+						ACCESS_CLAIMANT | ACCESS_PAYER);
+
+		*detail = who == ACCESS_MEDIATOR ? "only the case's mediator may do this"
+			: who == ACCESS_OPERATOR ? "only the operator may do this"
+			: who == (ACCESS_CLAIMANT | ACCESS_PAYER) ? "only the claimant or the payer "
+								    "may do this"
+			: "this role may not do this";
+		return 403;
+	}
+	if (bit != ACCESS_OPERATOR && strcmp(caller->case_id, case_id) != 0) {
+		*detail = "this token is for another case";
+		return 403;
+	}
+	return 0;
+}

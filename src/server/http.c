@@ -301,39 +301,6 @@ static const struct sockaddr *peer_address(struct MHD_Connection *conn)
 	return peer ? peer->client_addr : NULL;
 }
 
-/* Whether caller may call route on the case in the path; sets field/detail if not. */
-static unsigned authorise(const struct route *route, const struct http_caller *caller,
-			  const char *case_id, const char **detail)
-{
-	static const struct { const char *role; unsigned bit; } bits[] = {
-		{ "operator", ACCESS_OPERATOR }, { "mediator", ACCESS_MEDIATOR },
-		{ "claimant", ACCESS_CLAIMANT }, { "payer", ACCESS_PAYER },
-	};
-	unsigned bit = 0;
-
-	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
-		if (strcmp(bits[i].role, caller->role) == 0)
-			bit = bits[i].bit;
-	if (bit == ACCESS_MEDIATOR && (route->access & ACCESS_ANY_MEDIATOR))
-		return 0;
-	if (!(route->access & bit)) {	/* who may is doc/api.md's, so it can be said */
-		unsigned who = route->access & (ACCESS_OPERATOR | ACCESS_MEDIATOR |
-						ACCESS_CLAIMANT | ACCESS_PAYER);
-
-		*detail = who == ACCESS_MEDIATOR ? "only the case's mediator may do this"
-			: who == ACCESS_OPERATOR ? "only the operator may do this"
-			: who == (ACCESS_CLAIMANT | ACCESS_PAYER) ? "only the claimant or the payer "
-								    "may do this"
-			: "this role may not do this";
-		return 403;
-	}
-	if (bit != ACCESS_OPERATOR && strcmp(caller->case_id, case_id) != 0) {
-		*detail = "this token is for another case";
-		return 403;
-	}
-	return 0;
-}
-
 /* Content-Type must be JSON when there is a body. */
 static bool json_content(struct MHD_Connection *conn)
 {
@@ -436,7 +403,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 			goto out;
 		}
 		settle = presents;
-		if ((status = authorise(route, &caller, req->case_id, &detail)) != 0) {
+		if ((status = auth_route_allows(route, &caller, req->case_id, &detail)) != 0) {
 			ret = send_problem(conn, srv, req, method, status, "Authorization", detail);
 			goto out;
 		}

@@ -208,6 +208,10 @@ NK_MUST_USE enum nk_status web_asset(struct route_call *call, struct nk_error *e
 
 /* auth.c */
 /* Parses "Bearer HEX" into token; false if absent or malformed. */
+/* 0 when caller may call route on the case in the path; else the HTTP status (403) with
+ * *detail saying why: who may is doc/api.md's table, so the refusal names them. */
+unsigned auth_route_allows(const struct route *route, const struct http_caller *caller,
+			   const char *case_id, const char **detail);
 bool auth_parse(const char *header, uint8_t token[static NK_TOKEN_BYTES]);
 /* The rate limiter's key for a token (a keyed hash: the limiter holds no token). */
 uint64_t auth_rate_key(const struct nk_server *srv, const uint8_t token[static NK_TOKEN_BYTES]);
