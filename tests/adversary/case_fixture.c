@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include "../example_valuation.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -388,17 +389,6 @@ void fresh(const struct world *w, const struct op *op, bool sqlite, struct fixtu
 
 /* ---- the world ---- */
 
-static void read_valuation(const char *name, struct nk_package_valuation *v)
-{
-	char path[512], *buf = NULL;
-	size_t len = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", EXAMPLES_DIR, name);
-	assert_int_equal(nk_file_read(path, &buf, &len, NULL), NK_OK);
-	assert_int_equal(nk_valuation_json_read(buf, len, path, v, NULL), NK_OK);
-	free(buf);
-}
-
 static uint8_t *seal(struct world *w, const char *id, enum nk_message_kind kind,
 		     enum nk_role from, enum nk_role to, const char *text, size_t *len)
 {
@@ -429,8 +419,8 @@ int case_world_setup(void **state)
 	snprintf(w->dir, sizeof(w->dir), "/tmp/nakodo-case-XXXXXX");
 	if (!w->korea || !w->japan || !mkdtemp(w->dir))
 		return -1;
-	read_valuation("claims-1962-package-korea.json", w->korea);
-	read_valuation("claims-1962-package-japan.json", w->japan);
+	example_valuation("claims-1962-package-korea.json", w->korea);
+	example_valuation("claims-1962-package-japan.json", w->japan);
 	/* every case of figures opened first in a fresh store has the same id */
 	fresh(w, &joined, false, &f);
 	w->letter = seal(w, f.id, NK_MESSAGE_TEXT, NK_CLAIMANT, NK_PAYER, "a word in confidence",

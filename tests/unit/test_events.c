@@ -4,6 +4,7 @@
  * version (tests/fixtures/events-v1.sql, with its storage key) replays to the same
  * cases. With NK_EVENTS_FIXTURE=PATH set, it writes that fixture's database instead. */
 #include "fixture_db.h"
+#include "../example_valuation.h"
 #include <nakodo/package_case.h>
 
 #include "case/case_impl.h"
@@ -131,17 +132,6 @@ static void a_newer_event_version_is_refused(void **state)
 	assert_non_null(strstr(err.text, "newer nakodo"));
 }
 
-static void load_valuation(const char *name, struct nk_package_valuation *v)
-{
-	char path[512], *buf = NULL;
-	size_t len = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", EXAMPLES_DIR, name);
-	assert_int_equal(nk_file_read(path, &buf, &len, NULL), NK_OK);
-	assert_int_equal(nk_valuation_json_read(buf, len, path, v, NULL), NK_OK);
-	free(buf);
-}
-
 /* The cases of events-v1.sql, as the code that wrote them left them. */
 struct fixture_cases {
 	char settled[NK_CASE_ID_MAX], proposal[NK_CASE_ID_MAX];
@@ -157,8 +147,8 @@ static void write_fixture(struct fixture *f, struct fixture_cases *c)
 
 	assert_non_null(korea);
 	assert_non_null(japan);
-	load_valuation("claims-1962-package-korea.json", korea);
-	load_valuation("claims-1962-package-japan.json", japan);
+	example_valuation("claims-1962-package-korea.json", korea);
+	example_valuation("claims-1962-package-japan.json", japan);
 	/* a random settlement after a hinted no-deal round */
 	nk_rules_default(&r, nk_currency_find("USD"));
 	r.rounds = 3;
@@ -252,7 +242,7 @@ static void version_1_database_replays(void **state)
 	{
 		struct nk_package_valuation *japan = sodium_malloc(sizeof(*japan));
 
-		load_valuation("claims-1962-package-japan.json", japan);
+		example_valuation("claims-1962-package-japan.json", japan);
 		assert_int_equal(nk_package_case_submit(&f->env, c->live, NK_PAYER, 1, japan, NULL),
 				 NK_OK);
 		sodium_free(japan);

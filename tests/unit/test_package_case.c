@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include "../example_valuation.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,17 +36,6 @@ struct fixture {
 	struct fake_env fake;	/* the clock and random source of env */
 	struct nk_package_valuation *korea, *japan;	/* sodium_malloc */
 };
-
-static void load(const char *name, struct nk_package_valuation *v)
-{
-	char path[512], *buf = NULL;
-	size_t len = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", EXAMPLES_DIR, name);
-	assert_int_equal(nk_file_read(path, &buf, &len, NULL), NK_OK);
-	assert_int_equal(nk_valuation_json_read(buf, len, path, v, NULL), NK_OK);
-	free(buf);
-}
 
 static int setup_with(void **state, bool sqlite)
 {
@@ -74,8 +64,8 @@ static int setup_with(void **state, bool sqlite)
 	f->japan = sodium_malloc(sizeof(*f->japan));
 	if (!f->korea || !f->japan)
 		return -1;
-	load("claims-1962-package-korea.json", f->korea);
-	load("claims-1962-package-japan.json", f->japan);
+	example_valuation("claims-1962-package-korea.json", f->korea);
+	example_valuation("claims-1962-package-japan.json", f->japan);
 	*state = f;
 	return 0;
 }
