@@ -11,6 +11,7 @@
 #include <nakodo/package.h>
 #include <nakodo/seal.h>
 #include <nakodo/store.h>
+#include <nakodo/title.h>
 
 #define NK_CASE_ID_LEN 20	/* hex characters of a case id */
 #define NK_ROLE_COUNT 3		/* claimant, payer, mediator (as in ledger.h) */
@@ -42,6 +43,7 @@ struct nk_brief_round {
 /* Everything a role may know of a case. */
 struct nk_brief {
 	char case_id[NK_CASE_ID_MAX];
+	char title[NK_TITLE_MAX + 1];	/* the case's title, or "" (every role sees it) */
 	enum nk_role role;
 	struct nk_rules rules;
 	uint8_t seed_commitment[32];
@@ -147,6 +149,7 @@ struct nk_package_brief_round {
  * claimant and the payer only, while the case is live (before its secrets are purged). */
 struct nk_package_brief {
 	char case_id[NK_CASE_ID_MAX];
+	char title[NK_TITLE_MAX + 1];	/* the case's title, or "" */
 	enum nk_role role;
 	struct nk_package_frame frame;
 	enum nk_case_state state;

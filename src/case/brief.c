@@ -115,6 +115,7 @@ static enum nk_status brief_loaded(const struct nk_case_env *env, const struct c
 
 	memset(b, 0, sizeof(*b));
 	memcpy(b->case_id, st->id, sizeof(b->case_id));
+	memcpy(b->title, st->title, sizeof(b->title));
 	b->role = role;
 	b->state = st->state;
 	b->round = st->round;

@@ -70,6 +70,7 @@ struct case_kind;
 struct case_state {
 	char id[NK_CASE_ID_MAX];
 	const struct case_kind *kind;		/* chosen by the opening */
+	char title[NK_TITLE_MAX + 1];		/* the opening's, or "" */
 	enum nk_case_state state;
 	int round;			/* 1-based round open (or the last one) */
 	bool settled;

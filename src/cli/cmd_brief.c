@@ -102,6 +102,8 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 	if (b->state == NK_STATE_OPEN)
 		fprintf(f, ", round %d of %d", b->round, r->rounds);
 	fputc('\n', f);
+	if (b->title[0])
+		fprintf(f, "title: %s\n", b->title);
 	cli_format_amount(r->currency, r->grid, amount);
 	fprintf(f, "rules: %d round%s, settle %s, grid %s, ", r->rounds, CLI_PLURAL(r->rounds),
 		nk_settle_name(r->settle), amount);

@@ -264,6 +264,8 @@ json_t *nk_brief_to_json(const struct nk_brief *b)
 		      "currency", b->rules.currency, "state", nk_case_state_name(b->state),
 		      "round", b->round, "rules", nk_rules_to_json(&b->rules), "rounds", rounds,
 		      "figures_deleted", b->figures_deleted, "seed_commitment", commit_hex);
+	if (o && b->title[0])
+		o = nk_json_set(o, "title", json_string(b->title));
 	if (!o)
 		return NULL;
 	/* A party's briefing has no event count: it would rise with the other side's

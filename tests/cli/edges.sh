@@ -95,7 +95,7 @@ P=$("$NAKODO" --db "$ldb" package open --currency USD | head -1)
 "$NAKODO" --db "$ldb" submit "$S" --as claimant 700 >/dev/null && "$NAKODO" --db "$ldb" submit "$S" --as payer 800 >/dev/null ||
 	not_ok "the first case settles"
 run 0 "case list" "$NAKODO" --db "$ldb" case list
-has "a header names the columns" "^CASE  *KIND  *STATE  *CUR  *ROUND  *OPENED  *LAST EVENT$" "$TMP/out"
+has "a header names the columns" "^CASE  *KIND  *STATE  *CUR  *ROUND  *OPENED  *LAST EVENT  *TITLE$" "$TMP/out"
 has "the settled case's row" "^$S  figures  settled   USD  1 of 1    20[0-9-]*T[0-9:]*Z  20" "$TMP/out"
 has "the open case's row" "^$O  figures  open      EUR  1 of 2 " "$TMP/out"
 has "the package case's row" "^$P  package  open      USD  1 of 3 " "$TMP/out"

@@ -20,5 +20,50 @@ run 0 "the demo" "$NAKODO" demo
 grep '^    go-between | #' "$TMP/out" | awk '{ print index($0, "{") }' | sort -u >"$TMP/cols"
 is "every log line's body starts in one column" "$(wc -l <"$TMP/cols")" 1
 has "the log reaches two-digit numbers" "go-between | #10 " "$TMP/out"
+
+# ---- a case's title: bounded, no control characters, shown to every role ----
+run 0 "case new --title" "$NAKODO" --db "$db" case new --currency USD --range 0:1,000,000 \
+	--title "Claims – Korea and Japan, 1962"
+TITLED=$(cat "$TMP/out")
+for who in mediator claimant payer; do
+	run 0 "the $who's briefing" "$NAKODO" --db "$db" brief "$TITLED" --as "$who"
+	has "the $who sees the title" "^title: Claims – Korea and Japan, 1962$" "$TMP/out"
+done
+run 0 "brief --json" "$NAKODO" --db "$db" --json brief "$TITLED" --as payer
+is "its JSON has the title" "$(jq -r .title "$TMP/out")" "Claims – Korea and Japan, 1962"
+run 0 "case list" "$NAKODO" --db "$db" case list
+has "the list shows the title last" "  Claims – Korea and Japan, 1962$" "$TMP/out"
+run 0 "case list --json" "$NAKODO" --db "$db" --json case list
+is "its summary has the title" "$(jq -r ".summaries[] | select(.case == \"$TITLED\") | .title" "$TMP/out")" \
+	"Claims – Korea and Japan, 1962"
+run 2 "a title with a tab" "$NAKODO" --db "$db" case new --currency USD --title "$(printf 'a\tb')"
+has "names the field and the character" "title: .*control.*U+0009" "$TMP/err"
+run 2 "a title with an escape sequence" "$NAKODO" --db "$db" case new --currency USD \
+	--title "$(printf 'a\033[2Jb')"
+run 2 "a title of 121 bytes" "$NAKODO" --db "$db" case new --currency USD --title "$(printf 'x%.0s' $(seq 121))"
+has "says the bound" "at most 120 bytes" "$TMP/err"
+run 2 "an empty title" "$NAKODO" --db "$db" case new --currency USD --title ""
+count=$("$NAKODO" --db "$db" --json case list | jq '.cases | length')
+is "no refused title opened a case" "$count" 1
+run 0 "package open --title" "$NAKODO" --db "$db" package open --currency USD --title "Loan package"
+PKG=$(cat "$TMP/out")
+run 0 "the package case's payer briefing" "$NAKODO" --db "$db" brief "$PKG" --as payer
+has "shows the title" "^title: Loan package$" "$TMP/out"
+
+# ---- through a server: POST /v1/cases {"title"} ----
+start_server || not_ok "the server starts"
+run 0 "case new --title --server" env NAKODO_SERVER="$URL" NAKODO_TOKEN="$OP" \
+	"$NAKODO" --json case new --currency EUR --title "Remote lease"
+is "the answer has the title" "$(jq -r .title "$TMP/out")" "Remote lease"
+RCASE=$(jq -r .case "$TMP/out"); RPT=$(jq -r .tokens.payer "$TMP/out")
+run 0 "the payer's remote briefing" env NAKODO_SERVER="$URL" NAKODO_TOKEN="$RPT" \
+	"$NAKODO" brief "$RCASE" --as payer
+has "shows the title" "^title: Remote lease$" "$TMP/out"
+status=$(req badtitle "$OP" POST /v1/cases "{\"rules\":$RULES,\"title\":\"a\\u0007b\"}")
+is "a title with BEL is refused: 400" "$status" 400
+is "naming the field" "$(jq -r .field "$(last)")" title
+status=$(req numtitle "$OP" POST /v1/cases "{\"rules\":$RULES,\"title\":5}")
+is "a title that is not text: 400" "$status" 400
+stop_server
 echo "1..$n"
 exit $((failed > 0))
