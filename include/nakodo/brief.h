@@ -53,6 +53,14 @@ struct nk_brief {
 	struct nk_brief_round rounds[NK_ROUNDS_MAX];
 	bool figures_deleted;		/* the case ended and its secrets are gone */
 	int proposals;			/* mediator's proposals made */
+	/* Each of them, 1..proposals at [0..proposals): its figure, and whether both
+	 * accepted it (-1 awaiting answers; -2 not told, in a briefing read from an older
+	 * server's JSON), which every role may know. */
+	int64_t proposal_figures[NK_PROPOSALS_MAX];
+	int proposal_results[NK_PROPOSALS_MAX];
+	/* The mediator's only: who has answered the proposal awaiting answers (the log
+	 * it reads says so), never how. */
+	bool proposal_answered[2];	/* by NK_CLAIMANT, NK_PAYER */
 	bool proposal_pending;
 	int64_t proposal;		/* the latest proposal */
 	int own_answer;			/* -1 none, 0 declined, 1 accepted (latest proposal) */

@@ -45,6 +45,8 @@ struct figure_state {
 	uint8_t seed_commitment[32];
 	struct case_round rounds[NK_ROUNDS_MAX];
 	int proposals;
+	int64_t proposal_figures[NK_PROPOSALS_MAX];	/* each proposal's, in order */
+	int proposal_results[NK_PROPOSALS_MAX];		/* -1 pending, 0 not by both, 1 both */
 	bool proposal_pending;
 	int64_t proposal;
 	bool answered[2];

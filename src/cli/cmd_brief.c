@@ -152,6 +152,15 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 	print_token_changes(f, b->token_reissues, b->token_revokes, b->token_changed_ms);
 	for (int i = 0; i < b->round; i++)
 		cli_print_round(f, b, i);
+	/* the earlier proposals, each with its answer, then the latest as before */
+	for (int k = 0; k + 1 < b->proposals && k < NK_PROPOSALS_MAX; k++) {
+		if (b->proposal_results[k] < -1)
+			continue;
+		cli_format_amount(r->currency, b->proposal_figures[k], amount);
+		fprintf(f, "mediator's proposal %d: %s; %s\n", k + 1, amount,
+			b->proposal_results[k] == 1 ? "both accepted"
+			: b->proposal_results[k] == 0 ? "not accepted by both" : "no answer");
+	}
 	if (b->proposals > 0) {
 		cli_format_amount(r->currency, b->proposal, amount);
 		fprintf(f, "mediator's proposal %d: %s", b->proposals, amount);
@@ -161,6 +170,11 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 			fprintf(f, "; both accepted");
 		else if (b->proposal_accepted == 0)
 			fprintf(f, "; not accepted by both");
+		else if (b->role == NK_MEDIATOR && b->proposal_answered[NK_CLAIMANT] !=
+			 b->proposal_answered[NK_PAYER])
+			fprintf(f, "; the %s has answered, the %s not yet",
+				b->proposal_answered[NK_CLAIMANT] ? "claimant" : "payer",
+				b->proposal_answered[NK_CLAIMANT] ? "payer" : "claimant");
 		else
 			fprintf(f, "; awaiting answers");
 		fputc('\n', f);

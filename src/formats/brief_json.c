@@ -180,6 +180,30 @@ static enum nk_status package_brief_from_json(const json_t *obj, struct nk_brief
 	return NK_OK;
 }
 
+/* The proposals' history and who has answered (nk_brief_to_json's "proposal"); a
+ * server's briefing without them (an older server's) shows the latest proposal only. */
+static void proposals_from_json(const json_t *p, struct nk_brief *b)
+{
+	const json_t *h = json_object_get(p, "history"), *a = json_object_get(p, "answered");
+	size_t n = json_array_size(h);
+
+	if (b->proposals < 0 || b->proposals > NK_PROPOSALS_MAX)
+		b->proposals = b->proposals < 0 ? 0 : NK_PROPOSALS_MAX;
+	for (int k = 0; k < b->proposals; k++) {
+		const json_t *e = json_array_get(h, (size_t)k);
+
+		b->proposal_results[k] = -2;	/* not told */
+		if ((size_t)k < n && json_is_object(e)) {
+			b->proposal_figures[k] = get_i(e, "figure");
+			b->proposal_results[k] = -1;
+			if (json_is_boolean(json_object_get(e, "accepted")))
+				b->proposal_results[k] = get_b(e, "accepted");
+		}
+	}
+	b->proposal_answered[NK_CLAIMANT] = get_b(a, "claimant");
+	b->proposal_answered[NK_PAYER] = get_b(a, "payer");
+}
+
 enum nk_status nk_brief_from_json(const json_t *obj, struct nk_brief *b, struct nk_error *err)
 {
 	const json_t *rounds = json_object_get(obj, "rounds"), *p = json_object_get(obj, "proposal");
@@ -223,6 +247,7 @@ enum nk_status nk_brief_from_json(const json_t *obj, struct nk_brief *b, struct 
 			b->own_answer = strcmp(answer, "accept") == 0;
 		if (json_is_boolean(json_object_get(p, "accepted")))
 			b->proposal_accepted = get_b(p, "accepted");
+		proposals_from_json(p, b);
 	}
 	if (json_is_object(s)) {
 		b->settled = true;

@@ -65,5 +65,31 @@ is "naming the field" "$(jq -r .field "$(last)")" title
 status=$(req numtitle "$OP" POST /v1/cases "{\"rules\":$RULES,\"title\":5}")
 is "a title that is not text: 400" "$status" 400
 stop_server
+
+# ---- the mediator's briefing: every proposal with its answer ----
+run 0 "a case with two proposals" "$NAKODO" --db "$db" case new --currency USD --rounds 1 \
+	--proposals 2 --range 0:1,000
+PROP=$(cat "$TMP/out")
+"$NAKODO" --db "$db" submit "$PROP" --as claimant 900 >/dev/null 2>&1
+"$NAKODO" --db "$db" submit "$PROP" --as payer 100 >/dev/null 2>&1
+run 0 "proposal 1" "$NAKODO" --db "$db" propose "$PROP" 500
+"$NAKODO" --db "$db" answer "$PROP" --as claimant decline >/dev/null 2>&1
+"$NAKODO" --db "$db" answer "$PROP" --as payer accept >/dev/null 2>&1
+run 0 "proposal 2" "$NAKODO" --db "$db" propose "$PROP" 600
+"$NAKODO" --db "$db" answer "$PROP" --as claimant accept >/dev/null 2>&1
+run 0 "the mediator's briefing" "$NAKODO" --db "$db" brief "$PROP" --as mediator
+has "shows the first proposal and its answer" "^mediator's proposal 1: USD 500.00; not accepted by both$" "$TMP/out"
+has "shows who has answered the second" \
+	"^mediator's proposal 2: USD 600.00; the claimant has answered, the payer not yet$" "$TMP/out"
+run 0 "its JSON" "$NAKODO" --db "$db" --json brief "$PROP" --as mediator
+is "the history in JSON" "$(jq -c '[.proposal.history[] | [.number, .figure, .accepted]]' "$TMP/out")" \
+	'[[1,50000,false],[2,60000,null]]'
+is "who has answered, in JSON" "$(jq -c .proposal.answered "$TMP/out")" '{"claimant":true,"payer":false}'
+run 0 "the payer's briefing" "$NAKODO" --db "$db" --json brief "$PROP" --as payer
+is "a party is not told whether the other answered" "$(jq -c .proposal.answered "$TMP/out")" null
+"$NAKODO" --db "$db" answer "$PROP" --as payer accept >/dev/null 2>&1
+run 0 "the claimant's briefing after settlement" "$NAKODO" --db "$db" brief "$PROP" --as claimant
+has "still shows proposal 1" "^mediator's proposal 1: USD 500.00; not accepted by both$" "$TMP/out"
+has "and the accepted one" "^mediator's proposal 2: USD 600.00; both accepted$" "$TMP/out"
 echo "1..$n"
 exit $((failed > 0))
