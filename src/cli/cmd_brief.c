@@ -64,6 +64,8 @@ void cli_print_round(FILE *f, const struct nk_brief *b, int i)
 	} else if (r->hint >= 0) {
 		nk_bargain_hint_text(&b->rules, r->hint, hint);
 		fprintf(f, " no deal; hint: %s\n", hint);
+		if (b->figures_deleted && !r->has_view)
+			cli_print_hint_meaning(f, b, i);
 	} else {
 		fprintf(f, " no deal; hint withheld (it would pass the leakage budget)\n");
 	}
@@ -184,7 +186,7 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		fprintf(f, "settled at %s (%s)\n", amount, nk_deal_kind_name(b->settled_by));
 	}
 	if (b->figures_deleted)
-		fprintf(f, "the case has ended; its confidential figures are deleted\n");
+		cli_print_ended(f, b);
 }
 
 /* role's briefing (through a server the token's, which --as, if given, must name),

@@ -91,5 +91,26 @@ is "a party is not told whether the other answered" "$(jq -c .proposal.answered 
 run 0 "the claimant's briefing after settlement" "$NAKODO" --db "$db" brief "$PROP" --as claimant
 has "still shows proposal 1" "^mediator's proposal 1: USD 500.00; not accepted by both$" "$TMP/out"
 has "and the accepted one" "^mediator's proposal 2: USD 600.00; both accepted$" "$TMP/out"
+
+# ---- a party's briefing after settlement: what it learnt, in terms of its own figure ----
+run 0 "a case with hints" "$NAKODO" --db "$db" case new --currency USD --rounds 2 --hints 10,25 \
+	--range 0:10,000 --leakage-bits 64
+HINTED=$(cat "$TMP/out")
+"$NAKODO" --db "$db" submit "$HINTED" --as claimant 1,000 >/dev/null 2>&1
+"$NAKODO" --db "$db" submit "$HINTED" --as payer 850 >/dev/null 2>&1
+"$NAKODO" --db "$db" submit "$HINTED" --as claimant 1,000 >/dev/null 2>&1
+"$NAKODO" --db "$db" submit "$HINTED" --as payer 1,000 >/dev/null 2>&1
+run 0 "the claimant's briefing after settlement" "$NAKODO" --db "$db" brief "$HINTED" --as claimant
+has "the hint, in terms of the deleted demand" \
+	"^    so the payer's offer was more than 10.00% and at most 25.00% below your demand$" "$TMP/out"
+has "what the midpoint told" "what the settlement told you: it is the midpoint of the two figures, so the payer's offer was twice the settlement less your demand, to within USD 0.01" "$TMP/out"
+has "why the figures are gone" "deleted then, as every party's are,$" "$TMP/out"
+lacks "no figure of its own is shown" "your demand USD" "$TMP/out"
+run 0 "the payer's briefing after settlement" "$NAKODO" --db "$db" brief "$HINTED" --as payer
+has "the hint, as a share of the offer (rounded outward)" \
+	"^    so the claimant's demand was more than 11.11% and at most 33.34% above your offer$" "$TMP/out"
+run 0 "the mediator's" "$NAKODO" --db "$db" brief "$HINTED" --as mediator
+lacks "the mediator is told no hint's meaning" "so the" "$TMP/out"
+has "the mediator's last line as before" "^the case has ended; its confidential figures are deleted$" "$TMP/out"
 echo "1..$n"
 exit $((failed > 0))
