@@ -112,5 +112,24 @@ has "the hint, as a share of the offer (rounded outward)" \
 run 0 "the mediator's" "$NAKODO" --db "$db" brief "$HINTED" --as mediator
 lacks "the mediator is told no hint's meaning" "so the" "$TMP/out"
 has "the mediator's last line as before" "^the case has ended; its confidential figures are deleted$" "$TMP/out"
+
+# ---- a lost operator token: reissued on the database, the old one revoked ----
+start_server || not_ok "the server starts again"
+status=$(req oldop "$OP" GET /v1/cases)
+is "the first operator token works" "$status" 200
+run 0 "serve --reissue-operator-token, the server running" "$NAKODO" --db "$DB" serve --reissue-operator-token
+NEWOP=$(sed -n 's/^operator token: \([0-9a-f]\{64\}\)$/\1/p' "$TMP/out")
+is "prints a new token of 64 hex digits" "${#NEWOP}" 64
+has "says the old one is revoked" "1 earlier operator token revoked" "$TMP/err"
+status=$(req oldop2 "$OP" GET /v1/cases)
+is "the old token no longer works: 401" "$status" 401
+status=$(req newop "$NEWOP" GET /v1/cases)
+is "the new one does: 200" "$status" 200
+stop_server
+run 0 "--json" "$NAKODO" --db "$DB" --json serve --reissue-operator-token
+is "gives the token and the count" "$(jq -r '.revoked, (.operator_token | length)' "$TMP/out" | tr '\n' ' ')" "1 64 "
+run 3 "without a database" "$NAKODO" --db "sqlite:$TMP/none.db" serve --reissue-operator-token
+has "says there is none" "no database at" "$TMP/err"
+check "and makes none" test ! -e "$TMP/none.db"
 echo "1..$n"
 exit $((failed > 0))
