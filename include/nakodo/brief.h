@@ -11,6 +11,7 @@
 #include <nakodo/package.h>
 #include <nakodo/seal.h>
 #include <nakodo/store.h>
+#include <nakodo/title.h>
 
 #define NK_CASE_ID_LEN 20	/* hex characters of a case id */
 #define NK_ROLE_COUNT 3		/* claimant, payer, mediator (as in ledger.h) */
@@ -42,6 +43,7 @@ struct nk_brief_round {
 /* Everything a role may know of a case. */
 struct nk_brief {
 	char case_id[NK_CASE_ID_MAX];
+	char title[NK_TITLE_MAX + 1];	/* the case's title, or "" (every role sees it) */
 	enum nk_role role;
 	struct nk_rules rules;
 	uint8_t seed_commitment[32];
@@ -51,6 +53,14 @@ struct nk_brief {
 	struct nk_brief_round rounds[NK_ROUNDS_MAX];
 	bool figures_deleted;		/* the case ended and its secrets are gone */
 	int proposals;			/* mediator's proposals made */
+	/* Each of them, 1..proposals at [0..proposals): its figure, and whether both
+	 * accepted it (-1 awaiting answers; -2 not told, in a briefing read from an older
+	 * server's JSON), which every role may know. */
+	int64_t proposal_figures[NK_PROPOSALS_MAX];
+	int proposal_results[NK_PROPOSALS_MAX];
+	/* The mediator's only: who has answered the proposal awaiting answers (the log
+	 * it reads says so), never how. */
+	bool proposal_answered[2];	/* by NK_CLAIMANT, NK_PAYER */
 	bool proposal_pending;
 	int64_t proposal;		/* the latest proposal */
 	int own_answer;			/* -1 none, 0 declined, 1 accepted (latest proposal) */
@@ -147,6 +157,7 @@ struct nk_package_brief_round {
  * claimant and the payer only, while the case is live (before its secrets are purged). */
 struct nk_package_brief {
 	char case_id[NK_CASE_ID_MAX];
+	char title[NK_TITLE_MAX + 1];	/* the case's title, or "" */
 	enum nk_role role;
 	struct nk_package_frame frame;
 	enum nk_case_state state;

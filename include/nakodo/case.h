@@ -165,6 +165,14 @@ NK_MUST_USE enum nk_status nk_case_open_with(const struct nk_case_env *env,
 					     nk_case_open_hook before_commit, void *arg,
 					     char id[static NK_CASE_ID_MAX], struct nk_error *err);
 
+/* nk_case_open_with, the case named by title (NULL: none; else nk_title_check'd),
+ * which every role's briefing shows. */
+NK_MUST_USE enum nk_status nk_case_open_titled(const struct nk_case_env *env,
+					       const struct nk_rules *rules, const char *title,
+					       nk_case_open_hook before_commit, void *arg,
+					       char id[static NK_CASE_ID_MAX],
+					       struct nk_error *err);
+
 /* The case's event log, as the mediator may see it: no figure and no answer of a party
  * is ever in it. The caller frees out with nk_event_list_free. */
 NK_MUST_USE enum nk_status nk_case_log(const struct nk_case_env *env, const char *id,

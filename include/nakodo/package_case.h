@@ -16,6 +16,14 @@ NK_MUST_USE enum nk_status nk_package_case_open(const struct nk_case_env *env,
 						nk_case_open_hook before_commit, void *arg,
 						char id[static NK_CASE_ID_MAX], struct nk_error *err);
 
+/* nk_package_case_open, the case named by title (NULL: none; as nk_case_open_titled). */
+NK_MUST_USE enum nk_status nk_package_case_open_titled(const struct nk_case_env *env,
+						       const struct nk_package_frame *frame,
+						       const char *title,
+						       nk_case_open_hook before_commit, void *arg,
+						       char id[static NK_CASE_ID_MAX],
+						       struct nk_error *err);
+
 /* role's confidential valuation for round (0: the open round, whichever it is; else it
  * must be the open one). Checked against the frame, and against the role's valuation of
  * the round before when the frame is monotone; sealed; the log records only that role

@@ -72,4 +72,17 @@ unsigned nk_server_port(const struct nk_server *srv);
  * after the last flush. Accepts NULL. */
 void nk_server_stop(struct nk_server *srv);
 
+struct nk_store;
+
+#define NK_OPERATOR_TOKEN_HEX 65	/* the operator token's hex text and its NUL */
+
+/* A lost operator token's remedy, run on the database with its storage key (the
+ * server need not be stopped: every request looks its token up in the store): in one
+ * transaction, revokes every operator token (*revoked: how many) and records a new
+ * random one, whose hex goes to hex, the only copy (the store keeps its hash). */
+NK_MUST_USE enum nk_status nk_server_reissue_operator_token(struct nk_store *store,
+							    char hex[static NK_OPERATOR_TOKEN_HEX],
+							    size_t *revoked,
+							    struct nk_error *err);
+
 #endif

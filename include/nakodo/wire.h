@@ -50,6 +50,15 @@ NK_MUST_USE enum nk_status nk_wire_open_from_json(const json_t *body, struct nk_
 						  struct nk_package_frame *frame, bool *package,
 						  struct nk_error *err);
 
+/* Either's "title" member (doc/api.md, POST /v1/cases): obj with "title": title when
+ * title is not NULL, else obj; NULL-safe, NULL when out of memory. */
+json_t *nk_wire_opened_titled(json_t *obj, const char *title);
+/* The request's "title" into title: "" when it has none; NK_EINVAL (field "title") when
+ * it is not a title (nk_title_check). */
+NK_MUST_USE enum nk_status nk_wire_open_title(const json_t *body,
+					      char title[static NK_TITLE_MAX + 1],
+					      struct nk_error *err);
+
 /* The answer: {"case": ID, "rules": R | "frame": F, "tokens": {"claimant", "payer",
  * "mediator"}}; tokens (indexed by role) may be NULL: a case opened on the database
  * directly has none, and its answer has no "tokens". */

@@ -60,6 +60,12 @@ static enum nk_status brief_figures(const struct nk_case_env *env, const struct 
 	b->proposal_pending = st->fig.proposal_pending;
 	b->proposal = st->fig.proposal;
 	b->proposal_accepted = st->fig.proposal_accepted;
+	memcpy(b->proposal_figures, st->fig.proposal_figures, sizeof(b->proposal_figures));
+	memcpy(b->proposal_results, st->fig.proposal_results, sizeof(b->proposal_results));
+	/* who has answered is in the log the mediator reads; a party is not told whether
+	 * the other side has answered yet */
+	if (role == NK_MEDIATOR && st->fig.proposal_pending)
+		memcpy(b->proposal_answered, st->fig.answered, sizeof(b->proposal_answered));
 	b->settlement = st->fig.settlement;
 	b->settled_by = st->fig.settled_by;
 	/* a random settlement's seed is the parties' alone: with the settlement it bounds
@@ -115,6 +121,7 @@ static enum nk_status brief_loaded(const struct nk_case_env *env, const struct c
 
 	memset(b, 0, sizeof(*b));
 	memcpy(b->case_id, st->id, sizeof(b->case_id));
+	memcpy(b->title, st->title, sizeof(b->title));
 	b->role = role;
 	b->state = st->state;
 	b->round = st->round;

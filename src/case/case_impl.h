@@ -45,6 +45,8 @@ struct figure_state {
 	uint8_t seed_commitment[32];
 	struct case_round rounds[NK_ROUNDS_MAX];
 	int proposals;
+	int64_t proposal_figures[NK_PROPOSALS_MAX];	/* each proposal's, in order */
+	int proposal_results[NK_PROPOSALS_MAX];		/* -1 pending, 0 not by both, 1 both */
 	bool proposal_pending;
 	int64_t proposal;
 	bool answered[2];
@@ -70,6 +72,7 @@ struct case_kind;
 struct case_state {
 	char id[NK_CASE_ID_MAX];
 	const struct case_kind *kind;		/* chosen by the opening */
+	char title[NK_TITLE_MAX + 1];		/* the opening's, or "" */
 	enum nk_case_state state;
 	int round;			/* 1-based round open (or the last one) */
 	bool settled;

@@ -8,6 +8,7 @@
 #include "base/hex.h"
 
 #include <nakodo/json_build.h>
+#include <nakodo/title.h>
 
 #include <sodium.h>
 #include <string.h>
@@ -16,7 +17,7 @@ static const struct {
 	const char *name;
 	int version;	/* the version written today */
 } events[CASE_EV_COUNT] = {
-	[CASE_EV_OPENED] = { "opened", 1 },
+	[CASE_EV_OPENED] = { "opened", 2 },	/* 2: a title */
 	[CASE_EV_FIGURE] = { "figure", 1 },
 	[CASE_EV_EXTENSION] = { "extension", 1 },
 	[CASE_EV_ROUND] = { "round", 1 },
@@ -389,5 +390,28 @@ enum nk_status case_event_token_decode(const json_t *body, enum nk_role *role, b
 	    (strcmp(change, "reissued") != 0 && strcmp(change, "revoked") != 0))
 		return case_corrupt(err, "a token change without its role or kind");
 	*reissued = strcmp(change, "reissued") == 0;
+	return NK_OK;
+}
+
+json_t *case_event_opened_titled(json_t *body, const char *title)
+{
+	if (!body || !title || !*title)
+		return body;	/* untitled: version 1, its bytes as they always were */
+	body = nk_json_set(body, "v", json_integer(2));
+	return nk_json_set(body, "title", json_string(title));
+}
+
+enum nk_status case_event_opened_title(const json_t *body, int version,
+				       char title[static NK_TITLE_MAX + 1], struct nk_error *err)
+{
+	const char *text = json_string_value(json_object_get(body, "title"));
+	struct nk_error ignored = { 0 };
+
+	title[0] = '\0';
+	if (version < 2)
+		return NK_OK;
+	if (!text || nk_title_check(text, "title", &ignored) != NK_OK)
+		return bad(err, CASE_EV_OPENED, "title");
+	memcpy(title, text, strlen(text) + 1);
 	return NK_OK;
 }

@@ -15,6 +15,7 @@
 
 #include <nakodo/brief.h>
 #include <nakodo/package.h>
+#include <nakodo/title.h>
 
 #include <jansson.h>
 
@@ -89,6 +90,16 @@ json_t *case_event_package_opened_encode(const struct nk_package_frame *frame);
 NK_MUST_USE enum nk_status case_event_package_opened_decode(const json_t *body,
 							    struct nk_package_frame *frame,
 							    struct nk_error *err);
+
+/* Version 2 of either opening adds {"v": 2, "title": TEXT}: body with the title when
+ * there is one (nk_title_check'd by the caller), else body as version 1 wrote it;
+ * NULL-safe, NULL when out of memory. */
+json_t *case_event_opened_titled(json_t *body, const char *title);
+/* The title of an opening of version: "" before version 2; NK_ECORRUPT when a version
+ * 2 body's title is missing or not a title. */
+NK_MUST_USE enum nk_status case_event_opened_title(const json_t *body, int version,
+						   char title[static NK_TITLE_MAX + 1],
+						   struct nk_error *err);
 
 /* The kind an opening names: its "kind" member, or "figures" when it has none (the
  * cases opened before kinds were named). NULL when "kind" is not a string. */

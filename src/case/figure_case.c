@@ -129,17 +129,26 @@ enum nk_status nk_case_open_with(const struct nk_case_env *env, const struct nk_
 				 nk_case_open_hook before_commit, void *arg,
 				 char id[static NK_CASE_ID_MAX], struct nk_error *err)
 {
+	return nk_case_open_titled(env, rules, NULL, before_commit, arg, id, err);
+}
+
+enum nk_status nk_case_open_titled(const struct nk_case_env *env, const struct nk_rules *rules,
+				   const char *title, nk_case_open_hook before_commit, void *arg,
+				   char id[static NK_CASE_ID_MAX], struct nk_error *err)
+{
 	uint8_t seed[NK_SEED_BYTES], commitment[32];
 	char new_id[NK_CASE_ID_MAX];
 	enum nk_status rc;
 
-	if ((rc = nk_rules_check(rules, err)) != NK_OK)
+	if ((rc = nk_rules_check(rules, err)) != NK_OK ||
+	    (title && (rc = nk_title_check(title, "title", err)) != NK_OK))
 		return rc;
 	case_new_id(env, new_id);
 	case_fill_random(env, seed, sizeof(seed));
 	nk_bargain_commit_seed(seed, commitment);
 	rc = case_create(env, new_id, "seed", seed, sizeof(seed),
-			 case_event_opened_encode(rules, commitment), before_commit, arg, err);
+			 case_event_opened_titled(case_event_opened_encode(rules, commitment), title),
+			 before_commit, arg, err);
 	sodium_memzero(seed, sizeof(seed));
 	if (rc == NK_OK)
 		memcpy(id, new_id, sizeof(new_id));

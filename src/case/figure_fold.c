@@ -94,8 +94,12 @@ static enum nk_status apply_proposal(struct case_state *st, const json_t *body,
 
 	if (st->state != NK_STATE_IMPASSE || st->fig.proposal_pending)
 		return case_corrupt(err, "a proposal outside impasse");
+	if (st->fig.proposals >= NK_PROPOSALS_MAX)
+		return case_corrupt(err, "more proposals than any rules allow");
 	if ((rc = case_event_proposal_decode(body, &st->fig.proposal, err)) != NK_OK)
 		return rc;
+	st->fig.proposal_figures[st->fig.proposals] = st->fig.proposal;
+	st->fig.proposal_results[st->fig.proposals] = -1;
 	st->fig.proposals++;
 	st->fig.proposal_pending = true;
 	st->fig.answered[0] = st->fig.answered[1] = false;
@@ -131,6 +135,7 @@ static enum nk_status apply_proposal_result(struct case_state *st, const json_t 
 		return case_corrupt(err, "a proposal result before both answers");
 	st->fig.proposal_pending = false;
 	st->fig.proposal_accepted = accepted;
+	st->fig.proposal_results[st->fig.proposals - 1] = accepted;
 	return NK_OK;
 }
 

@@ -220,6 +220,9 @@ enum nk_status case_fold_event(struct case_state *st, const struct nk_event *ev,
 		rc = case_corrupt(err, "an event its kind of case does not have");
 	else if ((rc = case_event_version(type, body, &version, err)) == NK_OK)
 		rc = applier(st, type)(st, body, err);
+	/* every kind's opening may carry the case's title (version 2) */
+	if (rc == NK_OK && type == CASE_EV_OPENED)
+		rc = case_event_opened_title(body, version, st->title, err);
 	if (rc == NK_OK)
 		rc = apply_request(st, ev, body, err);
 	json_decref(body);

@@ -69,6 +69,7 @@ enum nk_status package_brief(const struct nk_case_env *env, const struct case_st
 		return nk_fail(err, NK_ENOMEM, "brief", "out of memory");
 	memset(b, 0, sizeof(*b));
 	memcpy(b->case_id, st->id, sizeof(b->case_id));
+	memcpy(b->title, st->title, sizeof(b->title));
 	b->role = role;
 	b->frame = st->pkg.frame;
 	b->state = st->state;

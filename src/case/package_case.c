@@ -15,13 +15,23 @@ enum nk_status nk_package_case_open(const struct nk_case_env *env,
 				    nk_case_open_hook before_commit, void *arg,
 				    char id[static NK_CASE_ID_MAX], struct nk_error *err)
 {
+	return nk_package_case_open_titled(env, frame, NULL, before_commit, arg, id, err);
+}
+
+enum nk_status nk_package_case_open_titled(const struct nk_case_env *env,
+					   const struct nk_package_frame *frame, const char *title,
+					   nk_case_open_hook before_commit, void *arg,
+					   char id[static NK_CASE_ID_MAX], struct nk_error *err)
+{
 	char new_id[NK_CASE_ID_MAX];
 	enum nk_status rc;
 
-	if ((rc = nk_package_frame_check(frame, err)) != NK_OK)
+	if ((rc = nk_package_frame_check(frame, err)) != NK_OK ||
+	    (title && (rc = nk_title_check(title, "title", err)) != NK_OK))
 		return rc;
 	case_new_id(env, new_id);
-	rc = case_create(env, new_id, NULL, NULL, 0, case_event_package_opened_encode(frame),
+	rc = case_create(env, new_id, NULL, NULL, 0,
+			 case_event_opened_titled(case_event_package_opened_encode(frame), title),
 			 before_commit, arg, err);
 	if (rc == NK_OK)
 		memcpy(id, new_id, sizeof(new_id));

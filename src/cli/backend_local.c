@@ -145,17 +145,18 @@ static int local_receipt(struct cli_ctx *ctx, struct cli_backend *be, const char
 }
 
 static int local_open(struct cli_ctx *ctx, struct cli_backend *be, const struct nk_rules *rules,
-		      const struct nk_package_frame *frame, json_t **answer)
+		      const struct nk_package_frame *frame, const char *title, json_t **answer)
 {
 	struct nk_error err = { 0 };
 	char id[NK_CASE_ID_MAX];
-	enum nk_status rc = frame ? nk_package_case_open(&be->env, frame, NULL, NULL, id, &err)
-				  : nk_case_open(&be->env, rules, id, &err);
+	enum nk_status rc = frame ? nk_package_case_open_titled(&be->env, frame, title, NULL,
+								 NULL, id, &err)
+				  : nk_case_open_titled(&be->env, rules, title, NULL, NULL, id, &err);
 
 	if (rc != NK_OK)
 		return cli_report(ctx, &err);
-	return (*answer = nk_wire_opened_to_json(id, rules, frame, NULL)) ? CLI_OK
-									   : report_oom(ctx, "case");
+	*answer = nk_wire_opened_titled(nk_wire_opened_to_json(id, rules, frame, NULL), title);
+	return *answer ? CLI_OK : report_oom(ctx, "case");
 }
 
 static bool collect_one(const char *id, void *arg)

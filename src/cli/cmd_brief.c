@@ -64,6 +64,8 @@ void cli_print_round(FILE *f, const struct nk_brief *b, int i)
 	} else if (r->hint >= 0) {
 		nk_bargain_hint_text(&b->rules, r->hint, hint);
 		fprintf(f, " no deal; hint: %s\n", hint);
+		if (b->figures_deleted && !r->has_view)
+			cli_print_hint_meaning(f, b, i);
 	} else {
 		fprintf(f, " no deal; hint withheld (it would pass the leakage budget)\n");
 	}
@@ -102,6 +104,8 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 	if (b->state == NK_STATE_OPEN)
 		fprintf(f, ", round %d of %d", b->round, r->rounds);
 	fputc('\n', f);
+	if (b->title[0])
+		fprintf(f, "title: %s\n", b->title);
 	cli_format_amount(r->currency, r->grid, amount);
 	fprintf(f, "rules: %d round%s, settle %s, grid %s, ", r->rounds, CLI_PLURAL(r->rounds),
 		nk_settle_name(r->settle), amount);
@@ -150,6 +154,15 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 	print_token_changes(f, b->token_reissues, b->token_revokes, b->token_changed_ms);
 	for (int i = 0; i < b->round; i++)
 		cli_print_round(f, b, i);
+	/* the earlier proposals, each with its answer, then the latest as before */
+	for (int k = 0; k + 1 < b->proposals && k < NK_PROPOSALS_MAX; k++) {
+		if (b->proposal_results[k] < -1)
+			continue;
+		cli_format_amount(r->currency, b->proposal_figures[k], amount);
+		fprintf(f, "mediator's proposal %d: %s; %s\n", k + 1, amount,
+			b->proposal_results[k] == 1 ? "both accepted"
+			: b->proposal_results[k] == 0 ? "not accepted by both" : "no answer");
+	}
 	if (b->proposals > 0) {
 		cli_format_amount(r->currency, b->proposal, amount);
 		fprintf(f, "mediator's proposal %d: %s", b->proposals, amount);
@@ -159,6 +172,11 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 			fprintf(f, "; both accepted");
 		else if (b->proposal_accepted == 0)
 			fprintf(f, "; not accepted by both");
+		else if (b->role == NK_MEDIATOR && b->proposal_answered[NK_CLAIMANT] !=
+			 b->proposal_answered[NK_PAYER])
+			fprintf(f, "; the %s has answered, the %s not yet",
+				b->proposal_answered[NK_CLAIMANT] ? "claimant" : "payer",
+				b->proposal_answered[NK_CLAIMANT] ? "payer" : "claimant");
 		else
 			fprintf(f, "; awaiting answers");
 		fputc('\n', f);
@@ -168,7 +186,7 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		fprintf(f, "settled at %s (%s)\n", amount, nk_deal_kind_name(b->settled_by));
 	}
 	if (b->figures_deleted)
-		fprintf(f, "the case has ended; its confidential figures are deleted\n");
+		cli_print_ended(f, b);
 }
 
 /* role's briefing (through a server the token's, which --as, if given, must name),

@@ -16,6 +16,11 @@
 
 /* Renders round i (0-based) of a briefing for a person. */
 void cli_print_round(FILE *f, const struct nk_brief *b, int i);
+/* After a party's case ended (brief_ended.c): what the hint of round i told it, in
+ * terms of its own figure, which was deleted; and what the settlement told it, with
+ * why its figures are gone (the mediator's: that they are). */
+void cli_print_hint_meaning(FILE *f, const struct nk_brief *b, int i);
+void cli_print_ended(FILE *f, const struct nk_brief *b);
 /* Renders a briefing for a person. */
 void cli_print_brief(FILE *f, const struct nk_brief *b);
 

@@ -10,7 +10,7 @@
 static const char new_help[] =
 	"usage: nakodo case new --currency CODE [--rounds N] [--settle RULE] [--grid AMOUNT]\n"
 	"                       [--hints none|P1,P2,...] [--range LOW:HIGH] [--leakage-bits B]\n"
-	"                       [--proposals N] [--no-monotone]\n\n"
+	"                       [--proposals N] [--no-monotone] [--title TEXT]\n\n"
 	"Opens a case and prints its id. The rules are fixed now and never change.\n\n"
 	"  --currency CODE     ISO 4217 code: USD, EUR, GBP, JPY, KRW, ... (required)\n"
 	"  --rounds N          at most N rounds of figures, 1..50 (default 3)\n"
@@ -25,7 +25,10 @@ static const char new_help[] =
 	"  --range LOW:HIGH    every figure lies here; leakage is measured over it\n"
 	"  --leakage-bits B    the most a hint may tell either side, in bits (default 8)\n"
 	"  --proposals N       mediator's proposals allowed after impasse, 0..5 (default 1)\n"
-	"  --no-monotone       allow demands to rise and offers to fall between rounds\n\n"
+	"  --no-monotone       allow demands to rise and offers to fall between rounds\n"
+	"  --title TEXT        the case's name, shown to every role (briefings, case list):\n"
+	"                      up to 120 bytes of UTF-8 without control characters; it is\n"
+	"                      not secret, so name no figure in it\n\n"
 	"A midpoint settlement tells each side the other's figure to within one grid step;\n"
 	"a coarse --grid or --settle random blunts that.\n\n"
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN; the operator's or a\n"
@@ -57,7 +60,8 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		{ "hints", required_argument, NULL, 'h' }, { "range", required_argument, NULL, 'R' },
 		{ "leakage-bits", required_argument, NULL, 'b' },
 		{ "proposals", required_argument, NULL, 'p' },
-		{ "no-monotone", no_argument, NULL, 'm' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
+		{ "no-monotone", no_argument, NULL, 'm' }, { "title", required_argument, NULL, 'T' },
+		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct cli_backend be = { .create = true };
 	const char *text[128] = { 0 };	/* option text by its short letter */
@@ -116,11 +120,12 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 			g, lo, hi);
 		return cli_report(ctx, &err);
 	}
-	if (nk_rules_check(&rules, &err) != NK_OK)
+	if (nk_rules_check(&rules, &err) != NK_OK ||
+	    (text['T'] && nk_title_check(text['T'], "title", &err) != NK_OK))
 		return cli_report(ctx, &err);
 
 	if ((rc = cli_backend_open(ctx, &be)) == CLI_OK &&
-	    (rc = be.ops->open(ctx, &be, &rules, NULL, &answer)) == CLI_OK)
+	    (rc = be.ops->open(ctx, &be, &rules, NULL, text['T'], &answer)) == CLI_OK)
 		rc = cli_print_opened(ctx, answer);
 	cli_backend_close(&be);
 	return rc;

@@ -16,12 +16,14 @@ const char cli_case_list_help[] =
 	"                        [--server URL --token TOKEN] [--json]\n\n"
 	"Lists the cases in the database, oldest first: each one's id, kind (figures or\n"
 	"package), state, currency, round (the one open for figures, or the last one) of\n"
-	"the rounds its rules allow, and the times, in UTC, of its opening and of its last\n"
-	"event. The list is the mediator's view: no figure, no answer of a party.\n\n"
+	"the rounds its rules allow, the times, in UTC, of its opening and of its last\n"
+	"event, and its title, if it was given one. The list is the mediator's view: no\n"
+	"figure, no answer of a party.\n\n"
 	"  --state STATE   only the cases in that state (may be given more than once)\n"
 	"  --json          {\"cases\": [ID, ...], \"summaries\": [{\"case\", \"kind\", \"state\",\n"
 	"                  \"currency\", \"round\", \"rounds\", \"events\", \"opened\",\n"
-	"                  \"last_event\"}, ...]}, both in the same order\n\n"
+	"                  \"last_event\", \"title\" (\"\" for none)}, ...]}, both in the\n"
+	"                  same order\n\n"
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN; the operator's\n"
 	"token) the list is the server's (GET /v1/cases): its ids only, one a line, since\n"
 	"the operator's route tells no case's state; --state needs the database.\n";
@@ -66,7 +68,8 @@ static enum nk_status summarize(struct cli_backend *be, const char *id, json_t *
 		cli_iso_time(log.events[0].time_ms, opened);
 		cli_iso_time(log.events[log.count - 1].time_ms, last);
 	}
-	*out = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:s, s:s}", "case", id, "kind",
+	*out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:s, s:s}", "case", id,
+			 "title", b->title, "kind",
 			 b->package ? "package" : "figures", "state", nk_case_state_name(b->state),
 			 "currency", b->rules.currency, "round", round, "rounds", b->rules.rounds,
 			 "events", (json_int_t)log.count, "opened", opened, "last_event", last);
@@ -123,18 +126,21 @@ static bool wanted(const json_t *summary, const bool want[static STATE_COUNT], b
 
 static void print_row(FILE *f, const json_t *s)
 {
+	const char *title = json_string_value(json_object_get(s, "title"));
 	char round[32];
 
+	/* the title last, as it is as long as it is; nothing trails an untitled row */
 	snprintf(round, sizeof(round), "%lld of %lld",
 		 (long long)json_integer_value(json_object_get(s, "round")),
 		 (long long)json_integer_value(json_object_get(s, "rounds")));
-	fprintf(f, "%-20s  %-7s  %-8s  %-3s  %-8s  %-20s  %s\n",
+	fprintf(f, "%-20s  %-7s  %-8s  %-3s  %-8s  %-20s  %-*s%s%s\n",
 		json_string_value(json_object_get(s, "case")),
 		json_string_value(json_object_get(s, "kind")),
 		json_string_value(json_object_get(s, "state")),
 		json_string_value(json_object_get(s, "currency")), round,
 		json_string_value(json_object_get(s, "opened")),
-		json_string_value(json_object_get(s, "last_event")));
+		*title ? 20 : 0, json_string_value(json_object_get(s, "last_event")),
+		*title ? "  " : "", title);
 }
 
 /* The local list: each case summarized, those of the wanted states kept. */
@@ -170,8 +176,8 @@ static int local_list(struct cli_ctx *ctx, struct cli_backend *be, const json_t 
 		return CLI_OK;
 	}
 	if (json_array_size(summaries) > 0)
-		fprintf(ctx->out, "%-20s  %-7s  %-8s  %-3s  %-8s  %-20s  %s\n", "CASE", "KIND",
-			"STATE", "CUR", "ROUND", "OPENED", "LAST EVENT");
+		fprintf(ctx->out, "%-20s  %-7s  %-8s  %-3s  %-8s  %-20s  %-20s  %s\n", "CASE",
+			"KIND", "STATE", "CUR", "ROUND", "OPENED", "LAST EVENT", "TITLE");
 	json_array_foreach(summaries, i, s)
 		print_row(ctx->out, s);
 	json_decref(kept);

@@ -150,9 +150,14 @@ static void print_log(FILE *out, struct nk_store *store, const char *id, int64_t
 
 	if (nk_store_load(store, id, &log, NULL) != NK_OK)
 		return;
-	for (size_t i = (size_t)*seen; i < log.count; i++)
-		fprintf(out, "    go-between | #%lld %-10s %-15s %s\n", (long long)log.events[i].seq,
-			log.events[i].actor, log.events[i].type, log.events[i].body);
+	/* "#N" padded as one column, so that #10 and on stay under #9's actor */
+	for (size_t i = (size_t)*seen; i < log.count; i++) {
+		char seq[24];
+
+		snprintf(seq, sizeof(seq), "#%lld", (long long)log.events[i].seq);
+		fprintf(out, "    go-between | %-4s %-10s %-15s %s\n", seq, log.events[i].actor,
+			log.events[i].type, log.events[i].body);
+	}
 	*seen = (int64_t)log.count;
 	nk_event_list_free(&log);
 }

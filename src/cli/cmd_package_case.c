@@ -23,7 +23,7 @@
 
 static const char open_help[] =
 	"usage: nakodo package open --currency CODE [--components LIST] [--solution NAME]\n"
-	"                           [--rounds N] [--no-monotone] [--hints none]\n\n"
+	"                           [--rounds N] [--no-monotone] [--hints none] [--title TEXT]\n\n"
 	"Opens a package case and prints its id. Its frame is public and never changes:\n\n"
 	"  --currency CODE     ISO 4217 code of every valuation (required)\n"
 	"  --components LIST   the parts a valuation may offer, of claims,grant,loan,credits\n"
@@ -33,6 +33,8 @@ static const char open_help[] =
 	"  --rounds N          at most N rounds, 1..50 (default 3)\n"
 	"  --no-monotone       let a claimant's reservation rise and a payer's fall\n"
 	"  --hints none        package rounds give no hint after \"no deal\"; no other policy\n"
+	"  --title TEXT        the case's name, shown to every role: up to 120 bytes of\n"
+	"                      UTF-8 without control characters (not secret)\n"
 	"  --server URL        open it on a nakodo server; --token TOKEN the operator's or a\n"
 	"                      mediator's token (or NAKODO_SERVER, NAKODO_TOKEN)\n"
 	"  --json              print {case, frame, tokens} as JSON\n\n"
@@ -85,12 +87,12 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 		{ "currency", required_argument, NULL, 'c' }, { "components", required_argument, NULL, 'C' },
 		{ "solution", required_argument, NULL, 's' }, { "rounds", required_argument, NULL, 'r' },
 		{ "no-monotone", no_argument, NULL, 'm' }, { "hints", required_argument, NULL, 'h' },
-		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
+		{ "title", required_argument, NULL, 'T' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct cli_backend be = { .create = true };
 	struct nk_package_frame fr;
 	struct nk_error err = { 0 };
-	const char *currency = NULL;
+	const char *currency = NULL, *title = NULL;
 	json_t *answer = NULL;
 	char *end;
 	int c, rc;
@@ -127,6 +129,11 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 		case 'm':
 			fr.monotone = false;
 			break;
+		case 'T':
+			if (nk_title_check(optarg, "title", &err) != NK_OK)
+				return cli_report(ctx, &err);
+			title = optarg;
+			break;
 		case 'h':
 			if (strcmp(optarg, "none") != 0) {
 				nk_fail(&err, NK_EINVAL, "hints", "package rounds give no hints: the only policy is \"none\"");
@@ -155,7 +162,7 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_report(ctx, &err);
 	}
 	if ((rc = cli_backend_open(ctx, &be)) == CLI_OK &&
-	    (rc = be.ops->open(ctx, &be, NULL, &fr, &answer)) == CLI_OK)
+	    (rc = be.ops->open(ctx, &be, NULL, &fr, title, &answer)) == CLI_OK)
 		rc = cli_print_opened(ctx, answer);
 	cli_backend_close(&be);
 	return rc;
@@ -328,7 +335,7 @@ static void print_brief(FILE *f, const json_t *b)
 	const json_t *fr = json_object_get(b, "frame"), *rounds = json_object_get(b, "rounds"), *r, *c;
 	const char *cur = json_string_value(json_object_get(fr, "currency")) ?: "";
 	const char *state = json_string_value(json_object_get(b, "state")) ?: "";
-	const char *role = json_string_value(json_object_get(b, "role")) ?: "";
+	const char *role = json_string_value(json_object_get(b, "role")) ?: "", *title;
 	bool party = strcmp(role, "mediator") != 0, payer = strcmp(role, "payer") == 0;
 	size_t i;
 
@@ -337,7 +344,12 @@ static void print_brief(FILE *f, const json_t *b)
 	if (strcmp(state, "open") == 0)
 		fprintf(f, ", round %lld of %lld", (long long)json_integer_value(json_object_get(b, "round")),
 			(long long)json_integer_value(json_object_get(fr, "rounds")));
-	fprintf(f, "\nframe: %s; components", cur);
+	fputc('\n', f);
+	title = json_string_value(json_object_get(b, "title"));
+	/* a server's text: printed only when it is a title, which cannot disguise lines */
+	if (title && nk_title_check(title, "title", &(struct nk_error){ 0 }) == NK_OK)
+		fprintf(f, "title: %s\n", title);
+	fprintf(f, "frame: %s; components", cur);
 	json_array_foreach(json_object_get(fr, "components"), i, c)
 		fprintf(f, "%s %s", i ? "," : "", json_string_value(c));
 	fprintf(f, "; solution %s; %lld round%s, %s; no hints\n",

@@ -5,6 +5,10 @@
 #include "util.h"
 
 #include <nakodo/server.h>
+#include <nakodo/store.h>
+
+#include <jansson.h>
+#include <sodium.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -16,13 +20,19 @@ static const char serve_help[] =
 	"usage: nakodo serve [--listen HOST:PORT] [--db sqlite:PATH] [--threads N]\n"
 	"                    [--tls-cert FILE --tls-key FILE] [--public-url URL]\n"
 	"                    [LIMITS]\n"
-	"       nakodo serve --print-key [--db sqlite:PATH] [--json]\n\n"
+	"       nakodo serve --print-key [--db sqlite:PATH] [--json]\n"
+	"       nakodo serve --reissue-operator-token [--db sqlite:PATH] [--json]\n\n"
 	"Serves the API of doc/api.md and the web pages of doc/web.md (open the printed\n"
 	"address in a browser). On first start it makes the operator's token and\n"
 	"prints it once, on standard error, as 'operator token: TOKEN'. One log line per\n"
 	"request goes to standard error. SIGTERM or SIGINT stops it after the requests in\n"
 	"flight. The server's signing key is PATH.server-key beside the database, made on\n"
-	"first need; --print-key prints its public half (as 'nakodo server-key') and exits.\n\n"
+	"first need; --print-key prints its public half (as 'nakodo server-key') and exits.\n"
+	"A lost operator token is not recoverable (the database keeps only its hash):\n"
+	"--reissue-operator-token, run where the database and its storage key are (the\n"
+	"server may keep running), revokes every operator token, prints a new one once on\n"
+	"standard output ('operator token: TOKEN'; --json: {\"operator_token\", \"revoked\"})\n"
+	"and exits.\n\n"
 	"  --listen HOST:PORT     IPv4 address and port (default 127.0.0.1:8750; port 0 picks\n"
 	"                         a free one, printed as 'listening on http://HOST:PORT')\n"
 	"  --threads N            worker threads, each with its own store connection (default 4)\n"
@@ -69,6 +79,36 @@ static bool number(const char *text, unsigned long max, unsigned long *out)
 	return true;
 }
 
+/* --reissue-operator-token: the new token on standard output, once, then wiped. */
+static int reissue_operator_token(struct cli_ctx *ctx)
+{
+	char *hex = sodium_malloc(NK_OPERATOR_TOKEN_HEX);
+	struct nk_store *store = NULL;
+	struct nk_error err = { 0 };
+	size_t revoked = 0;
+	int rc;
+
+	if (!hex) {
+		nk_fail(&err, NK_ENOMEM, "token", "out of memory");
+		return cli_report(ctx, &err);
+	}
+	if ((rc = cli_open_store(ctx, false, &store)) == CLI_OK) {
+		if (nk_server_reissue_operator_token(store, hex, &revoked, &err) != NK_OK) {
+			rc = cli_report(ctx, &err);
+		} else if (ctx->json) {
+			cli_print_json(ctx, json_pack("{s:s, s:I}", "operator_token", hex,
+						      "revoked", (json_int_t)revoked));
+		} else {
+			fprintf(ctx->out, "operator token: %s\n", hex);
+			fprintf(ctx->err, "nakodo: %zu earlier operator token%s revoked; the new "
+				"one is shown only this once\n", revoked, revoked == 1 ? "" : "s");
+		}
+	}
+	nk_store_close(store);
+	sodium_free(hex);	/* wipes it */
+	return rc;
+}
+
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -84,6 +124,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		{ "open-rate", required_argument, NULL, 'o' },
 		{ "cache", required_argument, NULL, 'k' },
 		{ "print-key", no_argument, NULL, 'P' },
+		{ "reissue-operator-token", no_argument, NULL, 'R' },
 		{ "tls-cert", required_argument, NULL, 'C' }, { "tls-key", required_argument, NULL, 'K' },
 		{ "public-url", required_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
@@ -96,7 +137,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	const char *tls_cert = NULL, *tls_key = NULL;
 	sigset_t stop_signals;
 	unsigned long v;
-	bool print_key = false;
+	bool print_key = false, reissue = false;
 	int c, sig = 0;
 
 	if (cli_wants_help(argc, argv)) {
@@ -112,8 +153,8 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 			cfg.listen = optarg;
 			continue;
 		}
-		if (c == 'P') {
-			print_key = true;
+		if (c == 'P' || c == 'R') {
+			*(c == 'P' ? &print_key : &reissue) = true;
 			continue;
 		}
 		if (c == 'C' || c == 'K') {
@@ -145,8 +186,13 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error(ctx, "nakodo serve", "unexpected argument '%s'", argv[optind]);
+	if (print_key && reissue)
+		return cli_usage_error(ctx, "nakodo serve", "--print-key and "
+				       "--reissue-operator-token: one at a time");
 	if (print_key)
 		return cli_print_server_key(ctx, true);
+	if (reissue)
+		return reissue_operator_token(ctx);
 	if ((tls_cert || tls_key) && serve_tls_read(tls_cert, tls_key, &tls, &err) != NK_OK)
 		return cli_report(ctx, &err);
 	cfg.tls_cert_pem = (const char *)tls.cert;

@@ -78,13 +78,18 @@ struct box {
 	double x0, y0, x1, y1;
 };
 
+/* Whether a and b come closer than LABEL_GAP: close solution points (N, KS and E are
+ * often a few pixels apart) otherwise get labels that touch a neighbour's marker. */
+#define LABEL_GAP 4.0
 static int overlap(const struct box *a, const struct box *b)
 {
-	return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
+	return a->x0 < b->x1 + LABEL_GAP && b->x0 < a->x1 + LABEL_GAP &&
+	       a->y0 < b->y1 + LABEL_GAP && b->y0 < a->y1 + LABEL_GAP;
 }
 
 /* Labels of the solution points: one per distinct point ("N KS" when they coincide),
- * each at the first offset around its point that meets no label or marker placed. */
+ * each at the first offset around its point that keeps LABEL_GAP from every label and
+ * marker placed (in its marker's colour, which the legend names, however far it moved). */
 static void labels(FILE *f, const struct nk_analysis *an, const struct panel *p)
 {
 	static const double dir[8][2] = { { -1, -1 }, { 1, -1 }, { -1, 1 }, { 1, 1 },
@@ -122,7 +127,7 @@ static void labels(FILE *f, const struct nk_analysis *an, const struct panel *p)
 		x = px(p, an->frontier->points[ix].utility[p->a]);
 		y = py(p, an->frontier->points[ix].utility[p->b]);
 		w = 8.0 * (double)strlen(name) + 4;
-		for (int r = 1, done = 0; r <= 4 && !done; r++)
+		for (int r = 1, done = 0; r <= 6 && !done; r++)
 			for (size_t d = 0; d < 8 && !done; d++) {
 				double cx = x + dir[d][0] * (10 + w / 2) * r, cy = y + dir[d][1] * 12 * r;
 
@@ -133,6 +138,7 @@ static void labels(FILE *f, const struct nk_analysis *an, const struct panel *p)
 			}
 		if (nplaced < sizeof(placed) / sizeof(placed[0]))
 			placed[nplaced++] = b;
+
 		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" font-weight=\"bold\" "
 			"text-anchor=\"middle\">%s", (b.x0 + b.x1) / 2, b.y1 - 3, colour[s], name);
 		title(f, an, ix, name);

@@ -147,6 +147,23 @@ static enum nk_status heading_from_json(const json_t *obj, const char *kind,
 	return NK_OK;
 }
 
+/* The case's title, when the briefing has one; malformed when it is not a title. */
+static enum nk_status title_from_json(const json_t *obj, char title[static NK_TITLE_MAX + 1],
+				      struct nk_error *err)
+{
+	const json_t *t = json_object_get(obj, "title");
+	struct nk_error ignored = { 0 };
+
+	title[0] = '\0';
+	if (!t)
+		return NK_OK;
+	if (nk_title_check(json_string_value(t), "title", &ignored) != NK_OK)
+		return nk_fail(err, NK_ECORRUPT, "server", "the server's briefing is malformed "
+			       "(its \"title\")");
+	memcpy(title, json_string_value(t), json_string_length(t) + 1);
+	return NK_OK;
+}
+
 /* A package case's briefing (nk_package_brief_to_json's shape) carries its own rounds:
  * only what identifies the case and what a signed request needs (the keys and the
  * role's last request number) are kept here; package_brief_answer prints the rest. */
@@ -155,12 +172,36 @@ static enum nk_status package_brief_from_json(const json_t *obj, struct nk_brief
 {
 	enum nk_status rc = heading_from_json(obj, "package", b->case_id, &b->role, &b->state, err);
 
-	if (rc != NK_OK)
+	if (rc != NK_OK || (rc = title_from_json(obj, b->title, err)) != NK_OK)
 		return rc;
 	b->package = true;
 	b->last_request = get_count(obj, "last_request");
 	keys_from_json(obj, b);
 	return NK_OK;
+}
+
+/* The proposals' history and who has answered (nk_brief_to_json's "proposal"); a
+ * server's briefing without them (an older server's) shows the latest proposal only. */
+static void proposals_from_json(const json_t *p, struct nk_brief *b)
+{
+	const json_t *h = json_object_get(p, "history"), *a = json_object_get(p, "answered");
+	size_t n = json_array_size(h);
+
+	if (b->proposals < 0 || b->proposals > NK_PROPOSALS_MAX)
+		b->proposals = b->proposals < 0 ? 0 : NK_PROPOSALS_MAX;
+	for (int k = 0; k < b->proposals; k++) {
+		const json_t *e = json_array_get(h, (size_t)k);
+
+		b->proposal_results[k] = -2;	/* not told */
+		if ((size_t)k < n && json_is_object(e)) {
+			b->proposal_figures[k] = get_i(e, "figure");
+			b->proposal_results[k] = -1;
+			if (json_is_boolean(json_object_get(e, "accepted")))
+				b->proposal_results[k] = get_b(e, "accepted");
+		}
+	}
+	b->proposal_answered[NK_CLAIMANT] = get_b(a, "claimant");
+	b->proposal_answered[NK_PAYER] = get_b(a, "payer");
 }
 
 enum nk_status nk_brief_from_json(const json_t *obj, struct nk_brief *b, struct nk_error *err)
@@ -174,6 +215,7 @@ enum nk_status nk_brief_from_json(const json_t *obj, struct nk_brief *b, struct 
 	if (json_is_string(json_object_get(obj, "kind")))
 		return package_brief_from_json(obj, b, err);
 	if ((rc = heading_from_json(obj, NULL, b->case_id, &b->role, &b->state, err)) != NK_OK ||
+	    (rc = title_from_json(obj, b->title, err)) != NK_OK ||
 	    (rc = nk_rules_from_json(json_object_get(obj, "rules"), &b->rules, err)) != NK_OK)
 		return rc;
 	b->round = (int)json_array_size(rounds);
@@ -205,6 +247,7 @@ enum nk_status nk_brief_from_json(const json_t *obj, struct nk_brief *b, struct 
 			b->own_answer = strcmp(answer, "accept") == 0;
 		if (json_is_boolean(json_object_get(p, "accepted")))
 			b->proposal_accepted = get_b(p, "accepted");
+		proposals_from_json(p, b);
 	}
 	if (json_is_object(s)) {
 		b->settled = true;
@@ -312,6 +355,7 @@ enum nk_status nk_package_brief_from_json(const json_t *obj, struct nk_package_b
 	memset(b, 0, sizeof(*b));
 	if ((rc = heading_from_json(obj, "package", b->case_id, &b->role, &b->state,
 				    err)) != NK_OK ||
+	    (rc = title_from_json(obj, b->title, err)) != NK_OK ||
 	    (rc = nk_package_frame_from_json(json_object_get(obj, "frame"), &b->frame, err)) != NK_OK)
 		return rc;
 	b->round = (int)json_array_size(rounds);

@@ -250,6 +250,21 @@ static json_t *traffic_to_json(const struct nk_brief *b, json_t *o)
 	return o;
 }
 
+/* Every proposal made, in order: [{"number", "figure", "accepted" once answered}]. */
+static json_t *proposal_history(const struct nk_brief *b)
+{
+	json_t *a = json_array(), *p;
+
+	for (int k = 0; a && k < b->proposals && k < NK_PROPOSALS_MAX; k++) {
+		p = json_pack("{s:i, s:I}", "number", k + 1,
+			      "figure", (json_int_t)b->proposal_figures[k]);
+		if (p && b->proposal_results[k] >= 0)
+			p = nk_json_set(p, "accepted", json_boolean(b->proposal_results[k]));
+		a = nk_json_append(a, p);
+	}
+	return a;
+}
+
 json_t *nk_brief_to_json(const struct nk_brief *b)
 {
 	json_t *keys;
@@ -264,6 +279,8 @@ json_t *nk_brief_to_json(const struct nk_brief *b)
 		      "currency", b->rules.currency, "state", nk_case_state_name(b->state),
 		      "round", b->round, "rules", nk_rules_to_json(&b->rules), "rounds", rounds,
 		      "figures_deleted", b->figures_deleted, "seed_commitment", commit_hex);
+	if (o && b->title[0])
+		o = nk_json_set(o, "title", json_string(b->title));
 	if (!o)
 		return NULL;
 	/* A party's briefing has no event count: it would rise with the other side's
@@ -278,6 +295,12 @@ json_t *nk_brief_to_json(const struct nk_brief *b)
 			p = nk_json_set(p, "own_answer", json_string(b->own_answer ? "accept" : "decline"));
 		if (b->proposal_accepted >= 0)
 			p = nk_json_set(p, "accepted", json_boolean(b->proposal_accepted));
+		p = nk_json_set(p, "history", proposal_history(b));
+		if (b->role == NK_MEDIATOR && b->proposal_pending)
+			p = nk_json_set(p, "answered", json_pack("{s:b, s:b}", "claimant",
+								 b->proposal_answered[NK_CLAIMANT],
+								 "payer",
+								 b->proposal_answered[NK_PAYER]));
 		o = nk_json_set(o, "proposal", p);
 	}
 	if (b->settled) {

@@ -160,6 +160,8 @@ json_t *nk_package_brief_to_json(const struct nk_package_brief *b)
 		      "state", nk_case_state_name(b->state), "round", b->round,
 		      "frame", nk_package_frame_to_json(&b->frame), "rounds", rounds,
 		      "settled", b->settled, "secrets_deleted", b->secrets_deleted);
+	if (o && b->title[0])
+		o = nk_json_set(o, "title", json_string(b->title));
 	/* as a figure briefing: the mediator's alone has the log's length */
 	if (o && b->role == NK_MEDIATOR)
 		o = nk_json_set(o, "events", json_integer((json_int_t)b->events));

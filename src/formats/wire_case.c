@@ -32,6 +32,28 @@ enum nk_status nk_wire_open_from_json(const json_t *body, struct nk_rules *rules
 	return rc;
 }
 
+json_t *nk_wire_opened_titled(json_t *obj, const char *title)
+{
+	return obj && title ? nk_json_set(obj, "title", json_string(title)) : obj;
+}
+
+enum nk_status nk_wire_open_title(const json_t *body, char title[static NK_TITLE_MAX + 1],
+				  struct nk_error *err)
+{
+	const json_t *t = json_object_get(body, "title");
+	enum nk_status rc;
+
+	title[0] = '\0';
+	if (!t)
+		return NK_OK;
+	if (!json_is_string(t))
+		return nk_fail(err, NK_EINVAL, "title", "a title is text");
+	if ((rc = nk_title_check(json_string_value(t), "title", err)) != NK_OK)
+		return rc;
+	memcpy(title, json_string_value(t), json_string_length(t) + 1);
+	return NK_OK;
+}
+
 json_t *nk_wire_opened_to_json(const char *id, const struct nk_rules *rules,
 			       const struct nk_package_frame *frame, const char *const *tokens)
 {

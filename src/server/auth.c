@@ -258,6 +258,25 @@ out:
 	return rc;
 }
 
+_Static_assert(NK_OPERATOR_TOKEN_HEX == HTTP_TOKEN_HEX + 1, "the operator token's text");
+
+enum nk_status nk_server_reissue_operator_token(struct nk_store *store,
+						char hex[static NK_OPERATOR_TOKEN_HEX],
+						size_t *revoked, struct nk_error *err)
+{
+	enum nk_status rc;
+
+	if ((rc = nk_store_begin(store, err)) != NK_OK)
+		return rc;
+	if ((rc = nk_store_token_revoke(store, "", "operator", revoked, err)) == NK_OK &&
+	    (rc = auth_issue(store, "", "operator", hex, err)) == NK_OK &&
+	    (rc = nk_store_commit(store, err)) == NK_OK)
+		return NK_OK;
+	nk_store_rollback(store);
+	sodium_memzero(hex, NK_OPERATOR_TOKEN_HEX);
+	return rc;
+}
+
 /* The request target as signed: the path, then the query's arguments as the server
  * decoded them, in their order ("?after=3"). */
 struct target {

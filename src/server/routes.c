@@ -40,7 +40,8 @@ static const struct field_spec join_fields[] = {
 	{ "signature", FIELD_STRING, true }, { NULL, FIELD_INT, false },
 };
 static const struct field_spec open_fields[] = {	/* rules, or a package frame */
-	{ "rules", FIELD_OBJECT, false }, { "package", FIELD_OBJECT, false }, { NULL, FIELD_INT, false },
+	{ "rules", FIELD_OBJECT, false }, { "package", FIELD_OBJECT, false },
+	{ "title", FIELD_STRING, false }, { NULL, FIELD_INT, false },
 };
 static const struct field_spec analyze_fields[] = {
 	{ "domain", FIELD_STRING, true }, { "profiles", FIELD_ARRAY, true },
@@ -145,7 +146,7 @@ static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 	struct nk_package_frame frame;
 	struct nk_rules rules;
 	bool package = false;
-	char id[NK_CASE_ID_MAX];
+	char id[NK_CASE_ID_MAX], title[NK_TITLE_MAX + 1];
 	enum nk_status rc;
 
 	if (!inv)
@@ -159,17 +160,23 @@ static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 		goto out;
 	}
 	rc = nk_wire_open_from_json(call->body, &rules, &frame, &package, err);
+	if (rc == NK_OK)
+		rc = nk_wire_open_title(call->body, title, err);
 	if (rc == NK_OK && package)
-		rc = nk_package_case_open(&call->env, &frame, invite, inv, id, err);
+		rc = nk_package_case_open_titled(&call->env, &frame, title[0] ? title : NULL,
+						 invite, inv, id, err);
 	else if (rc == NK_OK)
-		rc = nk_case_open_with(&call->env, &rules, invite, inv, id, err);
+		rc = nk_case_open_titled(&call->env, &rules, title[0] ? title : NULL, invite,
+					 inv, id, err);
 	if (rc == NK_OK) {
 		const char *const tokens[] = { inv->hex[NK_CLAIMANT], inv->hex[NK_PAYER],
 					       inv->hex[NK_MEDIATOR] };
 
 		metrics_case_state(&call->srv->metrics, id, NK_STATE_OPEN);
 		call->status = 201;
-		call->reply = nk_wire_opened_to_json(id, &rules, package ? &frame : NULL, tokens);
+		call->reply = nk_wire_opened_titled(nk_wire_opened_to_json(id, &rules, package ?
+									   &frame : NULL, tokens),
+						    title[0] ? title : NULL);
 		if (!call->reply)
 			rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 		else if (call->srv->cfg.public_url)

@@ -61,6 +61,18 @@ def label_boxes(svg):
     return out
 
 
+def marker_boxes(svg):
+    """The solution points' markers (r=6 rings) of the plot, not of the legend."""
+    return [(float(x) - 8, float(y) - 8, float(x) + 8, float(y) + 8)
+            for x, y in re.findall(r'<circle cx="([-\d.]+)" cy="([-\d.]+)" r="6" fill="none"[^>]*>'
+                                   r'<title>', svg)]
+
+
+def too_close(a, b, gap=3.0):
+    """Whether two boxes come within gap pixels of each other (a touch, to the eye)."""
+    return a[0] < b[2] + gap and b[0] < a[2] + gap and a[1] < b[3] + gap and b[1] < a[3] + gap
+
+
 def main():
     nakodo, repo = sys.argv[1], sys.argv[2]
     shared = sys.argv[3] if len(sys.argv) > 3 else None
@@ -128,6 +140,15 @@ def main():
                  if x[0] < y[2] and y[0] < x[2] and x[1] < y[3] and y[1] < x[3]]
         tap.ok(len(boxes) >= 3 and not clash, f"labels do not overlap ({len(boxes)} labels)",
                repr(clash))
+        # The 1962 plot's N, KS and E lie a few pixels apart: no label may touch another
+        # label or any marker (a new user saw N and KS touch).
+        marks = marker_boxes(s)
+        touch = [(x[4], y[4]) for i, x in enumerate(boxes) for y in boxes[i + 1:]
+                 if too_close(x, y)]
+        touch += [(x[4], m) for x in boxes for m in marks if too_close(x, m)]
+        tap.ok(len(marks) >= 3 and not touch,
+               f"labels keep 3 px from every label and marker ({len(marks)} markers)",
+               repr(touch))
         if shared and os.path.isdir(os.path.join(shared, "domains")):
             t = os.path.join(shared, "domains", "Travel")
             p = run(nakodo, ["--svg", svg, "--force"] + [os.path.join(t, f) for f in

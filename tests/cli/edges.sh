@@ -2,18 +2,8 @@
 # Black-box tests of the rough edges a new user met (issue 15): what the command accepts,
 # refuses and says, locally and through a server. Prints TAP. Needs NAKODO (the binary),
 # curl and jq.
-. "$(dirname "$0")/../server/lib.sh"
-export NAKODO_TEST_KDF=min NAKODO_PASSPHRASE_FILE="$TMP/pass"
-printf 'correct horse battery staple\n' >"$TMP/pass"
+. "$(dirname "$0")/edges_lib.sh"
 db="$TMP/edges.db"
-# run STATUS DESCRIPTION COMMAND...: stdout in $TMP/out, stderr in $TMP/err
-run() {
-	local want=$1 what=$2; shift 2
-	"$@" >"$TMP/out" 2>"$TMP/err" </dev/null
-	is "$what: exit $want" "$?" "$want"
-}
-has() { if grep -q -- "$2" "$3"; then ok "$1"; else not_ok "$1" "no '$2' in:"; sed 's/^/#   /' "$3"; fi; }
-lacks() { if ! grep -q -- "$2" "$3"; then ok "$1"; else not_ok "$1" "'$2' in:"; sed 's/^/#   /' "$3"; fi; }
 
 # ---- case new: the currency in any case, a grid that fits the range ----
 run 0 "case new --currency usd" "$NAKODO" --db "$db" case new --currency usd --range 0:1,000,000
@@ -95,7 +85,7 @@ P=$("$NAKODO" --db "$ldb" package open --currency USD | head -1)
 "$NAKODO" --db "$ldb" submit "$S" --as claimant 700 >/dev/null && "$NAKODO" --db "$ldb" submit "$S" --as payer 800 >/dev/null ||
 	not_ok "the first case settles"
 run 0 "case list" "$NAKODO" --db "$ldb" case list
-has "a header names the columns" "^CASE  *KIND  *STATE  *CUR  *ROUND  *OPENED  *LAST EVENT$" "$TMP/out"
+has "a header names the columns" "^CASE  *KIND  *STATE  *CUR  *ROUND  *OPENED  *LAST EVENT  *TITLE$" "$TMP/out"
 has "the settled case's row" "^$S  figures  settled   USD  1 of 1    20[0-9-]*T[0-9:]*Z  20" "$TMP/out"
 has "the open case's row" "^$O  figures  open      EUR  1 of 2 " "$TMP/out"
 has "the package case's row" "^$P  package  open      USD  1 of 3 " "$TMP/out"

@@ -1,0 +1,58 @@
+/* Case titles (title.h). */
+#include <nakodo/title.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+/* The code point of the UTF-8 sequence at s (of n bytes left) and its length, or 0
+ * for a malformed, overlong or surrogate sequence. */
+static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t len = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
+		   : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+	static const uint32_t least[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+
+	if (len == 0 || len > n)
+		return 0;
+	*cp = len == 1 ? s[0] : s[0] & (0x7f >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (s[i] & 0x3f);
+	}
+	if (*cp < least[len] || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* Characters that would let a title pass for other text where it is shown. */
+static bool disguising(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
+	       cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+enum nk_status nk_title_check(const char *text, const char *field, struct nk_error *err)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t n = text ? strlen(text) : 0, len;
+	uint32_t cp;
+
+	if (n == 0)
+		return nk_fail(err, NK_EINVAL, field, "a title may not be empty");
+	if (n > NK_TITLE_MAX)
+		return nk_fail(err, NK_EINVAL, field, "a title is at most %d bytes (this one has "
+			       "%zu)", NK_TITLE_MAX, n);
+	for (size_t i = 0; i < n; i += len) {
+		if ((len = utf8_next(s + i, n - i, &cp)) == 0)
+			return nk_fail(err, NK_EINVAL, field, "a title must be UTF-8 text (byte "
+				       "%zu is not)", i + 1);
+		if (disguising(cp))
+			return nk_fail(err, NK_EINVAL, field, "a title may not hold control, line-"
+				       "separator or direction characters (U+%04X at byte %zu)",
+				       (unsigned)cp, i + 1);
+	}
+	return NK_OK;
+}
