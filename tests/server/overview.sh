@@ -46,6 +46,14 @@ is "the mediator closes the case" "$(req c "$LAST_MT" POST "/v1/cases/${ids[6]}/
 overview '?limit=1' >/dev/null
 is "  the list shows it closed" "$(jq -r '.cases[0].state' "$(last)")" closed
 
+# A package case: its kind, its frame's currency and rounds.
+is "a package case opens" "$(req p "$OP" POST /v1/cases '{"package":{"currency":"JPY","components":["grant","loan"],"solution":"nash","rounds":2,"monotone":true}}')" 201
+PKG=$(jq -r .case "$(last)")
+overview '?limit=1' >/dev/null
+is "  the list shows it first, as a package case" \
+	"$(jq -c '.cases[0] | [.case == "'"$PKG"'", .kind, .state, .currency, .round, .rounds]' "$(last)")" \
+	'[true,"package","open","JPY",1,2]'
+
 # Bad input: named, and nothing listed.
 for q in '?limit=0' '?limit=101' '?limit=x' '?limit=' '?after=not%20an%20id'; do
 	field=$(echo "$q" | sed 's/^?\([a-z]*\)=.*/\1/')
