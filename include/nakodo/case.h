@@ -173,6 +173,17 @@ NK_MUST_USE enum nk_status nk_case_open_titled(const struct nk_case_env *env,
 					       char id[static NK_CASE_ID_MAX],
 					       struct nk_error *err);
 
+/* The operator's list: up to limit (1 to NK_SUMMARY_PAGE_MAX) cases, newest first, after
+ * the case named after ("": from the newest), each with its kind, state, currency,
+ * round of rounds and when these last changed (struct nk_case_summary), into out (room
+ * for limit); *count says how many. Each comes from the summary kept with the case
+ * (nk_store_summary_put), read by one index range; a case from before summaries, which
+ * has none until its next change, is folded from its log, and *folded counts those.
+ * NK_ENOTFOUND (field "after") when after names no case. */
+NK_MUST_USE enum nk_status nk_case_overview(const struct nk_case_env *env, const char *after,
+					    size_t limit, struct nk_case_summary *out,
+					    size_t *count, size_t *folded, struct nk_error *err);
+
 /* The case's event log, as the mediator may see it: no figure and no answer of a party
  * is ever in it. The caller frees out with nk_event_list_free. */
 NK_MUST_USE enum nk_status nk_case_log(const struct nk_case_env *env, const char *id,

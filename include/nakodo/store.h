@@ -107,6 +107,38 @@ NK_MUST_USE enum nk_status nk_store_list_cases(struct nk_store *store,
 					       bool (*fn)(const char *case_id, void *arg),
 					       void *arg, struct nk_error *err);
 
+/* A case's summary for the operator's list of cases (doc/api.md, GET /v1/cases/overview):
+ * what the mediator's briefing shows of its kind, state and round, kept by the case
+ * layer in the transaction of each change to them, so that a page of the list reads
+ * no log. The words are the case layer's (letters, digits, '-'); the store keeps them
+ * as given. */
+#define NK_SUMMARY_WORD_MAX 16
+#define NK_SUMMARY_PAGE_MAX 200	/* cases in one page of the list */
+struct nk_case_summary {
+	char case_id[NK_CASE_ID_MAX];
+	int64_t created_ms;		/* when the case was made (the store's) */
+	bool kept;			/* false: none was kept (a case from before them) */
+	char kind[NK_SUMMARY_WORD_MAX];		/* "figures", "package" */
+	char state[NK_SUMMARY_WORD_MAX];	/* "open", "impasse", "settled", "closed" */
+	char currency[NK_SUMMARY_WORD_MAX];
+	int round, rounds;		/* the round open (or the last one), of how many */
+	int64_t changed_ms;		/* when the state or the round last changed */
+};
+
+/* Inside a write transaction: keeps s as its case's summary, replacing the one before.
+ * s->created_ms and s->kept are not read. NK_ENOTFOUND if there is no such case. */
+NK_MUST_USE enum nk_status nk_store_summary_put(struct nk_store *store,
+						const struct nk_case_summary *s,
+						struct nk_error *err);
+
+/* Up to limit (1 to NK_SUMMARY_PAGE_MAX) cases, newest first, after the case named
+ * after ("": from the newest), each with its summary when one was kept, into out
+ * (room for limit); *count says how many. NK_ENOTFOUND when after names no case. Reads
+ * one index range: the cost does not grow with the number of cases. */
+NK_MUST_USE enum nk_status nk_store_summary_page(struct nk_store *store, const char *after,
+						 size_t limit, struct nk_case_summary *out,
+						 size_t *count, struct nk_error *err);
+
 /* Inside a transaction: stores a confidential value under (case, name), sealed with
  * the storage key (XSalsa20-Poly1305, bound to the case and the name). Replaces an
  * earlier value of the same name. len is at most NK_SECRET_MAX; name has letters,

@@ -16,10 +16,14 @@ void case_cache_put(struct nk_case_cache *c, const struct case_state *st, int64_
 
 /* This thread's write transaction on a case: begun by case_load with the state it
  * loaded, advanced by case_append with every event appended, and on a commit put in
- * the cache (case_finish); anything else ends it unused. Wiped at the end. */
+ * the cache (case_finish) when there is one; anything else ends it unused. Wiped at
+ * the end. */
 void case_pending_begin(const struct nk_case_env *env, const struct case_state *st,
 			int64_t seq, const uint8_t chain[static NK_CHAIN_BYTES]);
 void case_pending_append(const struct nk_case_env *env, const char *id,
 			 const struct nk_event *ev);
 void case_pending_end(const struct nk_case_env *env, bool committed);
+/* The pending state of case id with every event appended so far folded in; NULL when
+ * there is none (an unlinked log, an event that did not fold, another case). */
+const struct case_state *case_pending_state(const char *id);
 #endif

@@ -8,6 +8,7 @@
 #include "case/figure_kind.h"
 #include "case/package_kind.h"
 #include "case/record.h"
+#include "case/summary.h"
 #include "base/hex.h"
 #include <nakodo/time.h>
 
@@ -85,8 +86,10 @@ enum nk_status case_append(const struct nk_case_env *env, const char *id, const 
 	rc = case_link_event(env, id, &ev, err);
 	if (rc == NK_OK)
 		rc = nk_store_append(env->store, id, &ev, err);
-	if (rc == NK_OK)
+	if (rc == NK_OK) {
 		case_pending_append(env, id, &ev);
+		case_summary_appended(id);
+	}
 	free(ev.body);
 	return rc;
 }
@@ -181,6 +184,8 @@ static enum nk_status load(const struct nk_case_env *env, const char *id, bool s
 loaded:
 	if (rc == NK_OK && !snapshot && seq > 0)
 		case_pending_begin(env, st, seq, head);
+	if (rc == NK_OK && !snapshot)
+		case_summary_loaded(st);
 out:
 	if (rc != NK_OK)
 		nk_store_rollback(env->store);
@@ -236,6 +241,9 @@ enum nk_status case_end(const struct nk_case_env *env, const char *id,
 enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc, bool ended,
 			     struct nk_error *err)
 {
+	if (rc == NK_OK)
+		rc = case_summary_keep(env, err);
+	case_summary_end();
 	if (rc != NK_OK) {
 		case_pending_end(env, false);
 		nk_store_rollback(env->store);

@@ -1,5 +1,8 @@
 /* nakodo token reissue|revoke CASE ROLE: the mediator's hold on a role's access token,
- * on the database or through a server (POST/DELETE /v1/cases/ID/tokens/ROLE). */
+ * on the database or through a server (POST/DELETE /v1/cases/ID/tokens/ROLE); and
+ * nakodo token rotate CASE: a role's own token traded for a fresh one through a server
+ * (POST /v1/cases/ID/token/rotate). */
+#include "remote.h"
 #include "backend.h"
 #include "signed.h"
 #include "util.h"
@@ -12,11 +15,16 @@
 
 static const char token_help[] =
 	"usage: nakodo token reissue CASE ROLE [--key KEYFILE] [--server URL --token TOKEN]\n"
-	"       nakodo token revoke CASE ROLE [--key KEYFILE] [--server URL --token TOKEN]\n\n"
+	"       nakodo token revoke CASE ROLE [--key KEYFILE] [--server URL --token TOKEN]\n"
+	"       nakodo token rotate CASE [--key KEYFILE] --server URL --token TOKEN\n\n"
 	"The mediator's control of a role's access token (ROLE: claimant, payer or mediator).\n"
 	"  reissue   revokes every token the role holds on the case and prints a new one,\n"
 	"            shown this once: hand it to the role's party\n"
-	"  revoke    revokes every token the role holds on the case; none replaces them\n\n"
+	"  revoke    revokes every token the role holds on the case; none replaces them\n"
+	"  rotate    any role, for its own token on a server: revokes every token of the\n"
+	"            token's role and prints a fresh one. The old token stops working at\n"
+	"            once: a token that passed through mail or a chat is dead once traded.\n"
+	"            Not logged. Once the role has joined, --key KEYFILE signs it.\n\n"
 	"Either is recorded in the case's log as a `token` event (never the token itself),\n"
 	"which the role's briefing shows, so a party learns that its token changed. A case\n"
 	"that has ended takes no more events: its tokens may still be revoked (unlogged) but\n"
@@ -89,6 +97,39 @@ static int parse(struct cli_ctx *ctx, int argc, char **argv, const char **id,
 	return CLI_OK;
 }
 
+/* nakodo token rotate CASE: a server's route only; a database has no token that passed
+ * through anyone's hands but the mediator's, who reissues. */
+static int rotate(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct remote remote = { 0 };
+	const char *id = NULL, *extra = NULL, *key_path = NULL;
+	struct nk_party_key *key = NULL;
+	char path[NK_CASE_ID_MAX + 32];
+	json_t *answer = NULL;
+	int rc;
+
+	if ((rc = parse(ctx, argc, argv, &id, &extra, &key_path, &remote)) != CLI_OK)
+		return rc;
+	if (!id || extra)
+		return cli_usage_error(ctx, "nakodo token rotate", "expected CASE alone (the token "
+				       "says the role)");
+	if (strlen(id) >= NK_CASE_ID_MAX)
+		return cli_usage_error(ctx, "nakodo token rotate", "CASE: not a case id");
+	if (!remote_active(&remote))
+		return cli_usage_error(ctx, "nakodo token rotate", "a server's token is "
+				       "rotated through it: --server URL --token TOKEN (or "
+				       "NAKODO_SERVER, NAKODO_TOKEN); locally, the mediator "
+				       "reissues (token reissue)");
+	if (key_path && (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK)
+		return rc;
+	remote.key = key;
+	snprintf(path, sizeof(path), "/v1/cases/%s/token/rotate", id);
+	if ((rc = remote_call(ctx, &remote, "POST", path, NULL, &answer)) == CLI_OK)
+		rc = print_answer(ctx, answer);
+	nk_party_key_free(key);
+	return rc;
+}
+
 int cmd_token(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_backend be = { 0 };
@@ -103,8 +144,11 @@ int cmd_token(struct cli_ctx *ctx, int argc, char **argv)
 		fputs(token_help, ctx->out);
 		return CLI_OK;
 	}
+	if (argc >= 2 && strcmp(argv[1], "rotate") == 0)
+		return rotate(ctx, argc - 1, argv + 1);
 	if (argc < 2 || (strcmp(argv[1], "reissue") != 0 && strcmp(argv[1], "revoke") != 0))
-		return cli_usage_error(ctx, "nakodo token", "expected 'reissue' or 'revoke'");
+		return cli_usage_error(ctx, "nakodo token", "expected 'reissue', 'revoke' or "
+				       "'rotate'");
 	reissue = strcmp(argv[1], "reissue") == 0;
 	if ((rc = parse(ctx, argc - 1, argv + 1, &id, &role_text, &key_path, &be.remote)) != CLI_OK)
 		return rc;

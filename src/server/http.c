@@ -356,6 +356,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	call.url = url;
 	call.case_id = req->case_id[0] ? req->case_id : NULL;
 	call.after = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "after");
+	call.limit = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "limit");
 	call.role_param = req->role[0] ? req->role : NULL;
 	if (!(route->access & ACCESS_PUBLIC)) {
 		/* before any token is parsed, hashed or looked up: guessing is not free */

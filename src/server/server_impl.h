@@ -81,6 +81,7 @@ struct route_call {
 	char *text;			/* or a text answer (malloc), with its type */
 	const char *content_type;
 	const char *after;		/* the query's ?after=, or NULL */
+	const char *limit;		/* the query's ?limit=, or NULL */
 	bool signed_request;		/* the body carried a signature (401 vs 403) */
 	const char *problem_role;	/* a signature is missing: the role it is asked of */
 	const struct sockaddr *peer;	/* the client's address (may be NULL) */
@@ -192,6 +193,10 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 void server_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode why);
 void server_worker_destroy(void *worker);
+
+/* routes_pages.c: a role's token traded for a fresh one; the operator's case list. */
+NK_MUST_USE enum nk_status h_rotate(struct route_call *call, struct nk_error *err);
+NK_MUST_USE enum nk_status h_overview(struct route_call *call, struct nk_error *err);
 
 /* analyze.c: POST /v1/analyze. */
 NK_MUST_USE enum nk_status h_analyze(struct route_call *call, struct nk_error *err);

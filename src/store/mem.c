@@ -158,8 +158,10 @@ static enum nk_status mem_commit(void *state, struct nk_error *err)
 	m->committed_cases = m->ncases;
 	m->committed_entries = m->nentries;
 	m->committed_checkpoints = m->ncheckpoints;
-	for (size_t i = 0; i < m->ncases; i++)
+	for (size_t i = 0; i < m->ncases; i++) {
 		m->cases[i].committed = m->cases[i].count;
+		m->cases[i].committed_sum = m->cases[i].sum;
+	}
 	secrets_free(&m->saved);
 	tokens_free(&m->saved_tokens);
 	envelopes_settle(&m->envelopes, true);
@@ -177,8 +179,10 @@ static void mem_rollback(void *state)
 	m->ncases = m->committed_cases;
 	m->nentries = m->committed_entries;
 	m->ncheckpoints = m->committed_checkpoints;
-	for (size_t i = 0; i < m->ncases; i++)
+	for (size_t i = 0; i < m->ncases; i++) {
 		case_truncate(&m->cases[i], m->cases[i].committed);
+		m->cases[i].sum = m->cases[i].committed_sum;
+	}
 	secrets_free(&m->secrets);
 	m->secrets = m->saved;
 	m->saved = (struct mem_secrets){0};
@@ -526,6 +530,8 @@ const struct nk_store_ops store_mem_ops = {
 	.append = mem_append,
 	.load = mem_load,
 	.list_cases = mem_list_cases,
+	.summary_put = mem_summary_put,
+	.summary_page = mem_summary_page,
 	.last_link = mem_last_link,
 	.legacy_events = mem_legacy_events,
 	.record_append = mem_record_append,

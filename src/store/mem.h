@@ -13,6 +13,7 @@ struct mem_case {
 	struct nk_event *events;
 	size_t count, cap;
 	size_t committed;	/* events before the open transaction */
+	struct nk_case_summary sum, committed_sum;	/* kept false: none */
 };
 
 struct mem_secret {
@@ -89,6 +90,13 @@ NK_MUST_USE enum nk_status mem_no_case(const char *case_id, struct nk_error *err
 /* mem.c: makes room for one more item of size elem in *items (holding count of *cap),
  * doubling the room, or making room for first at the start; false when out of memory. */
 NK_MUST_USE bool mem_grow(void **items, size_t *cap, size_t count, size_t elem, size_t first);
+
+/* mem_summary.c */
+NK_MUST_USE enum nk_status mem_summary_put(void *state, const struct nk_case_summary *s,
+					   struct nk_error *err);
+NK_MUST_USE enum nk_status mem_summary_page(void *state, const char *after, size_t limit,
+					    struct nk_case_summary *out, size_t *count,
+					    struct nk_error *err);
 
 /* mem_record.c */
 NK_MUST_USE enum nk_status mem_last_link(void *state, const char *case_id, int64_t *seq,

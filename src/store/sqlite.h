@@ -48,6 +48,9 @@ enum sq_stmt {
 	SQ_SCRUB_OWE,
 	SQ_SCRUB_OWED,
 	SQ_SCRUB_DONE,
+	SQ_CASE_ROWID,
+	SQ_SUMMARY_PUT,
+	SQ_SUMMARY_PAGE,
 	SQ_COUNT
 };
 
@@ -70,6 +73,13 @@ NK_MUST_USE enum nk_status store_sqlite_fail(const struct sq_store *s, int sql_r
 NK_MUST_USE int store_sqlite_run(sqlite3_stmt *st, const char *params, ...);
 /* Resets st and clears its parameters, so that it holds no lock and no borrowed bytes. */
 void store_sqlite_done(sqlite3_stmt *st);
+
+/* sqlite_summary.c: the operator's list (store_impl.h, summary_put and summary_page). */
+NK_MUST_USE enum nk_status store_sqlite_summary_put(void *state, const struct nk_case_summary *sum,
+						    struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_summary_page(void *state, const char *after, size_t limit,
+						     struct nk_case_summary *out, size_t *count,
+						     struct nk_error *err);
 
 /* sqlite_open.c */
 NK_MUST_USE enum nk_status store_sqlite_open(void **state, const char *location, unsigned flags,

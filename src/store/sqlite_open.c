@@ -62,6 +62,17 @@ static const char *const sq_sql[SQ_COUNT] = {
 	[SQ_SCRUB_OWE] = "INSERT INTO scrubs(case_id) VALUES (?1)",
 	[SQ_SCRUB_OWED] = "SELECT coalesce(max(seq), 0) FROM scrubs",
 	[SQ_SCRUB_DONE] = "DELETE FROM scrubs WHERE seq <= ?1",
+	[SQ_CASE_ROWID] = "SELECT rowid FROM cases WHERE id = ?1",
+	[SQ_SUMMARY_PUT] =
+		"INSERT INTO summaries(case_id, kind, state, currency, round, rounds, changed) "
+		"SELECT id, ?2, ?3, ?4, ?5, ?6, ?7 FROM cases WHERE id = ?1 "
+		"ON CONFLICT(case_id) DO UPDATE SET kind = excluded.kind, state = excluded.state, "
+		"currency = excluded.currency, round = excluded.round, rounds = excluded.rounds, "
+		"changed = excluded.changed",
+	[SQ_SUMMARY_PAGE] =
+		"SELECT c.id, c.created, s.kind, s.state, s.currency, s.round, s.rounds, s.changed "
+		"FROM cases c LEFT JOIN summaries s ON s.case_id = c.id WHERE c.rowid < ?1 "
+		"ORDER BY c.rowid DESC LIMIT ?2",
 };
 
 /* Schema version 2: the server's access tokens, by keyed hash only. */
@@ -96,6 +107,19 @@ static const char scrubs_sql[] =
 	"CREATE TABLE IF NOT EXISTS scrubs ("
 	" seq INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,"
 	" case_id TEXT NOT NULL)";
+
+/* Each case's summary for the operator's list (nk_store_summary_put), written by the case
+ * layer with each change of its state or round. Added on open to any version-4 database
+ * that lacks it, as scrubs was; a case from before has none until its next change. */
+static const char summaries_sql[] =
+	"CREATE TABLE IF NOT EXISTS summaries ("
+	" case_id TEXT PRIMARY KEY NOT NULL REFERENCES cases(id),"
+	" kind TEXT NOT NULL,"
+	" state TEXT NOT NULL,"
+	" currency TEXT NOT NULL,"
+	" round INTEGER NOT NULL,"
+	" rounds INTEGER NOT NULL,"
+	" changed INTEGER NOT NULL) WITHOUT ROWID";
 
 /* Schema version 4: each event's link (NULL for events written before), the server's
  * record of ended cases' statements, its checkpoints, and how many leading events of
@@ -142,6 +166,7 @@ static const char *const schema_sql[] = {
 	tokens_index_sql,
 	envelopes_sql,
 	scrubs_sql,
+	summaries_sql,
 };
 
 /* Per-connection settings, run on every open once the file is known to be nakodo's. */
@@ -363,7 +388,9 @@ static enum nk_status upgrade(struct sq_store *s, struct nk_error *err)
 		"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'legacy'";
 	static const char has_scrubs_sql[] =
 		"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'scrubs'";
-	int64_t version = 0, legacy = 0, scrubs = 0;
+	static const char has_summaries_sql[] =
+		"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'summaries'";
+	int64_t version = 0, legacy = 0, scrubs = 0, summaries = 0;
 	int sql_rc;
 
 	sql_rc = sq_pragma_int(s->db, "PRAGMA user_version", &version);
@@ -371,7 +398,9 @@ static enum nk_status upgrade(struct sq_store *s, struct nk_error *err)
 		sql_rc = sq_pragma_int(s->db, has_legacy_sql, &legacy);
 	if (sql_rc == SQLITE_OK)
 		sql_rc = sq_pragma_int(s->db, has_scrubs_sql, &scrubs);
-	if (sql_rc == SQLITE_OK && version == STORE_SCHEMA_VERSION && legacy && scrubs)
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sq_pragma_int(s->db, has_summaries_sql, &summaries);
+	if (sql_rc == SQLITE_OK && version == STORE_SCHEMA_VERSION && legacy && scrubs && summaries)
 		return NK_OK;
 	if (sql_rc == SQLITE_OK)
 		sql_rc = sq_run(s->db, "BEGIN IMMEDIATE");
@@ -404,6 +433,8 @@ static enum nk_status upgrade(struct sq_store *s, struct nk_error *err)
 		sql_rc = sq_run(s->db, "PRAGMA user_version = 4");
 	if (sql_rc == SQLITE_OK)
 		sql_rc = sq_run(s->db, scrubs_sql);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = sq_run(s->db, summaries_sql);
 	if (sql_rc == SQLITE_OK)
 		sql_rc = sq_run(s->db, "COMMIT");
 	if (!sqlite3_get_autocommit(s->db))

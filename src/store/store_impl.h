@@ -140,6 +140,16 @@ struct nk_store_ops {
 	enum nk_status (*envelope_delete)(void *state, const char *case_id, const char *name,
 					  struct nk_error *err);
 
+	/* The operator's list (nk_store_summary_*, checked by summary.c): summary_put
+	 * replaces the case's summary (NK_ENOTFOUND if no such case); summary_page fills
+	 * out[0..limit) newest first after the case after ("" from the newest; NK_ENOTFOUND
+	 * if no such case), kept false where the case has no summary. */
+	enum nk_status (*summary_put)(void *state, const struct nk_case_summary *s,
+				      struct nk_error *err);
+	enum nk_status (*summary_page)(void *state, const char *after, size_t limit,
+				       struct nk_case_summary *out, size_t *count,
+				       struct nk_error *err);
+
 	/* Group commit: relax_sync makes this connection's COMMIT skip the flush; flush
 	 * (on no connection) makes every commit so far at location durable. */
 	enum nk_status (*relax_sync)(void *state, struct nk_error *err);

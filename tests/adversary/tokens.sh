@@ -128,6 +128,12 @@ sign --as mediator --key "$TMP/mediator.nkey" POST "/v1/cases/$CASE/tokens/payer
 is "joined mediator, signed reissue: 200" "$(sreq mr "$MT" POST "/v1/cases/$CASE/tokens/payer" "$TMP/h7")" 200
 rcli "$MT" log "$CASE" --key "$TMP/mediator.nkey" >"$TMP/ml" 2>&1
 is "the remote CLI signs the mediator's log with --key" "$? $(grep -c ' token ' "$TMP/ml")" "0 1"
+# a joined role's token is worth nothing alone: it cannot trade itself for a fresh one either
+is "joined mediator, unsigned rotation: 401" "$(req mr "$MT" POST "/v1/cases/$CASE/token/rotate")" 401
+sign --as mediator --key "$TMP/mediator.nkey" POST "/v1/cases/$CASE/token/rotate" >"$TMP/h8"
+is "joined mediator, signed rotation: 200" "$(sreq mr "$MT" POST "/v1/cases/$CASE/token/rotate" "$TMP/h8")" 200
+OLDMT=$MT; MT=$(jq -r .token "$(last)")
+is "  the rotated-out token is dead" "$(req mr "$OLDMT" POST /v1/cases "{\"rules\":$RULES}")" 401
 
 # ---- item 9: a mediator's token opens cases, each with a new mediator token: bounded ----
 is "a mediator's token opens a case" "$(req mo "$MT" POST /v1/cases "{\"rules\":$RULES}")" 201

@@ -72,6 +72,29 @@ is "with --key the request is signed and taken" "$?" 0
 is "the answer: one revoked, no token" "$(jq -r '.revoked, has("token")' "$TMP/out" | tr '\n' ' ')" "1 false "
 req b "$CT" GET "/v1/cases/$CASE/brief" >"$TMP/code"
 is "the revoked claimant token is refused" "$(cat "$TMP/code")" 401
+
+# ---- token rotate: a role trades its own token for a fresh one ----
+new_case
+nk --db "$local_db" token rotate "$CASE"
+is "rotate without a server is bad usage" "$?" 2
+check "  it says to use a server, or a reissue" grep -q 'reissue' "$TMP/err"
+rt "$PT" token rotate "$CASE" payer
+is "rotate takes no ROLE (the token says it): exit 2" "$?" 2
+rt "$PT" token rotate "$CASE" >"$TMP/out"
+is "the payer rotates its own token" "$?" 0
+ROTPT=$(sed -n 's/^payer token: //p' "$TMP/out")
+check "  one revoked, a fresh one printed" grep -q "^case $CASE: 1 payer token revoked$" "$TMP/out"
+req b "$PT" GET "/v1/cases/$CASE/brief" >"$TMP/code"
+is "  the old token is dead at once" "$(cat "$TMP/code")" 401
+req b "$ROTPT" GET "/v1/cases/$CASE/brief" >"$TMP/code"
+is "  the fresh one is the payer's" "$(cat "$TMP/code") $(jq -r .role "$(last)")" "200 payer"
+rt "$PT" token rotate "$CASE"
+is "  the old one cannot rotate again: exit 2" "$?" 2
+rt "$MT" join "$CASE" --as mediator --key "$TMP/mediator.nkey" >/dev/null
+rt "$MT" token rotate "$CASE"
+is "a joined mediator's unsigned rotation is refused: exit 2" "$?" 2
+rt "$MT" --json token rotate "$CASE" --key "$TMP/mediator.nkey" >"$TMP/out"
+is "with --key it is signed and taken" "$? $(jq -r '.role, .revoked' "$TMP/out" | tr '\n' ' ')" "0 mediator 1 "
 stop_server
 echo "1..$n"
 exit $((failed > 0))

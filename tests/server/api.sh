@@ -19,6 +19,7 @@ matrix=(
 	"GET /metrics|-|401 401 403 200 403 403 403"
 	"POST /v1/cases|{\"rules\":$RULES}|401 401 201 201 201 403 403"
 	"GET /v1/cases|-|401 401 403 200 403 403 403"
+	"GET /v1/cases/overview|-|401 401 403 200 403 403 403"
 	"POST /v1/cases/{id}/figures|{\"amount\":5000}|401 401 403 403 403 200 200"
 	"POST /v1/cases/{id}/extensions|{\"amount\":100}|401 401 403 403 403 200 200"
 	"POST /v1/cases/{id}/package|{\"valuation\":$(jq -c . "$(dirname "$0")/../../examples/claims-1962-package-korea.json")}|401 401 403 403 403 409 400"
@@ -31,6 +32,7 @@ matrix=(
 	"GET /v1/cases/{id}/receipt|-|401 401 403 409 409 409 409"
 	"POST /v1/cases/{id}/tokens/payer|{}|401 401 403 403 200 403 401"
 	"DELETE /v1/cases/{id}/tokens/claimant|-|401 401 403 403 200 401 403"
+	"POST /v1/cases/{id}/token/rotate|{}|401 401 403 403 200 200 200"
 	"POST /v1/cases/{id}/messages|{\"envelope\":\"AAAA\"}|401 401 403 403 400 400 400"
 	"GET /v1/cases/{id}/messages|-|401 401 403 403 200 200 200"
 	"POST /v1/cases/{id}/deposit|{\"envelope\":\"AAAA\"}|401 401 403 403 403 400 400"
@@ -50,7 +52,7 @@ for row in "${matrix[@]}"; do
 	done
 	is "access: $route" "${got# }" "$want"
 done
-is "access matrix has 20 routes x 7 callers" "$cells" 140
+is "access matrix has 22 routes x 7 callers" "$cells" 154
 
 # ---- bad input and attacks: each gets its status and a problem document, and changes nothing ----
 new_case
@@ -119,6 +121,15 @@ NEWCT=$(jq -r .token "$(last)")
 is "the old claimant token is revoked" "$(req rv "$CT" GET "/v1/cases/$CASE/brief")" 401
 is "the reissued claimant token works" "$(req rv "$NEWCT" GET "/v1/cases/$CASE/brief") $(jq -r .role "$(last)")" "200 claimant"
 is "a reissued token grants nothing on another case" "$(req rv "$NEWCT" GET "/v1/cases/$OTHER_CASE/brief")" 403
+# a role trades its own token for a fresh one (an invitation link opens once)
+is "the claimant rotates its token" "$(req rot "$NEWCT" POST "/v1/cases/$CASE/token/rotate")" 200
+ROTCT=$(jq -r .token "$(last)")
+is "the rotation answers the role and a new token" "$(jq -r '.role + " " + (.revoked|tostring)' "$(last)") $([ "$ROTCT" != "$NEWCT" ] && echo new)" "claimant 1 new"
+is "the rotated-out token is dead at once" "$(req rv "$NEWCT" GET "/v1/cases/$CASE/brief")" 401
+is "a second rotation with it is refused" "$(req rot "$NEWCT" POST "/v1/cases/$CASE/token/rotate")" 401
+is "the fresh token works" "$(req rv "$ROTCT" GET "/v1/cases/$CASE/brief") $(jq -r .role "$(last)")" "200 claimant"
+is "the payer's token is untouched" "$(req rv "$PT" GET "/v1/cases/$CASE/brief")" 200
+is "a rotation logs nothing" "$(req lg "$MT" GET "/v1/cases/$CASE/log" >/dev/null; jq '[.events[] | select(.type == "token")] | length' "$(last)")" 1
 
 # ---- remote CLI: same output as local mode ----
 new_case '{"currency":"USD","rounds":3,"monotone":true,"settle":"midpoint","band_bp":0,"band_amount":0,"grid":1,"hints_bp":[1000,2500],"range_low":0,"range_high":100000000,"leakage_bits":8.0,"proposals":1}'

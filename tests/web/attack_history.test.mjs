@@ -3,12 +3,13 @@
 // address it navigated to in its own profile (History, Favicons, the session files) before
 // any script runs, and replaceState adds the bare address without removing the first:
 // whoever reads the profile later (a shared computer, a synced history, the address bar's
-// suggestions) has the token. Until the role joins with a key that token is all it takes
-// to join first, with another key.
+// suggestions) has the link's token. Until the role joins with a key that token would be
+// all it takes to join first, with another key.
 //
-// The page cannot delete a history entry; the cure is on the server's side (the page
-// trades the link's token for a fresh one on first use, so the recorded one is dead).
-// Until then this test is marked todo: it documents the leak and fails on the code.
+// The page cannot delete a history entry; so it trades the link's token for a fresh one
+// at once (POST …/token/rotate): every token the profile holds must then be dead. The
+// test fails on a page that does not rotate (the link's token, in History, still opens
+// the case).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -30,8 +31,7 @@ function filesUnder(dir) {
 }
 
 test(
-  "an opened invitation link's token is not left in the browser's profile",
-  { todo: 'needs the server to trade a link token for a fresh one on first use' },
+  "an opened invitation link's token is dead wherever the browser's profile kept it",
   async () => {
     const server = await startServer();
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'nakodo-profile-'));
@@ -48,11 +48,25 @@ test(
       assert.ok(!page.url().includes('token'), 'the token is still in the address bar');
       await page.goto(`${server.url}/`);
       await ctx.close();
-      const token = Buffer.from(c.tokens.claimant);
-      const holding = filesUnder(profile)
-        .filter((f) => fs.readFileSync(f).includes(token))
-        .map((f) => path.relative(profile, f));
-      assert.deepEqual(holding, [], 'the token is kept in the browser profile');
+      // every token-shaped string the profile holds, the link's among them
+      const found = new Set();
+      for (const f of filesUnder(profile)) {
+        for (const m of fs.readFileSync(f).toString('latin1').matchAll(/[0-9a-f]{64}/g)) {
+          found.add(m[0]);
+        }
+      }
+      assert.ok(found.has(c.tokens.claimant), 'the browser wrote the link into its profile');
+      const live = [];
+      for (const t of found) {
+        const res = await server.api('GET', `/v1/cases/${c.case}/brief`, { token: t });
+        if (res.status !== 401) live.push(`${t.slice(0, 8)}…: ${res.status}`);
+      }
+      assert.deepEqual(live, [], 'a token the browser profile holds still opens the case');
+      // and the role itself still holds a working token: the fresh one, in its tab only
+      const other = await server.api('GET', `/v1/cases/${c.case}/brief`, {
+        token: c.tokens.claimant,
+      });
+      assert.equal(other.status, 401, "the link's token was not traded");
     } finally {
       await server.stop();
       server.cleanup();

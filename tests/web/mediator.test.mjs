@@ -478,8 +478,13 @@ test('a mediator that joined opens its key file again after a reload; a wrong pa
   await page.waitForSelector('#m-keys li[data-role=mediator] .safety');
   const safety = (await page.textContent('#m-keys li[data-role=mediator] .safety')).trim();
 
+  // the reload asks for the key before its first read: no 401 for want of a signature
+  const before = med.responses.length;
   await page.reload();
   await page.getByRole('heading', { name: 'Open your key' }).waitFor();
+  await page.waitForTimeout(300);
+  assert.deepEqual(med.responses.slice(before).filter((r) => r.status === 401)
+    .map((r) => r.url), [], 'the reload provoked a 401');
   await page.locator('input[type=file][name=key]').setInputFiles(keyPath);
   await page.getByLabel('Its passphrase').fill('not the passphrase');
   await page.getByRole('button', { name: 'Open the key' }).click();

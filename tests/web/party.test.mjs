@@ -289,7 +289,7 @@ test(RELOAD, async () => {
   const page = py.page;
   // the key file kept in the tab is sealed: it is no secret key in clear
   const st = await pageState(page);
-  const kept = st.sessionStorage[`nakodo:keyfile:${id}`];
+  const kept = st.sessionStorage[`nakodo:keyfile:${id}:payer`];
   assert.ok(kept && Buffer.from(kept, 'base64').subarray(0, 8).toString() === 'NKPARTY1');
   const [download] = await Promise.all([
     page.waitForEvent('download'),

@@ -3,7 +3,8 @@
 # pinned by package-lock.json. Run it by hand after changing the pinned version and
 # commit the result: the C build and `make check` use the committed copy, never npm.
 #
-#   tools/web_vendor/vendor.sh   (needs npm and the registry; writes nothing else)
+#   tools/web_vendor/vendor.sh   (needs npm and the registry; writes nothing else but
+#                                 tools/web_vendor/SHA256SUMS, the files' hashes)
 #
 # The sumo build is the one with every primitive the CLI uses (Ed25519, X25519 sealed
 # boxes, Argon2id, XChaCha20-Poly1305, BLAKE2b, SHA-256/512); its WebAssembly is inlined
@@ -35,5 +36,10 @@ cp "$w/LICENSE" "$out/LICENSE"
 	echo "from the npm registry by tools/web_vendor/vendor.sh, pinned by its package-lock.json"
 } >"$out/VERSION"
 cmp -s "$w/LICENSE" "$s/LICENSE" || cp "$s/LICENSE" "$out/LICENSE.libsodium-sumo"
+# The SHA-256 of every file vendored, which tests/web/vendor_sums.sh (meson test
+# web_vendor, in make check) checks the committed copy against: a hand edit, a partial
+# re-vendoring or a stray file fails it. Commit it with the files.
+(cd "$here/../.." && find web/assets/vendor/libsodium -type f | LC_ALL=C sort |
+	xargs sha256sum) >"$here/SHA256SUMS"
 echo "vendored into $out:"
 cat "$out/VERSION"

@@ -197,6 +197,22 @@ export class Api {
     return answer;
   }
 
+  /**
+   * Trades this client's token for a fresh one (POST …/token/rotate): the old one stops
+   * working at once. An invitation link's page does it first, so that the token the
+   * browser wrote into its history with the link is dead (an invitation link opens once).
+   */
+  async rotate() {
+    const answer = await this.call('POST', casePath(this.caseId, 'token/rotate'));
+    if (!answer || typeof answer.token !== 'string' || !/^[0-9a-f]{64}$/.test(answer.token)
+      || !['claimant', 'payer', 'mediator'].includes(answer.role)
+      || (this.caseId && answer.case !== this.caseId)) {
+      throw new ApiError({ reason: 'the go-between answered without a new token' });
+    }
+    this.token = answer.token;
+    return { token: answer.token, role: answer.role };
+  }
+
   /** The caller's briefing (signed once joined). */
   async brief() {
     return this.observe(await this.call('GET', casePath(this.caseId, 'brief')));

@@ -7,15 +7,11 @@ import { Api, ApiError } from './api.js';
 import { ready } from './crypto.js';
 import { el, replace, section } from './ui.js';
 import * as party from './party.js';
-import { joinedKey, keyFileKey } from './party.js';
+import { joinedKey, keyFileKey, linkKey, roleKey, tokenKey, tradedKey } from './session.js';
 import * as mediator from './mediator_case.js';
 
 const TOKEN = /^[0-9a-f]{64}$/;
 const CASE_ID = /^[A-Za-z0-9_-]{1,63}$/;
-
-export function tokenKey(caseId) {
-  return `nakodo:token:${caseId}`;
-}
 
 /** The case id of a /case/ID path, or null. */
 export function caseIdOf(pathname) {
@@ -23,16 +19,54 @@ export function caseIdOf(pathname) {
   return m && CASE_ID.test(m[1]) ? m[1] : null;
 }
 
+const ROLES = ['claimant', 'payer', 'mediator'];
+
 /**
- * Takes token=… out of the fragment into sessionStorage and the address bar back to
- * the bare path; returns the token for the case (the fragment's, else the stored one).
+ * Takes token=… out of the fragment and the address bar, then trades it for a fresh
+ * token (POST …/token/rotate). The browser wrote the whole link into its profile
+ * (history, session files) before any script ran; once traded, the token written there
+ * is dead: an invitation link opens once. Until the answer comes the link's token waits
+ * in sessionStorage, so that a reload after a lost connection tries again. A role that
+ * has joined cannot trade its token without its key, and needs not: its token alone
+ * does nothing. What is kept is kept by case and role (session.js). Returns {token,
+ * role} of the tab's role on the case (both null when there is none; joined when the
+ * server said the role has joined), or {used: true} when the link's token is dead and
+ * this tab holds no token for the case.
  */
-export function takeToken(caseId) {
+export async function takeToken(caseId) {
   const frag = new URLSearchParams(location.hash.replace(/^#/, ''));
   const fromLink = frag.get('token');
   if (location.hash) history.replaceState(null, '', location.pathname + location.search);
-  if (fromLink && TOKEN.test(fromLink)) sessionStorage.setItem(tokenKey(caseId), fromLink);
-  return sessionStorage.getItem(tokenKey(caseId));
+  if (fromLink && TOKEN.test(fromLink)) sessionStorage.setItem(linkKey(caseId), fromLink);
+  const link = sessionStorage.getItem(linkKey(caseId));
+  const current = () => {
+    const role = sessionStorage.getItem(roleKey(caseId));
+    const token = ROLES.includes(role) ? sessionStorage.getItem(tokenKey(caseId, role)) : null;
+    return { used: false, token, role: token ? role : null };
+  };
+  if (!link) return current();
+  let got = null;
+  try {
+    got = await new Api({ token: link, caseId }).rotate();
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.offline) throw e;
+    if (e.needsKey && ROLES.includes(e.role)) got = { token: link, role: e.role, joined: true };
+    else if (e.status !== 401) throw e;
+  }
+  sessionStorage.removeItem(linkKey(caseId));
+  if (got) {
+    sessionStorage.setItem(roleKey(caseId), got.role);
+    sessionStorage.setItem(tokenKey(caseId, got.role), got.token);
+    if (!got.joined) sessionStorage.setItem(tradedKey(caseId, got.role), link.slice(0, 16));
+    return { used: false, token: got.token, role: got.role, joined: !!got.joined };
+  }
+  // the link's token is dead; the link was opened before in this tab, which holds the
+  // role's token since (the role it was traded for), or it was not, and it is used up
+  const tag = link.slice(0, 16);
+  const again = ROLES.find((r) => sessionStorage.getItem(tradedKey(caseId, r)) === tag);
+  if (again) sessionStorage.setItem(roleKey(caseId), again);
+  const held = again ? current() : { token: null };
+  return held.token ? held : { used: true, token: null, role: null };
 }
 
 function fail(root, title, text) {
@@ -55,7 +89,18 @@ async function main() {
     );
     return;
   }
-  const token = takeToken(caseId);
+  const taken = await takeToken(caseId);
+  if (taken.used) {
+    fail(
+      root,
+      'This invitation no longer works',
+      'An invitation link opens once: this one was opened before (in this browser or ' +
+        'another), or the mediator revoked or replaced it. If it was not you who opened ' +
+        'it, tell the mediator. Ask the mediator for a new invitation link.',
+    );
+    return;
+  }
+  const { token, role: tabRole } = taken;
   if (!token) {
     fail(
       root,
@@ -69,20 +114,28 @@ async function main() {
   const api = new Api({ token, caseId });
   let brief = null;
   let role = null;
-  // A party that joined in this tab kept its sealed key file here: its reads must be
-  // signed, so the page asks for the passphrase before the first one rather than
+  // A role that joined in this tab noted it (and a party kept its sealed key file): its
+  // reads must be signed, so the page asks for the key before the first one rather than
   // provoke the server's 401.
-  const joinedAs = sessionStorage.getItem(joinedKey(caseId));
-  if (
-    (joinedAs === 'claimant' || joinedAs === 'payer') &&
-    sessionStorage.getItem(keyFileKey(caseId))
-  ) {
-    api.role = joinedAs;
+  if (tabRole && sessionStorage.getItem(joinedKey(caseId, tabRole))) {
+    api.role = tabRole;
     api.joined = true;
-    party.mount(root, { api, caseId, role: joinedAs, brief: null });
-    return;
+    if (tabRole === 'mediator') {
+      mediator.mount(root, { api, caseId, role: tabRole, brief: null });
+      return;
+    }
+    if (sessionStorage.getItem(keyFileKey(caseId, tabRole))) {
+      party.mount(root, { api, caseId, role: tabRole, brief: null });
+      return;
+    }
+    api.role = null;
+    api.joined = false;
   }
   try {
+    if (taken.joined) {
+      // the server said so already: its reads need the key, which the page asks first
+      throw new ApiError({ status: 401, field: 'signature', role: tabRole, reason: '' });
+    }
     brief = await api.brief();
     role = brief.role;
   } catch (e) {
@@ -91,12 +144,12 @@ async function main() {
       api.role = role;
       api.joined = true;
     } else if (e instanceof ApiError && e.status === 401) {
-      sessionStorage.removeItem(tokenKey(caseId));
+      if (tabRole) sessionStorage.removeItem(tokenKey(caseId, tabRole));
       fail(
         root,
         'This invitation no longer works',
-        'The go-between does not know this link: it was revoked or replaced by a new one. ' +
-          'Ask the mediator for a new invitation link.',
+        'The go-between does not know this invitation: it was revoked or replaced by a ' +
+          'new one. Ask the mediator for a new invitation link.',
       );
       return;
     } else {

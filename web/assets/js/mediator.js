@@ -1,7 +1,8 @@
 // The mediator's console at `/`: the operator token (this tab's sessionStorage only,
 // never localStorage: it must not outlive the tab nor reach another), the list of
-// cases, the form that opens a case under every rule `nakodo case new` takes, the
-// invitation links, and the analysis view (analysis.js).
+// cases with their states (GET /v1/cases/overview, a page at a time), the form that
+// opens a case under every rule `nakodo case new` takes, the invitation links, and the
+// analysis view (analysis.js).
 import {
   CURRENCIES, rulesFromForm, frameFromForm, jsonText, inputForField, invitationLink, describeRules,
 } from './opencase.js';
@@ -10,10 +11,16 @@ import { clearErrors, showErrors, errorsOfFailure } from './mediator_form.js';
 import { mountAnalysis } from './analysis.js';
 
 const TOKEN_KEY = 'nakodo.operator';
-// Cases this tab opened: id → { kind, mediator token }, so that the list can show their
-// state. Only the mediator's token is kept (the parties' are shown once and dropped).
+// Cases this tab opened: id → { kind, mediator token }, so that the list can offer the
+// mediator's page of each until it is opened: a link opens once (its page trades the
+// token for a fresh one), so the token is dropped here when its link is followed. Only
+// the mediator's token is kept (the parties' are shown once and dropped).
 const OPENED_KEY = 'nakodo.console.opened';
 const TOKEN_RE = /^[0-9a-f]{64}$/;
+const PAGE = 20;		// cases in a page of the list
+// The list's pages: the cursor (`after`) of each page from the newest down to the one
+// shown (the last); '' is the newest page.
+let cursors = [''];
 
 const $ = (id) => document.getElementById(id);
 
@@ -68,6 +75,18 @@ function rememberOpened(id, kind, mediatorToken) {
   sessionStorage.setItem(OPENED_KEY, JSON.stringify(all));
 }
 
+// The mediator's link was followed: its token is traded by the page it opened, so the
+// one kept here no longer works.
+function forgetOpened(id) {
+  const all = openedCases();
+  delete all[id];
+  sessionStorage.setItem(OPENED_KEY, JSON.stringify(all));
+}
+
+function overviewPath(after) {
+  return `/v1/cases/overview?limit=${PAGE}${after ? `&after=${encodeURIComponent(after)}` : ''}`;
+}
+
 // --- operator token -------------------------------------------------------------------
 
 async function useToken(ev) {
@@ -82,7 +101,8 @@ async function useToken(ev) {
     input.focus();
     return;
   }
-  const r = await call('GET', '/v1/cases', token);
+  cursors = [''];
+  const r = await call('GET', overviewPath(''), token);
   if (!r.ok) {
     const why = r.offline || r.status === 503 ? errorsOfFailure(r)[0].reason
       : r.status === 401 ? 'this token is not known to the server'
@@ -119,7 +139,11 @@ function enterConsole(list) {
 // --- the case list --------------------------------------------------------------------
 
 async function refreshCases() {
-  const r = await call('GET', '/v1/cases', operatorToken());
+  const r = await call('GET', overviewPath(cursors[cursors.length - 1]), operatorToken());
+  if (!r.ok && r.status === 404 && cursors.length > 1) {
+    cursors = [''];		// the page's first case is gone (another database?): restart
+    return refreshCases();
+  }
   if (!r.ok) {
     status(`The list could not be read: ${errorsOfFailure(r)[0].reason}`);
     return;
@@ -128,33 +152,57 @@ async function refreshCases() {
   status('The list of cases is up to date.');
 }
 
-function showCases(list) {
-  const ids = Array.isArray(list?.cases) ? list.cases : [];
-  const known = openedCases();
-  const body = $('cases-table').tBodies[0];
-  body.replaceChildren();
-  for (const id of ids) {
-    const mine = known[id];
-    const stateCell = el('td', { text: mine ? 'reading…' : 'not opened from this tab' });
-    const link = mine
-      ? el('a', { href: invitationLink(location.origin, id, mine.mediator),
-        target: '_blank', rel: 'noopener noreferrer', text: 'open as mediator' })
-      : el('span', { text: '—' });
-    body.append(el('tr', {}, el('th', { scope: 'row' }, el('code', { text: id })),
-      el('td', { text: mine ? mine.kind : '—' }), stateCell, el('td', {}, link)));
-    if (mine) caseState(id, mine.mediator).then((s) => { stateCell.textContent = s; });
-  }
-  $('cases-empty').hidden = ids.length > 0;
+function olderCases() {
+  const next = $('cases-older').dataset.next;
+  if (!next) return;
+  cursors.push(next);
+  refreshCases();
 }
 
-async function caseState(id, token) {
-  const r = await call('GET', `/v1/cases/${encodeURIComponent(id)}/brief`, token);
-  if (r.ok) return String(r.data?.state ?? 'unknown');
-  if (r.status === 401 && r.problem?.field === 'signature') {
-    return 'the mediator has joined with a key: see its page';
+function newerCases() {
+  if (cursors.length > 1) cursors.pop();
+  refreshCases();
+}
+
+const when = (ms) => (Number.isSafeInteger(ms) && ms > 0
+  ? new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—');
+
+function mediatorCell(id) {
+  const mine = openedCases()[id];
+  if (!mine) return el('td', { text: '—' });
+  const link = el('a', { href: invitationLink(location.origin, id, mine.mediator),
+    target: '_blank', rel: 'noopener noreferrer', text: 'open as mediator' });
+  const cell = el('td', {}, link);
+  link.addEventListener('click', () => {
+    forgetOpened(id);
+    // after the navigation has taken the link
+    setTimeout(() => cell.replaceChildren('opened (its link opens once)'), 0);
+  });
+  return cell;
+}
+
+function showCases(page) {
+  const cases = Array.isArray(page?.cases) ? page.cases : [];
+  const body = $('cases-table').tBodies[0];
+  body.replaceChildren();
+  for (const c of cases) {
+    if (!c || typeof c.case !== 'string') continue;
+    body.append(el('tr', {}, el('th', { scope: 'row' }, el('code', { text: c.case })),
+      el('td', { text: String(c.kind ?? '—') }),
+      el('td', { text: String(c.state ?? '—') }),
+      el('td', { text: `${c.round} of ${c.rounds}` }),
+      el('td', { text: String(c.currency ?? '—') }),
+      el('td', { text: when(c.created_ms) }),
+      el('td', { text: when(c.changed_ms) }),
+      mediatorCell(c.case)));
   }
-  if (r.status === 401) return 'the mediator\'s token was reissued or revoked';
-  return errorsOfFailure(r)[0].reason;
+  $('cases-empty').hidden = cases.length > 0 || cursors.length > 1;
+  const older = $('cases-older');
+  older.disabled = typeof page?.next !== 'string';
+  older.dataset.next = typeof page?.next === 'string' ? page.next : '';
+  $('cases-newer').disabled = cursors.length <= 1;
+  $('cases-page').textContent = cases.length === 0 ? ''
+    : `Page ${cursors.length}: ${cases.length} case${cases.length === 1 ? '' : 's'}`;
 }
 
 // --- opening a case -------------------------------------------------------------------
@@ -213,6 +261,7 @@ async function openCase(ev) {
   const kind = built.rules ? 'figures' : 'package';
   rememberOpened(r.data.case, kind, r.data.tokens.mediator);
   showOpened(r.data, kind);
+  cursors = [''];		// the new case is the newest
   refreshCases();
 }
 
@@ -239,8 +288,14 @@ function showOpened(answer, kind) {
         ? 'The mediator\'s link (yours: the case page)' : `The ${role}'s invitation link` }),
       field, copy);
     if (role === 'mediator') {
-      item.append(el('a', { href: link, target: '_blank', rel: 'noopener noreferrer',
-        class: 'button', text: 'Open the case page as mediator' }));
+      const open = el('a', { href: link, target: '_blank', rel: 'noopener noreferrer',
+        class: 'button', text: 'Open the case page as mediator' });
+      // the page it opens trades the token: this tab's copy is dead from then on
+      open.addEventListener('click', () => {
+        forgetOpened(id);
+        setTimeout(refreshCases, 0);
+      });
+      item.append(open);
     }
     list.append(item);
   }
@@ -275,6 +330,8 @@ function start() {
   $('operator-form').addEventListener('submit', useToken);
   $('operator-forget').addEventListener('click', forgetToken);
   $('cases-refresh').addEventListener('click', refreshCases);
+  $('cases-older').addEventListener('click', olderCases);
+  $('cases-newer').addEventListener('click', newerCases);
   const form = $('open-form');
   form.addEventListener('submit', openCase);
   for (const r of form.elements.kind) r.addEventListener('change', showKind);
@@ -283,7 +340,7 @@ function start() {
   mountAnalysis(document.getElementById('analysis'), { call, token: operatorToken });
   const token = operatorToken();
   if (token) {
-    call('GET', '/v1/cases', token).then((r) => {
+    call('GET', overviewPath(''), token).then((r) => {
       if (r.ok) enterConsole(r.data);
       else if (r.status === 401 || r.status === 403) forgetToken();
       else status(`The server could not be reached: ${errorsOfFailure(r)[0].reason}`);

@@ -15,13 +15,11 @@ import {
 import { describeRules, invitationLink } from './opencase.js';
 import { outcomesFigure } from './outcomes.js';
 import { mediatorMessages } from './mediator_messages.js';
+import { joinedKey, tokenKey } from './session.js';
 
 const ROLES = ['claimant', 'payer', 'mediator'];
 const ENDED = ['settled', 'closed'];
 const REFRESH_MS = 5000;
-// case.js keeps a case's token under this key (this tab's sessionStorage); a reissued
-// mediator token replaces it there so that a reload still opens the case.
-const tokenKey = (caseId) => `nakodo:token:${caseId}`;
 const times = (n) => (n === 1 ? 'once' : `${n} times`);
 
 function addStylesheet() {
@@ -163,7 +161,8 @@ export function mount(root, ctx) {
         view.links[role] = invitationLink(location.origin, caseId, r.token);
         if (role === 'mediator') {
           api.token = r.token;
-          sessionStorage.setItem(tokenKey(caseId), r.token);
+          // case.js keeps the role's token here: a reload still opens the case
+          sessionStorage.setItem(tokenKey(caseId, 'mediator'), r.token);
         }
         await refresh(`A new ${role}'s link is made; the old one no longer works.`);
       }));
@@ -248,6 +247,7 @@ export function mount(root, ctx) {
         pass.input.value = '';
         download(`mediator-${caseId}.key`, file);
         view.brief = await api.join(key, 'mediator');
+        sessionStorage.setItem(joinedKey(caseId, 'mediator'), 'mediator');
         view.key = key;
         await refresh(`Joined with a key; safety number ${key.safetyNumber}.`);
         return '';
@@ -280,6 +280,8 @@ export function mount(root, ctx) {
         } else {
           view.brief = await api.join(key, 'mediator');
         }
+        // a reload then asks for the key before its first read, rather than provoke a 401
+        sessionStorage.setItem(joinedKey(caseId, 'mediator'), 'mediator');
         view.key = key;
         await refresh('The key is open for this tab.');
         return '';

@@ -30,17 +30,9 @@ import {
   section,
   setText,
 } from './ui.js';
+import { joinedKey, keyFileKey } from './session.js';
 
 const OTHER = { claimant: 'payer', payer: 'claimant' };
-
-export function keyFileKey(caseId) {
-  return `nakodo:keyfile:${caseId}`;
-}
-
-/** Where the tab notes which role joined with the key file it keeps (not a secret). */
-export function joinedKey(caseId) {
-  return `nakodo:joined:${caseId}`;
-}
 
 export function mount(root, ctx) {
   const { api, caseId, role } = ctx;
@@ -71,7 +63,7 @@ export function mount(root, ctx) {
   replace(root, title, status, refresh.form, keyArea, actArea, briefArea, msgArea, rulesArea);
 
   const storedFile = () => {
-    const s = sessionStorage.getItem(keyFileKey(caseId));
+    const s = sessionStorage.getItem(keyFileKey(caseId, role));
     if (!s) return null;
     try {
       const b = fromBase64(s, 'key');
@@ -121,13 +113,13 @@ export function mount(root, ctx) {
       }
     } else {
       // kept before the join, so that a lost answer does not lose a registered key
-      sessionStorage.setItem(keyFileKey(caseId), toBase64(file));
+      sessionStorage.setItem(keyFileKey(caseId, role), toBase64(file));
       try {
         brief = await api.join(k, role);
       } catch (e) {
         if (!(e instanceof ApiError && e.needsKey)) {
           if (e instanceof ApiError && e.offline) pendingJoin = file;
-          else sessionStorage.removeItem(keyFileKey(caseId));
+          else sessionStorage.removeItem(keyFileKey(caseId, role));
           throw e;
         }
         // an earlier join landed: read the briefing signed with this key (403 if not it)
@@ -137,7 +129,7 @@ export function mount(root, ctx) {
           brief = await api.brief();
         } catch (e2) {
           api.setKey(null);
-          if (e2.status === 403) sessionStorage.removeItem(keyFileKey(caseId));
+          if (e2.status === 403) sessionStorage.removeItem(keyFileKey(caseId, role));
           throw e2.status === 403 && e2.field === 'signature'
             ? new FormError('key', `the ${role} has joined this case with another key`)
             : e2;
@@ -146,8 +138,8 @@ export function mount(root, ctx) {
       pendingJoin = null;
     }
     key = k;
-    sessionStorage.setItem(keyFileKey(caseId), toBase64(file));
-    sessionStorage.setItem(joinedKey(caseId), role);
+    sessionStorage.setItem(keyFileKey(caseId, role), toBase64(file));
+    sessionStorage.setItem(joinedKey(caseId, role), role);
     forms.delete('key');
     render();
     announce(`Your key is open. Your safety number is ${k.safetyNumber}.`);
