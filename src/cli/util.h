@@ -50,6 +50,11 @@ int cli_open_case_store(struct cli_ctx *ctx, bool create, struct nk_store **stor
 int cli_read_amount(struct cli_ctx *ctx, const struct nk_currency *cur, const char *arg,
 		    int64_t *amount);
 bool cli_wants_help(int argc, char **argv);
+/* Writes data to path as a new private file (0600, never through a link another user
+ * planted there); an existing file is replaced only when force is set. what names the
+ * file in errors ("SVG file"). */
+NK_MUST_USE enum nk_status cli_write_new(const char *path, const void *data, size_t len,
+					 int force, const char *what, struct nk_error *err);
 /* --as ROLE: a usage error when text is NULL or names no role (with the nearest role's
  * name, when it looks like a typo of one). cli_parse_role_arg names the argument what. */
 int cli_parse_role(struct cli_ctx *ctx, const char *cmd, const char *text, enum nk_role *role);
