@@ -109,6 +109,10 @@ void nk_sim_case_draw(uint64_t seed, uint64_t index, struct nk_sim_case *c);
  * was close (it then gives up half of what it still holds back). */
 int64_t nk_sim_figure(const struct nk_sim_party *p, enum nk_role role, int round, bool eager);
 
+/* The deal-closer a negotiator authorises with this figure: extend_bp of the way to its
+ * limit (0: none). */
+int64_t nk_sim_extension(const struct nk_sim_party *p, enum nk_role role, int64_t figure);
+
 /* Plays one case under one rule set. NK_EINVAL only if a scripted figure broke the rules,
  * which is a bug in the script (the error names it). */
 NK_MUST_USE enum nk_status nk_sim_play(enum nk_sim_ruleset set, const struct nk_sim_case *c,

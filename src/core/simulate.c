@@ -18,8 +18,7 @@ static int64_t clamp(int64_t x, int64_t lo, int64_t hi)
 	return x < lo ? lo : x > hi ? hi : x;
 }
 
-/* The deal-closer: a share of the way from the figure to the negotiator's limit. */
-static int64_t extension(const struct nk_sim_party *p, enum nk_role role, int64_t figure)
+int64_t nk_sim_extension(const struct nk_sim_party *p, enum nk_role role, int64_t figure)
 {
 	int64_t room = role == NK_CLAIMANT ? figure - p->limit : p->limit - figure;
 
@@ -111,8 +110,8 @@ enum nk_status nk_sim_play(enum nk_sim_ruleset set, const struct nk_sim_case *c,
 		f->demand = nk_sim_figure(&c->claimant, NK_CLAIMANT, t, eager_c);
 		f->offer = nk_sim_figure(&c->payer, NK_PAYER, t, eager_p);
 		if (set == NK_SIM_CLOSER && t == NK_SIM_ROUNDS) {
-			f->claimant_extension = extension(&c->claimant, NK_CLAIMANT, f->demand);
-			f->payer_extension = extension(&c->payer, NK_PAYER, f->offer);
+			f->claimant_extension = nk_sim_extension(&c->claimant, NK_CLAIMANT, f->demand);
+			f->payer_extension = nk_sim_extension(&c->payer, NK_PAYER, f->offer);
 		}
 		if ((rc = check_step(&r, t, fig, err)) != NK_OK ||
 		    (rc = nk_bargain_round(&r, t, fig, res, c->seed, err)) != NK_OK)
