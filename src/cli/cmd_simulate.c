@@ -58,27 +58,13 @@ static int read_count(struct cli_ctx *ctx, const char *name, const char *text, u
 	return CLI_OK;
 }
 
-/* "1,000,000" */
-static void grouped(uint64_t n, char out[static 32])
-{
-	char digits[24];
-	int len = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n), o = 0;
-
-	for (int i = 0; i < len; i++) {
-		if (i && (len - i) % 3 == 0)
-			out[o++] = ',';
-		out[o++] = digits[i];
-	}
-	out[o] = '\0';
-}
-
 static void progress(void *arg, uint64_t done, uint64_t cases)
 {
 	struct cli_ctx *ctx = arg;
 	char a[32], b[32];
 
-	grouped(done, a);
-	grouped(cases, b);
+	cli_format_count(done, a);
+	cli_format_count(cases, b);
 	fprintf(ctx->err, "%s: %s of %s cases played\n", CMD, a, b);
 	fflush(ctx->err);
 }
@@ -163,8 +149,8 @@ static void print_text(struct cli_ctx *ctx, const struct nk_sim_report *rep)
 	FILE *f = ctx->out;
 	char a[32], b[32], c[32];
 
-	grouped(rep->cases, a);
-	grouped(rep->total[0].zone_cases, b);
+	cli_format_count(rep->cases, a);
+	cli_format_count(rep->total[0].zone_cases, b);
 	snprintf(c, sizeof(c), "%llu", (unsigned long long)rep->seed);
 	fprintf(f, "%s cases (%s with a zone of agreement), seed %s, %d rounds, USD\n\n", a, b, c,
 		NK_SIM_ROUNDS);
@@ -199,14 +185,16 @@ static void print_text(struct cli_ctx *ctx, const struct nk_sim_report *rep)
 		cli_format_amount("USD", t->by_end[NK_SIM_BRIDGE_END]
 				  ? t->bridged_sum / (int64_t)t->by_end[NK_SIM_BRIDGE_END] : 0,
 				  spent);
+		cli_format_count(t->by_end[NK_SIM_BRIDGE_END], a);
 		fprintf(f, "\nrounds: a settlement after impasse (proposal, neutrals) counts as "
 			"round %d.\nclaimant share: its gain over both parties' gains, each "
 			"measured from its own limit.\nbeyond limit: settled cases in which a "
-			"party ended past its limit (the neutrals\n  bind the parties).\n"
+			"party ended past its limit: the baseline's band\n  and the neutrals "
+			"bind the parties to a figure they did not reach.\n"
 			"bits: the most each side could know of one of the other's figures, log2 "
 			"of the\n  range ($0 to $1,000,000) over what it could rule out.\n"
-			"bridge: %llu settlements, paying %s on average.\n",
-			NK_SIM_ROUNDS + 1, (unsigned long long)t->by_end[NK_SIM_BRIDGE_END], spent);
+			"bridge: %s settlements, paying %s on average.\n", NK_SIM_ROUNDS + 1, a,
+			spent);
 	}
 }
 

@@ -8,6 +8,7 @@
 #include <nakodo/buffers.h>
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #define SVG_MAX (64 * 1024)
@@ -44,17 +45,19 @@ static double bar_bits(double bits)
 static void draw(struct nk_buf *b, const struct nk_sim_report *rep)
 {
 	const int width = LEFT + BAR + GAP + BITS + 40;
-	const int height = TOP + NK_SIM_RULESETS * ROW + 50;
+	const int height = TOP + NK_SIM_RULESETS * ROW + 62;
 	const int bits_x = LEFT + BAR + GAP;
+	char cases[CLI_COUNT_MAX];
 
 	put(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" "
 	    "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"13\">\n",
 	    width, height, width, height);
 	put(b, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", width, height);
+	cli_format_count(rep->cases, cases);
 	put(b, "<text x=\"%d\" y=\"24\" font-size=\"15\" font-weight=\"bold\">nakodo simulate: "
-	    "%llu cases, seed %llu, %d rounds</text>\n", LEFT, (unsigned long long)rep->cases,
-	    (unsigned long long)rep->seed, NK_SIM_ROUNDS);
+	    "%s cases, seed %llu, %d rounds</text>\n", LEFT, cases, (unsigned long long)rep->seed,
+	    NK_SIM_ROUNDS);
 	put(b, "<text x=\"%d\" y=\"52\">cases with a zone of agreement that settle</text>\n",
 	    LEFT);
 	put(b, "<text x=\"%d\" y=\"52\">bits learnt of the other's figures (mean)</text>\n",
@@ -81,14 +84,15 @@ static void draw(struct nk_buf *b, const struct nk_sim_report *rep)
 		double share = t->zone_cases ? (double)t->zone_settled / (double)t->zone_cases : 0;
 		double cb = t->claimant_bits_sum / (double)rep->cases;
 		double pb = t->payer_bits_sum / (double)rep->cases;
+		/* the figure beside its bar, or inside it in white when the bar is long */
+		const bool inside = share * BAR > BAR - 50;
 
 		put(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", LEFT - 8,
 		    y + 20, nk_sim_ruleset_name((enum nk_sim_ruleset)s));
 		put(b, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"22\" fill=\"#3b6ea5\"/>\n"
-		    "<text x=\"%.1f\" y=\"%d\">%.1f%%</text>\n", LEFT, y + 4, share * BAR,
-		    LEFT + share * BAR + 4 > LEFT + BAR - 40 ? LEFT + share * BAR - 46
-							      : LEFT + share * BAR + 4,
-		    y + 20, 100 * share);
+		    "<text x=\"%.1f\" y=\"%d\" fill=\"%s\">%.1f%%</text>\n", LEFT, y + 4,
+		    share * BAR, LEFT + share * BAR + (inside ? -50 : 4), y + 20,
+		    inside ? "white" : "black", 100 * share);
 		put(b, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"10\" fill=\"#c0504d\"/>\n"
 		    "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"10\" fill=\"#9bbb59\"/>\n"
 		    "<text x=\"%.1f\" y=\"%d\" font-size=\"11\">%.1f / %.1f</text>\n",

@@ -316,3 +316,16 @@ enum nk_status cli_write_new(const char *path, const void *data, size_t len, int
 			     what);
 	return rc;
 }
+
+void cli_format_count(uint64_t n, char out[static CLI_COUNT_MAX])
+{
+	char digits[24];
+	int len = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n), o = 0;
+
+	for (int i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
+}

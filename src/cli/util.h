@@ -67,6 +67,9 @@ const struct nk_currency *cli_currency_find(const char *code);
 /* ms since 1970 as ISO 8601 in UTC, to the second: "2026-12-04T22:51:35Z". */
 #define CLI_TIME_MAX 24
 void cli_iso_time(int64_t ms, char out[static CLI_TIME_MAX]);
+/* A count grouped in thousands: "1,000,000" (20 digits and 6 commas at most). */
+#define CLI_COUNT_MAX 32
+void cli_format_count(uint64_t n, char out[static CLI_COUNT_MAX]);
 /* "USD 350,000,000.00" */
 void cli_format_amount(const char *currency, int64_t amount, char out[static CLI_AMOUNT_MAX]);
 

@@ -2,8 +2,10 @@
 # Black-box tests of nakodo simulate (issue 17): the same seed gives the same bytes, a
 # different seed different ones; --json is one object a program reads; --svg writes a
 # well-formed plot and never over a file without --force; long runs report progress on
-# standard error; bad options are refused with exit 2 and a reason. Prints TAP. Needs
-# NAKODO (the binary), jq and python3.
+# standard error; bad options are refused with exit 2 and a reason; doc/toolkit.md's table
+# and plot are what the command prints for their seed. Prints TAP. Needs NAKODO (the
+# binary), jq and python3. Usage: simulate.sh SOURCE_DIR.
+src=${1:?source folder}
 . "$(dirname "$0")/../server/lib.sh"
 # run STATUS DESCRIPTION COMMAND...: stdout in $TMP/out, stderr in $TMP/err
 run() {
@@ -75,6 +77,19 @@ is "the JSON error names the bound" "$(jq -r .detail "$TMP/out")" "--cases: over
 run 0 "the largest seed is taken" "$NAKODO" simulate --cases 1 --seed 18446744073709551615
 run 0 "--help" "$NAKODO" simulate --help
 has "the help gives the bound" "1 to 1,000,000" "$TMP/out"
+
+# ---- the documented run: doc/toolkit.md's table and plot, README's table ----
+run 0 "the documented run" "$NAKODO" simulate --cases 100000 --seed 1962 --svg "$TMP/doc.svg"
+check "doc/img/toolkit.svg is its plot, byte for byte" cmp -s "$TMP/doc.svg" "$src/doc/img/toolkit.svg"
+for set in baseline plain hints closer proposal neutral bridge; do
+	row=$(awk -v s="$set" '$1 == s { sub("/", " / ", $8); sub("/", " / ", $9)
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |", $1, $2, $3, $4, $5, $6, $7,
+			$8, $9 }' "$TMP/out")
+	check "doc/toolkit.md has the $set row it prints" grep -qF -- "$row" "$src/doc/toolkit.md"
+	cells=$(awk -v s="$set" '$1 == s { sub("/.*", "", $8); sub("/.*", "", $9)
+		printf "| %s | %s | %s / %s |", $2, ($7 == "0.0%" ? "0%" : $7), $8, $9 }' "$TMP/out")
+	check "README has the $set figures it prints" grep -qF -- "$cells" "$src/README.md"
+done
 
 echo "1..$n"
 exit $((failed > 0))
