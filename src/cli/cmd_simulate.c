@@ -16,6 +16,7 @@
 #define DEFAULT_CASES 10000
 #define DEFAULT_SEED 1962
 #define PROGRESS_FROM 50000	/* runs this long report their progress */
+#define SEED_MAX ((UINT64_C(1) << 53) - 1)	/* a JSON number every reader keeps exact */
 
 static const char simulate_help[] =
 	"usage: nakodo simulate [--cases N] [--seed S] [--json] [--svg FILE [--force]]\n\n"
@@ -30,7 +31,8 @@ static const char simulate_help[] =
 	"plain (3 rounds, midpoint), hints, closer (deal-closer), proposal (mediator's\n"
 	"proposal), neutral (3 neutrals' evaluation), bridge (a confidential budget).\n\n"
 	"  --cases N    cases to play, 1 to 1,000,000 (default 10,000)\n"
-	"  --seed S     the random seed, 0 to 18446744073709551615 (default 1962)\n"
+	"  --seed S     the random seed, 0 to 9007199254740991 (2^53 - 1, which every JSON\n"
+	"               reader keeps exactly; default 1962)\n"
 	"  --json       one JSON object: counts, rates as fractions, bits, amounts in cents\n"
 	"  --svg FILE   also draw the settlement rates and bits learnt into FILE (SVG)\n"
 	"  --force      replace FILE if it exists\n";
@@ -211,7 +213,8 @@ int cmd_simulate(struct cli_ctx *ctx, int argc, char **argv)
 	const char *svg = NULL;
 	struct nk_sim_report *rep = NULL;
 	struct nk_error err = { 0 };
-	int force = 0, c, rc;
+	int force = 0, c, rc, index;
+	bool given[4] = { false };
 
 	if (cli_wants_help(argc, argv)) {
 		fputs(simulate_help, ctx->out);
@@ -219,7 +222,11 @@ int cmd_simulate(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", longopts, &index)) != -1) {
+		if (c != '?' && c != ':' && given[index])
+			return cli_usage_error(ctx, CMD, "--%s given twice", longopts[index].name);
+		if (c != '?' && c != ':')
+			given[index] = true;
 		switch (c) {
 		case 'n':
 			if ((rc = read_count(ctx, "cases", optarg, NK_SIM_CASES_MAX, &cases)))
@@ -228,7 +235,7 @@ int cmd_simulate(struct cli_ctx *ctx, int argc, char **argv)
 				return cli_usage_error(ctx, CMD, "--cases: at least 1");
 			break;
 		case 's':
-			if ((rc = read_count(ctx, "seed", optarg, UINT64_MAX, &seed)))
+			if ((rc = read_count(ctx, "seed", optarg, SEED_MAX, &seed)))
 				return rc;
 			break;
 		case 'g':

@@ -68,13 +68,15 @@ check "none on standard output" lacks "cases played" "$TMP/out"
 
 # ---- bad options ----
 for bad in "--cases 0" "--cases 1000001" "--cases 12x" "--cases -5" "--cases ''" \
-	"--seed -1" "--seed 18446744073709551616" "--seed 1.5" "--rounds 4" "extra"; do
+	"--seed -1" "--seed 9007199254740992" "--seed 18446744073709551616" "--seed 1.5" "--rounds 4" "extra" \
+	"--cases 5 --cases 6" "--svg a.svg --svg b.svg"; do
 	eval "run 2 \"simulate $bad\" \"\$NAKODO\" simulate $bad"
 	has "simulate $bad says why" "nakodo simulate: " "$TMP/err"
 done
 run 2 "--cases 1000001 with --json" "$NAKODO" --json simulate --cases 1000001
 is "the JSON error names the bound" "$(jq -r .detail "$TMP/out")" "--cases: over 1000000"
-run 0 "the largest seed is taken" "$NAKODO" simulate --cases 1 --seed 18446744073709551615
+run 0 "the largest seed is taken" "$NAKODO" --json simulate --cases 1 --seed 9007199254740991
+is "and kept exactly in the JSON" "$(jq .seed "$TMP/out")" 9007199254740991
 run 0 "--help" "$NAKODO" simulate --help
 has "the help gives the bound" "1 to 1,000,000" "$TMP/out"
 
