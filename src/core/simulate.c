@@ -110,7 +110,8 @@ enum nk_status nk_sim_play(enum nk_sim_ruleset set, const struct nk_sim_case *c,
 		f->demand = nk_sim_figure(&c->claimant, NK_CLAIMANT, t, eager_c);
 		f->offer = nk_sim_figure(&c->payer, NK_PAYER, t, eager_p);
 		if (set == NK_SIM_CLOSER && t == NK_SIM_ROUNDS) {
-			f->claimant_extension = nk_sim_extension(&c->claimant, NK_CLAIMANT, f->demand);
+			f->claimant_extension = nk_sim_extension(&c->claimant, NK_CLAIMANT,
+								 f->demand);
 			f->payer_extension = nk_sim_extension(&c->payer, NK_PAYER, f->offer);
 		}
 		if ((rc = check_step(&r, t, fig, err)) != NK_OK ||

@@ -68,7 +68,8 @@ check "none on standard output" lacks "cases played" "$TMP/out"
 
 # ---- bad options ----
 for bad in "--cases 0" "--cases 1000001" "--cases 12x" "--cases -5" "--cases ''" \
-	"--seed -1" "--seed 9007199254740992" "--seed 18446744073709551616" "--seed 1.5" "--rounds 4" "extra" \
+	"--seed -1" "--seed 9007199254740992" "--seed 18446744073709551616" "--seed 1.5" \
+	"--rounds 4" "extra" \
 	"--cases 5 --cases 6" "--svg a.svg --svg b.svg"; do
 	eval "run 2 \"simulate $bad\" \"\$NAKODO\" simulate $bad"
 	has "simulate $bad says why" "nakodo simulate: " "$TMP/err"
@@ -82,14 +83,16 @@ has "the help gives the bound" "1 to 1,000,000" "$TMP/out"
 
 # ---- the documented run: doc/toolkit.md's table and plot, README's table ----
 run 0 "the documented run" "$NAKODO" simulate --cases 100000 --seed 1962 --svg "$TMP/doc.svg"
-check "doc/img/toolkit.svg is its plot, byte for byte" cmp -s "$TMP/doc.svg" "$src/doc/img/toolkit.svg"
+check "doc/img/toolkit.svg is its plot, byte for byte" \
+	cmp -s "$TMP/doc.svg" "$src/doc/img/toolkit.svg"
 for set in baseline plain hints closer proposal neutral bridge; do
 	row=$(awk -v s="$set" '$1 == s { sub("/", " / ", $8); sub("/", " / ", $9)
 		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |", $1, $2, $3, $4, $5, $6, $7,
 			$8, $9 }' "$TMP/out")
 	check "doc/toolkit.md has the $set row it prints" grep -qF -- "$row" "$src/doc/toolkit.md"
 	cells=$(awk -v s="$set" '$1 == s { sub("/.*", "", $8); sub("/.*", "", $9)
-		printf "| %s | %s | %s / %s |", $2, ($7 == "0.0%" ? "0%" : $7), $8, $9 }' "$TMP/out")
+		zero = $7 == "0.0%"
+		printf "| %s | %s | %s / %s |", $2, (zero ? "0%" : $7), $8, $9 }' "$TMP/out")
 	check "README has the $set figures it prints" grep -qF -- "$cells" "$src/README.md"
 done
 

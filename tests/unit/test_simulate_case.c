@@ -114,7 +114,8 @@ static void same_outcomes(void **state)
 
 			/* a store per case, as the prober does: mem: copies its secrets at
 			 * every transaction */
-			assert_int_equal(nk_store_open(&store, "mem:", NK_STORE_CREATE, NULL), NK_OK);
+			assert_int_equal(nk_store_open(&store, "mem:", NK_STORE_CREATE, NULL),
+					 NK_OK);
 			env = (struct nk_case_env){ store, fake_now, fake_random, &fake, signer,
 						    NULL, NULL };
 			play_case(&env, sets[s], &c, &got);
