@@ -230,6 +230,53 @@ static void rule_sets_are_sound(void **state)
 	assert_string_equal(nk_sim_ruleset_name(NK_SIM_RULESETS), "unknown");
 }
 
+/* Over many cases: the rules that never bind a party to a figure it did not reach leave
+ * every party within its limit; a tool added after the plain rounds keeps every plain
+ * settlement as it was (same round, same figure) or settles earlier by the bridge; only
+ * the bridge pays a gap, within its budget; no case is counted twice. */
+static void properties(void **state)
+{
+	(void)state;
+	for (uint64_t i = 0; i < 20000; i++) {
+		struct nk_sim_case c;
+		struct nk_sim_outcome o[NK_SIM_RULESETS];
+		struct nk_error err = { 0 };
+
+		nk_sim_case_draw(77, i, &c);
+		for (int s = 0; s < NK_SIM_RULESETS; s++)
+			assert_int_equal(nk_sim_play((enum nk_sim_ruleset)s, &c, &o[s], &err),
+					 NK_OK);
+		for (int s = NK_SIM_PLAIN; s < NK_SIM_RULESETS; s++) {
+			const struct nk_sim_outcome *x = &o[s];
+
+			if (x->end == NK_SIM_RUPTURE)
+				continue;
+			if (s != NK_SIM_NEUTRAL) {
+				assert_true(x->received >= c.claimant.limit);
+				assert_true(x->paid <= c.payer.limit);
+			}
+			if (x->end == NK_SIM_BRIDGE_END) {
+				assert_int_equal(s, NK_SIM_BRIDGE);
+				assert_true(x->received > x->paid);
+				assert_true(x->received - x->paid <= c.budget);
+			} else {
+				assert_int_equal(x->received, x->paid);
+			}
+		}
+		if (o[NK_SIM_PLAIN].end == NK_SIM_RUPTURE)
+			continue;
+		for (int s = NK_SIM_CLOSER; s < NK_SIM_RULESETS; s++) {
+			if (o[s].end == NK_SIM_BRIDGE_END) {
+				assert_true(o[s].rounds <= o[NK_SIM_PLAIN].rounds);
+				continue;
+			}
+			assert_int_equal(o[s].end, NK_SIM_ROUND);
+			assert_int_equal(o[s].rounds, o[NK_SIM_PLAIN].rounds);
+			assert_int_equal(o[s].received, o[NK_SIM_PLAIN].received);
+		}
+	}
+}
+
 static void bounds(void **state)
 {
 	struct nk_sim_report *rep = calloc(1, sizeof(*rep));
@@ -259,6 +306,7 @@ int main(void)
 		cmocka_unit_test(hints_make_eager),
 		cmocka_unit_test(baseline_is_its_definition),
 		cmocka_unit_test(rule_sets_are_sound),
+		cmocka_unit_test(properties),
 		cmocka_unit_test(bounds),
 	};
 
