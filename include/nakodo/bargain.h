@@ -146,6 +146,10 @@ NK_MUST_USE enum nk_status nk_bargain_round(const struct nk_rules *rules, int ro
 					    const uint8_t seed[NK_SEED_BYTES],
 					    struct nk_error *err);
 
+/* The size of what a view leaves, in bits: log2(width of the range / width of the
+ * interval); an empty interval counts as one point. */
+double nk_bargain_bits(const struct nk_rules *rules, struct nk_interval interval);
+
 /* The commitment to a seed, published when the case opens: SHA-256(seed). */
 void nk_bargain_commit_seed(const uint8_t seed[NK_SEED_BYTES], uint8_t commitment[32]);
 

@@ -47,6 +47,7 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_demo(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_analyze(struct cli_ctx *ctx, int argc, char **argv);	/* multi-issue analysis */
 int cmd_loan(struct cli_ctx *ctx, int argc, char **argv);	/* loan schedules */
+int cmd_simulate(struct cli_ctx *ctx, int argc, char **argv);	/* rule sets vs rupture */
 int cmd_package(struct cli_ctx *ctx, int argc, char **argv);	/* settlement packages */
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv);	/* the HTTP API */
 int cmd_keygen(struct cli_ctx *ctx, int argc, char **argv);	/* party keys */

@@ -142,24 +142,6 @@ static int parse_fix(struct cli_ctx *ctx, struct nk_analysis *an, const char *ar
 	return CLI_OK;
 }
 
-/* Writes data to path as a new private file (0600, never through a link another user
- * planted there); an existing file is replaced only when force is set. */
-static enum nk_status write_new(const char *path, const void *data, size_t len, int force,
-				const char *what, struct nk_error *err)
-{
-	struct stat st;
-	enum nk_status rc;
-
-	if (force && lstat(path, &st) == 0 && !S_ISDIR(st.st_mode) && unlink(path) != 0)
-		return nk_fail(err, NK_EINVAL, path, "cannot replace the %s: %s", what,
-			       strerror(errno));
-	rc = nk_file_create_exclusive(path, data, len, what, path, NULL, err);
-	if (rc == NK_EINVAL)
-		rc = nk_fail(err, NK_EINVAL, path, "the %s exists already (--force replaces it)",
-			     what);
-	return rc;
-}
-
 static enum nk_status write_svg(const struct nk_analysis *an, const char *path, int force,
 				struct nk_error *err)
 {
@@ -167,7 +149,7 @@ static enum nk_status write_svg(const struct nk_analysis *an, const char *path, 
 	enum nk_status rc = nk_analysis_svg(an, &svg, err);
 
 	if (!rc)
-		rc = write_new(path, svg, strlen(svg), force, "SVG file", err);
+		rc = cli_write_new(path, svg, strlen(svg), force, "SVG file", err);
 	free(svg);
 	return rc;
 }
@@ -221,7 +203,7 @@ static enum nk_status export_genius(const struct nk_analysis *an, const char *di
 		if (!rc && (size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
 			rc = nk_fail(err, NK_EINVAL, dir, "the path is too long");
 		if (!rc)
-			rc = write_new(path, xml, strlen(xml), force, "GENIUS file", err);
+			rc = cli_write_new(path, xml, strlen(xml), force, "GENIUS file", err);
 		free(xml);
 		xml = NULL;
 		if (rc)

@@ -22,6 +22,7 @@ static const struct cli_command commands[] = {
 	{ "loan", "a loan's present value, grant element and schedule at a discount rate", cmd_loan },
 	{ "package", "settlement packages: propose one from two valuations, value one, check a file", cmd_package },
 	{ "analyze", "multi-issue analysis: Pareto frontier, Nash and other points, per issue", cmd_analyze },
+	{ "simulate", "what each rule set is worth against rupture, in random cases", cmd_simulate },
 	{ "keygen", "make a party key file: signing and sealing keys under a passphrase", cmd_keygen },
 	{ "pubkey", "a key file's public identity and safety number", cmd_pubkey },
 	{ "key", "unlock a key file for N minutes (an opt-in session), or lock it", cmd_key },

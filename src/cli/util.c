@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <nakodo/json_build.h>
+#include <nakodo/files.h>
 #include <nakodo/keys.h>
 #include <nakodo/ledger.h>
 
@@ -12,7 +13,9 @@
 #include <sodium.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 int cli_exit_for(enum nk_status status)
 {
@@ -296,4 +299,33 @@ void cli_format_amount(const char *currency, int64_t amount, char out[static CLI
 
 	nk_money_format(nk_currency_find(currency), amount, 1, num);
 	snprintf(out, CLI_AMOUNT_MAX, "%s %s", currency, num);
+}
+
+enum nk_status cli_write_new(const char *path, const void *data, size_t len, int force,
+			     const char *what, struct nk_error *err)
+{
+	struct stat st;
+	enum nk_status rc;
+
+	if (force && lstat(path, &st) == 0 && !S_ISDIR(st.st_mode) && unlink(path) != 0)
+		return nk_fail(err, NK_EINVAL, path, "cannot replace the %s: %s", what,
+			       strerror(errno));
+	rc = nk_file_create_exclusive(path, data, len, what, path, NULL, err);
+	if (rc == NK_EINVAL)
+		rc = nk_fail(err, NK_EINVAL, path, "the %s exists already (--force replaces it)",
+			     what);
+	return rc;
+}
+
+void cli_format_count(uint64_t n, char out[static CLI_COUNT_MAX])
+{
+	char digits[24];
+	int len = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n), o = 0;
+
+	for (int i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
 }

@@ -50,6 +50,11 @@ int cli_open_case_store(struct cli_ctx *ctx, bool create, struct nk_store **stor
 int cli_read_amount(struct cli_ctx *ctx, const struct nk_currency *cur, const char *arg,
 		    int64_t *amount);
 bool cli_wants_help(int argc, char **argv);
+/* Writes data to path as a new private file (0600, never through a link another user
+ * planted there); an existing file is replaced only when force is set. what names the
+ * file in errors ("SVG file"). */
+NK_MUST_USE enum nk_status cli_write_new(const char *path, const void *data, size_t len,
+					 int force, const char *what, struct nk_error *err);
 /* --as ROLE: a usage error when text is NULL or names no role (with the nearest role's
  * name, when it looks like a typo of one). cli_parse_role_arg names the argument what. */
 int cli_parse_role(struct cli_ctx *ctx, const char *cmd, const char *text, enum nk_role *role);
@@ -62,6 +67,9 @@ const struct nk_currency *cli_currency_find(const char *code);
 /* ms since 1970 as ISO 8601 in UTC, to the second: "2026-12-04T22:51:35Z". */
 #define CLI_TIME_MAX 24
 void cli_iso_time(int64_t ms, char out[static CLI_TIME_MAX]);
+/* A count grouped in thousands: "1,000,000" (20 digits and 6 commas at most). */
+#define CLI_COUNT_MAX 32
+void cli_format_count(uint64_t n, char out[static CLI_COUNT_MAX]);
 /* "USD 350,000,000.00" */
 void cli_format_amount(const char *currency, int64_t amount, char out[static CLI_AMOUNT_MAX]);
 

@@ -258,7 +258,7 @@ static struct nk_interval preimage(const struct viewer *w, struct nk_interval pr
 	return out;
 }
 
-static double bits_of(const struct nk_rules *r, struct nk_interval i)
+double nk_bargain_bits(const struct nk_rules *r, struct nk_interval i)
 {
 	double all = (double)(r->range_high - r->range_low) + 1.0;
 	double left = i.high >= i.low ? (double)(i.high - i.low) + 1.0 : 1.0;
@@ -387,13 +387,14 @@ static void tell(const struct viewer *w, struct nk_interval prior, struct outcom
 	for (int b = 0; allowed && b <= w->rules->hint_count; b++) {
 		struct nk_interval i = view_of(w, prior, seen, b);
 
-		if (i.low <= i.high && bits_of(w->rules, i) > w->rules->leakage_bits + 1e-9)
+		if (i.low <= i.high &&
+		    nk_bargain_bits(w->rules, i) > w->rules->leakage_bits + 1e-9)
 			allowed = false;
 	}
 	v->hint = allowed ? seen.band : -1;
 	v->withheld = seen.deal == NK_NO_DEAL && w->rules->hint_count > 0 && !allowed;
 	v->other = view_of(w, prior, seen, v->hint);
-	v->bits = bits_of(w->rules, v->other);
+	v->bits = nk_bargain_bits(w->rules, v->other);
 }
 
 /* The most the other side can know of self's figure. Self cannot see the other's
@@ -426,8 +427,8 @@ static void expose(const struct nk_rules *r, int round, enum nk_role self, int64
 			struct nk_interval view = view_of(&w, prior, seen, b);
 
 			bound = meet(bound, view);
-			if (view.low <= view.high && bits_of(r, view) > best) {
-				best = bits_of(r, view);
+			if (view.low <= view.high && nk_bargain_bits(r, view) > best) {
+				best = nk_bargain_bits(r, view);
 				sharpest = view;
 			}
 		}
@@ -435,7 +436,7 @@ static void expose(const struct nk_rules *r, int round, enum nk_role self, int64
 	if (bound.low > bound.high || bound.low > own || bound.high < own)
 		bound.low = bound.high = own;	/* the other's bounds all hold own */
 	v->exposed = sharpest;
-	v->exposed_bits = bits_of(r, sharpest);
+	v->exposed_bits = nk_bargain_bits(r, sharpest);
 	v->exposed_bound = bound;
 }
 

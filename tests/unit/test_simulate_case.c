@@ -1,0 +1,159 @@
+/* The simulation agrees with real cases: simulated cases played again through the case
+ * functions (nk_case_open, _extend, _submit, _brief, _propose, _answer on a mem: store),
+ * with each negotiator reading its hints from its own briefing, end as nk_sim_play says
+ * (settled or not, in which round, by what, at what figure) under every rule set a case
+ * can hold today: the baseline, plain rounds, hints, the deal-closer and the mediator's
+ * proposal. Neutral evaluation and the bridge are not yet rules of a case. */
+#include <nakodo/case.h>
+#include <nakodo/keys.h>
+#include <nakodo/simulate.h>
+#include "../fake_env.h"
+
+#include <setjmp.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#define CASES 150
+
+struct played {
+	bool settled;
+	int rounds;
+	enum nk_deal_kind by;
+	int64_t settlement;
+};
+
+static struct nk_brief brief;	/* large: kept off the stack */
+
+static void must(enum nk_status rc, const struct nk_error *err, const char *what)
+{
+	if (rc != NK_OK)
+		fail_msg("%s: %s: %s", what, err->field, err->text);
+}
+
+static void play_case(const struct nk_case_env *env, enum nk_sim_ruleset set,
+		      const struct nk_sim_case *c, struct played *out)
+{
+	struct nk_rules rules;
+	struct nk_error err = { 0 };
+	char id[NK_CASE_ID_MAX];
+	bool eager[2] = { false, false };
+	const struct nk_sim_party *party[2] = { &c->claimant, &c->payer };
+
+	nk_sim_rules(set, &rules);
+	memset(out, 0, sizeof(*out));
+	must(nk_case_open(env, &rules, id, &err), &err, "open");
+	for (int t = 1; t <= NK_SIM_ROUNDS; t++) {
+		int64_t figure[2];
+
+		for (int r = 0; r < 2; r++)
+			figure[r] = nk_sim_figure(party[r], (enum nk_role)r, t, eager[r]);
+		if (set == NK_SIM_CLOSER && t == NK_SIM_ROUNDS) {
+			for (int r = 0; r < 2; r++) {
+				int64_t amount = nk_sim_extension(party[r], (enum nk_role)r,
+								  figure[r]);
+
+				if (amount > 0)
+					must(nk_case_extend(env, id, (enum nk_role)r, amount, &err),
+					     &err, "extend");
+			}
+		}
+		must(nk_case_submit(env, id, NK_CLAIMANT, figure[0], &err), &err, "submit");
+		must(nk_case_submit(env, id, NK_PAYER, figure[1], &err), &err, "submit");
+		out->rounds = t;
+		for (int r = 0; r < 2; r++) {
+			must(nk_case_brief(env, id, (enum nk_role)r, &brief, &err), &err, "brief");
+			eager[r] = eager[r] || brief.rounds[t - 1].hint == 0;
+		}
+		if (brief.settled) {
+			out->settled = true;
+			out->by = brief.settled_by;
+			out->settlement = brief.settlement;
+			return;
+		}
+	}
+	if (set == NK_SIM_PROPOSAL) {
+		int64_t p = c->mediator_estimate;
+
+		must(nk_case_propose(env, id, p, &err), &err, "propose");
+		must(nk_case_answer(env, id, NK_CLAIMANT, p >= c->claimant.limit, &err), &err,
+		     "answer");
+		must(nk_case_answer(env, id, NK_PAYER, p <= c->payer.limit, &err), &err, "answer");
+		must(nk_case_brief(env, id, NK_PAYER, &brief, &err), &err, "brief");
+		out->rounds = NK_SIM_ROUNDS + 1;
+		out->settled = brief.settled;
+		out->by = brief.settled_by;
+		out->settlement = brief.settlement;
+	}
+}
+
+static void same_outcomes(void **state)
+{
+	static const enum nk_sim_ruleset sets[] = { NK_SIM_BASELINE, NK_SIM_PLAIN, NK_SIM_HINTS,
+						    NK_SIM_CLOSER, NK_SIM_PROPOSAL };
+	struct nk_server_key *signer = NULL;
+	struct fake_env fake = FAKE_ENV_START;
+	int settled = 0, hinted = 0;
+
+	(void)state;
+	assert_int_equal(nk_server_key_generate(&signer, NULL), NK_OK);
+	for (uint64_t i = 0; i < CASES; i++) {
+		struct nk_sim_case c;
+
+		nk_sim_case_draw(1962, i, &c);
+		for (size_t s = 0; s < sizeof(sets) / sizeof(sets[0]); s++) {
+			struct nk_store *store = NULL;
+			struct nk_case_env env;
+			struct nk_sim_outcome want;
+			struct played got;
+			struct nk_error err = { 0 };
+
+			/* a store per case, as the prober does: mem: copies its secrets at
+			 * every transaction */
+			assert_int_equal(nk_store_open(&store, "mem:", NK_STORE_CREATE, NULL),
+					 NK_OK);
+			env = (struct nk_case_env){ store, fake_now, fake_random, &fake, signer,
+						    NULL, NULL };
+			play_case(&env, sets[s], &c, &got);
+			nk_store_close(store);
+			must(nk_sim_play(sets[s], &c, &want, &err), &err, "nk_sim_play");
+			if (got.settled != (want.end != NK_SIM_RUPTURE) ||
+			    (got.settled && got.rounds != want.rounds))
+				fail_msg("case %llu, %s: the case %s in round %d, the simulation "
+					 "%s in round %d", (unsigned long long)i,
+					 nk_sim_ruleset_name(sets[s]),
+					 got.settled ? "settled" : "did not settle", got.rounds,
+					 want.end != NK_SIM_RUPTURE ? "settled" : "did not settle",
+					 want.rounds);
+			if (!got.settled)
+				continue;
+			settled++;
+			assert_int_equal(got.settlement, want.received);
+			assert_int_equal(got.settlement, want.paid);
+			if (want.end == NK_SIM_ROUND)
+				assert_int_equal(got.by, want.deal);
+			else
+				assert_int_equal(got.by, NK_DEAL_PROPOSAL);
+			hinted += sets[s] == NK_SIM_HINTS;
+		}
+	}
+	/* the comparison covered settlements, and some under hints */
+	assert_true(settled > CASES);
+	assert_true(hinted > 10);
+	nk_server_key_free(signer);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(same_outcomes),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
