@@ -2,7 +2,10 @@
  * status (every route inside a case under one name), a latency histogram, cases by
  * state, and the store's commits and flushes. Case states are read from the store once
  * at start, on a thread of its own, and kept current by the routes meanwhile and after:
- * the count never overwrites a state a route has set (the route's is newer). */
+ * the count never overwrites a state a route has set (the route's is newer). The count
+ * reads the summaries the case layer keeps with each case (nk_store_summary_page, a page
+ * at a time), the state the mediator's briefing shows, and folds the log only of a case
+ * from before summaries, which has none until its next change. */
 #include "server/server_impl.h"
 
 #include <sodium.h>
@@ -99,58 +102,86 @@ static bool count_stopped(struct server_metrics *m)
 	return stop;
 }
 
-struct id_list {
-	char (*ids)[NK_CASE_ID_MAX];
-	size_t count, cap;
-};
-
-static bool collect(const char *id, void *arg)
+/* The state a summary names, or false for a word it does not know. */
+static bool state_of(const char *word, enum nk_case_state *state)
 {
-	struct id_list *l = arg;
-
-	if (l->count == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 256;
-		char (*grown)[NK_CASE_ID_MAX] = realloc(l->ids, cap * sizeof(*grown));
-
-		if (!grown)
-			return false;
-		l->ids = grown;
-		l->cap = cap;
-	}
-	snprintf(l->ids[l->count++], NK_CASE_ID_MAX, "%s", id);
-	return true;
+	for (int s = NK_STATE_OPEN; s <= NK_STATE_CLOSED; s++)
+		if (strcmp(word, nk_case_state_name((enum nk_case_state)s)) == 0) {
+			*state = (enum nk_case_state)s;
+			return true;
+		}
+	return false;
 }
 
-/* Reads every stored case's state through env (a brief as the mediator), adding those
- * no route has set meanwhile; stops early when asked. */
+/* Counts case id from its log, folded as the mediator's briefing (b is scratch). */
+static enum nk_status count_folded(struct server_metrics *m, const struct nk_case_env *env,
+				   const char *id, struct nk_brief *b, struct nk_error *err)
+{
+	enum nk_status rc = nk_case_brief(env, id, NK_MEDIATOR, b, err);
+
+	if (rc == NK_OK) {
+		pthread_mutex_lock(&m->cases_mu);
+		(void)set_state(m, id, b->state, false);
+		pthread_mutex_unlock(&m->cases_mu);
+	} else if (rc == NK_ECORRUPT) {
+		/* One damaged case must not keep the server from serving the others; each
+		 * request to it is refused with the same reason. */
+		fprintf(stderr, "nakodo serve: case %s is not counted: %s: %s\n", id, err->field,
+			err->text);
+		rc = NK_OK;
+	}
+	return rc;
+}
+
+/* One page of summaries after the case named after, into page[NK_SUMMARY_PAGE_MAX]. */
+static enum nk_status summary_page(const struct nk_case_env *env, const char *after,
+				   struct nk_case_summary *page, size_t *count,
+				   struct nk_error *err)
+{
+	enum nk_status rc = nk_store_begin_read(env->store, err);
+
+	if (rc != NK_OK)
+		return rc;
+	rc = nk_store_summary_page(env->store, after, NK_SUMMARY_PAGE_MAX, page, count, err);
+	nk_store_rollback(env->store);
+	return rc;
+}
+
+/* Reads every stored case's state, newest first, adding those no route has set
+ * meanwhile; stops early when asked. */
 static enum nk_status count_cases(struct server_metrics *m, const struct nk_case_env *env,
 				  struct nk_error *err)
 {
-	struct id_list ids = { 0 };
+	struct nk_case_summary *page = calloc(NK_SUMMARY_PAGE_MAX, sizeof(*page));
 	struct nk_brief *b = sodium_malloc(sizeof(*b));
-	enum nk_status rc;
+	char after[NK_CASE_ID_MAX] = "";
+	enum nk_case_state state;
+	enum nk_status rc = NK_OK;
+	size_t count = NK_SUMMARY_PAGE_MAX;
 
-	if (!b)
-		return nk_fail(err, NK_ENOMEM, "metrics", "out of memory");
-	if ((rc = nk_store_list_cases(env->store, collect, &ids, err)) != NK_OK)
+	if (!page || !b) {
+		rc = nk_fail(err, NK_ENOMEM, "metrics", "out of memory");
 		goto out;
-	for (size_t i = 0; i < ids.count && rc == NK_OK && !count_stopped(m); i++) {
-		rc = nk_case_brief(env, ids.ids[i], NK_MEDIATOR, b, err);
-		if (rc == NK_OK) {
-			pthread_mutex_lock(&m->cases_mu);
-			(void)set_state(m, ids.ids[i], b->state, false);
-			pthread_mutex_unlock(&m->cases_mu);
-		} else if (rc == NK_ECORRUPT) {
-			/* One damaged case must not keep the server from serving the others;
-			 * each request to it is refused with the same reason. */
-			fprintf(stderr, "nakodo serve: case %s is not counted: %s: %s\n",
-				ids.ids[i], err->field, err->text);
-			rc = NK_OK;
+	}
+	while (rc == NK_OK && count == NK_SUMMARY_PAGE_MAX && !count_stopped(m)) {
+		if ((rc = summary_page(env, after, page, &count, err)) != NK_OK)
+			break;
+		for (size_t i = 0; i < count && rc == NK_OK; i++) {
+			if (page[i].kept && state_of(page[i].state, &state)) {
+				pthread_mutex_lock(&m->cases_mu);
+				(void)set_state(m, page[i].case_id, state, false);
+				pthread_mutex_unlock(&m->cases_mu);
+			} else {
+				rc = count_folded(m, env, page[i].case_id, b, err);
+			}
 		}
+		if (count > 0)
+			snprintf(after, sizeof(after), "%s", page[count - 1].case_id);
 	}
 out:
-	sodium_free(b);
-	free(ids.ids);
+	if (b)
+		sodium_free(b);
+	free(page);
 	return rc;
 }
 

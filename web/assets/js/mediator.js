@@ -5,6 +5,7 @@
 // analysis view (analysis.js).
 import {
   CURRENCIES, rulesFromForm, frameFromForm, jsonText, inputForField, invitationLink, describeRules,
+  parseTitle,
 } from './opencase.js';
 import { el } from './ui.js';
 import { clearErrors, showErrors, errorsOfFailure } from './mediator_form.js';
@@ -211,7 +212,8 @@ function formValues(form) {
   const f = new FormData(form);
   const v = {};
   for (const name of ['kind', 'currency', 'rounds', 'settle', 'band_percent', 'band_amount',
-    'grid', 'hints', 'range_low', 'range_high', 'leakage_bits', 'proposals', 'solution']) {
+    'grid', 'hints', 'range_low', 'range_high', 'leakage_bits', 'proposals', 'solution',
+    'title']) {
     v[name] = f.get(name) ?? '';
   }
   v.monotone = f.get('monotone') !== null;
@@ -238,12 +240,15 @@ async function openCase(ev) {
   const summary = $('open-errors');
   const v = formValues(form);
   const built = v.kind === 'package' ? frameFromForm(v) : rulesFromForm(v);
+  const title = parseTitle(v.title);
+  if (title.error) built.errors = [{ field: 'title', reason: title.error }, ...built.errors ?? []];
   if (built.errors) {
     const errors = built.errors.map((e) => ({ ...e, field: fieldId(e.field) }));
     showErrors(form, summary, 'open-', errors);
     return;
   }
-  const body = jsonText(built.rules ? { rules: built.rules } : { package: built.frame });
+  const body = jsonText({ ...(built.rules ? { rules: built.rules } : { package: built.frame }),
+    ...(title.value === null ? {} : { title: title.value }) });
   const button = $('open-submit');
   button.disabled = true;
   status('Opening the case…');
@@ -270,6 +275,10 @@ function showOpened(answer, kind) {
   const summary = $('opened-summary');
   summary.replaceChildren(el('dt', { text: 'Case' }), el('dd', {}, el('code', { text: id })),
     el('dt', { text: 'Kind' }), el('dd', { text: kind }));
+  if (typeof answer.title === 'string') {
+    summary.append(el('dt', { text: 'Title' }),
+      el('dd', { id: 'opened-title', text: answer.title }));
+  }
   for (const [k, val] of describeRules(answer.rules ?? answer.frame)) {
     summary.append(el('dt', { text: k }), el('dd', { text: val }));
   }

@@ -14,6 +14,7 @@ import {
 } from './ui.js';
 import { describeRules, invitationLink } from './opencase.js';
 import { outcomesFigure } from './outcomes.js';
+import { proposalHistory, titleLine } from './case_facts.js';
 import { mediatorMessages } from './mediator_messages.js';
 import { joinedKey, tokenKey } from './session.js';
 
@@ -370,7 +371,8 @@ export function mount(root, ctx) {
     // A form the mediator is typing in is not rebuilt under its fingers.
     const typing = active && root.contains(active)
       && ['INPUT', 'TEXTAREA', 'SELECT'].includes(active.tagName);
-    replace(parts.summary, summary());
+    replace(parts.name, titleLine(view.brief));
+    replace(parts.summary, summary(), proposalHistory(view.brief));
     replace(parts.outcomes, outcomesFigure(view.brief, view.events));
     if (!typing || !parts.actions.contains(active)) {
       replace(parts.actions, proposeForm(), closeControl());
@@ -390,6 +392,7 @@ export function mount(root, ctx) {
 
   function build() {
     parts.error = el('p', { class: 'problem', role: 'alert', hidden: true });
+    parts.name = el('div');
     parts.summary = el('div');
     parts.outcomes = el('div');
     parts.actions = el('div');
@@ -400,7 +403,7 @@ export function mount(root, ctx) {
     parts.receipt = el('div');
     const again = el('button', { type: 'button', class: 'secondary', text: 'Refresh' });
     again.addEventListener('click', () => refresh('Up to date.'));
-    replace(root, el('h1', { id: 'case-title', text: 'Your case, as its mediator' }),
+    replace(root, el('h1', { id: 'case-title', text: 'Your case, as its mediator' }), parts.name,
       el('div', { class: 'mediator-case' }, parts.error, el('div', { class: 'actions' }, again),
         section('The case', { id: 'm-summary' }, parts.summary),
         section('Rounds and outcomes', { id: 'm-outcomes' }, parts.outcomes),

@@ -18,6 +18,7 @@ export const HINTS_MAX = 6;
 export const PROPOSALS_MAX = 5;
 export const AMOUNT_MAX = 4611686018427387903n; // NK_AMOUNT_MAX, 2^62 - 1
 export const COMPONENTS = ['claims', 'grant', 'loan', 'credits'];
+export const TITLE_MAX = 120; // NK_TITLE_MAX, bytes of UTF-8
 export const SOLUTIONS = ['nash', 'kalai_smorodinsky', 'egalitarian', 'utilitarian'];
 const BP_ONE = 10000;
 
@@ -189,6 +190,42 @@ export function frameFromForm(v) {
   };
 }
 
+// Characters that would let a title pass for other text where a briefing shows it:
+// C0 and C1 controls, line separators, direction marks and overrides (src/base/title.c).
+function disguising(cp) {
+  return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp === 0x2028 || cp === 0x2029
+    || cp === 0x200e || cp === 0x200f || (cp >= 0x202a && cp <= 0x202e)
+    || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/**
+ * The case's optional title (nk_title_check): { value } (null when the field is empty)
+ * or { error } in the server's words, so that a refusal reads the same from either.
+ */
+export function parseTitle(text) {
+  const t = String(text ?? '');
+  if (t === '') return { value: null };
+  const size = new TextEncoder().encode(t).length;
+  if (size > TITLE_MAX) {
+    return { error: `a title is at most ${TITLE_MAX} bytes (this one has ${size})` };
+  }
+  let at = 1;
+  for (const ch of t) {
+    const cp = ch.codePointAt(0);
+    // a lone surrogate has no UTF-8 form
+    if (cp >= 0xd800 && cp <= 0xdfff) {
+      return { error: `a title must be UTF-8 text (byte ${at} is not)` };
+    }
+    if (disguising(cp)) {
+      const hex = cp.toString(16).toUpperCase().padStart(4, '0');
+      return { error: 'a title may not hold control, line-separator or direction characters '
+        + `(U+${hex} at byte ${at})` };
+    }
+    at += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return { value: t };
+}
+
 /** JSON text with BigInt members written as plain integers (JSON.stringify refuses them). */
 export function jsonText(value) {
   const marks = [];
@@ -207,7 +244,7 @@ export function inputForField(field) {
     band_amount: 'settle', 'leakage-bits': 'leakage_bits', leakage_bits: 'leakage_bits',
     hints: 'hints', currency: 'currency', rounds: 'rounds', settle: 'settle',
     grid: 'grid', proposals: 'proposals', monotone: 'monotone', components: 'components',
-    solution: 'solution', range: 'range',
+    solution: 'solution', range: 'range', title: 'title',
   };
   return map[field] ?? null;
 }

@@ -11,6 +11,7 @@
 import { ApiError } from './api.js';
 import { fromBase64, safetyNumberOf, signReceipt, toBase64 } from './crypto.js';
 import { drawDance } from './dance.js';
+import { endedNote, proposalHistory, titleLine } from './case_facts.js';
 import { openKeyFile, PartyKey, writeKeyFile, KEYFILE_BYTES } from './keys.js';
 import { messagesSection } from './messages.js';
 import { FIGURE_WORD, historyTable, rulesInWords, stateWords } from './party_brief.js';
@@ -45,6 +46,7 @@ export function mount(root, ctx) {
   const isPackage = () => brief && brief.kind === 'package';
 
   const title = el('h1', { id: 'case-title', text: `Case ${caseId}: you are the ${role}` });
+  const nameArea = el('div', { id: 'name-area' });
   const status = el('p', { class: 'panel', id: 'case-state', role: 'status' });
   const keyArea = el('div', { id: 'key-area' });
   const actArea = el('div', { id: 'act-area' });
@@ -60,7 +62,8 @@ export function mount(root, ctx) {
     },
   });
   refresh.button.classList.add('secondary');
-  replace(root, title, status, refresh.form, keyArea, actArea, briefArea, msgArea, rulesArea);
+  replace(root, title, nameArea, status, refresh.form, keyArea, actArea, briefArea, msgArea,
+    rulesArea);
 
   const storedFile = () => {
     const s = sessionStorage.getItem(keyFileKey(caseId, role));
@@ -463,6 +466,7 @@ export function mount(root, ctx) {
         'if you did not ask for it, tell the mediator.';
     }
     setText(status, words);
+    replace(nameArea, titleLine(brief));
     const haveKey = !!key;
     if (!brief || !haveKey) {
       replace(keyArea, keyForms());
@@ -502,8 +506,10 @@ export function mount(root, ctx) {
               `Round ${brief.round} of ${brief.rules.rounds}. Everything below is what the ` +
               `go-between may tell you.`,
           }),
+          endedNote(brief),
           drawDance(brief) || el('p', { text: 'The picture appears once you have sent a figure.' }),
           historyTable(brief),
+          proposalHistory(brief),
         ),
       );
     }

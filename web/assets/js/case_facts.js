@@ -1,0 +1,105 @@
+// What a briefing says of the case besides its rounds, shown alike on the party's and
+// the mediator's pages: the case's title, every proposal made after an impasse with
+// its answer, and, to a party once the case has ended, what became of its figures.
+// Each shows only what the role's briefing holds (doc/api.md): a party's has no
+// `answered`, so its page cannot say whether the other side has answered, and an ended
+// case's has no figure of the party, so nothing here is worked out from one.
+import { formatAmount } from './money.js';
+import { el, scrollTable } from './ui.js';
+
+const OWN = { claimant: 'demand', payer: 'offer' };
+const OTHER = { claimant: "the payer's offer", payer: "the claimant's demand" };
+
+/**
+ * The title line (#case-name), hidden for an untitled case. The title is text from
+ * whoever opened the case: it goes in as text, isolated (<bdi>) so that a right-to-left
+ * title cannot reorder the words around it.
+ */
+export function titleLine(brief) {
+  const title = brief && typeof brief.title === 'string' ? brief.title : null;
+  return el('p', { class: 'case-name', id: 'case-name', hidden: title === null },
+    'Title: ', el('bdi', { id: 'case-name-text', text: title ?? '' }));
+}
+
+// A proposal's result in words, from what the briefing says of it.
+function resultOf(entry, latest, p) {
+  if (entry.accepted === true) return 'accepted by both sides: the case settled on it';
+  if (entry.accepted === false) return 'not accepted by both sides';
+  if (!latest || !p.pending) return 'no result given';
+  if (!p.answered) return 'awaiting the answers';
+  const who = ['claimant', 'payer'];
+  const done = who.filter((r) => p.answered[r] === true);
+  if (done.length === 2) return 'awaiting the answers: both sides have answered';
+  if (done.length === 0) return 'awaiting the answers: neither side has answered yet';
+  const not = who.find((r) => !done.includes(r));
+  return `awaiting the answers: the ${done[0]} has answered, the ${not} not yet`;
+}
+
+/** Every proposal made (the briefing's proposal.history) as a table, or null. */
+export function proposalHistory(brief) {
+  const p = brief?.proposal;
+  const history = Array.isArray(p?.history) ? p.history : [];
+  if (history.length === 0) return null;
+  const rows = history.map((e, i) => el('tr', { 'data-proposal': String(e.number) },
+    el('th', { scope: 'row', text: String(e.number) }),
+    el('td', { class: 'num', text: Number.isSafeInteger(e.figure)
+      ? formatAmount(e.figure, brief.currency) : '—' }),
+    el('td', { text: resultOf(e, i === history.length - 1, p) })));
+  const note = brief.role === 'mediator'
+    ? 'Which side has answered the proposal awaiting answers is in your log; how each '
+      + 'answered is told to no one unless both accepted.'
+    : 'Neither side learns the other\'s answer unless both accepted, nor whether the other '
+      + 'side has answered yet.';
+  return el('div', { id: 'proposal-history' },
+    el('h3', { text: 'The mediator\'s proposals' }),
+    el('p', { class: 'hint', text: note }),
+    scrollTable('The mediator\'s proposals', el('table', {},
+      el('caption', { class: 'visually-hidden', text: 'The mediator\'s proposals' }),
+      el('thead', {}, el('tr', {}, ...['Proposal', 'Figure', 'Result']
+        .map((h) => el('th', { scope: 'col', text: h })))),
+      el('tbody', {}, ...rows))));
+}
+
+// What the settlement's rule told a party of the other side's figure, in words only
+// (the CLI's brief_ended.c says the same), or null.
+function settlementWords(brief, role) {
+  const s = brief.settlement;
+  if (!s) return null;
+  const other = OTHER[role];
+  const midpoint = s.by === 'band' || (s.by === 'overlap' && brief.rules?.settle !== 'random');
+  if (midpoint) {
+    return `What the settlement told you: it is the midpoint of the two figures, so ${other} `
+      + `was twice the settlement less your ${OWN[role]}, to within `
+      + `${formatAmount(brief.rules.grid, brief.currency)}.`;
+  }
+  if (s.by === 'overlap') {
+    return `What the settlement told you: it was drawn between the two figures, so ${other} `
+      + `was at ${role === 'claimant' ? 'least' : 'most'} the settlement.`;
+  }
+  if (s.by === 'deal-closer') {
+    return 'What the settlement told you: the deal-closer extensions bridged the gap between '
+      + 'the two figures.';
+  }
+  if (s.by === 'proposal') {
+    return 'What the settlement told you: only that both accepted the mediator\'s proposal, '
+      + 'which is not computed from the figures.';
+  }
+  return null;
+}
+
+/** To a party of an ended case: its figures are deleted, and what it still has. Or null. */
+export function endedNote(brief) {
+  const role = brief?.role;
+  if (!OWN[role] || !(brief.state === 'settled' || brief.state === 'closed')) return null;
+  return el('div', { class: 'panel', id: 'ended-note' },
+    el('p', { text: 'The case has ended, and its confidential figures were deleted at the '
+      + 'end: yours, as every party\'s, so that no copy of a side\'s limit outlives the case '
+      + 'in the go-between\'s store or its backups. Where the other side\'s figure lay was '
+      + `worked out from your ${OWN[role]}, so it is no longer shown.` }),
+    settlementWords(brief, role) && el('p', { text: settlementWords(brief, role) }),
+    brief.rules?.hints_bp?.length
+      ? el('p', { text: 'Each hint below says how far apart the two figures were, as a share '
+        + `of the demand; set against your own ${OWN[role]}, which only you now hold, it `
+        + `tells where ${OTHER[role]} lay.` })
+      : null);
+}
