@@ -127,22 +127,6 @@ enum MHD_Result answer_queue(struct MHD_Connection *conn, struct nk_server *srv,
 	return ret;
 }
 
-enum MHD_Result http_send_body(struct MHD_Connection *conn, struct nk_server *srv,
-			       struct http_request *req, const char *method, unsigned status,
-			       char *body, const char *type)
-{
-	return answer_queue(conn, srv, req, method, status, answer_body(req, status, body, type));
-}
-
-enum MHD_Result http_send_json(struct MHD_Connection *conn, struct nk_server *srv,
-			       struct http_request *req, const char *method, unsigned status,
-			       json_t *obj, const char *type)
-{
-	struct MHD_Response *resp = answer_json(req, &status, obj, type);
-
-	return answer_queue(conn, srv, req, method, status, resp);
-}
-
 enum MHD_Result http_send_problem_role(struct MHD_Connection *conn, struct nk_server *srv,
 				       struct http_request *req, const char *method,
 				       unsigned status, const char *field, const char *detail,
@@ -158,15 +142,4 @@ enum MHD_Result http_send_problem(struct MHD_Connection *conn, struct nk_server 
 				  const char *field, const char *detail)
 {
 	return http_send_problem_role(conn, srv, req, method, status, field, detail, NULL);
-}
-
-enum MHD_Result http_send_file(struct MHD_Connection *conn, struct nk_server *srv,
-			       struct http_request *req, const char *method,
-			       const struct web_file *file)
-{
-	struct MHD_Response *resp = web_response(file);
-
-	if (resp)
-		MHD_add_response_header(resp, "X-Request-Id", req->id);
-	return answer_queue(conn, srv, req, method, MHD_HTTP_OK, resp);
 }

@@ -49,13 +49,7 @@ enum MHD_Result answer_queue(struct MHD_Connection *conn, struct nk_server *srv,
 			     struct http_request *req, const char *method, unsigned status,
 			     struct MHD_Response *resp);
 
-/* answer_queue of answer_body, answer_json or answer_problem. */
-enum MHD_Result http_send_body(struct MHD_Connection *conn, struct nk_server *srv,
-			       struct http_request *req, const char *method, unsigned status,
-			       char *body, const char *type);
-enum MHD_Result http_send_json(struct MHD_Connection *conn, struct nk_server *srv,
-			       struct http_request *req, const char *method, unsigned status,
-			       json_t *obj, const char *type);
+/* answer_queue of answer_problem. */
 enum MHD_Result http_send_problem_role(struct MHD_Connection *conn, struct nk_server *srv,
 				       struct http_request *req, const char *method,
 				       unsigned status, const char *field, const char *detail,
@@ -63,9 +57,5 @@ enum MHD_Result http_send_problem_role(struct MHD_Connection *conn, struct nk_se
 enum MHD_Result http_send_problem(struct MHD_Connection *conn, struct nk_server *srv,
 				  struct http_request *req, const char *method, unsigned status,
 				  const char *field, const char *detail);
-/* A page or an asset from the built-in table (web_response). */
-enum MHD_Result http_send_file(struct MHD_Connection *conn, struct nk_server *srv,
-			       struct http_request *req, const char *method,
-			       const struct web_file *file);
 
 #endif

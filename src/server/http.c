@@ -181,7 +181,7 @@ static bool presents_signature(struct MHD_Connection *conn, const struct route *
 	return found;
 }
 
-static const char not_durable[] = "the server could not complete the request";
+static const char server_failed[] = "the server could not complete the request";
 
 /* The answer to the handler's outcome: its reply, or a problem (whose field and text a
  * store or internal failure keeps to itself: they may name files). */
@@ -194,7 +194,7 @@ static struct MHD_Response *handled(const struct http_request *req, struct route
 	if (rc != NK_OK) {
 		*status = status_for(rc, call);
 		return answer_problem(req, status, *status == 500 ? "" : err->field,
-				      *status == 500 ? not_durable : err->text, call->problem_role);
+				      *status == 500 ? server_failed : err->text, call->problem_role);
 	}
 	*status = (unsigned)call->status;
 	if (call->file) {
@@ -225,14 +225,16 @@ static enum MHD_Result answer_pending(struct nk_server *srv, struct MHD_Connecti
 	req->pending = NULL;
 	req->waiting = false;
 	if (req->wait.abandoned) {
-		MHD_destroy_response(resp);
+		if (resp)
+			MHD_destroy_response(resp);
 		return MHD_NO;
 	}
 	(void)nk_store_group_durable(srv->group, req->wait.ticket, &failed);
 	if (failed && req->pending_ok) {
-		MHD_destroy_response(resp);
+		if (resp)
+			MHD_destroy_response(resp);
 		status = 500;
-		resp = answer_problem(req, &status, "", not_durable, NULL);
+		resp = answer_problem(req, &status, "", server_failed, NULL);
 	}
 	if (req->settle)
 		(void)auth_rate(srv, req->rate_key,
@@ -366,17 +368,18 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 			failed = nk_store_wait_durable(call.env.store, NULL) != NK_OK; /* stopping */
 		if (failed && rc == NK_OK) {
 			rc = NK_ESTORE;
-			MHD_destroy_response(resp);
+			if (resp)
+				MHD_destroy_response(resp);
 			status = 500;
-			resp = answer_problem(req, &status, "", not_durable, NULL);
+			resp = answer_problem(req, &status, "", server_failed, NULL);
 		}
 	}
 	call.verified = rc == NK_OK;	/* a signed action is done only once its signature held */
 	ret = answer_queue(conn, srv, req, method, status, resp);
 	goto out;
 failed:
-	ret = answer_queue(conn, srv, req, method, status,
-			   handled(req, &call, rc, &err, &status));
+	resp = handled(req, &call, rc, &err, &status);
+	ret = answer_queue(conn, srv, req, method, status, resp);
 	if (rc == NK_EAUTH && call.signed_request)
 		auth_fail_note(srv, addr);
 out:
