@@ -1,6 +1,7 @@
 /* Deferred durability in a commit group (issue 13): a connection opened with
  * NK_STORE_DEFER_DURABLE commits without waiting for the flush, its ticket says what to
- * wait for, and the committer's callback reports every flush, or its failure. */
+ * wait for, and the committer's callback reports every flush, or its failure; and a
+ * grouped connection's WAL checkpoint waits for its next read, outside the turn. */
 #include "store_fixture.h"
 
 #include <errno.h>
@@ -155,11 +156,58 @@ static void defer_flag_is_known(void **state)
 	assert_string_equal(err.field, "flags");
 }
 
+static off_t file_size(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? sb.st_size : -1;
+}
+
+/* SQLite's automatic checkpoint would run inside the COMMIT that takes the WAL past
+ * 1,000 pages, holding the group's writer turn: a grouped connection leaves it to its
+ * next read instead (sqlite.c, sq_wal_hook). */
+static void checkpoint_waits_for_a_read_outside_the_turn(void **state)
+{
+	struct fixture *fx = *state;
+	struct nk_store_group *group = NULL;
+	struct nk_store *st = NULL;
+	struct seen s = { .gate = false };
+	char wal[200], body[3100];
+	off_t db_before;
+	int commits = 0;
+
+	open_deferred(fx, &group, &st, &s);
+	create_case(st, "d3");
+	snprintf(wal, sizeof(wal), "%s-wal", fx->db);
+	memset(body, 'x', sizeof(body));
+	memcpy(body, "{\"t\":\"", 6);
+	memcpy(body + sizeof(body) - 3, "\"}", 3);
+	db_before = file_size(fx->db);
+	while (file_size(wal) < 1100 * 4096 && commits < 5000) {
+		begin(st);
+		append(st, "d3", "claimant", "figure", body);
+		commit(st);
+		commits++;
+	}
+	assert_true(file_size(wal) >= 1100 * 4096);
+	assert_int_equal(file_size(fx->db), db_before);	/* no checkpoint in any COMMIT */
+	assert_int_equal(nk_store_begin_read(st, NULL), NK_OK);
+	nk_store_rollback(st);
+	print_message("# %d commits, WAL %lld bytes, database %lld -> %lld bytes\n", commits,
+		      (long long)file_size(wal), (long long)db_before, (long long)file_size(fx->db));
+	assert_true(file_size(fx->db) > db_before + commits * 2048);	/* the read paid it */
+	close_deferred(group, st, &s);
+	reopen(fx);
+	assert_int_equal(count_events(fx->store, "d3"), (size_t)commits);
+}
+
 static const struct store_test sqlite_only[] = {
 	{ "deferred_commit_returns_before_its_flush", deferred_commit_returns_before_its_flush },
 	{ "failed_flush_is_reported_and_refuses_later_commits",
 	  failed_flush_is_reported_and_refuses_later_commits },
 	{ "defer_flag_is_known", defer_flag_is_known },
+	{ "checkpoint_waits_for_a_read_outside_the_turn",
+	  checkpoint_waits_for_a_read_outside_the_turn },
 };
 
 int main(void)
