@@ -26,6 +26,11 @@ struct nk_store;
 
 enum nk_store_flags {
 	NK_STORE_CREATE = 1u << 0,	/* create the database (and its key file) if missing */
+	/* nk_store_open_grouped only: nk_store_commit returns once its writes are in the
+	 * log, before they are flushed; the caller must not tell anyone of them before
+	 * nk_store_group_durable says so (the server answers from the flush's callback,
+	 * without holding a thread while it waits) */
+	NK_STORE_DEFER_DURABLE = 1u << 1,
 };
 
 /* What a backend can do, so that callers ask instead of reading the URL's scheme. */
@@ -306,6 +311,20 @@ NK_MUST_USE enum nk_status nk_store_open_grouped(struct nk_store **out, const ch
  * an answer built from a read is never sent before what it shows is on disk. Returns
  * at once outside a group. */
 NK_MUST_USE enum nk_status nk_store_wait_durable(struct nk_store *store, struct nk_error *err);
+
+/* The ticket that covers every commit this connection made or may have seen so far (0
+ * outside a group): what an answer built now waits for. */
+uint64_t nk_store_durable_ticket(struct nk_store *store);
+
+/* Whether ticket's commits are durable, or a flush failed (*failed: then they never
+ * will be, and nothing may be acknowledged). */
+bool nk_store_group_durable(struct nk_store_group *group, uint64_t ticket, bool *failed);
+
+/* fn(arg, synced, failed) is called on the committer's thread after every flush, with
+ * the highest ticket now durable: a server resumes the answers waiting for it. fn must
+ * be quick and must not commit; NULL stops the calls. */
+void nk_store_group_on_flush(struct nk_store_group *group,
+			     void (*fn)(void *arg, uint64_t synced, bool failed), void *arg);
 
 /* Whether a flush of the group's log failed: from then on every commit is refused (an
  * fsync that failed may have lost what it was to write, so nothing later is trusted)

@@ -1,8 +1,8 @@
 /* The HTTP side: libmicrohttpd in epoll thread-pool mode, one store connection per
  * worker, the request's life (bounds, route, token, rate, body, handler, answer on
- * the second call so that keep-alive survives), RFC 9457 problem documents, and one
- * log line per request that never holds a figure or a token. */
-#include "server/server_impl.h"
+ * the second call so that keep-alive survives, or on the call after its flush when the
+ * answer waited for it: durable.c). The answers themselves: answer.c. */
+#include "server/answer.h"
 #include "server/web_files.h"
 
 #include <nakodo/alloc.h>
@@ -14,36 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-struct http_request {
-	char id[17];
-	int64_t start_us;
-	size_t route;			/* index into server_routes, or server_route_count */
-	bool wrong_method;		/* the path exists with another method */
-	char case_id[NK_CASE_ID_MAX];
-	char role[NK_TOKEN_ROLE_MAX];
-	struct nk_buf body;	/* bounded by the route's body limit */
-	bool answered;
-	bool authorised;	/* the headers' token holds for a longer body (route_body_max_authorised) */
-};
-
-static const struct {
-	unsigned status;
-	const char *type, *title;
-} problems[] = {
-	{ 400, "invalid", "The request is malformed" },
-	{ 401, "unauthorized", "A valid bearer token is needed" },
-	{ 403, "forbidden", "This token does not grant this" },
-	{ 404, "not-found", "No such resource" },
-	{ 405, "method-not-allowed", "The resource does not take this method" },
-	{ 409, "refused", "The case's rules refuse this" },
-	{ 413, "too-large", "The request body is too large" },
-	{ 414, "uri-too-long", "The request target is too long" },
-	{ 415, "unsupported-media-type", "The body must be application/json" },
-	{ 429, "rate-limited", "Too many requests for this token or address" },
-	{ 431, "headers-too-large", "The request line and headers are too large" },
-	{ 500, "internal", "The server failed" },
-};
 
 void nk_server_config_default(struct nk_server_config *cfg)
 {
@@ -77,7 +47,8 @@ enum nk_status server_worker(struct nk_server *srv, struct worker **out, struct 
 		memset(w, 0, sizeof(*w));
 		if (srv->shared_store)
 			w->store = srv->shared_store;
-		else if ((rc = nk_store_open_grouped(&w->store, srv->cfg.db, 0, srv->group, err)) == NK_OK)
+		else if ((rc = nk_store_open_grouped(&w->store, srv->cfg.db, NK_STORE_DEFER_DURABLE,
+						     srv->group, err)) == NK_OK)
 			w->owns_store = true;
 		if (rc != NK_OK || pthread_setspecific(srv->store_key, w) != 0) {
 			server_worker_destroy(w);
@@ -88,13 +59,6 @@ enum nk_status server_worker(struct nk_server *srv, struct worker **out, struct 
 	return NK_OK;
 }
 
-/* Frees a response body after wiping it, the whole block (json_dumps's included, grown
- * past the text): answers may hold a party's figures. */
-static void wipe_free(void *body)
-{
-	nk_alloc_free(body);
-}
-
 /* 64 random bits in hex: a counter would tell a party how many requests others made
  * between two of its own, and so when the other side acted. */
 static void request_id(char out[static 17])
@@ -103,122 +67,6 @@ static void request_id(char out[static 17])
 
 	randombytes_buf(bytes, sizeof(bytes));
 	sodium_bin2hex(out, 17, bytes, sizeof(bytes));
-}
-
-static void log_line(struct nk_server *srv, const struct http_request *req, const char *method,
-		     unsigned status)
-{
-	char when[40];
-	struct timespec ts;
-	struct tm tm;
-	int64_t us = nk_time_mono_us() - req->start_us;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	metrics_request(&srv->metrics, req->route, status, us);
-	fprintf(srv->cfg.log, "time=%s.%03ldZ request=%s method=%s route=%s status=%u ms=%.3f\n",
-		when, ts.tv_nsec / 1000000, req->id, method,
-		req->route < server_route_count ? server_routes[req->route].path : "-", status,
-		(double)us / 1000.0);
-}
-
-static enum MHD_Result send_body(struct MHD_Connection *conn, struct nk_server *srv,
-				 struct http_request *req, const char *method, unsigned status,
-				 char *body, const char *type)
-{
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
-
-	resp = MHD_create_response_from_buffer_with_free_callback(body ? strlen(body) : 0, body,
-								  wipe_free);
-	if (!resp) {
-		wipe_free(body);
-		return MHD_NO;
-	}
-	if (body)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(resp, "X-Request-Id", req->id);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	web_headers(resp);
-	if (status == 429)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
-	if (status == 405 && req->route < server_route_count)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, server_routes[req->route].method);
-	ret = MHD_queue_response(conn, status, resp);
-	MHD_destroy_response(resp);
-	req->answered = true;
-	log_line(srv, req, method, status);
-	return ret;
-}
-
-/* A page or an asset from the built-in table (web_response). */
-static enum MHD_Result send_file(struct MHD_Connection *conn, struct nk_server *srv,
-				 struct http_request *req, const char *method,
-				 const struct web_file *file)
-{
-	struct MHD_Response *resp = web_response(file);
-	enum MHD_Result ret;
-
-	if (!resp)
-		return MHD_NO;
-	MHD_add_response_header(resp, "X-Request-Id", req->id);
-	ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
-	MHD_destroy_response(resp);
-	req->answered = true;
-	log_line(srv, req, method, MHD_HTTP_OK);
-	return ret;
-}
-
-static enum MHD_Result send_json(struct MHD_Connection *conn, struct nk_server *srv,
-				 struct http_request *req, const char *method, unsigned status,
-				 json_t *obj, const char *type)
-{
-	char *text = obj ? json_dumps(obj, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
-
-	json_decref(obj);
-	if (!text)
-		return send_body(conn, srv, req, method, 500, NULL, NULL);
-	return send_body(conn, srv, req, method, status, text, type);
-}
-
-/* An RFC 9457 problem document; field names the offending member, header or part. role,
- * when a joined role's signature is missing, names that role (the token's own), so that
- * a client holding the key knows which role to sign as. */
-static enum MHD_Result send_problem_role(struct MHD_Connection *conn, struct nk_server *srv,
-					 struct http_request *req, const char *method,
-					 unsigned status, const char *field, const char *detail,
-					 const char *role)
-{
-	size_t i = 0;
-	const char *title;
-	char type[64];
-	json_t *doc;
-
-	while (i < sizeof(problems) / sizeof(problems[0]) - 1 && problems[i].status != status)
-		i++;
-	title = problems[i].title;
-	snprintf(type, sizeof(type), "urn:nakodo:problem:%s", problems[i].type);
-	/* a missing signature is a 401 too, though the token was good: say what is missing,
-	 * for a caller without the command (doc/api.md, "Signed reads") */
-	if (status == 401 && field && strcmp(field, "signature") == 0)
-		title = "This role's requests must be signed: the Nakodo-Request and "
-			"Nakodo-Signature headers, or request and signature in the body";
-	doc = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", type, "title", title,
-			"status", (int)status, "detail", detail, "field", field ? field : "",
-			"request_id", req->id);
-	if (doc && role && json_object_set_new(doc, "role", json_string(role)) != 0) {
-		json_decref(doc);
-		doc = NULL;
-	}
-	return send_json(conn, srv, req, method, status, doc, "application/problem+json");
-}
-
-static enum MHD_Result send_problem(struct MHD_Connection *conn, struct nk_server *srv,
-				    struct http_request *req, const char *method, unsigned status,
-				    const char *field, const char *detail)
-{
-	return send_problem_role(conn, srv, req, method, status, field, detail, NULL);
 }
 
 static unsigned status_for(enum nk_status rc, const struct route_call *call)
@@ -333,6 +181,67 @@ static bool presents_signature(struct MHD_Connection *conn, const struct route *
 	return found;
 }
 
+static const char server_failed[] = "the server could not complete the request";
+
+/* The answer to the handler's outcome: its reply, or a problem (whose field and text a
+ * store or internal failure keeps to itself: they may name files). */
+static struct MHD_Response *handled(const struct http_request *req, struct route_call *call,
+				    enum nk_status rc, const struct nk_error *err,
+				    unsigned *status)
+{
+	struct MHD_Response *resp;
+
+	if (rc != NK_OK) {
+		*status = status_for(rc, call);
+		return answer_problem(req, status, *status == 500 ? "" : err->field,
+				      *status == 500 ? server_failed : err->text, call->problem_role);
+	}
+	*status = (unsigned)call->status;
+	if (call->file) {
+		if ((resp = web_response(call->file)))
+			MHD_add_response_header(resp, "X-Request-Id", req->id);
+		return resp;
+	}
+	if (call->text) {
+		resp = answer_body(req, *status, call->text, call->content_type);
+		call->text = NULL;
+		return resp;
+	}
+	resp = answer_json(req, status, call->reply, "application/json");
+	call->reply = NULL;
+	return resp;
+}
+
+/* The second half of a request whose answer waited for its flush (durable.c): now
+ * resumed, it goes, unless the flush failed (a 500: nothing was acknowledged) or the
+ * server stops (the connection closes unanswered). */
+static enum MHD_Result answer_pending(struct nk_server *srv, struct MHD_Connection *conn,
+				      struct http_request *req, const char *method)
+{
+	struct MHD_Response *resp = req->pending;
+	unsigned status = req->pending_status;
+	bool failed = false;
+
+	req->pending = NULL;
+	req->waiting = false;
+	if (req->wait.abandoned) {
+		if (resp)
+			MHD_destroy_response(resp);
+		return MHD_NO;
+	}
+	(void)nk_store_group_durable(srv->group, req->wait.ticket, &failed);
+	if (failed && req->pending_ok) {
+		if (resp)
+			MHD_destroy_response(resp);
+		status = 500;
+		resp = answer_problem(req, &status, "", server_failed, NULL);
+	}
+	if (req->settle)
+		(void)auth_rate(srv, req->rate_key,
+				req->pending_ok && !failed ? RATE_SIGNED : RATE_UNSIGNED, true);
+	return answer_queue(conn, srv, req, method, status, resp);
+}
+
 static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *conn,
 				struct http_request *req, const char *url, const char *method)
 {
@@ -349,6 +258,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	enum MHD_Result ret;
 	enum nk_status rc = NK_OK;
 	unsigned status;
+	struct MHD_Response *resp;
 	uint64_t rate_key = 0;
 	bool signing = false, presents = false, settle = false;
 
@@ -361,7 +271,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	if (!(route->access & ACCESS_PUBLIC)) {
 		/* before any token is parsed, hashed or looked up: guessing is not free */
 		if (auth_fail_over(srv, addr)) {
-			ret = send_problem(conn, srv, req, method, 429, "Authorization",
+			ret = http_send_problem(conn, srv, req, method, 429, "Authorization",
 					   "too many failed authentications from this address");
 			goto out;
 		}
@@ -375,14 +285,14 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 		if (!auth_parse(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							    MHD_HTTP_HEADER_AUTHORIZATION), token)) {
 			auth_fail_note(srv, addr);
-			ret = send_problem(conn, srv, req, method, 401, "Authorization",
+			ret = http_send_problem(conn, srv, req, method, 401, "Authorization",
 					   "expected 'Authorization: Bearer' and 64 hex digits");
 			goto out;
 		}
 		rc = nk_store_token_find(call.env.store, token, caller.case_id, caller.role, &err);
 		if (rc == NK_ENOTFOUND) {
 			auth_fail_note(srv, addr);
-			ret = send_problem(conn, srv, req, method, 401, "Authorization",
+			ret = http_send_problem(conn, srv, req, method, 401, "Authorization",
 					   "unknown or revoked token");
 			goto out;
 		}
@@ -399,13 +309,13 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 		presents = signing && presents_signature(conn, route, req);
 		if (!auth_rate(srv, rate_key, presents || !signing ? RATE_SIGNED : RATE_UNSIGNED,
 			       !presents)) {
-			ret = send_problem(conn, srv, req, method, 429, "Authorization",
+			ret = http_send_problem(conn, srv, req, method, 429, "Authorization",
 					   "this token's request rate is over its limit");
 			goto out;
 		}
 		settle = presents;
 		if ((status = auth_route_allows(route, &caller, req->case_id, &detail)) != 0) {
-			ret = send_problem(conn, srv, req, method, status, "Authorization", detail);
+			ret = http_send_problem(conn, srv, req, method, status, "Authorization", detail);
 			goto out;
 		}
 		if (route->sign_in_headers &&
@@ -421,11 +331,11 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 				    &err)) != NK_OK)
 		goto failed;
 	if (!route->fields && req->body.len > 0) {
-		ret = send_problem(conn, srv, req, method, 400, "body", "this route takes no body");
+		ret = http_send_problem(conn, srv, req, method, 400, "body", "this route takes no body");
 		goto out;
 	}
 	if (route->fields && req->body.len > 0 && !json_content(conn)) {
-		ret = send_problem(conn, srv, req, method, 415, "Content-Type",
+		ret = http_send_problem(conn, srv, req, method, 415, "Content-Type",
 				   "expected Content-Type: application/json");
 		goto out;
 	}
@@ -434,33 +344,45 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 				 &call.body, &err)) != NK_OK)
 		goto failed;
 	rc = route->handle(&call, &err);
-	/* Nothing is told before what it shows is durable, refusals included. */
-	if (call.env.store && nk_store_wait_durable(call.env.store, rc == NK_OK ? &err : NULL) != NK_OK &&
-	    rc == NK_OK)
-		rc = NK_ESTORE;
-	if (rc != NK_OK)
-		goto failed;
-	call.verified = true;	/* a signed action is done only once its signature held */
-	if (call.file) {
-		ret = send_file(conn, srv, req, method, call.file);
-	} else if (call.text) {
-		ret = send_body(conn, srv, req, method, (unsigned)call.status, call.text,
-				call.content_type);
-		call.text = NULL;
-	} else {
-		ret = send_json(conn, srv, req, method, (unsigned)call.status, call.reply,
-				"application/json");
-		call.reply = NULL;
-	}
-	goto out;
-failed:
-	status = status_for(rc, &call);
+	resp = handled(req, &call, rc, &err, &status);
 	if (rc == NK_EAUTH && call.signed_request)	/* a bad signature: a failed login */
 		auth_fail_note(srv, addr);
-	/* store and internal failures may name files: tell the client only that it failed */
-	ret = send_problem_role(conn, srv, req, method, status, status == 500 ? "" : err.field,
-				status == 500 ? "the server could not complete the request"
-					      : err.text, call.problem_role);
+	/* Nothing is told before what it shows is durable, refusals included: the answer
+	 * waits, built, for the flush, its connection suspended (durable.c), so that this
+	 * thread serves others meanwhile and their commits join the same flush. */
+	if (call.env.store) {
+		uint64_t ticket = nk_store_durable_ticket(call.env.store);
+		bool failed = false;
+
+		if (durable_defer(srv, &req->wait, conn, ticket)) {
+			req->waiting = true;
+			req->pending = resp;
+			req->pending_status = status;
+			req->pending_ok = rc == NK_OK;
+			req->settle = settle;
+			req->rate_key = rate_key;
+			settle = false;	/* when the answer goes */
+			ret = MHD_YES;
+			goto out;
+		}
+		if (srv->group && !nk_store_group_durable(srv->group, ticket, &failed))
+			failed = nk_store_wait_durable(call.env.store, NULL) != NK_OK; /* stopping */
+		if (failed && rc == NK_OK) {
+			rc = NK_ESTORE;
+			if (resp)
+				MHD_destroy_response(resp);
+			status = 500;
+			resp = answer_problem(req, &status, "", server_failed, NULL);
+		}
+	}
+	call.verified = rc == NK_OK;	/* a signed action is done only once its signature held */
+	ret = answer_queue(conn, srv, req, method, status, resp);
+	goto out;
+failed:
+	resp = handled(req, &call, rc, &err, &status);
+	ret = answer_queue(conn, srv, req, method, status, resp);
+	if (rc == NK_EAUTH && call.signed_request)
+		auth_fail_note(srv, addr);
 out:
 	/* A signature that held takes from the role's bucket; anything else a token alone
 	 * could have sent (a bad body, a refusal before the check) from the other. */
@@ -468,7 +390,7 @@ out:
 		(void)auth_rate(srv, rate_key, call.verified ? RATE_SIGNED : RATE_UNSIGNED, true);
 	json_decref(call.body);
 	json_decref(call.reply);
-	wipe_free(call.text);
+	answer_wipe_free(call.text);
 	if (token)
 		sodium_memzero(token, NK_TOKEN_BYTES);
 	return ret;
@@ -495,7 +417,7 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		*con_cls = req;
 		req->route = server_route_count;
 		if (request_head_size(conn, method, url) > srv->cfg.header_max)
-			return send_problem(conn, srv, req, method, 431, "headers",
+			return http_send_problem(conn, srv, req, method, 431, "headers",
 					    "the request line and headers are longer than the limit");
 		if (strlen(url) <= srv->cfg.url_max)
 			find_route(method, url, req);
@@ -512,18 +434,20 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		    !req->wrong_method &&
 		    declared <= route_body_max_authorised(&server_routes[req->route])) {
 			if (auth_fail_over(srv, peer_address(conn)))
-				return send_problem(conn, srv, req, method, 429, "Authorization",
+				return http_send_problem(conn, srv, req, method, 429, "Authorization",
 						    "too many failed authentications from this address");
 			if (unknown)	/* a guess answered: it counts as one */
 				auth_fail_note(srv, peer_address(conn));
-			return send_problem(conn, srv, req, method, 401, "Authorization",
+			return http_send_problem(conn, srv, req, method, 401, "Authorization",
 					    "a body this long needs a valid token for this route");
 		}
 		if (declared > body_limit(srv, req))
-			return send_problem(conn, srv, req, method, 413, "body",
+			return http_send_problem(conn, srv, req, method, 413, "body",
 					    "the body is longer than the limit");
 		return MHD_YES;
 	}
+	if (req->waiting)
+		return answer_pending(srv, conn, req, method);
 	if (req->answered) {
 		if (*upload_size > 0)
 			sodium_memzero((char *)upload, *upload_size);	/* see below */
@@ -544,13 +468,13 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_YES;
 	}
 	if (req->body.too_big)
-		return send_problem(conn, srv, req, method, 413, "body", "the body is longer than the limit");
+		return http_send_problem(conn, srv, req, method, 413, "body", "the body is longer than the limit");
 	if (strlen(url) > srv->cfg.url_max)
-		return send_problem(conn, srv, req, method, 414, "url", "the request target is longer than the limit");
+		return http_send_problem(conn, srv, req, method, 414, "url", "the request target is longer than the limit");
 	if (req->route == server_route_count)
-		return send_problem(conn, srv, req, method, 404, "url", "no such route");
+		return http_send_problem(conn, srv, req, method, 404, "url", "no such route");
 	if (req->wrong_method)
-		return send_problem(conn, srv, req, method, 405, "method", "the route does not take this method");
+		return http_send_problem(conn, srv, req, method, 405, "method", "the route does not take this method");
 	ret = dispatch(srv, conn, req, url, method);
 	/* the handler's locals (figures read back, briefings, the parsed body) are left on
 	 * this thread's stack below this frame: wipe them before the next request */
@@ -566,6 +490,8 @@ void server_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 	if (!req)
 		return;
+	if (req->pending)	/* closed while its answer waited */
+		MHD_destroy_response(req->pending);
 	nk_buf_free(&req->body);
 	free(req);
 	*con_cls = NULL;

@@ -128,7 +128,7 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 	struct sockaddr_in sa;
 	const union MHD_DaemonInfo *info;
 	struct MHD_OptionItem tls[SERVER_TLS_OPTIONS];
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
 	enum nk_status rc;
 
 	if ((rc = check_config(cfg, err)) != NK_OK ||
@@ -152,6 +152,7 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 		srv->cfg.log = stderr;
 	pthread_mutex_init(&srv->rate_mu, NULL);
 	pthread_mutex_init(&srv->seen_mu, NULL);
+	durable_init(srv);
 	randombytes_buf(srv->rate_key, sizeof(srv->rate_key));
 	if (pthread_key_create(&srv->store_key, server_worker_destroy) != 0) {
 		rc = nk_fail(err, NK_ENOMEM, "server", "no thread-local slot for the store");
@@ -165,6 +166,7 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 	    (rc = prepare_store(srv, err)) != NK_OK ||
 	    (rc = scrub_start(srv, err)) != NK_OK)
 		goto out;
+	durable_start(srv);
 	srv->daemon = MHD_start_daemon(
 		flags,
 		0, NULL, NULL, server_on_request, srv,
@@ -209,6 +211,7 @@ void nk_server_stop(struct nk_server *srv)
 		/* no new connections; give the requests in flight up to 10 s to finish */
 		for (int i = 0; i < 1000 && atomic_load(&srv->in_flight) > 0; i++)
 			nanosleep(&pause, NULL);
+		durable_stop(srv);
 		MHD_stop_daemon(srv->daemon);
 		if (s != MHD_INVALID_SOCKET)
 			close(s);
@@ -219,6 +222,7 @@ void nk_server_stop(struct nk_server *srv)
 	if (srv->key_made)
 		pthread_key_delete(srv->store_key);
 	nk_store_group_free(srv->group);
+	durable_free(srv);	/* after the committer, which may still have called on_flush */
 	nk_record_log_free(srv->record);
 	nk_case_cache_free(srv->cache);
 	if (srv->metrics.requests || srv->metrics.cases)

@@ -140,6 +140,14 @@ struct server_metrics {
 	pthread_t counter;
 };
 
+/* durable.c: an answer waiting, its connection suspended, for the flush of its ticket. */
+struct durable_wait {
+	struct durable_wait *next;
+	struct MHD_Connection *conn;
+	uint64_t ticket;
+	bool abandoned;		/* resumed unanswered because the server stops */
+};
+
 struct nk_server {
 	struct nk_server_config cfg;
 	struct MHD_Daemon *daemon;
@@ -168,6 +176,10 @@ struct nk_server {
 	pthread_cond_t scrub_wake;
 	bool scrub_stop, scrub_started, scrub_sync_made;
 	atomic_bool scrub_behind;	/* the last try failed: /healthz says so */
+	/* durable.c: the answers waiting for a flush, guarded by durable_mu */
+	pthread_mutex_t durable_mu;
+	struct durable_wait *durable_waiters;
+	bool durable_ready, durable_stopping;
 };
 
 /* routes.c */
@@ -197,6 +209,20 @@ void server_worker_destroy(void *worker);
 /* routes_pages.c: a role's token traded for a fresh one; the operator's case list. */
 NK_MUST_USE enum nk_status h_rotate(struct route_call *call, struct nk_error *err);
 NK_MUST_USE enum nk_status h_overview(struct route_call *call, struct nk_error *err);
+
+/* durable.c: answering once the flush is done, without holding a worker thread. Set up
+ * before the daemon starts (durable_init, durable_start); durable_stop before the daemon
+ * stops, durable_free after the group is freed. */
+void durable_init(struct nk_server *srv);
+void durable_start(struct nk_server *srv);
+/* Inside the request's handler call: true when ticket is not yet durable and the
+ * connection is now suspended, to be resumed once it is (or once a flush failed, or the
+ * server stops: w->abandoned); false when the answer may go now, or must wait on this
+ * thread because the server is stopping (nk_store_wait_durable). */
+bool durable_defer(struct nk_server *srv, struct durable_wait *w, struct MHD_Connection *conn,
+		   uint64_t ticket);
+void durable_stop(struct nk_server *srv);
+void durable_free(struct nk_server *srv);
 
 /* analyze.c: POST /v1/analyze. */
 NK_MUST_USE enum nk_status h_analyze(struct route_call *call, struct nk_error *err);

@@ -35,6 +35,9 @@ struct nk_store_group {
 	bool failed;			/* a flush failed: nothing is acknowledged any more */
 	bool stop;
 	pthread_t thread;
+	/* told after every flush, outside mu (nk_store_group_on_flush) */
+	void (*on_flush)(void *arg, uint64_t synced, bool failed);
+	void *on_flush_arg;
 };
 
 static void *committer(void *arg)
@@ -73,6 +76,13 @@ static void *committer(void *arg)
 			g->failed = true;
 		g->synced = target;
 		pthread_cond_broadcast(&g->done);
+		if (g->on_flush) {
+			bool failed = g->failed;
+
+			pthread_mutex_unlock(&g->mu);
+			g->on_flush(g->on_flush_arg, target, failed);
+			pthread_mutex_lock(&g->mu);
+		}
 	}
 	pthread_mutex_unlock(&g->mu);
 	return NULL;
@@ -199,6 +209,42 @@ enum nk_status store_group_wait(struct nk_store_group *g, uint64_t ticket, bool 
 		rc = nk_fail(err, NK_ESTORE, "store", "the log could not be flushed to disk");
 	pthread_mutex_unlock(&g->mu);
 	return rc;
+}
+
+/* Marks ticket written without waiting for its flush (a deferred commit, whose caller
+ * waits through nk_store_group_durable and on_flush instead). */
+enum nk_status store_group_mark(struct nk_store_group *g, uint64_t ticket, struct nk_error *err)
+{
+	enum nk_status rc = NK_OK;
+
+	pthread_mutex_lock(&g->mu);
+	if (ticket > g->written)
+		g->written = ticket;
+	pthread_cond_signal(&g->wake);
+	if (g->failed)
+		rc = nk_fail(err, NK_ESTORE, "store", "the log could not be flushed to disk");
+	pthread_mutex_unlock(&g->mu);
+	return rc;
+}
+
+void nk_store_group_on_flush(struct nk_store_group *g,
+			     void (*fn)(void *arg, uint64_t synced, bool failed), void *arg)
+{
+	pthread_mutex_lock(&g->mu);
+	g->on_flush = fn;
+	g->on_flush_arg = arg;
+	pthread_mutex_unlock(&g->mu);
+}
+
+bool nk_store_group_durable(struct nk_store_group *g, uint64_t ticket, bool *failed)
+{
+	bool durable;
+
+	pthread_mutex_lock(&g->mu);
+	*failed = g->failed;
+	durable = g->failed || g->synced >= ticket;
+	pthread_mutex_unlock(&g->mu);
+	return durable;
 }
 
 bool nk_store_group_failed(struct nk_store_group *g)

@@ -18,5 +18,8 @@ uint64_t store_group_current(struct nk_store_group *group);
 /* Marks ticket written and waits for the flush that covers it. */
 NK_MUST_USE enum nk_status store_group_wait(struct nk_store_group *group, uint64_t ticket,
 					    bool written, struct nk_error *err);
+/* Marks ticket written and returns at once (fails if a flush already failed). */
+NK_MUST_USE enum nk_status store_group_mark(struct nk_store_group *group, uint64_t ticket,
+					    struct nk_error *err);
 
 #endif

@@ -58,6 +58,7 @@ struct sq_store {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *stmt[SQ_COUNT];
+	bool checkpoint_owed;	/* grouped: the WAL is long, checkpoint at the next read */
 };
 
 /* sqlite_stmt.c: running a prepared statement. fail maps an SQLite result code to a

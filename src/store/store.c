@@ -224,9 +224,9 @@ enum nk_status nk_store_open_grouped(struct nk_store **out, const char *url, uns
 	rc = parse_url(url, &ops, &location, err);
 	if (rc != NK_OK)
 		goto out;
-	if (flags & ~(unsigned)NK_STORE_CREATE) {
+	if (flags & ~(unsigned)(NK_STORE_CREATE | NK_STORE_DEFER_DURABLE)) {
 		rc = nk_fail(err, NK_EINVAL, "flags", "unknown store flags 0x%x",
-			     flags & ~(unsigned)NK_STORE_CREATE);
+			     flags & ~(unsigned)(NK_STORE_CREATE | NK_STORE_DEFER_DURABLE));
 		goto out;
 	}
 	if (sodium_init() < 0) {
@@ -244,12 +244,13 @@ enum nk_status nk_store_open_grouped(struct nk_store **out, const char *url, uns
 		rc = nk_fail(err, NK_ENOMEM, "", "no memory for the storage key");
 		goto out;
 	}
-	rc = ops->open(&store->backend, location, flags, store->key, err);
+	rc = ops->open(&store->backend, location, flags & NK_STORE_CREATE, store->key, err);
 	if (rc != NK_OK)
 		goto out;
 	if (group && (rc = ops->relax_sync(store->backend, err)) != NK_OK)
 		goto out;
 	store->group = group;
+	store->defer_durable = group && (flags & NK_STORE_DEFER_DURABLE);
 	if (sodium_mprotect_readonly(store->key) != 0) {
 		rc = nk_fail(err, NK_ECRYPTO, "", "the storage key could not be made read-only");
 		goto out;
@@ -325,10 +326,14 @@ enum nk_status nk_store_wait_durable(struct nk_store *store, struct nk_error *er
 	return store_group_wait(store->group, store_group_current(store->group), false, err);
 }
 
+uint64_t nk_store_durable_ticket(struct nk_store *store)
+{
+	return store && store->group ? store_group_current(store->group) : 0;
+}
+
 enum nk_status nk_store_commit(struct nk_store *store, struct nk_error *err)
 {
-	enum nk_status rc;
-
+	enum nk_status rc, wrc;
 	uint64_t ticket = 0;
 
 	rc = store_check_in_tx(store, "commit", err);
@@ -352,8 +357,10 @@ enum nk_status nk_store_commit(struct nk_store *store, struct nk_error *err)
 			store_group_give_turn(store->group);
 		}
 		/* marks the ticket written in any case: readers may be waiting for it */
-		enum nk_status wrc = store_group_wait(store->group, ticket, true,
-						      rc == NK_OK ? err : NULL);
+		if (store->defer_durable)
+			wrc = store_group_mark(store->group, ticket, rc == NK_OK ? err : NULL);
+		else
+			wrc = store_group_wait(store->group, ticket, true, rc == NK_OK ? err : NULL);
 
 		if (rc == NK_OK)
 			rc = wrc;

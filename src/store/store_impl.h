@@ -170,6 +170,7 @@ struct nk_store {
 	bool read_tx;		/* the transaction is a read snapshot */
 	struct nk_store_group *group;	/* borrowed; NULL when not grouped */
 	bool holds_turn;	/* holds the group's writer lock */
+	bool defer_durable;	/* NK_STORE_DEFER_DURABLE: commit does not wait for the flush */
 };
 
 /* Each backend's one export: its vtable (sqlite.c, mem.c), which store.c picks by scheme. */

@@ -1,0 +1,145 @@
+/* The answers of the HTTP side: responses with the strict headers every answer carries,
+ * RFC 9457 problem documents, and one log line per request that never holds a figure or
+ * a token. A response is built apart from its sending (answer.h). */
+#include "server/answer.h"
+
+#include <nakodo/alloc.h>
+#include <nakodo/time.h>
+
+#include <string.h>
+#include <time.h>
+
+static const struct {
+	unsigned status;
+	const char *type, *title;
+} problems[] = {
+	{ 400, "invalid", "The request is malformed" },
+	{ 401, "unauthorized", "A valid bearer token is needed" },
+	{ 403, "forbidden", "This token does not grant this" },
+	{ 404, "not-found", "No such resource" },
+	{ 405, "method-not-allowed", "The resource does not take this method" },
+	{ 409, "refused", "The case's rules refuse this" },
+	{ 413, "too-large", "The request body is too large" },
+	{ 414, "uri-too-long", "The request target is too long" },
+	{ 415, "unsupported-media-type", "The body must be application/json" },
+	{ 429, "rate-limited", "Too many requests for this token or address" },
+	{ 431, "headers-too-large", "The request line and headers are too large" },
+	{ 500, "internal", "The server failed" },
+};
+
+/* The whole block, json_dumps's included (grown past the text), is wiped. */
+void answer_wipe_free(void *body)
+{
+	nk_alloc_free(body);
+}
+
+static void log_line(struct nk_server *srv, const struct http_request *req, const char *method,
+		     unsigned status)
+{
+	char when[40];
+	struct timespec ts;
+	struct tm tm;
+	int64_t us = nk_time_mono_us() - req->start_us;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	metrics_request(&srv->metrics, req->route, status, us);
+	fprintf(srv->cfg.log, "time=%s.%03ldZ request=%s method=%s route=%s status=%u ms=%.3f\n",
+		when, ts.tv_nsec / 1000000, req->id, method,
+		req->route < server_route_count ? server_routes[req->route].path : "-", status,
+		(double)us / 1000.0);
+}
+
+struct MHD_Response *answer_body(const struct http_request *req, unsigned status, char *body,
+				 const char *type)
+{
+	struct MHD_Response *resp;
+
+	resp = MHD_create_response_from_buffer_with_free_callback(body ? strlen(body) : 0, body,
+								  answer_wipe_free);
+	if (!resp) {
+		answer_wipe_free(body);
+		return NULL;
+	}
+	if (body)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(resp, "X-Request-Id", req->id);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	web_headers(resp);
+	if (status == 429)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+	if (status == 405 && req->route < server_route_count)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, server_routes[req->route].method);
+	return resp;
+}
+
+struct MHD_Response *answer_json(const struct http_request *req, unsigned *status, json_t *obj,
+				 const char *type)
+{
+	char *text = obj ? json_dumps(obj, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+
+	json_decref(obj);
+	if (!text)
+		*status = 500;
+	return answer_body(req, *status, text, type);
+}
+
+struct MHD_Response *answer_problem(const struct http_request *req, unsigned *status,
+				    const char *field, const char *detail, const char *role)
+{
+	size_t i = 0;
+	const char *title;
+	char type[64];
+	json_t *doc;
+
+	while (i < sizeof(problems) / sizeof(problems[0]) - 1 && problems[i].status != *status)
+		i++;
+	title = problems[i].title;
+	snprintf(type, sizeof(type), "urn:nakodo:problem:%s", problems[i].type);
+	/* a missing signature is a 401 too, though the token was good: say what is missing,
+	 * for a caller without the command (doc/api.md, "Signed reads") */
+	if (*status == 401 && field && strcmp(field, "signature") == 0)
+		title = "This role's requests must be signed: the Nakodo-Request and "
+			"Nakodo-Signature headers, or request and signature in the body";
+	doc = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", type, "title", title,
+			"status", (int)*status, "detail", detail, "field", field ? field : "",
+			"request_id", req->id);
+	if (doc && role && json_object_set_new(doc, "role", json_string(role)) != 0) {
+		json_decref(doc);
+		doc = NULL;
+	}
+	return answer_json(req, status, doc, "application/problem+json");
+}
+
+enum MHD_Result answer_queue(struct MHD_Connection *conn, struct nk_server *srv,
+			     struct http_request *req, const char *method, unsigned status,
+			     struct MHD_Response *resp)
+{
+	enum MHD_Result ret;
+
+	if (!resp)
+		return MHD_NO;
+	ret = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	req->answered = true;
+	log_line(srv, req, method, status);
+	return ret;
+}
+
+enum MHD_Result http_send_problem_role(struct MHD_Connection *conn, struct nk_server *srv,
+				       struct http_request *req, const char *method,
+				       unsigned status, const char *field, const char *detail,
+				       const char *role)
+{
+	struct MHD_Response *resp = answer_problem(req, &status, field, detail, role);
+
+	return answer_queue(conn, srv, req, method, status, resp);
+}
+
+enum MHD_Result http_send_problem(struct MHD_Connection *conn, struct nk_server *srv,
+				  struct http_request *req, const char *method, unsigned status,
+				  const char *field, const char *detail)
+{
+	return http_send_problem_role(conn, srv, req, method, status, field, detail, NULL);
+}

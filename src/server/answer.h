@@ -1,0 +1,61 @@
+/* Internal to server/: a request's life as http.c keeps it, and the answers it sends
+ * (answer.c): a response is built apart from its sending, so that an answer can wait,
+ * built, for the flush of what it shows (durable.c). */
+#ifndef NAKODO_SERVER_ANSWER_H
+#define NAKODO_SERVER_ANSWER_H
+
+#include "server/server_impl.h"
+
+#include <nakodo/buffers.h>
+
+struct http_request {
+	char id[17];
+	int64_t start_us;
+	size_t route;			/* index into server_routes, or server_route_count */
+	bool wrong_method;		/* the path exists with another method */
+	char case_id[NK_CASE_ID_MAX];
+	char role[NK_TOKEN_ROLE_MAX];
+	struct nk_buf body;	/* bounded by the route's body limit */
+	bool answered;
+	bool authorised;	/* the headers' token holds for a longer body (route_body_max_authorised) */
+	/* An answer built and waiting, its connection suspended, for its flush (durable.c):
+	 * what to send, and the rate limiter's settling that follows it. */
+	struct durable_wait wait;
+	struct MHD_Response *pending;
+	unsigned pending_status;
+	bool pending_ok;		/* the handler succeeded: a failed flush makes it a 500 */
+	bool waiting;			/* suspended; the next call sends pending */
+	bool settle;
+	uint64_t rate_key;
+};
+
+/* Frees a response body after wiping it (answers may hold a party's figures). */
+void answer_wipe_free(void *body);
+
+/* A response of body (taken: freed by the response, or here on failure) with the
+ * request's headers; NULL when out of memory. */
+struct MHD_Response *answer_body(const struct http_request *req, unsigned status, char *body,
+				 const char *type);
+/* The same of a JSON document (taken); a document that cannot be written is a bare 500
+ * (*status says so). */
+struct MHD_Response *answer_json(const struct http_request *req, unsigned *status, json_t *obj,
+				 const char *type);
+/* An RFC 9457 problem document; field names the offending member, header or part; role,
+ * when a joined role's signature is missing, names that role. */
+struct MHD_Response *answer_problem(const struct http_request *req, unsigned *status,
+				    const char *field, const char *detail, const char *role);
+/* Queues resp (NULL: fails the connection), logs the request's line and counts it. */
+enum MHD_Result answer_queue(struct MHD_Connection *conn, struct nk_server *srv,
+			     struct http_request *req, const char *method, unsigned status,
+			     struct MHD_Response *resp);
+
+/* answer_queue of answer_problem. */
+enum MHD_Result http_send_problem_role(struct MHD_Connection *conn, struct nk_server *srv,
+				       struct http_request *req, const char *method,
+				       unsigned status, const char *field, const char *detail,
+				       const char *role);
+enum MHD_Result http_send_problem(struct MHD_Connection *conn, struct nk_server *srv,
+				  struct http_request *req, const char *method, unsigned status,
+				  const char *field, const char *detail);
+
+#endif

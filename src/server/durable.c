@@ -1,0 +1,91 @@
+/* Answers that wait for their flush without holding a thread (issue 13). A request's
+ * writes commit without waiting (NK_STORE_DEFER_DURABLE); its answer is built at once
+ * and its connection suspended until the group's committer reports a flush that covers
+ * the request's ticket, then resumed to send it. With the answer waiting on a thread,
+ * a flush could carry no more commits than there are worker threads; suspended, every
+ * connection's commit can join the next flush.
+ *
+ * Lock order: durable_mu, then the group's own and libmicrohttpd's. A connection is
+ * suspended and resumed only under durable_mu, so that a resume never comes before its
+ * suspension. */
+#include "server/server_impl.h"
+
+void durable_init(struct nk_server *srv)
+{
+	pthread_mutex_init(&srv->durable_mu, NULL);
+	srv->durable_ready = true;
+}
+
+/* On the committer's thread: resume every connection whose ticket is now durable (all
+ * of them when the flush failed: their answers say so). */
+static void on_flush(void *arg, uint64_t synced, bool failed)
+{
+	struct nk_server *srv = arg;
+	struct durable_wait **link, *w;
+
+	pthread_mutex_lock(&srv->durable_mu);
+	link = &srv->durable_waiters;
+	while ((w = *link) != NULL) {
+		if (failed || w->ticket <= synced) {
+			*link = w->next;
+			w->next = NULL;
+			MHD_resume_connection(w->conn);
+		} else {
+			link = &w->next;
+		}
+	}
+	pthread_mutex_unlock(&srv->durable_mu);
+}
+
+void durable_start(struct nk_server *srv)
+{
+	if (srv->group)
+		nk_store_group_on_flush(srv->group, on_flush, srv);
+}
+
+bool durable_defer(struct nk_server *srv, struct durable_wait *w, struct MHD_Connection *conn,
+		   uint64_t ticket)
+{
+	bool failed, deferred = false;
+
+	if (!srv->group || ticket == 0)
+		return false;
+	pthread_mutex_lock(&srv->durable_mu);
+	if (!srv->durable_stopping && !nk_store_group_durable(srv->group, ticket, &failed)) {
+		w->ticket = ticket;
+		w->conn = conn;
+		w->next = srv->durable_waiters;
+		srv->durable_waiters = w;
+		MHD_suspend_connection(conn);
+		deferred = true;
+	}
+	pthread_mutex_unlock(&srv->durable_mu);
+	return deferred;
+}
+
+void durable_stop(struct nk_server *srv)
+{
+	struct durable_wait *w;
+
+	if (!srv->durable_ready)
+		return;
+	if (srv->group)
+		nk_store_group_on_flush(srv->group, NULL, NULL);
+	pthread_mutex_lock(&srv->durable_mu);
+	srv->durable_stopping = true;
+	/* left after the grace period: resumed unanswered, so libmicrohttpd closes them (a
+	 * daemon must not stop with a connection suspended); nothing was acknowledged */
+	while ((w = srv->durable_waiters) != NULL) {
+		srv->durable_waiters = w->next;
+		w->next = NULL;
+		w->abandoned = true;
+		MHD_resume_connection(w->conn);
+	}
+	pthread_mutex_unlock(&srv->durable_mu);
+}
+
+void durable_free(struct nk_server *srv)
+{
+	if (srv->durable_ready)
+		pthread_mutex_destroy(&srv->durable_mu);
+}

@@ -1,0 +1,216 @@
+/* Deferred durability in a commit group (issue 13): a connection opened with
+ * NK_STORE_DEFER_DURABLE commits without waiting for the flush, its ticket says what to
+ * wait for, and the committer's callback reports every flush, or its failure; and a
+ * grouped connection's WAL checkpoint waits for its next read, outside the turn. */
+#include "store_fixture.h"
+
+#include <errno.h>
+#include <time.h>
+
+/* What the committer's callback saw; while gate is closed it holds the committer in
+ * the callback, so that no later flush can run. */
+struct seen {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint64_t synced;
+	bool failed, gate;
+	unsigned calls;
+};
+
+static void on_flush(void *arg, uint64_t synced, bool failed)
+{
+	struct seen *s = arg;
+
+	pthread_mutex_lock(&s->mu);
+	s->synced = synced;
+	s->failed = s->failed || failed;
+	s->calls++;
+	pthread_cond_broadcast(&s->cv);
+	while (s->gate)
+		pthread_cond_wait(&s->cv, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* Waits, at most 10 s, for the callback to report ticket (or a failure when failure). */
+static bool wait_seen(struct seen *s, uint64_t ticket, bool failure)
+{
+	struct timespec until;
+	bool ok;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	pthread_mutex_lock(&s->mu);
+	while (!(failure ? s->failed : s->synced >= ticket) &&
+	       pthread_cond_timedwait(&s->cv, &s->mu, &until) != ETIMEDOUT) {
+	}
+	ok = failure ? s->failed : s->synced >= ticket;
+	pthread_mutex_unlock(&s->mu);
+	return ok;
+}
+
+static void open_deferred(struct fixture *fx, struct nk_store_group **group,
+			  struct nk_store **st, struct seen *s)
+{
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	assert_int_equal(nk_store_group_new(group, fx->url, NULL), NK_OK);
+	nk_store_group_on_flush(*group, on_flush, s);
+	assert_int_equal(nk_store_open_grouped(st, fx->url, NK_STORE_DEFER_DURABLE, *group, NULL),
+			 NK_OK);
+}
+
+static void close_deferred(struct nk_store_group *group, struct nk_store *st, struct seen *s)
+{
+	nk_store_group_on_flush(group, NULL, NULL);
+	nk_store_close(st);
+	nk_store_group_free(group);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
+}
+
+static void deferred_commit_returns_before_its_flush(void **state)
+{
+	struct fixture *fx = *state;
+	struct nk_store_group *group = NULL;
+	struct nk_store *st = NULL;
+	struct seen s = { .gate = true };
+	uint64_t first, second;
+	bool failed = true;
+
+	open_deferred(fx, &group, &st, &s);
+	create_case(st, "d1");
+	first = nk_store_durable_ticket(st);
+	assert_true(first > 0);
+	/* the committer is now held in the callback of the flush of first */
+	assert_true(wait_seen(&s, first, false));
+	begin(st);
+	append(st, "d1", "claimant", "figure", "{}");
+	commit(st);	/* a commit that waited for its flush would never return here */
+	second = nk_store_durable_ticket(st);
+	assert_true(second > first);
+	assert_false(nk_store_group_durable(group, second, &failed));
+	assert_false(failed);
+	assert_true(nk_store_group_durable(group, first, &failed));
+	pthread_mutex_lock(&s.mu);
+	s.gate = false;
+	pthread_cond_broadcast(&s.cv);
+	pthread_mutex_unlock(&s.mu);
+	assert_true(wait_seen(&s, second, false));
+	assert_true(nk_store_group_durable(group, second, &failed));
+	assert_false(failed);
+	close_deferred(group, st, &s);
+	reopen(fx);
+	assert_int_equal(count_events(fx->store, "d1"), 1);
+}
+
+static void failed_flush_is_reported_and_refuses_later_commits(void **state)
+{
+	struct fixture *fx = *state;
+	struct nk_store_group *group = NULL;
+	struct nk_store *st = NULL;
+	struct seen s = { .gate = false };
+	char wal[200], kept[220];
+	uint64_t ticket;
+	bool failed = false;
+	struct nk_error err = { 0 };
+
+	open_deferred(fx, &group, &st, &s);
+	create_case(st, "d2");
+	assert_true(wait_seen(&s, nk_store_durable_ticket(st), false));
+	/* the WAL's path made unopenable: the committer's flush fails, the writes go on
+	 * through the connection's open descriptor */
+	snprintf(wal, sizeof(wal), "%s-wal", fx->db);
+	snprintf(kept, sizeof(kept), "%s-kept", fx->db);
+	assert_int_equal(rename(wal, kept), 0);
+	assert_int_equal(symlink(wal, wal), 0);
+	begin(st);
+	append(st, "d2", "claimant", "figure", "{}");
+	commit(st);	/* in the log, not yet acknowledged */
+	ticket = nk_store_durable_ticket(st);
+	assert_true(wait_seen(&s, ticket, true));
+	assert_true(nk_store_group_durable(group, ticket, &failed));
+	assert_true(failed);
+	assert_true(nk_store_group_failed(group));
+	assert_int_equal(nk_store_begin(st, NULL), NK_OK);
+	assert_int_equal(nk_store_append(st, "d2", &(struct nk_event){ .time_ms = 1,
+			 .actor = "a", .type = "t", .body = "{}" }, NULL), NK_OK);
+	assert_int_equal(nk_store_commit(st, &err), NK_ESTORE);
+	assert_string_equal(err.field, "store");
+	close_deferred(group, st, &s);
+	assert_int_equal(unlink(wal), 0);
+	assert_int_equal(rename(kept, wal), 0);
+}
+
+static void defer_flag_is_known(void **state)
+{
+	struct fixture *fx = *state;
+	struct nk_store *st = NULL;
+	struct nk_error err = { 0 };
+
+	/* outside a group the flag changes nothing: commits are durable on return */
+	assert_int_equal(nk_store_open_grouped(&st, fx->url, NK_STORE_DEFER_DURABLE, NULL, &err),
+			 NK_OK);
+	assert_int_equal(nk_store_durable_ticket(st), 0);
+	nk_store_close(st);
+	assert_int_equal(nk_store_open_grouped(&st, fx->url, 1u << 7, NULL, &err), NK_EINVAL);
+	assert_string_equal(err.field, "flags");
+}
+
+static off_t file_size(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? sb.st_size : -1;
+}
+
+/* SQLite's automatic checkpoint would run inside the COMMIT that takes the WAL past
+ * 1,000 pages, holding the group's writer turn: a grouped connection leaves it to its
+ * next read instead (sqlite.c, sq_wal_hook). */
+static void checkpoint_waits_for_a_read_outside_the_turn(void **state)
+{
+	struct fixture *fx = *state;
+	struct nk_store_group *group = NULL;
+	struct nk_store *st = NULL;
+	struct seen s = { .gate = false };
+	char wal[200], body[3100];
+	off_t db_before;
+	int commits = 0;
+
+	open_deferred(fx, &group, &st, &s);
+	create_case(st, "d3");
+	snprintf(wal, sizeof(wal), "%s-wal", fx->db);
+	memset(body, 'x', sizeof(body));
+	memcpy(body, "{\"t\":\"", 6);
+	memcpy(body + sizeof(body) - 3, "\"}", 3);
+	db_before = file_size(fx->db);
+	while (file_size(wal) < 1100 * 4096 && commits < 5000) {
+		begin(st);
+		append(st, "d3", "claimant", "figure", body);
+		commit(st);
+		commits++;
+	}
+	assert_true(file_size(wal) >= 1100 * 4096);
+	assert_int_equal(file_size(fx->db), db_before);	/* no checkpoint in any COMMIT */
+	assert_int_equal(nk_store_begin_read(st, NULL), NK_OK);
+	nk_store_rollback(st);
+	print_message("# %d commits, WAL %lld bytes, database %lld -> %lld bytes\n", commits,
+		      (long long)file_size(wal), (long long)db_before, (long long)file_size(fx->db));
+	assert_true(file_size(fx->db) > db_before + commits * 2048);	/* the read paid it */
+	close_deferred(group, st, &s);
+	reopen(fx);
+	assert_int_equal(count_events(fx->store, "d3"), (size_t)commits);
+}
+
+static const struct store_test sqlite_only[] = {
+	{ "deferred_commit_returns_before_its_flush", deferred_commit_returns_before_its_flush },
+	{ "failed_flush_is_reported_and_refuses_later_commits",
+	  failed_flush_is_reported_and_refuses_later_commits },
+	{ "defer_flag_is_known", defer_flag_is_known },
+	{ "checkpoint_waits_for_a_read_outside_the_turn",
+	  checkpoint_waits_for_a_read_outside_the_turn },
+};
+
+int main(void)
+{
+	return store_tests_run("store_defer", NULL, 0, sqlite_only, COUNT(sqlite_only), NULL, 0);
+}
