@@ -79,13 +79,15 @@ enum nk_status nk_blind_begin(struct nk_blind_party *p, int round,
 	return NK_OK;
 }
 
-/* Carried labels of the earlier rounds' figures onto this circuit's wires. */
-static void carry_in(struct nk_blind_party *p)
+/* Carried labels of the earlier rounds' figures onto this circuit's wires. (Given its
+ * parts rather than the party: gcc 12 at -O1 and above drops the call otherwise.) */
+static void carry_in(struct gc_label *label, const struct blind_circuit *bc,
+		     const struct gc_label (*carried)[2][BLIND_FIG_BITS], int round)
 {
-	for (int s = 1; s < p->round; s++)
+	for (int s = 0; s < round - 1 && s < NK_ROUNDS_MAX; s++)
 		for (int who = 0; who < 2; who++)
 			for (int i = 0; i < BLIND_FIG_BITS; i++)
-				p->label[p->bc.prev[who][s - 1][i]] = p->carried[s - 1][who][i];
+				label[bc->prev[who][s][i]] = carried[s][who][i];
 }
 
 static uint64_t tweak_base(const struct nk_blind_party *p)
@@ -172,7 +174,8 @@ static enum nk_status claimant_garble(struct nk_blind_party *p, const uint8_t *i
 	free(q);
 	for (int j = 0; j < p->bc.in_n[0]; j++)
 		randombytes_buf(p->label[p->bc.in[0][j]].w, GC_LABEL_BYTES);
-	carry_in(p);
+	carry_in(p->label, &p->bc, (const struct gc_label (*)[2][BLIND_FIG_BITS])p->carried,
+		 p->round);
 	gc_garble(&p->bc.c, &p->delta, p->label, w + (size_t)p->in_n[0] * GC_LABEL_BYTES,
 		  tweak_base(p), p->sid);
 	n = blind_input_bits(&p->rules, NK_CLAIMANT, &p->input, bits);
@@ -375,7 +378,8 @@ static enum nk_status payer_evaluate(struct nk_blind_party *p, const uint8_t *in
 	for (int j = 0; j < p->bc.in_n[0]; j++)
 		memcpy(p->label[p->bc.in[0][j]].w, body + (size_t)j * GC_LABEL_BYTES,
 		       GC_LABEL_BYTES);
-	carry_in(p);
+	carry_in(p->label, &p->bc, (const struct gc_label (*)[2][BLIND_FIG_BITS])p->carried,
+		 p->round);
 	gc_eval(&p->bc.c, p->label, body + (size_t)p->in_n[0] * GC_LABEL_BYTES, tweak_base(p),
 		p->sid);
 	decode = body + p->size[MSG_CIRCUIT] - MSG_HEADER - MSG_CHECK - (OUT_COUNT + 7) / 8;
