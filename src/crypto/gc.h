@@ -14,7 +14,7 @@
 #define GC_TRUE 1u
 #define GC_LABEL_BYTES 16
 #define GC_TABLE_BYTES 32	/* two ciphertexts per AND gate (half-gates) */
-#define GC_KEY_BYTES 16
+#define GC_KEY_BYTES 16	/* crypto_generichash_blake2b_PERSONALBYTES */
 #define GC_GATES_MAX (1u << 20)
 
 /* A wire label: 128 bits; its lowest bit is the point-and-permute bit. */
@@ -59,8 +59,8 @@ void gc_select(struct gc_circuit *c, int n, uint32_t sel, const uint32_t *if0,
 	       const uint32_t *if1, uint32_t *out);
 void gc_mask(struct gc_circuit *c, int n, uint32_t keep, uint32_t *w);	/* w &= keep */
 
-/* The hash of the half-gates: BLAKE2b-128 keyed with the session's key over the label
- * and a tweak that no two gate halves of a session share. */
+/* The hash of the half-gates: BLAKE2b-128 of the label, with a tweak that no two gate
+ * halves of a session share as its salt and the session's key as its personalisation. */
 void gc_hash(struct gc_label *out, const struct gc_label *in, uint64_t tweak,
 	     const uint8_t key[static GC_KEY_BYTES]);
 
