@@ -50,8 +50,9 @@ struct nk_blind_input {
 	bool allowed[NK_ROUNDS_MAX];
 };
 
-/* Starts round (1-based) with this side's input; the previous rounds must have been
- * computed by this party. A round that failed or was interrupted may be begun again. */
+/* Starts round (1-based) with this side's input: the round after the last this party
+ * computed. A round that failed or was interrupted may be begun again; one computed may
+ * not (its figures tried again would tell more than the rules allow). */
 NK_MUST_USE enum nk_status nk_blind_begin(struct nk_blind_party *party, int round,
 					  const struct nk_blind_input *input,
 					  struct nk_error *err);

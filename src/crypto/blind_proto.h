@@ -78,5 +78,9 @@ NK_MUST_USE enum nk_status blind_round_step(struct nk_blind_party *p, const uint
 					    size_t in_len, uint8_t *out, size_t cap,
 					    size_t *out_len, struct nk_error *err);
 void blind_round_clear(struct nk_blind_party *p);
+/* Forgets the rounds computed, keeping the set-up: for tests and benchmarks that run many
+ * first rounds over one set-up. A party of a real case never does (nk_blind_begin
+ * refuses a round computed already, which is what keeps figures from being tried again). */
+void blind_forget_rounds(struct nk_blind_party *p);
 
 #endif

@@ -10,6 +10,15 @@
 
 #define DRAWS_MAX 4096	/* as bargain.c */
 
+void blind_forget_rounds(struct nk_blind_party *p)
+{
+	blind_round_clear(p);
+	sodium_memzero(p->carried, sizeof(p->carried));
+	sodium_memzero(p->figure, sizeof(p->figure));
+	p->computed = 0;
+	p->done = false;
+}
+
 void blind_round_clear(struct nk_blind_party *p)
 {
 	if (p->label) {
@@ -46,7 +55,9 @@ enum nk_status nk_blind_begin(struct nk_blind_party *p, int round,
 
 	if (p->state < ST_READY || p->state == ST_BROKEN)
 		return nk_fail(err, NK_EINVAL, "round", "the set-up is not finished");
-	if (round < 1 || round > p->rules.rounds || round > p->computed + 1)
+	/* Only the next round: computing a round again with other figures would tell more
+	 * than the case's rules allow. */
+	if (round != p->computed + 1 || round > p->rules.rounds)
 		return nk_fail(err, NK_EINVAL, "round", "round %d cannot be computed: %d of %d "
 			       "rounds are", round, p->computed, p->rules.rounds);
 	if ((rc = nk_bargain_check_figure(&p->rules, p->role, in->figure, previous, err)) != NK_OK)
@@ -150,16 +161,20 @@ static enum nk_status claimant_garble(struct nk_blind_party *p, const uint8_t *i
 	if (in && in_len >= MSG_HEADER) {
 		/* the payer numbers attempts; a number already used would reuse the
 		 * extension's pads */
-		uint32_t a = blind_msg_attempt(in);
+		uint32_t a = blind_msg_attempt(in), last = p->attempt;
 
-		if (a <= p->attempt)
+		if (a <= last)
 			return nk_fail(err, NK_ECORRUPT, "message", "the payer's transfer reuses "
 				       "attempt %u (replayed)", a);
 		p->attempt = a;
 		round_transcript(p);
-	}
-	if (!(body = blind_msg_open(p, MSG_EXTEND, in, in_len, err)))
+		if (!(body = blind_msg_open(p, MSG_EXTEND, in, in_len, err))) {
+			p->attempt = last;	/* a refused message moves nothing on */
+			return err ? err->code : NK_ECORRUPT;
+		}
+	} else if (!(body = blind_msg_open(p, MSG_EXTEND, in, in_len, err))) {
 		return err ? err->code : NK_ECORRUPT;
+	}
 	if (!(w = blind_msg_start(p, MSG_CIRCUIT, out, cap)))
 		return nk_fail(err, NK_EINVAL, "out", "the buffer is too small");
 	if (!(q = calloc(p->m, sizeof(*q))))

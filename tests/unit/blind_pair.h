@@ -4,6 +4,7 @@
 #define NAKODO_TESTS_BLIND_PAIR_H
 
 #include <nakodo/blind.h>
+#include "crypto/blind_proto.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,13 @@ static inline void pair_close(struct pair *x)
 	nk_blind_free(x->p);
 	free(x->buf[0]);
 	free(x->buf[1]);
+}
+
+/* Both sides forget their rounds (keeping the set-up), to run round 1 again. */
+static inline void pair_again(struct pair *x)
+{
+	blind_forget_rounds(x->c);
+	blind_forget_rounds(x->p);
 }
 
 /* Runs round with both inputs: the payer speaks first, then each answers the other until

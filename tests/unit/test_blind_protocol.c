@@ -125,6 +125,9 @@ static void monotone_in_circuit(void **state)
 	hint_rules(&r, NK_SETTLE_MIDPOINT);
 	assert_int_equal(pair_open(&x, &r, 1), NK_OK);
 	assert_int_equal(pair_round(&x, 1, &ci, &pi), NK_OK);
+	/* a computed round is not computed again, with these figures or others */
+	assert_int_equal(nk_blind_begin(x.c, 1, &ci, &x.err), NK_EINVAL);
+	assert_string_equal(x.err.field, "round");
 	pi.figure = 4000;	/* falls */
 	assert_int_equal(nk_blind_begin(x.p, 2, &pi, &x.err), NK_EREFUSED);
 	x.p->figure[0] = 3000;	/* what a cheating client would have recorded */
@@ -187,6 +190,7 @@ static void altered_messages(void **state)
 				x.alter = alter;
 				x.at = at;
 				x.arg = &a;
+				pair_again(&x);
 				if (pair_round(&x, 1, &ci, &pi) == NK_OK)
 					fail_msg("rule %d message %d alteration %d passed", settle, at,
 						 how);
@@ -195,6 +199,7 @@ static void altered_messages(void **state)
 				assert_false(nk_blind_done(x.failed_side ? x.p : x.c));
 				x.alter = NULL;
 				/* the other side may still wait: both begin the round again */
+				pair_again(&x);
 				assert_int_equal(pair_round(&x, 1, &ci, &pi), NK_OK);
 				assert_int_equal(nk_blind_outcome(x.c, &got, NULL), NK_OK);
 				assert_int_equal(got.deal, want.deal);
@@ -237,9 +242,9 @@ static void replayed_transfer(void **state)
 	assert_int_equal(pair_round(&x, 1, &ci, &pi), NK_OK);
 	assert_true(saved_len > 0 && saved_len <= sizeof(saved));
 	x.alter = replay;
+	pair_again(&x);
 	assert_int_equal(pair_round(&x, 1, &ci, &pi), NK_ECORRUPT);
 	assert_non_null(strstr(x.err.text, "replayed"));
-	/* a set-up message delivered in a round: refused by its size */
 	pair_close(&x);
 }
 
