@@ -187,8 +187,24 @@ static enum nk_status claimant_garble(struct nk_blind_party *p, const uint8_t *i
 		p->label[p->bc.in[1][j]] = q[j];
 	sodium_memzero(q, p->m * sizeof(*q));
 	free(q);
-	for (int j = 0; j < p->bc.in_n[0]; j++)
-		randombytes_buf(p->label[p->bc.in[0][j]].w, GC_LABEL_BYTES);
+	{
+		/* the claimant's own input labels: one key from the system per round, expanded
+		 * (a system call per label cost more than the garbling of its wire) */
+		uint8_t key[crypto_stream_chacha20_ietf_KEYBYTES];
+		uint8_t nonce[crypto_stream_chacha20_ietf_NONCEBYTES] = { 0 };
+		struct gc_label *own = calloc((size_t)p->bc.in_n[0], sizeof(*own));
+
+		if (!own)
+			return oom(err);
+		randombytes_buf(key, sizeof(key));
+		crypto_stream_chacha20_ietf((uint8_t *)own, (size_t)p->bc.in_n[0] * sizeof(*own),
+					    nonce, key);
+		for (int j = 0; j < p->bc.in_n[0]; j++)
+			p->label[p->bc.in[0][j]] = own[j];
+		sodium_memzero(key, sizeof(key));
+		sodium_memzero(own, (size_t)p->bc.in_n[0] * sizeof(*own));
+		free(own);
+	}
 	carry_in(p->label, &p->bc, (const struct gc_label (*)[2][BLIND_FIG_BITS])p->carried,
 		 p->round);
 	gc_garble(&p->bc.c, &p->delta, p->label, w + (size_t)p->in_n[0] * GC_LABEL_BYTES,
