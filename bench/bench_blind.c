@@ -143,7 +143,8 @@ static void run(const char *name, const struct nk_rules *r, int n)
 	printf("| %s | %.1f / %.1f | %.2f / %.2f | %.0f / %.0f | %llu | %llu |\n", name,
 	       pct(setup_ms, cases, 0.5), pct(setup_ms, cases, 0.95), pct(round_ms, k, 0.5),
 	       pct(round_ms, k, 0.95), pct(plain_us, k, 0.5), pct(plain_us, k, 0.95),
-	       (unsigned long long)(p_sent / (uint64_t)k), (unsigned long long)(c_sent / (uint64_t)k));
+	       (unsigned long long)(p_sent / (uint64_t)k),
+	       (unsigned long long)(c_sent / (uint64_t)k));
 	free(setup_ms);
 	free(round_ms);
 	free(plain_us);
@@ -163,7 +164,8 @@ int main(int argc, char **argv)
 	printf("# %s %s %s; %d rounds per case kind, one case per 10 rounds\n", u.sysname,
 	       u.release, u.machine, n);
 	printf("| case | set-up ms p50 / p95 | round ms p50 / p95 | plain round µs p50 / p95 "
-	       "| bytes payer→claimant (mean) | bytes claimant→payer (mean) |\n|---|---|---|---|---|---|\n");
+	       "| bytes payer→claimant (mean) | bytes claimant→payer (mean) |\n"
+	       "|---|---|---|---|---|---|\n");
 	nk_rules_default(&r, nk_currency_find("USD"));
 	r.range_low = 0;
 	r.range_high = 100000000;
