@@ -51,6 +51,11 @@ struct nk_blind_party {
 	int round;
 	uint32_t attempt;
 	struct nk_blind_input input;
+	/* the input the last round begun (pending_round) is bound to: a retry, or a
+	 * recomputation for a peer that missed the end, takes the same */
+	bool pending;
+	int pending_round;
+	struct nk_blind_input pending_input;
 	struct blind_circuit bc;
 	bool built;
 	struct gc_label *label;		/* claimant: 0-labels; payer: active labels */

@@ -17,6 +17,8 @@ void blind_forget_rounds(struct nk_blind_party *p)
 	sodium_memzero(p->figure, sizeof(p->figure));
 	p->computed = 0;
 	p->done = false;
+	p->pending = false;
+	sodium_memzero(&p->pending_input, sizeof(p->pending_input));
 }
 
 void blind_round_clear(struct nk_blind_party *p)
@@ -47,6 +49,16 @@ static void round_transcript(struct nk_blind_party *p)
 	crypto_generichash_final(&st, p->th, sizeof(p->th));
 }
 
+static bool same_input(const struct nk_blind_input *a, const struct nk_blind_input *b,
+		       int rounds)
+{
+	bool same = a->figure == b->figure && a->extension == b->extension;
+
+	for (int s = 0; s < rounds && s < NK_ROUNDS_MAX; s++)
+		same = same && a->allowed[s] == b->allowed[s];
+	return same;
+}
+
 enum nk_status nk_blind_begin(struct nk_blind_party *p, int round,
 			      const struct nk_blind_input *in, struct nk_error *err)
 {
@@ -55,11 +67,16 @@ enum nk_status nk_blind_begin(struct nk_blind_party *p, int round,
 
 	if (p->state < ST_READY || p->state == ST_BROKEN)
 		return nk_fail(err, NK_EINVAL, "round", "the set-up is not finished");
-	/* Only the next round: computing a round again with other figures would tell more
-	 * than the case's rules allow. */
+	/* The next round; or the last one again with the same input, for a peer that did
+	 * not receive its end of it. Computing a round again with other figures would tell
+	 * more than the case's rules allow. */
+	if (round == p->computed && round >= 1 && p->pending && p->pending_round == round &&
+	    same_input(&p->pending_input, in, p->rules.rounds))
+		p->computed = round - 1;
 	if (round != p->computed + 1 || round > p->rules.rounds)
 		return nk_fail(err, NK_EINVAL, "round", "round %d cannot be computed: %d of %d "
-			       "rounds are", round, p->computed, p->rules.rounds);
+			       "rounds are, and a computed round is computed again only with the "
+			       "same figures", round, p->computed, p->rules.rounds);
 	if ((rc = nk_bargain_check_figure(&p->rules, p->role, in->figure, previous, err)) != NK_OK)
 		return rc;
 	if (in->extension < 0 || in->extension > NK_AMOUNT_MAX)
@@ -68,6 +85,13 @@ enum nk_status nk_blind_begin(struct nk_blind_party *p, int round,
 		return nk_fail(err, NK_EREFUSED, "extension", "a deal-closer cannot be kept blind "
 			       "under the random rule: its draws would be told to both sides, "
 			       "which the plain round does not tell");
+	/* A round broken off after one side saw its outcome must not be tried again with
+	 * other figures: that side would learn the outcome of both. */
+	if (p->pending && p->pending_round == round &&
+	    !same_input(&p->pending_input, in, p->rules.rounds))
+		return nk_fail(err, NK_EREFUSED, "amount", "round %d was begun with another "
+			       "figure; a round is computed again with the figures it began with",
+			       round);
 	blind_round_clear(p);
 	p->done = false;
 	p->seed_known = false;
@@ -82,6 +106,9 @@ enum nk_status nk_blind_begin(struct nk_blind_party *p, int round,
 	}
 	p->round = round;
 	p->input = *in;
+	p->pending_input = *in;
+	p->pending_round = round;
+	p->pending = true;
 	if (p->role == NK_PAYER) {	/* the payer numbers the attempts */
 		p->attempt++;
 		round_transcript(p);
@@ -258,10 +285,13 @@ static enum nk_status decide(struct nk_blind_party *p, struct nk_error *err)
 	struct nk_blind_outcome o = { NK_NO_DEAL, 0, -1, false };
 	uint64_t value = bits_value(b + OUT_VALUE, 64);
 
-	if (!b[OUT_OK_C] || !b[OUT_OK_P])
+	if (!b[OUT_OK_C] || !b[OUT_OK_P]) {
+		/* the refusal tells nothing of the other figure: a lawful one may follow */
+		p->pending = false;
 		return nk_fail(err, NK_EREFUSED, "amount", "the %s's figure breaks the monotone "
 			       "rule against its figure of the round before",
 			       !b[OUT_OK_C] ? "claimant" : "payer");
+	}
 	o.deal = (enum nk_deal_kind)(b[OUT_DEAL0] | b[OUT_DEAL1] << 1);
 	if (o.deal != NK_NO_DEAL && r->settle != NK_SETTLE_RANDOM) {
 		if (b[OUT_ONGRID] && value > (uint64_t)(r->range_high / r->grid))

@@ -125,9 +125,11 @@ static void monotone_in_circuit(void **state)
 	hint_rules(&r, NK_SETTLE_MIDPOINT);
 	assert_int_equal(pair_open(&x, &r, 1), NK_OK);
 	assert_int_equal(pair_round(&x, 1, &ci, &pi), NK_OK);
-	/* a computed round is not computed again, with these figures or others */
+	/* a computed round is not computed again with other figures */
+	ci.figure = 8000;
 	assert_int_equal(nk_blind_begin(x.c, 1, &ci, &x.err), NK_EINVAL);
 	assert_string_equal(x.err.field, "round");
+	ci.figure = 9000;
 	pi.figure = 4000;	/* falls */
 	assert_int_equal(nk_blind_begin(x.p, 2, &pi, &x.err), NK_EREFUSED);
 	x.p->figure[0] = 3000;	/* what a cheating client would have recorded */
@@ -263,6 +265,51 @@ static void replayed_transfer(void **state)
 	pair_close(&x);
 }
 
+static void drop(uint8_t *msg, size_t *len, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	*len = 0;	/* lost on the way */
+}
+
+/* A round broken off after the payer saw its outcome (the output labels never reach the
+ * claimant): computed again only with the figures it began with, on either side, which
+ * completes it for the claimant and tells the payer nothing new. */
+static void retry_same_figures(void **state)
+{
+	struct nk_rules r;
+	struct pair x;
+	struct nk_blind_input ci = { .figure = 50000 }, pi = { .figure = 20000 }, other;
+	struct nk_blind_outcome o;
+
+	(void)state;
+	hint_rules(&r, NK_SETTLE_MIDPOINT);
+	assert_int_equal(pair_open(&x, &r, 7), NK_OK);
+	x.alter = drop;
+	x.at = 2;
+	assert_true(pair_round(&x, 1, &ci, &pi) != NK_OK);
+	assert_true(nk_blind_done(x.p) && !nk_blind_done(x.c));
+	x.alter = NULL;
+	other = pi;
+	other.figure = 30000;
+	assert_int_equal(nk_blind_begin(x.p, 1, &other, &x.err), NK_EINVAL);	/* computed */
+	assert_string_equal(x.err.field, "round");
+	other = ci;
+	other.allowed[0] = true;
+	assert_int_equal(nk_blind_begin(x.c, 1, &other, &x.err), NK_EREFUSED);
+	assert_non_null(strstr(x.err.text, "begun with another figure"));
+	assert_int_equal(pair_round(&x, 1, &ci, &pi), NK_OK);
+	assert_int_equal(nk_blind_outcome(x.c, &o, NULL), NK_OK);
+	assert_int_equal(o.deal, NK_NO_DEAL);
+	/* and round 2 follows */
+	ci.figure = 40000;
+	pi.figure = 45000;
+	assert_int_equal(pair_round(&x, 2, &ci, &pi), NK_OK);
+	assert_int_equal(nk_blind_outcome(x.p, &o, NULL), NK_OK);
+	assert_int_equal(o.deal, NK_DEAL_OVERLAP);
+	pair_close(&x);
+}
+
 /* Sizes: the same for a deal and for a failed round with hints, and for every round. */
 static void fixed_sizes(void **state)
 {
@@ -322,6 +369,7 @@ int main(void)
 		cmocka_unit_test(monotone_in_circuit),
 		cmocka_unit_test(altered_messages),
 		cmocka_unit_test(replayed_transfer),
+		cmocka_unit_test(retry_same_figures),
 		cmocka_unit_test(fixed_sizes),
 		cmocka_unit_test(refusals),
 	};
