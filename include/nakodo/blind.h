@@ -1,0 +1,91 @@
+/* Operator-blind rounds (issue 16, doc/blind.md): the two parties' own machines compute a
+ * round of a figure case between themselves by two-party computation (garbled circuits
+ * over oblivious transfer), so that whoever relays their messages never sees a figure.
+ * One nk_blind_party is one side's state for one case: set up once, then one round after
+ * another. Messages have a fixed size per kind and case. Semi-honest security: see
+ * doc/blind.md for what a cheating party can and cannot do. */
+#ifndef NAKODO_BLIND_H
+#define NAKODO_BLIND_H
+
+#include <nakodo/bargain.h>
+#include <nakodo/status.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NK_BLIND_SESSION_BYTES 32
+#define NK_BLIND_COMMIT_BYTES 32
+
+struct nk_blind_party;
+
+/* Can a case under these rules be computed blind? nk_rules_check's answer, then what a
+ * blind round cannot keep, each refused with its reason. */
+NK_MUST_USE enum nk_status nk_blind_rules_check(const struct nk_rules *rules,
+						struct nk_error *err);
+
+/* A new side (NK_CLAIMANT garbles, NK_PAYER evaluates) for the case whose session id both
+ * sides share (e.g. a hash of the case id and both parties' keys). The caller frees it
+ * with nk_blind_free. */
+NK_MUST_USE enum nk_status nk_blind_new(const struct nk_rules *rules, enum nk_role role,
+					const uint8_t session[static NK_BLIND_SESSION_BYTES],
+					struct nk_blind_party **out, struct nk_error *err);
+void nk_blind_free(struct nk_blind_party *party);
+
+/* The largest message this side can write or read, for its buffers. */
+size_t nk_blind_message_max(const struct nk_blind_party *party);
+
+/* This side's commitment to its share of the random rule's seed, published with the
+ * case (the share is revealed only when a round settles under the random rule). */
+void nk_blind_seed_commitment(const struct nk_blind_party *party,
+			      uint8_t out[static NK_BLIND_COMMIT_BYTES]);
+
+/* What one side puts into a round. allowed[s] says whether this side may be told the
+ * hint band if the round fails, given what it knows, in case the other side's figure
+ * is the one it had in round s (s = 0: none of the earlier rounds'); the circuit picks
+ * the entry the other's figures make true, which this side never learns. */
+struct nk_blind_input {
+	int64_t figure;		/* the demand (claimant) or the offer (payer) */
+	int64_t extension;	/* deal-closer, 0 if none */
+	bool allowed[NK_ROUNDS_MAX];
+};
+
+/* Starts round (1-based) with this side's input: the round after the last this party
+ * computed. A round that failed or was interrupted may be begun again; one computed may
+ * not (its figures tried again would tell more than the rules allow). */
+NK_MUST_USE enum nk_status nk_blind_begin(struct nk_blind_party *party, int round,
+					  const struct nk_blind_input *input,
+					  struct nk_error *err);
+
+/* One step: reads the peer's message (in NULL when this side speaks first), writes this
+ * side's next message to out[cap] (*out_len = 0 when there is none to send). On failure
+ * the round is abandoned, nothing of it kept, and err says why. */
+NK_MUST_USE enum nk_status nk_blind_step(struct nk_blind_party *party, const uint8_t *in,
+					 size_t in_len, uint8_t *out, size_t cap,
+					 size_t *out_len, struct nk_error *err);
+
+/* Has the round's outcome been computed (the set-up alone computes none)? */
+bool nk_blind_done(const struct nk_blind_party *party);
+
+/* A round's outcome as this side knows it: the public part (deal and settlement) and its
+ * own hint, as nk_bargain_round's result would give them. */
+struct nk_blind_outcome {
+	enum nk_deal_kind deal;
+	int64_t figure;		/* when deal != NK_NO_DEAL */
+	int hint;		/* the band told to this side, or -1 */
+	bool withheld;		/* a hint was due but not allowed */
+};
+
+NK_MUST_USE enum nk_status nk_blind_outcome(const struct nk_blind_party *party,
+					    struct nk_blind_outcome *out, struct nk_error *err);
+
+/* The random rule's seed, both shares revealed (after a random settlement): the seed
+ * under which nk_bargain_round draws the same settlement. */
+NK_MUST_USE enum nk_status nk_blind_draw_seed(const struct nk_blind_party *party,
+					      uint8_t seed[static NK_SEED_BYTES],
+					      struct nk_error *err);
+
+/* Bytes this side has sent and received so far. */
+void nk_blind_traffic(const struct nk_blind_party *party, uint64_t *sent, uint64_t *received);
+
+#endif

@@ -1,0 +1,91 @@
+/* Internal to crypto/: one side's state in the blind protocol, shared by blind.c (set-up,
+ * framing) and blind_round.c (the round and the draw). */
+#ifndef NAKODO_CRYPTO_BLIND_PROTO_H
+#define NAKODO_CRYPTO_BLIND_PROTO_H
+
+#include "crypto/blind_impl.h"
+#include "crypto/ot.h"
+
+#include <nakodo/blind.h>
+
+#define TAG_BLIND "nakodo/blind/v1"
+#define TAG_BLIND_COMMIT "nakodo/blind-seed/v1"
+#define TAG_BLIND_DRAW "nakodo/blind-draw-seed/v1"
+#define MSG_HEADER 6	/* kind, round, attempt (32 bits, little-endian) */
+#define MSG_CHECK 16
+
+enum { MSG_SETUP1 = 1, MSG_SETUP2, MSG_EXTEND, MSG_CIRCUIT, MSG_OUTPUT, MSG_DRAW };
+
+enum blind_state {
+	ST_SETUP, ST_READY, ST_BROKEN,
+	ST_BEGUN,		/* payer: sends its transfer; claimant: waits for it */
+	ST_WAIT_CIRCUIT,	/* payer */
+	ST_WAIT_OUTPUT,		/* claimant */
+	ST_DRAW,		/* both: the random rule's public draw */
+};
+
+struct nk_blind_party {
+	struct nk_rules rules;
+	enum nk_role role;
+	enum blind_state state;
+	uint8_t sid[NK_BLIND_SESSION_BYTES];
+	uint8_t th_setup[32], th[32];	/* transcript hashes */
+	size_t size[MSG_DRAW + 1];
+	int in_n[2];
+	uint32_t m;			/* IKNP transfers per round */
+	uint64_t sent, received;
+
+	/* set-up */
+	bool sent_setup;
+	struct ot_base_sender base;	/* payer, until the set-up ends */
+	uint8_t k0[OT_BASE][OT_SEED_BYTES], k1[OT_BASE][OT_SEED_BYTES]; /* claimant: k0 */
+	struct gc_label delta;		/* claimant */
+	uint8_t seed[NK_SEED_BYTES], commit[32], peer_commit[32];
+
+	/* figures and their labels of the rounds computed ([round - 1]) */
+	int computed;
+	int64_t figure[NK_ROUNDS_MAX];
+	struct gc_label carried[NK_ROUNDS_MAX][2][BLIND_FIG_BITS];
+
+	/* the round under way */
+	int round;
+	uint32_t attempt;
+	struct nk_blind_input input;
+	/* the input the last round begun (pending_round) is bound to: a retry, or a
+	 * recomputation for a peer that missed the end, takes the same */
+	bool pending;
+	int pending_round;
+	struct nk_blind_input pending_input;
+	struct blind_circuit bc;
+	bool built;
+	struct gc_label *label;		/* claimant: 0-labels; payer: active labels */
+	uint8_t bit[OUT_COUNT];
+	bool done;
+	struct nk_blind_outcome outcome;
+
+	/* the random rule's draw */
+	bool seed_known;
+	uint8_t draw_seed[NK_SEED_BYTES];
+	int64_t lo, hi, step, zone;	/* zone: the claimant's low or the payer's high end */
+	uint32_t counter;
+	int64_t k;			/* the draw under way */
+};
+
+void blind_seed_commit(const struct nk_blind_party *p, enum nk_role role,
+		       const uint8_t seed[static NK_SEED_BYTES], uint8_t out[static 32]);
+uint8_t *blind_msg_start(struct nk_blind_party *p, int kind, uint8_t *out, size_t cap);
+size_t blind_msg_finish(struct nk_blind_party *p, int kind, uint8_t *out);
+const uint8_t *blind_msg_open(struct nk_blind_party *p, int kind, const uint8_t *in,
+			      size_t len, struct nk_error *err);
+uint32_t blind_msg_attempt(const uint8_t *in);
+
+NK_MUST_USE enum nk_status blind_round_step(struct nk_blind_party *p, const uint8_t *in,
+					    size_t in_len, uint8_t *out, size_t cap,
+					    size_t *out_len, struct nk_error *err);
+void blind_round_clear(struct nk_blind_party *p);
+/* Forgets the rounds computed, keeping the set-up: for tests and benchmarks that run many
+ * first rounds over one set-up. A party of a real case never does (nk_blind_begin
+ * refuses a round computed already, which is what keeps figures from being tried again). */
+void blind_forget_rounds(struct nk_blind_party *p);
+
+#endif
