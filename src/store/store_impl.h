@@ -165,6 +165,8 @@ struct nk_store {
 /* Each backend's one export: its vtable (sqlite.c, mem.c), which store.c picks by scheme. */
 extern const struct nk_store_ops store_sqlite_ops;
 extern const struct nk_store_ops store_mem_ops;
+extern const struct nk_store_ops store_pg_ops;		/* "postgresql:" (pg.c) */
+extern const struct nk_store_ops store_postgres_ops;	/* "postgres:", the same */
 
 /* store.c: the checks the generic layer's files share, each naming the field and the
  * reason. */

@@ -1,6 +1,48 @@
 /* The store tests' shared fixture, helpers and runner (store_fixture.h). */
 #include "store_fixture.h"
 
+#include <libpq-fe.h>
+
+/* Runs one statement on the test cluster ($NAKODO_TEST_PG); false when it fails. */
+static bool pg_admin(const char *sql)
+{
+	const char *uri = getenv("NAKODO_TEST_PG");
+	PGconn *conn;
+	PGresult *res;
+	bool ok;
+
+	if (!uri || !*uri) {
+		fprintf(stderr, "# NAKODO_TEST_PG is not set: run the PostgreSQL tests through "
+			"tests/pg/cluster.sh (make check does)\n");
+		return false;
+	}
+	conn = PQconnectdb(uri);
+	res = PQexec(conn, sql);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (!ok)
+		fprintf(stderr, "# %s: %s\n", sql, PQerrorMessage(conn));
+	PQclear(res);
+	PQfinish(conn);
+	return ok;
+}
+
+/* A schema of its own in the test cluster for one test (its name is the fixture's
+ * folder's random part), named in the URL's search_path, and the key folder. */
+static bool pg_url(struct fixture *fx)
+{
+	const char *uri = getenv("NAKODO_TEST_PG");
+	char sql[128];
+
+	snprintf(fx->schema, sizeof(fx->schema), "t_%s", strrchr(fx->dir, '-') + 1);
+	for (char *c = fx->schema; *c; c++)
+		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+	snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", fx->schema);
+	if (!pg_admin(sql))
+		return false;
+	snprintf(fx->url, sizeof(fx->url), "%s&options=-csearch_path%%3D%s", uri, fx->schema);
+	return setenv("NAKODO_KEYS", fx->dir, 1) == 0;
+}
+
 
 void remove_dir(const char *dir)
 {
@@ -105,9 +147,14 @@ int setup(void **state)
 		return -1;
 	snprintf(fx->db, sizeof(fx->db), "%s/test.db", fx->dir);
 	snprintf(fx->key, sizeof(fx->key), "%s.key", fx->db);
+	if (strcmp(backend, "postgresql") == 0)
+		snprintf(fx->key, sizeof(fx->key), "%s/storage.key", fx->dir);
+	*state = fx;
 	if (strcmp(backend, "mem") == 0)
 		snprintf(fx->url, sizeof(fx->url), "mem:");
-	else
+	else if (strcmp(backend, "postgresql") == 0 && !pg_url(fx))
+		return -1;
+	else if (strcmp(backend, "postgresql") != 0)
 		snprintf(fx->url, sizeof(fx->url), "sqlite:%s", fx->db);
 	*state = fx;
 	if (nk_store_open(&fx->store, fx->url, NK_STORE_CREATE, &err) != NK_OK) {
@@ -122,6 +169,12 @@ int teardown(void **state)
 	struct fixture *fx = *state;
 
 	nk_store_close(fx->store);
+	if (*fx->schema) {
+		char sql[128];
+
+		snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", fx->schema);
+		(void)pg_admin(sql);
+	}
 	remove_dir(fx->dir);
 	free(fx);
 	return 0;
@@ -229,8 +282,8 @@ int store_tests_run(const char *group, const struct store_test *both, size_t nbo
 		    const struct store_test *sqlite, size_t nsqlite,
 		    const struct CMUnitTest *plain, size_t nplain)
 {
-	static const char *const backends[] = { "sqlite", "mem" };
-	size_t total = 2 * nboth + nsqlite + nplain, n = 0;
+	static const char *const backends[] = { "sqlite", "mem", "postgresql" };
+	size_t total = COUNT(backends) * nboth + nsqlite + nplain, n = 0;
 	struct CMUnitTest *tests = calloc(total, sizeof(*tests));
 	char (*names)[96] = calloc(total, sizeof(*names));
 	int failed;
