@@ -16,8 +16,6 @@
 #include <libpq-fe.h>
 
 #define STORE_PG_SCHEMA_VERSION 1	/* meta 'schema_version'; upgraded on open */
-#define STORE_PG_KEY_FILE "storage.key"	/* in the key folder */
-#define STORE_PG_SERVER_KEY_FILE "server.key"
 #define STORE_PG_CONNINFO_MAX 4096	/* bytes of a connection URI */
 
 struct pg_store {
@@ -67,8 +65,6 @@ NK_MUST_USE enum nk_status store_pg_open(void **state, const char *scheme, const
 					 unsigned flags, uint8_t key[static STORE_KEY_BYTES],
 					 struct nk_error *err);
 void store_pg_close(void *state);
-/* The key folder: --keys DIR or $NAKODO_KEYS, into out[size]. */
-NK_MUST_USE enum nk_status store_pg_keys_dir(char *out, size_t size, struct nk_error *err);
 NK_MUST_USE enum nk_status store_pg_server_key_path(const char *location, char *out,
 						    size_t size, struct nk_error *err);
 

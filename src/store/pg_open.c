@@ -183,46 +183,23 @@ enum nk_status store_pg_lock_record(struct pg_store *s, struct nk_error *err)
 	return rc;
 }
 
-enum nk_status store_pg_keys_dir(char *out, size_t size, struct nk_error *err)
+static enum nk_status pg_no_keys(struct nk_error *err)
 {
-	const char *dir = getenv("NAKODO_KEYS");
-
-	if (!dir || !*dir)
-		return nk_fail(err, NK_EINVAL, "keys", "a PostgreSQL store keeps its keys in a "
-			       "folder of their own: give --keys DIR (or NAKODO_KEYS)");
-	if ((size_t)snprintf(out, size, "%s", dir) >= size)
-		return nk_fail(err, NK_EINVAL, "keys", "the key folder's path is too long");
-	return NK_OK;
-}
-
-/* The key folder, made 0700 when it is missing, and the path of name inside it. */
-static enum nk_status key_path(const char *name, bool make, char *out, size_t size,
-			       struct nk_error *err)
-{
-	char dir[PATH_MAX];
-	struct stat st;
-	enum nk_status rc = store_pg_keys_dir(dir, sizeof(dir), err);
-
-	if (rc != NK_OK)
-		return rc;
-	if (make && mkdir(dir, 0700) == 0 && chmod(dir, 0700) != 0)
-		return nk_fail(err, NK_ESTORE, "keys", "could not make key folder %s private: %s",
-			       dir, strerror(errno));
-	if (make && stat(dir, &st) != 0)
-		return nk_fail(err, NK_ESTORE, "keys", "key folder %s cannot be made: %s", dir,
-			       strerror(errno));
-	if (make && !S_ISDIR(st.st_mode))
-		return nk_fail(err, NK_EINVAL, "keys", "key folder %s is not a folder", dir);
-	if ((size_t)snprintf(out, size, "%s/%s", dir, name) >= size)
-		return nk_fail(err, NK_EINVAL, "keys", "the key folder's path is too long");
-	return NK_OK;
+	return nk_fail(err, NK_EINVAL, "keys", "a PostgreSQL store keeps its keys in a folder of "
+		       "their own: give --keys DIR (or NAKODO_KEYS)");
 }
 
 enum nk_status store_pg_server_key_path(const char *location, char *out, size_t size,
 					struct nk_error *err)
 {
+	bool set = false;
+	enum nk_status rc;
+
 	(void)location;
-	return key_path(STORE_PG_SERVER_KEY_FILE, true, out, size, err);
+	rc = store_keys_file(STORE_SERVER_KEY_FILE, true, out, size, &set, err);
+	if (rc == NK_OK && !set)
+		rc = pg_no_keys(err);
+	return rc;
 }
 
 /* Connects (or reconnects) and sets the session up. */
@@ -374,7 +351,7 @@ enum nk_status store_pg_open(void **state, const char *scheme, const char *locat
 {
 	struct pg_store *s = calloc(1, sizeof(*s));
 	char path[PATH_MAX];
-	bool ours = false, empty = false, key_made = false;
+	bool ours = false, empty = false, key_made = false, keys_set = false;
 	size_t n = strlen(scheme) + 1 + strlen(location) + 1;
 	enum nk_status rc;
 
@@ -388,8 +365,11 @@ enum nk_status store_pg_open(void **state, const char *scheme, const char *locat
 	memcpy(s->conninfo, scheme, strlen(scheme));
 	s->conninfo[strlen(scheme)] = ':';
 	memcpy(s->conninfo + strlen(scheme) + 1, location, strlen(location) + 1);
-	if ((rc = key_path(STORE_PG_KEY_FILE, flags & NK_STORE_CREATE, path, sizeof(path),
-			   err)) != NK_OK || (rc = connect_db(s, err)) != NK_OK)
+	rc = store_keys_file(STORE_KEY_FILE, flags & NK_STORE_CREATE, path, sizeof(path),
+			     &keys_set, err);
+	if (rc == NK_OK && !keys_set)
+		rc = pg_no_keys(err);
+	if (rc != NK_OK || (rc = connect_db(s, err)) != NK_OK)
 		goto out;
 	rc = store_pg_exec(s, "BEGIN", NULL, 0, "store", "could not open the database", err);
 	if (rc == NK_OK)

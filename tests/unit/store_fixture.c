@@ -4,7 +4,7 @@
 #include <libpq-fe.h>
 
 /* Runs one statement on the test cluster ($NAKODO_TEST_PG); false when it fails. */
-static bool pg_admin(const char *sql)
+bool store_fixture_pg_admin(const char *sql)
 {
 	const char *uri = getenv("NAKODO_TEST_PG");
 	PGconn *conn;
@@ -37,7 +37,7 @@ static bool pg_url(struct fixture *fx)
 	for (char *c = fx->schema; *c; c++)
 		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
 	snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", fx->schema);
-	if (!pg_admin(sql))
+	if (!store_fixture_pg_admin(sql))
 		return false;
 	snprintf(fx->url, sizeof(fx->url), "%s&options=-csearch_path%%3D%s", uri, fx->schema);
 	return setenv("NAKODO_KEYS", fx->dir, 1) == 0;
@@ -149,6 +149,8 @@ int setup(void **state)
 	snprintf(fx->key, sizeof(fx->key), "%s.key", fx->db);
 	if (strcmp(backend, "postgresql") == 0)
 		snprintf(fx->key, sizeof(fx->key), "%s/storage.key", fx->dir);
+	else if (unsetenv("NAKODO_KEYS") != 0)	/* a postgresql test's key folder */
+		return -1;
 	*state = fx;
 	if (strcmp(backend, "mem") == 0)
 		snprintf(fx->url, sizeof(fx->url), "mem:");
@@ -173,7 +175,7 @@ int teardown(void **state)
 		char sql[128];
 
 		snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", fx->schema);
-		(void)pg_admin(sql);
+		(void)store_fixture_pg_admin(sql);
 	}
 	remove_dir(fx->dir);
 	free(fx);

@@ -59,6 +59,8 @@ size_t count_events(struct nk_store *st, const char *case_id);
 size_t raw_sealed(struct nk_store *st, const char *case_id, const char *name,
 		  uint8_t sealed[static STORE_SEALED_MAX]);
 bool collect(const char *case_id, void *arg);
+/* Runs one statement on the test cluster ($NAKODO_TEST_PG); false when it fails. */
+bool store_fixture_pg_admin(const char *sql);
 
 /* A test of a table: run once per backend (both_backends) or on sqlite alone. */
 struct store_test {
