@@ -305,12 +305,25 @@ static void pg_end_read(void *state)
 	pg_rollback(state);
 }
 
+/* Server-wide tokens ("" case) have no case row to lock: a write transaction that
+ * counts or issues them takes a transaction-level advisory lock instead, so that of two
+ * servers starting at once only one makes the operator's token. */
+static enum nk_status lock_scope(struct pg_store *s, const char *case_id, struct nk_error *err)
+{
+	if (*case_id)
+		return store_pg_lock_case(s, case_id, err);
+	if (!s->write)
+		return NK_OK;
+	return store_pg_exec(s, "SELECT pg_advisory_xact_lock(1313558341)", NULL, 0, "token",
+			     "could not take the server-wide tokens' turn", err);
+}
+
 static enum nk_status pg_token_put(void *state, const uint8_t hash[static STORE_TOKEN_HASH],
 				   const char *case_id, const char *role, struct nk_error *err)
 {
 	struct pg_store *s = state;
 	struct pg_param p[] = { PG_B(hash, STORE_TOKEN_HASH), PG_T(case_id), PG_T(role) };
-	enum nk_status rc = *case_id ? store_pg_lock_case(s, case_id, err) : NK_OK;
+	enum nk_status rc = lock_scope(s, case_id, err);
 	PGresult *res;
 
 	if (rc != NK_OK)
@@ -374,8 +387,9 @@ static enum nk_status pg_token_count(void *state, const char *case_id, const cha
 {
 	struct pg_store *s = state;
 	struct pg_param p[] = { PG_T(case_id), PG_T(role) };
-	PGresult *res = store_pg_run(s, "SELECT count(*) FROM tokens WHERE case_id = $1 AND "
-				     "role = $2", p, 2, "token", "could not reach the tokens", err);
+	PGresult *res = lock_scope(s, case_id, err) != NK_OK ? NULL :
+		store_pg_run(s, "SELECT count(*) FROM tokens WHERE case_id = $1 AND role = $2", p,
+			     2, "token", "could not reach the tokens", err);
 
 	if (!res)
 		return s->failed;
