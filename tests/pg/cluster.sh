@@ -78,4 +78,9 @@ if ! pgctl start; then
 fi
 export NAKODO_TEST_PG="postgresql:///postgres?host=$dir&user=nakodo"
 export NAKODO_TEST_PGCTL=$(cd "$(dirname "$0")" && pwd)/cluster.sh
-"$@"
+# in the background, so that a signal to this script stops the command and then the
+# cluster at once (a shell runs its traps only once its foreground command has ended)
+"$@" <&0 &
+child=$!
+trap 'kill -TERM $child 2>/dev/null; wait $child; exit 130' INT TERM
+wait $child
