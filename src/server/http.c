@@ -43,6 +43,7 @@ static const struct {
 	{ 429, "rate-limited", "Too many requests for this token or address" },
 	{ 431, "headers-too-large", "The request line and headers are too large" },
 	{ 500, "internal", "The server failed" },
+	{ 503, "unavailable", "The database cannot be reached for now" },
 };
 
 void nk_server_config_default(struct nk_server_config *cfg)
@@ -350,7 +351,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	enum nk_status rc = NK_OK;
 	unsigned status;
 	uint64_t rate_key = 0;
-	bool signing = false, presents = false, settle = false;
+	bool signing = false, presents = false, settle = false, unreachable = false;
 
 	call.peer = addr;
 	call.url = url;
@@ -364,8 +365,10 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 					   "too many failed authentications from this address");
 			goto out;
 		}
-		if ((rc = server_worker(srv, &call.worker, &err)) != NK_OK)
+		if ((rc = server_worker(srv, &call.worker, &err)) != NK_OK) {
+			unreachable = rc == NK_ESTORE;	/* its connection could not be made */
 			goto failed;
+		}
 		call.env.store = call.worker->store;
 		call.env.signer = srv->cfg.signer;
 		call.env.record = srv->record;
@@ -454,6 +457,14 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	goto out;
 failed:
 	status = status_for(rc, &call);
+	/* a database that does not answer (a PostgreSQL restart): nothing was done, and the
+	 * store reconnects by itself; try again shortly */
+	if (rc == NK_ESTORE && (unreachable || (call.env.store &&
+						nk_store_ping(call.env.store, NULL) != NK_OK))) {
+		ret = send_problem(conn, srv, req, method, 503, "db", "the database cannot be "
+				   "reached; nothing was done, try again shortly");
+		goto out;
+	}
 	if (rc == NK_EAUTH && call.signed_request)	/* a bad signature: a failed login */
 		auth_fail_note(srv, addr);
 	/* store and internal failures may name files: tell the client only that it failed */

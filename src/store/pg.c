@@ -20,6 +20,7 @@ static enum nk_status tx_begin(struct pg_store *s, const char *sql, bool write,
 
 	if (rc == NK_OK)
 		rc = store_pg_exec(s, sql, NULL, 0, "transaction", "could not begin", err);
+	s->in_tx = rc == NK_OK;
 	s->write = rc == NK_OK && write;
 	s->record_locked = false;
 	s->locked[0] = '\0';
@@ -43,7 +44,7 @@ static void pg_rollback(void *state)
 	if (PQtransactionStatus(s->conn) != PQTRANS_IDLE &&
 	    PQtransactionStatus(s->conn) != PQTRANS_UNKNOWN)
 		PQclear(store_pg_run(s, "ROLLBACK", NULL, 0, "transaction", "rollback", NULL));
-	s->write = s->record_locked = false;
+	s->in_tx = s->write = s->record_locked = false;
 	s->locked[0] = '\0';
 }
 
@@ -482,6 +483,12 @@ static enum nk_status pg_flush(const char *location, struct nk_error *err)
 	return NK_OK;
 }
 
+static enum nk_status pg_ping(void *state, struct nk_error *err)
+{
+	return store_pg_exec(state, "SELECT 1", NULL, 0, "db", "the database does not answer",
+			     err);
+}
+
 static enum nk_status pg_open_postgresql(void **state, const char *location, unsigned flags,
 					 uint8_t key[static STORE_KEY_BYTES], struct nk_error *err)
 {
@@ -518,7 +525,7 @@ static enum nk_status pg_open_postgres(void **state, const char *location, unsig
 		.token_revoke = pg_token_revoke, .token_count = pg_token_count,	\
 		.envelope_put = pg_envelope_put, .envelope_get = pg_envelope_get,	\
 		.envelope_delete = pg_envelope_delete,				\
-		.relax_sync = pg_relax_sync, .flush = pg_flush,			\
+		.relax_sync = pg_relax_sync, .flush = pg_flush, .ping = pg_ping,	\
 	}
 
 PG_OPS(store_pg_ops, "postgresql", pg_open_postgresql);

@@ -21,6 +21,7 @@
 struct pg_store {
 	PGconn *conn;
 	char *conninfo;		/* the URI: never printed, it may hold a password */
+	bool in_tx;		/* inside a transaction (BEGIN sent, not yet ended) */
 	bool write;		/* inside a write transaction */
 	bool record_locked;	/* this transaction holds the record's row */
 	char locked[NK_CASE_ID_MAX];	/* the case whose row it locked last ("" none) */

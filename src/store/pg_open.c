@@ -85,6 +85,19 @@ static const char *reason(const struct pg_store *s, const PGresult *res)
 	return line;
 }
 
+static enum nk_status connect_db(struct pg_store *s, struct nk_error *err);
+
+/* Whether res failed because the connection is gone: libpq says so, or the server did
+ * (SQLSTATE class 08, connection exception; 57P, operator intervention: a shutdown), or
+ * there is no SQLSTATE at all (the socket closed under libpq). */
+static bool lost(const struct pg_store *s, const PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	return PQstatus(s->conn) != CONNECTION_OK || !state || strncmp(state, "08", 2) == 0 ||
+	       strncmp(state, "57P", 3) == 0;
+}
+
 PGresult *store_pg_run(struct pg_store *s, const char *sql, const struct pg_param *params,
 		       int n, const char *field, const char *what, struct nk_error *err)
 {
@@ -123,9 +136,18 @@ PGresult *store_pg_run(struct pg_store *s, const char *sql, const struct pg_para
 	}
 	res = PQexecParams(s->conn, sql, n, types, values, lengths, formats, 1);
 	st = PQresultStatus(res);
+	/* Outside a transaction a lost connection (the database restarted) is made again and
+	 * the statement tried once more: only reads and BEGIN run there. Inside one, the
+	 * transaction is gone with the connection, and the command fails. */
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && !s->in_tx && lost(s, res) &&
+	    connect_db(s, NULL) == NK_OK) {
+		PQclear(res);
+		res = PQexecParams(s->conn, sql, n, types, values, lengths, formats, 1);
+		st = PQresultStatus(res);
+	}
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 		return res;
-	if (PQstatus(s->conn) != CONNECTION_OK)
+	if (lost(s, res))
 		s->failed = nk_fail(err, NK_ESTORE, field, "%s: the PostgreSQL database cannot be "
 				    "reached (%s)", what, reason(s, res));
 	else if (!res || st == PGRES_FATAL_ERROR)

@@ -447,3 +447,12 @@ void nk_event_list_free(struct nk_event_list *list)
 	list->events = NULL;
 	list->count = 0;
 }
+
+enum nk_status nk_store_ping(struct nk_store *store, struct nk_error *err)
+{
+	if (!store)
+		return nk_fail(err, NK_EINVAL, "store", "no store is open");
+	if (store->in_tx || !store->ops->ping)
+		return NK_OK;
+	return store->ops->ping(store->backend, err);
+}

@@ -149,6 +149,10 @@ struct nk_store_ops {
 	 * NULL for a backend that keeps no files (the key is then made for each run). */
 	enum nk_status (*server_key_path)(const char *location, char *out, size_t size,
 					  struct nk_error *err);
+
+	/* Outside a transaction: whether the database answers, reconnecting when the
+	 * connection was lost. NULL for a backend without a server (sqlite, mem). */
+	enum nk_status (*ping)(void *state, struct nk_error *err);
 };
 
 /* The handle nk_store_open returns. */
