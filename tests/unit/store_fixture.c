@@ -1,48 +1,20 @@
 /* The store tests' shared fixture, helpers and runner (store_fixture.h). */
 #include "store_fixture.h"
 
-#include <libpq-fe.h>
+#include "test_store_url.h"
 
-/* Runs one statement on the test cluster ($NAKODO_TEST_PG); false when it fails. */
-bool store_fixture_pg_admin(const char *sql)
-{
-	const char *uri = getenv("NAKODO_TEST_PG");
-	PGconn *conn;
-	PGresult *res;
-	bool ok;
-
-	if (!uri || !*uri) {
-		fprintf(stderr, "# NAKODO_TEST_PG is not set: run the PostgreSQL tests through "
-			"tests/pg/cluster.sh (make check does)\n");
-		return false;
-	}
-	conn = PQconnectdb(uri);
-	res = PQexec(conn, sql);
-	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-	if (!ok)
-		fprintf(stderr, "# %s: %s\n", sql, PQerrorMessage(conn));
-	PQclear(res);
-	PQfinish(conn);
-	return ok;
-}
-
-/* A schema of its own in the test cluster for one test (its name is the fixture's
- * folder's random part), named in the URL's search_path, and the key folder. */
+/* A schema of its own in the test cluster for one test, named in the URL's search_path,
+ * with the key folder in the fixture's folder. */
 static bool pg_url(struct fixture *fx)
 {
-	const char *uri = getenv("NAKODO_TEST_PG");
-	char sql[128];
+	struct test_store t;
 
-	snprintf(fx->schema, sizeof(fx->schema), "t_%s", strrchr(fx->dir, '-') + 1);
-	for (char *c = fx->schema; *c; c++)
-		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
-	snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", fx->schema);
-	if (!store_fixture_pg_admin(sql))
+	if (!test_store_make(&t, fx->dir, "postgresql"))
 		return false;
-	snprintf(fx->url, sizeof(fx->url), "%s&options=-csearch_path%%3D%s", uri, fx->schema);
-	return setenv("NAKODO_KEYS", fx->dir, 1) == 0;
+	snprintf(fx->url, sizeof(fx->url), "%s", t.url);
+	snprintf(fx->schema, sizeof(fx->schema), "%s", t.schema);
+	return true;
 }
-
 
 void remove_dir(const char *dir)
 {
@@ -175,7 +147,7 @@ int teardown(void **state)
 		char sql[128];
 
 		snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", fx->schema);
-		(void)store_fixture_pg_admin(sql);
+		(void)test_store_admin(sql);
 	}
 	remove_dir(fx->dir);
 	free(fx);

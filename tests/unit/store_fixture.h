@@ -29,7 +29,7 @@ struct fixture {
 	char db[128];
 	char key[144];
 	char url[1024];
-	char schema[32];	/* postgresql: the test's own schema, dropped at teardown */
+	char schema[40];	/* postgresql: the test's own schema, dropped at teardown */
 	struct nk_store *store;
 };
 
@@ -59,8 +59,7 @@ size_t count_events(struct nk_store *st, const char *case_id);
 size_t raw_sealed(struct nk_store *st, const char *case_id, const char *name,
 		  uint8_t sealed[static STORE_SEALED_MAX]);
 bool collect(const char *case_id, void *arg);
-/* Runs one statement on the test cluster ($NAKODO_TEST_PG); false when it fails. */
-bool store_fixture_pg_admin(const char *sql);
+
 
 /* A test of a table: run once per backend (both_backends) or on sqlite alone. */
 struct store_test {

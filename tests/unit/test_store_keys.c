@@ -4,6 +4,7 @@
 #include "store_fixture.h"
 
 #include "store/keyfile.h"
+#include "test_store_url.h"
 
 static void assert_mode(const char *path, mode_t want)
 {
@@ -43,9 +44,9 @@ static void keys_live_in_their_folder(void **state)
 		char sql[160];
 
 		snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", fx->schema);
-		assert_true(store_fixture_pg_admin(sql));
+		assert_true(test_store_admin(sql));
 		snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", fx->schema);
-		assert_true(store_fixture_pg_admin(sql));
+		assert_true(test_store_admin(sql));
 	}
 	assert_int_equal(nk_store_open(&st, url, NK_STORE_CREATE, &err), NK_OK);
 	create_case(st, "c1");

@@ -40,16 +40,14 @@ static inline bool test_store_admin(const char *sql)
 	return ok;
 }
 
-/* Fills t for a new, empty store: "mem:", "sqlite:DIR/test.db", or a new schema. dir is
- * a folder of the test's own (its last six characters name the schema). */
-static inline bool test_store_new(struct test_store *t, const char *dir, const char *fallback)
+/* Fills t for a new, empty store of kind (mem, sqlite or postgresql): "mem:",
+ * "sqlite:DIR/test.db", or a new schema. dir is a folder of the test's own (its last six
+ * characters name the schema). */
+static inline bool test_store_make(struct test_store *t, const char *dir, const char *kind)
 {
-	const char *kind = getenv("NAKODO_TEST_STORE");
 	char sql[96];
 
 	memset(t, 0, sizeof(*t));
-	if (!kind || !*kind)
-		kind = fallback;
 	if (strcmp(kind, "mem") == 0) {
 		snprintf(t->url, sizeof(t->url), "mem:");
 		return true;
@@ -71,6 +69,14 @@ static inline bool test_store_new(struct test_store *t, const char *dir, const c
 	snprintf(t->url, sizeof(t->url), "%s&options=-csearch_path%%3D%s",
 		 getenv("NAKODO_TEST_PG"), t->schema);
 	return true;
+}
+
+/* The same, of the kind NAKODO_TEST_STORE names, or fallback when it names none. */
+static inline bool test_store_new(struct test_store *t, const char *dir, const char *fallback)
+{
+	const char *kind = getenv("NAKODO_TEST_STORE");
+
+	return test_store_make(t, dir, kind && *kind ? kind : fallback);
 }
 
 static inline void test_store_drop(struct test_store *t)
