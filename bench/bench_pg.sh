@@ -20,7 +20,10 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/nakodo-bench-pg-XXXXXX")
 PIDS=()
 trap 'stop; rm -rf "$TMP"' EXIT
 export NAKODO_KEYS=$TMP/keys
-stop() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null || true; done; PIDS=(); }
+stop() {
+	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null || true; done
+	PIDS=()
+}
 start() {	# DB LOG: sets PORT; OP on the first start over DB
 	: >"$2"
 	"$NAKODO" --db "$1" serve --listen 127.0.0.1:0 --threads "$THREADS" \
@@ -42,7 +45,9 @@ req_s() { awk '/^Requests\/sec/ { print $2 }' "$1"; }
 echo "machine: $(nproc) cores, $(uname -sr); load $(cut -d' ' -f1 /proc/loadavg)"
 for store in sqlite postgresql; do
 	if [ $store = sqlite ]; then db="sqlite:$TMP/bench.db"
-	else psql -q "$NAKODO_TEST_PG" -c "CREATE DATABASE bench"; db=${NAKODO_TEST_PG/\/\/\/postgres\?/\/\/\/bench?}
+	else
+		psql -q "$NAKODO_TEST_PG" -c "CREATE DATABASE bench"
+		db=${NAKODO_TEST_PG/\/\/\/postgres\?/\/\/\/bench?}
 	fi
 	start "$db" "$TMP/log.$store"
 	python3 "$HERE/bench_server_setup.py" "$PORT" "$OP" "$CASES" "$TMP/cases.$store"

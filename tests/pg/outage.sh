@@ -15,11 +15,21 @@ OUTAGES=${OUTAGES:-3}
 KILLS=${KILLS:-20}
 CASES=8
 RULES50=${RULES/\"rounds\":3/\"rounds\":50}
-[ -n "${NAKODO_TEST_PGCTL:-}" ] || { echo "1..1"; echo "not ok 1 - NAKODO_TEST_PGCTL is not set"; exit 1; }
+if [ -z "${NAKODO_TEST_PGCTL:-}" ]; then
+	echo "1..1"; echo "not ok 1 - NAKODO_TEST_PGCTL is not set (tests/pg/cluster.sh)"; exit 1
+fi
 echo "TAP version 13"
 
 PID_A=""
-trap 'touch "$TMP/stop"; kill -TERM $PID_A 2>/dev/null; wait $PID_A 2>/dev/null; stop_server; "$NAKODO_TEST_PGCTL" start >/dev/null 2>&1; drop_pg_db; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+finish() {
+	touch "$TMP/stop"
+	kill -TERM $PID_A 2>/dev/null; wait $PID_A 2>/dev/null
+	stop_server
+	"$NAKODO_TEST_PGCTL" start >/dev/null 2>&1	# if a check stopped it and failed
+	drop_pg_db
+	[ -n "${KEEP:-}" ] || rm -rf "$TMP"
+}
+trap finish EXIT
 start_server --threads 4 --rate 100000 --burst 100000 || { not_ok "server A starts"; exit 1; }
 PID_A=$SERVER_PID; URL_A=$URL; SERVER_PID=""
 start_server --threads 4 --rate 100000 --burst 100000 || { not_ok "server B starts"; exit 1; }
@@ -111,7 +121,8 @@ lost=0 folds=0
 URL=$URL_A
 while read -r case ct pt mt; do
 	req log "$mt" GET "/v1/cases/$case/log" >/dev/null
-	jq -r --arg c "$case" '.events[] | select(.type == "figure") | "\($c) \(.body.role) \(.body.round)"' \
+	jq -r --arg c "$case" \
+		'.events[] | select(.type == "figure") | "\($c) \(.body.role) \(.body.round)"' \
 		"$(last)" >>"$TMP/present"
 	"$NAKODO" --db "$DB" log "$case" >/dev/null 2>&1 || folds=$((folds + 1))
 done <"$TMP/cases"

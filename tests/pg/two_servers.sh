@@ -12,16 +12,26 @@ set -u
 
 CASES=${CASES:-200}
 BATCH=${BATCH:-25}
-[ "${NAKODO_TEST_STORE:-}" = postgresql ] || { echo "1..1"; echo "not ok 1 - NAKODO_TEST_STORE=postgresql needed"; exit 1; }
+if [ "${NAKODO_TEST_STORE:-}" != postgresql ]; then
+	echo "1..1"; echo "not ok 1 - NAKODO_TEST_STORE=postgresql needed"; exit 1
+fi
 echo "1..9"
 
 PID_A=""
-trap 'kill -TERM $PID_A 2>/dev/null; wait $PID_A 2>/dev/null; stop_server; drop_pg_db; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
-start_server --threads 4 || { not_ok "the first server starts" "$(tail -5 "$TMP/server.log")"; exit 1; }
+finish() {
+	kill -TERM $PID_A 2>/dev/null; wait $PID_A 2>/dev/null
+	stop_server
+	drop_pg_db
+	[ -n "${KEEP:-}" ] || rm -rf "$TMP"
+}
+trap finish EXIT
+start_server --threads 4 ||
+	{ not_ok "the first server starts" "$(tail -5 "$TMP/server.log")"; exit 1; }
 PID_A=$SERVER_PID
 URL_A=$URL
 SERVER_PID=""
-start_server --threads 4 || { not_ok "the second server starts" "$(tail -5 "$TMP/server.log")"; exit 1; }
+start_server --threads 4 ||
+	{ not_ok "the second server starts" "$(tail -5 "$TMP/server.log")"; exit 1; }
 URL_B=$URL
 ok "two servers on one database ($URL_A, $URL_B)"
 is "one of them made the operator's token" "$(grep -c '^operator token:' "$TMP/server.log")" 1
@@ -74,6 +84,8 @@ is "every log folds and its chain checks" "${bad_fold:-none}" none
 is "both servers brief every case the same" "${bad_same:-none}" none
 is "half the cases settled" "$settled" "$((CASES / 2))"
 # the record: one entry per settled case, numbered without a gap, whichever server ended it
-entries=$(psql -At "${DB}" -c "SELECT count(*) || ' ' || count(DISTINCT case_id) || ' ' || coalesce(max(idx) + 1, 0) FROM record")
-is "the record holds each settled case once, numbered 0 to n-1" "$entries" "$settled $settled $settled"
+entries=$(psql -At "${DB}" -c "SELECT count(*) || ' ' || count(DISTINCT case_id) || ' ' ||
+	coalesce(max(idx) + 1, 0) FROM record")
+is "the record holds each settled case once, numbered 0 to n-1" "$entries" \
+	"$settled $settled $settled"
 exit $((failed > 0))

@@ -67,8 +67,8 @@ struct store_test {
 	CMUnitTestFunction fn;
 };
 
-/* Runs the tests of both[] over sqlite, mem and postgresql (the cluster
- * $NAKODO_TEST_PG names, tests/pg/cluster.sh: without it they fail), those of sqlite[] over sqlite, then
+/* Runs the tests of both[] over sqlite, mem and postgresql (the cluster $NAKODO_TEST_PG
+ * names, tests/pg/cluster.sh: without it they fail), those of sqlite[] over sqlite, then
  * the tests without a store (plain[]), as the group `group`. */
 int store_tests_run(const char *group, const struct store_test *both, size_t nboth,
 		    const struct store_test *sqlite, size_t nsqlite,
