@@ -11,11 +11,13 @@ endif
 # (tests/web) need node, npm and chromium; their npm packages come from the lock file.
 PKGS := libsodium:libsodium-dev sqlite3:libsqlite3-dev jansson:libjansson-dev \
 	libxml-2.0:libxml2-dev cmocka:libcmocka-dev \
-	libmicrohttpd:libmicrohttpd-dev libcurl:libcurl4-openssl-dev
+	libmicrohttpd:libmicrohttpd-dev libcurl:libcurl4-openssl-dev libpq:libpq-dev
 CMDS := meson:meson ninja:ninja-build pkg-config:pkg-config cc:gcc python3:python3 \
 	curl:curl jq:jq sqlite3:sqlite3 mandoc:mandoc flock:util-linux \
 	dpkg-buildpackage:dpkg-dev dh:debhelper openssl:openssl \
 	node:nodejs npm:npm chromium:chromium
+# The PostgreSQL server (Debian's postgresql, binaries under /usr/lib/postgresql/N/bin):
+# make check starts a throwaway cluster of it for the postgresql: store's tests.
 # Python module → Debian package (the interoperability test's PyNaCl). Debian's package
 # serves /usr/bin/python3, which may not be the first python3 on PATH.
 PYMODS := nacl:python3-nacl
@@ -46,8 +48,11 @@ uninstall:
 deb: deps
 	./tools/deb.sh build-deb
 
+# The tests run beside a throwaway PostgreSQL cluster (tests/pg/cluster.sh) for the
+# postgresql: store's tests; if it cannot start, nothing runs and the check fails.
 check: all
-	meson test -C $(BUILD) --print-errorlogs --no-rebuild; \
+	rm -f $(BUILD)/meson-logs/testlog.json
+	tests/pg/cluster.sh meson test -C $(BUILD) --print-errorlogs --no-rebuild; \
 	  python3 tests/summary.py $(BUILD)/meson-logs/testlog.json
 
 bench: all
@@ -89,6 +94,7 @@ deps:
 	  command -v $$c >/dev/null 2>&1 || missing="$$missing $$d"; done; \
 	for p in $(PKGS); do m=$${p%%:*}; d=$${p##*:}; \
 	  pkg-config --exists $$m 2>/dev/null || missing="$$missing $$d"; done; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	for p in $(PYMODS); do m=$${p%%:*}; d=$${p##*:}; \
 	  python3 -c "import $$m" 2>/dev/null || /usr/bin/python3 -c "import $$m" 2>/dev/null || \
 	  missing="$$missing $$d"; done; \

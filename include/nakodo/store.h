@@ -176,6 +176,11 @@ NK_MUST_USE enum nk_status nk_store_secret_purge(struct nk_store *store, const c
  * succeeds forgets the ones owed when it began. */
 NK_MUST_USE enum nk_status nk_store_scrub(struct nk_store *store, struct nk_error *err);
 
+/* Outside a transaction: NK_OK when the database answers (a PostgreSQL store reconnects
+ * if its connection was lost), NK_ESTORE when it cannot be reached. Always NK_OK for a
+ * store in a file or in memory, and inside a transaction (it cannot tell there). */
+NK_MUST_USE enum nk_status nk_store_ping(struct nk_store *store, struct nk_error *err);
+
 /* Outside a transaction: sets *pending to whether a purge committed since the last
  * scrub that succeeded (so deleted secrets may still be in the store's files). The
  * server and the command call nk_store_scrub when it is, at every start. */

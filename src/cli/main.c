@@ -42,14 +42,18 @@ static const struct cli_command commands[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: nakodo [--db PATH] [--json] COMMAND [ARGS]\n\n"
+	fprintf(f, "usage: nakodo [--db PATH] [--keys DIR] [--json] COMMAND [ARGS]\n\n"
 		"A confidential go-between for negotiations: the parties give it their limits,\n"
 		"it tells them only what the case's rules allow.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nglobal options (before or after the command):\n"
 		"  --db PATH   the case database (default nakodo.db, or $NAKODO_DB);\n"
-		"              sqlite:PATH or mem: name a backend explicitly\n"
+		"              sqlite:PATH or mem: name a backend explicitly, and\n"
+		"              postgresql://... (a libpq URI) a PostgreSQL database\n"
+		"  --keys DIR  the folder of the storage key and the server's signing key\n"
+		"              (or $NAKODO_KEYS; made 0700, its files 0600); needed with\n"
+		"              postgresql:, and by default beside an sqlite database\n"
 		"  --json      print one JSON object instead of text; an error is one too,\n"
 		"              {error, field or command, detail, exit}, on stdout (and the\n"
 		"              text on stderr)\n"
@@ -62,7 +66,8 @@ static void usage(FILE *f)
 }
 
 /* Removes the global options from argv (up to a "--"); returns the new argc, or -1
- * (--db) or -2 (--cacert) for one without its value. */
+ * (--db), -2 (--cacert) or -3 (--keys) for one without its value. --keys is handed to
+ * the store as NAKODO_KEYS, which every store this process opens reads. */
 static int take_globals(struct cli_ctx *ctx, int argc, char **argv)
 {
 	int out = 1;
@@ -80,6 +85,16 @@ static int take_globals(struct cli_ctx *ctx, int argc, char **argv)
 			ctx->db = argv[++i];
 		} else if (!rest && strncmp(argv[i], "--db=", 5) == 0) {
 			ctx->db = argv[i] + 5;
+		} else if (!rest && (strcmp(argv[i], "--keys") == 0 ||
+				     strncmp(argv[i], "--keys=", 7) == 0)) {
+			const char *dir = argv[i][6] == '=' ? argv[i] + 7 : NULL;
+
+			if (!dir && i + 1 >= argc)
+				return -3;
+			if (!dir)
+				dir = argv[++i];
+			if (!*dir || setenv("NAKODO_KEYS", dir, 1) != 0)
+				return -3;
 		} else if (!rest && strcmp(argv[i], "--cacert") == 0) {
 			if (i + 1 >= argc)
 				return -2;
@@ -112,8 +127,8 @@ int main(int argc, char **argv)
 		ctx.db = "nakodo.db";
 	argc = take_globals(&ctx, argc, argv);
 	if (argc < 0)
-		return cli_usage_error(&ctx, "nakodo", argc == -1 ? "--db needs a PATH"
-				       : "--cacert needs a FILE");
+		return cli_usage_error(&ctx, "nakodo", argc == -1 ? "--db needs a PATH" :
+				       argc == -2 ? "--cacert needs a FILE" : "--keys needs a DIR");
 	if (ctx.cacert && !*ctx.cacert)
 		ctx.cacert = NULL;
 	if (argc < 2 && ctx.json)	/* a program reads stdout: the error goes there too */

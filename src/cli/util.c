@@ -106,7 +106,11 @@ int cli_open_store(struct cli_ctx *ctx, bool create, struct nk_store **store)
 	bool pending = false;
 
 	if (rc != NK_OK) {
-		if (rc == NK_ENOTFOUND)
+		/* a URL ("postgresql://user:password@…") is never echoed: it may hold a password */
+		if (rc == NK_ENOTFOUND && strstr(ctx->db, "://"))
+			nk_fail(&err, NK_ESTORE, "db", "the database has no nakodo tables yet (create "
+				"them with 'nakodo case new')");
+		else if (rc == NK_ENOTFOUND)
 			nk_fail(&err, NK_ESTORE, "db", "no database at %s (create one with 'nakodo case new')", ctx->db);
 		return cli_report(ctx, &err);
 	}

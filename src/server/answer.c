@@ -24,7 +24,8 @@ static const struct {
 	{ 415, "unsupported-media-type", "The body must be application/json" },
 	{ 429, "rate-limited", "Too many requests for this token or address" },
 	{ 431, "headers-too-large", "The request line and headers are too large" },
-	{ 500, "internal", "The server failed" },
+	{ 503, "unavailable", "The database cannot be reached for now" },
+	{ 500, "internal", "The server failed" },	/* last: any other status */
 };
 
 /* The whole block, json_dumps's included (grown past the text), is wiped. */

@@ -237,12 +237,16 @@ enum nk_status auth_ensure_operator(struct nk_store *store, FILE *log, struct nk
 	size_t count = 0;
 	enum nk_status rc;
 
-	if ((rc = nk_store_token_count(store, "", "operator", &count, err)) != NK_OK || count > 0)
-		return rc;
 	if (!(hex = sodium_malloc(HTTP_TOKEN_HEX + 1)))
 		return nk_fail(err, NK_ENOMEM, "token", "out of memory");
+	/* counted inside the transaction: of several servers starting at once on one
+	 * database, one makes the token (the store serialises server-wide tokens) */
 	if ((rc = nk_store_begin(store, err)) != NK_OK)
 		goto out;
+	if ((rc = nk_store_token_count(store, "", "operator", &count, err)) != NK_OK || count > 0) {
+		nk_store_rollback(store);
+		goto out;
+	}
 	rc = auth_issue(store, "", "operator", hex, err);
 	if (rc == NK_OK)
 		rc = nk_store_commit(store, err);

@@ -186,11 +186,19 @@ static const char server_failed[] = "the server could not complete the request";
 /* The answer to the handler's outcome: its reply, or a problem (whose field and text a
  * store or internal failure keeps to itself: they may name files). */
 static struct MHD_Response *handled(const struct http_request *req, struct route_call *call,
-				    enum nk_status rc, const struct nk_error *err,
+				    enum nk_status rc, const struct nk_error *err, bool unreachable,
 				    unsigned *status)
 {
 	struct MHD_Response *resp;
 
+	/* a database that does not answer (a PostgreSQL restart): nothing was done, and the
+	 * store reconnects by itself; try again shortly */
+	if (rc == NK_ESTORE && (unreachable || (call->env.store &&
+						nk_store_ping(call->env.store, NULL) != NK_OK))) {
+		*status = 503;
+		return answer_problem(req, status, "db", "the database cannot be reached; nothing "
+				      "was done, try again shortly", NULL);
+	}
 	if (rc != NK_OK) {
 		*status = status_for(rc, call);
 		return answer_problem(req, status, *status == 500 ? "" : err->field,
@@ -260,7 +268,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	unsigned status;
 	struct MHD_Response *resp;
 	uint64_t rate_key = 0;
-	bool signing = false, presents = false, settle = false;
+	bool signing = false, presents = false, settle = false, unreachable = false;
 
 	call.peer = addr;
 	call.url = url;
@@ -275,8 +283,10 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 					   "too many failed authentications from this address");
 			goto out;
 		}
-		if ((rc = server_worker(srv, &call.worker, &err)) != NK_OK)
+		if ((rc = server_worker(srv, &call.worker, &err)) != NK_OK) {
+			unreachable = rc == NK_ESTORE;	/* its connection could not be made */
 			goto failed;
+		}
 		call.env.store = call.worker->store;
 		call.env.signer = srv->cfg.signer;
 		call.env.record = srv->record;
@@ -344,7 +354,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 				 &call.body, &err)) != NK_OK)
 		goto failed;
 	rc = route->handle(&call, &err);
-	resp = handled(req, &call, rc, &err, &status);
+	resp = handled(req, &call, rc, &err, unreachable, &status);
 	if (rc == NK_EAUTH && call.signed_request)	/* a bad signature: a failed login */
 		auth_fail_note(srv, addr);
 	/* Nothing is told before what it shows is durable, refusals included: the answer
@@ -379,7 +389,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	ret = answer_queue(conn, srv, req, method, status, resp);
 	goto out;
 failed:
-	resp = handled(req, &call, rc, &err, &status);
+	resp = handled(req, &call, rc, &err, unreachable, &status);
 	ret = answer_queue(conn, srv, req, method, status, resp);
 	if (rc == NK_EAUTH && call.signed_request)
 		auth_fail_note(srv, addr);

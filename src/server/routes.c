@@ -104,8 +104,18 @@ static enum nk_status h_server_key(struct route_call *call, struct nk_error *err
 static enum nk_status h_healthz(struct route_call *call, struct nk_error *err)
 {
 	bool behind = atomic_load(&call->srv->scrub_behind);
+	struct worker *w = NULL;
+	enum nk_status reach = server_worker(call->srv, &w, NULL);
 
-	if (call->srv->group && nk_store_group_failed(call->srv->group)) {
+	/* a database on a server of its own (PostgreSQL) may be down for a while */
+	if (reach == NK_OK)
+		reach = nk_store_ping(w->store, NULL);
+	if (reach == NK_ESTORE) {
+		call->status = 503;
+		call->reply = json_pack("{s:s, s:b, s:s}", "status", "unavailable", "scrub_pending",
+					behind, "reason", "the database cannot be reached: requests "
+					"that need it answer 503 until it is back");
+	} else if (call->srv->group && nk_store_group_failed(call->srv->group)) {
 		call->status = 503;
 		call->reply = json_pack("{s:s, s:b, s:s}", "status", "failing", "scrub_pending",
 					behind, "reason", "a flush of the log to disk failed: "

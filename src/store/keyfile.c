@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define KEYFILE_MAGIC "NKSTKEY1"
 #define KEYFILE_MAGIC_BYTES 8
@@ -102,4 +103,26 @@ enum nk_status store_keyfile_create(const char *path, uint8_t key[static STORE_K
 out:
 	sodium_memzero(file, sizeof(file));
 	return rc;
+}
+
+enum nk_status store_keys_file(const char *name, bool make, char *out, size_t size, bool *set,
+			       struct nk_error *err)
+{
+	const char *dir = getenv(STORE_KEYS_ENV);
+	struct stat st;
+
+	*set = dir && *dir;
+	if (!*set)
+		return NK_OK;
+	if (make && mkdir(dir, 0700) == 0 && chmod(dir, 0700) != 0)
+		return nk_fail(err, NK_ESTORE, "keys", "could not make key folder %s private: %s",
+			       dir, strerror(errno));
+	if (make && stat(dir, &st) != 0)
+		return nk_fail(err, NK_ESTORE, "keys", "key folder %s cannot be made: %s", dir,
+			       strerror(errno));
+	if (make && !S_ISDIR(st.st_mode))
+		return nk_fail(err, NK_EINVAL, "keys", "key folder %s is not a folder", dir);
+	if ((size_t)snprintf(out, size, "%s/%s", dir, name) >= size)
+		return nk_fail(err, NK_EINVAL, "keys", "the key folder's path is too long");
+	return NK_OK;
 }

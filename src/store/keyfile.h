@@ -7,6 +7,19 @@
 
 #define STORE_KEY_CHECK_BYTES 32
 
+/* The key folder (--keys DIR, which the command hands on as $NAKODO_KEYS) and the names
+ * of the keys in it. */
+#define STORE_KEYS_ENV "NAKODO_KEYS"
+#define STORE_KEY_FILE "storage.key"
+#define STORE_SERVER_KEY_FILE "server.key"
+
+/* When $NAKODO_KEYS names a key folder: sets *set and puts the path of name inside it
+ * into out[size]; with make, makes the folder (mode 0700) when it is missing. When it
+ * names none: *set false and out untouched. NK_EINVAL for a path too long or a folder
+ * that is not one. */
+NK_MUST_USE enum nk_status store_keys_file(const char *name, bool make, char *out, size_t size,
+					   bool *set, struct nk_error *err);
+
 /* Reads the key file at path into key. A missing, short, long or damaged file is
  * NK_ECORRUPT naming the path; key is untouched on failure. */
 NK_MUST_USE enum nk_status store_keyfile_read(const char *path, uint8_t key[static STORE_KEY_BYTES],

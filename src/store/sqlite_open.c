@@ -499,6 +499,7 @@ enum nk_status store_sqlite_open(void **state, const char *location, unsigned fl
 	struct sq_store *s = NULL;
 	char key_path[PATH_MAX];
 	bool exists = false, db_made = false, key_made = false, schema_made = false;
+	bool keys_set = false;
 	struct stat st;
 	enum sq_kind kind;
 	enum nk_status rc;
@@ -508,7 +509,13 @@ enum nk_status store_sqlite_open(void **state, const char *location, unsigned fl
 		rc = nk_fail(err, NK_EINVAL, "store", "the sqlite store needs a path");
 		goto out;
 	}
-	if ((size_t)snprintf(key_path, sizeof(key_path), "%s.key", location) >= sizeof(key_path)) {
+	/* the key folder's storage.key (--keys), or PATH.key beside the database */
+	rc = store_keys_file(STORE_KEY_FILE, flags & NK_STORE_CREATE, key_path, sizeof(key_path),
+			     &keys_set, err);
+	if (rc != NK_OK)
+		goto out;
+	if (!keys_set &&
+	    (size_t)snprintf(key_path, sizeof(key_path), "%s.key", location) >= sizeof(key_path)) {
 		rc = nk_fail(err, NK_EINVAL, "store", "the database path is too long");
 		goto out;
 	}

@@ -3,6 +3,7 @@
  * pushes deleted pages out of the WAL, with the table of scrubs still owed; and what
  * keeps a failed commit's frames out of the WAL. See doc/storage.md, "File modes",
  * "Purge and scrub" and "I/O failures". */
+#include "store/keyfile.h"
 #include "store/sqlite.h"
 
 #include <errno.h>
@@ -14,14 +15,20 @@
 #include <unistd.h>
 
 /* PATH.server-key beside the database at location, into out[size]: the server's signing
- * key lives with the database it countersigns, like the storage key (PATH.key). */
+ * key lives with the database it countersigns, like the storage key (PATH.key); or, with
+ * a key folder (--keys), server.key in it. */
 enum nk_status store_sqlite_server_key_path(const char *location, char *out, size_t size,
 					    struct nk_error *err)
 {
+	bool set = false;
+	enum nk_status rc;
 	int n;
 
 	if (!*location)
 		return nk_fail(err, NK_EINVAL, "db", "the database path is empty");
+	rc = store_keys_file(STORE_SERVER_KEY_FILE, true, out, size, &set, err);
+	if (rc != NK_OK || set)
+		return rc;
 	n = snprintf(out, size, "%s.server-key", location);
 	if (n < 0 || (size_t)n >= size)
 		return nk_fail(err, NK_EINVAL, "db", "the database path is too long");

@@ -19,6 +19,8 @@
 static const struct nk_store_ops *const store_backends[] = {
 	&store_sqlite_ops,
 	&store_mem_ops,
+	&store_pg_ops,
+	&store_postgres_ops,
 };
 
 static bool is_letter_or_digit(char c)
@@ -155,7 +157,8 @@ static enum nk_status parse_url(const char *url, const struct nk_store_ops **ops
 		}
 		if (url[n + 1] == '/' && url[n + 2] == '/')
 			return nk_fail(err, NK_EINVAL, "store",
-				       "this nakodo has no \"%.*s\" store (it knows sqlite: and mem:)",
+				       "this nakodo has no \"%.*s\" store (it knows sqlite:, mem: and "
+				       "postgresql:)",
 				       (int)n, url);
 	}
 	*ops = store_backends[0];
@@ -450,4 +453,13 @@ void nk_event_list_free(struct nk_event_list *list)
 	free(list->events);
 	list->events = NULL;
 	list->count = 0;
+}
+
+enum nk_status nk_store_ping(struct nk_store *store, struct nk_error *err)
+{
+	if (!store)
+		return nk_fail(err, NK_EINVAL, "store", "no store is open");
+	if (store->in_tx || !store->ops->ping)
+		return NK_OK;
+	return store->ops->ping(store->backend, err);
 }

@@ -159,6 +159,10 @@ struct nk_store_ops {
 	 * NULL for a backend that keeps no files (the key is then made for each run). */
 	enum nk_status (*server_key_path)(const char *location, char *out, size_t size,
 					  struct nk_error *err);
+
+	/* Outside a transaction: whether the database answers, reconnecting when the
+	 * connection was lost. NULL for a backend without a server (sqlite, mem). */
+	enum nk_status (*ping)(void *state, struct nk_error *err);
 };
 
 /* The handle nk_store_open returns. */
@@ -176,6 +180,8 @@ struct nk_store {
 /* Each backend's one export: its vtable (sqlite.c, mem.c), which store.c picks by scheme. */
 extern const struct nk_store_ops store_sqlite_ops;
 extern const struct nk_store_ops store_mem_ops;
+extern const struct nk_store_ops store_pg_ops;		/* "postgresql:" (pg.c) */
+extern const struct nk_store_ops store_postgres_ops;	/* "postgres:", the same */
 
 /* store.c: the checks the generic layer's files share, each naming the field and the
  * reason. */

@@ -49,7 +49,7 @@ contains() {
 commands=$("$nk" --help | awk '/^commands:/ { on = 1; next } /^$/ { on = 0 } on { print $1 }')
 expect "the commands are those of nakodo --help" "$commands" nakodo ""
 expect "a command from its start" "submit" nakodo su
-expect "global options" "--db --json --cacert --help --version" nakodo --
+expect "global options" "--db --keys --json --cacert --help --version" nakodo --
 expect "case's subcommands" "new list" nakodo case ""
 expect "package's subcommands" "propose value check open submit" nakodo package ""
 contains "the command after global options" "submit" nakodo --db x.db --json su

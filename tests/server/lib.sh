@@ -7,11 +7,35 @@ for tool in curl jq; do
 	command -v "$tool" >/dev/null || { echo "1..0 # SKIP $tool is not installed"; exit 0; }
 done
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/nakodo-server-XXXXXX")
-DB="sqlite:$TMP/srv.db"
 n=0
 failed=0
 SERVER_PID=""
-trap 'stop_server; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+PG_DB=""
+trap 'stop_server; drop_pg_db; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+
+# The store the suite runs on: NAKODO_TEST_STORE=sqlite (the default) or postgresql, a
+# database of its own in the cluster tests/pg/cluster.sh runs (NAKODO_TEST_PG), with its
+# keys in $TMP/keys. Without the cluster a postgresql run fails; it never skips.
+case "${NAKODO_TEST_STORE:-sqlite}" in
+sqlite) DB="sqlite:$TMP/srv.db" ;;
+postgresql)
+	if [ -z "${NAKODO_TEST_PG:-}" ]; then
+		echo "1..1"
+		echo "not ok 1 - NAKODO_TEST_PG is not set: run through tests/pg/cluster.sh (make check does)"
+		exit 1
+	fi
+	PG_DB="t_$(basename "$TMP" | tr -dc 'a-zA-Z0-9' | tr 'A-Z' 'a-z')"
+	psql -q "$NAKODO_TEST_PG" -c "CREATE DATABASE $PG_DB" >/dev/null || exit 1
+	DB=${NAKODO_TEST_PG/\/\/\/postgres\?/\/\/\/$PG_DB?}
+	export NAKODO_KEYS="$TMP/keys"
+	;;
+*) echo "NAKODO_TEST_STORE: sqlite or postgresql" >&2; exit 2 ;;
+esac
+drop_pg_db() {
+	[ -n "$PG_DB" ] && psql -q "$NAKODO_TEST_PG" -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" \
+		>/dev/null 2>&1
+	return 0
+}
 
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }

@@ -1,6 +1,20 @@
 /* The store tests' shared fixture, helpers and runner (store_fixture.h). */
 #include "store_fixture.h"
 
+#include "test_store_url.h"
+
+/* A schema of its own in the test cluster for one test, named in the URL's search_path,
+ * with the key folder in the fixture's folder. */
+static bool pg_url(struct fixture *fx)
+{
+	struct test_store t;
+
+	if (!test_store_make(&t, fx->dir, "postgresql"))
+		return false;
+	snprintf(fx->url, sizeof(fx->url), "%s", t.url);
+	snprintf(fx->schema, sizeof(fx->schema), "%s", t.schema);
+	return true;
+}
 
 void remove_dir(const char *dir)
 {
@@ -105,9 +119,16 @@ int setup(void **state)
 		return -1;
 	snprintf(fx->db, sizeof(fx->db), "%s/test.db", fx->dir);
 	snprintf(fx->key, sizeof(fx->key), "%s.key", fx->db);
+	if (strcmp(backend, "postgresql") == 0)
+		snprintf(fx->key, sizeof(fx->key), "%s/storage.key", fx->dir);
+	else if (unsetenv("NAKODO_KEYS") != 0)	/* a postgresql test's key folder */
+		return -1;
+	*state = fx;
 	if (strcmp(backend, "mem") == 0)
 		snprintf(fx->url, sizeof(fx->url), "mem:");
-	else
+	else if (strcmp(backend, "postgresql") == 0 && !pg_url(fx))
+		return -1;
+	else if (strcmp(backend, "postgresql") != 0)
 		snprintf(fx->url, sizeof(fx->url), "sqlite:%s", fx->db);
 	*state = fx;
 	if (nk_store_open(&fx->store, fx->url, NK_STORE_CREATE, &err) != NK_OK) {
@@ -122,6 +143,12 @@ int teardown(void **state)
 	struct fixture *fx = *state;
 
 	nk_store_close(fx->store);
+	if (*fx->schema) {
+		char sql[128];
+
+		snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", fx->schema);
+		(void)test_store_admin(sql);
+	}
 	remove_dir(fx->dir);
 	free(fx);
 	return 0;
@@ -229,8 +256,8 @@ int store_tests_run(const char *group, const struct store_test *both, size_t nbo
 		    const struct store_test *sqlite, size_t nsqlite,
 		    const struct CMUnitTest *plain, size_t nplain)
 {
-	static const char *const backends[] = { "sqlite", "mem" };
-	size_t total = 2 * nboth + nsqlite + nplain, n = 0;
+	static const char *const backends[] = { "sqlite", "mem", "postgresql" };
+	size_t total = COUNT(backends) * nboth + nsqlite + nplain, n = 0;
 	struct CMUnitTest *tests = calloc(total, sizeof(*tests));
 	char (*names)[96] = calloc(total, sizeof(*names));
 	int failed;

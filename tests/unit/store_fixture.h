@@ -28,7 +28,8 @@ struct fixture {
 	char dir[64];
 	char db[128];
 	char key[144];
-	char url[160];
+	char url[1024];
+	char schema[40];	/* postgresql: the test's own schema, dropped at teardown */
 	struct nk_store *store;
 };
 
@@ -59,13 +60,15 @@ size_t raw_sealed(struct nk_store *st, const char *case_id, const char *name,
 		  uint8_t sealed[static STORE_SEALED_MAX]);
 bool collect(const char *case_id, void *arg);
 
+
 /* A test of a table: run once per backend (both_backends) or on sqlite alone. */
 struct store_test {
 	const char *name;
 	CMUnitTestFunction fn;
 };
 
-/* Runs the tests of both[] over sqlite then mem, those of sqlite[] over sqlite, then
+/* Runs the tests of both[] over sqlite, mem and postgresql (the cluster $NAKODO_TEST_PG
+ * names, tests/pg/cluster.sh: without it they fail), those of sqlite[] over sqlite, then
  * the tests without a store (plain[]), as the group `group`. */
 int store_tests_run(const char *group, const struct store_test *both, size_t nboth,
 		    const struct store_test *sqlite, size_t nsqlite,

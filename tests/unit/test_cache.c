@@ -8,6 +8,7 @@
 #include <nakodo/keys.h>
 #include <nakodo/money.h>
 #include <nakodo/store.h>
+#include "test_store_url.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,7 +23,9 @@
 #include <unistd.h>
 
 struct world {
-	char dir[64], url[128];
+	char dir[64];
+	struct test_store ts;	/* NAKODO_TEST_STORE, sqlite by default */
+	const char *url;
 	struct nk_server_key *signer;
 	struct nk_case_cache *cache;
 	struct nk_store *a, *b;		/* two connections to one database */
@@ -39,7 +42,9 @@ static int setup(void **state)
 	snprintf(w->dir, sizeof(w->dir), "/tmp/nakodo-cache-XXXXXX");
 	if (!mkdtemp(w->dir))
 		return -1;
-	snprintf(w->url, sizeof(w->url), "sqlite:%s/c.db", w->dir);
+	if (!test_store_new(&w->ts, w->dir, "sqlite"))
+		return -1;
+	w->url = w->ts.url;
 	if (nk_server_key_from_seed(seed, &w->signer, NULL) != NK_OK ||
 	    nk_case_cache_new(&w->cache, 2, NULL) != NK_OK ||
 	    nk_store_open(&w->a, w->url, NK_STORE_CREATE, NULL) != NK_OK ||
@@ -58,6 +63,7 @@ static int teardown(void **state)
 
 	nk_store_close(w->a);
 	nk_store_close(w->b);
+	test_store_drop(&w->ts);
 	nk_case_cache_free(w->cache);
 	nk_server_key_free(w->signer);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", w->dir);

@@ -3,6 +3,7 @@
  * nothing, the proposal protocol, the deal-closer, and briefings per role. */
 #include <nakodo/case.h>
 #include "../fake_env.h"
+#include "test_store_url.h"
 #include <nakodo/seal.h>
 
 #include <setjmp.h>
@@ -23,13 +24,20 @@ struct fixture {
 	struct nk_store *store;
 	struct nk_case_env env;
 	struct fake_env fake;	/* the clock and random source of env */
+	char dir[64];
+	struct test_store ts;	/* NAKODO_TEST_STORE, mem by default */
 };
 
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	if (!f || sodium_init() < 0 || nk_store_open(&f->store, "mem:", NK_STORE_CREATE, NULL) != NK_OK ||
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/nakodo-case-XXXXXX");
+	if (!mkdtemp(f->dir) || !test_store_new(&f->ts, f->dir, "mem"))
+		return -1;
+	if (sodium_init() < 0 || nk_store_open(&f->store, f->ts.url, NK_STORE_CREATE, NULL) != NK_OK ||
 	    nk_server_key_generate(&f->signer, NULL) != NK_OK)
 		return -1;
 	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer, NULL, NULL };
@@ -41,8 +49,12 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
+	char cmd[96];
 
 	nk_store_close(f->store);
+	test_store_drop(&f->ts);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	assert_int_equal(system(cmd), 0);
 	nk_server_key_free(f->signer);
 	free(f);
 	return 0;

@@ -321,9 +321,18 @@ static void bad_urls_and_flags_are_refused(void **state)
 	assert_int_equal(nk_store_open(&store, NULL, 0, NULL), NK_EINVAL);
 	assert_int_equal(nk_store_open(&store, "sqlite:", 0, NULL), NK_EINVAL);
 	assert_int_equal(nk_store_open(&store, "mem:name", 0, NULL), NK_EINVAL);
-	assert_int_equal(nk_store_open(&store, "postgres://nk:hunter2@db/nk", 0, &err), NK_EINVAL);
+	assert_int_equal(nk_store_open(&store, "oracle://nk:hunter2@db/nk", 0, &err), NK_EINVAL);
 	assert_null(strstr(err.text, "hunter2"));	/* a URL may carry a password */
-	assert_non_null(strstr(err.text, "postgres"));
+	assert_non_null(strstr(err.text, "oracle"));
+	/* a PostgreSQL server that is not there: refused, without the password either */
+	setenv("NAKODO_KEYS", "/nonexistent/keys", 1);
+	assert_int_equal(nk_store_open(&store, "postgres://nk:hunter2@/nk?host=/nonexistent",
+				       0, &err), NK_ESTORE);
+	assert_null(strstr(err.text, "hunter2"));
+	assert_non_null(strstr(err.text, "could not connect"));
+	unsetenv("NAKODO_KEYS");
+	assert_int_equal(nk_store_open(&store, "postgresql:///nk", 0, &err), NK_EINVAL);
+	assert_string_equal(err.field, "keys");
 	assert_int_equal(nk_store_open(&store, "mem:", 0x80, &err), NK_EINVAL);
 	assert_string_equal(err.field, "flags");
 	assert_ptr_equal(store, (struct nk_store *)state);

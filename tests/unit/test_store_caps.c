@@ -24,8 +24,14 @@ static void caps_by_backend(void **state)
 	assert_int_equal(caps & NK_STORE_PERSISTENT, NK_STORE_PERSISTENT);
 	assert_int_equal(nk_store_url_caps("cases.db", &caps, NULL), NK_OK);	/* a bare path */
 	assert_int_equal(caps & NK_STORE_PERSISTENT, NK_STORE_PERSISTENT);
+	caps = 0;
+	assert_int_equal(nk_store_url_caps("postgres://db/x", &caps, NULL), NK_OK);
+	assert_int_equal(caps & NK_STORE_PERSISTENT, NK_STORE_PERSISTENT);
+	caps = 0;
+	assert_int_equal(nk_store_url_caps("postgresql:///x?host=/run", &caps, NULL), NK_OK);
+	assert_int_equal(caps & NK_STORE_PERSISTENT, NK_STORE_PERSISTENT);
 	caps = 99;
-	assert_int_equal(nk_store_url_caps("postgres://db/x", &caps, NULL), NK_EINVAL);
+	assert_int_equal(nk_store_url_caps("oracle://db/x", &caps, NULL), NK_EINVAL);
 	assert_int_equal(caps, 99);	/* untouched on failure */
 }
 
@@ -41,7 +47,21 @@ static void server_key_path(void **state)
 	assert_string_equal(path, "x.db.server-key");
 	assert_int_equal(nk_store_server_key_path("mem:", path, sizeof(path), &err), NK_EINVAL);
 	assert_string_equal(err.field, "db");
+	/* a PostgreSQL store keeps its keys in the key folder, and needs one */
+	assert_int_equal(unsetenv("NAKODO_KEYS"), 0);
 	assert_int_equal(nk_store_server_key_path("postgres://h/x", path, sizeof(path), &err),
+			 NK_EINVAL);
+	assert_string_equal(err.field, "keys");
+	assert_int_equal(setenv("NAKODO_KEYS", "/tmp", 1), 0);
+	assert_int_equal(nk_store_server_key_path("postgres://h/x", path, sizeof(path), &err),
+			 NK_OK);
+	assert_string_equal(path, "/tmp/server.key");
+	/* and so does an sqlite one when given a folder */
+	assert_int_equal(nk_store_server_key_path("sqlite:/var/x.db", path, sizeof(path), &err),
+			 NK_OK);
+	assert_string_equal(path, "/tmp/server.key");
+	assert_int_equal(unsetenv("NAKODO_KEYS"), 0);
+	assert_int_equal(nk_store_server_key_path("oracle://h/x", path, sizeof(path), &err),
 			 NK_EINVAL);
 	assert_int_equal(nk_store_server_key_path("sqlite:", path, sizeof(path), &err), NK_EINVAL);
 	assert_int_equal(nk_store_server_key_path("x.db", path, 8, &err), NK_EINVAL);
