@@ -135,6 +135,10 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 	    (text['D'] && nk_time_parse_utc(text['D'], "deadline", &rules.deadline_ms,
 					    &err) != NK_OK))
 		return cli_report(ctx, &err);
+	if (text['t'] && rules.round_time_ms == 0) {	/* 0 would mean none */
+		nk_fail(&err, NK_EINVAL, "round-time", "a round's time is from 1 minute to 90 days");
+		return cli_report(ctx, &err);
+	}
 	if (nk_rules_check(&rules, &err) != NK_OK ||
 	    (text['T'] && nk_title_check(text['T'], "title", &err) != NK_OK))
 		return cli_report(ctx, &err);
