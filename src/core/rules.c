@@ -69,7 +69,8 @@ static enum nk_status check_rules(const struct nk_rules *r, bool policy, struct 
 	/* whether it lies ahead is the opening's to check, against its clock */
 	if (r->deadline_ms != 0 && (r->deadline_ms < NK_DEADLINE_MIN_MS ||
 				    r->deadline_ms > NK_DEADLINE_MAX_MS))
-		return nk_fail(err, NK_EINVAL, "deadline", "the deadline is not a time from the year 2000 to 9999");
+		return nk_fail(err, NK_EINVAL, "deadline",
+			       "the deadline is not a time from the year 2000 to 9999");
 	return NK_OK;
 }
 

@@ -23,7 +23,8 @@ for bad in 30 30x 0m 59s 91d -5m 1.5h ''; do
 	lnk case new --currency USD --round-time "$bad" >/dev/null
 	rc=$?
 	is "--round-time '$bad' is refused (exit 2)" "$rc" 2
-	grep -q 'round-time' "$TMP/err" || not_ok "its error names --round-time ('$bad')" "$(cat "$TMP/err")"
+	grep -q 'round-time' "$TMP/err" ||
+		not_ok "its error names --round-time ('$bad')" "$(cat "$TMP/err")"
 done
 for bad in 2027-01-15T07:59:59Z 2028-02-01T00:00:00Z 2027-02-30T00:00:00Z 2027-01-20 \
 	   '2027-01-20 08:00:00' 2027-01-20T08:00:00+01:00; do
@@ -31,13 +32,15 @@ for bad in 2027-01-15T07:59:59Z 2028-02-01T00:00:00Z 2027-02-30T00:00:00Z 2027-0
 	is "--deadline '$bad' is refused (exit 2)" "$?" 2
 	grep -q 'deadline' "$TMP/err" || not_ok "its error names the deadline ('$bad')" "$(cat "$TMP/err")"
 done
-check "a refused opening leaves no case" bash -c "[ ! -e '$db' ] || [ -z \"\$('$NAKODO' --db '$db' case list 2>/dev/null)\" ]"
+check "a refused opening leaves no case" \
+	bash -c "[ ! -e '$db' ] || [ -z \"\$('$NAKODO' --db '$db' case list 2>/dev/null)\" ]"
 
 # ---- locally: the rules in plain words, the time left ----
 CASE=$(lnk case new --currency USD --round-time 30m --deadline $DEADLINE)
 is "a case with both deadlines opens" "$?" 0
 lnk brief "$CASE" --as payer >"$TMP/out"
-check "the briefing states the round time" grep -q '^round time: 30m; a round not complete' "$TMP/out"
+check "the briefing states the round time" \
+	grep -q '^round time: 30m; a round not complete' "$TMP/out"
 check "the briefing states the deadline" grep -q "^deadline: $DEADLINE; the case closes" "$TMP/out"
 check "the briefing shows the round's time left" \
 	grep -q '^round 1 lapses at 2027-01-15T08:30:00Z (30m left)' "$TMP/out"
@@ -77,8 +80,9 @@ is "the payer cannot tell whether the claimant had submitted (text)" \
 lnk --json brief "$A" --as payer | jq -S 'del(.case, .seed_commitment)' >"$TMP/a.json"
 lnk --json brief "$B" --as payer | jq -S 'del(.case, .seed_commitment)' >"$TMP/b.json"
 check "nor through --json" cmp -s "$TMP/a.json" "$TMP/b.json"
+claimant_missed=$(lnk --json brief "$A" --as claimant | jq -c '.deadlines.you_missed')
 is "--json: the payer missed it, the claimant did not" \
-	"$(jq -c '.deadlines | [.lapsed_round, .you_missed]' "$TMP/a.json")$(lnk --json brief "$A" --as claimant | jq -c '.deadlines.you_missed')" \
+	"$(jq -c '.deadlines | [.lapsed_round, .you_missed]' "$TMP/a.json")$claimant_missed" \
 	"[1,true]false"
 check "the claimant's lapsed figure is void: its round shows none" \
 	grep -q 'your demand not yet submitted' "$TMP/a_claimant"
@@ -103,7 +107,8 @@ lnk submit "$CASE" --as claimant 50000 >/dev/null
 is "a figure at the deadline is refused: the case closed first (exit 1)" "$?" 1
 check "it says the case has ended" grep -q 'ended (closed)' "$TMP/err"
 lnk brief "$CASE" --as claimant >"$TMP/out"
-check "the briefing says the deadline passed" grep -q '^the deadline passed: the case closed' "$TMP/out"
+check "the briefing says the deadline passed" \
+	grep -q '^the deadline passed: the case closed' "$TMP/out"
 lnk log "$CASE" >"$TMP/out"
 check "the log records the deadline and the closing" \
 	bash -c "grep -q '\"what\":\"deadline\"' '$TMP/out' && grep -q \"the case's deadline passed\" '$TMP/out'"
