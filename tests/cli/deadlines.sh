@@ -111,7 +111,8 @@ check "the briefing says the deadline passed" \
 	grep -q '^the deadline passed: the case closed' "$TMP/out"
 lnk log "$CASE" >"$TMP/out"
 check "the log records the deadline and the closing" \
-	bash -c "grep -q '\"what\":\"deadline\"' '$TMP/out' && grep -q \"the case's deadline passed\" '$TMP/out'"
+	bash -c "grep -q '\"what\":\"deadline\"' '$TMP/out' &&
+		 grep -q \"the case's deadline passed\" '$TMP/out'"
 
 # ---- a server keeps them on time: its timer, not the next request ----
 set_clock $T0
@@ -121,7 +122,8 @@ DLRULES=${RULES%\}},\"round_time\":1800,\"deadline\":\"$DEADLINE\"}
 status=$(req open "$OP" POST /v1/cases "{\"rules\":${RULES%\}},\"round_time\":30}}")
 is "POST /v1/cases: a round_time under a minute is 400" "$status" 400
 check "naming round_time" grep -q round_time "$(last)"
-status=$(req open "$OP" POST /v1/cases "{\"rules\":${RULES%\}},\"deadline\":\"2027-01-15T07:00:00Z\"}}")
+PAST=2027-01-15T07:00:00Z
+status=$(req open "$OP" POST /v1/cases "{\"rules\":${RULES%\}},\"deadline\":\"$PAST\"}}")
 is "POST /v1/cases: a deadline in the past is 400" "$status" 400
 check "naming the deadline" grep -q deadline "$(last)"
 new_case "$DLRULES"
@@ -142,7 +144,8 @@ for _ in $(seq 50); do
 done
 is "the server's timer records the lapse with no request on the case" "$lapsed" 1
 req b "$PT" GET "/v1/cases/$CASE/brief" >/dev/null
-is "the payer's briefing: it missed round 1" "$(jq -c '.deadlines | [.lapsed_round, .you_missed]' "$(last)")" "[1,true]"
+is "the payer's briefing: it missed round 1" \
+	"$(jq -c '.deadlines | [.lapsed_round, .you_missed]' "$(last)")" "[1,true]"
 req b "$CT" GET "/v1/cases/$CASE/brief" >/dev/null
 is "the claimant's: the round lapsed, nothing of the payer" \
 	"$(jq -c '.deadlines | [.lapsed_round, .you_missed]' "$(last)")" "[1,false]"
