@@ -160,6 +160,16 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 is "the timer closes the case at its deadline" "$state" 1
+# the remote command: the options travel in the rules, the briefing comes back with them
+set_clock $((T0 + 30 * MIN))
+RCID=$(nk --json case new --server "$URL" --token "$OP" --currency USD --round-time 2h \
+	--deadline $DEADLINE | tee "$TMP/opened" | jq -r .case)
+is "case new --round-time --deadline through the server" \
+	"$(jq -c '[.rules.round_time, .rules.deadline]' "$TMP/opened")" "[7200,\"$DEADLINE\"]"
+nk brief "$RCID" --server "$URL" --token "$(jq -r .tokens.payer "$TMP/opened")" >"$TMP/out"
+check "the remote briefing shows the round's time left" \
+	grep -q '^round 1 lapses at 2027-01-15T10:30:00Z (2h left)' "$TMP/out"
+check "and the deadline" grep -q "^deadline: $DEADLINE" "$TMP/out"
 stop_server
 echo "1..$n"
 [ "$failed" = 0 ]
