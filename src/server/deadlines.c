@@ -91,6 +91,16 @@ void deadlines_watch(struct nk_server *srv, const char *id)
 	if (!srv->dl_started)
 		return;
 	pthread_mutex_lock(&srv->dl_mu);
+	/* look() reads the list only under the lock, so it may move */
+	if (srv->dl_count == srv->dl_cap && srv->dl_cap < KEEPER_WATCH_MAX) {
+		struct deadline_watch *more = realloc(srv->dl_watch, 2 * srv->dl_cap *
+						      sizeof(*more));
+
+		if (more) {
+			srv->dl_watch = more;
+			srv->dl_cap *= 2;
+		}
+	}
 	if (srv->dl_count < srv->dl_cap) {
 		struct deadline_watch *w = &srv->dl_watch[srv->dl_count++];
 
