@@ -43,7 +43,17 @@ struct nk_rules {
 	int64_t range_low, range_high;	/* every figure lies here; leakage is measured here */
 	double leakage_bits;		/* most bits a hint may bring either side to */
 	int proposals;			/* mediator's proposals allowed after impasse */
+	/* Deadlines (0: none): the time a round may stay incomplete before it lapses, and
+	 * the time (ms since the epoch, UTC) past which the case closes. */
+	int64_t round_time_ms;		/* 0, or NK_ROUND_TIME_MIN_MS..NK_ROUND_TIME_MAX_MS */
+	int64_t deadline_ms;
 };
+
+#define NK_ROUND_TIME_MIN_MS 60000LL			/* a minute */
+#define NK_ROUND_TIME_MAX_MS (90LL * 86400000)		/* 90 days */
+#define NK_DEADLINE_AHEAD_MAX_MS (366LL * 86400000)	/* how far ahead a deadline may lie */
+#define NK_DEADLINE_MIN_MS 946684800000LL		/* 2000-01-01T00:00:00Z */
+#define NK_DEADLINE_MAX_MS 253402300799000LL		/* 9999-12-31T23:59:59Z */
 
 /* The defaults of DESIGN.md: 3 rounds, monotone, midpoint, grid 1, no hints, the
  * whole amount range, 8 bits, one proposal. */

@@ -84,6 +84,14 @@ struct nk_brief {
 	/* The mediator's changes to this role's access token (doc/api.md, "Access"). */
 	uint32_t token_reissues, token_revokes;
 	int64_t token_changed_ms;		/* the latest change's time, or 0 */
+	/* Deadlines (the rules' round_time_ms and deadline_ms): when the open round lapses
+	 * (0: no round clock runs), the latest round that lapsed (0: none) and, in a
+	 * party's briefing, whether this party had not submitted in it (never whether the
+	 * other side had), and whether the case closed at its deadline. */
+	int64_t round_due_ms;
+	int lapsed_round;
+	bool lapse_missed;
+	bool deadline_passed;
 };
 
 /* ---- a request and its signature (nk_case_act, <nakodo/case.h>) ---- */

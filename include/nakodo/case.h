@@ -227,6 +227,13 @@ NK_MUST_USE enum nk_status nk_case_join(const struct nk_case_env *env, const cha
 					const uint8_t sig[static NK_SIGNATURE_BYTES],
 					struct nk_error *err);
 
+/* Keeps case id's deadlines (rules round_time_ms, deadline_ms): records what has passed
+ * by env's clock (a round's lapse, or the deadline's closing), as every command and
+ * briefing on the case also does first, and sets *next_ms to when the next one falls
+ * (0: none, or the case has ended). What a server's timer calls. */
+NK_MUST_USE enum nk_status nk_case_tick(const struct nk_case_env *env, const char *id,
+					int64_t *next_ms, struct nk_error *err);
+
 /* The mediator ends a case that has not settled. */
 NK_MUST_USE enum nk_status nk_case_close(const struct nk_case_env *env, const char *id,
 					 struct nk_error *err);

@@ -83,6 +83,13 @@ static enum nk_status brief_figures(const struct nk_case_env *env, const struct 
 		if (rc == NK_ENOTFOUND)	/* settled by a proposal or before any draw */
 			rc = NK_OK;
 	}
+	if (st->state == NK_STATE_OPEN && st->fig.rules.round_time_ms)
+		b->round_due_ms = st->fig.round_since_ms + st->fig.rules.round_time_ms;
+	b->lapsed_round = st->fig.lapsed_round;
+	/* a party is told that it missed the lapsed round, and nothing of the other side */
+	b->lapse_missed = role != NK_MEDIATOR && st->fig.lapsed_round &&
+			  st->fig.lapse_missed[role];
+	b->deadline_passed = st->fig.deadline_passed;
 	for (int i = 0; i < st->round; i++) {
 		const struct case_round *r = &st->fig.rounds[i];
 		struct nk_brief_round *br = &b->rounds[i];

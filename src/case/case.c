@@ -189,6 +189,8 @@ loaded:
 out:
 	if (rc != NK_OK)
 		nk_store_rollback(env->store);
+	else if (case_next_due(st))
+		rc = case_catch_up(env, id, snapshot, st, err);
 	return rc;
 }
 

@@ -55,6 +55,14 @@ struct figure_state {
 	enum nk_deal_kind settled_by;
 	bool seed_revealed;
 	uint8_t seed[NK_SEED_BYTES];
+	/* Deadlines (deadline.c): when the open round's clock started (its opening, or
+	 * its latest lapse) and how often it lapsed, the latest lapsed round (0 none) and
+	 * who had not submitted in it, and whether the case's deadline passed. */
+	int64_t round_since_ms;
+	int round_lapses;
+	int lapsed_round;
+	bool lapse_missed[2];
+	bool deadline_passed;
 };
 
 /* What the log of a package case adds: its frame, rounds and proposed package
@@ -196,6 +204,18 @@ NK_MUST_USE enum nk_status case_finish(const struct nk_case_env *env, enum nk_st
 /* NK_EREFUSED, naming the state, unless st is in state want. */
 NK_MUST_USE enum nk_status case_refuse_state(const struct case_state *st,
 					     enum nk_case_state want, struct nk_error *err);
+
+/* The lapses of one round that close the case: the parties are not negotiating. */
+#define CASE_LAPSES_MAX 3
+
+/* deadline.c: when st's next deadline falls (ms since the epoch; 0: none). */
+int64_t case_next_due(const struct case_state *st);
+/* Loaded by case_load (snapshot: case_load_snapshot) with a deadline passed: records
+ * the lapse or the closing in its own transaction, then loads st again as asked, so
+ * that every command and every briefing sees a case whose deadlines are kept. */
+NK_MUST_USE enum nk_status case_catch_up(const struct nk_case_env *env, const char *id,
+					 bool snapshot, struct case_state *st,
+					 struct nk_error *err);
 
 /* case.c: the mediator's closing, for any kind. */
 NK_MUST_USE case_request_fn case_close;

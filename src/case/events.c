@@ -17,7 +17,7 @@ static const struct {
 	const char *name;
 	int version;	/* the version written today */
 } events[CASE_EV_COUNT] = {
-	[CASE_EV_OPENED] = { "opened", 2 },	/* 2: a title */
+	[CASE_EV_OPENED] = { "opened", 3 },	/* 2: a title; 3: deadlines */
 	[CASE_EV_FIGURE] = { "figure", 1 },
 	[CASE_EV_EXTENSION] = { "extension", 1 },
 	[CASE_EV_ROUND] = { "round", 1 },
@@ -38,6 +38,7 @@ static const struct {
 	[CASE_EV_PACKAGE_ROUND] = { "package_round", 1 },
 	[CASE_EV_PACKAGE_ANSWER] = { "package_answer", 1 },
 	[CASE_EV_PACKAGE_RESULT] = { "package_result", 1 },
+	[CASE_EV_LAPSED] = { "lapsed", 1 },
 };
 
 const char *case_event_name(enum case_event type)
@@ -408,10 +409,60 @@ enum nk_status case_event_opened_title(const json_t *body, int version,
 	struct nk_error ignored = { 0 };
 
 	title[0] = '\0';
-	if (version < 2)
+	/* version 2 exists for its title; from version 3 a title is optional */
+	if (version < 2 || (version >= 3 && !json_object_get(body, "title")))
 		return NK_OK;
 	if (!text || nk_title_check(text, "title", &ignored) != NK_OK)
 		return bad(err, CASE_EV_OPENED, "title");
 	memcpy(title, text, strlen(text) + 1);
 	return NK_OK;
+}
+
+json_t *case_event_opened_deadlines(json_t *body, const struct nk_rules *rules)
+{
+	if (!body || (!rules->round_time_ms && !rules->deadline_ms))
+		return body;	/* no deadlines: version 1 or 2, its bytes as they always were */
+	body = nk_json_set(body, "v", json_integer(3));
+	if (rules->round_time_ms)
+		body = nk_json_set(body, "round_time_ms", json_integer(rules->round_time_ms));
+	if (rules->deadline_ms)
+		body = nk_json_set(body, "deadline_ms", json_integer(rules->deadline_ms));
+	return body;
+}
+
+enum nk_status case_event_opened_deadlines_decode(const json_t *body, int version,
+						  struct nk_rules *rules, struct nk_error *err)
+{
+	rules->round_time_ms = rules->deadline_ms = 0;
+	if (version < 3)
+		return NK_OK;
+	if (json_object_get(body, "round_time_ms") &&
+	    !case_event_int_in(body, "round_time_ms", NK_ROUND_TIME_MIN_MS, NK_ROUND_TIME_MAX_MS,
+			       &rules->round_time_ms))
+		return bad(err, CASE_EV_OPENED, "round_time_ms");
+	if (json_object_get(body, "deadline_ms") &&
+	    !case_event_int_in(body, "deadline_ms", NK_DEADLINE_MIN_MS, NK_DEADLINE_MAX_MS,
+			       &rules->deadline_ms))
+		return bad(err, CASE_EV_OPENED, "deadline_ms");
+	return NK_OK;
+}
+
+json_t *case_event_lapsed_encode(int round)
+{
+	return round > 0 ? json_pack("{s:s, s:i}", "what", "round", "round", round)
+			 : json_pack("{s:s}", "what", "deadline");
+}
+
+enum nk_status case_event_lapsed_decode(const json_t *body, int64_t *round,
+					struct nk_error *err)
+{
+	const char *what = json_string_value(json_object_get(body, "what"));
+
+	*round = 0;
+	if (what && strcmp(what, "deadline") == 0)
+		return NK_OK;
+	if (!what || strcmp(what, "round") != 0)
+		return bad(err, CASE_EV_LAPSED, "what");
+	return case_event_int_in(body, "round", 1, NK_ROUNDS_MAX, round) ? NK_OK
+		: bad(err, CASE_EV_LAPSED, "round");
 }

@@ -43,6 +43,7 @@ enum case_event {
 	CASE_EV_PACKAGE_ROUND,
 	CASE_EV_PACKAGE_ANSWER,
 	CASE_EV_PACKAGE_RESULT,
+	CASE_EV_LAPSED,
 	CASE_EV_COUNT
 };
 
@@ -100,6 +101,15 @@ json_t *case_event_opened_titled(json_t *body, const char *title);
 NK_MUST_USE enum nk_status case_event_opened_title(const json_t *body, int version,
 						   char title[static NK_TITLE_MAX + 1],
 						   struct nk_error *err);
+
+/* Version 3 of a figures opening adds the rules' deadlines, each when declared:
+ * {"v": 3, "round_time_ms": N, "deadline_ms": N} (the title is optional from version
+ * 3). body unchanged when the rules declare neither; NULL-safe. */
+json_t *case_event_opened_deadlines(json_t *body, const struct nk_rules *rules);
+/* Reads them into rules (0: none; both 0 before version 3); NK_ECORRUPT out of bounds. */
+NK_MUST_USE enum nk_status case_event_opened_deadlines_decode(const json_t *body, int version,
+							      struct nk_rules *rules,
+							      struct nk_error *err);
 
 /* The kind an opening names: its "kind" member, or "figures" when it has none (the
  * cases opened before kinds were named). NULL when "kind" is not a string. */
@@ -165,6 +175,15 @@ json_t *case_event_settled_encode(int64_t figure, enum nk_deal_kind by, int roun
 NK_MUST_USE enum nk_status case_event_settled_decode(const json_t *body,
 						     struct case_event_settled *out,
 						     struct nk_error *err);
+
+/* "lapsed": {"what": "round", "round": n}, the open round n not complete in its time
+ * (its figures void; it stays open), or {"what": "deadline"}, the case's deadline passed
+ * (a closing follows). Never who had submitted: the mediator's log shows that anyway,
+ * and the parties' briefings say only what each may know (doc/bargain.md). *round is 0
+ * for the deadline. */
+json_t *case_event_lapsed_encode(int round);
+NK_MUST_USE enum nk_status case_event_lapsed_decode(const json_t *body, int64_t *round,
+						    struct nk_error *err);
 
 /* ---- events every kind shares ---- */
 

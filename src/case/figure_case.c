@@ -143,11 +143,16 @@ enum nk_status nk_case_open_titled(const struct nk_case_env *env, const struct n
 	if ((rc = nk_rules_check(rules, err)) != NK_OK ||
 	    (title && (rc = nk_title_check(title, "title", err)) != NK_OK))
 		return rc;
+	if (rules->deadline_ms && (rules->deadline_ms <= case_now_ms(env) ||
+				   rules->deadline_ms > case_now_ms(env) + NK_DEADLINE_AHEAD_MAX_MS))
+		return nk_fail(err, NK_EINVAL, "deadline", "the deadline must lie ahead, within "
+			       "366 days");
 	case_new_id(env, new_id);
 	case_fill_random(env, seed, sizeof(seed));
 	nk_bargain_commit_seed(seed, commitment);
 	rc = case_create(env, new_id, "seed", seed, sizeof(seed),
-			 case_event_opened_titled(case_event_opened_encode(rules, commitment), title),
+			 case_event_opened_deadlines(case_event_opened_titled(
+				 case_event_opened_encode(rules, commitment), title), rules),
 			 before_commit, arg, err);
 	sodium_memzero(seed, sizeof(seed));
 	if (rc == NK_OK)

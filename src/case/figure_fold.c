@@ -11,10 +11,14 @@
 enum nk_status figure_apply_opened(struct case_state *st, const json_t *body,
 				   struct nk_error *err)
 {
+	int version = 1;
 	enum nk_status rc;
 
-	if ((rc = case_event_opened_decode(body, &st->fig.rules, st->fig.seed_commitment, err)) != NK_OK)
+	if ((rc = case_event_opened_decode(body, &st->fig.rules, st->fig.seed_commitment, err)) != NK_OK ||
+	    (rc = case_event_version(CASE_EV_OPENED, body, &version, err)) != NK_OK ||
+	    (rc = case_event_opened_deadlines_decode(body, version, &st->fig.rules, err)) != NK_OK)
 		return rc;
+	st->fig.round_since_ms = st->event_ms;
 	st->fig.proposal_accepted = -1;
 	st->state = NK_STATE_OPEN;
 	st->round = 1;
@@ -72,8 +76,43 @@ static enum nk_status apply_round(struct case_state *st, const json_t *body,
 	memcpy(r->hint, ev.hint, sizeof(r->hint));
 	memcpy(r->withheld, ev.withheld, sizeof(r->withheld));
 	r->hints_logged = ev.hints_logged;
-	if (ev.deal == NK_NO_DEAL && st->round < st->fig.rules.rounds)
+	if (ev.deal == NK_NO_DEAL && st->round < st->fig.rules.rounds) {
 		st->round++;
+		st->fig.round_since_ms = st->event_ms;
+		st->fig.round_lapses = 0;
+	}
+	return NK_OK;
+}
+
+/* A round's lapse voids its figures and extensions and starts its clock again at once
+ * (never at the next figure: a party would see the clock start when the other side
+ * submitted); the deadline's, and a round's last lapse, are followed by the closing. */
+static enum nk_status apply_lapsed(struct case_state *st, const json_t *body,
+				   struct nk_error *err)
+{
+	struct case_round *r = &st->fig.rounds[st->round - 1];
+	int64_t round;
+	enum nk_status rc;
+
+	if ((rc = case_event_lapsed_decode(body, &round, err)) != NK_OK)
+		return rc;
+	if (round == 0) {
+		if ((st->state != NK_STATE_OPEN && st->state != NK_STATE_IMPASSE) ||
+		    !st->fig.rules.deadline_ms || st->fig.deadline_passed)
+			return case_corrupt(err, "a deadline's lapse in a case without one");
+		st->fig.deadline_passed = true;
+		return NK_OK;
+	}
+	if (st->state != NK_STATE_OPEN || round != st->round || !st->fig.rules.round_time_ms ||
+	    r->evaluated || st->fig.round_lapses >= CASE_LAPSES_MAX)
+		return case_corrupt(err, "a lapse of a round that was not running");
+	for (int side = 0; side < 2; side++) {
+		st->fig.lapse_missed[side] = !r->submitted[side];
+		r->submitted[side] = r->extended[side] = false;
+	}
+	st->fig.lapsed_round = (int)round;
+	st->fig.round_lapses++;
+	st->fig.round_since_ms = st->event_ms;
 	return NK_OK;
 }
 
@@ -170,4 +209,5 @@ const case_apply_fn figure_appliers[CASE_EV_COUNT] = {
 	[CASE_EV_ANSWER] = apply_answer,
 	[CASE_EV_PROPOSAL_RESULT] = apply_proposal_result,
 	[CASE_EV_SETTLED] = apply_settled,
+	[CASE_EV_LAPSED] = apply_lapsed,
 };

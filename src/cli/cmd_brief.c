@@ -8,7 +8,10 @@
 #include <nakodo/case_json.h>
 #include <nakodo/wire.h>
 
+#include <nakodo/time.h>
+
 #include <getopt.h>
+
 #include <sodium.h>
 #include <string.h>
 #include <time.h>
@@ -95,6 +98,39 @@ static void print_token_changes(FILE *f, uint32_t reissued, uint32_t revoked, in
 		reissued, revoked, revoked == 1 ? "" : "s", when);
 }
 
+/* The rules' deadlines in plain words, the time left by this machine's clock, and the
+ * latest lapse as this role may know it. */
+static void print_deadlines(FILE *f, const struct nk_brief *b)
+{
+	const struct nk_rules *r = &b->rules;
+	char when[NK_TIME_TEXT_MAX], left[NK_TIME_TEXT_MAX];
+	int64_t now = nk_time_now_ms();
+
+	if (r->round_time_ms) {
+		nk_time_format_left(r->round_time_ms, left);
+		fprintf(f, "round time: %s; a round not complete by then lapses, its figures "
+			"void, and the round starts again (three lapses close the case)\n", left);
+	}
+	if (r->deadline_ms) {
+		nk_time_format_utc(r->deadline_ms, when);
+		fprintf(f, "deadline: %s; the case closes then unless it has settled\n", when);
+	}
+	if (b->round_due_ms && b->state == NK_STATE_OPEN) {
+		nk_time_format_utc(b->round_due_ms, when);
+		nk_time_format_left(b->round_due_ms - now, left);
+		fprintf(f, "round %d lapses at %s (%s left)\n", b->round, when, left);
+	}
+	if (r->deadline_ms && (b->state == NK_STATE_OPEN || b->state == NK_STATE_IMPASSE)) {
+		nk_time_format_left(r->deadline_ms - now, left);
+		fprintf(f, "time left before the deadline: %s\n", left);
+	}
+	if (b->lapsed_round)
+		fprintf(f, "round %d lapsed; its figures are void%s\n", b->lapsed_round,
+			b->lapse_missed ? "; you did not submit a figure in time" : "");
+	if (b->deadline_passed)
+		fprintf(f, "the deadline passed: the case closed\n");
+}
+
 void cli_print_brief(FILE *f, const struct nk_brief *b)
 {
 	const struct nk_rules *r = &b->rules;
@@ -121,6 +157,7 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		r->monotone ? "monotone" : "not monotone", r->leakage_bits, r->proposals,
 		CLI_PLURAL(r->proposals));
 	fputs(CLI_BITS_LINE, f);
+	print_deadlines(f, b);
 	for (int k = 0; k < NK_ROLE_COUNT; k++) {
 		char sign[NK_KEY_HEX], safety[NK_SAFETY_NUMBER_MAX];
 

@@ -2,6 +2,7 @@
 #include "backend.h"
 #include "util.h"
 #include <nakodo/case_json.h>
+#include <nakodo/time.h>
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -10,7 +11,8 @@
 static const char new_help[] =
 	"usage: nakodo case new --currency CODE [--rounds N] [--settle RULE] [--grid AMOUNT]\n"
 	"                       [--hints none|P1,P2,...] [--range LOW:HIGH] [--leakage-bits B]\n"
-	"                       [--proposals N] [--no-monotone] [--title TEXT]\n\n"
+	"                       [--proposals N] [--no-monotone] [--title TEXT]\n"
+	"                       [--round-time DURATION] [--deadline TIME]\n\n"
 	"Opens a case and prints its id. The rules are fixed now and never change.\n\n"
 	"  --currency CODE     ISO 4217 code: USD, EUR, GBP, JPY, KRW, ... (required)\n"
 	"  --rounds N          at most N rounds of figures, 1..50 (default 3)\n"
@@ -28,7 +30,13 @@ static const char new_help[] =
 	"  --no-monotone       allow demands to rise and offers to fall between rounds\n"
 	"  --title TEXT        the case's name, shown to every role (briefings, case list):\n"
 	"                      up to 120 bytes of UTF-8 without control characters; it is\n"
-	"                      not secret, so name no figure in it\n\n"
+	"                      not secret, so name no figure in it\n"
+	"  --round-time DURATION  a round not complete within DURATION (90s, 30m, 2h, 3d;\n"
+	"                      1 minute to 90 days) lapses: its figures are void and it\n"
+	"                      starts again; a party that had not submitted is told so, the\n"
+	"                      other only that it lapsed; three lapses close the case\n"
+	"  --deadline TIME     the case closes at TIME unless settled (UTC, e.g.\n"
+	"                      2027-01-31T17:00:00Z; ahead, within 366 days)\n\n"
 	"A midpoint settlement tells each side the other's figure to within one grid step;\n"
 	"a coarse --grid or --settle random blunts that.\n\n"
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN; the operator's or a\n"
@@ -61,6 +69,8 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		{ "leakage-bits", required_argument, NULL, 'b' },
 		{ "proposals", required_argument, NULL, 'p' },
 		{ "no-monotone", no_argument, NULL, 'm' }, { "title", required_argument, NULL, 'T' },
+		{ "round-time", required_argument, NULL, 't' },
+		{ "deadline", required_argument, NULL, 'D' },
 		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct cli_backend be = { .create = true };
@@ -118,6 +128,15 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		nk_fail(&err, NK_EINVAL, "grid", "--grid %s is wider than --range %s to %s: at "
 			"most one settlement would fit on it; use a finer grid or a wider range",
 			g, lo, hi);
+		return cli_report(ctx, &err);
+	}
+	if ((text['t'] && nk_time_parse_duration(text['t'], "round-time", &rules.round_time_ms,
+						 &err) != NK_OK) ||
+	    (text['D'] && nk_time_parse_utc(text['D'], "deadline", &rules.deadline_ms,
+					    &err) != NK_OK))
+		return cli_report(ctx, &err);
+	if (text['t'] && rules.round_time_ms == 0) {	/* 0 would mean none */
+		nk_fail(&err, NK_EINVAL, "round-time", "a round's time is from 1 minute to 90 days");
 		return cli_report(ctx, &err);
 	}
 	if (nk_rules_check(&rules, &err) != NK_OK ||

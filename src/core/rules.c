@@ -63,6 +63,14 @@ static enum nk_status check_rules(const struct nk_rules *r, bool policy, struct 
 		return nk_fail(err, NK_EINVAL, "leakage-bits", "the leakage budget must be between 0 and 64 bits");
 	if (r->proposals < 0 || r->proposals > NK_PROPOSALS_MAX)
 		return nk_fail(err, NK_EINVAL, "proposals", "between 0 and %d mediator's proposals", NK_PROPOSALS_MAX);
+	if (r->round_time_ms != 0 && (r->round_time_ms < NK_ROUND_TIME_MIN_MS ||
+				      r->round_time_ms > NK_ROUND_TIME_MAX_MS))
+		return nk_fail(err, NK_EINVAL, "round-time", "a round's time is from 1 minute to 90 days");
+	/* whether it lies ahead is the opening's to check, against its clock */
+	if (r->deadline_ms != 0 && (r->deadline_ms < NK_DEADLINE_MIN_MS ||
+				    r->deadline_ms > NK_DEADLINE_MAX_MS))
+		return nk_fail(err, NK_EINVAL, "deadline",
+			       "the deadline is not a time from the year 2000 to 9999");
 	return NK_OK;
 }
 

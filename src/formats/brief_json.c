@@ -3,6 +3,7 @@
  * encoder is exact (a member it cannot read is left at its default), strict on what
  * names the case, the role and the state. */
 #include <nakodo/case_json.h>
+#include <nakodo/time.h>
 #include <nakodo/json_build.h>
 #include <nakodo/package_case_json.h>
 #include <nakodo/package_json.h>
@@ -204,6 +205,20 @@ static void proposals_from_json(const json_t *p, struct nk_brief *b)
 	b->proposal_answered[NK_PAYER] = get_b(a, "payer");
 }
 
+/* The briefing's "deadlines" (nk_brief_to_json), absent from an older server's. */
+static void deadlines_from_json(const json_t *d, struct nk_brief *b)
+{
+	const char *due = json_string_value(json_object_get(d, "round_due"));
+	int64_t lapsed = get_i(d, "lapsed_round");
+	struct nk_error ignored = { 0 };
+
+	if (!due || nk_time_parse_utc(due, "round_due", &b->round_due_ms, &ignored) != NK_OK)
+		b->round_due_ms = 0;
+	b->lapsed_round = lapsed > 0 && lapsed <= NK_ROUNDS_MAX ? (int)lapsed : 0;
+	b->lapse_missed = get_b(d, "you_missed");
+	b->deadline_passed = get_b(d, "deadline_passed");
+}
+
 enum nk_status nk_brief_from_json(const json_t *obj, struct nk_brief *b, struct nk_error *err)
 {
 	const json_t *rounds = json_object_get(obj, "rounds"), *p = json_object_get(obj, "proposal");
@@ -236,6 +251,7 @@ enum nk_status nk_brief_from_json(const json_t *obj, struct nk_brief *b, struct 
 	}
 	b->figures_deleted = get_b(obj, "figures_deleted");
 	b->events = get_i(obj, "events");
+	deadlines_from_json(json_object_get(obj, "deadlines"), b);
 	b->own_answer = -1;
 	b->proposal_accepted = -1;
 	if (json_is_object(p)) {

@@ -3,6 +3,7 @@
  * exactly one thing. */
 #include <nakodo/case_json.h>
 #include <nakodo/json_build.h>
+#include <nakodo/time.h>
 #include "base/hex.h"
 
 #include <string.h>
@@ -30,6 +31,15 @@ json_t *nk_rules_to_json(const struct nk_rules *r)
 			"hints_bp", hints, "range_low", (json_int_t)r->range_low,
 			"range_high", (json_int_t)r->range_high,
 			"leakage_bits", r->leakage_bits, "proposals", r->proposals);
+	/* deadlines only when declared, so that every rule set without them reads as it did */
+	if (obj && r->round_time_ms)
+		obj = nk_json_set(obj, "round_time", json_integer(r->round_time_ms / 1000));
+	if (obj && r->deadline_ms) {
+		char when[NK_TIME_TEXT_MAX];
+
+		nk_time_format_utc(r->deadline_ms, when);
+		obj = nk_json_set(obj, "deadline", json_string(when));
+	}
 	return obj;
 }
 
@@ -54,6 +64,7 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 	static const char *const known[] = {
 		"currency", "rounds", "monotone", "settle", "band_bp", "band_amount", "grid",
 		"hints_bp", "range_low", "range_high", "leakage_bits", "proposals",
+		"round_time", "deadline",
 	};
 	struct nk_rules r;
 	const char *key;
@@ -117,6 +128,16 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 	if ((rc = get_int(obj, "proposals", 0, NK_PROPOSALS_MAX, &n, err)) != NK_OK)
 		return rc;
 	r.proposals = (int)n;
+	if (json_object_get(obj, "round_time")) {
+		if ((rc = get_int(obj, "round_time", NK_ROUND_TIME_MIN_MS / 1000,
+				  NK_ROUND_TIME_MAX_MS / 1000, &n, err)) != NK_OK)
+			return rc;
+		r.round_time_ms = n * 1000;
+	}
+	v = json_object_get(obj, "deadline");
+	if (v && (rc = nk_time_parse_utc(json_string_value(v), "deadline", &r.deadline_ms,
+					 err)) != NK_OK)
+		return rc;
 	if ((rc = nk_rules_check(&r, err)) != NK_OK)
 		return rc;
 	*out = r;
@@ -250,6 +271,25 @@ static json_t *traffic_to_json(const struct nk_brief *b, json_t *o)
 	return o;
 }
 
+/* {"round_due": TIME while a round's clock runs, "lapsed_round": N after a lapse with
+ * "you_missed" in a party's briefing, "deadline_passed"}. */
+static json_t *deadlines_to_json(const struct nk_brief *b)
+{
+	json_t *d = json_pack("{s:b}", "deadline_passed", b->deadline_passed);
+	char when[NK_TIME_TEXT_MAX];
+
+	if (d && b->round_due_ms) {
+		nk_time_format_utc(b->round_due_ms, when);
+		d = nk_json_set(d, "round_due", json_string(when));
+	}
+	if (d && b->lapsed_round) {
+		d = nk_json_set(d, "lapsed_round", json_integer(b->lapsed_round));
+		if (b->role != NK_MEDIATOR)
+			d = nk_json_set(d, "you_missed", json_boolean(b->lapse_missed));
+	}
+	return d;
+}
+
 /* Every proposal made, in order: [{"number", "figure", "accepted" once answered}]. */
 static json_t *proposal_history(const struct nk_brief *b)
 {
@@ -303,6 +343,8 @@ json_t *nk_brief_to_json(const struct nk_brief *b)
 								 b->proposal_answered[NK_PAYER]));
 		o = nk_json_set(o, "proposal", p);
 	}
+	if (b->rules.round_time_ms || b->rules.deadline_ms)
+		o = nk_json_set(o, "deadlines", deadlines_to_json(b));
 	if (b->settled) {
 		json_t *s = json_pack("{s:I, s:s, s:s}", "figure", (json_int_t)b->settlement,
 				      "currency", b->rules.currency, "by", nk_deal_kind_name(b->settled_by));

@@ -164,7 +164,8 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 							   err)) != NK_OK) ||
 	    (rc = nk_store_group_new(&srv->group, cfg->db, err)) != NK_OK ||
 	    (rc = prepare_store(srv, err)) != NK_OK ||
-	    (rc = scrub_start(srv, err)) != NK_OK)
+	    (rc = scrub_start(srv, err)) != NK_OK ||
+	    (rc = deadlines_start(srv, err)) != NK_OK)
 		goto out;
 	durable_start(srv);
 	srv->daemon = MHD_start_daemon(
@@ -217,6 +218,7 @@ void nk_server_stop(struct nk_server *srv)
 			close(s);
 	}
 	metrics_count_stop(&srv->metrics);	/* its connection is in the group */
+	deadlines_stop(srv);	/* it writes: before the scrubber and the store go */
 	scrub_stop(srv);
 	nk_store_close(srv->shared_store);
 	if (srv->key_made)

@@ -180,6 +180,14 @@ struct nk_server {
 	pthread_mutex_t durable_mu;
 	struct durable_wait *durable_waiters;
 	bool durable_ready, durable_stopping;
+	/* deadlines.c: the thread keeping the cases' deadlines, with its own connection */
+	struct nk_store *dl_store;
+	pthread_t dl_thread;
+	pthread_mutex_t dl_mu;		/* guards dl_stop and the watch list */
+	pthread_cond_t dl_wake;
+	bool dl_stop, dl_started, dl_sync_made;
+	struct deadline_watch *dl_watch;	/* [dl_cap], dl_count in use */
+	size_t dl_count, dl_cap;
 };
 
 /* routes.c */
@@ -296,6 +304,18 @@ size_t request_head_size(struct MHD_Connection *conn, const char *method, const 
 NK_MUST_USE enum nk_status request_decode(const char *body, size_t len, unsigned depth_max,
 					  const struct field_spec *fields, json_t **out,
 					  struct nk_error *err);
+
+/* deadlines.c: a case the keeper watches, and when it next falls due (0: read it). */
+struct deadline_watch {
+	char id[NK_CASE_ID_MAX];
+	int64_t next_ms;
+};
+/* Starts the thread that keeps the deadlines of every stored case and of each case
+ * deadlines_watch adds (the ones this server opens) on time (nothing for mem:, whose
+ * cases are kept on each request); deadlines_stop ends it. */
+NK_MUST_USE enum nk_status deadlines_start(struct nk_server *srv, struct nk_error *err);
+void deadlines_watch(struct nk_server *srv, const char *id);
+void deadlines_stop(struct nk_server *srv);
 
 /* scrub.c: scrubs what an earlier run left owed, then starts the thread that retries
  * owed scrubs until they succeed (nothing for mem:); scrub_stop ends it. */
