@@ -19,16 +19,17 @@ static const char token_help[] =
 	"       nakodo token rotate CASE [--key KEYFILE] --server URL --token TOKEN\n\n"
 	"The mediator's control of a role's access token (ROLE: claimant, payer or mediator).\n"
 	"  reissue   revokes every token the role holds on the case and prints a new one,\n"
-	"            shown this once: hand it to the role's party\n"
+	"            shown this once, and through a server its invitation link for a\n"
+	"            browser, URL/case/ID#token=TOKEN: hand it to the role's party\n"
 	"  revoke    revokes every token the role holds on the case; none replaces them\n"
 	"  rotate    any role, for its own token on a server: revokes every token of the\n"
 	"            token's role and prints a fresh one. The old token stops working at\n"
 	"            once: a token that passed through mail or a chat is dead once traded.\n"
 	"            Not logged. Once the role has joined, --key KEYFILE signs it.\n\n"
-	"Either is recorded in the case's log as a `token` event (never the token itself),\n"
-	"which the role's briefing shows, so a party learns that its token changed. A case\n"
-	"that has ended takes no more events: its tokens may still be revoked (unlogged) but\n"
-	"not reissued (exit 1).\n\n"
+	"Reissue and revoke are recorded in the case's log as a `token` event (never the\n"
+	"token itself), which the role's briefing shows, so a party learns that its token\n"
+	"changed. A case that has ended takes no more events: its tokens may still be\n"
+	"revoked (unlogged) but not reissued (exit 1).\n\n"
 	"Locally (--db) the tokens are those a server on the same database honours: a case\n"
 	"opened with 'nakodo case new' without a server gets its tokens this way.\n"
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN; the mediator's token)\n"
@@ -39,7 +40,9 @@ static const char token_help[] =
 	"  --server URL    the nakodo server; --token TOKEN the mediator's token\n"
 	"  --json          print the answer {case, role, revoked, token} as JSON\n";
 
-static int print_answer(struct cli_ctx *ctx, json_t *answer)
+/* link_base: the server a reissued token is for, whose invitation link is printed too
+ * (NULL: none, locally, or for a role's own rotated token). */
+static int print_answer(struct cli_ctx *ctx, json_t *answer, const char *link_base)
 {
 	char id[NK_CASE_ID_MAX], *token = sodium_malloc(NK_WIRE_TOKEN_MAX);
 	struct nk_error err = { 0 };
@@ -64,6 +67,14 @@ static int print_answer(struct cli_ctx *ctx, json_t *answer)
 			(unsigned long long)revoked, nk_role_name(role), revoked == 1 ? "" : "s");
 		if (has_token)
 			fprintf(ctx->out, "%s token: %s\n", nk_role_name(role), token);
+		if (has_token && link_base) {
+			size_t n = strlen(link_base);
+
+			if (n && link_base[n - 1] == '/')
+				n--;
+			fprintf(ctx->out, "%s link: %.*s/case/%s#token=%s\n", nk_role_name(role),
+				(int)n, link_base, id, token);
+		}
 	}
 	sodium_free(token);
 	json_decref(answer);
@@ -125,7 +136,7 @@ static int rotate(struct cli_ctx *ctx, int argc, char **argv)
 	remote.key = key;
 	snprintf(path, sizeof(path), "/v1/cases/%s/token/rotate", id);
 	if ((rc = remote_call(ctx, &remote, "POST", path, NULL, &answer)) == CLI_OK)
-		rc = print_answer(ctx, answer);
+		rc = print_answer(ctx, answer, NULL);
 	nk_party_key_free(key);
 	return rc;
 }
@@ -163,7 +174,7 @@ int cmd_token(struct cli_ctx *ctx, int argc, char **argv)
 	be.remote.key = key;
 	if ((rc = cli_backend_open(ctx, &be)) == CLI_OK &&
 	    (rc = be.ops->tokens(ctx, &be, id, role, reissue, &answer)) == CLI_OK)
-		rc = print_answer(ctx, answer);
+		rc = print_answer(ctx, answer, be.is_remote ? be.remote.server : NULL);
 	cli_backend_close(&be);
 	nk_party_key_free(key);
 	return rc;

@@ -32,7 +32,7 @@ static const struct cli_command commands[] = {
 	{ "deposit", "simultaneous disclosure: a sealed text released when both are in", cmd_deposit },
 	{ "withdraw", "take your deposit back before its release", cmd_withdraw },
 	{ "receipt", "export an ended case's receipt, optionally signed by a party", cmd_receipt },
-	{ "token", "the mediator reissues or revokes a role's access token", cmd_token },
+	{ "token", "access tokens: the mediator reissues or revokes; a role rotates its own", cmd_token },
 	{ "sign-read", "the headers that sign a joined role's read, for curl", cmd_sign_read },
 	{ "verify", "check a receipt offline with the server's public key", cmd_verify },
 	{ "serve", "serve the HTTP JSON API (doc/api.md)", cmd_serve },

@@ -80,8 +80,13 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 		while (i < sizeof(known) / sizeof(known[0]) && strcmp(known[i], key) != 0)
 			i++;
 		if (i == sizeof(known) / sizeof(known[0]))
-			return nk_fail(err, NK_EINVAL, "rules", "unknown key");
+			return nk_fail(err, NK_EINVAL, "rules", "unknown key '%.32s'", key);
 	}
+	/* Every member is required: name the first one absent rather than its type. */
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!json_object_get(obj, known[i]))
+			return nk_fail(err, NK_EINVAL, known[i],
+				       "missing (every member of the rules is required)");
 	memset(&r, 0, sizeof(r));
 	v = json_object_get(obj, "currency");
 	if (!json_is_string(v) || json_string_length(v) != 3)

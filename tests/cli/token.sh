@@ -56,6 +56,8 @@ rt "$MT" token reissue "$CASE" payer >"$TMP/out"
 is "the mediator reissues the payer's token remotely" "$?" 0
 NEWPT=$(sed -n 's/^payer token: //p' "$TMP/out")
 check "one token revoked, a new one printed" grep -q "^case $CASE: 1 payer token revoked$" "$TMP/out"
+check "  and its invitation link for a browser" \
+	grep -qxF "payer link: $URL/case/$CASE#token=$NEWPT" "$TMP/out"
 req b "$PT" GET "/v1/cases/$CASE/brief" >"$TMP/code"
 is "the old payer token is refused" "$(cat "$TMP/code")" 401
 req b "$NEWPT" GET "/v1/cases/$CASE/brief" >"$TMP/code"

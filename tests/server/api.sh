@@ -65,6 +65,7 @@ bad=(
 	"real where an integer belongs|$CT|POST|/v1/cases/$CASE/figures|{\"amount\":1.0}|400|amount"
 	"string where an integer belongs|$CT|POST|/v1/cases/$CASE/figures|{\"amount\":\"1\"}|400|amount"
 	"missing member|$CT|POST|/v1/cases/$CASE/figures|{}|400|amount"
+	"rules missing a member|$OP|POST|/v1/cases|{\"rules\":{\"currency\":\"USD\",\"rounds\":3}}|400|monotone"
 	"not an object|$CT|POST|/v1/cases/$CASE/figures|[1]|400|body"
 	"deep nesting|$CT|POST|/v1/cases/$CASE/figures|{\"a\":$(printf '[%.0s' $(seq 40))$(printf ']%.0s' $(seq 40))}|400|body"
 	"negative figure|$CT|POST|/v1/cases/$CASE/figures|{\"amount\":-5}|400|amount"
