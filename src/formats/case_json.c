@@ -64,8 +64,9 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 	static const char *const known[] = {
 		"currency", "rounds", "monotone", "settle", "band_bp", "band_amount", "grid",
 		"hints_bp", "range_low", "range_high", "leakage_bits", "proposals",
-		"round_time", "deadline",
+		"round_time", "deadline",	/* optional: from here on */
 	};
+	const size_t required = 12;	/* the members before "round_time" */
 	struct nk_rules r;
 	const char *key;
 	const json_t *v;
@@ -82,8 +83,9 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 		if (i == sizeof(known) / sizeof(known[0]))
 			return nk_fail(err, NK_EINVAL, "rules", "unknown key '%.32s'", key);
 	}
-	/* Every member is required: name the first one absent rather than its type. */
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+	/* Every member but the deadlines is required: name the first one absent rather
+	 * than its type. */
+	for (size_t i = 0; i < required; i++)
 		if (!json_object_get(obj, known[i]))
 			return nk_fail(err, NK_EINVAL, known[i],
 				       "missing (every member of the rules is required)");
