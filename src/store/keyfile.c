@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define KEYFILE_MAGIC "NKSTKEY1"
 #define KEYFILE_MAGIC_BYTES 8
@@ -107,15 +108,16 @@ out:
 
 /* Takes every access of other users away from a key file in the folder, as from the key
  * file beside a database (an earlier nakodo, or a hand, left it readable): one that
- * cannot be made private is refused, naming its mode. The folder is left as it is: it
- * may be one that others need (a hand may name any), and its files are what it guards. */
+ * cannot be made private, or is another user's, is refused, naming its mode. The folder
+ * is left as it is: a hand may name any, and its files are what it guards. */
 static enum nk_status tighten(const char *file, struct nk_error *err)
 {
 	struct stat st;
 
 	if (lstat(file, &st) != 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 077))
 		return NK_OK;
-	if (chmod(file, st.st_mode & 0700) != 0)
+	errno = EPERM;	/* another user's (even for root): not ours to change */
+	if (st.st_uid != geteuid() || chmod(file, st.st_mode & 0700) != 0)
 		return nk_fail(err, NK_ESTORE, "keys", "key file %s may be read by other users "
 			       "(mode %04o) and could not be made private: %s", file,
 			       (unsigned)(st.st_mode & 07777), strerror(errno));
