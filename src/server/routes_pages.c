@@ -90,7 +90,7 @@ enum nk_status h_overview(struct route_call *call, struct nk_error *err)
 		char *end;
 		long long v = strtoll(call->limit, &end, 10);
 
-		if (*call->limit == '\0' || *end || v < 1 || v > OVERVIEW_MAX)
+		if (*call->limit < '0' || *call->limit > '9' || *end || v < 1 || v > OVERVIEW_MAX)
 			return nk_fail(err, NK_EINVAL, "limit", "a number of cases from 1 to %d",
 				       OVERVIEW_MAX);
 		limit = (size_t)v;
