@@ -282,7 +282,10 @@ NK_MUST_USE enum nk_status nk_store_token_revoke(struct nk_store *store, const c
 						 const char *role, size_t *count,
 						 struct nk_error *err);
 
-/* How many live tokens (case_id, role) has. */
+/* How many live tokens (case_id, role) has. In a write transaction it takes the case's
+ * turn first, as every write to the case does (PostgreSQL: the case's row; SQLite's
+ * write transaction holds the whole file already), so that a token looked up after it
+ * is as the turn's previous holder left it, not as it was before that one committed. */
 NK_MUST_USE enum nk_status nk_store_token_count(struct nk_store *store, const char *case_id,
 						const char *role, size_t *count,
 						struct nk_error *err);

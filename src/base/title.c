@@ -26,11 +26,12 @@ static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
-/* Characters that would let a title pass for other text where it is shown. */
+/* Characters that would let a title pass for other text where it is shown: C0, DEL, C1,
+ * the line separators and every Bidi_Control character (U+061C among them). */
 static bool disguising(uint32_t cp)
 {
 	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
-	       cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	       cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
 	       (cp >= 0x2066 && cp <= 0x2069);
 }
 

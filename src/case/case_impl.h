@@ -97,6 +97,7 @@ struct case_state {
 	uint32_t token_reissues[NK_ROLE_COUNT], token_revokes[NK_ROLE_COUNT];
 	int64_t token_changed_ms[NK_ROLE_COUNT];
 	int64_t event_ms;			/* the time of the event being folded */
+	int64_t summary_ms;			/* when the state or round last changed */
 	union {
 		struct figure_state fig;	/* kind case_kind_figures */
 		struct package_state pkg;	/* kind case_kind_package */

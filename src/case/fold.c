@@ -200,7 +200,8 @@ enum nk_status case_fold_event(struct case_state *st, const struct nk_event *ev,
 {
 	json_t *body = nk_json_loads_exact(ev->body, JSON_REJECT_DUPLICATES, CASE_BODY_FLAGS);
 	enum case_event type = CASE_EV_COUNT;
-	int version = 0;
+	enum nk_case_state was = st->state;
+	int round = st->round, version = 0;
 	enum nk_status rc;
 
 	st->events++;
@@ -225,6 +226,9 @@ enum nk_status case_fold_event(struct case_state *st, const struct nk_event *ev,
 		rc = case_event_opened_title(body, version, st->title, err);
 	if (rc == NK_OK)
 		rc = apply_request(st, ev, body, err);
+	/* what the operator's list may show: never the time of a party's lone act */
+	if (rc == NK_OK && (type == CASE_EV_OPENED || st->state != was || st->round != round))
+		st->summary_ms = ev->time_ms;
 	json_decref(body);
 	return rc;
 }

@@ -61,7 +61,7 @@ static void summary_of(const struct case_state *st, struct nk_case_summary *s)
 		 package ? st->pkg.frame.currency : st->fig.rules.currency);
 	s->rounds = package ? st->pkg.frame.rounds : st->fig.rules.rounds;
 	s->round = st->round;
-	s->changed_ms = st->event_ms;
+	s->changed_ms = st->summary_ms;	/* not event_ms: a lone act may be the last */
 	s->kept = true;
 }
 

@@ -27,17 +27,42 @@ static const char inbox_help[] =
 	"party's own deposit shows only as waiting. Control characters in a text are shown\n"
 	"as \\xHH. With --server URL --token TOKEN the envelopes come from a server.\n";
 
-/* The text as a person may safely read it: control bytes other than newline and tab
- * escaped, so a message cannot drive the terminal. */
+/* The bytes of a UTF-8 C1 control (U+0080 to U+009F: U+009B is a CSI to many
+ * terminals) or Bidi_Control mark at p (of n left), or 0. */
+static size_t disguising(const unsigned char *p, size_t n)
+{
+	if (n >= 2 && p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+		return 2;
+	if (n >= 2 && p[0] == 0xd8 && p[1] == 0x9c)
+		return 2;
+	if (n >= 3 && p[0] == 0xe2 && p[1] == 0x80 &&
+	    (p[2] == 0x8e || p[2] == 0x8f || (p[2] >= 0xaa && p[2] <= 0xae)))
+		return 3;
+	if (n >= 3 && p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
+		return 3;
+	return 0;
+}
+
+/* The text as a person may safely read it: control bytes other than newline and tab,
+ * C1 controls and direction marks escaped, so a message cannot drive the terminal nor
+ * reorder what it shows. */
 static void print_text(FILE *f, const char *text, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)text[i];
+	const unsigned char *p = (const unsigned char *)text;
 
-		if (ch == '\n' || ch == '\t' || (ch >= 0x20 && ch != 0x7f))
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = p[i];
+		size_t k = disguising(p + i, len - i);
+
+		if (k) {
+			for (size_t j = 0; j < k; j++)
+				fprintf(f, "\\x%02x", p[i + j]);
+			i += k - 1;
+		} else if (ch == '\n' || ch == '\t' || (ch >= 0x20 && ch != 0x7f)) {
 			fputc(ch, f);
-		else
+		} else {
 			fprintf(f, "\\x%02x", ch);
+		}
 	}
 	if (len == 0 || text[len - 1] != '\n')
 		fputc('\n', f);

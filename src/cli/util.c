@@ -34,6 +34,37 @@ int cli_exit_for(enum nk_status status)
 	}
 }
 
+/* Writes text to f with every character that would act on a terminal or reorder what
+ * it shows as '?': C0 (a line feed too: one error, one line), DEL, C1 (as UTF-8) and the
+ * Bidi_Control marks. An error's text may come from a server's answer, which must not
+ * paint over what the command printed. */
+static void put_plain(FILE *f, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+
+	for (; *p; p++) {
+		size_t skip = 0;
+
+		if (*p < 0x20 || *p == 0x7f)
+			skip = 1;
+		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			skip = 2;
+		else if (p[0] == 0xd8 && p[1] == 0x9c)
+			skip = 2;
+		else if (p[0] == 0xe2 && p[1] == 0x80 && p[2] &&
+			 (p[2] == 0x8e || p[2] == 0x8f || (p[2] >= 0xaa && p[2] <= 0xae)))
+			skip = 3;
+		else if (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
+			skip = 3;
+		if (skip) {
+			fputc('?', f);
+			p += skip - 1;
+		} else {
+			fputc(*p, f);
+		}
+	}
+}
+
 int cli_report(struct cli_ctx *ctx, const struct nk_error *err)
 {
 	if (ctx->json) {
@@ -43,10 +74,13 @@ int cli_report(struct cli_ctx *ctx, const struct nk_error *err)
 
 		cli_print_json(ctx, o);
 	}
-	if (err->field[0])
-		fprintf(ctx->err, "nakodo: %s: %s\n", err->field, err->text);
-	else
-		fprintf(ctx->err, "nakodo: %s\n", err->text);
+	fputs("nakodo: ", ctx->err);
+	if (err->field[0]) {
+		put_plain(ctx->err, err->field);
+		fputs(": ", ctx->err);
+	}
+	put_plain(ctx->err, err->text);
+	fputc('\n', ctx->err);
 	return cli_exit_for(err->code);
 }
 

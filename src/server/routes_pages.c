@@ -30,9 +30,14 @@ enum nk_status h_rotate(struct route_call *call, struct nk_error *err)
 		return nk_fail(err, NK_ENOMEM, "token", "out of memory");
 	if ((rc = nk_store_begin(store, err)) != NK_OK)
 		goto out;
-	/* Again inside the transaction: a token the mediator revoked since the request was
-	 * authorised must not take the place of the one the mediator issued instead. */
-	rc = nk_store_token_find(store, call->worker->token, case_id, role, err);
+	/* Again inside the transaction, and after taking the case's turn (the count takes
+	 * it): a token the mediator revoked since the request was authorised must not take
+	 * the place of the one the mediator issued instead. Looked up before the turn, on
+	 * PostgreSQL it could still be seen while the mediator's change was uncommitted,
+	 * and the rotation then issued a live token to a role whose tokens were revoked. */
+	rc = nk_store_token_count(store, call->case_id, call->caller->role, &revoked, err);
+	if (rc == NK_OK)
+		rc = nk_store_token_find(store, call->worker->token, case_id, role, err);
 	if (rc == NK_ENOTFOUND || (rc == NK_OK && (strcmp(case_id, call->case_id) != 0 ||
 						   strcmp(role, call->caller->role) != 0)))
 		rc = nk_fail(err, NK_EAUTH, "Authorization", "unknown or revoked token");
@@ -85,7 +90,7 @@ enum nk_status h_overview(struct route_call *call, struct nk_error *err)
 		char *end;
 		long long v = strtoll(call->limit, &end, 10);
 
-		if (*call->limit == '\0' || *end || v < 1 || v > OVERVIEW_MAX)
+		if (*call->limit < '0' || *call->limit > '9' || *end || v < 1 || v > OVERVIEW_MAX)
 			return nk_fail(err, NK_EINVAL, "limit", "a number of cases from 1 to %d",
 				       OVERVIEW_MAX);
 		limit = (size_t)v;

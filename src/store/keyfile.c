@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define KEYFILE_MAGIC "NKSTKEY1"
 #define KEYFILE_MAGIC_BYTES 8
@@ -105,6 +106,24 @@ out:
 	return rc;
 }
 
+/* Takes every access of other users away from a key file in the folder, as from the key
+ * file beside a database (an earlier nakodo, or a hand, left it readable): one that
+ * cannot be made private, or is another user's, is refused, naming its mode. The folder
+ * is left as it is: a hand may name any, and its files are what it guards. */
+static enum nk_status tighten(const char *file, struct nk_error *err)
+{
+	struct stat st;
+
+	if (lstat(file, &st) != 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 077))
+		return NK_OK;
+	errno = EPERM;	/* another user's (even for root): not ours to change */
+	if (st.st_uid != geteuid() || chmod(file, st.st_mode & 0700) != 0)
+		return nk_fail(err, NK_ESTORE, "keys", "key file %s may be read by other users "
+			       "(mode %04o) and could not be made private: %s", file,
+			       (unsigned)(st.st_mode & 07777), strerror(errno));
+	return NK_OK;
+}
+
 enum nk_status store_keys_file(const char *name, bool make, char *out, size_t size, bool *set,
 			       struct nk_error *err)
 {
@@ -124,5 +143,5 @@ enum nk_status store_keys_file(const char *name, bool make, char *out, size_t si
 		return nk_fail(err, NK_EINVAL, "keys", "key folder %s is not a folder", dir);
 	if ((size_t)snprintf(out, size, "%s/%s", dir, name) >= size)
 		return nk_fail(err, NK_EINVAL, "keys", "the key folder's path is too long");
-	return NK_OK;
+	return tighten(out, err);
 }

@@ -373,8 +373,9 @@ static enum nk_status pg_token_revoke(void *state, const char *case_id, const ch
 {
 	struct pg_store *s = state;
 	struct pg_param p[] = { PG_T(case_id), PG_T(role) };
-	PGresult *res = store_pg_run(s, "DELETE FROM tokens WHERE case_id = $1 AND role = $2",
-				     p, 2, "token", "could not reach the tokens", err);
+	PGresult *res = lock_scope(s, case_id, err) != NK_OK ? NULL :
+		store_pg_run(s, "DELETE FROM tokens WHERE case_id = $1 AND role = $2", p, 2,
+			     "token", "could not reach the tokens", err);
 
 	if (!res)
 		return s->failed;

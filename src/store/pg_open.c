@@ -85,6 +85,8 @@ static const char *reason(const struct pg_store *s, const PGresult *res)
 		text = s->conn ? PQerrorMessage(s->conn) : "no connection";
 	snprintf(line, sizeof(line), "%s", text);
 	line[strcspn(line, "\n")] = '\0';
+	if (s->conninfo && strstr(line, s->conninfo))
+		snprintf(line, sizeof(line), "(libpq's reason quoted the URI, and is not shown)");
 	return line;
 }
 
@@ -230,10 +232,22 @@ enum nk_status store_pg_server_key_path(const char *location, char *out, size_t 
 /* Connects (or reconnects) and sets the session up. */
 static enum nk_status connect_db(struct pg_store *s, struct nk_error *err)
 {
-	if (s->conn)
+	if (s->conn) {
 		PQreset(s->conn);
-	else
+	} else {
+		/* libpq's reasons for a URI it cannot read quote the URI, or the part of it
+		 * it could not decode, the password among them: they are not repeated. */
+		char *why = NULL;
+		PQconninfoOption *opts = PQconninfoParse(s->conninfo, &why);
+
+		PQfreemem(why);
+		if (!opts)
+			return nk_fail(err, NK_EINVAL, "db", "libpq cannot read this PostgreSQL URI "
+				       "(its reason is not shown: it quotes the URI, which may hold a "
+				       "password); see doc/deploy.md for its form");
+		PQconninfoFree(opts);
 		s->conn = PQconnectdb(s->conninfo);
+	}
 	if (!s->conn)
 		return nk_fail(err, NK_ENOMEM, "db", "no memory to connect to PostgreSQL");
 	if (PQstatus(s->conn) != CONNECTION_OK)

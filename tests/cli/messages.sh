@@ -107,5 +107,10 @@ expect 0 "the log" "" -- "$nk" "${C[@]}" log "$CASE"
 check "records deposited, withdrawn, released" 'grep -q " withdrawn " <<<"$out" && grep -q " released " <<<"$out" && ! grep -q "walk-away" <<<"$out"' "$out"
 check "the database files hold no deposit's text" '! cat "$db"* | grep -aq "walk-away"'
 
+# a message cannot drive the reader's terminal or reorder what it shows: C1 controls
+# (U+009B is a CSI to many terminals) and direction marks are escaped as C0 bytes are
+expect 0 "the claimant sends C1 and direction characters" "$(printf 'pay \xc2\x9b2J \xe2\x80\xaeevil\xe2\x80\xac \xd8\x9c.')" -- "$nk" "${C[@]}" send "$CASE" --to payer --key "$dir/claimant.key"
+expect 0 "the payer's inbox with it" "" -- "$nk" "${C[@]}" inbox "$CASE" --key "$dir/payer.key"
+check "they are shown escaped" '! LC_ALL=C grep -qP "\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xd8\x9c" <<<"$out" && grep -qF "pay \xc2\x9b2J" <<<"$out"' "$out"
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -55,7 +55,8 @@ is "  the list shows it first, as a package case" \
 	'[true,"package","open","JPY",1,2]'
 
 # Bad input: named, and nothing listed.
-for q in '?limit=0' '?limit=101' '?limit=x' '?limit=' '?after=not%20an%20id'; do
+for q in '?limit=0' '?limit=101' '?limit=x' '?limit=' '?limit=%2B5' '?limit=%205' \
+	'?after=not%20an%20id'; do
 	field=$(echo "$q" | sed 's/^?\([a-z]*\)=.*/\1/')
 	is "$q is 400, field $field" "$(overview "$q") $(jq -r .field "$(last)")" "400 $field"
 done

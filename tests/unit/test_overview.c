@@ -233,6 +233,36 @@ static void test_case_from_before_is_folded(void **state)
 	assert_string_equal(s.state, "closed");
 }
 
+/* A case from before summaries, folded for the page, says when its state or round last
+ * changed, not when its last event was: a party's figure alone after the round's end
+ * must not show in changed_ms, as it does not in a kept summary. */
+static void test_folded_case_hides_a_lone_act(void **state)
+{
+	struct world *w = *state;
+	struct nk_case_summary s;
+	char id[NK_CASE_ID_MAX];
+	size_t folded = 0;
+	sqlite3 *db = NULL;
+	char path[128];
+	int64_t evaluated;
+
+	open_case(w, id);
+	step(w, nk_case_submit(&w->env, id, NK_CLAIMANT, 500000, NULL));
+	evaluated = w->now;
+	step(w, nk_case_submit(&w->env, id, NK_PAYER, 100, NULL));
+	w->now += 60000;
+	step(w, nk_case_submit(&w->env, id, NK_CLAIMANT, 400000, NULL));
+	assert_int_equal(summary(w, id, &folded).changed_ms, evaluated);
+	snprintf(path, sizeof(path), "%s/c.db", w->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DELETE FROM summaries", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	s = summary(w, id, &folded);
+	assert_int_equal(folded, 1);
+	assert_int_equal(s.round, 2);
+	assert_int_equal(s.changed_ms, evaluated);
+}
+
 /* 100,000 cases with their summaries (made through the store, in one transaction): a
  * page folds no log, and is read in about the time of a page of a small database. */
 static void test_many_cases_fold_none(void **state)
@@ -272,6 +302,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pages, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_pages, setup_mem, teardown),
 		cmocka_unit_test_setup_teardown(test_case_from_before_is_folded, setup_sqlite,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_folded_case_hides_a_lone_act, setup_sqlite,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_many_cases_fold_none, setup_sqlite, teardown),
 	};

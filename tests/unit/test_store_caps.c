@@ -98,12 +98,46 @@ static void server_key_kept_or_made(void **state)
 	nk_server_key_free(b);
 }
 
+/* A PostgreSQL URI may hold a password: no error about it repeats the URI or the
+ * password, however malformed it is (libpq's own reasons quote the URI whole, or the
+ * percent-encoded part they could not read). */
+static void pg_errors_hold_no_password(void **state)
+{
+	char dir[] = "/tmp/nakodo-caps-XXXXXX", cmd[64];
+	static const char *const urls[] = {
+		"postgresql://bob:S3CRETPW@[::1/nk",
+		"postgresql://bob:S3CRETPW@[]/nk",
+		"postgresql://bob:S3CRETPW@/nk?host=/nonexistent&x",
+		"postgresql://bob:S3CRETPW%zz@/nk?host=/nonexistent",
+		"postgresql://bob:S3CRETPW%00@/nk?host=/nonexistent",
+		"postgresql://bob:S3CRETPW@/nk?host=/nonexistent",
+		"postgresql://bob:S3CRETPW@/nk?host=/nonexistent&port=x",
+	};
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(setenv("NAKODO_KEYS", dir, 1), 0);
+	for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+		struct nk_store *store = NULL;
+		struct nk_error err = { 0 };
+
+		if (nk_store_open(&store, urls[i], NK_STORE_CREATE, &err) == NK_OK)
+			fail_msg("%s opened", urls[i]);
+		if (strstr(err.text, "S3CRETPW"))
+			fail_msg("the error repeats the password: %s", err.text);
+	}
+	assert_int_equal(unsetenv("NAKODO_KEYS"), 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(caps_by_backend),
 		cmocka_unit_test(server_key_path),
 		cmocka_unit_test(server_key_kept_or_made),
+		cmocka_unit_test(pg_errors_hold_no_password),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

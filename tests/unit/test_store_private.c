@@ -1,6 +1,7 @@
 /* The store's files are its user's alone, and a scrub held up by a reader stays owed:
  * the sqlite backend under a permissive umask, a database an earlier nakodo left 0644,
  * and an owed scrub through a second connection's read, a reopen and its release. */
+#include <nakodo/keys.h>
 #include <nakodo/store.h>
 
 #include <setjmp.h>
@@ -111,6 +112,44 @@ static void existing_readable_database_is_tightened(void **state)
 	nk_store_close(keep);
 }
 
+/* The storage and server keys in a key folder (NAKODO_KEYS), left readable by others,
+ * are made private (0600) when the store and its server key are opened, as the key file
+ * beside a database is. The folder is left as it was: a hand may name any folder. */
+static void readable_key_folder_is_tightened(void **state)
+{
+	struct fixture *fx = *state;
+	struct nk_server_key *key = NULL;
+	struct nk_store *s = NULL;
+	char keys[96], storage[128], server[128], cmd[160];
+	struct stat st;
+
+	snprintf(keys, sizeof(keys), "%s/keys", fx->dir);
+	snprintf(storage, sizeof(storage), "%s/storage.key", keys);
+	snprintf(server, sizeof(server), "%s/server.key", keys);
+	assert_int_equal(setenv("NAKODO_KEYS", keys, 1), 0);
+	assert_int_equal(nk_store_open(&s, fx->url, NK_STORE_CREATE, NULL), NK_OK);
+	nk_store_close(s);
+	assert_int_equal(nk_store_server_key(fx->url, &key, NULL), NK_OK);
+	nk_server_key_free(key);
+	assert_int_equal(chmod(keys, 0755), 0);
+	assert_int_equal(chmod(storage, 0644), 0);
+	assert_int_equal(chmod(server, 0644), 0);
+	assert_int_equal(nk_store_open(&s, fx->url, 0, NULL), NK_OK);
+	nk_store_close(s);
+	key = NULL;
+	assert_int_equal(nk_store_server_key(fx->url, &key, NULL), NK_OK);
+	nk_server_key_free(key);
+	assert_int_equal(stat(keys, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+	assert_int_equal(stat(storage, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(stat(server, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(unsetenv("NAKODO_KEYS"), 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", keys);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* Another connection's read holds the scrub up: it fails, and stays owed across a close
  * and a reopen, until a scrub after the read ended succeeds. */
 static void held_scrub_stays_owed_until_done(void **state)
@@ -179,6 +218,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(existing_readable_database_is_tightened, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(readable_key_folder_is_tightened, setup, teardown),
 		cmocka_unit_test_setup_teardown(held_scrub_stays_owed_until_done, setup, teardown),
 		cmocka_unit_test(mem_never_owes),
 	};

@@ -32,6 +32,7 @@ static void a_title_is_bounded_utf8_without_control_characters(void **state)
 		"a\tb", "a\nb", "a\rb", "a\x1b[31mb", "a\x7f", "a\xc2\x85", "a\xe2\x80\xa8",
 		"a\xe2\x80\xa9", "a\xe2\x80\xae", "a\xe2\x81\xa6", "a\xe2\x80\x8f", "a\xff",
 		"a\xc0\xaf", "a\xed\xa0\x80", "a\xe2\x80", "a\xf4\x90\x80\x80",
+		"a\xd8\x9c", /* U+061C, the Arabic letter mark: a direction mark too */
 	};
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		memset(&err, 0, sizeof(err));
