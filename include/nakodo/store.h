@@ -39,6 +39,13 @@ enum nk_store_caps {
 	 * thread) and later runs open again. Without it (mem:) the data lives in the one
 	 * handle that made it and is gone when that closes. */
 	NK_STORE_PERSISTENT = 1u << 0,
+	/* It orders concurrent write transactions itself (row locks), so a grouped store's
+	 * writers do not take the process-wide turn; and a COMMIT that returned is durable
+	 * (the database flushes its own log, grouping commits that arrive together), so
+	 * the group flushes nothing. The two go together: the group's tickets assume that
+	 * commits that wait for its flush end in ticket order, which only the turn keeps.
+	 * postgresql: has it. */
+	NK_STORE_CONCURRENT_WRITERS = 1u << 1,
 };
 
 /* Sets *caps to the capabilities (enum nk_store_caps) of the backend url names,
