@@ -304,7 +304,10 @@ NK_MUST_USE enum nk_status nk_store_begin_read(struct nk_store *store, struct nk
  * turns through an in-process lock (no busy waiting on the database), their COMMIT
  * does not flush, and one committer thread flushes the log once for every batch of
  * commits that arrived while the previous flush ran. nk_store_commit of a grouped
- * connection still returns only once its writes are durable. */
+ * connection still returns only once its writes are durable. On a store with
+ * NK_STORE_CONCURRENT_WRITERS the writers take no turn and nothing is flushed: a
+ * COMMIT that returned is durable, and every ticket counts as durable (no on_flush
+ * calls; the flush counter stays 0). */
 struct nk_store_group;
 
 /* Starts the group's committer thread for the database named by url. */
