@@ -39,6 +39,13 @@ enum nk_store_caps {
 	 * thread) and later runs open again. Without it (mem:) the data lives in the one
 	 * handle that made it and is gone when that closes. */
 	NK_STORE_PERSISTENT = 1u << 0,
+	/* It orders concurrent write transactions itself (row locks), so a grouped store's
+	 * writers do not take the process-wide turn; and a COMMIT that returned is durable
+	 * (the database flushes its own log, grouping commits that arrive together), so
+	 * the group flushes nothing. The two go together: the group's tickets assume that
+	 * commits that wait for its flush end in ticket order, which only the turn keeps.
+	 * postgresql: has it. */
+	NK_STORE_CONCURRENT_WRITERS = 1u << 1,
 };
 
 /* Sets *caps to the capabilities (enum nk_store_caps) of the backend url names,
@@ -300,7 +307,10 @@ NK_MUST_USE enum nk_status nk_store_begin_read(struct nk_store *store, struct nk
  * turns through an in-process lock (no busy waiting on the database), their COMMIT
  * does not flush, and one committer thread flushes the log once for every batch of
  * commits that arrived while the previous flush ran. nk_store_commit of a grouped
- * connection still returns only once its writes are durable. */
+ * connection still returns only once its writes are durable. On a store with
+ * NK_STORE_CONCURRENT_WRITERS the writers take no turn and nothing is flushed: a
+ * COMMIT that returned is durable, and every ticket counts as durable (no on_flush
+ * calls; the flush counter stays 0). */
 struct nk_store_group;
 
 /* Starts the group's committer thread for the database named by url. */

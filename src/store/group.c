@@ -8,7 +8,13 @@
  * already queued for its turn, has committed. So the committer waits, before a flush,
  * while writers are still inside or queued for their turn, for at most GROUP_LINGER_NS
  * and GROUP_MAX commits: a lone writer is flushed at once, a busy server's writers
- * share one flush. */
+ * share one flush.
+ *
+ * A backend with NK_STORE_CONCURRENT_WRITERS (postgresql:) needs neither: its row locks
+ * order writers on the same case (and the record) across every server, so writers of
+ * one process need not take turns, and its COMMIT returns once durable, flushes of
+ * concurrent commits shared by the database itself. Its writers skip the turn and its
+ * tickets are durable when issued: a reader can see only commits that returned. */
 #include "store/group.h"
 #include "store/store_impl.h"
 
@@ -23,6 +29,7 @@
 struct nk_store_group {
 	const struct nk_store_ops *ops;
 	char *location;
+	bool concurrent;		/* NK_STORE_CONCURRENT_WRITERS: no turn, no flush */
 	pthread_mutex_t turn;		/* one writer at a time, in this process */
 	pthread_mutex_t mu;		/* guards everything below */
 	pthread_cond_t wake;		/* the committer: something to flush, or stop */
@@ -88,29 +95,21 @@ static void *committer(void *arg)
 	return NULL;
 }
 
-/* Splits url as store.c does: a known scheme, or a bare path for sqlite. */
-static const struct nk_store_ops *group_backend(const char *url, const char **location)
-{
-	if (strncmp(url, "mem:", 4) == 0) {
-		*location = url + 4;
-		return &store_mem_ops;
-	}
-	*location = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
-	return &store_sqlite_ops;
-}
-
 enum nk_status nk_store_group_new(struct nk_store_group **out, const char *url,
 				  struct nk_error *err)
 {
+	const struct nk_store_ops *ops;
 	struct nk_store_group *g;
 	const char *location;
+	enum nk_status rc = store_parse_url(url, &ops, &location, err);
 
-	if (!url || !*url)
-		return nk_fail(err, NK_EINVAL, "store", "the store URL is empty");
+	if (rc != NK_OK)
+		return rc;
 	g = calloc(1, sizeof(*g));
 	if (!g)
 		return nk_fail(err, NK_ENOMEM, "store", "no memory for the commit group");
-	g->ops = group_backend(url, &location);
+	g->ops = ops;
+	g->concurrent = ops->caps & NK_STORE_CONCURRENT_WRITERS;
 	g->location = strdup(location);
 	if (!g->location) {
 		free(g);
@@ -155,6 +154,8 @@ void nk_store_group_free(struct nk_store_group *g)
 
 void store_group_take_turn(struct nk_store_group *g)
 {
+	if (g->concurrent)
+		return;
 	pthread_mutex_lock(&g->mu);
 	g->writers++;
 	pthread_mutex_unlock(&g->mu);
@@ -163,6 +164,8 @@ void store_group_take_turn(struct nk_store_group *g)
 
 void store_group_give_turn(struct nk_store_group *g)
 {
+	if (g->concurrent)
+		return;
 	pthread_mutex_unlock(&g->turn);
 	pthread_mutex_lock(&g->mu);
 	if (--g->writers == 0)
@@ -197,6 +200,8 @@ enum nk_status store_group_wait(struct nk_store_group *g, uint64_t ticket, bool 
 {
 	enum nk_status rc = NK_OK;
 
+	if (g->concurrent)
+		return NK_OK;
 	pthread_mutex_lock(&g->mu);
 	if (written) {
 		if (ticket > g->written)
@@ -217,6 +222,8 @@ enum nk_status store_group_mark(struct nk_store_group *g, uint64_t ticket, struc
 {
 	enum nk_status rc = NK_OK;
 
+	if (g->concurrent)
+		return NK_OK;
 	pthread_mutex_lock(&g->mu);
 	if (ticket > g->written)
 		g->written = ticket;
@@ -242,7 +249,7 @@ bool nk_store_group_durable(struct nk_store_group *g, uint64_t ticket, bool *fai
 
 	pthread_mutex_lock(&g->mu);
 	*failed = g->failed;
-	durable = g->failed || g->synced >= ticket;
+	durable = g->concurrent || g->failed || g->synced >= ticket;
 	pthread_mutex_unlock(&g->mu);
 	return durable;
 }

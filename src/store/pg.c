@@ -468,8 +468,9 @@ static enum nk_status pg_envelope_delete(void *state, const char *case_id, const
 	return rc;
 }
 
-/* Every COMMIT is durable by itself (synchronous_commit on); PostgreSQL groups the
- * flushes of commits that arrive together (its own group commit). */
+/* Every COMMIT is durable by itself (synchronous_commit on), and PostgreSQL groups the
+ * flushes of commits that arrive together (its own group commit): with
+ * NK_STORE_CONCURRENT_WRITERS the group never asks for a flush. */
 static enum nk_status pg_relax_sync(void *state, struct nk_error *err)
 {
 	(void)state;
@@ -505,7 +506,7 @@ static enum nk_status pg_open_postgres(void **state, const char *location, unsig
 #define PG_OPS(name, scheme_name, open_fn)							\
 	const struct nk_store_ops name = {					\
 		.scheme = scheme_name,						\
-		.caps = NK_STORE_PERSISTENT,					\
+		.caps = NK_STORE_PERSISTENT | NK_STORE_CONCURRENT_WRITERS,	\
 		.server_key_path = store_pg_server_key_path,			\
 		.open = open_fn, .close = store_pg_close,			\
 		.begin = pg_begin, .commit = pg_commit, .rollback = pg_rollback,	\

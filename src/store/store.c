@@ -134,7 +134,7 @@ enum nk_status store_check_secret_name(const char *name, struct nk_error *err)
 /* Splits url into a backend and the location after "scheme:". A URL without a known
  * scheme is a path for the first backend, unless it looks like "scheme://…". The URL
  * itself is never echoed: it may carry a password. */
-static enum nk_status parse_url(const char *url, const struct nk_store_ops **ops,
+enum nk_status store_parse_url(const char *url, const struct nk_store_ops **ops,
 				const char **location, struct nk_error *err)
 {
 	size_t n = 0;
@@ -170,7 +170,7 @@ enum nk_status nk_store_url_caps(const char *url, unsigned *caps, struct nk_erro
 {
 	const struct nk_store_ops *ops = NULL;
 	const char *location = NULL;
-	enum nk_status rc = parse_url(url, &ops, &location, err);
+	enum nk_status rc = store_parse_url(url, &ops, &location, err);
 
 	if (rc == NK_OK)
 		*caps = ops->caps;
@@ -184,7 +184,7 @@ enum nk_status nk_store_server_key_path(const char *url, char *out, size_t size,
 	const char *location = "";
 
 	/* An empty URL is the first backend's empty path, and is refused as that. */
-	if (url && *url && parse_url(url, &ops, &location, NULL) != NK_OK)
+	if (url && *url && store_parse_url(url, &ops, &location, NULL) != NK_OK)
 		ops = NULL;
 	if (!ops || !ops->server_key_path)
 		return nk_fail(err, NK_EINVAL, "db", "the server key lives beside an sqlite "
@@ -224,7 +224,7 @@ enum nk_status nk_store_open_grouped(struct nk_store **out, const char *url, uns
 	const char *location = NULL;
 	enum nk_status rc;
 
-	rc = parse_url(url, &ops, &location, err);
+	rc = store_parse_url(url, &ops, &location, err);
 	if (rc != NK_OK)
 		goto out;
 	if (flags & ~(unsigned)(NK_STORE_CREATE | NK_STORE_DEFER_DURABLE)) {

@@ -183,6 +183,11 @@ extern const struct nk_store_ops store_mem_ops;
 extern const struct nk_store_ops store_pg_ops;		/* "postgresql:" (pg.c) */
 extern const struct nk_store_ops store_postgres_ops;	/* "postgres:", the same */
 
+/* store.c: the backend url names and the location it is handed (the URL after the
+ * scheme, or a bare path for sqlite). NK_EINVAL for a scheme this build has not. */
+NK_MUST_USE enum nk_status store_parse_url(const char *url, const struct nk_store_ops **ops,
+					   const char **location, struct nk_error *err);
+
 /* store.c: the checks the generic layer's files share, each naming the field and the
  * reason. */
 NK_MUST_USE enum nk_status store_check_case_id(const char *case_id, struct nk_error *err);
