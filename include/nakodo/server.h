@@ -25,6 +25,8 @@ struct nk_server_config {
 					 * headers (431 beyond) */
 	unsigned timeout_s;		/* idle connection timeout */
 	unsigned connections_max;	/* open connections at once */
+	unsigned connections_per_address; /* of them from one client address (0: no
+					 * limit, for a server behind a proxy) */
 	unsigned rate;			/* requests per second per token (429 beyond) */
 	unsigned burst;			/* requests a token may make at once */
 	unsigned fail_rate;		/* failed authentications per minute per client
@@ -49,7 +51,8 @@ struct nk_server_config {
 };
 
 /* The documented defaults: 127.0.0.1:8750, nakodo.db, 4 threads, 64 KiB bodies, depth
- * 16, 2 KiB URLs, 16 KiB of headers, 30 s timeout, 1024 connections, 50 requests per
+ * 16, 2 KiB URLs, 16 KiB of headers, 30 s timeout, 1024 connections
+ * (128 from one address), 50 requests per
  * second per token with bursts of 100, 60 failed authentications per minute per client
  * address with bursts of 60, 20 cases an hour opened with mediators' tokens per client
  * address, signed reads within 120 s of the server's clock, 16,384 cases' folded states

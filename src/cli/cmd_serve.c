@@ -56,6 +56,10 @@ static const char serve_help[] =
 	"  --header-max BYTES     request line and headers (default 16384; 431)\n"
 	"  --timeout SECONDS      idle connection timeout (default 30; closed)\n"
 	"  --connections-max N    open connections (default 1024; refused)\n"
+	"  --connections-per-address N\n"
+	"                         of them from one client address (default 128; refused;\n"
+	"                         0: no limit, for a server behind a proxy, which then\n"
+	"                         limits its clients itself)\n"
 	"  --rate N               requests per second per token (default 50; 429)\n"
 	"  --burst N              requests a token may make at once (default 100)\n"
 	"  --fail-rate N          failed authentications (no, unknown or revoked token, missing\n"
@@ -120,6 +124,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		{ "url-max", required_argument, NULL, 'u' }, { "header-max", required_argument, NULL, 'H' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "connections-max", required_argument, NULL, 'c' },
+		{ "connections-per-address", required_argument, NULL, 'A' },
 		{ "rate", required_argument, NULL, 'r' }, { "burst", required_argument, NULL, 'B' },
 		{ "fail-rate", required_argument, NULL, 'f' },
 		{ "fail-burst", required_argument, NULL, 'F' },
@@ -178,6 +183,7 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		case 'H': cfg.header_max = v; break;
 		case 'T': cfg.timeout_s = (unsigned)v; break;
 		case 'c': cfg.connections_max = (unsigned)v; break;
+		case 'A': cfg.connections_per_address = (unsigned)v; break;
 		case 'r': cfg.rate = (unsigned)v; break;
 		case 'B': cfg.burst = (unsigned)v; break;
 		case 'f': cfg.fail_rate = (unsigned)v; break;

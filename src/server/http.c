@@ -20,7 +20,8 @@ void nk_server_config_default(struct nk_server_config *cfg)
 	*cfg = (struct nk_server_config){
 		.listen = "127.0.0.1:8750", .db = "nakodo.db", .threads = 4, .cache_cases = 16384,
 		.body_max = 64 * 1024, .depth_max = 16, .url_max = 2048, .header_max = 16 * 1024,
-		.timeout_s = 30, .connections_max = 1024, .rate = 50, .burst = 100, .fail_rate = 60,
+		.timeout_s = 30, .connections_max = 1024,
+		.connections_per_address = 128, .rate = 50, .burst = 100, .fail_rate = 60,
 		.fail_burst = 60, .open_rate = 20, .read_window_s = 120, .log = NULL,
 	};
 }

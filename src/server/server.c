@@ -70,6 +70,9 @@ static enum nk_status check_config(const struct nk_server_config *c, struct nk_e
 		return nk_fail(err, NK_EINVAL, "timeout", "from 1 to 3600 seconds");
 	if (c->connections_max < 1 || c->connections_max > 65536)
 		return nk_fail(err, NK_EINVAL, "connections-max", "from 1 to 65536");
+	if (c->connections_per_address > c->connections_max)
+		return nk_fail(err, NK_EINVAL, "connections-per-address",
+			       "from 0 (no limit) to the connections' limit");
 	if (c->rate < 1 || c->burst < 1 || c->rate > 1000000 || c->burst > 1000000)
 		return nk_fail(err, NK_EINVAL, "rate", "rate and burst from 1 to 1000000");
 	if (c->fail_rate < 1 || c->fail_burst < 1 || c->fail_rate > 1000000 ||
@@ -175,6 +178,8 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->connections_max,
+		/* one client holding half-sent requests must not take every connection */
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->connections_per_address,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
 		/* twice the limit: a head over it still reaches server_on_request's check */
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->header_max * 2,
