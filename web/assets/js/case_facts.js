@@ -1,6 +1,7 @@
 // What a briefing says of the case besides its rounds, shown alike on the party's and
-// the mediator's pages: the case's title, every proposal made after an impasse with
-// its answer, and, to a party once the case has ended, what became of its figures.
+// the mediator's pages: the case's title, its deadlines and their lapses, every proposal
+// made after an impasse with its answer, and, to a party once the case has ended, what
+// became of its figures.
 // Each shows only what the role's briefing holds (doc/api.md): a party's has no
 // `answered`, so its page cannot say whether the other side has answered, and an ended
 // case's has no figure of the party, so nothing here is worked out from one.
@@ -102,4 +103,67 @@ export function endedNote(brief) {
         + `of the demand; set against your own ${OWN[role]}, which only you now hold, it `
         + `tells where ${OTHER[role]} lay.` })
       : null);
+}
+
+/** Time left in the CLI's words (nk_time_format_left): "2d 3h", "30m", "42s". */
+export function formatLeft(ms) {
+  const units = [[86400, 'd'], [3600, 'h'], [60, 'm'], [1, 's']];
+  const s = ms > 0 ? Math.ceil(ms / 1000) : 0;
+  for (let i = 0; i < units.length; i++) {
+    const [size, unit] = units[i];
+    if (s < size && i < 3) continue;
+    const next = i < 3 ? Math.floor((s % size) / units[i + 1][0]) : 0;
+    return `${Math.floor(s / size)}${unit}${next ? ` ${next}${units[i + 1][1]}` : ''}`;
+  }
+  return '0s';
+}
+
+// A briefing's UTC time ("2027-01-31T17:00:00Z") in ms, or null for anything else.
+function utcMs(text) {
+  return typeof text === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(text)
+    ? Date.parse(text) : null;
+}
+
+/**
+ * The case's deadlines (doc/bargain.md, "Deadlines") in words, or null for a case without:
+ * the rules, the time left by this browser's clock (now, ms), and the latest lapse as
+ * this role's briefing tells it. A party is told whether it missed the round
+ * (`you_missed`); the mediator's briefing has no such member, so its page says only that
+ * the round lapsed. Nothing here is worked out from anything but the briefing.
+ */
+export function deadlinesPanel(brief, now = Date.now()) {
+  const r = brief?.rules;
+  if (!r || (r.round_time === undefined && r.deadline === undefined)) return null;
+  const d = brief.deadlines ?? {};
+  const running = brief.state === 'open' || brief.state === 'impasse';
+  const line = (id, text) => el('li', { id, text });
+  const items = [];
+  if (Number.isSafeInteger(r.round_time)) {
+    items.push(line('rule-round-time', `Round time: ${formatLeft(r.round_time * 1000)}. A `
+      + 'round not complete by then lapses: its figures are void, each side gives its figure '
+      + 'again, and the round starts again (three lapses close the case).'));
+  }
+  const deadline = utcMs(r.deadline);
+  if (deadline !== null) {
+    items.push(line('rule-deadline', `Deadline: ${r.deadline} (UTC). The case closes then `
+      + 'unless it has settled.'));
+  }
+  const due = utcMs(d.round_due);
+  if (due !== null && brief.state === 'open') {
+    items.push(line('round-due', `Round ${brief.round} lapses at ${d.round_due} (UTC): `
+      + `${formatLeft(due - now)} left.`));
+  }
+  if (deadline !== null && running) {
+    items.push(line('deadline-left',
+      `Time left before the deadline: ${formatLeft(deadline - now)}.`));
+  }
+  if (Number.isSafeInteger(d.lapsed_round)) {
+    items.push(line('lapse', `Round ${d.lapsed_round} lapsed; its figures are void${
+      d.you_missed === true ? '; you did not submit a figure in time' : ''}.`));
+  }
+  if (d.deadline_passed === true) {
+    items.push(line('deadline-passed', 'The deadline passed: the case closed.'));
+  }
+  return el('div', { class: 'panel', id: 'deadlines' },
+    el('h3', { text: 'Deadlines' }), el('ul', {}, ...items));
 }

@@ -213,7 +213,7 @@ function formValues(form) {
   const v = {};
   for (const name of ['kind', 'currency', 'rounds', 'settle', 'band_percent', 'band_amount',
     'grid', 'hints', 'range_low', 'range_high', 'leakage_bits', 'proposals', 'solution',
-    'title']) {
+    'title', 'round_time', 'round_time_unit', 'deadline']) {
     v[name] = f.get(name) ?? '';
   }
   v.monotone = f.get('monotone') !== null;
@@ -224,7 +224,7 @@ function formValues(form) {
 // The form's error paragraphs carry the input's field name; range_low/high share one.
 function fieldId(field) {
   return { leakage_bits: 'leakage', band_percent: 'band-percent', band_amount: 'band-amount',
-    range: 'range' }[field] ?? field;
+    range: 'range', round_time: 'round-time' }[field] ?? field;
 }
 
 function showKind() {

@@ -14,7 +14,7 @@ import {
 } from './ui.js';
 import { describeRules, invitationLink } from './opencase.js';
 import { outcomesFigure } from './outcomes.js';
-import { proposalHistory, titleLine } from './case_facts.js';
+import { deadlinesPanel, proposalHistory, titleLine } from './case_facts.js';
 import { mediatorMessages } from './mediator_messages.js';
 import { joinedKey, tokenKey } from './session.js';
 
@@ -372,7 +372,7 @@ export function mount(root, ctx) {
     const typing = active && root.contains(active)
       && ['INPUT', 'TEXTAREA', 'SELECT'].includes(active.tagName);
     replace(parts.name, titleLine(view.brief));
-    replace(parts.summary, summary(), proposalHistory(view.brief));
+    replace(parts.summary, summary(), deadlinesPanel(view.brief), proposalHistory(view.brief));
     replace(parts.outcomes, outcomesFigure(view.brief, view.events));
     if (!typing || !parts.actions.contains(active)) {
       replace(parts.actions, proposeForm(), closeControl());

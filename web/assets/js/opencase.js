@@ -5,6 +5,7 @@
 // units and sent in minor units as BigInt, since a range may reach 2^62 - 1 minor units,
 // beyond what a JavaScript number holds exactly.
 import { parseAmount, formatAmount, AmountError } from './money.js';
+import { formatLeft } from './case_facts.js';
 
 // The currencies the server knows (src/core/money.c); money.js gives their decimals.
 export const CURRENCIES = Object.freeze([
@@ -21,6 +22,10 @@ export const COMPONENTS = ['claims', 'grant', 'loan', 'credits'];
 export const TITLE_MAX = 120; // NK_TITLE_MAX, bytes of UTF-8
 export const SOLUTIONS = ['nash', 'kalai_smorodinsky', 'egalitarian', 'utilitarian'];
 const BP_ONE = 10000;
+export const ROUND_TIME_MIN = 60; // NK_ROUND_TIME_MIN_MS / 1000: one minute
+export const ROUND_TIME_MAX = 7776000; // NK_ROUND_TIME_MAX_MS / 1000: 90 days
+const DEADLINE_AHEAD_MAX_MS = 366 * 86400000; // NK_DEADLINE_AHEAD_MAX_MS
+const ROUND_TIME_UNITS = { minutes: 60, hours: 3600, days: 86400 };
 
 /** A whole number within [lo, hi] from text, or a reason. */
 function wholeNumber(text, lo, hi, what) {
@@ -68,6 +73,53 @@ export function parseHints(text) {
   return { value: bp };
 }
 
+/**
+ * The optional round time: a whole number of minutes, hours or days, in seconds (the
+ * API's "round_time"), { value } (null when empty) or { error } beginning with the
+ * server's own words for a round_time it refuses.
+ */
+export function parseRoundTime(text, unit) {
+  const t = String(text ?? '').trim();
+  if (t === '') return { value: null };
+  const size = ROUND_TIME_UNITS[unit];
+  if (!size) return { error: 'choose minutes, hours or days' };
+  if (!/^[0-9]{1,8}$/.test(t)) {
+    return { error: 'must be an integer: a round time is a whole number of minutes, hours '
+      + 'or days' };
+  }
+  const s = Number(t) * size;
+  if (s < ROUND_TIME_MIN || s > ROUND_TIME_MAX) {
+    return { error: 'out of bounds: a round time is 1 minute to 90 days' };
+  }
+  return { value: s };
+}
+
+/**
+ * The optional deadline from a date-time input, read as UTC (the form says so): { value }
+ * as the API's UTC text ("2027-01-31T17:00:00Z", null when empty) or { error } in the
+ * server's words (nk_time_parse_utc, nk_case_open_titled). "Ahead" is by this browser's
+ * clock (now, ms); the server checks again by its own, and its refusal shows here too.
+ */
+export function parseDeadline(text, now = Date.now()) {
+  const t = String(text ?? '').trim();
+  if (t === '') return { value: null };
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?Z?$/.exec(t);
+  const n = m ? m.slice(1).map((x) => Number(x ?? 0)) : null;
+  if (!n || n[0] < 2000 || n[1] < 1 || n[1] > 12 || n[2] < 1 || n[2] > 31 || n[3] > 23
+      || n[4] > 59 || n[5] > 59) {
+    return { error: 'expected a UTC time such as 2027-01-31T17:00:00Z' };
+  }
+  const ms = Date.UTC(n[0], n[1] - 1, n[2], n[3], n[4], n[5]);
+  const value = new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const two = (x) => String(x).padStart(2, '0');
+  // Date.UTC carries 30 February into March: refuse a date that does not exist
+  if (value.slice(0, 10) !== `${n[0]}-${two(n[1])}-${two(n[2])}`) return { error: 'no such date' };
+  if (ms <= now || ms > now + DEADLINE_AHEAD_MAX_MS) {
+    return { error: 'the deadline must lie ahead, within 366 days' };
+  }
+  return { value };
+}
+
 function amount(text, currency, what, { allowEmpty = false, positive = false } = {}) {
   const t = String(text ?? '').trim();
   if (t === '') return allowEmpty ? { value: null } : { error: `${what} is empty` };
@@ -87,7 +139,7 @@ function amount(text, currency, what, { allowEmpty = false, positive = false } =
  * boolean). Returns { rules } or { errors: [{ field, reason }] }, field being the form's
  * name for the input at fault.
  */
-export function rulesFromForm(v) {
+export function rulesFromForm(v, now = Date.now()) {
   const errors = [];
   const bad = (field, reason) => errors.push({ field, reason });
   const currency = CURRENCIES.find((c) => c.code === v.currency);
@@ -142,6 +194,10 @@ export function rulesFromForm(v) {
       bad('range', 'hints need a declared range, so that their leakage can be measured');
     }
   }
+  const roundTime = parseRoundTime(v.round_time, v.round_time_unit);
+  if (roundTime.error) bad('round_time', roundTime.error);
+  const deadline = parseDeadline(v.deadline, now);
+  if (deadline.error) bad('deadline', deadline.error);
   if (errors.length) return { errors };
   return {
     rules: {
@@ -157,6 +213,8 @@ export function rulesFromForm(v) {
       range_high: high,
       leakage_bits: bits,
       proposals: proposals.value,
+      ...(roundTime.value === null ? {} : { round_time: roundTime.value }),
+      ...(deadline.value === null ? {} : { deadline: deadline.value }),
     },
   };
 }
@@ -244,7 +302,8 @@ export function inputForField(field) {
     band_amount: 'settle', 'leakage-bits': 'leakage_bits', leakage_bits: 'leakage_bits',
     hints: 'hints', currency: 'currency', rounds: 'rounds', settle: 'settle',
     grid: 'grid', proposals: 'proposals', monotone: 'monotone', components: 'components',
-    solution: 'solution', range: 'range', title: 'title',
+    solution: 'solution', range: 'range', title: 'title', round_time: 'round_time',
+    deadline: 'deadline',
   };
   return map[field] ?? null;
 }
@@ -277,6 +336,13 @@ export function describeRules(rules) {
       noLimit ? 'no limit' : formatAmount(rules.range_high, c)}`]);
     out.push(['Leakage budget', `${rules.leakage_bits} bits`]);
     out.push(['Proposals', String(rules.proposals)]);
+    if (Number.isSafeInteger(rules.round_time)) {
+      out.push(['Round time', `${formatLeft(rules.round_time * 1000)}: a round not complete `
+        + 'by then lapses']);
+    }
+    if (typeof rules.deadline === 'string') {
+      out.push(['Deadline', `${rules.deadline} (UTC): the case closes then unless settled`]);
+    }
   } else {
     out.push(['Components', rules.components.join(', ')]);
     out.push(['Solution', rules.solution]);

@@ -11,7 +11,7 @@
 import { ApiError } from './api.js';
 import { fromBase64, safetyNumberOf, signReceipt, toBase64 } from './crypto.js';
 import { drawDance } from './dance.js';
-import { endedNote, proposalHistory, titleLine } from './case_facts.js';
+import { deadlinesPanel, endedNote, proposalHistory, titleLine } from './case_facts.js';
 import { openKeyFile, PartyKey, writeKeyFile, KEYFILE_BYTES } from './keys.js';
 import { messagesSection } from './messages.js';
 import { FIGURE_WORD, historyTable, rulesInWords, stateWords } from './party_brief.js';
@@ -506,6 +506,7 @@ export function mount(root, ctx) {
               `Round ${brief.round} of ${brief.rules.rounds}. Everything below is what the ` +
               `go-between may tell you.`,
           }),
+          deadlinesPanel(brief),
           endedNote(brief),
           drawDance(brief) || el('p', { text: 'The picture appears once you have sent a figure.' }),
           historyTable(brief),

@@ -168,6 +168,9 @@ export function stateWords(brief) {
     case 'impasse':
       return 'Impasse: the rounds ended without a deal.';
     case 'closed':
+      if (brief.deadlines?.deadline_passed === true) {
+        return 'Closed: the deadline passed without a settlement.';
+      }
       return 'Closed by the mediator without a settlement.';
     default:
       return brief.state;
