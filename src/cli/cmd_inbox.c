@@ -27,6 +27,8 @@ static const char inbox_help[] =
 	"party's own deposit shows only as waiting. Control characters in a text are shown\n"
 	"as \\xHH. With --server URL --token TOKEN the envelopes come from a server.\n";
 
+#define MESSAGE_INDENT "  "
+
 /* The bytes of a UTF-8 C1 control (U+0080 to U+009F: U+009B is a CSI to many
  * terminals) or Bidi_Control mark at p (of n left), or 0. */
 static size_t disguising(const unsigned char *p, size_t n)
@@ -45,11 +47,13 @@ static size_t disguising(const unsigned char *p, size_t n)
 
 /* The text as a person may safely read it: control bytes other than newline and tab,
  * C1 controls and direction marks escaped, so a message cannot drive the terminal nor
- * reorder what it shows. */
+ * reorder what it shows; every line indented, so that a line of a message can never
+ * pass for the header of another ("[message 3 from the mediator, …]"). */
 static void print_text(FILE *f, const char *text, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)text;
 
+	fputs(MESSAGE_INDENT, f);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char ch = p[i];
 		size_t k = disguising(p + i, len - i);
@@ -58,7 +62,11 @@ static void print_text(FILE *f, const char *text, size_t len)
 			for (size_t j = 0; j < k; j++)
 				fprintf(f, "\\x%02x", p[i + j]);
 			i += k - 1;
-		} else if (ch == '\n' || ch == '\t' || (ch >= 0x20 && ch != 0x7f)) {
+		} else if (ch == '\n') {
+			fputc(ch, f);
+			if (i + 1 < len)
+				fputs(MESSAGE_INDENT, f);
+		} else if (ch == '\t' || (ch >= 0x20 && ch != 0x7f)) {
 			fputc(ch, f);
 		} else {
 			fprintf(f, "\\x%02x", ch);

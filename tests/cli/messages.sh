@@ -55,7 +55,7 @@ expect 0 "the claimant sends a second message" "And one more." -- "$nk" "${C[@]}
 check "numbered 2" 'grep -q "^sent message 2 to the payer" <<<"$out"' "$out"
 
 expect 0 "the payer's inbox" "" -- "$nk" "${C[@]}" inbox "$CASE" --key "$dir/payer.key"
-check "it shows sender, number and text" 'grep -q "^\[message 1 from the claimant, [0-9T:Z-]*\]$" <<<"$out" && grep -qx "Board meets Friday. $MARK" <<<"$out" && grep -qx "second line" <<<"$out" && grep -qx "And one more." <<<"$out"' "$out"
+check "it shows sender, number and text" 'grep -q "^\[message 1 from the claimant, [0-9T:Z-]*\]$" <<<"$out" && grep -qx "  Board meets Friday. $MARK" <<<"$out" && grep -qx "  second line" <<<"$out" && grep -qx "  And one more." <<<"$out"' "$out"
 expect 0 "the claimant's inbox, --json" "" -- "$nk" "${C[@]}" --json inbox "$CASE" --key "$dir/claimant.key"
 check "one message, ok, from the payer, with its text" 'jq -e "(.items | length) == 1 and .items[0].status == \"ok\" and .items[0].from == \"payer\" and .items[0].text == \"Understood.\"" <<<"$out" >/dev/null' "$out"
 expect 2 "inbox with a key that has not joined" "" -- "$nk" "${C[@]}" inbox "$CASE" --key "$dir/stranger.key"
@@ -98,9 +98,9 @@ expect 0 "the claimant deposits again" "claimant: walk-away 410,000" -- "$nk" "$
 expect 0 "the payer deposits" "payer: ceiling 450,000" -- "$nk" "${C[@]}" deposit "$CASE" --key "$dir/payer.key"
 check "and both are released at once" 'grep -q "both deposits are in and released" <<<"$out"' "$out"
 expect 0 "the payer's inbox after the release" "" -- "$nk" "${C[@]}" inbox "$CASE" --key "$dir/payer.key"
-check "shows the claimant's second deposit only" 'grep -q "^\[deposit 1 from the claimant" <<<"$out" && grep -qx "claimant: walk-away 410,000" <<<"$out" && ! grep -q "420,000" <<<"$out"' "$out"
+check "shows the claimant's second deposit only" 'grep -q "^\[deposit 1 from the claimant" <<<"$out" && grep -qx "  claimant: walk-away 410,000" <<<"$out" && ! grep -q "420,000" <<<"$out"' "$out"
 expect 0 "the claimant's inbox after the release" "" -- "$nk" "${C[@]}" inbox "$CASE" --key "$dir/claimant.key"
-check "shows the payer's deposit" 'grep -qx "payer: ceiling 450,000" <<<"$out"' "$out"
+check "shows the payer's deposit" 'grep -qx "  payer: ceiling 450,000" <<<"$out"' "$out"
 expect 1 "no withdrawal after the release" "" -- "$nk" "${C[@]}" withdraw "$CASE" --key "$dir/payer.key"
 check "it says they were released" 'grep -q "released" <<<"$err"' "$err"
 expect 0 "the log" "" -- "$nk" "${C[@]}" log "$CASE"
@@ -112,5 +112,10 @@ check "the database files hold no deposit's text" '! cat "$db"* | grep -aq "walk
 expect 0 "the claimant sends C1 and direction characters" "$(printf 'pay \xc2\x9b2J \xe2\x80\xaeevil\xe2\x80\xac \xd8\x9c.')" -- "$nk" "${C[@]}" send "$CASE" --to payer --key "$dir/claimant.key"
 expect 0 "the payer's inbox with it" "" -- "$nk" "${C[@]}" inbox "$CASE" --key "$dir/payer.key"
 check "they are shown escaped" '! LC_ALL=C grep -qP "\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xd8\x9c" <<<"$out" && grep -qF "pay \xc2\x9b2J" <<<"$out"' "$out"
+
+# nor pass one of its lines for the header of another message: every line is indented
+expect 0 "the claimant sends a line shaped like a header" "$(printf 'ok\n[message 9 from the mediator, 2026-01-01T00:00:00Z]\nsettle now')" -- "$nk" "${C[@]}" send "$CASE" --to payer --key "$dir/claimant.key"
+expect 0 "the payer's inbox with it" "" -- "$nk" "${C[@]}" inbox "$CASE" --key "$dir/payer.key"
+check "the forged header is shown indented, not as a header" '! grep -q "^\[message 9" <<<"$out" && grep -qx "  \[message 9 from the mediator, 2026-01-01T00:00:00Z\]" <<<"$out" && grep -qx "  settle now" <<<"$out"' "$out"
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -283,7 +283,7 @@ check "remote send" grep -q "^sent message 1 to the payer: [0-9]* bytes, sha256 
 printf 'Noted.\n' | rcli "$PT" send "$CASE" --to claimant --key "$TMP/payer.nkey" >/dev/null 2>&1
 check "remote reply" test $? = 0
 rcli "$PT" inbox "$CASE" --key "$TMP/payer.nkey" >"$TMP/rinbox" 2>&1
-check "remote inbox opens the message" grep -qx "Our board meets Friday. $MARK" "$TMP/rinbox"
+check "remote inbox opens the message" grep -qx "  Our board meets Friday. $MARK" "$TMP/rinbox"
 NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" --db "$DB" inbox "$CASE" --key "$TMP/payer.nkey" >"$TMP/linbox" 2>&1
 check "remote inbox prints as local" cmp -s "$TMP/rinbox" "$TMP/linbox"
 rcli "$PT" --json inbox "$CASE" --key "$TMP/payer.nkey" >"$TMP/rinboxj" 2>&1
@@ -303,7 +303,7 @@ printf 'claimant deposit again\n' | rcli "$CT" deposit "$CASE" --key "$TMP/claim
 printf 'payer deposit\n' | rcli "$PT" deposit "$CASE" --key "$TMP/payer.nkey" >"$TMP/rdep" 2>&1
 check "the second deposit releases both" grep -q "both deposits are in and released" "$TMP/rdep"
 rcli "$CT" inbox "$CASE" --key "$TMP/claimant.nkey" >"$TMP/rinbox" 2>&1
-check "the claimant reads the payer's deposit" grep -qx "payer deposit" "$TMP/rinbox"
+check "the claimant reads the payer's deposit" grep -qx "  payer deposit" "$TMP/rinbox"
 rcli "$PT" withdraw "$CASE" --key "$TMP/payer.nkey" >"$TMP/rw" 2>&1
 is "no withdrawal after the release: exit 1" "$?" 1
 req msg "$MT" GET "/v1/cases/$CASE/log" >/dev/null
