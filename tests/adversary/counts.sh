@@ -143,7 +143,7 @@ is "the claimant's inbox numbers its own items: 1, then 2" \
 is "the released deposit is item 3, number 1, dated at the release" \
 	"$(jq -c '[.items[] | .index, .kind, .n, .time_ms]' <(body "$TMP/with/raw.inbox4"))" \
 	"$(jq -c '[3, "deposit", 1, (.events[] | select(.type == "released") | .time_ms)]' "$TMP/with/mediator.log")"
-check "the claimant's CLI opened the payer's deposit" grep -qx "payer: up to 55.00" "$TMP/with/cli.inbox4"
+check "the claimant's CLI opened the payer's deposit" grep -qx "  payer: up to 55.00" "$TMP/with/cli.inbox4"
 
 # ---- X-Request-Id: random, never a count of the server's requests ----
 DB="sqlite:$TMP/ids.db"; OP=""
