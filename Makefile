@@ -74,8 +74,8 @@ sanitize: deps
 # only bash, whose own leaks valgrind reports).
 VALGRIND := valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --quiet
 valgrind: all
-	meson test -C $(BUILD) --print-errorlogs --wrapper '$(VALGRIND)' --timeout-multiplier 20 \
-		--suite unit --suite fuzz
+	tests/pg/cluster.sh meson test -C $(BUILD) --print-errorlogs --wrapper '$(VALGRIND)' \
+		--timeout-multiplier 20 --suite unit --suite fuzz
 	meson test -C $(BUILD) --print-errorlogs --wrapper '$(VALGRIND)' --timeout-multiplier 20 \
 		golden_bargain golden_frontier
 	$(VALGRIND) ./$(BUILD)/src/cli/nakodo demo >/dev/null
