@@ -20,7 +20,7 @@ enum nk_status {
 	NK_EAUTH,	/* a request needs its role's signature, or its signature is wrong or replayed */
 };
 
-#define NK_ERROR_FIELD_MAX 64
+#define NK_ERROR_FIELD_MAX 256	/* room for a file's path, which a reader names */
 #define NK_ERROR_TEXT_MAX 256
 
 /* Filled by a failing function when the caller passes one; never holds a secret. */

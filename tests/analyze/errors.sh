@@ -30,6 +30,12 @@ refuse() {
 }
 
 d=$g/camp.domain.xml a=$g/camp_ann.xml b=$g/camp_ben.xml
+# a file deep in folders is named whole (its path is the error's field, once cut at 63 bytes)
+deep="$dir/a-folder-whose-name-is-long-enough/to-push-the-path-well-past-sixty-four-bytes"
+mkdir -p "$deep" && cp "$d" "$a" "$deep/"
+refuse 2 "a file deep in folders is named whole" \
+	"^nakodo: $deep/camp.domain.xml: this is a domain" -- \
+	"$nk" analyze "$deep/camp.domain.xml" "$deep/camp_ann.xml" "$deep/camp.domain.xml"
 printf '<negotiation_template><utility_space>' >"$dir/cut.xml"
 printf '{"nakodo": "agenda", "issues": [' >"$dir/cut.json"
 sed 's/name="Site"/name="Venue"/' "$b" >"$dir/other.xml"
