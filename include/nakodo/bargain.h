@@ -160,6 +160,13 @@ NK_MUST_USE enum nk_status nk_bargain_round(const struct nk_rules *rules, int ro
  * interval); an empty interval counts as one point. */
 double nk_bargain_bits(const struct nk_rules *rules, struct nk_interval interval);
 
+/* The random rule's draws (doc/bargain.md, "The random draw"), for whoever computes a
+ * round with the seed (the plain round, and a blind round's two clients): a uniform draw
+ * in [0, n), 1 <= n <= 2^63, from the BLAKE2b stream of seed for round at *counter, which
+ * it advances; false once the stream has reached its cap. */
+bool nk_bargain_draw(const uint8_t seed[static NK_SEED_BYTES], int round, uint32_t *counter,
+		     uint64_t n, uint64_t *out);
+
 /* The commitment to a seed, published when the case opens: SHA-256(seed). */
 void nk_bargain_commit_seed(const uint8_t seed[NK_SEED_BYTES], uint8_t commitment[32]);
 

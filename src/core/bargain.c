@@ -63,8 +63,8 @@ static int64_t on_grid(int64_t low, int64_t high, __int128 twice, int64_t grid)
 
 /* A uniform draw in [0, n), n <= 2^63, by rejection on 128-bit words; false when the
  * stream has reached its cap. */
-static bool draw(const uint8_t seed[NK_SEED_BYTES], int round, uint32_t *counter, uint64_t n,
-		 uint64_t *out)
+bool nk_bargain_draw(const uint8_t seed[static NK_SEED_BYTES], int round, uint32_t *counter,
+		     uint64_t n, uint64_t *out)
 {
 	const unsigned __int128 all = ~(unsigned __int128)0;
 	const unsigned __int128 limit = all - all % n;
@@ -116,7 +116,7 @@ static int64_t random_point(const struct nk_rules *r, int round, const uint8_t s
 	}
 	lo = ceil_div(r->range_low, g);
 	hi = r->range_high / g;
-	while (draw(seed, round, &counter, (uint64_t)(hi - lo) + 1, &v)) {
+	while (nk_bargain_draw(seed, round, &counter, (uint64_t)(hi - lo) + 1, &v)) {
 		k = lo + (int64_t)v;
 		if (k < zlo) {
 			lo = k + 1;

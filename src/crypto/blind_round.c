@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DRAWS_MAX 4096	/* as bargain.c */
 
 void blind_forget_rounds(struct nk_blind_party *p)
 {
@@ -349,37 +348,12 @@ static void draw_start(struct nk_blind_party *p, const uint8_t peer_seed[NK_SEED
 	p->counter = 0;
 }
 
-/* bargain.c's draw(): uniform in [0, n) by rejection on BLAKE2b words of the seed. */
-static bool draw(struct nk_blind_party *p, uint64_t n, uint64_t *out)
-{
-	const unsigned __int128 all = ~(unsigned __int128)0;
-	const unsigned __int128 limit = all - all % n;
-
-	while (p->counter < DRAWS_MAX) {
-		uint8_t msg[16] = "nakodo-draw2", h[16];
-		unsigned __int128 v = 0;
-
-		msg[12] = (uint8_t)p->round;
-		msg[13] = (uint8_t)p->counter;
-		msg[14] = (uint8_t)(p->counter >> 8);
-		msg[15] = (uint8_t)(p->counter >> 16);
-		p->counter++;
-		crypto_generichash(h, sizeof(h), msg, sizeof(msg), p->draw_seed, NK_SEED_BYTES);
-		for (int i = 0; i < 16; i++)
-			v = (v << 8) | h[i];
-		if (v < limit) {
-			*out = (uint64_t)(v % n);
-			return true;
-		}
-	}
-	return false;
-}
-
 static enum nk_status next_draw(struct nk_blind_party *p, struct nk_error *err)
 {
 	uint64_t v;
 
-	if (p->lo > p->hi || !draw(p, (uint64_t)(p->hi - p->lo) + 1, &v))
+	if (p->lo > p->hi || !nk_bargain_draw(p->draw_seed, p->round, &p->counter,
+						 (uint64_t)(p->hi - p->lo) + 1, &v))
 		return nk_fail(err, NK_ERANGE, "seed", "the draw reached its cap without a "
 			       "settlement; the round may be computed again");
 	p->k = p->lo + (int64_t)v;
