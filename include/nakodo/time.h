@@ -9,6 +9,9 @@
 
 /* Milliseconds since the Unix epoch, UTC (CLOCK_REALTIME). */
 int64_t nk_time_now_ms(void);
+/* A test executable's wall clock: now_ms answers ms since the epoch, or 0 or less for
+ * the system's. Set it once, before any thread starts; NULL restores the system's. */
+void nk_time_set_source(int64_t (*now_ms)(void));
 /* Monotonic milliseconds and microseconds, from an arbitrary origin: only their
  * differences mean anything. */
 int64_t nk_time_mono_ms(void);

@@ -2,7 +2,7 @@
 # Deadlines (issue 17, tool 1): --round-time and --deadline, their refusals, a round's
 # lapse and the deadline's closing kept locally when the next command runs and by a real
 # server's timer, and what each role's briefing says of a lapse. The clock is the file
-# NAKODO_TEST_CLOCK names (a test build reads it): no test sleeps for the time it moves.
+# NAKODO_TEST_CLOCK names (read by nakodo-clocked, a test build): no test sleeps for the time it moves.
 # Prints TAP. Needs NAKODO (the binary), curl and jq.
 . "$(dirname "$0")/../server/lib.sh"
 export NAKODO_TEST_CLOCK="$TMP/clock"
@@ -34,6 +34,21 @@ for bad in 2027-01-15T07:59:59Z 2028-02-01T00:00:00Z 2027-02-30T00:00:00Z 2027-0
 done
 check "a refused opening leaves no case" \
 	bash -c "[ ! -e '$db' ] || [ -z \"\$('$NAKODO' --db '$db' case list 2>/dev/null)\" ]"
+
+# ---- the shipped command reads no clock from its environment ----
+# With the clock file at 2001-01-01 a deadline in 2001-06 is ahead for the test build and
+# long past for the command that is installed, whatever the day the test runs.
+if [ -n "${NAKODO_SHIPPED:-}" ]; then
+	set_clock 978307200000
+	NAKODO_TEST_CLOCK="$NAKODO_TEST_CLOCK" "$NAKODO_SHIPPED" --db "$TMP/shipped.db" \
+		case new --currency USD --deadline 2001-06-01T00:00:00Z >/dev/null 2>"$TMP/err"
+	is "the shipped command ignores NAKODO_TEST_CLOCK (a 2001 deadline is past)" "$?" 2
+	nk --db "$TMP/clocked.db" case new --currency USD --deadline 2001-06-01T00:00:00Z >/dev/null
+	is "the test build reads it (the same deadline is ahead)" "$?" 0
+	set_clock $T0
+else
+	not_ok "NAKODO_SHIPPED (the installed command's build) is not set"
+fi
 
 # ---- locally: the rules in plain words, the time left ----
 CASE=$(lnk case new --currency USD --round-time 30m --deadline $DEADLINE)

@@ -7,6 +7,8 @@
 // Environment (set by tests/web/run.sh, from meson):
 //   NAKODO       the built command (default ../../build/src/cli/nakodo)
 //   NAKODO_SHOTS where screenshots go (default ../../build/web-shots)
+//   NAKODO_CLOCKED the test build whose clock is the file NAKODO_TEST_CLOCK names, run in
+//                its place when a test sets NAKODO_TEST_CLOCK (the shipped one has none)
 //   CHROMIUM     the browser (default /usr/bin/chromium)
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -31,7 +33,8 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export async function startServer(extraArgs = []) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nakodo-web-'));
   const db = path.join(dir, 'nakodo.db');
-  const child = spawn(NAKODO, ['serve', '--listen', '127.0.0.1:0', '--db', `sqlite:${db}`,
+  const clocked = process.env.NAKODO_TEST_CLOCK && process.env.NAKODO_CLOCKED;
+  const child = spawn(clocked || NAKODO, ['serve', '--listen', '127.0.0.1:0', '--db', `sqlite:${db}`,
     '--threads', '2', '--rate', '1000', '--burst', '1000', ...extraArgs],
   { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

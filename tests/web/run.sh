@@ -1,11 +1,13 @@
 #!/bin/bash
 # Runs the browser tests (tests/web/*.test.mjs) under node's test runner against the
-# built command: run.sh NAKODO SHOTS_DIR. Installs the pinned npm packages first with
+# built command: run.sh NAKODO SHOTS_DIR [NAKODO_CLOCKED] (the test build whose clock a
+# test sets through NAKODO_TEST_CLOCK: tests/support/test_clock.c). Installs the pinned npm packages first with
 # `npm ci` when node_modules does not match package-lock.json (a stamp of the lock
 # file's hash), so a second run costs nothing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export NAKODO=$(realpath "$1") NAKODO_SHOTS=$(realpath -m "$2")
+[ -z "${3:-}" ] || export NAKODO_CLOCKED=$(realpath "$3")
 cd "$here"
 for cmd in node npm; do
 	command -v $cmd >/dev/null || { echo "run.sh: $cmd is missing: make deps installs it" >&2; exit 1; }
