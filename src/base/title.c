@@ -35,10 +35,35 @@ static bool disguising(uint32_t cp)
 	       (cp >= 0x2066 && cp <= 0x2069);
 }
 
-enum nk_status nk_title_check(const char *text, const char *field, struct nk_error *err)
+/* Characters that show as nothing, so that two titles that look the same differ, or a
+ * title looks empty: zero-width space, word joiner and invisible operators, the byte-order
+ * mark, the soft hyphen, the Mongolian vowel separator, the combining grapheme joiner,
+ * the Hangul fillers, the interlinear annotation marks and the tag characters. (The
+ * zero-width joiner and non-joiner and the variation selectors stay: scripts and emoji
+ * need them.) */
+static bool invisible(uint32_t cp)
+{
+	return cp == 0x00ad || cp == 0x034f || cp == 0x115f || cp == 0x1160 || cp == 0x180e ||
+	       cp == 0x200b || (cp >= 0x2060 && cp <= 0x2064) || cp == 0x3164 ||
+	       cp == 0xfeff || cp == 0xffa0 || (cp >= 0xfff9 && cp <= 0xfffb) ||
+	       (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
+/* The spaces: a title of nothing else looks empty. */
+static bool space(uint32_t cp)
+{
+	return cp == 0x20 || cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) ||
+	       cp == 0x202f || cp == 0x205f || cp == 0x3000;
+}
+
+/* strict: a new title; otherwise one stored or sent before the invisible characters were
+ * refused, which must still read. */
+static enum nk_status check(const char *text, const char *field, bool strict,
+			    struct nk_error *err)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	size_t n = text ? strlen(text) : 0, len;
+	bool seen = false;
 	uint32_t cp;
 
 	if (n == 0)
@@ -54,6 +79,23 @@ enum nk_status nk_title_check(const char *text, const char *field, struct nk_err
 			return nk_fail(err, NK_EINVAL, field, "a title may not hold control, line-"
 				       "separator or direction characters (U+%04X at byte %zu)",
 				       (unsigned)cp, i + 1);
+		if (strict && invisible(cp))
+			return nk_fail(err, NK_EINVAL, field, "a title may not hold invisible "
+				       "characters (U+%04X at byte %zu)", (unsigned)cp, i + 1);
+		seen |= !space(cp);
 	}
+	if (strict && !seen)
+		return nk_fail(err, NK_EINVAL, field, "a title may not be only spaces");
 	return NK_OK;
+}
+
+enum nk_status nk_title_check(const char *text, const char *field, struct nk_error *err)
+{
+	return check(text, field, true, err);
+}
+
+enum nk_status nk_title_check_stored(const char *text, const char *field,
+				     struct nk_error *err)
+{
+	return check(text, field, false, err);
 }

@@ -412,7 +412,7 @@ enum nk_status case_event_opened_title(const json_t *body, int version,
 	/* version 2 exists for its title; from version 3 a title is optional */
 	if (version < 2 || (version >= 3 && !json_object_get(body, "title")))
 		return NK_OK;
-	if (!text || nk_title_check(text, "title", &ignored) != NK_OK)
+	if (!text || nk_title_check_stored(text, "title", &ignored) != NK_OK)
 		return bad(err, CASE_EV_OPENED, "title");
 	memcpy(title, text, strlen(text) + 1);
 	return NK_OK;

@@ -347,7 +347,7 @@ static void print_brief(FILE *f, const json_t *b)
 	fputc('\n', f);
 	title = json_string_value(json_object_get(b, "title"));
 	/* a server's text: printed only when it is a title, which cannot disguise lines */
-	if (title && nk_title_check(title, "title", &(struct nk_error){ 0 }) == NK_OK)
+	if (title && nk_title_check_stored(title, "title", &(struct nk_error){ 0 }) == NK_OK)
 		fprintf(f, "title: %s\n", title);
 	fprintf(f, "frame: %s; components", cur);
 	json_array_foreach(json_object_get(fr, "components"), i, c)

@@ -158,7 +158,7 @@ static enum nk_status title_from_json(const json_t *obj, char title[static NK_TI
 	title[0] = '\0';
 	if (!t)
 		return NK_OK;
-	if (nk_title_check(json_string_value(t), "title", &ignored) != NK_OK)
+	if (nk_title_check_stored(json_string_value(t), "title", &ignored) != NK_OK)
 		return nk_fail(err, NK_ECORRUPT, "server", "the server's briefing is malformed "
 			       "(its \"title\")");
 	memcpy(title, json_string_value(t), json_string_length(t) + 1);

@@ -33,13 +33,38 @@ static void a_title_is_bounded_utf8_without_control_characters(void **state)
 		"a\xe2\x80\xa9", "a\xe2\x80\xae", "a\xe2\x81\xa6", "a\xe2\x80\x8f", "a\xff",
 		"a\xc0\xaf", "a\xed\xa0\x80", "a\xe2\x80", "a\xf4\x90\x80\x80",
 		"a\xd8\x9c", /* U+061C, the Arabic letter mark: a direction mark too */
+		/* what shows as nothing: U+200B, U+2060, U+FEFF, U+00AD, U+3164, a tag */
+		"a\xe2\x80\x8b", "a\xe2\x81\xa0", "\xef\xbb\xbf" "a", "a\xc2\xad",
+		"\xe3\x85\xa4", "a\xf3\xa0\x81\x81",
 	};
+	/* spaces alone: ASCII, no-break, ideographic */
+	static const char *const blank[] = { " ", "   ", "\xc2\xa0", " \xe3\x80\x80 " };
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		memset(&err, 0, sizeof(err));
 		if (nk_title_check(refused[i], "title", &err) != NK_EINVAL)
 			fail_msg("title %zu was taken", i);
 		assert_null(strstr(err.text, refused[i]));	/* never quoted back */
 	}
+	for (size_t i = 0; i < sizeof(blank) / sizeof(blank[0]); i++) {
+		assert_int_equal(nk_title_check(blank[i], "title", &err), NK_EINVAL);
+		assert_string_equal(err.text, "a title may not be only spaces");
+	}
+	/* joiners and variation selectors stay (scripts and emoji need them), and so do
+	 * spaces beside other characters */
+	assert_int_equal(nk_title_check("\xe0\xa4\x95\xe0\xa5\x8d\xe2\x80\x8d"
+					"\xe0\xa4\xb7 claim", "title", NULL), NK_OK);
+	assert_int_equal(nk_title_check("\xe2\x9d\xa4\xef\xb8\x8f lease", "title", NULL), NK_OK);
+	assert_int_equal(nk_title_check(" a ", "title", NULL), NK_OK);
+}
+
+/* A title stored before the invisible characters were refused still reads. */
+static void a_stored_title_keeps_the_rules_it_was_written_under(void **state)
+{
+	(void)state;
+	assert_int_equal(nk_title_check_stored("a\xe2\x80\x8b", "title", NULL), NK_OK);
+	assert_int_equal(nk_title_check_stored("   ", "title", NULL), NK_OK);
+	assert_int_equal(nk_title_check_stored("a\xe2\x80\xae", "title", NULL), NK_EINVAL);
+	assert_int_equal(nk_title_check_stored("a\n", "title", NULL), NK_EINVAL);
 }
 
 static void write_opening(struct fixture *f, const char *id, const char *body)
@@ -75,6 +100,10 @@ static void the_opening_carries_the_title_from_version_2(void **state)
 	write_opening(f, "v2", OPENING(", \"v\": 2, \"title\": \"Lease, 2026\""));
 	assert_int_equal(nk_case_brief(&f->env, "v2", NK_PAYER, &b, &err), NK_OK);
 	assert_string_equal(b.title, "Lease, 2026");
+	/* a zero-width space was allowed when this was written: it still reads */
+	write_opening(f, "v2-zw", OPENING(", \"v\": 2, \"title\": \"Lease\\u200b\""));
+	assert_int_equal(nk_case_brief(&f->env, "v2-zw", NK_PAYER, &b, &err), NK_OK);
+	assert_string_equal(b.title, "Lease\xe2\x80\x8b");
 	write_opening(f, "v2-none", OPENING(", \"v\": 2"));
 	assert_int_equal(nk_case_brief(&f->env, "v2-none", NK_MEDIATOR, &b, &err), NK_ECORRUPT);
 	assert_non_null(strstr(err.text, "opened event without a valid \"title\""));
@@ -149,6 +178,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_title_is_bounded_utf8_without_control_characters),
+		cmocka_unit_test(a_stored_title_keeps_the_rules_it_was_written_under),
 		cmocka_unit_test_setup_teardown(the_opening_carries_the_title_from_version_2,
 						fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(an_untitled_opening_keeps_version_1,

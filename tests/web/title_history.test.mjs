@@ -41,8 +41,10 @@ test('the console opens a titled case, and refuses a title as the server does', 
   // the byte it names is counted in UTF-8), a line separator, a direction override,
   // one byte too many. The form says what the server says and sends nothing.
   const before = await caseCount();
+  // Then characters that show as nothing, and a title of spaces alone.
   for (const bad of ['Lease\u0007 2026', 'Ōsaka\u0085', 'Lease\u2028terms', 'Lease \u202egnp.exe',
-    'é'.repeat(60) + 'x']) {
+    'é'.repeat(60) + 'x', 'Lease\u061c', 'Lease\u200b 2026', 'Lease\ufeff', 'Ōsaka\u{e0041}',
+    ' \u3000 ']) {
     const s = await serverOnTitle(bad);
     assert.equal(s.status, 400, JSON.stringify(bad));
     assert.equal(s.field, 'title');

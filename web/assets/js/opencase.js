@@ -252,8 +252,22 @@ export function frameFromForm(v) {
 // C0 and C1 controls, line separators, direction marks and overrides (src/base/title.c).
 function disguising(cp) {
   return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp === 0x2028 || cp === 0x2029
-    || cp === 0x200e || cp === 0x200f || (cp >= 0x202a && cp <= 0x202e)
+    || cp === 0x061c || cp === 0x200e || cp === 0x200f || (cp >= 0x202a && cp <= 0x202e)
     || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+// Characters that show as nothing (src/base/title.c): two titles that look the same
+// could differ, or a title look empty.
+function invisible(cp) {
+  return cp === 0x00ad || cp === 0x034f || cp === 0x115f || cp === 0x1160 || cp === 0x180e
+    || cp === 0x200b || (cp >= 0x2060 && cp <= 0x2064) || cp === 0x3164
+    || cp === 0xfeff || cp === 0xffa0 || (cp >= 0xfff9 && cp <= 0xfffb)
+    || (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
+function space(cp) {
+  return cp === 0x20 || cp === 0xa0 || cp === 0x1680 || (cp >= 0x2000 && cp <= 0x200a)
+    || cp === 0x202f || cp === 0x205f || cp === 0x3000;
 }
 
 /**
@@ -268,6 +282,7 @@ export function parseTitle(text) {
     return { error: `a title is at most ${TITLE_MAX} bytes (this one has ${size})` };
   }
   let at = 1;
+  let seen = false;
   for (const ch of t) {
     const cp = ch.codePointAt(0);
     // a lone surrogate has no UTF-8 form
@@ -279,8 +294,14 @@ export function parseTitle(text) {
       return { error: 'a title may not hold control, line-separator or direction characters '
         + `(U+${hex} at byte ${at})` };
     }
+    if (invisible(cp)) {
+      const hex = cp.toString(16).toUpperCase().padStart(4, '0');
+      return { error: `a title may not hold invisible characters (U+${hex} at byte ${at})` };
+    }
+    seen ||= !space(cp);
     at += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
   }
+  if (!seen) return { error: 'a title may not be only spaces' };
   return { value: t };
 }
 
