@@ -7,6 +7,16 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The characters of UTF-8 text s. */
+static size_t chars_of(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
 /* Writes s cut to width characters and padded to width (UTF-8 aware). */
 static void cell(FILE *f, const char *s, size_t width, int right)
 {
@@ -14,8 +24,7 @@ static void cell(FILE *f, const char *s, size_t width, int right)
 	size_t chars = 0;
 
 	nk_text_fit(s, width, buf, sizeof(buf));
-	for (const char *c = buf; *c; c++)
-		chars += ((unsigned char)*c & 0xc0) != 0x80;
+	chars = chars_of(buf);
 	if (right)
 		fprintf(f, "%*s%s", (int)(width - chars), "", buf);
 	else
@@ -42,13 +51,30 @@ static void money(FILE *f, const struct nk_analysis *an, size_t k, double u)
 			an->agenda->issues[an->money_issue[k]].name);
 }
 
+/* The width of the points' utility columns: a utility's 10, or the longest party's name,
+ * up to 24 (a longer one ends in "…"), so that "Department A" and "Department B" are not
+ * both cut to "Departmen…". */
+static int utility_width(const struct nk_analysis *an)
+{
+	size_t w = 10;
+
+	for (size_t k = 0; k < an->np; k++) {
+		size_t c = chars_of(an->profiles[k]->name);
+
+		if (c > w)
+			w = c < 24 ? c : 24;
+	}
+	return (int)w;
+}
+
 static void point_row(FILE *f, const struct nk_analysis *an, const char *name, long ix)
 {
 	const struct nk_frontier_point *p = &an->frontier->points[ix];
+	int w = utility_width(an);
 
 	cell(f, name, 18, 0);
 	for (size_t k = 0; k < an->np; k++)
-		fprintf(f, " %10.6f", p->utility[k]);
+		fprintf(f, " %*.6f", w, p->utility[k]);
 	fputs("  ", f);
 	outcome(f, an, p->outcome);
 	if (p->count > 1)
@@ -165,7 +191,7 @@ void analyze_print_text(FILE *f, const struct nk_analysis *an)
 	cell(f, "point", 18, 0);
 	for (size_t k = 0; k < an->np; k++) {
 		fputc(' ', f);
-		cell(f, an->profiles[k]->name, 10, 1);
+		cell(f, an->profiles[k]->name, (size_t)utility_width(an), 1);
 	}
 	fputs("  outcome\n", f);
 	for (size_t s = 0; s < NK_SOLUTIONS; s++) {

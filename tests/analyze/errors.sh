@@ -94,5 +94,18 @@ else
 	bad "--fix --json: the issue is the field" "$(cat "$dir/out")"
 fi
 
+# Not an error, but where names once were cut: the points' columns are as wide as the
+# longest party's name (up to 24 characters), so two long names that differ only at the
+# end stay apart ("Departmen…" twice before).
+cp "$a" "$dir/department_of_parks.xml"
+cp "$b" "$dir/department_of_roads.xml"
+"$nk" analyze "$d" "$dir/department_of_parks.xml" "$dir/department_of_roads.xml" >"$dir/out" 2>&1
+if grep -qE '^point +department_of_parks department_of_roads  outcome$' "$dir/out" &&
+   grep -qE '^nash +0\.860000 +0\.535000  Site=' "$dir/out"; then
+	ok "the points' columns hold whole names"
+else
+	bad "the points' columns hold whole names" "$(grep -A1 '^point' "$dir/out")"
+fi
+
 echo "1..$n"
 [ "$failed" = 0 ]
