@@ -206,6 +206,10 @@ struct nk_package_frame {
 	enum nk_solution solution;
 	int rounds;			/* 1..NK_ROUNDS_MAX */
 	bool monotone;			/* a claimant's reservation never rises, a payer's never falls */
+	/* Improvements after a tentative package (doc/package.md, "Improvements"): when both
+	 * accept a package, each side may submit a sealed improvement valuation before the
+	 * case settles. Off unless the case opened with it. */
+	bool improvements;
 };
 
 /* USD-less defaults: every component, Nash, 3 rounds, monotone; currency from cur. */
