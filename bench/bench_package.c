@@ -154,6 +154,35 @@ static void row(const char *name, const struct nk_package_valuation v[2], int re
 		printf("  %-44s %14.0f %9zu %10.3f ms\n", name, r.packages, r.frontier, t * 1e3);
 }
 
+/* Improvements after a tentative package: the same search with the baseline's worths as
+ * floors (nk_package_improve). Baseline: the Nash proposal; the payer's improvement
+ * valuation values its first label 1/6 of what it did. Median seconds, -1 if refused. */
+static double time_improve(struct nk_package_valuation v[2], int reps,
+			   struct nk_package_improvement *imp, struct nk_error *err)
+{
+	struct nk_package_result r;
+	double *t, median;
+
+	if (nk_package_propose(&v[0], &v[1], NK_NASH, &r, err) != NK_OK || !r.found)
+		return -1;
+	v[1].labels[0].worth /= 6;
+	if (!(t = calloc((size_t)reps, sizeof(*t))))
+		return -1;
+	for (int i = 0; i < reps; i++) {
+		double t0 = now();
+
+		if (nk_package_improve(&v[0], &v[1], &r.package, imp, err) != NK_OK) {
+			free(t);
+			return -1;
+		}
+		t[i] = now() - t0;
+	}
+	qsort(t, (size_t)reps, sizeof(*t), cmp_seconds);
+	median = t[reps / 2];
+	free(t);
+	return median;
+}
+
 int main(int argc, char **argv)
 {
 	struct nk_package_valuation v[2];
@@ -213,6 +242,26 @@ int main(int argc, char **argv)
 			snprintf(name, sizeof(name), "%s, label", names[n - 1]);
 			valuations(M, n, 1, v);
 			row(name, v, reps);
+		}
+	}
+	printf("\nImprovements on the Nash proposal (grant, loan, label):\n  %-44s %14s %9s %13s\n",
+	       "step", "packages", "frontier", "median");
+	{
+		static const int64_t steps[] = { 10 * M, M, M / 2, M / 4 };
+		static const char *const names[] = { "US$10 million", "US$1 million", "US$500,000",
+						     "US$250,000" };
+
+		for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+			struct nk_package_improvement imp;
+			double t;
+
+			valuations(steps[i], 2, 1, v);
+			t = time_improve(v, reps, &imp, &err);
+			if (t < 0)
+				printf("  %-44s refused: %s: %s\n", names[i], err.field, err.text);
+			else
+				printf("  %-44s %14.0f %9zu %10.3f ms (%s)\n", names[i], imp.packages,
+				       imp.frontier, t * 1e3, imp.found ? "improvement" : "none");
 		}
 	}
 	return 0;
