@@ -194,12 +194,13 @@ struct nk_package_brief {
 	struct nk_package_worth own_value;
 	/* Improvements after a tentative package (frame.improvements, doc/package.md): the
 	 * phase opens when both accept a package (the baseline, package above). Public to
-	 * every role: who submitted, the outcome and the proposed improvement, the result.
+	 * every role: the outcome and the proposed improvement, the result; who submitted
+	 * to the mediator only (a party: its own, as for a round's valuations).
 	 * The party's own, while live: its answer and its improvement valuation's worth of
 	 * the baseline and of the improvement (never the other's). */
 	bool tentative;			/* the phase is open: the baseline is not final yet */
 	bool improvement_phase;		/* the phase opened (open now, or over) */
-	bool improvement_submitted[2];	/* by role */
+	bool improvement_submitted[2];	/* by role; a party's holds only its own */
 	bool improvement_evaluated;
 	bool improvement_found;		/* an improvement was proposed */
 	struct nk_package improvement;

@@ -100,7 +100,10 @@ enum nk_status package_brief(const struct nk_case_env *env, const struct case_st
 	}
 	b->improvement_phase = st->pkg.tentative;
 	b->tentative = st->pkg.tentative && st->state == NK_STATE_OPEN;
-	memcpy(b->improvement_submitted, st->pkg.imp_submitted, sizeof(b->improvement_submitted));
+	/* as for a round's valuations: a party learns only whether its own is in */
+	for (int r = 0; r < 2; r++)
+		b->improvement_submitted[r] = st->pkg.imp_submitted[r] &&
+					      (role == NK_MEDIATOR || role == (enum nk_role)r);
 	b->improvement_evaluated = st->pkg.imp_evaluated;
 	b->improvement_found = st->pkg.imp_found;
 	if (st->pkg.imp_found)

@@ -339,11 +339,18 @@ static void print_improvement(FILE *f, const char *cur_code, const json_t *im, b
 	char amount[CLI_AMOUNT_MAX], *text;
 	struct nk_package p;
 
-	fprintf(f, "improvements: %s; improvement valuations: claimant %s, payer %s\n",
+	fprintf(f, "improvements: %s\n",
 		strcmp(json_string_value(json_object_get(im, "phase")) ?: "", "open") == 0
-		? "open, the package both accepted is tentative" : "over",
-		json_is_true(json_object_get(sub, "claimant")) ? "submitted" : "not submitted",
-		json_is_true(json_object_get(sub, "payer")) ? "submitted" : "not submitted");
+		? "open, the package both accepted is tentative" : "over");
+	/* a party's briefing names its own submission only, the mediator's both */
+	for (int r = 0; r < 2; r++) {
+		const json_t *in = json_object_get(sub, nk_role_name((enum nk_role)r));
+
+		if (in)
+			fprintf(f, "  %s improvement valuation: %s\n",
+				party ? "your" : r == NK_CLAIMANT ? "the claimant's" : "the payer's",
+				json_is_true(in) ? "submitted" : "not submitted");
+	}
 	if (strcmp(outcome, "none") == 0)
 		fprintf(f, "  no package improves on it for both: it stands\n");
 	text = json_dumps(json_object_get(im, "package"), JSON_COMPACT);

@@ -377,8 +377,8 @@ static enum nk_status improvement_from_json(const json_t *o, struct nk_package_b
 		return nk_fail(err, NK_ECORRUPT, "server", "the server's briefing is malformed");
 	b->improvement_phase = true;
 	b->tentative = strcmp(phase, "open") == 0;
-	b->improvement_submitted[NK_CLAIMANT] = get_b(submitted, "claimant");
-	b->improvement_submitted[NK_PAYER] = get_b(submitted, "payer");
+	b->improvement_submitted[NK_CLAIMANT] = get_b(submitted, "claimant");	/* false when */
+	b->improvement_submitted[NK_PAYER] = get_b(submitted, "payer");		/* not told */
 	b->improvement_evaluated = strcmp(outcome, "pending") != 0;
 	b->improvement_found = strcmp(outcome, "package") == 0;
 	b->improved = get_b(o, "improved");

@@ -159,13 +159,16 @@ static json_t *own_json(const struct nk_package_brief *b)
  * the party's own answer and worths (on its own improvement scale) in its own only. */
 static json_t *improvement_json(const struct nk_currency *cur, const struct nk_package_brief *b)
 {
-	json_t *o = json_pack("{s:s, s:{s:b, s:b}, s:s, s:b}",
-			      "phase", b->tentative ? "open" : "ended",
-			      "submitted", "claimant", b->improvement_submitted[NK_CLAIMANT],
-			      "payer", b->improvement_submitted[NK_PAYER],
-			      "outcome", !b->improvement_evaluated ? "pending"
-					 : b->improvement_found ? "package" : "none",
-			      "improved", b->improved);
+	json_t *sub = json_object(), *o;
+
+	/* who submitted: both for the mediator, a party its own only */
+	for (int r = 0; sub && r < 2; r++)
+		if (b->role == NK_MEDIATOR || b->role == (enum nk_role)r)
+			sub = nk_json_set(sub, nk_role_name((enum nk_role)r),
+					  json_boolean(b->improvement_submitted[r]));
+	o = json_pack("{s:s, s:o, s:s, s:b}", "phase", b->tentative ? "open" : "ended",
+		      "submitted", sub, "outcome", !b->improvement_evaluated ? "pending"
+		      : b->improvement_found ? "package" : "none", "improved", b->improved);
 
 	if (o && b->improvement_found && cur)
 		o = nk_json_set(o, "package", nk_package_json(cur, &b->improvement));

@@ -67,8 +67,8 @@ is "the claimant's improvement valuation through the API" \
 	"$(req pi "$PCT" POST "/v1/cases/$PCASE/package" "{\"round\":1,\"valuation\":$KOREA}") $(jq -r '.improvement.submitted.claimant, .improvement.own.baseline' "$(last)" | tr '\n' ' ')" \
 	"200 true 30910236925 "
 req pi "$PPT" GET "/v1/cases/$PCASE/brief" >/dev/null
-check "the payer learns only that the claimant submitted" \
-	bash -c "jq -e '.improvement.submitted.claimant and (.improvement | has(\"own\") | not)' '$(last)' >/dev/null && ! grep -qE '$SECRETS_K' '$(last)'"
+check "the payer is not told whether the claimant submitted, nor anything of it" \
+	bash -c "jq -e '(.improvement.submitted | keys == [\"payer\"]) and (.improvement | has(\"own\") | not)' '$(last)' >/dev/null && ! grep -qE '$SECRETS_K' '$(last)'"
 NAKODO_SERVER=$URL NAKODO_TOKEN=$PPT "$NAKODO" package submit "$PCASE" "$TMP/j2.json" >"$TMP/o" 2>&1
 is "the payer's improvement valuation through the remote CLI" "$?: $(cat "$TMP/o")" "0: ok: case $PCASE is open"
 req pi "$PMT" GET "/v1/cases/$PCASE/log" >/dev/null

@@ -203,9 +203,13 @@ static void improvement_settles_when_both_accept(void **state)
 	assert_int_equal(nk_package_case_submit(&f->env, f->id, NK_CLAIMANT, 1, f->korea, NULL),
 			 NK_OK);
 	assert_last(f, 0, "improvement_submitted");
-	/* the payer sees that the claimant submitted, nothing of its valuation */
+	/* the payer is not told whether the claimant submitted, nor anything of it */
 	text = brief_json(f, NK_PAYER, b);
-	assert_true(b->improvement_submitted[NK_CLAIMANT] && !b->has_own_improvement);
+	assert_true(!b->improvement_submitted[NK_CLAIMANT] && !b->has_own_improvement);
+	assert_null(strstr(text, "\"claimant\":true"));
+	free(text);
+	text = brief_json(f, NK_MEDIATOR, b);
+	assert_true(b->improvement_submitted[NK_CLAIMANT] && !b->improvement_submitted[NK_PAYER]);
 	assert_nothing_of(text, f->korea);
 	free(text);
 	assert_int_equal(nk_package_case_submit(&f->env, f->id, NK_PAYER, 0, f->japan2, NULL), NK_OK);

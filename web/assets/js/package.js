@@ -241,8 +241,7 @@ function improvementPart(brief, c) {
           ? 'Both sides accepted the package above: it is tentative while either may still ' +
             'propose an improvement. '
           : 'The improvement phase is over. ') +
-        `Improvement valuations: claimant ${im.submitted?.claimant ? 'in' : 'not in'}, payer ` +
-        `${im.submitted?.payer ? 'in' : 'not in'}.`,
+        `Your improvement valuation: ${im.submitted?.[brief.role] ? 'in' : 'not in'}.`,
     }),
   );
   if (im.outcome === 'none') {
