@@ -68,25 +68,52 @@ static void valuations(int64_t step, int ncomp, int labels, struct nk_package_va
 	}
 }
 
-/* Median seconds of reps searches; -1 when refused (err says why). */
-static double time_search(const struct nk_package_valuation v[2], int reps,
-			  struct nk_package_result *r, struct nk_error *err)
+/* Median seconds of reps calls of call(arg); -1 when one fails. */
+static double median_of(int reps, bool (*call)(void *), void *arg)
 {
 	double *t = calloc((size_t)reps, sizeof(*t)), median;
 
-	for (int i = 0; i < reps; i++) {
+	for (int i = 0; t && i < reps; i++) {
 		double t0 = now();
 
-		if (nk_package_propose(&v[0], &v[1], NK_NASH, r, err) != NK_OK) {
+		if (!call(arg)) {
 			free(t);
 			return -1;
 		}
 		t[i] = now() - t0;
 	}
+	if (!t)
+		return -1;
 	qsort(t, (size_t)reps, sizeof(*t), cmp_seconds);
 	median = t[reps / 2];
 	free(t);
 	return median;
+}
+
+struct search_call {
+	const struct nk_package_valuation *v;
+	const struct nk_package *baseline;	/* NULL: a round's search */
+	struct nk_package_result *r;
+	struct nk_package_improvement *imp;
+	struct nk_error *err;
+};
+
+static bool search_once(void *arg)
+{
+	struct search_call *c = arg;
+
+	if (c->baseline)
+		return nk_package_improve(&c->v[0], &c->v[1], c->baseline, c->imp, c->err) == NK_OK;
+	return nk_package_propose(&c->v[0], &c->v[1], NK_NASH, c->r, c->err) == NK_OK;
+}
+
+/* Median seconds of reps searches; -1 when refused (err says why). */
+static double time_search(const struct nk_package_valuation v[2], int reps,
+			  struct nk_package_result *r, struct nk_error *err)
+{
+	struct search_call c = { .v = v, .r = r, .err = err };
+
+	return median_of(reps, search_once, &c);
 }
 
 /* The baseline: both sides' values of every package of the grid (grant x loan amount x
@@ -161,26 +188,12 @@ static double time_improve(struct nk_package_valuation v[2], int reps,
 			   struct nk_package_improvement *imp, struct nk_error *err)
 {
 	struct nk_package_result r;
-	double *t, median;
+	struct search_call c = { .v = v, .baseline = &r.package, .imp = imp, .err = err };
 
 	if (nk_package_propose(&v[0], &v[1], NK_NASH, &r, err) != NK_OK || !r.found)
 		return -1;
 	v[1].labels[0].worth /= 6;
-	if (!(t = calloc((size_t)reps, sizeof(*t))))
-		return -1;
-	for (int i = 0; i < reps; i++) {
-		double t0 = now();
-
-		if (nk_package_improve(&v[0], &v[1], &r.package, imp, err) != NK_OK) {
-			free(t);
-			return -1;
-		}
-		t[i] = now() - t0;
-	}
-	qsort(t, (size_t)reps, sizeof(*t), cmp_seconds);
-	median = t[reps / 2];
-	free(t);
-	return median;
+	return median_of(reps, search_once, &c);
 }
 
 int main(int argc, char **argv)

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "../example_valuation.h"
+#include "../sqlite_files.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,17 +77,11 @@ static int setup_sqlite(void **state) { return setup(state, true); }
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	static const char *const suffix[] = { "", "-wal", "-shm", ".key" };
-	char path[160];
 
 	nk_store_close(f->store);
 	nk_server_key_free(f->signer);
-	for (size_t i = 0; f->sqlite && i < sizeof(suffix) / sizeof(suffix[0]); i++) {
-		snprintf(path, sizeof(path), "%s%s", f->db, suffix[i]);
-		unlink(path);
-	}
 	if (f->sqlite)
-		rmdir(f->dir);
+		sqlite_files_remove(f->db, f->dir);
 	sodium_free(f->korea);
 	sodium_free(f->japan);
 	sodium_free(f->japan2);
@@ -354,19 +349,7 @@ static void refusals_append_nothing(void **state)
 
 static bool on_disk(const char *db, const char *needle)
 {
-	static const char *const suffix[] = { "", "-wal" };
-	bool found = false;
-
-	for (int i = 0; i < 2 && !found; i++) {
-		char path[512], *buf = NULL;
-		size_t len = 0;
-
-		snprintf(path, sizeof(path), "%s%s", db, suffix[i]);
-		if (nk_file_read(path, &buf, &len, NULL) == NK_OK)
-			found = memmem(buf, len, needle, strlen(needle)) != NULL;
-		free(buf);
-	}
-	return found;
+	return sqlite_files_hold(db, needle, strlen(needle));
 }
 
 static void sealed_then_gone(void **state)

@@ -276,6 +276,48 @@ function improvementPart(brief, c) {
 }
 
 /**
+ * A form that reads a valuation file (or pasted JSON) and sends it for round: a round's
+ * valuation or an improvement valuation, which travel by the same route.
+ */
+function valuationForm(api, round, set, { label, what, hint, done }) {
+  const file = field({
+    name: 'file',
+    label: `${what[0].toUpperCase()}${what.slice(1)} file (JSON, as nakodo package check reads)`,
+    type: 'file',
+    accept: '.json,application/json',
+  });
+  const text = field({
+    name: 'valuation',
+    label: `Or paste the ${what}`,
+    multiline: true,
+    hint,
+  });
+  return form({
+    label,
+    fields: [file, text],
+    submit: `Send my ${what}`,
+    onSubmit: async () => {
+      let raw = text.input.value;
+      if (file.input.files && file.input.files[0]) {
+        raw = new TextDecoder().decode(await readFileBytes(file.input.files[0], VALUATION_MAX));
+      }
+      if (!raw.trim()) throw new FormError('valuation', 'choose a valuation file or paste one');
+      let v;
+      try {
+        v = JSON.parse(raw);
+      } catch {
+        throw new FormError('valuation', 'not JSON');
+      }
+      const b = await submitValuation(api, v, round);
+      text.input.value = '';
+      file.input.value = '';
+      set(b);
+      return done;
+    },
+  });
+}
+
+/**
  * What the party can do: send a valuation for the open round, answer a package, and,
  * once the case has ended, the receipt (receipt(): the party page's form, which signs it).
  */
@@ -288,48 +330,16 @@ export function actSection(api, brief, { once, set, receipt }) {
   if (brief.state === 'open' && cur && !cur.submitted) {
     append(
       s,
-      once(`valuation-${brief.round}`, () => {
-        const file = field({
-          name: 'file',
-          label: 'Valuation file (JSON, as nakodo package check reads)',
-          type: 'file',
-          accept: '.json,application/json',
-        });
-        const text = field({
-          name: 'valuation',
-          label: 'Or paste the valuation',
-          multiline: true,
+      once(`valuation-${brief.round}`, () =>
+        valuationForm(api, brief.round, set, {
+          label: `Your valuation for round ${brief.round}`,
+          what: 'valuation',
           hint:
             'Sent for this round only; the go-between seals it and deletes it when the case ' +
             'ends. The other side never sees it.',
-        });
-        return form({
-          label: `Your valuation for round ${brief.round}`,
-          fields: [file, text],
-          submit: 'Send my valuation',
-          onSubmit: async () => {
-            let raw = text.input.value;
-            if (file.input.files && file.input.files[0]) {
-              raw = new TextDecoder().decode(
-                await readFileBytes(file.input.files[0], VALUATION_MAX),
-              );
-            }
-            if (!raw.trim())
-              throw new FormError('valuation', 'choose a valuation file or paste one');
-            let v;
-            try {
-              v = JSON.parse(raw);
-            } catch {
-              throw new FormError('valuation', 'not JSON');
-            }
-            const b = await submitValuation(api, v, brief.round);
-            text.input.value = '';
-            file.input.value = '';
-            set(b);
-            return `Your valuation for round ${brief.round} is in.`;
-          },
-        });
-      }).form,
+          done: `Your valuation for round ${brief.round} is in.`,
+        }),
+      ).form,
     );
   }
   if (
@@ -388,45 +398,16 @@ function improvementActs(api, brief, s, { once, set }) {
   if (!mine && im.outcome === 'pending') {
     append(
       s,
-      once(`improvement-${brief.round}`, () => {
-        const file = field({
-          name: 'file',
-          label: 'Improvement valuation file (JSON, as nakodo package check reads)',
-          type: 'file',
-          accept: '.json,application/json',
-        });
-        const text = field({
-          name: 'valuation',
-          label: 'Or paste the improvement valuation',
-          multiline: true,
+      once(`improvement-${brief.round}`, () =>
+        valuationForm(api, brief.round, set, {
+          label: 'Your improvement valuation',
+          what: 'improvement valuation',
           hint:
             'Your scale over the parts now; its reservation is not used (the accepted package ' +
             'is your floor). Sealed, deleted when the case ends, never shown to the other side.',
-        });
-        return form({
-          label: 'Your improvement valuation',
-          fields: [file, text],
-          submit: 'Send my improvement valuation',
-          onSubmit: async () => {
-            let raw = text.input.value;
-            if (file.input.files && file.input.files[0]) {
-              raw = new TextDecoder().decode(
-                await readFileBytes(file.input.files[0], VALUATION_MAX),
-              );
-            }
-            if (!raw.trim())
-              throw new FormError('valuation', 'choose a valuation file or paste one');
-            let v;
-            try {
-              v = JSON.parse(raw);
-            } catch {
-              throw new FormError('valuation', 'not JSON');
-            }
-            set(await submitValuation(api, v, brief.round));
-            return 'Your improvement valuation is in.';
-          },
-        });
-      }).form,
+          done: 'Your improvement valuation is in.',
+        }),
+      ).form,
     );
   } else if (im.outcome === 'pending') {
     append(s, el('p', { text: "Your improvement valuation is in; the search runs once the " +
