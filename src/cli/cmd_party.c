@@ -50,7 +50,7 @@ static const struct party_command party_commands[] = {
 		"Answers the mediator's proposal, confidentially. The case settles only if both\n"
 		"accept; a side learns how the other answered only when both accepted.\n"
 		"In a package case it answers the round's proposed package, or, once a package both\n"
-		"accepted is tentative (package open --improvements), the proposed improvement;\n"
+		"accepted is tentative (a case opened with improvements), the proposed improvement;\n"
 		"before one is proposed, decline keeps the accepted package and ends the phase.\n",
 		true, true },
 	[PROPOSE] = { "nakodo propose", "CASE AMOUNT",
