@@ -68,25 +68,52 @@ static void valuations(int64_t step, int ncomp, int labels, struct nk_package_va
 	}
 }
 
-/* Median seconds of reps searches; -1 when refused (err says why). */
-static double time_search(const struct nk_package_valuation v[2], int reps,
-			  struct nk_package_result *r, struct nk_error *err)
+/* Median seconds of reps calls of call(arg); -1 when one fails. */
+static double median_of(int reps, bool (*call)(void *), void *arg)
 {
 	double *t = calloc((size_t)reps, sizeof(*t)), median;
 
-	for (int i = 0; i < reps; i++) {
+	for (int i = 0; t && i < reps; i++) {
 		double t0 = now();
 
-		if (nk_package_propose(&v[0], &v[1], NK_NASH, r, err) != NK_OK) {
+		if (!call(arg)) {
 			free(t);
 			return -1;
 		}
 		t[i] = now() - t0;
 	}
+	if (!t)
+		return -1;
 	qsort(t, (size_t)reps, sizeof(*t), cmp_seconds);
 	median = t[reps / 2];
 	free(t);
 	return median;
+}
+
+struct search_call {
+	const struct nk_package_valuation *v;
+	const struct nk_package *baseline;	/* NULL: a round's search */
+	struct nk_package_result *r;
+	struct nk_package_improvement *imp;
+	struct nk_error *err;
+};
+
+static bool search_once(void *arg)
+{
+	struct search_call *c = arg;
+
+	if (c->baseline)
+		return nk_package_improve(&c->v[0], &c->v[1], c->baseline, c->imp, c->err) == NK_OK;
+	return nk_package_propose(&c->v[0], &c->v[1], NK_NASH, c->r, c->err) == NK_OK;
+}
+
+/* Median seconds of reps searches; -1 when refused (err says why). */
+static double time_search(const struct nk_package_valuation v[2], int reps,
+			  struct nk_package_result *r, struct nk_error *err)
+{
+	struct search_call c = { .v = v, .r = r, .err = err };
+
+	return median_of(reps, search_once, &c);
 }
 
 /* The baseline: both sides' values of every package of the grid (grant x loan amount x
@@ -154,6 +181,21 @@ static void row(const char *name, const struct nk_package_valuation v[2], int re
 		printf("  %-44s %14.0f %9zu %10.3f ms\n", name, r.packages, r.frontier, t * 1e3);
 }
 
+/* Improvements after a tentative package: the same search with the baseline's worths as
+ * floors (nk_package_improve). Baseline: the Nash proposal; the payer's improvement
+ * valuation values its first label 1/6 of what it did. Median seconds, -1 if refused. */
+static double time_improve(struct nk_package_valuation v[2], int reps,
+			   struct nk_package_improvement *imp, struct nk_error *err)
+{
+	struct nk_package_result r;
+	struct search_call c = { .v = v, .baseline = &r.package, .imp = imp, .err = err };
+
+	if (nk_package_propose(&v[0], &v[1], NK_NASH, &r, err) != NK_OK || !r.found)
+		return -1;
+	v[1].labels[0].worth /= 6;
+	return median_of(reps, search_once, &c);
+}
+
 int main(int argc, char **argv)
 {
 	struct nk_package_valuation v[2];
@@ -213,6 +255,26 @@ int main(int argc, char **argv)
 			snprintf(name, sizeof(name), "%s, label", names[n - 1]);
 			valuations(M, n, 1, v);
 			row(name, v, reps);
+		}
+	}
+	printf("\nImprovements on the Nash proposal (grant, loan, label):\n  %-44s %14s %9s %13s\n",
+	       "step", "packages", "frontier", "median");
+	{
+		static const int64_t steps[] = { 10 * M, M, M / 2, M / 4 };
+		static const char *const names[] = { "US$10 million", "US$1 million", "US$500,000",
+						     "US$250,000" };
+
+		for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+			struct nk_package_improvement imp;
+			double t;
+
+			valuations(steps[i], 2, 1, v);
+			t = time_improve(v, reps, &imp, &err);
+			if (t < 0)
+				printf("  %-44s refused: %s: %s\n", names[i], err.field, err.text);
+			else
+				printf("  %-44s %14.0f %9zu %10.3f ms (%s)\n", names[i], imp.packages,
+				       imp.frontier, t * 1e3, imp.found ? "improvement" : "none");
 		}
 	}
 	return 0;

@@ -192,6 +192,25 @@ struct nk_package_brief {
 	bool own_components[NK_COMPONENTS];
 	bool has_own_value;		/* own valuation of the proposed package's round */
 	struct nk_package_worth own_value;
+	/* Improvements after a tentative package (frame.improvements, doc/package.md): the
+	 * phase opens when both accept a package (the baseline, package above). Public to
+	 * every role: the outcome and the proposed improvement, the result; who submitted
+	 * to the mediator only (a party: its own, as for a round's valuations).
+	 * The party's own, while live: its answer and its improvement valuation's worth of
+	 * the baseline and of the improvement (never the other's). */
+	bool tentative;			/* the phase is open: the baseline is not final yet */
+	bool improvement_phase;		/* the phase opened (open now, or over) */
+	bool improvement_submitted[2];	/* by role; a party's holds only its own */
+	bool improvement_evaluated;
+	bool improvement_found;		/* an improvement was proposed */
+	struct nk_package improvement;
+	int improvement_accepted;	/* -1 pending, 0 not by both (or declined), 1 by both */
+	bool improved;			/* settled on the improvement, not the baseline */
+	int improvement_own_answer;	/* -1 none, 0 declined, 1 accepted */
+	bool has_own_improvement;	/* the party's improvement valuation is in, and live */
+	struct nk_package_worth own_baseline_worth;	/* on its improvement scale */
+	bool has_own_improvement_worth;
+	struct nk_package_worth own_improvement_worth;
 };
 
 #endif

@@ -206,6 +206,10 @@ struct nk_package_frame {
 	enum nk_solution solution;
 	int rounds;			/* 1..NK_ROUNDS_MAX */
 	bool monotone;			/* a claimant's reservation never rises, a payer's never falls */
+	/* Improvements after a tentative package (doc/package.md, "Improvements"): when both
+	 * accept a package, each side may submit a sealed improvement valuation before the
+	 * case settles. Off unless the case opened with it. */
+	bool improvements;
 };
 
 /* USD-less defaults: every component, Nash, 3 rounds, monotone; currency from cur. */
@@ -220,5 +224,38 @@ NK_MUST_USE enum nk_status nk_package_frame_check(const struct nk_package_frame 
 NK_MUST_USE enum nk_status nk_package_frame_admits(const struct nk_package_frame *frame,
 						   const struct nk_package_valuation *v,
 						   struct nk_error *err);
+
+/* Improvements after a tentative package (doc/package.md, "Improvements"). Each side's
+ * sealed improvement valuation scores packages on its own scale (its reservation is not
+ * used: the baseline, the package both accepted, is each side's floor). An improvement
+ * is a package of the space both improvement valuations allow that is worth at least the
+ * baseline to the claimant and costs the payer at most the baseline, one of the two
+ * strictly: a Pareto improvement on each side's own scale. */
+struct nk_package_improvement {
+	bool found;			/* false: no package improves on the baseline */
+	bool incompatible;		/* the two valuations cannot be searched together */
+	struct nk_package package;	/* the proposed improvement, when found */
+	int64_t baseline[2];		/* by role: the baseline's value (claimant), cost (payer) */
+	int64_t value[2];		/* by role: the improvement's value, cost */
+	int64_t gain[2];		/* by role: value - baseline; baseline - cost; both >= 0 */
+	double packages;		/* packages on the grid */
+	size_t frontier;		/* Pareto-optimal (value, cost) pairs on the grid */
+	size_t improving;		/* of those, at or inside both baselines */
+};
+
+/* The improvement the go-between proposes: among the packages that improve on baseline,
+ * the one that splits the gain most equally, exactly, in minor units of each side's own
+ * scale: the largest smaller gain; of those, the largest larger gain; of those, the first
+ * in grid order (nk_package_propose's order, the same whichever valuation comes first).
+ * That is nk_package_propose's egalitarian point with the baseline's worths as the
+ * floors; it is Pareto-optimal. found is false when no package improves (the best has
+ * both gains 0). Valuations the search cannot take together (different loan or grant
+ * shapes, a grid too fine: NK_EINVAL or NK_ERANGE from the search) are not an error:
+ * found false, incompatible true. Other errors as nk_package_propose's. */
+NK_MUST_USE enum nk_status nk_package_improve(const struct nk_package_valuation *a,
+					      const struct nk_package_valuation *b,
+					      const struct nk_package *baseline,
+					      struct nk_package_improvement *out,
+					      struct nk_error *err);
 
 #endif

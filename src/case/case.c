@@ -426,6 +426,11 @@ enum nk_status case_close(const struct nk_case_env *env, const char *id, enum nk
 		rc = case_refuse_state(&st, NK_STATE_OPEN, err);
 		goto out;
 	}
+	/* A tentative package is agreed: closing its improvement phase settles on it. */
+	if (st.kind == &case_kind_package && st.pkg.tentative) {
+		rc = package_settle_baseline(env, &st, "mediator", auth, err);
+		goto out;
+	}
 	rc = case_append(env, id, "mediator", CASE_EV_CLOSED,
 			 case_with_request(case_event_closed_encode("closed by the mediator"), auth),
 			 err);

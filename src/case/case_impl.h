@@ -72,6 +72,17 @@ struct package_state {
 	struct package_round rounds[NK_ROUNDS_MAX];
 	int package_round;		/* the round of the latest proposed package, 0 none */
 	struct nk_package proposed;	/* that package */
+	/* Improvements (package_improve.c): once both accept round package_round's package
+	 * under a frame with improvements, it is the tentative baseline, which stands unless
+	 * both accept the improvement proposed from both sides' improvement valuations. */
+	bool tentative;
+	bool imp_submitted[2];		/* by role */
+	bool imp_evaluated;
+	bool imp_found;			/* an improvement was proposed */
+	struct nk_package improvement;	/* it */
+	bool imp_answered[2];
+	int imp_accepted;		/* -1 pending, 0 not by both or waived, 1 by both */
+	bool improved;			/* settled on the improvement */
 };
 
 struct case_kind;

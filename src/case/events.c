@@ -17,7 +17,7 @@ static const struct {
 	const char *name;
 	int version;	/* the version written today */
 } events[CASE_EV_COUNT] = {
-	[CASE_EV_OPENED] = { "opened", 3 },	/* 2: a title; 3: deadlines */
+	[CASE_EV_OPENED] = { "opened", 4 },	/* 2: a title; 3: deadlines; 4: improvements */
 	[CASE_EV_FIGURE] = { "figure", 1 },
 	[CASE_EV_EXTENSION] = { "extension", 1 },
 	[CASE_EV_ROUND] = { "round", 1 },
@@ -39,6 +39,10 @@ static const struct {
 	[CASE_EV_PACKAGE_ANSWER] = { "package_answer", 1 },
 	[CASE_EV_PACKAGE_RESULT] = { "package_result", 1 },
 	[CASE_EV_LAPSED] = { "lapsed", 1 },
+	[CASE_EV_IMPROVEMENT_SUBMITTED] = { "improvement_submitted", 1 },
+	[CASE_EV_IMPROVEMENT_ROUND] = { "improvement_round", 1 },
+	[CASE_EV_IMPROVEMENT_ANSWER] = { "improvement_answer", 1 },
+	[CASE_EV_IMPROVEMENT_RESULT] = { "improvement_result", 1 },
 };
 
 const char *case_event_name(enum case_event type)
@@ -256,7 +260,8 @@ enum nk_status case_event_result_decode(enum case_event type, const json_t *body
 
 	/* a proposal result's number was never needed: the fold counts the proposals */
 	*n = 0;
-	if (type == CASE_EV_PACKAGE_RESULT && !any_int(body, "round", n))
+	if ((type == CASE_EV_PACKAGE_RESULT || type == CASE_EV_IMPROVEMENT_RESULT) &&
+	    !any_int(body, "round", n))
 		return bad(err, type, "round");
 	if (!json_is_boolean(v))
 		return bad(err, type, "accepted");

@@ -44,6 +44,11 @@ enum case_event {
 	CASE_EV_PACKAGE_ANSWER,
 	CASE_EV_PACKAGE_RESULT,
 	CASE_EV_LAPSED,
+	/* Improvements after a tentative package (package_improve.c). */
+	CASE_EV_IMPROVEMENT_SUBMITTED,
+	CASE_EV_IMPROVEMENT_ROUND,
+	CASE_EV_IMPROVEMENT_ANSWER,
+	CASE_EV_IMPROVEMENT_RESULT,
 	CASE_EV_COUNT
 };
 
@@ -88,6 +93,10 @@ NK_MUST_USE enum nk_status case_event_opened_decode(const json_t *body, struct n
 /* "opened", a package case, version 1: {"kind": "package", "frame": FRAME}, read as
  * leniently as the rules above. */
 json_t *case_event_package_opened_encode(const struct nk_package_frame *frame);
+/* Version 4 of a package opening (after case_event_opened_titled): the frame's
+ * "improvements": true, written only when the frame has them. Takes body; NULL when out
+ * of memory. */
+json_t *case_event_package_improvements(json_t *body, const struct nk_package_frame *frame);
 NK_MUST_USE enum nk_status case_event_package_opened_decode(const json_t *body,
 							    struct nk_package_frame *frame,
 							    struct nk_error *err);

@@ -126,6 +126,19 @@ json_t *case_event_package_opened_encode(const struct nk_package_frame *f)
 			 "monotone", f->monotone, "hints", "none");
 }
 
+json_t *case_event_package_improvements(json_t *body, const struct nk_package_frame *f)
+{
+	json_t *frame = json_object_get(body, "frame");
+
+	if (!body || !f->improvements)
+		return body;	/* without improvements: the bytes it always had */
+	if (!frame || json_object_set_new(frame, "improvements", json_true()) != 0) {
+		json_decref(body);
+		return NULL;
+	}
+	return nk_json_set(body, "v", json_integer(4));
+}
+
 /* A component's name, as nk_component_name spells it. */
 static bool component_of(const json_t *v, enum nk_component *out)
 {
@@ -169,6 +182,11 @@ enum nk_status case_event_package_opened_decode(const json_t *body,
 		return case_corrupt(err, "its package frame does not decode");
 	f.rounds = (int)rounds;
 	f.monotone = json_is_true(json_object_get(o, "monotone"));
+	/* version 4: improvements, present only when on */
+	v = json_object_get(o, "improvements");
+	if (v && !json_is_true(v))
+		return case_corrupt(err, "its package frame does not decode");
+	f.improvements = v != NULL;
 	*frame = f;
 	return NK_OK;
 }

@@ -98,8 +98,23 @@ enum nk_status package_brief(const struct nk_case_env *env, const struct case_st
 		b->package_round = st->pkg.package_round;
 		b->package = st->pkg.proposed;
 	}
+	b->improvement_phase = st->pkg.tentative;
+	b->tentative = st->pkg.tentative && st->state == NK_STATE_OPEN;
+	/* as for a round's valuations: a party learns only whether its own is in */
+	for (int r = 0; r < 2; r++)
+		b->improvement_submitted[r] = st->pkg.imp_submitted[r] &&
+					      (role == NK_MEDIATOR || role == (enum nk_role)r);
+	b->improvement_evaluated = st->pkg.imp_evaluated;
+	b->improvement_found = st->pkg.imp_found;
+	if (st->pkg.imp_found)
+		b->improvement = st->pkg.improvement;
+	b->improvement_accepted = st->pkg.imp_accepted;
+	b->improved = st->pkg.improved;
+	b->improvement_own_answer = -1;
 	if (role != NK_MEDIATOR && !st->purged)
 		rc = fill_own(env, st, b, err);
+	if (rc == NK_OK && role != NK_MEDIATOR && !st->purged && st->pkg.tentative)
+		rc = package_improve_brief(env, st, b, err);
 	if (rc == NK_OK)
 		*out->package = *b;
 	sodium_memzero(b, sizeof(*b));

@@ -31,16 +31,19 @@ enum nk_status nk_package_case_open_titled(const struct nk_case_env *env,
 		return rc;
 	case_new_id(env, new_id);
 	rc = case_create(env, new_id, NULL, NULL, 0,
-			 case_event_opened_titled(case_event_package_opened_encode(frame), title),
+			 case_event_package_improvements(
+				 case_event_opened_titled(case_event_package_opened_encode(frame),
+							  title), frame),
 			 before_commit, arg, err);
 	if (rc == NK_OK)
 		memcpy(id, new_id, sizeof(new_id));
 	return rc;
 }
 
-/* A valuation is sealed in its normal JSON form (nk_valuation_json_write). */
-static enum nk_status put_valuation(const struct nk_case_env *env, const char *id, int round,
-				    const struct nk_package_valuation *v, struct nk_error *err)
+/* A valuation is sealed in its normal JSON form (nk_valuation_json_write), as what.R.ROLE. */
+enum nk_status package_put_sealed(const struct nk_case_env *env, const char *id, const char *what,
+				  int round, const struct nk_package_valuation *v,
+				  struct nk_error *err)
 {
 	char name[NK_SECRET_NAME_MAX], *text = NULL;
 	size_t len;
@@ -49,7 +52,7 @@ static enum nk_status put_valuation(const struct nk_case_env *env, const char *i
 	if ((rc = nk_valuation_json_write(v, &text, err)) != NK_OK)
 		return rc;
 	len = strlen(text);
-	case_secret_name(name, "valuation", round, v->role);
+	case_secret_name(name, what, round, v->role);
 	if (len > NK_SECRET_MAX)
 		rc = nk_fail(err, NK_EINVAL, "valuation", "in normal form the valuation is longer "
 			     "than %d bytes: use shorter names", NK_SECRET_MAX);
@@ -64,6 +67,13 @@ enum nk_status package_get_valuation(const struct nk_case_env *env, const char *
 				    enum nk_role role, struct nk_package_valuation *out,
 				    struct nk_error *err)
 {
+	return package_get_sealed(env, id, "valuation", round, role, out, err);
+}
+
+enum nk_status package_get_sealed(const struct nk_case_env *env, const char *id, const char *what,
+				  int round, enum nk_role role, struct nk_package_valuation *out,
+				  struct nk_error *err)
+{
 	char name[NK_SECRET_NAME_MAX], *again = NULL;
 	uint8_t *buf = sodium_malloc(NK_SECRET_MAX);
 	struct nk_error ignored = { 0 };
@@ -72,7 +82,7 @@ enum nk_status package_get_valuation(const struct nk_case_env *env, const char *
 
 	if (!buf)
 		return nk_fail(err, NK_ENOMEM, "valuation", "out of memory");
-	case_secret_name(name, "valuation", round, role);
+	case_secret_name(name, what, round, role);
 	rc = nk_store_secret_get(env->store, id, name, buf, NK_SECRET_MAX, &len, err);
 	/* The seal authenticates the text, written in normal form from a valuation that read
 	 * well: one that does not read back to the same text ran out of memory (jansson's
@@ -203,6 +213,8 @@ static enum nk_status submit(const struct nk_case_env *env, struct case_state *s
 	if ((rc = case_refuse_state(st, NK_STATE_OPEN, err)) != NK_OK ||
 	    (rc = case_check_round(st, req->round, err)) != NK_OK)
 		return rc;
+	if (st->pkg.tentative)
+		return package_improve_submit(env, st, role, req, auth, ended, err);
 	if (r->evaluated)
 		return nk_fail(err, NK_EREFUSED, "round", "round %d's proposed package awaits its answers",
 			       st->round);
@@ -211,7 +223,7 @@ static enum nk_status submit(const struct nk_case_env *env, struct case_state *s
 			       st->round);
 	if ((rc = nk_package_frame_admits(&st->pkg.frame, v, err)) != NK_OK ||
 	    (rc = check_monotone(env, st, v, err)) != NK_OK ||
-	    (rc = put_valuation(env, st->id, st->round, v, err)) != NK_OK)
+	    (rc = package_put_sealed(env, st->id, "valuation", st->round, v, err)) != NK_OK)
 		return rc;
 	/* The request's number, never its signature: the countersigned chain is the proof
 	 * that the server accepted it (doc/crypto.md, "Signed requests"). */
@@ -247,6 +259,8 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 
 	if ((rc = case_refuse_state(st, NK_STATE_OPEN, err)) != NK_OK)
 		return rc;
+	if (st->pkg.tentative)
+		return package_improve_answer(env, st, role, req, auth, ended, err);
 	if (!r->found || r->accepted >= 0)
 		return nk_fail(err, NK_EREFUSED, "proposal", "there is no proposed package to answer");
 	if (r->answered[role])
@@ -260,6 +274,13 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 	rules.proposals = st->pkg.frame.rounds;
 	outcome = nk_bargain_proposal_outcome(&rules, st->round, accepted[NK_CLAIMANT],
 					      accepted[NK_PAYER]);
+	if (outcome == NK_PROPOSAL_SETTLES && st->pkg.frame.improvements) {
+		/* Tentative: the improvement phase opens, and the case settles when it ends. */
+		rc = case_append(env, st->id, "go-between", CASE_EV_PACKAGE_RESULT,
+				 case_event_result_encode(CASE_EV_PACKAGE_RESULT, st->round, true),
+				 err);
+		goto out;
+	}
 	rc = case_conclude_answers(env, st, CASE_EV_PACKAGE_RESULT, st->round, outcome,
 				   case_event_package_settled_encode(nk_currency_find(st->pkg.frame.currency),
 								     st->round, &st->pkg.proposed),

@@ -31,6 +31,7 @@ enum nk_status package_apply_opened(struct case_state *st, const json_t *body,
 		return case_corrupt(err, "its package frame does not decode");
 	for (int i = 0; i < NK_ROUNDS_MAX; i++)
 		st->pkg.rounds[i].accepted = -1;
+	st->pkg.imp_accepted = -1;
 	st->state = NK_STATE_OPEN;
 	st->round = 1;
 	return NK_OK;
@@ -107,6 +108,88 @@ static enum nk_status apply_result(struct case_state *st, const json_t *body,
 	r->accepted = accepted;
 	if (!r->accepted && st->round < st->pkg.frame.rounds)
 		st->round++;
+	/* Under a frame with improvements the accepted package is a tentative baseline. */
+	if (r->accepted && st->pkg.frame.improvements)
+		st->pkg.tentative = true;
+	return NK_OK;
+}
+
+/* ---- improvements after a tentative package (package_improve.c) ---- */
+
+/* Whether n is the tentative round, in its improvement phase still open. */
+static bool improving(const struct case_state *st, int64_t n)
+{
+	return st->pkg.tentative && open_round(st, n);
+}
+
+static enum nk_status apply_improvement_submitted(struct case_state *st, const json_t *body,
+						  struct nk_error *err)
+{
+	struct case_event_step ev;
+	enum nk_status rc;
+
+	if ((rc = case_event_step_decode(CASE_EV_IMPROVEMENT_SUBMITTED, body, &ev, err)) != NK_OK)
+		return rc;
+	if (!improving(st, ev.n) || st->pkg.imp_evaluated || st->pkg.imp_submitted[ev.role] ||
+	    st->pkg.imp_answered[ev.role])
+		return case_corrupt(err, "an improvement valuation outside the improvement phase");
+	st->pkg.imp_submitted[ev.role] = true;
+	return NK_OK;
+}
+
+static enum nk_status apply_improvement_round(struct case_state *st, const json_t *body,
+					      struct nk_error *err)
+{
+	struct case_event_package_round ev;
+	enum nk_status rc;
+
+	if ((rc = case_event_package_round_decode(body, nk_currency_find(st->pkg.frame.currency),
+						  &ev, err)) != NK_OK)
+		return rc;
+	if (!improving(st, ev.round) || !st->pkg.imp_submitted[NK_CLAIMANT] ||
+	    !st->pkg.imp_submitted[NK_PAYER] || st->pkg.imp_evaluated)
+		return case_corrupt(err, "an improvement searched for before both valuations");
+	st->pkg.imp_evaluated = true;
+	st->pkg.imp_found = ev.found;
+	if (ev.found)
+		st->pkg.improvement = ev.package;
+	return NK_OK;
+}
+
+static enum nk_status apply_improvement_answer(struct case_state *st, const json_t *body,
+					       struct nk_error *err)
+{
+	struct case_event_step ev;
+	enum nk_status rc;
+
+	if ((rc = case_event_step_decode(CASE_EV_IMPROVEMENT_ANSWER, body, &ev, err)) != NK_OK)
+		return rc;
+	/* an answer to the proposed improvement, or a decline before any */
+	if (!improving(st, ev.n) || st->pkg.imp_answered[ev.role] || st->pkg.imp_accepted >= 0 ||
+	    (st->pkg.imp_evaluated && !st->pkg.imp_found))
+		return case_corrupt(err, "an improvement answer without an improvement phase");
+	st->pkg.imp_answered[ev.role] = true;
+	return NK_OK;
+}
+
+static enum nk_status apply_improvement_result(struct case_state *st, const json_t *body,
+					       struct nk_error *err)
+{
+	bool both = st->pkg.imp_answered[NK_CLAIMANT] && st->pkg.imp_answered[NK_PAYER];
+	bool declined = st->pkg.imp_answered[NK_CLAIMANT] || st->pkg.imp_answered[NK_PAYER];
+	int64_t n;
+	bool accepted;
+	enum nk_status rc;
+
+	if ((rc = case_event_result_decode(CASE_EV_IMPROVEMENT_RESULT, body, &n, &accepted,
+					   err)) != NK_OK)
+		return rc;
+	/* after both answers, or after a decline before the proposal (never accepted) */
+	if (!improving(st, n) || st->pkg.imp_accepted >= 0 ||
+	    !(both || (declined && !st->pkg.imp_evaluated)) ||
+	    (accepted && (!both || !st->pkg.imp_found)))
+		return case_corrupt(err, "an improvement result before its answers");
+	st->pkg.imp_accepted = accepted;
 	return NK_OK;
 }
 
@@ -137,7 +220,14 @@ static enum nk_status apply_settled(struct case_state *st, const json_t *body,
 		return rc;
 	if (!open_round(st, round) || st->pkg.rounds[st->round - 1].accepted != 1)
 		return case_corrupt(err, "a package settlement before both accepted");
-	if (!same_package(&settled, &st->pkg.proposed))
+	/* Improved: on the improvement both accepted; otherwise on the baseline (none found,
+	 * a decline, or the mediator's closing of the phase). */
+	st->pkg.improved = json_is_true(json_object_get(body, "improved"));
+	if (st->pkg.improved && (st->pkg.imp_accepted != 1 ||
+				 !same_package(&settled, &st->pkg.improvement)))
+		return case_corrupt(err, "a settlement on an improvement both did not accept");
+	if (!st->pkg.improved && (st->pkg.imp_accepted == 1 ||
+				  !same_package(&settled, &st->pkg.proposed)))
 		return case_corrupt(err, "a settlement on another package than the one proposed");
 	st->settled = true;
 	st->state = NK_STATE_SETTLED;
@@ -151,4 +241,8 @@ const case_apply_fn package_appliers[CASE_EV_COUNT] = {
 	[CASE_EV_PACKAGE_ANSWER] = apply_answer,
 	[CASE_EV_PACKAGE_RESULT] = apply_result,
 	[CASE_EV_SETTLED] = apply_settled,
+	[CASE_EV_IMPROVEMENT_SUBMITTED] = apply_improvement_submitted,
+	[CASE_EV_IMPROVEMENT_ROUND] = apply_improvement_round,
+	[CASE_EV_IMPROVEMENT_ANSWER] = apply_improvement_answer,
+	[CASE_EV_IMPROVEMENT_RESULT] = apply_improvement_result,
 };

@@ -16,6 +16,40 @@ NK_MUST_USE enum nk_status package_get_valuation(const struct nk_case_env *env, 
 						 struct nk_package_valuation *out,
 						 struct nk_error *err);
 
+/* Seals v as what.R.ROLE ("valuation", "improvement"), and opens it into out
+ * (sodium_malloc memory). */
+NK_MUST_USE enum nk_status package_put_sealed(const struct nk_case_env *env, const char *id,
+					      const char *what, int round,
+					      const struct nk_package_valuation *v,
+					      struct nk_error *err);
+NK_MUST_USE enum nk_status package_get_sealed(const struct nk_case_env *env, const char *id,
+					      const char *what, int round, enum nk_role role,
+					      struct nk_package_valuation *out,
+					      struct nk_error *err);
+
+/* package_improve.c: the improvement phase of a tentative package (st->pkg.tentative):
+ * a side's improvement valuation (NK_ACTION_PACKAGE), a side's answer (NK_ACTION_ANSWER:
+ * to the proposed improvement, or a decline before it that keeps the baseline), the
+ * mediator's closing (settles on the baseline) and the party's part of the briefing. */
+NK_MUST_USE enum nk_status package_improve_submit(const struct nk_case_env *env,
+						  struct case_state *st, enum nk_role role,
+						  const struct nk_case_request *req,
+						  const struct nk_request_auth *auth, bool *ended,
+						  struct nk_error *err);
+NK_MUST_USE enum nk_status package_improve_answer(const struct nk_case_env *env,
+						  struct case_state *st, enum nk_role role,
+						  const struct nk_case_request *req,
+						  const struct nk_request_auth *auth, bool *ended,
+						  struct nk_error *err);
+NK_MUST_USE enum nk_status package_settle_baseline(const struct nk_case_env *env,
+						   const struct case_state *st,
+						   const char *actor,
+						   const struct nk_request_auth *auth,
+						   struct nk_error *err);
+NK_MUST_USE enum nk_status package_improve_brief(const struct nk_case_env *env,
+						 const struct case_state *st,
+						 struct nk_package_brief *b, struct nk_error *err);
+
 /* package_fold.c: the opening with its frame, and the appliers of the kind's events. */
 NK_MUST_USE enum nk_status package_apply_opened(struct case_state *st, const json_t *body,
 						struct nk_error *err);

@@ -23,7 +23,8 @@
 
 static const char open_help[] =
 	"usage: nakodo package open --currency CODE [--components LIST] [--solution NAME]\n"
-	"                           [--rounds N] [--no-monotone] [--hints none] [--title TEXT]\n\n"
+	"                           [--rounds N] [--no-monotone] [--hints none] [--improvements]\n"
+	"                           [--title TEXT]\n\n"
 	"Opens a package case and prints its id. Its frame is public and never changes:\n\n"
 	"  --currency CODE     ISO 4217 code of every valuation (required)\n"
 	"  --components LIST   the parts a valuation may offer, of claims,grant,loan,credits\n"
@@ -33,6 +34,11 @@ static const char open_help[] =
 	"  --rounds N          at most N rounds, 1..50 (default 3)\n"
 	"  --no-monotone       let a claimant's reservation rise and a payer's fall\n"
 	"  --hints none        package rounds give no hint after \"no deal\"; no other policy\n"
+	"  --improvements      once both accept a package, each side may submit a sealed\n"
+	"                      improvement valuation; the go-between proposes the package\n"
+	"                      better for both (or better for one, no worse for the other)\n"
+	"                      that splits the gain most equally, and the settlement moves\n"
+	"                      only if both accept it (doc/package.md, \"Improvements\")\n"
 	"  --title TEXT        the case's name, shown to every role: up to 120 bytes of\n"
 	"                      UTF-8 without control characters (not secret)\n"
 	"  --server URL        open it on a nakodo server; --token TOKEN the operator's or a\n"
@@ -87,7 +93,8 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 		{ "currency", required_argument, NULL, 'c' }, { "components", required_argument, NULL, 'C' },
 		{ "solution", required_argument, NULL, 's' }, { "rounds", required_argument, NULL, 'r' },
 		{ "no-monotone", no_argument, NULL, 'm' }, { "hints", required_argument, NULL, 'h' },
-		{ "title", required_argument, NULL, 'T' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
+		{ "title", required_argument, NULL, 'T' }, { "improvements", no_argument, NULL, 'I' },
+		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct cli_backend be = { .create = true };
 	struct nk_package_frame fr;
@@ -128,6 +135,9 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 			break;
 		case 'm':
 			fr.monotone = false;
+			break;
+		case 'I':
+			fr.improvements = true;
 			break;
 		case 'T':
 			if (nk_title_check(optarg, "title", &err) != NK_OK)
@@ -316,6 +326,61 @@ static void print_package(FILE *f, const char *cur_code, const json_t *pkg, cons
 	}
 }
 
+/* The improvement phase (doc/package.md, "Improvements"): who submitted, the proposed
+ * improvement, the party's own worths on its improvement scale and its answer. */
+static void print_improvement(FILE *f, const char *cur_code, const json_t *im, bool party,
+			      bool payer)
+{
+	const struct nk_currency *cur = nk_currency_find(cur_code);
+	const char *outcome = json_string_value(json_object_get(im, "outcome")) ?: "";
+	const char *answer = json_string_value(json_object_get(im, "answer"));
+	const json_t *sub = json_object_get(im, "submitted"), *own = json_object_get(im, "own");
+	const json_t *accepted = json_object_get(im, "accepted");
+	char amount[CLI_AMOUNT_MAX], *text;
+	struct nk_package p;
+
+	fprintf(f, "improvements: %s\n",
+		strcmp(json_string_value(json_object_get(im, "phase")) ?: "", "open") == 0
+		? "open, the package both accepted is tentative" : "over");
+	/* a party's briefing names its own submission only, the mediator's both */
+	for (int r = 0; r < 2; r++) {
+		const json_t *in = json_object_get(sub, nk_role_name((enum nk_role)r));
+
+		if (in)
+			fprintf(f, "  %s improvement valuation: %s\n",
+				party ? "your" : r == NK_CLAIMANT ? "the claimant's" : "the payer's",
+				json_is_true(in) ? "submitted" : "not submitted");
+	}
+	if (strcmp(outcome, "none") == 0)
+		fprintf(f, "  no package improves on it for both: it stands\n");
+	text = json_dumps(json_object_get(im, "package"), JSON_COMPACT);
+	if (strcmp(outcome, "package") == 0 && text && cur &&
+	    nk_package_json_read(text, strlen(text), "brief", cur, &p, NULL) == NK_OK) {
+		fprintf(f, "  proposed improvement:\n");
+		package_print(f, cur, &p, "    ");
+	}
+	free(text);
+	if (party && json_is_object(own)) {
+		cli_format_amount(cur_code, json_integer_value(json_object_get(own, "baseline")),
+				  amount);
+		fprintf(f, "  on your improvement valuation: the tentative package's %s %s",
+			payer ? "cost" : "value", amount);
+		if (json_object_get(own, "improvement")) {
+			cli_format_amount(cur_code,
+					  json_integer_value(json_object_get(own, "improvement")),
+					  amount);
+			fprintf(f, ", the improvement's %s", amount);
+		}
+		fputc('\n', f);
+	}
+	if (answer)
+		fprintf(f, "  you %s\n", strcmp(answer, "accept") == 0 ? "accepted the improvement"
+			: "declined (the tentative package stands)");
+	if (json_is_boolean(accepted))
+		fprintf(f, "  improvement %s\n", json_is_true(accepted) ? "accepted by both"
+			: "not accepted by both");
+}
+
 /* The keys the roles registered, as a figure briefing lists them (role order). */
 static void print_keys(FILE *f, const json_t *keys)
 {
@@ -357,6 +422,9 @@ static void print_brief(FILE *f, const json_t *b)
 		(long long)json_integer_value(json_object_get(fr, "rounds")),
 		CLI_PLURAL(json_integer_value(json_object_get(fr, "rounds"))),
 		json_is_true(json_object_get(fr, "monotone")) ? "monotone" : "not monotone");
+	if (json_is_true(json_object_get(fr, "improvements")))
+		fprintf(f, "improvements: once both accept a package, each side may submit an "
+			"improvement valuation\n");
 	print_keys(f, json_object_get(b, "keys"));
 	if (json_is_object(json_object_get(b, "token")))	/* a reissue must not go unseen */
 		fprintf(f, "your token: reissued %lld, revoked %lld by the mediator\n",
@@ -387,8 +455,12 @@ static void print_brief(FILE *f, const json_t *b)
 	}
 	if (json_is_object(json_object_get(b, "package")))
 		print_package(f, cur, json_object_get(b, "package"), json_object_get(b, "own"), payer);
+	if (json_is_object(json_object_get(b, "improvement")))
+		print_improvement(f, cur, json_object_get(b, "improvement"), party, payer);
 	if (json_is_true(json_object_get(b, "settled")))
-		fprintf(f, "settled with the proposed package\n");
+		fprintf(f, "settled with the %s\n",
+			json_is_true(json_object_get(json_object_get(b, "improvement"), "improved"))
+			? "improvement" : "proposed package");
 	if (json_is_true(json_object_get(b, "secrets_deleted")))
 		fprintf(f, "the case has ended; its confidential valuations are deleted\n");
 }

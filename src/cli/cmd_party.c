@@ -48,7 +48,10 @@ static const struct party_command party_commands[] = {
 		true, true },
 	[ANSWER] = { "nakodo answer", "CASE --as claimant|payer accept|decline",
 		"Answers the mediator's proposal, confidentially. The case settles only if both\n"
-		"accept; a side learns how the other answered only when both accepted.\n",
+		"accept; a side learns how the other answered only when both accepted.\n"
+		"In a package case it answers the round's proposed package, or, once a package both\n"
+		"accepted is tentative (a case opened with improvements), the proposed improvement;\n"
+		"before one is proposed, decline keeps the accepted package and ends the phase.\n",
 		true, true },
 	[PROPOSE] = { "nakodo propose", "CASE AMOUNT",
 		"The mediator's proposal after impasse: a figure both sides may accept or decline.\n",

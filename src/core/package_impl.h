@@ -25,6 +25,15 @@ void package_grid_terms(const struct nk_package_grid *g, size_t rate, size_t gra
 /* A grant's spread as the terms package_factor reads. */
 void package_grant_terms(int years, int per_year, struct nk_loan_terms *out);
 
+/* nk_package_propose with each side's gain counted from floor[role] (the claimant's
+ * least value, the payer's greatest cost; any int64 whose magnitude the search's exact
+ * scale covers) instead of its reservation; floor NULL: the reservations. A point counts
+ * only at or inside both floors. */
+NK_MUST_USE enum nk_status package_search(const struct nk_package_valuation *a,
+					  const struct nk_package_valuation *b,
+					  enum nk_solution solution, const int64_t *floor,
+					  struct nk_package_result *out, struct nk_error *err);
+
 static inline bool package_is_loan(enum nk_component c)
 {
 	return c == NK_LOAN || c == NK_CREDITS;

@@ -27,6 +27,8 @@ struct search {
 	struct nk_package_space space;
 	struct issue issues[ISSUES];
 	size_t nissues;
+	int64_t floor[2];	/* argument order: the least gain-0 worth (a reservation, or
+				 * the baseline's worth when improving on it), signed as u */
 };
 
 struct cand {
@@ -234,7 +236,7 @@ static enum nk_status model_build(const struct search *s, int scale, struct mode
 		m->profile[p].name = (char *)s->v[p]->party;
 		m->profile[p].nissues = s->nissues;
 		m->profile[p].valuations = m->valuation[p];
-		m->profile[p].reservation = ldexp((double)(s->sign[p] * s->v[p]->reservation), -scale);
+		m->profile[p].reservation = ldexp((double)s->floor[p], -scale);
 		m->profile[p].discount = 1;
 		m->profile[p].binary = 1;	/* minor units over a power of two, not decimals */
 	}
@@ -257,7 +259,7 @@ static int scale_for(const struct search *s)
 	int64_t most = 1;
 
 	for (int p = 0; p < 2; p++) {
-		int64_t sum = s->v[p]->reservation;
+		int64_t sum = llabs(s->floor[p]);
 
 		for (size_t i = 0; i < s->nissues; i++) {
 			int64_t big = 0;
@@ -339,8 +341,7 @@ static bool point_gains(const struct search *s, const struct nk_frontier *f, siz
 		enum nk_role role = s->v[p]->role;
 
 		value[role] = s->sign[p] * u;
-		gain[role] = role == NK_CLAIMANT ? value[role] - s->v[p]->reservation
-						 : s->v[p]->reservation - value[role];
+		gain[role] = u - s->floor[p];
 	}
 	return gain[0] >= 0 && gain[1] >= 0;
 }
@@ -387,9 +388,10 @@ static void package_of(const struct search *s, const uint32_t *outcome, struct n
 	nk_package_at(&s->space, &at, out);
 }
 
-enum nk_status nk_package_propose(const struct nk_package_valuation *a,
-				  const struct nk_package_valuation *b, enum nk_solution solution,
-				  struct nk_package_result *out, struct nk_error *err)
+enum nk_status package_search(const struct nk_package_valuation *a,
+			      const struct nk_package_valuation *b, enum nk_solution solution,
+			      const int64_t *floor, struct nk_package_result *out,
+			      struct nk_error *err)
 {
 	const struct nk_profile *profiles[2];
 	struct nk_frontier *f = NULL;
@@ -416,8 +418,10 @@ enum nk_status nk_package_propose(const struct nk_package_valuation *a,
 	}
 	s.v[0] = a;
 	s.v[1] = b;
-	for (int p = 0; p < 2; p++)
+	for (int p = 0; p < 2; p++) {
 		s.sign[p] = s.v[p]->role == NK_CLAIMANT ? 1 : -1;
+		s.floor[p] = s.sign[p] * (floor ? floor[s.v[p]->role] : s.v[p]->reservation);
+	}
 	for (size_t c = 0; c < NK_COMPONENTS; c++)
 		if ((rc = build_component(&s, (enum nk_component)c, err)) != NK_OK)
 			goto out;
@@ -453,4 +457,11 @@ out:
 	free(m.scores);
 	search_free(&s);
 	return rc;
+}
+
+enum nk_status nk_package_propose(const struct nk_package_valuation *a,
+				  const struct nk_package_valuation *b, enum nk_solution solution,
+				  struct nk_package_result *out, struct nk_error *err)
+{
+	return package_search(a, b, solution, NULL, out, err);
 }

@@ -361,6 +361,45 @@ static void own_from_json(const json_t *o, struct nk_package_brief *b)
 	b->own_value.acceptable = get_b(v, "acceptable");
 }
 
+/* The improvement phase, as improvement_json (package_case_json.c) writes it. */
+static enum nk_status improvement_from_json(const json_t *o, struct nk_package_brief *b,
+					    struct nk_error *err)
+{
+	const char *phase = json_string_value(json_object_get(o, "phase"));
+	const char *outcome = json_string_value(json_object_get(o, "outcome"));
+	const char *answer = json_string_value(json_object_get(o, "answer"));
+	const json_t *accepted = json_object_get(o, "accepted"), *own = json_object_get(o, "own");
+	const json_t *submitted = json_object_get(o, "submitted");
+	char *text;
+	enum nk_status rc = NK_OK;
+
+	if (!phase || !outcome)
+		return nk_fail(err, NK_ECORRUPT, "server", "the server's briefing is malformed");
+	b->improvement_phase = true;
+	b->tentative = strcmp(phase, "open") == 0;
+	b->improvement_submitted[NK_CLAIMANT] = get_b(submitted, "claimant");	/* false when */
+	b->improvement_submitted[NK_PAYER] = get_b(submitted, "payer");		/* not told */
+	b->improvement_evaluated = strcmp(outcome, "pending") != 0;
+	b->improvement_found = strcmp(outcome, "package") == 0;
+	b->improved = get_b(o, "improved");
+	b->improvement_accepted = json_is_boolean(accepted) ? json_is_true(accepted) : -1;
+	b->improvement_own_answer = answer ? strcmp(answer, "accept") == 0 : -1;
+	if (json_is_object(own)) {
+		b->has_own_improvement = true;
+		b->own_baseline_worth.total = get_i(own, "baseline");
+		b->has_own_improvement_worth = json_object_get(own, "improvement") != NULL;
+		b->own_improvement_worth.total = get_i(own, "improvement");
+	}
+	if (b->improvement_found) {
+		if (!(text = nk_json_dumps(json_object_get(o, "package"), JSON_COMPACT)))
+			return nk_fail(err, NK_ENOMEM, "package", "out of memory");
+		rc = nk_package_json_read(text, strlen(text), "improvement",
+					  nk_currency_find(b->frame.currency), &b->improvement, err);
+		free(text);
+	}
+	return rc;
+}
+
 enum nk_status nk_package_brief_from_json(const json_t *obj, struct nk_package_brief *b,
 					  struct nk_error *err)
 {
@@ -386,6 +425,10 @@ enum nk_status nk_package_brief_from_json(const json_t *obj, struct nk_package_b
 		return rc;
 	if (json_is_object(own))
 		own_from_json(own, b);
+	b->improvement_accepted = b->improvement_own_answer = -1;
+	if (json_is_object(json_object_get(obj, "improvement")) &&
+	    (rc = improvement_from_json(json_object_get(obj, "improvement"), b, err)) != NK_OK)
+		return rc;
 	keys_into(obj, b->joined, b->identity);
 	b->last_request = get_count(obj, "last_request");
 	b->token_reissues = (uint32_t)get_count(token, "reissued");

@@ -28,16 +28,19 @@ static json_t *components_json(const bool on[static NK_COMPONENTS])
 
 json_t *nk_package_frame_to_json(const struct nk_package_frame *f)
 {
-	return json_pack("{s:s, s:o, s:s, s:i, s:b, s:s}", "currency", f->currency,
-			 "components", components_json(f->components),
-			 "solution", nk_solution_name(f->solution), "rounds", f->rounds,
-			 "monotone", f->monotone, "hints", "none");
+	json_t *o = json_pack("{s:s, s:o, s:s, s:i, s:b, s:s}", "currency", f->currency,
+			      "components", components_json(f->components),
+			      "solution", nk_solution_name(f->solution), "rounds", f->rounds,
+			      "monotone", f->monotone, "hints", "none");
+
+	/* written only when on, so that a frame without it keeps the shape it had */
+	return f->improvements ? nk_json_set(o, "improvements", json_true()) : o;
 }
 
 static enum nk_status check_keys(const json_t *obj, struct nk_error *err)
 {
 	static const char *const known[] = {
-		"currency", "components", "solution", "rounds", "monotone", "hints",
+		"currency", "components", "solution", "rounds", "monotone", "hints", "improvements",
 	};
 	const char *key;
 	const json_t *v;
@@ -98,6 +101,10 @@ enum nk_status nk_package_frame_from_json(const json_t *obj, struct nk_package_f
 	if (!json_is_boolean(v))
 		return nk_fail(err, NK_EINVAL, "monotone", "must be true or false");
 	f.monotone = json_is_true(v);
+	v = json_object_get(obj, "improvements");
+	if (v && !json_is_boolean(v))
+		return nk_fail(err, NK_EINVAL, "improvements", "must be true or false");
+	f.improvements = json_is_true(v);
 	v = json_object_get(obj, "hints");
 	hints = json_string_value(v);
 	if (v && (!hints || strcmp(hints, "none") != 0))
@@ -148,6 +155,39 @@ static json_t *own_json(const struct nk_package_brief *b)
 	return o;
 }
 
+/* The improvement phase (doc/package.md, "Improvements"): public facts for every role;
+ * the party's own answer and worths (on its own improvement scale) in its own only. */
+static json_t *improvement_json(const struct nk_currency *cur, const struct nk_package_brief *b)
+{
+	json_t *sub = json_object(), *o;
+
+	/* who submitted: both for the mediator, a party its own only */
+	for (int r = 0; sub && r < 2; r++)
+		if (b->role == NK_MEDIATOR || b->role == (enum nk_role)r)
+			sub = nk_json_set(sub, nk_role_name((enum nk_role)r),
+					  json_boolean(b->improvement_submitted[r]));
+	o = json_pack("{s:s, s:o, s:s, s:b}", "phase", b->tentative ? "open" : "ended",
+		      "submitted", sub, "outcome", !b->improvement_evaluated ? "pending"
+		      : b->improvement_found ? "package" : "none", "improved", b->improved);
+
+	if (o && b->improvement_found && cur)
+		o = nk_json_set(o, "package", nk_package_json(cur, &b->improvement));
+	if (o && b->improvement_accepted >= 0)
+		o = nk_json_set(o, "accepted", json_boolean(b->improvement_accepted == 1));
+	if (o && b->role != NK_MEDIATOR && b->improvement_own_answer >= 0)
+		o = nk_json_set(o, "answer", json_string(b->improvement_own_answer ? "accept"
+											 : "decline"));
+	if (o && b->role != NK_MEDIATOR && b->has_own_improvement) {
+		json_t *own = json_pack("{s:I}", "baseline", (json_int_t)b->own_baseline_worth.total);
+
+		if (own && b->has_own_improvement_worth)
+			own = nk_json_set(own, "improvement",
+					  json_integer((json_int_t)b->own_improvement_worth.total));
+		o = nk_json_set(o, "own", own);
+	}
+	return o;
+}
+
 json_t *nk_package_brief_to_json(const struct nk_package_brief *b)
 {
 	const struct nk_currency *cur = nk_currency_find(b->frame.currency);
@@ -170,6 +210,8 @@ json_t *nk_package_brief_to_json(const struct nk_package_brief *b)
 							    "package", nk_package_json(cur, &b->package)));
 	if (o && b->has_own)
 		o = nk_json_set(o, "own", own_json(b));
+	if (o && b->improvement_phase)
+		o = nk_json_set(o, "improvement", improvement_json(cur, b));
 	if (o && (keys = nk_keys_to_json(b->joined, b->identity)))
 		o = nk_json_set(o, "keys", keys);
 	else if (nk_keys_any(b->joined))

@@ -19,6 +19,8 @@ static void stored_names_never_change(void **state)
 		"proposal-result", "settled", "closed", "purged", "joined", "message",
 		"deposited", "released", "withdrawn", "token", "package_submitted",
 		"package_round", "package_answer", "package_result", "lapsed",
+		"improvement_submitted", "improvement_round", "improvement_answer",
+		"improvement_result",
 	};
 	enum case_event type;
 

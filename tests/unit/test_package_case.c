@@ -18,6 +18,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "../example_valuation.h"
+#include "../sqlite_files.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,18 +77,11 @@ static int setup_sqlite(void **state) { return setup_with(state, true); }
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	static const char *const suffix[] = { "", "-wal", "-shm", ".key" };
-	char path[160];
 
 	nk_store_close(f->store);
 	nk_server_key_free(f->signer);
-	if (f->sqlite) {
-		for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
-			snprintf(path, sizeof(path), "%s%s", f->db, suffix[i]);
-			unlink(path);
-		}
-		rmdir(f->dir);
-	}
+	if (f->sqlite)
+		sqlite_files_remove(f->db, f->dir);
 	sodium_free(f->korea);
 	sodium_free(f->japan);
 	free(f);
@@ -348,19 +342,7 @@ static void monotone_no_deal_and_declines(void **state)
 
 static bool on_disk(const char *db, const void *needle, size_t n)
 {
-	static const char *const suffix[] = { "", "-wal" };
-	bool found = false;
-
-	for (int i = 0; i < 2 && !found; i++) {
-		char path[512], *buf = NULL;
-		size_t len = 0;
-
-		snprintf(path, sizeof(path), "%s%s", db, suffix[i]);
-		if (nk_file_read(path, &buf, &len, NULL) == NK_OK)
-			found = memmem(buf, len, needle, n) != NULL;
-		free(buf);
-	}
-	return found;
+	return sqlite_files_hold(db, needle, n);
 }
 
 static void ended_case_leaves_no_valuation_on_disk(void **state)

@@ -217,6 +217,7 @@ function formValues(form) {
     v[name] = f.get(name) ?? '';
   }
   v.monotone = f.get('monotone') !== null;
+  v.improvements = f.get('improvements') !== null;
   v.components = f.getAll('components');
   return v;
 }

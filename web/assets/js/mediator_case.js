@@ -72,6 +72,15 @@ export function mount(root, ctx) {
     if (b.package?.package) {
       pairs.push([`Package proposed in round ${b.package.round}`, packageText(b.package.package)]);
     }
+    if (b.improvement) {
+      const im = b.improvement;
+      const who = ['claimant', 'payer'].filter((r) => im.submitted?.[r]).join(' and ') || 'nobody';
+      pairs.push(['Improvement phase', `${im.phase}; valuations from ${who}; ${
+        im.outcome === 'package' ? 'an improvement proposed'
+          : im.outcome === 'none' ? 'none improves on the package' : 'not yet searched'}${
+        im.accepted === undefined ? '' : im.accepted ? ', accepted by both' : ', not accepted'}`]);
+      if (im.package) pairs.push(['Proposed improvement', packageText(im.package)]);
+    }
     if (rules) for (const [k, v] of describeRules(rules)) pairs.push([k, v]);
     return dl(pairs);
   }

@@ -244,6 +244,8 @@ export function frameFromForm(v) {
       rounds: rounds.value,
       monotone: !!v.monotone,
       hints: 'none',
+      // written only when chosen, as the command writes it
+      ...(v.improvements ? { improvements: true } : {}),
     },
   };
 }
@@ -324,7 +326,7 @@ export function inputForField(field) {
     hints: 'hints', currency: 'currency', rounds: 'rounds', settle: 'settle',
     grid: 'grid', proposals: 'proposals', monotone: 'monotone', components: 'components',
     solution: 'solution', range: 'range', title: 'title', round_time: 'round_time',
-    deadline: 'deadline',
+    deadline: 'deadline', improvements: 'improvements',
   };
   return map[field] ?? null;
 }
@@ -339,6 +341,7 @@ export function describeRules(rules) {
   const c = rules.currency;
   const out = [['Currency', c], ['Rounds', String(rules.rounds)],
     ['Monotone', rules.monotone ? 'yes' : 'no']];
+  if (rules.improvements) out.push(['Improvements', 'after a tentative package']);
   if ('settle' in rules) {
     let settle = rules.settle;
     if (settle === 'band') {

@@ -120,6 +120,16 @@ export function rulesSection(brief) {
           "The go-between tells no side the other's valuation, and tells nothing else after a " +
           'round without a package.',
       }),
+      f.improvements
+        ? el('li', {
+            text:
+              'Improvements: a package both accept is tentative. Each side may then give a ' +
+              'sealed improvement valuation; the go-between proposes the package better for ' +
+              'both (or better for one and no worse for the other) that splits the gain most ' +
+              'equally, each on its own scale. It replaces the accepted package only if both ' +
+              'accept it; otherwise the accepted package stands.',
+          })
+        : null,
     ),
   );
 }
@@ -212,7 +222,99 @@ export function briefSection(brief) {
       ),
     );
   }
+  if (brief.improvement) append(s, improvementPart(brief, c));
   return s;
+}
+
+// The improvement phase as the party may know it: who submitted, the proposed
+// improvement, its own worths on its improvement valuation, the result.
+function improvementPart(brief, c) {
+  const im = brief.improvement;
+  const word = brief.role === 'payer' ? 'cost' : 'value';
+  const out = el(
+    'div',
+    {},
+    el('h3', { text: 'Improvements' }),
+    el('p', {
+      text:
+        (im.phase === 'open'
+          ? 'Both sides accepted the package above: it is tentative while either may still ' +
+            'propose an improvement. '
+          : 'The improvement phase is over. ') +
+        `Your improvement valuation: ${im.submitted?.[brief.role] ? 'in' : 'not in'}.`,
+    }),
+  );
+  if (im.outcome === 'none') {
+    append(out, el('p', { text: 'No package improves on it for both: it stands.' }));
+  }
+  if (im.package) append(out, el('p', { text: 'The proposed improvement:' }), parts(im.package, c));
+  if (im.own) {
+    append(
+      out,
+      el(
+        'p',
+        {},
+        `By your improvement valuation the accepted package's ${word} is `,
+        el('strong', { text: formatAmount(im.own.baseline, c) }),
+        im.own.improvement === undefined
+          ? '.'
+          : `, the improvement's ${formatAmount(im.own.improvement, c)}.`,
+      ),
+    );
+  }
+  if (im.accepted !== undefined) {
+    append(
+      out,
+      el('p', {
+        text: im.accepted
+          ? 'Both accepted the improvement: the case settled on it.'
+          : 'The improvement was not accepted by both: the accepted package stands.',
+      }),
+    );
+  }
+  return out;
+}
+
+/**
+ * A form that reads a valuation file (or pasted JSON) and sends it for round: a round's
+ * valuation or an improvement valuation, which travel by the same route.
+ */
+function valuationForm(api, round, set, { label, what, hint, done }) {
+  const file = field({
+    name: 'file',
+    label: `${what[0].toUpperCase()}${what.slice(1)} file (JSON, as nakodo package check reads)`,
+    type: 'file',
+    accept: '.json,application/json',
+  });
+  const text = field({
+    name: 'valuation',
+    label: `Or paste the ${what}`,
+    multiline: true,
+    hint,
+  });
+  return form({
+    label,
+    fields: [file, text],
+    submit: `Send my ${what}`,
+    onSubmit: async () => {
+      let raw = text.input.value;
+      if (file.input.files && file.input.files[0]) {
+        raw = new TextDecoder().decode(await readFileBytes(file.input.files[0], VALUATION_MAX));
+      }
+      if (!raw.trim()) throw new FormError('valuation', 'choose a valuation file or paste one');
+      let v;
+      try {
+        v = JSON.parse(raw);
+      } catch {
+        throw new FormError('valuation', 'not JSON');
+      }
+      const b = await submitValuation(api, v, round);
+      text.input.value = '';
+      file.input.value = '';
+      set(b);
+      return done;
+    },
+  });
 }
 
 /**
@@ -222,51 +324,22 @@ export function briefSection(brief) {
 export function actSection(api, brief, { once, set, receipt }) {
   const s = section('What you can do now', { level: 2, id: 'act' });
   const cur = (brief.rounds || []).find((r) => r.round === brief.round);
+  const im = brief.improvement;
+  const improving = brief.state === 'open' && im && im.phase === 'open';
+  if (improving) return improvementActs(api, brief, s, { once, set });
   if (brief.state === 'open' && cur && !cur.submitted) {
     append(
       s,
-      once(`valuation-${brief.round}`, () => {
-        const file = field({
-          name: 'file',
-          label: 'Valuation file (JSON, as nakodo package check reads)',
-          type: 'file',
-          accept: '.json,application/json',
-        });
-        const text = field({
-          name: 'valuation',
-          label: 'Or paste the valuation',
-          multiline: true,
+      once(`valuation-${brief.round}`, () =>
+        valuationForm(api, brief.round, set, {
+          label: `Your valuation for round ${brief.round}`,
+          what: 'valuation',
           hint:
             'Sent for this round only; the go-between seals it and deletes it when the case ' +
             'ends. The other side never sees it.',
-        });
-        return form({
-          label: `Your valuation for round ${brief.round}`,
-          fields: [file, text],
-          submit: 'Send my valuation',
-          onSubmit: async () => {
-            let raw = text.input.value;
-            if (file.input.files && file.input.files[0]) {
-              raw = new TextDecoder().decode(
-                await readFileBytes(file.input.files[0], VALUATION_MAX),
-              );
-            }
-            if (!raw.trim())
-              throw new FormError('valuation', 'choose a valuation file or paste one');
-            let v;
-            try {
-              v = JSON.parse(raw);
-            } catch {
-              throw new FormError('valuation', 'not JSON');
-            }
-            const b = await submitValuation(api, v, brief.round);
-            text.input.value = '';
-            file.input.value = '';
-            set(b);
-            return `Your valuation for round ${brief.round} is in.`;
-          },
-        });
-      }).form,
+          done: `Your valuation for round ${brief.round} is in.`,
+        }),
+      ).form,
     );
   }
   if (
@@ -313,6 +386,55 @@ export function actSection(api, brief, { once, set, receipt }) {
   }
   if (brief.state !== 'open') {
     append(s, receipt());
+  }
+  return s;
+}
+
+// The improvement phase's actions: the sealed improvement valuation (sent by the same
+// route as a round's, signed alike), declining to look further, answering the proposal.
+function improvementActs(api, brief, s, { once, set }) {
+  const im = brief.improvement;
+  const mine = im.submitted?.[brief.role];
+  if (!mine && im.outcome === 'pending') {
+    append(
+      s,
+      once(`improvement-${brief.round}`, () =>
+        valuationForm(api, brief.round, set, {
+          label: 'Your improvement valuation',
+          what: 'improvement valuation',
+          hint:
+            'Your scale over the parts now; its reservation is not used (the accepted package ' +
+            'is your floor). Sealed, deleted when the case ends, never shown to the other side.',
+          done: 'Your improvement valuation is in.',
+        }),
+      ).form,
+    );
+  } else if (im.outcome === 'pending') {
+    append(s, el('p', { text: "Your improvement valuation is in; the search runs once the " +
+      "other side's is." }));
+  }
+  const proposed = im.outcome === 'package' && im.answer === undefined;
+  if (proposed || (im.outcome === 'pending' && im.answer === undefined)) {
+    for (const accept of proposed ? [true, false] : [false]) {
+      const label = accept ? 'Accept the improvement'
+        : proposed ? 'Decline the improvement' : 'Keep the accepted package';
+      append(
+        s,
+        once(`improvement-answer-${accept}-${proposed}`, () =>
+          form({
+            label,
+            submit: label,
+            onSubmit: async () => {
+              set(await api.answer(accept));
+              return accept ? 'Answered in confidence.' : 'The accepted package stands.';
+            },
+          }),
+        ).form,
+      );
+    }
+  }
+  if (im.answer !== undefined && brief.state === 'open') {
+    append(s, el('p', { text: `You answered the improvement: ${im.answer}, in confidence.` }));
   }
   return s;
 }
