@@ -14,7 +14,6 @@
 #include <nakodo/title.h>
 
 #define NK_CASE_ID_LEN 20	/* hex characters of a case id */
-#define NK_ROLE_COUNT 3		/* claimant, payer, mediator (as in ledger.h) */
 
 enum nk_case_state {
 	NK_STATE_OPEN,		/* rounds under way */

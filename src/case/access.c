@@ -67,7 +67,7 @@ static enum nk_status load_for(const struct nk_case_env *env, const char *id,
 	enum nk_status rc;
 
 	*out = NULL;
-	if ((unsigned)role > NK_MEDIATOR)
+	if (!nk_role_valid(role))
 		return nk_fail(err, NK_EINVAL, "role", "not a role");
 	if (!(st = malloc(sizeof(*st))))
 		return nk_fail(err, NK_ENOMEM, "case", "out of memory");

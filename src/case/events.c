@@ -133,7 +133,7 @@ static bool role_of(const json_t *obj, const char *key, enum nk_role *role)
 
 static bool party_of(const json_t *obj, const char *key, enum nk_role *role)
 {
-	return role_of(obj, key, role) && *role != NK_MEDIATOR;
+	return role_of(obj, key, role) && nk_role_is_party(*role);
 }
 
 /* A deal kind's name among first..last. */

@@ -16,7 +16,7 @@ enum nk_status nk_case_join(const struct nk_case_env *env, const char *id, enum 
 	struct case_event_joined ev = { .role = role, .identity = *identity };
 	enum nk_status rc;
 
-	if ((unsigned)role > NK_MEDIATOR)
+	if (!nk_role_valid(role))
 		return nk_fail(err, NK_EINVAL, "role", "not a role");
 	if (!nk_case_id_valid(id))
 		return nk_fail(err, NK_EINVAL, "case", "not a case id");

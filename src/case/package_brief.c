@@ -87,7 +87,7 @@ enum nk_status package_brief(const struct nk_case_env *env, const struct case_st
 		const struct package_round *r = &st->pkg.rounds[i];
 		struct nk_package_brief_round *br = &b->rounds[i];
 
-		br->own_submitted = role != NK_MEDIATOR && r->submitted[role];
+		br->own_submitted = nk_role_is_party(role) && r->submitted[role];
 		br->evaluated = r->evaluated;
 		br->found = r->found;
 		br->own_answer = -1;
@@ -98,7 +98,7 @@ enum nk_status package_brief(const struct nk_case_env *env, const struct case_st
 		b->package_round = st->pkg.package_round;
 		b->package = st->pkg.proposed;
 	}
-	if (role != NK_MEDIATOR && !st->purged)
+	if (nk_role_is_party(role) && !st->purged)
 		rc = fill_own(env, st, b, err);
 	if (rc == NK_OK)
 		*out->package = *b;
@@ -119,7 +119,7 @@ static enum nk_status brief_once(const struct nk_case_env *env, const char *id,
 
 	if (!st)
 		return nk_fail(err, NK_ENOMEM, "brief", "out of memory");
-	if ((unsigned)role > NK_MEDIATOR) {
+	if (!nk_role_valid(role)) {
 		rc = nk_fail(err, NK_EINVAL, "role", "not a role");
 		goto done;
 	}

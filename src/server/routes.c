@@ -134,9 +134,9 @@ static enum nk_status h_metrics(struct route_call *call, struct nk_error *err)
 	return call->text ? NK_OK : nk_fail(err, NK_ENOMEM, "metrics", "out of memory");
 }
 
-/* The three invitations of a new case, made inside its opening transaction. */
+/* The invitations of a new case, one per role, made inside its opening transaction. */
 struct invitations {
-	char hex[3][HTTP_TOKEN_HEX + 1];
+	char hex[NK_ROLE_COUNT][HTTP_TOKEN_HEX + 1];
 };
 
 static enum nk_status invite(void *arg, struct nk_store *store, const char *id,
@@ -145,7 +145,7 @@ static enum nk_status invite(void *arg, struct nk_store *store, const char *id,
 	struct invitations *inv = arg;
 	enum nk_status rc = NK_OK;
 
-	for (int r = NK_CLAIMANT; r <= NK_MEDIATOR && rc == NK_OK; r++)
+	for (int r = 0; r < NK_ROLE_COUNT && rc == NK_OK; r++)
 		rc = auth_issue(store, id, nk_role_name((enum nk_role)r), inv->hex[r], err);
 	return rc;
 }
