@@ -26,6 +26,8 @@ enum nk_role {
 	NK_CLAIMANT,	/* receives; its figure is the least it accepts: the demand */
 	NK_PAYER,	/* pays; its figure is the most it pays: the offer */
 	NK_MEDIATOR,
+	NK_CLAIMANT_PRINCIPAL,	/* reads the claimant's briefing (rules.principals) */
+	NK_PAYER_PRINCIPAL,	/* reads the payer's briefing, likewise */
 	NK_ROLE_COUNT	/* how many roles there are; not a role */
 };
 
@@ -68,6 +70,10 @@ struct nk_rules {
 	 * the time (ms since the epoch, UTC) past which the case closes. */
 	int64_t round_time_ms;		/* 0, or NK_ROUND_TIME_MIN_MS..NK_ROUND_TIME_MAX_MS */
 	int64_t deadline_ms;
+	/* Principals who clear: each party may have a principal (claimant-principal,
+	 * payer-principal), a role with its own token and key that reads its party's
+	 * briefing and does nothing else. Declared at opening, so both sides know it. */
+	bool principals;
 };
 
 #define NK_ROUND_TIME_MIN_MS 60000LL			/* a minute */

@@ -125,11 +125,18 @@ static enum nk_status brief_loaded(const struct nk_case_env *env, const struct c
 	 * cannot afford (bench/README.md). */
 	struct nk_brief brief, *b = &brief;
 	enum nk_status rc = NK_OK;
+	const enum nk_role viewer = role;
+
+	/* A principal is shown its party's briefing as it is: role becomes the party. */
+	role = nk_role_reads(viewer);
+	if ((rc = case_refuse_principal_role(st, viewer, err)) != NK_OK)
+		return rc;
 
 	memset(b, 0, sizeof(*b));
 	memcpy(b->case_id, st->id, sizeof(b->case_id));
 	memcpy(b->title, st->title, sizeof(b->title));
 	b->role = role;
+	b->viewer = viewer;
 	b->state = st->state;
 	b->round = st->round;
 	b->figures_deleted = st->purged;
@@ -148,7 +155,8 @@ static enum nk_status brief_loaded(const struct nk_case_env *env, const struct c
 	b->events = role == NK_MEDIATOR ? st->events : 0;
 	memcpy(b->joined, st->joined, sizeof(b->joined));
 	memcpy(b->identity, st->identity, sizeof(b->identity));
-	b->last_request = st->last_request[role];
+	case_keys_seen(viewer, b->joined, b->identity);
+	b->last_request = st->last_request[viewer];	/* the asker's own numbering */
 	for (int r = 0; r < NK_ROLE_COUNT; r++) {
 		b->sent[r] = st->messages[role][r];
 		b->received[r] = st->messages[r][role];
@@ -158,9 +166,9 @@ static enum nk_status brief_loaded(const struct nk_case_env *env, const struct c
 		b->deposit_held = st->deposit_held[role];
 	}
 	b->released = st->released;
-	b->token_reissues = st->token_reissues[role];
-	b->token_revokes = st->token_revokes[role];
-	b->token_changed_ms = st->token_changed_ms[role];
+	b->token_reissues = st->token_reissues[viewer];
+	b->token_revokes = st->token_revokes[viewer];
+	b->token_changed_ms = st->token_changed_ms[viewer];
 	b->package = st->kind == &case_kind_package;
 	if (rc == NK_OK)
 		*out = *b;

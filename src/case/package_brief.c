@@ -65,6 +65,8 @@ enum nk_status package_brief(const struct nk_case_env *env, const struct case_st
 	struct nk_package_brief *b = sodium_malloc(sizeof(*b));
 	enum nk_status rc = NK_OK;
 
+	if (case_refuse_principal_role(st, role, err) != NK_OK)
+		return NK_EREFUSED;	/* a package case has no principals */
 	if (!b)
 		return nk_fail(err, NK_ENOMEM, "brief", "out of memory");
 	memset(b, 0, sizeof(*b));
@@ -79,6 +81,7 @@ enum nk_status package_brief(const struct nk_case_env *env, const struct case_st
 	b->secrets_deleted = st->purged;
 	memcpy(b->joined, st->joined, sizeof(b->joined));
 	memcpy(b->identity, st->identity, sizeof(b->identity));
+	case_keys_seen(role, b->joined, b->identity);
 	b->last_request = st->last_request[role];
 	b->token_reissues = st->token_reissues[role];
 	b->token_revokes = st->token_revokes[role];

@@ -186,5 +186,7 @@ enum nk_status nk_case_act(const struct nk_case_env *env, const char *id, enum n
 		return nk_fail(err, NK_EINVAL, "action", "not an action");
 	if (!nk_role_valid(role))
 		return nk_fail(err, NK_EINVAL, "role", "not a role");
+	if (case_refuse_principal_act(role, err) != NK_OK)
+		return NK_EREFUSED;
 	return actions[req->action].run(env, id, role, req, auth, err);
 }

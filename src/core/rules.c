@@ -290,6 +290,8 @@ static const struct nk_role_info role_table[NK_ROLE_COUNT] = {
 	[NK_CLAIMANT] = { "claimant", NK_ROLE_PARTY, NK_CLAIMANT },
 	[NK_PAYER] = { "payer", NK_ROLE_PARTY, NK_PAYER },
 	[NK_MEDIATOR] = { "mediator", NK_ROLE_MEDIATOR, NK_MEDIATOR },
+	[NK_CLAIMANT_PRINCIPAL] = { "claimant-principal", NK_ROLE_PRINCIPAL, NK_CLAIMANT },
+	[NK_PAYER_PRINCIPAL] = { "payer-principal", NK_ROLE_PRINCIPAL, NK_PAYER },
 };
 
 const struct nk_role_info *nk_role_info(enum nk_role role)

@@ -35,6 +35,8 @@ static void stored_values_are_fixed(void **state)
 	assert_int_equal(NK_CLAIMANT, 0);
 	assert_int_equal(NK_PAYER, 1);
 	assert_int_equal(NK_MEDIATOR, 2);
+	assert_int_equal(NK_CLAIMANT_PRINCIPAL, 3);
+	assert_int_equal(NK_PAYER_PRINCIPAL, 4);
 	assert_string_equal(nk_role_name(NK_CLAIMANT), "claimant");
 	assert_string_equal(nk_role_name(NK_PAYER), "payer");
 	assert_string_equal(nk_role_name(NK_MEDIATOR), "mediator");
@@ -65,6 +67,26 @@ static void kinds_and_readers(void **state)
 	assert_false(nk_role_is_party(NK_MEDIATOR));
 }
 
+/* Each party has exactly one principal, which reads that party's briefing. */
+static void principals_read_their_party(void **state)
+{
+	int principals[NK_PARTY_COUNT] = { 0 };
+
+	(void)state;
+	assert_string_equal(nk_role_name(NK_CLAIMANT_PRINCIPAL), "claimant-principal");
+	assert_string_equal(nk_role_name(NK_PAYER_PRINCIPAL), "payer-principal");
+	assert_int_equal(nk_role_reads(NK_CLAIMANT_PRINCIPAL), NK_CLAIMANT);
+	assert_int_equal(nk_role_reads(NK_PAYER_PRINCIPAL), NK_PAYER);
+	for (int r = 0; r < NK_ROLE_COUNT; r++)
+		if (nk_role_kind((enum nk_role)r) == NK_ROLE_PRINCIPAL) {
+			assert_true(nk_role_is_party(nk_role_reads((enum nk_role)r)));
+			assert_false(nk_role_is_party((enum nk_role)r));
+			principals[nk_role_reads((enum nk_role)r)]++;
+		}
+	assert_int_equal(principals[NK_CLAIMANT], 1);
+	assert_int_equal(principals[NK_PAYER], 1);
+}
+
 static void non_roles_are_refused(void **state)
 {
 	enum nk_role r = NK_CLAIMANT;
@@ -89,6 +111,7 @@ int main(void)
 		cmocka_unit_test(names_parse_back_and_are_distinct),
 		cmocka_unit_test(stored_values_are_fixed),
 		cmocka_unit_test(kinds_and_readers),
+		cmocka_unit_test(principals_read_their_party),
 		cmocka_unit_test(non_roles_are_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
