@@ -3,13 +3,16 @@
  * "principals": true and reads it back; a malformed member is a corrupt log; the rules'
  * JSON carries the member only when declared and refuses a non-boolean. */
 #include "case/case_impl.h"
+#include "../fake_env.h"
 #include <nakodo/case_json.h>
+#include <nakodo/ledger.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,12 +106,71 @@ static void the_rules_json_carries_it_only_when_declared(void **state)
 	json_decref(o);
 }
 
+/* The case refuses every action of a principal itself, whatever the command and the
+ * server check before it, and writes nothing; its briefing is its party's. */
+static void the_case_refuses_a_principal_every_action(void **state)
+{
+	struct fake_env fake = FAKE_ENV_START;
+	struct nk_server_key *signer = NULL;
+	struct nk_store *store = NULL;
+	struct nk_case_env env;
+	struct nk_rules r;
+	struct nk_error err = { 0 };
+	struct nk_brief *b;
+	char id[NK_CASE_ID_MAX];
+	int64_t events;
+
+	(void)state;
+	assert_true(sodium_init() >= 0);
+	assert_non_null(b = sodium_malloc(sizeof(*b)));
+	assert_int_equal(nk_store_open(&store, "mem:", NK_STORE_CREATE, NULL), NK_OK);
+	assert_int_equal(nk_server_key_generate(&signer, NULL), NK_OK);
+	env = (struct nk_case_env){ store, fake_now, fake_random, &fake, signer, NULL, NULL };
+	nk_rules_default(&r, nk_currency_find("USD"));
+	r.principals = true;
+	assert_int_equal(nk_case_open(&env, &r, id, &err), NK_OK);
+	assert_int_equal(nk_case_submit(&env, id, NK_CLAIMANT, 7000, &err), NK_OK);
+	assert_int_equal(nk_case_brief(&env, id, NK_MEDIATOR, b, &err), NK_OK);
+	events = b->events;
+	for (int a = NK_ACTION_SUBMIT; a <= NK_ACTION_PACKAGE; a++)
+		for (int who = 0; who < NK_ROLE_COUNT; who++) {
+			struct nk_case_request req = { .action = (enum nk_case_action)a,
+						       .amount = 6000, .accept = true };
+
+			if (nk_role_kind((enum nk_role)who) != NK_ROLE_PRINCIPAL)
+				continue;
+			assert_int_equal(nk_case_act(&env, id, (enum nk_role)who, &req, NULL, &err),
+					 NK_EREFUSED);
+			assert_string_equal(err.field, "role");
+			assert_non_null(strstr(err.text, "may not act"));
+		}
+	assert_int_equal(nk_case_brief(&env, id, NK_MEDIATOR, b, &err), NK_OK);
+	assert_int_equal(b->events, events);	/* nothing written */
+	assert_int_equal(nk_case_brief(&env, id, NK_CLAIMANT_PRINCIPAL, b, &err), NK_OK);
+	assert_int_equal(b->role, NK_CLAIMANT);
+	assert_int_equal(b->viewer, NK_CLAIMANT_PRINCIPAL);
+	assert_true(b->rounds[0].own_submitted);
+	assert_int_equal(b->rounds[0].own_figure, 7000);
+	assert_int_equal(nk_case_brief(&env, id, NK_PAYER_PRINCIPAL, b, &err), NK_OK);
+	assert_int_equal(b->role, NK_PAYER);
+	assert_false(b->rounds[0].own_submitted);
+	/* a case without the rule has no principals at all */
+	r.principals = false;
+	assert_int_equal(nk_case_open(&env, &r, id, &err), NK_OK);
+	assert_int_equal(nk_case_brief(&env, id, NK_PAYER_PRINCIPAL, b, &err), NK_EREFUSED);
+	assert_non_null(strstr(err.text, "without principals"));
+	sodium_free(b);
+	nk_server_key_free(signer);
+	nk_store_close(store);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(an_opening_without_the_rule_keeps_its_bytes),
 		cmocka_unit_test(an_opening_with_the_rule_is_version_4),
 		cmocka_unit_test(the_rules_json_carries_it_only_when_declared),
+		cmocka_unit_test(the_case_refuses_a_principal_every_action),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
