@@ -95,18 +95,8 @@ lreq operator "$OP" GET /metrics
 lreq operator "$OP" GET /v1/cases/overview
 stop_server
 cp "$TMP/server.log" "$LEAK/server.log"
-# "731,337.77": the major-unit form the command prints
-money() { local m=$(($1 / 100)) c=$(printf '%02d' $(($1 % 100))); echo "$(echo "$m" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta').$c"; }
-leaks=""
-for planted in claimant:$D1 payer:$O1; do
-	owner=${planted%%:*}; fig=${planted#*:}
-	for pat in "$fig" "$(money "$fig")"; do
-		for f in $(grep -rlF -- "$pat" "$LEAK"); do
-			case $(basename "$f") in "${owner}_own".*) ;; *) leaks="$leaks $(basename "$f"):$pat" ;; esac
-		done
-	done
-done
-is "leak hunt with principals: no figure outside its own side's answers" "${leaks# }" ""
+is "leak hunt with principals: no figure outside its own side's answers" \
+	"$(leaks_in "$LEAK" claimant:$D1 payer:$O1)" ""
 check "  the claimant's figure does reach its principal, in words too" \
 	bash -c "grep -qF '$(money $D1)' <(cat '$LEAK'/claimant_own.cli.*)"
 db_file=${DB#sqlite:}
