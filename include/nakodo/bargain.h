@@ -17,10 +17,33 @@
 #define NK_HINT_TEXT_MAX 64
 #define NK_BP_ONE 10000		/* basis points in 100% */
 
+/* The roles of a case. The stored names and the first three values are fixed (events,
+ * statements and receipts carry them); a new role goes before NK_ROLE_COUNT and gets a
+ * row in the role table (core/rules.c), which says what kind it is and whose briefing
+ * it reads. Code asks the table (nk_role_is_party, nk_role_reads, …) rather than
+ * comparing with NK_MEDIATOR, so that a new role falls into the right place. */
 enum nk_role {
 	NK_CLAIMANT,	/* receives; its figure is the least it accepts: the demand */
 	NK_PAYER,	/* pays; its figure is the most it pays: the offer */
 	NK_MEDIATOR,
+	NK_CLAIMANT_PRINCIPAL,	/* reads the claimant's briefing (rules.principals) */
+	NK_PAYER_PRINCIPAL,	/* reads the payer's briefing, likewise */
+	NK_ROLE_COUNT	/* how many roles there are; not a role */
+};
+
+#define NK_PARTY_COUNT 2	/* the claimant and the payer, the values 0 and 1 */
+
+enum nk_role_kind {
+	NK_ROLE_PARTY,		/* submits figures and answers; has a confidential figure */
+	NK_ROLE_MEDIATOR,	/* runs the case; sees what the rules give the go-between */
+	NK_ROLE_PRINCIPAL,	/* reads one party's briefing; acts for no one */
+	NK_ROLE_NEUTRAL,	/* gives a figure of its own after impasse (none yet) */
+};
+
+struct nk_role_info {
+	const char *name;	/* as stored and typed: "claimant", "mediator", … */
+	enum nk_role_kind kind;
+	enum nk_role reads;	/* whose briefing and inbox it is shown: itself, or its party */
 };
 
 enum nk_settle {
@@ -47,6 +70,10 @@ struct nk_rules {
 	 * the time (ms since the epoch, UTC) past which the case closes. */
 	int64_t round_time_ms;		/* 0, or NK_ROUND_TIME_MIN_MS..NK_ROUND_TIME_MAX_MS */
 	int64_t deadline_ms;
+	/* Principals who clear: each party may have a principal (claimant-principal,
+	 * payer-principal), a role with its own token and key that reads its party's
+	 * briefing and does nothing else. Declared at opening, so both sides know it. */
+	bool principals;
 };
 
 #define NK_ROUND_TIME_MIN_MS 60000LL			/* a minute */
@@ -184,7 +211,13 @@ NK_MUST_USE enum nk_status nk_bargain_check_draw(const struct nk_rules *rules, i
 void nk_bargain_hint_text(const struct nk_rules *rules, int band,
 			  char out[static NK_HINT_TEXT_MAX]);
 
-const char *nk_role_name(enum nk_role role);
+/* The role table. nk_role_info is NULL for a value that is no role. */
+const struct nk_role_info *nk_role_info(enum nk_role role);
+bool nk_role_valid(enum nk_role role);
+bool nk_role_is_party(enum nk_role role);	/* the claimant or the payer */
+enum nk_role_kind nk_role_kind(enum nk_role role);	/* of a valid role */
+enum nk_role nk_role_reads(enum nk_role role);		/* of a valid role */
+const char *nk_role_name(enum nk_role role);	/* "unknown" for a value that is no role */
 NK_MUST_USE enum nk_status nk_role_parse(const char *text, enum nk_role *role);
 const char *nk_deal_kind_name(enum nk_deal_kind kind);
 const char *nk_settle_name(enum nk_settle settle);

@@ -14,7 +14,6 @@
 #include <nakodo/title.h>
 
 #define NK_CASE_ID_LEN 20	/* hex characters of a case id */
-#define NK_ROLE_COUNT 3		/* claimant, payer, mediator (as in ledger.h) */
 
 enum nk_case_state {
 	NK_STATE_OPEN,		/* rounds under way */
@@ -73,6 +72,9 @@ struct nk_brief {
 	int64_t events;			/* the log's length; 0 in a party's briefing */
 	bool joined[NK_ROLE_COUNT];		/* indexed by enum nk_role */
 	struct nk_identity identity[NK_ROLE_COUNT];	/* the keys each role registered */
+	/* Who is shown this briefing: role itself, or a principal reading role's (its
+	 * last_request and token fields are then the principal's own). */
+	enum nk_role viewer;
 	/* This role's own traffic: what it needs to number its next request and message. */
 	uint64_t last_request;			/* its last signed request's number, or 0 */
 	uint64_t sent[NK_ROLE_COUNT];		/* messages it has sent to each role */

@@ -8,7 +8,7 @@
 #include <nakodo/keys.h>
 #include <nakodo/types.h>
 
-#define NK_ROLE_COUNT 3			/* claimant, payer, mediator */
+#define NK_RECEIPT_ROLES 3		/* the roles a receipt names: claimant, payer, mediator */
 #define NK_MERKLE_PROOF_MAX 72		/* hashes in any proof of a 64-bit tree */
 #define NK_OUTCOME_MAX 32		/* "settled", "impasse", "closed", … NUL included */
 #define NK_RECEIPT_TEXT_MAX 16384	/* bytes of a receipt file */
@@ -154,8 +154,8 @@ struct nk_statement {
 	uint8_t head[NK_HASH_BYTES];	/* chain hash of the last event */
 	int64_t closed_ms;
 	uint8_t key_id[NK_KEY_ID_BYTES];	/* the server key that signs it */
-	bool has_party_key[NK_ROLE_COUNT];	/* indexed by enum nk_role */
-	uint8_t party_key[NK_ROLE_COUNT][NK_PUBLIC_KEY_BYTES];	/* registered Ed25519 keys */
+	bool has_party_key[NK_RECEIPT_ROLES];	/* indexed by enum nk_role */
+	uint8_t party_key[NK_RECEIPT_ROLES][NK_PUBLIC_KEY_BYTES];	/* registered Ed25519 keys */
 };
 
 /* The statement's canonical bytes (doc/formats.md): the Merkle leaf data, and what
@@ -175,8 +175,8 @@ NK_MUST_USE enum nk_status nk_statement_leaf(const struct nk_statement *st,
 struct nk_receipt {
 	struct nk_statement statement;
 	uint8_t server_sig[NK_SIGNATURE_BYTES];	/* over the statement's bytes */
-	bool has_party_sig[NK_ROLE_COUNT];
-	uint8_t party_sig[NK_ROLE_COUNT][NK_SIGNATURE_BYTES];
+	bool has_party_sig[NK_RECEIPT_ROLES];
+	uint8_t party_sig[NK_RECEIPT_ROLES][NK_SIGNATURE_BYTES];
 	uint64_t leaf_index;
 	size_t proof_len;
 	uint8_t proof[NK_MERKLE_PROOF_MAX][NK_HASH_BYTES];

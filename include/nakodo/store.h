@@ -266,7 +266,7 @@ NK_MUST_USE enum nk_status nk_store_checkpoint_get(struct nk_store *store, uint6
  * case it opens ("" for a server-wide token) and a role name; a lookup compares the
  * hashes in constant time. */
 #define NK_TOKEN_BYTES 32
-#define NK_TOKEN_ROLE_MAX 16	/* a role name: letters, digits and "-_.:" */
+#define NK_TOKEN_ROLE_MAX 32	/* a role name, "claimant-principal": letters, digits, "-_.:" */
 
 /* Inside a transaction: records token for (case_id, role). case_id is "" or an
  * existing case (NK_ENOTFOUND otherwise). */

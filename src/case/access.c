@@ -67,7 +67,7 @@ static enum nk_status load_for(const struct nk_case_env *env, const char *id,
 	enum nk_status rc;
 
 	*out = NULL;
-	if ((unsigned)role > NK_MEDIATOR)
+	if (!nk_role_valid(role))
 		return nk_fail(err, NK_EINVAL, "role", "not a role");
 	if (!(st = malloc(sizeof(*st))))
 		return nk_fail(err, NK_ENOMEM, "case", "out of memory");
@@ -142,7 +142,8 @@ enum nk_status nk_case_token_change(const struct nk_case_env *env, const char *i
 	if ((rc = load_for(env, id, role, false, &st, err)) != NK_OK)
 		return rc;
 	ended = st->state == NK_STATE_SETTLED || st->state == NK_STATE_CLOSED;
-	if (ended && reissue)
+	rc = case_refuse_principal_role(st, role, err);
+	if (rc == NK_OK && ended && reissue)
 		rc = nk_fail(err, NK_EREFUSED, "case", "the case has ended (%s): its log takes no "
 			     "more events, and a token is reissued only with one",
 			     nk_case_state_name(st->state));

@@ -71,10 +71,10 @@ static enum nk_status brief_figures(const struct nk_case_env *env, const struct 
 	/* a random settlement's seed is the parties' alone: with the settlement it bounds
 	 * both limits (doc/bargain.md). Cases settled before it was kept apart carry it in
 	 * their log, which the mediator reads anyway. */
-	if (role != NK_MEDIATOR && st->fig.seed_revealed) {
+	if (nk_role_is_party(role) && st->fig.seed_revealed) {
 		b->seed_revealed = true;
 		memcpy(b->seed, st->fig.seed, sizeof(b->seed));
-	} else if (role != NK_MEDIATOR && st->settled && st->fig.rules.settle == NK_SETTLE_RANDOM) {
+	} else if (nk_role_is_party(role) && st->settled && st->fig.rules.settle == NK_SETTLE_RANDOM) {
 		size_t len = 0;
 
 		rc = nk_store_secret_get(env->store, st->id, CASE_REVEALED_SEED, b->seed,
@@ -87,20 +87,20 @@ static enum nk_status brief_figures(const struct nk_case_env *env, const struct 
 		b->round_due_ms = st->fig.round_since_ms + st->fig.rules.round_time_ms;
 	b->lapsed_round = st->fig.lapsed_round;
 	/* a party is told that it missed the lapsed round, and nothing of the other side */
-	b->lapse_missed = role != NK_MEDIATOR && st->fig.lapsed_round &&
+	b->lapse_missed = nk_role_is_party(role) && st->fig.lapsed_round &&
 			  st->fig.lapse_missed[role];
 	b->deadline_passed = st->fig.deadline_passed;
 	for (int i = 0; i < st->round; i++) {
 		const struct case_round *r = &st->fig.rounds[i];
 		struct nk_brief_round *br = &b->rounds[i];
 
-		br->own_submitted = role != NK_MEDIATOR && r->submitted[role];
+		br->own_submitted = nk_role_is_party(role) && r->submitted[role];
 		br->evaluated = r->evaluated;
 		br->deal = r->deal;
 		br->figure = r->figure;
 		/* a side's hint is its own: the mediator is told none (case_kept_hint) */
 		br->hint = -1;
-		if (role != NK_MEDIATOR && r->evaluated && r->deal == NK_NO_DEAL) {
+		if (nk_role_is_party(role) && r->evaluated && r->deal == NK_NO_DEAL) {
 			br->hint = r->hint[role];
 			br->withheld = r->withheld[role];
 			if (!r->hints_logged && st->fig.rules.hint_count > 0 && rc == NK_OK)
@@ -110,7 +110,7 @@ static enum nk_status brief_figures(const struct nk_case_env *env, const struct 
 		if (r->evaluated)
 			b->rounds_evaluated = i + 1;
 	}
-	if (rc == NK_OK && role != NK_MEDIATOR && !st->purged)
+	if (rc == NK_OK && nk_role_is_party(role) && !st->purged)
 		rc = fill_party(env, st, b, err);
 	return rc;
 }
@@ -125,11 +125,18 @@ static enum nk_status brief_loaded(const struct nk_case_env *env, const struct c
 	 * cannot afford (bench/README.md). */
 	struct nk_brief brief, *b = &brief;
 	enum nk_status rc = NK_OK;
+	const enum nk_role viewer = role;
+
+	/* A principal is shown its party's briefing as it is: role becomes the party. */
+	role = nk_role_reads(viewer);
+	if ((rc = case_refuse_principal_role(st, viewer, err)) != NK_OK)
+		return rc;
 
 	memset(b, 0, sizeof(*b));
 	memcpy(b->case_id, st->id, sizeof(b->case_id));
 	memcpy(b->title, st->title, sizeof(b->title));
 	b->role = role;
+	b->viewer = viewer;
 	b->state = st->state;
 	b->round = st->round;
 	b->figures_deleted = st->purged;
@@ -148,7 +155,8 @@ static enum nk_status brief_loaded(const struct nk_case_env *env, const struct c
 	b->events = role == NK_MEDIATOR ? st->events : 0;
 	memcpy(b->joined, st->joined, sizeof(b->joined));
 	memcpy(b->identity, st->identity, sizeof(b->identity));
-	b->last_request = st->last_request[role];
+	case_keys_seen(viewer, b->joined, b->identity);
+	b->last_request = st->last_request[viewer];	/* the asker's own numbering */
 	for (int r = 0; r < NK_ROLE_COUNT; r++) {
 		b->sent[r] = st->messages[role][r];
 		b->received[r] = st->messages[r][role];
@@ -158,9 +166,9 @@ static enum nk_status brief_loaded(const struct nk_case_env *env, const struct c
 		b->deposit_held = st->deposit_held[role];
 	}
 	b->released = st->released;
-	b->token_reissues = st->token_reissues[role];
-	b->token_revokes = st->token_revokes[role];
-	b->token_changed_ms = st->token_changed_ms[role];
+	b->token_reissues = st->token_reissues[viewer];
+	b->token_revokes = st->token_revokes[viewer];
+	b->token_changed_ms = st->token_changed_ms[viewer];
 	b->package = st->kind == &case_kind_package;
 	if (rc == NK_OK)
 		*out = *b;

@@ -275,4 +275,23 @@ NK_MUST_USE enum nk_status case_refuse_non_party(enum nk_role role, struct nk_er
 NK_MUST_USE enum nk_status case_refuse_kind(const struct case_state *st,
 					    const struct case_kind *kind, struct nk_error *err);
 
+/* ---- principals (principal.c) ---- */
+
+/* Version 4 of a figures opening adds {"v": 4, "principals": true} when the rules
+ * declare principals; body unchanged otherwise. NULL-safe. */
+json_t *case_event_opened_principals(json_t *body, const struct nk_rules *rules);
+/* Reads the member into rules (false before version 4 or without it). */
+NK_MUST_USE enum nk_status case_event_opened_principals_decode(const json_t *body, int version,
+							       struct nk_rules *rules,
+							       struct nk_error *err);
+bool case_allows_principals(const struct case_state *st);
+/* NK_EREFUSED when role is a principal and st's rules declare none. */
+NK_MUST_USE enum nk_status case_refuse_principal_role(const struct case_state *st,
+						      enum nk_role role, struct nk_error *err);
+/* NK_EREFUSED when role is a principal: a principal acts for no one. */
+NK_MUST_USE enum nk_status case_refuse_principal_act(enum nk_role role, struct nk_error *err);
+/* Clears the keys viewer's briefing may not list (the other side's principal's). */
+void case_keys_seen(enum nk_role viewer, bool joined[static NK_ROLE_COUNT],
+		    struct nk_identity identity[static NK_ROLE_COUNT]);
+
 #endif

@@ -17,7 +17,7 @@ static const struct {
 	const char *name;
 	int version;	/* the version written today */
 } events[CASE_EV_COUNT] = {
-	[CASE_EV_OPENED] = { "opened", 4 },	/* 2: a title; 3: deadlines; 4: improvements */
+	[CASE_EV_OPENED] = { "opened", 4 },	/* 2: a title; 3: deadlines; 4: improvements, principals */
 	[CASE_EV_FIGURE] = { "figure", 1 },
 	[CASE_EV_EXTENSION] = { "extension", 1 },
 	[CASE_EV_ROUND] = { "round", 1 },
@@ -137,7 +137,7 @@ static bool role_of(const json_t *obj, const char *key, enum nk_role *role)
 
 static bool party_of(const json_t *obj, const char *key, enum nk_role *role)
 {
-	return role_of(obj, key, role) && *role != NK_MEDIATOR;
+	return role_of(obj, key, role) && nk_role_is_party(*role);
 }
 
 /* A deal kind's name among first..last. */

@@ -151,8 +151,10 @@ enum nk_status nk_case_open_titled(const struct nk_case_env *env, const struct n
 	case_fill_random(env, seed, sizeof(seed));
 	nk_bargain_commit_seed(seed, commitment);
 	rc = case_create(env, new_id, "seed", seed, sizeof(seed),
-			 case_event_opened_deadlines(case_event_opened_titled(
-				 case_event_opened_encode(rules, commitment), title), rules),
+			 case_event_opened_principals(case_event_opened_deadlines(
+				 case_event_opened_titled(
+					 case_event_opened_encode(rules, commitment), title),
+				 rules), rules),
 			 before_commit, arg, err);
 	sodium_memzero(seed, sizeof(seed));
 	if (rc == NK_OK)

@@ -139,8 +139,12 @@ enum nk_status nk_case_inbox(const struct nk_case_env *env, const char *id, enum
 	struct case_state st;
 	enum nk_status rc;
 
-	if ((unsigned)role > NK_MEDIATOR)
+	if (!nk_role_valid(role))
 		return nk_fail(err, NK_EINVAL, "role", "not a role");
+	if (nk_role_kind(role) == NK_ROLE_PRINCIPAL)
+		return nk_fail(err, NK_EREFUSED, "role", "the %s has no inbox: messages are "
+			       "sealed to the %s's own key", nk_role_name(role),
+			       nk_role_name(nk_role_reads(role)));
 	if (after < 0)
 		return nk_fail(err, NK_EINVAL, "after", "an item's index is 0 or more");
 	if (!nk_case_id_valid(id))
@@ -162,7 +166,7 @@ enum nk_status nk_case_inbox(const struct nk_case_env *env, const char *id, enum
 		nk_inbox_free(&box);
 		return rc;
 	}
-	box.deposit_held = role != NK_MEDIATOR && st.deposit_held[role];
+	box.deposit_held = nk_role_is_party(role) && st.deposit_held[role];
 	box.released = st.released;
 	*out = box;
 	return NK_OK;

@@ -16,7 +16,7 @@ enum nk_status nk_case_join(const struct nk_case_env *env, const char *id, enum 
 	struct case_event_joined ev = { .role = role, .identity = *identity };
 	enum nk_status rc;
 
-	if ((unsigned)role > NK_MEDIATOR)
+	if (!nk_role_valid(role))
 		return nk_fail(err, NK_EINVAL, "role", "not a role");
 	if (!nk_case_id_valid(id))
 		return nk_fail(err, NK_EINVAL, "case", "not a case id");
@@ -30,6 +30,8 @@ enum nk_status nk_case_join(const struct nk_case_env *env, const char *id, enum 
 		rc = nk_fail(err, NK_EREFUSED, "case", "the case has ended (%s)", nk_case_state_name(st.state));
 		goto out;
 	}
+	if ((rc = case_refuse_principal_role(&st, role, err)) != NK_OK)
+		goto out;
 	if (st.joined[role]) {
 		rc = nk_fail(err, NK_EREFUSED, "role", "the %s has already joined this case with a key",
 			     nk_role_name(role));

@@ -35,8 +35,11 @@ static enum nk_status peek(const struct nk_case_request *req, enum nk_message_ki
 	if (h->from != role)
 		return nk_fail(err, NK_EINVAL, "envelope", "the envelope is from the %s, not from "
 			       "the %s who sends it", nk_role_name(h->from), nk_role_name(role));
-	if ((unsigned)h->to > NK_MEDIATOR || h->to == h->from)
+	if (!nk_role_valid(h->to) || h->to == h->from)
 		return nk_fail(err, NK_EINVAL, "envelope", "the envelope is addressed to no other role");
+	if (nk_role_kind(h->to) == NK_ROLE_PRINCIPAL)
+		return nk_fail(err, NK_EREFUSED, "envelope", "the %s reads its party's briefing "
+			       "and receives no messages", nk_role_name(h->to));
 	return NK_OK;
 }
 

@@ -65,6 +65,8 @@ enum nk_status package_brief(const struct nk_case_env *env, const struct case_st
 	struct nk_package_brief *b = sodium_malloc(sizeof(*b));
 	enum nk_status rc = NK_OK;
 
+	if (case_refuse_principal_role(st, role, err) != NK_OK)
+		return NK_EREFUSED;	/* a package case has no principals */
 	if (!b)
 		return nk_fail(err, NK_ENOMEM, "brief", "out of memory");
 	memset(b, 0, sizeof(*b));
@@ -79,6 +81,7 @@ enum nk_status package_brief(const struct nk_case_env *env, const struct case_st
 	b->secrets_deleted = st->purged;
 	memcpy(b->joined, st->joined, sizeof(b->joined));
 	memcpy(b->identity, st->identity, sizeof(b->identity));
+	case_keys_seen(role, b->joined, b->identity);
 	b->last_request = st->last_request[role];
 	b->token_reissues = st->token_reissues[role];
 	b->token_revokes = st->token_revokes[role];
@@ -87,7 +90,7 @@ enum nk_status package_brief(const struct nk_case_env *env, const struct case_st
 		const struct package_round *r = &st->pkg.rounds[i];
 		struct nk_package_brief_round *br = &b->rounds[i];
 
-		br->own_submitted = role != NK_MEDIATOR && r->submitted[role];
+		br->own_submitted = nk_role_is_party(role) && r->submitted[role];
 		br->evaluated = r->evaluated;
 		br->found = r->found;
 		br->own_answer = -1;
@@ -111,9 +114,9 @@ enum nk_status package_brief(const struct nk_case_env *env, const struct case_st
 	b->improvement_accepted = st->pkg.imp_accepted;
 	b->improved = st->pkg.improved;
 	b->improvement_own_answer = -1;
-	if (role != NK_MEDIATOR && !st->purged)
+	if (nk_role_is_party(role) && !st->purged)
 		rc = fill_own(env, st, b, err);
-	if (rc == NK_OK && role != NK_MEDIATOR && !st->purged && st->pkg.tentative)
+	if (rc == NK_OK && nk_role_is_party(role) && !st->purged && st->pkg.tentative)
 		rc = package_improve_brief(env, st, b, err);
 	if (rc == NK_OK)
 		*out->package = *b;
@@ -134,7 +137,7 @@ static enum nk_status brief_once(const struct nk_case_env *env, const char *id,
 
 	if (!st)
 		return nk_fail(err, NK_ENOMEM, "brief", "out of memory");
-	if ((unsigned)role > NK_MEDIATOR) {
+	if (!nk_role_valid(role)) {
 		rc = nk_fail(err, NK_EINVAL, "role", "not a role");
 		goto done;
 	}

@@ -200,7 +200,7 @@ static enum nk_status statement_of(const struct nk_case_env *env, const char *id
 	stmt->events = log->count;
 	stmt->closed_ms = log->events[log->count - 1].time_ms;
 	nk_server_key_id(env->signer, stmt->key_id);
-	for (int r = 0; r < NK_ROLE_COUNT; r++) {
+	for (int r = 0; r < NK_RECEIPT_ROLES; r++) {
 		stmt->has_party_key[r] = st.joined[r];
 		if (st.joined[r])
 			memcpy(stmt->party_key[r], st.identity[r].sign, NK_PUBLIC_KEY_BYTES);

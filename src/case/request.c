@@ -184,7 +184,9 @@ enum nk_status nk_case_act(const struct nk_case_env *env, const char *id, enum n
 {
 	if (!req || !known_action(req->action))
 		return nk_fail(err, NK_EINVAL, "action", "not an action");
-	if ((unsigned)role > NK_MEDIATOR)
+	if (!nk_role_valid(role))
 		return nk_fail(err, NK_EINVAL, "role", "not a role");
+	if (case_refuse_principal_act(role, err) != NK_OK)
+		return NK_EREFUSED;
 	return actions[req->action].run(env, id, role, req, auth, err);
 }

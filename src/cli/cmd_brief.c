@@ -136,7 +136,13 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 	const struct nk_rules *r = &b->rules;
 	char amount[CLI_AMOUNT_MAX], lo[CLI_AMOUNT_MAX], hi[CLI_AMOUNT_MAX];
 
-	fprintf(f, "case %s, as %s: %s", b->case_id, nk_role_name(b->role), nk_case_state_name(b->state));
+	if (b->viewer != b->role)	/* a principal, shown its party's briefing as it is */
+		fprintf(f, "case %s, as %s (the %s's briefing, read only): %s", b->case_id,
+			nk_role_name(b->viewer), nk_role_name(b->role),
+			nk_case_state_name(b->state));
+	else
+		fprintf(f, "case %s, as %s: %s", b->case_id, nk_role_name(b->role),
+			nk_case_state_name(b->state));
 	if (b->state == NK_STATE_OPEN)
 		fprintf(f, ", round %d of %d", b->round, r->rounds);
 	fputc('\n', f);
@@ -158,6 +164,9 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		CLI_PLURAL(r->proposals));
 	fputs(CLI_BITS_LINE, f);
 	print_deadlines(f, b);
+	if (r->principals)
+		fputs("principals: each party may have a principal who reads its briefing and "
+		      "may not act\n", f);
 	for (int k = 0; k < NK_ROLE_COUNT; k++) {
 		char sign[NK_KEY_HEX], safety[NK_SAFETY_NUMBER_MAX];
 
@@ -241,10 +250,10 @@ static int show_brief(struct cli_ctx *ctx, struct cli_backend *be, const char *i
 		return cli_report(ctx, &err);
 	}
 	rc = be->ops->brief(ctx, be, id, as ? *as : NK_MEDIATOR, b, &package);
-	if (rc == CLI_OK && be->is_remote && as && b->role != *as) {
+	if (rc == CLI_OK && be->is_remote && as && b->viewer != *as) {
 		json_decref(package);
 		rc = cli_usage_error(ctx, "nakodo brief", "--as %s, but the token is the %s's",
-				     nk_role_name(*as), nk_role_name(b->role));
+				     nk_role_name(*as), nk_role_name(b->viewer));
 	} else if (rc == CLI_OK && package) {
 		rc = package_brief_answer(ctx, id, package, false);
 	} else if (rc == CLI_OK && ctx->json) {

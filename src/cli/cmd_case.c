@@ -12,7 +12,7 @@ static const char new_help[] =
 	"usage: nakodo case new --currency CODE [--rounds N] [--settle RULE] [--grid AMOUNT]\n"
 	"                       [--hints none|P1,P2,...] [--range LOW:HIGH] [--leakage-bits B]\n"
 	"                       [--proposals N] [--no-monotone] [--title TEXT]\n"
-	"                       [--round-time DURATION] [--deadline TIME]\n\n"
+	"                       [--round-time DURATION] [--deadline TIME] [--principals]\n\n"
 	"Opens a case and prints its id. The rules are fixed now and never change.\n\n"
 	"  --currency CODE     ISO 4217 code: USD, EUR, GBP, JPY, KRW, ... (required)\n"
 	"  --rounds N          at most N rounds of figures, 1..50 (default 3)\n"
@@ -36,12 +36,17 @@ static const char new_help[] =
 	"                      starts again; a party that had not submitted is told so, the\n"
 	"                      other only that it lapsed; three lapses close the case\n"
 	"  --deadline TIME     the case closes at TIME unless settled (UTC, e.g.\n"
-	"                      2027-01-31T17:00:00Z; ahead, within 366 days)\n\n"
+	"                      2027-01-31T17:00:00Z; ahead, within 366 days)\n"
+	"  --principals        each party may have a principal (claimant-principal,\n"
+	"                      payer-principal): a role with its own token and key that\n"
+	"                      reads its party's briefing as it is and may not act; both\n"
+	"                      sides are told the case allows principals\n\n"
 	"A midpoint settlement tells each side the other's figure to within one grid step;\n"
 	"a coarse --grid or --settle random blunts that.\n\n"
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN; the operator's or a\n"
 	"mediator's token) the case is opened on a nakodo server, which answers with one\n"
-	"invitation token per role, printed once after the id, and its link for a browser,\n"
+	"invitation token per role (a principal's only with --principals), printed once\n"
+	"after the id, and its link for a browser,\n"
 	"URL/case/ID#token=TOKEN (URL: the public address the server was started with, else\n"
 	"the --server URL; --json: \"links\" beside \"tokens\").\n";
 
@@ -71,6 +76,7 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		{ "no-monotone", no_argument, NULL, 'm' }, { "title", required_argument, NULL, 'T' },
 		{ "round-time", required_argument, NULL, 't' },
 		{ "deadline", required_argument, NULL, 'D' },
+		{ "principals", no_argument, NULL, 'P' },
 		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct cli_backend be = { .create = true };
@@ -114,6 +120,7 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		rules.leakage_bits = b;
 	}
 	rules.monotone = !text['m'];
+	rules.principals = text['P'] != NULL;
 	if ((text['s'] && nk_rules_parse_settle(&rules, text['s'], &err) != NK_OK) ||
 	    (text['R'] && nk_rules_parse_range(&rules, text['R'], &err) != NK_OK) ||
 	    (text['h'] && nk_rules_parse_hints(&rules, text['h'], &err) != NK_OK) ||

@@ -170,13 +170,15 @@ int cmd_inbox(struct cli_ctx *ctx, int argc, char **argv)
 	struct nk_party_key *key = NULL;
 	struct nk_brief *b = NULL;
 	const char *id, *key_path, *as_text;
-	uint64_t next[NK_ROLE_COUNT] = { 1, 1, 1 };
+	uint64_t next[NK_ROLE_COUNT];
 	json_t *page = NULL, *items = json_array(), *deposit = NULL;
 	int64_t after = 0;
 	size_t shown = 0;
 	enum nk_role as;
 	int rc;
 
+	for (int r = 0; r < NK_ROLE_COUNT; r++)
+		next[r] = 1;	/* every sender's first message is number 1 */
 	if (cli_wants_help(argc, argv)) {
 		fputs(inbox_help, ctx->out);
 		json_decref(items);

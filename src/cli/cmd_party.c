@@ -140,9 +140,9 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 		}
 		if ((rc = be.ops->brief(ctx, &be, pos[0], role, b, NULL)) != CLI_OK)
 			goto out;
-		if (be.is_remote && as && b->role != role) {
+		if (be.is_remote && as && b->viewer != role) {
 			rc = cli_usage_error(ctx, pc->name, "--as %s, but the token is the %s's",
-					     nk_role_name(role), nk_role_name(b->role));
+					     nk_role_name(role), nk_role_name(b->viewer));
 			goto out;
 		}
 	}

@@ -68,7 +68,7 @@ static int signer_role(struct cli_ctx *ctx, struct cli_backend *be, const char *
 	}
 	rc = cli_acting_brief(ctx, be, "nakodo receipt", id, as, key, b);
 	if (rc == CLI_OK)
-		*role = b->role;
+		*role = b->viewer;	/* a principal: its own, which signs no receipt */
 	sodium_free(b);
 	return rc;
 }
@@ -111,7 +111,8 @@ int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv)
 	const char *as, *out, *key_path, *id;
 	char *text = NULL;
 	size_t len = 0;
-	enum nk_role role;
+	enum nk_role role = NK_MEDIATOR;
+	bool signs;
 	int rc;
 
 	if (cli_wants_help(argc, argv)) {
@@ -146,6 +147,7 @@ int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv)
 	if (key_path && (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK)
 		goto out;
 	be.remote.key = key;
+	signs = key != NULL;
 	if ((rc = cli_backend_open(ctx, &be)) == CLI_OK && (as || key))
 		rc = signer_role(ctx, &be, id, as ? &role : NULL, key, &role);
 	if (rc == CLI_OK)
@@ -154,7 +156,10 @@ int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv)
 		nk_fail(&err, NK_ESTORE, "server", "the server answered with the receipt of another case");
 		rc = cli_report(ctx, &err);
 	}
-	if (rc == CLI_OK && key && nk_receipt_sign_party(key, role, r, &err) != NK_OK)
+	/* a receipt names the parties and the mediator; a principal's key signs its reads */
+	if (nk_role_kind(role) == NK_ROLE_PRINCIPAL)
+		signs = false;
+	if (rc == CLI_OK && signs && nk_receipt_sign_party(key, role, r, &err) != NK_OK)
 		rc = cli_report(ctx, &err);
 	if (rc != CLI_OK)
 		goto out;
@@ -163,7 +168,7 @@ int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv)
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
-	print_written(ctx, r, out, key ? nk_role_name(role) : NULL);
+	print_written(ctx, r, out, signs ? nk_role_name(role) : NULL);
 out:
 	nk_party_key_free(key);
 	cli_backend_close(&be);

@@ -62,9 +62,9 @@ int cli_acting_brief(struct cli_ctx *ctx, struct cli_backend *be, const char *cm
 		return rc;
 	if ((rc = be->ops->brief(ctx, be, id, role, b, NULL)) != CLI_OK)
 		return rc;
-	if (be->is_remote && as && b->role != *as)
+	if (be->is_remote && as && b->viewer != *as)
 		return cli_usage_error(ctx, cmd, "--as %s, but the token is the %s's",
-				       nk_role_name(*as), nk_role_name(b->role));
+				       nk_role_name(*as), nk_role_name(b->viewer));
 	return CLI_OK;
 }
 
@@ -76,6 +76,11 @@ int cli_sign_request(struct cli_ctx *ctx, const char *cmd, const struct nk_party
 	struct nk_error err = { 0 };
 
 	*out = NULL;
+	if (b->viewer != b->role) {	/* the case would refuse it: say why before signing */
+		nk_fail(&err, NK_EREFUSED, "role", "the %s reads the %s's briefing; it may not "
+			"act, send or deposit", nk_role_name(b->viewer), nk_role_name(b->role));
+		return cli_report(ctx, &err);
+	}
 	if (!b->joined[b->role])
 		return CLI_OK;	/* the role acts without a key until it joins with one */
 	if (!key) {
@@ -104,6 +109,10 @@ int cli_check_key_role(struct cli_ctx *ctx, const char *cmd, const struct nk_par
 	if (b->joined[b->role] &&
 	    sodium_memcmp(mine.sign, b->identity[b->role].sign, sizeof(mine.sign)) == 0)
 		return CLI_OK;
+	if (b->viewer != b->role)	/* a principal: what is sealed to its party is not its */
+		return cli_usage_error(ctx, cmd, "the %s reads the %s's briefing only: what is "
+				       "sealed to the %s opens with the %s's key alone",
+				       nk_role_name(b->viewer), role, role, role);
 	for (int r = 0; r < NK_ROLE_COUNT; r++)
 		if (b->joined[r] &&
 		    sodium_memcmp(mine.sign, b->identity[r].sign, sizeof(mine.sign)) == 0)

@@ -265,7 +265,8 @@ const char *cli_nearest(const char *text, const char *const *names, size_t count
 int cli_parse_role_arg(struct cli_ctx *ctx, const char *cmd, const char *what, const char *text,
 		       enum nk_role *role)
 {
-	static const char *const names[] = { "claimant", "payer", "mediator" };
+	static const char *const names[] = { "claimant", "payer", "mediator",
+					     "claimant-principal", "payer-principal" };
 	const char *near;
 
 	if (!text)
@@ -274,8 +275,10 @@ int cli_parse_role_arg(struct cli_ctx *ctx, const char *cmd, const char *what, c
 		return CLI_OK;
 	if ((near = cli_nearest(text, names, sizeof(names) / sizeof(names[0]))))
 		return cli_usage_error(ctx, cmd, "%s: unknown role '%.32s': did you mean '%s'? "
-				       "(claimant, payer or mediator)", what, text, near);
-	return cli_usage_error(ctx, cmd, "%s: unknown role '%.32s' (claimant, payer or mediator)",
+				       "(claimant, payer, mediator, claimant-principal or "
+				       "payer-principal)", what, text, near);
+	return cli_usage_error(ctx, cmd, "%s: unknown role '%.32s' (claimant, payer, mediator, "
+			       "claimant-principal or payer-principal)",
 			       what, text);
 }
 

@@ -286,19 +286,48 @@ enum nk_proposal_outcome nk_bargain_proposal_outcome(const struct nk_rules *rule
 	return number >= rules->proposals ? NK_PROPOSAL_CLOSES : NK_PROPOSAL_AGAIN;
 }
 
-static const char *const role_names[] = {
-	[NK_CLAIMANT] = "claimant", [NK_PAYER] = "payer", [NK_MEDIATOR] = "mediator",
+static const struct nk_role_info role_table[NK_ROLE_COUNT] = {
+	[NK_CLAIMANT] = { "claimant", NK_ROLE_PARTY, NK_CLAIMANT },
+	[NK_PAYER] = { "payer", NK_ROLE_PARTY, NK_PAYER },
+	[NK_MEDIATOR] = { "mediator", NK_ROLE_MEDIATOR, NK_MEDIATOR },
+	[NK_CLAIMANT_PRINCIPAL] = { "claimant-principal", NK_ROLE_PRINCIPAL, NK_CLAIMANT },
+	[NK_PAYER_PRINCIPAL] = { "payer-principal", NK_ROLE_PRINCIPAL, NK_PAYER },
 };
+
+const struct nk_role_info *nk_role_info(enum nk_role role)
+{
+	return (unsigned)role < NK_ROLE_COUNT ? &role_table[role] : NULL;
+}
+
+bool nk_role_valid(enum nk_role role)
+{
+	return (unsigned)role < NK_ROLE_COUNT;
+}
+
+bool nk_role_is_party(enum nk_role role)
+{
+	return nk_role_valid(role) && role_table[role].kind == NK_ROLE_PARTY;
+}
+
+enum nk_role_kind nk_role_kind(enum nk_role role)
+{
+	return nk_role_valid(role) ? role_table[role].kind : NK_ROLE_NEUTRAL;
+}
+
+enum nk_role nk_role_reads(enum nk_role role)
+{
+	return nk_role_valid(role) ? role_table[role].reads : role;
+}
 
 const char *nk_role_name(enum nk_role role)
 {
-	return (unsigned)role <= NK_MEDIATOR ? role_names[role] : "unknown";
+	return nk_role_valid(role) ? role_table[role].name : "unknown";
 }
 
 enum nk_status nk_role_parse(const char *text, enum nk_role *role)
 {
-	for (unsigned i = 0; i <= NK_MEDIATOR; i++)
-		if (text && strcmp(text, role_names[i]) == 0) {
+	for (unsigned i = 0; i < NK_ROLE_COUNT; i++)
+		if (text && strcmp(text, role_table[i].name) == 0) {
 			*role = (enum nk_role)i;
 			return NK_OK;
 		}

@@ -103,7 +103,7 @@ enum nk_status nk_statement_encode(const struct nk_statement *st,
 	w_bytes(&w, st->head, NK_HASH_BYTES);
 	w_u64(&w, (uint64_t)st->closed_ms);
 	w_bytes(&w, st->key_id, NK_KEY_ID_BYTES);
-	for (int r = 0; r < NK_ROLE_COUNT; r++) {
+	for (int r = 0; r < NK_RECEIPT_ROLES; r++) {
 		w_u8(&w, st->has_party_key[r] ? 1 : 0);
 		if (st->has_party_key[r])
 			w_bytes(&w, st->party_key[r], NK_PUBLIC_KEY_BYTES);
@@ -167,7 +167,7 @@ enum nk_status nk_receipt_sign_party(const struct nk_party_key *key, enum nk_rol
 	size_t len;
 	enum nk_status rc;
 
-	if ((unsigned)role >= NK_ROLE_COUNT)
+	if ((unsigned)role >= NK_RECEIPT_ROLES)
 		return nk_fail(err, NK_EINVAL, "as", "unknown role");
 	nk_party_key_identity(key, &id);
 	if (!r->statement.has_party_key[role] ||
@@ -272,7 +272,7 @@ enum nk_status nk_receipt_verify(const struct nk_receipt *r,
 			     "of the %llu in the server's log at the checkpoint",
 			     (unsigned long long)r->leaf_index, (unsigned long long)r->checkpoint.size);
 	}
-	for (int role = 0; role < NK_ROLE_COUNT; role++)
+	for (int role = 0; role < NK_RECEIPT_ROLES; role++)
 		if (encoded)
 			check_party(r, (enum nk_role)role, &rep);
 		else

@@ -16,8 +16,8 @@
 #define RECEIPT_VERSION "v1"
 #define RECEIPT_VERSION_2 "v2"	/* a statement with a settlement: "currency", "settlement" */
 
-static const char *const role_key[NK_ROLE_COUNT] = { "claimant-key", "payer-key", "mediator-key" };
-static const char *const role_sig[NK_ROLE_COUNT] = { "claimant-sig", "payer-sig", "mediator-sig" };
+static const char *const role_key[NK_RECEIPT_ROLES] = { "claimant-key", "payer-key", "mediator-key" };
+static const char *const role_sig[NK_RECEIPT_ROLES] = { "claimant-sig", "payer-sig", "mediator-sig" };
 
 /* ---- writing ---- */
 
@@ -80,11 +80,11 @@ enum nk_status nk_receipt_format(const struct nk_receipt *r, char **out, size_t 
 	put_hex(&t, "head", st->head, NK_HASH_BYTES);
 	put(&t, "closed %" PRId64 "\n", st->closed_ms);
 	put_hex(&t, "server-key-id", st->key_id, NK_KEY_ID_BYTES);
-	for (int i = 0; i < NK_ROLE_COUNT; i++)
+	for (int i = 0; i < NK_RECEIPT_ROLES; i++)
 		if (st->has_party_key[i])
 			put_hex(&t, role_key[i], st->party_key[i], NK_PUBLIC_KEY_BYTES);
 	put_hex(&t, "statement-sig", r->server_sig, NK_SIGNATURE_BYTES);
-	for (int i = 0; i < NK_ROLE_COUNT; i++)
+	for (int i = 0; i < NK_RECEIPT_ROLES; i++)
 		if (r->has_party_sig[i])
 			put_hex(&t, role_sig[i], r->party_sig[i], NK_SIGNATURE_BYTES);
 	put(&t, "leaf-index %" PRIu64 "\n", r->leaf_index);
@@ -237,7 +237,7 @@ static bool parse(struct cursor *c, struct nk_receipt *r)
 	    !take_hex(c, "server-key-id", st->key_id, NK_KEY_ID_BYTES))
 		return false;
 	st->closed_ms = (int64_t)closed;
-	for (int i = 0; i < NK_ROLE_COUNT; i++)
+	for (int i = 0; i < NK_RECEIPT_ROLES; i++)
 		if (at_key(c, role_key[i])) {
 			if (!take_hex(c, role_key[i], st->party_key[i], NK_PUBLIC_KEY_BYTES))
 				return false;
@@ -247,7 +247,7 @@ static bool parse(struct cursor *c, struct nk_receipt *r)
 		return refuse(c, "the statement's case id, outcome or currency is malformed");
 	if (!take_hex(c, "statement-sig", r->server_sig, NK_SIGNATURE_BYTES))
 		return false;
-	for (int i = 0; i < NK_ROLE_COUNT; i++)
+	for (int i = 0; i < NK_RECEIPT_ROLES; i++)
 		if (at_key(c, role_sig[i])) {
 			if (!take_hex(c, role_sig[i], r->party_sig[i], NK_SIGNATURE_BYTES))
 				return false;

@@ -84,7 +84,7 @@ enum nk_status nk_statement_decode(const uint8_t *in, size_t len, struct nk_stat
 	st.closed_ms = (int64_t)r_u64(&r);
 	if ((p = r_bytes(&r, NK_KEY_ID_BYTES)))
 		memcpy(st.key_id, p, NK_KEY_ID_BYTES);
-	for (int role = 0; role < NK_ROLE_COUNT; role++) {
+	for (int role = 0; role < NK_RECEIPT_ROLES; role++) {
 		uint8_t has = r_u8(&r);
 
 		if (has > 1)

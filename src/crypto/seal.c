@@ -20,7 +20,7 @@ _Static_assert(ENV_HEADER + crypto_box_SEALBYTES + NK_SIGNATURE_BYTES == NK_ENVE
 
 static bool role_ok(unsigned v)
 {
-	return v <= NK_MEDIATOR;
+	return nk_role_valid((enum nk_role)v);
 }
 
 static bool kind_ok(unsigned v)

@@ -13,7 +13,7 @@
 static enum nk_status join_bytes(const struct nk_identity *id, const char *case_id,
 				 enum nk_role role, struct writer *w, struct nk_error *err)
 {
-	if (!nk_case_id_valid(case_id) || (unsigned)role > NK_MEDIATOR)
+	if (!nk_case_id_valid(case_id) || !nk_role_valid(role))
 		return nk_fail(err, NK_EINVAL, "join", "a join needs a well-formed case id and role");
 	w_tag(w, TAG_JOIN);
 	w_str8(w, case_id);
@@ -61,7 +61,7 @@ static enum nk_status action_bytes(const char *case_id, enum nk_role role, uint6
 {
 	uint8_t h[NK_HASH_BYTES];
 
-	if (!nk_case_id_valid(case_id) || (unsigned)role > NK_MEDIATOR || !action || !*action ||
+	if (!nk_case_id_valid(case_id) || !nk_role_valid(role) || !action || !*action ||
 	    strlen(action) >= NK_ACTION_MAX || number == 0)
 		return nk_fail(err, NK_EINVAL, "action", "an action needs a case id, a role, a "
 			       "number from 1 and a name");

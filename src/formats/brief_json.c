@@ -219,6 +219,21 @@ static void deadlines_from_json(const json_t *d, struct nk_brief *b)
 	b->deadline_passed = get_b(d, "deadline_passed");
 }
 
+/* "viewer": a principal reading role's briefing; absent when role reads its own. */
+static enum nk_status viewer_from_json(const json_t *obj, enum nk_role role,
+				       enum nk_role *viewer, struct nk_error *err)
+{
+	const json_t *v = json_object_get(obj, "viewer");
+
+	*viewer = role;
+	if (!v)
+		return NK_OK;
+	if (nk_role_parse(json_string_value(v), viewer) != NK_OK ||
+	    nk_role_kind(*viewer) != NK_ROLE_PRINCIPAL || nk_role_reads(*viewer) != role)
+		return nk_fail(err, NK_ECORRUPT, "server", "the server's briefing is malformed");
+	return NK_OK;
+}
+
 enum nk_status nk_brief_from_json(const json_t *obj, struct nk_brief *b, struct nk_error *err)
 {
 	const json_t *rounds = json_object_get(obj, "rounds"), *p = json_object_get(obj, "proposal");
@@ -227,9 +242,13 @@ enum nk_status nk_brief_from_json(const json_t *obj, struct nk_brief *b, struct 
 	enum nk_status rc;
 
 	memset(b, 0, sizeof(*b));
-	if (json_is_string(json_object_get(obj, "kind")))
-		return package_brief_from_json(obj, b, err);
+	if (json_is_string(json_object_get(obj, "kind"))) {
+		rc = package_brief_from_json(obj, b, err);
+		b->viewer = b->role;	/* a package case has no principals */
+		return rc;
+	}
 	if ((rc = heading_from_json(obj, NULL, b->case_id, &b->role, &b->state, err)) != NK_OK ||
+	    (rc = viewer_from_json(obj, b->role, &b->viewer, err)) != NK_OK ||
 	    (rc = title_from_json(obj, b->title, err)) != NK_OK ||
 	    (rc = nk_rules_from_json(json_object_get(obj, "rules"), &b->rules, err)) != NK_OK)
 		return rc;

@@ -40,6 +40,8 @@ json_t *nk_rules_to_json(const struct nk_rules *r)
 		nk_time_format_utc(r->deadline_ms, when);
 		obj = nk_json_set(obj, "deadline", json_string(when));
 	}
+	if (obj && r->principals)	/* likewise only when declared */
+		obj = nk_json_set(obj, "principals", json_true());
 	return obj;
 }
 
@@ -64,7 +66,7 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 	static const char *const known[] = {
 		"currency", "rounds", "monotone", "settle", "band_bp", "band_amount", "grid",
 		"hints_bp", "range_low", "range_high", "leakage_bits", "proposals",
-		"round_time", "deadline",	/* optional: from here on */
+		"round_time", "deadline", "principals",	/* optional: from here on */
 	};
 	const size_t required = 12;	/* the members before "round_time" */
 	struct nk_rules r;
@@ -145,6 +147,10 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 	if (v && (rc = nk_time_parse_utc(json_string_value(v), "deadline", &r.deadline_ms,
 					 err)) != NK_OK)
 		return rc;
+	v = json_object_get(obj, "principals");
+	if (v && !json_is_boolean(v))
+		return nk_fail(err, NK_EINVAL, "principals", "must be true or false");
+	r.principals = json_is_true(v);
 	if ((rc = nk_rules_check(&r, err)) != NK_OK)
 		return rc;
 	*out = r;
@@ -328,6 +334,10 @@ json_t *nk_brief_to_json(const struct nk_brief *b)
 		      "figures_deleted", b->figures_deleted, "seed_commitment", commit_hex);
 	if (o && b->title[0])
 		o = nk_json_set(o, "title", json_string(b->title));
+	/* a principal reading its party's briefing */
+	if (o && nk_role_kind(b->viewer) == NK_ROLE_PRINCIPAL &&
+	    nk_role_reads(b->viewer) == b->role)
+		o = nk_json_set(o, "viewer", json_string(nk_role_name(b->viewer)));
 	if (!o)
 		return NULL;
 	/* A party's briefing has no event count: it would rise with the other side's

@@ -277,7 +277,7 @@ static enum nk_status read_valuation(struct reader *r, const json_t *root,
 		return bad(r, "party", "a name of 1 to 128 bytes");
 	memcpy(v->party, json_string_value(party), json_string_length(party) + 1);
 	if (!json_is_string(role) || nk_role_parse(json_string_value(role), &v->role) != NK_OK ||
-	    v->role == NK_MEDIATOR)
+	    !nk_role_is_party(v->role))
 		return bad(r, "role", "\"claimant\" or \"payer\"");
 	if (!json_is_string(cur) || !(r->cur = nk_currency_find(json_string_value(cur))))
 		return bad(r, "currency", "an ISO 4217 code nakodo knows, e.g. \"USD\"");

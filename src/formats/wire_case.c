@@ -60,11 +60,16 @@ json_t *nk_wire_opened_to_json(const char *id, const struct nk_rules *rules,
 	json_t *o = json_pack("{s:s, s:o}", "case", id, frame ? "frame" : "rules",
 			      frame ? nk_package_frame_to_json(frame) : nk_rules_to_json(rules));
 
+	json_t *t = tokens ? json_object() : NULL;
+
+	/* a principal's token only when the case has principals */
+	for (int r = 0; t && r < NK_ROLE_COUNT; r++)
+		if (tokens[r])
+			t = nk_json_set(t, nk_role_name((enum nk_role)r), json_string(tokens[r]));
 	if (o && tokens)
-		o = nk_json_set(o, "tokens", json_pack("{s:s, s:s, s:s}",
-						       "claimant", tokens[NK_CLAIMANT],
-						       "payer", tokens[NK_PAYER],
-						       "mediator", tokens[NK_MEDIATOR]));
+		o = nk_json_set(o, "tokens", t);
+	else
+		json_decref(t);
 	return o;
 }
 
@@ -92,10 +97,15 @@ enum nk_status nk_wire_opened_from_json(const json_t *obj, char id[static NK_CAS
 
 	if ((rc = text_member(obj, "case", got_id, sizeof(got_id), "case", err)) != NK_OK)
 		return rc;
-	for (int r = 0; t && r < NK_ROLE_COUNT; r++)
+	for (int r = 0; t && r < NK_ROLE_COUNT; r++) {
+		got_tokens[r][0] = '\0';	/* "": the role has no token (no principals) */
+		if (nk_role_kind((enum nk_role)r) == NK_ROLE_PRINCIPAL &&
+		    !json_object_get(t, nk_role_name((enum nk_role)r)))
+			continue;
 		if ((rc = text_member(t, nk_role_name((enum nk_role)r), got_tokens[r],
 				      NK_WIRE_TOKEN_MAX, "tokens", err)) != NK_OK)
 			return rc;
+	}
 	if (f)
 		rc = nk_package_frame_from_json(f, frame, err);
 	else

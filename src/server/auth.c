@@ -392,6 +392,8 @@ unsigned auth_route_allows(const struct route *route, const struct http_caller *
 	static const struct { const char *role; unsigned bit; } bits[] = {
 		{ "operator", ACCESS_OPERATOR }, { "mediator", ACCESS_MEDIATOR },
 		{ "claimant", ACCESS_CLAIMANT }, { "payer", ACCESS_PAYER },
+		{ "claimant-principal", ACCESS_CLAIMANT_PRINCIPAL },
+		{ "payer-principal", ACCESS_PAYER_PRINCIPAL },
 	};
 	unsigned bit = 0;
 

@@ -134,9 +134,10 @@ static enum nk_status h_metrics(struct route_call *call, struct nk_error *err)
 	return call->text ? NK_OK : nk_fail(err, NK_ENOMEM, "metrics", "out of memory");
 }
 
-/* The three invitations of a new case, made inside its opening transaction. */
+/* The invitations of a new case, one per role, made inside its opening transaction. */
 struct invitations {
-	char hex[3][HTTP_TOKEN_HEX + 1];
+	char hex[NK_ROLE_COUNT][HTTP_TOKEN_HEX + 1];	/* "": none (a principal's, without) */
+	bool principals;	/* the rules declare principals: invite them too */
 };
 
 static enum nk_status invite(void *arg, struct nk_store *store, const char *id,
@@ -145,8 +146,11 @@ static enum nk_status invite(void *arg, struct nk_store *store, const char *id,
 	struct invitations *inv = arg;
 	enum nk_status rc = NK_OK;
 
-	for (int r = NK_CLAIMANT; r <= NK_MEDIATOR && rc == NK_OK; r++)
-		rc = auth_issue(store, id, nk_role_name((enum nk_role)r), inv->hex[r], err);
+	for (int r = 0; r < NK_ROLE_COUNT && rc == NK_OK; r++) {
+		inv->hex[r][0] = '\0';
+		if (nk_role_kind((enum nk_role)r) != NK_ROLE_PRINCIPAL || inv->principals)
+			rc = auth_issue(store, id, nk_role_name((enum nk_role)r), inv->hex[r], err);
+	}
 	return rc;
 }
 
@@ -170,6 +174,7 @@ static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 		goto out;
 	}
 	rc = nk_wire_open_from_json(call->body, &rules, &frame, &package, err);
+	inv->principals = rc == NK_OK && !package && rules.principals;
 	if (rc == NK_OK)
 		rc = nk_wire_open_title(call->body, title, err);
 	if (rc == NK_OK && package)
@@ -179,8 +184,10 @@ static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 		rc = nk_case_open_titled(&call->env, &rules, title[0] ? title : NULL, invite,
 					 inv, id, err);
 	if (rc == NK_OK) {
-		const char *const tokens[] = { inv->hex[NK_CLAIMANT], inv->hex[NK_PAYER],
-					       inv->hex[NK_MEDIATOR] };
+		const char *tokens[NK_ROLE_COUNT];
+
+		for (int r = 0; r < NK_ROLE_COUNT; r++)
+			tokens[r] = inv->hex[r][0] ? inv->hex[r] : NULL;
 
 		metrics_case_state(&call->srv->metrics, id, NK_STATE_OPEN);
 		if (!package && (rules.round_time_ms || rules.deadline_ms))
@@ -425,7 +432,8 @@ static enum nk_status token_role(const struct route_call *call, enum nk_role *ro
 				 struct nk_error *err)
 {
 	if (nk_role_parse(call->role_param, role) != NK_OK)
-		return nk_fail(err, NK_EINVAL, "role", "expected claimant, payer or mediator");
+		return nk_fail(err, NK_EINVAL, "role", "expected claimant, payer, mediator, "
+			       "claimant-principal or payer-principal");
 	return NK_OK;
 }
 
@@ -484,6 +492,7 @@ static enum nk_status h_revoke(struct route_call *call, struct nk_error *err)
 }
 
 #define PARTIES (ACCESS_CLAIMANT | ACCESS_PAYER)
+#define PRINCIPALS (ACCESS_CLAIMANT_PRINCIPAL | ACCESS_PAYER_PRINCIPAL)	/* read only */
 
 const struct route server_routes[] = {
 	{ "GET", "/healthz", ACCESS_PUBLIC, NULL, h_healthz, false },
@@ -503,14 +512,17 @@ const struct route server_routes[] = {
 	{ "POST", "/v1/cases/{id}/proposals", ACCESS_MEDIATOR, amount_fields, h_propose, false },
 	{ "POST", "/v1/cases/{id}/answers", PARTIES, answer_fields, h_answer, false },
 	{ "POST", "/v1/cases/{id}/close", ACCESS_MEDIATOR, signed_fields, h_close, false },
-	{ "POST", "/v1/cases/{id}/join", PARTIES | ACCESS_MEDIATOR, join_fields, h_join, true },
-	{ "GET", "/v1/cases/{id}/brief", PARTIES | ACCESS_MEDIATOR, NULL, h_brief, true },
-	{ "GET", "/v1/cases/{id}/log", ACCESS_MEDIATOR, NULL, h_log, true },
-	{ "GET", "/v1/cases/{id}/receipt", PARTIES | ACCESS_MEDIATOR | ACCESS_OPERATOR, NULL, h_receipt,
+	{ "POST", "/v1/cases/{id}/join", PARTIES | PRINCIPALS | ACCESS_MEDIATOR, join_fields,
+	  h_join, true },
+	{ "GET", "/v1/cases/{id}/brief", PARTIES | PRINCIPALS | ACCESS_MEDIATOR, NULL, h_brief,
 	  true },
+	{ "GET", "/v1/cases/{id}/log", ACCESS_MEDIATOR, NULL, h_log, true },
+	{ "GET", "/v1/cases/{id}/receipt", PARTIES | PRINCIPALS | ACCESS_MEDIATOR | ACCESS_OPERATOR,
+	  NULL, h_receipt, true },
 	{ "POST", "/v1/cases/{id}/tokens/{role}", ACCESS_MEDIATOR, no_fields, h_reissue, true },
 	{ "DELETE", "/v1/cases/{id}/tokens/{role}", ACCESS_MEDIATOR, NULL, h_revoke, true },
-	{ "POST", "/v1/cases/{id}/token/rotate", PARTIES | ACCESS_MEDIATOR, no_fields, h_rotate, true },
+	{ "POST", "/v1/cases/{id}/token/rotate", PARTIES | PRINCIPALS | ACCESS_MEDIATOR, no_fields,
+	  h_rotate, true },
 	{ "POST", "/v1/cases/{id}/messages", PARTIES | ACCESS_MEDIATOR, envelope_fields, h_send, false },
 	{ "GET", "/v1/cases/{id}/messages", PARTIES | ACCESS_MEDIATOR, NULL, h_inbox, true },
 	{ "POST", "/v1/cases/{id}/deposit", PARTIES, envelope_fields, h_deposit, false },

@@ -37,6 +37,8 @@ enum http_access {
 	ACCESS_PAYER = 1u << 4,
 	ACCESS_ANY_MEDIATOR = 1u << 5,	/* a mediator of any case (to open new ones) */
 	ACCESS_WEB = 1u << 6,		/* a page or an asset (web.c): HEAD too, no body */
+	ACCESS_CLAIMANT_PRINCIPAL = 1u << 7,	/* of the case in the path, when it has one */
+	ACCESS_PAYER_PRINCIPAL = 1u << 8,
 };
 
 /* What a body member must be. */

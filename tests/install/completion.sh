@@ -73,7 +73,9 @@ for c in $commands; do
 done
 
 # option values
-expect "roles after --as" "claimant payer mediator" nakodo brief X --as ""
+expect "roles after --as" "claimant payer mediator claimant-principal payer-principal" \
+	nakodo brief X --as ""
+expect "no principal sends" "claimant payer mediator" nakodo send X --as ""
 expect "roles after --to" "claimant payer mediator" nakodo send X --to ""
 expect "a role from its start" "mediator" nakodo brief X --as me
 expect "a party's own step takes a party's role" "claimant payer" nakodo submit X --as ""
@@ -103,7 +105,8 @@ out=$(NAKODO_DB="$db" comp nakodo brief "")
 if [ "$out" = "$(printf '%s\n' "$a" "$b" | sort)" ]; then ok "case ids from NAKODO_DB"
 else bad "case ids from NAKODO_DB" "got: $out"; fi
 expect "case ids for package submit" "$a $b" nakodo --db "$db" package submit ""
-expect "the case id is the first word only" "claimant payer mediator" \
+expect "the case id is the first word only" \
+	"claimant payer mediator claimant-principal payer-principal" \
 	nakodo --db "$db" brief "$a" --as ""
 # no database, or not a database: nothing offered, nothing printed, nothing made
 out=$(cd "$dir" && comp nakodo --db "$dir/none.db" submit "" 2>&1)

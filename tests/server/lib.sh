@@ -114,3 +114,22 @@ sreq() {
 	curl -s -o "$out" -D "$out.h" -w '%{http_code}' --max-time 10 -X "$method" \
 		-H "Authorization: Bearer $token" -H "@$out.sig" "$URL$path"
 }
+
+# money MINOR: "731,337.77", the major-unit form the command prints of 73133777.
+money() { local m=$(($1 / 100)) c=$(printf '%02d' $(($1 % 100))); echo "$(echo "$m" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta').$c"; }
+
+# leaks_in DIR OWNER:FIGURE...: the files of DIR holding a figure, in minor units or as
+# money prints it, that are not its owner's (named OWNER_own.*), as "FILE:PATTERN ...".
+leaks_in() {
+	local dir=$1 planted owner fig pat f out=""
+	shift
+	for planted in "$@"; do
+		owner=${planted%%:*}; fig=${planted#*:}
+		for pat in "$fig" "$(money "$fig")"; do
+			for f in $(grep -rlF -- "$pat" "$dir"); do
+				case $(basename "$f") in "${owner}_own".*) ;; *) out="$out $(basename "$f"):$pat" ;; esac
+			done
+		done
+	done
+	echo "${out# }"
+}

@@ -1,0 +1,108 @@
+#!/bin/bash
+# Principals (issue 17, tool 5) against the real `nakodo serve`: the access matrix of a
+# principal's token over every route (it may join, read its party's briefing and the
+# receipt, and rotate its own token; nothing else), another case's principal, a revoked
+# principal's token stopping at once, and a leak hunt: a party's figure reaches that
+# party and its own principal only, never the other side or the other side's principal,
+# and the database holds no figure in clear.
+set -u
+. "$(dirname "$0")/../server/lib.sh"
+
+echo "TAP version 13"
+start_server --rate 1000 --burst 1000
+check "server starts" test -n "$PORT"
+P_RULES=$(jq -c '. + {principals: true}' <<<"$RULES")
+popen() { new_case "$P_RULES" && CPT=$(jq -r '.tokens["claimant-principal"]' "$(last)") &&
+	  PPT=$(jq -r '.tokens["payer-principal"]' "$(last)"); }
+popen; OTHER_CPT=$CPT
+Z64=$(printf '0%.0s' $(seq 64)); Z128=$Z64$Z64
+KOREA=$(jq -c . "$(dirname "$0")/../../examples/claims-1962-package-korea.json")
+# route | body | expected for: claimant-principal payer-principal other case's principal
+matrix=(
+	"GET /metrics|-|403 403 403"
+	"POST /v1/cases|{\"rules\":$RULES}|403 403 403"
+	"GET /v1/cases|-|403 403 403"
+	"GET /v1/cases/overview|-|403 403 403"
+	"POST /v1/analyze|{}|403 403 403"
+	"POST /v1/cases/{id}/figures|{\"amount\":5000}|403 403 403"
+	"POST /v1/cases/{id}/extensions|{\"amount\":100}|403 403 403"
+	"POST /v1/cases/{id}/package|{\"valuation\":$KOREA}|403 403 403"
+	"POST /v1/cases/{id}/proposals|{\"amount\":5000}|403 403 403"
+	"POST /v1/cases/{id}/answers|{\"accept\":true}|403 403 403"
+	"POST /v1/cases/{id}/close|{}|403 403 403"
+	"POST /v1/cases/{id}/join|{\"sign\":\"$Z64\",\"seal\":\"$Z64\",\"signature\":\"$Z128\"}|400 400 403"
+	"GET /v1/cases/{id}/brief|-|200 200 403"
+	"GET /v1/cases/{id}/log|-|403 403 403"
+	"GET /v1/cases/{id}/receipt|-|409 409 403"
+	"POST /v1/cases/{id}/tokens/payer|{}|403 403 403"
+	"DELETE /v1/cases/{id}/tokens/claimant|-|403 403 403"
+	"POST /v1/cases/{id}/tokens/claimant-principal|{}|403 403 403"
+	"POST /v1/cases/{id}/token/rotate|{}|200 200 403"
+	"POST /v1/cases/{id}/messages|{\"envelope\":\"AAAA\"}|403 403 403"
+	"GET /v1/cases/{id}/messages|-|403 403 403"
+	"POST /v1/cases/{id}/deposit|{\"envelope\":\"AAAA\"}|403 403 403"
+	"DELETE /v1/cases/{id}/deposit|{}|403 403 403"
+)
+for row in "${matrix[@]}"; do
+	IFS='|' read -r route body want <<<"$row"
+	method=${route%% *}; path=${route#* }
+	popen
+	before=$(events "$CASE" "$MT")
+	path=${path//\{id\}/$CASE}
+	[ "$body" = "-" ] && body=""
+	got=""
+	for tok in "$CPT" "$PPT" "$OTHER_CPT"; do
+		got="$got $(req matrix "$tok" "$method" "$path" "$body")"
+	done
+	is "principals' access: $route" "${got# }" "$want"
+	after=$(events "$CASE" "$MT")
+	[ "$route" = "POST /v1/cases/{id}/token/rotate" ] || is "  changed nothing in the log" "$after" "$before"
+done
+
+# ---- the principal's brief is its party's, and names it ----
+popen
+req b "$CPT" GET "/v1/cases/$CASE/brief" >/dev/null
+is "the claimant's principal is shown the claimant's briefing" \
+	"$(jq -r '.role, .viewer' "$(last)" | tr '\n' ' ')" "claimant claimant-principal "
+req b "$CT" GET "/v1/cases/$CASE/brief" >/dev/null
+is "the claimant's own briefing names no viewer" "$(jq -r 'has("viewer")' "$(last)")" false
+
+# ---- a revoked principal's token stops at once ----
+is "the mediator revokes the payer's principal" \
+	"$(req r "$MT" DELETE "/v1/cases/$CASE/tokens/payer-principal")" 200
+is "  its next read is refused" "$(req b "$PPT" GET "/v1/cases/$CASE/brief")" 401
+is "  and the claimant's principal still reads" "$(req b "$CPT" GET "/v1/cases/$CASE/brief")" 200
+
+# ---- the leak hunt ----
+D1=73133777; O1=61337111
+LEAK="$TMP/leak"; mkdir -p "$LEAK"
+lreq() { req "../leak/$1" "${@:2}" >/dev/null; }
+lcli() { local tag=$1 tok=$2; shift 2; NAKODO_SERVER=$URL NAKODO_TOKEN=$tok "$NAKODO" "$@" >"$LEAK/$tag.cli.$(date +%s%N)" 2>&1; }
+popen
+lreq claimant_own "$CT" POST "/v1/cases/$CASE/figures" "{\"amount\":$D1}"
+for who in claimant_own:$CPT payer_own:$PPT payer_own:$PT; do
+	lreq "${who%%:*}" "${who#*:}" GET "/v1/cases/$CASE/brief"
+	lcli "${who%%:*}" "${who#*:}" brief "$CASE"
+	lcli "${who%%:*}" "${who#*:}" --json brief "$CASE"
+done
+lreq payer_own "$PT" POST "/v1/cases/$CASE/figures" "{\"amount\":$O1}"
+for who in claimant_own:$CPT claimant_own:$CT payer_own:$PPT payer_own:$PT; do
+	lreq "${who%%:*}" "${who#*:}" GET "/v1/cases/$CASE/brief"
+	lreq "${who%%:*}" "${who#*:}" POST "/v1/cases/$CASE/figures" "{\"amount\":5}"
+	lcli "${who%%:*}" "${who#*:}" brief "$CASE"
+done
+lreq operator "$OP" GET /metrics
+lreq operator "$OP" GET /v1/cases/overview
+stop_server
+cp "$TMP/server.log" "$LEAK/server.log"
+is "leak hunt with principals: no figure outside its own side's answers" \
+	"$(leaks_in "$LEAK" claimant:$D1 payer:$O1)" ""
+check "  the claimant's figure does reach its principal, in words too" \
+	bash -c "grep -qF '$(money $D1)' <(cat '$LEAK'/claimant_own.cli.*)"
+db_file=${DB#sqlite:}
+if [ -f "$db_file" ]; then
+	check "the database holds neither figure in clear" \
+		bash -c "! grep -aqE '$D1|$O1' '$db_file'"
+fi
+echo "1..$n"
+exit $((failed > 0))
