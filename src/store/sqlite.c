@@ -501,8 +501,11 @@ static enum nk_status sq_relax_sync(void *state, struct nk_error *err)
 }
 
 /* fdatasync on any descriptor of the WAL flushes every frame written through any
- * connection: the page cache is per file. No WAL means everything was checkpointed,
- * and a checkpoint syncs the database itself. */
+ * connection: the page cache is per file. A grouped connection is open whenever this
+ * runs, and SQLite keeps the WAL while any connection is (a checkpoint truncates it,
+ * never deletes it); so a missing WAL was deleted by hand, SQLite writes on through its
+ * descriptor of the unlinked file, which nothing here can sync: a failure, not a
+ * success that would acknowledge commits never flushed. */
 static enum nk_status sq_flush(const char *location, struct nk_error *err)
 {
 	char wal[PATH_MAX];
@@ -513,8 +516,7 @@ static enum nk_status sq_flush(const char *location, struct nk_error *err)
 		return nk_fail(err, NK_EINVAL, "store", "the database path is too long");
 	fd = open(wal, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return errno == ENOENT ? NK_OK :
-			nk_fail(err, NK_ESTORE, "store", "could not open %s: %s", wal, strerror(errno));
+		return nk_fail(err, NK_ESTORE, "store", "could not open %s: %s", wal, strerror(errno));
 	if (fdatasync(fd) != 0)
 		rc = nk_fail(err, NK_ESTORE, "store", "could not flush %s: %s", wal, strerror(errno));
 	close(fd);
