@@ -2,8 +2,9 @@
 # bench/server (issue 13): with wrk on loopback and 50 connections, RUNS times over a
 # fresh set of CASES open cases each: the rate of GET /healthz (the baseline) and then of
 # authenticated, durable figure submissions spread over those cases, with p50/p99, their
-# ratio and how many commits each disk flush carried (group commit, from /metrics); the
-# median of the runs. Then 50 connections on ONE case (contention on one round), with
+# ratio, how many commits each disk flush carried (group commit, from /metrics) and the
+# server's CPU time per submission; the median of the runs. Then 50 connections on ONE
+# case (contention on one round), with
 # the case's log checked: one evaluation per round, one figure per role and round, as
 # many figures as answers 200. Then resident memory with 10,000 and 100,000 open cases,
 # and the start-up time of a server over the 100,000 (BIG=0 skips this part).
