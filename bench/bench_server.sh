@@ -2,8 +2,9 @@
 # bench/server (issue 13): with wrk on loopback and 50 connections, RUNS times over a
 # fresh set of CASES open cases each: the rate of GET /healthz (the baseline) and then of
 # authenticated, durable figure submissions spread over those cases, with p50/p99, their
-# ratio and how many commits each disk flush carried (group commit, from /metrics); the
-# median of the runs. Then 50 connections on ONE case (contention on one round), with
+# ratio, how many commits each disk flush carried (group commit, from /metrics) and the
+# server's CPU time per submission; the median of the runs. Then 50 connections on ONE
+# case (contention on one round), with
 # the case's log checked: one evaluation per round, one figure per role and round, as
 # many figures as answers 200. Then resident memory with 10,000 and 100,000 open cases,
 # and the start-up time of a server over the 100,000 (BIG=0 skips this part).
@@ -38,6 +39,8 @@ start() {
 	echo "$OP" >"$TMP/op"
 	URL="http://127.0.0.1:$PORT"
 }
+# the server's CPU time so far (user and system, all threads), in clock ticks
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$PID/stat"; }
 rss() { awk '/^VmRSS/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$PID/status"; }
 metric() { curl -s -H "Authorization: Bearer $OP" "$URL/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -55,25 +58,33 @@ for run in $(seq "$RUNS"); do
 	wrk -t2 -c50 -d"${SECS}s" --latency "$URL/healthz" >"$TMP/healthz"
 	hz=$(awk '/^Requests\/sec/ { print $2 }' "$TMP/healthz")
 	c0=$(metric nakodo_store_commits_total); f0=$(metric nakodo_store_flushes_total)
+	t0=$(cpu_ticks)
 	BENCH_CASES="$TMP/cases" BENCH_THREADS=2 wrk -t2 -c50 -d"${SECS}s" --latency \
 		-s "$HERE/bench_server_submit.lua" "$URL" >"$TMP/submit"
+	t1=$(cpu_ticks)
 	c1=$(metric nakodo_store_commits_total); f1=$(metric nakodo_store_flushes_total)
+	n=$(awk '$2 == "requests" && $3 == "in" { print $1 }' "$TMP/submit")
+	# the server's CPU per submission: what bounds the rate on a CPU-bound machine,
+	# and much steadier than the rate while other load shares the cores
+	cpu=$(echo "scale=0; ($t1 - $t0) * 1000000 / $(getconf CLK_TCK) / ($n + 1)" | bc)
 	sub=$(awk '/^Requests\/sec/ { print $2 }' "$TMP/submit")
 	p50=$(awk '$1 == "50%" { print $2 }' "$TMP/submit" | ms)
 	p99=$(awk '$1 == "99%" { print $2 }' "$TMP/submit" | ms)
 	bad=$(sed -n 's/^submissions: [0-9]* requests, \([0-9]*\) not 200.*/\1/p' "$TMP/submit")
 	ratio=$(echo "scale=4; $sub / $hz" | bc)
 	cpf=$(echo "scale=2; ($c1 - $c0) / ($f1 - $f0 + 0.0001)" | bc)
-	echo "$hz $sub $ratio $p50 $p99 $cpf $bad" >>"$TMP/rows"
+	echo "$hz $sub $ratio $p50 $p99 $cpf $bad $cpu" >>"$TMP/rows"
 	printf 'run %d: /healthz %s req/s (p50 %s ms, p99 %s ms); submissions %s req/s ' "$run" \
 		"$hz" "$(awk '$1 == "50%" { print $2 }' "$TMP/healthz" | ms)" \
 		"$(awk '$1 == "99%" { print $2 }' "$TMP/healthz" | ms)" "$sub"
-	printf '(p50 %s ms, p99 %s ms, %s not 200); ratio %s; %s commits per flush; load %s\n' \
-		"$p50" "$p99" "$bad" "$ratio" "$cpf" "$(cut -d' ' -f1 /proc/loadavg)"
+	printf '(p50 %s ms, p99 %s ms, %s not 200); ratio %s; %s commits per flush; ' \
+		"$p50" "$p99" "$bad" "$ratio" "$cpf"
+	printf '%s us of server CPU per submission; load %s\n' "$cpu" "$(cut -d' ' -f1 /proc/loadavg)"
 done
 col() { awk -v c="$1" '{ print $c }' "$TMP/rows" | median; }
 [ "$RUNS" -gt 0 ] && echo "median of $RUNS: /healthz $(col 1) req/s; submissions $(col 2) req/s;" \
-	"ratio $(col 3); p50 $(col 4) ms; p99 $(col 5) ms; $(col 6) commits per flush"
+	"ratio $(col 3); p50 $(col 4) ms; p99 $(col 5) ms; $(col 6) commits per flush;" \
+	"$(col 8) us of server CPU per submission"
 
 # Contention: 50 connections on one case, then its log checked by the mediator.
 [ "$RUNS" -gt 0 ] || CONTEND=0

@@ -25,8 +25,18 @@ static enum nk_status get_seed(const struct nk_case_env *env, const char *id,
 enum nk_status case_replay(const struct nk_case_env *env, const struct case_state *st,
 			   int count, struct nk_round_result *results, struct nk_error *err)
 {
-	uint8_t seed[NK_SEED_BYTES];
 	struct nk_round_figures figures[NK_ROUNDS_MAX];
+	enum nk_status rc = case_replay_figures(env, st, count, results, figures, err);
+
+	sodium_memzero(figures, sizeof(figures));
+	return rc;
+}
+
+enum nk_status case_replay_figures(const struct nk_case_env *env, const struct case_state *st,
+				   int count, struct nk_round_result *results,
+				   struct nk_round_figures *figures, struct nk_error *err)
+{
+	uint8_t seed[NK_SEED_BYTES];
 	char name[NK_SECRET_NAME_MAX];
 	enum nk_status rc;
 
@@ -34,7 +44,7 @@ enum nk_status case_replay(const struct nk_case_env *env, const struct case_stat
 		return nk_fail(err, NK_ECORRUPT, "log", "more rounds than the rules allow");
 	if ((rc = get_seed(env, st->id, seed, err)) != NK_OK)
 		return rc;
-	memset(figures, 0, sizeof(figures));
+	memset(figures, 0, sizeof(*figures) * NK_ROUNDS_MAX);
 	for (int i = 1; i <= count && rc == NK_OK; i++) {
 		const struct case_round *r = &st->fig.rounds[i - 1];
 		struct nk_round_figures *f = &figures[i - 1];
@@ -57,7 +67,6 @@ enum nk_status case_replay(const struct nk_case_env *env, const struct case_stat
 		     (r->deal != NK_NO_DEAL && r->figure != results[i - 1].figure)))
 			rc = nk_fail(err, NK_ECORRUPT, "log", "round %d does not replay to its recorded outcome", i);
 	}
-	sodium_memzero(figures, sizeof(figures));
 	sodium_memzero(seed, sizeof(seed));
 	return rc;
 }

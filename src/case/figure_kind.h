@@ -14,6 +14,13 @@ extern const struct case_kind case_kind_figures;
 NK_MUST_USE enum nk_status case_replay(const struct nk_case_env *env, const struct case_state *st,
 				       int count, struct nk_round_result *results,
 				       struct nk_error *err);
+/* The same, leaving the figures it read in figures[NK_ROUNDS_MAX] (extensions 0 where
+ * none), for a caller that needs them too; the caller wipes them. */
+NK_MUST_USE enum nk_status case_replay_figures(const struct nk_case_env *env,
+					       const struct case_state *st, int count,
+					       struct nk_round_result *results,
+					       struct nk_round_figures *figures,
+					       struct nk_error *err);
 
 /* What the parties may still see of an ended case, sealed under names the purge spares
  * (NK_SECRET_KEPT): a random settlement's seed (figure_case.c, keep_seed) and each

@@ -78,7 +78,10 @@ struct MHD_Response *answer_body(const struct http_request *req, unsigned status
 struct MHD_Response *answer_json(const struct http_request *req, unsigned *status, json_t *obj,
 				 const char *type)
 {
-	char *text = obj ? json_dumps(obj, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+	/* One line, keys sorted, ", " and ": " between members: what every reader parses,
+	 * and the "key": value pairs that scripts search for, without the indentation
+	 * that cost an answer 7% of its CPU (bench/README.md). */
+	char *text = obj ? json_dumps(obj, JSON_SORT_KEYS) : NULL;
 
 	json_decref(obj);
 	if (!text)

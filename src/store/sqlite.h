@@ -59,6 +59,7 @@ struct sq_store {
 	char *path;
 	sqlite3_stmt *stmt[SQ_COUNT];
 	bool checkpoint_owed;	/* grouped: the WAL is long, checkpoint at the next read */
+	int checkpoint_frames;	/* the WAL's length at this connection's last checkpoint */
 };
 
 /* sqlite_stmt.c: running a prepared statement. fail maps an SQLite result code to a

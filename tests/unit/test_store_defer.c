@@ -201,6 +201,35 @@ static void checkpoint_waits_for_a_read_outside_the_turn(void **state)
 	assert_int_equal(count_events(fx->store, "d3"), (size_t)commits);
 }
 
+/* A WAL deleted by hand: SQLite writes on through its open descriptor of the unlinked
+ * file, which no flush by path can reach, so a flush that found no WAL and called that
+ * success acknowledged commits that were never synced. */
+static void missing_wal_fails_the_flush(void **state)
+{
+	struct fixture *fx = *state;
+	struct nk_store_group *group = NULL;
+	struct nk_store *st = NULL;
+	struct seen s = { .gate = false };
+	char wal[200];
+	uint64_t ticket;
+	bool failed = false;
+
+	open_deferred(fx, &group, &st, &s);
+	create_case(st, "d4");
+	assert_true(wait_seen(&s, nk_store_durable_ticket(st), false));
+	snprintf(wal, sizeof(wal), "%s-wal", fx->db);
+	assert_int_equal(unlink(wal), 0);
+	begin(st);
+	append(st, "d4", "claimant", "figure", "{}");
+	commit(st);
+	ticket = nk_store_durable_ticket(st);
+	assert_true(wait_seen(&s, ticket, true));
+	assert_true(nk_store_group_durable(group, ticket, &failed));
+	assert_true(failed);
+	assert_true(nk_store_group_failed(group));
+	close_deferred(group, st, &s);
+}
+
 static const struct store_test sqlite_only[] = {
 	{ "deferred_commit_returns_before_its_flush", deferred_commit_returns_before_its_flush },
 	{ "failed_flush_is_reported_and_refuses_later_commits",
@@ -208,6 +237,7 @@ static const struct store_test sqlite_only[] = {
 	{ "defer_flag_is_known", defer_flag_is_known },
 	{ "checkpoint_waits_for_a_read_outside_the_turn",
 	  checkpoint_waits_for_a_read_outside_the_turn },
+	{ "missing_wal_fails_the_flush", missing_wal_fails_the_flush },
 };
 
 int main(void)
