@@ -47,6 +47,9 @@ struct nk_rules {
 	 * the time (ms since the epoch, UTC) past which the case closes. */
 	int64_t round_time_ms;		/* 0, or NK_ROUND_TIME_MIN_MS..NK_ROUND_TIME_MAX_MS */
 	int64_t deadline_ms;
+	/* Blind rounds (doc/blind.md): the parties' clients compute each round between
+	 * themselves; the go-between relays their messages and never takes a figure. */
+	bool blind;
 };
 
 #define NK_ROUND_TIME_MIN_MS 60000LL			/* a minute */

@@ -17,7 +17,7 @@ static const struct {
 	const char *name;
 	int version;	/* the version written today */
 } events[CASE_EV_COUNT] = {
-	[CASE_EV_OPENED] = { "opened", 3 },	/* 2: a title; 3: deadlines */
+	[CASE_EV_OPENED] = { "opened", 4 },	/* 2: a title; 3: deadlines; 4: blind */
 	[CASE_EV_FIGURE] = { "figure", 1 },
 	[CASE_EV_EXTENSION] = { "extension", 1 },
 	[CASE_EV_ROUND] = { "round", 1 },

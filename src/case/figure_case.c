@@ -3,7 +3,10 @@
  * the round), the mediator's proposal after an impasse and the parties' answers. Each
  * runs inside the transaction case.c begins and ends, and appends its events and sealed
  * figures there or nothing. */
+#include "case/blind_case.h"
 #include "case/figure_kind.h"
+
+#include <nakodo/blind_case.h>
 
 #include <nakodo/seal.h>
 
@@ -140,7 +143,8 @@ enum nk_status nk_case_open_titled(const struct nk_case_env *env, const struct n
 	char new_id[NK_CASE_ID_MAX];
 	enum nk_status rc;
 
-	if ((rc = nk_rules_check(rules, err)) != NK_OK ||
+	if ((rc = rules->blind ? nk_case_blind_rules_check(rules, err)
+			       : nk_rules_check(rules, err)) != NK_OK ||
 	    (title && (rc = nk_title_check(title, "title", err)) != NK_OK))
 		return rc;
 	if (rules->deadline_ms && (rules->deadline_ms <= case_now_ms(env) ||
@@ -151,8 +155,9 @@ enum nk_status nk_case_open_titled(const struct nk_case_env *env, const struct n
 	case_fill_random(env, seed, sizeof(seed));
 	nk_bargain_commit_seed(seed, commitment);
 	rc = case_create(env, new_id, "seed", seed, sizeof(seed),
-			 case_event_opened_deadlines(case_event_opened_titled(
-				 case_event_opened_encode(rules, commitment), title), rules),
+			 case_event_opened_blind(case_event_opened_deadlines(
+				 case_event_opened_titled(case_event_opened_encode(rules, commitment),
+							  title), rules), rules),
 			 before_commit, arg, err);
 	sodium_memzero(seed, sizeof(seed));
 	if (rc == NK_OK)
@@ -217,6 +222,11 @@ static enum nk_status submit(const struct nk_case_env *env, struct case_state *s
 
 	if ((rc = case_refuse_state(st, NK_STATE_OPEN, err)) != NK_OK)
 		return rc;
+	if (st->fig.rules.blind)	/* the go-between never holds a figure of a blind case */
+		return nk_fail(err, NK_EREFUSED, extension ? "extension" : "figure",
+			       "this case is blind: its rounds are computed by the parties' own "
+			       "clients (nakodo submit in remote mode), and the go-between takes "
+			       "no figure or deal-closer");
 	if ((rc = case_check_round(st, round, err)) != NK_OK)
 		return rc;
 	if (extension) {

@@ -106,6 +106,9 @@ static void print_deadlines(FILE *f, const struct nk_brief *b)
 	char when[NK_TIME_TEXT_MAX], left[NK_TIME_TEXT_MAX];
 	int64_t now = nk_time_now_ms();
 
+	if (r->blind)
+		fprintf(f, "blind: the parties' own clients compute each round; the go-between "
+			"holds no figure\n");
 	if (r->round_time_ms) {
 		nk_time_format_left(r->round_time_ms, left);
 		fprintf(f, "round time: %s; a round not complete by then lapses, its figures "

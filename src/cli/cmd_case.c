@@ -1,6 +1,7 @@
 /* nakodo case new | case list: open a case under declared rules, list the cases. */
 #include "backend.h"
 #include "util.h"
+#include <nakodo/blind_case.h>
 #include <nakodo/case_json.h>
 #include <nakodo/time.h>
 
@@ -12,7 +13,7 @@ static const char new_help[] =
 	"usage: nakodo case new --currency CODE [--rounds N] [--settle RULE] [--grid AMOUNT]\n"
 	"                       [--hints none|P1,P2,...] [--range LOW:HIGH] [--leakage-bits B]\n"
 	"                       [--proposals N] [--no-monotone] [--title TEXT]\n"
-	"                       [--round-time DURATION] [--deadline TIME]\n\n"
+	"                       [--round-time DURATION] [--deadline TIME] [--blind]\n\n"
 	"Opens a case and prints its id. The rules are fixed now and never change.\n\n"
 	"  --currency CODE     ISO 4217 code: USD, EUR, GBP, JPY, KRW, ... (required)\n"
 	"  --rounds N          at most N rounds of figures, 1..50 (default 3)\n"
@@ -36,7 +37,12 @@ static const char new_help[] =
 	"                      starts again; a party that had not submitted is told so, the\n"
 	"                      other only that it lapsed; three lapses close the case\n"
 	"  --deadline TIME     the case closes at TIME unless settled (UTC, e.g.\n"
-	"                      2027-01-31T17:00:00Z; ahead, within 366 days)\n\n"
+	"                      2027-01-31T17:00:00Z; ahead, within 366 days)\n"
+	"  --blind             the parties' own clients compute each round between themselves\n"
+	"                      (nakodo submit with --server): the go-between relays messages\n"
+	"                      it cannot read and never holds a figure (doc/blind.md). Both\n"
+	"                      parties join with their keys first; refused: --settle random,\n"
+	"                      and hints with more than one round\n\n"
 	"A midpoint settlement tells each side the other's figure to within one grid step;\n"
 	"a coarse --grid or --settle random blunts that.\n\n"
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN; the operator's or a\n"
@@ -71,6 +77,7 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		{ "no-monotone", no_argument, NULL, 'm' }, { "title", required_argument, NULL, 'T' },
 		{ "round-time", required_argument, NULL, 't' },
 		{ "deadline", required_argument, NULL, 'D' },
+		{ "blind", no_argument, NULL, 'B' },
 		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct cli_backend be = { .create = true };
@@ -139,7 +146,9 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		nk_fail(&err, NK_EINVAL, "round-time", "a round's time is from 1 minute to 90 days");
 		return cli_report(ctx, &err);
 	}
-	if (nk_rules_check(&rules, &err) != NK_OK ||
+	rules.blind = text['B'] != NULL;
+	if ((rules.blind ? nk_case_blind_rules_check(&rules, &err)
+			 : nk_rules_check(&rules, &err)) != NK_OK ||
 	    (text['T'] && nk_title_check(text['T'], "title", &err) != NK_OK))
 		return cli_report(ctx, &err);
 

@@ -40,6 +40,8 @@ json_t *nk_rules_to_json(const struct nk_rules *r)
 		nk_time_format_utc(r->deadline_ms, when);
 		obj = nk_json_set(obj, "deadline", json_string(when));
 	}
+	if (obj && r->blind)	/* likewise only when blind */
+		obj = nk_json_set(obj, "blind", json_true());
 	return obj;
 }
 
@@ -64,7 +66,7 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 	static const char *const known[] = {
 		"currency", "rounds", "monotone", "settle", "band_bp", "band_amount", "grid",
 		"hints_bp", "range_low", "range_high", "leakage_bits", "proposals",
-		"round_time", "deadline",	/* optional: from here on */
+		"round_time", "deadline", "blind",	/* optional: from here on */
 	};
 	const size_t required = 12;	/* the members before "round_time" */
 	struct nk_rules r;
@@ -145,6 +147,12 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 	if (v && (rc = nk_time_parse_utc(json_string_value(v), "deadline", &r.deadline_ms,
 					 err)) != NK_OK)
 		return rc;
+	v = json_object_get(obj, "blind");
+	if (v && !json_is_boolean(v))
+		return nk_fail(err, NK_EINVAL, "blind", "must be true or false");
+	r.blind = json_is_true(v);
+	/* A blind case's rules are checked where it is opened (nk_case_blind_rules_check,
+	 * in the case layer, which knows what the parties' computation can keep). */
 	if ((rc = nk_rules_check(&r, err)) != NK_OK)
 		return rc;
 	*out = r;

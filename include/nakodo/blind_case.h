@@ -1,0 +1,16 @@
+/* A blind case (doc/blind.md): a case of figures whose rounds the two parties' clients
+ * compute between themselves, the go-between relaying their messages. What a blind case's
+ * rules may say, beyond what any case's may. */
+#ifndef NAKODO_BLIND_CASE_H
+#define NAKODO_BLIND_CASE_H
+
+#include <nakodo/bargain.h>
+#include <nakodo/status.h>
+
+/* nk_rules_check, then nk_blind_rules_check (what the engine computes), then what a blind
+ * case cannot keep from the go-between or does not compute yet, each refused naming the
+ * rule and the reason. rules->blind is not required (the caller asks for a blind case). */
+NK_MUST_USE enum nk_status nk_case_blind_rules_check(const struct nk_rules *rules,
+						     struct nk_error *err);
+
+#endif

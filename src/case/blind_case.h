@@ -1,0 +1,20 @@
+/* The opening's blind member (blind_case.c): version 4 of a figures opening adds
+ * {"v": 4, "blind": true} when the case is blind, and nothing otherwise, so that every
+ * other case keeps the bytes it had. */
+#ifndef NAKODO_CASE_BLIND_CASE_H
+#define NAKODO_CASE_BLIND_CASE_H
+
+#include <nakodo/bargain.h>
+#include <nakodo/status.h>
+
+#include <jansson.h>
+
+/* body with the member when rules->blind; NULL-safe, NULL when out of memory. */
+json_t *case_event_opened_blind(json_t *body, const struct nk_rules *rules);
+/* rules->blind from a body of version; false before version 4; NK_ECORRUPT when the
+ * member is there and not true. */
+NK_MUST_USE enum nk_status case_event_opened_blind_decode(const json_t *body, int version,
+							  struct nk_rules *rules,
+							  struct nk_error *err);
+
+#endif
