@@ -515,6 +515,8 @@ const struct route server_routes[] = {
 	{ "GET", "/v1/cases/{id}/messages", PARTIES | ACCESS_MEDIATOR, NULL, h_inbox, true },
 	{ "POST", "/v1/cases/{id}/deposit", PARTIES, envelope_fields, h_deposit, false },
 	{ "DELETE", "/v1/cases/{id}/deposit", PARTIES, signed_fields, h_withdraw, false },
+	{ "POST", "/v1/cases/{id}/blind/messages", PARTIES, relay_fields, relay_put, true },
+	{ "GET", "/v1/cases/{id}/blind/messages", PARTIES, NULL, relay_get, true },
 };
 
 const size_t server_route_count = sizeof(server_routes) / sizeof(server_routes[0]);
@@ -529,6 +531,8 @@ bool route_signed_body(const struct route *route)
 
 size_t route_body_max(const struct route *route, size_t limit)
 {
+	if (route->fields == relay_fields && limit < RELAY_BODY_MAX)
+		return RELAY_BODY_MAX;
 	return route->fields == envelope_fields && limit < ENVELOPE_BODY_MAX ? ENVELOPE_BODY_MAX : limit;
 }
 
