@@ -39,6 +39,7 @@ static const struct {
 	[CASE_EV_PACKAGE_ANSWER] = { "package_answer", 1 },
 	[CASE_EV_PACKAGE_RESULT] = { "package_result", 1 },
 	[CASE_EV_LAPSED] = { "lapsed", 1 },
+	[CASE_EV_BLIND_OUTCOME] = { "blind_outcome", 1 },
 };
 
 const char *case_event_name(enum case_event type)

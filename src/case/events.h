@@ -44,6 +44,7 @@ enum case_event {
 	CASE_EV_PACKAGE_ANSWER,
 	CASE_EV_PACKAGE_RESULT,
 	CASE_EV_LAPSED,
+	CASE_EV_BLIND_OUTCOME,	/* a party's outcome of a blind round (blind_outcome.c) */
 	CASE_EV_COUNT
 };
 

@@ -170,18 +170,27 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 				     bool *ended, struct nk_error *err)
 {
 	struct nk_round_result results[NK_ROUNDS_MAX];
-	const struct nk_round_result *res;
+	enum nk_status rc = case_replay(env, st, st->round, results, err);
+
+	if (rc == NK_OK)
+		rc = case_round_conclude(env, st, &results[st->round - 1], ended, err);
+	sodium_memzero(results, sizeof(results));
+	return rc;
+}
+
+enum nk_status case_round_conclude(const struct nk_case_env *env, struct case_state *st,
+				   const struct nk_round_result *res, bool *ended,
+				   struct nk_error *err)
+{
 	int r = st->round;
 	json_t *body;
 	enum nk_status rc;
 
-	if ((rc = case_replay(env, st, r, results, err)) != NK_OK)
-		goto out;
-	res = &results[r - 1];
 	body = case_event_round_encode(r, res->deal, res->figure);
 	if ((rc = case_append(env, st->id, "go-between", CASE_EV_ROUND, body, err)) != NK_OK)
 		goto out;
-	if (res->deal == NK_NO_DEAL && st->fig.rules.hint_count > 0 &&
+	/* a blind round's hints are each side's own, sealed by its client (blind_outcome.c) */
+	if (res->deal == NK_NO_DEAL && st->fig.rules.hint_count > 0 && !st->fig.rules.blind &&
 	    ((rc = keep_hint(env, st->id, r, NK_CLAIMANT, &res->claimant, err)) != NK_OK ||
 	     (rc = keep_hint(env, st->id, r, NK_PAYER, &res->payer, err)) != NK_OK))
 		goto out;
@@ -204,7 +213,6 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 	if (rc == NK_OK && *ended)
 		rc = case_end(env, st->id, err);
 out:
-	sodium_memzero(results, sizeof(results));
 	return rc;
 }
 
@@ -370,6 +378,7 @@ const struct case_kind case_kind_figures = {
 		[NK_ACTION_EXTEND] = { NULL, submit },
 		[NK_ACTION_ANSWER] = { NULL, answer },
 		[NK_ACTION_PROPOSE] = { NULL, propose },
+		[NK_ACTION_BLIND_OUTCOME] = { NULL, blind_outcome_act },
 	},
 	.brief = figure_brief,
 	.itself = "is a case of figures, not of packages",

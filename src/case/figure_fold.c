@@ -211,5 +211,6 @@ const case_apply_fn figure_appliers[CASE_EV_COUNT] = {
 	[CASE_EV_ANSWER] = apply_answer,
 	[CASE_EV_PROPOSAL_RESULT] = apply_proposal_result,
 	[CASE_EV_SETTLED] = apply_settled,
+	[CASE_EV_BLIND_OUTCOME] = blind_apply_outcome,
 	[CASE_EV_LAPSED] = apply_lapsed,
 };

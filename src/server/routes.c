@@ -284,6 +284,12 @@ static enum nk_status h_answer(struct route_call *call, struct nk_error *err)
 	return act(call, NK_ACTION_ANSWER, caller_role(call), err);
 }
 
+/* A party's signed outcome of a blind round (doc/blind.md, "The outcome"). */
+static enum nk_status h_blind_outcome(struct route_call *call, struct nk_error *err)
+{
+	return act(call, NK_ACTION_BLIND_OUTCOME, caller_role(call), err);
+}
+
 static enum nk_status h_close(struct route_call *call, struct nk_error *err)
 {
 	return act(call, NK_ACTION_CLOSE, NK_MEDIATOR, err);
@@ -517,6 +523,8 @@ const struct route server_routes[] = {
 	{ "DELETE", "/v1/cases/{id}/deposit", PARTIES, signed_fields, h_withdraw, false },
 	{ "POST", "/v1/cases/{id}/blind/messages", PARTIES, relay_fields, relay_put, true },
 	{ "GET", "/v1/cases/{id}/blind/messages", PARTIES, NULL, relay_get, true },
+	{ "POST", "/v1/cases/{id}/blind/outcome", PARTIES, envelope_fields, h_blind_outcome,
+	  false },
 };
 
 const size_t server_route_count = sizeof(server_routes) / sizeof(server_routes[0]);
