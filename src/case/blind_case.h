@@ -7,21 +7,14 @@
 #include <nakodo/bargain.h>
 #include <nakodo/status.h>
 
+#include <nakodo/blind_case.h>
+
 #include <jansson.h>
 
 struct case_state;
 struct nk_case_env;
 struct nk_case_request;
 struct nk_request_auth;
-
-/* A blind round's outcome as a party gives it (the envelope of NK_ACTION_BLIND_OUTCOME,
- * compact JSON): {"round": R, "outcome": "no-deal"|"overlap"|"band", "figure": F (a
- * deal's), "commitment": HEX (32 bytes: the side's commitment to its figure), "hint":
- * BASE64 (NK_BLIND_OUTCOME_HINT bytes: its hint sealed for itself, when a plain round
- * would tell one)}. The event blind_outcome records it with "role" and "request". */
-#define NK_BLIND_OUTCOME_MAX 1024
-#define NK_BLIND_OUTCOME_COMMIT 32
-#define NK_BLIND_OUTCOME_HINT 42	/* nonce, two bytes, tag: crypto_secretbox */
 
 /* blind_outcome.c: the action (its kind's table, figure_case.c) and the applier. */
 NK_MUST_USE enum nk_status blind_outcome_act(const struct nk_case_env *env,

@@ -4,7 +4,6 @@
 #include "cli.h"
 #include "signed.h"
 #include <nakodo/files.h>
-#include <nakodo/seal.h>
 #include <nakodo/time.h>
 
 #include <errno.h>
@@ -24,28 +23,6 @@ static const char sign_help[] =
 	"message, POST /v1/cases/CASE/blind/messages); up to 1 MiB.\n";
 
 #define SIGN_BODY_MAX (1u << 20)
-
-/* The headers' signature over method, target and body (NULL: none), as
- * nk_case_read_sign makes it for a bodiless request. */
-static enum nk_status sign_with_body(const struct nk_party_key *key, const char *id,
-				     enum nk_role role, int64_t when, const char *method,
-				     const char *target, const uint8_t *body, size_t body_len,
-				     struct nk_request_auth *out, struct nk_error *err)
-{
-	char *text = NULL;
-	size_t len = 0;
-	enum nk_status rc;
-
-	if (!body)
-		return nk_case_read_sign(key, id, role, when, method, target, out, err);
-	if ((rc = nk_case_read_body(method, target, body, body_len, &text, &len, err)) != NK_OK)
-		return rc;
-	out->number = (uint64_t)when;
-	rc = nk_action_sign(key, id, role, out->number, NK_READ_ACTION, (const uint8_t *)text,
-			    len, out->signature, err);
-	free(text);
-	return rc;
-}
 
 int cmd_sign_read(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -108,8 +85,8 @@ int cmd_sign_read(struct cli_ctx *ctx, int argc, char **argv)
 		free(body);
 		return rc;
 	}
-	if (sign_with_body(key, pos[0], role, when, pos[1], pos[2], body_path ? body : NULL,
-			   body_len, &auth, &err) != NK_OK) {
+	if (nk_case_read_sign_body(key, pos[0], role, when, pos[1], pos[2],
+				   body_path ? body : NULL, body_len, &auth, &err) != NK_OK) {
 		rc = cli_report(ctx, &err);
 	} else {
 		sodium_bin2hex(hex, sizeof(hex), auth.signature, sizeof(auth.signature));

@@ -28,6 +28,7 @@ struct relay_box {
 	struct relay_msg q[RELAY_QUEUE];
 	size_t n, bytes;
 	uint32_t last_seq;
+	uint32_t epoch;		/* how often the sender started over (its message 1) */
 };
 
 struct relay_slot {
@@ -191,6 +192,7 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 	if (s && seq == 1) {	/* the sender starts over: what it sent before is void */
 		box_drop(box, RELAY_QUEUE);
 		box->last_seq = 0;
+		box->epoch++;
 	}
 	if (!s) {
 		call->limited = true;
@@ -224,27 +226,36 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 	return rc;
 }
 
-/* The first message waiting for the caller after number ?after= (those up to it are
- * acknowledged and wiped), or none: {"case", "round", "seq", "data"} or without the last
- * two. */
+/* The first message waiting for the caller after number ?after=K or ?after=E.K (those up
+ * to it are acknowledged and wiped; with E, only while the sender's epoch is still E, so
+ * that a sender that started over is not acknowledged unread), or none: {"case", "round",
+ * "epoch", "seq", "data"} or without the last two. */
 enum nk_status relay_get(struct route_call *call, struct nk_error *err)
 {
 	const enum nk_role role = role_of(call);
 	struct relay_slot *s;
 	struct relay_box *box;
-	long long after = 0;
+	long long after = 0, epoch = -1;
 	int round;
 	char *text = NULL;
-	uint32_t seq = 0;
+	uint32_t seq = 0, box_epoch = 0;
 	enum nk_status rc;
 
 	if (call->after) {
 		char *end;
 
 		after = strtoll(call->after, &end, 10);
+		if (*end == '.' && end > call->after && after >= 0 && after <= UINT32_MAX) {
+			const char *k = end + 1;
+
+			epoch = after;
+			after = strtoll(k, &end, 10);
+			if (end == k)
+				after = -1;
+		}
 		if (!*call->after || *end || after < 0 || after > RELAY_SEQ_MAX)
-			return nk_fail(err, NK_EINVAL, "after", "a message's number, 0 to %d",
-				       RELAY_SEQ_MAX);
+			return nk_fail(err, NK_EINVAL, "after", "a message's number, 0 to %d, "
+				       "after its sender's epoch and a dot", RELAY_SEQ_MAX);
 	}
 	if ((rc = check_case(call, role, 0, &round, err)) != NK_OK)
 		return rc;
@@ -254,8 +265,10 @@ enum nk_status relay_get(struct route_call *call, struct nk_error *err)
 	if (box) {
 		size_t acked = 0;
 
-		while (acked < box->n && box->q[acked].seq <= after)
+		while ((epoch < 0 || epoch == box->epoch) && acked < box->n &&
+		       box->q[acked].seq <= after)
 			acked++;
+		box_epoch = box->epoch;
 		box_drop(box, acked);
 		if (box->n) {
 			size_t cap = sodium_base64_ENCODED_LEN(box->q[0].len,
@@ -269,7 +282,8 @@ enum nk_status relay_get(struct route_call *call, struct nk_error *err)
 		}
 	}
 	pthread_mutex_unlock(&call->srv->relay->mu);
-	call->reply = json_pack("{s:s, s:i}", "case", call->case_id, "round", round);
+	call->reply = json_pack("{s:s, s:i, s:I}", "case", call->case_id, "round", round,
+				"epoch", (json_int_t)box_epoch);
 	if (call->reply && text)
 		call->reply = nk_json_set(nk_json_set(call->reply, "seq", json_integer(seq)),
 					  "data", json_string(text));

@@ -35,8 +35,9 @@ check "a plain case's opening has no blind member and stays below version 4" \
 lnk brief "$CASE" --as claimant >"$TMP/brief"
 check "the briefing says the case is blind" grep -q '^blind: ' "$TMP/brief"
 lnk submit "$CASE" --as claimant 5000 >/dev/null
-is "a plain figure in a blind case is refused (exit 1)" "$?" 1
-check "its error says why" grep -q 'figure: this case is blind' "$TMP/err"
+is "locally, a figure in a blind case is refused (exit 2)" "$?" 2
+check "its error says the round runs through a server" \
+	grep -q "computed with the other party's client through the server" "$TMP/err"
 lnk extend "$CASE" --as payer 100 >/dev/null
 is "a deal-closer in a blind case is refused" "$?" 1
 check "its error names the deal-closer" grep -q 'extension: this case is blind' "$TMP/err"
