@@ -34,6 +34,7 @@ struct run {
 	enum nk_role role;
 	char path[NK_CASE_ID_MAX + 48];
 	uint32_t sent, acked;
+	uint64_t bytes_out, bytes_in;	/* frames through the relay, as the operator sees them */
 	int64_t epoch;		/* the other side's, -1 before its first message */
 	bool greeting;		/* waiting for its hello: it may still start over */
 	bool quiet_restart;	/* before the streams start: its start over is not an error */
@@ -87,6 +88,7 @@ static int post(struct run *x, char kind, const uint8_t *payload, size_t len)
 		rc = remote_call(x->ctx, &x->r, "POST", x->path,
 				 json_pack("{s:i, s:I, s:s}", "round", x->b->round, "seq",
 					   (json_int_t)++x->sent, "data", b64), &reply);
+		x->bytes_out += len + 1;
 	} while (rc == CLI_OK && again-- > 0);
 	free(b64);
 	json_decref(reply);
@@ -150,6 +152,7 @@ static int next(struct run *x, char *kind, size_t *len)
 			}
 			*kind = (char)x->frame[0];
 			*len = got - 1;
+			x->bytes_in += got;
 			return CLI_OK;
 		}
 		json_decref(reply);
@@ -570,6 +573,10 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 		fprintf(ctx->out, "round %d: no deal; a hint was due but withheld by the leakage "
 			"budget\n", b->round);
 	}
+	fprintf(ctx->err, "round %d computed with the %s's client: %llu bytes sent, %llu received "
+		"through the server (all it sees: their sizes and times)\n", b->round,
+		nk_role_name(!b->role), (unsigned long long)x.bytes_out,
+		(unsigned long long)x.bytes_in);
 	rc = give_outcome(&x, be, key, outcome_json(b, b->role, &o, figure, sid, &me));
 	sodium_memzero(&o, sizeof(o));
 out:
