@@ -44,6 +44,8 @@ void cli_print_round(FILE *f, const struct nk_brief *b, int i)
 	if (b->role != NK_MEDIATOR) {
 		if (!r->own_submitted)
 			fprintf(f, " your %s not yet submitted;", own);
+		else if (b->rules.blind)	/* the go-between never held it */
+			fprintf(f, " your outcome given (your %s stayed on your machine);", own);
 		else if (b->figures_deleted)
 			fprintf(f, " your %s submitted (deleted when the case ended);", own);
 		else {

@@ -38,7 +38,7 @@ static const struct party_command party_commands[] = {
 		"answer was lost cannot land in a later round.\n"
 		"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN) it goes to a\n"
 		"nakodo server, and --as may be left out: the token says the role.\n"
-		"In a blind case (case new --blind) the figure never leaves this machine: the\n"
+		"In a blind case (opened blind) the figure never leaves this machine: the\n"
 		"round is computed with the other party's client through the server (--server,\n"
 		"--token and --key needed), waiting for it at most --wait SECONDS (default 300).\n"
 		"It prints the case's safety number to compare once with the other party. Ctrl-C\n"

@@ -195,7 +195,8 @@ static json_t *round_to_json(const struct nk_brief *b, int i)
 		return NULL;
 	if (party) {
 		o = nk_json_set(o, "submitted", json_boolean(r->own_submitted));
-		if (r->own_submitted && !b->figures_deleted)
+		/* a blind case's figures never reach the go-between */
+		if (r->own_submitted && !b->figures_deleted && !b->rules.blind)
 			o = nk_json_set(o, "own_figure", json_integer(r->own_figure));
 		if (r->own_extension && !b->figures_deleted)
 			o = nk_json_set(o, "own_extension", json_integer(r->own_extension));

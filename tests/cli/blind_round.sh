@@ -50,6 +50,14 @@ check "the claimant's client prints where the case stands" grep -q "case $CASE i
 check "and the safety number, on stderr" grep -q '^safety number of case' "$TMP/claimant.err"
 check "both sides print the same safety number" \
 	bash -c "[ \"\$(grep '^safety' '$TMP/claimant.err')\" = \"\$(grep '^safety' '$TMP/payer.err')\" ]"
+NAKODO_SERVER=$URL NAKODO_TOKEN=$CT "$NAKODO" brief "$CASE" --key "$TMP/claimant.nkey" \
+	>"$TMP/brief" 2>&1
+check "the claimant's briefing says its figure stayed on its machine" \
+	grep -q 'round 1: your outcome given (your demand stayed on your machine)' "$TMP/brief"
+NAKODO_SERVER=$URL NAKODO_TOKEN=$CT "$NAKODO" --json brief "$CASE" --key "$TMP/claimant.nkey" \
+	>"$TMP/brief.json" 2>&1
+is "and its JSON has no own figure" "$(jq '.rounds[0] | has("own_figure")' "$TMP/brief.json")" \
+	false
 both 83133.71 61733.13
 is "round 2 ends well" "$CRC $PRC" "0 0"
 both 73313.77 75131.37
