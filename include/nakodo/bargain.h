@@ -74,6 +74,9 @@ struct nk_rules {
 	 * payer-principal), a role with its own token and key that reads its party's
 	 * briefing and does nothing else. Declared at opening, so both sides know it. */
 	bool principals;
+	/* Blind rounds (doc/blind.md): the parties' clients compute each round between
+	 * themselves; the go-between relays their messages and never takes a figure. */
+	bool blind;
 };
 
 #define NK_ROUND_TIME_MIN_MS 60000LL			/* a minute */

@@ -113,6 +113,8 @@ enum nk_case_action {
 	NK_ACTION_DEPOSIT,	/* a sealed deposit (kind deposit) */
 	NK_ACTION_WITHDRAW,	/* take a deposit back before its release */
 	NK_ACTION_PACKAGE,	/* a confidential package valuation (package cases) */
+	NK_ACTION_BLIND_OUTCOME,	/* a party's signed outcome of a blind round (envelope:
+					 * its canonical text, doc/blind.md) */
 };
 
 struct nk_package_valuation;	/* <nakodo/package.h> */

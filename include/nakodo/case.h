@@ -111,6 +111,15 @@ NK_MUST_USE enum nk_status nk_case_read_sign(const struct nk_party_key *key, con
 					     const char *method, const char *target,
 					     struct nk_request_auth *out, struct nk_error *err);
 
+/* nk_case_read_sign for a request with a body signed in headers (content, NULL: none),
+ * as a blind case's relayed messages are. */
+NK_MUST_USE enum nk_status nk_case_read_sign_body(const struct nk_party_key *key,
+						  const char *id, enum nk_role role,
+						  int64_t time_ms, const char *method,
+						  const char *target, const uint8_t *content,
+						  size_t content_len, struct nk_request_auth *out,
+						  struct nk_error *err);
+
 /* Checks a request by role on case id that carries its signature in headers (body: its
  * body, NULL for none): auth may be NULL while role has not joined; once it has, auth
  * must verify with role's registered key (number = the signer's time_ms). NK_EAUTH

@@ -10,7 +10,7 @@
 #include <time.h>
 
 /* Where nk_time_now_ms reads the wall clock: the system's, unless a test executable set
- * another before main (tests/support/test_clock.c). The shipped command never sets one
+ * another before main (tests/support/test_hooks.c). The shipped command never sets one
  * and reads no variable of the environment for its clock. */
 static int64_t (*now_source)(void);
 

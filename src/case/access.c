@@ -39,6 +39,15 @@ enum nk_status nk_case_read_sign(const struct nk_party_key *key, const char *id,
 				 const char *target, struct nk_request_auth *out,
 				 struct nk_error *err)
 {
+	return nk_case_read_sign_body(key, id, role, time_ms, method, target, NULL, 0, out, err);
+}
+
+enum nk_status nk_case_read_sign_body(const struct nk_party_key *key, const char *id,
+				      enum nk_role role, int64_t time_ms, const char *method,
+				      const char *target, const uint8_t *content,
+				      size_t content_len, struct nk_request_auth *out,
+				      struct nk_error *err)
+{
 	struct nk_request_auth auth = { .number = (uint64_t)time_ms };
 	char *body = NULL;
 	size_t len = 0;
@@ -46,7 +55,8 @@ enum nk_status nk_case_read_sign(const struct nk_party_key *key, const char *id,
 
 	if (time_ms < 1)
 		return nk_fail(err, NK_EINVAL, "request", "a signed read's time is after 1970");
-	if ((rc = nk_case_read_body(method, target, NULL, 0, &body, &len, err)) != NK_OK)
+	if ((rc = nk_case_read_body(method, target, content, content_len, &body, &len,
+				    err)) != NK_OK)
 		return rc;
 	rc = nk_action_sign(key, id, role, auth.number, NK_READ_ACTION, (const uint8_t *)body,
 			    len, auth.signature, err);

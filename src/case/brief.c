@@ -16,7 +16,8 @@ static enum nk_status fill_party(const struct nk_case_env *env, const struct cas
 	int evaluated = 0;
 	enum nk_status rc = NK_OK;
 
-	for (int i = 1; i <= st->round; i++)
+	/* a blind case's figures never reached the go-between: nothing to replay or open */
+	for (int i = 1; i <= st->round && !st->fig.rules.blind; i++)
 		if (st->fig.rounds[i - 1].evaluated)
 			evaluated = i;
 	/* the replay reads both sides' figures of the evaluated rounds: the party's own are
@@ -37,6 +38,8 @@ static enum nk_status fill_party(const struct nk_case_env *env, const struct cas
 		struct nk_brief_round *br = &b->rounds[i - 1];
 
 		case_secret_name(name, "figure", i, b->role);
+		if (st->fig.rules.blind)	/* the go-between holds no figure of it */
+			break;
 		if (r->submitted[b->role])
 			rc = case_get_amount(env, st->id, name, &br->own_figure, err);
 		case_secret_name(name, "extension", i, b->role);
@@ -113,7 +116,8 @@ static enum nk_status brief_figures(const struct nk_case_env *env, const struct 
 		if (nk_role_is_party(role) && r->evaluated && r->deal == NK_NO_DEAL) {
 			br->hint = r->hint[role];
 			br->withheld = r->withheld[role];
-			if (!r->hints_logged && st->fig.rules.hint_count > 0 && rc == NK_OK)
+			if (!r->hints_logged && st->fig.rules.hint_count > 0 && rc == NK_OK &&
+			    !st->fig.rules.blind)
 				rc = case_kept_hint(env, st->id, i + 1, role, &br->hint,
 						    &br->withheld, err);
 		}

@@ -63,6 +63,10 @@ struct figure_state {
 	int lapsed_round;
 	bool lapse_missed[2];
 	bool deadline_passed;
+	/* Blind rounds (blind_outcome.c): the outcome each side gave of the open round,
+	 * while r->submitted[side] says it gave one. */
+	enum nk_deal_kind blind_deal[2];
+	int64_t blind_figure[2];
 };
 
 /* What the log of a package case adds: its frame, rounds and proposed package
@@ -132,7 +136,7 @@ typedef enum nk_status (*case_action_fn)(const struct nk_case_env *env, struct c
 typedef enum nk_status (*case_check_fn)(enum nk_role role, const struct nk_case_request *req,
 					struct nk_error *err);
 
-#define CASE_ACTIONS (NK_ACTION_PACKAGE + 1)
+#define CASE_ACTIONS (NK_ACTION_BLIND_OUTCOME + 1)
 
 /* Where a kind's briefing goes: each kind fills its own form (nk_case_brief_any). */
 struct case_briefs {

@@ -49,6 +49,7 @@ enum case_event {
 	CASE_EV_IMPROVEMENT_ROUND,
 	CASE_EV_IMPROVEMENT_ANSWER,
 	CASE_EV_IMPROVEMENT_RESULT,
+	CASE_EV_BLIND_OUTCOME,	/* a party's outcome of a blind round (blind_outcome.c) */
 	CASE_EV_COUNT
 };
 

@@ -3,7 +3,10 @@
  * the round), the mediator's proposal after an impasse and the parties' answers. Each
  * runs inside the transaction case.c begins and ends, and appends its events and sealed
  * figures there or nothing. */
+#include "case/blind_case.h"
 #include "case/figure_kind.h"
+
+#include <nakodo/blind_case.h>
 
 #include <nakodo/seal.h>
 
@@ -149,7 +152,8 @@ enum nk_status nk_case_open_titled(const struct nk_case_env *env, const struct n
 	char new_id[NK_CASE_ID_MAX];
 	enum nk_status rc;
 
-	if ((rc = nk_rules_check(rules, err)) != NK_OK ||
+	if ((rc = rules->blind ? nk_case_blind_rules_check(rules, err)
+			       : nk_rules_check(rules, err)) != NK_OK ||
 	    (title && (rc = nk_title_check(title, "title", err)) != NK_OK))
 		return rc;
 	if (rules->deadline_ms && (rules->deadline_ms <= case_now_ms(env) ||
@@ -160,10 +164,10 @@ enum nk_status nk_case_open_titled(const struct nk_case_env *env, const struct n
 	case_fill_random(env, seed, sizeof(seed));
 	nk_bargain_commit_seed(seed, commitment);
 	rc = case_create(env, new_id, "seed", seed, sizeof(seed),
-			 case_event_opened_principals(case_event_opened_deadlines(
-				 case_event_opened_titled(
+			 case_event_opened_blind(case_event_opened_principals(
+				 case_event_opened_deadlines(case_event_opened_titled(
 					 case_event_opened_encode(rules, commitment), title),
-				 rules), rules),
+				 rules), rules), rules),
 			 before_commit, arg, err);
 	sodium_memzero(seed, sizeof(seed));
 	if (rc == NK_OK)
@@ -176,18 +180,27 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 				     bool *ended, struct nk_error *err)
 {
 	struct nk_round_result results[NK_ROUNDS_MAX];
-	const struct nk_round_result *res;
+	enum nk_status rc = case_replay(env, st, st->round, results, err);
+
+	if (rc == NK_OK)
+		rc = case_round_conclude(env, st, &results[st->round - 1], ended, err);
+	sodium_memzero(results, sizeof(results));
+	return rc;
+}
+
+enum nk_status case_round_conclude(const struct nk_case_env *env, struct case_state *st,
+				   const struct nk_round_result *res, bool *ended,
+				   struct nk_error *err)
+{
 	int r = st->round;
 	json_t *body;
 	enum nk_status rc;
 
-	if ((rc = case_replay(env, st, r, results, err)) != NK_OK)
-		goto out;
-	res = &results[r - 1];
 	body = case_event_round_encode(r, res->deal, res->figure);
 	if ((rc = case_append(env, st->id, "go-between", CASE_EV_ROUND, body, err)) != NK_OK)
 		goto out;
-	if (res->deal == NK_NO_DEAL && st->fig.rules.hint_count > 0 &&
+	/* a blind round's hints are each side's own, sealed by its client (blind_outcome.c) */
+	if (res->deal == NK_NO_DEAL && st->fig.rules.hint_count > 0 && !st->fig.rules.blind &&
 	    ((rc = keep_hint(env, st->id, r, NK_CLAIMANT, &res->claimant, err)) != NK_OK ||
 	     (rc = keep_hint(env, st->id, r, NK_PAYER, &res->payer, err)) != NK_OK))
 		goto out;
@@ -210,7 +223,6 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 	if (rc == NK_OK && *ended)
 		rc = case_end(env, st->id, err);
 out:
-	sodium_memzero(results, sizeof(results));
 	return rc;
 }
 
@@ -228,6 +240,11 @@ static enum nk_status submit(const struct nk_case_env *env, struct case_state *s
 
 	if ((rc = case_refuse_state(st, NK_STATE_OPEN, err)) != NK_OK)
 		return rc;
+	if (st->fig.rules.blind)	/* the go-between never holds a figure of a blind case */
+		return nk_fail(err, NK_EREFUSED, extension ? "extension" : "figure",
+			       "this case is blind: its rounds are computed by the parties' own "
+			       "clients (nakodo submit in remote mode), and the go-between takes "
+			       "no figure or deal-closer");
 	if ((rc = case_check_round(st, round, err)) != NK_OK)
 		return rc;
 	if (extension) {
@@ -371,6 +388,7 @@ const struct case_kind case_kind_figures = {
 		[NK_ACTION_EXTEND] = { NULL, submit },
 		[NK_ACTION_ANSWER] = { NULL, answer },
 		[NK_ACTION_PROPOSE] = { NULL, propose },
+		[NK_ACTION_BLIND_OUTCOME] = { NULL, blind_outcome_act },
 	},
 	.brief = figure_brief,
 	.itself = "is a case of figures, not of packages",

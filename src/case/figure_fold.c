@@ -3,6 +3,7 @@
  * the impasse, the mediator's proposal with its answers and result, and the settlement.
  * As in fold.c, an event that breaks the rules its log records makes the log corrupt
  * rather than half-applied. */
+#include "case/blind_case.h"
 #include "case/figure_kind.h"
 
 #include <sodium.h>
@@ -16,8 +17,9 @@ enum nk_status figure_apply_opened(struct case_state *st, const json_t *body,
 
 	if ((rc = case_event_opened_decode(body, &st->fig.rules, st->fig.seed_commitment, err)) != NK_OK ||
 	    (rc = case_event_version(CASE_EV_OPENED, body, &version, err)) != NK_OK ||
-	    (rc = case_event_opened_deadlines_decode(body, version, &st->fig.rules, err)) ||
-	    (rc = case_event_opened_principals_decode(body, version, &st->fig.rules, err)))
+	    (rc = case_event_opened_deadlines_decode(body, version, &st->fig.rules, err)) != NK_OK ||
+	    (rc = case_event_opened_principals_decode(body, version, &st->fig.rules, err)) != NK_OK ||
+	    (rc = case_event_opened_blind_decode(body, version, &st->fig.rules, err)) != NK_OK)
 		return rc;
 	st->fig.round_since_ms = st->event_ms;
 	st->fig.proposal_accepted = -1;
@@ -210,5 +212,6 @@ const case_apply_fn figure_appliers[CASE_EV_COUNT] = {
 	[CASE_EV_ANSWER] = apply_answer,
 	[CASE_EV_PROPOSAL_RESULT] = apply_proposal_result,
 	[CASE_EV_SETTLED] = apply_settled,
+	[CASE_EV_BLIND_OUTCOME] = blind_apply_outcome,
 	[CASE_EV_LAPSED] = apply_lapsed,
 };

@@ -27,6 +27,14 @@ NK_MUST_USE enum nk_status case_replay_figures(const struct nk_case_env *env,
  * side's hint of a failed round, "kept.hint.R.ROLE" (case_kept_hint). */
 #define CASE_REVEALED_SEED NK_SECRET_KEPT "seed"
 
+/* Records round st->round's result res (its deal and settlement; its views for the
+ * hints, unless the case is blind) and what follows: the settlement and the case's end,
+ * the next round, or the impasse. */
+NK_MUST_USE enum nk_status case_round_conclude(const struct nk_case_env *env,
+					       struct case_state *st,
+					       const struct nk_round_result *res, bool *ended,
+					       struct nk_error *err);
+
 /* The hint one side was told of a failed round and whether it was withheld, as
  * figure_case.c kept it (keep_hint); NK_ENOTFOUND if it kept none. */
 NK_MUST_USE enum nk_status case_kept_hint(const struct nk_case_env *env, const char *id,

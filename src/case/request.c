@@ -27,6 +27,7 @@ static const struct {
 	[NK_ACTION_DEPOSIT] = { "deposit", case_deposit },
 	[NK_ACTION_WITHDRAW] = { "withdraw", case_withdraw },
 	[NK_ACTION_PACKAGE] = { "package", case_kind_act },
+	[NK_ACTION_BLIND_OUTCOME] = { "blind_outcome", case_kind_act },
 };
 
 static bool known_action(enum nk_case_action action)
@@ -77,6 +78,7 @@ enum nk_status nk_case_request_body(const struct nk_case_request *req, uint8_t *
 	switch (req->action) {
 	case NK_ACTION_SEND:
 	case NK_ACTION_DEPOSIT:
+	case NK_ACTION_BLIND_OUTCOME:
 		if (!req->envelope || req->envelope_len == 0 || req->envelope_len > NK_ENVELOPE_MAX)
 			return nk_fail(err, NK_EINVAL, "envelope", "an envelope is 1 to %d bytes",
 				       NK_ENVELOPE_MAX);

@@ -44,6 +44,8 @@ void cli_print_round(FILE *f, const struct nk_brief *b, int i)
 	if (b->role != NK_MEDIATOR) {
 		if (!r->own_submitted)
 			fprintf(f, " your %s not yet submitted;", own);
+		else if (b->rules.blind)	/* the go-between never held it */
+			fprintf(f, " your outcome given (your %s stayed on your machine);", own);
 		else if (b->figures_deleted)
 			fprintf(f, " your %s submitted (deleted when the case ended);", own);
 		else {
@@ -106,6 +108,9 @@ static void print_deadlines(FILE *f, const struct nk_brief *b)
 	char when[NK_TIME_TEXT_MAX], left[NK_TIME_TEXT_MAX];
 	int64_t now = nk_time_now_ms();
 
+	if (r->blind)
+		fprintf(f, "blind: the parties' own clients compute each round; the go-between "
+			"holds no figure\n");
 	if (r->round_time_ms) {
 		nk_time_format_left(r->round_time_ms, left);
 		fprintf(f, "round time: %s; a round not complete by then lapses, its figures "

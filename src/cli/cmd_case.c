@@ -1,6 +1,7 @@
 /* nakodo case new | case list: open a case under declared rules, list the cases. */
 #include "backend.h"
 #include "util.h"
+#include <nakodo/blind_case.h>
 #include <nakodo/case_json.h>
 #include <nakodo/time.h>
 
@@ -12,7 +13,8 @@ static const char new_help[] =
 	"usage: nakodo case new --currency CODE [--rounds N] [--settle RULE] [--grid AMOUNT]\n"
 	"                       [--hints none|P1,P2,...] [--range LOW:HIGH] [--leakage-bits B]\n"
 	"                       [--proposals N] [--no-monotone] [--title TEXT]\n"
-	"                       [--round-time DURATION] [--deadline TIME] [--principals]\n\n"
+	"                       [--round-time DURATION] [--deadline TIME] [--principals]\n"
+	"                       [--blind]\n\n"
 	"Opens a case and prints its id. The rules are fixed now and never change.\n\n"
 	"  --currency CODE     ISO 4217 code: USD, EUR, GBP, JPY, KRW, ... (required)\n"
 	"  --rounds N          at most N rounds of figures, 1..50 (default 3)\n"
@@ -40,7 +42,12 @@ static const char new_help[] =
 	"  --principals        each party may have a principal (claimant-principal,\n"
 	"                      payer-principal): a role with its own token and key that\n"
 	"                      reads its party's briefing as it is and may not act; both\n"
-	"                      sides are told the case allows principals\n\n"
+	"                      sides are told the case allows principals\n"
+	"  --blind             the parties' own clients compute each round between themselves\n"
+	"                      (nakodo submit with --server): the go-between relays messages\n"
+	"                      it cannot read and never holds a figure (doc/blind.md). Both\n"
+	"                      parties join with their keys first; refused: --settle random,\n"
+	"                      and hints with more than one round\n\n"
 	"A midpoint settlement tells each side the other's figure to within one grid step;\n"
 	"a coarse --grid or --settle random blunts that.\n\n"
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN; the operator's or a\n"
@@ -77,6 +84,7 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		{ "round-time", required_argument, NULL, 't' },
 		{ "deadline", required_argument, NULL, 'D' },
 		{ "principals", no_argument, NULL, 'P' },
+		{ "blind", no_argument, NULL, 'B' },
 		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct cli_backend be = { .create = true };
@@ -146,7 +154,9 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		nk_fail(&err, NK_EINVAL, "round-time", "a round's time is from 1 minute to 90 days");
 		return cli_report(ctx, &err);
 	}
-	if (nk_rules_check(&rules, &err) != NK_OK ||
+	rules.blind = text['B'] != NULL;
+	if ((rules.blind ? nk_case_blind_rules_check(&rules, &err)
+			 : nk_rules_check(&rules, &err)) != NK_OK ||
 	    (text['T'] && nk_title_check(text['T'], "title", &err) != NK_OK))
 		return cli_report(ctx, &err);
 

@@ -1,6 +1,7 @@
 /* The parties' commands: submit a figure, authorise a deal-closer extension, answer a
  * mediator's proposal; and the mediator's: propose a figure, close a case. Each reads
  * CASE [--as ROLE] VALUE and calls the one case/ function that does it. */
+#include "blind_submit.h"
 #include "cmd_brief.h"
 #include "remote.h"
 #include "signed.h"
@@ -36,7 +37,13 @@ static const struct party_command party_commands[] = {
 		"refuses the figure unless round N is the open one, so a retry of a submission whose\n"
 		"answer was lost cannot land in a later round.\n"
 		"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN) it goes to a\n"
-		"nakodo server, and --as may be left out: the token says the role.\n",
+		"nakodo server, and --as may be left out: the token says the role.\n"
+		"In a blind case (opened blind) the figure never leaves this machine: the\n"
+		"round is computed with the other party's client through the server (--server,\n"
+		"--token and --key needed), waiting for it at most --wait SECONDS (default 300).\n"
+		"It prints the case's safety number to compare once with the other party. Ctrl-C\n"
+		"and running it again is harmless: the round stays open until both sides give\n"
+		"the same outcome. Its state between rounds is KEY.CASE.blind, sealed to the key.\n",
 		true, true },
 	[EXTEND] = { "nakodo extend", "CASE --as claimant|payer [--round N] AMOUNT",
 		"Authorises, confidentially, a conditional extension of this party's figure for the\n"
@@ -66,7 +73,8 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "as", required_argument, NULL, 'a' }, { "round", required_argument, NULL, 'n' },
-		{ "key", required_argument, NULL, 'k' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
+		{ "key", required_argument, NULL, 'k' }, { "wait", required_argument, NULL, 'w' },
+		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	const struct party_command *pc = &party_commands[action];
 	struct cli_backend be = { 0 };
@@ -76,7 +84,7 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 	struct nk_request_auth auth;
 	const struct nk_request_auth *signed_by = NULL;
 	struct nk_brief *b = NULL;
-	int round = 0;
+	int round = 0, wait_s = CLI_BLIND_WAIT_DEFAULT;
 	enum nk_role role = NK_MEDIATOR;
 	int64_t amount = 0;
 	json_t *answer = NULL;
@@ -103,6 +111,14 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 			if (*end || end == optarg || n < 1 || n > NK_ROUNDS_MAX)
 				return cli_usage_error(ctx, pc->name, "--round: a number from 1 to %d", NK_ROUNDS_MAX);
 			round = (int)n;
+		} else if (c == 'w' && action == SUBMIT) {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+
+			if (*end || end == optarg || n < 1 || n > CLI_BLIND_WAIT_MAX)
+				return cli_usage_error(ctx, pc->name, "--wait: seconds, 1 to %d",
+						       CLI_BLIND_WAIT_MAX);
+			wait_s = (int)n;
 		} else if (c == 'a' && pc->needs_role) {
 			as = optarg;
 		} else if (c == 'k') {
@@ -149,6 +165,11 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 	if (pc->needs_value && action != ANSWER &&
 	    (rc = cli_read_amount(ctx, nk_currency_find(b->rules.currency), pos[1], &amount)) != CLI_OK)
 		goto out;
+	if (action == SUBMIT && b->rules.blind) {	/* computed with the other's client */
+		rc = cli_blind_submit(ctx, &be, pos[0], b, key, key_path, round, amount, wait_s);
+		sodium_memzero(&amount, sizeof(amount));
+		goto out;
+	}
 	req.round = round;
 	req.amount = amount;
 	req.accept = action == ANSWER && strcmp(pos[1], "accept") == 0;

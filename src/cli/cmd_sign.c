@@ -3,6 +3,7 @@
  * the same signature the command's own remote reads carry (doc/api.md, "Signed reads"). */
 #include "cli.h"
 #include "signed.h"
+#include <nakodo/files.h>
 #include <nakodo/time.h>
 
 #include <errno.h>
@@ -11,20 +12,28 @@
 #include <stdlib.h>
 
 static const char sign_help[] =
-	"usage: nakodo sign-read CASE --as ROLE --key FILE METHOD TARGET [--time MS]\n\n"
+	"usage: nakodo sign-read CASE --as ROLE --key FILE METHOD TARGET [--time MS]\n"
+	"                        [--body FILE]\n\n"
 	"Prints the headers that sign METHOD TARGET (the path with its query, as sent, e.g.\n"
 	"GET /v1/cases/CASE/messages?after=3) as ROLE on CASE with the key FILE:\n"
 	"  Nakodo-Request: MS\n  Nakodo-Signature: HEX\n"
 	"MS is this machine's clock in milliseconds (or --time MS). The server takes a\n"
-	"signature once, within its window around its own clock (default 120 s).\n";
+	"signature once, within its window around its own clock (default 120 s).\n"
+	"--body FILE signs a request whose body is FILE's bytes (a blind case's relayed\n"
+	"message, POST /v1/cases/CASE/blind/messages); up to 1 MiB.\n";
+
+#define SIGN_BODY_MAX (1u << 20)
 
 int cmd_sign_read(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "as", required_argument, NULL, 'a' }, { "key", required_argument, NULL, 'k' },
-		{ "time", required_argument, NULL, 't' }, { NULL, 0, NULL, 0 },
+		{ "time", required_argument, NULL, 't' }, { "body", required_argument, NULL, 'b' },
+		{ NULL, 0, NULL, 0 },
 	};
-	const char *pos[3] = { NULL, NULL, NULL }, *as = NULL, *key_path = NULL;
+	const char *pos[3] = { NULL, NULL, NULL }, *as = NULL, *key_path = NULL, *body_path = NULL;
+	uint8_t *body = NULL;
+	size_t body_len = 0;
 	struct nk_party_key *key = NULL;
 	struct nk_request_auth auth;
 	struct nk_error err = { 0 };
@@ -49,6 +58,8 @@ int cmd_sign_read(struct cli_ctx *ctx, int argc, char **argv)
 			as = optarg;
 		} else if (c == 'k') {
 			key_path = optarg;
+		} else if (c == 'b') {
+			body_path = optarg;
 		} else if (c == 't') {
 			errno = 0;
 			when = strtoll(optarg, &end, 10);
@@ -67,9 +78,15 @@ int cmd_sign_read(struct cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (!when)
 		when = nk_time_now_ms();
-	if ((rc = cli_key_load(ctx, key_path, &key)) != CLI_OK)
+	if (body_path && nk_file_read_bounded(body_path, SIGN_BODY_MAX, &body, &body_len,
+					      body_path, "body", NULL, &err) != NK_OK)
+		return cli_report(ctx, &err);
+	if ((rc = cli_key_load(ctx, key_path, &key)) != CLI_OK) {
+		free(body);
 		return rc;
-	if (nk_case_read_sign(key, pos[0], role, when, pos[1], pos[2], &auth, &err) != NK_OK) {
+	}
+	if (nk_case_read_sign_body(key, pos[0], role, when, pos[1], pos[2],
+				   body_path ? body : NULL, body_len, &auth, &err) != NK_OK) {
 		rc = cli_report(ctx, &err);
 	} else {
 		sodium_bin2hex(hex, sizeof(hex), auth.signature, sizeof(auth.signature));
@@ -77,5 +94,6 @@ int cmd_sign_read(struct cli_ctx *ctx, int argc, char **argv)
 			hex);
 	}
 	nk_party_key_free(key);
+	free(body);
 	return rc;
 }

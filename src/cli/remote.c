@@ -113,7 +113,7 @@ static int report_problem(struct cli_ctx *ctx, long http, const json_t *doc)
 /* The headers of a signed read of path as role, with the key: Nakodo-Request (the
  * clock, in ms) and Nakodo-Signature (doc/api.md, "Signed reads"). */
 static enum nk_status read_headers(const struct remote *r, enum nk_role role, const char *method,
-				   const char *path, struct curl_slist **headers,
+				   const char *path, const char *body, struct curl_slist **headers,
 				   struct nk_error *err)
 {
 	static const char prefix[] = "/v1/cases/";
@@ -134,7 +134,8 @@ static enum nk_status read_headers(const struct remote *r, enum nk_role role, co
 	 * the clock has not moved since (this process sends one read at a time) */
 	now = nk_time_now_ms();
 	last_ms = now > last_ms ? now : last_ms + 1;
-	rc = nk_case_read_sign(r->key, id, role, last_ms, method, path, &auth, err);
+	rc = nk_case_read_sign_body(r->key, id, role, last_ms, method, path,
+				    (const uint8_t *)body, body ? strlen(body) : 0, &auth, err);
 	if (rc != NK_OK)
 		return rc;
 	sodium_bin2hex(hex, sizeof(hex), auth.signature, sizeof(auth.signature));
@@ -208,7 +209,9 @@ again:
 		headers = curl_slist_append(headers, auth);
 	if (text)
 		headers = curl_slist_append(headers, "Content-Type: application/json");
-	if (sign && read_headers(r, role, method, path, &headers, &err) != NK_OK) {
+	if ((sign || r->sign_first) &&
+	    read_headers(r, r->sign_first ? r->sign_role : role, method, path,
+			 r->sign_first ? text : NULL, &headers, &err) != NK_OK) {
 		rc = cli_report(ctx, &err);
 		goto out;
 	}

@@ -17,6 +17,10 @@ struct remote {
 	 * and asks for its signature (borrowed; may be NULL). */
 	const struct nk_party_key *key;
 	bool anonymous;		/* a public route (GET /v1/server-key): no token needed */
+	/* Sign every request in its headers, over its body, as sign_role with key, without
+	 * waiting to be asked (a blind case's relay, doc/blind.md). */
+	bool sign_first;
+	enum nk_role sign_role;
 };
 
 /* The long options every case subcommand takes, and how to record them: call

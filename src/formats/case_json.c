@@ -42,6 +42,8 @@ json_t *nk_rules_to_json(const struct nk_rules *r)
 	}
 	if (obj && r->principals)	/* likewise only when declared */
 		obj = nk_json_set(obj, "principals", json_true());
+	if (obj && r->blind)	/* likewise only when blind */
+		obj = nk_json_set(obj, "blind", json_true());
 	return obj;
 }
 
@@ -66,7 +68,7 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 	static const char *const known[] = {
 		"currency", "rounds", "monotone", "settle", "band_bp", "band_amount", "grid",
 		"hints_bp", "range_low", "range_high", "leakage_bits", "proposals",
-		"round_time", "deadline", "principals",	/* optional: from here on */
+		"round_time", "deadline", "principals", "blind",	/* optional: from here on */
 	};
 	const size_t required = 12;	/* the members before "round_time" */
 	struct nk_rules r;
@@ -151,6 +153,12 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 	if (v && !json_is_boolean(v))
 		return nk_fail(err, NK_EINVAL, "principals", "must be true or false");
 	r.principals = json_is_true(v);
+	v = json_object_get(obj, "blind");
+	if (v && !json_is_boolean(v))
+		return nk_fail(err, NK_EINVAL, "blind", "must be true or false");
+	r.blind = json_is_true(v);
+	/* A blind case's rules are checked where it is opened (nk_case_blind_rules_check,
+	 * in the case layer, which knows what the parties' computation can keep). */
 	if ((rc = nk_rules_check(&r, err)) != NK_OK)
 		return rc;
 	*out = r;
@@ -193,7 +201,8 @@ static json_t *round_to_json(const struct nk_brief *b, int i)
 		return NULL;
 	if (party) {
 		o = nk_json_set(o, "submitted", json_boolean(r->own_submitted));
-		if (r->own_submitted && !b->figures_deleted)
+		/* a blind case's figures never reach the go-between */
+		if (r->own_submitted && !b->figures_deleted && !b->rules.blind)
 			o = nk_json_set(o, "own_figure", json_integer(r->own_figure));
 		if (r->own_extension && !b->figures_deleted)
 			o = nk_json_set(o, "own_extension", json_integer(r->own_extension));

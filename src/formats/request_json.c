@@ -50,6 +50,7 @@ json_t *nk_request_to_json(const struct nk_case_request *req, const struct nk_re
 		break;
 	case NK_ACTION_SEND:
 	case NK_ACTION_DEPOSIT:
+	case NK_ACTION_BLIND_OUTCOME:
 		if (req->envelope)
 			body = nk_json_set(body, "envelope",
 					   nk_wire_envelope_to_json(req->envelope, req->envelope_len));
@@ -143,7 +144,8 @@ enum nk_status nk_request_from_json(const json_t *body, enum nk_case_action acti
 	}
 	if ((rc = auth_from_json(body, auth, auth_out, err)) != NK_OK)
 		return rc;
-	if (action == NK_ACTION_SEND || action == NK_ACTION_DEPOSIT) {
+	if (action == NK_ACTION_SEND || action == NK_ACTION_DEPOSIT ||
+	    action == NK_ACTION_BLIND_OUTCOME) {
 		uint8_t *env = NULL;
 		size_t len = 0;
 

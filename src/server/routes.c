@@ -291,6 +291,12 @@ static enum nk_status h_answer(struct route_call *call, struct nk_error *err)
 	return act(call, NK_ACTION_ANSWER, caller_role(call), err);
 }
 
+/* A party's signed outcome of a blind round (doc/blind.md, "The outcome"). */
+static enum nk_status h_blind_outcome(struct route_call *call, struct nk_error *err)
+{
+	return act(call, NK_ACTION_BLIND_OUTCOME, caller_role(call), err);
+}
+
 static enum nk_status h_close(struct route_call *call, struct nk_error *err)
 {
 	return act(call, NK_ACTION_CLOSE, NK_MEDIATOR, err);
@@ -527,6 +533,10 @@ const struct route server_routes[] = {
 	{ "GET", "/v1/cases/{id}/messages", PARTIES | ACCESS_MEDIATOR, NULL, h_inbox, true },
 	{ "POST", "/v1/cases/{id}/deposit", PARTIES, envelope_fields, h_deposit, false },
 	{ "DELETE", "/v1/cases/{id}/deposit", PARTIES, signed_fields, h_withdraw, false },
+	{ "POST", "/v1/cases/{id}/blind/messages", PARTIES, relay_fields, relay_put, true },
+	{ "GET", "/v1/cases/{id}/blind/messages", PARTIES, NULL, relay_get, true },
+	{ "POST", "/v1/cases/{id}/blind/outcome", PARTIES, envelope_fields, h_blind_outcome,
+	  false },
 };
 
 const size_t server_route_count = sizeof(server_routes) / sizeof(server_routes[0]);
@@ -541,6 +551,8 @@ bool route_signed_body(const struct route *route)
 
 size_t route_body_max(const struct route *route, size_t limit)
 {
+	if (route->fields == relay_fields && limit < RELAY_BODY_MAX)
+		return RELAY_BODY_MAX;
 	return route->fields == envelope_fields && limit < ENVELOPE_BODY_MAX ? ENVELOPE_BODY_MAX : limit;
 }
 

@@ -167,6 +167,7 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 							   err)) != NK_OK) ||
 	    (rc = nk_store_group_new(&srv->group, cfg->db, err)) != NK_OK ||
 	    (rc = prepare_store(srv, err)) != NK_OK ||
+	    (rc = relay_init(srv, err)) != NK_OK ||
 	    (rc = scrub_start(srv, err)) != NK_OK ||
 	    (rc = deadlines_start(srv, err)) != NK_OK)
 		goto out;
@@ -232,6 +233,7 @@ void nk_server_stop(struct nk_server *srv)
 	durable_free(srv);	/* after the committer, which may still have called on_flush */
 	nk_record_log_free(srv->record);
 	nk_case_cache_free(srv->cache);
+	relay_free(srv);
 	if (srv->metrics.requests || srv->metrics.cases)
 		metrics_free(&srv->metrics);
 	pthread_mutex_destroy(&srv->rate_mu);

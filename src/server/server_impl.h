@@ -190,6 +190,8 @@ struct nk_server {
 	bool dl_stop, dl_started, dl_sync_made;
 	struct deadline_watch *dl_watch;	/* [dl_cap], dl_count in use */
 	size_t dl_count, dl_cap;
+	/* relay.c: the blind cases' messages in transit (issue 16) */
+	struct blind_relay *relay;
 };
 
 /* routes.c */
@@ -340,5 +342,23 @@ void metrics_case_state(struct server_metrics *m, const char *case_id,
 			enum nk_case_state state);
 /* The Prometheus text; the caller frees it. */
 char *metrics_render(struct server_metrics *m, struct nk_store_group *group);
+
+/* relay.c (issue 16, doc/blind.md): a blind case's protocol messages between its two
+ * parties, in memory. At most RELAY_CASES cases at once (a slot idle RELAY_IDLE_MS is
+ * taken by another), RELAY_QUEUE messages and RELAY_DIRECTION_MAX bytes waiting per
+ * direction, RELAY_MESSAGE_MAX bytes a message (the largest garbled circuit the rules
+ * allow, with room). */
+#define RELAY_CASES 32
+#define RELAY_QUEUE 8
+#define RELAY_MESSAGE_MAX (128u << 10)
+#define RELAY_DIRECTION_MAX (512u << 10)
+#define RELAY_SEQ_MAX 1000000
+#define RELAY_IDLE_MS (10 * 60 * 1000)
+#define RELAY_BODY_MAX (4 * (RELAY_MESSAGE_MAX / 3 + 1) + 1024)
+extern const struct field_spec relay_fields[];
+NK_MUST_USE enum nk_status relay_init(struct nk_server *srv, struct nk_error *err);
+void relay_free(struct nk_server *srv);
+NK_MUST_USE enum nk_status relay_put(struct route_call *call, struct nk_error *err);
+NK_MUST_USE enum nk_status relay_get(struct route_call *call, struct nk_error *err);
 
 #endif

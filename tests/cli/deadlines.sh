@@ -2,7 +2,7 @@
 # Deadlines (issue 17, tool 1): --round-time and --deadline, their refusals, a round's
 # lapse and the deadline's closing kept locally when the next command runs and by a real
 # server's timer, and what each role's briefing says of a lapse. The clock is the file
-# NAKODO_TEST_CLOCK names (read by nakodo-clocked, a test build): no test sleeps for the time it moves.
+# NAKODO_TEST_CLOCK names (read by nakodo-test, a test build): no test sleeps for the time it moves.
 # Prints TAP. Needs NAKODO (the binary), curl and jq.
 . "$(dirname "$0")/../server/lib.sh"
 export NAKODO_TEST_CLOCK="$TMP/clock"

@@ -21,6 +21,7 @@ static void stored_names_never_change(void **state)
 		"package_round", "package_answer", "package_result", "lapsed",
 		"improvement_submitted", "improvement_round", "improvement_answer",
 		"improvement_result",
+		"blind_outcome",
 	};
 	enum case_event type;
 

@@ -4,10 +4,10 @@
 // states them, and the time left, on the mediator's page and on both parties'; after a
 // lapse each role is told what its briefing says (the party that missed the round is
 // told so, the other and the mediator only that it lapsed); at the deadline the case
-// closes. The server's clock is a file (NAKODO_TEST_CLOCK, read by nakodo-clocked), the
+// closes. The server's clock is a file (NAKODO_TEST_CLOCK, read by nakodo-test), the
 // browsers' a fixed time: nothing sleeps for the time it moves.
 //
-//   NAKODO_CLOCKED=build/tests/nakodo-clocked node --test tests/web/deadlines.test.mjs
+//   NAKODO_CLOCKED=build/tests/nakodo-test node --test tests/web/deadlines.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -20,7 +20,7 @@ import { parseDeadline, parseRoundTime } from '../../web/assets/js/opencase.js';
 import { formatLeft } from '../../web/assets/js/case_facts.js';
 
 // The shipped command has no clock to move: the test build does (tests/web/run.sh).
-assert.ok(process.env.NAKODO_CLOCKED, 'NAKODO_CLOCKED (build/tests/nakodo-clocked) is not set');
+assert.ok(process.env.NAKODO_CLOCKED, 'NAKODO_CLOCKED (build/tests/nakodo-test) is not set');
 const T0 = 1800000000000;			// 2027-01-15T08:00:00Z
 const MIN = 60000;
 const DAY = 86400000;

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Runs the browser tests (tests/web/*.test.mjs) under node's test runner against the
 # built command: run.sh NAKODO SHOTS_DIR [NAKODO_CLOCKED] (the test build whose clock a
-# test sets through NAKODO_TEST_CLOCK: tests/support/test_clock.c). Installs the pinned npm packages first with
+# test sets through NAKODO_TEST_CLOCK: tests/support/test_hooks.c). Installs the pinned npm packages first with
 # `npm ci` when node_modules does not match package-lock.json (a stamp of the lock
 # file's hash), so a second run costs nothing.
 set -euo pipefail

@@ -1,0 +1,36 @@
+/* The opening's blind member (blind_case.c): version 4 of a figures opening adds
+ * {"v": 4, "blind": true} when the case is blind, and nothing otherwise, so that every
+ * other case keeps the bytes it had. */
+#ifndef NAKODO_CASE_BLIND_CASE_H
+#define NAKODO_CASE_BLIND_CASE_H
+
+#include <nakodo/bargain.h>
+#include <nakodo/status.h>
+
+#include <nakodo/blind_case.h>
+
+#include <jansson.h>
+
+struct case_state;
+struct nk_case_env;
+struct nk_case_request;
+struct nk_request_auth;
+
+/* blind_outcome.c: the action (its kind's table, figure_case.c) and the applier. */
+NK_MUST_USE enum nk_status blind_outcome_act(const struct nk_case_env *env,
+					     struct case_state *st, enum nk_role role,
+					     const struct nk_case_request *req,
+					     const struct nk_request_auth *auth, bool *ended,
+					     struct nk_error *err);
+NK_MUST_USE enum nk_status blind_apply_outcome(struct case_state *st, const json_t *body,
+					       struct nk_error *err);
+
+/* body with the member when rules->blind; NULL-safe, NULL when out of memory. */
+json_t *case_event_opened_blind(json_t *body, const struct nk_rules *rules);
+/* rules->blind from a body of version; false before version 4; NK_ECORRUPT when the
+ * member is there and not true. */
+NK_MUST_USE enum nk_status case_event_opened_blind_decode(const json_t *body, int version,
+							  struct nk_rules *rules,
+							  struct nk_error *err);
+
+#endif

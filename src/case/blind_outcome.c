@@ -1,0 +1,168 @@
+/* A blind round's public outcome (doc/blind.md, "The outcome"): each party's client,
+ * having computed the round with the other's, gives the go-between what the round
+ * decided — deal or not, the settlement, a commitment to its own figure, and its own
+ * hint sealed for itself — signed with its key. The first is recorded as it comes; the
+ * second concludes the round exactly as a plain round's evaluation does (round event,
+ * settlement or impasse), but only if both say the same; otherwise it is refused and the
+ * round stays open, for the clients to compute it again. No figure reaches the server. */
+#include "case/blind_case.h"
+#include "case/figure_kind.h"
+#include "base/hex.h"
+
+#include <nakodo/json_build.h>
+
+#include <sodium.h>
+#include <string.h>
+
+struct outcome {
+	int64_t round;
+	enum nk_deal_kind deal;
+	int64_t figure;
+	char commitment[2 * NK_BLIND_OUTCOME_COMMIT + 1];
+	const char *hint;	/* base64, borrowed from the JSON, or NULL */
+};
+
+static enum nk_status refuse(struct nk_error *err, const char *field, const char *why)
+{
+	return nk_fail(err, NK_EINVAL, field, "%s", why);
+}
+
+/* obj's outcome (an envelope's text or an event's body) under rules; role_key: the
+ * event's extra member "role". */
+static enum nk_status outcome_read(const struct nk_rules *rules, const json_t *obj,
+				   bool role_key, struct outcome *o, struct nk_error *err)
+{
+	static const char *const known[] = { "round", "outcome", "figure", "commitment", "hint",
+					     "role", "request" };
+	const char *deal = json_string_value(json_object_get(obj, "outcome"));
+	const char *commit = json_string_value(json_object_get(obj, "commitment"));
+	const json_t *fig = json_object_get(obj, "figure"), *v;
+	const char *key;
+	uint8_t bin[NK_BLIND_OUTCOME_HINT + 1];
+	size_t got = 0;
+
+	if (!json_is_object(obj))
+		return refuse(err, "outcome", "must be a JSON object");
+	json_object_foreach((json_t *)obj, key, v) {
+		size_t i = 0;
+
+		while (i < sizeof(known) / sizeof(known[0]) && strcmp(known[i], key) != 0)
+			i++;
+		if (i == sizeof(known) / sizeof(known[0]) || (!role_key && i >= 5))
+			return nk_fail(err, NK_EINVAL, "outcome", "unknown member '%.32s'", key);
+	}
+	memset(o, 0, sizeof(*o));
+	v = json_object_get(obj, "round");
+	if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+	    json_integer_value(v) > rules->rounds)
+		return refuse(err, "round", "a round of the case's rules");
+	o->round = json_integer_value(v);
+	if (deal && strcmp(deal, nk_deal_kind_name(NK_NO_DEAL)) == 0)
+		o->deal = NK_NO_DEAL;
+	else if (deal && strcmp(deal, nk_deal_kind_name(NK_DEAL_OVERLAP)) == 0)
+		o->deal = NK_DEAL_OVERLAP;
+	else if (deal && rules->settle == NK_SETTLE_BAND &&
+		 strcmp(deal, nk_deal_kind_name(NK_DEAL_BAND)) == 0)
+		o->deal = NK_DEAL_BAND;
+	else
+		return refuse(err, "outcome", "no-deal, overlap, or band under the band rule");
+	if (o->deal != NK_NO_DEAL) {
+		if (!json_is_integer(fig) || json_integer_value(fig) < rules->range_low ||
+		    json_integer_value(fig) > rules->range_high)
+			return refuse(err, "figure", "a deal's settlement, within the case's range");
+		o->figure = json_integer_value(fig);
+	} else if (fig) {
+		return refuse(err, "figure", "no settlement without a deal");
+	}
+	if (!commit || strlen(commit) != 2 * NK_BLIND_OUTCOME_COMMIT ||
+	    sodium_hex2bin(bin, sizeof(bin), commit, strlen(commit), NULL, &got, NULL) != 0 ||
+	    got != NK_BLIND_OUTCOME_COMMIT)
+		return refuse(err, "commitment", "64 hex digits: the commitment to the side's figure");
+	memcpy(o->commitment, commit, sizeof(o->commitment));
+	/* the hint is there exactly when a plain round would tell one, so its presence
+	 * says nothing the outcome does not */
+	o->hint = json_string_value(json_object_get(obj, "hint"));
+	if (o->deal == NK_NO_DEAL && rules->hint_count > 0) {
+		if (!o->hint || sodium_base642bin(bin, sizeof(bin), o->hint, strlen(o->hint), NULL,
+						  &got, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+		    got != NK_BLIND_OUTCOME_HINT)
+			return nk_fail(err, NK_EINVAL, "hint", "the side's hint sealed for itself: "
+				       "base64 of %d bytes", NK_BLIND_OUTCOME_HINT);
+	} else if (json_object_get(obj, "hint")) {
+		return refuse(err, "hint", "no hint without a failed round under hint rules");
+	}
+	return NK_OK;
+}
+
+enum nk_status blind_apply_outcome(struct case_state *st, const json_t *body,
+				   struct nk_error *err)
+{
+	const char *who = json_string_value(json_object_get(body, "role"));
+	struct outcome o;
+	struct nk_error ignored = { 0 };
+	enum nk_role role;
+
+	if (!st->fig.rules.blind || st->state != NK_STATE_OPEN || !who ||
+	    nk_role_parse(who, &role) != NK_OK || role == NK_MEDIATOR ||
+	    outcome_read(&st->fig.rules, body, true, &o, &ignored) != NK_OK ||
+	    o.round != st->round || st->fig.rounds[st->round - 1].evaluated)
+		return case_corrupt(err, "a blind round's outcome that does not fit the case");
+	/* a side may give its outcome again while the round is open (a retried round) */
+	st->fig.rounds[st->round - 1].submitted[role] = true;
+	st->fig.blind_deal[role] = o.deal;
+	st->fig.blind_figure[role] = o.figure;
+	return NK_OK;
+}
+
+enum nk_status blind_outcome_act(const struct nk_case_env *env, struct case_state *st,
+				 enum nk_role role, const struct nk_case_request *req,
+				 const struct nk_request_auth *auth, bool *ended,
+				 struct nk_error *err)
+{
+	struct case_round *r = &st->fig.rounds[st->round - 1];
+	struct nk_round_result res;
+	struct outcome o = { 0 };
+	json_t *obj, *body;
+	enum nk_status rc;
+
+	if ((rc = case_refuse_state(st, NK_STATE_OPEN, err)) != NK_OK)
+		return rc;
+	if (!st->fig.rules.blind)
+		return nk_fail(err, NK_EREFUSED, "case", "this case is not blind: the go-between "
+			       "computes its rounds from the figures");
+	if (!st->joined[NK_CLAIMANT] || !st->joined[NK_PAYER] || !auth)
+		return nk_fail(err, NK_EREFUSED, "join", "both parties join the case with their "
+			       "keys before its first blind round, and sign their outcomes");
+	if (!req->envelope || req->envelope_len == 0 || req->envelope_len > NK_BLIND_OUTCOME_MAX)
+		return nk_fail(err, NK_EINVAL, "outcome", "an outcome is 1 to %d bytes of JSON",
+			       NK_BLIND_OUTCOME_MAX);
+	obj = json_loadb((const char *)req->envelope, req->envelope_len, JSON_REJECT_DUPLICATES,
+			 NULL);
+	rc = obj ? outcome_read(&st->fig.rules, obj, false, &o, err)
+		 : refuse(err, "outcome", "not JSON");
+	if (rc == NK_OK && o.round != st->round)
+		rc = nk_fail(err, NK_EREFUSED, "round", "round %lld is not the open round (%d)",
+			     (long long)o.round, st->round);
+	body = rc == NK_OK ? json_deep_copy(obj) : NULL;
+	json_decref(obj);
+	if (rc != NK_OK)
+		return rc;
+	body = nk_json_set(body, "role", json_string(nk_role_name(role)));
+	if ((rc = case_append(env, st->id, nk_role_name(role), CASE_EV_BLIND_OUTCOME,
+			      case_with_request(body, auth), err)) != NK_OK)
+		return rc;
+	r->submitted[role] = true;
+	st->fig.blind_deal[role] = o.deal;
+	st->fig.blind_figure[role] = o.figure;
+	if (!r->submitted[!role])
+		return NK_OK;
+	if (st->fig.blind_deal[!role] != o.deal || st->fig.blind_figure[!role] != o.figure)
+		return nk_fail(err, NK_EREFUSED, "outcome", "this outcome of round %d differs from "
+			       "the %s's: nothing is recorded, the round stays open; compute it "
+			       "again", st->round, nk_role_name(!role));
+	memset(&res, 0, sizeof(res));
+	res.deal = o.deal;
+	res.figure = o.figure;
+	res.band = -1;
+	return case_round_conclude(env, st, &res, ended, err);
+}

@@ -1,0 +1,27 @@
+/* nakodo submit in a blind case (doc/blind.md, "The client"): the round computed with the
+ * other party's client through the server's relay, over the case's channel, and the
+ * outcome signed and given. Internal to the command. */
+#ifndef NAKODO_CLI_BLIND_SUBMIT_H
+#define NAKODO_CLI_BLIND_SUBMIT_H
+
+#include "backend.h"
+
+#include <nakodo/keys.h>
+
+#define CLI_BLIND_WAIT_DEFAULT 300	/* seconds */
+#define CLI_BLIND_WAIT_MAX 86400
+
+/* Runs the open round (round: 0, or the one it must be) of blind case id as b's role
+ * with figure through be's server, waiting at most wait_s for the other side; prints the
+ * briefing as a plain submission does. key is the role's registered key; key_path says
+ * where its state file lies (KEY.CASE.blind, sealed to the key). */
+int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id,
+		     const struct nk_brief *b, const struct nk_party_key *key,
+		     const char *key_path, int round, int64_t figure, int wait_s);
+
+/* A test executable's way to alter this side's frame number seq (from 1) before it is
+ * sent: it may change frame[0..*len), shorten *len, and answers how many times more to
+ * send it. NULL in the command (tests/support/test_hooks.c sets it). */
+extern int (*cli_blind_alter)(uint8_t *frame, size_t *len, uint32_t seq);
+
+#endif

@@ -1,0 +1,292 @@
+/* The relay of a blind case (doc/blind.md, "The relay"): the two parties' clients pass
+ * each other the protocol's messages through the server, which holds them in memory,
+ * opaque (the channel encrypts them end to end), for the recipient to fetch. Losing them
+ * (a restart) only means a retry of the round: nothing here is durable, nothing is
+ * logged. Every bound is fixed: cases relayed at once, messages and bytes waiting per
+ * direction, the size of one message. A case's messages are wiped when its round moves
+ * on, when their sender starts over (its message number 1), once the recipient has
+ * acknowledged them (?after=), and when the case's slot has been idle long enough to be
+ * taken by another case. */
+#include "server/server_impl.h"
+
+#include <nakodo/case_json.h>
+#include <nakodo/json_build.h>
+#include <nakodo/time.h>
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct relay_msg {
+	uint32_t seq;
+	size_t len;
+	uint8_t *data;
+};
+
+/* The messages waiting for one recipient, in order, and the last number posted to it. */
+struct relay_box {
+	struct relay_msg q[RELAY_QUEUE];
+	size_t n, bytes;
+	uint32_t last_seq;
+	uint32_t epoch;		/* how often the sender started over (its message 1) */
+};
+
+struct relay_slot {
+	char case_id[NK_CASE_ID_MAX];	/* "" when free */
+	int round;
+	int64_t used_ms;
+	struct relay_box box[2];	/* by the recipient's role: NK_CLAIMANT, NK_PAYER */
+};
+
+struct blind_relay {
+	pthread_mutex_t mu;
+	struct relay_slot slot[RELAY_CASES];
+};
+
+const struct field_spec relay_fields[] = {
+	{ "round", FIELD_INT, true }, { "seq", FIELD_INT, true }, { "data", FIELD_STRING, true },
+	{ NULL, FIELD_INT, false },
+};
+
+enum nk_status relay_init(struct nk_server *srv, struct nk_error *err)
+{
+	if (!(srv->relay = calloc(1, sizeof(*srv->relay))))
+		return nk_fail(err, NK_ENOMEM, "relay", "out of memory");
+	pthread_mutex_init(&srv->relay->mu, NULL);
+	return NK_OK;
+}
+
+static void box_drop(struct relay_box *b, size_t count)
+{
+	for (size_t i = 0; i < count && i < b->n; i++) {
+		sodium_memzero(b->q[i].data, b->q[i].len);
+		free(b->q[i].data);
+		b->bytes -= b->q[i].len;
+	}
+	if (count > b->n)
+		count = b->n;
+	memmove(b->q, b->q + count, (b->n - count) * sizeof(b->q[0]));
+	b->n -= count;
+	memset(b->q + b->n, 0, (RELAY_QUEUE - b->n) * sizeof(b->q[0]));
+}
+
+static void slot_wipe(struct relay_slot *s, bool forget)
+{
+	for (int r = 0; r < 2; r++) {
+		box_drop(&s->box[r], RELAY_QUEUE);
+		s->box[r].last_seq = 0;
+	}
+	if (forget)
+		memset(s, 0, sizeof(*s));
+}
+
+void relay_free(struct nk_server *srv)
+{
+	if (!srv->relay)
+		return;
+	for (int i = 0; i < RELAY_CASES; i++)
+		slot_wipe(&srv->relay->slot[i], true);
+	pthread_mutex_destroy(&srv->relay->mu);
+	free(srv->relay);
+	srv->relay = NULL;
+}
+
+/* The case's slot, set to round (its messages of another round wiped), or a free or idle
+ * one taken for it; NULL when every slot is busy with another case. Under mu. */
+static struct relay_slot *slot_for(struct blind_relay *rl, const char *id, int round,
+				   bool take)
+{
+	struct relay_slot *found = NULL, *spare = NULL;
+	int64_t now = nk_time_now_ms();
+
+	for (int i = 0; i < RELAY_CASES && !found; i++) {
+		struct relay_slot *s = &rl->slot[i];
+
+		if (strcmp(s->case_id, id) == 0)
+			found = s;
+		else if (!spare && (!s->case_id[0] || now - s->used_ms > RELAY_IDLE_MS))
+			spare = s;
+	}
+	if (!found && take && spare) {
+		slot_wipe(spare, true);
+		snprintf(spare->case_id, sizeof(spare->case_id), "%s", id);
+		spare->round = round;
+		found = spare;
+	}
+	if (found && found->round != round) {	/* the round moved on: nothing of it stays */
+		slot_wipe(found, false);
+		found->round = round;
+	}
+	if (found)
+		found->used_ms = now;
+	return found;
+}
+
+/* The case must be blind, open, in round (0: any), and both parties joined with keys. */
+static enum nk_status check_case(struct route_call *call, enum nk_role role, int round,
+				 int *open_round, struct nk_error *err)
+{
+	struct nk_brief *b = &call->worker->brief;
+	enum nk_status rc = nk_case_brief(&call->env, call->case_id, role, b, err);
+
+	if (rc != NK_OK)
+		return rc;
+	if (!b->rules.blind)
+		rc = nk_fail(err, NK_EREFUSED, "case", "this case is not blind: its figures go to "
+			     "the go-between (POST …/figures)");
+	else if (b->state != NK_STATE_OPEN)
+		rc = nk_fail(err, NK_EREFUSED, "case", "the case is %s: no round to compute",
+			     nk_case_state_name(b->state));
+	else if (!b->joined[NK_CLAIMANT] || !b->joined[NK_PAYER])
+		rc = nk_fail(err, NK_EREFUSED, "join", "both parties join the case with their "
+			     "keys before its first blind round (nakodo join)");
+	else if (round && round != b->round)
+		rc = nk_fail(err, NK_EREFUSED, "round", "the open round is %d, not %d", b->round,
+			     round);
+	*open_round = b->round;
+	sodium_memzero(b, sizeof(*b));
+	return rc;
+}
+
+static enum nk_role role_of(const struct route_call *call)
+{
+	return strcmp(call->caller->role, "payer") == 0 ? NK_PAYER : NK_CLAIMANT;
+}
+
+enum nk_status relay_put(struct route_call *call, struct nk_error *err)
+{
+	const enum nk_role role = role_of(call);
+	const json_t *d = json_object_get(call->body, "data");
+	json_int_t round = json_integer_value(json_object_get(call->body, "round"));
+	json_int_t seq = json_integer_value(json_object_get(call->body, "seq"));
+	size_t cap = json_string_length(d), len = 0;
+	struct relay_slot *s;
+	struct relay_box *box;
+	uint8_t *data;
+	int open_round;
+	enum nk_status rc;
+
+	if (round < 1 || round > NK_ROUNDS_MAX)
+		return nk_fail(err, NK_EINVAL, "round", "a round is a number from 1 to %d",
+			       NK_ROUNDS_MAX);
+	if (seq < 1 || seq > RELAY_SEQ_MAX)
+		return nk_fail(err, NK_EINVAL, "seq", "a message's number is 1 to %d", RELAY_SEQ_MAX);
+	if (cap == 0 || cap > sodium_base64_ENCODED_LEN(RELAY_MESSAGE_MAX,
+							 sodium_base64_VARIANT_ORIGINAL))
+		return nk_fail(err, NK_EINVAL, "data", "a relayed message is base64 of 1 to %u "
+			       "bytes", RELAY_MESSAGE_MAX);
+	if ((rc = check_case(call, role, (int)round, &open_round, err)) != NK_OK)
+		return rc;
+	if (!(data = malloc(cap)))
+		return nk_fail(err, NK_ENOMEM, "data", "out of memory");
+	if (sodium_base642bin(data, cap, json_string_value(d), cap, NULL, &len, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 || len == 0 ||
+	    len > RELAY_MESSAGE_MAX) {
+		free(data);
+		return nk_fail(err, NK_EINVAL, "data", "a relayed message is base64 of 1 to %u "
+			       "bytes", RELAY_MESSAGE_MAX);
+	}
+	pthread_mutex_lock(&call->srv->relay->mu);
+	s = slot_for(call->srv->relay, call->case_id, (int)round, true);
+	box = s ? &s->box[!role] : NULL;
+	if (s && seq == 1) {	/* the sender starts over: what it sent before is void */
+		box_drop(box, RELAY_QUEUE);
+		box->last_seq = 0;
+		box->epoch++;
+	}
+	if (!s) {
+		call->limited = true;
+		rc = nk_fail(err, NK_EREFUSED, "relay", "the server relays as many blind cases "
+			     "as it may at once: retry in a while");
+	} else if ((uint32_t)seq != box->last_seq + 1) {
+		rc = nk_fail(err, NK_EREFUSED, "seq", "out of order: the next message to the %s "
+			     "is number %u", nk_role_name(!role), box->last_seq + 1);
+	} else if (box->n == RELAY_QUEUE || box->bytes + len > RELAY_DIRECTION_MAX) {
+		call->limited = true;
+		rc = nk_fail(err, NK_EREFUSED, "relay", "the %s has not fetched what waits for "
+			     "it: retry in a while", nk_role_name(!role));
+	} else {
+		box->q[box->n++] = (struct relay_msg){ (uint32_t)seq, len, data };
+		box->bytes += len;
+		box->last_seq = (uint32_t)seq;
+		data = NULL;
+	}
+	pthread_mutex_unlock(&call->srv->relay->mu);
+	if (data) {
+		sodium_memzero(data, cap);
+		free(data);
+	}
+	if (rc == NK_OK) {
+		call->status = 201;
+		call->reply = json_pack("{s:s, s:I, s:I}", "case", call->case_id, "round", round,
+					"seq", seq);
+		if (!call->reply)
+			rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+	}
+	return rc;
+}
+
+/* The first message waiting for the caller after number ?after=K or ?after=E.K (those up
+ * to it are acknowledged and wiped; with E, only while the sender's epoch is still E, so
+ * that a sender that started over is not acknowledged unread), or none: {"case", "round",
+ * "epoch", "seq", "data"} or without the last two. */
+enum nk_status relay_get(struct route_call *call, struct nk_error *err)
+{
+	const enum nk_role role = role_of(call);
+	struct relay_slot *s;
+	struct relay_box *box;
+	long long after = 0, epoch = -1;
+	int round;
+	char *text = NULL;
+	uint32_t seq = 0, box_epoch = 0;
+	enum nk_status rc;
+
+	if (call->after) {
+		char *end;
+
+		after = strtoll(call->after, &end, 10);
+		if (*end == '.' && end > call->after && after >= 0 && after <= UINT32_MAX) {
+			const char *k = end + 1;
+
+			epoch = after;
+			after = strtoll(k, &end, 10);
+			if (end == k)
+				after = -1;
+		}
+		if (!*call->after || *end || after < 0 || after > RELAY_SEQ_MAX)
+			return nk_fail(err, NK_EINVAL, "after", "a message's number, 0 to %d, "
+				       "after its sender's epoch and a dot", RELAY_SEQ_MAX);
+	}
+	if ((rc = check_case(call, role, 0, &round, err)) != NK_OK)
+		return rc;
+	pthread_mutex_lock(&call->srv->relay->mu);
+	s = slot_for(call->srv->relay, call->case_id, round, false);
+	box = s ? &s->box[role] : NULL;
+	if (box) {
+		size_t acked = 0;
+
+		while ((epoch < 0 || epoch == box->epoch) && acked < box->n &&
+		       box->q[acked].seq <= after)
+			acked++;
+		box_epoch = box->epoch;
+		box_drop(box, acked);
+		if (box->n) {
+			size_t cap = sodium_base64_ENCODED_LEN(box->q[0].len,
+							       sodium_base64_VARIANT_ORIGINAL);
+
+			if ((text = malloc(cap))) {
+				sodium_bin2base64(text, cap, box->q[0].data, box->q[0].len,
+						  sodium_base64_VARIANT_ORIGINAL);
+				seq = box->q[0].seq;
+			}
+		}
+	}
+	pthread_mutex_unlock(&call->srv->relay->mu);
+	call->reply = json_pack("{s:s, s:i, s:I}", "case", call->case_id, "round", round,
+				"epoch", (json_int_t)box_epoch);
+	if (call->reply && text)
+		call->reply = nk_json_set(nk_json_set(call->reply, "seq", json_integer(seq)),
+					  "data", json_string(text));
+	free(text);
+	return call->reply ? NK_OK : nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+}

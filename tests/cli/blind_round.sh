@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Blind rounds end to end (issue 16, doc/blind.md): two real `nakodo submit` clients
+# compute each round through a real `nakodo serve`. A three-round case settles; another
+# reaches impasse and settles on the mediator's proposal; then the server's database
+# files, its WAL and its log are searched for every figure as decimal text, as minor units
+# and as 8-byte little- and big-endian integers: none may be there. A relayed message
+# tampered, truncated or replayed on its way ends the round with a clear error and
+# nothing recorded; a client stopped half-way leaves the round open, and running both
+# again completes it. Prints TAP. Needs NAKODO (nakodo-test, whose hooks alter a frame:
+# tests/support/test_hooks.c), curl, jq and python3.
+. "$(dirname "$0")/../server/lib.sh"
+command -v python3 >/dev/null || { echo "1..0 # SKIP python3 is not installed"; exit 0; }
+printf 'blind round passphrase\n' >"$TMP/pass"
+export NAKODO_PASSPHRASE_FILE="$TMP/pass"
+for who in claimant payer; do
+	NAKODO_TEST_KDF=min "$NAKODO" keygen --out "$TMP/$who.nkey" >/dev/null 2>&1
+done
+start_server || { echo "1..$n"; echo "not ok - the server did not start"; exit 1; }
+
+# blind_case RULES: a blind case both parties joined; sets CASE, CT, PT, MT.
+blind_case() {
+	new_case "$(echo "$1" | jq -c '.blind = true')" || return 1
+	for r in claimant:$CT payer:$PT; do
+		NAKODO_SERVER=$URL NAKODO_TOKEN=${r#*:} "$NAKODO" join "$CASE" --as "${r%%:*}" \
+			--key "$TMP/${r%%:*}.nkey" >/dev/null 2>&1 || return 1
+	done
+	rm -f "$TMP"/*.nkey."$CASE".blind
+}
+# sub TOKEN ROLE AMOUNT [WAIT]: one side's submit, its output in $TMP/ROLE.out and .err.
+sub() {
+	NAKODO_SERVER=$URL NAKODO_TOKEN=$1 timeout 120 "$NAKODO" submit "$CASE" --as "$2" \
+		--key "$TMP/$2.nkey" --wait "${4:-30}" "$3" >"$TMP/$2.out" 2>"$TMP/$2.err"
+}
+# both DEMAND OFFER: both sides at once; sets CRC and PRC.
+both() {
+	sub "$CT" claimant "$1" "${3:-30}" &
+	local c=$!
+	sub "$PT" payer "$2" "${3:-30}"
+	PRC=$?
+	wait "$c"
+	CRC=$?
+}
+
+# ---- a three-round case to a settlement ----
+blind_case "$RULES"
+is "a blind case opens and both parties join" "$?" 0
+both 91337.13 51337.31
+is "round 1: both clients end well" "$CRC $PRC" "0 0"
+check "the claimant's client prints where the case stands" grep -q "case $CASE is open" \
+	"$TMP/claimant.out"
+check "and the safety number, on stderr" grep -q '^safety number of case' "$TMP/claimant.err"
+check "both sides print the same safety number" \
+	bash -c "[ \"\$(grep '^safety' '$TMP/claimant.err')\" = \"\$(grep '^safety' '$TMP/payer.err')\" ]"
+NAKODO_SERVER=$URL NAKODO_TOKEN=$CT "$NAKODO" brief "$CASE" --key "$TMP/claimant.nkey" \
+	>"$TMP/brief" 2>&1
+check "the claimant's briefing says its figure stayed on its machine" \
+	grep -q 'round 1: your outcome given (your demand stayed on your machine)' "$TMP/brief"
+NAKODO_SERVER=$URL NAKODO_TOKEN=$CT "$NAKODO" --json brief "$CASE" --key "$TMP/claimant.nkey" \
+	>"$TMP/brief.json" 2>&1
+is "and its JSON has no own figure" "$(jq '.rounds[0] | has("own_figure")' "$TMP/brief.json")" \
+	false
+both 83133.71 61733.13
+is "round 2 ends well" "$CRC $PRC" "0 0"
+both 73313.77 75131.37
+is "round 3 ends well" "$CRC $PRC" "0 0"
+check "and settles" grep -q "case $CASE is settled" "$TMP/payer.out"
+req log "$MT" GET "/v1/cases/$CASE/log" >/dev/null
+is "the log: three rounds, the settlement at the midpoint, the end" \
+	"$(jq -c '[.events[] | select(.type == "round" or .type == "settled") | .body.figure] ' \
+	"$(last)")" "[null,null,7422257,7422257]"
+is "each round has both sides' signed outcomes" \
+	"$(jq '[.events[] | select(.type == "blind_outcome")] | length' "$(last)")" 6
+status=$(req rcpt "$OP" GET "/v1/cases/$CASE/receipt")
+is "the ended case has its receipt" "$status" 200
+FIRST=$CASE
+
+# ---- to impasse, then the mediator's proposal ----
+blind_case "$(echo "$RULES" | jq -c '.rounds = 2')"
+both 88133.17 41337.71
+is "impasse case, round 1" "$CRC $PRC" "0 0"
+both 87331.19 43317.13
+is "impasse case, round 2" "$CRC $PRC" "0 0"
+req b "$MT" GET "/v1/cases/$CASE/brief" >/dev/null
+is "the case is at impasse" "$(jq -r .state "$(last)")" impasse
+NAKODO_SERVER=$URL NAKODO_TOKEN=$MT "$NAKODO" propose "$CASE" 65000 >/dev/null 2>&1
+for r in claimant:$CT payer:$PT; do
+	NAKODO_SERVER=$URL NAKODO_TOKEN=${r#*:} "$NAKODO" answer "$CASE" --as "${r%%:*}" \
+		--key "$TMP/${r%%:*}.nkey" accept >/dev/null 2>&1
+done
+req b "$MT" GET "/v1/cases/$CASE/brief" >/dev/null
+is "both accept the proposal: settled at it" "$(jq -r '.state, .settlement.figure' "$(last)" |
+	tr '\n' ' ')" "settled 6500000 "
+
+# ---- altered on the way: the round ends, nothing is recorded, a rerun completes ----
+for how in tamper:4 truncate:4 replay:3; do
+	blind_case "$(echo "$RULES" | jq -c '.rounds = 1')"
+	before=$(events "$CASE" "$MT")
+	NAKODO_TEST_BLIND_ALTER=$how sub "$CT" claimant 70000 3 &
+	c=$!
+	sub "$PT" payer 60000 3
+	PRC=$?
+	wait "$c"
+	CRC=$?
+	check "$how: the round fails on both sides" bash -c "[ $CRC != 0 ] && [ $PRC != 0 ]"
+	check "$how: the payer's error says the message did not open or was out of order" \
+		grep -q 'message: .*\(does not open\|out of order\|altered\)' "$TMP/payer.err"
+	is "$how: nothing is recorded" "$(events "$CASE" "$MT")" "$before"
+	both 70000 60000
+	is "$how: run again, the round completes" "$CRC $PRC" "0 0"
+done
+
+# ---- a client stopped half-way ----
+blind_case "$(echo "$RULES" | jq -c '.rounds = 1')"
+NAKODO_SERVER=$URL NAKODO_TOKEN=$CT "$NAKODO" submit "$CASE" --as claimant \
+	--key "$TMP/claimant.nkey" --wait 30 70000 >/dev/null 2>"$TMP/stopped.err" &
+c=$!
+for _ in $(seq 100); do grep -q '^waiting' "$TMP/stopped.err" && break; sleep 0.05; done
+check "a lone client says that it waits" grep -q "^waiting for the payer's client" \
+	"$TMP/stopped.err"
+kill -INT "$c"
+wait "$c" 2>/dev/null
+is "stopped half-way, nothing is recorded" "$(events "$CASE" "$MT")" 3
+both 70000 60000
+is "both run again: the round completes" "$CRC $PRC" "0 0"
+
+# ---- no figure in the server's files or log ----
+stop_server
+python3 - "$TMP" >"$TMP/found" <<'PY'
+import os, struct, sys
+tmp = sys.argv[1]
+typed = ["91337.13", "51337.31", "83133.71", "61733.13", "73313.77", "75131.37",
+         "88133.17", "41337.71", "87331.19", "43317.13"]
+needles = []
+for t in typed:
+    minor = int(t.replace(".", ""))
+    needles += [(t, t.encode()), (t, str(minor).encode()),
+                (t, struct.pack("<q", minor)), (t, struct.pack(">q", minor))]
+files = [os.path.join(tmp, f) for f in os.listdir(tmp)
+         if f.startswith("srv.db") or f == "server.log"]
+for path in files:
+    data = open(path, "rb").read()
+    for fig, n in needles:
+        if n in data:
+            print(f"{os.path.basename(path)} holds {fig} as {n!r}")
+print(f"scanned {len(files)} files")
+PY
+check "the database, its WAL and the server's log were scanned" \
+	grep -q 'scanned [3-9] files' "$TMP/found"
+check "they hold no figure in any form" bash -c "! grep -q holds '$TMP/found'"
+grep holds "$TMP/found" | head -3 | sed 's/^/# /'
+echo "1..$n"
+[ "$failed" = 0 ]

@@ -1,0 +1,50 @@
+/* The hooks of the test executable nakodo-test (tests/meson.build): the same command as
+ * nakodo, built from its objects, with two things a test must drive and the shipped
+ * command must never read from its environment. It is never installed.
+ *
+ * - The wall clock, read from the file NAKODO_TEST_CLOCK names (ms since the epoch as
+ *   text), re-read on every call, so that a test moves a running server's clock without
+ *   sleeping (tests/cli/deadlines.sh, tests/web/deadlines.test.mjs).
+ * - A blind case's frames altered on their way, as a hostile relay would
+ *   (tests/cli/blind_round.sh): NAKODO_TEST_BLIND_ALTER=tamper:N flips a byte of this
+ *   side's frame N, truncate:N cuts its last byte, replay:N sends it twice. */
+#include <nakodo/time.h>
+#include "cli/blind_submit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int64_t file_clock(void)
+{
+	const char *path = getenv("NAKODO_TEST_CLOCK");
+	FILE *f = path ? fopen(path, "r") : NULL;
+	long long ms = 0;
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%lld", &ms) != 1)
+		ms = 0;
+	fclose(f);
+	return ms;
+}
+
+static int alter(uint8_t *frame, size_t *len, uint32_t seq)
+{
+	const char *t = getenv("NAKODO_TEST_BLIND_ALTER");
+	const char *colon = t ? strchr(t, ':') : NULL;
+
+	if (!colon || (uint32_t)strtoul(colon + 1, NULL, 10) != seq || *len < 2)
+		return 0;
+	if (strncmp(t, "tamper", 6) == 0)
+		frame[*len / 2] ^= 0x01;
+	else if (strncmp(t, "truncate", 8) == 0)
+		(*len)--;
+	return strncmp(t, "replay", 6) == 0;
+}
+
+__attribute__((constructor)) static void install_hooks(void)
+{
+	nk_time_set_source(file_clock);
+	cli_blind_alter = alter;
+}

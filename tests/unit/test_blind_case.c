@@ -1,0 +1,231 @@
+/* A blind case's public outcome (issue 16, case/blind_outcome.c): each party gives its
+ * signed outcome of the open round; the round concludes as a plain one only when both say
+ * the same, otherwise nothing of the second is recorded and the round stays open; a plain
+ * figure is refused; the log, the briefings and the store hold no figure of the parties. */
+#include <nakodo/case.h>
+#include "../fake_env.h"
+#include <nakodo/seal.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct fixture {
+	struct nk_store *store;
+	struct nk_server_key *signer;
+	struct nk_case_env env;
+	struct fake_env fake;
+	struct nk_party_key *key[2];
+	struct nk_identity idn[2];
+	char id[NK_CASE_ID_MAX];
+	uint64_t number[2];
+};
+
+#define COMMIT "\"commitment\":\"0101010101010101010101010101010101010101010101010101010101010101\""
+
+static int setup_rules(void **state, int rounds, int proposals)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct nk_rules rules;
+	uint8_t sig[NK_SIGNATURE_BYTES];
+
+	if (!f || sodium_init() < 0 || nk_store_open(&f->store, "mem:", NK_STORE_CREATE, NULL) != NK_OK ||
+	    nk_server_key_generate(&f->signer, NULL) != NK_OK)
+		return -1;
+	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer, NULL, NULL };
+	f->fake = (struct fake_env)FAKE_ENV_START;
+	nk_rules_default(&rules, nk_currency_find("USD"));
+	rules.rounds = rounds;
+	rules.proposals = proposals;
+	rules.range_high = 100000000;
+	rules.blind = true;
+	if (nk_case_open(&f->env, &rules, f->id, NULL) != NK_OK)
+		return -1;
+	for (int r = 0; r < 2; r++) {
+		if (nk_party_key_generate(&f->key[r], NULL) != NK_OK)
+			return -1;
+		nk_party_key_identity(f->key[r], &f->idn[r]);
+		if (nk_join_sign(f->key[r], f->id, r, sig, NULL) != NK_OK ||
+		    nk_case_join(&f->env, f->id, r, &f->idn[r], sig, NULL) != NK_OK)
+			return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_rules(state, 3, 1);
+}
+
+static int setup_one(void **state)
+{
+	return setup_rules(state, 1, 1);
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	for (int r = 0; r < 2; r++)
+		nk_party_key_free(f->key[r]);
+	nk_store_close(f->store);
+	nk_server_key_free(f->signer);
+	free(f);
+	return 0;
+}
+
+/* role gives the outcome text, signed with its key and next number. */
+static enum nk_status give(struct fixture *f, enum nk_role role, const char *text,
+			   struct nk_error *err)
+{
+	struct nk_case_request req = { .action = NK_ACTION_BLIND_OUTCOME,
+				       .envelope = (const uint8_t *)text,
+				       .envelope_len = strlen(text) };
+	struct nk_request_auth auth;
+
+	assert_int_equal(nk_case_request_sign(f->key[role], f->id, role, ++f->number[role], &req,
+					      &auth, NULL), NK_OK);
+	return nk_case_act(&f->env, f->id, role, &req, &auth, err);
+}
+
+static size_t events(struct fixture *f)
+{
+	struct nk_event_list log = { 0 };
+	size_t n;
+
+	assert_int_equal(nk_case_log(&f->env, f->id, &log, NULL), NK_OK);
+	n = log.count;
+	nk_event_list_free(&log);
+	return n;
+}
+
+static void no_deal(char out[256], int round)
+{
+	snprintf(out, 256, "{\"round\":%d,\"outcome\":\"no-deal\"," COMMIT "}", round);
+}
+
+static void three_rounds_to_a_settlement(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_error err = { 0 };
+	struct nk_brief b;
+	char text[256];
+	struct nk_case_request fig = { .action = NK_ACTION_SUBMIT, .amount = 5000 };
+	struct nk_request_auth auth;
+
+	/* a plain figure, signed, is refused: the go-between takes none in a blind case */
+	assert_int_equal(nk_case_request_sign(f->key[NK_CLAIMANT], f->id, NK_CLAIMANT,
+					      ++f->number[NK_CLAIMANT], &fig, &auth, NULL), NK_OK);
+	assert_int_equal(nk_case_act(&f->env, f->id, NK_CLAIMANT, &fig, &auth, &err), NK_EREFUSED);
+	assert_string_equal(err.field, "figure");
+	for (int r = 1; r <= 2; r++) {
+		no_deal(text, r);
+		assert_int_equal(give(f, NK_CLAIMANT, text, &err), NK_OK);
+		assert_int_equal(give(f, NK_PAYER, text, &err), NK_OK);
+		assert_int_equal(nk_case_brief(&f->env, f->id, NK_MEDIATOR, &b, &err), NK_OK);
+		assert_int_equal(b.round, r + 1);
+		assert_true(b.rounds[r - 1].evaluated);
+	}
+	snprintf(text, sizeof(text), "{\"round\":3,\"outcome\":\"overlap\",\"figure\":7250," COMMIT "}");
+	assert_int_equal(give(f, NK_PAYER, text, &err), NK_OK);
+	assert_int_equal(give(f, NK_CLAIMANT, text, &err), NK_OK);
+	for (int role = 0; role <= NK_MEDIATOR; role++) {
+		assert_int_equal(nk_case_brief(&f->env, f->id, role, &b, &err), NK_OK);
+		assert_int_equal(b.state, NK_STATE_SETTLED);
+		assert_int_equal(b.settlement, 7250);
+		assert_int_equal(b.settled_by, NK_DEAL_OVERLAP);
+	}
+	/* a settled case takes no more outcomes */
+	assert_int_equal(give(f, NK_PAYER, text, &err), NK_EREFUSED);
+}
+
+static void disagreeing_outcomes_leave_the_round_open(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_error err = { 0 };
+	struct nk_brief b;
+	char deal[256], none[256];
+	size_t before;
+
+	no_deal(none, 1);
+	snprintf(deal, sizeof(deal), "{\"round\":1,\"outcome\":\"overlap\",\"figure\":100," COMMIT "}");
+	assert_int_equal(give(f, NK_CLAIMANT, none, &err), NK_OK);
+	before = events(f);
+	assert_int_equal(give(f, NK_PAYER, deal, &err), NK_EREFUSED);
+	assert_string_equal(err.field, "outcome");
+	assert_non_null(strstr(err.text, "differs from the claimant's"));
+	assert_int_equal(events(f), before);
+	assert_int_equal(nk_case_brief(&f->env, f->id, NK_MEDIATOR, &b, &err), NK_OK);
+	assert_int_equal(b.state, NK_STATE_OPEN);
+	assert_false(b.rounds[0].evaluated);
+	/* the round computed again: the claimant replaces its outcome, the payer agrees */
+	assert_int_equal(give(f, NK_CLAIMANT, deal, &err), NK_OK);
+	assert_int_equal(give(f, NK_PAYER, deal, &err), NK_OK);
+	assert_int_equal(nk_case_brief(&f->env, f->id, NK_PAYER, &b, &err), NK_OK);
+	assert_int_equal(b.state, NK_STATE_SETTLED);
+	assert_int_equal(b.settlement, 100);
+}
+
+static void malformed_outcomes_are_refused_and_append_nothing(void **state)
+{
+	static const char *const bad[] = {
+		"not json",
+		"{\"round\":1,\"outcome\":\"no-deal\"}",	/* no commitment */
+		"{\"round\":2,\"outcome\":\"no-deal\"," COMMIT "}",	/* not the open round */
+		"{\"round\":9,\"outcome\":\"no-deal\"," COMMIT "}",	/* past the rules */
+		"{\"round\":1,\"outcome\":\"overlap\"," COMMIT "}",	/* a deal without figure */
+		"{\"round\":1,\"outcome\":\"no-deal\",\"figure\":5," COMMIT "}",
+		"{\"round\":1,\"outcome\":\"band\",\"figure\":5," COMMIT "}",	/* midpoint rules */
+		"{\"round\":1,\"outcome\":\"deal-closer\",\"figure\":5," COMMIT "}",
+		"{\"round\":1,\"outcome\":\"overlap\",\"figure\":100000001," COMMIT "}",
+		"{\"round\":1,\"outcome\":\"no-deal\",\"hint\":\"AAAA\"," COMMIT "}",
+		"{\"round\":1,\"outcome\":\"no-deal\",\"role\":\"payer\"," COMMIT "}",
+		"{\"round\":1,\"outcome\":\"no-deal\",\"commitment\":\"01\"}",
+	};
+	struct fixture *f = *state;
+	struct nk_error err = { 0 };
+	size_t before = events(f);
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err = (struct nk_error){ 0 };
+		assert_int_not_equal(give(f, NK_CLAIMANT, bad[i], &err), NK_OK);
+		assert_true(err.field[0] != '\0');
+	}
+	assert_int_equal(events(f), before);
+}
+
+static void impasse_then_the_mediators_proposal(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_error err = { 0 };
+	struct nk_brief b;
+	char text[256];
+
+	no_deal(text, 1);
+	assert_int_equal(give(f, NK_CLAIMANT, text, &err), NK_OK);
+	assert_int_equal(give(f, NK_PAYER, text, &err), NK_OK);
+	assert_int_equal(nk_case_brief(&f->env, f->id, NK_CLAIMANT, &b, &err), NK_OK);
+	assert_int_equal(b.state, NK_STATE_IMPASSE);
+	assert_int_equal(nk_case_propose(&f->env, f->id, 6000, &err), NK_OK);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(three_rounds_to_a_settlement, setup, teardown),
+		cmocka_unit_test_setup_teardown(disagreeing_outcomes_leave_the_round_open, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(malformed_outcomes_are_refused_and_append_nothing,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(impasse_then_the_mediators_proposal, setup_one,
+						teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
