@@ -47,6 +47,9 @@ struct nk_rules {
 	 * the time (ms since the epoch, UTC) past which the case closes. */
 	int64_t round_time_ms;		/* 0, or NK_ROUND_TIME_MIN_MS..NK_ROUND_TIME_MAX_MS */
 	int64_t deadline_ms;
+	/* Open proposals (nakodo/open_proposal.h): each party may announce a visible
+	 * proposal beside its secret figure. */
+	bool open_proposals;
 };
 
 #define NK_ROUND_TIME_MIN_MS 60000LL			/* a minute */
@@ -155,6 +158,11 @@ NK_MUST_USE enum nk_status nk_bargain_round(const struct nk_rules *rules, int ro
 					    struct nk_round_result *results,
 					    const uint8_t seed[NK_SEED_BYTES],
 					    struct nk_error *err);
+
+/* The midpoint of [low, high] (0 <= low <= high) on the rules' grid, as a round that
+ * settles at the midpoint places it: the grid multiple inside nearest to the midpoint,
+ * the lower on a tie, or the midpoint rounded down when no multiple lies inside. */
+int64_t nk_bargain_midpoint(const struct nk_rules *rules, int64_t low, int64_t high);
 
 /* The size of what a view leaves, in bits: log2(width of the range / width of the
  * interval); an empty interval counts as one point. */
