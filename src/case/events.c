@@ -17,7 +17,7 @@ static const struct {
 	const char *name;
 	int version;	/* the version written today */
 } events[CASE_EV_COUNT] = {
-	[CASE_EV_OPENED] = { "opened", 3 },	/* 2: a title; 3: deadlines */
+	[CASE_EV_OPENED] = { "opened", 4 },	/* 2: a title; 3: deadlines; 4: open proposals */
 	[CASE_EV_FIGURE] = { "figure", 1 },
 	[CASE_EV_EXTENSION] = { "extension", 1 },
 	[CASE_EV_ROUND] = { "round", 1 },
@@ -39,6 +39,7 @@ static const struct {
 	[CASE_EV_PACKAGE_ANSWER] = { "package_answer", 1 },
 	[CASE_EV_PACKAGE_RESULT] = { "package_result", 1 },
 	[CASE_EV_LAPSED] = { "lapsed", 1 },
+	[CASE_EV_ANNOUNCED] = { "announced", 1 },
 };
 
 const char *case_event_name(enum case_event type)

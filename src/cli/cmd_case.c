@@ -12,7 +12,7 @@ static const char new_help[] =
 	"usage: nakodo case new --currency CODE [--rounds N] [--settle RULE] [--grid AMOUNT]\n"
 	"                       [--hints none|P1,P2,...] [--range LOW:HIGH] [--leakage-bits B]\n"
 	"                       [--proposals N] [--no-monotone] [--title TEXT]\n"
-	"                       [--round-time DURATION] [--deadline TIME]\n\n"
+	"                       [--round-time DURATION] [--deadline TIME] [--open-proposals]\n\n"
 	"Opens a case and prints its id. The rules are fixed now and never change.\n\n"
 	"  --currency CODE     ISO 4217 code: USD, EUR, GBP, JPY, KRW, ... (required)\n"
 	"  --rounds N          at most N rounds of figures, 1..50 (default 3)\n"
@@ -36,7 +36,11 @@ static const char new_help[] =
 	"                      starts again; a party that had not submitted is told so, the\n"
 	"                      other only that it lapsed; three lapses close the case\n"
 	"  --deadline TIME     the case closes at TIME unless settled (UTC, e.g.\n"
-	"                      2027-01-31T17:00:00Z; ahead, within 366 days)\n\n"
+	"                      2027-01-31T17:00:00Z; ahead, within 366 days)\n"
+	"  --open-proposals    each party may announce a visible proposal beside its secret\n"
+	"                      figure (nakodo announce), which every role sees; the secret\n"
+	"                      figure must stay at least as generous, so a proposal tells the\n"
+	"                      other side that bound; both shown, so is their midpoint\n\n"
 	"A midpoint settlement tells each side the other's figure to within one grid step;\n"
 	"a coarse --grid or --settle random blunts that.\n\n"
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN; the operator's or a\n"
@@ -71,6 +75,7 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		{ "no-monotone", no_argument, NULL, 'm' }, { "title", required_argument, NULL, 'T' },
 		{ "round-time", required_argument, NULL, 't' },
 		{ "deadline", required_argument, NULL, 'D' },
+		{ "open-proposals", no_argument, NULL, 'o' },
 		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct cli_backend be = { .create = true };
@@ -114,6 +119,7 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		rules.leakage_bits = b;
 	}
 	rules.monotone = !text['m'];
+	rules.open_proposals = text['o'] != NULL;
 	if ((text['s'] && nk_rules_parse_settle(&rules, text['s'], &err) != NK_OK) ||
 	    (text['R'] && nk_rules_parse_range(&rules, text['R'], &err) != NK_OK) ||
 	    (text['h'] && nk_rules_parse_hints(&rules, text['h'], &err) != NK_OK) ||

@@ -18,7 +18,7 @@ static void stored_names_never_change(void **state)
 		"opened", "figure", "extension", "round", "impasse", "proposal", "answer",
 		"proposal-result", "settled", "closed", "purged", "joined", "message",
 		"deposited", "released", "withdrawn", "token", "package_submitted",
-		"package_round", "package_answer", "package_result", "lapsed",
+		"package_round", "package_answer", "package_result", "lapsed", "announced",
 	};
 	enum case_event type;
 
