@@ -54,9 +54,10 @@ enum nk_status nk_open_check_figure(const struct nk_rules *rules, enum nk_role r
 	if (!visible || as_generous(role, figure, *visible))
 		return NK_OK;
 	nk_money_format(nk_currency_find(rules->currency), *visible, 1, amount);
-	return nk_fail(err, NK_EREFUSED, "figure", "your %s must be at least as generous as "
-		       "your open proposal of %s: %s", figure_name(role), amount,
-		       role == NK_CLAIMANT ? "at most that much" : "at least that much");
+	return nk_fail(err, NK_EREFUSED, "figure", "your %s must be at %s your open proposal "
+		       "of %s: a secret figure stays at least as generous as its party's "
+		       "proposal", figure_name(role), role == NK_CLAIMANT ? "most" : "least",
+		       amount);
 }
 
 int64_t nk_open_suggestion(const struct nk_rules *rules, int64_t claimant, int64_t payer)
