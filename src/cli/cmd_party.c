@@ -59,7 +59,7 @@ static const struct party_command party_commands[] = {
 		false, false },
 	[ANNOUNCE] = { "nakodo announce", "CASE --as claimant|payer [--round N] AMOUNT",
 		"Announces this party's open proposal: a visible figure that every role of the case\n"
-		"sees at once, beside the secret figure, in a case opened with --open-proposals.\n"
+		"sees at once, beside the secret figure, in a case whose rules take open proposals.\n"
 		"The secret figure must stay at least as generous (a demand at most the claimant's\n"
 		"proposal, an offer at least the payer's), so the proposal tells the other side\n"
 		"that bound on it. One a round; each moves only toward the other side; when both\n"
