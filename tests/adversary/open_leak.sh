@@ -55,18 +55,9 @@ stop_server
 cp "$TMP/server.log" "$LEAK/server.log"
 case $DB in sqlite:*) cp "${DB#sqlite:}" "$LEAK/database" ;; esac
 
-money() { local m=$(($1 / 100)) c=$(printf '%02d' $(($1 % 100))); echo "$(echo "$m" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta').$c"; }
-leaks=""
-for planted in claimant:$D1 claimant:$D2 payer:$O1 payer:$O2 payer:$TRIED; do
-	owner=${planted%%:*}; fig=${planted#*:}
-	for pat in "$fig" "$(money "$fig")"; do
-		for f in $(grep -rlaF -- "$pat" "$LEAK"); do
-			case $(basename "$f") in "${owner}_own".*) ;; *) leaks="$leaks $(basename "$f"):$pat" ;; esac
-		done
-	done
-done
+leaks=$(leaks_in "$LEAK" claimant:$D1 claimant:$D2 payer:$O1 payer:$O2 payer:$TRIED)
 is "no secret figure outside its own party's briefings, refusals included ($(ls "$LEAK" | wc -l) files)" \
-	"${leaks# }" ""
+	"$leaks" ""
 check "the planted figures do reach their owners" grep -qF "$(money $D1)" "$LEAK"/claimant_own.*
 is "the refusals were answered for the rule, not another reason" \
 	"$(grep -lF 'at least as generous' "$LEAK"/claimant_err.* "$LEAK"/payer_err.* | wc -l)" 4

@@ -47,18 +47,8 @@ lreq operator "$OP" GET /metrics
 stop_server
 cp "$TMP/server.log" "$LEAK/server.log"
 
-# "731,337.77": the major-unit form the command prints
-money() { local m=$(($1 / 100)) c=$(printf '%02d' $(($1 % 100))); echo "$(echo "$m" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta').$c"; }
-leaks=""
-for planted in claimant:$D1 claimant:$EC claimant:$D2 payer:$O1 payer:$EP payer:$O2; do
-	owner=${planted%%:*}; fig=${planted#*:}
-	for pat in "$fig" "$(money "$fig")"; do
-		for f in $(grep -rlF -- "$pat" "$LEAK"); do
-			case $(basename "$f") in "${owner}_own".*) ;; *) leaks="$leaks $(basename "$f"):$pat" ;; esac
-		done
-	done
-done
-is "leak hunt: no figure outside its own party's briefings ($(ls "$LEAK" | wc -l) answers, outputs and the log searched)" "${leaks# }" ""
+leaks=$(leaks_in "$LEAK" claimant:$D1 claimant:$EC claimant:$D2 payer:$O1 payer:$EP payer:$O2)
+is "leak hunt: no figure outside its own party's briefings ($(ls "$LEAK" | wc -l) answers, outputs and the log searched)" "$leaks" ""
 check "leak hunt: the planted figures do reach their owners" grep -qF "$D1" "$LEAK"/claimant_own.*
 is "leak hunt: the settlement reaches all three roles" \
 	"$(cat "$LEAK"/claimant_own.* | grep -c "$(money $S)") $(cat "$LEAK"/payer_own.* | grep -c "$(money $S)") $(cat "$LEAK"/mediator.* | grep -c "$(money $S)")" \
