@@ -151,7 +151,8 @@ static void print_open_proposals(FILE *f, const struct nk_brief *b)
 		fprintf(f, "%s open proposal: %s (round %d); it tells %s that %s %s is at %s "
 			"%s (%.2f bits)\n", own ? "your" : side == NK_CLAIMANT ? "the claimant's"
 			: "the payer's", amount, b->open_round[side],
-			own ? "the other side" : b->role == NK_MEDIATOR ? "every role" : "you", own ? "your" : "its", side == NK_CLAIMANT ? "demand" : "offer",
+			own ? "the other side" : b->role == NK_MEDIATOR ? "every role" : "you",
+			own ? "your" : "its", side == NK_CLAIMANT ? "demand" : "offer",
 			side == NK_CLAIMANT ? "most" : "least", amount, b->open_bits[side]);
 	}
 	if (b->has_suggestion) {

@@ -3,7 +3,8 @@
 # through a server (the API and the remote command): the refusals, which change nothing
 # and name no secret figure; every role's briefing of the proposals, their bounds and the
 # suggestion, its text compared byte for byte with tests/golden/open/; the log.
-# GOLDEN_WRITE=1 rewrites the golden files from this run (then read their diff). Prints TAP. Needs NAKODO (the binary), curl and jq.
+# GOLDEN_WRITE=1 rewrites the golden files from this run (then read their diff).
+# Prints TAP. Needs NAKODO (the binary), curl and jq.
 . "$(dirname "$0")/../server/lib.sh"
 GOLDEN="$(dirname "$0")/../golden/open"
 nk() { "$NAKODO" "$@" 2>"$TMP/err" </dev/null; }
@@ -94,7 +95,7 @@ is "by the mediator's token: 403" "$status" 403
 status=$(req ann "$PT" POST "/v1/cases/$CASE/announcements" '{"amount":"1"}')
 is "a string amount: 400" "$status" 400
 status=$(req ann "$PT" POST "/v1/cases/$CASE/announcements" '{"amount":30000000,"round":2}')
-is "a round that is not open: 409 or 400" "$(case $status in 400|409) echo ok;; *) echo $status;; esac)" ok
+is "a round that is not open: 409" "$status" 409
 nk announce "$CASE" --server "$URL" --token "$PT" 300000 >/dev/null
 is "the remote command announces the payer's" "$?" 0
 nk brief "$CASE" --server "$URL" --token "$MT" >"$TMP/out"

@@ -33,10 +33,11 @@ test('both parties announce, see each other\'s proposal and the suggestion', asy
 
   await announceOn(cl, 'claimant', 1, '7000');
   assert.match(await cl.locator('#open-claimant').textContent(),
-    /^Your open proposal: \$7,000\.00 \(round 1\)\. It tells the other side that your demand is at most \$7,000\.00/);
+    new RegExp('^Your open proposal: \\$7,000\\.00 \\(round 1\\)\\. It tells the other side '
+      + 'that your demand is at most \\$7,000\\.00'));
   await checkNews(py);
   assert.match(await py.locator('#open-claimant').textContent(),
-    /^The claimant's open proposal: \$7,000\.00 \(round 1\)\. It tells you that its demand is at most/);
+    /^The claimant's open proposal: \$7,000\.00 \(round 1\)\. It tells you that its demand/);
   assert.equal(await py.locator('#open-suggestion').count(), 0);
 
   await announceOn(py, 'payer', 1, '3000');
