@@ -77,6 +77,9 @@ struct nk_rules {
 	/* Blind rounds (doc/blind.md): the parties' clients compute each round between
 	 * themselves; the go-between relays their messages and never takes a figure. */
 	bool blind;
+	/* Open proposals (nakodo/open_proposal.h): each party may announce a visible
+	 * proposal beside its secret figure. */
+	bool open_proposals;
 };
 
 #define NK_ROUND_TIME_MIN_MS 60000LL			/* a minute */
@@ -185,6 +188,11 @@ NK_MUST_USE enum nk_status nk_bargain_round(const struct nk_rules *rules, int ro
 					    struct nk_round_result *results,
 					    const uint8_t seed[NK_SEED_BYTES],
 					    struct nk_error *err);
+
+/* The midpoint of [low, high] (0 <= low <= high) on the rules' grid, as a round that
+ * settles at the midpoint places it: the grid multiple inside nearest to the midpoint,
+ * the lower on a tie, or the midpoint rounded down when no multiple lies inside. */
+int64_t nk_bargain_midpoint(const struct nk_rules *rules, int64_t low, int64_t high);
 
 /* The size of what a view leaves, in bits: log2(width of the range / width of the
  * interval); an empty interval counts as one point. */

@@ -94,6 +94,16 @@ struct nk_brief {
 	int lapsed_round;
 	bool lapse_missed;
 	bool deadline_passed;
+	/* Open proposals (rules.open_proposals), public to every role: each side's standing
+	 * visible proposal and the round it was announced in, the go-between's suggestion
+	 * between the two when both stand, and what each proposal tells every role of its
+	 * poster's secret figure (nk_open_bound) in bits. */
+	bool has_open[2];			/* by NK_CLAIMANT, NK_PAYER */
+	int64_t open[2];
+	int open_round[2];
+	bool has_suggestion;
+	int64_t suggestion;
+	double open_bits[2];
 };
 
 /* ---- a request and its signature (nk_case_act, <nakodo/case.h>) ---- */
@@ -115,6 +125,7 @@ enum nk_case_action {
 	NK_ACTION_PACKAGE,	/* a confidential package valuation (package cases) */
 	NK_ACTION_BLIND_OUTCOME,	/* a party's signed outcome of a blind round (envelope:
 					 * its canonical text, doc/blind.md) */
+	NK_ACTION_ANNOUNCE,	/* a party's visible proposal (rule open_proposals) */
 };
 
 struct nk_package_valuation;	/* <nakodo/package.h> */
@@ -122,8 +133,9 @@ struct nk_package_valuation;	/* <nakodo/package.h> */
 /* One action and what it says. Only the members its action uses are read. */
 struct nk_case_request {
 	enum nk_case_action action;
-	int round;			/* submit, extend, package: the named round, or 0: the open one */
-	int64_t amount;			/* submit, extend, propose */
+	int round;			/* submit, extend, package, announce: the named round,
+					 * or 0: the open one */
+	int64_t amount;			/* submit, extend, propose, announce */
 	bool accept;			/* answer */
 	const uint8_t *envelope;	/* send, deposit: the envelope, as sealed */
 	size_t envelope_len;

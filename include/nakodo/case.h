@@ -216,6 +216,13 @@ NK_MUST_USE enum nk_status nk_case_extend(const struct nk_case_env *env, const c
 					  enum nk_role role, int64_t amount,
 					  struct nk_error *err);
 
+/* A party's visible proposal for the open round (round 0) or the named one, under the
+ * rule open_proposals (<nakodo/open_proposal.h>): every role sees it at once; the party's
+ * secret figure must stay at least as generous. */
+NK_MUST_USE enum nk_status nk_case_announce(const struct nk_case_env *env, const char *id,
+					    enum nk_role role, int round, int64_t amount,
+					    struct nk_error *err);
+
 /* The mediator's proposal after impasse, and each side's confidential answer. In a
  * package case (nakodo/package_case.h) nk_case_answer answers the round's proposed
  * package, and nk_case_submit, nk_case_extend and nk_case_propose are refused. */

@@ -22,6 +22,7 @@ enum nk_sim_ruleset {
 	NK_SIM_PROPOSAL,	/* and one mediator's proposal after impasse */
 	NK_SIM_NEUTRAL,		/* and neutral evaluation after impasse */
 	NK_SIM_BRIDGE,		/* and a bridge whenever a round fails */
+	NK_SIM_OPEN,		/* and open proposals, with the suggestion between them */
 	NK_SIM_RULESETS,
 };
 
@@ -112,6 +113,22 @@ int64_t nk_sim_figure(const struct nk_sim_party *p, enum nk_role role, int round
 /* The deal-closer a negotiator authorises with this figure: extend_bp of the way to its
  * limit (0: none). */
 int64_t nk_sim_extension(const struct nk_sim_party *p, enum nk_role role, int64_t figure);
+
+/* Open proposals (rule set "open", sim_open.c): each side's standing visible proposal. */
+struct nk_sim_open {
+	bool has[2];			/* by NK_CLAIMANT, NK_PAYER */
+	int64_t visible[2];
+};
+
+/* Round (1..NK_SIM_ROUNDS) of the open rule set, fig[round - 1] holding each side's
+ * scheduled figure: each side announces that figure as its visible proposal when it
+ * moves toward the other side (nk_open_check_proposal); then, when both proposals
+ * stand, a side whose limit admits the suggestion (nk_open_suggestion) moves its secret
+ * figure to it, never less generous than its schedule or its last figure
+ * (nk_open_check_figure). */
+NK_MUST_USE enum nk_status nk_sim_open_round(const struct nk_rules *r, const struct nk_sim_case *c,
+					     int round, struct nk_sim_open *st,
+					     struct nk_round_figures *fig, struct nk_error *err);
 
 /* Plays one case under one rule set. NK_EINVAL only if a scripted figure broke the rules,
  * which is a bug in the script (the error names it). */

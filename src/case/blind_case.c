@@ -14,6 +14,12 @@ enum nk_status nk_case_blind_rules_check(const struct nk_rules *rules, struct nk
 
 	if (rc != NK_OK)
 		return rc;
+	/* Rules whose keeping needs the go-between to hold the figures, which in a blind
+	 * case it never does. */
+	if (rules->open_proposals)
+		return nk_fail(err, NK_EINVAL, "open_proposals", "a blind case cannot take open "
+			       "proposals: the go-between checks each secret figure against its "
+			       "party's visible proposal, and it never holds a figure here");
 	/* Under the random rule the clients exchange one message per draw, and the number
 	 * of draws depends on how narrow the zone between the figures is: the go-between
 	 * would learn how close they were. */

@@ -29,6 +29,8 @@ static enum nk_status fill_party(const struct nk_case_env *env, const struct cas
 
 		b->rounds[i].has_view = true;
 		b->rounds[i].view = b->role == NK_CLAIMANT ? results[i].claimant : results[i].payer;
+		/* what the open proposals standing then told, met with what the round told */
+		case_open_narrow_view(st, i + 1, b->role, &b->rounds[i].view);
 		b->rounds[i].own_figure = b->role == NK_CLAIMANT ? f->demand : f->offer;
 		b->rounds[i].own_extension = b->role == NK_CLAIMANT ? f->claimant_extension :
 								      f->payer_extension;
@@ -103,6 +105,7 @@ static enum nk_status brief_figures(const struct nk_case_env *env, const struct 
 	b->lapse_missed = nk_role_is_party(role) && st->fig.lapsed_round &&
 			  st->fig.lapse_missed[role];
 	b->deadline_passed = st->fig.deadline_passed;
+	case_open_brief(st, b);
 	for (int i = 0; i < st->round; i++) {
 		const struct case_round *r = &st->fig.rounds[i];
 		struct nk_brief_round *br = &b->rounds[i];

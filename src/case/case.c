@@ -357,7 +357,8 @@ const struct case_kind *const case_kinds[] = { &case_kind_figures, &case_kind_pa
 static enum nk_status may_act(enum nk_role role, const struct nk_case_request *req,
 			      struct nk_error *err)
 {
-	const bool round = req->action == NK_ACTION_SUBMIT || req->action == NK_ACTION_PACKAGE;
+	const bool round = req->action == NK_ACTION_SUBMIT || req->action == NK_ACTION_PACKAGE ||
+			   req->action == NK_ACTION_ANNOUNCE;
 	const struct nk_package_valuation *v = req->valuation;
 	enum nk_status rc;
 

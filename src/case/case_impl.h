@@ -67,6 +67,10 @@ struct figure_state {
 	 * while r->submitted[side] says it gave one. */
 	enum nk_deal_kind blind_deal[2];
 	int64_t blind_figure[2];
+	/* Open proposals (open_case.c): each side's visible proposal announced in each round,
+	 * if any; one stands until the side announces another. */
+	bool announced[NK_ROUNDS_MAX][2];
+	int64_t announced_amount[NK_ROUNDS_MAX][2];
 };
 
 /* What the log of a package case adds: its frame, rounds and proposed package
@@ -136,7 +140,7 @@ typedef enum nk_status (*case_action_fn)(const struct nk_case_env *env, struct c
 typedef enum nk_status (*case_check_fn)(enum nk_role role, const struct nk_case_request *req,
 					struct nk_error *err);
 
-#define CASE_ACTIONS (NK_ACTION_BLIND_OUTCOME + 1)
+#define CASE_ACTIONS (NK_ACTION_ANNOUNCE + 1)
 
 /* Where a kind's briefing goes: each kind fills its own form (nk_case_brief_any). */
 struct case_briefs {

@@ -17,7 +17,7 @@ static const struct {
 	const char *name;
 	int version;	/* the version written today */
 } events[CASE_EV_COUNT] = {
-	[CASE_EV_OPENED] = { "opened", 4 },	/* 2: a title; 3: deadlines; 4: improvements, principals, blind */
+	[CASE_EV_OPENED] = { "opened", 4 },	/* 2: a title; 3: deadlines; 4: improvements, principals, blind, open proposals */
 	[CASE_EV_FIGURE] = { "figure", 1 },
 	[CASE_EV_EXTENSION] = { "extension", 1 },
 	[CASE_EV_ROUND] = { "round", 1 },
@@ -44,6 +44,7 @@ static const struct {
 	[CASE_EV_IMPROVEMENT_ANSWER] = { "improvement_answer", 1 },
 	[CASE_EV_IMPROVEMENT_RESULT] = { "improvement_result", 1 },
 	[CASE_EV_BLIND_OUTCOME] = { "blind_outcome", 1 },
+	[CASE_EV_ANNOUNCED] = { "announced", 1 },
 };
 
 const char *case_event_name(enum case_event type)

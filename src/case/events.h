@@ -50,6 +50,7 @@ enum case_event {
 	CASE_EV_IMPROVEMENT_ANSWER,
 	CASE_EV_IMPROVEMENT_RESULT,
 	CASE_EV_BLIND_OUTCOME,	/* a party's outcome of a blind round (blind_outcome.c) */
+	CASE_EV_ANNOUNCED,	/* an open proposal (events_open.c) */
 	CASE_EV_COUNT
 };
 
@@ -275,6 +276,30 @@ json_t *case_event_package_encode(const struct nk_currency *cur, const struct nk
 NK_MUST_USE enum nk_status case_event_package_decode(const json_t *obj,
 						     const struct nk_currency *cur,
 						     struct nk_package *out, struct nk_error *err);
+
+/* ---- open proposals (events_open.c) ---- */
+
+/* Version 4 of a figures opening adds {"v": 4, "open_proposals": true} when the rules
+ * take open proposals; body unchanged otherwise (its bytes as they were); NULL-safe. */
+json_t *case_event_opened_open_proposals(json_t *body, const struct nk_rules *rules);
+/* Reads it into rules (false before version 4 or when absent); NK_ECORRUPT when it is
+ * not true. */
+NK_MUST_USE enum nk_status case_event_opened_open_proposals_decode(const json_t *body,
+								   int version,
+								   struct nk_rules *rules,
+								   struct nk_error *err);
+
+/* "announced": {"role", "round", "amount"}, a party's visible proposal, public to every
+ * role (it is the poster's by choice). */
+struct case_event_announced {
+	enum nk_role role;		/* the claimant or the payer */
+	int64_t round;
+	int64_t amount;
+};
+json_t *case_event_announced_encode(enum nk_role role, int round, int64_t amount);
+NK_MUST_USE enum nk_status case_event_announced_decode(const json_t *body,
+						       struct case_event_announced *out,
+						       struct nk_error *err);
 
 /* ---- the decoders' readers, for events.c and events_frozen.c ---- */
 

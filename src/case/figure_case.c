@@ -164,10 +164,10 @@ enum nk_status nk_case_open_titled(const struct nk_case_env *env, const struct n
 	case_fill_random(env, seed, sizeof(seed));
 	nk_bargain_commit_seed(seed, commitment);
 	rc = case_create(env, new_id, "seed", seed, sizeof(seed),
-			 case_event_opened_blind(case_event_opened_principals(
-				 case_event_opened_deadlines(case_event_opened_titled(
-					 case_event_opened_encode(rules, commitment), title),
-				 rules), rules), rules),
+			 case_event_opened_open_proposals(case_event_opened_blind(
+				 case_event_opened_principals(case_event_opened_deadlines(
+					 case_event_opened_titled(case_event_opened_encode(rules,
+						 commitment), title), rules), rules), rules), rules),
 			 before_commit, arg, err);
 	sodium_memzero(seed, sizeof(seed));
 	if (rc == NK_OK)
@@ -266,6 +266,8 @@ static enum nk_status submit(const struct nk_case_env *env, struct case_state *s
 			goto out;
 		rc = nk_bargain_check_figure(&st->fig.rules, role, amount, st->round > 1 ? &previous : NULL, err);
 		sodium_memzero(&previous, sizeof(previous));
+		if (rc == NK_OK)	/* beside the party's visible proposal, if any */
+			rc = case_open_check_figure(st, role, amount, err);
 		if (rc != NK_OK)
 			goto out;
 	}
@@ -389,6 +391,7 @@ const struct case_kind case_kind_figures = {
 		[NK_ACTION_ANSWER] = { NULL, answer },
 		[NK_ACTION_PROPOSE] = { NULL, propose },
 		[NK_ACTION_BLIND_OUTCOME] = { NULL, blind_outcome_act },
+		[NK_ACTION_ANNOUNCE] = { NULL, case_open_announce },
 	},
 	.brief = figure_brief,
 	.itself = "is a case of figures, not of packages",

@@ -19,7 +19,9 @@ enum nk_status figure_apply_opened(struct case_state *st, const json_t *body,
 	    (rc = case_event_version(CASE_EV_OPENED, body, &version, err)) != NK_OK ||
 	    (rc = case_event_opened_deadlines_decode(body, version, &st->fig.rules, err)) != NK_OK ||
 	    (rc = case_event_opened_principals_decode(body, version, &st->fig.rules, err)) != NK_OK ||
-	    (rc = case_event_opened_blind_decode(body, version, &st->fig.rules, err)) != NK_OK)
+	    (rc = case_event_opened_blind_decode(body, version, &st->fig.rules, err)) != NK_OK ||
+	    (rc = case_event_opened_open_proposals_decode(body, version, &st->fig.rules,
+							  err)) != NK_OK)
 		return rc;
 	st->fig.round_since_ms = st->event_ms;
 	st->fig.proposal_accepted = -1;
@@ -214,4 +216,5 @@ const case_apply_fn figure_appliers[CASE_EV_COUNT] = {
 	[CASE_EV_SETTLED] = apply_settled,
 	[CASE_EV_BLIND_OUTCOME] = blind_apply_outcome,
 	[CASE_EV_LAPSED] = apply_lapsed,
+	[CASE_EV_ANNOUNCED] = case_open_apply,
 };

@@ -51,4 +51,26 @@ NK_MUST_USE enum nk_status figure_brief(const struct nk_case_env *env,
 					const struct case_state *st, enum nk_role role,
 					const struct case_briefs *out, struct nk_error *err);
 
+/* open_case.c: open proposals. The visible proposal of side standing in round (the
+ * latest announced in it or before), false when none; the action that announces one,
+ * the check of a secret figure beside it, the applier of its event, and the briefing's
+ * part. */
+bool case_open_standing(const struct case_state *st, int round, enum nk_role side,
+			int64_t *out);
+NK_MUST_USE enum nk_status case_open_announce(const struct nk_case_env *env,
+					      struct case_state *st, enum nk_role role,
+					      const struct nk_case_request *req,
+					      const struct nk_request_auth *auth, bool *ended,
+					      struct nk_error *err);
+NK_MUST_USE enum nk_status case_open_check_figure(const struct case_state *st,
+						  enum nk_role role, int64_t figure,
+						  struct nk_error *err);
+NK_MUST_USE enum nk_status case_open_apply(struct case_state *st, const json_t *body,
+					   struct nk_error *err);
+void case_open_brief(const struct case_state *st, struct nk_brief *b);
+/* Narrows a party's view of a round (what it knows of the other's figure, and what the
+ * other can know of its own) by the proposals standing at that round's end. */
+void case_open_narrow_view(const struct case_state *st, int round, enum nk_role role,
+			   struct nk_view *view);
+
 #endif

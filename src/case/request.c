@@ -28,6 +28,7 @@ static const struct {
 	[NK_ACTION_WITHDRAW] = { "withdraw", case_withdraw },
 	[NK_ACTION_PACKAGE] = { "package", case_kind_act },
 	[NK_ACTION_BLIND_OUTCOME] = { "blind_outcome", case_kind_act },
+	[NK_ACTION_ANNOUNCE] = { "announce", case_kind_act },
 };
 
 static bool known_action(enum nk_case_action action)
@@ -88,6 +89,7 @@ enum nk_status nk_case_request_body(const struct nk_case_request *req, uint8_t *
 		*len = req->envelope_len;
 		return NK_OK;
 	case NK_ACTION_SUBMIT:
+	case NK_ACTION_ANNOUNCE:
 		o = json_pack("{s:I, s:i}", "amount", (json_int_t)req->amount, "round", req->round);
 		break;
 	case NK_ACTION_EXTEND:	/* the round only when named: older clients sign {"amount"} */

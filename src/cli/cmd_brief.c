@@ -136,6 +136,37 @@ static void print_deadlines(FILE *f, const struct nk_brief *b)
 		fprintf(f, "the deadline passed: the case closed\n");
 }
 
+/* Open proposals in plain words: the rule, each side's standing proposal with what it
+ * tells every other role of its poster's secret figure, and the suggestion between them. */
+static void print_open_proposals(FILE *f, const struct nk_brief *b)
+{
+	char amount[CLI_AMOUNT_MAX];
+
+	if (!b->rules.open_proposals)
+		return;
+	fprintf(f, "open proposals: each party may announce a visible proposal (nakodo announce), "
+		"one a round, each only toward the other side; its secret figure must stay at "
+		"least as generous, so a proposal tells every role that bound on it\n");
+	for (int side = 0; side < 2; side++) {
+		const bool own = b->role == (enum nk_role)side;
+
+		if (!b->has_open[side])
+			continue;
+		cli_format_amount(b->rules.currency, b->open[side], amount);
+		fprintf(f, "%s open proposal: %s (round %d); it tells %s that %s %s is at %s "
+			"%s (%.2f bits)\n", own ? "your" : side == NK_CLAIMANT ? "the claimant's"
+			: "the payer's", amount, b->open_round[side],
+			own ? "the other side" : b->role == NK_MEDIATOR ? "every role" : "you",
+			own ? "your" : "its", side == NK_CLAIMANT ? "demand" : "offer",
+			side == NK_CLAIMANT ? "most" : "least", amount, b->open_bits[side]);
+	}
+	if (b->has_suggestion) {
+		cli_format_amount(b->rules.currency, b->suggestion, amount);
+		fprintf(f, "the go-between's suggestion: %s, the midpoint of the two open proposals "
+			"on the grid; it tells nothing beyond them\n", amount);
+	}
+}
+
 void cli_print_brief(FILE *f, const struct nk_brief *b)
 {
 	const struct nk_rules *r = &b->rules;
@@ -172,6 +203,7 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 	if (r->principals)
 		fputs("principals: each party may have a principal who reads its briefing and "
 		      "may not act\n", f);
+	print_open_proposals(f, b);
 	for (int k = 0; k < NK_ROLE_COUNT; k++) {
 		char sign[NK_KEY_HEX], safety[NK_SAFETY_NUMBER_MAX];
 

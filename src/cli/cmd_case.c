@@ -14,7 +14,7 @@ static const char new_help[] =
 	"                       [--hints none|P1,P2,...] [--range LOW:HIGH] [--leakage-bits B]\n"
 	"                       [--proposals N] [--no-monotone] [--title TEXT]\n"
 	"                       [--round-time DURATION] [--deadline TIME] [--principals]\n"
-	"                       [--blind]\n\n"
+	"                       [--blind] [--open-proposals]\n\n"
 	"Opens a case and prints its id. The rules are fixed now and never change.\n\n"
 	"  --currency CODE     ISO 4217 code: USD, EUR, GBP, JPY, KRW, ... (required)\n"
 	"  --rounds N          at most N rounds of figures, 1..50 (default 3)\n"
@@ -47,7 +47,11 @@ static const char new_help[] =
 	"                      (nakodo submit with --server): the go-between relays messages\n"
 	"                      it cannot read and never holds a figure (doc/blind.md). Both\n"
 	"                      parties join with their keys first; refused: --settle random,\n"
-	"                      and hints with more than one round\n\n"
+	"                      and hints with more than one round\n"
+	"  --open-proposals    each party may announce a visible proposal beside its secret\n"
+	"                      figure (nakodo announce), which every role sees; the secret\n"
+	"                      figure must stay at least as generous, so a proposal tells the\n"
+	"                      other side that bound; both shown, so is their midpoint\n\n"
 	"A midpoint settlement tells each side the other's figure to within one grid step;\n"
 	"a coarse --grid or --settle random blunts that.\n\n"
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN; the operator's or a\n"
@@ -85,6 +89,7 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		{ "deadline", required_argument, NULL, 'D' },
 		{ "principals", no_argument, NULL, 'P' },
 		{ "blind", no_argument, NULL, 'B' },
+		{ "open-proposals", no_argument, NULL, 'o' },
 		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct cli_backend be = { .create = true };
@@ -129,6 +134,7 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	rules.monotone = !text['m'];
 	rules.principals = text['P'] != NULL;
+	rules.open_proposals = text['o'] != NULL;
 	if ((text['s'] && nk_rules_parse_settle(&rules, text['s'], &err) != NK_OK) ||
 	    (text['R'] && nk_rules_parse_range(&rules, text['R'], &err) != NK_OK) ||
 	    (text['h'] && nk_rules_parse_hints(&rules, text['h'], &err) != NK_OK) ||

@@ -13,11 +13,11 @@
 #include <sodium.h>
 #include <string.h>
 
-enum action { SUBMIT, EXTEND, ANSWER, PROPOSE, CLOSE };
+enum action { SUBMIT, EXTEND, ANSWER, PROPOSE, CLOSE, ANNOUNCE };
 
 static const enum nk_case_action actions[] = {
 	[SUBMIT] = NK_ACTION_SUBMIT, [EXTEND] = NK_ACTION_EXTEND, [ANSWER] = NK_ACTION_ANSWER,
-	[PROPOSE] = NK_ACTION_PROPOSE, [CLOSE] = NK_ACTION_CLOSE,
+	[PROPOSE] = NK_ACTION_PROPOSE, [CLOSE] = NK_ACTION_CLOSE, [ANNOUNCE] = NK_ACTION_ANNOUNCE,
 };
 
 struct party_command {
@@ -67,6 +67,15 @@ static const struct party_command party_commands[] = {
 		"The mediator ends a case that has not settled; its confidential figures are\n"
 		"deleted.\n",
 		false, false },
+	[ANNOUNCE] = { "nakodo announce", "CASE --as claimant|payer [--round N] AMOUNT",
+		"Announces this party's open proposal: a visible figure that every role of the case\n"
+		"sees at once, beside the secret figure, in a case whose rules take open proposals.\n"
+		"The secret figure must stay at least as generous (a demand at most the claimant's\n"
+		"proposal, an offer at least the payer's), so the proposal tells the other side\n"
+		"that bound on it. One a round; each moves only toward the other side; when both\n"
+		"sides have one, every role sees the go-between's suggestion between them (their\n"
+		"midpoint on the grid). Not the mediator's proposal (nakodo propose).\n",
+		true, true },
 };
 
 static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
@@ -104,7 +113,7 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 			if (npos == 2)
 				return cli_usage_error(ctx, pc->name, "too many arguments");
 			pos[npos++] = optarg;
-		} else if (c == 'n' && (action == SUBMIT || action == EXTEND)) {
+		} else if (c == 'n' && (action == SUBMIT || action == EXTEND || action == ANNOUNCE)) {
 			char *end;
 			long n = strtol(optarg, &end, 10);
 
@@ -192,3 +201,7 @@ int cmd_extend(struct cli_ctx *ctx, int argc, char **argv) { return run(ctx, EXT
 int cmd_answer(struct cli_ctx *ctx, int argc, char **argv) { return run(ctx, ANSWER, argc, argv); }
 int cmd_propose(struct cli_ctx *ctx, int argc, char **argv) { return run(ctx, PROPOSE, argc, argv); }
 int cmd_close(struct cli_ctx *ctx, int argc, char **argv) { return run(ctx, CLOSE, argc, argv); }
+int cmd_announce(struct cli_ctx *ctx, int argc, char **argv)
+{
+	return run(ctx, ANNOUNCE, argc, argv);
+}

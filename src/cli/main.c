@@ -37,6 +37,7 @@ static const struct cli_command commands[] = {
 	{ "verify", "check a receipt offline with the server's public key", cmd_verify },
 	{ "serve", "serve the HTTP JSON API (doc/api.md)", cmd_serve },
 	{ "server-key", "the server's public signing key, in hex", cmd_server_key },
+	{ "announce", "a party's open proposal, seen by every role (--open-proposals)", cmd_announce },
 	/* further subcommands: one line each */
 };
 

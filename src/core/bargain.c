@@ -56,6 +56,11 @@ static int64_t on_grid(int64_t low, int64_t high, __int128 twice, int64_t grid)
 	return (int64_t)(twice / 2);
 }
 
+int64_t nk_bargain_midpoint(const struct nk_rules *rules, int64_t low, int64_t high)
+{
+	return on_grid(low, high, (__int128)low + high, rules->grid);
+}
+
 /* Draws of the random rule (doc/bargain.md, "The random draw"): the stream is BLAKE2b
  * keyed with the seed over a tag, the round and a counter. The cap makes the stream end;
  * doc/bargain.md shows that no case reaches it with a chance above 2^-8000. */

@@ -21,6 +21,7 @@ static const struct {
 	[NK_SIM_PROPOSAL] = { "proposal", "plain, and one mediator's proposal after impasse" },
 	[NK_SIM_NEUTRAL] = { "neutral", "plain, and 3 neutrals' evaluation after impasse" },
 	[NK_SIM_BRIDGE] = { "bridge", "plain, and a bridge when a round fails" },
+	[NK_SIM_OPEN] = { "open", "plain, and open proposals with the suggestion between them" },
 };
 
 const char *nk_sim_ruleset_name(enum nk_sim_ruleset set)
@@ -63,6 +64,9 @@ void nk_sim_rules(enum nk_sim_ruleset set, struct nk_rules *r)
 		break;
 	case NK_SIM_PROPOSAL:
 		r->proposals = 1;
+		break;
+	case NK_SIM_OPEN:
+		r->open_proposals = true;
 		break;
 	default:
 		break;

@@ -2,7 +2,9 @@
  * checked by nk_bargain_check_figure, every round evaluated by nk_bargain_round (hints,
  * deal-closer and the leakage accounting included), the mediator's proposal through
  * nk_bargain_check_proposal and nk_bargain_proposal_outcome, neutral evaluation and the
- * bridge through nakodo/toolkit.h; then adds up what each rule set achieved. */
+ * bridge through nakodo/toolkit.h, open proposals through nakodo/open_proposal.h
+ * (sim_open.c); then adds up what each rule set achieved. */
+#include <nakodo/open_proposal.h>
 #include <nakodo/simulate.h>
 #include <nakodo/toolkit.h>
 
@@ -94,6 +96,7 @@ enum nk_status nk_sim_play(enum nk_sim_ruleset set, const struct nk_sim_case *c,
 	struct nk_round_figures fig[NK_SIM_ROUNDS];
 	struct nk_round_result res[NK_SIM_ROUNDS];
 	struct nk_sim_outcome o;
+	struct nk_sim_open open = { { false, false }, { 0, 0 } };
 	bool eager_c = false, eager_p = false;
 	enum nk_status rc = NK_OK;
 
@@ -114,9 +117,19 @@ enum nk_status nk_sim_play(enum nk_sim_ruleset set, const struct nk_sim_case *c,
 								 f->demand);
 			f->payer_extension = nk_sim_extension(&c->payer, NK_PAYER, f->offer);
 		}
+		if (set == NK_SIM_OPEN && (rc = nk_sim_open_round(&r, c, t, &open, fig, err)) != NK_OK)
+			return rc;
 		if ((rc = check_step(&r, t, fig, err)) != NK_OK ||
 		    (rc = nk_bargain_round(&r, t, fig, res, c->seed, err)) != NK_OK)
 			return rc;
+		if (set == NK_SIM_OPEN) {	/* each side's view, met with the other's bound */
+			if (open.has[NK_PAYER])
+				nk_open_narrow(&r, NK_PAYER, open.visible[NK_PAYER],
+					       &res[t - 1].claimant.other, &res[t - 1].claimant.bits);
+			if (open.has[NK_CLAIMANT])
+				nk_open_narrow(&r, NK_CLAIMANT, open.visible[NK_CLAIMANT],
+					       &res[t - 1].payer.other, &res[t - 1].payer.bits);
+		}
 		o.rounds = t;
 		if (now->deal != NK_NO_DEAL) {
 			o.end = NK_SIM_ROUND;

@@ -234,6 +234,22 @@ static enum nk_status viewer_from_json(const json_t *obj, enum nk_role role,
 	return NK_OK;
 }
 
+/* The briefing's "open_proposals" (nk_brief_to_json), absent without the rule. */
+static void open_proposals_from_json(const json_t *o, struct nk_brief *b)
+{
+	for (int side = 0; side < 2; side++) {
+		const json_t *p = json_object_get(o, nk_role_name((enum nk_role)side));
+		int64_t round = get_i(p, "round");
+
+		b->has_open[side] = json_is_integer(json_object_get(p, "amount"));
+		b->open[side] = get_i(p, "amount");
+		b->open_round[side] = round > 0 && round <= NK_ROUNDS_MAX ? (int)round : 0;
+		b->open_bits[side] = json_number_value(json_object_get(p, "bits"));
+	}
+	b->has_suggestion = json_is_integer(json_object_get(o, "suggestion"));
+	b->suggestion = get_i(o, "suggestion");
+}
+
 enum nk_status nk_brief_from_json(const json_t *obj, struct nk_brief *b, struct nk_error *err)
 {
 	const json_t *rounds = json_object_get(obj, "rounds"), *p = json_object_get(obj, "proposal");
@@ -271,6 +287,7 @@ enum nk_status nk_brief_from_json(const json_t *obj, struct nk_brief *b, struct 
 	b->figures_deleted = get_b(obj, "figures_deleted");
 	b->events = get_i(obj, "events");
 	deadlines_from_json(json_object_get(obj, "deadlines"), b);
+	open_proposals_from_json(json_object_get(obj, "open_proposals"), b);
 	b->own_answer = -1;
 	b->proposal_accepted = -1;
 	if (json_is_object(p)) {

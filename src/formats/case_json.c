@@ -44,6 +44,8 @@ json_t *nk_rules_to_json(const struct nk_rules *r)
 		obj = nk_json_set(obj, "principals", json_true());
 	if (obj && r->blind)	/* likewise only when blind */
 		obj = nk_json_set(obj, "blind", json_true());
+	if (obj && r->open_proposals)	/* likewise only when declared */
+		obj = nk_json_set(obj, "open_proposals", json_true());
 	return obj;
 }
 
@@ -69,6 +71,7 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 		"currency", "rounds", "monotone", "settle", "band_bp", "band_amount", "grid",
 		"hints_bp", "range_low", "range_high", "leakage_bits", "proposals",
 		"round_time", "deadline", "principals", "blind",	/* optional: from here on */
+		"open_proposals",
 	};
 	const size_t required = 12;	/* the members before "round_time" */
 	struct nk_rules r;
@@ -159,6 +162,10 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 	r.blind = json_is_true(v);
 	/* A blind case's rules are checked where it is opened (nk_case_blind_rules_check,
 	 * in the case layer, which knows what the parties' computation can keep). */
+	v = json_object_get(obj, "open_proposals");
+	if (v && !json_is_boolean(v))
+		return nk_fail(err, NK_EINVAL, "open_proposals", "must be true or false");
+	r.open_proposals = json_is_true(v);
 	if ((rc = nk_rules_check(&r, err)) != NK_OK)
 		return rc;
 	*out = r;
@@ -312,6 +319,33 @@ static json_t *deadlines_to_json(const struct nk_brief *b)
 	return d;
 }
 
+/* Open proposals, every role's alike: {"claimant": {"amount", "round", "bound": {"low",
+ * "high"}, "bits"} when it stands, "payer": likewise, "suggestion": A when both stand}.
+ * The bound is what the proposal tells every other role of its poster's secret figure. */
+static json_t *open_proposals_to_json(const struct nk_brief *b)
+{
+	json_t *o = json_object();
+
+	for (int side = 0; o && side < 2; side++) {
+		struct nk_interval i = { b->rules.range_low, b->rules.range_high };
+
+		if (!b->has_open[side])
+			continue;
+		if (side == NK_CLAIMANT)
+			i.high = b->open[side];
+		else
+			i.low = b->open[side];
+		o = nk_json_set(o, nk_role_name((enum nk_role)side),
+				json_pack("{s:I, s:i, s:{s:I, s:I}, s:f}", "amount",
+					  (json_int_t)b->open[side], "round", b->open_round[side],
+					  "bound", "low", (json_int_t)i.low, "high",
+					  (json_int_t)i.high, "bits", b->open_bits[side]));
+	}
+	if (o && b->has_suggestion)
+		o = nk_json_set(o, "suggestion", json_integer((json_int_t)b->suggestion));
+	return o;
+}
+
 /* Every proposal made, in order: [{"number", "figure", "accepted" once answered}]. */
 static json_t *proposal_history(const struct nk_brief *b)
 {
@@ -371,6 +405,8 @@ json_t *nk_brief_to_json(const struct nk_brief *b)
 	}
 	if (b->rules.round_time_ms || b->rules.deadline_ms)
 		o = nk_json_set(o, "deadlines", deadlines_to_json(b));
+	if (b->rules.open_proposals)
+		o = nk_json_set(o, "open_proposals", open_proposals_to_json(b));
 	if (b->settled) {
 		json_t *s = json_pack("{s:I, s:s, s:s}", "figure", (json_int_t)b->settlement,
 				      "currency", b->rules.currency, "by", nk_deal_kind_name(b->settled_by));

@@ -43,6 +43,7 @@ json_t *nk_request_to_json(const struct nk_case_request *req, const struct nk_re
 	case NK_ACTION_SUBMIT:
 	case NK_ACTION_EXTEND:
 	case NK_ACTION_PROPOSE:
+	case NK_ACTION_ANNOUNCE:
 		body = nk_json_set(body, "amount", json_integer((json_int_t)req->amount));
 		break;
 	case NK_ACTION_ANSWER:
@@ -63,7 +64,7 @@ json_t *nk_request_to_json(const struct nk_case_request *req, const struct nk_re
 		break;
 	}
 	if (req->round && (req->action == NK_ACTION_SUBMIT || req->action == NK_ACTION_PACKAGE ||
-			   req->action == NK_ACTION_EXTEND))
+			   req->action == NK_ACTION_EXTEND || req->action == NK_ACTION_ANNOUNCE))
 		body = nk_json_set(body, "round", json_integer(req->round));
 	return nk_request_auth_to_json(body, auth);
 }
@@ -126,7 +127,7 @@ enum nk_status nk_request_from_json(const json_t *body, enum nk_case_action acti
 	json_int_t r = round ? json_integer_value(round) : 0;
 	struct nk_case_request got = { .action = action };
 	const bool rounded = action == NK_ACTION_SUBMIT || action == NK_ACTION_PACKAGE ||
-			     action == NK_ACTION_EXTEND;
+			     action == NK_ACTION_EXTEND || action == NK_ACTION_ANNOUNCE;
 	enum nk_status rc;
 
 	/* With "round", a retried submission or extension whose answer was lost cannot land
@@ -157,7 +158,8 @@ enum nk_status nk_request_from_json(const json_t *body, enum nk_case_action acti
 		got.envelope = env;
 		got.envelope_len = len;
 	}
-	if (action == NK_ACTION_SUBMIT || action == NK_ACTION_EXTEND || action == NK_ACTION_PROPOSE)
+	if (action == NK_ACTION_SUBMIT || action == NK_ACTION_EXTEND || action == NK_ACTION_PROPOSE ||
+	    action == NK_ACTION_ANNOUNCE)
 		got.amount = json_integer_value(json_object_get(body, "amount"));
 	if (action == NK_ACTION_ANSWER)
 		got.accept = json_is_true(json_object_get(body, "accept"));

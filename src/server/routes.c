@@ -281,6 +281,12 @@ static enum nk_status h_extend(struct route_call *call, struct nk_error *err)
 	return act(call, NK_ACTION_EXTEND, caller_role(call), err);
 }
 
+/* A party's visible proposal (rule open_proposals), answered with its briefing. */
+static enum nk_status h_announce(struct route_call *call, struct nk_error *err)
+{
+	return act(call, NK_ACTION_ANNOUNCE, caller_role(call), err);
+}
+
 static enum nk_status h_propose(struct route_call *call, struct nk_error *err)
 {
 	return act(call, NK_ACTION_PROPOSE, NK_MEDIATOR, err);
@@ -515,6 +521,7 @@ const struct route server_routes[] = {
 	{ "POST", "/v1/cases/{id}/figures", PARTIES, submit_fields, h_submit, false },
 	{ "POST", "/v1/cases/{id}/extensions", PARTIES, submit_fields, h_extend, false },
 	{ "POST", "/v1/cases/{id}/package", PARTIES, package_fields, h_package, false },
+	{ "POST", "/v1/cases/{id}/announcements", PARTIES, submit_fields, h_announce, false },
 	{ "POST", "/v1/cases/{id}/proposals", ACCESS_MEDIATOR, amount_fields, h_propose, false },
 	{ "POST", "/v1/cases/{id}/answers", PARTIES, answer_fields, h_answer, false },
 	{ "POST", "/v1/cases/{id}/close", ACCESS_MEDIATOR, signed_fields, h_close, false },

@@ -20,6 +20,10 @@ check "its error names the rule and the reason" \
 lnk case new --currency USD --blind --rounds 3 --hints 10 --range 0:1000 >/dev/null
 is "--blind with hints over three rounds is refused (exit 2)" "$?" 2
 check "its error names the hints" grep -q '^nakodo: hints: a blind case' "$TMP/err"
+# rules the go-between keeps by holding the figures, which a blind case never gives it
+lnk case new --currency USD --blind --open-proposals >/dev/null
+is "--blind --open-proposals is refused (exit 2)" "$?" 2
+check "its error names open proposals" grep -q '^nakodo: open_proposals: a blind case' "$TMP/err"
 check "a refused opening leaves no case" \
 	bash -c "[ ! -e '$db' ] || [ -z \"\$('$NAKODO' --db '$db' case list 2>/dev/null)\" ]"
 

@@ -37,9 +37,9 @@ run 0 "--json" "$NAKODO" --json simulate --cases 300 --seed 5
 cp "$TMP/out" "$TMP/j"
 run 0 "--json again" "$NAKODO" simulate --cases 300 --seed 5 --json
 check "the same seed gives the same JSON" cmp -s "$TMP/j" "$TMP/out"
-is "seven rule sets" "$(jq '.rule_sets | length' "$TMP/j")" 7
+is "eight rule sets" "$(jq '.rule_sets | length' "$TMP/j")" 8
 is "in order" "$(jq -r '[.rule_sets[].name] | join(",")' "$TMP/j")" \
-	"baseline,plain,hints,closer,proposal,neutral,bridge"
+	"baseline,plain,hints,closer,proposal,neutral,bridge,open"
 is "every case counted once per rule set" \
 	"$(jq '[.rule_sets[] | .zone_cases + .nozone_cases] | unique' -c "$TMP/j")" "[300]"
 is "rupture and settlement add up" \
@@ -85,7 +85,7 @@ has "the help gives the bound" "1 to 1,000,000" "$TMP/out"
 run 0 "the documented run" "$NAKODO" simulate --cases 100000 --seed 1962 --svg "$TMP/doc.svg"
 check "doc/img/toolkit.svg is its plot, byte for byte" \
 	cmp -s "$TMP/doc.svg" "$src/doc/img/toolkit.svg"
-for set in baseline plain hints closer proposal neutral bridge; do
+for set in baseline plain hints closer proposal neutral bridge open; do
 	row=$(awk -v s="$set" '$1 == s { sub("/", " / ", $8); sub("/", " / ", $9)
 		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |", $1, $2, $3, $4, $5, $6, $7,
 			$8, $9 }' "$TMP/out")

@@ -22,6 +22,7 @@ matrix=(
 	"GET /v1/cases/overview|-|401 401 403 200 403 403 403"
 	"POST /v1/cases/{id}/figures|{\"amount\":5000}|401 401 403 403 403 200 200"
 	"POST /v1/cases/{id}/extensions|{\"amount\":100}|401 401 403 403 403 200 200"
+	"POST /v1/cases/{id}/announcements|{\"amount\":5000}|401 401 403 403 403 409 409"
 	"POST /v1/cases/{id}/package|{\"valuation\":$(jq -c . "$(dirname "$0")/../../examples/claims-1962-package-korea.json")}|401 401 403 403 403 409 400"
 	"POST /v1/cases/{id}/proposals|{\"amount\":5000}|401 401 403 403 409 403 403"
 	"POST /v1/cases/{id}/answers|{\"accept\":true}|401 401 403 403 403 409 409"
@@ -52,7 +53,7 @@ for row in "${matrix[@]}"; do
 	done
 	is "access: $route" "${got# }" "$want"
 done
-is "access matrix has 22 routes x 7 callers" "$cells" 154
+is "access matrix has 23 routes x 7 callers" "$cells" 161
 
 # ---- bad input and attacks: each gets its status and a problem document, and changes nothing ----
 new_case

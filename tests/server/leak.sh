@@ -48,7 +48,7 @@ stop_server
 cp "$TMP/server.log" "$LEAK/server.log"
 
 leaks=$(leaks_in "$LEAK" claimant:$D1 claimant:$EC claimant:$D2 payer:$O1 payer:$EP payer:$O2)
-is "leak hunt: no figure outside its own party's briefings ($(ls "$LEAK" | wc -l) answers, outputs and the log searched)" "${leaks# }" ""
+is "leak hunt: no figure outside its own party's briefings ($(ls "$LEAK" | wc -l) answers, outputs and the log searched)" "$leaks" ""
 check "leak hunt: the planted figures do reach their owners" grep -qF "$D1" "$LEAK"/claimant_own.*
 is "leak hunt: the settlement reaches all three roles" \
 	"$(cat "$LEAK"/claimant_own.* | grep -c "$(money $S)") $(cat "$LEAK"/payer_own.* | grep -c "$(money $S)") $(cat "$LEAK"/mediator.* | grep -c "$(money $S)")" \

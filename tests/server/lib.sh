@@ -88,6 +88,25 @@ req() {
 }
 last() { cat "$TMP/last"; }
 
+# money CENTS: "731,337.77", the major-unit form the command prints.
+money() { local m=$(($1 / 100)) c=$(printf '%02d' $(($1 % 100))); echo "$(echo "$m" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta').$c"; }
+
+# leaks_in DIR OWNER:FIGURE...: every file of DIR holding a planted figure (in cents or as
+# money prints it) whose name does not begin with OWNER_own, as "FILE:PATTERN ...".
+leaks_in() {
+	local dir=$1 planted owner fig pat f out=""
+	shift
+	for planted in "$@"; do
+		owner=${planted%%:*}; fig=${planted#*:}
+		for pat in "$fig" "$(money "$fig")"; do
+			for f in $(grep -rlaF -- "$pat" "$dir"); do
+				case $(basename "$f") in "${owner}_own".*) ;; *) out="$out $(basename "$f"):$pat" ;; esac
+			done
+		done
+	done
+	echo "${out# }"
+}
+
 RULES='{"currency":"USD","rounds":3,"monotone":true,"settle":"midpoint","band_bp":0,"band_amount":0,"grid":1,"hints_bp":[],"range_low":0,"range_high":100000000,"leakage_bits":8.0,"proposals":1}'
 
 # new_case [RULES]: opens a case with the operator's token; sets CASE, CT, PT, MT.
@@ -115,21 +134,3 @@ sreq() {
 		-H "Authorization: Bearer $token" -H "@$out.sig" "$URL$path"
 }
 
-# money MINOR: "731,337.77", the major-unit form the command prints of 73133777.
-money() { local m=$(($1 / 100)) c=$(printf '%02d' $(($1 % 100))); echo "$(echo "$m" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta').$c"; }
-
-# leaks_in DIR OWNER:FIGURE...: the files of DIR holding a figure, in minor units or as
-# money prints it, that are not its owner's (named OWNER_own.*), as "FILE:PATTERN ...".
-leaks_in() {
-	local dir=$1 planted owner fig pat f out=""
-	shift
-	for planted in "$@"; do
-		owner=${planted%%:*}; fig=${planted#*:}
-		for pat in "$fig" "$(money "$fig")"; do
-			for f in $(grep -rlF -- "$pat" "$dir"); do
-				case $(basename "$f") in "${owner}_own".*) ;; *) out="$out $(basename "$f"):$pat" ;; esac
-			done
-		done
-	done
-	echo "${out# }"
-}

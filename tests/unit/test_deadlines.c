@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event_body.h"
+
 #define MIN 60000LL
 #define T0 INT64_C(1800000000000)	/* 2027-01-15T08:00:00Z */
 
@@ -69,19 +71,6 @@ static void rules_bound_both(void **state)
 	assert_string_equal(err.field, "deadline");
 	r.deadline_ms = T0;
 	assert_int_equal(nk_rules_check(&r, &err), NK_OK);
-}
-
-static json_t *reparse(json_t *body)
-{
-	char *text = nk_json_dumps(body, CASE_BODY_FLAGS);
-	json_t *o;
-
-	assert_non_null(text);
-	o = json_loads(text, 0, NULL);
-	free(text);
-	json_decref(body);
-	assert_non_null(o);
-	return o;
 }
 
 static void the_opening_carries_them_from_version_3(void **state)

@@ -22,6 +22,7 @@ static void stored_names_never_change(void **state)
 		"improvement_submitted", "improvement_round", "improvement_answer",
 		"improvement_result",
 		"blind_outcome",
+		"announced",
 	};
 	enum case_event type;
 

@@ -153,6 +153,22 @@ static void by_hand(void **state)
 	c.budget = 9999;
 	assert_int_equal(nk_sim_play(NK_SIM_BRIDGE, &c, &o, &err), NK_OK);
 	assert_int_equal(o.end, NK_SIM_RUPTURE);
+	/* open: the claimant announces 120,000, the payer 110,000; the suggestion, 115,000,
+	 * is past the payer's limit: it keeps 110,000, the claimant moves to 115,000, rupture */
+	assert_int_equal(nk_sim_play(NK_SIM_OPEN, &c, &o, &err), NK_OK);
+	assert_int_equal(o.end, NK_SIM_RUPTURE);
+	/* a payer shading 20% announces 88,000: the suggestion, 104,000, lies within both
+	 * limits, both take it in round 1 */
+	c.payer = (struct nk_sim_party){ NK_SIM_SHADING, 110000, 0, 0, 2000, 10000 };
+	assert_int_equal(nk_sim_play(NK_SIM_PLAIN, &c, &o, &err), NK_OK);
+	assert_int_equal(o.end, NK_SIM_RUPTURE);
+	assert_int_equal(nk_sim_play(NK_SIM_OPEN, &c, &o, &err), NK_OK);
+	assert_int_equal(o.end, NK_SIM_ROUND);
+	assert_int_equal(o.rounds, 1);
+	assert_int_equal(o.received, 104000);
+	/* the payer knows the demand exactly, the claimant the offer within one cent */
+	assert_true(fabs(o.payer_bits - all_bits) < 1e-6);
+	assert_true(fabs(o.claimant_bits - (all_bits - 1)) < 1e-6);
 }
 
 static void hints_make_eager(void **state)
@@ -232,7 +248,8 @@ static void rule_sets_are_sound(void **state)
 
 /* Over many cases: the rules that never bind a party to a figure it did not reach leave
  * every party within its limit; a tool added after the plain rounds keeps every plain
- * settlement as it was (same round, same figure) or settles earlier by the bridge; only
+ * settlement as it was (same round, same figure) or settles earlier by the bridge (or
+ * by the open proposals' suggestion, no later and within both limits); only
  * the bridge pays a gap, within its budget; no case is counted twice. */
 static void properties(void **state)
 {
@@ -266,6 +283,12 @@ static void properties(void **state)
 		if (o[NK_SIM_PLAIN].end == NK_SIM_RUPTURE)
 			continue;
 		for (int s = NK_SIM_CLOSER; s < NK_SIM_RULESETS; s++) {
+			/* figures at least as generous as the plain ones: settled no later */
+			if (s == NK_SIM_OPEN) {
+				assert_int_equal(o[s].end, NK_SIM_ROUND);
+				assert_true(o[s].rounds <= o[NK_SIM_PLAIN].rounds);
+				continue;
+			}
 			if (o[s].end == NK_SIM_BRIDGE_END) {
 				assert_true(o[s].rounds <= o[NK_SIM_PLAIN].rounds);
 				continue;

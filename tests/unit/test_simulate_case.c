@@ -2,8 +2,10 @@
  * functions (nk_case_open, _extend, _submit, _brief, _propose, _answer on a mem: store),
  * with each negotiator reading its hints from its own briefing, end as nk_sim_play says
  * (settled or not, in which round, by what, at what figure) under every rule set a case
- * can hold today: the baseline, plain rounds, hints, the deal-closer and the mediator's
- * proposal. Neutral evaluation and the bridge are not yet rules of a case. */
+ * can hold today: the baseline, plain rounds, hints, the deal-closer, the mediator's
+ * proposal and open proposals (each negotiator announcing through nk_case_announce and
+ * reading the suggestion from its own briefing). Neutral evaluation and the bridge are
+ * not yet rules of a case. */
 #include <nakodo/case.h>
 #include <nakodo/keys.h>
 #include <nakodo/simulate.h>
@@ -35,6 +37,35 @@ static void must(enum nk_status rc, const struct nk_error *err, const char *what
 		fail_msg("%s: %s: %s", what, err->field, err->text);
 }
 
+/* Open proposals: each side announces its scheduled figure when it moves toward the
+ * other side, then takes the suggestion its briefing shows when its limit admits it,
+ * never less generous than its last figure. */
+static void open_step(const struct nk_case_env *env, const char *id,
+		      const struct nk_sim_party *const party[2], int t, int64_t figure[2],
+		      const int64_t last[2])
+{
+	struct nk_error err = { 0 };
+
+	for (int r = 0; r < 2; r++) {
+		must(nk_case_brief(env, id, (enum nk_role)r, &brief, &err), &err, "brief");
+		if (!brief.has_open[r] || (r == NK_CLAIMANT ? figure[r] < brief.open[r]
+							    : figure[r] > brief.open[r]))
+			must(nk_case_announce(env, id, (enum nk_role)r, t, figure[r], &err), &err,
+			     "announce");
+	}
+	for (int r = 0; r < 2; r++) {
+		must(nk_case_brief(env, id, (enum nk_role)r, &brief, &err), &err, "brief");
+		if (brief.has_suggestion && r == NK_CLAIMANT &&
+		    party[r]->limit <= brief.suggestion && brief.suggestion < figure[r])
+			figure[r] = brief.suggestion;
+		if (brief.has_suggestion && r == NK_PAYER &&
+		    party[r]->limit >= brief.suggestion && brief.suggestion > figure[r])
+			figure[r] = brief.suggestion;
+		if (t > 1 && (r == NK_CLAIMANT ? last[r] < figure[r] : last[r] > figure[r]))
+			figure[r] = last[r];
+	}
+}
+
 static void play_case(const struct nk_case_env *env, enum nk_sim_ruleset set,
 		      const struct nk_sim_case *c, struct played *out)
 {
@@ -42,7 +73,8 @@ static void play_case(const struct nk_case_env *env, enum nk_sim_ruleset set,
 	struct nk_error err = { 0 };
 	char id[NK_CASE_ID_MAX];
 	bool eager[2] = { false, false };
-	const struct nk_sim_party *party[2] = { &c->claimant, &c->payer };
+	const struct nk_sim_party *const party[2] = { &c->claimant, &c->payer };
+	int64_t last[2] = { 0, 0 };
 
 	nk_sim_rules(set, &rules);
 	memset(out, 0, sizeof(*out));
@@ -62,8 +94,12 @@ static void play_case(const struct nk_case_env *env, enum nk_sim_ruleset set,
 					     &err, "extend");
 			}
 		}
+		if (set == NK_SIM_OPEN)
+			open_step(env, id, party, t, figure, last);
 		must(nk_case_submit(env, id, NK_CLAIMANT, figure[0], &err), &err, "submit");
 		must(nk_case_submit(env, id, NK_PAYER, figure[1], &err), &err, "submit");
+		last[0] = figure[0];
+		last[1] = figure[1];
 		out->rounds = t;
 		for (int r = 0; r < 2; r++) {
 			must(nk_case_brief(env, id, (enum nk_role)r, &brief, &err), &err, "brief");
@@ -94,7 +130,7 @@ static void play_case(const struct nk_case_env *env, enum nk_sim_ruleset set,
 static void same_outcomes(void **state)
 {
 	static const enum nk_sim_ruleset sets[] = { NK_SIM_BASELINE, NK_SIM_PLAIN, NK_SIM_HINTS,
-						    NK_SIM_CLOSER, NK_SIM_PROPOSAL };
+						    NK_SIM_CLOSER, NK_SIM_PROPOSAL, NK_SIM_OPEN };
 	struct nk_server_key *signer = NULL;
 	struct fake_env fake = FAKE_ENV_START;
 	int settled = 0, hinted = 0;

@@ -269,6 +269,11 @@ export class Api {
     return this.act('extend', 'extensions', { amount });
   }
 
+  /** An open proposal for round (doc/toolkit.md, "Open proposals"). */
+  announce(amount, round) {
+    return this.act('announce', 'announcements', { amount, round });
+  }
+
   answer(accept) {
     return this.act('answer', 'answers', { accept: !!accept });
   }

@@ -14,6 +14,7 @@ import { drawDance } from './dance.js';
 import { deadlinesPanel, endedNote, proposalHistory, titleLine } from './case_facts.js';
 import { openKeyFile, PartyKey, writeKeyFile, KEYFILE_BYTES } from './keys.js';
 import { messagesSection } from './messages.js';
+import { announceForm, openProposalsPanel, openRuleInWords } from './party_open.js';
 import { FIGURE_WORD, historyTable, rulesInWords, stateWords } from './party_brief.js';
 import { formatAmount, parseAmount } from './money.js';
 import * as pkg from './package.js';
@@ -507,6 +508,7 @@ export function mount(root, ctx) {
               `go-between may tell you.`,
           }),
           deadlinesPanel(brief),
+          openProposalsPanel(brief),
           endedNote(brief),
           drawDance(brief) || el('p', { text: 'The picture appears once you have sent a figure.' }),
           historyTable(brief),
@@ -525,7 +527,8 @@ export function mount(root, ctx) {
     return section(
       'The rules of this case',
       { level: 2, id: 'rules' },
-      el('ul', {}, ...rulesInWords(brief).map((t) => el('li', { text: t }))),
+      el('ul', {}, ...[...rulesInWords(brief), openRuleInWords(brief)].filter(Boolean)
+        .map((t) => el('li', { text: t }))),
     );
   }
 
@@ -544,6 +547,13 @@ export function mount(root, ctx) {
           }),
         );
       if (!Number.isSafeInteger(cur.own_extension)) append(s, extensionForm(brief.round).form);
+      const open = once(`announce-${brief.round}-${brief.open_proposals?.[role]?.amount}`, () =>
+        announceForm(api, brief, brief.round, (b, said) => {
+          brief = b;
+          render();
+          announce(said);
+        }) ?? { form: null });
+      if (open.form) append(s, open.form);
     }
     const p = brief.proposal;
     if (p && p.pending && !p.own_answer) append(s, proposalForms(p));
