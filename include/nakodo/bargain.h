@@ -26,6 +26,13 @@ enum nk_role {
 	NK_CLAIMANT,	/* receives; its figure is the least it accepts: the demand */
 	NK_PAYER,	/* pays; its figure is the most it pays: the offer */
 	NK_MEDIATOR,
+	/* Neutral evaluation (doc/toolkit.md): the neutrals a case declares (--neutrals N)
+	 * are neutral-1 .. neutral-N; each gives one sealed fair figure after impasse. */
+	NK_NEUTRAL_1,
+	NK_NEUTRAL_2,
+	NK_NEUTRAL_3,
+	NK_NEUTRAL_4,
+	NK_NEUTRAL_5,
 	NK_ROLE_COUNT	/* how many roles there are; not a role */
 };
 
@@ -68,7 +75,12 @@ struct nk_rules {
 	 * the time (ms since the epoch, UTC) past which the case closes. */
 	int64_t round_time_ms;		/* 0, or NK_ROUND_TIME_MIN_MS..NK_ROUND_TIME_MAX_MS */
 	int64_t deadline_ms;
+	/* Neutral evaluation: how many neutrals evaluate after impasse (0: none, or
+	 * 1..NK_CASE_NEUTRALS_MAX), once the mediator's proposals, if any, have failed. */
+	int neutrals;
 };
+
+#define NK_CASE_NEUTRALS_MAX 5	/* the neutral roles neutral-1 .. neutral-5 */
 
 #define NK_ROUND_TIME_MIN_MS 60000LL			/* a minute */
 #define NK_ROUND_TIME_MAX_MS (90LL * 86400000)		/* 90 days */
@@ -138,6 +150,7 @@ enum nk_deal_kind {
 	NK_DEAL_BAND,		/* the gap lay within the settlement band */
 	NK_DEAL_OVERLAP,	/* offer >= demand */
 	NK_DEAL_PROPOSAL,	/* both accepted the mediator's proposal */
+	NK_DEAL_NEUTRAL,	/* the neutrals' evaluation after impasse decided */
 };
 
 struct nk_interval {
@@ -212,6 +225,9 @@ bool nk_role_is_party(enum nk_role role);	/* the claimant or the payer */
 enum nk_role_kind nk_role_kind(enum nk_role role);	/* of a valid role */
 enum nk_role nk_role_reads(enum nk_role role);		/* of a valid role */
 const char *nk_role_name(enum nk_role role);	/* "unknown" for a value that is no role */
+/* Neutral k (1..NK_CASE_NEUTRALS_MAX) as a role, and a neutral role's k (0: not one). */
+enum nk_role nk_role_neutral(int k);
+int nk_role_neutral_index(enum nk_role role);
 NK_MUST_USE enum nk_status nk_role_parse(const char *text, enum nk_role *role);
 const char *nk_deal_kind_name(enum nk_deal_kind kind);
 const char *nk_settle_name(enum nk_settle settle);

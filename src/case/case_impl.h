@@ -63,6 +63,12 @@ struct figure_state {
 	int lapsed_round;
 	bool lapse_missed[2];
 	bool deadline_passed;
+	/* Neutral evaluation (neutral_case.c): the neutrals' turn has begun, which of
+	 * neutral-1 .. neutral-N gave its fair figure, and the rule that settled. */
+	bool evaluating;
+	bool fair_given[NK_CASE_NEUTRALS_MAX];
+	int fair_count;
+	int neutral_rule;		/* enum nk_neutral_rule, with settled_by neutral */
 };
 
 /* What the log of a package case adds: its frame, rounds and proposed package

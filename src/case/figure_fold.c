@@ -16,7 +16,8 @@ enum nk_status figure_apply_opened(struct case_state *st, const json_t *body,
 
 	if ((rc = case_event_opened_decode(body, &st->fig.rules, st->fig.seed_commitment, err)) != NK_OK ||
 	    (rc = case_event_version(CASE_EV_OPENED, body, &version, err)) != NK_OK ||
-	    (rc = case_event_opened_deadlines_decode(body, version, &st->fig.rules, err)) != NK_OK)
+	    (rc = case_event_opened_deadlines_decode(body, version, &st->fig.rules, err)) != NK_OK ||
+	    (rc = case_event_opened_neutrals_decode(body, version, &st->fig.rules, err)) != NK_OK)
 		return rc;
 	st->fig.round_since_ms = st->event_ms;
 	st->fig.proposal_accepted = -1;
@@ -188,8 +189,12 @@ static enum nk_status apply_settled(struct case_state *st, const json_t *body,
 		return case_corrupt(err, "a settlement of an ended case");
 	if ((rc = case_event_settled_decode(body, &ev, err)) != NK_OK)
 		return rc;
+	if (ev.by == NK_DEAL_NEUTRAL &&
+	    (!st->fig.evaluating || st->fig.fair_count != st->fig.rules.neutrals))
+		return case_corrupt(err, "a neutrals' settlement before every fair figure");
 	st->fig.settlement = ev.figure;
 	st->fig.settled_by = ev.by;
+	st->fig.neutral_rule = ev.neutral_rule;
 	/* the seed of a case settled before it was kept sealed for the parties */
 	st->fig.seed_revealed = ev.seed_logged;
 	memcpy(st->fig.seed, ev.seed, sizeof(st->fig.seed));
@@ -210,4 +215,6 @@ const case_apply_fn figure_appliers[CASE_EV_COUNT] = {
 	[CASE_EV_PROPOSAL_RESULT] = apply_proposal_result,
 	[CASE_EV_SETTLED] = apply_settled,
 	[CASE_EV_LAPSED] = apply_lapsed,
+	[CASE_EV_EVALUATION] = neutral_apply_evaluation,
+	[CASE_EV_FAIR] = neutral_apply_fair,
 };

@@ -222,6 +222,7 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		cli_format_amount(r->currency, b->settlement, amount);
 		fprintf(f, "settled at %s (%s)\n", amount, nk_deal_kind_name(b->settled_by));
 	}
+	cli_print_neutral(f, b);
 	if (b->figures_deleted)
 		cli_print_ended(f, b);
 }

@@ -12,7 +12,7 @@ static const char new_help[] =
 	"usage: nakodo case new --currency CODE [--rounds N] [--settle RULE] [--grid AMOUNT]\n"
 	"                       [--hints none|P1,P2,...] [--range LOW:HIGH] [--leakage-bits B]\n"
 	"                       [--proposals N] [--no-monotone] [--title TEXT]\n"
-	"                       [--round-time DURATION] [--deadline TIME]\n\n"
+	"                       [--round-time DURATION] [--deadline TIME] [--neutrals N]\n\n"
 	"Opens a case and prints its id. The rules are fixed now and never change.\n\n"
 	"  --currency CODE     ISO 4217 code: USD, EUR, GBP, JPY, KRW, ... (required)\n"
 	"  --rounds N          at most N rounds of figures, 1..50 (default 3)\n"
@@ -36,7 +36,13 @@ static const char new_help[] =
 	"                      starts again; a party that had not submitted is told so, the\n"
 	"                      other only that it lapsed; three lapses close the case\n"
 	"  --deadline TIME     the case closes at TIME unless settled (UTC, e.g.\n"
-	"                      2027-01-31T17:00:00Z; ahead, within 366 days)\n\n"
+	"                      2027-01-31T17:00:00Z; ahead, within 366 days)\n"
+	"  --neutrals N        neutral evaluation, 1..5 neutrals (default none): after an\n"
+	"                      impasse (and after the mediator's proposals, if none was\n"
+	"                      accepted) each neutral is shown BOTH parties' last figures\n"
+	"                      and gives a fair figure between them; the case settles on\n"
+	"                      the last figure of the party closer to their median (the\n"
+	"                      midpoint on a tie). The neutrals' roles are neutral-1 .. N\n\n"
 	"A midpoint settlement tells each side the other's figure to within one grid step;\n"
 	"a coarse --grid or --settle random blunts that.\n\n"
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN; the operator's or a\n"
@@ -71,6 +77,7 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		{ "no-monotone", no_argument, NULL, 'm' }, { "title", required_argument, NULL, 'T' },
 		{ "round-time", required_argument, NULL, 't' },
 		{ "deadline", required_argument, NULL, 'D' },
+		{ "neutrals", required_argument, NULL, 'N' },
 		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct cli_backend be = { .create = true };
@@ -102,7 +109,9 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	nk_rules_default(&rules, cur);
 	if ((text['r'] && whole(text['r'], "rounds", 1, NK_ROUNDS_MAX, &rules.rounds, &err)) ||
-	    (text['p'] && whole(text['p'], "proposals", 0, NK_PROPOSALS_MAX, &rules.proposals, &err)))
+	    (text['p'] && whole(text['p'], "proposals", 0, NK_PROPOSALS_MAX, &rules.proposals, &err)) ||
+	    (text['N'] && whole(text['N'], "neutrals", 1, NK_CASE_NEUTRALS_MAX, &rules.neutrals,
+				&err)))
 		return cli_report(ctx, &err);
 	if (text['b']) {
 		double b = strtod(text['b'], &end);

@@ -252,6 +252,7 @@ enum nk_status nk_brief_from_json(const json_t *obj, struct nk_brief *b, struct 
 	b->figures_deleted = get_b(obj, "figures_deleted");
 	b->events = get_i(obj, "events");
 	deadlines_from_json(json_object_get(obj, "deadlines"), b);
+	nk_brief_neutral_from_json(json_object_get(obj, "neutral"), b);
 	b->own_answer = -1;
 	b->proposal_accepted = -1;
 	if (json_is_object(p)) {

@@ -40,6 +40,9 @@ json_t *nk_rules_to_json(const struct nk_rules *r)
 		nk_time_format_utc(r->deadline_ms, when);
 		obj = nk_json_set(obj, "deadline", json_string(when));
 	}
+	/* neutral evaluation, likewise only when declared */
+	if (obj && r->neutrals)
+		obj = nk_json_set(obj, "neutrals", json_integer(r->neutrals));
 	return obj;
 }
 
@@ -65,6 +68,7 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 		"currency", "rounds", "monotone", "settle", "band_bp", "band_amount", "grid",
 		"hints_bp", "range_low", "range_high", "leakage_bits", "proposals",
 		"round_time", "deadline",	/* optional: from here on */
+		"neutrals",
 	};
 	const size_t required = 12;	/* the members before "round_time" */
 	struct nk_rules r;
@@ -145,6 +149,11 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 	if (v && (rc = nk_time_parse_utc(json_string_value(v), "deadline", &r.deadline_ms,
 					 err)) != NK_OK)
 		return rc;
+	if (json_object_get(obj, "neutrals")) {
+		if ((rc = get_int(obj, "neutrals", 0, NK_CASE_NEUTRALS_MAX, &n, err)) != NK_OK)
+			return rc;
+		r.neutrals = (int)n;
+	}
 	if ((rc = nk_rules_check(&r, err)) != NK_OK)
 		return rc;
 	*out = r;
@@ -352,6 +361,8 @@ json_t *nk_brief_to_json(const struct nk_brief *b)
 	}
 	if (b->rules.round_time_ms || b->rules.deadline_ms)
 		o = nk_json_set(o, "deadlines", deadlines_to_json(b));
+	if (b->rules.neutrals)
+		o = nk_json_set(o, "neutral", nk_brief_neutral_to_json(b));
 	if (b->settled) {
 		json_t *s = json_pack("{s:I, s:s, s:s}", "figure", (json_int_t)b->settlement,
 				      "currency", b->rules.currency, "by", nk_deal_kind_name(b->settled_by));

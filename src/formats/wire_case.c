@@ -60,11 +60,17 @@ json_t *nk_wire_opened_to_json(const char *id, const struct nk_rules *rules,
 	json_t *o = json_pack("{s:s, s:o}", "case", id, frame ? "frame" : "rules",
 			      frame ? nk_package_frame_to_json(frame) : nk_rules_to_json(rules));
 
-	if (o && tokens)
-		o = nk_json_set(o, "tokens", json_pack("{s:s, s:s, s:s}",
-						       "claimant", tokens[NK_CLAIMANT],
-						       "payer", tokens[NK_PAYER],
-						       "mediator", tokens[NK_MEDIATOR]));
+	if (o && tokens) {
+		json_t *t = json_pack("{s:s, s:s, s:s}", "claimant", tokens[NK_CLAIMANT],
+				      "payer", tokens[NK_PAYER], "mediator", tokens[NK_MEDIATOR]);
+
+		/* the roles a case may have besides these (its neutrals): when it has them */
+		for (int r = NK_MEDIATOR + 1; t && r < NK_ROLE_COUNT; r++)
+			if (tokens[r] && tokens[r][0])
+				t = nk_json_set(t, nk_role_name((enum nk_role)r),
+						json_string(tokens[r]));
+		o = nk_json_set(o, "tokens", t);
+	}
 	return o;
 }
 
@@ -92,8 +98,10 @@ enum nk_status nk_wire_opened_from_json(const json_t *obj, char id[static NK_CAS
 
 	if ((rc = text_member(obj, "case", got_id, sizeof(got_id), "case", err)) != NK_OK)
 		return rc;
+	memset(got_tokens, 0, sizeof(got_tokens));
 	for (int r = 0; t && r < NK_ROLE_COUNT; r++)
-		if ((rc = text_member(t, nk_role_name((enum nk_role)r), got_tokens[r],
+		if ((r <= NK_MEDIATOR || json_object_get(t, nk_role_name((enum nk_role)r))) &&
+		    (rc = text_member(t, nk_role_name((enum nk_role)r), got_tokens[r],
 				      NK_WIRE_TOKEN_MAX, "tokens", err)) != NK_OK)
 			return rc;
 	if (f)

@@ -137,6 +137,7 @@ static enum nk_status h_metrics(struct route_call *call, struct nk_error *err)
 /* The invitations of a new case, one per role, made inside its opening transaction. */
 struct invitations {
 	char hex[NK_ROLE_COUNT][HTTP_TOKEN_HEX + 1];
+	int neutrals;		/* the case's: neutral-1 .. neutral-N are invited too */
 };
 
 static enum nk_status invite(void *arg, struct nk_store *store, const char *id,
@@ -146,7 +147,8 @@ static enum nk_status invite(void *arg, struct nk_store *store, const char *id,
 	enum nk_status rc = NK_OK;
 
 	for (int r = 0; r < NK_ROLE_COUNT && rc == NK_OK; r++)
-		rc = auth_issue(store, id, nk_role_name((enum nk_role)r), inv->hex[r], err);
+		if (r <= NK_MEDIATOR || nk_role_neutral_index((enum nk_role)r) <= inv->neutrals)
+			rc = auth_issue(store, id, nk_role_name((enum nk_role)r), inv->hex[r], err);
 	return rc;
 }
 
@@ -161,6 +163,7 @@ static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 
 	if (!inv)
 		return nk_fail(err, NK_ENOMEM, "tokens", "out of memory");
+	memset(inv, 0, sizeof(*inv));	/* an uninvited role's token stays "" */
 	/* Each case gives its opener a new mediator token, so a bound per token would not
 	 * bound anything: mediators' openings are counted by client address. */
 	if (strcmp(call->caller->role, "mediator") == 0 && !auth_open_take(call->srv, call->peer)) {
@@ -175,12 +178,16 @@ static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 	if (rc == NK_OK && package)
 		rc = nk_package_case_open_titled(&call->env, &frame, title[0] ? title : NULL,
 						 invite, inv, id, err);
-	else if (rc == NK_OK)
+	else if (rc == NK_OK) {
+		inv->neutrals = rules.neutrals;
 		rc = nk_case_open_titled(&call->env, &rules, title[0] ? title : NULL, invite,
 					 inv, id, err);
+	}
 	if (rc == NK_OK) {
-		const char *const tokens[] = { inv->hex[NK_CLAIMANT], inv->hex[NK_PAYER],
-					       inv->hex[NK_MEDIATOR] };
+		const char *tokens[NK_ROLE_COUNT];
+
+		for (int r = 0; r < NK_ROLE_COUNT; r++)
+			tokens[r] = inv->hex[r];
 
 		metrics_case_state(&call->srv->metrics, id, NK_STATE_OPEN);
 		if (!package && (rules.round_time_ms || rules.deadline_ms))

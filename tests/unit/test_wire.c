@@ -359,7 +359,7 @@ static void package_brief_round_trip(void **state)
 
 static void open_request_and_answer(void **state)
 {
-	const char *const tokens[] = { "aa11", "bb22", "cc33" };
+	const char *const tokens[NK_ROLE_COUNT] = { "aa11", "bb22", "cc33" };
 	char id[NK_CASE_ID_MAX], got[NK_ROLE_COUNT][NK_WIRE_TOKEN_MAX];
 	struct nk_package_frame frame, frame_back;
 	struct nk_rules rules, rules_back;
@@ -392,8 +392,8 @@ static void open_request_and_answer(void **state)
 	assert_string_equal(id, "0123abcd");
 	assert_false(package);
 	assert_true(has_tokens);
-	for (int r = 0; r < NK_ROLE_COUNT; r++)
-		assert_string_equal(got[r], tokens[r]);
+	for (int r = 0; r < NK_ROLE_COUNT; r++)	/* a role the case lacks: "" */
+		assert_string_equal(got[r], tokens[r] ? tokens[r] : "");
 	assert_memory_equal(&rules_back, &rules, sizeof(rules));
 	json_decref(o);
 	o = nk_wire_opened_to_json("feed", NULL, &frame, NULL);
