@@ -37,6 +37,7 @@ enum http_access {
 	ACCESS_PAYER = 1u << 4,
 	ACCESS_ANY_MEDIATOR = 1u << 5,	/* a mediator of any case (to open new ones) */
 	ACCESS_WEB = 1u << 6,		/* a page or an asset (web.c): HEAD too, no body */
+	ACCESS_NEUTRAL = 1u << 7,	/* any of the case's neutrals (neutral-1 ..) */
 };
 
 /* What a body member must be. */
