@@ -2,8 +2,9 @@
  * functions (nk_case_open, _extend, _submit, _brief, _propose, _answer on a mem: store),
  * with each negotiator reading its hints from its own briefing, end as nk_sim_play says
  * (settled or not, in which round, by what, at what figure) under every rule set a case
- * can hold today: the baseline, plain rounds, hints, the deal-closer and the mediator's
- * proposal. Neutral evaluation and the bridge are not yet rules of a case. */
+ * can hold today: the baseline, plain rounds, hints, the deal-closer, the mediator's
+ * proposal and neutral evaluation (each neutral giving its view, held within the last
+ * figures, through its own role). The bridge is not yet a rule of a case. */
 #include <nakodo/case.h>
 #include <nakodo/keys.h>
 #include <nakodo/simulate.h>
@@ -43,6 +44,7 @@ static void play_case(const struct nk_case_env *env, enum nk_sim_ruleset set,
 	char id[NK_CASE_ID_MAX];
 	bool eager[2] = { false, false };
 	const struct nk_sim_party *party[2] = { &c->claimant, &c->payer };
+	int64_t last[2] = { 0, 0 };
 
 	nk_sim_rules(set, &rules);
 	memset(out, 0, sizeof(*out));
@@ -64,6 +66,8 @@ static void play_case(const struct nk_case_env *env, enum nk_sim_ruleset set,
 		}
 		must(nk_case_submit(env, id, NK_CLAIMANT, figure[0], &err), &err, "submit");
 		must(nk_case_submit(env, id, NK_PAYER, figure[1], &err), &err, "submit");
+		last[0] = figure[0];
+		last[1] = figure[1];
 		out->rounds = t;
 		for (int r = 0; r < 2; r++) {
 			must(nk_case_brief(env, id, (enum nk_role)r, &brief, &err), &err, "brief");
@@ -89,15 +93,28 @@ static void play_case(const struct nk_case_env *env, enum nk_sim_ruleset set,
 		out->by = brief.settled_by;
 		out->settlement = brief.settlement;
 	}
+	if (set == NK_SIM_NEUTRAL) {
+		for (int k = 1; k <= NK_SIM_NEUTRALS; k++) {
+			int64_t fair = c->neutral_estimate[k - 1];
+
+			fair = fair < last[1] ? last[1] : fair > last[0] ? last[0] : fair;
+			must(nk_case_submit(env, id, nk_role_neutral(k), fair, &err), &err, "fair");
+		}
+		must(nk_case_brief(env, id, NK_CLAIMANT, &brief, &err), &err, "brief");
+		out->rounds = NK_SIM_ROUNDS + 1;
+		out->settled = brief.settled;
+		out->by = brief.settled_by;
+		out->settlement = brief.settlement;
+	}
 }
 
 static void same_outcomes(void **state)
 {
 	static const enum nk_sim_ruleset sets[] = { NK_SIM_BASELINE, NK_SIM_PLAIN, NK_SIM_HINTS,
-						    NK_SIM_CLOSER, NK_SIM_PROPOSAL };
+						    NK_SIM_CLOSER, NK_SIM_PROPOSAL, NK_SIM_NEUTRAL };
 	struct nk_server_key *signer = NULL;
 	struct fake_env fake = FAKE_ENV_START;
-	int settled = 0, hinted = 0;
+	int settled = 0, hinted = 0, neutral = 0;
 
 	(void)state;
 	assert_int_equal(nk_server_key_generate(&signer, NULL), NK_OK);
@@ -136,14 +153,18 @@ static void same_outcomes(void **state)
 			assert_int_equal(got.settlement, want.paid);
 			if (want.end == NK_SIM_ROUND)
 				assert_int_equal(got.by, want.deal);
+			else if (want.end == NK_SIM_NEUTRAL_END)
+				assert_int_equal(got.by, NK_DEAL_NEUTRAL);
 			else
 				assert_int_equal(got.by, NK_DEAL_PROPOSAL);
 			hinted += sets[s] == NK_SIM_HINTS;
+			neutral += want.end == NK_SIM_NEUTRAL_END;
 		}
 	}
 	/* the comparison covered settlements, and some under hints */
 	assert_true(settled > CASES);
 	assert_true(hinted > 10);
+	assert_true(neutral > 10);
 	nk_server_key_free(signer);
 }
 
