@@ -11,15 +11,15 @@
 
 static void print_rule(FILE *f, const struct nk_brief *b)
 {
-	fprintf(f, "neutral evaluation: %d neutral%s. If the last round ends without a deal%s, "
-		"each neutral is shown BOTH\nparties' last figures (the neutrals and nobody "
-		"else) and gives a sealed fair figure between them;\nthe case settles on the "
-		"last figure of the party closer to the neutrals' median (on a tie, at\nthe "
-		"midpoint). The parties are told the settlement and which rule decided, never a "
-		"neutral's figure;\nthe side whose figure was farther learns the other's last "
-		"figure exactly (it is the settlement)\n", b->rules.neutrals,
+	fprintf(f, "neutral evaluation: %d neutral%s. If the last round ends without a deal%s,\n"
+		"each neutral is shown BOTH parties' last figures (the neutrals and nobody else)\n"
+		"and gives a sealed fair figure between them; the case settles on the last figure\n"
+		"of the party closer to the neutrals' median (on a tie, at the midpoint). The\n"
+		"parties are told the settlement and which rule decided, never a neutral's figure;\n"
+		"the side whose figure was farther learns the other's last figure exactly (it is\n"
+		"the settlement)\n", b->rules.neutrals,
 		CLI_PLURAL(b->rules.neutrals),
-		b->rules.proposals ? " and no mediator's proposal is accepted" : "");
+		b->rules.proposals ? "\nand no mediator's proposal is accepted" : "");
 }
 
 void cli_print_neutral(FILE *f, const struct nk_brief *b)
@@ -60,7 +60,7 @@ void cli_print_neutral(FILE *f, const struct nk_brief *b)
 			b->neutral_rule == NK_NEUTRAL_MIDPOINT ? "twice the settlement less your "
 			"own" : "it is the settlement");
 	else if (nk_role_is_party(b->role))
-		fprintf(f, "what the settlement told you: nothing more of the other's figure "
+		fprintf(f, "what the settlement told you: nothing more of the other's figure\n"
 			"(the settlement is your own last figure, and the neutrals' median is not "
 			"shown)\n");
 }

@@ -137,7 +137,7 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 	char amount[CLI_AMOUNT_MAX], lo[CLI_AMOUNT_MAX], hi[CLI_AMOUNT_MAX];
 
 	fprintf(f, "case %s, as %s: %s", b->case_id, nk_role_name(b->role), nk_case_state_name(b->state));
-	if (b->state == NK_STATE_OPEN)
+	if (b->state == NK_STATE_OPEN && b->round > 0)	/* a neutral is told no round */
 		fprintf(f, ", round %d of %d", b->round, r->rounds);
 	fputc('\n', f);
 	if (b->title[0])
