@@ -12,6 +12,7 @@ import { ApiError } from './api.js';
 import { fromBase64, safetyNumberOf, signReceipt, toBase64 } from './crypto.js';
 import { drawDance } from './dance.js';
 import { deadlinesPanel, endedNote, proposalHistory, titleLine } from './case_facts.js';
+import { neutralPanel } from './neutral_facts.js';
 import { openKeyFile, PartyKey, writeKeyFile, KEYFILE_BYTES } from './keys.js';
 import { messagesSection } from './messages.js';
 import { FIGURE_WORD, historyTable, rulesInWords, stateWords } from './party_brief.js';
@@ -507,6 +508,7 @@ export function mount(root, ctx) {
               `go-between may tell you.`,
           }),
           deadlinesPanel(brief),
+          neutralPanel(brief),
           endedNote(brief),
           drawDance(brief) || el('p', { text: 'The picture appears once you have sent a figure.' }),
           historyTable(brief),
