@@ -46,5 +46,9 @@ void nk_brief_neutral_from_json(const json_t *obj, struct nk_brief *b);
  * settlement on the other's figure is it, and the midpoint gives it as twice the
  * settlement less one's own. */
 bool nk_neutral_tells_other(enum nk_role role, int rule);
+/* What such a settlement tells, in the leakage's bits (nk_bargain_bits over the rules'
+ * range): the whole of the other's figure, to one point, or to two at the midpoint
+ * (rounded down). The JSON's "other_figure_bits", beside "other_figure_told". */
+double nk_neutral_told_bits(const struct nk_rules *rules, int rule);
 
 #endif

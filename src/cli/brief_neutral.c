@@ -55,10 +55,12 @@ void cli_print_neutral(FILE *f, const struct nk_brief *b)
 		"last offer, which was closer to their median" : "the midpoint of the last "
 		"figures, which were equally close to their median");
 	if (nk_role_is_party(b->role) && nk_neutral_tells_other(b->role, b->neutral_rule))
-		fprintf(f, "what the settlement told you: the %s last figure exactly (%s)\n",
+		fprintf(f, "what the settlement told you: the %s last figure exactly (%s;\n"
+			"%.2f bits, all there is to know of it)\n",
 			b->role == NK_CLAIMANT ? "payer's" : "claimant's",
 			b->neutral_rule == NK_NEUTRAL_MIDPOINT ? "twice the settlement less your "
-			"own" : "it is the settlement");
+			"own" : "it is the settlement",
+			nk_neutral_told_bits(&b->rules, b->neutral_rule));
 	else if (nk_role_is_party(b->role))
 		fprintf(f, "what the settlement told you: nothing more of the other's figure\n"
 			"(the settlement is your own last figure, and the neutrals' median is not "

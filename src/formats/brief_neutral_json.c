@@ -12,6 +12,14 @@ bool nk_neutral_tells_other(enum nk_role role, int rule)
 	       (role == NK_PAYER && rule == NK_NEUTRAL_DEMAND);
 }
 
+double nk_neutral_told_bits(const struct nk_rules *rules, int rule)
+{
+	const struct nk_interval at = { rules->range_low, rules->range_low +
+					(rule == NK_NEUTRAL_MIDPOINT ? 1 : 0) };
+
+	return nk_bargain_bits(rules, at);
+}
+
 json_t *nk_brief_neutral_to_json(const struct nk_brief *b)
 {
 	json_t *o = json_pack("{s:i, s:b}", "neutrals", b->rules.neutrals, "evaluating",
@@ -34,6 +42,10 @@ json_t *nk_brief_neutral_to_json(const struct nk_brief *b)
 			o = nk_json_set(o, "other_figure_told",
 					json_boolean(nk_neutral_tells_other(b->role,
 									    b->neutral_rule)));
+		if (nk_neutral_tells_other(b->role, b->neutral_rule))
+			o = nk_json_set(o, "other_figure_bits",
+					json_real(nk_neutral_told_bits(&b->rules,
+								       b->neutral_rule)));
 	}
 	return o;
 }

@@ -245,6 +245,12 @@ static void after_a_failed_proposal_two_neutrals(void **state)
 							      "rule")), "offer");
 	assert_true(json_is_true(json_object_get(json_object_get(o, "neutral"),
 						 "other_figure_told")));
+	/* counted in the leakage: all of the range's bits, to one point */
+	assert_true(json_real_value(json_object_get(json_object_get(o, "neutral"),
+						    "other_figure_bits")) ==
+		    nk_bargain_bits(&b.rules, (struct nk_interval){ 5, 5 }));
+	assert_true(nk_neutral_told_bits(&b.rules, NK_NEUTRAL_MIDPOINT) <
+		    nk_neutral_told_bits(&b.rules, NK_NEUTRAL_OFFER));
 	json_decref(o);
 	log_holds_no_fair_figure(f, id);
 }
