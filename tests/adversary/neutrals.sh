@@ -72,6 +72,11 @@ is "and cannot give a figure here" \
 	"$(req x "$OTHER_N1" POST "/v1/cases/$CASE/figures" '{"amount":5000}')" 403
 is "the mediator may reissue a neutral's token" \
 	"$(req x "$MT" POST "/v1/cases/$CASE/tokens/neutral-2" '{}')" 200
+is "but not make one for a neutral the case lacks" \
+	"$(req x "$MT" POST "/v1/cases/$CASE/tokens/neutral-4" '{}')" 409
+new_case
+is "nor in a case without neutrals" \
+	"$(req x "$MT" POST "/v1/cases/$CASE/tokens/neutral-1" '{}')" 409
 
 # ---- leak hunt ----
 D=73133777; O=61337111; F1=70012345; F2=65432109; F3=68888777
