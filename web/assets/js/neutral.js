@@ -6,7 +6,7 @@
 // for nothing else. A neutral that joined with a key acts from the command line.
 import { ApiError } from './api.js';
 import { formatAmount, parseAmount, AmountError } from './money.js';
-import { el, replace, section, field, form, FormError, announce } from './ui.js';
+import { el, replace, section, field, form, FormError, announce, newsForm } from './ui.js';
 import { titleLine } from './case_facts.js';
 import { decidedWords, neutralRuleWords } from './neutral_facts.js';
 
@@ -23,15 +23,7 @@ export function mount(root, ctx) {
   const status = el('p', { class: 'panel', id: 'case-state', role: 'status' });
   const actArea = el('div', { id: 'act-area' });
   const rulesArea = el('div', { id: 'rules-area' });
-  const refresh = form({
-    label: 'Check for news',
-    submit: 'Check for news',
-    onSubmit: async () => {
-      await reload();
-      return 'Up to date.';
-    },
-  });
-  refresh.button.classList.add('secondary');
+  const refresh = newsForm(() => reload());
   replace(root, title, nameArea, status, refresh.form, actArea, rulesArea);
 
   function fairForm(n) {

@@ -27,6 +27,7 @@ import {
   field,
   form,
   FormError,
+  newsForm,
   readFileBytes,
   replace,
   section,
@@ -54,15 +55,7 @@ export function mount(root, ctx) {
   const briefArea = el('div', { id: 'brief-area' });
   const msgArea = el('div', { id: 'msg-area' });
   const rulesArea = el('div', { id: 'rules-area' });
-  const refresh = form({
-    label: 'Check for news',
-    submit: 'Check for news',
-    onSubmit: async () => {
-      await reload();
-      return 'Up to date.';
-    },
-  });
-  refresh.button.classList.add('secondary');
+  const refresh = newsForm(() => reload());
   replace(root, title, nameArea, status, refresh.form, keyArea, actArea, briefArea, msgArea,
     rulesArea);
 
