@@ -1,7 +1,7 @@
 /* Access beside the signed actions: a joined role's reads, signed in headers with the
  * same statement as its actions (action "read", the signer's clock as the number), and
  * the mediator's changes to a role's token, recorded in the log so the role sees them. */
-#include "case/figure_kind.h"
+#include "case/case_impl.h"
 
 #include <nakodo/seal.h>
 
@@ -143,11 +143,8 @@ enum nk_status nk_case_token_change(const struct nk_case_env *env, const char *i
 		return rc;
 	ended = st->state == NK_STATE_SETTLED || st->state == NK_STATE_CLOSED;
 	/* a neutral's token exists only for the neutrals the case declared */
-	if (nk_role_kind(role) == NK_ROLE_NEUTRAL &&
-	    (st->kind != &case_kind_figures ||
-	     nk_role_neutral_index(role) > st->fig.rules.neutrals))
-		rc = nk_fail(err, NK_EREFUSED, "role", "this case has no %s", nk_role_name(role));
-	else if (ended && reissue)
+	rc = case_refuse_absent_role(st, role, err);
+	if (rc == NK_OK && ended && reissue)
 		rc = nk_fail(err, NK_EREFUSED, "case", "the case has ended (%s): its log takes no "
 			     "more events, and a token is reissued only with one",
 			     nk_case_state_name(st->state));

@@ -235,6 +235,11 @@ NK_MUST_USE enum nk_status case_put_amount(const struct nk_case_env *env, const 
 NK_MUST_USE enum nk_status case_get_amount(const struct nk_case_env *env, const char *id,
 					   const char *name, int64_t *out, struct nk_error *err);
 
+/* NK_EREFUSED (field "role") for a role the case does not have: a neutral beyond the
+ * neutrals its rules declare, or any neutral in a package case (neutral_case.c). */
+NK_MUST_USE enum nk_status case_refuse_absent_role(const struct case_state *st,
+						   enum nk_role role, struct nk_error *err);
+
 /* Shared by the command files (case.c, package_case.c). */
 int64_t case_now_ms(const struct nk_case_env *env);
 void case_fill_random(const struct nk_case_env *env, uint8_t *buf, size_t len);

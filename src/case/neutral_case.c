@@ -43,6 +43,16 @@ enum nk_status neutral_apply_fair(struct case_state *st, const json_t *body,
 	return NK_OK;
 }
 
+enum nk_status case_refuse_absent_role(const struct case_state *st, enum nk_role role,
+				       struct nk_error *err)
+{
+	if (nk_role_kind(role) != NK_ROLE_NEUTRAL ||
+	    (st->kind == &case_kind_figures &&
+	     nk_role_neutral_index(role) <= st->fig.rules.neutrals))
+		return NK_OK;
+	return nk_fail(err, NK_EREFUSED, "role", "this case has no %s", nk_role_name(role));
+}
+
 enum nk_status neutral_begin(const struct nk_case_env *env, struct case_state *st,
 			     struct nk_error *err)
 {

@@ -35,7 +35,7 @@ static const struct party_command party_commands[] = {
 		"When both figures of a round are in, the round is evaluated at once. --round N\n"
 		"refuses the figure unless round N is the open one, so a retry of a submission whose\n"
 		"answer was lost cannot land in a later round.\n"
-		"In a case opened with --neutrals N, --as neutral-K gives that neutral's fair\n"
+		"In a case with neutral evaluation, the role neutral-K gives that neutral's fair\n"
 		"figure: only after the impasse (and the mediator's proposals), within the\n"
 		"parties' last figures, once; the last neutral's settles the case.\n"
 		"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN) it goes to a\n"

@@ -19,6 +19,7 @@ static void stored_names_never_change(void **state)
 		"proposal-result", "settled", "closed", "purged", "joined", "message",
 		"deposited", "released", "withdrawn", "token", "package_submitted",
 		"package_round", "package_answer", "package_result", "lapsed",
+		"evaluation", "fair",
 	};
 	enum case_event type;
 
