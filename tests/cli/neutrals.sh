@@ -40,7 +40,7 @@ lnk submit "$CASE" --as neutral-1 910 >/dev/null
 lnk submit "$CASE" --as neutral-2 730 >/dev/null
 lnk brief "$CASE" --as neutral-2 >"$TMP/out"
 check "a neutral sees its own figure" grep -q 'your fair figure: USD 730.00' "$TMP/out"
-check "and not another's" bash -c "! grep -q '910' '$TMP/out'"
+check "and not another's" bash -c "! grep -qw '910' '$TMP/out'"
 lnk --json brief "$CASE" --as mediator >"$TMP/out"
 is "the mediator is told how many gave, not what" \
 	"$(jq -c '.neutral | [.fair_given, has("last_figures")]' "$TMP/out")" "[2,false]"
@@ -53,7 +53,7 @@ lnk brief "$CASE" --as payer >"$TMP/out"
 check "the payer is told honestly that it learned the demand" \
 	grep -q "told you: the claimant's last figure exactly" "$TMP/out"
 for f in 910 730 860; do
-	grep -q "$f" "$TMP/out" && not_ok "a party's briefing holds no neutral's figure ($f)"
+	grep -qw "$f" "$TMP/out" && not_ok "a party's briefing holds no neutral's figure ($f)"
 done
 lnk --json log "$CASE" >"$TMP/log" 2>/dev/null || lnk --json brief "$CASE" --as mediator >"$TMP/log"
 # whole words only: a hash or a time may hold these digits
