@@ -28,6 +28,13 @@ enum nk_role {
 	NK_MEDIATOR,
 	NK_CLAIMANT_PRINCIPAL,	/* reads the claimant's briefing (rules.principals) */
 	NK_PAYER_PRINCIPAL,	/* reads the payer's briefing, likewise */
+	/* Neutral evaluation (doc/toolkit.md): the neutrals a case declares (--neutrals N)
+	 * are neutral-1 .. neutral-N; each gives one sealed fair figure after impasse. */
+	NK_NEUTRAL_1,
+	NK_NEUTRAL_2,
+	NK_NEUTRAL_3,
+	NK_NEUTRAL_4,
+	NK_NEUTRAL_5,
 	NK_ROLE_COUNT	/* how many roles there are; not a role */
 };
 
@@ -80,7 +87,12 @@ struct nk_rules {
 	/* Open proposals (nakodo/open_proposal.h): each party may announce a visible
 	 * proposal beside its secret figure. */
 	bool open_proposals;
+	/* Neutral evaluation: how many neutrals evaluate after impasse (0: none, or
+	 * 1..NK_CASE_NEUTRALS_MAX), once the mediator's proposals, if any, have failed. */
+	int neutrals;
 };
+
+#define NK_CASE_NEUTRALS_MAX 5	/* the neutral roles neutral-1 .. neutral-5 */
 
 #define NK_ROUND_TIME_MIN_MS 60000LL			/* a minute */
 #define NK_ROUND_TIME_MAX_MS (90LL * 86400000)		/* 90 days */
@@ -150,6 +162,7 @@ enum nk_deal_kind {
 	NK_DEAL_BAND,		/* the gap lay within the settlement band */
 	NK_DEAL_OVERLAP,	/* offer >= demand */
 	NK_DEAL_PROPOSAL,	/* both accepted the mediator's proposal */
+	NK_DEAL_NEUTRAL,	/* the neutrals' evaluation after impasse decided */
 };
 
 struct nk_interval {
@@ -229,6 +242,9 @@ bool nk_role_is_party(enum nk_role role);	/* the claimant or the payer */
 enum nk_role_kind nk_role_kind(enum nk_role role);	/* of a valid role */
 enum nk_role nk_role_reads(enum nk_role role);		/* of a valid role */
 const char *nk_role_name(enum nk_role role);	/* "unknown" for a value that is no role */
+/* Neutral k (1..NK_CASE_NEUTRALS_MAX) as a role, and a neutral role's k (0: not one). */
+enum nk_role nk_role_neutral(int k);
+int nk_role_neutral_index(enum nk_role role);
 NK_MUST_USE enum nk_status nk_role_parse(const char *text, enum nk_role *role);
 const char *nk_deal_kind_name(enum nk_deal_kind kind);
 const char *nk_settle_name(enum nk_settle settle);

@@ -104,6 +104,19 @@ struct nk_brief {
 	bool has_suggestion;
 	int64_t suggestion;
 	double open_bits[2];
+	/* Neutral evaluation (rules.neutrals; doc/toolkit.md): whether the neutrals' turn
+	 * has begun (every role but a neutral before it); for the mediator, how many gave
+	 * their fair figure (its log says so); for a neutral while it lasts, the parties'
+	 * last figures (shown to the neutrals and only to them) and its own fair figure;
+	 * with a neutrals' settlement, the rule that decided (enum nk_neutral_rule; -1
+	 * none). No role is ever told another neutral's figure nor their median. */
+	bool evaluating;
+	int fair_count;
+	bool neutral_shown;
+	int64_t neutral_demand, neutral_offer;
+	bool own_fair_given;
+	int64_t own_fair;
+	int neutral_rule;
 };
 
 /* ---- a request and its signature (nk_case_act, <nakodo/case.h>) ---- */

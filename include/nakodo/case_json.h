@@ -35,4 +35,20 @@ NK_MUST_USE enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules
 NK_MUST_USE enum nk_status nk_rules_from_text(const char *text, size_t len,
 					      struct nk_rules *rules, struct nk_error *err);
 
+/* A briefing's "neutral" object (brief_neutral_json.c), present when the rules declare
+ * neutrals: {"evaluating", "fair_given" (mediator), "last_figures": {"demand", "offer"}
+ * and "own_fair" (a neutral, while its turn lasts), "rule" (settled by the neutrals),
+ * "other_figure_told" (a party: the settlement told it the other's last figure)}; read
+ * back into b, each member absent from an older server's answer left as none. */
+json_t *nk_brief_neutral_to_json(const struct nk_brief *b);
+void nk_brief_neutral_from_json(const json_t *obj, struct nk_brief *b);
+/* Whether a neutrals' settlement by rule told party role the other's last figure: a
+ * settlement on the other's figure is it, and the midpoint gives it as twice the
+ * settlement less one's own. */
+bool nk_neutral_tells_other(enum nk_role role, int rule);
+/* What such a settlement tells, in the leakage's bits (nk_bargain_bits over the rules'
+ * range): the whole of the other's figure, to one point, or to two at the midpoint
+ * (rounded down). The JSON's "other_figure_bits", beside "other_figure_told". */
+double nk_neutral_told_bits(const struct nk_rules *rules, int rule);
+
 #endif

@@ -21,6 +21,10 @@ enum nk_neutral_rule {
 	NK_NEUTRAL_MIDPOINT,	/* equally close: at the fair figure, the midpoint */
 };
 
+/* "demand", "offer", "midpoint" ("unknown" for no rule); parse: false when unknown. */
+const char *nk_neutral_rule_name(int rule);
+bool nk_neutral_rule_parse(const char *name, int *rule);
+
 struct nk_neutral_result {
 	int64_t fair;			/* the median of the neutrals' figures */
 	int64_t figure;			/* the settlement */

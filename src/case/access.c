@@ -152,7 +152,8 @@ enum nk_status nk_case_token_change(const struct nk_case_env *env, const char *i
 	if ((rc = load_for(env, id, role, false, &st, err)) != NK_OK)
 		return rc;
 	ended = st->state == NK_STATE_SETTLED || st->state == NK_STATE_CLOSED;
-	rc = case_refuse_principal_role(st, role, err);
+	/* a principal's or a neutral's token exists only where the case declared the role */
+	rc = case_refuse_absent_role(st, role, err);
 	if (rc == NK_OK && ended && reissue)
 		rc = nk_fail(err, NK_EREFUSED, "case", "the case has ended (%s): its log takes no "
 			     "more events, and a token is reissued only with one",

@@ -61,6 +61,36 @@ static enum nk_status fill_party(const struct nk_case_env *env, const struct cas
 	return rc;
 }
 
+/* A neutral's briefing: the rules, the state, and once its turn has begun, the parties'
+ * last figures and its own fair figure (while the case is live); the settlement and the
+ * rule that decided once it ends. Never the rounds, the proposals, nor another
+ * neutral's figure. */
+static enum nk_status brief_neutral(const struct nk_case_env *env, const struct case_state *st,
+				    struct nk_brief *b, struct nk_error *err)
+{
+	const int k = nk_role_neutral_index(b->role);
+	char name[NK_SECRET_NAME_MAX];
+	enum nk_status rc = NK_OK;
+
+	b->round = 0;
+	if (k > st->fig.rules.neutrals)
+		return NK_OK;	/* a role this case does not have: told only the rules */
+	b->evaluating = st->fig.evaluating;
+	b->own_fair_given = st->fig.fair_given[k - 1];
+	if (st->settled) {
+		b->settlement = st->fig.settlement;
+		b->settled_by = st->fig.settled_by;
+	}
+	if (!st->fig.evaluating || st->purged || st->state != NK_STATE_IMPASSE)
+		return NK_OK;
+	rc = case_neutral_figures(env, st, &b->neutral_demand, &b->neutral_offer, err);
+	b->neutral_shown = rc == NK_OK;
+	case_secret_name(name, "fair", 0, b->role);
+	if (rc == NK_OK && b->own_fair_given)
+		rc = case_get_amount(env, st->id, name, &b->own_fair, err);
+	return rc;
+}
+
 /* The part of a briefing only a case of figures has: its rules, rounds, proposals and
  * settlement, and a random settlement's seed for a party. */
 static enum nk_status brief_figures(const struct nk_case_env *env, const struct case_state *st,
@@ -71,6 +101,14 @@ static enum nk_status brief_figures(const struct nk_case_env *env, const struct 
 
 	b->rules = st->fig.rules;
 	memcpy(b->seed_commitment, st->fig.seed_commitment, sizeof(b->seed_commitment));
+	b->neutral_rule = st->settled && st->fig.settled_by == NK_DEAL_NEUTRAL ?
+			  st->fig.neutral_rule : -1;
+	/* a neutral sees nothing of the rounds or the proposals: only its own part */
+	if (nk_role_kind(role) == NK_ROLE_NEUTRAL)
+		return brief_neutral(env, st, b, err);
+	b->evaluating = st->fig.evaluating;
+	if (role == NK_MEDIATOR)
+		b->fair_count = st->fig.fair_count;
 	b->proposals = st->fig.proposals;
 	b->proposal_pending = st->fig.proposal_pending;
 	b->proposal = st->fig.proposal;
@@ -160,6 +198,7 @@ static enum nk_status brief_loaded(const struct nk_case_env *env, const struct c
 	b->own_answer = -1;
 	b->proposal_accepted = -1;
 	b->settled = st->settled;
+	b->neutral_rule = -1;
 	/* A package case's own briefing is nk_package_case_brief; this one tells only what
 	 * every kind shares, with the rules its frame implies. */
 	if (st->kind == &case_kind_figures)

@@ -365,6 +365,10 @@ static enum nk_status may_act(enum nk_role role, const struct nk_case_request *r
 	if (req->action == NK_ACTION_PROPOSE)
 		return role == NK_MEDIATOR ? NK_OK : nk_fail(err, NK_EREFUSED, "role",
 							     "only the mediator may do this");
+	/* a neutral's one action: its fair figure, after impasse (neutral_case.c) */
+	if (nk_role_kind(role) == NK_ROLE_NEUTRAL && req->action == NK_ACTION_SUBMIT)
+		return nk_role_valid(role) ? case_check_round(NULL, req->round, err)
+					   : nk_fail(err, NK_EINVAL, "role", "not a role");
 	if ((rc = case_refuse_non_party(role, err)) != NK_OK ||
 	    (rc = case_check_round(NULL, round ? req->round : 0, err)) != NK_OK)
 		return rc;

@@ -71,6 +71,12 @@ struct figure_state {
 	 * if any; one stands until the side announces another. */
 	bool announced[NK_ROUNDS_MAX][2];
 	int64_t announced_amount[NK_ROUNDS_MAX][2];
+	/* Neutral evaluation (neutral_case.c): the neutrals' turn has begun, which of
+	 * neutral-1 .. neutral-N gave its fair figure, and the rule that settled. */
+	bool evaluating;
+	bool fair_given[NK_CASE_NEUTRALS_MAX];
+	int fair_count;
+	int neutral_rule;		/* enum nk_neutral_rule, with settled_by neutral */
 };
 
 /* What the log of a package case adds: its frame, rounds and proposed package
@@ -247,6 +253,12 @@ NK_MUST_USE enum nk_status case_put_amount(const struct nk_case_env *env, const 
 					   const char *name, int64_t amount, struct nk_error *err);
 NK_MUST_USE enum nk_status case_get_amount(const struct nk_case_env *env, const char *id,
 					   const char *name, int64_t *out, struct nk_error *err);
+
+/* NK_EREFUSED (field "role") for a role the case does not have: a neutral beyond the
+ * neutrals its rules declare, any neutral in a package case, a principal in a case
+ * opened without principals (neutral_case.c, principal.c). */
+NK_MUST_USE enum nk_status case_refuse_absent_role(const struct case_state *st,
+						   enum nk_role role, struct nk_error *err);
 
 /* Shared by the command files (case.c, package_case.c). */
 int64_t case_now_ms(const struct nk_case_env *env);

@@ -17,7 +17,7 @@ static const struct {
 	const char *name;
 	int version;	/* the version written today */
 } events[CASE_EV_COUNT] = {
-	[CASE_EV_OPENED] = { "opened", 4 },	/* 2: a title; 3: deadlines; 4: improvements, principals, blind, open proposals */
+	[CASE_EV_OPENED] = { "opened", 4 },	/* 2: a title; 3: deadlines; 4: improvements, principals, blind, open proposals, neutrals */
 	[CASE_EV_FIGURE] = { "figure", 1 },
 	[CASE_EV_EXTENSION] = { "extension", 1 },
 	[CASE_EV_ROUND] = { "round", 1 },
@@ -45,6 +45,9 @@ static const struct {
 	[CASE_EV_IMPROVEMENT_RESULT] = { "improvement_result", 1 },
 	[CASE_EV_BLIND_OUTCOME] = { "blind_outcome", 1 },
 	[CASE_EV_ANNOUNCED] = { "announced", 1 },
+	/* neutral evaluation (events_neutral.c) */
+	[CASE_EV_EVALUATION] = { "evaluation", 1 },
+	[CASE_EV_FAIR] = { "fair", 1 },
 };
 
 const char *case_event_name(enum case_event type)
@@ -286,8 +289,10 @@ enum nk_status case_event_settled_decode(const json_t *body, struct case_event_s
 	memset(out, 0, sizeof(*out));
 	if (!any_int(body, "figure", &out->figure))
 		return case_corrupt(err, "a settlement without a figure");
-	if (!deal_of(body, "by", NK_DEAL_CLOSER, NK_DEAL_PROPOSAL, &out->by))
+	if (!deal_of(body, "by", NK_DEAL_CLOSER, NK_DEAL_NEUTRAL, &out->by))
 		return case_corrupt(err, "a settlement by an unknown rule");
+	if (out->by == NK_DEAL_NEUTRAL && !case_event_neutral_rule(body, &out->neutral_rule))
+		return case_corrupt(err, "a neutrals' settlement without its rule");
 	/* the seed of logs from before CASE_REVEALED_SEED */
 	out->seed_logged = case_event_hex(body, "seed", out->seed, NK_SEED_BYTES);
 	return NK_OK;

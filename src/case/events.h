@@ -51,6 +51,9 @@ enum case_event {
 	CASE_EV_IMPROVEMENT_RESULT,
 	CASE_EV_BLIND_OUTCOME,	/* a party's outcome of a blind round (blind_outcome.c) */
 	CASE_EV_ANNOUNCED,	/* an open proposal (events_open.c) */
+	/* neutral evaluation */
+	CASE_EV_EVALUATION,
+	CASE_EV_FAIR,
 	CASE_EV_COUNT
 };
 
@@ -178,7 +181,8 @@ NK_MUST_USE enum nk_status case_event_result_decode(enum case_event type, const 
  * seed_logged set. */
 struct case_event_settled {
 	int64_t figure;
-	enum nk_deal_kind by;		/* NK_DEAL_CLOSER .. NK_DEAL_PROPOSAL */
+	enum nk_deal_kind by;		/* NK_DEAL_CLOSER .. NK_DEAL_NEUTRAL */
+	int neutral_rule;		/* by NK_DEAL_NEUTRAL: enum nk_neutral_rule */
 	bool seed_logged;
 	uint8_t seed[NK_SEED_BYTES];
 };
@@ -300,6 +304,32 @@ json_t *case_event_announced_encode(enum nk_role role, int round, int64_t amount
 NK_MUST_USE enum nk_status case_event_announced_decode(const json_t *body,
 						       struct case_event_announced *out,
 						       struct nk_error *err);
+
+/* ---- neutral evaluation (events_neutral.c) ---- */
+
+/* Version 4 of a figures opening adds {"v": 4, "neutrals": N} when the rules declare
+ * neutrals (body unchanged otherwise; NULL-safe), read back into rules->neutrals (0
+ * before version 4 or without the member; NK_ECORRUPT out of bounds). */
+json_t *case_event_opened_neutrals(json_t *body, const struct nk_rules *rules);
+NK_MUST_USE enum nk_status case_event_opened_neutrals_decode(const json_t *body, int version,
+							     struct nk_rules *rules,
+							     struct nk_error *err);
+
+/* "evaluation": {"neutrals": N}, the neutrals' turn begins (after the impasse, or after
+ * the mediator's last proposal was not accepted). */
+json_t *case_event_evaluation_encode(int neutrals);
+
+/* "fair": {"role": "neutral-K"}, a neutral gave its fair figure (sealed apart, never
+ * in the log). */
+json_t *case_event_fair_encode(enum nk_role role);
+NK_MUST_USE enum nk_status case_event_fair_decode(const json_t *body, enum nk_role *role,
+						  struct nk_error *err);
+
+/* "settled" by the neutrals: {"figure", "by": "neutral", "rule": "demand" | "offer" |
+ * "midpoint"} (which last figure was closer to their median; never the median). */
+json_t *case_event_neutral_settled_encode(int64_t figure, int rule);
+/* The "rule" member of such a settlement; false when it is missing or unknown. */
+bool case_event_neutral_rule(const json_t *body, int *rule);
 
 /* ---- the decoders' readers, for events.c and events_frozen.c ---- */
 

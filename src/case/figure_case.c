@@ -164,10 +164,11 @@ enum nk_status nk_case_open_titled(const struct nk_case_env *env, const struct n
 	case_fill_random(env, seed, sizeof(seed));
 	nk_bargain_commit_seed(seed, commitment);
 	rc = case_create(env, new_id, "seed", seed, sizeof(seed),
-			 case_event_opened_open_proposals(case_event_opened_blind(
-				 case_event_opened_principals(case_event_opened_deadlines(
-					 case_event_opened_titled(case_event_opened_encode(rules,
-						 commitment), title), rules), rules), rules), rules),
+			 case_event_opened_neutrals(case_event_opened_open_proposals(
+				 case_event_opened_blind(case_event_opened_principals(
+					 case_event_opened_deadlines(case_event_opened_titled(
+						 case_event_opened_encode(rules, commitment), title),
+					 rules), rules), rules), rules), rules),
 			 before_commit, arg, err);
 	sodium_memzero(seed, sizeof(seed));
 	if (rc == NK_OK)
@@ -213,7 +214,9 @@ enum nk_status case_round_conclude(const struct nk_case_env *env, struct case_st
 	} else if (r == st->fig.rules.rounds) {
 		rc = case_append(env, st->id, "go-between", CASE_EV_IMPASSE,
 				 case_event_impasse_encode(r), err);
-		if (rc == NK_OK && st->fig.rules.proposals == 0) {
+		if (rc == NK_OK && st->fig.rules.proposals == 0 && st->fig.rules.neutrals)
+			rc = neutral_begin(env, st, err);
+		else if (rc == NK_OK && st->fig.rules.proposals == 0) {
 			rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
 				 case_event_closed_encode("impasse, and the rules allow no "
 							  "mediator's proposal"), err);
@@ -238,6 +241,8 @@ static enum nk_status submit(const struct nk_case_env *env, struct case_state *s
 	char name[NK_SECRET_NAME_MAX];
 	enum nk_status rc;
 
+	if (!extension && nk_role_kind(role) == NK_ROLE_NEUTRAL)
+		return neutral_submit(env, st, role, req, auth, ended, err);
 	if ((rc = case_refuse_state(st, NK_STATE_OPEN, err)) != NK_OK)
 		return rc;
 	if (st->fig.rules.blind)	/* the go-between never holds a figure of a blind case */
@@ -349,7 +354,7 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 			     enum nk_role role, const struct nk_case_request *req,
 			     const struct nk_request_auth *auth, bool *ended, struct nk_error *err)
 {
-	bool both = false, accepted[2] = { false, false };
+	bool both = false, accepted[2] = { false, false }, to_neutrals;
 	enum nk_proposal_outcome outcome;
 	enum nk_status rc;
 
@@ -365,9 +370,17 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 		goto out;
 	outcome = nk_bargain_proposal_outcome(&st->fig.rules, st->fig.proposals,
 					      accepted[NK_CLAIMANT], accepted[NK_PAYER]);
+	/* the last proposal not accepted: the neutrals' turn, when the case has them */
+	to_neutrals = outcome == NK_PROPOSAL_CLOSES && st->fig.rules.neutrals;
+	if (to_neutrals)
+		outcome = NK_PROPOSAL_AGAIN;
 	rc = case_conclude_answers(env, st, CASE_EV_PROPOSAL_RESULT, st->fig.proposals, outcome,
 				   case_event_settled_encode(st->fig.proposal, NK_DEAL_PROPOSAL, 0),
 				   "the mediator's proposals were not accepted", ended, err);
+	if (rc == NK_OK && to_neutrals) {
+		st->fig.proposal_pending = false;
+		rc = neutral_begin(env, st, err);
+	}
 out:
 	sodium_memzero(accepted, sizeof(accepted));
 	return rc;

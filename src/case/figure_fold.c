@@ -21,7 +21,8 @@ enum nk_status figure_apply_opened(struct case_state *st, const json_t *body,
 	    (rc = case_event_opened_principals_decode(body, version, &st->fig.rules, err)) != NK_OK ||
 	    (rc = case_event_opened_blind_decode(body, version, &st->fig.rules, err)) != NK_OK ||
 	    (rc = case_event_opened_open_proposals_decode(body, version, &st->fig.rules,
-							  err)) != NK_OK)
+							  err)) != NK_OK ||
+	    (rc = case_event_opened_neutrals_decode(body, version, &st->fig.rules, err)) != NK_OK)
 		return rc;
 	st->fig.round_since_ms = st->event_ms;
 	st->fig.proposal_accepted = -1;
@@ -193,8 +194,12 @@ static enum nk_status apply_settled(struct case_state *st, const json_t *body,
 		return case_corrupt(err, "a settlement of an ended case");
 	if ((rc = case_event_settled_decode(body, &ev, err)) != NK_OK)
 		return rc;
+	if (ev.by == NK_DEAL_NEUTRAL &&
+	    (!st->fig.evaluating || st->fig.fair_count != st->fig.rules.neutrals))
+		return case_corrupt(err, "a neutrals' settlement before every fair figure");
 	st->fig.settlement = ev.figure;
 	st->fig.settled_by = ev.by;
+	st->fig.neutral_rule = ev.neutral_rule;
 	/* the seed of a case settled before it was kept sealed for the parties */
 	st->fig.seed_revealed = ev.seed_logged;
 	memcpy(st->fig.seed, ev.seed, sizeof(st->fig.seed));
@@ -217,4 +222,6 @@ const case_apply_fn figure_appliers[CASE_EV_COUNT] = {
 	[CASE_EV_BLIND_OUTCOME] = blind_apply_outcome,
 	[CASE_EV_LAPSED] = apply_lapsed,
 	[CASE_EV_ANNOUNCED] = case_open_apply,
+	[CASE_EV_EVALUATION] = neutral_apply_evaluation,
+	[CASE_EV_FAIR] = neutral_apply_fair,
 };

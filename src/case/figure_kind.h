@@ -73,4 +73,23 @@ void case_open_brief(const struct case_state *st, struct nk_brief *b);
 void case_open_narrow_view(const struct case_state *st, int round, enum nk_role role,
 			   struct nk_view *view);
 
+/* neutral_case.c: neutral evaluation after impasse (doc/toolkit.md). */
+NK_MUST_USE enum nk_status neutral_apply_evaluation(struct case_state *st, const json_t *body,
+						    struct nk_error *err);
+NK_MUST_USE enum nk_status neutral_apply_fair(struct case_state *st, const json_t *body,
+					      struct nk_error *err);
+/* The case goes to its neutrals (at the impasse when the rules allow no proposal, or
+ * once the last proposal was not accepted): appends "evaluation". */
+NK_MUST_USE enum nk_status neutral_begin(const struct nk_case_env *env, struct case_state *st,
+					 struct nk_error *err);
+/* The parties' last figures, which the neutrals are shown (and only they). */
+NK_MUST_USE enum nk_status case_neutral_figures(const struct nk_case_env *env,
+						const struct case_state *st, int64_t *demand,
+						int64_t *offer, struct nk_error *err);
+/* A neutral's fair figure (NK_ACTION_SUBMIT by a neutral role); the last one settles. */
+NK_MUST_USE enum nk_status neutral_submit(const struct nk_case_env *env, struct case_state *st,
+					  enum nk_role role, const struct nk_case_request *req,
+					  const struct nk_request_auth *auth, bool *ended,
+					  struct nk_error *err);
+
 #endif

@@ -30,7 +30,7 @@ enum nk_status nk_case_join(const struct nk_case_env *env, const char *id, enum 
 		rc = nk_fail(err, NK_EREFUSED, "case", "the case has ended (%s)", nk_case_state_name(st.state));
 		goto out;
 	}
-	if ((rc = case_refuse_principal_role(&st, role, err)) != NK_OK)
+	if ((rc = case_refuse_absent_role(&st, role, err)) != NK_OK)
 		goto out;
 	if (st.joined[role]) {
 		rc = nk_fail(err, NK_EREFUSED, "role", "the %s has already joined this case with a key",

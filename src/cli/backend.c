@@ -95,7 +95,7 @@ int cli_print_opened(struct cli_ctx *ctx, json_t *answer)
 
 		fprintf(ctx->out, "%s\n", id);
 		for (int r = 0; has_tokens && r < NK_ROLE_COUNT; r++)
-			if (tokens[r][0])	/* a principal's only when the case has them */
+			if (tokens[r][0])	/* a principal's or a neutral's only in a case with it */
 				fprintf(ctx->out, "%s token: %s\n", nk_role_name((enum nk_role)r),
 					tokens[r]);
 		for (int r = 0; has_tokens && r < NK_ROLE_COUNT; r++) {

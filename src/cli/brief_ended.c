@@ -57,6 +57,11 @@ void cli_print_ended(FILE *f, const struct nk_brief *b)
 	const char *own = b->role == NK_CLAIMANT ? "demand" : "offer";
 	char grid[CLI_AMOUNT_MAX];
 
+	if (nk_role_kind(b->role) == NK_ROLE_NEUTRAL) {
+		fprintf(f, "the case has ended; its confidential figures are deleted: the "
+			"parties' last figures you were shown and your fair figure with them\n");
+		return;
+	}
 	if (b->role == NK_MEDIATOR) {
 		fprintf(f, "the case has ended; its confidential figures are deleted\n");
 		return;

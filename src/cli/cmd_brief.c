@@ -179,7 +179,7 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 	else
 		fprintf(f, "case %s, as %s: %s", b->case_id, nk_role_name(b->role),
 			nk_case_state_name(b->state));
-	if (b->state == NK_STATE_OPEN)
+	if (b->state == NK_STATE_OPEN && b->round > 0)	/* a neutral is told no round */
 		fprintf(f, ", round %d of %d", b->round, r->rounds);
 	fputc('\n', f);
 	if (b->title[0])
@@ -268,6 +268,7 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		cli_format_amount(r->currency, b->settlement, amount);
 		fprintf(f, "settled at %s (%s)\n", amount, nk_deal_kind_name(b->settled_by));
 	}
+	cli_print_neutral(f, b);
 	if (b->figures_deleted)
 		cli_print_ended(f, b);
 }

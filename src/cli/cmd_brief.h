@@ -21,6 +21,9 @@ void cli_print_round(FILE *f, const struct nk_brief *b, int i);
  * why its figures are gone (the mediator's: that they are). */
 void cli_print_hint_meaning(FILE *f, const struct nk_brief *b, int i);
 void cli_print_ended(FILE *f, const struct nk_brief *b);
+/* The neutral evaluation's part of a briefing (brief_neutral.c): the rule in plain
+ * words with what it discloses, and what this role may know of it now. */
+void cli_print_neutral(FILE *f, const struct nk_brief *b);
 /* Renders a briefing for a person. */
 void cli_print_brief(FILE *f, const struct nk_brief *b);
 

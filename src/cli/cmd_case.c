@@ -14,7 +14,7 @@ static const char new_help[] =
 	"                       [--hints none|P1,P2,...] [--range LOW:HIGH] [--leakage-bits B]\n"
 	"                       [--proposals N] [--no-monotone] [--title TEXT]\n"
 	"                       [--round-time DURATION] [--deadline TIME] [--principals]\n"
-	"                       [--blind] [--open-proposals]\n\n"
+	"                       [--blind] [--open-proposals] [--neutrals N]\n\n"
 	"Opens a case and prints its id. The rules are fixed now and never change.\n\n"
 	"  --currency CODE     ISO 4217 code: USD, EUR, GBP, JPY, KRW, ... (required)\n"
 	"  --rounds N          at most N rounds of figures, 1..50 (default 3)\n"
@@ -51,7 +51,13 @@ static const char new_help[] =
 	"  --open-proposals    each party may announce a visible proposal beside its secret\n"
 	"                      figure (nakodo announce), which every role sees; the secret\n"
 	"                      figure must stay at least as generous, so a proposal tells the\n"
-	"                      other side that bound; both shown, so is their midpoint\n\n"
+	"                      other side that bound; both shown, so is their midpoint\n"
+	"  --neutrals N        neutral evaluation, 1..5 neutrals (default none): after an\n"
+	"                      impasse (and after the mediator's proposals, if none was\n"
+	"                      accepted) each neutral is shown BOTH parties' last figures\n"
+	"                      and gives a fair figure between them; the case settles on\n"
+	"                      the last figure of the party closer to their median (the\n"
+	"                      midpoint on a tie). The neutrals' roles are neutral-1 .. N\n\n"
 	"A midpoint settlement tells each side the other's figure to within one grid step;\n"
 	"a coarse --grid or --settle random blunts that.\n\n"
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN; the operator's or a\n"
@@ -90,6 +96,7 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		{ "principals", no_argument, NULL, 'P' },
 		{ "blind", no_argument, NULL, 'B' },
 		{ "open-proposals", no_argument, NULL, 'o' },
+		{ "neutrals", required_argument, NULL, 'N' },
 		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct cli_backend be = { .create = true };
@@ -121,7 +128,9 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	nk_rules_default(&rules, cur);
 	if ((text['r'] && whole(text['r'], "rounds", 1, NK_ROUNDS_MAX, &rules.rounds, &err)) ||
-	    (text['p'] && whole(text['p'], "proposals", 0, NK_PROPOSALS_MAX, &rules.proposals, &err)))
+	    (text['p'] && whole(text['p'], "proposals", 0, NK_PROPOSALS_MAX, &rules.proposals, &err)) ||
+	    (text['N'] && whole(text['N'], "neutrals", 1, NK_CASE_NEUTRALS_MAX, &rules.neutrals,
+				&err)))
 		return cli_report(ctx, &err);
 	if (text['b']) {
 		double b = strtod(text['b'], &end);

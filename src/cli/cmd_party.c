@@ -29,13 +29,16 @@ struct party_command {
 };
 
 static const struct party_command party_commands[] = {
-	[SUBMIT] = { "nakodo submit", "CASE --as claimant|payer [--round N] AMOUNT",
+	[SUBMIT] = { "nakodo submit", "CASE --as claimant|payer|neutral-K [--round N] AMOUNT",
 		"Submits the claimant's demand (the least it accepts) or the payer's offer (the\n"
 		"most it pays) for the open round. AMOUNT '-' reads it from standard input, so\n"
 		"that the figure appears neither in the shell's history nor in the process list.\n"
 		"When both figures of a round are in, the round is evaluated at once. --round N\n"
 		"refuses the figure unless round N is the open one, so a retry of a submission whose\n"
 		"answer was lost cannot land in a later round.\n"
+		"In a case with neutral evaluation, the role neutral-K gives that neutral's fair\n"
+		"figure: only after the impasse (and the mediator's proposals), within the\n"
+		"parties' last figures, once; the last neutral's settles the case.\n"
 		"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN) it goes to a\n"
 		"nakodo server, and --as may be left out: the token says the role.\n"
 		"In a blind case (opened blind) the figure never leaves this machine: the\n"

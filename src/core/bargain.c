@@ -318,6 +318,7 @@ static struct nk_interval view_of(const struct viewer *w, struct nk_interval pri
 		}
 		break;
 	case NK_DEAL_PROPOSAL:
+	case NK_DEAL_NEUTRAL:	/* never a round's outcome */
 		return prior;
 	}
 	return preimage(w, prior, lo, hi);

@@ -71,6 +71,9 @@ static enum nk_status check_rules(const struct nk_rules *r, bool policy, struct 
 				    r->deadline_ms > NK_DEADLINE_MAX_MS))
 		return nk_fail(err, NK_EINVAL, "deadline",
 			       "the deadline is not a time from the year 2000 to 9999");
+	if (r->neutrals < 0 || r->neutrals > NK_CASE_NEUTRALS_MAX)
+		return nk_fail(err, NK_EINVAL, "neutrals", "between 0 and %d neutrals",
+			       NK_CASE_NEUTRALS_MAX);
 	return NK_OK;
 }
 
@@ -292,7 +295,22 @@ static const struct nk_role_info role_table[NK_ROLE_COUNT] = {
 	[NK_MEDIATOR] = { "mediator", NK_ROLE_MEDIATOR, NK_MEDIATOR },
 	[NK_CLAIMANT_PRINCIPAL] = { "claimant-principal", NK_ROLE_PRINCIPAL, NK_CLAIMANT },
 	[NK_PAYER_PRINCIPAL] = { "payer-principal", NK_ROLE_PRINCIPAL, NK_PAYER },
+	[NK_NEUTRAL_1] = { "neutral-1", NK_ROLE_NEUTRAL, NK_NEUTRAL_1 },
+	[NK_NEUTRAL_2] = { "neutral-2", NK_ROLE_NEUTRAL, NK_NEUTRAL_2 },
+	[NK_NEUTRAL_3] = { "neutral-3", NK_ROLE_NEUTRAL, NK_NEUTRAL_3 },
+	[NK_NEUTRAL_4] = { "neutral-4", NK_ROLE_NEUTRAL, NK_NEUTRAL_4 },
+	[NK_NEUTRAL_5] = { "neutral-5", NK_ROLE_NEUTRAL, NK_NEUTRAL_5 },
 };
+
+enum nk_role nk_role_neutral(int k)
+{
+	return (enum nk_role)(NK_NEUTRAL_1 + (k - 1));
+}
+
+int nk_role_neutral_index(enum nk_role role)
+{
+	return role >= NK_NEUTRAL_1 && role <= NK_NEUTRAL_5 ? (int)(role - NK_NEUTRAL_1) + 1 : 0;
+}
 
 const struct nk_role_info *nk_role_info(enum nk_role role)
 {
@@ -339,9 +357,9 @@ const char *nk_deal_kind_name(enum nk_deal_kind kind)
 	static const char *const names[] = {
 		[NK_NO_DEAL] = "no-deal", [NK_DEAL_CLOSER] = "deal-closer",
 		[NK_DEAL_BAND] = "band", [NK_DEAL_OVERLAP] = "overlap",
-		[NK_DEAL_PROPOSAL] = "proposal",
+		[NK_DEAL_PROPOSAL] = "proposal", [NK_DEAL_NEUTRAL] = "neutral",
 	};
-	return (unsigned)kind <= NK_DEAL_PROPOSAL ? names[kind] : "unknown";
+	return (unsigned)kind <= NK_DEAL_NEUTRAL ? names[kind] : "unknown";
 }
 
 const char *nk_settle_name(enum nk_settle settle)

@@ -68,6 +68,9 @@ void nk_sim_rules(enum nk_sim_ruleset set, struct nk_rules *r)
 	case NK_SIM_OPEN:
 		r->open_proposals = true;
 		break;
+	case NK_SIM_NEUTRAL:	/* a case declares it as --neutrals 3 */
+		r->neutrals = NK_SIM_NEUTRALS;
+		break;
 	default:
 		break;
 	}

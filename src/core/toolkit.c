@@ -5,6 +5,27 @@
 
 #include <string.h>
 
+static const char *const neutral_rule_names[] = {
+	[NK_NEUTRAL_DEMAND] = "demand", [NK_NEUTRAL_OFFER] = "offer",
+	[NK_NEUTRAL_MIDPOINT] = "midpoint",
+};
+
+const char *nk_neutral_rule_name(int rule)
+{
+	return rule >= NK_NEUTRAL_DEMAND && rule <= NK_NEUTRAL_MIDPOINT ? neutral_rule_names[rule]
+									 : "unknown";
+}
+
+bool nk_neutral_rule_parse(const char *name, int *rule)
+{
+	for (int r = NK_NEUTRAL_DEMAND; name && r <= NK_NEUTRAL_MIDPOINT; r++)
+		if (strcmp(name, neutral_rule_names[r]) == 0) {
+			*rule = r;
+			return true;
+		}
+	return false;
+}
+
 enum nk_status nk_neutral_check(int64_t demand, int64_t offer, int64_t fair,
 				struct nk_error *err)
 {

@@ -36,7 +36,7 @@ static const char *state_name(int i) { return nk_case_state_name((enum nk_case_s
 
 static enum nk_deal_kind deal_of(const json_t *name)
 {
-	int i = name_index(json_string_value(name), deal_name, NK_DEAL_PROPOSAL + 1);
+	int i = name_index(json_string_value(name), deal_name, NK_DEAL_NEUTRAL + 1);
 
 	return i > 0 ? (enum nk_deal_kind)i : NK_NO_DEAL;
 }
@@ -288,6 +288,7 @@ enum nk_status nk_brief_from_json(const json_t *obj, struct nk_brief *b, struct 
 	b->events = get_i(obj, "events");
 	deadlines_from_json(json_object_get(obj, "deadlines"), b);
 	open_proposals_from_json(json_object_get(obj, "open_proposals"), b);
+	nk_brief_neutral_from_json(json_object_get(obj, "neutral"), b);
 	b->own_answer = -1;
 	b->proposal_accepted = -1;
 	if (json_is_object(p)) {

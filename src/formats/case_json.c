@@ -46,6 +46,9 @@ json_t *nk_rules_to_json(const struct nk_rules *r)
 		obj = nk_json_set(obj, "blind", json_true());
 	if (obj && r->open_proposals)	/* likewise only when declared */
 		obj = nk_json_set(obj, "open_proposals", json_true());
+	/* neutral evaluation, likewise only when declared */
+	if (obj && r->neutrals)
+		obj = nk_json_set(obj, "neutrals", json_integer(r->neutrals));
 	return obj;
 }
 
@@ -71,7 +74,7 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 		"currency", "rounds", "monotone", "settle", "band_bp", "band_amount", "grid",
 		"hints_bp", "range_low", "range_high", "leakage_bits", "proposals",
 		"round_time", "deadline", "principals", "blind",	/* optional: from here on */
-		"open_proposals",
+		"open_proposals", "neutrals",
 	};
 	const size_t required = 12;	/* the members before "round_time" */
 	struct nk_rules r;
@@ -166,6 +169,11 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 	if (v && !json_is_boolean(v))
 		return nk_fail(err, NK_EINVAL, "open_proposals", "must be true or false");
 	r.open_proposals = json_is_true(v);
+	if (json_object_get(obj, "neutrals")) {
+		if ((rc = get_int(obj, "neutrals", 0, NK_CASE_NEUTRALS_MAX, &n, err)) != NK_OK)
+			return rc;
+		r.neutrals = (int)n;
+	}
 	if ((rc = nk_rules_check(&r, err)) != NK_OK)
 		return rc;
 	*out = r;
@@ -407,6 +415,8 @@ json_t *nk_brief_to_json(const struct nk_brief *b)
 		o = nk_json_set(o, "deadlines", deadlines_to_json(b));
 	if (b->rules.open_proposals)
 		o = nk_json_set(o, "open_proposals", open_proposals_to_json(b));
+	if (b->rules.neutrals)
+		o = nk_json_set(o, "neutral", nk_brief_neutral_to_json(b));
 	if (b->settled) {
 		json_t *s = json_pack("{s:I, s:s, s:s}", "figure", (json_int_t)b->settlement,
 				      "currency", b->rules.currency, "by", nk_deal_kind_name(b->settled_by));

@@ -62,9 +62,9 @@ json_t *nk_wire_opened_to_json(const char *id, const struct nk_rules *rules,
 
 	json_t *t = tokens ? json_object() : NULL;
 
-	/* a principal's token only when the case has principals */
+	/* a principal's or a neutral's token only when the case has the role */
 	for (int r = 0; t && r < NK_ROLE_COUNT; r++)
-		if (tokens[r])
+		if (tokens[r] && tokens[r][0])
 			t = nk_json_set(t, nk_role_name((enum nk_role)r), json_string(tokens[r]));
 	if (o && tokens)
 		o = nk_json_set(o, "tokens", t);
@@ -98,9 +98,8 @@ enum nk_status nk_wire_opened_from_json(const json_t *obj, char id[static NK_CAS
 	if ((rc = text_member(obj, "case", got_id, sizeof(got_id), "case", err)) != NK_OK)
 		return rc;
 	for (int r = 0; t && r < NK_ROLE_COUNT; r++) {
-		got_tokens[r][0] = '\0';	/* "": the role has no token (no principals) */
-		if (nk_role_kind((enum nk_role)r) == NK_ROLE_PRINCIPAL &&
-		    !json_object_get(t, nk_role_name((enum nk_role)r)))
+		got_tokens[r][0] = '\0';	/* "": the role has no token (a role the case lacks) */
+		if (r > NK_MEDIATOR && !json_object_get(t, nk_role_name((enum nk_role)r)))
 			continue;
 		if ((rc = text_member(t, nk_role_name((enum nk_role)r), got_tokens[r],
 				      NK_WIRE_TOKEN_MAX, "tokens", err)) != NK_OK)

@@ -397,9 +397,14 @@ unsigned auth_route_allows(const struct route *route, const struct http_caller *
 	};
 	unsigned bit = 0;
 
+	enum nk_role neutral;
+
 	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
 		if (strcmp(bits[i].role, caller->role) == 0)
 			bit = bits[i].bit;
+	if (nk_role_parse(caller->role, &neutral) == NK_OK &&
+	    nk_role_kind(neutral) == NK_ROLE_NEUTRAL)
+		bit = ACCESS_NEUTRAL;
 	if (bit == ACCESS_MEDIATOR && (route->access & ACCESS_ANY_MEDIATOR))
 		return 0;
 	if (!(route->access & bit)) {	/* who may is doc/api.md's, so it can be said */

@@ -136,8 +136,9 @@ static enum nk_status h_metrics(struct route_call *call, struct nk_error *err)
 
 /* The invitations of a new case, one per role, made inside its opening transaction. */
 struct invitations {
-	char hex[NK_ROLE_COUNT][HTTP_TOKEN_HEX + 1];	/* "": none (a principal's, without) */
+	char hex[NK_ROLE_COUNT][HTTP_TOKEN_HEX + 1];	/* "": none (a role the case lacks) */
 	bool principals;	/* the rules declare principals: invite them too */
+	int neutrals;		/* the case's: neutral-1 .. neutral-N are invited too */
 };
 
 static enum nk_status invite(void *arg, struct nk_store *store, const char *id,
@@ -147,9 +148,15 @@ static enum nk_status invite(void *arg, struct nk_store *store, const char *id,
 	enum nk_status rc = NK_OK;
 
 	for (int r = 0; r < NK_ROLE_COUNT && rc == NK_OK; r++) {
+		enum nk_role_kind kind = nk_role_kind((enum nk_role)r);
+
 		inv->hex[r][0] = '\0';
-		if (nk_role_kind((enum nk_role)r) != NK_ROLE_PRINCIPAL || inv->principals)
-			rc = auth_issue(store, id, nk_role_name((enum nk_role)r), inv->hex[r], err);
+		/* a principal's and a neutral's only where the rules declare them */
+		if ((kind == NK_ROLE_PRINCIPAL && !inv->principals) ||
+		    (kind == NK_ROLE_NEUTRAL &&
+		     nk_role_neutral_index((enum nk_role)r) > inv->neutrals))
+			continue;
+		rc = auth_issue(store, id, nk_role_name((enum nk_role)r), inv->hex[r], err);
 	}
 	return rc;
 }
@@ -165,6 +172,7 @@ static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 
 	if (!inv)
 		return nk_fail(err, NK_ENOMEM, "tokens", "out of memory");
+	memset(inv, 0, sizeof(*inv));	/* an uninvited role's token stays "" */
 	/* Each case gives its opener a new mediator token, so a bound per token would not
 	 * bound anything: mediators' openings are counted by client address. */
 	if (strcmp(call->caller->role, "mediator") == 0 && !auth_open_take(call->srv, call->peer)) {
@@ -180,9 +188,11 @@ static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 	if (rc == NK_OK && package)
 		rc = nk_package_case_open_titled(&call->env, &frame, title[0] ? title : NULL,
 						 invite, inv, id, err);
-	else if (rc == NK_OK)
+	else if (rc == NK_OK) {
+		inv->neutrals = rules.neutrals;
 		rc = nk_case_open_titled(&call->env, &rules, title[0] ? title : NULL, invite,
 					 inv, id, err);
+	}
 	if (rc == NK_OK) {
 		const char *tokens[NK_ROLE_COUNT];
 
@@ -518,24 +528,27 @@ const struct route server_routes[] = {
 	{ "GET", "/v1/cases/overview", ACCESS_OPERATOR, NULL, h_overview, false },
 	{ "POST", "/v1/analyze", ACCESS_OPERATOR | ACCESS_ANY_MEDIATOR, analyze_fields, h_analyze,
 	  false },
-	{ "POST", "/v1/cases/{id}/figures", PARTIES, submit_fields, h_submit, false },
+	/* a neutral's figure is its fair figure, after impasse (doc/api.md) */
+	{ "POST", "/v1/cases/{id}/figures", PARTIES | ACCESS_NEUTRAL, submit_fields, h_submit,
+	  false },
 	{ "POST", "/v1/cases/{id}/extensions", PARTIES, submit_fields, h_extend, false },
 	{ "POST", "/v1/cases/{id}/package", PARTIES, package_fields, h_package, false },
 	{ "POST", "/v1/cases/{id}/announcements", PARTIES, submit_fields, h_announce, false },
 	{ "POST", "/v1/cases/{id}/proposals", ACCESS_MEDIATOR, amount_fields, h_propose, false },
 	{ "POST", "/v1/cases/{id}/answers", PARTIES, answer_fields, h_answer, false },
 	{ "POST", "/v1/cases/{id}/close", ACCESS_MEDIATOR, signed_fields, h_close, false },
-	{ "POST", "/v1/cases/{id}/join", PARTIES | PRINCIPALS | ACCESS_MEDIATOR, join_fields,
-	  h_join, true },
-	{ "GET", "/v1/cases/{id}/brief", PARTIES | PRINCIPALS | ACCESS_MEDIATOR, NULL, h_brief,
+	{ "POST", "/v1/cases/{id}/join", PARTIES | PRINCIPALS | ACCESS_MEDIATOR | ACCESS_NEUTRAL,
+	  join_fields, h_join, true },
+	{ "GET", "/v1/cases/{id}/brief", PARTIES | PRINCIPALS | ACCESS_MEDIATOR | ACCESS_NEUTRAL,
+	  NULL, h_brief,
 	  true },
 	{ "GET", "/v1/cases/{id}/log", ACCESS_MEDIATOR, NULL, h_log, true },
 	{ "GET", "/v1/cases/{id}/receipt", PARTIES | PRINCIPALS | ACCESS_MEDIATOR | ACCESS_OPERATOR,
 	  NULL, h_receipt, true },
 	{ "POST", "/v1/cases/{id}/tokens/{role}", ACCESS_MEDIATOR, no_fields, h_reissue, true },
 	{ "DELETE", "/v1/cases/{id}/tokens/{role}", ACCESS_MEDIATOR, NULL, h_revoke, true },
-	{ "POST", "/v1/cases/{id}/token/rotate", PARTIES | PRINCIPALS | ACCESS_MEDIATOR, no_fields,
-	  h_rotate, true },
+	{ "POST", "/v1/cases/{id}/token/rotate", PARTIES | PRINCIPALS | ACCESS_MEDIATOR |
+	  ACCESS_NEUTRAL, no_fields, h_rotate, true },
 	{ "POST", "/v1/cases/{id}/messages", PARTIES | ACCESS_MEDIATOR, envelope_fields, h_send, false },
 	{ "GET", "/v1/cases/{id}/messages", PARTIES | ACCESS_MEDIATOR, NULL, h_inbox, true },
 	{ "POST", "/v1/cases/{id}/deposit", PARTIES, envelope_fields, h_deposit, false },

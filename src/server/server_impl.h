@@ -39,6 +39,7 @@ enum http_access {
 	ACCESS_WEB = 1u << 6,		/* a page or an asset (web.c): HEAD too, no body */
 	ACCESS_CLAIMANT_PRINCIPAL = 1u << 7,	/* of the case in the path, when it has one */
 	ACCESS_PAYER_PRINCIPAL = 1u << 8,
+	ACCESS_NEUTRAL = 1u << 9,	/* any of the case's neutrals (neutral-1 ..) */
 };
 
 /* What a body member must be. */

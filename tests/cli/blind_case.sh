@@ -24,6 +24,9 @@ check "its error names the hints" grep -q '^nakodo: hints: a blind case' "$TMP/e
 lnk case new --currency USD --blind --open-proposals >/dev/null
 is "--blind --open-proposals is refused (exit 2)" "$?" 2
 check "its error names open proposals" grep -q '^nakodo: open_proposals: a blind case' "$TMP/err"
+lnk case new --currency USD --blind --neutrals 3 >/dev/null
+is "--blind --neutrals is refused (exit 2)" "$?" 2
+check "its error names the neutrals" grep -q '^nakodo: neutrals: a blind case' "$TMP/err"
 check "a refused opening leaves no case" \
 	bash -c "[ ! -e '$db' ] || [ -z \"\$('$NAKODO' --db '$db' case list 2>/dev/null)\" ]"
 

@@ -73,12 +73,13 @@ for c in $commands; do
 done
 
 # option values
-expect "roles after --as" "claimant payer mediator claimant-principal payer-principal" \
+expect "roles after --as" "claimant payer mediator claimant-principal payer-principal neutral-1 neutral-2 neutral-3 neutral-4 neutral-5" \
 	nakodo brief X --as ""
 expect "no principal sends" "claimant payer mediator" nakodo send X --as ""
 expect "roles after --to" "claimant payer mediator" nakodo send X --to ""
 expect "a role from its start" "mediator" nakodo brief X --as me
-expect "a party's own step takes a party's role" "claimant payer" nakodo submit X --as ""
+expect "a party's own step takes a party's role" "claimant payer" nakodo extend X --as ""
+expect "a figure is a party's or a neutral's" "claimant payer neutral-1 neutral-2 neutral-3 neutral-4 neutral-5" nakodo submit X --as ""
 expect "answer's accept|decline" "accept decline" nakodo answer X --as payer ""
 expect "keygen's costs" "moderate interactive sensitive" nakodo keygen --cost ""
 expect "loan's repayments" "equal-principal annuity bullet" nakodo loan --repayment ""
@@ -106,7 +107,7 @@ if [ "$out" = "$(printf '%s\n' "$a" "$b" | sort)" ]; then ok "case ids from NAKO
 else bad "case ids from NAKODO_DB" "got: $out"; fi
 expect "case ids for package submit" "$a $b" nakodo --db "$db" package submit ""
 expect "the case id is the first word only" \
-	"claimant payer mediator claimant-principal payer-principal" \
+	"claimant payer mediator claimant-principal payer-principal neutral-1 neutral-2 neutral-3 neutral-4 neutral-5" \
 	nakodo --db "$db" brief "$a" --as ""
 # no database, or not a database: nothing offered, nothing printed, nothing made
 out=$(cd "$dir" && comp nakodo --db "$dir/none.db" submit "" 2>&1)

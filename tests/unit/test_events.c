@@ -23,6 +23,7 @@ static void stored_names_never_change(void **state)
 		"improvement_result",
 		"blind_outcome",
 		"announced",
+		"evaluation", "fair",
 	};
 	enum case_event type;
 

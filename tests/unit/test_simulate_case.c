@@ -3,9 +3,10 @@
  * with each negotiator reading its hints from its own briefing, end as nk_sim_play says
  * (settled or not, in which round, by what, at what figure) under every rule set a case
  * can hold today: the baseline, plain rounds, hints, the deal-closer, the mediator's
- * proposal and open proposals (each negotiator announcing through nk_case_announce and
- * reading the suggestion from its own briefing). Neutral evaluation and the bridge are
- * not yet rules of a case. */
+ * proposal, open proposals (each negotiator announcing through nk_case_announce and
+ * reading the suggestion from its own briefing) and neutral evaluation (each neutral
+ * giving its view, held within the last figures, through its own role). The bridge is
+ * not yet a rule of a case. */
 #include <nakodo/case.h>
 #include <nakodo/keys.h>
 #include <nakodo/simulate.h>
@@ -125,15 +126,29 @@ static void play_case(const struct nk_case_env *env, enum nk_sim_ruleset set,
 		out->by = brief.settled_by;
 		out->settlement = brief.settlement;
 	}
+	if (set == NK_SIM_NEUTRAL) {
+		for (int k = 1; k <= NK_SIM_NEUTRALS; k++) {
+			int64_t fair = c->neutral_estimate[k - 1];
+
+			fair = fair < last[1] ? last[1] : fair > last[0] ? last[0] : fair;
+			must(nk_case_submit(env, id, nk_role_neutral(k), fair, &err), &err, "fair");
+		}
+		must(nk_case_brief(env, id, NK_CLAIMANT, &brief, &err), &err, "brief");
+		out->rounds = NK_SIM_ROUNDS + 1;
+		out->settled = brief.settled;
+		out->by = brief.settled_by;
+		out->settlement = brief.settlement;
+	}
 }
 
 static void same_outcomes(void **state)
 {
 	static const enum nk_sim_ruleset sets[] = { NK_SIM_BASELINE, NK_SIM_PLAIN, NK_SIM_HINTS,
-						    NK_SIM_CLOSER, NK_SIM_PROPOSAL, NK_SIM_OPEN };
+						    NK_SIM_CLOSER, NK_SIM_PROPOSAL, NK_SIM_OPEN,
+						    NK_SIM_NEUTRAL };
 	struct nk_server_key *signer = NULL;
 	struct fake_env fake = FAKE_ENV_START;
-	int settled = 0, hinted = 0;
+	int settled = 0, hinted = 0, neutral = 0;
 
 	(void)state;
 	assert_int_equal(nk_server_key_generate(&signer, NULL), NK_OK);
@@ -172,14 +187,18 @@ static void same_outcomes(void **state)
 			assert_int_equal(got.settlement, want.paid);
 			if (want.end == NK_SIM_ROUND)
 				assert_int_equal(got.by, want.deal);
+			else if (want.end == NK_SIM_NEUTRAL_END)
+				assert_int_equal(got.by, NK_DEAL_NEUTRAL);
 			else
 				assert_int_equal(got.by, NK_DEAL_PROPOSAL);
 			hinted += sets[s] == NK_SIM_HINTS;
+			neutral += want.end == NK_SIM_NEUTRAL_END;
 		}
 	}
 	/* the comparison covered settlements, and some under hints */
 	assert_true(settled > CASES);
 	assert_true(hinted > 10);
+	assert_true(neutral > 10);
 	nk_server_key_free(signer);
 }
 

@@ -393,7 +393,7 @@ static void open_request_and_answer(void **state)
 	assert_string_equal(id, "0123abcd");
 	assert_false(package);
 	assert_true(has_tokens);
-	for (int r = 0; r < NK_ROLE_COUNT; r++)
+	for (int r = 0; r < NK_ROLE_COUNT; r++)	/* a role the case lacks: "" */
 		assert_string_equal(got[r], tokens[r] ? tokens[r] : "");
 	assert_memory_equal(&rules_back, &rules, sizeof(rules));
 	json_decref(o);

@@ -205,7 +205,7 @@ export class Api {
   async rotate() {
     const answer = await this.call('POST', casePath(this.caseId, 'token/rotate'));
     if (!answer || typeof answer.token !== 'string' || !/^[0-9a-f]{64}$/.test(answer.token)
-      || !['claimant', 'payer', 'mediator'].includes(answer.role)
+      || !/^(claimant|payer|mediator|neutral-[1-5])$/.test(answer.role)
       || (this.caseId && answer.case !== this.caseId)) {
       throw new ApiError({ reason: 'the go-between answered without a new token' });
     }

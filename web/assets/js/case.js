@@ -9,6 +9,7 @@ import { el, replace, section } from './ui.js';
 import * as party from './party.js';
 import { joinedKey, keyFileKey, linkKey, roleKey, tokenKey, tradedKey } from './session.js';
 import * as mediator from './mediator_case.js';
+import * as neutral from './neutral.js';
 
 const TOKEN = /^[0-9a-f]{64}$/;
 const CASE_ID = /^[A-Za-z0-9_-]{1,63}$/;
@@ -19,7 +20,9 @@ export function caseIdOf(pathname) {
   return m && CASE_ID.test(m[1]) ? m[1] : null;
 }
 
-const ROLES = ['claimant', 'payer', 'mediator'];
+// neutral-1 .. neutral-5 only in a case with neutral evaluation (doc/toolkit.md)
+const ROLES = ['claimant', 'payer', 'mediator', 'neutral-1', 'neutral-2', 'neutral-3',
+  'neutral-4', 'neutral-5'];
 
 /**
  * Takes token=… out of the fragment and the address bar, then trades it for a fresh
@@ -159,6 +162,7 @@ async function main() {
   }
   const ctx = { api, caseId, role, brief };
   if (role === 'mediator') mediator.mount(root, ctx);
+  else if (/^neutral-/.test(role)) neutral.mount(root, ctx);
   else party.mount(root, ctx);
 }
 

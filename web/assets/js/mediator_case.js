@@ -16,6 +16,7 @@ import { describeRules, invitationLink } from './opencase.js';
 import { outcomesFigure } from './outcomes.js';
 import { deadlinesPanel, proposalHistory, titleLine } from './case_facts.js';
 import { openProposalsPanel } from './party_open.js';
+import { neutralPanel } from './neutral_facts.js';
 import { mediatorMessages } from './mediator_messages.js';
 import { joinedKey, tokenKey } from './session.js';
 
@@ -383,6 +384,7 @@ export function mount(root, ctx) {
       && ['INPUT', 'TEXTAREA', 'SELECT'].includes(active.tagName);
     replace(parts.name, titleLine(view.brief));
     replace(parts.summary, summary(), deadlinesPanel(view.brief), openProposalsPanel(view.brief),
+      neutralPanel(view.brief),
       proposalHistory(view.brief));
     replace(parts.outcomes, outcomesFigure(view.brief, view.events));
     if (!typing || !parts.actions.contains(active)) {

@@ -367,6 +367,10 @@ export function describeRules(rules) {
     if (typeof rules.deadline === 'string') {
       out.push(['Deadline', `${rules.deadline} (UTC): the case closes then unless settled`]);
     }
+    if (Number.isSafeInteger(rules.neutrals) && rules.neutrals > 0) {
+      out.push(['Neutrals', `${rules.neutrals}: after an impasse each is shown both last `
+        + 'figures and gives a fair figure; the party closer to their median settles it']);
+    }
   } else {
     out.push(['Components', rules.components.join(', ')]);
     out.push(['Solution', rules.solution]);

@@ -12,6 +12,7 @@ import { ApiError } from './api.js';
 import { fromBase64, safetyNumberOf, signReceipt, toBase64 } from './crypto.js';
 import { drawDance } from './dance.js';
 import { deadlinesPanel, endedNote, proposalHistory, titleLine } from './case_facts.js';
+import { neutralPanel } from './neutral_facts.js';
 import { openKeyFile, PartyKey, writeKeyFile, KEYFILE_BYTES } from './keys.js';
 import { messagesSection } from './messages.js';
 import { announceForm, openProposalsPanel, openRuleInWords } from './party_open.js';
@@ -27,6 +28,7 @@ import {
   field,
   form,
   FormError,
+  newsForm,
   readFileBytes,
   replace,
   section,
@@ -54,15 +56,7 @@ export function mount(root, ctx) {
   const briefArea = el('div', { id: 'brief-area' });
   const msgArea = el('div', { id: 'msg-area' });
   const rulesArea = el('div', { id: 'rules-area' });
-  const refresh = form({
-    label: 'Check for news',
-    submit: 'Check for news',
-    onSubmit: async () => {
-      await reload();
-      return 'Up to date.';
-    },
-  });
-  refresh.button.classList.add('secondary');
+  const refresh = newsForm(() => reload());
   replace(root, title, nameArea, status, refresh.form, keyArea, actArea, briefArea, msgArea,
     rulesArea);
 
@@ -509,6 +503,7 @@ export function mount(root, ctx) {
           }),
           deadlinesPanel(brief),
           openProposalsPanel(brief),
+          neutralPanel(brief),
           endedNote(brief),
           drawDance(brief) || el('p', { text: 'The picture appears once you have sent a figure.' }),
           historyTable(brief),

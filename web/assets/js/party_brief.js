@@ -1,6 +1,7 @@
 // What a party's briefing says, in words: the case's rules in plain language, the state,
 // and the round history as a table (the negotiation dance draws the same in dance.js).
 import { formatAmount } from './money.js';
+import { neutralRuleWords } from './neutral_facts.js';
 import { el, scrollTable } from './ui.js';
 
 export const FIGURE_WORD = { claimant: 'demand', payer: 'offer' };
@@ -83,6 +84,7 @@ export function rulesInWords(brief) {
         "and neither learns the other's answer unless both accepted.",
     );
   }
+  if (neutralRuleWords(brief)) items.push(neutralRuleWords(brief));
   items.push(
     "The go-between never tells you the other side's figures, extensions, answers or its " +
       'messages to the mediator, and never tells them yours. Messages are sealed in your ' +

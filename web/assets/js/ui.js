@@ -128,6 +128,20 @@ export function form({ label, fields = [], submit = 'Send', onSubmit, extra = []
   return { form: f, status, alert, button };
 }
 
+/** The "Check for news" button of a role's page: runs reload (async), then says so. */
+export function newsForm(reload) {
+  const f = form({
+    label: 'Check for news',
+    submit: 'Check for news',
+    onSubmit: async () => {
+      await reload();
+      return 'Up to date.';
+    },
+  });
+  f.button.classList.add('secondary');
+  return f;
+}
+
 /** An error the page finds before sending anything. */
 export class FormError extends Error {
   constructor(field, reason) {

@@ -1,0 +1,48 @@
+#!/bin/sh
+# Golden tests of neutral evaluation through the command line: each NAME.steps here is a
+# case played on a fresh local database, one `nakodo` command a line (its words split on
+# blanks; @CASE stands for the id the first line, `case new`, printed). Every command's
+# exit status, standard output and standard error, with the case id written as @CASE,
+# must equal NAME.expected byte for byte. TAP on stdout.
+# Usage: run.sh NAKODO DIR [--update]
+nakodo=$1 dir=$2 update=$3
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+n=0 failed=0
+for steps in "$dir"/*.steps; do
+	n=$((n + 1))
+done
+echo "1..$n"
+i=0
+for steps in "$dir"/*.steps; do
+	i=$((i + 1))
+	name=$(basename "$steps" .steps)
+	db="$tmp/$name.db"
+	case_id=""
+	: >"$tmp/got"
+	while IFS= read -r line; do
+		[ -n "$line" ] || continue
+		# shellcheck disable=SC2086
+		set -- $(printf '%s' "$line" | sed "s/@CASE/$case_id/g")
+		"$nakodo" --db "$db" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+		status=$?
+		[ -n "$case_id" ] || case_id=$(head -1 "$tmp/out")
+		{
+			echo "\$ nakodo $line"
+			echo "exit $status"
+			sed "s/$case_id/@CASE/g" "$tmp/out"
+			sed "s/$case_id/@CASE/g" "$tmp/err" | sed 's/^/stderr: /'
+		} >>"$tmp/got"
+	done <"$steps"
+	if [ "$update" = --update ]; then
+		cp "$tmp/got" "$dir/$name.expected"
+	fi
+	if cmp -s "$tmp/got" "$dir/$name.expected"; then
+		echo "ok $i - $name"
+	else
+		echo "not ok $i - $name"
+		diff -u "$dir/$name.expected" "$tmp/got" | sed 's/^/# /'
+		failed=$((failed + 1))
+	fi
+done
+[ "$failed" -eq 0 ]
