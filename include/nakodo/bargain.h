@@ -47,6 +47,11 @@ struct nk_rules {
 	 * the time (ms since the epoch, UTC) past which the case closes. */
 	int64_t round_time_ms;		/* 0, or NK_ROUND_TIME_MIN_MS..NK_ROUND_TIME_MAX_MS */
 	int64_t deadline_ms;
+	/* A bridge (issue 17, doc/toolkit.md): the case declares that a confidential budget,
+	 * the go-between's or a funder's, may pay the gap left after the last round. Only
+	 * that it exists is a rule every party reads; the budget is sealed apart and never
+	 * in the rules (nk_case_open_bridged). */
+	bool bridge;
 };
 
 #define NK_ROUND_TIME_MIN_MS 60000LL			/* a minute */
@@ -117,6 +122,7 @@ enum nk_deal_kind {
 	NK_DEAL_BAND,		/* the gap lay within the settlement band */
 	NK_DEAL_OVERLAP,	/* offer >= demand */
 	NK_DEAL_PROPOSAL,	/* both accepted the mediator's proposal */
+	NK_DEAL_BRIDGE,		/* the bridge paid the gap (each side its own figure) */
 };
 
 struct nk_interval {

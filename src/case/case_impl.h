@@ -63,6 +63,8 @@ struct figure_state {
 	int lapsed_round;
 	bool lapse_missed[2];
 	bool deadline_passed;
+	/* A bridge (bridge.c): the gap it paid, once a bridged settlement is logged. */
+	int64_t bridge_gap;
 };
 
 /* What the log of a package case adds: its frame, rounds and proposed package

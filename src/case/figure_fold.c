@@ -16,7 +16,8 @@ enum nk_status figure_apply_opened(struct case_state *st, const json_t *body,
 
 	if ((rc = case_event_opened_decode(body, &st->fig.rules, st->fig.seed_commitment, err)) != NK_OK ||
 	    (rc = case_event_version(CASE_EV_OPENED, body, &version, err)) != NK_OK ||
-	    (rc = case_event_opened_deadlines_decode(body, version, &st->fig.rules, err)) != NK_OK)
+	    (rc = case_event_opened_deadlines_decode(body, version, &st->fig.rules, err)) != NK_OK ||
+	    (rc = case_event_opened_bridge_decode(body, version, &st->fig.rules, err)) != NK_OK)
 		return rc;
 	st->fig.round_since_ms = st->event_ms;
 	st->fig.proposal_accepted = -1;
@@ -188,8 +189,15 @@ static enum nk_status apply_settled(struct case_state *st, const json_t *body,
 		return case_corrupt(err, "a settlement of an ended case");
 	if ((rc = case_event_settled_decode(body, &ev, err)) != NK_OK)
 		return rc;
+	/* a bridge settles only the last round, in a case that declared one */
+	if (ev.by == NK_DEAL_BRIDGE &&
+	    (!st->fig.rules.bridge || st->state != NK_STATE_OPEN ||
+	     st->round != st->fig.rules.rounds || !st->fig.rounds[st->round - 1].evaluated ||
+	     st->fig.rounds[st->round - 1].deal != NK_NO_DEAL))
+		return case_corrupt(err, "a bridged settlement outside the last failed round");
 	st->fig.settlement = ev.figure;
 	st->fig.settled_by = ev.by;
+	st->fig.bridge_gap = ev.gap;
 	/* the seed of a case settled before it was kept sealed for the parties */
 	st->fig.seed_revealed = ev.seed_logged;
 	memcpy(st->fig.seed, ev.seed, sizeof(st->fig.seed));

@@ -40,6 +40,9 @@ json_t *nk_rules_to_json(const struct nk_rules *r)
 		nk_time_format_utc(r->deadline_ms, when);
 		obj = nk_json_set(obj, "deadline", json_string(when));
 	}
+	/* a bridge only when declared, as a fact: its budget is never in the rules */
+	if (obj && r->bridge)
+		obj = nk_json_set(obj, "bridge", json_true());
 	return obj;
 }
 
@@ -65,6 +68,7 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 		"currency", "rounds", "monotone", "settle", "band_bp", "band_amount", "grid",
 		"hints_bp", "range_low", "range_high", "leakage_bits", "proposals",
 		"round_time", "deadline",	/* optional: from here on */
+		"bridge",
 	};
 	const size_t required = 12;	/* the members before "round_time" */
 	struct nk_rules r;
@@ -145,6 +149,11 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 	if (v && (rc = nk_time_parse_utc(json_string_value(v), "deadline", &r.deadline_ms,
 					 err)) != NK_OK)
 		return rc;
+	v = json_object_get(obj, "bridge");
+	if (v && !json_is_boolean(v))
+		return nk_fail(err, NK_EINVAL, "bridge", "must be true or false here (a case's "
+			       "opening request gives the budget, doc/api.md)");
+	r.bridge = json_is_true(v);
 	if ((rc = nk_rules_check(&r, err)) != NK_OK)
 		return rc;
 	*out = r;
