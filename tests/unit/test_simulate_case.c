@@ -2,8 +2,9 @@
  * functions (nk_case_open, _extend, _submit, _brief, _propose, _answer on a mem: store),
  * with each negotiator reading its hints from its own briefing, end as nk_sim_play says
  * (settled or not, in which round, by what, at what figure) under every rule set a case
- * can hold today: the baseline, plain rounds, hints, the deal-closer and the mediator's
- * proposal. Neutral evaluation and the bridge are not yet rules of a case. */
+ * can hold today: the baseline, plain rounds, hints, the deal-closer, the mediator's
+ * proposal and the bridge (opened with the simulated case's budget; each party reads
+ * its own sum from its briefing). Neutral evaluation is not yet a rule of a case. */
 #include <nakodo/case.h>
 #include <nakodo/keys.h>
 #include <nakodo/simulate.h>
@@ -24,7 +25,8 @@ struct played {
 	bool settled;
 	int rounds;
 	enum nk_deal_kind by;
-	int64_t settlement;
+	int64_t settlement;	/* as the claimant's briefing tells it */
+	int64_t paid;		/* as the payer's */
 };
 
 static struct nk_brief brief;	/* large: kept off the stack */
@@ -46,7 +48,8 @@ static void play_case(const struct nk_case_env *env, enum nk_sim_ruleset set,
 
 	nk_sim_rules(set, &rules);
 	memset(out, 0, sizeof(*out));
-	must(nk_case_open(env, &rules, id, &err), &err, "open");
+	must(nk_case_open_bridged(env, &rules, NULL, set == NK_SIM_BRIDGE ? c->budget : 0, NULL,
+				  NULL, id, &err), &err, "open");
 	for (int t = 1; t <= NK_SIM_ROUNDS; t++) {
 		int64_t figure[2];
 
@@ -68,13 +71,15 @@ static void play_case(const struct nk_case_env *env, enum nk_sim_ruleset set,
 		for (int r = 0; r < 2; r++) {
 			must(nk_case_brief(env, id, (enum nk_role)r, &brief, &err), &err, "brief");
 			eager[r] = eager[r] || brief.rounds[t - 1].hint == 0;
-		}
-		if (brief.settled) {
-			out->settled = true;
+			out->settled = brief.settled;
 			out->by = brief.settled_by;
-			out->settlement = brief.settlement;
-			return;
+			if (r == NK_CLAIMANT)
+				out->settlement = brief.settlement;
+			else
+				out->paid = brief.settlement;
 		}
+		if (out->settled)
+			return;
 	}
 	if (set == NK_SIM_PROPOSAL) {
 		int64_t p = c->mediator_estimate;
@@ -87,17 +92,18 @@ static void play_case(const struct nk_case_env *env, enum nk_sim_ruleset set,
 		out->rounds = NK_SIM_ROUNDS + 1;
 		out->settled = brief.settled;
 		out->by = brief.settled_by;
-		out->settlement = brief.settlement;
+		out->settlement = out->paid = brief.settlement;
 	}
 }
 
 static void same_outcomes(void **state)
 {
 	static const enum nk_sim_ruleset sets[] = { NK_SIM_BASELINE, NK_SIM_PLAIN, NK_SIM_HINTS,
-						    NK_SIM_CLOSER, NK_SIM_PROPOSAL };
+						    NK_SIM_CLOSER, NK_SIM_PROPOSAL,
+						    NK_SIM_BRIDGE };
 	struct nk_server_key *signer = NULL;
 	struct fake_env fake = FAKE_ENV_START;
-	int settled = 0, hinted = 0;
+	int settled = 0, hinted = 0, bridged = 0;
 
 	(void)state;
 	assert_int_equal(nk_server_key_generate(&signer, NULL), NK_OK);
@@ -133,17 +139,21 @@ static void same_outcomes(void **state)
 				continue;
 			settled++;
 			assert_int_equal(got.settlement, want.received);
-			assert_int_equal(got.settlement, want.paid);
+			assert_int_equal(got.paid, want.paid);
 			if (want.end == NK_SIM_ROUND)
 				assert_int_equal(got.by, want.deal);
+			else if (want.end == NK_SIM_BRIDGE_END)
+				assert_int_equal(got.by, NK_DEAL_BRIDGE);
 			else
 				assert_int_equal(got.by, NK_DEAL_PROPOSAL);
+			bridged += want.end == NK_SIM_BRIDGE_END;
 			hinted += sets[s] == NK_SIM_HINTS;
 		}
 	}
 	/* the comparison covered settlements, and some under hints */
 	assert_true(settled > CASES);
 	assert_true(hinted > 10);
+	assert_true(bridged > 10);
 	nk_server_key_free(signer);
 }
 
