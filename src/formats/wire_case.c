@@ -53,10 +53,15 @@ enum nk_status nk_wire_open_bridge_take(json_t *body, int64_t *budget, struct nk
 	*budget = 0;
 	if (!json_is_object(rules) || !v)
 		return NK_OK;
-	if (!json_is_integer(v) || json_integer_value(v) < 1 ||
-	    json_integer_value(v) > NK_AMOUNT_MAX)
-		return nk_fail(err, NK_EINVAL, "bridge", "the bridge's budget is a positive "
-			       "integer amount in minor units");
+	/* in nk_bridge_check's words, which the pages' form repeats */
+	if (!json_is_integer(v))
+		return nk_fail(err, NK_EINVAL, "bridge", "a bridge's budget is an integer amount "
+			       "in minor units");
+	if (json_integer_value(v) < 1)
+		return nk_fail(err, NK_EINVAL, "bridge", "a bridge's budget must be positive");
+	if (json_integer_value(v) > NK_AMOUNT_MAX)
+		return nk_fail(err, NK_EINVAL, "bridge", "a bridge's budget may not exceed the "
+			       "width of the case's range");
 	*budget = json_integer_value(v);
 	json_object_del(rules, "bridge");
 	return NK_OK;
