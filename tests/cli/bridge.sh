@@ -110,6 +110,10 @@ check "the opening holds only that there is a bridge" grep -q '"bridge":true' "$
 lnk receipt "$CASE" --out "$TMP/receipt" >"$TMP/out"
 check "the receipt names the bridge" grep -q 'settled-by-bridge' "$TMP/out"
 lacks "the receipt holds no amount" "$TMP/receipt" "$DEMAND" "$OFFER" "$BUDGET" 419763
+KEY=$(lnk server-key | grep -o '[0-9a-f]\{64\}' | head -1)
+nk verify "$TMP/receipt" --server-key "$KEY" >"$TMP/out"
+check "the receipt verifies: the server signed a settlement by the bridge" \
+	grep -q '^holds *statement-signature .*settled-by-bridge' "$TMP/out"
 files_lack "the database files hold no budget" "$db" "$db-wal" "$db-shm"
 
 # a gap beyond the budget: impasse, as without a bridge
