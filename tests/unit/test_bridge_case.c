@@ -7,7 +7,8 @@
  * only the gap, and that neither the budget nor a figure is in the log, which the
  * mediator reads, nor in the receipt, nor the budget in any briefing. */
 #include "case/case_impl.h"
-#include "../fake_env.h"
+#include "../case_env_fixture.h"
+#include "../splitmix.h"
 #include <nakodo/case_json.h>
 #include <nakodo/ledger.h>
 #include <nakodo/toolkit.h>
@@ -87,58 +88,6 @@ static void a_bridged_settlement_logs_the_gap_alone(void **state)
 	json_decref(body);
 }
 
-struct fixture {
-	struct nk_server_key *signer;
-	struct nk_store *store;
-	struct nk_case_cache *cache;
-	struct nk_case_env env;
-	struct fake_env fake;
-};
-
-static int setup_with(void **state, bool cache)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (!f || sodium_init() < 0 ||
-	    nk_store_open(&f->store, "mem:", NK_STORE_CREATE, NULL) != NK_OK ||
-	    nk_server_key_generate(&f->signer, NULL) != NK_OK ||
-	    (cache && nk_case_cache_new(&f->cache, 16, NULL) != NK_OK))
-		return -1;
-	f->fake = (struct fake_env)FAKE_ENV_START;
-	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer,
-				       NULL, f->cache };
-	*state = f;
-	return 0;
-}
-
-static int setup(void **state)
-{
-	return setup_with(state, false);
-}
-
-static int setup_cached(void **state)
-{
-	return setup_with(state, true);
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	nk_store_close(f->store);
-	nk_case_cache_free(f->cache);
-	nk_server_key_free(f->signer);
-	free(f);
-	return 0;
-}
-
-static bool count(const char *id, void *arg)
-{
-	(void)id;
-	(*(int *)arg)++;
-	return true;
-}
-
 static void rules_of(struct nk_rules *r, int rounds)
 {
 	nk_rules_default(r, nk_currency_find("USD"));
@@ -208,34 +157,19 @@ static void log_holds_none(struct fixture *f, const char *id, const int64_t *amo
 	nk_event_list_free(&log);
 }
 
-static uint64_t next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* An amount in [low, low + span) whose digits are long enough not to appear by chance. */
-static int64_t draw(uint64_t *s, int64_t low, int64_t span)
-{
-	return low + (int64_t)(next(s) % (uint64_t)span);
-}
-
 static void it_settles_the_last_round_within_budget_and_tells_each_its_own(void **state)
 {
 	struct fixture *f = *state;
-	uint64_t seed = 17;
 	int bridged = 0, impasses = 0;
 
+	rng_state = 17;
 	for (int k = 0; k < 60; k++) {
 		struct nk_rules r;
 		struct nk_error err = { 0 };
 		struct nk_receipt receipt;
 		char id[NK_CASE_ID_MAX];
-		const int rounds = 1 + (int)(next(&seed) % 3);
-		const int64_t budget = draw(&seed, 1000000, 1000000);
+		const int rounds = (int)between(1, 3);
+		const int64_t budget = between(1000000, 1999999);
 		int64_t demand = 0, offer = 0, secrets[3];
 		bool closes = false;
 
@@ -245,8 +179,8 @@ static void it_settles_the_last_round_within_budget_and_tells_each_its_own(void 
 		assert_true(brief(f, id, NK_PAYER)->rules.bridge);
 		for (int t = 1; t <= rounds; t++) {
 			/* figures that never meet, their gap either side of the budget */
-			demand = draw(&seed, 50000000, 10000000);
-			offer = demand - draw(&seed, 1, 2 * budget);
+			demand = between(50000000, 59999999);
+			offer = demand - between(1, 2 * budget);
 			closes = t == rounds && demand - offer <= budget;
 			assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, demand, &err),
 					 NK_OK);

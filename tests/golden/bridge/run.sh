@@ -7,6 +7,7 @@
 # id, its seed's commitment and its times are written as CASE, SEED and TIME (the clock
 # is the file NAKODO_TEST_CLOCK names). TAP on stdout. Usage: run.sh NAKODO DIR [--update]
 nakodo=$1 dir=$2 update=$3
+. "$dir/../compare.sh"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 export NAKODO_TEST_CLOCK="$tmp/clock"
@@ -45,15 +46,6 @@ for steps in "$dir"/*.steps; do
 		sed "s|$tmp/||" "$tmp/out" >>"$tmp/got"
 	fi
 	sed -i "s/$id/CASE/g" "$tmp/got"
-	if [ "$update" = --update ]; then
-		cp "$tmp/got" "$dir/$name.expected"
-	fi
-	if cmp -s "$tmp/got" "$dir/$name.expected"; then
-		echo "ok $i - $name"
-	else
-		echo "not ok $i - $name"
-		diff -u "$dir/$name.expected" "$tmp/got" | sed 's/^/# /'
-		failed=$((failed + 1))
-	fi
+	golden_compare "$i" "$name" "$tmp/got" "$dir/$name.expected" "$update"
 done
 [ "$failed" -eq 0 ]
