@@ -16,7 +16,8 @@ enum nk_status figure_apply_opened(struct case_state *st, const json_t *body,
 
 	if ((rc = case_event_opened_decode(body, &st->fig.rules, st->fig.seed_commitment, err)) != NK_OK ||
 	    (rc = case_event_version(CASE_EV_OPENED, body, &version, err)) != NK_OK ||
-	    (rc = case_event_opened_deadlines_decode(body, version, &st->fig.rules, err)) != NK_OK ||
+	    (rc = case_event_opened_deadlines_decode(body, version, &st->fig.rules,
+						      err)) != NK_OK ||
 	    (rc = case_event_opened_bridge_decode(body, version, &st->fig.rules, err)) != NK_OK)
 		return rc;
 	st->fig.round_since_ms = st->event_ms;

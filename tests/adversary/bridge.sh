@@ -25,7 +25,10 @@ bridged() { echo "$RULES2" | jq -c --argjson b "$1" '.bridge = $b'; }
 echo "TAP version 13"
 start_server --threads 2 --rate 1000 --burst 1000
 check "the server starts" test -n "$PORT"
-post() { req "$1" "$2" POST "/v1/cases/$CASE/figures" "{\"amount\":$3}" >/dev/null; cp "$(last)" "$TMP/ans.$1"; }
+post() {
+	req "$1" "$2" POST "/v1/cases/$CASE/figures" "{\"amount\":$3}" >/dev/null
+	cp "$(last)" "$TMP/ans.$1"
+}
 keep() { req b "$2" GET "/v1/cases/$CASE/$3" >/dev/null; cp "$(last)" "$TMP/$1"; }
 
 new_case "$(bridged $BA)"
@@ -82,7 +85,8 @@ for f in "$FILE" "$FILE-wal" "$FILE-shm"; do
 		grep -aq "$b" "$f" && hits="$hits $f:$b"
 		python3 -c 'import struct, sys
 d = open(sys.argv[1], "rb").read()
-sys.exit(0 if struct.pack("<q", int(sys.argv[2])) in d else 1)' "$f" "$b" && hits="$hits $f:bytes-$b"
+sys.exit(0 if struct.pack("<q", int(sys.argv[2])) in d else 1)' "$f" "$b" &&
+			hits="$hits $f:bytes-$b"
 	done
 done
 is "the database files hold no budget, as text or as bytes" "$hits" ""

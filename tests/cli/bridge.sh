@@ -51,7 +51,8 @@ check "case new --help names --bridge AMOUNT" grep -q -- '--bridge AMOUNT' "$TMP
 for bad in 0 -5 abc '' 1.234; do
 	lnk case new --currency USD --bridge "$bad" >/dev/null
 	is "--bridge '$bad' is refused (exit 2)" "$?" 2
-	grep -q 'bridge\|amount' "$TMP/err" || not_ok "its error names the field ('$bad')" "$(cat "$TMP/err")"
+	grep -q 'bridge\|amount' "$TMP/err" ||
+		not_ok "its error names the field ('$bad')" "$(cat "$TMP/err")"
 done
 lnk case new --currency USD --range 0:1000 --bridge 1000.01 >/dev/null
 is "a budget wider than the range is refused (exit 2)" "$?" 2
@@ -86,13 +87,15 @@ for role in claimant payer mediator; do
 	lnk --json brief "$CASE" --as $role >"$TMP/j.$role"
 done
 check "the claimant receives its demand, as one sum" \
-	grep -q "^settled by the bridge: you receive your demand, USD $DEMAND_TEXT$" "$TMP/b.claimant"
+	grep -q "^settled by the bridge: you receive your demand, USD $DEMAND_TEXT$" \
+	"$TMP/b.claimant"
 check "the payer pays its offer" \
 	grep -q "^settled by the bridge: you pay your offer, USD $OFFER_TEXT$" "$TMP/b.payer"
 check "the mediator is told the gap the bridge pays" \
 	grep -q "^settled by the bridge: the bridge pays the gap, USD $GAP_TEXT$" "$TMP/b.mediator"
 is "--json: each role its own sum, by the bridge" \
-	"$(for r in claimant payer mediator; do jq -c '[.settlement.by, .settlement.figure]' "$TMP/j.$r"; done | tr -d '\n')" \
+	"$(for r in claimant payer mediator; do
+		jq -c '[.settlement.by, .settlement.figure]' "$TMP/j.$r"; done | tr -d '\n')" \
 	"[\"bridge\",$DEMAND][\"bridge\",$OFFER][\"bridge\",419763]"
 lacks "the claimant sees neither the offer nor the budget" "$TMP/b.claimant" \
 	"$OFFER" "$OFFER_TEXT" "$BUDGET" "$BUDGET_TEXT" 419763 "$GAP_TEXT"
@@ -163,7 +166,8 @@ for route in brief log receipt; do
 	is "access: GET $route of a bridged case" "${got# }" "$want"
 done
 is "the API's briefings: each role its own sum" \
-	"$(for t in "$CT" "$PT" "$MT"; do jq -c .settlement.figure "$TMP/api.brief.$t"; done | tr -d '\n')" \
+	"$(for t in "$CT" "$PT" "$MT"; do
+		jq -c .settlement.figure "$TMP/api.brief.$t"; done | tr -d '\n')" \
 	"$DEMAND$OFFER"419763
 lacks "the claimant's answers hold neither the offer nor the budget" "$TMP/api.brief.$CT" \
 	"$OFFER" "$BUDGET" 419763
