@@ -54,8 +54,8 @@ NK_MUST_USE enum nk_status nk_wire_open_from_json(const json_t *body, struct nk_
  * integer in minor units) inside its rules, where a briefing's rules say only
  * "bridge": true. nk_wire_open_bridge sets it (budget 0: body unchanged; NULL-safe).
  * nk_wire_open_bridge_take removes it from body's rules before they are read, into
- * *budget (0 when there is none): NK_EINVAL (field "bridge") when it is not a positive
- * integer. The amount never reaches an error's text. */
+ * *budget (0 when there is none, or "bridge": false): NK_EINVAL (field "bridge") when
+ * it is not a positive integer. The amount never reaches an error's text. */
 json_t *nk_wire_open_bridge(json_t *body, int64_t budget);
 NK_MUST_USE enum nk_status nk_wire_open_bridge_take(json_t *body, int64_t *budget,
 						    struct nk_error *err);

@@ -51,8 +51,8 @@ enum nk_status nk_wire_open_bridge_take(json_t *body, int64_t *budget, struct nk
 	const json_t *v = json_object_get(rules, "bridge");
 
 	*budget = 0;
-	if (!json_is_object(rules) || !v)
-		return NK_OK;
+	if (!json_is_object(rules) || !v || json_is_false(v))
+		return NK_OK;	/* false: no bridge, as the rules' own reader takes it */
 	/* in nk_bridge_check's words, which the pages' form repeats */
 	if (!json_is_integer(v))
 		return nk_fail(err, NK_EINVAL, "bridge", "a bridge's budget is an integer amount "

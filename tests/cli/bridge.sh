@@ -136,6 +136,9 @@ done
 status=$(req open "$OP" POST /v1/cases "{\"rules\":${RULES%\}},\"bridge\":100000001}}")
 is "a budget wider than the range: 400" "$status" 400
 lacks "and the answer does not repeat it" "$(last)" 100000001
+new_case "${RULES%\}},\"bridge\":false}"
+is "POST /v1/cases with \"bridge\": false opens a case without one" \
+	"$?:$(jq -c .rules.bridge "$(last)")" "0:null"
 new_case "${RULES%\}},\"bridge\":$BUDGET}"
 is "POST /v1/cases with a budget: 201" "$?" 0
 is "the answer's rules say only that there is a bridge" "$(jq -c .rules.bridge "$(last)")" true
