@@ -90,6 +90,11 @@ struct nk_rules {
 	/* Neutral evaluation: how many neutrals evaluate after impasse (0: none, or
 	 * 1..NK_CASE_NEUTRALS_MAX), once the mediator's proposals, if any, have failed. */
 	int neutrals;
+	/* A bridge (issue 17, doc/toolkit.md): the case declares that a confidential budget,
+	 * the go-between's or a funder's, may pay the gap left after the last round. Only
+	 * that it exists is a rule every party reads; the budget is sealed apart and never
+	 * in the rules (nk_case_open_bridged). */
+	bool bridge;
 };
 
 #define NK_CASE_NEUTRALS_MAX 5	/* the neutral roles neutral-1 .. neutral-5 */
@@ -163,6 +168,7 @@ enum nk_deal_kind {
 	NK_DEAL_OVERLAP,	/* offer >= demand */
 	NK_DEAL_PROPOSAL,	/* both accepted the mediator's proposal */
 	NK_DEAL_NEUTRAL,	/* the neutrals' evaluation after impasse decided */
+	NK_DEAL_BRIDGE,		/* the bridge paid the gap (each side its own figure) */
 };
 
 struct nk_interval {

@@ -182,6 +182,17 @@ NK_MUST_USE enum nk_status nk_case_open_titled(const struct nk_case_env *env,
 					       char id[static NK_CASE_ID_MAX],
 					       struct nk_error *err);
 
+/* nk_case_open_titled, with a bridge (doc/toolkit.md, "The bridge"): bridge is the
+ * confidential budget (0: none), checked by nk_bridge_check and sealed like a figure,
+ * never in the log, a briefing or an error's text; the rules then declare a bridge
+ * (rules->bridge is set from it: rules declaring one without a budget are refused).
+ * The bridge is tried once, on the last round's figures when they fail to meet. */
+NK_MUST_USE enum nk_status nk_case_open_bridged(const struct nk_case_env *env,
+						const struct nk_rules *rules, const char *title,
+						int64_t bridge, nk_case_open_hook before_commit,
+						void *arg, char id[static NK_CASE_ID_MAX],
+						struct nk_error *err);
+
 /* The operator's list: up to limit (1 to NK_SUMMARY_PAGE_MAX) cases, newest first, after
  * the case named after ("": from the newest), each with its kind, state, currency,
  * round of rounds and when these last changed (struct nk_case_summary), into out (room

@@ -21,7 +21,7 @@ enum nk_sim_ruleset {
 	NK_SIM_CLOSER,		/* and the deal-closer in the last round */
 	NK_SIM_PROPOSAL,	/* and one mediator's proposal after impasse */
 	NK_SIM_NEUTRAL,		/* and neutral evaluation after impasse */
-	NK_SIM_BRIDGE,		/* and a bridge whenever a round fails */
+	NK_SIM_BRIDGE,		/* and a bridge when the last round fails */
 	NK_SIM_OPEN,		/* and open proposals, with the suggestion between them */
 	NK_SIM_RULESETS,
 };

@@ -50,6 +50,16 @@ NK_MUST_USE enum nk_status nk_wire_open_from_json(const json_t *body, struct nk_
 						  struct nk_package_frame *frame, bool *package,
 						  struct nk_error *err);
 
+/* A bridge's budget in the opening request of a case of figures: "bridge": AMOUNT (an
+ * integer in minor units) inside its rules, where a briefing's rules say only
+ * "bridge": true. nk_wire_open_bridge sets it (budget 0: body unchanged; NULL-safe).
+ * nk_wire_open_bridge_take removes it from body's rules before they are read, into
+ * *budget (0 when there is none, or "bridge": false): NK_EINVAL (field "bridge") when
+ * it is not a positive integer. The amount never reaches an error's text. */
+json_t *nk_wire_open_bridge(json_t *body, int64_t budget);
+NK_MUST_USE enum nk_status nk_wire_open_bridge_take(json_t *body, int64_t *budget,
+						    struct nk_error *err);
+
 /* Either's "title" member (doc/api.md, POST /v1/cases): obj with "title": title when
  * title is not NULL, else obj; NULL-safe, NULL when out of memory. */
 json_t *nk_wire_opened_titled(json_t *obj, const char *title);

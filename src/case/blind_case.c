@@ -20,6 +20,10 @@ enum nk_status nk_case_blind_rules_check(const struct nk_rules *rules, struct nk
 		return nk_fail(err, NK_EINVAL, "open_proposals", "a blind case cannot take open "
 			       "proposals: the go-between checks each secret figure against its "
 			       "party's visible proposal, and it never holds a figure here");
+	if (rules->bridge)
+		return nk_fail(err, NK_EINVAL, "bridge", "a blind case cannot take a bridge: the "
+			       "go-between measures the gap between the last figures against the "
+			       "budget, and it never holds a figure here");
 	if (rules->neutrals)
 		return nk_fail(err, NK_EINVAL, "neutrals", "a blind case cannot go to neutral "
 			       "evaluation: the neutrals are shown both parties' last figures, "

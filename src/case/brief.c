@@ -121,6 +121,13 @@ static enum nk_status brief_figures(const struct nk_case_env *env, const struct 
 		memcpy(b->proposal_answered, st->fig.answered, sizeof(b->proposal_answered));
 	b->settlement = st->fig.settlement;
 	b->settled_by = st->fig.settled_by;
+	/* a bridged settlement is told each role as its own part: the claimant what it
+	 * receives, the payer what it pays (kept for each alone: either with the other's
+	 * would give the gap, and so the other's figure), the mediator the gap */
+	if (st->settled && st->fig.settled_by == NK_DEAL_BRIDGE)
+		b->settlement = st->fig.bridge_gap;
+	if (st->settled && st->fig.settled_by == NK_DEAL_BRIDGE && role != NK_MEDIATOR)
+		rc = case_bridge_kept(env, st->id, role, &b->settlement, err);
 	/* a random settlement's seed is the parties' alone: with the settlement it bounds
 	 * both limits (doc/bargain.md). Cases settled before it was kept apart carry it in
 	 * their log, which the mediator reads anyway. */

@@ -77,6 +77,8 @@ struct figure_state {
 	bool fair_given[NK_CASE_NEUTRALS_MAX];
 	int fair_count;
 	int neutral_rule;		/* enum nk_neutral_rule, with settled_by neutral */
+	/* A bridge (bridge.c): the gap it paid, once a bridged settlement is logged. */
+	int64_t bridge_gap;
 };
 
 /* What the log of a package case adds: its frame, rounds and proposed package

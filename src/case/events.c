@@ -17,7 +17,8 @@ static const struct {
 	const char *name;
 	int version;	/* the version written today */
 } events[CASE_EV_COUNT] = {
-	[CASE_EV_OPENED] = { "opened", 4 },	/* 2: a title; 3: deadlines; 4: improvements, principals, blind, open proposals, neutrals */
+	[CASE_EV_OPENED] = { "opened", 4 },	/* 2: a title; 3: deadlines; 4: improvements, principals,
+						 * blind, open proposals, neutrals, a bridge */
 	[CASE_EV_FIGURE] = { "figure", 1 },
 	[CASE_EV_EXTENSION] = { "extension", 1 },
 	[CASE_EV_ROUND] = { "round", 1 },
@@ -287,6 +288,9 @@ enum nk_status case_event_settled_decode(const json_t *body, struct case_event_s
 					 struct nk_error *err)
 {
 	memset(out, 0, sizeof(*out));
+	if (deal_of(body, "by", NK_DEAL_BRIDGE, NK_DEAL_BRIDGE, &out->by))
+		return case_event_int_in(body, "gap", 1, NK_AMOUNT_MAX, &out->gap) ? NK_OK
+			: bad(err, CASE_EV_SETTLED, "gap");
 	if (!any_int(body, "figure", &out->figure))
 		return case_corrupt(err, "a settlement without a figure");
 	if (!deal_of(body, "by", NK_DEAL_CLOSER, NK_DEAL_NEUTRAL, &out->by))
@@ -296,6 +300,12 @@ enum nk_status case_event_settled_decode(const json_t *body, struct case_event_s
 	/* the seed of logs from before CASE_REVEALED_SEED */
 	out->seed_logged = case_event_hex(body, "seed", out->seed, NK_SEED_BYTES);
 	return NK_OK;
+}
+
+json_t *case_event_bridged_encode(int64_t gap, int round)
+{
+	return json_pack("{s:s, s:I, s:i}", "by", nk_deal_kind_name(NK_DEAL_BRIDGE), "gap",
+			 (json_int_t)gap, "round", round);
 }
 
 json_t *case_event_closed_encode(const char *reason)
@@ -477,4 +487,26 @@ enum nk_status case_event_lapsed_decode(const json_t *body, int64_t *round,
 		return bad(err, CASE_EV_LAPSED, "what");
 	return case_event_int_in(body, "round", 1, NK_ROUNDS_MAX, round) ? NK_OK
 		: bad(err, CASE_EV_LAPSED, "round");
+}
+
+json_t *case_event_opened_bridge(json_t *body, const struct nk_rules *rules)
+{
+	if (!body || !rules->bridge)
+		return body;	/* no bridge: an earlier version, its bytes as they always were */
+	body = nk_json_set(body, "v", json_integer(4));
+	return nk_json_set(body, "bridge", json_true());
+}
+
+enum nk_status case_event_opened_bridge_decode(const json_t *body, int version,
+					       struct nk_rules *rules, struct nk_error *err)
+{
+	const json_t *v = json_object_get(body, "bridge");
+
+	rules->bridge = false;
+	if (version < 4 || !v)
+		return NK_OK;
+	if (!json_is_true(v))
+		return bad(err, CASE_EV_OPENED, "bridge");
+	rules->bridge = true;
+	return NK_OK;
 }

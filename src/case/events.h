@@ -125,6 +125,14 @@ NK_MUST_USE enum nk_status case_event_opened_deadlines_decode(const json_t *body
 							      struct nk_rules *rules,
 							      struct nk_error *err);
 
+/* Version 4 of a figures opening adds {"v": 4, "bridge": true} when the rules declare a
+ * bridge (never its budget, which is sealed); body unchanged otherwise; NULL-safe. */
+json_t *case_event_opened_bridge(json_t *body, const struct nk_rules *rules);
+/* Reads it into rules->bridge (false before version 4); NK_ECORRUPT when not true. */
+NK_MUST_USE enum nk_status case_event_opened_bridge_decode(const json_t *body, int version,
+							   struct nk_rules *rules,
+							   struct nk_error *err);
+
 /* The kind an opening names: its "kind" member, or "figures" when it has none (the
  * cases opened before kinds were named). NULL when "kind" is not a string. */
 const char *case_event_opened_kind(const json_t *body);
@@ -180,13 +188,16 @@ NK_MUST_USE enum nk_status case_event_result_decode(enum case_event type, const 
  * parties (CASE_REVEALED_SEED) also hold {"seed": HEX}: read into seed with
  * seed_logged set. */
 struct case_event_settled {
-	int64_t figure;
-	enum nk_deal_kind by;		/* NK_DEAL_CLOSER .. NK_DEAL_NEUTRAL */
+	int64_t figure;			/* 0 for a bridge's */
+	enum nk_deal_kind by;		/* NK_DEAL_CLOSER .. NK_DEAL_BRIDGE */
 	int neutral_rule;		/* by NK_DEAL_NEUTRAL: enum nk_neutral_rule */
+	int64_t gap;			/* a bridge's: what it paid */
 	bool seed_logged;
 	uint8_t seed[NK_SEED_BYTES];
 };
 json_t *case_event_settled_encode(int64_t figure, enum nk_deal_kind by, int round);
+/* A bridged settlement: {"by": "bridge", "gap": G, "round": R}, never either figure. */
+json_t *case_event_bridged_encode(int64_t gap, int round);
 NK_MUST_USE enum nk_status case_event_settled_decode(const json_t *body,
 						     struct case_event_settled *out,
 						     struct nk_error *err);

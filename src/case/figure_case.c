@@ -9,6 +9,7 @@
 #include <nakodo/blind_case.h>
 
 #include <nakodo/seal.h>
+#include <nakodo/toolkit.h>
 
 #include <sodium.h>
 #include <stdio.h>
@@ -148,12 +149,49 @@ enum nk_status nk_case_open_titled(const struct nk_case_env *env, const struct n
 				   const char *title, nk_case_open_hook before_commit, void *arg,
 				   char id[static NK_CASE_ID_MAX], struct nk_error *err)
 {
+	return nk_case_open_bridged(env, rules, title, 0, before_commit, arg, id, err);
+}
+
+/* The bridge's budget, sealed inside the opening's transaction before the caller's own
+ * hook runs, so that the case and its budget are committed together or not at all. */
+struct open_hook {
+	const struct nk_case_env *env;
+	int64_t budget;			/* 0: no bridge */
+	nk_case_open_hook inner;
+	void *arg;
+};
+
+static enum nk_status seal_budget(void *arg, struct nk_store *store, const char *id,
+				  struct nk_error *err)
+{
+	const struct open_hook *h = arg;
+	enum nk_status rc = NK_OK;
+
+	if (h->budget)
+		rc = case_put_amount(h->env, id, CASE_BRIDGE_BUDGET, h->budget, err);
+	if (rc == NK_OK && h->inner)
+		rc = h->inner(h->arg, store, id, err);
+	return rc;
+}
+
+enum nk_status nk_case_open_bridged(const struct nk_case_env *env, const struct nk_rules *rules,
+				    const char *title, int64_t bridge,
+				    nk_case_open_hook before_commit, void *arg,
+				    char id[static NK_CASE_ID_MAX], struct nk_error *err)
+{
 	uint8_t seed[NK_SEED_BYTES], commitment[32];
+	struct nk_rules declared = *rules;
+	struct open_hook hook = { env, bridge, before_commit, arg };
 	char new_id[NK_CASE_ID_MAX];
 	enum nk_status rc;
 
-	if ((rc = rules->blind ? nk_case_blind_rules_check(rules, err)
-			       : nk_rules_check(rules, err)) != NK_OK ||
+	declared.bridge = bridge != 0;
+	if (rules->bridge && !bridge)
+		return nk_fail(err, NK_EINVAL, "bridge", "a bridge is declared without its "
+			       "budget");
+	if ((rc = declared.blind ? nk_case_blind_rules_check(&declared, err)
+				 : nk_rules_check(&declared, err)) != NK_OK ||
+	    (bridge && (rc = nk_bridge_check(&declared, bridge, err)) != NK_OK) ||
 	    (title && (rc = nk_title_check(title, "title", err)) != NK_OK))
 		return rc;
 	if (rules->deadline_ms && (rules->deadline_ms <= case_now_ms(env) ||
@@ -164,13 +202,16 @@ enum nk_status nk_case_open_titled(const struct nk_case_env *env, const struct n
 	case_fill_random(env, seed, sizeof(seed));
 	nk_bargain_commit_seed(seed, commitment);
 	rc = case_create(env, new_id, "seed", seed, sizeof(seed),
-			 case_event_opened_neutrals(case_event_opened_open_proposals(
-				 case_event_opened_blind(case_event_opened_principals(
-					 case_event_opened_deadlines(case_event_opened_titled(
-						 case_event_opened_encode(rules, commitment), title),
-					 rules), rules), rules), rules), rules),
-			 before_commit, arg, err);
+			 case_event_opened_bridge(case_event_opened_neutrals(
+				 case_event_opened_open_proposals(case_event_opened_blind(
+					 case_event_opened_principals(case_event_opened_deadlines(
+						 case_event_opened_titled(case_event_opened_encode(
+							 &declared, commitment), title),
+						 &declared), &declared), &declared), &declared),
+				 &declared), &declared),
+			 seal_budget, &hook, err);
 	sodium_memzero(seed, sizeof(seed));
+	sodium_memzero(&hook, sizeof(hook));
 	if (rc == NK_OK)
 		memcpy(id, new_id, sizeof(new_id));
 	return rc;
@@ -211,7 +252,11 @@ enum nk_status case_round_conclude(const struct nk_case_env *env, struct case_st
 		if (rc == NK_OK && st->fig.rules.settle == NK_SETTLE_RANDOM)
 			rc = keep_seed(env, st->id, err);
 		*ended = true;
-	} else if (r == st->fig.rules.rounds) {
+	} else if (r == st->fig.rules.rounds && st->fig.rules.bridge &&
+		   (rc = case_bridge_try(env, st, ended, err)) != NK_OK) {
+		goto out;
+	}
+	if (rc == NK_OK && !*ended && res->deal == NK_NO_DEAL && r == st->fig.rules.rounds) {
 		rc = case_append(env, st->id, "go-between", CASE_EV_IMPASSE,
 				 case_event_impasse_encode(r), err);
 		if (rc == NK_OK && st->fig.rules.proposals == 0 && st->fig.rules.neutrals)

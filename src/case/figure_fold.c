@@ -22,7 +22,8 @@ enum nk_status figure_apply_opened(struct case_state *st, const json_t *body,
 	    (rc = case_event_opened_blind_decode(body, version, &st->fig.rules, err)) != NK_OK ||
 	    (rc = case_event_opened_open_proposals_decode(body, version, &st->fig.rules,
 							  err)) != NK_OK ||
-	    (rc = case_event_opened_neutrals_decode(body, version, &st->fig.rules, err)) != NK_OK)
+	    (rc = case_event_opened_neutrals_decode(body, version, &st->fig.rules, err)) != NK_OK ||
+	    (rc = case_event_opened_bridge_decode(body, version, &st->fig.rules, err)) != NK_OK)
 		return rc;
 	st->fig.round_since_ms = st->event_ms;
 	st->fig.proposal_accepted = -1;
@@ -197,9 +198,16 @@ static enum nk_status apply_settled(struct case_state *st, const json_t *body,
 	if (ev.by == NK_DEAL_NEUTRAL &&
 	    (!st->fig.evaluating || st->fig.fair_count != st->fig.rules.neutrals))
 		return case_corrupt(err, "a neutrals' settlement before every fair figure");
+	/* a bridge settles only the last round, in a case that declared one */
+	if (ev.by == NK_DEAL_BRIDGE &&
+	    (!st->fig.rules.bridge || st->state != NK_STATE_OPEN ||
+	     st->round != st->fig.rules.rounds || !st->fig.rounds[st->round - 1].evaluated ||
+	     st->fig.rounds[st->round - 1].deal != NK_NO_DEAL))
+		return case_corrupt(err, "a bridged settlement outside the last failed round");
 	st->fig.settlement = ev.figure;
 	st->fig.settled_by = ev.by;
 	st->fig.neutral_rule = ev.neutral_rule;
+	st->fig.bridge_gap = ev.gap;
 	/* the seed of a case settled before it was kept sealed for the parties */
 	st->fig.seed_revealed = ev.seed_logged;
 	memcpy(st->fig.seed, ev.seed, sizeof(st->fig.seed));

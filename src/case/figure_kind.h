@@ -41,6 +41,25 @@ NK_MUST_USE enum nk_status case_kept_hint(const struct nk_case_env *env, const c
 					  int round, enum nk_role role, int *hint, bool *withheld,
 					  struct nk_error *err);
 
+/* bridge.c: a case that declares a bridge (doc/toolkit.md, "The bridge"). Its budget is
+ * sealed under CASE_BRIDGE_BUDGET, deleted with the other secrets when the case ends;
+ * what each party pays or receives after a bridged settlement is kept for that party
+ * alone under CASE_BRIDGE_KEPT "ROLE", which the purge spares. */
+#define CASE_BRIDGE_BUDGET "bridge"
+#define CASE_BRIDGE_KEPT NK_SECRET_KEPT "bridge."
+
+/* The open round, the last, failed: tries the bridge on its figures and, when the gap
+ * is within the budget, keeps each side's amount and logs the settlement (the gap only:
+ * the log is the mediator's), setting *ended. Otherwise appends nothing. */
+NK_MUST_USE enum nk_status case_bridge_try(const struct nk_case_env *env,
+					   const struct case_state *st, bool *ended,
+					   struct nk_error *err);
+
+/* What role receives (claimant) or pays (payer) after a bridged settlement, as kept. */
+NK_MUST_USE enum nk_status case_bridge_kept(const struct nk_case_env *env, const char *id,
+					    enum nk_role role, int64_t *amount,
+					    struct nk_error *err);
+
 /* figure_fold.c: the opening with its rules, and the appliers of the kind's events. */
 NK_MUST_USE enum nk_status figure_apply_opened(struct case_state *st, const json_t *body,
 					       struct nk_error *err);

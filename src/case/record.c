@@ -192,7 +192,13 @@ static enum nk_status statement_of(const struct nk_case_env *env, const char *id
 	/* The settlement both sides were told, so that the receipt proves the amount and not
 	 * only "settled" (a v2 statement). A package case's settlement is a package, which
 	 * the statement does not carry. */
-	if (st.state == NK_STATE_SETTLED && st.kind == &case_kind_figures) {
+	/* A bridged settlement has no one amount both sides were told: each was told its
+	 * own, and either with the other's would give away a figure. Its statement names
+	 * the rule that settled it, and no amount (doc/toolkit.md, "The bridge"). */
+	if (st.state == NK_STATE_SETTLED && st.kind == &case_kind_figures &&
+	    st.fig.settled_by == NK_DEAL_BRIDGE) {
+		snprintf(stmt->outcome, sizeof(stmt->outcome), "settled-by-bridge");
+	} else if (st.state == NK_STATE_SETTLED && st.kind == &case_kind_figures) {
 		stmt->has_settlement = true;
 		stmt->settlement = st.fig.settlement;
 		memcpy(stmt->currency, st.fig.rules.currency, sizeof(stmt->currency));

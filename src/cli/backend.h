@@ -44,9 +44,11 @@ struct cli_backend_ops {
 		       struct nk_receipt *out);
 	/* Opens a case under rules, or a package case under frame (the other one NULL), and
 	 * sets *answer to nk_wire_opened_to_json's shape: through a server with the three
-	 * invitation tokens, locally without; titled by title unless it is NULL. */
+	 * invitation tokens, locally without; titled by title unless it is NULL; with a
+	 * bridge of budget bridge (0: none; a case of figures only). */
 	int (*open)(struct cli_ctx *ctx, struct cli_backend *be, const struct nk_rules *rules,
-		    const struct nk_package_frame *frame, const char *title, json_t **answer);
+		    const struct nk_package_frame *frame, const char *title, int64_t bridge,
+		    json_t **answer);
 	/* The ids of the cases, oldest first ({"cases": [ID, …]}). */
 	int (*list)(struct cli_ctx *ctx, struct cli_backend *be, json_t **answer);
 	/* The mediator revokes role's tokens on case id and, when reissue, issues a new one;

@@ -145,16 +145,24 @@ static int local_receipt(struct cli_ctx *ctx, struct cli_backend *be, const char
 }
 
 static int local_open(struct cli_ctx *ctx, struct cli_backend *be, const struct nk_rules *rules,
-		      const struct nk_package_frame *frame, const char *title, json_t **answer)
+		      const struct nk_package_frame *frame, const char *title, int64_t bridge,
+		      json_t **answer)
 {
 	struct nk_error err = { 0 };
+	struct nk_rules declared;
 	char id[NK_CASE_ID_MAX];
 	enum nk_status rc = frame ? nk_package_case_open_titled(&be->env, frame, title, NULL,
 								 NULL, id, &err)
-				  : nk_case_open_titled(&be->env, rules, title, NULL, NULL, id, &err);
+				  : nk_case_open_bridged(&be->env, rules, title, bridge, NULL,
+							 NULL, id, &err);
 
 	if (rc != NK_OK)
 		return cli_report(ctx, &err);
+	if (rules) {	/* the answer's rules say that a bridge is declared, not its budget */
+		declared = *rules;
+		declared.bridge = bridge != 0;
+		rules = &declared;
+	}
 	*answer = nk_wire_opened_titled(nk_wire_opened_to_json(id, rules, frame, NULL), title);
 	return *answer ? CLI_OK : report_oom(ctx, "case");
 }

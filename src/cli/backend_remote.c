@@ -111,11 +111,14 @@ static int remote_receipt(struct cli_ctx *ctx, struct cli_backend *be, const cha
  * tokens, shown this once, and their links: the server's own (--public-url) or, without
  * those, made from the address the command reached the server at. */
 static int remote_open(struct cli_ctx *ctx, struct cli_backend *be, const struct nk_rules *rules,
-		       const struct nk_package_frame *frame, const char *title, json_t **answer)
+		       const struct nk_package_frame *frame, const char *title, int64_t bridge,
+		       json_t **answer)
 {
 	struct nk_error err = { 0 };
 	int rc = remote_call(ctx, &be->remote, "POST", "/v1/cases",
-			     nk_wire_opened_titled(nk_wire_open_to_json(rules, frame), title),
+			     nk_wire_open_bridge(nk_wire_opened_titled(nk_wire_open_to_json(rules,
+											   frame),
+								      title), bridge),
 			     answer);
 
 	if (rc == CLI_OK && nk_wire_opened_add_links(*answer, be->remote.server, &err) != NK_OK) {

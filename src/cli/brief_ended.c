@@ -79,6 +79,10 @@ void cli_print_ended(FILE *f, const struct nk_brief *b)
 	} else if (b->settled && b->settled_by == NK_DEAL_CLOSER) {
 		fprintf(f, "what the settlement told you: the deal-closer extensions bridged "
 			"the gap between the two figures\n");
+	} else if (b->settled && b->settled_by == NK_DEAL_BRIDGE) {
+		fprintf(f, "what the settlement told you: the two figures failed to meet, and "
+			"the gap was within the bridge's budget,\nso %s lay within that budget "
+			"of yours; the budget is told to nobody\n", other);
 	} else if (b->settled && b->settled_by == NK_DEAL_PROPOSAL) {
 		fprintf(f, "what the settlement told you: only that both accepted the "
 			"mediator's proposal, which is not computed from the figures\n");

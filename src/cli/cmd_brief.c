@@ -204,6 +204,10 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		fputs("principals: each party may have a principal who reads its briefing and "
 		      "may not act\n", f);
 	print_open_proposals(f, b);
+	if (r->bridge)
+		fprintf(f, "bridge: a confidential budget pays the gap if the last round's figures "
+			"fail to meet by no more than it;\n  then the claimant receives its demand "
+			"and the payer pays its offer (nobody is told the budget)\n");
 	for (int k = 0; k < NK_ROLE_COUNT; k++) {
 		char sign[NK_KEY_HEX], safety[NK_SAFETY_NUMBER_MAX];
 
@@ -264,7 +268,13 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 			fprintf(f, "; awaiting answers");
 		fputc('\n', f);
 	}
-	if (b->settled) {
+	if (b->settled && b->settled_by == NK_DEAL_BRIDGE) {
+		cli_format_amount(r->currency, b->settlement, amount);
+		fprintf(f, "settled by the bridge: %s %s\n",
+			b->role == NK_CLAIMANT ? "you receive your demand," :
+			b->role == NK_PAYER ? "you pay your offer," : "the bridge pays the gap,",
+			amount);
+	} else if (b->settled) {
 		cli_format_amount(r->currency, b->settlement, amount);
 		fprintf(f, "settled at %s (%s)\n", amount, nk_deal_kind_name(b->settled_by));
 	}

@@ -4,8 +4,10 @@
 #include <nakodo/blind_case.h>
 #include <nakodo/case_json.h>
 #include <nakodo/time.h>
+#include <nakodo/toolkit.h>
 
 #include <getopt.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +16,7 @@ static const char new_help[] =
 	"                       [--hints none|P1,P2,...] [--range LOW:HIGH] [--leakage-bits B]\n"
 	"                       [--proposals N] [--no-monotone] [--title TEXT]\n"
 	"                       [--round-time DURATION] [--deadline TIME] [--principals]\n"
-	"                       [--blind] [--open-proposals] [--neutrals N]\n\n"
+	"                       [--blind] [--open-proposals] [--neutrals N] [--bridge AMOUNT]\n\n"
 	"Opens a case and prints its id. The rules are fixed now and never change.\n\n"
 	"  --currency CODE     ISO 4217 code: USD, EUR, GBP, JPY, KRW, ... (required)\n"
 	"  --rounds N          at most N rounds of figures, 1..50 (default 3)\n"
@@ -57,7 +59,14 @@ static const char new_help[] =
 	"                      accepted) each neutral is shown BOTH parties' last figures\n"
 	"                      and gives a fair figure between them; the case settles on\n"
 	"                      the last figure of the party closer to their median (the\n"
-	"                      midpoint on a tie). The neutrals' roles are neutral-1 .. N\n\n"
+	"                      midpoint on a tie). The neutrals' roles are neutral-1 .. N\n"
+	"  --bridge AMOUNT     a confidential budget (yours or a funder's) that pays the gap\n"
+	"                      when the last round's figures fail to meet by no more than\n"
+	"                      AMOUNT: the claimant then receives its demand, the payer pays\n"
+	"                      its offer. Every party is told that a bridge exists, never\n"
+	"                      its budget; it is sealed like a figure and nobody, you\n"
+	"                      included, can read it back. '-' reads it from standard input\n"
+	"                      (keep it out of the shell's history and the process list)\n\n"
 	"A midpoint settlement tells each side the other's figure to within one grid step;\n"
 	"a coarse --grid or --settle random blunts that.\n\n"
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN; the operator's or a\n"
@@ -97,6 +106,7 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		{ "blind", no_argument, NULL, 'B' },
 		{ "open-proposals", no_argument, NULL, 'o' },
 		{ "neutrals", required_argument, NULL, 'N' },
+		{ "bridge", required_argument, NULL, 'Y' },
 		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct cli_backend be = { .create = true };
@@ -105,6 +115,7 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 	struct nk_rules rules;
 	struct nk_error err = { 0 };
 	json_t *answer = NULL;
+	int64_t bridge = 0;
 	char *end;
 	int c, rc;
 
@@ -175,9 +186,18 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 	    (text['T'] && nk_title_check(text['T'], "title", &err) != NK_OK))
 		return cli_report(ctx, &err);
 
+	if (text['Y'] && (rc = cli_read_amount(ctx, cur, text['Y'], &bridge)) != CLI_OK)
+		return rc;
+	if (text['Y'] && (bridge == 0 || nk_bridge_check(&rules, bridge, &err) != NK_OK)) {
+		sodium_memzero(&bridge, sizeof(bridge));
+		if (!err.text[0])
+			nk_fail(&err, NK_EINVAL, "bridge", "a bridge's budget must be positive");
+		return cli_report(ctx, &err);
+	}
 	if ((rc = cli_backend_open(ctx, &be)) == CLI_OK &&
-	    (rc = be.ops->open(ctx, &be, &rules, NULL, text['T'], &answer)) == CLI_OK)
+	    (rc = be.ops->open(ctx, &be, &rules, NULL, text['T'], bridge, &answer)) == CLI_OK)
 		rc = cli_print_opened(ctx, answer);
+	sodium_memzero(&bridge, sizeof(bridge));
 	cli_backend_close(&be);
 	return rc;
 }

@@ -172,7 +172,7 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_report(ctx, &err);
 	}
 	if ((rc = cli_backend_open(ctx, &be)) == CLI_OK &&
-	    (rc = be.ops->open(ctx, &be, NULL, &fr, title, &answer)) == CLI_OK)
+	    (rc = be.ops->open(ctx, &be, NULL, &fr, title, 0, &answer)) == CLI_OK)
 		rc = cli_print_opened(ctx, answer);
 	cli_backend_close(&be);
 	return rc;

@@ -319,6 +319,7 @@ static struct nk_interval view_of(const struct viewer *w, struct nk_interval pri
 		break;
 	case NK_DEAL_PROPOSAL:
 	case NK_DEAL_NEUTRAL:	/* never a round's outcome */
+	case NK_DEAL_BRIDGE:	/* never a round's own outcome */
 		return prior;
 	}
 	return preimage(w, prior, lo, hi);

@@ -358,8 +358,9 @@ const char *nk_deal_kind_name(enum nk_deal_kind kind)
 		[NK_NO_DEAL] = "no-deal", [NK_DEAL_CLOSER] = "deal-closer",
 		[NK_DEAL_BAND] = "band", [NK_DEAL_OVERLAP] = "overlap",
 		[NK_DEAL_PROPOSAL] = "proposal", [NK_DEAL_NEUTRAL] = "neutral",
+		[NK_DEAL_BRIDGE] = "bridge",
 	};
-	return (unsigned)kind <= NK_DEAL_NEUTRAL ? names[kind] : "unknown";
+	return (unsigned)kind <= NK_DEAL_BRIDGE ? names[kind] : "unknown";
 }
 
 const char *nk_settle_name(enum nk_settle settle)

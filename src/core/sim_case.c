@@ -20,7 +20,7 @@ static const struct {
 	[NK_SIM_CLOSER] = { "closer", "plain, and the deal-closer in the last round" },
 	[NK_SIM_PROPOSAL] = { "proposal", "plain, and one mediator's proposal after impasse" },
 	[NK_SIM_NEUTRAL] = { "neutral", "plain, and 3 neutrals' evaluation after impasse" },
-	[NK_SIM_BRIDGE] = { "bridge", "plain, and a bridge when a round fails" },
+	[NK_SIM_BRIDGE] = { "bridge", "plain, and a bridge when the last round fails" },
 	[NK_SIM_OPEN] = { "open", "plain, and open proposals with the suggestion between them" },
 };
 

@@ -136,7 +136,9 @@ enum nk_status nk_sim_play(enum nk_sim_ruleset set, const struct nk_sim_case *c,
 			o.deal = now->deal;
 			o.received = o.paid = now->figure;
 		}
-		if (now->deal == NK_NO_DEAL && set == NK_SIM_BRIDGE) {
+		/* the bridge is tried once, on the last round's figures (doc/toolkit.md, "When
+		 * the bridge is tried"), as a real case tries it */
+		if (now->deal == NK_NO_DEAL && set == NK_SIM_BRIDGE && t == NK_SIM_ROUNDS) {
 			struct nk_bridge_result b;
 			struct nk_round_result told = *now;
 

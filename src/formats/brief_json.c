@@ -36,7 +36,7 @@ static const char *state_name(int i) { return nk_case_state_name((enum nk_case_s
 
 static enum nk_deal_kind deal_of(const json_t *name)
 {
-	int i = name_index(json_string_value(name), deal_name, NK_DEAL_NEUTRAL + 1);
+	int i = name_index(json_string_value(name), deal_name, NK_DEAL_BRIDGE + 1);
 
 	return i > 0 ? (enum nk_deal_kind)i : NK_NO_DEAL;
 }

@@ -49,6 +49,9 @@ json_t *nk_rules_to_json(const struct nk_rules *r)
 	/* neutral evaluation, likewise only when declared */
 	if (obj && r->neutrals)
 		obj = nk_json_set(obj, "neutrals", json_integer(r->neutrals));
+	/* a bridge only when declared, as a fact: its budget is never in the rules */
+	if (obj && r->bridge)
+		obj = nk_json_set(obj, "bridge", json_true());
 	return obj;
 }
 
@@ -74,7 +77,7 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 		"currency", "rounds", "monotone", "settle", "band_bp", "band_amount", "grid",
 		"hints_bp", "range_low", "range_high", "leakage_bits", "proposals",
 		"round_time", "deadline", "principals", "blind",	/* optional: from here on */
-		"open_proposals", "neutrals",
+		"open_proposals", "neutrals", "bridge",
 	};
 	const size_t required = 12;	/* the members before "round_time" */
 	struct nk_rules r;
@@ -174,6 +177,11 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 			return rc;
 		r.neutrals = (int)n;
 	}
+	v = json_object_get(obj, "bridge");
+	if (v && !json_is_boolean(v))
+		return nk_fail(err, NK_EINVAL, "bridge", "must be true or false here (a case's "
+			       "opening request gives the budget, doc/api.md)");
+	r.bridge = json_is_true(v);
 	if ((rc = nk_rules_check(&r, err)) != NK_OK)
 		return rc;
 	*out = r;

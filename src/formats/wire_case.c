@@ -32,6 +32,41 @@ enum nk_status nk_wire_open_from_json(const json_t *body, struct nk_rules *rules
 	return rc;
 }
 
+json_t *nk_wire_open_bridge(json_t *body, int64_t budget)
+{
+	json_t *rules = json_object_get(body, "rules");
+
+	if (!body || !budget)
+		return body;
+	if (!rules || json_object_set_new(rules, "bridge", json_integer(budget)) != 0) {
+		json_decref(body);
+		return NULL;
+	}
+	return body;
+}
+
+enum nk_status nk_wire_open_bridge_take(json_t *body, int64_t *budget, struct nk_error *err)
+{
+	json_t *rules = json_object_get(body, "rules");
+	const json_t *v = json_object_get(rules, "bridge");
+
+	*budget = 0;
+	if (!json_is_object(rules) || !v || json_is_false(v))
+		return NK_OK;	/* false: no bridge, as the rules' own reader takes it */
+	/* in nk_bridge_check's words, which the pages' form repeats */
+	if (!json_is_integer(v))
+		return nk_fail(err, NK_EINVAL, "bridge", "a bridge's budget is an integer amount "
+			       "in minor units");
+	if (json_integer_value(v) < 1)
+		return nk_fail(err, NK_EINVAL, "bridge", "a bridge's budget must be positive");
+	if (json_integer_value(v) > NK_AMOUNT_MAX)
+		return nk_fail(err, NK_EINVAL, "bridge", "a bridge's budget may not exceed the "
+			       "width of the case's range");
+	*budget = json_integer_value(v);
+	json_object_del(rules, "bridge");
+	return NK_OK;
+}
+
 json_t *nk_wire_opened_titled(json_t *obj, const char *title)
 {
 	return obj && title ? nk_json_set(obj, "title", json_string(title)) : obj;

@@ -166,6 +166,7 @@ static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 	struct invitations *inv = sodium_malloc(sizeof(*inv));
 	struct nk_package_frame frame;
 	struct nk_rules rules;
+	int64_t bridge = 0;
 	bool package = false;
 	char id[NK_CASE_ID_MAX], title[NK_TITLE_MAX + 1];
 	enum nk_status rc;
@@ -181,7 +182,9 @@ static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 			     "cases with mediators' tokens as it may this hour (--open-rate)");
 		goto out;
 	}
-	rc = nk_wire_open_from_json(call->body, &rules, &frame, &package, err);
+	rc = nk_wire_open_bridge_take(call->body, &bridge, err);
+	if (rc == NK_OK)
+		rc = nk_wire_open_from_json(call->body, &rules, &frame, &package, err);
 	inv->principals = rc == NK_OK && !package && rules.principals;
 	if (rc == NK_OK)
 		rc = nk_wire_open_title(call->body, title, err);
@@ -190,9 +193,13 @@ static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 						 invite, inv, id, err);
 	else if (rc == NK_OK) {
 		inv->neutrals = rules.neutrals;
-		rc = nk_case_open_titled(&call->env, &rules, title[0] ? title : NULL, invite,
-					 inv, id, err);
+		rc = nk_case_open_bridged(&call->env, &rules, title[0] ? title : NULL, bridge,
+					  invite, inv, id, err);
 	}
+	/* the reply's rules say that a bridge is declared, never its budget */
+	if (rc == NK_OK && !package && bridge)
+		rules.bridge = true;
+	sodium_memzero(&bridge, sizeof(bridge));
 	if (rc == NK_OK) {
 		const char *tokens[NK_ROLE_COUNT];
 

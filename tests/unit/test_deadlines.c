@@ -132,57 +132,8 @@ static void a_lapse_names_no_role(void **state)
 	json_decref(body);
 }
 
-struct fixture {
-	struct nk_server_key *signer;
-	struct nk_store *store;
-	struct nk_case_cache *cache;
-	struct nk_case_env env;
-	struct fake_env fake;
-};
-
-static int setup_with(void **state, bool cache)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (!f || sodium_init() < 0 ||
-	    nk_store_open(&f->store, "mem:", NK_STORE_CREATE, NULL) != NK_OK ||
-	    nk_server_key_generate(&f->signer, NULL) != NK_OK ||
-	    (cache && nk_case_cache_new(&f->cache, 16, NULL) != NK_OK))
-		return -1;
-	f->fake = (struct fake_env){ T0, 0 };
-	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer,
-				       NULL, f->cache };
-	*state = f;
-	return 0;
-}
-
-static int setup(void **state)
-{
-	return setup_with(state, false);
-}
-
-static int setup_cached(void **state)
-{
-	return setup_with(state, true);
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	nk_store_close(f->store);
-	nk_case_cache_free(f->cache);
-	nk_server_key_free(f->signer);
-	free(f);
-	return 0;
-}
-
-static bool count(const char *id, void *arg)
-{
-	(void)id;
-	(*(int *)arg)++;
-	return true;
-}
+#define CASE_FIXTURE_CLOCK T0
+#include "../case_env_fixture.h"
 
 static void open_with(struct fixture *f, int64_t round_time, int64_t deadline,
 		      char id[static NK_CASE_ID_MAX])

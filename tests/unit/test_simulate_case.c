@@ -4,9 +4,9 @@
  * (settled or not, in which round, by what, at what figure) under every rule set a case
  * can hold today: the baseline, plain rounds, hints, the deal-closer, the mediator's
  * proposal, open proposals (each negotiator announcing through nk_case_announce and
- * reading the suggestion from its own briefing) and neutral evaluation (each neutral
- * giving its view, held within the last figures, through its own role). The bridge is
- * not yet a rule of a case. */
+ * reading the suggestion from its own briefing), neutral evaluation (each neutral giving
+ * its view, held within the last figures, through its own role) and the bridge (opened
+ * with the simulated case's budget; each party reads its own sum from its briefing). */
 #include <nakodo/case.h>
 #include <nakodo/keys.h>
 #include <nakodo/simulate.h>
@@ -27,7 +27,8 @@ struct played {
 	bool settled;
 	int rounds;
 	enum nk_deal_kind by;
-	int64_t settlement;
+	int64_t settlement;	/* as the claimant's briefing tells it */
+	int64_t paid;		/* as the payer's */
 };
 
 static struct nk_brief brief;	/* large: kept off the stack */
@@ -79,7 +80,8 @@ static void play_case(const struct nk_case_env *env, enum nk_sim_ruleset set,
 
 	nk_sim_rules(set, &rules);
 	memset(out, 0, sizeof(*out));
-	must(nk_case_open(env, &rules, id, &err), &err, "open");
+	must(nk_case_open_bridged(env, &rules, NULL, set == NK_SIM_BRIDGE ? c->budget : 0, NULL,
+				  NULL, id, &err), &err, "open");
 	for (int t = 1; t <= NK_SIM_ROUNDS; t++) {
 		int64_t figure[2];
 
@@ -105,13 +107,15 @@ static void play_case(const struct nk_case_env *env, enum nk_sim_ruleset set,
 		for (int r = 0; r < 2; r++) {
 			must(nk_case_brief(env, id, (enum nk_role)r, &brief, &err), &err, "brief");
 			eager[r] = eager[r] || brief.rounds[t - 1].hint == 0;
-		}
-		if (brief.settled) {
-			out->settled = true;
+			out->settled = brief.settled;
 			out->by = brief.settled_by;
-			out->settlement = brief.settlement;
-			return;
+			if (r == NK_CLAIMANT)
+				out->settlement = brief.settlement;
+			else
+				out->paid = brief.settlement;
 		}
+		if (out->settled)
+			return;
 	}
 	if (set == NK_SIM_PROPOSAL) {
 		int64_t p = c->mediator_estimate;
@@ -124,7 +128,7 @@ static void play_case(const struct nk_case_env *env, enum nk_sim_ruleset set,
 		out->rounds = NK_SIM_ROUNDS + 1;
 		out->settled = brief.settled;
 		out->by = brief.settled_by;
-		out->settlement = brief.settlement;
+		out->settlement = out->paid = brief.settlement;
 	}
 	if (set == NK_SIM_NEUTRAL) {
 		for (int k = 1; k <= NK_SIM_NEUTRALS; k++) {
@@ -137,7 +141,7 @@ static void play_case(const struct nk_case_env *env, enum nk_sim_ruleset set,
 		out->rounds = NK_SIM_ROUNDS + 1;
 		out->settled = brief.settled;
 		out->by = brief.settled_by;
-		out->settlement = brief.settlement;
+		out->settlement = out->paid = brief.settlement;	/* one figure for both */
 	}
 }
 
@@ -145,10 +149,10 @@ static void same_outcomes(void **state)
 {
 	static const enum nk_sim_ruleset sets[] = { NK_SIM_BASELINE, NK_SIM_PLAIN, NK_SIM_HINTS,
 						    NK_SIM_CLOSER, NK_SIM_PROPOSAL, NK_SIM_OPEN,
-						    NK_SIM_NEUTRAL };
+						    NK_SIM_NEUTRAL, NK_SIM_BRIDGE };
 	struct nk_server_key *signer = NULL;
 	struct fake_env fake = FAKE_ENV_START;
-	int settled = 0, hinted = 0, neutral = 0;
+	int settled = 0, hinted = 0, neutral = 0, bridged = 0;
 
 	(void)state;
 	assert_int_equal(nk_server_key_generate(&signer, NULL), NK_OK);
@@ -184,13 +188,16 @@ static void same_outcomes(void **state)
 				continue;
 			settled++;
 			assert_int_equal(got.settlement, want.received);
-			assert_int_equal(got.settlement, want.paid);
+			assert_int_equal(got.paid, want.paid);
 			if (want.end == NK_SIM_ROUND)
 				assert_int_equal(got.by, want.deal);
 			else if (want.end == NK_SIM_NEUTRAL_END)
 				assert_int_equal(got.by, NK_DEAL_NEUTRAL);
+			else if (want.end == NK_SIM_BRIDGE_END)
+				assert_int_equal(got.by, NK_DEAL_BRIDGE);
 			else
 				assert_int_equal(got.by, NK_DEAL_PROPOSAL);
+			bridged += want.end == NK_SIM_BRIDGE_END;
 			hinted += sets[s] == NK_SIM_HINTS;
 			neutral += want.end == NK_SIM_NEUTRAL_END;
 		}
@@ -199,6 +206,7 @@ static void same_outcomes(void **state)
 	assert_true(settled > CASES);
 	assert_true(hinted > 10);
 	assert_true(neutral > 10);
+	assert_true(bridged > 10);
 	nk_server_key_free(signer);
 }
 

@@ -113,8 +113,8 @@ static void the_opening_carries_the_title_from_version_2(void **state)
 	write_opening(f, "v3", OPENING(", \"v\": 3, \"title\": \"x\""));
 	assert_int_equal(nk_case_brief(&f->env, "v3", NK_PAYER, &b, &err), NK_OK);
 	assert_string_equal(b.title, "x");
-	/* version 4 (improvements, principals, blind, open proposals, neutrals) keeps it too;
-	 * 5 is newer */
+	/* version 4 (improvements, principals, blind, open proposals, neutrals, a bridge) keeps
+	 * it too; 5 is newer */
 	write_opening(f, "v4", OPENING(", \"v\": 4, \"title\": \"x\""));
 	assert_int_equal(nk_case_brief(&f->env, "v4", NK_PAYER, &b, &err), NK_OK);
 	assert_string_equal(b.title, "x");

@@ -3,6 +3,7 @@
 # command, whose exit status, standard output and standard error must equal
 # NAME.expected byte for byte. TAP on stdout. Usage: run.sh NAKODO DIR [--update]
 nakodo=$1 dir=$2 update=$3
+. "$dir/../compare.sh"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0 failed=0
@@ -27,15 +28,7 @@ for args in "$dir"/*.args; do
 		echo "--- stderr"
 		cat "$tmp/err"
 	} >"$tmp/got"
-	if [ "$update" = --update ]; then
-		cp "$tmp/got" "$dir/$name.expected"
-	fi
-	if cmp -s "$tmp/got" "$dir/$name.expected"; then
-		echo "ok $i - $name"
-	else
-		echo "not ok $i - $name"
-		diff -u "$dir/$name.expected" "$tmp/got" | sed 's/^/# /'
-		failed=$((failed + 1))
-	fi
+	sed -i "s/$id/CASE/g" "$tmp/got"
+	golden_compare "$i" "$name" "$tmp/got" "$dir/$name.expected" "$update"
 done
 [ "$failed" -eq 0 ]

@@ -81,6 +81,11 @@ function settlementWords(brief, role) {
     return 'What the settlement told you: the deal-closer extensions bridged the gap between '
       + 'the two figures.';
   }
+  if (s.by === 'bridge') {
+    return 'What the settlement told you: the two figures failed to meet, and the gap was '
+      + `within the bridge's budget, so ${other} lay within that budget of yours; the budget `
+      + 'is told to nobody.';
+  }
   if (s.by === 'proposal') {
     return 'What the settlement told you: only that both accepted the mediator\'s proposal, '
       + 'which is not computed from the figures.';

@@ -213,7 +213,7 @@ function formValues(form) {
   const v = {};
   for (const name of ['kind', 'currency', 'rounds', 'settle', 'band_percent', 'band_amount',
     'grid', 'hints', 'range_low', 'range_high', 'leakage_bits', 'proposals', 'solution',
-    'title', 'round_time', 'round_time_unit', 'deadline']) {
+    'title', 'round_time', 'round_time_unit', 'deadline', 'bridge']) {
     v[name] = f.get(name) ?? '';
   }
   v.monotone = f.get('monotone') !== null;
@@ -264,6 +264,8 @@ async function openCase(ev) {
     return;
   }
   clearErrors(form, summary);
+  // the bridge's budget is not kept on the page once the case holds it sealed
+  form.elements.bridge.value = '';
   const kind = built.rules ? 'figures' : 'package';
   rememberOpened(r.data.case, kind, r.data.tokens.mediator);
   showOpened(r.data, kind);

@@ -69,7 +69,9 @@ export function mount(root, ctx) {
     }
     if (b.settlement && b.settlement.figure !== undefined) {
       const s = b.settlement;
-      pairs.push(['Settlement', `${formatAmount(s.figure, s.currency || b.currency)} (${s.by})`]);
+      pairs.push(['Settlement', s.by === 'bridge'
+        ? `by the bridge, which pays the gap: ${formatAmount(s.figure, s.currency || b.currency)}`
+        : `${formatAmount(s.figure, s.currency || b.currency)} (${s.by})`]);
     }
     if (b.package?.package) {
       pairs.push([`Package proposed in round ${b.package.round}`, packageText(b.package.package)]);

@@ -198,6 +198,14 @@ export function rulesFromForm(v, now = Date.now()) {
   if (roundTime.error) bad('round_time', roundTime.error);
   const deadline = parseDeadline(v.deadline, now);
   if (deadline.error) bad('deadline', deadline.error);
+  // the bridge's budget (doc/toolkit.md): refused in the server's words (nk_bridge_check)
+  const bridge = amount(v.bridge, c, 'the bridge', { allowEmpty: true });
+  if (bridge.error) bad('bridge', bridge.error);
+  else if (bridge.value !== null && bridge.value <= 0n) {
+    bad('bridge', 'a bridge\'s budget must be positive');
+  } else if (bridge.value !== null && !lo.error && !hi.error && bridge.value > high - low) {
+    bad('bridge', 'a bridge\'s budget may not exceed the width of the case\'s range');
+  }
   if (errors.length) return { errors };
   return {
     rules: {
@@ -215,6 +223,7 @@ export function rulesFromForm(v, now = Date.now()) {
       proposals: proposals.value,
       ...(roundTime.value === null ? {} : { round_time: roundTime.value }),
       ...(deadline.value === null ? {} : { deadline: deadline.value }),
+      ...(bridge.value === null ? {} : { bridge: bridge.value }),
     },
   };
 }
@@ -326,7 +335,7 @@ export function inputForField(field) {
     hints: 'hints', currency: 'currency', rounds: 'rounds', settle: 'settle',
     grid: 'grid', proposals: 'proposals', monotone: 'monotone', components: 'components',
     solution: 'solution', range: 'range', title: 'title', round_time: 'round_time',
-    deadline: 'deadline', improvements: 'improvements',
+    deadline: 'deadline', improvements: 'improvements', bridge: 'bridge',
   };
   return map[field] ?? null;
 }
@@ -370,6 +379,10 @@ export function describeRules(rules) {
     if (Number.isSafeInteger(rules.neutrals) && rules.neutrals > 0) {
       out.push(['Neutrals', `${rules.neutrals}: after an impasse each is shown both last `
         + 'figures and gives a fair figure; the party closer to their median settles it']);
+    }
+    if (rules.bridge === true) {
+      out.push(['Bridge', 'yes: a confidential budget pays the gap if the last round\'s '
+        + 'figures fail to meet by no more than it (its amount is told to nobody)']);
     }
   } else {
     out.push(['Components', rules.components.join(', ')]);

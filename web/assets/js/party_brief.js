@@ -76,6 +76,14 @@ export function rulesInWords(brief) {
       'close it; ' +
       'the case then settles at the midpoint. The other side never learns yours otherwise.',
   );
+  if (r.bridge === true) {
+    items.push(
+      'This case has a bridge: a confidential budget, the go-between\'s or a funder\'s, that ' +
+        'pays the gap if the last round\'s figures fail to meet by no more than it. Then the ' +
+        'claimant receives its demand and the payer pays its offer, each told only its own ' +
+        'sum. Nobody is told the budget.',
+    );
+  }
   if (r.proposals > 0) {
     items.push(
       'If the rounds end without a deal, the mediator may propose a figure ' +
@@ -157,6 +165,14 @@ export function historyTable(brief) {
   );
 }
 
+/** A settlement by the bridge, as this role's briefing tells it: its own part only. */
+export function bridgedWords(brief) {
+  const m = formatAmount(brief.settlement.figure, brief.currency);
+  if (brief.role === 'claimant') return `Settled by the bridge: you receive your demand, ${m}.`;
+  if (brief.role === 'payer') return `Settled by the bridge: you pay your offer, ${m}.`;
+  return `Settled by the bridge: the bridge pays the gap, ${m}.`;
+}
+
 export function stateWords(brief) {
   const m = (v) => formatAmount(v, brief.currency);
   const rounds = (brief.rules || brief.frame || {}).rounds;
@@ -164,6 +180,7 @@ export function stateWords(brief) {
     case 'open':
       return `Open: round ${brief.round} of ${rounds}.`;
     case 'settled':
+      if (brief.settlement?.by === 'bridge') return bridgedWords(brief);
       return brief.settlement
         ? `Settled at ${m(brief.settlement.figure)} (${brief.settlement.by}).`
         : 'Settled on a package.';
