@@ -5,7 +5,8 @@
 # role's briefing says (text and JSON), the mediator's log (types, actors and bodies) and
 # the receipt's outcome once the case ended: exactly what each role is told. The case's
 # id, its seed's commitment and its times are written as CASE, SEED and TIME (the clock
-# is the file NAKODO_TEST_CLOCK names, read by nakodo-test, which NAKODO must be). TAP on stdout. Usage: run.sh NAKODO DIR [--update]
+# is the file NAKODO_TEST_CLOCK names, read by nakodo-test, which NAKODO must be). TAP on
+# stdout. Usage: run.sh NAKODO DIR [--update]
 nakodo=$1 dir=$2 update=$3
 . "$dir/../compare.sh"
 tmp=$(mktemp -d) || exit 1
