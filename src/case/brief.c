@@ -193,6 +193,14 @@ static enum nk_status brief_loaded(const struct nk_case_env *env, const struct c
 	role = nk_role_reads(viewer);
 	if ((rc = case_refuse_principal_role(st, viewer, err)) != NK_OK)
 		return rc;
+	/* Until it has joined with its own key, a principal's token is all that stands for
+	 * it, and the case's opener holds that token too (doc/security.md, "A principal"):
+	 * the party's figures are shown only to a principal that has joined, whose key the
+	 * party sees in its own briefing. */
+	if (nk_role_kind(viewer) == NK_ROLE_PRINCIPAL && !st->joined[viewer])
+		return nk_fail(err, NK_EREFUSED, "role", "the %s reads the %s's briefing once it "
+			       "has joined with its own key (nakodo join CASE --as %s --key FILE)",
+			       nk_role_name(viewer), nk_role_name(role), nk_role_name(viewer));
 
 	memset(b, 0, sizeof(*b));
 	memcpy(b->case_id, st->id, sizeof(b->case_id));
