@@ -43,10 +43,13 @@ test('an improvement on a tentative package, accepted by both browser parties', 
   await send(korea.page, 'valuation', file('korea'));
   await korea.page.getByText(/Your valuation for round 1 is in/).waitFor();
   await send(japan.page, 'valuation', file('japan'));
-  for (const p of [korea.page, japan.page]) {
-    await checkNews(p);
+  // the answer to Japan's valuation shows the package; a check for news before it came
+  // could be overtaken by it (the click then finds no button)
+  await japan.page.getByText(/The proposed package/).waitFor();
+  await checkNews(korea.page);
+  await korea.page.getByText(/The proposed package/).waitFor();
+  for (const p of [korea.page, japan.page])
     await p.getByRole('button', { name: 'Accept the package' }).click();
-  }
   for (const p of [korea.page, japan.page]) {
     await checkNews(p);
     try {
@@ -59,6 +62,7 @@ test('an improvement on a tentative package, accepted by both browser parties', 
   await send(korea.page, 'improvement valuation', file('korea'));
   await korea.page.getByText(/Your improvement valuation is in/).first().waitFor();
   await send(japan.page, 'improvement valuation', j2file);
+  await japan.page.getByText('The proposed improvement:').waitFor();
   for (const p of [korea.page, japan.page]) {
     await checkNews(p);
     await p.getByText('The proposed improvement:').waitFor();
