@@ -189,9 +189,10 @@ static enum nk_status brief_loaded(const struct nk_case_env *env, const struct c
 	enum nk_status rc = NK_OK;
 	const enum nk_role viewer = role;
 
-	/* A principal is shown its party's briefing as it is: role becomes the party. */
+	/* A principal is shown its party's briefing as it is: role becomes the party. A
+	 * principal or a neutral the case lacks is refused, as when it acts. */
 	role = nk_role_reads(viewer);
-	if ((rc = case_refuse_principal_role(st, viewer, err)) != NK_OK)
+	if ((rc = case_refuse_absent_role(st, viewer, err)) != NK_OK)
 		return rc;
 	/* Until it has joined with its own key, a principal's token is all that stands for
 	 * it, and the case's opener holds that token too (doc/security.md, "A principal"):

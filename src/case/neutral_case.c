@@ -52,7 +52,15 @@ enum nk_status case_refuse_absent_role(const struct case_state *st, enum nk_role
 	    (st->kind == &case_kind_figures &&
 	     nk_role_neutral_index(role) <= st->fig.rules.neutrals))
 		return NK_OK;
-	return nk_fail(err, NK_EREFUSED, "role", "this case has no %s", nk_role_name(role));
+	if (st->kind != &case_kind_figures)
+		return nk_fail(err, NK_EREFUSED, "role", "a package case has no neutrals, so no %s",
+			       nk_role_name(role));
+	if (st->fig.rules.neutrals == 0)
+		return nk_fail(err, NK_EREFUSED, "role", "this case was opened without neutral "
+			       "evaluation (--neutrals), so it has no %s", nk_role_name(role));
+	return nk_fail(err, NK_EREFUSED, "role", "this case has %d neutral%s; the %s is not one "
+		       "of them", st->fig.rules.neutrals, st->fig.rules.neutrals == 1 ? "" : "s",
+		       nk_role_name(role));
 }
 
 enum nk_status neutral_begin(const struct nk_case_env *env, struct case_state *st,

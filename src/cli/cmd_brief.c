@@ -342,7 +342,10 @@ int cmd_brief(struct cli_ctx *ctx, int argc, char **argv)
 	int c, rc;
 
 	if (cli_wants_help(argc, argv)) {
-		fputs("usage: nakodo brief CASE --as claimant|payer|mediator [--key FILE]\n\n"
+		fputs("usage: nakodo brief CASE --as ROLE [--key FILE]\n\n"
+		      "ROLE: claimant, payer or mediator; in a case with principals\n"
+		      "claimant-principal or payer-principal (its party's briefing, read only); in a\n"
+		      "case with neutral evaluation neutral-1 .. neutral-N.\n"
 		      "What that role may know: the rules, the state, its own figures, what it was told\n"
 		      "each round, what the other side can at most have inferred about it, and the\n"
 		      "settlement when there is one. The mediator's briefing holds no figure of a party.\n"

@@ -12,7 +12,9 @@
 #include <string.h>
 
 static const char join_help[] =
-	"usage: nakodo join CASE --as claimant|payer|mediator --key FILE [--json]\n\n"
+	"usage: nakodo join CASE --as ROLE --key FILE [--json]\n\n"
+	"ROLE: claimant, payer or mediator; claimant-principal or payer-principal in a case\n"
+	"with principals; neutral-1 .. neutral-N in a case with neutral evaluation.\n"
 	"Registers the public identity in the key FILE (made by 'nakodo keygen') as ROLE's\n"
 	"on the case: a 'joined' event holding the Ed25519 and X25519 public keys and a\n"
 	"signature, by the signing key, over the case, the role and both keys. Each role\n"
@@ -22,7 +24,8 @@ static const char join_help[] =
 	"read it to the other side over a channel you trust.\n\n"
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN) the join is signed\n"
 	"here and sent to the server (POST /v1/cases/CASE/join); the token's role must be\n"
-	"ROLE, or the server finds the signature is not for the role it knows you by.\n";
+	"ROLE, or the server finds the signature is not for the role it knows you by; --as\n"
+	"is needed there too, since the join is signed for the role before it is sent.\n";
 
 static void print_joined(struct cli_ctx *ctx, const char *id, enum nk_role role,
 			 const struct nk_identity *identity)

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 static const char receipt_help[] =
-	"usage: nakodo receipt CASE --out FILE [--as claimant|payer|mediator] [--key KEYFILE]\n"
+	"usage: nakodo receipt CASE --out FILE [--as ROLE] [--key KEYFILE]\n"
 	"                      [--server URL --token TOKEN] [--json]\n\n"
 	"Writes the receipt of a case that has ended (settled or closed) to FILE, which must\n"
 	"not exist: the case's closing statement (outcome, number of events, the hash of the\n"
@@ -29,7 +29,8 @@ static const char receipt_help[] =
 	"echo, or read from NAKODO_PASSPHRASE_FILE), which must be the key ROLE registered\n"
 	"on the case with 'nakodo join'. --as may be left out: through a server the token\n"
 	"says the role (given, --as must agree with it), locally the key's registration\n"
-	"does; without --key no role is needed.\n\n"
+	"does; without --key no role is needed. ROLE is any role of the case: claimant,\n"
+	"payer, mediator, and a principal or a neutral where the case has them.\n\n"
 	"Check it anywhere, with public keys alone:\n"
 	"  nakodo verify FILE --server-key $(nakodo server-key)\n\n"
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN) the receipt comes\n"

@@ -67,7 +67,13 @@ nk keygen --out "$TMP/n.key" >/dev/null
 KC=$(lnk case new --currency USD --rounds 1 --proposals 0 --neutrals 2)
 lnk join "$KC" --as neutral-3 --key "$TMP/n.key" >/dev/null
 is "a neutral the case lacks cannot join (exit 1)" "$?" 1
-grep -q 'no neutral-3' "$TMP/err" || not_ok "its error names the role" "$(cat "$TMP/err")"
+grep -q 'the neutral-3 is not one of them' "$TMP/err" ||
+	not_ok "its error names the role" "$(cat "$TMP/err")"
+NC=$(lnk case new --currency USD --rounds 1)
+lnk brief "$NC" --as neutral-1 >/dev/null
+is "a case without neutrals shows no neutral a briefing (exit 1)" "$?" 1
+grep -q 'without neutral evaluation' "$TMP/err" ||
+	not_ok "its error says the case has no neutrals" "$(cat "$TMP/err")"
 lnk join "$KC" --as neutral-2 --key "$TMP/n.key" >/dev/null
 is "neutral-2 joins with its key" "$?" 0
 lnk submit "$KC" --as claimant 1000 >/dev/null
