@@ -36,17 +36,29 @@ static bool disguising(uint32_t cp)
 }
 
 /* Characters that show as nothing, so that two titles that look the same differ, or a
- * title looks empty: zero-width space, word joiner and invisible operators, the byte-order
- * mark, the soft hyphen, the Mongolian vowel separator, the combining grapheme joiner,
- * the Hangul fillers, the interlinear annotation marks and the tag characters. (The
- * zero-width joiner and non-joiner and the variation selectors stay: scripts and emoji
- * need them.) */
+ * title looks empty: the Default_Ignorable_Code_Point characters of Unicode but the
+ * joiners and variation selectors (scripts and emoji need them) - the soft hyphen, the
+ * combining grapheme joiner, the Hangul fillers, the Khmer inherent vowels, the Mongolian
+ * vowel separator, the zero-width space, the word joiner, the invisible operators and the
+ * deprecated format characters, the byte-order mark, U+FFF0..U+FFF8, the interlinear
+ * annotation marks, the shorthand format controls, the musical formatting characters and
+ * the tag characters with the unassigned rest of their plane's block. */
 static bool invisible(uint32_t cp)
 {
-	return cp == 0x00ad || cp == 0x034f || cp == 0x115f || cp == 0x1160 || cp == 0x180e ||
-	       cp == 0x200b || (cp >= 0x2060 && cp <= 0x2064) || cp == 0x3164 ||
-	       cp == 0xfeff || cp == 0xffa0 || (cp >= 0xfff9 && cp <= 0xfffb) ||
-	       (cp >= 0xe0000 && cp <= 0xe007f);
+	return cp == 0x00ad || cp == 0x034f || cp == 0x115f || cp == 0x1160 || cp == 0x17b4 ||
+	       cp == 0x17b5 || cp == 0x180e || cp == 0x200b || (cp >= 0x2060 && cp <= 0x206f) ||
+	       cp == 0x3164 || cp == 0xfeff || cp == 0xffa0 || (cp >= 0xfff0 && cp <= 0xfffb) ||
+	       (cp >= 0x1bca0 && cp <= 0x1bca3) || (cp >= 0x1d173 && cp <= 0x1d17a) ||
+	       (cp >= 0xe0000 && cp <= 0xe00ff) || (cp >= 0xe01f0 && cp <= 0xe0fff);
+}
+
+/* What is taken but shows nothing alone: the joiners, the variation selectors (Mongolian
+ * ones too) and the Braille blank. A title of these and spaces looks empty. */
+static bool blank_mark(uint32_t cp)
+{
+	return cp == 0x200c || cp == 0x200d || (cp >= 0x180b && cp <= 0x180d) || cp == 0x180f ||
+	       (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef) ||
+	       cp == 0x2800;
 }
 
 /* The spaces: a title of nothing else looks empty. */
@@ -82,7 +94,7 @@ static enum nk_status check(const char *text, const char *field, bool strict,
 		if (strict && invisible(cp))
 			return nk_fail(err, NK_EINVAL, field, "a title may not hold invisible "
 				       "characters (U+%04X at byte %zu)", (unsigned)cp, i + 1);
-		seen |= !space(cp);
+		seen |= !space(cp) && !blank_mark(cp);
 	}
 	if (strict && !seen)
 		return nk_fail(err, NK_EINVAL, field, "a title may not be only spaces");

@@ -270,10 +270,17 @@ function disguising(cp) {
 // Characters that show as nothing (src/base/title.c): two titles that look the same
 // could differ, or a title look empty.
 function invisible(cp) {
-  return cp === 0x00ad || cp === 0x034f || cp === 0x115f || cp === 0x1160 || cp === 0x180e
-    || cp === 0x200b || (cp >= 0x2060 && cp <= 0x2064) || cp === 0x3164
-    || cp === 0xfeff || cp === 0xffa0 || (cp >= 0xfff9 && cp <= 0xfffb)
-    || (cp >= 0xe0000 && cp <= 0xe007f);
+  return cp === 0x00ad || cp === 0x034f || cp === 0x115f || cp === 0x1160 || cp === 0x17b4
+    || cp === 0x17b5 || cp === 0x180e || cp === 0x200b || (cp >= 0x2060 && cp <= 0x206f)
+    || cp === 0x3164 || cp === 0xfeff || cp === 0xffa0 || (cp >= 0xfff0 && cp <= 0xfffb)
+    || (cp >= 0x1bca0 && cp <= 0x1bca3) || (cp >= 0x1d173 && cp <= 0x1d17a)
+    || (cp >= 0xe0000 && cp <= 0xe00ff) || (cp >= 0xe01f0 && cp <= 0xe0fff);
+}
+
+// Taken, but nothing alone: joiners, variation selectors, the Braille blank.
+function blankMark(cp) {
+  return cp === 0x200c || cp === 0x200d || (cp >= 0x180b && cp <= 0x180d) || cp === 0x180f
+    || (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef) || cp === 0x2800;
 }
 
 function space(cp) {
@@ -309,7 +316,7 @@ export function parseTitle(text) {
       const hex = cp.toString(16).toUpperCase().padStart(4, '0');
       return { error: `a title may not hold invisible characters (U+${hex} at byte ${at})` };
     }
-    seen ||= !space(cp);
+    seen ||= !space(cp) && !blankMark(cp);
     at += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
   }
   if (!seen) return { error: 'a title may not be only spaces' };
