@@ -21,13 +21,17 @@ enum nk_status nk_case_blind_rules_check(const struct nk_rules *rules, struct nk
 		return nk_fail(err, NK_EINVAL, "settle", "a blind case cannot settle by the random "
 			       "rule: the number of draws the clients exchange would tell the "
 			       "go-between how close the figures are; use midpoint or band");
-	/* From round 2 a side's hint decision is a vector, one entry per earlier round the
-	 * other's figure may repeat (nk_blind_input.allowed); the clients work out round 1's
-	 * only (doc/blind.md, "Not wired yet"). */
-	if (rules->hint_count > 0 && rules->rounds > 1)
-		return nk_fail(err, NK_EINVAL, "hints", "a blind case tells hints in a case of one "
-			       "round only (--rounds 1), or none (--hints none): the later "
-			       "rounds' hint decisions are not computed blind yet");
+	/* From round 2 a side's hint decision is a vector, one entry per round since which
+	 * the other's figure may have been kept (nk_blind_input.allowed), which the circuit
+	 * picks from. Under monotone rules a kept figure is kept in a run, so that entry is
+	 * what the plain round's decision depends on; without them the other's figure may
+	 * come back to any set of earlier figures, and the decision depends on the set. */
+	if (rules->hint_count > 0 && rules->rounds > 1 && !rules->monotone)
+		return nk_fail(err, NK_EINVAL, "hints", "a blind case of more than one round tells "
+			       "hints only under monotone concessions (drop --no-monotone, or use "
+			       "--hints none or --rounds 1): without them the hint decision "
+			       "depends on which earlier figures the other side came back to, "
+			       "which a blind round does not compute");
 	return NK_OK;
 }
 

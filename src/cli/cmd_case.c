@@ -47,7 +47,7 @@ static const char new_help[] =
 	"                      (nakodo submit with --server): the go-between relays messages\n"
 	"                      it cannot read and never holds a figure (doc/blind.md). Both\n"
 	"                      parties join with their keys first; refused: --settle random,\n"
-	"                      and hints with more than one round\n\n"
+	"                      and hints with more than one round under --no-monotone\n\n"
 	"A midpoint settlement tells each side the other's figure to within one grid step;\n"
 	"a coarse --grid or --settle random blunts that.\n\n"
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN; the operator's or a\n"
