@@ -5,8 +5,31 @@
 #include "case/blind_case.h"
 
 #include <nakodo/blind.h>
+#include <nakodo/blind_channel.h>
 #include <nakodo/blind_case.h>
 #include <nakodo/json_build.h>
+
+/* Every frame of a round is padded to the case's largest message, whose garbled tables
+ * grow with the rounds when hints are told (a figure test per earlier round): the relay
+ * must carry it. */
+static enum nk_status blind_frame_check(const struct nk_rules *rules, struct nk_error *err)
+{
+	static const uint8_t sid[NK_BLIND_SESSION_BYTES];
+	struct nk_blind_party *p;
+	enum nk_status rc = nk_blind_new(rules, NK_CLAIMANT, sid, &p, err);
+	size_t frame;
+
+	if (rc != NK_OK)
+		return rc;
+	frame = 1 + nk_blind_message_max(p) + NK_CHANNEL_OVERHEAD;
+	nk_blind_free(p);
+	if (frame > NK_CHANNEL_FRAME_MAX)
+		return nk_fail(err, NK_EINVAL, "rounds", "a blind case of %d rounds with %d hint "
+			       "thresholds needs messages of %zu bytes, over the relay's %u: use "
+			       "fewer rounds or thresholds", rules->rounds, rules->hint_count,
+			       frame, NK_CHANNEL_FRAME_MAX);
+	return NK_OK;
+}
 
 enum nk_status nk_case_blind_rules_check(const struct nk_rules *rules, struct nk_error *err)
 {
@@ -32,7 +55,7 @@ enum nk_status nk_case_blind_rules_check(const struct nk_rules *rules, struct nk
 			       "--hints none or --rounds 1): without them the hint decision "
 			       "depends on which earlier figures the other side came back to, "
 			       "which a blind round does not compute");
-	return NK_OK;
+	return blind_frame_check(rules, err);
 }
 
 json_t *case_event_opened_blind(json_t *body, const struct nk_rules *rules)

@@ -23,6 +23,11 @@ is "--blind with hints over three rounds without monotone concessions is refused
 	"$?" 2
 check "its error names the hints and the reason" \
 	grep -q '^nakodo: hints: a blind case .*monotone' "$TMP/err"
+lnk case new --currency USD --blind --rounds 20 --hints 5,10,15,20,25,30 --range 0:1000 \
+	>/dev/null
+is "--blind with six hint thresholds over twenty rounds is refused (exit 2)" "$?" 2
+check "its error says the messages would not fit the relay" \
+	grep -q "^nakodo: rounds: a blind case of 20 rounds .* over the relay's 131072" "$TMP/err"
 check "a refused opening leaves no case" \
 	bash -c "[ ! -e '$db' ] || [ -z \"\$('$NAKODO' --db '$db' case list 2>/dev/null)\" ]"
 
