@@ -213,6 +213,15 @@ NK_MUST_USE enum nk_status nk_bargain_round(const struct nk_rules *rules, int ro
  * the lower on a tie, or the midpoint rounded down when no multiple lies inside. */
 int64_t nk_bargain_midpoint(const struct nk_rules *rules, int64_t low, int64_t high);
 
+/* The hint decision nk_bargain_round makes for role in round (a no-deal round), worked out
+ * from what that side knows alone, for a blind round (doc/blind.md): own[k - 1] its figure
+ * of round k (1..round), told[k - 1] the band it was told in round k < round (-1: none),
+ * and a hypothesis on the other side's figure: the same in rounds since..round and another
+ * in round since - 1 (since = 0: unlike every earlier one). Under monotone rules a figure
+ * kept is kept in a run, so the hypothesis is exactly what the plain round depends on. */
+bool nk_bargain_hint_allowed(const struct nk_rules *rules, int round, enum nk_role role,
+			     const int64_t *own, const int *told, int since);
+
 /* The size of what a view leaves, in bits: log2(width of the range / width of the
  * interval); an empty interval counts as one point. */
 double nk_bargain_bits(const struct nk_rules *rules, struct nk_interval interval);

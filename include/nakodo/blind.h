@@ -42,13 +42,21 @@ void nk_blind_seed_commitment(const struct nk_blind_party *party,
 
 /* What one side puts into a round. allowed[s] says whether this side may be told the
  * hint band if the round fails, given what it knows, in case the other side's figure
- * is the one it had in round s (s = 0: none of the earlier rounds'); the circuit picks
- * the entry the other's figures make true, which this side never learns. */
+ * has been this round's since round s and not before (s = 0: none of the earlier
+ * rounds'); the circuit picks the entry the other's figures make true (the earliest
+ * round whose figure is this round's), which this side never learns. */
 struct nk_blind_input {
 	int64_t figure;		/* the demand (claimant) or the offer (payer) */
 	int64_t extension;	/* deal-closer, 0 if none */
 	bool allowed[NK_ROUNDS_MAX];
 };
+
+/* Fills in->allowed[0..round-1] for this side's figure in->figure in round (the round
+ * after the last it computed): each entry the plain round's decision under its
+ * hypothesis, from this side's own figures and the bands it was told
+ * (nk_bargain_hint_allowed); all false when the rules tell no hint. */
+void nk_blind_decide(const struct nk_blind_party *party, int round,
+		     struct nk_blind_input *in);
 
 /* Starts round (1-based) with this side's input: the round after the last this party
  * computed. A round that failed or was interrupted may be begun again; one computed may

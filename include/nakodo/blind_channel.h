@@ -24,6 +24,9 @@
 /* A sealed message: a 4-byte length, the message, zeros to the padded size, the tag. */
 #define NK_CHANNEL_OVERHEAD (4 + crypto_secretstream_xchacha20poly1305_ABYTES)
 #define NK_CHANNEL_SAFETY_MAX 48
+/* The most a relayed frame may hold (the server's relay refuses more): a blind case's
+ * rules must keep their largest frame, one kind byte and a sealed message, within it. */
+#define NK_CHANNEL_FRAME_MAX (128u << 10)
 
 struct nk_party_key;
 struct nk_blind_channel;

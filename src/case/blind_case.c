@@ -5,8 +5,31 @@
 #include "case/blind_case.h"
 
 #include <nakodo/blind.h>
+#include <nakodo/blind_channel.h>
 #include <nakodo/blind_case.h>
 #include <nakodo/json_build.h>
+
+/* Every frame of a round is padded to the case's largest message, whose garbled tables
+ * grow with the rounds when hints are told (a figure test per earlier round): the relay
+ * must carry it. */
+static enum nk_status blind_frame_check(const struct nk_rules *rules, struct nk_error *err)
+{
+	static const uint8_t sid[NK_BLIND_SESSION_BYTES];
+	struct nk_blind_party *p;
+	enum nk_status rc = nk_blind_new(rules, NK_CLAIMANT, sid, &p, err);
+	size_t frame;
+
+	if (rc != NK_OK)
+		return rc;
+	frame = 1 + nk_blind_message_max(p) + NK_CHANNEL_OVERHEAD;
+	nk_blind_free(p);
+	if (frame > NK_CHANNEL_FRAME_MAX)
+		return nk_fail(err, NK_EINVAL, "rounds", "a blind case of %d rounds with %d hint "
+			       "thresholds needs messages of %zu bytes, over the relay's %u: use "
+			       "fewer rounds or thresholds", rules->rounds, rules->hint_count,
+			       frame, NK_CHANNEL_FRAME_MAX);
+	return NK_OK;
+}
 
 enum nk_status nk_case_blind_rules_check(const struct nk_rules *rules, struct nk_error *err)
 {
@@ -35,14 +58,18 @@ enum nk_status nk_case_blind_rules_check(const struct nk_rules *rules, struct nk
 		return nk_fail(err, NK_EINVAL, "settle", "a blind case cannot settle by the random "
 			       "rule: the number of draws the clients exchange would tell the "
 			       "go-between how close the figures are; use midpoint or band");
-	/* From round 2 a side's hint decision is a vector, one entry per earlier round the
-	 * other's figure may repeat (nk_blind_input.allowed); the clients work out round 1's
-	 * only (doc/blind.md, "Not wired yet"). */
-	if (rules->hint_count > 0 && rules->rounds > 1)
-		return nk_fail(err, NK_EINVAL, "hints", "a blind case tells hints in a case of one "
-			       "round only (--rounds 1), or none (--hints none): the later "
-			       "rounds' hint decisions are not computed blind yet");
-	return NK_OK;
+	/* From round 2 a side's hint decision is a vector, one entry per round since which
+	 * the other's figure may have been kept (nk_blind_input.allowed), which the circuit
+	 * picks from. Under monotone rules a kept figure is kept in a run, so that entry is
+	 * what the plain round's decision depends on; without them the other's figure may
+	 * come back to any set of earlier figures, and the decision depends on the set. */
+	if (rules->hint_count > 0 && rules->rounds > 1 && !rules->monotone)
+		return nk_fail(err, NK_EINVAL, "hints", "a blind case of more than one round tells "
+			       "hints only under monotone concessions (drop --no-monotone, or use "
+			       "--hints none or --rounds 1): without them the hint decision "
+			       "depends on which earlier figures the other side came back to, "
+			       "which a blind round does not compute");
+	return blind_frame_check(rules, err);
 }
 
 json_t *case_event_opened_blind(json_t *body, const struct nk_rules *rules)

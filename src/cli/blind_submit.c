@@ -228,27 +228,6 @@ static enum nk_status state_save(const struct nk_blind_party *p, const struct nk
 	return rc;
 }
 
-/* May this side be told its hint if the round fails? In a one-round case (the only one
- * a blind case tells hints in) that depends on its own figure alone: the plain engine's
- * answer against the other side's least favourable figure. */
-static bool allowed_alone(const struct nk_rules *r, enum nk_role role, int64_t own)
-{
-	struct nk_round_figures f;
-	struct nk_round_result res;
-	static const uint8_t seed[NK_SEED_BYTES];
-	bool allowed;
-
-	f = role == NK_CLAIMANT ? (struct nk_round_figures){ own, r->range_low, 0, 0 }
-				: (struct nk_round_figures){ r->range_high, own, 0, 0 };
-	if (nk_bargain_round(r, 1, &f, &res, seed, NULL) != NK_OK)
-		return false;
-	allowed = res.deal != NK_NO_DEAL ||
-		  (role == NK_CLAIMANT ? res.claimant.hint : res.payer.hint) >= 0;
-	sodium_memzero(&f, sizeof(f));
-	sodium_memzero(&res, sizeof(res));
-	return allowed;
-}
-
 /* The channel: hellos both ways (the other's checked against its registered key), then
  * the stream headers. Frames left from an earlier run of the other side are skipped
  * until its hello; if it starts over while this side waits for its header (it had read
@@ -530,8 +509,8 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 		rc = CLI_STORAGE;
 		goto out;
 	}
-	if (b->rules.hint_count > 0)
-		in.allowed[0] = allowed_alone(&b->rules, b->role, figure);
+	/* the hint decisions, from what this side knows (its figures and bands told) */
+	nk_blind_decide(p, b->round, &in);
 	if ((rc = channel_open(&x, key, &ch)) != CLI_OK)
 		goto out;
 	w.ch = ch;

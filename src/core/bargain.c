@@ -496,6 +496,46 @@ enum nk_status nk_bargain_round(const struct nk_rules *rules, int round,
 	return NK_OK;
 }
 
+bool nk_bargain_hint_allowed(const struct nk_rules *r, int round, enum nk_role role,
+			     const int64_t *own, const int *told, int since)
+{
+	const struct outcome none = { NK_NO_DEAL, 0, -1 };
+	struct nk_interval learnt[NK_ROUNDS_MAX], prior = { 0, 0 };
+
+	if (r->hint_count <= 0 || round < 1 || round > r->rounds || round > NK_ROUNDS_MAX)
+		return false;
+	/* carried()'s prior, round by round, with the hypothesis in place of the figures:
+	 * the other's figure of round k is the one of round k - 1 exactly for since < k.
+	 * Before since nothing is assumed: only the monotone bound crosses a changed figure,
+	 * and it is the same whatever the other kept then (each bound carried is the
+	 * tightest of all the rounds before it). */
+	for (int k = 1; k <= round; k++) {
+		const struct viewer w = { r, k, role, own[k - 1], 0, NULL };
+
+		prior = (struct nk_interval){ r->range_low, r->range_high };
+		if (k > 1 && r->monotone) {
+			if (role == NK_CLAIMANT)
+				prior.low = learnt[k - 2].low;	/* offers never fall */
+			else
+				prior.high = learnt[k - 2].high;	/* demands never rise */
+		}
+		if (since > 0 && k > since)
+			prior = meet(prior, learnt[k - 2]);
+		if (k == round)
+			break;
+		learnt[k - 1] = view_of(&w, prior, none, told[k - 1]);
+	}
+	/* tell()'s test for a round without a deal */
+	for (int b = 0; b <= r->hint_count; b++) {
+		const struct viewer w = { r, round, role, own[round - 1], 0, NULL };
+		struct nk_interval i = view_of(&w, prior, none, b);
+
+		if (i.low <= i.high && nk_bargain_bits(r, i) > r->leakage_bits + 1e-9)
+			return false;
+	}
+	return true;
+}
+
 enum nk_status nk_bargain_check_draw(const struct nk_rules *rules, int round, enum nk_role role,
 				    int64_t own, int64_t figure, const uint8_t seed[NK_SEED_BYTES],
 				    struct nk_error *err)

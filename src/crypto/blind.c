@@ -167,6 +167,21 @@ enum nk_status nk_blind_draw_seed(const struct nk_blind_party *p,
 	return NK_OK;
 }
 
+void nk_blind_decide(const struct nk_blind_party *p, int round, struct nk_blind_input *in)
+{
+	int64_t own[NK_ROUNDS_MAX];
+
+	memset(in->allowed, 0, sizeof(in->allowed));
+	if (round < 1 || round > p->rules.rounds || round > p->computed + 1)
+		return;
+	memcpy(own, p->figure, sizeof(own));
+	own[round - 1] = in->figure;
+	for (int s = 0; s < round; s++)
+		in->allowed[s] = nk_bargain_hint_allowed(&p->rules, round, p->role, own, p->told,
+							 s);
+	sodium_memzero(own, sizeof(own));
+}
+
 /* --- framing ----------------------------------------------------------------------- */
 
 static void check_of(const struct nk_blind_party *p, const uint8_t *msg, size_t len,

@@ -190,14 +190,15 @@ static void hint_band(struct gc_circuit *c, const struct nk_rules *r, const stru
 	}
 }
 
-/* allowed[s] of the viewer, s the latest earlier round whose figure of the other side is
- * this round's (0 if none). */
+/* allowed[s] of the viewer, s the first round of the run in which the other side's figure
+ * has been this round's (0 if it is new): the earliest s whose figure is this round's,
+ * since under monotone rules a figure kept is kept in a run (nk_bargain_hint_allowed). */
 static uint32_t allowed_now(struct blind_circuit *bc, int round, const struct side *viewer,
 			    int other)
 {
 	uint32_t sel = viewer->allow[0];
 
-	for (int s = 1; s < round; s++) {
+	for (int s = round - 1; s >= 1; s--) {
 		uint32_t same = gc_equal(&bc->c, 64, bc->prev[other][s - 1], bc->fig[other]);
 
 		sel = gc_mux(&bc->c, same, sel, viewer->allow[s]);

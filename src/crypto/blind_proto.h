@@ -45,6 +45,7 @@ struct nk_blind_party {
 	/* figures and their labels of the rounds computed ([round - 1]) */
 	int computed;
 	int64_t figure[NK_ROUNDS_MAX];
+	int told[NK_ROUNDS_MAX];	/* the band this side was told, or -1 */
 	struct gc_label carried[NK_ROUNDS_MAX][2][BLIND_FIG_BITS];
 
 	/* the round under way */

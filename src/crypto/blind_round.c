@@ -320,6 +320,7 @@ static void finish(struct nk_blind_party *p)
 		for (int i = 0; i < BLIND_FIG_BITS; i++)
 			p->carried[p->round - 1][who][i] = p->label[p->bc.fig[who][i]];
 	p->figure[p->round - 1] = p->input.figure;
+	p->told[p->round - 1] = p->outcome.deal == NK_NO_DEAL ? p->outcome.hint : -1;
 	p->computed = p->round;
 	p->done = true;
 	blind_round_clear(p);

@@ -4,6 +4,7 @@
 #ifndef NAKODO_SERVER_IMPL_H
 #define NAKODO_SERVER_IMPL_H
 
+#include <nakodo/blind_channel.h>
 #include <nakodo/case.h>
 #include <nakodo/package_case.h>
 #include <nakodo/server.h>
@@ -351,7 +352,7 @@ char *metrics_render(struct server_metrics *m, struct nk_store_group *group);
  * allow, with room). */
 #define RELAY_CASES 32
 #define RELAY_QUEUE 8
-#define RELAY_MESSAGE_MAX (128u << 10)
+#define RELAY_MESSAGE_MAX NK_CHANNEL_FRAME_MAX
 #define RELAY_DIRECTION_MAX (512u << 10)
 #define RELAY_SEQ_MAX 1000000
 #define RELAY_IDLE_MS (10 * 60 * 1000)

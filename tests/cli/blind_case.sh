@@ -17,9 +17,17 @@ lnk case new --currency USD --blind --settle random >/dev/null
 is "--blind --settle random is refused (exit 2)" "$?" 2
 check "its error names the rule and the reason" \
 	grep -q 'settle: a blind case cannot settle by the random rule.*go-between' "$TMP/err"
-lnk case new --currency USD --blind --rounds 3 --hints 10 --range 0:1000 >/dev/null
-is "--blind with hints over three rounds is refused (exit 2)" "$?" 2
-check "its error names the hints" grep -q '^nakodo: hints: a blind case' "$TMP/err"
+lnk case new --currency USD --blind --rounds 3 --hints 10 --range 0:1000 --no-monotone \
+	>/dev/null
+is "--blind with hints over three rounds without monotone concessions is refused (exit 2)" \
+	"$?" 2
+check "its error names the hints and the reason" \
+	grep -q '^nakodo: hints: a blind case .*monotone' "$TMP/err"
+lnk case new --currency USD --blind --rounds 20 --hints 5,10,15,20,25,30 --range 0:1000 \
+	>/dev/null
+is "--blind with six hint thresholds over twenty rounds is refused (exit 2)" "$?" 2
+check "its error says the messages would not fit the relay" \
+	grep -q "^nakodo: rounds: a blind case of 20 rounds .* over the relay's 131072" "$TMP/err"
 # rules the go-between keeps by holding the figures, which a blind case never gives it
 lnk case new --currency USD --blind --open-proposals >/dev/null
 is "--blind --open-proposals is refused (exit 2)" "$?" 2
@@ -31,6 +39,10 @@ check "a refused opening leaves no case" \
 	bash -c "[ ! -e '$db' ] || [ -z \"\$('$NAKODO' --db '$db' case list 2>/dev/null)\" ]"
 
 # ---- locally ----
+HINTED=$(lnk case new --currency USD --blind --rounds 3 --hints 10 --range 0:1000)
+is "a blind case of three rounds with hints opens (monotone concessions)" "$?" 0
+lnk brief "$HINTED" --as claimant >"$TMP/brief"
+check "its rules say hints and blind" grep -q 'blind' "$TMP/brief"
 CASE=$(lnk case new --currency USD --blind --rounds 1 --hints 10 --range 0:100000)
 is "a blind case of one round with hints opens" "$?" 0
 PLAIN=$(lnk case new --currency USD)

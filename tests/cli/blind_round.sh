@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Blind rounds end to end (issue 16, doc/blind.md): two real `nakodo submit` clients
-# compute each round through a real `nakodo serve`. A three-round case settles; another
+# compute each round through a real `nakodo serve`. A three-round case settles; a
+# four-round case with hints tells each side what a plain case tells it; another
 # reaches impasse and settles on the mediator's proposal; then the server's database
 # files, its WAL and its log are searched for every figure as decimal text, as minor units
 # and as 8-byte little- and big-endian integers: none may be there. A relayed message
@@ -91,6 +92,45 @@ req b "$MT" GET "/v1/cases/$CASE/brief" >/dev/null
 is "both accept the proposal: settled at it" "$(jq -r '.state, .settlement.figure' "$(last)" |
 	tr '\n' ' ')" "settled 6500000 "
 
+# ---- hints over four rounds: each side's hint or withheld hint as in a plain case ----
+# Figures kept from one round to the next make each side's decision turn on what the
+# other kept, which it cannot see (doc/blind.md, "Hint decisions"); the same figures in
+# a plain local case give the hints to expect.
+HRULES=$(echo "$RULES" | jq -c '.rounds = 4 | .hints_bp = [1000, 3000] |
+	.range_high = 10000000 | .leakage_bits = 4.0')
+HD=(90013.37 90013.37 80031.73 80031.73)
+HO=(40017.31 45071.13 45071.13 60013.17)
+blind_case "$HRULES"
+for i in 0 1 2 3; do
+	both "${HD[$i]}" "${HO[$i]}"
+	is "hinted case, round $((i + 1)) ends well" "$CRC $PRC" "0 0"
+	for r in claimant payer; do
+		sed -n 's/^round \([0-9]\): no deal; your hint (yours alone): \(.*\)$/\1:\2/p
+			s/^round \([0-9]\): no deal; a hint was due but withheld.*/\1:withheld/p' \
+			"$TMP/$r.out" >>"$TMP/$r.hints"
+	done
+done
+PDB="$TMP/plain_hints.db"
+PC=$("$NAKODO" --db "$PDB" case new --currency USD --rounds 4 --hints 10,30 --leakage-bits 4 \
+	--range 0:100000 2>/dev/null)
+for i in 0 1 2 3; do
+	"$NAKODO" --db "$PDB" submit "$PC" --as claimant "${HD[$i]}" >/dev/null 2>&1
+	"$NAKODO" --db "$PDB" submit "$PC" --as payer "${HO[$i]}" >/dev/null 2>&1
+done
+for r in claimant payer; do
+	"$NAKODO" --db "$PDB" --json brief "$PC" --as "$r" 2>/dev/null |
+		jq -r '.rounds[] | "\(.round):\(if .hint_withheld then "withheld" else .hint end)"' \
+		>"$TMP/$r.plain"
+	is "the $r's four hints are the plain case's" "$(tr '\n' ' ' <"$TMP/$r.hints")" \
+		"$(tr '\n' ' ' <"$TMP/$r.plain")"
+done
+check "and the comparison covers told and withheld hints" \
+	bash -c "grep -q withheld '$TMP/payer.plain' && grep -qv withheld '$TMP/payer.plain'"
+req log "$MT" GET "/v1/cases/$CASE/log" >/dev/null
+is "the hinted case's log holds no figure: four rounds, no settlement" \
+	"$(jq -c '[.events[] | select(.type == "round") | .body.figure]' "$(last)")" \
+	"[null,null,null,null]"
+
 # ---- altered on the way: the round ends, nothing is recorded, a rerun completes ----
 for how in tamper:4 truncate:4 replay:3; do
 	blind_case "$(echo "$RULES" | jq -c '.rounds = 1')"
@@ -129,7 +169,8 @@ python3 - "$TMP" >"$TMP/found" <<'PY'
 import os, struct, sys
 tmp = sys.argv[1]
 typed = ["91337.13", "51337.31", "83133.71", "61733.13", "73313.77", "75131.37",
-         "88133.17", "41337.71", "87331.19", "43317.13"]
+         "88133.17", "41337.71", "87331.19", "43317.13", "90013.37", "80031.73",
+         "40017.31", "45071.13", "60013.17"]
 needles = []
 for t in typed:
     minor = int(t.replace(".", ""))

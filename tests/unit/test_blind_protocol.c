@@ -30,14 +30,20 @@ static void hint_rules(struct nk_rules *r, enum nk_settle settle)
 	r->leakage_bits = 4;
 }
 
-/* The latest round before `round` whose figure of role is this round's, or 0. */
+/* The first round of the run in which role's figure has been this round's, or 0 (the
+ * entry of the hint decisions the circuit picks: under monotone rules a kept figure is
+ * kept in a run). */
 static int repeated(const struct nk_round_figures *f, int round, enum nk_role role)
 {
-	for (int s = round - 1; s >= 1; s--)
-		if (role == NK_CLAIMANT ? f[s - 1].demand == f[round - 1].demand
-					: f[s - 1].offer == f[round - 1].offer)
-			return s;
-	return 0;
+	int s = 0;
+
+	for (int k = round - 1; k >= 1; k--) {
+		if (role == NK_CLAIMANT ? f[k - 1].demand != f[round - 1].demand
+					: f[k - 1].offer != f[round - 1].offer)
+			break;
+		s = k;
+	}
+	return s;
 }
 
 /* Multi-round cases: demands fall and offers rise, often staying put; the blind round
