@@ -77,6 +77,10 @@ struct nk_rules {
 	/* Blind rounds (doc/blind.md): the parties' clients compute each round between
 	 * themselves; the go-between relays their messages and never takes a figure. */
 	bool blind;
+	/* Principals who clear (doc/toolkit.md, case/authority.c): with principals, each
+	 * party's figure, extension or answer waits as a sealed draft until its principal
+	 * approves it. */
+	bool authority;
 };
 
 #define NK_ROUND_TIME_MIN_MS 60000LL			/* a minute */

@@ -94,6 +94,16 @@ struct nk_brief {
 	int lapsed_round;
 	bool lapse_missed;
 	bool deadline_passed;
+	/* Principals who clear (rules.authority): the party's draft awaiting its principal,
+	 * shown to the party and its principal only. draft_action is NK_ACTION_SUBMIT,
+	 * NK_ACTION_EXTEND or NK_ACTION_ANSWER; draft_amount a figure or extension,
+	 * draft_accept an answer; draft_number the number approve names. */
+	bool draft;
+	int draft_action;		/* enum nk_case_action, declared below */
+	int draft_round;
+	int64_t draft_amount;
+	bool draft_accept;
+	uint64_t draft_number;
 };
 
 /* ---- a request and its signature (nk_case_act, <nakodo/case.h>) ---- */
@@ -115,6 +125,7 @@ enum nk_case_action {
 	NK_ACTION_PACKAGE,	/* a confidential package valuation (package cases) */
 	NK_ACTION_BLIND_OUTCOME,	/* a party's signed outcome of a blind round (envelope:
 					 * its canonical text, doc/blind.md) */
+	NK_ACTION_APPROVE,	/* a principal approves (accept) or rejects its party's draft */
 };
 
 struct nk_package_valuation;	/* <nakodo/package.h> */
@@ -128,6 +139,7 @@ struct nk_case_request {
 	const uint8_t *envelope;	/* send, deposit: the envelope, as sealed */
 	size_t envelope_len;
 	const struct nk_package_valuation *valuation;	/* package: borrowed */
+	uint64_t draft;			/* approve: the number of the draft it clears */
 };
 
 /* ---- a page of a role's inbox (nk_case_inbox) ---- */

@@ -169,9 +169,13 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		CLI_PLURAL(r->proposals));
 	fputs(CLI_BITS_LINE, f);
 	print_deadlines(f, b);
-	if (r->principals)
+	if (r->principals && !r->authority)
 		fputs("principals: each party may have a principal who reads its briefing and "
 		      "may not act\n", f);
+	if (r->authority)
+		fputs("principals with authority: each party's figure, extension or answer takes "
+		      "effect only when its principal approves it\n", f);
+	cli_print_draft(f, b);
 	for (int k = 0; k < NK_ROLE_COUNT; k++) {
 		char sign[NK_KEY_HEX], safety[NK_SAFETY_NUMBER_MAX];
 

@@ -71,6 +71,10 @@ static enum nk_status check_rules(const struct nk_rules *r, bool policy, struct 
 				    r->deadline_ms > NK_DEADLINE_MAX_MS))
 		return nk_fail(err, NK_EINVAL, "deadline",
 			       "the deadline is not a time from the year 2000 to 9999");
+	if (r->authority && (!r->principals || r->blind))
+		return nk_fail(err, NK_EINVAL, "authority", "authority needs principals "
+			       "(--principals) and a case that is not blind: a principal clears "
+			       "its party's figures");
 	return NK_OK;
 }
 
