@@ -39,10 +39,10 @@ static int usage_help(struct cli_ctx *ctx, const char *name, bool approve)
 	fprintf(ctx->out, "usage: %s CASE --as claimant-principal|payer-principal [--key FILE] "
 		"[--draft N]\n\n%s", name, approve ?
 		"The principal approves its party's draft (a figure, an extension or an answer\n"
-		"to the mediator's proposal) in a case opened with --authority: it takes effect\n"
+		"to the mediator's proposal) in a case opened with authority: it takes effect\n"
 		"now, as the party's own, and only then does the other side or the mediator\n"
 		"see anything of it.\n" :
-		"The principal rejects its party's draft in a case opened with --authority: it\n"
+		"The principal rejects its party's draft in a case opened with authority: it\n"
 		"is void and never takes effect; the party may draft again. No one else learns\n"
 		"that there was a draft.\n");
 	fputs("\n  --draft N   clear draft N only (the number the briefing shows), so that a\n"
