@@ -44,6 +44,9 @@ export class ApiError extends Error {
 
 const EMPTY = new Uint8Array(0);
 
+/** Every role a token may hold: the parties, the mediator and their principals. */
+export const ROLES = ['claimant', 'payer', 'mediator', 'claimant-principal', 'payer-principal'];
+
 /** The path of a case's route: /v1/cases/ID/rest. */
 export function casePath(caseId, rest = '') {
   return `/v1/cases/${encodeURIComponent(caseId)}${rest ? `/${rest}` : ''}`;
@@ -115,10 +118,12 @@ export class Api {
     if (this.caseId && 'case' in brief && brief.case !== this.caseId) {
       throw new ApiError({ reason: 'the go-between answered for another case' });
     }
-    if (this.role && brief.role && brief.role !== this.role) {
+    // a principal is shown its party's briefing: it signs as the viewer it names
+    const me = brief.viewer || brief.role;
+    if (this.role && me && me !== this.role) {
       throw new ApiError({ reason: 'the go-between answered for another role' });
     }
-    if (brief.role) this.role = brief.role;
+    if (me) this.role = me;
     if (brief.keys && this.role && brief.keys[this.role]) this.joined = true;
     if (Number.isSafeInteger(brief.last_request) && brief.last_request > this.lastRequest) {
       this.lastRequest = brief.last_request;
@@ -205,7 +210,7 @@ export class Api {
   async rotate() {
     const answer = await this.call('POST', casePath(this.caseId, 'token/rotate'));
     if (!answer || typeof answer.token !== 'string' || !/^[0-9a-f]{64}$/.test(answer.token)
-      || !['claimant', 'payer', 'mediator'].includes(answer.role)
+      || !ROLES.includes(answer.role)
       || (this.caseId && answer.case !== this.caseId)) {
       throw new ApiError({ reason: 'the go-between answered without a new token' });
     }
@@ -279,6 +284,11 @@ export class Api {
 
   close() {
     return this.act('close', 'close', {});
+  }
+
+  /** A principal approves (accept) or rejects its party's draft number draft. */
+  approve(accept, draft) {
+    return this.act('approve', 'approve', { accept: !!accept, draft });
   }
 
   /** Registers key for the token's role: the join statement signed in the browser. */

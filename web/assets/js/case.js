@@ -2,13 +2,14 @@
 // (http://HOST:PORT/case/CASE#token=TOKEN). The token came in the fragment, which no
 // server, proxy or Referer ever sees; it moves into this tab's sessionStorage (per case)
 // and out of the address bar at once. Then the briefing says the role, and the page
-// hands over to the party's view or the mediator's.
-import { Api, ApiError } from './api.js';
+// hands over to the party's view, the mediator's or a principal's (principal.js).
+import { Api, ApiError, ROLES } from './api.js';
 import { ready } from './crypto.js';
 import { el, replace, section } from './ui.js';
 import * as party from './party.js';
 import { joinedKey, keyFileKey, linkKey, roleKey, tokenKey, tradedKey } from './session.js';
 import * as mediator from './mediator_case.js';
+import * as principal from './principal.js';
 
 const TOKEN = /^[0-9a-f]{64}$/;
 const CASE_ID = /^[A-Za-z0-9_-]{1,63}$/;
@@ -19,7 +20,6 @@ export function caseIdOf(pathname) {
   return m && CASE_ID.test(m[1]) ? m[1] : null;
 }
 
-const ROLES = ['claimant', 'payer', 'mediator'];
 
 /**
  * Takes token=… out of the fragment and the address bar, then trades it for a fresh
@@ -124,6 +124,10 @@ async function main() {
       mediator.mount(root, { api, caseId, role: tabRole, brief: null });
       return;
     }
+    if (tabRole.endsWith('-principal')) {
+      principal.mount(root, { api, caseId, role: tabRole, brief: null });
+      return;
+    }
     if (sessionStorage.getItem(keyFileKey(caseId, tabRole))) {
       party.mount(root, { api, caseId, role: tabRole, brief: null });
       return;
@@ -137,7 +141,7 @@ async function main() {
       throw new ApiError({ status: 401, field: 'signature', role: tabRole, reason: '' });
     }
     brief = await api.brief();
-    role = brief.role;
+    role = brief.viewer || brief.role;
   } catch (e) {
     if (e instanceof ApiError && e.needsKey && e.role) {
       role = e.role;
@@ -159,6 +163,7 @@ async function main() {
   }
   const ctx = { api, caseId, role, brief };
   if (role === 'mediator') mediator.mount(root, ctx);
+  else if (role.endsWith('-principal')) principal.mount(root, ctx);
   else party.mount(root, ctx);
 }
 

@@ -1,0 +1,104 @@
+// The page of a principal (claimant-principal, payer-principal; doc/toolkit.md,
+// "Principals"): its party's briefing, read only, as the party sees it; and in a case
+// opened with authority the party's draft awaiting it, with Approve and Reject. A
+// principal acts in no other way, so the page offers nothing else.
+import { formatAmount } from './money.js';
+import { announce, el, replace, section } from './ui.js';
+import { historyTable, rulesInWords, stateWords } from './party_brief.js';
+import { titleLine } from './case_facts.js';
+
+/** The party a principal reads for: 'claimant-principal' -> 'claimant'. */
+export function partyOf(role) {
+  return typeof role === 'string' ? role.replace(/-principal$/, '') : '';
+}
+
+/** The draft in words, as the command prints it, or null when none waits. */
+export function draftWords(brief) {
+  const d = brief && brief.draft;
+  if (!d || typeof d !== 'object') return null;
+  if (d.action === 'answer') {
+    const n = brief.proposal ? brief.proposal.count : '';
+    return `${d.accept ? 'accept' : 'decline'} the mediator's proposal ${n}`.trim();
+  }
+  const what = d.action === 'extension' ? 'deal-closer extension' : 'figure';
+  return `${what} ${formatAmount(d.amount, brief.currency)} for round ${d.round}`;
+}
+
+function draftPanel(ctx, brief, draw) {
+  const words = draftWords(brief);
+  if (!brief.rules || brief.rules.authority !== true) return null;
+  if (!words) {
+    return section('Awaiting your approval', { id: 'draft' },
+      el('p', { text: `No draft of the ${brief.role} awaits your approval.` }));
+  }
+  const status = el('p', { id: 'draft-status', role: 'status' });
+  const clear = async (accept) => {
+    status.textContent = accept ? 'Approving…' : 'Rejecting…';
+    try {
+      const after = await ctx.api.approve(accept, brief.draft.number);
+      const said = accept ? 'Approved: it has taken effect.' : 'Rejected: it will not take effect.';
+      announce(said);
+      draw(after, said);
+    } catch (e) {
+      status.textContent = e.reason || e.message;
+    }
+  };
+  return section(
+    'Awaiting your approval',
+    { id: 'draft' },
+    el('p', { id: 'draft-text', text: `The ${brief.role}'s draft ${brief.draft.number}: ${words}.` }),
+    el('p', {
+      text: 'Nothing of it reaches the other side or the mediator until you approve it; ' +
+        'rejected, it never takes effect and no one else learns there was one.',
+    }),
+    el('button', { type: 'button', text: 'Approve', onclick: () => clear(true) }),
+    ' ',
+    el('button', { type: 'button', text: 'Reject', onclick: () => clear(false) }),
+    status,
+  );
+}
+
+/** Draws the principal's page into root: ctx {api, caseId, role, brief}. */
+export function mount(root, ctx) {
+  const draw = (brief, said = '') => {
+    if (!brief) {
+      replace(
+        root,
+        el('h1', { id: 'case-title', text: `Case ${ctx.caseId}` }),
+        el('p', {
+          class: 'problem',
+          role: 'alert',
+          text: `The ${ctx.role} has joined this case with a key: read the briefing and ` +
+            'clear drafts with the command (nakodo brief, nakodo approve --key FILE).',
+        }),
+      );
+      return;
+    }
+    const items = rulesInWords(brief)
+      .map((t) => t.replace(`You are the ${brief.role}.`, `You read for the ${brief.role}.`))
+      .map((t) => el('li', { text: t }));
+    replace(
+      root,
+      el('h1', { id: 'case-title', text: `Case ${brief.case}` }),
+      titleLine(brief),
+      el('p', {
+        id: 'viewer',
+        text: `You are the ${brief.viewer}: you read the ${brief.role}'s briefing, read ` +
+          'only. You may not submit, answer, send or deposit.',
+      }),
+      el('p', { id: 'state', text: stateWords(brief) }),
+      said ? el('p', { id: 'cleared', role: 'status', text: said }) : '',
+      draftPanel(ctx, brief, draw) || '',
+      section(`The ${brief.role}'s rounds`, { id: 'rounds' }, historyTable(brief)),
+      section('The rules', { id: 'rules' }, el('ul', {}, ...items)),
+      el('button', {
+        type: 'button',
+        text: 'Check for news',
+        onclick: async () => draw(await ctx.api.brief(), 'Up to date.'),
+      }),
+    );
+  };
+  if (ctx.brief) draw(ctx.brief);
+  else if (ctx.api.joined) draw(null);
+  else ctx.api.brief().then((b) => draw(b), (e) => draw(null, e.message));
+}
