@@ -74,6 +74,12 @@ is "  the claimant's briefing shows its figure and no draft" \
 	"$(jq -r '.rounds[0].own_figure, has("draft")' "$TMP/c.json" | tr '\n' ' ')" "6123456 false "
 lnk approve "$CASE" --as claimant-principal --key "$TMP/cp.nkey" >/dev/null
 is "approving again finds no draft (exit 1)" "$?" 1
+lnk extend "$CASE" $(ck) 1,000 >/dev/null
+lnk --json brief "$CASE" --as claimant-principal --key "$TMP/cp.nkey" >"$TMP/cp.json"
+is "an extension is drafted too" "$(jq -c '.draft | [.action, .amount, .number]' "$TMP/cp.json")" \
+	'["extension",100000,2]'
+lnk reject "$CASE" --as claimant-principal --key "$TMP/cp.nkey" >/dev/null
+is "  and its principal rejects it" "$?" 0
 # a rejected draft never takes effect; the payer (unjoined principal) drafts and is rejected
 lnk submit "$CASE" --as payer --key "$TMP/payer.nkey" 70,000 >/dev/null
 lnk reject "$CASE" --as payer-principal >"$TMP/out"
@@ -91,13 +97,17 @@ is "  the case settles at the midpoint" \
 
 # a draft of a round that moved on is void: answers to a proposal
 CASE2=$(lnk case new --currency USD --range 0:100,000 --principals --authority --rounds 1)
-lnk submit "$CASE2" --as claimant 80,000 >/dev/null && lnk approve "$CASE2" --as claimant-principal >/dev/null &&
-	lnk submit "$CASE2" --as payer 10,000 >/dev/null && lnk approve "$CASE2" --as payer-principal >/dev/null
-is "a one-round case reaches impasse through approvals" "$(lnk --json brief "$CASE2" --as mediator | jq -r .state)" impasse
+lnk submit "$CASE2" --as claimant 80,000 >/dev/null &&
+	lnk approve "$CASE2" --as claimant-principal >/dev/null &&
+	lnk submit "$CASE2" --as payer 10,000 >/dev/null &&
+	lnk approve "$CASE2" --as payer-principal >/dev/null
+is "a one-round case reaches impasse through approvals" \
+	"$(lnk --json brief "$CASE2" --as mediator | jq -r .state)" impasse
 lnk propose "$CASE2" 40,000 >/dev/null
 lnk answer "$CASE2" --as claimant accept >/dev/null
 lnk --json brief "$CASE2" --as claimant-principal >"$TMP/cp.json"
-is "an answer is drafted too" "$(jq -c '.draft | [.action, .accept]' "$TMP/cp.json")" '["answer",true]'
+is "an answer is drafted too" \
+	"$(jq -c '.draft | [.action, .accept]' "$TMP/cp.json")" '["answer",true]'
 lnk --json brief "$CASE2" --as mediator >"$TMP/m.json"
 is "  the mediator does not see it answered" "$(jq -c .proposal.answered "$TMP/m.json")" '{"claimant":false,"payer":false}'
 lnk close "$CASE2" >/dev/null
