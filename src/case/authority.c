@@ -187,6 +187,12 @@ static enum nk_status clear(const struct nk_case_env *env, struct case_state *st
 	if (!(st->kind == &case_kind_figures && st->fig.rules.authority))
 		return nk_fail(err, NK_EREFUSED, "authority", "this case was opened without "
 			       "authority (--authority): its principals clear nothing");
+	/* Until it joins with its own key a principal is only its token, which the case's
+	 * opener holds too: the mediator must not clear a party's figure in its name. */
+	if (!st->joined[role])
+		return nk_fail(err, NK_EREFUSED, "role", "the %s clears its party's drafts once it "
+			       "has joined with its own key (nakodo join CASE --as %s --key FILE)",
+			       nk_role_name(role), nk_role_name(role));
 	if ((rc = case_authorise(st, role, req, auth, err)) != NK_OK ||
 	    (rc = draft_get(env, st->id, party, &d, err)) != NK_OK)
 		return rc;

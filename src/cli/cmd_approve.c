@@ -1,6 +1,6 @@
 /* A principal's clearance (doc/toolkit.md, "Principals"): in a case opened with
  * --authority, nakodo approve lets the party's draft figure, extension or answer take
- * effect, and nakodo reject voids it. Both read the principal's briefing first, to show
+ * effect, and nakodo reject voids it; only a principal that joined with its own key. Both read the principal's briefing first, to show
  * what is cleared and to bind the request to that draft's number. */
 #include "backend.h"
 #include "cli.h"
@@ -47,8 +47,9 @@ static int usage_help(struct cli_ctx *ctx, const char *name, bool approve)
 		"that there was a draft.\n");
 	fputs("\n  --draft N   clear draft N only (the number the briefing shows), so that a\n"
 	      "              draft made since it was read is not cleared by mistake\n"
-	      "Once the principal has joined with a key (nakodo join), give --key FILE: the\n"
-	      "request is signed with it. Through a server the token says the role.\n", ctx->out);
+	      "The principal clears only once it has joined with its own key (nakodo join):\n"
+	      "give --key FILE, and the request is signed with it. Through a server the token\n"
+	      "says the role.\n", ctx->out);
 	return CLI_OK;
 }
 

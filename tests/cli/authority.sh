@@ -59,7 +59,7 @@ is "  with its own key (exit 2)" "$?" 2
 lnk approve "$CASE" --as claimant-principal --key "$TMP/cp.nkey" --draft 3 >/dev/null
 is "approving another draft number is refused (exit 1)" "$?" 1
 lnk approve "$CASE" --as payer-principal >/dev/null
-is "the payer's principal has no draft to approve (exit 1)" "$?" 1
+is "the payer's principal, not joined, has no draft to approve (exit 1)" "$?" 1
 lnk approve "$CASE" --as claimant --key "$TMP/claimant.nkey" >/dev/null
 is "a party may not approve its own draft (exit 2)" "$?" 2
 lnk approve "$CASE" --as claimant-principal --key "$TMP/cp.nkey" >"$TMP/out"
@@ -80,16 +80,22 @@ is "an extension is drafted too" "$(jq -c '.draft | [.action, .amount, .number]'
 	'["extension",100000,2]'
 lnk reject "$CASE" --as claimant-principal --key "$TMP/cp.nkey" >/dev/null
 is "  and its principal rejects it" "$?" 0
-# a rejected draft never takes effect; the payer (unjoined principal) drafts and is rejected
+# a principal that has not joined clears nothing: its token, which the case's opener
+# holds too, must not clear a party's figure
 lnk submit "$CASE" --as payer --key "$TMP/payer.nkey" 70,000 >/dev/null
-lnk reject "$CASE" --as payer-principal >"$TMP/out"
-is "the payer's principal rejects its draft" "$?" 0
-is "  nothing was logged" "$(lnk --json brief "$CASE" --as mediator | jq .events)" "$((n0 + 1))"
+lnk reject "$CASE" --as payer-principal >/dev/null
+is "a principal that has not joined may not clear (exit 1)" "$?" 1
+check "  and is told to join with its own key" grep -q 'once it has joined with its own key' "$TMP/err"
+lnk join "$CASE" --as payer-principal --key "$TMP/pp.nkey" >/dev/null
+n1=$(lnk --json brief "$CASE" --as mediator | jq .events)
+lnk reject "$CASE" --as payer-principal --key "$TMP/pp.nkey" >"$TMP/out"
+is "the payer's principal joins and rejects its draft" "$?" 0
+is "  nothing was logged" "$(lnk --json brief "$CASE" --as mediator | jq .events)" "$n1"
 lnk --json brief "$CASE" --as payer --key "$TMP/payer.nkey" >"$TMP/p.json"
 is "  the payer's briefing has no draft and no figure" \
 	"$(jq -r 'has("draft"), .rounds[0].submitted' "$TMP/p.json" | tr '\n' ' ')" "false false "
 lnk submit "$CASE" --as payer --key "$TMP/payer.nkey" 65,000 >/dev/null &&
-	lnk approve "$CASE" --as payer-principal >/dev/null
+	lnk approve "$CASE" --as payer-principal --key "$TMP/pp.nkey" >/dev/null
 is "a new draft, approved, completes the round" "$?" 0
 is "  the case settles at the midpoint" \
 	"$(lnk --json brief "$CASE" --as mediator | jq -r '.state, .settlement.figure' | tr '\n' ' ')" \
@@ -97,21 +103,23 @@ is "  the case settles at the midpoint" \
 
 # a draft of a round that moved on is void: answers to a proposal
 CASE2=$(lnk case new --currency USD --range 0:100,000 --principals --authority --rounds 1)
+lnk join "$CASE2" --as claimant-principal --key "$TMP/cp.nkey" >/dev/null &&
+	lnk join "$CASE2" --as payer-principal --key "$TMP/pp.nkey" >/dev/null
 lnk submit "$CASE2" --as claimant 80,000 >/dev/null &&
-	lnk approve "$CASE2" --as claimant-principal >/dev/null &&
+	lnk approve "$CASE2" --as claimant-principal --key "$TMP/cp.nkey" >/dev/null &&
 	lnk submit "$CASE2" --as payer 10,000 >/dev/null &&
-	lnk approve "$CASE2" --as payer-principal >/dev/null
+	lnk approve "$CASE2" --as payer-principal --key "$TMP/pp.nkey" >/dev/null
 is "a one-round case reaches impasse through approvals" \
 	"$(lnk --json brief "$CASE2" --as mediator | jq -r .state)" impasse
 lnk propose "$CASE2" 40,000 >/dev/null
 lnk answer "$CASE2" --as claimant accept >/dev/null
-lnk --json brief "$CASE2" --as claimant-principal >"$TMP/cp.json"
+lnk --json brief "$CASE2" --as claimant-principal --key "$TMP/cp.nkey" >"$TMP/cp.json"
 is "an answer is drafted too" \
 	"$(jq -c '.draft | [.action, .accept]' "$TMP/cp.json")" '["answer",true]'
 lnk --json brief "$CASE2" --as mediator >"$TMP/m.json"
 is "  the mediator does not see it answered" "$(jq -c .proposal.answered "$TMP/m.json")" '{"claimant":false,"payer":false}'
 lnk close "$CASE2" >/dev/null
-lnk approve "$CASE2" --as claimant-principal >/dev/null
+lnk approve "$CASE2" --as claimant-principal --key "$TMP/cp.nkey" >/dev/null
 is "a draft of a case that has ended cannot be approved (exit 1)" "$?" 1
 
 # ---- through a server ----
@@ -155,9 +163,14 @@ req ov "$OP" GET "/v1/cases/overview" >/dev/null
 is "  the overview still shows the case open in round 1" \
 	"$(jq -r --arg c "$CASE" '.cases[] | select(.case == $c) | .state, .round' "$(last)" | tr '\n' ' ')" \
 	"open 1 "
-rt "$PT" submit "$CASE" 65,000 >/dev/null && rt "$PPT" reject "$CASE" >"$TMP/out"
-is "the payer drafts, its principal rejects through the server" "$?" 0
-is "  nothing logged" "$(events "$CASE" "$MT")" "$((n0 + 1))"
+rt "$PT" submit "$CASE" 65,000 >/dev/null
+is "an unjoined principal's approval is refused through the server (409)" \
+	"$(req a "$PPT" POST "/v1/cases/$CASE/approve" '{"accept":true,"draft":1}')" 409
+rt "$PPT" join "$CASE" --as payer-principal --key "$TMP/pp.nkey" >/dev/null
+n1=$(events "$CASE" "$MT")
+rt "$PPT" reject "$CASE" --key "$TMP/pp.nkey" >"$TMP/out"
+is "the payer's principal joins and rejects through the server" "$?" 0
+is "  nothing logged" "$(events "$CASE" "$MT")" "$n1"
 stop_server
 echo "1..$n"
 exit $((failed > 0))

@@ -1,8 +1,8 @@
 /* Unit tests for principals who clear (case/authority.c): under --authority a party's
  * figure is a sealed draft with no event until its principal approves it; a signed
  * draft request cannot be replayed once it was cleared, nor an approval reused for a
- * later draft; a lapse voids a waiting draft; only a principal clears, and only its own
- * party's draft. */
+ * later draft; a lapse voids a waiting draft; only a principal that joined with its own
+ * key clears, and only its own party's draft. */
 #include "case/case_impl.h"
 #include "../fake_env.h"
 #include <nakodo/ledger.h>
@@ -174,6 +174,26 @@ static void a_lapse_voids_a_waiting_draft(void **state)
 	assert_int_equal(act(f, NK_CLAIMANT, &submit, 2, &err), NK_OK);
 }
 
+/* An unjoined principal is only its token, which the case's opener holds too. */
+static void only_a_joined_principal_clears(void **state)
+{
+	struct fixture *f = *state;
+	const struct nk_case_request approve = { .action = NK_ACTION_APPROVE, .accept = true,
+						 .draft = 1 };
+	struct nk_error err = { 0 };
+	int64_t before;
+
+	assert_int_equal(nk_case_submit(&f->env, f->id, NK_PAYER, 9000, &err), NK_OK);
+	before = events(f);
+	assert_int_equal(nk_case_act(&f->env, f->id, NK_PAYER_PRINCIPAL, &approve, NULL, &err),
+			 NK_EREFUSED);
+	assert_non_null(strstr(err.text, "joined with its own key"));
+	assert_int_equal(events(f), before);
+	join(f, NK_PAYER_PRINCIPAL);
+	assert_int_equal(act(f, NK_PAYER_PRINCIPAL, &approve, 1, &err), NK_OK);
+	assert_int_equal(events(f), before + 2);	/* its join, then the payer's figure */
+}
+
 static void a_refused_figure_is_not_drafted(void **state)
 {
 	struct fixture *f = *state;
@@ -194,6 +214,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(a_cleared_draft_cannot_be_replayed, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_lapse_voids_a_waiting_draft, setup, teardown),
+		cmocka_unit_test_setup_teardown(only_a_joined_principal_clears, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_refused_figure_is_not_drafted, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -286,11 +286,6 @@ export class Api {
     return this.act('close', 'close', {});
   }
 
-  /** A principal approves (accept) or rejects its party's draft number draft. */
-  approve(accept, draft) {
-    return this.act('approve', 'approve', { accept: !!accept, draft });
-  }
-
   /** Registers key for the token's role: the join statement signed in the browser. */
   async join(key, role) {
     await ready();

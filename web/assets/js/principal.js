@@ -1,9 +1,10 @@
 // The page of a principal (claimant-principal, payer-principal; doc/toolkit.md,
 // "Principals"): its party's briefing, read only, as the party sees it; and in a case
-// opened with authority the party's draft awaiting it, with Approve and Reject. A
-// principal acts in no other way, so the page offers nothing else.
+// opened with authority the party's draft awaiting it, and how to clear it. The page
+// offers no action: a principal clears only with its own key, which the page does not
+// open yet.
 import { formatAmount } from './money.js';
-import { announce, el, replace, section } from './ui.js';
+import { el, replace, section } from './ui.js';
 import { historyTable, rulesInWords, stateWords } from './party_brief.js';
 import { titleLine } from './case_facts.js';
 
@@ -24,25 +25,17 @@ export function draftWords(brief) {
   return `${what} ${formatAmount(d.amount, brief.currency)} for round ${d.round}`;
 }
 
-function draftPanel(ctx, brief, draw) {
+// The draft awaiting the principal. Clearing it takes the principal's own key (its
+// token alone, which the case's opener holds too, clears nothing), and this page does
+// not open a principal's key file yet: it says how to clear it with the command.
+function draftPanel(ctx, brief) {
   const words = draftWords(brief);
   if (!brief.rules || brief.rules.authority !== true) return null;
   if (!words) {
     return section('Awaiting your approval', { id: 'draft' },
       el('p', { text: `No draft of the ${brief.role} awaits your approval.` }));
   }
-  const status = el('p', { id: 'draft-status', role: 'status' });
-  const clear = async (accept) => {
-    status.textContent = accept ? 'Approving…' : 'Rejecting…';
-    try {
-      const after = await ctx.api.approve(accept, brief.draft.number);
-      const said = accept ? 'Approved: it has taken effect.' : 'Rejected: it will not take effect.';
-      announce(said);
-      draw(after, said);
-    } catch (e) {
-      status.textContent = e.reason || e.message;
-    }
-  };
+  const me = brief.viewer;
   return section(
     'Awaiting your approval',
     { id: 'draft' },
@@ -51,10 +44,13 @@ function draftPanel(ctx, brief, draw) {
       text: 'Nothing of it reaches the other side or the mediator until you approve it; ' +
         'rejected, it never takes effect and no one else learns there was one.',
     }),
-    el('button', { type: 'button', text: 'Approve', onclick: () => clear(true) }),
-    ' ',
-    el('button', { type: 'button', text: 'Reject', onclick: () => clear(false) }),
-    status,
+    el('p', {
+      id: 'draft-how',
+      text: 'You approve or reject it with your own key, from the command: ' +
+        `nakodo join ${ctx.caseId} --as ${me} --key FILE (once), then ` +
+        `nakodo approve ${ctx.caseId} --key FILE --draft ${brief.draft.number} ` +
+        '(or nakodo reject). This page does not open key files yet.',
+    }),
   );
 }
 
@@ -88,7 +84,7 @@ export function mount(root, ctx) {
       }),
       el('p', { id: 'state', text: stateWords(brief) }),
       said ? el('p', { id: 'cleared', role: 'status', text: said }) : '',
-      draftPanel(ctx, brief, draw) || '',
+      draftPanel(ctx, brief) || '',
       section(`The ${brief.role}'s rounds`, { id: 'rounds' }, historyTable(brief)),
       section('The rules', { id: 'rules' }, el('ul', {}, ...items)),
       el('button', {
