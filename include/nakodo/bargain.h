@@ -95,6 +95,10 @@ struct nk_rules {
 	 * that it exists is a rule every party reads; the budget is sealed apart and never
 	 * in the rules (nk_case_open_bridged). */
 	bool bridge;
+	/* Principals who clear (doc/toolkit.md, case/authority.c): with principals, each
+	 * party's figure, extension or answer waits as a sealed draft until its principal
+	 * approves it. */
+	bool authority;
 };
 
 #define NK_CASE_NEUTRALS_MAX 5	/* the neutral roles neutral-1 .. neutral-5 */

@@ -117,6 +117,16 @@ struct nk_brief {
 	bool own_fair_given;
 	int64_t own_fair;
 	int neutral_rule;
+	/* Principals who clear (rules.authority): the party's draft awaiting its principal,
+	 * shown to the party and its principal only. draft_action is NK_ACTION_SUBMIT,
+	 * NK_ACTION_EXTEND or NK_ACTION_ANSWER; draft_amount a figure or extension,
+	 * draft_accept an answer; draft_number the number approve names. */
+	bool draft;
+	int draft_action;		/* enum nk_case_action, declared below */
+	int draft_round;
+	int64_t draft_amount;
+	bool draft_accept;
+	uint64_t draft_number;
 };
 
 /* ---- a request and its signature (nk_case_act, <nakodo/case.h>) ---- */
@@ -139,6 +149,7 @@ enum nk_case_action {
 	NK_ACTION_BLIND_OUTCOME,	/* a party's signed outcome of a blind round (envelope:
 					 * its canonical text, doc/blind.md) */
 	NK_ACTION_ANNOUNCE,	/* a party's visible proposal (rule open_proposals) */
+	NK_ACTION_APPROVE,	/* a principal approves (accept) or rejects its party's draft */
 };
 
 struct nk_package_valuation;	/* <nakodo/package.h> */
@@ -153,6 +164,7 @@ struct nk_case_request {
 	const uint8_t *envelope;	/* send, deposit: the envelope, as sealed */
 	size_t envelope_len;
 	const struct nk_package_valuation *valuation;	/* package: borrowed */
+	uint64_t draft;			/* approve: the number of the draft it clears */
 };
 
 /* ---- a page of a role's inbox (nk_case_inbox) ---- */

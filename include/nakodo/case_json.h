@@ -11,6 +11,11 @@
 json_t *nk_rules_to_json(const struct nk_rules *rules);
 json_t *nk_brief_to_json(const struct nk_brief *brief);
 
+/* A party's draft awaiting its principal (b->draft), as the member "draft" of o (which
+ * it takes and returns; NULL stays NULL), and read back into b from a briefing. */
+json_t *nk_brief_draft_to_json(json_t *o, const struct nk_brief *b);
+void nk_brief_draft_from_json(const json_t *obj, struct nk_brief *b);
+
 /* Reads back a briefing from nk_brief_to_json's shape into b (zeroed first). From a
  * package case's briefing (it has "kind") only the case, role, state, keys and last
  * request are kept, with b->package set. NK_ECORRUPT (field "server": it is the

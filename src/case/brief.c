@@ -242,6 +242,8 @@ static enum nk_status brief_loaded(const struct nk_case_env *env, const struct c
 	b->token_revokes = st->token_revokes[viewer];
 	b->token_changed_ms = st->token_changed_ms[viewer];
 	b->package = st->kind == &case_kind_package;
+	if (rc == NK_OK && nk_role_is_party(role))	/* a draft awaiting its principal */
+		rc = case_brief_draft(env, st, viewer, b, err);
 	if (rc == NK_OK)
 		*out = *b;
 	sodium_memzero(b, sizeof(*b));

@@ -406,6 +406,10 @@ enum nk_status case_kind_act(const struct nk_case_env *env, const char *id, enum
 		rc = st->kind->act[req->action].check(role, req, err);
 	if (rc == NK_OK)
 		rc = case_authorise(st, role, req, auth, err);
+	if (rc == NK_OK && case_drafts(st, role, req)) {	/* it awaits its principal */
+		rc = case_draft(env, st, role, req, auth, err);
+		goto done;
+	}
 	if (rc == NK_OK)
 		rc = st->kind->act[req->action].run(env, st, role, req, auth, &ended, err);
 	rc = case_finish(env, rc, ended, err);

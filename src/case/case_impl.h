@@ -148,7 +148,7 @@ typedef enum nk_status (*case_action_fn)(const struct nk_case_env *env, struct c
 typedef enum nk_status (*case_check_fn)(enum nk_role role, const struct nk_case_request *req,
 					struct nk_error *err);
 
-#define CASE_ACTIONS (NK_ACTION_ANNOUNCE + 1)
+#define CASE_ACTIONS (NK_ACTION_APPROVE + 1)
 
 /* Where a kind's briefing goes: each kind fills its own form (nk_case_brief_any). */
 struct case_briefs {
@@ -315,5 +315,26 @@ NK_MUST_USE enum nk_status case_refuse_principal_act(enum nk_role role, struct n
 /* Clears the keys viewer's briefing may not list (the other side's principal's). */
 void case_keys_seen(enum nk_role viewer, bool joined[static NK_ROLE_COUNT],
 		    struct nk_identity identity[static NK_ROLE_COUNT]);
+
+/* ---- principals who clear (authority.c) ---- */
+
+/* Does role's request become a draft (a party's figure, extension or answer in a case of
+ * figures opened with authority)? */
+bool case_drafts(const struct case_state *st, enum nk_role role,
+		 const struct nk_case_request *req);
+/* With st loaded by case_load and req authorised: checks req by doing it and rolling
+ * back, then keeps it as role's sealed draft, with no event, in a transaction of its
+ * own, which it ends. */
+NK_MUST_USE enum nk_status case_draft(const struct nk_case_env *env, struct case_state *st,
+				      enum nk_role role, const struct nk_case_request *req,
+				      const struct nk_request_auth *auth, struct nk_error *err);
+/* NK_ACTION_APPROVE: a principal approves (req->accept) or rejects its party's draft
+ * number req->draft; approval does the party's action then. */
+NK_MUST_USE case_request_fn case_approve;
+/* Puts the draft of viewer's party, if one waits, into b (the party's or its
+ * principal's briefing), and numbers the party's next request past its last draft. */
+NK_MUST_USE enum nk_status case_brief_draft(const struct nk_case_env *env,
+					    const struct case_state *st, enum nk_role viewer,
+					    struct nk_brief *b, struct nk_error *err);
 
 #endif

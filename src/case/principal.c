@@ -13,7 +13,8 @@ json_t *case_event_opened_principals(json_t *body, const struct nk_rules *rules)
 	if (!body || !rules->principals)
 		return body;	/* no principals: the bytes such an opening always had */
 	body = nk_json_set(body, "v", json_integer(4));
-	return nk_json_set(body, "principals", json_true());
+	body = nk_json_set(body, "principals", json_true());
+	return rules->authority ? nk_json_set(body, "authority", json_true()) : body;
 }
 
 enum nk_status case_event_opened_principals_decode(const json_t *body, int version,
@@ -21,13 +22,17 @@ enum nk_status case_event_opened_principals_decode(const json_t *body, int versi
 {
 	const json_t *v = json_object_get(body, "principals");
 
+	const json_t *a = json_object_get(body, "authority");
+
 	rules->principals = false;
-	if (version < 4 || !v)
+	rules->authority = false;
+	if (version < 4 || (!v && !a))
 		return NK_OK;
-	if (!json_is_true(v))
+	if (!json_is_true(v) || (a && !json_is_true(a)))
 		return nk_fail(err, NK_ECORRUPT, "log", "the case's log is inconsistent: an opened "
-			       "event without a valid \"principals\"");
+			       "event without a valid \"principals\" or \"authority\"");
 	rules->principals = true;
+	rules->authority = a != NULL;
 	return NK_OK;
 }
 

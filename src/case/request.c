@@ -29,6 +29,7 @@ static const struct {
 	[NK_ACTION_PACKAGE] = { "package", case_kind_act },
 	[NK_ACTION_BLIND_OUTCOME] = { "blind_outcome", case_kind_act },
 	[NK_ACTION_ANNOUNCE] = { "announce", case_kind_act },
+	[NK_ACTION_APPROVE] = { "approve", case_approve },	/* a principal's (authority.c) */
 };
 
 static bool known_action(enum nk_case_action action)
@@ -102,6 +103,9 @@ enum nk_status nk_case_request_body(const struct nk_case_request *req, uint8_t *
 		break;
 	case NK_ACTION_ANSWER:
 		o = json_pack("{s:b}", "accept", req->accept);
+		break;
+	case NK_ACTION_APPROVE:
+		o = json_pack("{s:b, s:I}", "accept", req->accept, "draft", (json_int_t)req->draft);
 		break;
 	case NK_ACTION_CLOSE:
 	case NK_ACTION_WITHDRAW:
@@ -190,7 +194,7 @@ enum nk_status nk_case_act(const struct nk_case_env *env, const char *id, enum n
 		return nk_fail(err, NK_EINVAL, "action", "not an action");
 	if (!nk_role_valid(role))
 		return nk_fail(err, NK_EINVAL, "role", "not a role");
-	if (case_refuse_principal_act(role, err) != NK_OK)
+	if (req->action != NK_ACTION_APPROVE && case_refuse_principal_act(role, err) != NK_OK)
 		return NK_EREFUSED;
 	return actions[req->action].run(env, id, role, req, auth, err);
 }

@@ -200,7 +200,7 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		CLI_PLURAL(r->proposals));
 	fputs(CLI_BITS_LINE, f);
 	print_deadlines(f, b);
-	if (r->principals)
+	if (r->principals && !r->authority)
 		fputs("principals: each party may have a principal who reads its briefing and "
 		      "may not act\n", f);
 	print_open_proposals(f, b);
@@ -208,6 +208,10 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		fprintf(f, "bridge: a confidential budget pays the gap if the last round's figures "
 			"fail to meet by no more than it;\n  then the claimant receives its demand "
 			"and the payer pays its offer (nobody is told the budget)\n");
+	if (r->authority)
+		fputs("principals with authority: each party's figure, extension or answer takes "
+		      "effect only when its principal approves it\n", f);
+	cli_print_draft(f, b);
 	for (int k = 0; k < NK_ROLE_COUNT; k++) {
 		char sign[NK_KEY_HEX], safety[NK_SAFETY_NUMBER_MAX];
 

@@ -26,5 +26,7 @@ void cli_print_ended(FILE *f, const struct nk_brief *b);
 void cli_print_neutral(FILE *f, const struct nk_brief *b);
 /* Renders a briefing for a person. */
 void cli_print_brief(FILE *f, const struct nk_brief *b);
+/* The party's draft awaiting its principal, in one line, when b has one (cmd_approve.c). */
+void cli_print_draft(FILE *f, const struct nk_brief *b);
 
 #endif

@@ -16,7 +16,8 @@ static const char new_help[] =
 	"                       [--hints none|P1,P2,...] [--range LOW:HIGH] [--leakage-bits B]\n"
 	"                       [--proposals N] [--no-monotone] [--title TEXT]\n"
 	"                       [--round-time DURATION] [--deadline TIME] [--principals]\n"
-	"                       [--blind] [--open-proposals] [--neutrals N] [--bridge AMOUNT]\n\n"
+	"                       [--authority] [--blind] [--open-proposals] [--neutrals N]\n"
+	"                       [--bridge AMOUNT]\n\n"
 	"Opens a case and prints its id. The rules are fixed now and never change.\n\n"
 	"  --currency CODE     ISO 4217 code: USD, EUR, GBP, JPY, KRW, ... (required)\n"
 	"  --rounds N          at most N rounds of figures, 1..50 (default 3)\n"
@@ -45,6 +46,10 @@ static const char new_help[] =
 	"                      payer-principal): a role with its own token and key that\n"
 	"                      reads its party's briefing as it is and may not act; both\n"
 	"                      sides are told the case allows principals\n"
+	"  --authority         with --principals: each party's figure, extension or answer\n"
+	"                      waits as a sealed draft, seen by the party and its principal\n"
+	"                      only, until the principal approves it (nakodo approve; nakodo\n"
+	"                      reject voids it); a round that lapses voids a waiting draft\n"
 	"  --blind             the parties' own clients compute each round between themselves\n"
 	"                      (nakodo submit with --server): the go-between relays messages\n"
 	"                      it cannot read and never holds a figure (doc/blind.md). Both\n"
@@ -108,6 +113,7 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 		{ "open-proposals", no_argument, NULL, 'o' },
 		{ "neutrals", required_argument, NULL, 'N' },
 		{ "bridge", required_argument, NULL, 'Y' },
+		{ "authority", no_argument, NULL, 'A' },
 		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct cli_backend be = { .create = true };
@@ -156,6 +162,7 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 	rules.monotone = !text['m'];
 	rules.principals = text['P'] != NULL;
 	rules.open_proposals = text['o'] != NULL;
+	rules.authority = text['A'] != NULL;
 	if ((text['s'] && nk_rules_parse_settle(&rules, text['s'], &err) != NK_OK) ||
 	    (text['R'] && nk_rules_parse_range(&rules, text['R'], &err) != NK_OK) ||
 	    (text['h'] && nk_rules_parse_hints(&rules, text['h'], &err) != NK_OK) ||

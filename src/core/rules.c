@@ -74,6 +74,10 @@ static enum nk_status check_rules(const struct nk_rules *r, bool policy, struct 
 	if (r->neutrals < 0 || r->neutrals > NK_CASE_NEUTRALS_MAX)
 		return nk_fail(err, NK_EINVAL, "neutrals", "between 0 and %d neutrals",
 			       NK_CASE_NEUTRALS_MAX);
+	if (r->authority && (!r->principals || r->blind))
+		return nk_fail(err, NK_EINVAL, "authority", "authority needs principals "
+			       "(--principals) and a case that is not blind: a principal clears "
+			       "its party's figures");
 	return NK_OK;
 }
 

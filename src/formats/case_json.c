@@ -42,6 +42,8 @@ json_t *nk_rules_to_json(const struct nk_rules *r)
 	}
 	if (obj && r->principals)	/* likewise only when declared */
 		obj = nk_json_set(obj, "principals", json_true());
+	if (obj && r->authority)	/* likewise only when declared */
+		obj = nk_json_set(obj, "authority", json_true());
 	if (obj && r->blind)	/* likewise only when blind */
 		obj = nk_json_set(obj, "blind", json_true());
 	if (obj && r->open_proposals)	/* likewise only when declared */
@@ -77,7 +79,7 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 		"currency", "rounds", "monotone", "settle", "band_bp", "band_amount", "grid",
 		"hints_bp", "range_low", "range_high", "leakage_bits", "proposals",
 		"round_time", "deadline", "principals", "blind",	/* optional: from here on */
-		"open_proposals", "neutrals", "bridge",
+		"open_proposals", "neutrals", "bridge", "authority",
 	};
 	const size_t required = 12;	/* the members before "round_time" */
 	struct nk_rules r;
@@ -166,6 +168,10 @@ enum nk_status nk_rules_from_json(const json_t *obj, struct nk_rules *out, struc
 	if (v && !json_is_boolean(v))
 		return nk_fail(err, NK_EINVAL, "blind", "must be true or false");
 	r.blind = json_is_true(v);
+	v = json_object_get(obj, "authority");
+	if (v && !json_is_boolean(v))
+		return nk_fail(err, NK_EINVAL, "authority", "must be true or false");
+	r.authority = json_is_true(v);
 	/* A blind case's rules are checked where it is opened (nk_case_blind_rules_check,
 	 * in the case layer, which knows what the parties' computation can keep). */
 	v = json_object_get(obj, "open_proposals");
@@ -441,5 +447,5 @@ json_t *nk_brief_to_json(const struct nk_brief *b)
 		o = nk_json_set(o, "keys", keys);
 	else if (nk_keys_any(b->joined))
 		o = nk_json_set(o, "keys", NULL);	/* out of memory: no briefing at all */
-	return traffic_to_json(b, o);
+	return traffic_to_json(b, nk_brief_draft_to_json(o, b));
 }

@@ -49,6 +49,10 @@ json_t *nk_request_to_json(const struct nk_case_request *req, const struct nk_re
 	case NK_ACTION_ANSWER:
 		body = nk_json_set(body, "accept", json_boolean(req->accept));
 		break;
+	case NK_ACTION_APPROVE:
+		body = nk_json_set(body, "accept", json_boolean(req->accept));
+		body = nk_json_set(body, "draft", json_integer((json_int_t)req->draft));
+		break;
 	case NK_ACTION_SEND:
 	case NK_ACTION_DEPOSIT:
 	case NK_ACTION_BLIND_OUTCOME:
@@ -161,8 +165,15 @@ enum nk_status nk_request_from_json(const json_t *body, enum nk_case_action acti
 	if (action == NK_ACTION_SUBMIT || action == NK_ACTION_EXTEND || action == NK_ACTION_PROPOSE ||
 	    action == NK_ACTION_ANNOUNCE)
 		got.amount = json_integer_value(json_object_get(body, "amount"));
-	if (action == NK_ACTION_ANSWER)
+	if (action == NK_ACTION_ANSWER || action == NK_ACTION_APPROVE)
 		got.accept = json_is_true(json_object_get(body, "accept"));
+	if (action == NK_ACTION_APPROVE) {
+		json_int_t n = json_integer_value(json_object_get(body, "draft"));
+
+		if (n < 1)
+			return nk_fail(err, NK_EINVAL, "draft", "a draft's number is 1 to 2^63-1");
+		got.draft = (uint64_t)n;
+	}
 	*req = got;
 	sodium_memzero(&got, sizeof(got));
 	return NK_OK;

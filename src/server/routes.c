@@ -29,6 +29,10 @@ static const struct field_spec submit_fields[] = {
 static const struct field_spec answer_fields[] = {
 	{ "accept", FIELD_BOOL, true }, SIGNED_FIELDS, { NULL, FIELD_INT, false },
 };
+static const struct field_spec approve_fields[] = {
+	{ "accept", FIELD_BOOL, true }, { "draft", FIELD_INT, true }, SIGNED_FIELDS,
+	{ NULL, FIELD_INT, false },
+};
 static const struct field_spec envelope_fields[] = {
 	{ "envelope", FIELD_STRING, true }, SIGNED_FIELDS, { NULL, FIELD_INT, false },
 };
@@ -314,6 +318,12 @@ static enum nk_status h_answer(struct route_call *call, struct nk_error *err)
 	return act(call, NK_ACTION_ANSWER, caller_role(call), err);
 }
 
+/* A principal's approval or rejection of its party's draft (doc/toolkit.md). */
+static enum nk_status h_approve(struct route_call *call, struct nk_error *err)
+{
+	return act(call, NK_ACTION_APPROVE, caller_role(call), err);
+}
+
 /* A party's signed outcome of a blind round (doc/blind.md, "The outcome"). */
 static enum nk_status h_blind_outcome(struct route_call *call, struct nk_error *err)
 {
@@ -544,6 +554,7 @@ const struct route server_routes[] = {
 	{ "POST", "/v1/cases/{id}/proposals", ACCESS_MEDIATOR, amount_fields, h_propose, false },
 	{ "POST", "/v1/cases/{id}/answers", PARTIES, answer_fields, h_answer, false },
 	{ "POST", "/v1/cases/{id}/close", ACCESS_MEDIATOR, signed_fields, h_close, false },
+	{ "POST", "/v1/cases/{id}/approve", PRINCIPALS, approve_fields, h_approve, false },
 	{ "POST", "/v1/cases/{id}/join", PARTIES | PRINCIPALS | ACCESS_MEDIATOR | ACCESS_NEUTRAL,
 	  join_fields, h_join, true },
 	{ "GET", "/v1/cases/{id}/brief", PARTIES | PRINCIPALS | ACCESS_MEDIATOR | ACCESS_NEUTRAL,

@@ -4,7 +4,9 @@
 # receipt, and rotate its own token; nothing else), another case's principal, a revoked
 # principal's token stopping at once, and a leak hunt: a party's figure reaches that
 # party and its own principal only, never the other side or the other side's principal,
-# and the database holds no figure in clear.
+# and the database holds no figure in clear. Under --authority: only a principal approves,
+# and a drafted figure moves nothing the mediator or the operator reads and reaches the
+# drafting party and its principal only.
 set -u
 . "$(dirname "$0")/../server/lib.sh"
 
@@ -42,6 +44,7 @@ matrix=(
 	"GET /v1/cases/{id}/messages|-|403 403 403"
 	"POST /v1/cases/{id}/deposit|{\"envelope\":\"AAAA\"}|403 403 403"
 	"DELETE /v1/cases/{id}/deposit|{}|403 403 403"
+	"POST /v1/cases/{id}/approve|{\"accept\":true,\"draft\":1}|409 409 403"
 )
 for row in "${matrix[@]}"; do
 	IFS='|' read -r route body want <<<"$row"
@@ -98,16 +101,48 @@ for who in claimant_own:$CPT claimant_own:$CT payer_own:$PPT payer_own:$PT; do
 done
 lreq operator "$OP" GET /metrics
 lreq operator "$OP" GET /v1/cases/overview
+
+# ---- authority: a drafted figure reaches its party and its principal only ----
+A_RULES=$(jq -c '. + {principals: true, authority: true}' <<<"$RULES")
+new_case "$A_RULES"; CPT=$(jq -r '.tokens["claimant-principal"]' "$(last)")
+PPT=$(jq -r '.tokens["payer-principal"]' "$(last)")
+for tok in CT PT MT OP; do
+	is "only a principal may approve: the ${tok} token gets 403" \
+		"$(req a "${!tok}" POST "/v1/cases/$CASE/approve" '{"accept":true,"draft":1}')" 403
+done
+D2=48151623
+cases_metrics() { req m "$OP" GET /metrics >/dev/null; grep '^nakodo_cases{' "$(last)"; }
+req ov "$OP" GET /v1/cases/overview >/dev/null; ov0=$(jq -c .cases "$(last)")
+m0=$(cases_metrics); n0=$(events "$CASE" "$MT")
+req ml "$MT" GET "/v1/cases/$CASE/log" >/dev/null; log0=$(jq -c .events "$(last)")
+lreq claimant_own "$CT" POST "/v1/cases/$CASE/figures" "{\"amount\":$D2}"
+is "a drafted figure moves nothing the mediator reads: its log" \
+	"$(req ml "$MT" GET "/v1/cases/$CASE/log" >/dev/null; jq -c .events "$(last)")" "$log0"
+req ov "$OP" GET /v1/cases/overview >/dev/null
+is "  nor the operator's overview (changed_ms included)" "$(jq -c .cases "$(last)")" "$ov0"
+is "  nor the cases counted by state in /metrics" "$(cases_metrics)" "$m0"
+for who in claimant_own:$CT claimant_own:$CPT payer_own:$PT payer_own:$PPT mediator:$MT; do
+	lreq "${who%%:*}" "${who#*:}" GET "/v1/cases/$CASE/brief"
+	lcli "${who%%:*}" "${who#*:}" brief "$CASE"
+done
+lreq mediator "$MT" GET "/v1/cases/$CASE/log"
+lreq operator "$OP" GET /metrics
+lreq operator "$OP" GET /v1/cases/overview
+lreq payer_own "$PPT" POST "/v1/cases/$CASE/approve" '{"accept":true,"draft":1}'
+check "the claimant's principal is shown the draft" \
+	bash -c "grep -qF '$(money $D2)' <(cat '$LEAK'/claimant_own.cli.*)"
+lreq claimant_own "$CPT" POST "/v1/cases/$CASE/approve" '{"accept":false,"draft":1}'
+is "  its principal rejects it: nothing logged" "$(events "$CASE" "$MT")" "$n0"
 stop_server
 cp "$TMP/server.log" "$LEAK/server.log"
 is "leak hunt with principals: no figure outside its own side's answers" \
-	"$(leaks_in "$LEAK" claimant:$D1 payer:$O1)" ""
+	"$(leaks_in "$LEAK" claimant:$D1 payer:$O1 claimant:$D2)" ""
 check "  the claimant's figure does reach its principal, in words too" \
 	bash -c "grep -qF '$(money $D1)' <(cat '$LEAK'/claimant_own.cli.*)"
 db_file=${DB#sqlite:}
 if [ -f "$db_file" ]; then
 	check "the database holds neither figure in clear" \
-		bash -c "! grep -aqE '$D1|$O1' '$db_file'"
+		bash -c "! grep -aqE '$D1|$O1|$D2' '$db_file'"
 fi
 echo "1..$n"
 exit $((failed > 0))

@@ -76,6 +76,7 @@ done
 expect "roles after --as" "claimant payer mediator claimant-principal payer-principal neutral-1 neutral-2 neutral-3 neutral-4 neutral-5" \
 	nakodo brief X --as ""
 expect "no principal sends" "claimant payer mediator" nakodo send X --as ""
+expect "only principals approve" "claimant-principal payer-principal" nakodo approve X --as ""
 expect "roles after --to" "claimant payer mediator" nakodo send X --to ""
 expect "a role from its start" "mediator" nakodo brief X --as me
 expect "a party's own step takes a party's role" "claimant payer" nakodo extend X --as ""

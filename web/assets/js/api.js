@@ -44,6 +44,12 @@ export class ApiError extends Error {
 
 const EMPTY = new Uint8Array(0);
 
+/** Every role a token may hold: the parties, the mediator and their principals. */
+// neutral-1 .. neutral-5 only in a case with neutral evaluation, the principals only in a
+// case with principals (doc/toolkit.md)
+export const ROLES = ['claimant', 'payer', 'mediator', 'claimant-principal', 'payer-principal',
+  'neutral-1', 'neutral-2', 'neutral-3', 'neutral-4', 'neutral-5'];
+
 /** The path of a case's route: /v1/cases/ID/rest. */
 export function casePath(caseId, rest = '') {
   return `/v1/cases/${encodeURIComponent(caseId)}${rest ? `/${rest}` : ''}`;
@@ -115,10 +121,12 @@ export class Api {
     if (this.caseId && 'case' in brief && brief.case !== this.caseId) {
       throw new ApiError({ reason: 'the go-between answered for another case' });
     }
-    if (this.role && brief.role && brief.role !== this.role) {
+    // a principal is shown its party's briefing: it signs as the viewer it names
+    const me = brief.viewer || brief.role;
+    if (this.role && me && me !== this.role) {
       throw new ApiError({ reason: 'the go-between answered for another role' });
     }
-    if (brief.role) this.role = brief.role;
+    if (me) this.role = me;
     if (brief.keys && this.role && brief.keys[this.role]) this.joined = true;
     if (Number.isSafeInteger(brief.last_request) && brief.last_request > this.lastRequest) {
       this.lastRequest = brief.last_request;
@@ -205,7 +213,7 @@ export class Api {
   async rotate() {
     const answer = await this.call('POST', casePath(this.caseId, 'token/rotate'));
     if (!answer || typeof answer.token !== 'string' || !/^[0-9a-f]{64}$/.test(answer.token)
-      || !/^(claimant|payer|mediator|neutral-[1-5])$/.test(answer.role)
+      || !ROLES.includes(answer.role)
       || (this.caseId && answer.case !== this.caseId)) {
       throw new ApiError({ reason: 'the go-between answered without a new token' });
     }

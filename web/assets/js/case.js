@@ -2,14 +2,15 @@
 // (http://HOST:PORT/case/CASE#token=TOKEN). The token came in the fragment, which no
 // server, proxy or Referer ever sees; it moves into this tab's sessionStorage (per case)
 // and out of the address bar at once. Then the briefing says the role, and the page
-// hands over to the party's view or the mediator's.
-import { Api, ApiError } from './api.js';
+// hands over to the party's view, the mediator's or a principal's (principal.js).
+import { Api, ApiError, ROLES } from './api.js';
 import { ready } from './crypto.js';
 import { el, replace, section } from './ui.js';
 import * as party from './party.js';
 import { joinedKey, keyFileKey, linkKey, roleKey, tokenKey, tradedKey } from './session.js';
 import * as mediator from './mediator_case.js';
 import * as neutral from './neutral.js';
+import * as principal from './principal.js';
 
 const TOKEN = /^[0-9a-f]{64}$/;
 const CASE_ID = /^[A-Za-z0-9_-]{1,63}$/;
@@ -20,9 +21,6 @@ export function caseIdOf(pathname) {
   return m && CASE_ID.test(m[1]) ? m[1] : null;
 }
 
-// neutral-1 .. neutral-5 only in a case with neutral evaluation (doc/toolkit.md)
-const ROLES = ['claimant', 'payer', 'mediator', 'neutral-1', 'neutral-2', 'neutral-3',
-  'neutral-4', 'neutral-5'];
 
 /**
  * Takes token=… out of the fragment and the address bar, then trades it for a fresh
@@ -127,6 +125,10 @@ async function main() {
       mediator.mount(root, { api, caseId, role: tabRole, brief: null });
       return;
     }
+    if (tabRole.endsWith('-principal')) {
+      principal.mount(root, { api, caseId, role: tabRole, brief: null });
+      return;
+    }
     if (sessionStorage.getItem(keyFileKey(caseId, tabRole))) {
       party.mount(root, { api, caseId, role: tabRole, brief: null });
       return;
@@ -140,7 +142,7 @@ async function main() {
       throw new ApiError({ status: 401, field: 'signature', role: tabRole, reason: '' });
     }
     brief = await api.brief();
-    role = brief.role;
+    role = brief.viewer || brief.role;
   } catch (e) {
     if (e instanceof ApiError && e.needsKey && e.role) {
       role = e.role;
@@ -155,6 +157,12 @@ async function main() {
           'new one. Ask the mediator for a new invitation link.',
       );
       return;
+    } else if (e instanceof ApiError && e.field === 'role' && tabRole
+      && tabRole.endsWith('-principal')) {
+      // a principal that has not joined with its key reads nothing (doc/security.md)
+      principal.mount(root, { api, caseId, role: tabRole, brief: null,
+        refused: e.reason || e.message });
+      return;
     } else {
       fail(root, 'The case could not be opened', e.reason || e.message);
       return;
@@ -163,6 +171,7 @@ async function main() {
   const ctx = { api, caseId, role, brief };
   if (role === 'mediator') mediator.mount(root, ctx);
   else if (/^neutral-/.test(role)) neutral.mount(root, ctx);
+  else if (role.endsWith('-principal')) principal.mount(root, ctx);
   else party.mount(root, ctx);
 }
 

@@ -1,0 +1,173 @@
+/* A principal's clearance (doc/toolkit.md, "Principals"): in a case opened with
+ * --authority, nakodo approve lets the party's draft figure, extension or answer take
+ * effect, and nakodo reject voids it; only a principal that joined with its own key. Both read the principal's briefing first, to show
+ * what is cleared and to bind the request to that draft's number. */
+#include "backend.h"
+#include "cli.h"
+#include "cmd_brief.h"
+#include "remote.h"
+#include "signed.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_print_draft(FILE *f, const struct nk_brief *b)
+{
+	char amount[CLI_AMOUNT_MAX];
+
+	if (!b->draft)
+		return;
+	fprintf(f, "draft %llu awaiting the %s-principal's approval: ",
+		(unsigned long long)b->draft_number, nk_role_name(b->role));
+	if (b->draft_action == NK_ACTION_ANSWER) {
+		fprintf(f, "%s proposal %d\n", b->draft_accept ? "accept" : "decline",
+			b->proposals);
+		return;
+	}
+	cli_format_amount(b->rules.currency, b->draft_amount, amount);
+	fprintf(f, "%s %s for round %d\n",
+		b->draft_action == NK_ACTION_EXTEND ? "deal-closer extension" : "figure", amount,
+		b->draft_round);
+	sodium_memzero(amount, sizeof(amount));
+}
+
+static int usage_help(struct cli_ctx *ctx, const char *name, bool approve)
+{
+	fprintf(ctx->out, "usage: %s CASE --as claimant-principal|payer-principal [--key FILE] "
+		"[--draft N]\n\n%s", name, approve ?
+		"The principal approves its party's draft (a figure, an extension or an answer\n"
+		"to the mediator's proposal) in a case opened with authority: it takes effect\n"
+		"now, as the party's own, and only then does the other side or the mediator\n"
+		"see anything of it.\n" :
+		"The principal rejects its party's draft in a case opened with authority: it\n"
+		"is void and never takes effect; the party may draft again. No one else learns\n"
+		"that there was a draft.\n");
+	fputs("\n  --draft N   clear draft N only (the number the briefing shows), so that a\n"
+	      "              draft made since it was read is not cleared by mistake\n"
+	      "The principal clears only once it has joined with its own key (nakodo join):\n"
+	      "give --key FILE, and the request is signed with it. Through a server the token\n"
+	      "says the role.\n", ctx->out);
+	return CLI_OK;
+}
+
+static int run(struct cli_ctx *ctx, bool approve, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "as", required_argument, NULL, 'a' }, { "key", required_argument, NULL, 'k' },
+		{ "draft", required_argument, NULL, 'd' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
+	};
+	const char *name = approve ? "nakodo approve" : "nakodo reject";
+	const char *as = NULL, *id = NULL, *key_path = NULL;
+	struct cli_backend be = { 0 };
+	struct nk_party_key *key = NULL;
+	struct nk_case_request req = { .action = NK_ACTION_APPROVE, .accept = approve };
+	struct nk_request_auth auth;
+	const struct nk_request_auth *signed_by = NULL;
+	struct nk_brief *b = NULL;
+	struct nk_error err = { 0 };
+	enum nk_role role = NK_CLAIMANT_PRINCIPAL;
+	uint64_t draft = 0;
+	json_t *answer = NULL;
+	int c, rc;
+
+	if (cli_wants_help(argc, argv))
+		return usage_help(ctx, name, approve);
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
+		if (c == 1 && !id) {
+			id = optarg;
+		} else if (c == 'a') {
+			as = optarg;
+		} else if (c == 'k') {
+			key_path = optarg;
+		} else if (c == 'd') {
+			char *end;
+			unsigned long long n = strtoull(optarg, &end, 10);
+
+			if (*end || end == optarg || optarg[0] == '-' || n < 1 || n > INT64_MAX)
+				return cli_usage_error(ctx, name, "--draft: a draft's number, 1 or more");
+			draft = n;
+		} else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN) {
+			remote_option(&be.remote, c, optarg);
+		} else {
+			return cli_usage_error(ctx, name, c == 1 ? "too many arguments" :
+					       "unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (!id || optind < argc)
+		return cli_usage_error(ctx, name, "expected CASE --as claimant-principal|"
+				       "payer-principal");
+	if ((as || !cli_backend_token_role(&be)) &&
+	    (rc = cli_parse_role(ctx, name, as, &role)) != CLI_OK)
+		return rc;
+	if (as && nk_role_kind(role) != NK_ROLE_PRINCIPAL)
+		return cli_usage_error(ctx, name, "--as: only a principal (claimant-principal or "
+				       "payer-principal) approves or rejects a draft");
+	if ((rc = cli_backend_open(ctx, &be)) != CLI_OK)
+		return rc;
+	if (key_path && (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK)
+		goto out;
+	be.remote.key = key;
+	if (!(b = sodium_malloc(sizeof(*b)))) {
+		rc = CLI_STORAGE;
+		goto out;
+	}
+	if ((rc = be.ops->brief(ctx, &be, id, role, b, NULL)) != CLI_OK)
+		goto out;
+	if (nk_role_kind(b->viewer) != NK_ROLE_PRINCIPAL || (as && b->viewer != role)) {
+		rc = cli_usage_error(ctx, name, "only a principal approves or rejects a draft, and "
+				     "the token is the %s's", nk_role_name(b->viewer));
+		goto out;
+	}
+	if (!b->rules.authority || !b->draft) {
+		nk_fail(&err, NK_EREFUSED, "draft", b->rules.authority ? "no draft of the %s awaits "
+			"approval" : "case %.64s was opened without authority (--authority): its "
+			"principals clear nothing", b->rules.authority ? nk_role_name(b->role) : id);
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
+	req.draft = draft ? draft : b->draft_number;
+	if (b->joined[b->viewer]) {
+		struct nk_identity mine;
+
+		if (!key) {
+			nk_fail(&err, NK_EAUTH, "signature", "the %s has joined this case with a key: "
+				"its requests must be signed with it (--key FILE)",
+				nk_role_name(b->viewer));
+			rc = cli_report(ctx, &err);
+			goto out;
+		}
+		nk_party_key_identity(key, &mine);
+		if (sodium_memcmp(mine.sign, b->identity[b->viewer].sign, sizeof(mine.sign))) {
+			rc = cli_usage_error(ctx, name, "--key: this is not the key the %s registered "
+					     "on the case", nk_role_name(b->viewer));
+			goto out;
+		}
+		if (nk_case_request_sign(key, b->case_id, b->viewer, b->last_request + 1, &req,
+					 &auth, &err) != NK_OK) {
+			rc = cli_report(ctx, &err);
+			goto out;
+		}
+		signed_by = &auth;
+	}
+	if (!ctx->json)
+		cli_print_draft(ctx->out, b);
+	if ((rc = be.ops->act(ctx, &be, id, b->viewer, &req, signed_by, &answer)) == CLI_OK) {
+		if (!ctx->json)
+			fprintf(ctx->out, "%s\n", approve ? "approved: it has taken effect" :
+				"rejected: it will not take effect");
+		rc = cli_print_brief_answer(ctx, id, answer, true);
+	}
+out:
+	sodium_free(b);
+	nk_party_key_free(key);
+	cli_backend_close(&be);
+	return rc;
+}
+
+int cmd_approve(struct cli_ctx *ctx, int argc, char **argv) { return run(ctx, true, argc, argv); }
+int cmd_reject(struct cli_ctx *ctx, int argc, char **argv) { return run(ctx, false, argc, argv); }
