@@ -12,7 +12,7 @@ import { ApiError } from './api.js';
 import { fromBase64, safetyNumberOf, signReceipt, toBase64 } from './crypto.js';
 import { drawDance } from './dance.js';
 import { deadlinesPanel, endedNote, proposalHistory, titleLine } from './case_facts.js';
-import { neutralPanel } from './neutral_facts.js';
+import { NEUTRAL_ROLE, neutralPanel } from './neutral_facts.js';
 import { openKeyFile, PartyKey, writeKeyFile, KEYFILE_BYTES } from './keys.js';
 import { messagesSection } from './messages.js';
 import { announceForm, openProposalsPanel, openRuleInWords } from './party_open.js';
@@ -291,6 +291,12 @@ export function mount(root, ctx) {
         r === role ? `Your safety number (${r})` : `The ${r}'s safety number`,
         k ? el('span', { class: 'safety', text: own || safetyNumberOf(k) }) : 'has not joined yet',
       ]);
+    }
+    // a neutral is shown both last figures once it has joined: compare its key with it
+    // (doc/security.md, "Neutral evaluation: a disclosure by design")
+    for (const r of Object.keys(brief.keys || {}).filter((n) => NEUTRAL_ROLE.test(n)).sort()) {
+      rows.push([`The ${r}'s safety number`,
+        el('span', { class: 'safety', text: safetyNumberOf(brief.keys[r]) })]);
     }
     const dlButton = el('button', {
       type: 'button',
