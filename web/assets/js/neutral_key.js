@@ -5,24 +5,14 @@
 // `nakodo keygen` (or the one this page offers for download); only its file, sealed under
 // the passphrase, is kept in this tab (session.js), as on a party's page.
 import { ApiError } from './api.js';
-import { fromBase64, toBase64 } from './crypto.js';
-import { openKeyFile, PartyKey, writeKeyFile, KEYFILE_BYTES } from './keys.js';
+import { toBase64 } from './crypto.js';
+import { keyFileFields, newKeyFields, storedKeyFile } from './key_fields.js';
+import { openKeyFile, PartyKey, writeKeyFile } from './keys.js';
 import { joinedKey, keyFileKey } from './session.js';
 import { append, dl, download, el, field, form, FormError, readFileBytes, section } from './ui.js';
 
 const KEY_FILE_MAX = 4096;
-
-/** The role's sealed key file kept in this tab, or null. */
-function storedFile(caseId, role) {
-  const s = sessionStorage.getItem(keyFileKey(caseId, role));
-  if (!s) return null;
-  try {
-    const b = fromBase64(s, 'key');
-    return b.length === KEYFILE_BYTES ? b : null;
-  } catch {
-    return null;
-  }
-}
+const storedFile = storedKeyFile;
 
 /**
  * Joins with k (unless the role joined already) and reads the briefing signed with it;
@@ -95,9 +85,7 @@ export function keySection(ctx, joined) {
       el('p', { text: 'You joined this case with a key. Its file is kept in this tab, sealed '
         + 'under your passphrase: type it to open the key.' }), f.form));
   }
-  const file = field({ name: 'key', label: 'Key file', type: 'file' });
-  const fpass = field({ name: 'passphrase', label: 'Its passphrase', type: 'password',
-    autocomplete: 'current-password' });
+  const { file, fpass } = keyFileFields();
   const openForm = form({
     label: 'Use a key file',
     fields: [file, fpass],
@@ -118,16 +106,7 @@ export function keySection(ctx, joined) {
       openForm.form));
     return wrap;
   }
-  const pass1 = field({ name: 'passphrase', label: 'A passphrase for your new key',
-    type: 'password', autocomplete: 'new-password',
-    hint: 'Your key is made in this browser and never leaves it. It is kept only sealed under '
-      + 'this passphrase, and you can download it to use again.' });
-  const pass2 = field({ name: 'passphrase2', label: 'The passphrase again', type: 'password',
-    autocomplete: 'new-password' });
-  const cost = field({ name: 'cost', label: 'Protection of the key file', options: [
-    { value: 'moderate', label: 'moderate (as nakodo keygen; a few seconds)' },
-    { value: 'interactive', label: 'interactive (faster, weaker)' },
-  ] });
+  const { pass1, pass2, cost } = newKeyFields();
   const makeForm = form({
     label: 'Make a key in this browser',
     fields: [pass1, pass2, cost],
