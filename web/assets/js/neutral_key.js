@@ -12,8 +12,6 @@ import { joinedKey, keyFileKey } from './session.js';
 import { append, dl, download, el, field, form, FormError, readFileBytes, section } from './ui.js';
 
 const KEY_FILE_MAX = 4096;
-const storedFile = storedKeyFile;
-
 /**
  * Joins with k (unless the role joined already) and reads the briefing signed with it;
  * calls onOpen(brief, k). A join that the server says came too late (the role has
@@ -29,7 +27,8 @@ async function useKey({ api, caseId, role, onOpen }, k, file, joined) {
       brief = await api.join(k, role);
     } catch (e) {
       if (!(e instanceof ApiError && e.needsKey)) {
-        if (!(e instanceof ApiError && e.offline)) sessionStorage.removeItem(keyFileKey(caseId, role));
+        const offline = e instanceof ApiError && e.offline;
+        if (!offline) sessionStorage.removeItem(keyFileKey(caseId, role));
         throw e;
       }
     }
@@ -66,7 +65,7 @@ async function useKey({ api, caseId, role, onOpen }, k, file, joined) {
  */
 export function keySection(ctx, joined) {
   const { caseId, role } = ctx;
-  const stored = storedFile(caseId, role);
+  const stored = storedKeyFile(caseId, role);
   const wrap = el('div');
   if (joined && stored) {
     const pass = field({ name: 'passphrase', label: 'Passphrase of your key', type: 'password',
@@ -138,7 +137,7 @@ export function keysPanel(caseId, role, key) {
   const button = el('button', { type: 'button', class: 'secondary',
     text: 'Download my key file' });
   button.addEventListener('click', () => {
-    const f = storedFile(caseId, role);
+    const f = storedKeyFile(caseId, role);
     if (f) download(`nakodo-${caseId}-${role}.key`, f);
   });
   return section('Your key', { level: 2, id: 'keys' },
