@@ -202,6 +202,11 @@ static enum nk_status brief_loaded(const struct nk_case_env *env, const struct c
 		return nk_fail(err, NK_EREFUSED, "role", "the %s reads the %s's briefing once it "
 			       "has joined with its own key (nakodo join CASE --as %s --key FILE)",
 			       nk_role_name(viewer), nk_role_name(role), nk_role_name(viewer));
+	/* So is a neutral's, which is shown both parties' last figures (doc/security.md,
+	 * "Neutral evaluation"): its briefing is its once it has joined, with a key the
+	 * parties see in theirs. */
+	if (nk_role_kind(viewer) == NK_ROLE_NEUTRAL && !st->joined[viewer])
+		return case_refuse_unjoined_neutral(viewer, err);
 
 	memset(b, 0, sizeof(*b));
 	memcpy(b->case_id, st->id, sizeof(b->case_id));

@@ -261,6 +261,11 @@ NK_MUST_USE enum nk_status case_get_amount(const struct nk_case_env *env, const 
  * opened without principals (neutral_case.c, principal.c). */
 NK_MUST_USE enum nk_status case_refuse_absent_role(const struct case_state *st,
 						   enum nk_role role, struct nk_error *err);
+/* NK_EREFUSED (field "role") for a neutral that has not joined with its own key: its
+ * token, which the case's opener holds too, neither reads the parties' last figures nor
+ * gives the fair figure (neutral_case.c). */
+NK_MUST_USE enum nk_status case_refuse_unjoined_neutral(enum nk_role role,
+							struct nk_error *err);
 
 /* Shared by the command files (case.c, package_case.c). */
 int64_t case_now_ms(const struct nk_case_env *env);

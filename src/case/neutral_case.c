@@ -63,6 +63,13 @@ enum nk_status case_refuse_absent_role(const struct case_state *st, enum nk_role
 		       nk_role_name(role));
 }
 
+enum nk_status case_refuse_unjoined_neutral(enum nk_role role, struct nk_error *err)
+{
+	return nk_fail(err, NK_EREFUSED, "role", "the %s is shown the parties' last figures and "
+		       "gives its fair figure once it has joined with its own key (nakodo join "
+		       "CASE --as %s --key FILE)", nk_role_name(role), nk_role_name(role));
+}
+
 enum nk_status neutral_begin(const struct nk_case_env *env, struct case_state *st,
 			     struct nk_error *err)
 {
@@ -133,6 +140,10 @@ enum nk_status neutral_submit(const struct nk_case_env *env, struct case_state *
 		return nk_fail(err, NK_EREFUSED, "role", "this case has %d neutral%s; the %s is "
 			       "not one of them", st->fig.rules.neutrals,
 			       st->fig.rules.neutrals == 1 ? "" : "s", nk_role_name(role));
+	/* Until it has joined, its token stands for it, and the case's opener holds that
+	 * token too: the figure that settles the case is given with the neutral's own key. */
+	if (!st->joined[role])
+		return case_refuse_unjoined_neutral(role, err);
 	if (st->state == NK_STATE_SETTLED || st->state == NK_STATE_CLOSED)
 		return case_refuse_state(st, NK_STATE_IMPASSE, err);
 	if (!st->fig.evaluating)

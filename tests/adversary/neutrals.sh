@@ -1,10 +1,13 @@
 #!/bin/bash
 # Neutral evaluation against every role (issue 17, tool 3): the access matrix of a
 # neutral's token over every route, before the impasse and during the neutrals' turn
-# (a neutral reads only its own briefing and acts only with its fair figure, and only
-# after the impasse); then a leak hunt with distinctive figures: a neutral's fair figure
-# appears only in that neutral's own answers, a party's last figure only in its own and
-# (during the turn) the neutrals', and none of them in another role's answer, the
+# (a neutral's token, which the case's opener holds too, reads nothing and gives no
+# figure until the neutral has joined with its own key; it may join and rotate); the
+# mediator holding that token (from the opening, or reissued) is refused both last
+# figures and the figure; then a leak hunt with distinctive figures, the neutrals joined:
+# a neutral's fair figure appears only in that neutral's own answers, a party's last
+# figure only in its own and (during the turn) the neutrals', and none of them in another
+# role's answer (the mediator's reads with a joined neutral's token included), the
 # server's log or the database file.
 set -u
 . "$(dirname "$0")/../server/lib.sh"
@@ -30,17 +33,19 @@ impasse() {
 	req x "$CT" POST "/v1/cases/$CASE/figures" '{"amount":9000}' >/dev/null
 	req x "$PT" POST "/v1/cases/$CASE/figures" '{"amount":1000}' >/dev/null
 }
+Z64=$(printf '0%.0s' $(seq 64)); Z128=$Z64$Z64
 matrix=(
 	"GET /metrics|-|403 403"
 	"POST /v1/cases|{\"rules\":$RULES}|403 403"
 	"GET /v1/cases|-|403 403"
 	"GET /v1/cases/overview|-|403 403"
-	"POST /v1/cases/{id}/figures|{\"amount\":5000}|409 200"
+	"POST /v1/cases/{id}/figures|{\"amount\":5000}|409 409"	# unjoined: see below
 	"POST /v1/cases/{id}/extensions|{\"amount\":100}|403 403"
 	"POST /v1/cases/{id}/proposals|{\"amount\":5000}|403 403"
 	"POST /v1/cases/{id}/answers|{\"accept\":true}|403 403"
 	"POST /v1/cases/{id}/close|{}|403 403"
-	"GET /v1/cases/{id}/brief|-|200 200"
+	"GET /v1/cases/{id}/brief|-|409 409"	# unjoined: the opener holds its token too
+	"POST /v1/cases/{id}/join|{\"sign\":\"$Z64\",\"seal\":\"$Z64\",\"signature\":\"$Z128\"}|400 400"
 	"GET /v1/cases/{id}/log|-|403 403"
 	"GET /v1/cases/{id}/receipt|-|403 403"
 	"POST /v1/cases/{id}/tokens/payer|{}|403 403"
@@ -78,28 +83,73 @@ new_case
 is "nor in a case without neutrals" \
 	"$(req x "$MT" POST "/v1/cases/$CASE/tokens/neutral-1" '{}')" 409
 
+# ---- the mediator holding an unjoined neutral's token ----
+# The case's opener is given every neutral's token, and may reissue one: until the neutral
+# has joined with its own key that token alone is refused both last figures and the fair
+# figure, so the mediator can neither read them nor settle the case as a neutral.
+D0=73133771; O0=61337113
+ncase
+req x "$CT" POST "/v1/cases/$CASE/figures" "{\"amount\":$D0}" >/dev/null
+req x "$PT" POST "/v1/cases/$CASE/figures" "{\"amount\":$O0}" >/dev/null
+is "the mediator reissues neutral-1's token" \
+	"$(req x "$MT" POST "/v1/cases/$CASE/tokens/neutral-1" '{}')" 200
+HELD=$(jq -r .token "$(last)")
+for tok in "$HELD" "$N2"; do
+	is "an unjoined neutral's token held by the mediator is refused the last figures" \
+		"$(req held "$tok" GET "/v1/cases/$CASE/brief")" 409
+	is "  with field role, telling the neutral to join with its own key" \
+		"$(jq -r '.field + ": " + .detail' "$(last)" |
+			grep -c '^role: .*nakodo join CASE --as neutral-. --key FILE')" 1
+	check "  and neither last figure is in the answer" \
+		bash -c "! grep -qE '$D0|$O0' '$(last)'"
+	is "  and refused the fair figure" \
+		"$(req held "$tok" POST "/v1/cases/$CASE/figures" '{"amount":65000000}')" 409
+	is "  with field role" "$(jq -r .field "$(last)")" role
+done
+req x "$MT" GET "/v1/cases/$CASE/brief" >/dev/null
+is "no fair figure was taken" "$(jq -r '.neutral.fair_given' "$(last)")" 0
+is "the case is still the neutrals' to settle" "$(jq -r .state "$(last)")" impasse
+
 # ---- leak hunt ----
 D=73133777; O=61337111; F1=70012345; F2=65432109; F3=68888777
 LEAK="$TMP/leak"; mkdir -p "$LEAK"
 lreq() { req "../leak/$1" "${@:2}" >/dev/null; }	# answers go to $LEAK/NAME.N
+# a joined neutral's reads are signed with its key (sreq), its figure given by the command
+printf 'adversary test passphrase\n' >"$TMP/pass"
+rcli() { local tok=$1; shift; NAKODO_PASSPHRASE_FILE="$TMP/pass" NAKODO_SERVER=$URL \
+	NAKODO_TOKEN=$tok "$NAKODO" "$@"; }
+nread() { sreq "../leak/n$1" "$2" GET "/v1/cases/$CASE/brief" "neutral-$1" "$TMP/n$1.nkey" \
+	>/dev/null; }
+nfair() { rcli "$2" submit "$CASE" --as "neutral-$1" --key "$TMP/n$1.nkey" "$3" \
+	>"$LEAK/n$1.submit.$(date +%s%N)" 2>&1; }
 ncase
+for k in 1 2 3; do
+	NAKODO_TEST_KDF=min NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" keygen \
+		--out "$TMP/n$k.nkey" >/dev/null 2>&1
+	TOK=$(eval echo "\$N$k")
+	rcli "$TOK" join "$CASE" --as "neutral-$k" --key "$TMP/n$k.nkey" >/dev/null 2>&1 ||
+		not_ok "neutral-$k joins with its key"
+done
 everyone() {	# every role's briefing, each into its own name
 	lreq claimant "$CT" GET "/v1/cases/$CASE/brief"; lreq payer "$PT" GET "/v1/cases/$CASE/brief"
 	lreq mediator "$MT" GET "/v1/cases/$CASE/brief"; lreq mediator "$MT" GET "/v1/cases/$CASE/log"
-	lreq n1 "$N1" GET "/v1/cases/$CASE/brief"; lreq n2 "$N2" GET "/v1/cases/$CASE/brief"
-	lreq n3 "$N3" GET "/v1/cases/$CASE/brief"
+	nread 1 "$N1"; nread 2 "$N2"; nread 3 "$N3"
+	# the opener holds the neutrals' tokens: unsigned, a joined neutral's token reads nothing
+	lreq mediator "$N1" GET "/v1/cases/$CASE/brief"
+	lreq mediator "$N3" GET "/v1/cases/$CASE/brief"
 }
 lreq claimant "$CT" POST "/v1/cases/$CASE/figures" "{\"amount\":$D}"
 everyone
-lreq early "$N1" GET "/v1/cases/$CASE/brief"
+sreq ../leak/early "$N1" GET "/v1/cases/$CASE/brief" neutral-1 "$TMP/n1.nkey" >/dev/null
 lreq payer "$PT" POST "/v1/cases/$CASE/figures" "{\"amount\":$O}"
 everyone
-lreq n1 "$N1" POST "/v1/cases/$CASE/figures" "{\"amount\":$F1}"
+lreq mediator "$N1" POST "/v1/cases/$CASE/figures" "{\"amount\":$F1}"	# unsigned: refused
+nfair 1 "$N1" "$(money "$F1" | tr -d ,)"
 everyone
-lreq n2 "$N2" POST "/v1/cases/$CASE/figures" "{\"amount\":$F2}"
-lreq n2 "$N2" POST "/v1/cases/$CASE/figures" "{\"amount\":$F2}"	# again: refused
+nfair 2 "$N2" "$(money "$F2" | tr -d ,)"
+nfair 2 "$N2" "$(money "$F2" | tr -d ,)"	# again: refused
 everyone
-lreq n3 "$N3" POST "/v1/cases/$CASE/figures" "{\"amount\":$F3}"
+nfair 3 "$N3" "$(money "$F3" | tr -d ,)"
 everyone
 lreq mediator "$MT" GET "/v1/cases/$CASE/receipt"
 lreq claimant "$CT" GET "/v1/cases/$CASE/receipt"

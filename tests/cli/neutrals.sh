@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Neutral evaluation (issue 17, tool 3): --neutrals N and its refusals, the neutrals' turn
 # after the impasse, locally and through a real server (each neutral with its own
-# token), what each role's briefing shows (a neutral the last figures and its own figure;
-# a party the rule that decided, never a neutral's figure), and the routes a neutral may
-# not use. Prints TAP. Needs NAKODO (the binary), curl and jq.
+# token), what each role's briefing shows (a neutral the last figures and its own figure,
+# once it has joined with its own key; a party the rule that decided, never a neutral's
+# figure), and the routes a neutral may not use. Prints TAP. Needs NAKODO (the binary), curl and jq.
 . "$(dirname "$0")/../server/lib.sh"
 nk() { "$NAKODO" "$@" 2>"$TMP/err" </dev/null; }
 db="$TMP/local.db"
 lnk() { nk --db "$db" "$@"; }
+printf 'neutral test passphrase\n' >"$TMP/pass"
+export NAKODO_TEST_KDF=min NAKODO_PASSPHRASE_FILE="$TMP/pass"
+for k in 1 2 3; do
+	nk keygen --out "$TMP/n$k.key" >/dev/null || not_ok "keygen neutral-$k"
+done
+K() { printf '%s' "--key $TMP/n$1.key"; }
 
 nk case new --help >"$TMP/out"
 check "case new --help names --neutrals" grep -q -- '--neutrals N' "$TMP/out"
@@ -20,10 +26,18 @@ done
 # ---- locally ----
 CASE=$(lnk case new --currency USD --rounds 1 --proposals 0 --neutrals 3)
 is "a case with three neutrals opens" "$?" 0
+# Its token alone, which the case's opener holds too, shows nothing and gives nothing
+lnk brief "$CASE" --as neutral-1 >/dev/null
+is "an unjoined neutral is refused its briefing (exit 1)" "$?" 1
+grep -q 'role: .*once it has joined .*nakodo join CASE --as neutral-1 --key FILE' "$TMP/err" ||
+	not_ok "  its error names the role and says how to join" "$(cat "$TMP/err")"
+for k in 1 2 3; do
+	lnk join "$CASE" --as "neutral-$k" $(K $k) >/dev/null || not_ok "neutral-$k joins"
+done
 lnk brief "$CASE" --as payer >"$TMP/out"
 check "the rule is stated in plain words, with its disclosure" \
 	grep -q 'each neutral is shown BOTH' "$TMP/out"
-lnk submit "$CASE" --as neutral-1 800 >/dev/null
+lnk submit "$CASE" --as neutral-1 800 $(K 1) >/dev/null
 check "a neutral cannot act before the impasse" grep -q 'only after an impasse' "$TMP/err"
 lnk submit "$CASE" --as claimant 1000 >/dev/null
 lnk brief "$CASE" --as neutral-1 >"$TMP/out"
@@ -34,17 +48,20 @@ check "after it, a neutral is shown both last figures" \
 	grep -q "demand USD 1,000.00, the payer's offer USD 600.00" "$TMP/out"
 lnk submit "$CASE" --as neutral-4 800 >/dev/null
 is "a fourth neutral is refused" "$?" 1
-lnk submit "$CASE" --as neutral-1 1200 >/dev/null
+lnk submit "$CASE" --as neutral-1 1200 $(K 1) >/dev/null
 check "a fair figure outside the span is refused, naming fair" grep -q 'fair' "$TMP/err"
-lnk submit "$CASE" --as neutral-1 910 >/dev/null
-lnk submit "$CASE" --as neutral-2 730 >/dev/null
+lnk submit "$CASE" --as neutral-1 910 $(K 1) >/dev/null
+lnk submit "$CASE" --as neutral-2 730 $(K 2) >/dev/null
 lnk brief "$CASE" --as neutral-2 >"$TMP/out"
 check "a neutral sees its own figure" grep -q 'your fair figure: USD 730.00' "$TMP/out"
 check "and not another's" bash -c "! grep -qw '910' '$TMP/out'"
 lnk --json brief "$CASE" --as mediator >"$TMP/out"
 is "the mediator is told how many gave, not what" \
 	"$(jq -c '.neutral | [.fair_given, has("last_figures")]' "$TMP/out")" "[2,false]"
-lnk submit "$CASE" --as neutral-3 860 >/dev/null
+lnk brief "$CASE" --as payer >"$TMP/out"
+check "the parties see each neutral's key, to compare with it" \
+	grep -q "^neutral-3's key: [0-9a-f]\{64\}, safety number" "$TMP/out"
+lnk submit "$CASE" --as neutral-3 860 $(K 3) >/dev/null
 lnk --json brief "$CASE" --as payer >"$TMP/out"
 is "the median 860 is nearer the demand: settled at it" \
 	"$(jq -c '[.state, .settlement.figure, .settlement.by, .neutral.rule, .neutral.other_figure_told]' "$TMP/out")" \
@@ -61,9 +78,7 @@ check "no fair figure in the mediator's view" bash -c "! grep -qwE '91000|73000|
 check "nor in the database in clear" bash -c "! grep -qaE '\"(fair|amount)\":(91000|73000|86000)' '$db'"
 
 # ---- keys: a neutral joins like a party; a neutral the case lacks cannot ----
-printf 'neutral test passphrase\n' >"$TMP/pass"
-export NAKODO_TEST_KDF=min NAKODO_PASSPHRASE_FILE="$TMP/pass"
-nk keygen --out "$TMP/n.key" >/dev/null
+cp "$TMP/n1.key" "$TMP/n.key"
 KC=$(lnk case new --currency USD --rounds 1 --proposals 0 --neutrals 2)
 lnk join "$KC" --as neutral-3 --key "$TMP/n.key" >/dev/null
 is "a neutral the case lacks cannot join (exit 1)" "$?" 1
@@ -97,6 +112,16 @@ r submit "$RC" --token "$(T claimant)" 1000 >/dev/null
 r submit "$RC" --token "$(T neutral-1)" 700 >/dev/null
 is "a neutral's figure before the impasse is refused" "$?" 1
 r submit "$RC" --token "$(T payer)" 600 >/dev/null
+code=$(curl -s -o "$TMP/out" -w '%{http_code}' -H "Authorization: Bearer $(T neutral-1)" \
+	"$URL/v1/cases/$RC/brief")
+is "the token alone, which the opener holds too, is refused the last figures" \
+	"$code $(jq -r .field "$TMP/out")" "409 role"
+r submit "$RC" --token "$(T neutral-1)" 700 >/dev/null
+is "  and the fair figure" "$?" 1
+for k in 1 2; do
+	r join "$RC" --token "$(T neutral-$k)" --as "neutral-$k" $(K $k) >/dev/null ||
+		not_ok "neutral-$k joins through the server"
+done
 for route in log messages receipt; do
 	code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(T neutral-1)" \
 		"$URL/v1/cases/$RC/$route")
@@ -105,13 +130,13 @@ done
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(T neutral-1)" \
 	-H 'Content-Type: application/json' -d '{"amount":700}' "$URL/v1/cases/$RC/proposals")
 is "a neutral may not propose" "$code" 403
-r submit "$RC" --token "$(T neutral-1)" 700 >/dev/null
+r submit "$RC" --token "$(T neutral-1)" 700 $(K 1) >/dev/null
 is "neutral-1 gives its figure" "$?" 0
-r --json brief "$RC" --token "$(T neutral-2)" >"$TMP/out"
+r --json brief "$RC" --token "$(T neutral-2)" $(K 2) >"$TMP/out"
 is "neutral-2 sees the last figures, not neutral-1's" \
 	"$(jq -c '.neutral | [.last_figures.demand, .last_figures.offer, has("own_fair")]' "$TMP/out")" \
 	'[100000,60000,false]'
-r submit "$RC" --token "$(T neutral-2)" 700 >/dev/null
+r submit "$RC" --token "$(T neutral-2)" 700 $(K 2) >/dev/null
 r --json brief "$RC" --token "$(T claimant)" >"$TMP/out"
 is "settled on the offer, nearer the median 700" \
 	"$(jq -c '[.settlement.figure, .settlement.by, .neutral.rule]' "$TMP/out")" \

@@ -4,7 +4,9 @@
  * the span, a second figure, a party), the settlement on the party closer to the median,
  * what each role's briefing shows (a neutral the last figures and its own, never another
  * neutral's; the parties the rule; the mediator a count), a log without any fair figure,
- * and the deadline closing a case whose neutrals never answer. */
+ * the deadline closing a case whose neutrals never answer, and a neutral that has not
+ * joined with its own key (whose token the case's opener holds too) refused both the
+ * last figures and its fair figure. */
 #include "case/case_impl.h"
 #include "../fake_env.h"
 #include <nakodo/case_json.h>
@@ -26,6 +28,8 @@ struct fixture {
 	struct nk_store *store;
 	struct nk_case_env env;
 	struct fake_env fake;
+	struct nk_party_key *key[NK_CASE_NEUTRALS_MAX];	/* each neutral's, once joined */
+	uint64_t seq[NK_CASE_NEUTRALS_MAX];		/* its signed requests so far */
 };
 
 static int setup(void **state)
@@ -49,6 +53,8 @@ static int teardown(void **state)
 
 	nk_store_close(f->store);
 	nk_server_key_free(f->signer);
+	for (int k = 0; k < NK_CASE_NEUTRALS_MAX; k++)
+		nk_party_key_free(f->key[k]);
 	free(f);
 	return 0;
 }
@@ -117,18 +123,47 @@ static void brief(struct fixture *f, const char *id, enum nk_role role, struct n
 	assert_int_equal(nk_case_brief(&f->env, id, role, b, &err), NK_OK);
 }
 
+/* Neutrals 1..n join, each with a key of its own: only a joined neutral is shown the last
+ * figures and gives its fair figure. */
+static void join_neutrals(struct fixture *f, const char *id, int n)
+{
+	struct nk_identity idn;
+	uint8_t sig[NK_SIGNATURE_BYTES];
+
+	for (int k = 1; k <= n; k++) {
+		assert_int_equal(nk_party_key_generate(&f->key[k - 1], NULL), NK_OK);
+		nk_party_key_identity(f->key[k - 1], &idn);
+		assert_int_equal(nk_join_sign(f->key[k - 1], id, nk_role_neutral(k), sig, NULL),
+				 NK_OK);
+		assert_int_equal(nk_case_join(&f->env, id, nk_role_neutral(k), &idn, sig, NULL),
+				 NK_OK);
+	}
+}
+
+/* Neutral k's fair figure: signed with its key once it has joined, its token's otherwise. */
 static void fair(struct fixture *f, const char *id, int k, int64_t amount, enum nk_status want,
 		 const char *field)
 {
+	struct nk_case_request req = { .action = NK_ACTION_SUBMIT, .amount = amount };
+	struct nk_request_auth auth;
 	struct nk_error err = { 0 };
+	const enum nk_role role = nk_role_neutral(k);
 
-	assert_int_equal(nk_case_submit(&f->env, id, nk_role_neutral(k), amount, &err), want);
+	if (k > NK_CASE_NEUTRALS_MAX || !f->key[k - 1]) {
+		assert_int_equal(nk_case_submit(&f->env, id, role, amount, &err), want);
+	} else {
+		assert_int_equal(nk_case_request_sign(f->key[k - 1], id, role, f->seq[k - 1] + 1,
+						      &req, &auth, NULL), NK_OK);
+		assert_int_equal(nk_case_act(&f->env, id, role, &req, &auth, &err), want);
+		if (want == NK_OK)
+			f->seq[k - 1]++;
+	}
 	if (field)
 		assert_string_equal(err.field, field);
 }
 
 /* Every event body of the log, joined; and none of them may hold a neutral's figure:
- * a "fair" event is exactly its role. */
+ * a "fair" event is exactly its role and its request's number. */
 static void log_holds_no_fair_figure(struct fixture *f, const char *id)
 {
 	struct nk_event_list log = { 0 };
@@ -140,8 +175,9 @@ static void log_holds_no_fair_figure(struct fixture *f, const char *id)
 		if (strcmp(log.events[i].type, "fair") == 0) {
 			assert_non_null(strstr(log.events[i].body, "\"role\":\"neutral-"));
 			assert_null(strstr(log.events[i].body, "amount"));
+			/* its role and its signed request's number (the neutral joined) */
 			assert_int_equal(strlen(log.events[i].body),
-					 strlen("{\"role\":\"neutral-1\"}"));
+					 strlen("{\"role\":\"neutral-1\",\"request\":1}"));
 			fairs++;
 		} else if (strcmp(log.events[i].type, "settled") == 0) {
 			assert_null(strstr(log.events[i].body, "fair"));
@@ -159,6 +195,7 @@ static void three_neutrals_settle_on_the_closer_figure(void **state)
 	char id[NK_CASE_ID_MAX];
 
 	open_case(f, 3, 0, 0, id);
+	join_neutrals(f, id, 3);
 	/* nothing before the impasse: no neutral acts, none is shown a figure */
 	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, 100000, &err), NK_OK);
 	fair(f, id, 1, 80000, NK_EREFUSED, "case");
@@ -223,6 +260,7 @@ static void after_a_failed_proposal_two_neutrals(void **state)
 	char id[NK_CASE_ID_MAX];
 
 	open_case(f, 2, 1, 0, id);
+	join_neutrals(f, id, 2);
 	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, 100000, &err), NK_OK);
 	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, 60000, &err), NK_OK);
 	/* the mediator's proposal comes first */
@@ -283,6 +321,7 @@ static void the_deadline_closes_a_silent_evaluation(void **state)
 	char id[NK_CASE_ID_MAX];
 
 	open_case(f, 3, 0, T0 + 3600000, id);
+	join_neutrals(f, id, 3);
 	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, 100000, &err), NK_OK);
 	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, 60000, &err), NK_OK);
 	fair(f, id, 1, 80000, NK_OK, NULL);
@@ -295,6 +334,42 @@ static void the_deadline_closes_a_silent_evaluation(void **state)
 	fair(f, id, 2, 80000, NK_EREFUSED, "case");
 }
 
+/* The case's opener (the mediator) holds every neutral's token until the neutral joins:
+ * that token alone is shown neither last figure and gives no fair figure, so the opener
+ * can neither read both figures nor settle the case through it. */
+static void an_unjoined_neutral_reads_and_gives_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_error err = { 0 };
+	struct nk_brief b;
+	char id[NK_CASE_ID_MAX];
+
+	open_case(f, 2, 0, 0, id);
+	join_neutrals(f, id, 1);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, 100000, &err), NK_OK);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, 60000, &err), NK_OK);
+	memset(&b, 0, sizeof(b));
+	assert_int_equal(nk_case_brief(&f->env, id, NK_NEUTRAL_2, &b, &err), NK_EREFUSED);
+	assert_string_equal(err.field, "role");
+	assert_non_null(strstr(err.text, "nakodo join CASE --as neutral-2 --key FILE"));
+	assert_false(b.neutral_shown);
+	assert_int_equal(b.neutral_demand, 0);
+	assert_int_equal(b.neutral_offer, 0);
+	fair(f, id, 2, 80000, NK_EREFUSED, "role");
+	brief(f, id, NK_MEDIATOR, &b);
+	assert_int_equal(b.fair_count, 0);
+	/* the joined one is shown both; the parties see each neutral's key, to compare */
+	brief(f, id, NK_NEUTRAL_1, &b);
+	assert_true(b.neutral_shown);
+	assert_int_equal(b.neutral_demand, 100000);
+	brief(f, id, NK_CLAIMANT, &b);
+	assert_true(b.joined[NK_NEUTRAL_1]);
+	assert_false(b.joined[NK_NEUTRAL_2]);
+	fair(f, id, 1, 80000, NK_OK, NULL);
+	brief(f, id, NK_PAYER, &b);
+	assert_int_equal(b.state, NK_STATE_IMPASSE);	/* neutral-2's figure is still owed */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +380,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(a_case_without_neutrals_has_none, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_deadline_closes_a_silent_evaluation, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(an_unjoined_neutral_reads_and_gives_nothing, setup,
 						teardown),
 	};
 

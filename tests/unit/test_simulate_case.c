@@ -5,7 +5,8 @@
  * can hold today: the baseline, plain rounds, hints, the deal-closer, the mediator's
  * proposal, open proposals (each negotiator announcing through nk_case_announce and
  * reading the suggestion from its own briefing), neutral evaluation (each neutral giving
- * its view, held within the last figures, through its own role) and the bridge (opened
+ * its view, held within the last figures, joined with a key of its own and signed, as only
+ * a joined neutral may) and the bridge (opened
  * with the simulated case's budget; each party reads its own sum from its briefing). */
 #include <nakodo/case.h>
 #include <nakodo/keys.h>
@@ -66,6 +67,27 @@ static void open_step(const struct nk_case_env *env, const char *id,
 		if (t > 1 && (r == NK_CLAIMANT ? last[r] < figure[r] : last[r] > figure[r]))
 			figure[r] = last[r];
 	}
+}
+
+/* Neutral k joins with a key of its own (a neutral's token alone, which the case's opener
+ * holds too, is refused the figure) and gives its fair figure signed. */
+static void neutral_fair(const struct nk_case_env *env, const char *id, int k, int64_t fair)
+{
+	const enum nk_role role = nk_role_neutral(k);
+	struct nk_case_request req = { .action = NK_ACTION_SUBMIT, .amount = fair };
+	struct nk_request_auth auth;
+	struct nk_party_key *key = NULL;
+	struct nk_identity idn;
+	struct nk_error err = { 0 };
+	uint8_t sig[NK_SIGNATURE_BYTES];
+
+	must(nk_party_key_generate(&key, &err), &err, "key");
+	nk_party_key_identity(key, &idn);
+	must(nk_join_sign(key, id, role, sig, &err), &err, "join");
+	must(nk_case_join(env, id, role, &idn, sig, &err), &err, "join");
+	must(nk_case_request_sign(key, id, role, 1, &req, &auth, &err), &err, "sign");
+	nk_party_key_free(key);
+	must(nk_case_act(env, id, role, &req, &auth, &err), &err, "fair");
 }
 
 static void play_case(const struct nk_case_env *env, enum nk_sim_ruleset set,
@@ -135,7 +157,7 @@ static void play_case(const struct nk_case_env *env, enum nk_sim_ruleset set,
 			int64_t fair = c->neutral_estimate[k - 1];
 
 			fair = fair < last[1] ? last[1] : fair > last[0] ? last[0] : fair;
-			must(nk_case_submit(env, id, nk_role_neutral(k), fair, &err), &err, "fair");
+			neutral_fair(env, id, k, fair);
 		}
 		must(nk_case_brief(env, id, NK_CLAIMANT, &brief, &err), &err, "brief");
 		out->rounds = NK_SIM_ROUNDS + 1;

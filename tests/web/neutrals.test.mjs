@@ -1,7 +1,11 @@
 // Neutral evaluation on the pages (issue 17, tool 3): a neutral's invitation link opens its
-// own view, which shows the rule and nothing of the case before the impasse; during the
-// neutrals' turn both last figures and the form for its fair figure (a figure outside
-// them refused beside the field, before anything is sent); its own figure once given,
+// own view, which first joins the case with a key made in the browser (the go-between
+// refuses a neutral's token alone, which the case's opener holds too, both the last
+// figures and the fair figure), then shows the rule and nothing of the case before the
+// impasse; during the
+// neutrals' turn both last figures and the form for its fair figure, signed with its key
+// (a figure outside them refused beside the field, before anything is sent); its own
+// figure once given,
 // never another neutral's; and at the end the settlement with the rule. The mediator's
 // page counts the figures given; a party's page states the rule that decided and what
 // it told that party. No page, and neither the server's log nor its database, holds a
@@ -11,7 +15,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newRoleContext, assertAccessible, pageState, screenshot } from './harness.mjs';
-import { useServerAndBrowser, expectedConsole, checkNews } from './party_steps.mjs';
+import { useServerAndBrowser, expectedConsole, checkNews, joinWithBrowserKey }
+  from './party_steps.mjs';
 import { neutralRuleWords, NEUTRAL_ROLE } from '../../web/assets/js/neutral_facts.js';
 
 const env = useServerAndBrowser();
@@ -25,6 +30,16 @@ async function open(role, link) {
   const page = await ctx.newPage();
   await page.goto(link);
   return { ctx, page };
+}
+
+// a neutral joins from its link with a key made in the page; before it has, its page
+// holds no figure and offers no form but the key's
+const PASS = 'neutral page passphrase';
+async function joinAs(role, link) {
+  return joinWithBrowserKey(env, role, link, PASS, async (page) => {
+    assert.match(await page.textContent('#join-why'), /only once you have joined/);
+    assert.equal(await page.locator('input[name=amount]').count(), 0);
+  });
 }
 
 const figure = (c, role, amount) => env.server.api('POST', `/v1/cases/${c.case}/figures`,
@@ -45,8 +60,9 @@ test('a neutral\'s page: nothing before the impasse, then the figures and its ow
   assert.deepEqual(Object.keys(c.tokens).sort(),
     ['claimant', 'mediator', 'neutral-1', 'neutral-2', 'neutral-3', 'payer']);
   assert.equal((await figure(c, 'claimant', DEMAND)).status, 200);
-  const n1 = await open('neutral-1', c.links['neutral-1']);
+  const n1 = await joinAs('neutral-1', c.links['neutral-1']);
   await n1.page.locator('#neutral-rule').waitFor();
+  assert.match(await n1.page.textContent('#keys'), /Your safety number \(neutral-1\)/);
   assert.match(await n1.page.textContent('#case-title'), /you are neutral-1/);
   assert.match(await n1.page.textContent('#case-state'), /shown nothing of it until an impasse/);
   let state = JSON.stringify(await pageState(n1.page));
@@ -70,9 +86,21 @@ test('a neutral\'s page: nothing before the impasse, then the figures and its ow
   await assertAccessible(n1.page, 'neutral, its figure given');
   await screenshot(n1.page, 'neutral-given');
 
-  // a second neutral sees the figures, not the first one's figure
-  assert.equal((await figure(c, 'neutral-2', FAIR[1])).status, 200);
-  const n3 = await open('neutral-3', c.links['neutral-3']);
+  // neutral-2's token alone (the mediator was given it at the opening) is refused the last
+  // figures and the figure; joined with its own key, neutral-2 gives it from its page
+  const b2 = await env.server.api('GET', `/v1/cases/${c.case}/brief`,
+    { token: c.tokens['neutral-2'] });
+  assert.equal(b2.status, 409);
+  assert.equal(b2.json.field, 'role');
+  assert.ok(!b2.text.includes(String(OFFER)) && !b2.text.includes(String(DEMAND)));
+  assert.equal((await figure(c, 'neutral-2', FAIR[1])).status, 409);
+  const n2 = await joinAs('neutral-2', c.links['neutral-2']);
+  await n2.page.locator('#last-figures').waitFor();
+  await n2.page.locator('input[name=amount]').fill('65432.10');
+  await n2.page.getByRole('button', { name: 'Give my fair figure' }).click();
+  await n2.page.locator('#own-fair').waitFor();
+  // a third neutral sees the figures, not the others' figures
+  const n3 = await joinAs('neutral-3', c.links['neutral-3']);
   await n3.page.locator('#last-figures').waitFor();
   state = JSON.stringify(await pageState(n3.page));
   for (const f of [FAIR[0], FAIR[1], '70,012', '65,432']) {
@@ -88,6 +116,12 @@ test('a neutral\'s page: nothing before the impasse, then the figures and its ow
     assert.ok(!state.includes(String(f)), `the mediator's page holds ${f}`);
   }
 
+  // the payer, joined with its key, sees each joined neutral's safety number to compare
+  const payer = await joinWithBrowserKey(env, 'payer', c.links.payer, PASS);
+  const n1Safety = (await n1.page.textContent('#keys .safety')).trim();
+  assert.match(await payer.page.textContent('#keys'),
+    new RegExp(`The neutral-1's safety number${n1Safety}`));
+
   await n3.page.locator('input[name=amount]').fill('68888.77');
   await n3.page.getByRole('button', { name: 'Give my fair figure' }).click();
   await n3.page.locator('#neutral-decided').waitFor();
@@ -98,7 +132,7 @@ test('a neutral\'s page: nothing before the impasse, then the figures and its ow
   await med.page.locator('#neutral-decided').waitFor();	// it refreshes itself
   assert.match(await med.page.textContent('#neutral-decided'), /claimant's last demand/);
   // the payer's page states the rule among the case's rules, and the settlement
-  const payer = await open('payer', c.links.payer);
+  await checkNews(payer.page);
   await payer.page.locator('#rules').waitFor();
   assert.match(await payer.page.textContent('#rules'), /each neutral is shown BOTH parties/);
   assert.match(await payer.page.textContent('#case-state'), /\$73,133\.77 \(neutral\)/);
@@ -108,5 +142,5 @@ test('a neutral\'s page: nothing before the impasse, then the figures and its ow
   }
   await assertAccessible(payer.page, 'payer, settled by the neutrals');
   env.server.assertStoresNone(FAIR, 'neutral evaluation');
-  for (const x of [n1, n3, med, payer]) x.ctx.assertClean();
+  for (const x of [n1, n2, n3, med, payer]) x.ctx.assertClean();
 });

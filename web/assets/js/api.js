@@ -273,6 +273,15 @@ export class Api {
     return this.act('submit', 'figures', { amount, round });
   }
 
+  /**
+   * A neutral's fair figure: its body names no round, and its signature covers what the
+   * go-between signs a figure over, {"amount", "round"} with the round 0 (src/case/request.c).
+   */
+  fair(amount) {
+    return this.act('submit', 'figures', { amount },
+      { signedBody: utf8(canonicalJson({ amount, round: 0 })) });
+  }
+
   extend(amount) {
     return this.act('extend', 'extensions', { amount });
   }

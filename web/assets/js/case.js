@@ -130,7 +130,8 @@ async function main() {
       return;
     }
     if (sessionStorage.getItem(keyFileKey(caseId, tabRole))) {
-      party.mount(root, { api, caseId, role: tabRole, brief: null });
+      const view = /^neutral-/.test(tabRole) ? neutral : party;
+      view.mount(root, { api, caseId, role: tabRole, brief: null });
       return;
     }
     api.role = null;
@@ -148,6 +149,12 @@ async function main() {
       role = e.role;
       api.role = role;
       api.joined = true;
+    } else if (e instanceof ApiError && e.status === 409 && e.field === 'role'
+      && /^neutral-/.test(tabRole || '')) {
+      // a neutral's token alone reads nothing until it has joined with its own key (the
+      // opener holds that token too): its page asks for the key first
+      role = tabRole;
+      api.role = role;
     } else if (e instanceof ApiError && e.status === 401) {
       if (tabRole) sessionStorage.removeItem(tokenKey(caseId, tabRole));
       fail(

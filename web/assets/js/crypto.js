@@ -26,7 +26,20 @@ export function lib() {
   return sodium;
 }
 
-export const ROLES = Object.freeze({ claimant: 0, payer: 1, mediator: 2 });
+// The role bytes the statements carry (enum nk_role): the parties, the mediator, the
+// principals and the neutrals, which sign their own joins and actions too.
+export const ROLES = Object.freeze({
+  claimant: 0,
+  payer: 1,
+  mediator: 2,
+  'claimant-principal': 3,
+  'payer-principal': 4,
+  'neutral-1': 5,
+  'neutral-2': 6,
+  'neutral-3': 7,
+  'neutral-4': 8,
+  'neutral-5': 9,
+});
 export const ROLE_NAMES = Object.freeze(['claimant', 'payer', 'mediator']);
 export const KINDS = Object.freeze({ message: 1, deposit: 2 });
 export const MESSAGE_TEXT_MAX = 65536;

@@ -3,28 +3,28 @@
 // neutrals' turn, then both parties' last figures (shown to the neutrals and nobody
 // else) and the form for its one fair figure, and at the end the settlement and the rule
 // that decided. Its briefing never holds another neutral's figure, and this page asks
-// for nothing else. A neutral that joined with a key acts from the command line.
-import { ApiError } from './api.js';
+// for nothing else. The go-between shows a neutral anything only once it has joined with
+// a key of its own (the opener holds its token too): the page first joins, with a key
+// made here or a key file (neutral_key.js), then reads and signs with it.
 import { formatAmount, parseAmount, AmountError } from './money.js';
 import { el, replace, section, field, form, FormError, announce, newsForm } from './ui.js';
 import { titleLine } from './case_facts.js';
 import { decidedWords, neutralRuleWords } from './neutral_facts.js';
-
-function reasonOf(e) {
-  if (e instanceof ApiError) return e.field && !e.offline ? `${e.field}: ${e.reason}` : e.reason;
-  return e && e.message ? e.message : String(e);
-}
+import { keySection, keysPanel } from './neutral_key.js';
 
 export function mount(root, ctx) {
   const { api, caseId, role } = ctx;
   let brief = ctx.brief;
+  let key = null;
   const title = el('h1', { id: 'case-title', text: `Case ${caseId}: you are ${role}` });
   const nameArea = el('div', { id: 'name-area' });
   const status = el('p', { class: 'panel', id: 'case-state', role: 'status' });
+  const keyArea = el('div', { id: 'key-area' });
   const actArea = el('div', { id: 'act-area' });
   const rulesArea = el('div', { id: 'rules-area' });
   const refresh = newsForm(() => reload());
-  replace(root, title, nameArea, status, refresh.form, actArea, rulesArea);
+  replace(root, title, nameArea, status, refresh.form, keyArea, actArea, rulesArea);
+  refresh.form.hidden = true;	// until the key is open: nothing can be read without it
 
   function fairForm(n) {
     const amount = field({ name: 'amount', label: `Your fair figure (${brief.currency})`,
@@ -44,7 +44,7 @@ export function mount(root, ctx) {
           if (e instanceof AmountError) throw new FormError('amount', e.message);
           throw e;
         }
-        brief = await api.act('submit', 'figures', { amount: minor });
+        brief = await api.fair(minor);
         amount.input.value = '';
         render();
         announce('Your fair figure was given.');
@@ -54,8 +54,23 @@ export function mount(root, ctx) {
     return f.form;
   }
 
+  function askKey() {
+    status.textContent = api.joined
+      ? 'You joined this case with a key: open it to see the case and act.'
+      : 'Join the case with a key of your own to see the case and act.';
+    replace(keyArea, keySection({ api, caseId, role, onOpen: (b, k) => {
+      brief = b;
+      key = k;
+      refresh.form.hidden = false;
+      render();
+      announce(`Your key is open. Your safety number is ${k.safetyNumber}.`);
+    } }, api.joined));
+  }
+
   function render() {
     const n = brief.neutral ?? {};
+    if (key) replace(keyArea, keysPanel(caseId, role, key));
+    else replace(keyArea);
     replace(nameArea, titleLine(brief));
     const words = {
       open: 'The case is open: the parties are still negotiating. You are shown nothing of it '
@@ -100,7 +115,7 @@ export function mount(root, ctx) {
     render();
   }
 
-  (brief ? Promise.resolve(render()) : reload()).catch((e) => {
-    replace(actArea, el('p', { class: 'problem', role: 'alert', text: reasonOf(e) }));
-  });
+  // a neutral's every read needs its key: the go-between refuses its token alone (409,
+  // field role) until it has joined, and a joined role's unsigned reads (401)
+  askKey();
 }

@@ -9,11 +9,11 @@
 // sessionStorage, so a reload asks only the passphrase. The open key, figures and
 // opened messages live in memory; the figure field is emptied once sent.
 import { ApiError } from './api.js';
-import { fromBase64, safetyNumberOf, signReceipt, toBase64 } from './crypto.js';
+import { safetyNumberOf, signReceipt, toBase64 } from './crypto.js';
 import { drawDance } from './dance.js';
 import { deadlinesPanel, endedNote, proposalHistory, titleLine } from './case_facts.js';
-import { neutralPanel } from './neutral_facts.js';
-import { openKeyFile, PartyKey, writeKeyFile, KEYFILE_BYTES } from './keys.js';
+import { NEUTRAL_ROLE, neutralPanel } from './neutral_facts.js';
+import { openKeyFile, PartyKey, writeKeyFile } from './keys.js';
 import { messagesSection } from './messages.js';
 import { announceForm, openProposalsPanel, openRuleInWords } from './party_open.js';
 import { FIGURE_WORD, historyTable, rulesInWords, stateWords } from './party_brief.js';
@@ -35,6 +35,7 @@ import {
   setText,
 } from './ui.js';
 import { joinedKey, keyFileKey } from './session.js';
+import { keyFileFields, newKeyFields, storedKeyFile } from './key_fields.js';
 
 const OTHER = { claimant: 'payer', payer: 'claimant' };
 
@@ -60,16 +61,7 @@ export function mount(root, ctx) {
   replace(root, title, nameArea, status, refresh.form, keyArea, actArea, briefArea, msgArea,
     rulesArea);
 
-  const storedFile = () => {
-    const s = sessionStorage.getItem(keyFileKey(caseId, role));
-    if (!s) return null;
-    try {
-      const b = fromBase64(s, 'key');
-      return b.length === KEYFILE_BYTES ? b : null;
-    } catch {
-      return null;
-    }
-  };
+  const storedFile = () => storedKeyFile(caseId, role);
 
   async function reload() {
     brief = await api.brief();
@@ -180,13 +172,7 @@ export function mount(root, ctx) {
         );
       }
       // a key file from nakodo keygen, or the file this page offered for download
-      const file = field({ name: 'key', label: 'Key file', type: 'file' });
-      const fpass = field({
-        name: 'passphrase',
-        label: 'Its passphrase',
-        type: 'password',
-        autocomplete: 'current-password',
-      });
+      const { file, fpass } = keyFileFields();
       const openForm = form({
         label: 'Use a key file',
         fields: [file, fpass],
@@ -212,29 +198,7 @@ export function mount(root, ctx) {
         );
         return wrap;
       }
-      const pass1 = field({
-        name: 'passphrase',
-        label: 'A passphrase for your new key',
-        type: 'password',
-        autocomplete: 'new-password',
-        hint:
-          'Your key is made in this browser and never leaves it. It is kept only sealed under ' +
-          'this passphrase, and you can download it to use again.',
-      });
-      const pass2 = field({
-        name: 'passphrase2',
-        label: 'The passphrase again',
-        type: 'password',
-        autocomplete: 'new-password',
-      });
-      const cost = field({
-        name: 'cost',
-        label: 'Protection of the key file',
-        options: [
-          { value: 'moderate', label: 'moderate (as nakodo keygen; a few seconds)' },
-          { value: 'interactive', label: 'interactive (faster, weaker)' },
-        ],
-      });
+      const { pass1, pass2, cost } = newKeyFields();
       const makeForm = form({
         label: 'Make a key in this browser',
         fields: [pass1, pass2, cost],
@@ -291,6 +255,12 @@ export function mount(root, ctx) {
         r === role ? `Your safety number (${r})` : `The ${r}'s safety number`,
         k ? el('span', { class: 'safety', text: own || safetyNumberOf(k) }) : 'has not joined yet',
       ]);
+    }
+    // a neutral is shown both last figures once it has joined: compare its key with it
+    // (doc/security.md, "Neutral evaluation: a disclosure by design")
+    for (const r of Object.keys(brief.keys || {}).filter((n) => NEUTRAL_ROLE.test(n)).sort()) {
+      rows.push([`The ${r}'s safety number`,
+        el('span', { class: 'safety', text: safetyNumberOf(brief.keys[r]) })]);
     }
     const dlButton = el('button', {
       type: 'button',
