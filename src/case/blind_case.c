@@ -3,6 +3,7 @@
  * is what the go-between would learn from the relay, or what the clients do not work
  * out yet, so that a case opened blind is blind in every round it can reach. */
 #include "case/blind_case.h"
+#include "case/events.h"
 
 #include <nakodo/blind.h>
 #include <nakodo/blind_channel.h>
@@ -74,23 +75,11 @@ enum nk_status nk_case_blind_rules_check(const struct nk_rules *rules, struct nk
 
 json_t *case_event_opened_blind(json_t *body, const struct nk_rules *rules)
 {
-	if (!body || !rules->blind)
-		return body;	/* not blind: the bytes it had */
-	body = nk_json_set(body, "v", json_integer(4));
-	return nk_json_set(body, "blind", json_true());
+	return case_event_opened_flag(body, "blind", rules->blind);
 }
 
 enum nk_status case_event_opened_blind_decode(const json_t *body, int version,
 					      struct nk_rules *rules, struct nk_error *err)
 {
-	const json_t *v = json_object_get(body, "blind");
-
-	rules->blind = false;
-	if (version < 4 || !v)
-		return NK_OK;
-	if (!json_is_true(v))
-		return nk_fail(err, NK_ECORRUPT, "log", "the case's log is inconsistent: an opening "
-			       "whose \"blind\" is not true");
-	rules->blind = true;
-	return NK_OK;
+	return case_event_opened_flag_decode(body, version, "blind", &rules->blind, err);
 }

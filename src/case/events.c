@@ -78,6 +78,28 @@ static enum nk_status bad(struct nk_error *err, enum case_event type, const char
 		       "without a valid \"%s\"", events[type].name, member);
 }
 
+json_t *case_event_opened_flag(json_t *body, const char *member, bool on)
+{
+	if (!body || !on)
+		return body;	/* without the rule: the bytes such an opening always had */
+	body = nk_json_set(body, "v", json_integer(4));
+	return nk_json_set(body, member, json_true());
+}
+
+enum nk_status case_event_opened_flag_decode(const json_t *body, int version,
+					     const char *member, bool *on, struct nk_error *err)
+{
+	const json_t *v = json_object_get(body, member);
+
+	*on = false;
+	if (version < 4 || !v)
+		return NK_OK;
+	if (!json_is_true(v))
+		return bad(err, CASE_EV_OPENED, member);
+	*on = true;
+	return NK_OK;
+}
+
 enum nk_status case_event_version(enum case_event type, const json_t *body, int *version,
 				  struct nk_error *err)
 {
@@ -491,22 +513,11 @@ enum nk_status case_event_lapsed_decode(const json_t *body, int64_t *round,
 
 json_t *case_event_opened_bridge(json_t *body, const struct nk_rules *rules)
 {
-	if (!body || !rules->bridge)
-		return body;	/* no bridge: an earlier version, its bytes as they always were */
-	body = nk_json_set(body, "v", json_integer(4));
-	return nk_json_set(body, "bridge", json_true());
+	return case_event_opened_flag(body, "bridge", rules->bridge);
 }
 
 enum nk_status case_event_opened_bridge_decode(const json_t *body, int version,
 					       struct nk_rules *rules, struct nk_error *err)
 {
-	const json_t *v = json_object_get(body, "bridge");
-
-	rules->bridge = false;
-	if (version < 4 || !v)
-		return NK_OK;
-	if (!json_is_true(v))
-		return bad(err, CASE_EV_OPENED, "bridge");
-	rules->bridge = true;
-	return NK_OK;
+	return case_event_opened_flag_decode(body, version, "bridge", &rules->bridge, err);
 }

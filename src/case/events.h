@@ -292,6 +292,14 @@ NK_MUST_USE enum nk_status case_event_package_decode(const json_t *obj,
 						     const struct nk_currency *cur,
 						     struct nk_package *out, struct nk_error *err);
 
+/* Version 4 of a figures opening: {"v": 4, MEMBER: true} when a rule declared by a flag
+ * is on; body unchanged otherwise (its bytes as they were); NULL-safe. The decoder reads
+ * it back (false before version 4 or when absent; NK_ECORRUPT when it is not true). */
+json_t *case_event_opened_flag(json_t *body, const char *member, bool on);
+NK_MUST_USE enum nk_status case_event_opened_flag_decode(const json_t *body, int version,
+							 const char *member, bool *on,
+							 struct nk_error *err);
+
 /* ---- open proposals (events_open.c) ---- */
 
 /* Version 4 of a figures opening adds {"v": 4, "open_proposals": true} when the rules

@@ -15,25 +15,15 @@ static enum nk_status bad(struct nk_error *err, const char *type, const char *me
 
 json_t *case_event_opened_open_proposals(json_t *body, const struct nk_rules *rules)
 {
-	if (!body || !rules->open_proposals)
-		return body;	/* without the rule: the bytes the opening always had */
-	body = nk_json_set(body, "v", json_integer(4));
-	return nk_json_set(body, "open_proposals", json_true());
+	return case_event_opened_flag(body, "open_proposals", rules->open_proposals);
 }
 
 enum nk_status case_event_opened_open_proposals_decode(const json_t *body, int version,
 						       struct nk_rules *rules,
 						       struct nk_error *err)
 {
-	const json_t *v = json_object_get(body, "open_proposals");
-
-	rules->open_proposals = false;
-	if (version < 4 || !v)
-		return NK_OK;
-	if (!json_is_true(v))
-		return bad(err, "opened", "open_proposals");
-	rules->open_proposals = true;
-	return NK_OK;
+	return case_event_opened_flag_decode(body, version, "open_proposals",
+					     &rules->open_proposals, err);
 }
 
 json_t *case_event_announced_encode(enum nk_role role, int round, int64_t amount)
