@@ -62,6 +62,10 @@ test('the console opens a package case with a deadline; the party\'s page counts
   await page.locator('#opened').waitFor();
   assert.match(await page.textContent('#opened-summary'), /Deadline2027-01-20T08:00:00Z \(UTC\)/);
   const link = await page.inputValue('#link-payer');
+  const medLink = await page.inputValue('#link-mediator');
+  await page.goto(medLink);
+  await page.waitForSelector('#m-summary #deadlines');
+  assert.equal(await page.textContent('#deadline-left'), 'Time left before the deadline: 5d.');
   ctx.assertClean();
 
   const payer = await joinWithBrowserKey(env, 'payer', link, 'a passphrase for the payer',
