@@ -146,9 +146,11 @@ function parts(pkg, currency) {
   const rows = [];
   for (const [name, p] of Object.entries(pkg)) {
     if (!p || typeof p !== 'object') continue;
+    // a number as the mediator's page prints it: no binary noise (3.5, not 3.5000000000000004)
+    const num = (v) => (typeof v === 'number' ? String(Number(v.toPrecision(12))) : String(v));
     const terms = Object.entries(p)
       .filter(([k]) => k !== 'amount')
-      .map(([k, v]) => `${k} ${v}`)
+      .map(([k, v]) => `${k} ${num(v)}`)
       .join(', ');
     rows.push(el('li', { text: `${name}: ${p.amount} ${currency}${terms ? ` (${terms})` : ''}` }));
   }
