@@ -4,15 +4,7 @@
 # package (compact JSON, sorted keys, reals as %.17g with ".0" when whole), which this test
 # recomputes from the log; it verifies, an altered package does not, a party's key signs
 # it, and a closed package case keeps a v1 receipt. Prints TAP. Needs NAKODO, jq, python3.
-: "${NAKODO:?set NAKODO to the nakodo binary}"
-command -v jq >/dev/null || { echo "1..0 # SKIP jq is not installed"; exit 0; }
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/nakodo-receipt-XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
-is() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  $2" "want: $3"; fi; }
+. "$(dirname "$0")/../server/lib.sh"	# TAP helpers and $TMP (no server is started)
 nk() { "$NAKODO" --db "$TMP/r.db" "$@" 2>"$TMP/err" </dev/null; }
 EX="$(cd "$(dirname "$0")/../../examples" && pwd)"
 echo 'a passphrase for the claimant' >"$TMP/pass"
