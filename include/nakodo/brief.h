@@ -252,6 +252,9 @@ struct nk_package_brief {
 	struct nk_package_worth own_baseline_worth;	/* on its improvement scale */
 	bool has_own_improvement_worth;
 	struct nk_package_worth own_improvement_worth;
+	/* The frame's deadline passed (frame.deadline_ms): public to every role, as the
+	 * closing or the settlement on the tentative package that followed it. */
+	bool deadline_passed;
 };
 
 #endif

@@ -156,6 +156,10 @@ struct nk_statement {
 	uint8_t key_id[NK_KEY_ID_BYTES];	/* the server key that signs it */
 	bool has_party_key[NK_RECEIPT_ROLES];	/* indexed by enum nk_role */
 	uint8_t party_key[NK_RECEIPT_ROLES][NK_PUBLIC_KEY_BYTES];	/* registered Ed25519 keys */
+	/* v3: a settled package case names its package by a digest (doc/formats.md,
+	 * "Closing statement"), in the currency above; never with has_settlement. */
+	bool has_package;
+	uint8_t package[NK_HASH_BYTES];
 };
 
 /* The statement's canonical bytes (doc/formats.md): the Merkle leaf data, and what

@@ -210,6 +210,9 @@ struct nk_package_frame {
 	 * accept a package, each side may submit a sealed improvement valuation before the
 	 * case settles. Off unless the case opened with it. */
 	bool improvements;
+	/* A deadline (doc/package.md, "Deadlines"): ms since the epoch, 0 none. Past it an
+	 * open case closes, and an open improvement phase ends with its baseline standing. */
+	int64_t deadline_ms;
 };
 
 /* USD-less defaults: every component, Nash, 3 rounds, monotone; currency from cur. */

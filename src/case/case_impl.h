@@ -99,6 +99,9 @@ struct package_state {
 	bool imp_answered[2];
 	int imp_accepted;		/* -1 pending, 0 not by both or waived, 1 by both */
 	bool improved;			/* settled on the improvement */
+	/* A deadline (deadline.c): the frame's deadline passed (the case closed, or an
+	 * improvement phase ended on its baseline). */
+	bool deadline_passed;
 };
 
 struct case_kind;

@@ -1,8 +1,11 @@
 /* A case's deadlines (doc/bargain.md, "Deadlines"): a round not complete within the
- * rules' round time lapses, and a case past its deadline closes. Kept wherever the case
- * is loaded (case.c calls case_catch_up), so local mode keeps them when the next command
- * runs, and by the server's timer (nk_case_tick) on time. */
+ * rules' round time lapses, and a case past its deadline closes. A package case has a
+ * deadline only (doc/package.md, "Deadlines"): past it, the case closes, or, in its
+ * improvement phase, settles on the tentative package. Kept wherever the case is loaded
+ * (case.c calls case_catch_up), so local mode keeps them when the next command runs, and
+ * by the server's timer (nk_case_tick) on time. */
 #include "case/figure_kind.h"
+#include "case/package_kind.h"
 
 #include <stdlib.h>
 
@@ -11,6 +14,9 @@ int64_t case_next_due(const struct case_state *st)
 	const struct nk_rules *r;
 	int64_t due = 0;
 
+	if (st->kind == &case_kind_package)
+		return st->state == NK_STATE_OPEN && !st->pkg.deadline_passed
+		       ? st->pkg.frame.deadline_ms : 0;
 	if (st->kind != &case_kind_figures ||
 	    (st->state != NK_STATE_OPEN && st->state != NK_STATE_IMPASSE))
 		return 0;
@@ -34,6 +40,22 @@ static enum nk_status close_for(const struct nk_case_env *env, const struct case
 	return rc == NK_OK ? case_end(env, st->id, err) : rc;
 }
 
+/* A package case's deadline passed: its lapse, then the closing, or in an improvement
+ * phase the settlement on the tentative package (issue 17: the baseline stands). */
+static enum nk_status record_package_due(const struct nk_case_env *env,
+					 const struct case_state *st, bool *ended,
+					 struct nk_error *err)
+{
+	enum nk_status rc = case_append(env, st->id, "go-between", CASE_EV_LAPSED,
+					case_event_lapsed_encode(0), err);
+
+	if (rc != NK_OK || !st->pkg.tentative)
+		return rc == NK_OK ? close_for(env, st, "the case's deadline passed", ended, err)
+				   : rc;
+	*ended = true;
+	return package_settle_baseline(env, st, "go-between", NULL, err);
+}
+
 /* Records what has passed by now, in the transaction st was loaded in: the deadline
  * first (it ends everything), else the open round's lapse, its last closing the case. */
 static enum nk_status record_due(const struct nk_case_env *env, const struct case_state *st,
@@ -42,6 +64,8 @@ static enum nk_status record_due(const struct nk_case_env *env, const struct cas
 	const struct nk_rules *r = &st->fig.rules;
 	enum nk_status rc;
 
+	if (st->kind == &case_kind_package)
+		return record_package_due(env, st, ended, err);
 	if (r->deadline_ms && now >= r->deadline_ms) {
 		rc = case_append(env, st->id, "go-between", CASE_EV_LAPSED,
 				 case_event_lapsed_encode(0), err);

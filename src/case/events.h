@@ -99,8 +99,8 @@ NK_MUST_USE enum nk_status case_event_opened_decode(const json_t *body, struct n
  * leniently as the rules above. */
 json_t *case_event_package_opened_encode(const struct nk_package_frame *frame);
 /* Version 4 of a package opening (after case_event_opened_titled): the frame's
- * "improvements": true, written only when the frame has them. Takes body; NULL when out
- * of memory. */
+ * "improvements": true and its "deadline_ms": N, each written only when the frame has
+ * it. Takes body; NULL when out of memory. */
 json_t *case_event_package_improvements(json_t *body, const struct nk_package_frame *frame);
 NK_MUST_USE enum nk_status case_event_package_opened_decode(const json_t *body,
 							    struct nk_package_frame *frame,

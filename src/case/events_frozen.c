@@ -130,9 +130,12 @@ json_t *case_event_package_improvements(json_t *body, const struct nk_package_fr
 {
 	json_t *frame = json_object_get(body, "frame");
 
-	if (!body || !f->improvements)
-		return body;	/* without improvements: the bytes it always had */
-	if (!frame || json_object_set_new(frame, "improvements", json_true()) != 0) {
+	if (!body || (!f->improvements && !f->deadline_ms))
+		return body;	/* without either: the bytes it always had */
+	if (!frame || (f->improvements &&
+		       json_object_set_new(frame, "improvements", json_true()) != 0) ||
+	    (f->deadline_ms &&
+	     json_object_set_new(frame, "deadline_ms", json_integer(f->deadline_ms)) != 0)) {
 		json_decref(body);
 		return NULL;
 	}
@@ -187,6 +190,11 @@ enum nk_status case_event_package_opened_decode(const json_t *body,
 	if (v && !json_is_true(v))
 		return case_corrupt(err, "its package frame does not decode");
 	f.improvements = v != NULL;
+	/* version 4: a deadline, present only when declared */
+	if (json_object_get(o, "deadline_ms") &&
+	    !case_event_int_in(o, "deadline_ms", NK_DEADLINE_MIN_MS, NK_DEADLINE_MAX_MS,
+			       &f.deadline_ms))
+		return case_corrupt(err, "its package frame does not decode");
 	*frame = f;
 	return NK_OK;
 }

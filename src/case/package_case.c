@@ -29,6 +29,10 @@ enum nk_status nk_package_case_open_titled(const struct nk_case_env *env,
 	if ((rc = nk_package_frame_check(frame, err)) != NK_OK ||
 	    (title && (rc = nk_title_check(title, "title", err)) != NK_OK))
 		return rc;
+	if (frame->deadline_ms && (frame->deadline_ms <= case_now_ms(env) ||
+				   frame->deadline_ms > case_now_ms(env) + NK_DEADLINE_AHEAD_MAX_MS))
+		return nk_fail(err, NK_EINVAL, "deadline", "the deadline must lie ahead, within "
+			       "366 days");
 	case_new_id(env, new_id);
 	rc = case_create(env, new_id, NULL, NULL, 0,
 			 case_event_package_improvements(

@@ -234,6 +234,23 @@ static enum nk_status apply_settled(struct case_state *st, const json_t *body,
 	return NK_OK;
 }
 
+/* The frame's deadline passed (deadline.c): a closing follows, or in an improvement
+ * phase the baseline's settlement. A package round has no clock of its own. */
+static enum nk_status apply_lapsed(struct case_state *st, const json_t *body,
+				   struct nk_error *err)
+{
+	int64_t round;
+	enum nk_status rc;
+
+	if ((rc = case_event_lapsed_decode(body, &round, err)) != NK_OK)
+		return rc;
+	if (round != 0 || st->state != NK_STATE_OPEN || !st->pkg.frame.deadline_ms ||
+	    st->pkg.deadline_passed)
+		return case_corrupt(err, "a deadline's lapse in a case without one");
+	st->pkg.deadline_passed = true;
+	return NK_OK;
+}
+
 /* Indexed by the event's type; the events every kind shares are fold.c's. */
 const case_apply_fn package_appliers[CASE_EV_COUNT] = {
 	[CASE_EV_PACKAGE_SUBMITTED] = apply_submitted,
@@ -245,4 +262,5 @@ const case_apply_fn package_appliers[CASE_EV_COUNT] = {
 	[CASE_EV_IMPROVEMENT_ROUND] = apply_improvement_round,
 	[CASE_EV_IMPROVEMENT_ANSWER] = apply_improvement_answer,
 	[CASE_EV_IMPROVEMENT_RESULT] = apply_improvement_result,
+	[CASE_EV_LAPSED] = apply_lapsed,
 };

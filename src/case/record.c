@@ -172,6 +172,34 @@ out:
 	return rc;
 }
 
+/* A settled package case's package, named in its statement (v3): SHA-256 of the settled
+ * event's "package" member as compact JSON with sorted keys (doc/formats.md), which
+ * whoever holds that event can check (jq -jcS .package | sha256sum). */
+static enum nk_status package_digest(const struct nk_event_list *log, struct nk_statement *stmt,
+				     struct nk_error *err)
+{
+	const struct nk_event *ev = NULL;
+	json_t *body = NULL;
+	char *text = NULL;
+	enum nk_status rc = NK_OK;
+
+	for (size_t i = log->count; i > 0 && !ev; i--)
+		if (strcmp(log->events[i - 1].type, "settled") == 0)
+			ev = &log->events[i - 1];
+	if (!ev || !(body = json_loads(ev->body, 0, NULL)) ||
+	    !json_is_object(json_object_get(body, "package")) ||
+	    !(text = json_dumps(json_object_get(body, "package"),
+				JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17))))
+		rc = case_corrupt(err, "its settled package does not read");
+	else {
+		crypto_hash_sha256(stmt->package, (const uint8_t *)text, strlen(text));
+		stmt->has_package = true;
+	}
+	free(text);
+	json_decref(body);
+	return rc;
+}
+
 /* The closing statement of an ended case from its whole log. */
 static enum nk_status statement_of(const struct nk_case_env *env, const char *id,
 				   const struct nk_event_list *log, struct nk_statement *stmt,
@@ -190,8 +218,8 @@ static enum nk_status statement_of(const struct nk_case_env *env, const char *id
 	snprintf(stmt->case_id, sizeof(stmt->case_id), "%s", id);
 	snprintf(stmt->outcome, sizeof(stmt->outcome), "%s", nk_case_state_name(st.state));
 	/* The settlement both sides were told, so that the receipt proves the amount and not
-	 * only "settled" (a v2 statement). A package case's settlement is a package, which
-	 * the statement does not carry. */
+	 * only "settled" (a v2 statement); a package case's settlement is a package, which
+	 * the statement names by its digest (v3). */
 	/* A bridged settlement has no one amount both sides were told: each was told its
 	 * own, and either with the other's would give away a figure. Its statement names
 	 * the rule that settled it, and no amount (doc/toolkit.md, "The bridge"). */
@@ -202,6 +230,10 @@ static enum nk_status statement_of(const struct nk_case_env *env, const char *id
 		stmt->has_settlement = true;
 		stmt->settlement = st.fig.settlement;
 		memcpy(stmt->currency, st.fig.rules.currency, sizeof(stmt->currency));
+	} else if (st.state == NK_STATE_SETTLED) {
+		memcpy(stmt->currency, st.pkg.frame.currency, sizeof(stmt->currency));
+		if ((rc = package_digest(log, stmt, err)) != NK_OK)
+			return rc;
 	}
 	stmt->events = log->count;
 	stmt->closed_ms = log->events[log->count - 1].time_ms;
@@ -395,8 +427,12 @@ static enum nk_status find_entry(const struct nk_case_env *env, const char *id,
 	if (rc == NK_OK && !r->statement.has_settlement) {
 		now.has_settlement = false;
 		now.settlement = 0;
-		memset(now.currency, 0, sizeof(now.currency));
 	}
+	/* and one settled on a package before statements named it (v3), without it */
+	if (rc == NK_OK && !r->statement.has_package)
+		now.has_package = false;
+	if (rc == NK_OK && !r->statement.has_settlement && !r->statement.has_package)
+		memset(now.currency, 0, sizeof(now.currency));
 	if (rc == NK_OK && (nk_statement_encode(&now, want, &want_len, err) != NK_OK ||
 			    nk_statement_encode(&r->statement, got, &got_len, err) != NK_OK))
 		rc = NK_ECORRUPT;

@@ -56,6 +56,7 @@ void cli_print_ended(FILE *f, const struct nk_brief *b)
 	const char *other = b->role == NK_CLAIMANT ? "the payer's offer" : "the claimant's demand";
 	const char *own = b->role == NK_CLAIMANT ? "demand" : "offer";
 	char grid[CLI_AMOUNT_MAX];
+	bool hinted = false;
 
 	if (nk_role_kind(b->role) == NK_ROLE_NEUTRAL) {
 		fprintf(f, "the case has ended; its confidential figures are deleted: the "
@@ -63,7 +64,9 @@ void cli_print_ended(FILE *f, const struct nk_brief *b)
 		return;
 	}
 	if (b->role == NK_MEDIATOR) {
-		fprintf(f, "the case has ended; its confidential figures are deleted\n");
+		fprintf(f, "the case has ended; %s\n", b->rules.blind
+			? "the go-between never held its figures (a blind case)"
+			: "its confidential figures are deleted");
 		return;
 	}
 	if (b->settled && (b->settled_by == NK_DEAL_BAND ||
@@ -87,9 +90,20 @@ void cli_print_ended(FILE *f, const struct nk_brief *b)
 		fprintf(f, "what the settlement told you: only that both accepted the "
 			"mediator's proposal, which is not computed from the figures\n");
 	}
-	fprintf(f, "the case has ended; its confidential figures are deleted: yours were "
-		"deleted then, as every party's are,\nso that no copy of a side's limit outlives "
-		"the case in the go-between's store or its backups\n(doc/security.md); what "
-		"each hint told you is above, in terms of your own %s, which only you hold\n",
-		own);
+	for (int i = 0; i < b->round && i < NK_ROUNDS_MAX; i++)
+		hinted = hinted || b->rounds[i].hint >= 0;
+	/* A blind case's figures never reached the go-between: there was nothing to delete. */
+	if (b->rules.blind)
+		fprintf(f, "the case has ended; the go-between never held your %s or the other "
+			"side's: in a blind case\neach side's own client computed the rounds "
+			"(doc/blind.md)", own);
+	else
+		fprintf(f, "the case has ended; its confidential figures are deleted: yours were "
+			"deleted then, as every party's are,\nso that no copy of a side's limit "
+			"outlives the case in the go-between's store or its backups\n"
+			"(doc/security.md)");
+	if (hinted)
+		fprintf(f, "; what each hint told you is above, in terms of your own %s, which "
+			"only you hold", own);
+	fputc('\n', f);
 }

@@ -13,6 +13,7 @@
 #include <nakodo/package_json.h>
 #include <nakodo/json_build.h>
 #include <nakodo/request_json.h>
+#include <nakodo/time.h>
 
 #include <nakodo/package_case.h>
 
@@ -24,7 +25,7 @@
 static const char open_help[] =
 	"usage: nakodo package open --currency CODE [--components LIST] [--solution NAME]\n"
 	"                           [--rounds N] [--no-monotone] [--hints none] [--improvements]\n"
-	"                           [--title TEXT]\n\n"
+	"                           [--deadline TIME] [--title TEXT]\n\n"
 	"Opens a package case and prints its id. Its frame is public and never changes:\n\n"
 	"  --currency CODE     ISO 4217 code of every valuation (required)\n"
 	"  --components LIST   the parts a valuation may offer, of claims,grant,loan,credits\n"
@@ -39,6 +40,10 @@ static const char open_help[] =
 	"                      better for both (or better for one, no worse for the other)\n"
 	"                      that splits the gain most equally, and the settlement moves\n"
 	"                      only if both accept it (doc/package.md, \"Improvements\")\n"
+	"  --deadline TIME     the case closes at TIME unless settled (UTC, e.g.\n"
+	"                      2027-01-20T17:00:00Z; ahead, within 366 days); an open\n"
+	"                      improvement phase then ends and the package both accepted\n"
+	"                      stands. Package rounds have no round time (doc/package.md)\n"
 	"  --title TEXT        the case's name, shown to every role: up to 120 bytes of\n"
 	"                      UTF-8 without control characters (not secret)\n"
 	"  --server URL        open it on a nakodo server; --token TOKEN the operator's or a\n"
@@ -94,6 +99,7 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 		{ "solution", required_argument, NULL, 's' }, { "rounds", required_argument, NULL, 'r' },
 		{ "no-monotone", no_argument, NULL, 'm' }, { "hints", required_argument, NULL, 'h' },
 		{ "title", required_argument, NULL, 'T' }, { "improvements", no_argument, NULL, 'I' },
+		{ "deadline", required_argument, NULL, 'D' },
 		REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct cli_backend be = { .create = true };
@@ -138,6 +144,10 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 			break;
 		case 'I':
 			fr.improvements = true;
+			break;
+		case 'D':
+			if (nk_time_parse_utc(optarg, "deadline", &fr.deadline_ms, &err) != NK_OK)
+				return cli_report(ctx, &err);
 			break;
 		case 'T':
 			if (nk_title_check(optarg, "title", &err) != NK_OK)
@@ -395,6 +405,28 @@ static void print_keys(FILE *f, const json_t *keys)
 	}
 }
 
+/* The frame's deadline in plain words, the time left by this machine's clock, and
+ * whether it passed (doc/package.md, "Deadlines"). */
+static void print_deadline(FILE *f, const json_t *fr, const json_t *dl, const char *state)
+{
+	char left[NK_TIME_TEXT_MAX];
+	const char *when = json_string_value(json_object_get(fr, "deadline"));
+	int64_t ms = 0;
+
+	if (!when || nk_time_parse_utc(when, "deadline", &ms, &(struct nk_error){ 0 }) != NK_OK)
+		return;
+	fprintf(f, "deadline: %s; the case closes then unless it has settled%s\n", when,
+		json_is_true(json_object_get(fr, "improvements"))
+		? " (in an improvement phase, the package both accepted stands)" : "");
+	if (strcmp(state, "open") == 0) {
+		nk_time_format_left(ms - nk_time_now_ms(), left);
+		fprintf(f, "time left before the deadline: %s\n", left);
+	}
+	if (json_is_true(json_object_get(dl, "deadline_passed")))
+		fprintf(f, "the deadline passed: %s\n", strcmp(state, "settled") == 0
+			? "the package both accepted stands" : "the case closed");
+}
+
 static void print_brief(FILE *f, const json_t *b)
 {
 	const json_t *fr = json_object_get(b, "frame"), *rounds = json_object_get(b, "rounds"), *r, *c;
@@ -425,6 +457,7 @@ static void print_brief(FILE *f, const json_t *b)
 	if (json_is_true(json_object_get(fr, "improvements")))
 		fprintf(f, "improvements: once both accept a package, each side may submit an "
 			"improvement valuation\n");
+	print_deadline(f, fr, json_object_get(b, "deadlines"), state);
 	print_keys(f, json_object_get(b, "keys"));
 	if (json_is_object(json_object_get(b, "token")))	/* a reissue must not go unseen */
 		fprintf(f, "your token: reissued %lld, revoked %lld by the mediator\n",

@@ -104,6 +104,12 @@ static void print_text(struct cli_ctx *ctx, const struct nk_receipt *r,
 		cli_format_amount(r->statement.currency, r->statement.settlement, amount);
 		fprintf(ctx->out, "settled  %s\n", amount);
 	}
+	if (r->statement.has_package) {
+		char hex[NK_KEY_HEX];
+
+		nk_key_to_hex(r->statement.package, hex);
+		fprintf(ctx->out, "package  %s (%s)\n", hex, r->statement.currency);
+	}
 	fprintf(ctx->out, "ended    %s\nevents   %llu\nhead     %s\n\n", when,
 		(unsigned long long)r->statement.events, head);
 	for (int c = 0; c < NK_CHECK_COUNT; c++) {

@@ -315,6 +315,13 @@ json_t *cli_statement_json(json_t *o, const struct nk_statement *st)
 	cli_iso_time(st->closed_ms, when);
 	o = nk_json_set(o, "closed", json_string(when));
 	o = nk_json_set(o, "closed_ms", json_integer((json_int_t)st->closed_ms));
+	if (st->has_package) {
+		char hex[NK_KEY_HEX];
+
+		nk_key_to_hex(st->package, hex);
+		o = nk_json_set(o, "currency", json_string(st->currency));
+		return nk_json_set(o, "package", json_string(hex));
+	}
 	if (!st->has_settlement)
 		return o;
 	cli_format_amount(st->currency, st->settlement, amount);
@@ -328,6 +335,14 @@ void cli_statement_text(const struct nk_statement *st, char out[static CLI_AMOUN
 	char when[CLI_TIME_MAX], amount[CLI_AMOUNT_MAX];
 
 	cli_iso_time(st->closed_ms, when);
+	if (st->has_package) {
+		char hex[NK_KEY_HEX];
+
+		nk_key_to_hex(st->package, hex);
+		snprintf(out, CLI_AMOUNT_MAX + 64, "settled on the package %.16s… (%s), ended %s",
+			 hex, st->currency, when);
+		return;
+	}
 	if (st->has_settlement)
 		cli_format_amount(st->currency, st->settlement, amount);
 	snprintf(out, CLI_AMOUNT_MAX + 64, "%s%s%sended %s", st->has_settlement ? "settled at " : "",

@@ -35,13 +35,14 @@ enum nk_status nk_open_check_proposal(const struct nk_rules *rules, enum nk_role
 	nk_money_format(cur, proposal, 1, amount);
 	if (standing && (proposal == *standing || !as_generous(role, proposal, *standing)))
 		return nk_fail(err, NK_EREFUSED, "proposal", "an open proposal moves only toward "
-			       "the other side: %s must be %s than your standing proposal", amount,
+			       "the other side: %s %s must be %s than your standing proposal",
+			       rules->currency, amount,
 			       role == NK_CLAIMANT ? "lower" : "higher");
 	if (secret && !as_generous(role, *secret, proposal))
 		return nk_fail(err, NK_EREFUSED, "proposal", "your secret %s of this round must be "
 			       "at least as generous as your open proposal, and it is not as "
-			       "generous as %s: announce a proposal %s your %s",
-			       figure_name(role), amount,
+			       "generous as %s %s: announce a proposal %s your %s",
+			       figure_name(role), rules->currency, amount,
 			       role == NK_CLAIMANT ? "at or above" : "at or below", figure_name(role));
 	return NK_OK;
 }
@@ -55,9 +56,9 @@ enum nk_status nk_open_check_figure(const struct nk_rules *rules, enum nk_role r
 		return NK_OK;
 	nk_money_format(nk_currency_find(rules->currency), *visible, 1, amount);
 	return nk_fail(err, NK_EREFUSED, "figure", "your %s must be at %s your open proposal "
-		       "of %s: a secret figure stays at least as generous as its party's "
+		       "of %s %s: a secret figure stays at least as generous as its party's "
 		       "proposal", figure_name(role), role == NK_CLAIMANT ? "most" : "least",
-		       amount);
+		       rules->currency, amount);
 }
 
 int64_t nk_open_suggestion(const struct nk_rules *rules, int64_t claimant, int64_t payer)

@@ -31,6 +31,10 @@ enum nk_status nk_package_frame_check(const struct nk_package_frame *frame, stru
 		return nk_fail(err, NK_EINVAL, "solution", "not a solution");
 	if (frame->rounds < 1 || frame->rounds > NK_ROUNDS_MAX)
 		return nk_fail(err, NK_EINVAL, "rounds", "must be a whole number from 1 to %d", NK_ROUNDS_MAX);
+	if (frame->deadline_ms != 0 && (frame->deadline_ms < NK_DEADLINE_MIN_MS ||
+					frame->deadline_ms > NK_DEADLINE_MAX_MS))
+		return nk_fail(err, NK_EINVAL, "deadline",
+			       "the deadline is not a time from the year 2000 to 9999");
 	return NK_OK;
 }
 

@@ -25,6 +25,7 @@
 #define TAG_CHECKPOINT "nakodo/checkpoint/v1"
 #define TAG_STATEMENT "nakodo/statement/v1"
 #define TAG_STATEMENT_V2 "nakodo/statement/v2"
+#define TAG_STATEMENT_V3 "nakodo/statement/v3"
 #define TAG_PARTY_SIG "nakodo/party-sig/v1"
 
 /* Appends to buf[cap]; once anything does not fit, nothing more is written and

@@ -92,12 +92,19 @@ enum nk_status nk_statement_encode(const struct nk_statement *st,
 	if (st->has_settlement && (st->settlement < 0 || !currency_ok(st->currency)))
 		return nk_fail(err, NK_EINVAL, "statement", "a settlement is an amount of 0 or more "
 			       "in a three-letter currency");
-	w_tag(&w, st->has_settlement ? TAG_STATEMENT_V2 : TAG_STATEMENT);
+	if (st->has_package && (st->has_settlement || !currency_ok(st->currency)))
+		return nk_fail(err, NK_EINVAL, "statement", "a package is named in a three-letter "
+			       "currency, and never beside an amount");
+	w_tag(&w, st->has_package ? TAG_STATEMENT_V3
+		  : st->has_settlement ? TAG_STATEMENT_V2 : TAG_STATEMENT);
 	w_str8(&w, st->case_id);
 	w_str8(&w, st->outcome);
 	if (st->has_settlement) {
 		w_str8(&w, st->currency);
 		w_u64(&w, (uint64_t)st->settlement);
+	} else if (st->has_package) {
+		w_str8(&w, st->currency);
+		w_bytes(&w, st->package, NK_HASH_BYTES);
 	}
 	w_u64(&w, st->events);
 	w_bytes(&w, st->head, NK_HASH_BYTES);

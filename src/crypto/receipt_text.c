@@ -15,6 +15,7 @@
 #define RECEIPT_MAGIC "nakodo-receipt"
 #define RECEIPT_VERSION "v1"
 #define RECEIPT_VERSION_2 "v2"	/* a statement with a settlement: "currency", "settlement" */
+#define RECEIPT_VERSION_3 "v3"	/* a statement naming a package: "currency", "package" */
 
 static const char *const role_key[NK_RECEIPT_ROLES] = { "claimant-key", "payer-key", "mediator-key" };
 static const char *const role_sig[NK_RECEIPT_ROLES] = { "claimant-sig", "payer-sig", "mediator-sig" };
@@ -72,10 +73,15 @@ enum nk_status nk_receipt_format(const struct nk_receipt *r, char **out, size_t 
 			     "of bounds");
 		goto out;
 	}
-	put(&t, "%s %s\n", RECEIPT_MAGIC, st->has_settlement ? RECEIPT_VERSION_2 : RECEIPT_VERSION);
+	put(&t, "%s %s\n", RECEIPT_MAGIC, st->has_package ? RECEIPT_VERSION_3
+	    : st->has_settlement ? RECEIPT_VERSION_2 : RECEIPT_VERSION);
 	put(&t, "case %s\noutcome %s\n", st->case_id, st->outcome);
 	if (st->has_settlement)
 		put(&t, "currency %s\nsettlement %" PRId64 "\n", st->currency, st->settlement);
+	if (st->has_package) {
+		put(&t, "currency %s\n", st->currency);
+		put_hex(&t, "package", st->package, NK_HASH_BYTES);
+	}
 	put(&t, "events %" PRIu64 "\n", st->events);
 	put_hex(&t, "head", st->head, NK_HASH_BYTES);
 	put(&t, "closed %" PRId64 "\n", st->closed_ms);
@@ -220,8 +226,11 @@ static bool parse(struct cursor *c, struct nk_receipt *r)
 		return false;
 	if (c->vlen == strlen(RECEIPT_VERSION_2) && memcmp(c->v, RECEIPT_VERSION_2, c->vlen) == 0)
 		st->has_settlement = true;
+	else if (c->vlen == strlen(RECEIPT_VERSION_3) &&
+		 memcmp(c->v, RECEIPT_VERSION_3, c->vlen) == 0)
+		st->has_package = true;
 	else if (c->vlen != strlen(RECEIPT_VERSION) || memcmp(c->v, RECEIPT_VERSION, c->vlen) != 0)
-		return refuse(c, "line 1: not a receipt version this nakodo reads (v1, v2)");
+		return refuse(c, "line 1: not a receipt version this nakodo reads (v1, v2, v3)");
 	if (!take_text(c, "case", st->case_id, sizeof(st->case_id)) ||
 	    !take_text(c, "outcome", st->outcome, sizeof(st->outcome)))
 		return false;
@@ -231,6 +240,10 @@ static bool parse(struct cursor *c, struct nk_receipt *r)
 			return false;
 		st->settlement = (int64_t)settlement;
 	}
+	if (st->has_package &&
+	    (!take_text(c, "currency", st->currency, sizeof(st->currency)) ||
+	     !take_hex(c, "package", st->package, NK_HASH_BYTES)))
+		return false;
 	if (!take_u64(c, "events", UINT64_MAX, &st->events) ||
 	    !take_hex(c, "head", st->head, NK_HASH_BYTES) ||
 	    !take_u64(c, "closed", INT64_MAX, &closed) ||

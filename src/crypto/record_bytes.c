@@ -50,7 +50,8 @@ static bool read_str8(struct reader *r, char *out, size_t cap)
 	return true;
 }
 
-_Static_assert(sizeof(TAG_STATEMENT) == sizeof(TAG_STATEMENT_V2), "statement tags' length");
+_Static_assert(sizeof(TAG_STATEMENT) == sizeof(TAG_STATEMENT_V2) &&
+	       sizeof(TAG_STATEMENT) == sizeof(TAG_STATEMENT_V3), "statement tags' length");
 
 enum nk_status nk_statement_decode(const uint8_t *in, size_t len, struct nk_statement *out,
 				   struct nk_error *err)
@@ -64,20 +65,26 @@ enum nk_status nk_statement_decode(const uint8_t *in, size_t len, struct nk_stat
 	memset(&st, 0, sizeof(st));
 	if (!in || len > NK_STATEMENT_MAX)
 		goto bad;
-	/* v1 and v2 tags have the same length; v2 adds the settlement after the outcome */
+	/* the tags have one length; v2 adds the settlement after the outcome, v3 the
+	 * package's digest */
 	p = r_bytes(&r, sizeof(TAG_STATEMENT));
 	if (!p || (memcmp(p, TAG_STATEMENT, sizeof(TAG_STATEMENT)) != 0 &&
-		   memcmp(p, TAG_STATEMENT_V2, sizeof(TAG_STATEMENT_V2)) != 0))
+		   memcmp(p, TAG_STATEMENT_V2, sizeof(TAG_STATEMENT_V2)) != 0 &&
+		   memcmp(p, TAG_STATEMENT_V3, sizeof(TAG_STATEMENT_V3)) != 0))
 		goto bad;
 	st.has_settlement = memcmp(p, TAG_STATEMENT_V2, sizeof(TAG_STATEMENT_V2)) == 0;
+	st.has_package = memcmp(p, TAG_STATEMENT_V3, sizeof(TAG_STATEMENT_V3)) == 0;
 	if (!read_str8(&r, st.case_id, sizeof(st.case_id)) ||
 	    !read_str8(&r, st.outcome, sizeof(st.outcome)))
 		goto bad;
-	if (st.has_settlement) {
+	if (st.has_settlement || st.has_package) {
 		if (!read_str8(&r, st.currency, sizeof(st.currency)))
 			goto bad;
-		st.settlement = (int64_t)r_u64(&r);
 	}
+	if (st.has_settlement)
+		st.settlement = (int64_t)r_u64(&r);
+	if (st.has_package && (p = r_bytes(&r, NK_HASH_BYTES)))
+		memcpy(st.package, p, NK_HASH_BYTES);
 	st.events = r_u64(&r);
 	if ((p = r_bytes(&r, NK_HASH_BYTES)))
 		memcpy(st.head, p, NK_HASH_BYTES);

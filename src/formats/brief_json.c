@@ -467,6 +467,7 @@ enum nk_status nk_package_brief_from_json(const json_t *obj, struct nk_package_b
 	if (json_is_object(json_object_get(obj, "improvement")) &&
 	    (rc = improvement_from_json(json_object_get(obj, "improvement"), b, err)) != NK_OK)
 		return rc;
+	b->deadline_passed = get_b(json_object_get(obj, "deadlines"), "deadline_passed");
 	keys_into(obj, b->joined, b->identity);
 	b->last_request = get_count(obj, "last_request");
 	b->token_reissues = (uint32_t)get_count(token, "reissued");

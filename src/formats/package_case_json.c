@@ -5,6 +5,7 @@
 #include <nakodo/json_build.h>
 #include <nakodo/package_case_json.h>
 #include <nakodo/package_json.h>
+#include <nakodo/time.h>
 
 #include <string.h>
 
@@ -33,14 +34,23 @@ json_t *nk_package_frame_to_json(const struct nk_package_frame *f)
 			      "solution", nk_solution_name(f->solution), "rounds", f->rounds,
 			      "monotone", f->monotone, "hints", "none");
 
-	/* written only when on, so that a frame without it keeps the shape it had */
-	return f->improvements ? nk_json_set(o, "improvements", json_true()) : o;
+	/* each written only when on, so that a frame without it keeps the shape it had */
+	if (f->improvements)
+		o = nk_json_set(o, "improvements", json_true());
+	if (o && f->deadline_ms) {
+		char when[NK_TIME_TEXT_MAX];
+
+		nk_time_format_utc(f->deadline_ms, when);
+		o = nk_json_set(o, "deadline", json_string(when));
+	}
+	return o;
 }
 
 static enum nk_status check_keys(const json_t *obj, struct nk_error *err)
 {
 	static const char *const known[] = {
 		"currency", "components", "solution", "rounds", "monotone", "hints", "improvements",
+		"deadline",
 	};
 	const char *key;
 	const json_t *v;
@@ -105,6 +115,10 @@ enum nk_status nk_package_frame_from_json(const json_t *obj, struct nk_package_f
 	if (v && !json_is_boolean(v))
 		return nk_fail(err, NK_EINVAL, "improvements", "must be true or false");
 	f.improvements = json_is_true(v);
+	v = json_object_get(obj, "deadline");
+	if (v && (rc = nk_time_parse_utc(json_string_value(v), "deadline", &f.deadline_ms,
+					 err)) != NK_OK)
+		return rc;
 	v = json_object_get(obj, "hints");
 	hints = json_string_value(v);
 	if (v && (!hints || strcmp(hints, "none") != 0))
@@ -210,6 +224,10 @@ json_t *nk_package_brief_to_json(const struct nk_package_brief *b)
 							    "package", nk_package_json(cur, &b->package)));
 	if (o && b->has_own)
 		o = nk_json_set(o, "own", own_json(b));
+	/* as a figure briefing's "deadlines", only when the frame has one */
+	if (o && b->frame.deadline_ms)
+		o = nk_json_set(o, "deadlines", json_pack("{s:b}", "deadline_passed",
+							  b->deadline_passed));
 	if (o && b->improvement_phase)
 		o = nk_json_set(o, "improvement", improvement_json(cur, b));
 	if (o && (keys = nk_keys_to_json(b->joined, b->identity)))

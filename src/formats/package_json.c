@@ -527,7 +527,10 @@ json_t *nk_package_json(const struct nk_currency *cur, const struct nk_package *
 			part = nk_json_set(part, "years", json_integer(p->grant_years));
 			part = nk_json_set(part, "per_year", json_integer(p->grant_per_year));
 		} else if (c != NK_CLAIMS) {
-			part = nk_json_set(part, "rate", json_real(t->rate * 100));
+			/* on the basis-point grid, as the log writes it: 0.035 * 100 is
+			 * 3.5000000000000004 in binary, and an answer would print every digit */
+			part = nk_json_set(part, "rate",
+					   json_real(nearbyint(t->rate * NK_BP_ONE) / 100));
 			part = nk_json_set(part, "maturity", json_real((double)t->maturity / t->per_year));
 			if (t->repayment != NK_REPAY_BULLET)
 				part = nk_json_set(part, "grace", json_real((double)t->grace / t->per_year));

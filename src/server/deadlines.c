@@ -5,8 +5,8 @@
  * memory, so a look costs nothing until one falls due, and then nk_case_tick records it
  * through the case API in its own transaction. A due time only ever moves later (a new
  * round, a lapse), so one kept from before wakes the keeper early, never late. Every
- * request on a case keeps its deadlines too (case_load), so a case this server does not
- * watch (opened by another server on the same database) is kept when next touched. */
+ * request on a case keeps its deadlines too (case_load); a case another server opened on
+ * the same database is found by a periodic look (deadlines_scan.c). */
 #include "server/server_impl.h"
 #include <nakodo/time.h>
 
@@ -63,15 +63,40 @@ static void look(struct nk_server *srv)
 	pthread_mutex_unlock(&srv->dl_mu);
 }
 
+static int64_t monotonic_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Every DEADLINES_RESCAN_MS of real time (never the test clock, which jumps): a look
+ * for cases opened elsewhere. */
+static void rescan(struct nk_server *srv, int64_t *next)
+{
+	struct nk_error err = { 0 };
+
+	if (monotonic_ms() < *next)
+		return;
+	*next = monotonic_ms() + DEADLINES_RESCAN_MS;
+	if (deadlines_rescan(srv, true, &err) != NK_OK) {
+		fprintf(srv->cfg.log, "deadlines: could not look for new cases: %s\n", err.text);
+		fflush(srv->cfg.log);
+	}
+}
+
 static void *keeper(void *arg)
 {
 	struct nk_server *srv = arg;
+	int64_t next_rescan = monotonic_ms() + DEADLINES_RESCAN_MS;
 
 	pthread_mutex_lock(&srv->dl_mu);
 	while (!srv->dl_stop) {
 		struct timespec until;
 
 		pthread_mutex_unlock(&srv->dl_mu);
+		rescan(srv, &next_rescan);
 		look(srv);
 		pthread_mutex_lock(&srv->dl_mu);
 		clock_gettime(CLOCK_MONOTONIC, &until);
@@ -134,6 +159,9 @@ enum nk_status deadlines_start(struct nk_server *srv, struct nk_error *err)
 	if (!(srv->dl_watch = calloc(64, sizeof(*srv->dl_watch))))
 		return nk_fail(err, NK_ENOMEM, "server", "out of memory");
 	srv->dl_cap = 64;
+	/* the newest first, so that a case opened after it is new to the next look */
+	if ((rc = deadlines_rescan(srv, false, err)) != NK_OK)
+		return rc;
 	/* every stored case once: the first look keeps those with deadlines, drops the rest */
 	while ((rc = nk_store_list_cases(srv->dl_store, found, srv, err)) == NK_OK &&
 	       srv->dl_count == srv->dl_cap && srv->dl_cap < KEEPER_WATCH_MAX) {
@@ -175,6 +203,8 @@ void deadlines_stop(struct nk_server *srv)
 	}
 	free(srv->dl_watch);
 	srv->dl_watch = NULL;
+	free(srv->dl_known);
+	srv->dl_known = NULL;
 	nk_store_close(srv->dl_store);
 	srv->dl_store = NULL;
 }

@@ -211,7 +211,7 @@ static enum nk_status h_open(struct route_call *call, struct nk_error *err)
 			tokens[r] = inv->hex[r][0] ? inv->hex[r] : NULL;
 
 		metrics_case_state(&call->srv->metrics, id, NK_STATE_OPEN);
-		if (!package && (rules.round_time_ms || rules.deadline_ms))
+		if (package ? frame.deadline_ms != 0 : (rules.round_time_ms || rules.deadline_ms))
 			deadlines_watch(call->srv, id);
 		call->status = 201;
 		call->reply = nk_wire_opened_titled(nk_wire_opened_to_json(id, &rules, package ?

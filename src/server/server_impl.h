@@ -192,6 +192,9 @@ struct nk_server {
 	bool dl_stop, dl_started, dl_sync_made;
 	struct deadline_watch *dl_watch;	/* [dl_cap], dl_count in use */
 	size_t dl_count, dl_cap;
+	/* deadlines_scan.c: the ids its last look walked, sorted; the keeper's alone */
+	char (*dl_known)[NK_CASE_ID_MAX];
+	size_t dl_known_count;
 	/* relay.c: the blind cases' messages in transit (issue 16) */
 	struct blind_relay *relay;
 };
@@ -322,6 +325,13 @@ struct deadline_watch {
 NK_MUST_USE enum nk_status deadlines_start(struct nk_server *srv, struct nk_error *err);
 void deadlines_watch(struct nk_server *srv, const char *id);
 void deadlines_stop(struct nk_server *srv);
+/* deadlines_scan.c: one look for cases opened since the last (by another server on the
+ * same database), each handed to deadlines_watch when watch is set; the first look
+ * (watch false) only learns the newest. Every DEADLINES_RESCAN_MS, on the keeper's
+ * thread. */
+#define DEADLINES_RESCAN_MS 10000
+NK_MUST_USE enum nk_status deadlines_rescan(struct nk_server *srv, bool watch,
+					    struct nk_error *err);
 
 /* scrub.c: scrubs what an earlier run left owed, then starts the thread that retries
  * owed scrubs until they succeed (nothing for mem:); scrub_stop ends it. */

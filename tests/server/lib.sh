@@ -13,6 +13,13 @@ SERVER_PID=""
 PG_DB=""
 trap 'stop_server; drop_pg_db; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
 
+# pg_db_name DIR: the database of the run whose folder is DIR, "t_" and the hex of its
+# mktemp suffix: as distinct as the folders (PostgreSQL folds unquoted names to lower
+# case, so "AbC" and "aBc" must not both become "abc").
+pg_db_name() {
+	printf 't_%s' "$(printf '%s' "${1##*-}" | od -An -tx1 | tr -d ' \n')"
+}
+
 # The store the suite runs on: NAKODO_TEST_STORE=sqlite (the default) or postgresql, a
 # database of its own in the cluster tests/pg/cluster.sh runs (NAKODO_TEST_PG), with its
 # keys in $TMP/keys. Without the cluster a postgresql run fails; it never skips.
@@ -24,8 +31,11 @@ postgresql)
 		echo "not ok 1 - NAKODO_TEST_PG is not set: run through tests/pg/cluster.sh (make check does)"
 		exit 1
 	fi
-	PG_DB="t_$(basename "$TMP" | tr -dc 'a-zA-Z0-9' | tr 'A-Z' 'a-z')"
-	psql -q "$NAKODO_TEST_PG" -c "CREATE DATABASE $PG_DB" >/dev/null || exit 1
+	# named after this run's folder alone, and dropped only once this run made it: a
+	# name another run made is never this run's to drop
+	pg_name=$(pg_db_name "$TMP")
+	psql -q "$NAKODO_TEST_PG" -c "CREATE DATABASE $pg_name" >/dev/null || exit 1
+	PG_DB=$pg_name
 	DB=${NAKODO_TEST_PG/\/\/\/postgres\?/\/\/\/$PG_DB?}
 	export NAKODO_KEYS="$TMP/keys"
 	;;

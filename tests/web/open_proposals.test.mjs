@@ -52,7 +52,7 @@ test('both parties announce, see each other\'s proposal and the suggestion', asy
   // an offer below the payer's own proposal: refused, naming the proposal only
   await py.getByRole('textbox', { name: /Your offer for round 1/ }).fill('2999.99');
   await py.getByRole('button', { name: 'Send my offer' }).click();
-  const refusal = py.getByText(/at least your open proposal of 3,000\.00/).first();
+  const refusal = py.getByText(/at least your open proposal of USD 3,000\.00/).first();
   await refusal.waitFor();
   assert.doesNotMatch(await refusal.textContent(), /2,999\.99/);
   await assertAccessible(py, 'party, open proposals');

@@ -97,13 +97,18 @@ function settlementWords(brief, role) {
 export function endedNote(brief) {
   const role = brief?.role;
   if (!OWN[role] || !(brief.state === 'settled' || brief.state === 'closed')) return null;
+  // a blind case's figures never reached the go-between; hints only when one was told
+  const hinted = (brief.rounds ?? []).some((r) => typeof r?.hint === 'string');
   return el('div', { class: 'panel', id: 'ended-note' },
-    el('p', { text: 'The case has ended, and its confidential figures were deleted at the '
+    el('p', { text: brief.rules?.blind === true
+      ? `The case has ended. The go-between never held your ${OWN[role]} or the other side's: `
+        + 'in a blind case each side\'s own client computed the rounds.'
+      : 'The case has ended, and its confidential figures were deleted at the '
       + 'end: yours, as every party\'s, so that no copy of a side\'s limit outlives the case '
       + 'in the go-between\'s store or its backups. Where the other side\'s figure lay was '
       + `worked out from your ${OWN[role]}, so it is no longer shown.` }),
     settlementWords(brief, role) && el('p', { text: settlementWords(brief, role) }),
-    brief.rules?.hints_bp?.length
+    hinted
       ? el('p', { text: 'Each hint below says how far apart the two figures were, as a share '
         + `of the demand; set against your own ${OWN[role]}, which only you now hold, it `
         + `tells where ${OTHER[role]} lay.` })

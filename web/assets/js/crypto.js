@@ -389,7 +389,7 @@ export function signReceipt(text, key, role, expect = {}) {
   if (
     typeof text !== 'string' ||
     text.length > RECEIPT_MAX ||
-    !(text.startsWith('nakodo-receipt v1\n') || text.startsWith('nakodo-receipt v2\n'))
+    !['v1', 'v2', 'v3'].some((v) => text.startsWith(`nakodo-receipt ${v}\n`))
   ) {
     throw new FormatError('receipt', 'not a nakodo receipt');
   }
@@ -416,15 +416,20 @@ export function signReceipt(text, key, role, expect = {}) {
   if (mine !== toHex(key.signPk)) {
     throw new FormatError('key', `the receipt does not name this key for the ${role}`);
   }
-  // v2: a settled figure case's statement carries its settlement after the outcome
+  // v2: a settled figure case's statement carries its settlement after the outcome;
+  // v3: a settled package case's, the digest of its package
   const v2 = text.startsWith('nakodo-receipt v2\n');
+  const v3 = text.startsWith('nakodo-receipt v3\n');
   if (v2 && (get('currency') === null || get('settlement') === null))
     throw new FormatError('receipt', 'a v2 receipt has a currency and a settlement');
+  if (v3 && (get('currency') === null || get('package') === null))
+    throw new FormatError('receipt', 'a v3 receipt has a currency and a package');
   const parts = [
-    tag(v2 ? 'nakodo/statement/v2' : 'nakodo/statement/v1'),
+    tag(v3 ? 'nakodo/statement/v3' : v2 ? 'nakodo/statement/v2' : 'nakodo/statement/v1'),
     str8(get('case')),
     str8(get('outcome')),
     ...(v2 ? [str8(get('currency')), u64(BigInt(get('settlement')))] : []),
+    ...(v3 ? [str8(get('currency')), fromHex(get('package'), 32, 'receipt')] : []),
     u64(BigInt(get('events'))),
     fromHex(get('head'), 32, 'receipt'),
     u64(BigInt(get('closed'))),

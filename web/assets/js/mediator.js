@@ -213,7 +213,7 @@ function formValues(form) {
   const v = {};
   for (const name of ['kind', 'currency', 'rounds', 'settle', 'band_percent', 'band_amount',
     'grid', 'hints', 'range_low', 'range_high', 'leakage_bits', 'proposals', 'solution',
-    'title', 'round_time', 'round_time_unit', 'deadline', 'bridge']) {
+    'title', 'round_time', 'round_time_unit', 'deadline', 'bridge', 'package_deadline']) {
     v[name] = f.get(name) ?? '';
   }
   v.monotone = f.get('monotone') !== null;
@@ -225,7 +225,8 @@ function formValues(form) {
 // The form's error paragraphs carry the input's field name; range_low/high share one.
 function fieldId(field) {
   return { leakage_bits: 'leakage', band_percent: 'band-percent', band_amount: 'band-amount',
-    range: 'range', round_time: 'round-time' }[field] ?? field;
+    range: 'range', round_time: 'round-time', package_deadline: 'package-deadline' }[field]
+    ?? field;
 }
 
 function showKind() {
@@ -259,7 +260,8 @@ async function openCase(ev) {
     status('The case was not opened.');
     showErrors(form, summary, 'open-', errorsOfFailure(r, (f) => {
       const i = inputForField(f);
-      return i ? fieldId(i) : null;
+      // a package's deadline has its own input in the frame's fieldset
+      return i ? fieldId(built.frame && i === 'deadline' ? 'package_deadline' : i) : null;
     }), 'The case was not opened:');
     return;
   }

@@ -15,6 +15,7 @@ import {
 import { describeRules, invitationLink } from './opencase.js';
 import { outcomesFigure } from './outcomes.js';
 import { deadlinesPanel, proposalHistory, titleLine } from './case_facts.js';
+import { deadlinePanel } from './package.js';
 import { openProposalsPanel } from './party_open.js';
 import { neutralPanel } from './neutral_facts.js';
 import { mediatorMessages } from './mediator_messages.js';
@@ -385,7 +386,8 @@ export function mount(root, ctx) {
     const typing = active && root.contains(active)
       && ['INPUT', 'TEXTAREA', 'SELECT'].includes(active.tagName);
     replace(parts.name, titleLine(view.brief));
-    replace(parts.summary, summary(), deadlinesPanel(view.brief), openProposalsPanel(view.brief),
+    replace(parts.summary, summary(), view.brief.kind === 'package' ? deadlinePanel(view.brief)
+      : deadlinesPanel(view.brief), openProposalsPanel(view.brief),
       neutralPanel(view.brief),
       proposalHistory(view.brief));
     replace(parts.outcomes, outcomesFigure(view.brief, view.events));

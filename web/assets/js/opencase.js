@@ -229,7 +229,7 @@ export function rulesFromForm(v, now = Date.now()) {
 }
 
 /** The frame of a package case (doc/formats.md, "Package frame"). */
-export function frameFromForm(v) {
+export function frameFromForm(v, now = Date.now()) {
   const errors = [];
   const currency = CURRENCIES.find((c) => c.code === v.currency);
   if (!currency) errors.push({ field: 'currency', reason: 'choose a currency' });
@@ -244,6 +244,8 @@ export function frameFromForm(v) {
   if (!SOLUTIONS.includes(v.solution)) {
     errors.push({ field: 'solution', reason: 'choose a solution' });
   }
+  const deadline = parseDeadline(v.package_deadline, now);
+  if (deadline.error) errors.push({ field: 'package_deadline', reason: deadline.error });
   if (errors.length) return { errors };
   return {
     frame: {
@@ -255,6 +257,7 @@ export function frameFromForm(v) {
       hints: 'none',
       // written only when chosen, as the command writes it
       ...(v.improvements ? { improvements: true } : {}),
+      ...(deadline.value === null ? {} : { deadline: deadline.value }),
     },
   };
 }
@@ -394,6 +397,9 @@ export function describeRules(rules) {
   } else {
     out.push(['Components', rules.components.join(', ')]);
     out.push(['Solution', rules.solution]);
+    if (typeof rules.deadline === 'string') {
+      out.push(['Deadline', `${rules.deadline} (UTC): the case closes then unless settled`]);
+    }
   }
   return out;
 }

@@ -5,6 +5,7 @@
 // `nakodo package check` prints, written compact with sorted keys (doc/formats.md,
 // "Signed request body"): normalValuation() rebuilds it here.
 import { utf8 } from './crypto.js';
+import { formatLeft } from './case_facts.js';
 import { formatAmount, minorDigits } from './money.js';
 import { append, el, field, form, FormError, readFileBytes, scrollTable, section } from './ui.js';
 
@@ -120,6 +121,13 @@ export function rulesSection(brief) {
           "The go-between tells no side the other's valuation, and tells nothing else after a " +
           'round without a package.',
       }),
+      typeof f.deadline === 'string'
+        ? el('li', {
+            text:
+              `Deadline: ${f.deadline} (UTC). The case closes then unless it has settled` +
+              (f.improvements ? '; in an improvement phase the accepted package stands.' : '.'),
+          })
+        : null,
       f.improvements
         ? el('li', {
             text:
@@ -138,14 +146,38 @@ function parts(pkg, currency) {
   const rows = [];
   for (const [name, p] of Object.entries(pkg)) {
     if (!p || typeof p !== 'object') continue;
+    // a number as the mediator's page prints it: no binary noise (3.5, not 3.5000000000000004)
+    const num = (v) => (typeof v === 'number' ? String(Number(v.toPrecision(12))) : String(v));
     const terms = Object.entries(p)
       .filter(([k]) => k !== 'amount')
-      .map(([k, v]) => `${k} ${v}`)
+      .map(([k, v]) => `${k} ${num(v)}`)
       .join(', ');
     rows.push(el('li', { text: `${name}: ${p.amount} ${currency}${terms ? ` (${terms})` : ''}` }));
   }
   if (pkg.label) rows.push(el('li', { text: `called “${pkg.label}”` }));
   return el('ul', {}, ...rows);
+}
+
+/**
+ * The frame's deadline (doc/package.md, "Deadlines") as the CLI's briefing says it: the
+ * time left by this browser's clock (now, ms) while the case is open, and whether it
+ * passed; null for a case without one. Read from the briefing alone.
+ */
+export function deadlinePanel(brief, now = Date.now()) {
+  const when = brief.frame?.deadline;
+  if (typeof when !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(when)) return null;
+  const items = [el('li', { id: 'rule-deadline', text: `Deadline: ${when} (UTC).` })];
+  if (brief.state === 'open') {
+    items.push(el('li', { id: 'deadline-left',
+      text: `Time left before the deadline: ${formatLeft(Date.parse(when) - now)}.` }));
+  }
+  if (brief.deadlines?.deadline_passed === true) {
+    items.push(el('li', { id: 'deadline-passed', text: brief.state === 'settled'
+      ? 'The deadline passed: the package both accepted stands.'
+      : 'The deadline passed: the case closed.' }));
+  }
+  return el('div', { class: 'panel', id: 'deadlines' },
+    el('h3', { text: 'Deadline' }), el('ul', {}, ...items));
 }
 
 export function briefSection(brief) {
@@ -158,6 +190,7 @@ export function briefSection(brief) {
         `Round ${brief.round} of ${brief.frame ? brief.frame.rounds : '?'}; state: ` +
         `${brief.state}.`,
     }),
+    deadlinePanel(brief),
   );
   const rows = (brief.rounds || []).map((r) =>
     el(
