@@ -296,6 +296,7 @@ static int channel_try(struct run *x, const struct nk_party_key *key,
 struct wire {
 	struct run *x;
 	struct nk_blind_channel *ch;
+	const struct nk_blind_party *p;
 	size_t max;
 	uint8_t *msg, *sealed;
 };
@@ -305,8 +306,8 @@ static int wire_send(struct wire *w, size_t len)
 	struct nk_error err = { 0 };
 	size_t n = 0;
 
-	if (nk_channel_seal(w->ch, w->msg, len, w->max, false, w->sealed,
-			    w->max + NK_CHANNEL_OVERHEAD, &n, &err) != NK_OK)
+	if (nk_channel_seal(w->ch, w->msg, len, nk_blind_message_padded(w->p, w->msg, len), false,
+			    w->sealed, w->max + NK_CHANNEL_OVERHEAD, &n, &err) != NK_OK)
 		return cli_report(w->x->ctx, &err);
 	return post(w->x, 'M', w->sealed, n);
 }
@@ -326,7 +327,8 @@ static int wire_recv(struct wire *w, size_t *len)
 }
 
 /* One exchange of the protocol (the set-up, or a begun round): the payer speaks first,
- * then each answers until this side has computed what it waits for. */
+ * then each answers until this side has computed what it waits for (a random
+ * settlement's draw messages included, NK_BLIND_DRAW_MESSAGES whatever the figures). */
 static int exchange(struct wire *w, struct nk_blind_party *p, bool setup)
 {
 	struct nk_error err = { 0 };
@@ -339,7 +341,7 @@ static int exchange(struct wire *w, struct nk_blind_party *p, bool setup)
 		if ((rc = wire_send(w, out)) != CLI_OK)
 			return rc;
 	}
-	while (steps++ < 8 && (setup || !nk_blind_done(p))) {
+	while (steps++ < 8 + NK_BLIND_DRAW_MESSAGES_MAX && (setup || !nk_blind_done(p))) {
 		if ((rc = wire_recv(w, &in)) != CLI_OK)
 			return rc;
 		/* in place: the engine reads its input before it writes */
@@ -502,6 +504,7 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	x.until_ms = nk_time_now_ms() + (int64_t)wait_s * 1000;
 	snprintf(x.path, sizeof(x.path), "/v1/cases/%s/blind/messages", id);
 	w.x = &x;
+	w.p = p;
 	w.max = nk_blind_message_max(p);
 	x.frame_cap = 1 + w.max + NK_CHANNEL_OVERHEAD;
 	if (!(x.frame = malloc(x.frame_cap)) || !(w.msg = malloc(w.max + NK_CHANNEL_OVERHEAD)) ||
