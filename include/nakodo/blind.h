@@ -107,6 +107,13 @@ NK_MUST_USE enum nk_status nk_blind_outcome(const struct nk_blind_party *party,
 NK_MUST_USE enum nk_status nk_blind_draw_seed(const struct nk_blind_party *party,
 					      uint8_t seed[static NK_SEED_BYTES],
 					      struct nk_error *err);
+/* The check of a random settlement's seed, as a party makes it afterwards from its saved
+ * state (nakodo verify --draw): both shares match the commitments exchanged at the
+ * set-up, before any figure, and the seed is the one both derive from them; NK_ECRYPTO
+ * naming the share that does not. Gives the seed of the last round computed. */
+NK_MUST_USE enum nk_status nk_blind_draw_check(const struct nk_blind_party *party,
+					       uint8_t seed[static NK_SEED_BYTES],
+					       struct nk_error *err);
 
 /* This side's state between two runs of its client, sealed to its own key (it holds its
  * figures): between rounds or with a round begun (the input it is bound to kept), never

@@ -193,6 +193,28 @@ static void session_id(const struct nk_brief *b, uint8_t sid[static NK_BLIND_SES
 	crypto_generichash_final(&st, sid, NK_BLIND_SESSION_BYTES);
 }
 
+enum nk_status cli_blind_state_load(const struct nk_brief *b, const struct nk_party_key *key,
+				    const char *key_path, struct nk_blind_party **p,
+				    struct nk_error *err)
+{
+	char path[4096];
+	uint8_t sid[NK_BLIND_SESSION_BYTES], *state = NULL;
+	size_t len = 0;
+	enum nk_status rc;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s.%s.blind", key_path, b->case_id) >=
+	    sizeof(path))
+		return nk_fail(err, NK_EINVAL, "key", "the key file's path is too long");
+	session_id(b, sid);
+	if ((rc = nk_file_read_bounded(path, STATE_MAX, &state, &len, path, "state", NULL,
+				       err)) != NK_OK)
+		return rc;
+	rc = nk_blind_load(&b->rules, b->role, sid, key, state, len, p, err);
+	sodium_memzero(state, len);
+	free(state);
+	return rc;
+}
+
 /* The state file: written whole to a new file beside it, made durable, then renamed. */
 static enum nk_status state_write(const char *path, const uint8_t *data, size_t len,
 				  struct nk_error *err)
@@ -453,9 +475,8 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	struct nk_identity me;
 	struct nk_error err = { 0 };
 	struct wire w = { 0 };
-	uint8_t sid[NK_BLIND_SESSION_BYTES], *state = NULL;
+	uint8_t sid[NK_BLIND_SESSION_BYTES];
 	char state_path[4096], safety[NK_CHANNEL_SAFETY_MAX];
-	size_t state_len = 0;
 	bool fresh = false;
 	int rc = CLI_OK;
 
@@ -483,20 +504,11 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	nk_party_key_identity(key, &me);
 	snprintf(state_path, sizeof(state_path), "%s.%s.blind", key_path, id);
 	rc = CLI_OK;
-	if (nk_file_read_bounded(state_path, STATE_MAX, &state, &state_len, state_path, "state",
-				 NULL, &err) == NK_OK) {
-		if (nk_blind_load(&b->rules, b->role, sid, key, state, state_len, &p, &err) != NK_OK)
-			rc = cli_report(ctx, &err);
-		free(state);
-	} else if (err.code == NK_ENOTFOUND) {
-		fresh = true;
-		if (nk_blind_new(&b->rules, b->role, sid, &p, &err) != NK_OK)
-			rc = cli_report(ctx, &err);
-	} else {
-		rc = cli_report(ctx, &err);
+	if (cli_blind_state_load(b, key, key_path, &p, &err) != NK_OK) {
+		fresh = err.code == NK_ENOTFOUND;
+		if (!fresh || nk_blind_new(&b->rules, b->role, sid, &p, &err) != NK_OK)
+			return cli_report(ctx, &err);
 	}
-	if (rc != CLI_OK)
-		return rc;
 	x.r = be->remote;
 	x.r.key = key;
 	x.r.sign_first = true;

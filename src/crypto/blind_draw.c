@@ -64,7 +64,7 @@ static enum nk_status cut(struct nk_blind_party *p, enum nk_role who, struct nk_
 	return NK_OK;
 }
 
-static enum nk_status check_share(struct nk_blind_party *p, const uint8_t *share,
+static enum nk_status check_share(const struct nk_blind_party *p, const uint8_t *share,
 				  struct nk_error *err)
 {
 	uint8_t c[32];
@@ -72,32 +72,63 @@ static enum nk_status check_share(struct nk_blind_party *p, const uint8_t *share
 	blind_seed_commit(p, p->role == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT, share, c);
 	if (sodium_memcmp(c, p->peer_commit, sizeof(c)) != 0)
 		return nk_fail(err, NK_ECRYPTO, "seed", "the %s's seed share does not match the "
-			       "commitment it made at the set-up: nothing is recorded",
-			       nk_role_name(!p->role));
+			       "commitment it sent at the set-up", nk_role_name(!p->role));
 	return NK_OK;
 }
 
-/* Both shares known: the seed (bound to the session, so to the case and both keys; the
- * draws are bound to the round), and where the walk starts (bargain.c's random_point():
- * on the grid if a grid point lies between the figures, else on minor units). */
-static enum nk_status draw_start(struct nk_blind_party *p, const uint8_t *share,
-				 struct nk_error *err)
+/* The seed of both shares, bound to the session (so to the case and both parties' keys);
+ * the draws are bound to the round (nk_bargain_draw). */
+static void derive_seed(const struct nk_blind_party *p, const uint8_t *share,
+			uint8_t seed[NK_SEED_BYTES])
 {
 	const uint8_t *sc = p->role == NK_CLAIMANT ? p->seed : share;
 	const uint8_t *sp = p->role == NK_CLAIMANT ? share : p->seed;
 	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, NULL, 0, NK_SEED_BYTES);
+	crypto_generichash_update(&st, (const uint8_t *)TAG_BLIND_DRAW, sizeof(TAG_BLIND_DRAW));
+	crypto_generichash_update(&st, p->sid, sizeof(p->sid));
+	crypto_generichash_update(&st, sc, NK_SEED_BYTES);
+	crypto_generichash_update(&st, sp, NK_SEED_BYTES);
+	crypto_generichash_final(&st, seed, NK_SEED_BYTES);
+}
+
+enum nk_status nk_blind_draw_check(const struct nk_blind_party *p,
+				   uint8_t seed[static NK_SEED_BYTES], struct nk_error *err)
+{
+	uint8_t c[32];
+	enum nk_status rc;
+
+	if (!p->seed_known)
+		return nk_fail(err, NK_EINVAL, "seed", "no random settlement was drawn in this "
+			       "side's state: the seed is revealed only by one");
+	blind_seed_commit(p, p->role, p->seed, c);
+	if (sodium_memcmp(c, p->commit, sizeof(c)) != 0)
+		return nk_fail(err, NK_ECRYPTO, "seed", "this side's own seed share does not match "
+			       "the commitment it sent at the set-up");
+	if ((rc = check_share(p, p->peer_seed, err)) != NK_OK)
+		return rc;
+	derive_seed(p, p->peer_seed, seed);
+	if (sodium_memcmp(seed, p->draw_seed, NK_SEED_BYTES) != 0) {
+		sodium_memzero(seed, NK_SEED_BYTES);
+		return nk_fail(err, NK_ECRYPTO, "seed", "the seed drawn from is not the one both "
+			       "shares give");
+	}
+	return NK_OK;
+}
+
+/* Both shares known: the seed, and where the walk starts (bargain.c's random_point():
+ * on the grid if a grid point lies between the figures, else on minor units). */
+static enum nk_status draw_start(struct nk_blind_party *p, const uint8_t *share,
+				 struct nk_error *err)
+{
 	const int64_t x = p->input.figure;
 	enum nk_status rc = check_share(p, share, err);
 
 	if (rc != NK_OK)
 		return rc;
 	memcpy(p->peer_seed, share, NK_SEED_BYTES);
-	crypto_generichash_init(&st, NULL, 0, NK_SEED_BYTES);
-	crypto_generichash_update(&st, (const uint8_t *)TAG_BLIND_DRAW, sizeof(TAG_BLIND_DRAW));
-	crypto_generichash_update(&st, p->sid, sizeof(p->sid));
-	crypto_generichash_update(&st, sc, NK_SEED_BYTES);
-	crypto_generichash_update(&st, sp, NK_SEED_BYTES);
-	crypto_generichash_final(&st, p->draw_seed, NK_SEED_BYTES);
+	derive_seed(p, share, p->draw_seed);
 	p->seed_known = true;
 	p->step = p->bit[OUT_ONGRID] ? p->rules.grid : 1;
 	p->lo = ceil_div(p->rules.range_low, p->step);
