@@ -54,6 +54,10 @@ check "from both committed shares" grep -q 'match the commitments exchanged at t
 	"$TMP/verify.out"
 verify payer 61337.17
 is "the payer's verify --draw holds" "$?" 0
+NAKODO_SERVER=$URL NAKODO_TOKEN=$CT "$NAKODO" verify --draw "$CASE" --as claimant 61337.13 \
+	>/dev/null 2>"$TMP/verify.err"
+is "without --key it is refused (exit 2): the party's reads and state need its key" "$?" 2
+check "naming --key" grep -q -- '--key' "$TMP/verify.err"
 verify payer 61337.12
 is "a payer who misremembers its offer is told the draw does not replay" "$?" 1
 check "saying so" grep -q 'NOT VERIFIED' "$TMP/verify.out"
