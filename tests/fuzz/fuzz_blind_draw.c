@@ -27,16 +27,37 @@ static void rewrite(const uint8_t *data, size_t size, const struct nk_blind_part
 			   sizeof(reader->th));
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Both sides under r with a buffer each of *cap bytes, the set-up's three messages, then
+ * round 1 begun on both. */
+static bool begin(const struct nk_rules *r, struct nk_blind_party *side[2],
+		  const struct nk_blind_input in[2], uint8_t *buf[2], size_t *cap)
 {
 	static const uint8_t sid[NK_BLIND_SESSION_BYTES] = "fuzz-blind-draw";
+	size_t a = 0, b = 0;
+
+	for (int s = 0; s < 2; s++)
+		if (nk_blind_new(r, s ? NK_PAYER : NK_CLAIMANT, sid, &side[s], NULL) != NK_OK)
+			return false;
+	*cap = nk_blind_message_max(side[0]);
+	for (int s = 0; s < 2; s++)
+		if (!(buf[s] = malloc(*cap)))
+			return false;
+	return nk_blind_step(side[1], NULL, 0, buf[1], *cap, &a, NULL) == NK_OK &&
+	       nk_blind_step(side[0], buf[1], a, buf[0], *cap, &b, NULL) == NK_OK &&
+	       nk_blind_step(side[1], buf[0], b, buf[1], *cap, &a, NULL) == NK_OK && a == 0 &&
+	       nk_blind_begin(side[0], 1, &in[0], NULL) == NK_OK &&
+	       nk_blind_begin(side[1], 1, &in[1], NULL) == NK_OK;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
 	struct nk_blind_party *side[2] = { NULL, NULL };	/* claimant, payer */
 	struct nk_blind_input in[2] = { { .figure = 60000 }, { .figure = 70000 } };
 	struct nk_rules r;
 	uint8_t *buf[2] = { NULL, NULL };
-	size_t cap, len = 0;
-	int who = 1, draws = 0, steps = 0;
-	bool begun = false, altered = false;
+	size_t cap = 0, len = 0;
+	int who = 1, draws = 0;	/* the payer opens the round */
+	bool altered = false;
 	const uint8_t *msg = NULL;
 
 	if (size < 3)
@@ -48,36 +69,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.grid = data[1] & 2 ? 1000 : 1;
 	if (data[1] & 4)	/* a zone of one unit */
 		in[1].figure = in[0].figure;
-	if (nk_blind_new(&r, NK_CLAIMANT, sid, &side[0], NULL) != NK_OK ||
-	    nk_blind_new(&r, NK_PAYER, sid, &side[1], NULL) != NK_OK)
+	if (!begin(&r, side, in, buf, &cap))
 		abort();
-	cap = nk_blind_message_max(side[0]);
-	buf[0] = malloc(cap);
-	buf[1] = malloc(cap);
-	if (!buf[0] || !buf[1])
-		abort();
-	for (;;) {
+	for (int steps = 0;; steps++) {
 		struct nk_error err = { 0 };
 		enum nk_status rc = nk_blind_step(side[who], msg, len, buf[who], cap, &len, &err);
 
-		if (++steps > 16 + NK_BLIND_DRAW_MESSAGES_MAX)
+		if (steps > 8 + NK_BLIND_DRAW_MESSAGES_MAX)
 			abort();	/* a round without an end */
-		if (rc != NK_OK) {
-			if (!altered || !err.text[0] || nk_blind_done(side[who]))
-				abort();	/* a genuine round refused, or no reason */
+		if (rc != NK_OK && (!altered || !err.text[0] || nk_blind_done(side[who])))
+			abort();	/* a genuine round refused, or a refusal without a reason */
+		if (rc != NK_OK || len == 0)
 			break;
-		}
-		if (len == 0) {
-			if (begun)
-				break;
-			begun = true;
-			if (nk_blind_begin(side[0], 1, &in[0], NULL) != NK_OK ||
-			    nk_blind_begin(side[1], 1, &in[1], NULL) != NK_OK)
-				abort();
-			who = 1;
-			msg = NULL;
-			continue;
-		}
 		if (buf[who][0] == MSG_DRAW && draws++ == data[0]) {
 			rewrite(data, size, side[1 - who], buf[who], len);
 			altered = true;
