@@ -16,6 +16,15 @@
 
 #define NK_BLIND_SESSION_BYTES 32
 #define NK_BLIND_COMMIT_BYTES 32
+/* Draw messages of a random settlement, both ways, whatever the figures: the walk of
+ * bargain.c's random_point() is padded to this count, which it exceeds with a chance
+ * below 2^-150 for any figures (doc/blind.md, "The random rule"); it then goes on,
+ * unpadded, to the plain engine's end. NK_BLIND_DRAW_MESSAGES_MAX bounds it: one message
+ * per word of the draw's stream, the cap's answer and the first. */
+#ifndef NK_BLIND_DRAW_MESSAGES	/* a test build may lower it, to go past it */
+#define NK_BLIND_DRAW_MESSAGES 256
+#endif
+#define NK_BLIND_DRAW_MESSAGES_MAX 4100
 
 struct nk_blind_party;
 
@@ -34,6 +43,12 @@ void nk_blind_free(struct nk_blind_party *party);
 
 /* The largest message this side can write or read, for its buffers. */
 size_t nk_blind_message_max(const struct nk_blind_party *party);
+/* The size a message of this side's (msg[len], from nk_blind_step) is padded to on the
+ * wire: a draw message to the draws' own size, any other to nk_blind_message_max. The
+ * sequence of kinds is public (the draws follow a random settlement, whose count is
+ * fixed), so padding per kind tells the go-between nothing the outcome does not. */
+size_t nk_blind_message_padded(const struct nk_blind_party *party, const uint8_t *msg,
+			       size_t len);
 
 /* This side's commitment to its share of the random rule's seed, published with the
  * case (the share is revealed only when a round settles under the random rule). */
@@ -92,6 +107,13 @@ NK_MUST_USE enum nk_status nk_blind_outcome(const struct nk_blind_party *party,
 NK_MUST_USE enum nk_status nk_blind_draw_seed(const struct nk_blind_party *party,
 					      uint8_t seed[static NK_SEED_BYTES],
 					      struct nk_error *err);
+/* The check of a random settlement's seed, as a party makes it afterwards from its saved
+ * state (nakodo verify --draw): both shares match the commitments exchanged at the
+ * set-up, before any figure, and the seed is the one both derive from them; NK_ECRYPTO
+ * naming the share that does not. Gives the seed of the last round computed. */
+NK_MUST_USE enum nk_status nk_blind_draw_check(const struct nk_blind_party *party,
+					       uint8_t seed[static NK_SEED_BYTES],
+					       struct nk_error *err);
 
 /* This side's state between two runs of its client, sealed to its own key (it holds its
  * figures): between rounds or with a round begun (the input it is bound to kept), never

@@ -52,13 +52,6 @@ enum nk_status nk_case_blind_rules_check(const struct nk_rules *rules, struct nk
 		return nk_fail(err, NK_EINVAL, "neutrals", "a blind case cannot go to neutral "
 			       "evaluation: the neutrals are shown both parties' last figures, "
 			       "which the go-between never holds here");
-	/* Under the random rule the clients exchange one message per draw, and the number
-	 * of draws depends on how narrow the zone between the figures is: the go-between
-	 * would learn how close they were. */
-	if (rules->settle == NK_SETTLE_RANDOM)
-		return nk_fail(err, NK_EINVAL, "settle", "a blind case cannot settle by the random "
-			       "rule: the number of draws the clients exchange would tell the "
-			       "go-between how close the figures are; use midpoint or band");
 	/* From round 2 a side's hint decision is a vector, one entry per round since which
 	 * the other's figure may have been kept (nk_blind_input.allowed), which the circuit
 	 * picks from. Under monotone rules a kept figure is kept in a run, so that entry is

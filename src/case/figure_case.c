@@ -249,7 +249,9 @@ enum nk_status case_round_conclude(const struct nk_case_env *env, struct case_st
 	if (res->deal != NK_NO_DEAL) {
 		body = case_event_settled_encode(res->figure, res->deal, r);
 		rc = case_append(env, st->id, "go-between", CASE_EV_SETTLED, body, err);
-		if (rc == NK_OK && st->fig.rules.settle == NK_SETTLE_RANDOM)
+		/* a blind case's draw came from its clients' own seed, which the go-between
+		 * never holds: its own, unused, is not shown as the draw's */
+		if (rc == NK_OK && st->fig.rules.settle == NK_SETTLE_RANDOM && !st->fig.rules.blind)
 			rc = keep_seed(env, st->id, err);
 		*ended = true;
 	} else if (r == st->fig.rules.rounds && st->fig.rules.bridge &&

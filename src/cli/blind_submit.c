@@ -193,6 +193,28 @@ static void session_id(const struct nk_brief *b, uint8_t sid[static NK_BLIND_SES
 	crypto_generichash_final(&st, sid, NK_BLIND_SESSION_BYTES);
 }
 
+enum nk_status cli_blind_state_load(const struct nk_brief *b, const struct nk_party_key *key,
+				    const char *key_path, struct nk_blind_party **p,
+				    struct nk_error *err)
+{
+	char path[4096];
+	uint8_t sid[NK_BLIND_SESSION_BYTES], *state = NULL;
+	size_t len = 0;
+	enum nk_status rc;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s.%s.blind", key_path, b->case_id) >=
+	    sizeof(path))
+		return nk_fail(err, NK_EINVAL, "key", "the key file's path is too long");
+	session_id(b, sid);
+	if ((rc = nk_file_read_bounded(path, STATE_MAX, &state, &len, path, "state", NULL,
+				       err)) != NK_OK)
+		return rc;
+	rc = nk_blind_load(&b->rules, b->role, sid, key, state, len, p, err);
+	sodium_memzero(state, len);
+	free(state);
+	return rc;
+}
+
 /* The state file: written whole to a new file beside it, made durable, then renamed. */
 static enum nk_status state_write(const char *path, const uint8_t *data, size_t len,
 				  struct nk_error *err)
@@ -296,6 +318,7 @@ static int channel_try(struct run *x, const struct nk_party_key *key,
 struct wire {
 	struct run *x;
 	struct nk_blind_channel *ch;
+	const struct nk_blind_party *p;
 	size_t max;
 	uint8_t *msg, *sealed;
 };
@@ -305,8 +328,8 @@ static int wire_send(struct wire *w, size_t len)
 	struct nk_error err = { 0 };
 	size_t n = 0;
 
-	if (nk_channel_seal(w->ch, w->msg, len, w->max, false, w->sealed,
-			    w->max + NK_CHANNEL_OVERHEAD, &n, &err) != NK_OK)
+	if (nk_channel_seal(w->ch, w->msg, len, nk_blind_message_padded(w->p, w->msg, len), false,
+			    w->sealed, w->max + NK_CHANNEL_OVERHEAD, &n, &err) != NK_OK)
 		return cli_report(w->x->ctx, &err);
 	return post(w->x, 'M', w->sealed, n);
 }
@@ -326,7 +349,8 @@ static int wire_recv(struct wire *w, size_t *len)
 }
 
 /* One exchange of the protocol (the set-up, or a begun round): the payer speaks first,
- * then each answers until this side has computed what it waits for. */
+ * then each answers until this side has computed what it waits for (a random
+ * settlement's draw messages included, NK_BLIND_DRAW_MESSAGES whatever the figures). */
 static int exchange(struct wire *w, struct nk_blind_party *p, bool setup)
 {
 	struct nk_error err = { 0 };
@@ -339,7 +363,7 @@ static int exchange(struct wire *w, struct nk_blind_party *p, bool setup)
 		if ((rc = wire_send(w, out)) != CLI_OK)
 			return rc;
 	}
-	while (steps++ < 8 && (setup || !nk_blind_done(p))) {
+	while (steps++ < 8 + NK_BLIND_DRAW_MESSAGES_MAX && (setup || !nk_blind_done(p))) {
 		if ((rc = wire_recv(w, &in)) != CLI_OK)
 			return rc;
 		/* in place: the engine reads its input before it writes */
@@ -451,9 +475,8 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	struct nk_identity me;
 	struct nk_error err = { 0 };
 	struct wire w = { 0 };
-	uint8_t sid[NK_BLIND_SESSION_BYTES], *state = NULL;
+	uint8_t sid[NK_BLIND_SESSION_BYTES];
 	char state_path[4096], safety[NK_CHANNEL_SAFETY_MAX];
-	size_t state_len = 0;
 	bool fresh = false;
 	int rc = CLI_OK;
 
@@ -481,20 +504,11 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	nk_party_key_identity(key, &me);
 	snprintf(state_path, sizeof(state_path), "%s.%s.blind", key_path, id);
 	rc = CLI_OK;
-	if (nk_file_read_bounded(state_path, STATE_MAX, &state, &state_len, state_path, "state",
-				 NULL, &err) == NK_OK) {
-		if (nk_blind_load(&b->rules, b->role, sid, key, state, state_len, &p, &err) != NK_OK)
-			rc = cli_report(ctx, &err);
-		free(state);
-	} else if (err.code == NK_ENOTFOUND) {
-		fresh = true;
-		if (nk_blind_new(&b->rules, b->role, sid, &p, &err) != NK_OK)
-			rc = cli_report(ctx, &err);
-	} else {
-		rc = cli_report(ctx, &err);
+	if (cli_blind_state_load(b, key, key_path, &p, &err) != NK_OK) {
+		fresh = err.code == NK_ENOTFOUND;
+		if (!fresh || nk_blind_new(&b->rules, b->role, sid, &p, &err) != NK_OK)
+			return cli_report(ctx, &err);
 	}
-	if (rc != CLI_OK)
-		return rc;
 	x.r = be->remote;
 	x.r.key = key;
 	x.r.sign_first = true;
@@ -502,6 +516,7 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	x.until_ms = nk_time_now_ms() + (int64_t)wait_s * 1000;
 	snprintf(x.path, sizeof(x.path), "/v1/cases/%s/blind/messages", id);
 	w.x = &x;
+	w.p = p;
 	w.max = nk_blind_message_max(p);
 	x.frame_cap = 1 + w.max + NK_CHANNEL_OVERHEAD;
 	if (!(x.frame = malloc(x.frame_cap)) || !(w.msg = malloc(w.max + NK_CHANNEL_OVERHEAD)) ||

@@ -19,6 +19,14 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 		     const struct nk_brief *b, const struct nk_party_key *key,
 		     const char *key_path, int round, int64_t figure, int wait_s);
 
+/* The party's saved state of blind case b (KEY.CASE.blind beside key_path, b->case_id
+ * the case), opened with its key: NK_ENOTFOUND when there is none. */
+struct nk_blind_party;
+NK_MUST_USE enum nk_status cli_blind_state_load(const struct nk_brief *b,
+						const struct nk_party_key *key,
+						const char *key_path, struct nk_blind_party **p,
+						struct nk_error *err);
+
 /* A test executable's way to alter this side's frame number seq (from 1) before it is
  * sent: it may change frame[0..*len), shorten *len, and answers how many times more to
  * send it. NULL in the command (tests/support/test_hooks.c sets it). */

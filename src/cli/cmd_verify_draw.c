@@ -2,11 +2,15 @@
  * "Checking the draw"). The seed is revealed to the two parties only, in their own
  * briefings, so the check reads the party's briefing (locally, or through a server with
  * the party's token) and its own figure of the settled round, which the case deleted
- * when it ended: the party gives it. Nothing is written; the figure is wiped. */
+ * when it ended: the party gives it. In a blind case the seed is the clients' own, kept
+ * in the party's state file beside its key (doc/blind.md). Nothing is written; the
+ * figure is wiped. */
 #include "cmd_verify_draw.h"
+#include "blind_submit.h"
 #include "remote.h"
 #include "signed.h"
 #include "util.h"
+#include <nakodo/blind.h>
 #include <nakodo/json_build.h>
 
 #include <getopt.h>
@@ -21,24 +25,55 @@ static json_t *check_json(const char *name, bool holds, const char *detail)
 			 "detail", detail);
 }
 
-/* The two checks on b, a party's briefing of a settled random case; own its figure. */
-static int report(struct cli_ctx *ctx, const struct nk_brief *b, int64_t own)
+/* The seed of a blind case's random settlement: the clients drew it from both parties'
+ * shares, committed to each other at the set-up (doc/blind.md, "The random rule"), and
+ * the party's state file beside its key keeps them; the go-between never held it. */
+static bool blind_seed(const struct nk_brief *b, const struct nk_party_key *key,
+		       const char *key_path, uint8_t seed[static NK_SEED_BYTES],
+		       char *detail, size_t cap)
+{
+	struct nk_blind_party *p = NULL;
+	struct nk_error err = { 0 };
+	bool ok = cli_blind_state_load(b, key, key_path, &p, &err) == NK_OK &&
+		  nk_blind_draw_check(p, seed, &err) == NK_OK;
+
+	nk_blind_free(p);
+	snprintf(detail, cap, "%s", ok ? "both seed shares in your state file match the "
+		 "commitments exchanged at the set-up, and give the seed drawn from" : err.text);
+	return ok;
+}
+
+/* The two checks on b, a party's briefing of a settled random case; own its figure.
+ * A blind case's seed comes from the party's state (key and key_path), a plain case's
+ * from its briefing. */
+static int report(struct cli_ctx *ctx, const struct nk_brief *b, int64_t own,
+		  const struct nk_party_key *key, const char *key_path)
 {
 	struct nk_error err = { 0 };
-	uint8_t commit[32];
-	char amount[CLI_AMOUNT_MAX], seed_detail[160];
+	uint8_t commit[32], seed[NK_SEED_BYTES];
+	char amount[CLI_AMOUNT_MAX], seed_detail[NK_ERROR_TEXT_MAX];
 	const char *own_name = b->role == NK_CLAIMANT ? "demand" : "offer";
 	int round = b->rounds_evaluated;
 	bool seed_ok, draw_ok;
 
-	nk_bargain_commit_seed(b->seed, commit);
-	seed_ok = sodium_memcmp(commit, b->seed_commitment, sizeof(commit)) == 0;
-	sodium_memzero(commit, sizeof(commit));
-	snprintf(seed_detail, sizeof(seed_detail), "%s", seed_ok
-		 ? "the revealed seed's SHA-256 is the commitment the opening event recorded"
-		 : "the revealed seed's SHA-256 is NOT the commitment of the opening event");
-	draw_ok = nk_bargain_check_draw(&b->rules, round, b->role, own, b->settlement, b->seed,
+	if (b->rules.blind) {
+		seed_ok = blind_seed(b, key, key_path, seed, seed_detail, sizeof(seed_detail));
+	} else {
+		memcpy(seed, b->seed, sizeof(seed));
+		nk_bargain_commit_seed(seed, commit);
+		seed_ok = sodium_memcmp(commit, b->seed_commitment, sizeof(commit)) == 0;
+		sodium_memzero(commit, sizeof(commit));
+		snprintf(seed_detail, sizeof(seed_detail), "%s", seed_ok
+			 ? "the revealed seed's SHA-256 is the commitment the opening event recorded"
+			 : "the revealed seed's SHA-256 is NOT the commitment of the opening event");
+	}
+	/* a blind case's seed that does not check is no seed to replay from */
+	draw_ok = (seed_ok || !b->rules.blind) &&
+		  nk_bargain_check_draw(&b->rules, round, b->role, own, b->settlement, seed,
 					&err) == NK_OK;
+	sodium_memzero(seed, sizeof(seed));
+	if (!seed_ok && b->rules.blind)
+		snprintf(err.text, sizeof(err.text), "not replayed: no seed to replay from");
 	if (draw_ok)
 		snprintf(err.text, sizeof(err.text), "replayed from the seed with your %s, the "
 			 "first draw between it and the settlement is the settlement", own_name);
@@ -58,7 +93,9 @@ static int report(struct cli_ctx *ctx, const struct nk_brief *b, int64_t own)
 			"%-7s seed-commitment  %s\n%-7s draw             %s\n\n%s\n",
 			b->case_id, amount, round, seed_ok ? "holds" : "fails", seed_detail,
 			draw_ok ? "holds" : "fails", err.text, seed_ok && draw_ok
-			? "verified: the seed was fixed when the case opened and drew this settlement"
+			? b->rules.blind ? "verified: the seed came from both sides' committed shares "
+			  "and drew this settlement"
+			: "verified: the seed was fixed when the case opened and drew this settlement"
 			: "NOT VERIFIED: the settlement is not the committed seed's draw");
 	}
 	return seed_ok && draw_ok ? CLI_OK : CLI_REFUSED;
@@ -124,7 +161,7 @@ int cli_verify_draw(struct cli_ctx *ctx, int argc, char **argv)
 	    CLI_OK)
 		goto out;
 	if (b->role == NK_MEDIATOR || b->rules.settle != NK_SETTLE_RANDOM || !b->settled ||
-	    b->settled_by != NK_DEAL_OVERLAP || !b->seed_revealed) {
+	    b->settled_by != NK_DEAL_OVERLAP || (!b->seed_revealed && !b->rules.blind)) {
 		nk_fail(&err, NK_EREFUSED, "case", "case %s has no random settlement drawn from "
 			"the figures for the %s to check (rule %s, %s)", args.id,
 			nk_role_name(b->role), nk_settle_name(b->rules.settle),
@@ -132,9 +169,14 @@ int cli_verify_draw(struct cli_ctx *ctx, int argc, char **argv)
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
+	if (b->rules.blind && !key) {
+		rc = cli_usage_error(ctx, CMD, "--key: a blind case's seed is in your state file "
+				     "beside your key (KEY.CASE.blind), which the key opens");
+		goto out;
+	}
 	if ((rc = cli_read_amount(ctx, nk_currency_find(b->rules.currency), figure, &own)) ==
 	    CLI_OK)
-		rc = report(ctx, b, own);
+		rc = report(ctx, b, own, key, args.key);
 out:
 	sodium_memzero(&own, sizeof(own));
 	sodium_free(b);

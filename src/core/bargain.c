@@ -63,8 +63,11 @@ int64_t nk_bargain_midpoint(const struct nk_rules *rules, int64_t low, int64_t h
 
 /* Draws of the random rule (doc/bargain.md, "The random draw"): the stream is BLAKE2b
  * keyed with the seed over a tag, the round and a counter. The cap makes the stream end;
- * doc/bargain.md shows that no case reaches it with a chance above 2^-8000. */
+ * doc/bargain.md shows that no case reaches it with a chance above 2^-8000. A test build
+ * of this file may lower it (tests/unit/test_blind_draw_cap.c), to reach the cap's rule. */
+#ifndef DRAWS_MAX
 #define DRAWS_MAX 4096
+#endif
 
 /* A uniform draw in [0, n), n <= 2^63, by rejection on 128-bit words; false when the
  * stream has reached its cap. */

@@ -68,7 +68,7 @@ static void sizes(struct nk_blind_party *p, uint32_t ands_max)
 	p->size[MSG_CIRCUIT] = frame + (size_t)p->in_n[0] * GC_LABEL_BYTES +
 			       (size_t)ands_max * GC_TABLE_BYTES + (OUT_COUNT + 7) / 8;
 	p->size[MSG_OUTPUT] = frame + (size_t)OUT_TOLD_P * GC_LABEL_BYTES + NK_SEED_BYTES;
-	p->size[MSG_DRAW] = frame + NK_SEED_BYTES + 1;
+	p->size[MSG_DRAW] = frame + DRAW_BODY;
 }
 
 enum nk_status nk_blind_new(const struct nk_rules *rules, enum nk_role role,
@@ -129,6 +129,11 @@ size_t nk_blind_message_max(const struct nk_blind_party *p)
 	for (int k = MSG_SETUP1; k <= MSG_DRAW; k++)
 		m = p->size[k] > m ? p->size[k] : m;
 	return m;
+}
+
+size_t nk_blind_message_padded(const struct nk_blind_party *p, const uint8_t *msg, size_t len)
+{
+	return len == p->size[MSG_DRAW] && msg[0] == MSG_DRAW ? len : nk_blind_message_max(p);
 }
 
 void nk_blind_seed_commitment(const struct nk_blind_party *p,

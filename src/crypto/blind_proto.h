@@ -13,6 +13,9 @@
 #define TAG_BLIND_DRAW "nakodo/blind-draw-seed/v1"
 #define MSG_HEADER 6	/* kind, round, attempt (32 bits, little-endian) */
 #define MSG_CHECK 16
+/* A draw message's body: the sender's seed share, the count of draws it rejects (32 bits),
+ * flags, and the cap's figure index (64 bits), all little-endian (blind_draw.c). */
+#define DRAW_BODY (NK_SEED_BYTES + 4 + 1 + 8)
 
 enum { MSG_SETUP1 = 1, MSG_SETUP2, MSG_EXTEND, MSG_CIRCUIT, MSG_OUTPUT, MSG_DRAW };
 
@@ -64,12 +67,16 @@ struct nk_blind_party {
 	bool done;
 	struct nk_blind_outcome outcome;
 
-	/* the random rule's draw */
+	/* the random rule's draw (blind_draw.c) */
 	bool seed_known;
-	uint8_t draw_seed[NK_SEED_BYTES];
+	uint8_t draw_seed[NK_SEED_BYTES], peer_seed[NK_SEED_BYTES];	/* peer's share */
 	int64_t lo, hi, step, zone;	/* zone: the claimant's low or the payer's high end */
 	uint32_t counter;
 	int64_t k;			/* the draw under way */
+	bool capped;			/* the stream ended before a draw landed in the zone */
+	bool settled;			/* the walk is over; what is left of the count is padding */
+	bool answer_cap;		/* the peer's cap is to be answered with the figure */
+	uint32_t draw_msgs;		/* draw messages of this round so far, both ways */
 };
 
 void blind_seed_commit(const struct nk_blind_party *p, enum nk_role role,
@@ -84,6 +91,17 @@ NK_MUST_USE enum nk_status blind_round_step(struct nk_blind_party *p, const uint
 					    size_t in_len, uint8_t *out, size_t cap,
 					    size_t *out_len, struct nk_error *err);
 void blind_round_clear(struct nk_blind_party *p);
+/* The round computed: its figures' labels carried, the round's work wiped. */
+void blind_round_finish(struct nk_blind_party *p);
+
+/* The random rule's draw (blind_draw.c). The claimant opens it with the payer's share,
+ * received with the output labels; then each side answers the other's draw message. */
+NK_MUST_USE enum nk_status blind_draw_open(struct nk_blind_party *p,
+					   const uint8_t peer_share[NK_SEED_BYTES], uint8_t *out,
+					   size_t cap, size_t *out_len, struct nk_error *err);
+NK_MUST_USE enum nk_status blind_draw_step(struct nk_blind_party *p, const uint8_t *in,
+					   size_t in_len, uint8_t *out, size_t cap,
+					   size_t *out_len, struct nk_error *err);
 /* Forgets the rounds computed, keeping the set-up: for tests and benchmarks that run many
  * first rounds over one set-up. A party of a real case never does (nk_blind_begin
  * refuses a round computed already, which is what keeps figures from being tried again). */

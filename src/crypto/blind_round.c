@@ -1,8 +1,7 @@
 /* One blind round: the payer's inputs by IKNP extension, the claimant's garbled circuit,
  * the return of the claimant's output labels (which the claimant checks, so a changed
- * message cannot pass for an outcome), and under the random rule the public draw of
- * bargain.c's random_point(), each side telling only on which side of its own figure a
- * draw falls: what the revealed seed tells each side anyway (doc/bargain.md). */
+ * message cannot pass for an outcome); under the random rule the public draw follows
+ * (blind_draw.c). */
 #include "crypto/blind_proto.h"
 
 #include <stdlib.h>
@@ -261,11 +260,6 @@ static enum nk_status claimant_garble(struct nk_blind_party *p, const uint8_t *i
 	return NK_OK;
 }
 
-static int64_t ceil_div(int64_t x, int64_t g)
-{
-	return x / g + (x % g != 0);
-}
-
 static uint64_t bits_value(const uint8_t *b, int n)
 {
 	uint64_t v = 0;
@@ -314,7 +308,7 @@ static enum nk_status decide(struct nk_blind_party *p, struct nk_error *err)
 	return NK_OK;
 }
 
-static void finish(struct nk_blind_party *p)
+void blind_round_finish(struct nk_blind_party *p)
 {
 	for (int who = 0; who < 2; who++)
 		for (int i = 0; i < BLIND_FIG_BITS; i++)
@@ -324,79 +318,6 @@ static void finish(struct nk_blind_party *p)
 	p->computed = p->round;
 	p->done = true;
 	blind_round_clear(p);
-}
-
-/* Both seed shares known: the seed, and where the draw starts (bargain.c's
- * random_point(): grid points if one lies between the figures, else minor units). */
-static void draw_start(struct nk_blind_party *p, const uint8_t peer_seed[NK_SEED_BYTES])
-{
-	const uint8_t *sc = p->role == NK_CLAIMANT ? p->seed : peer_seed;
-	const uint8_t *sp = p->role == NK_CLAIMANT ? peer_seed : p->seed;
-	crypto_generichash_state st;
-	const int64_t x = p->input.figure;
-
-	crypto_generichash_init(&st, NULL, 0, NK_SEED_BYTES);
-	crypto_generichash_update(&st, (const uint8_t *)TAG_BLIND_DRAW, sizeof(TAG_BLIND_DRAW));
-	crypto_generichash_update(&st, p->sid, sizeof(p->sid));
-	crypto_generichash_update(&st, sc, NK_SEED_BYTES);
-	crypto_generichash_update(&st, sp, NK_SEED_BYTES);
-	crypto_generichash_final(&st, p->draw_seed, NK_SEED_BYTES);
-	p->seed_known = true;
-	p->step = p->bit[OUT_ONGRID] ? p->rules.grid : 1;
-	p->lo = ceil_div(p->rules.range_low, p->step);
-	p->hi = p->rules.range_high / p->step;
-	p->zone = p->role == NK_CLAIMANT ? ceil_div(x, p->step) : x / p->step;
-	p->counter = 0;
-}
-
-static enum nk_status next_draw(struct nk_blind_party *p, struct nk_error *err)
-{
-	uint64_t v;
-
-	if (p->lo > p->hi || !nk_bargain_draw(p->draw_seed, p->round, &p->counter,
-						 (uint64_t)(p->hi - p->lo) + 1, &v))
-		return nk_fail(err, NK_ERANGE, "seed", "the draw reached its cap without a "
-			       "settlement; the round may be computed again");
-	p->k = p->lo + (int64_t)v;
-	return NK_OK;
-}
-
-/* A draw's verdict: below the demand's end, above the offer's, or the settlement. */
-static void draw_apply(struct nk_blind_party *p, bool below, bool above)
-{
-	if (below) {
-		p->lo = p->k + 1;
-	} else if (above) {
-		p->hi = p->k - 1;
-	} else {
-		p->outcome.figure = p->k * p->step;
-		finish(p);
-	}
-}
-
-static enum nk_status send_draw(struct nk_blind_party *p, bool verdict, uint8_t *out,
-				size_t cap, size_t *out_len, struct nk_error *err)
-{
-	uint8_t *w = blind_msg_start(p, MSG_DRAW, out, cap);
-
-	if (!w)
-		return nk_fail(err, NK_EINVAL, "out", "the buffer is too small");
-	memcpy(w, p->seed, NK_SEED_BYTES);
-	w[NK_SEED_BYTES] = verdict;
-	*out_len = blind_msg_finish(p, MSG_DRAW, out);
-	return NK_OK;
-}
-
-static enum nk_status check_seed(struct nk_blind_party *p, const uint8_t *share,
-				 struct nk_error *err)
-{
-	uint8_t c[32];
-
-	blind_seed_commit(p, p->role == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT, share, c);
-	if (sodium_memcmp(c, p->peer_commit, sizeof(c)) != 0)
-		return nk_fail(err, NK_ECRYPTO, "seed", "the peer's seed share does not match "
-			       "its commitment");
-	return NK_OK;
 }
 
 /* payer: evaluates, decodes its outputs, returns the claimant's labels (and its seed
@@ -441,7 +362,7 @@ static enum nk_status payer_evaluate(struct nk_blind_party *p, const uint8_t *in
 	if (p->rules.settle == NK_SETTLE_RANDOM && p->outcome.deal != NK_NO_DEAL)
 		p->state = ST_DRAW;	/* the claimant's share comes with the first draw */
 	else
-		finish(p);
+		blind_round_finish(p);
 	return NK_OK;
 }
 
@@ -476,57 +397,11 @@ static enum nk_status claimant_outputs(struct nk_blind_party *p, const uint8_t *
 	if ((rc = decide(p, err)) != NK_OK)
 		return rc;
 	if (p->rules.settle != NK_SETTLE_RANDOM || p->outcome.deal == NK_NO_DEAL) {
-		finish(p);
+		blind_round_finish(p);
 		return NK_OK;
 	}
-	if ((rc = check_seed(p, body + (size_t)OUT_TOLD_P * GC_LABEL_BYTES, err)) != NK_OK)
-		return rc;
-	draw_start(p, body + (size_t)OUT_TOLD_P * GC_LABEL_BYTES);
-	if ((rc = next_draw(p, err)) != NK_OK)
-		return rc;
-	p->state = ST_DRAW;
-	return send_draw(p, p->k < p->zone, out, cap, out_len, err);
-}
-
-/* One exchange of the draw: the claimant tells whether the draw lies below its end of
- * the zone, the payer then whether it lies above its own. */
-static enum nk_status draw_step(struct nk_blind_party *p, const uint8_t *in, size_t in_len,
-				uint8_t *out, size_t cap, size_t *out_len, struct nk_error *err)
-{
-	const uint8_t *body = blind_msg_open(p, MSG_DRAW, in, in_len, err);
-	enum nk_status rc;
-	bool below, above;
-
-	if (!body)
-		return err ? err->code : NK_ECORRUPT;
-	if (body[NK_SEED_BYTES] > 1)
-		return nk_fail(err, NK_ECORRUPT, "message", "a draw's verdict is not a bit");
-	if (p->role == NK_PAYER) {
-		if (!p->seed_known) {
-			if ((rc = check_seed(p, body, err)) != NK_OK)
-				return rc;
-			draw_start(p, body);
-		}
-		if ((rc = next_draw(p, err)) != NK_OK)
-			return rc;
-		below = body[NK_SEED_BYTES];
-		above = !below && p->k > p->zone;
-		if ((rc = send_draw(p, above, out, cap, out_len, err)) != NK_OK)
-			return rc;
-		draw_apply(p, below, above);
-		return NK_OK;
-	}
-	below = p->k < p->zone;
-	above = body[NK_SEED_BYTES];
-	if (below && above)
-		return nk_fail(err, NK_ECORRUPT, "message", "the payer's verdict contradicts the "
-			       "draw");
-	draw_apply(p, below, above);
-	if (p->done)
-		return NK_OK;
-	if ((rc = next_draw(p, err)) != NK_OK)
-		return rc;
-	return send_draw(p, p->k < p->zone, out, cap, out_len, err);
+	return blind_draw_open(p, body + (size_t)OUT_TOLD_P * GC_LABEL_BYTES, out, cap, out_len,
+			       err);
 }
 
 enum nk_status blind_round_step(struct nk_blind_party *p, const uint8_t *in, size_t in_len,
@@ -545,7 +420,7 @@ enum nk_status blind_round_step(struct nk_blind_party *p, const uint8_t *in, siz
 	case ST_WAIT_OUTPUT:
 		return claimant_outputs(p, in, in_len, out, cap, out_len, err);
 	case ST_DRAW:
-		return draw_step(p, in, in_len, out, cap, out_len, err);
+		return blind_draw_step(p, in, in_len, out, cap, out_len, err);
 	default:
 		return nk_fail(err, NK_EINVAL, "round", "no round is under way");
 	}

@@ -27,10 +27,10 @@ bool auth_parse(const char *header, uint8_t token[static NK_TOKEN_BYTES])
 	return nk_hex_decode(hex, NK_TOKEN_BYTES, token);
 }
 
-/* The bucket of key in table, refilled at per_s up to burst; takes one when take. True
- * when it held one. Called under rate_mu. */
+/* The bucket of key in table, refilled at per_s up to burst; takes cost when take. True
+ * when it held that much. Called under rate_mu. */
 static bool bucket(struct rate_bucket *table, uint64_t key, double per_s, double burst,
-		   bool take)
+		   bool take, double cost)
 {
 	struct rate_bucket *b = &table[key % HTTP_RATE_SLOTS];
 	int64_t now = nk_time_mono_us();
@@ -49,9 +49,9 @@ static bool bucket(struct rate_bucket *table, uint64_t key, double per_s, double
 	if (b->level > burst)
 		b->level = burst;
 	b->last_us = now;
-	ok = b->level >= 1.0;
+	ok = b->level >= cost;
 	if (ok && take)
-		b->level -= 1.0;
+		b->level -= cost;
 	return ok;
 }
 
@@ -71,7 +71,8 @@ bool auth_rate(struct nk_server *srv, uint64_t key, enum rate_kind kind, bool ta
 	if (kind == RATE_UNSIGNED)
 		key ^= 0x756e7369676e6564;
 	pthread_mutex_lock(&srv->rate_mu);
-	ok = bucket(srv->rate, key, srv->cfg.rate, srv->cfg.burst, take);
+	ok = bucket(srv->rate, key, srv->cfg.rate, srv->cfg.burst, take,
+		    kind == RATE_RELAY ? 0.125 : 1.0);
 	pthread_mutex_unlock(&srv->rate_mu);
 	return ok;
 }
@@ -106,7 +107,7 @@ bool auth_fail_over(struct nk_server *srv, const struct sockaddr *addr)
 	bool ok;
 
 	pthread_mutex_lock(&srv->rate_mu);
-	ok = bucket(srv->fail, key, srv->cfg.fail_rate / 60.0, srv->cfg.fail_burst, false);
+	ok = bucket(srv->fail, key, srv->cfg.fail_rate / 60.0, srv->cfg.fail_burst, false, 1.0);
 	pthread_mutex_unlock(&srv->rate_mu);
 	return !ok;
 }
@@ -116,7 +117,7 @@ void auth_fail_note(struct nk_server *srv, const struct sockaddr *addr)
 	uint64_t key = address_key(srv, addr);
 
 	pthread_mutex_lock(&srv->rate_mu);
-	(void)bucket(srv->fail, key, srv->cfg.fail_rate / 60.0, srv->cfg.fail_burst, true);
+	(void)bucket(srv->fail, key, srv->cfg.fail_rate / 60.0, srv->cfg.fail_burst, true, 1.0);
 	pthread_mutex_unlock(&srv->rate_mu);
 }
 
@@ -126,7 +127,7 @@ bool auth_open_take(struct nk_server *srv, const struct sockaddr *addr)
 	bool ok;
 
 	pthread_mutex_lock(&srv->rate_mu);
-	ok = bucket(srv->opens, key, srv->cfg.open_rate / 3600.0, srv->cfg.open_rate, true);
+	ok = bucket(srv->opens, key, srv->cfg.open_rate / 3600.0, srv->cfg.open_rate, true, 1.0);
 	pthread_mutex_unlock(&srv->rate_mu);
 	return ok;
 }
@@ -157,7 +158,7 @@ bool auth_analyze_take(struct nk_server *srv, uint64_t key)
 	bool ok;
 
 	pthread_mutex_lock(&srv->rate_mu);
-	ok = bucket(srv->analyze, key ^ 0x616e616c797a65, ANALYZE_RATE, ANALYZE_BURST, true);
+	ok = bucket(srv->analyze, key ^ 0x616e616c797a65, ANALYZE_RATE, ANALYZE_BURST, true, 1.0);
 	pthread_mutex_unlock(&srv->rate_mu);
 	return ok;
 }

@@ -270,6 +270,8 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	struct MHD_Response *resp;
 	uint64_t rate_key = 0;
 	bool signing = false, presents = false, settle = false, unreachable = false;
+	const enum rate_kind signed_kind = route->handle == relay_put || route->handle == relay_get
+					   ? RATE_RELAY : RATE_SIGNED;
 
 	call.peer = addr;
 	call.url = url;
@@ -318,7 +320,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 		signing = strcmp(caller.role, "operator") != 0 &&
 			  (route->sign_in_headers || route_signed_body(route));
 		presents = signing && presents_signature(conn, route, req);
-		if (!auth_rate(srv, rate_key, presents || !signing ? RATE_SIGNED : RATE_UNSIGNED,
+		if (!auth_rate(srv, rate_key, presents || !signing ? signed_kind : RATE_UNSIGNED,
 			       !presents)) {
 			ret = http_send_problem(conn, srv, req, method, 429, "Authorization",
 					   "this token's request rate is over its limit");
@@ -398,7 +400,7 @@ out:
 	/* A signature that held takes from the role's bucket; anything else a token alone
 	 * could have sent (a bad body, a refusal before the check) from the other. */
 	if (settle)
-		(void)auth_rate(srv, rate_key, call.verified ? RATE_SIGNED : RATE_UNSIGNED, true);
+		(void)auth_rate(srv, rate_key, call.verified ? signed_kind : RATE_UNSIGNED, true);
 	json_decref(call.body);
 	json_decref(call.reply);
 	answer_wipe_free(call.text);

@@ -123,7 +123,10 @@ struct read_mark {
 
 /* The two buckets of a token: its requests that verified (or that need no signature),
  * and the others, so that a token alone cannot spend what its role's signed ones use. */
-enum rate_kind { RATE_SIGNED, RATE_UNSIGNED };
+/* RATE_RELAY: a signed request of a blind case's relay, which takes an eighth of what
+ * another takes from the signed bucket: a random settlement's draw is a fixed 128
+ * messages each way (doc/blind.md), each a post and a read, held in memory only. */
+enum rate_kind { RATE_SIGNED, RATE_UNSIGNED, RATE_RELAY };
 
 /* metrics.c */
 #define METRIC_STATUSES 17

@@ -13,10 +13,12 @@ nk case new --help >"$TMP/out"
 check "case new --help names --blind" grep -q -- '--blind' "$TMP/out"
 
 # ---- what a blind case refuses at the opening ----
-lnk case new --currency USD --blind --settle random >/dev/null
-is "--blind --settle random is refused (exit 2)" "$?" 2
-check "its error names the rule and the reason" \
-	grep -q 'settle: a blind case cannot settle by the random rule.*go-between' "$TMP/err"
+# the random rule is kept blind: its draw is padded to a fixed count of messages
+nk --db "$TMP/random.db" case new --currency USD --blind --settle random >"$TMP/out"
+is "--blind --settle random opens a case (exit 0)" "$?" 0
+is "a blind case under the random rule, in its rules" "$(nk --db "$TMP/random.db" brief \
+	"$(cat "$TMP/out")" --as mediator --json | jq -r '"\(.rules.settle) \(.rules.blind)"')" \
+	"random true"
 lnk case new --currency USD --blind --rounds 3 --hints 10 --range 0:1000 --no-monotone \
 	>/dev/null
 is "--blind with hints over three rounds without monotone concessions is refused (exit 2)" \
@@ -77,8 +79,9 @@ is "\"blind\": \"yes\" is refused (400)" "$status" 400
 check "naming blind" grep -q '"blind"\|blind: must be true or false\|must be true or false' "$(last)"
 RANDOM_RULES=${BRULES/\"midpoint\"/\"random\"}
 status=$(req open "$OP" POST /v1/cases "{\"rules\":$RANDOM_RULES}")
-is "a blind case under the random rule is refused over the API (400)" "$status" 400
-check "naming the rule" grep -q 'random rule' "$(last)"
+is "a blind case under the random rule opens over the API (201)" "$status" 201
+is "its rules say random and blind" "$(jq -r '"\(.rules.settle) \(.rules.blind)"' "$(last)")" \
+	"random true"
 new_case
 is "a plain case's rules over the API carry no blind member" \
 	"$(jq -r '.rules | has("blind")' "$(last)")" false

@@ -11,36 +11,8 @@
 # tests/support/test_hooks.c), curl, jq and python3.
 . "$(dirname "$0")/../server/lib.sh"
 command -v python3 >/dev/null || { echo "1..0 # SKIP python3 is not installed"; exit 0; }
-printf 'blind round passphrase\n' >"$TMP/pass"
-export NAKODO_PASSPHRASE_FILE="$TMP/pass"
-for who in claimant payer; do
-	NAKODO_TEST_KDF=min "$NAKODO" keygen --out "$TMP/$who.nkey" >/dev/null 2>&1
-done
+. "$(dirname "$0")/blind_lib.sh"
 start_server || { echo "1..$n"; echo "not ok - the server did not start"; exit 1; }
-
-# blind_case RULES: a blind case both parties joined; sets CASE, CT, PT, MT.
-blind_case() {
-	new_case "$(echo "$1" | jq -c '.blind = true')" || return 1
-	for r in claimant:$CT payer:$PT; do
-		NAKODO_SERVER=$URL NAKODO_TOKEN=${r#*:} "$NAKODO" join "$CASE" --as "${r%%:*}" \
-			--key "$TMP/${r%%:*}.nkey" >/dev/null 2>&1 || return 1
-	done
-	rm -f "$TMP"/*.nkey."$CASE".blind
-}
-# sub TOKEN ROLE AMOUNT [WAIT]: one side's submit, its output in $TMP/ROLE.out and .err.
-sub() {
-	NAKODO_SERVER=$URL NAKODO_TOKEN=$1 timeout 120 "$NAKODO" submit "$CASE" --as "$2" \
-		--key "$TMP/$2.nkey" --wait "${4:-30}" "$3" >"$TMP/$2.out" 2>"$TMP/$2.err"
-}
-# both DEMAND OFFER: both sides at once; sets CRC and PRC.
-both() {
-	sub "$CT" claimant "$1" "${3:-30}" &
-	local c=$!
-	sub "$PT" payer "$2" "${3:-30}"
-	PRC=$?
-	wait "$c"
-	CRC=$?
-}
 
 # ---- a three-round case to a settlement ----
 blind_case "$RULES"
@@ -134,19 +106,7 @@ is "the hinted case's log holds no figure: four rounds, no settlement" \
 # ---- altered on the way: the round ends, nothing is recorded, a rerun completes ----
 for how in tamper:4 truncate:4 replay:3; do
 	blind_case "$(echo "$RULES" | jq -c '.rounds = 1')"
-	before=$(events "$CASE" "$MT")
-	NAKODO_TEST_BLIND_ALTER=$how sub "$CT" claimant 70000 3 &
-	c=$!
-	sub "$PT" payer 60000 3
-	PRC=$?
-	wait "$c"
-	CRC=$?
-	check "$how: the round fails on both sides" bash -c "[ $CRC != 0 ] && [ $PRC != 0 ]"
-	check "$how: the payer's error says the message did not open or was out of order" \
-		grep -q 'message: .*\(does not open\|out of order\|altered\)' "$TMP/payer.err"
-	is "$how: nothing is recorded" "$(events "$CASE" "$MT")" "$before"
-	both 70000 60000
-	is "$how: run again, the round completes" "$CRC $PRC" "0 0"
+	altered_round "$how" 70000 60000
 done
 
 # ---- a client stopped half-way ----
@@ -165,29 +125,7 @@ is "both run again: the round completes" "$CRC $PRC" "0 0"
 
 # ---- no figure in the server's files or log ----
 stop_server
-python3 - "$TMP" >"$TMP/found" <<'PY'
-import os, struct, sys
-tmp = sys.argv[1]
-typed = ["91337.13", "51337.31", "83133.71", "61733.13", "73313.77", "75131.37",
-         "88133.17", "41337.71", "87331.19", "43317.13", "90013.37", "80031.73",
-         "40017.31", "45071.13", "60013.17"]
-needles = []
-for t in typed:
-    minor = int(t.replace(".", ""))
-    needles += [(t, t.encode()), (t, str(minor).encode()),
-                (t, struct.pack("<q", minor)), (t, struct.pack(">q", minor))]
-files = [os.path.join(tmp, f) for f in os.listdir(tmp)
-         if f.startswith("srv.db") or f == "server.log"]
-for path in files:
-    data = open(path, "rb").read()
-    for fig, n in needles:
-        if n in data:
-            print(f"{os.path.basename(path)} holds {fig} as {n!r}")
-print(f"scanned {len(files)} files")
-PY
-check "the database, its WAL and the server's log were scanned" \
-	grep -q 'scanned [3-9] files' "$TMP/found"
-check "they hold no figure in any form" bash -c "! grep -q holds '$TMP/found'"
-grep holds "$TMP/found" | head -3 | sed 's/^/# /'
+scan_figures 91337.13 51337.31 83133.71 61733.13 73313.77 75131.37 88133.17 41337.71 \
+	87331.19 43317.13 90013.37 80031.73 40017.31 45071.13 60013.17
 echo "1..$n"
 [ "$failed" = 0 ]

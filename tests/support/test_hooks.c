@@ -7,7 +7,9 @@
  *   sleeping (tests/cli/deadlines.sh, tests/web/deadlines.test.mjs).
  * - A blind case's frames altered on their way, as a hostile relay would
  *   (tests/cli/blind_round.sh): NAKODO_TEST_BLIND_ALTER=tamper:N flips a byte of this
- *   side's frame N, truncate:N cuts its last byte, replay:N sends it twice. */
+ *   side's frame N, truncate:N cuts its last byte, replay:N sends it twice.
+ * - A blind case's frames as the relay receives them: NAKODO_TEST_BLIND_FRAMES=PATH
+ *   appends a line "KIND SIZE" per frame this side posts (tests/cli/blind_random.sh). */
 #include <nakodo/time.h>
 #include "cli/blind_submit.h"
 
@@ -29,10 +31,23 @@ static int64_t file_clock(void)
 	return ms;
 }
 
+static void log_frame(const uint8_t *frame, size_t len)
+{
+	const char *path = getenv("NAKODO_TEST_BLIND_FRAMES");
+	FILE *f = path ? fopen(path, "a") : NULL;
+
+	if (!f)
+		return;
+	fprintf(f, "%c %zu\n", len ? (char)frame[0] : '-', len);
+	fclose(f);
+}
+
 static int alter(uint8_t *frame, size_t *len, uint32_t seq)
 {
 	const char *t = getenv("NAKODO_TEST_BLIND_ALTER");
 	const char *colon = t ? strchr(t, ':') : NULL;
+
+	log_frame(frame, *len);
 
 	if (!colon || (uint32_t)strtoul(colon + 1, NULL, 10) != seq || *len < 2)
 		return 0;

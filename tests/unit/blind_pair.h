@@ -22,6 +22,9 @@ struct pair {
 	void (*alter)(uint8_t *msg, size_t *len, void *arg);
 	int at;
 	void *arg;
+	/* sees every message as delivered, in order; NULL: none */
+	void (*observe)(const uint8_t *msg, size_t len, void *arg);
+	void *observe_arg;
 	struct nk_error err;
 	int failed_side;	/* 0 claimant, 1 payer, -1 none */
 };
@@ -94,6 +97,8 @@ static inline enum nk_status pair_round(struct pair *x, int round, const struct 
 			x->sizes[x->count] = len;
 		if (x->alter && x->count == x->at)
 			x->alter(x->buf[who], &len, x->arg);
+		if (x->observe)
+			x->observe(x->buf[who], len, x->observe_arg);
 		x->count++;
 		in = x->buf[who];
 		in_len = len;

@@ -1,0 +1,79 @@
+# Helpers of the blind-round scripts (blind_round.sh, blind_random.sh), sourced after
+# ../server/lib.sh: two party keys, a blind case both joined, and both clients at once.
+printf 'blind round passphrase\n' >"$TMP/pass"
+export NAKODO_PASSPHRASE_FILE="$TMP/pass"
+for who in claimant payer; do
+	NAKODO_TEST_KDF=min "$NAKODO" keygen --out "$TMP/$who.nkey" >/dev/null 2>&1
+done
+
+# blind_case RULES: a blind case both parties joined; sets CASE, CT, PT, MT.
+blind_case() {
+	new_case "$(echo "$1" | jq -c '.blind = true')" || return 1
+	for r in claimant:$CT payer:$PT; do
+		NAKODO_SERVER=$URL NAKODO_TOKEN=${r#*:} "$NAKODO" join "$CASE" --as "${r%%:*}" \
+			--key "$TMP/${r%%:*}.nkey" >/dev/null 2>&1 || return 1
+	done
+	rm -f "$TMP"/*.nkey."$CASE".blind
+}
+# sub TOKEN ROLE AMOUNT [WAIT]: one side's submit, its output in $TMP/ROLE.out and .err.
+sub() {
+	NAKODO_SERVER=$URL NAKODO_TOKEN=$1 timeout 120 "$NAKODO" submit "$CASE" --as "$2" \
+		--key "$TMP/$2.nkey" --wait "${4:-30}" "$3" >"$TMP/$2.out" 2>"$TMP/$2.err"
+}
+# both DEMAND OFFER [WAIT]: both sides at once; sets CRC and PRC. With FRAMES=TAG (and
+# nakodo-test), each side's frames as the relay receives them go to $TMP/frames.TAG.ROLE.
+both() {
+	[ -z "${FRAMES:-}" ] || rm -f "$TMP/frames.$FRAMES".*
+	NAKODO_TEST_BLIND_FRAMES=${FRAMES:+$TMP/frames.$FRAMES.claimant} \
+		sub "$CT" claimant "$1" "${3:-30}" &
+	local c=$!
+	NAKODO_TEST_BLIND_FRAMES=${FRAMES:+$TMP/frames.$FRAMES.payer} sub "$PT" payer "$2" "${3:-30}"
+	PRC=$?
+	wait "$c"
+	CRC=$?
+}
+# altered_round HOW DEMAND OFFER: the claimant's frame altered on its way (HOW as
+# NAKODO_TEST_BLIND_ALTER takes it): the round fails on both sides with nothing recorded,
+# and both run again; sets CRC and PRC.
+altered_round() {
+	local before c
+	before=$(events "$CASE" "$MT")
+	NAKODO_TEST_BLIND_ALTER=$1 sub "$CT" claimant "$2" 3 &
+	c=$!
+	sub "$PT" payer "$3" 3
+	PRC=$?
+	wait "$c"
+	CRC=$?
+	check "$1: the round fails on both sides" bash -c "[ $CRC != 0 ] && [ $PRC != 0 ]"
+	check "$1: the payer's error says the message did not open or was out of order" \
+		grep -q 'message: .*\(does not open\|out of order\|altered\)' "$TMP/payer.err"
+	is "$1: nothing is recorded" "$(events "$CASE" "$MT")" "$before"
+	both "$2" "$3"
+	is "$1: run again, the round completes" "$CRC $PRC" "0 0"
+}
+# scan_figures FIGURE...: the server's database files, its WAL and its log searched for
+# each figure as decimal text, as minor units and as 8-byte little- and big-endian
+# integers: two checks, that files were scanned and that none holds a figure.
+scan_figures() {
+	python3 - "$TMP" "$@" >"$TMP/found" <<'PY'
+import os, struct, sys
+tmp = sys.argv[1]
+needles = []
+for t in sys.argv[2:]:
+    minor = int(t.replace(".", ""))
+    needles += [(t, t.encode()), (t, str(minor).encode()),
+                (t, struct.pack("<q", minor)), (t, struct.pack(">q", minor))]
+files = [os.path.join(tmp, f) for f in os.listdir(tmp)
+         if f.startswith("srv.db") or f == "server.log"]
+for path in files:
+    data = open(path, "rb").read()
+    for fig, n in needles:
+        if n in data:
+            print(f"{os.path.basename(path)} holds {fig} as {n!r}")
+print(f"scanned {len(files)} files")
+PY
+	check "the database, its WAL and the server's log were scanned" \
+		grep -q 'scanned [3-9] files' "$TMP/found"
+	check "they hold no figure in any form" bash -c "! grep -q holds '$TMP/found'"
+	grep holds "$TMP/found" | head -3 | sed 's/^/# /'
+}
