@@ -5,8 +5,11 @@
  * logged. Every bound is fixed: cases relayed at once, messages and bytes waiting per
  * direction, the size of one message. A case's messages are wiped when its round moves
  * on, when their sender starts over (its message number 1), once the recipient has
- * acknowledged them (?after=), and when the case's slot has been idle long enough to be
- * taken by another case. */
+ * acknowledged them (?after=), and when the case's slot is freed: its case no longer
+ * open, or the slot idle long enough (shorter when nothing waits in it). One client
+ * address takes at most RELAY_PER_ADDRESS slots, so that whoever opens many blind cases
+ * (a mediator's token opens cases) cannot hold every slot by keeping a message waiting
+ * in each. */
 #include "server/server_impl.h"
 
 #include <nakodo/case_json.h>
@@ -35,6 +38,7 @@ struct relay_slot {
 	char case_id[NK_CASE_ID_MAX];	/* "" when free */
 	int round;
 	int64_t used_ms;
+	uint64_t owner;		/* the address key of the client that took the slot */
 	struct relay_box box[2];	/* by the recipient's role: NK_CLAIMANT, NK_PAYER */
 };
 
@@ -91,26 +95,43 @@ void relay_free(struct nk_server *srv)
 	srv->relay = NULL;
 }
 
-/* The case's slot, set to round (its messages of another round wiped), or a free or idle
- * one taken for it; NULL when every slot is busy with another case. Under mu. */
+/* Whether another case may take slot s: unused, idle long, or idle a while with nothing
+ * waiting in it (its clients have stopped: a new run starts its directions over). */
+static bool slot_free(const struct relay_slot *s, int64_t now)
+{
+	return !s->case_id[0] || now - s->used_ms > RELAY_IDLE_MS ||
+	       (s->box[0].n == 0 && s->box[1].n == 0 && now - s->used_ms > RELAY_EMPTY_IDLE_MS);
+}
+
+enum slot_refusal { SLOT_OK, SLOT_FULL, SLOT_SHARE };
+
+/* The case's slot, set to round (its messages of another round wiped), or a free one
+ * taken for it by the client at address key owner; NULL when it may not (*why: every
+ * slot busy, or the address holding its share). Under mu. */
 static struct relay_slot *slot_for(struct blind_relay *rl, const char *id, int round,
-				   bool take)
+				   bool take, uint64_t owner, enum slot_refusal *why)
 {
 	struct relay_slot *found = NULL, *spare = NULL;
 	int64_t now = nk_time_now_ms();
+	int held = 0;
 
 	for (int i = 0; i < RELAY_CASES && !found; i++) {
 		struct relay_slot *s = &rl->slot[i];
 
 		if (strcmp(s->case_id, id) == 0)
 			found = s;
-		else if (!spare && (!s->case_id[0] || now - s->used_ms > RELAY_IDLE_MS))
-			spare = s;
+		else if (slot_free(s, now))
+			spare = spare ? spare : s;
+		else if (s->owner == owner)
+			held++;
 	}
-	if (!found && take && spare) {
+	*why = found || !take ? SLOT_OK : held >= RELAY_PER_ADDRESS ? SLOT_SHARE
+	       : !spare ? SLOT_FULL : SLOT_OK;
+	if (!found && take && *why == SLOT_OK) {
 		slot_wipe(spare, true);
 		snprintf(spare->case_id, sizeof(spare->case_id), "%s", id);
 		spare->round = round;
+		spare->owner = owner;
 		found = spare;
 	}
 	if (found && found->round != round) {	/* the round moved on: nothing of it stays */
@@ -120,6 +141,52 @@ static struct relay_slot *slot_for(struct blind_relay *rl, const char *id, int r
 	if (found)
 		found->used_ms = now;
 	return found;
+}
+
+/* Frees the slot of a case that is no longer open, its messages wiped. */
+static void relay_forget(struct blind_relay *rl, const char *id)
+{
+	pthread_mutex_lock(&rl->mu);
+	for (int i = 0; i < RELAY_CASES; i++)
+		if (strcmp(rl->slot[i].case_id, id) == 0)
+			slot_wipe(&rl->slot[i], true);
+	pthread_mutex_unlock(&rl->mu);
+}
+
+enum nk_status relay_after_outcome(struct route_call *call, enum nk_status rc)
+{
+	const char *state = json_string_value(json_object_get(call->reply, "state"));
+	json_int_t round = json_integer_value(json_object_get(call->reply, "round"));
+	struct blind_relay *rl = call->srv->relay;
+	const char *id = call->case_id;
+
+	if (rc != NK_OK)
+		return rc;
+	if (!state || strcmp(state, nk_case_state_name(NK_STATE_OPEN)) != 0) {
+		relay_forget(rl, id);
+		return rc;
+	}
+	pthread_mutex_lock(&rl->mu);
+	for (int i = 0; i < RELAY_CASES; i++) {
+		struct relay_slot *s = &rl->slot[i];
+
+		if (strcmp(s->case_id, id) == 0 && s->round != round) {
+			slot_wipe(s, false);
+			s->round = (int)round;
+		}
+	}
+	pthread_mutex_unlock(&rl->mu);
+	return rc;
+}
+
+/* The bytes waiting in every slot. Under mu. */
+static size_t relay_bytes(const struct blind_relay *rl)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < RELAY_CASES; i++)
+		n += rl->slot[i].box[0].bytes + rl->slot[i].box[1].bytes;
+	return n;
 }
 
 /* The case must be blind, open, in round (0: any), and both parties joined with keys. */
@@ -134,9 +201,11 @@ static enum nk_status check_case(struct route_call *call, enum nk_role role, int
 	if (!b->rules.blind)
 		rc = nk_fail(err, NK_EREFUSED, "case", "this case is not blind: its figures go to "
 			     "the go-between (POST …/figures)");
-	else if (b->state != NK_STATE_OPEN)
+	else if (b->state != NK_STATE_OPEN) {
+		relay_forget(call->srv->relay, call->case_id);	/* its slot is free at once */
 		rc = nk_fail(err, NK_EREFUSED, "case", "the case is %s: no round to compute",
 			     nk_case_state_name(b->state));
+	}
 	else if (!b->joined[NK_CLAIMANT] || !b->joined[NK_PAYER])
 		rc = nk_fail(err, NK_EREFUSED, "join", "both parties join the case with their "
 			     "keys before its first blind round (nakodo join)");
@@ -164,6 +233,7 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 	struct relay_box *box;
 	uint8_t *data;
 	int open_round;
+	enum slot_refusal why;
 	enum nk_status rc;
 
 	if (round < 1 || round > NK_ROUNDS_MAX)
@@ -187,7 +257,8 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 			       "bytes", RELAY_MESSAGE_MAX);
 	}
 	pthread_mutex_lock(&call->srv->relay->mu);
-	s = slot_for(call->srv->relay, call->case_id, (int)round, true);
+	s = slot_for(call->srv->relay, call->case_id, (int)round, true,
+		     auth_address_key(call->srv, call->peer), &why);
 	box = s ? &s->box[!role] : NULL;
 	if (s && seq == 1) {	/* the sender starts over: what it sent before is void */
 		box_drop(box, RELAY_QUEUE);
@@ -196,8 +267,12 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 	}
 	if (!s) {
 		call->limited = true;
-		rc = nk_fail(err, NK_EREFUSED, "relay", "the server relays as many blind cases "
-			     "as it may at once: retry in a while");
+		rc = why == SLOT_SHARE
+		     ? nk_fail(err, NK_EREFUSED, "relay", "this client address holds %d blind "
+			       "cases in the relay at once, its share of the server's %d: retry "
+			       "once one of them is done", RELAY_PER_ADDRESS, RELAY_CASES)
+		     : nk_fail(err, NK_EREFUSED, "relay", "the server relays as many blind cases "
+			       "as it may at once (%d): retry in a while", RELAY_CASES);
 	} else if ((uint32_t)seq != box->last_seq + 1) {
 		rc = nk_fail(err, NK_EREFUSED, "seq", "out of order: the next message to the %s "
 			     "is number %u", nk_role_name(!role), box->last_seq + 1);
@@ -205,6 +280,10 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 		call->limited = true;
 		rc = nk_fail(err, NK_EREFUSED, "relay", "the %s has not fetched what waits for "
 			     "it: retry in a while", nk_role_name(!role));
+	} else if (relay_bytes(call->srv->relay) + len > RELAY_BYTES_MAX) {
+		call->limited = true;
+		rc = nk_fail(err, NK_EREFUSED, "relay", "the relay holds as many bytes waiting "
+			     "as it may (%u MiB in all): retry in a while", RELAY_BYTES_MAX >> 20);
 	} else {
 		box->q[box->n++] = (struct relay_msg){ (uint32_t)seq, len, data };
 		box->bytes += len;
@@ -239,6 +318,7 @@ enum nk_status relay_get(struct route_call *call, struct nk_error *err)
 	int round;
 	char *text = NULL;
 	uint32_t seq = 0, box_epoch = 0;
+	enum slot_refusal why;
 	enum nk_status rc;
 
 	if (call->after) {
@@ -260,7 +340,7 @@ enum nk_status relay_get(struct route_call *call, struct nk_error *err)
 	if ((rc = check_case(call, role, 0, &round, err)) != NK_OK)
 		return rc;
 	pthread_mutex_lock(&call->srv->relay->mu);
-	s = slot_for(call->srv->relay, call->case_id, round, false);
+	s = slot_for(call->srv->relay, call->case_id, round, false, 0, &why);
 	box = s ? &s->box[role] : NULL;
 	if (box) {
 		size_t acked = 0;

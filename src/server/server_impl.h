@@ -279,6 +279,9 @@ bool auth_analyze_take(struct nk_server *srv, uint64_t key);
 /* Takes one case opening from the client address's budget for mediators' tokens
  * (cfg.open_rate per hour); false when it is spent. */
 bool auth_open_take(struct nk_server *srv, const struct sockaddr *addr);
+/* The client address's key in the rate tables (an IPv6 address by its /64), for the
+ * relay's share per address. */
+uint64_t auth_address_key(const struct nk_server *srv, const struct sockaddr *addr);
 /* Records a verified signed read's time as its (case, role)'s last: NK_EAUTH (field
  * "signature") when it is not above the last (a replay or an older read), NK_EREFUSED
  * when no slot is free for a role that has none. */
@@ -346,11 +349,17 @@ void metrics_case_state(struct server_metrics *m, const char *case_id,
 char *metrics_render(struct server_metrics *m, struct nk_store_group *group);
 
 /* relay.c (issue 16, doc/blind.md): a blind case's protocol messages between its two
- * parties, in memory. At most RELAY_CASES cases at once (a slot idle RELAY_IDLE_MS is
- * taken by another), RELAY_QUEUE messages and RELAY_DIRECTION_MAX bytes waiting per
- * direction, RELAY_MESSAGE_MAX bytes a message (the largest garbled circuit the rules
- * allow, with room). */
-#define RELAY_CASES 32
+ * parties, in memory. At most RELAY_CASES cases at once, RELAY_PER_ADDRESS of them taken
+ * from one client address (the address of the message that took the slot), and
+ * RELAY_BYTES_MAX bytes waiting in all; a slot is free again when its case is no longer
+ * open, when it has been idle RELAY_IDLE_MS, or idle RELAY_EMPTY_IDLE_MS with nothing
+ * waiting in it. RELAY_QUEUE messages and RELAY_DIRECTION_MAX bytes wait per direction,
+ * RELAY_MESSAGE_MAX bytes a message (the largest garbled circuit the rules allow, with
+ * room). */
+#define RELAY_CASES 256
+#define RELAY_PER_ADDRESS 16
+#define RELAY_BYTES_MAX (64u << 20)
+#define RELAY_EMPTY_IDLE_MS (60 * 1000)
 #define RELAY_QUEUE 8
 #define RELAY_MESSAGE_MAX NK_CHANNEL_FRAME_MAX
 #define RELAY_DIRECTION_MAX (512u << 10)
@@ -362,5 +371,9 @@ NK_MUST_USE enum nk_status relay_init(struct nk_server *srv, struct nk_error *er
 void relay_free(struct nk_server *srv);
 NK_MUST_USE enum nk_status relay_put(struct route_call *call, struct nk_error *err);
 NK_MUST_USE enum nk_status relay_get(struct route_call *call, struct nk_error *err);
+/* After a blind outcome's answer (rc, and the briefing in call->reply): a round
+ * concluded wipes what its slot held, a case that ended frees its slot, so that a
+ * settled case does not count against its address's share. Returns rc. */
+NK_MUST_USE enum nk_status relay_after_outcome(struct route_call *call, enum nk_status rc);
 
 #endif
