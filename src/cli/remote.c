@@ -1,6 +1,7 @@
-/* The command's HTTP client (libcurl): one request per call, answers bounded in size,
- * problem documents turned into the same error report and exit status as local mode,
- * and briefings decoded back into struct nk_brief so that they print identically. */
+/* The command's HTTP client (libcurl): one request per call (a session keeps one
+ * connection for a run's many), answers bounded in size, problem documents turned into
+ * the same error report and exit status as local mode, and briefings decoded back into
+ * struct nk_brief so that they print identically. */
 #include <nakodo/alloc.h>
 #include <nakodo/buffers.h>
 #include <nakodo/time.h>
@@ -120,7 +121,7 @@ static enum nk_status read_headers(const struct remote *r, enum nk_role role, co
 	char id[NK_CASE_ID_MAX], line[64 + 2 * NK_SIGNATURE_BYTES];
 	char hex[2 * NK_SIGNATURE_BYTES + 1];
 	struct nk_request_auth auth;
-	static int64_t last_ms;
+	static _Thread_local int64_t last_ms;	/* per thread: a bench runs both sides */
 	int64_t now;
 	size_t n;
 	enum nk_status rc;
@@ -144,6 +145,35 @@ static enum nk_status read_headers(const struct remote *r, enum nk_role role, co
 	snprintf(line, sizeof(line), "Nakodo-Signature: %s", hex);
 	*headers = curl_slist_append(*headers, line);
 	return NK_OK;
+}
+
+/* libcurl's global state, counted: every call and a session hold it. Its buffers (the
+ * request it composes, the answer it reads) are wiped when it frees them, as jansson's
+ * are. */
+static CURLcode global_init(void)
+{
+	return curl_global_init_mem(CURL_GLOBAL_DEFAULT, nk_alloc_malloc, nk_alloc_free,
+				    nk_alloc_realloc, nk_alloc_strdup, nk_alloc_calloc);
+}
+
+int remote_session_open(struct remote *r)
+{
+	if (global_init() != CURLE_OK)
+		return CLI_STORAGE;
+	if (!(r->session = curl_easy_init())) {
+		curl_global_cleanup();
+		return CLI_STORAGE;
+	}
+	return CLI_OK;
+}
+
+void remote_session_close(struct remote *r)
+{
+	if (!r->session)
+		return;
+	curl_easy_cleanup(r->session);
+	r->session = NULL;
+	curl_global_cleanup();
 }
 
 /* The role a 401 asks a signature of, when the answer is that and the request can be
@@ -196,13 +226,11 @@ static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 	auth_len = strlen("Authorization: Bearer ") + (r->token ? strlen(r->token) : 0) + 1;
 	if (body && !(text = json_dumps(body, JSON_COMPACT)))
 		goto nomem;
-	/* libcurl's own buffers (the request it composes, the answer it reads) are wiped
-	 * when it frees them, as jansson's are */
-	if (!(auth = sodium_malloc(auth_len)) ||
-	    curl_global_init_mem(CURL_GLOBAL_DEFAULT, nk_alloc_malloc, nk_alloc_free,
-				 nk_alloc_realloc, nk_alloc_strdup, nk_alloc_calloc) != CURLE_OK ||
-	    !(curl = curl_easy_init()))
+	if (!(auth = sodium_malloc(auth_len)) || global_init() != CURLE_OK ||
+	    !(curl = r->session ? r->session : curl_easy_init()))
 		goto nomem;
+	if (r->session)	/* its options from the last call go; its connection stays */
+		curl_easy_reset(curl);
 	snprintf(auth, auth_len, "Authorization: Bearer %s", r->token ? r->token : "");
 again:
 	if (r->token && *r->token)
@@ -272,7 +300,7 @@ out:
 	json_decref(doc);
 	json_decref(body);
 	curl_slist_free_all(headers);
-	if (curl)
+	if (curl && curl != r->session)
 		curl_easy_cleanup(curl);
 	curl_global_cleanup();
 	nk_alloc_free(text);

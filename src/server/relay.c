@@ -32,6 +32,7 @@ struct relay_box {
 	size_t n, bytes;
 	uint32_t last_seq;
 	uint32_t epoch;		/* how often the sender started over (its message 1) */
+	uint64_t posted;	/* messages posted to it: a waiting read's news */
 };
 
 struct relay_slot {
@@ -105,11 +106,11 @@ static bool slot_free(const struct relay_slot *s, int64_t now)
 
 enum slot_refusal { SLOT_OK, SLOT_FULL, SLOT_SHARE };
 
-/* The case's slot, set to round (its messages of another round wiped), or a free one
- * taken for it by the client at address key owner; NULL when it may not (*why: every
- * slot busy, or the address holding its share). Under mu. */
+/* For a message: the case's slot, set to round (its messages of another round wiped), or
+ * a free one taken for it by the client at address key owner; NULL when it may not (*why:
+ * every slot busy, or the address holding its share). Under mu. */
 static struct relay_slot *slot_for(struct blind_relay *rl, const char *id, int round,
-				   bool take, uint64_t owner, enum slot_refusal *why)
+				   uint64_t owner, enum slot_refusal *why)
 {
 	struct relay_slot *found = NULL, *spare = NULL;
 	int64_t now = nk_time_now_ms();
@@ -125,9 +126,9 @@ static struct relay_slot *slot_for(struct blind_relay *rl, const char *id, int r
 		else if (s->owner == owner)
 			held++;
 	}
-	*why = found || !take ? SLOT_OK : held >= RELAY_PER_ADDRESS ? SLOT_SHARE
+	*why = found ? SLOT_OK : held >= RELAY_PER_ADDRESS ? SLOT_SHARE
 	       : !spare ? SLOT_FULL : SLOT_OK;
-	if (!found && take && *why == SLOT_OK) {
+	if (!found && *why == SLOT_OK) {
 		slot_wipe(spare, true);
 		snprintf(spare->case_id, sizeof(spare->case_id), "%s", id);
 		spare->round = round;
@@ -141,6 +142,16 @@ static struct relay_slot *slot_for(struct blind_relay *rl, const char *id, int r
 	if (found)
 		found->used_ms = now;
 	return found;
+}
+
+/* The case's slot while it serves round (a read never moves a slot's round: a read
+ * answered late must not wipe a newer round's messages), or NULL. Under mu. */
+static struct relay_slot *slot_find(struct blind_relay *rl, const char *id, int round)
+{
+	for (int i = 0; i < RELAY_CASES; i++)
+		if (strcmp(rl->slot[i].case_id, id) == 0)
+			return rl->slot[i].round == round ? &rl->slot[i] : NULL;
+	return NULL;
 }
 
 /* Frees the slot of a case that is no longer open, its messages wiped. */
@@ -257,7 +268,7 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 			       "bytes", RELAY_MESSAGE_MAX);
 	}
 	pthread_mutex_lock(&call->srv->relay->mu);
-	s = slot_for(call->srv->relay, call->case_id, (int)round, true,
+	s = slot_for(call->srv->relay, call->case_id, (int)round,
 		     auth_address_key(call->srv, call->peer), &why);
 	box = s ? &s->box[!role] : NULL;
 	if (s && seq == 1) {	/* the sender starts over: what it sent before is void */
@@ -288,9 +299,12 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 		box->q[box->n++] = (struct relay_msg){ (uint32_t)seq, len, data };
 		box->bytes += len;
 		box->last_seq = (uint32_t)seq;
+		box->posted++;
 		data = NULL;
 	}
 	pthread_mutex_unlock(&call->srv->relay->mu);
+	if (rc == NK_OK)
+		relay_wake(call->srv, call->case_id, !role);
 	if (data) {
 		sodium_memzero(data, cap);
 		free(data);
@@ -308,45 +322,69 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 /* The first message waiting for the caller after number ?after=K or ?after=E.K (those up
  * to it are acknowledged and wiped; with E, only while the sender's epoch is still E, so
  * that a sender that started over is not acknowledged unread), or none: {"case", "round",
- * "epoch", "seq", "data"} or without the last two. */
+ * "epoch", "seq", "data"} or without the last two. With ?wait=MS and none waiting, the
+ * read waits up to MS for one (relay_wait.c). */
 enum nk_status relay_get(struct route_call *call, struct nk_error *err)
 {
-	const enum nk_role role = role_of(call);
-	struct relay_slot *s;
-	struct relay_box *box;
-	long long after = 0, epoch = -1;
-	int round;
-	char *text = NULL;
-	uint32_t seq = 0, box_epoch = 0;
-	enum slot_refusal why;
+	struct relay_ask ask = { .epoch = -1, .role = role_of(call) };
+	uint64_t posted = 0;
 	enum nk_status rc;
 
 	if (call->after) {
 		char *end;
 
-		after = strtoll(call->after, &end, 10);
-		if (*end == '.' && end > call->after && after >= 0 && after <= UINT32_MAX) {
+		ask.after = strtoll(call->after, &end, 10);
+		if (*end == '.' && end > call->after && ask.after >= 0 && ask.after <= UINT32_MAX) {
 			const char *k = end + 1;
 
-			epoch = after;
-			after = strtoll(k, &end, 10);
+			ask.epoch = ask.after;
+			ask.after = strtoll(k, &end, 10);
 			if (end == k)
-				after = -1;
+				ask.after = -1;
 		}
-		if (!*call->after || *end || after < 0 || after > RELAY_SEQ_MAX)
+		if (!*call->after || *end || ask.after < 0 || ask.after > RELAY_SEQ_MAX)
 			return nk_fail(err, NK_EINVAL, "after", "a message's number, 0 to %d, "
 				       "after its sender's epoch and a dot", RELAY_SEQ_MAX);
 	}
-	if ((rc = check_case(call, role, 0, &round, err)) != NK_OK)
+	if (call->wait) {
+		char *end;
+		long long ms = strtoll(call->wait, &end, 10);
+
+		if (!*call->wait || *end || ms < 0 || ms > RELAY_WAIT_MAX_MS)
+			return nk_fail(err, NK_EINVAL, "wait", "how long to wait for a message, "
+				       "0 to %d ms", RELAY_WAIT_MAX_MS);
+		ask.wait_ms = ms;
+	}
+	if ((rc = check_case(call, ask.role, 0, &ask.round, err)) != NK_OK)
 		return rc;
-	pthread_mutex_lock(&call->srv->relay->mu);
-	s = slot_for(call->srv->relay, call->case_id, round, false, 0, &why);
-	box = s ? &s->box[role] : NULL;
+	if (!(call->reply = relay_read(call->srv, call->case_id, &ask, &posted)))
+		return nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+	if (!json_object_get(call->reply, "data") && ask.wait_ms > 0) {
+		ask.seen = posted;
+		call->relay = ask;
+	}
+	return NK_OK;
+}
+
+json_t *relay_read(struct nk_server *srv, const char *id, const struct relay_ask *ask,
+		   uint64_t *posted)
+{
+	struct relay_slot *s;
+	struct relay_box *box;
+	char *text = NULL;
+	uint32_t seq = 0, box_epoch = 0;
+	json_t *reply;
+
+	pthread_mutex_lock(&srv->relay->mu);
+	if ((s = slot_find(srv->relay, id, ask->round)))
+		s->used_ms = nk_time_now_ms();	/* read: its clients are still there */
+	box = s ? &s->box[ask->role] : NULL;
+	*posted = box ? box->posted : 0;
 	if (box) {
 		size_t acked = 0;
 
-		while ((epoch < 0 || epoch == box->epoch) && acked < box->n &&
-		       box->q[acked].seq <= after)
+		while ((ask->epoch < 0 || ask->epoch == box->epoch) && acked < box->n &&
+		       box->q[acked].seq <= ask->after)
 			acked++;
 		box_epoch = box->epoch;
 		box_drop(box, acked);
@@ -361,12 +399,24 @@ enum nk_status relay_get(struct route_call *call, struct nk_error *err)
 			}
 		}
 	}
-	pthread_mutex_unlock(&call->srv->relay->mu);
-	call->reply = json_pack("{s:s, s:i, s:I}", "case", call->case_id, "round", round,
-				"epoch", (json_int_t)box_epoch);
-	if (call->reply && text)
-		call->reply = nk_json_set(nk_json_set(call->reply, "seq", json_integer(seq)),
-					  "data", json_string(text));
+	pthread_mutex_unlock(&srv->relay->mu);
+	reply = json_pack("{s:s, s:i, s:I}", "case", id, "round", ask->round,
+			  "epoch", (json_int_t)box_epoch);
+	if (reply && text)
+		reply = nk_json_set(nk_json_set(reply, "seq", json_integer(seq)),
+				    "data", json_string(text));
 	free(text);
-	return call->reply ? NK_OK : nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+	return reply;
+}
+
+bool relay_unchanged(struct nk_server *srv, const char *id, const struct relay_ask *ask)
+{
+	struct relay_slot *s;
+	bool same;
+
+	pthread_mutex_lock(&srv->relay->mu);
+	s = slot_find(srv->relay, id, ask->round);
+	same = (s ? s->box[ask->role].posted : 0) == ask->seen;
+	pthread_mutex_unlock(&srv->relay->mu);
+	return same;
 }

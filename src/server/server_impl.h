@@ -70,6 +70,25 @@ struct worker {
 	struct nk_package_brief package_brief;
 };
 
+/* relay_wait.c: a relay read that waits for a message (?wait=MS), its connection
+ * suspended meanwhile so that it holds no worker thread. What the read asked, kept for
+ * its answer once resumed: */
+struct relay_ask {
+	long long after, epoch;	/* its ?after= (epoch -1: none given) */
+	int round;		/* the open round when it was read */
+	int role;		/* enum nk_role: whose box */
+	uint64_t seen;		/* how many messages had been posted to the box then */
+	int64_t wait_ms;	/* 0: answer at once */
+};
+struct relay_hold {
+	struct relay_hold *next;
+	struct MHD_Connection *conn;
+	char case_id[NK_CASE_ID_MAX];
+	struct relay_ask ask;
+	int64_t until_us;	/* CLOCK_MONOTONIC */
+	bool held;		/* suspended: its next call answers */
+};
+
 /* A request as a route handler sees it. */
 struct route_call {
 	struct nk_server *srv;
@@ -94,6 +113,8 @@ struct route_call {
 	const char *url;		/* the decoded path */
 	uint64_t rate_key;		/* the token's rate limiter key (0 for none) */
 	const struct web_file *file;	/* or a page or asset built in (web.c) */
+	const char *wait;		/* the query's ?wait=, or NULL */
+	struct relay_ask relay;		/* a relay read that may wait (relay_wait.c) */
 };
 
 struct route {
@@ -194,6 +215,12 @@ struct nk_server {
 	size_t dl_count, dl_cap;
 	/* relay.c: the blind cases' messages in transit (issue 16) */
 	struct blind_relay *relay;
+	/* relay_wait.c: the relay reads waiting for a message, guarded by hold_mu */
+	pthread_mutex_t hold_mu;
+	pthread_cond_t hold_wake;
+	pthread_t hold_thread;
+	struct relay_hold *holds;
+	bool hold_ready, hold_started, hold_stop;
 };
 
 /* routes.c */
@@ -375,5 +402,28 @@ NK_MUST_USE enum nk_status relay_get(struct route_call *call, struct nk_error *e
  * concluded wipes what its slot held, a case that ended frees its slot, so that a
  * settled case does not count against its address's share. Returns rc. */
 NK_MUST_USE enum nk_status relay_after_outcome(struct route_call *call, enum nk_status rc);
+/* The answer to a relay read of case id as ask says: the first message waiting after
+ * ask->after, or none; *posted: the box's count of messages posted so far. NULL when
+ * out of memory. */
+json_t *relay_read(struct nk_server *srv, const char *id, const struct relay_ask *ask,
+		   uint64_t *posted);
+/* Whether the box ask reads has had no message posted since ask->seen. Under hold_mu. */
+bool relay_unchanged(struct nk_server *srv, const char *id, const struct relay_ask *ask);
+
+/* relay_wait.c. The longest a relay read waits (?wait=), within the connection's
+ * timeout and the client's. */
+#define RELAY_WAIT_MAX_MS 20000
+NK_MUST_USE enum nk_status relay_wait_start(struct nk_server *srv, struct nk_error *err);
+/* Answers every waiting read (with what is there) and refuses to hold more: before the
+ * daemon stops. */
+void relay_wait_stop(struct nk_server *srv);
+/* relay_wait_stop, then its thread's state freed: after the daemon stopped. */
+void relay_wait_free(struct nk_server *srv);
+/* Holds the read (its answer sent when a message is posted to its box or its wait
+ * ends), suspending conn; false when it must be answered now. */
+bool relay_hold(struct nk_server *srv, struct relay_hold *h, struct MHD_Connection *conn,
+		const char *id, const struct relay_ask *ask);
+/* A message was posted to role's box of case id: its waiting reads are answered. */
+void relay_wake(struct nk_server *srv, const char *id, int role);
 
 #endif
