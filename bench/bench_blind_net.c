@@ -14,6 +14,7 @@
 #include "blind_submit.h"
 #include "remote.h"
 #include "signed.h"
+#include "bench_time.h"
 
 #include <nakodo/money.h>
 
@@ -36,27 +37,6 @@ struct side {
 	int rc;
 	unsigned long long sent, received;
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double pct(double *v, int n, double p)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp);
-	return v[(int)((n - 1) * p / 100.0)];
-}
 
 static void backend(struct cli_ctx *ctx, struct cli_backend *be, const char *url,
 		    const char *token)
@@ -211,11 +191,11 @@ int main(int argc, char **argv)
 	       "both\n", cases, unlock);
 	printf("%-44s %10s %10s\n", "", "p50 ms", "p95 ms");
 	printf("%-44s %10.2f %10.2f\n", "plain round (both signed submits, baseline)",
-	       pct(plain, cases, 50), pct(plain, cases, 95));
-	printf("%-44s %10.2f %10.2f\n", "blind round 1 (set-up + round)", pct(r1, cases, 50),
-	       pct(r1, cases, 95));
-	printf("%-44s %10.2f %10.2f\n", "blind round 2 (round alone)", pct(r2, cases, 50),
-	       pct(r2, cases, 95));
+	       pct(plain, cases, 0.50), pct(plain, cases, 0.95));
+	printf("%-44s %10.2f %10.2f\n", "blind round 1 (set-up + round)", pct(r1, cases, 0.50),
+	       pct(r1, cases, 0.95));
+	printf("%-44s %10.2f %10.2f\n", "blind round 2 (round alone)", pct(r2, cases, 0.50),
+	       pct(r2, cases, 0.95));
 	printf("bytes through the relay in the last round 2, payer's side: %llu sent, %llu "
 	       "received (frames; base64 in JSON adds a third)\n", side[NK_PAYER].sent,
 	       side[NK_PAYER].received);

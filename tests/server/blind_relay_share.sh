@@ -5,24 +5,7 @@
 # the other blind cases on the server are still relayed. Prints TAP. Needs NAKODO, curl,
 # jq.
 . "$(dirname "$0")/lib.sh"
-printf 'relay share passphrase\n' >"$TMP/pass"
-for who in claimant payer; do
-	NAKODO_TEST_KDF=min NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" keygen \
-		--out "$TMP/$who.nkey" >/dev/null 2>&1
-done
-join() { NAKODO_PASSPHRASE_FILE="$TMP/pass" NAKODO_SERVER=$URL NAKODO_TOKEN=$1 "$NAKODO" join \
-		"$CASE" --as "$2" --key "$TMP/$2.nkey" >/dev/null 2>&1; }
-# put TOKEN ROLE BODY: a signed POST of a relayed message to $CASE; prints the status.
-put() {
-	local out="$TMP/ans/put.$(date +%s%N)" path="/v1/cases/$CASE/blind/messages"
-	printf '%s' "$3" >"$out.body"
-	NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" sign-read "$CASE" --as "$2" \
-		--key "$TMP/$2.nkey" --body "$out.body" POST "$path" >"$out.sig" || return 1
-	echo "$out" >"$TMP/last"
-	curl -s -o "$out" -w '%{http_code}' --max-time 10 -X POST -H "Authorization: Bearer $1" \
-		-H 'Content-Type: application/json' -H "@$out.sig" --data-binary "@$out.body" \
-		"$URL$path"
-}
+. "$(dirname "$0")/blind_lib.sh"
 A=$(printf 'one message left waiting' | base64 -w0)
 BODY="{\"round\":1,\"seq\":1,\"data\":\"$A\"}"
 
@@ -31,14 +14,14 @@ taken=0
 for i in $(seq 16); do
 	new_case "${RULES%\}},\"blind\":true}" || break
 	join "$CT" claimant && join "$PT" payer || break
-	[ "$(put "$CT" claimant "$BODY")" = 201 ] || break
+	[ "$(put "m$i" "$CT" claimant "$BODY")" = 201 ] || break
 	taken=$i
 done
 is "one address's first 16 blind cases each keep a message waiting in the relay" "$taken" 16
 new_case "${RULES%\}},\"blind\":true}"
 join "$CT" claimant
 join "$PT" payer
-is "its 17th blind case is refused a slot (429)" "$(put "$CT" claimant "$BODY")" 429
+is "its 17th blind case is refused a slot (429)" "$(put over "$CT" claimant "$BODY")" 429
 check "saying the address holds its share" \
 	grep -q 'this client address holds 16 blind cases in the relay at once, its share' "$(last)"
 is "the refusal is the relay's" "$(jq -r .field "$(last)")" relay
@@ -47,7 +30,7 @@ is "the refusal is the relay's" "$(jq -r .field "$(last)")" relay
 CLOSED=$CASE
 status=$(req close "$MT" POST "/v1/cases/$CASE/close" '{}')
 is "the refused case is closed by its mediator" "$status" 200
-is "a message for a closed case is refused (409)" "$(put "$CT" claimant "$BODY")" 409
+is "a message for a closed case is refused (409)" "$(put closed "$CT" claimant "$BODY")" 409
 stop_server
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -5,23 +5,7 @@
 # thread (the server runs with one here, and the other party's message still goes
 # through while the read waits); the wait is bounded. Prints TAP. Needs NAKODO, curl, jq.
 . "$(dirname "$0")/lib.sh"
-printf 'relay wait passphrase\n' >"$TMP/pass"
-for who in claimant payer; do
-	NAKODO_TEST_KDF=min NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" keygen \
-		--out "$TMP/$who.nkey" >/dev/null 2>&1
-done
-join() { NAKODO_PASSPHRASE_FILE="$TMP/pass" NAKODO_SERVER=$URL NAKODO_TOKEN=$1 "$NAKODO" join \
-		"$CASE" --as "$2" --key "$TMP/$2.nkey" >/dev/null 2>&1; }
-# put TOKEN ROLE BODY: a signed POST of a relayed message; prints the status.
-put() {
-	local out="$TMP/ans/put.$(date +%s%N)" path="/v1/cases/$CASE/blind/messages"
-	printf '%s' "$3" >"$out.body"
-	NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" sign-read "$CASE" --as "$2" \
-		--key "$TMP/$2.nkey" --body "$out.body" POST "$path" >"$out.sig" || return 1
-	curl -s -o "$out" -w '%{http_code}' --max-time 10 -X POST -H "Authorization: Bearer $1" \
-		-H 'Content-Type: application/json' -H "@$out.sig" --data-binary "@$out.body" \
-		"$URL$path"
-}
+. "$(dirname "$0")/blind_lib.sh"
 # get NAME TOKEN ROLE QUERY: a signed read of ROLE's box; prints the status.
 get() { sreq "$1" "$2" GET "/v1/cases/$CASE/blind/messages?$4" "$3" "$TMP/$3.nkey"; }
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -43,11 +27,12 @@ get held "$PT" payer "after=0&wait=15000" >"$TMP/held.status" &
 reader=$!
 sleep 0.7
 is "the claimant's message goes through while the read waits, one worker thread" \
-	"$(put "$CT" claimant "{\"round\":1,\"seq\":1,\"data\":\"$A\"}")" 201
+	"$(put msg "$CT" claimant "{\"round\":1,\"seq\":1,\"data\":\"$A\"}")" 201
 wait "$reader"
 t1=$(ms)
 is "the held read is answered (200)" "$(cat "$TMP/held.status")" 200
-is "with the message" "$(jq -r '.seq, .data' "$(last)" | tr '\n' ' ')" "1 $A "
+held=$(ls "$TMP"/ans/held.* | grep -v '\.\(sig\|h\)$')	# `last` is the post's now
+is "with the message" "$(jq -r '.seq, .data' "$held" | tr '\n' ' ')" "1 $A "
 check "soon after it was posted, not at the end of the wait ($((t1 - t0)) ms)" \
 	test $((t1 - t0)) -lt 5000
 is "a wait over 20 s is refused (400)" "$(get long "$PT" payer "after=1&wait=20001")" 400
