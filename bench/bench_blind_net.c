@@ -57,7 +57,8 @@ static void *side_run(void *arg)
 	struct side *s = arg;
 	char *log = NULL;
 	size_t log_len = 0;
-	struct cli_ctx ctx = { .out = fopen("/dev/null", "w"), .err = open_memstream(&log, &log_len) };
+	struct cli_ctx ctx = { .out = fopen("/dev/null", "w"),
+			       .err = open_memstream(&log, &log_len) };
 	struct cli_backend be;
 	struct nk_brief *b = sodium_malloc(sizeof(*b));
 	const char *line;
@@ -87,8 +88,8 @@ static void *side_run(void *arg)
 		sscanf(line, "%llu bytes sent, %llu", &s->sent, &s->received);
 	}
 	if (s->rc != CLI_OK)
-		fprintf(stderr, "bench_blind_net: the %s's round failed:\n%s", nk_role_name(s->role),
-			log ? log : "");
+		fprintf(stderr, "bench_blind_net: the %s's round failed:\n%s",
+			nk_role_name(s->role), log ? log : "");
 	free(log);
 	sodium_free(b);
 	cli_backend_close(&be);
@@ -135,7 +136,8 @@ static void open_case(struct cli_ctx *ctx, const char *url, const char *op, bool
 		exit(1);
 	snprintf(id, NK_CASE_ID_MAX, "%s", json_string_value(json_object_get(ans, "case")));
 	for (int r = 0; r < 2; r++) {
-		const json_t *tok = json_object_get(json_object_get(ans, "tokens"), nk_role_name(r));
+		const json_t *tok = json_object_get(json_object_get(ans, "tokens"),
+						    nk_role_name(r));
 		struct nk_identity idn;
 		uint8_t sig[NK_SIGNATURE_BYTES];
 		struct cli_backend pb;

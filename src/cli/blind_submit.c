@@ -450,7 +450,7 @@ static int give_outcome(struct run *x, struct cli_backend *be, const struct nk_p
 				nk_role_name(!x->role));
 		json_decref(answer);
 		answer = NULL;
-		pause_ms(i < 6 ? 1 << i : 64);	/* the other side is usually a moment behind */
+		pause_ms(i < 6 ? 1 << i : 64);	/* the other side is mostly a moment behind */
 		rc = remote_call(x->ctx, &x->r, "GET", brief_path, NULL, &answer);
 	}
 	return rc == CLI_OK ? cli_print_brief_answer(x->ctx, x->id, answer, true) : rc;

@@ -164,7 +164,7 @@ static void relay_forget(struct blind_relay *rl, const char *id)
 	pthread_mutex_unlock(&rl->mu);
 }
 
-enum nk_status relay_after_outcome(struct route_call *call, enum nk_status rc)
+enum nk_status relay_outcome(struct route_call *call, enum nk_status rc)
 {
 	const char *state = json_string_value(json_object_get(call->reply, "state"));
 	json_int_t round = json_integer_value(json_object_get(call->reply, "round"));

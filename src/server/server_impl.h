@@ -401,7 +401,7 @@ NK_MUST_USE enum nk_status relay_get(struct route_call *call, struct nk_error *e
 /* After a blind outcome's answer (rc, and the briefing in call->reply): a round
  * concluded wipes what its slot held, a case that ended frees its slot, so that a
  * settled case does not count against its address's share. Returns rc. */
-NK_MUST_USE enum nk_status relay_after_outcome(struct route_call *call, enum nk_status rc);
+NK_MUST_USE enum nk_status relay_outcome(struct route_call *call, enum nk_status rc);
 /* The answer to a relay read of case id as ask says: the first message waiting after
  * ask->after, or none; *posted: the box's count of messages posted so far. NULL when
  * out of memory. */
