@@ -4,8 +4,13 @@
 # (process start, key, briefing, channel, protocol, outcome, briefing printed), so the
 # times are what a user waits. Round 1 of a case includes the set-up (base OTs, once per
 # case); round 2 does not, so "set-up" is round 1's time less round 2's. Bytes each way
-# are the relay's frames as the clients count them. Usage: NAKODO=build/src/cli/nakodo
-# bench/bench_blind_server.sh [CASES]   (default 10 cases of two rounds each).
+# are the relay's frames as the clients count them. The keys use the smallest Argon2
+# (as a key session, `nakodo key unlock`, spares each command the key file's): what the
+# default Argon2 costs each command without one is timed apart. Then the protocol alone
+# through the same server: bench_blind_net, two clients in one process (the command's
+# client code linked in), when BENCH_BLIND_NET names it (default: beside NAKODO's build).
+# Usage: NAKODO=build/src/cli/nakodo bench/bench_blind_server.sh [CASES]   (default 10
+# cases of two rounds each).
 set -u
 : "${NAKODO:?set NAKODO to the nakodo binary}"
 CASES=${1:-10}
@@ -62,3 +67,11 @@ printf '%-40s %10s %10s\n' "blind round 1 (set-up + round)" "$(pct "$TMP/r1" 50)
 printf '%-40s %10s %10s\n' "blind round 2 (round alone)" "$(pct "$TMP/r2" 50)" "$(pct "$TMP/r2" 95)"
 read -r out in <"$TMP/bytes"
 echo "bytes through the relay in round 2, payer's side: $out sent, $in received"
+t0=$(now)
+"$NAKODO" keygen --out "$TMP/default.nkey" >/dev/null 2>&1
+echo "the default Argon2 of a key file, once per command without a key session:" \
+	"$(( ($(now) - t0) / 1000000 )) ms"
+NET=${BENCH_BLIND_NET:-$(dirname "$NAKODO")/../../bench/bench_blind_net}
+if [ -x "$NET" ]; then
+	"$NET" "$URL" "$OP" "$TMP/claimant.nkey" "$TMP/payer.nkey" $((CASES * 2))
+fi

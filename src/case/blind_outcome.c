@@ -4,7 +4,11 @@
  * hint sealed for itself — signed with its key. The first is recorded as it comes; the
  * second concludes the round exactly as a plain round's evaluation does (round event,
  * settlement or impasse), but only if both say the same; otherwise it is refused and the
- * round stays open, for the clients to compute it again. No figure reaches the server. */
+ * round stays open, for the clients to compute it again. A side that gives the same
+ * public outcome again (a rerun: each client is held to its round's figure) appends
+ * nothing; a different one replaces its own, at most NK_BLIND_OUTCOME_GIVEN_MAX outcomes
+ * per side and round, so that the log grows by a bounded amount whatever the request
+ * rate. No figure reaches the server. */
 #include "case/blind_case.h"
 #include "case/figure_kind.h"
 #include "base/hex.h"
@@ -13,6 +17,10 @@
 
 #include <sodium.h>
 #include <string.h>
+
+/* The outcomes (events) one side may give of one round: the first, and a few more that
+ * differ from the one before, for rounds computed again after a failure. */
+#define NK_BLIND_OUTCOME_GIVEN_MAX 4
 
 struct outcome {
 	int64_t round;
@@ -94,6 +102,16 @@ static enum nk_status outcome_read(const struct nk_rules *rules, const json_t *o
 	return NK_OK;
 }
 
+/* One more outcome of the open round from role. */
+static void count_given(struct case_state *st, enum nk_role role)
+{
+	if (st->fig.blind_given_round[role] != st->round) {
+		st->fig.blind_given_round[role] = st->round;
+		st->fig.blind_given[role] = 0;
+	}
+	st->fig.blind_given[role]++;
+}
+
 enum nk_status blind_apply_outcome(struct case_state *st, const json_t *body,
 				   struct nk_error *err)
 {
@@ -108,6 +126,7 @@ enum nk_status blind_apply_outcome(struct case_state *st, const json_t *body,
 	    o.round != st->round || st->fig.rounds[st->round - 1].evaluated)
 		return case_corrupt(err, "a blind round's outcome that does not fit the case");
 	/* a side may give its outcome again while the round is open (a retried round) */
+	count_given(st, role);
 	st->fig.rounds[st->round - 1].submitted[role] = true;
 	st->fig.blind_deal[role] = o.deal;
 	st->fig.blind_figure[role] = o.figure;
@@ -143,6 +162,17 @@ enum nk_status blind_outcome_act(const struct nk_case_env *env, struct case_stat
 	if (rc == NK_OK && o.round != st->round)
 		rc = nk_fail(err, NK_EREFUSED, "round", "round %lld is not the open round (%d)",
 			     (long long)o.round, st->round);
+	if (rc == NK_OK && r->submitted[role] && st->fig.blind_deal[role] == o.deal &&
+	    st->fig.blind_figure[role] == o.figure) {	/* given already: nothing to add */
+		json_decref(obj);
+		return NK_OK;
+	}
+	if (rc == NK_OK && r->submitted[role] && st->fig.blind_given_round[role] == st->round &&
+	    st->fig.blind_given[role] >= NK_BLIND_OUTCOME_GIVEN_MAX)
+		rc = nk_fail(err, NK_EREFUSED, "outcome", "the %s has given %d different outcomes "
+			     "of round %d, as many as a side may: its last one stands (the "
+			     "mediator may close the case)", nk_role_name(role),
+			     NK_BLIND_OUTCOME_GIVEN_MAX, st->round);
 	body = rc == NK_OK ? json_deep_copy(obj) : NULL;
 	json_decref(obj);
 	if (rc != NK_OK)
@@ -151,6 +181,7 @@ enum nk_status blind_outcome_act(const struct nk_case_env *env, struct case_stat
 	if ((rc = case_append(env, st->id, nk_role_name(role), CASE_EV_BLIND_OUTCOME,
 			      case_with_request(body, auth), err)) != NK_OK)
 		return rc;
+	count_given(st, role);
 	r->submitted[role] = true;
 	st->fig.blind_deal[role] = o.deal;
 	st->fig.blind_figure[role] = o.figure;

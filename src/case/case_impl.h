@@ -67,6 +67,10 @@ struct figure_state {
 	 * while r->submitted[side] says it gave one. */
 	enum nk_deal_kind blind_deal[2];
 	int64_t blind_figure[2];
+	/* how many outcomes each side gave of round blind_given_round[side] (each one an
+	 * event: bounded by NK_BLIND_OUTCOME_GIVEN_MAX) */
+	int blind_given[2];
+	int blind_given_round[2];
 	/* Open proposals (open_case.c): each side's visible proposal announced in each round,
 	 * if any; one stands until the side announces another. */
 	bool announced[NK_ROUNDS_MAX][2];

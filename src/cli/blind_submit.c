@@ -87,10 +87,22 @@ static void pause_ms(int ms)
 	nanosleep(&t, NULL);
 }
 
-/* The next frame from the other side: its kind and payload (in x->frame + 1). */
+/* How long a read of the relay asks the server to wait for a message: a second at
+ * first (then the client says that it waits), then up to the server's bound, within
+ * this run's wait. */
+static long long read_wait_ms(const struct run *x)
+{
+	int64_t left = x->until_ms - nk_time_now_ms(), most = x->told_waiting ? 20000 : 1000;
+
+	return left < 0 ? 0 : left < most ? left : most;
+}
+
+/* The next frame from the other side: its kind and payload (in x->frame + 1). The
+ * server holds each read until a message comes (?wait=); a server that answers at once
+ * instead is read again after a pause that grows to 64 ms. */
 static int next(struct run *x, char *kind, size_t *len)
 {
-	char query[sizeof(x->path) + 48];
+	char query[sizeof(x->path) + 80];
 	struct nk_error err = { 0 };
 	int delay = 1, rc;
 
@@ -98,12 +110,15 @@ static int next(struct run *x, char *kind, size_t *len)
 		json_t *reply = NULL;
 		const char *data;
 		size_t got = 0;
+		long long wait_ms = read_wait_ms(x);
+		int64_t asked = nk_time_now_ms();
 
 		if (x->epoch >= 0)
-			snprintf(query, sizeof(query), "%s?after=%lld.%u", x->path,
-				 (long long)x->epoch, x->acked);
+			snprintf(query, sizeof(query), "%s?after=%lld.%u&wait=%lld", x->path,
+				 (long long)x->epoch, x->acked, wait_ms);
 		else
-			snprintf(query, sizeof(query), "%s?after=%u", x->path, x->acked);
+			snprintf(query, sizeof(query), "%s?after=%u&wait=%lld", x->path, x->acked,
+				 wait_ms);
 		if ((rc = remote_call(x->ctx, &x->r, "GET", query, NULL, &reply)) != CLI_OK)
 			return rc;
 		if (x->epoch >= 0 && json_integer_value(json_object_get(reply, "epoch")) != x->epoch &&
@@ -147,12 +162,14 @@ static int next(struct run *x, char *kind, size_t *len)
 				nk_role_name(!x->role));
 			return cli_report(x->ctx, &err);
 		}
-		if (!x->told_waiting && delay >= 64) {
+		if (!x->told_waiting && (delay >= 64 || nk_time_now_ms() - asked >= wait_ms / 2)) {
 			fprintf(x->ctx->err, "waiting for the %s's client (nakodo submit on its side; "
 				"up to %lld s)...\n", nk_role_name(!x->role),
 				(long long)((x->until_ms - nk_time_now_ms()) / 1000));
 			x->told_waiting = true;
 		}
+		if (nk_time_now_ms() - asked >= wait_ms / 2)
+			continue;	/* it waited: read again at once */
 		pause_ms(delay);
 		delay = delay < 64 ? delay * 2 : 64;
 	}
@@ -457,7 +474,7 @@ static int give_outcome(struct run *x, struct cli_backend *be, const struct nk_p
 				nk_role_name(!x->role));
 		json_decref(answer);
 		answer = NULL;
-		pause_ms(50);
+		pause_ms(i < 6 ? 1 << i : 64);	/* the other side is mostly a moment behind */
 		rc = remote_call(x->ctx, &x->r, "GET", brief_path, NULL, &answer);
 	}
 	return rc == CLI_OK ? cli_print_brief_answer(x->ctx, x->id, answer, true) : rc;
@@ -513,6 +530,10 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	x.r.key = key;
 	x.r.sign_first = true;
 	x.r.sign_role = b->role;
+	/* one kept-alive connection for the run's requests, the outcome's included */
+	if ((rc = remote_session_open(&x.r)) != CLI_OK)
+		goto out;
+	be->remote.session = x.r.session;
 	x.until_ms = nk_time_now_ms() + (int64_t)wait_s * 1000;
 	snprintf(x.path, sizeof(x.path), "/v1/cases/%s/blind/messages", id);
 	w.x = &x;
@@ -559,6 +580,8 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	rc = give_outcome(&x, be, key, outcome_json(b, b->role, &o, figure, sid, &me));
 	sodium_memzero(&o, sizeof(o));
 out:
+	be->remote.session = NULL;
+	remote_session_close(&x.r);
 	sodium_memzero(&in, sizeof(in));
 	nk_channel_free(ch);
 	nk_blind_free(p);

@@ -21,6 +21,9 @@ struct remote {
 	 * waiting to be asked (a blind case's relay, doc/blind.md). */
 	bool sign_first;
 	enum nk_role sign_role;
+	/* A libcurl handle kept between calls (remote_session_open), so that one run's
+	 * requests share one kept-alive connection; NULL: a handle per call. */
+	void *session;
 };
 
 /* The long options every case subcommand takes, and how to record them: call
@@ -48,6 +51,11 @@ int cli_case_args_parse(struct cli_ctx *ctx, const char *name, const char *accep
 /* Fills what the options left empty from NAKODO_SERVER and NAKODO_TOKEN; true when a
  * server is set (remote mode). */
 bool remote_active(struct remote *r);
+
+/* Keeps one connection for r's calls until remote_session_close (a run of many
+ * requests: a blind round). CLI_OK, or CLI_STORAGE when libcurl cannot start. */
+int remote_session_open(struct remote *r);
+void remote_session_close(struct remote *r);
 
 /* Sends METHOD PATH with body (may be NULL; the reference is taken) and sets *reply to
  * the answer's JSON. A problem answer is reported as a local error would be (text or

@@ -27,6 +27,7 @@ struct http_request {
 	bool waiting;			/* suspended; the next call sends pending */
 	bool settle;
 	uint64_t rate_key;
+	struct relay_hold hold;	/* a relay read waiting for a message (relay_wait.c) */
 };
 
 /* Frees a response body after wiping it (answers may hold a party's figures). */
@@ -48,6 +49,10 @@ struct MHD_Response *answer_problem(const struct http_request *req, unsigned *st
 enum MHD_Result answer_queue(struct MHD_Connection *conn, struct nk_server *srv,
 			     struct http_request *req, const char *method, unsigned status,
 			     struct MHD_Response *resp);
+
+/* The answer of a relay read that waited, now resumed (relay_wait.c). */
+enum MHD_Result relay_answer_held(struct nk_server *srv, struct MHD_Connection *conn,
+				  struct http_request *req, const char *method);
 
 /* answer_queue of answer_problem. */
 enum MHD_Result http_send_problem_role(struct MHD_Connection *conn, struct nk_server *srv,

@@ -101,6 +101,11 @@ static uint64_t address_key(const struct nk_server *srv, const struct sockaddr *
 	return key ^ 0x6661696c;	/* apart from the token buckets' keys */
 }
 
+uint64_t auth_address_key(const struct nk_server *srv, const struct sockaddr *addr)
+{
+	return address_key(srv, addr);
+}
+
 bool auth_fail_over(struct nk_server *srv, const struct sockaddr *addr)
 {
 	uint64_t key = address_key(srv, addr);

@@ -278,6 +278,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	call.case_id = req->case_id[0] ? req->case_id : NULL;
 	call.after = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "after");
 	call.limit = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "limit");
+	call.wait = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "wait");
 	call.role_param = req->role[0] ? req->role : NULL;
 	if (!(route->access & ACCESS_PUBLIC)) {
 		/* before any token is parsed, hashed or looked up: guessing is not free */
@@ -389,6 +390,14 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 		}
 	}
 	call.verified = rc == NK_OK;	/* a signed action is done only once its signature held */
+	/* a relay read with nothing yet waits for a message, its thread free meanwhile */
+	if (rc == NK_OK && call.relay.wait_ms > 0 &&
+	    relay_hold(srv, &req->hold, conn, call.case_id, &call.relay)) {
+		if (resp)
+			MHD_destroy_response(resp);
+		ret = MHD_YES;
+		goto out;
+	}
 	ret = answer_queue(conn, srv, req, method, status, resp);
 	goto out;
 failed:
@@ -461,6 +470,8 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (req->waiting)
 		return answer_pending(srv, conn, req, method);
+	if (req->hold.held)
+		return relay_answer_held(srv, conn, req, method);
 	if (req->answered) {
 		if (*upload_size > 0)
 			sodium_memzero((char *)upload, *upload_size);	/* see below */

@@ -5,8 +5,11 @@
  * logged. Every bound is fixed: cases relayed at once, messages and bytes waiting per
  * direction, the size of one message. A case's messages are wiped when its round moves
  * on, when their sender starts over (its message number 1), once the recipient has
- * acknowledged them (?after=), and when the case's slot has been idle long enough to be
- * taken by another case. */
+ * acknowledged them (?after=), and when the case's slot is freed: its case no longer
+ * open, or the slot idle long enough (shorter when nothing waits in it). One client
+ * address takes at most RELAY_PER_ADDRESS slots, so that whoever opens many blind cases
+ * (a mediator's token opens cases) cannot hold every slot by keeping a message waiting
+ * in each. */
 #include "server/server_impl.h"
 
 #include <nakodo/case_json.h>
@@ -29,12 +32,14 @@ struct relay_box {
 	size_t n, bytes;
 	uint32_t last_seq;
 	uint32_t epoch;		/* how often the sender started over (its message 1) */
+	uint64_t posted;	/* messages posted to it: a waiting read's news */
 };
 
 struct relay_slot {
 	char case_id[NK_CASE_ID_MAX];	/* "" when free */
 	int round;
 	int64_t used_ms;
+	uint64_t owner;		/* the address key of the client that took the slot */
 	struct relay_box box[2];	/* by the recipient's role: NK_CLAIMANT, NK_PAYER */
 };
 
@@ -91,26 +96,43 @@ void relay_free(struct nk_server *srv)
 	srv->relay = NULL;
 }
 
-/* The case's slot, set to round (its messages of another round wiped), or a free or idle
- * one taken for it; NULL when every slot is busy with another case. Under mu. */
+/* Whether another case may take slot s: unused, idle long, or idle a while with nothing
+ * waiting in it (its clients have stopped: a new run starts its directions over). */
+static bool slot_free(const struct relay_slot *s, int64_t now)
+{
+	return !s->case_id[0] || now - s->used_ms > RELAY_IDLE_MS ||
+	       (s->box[0].n == 0 && s->box[1].n == 0 && now - s->used_ms > RELAY_EMPTY_IDLE_MS);
+}
+
+enum slot_refusal { SLOT_OK, SLOT_FULL, SLOT_SHARE };
+
+/* For a message: the case's slot, set to round (its messages of another round wiped), or
+ * a free one taken for it by the client at address key owner; NULL when it may not (*why:
+ * every slot busy, or the address holding its share). Under mu. */
 static struct relay_slot *slot_for(struct blind_relay *rl, const char *id, int round,
-				   bool take)
+				   uint64_t owner, enum slot_refusal *why)
 {
 	struct relay_slot *found = NULL, *spare = NULL;
 	int64_t now = nk_time_now_ms();
+	int held = 0;
 
 	for (int i = 0; i < RELAY_CASES && !found; i++) {
 		struct relay_slot *s = &rl->slot[i];
 
 		if (strcmp(s->case_id, id) == 0)
 			found = s;
-		else if (!spare && (!s->case_id[0] || now - s->used_ms > RELAY_IDLE_MS))
-			spare = s;
+		else if (slot_free(s, now))
+			spare = spare ? spare : s;
+		else if (s->owner == owner)
+			held++;
 	}
-	if (!found && take && spare) {
+	*why = found ? SLOT_OK : held >= RELAY_PER_ADDRESS ? SLOT_SHARE
+	       : !spare ? SLOT_FULL : SLOT_OK;
+	if (!found && *why == SLOT_OK) {
 		slot_wipe(spare, true);
 		snprintf(spare->case_id, sizeof(spare->case_id), "%s", id);
 		spare->round = round;
+		spare->owner = owner;
 		found = spare;
 	}
 	if (found && found->round != round) {	/* the round moved on: nothing of it stays */
@@ -120,6 +142,62 @@ static struct relay_slot *slot_for(struct blind_relay *rl, const char *id, int r
 	if (found)
 		found->used_ms = now;
 	return found;
+}
+
+/* The case's slot while it serves round (a read never moves a slot's round: a read
+ * answered late must not wipe a newer round's messages), or NULL. Under mu. */
+static struct relay_slot *slot_find(struct blind_relay *rl, const char *id, int round)
+{
+	for (int i = 0; i < RELAY_CASES; i++)
+		if (strcmp(rl->slot[i].case_id, id) == 0)
+			return rl->slot[i].round == round ? &rl->slot[i] : NULL;
+	return NULL;
+}
+
+/* Frees the slot of a case that is no longer open, its messages wiped. */
+static void relay_forget(struct blind_relay *rl, const char *id)
+{
+	pthread_mutex_lock(&rl->mu);
+	for (int i = 0; i < RELAY_CASES; i++)
+		if (strcmp(rl->slot[i].case_id, id) == 0)
+			slot_wipe(&rl->slot[i], true);
+	pthread_mutex_unlock(&rl->mu);
+}
+
+enum nk_status relay_outcome(struct route_call *call, enum nk_status rc)
+{
+	const char *state = json_string_value(json_object_get(call->reply, "state"));
+	json_int_t round = json_integer_value(json_object_get(call->reply, "round"));
+	struct blind_relay *rl = call->srv->relay;
+	const char *id = call->case_id;
+
+	if (rc != NK_OK)
+		return rc;
+	if (!state || strcmp(state, nk_case_state_name(NK_STATE_OPEN)) != 0) {
+		relay_forget(rl, id);
+		return rc;
+	}
+	pthread_mutex_lock(&rl->mu);
+	for (int i = 0; i < RELAY_CASES; i++) {
+		struct relay_slot *s = &rl->slot[i];
+
+		if (strcmp(s->case_id, id) == 0 && s->round != round) {
+			slot_wipe(s, false);
+			s->round = (int)round;
+		}
+	}
+	pthread_mutex_unlock(&rl->mu);
+	return rc;
+}
+
+/* The bytes waiting in every slot. Under mu. */
+static size_t relay_bytes(const struct blind_relay *rl)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < RELAY_CASES; i++)
+		n += rl->slot[i].box[0].bytes + rl->slot[i].box[1].bytes;
+	return n;
 }
 
 /* The case must be blind, open, in round (0: any), and both parties joined with keys. */
@@ -134,9 +212,11 @@ static enum nk_status check_case(struct route_call *call, enum nk_role role, int
 	if (!b->rules.blind)
 		rc = nk_fail(err, NK_EREFUSED, "case", "this case is not blind: its figures go to "
 			     "the go-between (POST …/figures)");
-	else if (b->state != NK_STATE_OPEN)
+	else if (b->state != NK_STATE_OPEN) {
+		relay_forget(call->srv->relay, call->case_id);	/* its slot is free at once */
 		rc = nk_fail(err, NK_EREFUSED, "case", "the case is %s: no round to compute",
 			     nk_case_state_name(b->state));
+	}
 	else if (!b->joined[NK_CLAIMANT] || !b->joined[NK_PAYER])
 		rc = nk_fail(err, NK_EREFUSED, "join", "both parties join the case with their "
 			     "keys before its first blind round (nakodo join)");
@@ -164,6 +244,7 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 	struct relay_box *box;
 	uint8_t *data;
 	int open_round;
+	enum slot_refusal why;
 	enum nk_status rc;
 
 	if (round < 1 || round > NK_ROUNDS_MAX)
@@ -187,7 +268,8 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 			       "bytes", RELAY_MESSAGE_MAX);
 	}
 	pthread_mutex_lock(&call->srv->relay->mu);
-	s = slot_for(call->srv->relay, call->case_id, (int)round, true);
+	s = slot_for(call->srv->relay, call->case_id, (int)round,
+		     auth_address_key(call->srv, call->peer), &why);
 	box = s ? &s->box[!role] : NULL;
 	if (s && seq == 1) {	/* the sender starts over: what it sent before is void */
 		box_drop(box, RELAY_QUEUE);
@@ -196,8 +278,12 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 	}
 	if (!s) {
 		call->limited = true;
-		rc = nk_fail(err, NK_EREFUSED, "relay", "the server relays as many blind cases "
-			     "as it may at once: retry in a while");
+		rc = why == SLOT_SHARE
+		     ? nk_fail(err, NK_EREFUSED, "relay", "this client address holds %d blind "
+			       "cases in the relay at once, its share of the server's %d: retry "
+			       "once one of them is done", RELAY_PER_ADDRESS, RELAY_CASES)
+		     : nk_fail(err, NK_EREFUSED, "relay", "the server relays as many blind cases "
+			       "as it may at once (%d): retry in a while", RELAY_CASES);
 	} else if ((uint32_t)seq != box->last_seq + 1) {
 		rc = nk_fail(err, NK_EREFUSED, "seq", "out of order: the next message to the %s "
 			     "is number %u", nk_role_name(!role), box->last_seq + 1);
@@ -205,13 +291,20 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 		call->limited = true;
 		rc = nk_fail(err, NK_EREFUSED, "relay", "the %s has not fetched what waits for "
 			     "it: retry in a while", nk_role_name(!role));
+	} else if (relay_bytes(call->srv->relay) + len > RELAY_BYTES_MAX) {
+		call->limited = true;
+		rc = nk_fail(err, NK_EREFUSED, "relay", "the relay holds as many bytes waiting "
+			     "as it may (%u MiB in all): retry in a while", RELAY_BYTES_MAX >> 20);
 	} else {
 		box->q[box->n++] = (struct relay_msg){ (uint32_t)seq, len, data };
 		box->bytes += len;
 		box->last_seq = (uint32_t)seq;
+		box->posted++;
 		data = NULL;
 	}
 	pthread_mutex_unlock(&call->srv->relay->mu);
+	if (rc == NK_OK)
+		relay_wake(call->srv, call->case_id, !role);
 	if (data) {
 		sodium_memzero(data, cap);
 		free(data);
@@ -229,44 +322,69 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 /* The first message waiting for the caller after number ?after=K or ?after=E.K (those up
  * to it are acknowledged and wiped; with E, only while the sender's epoch is still E, so
  * that a sender that started over is not acknowledged unread), or none: {"case", "round",
- * "epoch", "seq", "data"} or without the last two. */
+ * "epoch", "seq", "data"} or without the last two. With ?wait=MS and none waiting, the
+ * read waits up to MS for one (relay_wait.c). */
 enum nk_status relay_get(struct route_call *call, struct nk_error *err)
 {
-	const enum nk_role role = role_of(call);
-	struct relay_slot *s;
-	struct relay_box *box;
-	long long after = 0, epoch = -1;
-	int round;
-	char *text = NULL;
-	uint32_t seq = 0, box_epoch = 0;
+	struct relay_ask ask = { .epoch = -1, .role = role_of(call) };
+	uint64_t posted = 0;
 	enum nk_status rc;
 
 	if (call->after) {
 		char *end;
 
-		after = strtoll(call->after, &end, 10);
-		if (*end == '.' && end > call->after && after >= 0 && after <= UINT32_MAX) {
+		ask.after = strtoll(call->after, &end, 10);
+		if (*end == '.' && end > call->after && ask.after >= 0 && ask.after <= UINT32_MAX) {
 			const char *k = end + 1;
 
-			epoch = after;
-			after = strtoll(k, &end, 10);
+			ask.epoch = ask.after;
+			ask.after = strtoll(k, &end, 10);
 			if (end == k)
-				after = -1;
+				ask.after = -1;
 		}
-		if (!*call->after || *end || after < 0 || after > RELAY_SEQ_MAX)
+		if (!*call->after || *end || ask.after < 0 || ask.after > RELAY_SEQ_MAX)
 			return nk_fail(err, NK_EINVAL, "after", "a message's number, 0 to %d, "
 				       "after its sender's epoch and a dot", RELAY_SEQ_MAX);
 	}
-	if ((rc = check_case(call, role, 0, &round, err)) != NK_OK)
+	if (call->wait) {
+		char *end;
+		long long ms = strtoll(call->wait, &end, 10);
+
+		if (!*call->wait || *end || ms < 0 || ms > RELAY_WAIT_MAX_MS)
+			return nk_fail(err, NK_EINVAL, "wait", "how long to wait for a message, "
+				       "0 to %d ms", RELAY_WAIT_MAX_MS);
+		ask.wait_ms = ms;
+	}
+	if ((rc = check_case(call, ask.role, 0, &ask.round, err)) != NK_OK)
 		return rc;
-	pthread_mutex_lock(&call->srv->relay->mu);
-	s = slot_for(call->srv->relay, call->case_id, round, false);
-	box = s ? &s->box[role] : NULL;
+	if (!(call->reply = relay_read(call->srv, call->case_id, &ask, &posted)))
+		return nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+	if (!json_object_get(call->reply, "data") && ask.wait_ms > 0) {
+		ask.seen = posted;
+		call->relay = ask;
+	}
+	return NK_OK;
+}
+
+json_t *relay_read(struct nk_server *srv, const char *id, const struct relay_ask *ask,
+		   uint64_t *posted)
+{
+	struct relay_slot *s;
+	struct relay_box *box;
+	char *text = NULL;
+	uint32_t seq = 0, box_epoch = 0;
+	json_t *reply;
+
+	pthread_mutex_lock(&srv->relay->mu);
+	if ((s = slot_find(srv->relay, id, ask->round)))
+		s->used_ms = nk_time_now_ms();	/* read: its clients are still there */
+	box = s ? &s->box[ask->role] : NULL;
+	*posted = box ? box->posted : 0;
 	if (box) {
 		size_t acked = 0;
 
-		while ((epoch < 0 || epoch == box->epoch) && acked < box->n &&
-		       box->q[acked].seq <= after)
+		while ((ask->epoch < 0 || ask->epoch == box->epoch) && acked < box->n &&
+		       box->q[acked].seq <= ask->after)
 			acked++;
 		box_epoch = box->epoch;
 		box_drop(box, acked);
@@ -281,12 +399,24 @@ enum nk_status relay_get(struct route_call *call, struct nk_error *err)
 			}
 		}
 	}
-	pthread_mutex_unlock(&call->srv->relay->mu);
-	call->reply = json_pack("{s:s, s:i, s:I}", "case", call->case_id, "round", round,
-				"epoch", (json_int_t)box_epoch);
-	if (call->reply && text)
-		call->reply = nk_json_set(nk_json_set(call->reply, "seq", json_integer(seq)),
-					  "data", json_string(text));
+	pthread_mutex_unlock(&srv->relay->mu);
+	reply = json_pack("{s:s, s:i, s:I}", "case", id, "round", ask->round,
+			  "epoch", (json_int_t)box_epoch);
+	if (reply && text)
+		reply = nk_json_set(nk_json_set(reply, "seq", json_integer(seq)),
+				    "data", json_string(text));
 	free(text);
-	return call->reply ? NK_OK : nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+	return reply;
+}
+
+bool relay_unchanged(struct nk_server *srv, const char *id, const struct relay_ask *ask)
+{
+	struct relay_slot *s;
+	bool same;
+
+	pthread_mutex_lock(&srv->relay->mu);
+	s = slot_find(srv->relay, id, ask->round);
+	same = (s ? s->box[ask->role].posted : 0) == ask->seen;
+	pthread_mutex_unlock(&srv->relay->mu);
+	return same;
 }

@@ -327,7 +327,7 @@ static enum nk_status h_approve(struct route_call *call, struct nk_error *err)
 /* A party's signed outcome of a blind round (doc/blind.md, "The outcome"). */
 static enum nk_status h_blind_outcome(struct route_call *call, struct nk_error *err)
 {
-	return act(call, NK_ACTION_BLIND_OUTCOME, caller_role(call), err);
+	return relay_outcome(call, act(call, NK_ACTION_BLIND_OUTCOME, caller_role(call), err));
 }
 
 static enum nk_status h_close(struct route_call *call, struct nk_error *err)

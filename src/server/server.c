@@ -167,7 +167,7 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 							   err)) != NK_OK) ||
 	    (rc = nk_store_group_new(&srv->group, cfg->db, err)) != NK_OK ||
 	    (rc = prepare_store(srv, err)) != NK_OK ||
-	    (rc = relay_init(srv, err)) != NK_OK ||
+	    (rc = relay_init(srv, err)) != NK_OK || (rc = relay_wait_start(srv, err)) != NK_OK ||
 	    (rc = scrub_start(srv, err)) != NK_OK ||
 	    (rc = deadlines_start(srv, err)) != NK_OK)
 		goto out;
@@ -215,6 +215,8 @@ void nk_server_stop(struct nk_server *srv)
 		struct timespec pause = { 0, 10 * 1000 * 1000 };
 		MHD_socket s = MHD_quiesce_daemon(srv->daemon);
 
+		relay_wait_stop(srv);	/* its waiting reads answered, not waited for */
+
 		/* no new connections; give the requests in flight up to 10 s to finish */
 		for (int i = 0; i < 1000 && atomic_load(&srv->in_flight) > 0; i++)
 			nanosleep(&pause, NULL);
@@ -233,6 +235,7 @@ void nk_server_stop(struct nk_server *srv)
 	durable_free(srv);	/* after the committer, which may still have called on_flush */
 	nk_record_log_free(srv->record);
 	nk_case_cache_free(srv->cache);
+	relay_wait_free(srv);
 	relay_free(srv);
 	if (srv->metrics.requests || srv->metrics.cases)
 		metrics_free(&srv->metrics);

@@ -70,6 +70,25 @@ struct worker {
 	struct nk_package_brief package_brief;
 };
 
+/* relay_wait.c: a relay read that waits for a message (?wait=MS), its connection
+ * suspended meanwhile so that it holds no worker thread. What the read asked, kept for
+ * its answer once resumed: */
+struct relay_ask {
+	long long after, epoch;	/* its ?after= (epoch -1: none given) */
+	int round;		/* the open round when it was read */
+	int role;		/* enum nk_role: whose box */
+	uint64_t seen;		/* how many messages had been posted to the box then */
+	int64_t wait_ms;	/* 0: answer at once */
+};
+struct relay_hold {
+	struct relay_hold *next;
+	struct MHD_Connection *conn;
+	char case_id[NK_CASE_ID_MAX];
+	struct relay_ask ask;
+	int64_t until_us;	/* CLOCK_MONOTONIC */
+	bool held;		/* suspended: its next call answers */
+};
+
 /* A request as a route handler sees it. */
 struct route_call {
 	struct nk_server *srv;
@@ -94,6 +113,8 @@ struct route_call {
 	const char *url;		/* the decoded path */
 	uint64_t rate_key;		/* the token's rate limiter key (0 for none) */
 	const struct web_file *file;	/* or a page or asset built in (web.c) */
+	const char *wait;		/* the query's ?wait=, or NULL */
+	struct relay_ask relay;		/* a relay read that may wait (relay_wait.c) */
 };
 
 struct route {
@@ -200,6 +221,12 @@ struct nk_server {
 	size_t dl_known_count;
 	/* relay.c: the blind cases' messages in transit (issue 16) */
 	struct blind_relay *relay;
+	/* relay_wait.c: the relay reads waiting for a message, guarded by hold_mu */
+	pthread_mutex_t hold_mu;
+	pthread_cond_t hold_wake;
+	pthread_t hold_thread;
+	struct relay_hold *holds;
+	bool hold_ready, hold_started, hold_stop;
 };
 
 /* routes.c */
@@ -285,6 +312,9 @@ bool auth_analyze_take(struct nk_server *srv, uint64_t key);
 /* Takes one case opening from the client address's budget for mediators' tokens
  * (cfg.open_rate per hour); false when it is spent. */
 bool auth_open_take(struct nk_server *srv, const struct sockaddr *addr);
+/* The client address's key in the rate tables (an IPv6 address by its /64), for the
+ * relay's share per address. */
+uint64_t auth_address_key(const struct nk_server *srv, const struct sockaddr *addr);
 /* Records a verified signed read's time as its (case, role)'s last: NK_EAUTH (field
  * "signature") when it is not above the last (a replay or an older read), NK_EREFUSED
  * when no slot is free for a role that has none. */
@@ -359,11 +389,17 @@ void metrics_case_state(struct server_metrics *m, const char *case_id,
 char *metrics_render(struct server_metrics *m, struct nk_store_group *group);
 
 /* relay.c (issue 16, doc/blind.md): a blind case's protocol messages between its two
- * parties, in memory. At most RELAY_CASES cases at once (a slot idle RELAY_IDLE_MS is
- * taken by another), RELAY_QUEUE messages and RELAY_DIRECTION_MAX bytes waiting per
- * direction, RELAY_MESSAGE_MAX bytes a message (the largest garbled circuit the rules
- * allow, with room). */
-#define RELAY_CASES 32
+ * parties, in memory. At most RELAY_CASES cases at once, RELAY_PER_ADDRESS of them taken
+ * from one client address (the address of the message that took the slot), and
+ * RELAY_BYTES_MAX bytes waiting in all; a slot is free again when its case is no longer
+ * open, when it has been idle RELAY_IDLE_MS, or idle RELAY_EMPTY_IDLE_MS with nothing
+ * waiting in it. RELAY_QUEUE messages and RELAY_DIRECTION_MAX bytes wait per direction,
+ * RELAY_MESSAGE_MAX bytes a message (the largest garbled circuit the rules allow, with
+ * room). */
+#define RELAY_CASES 256
+#define RELAY_PER_ADDRESS 16
+#define RELAY_BYTES_MAX (64u << 20)
+#define RELAY_EMPTY_IDLE_MS (60 * 1000)
 #define RELAY_QUEUE 8
 #define RELAY_MESSAGE_MAX NK_CHANNEL_FRAME_MAX
 #define RELAY_DIRECTION_MAX (512u << 10)
@@ -375,5 +411,32 @@ NK_MUST_USE enum nk_status relay_init(struct nk_server *srv, struct nk_error *er
 void relay_free(struct nk_server *srv);
 NK_MUST_USE enum nk_status relay_put(struct route_call *call, struct nk_error *err);
 NK_MUST_USE enum nk_status relay_get(struct route_call *call, struct nk_error *err);
+/* After a blind outcome's answer (rc, and the briefing in call->reply): a round
+ * concluded wipes what its slot held, a case that ended frees its slot, so that a
+ * settled case does not count against its address's share. Returns rc. */
+NK_MUST_USE enum nk_status relay_outcome(struct route_call *call, enum nk_status rc);
+/* The answer to a relay read of case id as ask says: the first message waiting after
+ * ask->after, or none; *posted: the box's count of messages posted so far. NULL when
+ * out of memory. */
+json_t *relay_read(struct nk_server *srv, const char *id, const struct relay_ask *ask,
+		   uint64_t *posted);
+/* Whether the box ask reads has had no message posted since ask->seen. Under hold_mu. */
+bool relay_unchanged(struct nk_server *srv, const char *id, const struct relay_ask *ask);
+
+/* relay_wait.c. The longest a relay read waits (?wait=), within the connection's
+ * timeout and the client's. */
+#define RELAY_WAIT_MAX_MS 20000
+NK_MUST_USE enum nk_status relay_wait_start(struct nk_server *srv, struct nk_error *err);
+/* Answers every waiting read (with what is there) and refuses to hold more: before the
+ * daemon stops. */
+void relay_wait_stop(struct nk_server *srv);
+/* relay_wait_stop, then its thread's state freed: after the daemon stopped. */
+void relay_wait_free(struct nk_server *srv);
+/* Holds the read (its answer sent when a message is posted to its box or its wait
+ * ends), suspending conn; false when it must be answered now. */
+bool relay_hold(struct nk_server *srv, struct relay_hold *h, struct MHD_Connection *conn,
+		const char *id, const struct relay_ask *ask);
+/* A message was posted to role's box of case id: its waiting reads are answered. */
+void relay_wake(struct nk_server *srv, const char *id, int role);
 
 #endif

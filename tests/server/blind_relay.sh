@@ -5,24 +5,7 @@
 # the other party alone, wiped once acknowledged; never in the store. Prints TAP. Needs
 # NAKODO, curl and jq.
 . "$(dirname "$0")/lib.sh"
-printf 'relay test passphrase\n' >"$TMP/pass"
-for who in claimant payer mediator; do
-	NAKODO_TEST_KDF=min NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" keygen \
-		--out "$TMP/$who.nkey" >/dev/null 2>&1
-done
-join() { NAKODO_PASSPHRASE_FILE="$TMP/pass" NAKODO_SERVER=$URL NAKODO_TOKEN=$1 "$NAKODO" join \
-		"$CASE" --as "$2" --key "$TMP/$2.nkey" >"$TMP/rj" 2>&1; }
-# put NAME TOKEN ROLE BODY: a signed POST of a relayed message; prints the status.
-put() {
-	local out="$TMP/ans/$1.$(date +%s%N)" path="/v1/cases/$CASE/blind/messages"
-	printf '%s' "$4" >"$out.body"
-	NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" sign-read "$CASE" --as "$3" \
-		--key "$TMP/$3.nkey" --body "$out.body" POST "$path" >"$out.sig" || return 1
-	echo "$out" >"$TMP/last"
-	curl -s -o "$out" -w '%{http_code}' --max-time 10 -X POST -H "Authorization: Bearer $2" \
-		-H 'Content-Type: application/json' -H "@$out.sig" --data-binary "@$out.body" \
-		"$URL$path"
-}
+. "$(dirname "$0")/blind_lib.sh"
 # get NAME TOKEN ROLE [AFTER]: a signed read of the next message for ROLE.
 get() { sreq "$1" "$2" GET "/v1/cases/$CASE/blind/messages${4:+?after=$4}" "$3" "$TMP/$3.nkey"; }
 msg() { printf '{"round":%s,"seq":%s,"data":"%s"}' "$1" "$2" "$3"; }

@@ -216,6 +216,46 @@ static void impasse_then_the_mediators_proposal(void **state)
 	assert_int_equal(nk_case_propose(&f->env, f->id, 6000, &err), NK_OK);
 }
 
+/* A side's outcome given again grows the log by a bounded amount: the same public
+ * outcome (a rerun, or a retry at any rate) appends nothing, and a different one replaces
+ * the side's own, at most four outcomes of a side per round; the round then still
+ * concludes when the other side agrees with the one that stands. */
+static void outcomes_given_again_append_a_bounded_amount(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_error err = { 0 };
+	struct nk_brief b;
+	char text[256];
+	size_t before;
+
+	no_deal(text, 1);
+	assert_int_equal(give(f, NK_CLAIMANT, text, &err), NK_OK);
+	before = events(f);
+	for (int i = 0; i < 50; i++)
+		assert_int_equal(give(f, NK_CLAIMANT, text, &err), NK_OK);
+	assert_int_equal(events(f), before);
+	for (int i = 1; i <= 3; i++) {
+		snprintf(text, sizeof(text), "{\"round\":1,\"outcome\":\"overlap\",\"figure\":%d,"
+			 COMMIT "}", 100 * i);
+		assert_int_equal(give(f, NK_CLAIMANT, text, &err), NK_OK);
+		assert_int_equal(events(f), before + (size_t)i);
+	}
+	snprintf(text, sizeof(text), "{\"round\":1,\"outcome\":\"overlap\",\"figure\":400,"
+		 COMMIT "}");
+	assert_int_equal(give(f, NK_CLAIMANT, text, &err), NK_EREFUSED);
+	assert_string_equal(err.field, "outcome");
+	assert_non_null(strstr(err.text, "given 4 different outcomes of round 1"));
+	assert_int_equal(events(f), before + 3);
+	/* the one that stands (300) concludes the round with the payer's */
+	snprintf(text, sizeof(text), "{\"round\":1,\"outcome\":\"overlap\",\"figure\":300,"
+		 COMMIT "}");
+	assert_int_equal(give(f, NK_CLAIMANT, text, &err), NK_OK);
+	assert_int_equal(give(f, NK_PAYER, text, &err), NK_OK);
+	assert_int_equal(nk_case_brief(&f->env, f->id, NK_MEDIATOR, &b, &err), NK_OK);
+	assert_int_equal(b.state, NK_STATE_SETTLED);
+	assert_int_equal(b.settlement, 300);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +264,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(malformed_outcomes_are_refused_and_append_nothing,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(outcomes_given_again_append_a_bounded_amount, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(impasse_then_the_mediators_proposal, setup_one,
 						teardown),
 	};
