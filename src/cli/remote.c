@@ -1,6 +1,7 @@
-/* The command's HTTP client (libcurl): one request per call, answers bounded in size,
- * problem documents turned into the same error report and exit status as local mode,
- * and briefings decoded back into struct nk_brief so that they print identically. */
+/* The command's HTTP client (libcurl): one request per call (a session keeps one
+ * connection for a run's many), answers bounded in size, problem documents turned into
+ * the same error report and exit status as local mode, and briefings decoded back into
+ * struct nk_brief so that they print identically. */
 #include <nakodo/alloc.h>
 #include <nakodo/buffers.h>
 #include <nakodo/time.h>
@@ -10,6 +11,8 @@
 #include <nakodo/case_json.h>
 
 #include <curl/curl.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <getopt.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -110,6 +113,10 @@ static int report_problem(struct cli_ctx *ctx, long http, const json_t *doc)
 	return cli_report(ctx, &err);
 }
 
+/* The time of the process's last signed request: one process may run both sides (a
+ * bench), and a burst of them runs ahead of the clock (see remote_session_close). */
+static _Atomic int64_t last_ms;
+
 /* The headers of a signed read of path as role, with the key: Nakodo-Request (the
  * clock, in ms) and Nakodo-Signature (doc/api.md, "Signed reads"). */
 static enum nk_status read_headers(const struct remote *r, enum nk_role role, const char *method,
@@ -120,8 +127,7 @@ static enum nk_status read_headers(const struct remote *r, enum nk_role role, co
 	char id[NK_CASE_ID_MAX], line[64 + 2 * NK_SIGNATURE_BYTES];
 	char hex[2 * NK_SIGNATURE_BYTES + 1];
 	struct nk_request_auth auth;
-	static int64_t last_ms;
-	int64_t now;
+	int64_t prev, now;
 	size_t n;
 	enum nk_status rc;
 
@@ -131,10 +137,12 @@ static enum nk_status read_headers(const struct remote *r, enum nk_role role, co
 	memcpy(id, path + sizeof(prefix) - 1, n);
 	id[n] = '\0';
 	/* the server takes a role's reads only at rising times: one more than the last if
-	 * the clock has not moved since (this process sends one read at a time) */
+	 * the clock has not moved since (each of the process's threads sends one at a time) */
 	now = nk_time_now_ms();
-	last_ms = now > last_ms ? now : last_ms + 1;
-	rc = nk_case_read_sign_body(r->key, id, role, last_ms, method, path,
+	prev = atomic_load(&last_ms);
+	while (!atomic_compare_exchange_weak(&last_ms, &prev, now > prev ? now : prev + 1))
+		;
+	rc = nk_case_read_sign_body(r->key, id, role, now > prev ? now : prev + 1, method, path,
 				    (const uint8_t *)body, body ? strlen(body) : 0, &auth, err);
 	if (rc != NK_OK)
 		return rc;
@@ -144,6 +152,42 @@ static enum nk_status read_headers(const struct remote *r, enum nk_role role, co
 	snprintf(line, sizeof(line), "Nakodo-Signature: %s", hex);
 	*headers = curl_slist_append(*headers, line);
 	return NK_OK;
+}
+
+/* libcurl's global state, counted: every call and a session hold it. Its buffers (the
+ * request it composes, the answer it reads) are wiped when it frees them, as jansson's
+ * are. */
+static CURLcode global_init(void)
+{
+	return curl_global_init_mem(CURL_GLOBAL_DEFAULT, nk_alloc_malloc, nk_alloc_free,
+				    nk_alloc_realloc, nk_alloc_strdup, nk_alloc_calloc);
+}
+
+int remote_session_open(struct remote *r)
+{
+	if (global_init() != CURLE_OK)
+		return CLI_STORAGE;
+	if (!(r->session = curl_easy_init())) {
+		curl_global_cleanup();
+		return CLI_STORAGE;
+	}
+	return CLI_OK;
+}
+
+void remote_session_close(struct remote *r)
+{
+	if (!r->session)
+		return;
+	/* A run of many signed requests (a blind round's relay, hundreds within a few
+	 * milliseconds) numbers them one past the last when the clock has not moved, so it can
+	 * end ahead of the clock; the server takes a role's next read only at a later time, so
+	 * the party's next command, started at once, would be refused as a replay. Wait until
+	 * the clock has passed the last number (bounded: the run's own requests bound it). */
+	for (int i = 0; i < 2000 && nk_time_now_ms() <= atomic_load(&last_ms); i++)
+		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+	curl_easy_cleanup(r->session);
+	r->session = NULL;
+	curl_global_cleanup();
 }
 
 /* The role a 401 asks a signature of, when the answer is that and the request can be
@@ -196,19 +240,22 @@ static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 	auth_len = strlen("Authorization: Bearer ") + (r->token ? strlen(r->token) : 0) + 1;
 	if (body && !(text = json_dumps(body, JSON_COMPACT)))
 		goto nomem;
-	/* libcurl's own buffers (the request it composes, the answer it reads) are wiped
-	 * when it frees them, as jansson's are */
-	if (!(auth = sodium_malloc(auth_len)) ||
-	    curl_global_init_mem(CURL_GLOBAL_DEFAULT, nk_alloc_malloc, nk_alloc_free,
-				 nk_alloc_realloc, nk_alloc_strdup, nk_alloc_calloc) != CURLE_OK ||
-	    !(curl = curl_easy_init()))
+	if (!(auth = sodium_malloc(auth_len)) || global_init() != CURLE_OK ||
+	    !(curl = r->session ? r->session : curl_easy_init()))
 		goto nomem;
+	if (r->session)	/* its options from the last call go; its connection stays */
+		curl_easy_reset(curl);
 	snprintf(auth, auth_len, "Authorization: Bearer %s", r->token ? r->token : "");
 again:
 	if (r->token && *r->token)
 		headers = curl_slist_append(headers, auth);
 	if (text)
 		headers = curl_slist_append(headers, "Content-Type: application/json");
+	/* no "Expect: 100-continue" before a large body: the server reads every body it
+	 * is sent (it refuses a long one by its declared length), so the wait for "100
+	 * Continue" would cost a round trip per message of a blind round for nothing */
+	if (text)
+		headers = curl_slist_append(headers, "Expect:");
 	if ((sign || r->sign_first) &&
 	    read_headers(r, r->sign_first ? r->sign_role : role, method, path,
 			 r->sign_first ? text : NULL, &headers, &err) != NK_OK) {
@@ -272,7 +319,7 @@ out:
 	json_decref(doc);
 	json_decref(body);
 	curl_slist_free_all(headers);
-	if (curl)
+	if (curl && curl != r->session)
 		curl_easy_cleanup(curl);
 	curl_global_cleanup();
 	nk_alloc_free(text);
