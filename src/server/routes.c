@@ -66,16 +66,17 @@ static enum nk_role caller_role(const struct route_call *call)
 	return role;
 }
 
-/* Answers with role's briefing of the case, and notes the case's state. */
-static enum nk_status reply_brief(struct route_call *call, enum nk_role role,
-				  struct nk_error *err)
+/* Answers with role's briefing of the case, and notes the case's state; briefed: b or
+ * pb (package) holds it already (nk_case_act_brief), else it is read now. */
+static enum nk_status reply_briefed(struct route_call *call, enum nk_role role, bool briefed,
+				    bool package, struct nk_error *err)
 {
 	struct nk_brief *b = &call->worker->brief;
 	struct nk_package_brief *pb = &call->worker->package_brief;
-	bool package = false;
-	enum nk_status rc;
+	enum nk_status rc = NK_OK;
 
-	rc = nk_case_brief_any(&call->env, call->case_id, role, b, pb, &package, err);
+	if (!briefed)
+		rc = nk_case_brief_any(&call->env, call->case_id, role, b, pb, &package, err);
 	if (rc == NK_OK) {
 		metrics_case_state(&call->srv->metrics, call->case_id, package ? pb->state : b->state);
 		call->reply = package ? nk_package_brief_to_json(pb) : nk_brief_to_json(b);
@@ -85,6 +86,12 @@ static enum nk_status reply_brief(struct route_call *call, enum nk_role role,
 	sodium_memzero(b, sizeof(*b));
 	sodium_memzero(pb, sizeof(*pb));
 	return rc;
+}
+
+static enum nk_status reply_brief(struct route_call *call, enum nk_role role,
+				  struct nk_error *err)
+{
+	return reply_briefed(call, role, false, false, err);
 }
 
 /* The server's public signing key, as `nakodo serve --print-key --json` prints it: what
@@ -268,20 +275,29 @@ static enum nk_status act(struct route_call *call, enum nk_case_action action,
 	struct nk_case_request req = { .action = action };
 	struct nk_request_auth buf;
 	const struct nk_request_auth *auth;
+	bool package = false, briefed = false;
 	enum nk_status rc;
 
 	if (action == NK_ACTION_PACKAGE && !(v = sodium_malloc(sizeof(*v))))
 		return nk_fail(err, NK_ENOMEM, "valuation", "out of memory");
 	rc = read_request(call, action, &req, v, &buf, &auth, err);
+	/* the answer's briefing is built from the state the action left, in its transaction */
 	if (rc == NK_OK)
-		rc = nk_case_act(&call->env, call->case_id, role, &req, auth, err);
+		rc = nk_case_act_brief(&call->env, call->case_id, role, &req, auth,
+				       &call->worker->brief, &call->worker->package_brief,
+				       &package, &briefed, err);
 	sodium_memzero(&req, sizeof(req));
 	sodium_memzero(&buf, sizeof(buf));
 	if (v) {
 		sodium_memzero(v, sizeof(*v));
 		sodium_free(v);
 	}
-	return rc == NK_OK ? reply_brief(call, role, err) : rc;
+	if (rc != NK_OK) {
+		sodium_memzero(&call->worker->brief, sizeof(call->worker->brief));
+		sodium_memzero(&call->worker->package_brief, sizeof(call->worker->package_brief));
+		return rc;
+	}
+	return reply_briefed(call, role, briefed, package, err);
 }
 
 static enum nk_status h_submit(struct route_call *call, struct nk_error *err)
