@@ -595,6 +595,18 @@ const struct route server_routes[] = {
 
 const size_t server_route_count = sizeof(server_routes) / sizeof(server_routes[0]);
 
+bool route_acts_checked(const struct route *route)
+{
+	static enum nk_status (*const checked[])(struct route_call *, struct nk_error *) = {
+		h_submit, h_extend, h_answer, h_propose, h_package, h_announce, h_close,
+	};
+
+	for (size_t i = 0; i < sizeof(checked) / sizeof(checked[0]); i++)
+		if (route->handle == checked[i])
+			return true;
+	return false;
+}
+
 bool route_signed_body(const struct route *route)
 {
 	for (const struct field_spec *f = route->fields; f && f->name; f++)

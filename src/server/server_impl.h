@@ -207,6 +207,11 @@ size_t route_body_max(const struct route *route, size_t limit);
 size_t route_body_max_authorised(const struct route *route);
 /* Whether route's body carries a joined role's signature ("request", "signature"). */
 bool route_signed_body(const struct route *route);
+/* The route's handler is an action done through nk_case_act (act in routes.c), whose
+ * transaction refuses an unsigned request of a role that has joined with a key before
+ * anything else of the case is used (case_authorise): http.c leaves the same refusal
+ * made from a read of the case to the request's failure (bench/README.md). */
+bool route_acts_checked(const struct route *route);
 
 /* http.c: this thread's worker, made with its store connection on first use. */
 NK_MUST_USE enum nk_status server_worker(struct nk_server *srv, struct worker **out,
