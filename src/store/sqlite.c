@@ -382,6 +382,11 @@ static enum nk_status sq_token_find(void *state, const uint8_t hash[static STORE
 	sqlite3_stmt *st = s->stmt[SQ_TOKEN_FIND];
 	enum nk_status rc = NK_OK;
 	const char *c, *r;
+
+	/* every request's first read, outside any transaction and the writers' turn: where
+	 * an owed checkpoint is paid when a request reads nothing else (a submission) */
+	if (s->checkpoint_owed && sqlite3_get_autocommit(s->db))
+		sq_checkpoint(s, NULL);
 	int sql_rc;
 
 	sql_rc = store_sqlite_run(st, "b", hash, STORE_TOKEN_HASH);
