@@ -53,19 +53,27 @@ static enum nk_status sq_tx_begin(struct sq_store *s, enum sq_stmt which, const 
 	return sql_rc == SQLITE_OK ? NK_OK : store_sqlite_fail(s, sql_rc, "transaction", what, err);
 }
 
-/* The WAL's length past which a grouped connection's write checkpoints first, inside
- * the writers' turn (bench/README.md). The checkpoints paid at reads run beside writers
- * that keep appending, and under a busy server's readers they never copy the whole WAL:
- * SQLite starts the WAL again from its beginning only at a write that finds it wholly
- * copied, so the WAL grew without end (374 MB after 30,000 submissions), every commit
- * wrote new blocks at its end (ext4's allocation and zeroing: some 10% of a
- * submission's CPU) and its index grew with it. Run where no writer can append, the
- * checkpoint copies what the reads' checkpoints left (little) and this write starts the
- * WAL again, when no reader still reads from it; the cost, two fdatasyncs inside the
- * turn, is paid once per this many frames. */
-#define SQ_RESTART_PAGES 8000
+/* A PASSIVE checkpoint, and the WAL's length it saw. The pages argument of the WAL hook
+ * is the WAL's whole length, not what is left to copy: under a busy server's readers the
+ * WAL is seldom restarted, so once past 1,000 frames every commit owed a checkpoint and
+ * every read paid one, each copying the few frames since the last and syncing the WAL
+ * and the database twice (11% of a submission's CPU, bench/README.md). Counted from
+ * this connection's last checkpoint instead, each connection checkpoints once per 1,000
+ * new frames, and a hot page is copied once per checkpoint, not once per read. */
+static void sq_checkpoint(struct sq_store *s, const char *name)
+{
+	int log = 0, done = 0;
 
-static void sq_checkpoint(struct sq_store *s, const char *name);
+	s->checkpoint_owed = false;
+	if (sqlite3_wal_checkpoint_v2(s->db, name, SQLITE_CHECKPOINT_PASSIVE, &log,
+				      &done) == SQLITE_OK && log > 0)
+		s->checkpoint_frames = log;
+}
+
+/* The WAL's length past which a grouped connection's write checkpoints first, in the
+ * turn: the reads' checkpoints never copy it all, and SQLite starts the WAL again only
+ * at a write that finds it wholly copied (doc/storage.md; it grew without end). */
+#define SQ_RESTART_PAGES 8000
 
 static enum nk_status sq_begin(void *state, struct nk_error *err)
 {
@@ -328,23 +336,6 @@ static enum nk_status sq_secret_purge(void *state, const char *case_id, struct n
 	return rc;
 }
 
-/* A PASSIVE checkpoint, and the WAL's length it saw. The pages argument of the WAL hook
- * is the WAL's whole length, not what is left to copy: under a busy server's readers the
- * WAL is seldom restarted, so once past 1,000 frames every commit owed a checkpoint and
- * every read paid one, each copying the few frames since the last and syncing the WAL
- * and the database twice (11% of a submission's CPU, bench/README.md). Counted from
- * this connection's last checkpoint instead, each connection checkpoints once per 1,000
- * new frames, and a hot page is copied once per checkpoint, not once per read. */
-static void sq_checkpoint(struct sq_store *s, const char *name)
-{
-	int log = 0, done = 0;
-
-	s->checkpoint_owed = false;
-	if (sqlite3_wal_checkpoint_v2(s->db, name, SQLITE_CHECKPOINT_PASSIVE, &log,
-				      &done) == SQLITE_OK && log > 0)
-		s->checkpoint_frames = log;
-}
-
 static enum nk_status sq_begin_read(void *state, struct nk_error *err)
 {
 	struct sq_store *s = state;
@@ -383,8 +374,7 @@ static enum nk_status sq_token_find(void *state, const uint8_t hash[static STORE
 	enum nk_status rc = NK_OK;
 	const char *c, *r;
 
-	/* every request's first read, outside any transaction and the writers' turn: where
-	 * an owed checkpoint is paid when a request reads nothing else (a submission) */
+	/* a request's first read, outside the turn: a submission reads nothing else */
 	if (s->checkpoint_owed && sqlite3_get_autocommit(s->db))
 		sq_checkpoint(s, NULL);
 	int sql_rc;
