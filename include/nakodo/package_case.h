@@ -57,4 +57,17 @@ NK_MUST_USE enum nk_status nk_case_brief_any(const struct nk_case_env *env, cons
 					     struct nk_package_brief *package, bool *is_package,
 					     struct nk_error *err);
 
+/* nk_case_act, then role's briefing as nk_case_brief_any gives it, built from the state
+ * the action left inside the action's own transaction (no second read of the case).
+ * *briefed is false when the action was done but no briefing was built (a log from
+ * before chain links, a deadline due, a briefing refused): the caller then reads it with
+ * nk_case_brief_any. The outputs are as nk_case_brief_any's, to be wiped by the caller. */
+NK_MUST_USE enum nk_status nk_case_act_brief(const struct nk_case_env *env, const char *id,
+					     enum nk_role role,
+					     const struct nk_case_request *req,
+					     const struct nk_request_auth *auth,
+					     struct nk_brief *figures,
+					     struct nk_package_brief *package, bool *is_package,
+					     bool *briefed, struct nk_error *err);
+
 #endif

@@ -246,6 +246,7 @@ enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc, boo
 	if (rc == NK_OK)
 		rc = case_summary_keep(env, err);
 	case_summary_end();
+	case_brief_before_commit(env, rc);
 	if (rc != NK_OK) {
 		case_pending_end(env, false);
 		nk_store_rollback(env->store);

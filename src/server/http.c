@@ -251,6 +251,27 @@ static enum MHD_Result answer_pending(struct nk_server *srv, struct MHD_Connecti
 	return answer_queue(conn, srv, req, method, status, resp);
 }
 
+/* An unsigned action left unchecked (route_acts_checked) that failed with rc: the
+ * refusal a read of the case gives a role that has joined with a key, if it does, in
+ * place of rc and *err; else rc and *err as they were. */
+static enum nk_status late_check(struct nk_server *srv, struct MHD_Connection *conn,
+				 const char *url, const char *method,
+				 const struct http_request *req, struct route_call *call,
+				 enum nk_status rc, struct nk_error *err)
+{
+	struct nk_error refused = { 0 };
+	enum nk_status check;
+
+	if (!call->case_id)
+		return rc;
+	check = auth_check_signed(srv, conn, url, method, req->body.data, req->body.len, call,
+				  &refused);
+	if (check == NK_OK)
+		return rc;
+	*err = refused;
+	return check;
+}
+
 static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *conn,
 				struct http_request *req, const char *url, const char *method)
 {
@@ -269,7 +290,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	unsigned status;
 	struct MHD_Response *resp;
 	uint64_t rate_key = 0;
-	bool signing = false, presents = false, settle = false, unreachable = false;
+	bool signing = false, presents = false, settle = false, unreachable = false, late = false;
 	const enum rate_kind signed_kind = route->handle == relay_put || route->handle == relay_get
 					   ? RATE_RELAY : RATE_SIGNED;
 
@@ -339,8 +360,11 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	}
 	/* A joined role's unsigned action is refused before its body is looked into, as its
 	 * unsigned reads are: the token alone learns nothing of the case from it, not even
-	 * that the body is malformed. */
-	if (signing && !presents && !route->sign_in_headers &&
+	 * that the body is malformed. An action that refuses it in its own transaction
+	 * (route_acts_checked) needs no read of the case for it first: only a request that
+	 * fails, anywhere, is checked so, and told the refusal instead, as it was before. */
+	late = signing && !presents && !route->sign_in_headers && route_acts_checked(route);
+	if (signing && !presents && !route->sign_in_headers && !late &&
 	    (rc = auth_check_signed(srv, conn, url, method, req->body.data, req->body.len, &call,
 				    &err)) != NK_OK)
 		goto failed;
@@ -349,15 +373,23 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 		goto out;
 	}
 	if (route->fields && req->body.len > 0 && !json_content(conn)) {
+		if (late && (rc = late_check(srv, conn, url, method, req, &call, NK_EINVAL,
+					     &err)) != NK_EINVAL)
+			goto failed;
 		ret = http_send_problem(conn, srv, req, method, 415, "Content-Type",
 				   "expected Content-Type: application/json");
 		goto out;
 	}
 	if (route->fields &&
 	    (rc = request_decode(req->body.data, req->body.len, srv->cfg.depth_max, route->fields,
-				 &call.body, &err)) != NK_OK)
+				 &call.body, &err)) != NK_OK) {
+		if (late)
+			rc = late_check(srv, conn, url, method, req, &call, rc, &err);
 		goto failed;
+	}
 	rc = route->handle(&call, &err);
+	if (rc != NK_OK && late)
+		rc = late_check(srv, conn, url, method, req, &call, rc, &err);
 	resp = handled(req, &call, rc, &err, unreachable, &status);
 	if (rc == NK_EAUTH && call.signed_request)	/* a bad signature: a failed login */
 		auth_fail_note(srv, addr);

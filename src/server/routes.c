@@ -66,27 +66,6 @@ static enum nk_role caller_role(const struct route_call *call)
 	return role;
 }
 
-/* Answers with role's briefing of the case, and notes the case's state. */
-static enum nk_status reply_brief(struct route_call *call, enum nk_role role,
-				  struct nk_error *err)
-{
-	struct nk_brief *b = &call->worker->brief;
-	struct nk_package_brief *pb = &call->worker->package_brief;
-	bool package = false;
-	enum nk_status rc;
-
-	rc = nk_case_brief_any(&call->env, call->case_id, role, b, pb, &package, err);
-	if (rc == NK_OK) {
-		metrics_case_state(&call->srv->metrics, call->case_id, package ? pb->state : b->state);
-		call->reply = package ? nk_package_brief_to_json(pb) : nk_brief_to_json(b);
-		if (!call->reply)
-			rc = nk_fail(err, NK_ENOMEM, "brief", "out of memory");
-	}
-	sodium_memzero(b, sizeof(*b));
-	sodium_memzero(pb, sizeof(*pb));
-	return rc;
-}
-
 /* The server's public signing key, as `nakodo serve --print-key --json` prints it: what
  * `nakodo verify --server-key` checks receipts against. Public, since it is public; a
  * verifier should still compare it with one got by another path (doc/api.md). */
@@ -247,46 +226,9 @@ static enum nk_status h_list(struct route_call *call, struct nk_error *err)
 	return rc;
 }
 
-/* Reads the body as a request for action (nk_request_from_json: the command encodes it
- * with nk_request_to_json). v is the valuation's room (package), sodium_malloc'd. */
-static enum nk_status read_request(struct route_call *call, enum nk_case_action action,
-				   struct nk_case_request *req, struct nk_package_valuation *v,
-				   struct nk_request_auth *buf, const struct nk_request_auth **auth,
-				   struct nk_error *err)
-{
-	if (nk_request_json_signed(call->body))
-		call->signed_request = true;
-	return nk_request_from_json(call->body, action, req, v, buf, auth, err);
-}
-
-/* Does the body's request for action as role, with the body's signature, then answers
- * with role's briefing. */
-static enum nk_status act(struct route_call *call, enum nk_case_action action,
-			  enum nk_role role, struct nk_error *err)
-{
-	struct nk_package_valuation *v = NULL;
-	struct nk_case_request req = { .action = action };
-	struct nk_request_auth buf;
-	const struct nk_request_auth *auth;
-	enum nk_status rc;
-
-	if (action == NK_ACTION_PACKAGE && !(v = sodium_malloc(sizeof(*v))))
-		return nk_fail(err, NK_ENOMEM, "valuation", "out of memory");
-	rc = read_request(call, action, &req, v, &buf, &auth, err);
-	if (rc == NK_OK)
-		rc = nk_case_act(&call->env, call->case_id, role, &req, auth, err);
-	sodium_memzero(&req, sizeof(req));
-	sodium_memzero(&buf, sizeof(buf));
-	if (v) {
-		sodium_memzero(v, sizeof(*v));
-		sodium_free(v);
-	}
-	return rc == NK_OK ? reply_brief(call, role, err) : rc;
-}
-
 static enum nk_status h_submit(struct route_call *call, struct nk_error *err)
 {
-	return act(call, NK_ACTION_SUBMIT, caller_role(call), err);
+	return route_act(call, NK_ACTION_SUBMIT, caller_role(call), err);
 }
 
 /* A party's confidential package valuation for the round: decoded and checked as the
@@ -294,45 +236,45 @@ static enum nk_status h_submit(struct route_call *call, struct nk_error *err)
  * signature (a joined party's is required), as the command does it. */
 static enum nk_status h_package(struct route_call *call, struct nk_error *err)
 {
-	return act(call, NK_ACTION_PACKAGE, caller_role(call), err);
+	return route_act(call, NK_ACTION_PACKAGE, caller_role(call), err);
 }
 
 static enum nk_status h_extend(struct route_call *call, struct nk_error *err)
 {
-	return act(call, NK_ACTION_EXTEND, caller_role(call), err);
+	return route_act(call, NK_ACTION_EXTEND, caller_role(call), err);
 }
 
 /* A party's visible proposal (rule open_proposals), answered with its briefing. */
 static enum nk_status h_announce(struct route_call *call, struct nk_error *err)
 {
-	return act(call, NK_ACTION_ANNOUNCE, caller_role(call), err);
+	return route_act(call, NK_ACTION_ANNOUNCE, caller_role(call), err);
 }
 
 static enum nk_status h_propose(struct route_call *call, struct nk_error *err)
 {
-	return act(call, NK_ACTION_PROPOSE, NK_MEDIATOR, err);
+	return route_act(call, NK_ACTION_PROPOSE, NK_MEDIATOR, err);
 }
 
 static enum nk_status h_answer(struct route_call *call, struct nk_error *err)
 {
-	return act(call, NK_ACTION_ANSWER, caller_role(call), err);
+	return route_act(call, NK_ACTION_ANSWER, caller_role(call), err);
 }
 
 /* A principal's approval or rejection of its party's draft (doc/toolkit.md). */
 static enum nk_status h_approve(struct route_call *call, struct nk_error *err)
 {
-	return act(call, NK_ACTION_APPROVE, caller_role(call), err);
+	return route_act(call, NK_ACTION_APPROVE, caller_role(call), err);
 }
 
 /* A party's signed outcome of a blind round (doc/blind.md, "The outcome"). */
 static enum nk_status h_blind_outcome(struct route_call *call, struct nk_error *err)
 {
-	return relay_outcome(call, act(call, NK_ACTION_BLIND_OUTCOME, caller_role(call), err));
+	return relay_outcome(call, route_act(call, NK_ACTION_BLIND_OUTCOME, caller_role(call), err));
 }
 
 static enum nk_status h_close(struct route_call *call, struct nk_error *err)
 {
-	return act(call, NK_ACTION_CLOSE, NK_MEDIATOR, err);
+	return route_act(call, NK_ACTION_CLOSE, NK_MEDIATOR, err);
 }
 
 /* A sealed message or deposit: the envelope (base64) and its signed request. Answers
@@ -348,7 +290,7 @@ static enum nk_status put_envelope(struct route_call *call, enum nk_case_action 
 	size_t len;
 	enum nk_status rc;
 
-	if ((rc = read_request(call, action, &req, NULL, &buf, &auth, err)) != NK_OK)
+	if ((rc = route_read_request(call, action, &req, NULL, &buf, &auth, err)) != NK_OK)
 		return rc;
 	env = (uint8_t *)req.envelope;	/* ours: nk_request_from_json allocated it */
 	len = req.envelope_len;
@@ -383,7 +325,7 @@ static enum nk_status h_withdraw(struct route_call *call, struct nk_error *err)
 	const struct nk_request_auth *auth;
 	enum nk_status rc;
 
-	if ((rc = read_request(call, NK_ACTION_WITHDRAW, &req, NULL, &buf, &auth, err)) != NK_OK)
+	if ((rc = route_read_request(call, NK_ACTION_WITHDRAW, &req, NULL, &buf, &auth, err)) != NK_OK)
 		return rc;
 	rc = nk_case_act(&call->env, call->case_id, caller_role(call), &req, auth, err);
 	if (rc == NK_OK)
@@ -429,12 +371,12 @@ static enum nk_status h_join(struct route_call *call, struct nk_error *err)
 	if ((rc = nk_join_from_json(call->body, &id, sig, err)) != NK_OK)
 		return rc;
 	rc = nk_case_join(&call->env, call->case_id, caller_role(call), &id, sig, err);
-	return rc == NK_OK ? reply_brief(call, caller_role(call), err) : rc;
+	return rc == NK_OK ? route_reply_brief(call, caller_role(call), err) : rc;
 }
 
 static enum nk_status h_brief(struct route_call *call, struct nk_error *err)
 {
-	return reply_brief(call, caller_role(call), err);
+	return route_reply_brief(call, caller_role(call), err);
 }
 
 static enum nk_status h_log(struct route_call *call, struct nk_error *err)
@@ -578,6 +520,18 @@ const struct route server_routes[] = {
 };
 
 const size_t server_route_count = sizeof(server_routes) / sizeof(server_routes[0]);
+
+bool route_acts_checked(const struct route *route)
+{
+	static enum nk_status (*const checked[])(struct route_call *, struct nk_error *) = {
+		h_submit, h_extend, h_answer, h_propose, h_package, h_announce, h_close,
+	};
+
+	for (size_t i = 0; i < sizeof(checked) / sizeof(checked[0]); i++)
+		if (route->handle == checked[i])
+			return true;
+	return false;
+}
 
 bool route_signed_body(const struct route *route)
 {

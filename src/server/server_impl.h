@@ -240,6 +240,28 @@ size_t route_body_max(const struct route *route, size_t limit);
 size_t route_body_max_authorised(const struct route *route);
 /* Whether route's body carries a joined role's signature ("request", "signature"). */
 bool route_signed_body(const struct route *route);
+/* The route's handler is an action done through nk_case_act (act in routes.c), whose
+ * transaction refuses an unsigned request of a role that has joined with a key before
+ * anything else of the case is used (case_authorise): http.c leaves the same refusal
+ * made from a read of the case to the request's failure (bench/README.md). */
+bool route_acts_checked(const struct route *route);
+
+/* routes_act.c: the handlers' common parts for an action. Reads the body as a request
+ * for action (nk_request_from_json; v: a package's valuation, sodium_malloc'd) ... */
+NK_MUST_USE enum nk_status route_read_request(struct route_call *call,
+					      enum nk_case_action action,
+					      struct nk_case_request *req,
+					      struct nk_package_valuation *v,
+					      struct nk_request_auth *buf,
+					      const struct nk_request_auth **auth,
+					      struct nk_error *err);
+/* ... does it as role with the body's signature, and answers with role's briefing, built
+ * from the state the action left (nk_case_act_brief) ... */
+NK_MUST_USE enum nk_status route_act(struct route_call *call, enum nk_case_action action,
+				     enum nk_role role, struct nk_error *err);
+/* ... or answers with role's briefing read now, noting the case's state. */
+NK_MUST_USE enum nk_status route_reply_brief(struct route_call *call, enum nk_role role,
+					     struct nk_error *err);
 
 /* http.c: this thread's worker, made with its store connection on first use. */
 NK_MUST_USE enum nk_status server_worker(struct nk_server *srv, struct worker **out,

@@ -53,8 +53,36 @@ static enum nk_status sq_tx_begin(struct sq_store *s, enum sq_stmt which, const 
 	return sql_rc == SQLITE_OK ? NK_OK : store_sqlite_fail(s, sql_rc, "transaction", what, err);
 }
 
+/* A PASSIVE checkpoint, and the WAL's length it saw. The pages argument of the WAL hook
+ * is the WAL's whole length, not what is left to copy: under a busy server's readers the
+ * WAL is seldom restarted, so once past 1,000 frames every commit owed a checkpoint and
+ * every read paid one, each copying the few frames since the last and syncing the WAL
+ * and the database twice (11% of a submission's CPU, bench/README.md). Counted from
+ * this connection's last checkpoint instead, each connection checkpoints once per 1,000
+ * new frames, and a hot page is copied once per checkpoint, not once per read. */
+static void sq_checkpoint(struct sq_store *s, const char *name)
+{
+	int log = 0, done = 0;
+
+	s->checkpoint_owed = false;
+	if (sqlite3_wal_checkpoint_v2(s->db, name, SQLITE_CHECKPOINT_PASSIVE, &log,
+				      &done) == SQLITE_OK && log > 0)
+		s->checkpoint_frames = log;
+}
+
+/* The WAL's length past which a grouped connection's write checkpoints first, in the
+ * turn: the reads' checkpoints never copy it all, and SQLite starts the WAL again only
+ * at a write that finds it wholly copied (doc/storage.md; it grew without end). */
+#define SQ_RESTART_PAGES 8000
+
 static enum nk_status sq_begin(void *state, struct nk_error *err)
 {
+	struct sq_store *s = state;
+
+	if (s->wal_frames >= SQ_RESTART_PAGES) {
+		s->wal_frames = 0;
+		sq_checkpoint(s, NULL);
+	}
 	return sq_tx_begin(state, SQ_BEGIN, "could not begin", err);
 }
 
@@ -308,23 +336,6 @@ static enum nk_status sq_secret_purge(void *state, const char *case_id, struct n
 	return rc;
 }
 
-/* A PASSIVE checkpoint, and the WAL's length it saw. The pages argument of the WAL hook
- * is the WAL's whole length, not what is left to copy: under a busy server's readers the
- * WAL is seldom restarted, so once past 1,000 frames every commit owed a checkpoint and
- * every read paid one, each copying the few frames since the last and syncing the WAL
- * and the database twice (11% of a submission's CPU, bench/README.md). Counted from
- * this connection's last checkpoint instead, each connection checkpoints once per 1,000
- * new frames, and a hot page is copied once per checkpoint, not once per read. */
-static void sq_checkpoint(struct sq_store *s, const char *name)
-{
-	int log = 0, done = 0;
-
-	s->checkpoint_owed = false;
-	if (sqlite3_wal_checkpoint_v2(s->db, name, SQLITE_CHECKPOINT_PASSIVE, &log,
-				      &done) == SQLITE_OK && log > 0)
-		s->checkpoint_frames = log;
-}
-
 static enum nk_status sq_begin_read(void *state, struct nk_error *err)
 {
 	struct sq_store *s = state;
@@ -362,6 +373,10 @@ static enum nk_status sq_token_find(void *state, const uint8_t hash[static STORE
 	sqlite3_stmt *st = s->stmt[SQ_TOKEN_FIND];
 	enum nk_status rc = NK_OK;
 	const char *c, *r;
+
+	/* a request's first read, outside the turn: a submission reads nothing else */
+	if (s->checkpoint_owed && sqlite3_get_autocommit(s->db))
+		sq_checkpoint(s, NULL);
 	int sql_rc;
 
 	sql_rc = store_sqlite_run(st, "b", hash, STORE_TOKEN_HASH);
@@ -496,6 +511,7 @@ static int sq_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 	int grown;
 
 	(void)db;
+	s->wal_frames = pages;
 	if (pages < s->checkpoint_frames)	/* the WAL was restarted from its beginning */
 		s->checkpoint_frames = 0;
 	grown = pages - s->checkpoint_frames;

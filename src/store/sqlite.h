@@ -60,6 +60,7 @@ struct sq_store {
 	sqlite3_stmt *stmt[SQ_COUNT];
 	bool checkpoint_owed;	/* grouped: the WAL is long, checkpoint at the next read */
 	int checkpoint_frames;	/* the WAL's length at this connection's last checkpoint */
+	int wal_frames;		/* the WAL's length at this connection's last commit */
 };
 
 /* sqlite_stmt.c: running a prepared statement. fail maps an SQLite result code to a

@@ -45,8 +45,13 @@ for path in brief messages receipt; do
 	check "  and no own_figure, no figure in the answer" bash -c "! grep -qE 'own_figure|7777123' '$(last)'"
 done
 is "reissued token, GET log: refused (not the payer's route)" "$(req steal "$NEW" GET "/v1/cases/$CASE/log")" 403
+# (a malformed body, or one the action itself refuses, is told the same refusal: the
+# action's own check of the signature comes first, and a failure is checked again, http.c)
 posts=(
 	"POST|figures|{\"amount\":7000000}"
+	"POST|figures|{\"amount\":\"seven\"}"
+	"POST|figures|{\"amount\":7000000,\"round\":99}"
+	"POST|figures|{\"amount\":"
 	"POST|extensions|{\"amount\":100}"
 	"POST|answers|{\"accept\":true}"
 	"POST|messages|{\"envelope\":\"AAAA\"}"

@@ -1,7 +1,8 @@
 /* Deferred durability in a commit group (issue 13): a connection opened with
  * NK_STORE_DEFER_DURABLE commits without waiting for the flush, its ticket says what to
  * wait for, and the committer's callback reports every flush, or its failure; and a
- * grouped connection's WAL checkpoint waits for its next read, outside the turn. */
+ * grouped connection's WAL checkpoint waits for its next read, outside the turn, and a
+ * long WAL starts again from its beginning. */
 #include "store_fixture.h"
 
 #include <errno.h>
@@ -201,6 +202,62 @@ static void checkpoint_waits_for_a_read_outside_the_turn(void **state)
 	assert_int_equal(count_events(fx->store, "d3"), (size_t)commits);
 }
 
+/* A busy server's reads checkpoint while another reader still holds an older snapshot,
+ * so none of them copies the whole WAL, and SQLite starts the WAL again only at a write
+ * that finds it wholly copied: without the checkpoint a long WAL's next write makes
+ * inside the turn (sqlite.c, sq_begin), the WAL grew without end. Here a second
+ * connection holds a read across most of the writer's commits and all of its reads. */
+static void a_long_wal_starts_again_under_readers(void **state)
+{
+	struct fixture *fx = *state;
+	struct nk_store_group *group = NULL;
+	struct nk_store *st = NULL, *reader = NULL;
+	struct seen s = { .gate = false };
+	char wal[200], body[3100];
+	uint8_t head[NK_CHAIN_BYTES];
+	int64_t seq = 0;
+	bool linked = false;
+	int commits = 0;
+	off_t most = 0;
+
+	open_deferred(fx, &group, &st, &s);
+	assert_int_equal(nk_store_open_grouped(&reader, fx->url, 0, group, NULL), NK_OK);
+	create_case(st, "d5");
+	snprintf(wal, sizeof(wal), "%s-wal", fx->db);
+	memset(body, 'y', sizeof(body));
+	memcpy(body, "{\"t\":\"", 6);
+	memcpy(body + sizeof(body) - 3, "\"}", 3);
+	/* some 40,000 frames written: five times the length that makes a write checkpoint;
+	 * nine writes in ten begin while the reader holds its read (as a busy server's
+	 * always one), and every checkpoint a read pays runs while it does */
+	for (commits = 0; commits < 13000; commits++) {
+		bool held = commits % 10 != 9;
+
+		if (held) {
+			assert_int_equal(nk_store_begin_read(reader, NULL), NK_OK);
+			assert_int_equal(nk_store_last_link(reader, "d5", &seq, &linked, head,
+							    NULL), NK_OK);
+			assert_int_equal(seq, commits);
+		}
+		begin(st);
+		append(st, "d5", "claimant", "figure", body);
+		commit(st);
+		if (held) {
+			assert_int_equal(nk_store_begin_read(st, NULL), NK_OK);	/* pays the owed */
+			nk_store_rollback(st);
+			nk_store_rollback(reader);
+		}
+		if (file_size(wal) > most)
+			most = file_size(wal);
+	}
+	print_message("# %d commits, the WAL at most %lld bytes\n", commits, (long long)most);
+	assert_true(most < 2 * 8000 * (4096 + 24));
+	nk_store_close(reader);
+	close_deferred(group, st, &s);
+	reopen(fx);
+	assert_int_equal(count_events(fx->store, "d5"), (size_t)commits);
+}
+
 /* A WAL deleted by hand: SQLite writes on through its open descriptor of the unlinked
  * file, which no flush by path can reach, so a flush that found no WAL and called that
  * success acknowledged commits that were never synced. */
@@ -238,6 +295,7 @@ static const struct store_test sqlite_only[] = {
 	{ "checkpoint_waits_for_a_read_outside_the_turn",
 	  checkpoint_waits_for_a_read_outside_the_turn },
 	{ "missing_wal_fails_the_flush", missing_wal_fails_the_flush },
+	{ "a_long_wal_starts_again_under_readers", a_long_wal_starts_again_under_readers },
 };
 
 int main(void)
