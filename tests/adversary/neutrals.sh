@@ -55,6 +55,7 @@ matrix=(
 	"GET /v1/cases/{id}/messages|-|403 403"
 	"POST /v1/cases/{id}/deposit|{\"envelope\":\"AAAA\"}|403 403"
 	"DELETE /v1/cases/{id}/deposit|{}|403 403"
+	"POST /v1/cases/{id}/endorsements|{\"role\":\"neutral-1\",\"key\":\"$Z64\"}|403 403"
 )
 for row in "${matrix[@]}"; do
 	IFS='|' read -r route body want <<<"$row"

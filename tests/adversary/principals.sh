@@ -47,6 +47,7 @@ matrix=(
 	"POST /v1/cases/{id}/deposit|{\"envelope\":\"AAAA\"}|403 403 403"
 	"DELETE /v1/cases/{id}/deposit|{}|403 403 403"
 	"POST /v1/cases/{id}/approve|{\"accept\":true,\"draft\":1}|409 409 403"
+	"POST /v1/cases/{id}/endorsements|{\"role\":\"claimant-principal\",\"key\":\"$Z64\"}|403 403 403"
 )
 for row in "${matrix[@]}"; do
 	IFS='|' read -r route body want <<<"$row"
