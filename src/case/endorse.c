@@ -83,14 +83,15 @@ bool case_endorsed(const struct case_state *st, enum nk_role role)
 enum nk_status case_refuse_unendorsed(const struct case_state *st, enum nk_role role,
 				      struct nk_error *err)
 {
+	const char *party = nk_role_name(nk_role_reads(role));
+
 	if (case_endorsed(st, role))
 		return NK_OK;
 	if (nk_role_kind(role) == NK_ROLE_PRINCIPAL)
 		return nk_fail(err, NK_EREFUSED, "role", "the %s reads the %s's briefing and "
 			       "clears its drafts once the %s has endorsed its key: ask the %s to "
 			       "compare safety numbers with you, then run nakodo endorse",
-			       nk_role_name(role), nk_role_name(nk_role_reads(role)),
-			       nk_role_name(nk_role_reads(role)), nk_role_name(nk_role_reads(role)));
+			       nk_role_name(role), party, party, party);
 	return nk_fail(err, NK_EREFUSED, "role", "the %s is shown the last figures and gives "
 		       "its fair figure once both parties have endorsed its key (%s): ask each "
 		       "to compare safety numbers with you, then run nakodo endorse",

@@ -85,7 +85,8 @@ int cmd_endorse(struct cli_ctx *ctx, int argc, char **argv)
 	};
 	const char *name = "nakodo endorse";
 	const char *as = NULL, *id = NULL, *what = NULL, *key_path = NULL, *number = NULL;
-	char given[NK_SAFETY_NUMBER_MAX], safety[NK_SAFETY_NUMBER_MAX], joined[NK_SAFETY_NUMBER_MAX];
+	char given[NK_SAFETY_NUMBER_MAX], safety[NK_SAFETY_NUMBER_MAX];
+	char joined[NK_SAFETY_NUMBER_MAX];
 	struct cli_backend be = { 0 };
 	struct nk_party_key *key = NULL;
 	struct nk_case_request req = { .action = NK_ACTION_ENDORSE };

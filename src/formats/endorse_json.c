@@ -20,7 +20,8 @@ json_t *nk_brief_endorsements_to_json(json_t *o, const struct nk_brief *b)
 
 		for (int r = 0; roles && r < NK_ROLE_COUNT; r++)
 			if (b->endorsements[p][r])
-				roles = nk_json_append(roles, json_string(nk_role_name((enum nk_role)r)));
+				roles = nk_json_append(roles,
+						       json_string(nk_role_name((enum nk_role)r)));
 		if (!roles || json_array_size(roles) > 0)
 			all = nk_json_set(all, nk_role_name((enum nk_role)p), roles);
 		else

@@ -245,8 +245,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_principal_reads_once_its_party_endorsed_its_key,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(the_event_holds_the_key, setup, teardown),
-		cmocka_unit_test_setup_teardown(a_neutral_sees_the_figures_once_both_parties_endorsed,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_neutral_sees_the_figures_once_both_parties_endorsed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
