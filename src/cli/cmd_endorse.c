@@ -154,6 +154,15 @@ int cmd_endorse(struct cli_ctx *ctx, int argc, char **argv)
 				     "this is the %s", nk_role_name(b->viewer));
 		goto out;
 	}
+	/* before the joined check: the other side's principal is hidden from this party */
+	if (nk_role_kind(req.endorse) == NK_ROLE_PRINCIPAL &&
+	    nk_role_reads(req.endorse) != b->viewer) {
+		rc = cli_usage_error(ctx, name, "ROLE: the %s endorses its own principal's key "
+				     "(%s-principal) or a neutral's, not the %s's",
+				     nk_role_name(b->viewer), nk_role_name(b->viewer),
+				     nk_role_name(req.endorse));
+		goto out;
+	}
 	if (!b->joined[req.endorse]) {
 		nk_fail(&err, NK_EREFUSED, "role", "the %s has not joined with a key yet (or is "
 			"not in this case): there is no key to endorse", nk_role_name(req.endorse));

@@ -58,7 +58,10 @@ check "  naming the field and the joined key's number" \
 	"$TMP/err"
 lnk endorse "$CASE" claimant-principal --as payer --key "$TMP/payer.nkey" \
 	--safety-number "$(sn cp)" >/dev/null
-is "the payer may not endorse the claimant's principal (exit 1)" "$?" 1
+is "the payer may not endorse the claimant's principal (exit 2)" "$?" 2
+check "  told which keys it endorses, not that the other principal is absent" \
+	grep -q "ROLE: the payer endorses its own principal's key (payer-principal) or a neutral's" \
+	"$TMP/err"
 lnk endorse "$CASE" claimant-principal --as claimant --safety-number "$(sn cp)" >/dev/null
 is "an endorsement without the party's key is refused (exit 2)" "$?" 2
 lnk endorse "$CASE" claimant-principal --as claimant --key "$TMP/claimant.nkey" \
