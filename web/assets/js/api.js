@@ -295,6 +295,11 @@ export class Api {
     return this.act('answer', 'answers', { accept: !!accept });
   }
 
+  /** A principal's approval (or rejection) of its party's draft number draft. */
+  approve(accept, draft) {
+    return this.act('approve', 'approve', { accept: !!accept, draft });
+  }
+
   propose(amount) {
     return this.act('propose', 'proposals', { amount });
   }
