@@ -10,8 +10,12 @@
 //   NAKODO=build/src/cli/nakodo node --test tests/web/principal_clear.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertAccessible, pageState, screenshot } from './harness.mjs';
-import { useServerAndBrowser, checkNews, joinWithBrowserKey } from './party_steps.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { assertAccessible, newRoleContext, pageState, runNakodo, screenshot }
+  from './harness.mjs';
+import { useServerAndBrowser, checkNews, expectedConsole, joinWithBrowserKey }
+  from './party_steps.mjs';
 import { ready, safetyNumberOf } from '../../web/assets/js/crypto.js';
 
 const env = useServerAndBrowser();
@@ -151,4 +155,40 @@ test('a rejected draft never takes effect; a reload asks only the passphrase', a
   assert.equal(await cp.page.getByRole('button', { name: 'Approve' }).count(), 0);
   await assertKeepsNothing(cp, [], 'claimant-principal');
   cp.ctx.assertClean();
+});
+
+test('a principal that joined with the command opens its key file on its page', async () => {
+  const { server } = env;
+  const c = await server.openCase({ rules: { principals: true, authority: true } });
+  const pass = path.join(server.dir, 'pp-pass');
+  fs.writeFileSync(pass, `${PASS}\n`);
+  const cliEnv = { NAKODO_SERVER: server.url, NAKODO_TEST_KDF: 'min',
+    NAKODO_PASSPHRASE_FILE: pass, NAKODO_TOKEN: c.tokens['payer-principal'] };
+  const key = path.join(server.dir, 'payer-principal.key');
+  let r = await runNakodo(['keygen', '--out', key], undefined, cliEnv);
+  assert.equal(r.code, 0, r.stderr);
+  r = await runNakodo(['join', c.case, '--as', 'payer-principal', '--key', key], undefined,
+    cliEnv);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((await figure(c, 'payer', OFFER)).status, 200);
+
+  const ctx = await newRoleContext(env.browser, server, 'payer-principal',
+    { ignoreConsole: expectedConsole });
+  const page = await ctx.newPage();
+  await page.goto(c.links['payer-principal']);
+  await page.locator('input[type=file][name=key]').setInputFiles(key);
+  await page.getByLabel('Its passphrase').fill(PASS);
+  await page.getByRole('button', { name: 'Open my key' }).click();
+  await page.getByText("The payer's draft 1: figure $65,432.10 for round 1.").waitFor();
+  // the same safety number the command prints for that key
+  r = await runNakodo(['brief', c.case, '--as', 'payer-principal', '--key', key, '--json'],
+    undefined, cliEnv);
+  assert.equal(r.code, 0, r.stderr);
+  const sign = JSON.parse(r.stdout).keys['payer-principal'];
+  await ready();
+  assert.equal((await page.textContent('#keys .safety')).trim(), safetyNumberOf(sign));
+  await clear(page, 'Approve', 'Draft 1 approved: it has taken effect.');
+  const b = await server.api('GET', `/v1/cases/${c.case}/brief`, { token: c.tokens.payer });
+  assert.equal(b.json.rounds[0].submitted, true, 'the figure took effect');
+  ctx.assertClean();
 });
