@@ -127,6 +127,11 @@ struct nk_brief {
 	int64_t draft_amount;
 	bool draft_accept;
 	uint64_t draft_number;
+	/* Endorsement (doc/security.md, "Endorsement"): [p][r] is true when party p
+	 * (NK_CLAIMANT, NK_PAYER) endorsed role r's joined key. A party is shown its own
+	 * endorsements and both parties' of the neutrals; a neutral, both parties' of its
+	 * own key; a principal, its party's; the mediator, all (its log holds them). */
+	bool endorsements[2][NK_ROLE_COUNT];
 };
 
 /* ---- a request and its signature (nk_case_act, <nakodo/case.h>) ---- */
@@ -150,6 +155,7 @@ enum nk_case_action {
 					 * its canonical text, doc/blind.md) */
 	NK_ACTION_ANNOUNCE,	/* a party's visible proposal (rule open_proposals) */
 	NK_ACTION_APPROVE,	/* a principal approves (accept) or rejects its party's draft */
+	NK_ACTION_ENDORSE,	/* a party endorses a principal's or a neutral's joined key */
 };
 
 struct nk_package_valuation;	/* <nakodo/package.h> */
@@ -165,6 +171,10 @@ struct nk_case_request {
 	size_t envelope_len;
 	const struct nk_package_valuation *valuation;	/* package: borrowed */
 	uint64_t draft;			/* approve: the number of the draft it clears */
+	/* endorse: the role whose key is endorsed, and that key (its signing key, which
+	 * names the joined identity: no two roles of a case share one) */
+	enum nk_role endorse;
+	uint8_t endorse_key[NK_PUBLIC_KEY_BYTES];
 };
 
 /* ---- a page of a role's inbox (nk_case_inbox) ---- */

@@ -15,6 +15,11 @@ json_t *nk_brief_to_json(const struct nk_brief *brief);
  * it takes and returns; NULL stays NULL), and read back into b from a briefing. */
 json_t *nk_brief_draft_to_json(json_t *o, const struct nk_brief *b);
 void nk_brief_draft_from_json(const json_t *obj, struct nk_brief *b);
+/* The endorsements b shows (b->endorsements), as the member "endorsements" of o:
+ * {"claimant": [ROLE, ...], "payer": [...]}, only when there is one (takes and returns
+ * o); and read back into b. */
+json_t *nk_brief_endorsements_to_json(json_t *o, const struct nk_brief *b);
+void nk_brief_endorsements_from_json(const json_t *obj, struct nk_brief *b);
 
 /* Reads back a briefing from nk_brief_to_json's shape into b (zeroed first). From a
  * package case's briefing (it has "kind") only the case, role, state, keys and last

@@ -26,7 +26,8 @@ bool nk_request_json_signed(const json_t *body);
  * "valuation" (package: read and checked into *valuation, which req->valuation then
  * points at; sodium_malloc'd by the caller, as it holds a reservation), "request" and
  * "signature" (both or neither: *auth_out is then auth, or NULL), "envelope" (send,
- * deposit: a new buffer in req->envelope, which the caller frees). The member types are
+ * deposit: a new buffer in req->envelope, which the caller frees), "role" and "key"
+ * (endorse: the role whose key is endorsed, and the key in hex). The member types are
  * the route's to have checked; a member of the wrong type reads as absent. */
 NK_MUST_USE enum nk_status nk_request_from_json(const json_t *body, enum nk_case_action action,
 						struct nk_case_request *req,

@@ -193,6 +193,10 @@ static enum nk_status clear(const struct nk_case_env *env, struct case_state *st
 		return nk_fail(err, NK_EREFUSED, "role", "the %s clears its party's drafts once it "
 			       "has joined with its own key (nakodo join CASE --as %s --key FILE)",
 			       nk_role_name(role), nk_role_name(role));
+	/* nor once it has joined, until its party endorsed the key: the opener may have
+	 * joined with the token first (endorse.c) */
+	if ((rc = case_refuse_unendorsed(st, role, err)) != NK_OK)
+		return rc;
 	if ((rc = case_authorise(st, role, req, auth, err)) != NK_OK ||
 	    (rc = draft_get(env, st->id, party, &d, err)) != NK_OK)
 		return rc;

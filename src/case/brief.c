@@ -81,8 +81,9 @@ static enum nk_status brief_neutral(const struct nk_case_env *env, const struct 
 		b->settlement = st->fig.settlement;
 		b->settled_by = st->fig.settled_by;
 	}
-	if (!st->fig.evaluating || st->purged || st->state != NK_STATE_IMPASSE)
-		return NK_OK;
+	if (!st->fig.evaluating || st->purged || st->state != NK_STATE_IMPASSE ||
+	    !case_endorsed(st, b->role))
+		return NK_OK;	/* the figures wait for both parties' endorsement */
 	rc = case_neutral_figures(env, st, &b->neutral_demand, &b->neutral_offer, err);
 	b->neutral_shown = rc == NK_OK;
 	case_secret_name(name, "fair", 0, b->role);
@@ -207,6 +208,13 @@ static enum nk_status brief_loaded(const struct nk_case_env *env, const struct c
 	 * parties see in theirs. */
 	if (nk_role_kind(viewer) == NK_ROLE_NEUTRAL && !st->joined[viewer])
 		return case_refuse_unjoined_neutral(viewer, err);
+	/* Joined is not enough: whoever joined first with the token holds the role, and the
+	 * opener holds the token. The party's briefing is shown to a principal whose key
+	 * the party has endorsed (endorse.c); a neutral's, to tell it whether it is
+	 * endorsed yet, but with the last figures only once both parties have. */
+	if (nk_role_kind(viewer) == NK_ROLE_PRINCIPAL &&
+	    (rc = case_refuse_unendorsed(st, viewer, err)) != NK_OK)
+		return rc;
 
 	memset(b, 0, sizeof(*b));
 	memcpy(b->case_id, st->id, sizeof(b->case_id));
@@ -233,6 +241,7 @@ static enum nk_status brief_loaded(const struct nk_case_env *env, const struct c
 	memcpy(b->joined, st->joined, sizeof(b->joined));
 	memcpy(b->identity, st->identity, sizeof(b->identity));
 	case_keys_seen(viewer, b->joined, b->identity);
+	case_brief_endorsements(st, viewer, b->endorsements);
 	b->last_request = st->last_request[viewer];	/* the asker's own numbering */
 	for (int r = 0; r < NK_ROLE_COUNT; r++) {
 		b->sent[r] = st->messages[role][r];

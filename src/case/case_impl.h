@@ -125,6 +125,9 @@ struct case_state {
 	int64_t token_changed_ms[NK_ROLE_COUNT];
 	int64_t event_ms;			/* the time of the event being folded */
 	int64_t summary_ms;			/* when the state or round last changed */
+	/* Endorsement (endorse.c): [party][role], the party endorsed role's key, this one. */
+	bool endorsed[2][NK_ROLE_COUNT];
+	uint8_t endorsed_key[2][NK_ROLE_COUNT][NK_PUBLIC_KEY_BYTES];
 	union {
 		struct figure_state fig;	/* kind case_kind_figures */
 		struct package_state pkg;	/* kind case_kind_package */
@@ -341,5 +344,24 @@ NK_MUST_USE case_request_fn case_approve;
 NK_MUST_USE enum nk_status case_brief_draft(const struct nk_case_env *env,
 					    const struct case_state *st, enum nk_role viewer,
 					    struct nk_brief *b, struct nk_error *err);
+
+/* ---- endorsement (endorse.c) ---- */
+
+/* NK_ACTION_ENDORSE: a joined party endorses its principal's or a neutral's joined key
+ * (req->endorse, req->endorse_key), logged as "endorsed". */
+NK_MUST_USE case_request_fn case_endorse;
+/* Applies an "endorsed" event (a shared applier of fold.c). */
+NK_MUST_USE enum nk_status case_apply_endorsed(struct case_state *st, const json_t *body,
+					       struct nk_error *err);
+/* Is role's current key endorsed as its kind needs: a principal's by its party, a
+ * neutral's by both parties? Any other role needs none. */
+bool case_endorsed(const struct case_state *st, enum nk_role role);
+/* NK_EREFUSED (field "role") unless case_endorsed, saying whose endorsement is missing
+ * and what to do. */
+NK_MUST_USE enum nk_status case_refuse_unendorsed(const struct case_state *st,
+						  enum nk_role role, struct nk_error *err);
+/* The endorsements viewer's briefing may show (struct nk_brief's endorsements). */
+void case_brief_endorsements(const struct case_state *st, enum nk_role viewer,
+			     bool out[static 2][NK_ROLE_COUNT]);
 
 #endif

@@ -49,6 +49,7 @@ static const struct {
 	/* neutral evaluation (events_neutral.c) */
 	[CASE_EV_EVALUATION] = { "evaluation", 1 },
 	[CASE_EV_FAIR] = { "fair", 1 },
+	[CASE_EV_ENDORSED] = { "endorsed", 1 },	/* endorse.c */
 };
 
 const char *case_event_name(enum case_event type)

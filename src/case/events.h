@@ -54,6 +54,7 @@ enum case_event {
 	/* neutral evaluation */
 	CASE_EV_EVALUATION,
 	CASE_EV_FAIR,
+	CASE_EV_ENDORSED,	/* a party endorsed a joined key (endorse.c) */
 	CASE_EV_COUNT
 };
 
@@ -349,6 +350,20 @@ NK_MUST_USE enum nk_status case_event_fair_decode(const json_t *body, enum nk_ro
 json_t *case_event_neutral_settled_encode(int64_t figure, int rule);
 /* The "rule" member of such a settlement; false when it is missing or unknown. */
 bool case_event_neutral_rule(const json_t *body, int *rule);
+
+/* ---- endorsement (endorse.c) ---- */
+
+/* "endorsed": {"by": PARTY, "role": ROLE, "key": HEX}, party by endorsed role's joined
+ * signing key (a principal's or a neutral's). */
+struct case_event_endorsed {
+	enum nk_role by;		/* the claimant or the payer */
+	enum nk_role role;		/* a principal or a neutral */
+	uint8_t key[NK_PUBLIC_KEY_BYTES];
+};
+json_t *case_event_endorsed_encode(const struct case_event_endorsed *ev);
+NK_MUST_USE enum nk_status case_event_endorsed_decode(const json_t *body,
+						      struct case_event_endorsed *out,
+						      struct nk_error *err);
 
 /* ---- the decoders' readers, for events.c and events_frozen.c ---- */
 

@@ -185,6 +185,7 @@ static const case_apply_fn shared_appliers[CASE_EV_COUNT] = {
 	[CASE_EV_RELEASED] = apply_released,
 	[CASE_EV_WITHDRAWN] = apply_withdrawn,
 	[CASE_EV_TOKEN] = apply_token,
+	[CASE_EV_ENDORSED] = case_apply_endorsed,	/* endorse.c */
 };
 
 /* The applier of type in st's case; NULL for an event its kind does not have. */

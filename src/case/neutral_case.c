@@ -144,6 +144,9 @@ enum nk_status neutral_submit(const struct nk_case_env *env, struct case_state *
 	 * token too: the figure that settles the case is given with the neutral's own key. */
 	if (!st->joined[role])
 		return case_refuse_unjoined_neutral(role, err);
+	/* and the key it joined with must be the one both parties endorsed (endorse.c) */
+	if ((rc = case_refuse_unendorsed(st, role, err)) != NK_OK)
+		return rc;
 	if (st->state == NK_STATE_SETTLED || st->state == NK_STATE_CLOSED)
 		return case_refuse_state(st, NK_STATE_IMPASSE, err);
 	if (!st->fig.evaluating)

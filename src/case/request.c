@@ -30,6 +30,7 @@ static const struct {
 	[NK_ACTION_BLIND_OUTCOME] = { "blind_outcome", case_kind_act },
 	[NK_ACTION_ANNOUNCE] = { "announce", case_kind_act },
 	[NK_ACTION_APPROVE] = { "approve", case_approve },	/* a principal's (authority.c) */
+	[NK_ACTION_ENDORSE] = { "endorse", case_endorse },	/* a party's (endorse.c) */
 };
 
 static bool known_action(enum nk_case_action action)
@@ -111,6 +112,15 @@ enum nk_status nk_case_request_body(const struct nk_case_request *req, uint8_t *
 	case NK_ACTION_WITHDRAW:
 		o = json_object();
 		break;
+	case NK_ACTION_ENDORSE: {
+		char key[NK_KEY_HEX];
+
+		if (!nk_role_valid(req->endorse))
+			return nk_fail(err, NK_EINVAL, "role", "not a role");
+		nk_key_to_hex(req->endorse_key, key);
+		o = json_pack("{s:s, s:s}", "key", key, "role", nk_role_name(req->endorse));
+		break;
+	}
 	case NK_ACTION_PACKAGE:
 		if ((rc = package_body(req, &o, err)) != NK_OK)
 			return rc;

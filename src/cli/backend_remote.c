@@ -40,7 +40,7 @@ static const char *const action_routes[] = {
 	[NK_ACTION_DEPOSIT] = "deposit", [NK_ACTION_WITHDRAW] = "deposit",
 	[NK_ACTION_PACKAGE] = "package", [NK_ACTION_BLIND_OUTCOME] = "blind/outcome",
 	[NK_ACTION_ANNOUNCE] = "announcements",
-	[NK_ACTION_APPROVE] = "approve",
+	[NK_ACTION_APPROVE] = "approve", [NK_ACTION_ENDORSE] = "endorsements",
 };
 
 static int remote_act(struct cli_ctx *ctx, struct cli_backend *be, const char *id,

@@ -42,6 +42,7 @@ int cmd_extend(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_propose(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_answer(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_approve(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_endorse(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_reject(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_close(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_announce(struct cli_ctx *ctx, int argc, char **argv);	/* cmd_party.c */

@@ -221,6 +221,7 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		nk_safety_number(&b->identity[k], safety);
 		fprintf(f, "%s's key: %s, safety number %s\n", nk_role_name((enum nk_role)k),
 			sign, safety);
+		cli_print_endorsed(f, b, (enum nk_role)k);
 	}
 	for (int k = 0; k < NK_ROLE_COUNT; k++)
 		if (b->sent[k] || b->received[k])

@@ -28,5 +28,7 @@ void cli_print_neutral(FILE *f, const struct nk_brief *b);
 void cli_print_brief(FILE *f, const struct nk_brief *b);
 /* The party's draft awaiting its principal, in one line, when b has one (cmd_approve.c). */
 void cli_print_draft(FILE *f, const struct nk_brief *b);
+/* Under a principal's or a neutral's key line, who has endorsed it (cmd_endorse.c). */
+void cli_print_endorsed(FILE *f, const struct nk_brief *b, enum nk_role role);
 
 #endif

@@ -18,6 +18,7 @@ static const struct cli_command commands[] = {
 	{ "close", "the mediator ends a case that has not settled", cmd_close },
 	{ "approve", "a principal approves its party's draft figure, extension or answer", cmd_approve },
 	{ "reject", "a principal rejects its party's draft, which then never takes effect", cmd_reject },
+	{ "endorse", "a party endorses its principal's or a neutral's key, once compared", cmd_endorse },
 	{ "brief", "what a role may know of a case", cmd_brief },
 	{ "log", "a case's events, as the mediator may see them", cmd_log },
 	{ "demo", "the 1962 Korea-Japan claims talks, run through the real engine", cmd_demo },

@@ -317,6 +317,7 @@ enum nk_status nk_brief_from_json(const json_t *obj, struct nk_brief *b, struct 
 	}
 	traffic_from_json(obj, b);
 	nk_brief_draft_from_json(obj, b);
+	nk_brief_endorsements_from_json(obj, b);
 	keys_from_json(obj, b);
 	return NK_OK;
 }

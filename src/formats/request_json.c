@@ -66,6 +66,14 @@ json_t *nk_request_to_json(const struct nk_case_request *req, const struct nk_re
 	case NK_ACTION_CLOSE:
 	case NK_ACTION_WITHDRAW:
 		break;
+	case NK_ACTION_ENDORSE: {
+		char key[NK_KEY_HEX];
+
+		nk_key_to_hex(req->endorse_key, key);
+		body = nk_json_set(body, "role", json_string(nk_role_name(req->endorse)));
+		body = nk_json_set(body, "key", json_string(key));
+		break;
+	}
 	}
 	if (req->round && (req->action == NK_ACTION_SUBMIT || req->action == NK_ACTION_PACKAGE ||
 			   req->action == NK_ACTION_EXTEND || req->action == NK_ACTION_ANNOUNCE))
@@ -173,6 +181,20 @@ enum nk_status nk_request_from_json(const json_t *body, enum nk_case_action acti
 		if (n < 1)
 			return nk_fail(err, NK_EINVAL, "draft", "a draft's number is 1 to 2^63-1");
 		got.draft = (uint64_t)n;
+	}
+	if (action == NK_ACTION_ENDORSE) {
+		const char *name = json_string_value(json_object_get(body, "role"));
+		const struct nk_request_auth *signed_by = *auth_out;
+
+		*auth_out = NULL;	/* set again once the body reads */
+		if (!name || nk_role_parse(name, &got.endorse) != NK_OK)
+			return nk_fail(err, NK_EINVAL, "role", "the role whose key is endorsed: a "
+				       "principal's or a neutral's name");
+		if (nk_key_from_hex(json_string_value(json_object_get(body, "key")),
+				    got.endorse_key, err) != NK_OK)
+			return nk_fail(err, NK_EINVAL, "key", "the endorsed signing key is %d hex "
+				       "digits", 2 * NK_PUBLIC_KEY_BYTES);
+		*auth_out = signed_by;
 	}
 	*req = got;
 	sodium_memzero(&got, sizeof(got));

@@ -33,6 +33,10 @@ static const struct field_spec approve_fields[] = {
 	{ "accept", FIELD_BOOL, true }, { "draft", FIELD_INT, true }, SIGNED_FIELDS,
 	{ NULL, FIELD_INT, false },
 };
+static const struct field_spec endorse_fields[] = {	/* the role endorsed, its key */
+	{ "role", FIELD_STRING, true }, { "key", FIELD_STRING, true }, SIGNED_FIELDS,
+	{ NULL, FIELD_INT, false },
+};
 static const struct field_spec envelope_fields[] = {
 	{ "envelope", FIELD_STRING, true }, SIGNED_FIELDS, { NULL, FIELD_INT, false },
 };
@@ -324,6 +328,12 @@ static enum nk_status h_approve(struct route_call *call, struct nk_error *err)
 	return act(call, NK_ACTION_APPROVE, caller_role(call), err);
 }
 
+/* A party's endorsement of its principal's or a neutral's key (doc/security.md). */
+static enum nk_status h_endorse(struct route_call *call, struct nk_error *err)
+{
+	return act(call, NK_ACTION_ENDORSE, caller_role(call), err);
+}
+
 /* A party's signed outcome of a blind round (doc/blind.md, "The outcome"). */
 static enum nk_status h_blind_outcome(struct route_call *call, struct nk_error *err)
 {
@@ -428,8 +438,17 @@ static enum nk_status h_join(struct route_call *call, struct nk_error *err)
 
 	if ((rc = nk_join_from_json(call->body, &id, sig, err)) != NK_OK)
 		return rc;
-	rc = nk_case_join(&call->env, call->case_id, caller_role(call), &id, sig, err);
-	return rc == NK_OK ? reply_brief(call, caller_role(call), err) : rc;
+	if ((rc = nk_case_join(&call->env, call->case_id, caller_role(call), &id, sig, err)) != NK_OK)
+		return rc;
+	rc = reply_brief(call, caller_role(call), err);
+	/* joined, but its party has not endorsed the key yet: nothing to read (doc/api.md) */
+	if (rc == NK_EREFUSED && nk_role_kind(caller_role(call)) == NK_ROLE_PRINCIPAL) {
+		call->reply = json_pack("{s:s, s:s, s:s, s:b, s:s}", "case", call->case_id, "role",
+					nk_role_name(nk_role_reads(caller_role(call))), "viewer",
+					call->caller->role, "endorsed", false, "detail", err->text);
+		rc = call->reply ? NK_OK : nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+	}
+	return rc;
 }
 
 static enum nk_status h_brief(struct route_call *call, struct nk_error *err)
@@ -467,69 +486,6 @@ static enum nk_status h_receipt(struct route_call *call, struct nk_error *err)
 	return rc;
 }
 
-static enum nk_status token_role(const struct route_call *call, enum nk_role *role,
-				 struct nk_error *err)
-{
-	if (nk_role_parse(call->role_param, role) != NK_OK)
-		return nk_fail(err, NK_EINVAL, "role", "expected claimant, payer, mediator, "
-			       "claimant-principal or payer-principal");
-	return NK_OK;
-}
-
-/* What a token change does inside the case's transaction: revoke the role's tokens and,
- * when reissue, make a new one. */
-struct token_change {
-	const char *case_id, *role;
-	bool reissue;
-	char *hex;		/* sodium_malloc'd: the new token */
-	size_t revoked;
-};
-
-static enum nk_status change_tokens(void *arg, struct nk_store *store, struct nk_error *err)
-{
-	struct token_change *c = arg;
-	enum nk_status rc = nk_store_token_revoke(store, c->case_id, c->role, &c->revoked, err);
-
-	if (rc == NK_OK && c->reissue)
-		rc = auth_issue(store, c->case_id, c->role, c->hex, err);
-	return rc;
-}
-
-/* Revokes the role's tokens and, when reissue, hands out a new one, in one transaction
- * with the `token` event that tells the role (doc/api.md, "Access"). */
-static enum nk_status tokens(struct route_call *call, bool reissue, struct nk_error *err)
-{
-	struct token_change c = { .case_id = call->case_id, .role = call->role_param,
-				  .reissue = reissue, .hex = sodium_malloc(HTTP_TOKEN_HEX + 1) };
-	enum nk_role role;
-	enum nk_status rc;
-
-	if (!c.hex)
-		return nk_fail(err, NK_ENOMEM, "token", "out of memory");
-	if ((rc = token_role(call, &role, err)) != NK_OK)
-		goto out;
-	if ((rc = nk_case_token_change(&call->env, call->case_id, role, reissue, change_tokens, &c,
-				       err)) != NK_OK)
-		goto out;
-	call->reply = nk_wire_tokens_to_json(call->case_id, call->role_param, c.revoked,
-					     reissue ? c.hex : NULL);
-	if (!call->reply)
-		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
-out:
-	sodium_free(c.hex);
-	return rc;
-}
-
-static enum nk_status h_reissue(struct route_call *call, struct nk_error *err)
-{
-	return tokens(call, true, err);
-}
-
-static enum nk_status h_revoke(struct route_call *call, struct nk_error *err)
-{
-	return tokens(call, false, err);
-}
-
 #define PARTIES (ACCESS_CLAIMANT | ACCESS_PAYER)
 #define PRINCIPALS (ACCESS_CLAIMANT_PRINCIPAL | ACCESS_PAYER_PRINCIPAL)	/* read only */
 
@@ -555,6 +511,7 @@ const struct route server_routes[] = {
 	{ "POST", "/v1/cases/{id}/answers", PARTIES, answer_fields, h_answer, false },
 	{ "POST", "/v1/cases/{id}/close", ACCESS_MEDIATOR, signed_fields, h_close, false },
 	{ "POST", "/v1/cases/{id}/approve", PRINCIPALS, approve_fields, h_approve, false },
+	{ "POST", "/v1/cases/{id}/endorsements", PARTIES, endorse_fields, h_endorse, false },
 	{ "POST", "/v1/cases/{id}/join", PARTIES | PRINCIPALS | ACCESS_MEDIATOR | ACCESS_NEUTRAL,
 	  join_fields, h_join, true },
 	{ "GET", "/v1/cases/{id}/brief", PARTIES | PRINCIPALS | ACCESS_MEDIATOR | ACCESS_NEUTRAL,

@@ -1,6 +1,7 @@
 /* Routes the web pages need beyond the command's (doc/api.md): a role trading its token
  * for a fresh one, so that an invitation link opens once, and the operator's list of
- * cases with their states, a page at a time. */
+ * cases with their states, a page at a time; and the mediator's reissue and revocation
+ * of a role's tokens. */
 #include "server/server_impl.h"
 #include "base/ids.h"
 #include <nakodo/wire.h>
@@ -115,4 +116,67 @@ out:
 	json_decref(cases);
 	free(out);
 	return rc;
+}
+
+static enum nk_status token_role(const struct route_call *call, enum nk_role *role,
+				 struct nk_error *err)
+{
+	if (nk_role_parse(call->role_param, role) != NK_OK)
+		return nk_fail(err, NK_EINVAL, "role", "expected claimant, payer, mediator, "
+			       "claimant-principal or payer-principal");
+	return NK_OK;
+}
+
+/* What a token change does inside the case's transaction: revoke the role's tokens and,
+ * when reissue, make a new one. */
+struct token_change {
+	const char *case_id, *role;
+	bool reissue;
+	char *hex;		/* sodium_malloc'd: the new token */
+	size_t revoked;
+};
+
+static enum nk_status change_tokens(void *arg, struct nk_store *store, struct nk_error *err)
+{
+	struct token_change *c = arg;
+	enum nk_status rc = nk_store_token_revoke(store, c->case_id, c->role, &c->revoked, err);
+
+	if (rc == NK_OK && c->reissue)
+		rc = auth_issue(store, c->case_id, c->role, c->hex, err);
+	return rc;
+}
+
+/* Revokes the role's tokens and, when reissue, hands out a new one, in one transaction
+ * with the `token` event that tells the role (doc/api.md, "Access"). */
+static enum nk_status tokens(struct route_call *call, bool reissue, struct nk_error *err)
+{
+	struct token_change c = { .case_id = call->case_id, .role = call->role_param,
+				  .reissue = reissue, .hex = sodium_malloc(HTTP_TOKEN_HEX + 1) };
+	enum nk_role role;
+	enum nk_status rc;
+
+	if (!c.hex)
+		return nk_fail(err, NK_ENOMEM, "token", "out of memory");
+	if ((rc = token_role(call, &role, err)) != NK_OK)
+		goto out;
+	if ((rc = nk_case_token_change(&call->env, call->case_id, role, reissue, change_tokens, &c,
+				       err)) != NK_OK)
+		goto out;
+	call->reply = nk_wire_tokens_to_json(call->case_id, call->role_param, c.revoked,
+					     reissue ? c.hex : NULL);
+	if (!call->reply)
+		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+out:
+	sodium_free(c.hex);
+	return rc;
+}
+
+enum nk_status h_reissue(struct route_call *call, struct nk_error *err)
+{
+	return tokens(call, true, err);
+}
+
+enum nk_status h_revoke(struct route_call *call, struct nk_error *err)
+{
+	return tokens(call, false, err);
 }

@@ -223,6 +223,9 @@ void server_worker_destroy(void *worker);
 /* routes_pages.c: a role's token traded for a fresh one; the operator's case list. */
 NK_MUST_USE enum nk_status h_rotate(struct route_call *call, struct nk_error *err);
 NK_MUST_USE enum nk_status h_overview(struct route_call *call, struct nk_error *err);
+/* The mediator's reissue (a new token) and revocation of a role's tokens. */
+NK_MUST_USE enum nk_status h_reissue(struct route_call *call, struct nk_error *err);
+NK_MUST_USE enum nk_status h_revoke(struct route_call *call, struct nk_error *err);
 
 /* durable.c: answering once the flush is done, without holding a worker thread. Set up
  * before the daemon starts (durable_init, durable_start); durable_stop before the daemon

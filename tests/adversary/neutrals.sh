@@ -55,6 +55,7 @@ matrix=(
 	"GET /v1/cases/{id}/messages|-|403 403"
 	"POST /v1/cases/{id}/deposit|{\"envelope\":\"AAAA\"}|403 403"
 	"DELETE /v1/cases/{id}/deposit|{}|403 403"
+	"POST /v1/cases/{id}/endorsements|{\"role\":\"neutral-1\",\"key\":\"$Z64\"}|403 403"
 )
 for row in "${matrix[@]}"; do
 	IFS='|' read -r route body want <<<"$row"
@@ -106,6 +107,35 @@ for tok in "$HELD" "$N2"; do
 		"$(req held "$tok" POST "/v1/cases/$CASE/figures" '{"amount":65000000}')" 409
 	is "  with field role" "$(jq -r .field "$(last)")" role
 done
+# Joining with the held token and a key of its own does not help the mediator either: a
+# neutral is shown the last figures, and gives its fair figure, only once both parties
+# have endorsed the key it joined with (doc/security.md, "Endorsement").
+printf 'adversary test passphrase\n' >"$TMP/pass"
+NAKODO_TEST_KDF=min NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" keygen --out "$TMP/m.nkey" \
+	>/dev/null 2>&1
+NAKODO_PASSPHRASE_FILE="$TMP/pass" NAKODO_SERVER=$URL NAKODO_TOKEN=$HELD "$NAKODO" join \
+	"$CASE" --as neutral-1 --key "$TMP/m.nkey" >/dev/null 2>&1
+is "the mediator joins as neutral-1 with the held token and its own key" "$?" 0
+is "  its signed read is answered" \
+	"$(sreq held "$HELD" GET "/v1/cases/$CASE/brief" neutral-1 "$TMP/m.nkey")" 200
+check "  without either last figure, no party having endorsed its key" \
+	bash -c "! grep -qE '$D0|$O0' '$(last)'"
+is "  the briefing says the neutrals' turn has begun, no last_figures member" \
+	"$(jq -c '[.neutral.evaluating, (.neutral | has("last_figures"))]' "$(last)")" '[true,false]'
+NAKODO_PASSPHRASE_FILE="$TMP/pass" NAKODO_SERVER=$URL NAKODO_TOKEN=$HELD "$NAKODO" submit \
+	"$CASE" --as neutral-1 --key "$TMP/m.nkey" 650,000.00 >"$TMP/out" 2>&1
+is "  its signed fair figure is refused (exit 1)" "$?" 1
+check "  naming field role and the missing endorsements" \
+	grep -q 'role: .*once both parties have endorsed its key (neither has yet)' "$TMP/out"
+is "  an unjoined party may not endorse it with its token alone (409)" \
+	"$(req e "$CT" POST "/v1/cases/$CASE/endorsements" \
+		"{\"role\":\"neutral-1\",\"key\":\"$(jq -r .sign <(NAKODO_PASSPHRASE_FILE="$TMP/pass" \
+		"$NAKODO" --json pubkey "$TMP/m.nkey"))\"}")" 409
+is "  an unjoined party's endorsement is refused, naming field role" "$(jq -r .field "$(last)")" role
+is "  the neutral may not endorse itself (403)" \
+	"$(req e "$HELD" POST "/v1/cases/$CASE/endorsements" '{"role":"neutral-1","key":"00"}')" 403
+is "  nor may the mediator (403)" \
+	"$(req e "$MT" POST "/v1/cases/$CASE/endorsements" '{"role":"neutral-1","key":"00"}')" 403
 req x "$MT" GET "/v1/cases/$CASE/brief" >/dev/null
 is "no fair figure was taken" "$(jq -r '.neutral.fair_given' "$(last)")" 0
 is "the case is still the neutrals' to settle" "$(jq -r .state "$(last)")" impasse
@@ -115,7 +145,6 @@ D=73133777; O=61337111; F1=70012345; F2=65432109; F3=68888777
 LEAK="$TMP/leak"; mkdir -p "$LEAK"
 lreq() { req "../leak/$1" "${@:2}" >/dev/null; }	# answers go to $LEAK/NAME.N
 # a joined neutral's reads are signed with its key (sreq), its figure given by the command
-printf 'adversary test passphrase\n' >"$TMP/pass"
 rcli() { local tok=$1; shift; NAKODO_PASSPHRASE_FILE="$TMP/pass" NAKODO_SERVER=$URL \
 	NAKODO_TOKEN=$tok "$NAKODO" "$@"; }
 nread() { sreq "../leak/n$1" "$2" GET "/v1/cases/$CASE/brief" "neutral-$1" "$TMP/n$1.nkey" \
@@ -130,8 +159,16 @@ for k in 1 2 3; do
 	rcli "$TOK" join "$CASE" --as "neutral-$k" --key "$TMP/n$k.nkey" >/dev/null 2>&1 ||
 		not_ok "neutral-$k joins with its key"
 done
+JOINED=""	# once the parties have joined, their reads are signed too
+pread() {
+	if [ -n "$JOINED" ]; then
+		sreq "../leak/$1" "$2" GET "/v1/cases/$CASE/brief" "$1" "$TMP/$1.nkey" >/dev/null
+	else
+		lreq "$1" "$2" GET "/v1/cases/$CASE/brief"
+	fi
+}
 everyone() {	# every role's briefing, each into its own name
-	lreq claimant "$CT" GET "/v1/cases/$CASE/brief"; lreq payer "$PT" GET "/v1/cases/$CASE/brief"
+	pread claimant "$CT"; pread payer "$PT"
 	lreq mediator "$MT" GET "/v1/cases/$CASE/brief"; lreq mediator "$MT" GET "/v1/cases/$CASE/log"
 	nread 1 "$N1"; nread 2 "$N2"; nread 3 "$N3"
 	# the opener holds the neutrals' tokens: unsigned, a joined neutral's token reads nothing
@@ -142,6 +179,23 @@ lreq claimant "$CT" POST "/v1/cases/$CASE/figures" "{\"amount\":$D}"
 everyone
 sreq ../leak/early "$N1" GET "/v1/cases/$CASE/brief" neutral-1 "$TMP/n1.nkey" >/dev/null
 lreq payer "$PT" POST "/v1/cases/$CASE/figures" "{\"amount\":$O}"
+everyone
+check "a joined neutral is shown no figure before both parties endorse it" \
+	bash -c "! grep -qE '$O|$D' '$LEAK'/n1.*"
+# the parties join and endorse each neutral's key (its safety number compared)
+for p in claimant payer; do
+	NAKODO_TEST_KDF=min NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" keygen \
+		--out "$TMP/$p.nkey" >/dev/null 2>&1
+	TOK=$CT; [ $p = payer ] && TOK=$PT
+	rcli "$TOK" join "$CASE" --as $p --key "$TMP/$p.nkey" >/dev/null 2>&1 ||
+		not_ok "the $p joins"
+	for k in 1 2 3; do
+		rcli "$TOK" endorse "$CASE" "neutral-$k" --key "$TMP/$p.nkey" --safety-number \
+			"$(NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" --json pubkey "$TMP/n$k.nkey" |
+			jq -r .safety_number)" >"$LEAK/$p.endorse.$k" 2>&1 || not_ok "$p endorses neutral-$k"
+	done
+done
+JOINED=1
 everyone
 lreq mediator "$N1" POST "/v1/cases/$CASE/figures" "{\"amount\":$F1}"	# unsigned: refused
 nfair 1 "$N1" "$(money "$F1" | tr -d ,)"

@@ -2,7 +2,9 @@
 # Principals (issue 17, tool 5) against the real `nakodo serve`: the access matrix of a
 # principal's token over every route (it may join, read its party's briefing and the
 # receipt, and rotate its own token; nothing else), another case's principal, a revoked
-# principal's token stopping at once, and a leak hunt: a party's figure reaches that
+# principal's token stopping at once, the mediator joined as a principal with the token it
+# was given reading and clearing nothing without its party's endorsement, and a leak
+# hunt: a party's figure reaches that
 # party and its own principal only, never the other side or the other side's principal,
 # and the database holds no figure in clear. Under --authority: only a principal approves,
 # and a drafted figure moves nothing the mediator or the operator reads and reaches the
@@ -45,6 +47,7 @@ matrix=(
 	"POST /v1/cases/{id}/deposit|{\"envelope\":\"AAAA\"}|403 403 403"
 	"DELETE /v1/cases/{id}/deposit|{}|403 403 403"
 	"POST /v1/cases/{id}/approve|{\"accept\":true,\"draft\":1}|409 409 403"
+	"POST /v1/cases/{id}/endorsements|{\"role\":\"claimant-principal\",\"key\":\"$Z64\"}|403 403 403"
 )
 for row in "${matrix[@]}"; do
 	IFS='|' read -r route body want <<<"$row"
@@ -80,6 +83,61 @@ is "the mediator revokes the payer's principal" \
 is "  its next read is refused" "$(req b "$PPT" GET "/v1/cases/$CASE/brief")" 401
 is "  and the claimant's principal's token still stands (refused for not joining, not 401)" \
 	"$(req b "$CPT" GET "/v1/cases/$CASE/brief")" 409
+
+# ---- the mediator joins as a principal with the token it was given ----
+# Joined is not enough: the principal reads the party's briefing, and clears its drafts,
+# only once the party has endorsed the very key it joined with (doc/security.md,
+# "Endorsement"). The claimant joins and signs; the mediator joins first as its principal.
+printf 'adversary test passphrase\n' >"$TMP/pass"
+for k in c m cp; do
+	NAKODO_TEST_KDF=min NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" keygen \
+		--out "$TMP/$k.nkey" >/dev/null 2>&1 || not_ok "keygen $k"
+done
+rcli() { local tok=$1; shift; NAKODO_PASSPHRASE_FILE="$TMP/pass" NAKODO_SERVER=$URL \
+	NAKODO_TOKEN=$tok "$NAKODO" "$@" 2>"$TMP/err" </dev/null; }
+sn() { NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" --json pubkey "$TMP/$1.nkey" |
+	jq -r .safety_number; }
+D3=73133779
+for rules in "$P_RULES" "$(jq -c '. + {authority: true}' <<<"$P_RULES")"; do
+	new_case "$rules"; CPT=$(jq -r '.tokens["claimant-principal"]' "$(last)")
+	auth=$(jq -r '.authority // false' <<<"$rules")
+	rcli "$CT" join "$CASE" --as claimant --key "$TMP/c.nkey" >/dev/null &&
+		rcli "$CT" submit "$CASE" --key "$TMP/c.nkey" "$(money $D3 | tr -d ,)" >/dev/null
+	is "(authority $auth) the claimant joins and submits" "$?" 0
+	rcli "$CPT" join "$CASE" --as claimant-principal --key "$TMP/m.nkey" >"$TMP/out"
+	is "  the mediator joins as the claimant-principal with its kept token" "$?" 0
+	check "  the join's answer holds no figure" bash -c "! grep -q $D3 '$TMP/out'"
+	n0=$(events "$CASE" "$MT")
+	is "  its signed read of the briefing is refused (409)" \
+		"$(sreq mb "$CPT" GET "/v1/cases/$CASE/brief" claimant-principal "$TMP/m.nkey")" 409
+	is "  naming field role, the claimant's endorsement missing" \
+		"$(jq -r '.field + ": " + .detail' "$(last)" | grep -c 'role: .*once the claimant has endorsed its key')" 1
+	check "  and the figure is not in the answer" bash -c "! grep -q $D3 '$(last)'"
+	rcli "$CPT" brief "$CASE" --key "$TMP/m.nkey" >"$TMP/out"
+	is "  through the command too (exit 1)" "$?" 1
+	check "  with no figure in what it printed" \
+		bash -c "! grep -q -e $D3 -e '$(money $D3)' '$TMP/out' '$TMP/err'"
+	if [ "$auth" = true ]; then
+		rcli "$CPT" approve "$CASE" --key "$TMP/m.nkey" --draft 1 >"$TMP/out"
+		is "  it may not approve the claimant's draft (exit 1)" "$?" 1
+		check "  and is shown none of it" bash -c "! grep -q -e $D3 -e '$(money $D3)' '$TMP/out' '$TMP/err'"
+	fi
+	is "  the claimant's token alone may not endorse for it (401: the claimant signs)" \
+		"$(req e "$CT" POST "/v1/cases/$CASE/endorsements" \
+			"{\"role\":\"claimant-principal\",\"key\":\"$Z64\"}")" 401
+	rcli "$CT" endorse "$CASE" claimant-principal --key "$TMP/c.nkey" \
+		--safety-number "$(sn cp)" >/dev/null
+	is "  the claimant compares with its real principal's number and will not endorse (exit 1)" \
+		"$?" 1
+	check "  told the joined key's number differs" grep -q "safety-number: .*$(sn m)" "$TMP/err"
+	is "  nothing was written" "$(events "$CASE" "$MT")" "$n0"
+	rcli "$CPT" join "$CASE" --as claimant-principal --key "$TMP/cp.nkey" >/dev/null
+	rc=$?
+	check "  the real principal cannot take the role over with the token (refused)" \
+		test "$rc" -ne 0
+	is "  and the mediator still reads nothing" \
+		"$(sreq mb "$CPT" GET "/v1/cases/$CASE/brief" claimant-principal "$TMP/m.nkey")" 409
+done
 
 # ---- the leak hunt ----
 D1=73133777; O1=61337111

@@ -13,6 +13,7 @@ lnk() { nk --db "$db" "$@"; }
 for r in claimant payer mediator cp pp other; do
 	"$NAKODO" keygen --out "$TMP/$r.nkey" >/dev/null 2>&1 || not_ok "keygen $r"
 done
+sn() { "$NAKODO" --json pubkey "$TMP/$1.nkey" 2>/dev/null | jq -r .safety_number; }
 
 # ---- the option ----
 nk case new --help >"$TMP/out"
@@ -40,6 +41,40 @@ lnk join "$CASE" --as payer-principal --key "$TMP/claimant.nkey" >/dev/null
 is "a key registered for another role is refused (exit 1)" "$?" 1
 lnk submit "$CASE" --as claimant --key "$TMP/claimant.nkey" 61,234.56 >/dev/null
 is "the claimant submits" "$?" 0
+# Endorsement: joined is not enough, the opener holds the principal's token too.
+lnk --json brief "$CASE" --as claimant-principal --key "$TMP/cp.nkey" >"$TMP/cp.json"
+is "a joined principal its party has not endorsed reads nothing (exit 1)" "$?" 1
+check "  and is told to ask the claimant to endorse its key" \
+	grep -q 'once the claimant has endorsed its key.*nakodo endorse' "$TMP/err"
+check "  not a figure in the answer" bash -c "! grep -q 6123456 '$TMP/cp.json' '$TMP/err'"
+lnk brief "$CASE" --as claimant --key "$TMP/claimant.nkey" >"$TMP/out"
+check "the claimant's briefing says its principal's key is not endorsed yet" \
+	grep -q 'not endorsed yet by the claimant' "$TMP/out"
+lnk endorse "$CASE" claimant-principal --as claimant --key "$TMP/claimant.nkey" \
+	--safety-number "$(sn other)" >/dev/null
+is "an endorsement with another key's safety number is refused (exit 1)" "$?" 1
+check "  naming the field and the joined key's number" \
+	grep -q "safety-number: the claimant-principal joined with a key whose safety number is $(sn cp)" \
+	"$TMP/err"
+lnk endorse "$CASE" claimant-principal --as payer --key "$TMP/payer.nkey" \
+	--safety-number "$(sn cp)" >/dev/null
+is "the payer may not endorse the claimant's principal (exit 1)" "$?" 1
+lnk endorse "$CASE" claimant-principal --as claimant --safety-number "$(sn cp)" >/dev/null
+is "an endorsement without the party's key is refused (exit 2)" "$?" 2
+lnk endorse "$CASE" claimant-principal --as claimant --key "$TMP/claimant.nkey" \
+	--safety-number "$(sn cp)" >"$TMP/out"
+is "the claimant endorses its principal's key, its safety number compared" "$?" 0
+check "  and is told so" grep -q "^endorsed: the claimant-principal's key" "$TMP/out"
+lnk brief "$CASE" --as claimant --key "$TMP/claimant.nkey" >"$TMP/out"
+check "  its briefing shows it endorsed" grep -q '^  endorsed by the claimant' "$TMP/out"
+lnk endorse "$CASE" claimant-principal --as claimant --key "$TMP/claimant.nkey" \
+	--safety-number "$(sn cp)" >/dev/null
+is "  a second endorsement of the same key is refused (exit 1)" "$?" 1
+lnk log "$CASE" >"$TMP/out"
+check "the log shows the endorsement with the key" grep -q 'endorsed.*claimant-principal' "$TMP/out"
+lnk --json brief "$CASE" --as claimant --key "$TMP/claimant.nkey" >"$TMP/out"
+is "  and the claimant's JSON briefing lists it" \
+	"$(jq -c .endorsements "$TMP/out")" '{"claimant":["claimant-principal"]}'
 lnk --json brief "$CASE" --as claimant-principal --key "$TMP/cp.nkey" >"$TMP/cp.json"
 is "the principal reads its briefing" "$?" 0
 is "  as the claimant's, its viewer named" \
@@ -110,6 +145,19 @@ rt "$PPT" join "$CASE" --as payer-principal --key "$TMP/pp.nkey" >/dev/null
 is "the payer's principal too" "$?" 0
 rt "$CT" submit "$CASE" --key "$TMP/claimant.nkey" 61,234.56 >/dev/null
 is "the claimant submits" "$?" 0
+code=$(sreq p "$CPT" GET "/v1/cases/$CASE/brief" claimant-principal "$TMP/cp.nkey")
+is "an unendorsed principal's briefing is refused through the server (409)" "$code" 409
+is "  naming the field role" "$(jq -r .field "$(last)")" role
+check "  with no figure in the answer" bash -c "! grep -q 6123456 '$(last)'"
+code=$(req p "$CPT" POST "/v1/cases/$CASE/endorsements" \
+	"{\"role\":\"claimant-principal\",\"key\":\"$(jq -r .sign <(rt "$CT" --json pubkey "$TMP/cp.nkey"))\"}")
+is "  nor may the principal endorse itself (403)" "$code" 403
+rt "$CT" endorse "$CASE" claimant-principal --key "$TMP/claimant.nkey" \
+	--safety-number "$(sn cp)" >/dev/null
+is "the claimant endorses its principal through the server" "$?" 0
+rt "$PT" endorse "$CASE" payer-principal --key "$TMP/payer.nkey" \
+	--safety-number "$(sn pp)" >/dev/null
+is "the payer its own" "$?" 0
 rt "$CPT" --json brief "$CASE" --as claimant-principal --key "$TMP/cp.nkey" >"$TMP/out"
 is "the principal's remote briefing is the claimant's" \
 	"$(jq -r '.role, .viewer, .rounds[0].own_figure' "$TMP/out" | tr '\n' ' ')" \

@@ -38,6 +38,7 @@ matrix=(
 	"GET /v1/cases/{id}/messages|-|401 401 403 403 200 200 200"
 	"POST /v1/cases/{id}/deposit|{\"envelope\":\"AAAA\"}|401 401 403 403 403 400 400"
 	"DELETE /v1/cases/{id}/deposit|{}|401 401 403 403 403 409 409"
+	"POST /v1/cases/{id}/endorsements|{\"role\":\"neutral-1\",\"key\":\"$(printf '0%.0s' $(seq 64))\"}|401 401 403 403 403 409 409"
 )
 cells=0
 for row in "${matrix[@]}"; do
@@ -53,7 +54,7 @@ for row in "${matrix[@]}"; do
 	done
 	is "access: $route" "${got# }" "$want"
 done
-is "access matrix has 23 routes x 7 callers" "$cells" 161
+is "access matrix has 24 routes x 7 callers" "$cells" 168
 
 # ---- bad input and attacks: each gets its status and a problem document, and changes nothing ----
 new_case

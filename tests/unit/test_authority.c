@@ -37,6 +37,20 @@ static void join(struct fixture *f, enum nk_role role)
 	assert_int_equal(nk_case_join(&f->env, f->id, role, &idn, sig, NULL), NK_OK);
 }
 
+/* Party endorses its principal's joined key, signing request number. */
+static void endorse(struct fixture *f, enum nk_role party, enum nk_role role, uint64_t number)
+{
+	struct nk_case_request req = { .action = NK_ACTION_ENDORSE, .endorse = role };
+	struct nk_request_auth auth;
+	struct nk_identity idn;
+
+	nk_party_key_identity(f->key[role], &idn);
+	memcpy(req.endorse_key, idn.sign, sizeof(req.endorse_key));
+	assert_int_equal(nk_case_request_sign(f->key[party], f->id, party, number, &req, &auth,
+					      NULL), NK_OK);
+	assert_int_equal(nk_case_act(&f->env, f->id, party, &req, &auth, NULL), NK_OK);
+}
+
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -55,6 +69,7 @@ static int setup(void **state)
 	assert_int_equal(nk_case_open(&f->env, &r, f->id, NULL), NK_OK);
 	join(f, NK_CLAIMANT);
 	join(f, NK_CLAIMANT_PRINCIPAL);
+	endorse(f, NK_CLAIMANT, NK_CLAIMANT_PRINCIPAL, 1);	/* the claimant's request 1 */
 	*state = f;
 	return 0;
 }
@@ -92,11 +107,11 @@ static void a_draft_waits_unseen_then_takes_effect(void **state)
 {
 	struct fixture *f = *state;
 	const struct nk_case_request submit = { .action = NK_ACTION_SUBMIT, .amount = 7000 };
-	struct nk_case_request approve = { .action = NK_ACTION_APPROVE, .accept = true, .draft = 1 };
+	struct nk_case_request approve = { .action = NK_ACTION_APPROVE, .accept = true, .draft = 2 };
 	struct nk_error err = { 0 };
 	int64_t before = events(f);
 
-	assert_int_equal(act(f, NK_CLAIMANT, &submit, 1, &err), NK_OK);
+	assert_int_equal(act(f, NK_CLAIMANT, &submit, 2, &err), NK_OK);
 	assert_int_equal(events(f), before);		/* no event */
 	assert_false(f->b->draft);			/* the mediator sees none */
 	assert_int_equal(nk_case_brief(&f->env, f->id, NK_PAYER, f->b, NULL), NK_OK);
@@ -104,10 +119,10 @@ static void a_draft_waits_unseen_then_takes_effect(void **state)
 	assert_int_equal(nk_case_brief(&f->env, f->id, NK_CLAIMANT, f->b, NULL), NK_OK);
 	assert_true(f->b->draft);
 	assert_int_equal(f->b->draft_amount, 7000);
-	assert_int_equal(f->b->last_request, 1);	/* numbered past its draft */
+	assert_int_equal(f->b->last_request, 2);	/* numbered past its draft */
 	assert_false(f->b->rounds[0].own_submitted);
 	/* the party may not clear its own draft; the other principal has none to clear */
-	assert_int_equal(act(f, NK_CLAIMANT, &approve, 2, &err), NK_EREFUSED);
+	assert_int_equal(act(f, NK_CLAIMANT, &approve, 3, &err), NK_EREFUSED);
 	assert_int_equal(nk_case_act(&f->env, f->id, NK_PAYER_PRINCIPAL, &approve, NULL, &err),
 			 NK_EREFUSED);
 	/* unsigned, once the principal joined: refused */
@@ -119,7 +134,7 @@ static void a_draft_waits_unseen_then_takes_effect(void **state)
 	assert_false(f->b->draft);
 	assert_true(f->b->rounds[0].own_submitted);
 	assert_int_equal(f->b->rounds[0].own_figure, 7000);
-	assert_int_equal(f->b->last_request, 1);
+	assert_int_equal(f->b->last_request, 2);
 	/* the same approval again: no draft waits */
 	assert_int_equal(act(f, NK_CLAIMANT_PRINCIPAL, &approve, 1, &err), NK_EREFUSED);
 	assert_string_equal(err.field, "draft");
@@ -159,10 +174,10 @@ static void a_lapse_voids_a_waiting_draft(void **state)
 {
 	struct fixture *f = *state;
 	const struct nk_case_request submit = { .action = NK_ACTION_SUBMIT, .amount = 7000 };
-	struct nk_case_request approve = { .action = NK_ACTION_APPROVE, .accept = true, .draft = 1 };
+	struct nk_case_request approve = { .action = NK_ACTION_APPROVE, .accept = true, .draft = 2 };
 	struct nk_error err = { 0 };
 
-	assert_int_equal(act(f, NK_CLAIMANT, &submit, 1, &err), NK_OK);
+	assert_int_equal(act(f, NK_CLAIMANT, &submit, 2, &err), NK_OK);
 	f->fake.clock += NK_ROUND_TIME_MIN_MS;	/* the round's time runs out */
 	assert_int_equal(nk_case_brief(&f->env, f->id, NK_CLAIMANT_PRINCIPAL, f->b, NULL), NK_OK);
 	assert_int_equal(f->b->lapsed_round, 1);
@@ -170,8 +185,8 @@ static void a_lapse_voids_a_waiting_draft(void **state)
 	assert_int_equal(act(f, NK_CLAIMANT_PRINCIPAL, &approve, 1, &err), NK_EREFUSED);
 	assert_non_null(strstr(err.text, "void"));
 	/* the party drafts again, numbered past the void draft */
-	assert_int_equal(act(f, NK_CLAIMANT, &submit, 1, &err), NK_EAUTH);
-	assert_int_equal(act(f, NK_CLAIMANT, &submit, 2, &err), NK_OK);
+	assert_int_equal(act(f, NK_CLAIMANT, &submit, 2, &err), NK_EAUTH);
+	assert_int_equal(act(f, NK_CLAIMANT, &submit, 3, &err), NK_OK);
 }
 
 /* An unjoined principal is only its token, which the case's opener holds too. */
@@ -190,8 +205,15 @@ static void only_a_joined_principal_clears(void **state)
 	assert_non_null(strstr(err.text, "joined with its own key"));
 	assert_int_equal(events(f), before);
 	join(f, NK_PAYER_PRINCIPAL);
-	assert_int_equal(act(f, NK_PAYER_PRINCIPAL, &approve, 1, &err), NK_OK);
-	assert_int_equal(events(f), before + 2);	/* its join, then the payer's figure */
+	/* joined, but the payer has not endorsed its key: the opener may have joined first */
+	assert_int_equal(act(f, NK_PAYER_PRINCIPAL, &approve, 1, &err), NK_EREFUSED);
+	assert_string_equal(err.field, "role");
+	assert_non_null(strstr(err.text, "once the payer has endorsed its key"));
+	join(f, NK_PAYER);
+	endorse(f, NK_PAYER, NK_PAYER_PRINCIPAL, 1);
+	assert_int_equal(act(f, NK_PAYER_PRINCIPAL, &approve, 2, &err), NK_OK);
+	/* its join, the payer's and its endorsement, then the payer's figure */
+	assert_int_equal(events(f), before + 4);
 }
 
 static void a_refused_figure_is_not_drafted(void **state)
@@ -200,11 +222,11 @@ static void a_refused_figure_is_not_drafted(void **state)
 	struct nk_case_request submit = { .action = NK_ACTION_SUBMIT, .amount = -5 };
 	struct nk_error err = { 0 };
 
-	assert_int_not_equal(act(f, NK_CLAIMANT, &submit, 1, &err), NK_OK);
+	assert_int_not_equal(act(f, NK_CLAIMANT, &submit, 2, &err), NK_OK);
 	assert_int_equal(nk_case_brief(&f->env, f->id, NK_CLAIMANT, f->b, NULL), NK_OK);
 	assert_false(f->b->draft);
 	submit.amount = 100;
-	assert_int_equal(act(f, NK_CLAIMANT, &submit, 1, &err), NK_OK);
+	assert_int_equal(act(f, NK_CLAIMANT, &submit, 2, &err), NK_OK);
 }
 
 int main(void)

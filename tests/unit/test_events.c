@@ -24,6 +24,7 @@ static void stored_names_never_change(void **state)
 		"blind_outcome",
 		"announced",
 		"evaluation", "fair",
+		"endorsed",
 	};
 	enum case_event type;
 

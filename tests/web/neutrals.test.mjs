@@ -6,7 +6,9 @@
 // neutrals' turn both last figures and the form for its fair figure, signed with its key
 // (a figure outside them refused beside the field, before anything is sent); its own
 // figure once given,
-// never another neutral's; and at the end the settlement with the rule. The mediator's
+// never another neutral's (and nothing of the figures until both parties have endorsed
+// its key: the claimant with the command, the payer on its page); and at the end the
+// settlement with the rule. The mediator's
 // page counts the figures given; a party's page states the rule that decided and what
 // it told that party. No page, and neither the server's log nor its database, holds a
 // fair figure that its role may not see.
@@ -14,7 +16,10 @@
 //   NAKODO=build/src/cli/nakodo node --test tests/web/neutrals.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newRoleContext, assertAccessible, pageState, screenshot } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { newRoleContext, assertAccessible, pageState, screenshot, runNakodo }
+  from './harness.mjs';
 import { useServerAndBrowser, expectedConsole, checkNews, joinWithBrowserKey }
   from './party_steps.mjs';
 import { neutralRuleWords, NEUTRAL_ROLE } from '../../web/assets/js/neutral_facts.js';
@@ -41,6 +46,32 @@ async function joinAs(role, link) {
     assert.equal(await page.locator('input[name=amount]').count(), 0);
   });
 }
+
+// Both parties endorse role's key, its safety number compared: the claimant with the
+// command (joining first with a key file), the payer with its page's form.
+async function endorseBoth(c, payer, role, safety) {
+  const dir = env.server.dir;
+  const cliEnv = { NAKODO_SERVER: env.server.url, NAKODO_TEST_KDF: 'min',
+    NAKODO_PASSPHRASE_FILE: path.join(dir, 'pass'), NAKODO_TOKEN: c.tokens.claimant };
+  const key = path.join(dir, `claimant-${c.case}.key`);
+  if (!fs.existsSync(key)) {
+    fs.writeFileSync(path.join(dir, 'pass'), 'claimant passphrase\n');
+    const join = ['join', c.case, '--as', 'claimant', '--key', key];
+    for (const args of [['keygen', '--out', key], join]) {
+      const r = await runNakodo(args, undefined, cliEnv);
+      assert.equal(r.code, 0, r.stderr);
+    }
+  }
+  const r = await runNakodo(['endorse', c.case, role, '--key', key, '--safety-number', safety],
+    undefined, cliEnv);
+  assert.equal(r.code, 0, r.stderr);
+  await checkNews(payer.page);
+  const cell = payer.page.locator(`#endorse-${role}`);
+  await cell.getByLabel(`The safety number the ${role} read to you`).fill(safety);
+  await cell.getByRole('button', { name: `Endorse the ${role}'s key` }).click();
+  await cell.locator('.endorsed').waitFor();
+}
+const safetyOf = async (n) => (await n.page.textContent('#keys .safety')).trim();
 
 const figure = (c, role, amount) => env.server.api('POST', `/v1/cases/${c.case}/figures`,
   { token: c.tokens[role], body: { amount } });
@@ -71,6 +102,14 @@ test('a neutral\'s page: nothing before the impasse, then the figures and its ow
   await assertAccessible(n1.page, 'neutral, before the impasse');
 
   assert.equal((await figure(c, 'payer', OFFER)).status, 200);
+  // joined, but not endorsed by both parties: still nothing of the figures
+  await checkNews(n1.page);
+  assert.equal(await n1.page.locator('#last-figures').count(), 0);
+  state = JSON.stringify(await pageState(n1.page));
+  assert.ok(!state.includes(String(OFFER)) && !state.includes('61,337'),
+    'a neutral the parties have not endorsed holds no figure');
+  const payer = await joinWithBrowserKey(env, 'payer', c.links.payer, PASS);
+  await endorseBoth(c, payer, 'neutral-1', await safetyOf(n1));
   await checkNews(n1.page);
   await n1.page.locator('#last-figures').waitFor();
   assert.match(await n1.page.textContent('#last-figures'), /\$73,133\.77.*\$61,337\.11/);
@@ -95,12 +134,16 @@ test('a neutral\'s page: nothing before the impasse, then the figures and its ow
   assert.ok(!b2.text.includes(String(OFFER)) && !b2.text.includes(String(DEMAND)));
   assert.equal((await figure(c, 'neutral-2', FAIR[1])).status, 409);
   const n2 = await joinAs('neutral-2', c.links['neutral-2']);
+  await endorseBoth(c, payer, 'neutral-2', await safetyOf(n2));
+  await checkNews(n2.page);
   await n2.page.locator('#last-figures').waitFor();
   await n2.page.locator('input[name=amount]').fill('65432.10');
   await n2.page.getByRole('button', { name: 'Give my fair figure' }).click();
   await n2.page.locator('#own-fair').waitFor();
   // a third neutral sees the figures, not the others' figures
   const n3 = await joinAs('neutral-3', c.links['neutral-3']);
+  await endorseBoth(c, payer, 'neutral-3', await safetyOf(n3));
+  await checkNews(n3.page);
   await n3.page.locator('#last-figures').waitFor();
   state = JSON.stringify(await pageState(n3.page));
   for (const f of [FAIR[0], FAIR[1], '70,012', '65,432']) {
@@ -116,8 +159,8 @@ test('a neutral\'s page: nothing before the impasse, then the figures and its ow
     assert.ok(!state.includes(String(f)), `the mediator's page holds ${f}`);
   }
 
-  // the payer, joined with its key, sees each joined neutral's safety number to compare
-  const payer = await joinWithBrowserKey(env, 'payer', c.links.payer, PASS);
+  // the payer, joined with its key, sees each joined neutral's safety number, endorsed
+  await checkNews(payer.page);
   const n1Safety = (await n1.page.textContent('#keys .safety')).trim();
   assert.match(await payer.page.textContent('#keys'),
     new RegExp(`The neutral-1's safety number${n1Safety}`));

@@ -308,6 +308,14 @@ export class Api {
     return this.act('close', 'close', {});
   }
 
+  /**
+   * A party endorses role's joined key (its signing key, hex): its principal's or a
+   * neutral's, once it compared the safety number (doc/security.md, "Endorsement").
+   */
+  endorse(role, key) {
+    return this.act('endorse', 'endorsements', { role, key });
+  }
+
   /** Registers key for the token's role: the join statement signed in the browser. */
   async join(key, role) {
     await ready();

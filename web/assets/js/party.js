@@ -16,6 +16,7 @@ import { NEUTRAL_ROLE, neutralPanel } from './neutral_facts.js';
 import { openKeyFile, PartyKey, writeKeyFile } from './keys.js';
 import { messagesSection } from './messages.js';
 import { announceForm, openProposalsPanel, openRuleInWords } from './party_open.js';
+import { endorseCell } from './party_endorse.js';
 import { FIGURE_WORD, historyTable, rulesInWords, stateWords } from './party_brief.js';
 import { formatAmount, parseAmount } from './money.js';
 import * as pkg from './package.js';
@@ -256,11 +257,16 @@ export function mount(root, ctx) {
         k ? el('span', { class: 'safety', text: own || safetyNumberOf(k) }) : 'has not joined yet',
       ]);
     }
-    // a neutral is shown both last figures once it has joined: compare its key with it
-    // (doc/security.md, "Neutral evaluation: a disclosure by design")
-    for (const r of Object.keys(brief.keys || {}).filter((n) => NEUTRAL_ROLE.test(n)).sort()) {
-      rows.push([`The ${r}'s safety number`,
-        el('span', { class: 'safety', text: safetyNumberOf(brief.keys[r]) })]);
+    // the party's principal reads its briefing, and a neutral is shown both last figures,
+    // only once the party has endorsed the key it joined with (party_endorse.js)
+    const endorsable = Object.keys(brief.keys || {})
+      .filter((n) => n === `${role}-principal` || NEUTRAL_ROLE.test(n)).sort();
+    for (const r of endorsable) {
+      rows.push([`The ${r}'s safety number`, endorseCell(api, brief, role, r, once, (b) => {
+        brief = b;
+        render();
+        announce(`You endorsed the ${r}'s key.`);
+      })]);
     }
     const dlButton = el('button', {
       type: 'button',
