@@ -325,6 +325,9 @@ export class Api {
       json: { sign: id.sign, seal: id.seal, signature: toHex(sig) },
     });
     this.setKey(key);
+    // joined now, whatever the answer holds (a principal not yet endorsed is told only
+    // that it joined, with no keys): its next requests must be signed
+    this.joined = true;
     return this.observe(answer);
   }
 

@@ -19,7 +19,7 @@ const KEY_FILE_MAX = 4096;
  * joined: its requests need a signature) is read as one that landed earlier with this
  * key, and the signed read tells whether it did.
  */
-async function useKey({ api, caseId, role, onOpen }, k, file, joined) {
+async function useKey({ api, caseId, role, onOpen, read = null }, k, file, joined) {
   let brief = null;
   // kept before the join, so that a lost answer does not lose a registered key
   sessionStorage.setItem(keyFileKey(caseId, role), toBase64(file));
@@ -38,7 +38,7 @@ async function useKey({ api, caseId, role, onOpen }, k, file, joined) {
     api.joined = true;
     api.setKey(k);
     try {
-      brief = await api.brief();
+      brief = await (read ? read() : api.brief());
     } catch (e) {
       api.setKey(null);
       k.wipe();
@@ -63,7 +63,8 @@ async function useKey({ api, caseId, role, onOpen }, k, file, joined) {
  * The section that opens the neutral's key: for a neutral that has joined (joined), its
  * passphrase for the file kept in this tab, or its key file; otherwise a key made here
  * or a key file, either joining the case. ctx: {api, caseId, role, onOpen(brief, key),
- * why} (why: the words that say why the role must join; a neutral's by default).
+ * why, read} (why: the words that say why the role must join, a neutral's by default;
+ * read: the signed read that takes the key, api.brief() by default).
  */
 export function keySection(ctx, joined) {
   const { caseId, role } = ctx;

@@ -4,7 +4,10 @@
 // The go-between shows a principal nothing, and takes no approval from it, before it has
 // joined with a key of its own (its token alone is held by the case's opener too:
 // doc/security.md, "A principal"), so the page first joins, with a key made here or a key
-// file (neutral_key.js, as a neutral's page), then signs every read and action with it.
+// file (neutral_key.js, as a neutral's page), then signs every read and action with it;
+// and it reads nothing until its party has endorsed that key (doc/security.md,
+// "Endorsement"): until then the page shows the key's safety number and waits.
+import { ApiError } from './api.js';
 import { formatAmount } from './money.js';
 import { el, replace, section, form, announce, newsForm } from './ui.js';
 import { historyTable, rulesInWords, stateWords } from './party_brief.js';
@@ -32,6 +35,22 @@ export function draftWords(brief) {
   return `${what} ${formatAmount(d.amount, brief.currency)} for round ${d.round}`;
 }
 
+/**
+ * A principal's signed briefing, or {endorsed: false, detail} while its party has not
+ * endorsed its key: the go-between refuses it then (409, field role), and only after the
+ * read's signature held, so the key is the one that joined.
+ */
+export async function principalBrief(api) {
+  try {
+    return await api.brief();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 409 && e.field === 'role') {
+      return { endorsed: false, detail: e.reason || e.message };
+    }
+    throw e;
+  }
+}
+
 /** Why the page asks for a key first, in the words of the join form. */
 export function joinWhy(role) {
   return `You read the ${partyOf(role)}'s briefing, and approve or reject its drafts, only `
@@ -48,6 +67,7 @@ export function mount(root, ctx) {
   let seen = '';
   let busy = false;
   let said = null;
+  let key = null;
   let timer = null;
   const title = el('h1', { id: 'case-title', text: `Case ${caseId}: you are ${role}` });
   const nameArea = el('div', { id: 'name-area' });
@@ -78,7 +98,7 @@ export function mount(root, ctx) {
           if (e.offline) throw e;	// the form says so, and nothing changed here
           said = { failed: true, text: `Draft ${d.number} was not `
             + `${accept ? 'approved' : 'rejected'}: ${e.reason || e.message}.` };
-          show(await api.brief(), true);
+          show(await principalBrief(api), true);
         } finally {
           busy = false;
         }
@@ -106,7 +126,24 @@ export function mount(root, ctx) {
       el('div', { class: 'actions' }, clearForm(true, brief.draft), clearForm(false, brief.draft)));
   }
 
+  // Joined, but not yet endorsed by its party: nothing of the case, only what to do.
+  function renderWaiting() {
+    replace(nameArea);
+    status.textContent = `Waiting for your party to endorse this key (safety number `
+      + `${key.safetyNumber}).`;
+    replace(draftArea, section('Waiting for your party', { id: 'waiting' },
+      el('p', { id: 'waiting-text', text: `You have joined as the ${role}, and you read nothing `
+        + `of the case until the ${party} has endorsed this key: read it your safety number, `
+        + `${key.safetyNumber}, by telephone or in person, not through the mediator. This `
+        + 'page looks again by itself.' })));
+    replace(briefArea);
+  }
+
   function render() {
+    if (brief.endorsed === false) {
+      renderWaiting();
+      return;
+    }
     replace(nameArea, titleLine(brief));
     status.textContent = `${stateWords(brief)} You are the ${role}: you read the ${party}'s `
       + 'briefing, read only, and may not submit, answer, send or deposit.';
@@ -135,7 +172,7 @@ export function mount(root, ctx) {
 
   async function reload(asked = false) {
     try {
-      show(await api.brief());
+      show(await principalBrief(api));
       failed.hidden = true;
     } catch (e) {
       if (asked) throw e;	// the news form says it beside its button
@@ -145,6 +182,7 @@ export function mount(root, ctx) {
   }
 
   function opened(b, k) {
+    key = k;
     replace(keyArea, keysPanel(caseId, role, k, `Read your safety number to the ${party} over a `
       + 'channel you trust (in person, by telephone): its briefing shows the key that joined '
       + `as ${role}, and it must be yours.`));
@@ -160,6 +198,6 @@ export function mount(root, ctx) {
   status.textContent = api.joined
     ? 'You joined this case with a key: open it to read your party\'s briefing.'
     : 'Join the case with a key of your own to read your party\'s briefing.';
-  replace(keyArea, keySection({ api, caseId, role, why: joinWhy(role), onOpen: opened },
-    api.joined));
+  replace(keyArea, keySection({ api, caseId, role, why: joinWhy(role), onOpen: opened,
+    read: () => principalBrief(api) }, api.joined));
 }
