@@ -2,7 +2,8 @@
  * clock and random source of fake_env.h (its clock starting at CASE_FIXTURE_CLOCK, which
  * a test may define first) and, for setup_cached, the cache of folded states, with the
  * cmocka set-up and tear-down that make and free it. One copy for the test files that
- * drive cases through these (test_deadlines.c, test_bridge_case.c). */
+ * drive cases through these (test_deadlines.c, test_bridge_case.c, test_endorse.c), and a
+ * role's join with a new key. */
 #ifndef NAKODO_TESTS_CASE_ENV_FIXTURE_H
 #define NAKODO_TESTS_CASE_ENV_FIXTURE_H
 
@@ -60,6 +61,22 @@ static inline int teardown(void **state)
 	nk_server_key_free(f->signer);
 	free(f);
 	return 0;
+}
+
+/* role joins case id with a new key, kept in *key (the caller frees it). */
+static inline enum nk_status fixture_join(const struct nk_case_env *env, const char *id,
+					  enum nk_role role, struct nk_party_key **key)
+{
+	uint8_t sig[NK_SIGNATURE_BYTES];
+	struct nk_identity idn;
+	enum nk_status rc = nk_party_key_generate(key, NULL);
+
+	if (rc != NK_OK)
+		return rc;
+	nk_party_key_identity(*key, &idn);
+	if ((rc = nk_join_sign(*key, id, role, sig, NULL)) != NK_OK)
+		return rc;
+	return nk_case_join(env, id, role, &idn, sig, NULL);
 }
 
 /* nk_store_list_cases's callback: counts the cases into *(int *)arg. */

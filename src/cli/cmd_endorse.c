@@ -17,7 +17,7 @@
 #include <string.h>
 
 static const char *const usage_text =
-	"usage: nakodo endorse CASE ROLE --as claimant|payer --key FILE --safety-number N\n\n"
+	"usage: nakodo endorse CASE ROLE [--as claimant|payer] --key FILE --safety-number N\n\n"
 	"The party endorses the key ROLE joined the case with: its own principal's\n"
 	"(claimant-principal, payer-principal) or a neutral's (neutral-1 .. neutral-5).\n"
 	"The case's opener receives every role's invitation token, and whoever joins first\n"
@@ -30,7 +30,8 @@ static const char *const usage_text =
 	"read:\n\n"
 	"  --safety-number N  the 30 digits (spaces ignored); the command endorses only\n"
 	"                     when they match the joined key's, and sends nothing if not\n"
-	"  --as claimant|payer  the endorsing party (through a server, the token says it)\n"
+	"  --as claimant|payer  the endorsing party (through a server, the token says it;\n"
+	"                     locally, the role the key joined as when not given)\n"
 	"  --key FILE         the party's own key, which it joined with (endorsing needs it)\n\n"
 	"If the numbers do not match, do not endorse: someone else joined as ROLE, and it\n"
 	"stays unable to read anything confidential. The role cannot be joined again; tell\n"
@@ -91,7 +92,7 @@ int cmd_endorse(struct cli_ctx *ctx, int argc, char **argv)
 	struct nk_party_key *key = NULL;
 	struct nk_case_request req = { .action = NK_ACTION_ENDORSE };
 	struct nk_request_auth auth;
-	struct nk_identity mine;
+	const struct nk_request_auth *signed_by = NULL;
 	struct nk_brief *b = NULL;
 	struct nk_error err = { 0 };
 	enum nk_role role = NK_CLAIMANT;
@@ -134,8 +135,7 @@ int cmd_endorse(struct cli_ctx *ctx, int argc, char **argv)
 	if (!number || !digits_of(number, given))
 		return cli_usage_error(ctx, name, "--safety-number: the 30 digits of the safety "
 				       "number %s read you (spaces ignored)", nk_role_name(req.endorse));
-	if ((as || !cli_backend_token_role(&be)) &&
-	    (rc = cli_parse_role(ctx, name, as, &role)) != CLI_OK)
+	if (as && (rc = cli_parse_role(ctx, name, as, &role)) != CLI_OK)
 		return rc;
 	if (as && !nk_role_is_party(role))
 		return cli_usage_error(ctx, name, "--as: only the claimant or the payer endorses "
@@ -143,29 +143,15 @@ int cmd_endorse(struct cli_ctx *ctx, int argc, char **argv)
 	if (!key_path)
 		return cli_usage_error(ctx, name, "--key: the party endorses with the key it "
 				       "joined with");
-	if ((rc = cli_backend_open(ctx, &be)) != CLI_OK)
-		return rc;
-	if ((rc = cli_key_load(ctx, key_path, &key)) != CLI_OK)
+	if (!(b = sodium_malloc(sizeof(*b))))
+		return CLI_STORAGE;
+	if ((rc = cli_backend_open(ctx, &be)) != CLI_OK ||
+	    (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK ||
+	    (rc = cli_acting_brief(ctx, &be, name, id, as ? &role : NULL, key, b)) != CLI_OK)
 		goto out;
-	be.remote.key = key;
-	if (!(b = sodium_malloc(sizeof(*b)))) {
-		rc = CLI_STORAGE;
-		goto out;
-	}
-	if ((rc = be.ops->brief(ctx, &be, id, role, b, NULL)) != CLI_OK)
-		goto out;
-	if (!nk_role_is_party(b->viewer) || (as && b->viewer != role)) {
+	if (!nk_role_is_party(b->viewer)) {
 		rc = cli_usage_error(ctx, name, "only the claimant or the payer endorses a key, and "
-				     "the token is the %s's", nk_role_name(b->viewer));
-		goto out;
-	}
-	nk_party_key_identity(key, &mine);
-	if (!b->joined[b->viewer] ||
-	    sodium_memcmp(mine.sign, b->identity[b->viewer].sign, sizeof(mine.sign))) {
-		nk_fail(&err, NK_EREFUSED, "key", b->joined[b->viewer] ? "this is not the key "
-			"the %s registered on the case" : "the %s endorses a key once it has joined "
-			"with its own (nakodo join)", nk_role_name(b->viewer));
-		rc = cli_report(ctx, &err);
+				     "this is the %s", nk_role_name(b->viewer));
 		goto out;
 	}
 	if (!b->joined[req.endorse]) {
@@ -185,12 +171,10 @@ int cmd_endorse(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	memcpy(req.endorse_key, b->identity[req.endorse].sign, sizeof(req.endorse_key));
-	if (nk_case_request_sign(key, b->case_id, b->viewer, b->last_request + 1, &req, &auth,
-				 &err) != NK_OK) {
-		rc = cli_report(ctx, &err);
+	/* unjoined, the party sends it unsigned, for the go-between to say why it refuses */
+	if ((rc = cli_sign_request(ctx, name, key, b, &req, &auth, &signed_by)) != CLI_OK)
 		goto out;
-	}
-	if ((rc = be.ops->act(ctx, &be, id, b->viewer, &req, &auth, &answer)) == CLI_OK) {
+	if ((rc = be.ops->act(ctx, &be, id, b->viewer, &req, signed_by, &answer)) == CLI_OK) {
 		if (!ctx->json)
 			fprintf(ctx->out, "endorsed: the %s's key, safety number %s\n",
 				nk_role_name(req.endorse), safety);

@@ -4,7 +4,7 @@
  * or a neutral, the role's current key, once; the event names the key; each briefing
  * shows the endorsements its role may know; the briefing's JSON carries them both ways. */
 #include "case/case_impl.h"
-#include "../fake_env.h"
+#include "../case_env_fixture.h"
 #include <nakodo/case_json.h>
 
 #include <setjmp.h>
@@ -16,10 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct fixture {
-	struct fake_env fake;
-	struct nk_store *store;
-	struct nk_server_key *signer;
+/* One case (principals, two neutrals, one round, no proposal) and its roles' keys. */
+struct world {
 	struct nk_case_env env;
 	struct nk_party_key *key[NK_ROLE_COUNT];
 	uint64_t seq[NK_ROLE_COUNT];
@@ -27,20 +25,36 @@ struct fixture {
 	char id[NK_CASE_ID_MAX];
 };
 
-static void join(struct fixture *f, enum nk_role role)
+static void open_world(struct fixture *fx, struct world *f)
 {
-	uint8_t sig[NK_SIGNATURE_BYTES];
-	struct nk_identity idn;
+	struct nk_rules r;
 
-	assert_int_equal(nk_party_key_generate(&f->key[role], NULL), NK_OK);
-	nk_party_key_identity(f->key[role], &idn);
-	assert_int_equal(nk_join_sign(f->key[role], f->id, role, sig, NULL), NK_OK);
-	assert_int_equal(nk_case_join(&f->env, f->id, role, &idn, sig, NULL), NK_OK);
+	memset(f, 0, sizeof(*f));
+	f->env = fx->env;
+	assert_non_null(f->b = sodium_malloc(sizeof(*f->b)));
+	nk_rules_default(&r, nk_currency_find("USD"));
+	r.principals = true;
+	r.rounds = 1;
+	r.proposals = 0;
+	r.neutrals = 2;
+	assert_int_equal(nk_case_open(&f->env, &r, f->id, NULL), NK_OK);
 }
 
-/* party signs an endorsement of role's key (key: another key's bytes, or NULL for the
- * key role joined with), signed with the party's key unless sign is false. */
-static enum nk_status endorse(struct fixture *f, enum nk_role party, enum nk_role role,
+static void close_world(struct world *f)
+{
+	for (int r = 0; r < NK_ROLE_COUNT; r++)
+		nk_party_key_free(f->key[r]);
+	sodium_free(f->b);
+}
+
+static void join(struct world *f, enum nk_role role)
+{
+	assert_int_equal(fixture_join(&f->env, f->id, role, &f->key[role]), NK_OK);
+}
+
+/* party endorses role's key (key: another key's bytes, or NULL for the key role joined
+ * with), signed with the party's key unless sign is false. */
+static enum nk_status endorse(struct world *f, enum nk_role party, enum nk_role role,
 			      const uint8_t *key, bool sign, struct nk_error *err)
 {
 	struct nk_case_request req = { .action = NK_ACTION_ENDORSE, .endorse = role };
@@ -60,42 +74,7 @@ static enum nk_status endorse(struct fixture *f, enum nk_role party, enum nk_rol
 	return rc;
 }
 
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	struct nk_rules r;
-
-	assert_true(sodium_init() >= 0);
-	f->fake = (struct fake_env)FAKE_ENV_START;
-	assert_int_equal(nk_store_open(&f->store, "mem:", NK_STORE_CREATE, NULL), NK_OK);
-	assert_int_equal(nk_server_key_generate(&f->signer, NULL), NK_OK);
-	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer,
-				       NULL, NULL };
-	assert_non_null(f->b = sodium_malloc(sizeof(*f->b)));
-	nk_rules_default(&r, nk_currency_find("USD"));
-	r.principals = true;
-	r.rounds = 1;
-	r.proposals = 0;
-	r.neutrals = 2;
-	assert_int_equal(nk_case_open(&f->env, &r, f->id, NULL), NK_OK);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	for (int r = 0; r < NK_ROLE_COUNT; r++)
-		nk_party_key_free(f->key[r]);
-	sodium_free(f->b);
-	nk_server_key_free(f->signer);
-	nk_store_close(f->store);
-	free(f);
-	return 0;
-}
-
-static void submit(struct fixture *f, enum nk_role party, int64_t amount)
+static void submit(struct world *f, enum nk_role party, int64_t amount)
 {
 	struct nk_case_request req = { .action = NK_ACTION_SUBMIT, .amount = amount };
 	struct nk_request_auth auth;
@@ -107,10 +86,11 @@ static void submit(struct fixture *f, enum nk_role party, int64_t amount)
 
 static void a_principal_reads_once_its_party_endorsed_its_key(void **state)
 {
-	struct fixture *f = *state;
+	struct world w, *f = &w;
 	struct nk_error err = { 0 };
 	uint8_t other[NK_PUBLIC_KEY_BYTES] = { 1 };
 
+	open_world(*state, f);
 	join(f, NK_CLAIMANT_PRINCIPAL);
 	/* the party's token alone vouches for no one: the opener holds it too */
 	assert_int_equal(endorse(f, NK_CLAIMANT, NK_CLAIMANT_PRINCIPAL, NULL, false, &err),
@@ -157,17 +137,19 @@ static void a_principal_reads_once_its_party_endorsed_its_key(void **state)
 	assert_false(f->b->endorsements[NK_CLAIMANT][NK_CLAIMANT_PRINCIPAL]);
 	assert_int_equal(nk_case_brief(&f->env, f->id, NK_MEDIATOR, f->b, &err), NK_OK);
 	assert_true(f->b->endorsements[NK_CLAIMANT][NK_CLAIMANT_PRINCIPAL]);
+	close_world(f);
 }
 
 /* The log's event names the endorsing party, the role and the key, and the request. */
 static void the_event_holds_the_key(void **state)
 {
-	struct fixture *f = *state;
+	struct world w, *f = &w;
 	struct nk_event_list log = { 0 };
 	struct nk_identity idn;
 	char key[NK_KEY_HEX], want[256];
 	bool found = false;
 
+	open_world(*state, f);
 	join(f, NK_CLAIMANT);
 	join(f, NK_NEUTRAL_2);
 	assert_int_equal(endorse(f, NK_CLAIMANT, NK_NEUTRAL_2, NULL, true, NULL), NK_OK);
@@ -184,15 +166,17 @@ static void the_event_holds_the_key(void **state)
 		}
 	assert_true(found);
 	nk_event_list_free(&log);
+	close_world(f);
 }
 
 static void a_neutral_sees_the_figures_once_both_parties_endorsed(void **state)
 {
-	struct fixture *f = *state;
+	struct world w, *f = &w;
 	struct nk_error err = { 0 };
 	json_t *o;
 	struct nk_brief *back;
 
+	open_world(*state, f);
 	join(f, NK_CLAIMANT);
 	join(f, NK_PAYER);
 	join(f, NK_NEUTRAL_1);
@@ -237,6 +221,7 @@ static void a_neutral_sees_the_figures_once_both_parties_endorsed(void **state)
 	assert_memory_equal(back->endorsements, f->b->endorsements, sizeof(back->endorsements));
 	sodium_free(back);
 	json_decref(o);
+	close_world(f);
 }
 
 int main(void)

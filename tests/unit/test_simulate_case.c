@@ -5,8 +5,8 @@
  * can hold today: the baseline, plain rounds, hints, the deal-closer, the mediator's
  * proposal, open proposals (each negotiator announcing through nk_case_announce and
  * reading the suggestion from its own briefing), neutral evaluation (each neutral giving
- * its view, held within the last figures, joined with a key of its own and signed, as only
- * a joined neutral may) and the bridge (opened
+ * its view, held within the last figures, joined with a key of its own that both parties
+ * endorsed, and signed, as only such a neutral may) and the bridge (opened
  * with the simulated case's budget; each party reads its own sum from its briefing). */
 #include <nakodo/case.h>
 #include <nakodo/keys.h>
@@ -69,9 +69,26 @@ static void open_step(const struct nk_case_env *env, const char *id,
 	}
 }
 
+/* role joins case id with a new key, kept in *key. */
+static void join_new(const struct nk_case_env *env, const char *id, enum nk_role role,
+		     struct nk_party_key **key)
+{
+	struct nk_identity idn;
+	struct nk_error err = { 0 };
+	uint8_t sig[NK_SIGNATURE_BYTES];
+
+	must(nk_party_key_generate(key, &err), &err, "key");
+	nk_party_key_identity(*key, &idn);
+	must(nk_join_sign(*key, id, role, sig, &err), &err, "join");
+	must(nk_case_join(env, id, role, &idn, sig, &err), &err, "join");
+}
+
 /* Neutral k joins with a key of its own (a neutral's token alone, which the case's opener
- * holds too, is refused the figure) and gives its fair figure signed. */
-static void neutral_fair(const struct nk_case_env *env, const char *id, int k, int64_t fair)
+ * holds too, is refused the figure), both parties (joined with party[]'s keys, their
+ * requests numbered by seq[]) endorse that key, as they must before it is shown the last
+ * figures, and it gives its fair figure signed. */
+static void neutral_fair(const struct nk_case_env *env, const char *id, int k, int64_t fair,
+			 struct nk_party_key *const party[static 2], uint64_t seq[static 2])
 {
 	const enum nk_role role = nk_role_neutral(k);
 	struct nk_case_request req = { .action = NK_ACTION_SUBMIT, .amount = fair };
@@ -79,12 +96,17 @@ static void neutral_fair(const struct nk_case_env *env, const char *id, int k, i
 	struct nk_party_key *key = NULL;
 	struct nk_identity idn;
 	struct nk_error err = { 0 };
-	uint8_t sig[NK_SIGNATURE_BYTES];
 
-	must(nk_party_key_generate(&key, &err), &err, "key");
+	join_new(env, id, role, &key);
 	nk_party_key_identity(key, &idn);
-	must(nk_join_sign(key, id, role, sig, &err), &err, "join");
-	must(nk_case_join(env, id, role, &idn, sig, &err), &err, "join");
+	for (int p = 0; p < 2; p++) {
+		struct nk_case_request e = { .action = NK_ACTION_ENDORSE, .endorse = role };
+
+		memcpy(e.endorse_key, idn.sign, sizeof(e.endorse_key));
+		must(nk_case_request_sign(party[p], id, (enum nk_role)p, ++seq[p], &e, &auth,
+					  &err), &err, "sign");
+		must(nk_case_act(env, id, (enum nk_role)p, &e, &auth, &err), &err, "endorse");
+	}
 	must(nk_case_request_sign(key, id, role, 1, &req, &auth, &err), &err, "sign");
 	nk_party_key_free(key);
 	must(nk_case_act(env, id, role, &req, &auth, &err), &err, "fair");
@@ -153,12 +175,19 @@ static void play_case(const struct nk_case_env *env, enum nk_sim_ruleset set,
 		out->settlement = out->paid = brief.settlement;
 	}
 	if (set == NK_SIM_NEUTRAL) {
+		struct nk_party_key *keys[2] = { NULL, NULL };
+		uint64_t seq[2] = { 0, 0 };
+
+		for (int r = 0; r < 2; r++)	/* they join to endorse the neutrals' keys */
+			join_new(env, id, (enum nk_role)r, &keys[r]);
 		for (int k = 1; k <= NK_SIM_NEUTRALS; k++) {
 			int64_t fair = c->neutral_estimate[k - 1];
 
 			fair = fair < last[1] ? last[1] : fair > last[0] ? last[0] : fair;
-			neutral_fair(env, id, k, fair);
+			neutral_fair(env, id, k, fair, keys, seq);
 		}
+		nk_party_key_free(keys[0]);
+		nk_party_key_free(keys[1]);
 		must(nk_case_brief(env, id, NK_CLAIMANT, &brief, &err), &err, "brief");
 		out->rounds = NK_SIM_ROUNDS + 1;
 		out->settled = brief.settled;
