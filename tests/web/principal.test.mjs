@@ -1,10 +1,10 @@
 // Principals on the pages (issue 17, tool 5): a principal reads its party's briefing only
 // once it has joined with its own key (doc/security.md, "A principal": its token alone,
-// which the case's opener holds too, must show no figure), and the page cannot hold a
-// principal's key yet: a principal's invitation link opens a page that says so, in the
-// server's words, with the commands to join and read, and shows nothing of the party's
-// figure or draft. Under authority the draft reaches no one else (the other side's
-// principal, the mediator's log) until it is approved.
+// which the case's opener holds too, must show no figure). A principal's invitation link
+// opens a page that asks for that key first (made in the browser or a key file) and shows
+// nothing of the party's figure or draft before; under authority the draft reaches no one
+// else (the other side's principal, the mediator's log) until it is approved, and the
+// token alone clears nothing. Joining, reading and clearing: principal_clear.test.mjs.
 //
 //   node --test tests/web/principal.test.mjs   (NAKODO: the built command)
 import { test } from 'node:test';
@@ -21,7 +21,7 @@ async function open(role, link) {
     { ignoreConsole: expectedConsole });
   const page = await ctx.newPage();
   await page.goto(link);
-  await page.locator('#viewer, #refused').first().waitFor();
+  await page.locator('#join-why').waitFor();
   return { ctx, page };
 }
 
@@ -48,12 +48,12 @@ test('a principal\'s link shows no figure before the principal joins with its ke
   assert.equal(r.status, 200);
   for (const role of ['claimant-principal', 'payer-principal']) {
     const { ctx, page } = await open(role, c.links[role]);
-    assert.match(await page.locator('#refused').textContent(),
-      /once it has joined with its own key/);
-    assert.match(await page.locator('#join-how').textContent(),
-      new RegExp(`nakodo join ${c.case} --as ${role} --key FILE`));
+    assert.match(await page.locator('#join-why').textContent(),
+      new RegExp(`You read the ${partyOf(role)}'s briefing.*only once you have joined`));
+    assert.match(await page.locator('#case-state').textContent(), /Join the case with a key/);
     assert.ok(!(await page.content()).includes('61,234.56'), `${role}: no figure on the page`);
-    assert.equal(await page.getByRole('button', { name: /Submit|Approve/ }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: /Submit|Approve|Reject/ }).count(), 0);
+    assert.equal(await page.locator('#briefing, #draft').count(), 0);
     await assertAccessible(page, `the ${role}'s page before it joins`);
     ctx.assertClean();
     await ctx.close();

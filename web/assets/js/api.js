@@ -295,6 +295,11 @@ export class Api {
     return this.act('answer', 'answers', { accept: !!accept });
   }
 
+  /** A principal's approval (or rejection) of its party's draft number draft. */
+  approve(accept, draft) {
+    return this.act('approve', 'approve', { accept: !!accept, draft });
+  }
+
   propose(amount) {
     return this.act('propose', 'proposals', { amount });
   }
@@ -320,6 +325,9 @@ export class Api {
       json: { sign: id.sign, seal: id.seal, signature: toHex(sig) },
     });
     this.setKey(key);
+    // joined now, whatever the answer holds (a principal not yet endorsed is told only
+    // that it joined, with no keys): its next requests must be signed
+    this.joined = true;
     return this.observe(answer);
   }
 

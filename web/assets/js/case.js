@@ -150,9 +150,9 @@ async function main() {
       api.role = role;
       api.joined = true;
     } else if (e instanceof ApiError && e.status === 409 && e.field === 'role'
-      && /^neutral-/.test(tabRole || '')) {
-      // a neutral's token alone reads nothing until it has joined with its own key (the
-      // opener holds that token too): its page asks for the key first
+      && /^neutral-|-principal$/.test(tabRole || '')) {
+      // a neutral's or a principal's token alone reads nothing until it has joined with
+      // its own key (the opener holds that token too): its page asks for the key first
       role = tabRole;
       api.role = role;
     } else if (e instanceof ApiError && e.status === 401) {
@@ -163,12 +163,6 @@ async function main() {
         'The go-between does not know this invitation: it was revoked or replaced by a ' +
           'new one. Ask the mediator for a new invitation link.',
       );
-      return;
-    } else if (e instanceof ApiError && e.field === 'role' && tabRole
-      && tabRole.endsWith('-principal')) {
-      // a principal that has not joined with its key reads nothing (doc/security.md)
-      principal.mount(root, { api, caseId, role: tabRole, brief: null,
-        refused: e.reason || e.message });
       return;
     } else {
       fail(root, 'The case could not be opened', e.reason || e.message);

@@ -1,7 +1,8 @@
 // A neutral's key on its page (doc/security.md, "Neutral evaluation: a disclosure by
-// design"): the case's opener holds every neutral's token, so the go-between shows a
-// neutral the parties' last figures, and takes its fair figure, only once it has joined
-// with a key of its own. The key is made in this browser, or opened from a file of
+// design"), and a principal's on its own (principal.js; "A principal"): the case's opener
+// holds every neutral's and principal's token, so the go-between shows such a role
+// anything, and takes its fair figure or approval, only once it has joined with a key of
+// its own. The key is made in this browser, or opened from a file of
 // `nakodo keygen` (or the one this page offers for download); only its file, sealed under
 // the passphrase, is kept in this tab (session.js), as on a party's page.
 import { ApiError } from './api.js';
@@ -18,7 +19,7 @@ const KEY_FILE_MAX = 4096;
  * joined: its requests need a signature) is read as one that landed earlier with this
  * key, and the signed read tells whether it did.
  */
-async function useKey({ api, caseId, role, onOpen }, k, file, joined) {
+async function useKey({ api, caseId, role, onOpen, read = null }, k, file, joined) {
   let brief = null;
   // kept before the join, so that a lost answer does not lose a registered key
   sessionStorage.setItem(keyFileKey(caseId, role), toBase64(file));
@@ -37,7 +38,7 @@ async function useKey({ api, caseId, role, onOpen }, k, file, joined) {
     api.joined = true;
     api.setKey(k);
     try {
-      brief = await api.brief();
+      brief = await (read ? read() : api.brief());
     } catch (e) {
       api.setKey(null);
       k.wipe();
@@ -61,7 +62,9 @@ async function useKey({ api, caseId, role, onOpen }, k, file, joined) {
 /**
  * The section that opens the neutral's key: for a neutral that has joined (joined), its
  * passphrase for the file kept in this tab, or its key file; otherwise a key made here
- * or a key file, either joining the case. ctx: {api, caseId, role, onOpen(brief, key)}.
+ * or a key file, either joining the case. ctx: {api, caseId, role, onOpen(brief, key),
+ * why, read} (why: the words that say why the role must join, a neutral's by default;
+ * read: the signed read that takes the key, api.brief() by default).
  */
 export function keySection(ctx, joined) {
   const { caseId, role } = ctx;
@@ -123,17 +126,21 @@ export function keySection(ctx, joined) {
     },
   });
   append(wrap, section('Join the case with your key', { level: 2, id: 'key' },
-    el('p', { id: 'join-why', text: 'You are shown the parties\' last figures, and give your '
-      + 'fair figure, only once you have joined with a key of your own: the link that invited '
-      + 'you was made by the mediator, who could otherwise act in your name. The parties see '
-      + 'your key\'s safety number, and will compare it with the one you tell them.' }),
+    el('p', { id: 'join-why', text: ctx.why || 'You are shown the parties\' last figures, and '
+      + 'give your fair figure, only once you have joined with a key of your own: the link '
+      + 'that invited you was made by the mediator, who could otherwise act in your name. The '
+      + 'parties see your key\'s safety number, and will compare it with the one you tell '
+      + 'them.' }),
     el('h3', { text: 'Make a key here' }), makeForm.form,
     el('h3', { text: 'Or use a key file made by nakodo keygen' }), openForm.form));
   return wrap;
 }
 
-/** The neutral's own safety number, to read to the parties, and its key file to download. */
-export function keysPanel(caseId, role, key) {
+/**
+ * The role's own safety number, to read to whom it must (tell: the words that say so; to
+ * both parties by default), and its key file to download.
+ */
+export function keysPanel(caseId, role, key, tell = null) {
   const button = el('button', { type: 'button', class: 'secondary',
     text: 'Download my key file' });
   button.addEventListener('click', () => {
@@ -141,8 +148,8 @@ export function keysPanel(caseId, role, key) {
     if (f) download(`nakodo-${caseId}-${role}.key`, f);
   });
   return section('Your key', { level: 2, id: 'keys' },
-    el('p', { text: 'Read your safety number to both parties over a channel you trust (in '
-      + 'person, by telephone): their briefings show the key that joined as '
+    el('p', { text: tell || 'Read your safety number to both parties over a channel you trust '
+      + '(in person, by telephone): their briefings show the key that joined as '
       + `${role}, and it must be yours.` }),
     dl([[`Your safety number (${role})`, el('span', { class: 'safety', text: key.safetyNumber })]]),
     el('div', { class: 'actions' }, button));
