@@ -105,6 +105,8 @@ test('a neutral\'s page: nothing before the impasse, then the figures and its ow
   // joined, but not endorsed by both parties: still nothing of the figures
   await checkNews(n1.page);
   assert.equal(await n1.page.locator('#last-figures').count(), 0);
+  assert.match(await n1.page.textContent('#endorse-waiting'),
+    /Waiting for both parties to endorse your key \(neither has yet\)/);
   state = JSON.stringify(await pageState(n1.page));
   assert.ok(!state.includes(String(OFFER)) && !state.includes('61,337'),
     'a neutral the parties have not endorsed holds no figure');
@@ -112,6 +114,7 @@ test('a neutral\'s page: nothing before the impasse, then the figures and its ow
   await endorseBoth(c, payer, 'neutral-1', await safetyOf(n1));
   await checkNews(n1.page);
   await n1.page.locator('#last-figures').waitFor();
+  assert.equal(await n1.page.locator('#endorse-waiting').count(), 0);
   assert.match(await n1.page.textContent('#last-figures'), /\$73,133\.77.*\$61,337\.11/);
   // outside the span: refused beside the field, nothing sent
   await n1.page.locator('input[name=amount]').fill('80000');

@@ -82,6 +82,16 @@ export function mount(root, ctx) {
     };
     status.textContent = words[brief.state] || `The case is ${brief.state}.`;
     const parts = [];
+    // both parties endorse this key (safety numbers compared) before it is shown anything
+    const by = ['claimant', 'payer'].filter((p) => (brief.endorsements?.[p] ?? []).includes(role));
+    if (by.length < 2 && (brief.state === 'open' || brief.state === 'impasse')) {
+      const other = by[0] === 'claimant' ? 'payer' : 'claimant';
+      const which = by.length ? `the ${by[0]} has, the ${other} has not yet` : 'neither has yet';
+      parts.push(el('p', { id: 'endorse-waiting', text: 'Waiting for both parties to endorse '
+        + `your key (${which}): you are shown their last figures, and give your fair figure, `
+        + 'only once both have. Read each your safety number'
+        + `${key ? ` (${key.safetyNumber})` : ''}, as shown above.` }));
+    }
     if (n.last_figures && Number.isSafeInteger(n.last_figures.demand)) {
       parts.push(el('p', { id: 'last-figures', text: 'The parties\' last figures: the '
         + `claimant's demand ${formatAmount(n.last_figures.demand, brief.currency)}, the `
