@@ -33,7 +33,9 @@ async function logTypes(c) {
 async function draft(page, word, value) {
   await page.getByLabel(`Your ${word} for round 1 (USD)`).fill(value);
   await page.getByRole('button', { name: `Send my ${word}` }).click();
-  await page.getByText(`Your ${word} for round 1 is in.`).first().waitFor();
+  await page.getByText(`Your ${word} for round 1 is drafted: it takes effect once your `
+    + 'principal approves it.').first().waitFor();
+  await page.locator('#draft-waiting').waitFor();
 }
 
 // The party endorses its principal's key on its page, with the number the principal read.

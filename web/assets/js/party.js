@@ -316,8 +316,13 @@ export function mount(root, ctx) {
           brief = await api.submit(minor, round);
           amount.input.value = '';
           render();
-          announce(`Your ${word} for round ${round} is in.`);
-          return `Your ${word} for round ${round} is in.`;
+          // under authority it is a draft until the party's principal approves it
+          const said = brief.draft?.action === 'figure' && brief.draft.round === round
+            ? `Your ${word} for round ${round} is drafted: it takes effect once your `
+              + 'principal approves it.'
+            : `Your ${word} for round ${round} is in.`;
+          announce(said);
+          return said;
         },
       });
     });
@@ -507,7 +512,12 @@ export function mount(root, ctx) {
     const s = section('What you can do now', { level: 2, id: 'act' });
     const cur = (brief.rounds || []).find((r) => r.round === brief.round);
     if (brief.state === 'open' && cur && !cur.evaluated) {
-      if (!cur.submitted) append(s, figureForm(brief.round).form);
+      const drafted = brief.draft?.action === 'figure' && brief.draft.round === brief.round;
+      if (drafted && !cur.submitted)
+        append(s, el('p', { id: 'draft-waiting', text: `Your ${FIGURE_WORD[role]} for round `
+          + `${brief.round}, ${formatAmount(brief.draft.amount, brief.currency)}, awaits your `
+          + 'principal\'s approval: it takes effect, and the round goes on, once approved.' }));
+      else if (!cur.submitted) append(s, figureForm(brief.round).form);
       else
         append(
           s,
