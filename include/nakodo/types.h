@@ -10,7 +10,7 @@
 
 #define NK_CASE_ID_MAX 64	/* case ids are shorter than this, NUL included */
 #define NK_EVENT_TYPE_MAX 32
-#define NK_EVENT_ACTOR_MAX 16
+#define NK_EVENT_ACTOR_MAX 24	/* "claimant-principal" and its NUL fit */
 #define NK_EVENT_BODY_MAX 16384	/* bytes of JSON text, NUL excluded */
 #define NK_CHAIN_BYTES 32	/* an event's chain hash (SHA-256) */
 #define NK_COUNTERSIG_BYTES 64	/* the server's Ed25519 countersignature of it */

@@ -75,6 +75,8 @@ lnk endorse "$CASE" claimant-principal --as claimant --key "$TMP/claimant.nkey" 
 is "  a second endorsement of the same key is refused (exit 1)" "$?" 1
 lnk log "$CASE" >"$TMP/out"
 check "the log shows the endorsement with the key" grep -q 'endorsed.*claimant-principal' "$TMP/out"
+check "  and names the principal who joined in full (the actor was cut to 15 characters)" \
+	grep -Eq 'claimant-principal +joined' "$TMP/out"
 lnk --json brief "$CASE" --as claimant --key "$TMP/claimant.nkey" >"$TMP/out"
 is "  and the claimant's JSON briefing lists it" \
 	"$(jq -c .endorsements "$TMP/out")" '{"claimant":["claimant-principal"]}'
