@@ -200,6 +200,17 @@ static size_t relay_bytes(const struct blind_relay *rl)
 	return n;
 }
 
+/* The bytes waiting in the slots the client at address key owner took. Under mu. */
+static size_t owner_bytes(const struct blind_relay *rl, uint64_t owner)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < RELAY_CASES; i++)
+		if (rl->slot[i].case_id[0] && rl->slot[i].owner == owner)
+			n += rl->slot[i].box[0].bytes + rl->slot[i].box[1].bytes;
+	return n;
+}
+
 /* The case must be blind, open, in round (0: any), and both parties joined with keys. */
 static enum nk_status check_case(struct route_call *call, enum nk_role role, int round,
 				 int *open_round, struct nk_error *err)
@@ -291,6 +302,13 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 		call->limited = true;
 		rc = nk_fail(err, NK_EREFUSED, "relay", "the %s has not fetched what waits for "
 			     "it: retry in a while", nk_role_name(!role));
+	} else if (owner_bytes(call->srv->relay, s->owner) + len > RELAY_ADDRESS_BYTES_MAX) {
+		/* the slots' share is not enough: four addresses' 16 slots, every direction
+		 * full, would hold the whole RELAY_BYTES_MAX and stop every other case */
+		call->limited = true;
+		rc = nk_fail(err, NK_EREFUSED, "relay", "this client address has %u MiB waiting "
+			     "in the relay, its share of the server's %u MiB: retry in a while",
+			     RELAY_ADDRESS_BYTES_MAX >> 20, RELAY_BYTES_MAX >> 20);
 	} else if (relay_bytes(call->srv->relay) + len > RELAY_BYTES_MAX) {
 		call->limited = true;
 		rc = nk_fail(err, NK_EREFUSED, "relay", "the relay holds as many bytes waiting "
