@@ -11,7 +11,7 @@
 
 static const struct cli_command commands[] = {
 	{ "case", "open a case (case new) or list cases (case list)", cmd_case },
-	{ "submit", "submit the claimant's demand or the payer's offer for the open round", cmd_submit },
+	{ "submit", "a party's figure for the open round, or a neutral's fair figure", cmd_submit },
 	{ "extend", "authorise a confidential deal-closer extension for the open round", cmd_extend },
 	{ "propose", "the mediator's proposal after impasse", cmd_propose },
 	{ "answer", "accept or decline the mediator's proposal, confidentially", cmd_answer },
