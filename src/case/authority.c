@@ -137,7 +137,9 @@ enum nk_status case_draft(const struct nk_case_env *env, struct case_state *st,
 
 	if (rc == NK_OK && draft_current(st, &d))
 		rc = nk_fail(err, NK_EREFUSED, "draft", "a draft of the %s awaits its principal's "
-			     "approval; only one waits at a time", nk_role_name(role));
+			     "approval; only one waits at a time: the principal approves or "
+			     "rejects it first (nakodo approve, nakodo reject)",
+			     nk_role_name(role));
 	if (rc == NK_OK && auth && auth->number <= d.number)
 		rc = nk_fail(err, NK_EAUTH, "request", "request number %llu was used already by "
 			     "a draft: a replay, or an older request",
@@ -154,7 +156,9 @@ enum nk_status case_draft(const struct nk_case_env *env, struct case_state *st,
 		return rc;
 	if ((rc = draft_get(env, st->id, role, &d, err)) == NK_OK && draft_current(st, &d))
 		rc = nk_fail(err, NK_EREFUSED, "draft", "a draft of the %s awaits its principal's "
-			     "approval; only one waits at a time", nk_role_name(role));
+			     "approval; only one waits at a time: the principal approves or "
+			     "rejects it first (nakodo approve, nakodo reject)",
+			     nk_role_name(role));
 	if (rc == NK_OK) {
 		uint64_t last = party_last(st, role, &d);
 

@@ -44,8 +44,14 @@ void cli_print_neutral(FILE *f, const struct nk_brief *b)
 			cli_format_amount(cur, b->own_fair, x);
 			fprintf(f, "your fair figure: %s (sealed; no other role sees it)\n", x);
 		}
+		if (!b->own_fair_given && b->evaluating && !b->settled)
+			fprintf(f, "give it once: nakodo submit %s --as %s AMOUNT --key FILE\n",
+				b->case_id, nk_role_name(b->role));
 	} else if (nk_role_kind(b->role) == NK_ROLE_NEUTRAL && b->own_fair_given) {
 		fprintf(f, "you gave your fair figure\n");
+	} else if (nk_role_kind(b->role) == NK_ROLE_NEUTRAL && b->evaluating && !b->settled) {
+		fprintf(f, "you are shown the last figures, and give your fair figure, once both\n"
+			"parties have endorsed your key (above)\n");
 	}
 	if (b->neutral_rule < 0)
 		return;

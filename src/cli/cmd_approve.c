@@ -47,9 +47,10 @@ static int usage_help(struct cli_ctx *ctx, const char *name, bool approve)
 		"that there was a draft.\n");
 	fputs("\n  --draft N   clear draft N only (the number the briefing shows), so that a\n"
 	      "              draft made since it was read is not cleared by mistake\n"
-	      "The principal clears only once it has joined with its own key (nakodo join):\n"
-	      "give --key FILE, and the request is signed with it. Through a server the token\n"
-	      "says the role.\n", ctx->out);
+	      "The principal clears only once it has joined with its own key (nakodo join)\n"
+	      "and its party has endorsed that key (nakodo endorse, after comparing safety\n"
+	      "numbers): give --key FILE, and the request is signed with it. Through a server\n"
+	      "the token says the role.\n", ctx->out);
 	return CLI_OK;
 }
 

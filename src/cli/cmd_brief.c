@@ -71,6 +71,10 @@ void cli_print_round(FILE *f, const struct nk_brief *b, int i)
 		fprintf(f, " no deal; hint: %s\n", hint);
 		if (b->figures_deleted && !r->has_view)
 			cli_print_hint_meaning(f, b, i);
+	} else if (b->rules.blind && !r->withheld) {
+		/* sealed for the side's own client, which printed it (doc/blind.md) */
+		fprintf(f, " no deal; your hint, if the leakage budget allowed one, was sealed to\n"
+			"    you: nakodo submit printed it\n");
 	} else {
 		fprintf(f, " no deal; hint withheld (it would pass the leakage budget)\n");
 	}

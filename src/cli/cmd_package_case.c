@@ -477,14 +477,17 @@ static void print_brief(FILE *f, const json_t *b)
 			fprintf(f, " your valuation %s;", json_is_true(json_object_get(r, "submitted"))
 				? "submitted" : "not yet submitted");
 		if (strcmp(outcome, "pending") == 0)
-			fprintf(f, " awaiting valuations\n");
+			fprintf(f, " %s\n", strcmp(state, "open") == 0 ? "awaiting valuations"
+				: "not completed before the case ended");
 		else if (strcmp(outcome, "no-deal") == 0)
 			fprintf(f, " no deal (no package both accept)\n");
 		else
 			fprintf(f, " package proposed%s%s\n", answer ? (strcmp(answer, "accept") == 0
 				? "; you accepted" : "; you declined") : "",
 				json_is_true(accepted) ? "; accepted by both"
-				: json_is_false(accepted) ? "; not accepted by both" : "; awaiting answers");
+				: json_is_false(accepted) ? "; not accepted by both"
+				: strcmp(state, "open") == 0 ? "; awaiting answers"
+				: "; not answered before the case ended");
 	}
 	if (json_is_object(json_object_get(b, "package")))
 		print_package(f, cur, json_object_get(b, "package"), json_object_get(b, "own"), payer);

@@ -11,7 +11,7 @@
 
 static const struct cli_command commands[] = {
 	{ "case", "open a case (case new) or list cases (case list)", cmd_case },
-	{ "submit", "submit the claimant's demand or the payer's offer for the open round", cmd_submit },
+	{ "submit", "a party's figure for the open round, or a neutral's fair figure", cmd_submit },
 	{ "extend", "authorise a confidential deal-closer extension for the open round", cmd_extend },
 	{ "propose", "the mediator's proposal after impasse", cmd_propose },
 	{ "answer", "accept or decline the mediator's proposal, confidentially", cmd_answer },
@@ -65,6 +65,9 @@ static void usage(FILE *f)
 		"              with --server https://...: check the server's certificate against\n"
 		"              the CA certificates in FILE (PEM; or $NAKODO_CACERT), not the system's\n"
 		"  --help      this text; COMMAND --help for a command's own\n\n"
+		"a case's commands go to a nakodo server with --server URL --token TOKEN\n"
+		"after the command (or $NAKODO_SERVER, $NAKODO_TOKEN; prefer the variable,\n"
+		"which other users cannot read in the process list): nakodo serve --help\n\n"
 		"exit status: 0 done, 1 refused by the case's rules, 2 bad usage or input,\n"
 		"3 storage error\n");
 }

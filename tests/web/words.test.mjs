@@ -51,6 +51,15 @@ test('the proposals rule reads as English', () => {
   assert.doesNotMatch(one + three, /time\(s\)/);
 });
 
+test('a case with principals says so, and what authority means', () => {
+  const b = brief('open');
+  assert.doesNotMatch(rulesInWords(b).join(' '), /principal/);
+  b.rules.principals = true;
+  assert.match(rulesInWords(b).join(' '), /may have a principal, who reads .* may not act\./);
+  b.rules.authority = true;
+  assert.match(rulesInWords(b).join(' '), /takes effect only when the principal approves it\./);
+});
+
 test('one round is not "at most 1 round"', () => {
   const b = brief('open');
   b.rules.rounds = 1;

@@ -84,6 +84,15 @@ export function rulesInWords(brief) {
         'sum. Nobody is told the budget.',
     );
   }
+  if (r.principals === true) {
+    items.push(
+      r.authority === true
+        ? "Each party may have a principal, who reads its party's briefing. Each party's " +
+          'figure, deal-closer or answer waits as a draft, seen by the party and its principal ' +
+          'only, and takes effect only when the principal approves it.'
+        : "Each party may have a principal, who reads its party's briefing and may not act.",
+    );
+  }
   if (r.proposals > 0) {
     items.push(
       'If the rounds end without a deal, the mediator may propose a figure ' +
