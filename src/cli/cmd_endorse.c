@@ -172,10 +172,12 @@ int cmd_endorse(struct cli_ctx *ctx, int argc, char **argv)
 	nk_safety_number(&b->identity[req.endorse], safety);
 	(void)digits_of(safety, joined);
 	if (sodium_memcmp(joined, given, 31) != 0) {	/* 30 digits and the NUL */
-		nk_fail(&err, NK_EREFUSED, "safety-number", "the %s joined with a key whose safety "
-			"number is %s, not the one given: do not endorse it; someone else may hold "
-			"the role (nakodo endorse --help says what to do)", nk_role_name(req.endorse),
-			safety);
+		/* the joined key's number is not repeated here: copied from the refusal, it
+		 * would be endorsed without being compared (nakodo brief shows it, to read) */
+		nk_fail(&err, NK_EREFUSED, "safety-number", "the number given is not the safety "
+			"number of the key that joined as the %s: do not endorse it; someone else "
+			"may hold the role (nakodo endorse --help says what to do)",
+			nk_role_name(req.endorse));
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
