@@ -118,6 +118,9 @@ test('each principal waits for its party\'s endorsement, then approves its draft
   await awaitDraft(cp.page, /^The claimant's draft \d+: figure \$50,123\.45 for round 1\.$/);
   assert.match(await cp.page.textContent('#keys'), /Read your safety number to the claimant/);
   assert.match(await cp.page.textContent('#rules'), /You read for the claimant\./);
+  const table = await cp.page.textContent('#briefing table');
+  assert.match(table, /The claimant's demand/);
+  assert.doesNotMatch(table, /Your demand|of yours/, 'the principal is not the party');
   await assertAccessible(cp.page, 'the claimant-principal, a draft awaiting it');
   await screenshot(cp.page, 'principal-draft');
   const before = await logTypes(c);

@@ -111,8 +111,14 @@ export function rulesInWords(brief) {
   return items;
 }
 
-/** Round history as a table a screen reader can walk. */
-export function historyTable(brief) {
+/**
+ * Round history as a table a screen reader can walk. party names the side when the
+ * reader is not that side (a principal reads its party's rounds): "The claimant's
+ * demand" rather than "Your demand".
+ */
+export function historyTable(brief, party = null) {
+  const whose = party ? `The ${party}'s` : 'Your';
+  const theirs = party ? `the ${party}'s` : 'yours';
   const c = brief.currency;
   const m = (v) => (Number.isSafeInteger(v) ? formatAmount(v, c) : '—');
   // once the case has ended its figures are deleted: say so rather than show a bare dash
@@ -147,11 +153,11 @@ export function historyTable(brief) {
     ),
   );
   return scrollTable(
-    'Your rounds',
+    `${whose} rounds`,
     el(
       'table',
       {},
-      el('caption', { class: 'visually-hidden', text: 'Your rounds' }),
+      el('caption', { class: 'visually-hidden', text: `${whose} rounds` }),
       el(
         'thead',
         {},
@@ -160,12 +166,12 @@ export function historyTable(brief) {
           {},
           ...[
             'Round',
-            `Your ${FIGURE_WORD[brief.role]}`,
+            `${whose} ${FIGURE_WORD[brief.role]}`,
             'Deal-closer',
             'Outcome',
             'Hint',
             "The other side's figure lies in",
-            'The most they can know of yours',
+            `The most they can know of ${theirs}`,
           ].map((h) => el('th', { scope: 'col', text: h })),
         ),
       ),

@@ -157,7 +157,7 @@ export function mount(root, ctx) {
           + `the ${party}.` }),
         deadlinesPanel(brief), endedNote(brief),
         drawDance(brief, { title: `The ${party}'s negotiation dance` }) || '',
-        historyTable(brief), proposalHistory(brief)),
+        historyTable(brief, party), proposalHistory(brief)),
       section('The rules', { id: 'rules' }, el('ul', {}, ...items)));
   }
 
