@@ -153,6 +153,14 @@ bool nk_blind_done(const struct nk_blind_party *p)
 	return p->done;
 }
 
+bool nk_blind_take_pin(struct nk_blind_party *p)
+{
+	bool fresh = p->pin_fresh;
+
+	p->pin_fresh = false;
+	return fresh;
+}
+
 enum nk_status nk_blind_outcome(const struct nk_blind_party *p, struct nk_blind_outcome *out,
 				struct nk_error *err)
 {
