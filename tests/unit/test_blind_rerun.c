@@ -72,6 +72,21 @@ static void up_to_evaluation(struct pair *x, const struct nk_blind_input *ci,
 	assert_false(nk_blind_done(x->c));
 }
 
+/* Round 1 begun again by both, the payer's transfer refused by the claimant. */
+static void transfer_refused(struct pair *x, const struct nk_blind_input *ci,
+			     const struct nk_blind_input *pi)
+{
+	size_t len = 0, len2 = 0;
+
+	assert_int_equal(nk_blind_begin(x->c, 1, ci, &x->err), NK_OK);
+	assert_int_equal(nk_blind_begin(x->p, 1, pi, &x->err), NK_OK);
+	assert_int_equal(nk_blind_step(x->p, NULL, 0, x->buf[1], x->cap, &len, &x->err), NK_OK);
+	assert_int_equal(nk_blind_step(x->c, x->buf[1], len, x->buf[0], x->cap, &len2, &x->err),
+			 NK_EREFUSED);
+	assert_non_null(strstr(x->err.text, "changed its figure for round 1"));
+	assert_false(nk_blind_done(x->c));
+}
+
 /* A cheating payer breaks round 1 off after its evaluation, then runs it again with a
  * lower offer (its client's own hold on its figure bypassed): the claimant refuses its
  * transfer, under a new attempt number or under the first one again. */
@@ -80,7 +95,6 @@ static void payer_changes_figure(void **state)
 	struct nk_rules r;
 	struct pair x;
 	struct nk_blind_input ci = { .figure = 60000 }, pi = { .figure = 50000 };
-	size_t len = 0, len2 = 0;
 
 	(void)state;
 	rules(&r);
@@ -91,25 +105,12 @@ static void payer_changes_figure(void **state)
 	x.p->computed = 0;
 	x.p->pending = false;
 	pi.figure = 40000;
-	assert_int_equal(nk_blind_begin(x.c, 1, &ci, &x.err), NK_OK);
-	assert_int_equal(nk_blind_begin(x.p, 1, &pi, &x.err), NK_OK);
-	assert_int_equal(nk_blind_step(x.p, NULL, 0, x.buf[1], x.cap, &len, &x.err), NK_OK);
-	assert_int_equal(nk_blind_step(x.c, x.buf[1], len, x.buf[0], x.cap, &len2, &x.err),
-			 NK_EREFUSED);
-	assert_non_null(strstr(x.err.text, "changed its figure for round 1"));
-	assert_false(nk_blind_done(x.c));
-
+	transfer_refused(&x, &ci, &pi);
 	/* the same with the first attempt's number: its pads are not used again either */
 	x.p->pending = false;
 	x.p->attempt--;
 	x.p->pin_round = 0;
-	assert_int_equal(nk_blind_begin(x.c, 1, &ci, &x.err), NK_OK);
-	assert_int_equal(nk_blind_begin(x.p, 1, &pi, &x.err), NK_OK);
-	assert_int_equal(nk_blind_step(x.p, NULL, 0, x.buf[1], x.cap, &len, &x.err), NK_OK);
-	assert_int_equal(nk_blind_step(x.c, x.buf[1], len, x.buf[0], x.cap, &len2, &x.err),
-			 NK_EREFUSED);
-	assert_non_null(strstr(x.err.text, "changed its figure for round 1"));
-	assert_false(nk_blind_done(x.c));
+	transfer_refused(&x, &ci, &pi);
 	pair_close(&x);
 }
 
