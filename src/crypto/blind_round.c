@@ -258,10 +258,10 @@ static enum nk_status claimant_garble(struct nk_blind_party *p, const uint8_t *i
 		bool pinned = p->peer_pinned && p->pin_round == p->round;
 
 		/* once pinned, only the round's first transfer again (same attempt, same
-		 * bytes) is taken: another would be the payer's figure changed */
-		if (pinned && a != p->pin_attempt)
+		 * bytes) is taken: a later one would be the payer's figure changed */
+		if (pinned && a > p->pin_attempt)
 			return changed(p, err);
-		if (!pinned && a <= last)
+		if (pinned ? a < p->pin_attempt : a <= last)
 			return nk_fail(err, NK_ECORRUPT, "message", "the payer's transfer reuses "
 				       "attempt %u (replayed)", a);
 		p->attempt = a;
