@@ -89,6 +89,7 @@ struct nk_blind_party {
 	bool peer_pinned;
 	bool pin_fresh;			/* pinned by the last step: to be saved before answering */
 	uint8_t pin_peer[32];
+	uint8_t label_key[32];		/* claimant: drawn at the set-up, keys its own labels */
 };
 
 void blind_seed_commit(const struct nk_blind_party *p, enum nk_role role,

@@ -182,7 +182,7 @@ static void own_label_key(const struct nk_blind_party *p,
 			    (uint8_t)(p->attempt >> 16), (uint8_t)(p->attempt >> 24) };
 	int n = blind_input_bits(&p->rules, NK_CLAIMANT, &p->input, bits);
 
-	crypto_generichash_init(&st, (const uint8_t *)p->delta.w, sizeof(p->delta.w),
+	crypto_generichash_init(&st, p->label_key, sizeof(p->label_key),
 				crypto_stream_chacha20_ietf_KEYBYTES);
 	crypto_generichash_update(&st, (const uint8_t *)TAG_BLIND_LABELS,
 				  sizeof(TAG_BLIND_LABELS));
@@ -288,10 +288,10 @@ static enum nk_status claimant_garble(struct nk_blind_party *p, const uint8_t *i
 	free(q);
 	{
 		/* the claimant's own input labels: one key per round, expanded (a system call
-		 * per label cost more than the garbling of its wire). The key is Δ's PRF of
-		 * the round, its attempt and this side's input, so that a rerun with the same
-		 * input sends the same circuit (which the payer's pin asks), and labels are
-		 * never used again for another input (which would give away Δ). */
+		 * per label cost more than the garbling of its wire). The key is a PRF, under
+		 * a secret of the set-up, of the round, its attempt and this side's input, so
+		 * that a rerun with the same input sends the same circuit (which the payer's
+		 * pin asks), and labels never serve another input (which would give Δ away). */
 		uint8_t key[crypto_stream_chacha20_ietf_KEYBYTES];
 		uint8_t nonce[crypto_stream_chacha20_ietf_NONCEBYTES] = { 0 };
 		struct gc_label *own = calloc((size_t)p->bc.in_n[0], sizeof(*own));
