@@ -90,6 +90,11 @@ NK_MUST_USE enum nk_status nk_blind_step(struct nk_blind_party *party, const uin
 /* Has the round's outcome been computed (the set-up alone computes none)? */
 bool nk_blind_done(const struct nk_blind_party *party);
 
+/* Did the last step pin the other side's message of the round (doc/blind.md, "A round
+ * run again")? Then the side's state is to be saved before its answer is sent, so that
+ * a rerun is held to the pin. Clears the mark. */
+bool nk_blind_take_pin(struct nk_blind_party *party);
+
 /* A round's outcome as this side knows it: the public part (deal and settlement) and its
  * own hint, as nk_bargain_round's result would give them. */
 struct nk_blind_outcome {

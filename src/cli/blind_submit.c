@@ -368,7 +368,7 @@ static int wire_recv(struct wire *w, size_t *len)
 /* One exchange of the protocol (the set-up, or a begun round): the payer speaks first,
  * then each answers until this side has computed what it waits for (a random
  * settlement's draw messages included, NK_BLIND_DRAW_MESSAGES whatever the figures). */
-static int exchange(struct wire *w, struct nk_blind_party *p, bool setup)
+static int exchange(struct wire *w, struct nk_blind_party *p, bool setup, const char *path)
 {
 	struct nk_error err = { 0 };
 	size_t in = 0, out = 0;
@@ -383,8 +383,10 @@ static int exchange(struct wire *w, struct nk_blind_party *p, bool setup)
 	while (steps++ < 8 + NK_BLIND_DRAW_MESSAGES_MAX && (setup || !nk_blind_done(p))) {
 		if ((rc = wire_recv(w, &in)) != CLI_OK)
 			return rc;
-		/* in place: the engine reads its input before it writes */
-		if (nk_blind_step(p, w->msg, in, w->sealed, w->max, &out, &err) != NK_OK)
+		/* in place: the engine reads its input before it writes; the other side's
+		 * message pinned is saved before the answer (doc/blind.md, "A round run again") */
+		if (nk_blind_step(p, w->msg, in, w->sealed, w->max, &out, &err) != NK_OK ||
+		    (nk_blind_take_pin(p) && state_save(p, w->x->r.key, path, &err) != NK_OK))
 			return cli_report(w->x->ctx, &err);
 		memcpy(w->msg, w->sealed, out);
 		if (out && (rc = wire_send(w, out)) != CLI_OK)
@@ -550,7 +552,7 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	if ((rc = channel_open(&x, key, &ch)) != CLI_OK)
 		goto out;
 	w.ch = ch;
-	if (fresh && ((rc = exchange(&w, p, true)) != CLI_OK ||
+	if (fresh && ((rc = exchange(&w, p, true, state_path)) != CLI_OK ||
 		      (state_save(p, key, state_path, &err) != NK_OK && (rc = cli_report(ctx, &err)))))
 		goto out;
 	if (nk_blind_begin(p, b->round, &in, &err) != NK_OK ||
@@ -558,7 +560,7 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
-	if ((rc = exchange(&w, p, false)) != CLI_OK)
+	if ((rc = exchange(&w, p, false, state_path)) != CLI_OK)
 		goto out;
 	if (nk_blind_outcome(p, &o, &err) != NK_OK || state_save(p, key, state_path, &err) != NK_OK) {
 		rc = cli_report(ctx, &err);

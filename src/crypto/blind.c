@@ -153,6 +153,14 @@ bool nk_blind_done(const struct nk_blind_party *p)
 	return p->done;
 }
 
+bool nk_blind_take_pin(struct nk_blind_party *p)
+{
+	bool fresh = p->pin_fresh;
+
+	p->pin_fresh = false;
+	return fresh;
+}
+
 enum nk_status nk_blind_outcome(const struct nk_blind_party *p, struct nk_blind_outcome *out,
 				struct nk_error *err)
 {
@@ -317,6 +325,7 @@ static enum nk_status setup_step(struct nk_blind_party *p, const uint8_t *in, si
 	 * that a label's lowest bit can serve point-and-permute */
 	randombytes_buf(p->delta.w, sizeof(p->delta.w));
 	p->delta.w[0] |= 1;
+	randombytes_buf(p->label_key, sizeof(p->label_key));
 	for (int i = 0; i < OT_BASE / 8; i++)
 		choice[i] = (uint8_t)(p->delta.w[i / 8] >> (8 * (i % 8)));
 	rc = ot_base_receive(p->sid, body, choice, w, p->k0, err);

@@ -11,6 +11,8 @@
 #define TAG_BLIND "nakodo/blind/v1"
 #define TAG_BLIND_COMMIT "nakodo/blind-seed/v1"
 #define TAG_BLIND_DRAW "nakodo/blind-draw-seed/v1"
+#define TAG_BLIND_PIN "nakodo/blind-pin/v1"
+#define TAG_BLIND_LABELS "nakodo/blind-labels/v1"
 #define MSG_HEADER 6	/* kind, round, attempt (32 bits, little-endian) */
 #define MSG_CHECK 16
 /* A draw message's body: the sender's seed share, the count of draws it rejects (32 bits),
@@ -77,6 +79,17 @@ struct nk_blind_party {
 	bool settled;			/* the walk is over; what is left of the count is padding */
 	bool answer_cap;		/* the peer's cap is to be answered with the figure */
 	uint32_t draw_msgs;		/* draw messages of this round so far, both ways */
+
+	/* The pins of the round last begun (doc/blind.md, "A round run again"): the attempt
+	 * the payer's transfer of it used, and a hash of the other side's input-carrying
+	 * message as first received (the claimant pins the payer's transfer, the payer the
+	 * claimant's circuit). A rerun must bring the same message or is refused. */
+	int pin_round;
+	uint32_t pin_attempt;		/* 0: none yet */
+	bool peer_pinned;
+	bool pin_fresh;			/* pinned by the last step: to be saved before answering */
+	uint8_t pin_peer[32];
+	uint8_t label_key[32];		/* claimant: drawn at the set-up, keys its own labels */
 };
 
 void blind_seed_commit(const struct nk_blind_party *p, enum nk_role role,
@@ -91,6 +104,10 @@ NK_MUST_USE enum nk_status blind_round_step(struct nk_blind_party *p, const uint
 					    size_t in_len, uint8_t *out, size_t cap,
 					    size_t *out_len, struct nk_error *err);
 void blind_round_clear(struct nk_blind_party *p);
+/* The other side's input-carrying message of the round (kind, its body): pinned at its
+ * first receipt, compared with the pin after; NK_EREFUSED when it changed. */
+NK_MUST_USE enum nk_status blind_pin_peer(struct nk_blind_party *p, int kind,
+					  const uint8_t *body, struct nk_error *err);
 /* The round computed: its figures' labels carried, the round's work wiped. */
 void blind_round_finish(struct nk_blind_party *p);
 

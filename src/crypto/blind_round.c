@@ -17,6 +17,41 @@ void blind_forget_rounds(struct nk_blind_party *p)
 	p->done = false;
 	p->pending = false;
 	sodium_memzero(&p->pending_input, sizeof(p->pending_input));
+	p->pin_round = 0;
+	p->pin_attempt = 0;
+	p->peer_pinned = false;
+	sodium_memzero(p->pin_peer, sizeof(p->pin_peer));
+}
+
+static enum nk_status changed(const struct nk_blind_party *p, struct nk_error *err)
+{
+	return nk_fail(err, NK_EREFUSED, "message", "the other side changed its figure for round "
+		       "%d after the round began: the round is refused; tell the mediator",
+		       p->round);
+}
+
+enum nk_status blind_pin_peer(struct nk_blind_party *p, int kind, const uint8_t *body,
+			      struct nk_error *err)
+{
+	crypto_generichash_state st;
+	uint8_t h[32], head[6] = { (uint8_t)kind, (uint8_t)p->round, (uint8_t)p->attempt,
+				   (uint8_t)(p->attempt >> 8), (uint8_t)(p->attempt >> 16),
+				   (uint8_t)(p->attempt >> 24) };
+
+	crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	crypto_generichash_update(&st, (const uint8_t *)TAG_BLIND_PIN, sizeof(TAG_BLIND_PIN));
+	crypto_generichash_update(&st, p->sid, sizeof(p->sid));
+	crypto_generichash_update(&st, head, sizeof(head));
+	crypto_generichash_update(&st, body, p->size[kind] - MSG_HEADER - MSG_CHECK);
+	crypto_generichash_final(&st, h, sizeof(h));
+	if (p->peer_pinned && p->pin_round == p->round)
+		return sodium_memcmp(h, p->pin_peer, sizeof(h)) == 0 ? NK_OK : changed(p, err);
+	memcpy(p->pin_peer, h, sizeof(h));
+	p->pin_round = p->round;
+	p->pin_attempt = p->attempt;
+	p->peer_pinned = true;
+	p->pin_fresh = true;
+	return NK_OK;
 }
 
 void blind_round_clear(struct nk_blind_party *p)
@@ -90,10 +125,18 @@ enum nk_status nk_blind_begin(struct nk_blind_party *p, int round,
 		return nk_fail(err, NK_EREFUSED, "amount", "round %d was begun with another "
 			       "figure; a round is computed again with the figures it began with",
 			       round);
+	/* A new round, or a new input for this one (after the circuit refused it for the
+	 * monotone rule): new pins, and for the payer a new attempt number, so that its
+	 * extension's pads never carry two different inputs. */
+	if (p->pin_round != round || !same_input(&p->pending_input, in, p->rules.rounds)) {
+		p->pin_round = round;
+		p->pin_attempt = 0;
+		p->peer_pinned = false;
+	}
 	blind_round_clear(p);
 	p->done = false;
 	p->seed_known = false;
-	if (p->attempt == UINT32_MAX)
+	if (p->attempt == UINT32_MAX && p->pin_attempt == 0)
 		return nk_fail(err, NK_ERANGE, "round", "this case has used all its attempts");
 	if ((rc = blind_circuit_build(&p->bc, &p->rules, round)) != NK_OK)
 		return nk_fail(err, rc, "", "out of memory for the round circuit");
@@ -108,7 +151,11 @@ enum nk_status nk_blind_begin(struct nk_blind_party *p, int round,
 	p->pending_round = round;
 	p->pending = true;
 	if (p->role == NK_PAYER) {	/* the payer numbers the attempts */
-		p->attempt++;
+		/* a rerun with the same input reuses the round's attempt, so that its
+		 * transfer is the first one again, byte for byte */
+		if (p->pin_attempt == 0)
+			p->pin_attempt = ++p->attempt;
+		p->attempt = p->pin_attempt;
 		round_transcript(p);
 	}
 	p->state = ST_BEGUN;
@@ -124,6 +171,27 @@ static void carry_in(struct gc_label *label, const struct blind_circuit *bc,
 		for (int who = 0; who < 2; who++)
 			for (int i = 0; i < BLIND_FIG_BITS; i++)
 				label[bc->prev[who][s][i]] = carried[s][who][i];
+}
+
+static void own_label_key(const struct nk_blind_party *p,
+			  uint8_t key[static crypto_stream_chacha20_ietf_KEYBYTES])
+{
+	crypto_generichash_state st;
+	uint8_t bits[BLIND_INPUT_MAX];
+	uint8_t head[5] = { (uint8_t)p->round, (uint8_t)p->attempt, (uint8_t)(p->attempt >> 8),
+			    (uint8_t)(p->attempt >> 16), (uint8_t)(p->attempt >> 24) };
+	int n = blind_input_bits(&p->rules, NK_CLAIMANT, &p->input, bits);
+
+	crypto_generichash_init(&st, p->label_key, sizeof(p->label_key),
+				crypto_stream_chacha20_ietf_KEYBYTES);
+	crypto_generichash_update(&st, (const uint8_t *)TAG_BLIND_LABELS,
+				  sizeof(TAG_BLIND_LABELS));
+	crypto_generichash_update(&st, p->sid, sizeof(p->sid));
+	crypto_generichash_update(&st, head, sizeof(head));
+	crypto_generichash_update(&st, bits, (size_t)n);
+	crypto_generichash_final(&st, key, crypto_stream_chacha20_ietf_KEYBYTES);
+	sodium_memzero(bits, sizeof(bits));
+	sodium_memzero(&st, sizeof(st));
 }
 
 static uint64_t tweak_base(const struct nk_blind_party *p)
@@ -187,13 +255,19 @@ static enum nk_status claimant_garble(struct nk_blind_party *p, const uint8_t *i
 		/* the payer numbers attempts; a number already used would reuse the
 		 * extension's pads */
 		uint32_t a = blind_msg_attempt(in), last = p->attempt;
+		bool pinned = p->peer_pinned && p->pin_round == p->round;
 
-		if (a <= last)
+		/* once pinned, only the round's first transfer again (same attempt, same
+		 * bytes) is taken: a later one would be the payer's figure changed */
+		if (pinned && a > p->pin_attempt)
+			return changed(p, err);
+		if (pinned ? a < p->pin_attempt : a <= last)
 			return nk_fail(err, NK_ECORRUPT, "message", "the payer's transfer reuses "
 				       "attempt %u (replayed)", a);
 		p->attempt = a;
 		round_transcript(p);
-		if (!(body = blind_msg_open(p, MSG_EXTEND, in, in_len, err))) {
+		if (!(body = blind_msg_open(p, MSG_EXTEND, in, in_len, err)) ||
+		    blind_pin_peer(p, MSG_EXTEND, body, err) != NK_OK) {
 			p->attempt = last;	/* a refused message moves nothing on */
 			return err ? err->code : NK_ECORRUPT;
 		}
@@ -213,15 +287,18 @@ static enum nk_status claimant_garble(struct nk_blind_party *p, const uint8_t *i
 	sodium_memzero(q, p->m * sizeof(*q));
 	free(q);
 	{
-		/* the claimant's own input labels: one key from the system per round, expanded
-		 * (a system call per label cost more than the garbling of its wire) */
+		/* the claimant's own input labels: one key per round, expanded (a system call
+		 * per label cost more than the garbling of its wire). The key is a PRF, under
+		 * a secret of the set-up, of the round, its attempt and this side's input, so
+		 * that a rerun with the same input sends the same circuit (which the payer's
+		 * pin asks), and labels never serve another input (which would give Δ away). */
 		uint8_t key[crypto_stream_chacha20_ietf_KEYBYTES];
 		uint8_t nonce[crypto_stream_chacha20_ietf_NONCEBYTES] = { 0 };
 		struct gc_label *own = calloc((size_t)p->bc.in_n[0], sizeof(*own));
 
 		if (!own)
 			return oom(err);
-		randombytes_buf(key, sizeof(key));
+		own_label_key(p, key);
 		crypto_stream_chacha20_ietf((uint8_t *)own, (size_t)p->bc.in_n[0] * sizeof(*own),
 					    nonce, key);
 		for (int j = 0; j < p->bc.in_n[0]; j++)
@@ -332,6 +409,8 @@ static enum nk_status payer_evaluate(struct nk_blind_party *p, const uint8_t *in
 
 	if (!body)
 		return err ? err->code : NK_ECORRUPT;
+	if ((rc = blind_pin_peer(p, MSG_CIRCUIT, body, err)) != NK_OK)
+		return rc;	/* before anything of it is evaluated */
 	for (int j = 0; j < p->bc.in_n[0]; j++)
 		memcpy(p->label[p->bc.in[0][j]].w, body + (size_t)j * GC_LABEL_BYTES,
 		       GC_LABEL_BYTES);
