@@ -273,28 +273,6 @@ static enum nk_status state_save(const struct nk_blind_party *p, const struct nk
  * a hello of this side's that no one would answer, say of a run stopped), this side
  * starts over once more, which the other, then waiting for a hello, simply reads. */
 static int channel_try(struct run *x, const struct nk_party_key *key,
-		       struct nk_blind_channel **ch);
-
-static int channel_open(struct run *x, const struct nk_party_key *key,
-			struct nk_blind_channel **ch)
-{
-	int rc = CLI_OK;
-
-	for (int tries = 0; tries < 4; tries++) {
-		nk_channel_free(*ch);
-		*ch = NULL;
-		x->sent = 0;	/* our message 1 again: what we sent before is void */
-		x->restarted = false;
-		x->quiet_restart = true;
-		rc = channel_try(x, key, ch);
-		x->quiet_restart = false;
-		if (!x->restarted)
-			return rc;
-	}
-	return rc;
-}
-
-static int channel_try(struct run *x, const struct nk_party_key *key,
 		       struct nk_blind_channel **ch)
 {
 	uint8_t hello[NK_CHANNEL_HELLO_BYTES], header[NK_CHANNEL_HEADER_BYTES];
@@ -330,6 +308,29 @@ static int channel_try(struct run *x, const struct nk_party_key *key,
 		return cli_report(x->ctx, &err);
 	}
 	return CLI_OK;
+}
+
+static int channel_open(struct run *x, const struct nk_party_key *key,
+			struct nk_blind_channel **ch)
+{
+	struct nk_error err = { 0 };
+	int rc = CLI_OK;
+
+	for (int tries = 0; tries < 4; tries++) {
+		nk_channel_free(*ch);
+		*ch = NULL;
+		x->sent = 0;	/* our message 1 again: what we sent before is void */
+		x->restarted = false;
+		x->quiet_restart = true;
+		rc = channel_try(x, key, ch);
+		x->quiet_restart = false;
+		if (!x->restarted)
+			return rc;
+	}
+	nk_fail(&err, NK_EREFUSED, "round", "the %s's client started over 4 times before the "
+		"channel opened (two clients of one side?): nothing is recorded; run submit again",
+		nk_role_name(!x->role));	/* quiet no more: say why this run gives up */
+	return cli_report(x->ctx, &err);
 }
 
 struct wire {

@@ -111,14 +111,18 @@ done
 
 # ---- a client stopped half-way ----
 blind_case "$(echo "$RULES" | jq -c '.rounds = 1')"
-NAKODO_SERVER=$URL NAKODO_TOKEN=$CT "$NAKODO" submit "$CASE" --as claimant \
-	--key "$TMP/claimant.nkey" --wait 30 70000 >/dev/null 2>"$TMP/stopped.err" &
+# a background job of a non-interactive shell starts with SIGINT ignored: give it back
+# its default, as a terminal's Ctrl-C would find it
+NAKODO_SERVER=$URL NAKODO_TOKEN=$CT env --default-signal=INT "$NAKODO" submit "$CASE" \
+	--as claimant --key "$TMP/claimant.nkey" --wait 30 70000 >/dev/null \
+	2>"$TMP/stopped.err" &
 c=$!
 for _ in $(seq 100); do grep -q '^waiting' "$TMP/stopped.err" && break; sleep 0.05; done
 check "a lone client says that it waits" grep -q "^waiting for the payer's client" \
 	"$TMP/stopped.err"
 kill -INT "$c"
 wait "$c" 2>/dev/null
+is "the lone client stopped at Ctrl-C (exit 130: by SIGINT)" "$?" 130
 is "stopped half-way, nothing is recorded" "$(events "$CASE" "$MT")" 3
 both 70000 60000
 is "both run again: the round completes" "$CRC $PRC" "0 0"
