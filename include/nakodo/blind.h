@@ -44,9 +44,10 @@ void nk_blind_free(struct nk_blind_party *party);
 /* The largest message this side can write or read, for its buffers. */
 size_t nk_blind_message_max(const struct nk_blind_party *party);
 /* The size a message of this side's (msg[len], from nk_blind_step) is padded to on the
- * wire: a draw message to the draws' own size, any other to nk_blind_message_max. The
- * sequence of kinds is public (the draws follow a random settlement, whose count is
- * fixed), so padding per kind tells the go-between nothing the outcome does not. */
+ * wire: its kind's, fixed by the case's rules and never by a figure (each message already
+ * has it). The sequence of kinds is public (set-up, extension, circuit, output, and the
+ * draws of a random settlement in a fixed count), so a size per kind tells the go-between
+ * nothing the rules and the outcome do not. */
 size_t nk_blind_message_padded(const struct nk_blind_party *party, const uint8_t *msg,
 			       size_t len);
 

@@ -10,9 +10,8 @@
 #include <nakodo/blind_case.h>
 #include <nakodo/json_build.h>
 
-/* Every frame of a round is padded to the case's largest message, whose garbled tables
- * grow with the rounds when hints are told (a figure test per earlier round): the relay
- * must carry it. */
+/* The largest frame of a round carries the garbled circuit, whose tables grow with the
+ * rounds when hints are told (a figure test per earlier round): the relay must carry it. */
 static enum nk_status blind_frame_check(const struct nk_rules *rules, struct nk_error *err)
 {
 	static const uint8_t sid[NK_BLIND_SESSION_BYTES];

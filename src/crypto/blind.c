@@ -131,9 +131,15 @@ size_t nk_blind_message_max(const struct nk_blind_party *p)
 	return m;
 }
 
+/* Every message of a kind is exactly its kind's size, which sizes() takes from the rules
+ * alone (the largest round's circuit), never from a figure; the sequence of kinds is
+ * public. So a message goes as it is; anything else (none is) to the largest. */
 size_t nk_blind_message_padded(const struct nk_blind_party *p, const uint8_t *msg, size_t len)
 {
-	return len == p->size[MSG_DRAW] && msg[0] == MSG_DRAW ? len : nk_blind_message_max(p);
+	int kind = len ? msg[0] : 0;
+
+	return kind >= MSG_SETUP1 && kind <= MSG_DRAW && len <= p->size[kind] ? p->size[kind]
+									    : nk_blind_message_max(p);
 }
 
 void nk_blind_seed_commitment(const struct nk_blind_party *p,
