@@ -181,7 +181,9 @@ enum nk_status relay_outcome(struct route_call *call, enum nk_status rc)
 	for (int i = 0; i < RELAY_CASES; i++) {
 		struct relay_slot *s = &rl->slot[i];
 
-		if (strcmp(s->case_id, id) == 0 && s->round != round) {
+		/* only forward: an answer late from an earlier round (the other side's outcome
+		 * concluded it and its client already posts the next) must not wipe the next */
+		if (strcmp(s->case_id, id) == 0 && s->round < round) {
 			slot_wipe(s, false);
 			s->round = (int)round;
 		}

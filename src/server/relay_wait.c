@@ -8,9 +8,10 @@
  * a thread of this file resumes those whose wait ended.
  *
  * Bounds: a read waits at most RELAY_WAIT_MAX_MS; one read is held per case and
- * recipient (a second one answers the first at once), so no more are held than the
- * relay has boxes, and suspended connections count against the connection limits as
- * any other. Lock order: hold_mu, then the relay's own and libmicrohttpd's. A
+ * recipient (a second one answers the first at once), so at most two per open blind
+ * case whose parties both joined (a read is held before its case has a slot, and only
+ * a party of the case signs one), and suspended connections count against the
+ * connection limits as any other. Lock order: hold_mu, then the relay's own and libmicrohttpd's. A
  * connection is suspended and resumed only under hold_mu, so that a resume never comes
  * before its suspension. */
 #include "server/answer.h"
