@@ -1,4 +1,4 @@
-# Shared by the golden runners written in shell (finance/run.sh, bridge/run.sh): sourced,
+# Shared by the golden runners written in shell (finance, bridge and neutral run.sh): sourced,
 # it gives golden_compare I NAME GOT EXPECTED UPDATE, which rewrites EXPECTED from GOT
 # when UPDATE is --update, then prints TAP line I for NAME (the difference as comments
 # when they differ) and counts a failure in $failed.

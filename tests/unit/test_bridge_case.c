@@ -23,18 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *reparse(json_t *body)
-{
-	char *text = nk_json_dumps(body, CASE_BODY_FLAGS);
-	json_t *o;
-
-	assert_non_null(text);
-	o = json_loads(text, 0, NULL);
-	free(text);
-	json_decref(body);
-	assert_non_null(o);
-	return o;
-}
+#include "event_body.h"
 
 static void the_opening_declares_it_from_version_4(void **state)
 {

@@ -8,6 +8,7 @@
 # must equal NAME.expected byte for byte. TAP on stdout.
 # Usage: run.sh NAKODO DIR [--update]
 nakodo=$1 dir=$2 update=$3
+. "$dir/../compare.sh"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 keys=$(cd "$dir/keys" && pwd) || exit 1
@@ -40,15 +41,6 @@ for steps in "$dir"/*.steps; do
 				sed 's/^/stderr: /'
 		} >>"$tmp/got"
 	done <"$steps"
-	if [ "$update" = --update ]; then
-		cp "$tmp/got" "$dir/$name.expected"
-	fi
-	if cmp -s "$tmp/got" "$dir/$name.expected"; then
-		echo "ok $i - $name"
-	else
-		echo "not ok $i - $name"
-		diff -u "$dir/$name.expected" "$tmp/got" | sed 's/^/# /'
-		failed=$((failed + 1))
-	fi
+	golden_compare "$i" "$name" "$tmp/got" "$dir/$name.expected" "$update"
 done
 [ "$failed" -eq 0 ]
