@@ -70,6 +70,30 @@ is "the JSON detail has it" "$(jq -r .detail "$TMP/out")" \
 run 0 "the case is untouched" "$NAKODO" --db "$db" brief "$JPY" --as mediator
 has "still awaiting figures" "round 1: awaiting figures" "$TMP/out"
 
+# ---- a draft under authority says what it still waits for, to its party ----
+run 0 "a case with authority" "$NAKODO" --db "$db" case new --currency USD --principals --authority
+AUTH=$(cat "$TMP/out")
+run 0 "keys" "$NAKODO" keygen --out "$TMP/payer.key"
+run 0 "keys" "$NAKODO" keygen --out "$TMP/pp.key"
+run 0 "the payer drafts before joining" "$NAKODO" --db "$db" submit "$AUTH" --as payer 400
+has "told to join and endorse" "can be approved only once you have joined with your key" "$TMP/out"
+run 0 "the payer joins" "$NAKODO" --db "$db" join "$AUTH" --as payer --key "$TMP/payer.key"
+run 0 "its briefing" "$NAKODO" --db "$db" brief "$AUTH" --as payer
+has "says the principal has not joined" "the payer-principal has not joined the case yet" "$TMP/out"
+run 0 "the principal joins" "$NAKODO" --db "$db" join "$AUTH" --as payer-principal --key "$TMP/pp.key"
+run 0 "the payer's briefing" "$NAKODO" --db "$db" brief "$AUTH" --as payer
+has "asks for the endorsement" "you have not endorsed the payer-principal's key" "$TMP/out"
+safety=$("$NAKODO" pubkey "$TMP/pp.key" | sed -n 's/^safety number *//p')
+run 0 "the payer endorses" "$NAKODO" --db "$db" endorse "$AUTH" payer-principal --key "$TMP/payer.key" \
+	--safety-number "$safety"
+run 0 "the payer's briefing then" "$NAKODO" --db "$db" brief "$AUTH" --as payer
+has "still shows the draft" "draft 1 awaiting the payer-principal's approval" "$TMP/out"
+lacks "with nothing left to do" "not joined\|not endorsed\|only once you" "$TMP/out"
+run 0 "the principal's briefing" "$NAKODO" --db "$db" brief "$AUTH" --as payer-principal \
+	--key "$TMP/pp.key"
+has "shows the draft" "draft 1 awaiting the payer-principal's approval" "$TMP/out"
+lacks "without the party's notes" "not joined\|not endorsed\|only once you" "$TMP/out"
+
 # ---- a blind submission: which of --server and --key is missing ----
 run 0 "a blind case, locally" "$NAKODO" --db "$db" case new --currency USD --blind
 BLIND=$(cat "$TMP/out")
