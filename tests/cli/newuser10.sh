@@ -107,6 +107,17 @@ run 2 "its figure without --key" env NAKODO_SERVER="$URL" NAKODO_TOKEN="$RCT" \
 	"$NAKODO" submit "$RB" 5
 has "asks for the key alone" "submit: no --key FILE: a blind round" "$TMP/err"
 lacks "not for the server it has" "no --server" "$TMP/err"
+
+# ---- the operator's token on a case's route: told what it is for ----
+run 0 "a case on the server" env NAKODO_SERVER="$URL" NAKODO_TOKEN="$OP" \
+	"$NAKODO" case new --currency USD
+RC=$(head -1 "$TMP/out")
+run 2 "its briefing with the operator's token" env NAKODO_SERVER="$URL" NAKODO_TOKEN="$OP" \
+	"$NAKODO" brief "$RC" --as mediator
+has "says what the operator's token is for" "the operator's token opens and lists cases" "$TMP/err"
+status=$(req opbrief "$OP" GET "/v1/cases/$RC/brief")
+is "through the API: 403" "$status" 403
+has "with the same detail" "a case's own routes take a token of one of its roles" "$(last)"
 stop_server
 
 echo "1..$n"
