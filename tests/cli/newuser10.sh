@@ -94,6 +94,11 @@ run 0 "the principal's briefing" "$NAKODO" --db "$db" brief "$AUTH" --as payer-p
 has "shows the draft" "draft 1 awaiting the payer-principal's approval" "$TMP/out"
 lacks "without the party's notes" "not joined\|not endorsed\|only once you" "$TMP/out"
 
+# ---- the demo's rounds are not "blind": that word is --blind's ----
+run 0 "the demo" "$NAKODO" demo
+has "says its rounds are sealed" "^The go-between opens case [0-9a-f]*: 4 sealed rounds," "$TMP/out"
+lacks "never calls them blind" "blind round" "$TMP/out"
+
 # ---- a blind submission: which of --server and --key is missing ----
 run 0 "a blind case, locally" "$NAKODO" --db "$db" case new --currency USD --blind
 BLIND=$(cat "$TMP/out")
