@@ -94,6 +94,13 @@ run 0 "the principal's briefing" "$NAKODO" --db "$db" brief "$AUTH" --as payer-p
 has "shows the draft" "draft 1 awaiting the payer-principal's approval" "$TMP/out"
 lacks "without the party's notes" "not joined\|not endorsed\|only once you" "$TMP/out"
 
+# ---- nakodo loan: every missing option at once ----
+run 2 "a loan with four options missing" "$NAKODO" loan --amount 100 --rate 3.5
+has "names them all" "loan: --per-year, --repayment, --discount, --maturity are required" "$TMP/err"
+run 2 "a loan with one missing" "$NAKODO" loan --amount 100 --rate 3.5 --maturity 10 --per-year 2 \
+	--repayment bullet
+has "names it" "loan: --discount is required" "$TMP/err"
+
 # ---- the demo's rounds are not "blind": that word is --blind's ----
 run 0 "the demo" "$NAKODO" demo
 has "says its rounds are sealed" "^The go-between opens case [0-9a-f]*: 4 sealed rounds," "$TMP/out"
