@@ -130,6 +130,14 @@ has "says what the operator's token is for" "the operator's token opens and list
 status=$(req opbrief "$OP" GET "/v1/cases/$RC/brief")
 is "through the API: 403" "$status" 403
 has "with the same detail" "a case's own routes take a token of one of its roles" "$(last)"
+
+# ---- a second server on the same port: why, and before any token or database ----
+run 2 "serve on a port in use" timeout 20 "$NAKODO" --db "sqlite:$TMP/second.db" serve \
+	--listen "127.0.0.1:$PORT"
+has "says the address is in use" "listen: cannot listen on 127.0.0.1:$PORT: .*another server" \
+	"$TMP/err"
+lacks "prints no operator token" "operator token" "$TMP/err"
+check "and makes no database" test ! -e "$TMP/second.db"
 stop_server
 
 echo "1..$n"
