@@ -94,6 +94,17 @@ run 0 "the principal's briefing" "$NAKODO" --db "$db" brief "$AUTH" --as payer-p
 has "shows the draft" "draft 1 awaiting the payer-principal's approval" "$TMP/out"
 lacks "without the party's notes" "not joined\|not endorsed\|only once you" "$TMP/out"
 
+# ---- a key file that is not there is told before its passphrase is asked for ----
+for cmd in "pubkey $TMP/nope.key" "--db $db submit $JPY --as payer 500 --key $TMP/nope.key" \
+	"--db $db join $JPY --as payer --key $TMP/nope.key"; do
+	# shellcheck disable=SC2086
+	run 2 "$(awk '{ print $1 == "--db" ? $3 : $1 }' <<<"$cmd") with a missing key file" \
+		env -u NAKODO_PASSPHRASE_FILE "$NAKODO" $cmd
+	has "names the file, not the passphrase" "^nakodo: key: $TMP/nope.key could not be opened" \
+		"$TMP/err"
+	lacks "asks for no passphrase" "passphrase" "$TMP/err"
+done
+
 # ---- nakodo loan: every missing option at once ----
 run 2 "a loan with four options missing" "$NAKODO" loan --amount 100 --rate 3.5
 has "names them all" "loan: --per-year, --repayment, --discount, --maturity are required" "$TMP/err"
