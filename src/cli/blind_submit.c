@@ -501,9 +501,9 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	int rc = CLI_OK;
 
 	if (!be->is_remote || !key)
-		return cli_usage_error(ctx, "nakodo submit", "a blind case's round is computed with "
-				       "the other party's client through the server: give --server, "
-				       "--token and --key");
+		return cli_usage_error(ctx, "nakodo submit", "%s: a blind round is computed with the "
+				       "other party's client through the server, signed with your key",
+				       be->is_remote ? "no --key FILE" : "no --server URL (or NAKODO_SERVER)");
 	if (b->role != NK_CLAIMANT && b->role != NK_PAYER)
 		return cli_usage_error(ctx, "nakodo submit", "only the claimant and the payer compute "
 				       "a blind round");

@@ -14,6 +14,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* To the party, what its draft still waits for when no approval can come yet: a party
+ * whose principal had not joined was told only "awaiting approval", and waited. */
+static void print_draft_wait(FILE *f, const struct nk_brief *b)
+{
+	enum nk_role p = b->role == NK_CLAIMANT ? NK_CLAIMANT_PRINCIPAL : NK_PAYER_PRINCIPAL;
+
+	if (b->viewer != b->role || (b->role != NK_CLAIMANT && b->role != NK_PAYER))
+		return;
+	if (!b->joined[b->role])	/* its briefing shows no other key before it joins */
+		fprintf(f, "  it can be approved only once you have joined with your key (nakodo\n"
+			"  join) and endorsed the %s's (nakodo endorse)\n", nk_role_name(p));
+	else if (!b->joined[p])
+		fprintf(f, "  the %s has not joined the case yet: the draft waits until it joins\n"
+			"  with its key, you endorse that key (nakodo endorse) and it approves\n",
+			nk_role_name(p));
+	else if (!b->endorsements[b->role][p])
+		fprintf(f, "  you have not endorsed the %s's key: compare safety numbers with it,\n"
+			"  then nakodo endorse CASE %s; only then can it approve\n", nk_role_name(p),
+			nk_role_name(p));
+}
+
 void cli_print_draft(FILE *f, const struct nk_brief *b)
 {
 	char amount[CLI_AMOUNT_MAX];
@@ -25,13 +46,13 @@ void cli_print_draft(FILE *f, const struct nk_brief *b)
 	if (b->draft_action == NK_ACTION_ANSWER) {
 		fprintf(f, "%s proposal %d\n", b->draft_accept ? "accept" : "decline",
 			b->proposals);
-		return;
+	} else {
+		cli_format_amount(b->rules.currency, b->draft_amount, amount);
+		fprintf(f, "%s %s for round %d\n", b->draft_action == NK_ACTION_EXTEND ?
+			"deal-closer extension" : "figure", amount, b->draft_round);
+		sodium_memzero(amount, sizeof(amount));
 	}
-	cli_format_amount(b->rules.currency, b->draft_amount, amount);
-	fprintf(f, "%s %s for round %d\n",
-		b->draft_action == NK_ACTION_EXTEND ? "deal-closer extension" : "figure", amount,
-		b->draft_round);
-	sodium_memzero(amount, sizeof(amount));
+	print_draft_wait(f, b);
 }
 
 static int usage_help(struct cli_ctx *ctx, const char *name, bool approve)

@@ -424,7 +424,9 @@ static int print_log(struct cli_ctx *ctx, json_t *log)
 int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "key", required_argument, NULL, 'k' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
+		{ "key", required_argument, NULL, 'k' }, REMOTE_OPTIONS,
+		{ "as", required_argument, NULL, 'a' },	/* only to say why it is refused */
+		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_backend be = { 0 };
 	struct nk_party_key *key = NULL;
@@ -453,7 +455,8 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 		else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
 			remote_option(&be.remote, c, optarg);
 		else
-			return cli_usage_error(ctx, "nakodo log", "expected CASE");
+			return cli_option_error(ctx, "nakodo log", opts, c, argv, "the log is the "
+						"mediator's view (through a server, the mediator's token's)");
 	}
 	if (!id || optind != argc)
 		return cli_usage_error(ctx, "nakodo log", "expected CASE");

@@ -197,7 +197,7 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 	    (text['T'] && nk_title_check(text['T'], "title", &err) != NK_OK))
 		return cli_report(ctx, &err);
 
-	if (text['Y'] && (rc = cli_read_amount(ctx, cur, text['Y'], &bridge)) != CLI_OK)
+	if (text['Y'] && (rc = cli_read_amount(ctx, cur, text['Y'], "bridge", &bridge)) != CLI_OK)
 		return rc;
 	if (text['Y'] && (bridge == 0 || nk_bridge_check(&rules, bridge, &err) != NK_OK)) {
 		sodium_memzero(&bridge, sizeof(bridge));

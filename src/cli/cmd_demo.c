@@ -214,7 +214,7 @@ static enum nk_status play(struct cli_ctx *ctx, struct demo *d, struct nk_store 
 	env.signer = d->signer;
 	if ((rc = nk_case_open(&env, &d->rules, id, err)) != NK_OK)
 		return rc;
-	fprintf(out, "The go-between opens case %s: %d blind round%s, settle %s, hints %s.\n",
+	fprintf(out, "The go-between opens case %s: %d sealed round%s, settle %s, hints %s.\n",
 		id, d->rules.rounds, CLI_PLURAL(d->rules.rounds), nk_settle_name(d->rules.settle),
 		d->rules.hint_count ? "on gap bands" : "none");
 	fputs(CLI_BITS_LINE, out);

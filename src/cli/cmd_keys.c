@@ -1,6 +1,7 @@
 /* nakodo keygen and nakodo pubkey: make a party's key file (Ed25519 + X25519 under a
  * passphrase) and show the public identity and safety number it holds. The passphrase
  * comes from the terminal or NAKODO_PASSPHRASE_FILE, never from an argument. */
+#include "signed.h"
 #include "util.h"
 
 #include <nakodo/keys.h>
@@ -150,6 +151,8 @@ int cmd_pubkey(struct cli_ctx *ctx, int argc, char **argv)
 	if (argc != 2 || argv[1][0] == '-')
 		return cli_usage_error(ctx, "nakodo pubkey", argc < 2 ? "FILE is required"
 				       : "expected one FILE and no options but --json");
+	if ((rc = cli_key_file_check(ctx, argv[1])) != CLI_OK)
+		return rc;
 	if (nk_passphrase_get("Passphrase: ", false, &pass, &err) != NK_OK ||
 	    nk_keyfile_read(argv[1], &pass, &key, &err) != NK_OK) {
 		rc = cli_report(ctx, &err);

@@ -230,8 +230,8 @@ static int parse_request(struct cli_ctx *ctx, int argc, char **argv,
 	const char *text[LOAN_OPTIONS] = { 0 };
 	struct nk_error err = { 0 };
 	struct nk_loan_terms *terms = &req->loan.terms;
-	char limit[NK_MONEY_TEXT_MAX];
-	int c;
+	char limit[NK_MONEY_TEXT_MAX], missing[160] = "";
+	int c, count = 0;
 
 	for (size_t i = 0; i < LOAN_OPTIONS; i++)
 		longopts[i] = (struct option){ loan_options[i].name,
@@ -250,9 +250,18 @@ static int parse_request(struct cli_ctx *ctx, int argc, char **argv,
 		return cli_usage_error(ctx, CMD, "unexpected argument '%s'", argv[optind]);
 
 	*req = (struct loan_request){ .cur = nk_currency_find("USD") };
+	/* every missing one at once: told one a run, a new user retyped the line four times */
 	for (size_t i = 0; i < LOAN_OPTIONS; i++)
-		if (!text[i] && loan_options[i].required)
-			return cli_usage_error(ctx, CMD, "--%s is required", loan_options[i].name);
+		if (!text[i] && loan_options[i].required) {
+			size_t n = strlen(missing);
+
+			snprintf(missing + n, sizeof(missing) - n, "%s--%s", n ? ", " : "",
+				 loan_options[i].name);
+			count++;
+		}
+	if (count)
+		return cli_usage_error(ctx, CMD, "%s %s required", missing,
+				       count == 1 ? "is" : "are");
 	for (size_t i = 0; i < LOAN_OPTIONS; i++)
 		if (text[i] && loan_options[i].read(req, loan_options[i].name, text[i], &err) !=
 		    NK_OK)

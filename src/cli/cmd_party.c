@@ -138,11 +138,12 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 			key_path = optarg;
 		} else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN) {
 			remote_option(&be.remote, c, optarg);
-		} else if (argv[optind - 1][0] == '-' && argv[optind - 1][1] >= '0' &&
+		} else if (c == '?' && argv[optind - 1][0] == '-' && argv[optind - 1][1] >= '0' &&
 			   argv[optind - 1][1] <= '9') {
 			return cli_usage_error(ctx, pc->name, "amount: negative amounts are not accepted");
 		} else {
-			return cli_usage_error(ctx, pc->name, "unknown or incomplete option '%s'", argv[optind - 1]);
+			return cli_option_error(ctx, pc->name, opts, c, argv, c == 'a' ? "it is the "
+						"mediator's alone, so there is no role to name" : NULL);
 		}
 	}
 	while (optind < argc && npos < 2)	/* what follows "--" */
@@ -176,7 +177,8 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 		}
 	}
 	if (pc->needs_value && action != ANSWER &&
-	    (rc = cli_read_amount(ctx, nk_currency_find(b->rules.currency), pos[1], &amount)) != CLI_OK)
+	    (rc = cli_read_amount(ctx, nk_currency_find(b->rules.currency), pos[1], "amount",
+					   &amount)) != CLI_OK)
 		goto out;
 	if (action == SUBMIT && b->rules.blind) {	/* computed with the other's client */
 		rc = cli_blind_submit(ctx, &be, pos[0], b, key, key_path, round, amount, wait_s);

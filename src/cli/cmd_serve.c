@@ -10,11 +10,15 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 static const char serve_help[] =
 	"usage: nakodo serve [--listen HOST:PORT] [--db sqlite:PATH|postgresql://...]\n"
@@ -84,6 +88,39 @@ static bool number(const char *text, unsigned long max, unsigned long *out)
 		return false;
 	*out = v;
 	return true;
+}
+
+/* Whether HOST:PORT can be bound, tried before the database and the operator's token are
+ * made: a busy port was told "could not listen" with no reason, after a first start had
+ * printed a token and made a database. As the server binds (SO_REUSEADDR); a text the
+ * server will refuse, or port 0, is left to it. */
+static enum nk_status listen_check(const char *listen, struct nk_error *err)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	const char *colon = strrchr(listen, ':');
+	char host[64];
+	unsigned long port;
+	int fd, one = 1, e;
+
+	if (!colon || (size_t)(colon - listen) >= sizeof(host) ||
+	    !number(colon + 1, 65535, &port) || port == 0)
+		return NK_OK;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1 ||
+	    (fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return NK_OK;
+	sa.sin_port = htons((uint16_t)port);
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	e = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 ? 0 : errno;
+	close(fd);
+	if (!e)
+		return NK_OK;
+	return nk_fail(err, NK_EINVAL, "listen", "cannot listen on %s: %s%s", listen, strerror(e),
+		       e == EADDRINUSE ? " (another server, or another program, listens there: "
+		       "stop it or give another port)" : e == EACCES ? " (a port below 1024 "
+		       "needs privileges)" : e == EADDRNOTAVAIL ? " (no interface of this "
+		       "machine has that address)" : "");
 }
 
 /* --reissue-operator-token: the new token on standard output, once, then wiped. */
@@ -202,6 +239,8 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_print_server_key(ctx, true);
 	if (reissue)
 		return reissue_operator_token(ctx);
+	if (listen_check(cfg.listen, &err) != NK_OK)
+		return cli_report(ctx, &err);
 	if ((tls_cert || tls_key) && serve_tls_read(tls_cert, tls_key, &tls, &err) != NK_OK)
 		return cli_report(ctx, &err);
 	cfg.tls_cert_pem = (const char *)tls.cert;

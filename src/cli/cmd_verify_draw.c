@@ -174,8 +174,8 @@ int cli_verify_draw(struct cli_ctx *ctx, int argc, char **argv)
 				     "beside your key (KEY.CASE.blind), which the key opens");
 		goto out;
 	}
-	if ((rc = cli_read_amount(ctx, nk_currency_find(b->rules.currency), figure, &own)) ==
-	    CLI_OK)
+	if ((rc = cli_read_amount(ctx, nk_currency_find(b->rules.currency), figure, "amount",
+				   &own)) == CLI_OK)
 		rc = report(ctx, b, own, key, args.key);
 out:
 	sodium_memzero(&own, sizeof(own));

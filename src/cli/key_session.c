@@ -253,6 +253,8 @@ static int unlock(struct cli_ctx *ctx, int argc, char **argv)
 	if (!(dir = runtime_dir(&err)) ||
 	    key_session_path(key_path, dir, &claimed, path, &err) != NK_OK)
 		return cli_report(ctx, &err);
+	if ((rc = cli_key_file_check(ctx, key_path)) != CLI_OK)
+		return rc;
 	/* the passphrase, always: a session never extends itself */
 	if (nk_passphrase_get("Passphrase: ", false, &pass, &err) != NK_OK ||
 	    nk_keyfile_read(key_path, &pass, &key, &err) != NK_OK) {

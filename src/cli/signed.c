@@ -6,8 +6,25 @@
 
 #include <nakodo/seal.h>
 
+#include <errno.h>
 #include <sodium.h>
 #include <string.h>
+#include <unistd.h>
+
+int cli_key_file_check(struct cli_ctx *ctx, const char *path)
+{
+	struct nk_error err = { 0 };
+	int e;
+
+	/* a missing file is told before its passphrase is asked for, not after (or, with
+	 * no terminal, instead of "no terminal to ask for the passphrase on") */
+	if (access(path, R_OK) == 0)
+		return CLI_OK;
+	e = errno;
+	nk_fail(&err, e == ENOENT ? NK_ENOTFOUND : NK_ESTORE, "key", "%s could not be opened: %s",
+		path, strerror(e));
+	return cli_report(ctx, &err);
+}
 
 int cli_key_load(struct cli_ctx *ctx, const char *path, struct nk_party_key **key)
 {
@@ -17,6 +34,8 @@ int cli_key_load(struct cli_ctx *ctx, const char *path, struct nk_party_key **ke
 
 	if (cli_key_session_open(ctx, path, key))	/* nakodo key unlock's */
 		return CLI_OK;
+	if ((rc = cli_key_file_check(ctx, path)) != CLI_OK)
+		return rc;
 	if (nk_passphrase_get("Passphrase: ", false, &pass, &err) != NK_OK ||
 	    nk_keyfile_read(path, &pass, key, &err) != NK_OK)
 		rc = cli_report(ctx, &err);

@@ -12,6 +12,9 @@
  * reads its passphrase (terminal without echo, or NAKODO_PASSPHRASE_FILE) and opens it;
  * reports and returns an exit status on failure. */
 int cli_key_load(struct cli_ctx *ctx, const char *path, struct nk_party_key **key);
+/* Reports a key file that cannot be read ("key: PATH could not be opened: REASON") before
+ * its passphrase is asked for; CLI_OK when it can be. */
+int cli_key_file_check(struct cli_ctx *ctx, const char *path);
 
 /* Fills b (sodium_malloc'd by the caller) with the acting role's briefing of case id.
  * The role is as (may be NULL): through the server the token's, which as must match;

@@ -178,7 +178,7 @@ int cli_open_case_store(struct cli_ctx *ctx, bool create, struct nk_store **stor
 }
 
 int cli_read_amount(struct cli_ctx *ctx, const struct nk_currency *cur, const char *arg,
-		    int64_t *amount)
+		    const char *field, int64_t *amount)
 {
 	char line[64];
 	struct nk_error err = { 0 };
@@ -189,21 +189,35 @@ int cli_read_amount(struct cli_ctx *ctx, const struct nk_currency *cur, const ch
 		size_t n;
 
 		if (!fgets(line, sizeof(line), stdin)) {
-			nk_fail(&err, NK_EINVAL, "amount", "nothing on standard input");
+			nk_fail(&err, NK_EINVAL, field, "nothing on standard input");
 			return cli_report(ctx, &err);
 		}
 		n = strcspn(line, "\r\n");
 		if (line[n] == '\0' && n == sizeof(line) - 1) {
 			sodium_memzero(line, sizeof(line));
-			nk_fail(&err, NK_EINVAL, "amount", "the line on standard input is too long");
+			nk_fail(&err, NK_EINVAL, field, "the line on standard input is too long");
 			return cli_report(ctx, &err);
 		}
 		line[n] = '\0';
 		text = line;
 	}
-	rc = nk_money_parse(cur, text, "amount", amount, &err);
+	rc = nk_money_parse(cur, text, field, amount, &err);
 	sodium_memzero(line, sizeof(line));
 	return rc == NK_OK ? CLI_OK : cli_report(ctx, &err);
+}
+
+int cli_option_error(struct cli_ctx *ctx, const char *cmd, const struct option *opts, int c,
+		     char **argv, const char *why)
+{
+	/* a known option consumed its argument, so argv[optind - 1] is that argument: a
+	 * mediator's "close CASE --as mediator" was told "unknown option 'mediator'" */
+	for (const struct option *o = opts; c != '?' && c != 1 && o->name; o++)
+		if (o->val == c && !o->flag)
+			return cli_usage_error(ctx, cmd, "this command takes no --%s%s%s", o->name,
+					       why ? ": " : "", why ? why : "");
+	if (c == 1)
+		return cli_usage_error(ctx, cmd, "unexpected argument '%s'", argv[optind - 1]);
+	return cli_usage_error(ctx, cmd, "unknown or incomplete option '%s'", argv[optind - 1]);
 }
 
 bool cli_wants_help(int argc, char **argv)

@@ -35,6 +35,14 @@ int cli_report_file(struct cli_ctx *ctx, const char *path, const struct nk_error
 int cli_usage_error(struct cli_ctx *ctx, const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* The usage error for what getopt_long returned as c (opterr 0, optstring "-") when the
+ * command does not take it: an option of opts that this command has no use for is named
+ * by its long name ("this command takes no --as", and why when given), not by the
+ * argument it took (argv[optind - 1]); any other is an unknown or incomplete option. */
+struct option;
+int cli_option_error(struct cli_ctx *ctx, const char *cmd, const struct option *opts, int c,
+		     char **argv, const char *why);
+
 /* Prints obj (taking the reference) as the command's JSON answer. */
 void cli_print_json(struct cli_ctx *ctx, json_t *obj);
 /* Opens ctx->db; reports and returns an exit status on failure. */
@@ -46,9 +54,10 @@ int cli_open_store(struct cli_ctx *ctx, bool create, struct nk_store **store);
 struct nk_server_key;
 int cli_open_case_store(struct cli_ctx *ctx, bool create, struct nk_store **store,
 			struct nk_server_key **signer);
-/* Reads AMOUNT (or a line of standard input for "-") in cur; wipes the text. */
+/* Reads AMOUNT (or a line of standard input for "-") in cur; wipes the text. A refusal
+ * names field ("amount", "bridge"). */
 int cli_read_amount(struct cli_ctx *ctx, const struct nk_currency *cur, const char *arg,
-		    int64_t *amount);
+		    const char *field, int64_t *amount);
 bool cli_wants_help(int argc, char **argv);
 /* Writes data to path as a new private file (0600, never through a link another user
  * planted there); an existing file is replaced only when force is set. what names the

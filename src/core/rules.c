@@ -245,6 +245,22 @@ enum nk_status nk_rules_parse_range(struct nk_rules *rules, const char *text,
 	return NK_OK;
 }
 
+/* A figure outside the range, refused with the range itself (public, in every briefing),
+ * so that the party sees what to type without reading the rules elsewhere. */
+static enum nk_status outside_range(const struct nk_rules *rules, const char *what,
+				    struct nk_error *err)
+{
+	const struct nk_currency *cur = nk_currency_find(rules->currency);
+	char low[NK_MONEY_TEXT_MAX] = "", high[NK_MONEY_TEXT_MAX] = "";
+
+	if (cur) {
+		nk_money_format(cur, rules->range_low, 1, low);
+		nk_money_format(cur, rules->range_high, 1, high);
+	}
+	return nk_fail(err, NK_EINVAL, "amount", "the %s lies outside the case's range, %s %s to "
+		       "%s %s", what, rules->currency, low, rules->currency, high);
+}
+
 enum nk_status nk_bargain_check_figure(const struct nk_rules *rules, enum nk_role role,
 				       int64_t figure, const int64_t *previous,
 				       struct nk_error *err)
@@ -254,7 +270,7 @@ enum nk_status nk_bargain_check_figure(const struct nk_rules *rules, enum nk_rol
 	if (role != NK_CLAIMANT && role != NK_PAYER)
 		return nk_fail(err, NK_EREFUSED, "role", "only the claimant and the payer submit figures");
 	if (figure < rules->range_low || figure > rules->range_high)
-		return nk_fail(err, NK_EINVAL, "amount", "the %s lies outside the case's range", what);
+		return outside_range(rules, what, err);
 	if (rules->monotone && previous) {
 		if (role == NK_CLAIMANT && figure > *previous)
 			return nk_fail(err, NK_EREFUSED, "amount", "a demand may not rise from one round to the next (monotone concessions)");
@@ -281,7 +297,7 @@ enum nk_status nk_bargain_check_proposal(const struct nk_rules *rules, int made,
 		return nk_fail(err, NK_EREFUSED, "proposal", "the rules allow %d proposal%s",
 			       rules->proposals, rules->proposals == 1 ? "" : "s");
 	if (figure < rules->range_low || figure > rules->range_high)
-		return nk_fail(err, NK_EINVAL, "amount", "the proposal lies outside the case's range");
+		return outside_range(rules, "proposal", err);
 	return NK_OK;
 }
 

@@ -421,6 +421,10 @@ unsigned auth_route_allows(const struct route *route, const struct http_caller *
 			: who == ACCESS_OPERATOR ? "only the operator may do this"
 			: who == (ACCESS_CLAIMANT | ACCESS_PAYER) ? "only the claimant or the payer "
 								    "may do this"
+			/* an operator reading a case was told only "this role may not" */
+			: bit == ACCESS_OPERATOR ? "the operator's token opens and lists cases; a "
+				"case's own routes take a token of one of its roles (the opening "
+				"printed one per role; the mediator's reissues them)"
 			: "this role may not do this";
 		return 403;
 	}

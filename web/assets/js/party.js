@@ -508,12 +508,30 @@ export function mount(root, ctx) {
     );
   }
 
+  // A blind case takes no figure from a page: the go-between must never receive one
+  // (doc/blind.md), and the round is computed by the command on the party's machine.
+  function blindNote() {
+    const word = FIGURE_WORD[role];
+    return el('div', { id: 'blind-round' },
+      el('p', { text: `This case is blind: your ${word} for round ${brief.round} never goes `
+        + 'to the go-between, so this page takes none. The round is computed between your '
+        + 'machine and the other side\'s by the nakodo command, which each side runs at the '
+        + 'same time, with the key it joined with (Download my key file, above):' }),
+      el('pre', { text: `NAKODO_SERVER=${location.origin} NAKODO_TOKEN=TOKEN \\\n`
+        + `  nakodo submit ${caseId} --key FILE -` }),
+      el('p', { text: `(the ${word} on standard input). This tab's token is not shown: ask `
+        + 'the mediator to reissue your token, and use it with the command rather than in a '
+        + 'browser (this tab then stops working). The answers to a mediator\'s proposal, '
+        + 'messages and the receipt stay here.' }));
+  }
+
   function actSection() {
     const s = section('What you can do now', { level: 2, id: 'act' });
     const cur = (brief.rounds || []).find((r) => r.round === brief.round);
     if (brief.state === 'open' && cur && !cur.evaluated) {
       const drafted = brief.draft?.action === 'figure' && brief.draft.round === brief.round;
-      if (drafted && !cur.submitted)
+      if (brief.rules?.blind === true) append(s, blindNote());
+      else if (drafted && !cur.submitted)
         append(s, el('p', { id: 'draft-waiting', text: `Your ${FIGURE_WORD[role]} for round `
           + `${brief.round}, ${formatAmount(brief.draft.amount, brief.currency)}, awaits your `
           + 'principal\'s approval: it takes effect, and the round goes on, once approved.' }));
@@ -527,7 +545,8 @@ export function mount(root, ctx) {
               `evaluated once the other side's is.`,
           }),
         );
-      if (!Number.isSafeInteger(cur.own_extension)) append(s, extensionForm(brief.round).form);
+      if (brief.rules?.blind !== true && !Number.isSafeInteger(cur.own_extension))
+        append(s, extensionForm(brief.round).form);
       const open = once(`announce-${brief.round}-${brief.open_proposals?.[role]?.amount}`, () =>
         announceForm(api, brief, brief.round, (b, said) => {
           brief = b;

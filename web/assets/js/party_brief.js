@@ -16,10 +16,17 @@ export function rulesInWords(brief) {
   const c = brief.currency;
   const m = (v) => formatAmount(v, c);
   const me = brief.role;
+  // a blind case's figures never reach the go-between (doc/blind.md): the parties' own
+  // clients compute each round, and there is no deal-closer
+  const blind = r.blind === true;
   const items = [
     (r.rounds === 1 ? 'There is one round. In it, you and the other side '
       : `There are at most ${r.rounds} rounds. In each, you and the other side `) +
-      'each give the go-between one figure in confidence: the claimant the least it will accept ' +
+      (blind
+        ? 'each put one figure into a computation your own machines run together, through ' +
+          'the go-between, which relays messages it cannot read and never holds a figure: '
+        : 'each give the go-between one figure in confidence: ') +
+      'the claimant the least it will accept ' +
       `(its demand), the payer the most it will pay (its offer). You are the ${me}.`,
     // a case opened without a range has the largest amount as its top (2^62 - 1 minor
     // units): say there is no limit rather than print that number
@@ -70,12 +77,14 @@ export function rulesInWords(brief) {
       'round to the next.',
     );
   }
-  items.push(
-    'In each round you may also authorise a confidential deal-closer: an amount you would ' +
-      'go further only if it closes the gap. Extensions are used only when both together ' +
-      'close it; ' +
-      'the case then settles at the midpoint. The other side never learns yours otherwise.',
-  );
+  if (!blind) {
+    items.push(
+      'In each round you may also authorise a confidential deal-closer: an amount you would ' +
+        'go further only if it closes the gap. Extensions are used only when both together ' +
+        'close it; ' +
+        'the case then settles at the midpoint. The other side never learns yours otherwise.',
+    );
+  }
   if (r.bridge === true) {
     items.push(
       'This case has a bridge: a confidential budget, the go-between\'s or a funder\'s, that ' +
