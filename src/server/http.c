@@ -479,6 +479,15 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		    route_body_max_authorised(&server_routes[req->route]))
 			req->authorised = auth_headers_grant(srv, conn, &server_routes[req->route],
 							     peer_address(conn), &unknown);
+		if (req->authorised) {
+			if (atomic_fetch_add(&srv->uploads, 1) >= ANALYZE_UPLOADS_AT_ONCE) {
+				atomic_fetch_sub(&srv->uploads, 1);
+				return http_send_problem(conn, srv, req, method, 429, "body",
+						    "other long bodies are being received: try "
+						    "again shortly");
+			}
+			req->upload = true;
+		}
 		length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		/* A declared body beyond the limit is refused before it is read (the client
@@ -548,6 +557,8 @@ void server_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	if (req->pending)	/* closed while its answer waited */
 		MHD_destroy_response(req->pending);
+	if (req->upload)
+		atomic_fetch_sub(&srv->uploads, 1);
 	nk_buf_free(&req->body);
 	free(req);
 	*con_cls = NULL;

@@ -28,6 +28,10 @@
 #define ANALYZE_BODY_MAX (16u << 20)
 #define ANALYZE_RATE 0.5
 #define ANALYZE_BURST 10
+/* Such bodies are held in memory until whole, so only this many are received at once on
+ * the whole server, whoever sends them: one address's connections (--connections-per-
+ * address) would otherwise hold that many times ANALYZE_BODY_MAX. */
+#define ANALYZE_UPLOADS_AT_ONCE 2
 
 /* Who may call a route: a set of these bits. */
 enum http_access {
@@ -192,6 +196,7 @@ struct nk_server {
 	struct rate_bucket *opens;	/* [HTTP_RATE_SLOTS] cases opened by mediators, by address */
 	struct rate_bucket *analyze;	/* [HTTP_RATE_SLOTS] analyses, by token */
 	atomic_int analyses;		/* analyses running */
+	atomic_int uploads;		/* long bodies being received (ANALYZE_UPLOADS_AT_ONCE) */
 	pthread_mutex_t seen_mu;
 	struct read_mark *seen;		/* [HTTP_SEEN_SLOTS] */
 	struct server_metrics metrics;
