@@ -19,6 +19,7 @@ struct http_request {
 	bool answered;
 	bool authorised;	/* the headers' token holds for a longer body (route_body_max_authorised) */
 	bool upload;		/* it holds one of the ANALYZE_UPLOADS_AT_ONCE */
+	bool noted;		/* counted as a failed authentication of its address */
 	/* An answer built and waiting, its connection suspended, for its flush (durable.c):
 	 * what to send, and the rate limiter's settling that follows it. */
 	struct durable_wait wait;

@@ -221,6 +221,19 @@ static struct MHD_Response *handled(const struct http_request *req, struct route
 	return resp;
 }
 
+/* A request that presented a signature, once answered: one that held takes from its
+ * role's bucket; one that did not, from the bucket of what its token alone could send.
+ * That one was let through on the role's bucket, which it does not spend, so once its
+ * own is empty it counts as a failed authentication of its address: else requests that
+ * merely look signed (a malformed body, 400) went unlimited, a store lookup each. */
+static void settle_rate(struct nk_server *srv, uint64_t rate_key, bool verified,
+			enum rate_kind signed_kind, const struct sockaddr *addr, bool noted)
+{
+	if (!auth_rate(srv, rate_key, verified ? signed_kind : RATE_UNSIGNED, true) &&
+	    !verified && !noted)
+		auth_fail_note(srv, addr);
+}
+
 /* The second half of a request whose answer waited for its flush (durable.c): now
  * resumed, it goes, unless the flush failed (a 500: nothing was acknowledged) or the
  * server stops (the connection closes unanswered). */
@@ -246,8 +259,8 @@ static enum MHD_Result answer_pending(struct nk_server *srv, struct MHD_Connecti
 		resp = answer_problem(req, &status, "", server_failed, NULL);
 	}
 	if (req->settle)
-		(void)auth_rate(srv, req->rate_key,
-				req->pending_ok && !failed ? RATE_SIGNED : RATE_UNSIGNED, true);
+		settle_rate(srv, req->rate_key, req->pending_ok && !failed, RATE_SIGNED,
+			    peer_address(conn), req->noted);
 	return answer_queue(conn, srv, req, method, status, resp);
 }
 
@@ -405,6 +418,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 			req->pending = resp;
 			req->pending_status = status;
 			req->pending_ok = rc == NK_OK;
+			req->noted = rc == NK_EAUTH && call.signed_request;
 			req->settle = settle;
 			req->rate_key = rate_key;
 			settle = false;	/* when the answer goes */
@@ -441,7 +455,8 @@ out:
 	/* A signature that held takes from the role's bucket; anything else a token alone
 	 * could have sent (a bad body, a refusal before the check) from the other. */
 	if (settle)
-		(void)auth_rate(srv, rate_key, call.verified ? signed_kind : RATE_UNSIGNED, true);
+		settle_rate(srv, rate_key, call.verified, signed_kind, addr,
+			    rc == NK_EAUTH && call.signed_request);
 	json_decref(call.body);
 	json_decref(call.reply);
 	answer_wipe_free(call.text);
