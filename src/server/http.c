@@ -3,6 +3,7 @@
  * the second call so that keep-alive survives, or on the call after its flush when the
  * answer waited for it: durable.c). The answers themselves: answer.c. */
 #include "server/answer.h"
+#include "server/receive.h"
 #include "server/web_files.h"
 
 #include <nakodo/alloc.h>
@@ -508,6 +509,7 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		/* A declared body beyond the limit is refused before it is read (the client
 		 * gets the answer instead of "100 Continue"); the connection then closes. */
 		declared = length ? strtoull(length, NULL, 10) : 0;
+		receive_head(srv, conn, declared);
 		if (declared > body_limit(srv, req) && req->route < server_route_count &&
 		    !req->wrong_method &&
 		    declared <= route_body_max_authorised(&server_routes[req->route])) {
@@ -547,6 +549,7 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!req->body.too_big)
 			return MHD_YES;
 	}
+	receive_done(srv, conn);	/* whole: no longer late */
 	if (req->body.too_big)
 		return http_send_problem(conn, srv, req, method, 413, "body", "the body is longer than the limit");
 	if (strlen(url) > srv->cfg.url_max)
@@ -577,5 +580,6 @@ void server_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	nk_buf_free(&req->body);
 	free(req);
 	*con_cls = NULL;
+	receive_next(srv, conn);	/* the connection may carry another request */
 	atomic_fetch_sub(&srv->in_flight, 1);
 }

@@ -232,6 +232,7 @@ struct nk_server {
 	pthread_t hold_thread;
 	struct relay_hold *holds;
 	bool hold_ready, hold_started, hold_stop;
+	struct receive_watch *receiving;	/* receive.c: requests late to arrive */
 };
 
 /* routes.c */
