@@ -509,7 +509,6 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		/* A declared body beyond the limit is refused before it is read (the client
 		 * gets the answer instead of "100 Continue"); the connection then closes. */
 		declared = length ? strtoull(length, NULL, 10) : 0;
-		receive_head(srv, conn, declared);
 		if (declared > body_limit(srv, req) && req->route < server_route_count &&
 		    !req->wrong_method &&
 		    declared <= route_body_max_authorised(&server_routes[req->route])) {
@@ -524,6 +523,7 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		if (declared > body_limit(srv, req))
 			return http_send_problem(conn, srv, req, method, 413, "body",
 					    "the body is longer than the limit");
+		receive_head(srv, conn, declared);	/* within the limit: its time to come */
 		return MHD_YES;
 	}
 	if (req->waiting)
