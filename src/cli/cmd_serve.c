@@ -61,7 +61,7 @@ static const char serve_help[] =
 	"                         of them from one client address (default 128; refused;\n"
 	"                         0: no limit, for a server behind a proxy, which then\n"
 	"                         limits its clients itself)\n"
-	"  --rate N               requests per second per token (default 50; 429)\n"
+	"  --rate N               requests per second per case role (default 50; 429)\n"
 	"  --burst N              requests a token may make at once (default 100)\n"
 	"  --fail-rate N          failed authentications (no, unknown or revoked token, missing\n"
 	"                         or bad signature) per minute per client address (default 60;\n"

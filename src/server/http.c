@@ -351,7 +351,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 		 * role's request that carries no signature takes from a bucket of its own; one
 		 * that does waits for its outcome (below), so that whoever holds the token alone,
 		 * unsigned or signing badly, cannot spend what the role's signed requests use. */
-		rate_key = auth_rate_key(srv, token);
+		rate_key = auth_rate_key(srv, caller.case_id, caller.role);
 		call.rate_key = rate_key;
 		signing = strcmp(caller.role, "operator") != 0 &&
 			  (route->sign_in_headers || route_signed_body(route));
@@ -359,7 +359,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 		if (!auth_rate(srv, rate_key, presents || !signing ? signed_kind : RATE_UNSIGNED,
 			       !presents)) {
 			ret = http_send_problem(conn, srv, req, method, 429, "Authorization",
-					   "this token's request rate is over its limit");
+					   "this role's request rate is over its limit");
 			goto out;
 		}
 		settle = presents;

@@ -322,8 +322,9 @@ NK_MUST_USE enum nk_status web_asset(struct route_call *call, struct nk_error *e
 unsigned auth_route_allows(const struct route *route, const struct http_caller *caller,
 			   const char *case_id, const char **detail);
 bool auth_parse(const char *header, uint8_t token[static NK_TOKEN_BYTES]);
-/* The rate limiter's key for a token (a keyed hash: the limiter holds no token). */
-uint64_t auth_rate_key(const struct nk_server *srv, const uint8_t token[static NK_TOKEN_BYTES]);
+/* The rate limiter's key for the role of a case a token is for (a keyed hash): every
+ * token of a role draws on the role's buckets. */
+uint64_t auth_rate_key(const struct nk_server *srv, const char *case_id, const char *role);
 /* Whether the token's bucket of this kind holds a request; takes it when take. */
 bool auth_rate(struct nk_server *srv, uint64_t key, enum rate_kind kind, bool take);
 /* Whether the client address addr has used up its failed authentications (429); and
