@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -115,6 +116,20 @@ static int reissue_operator_token(struct cli_ctx *ctx)
 	nk_store_close(store);
 	sodium_free(hex);	/* wipes it */
 	return rc;
+}
+
+/* Whether HOST:PORT (checked already by the server) names a loopback address. */
+static bool loopback(const char *listen)
+{
+	char host[INET_ADDRSTRLEN];
+	const char *colon = strrchr(listen, ':');
+	struct in_addr a;
+
+	if (!colon || (size_t)(colon - listen) >= sizeof(host))
+		return false;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	return inet_pton(AF_INET, host, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
 }
 
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
@@ -226,6 +241,11 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		serve_tls_free(&tls);
 		return cli_report(ctx, &err);
 	}
+	if (!tls.cert && !loopback(cfg.listen))
+		fprintf(ctx->err, "warning: plain HTTP on %.*s, which is not a loopback address: "
+			"tokens, figures and signed requests cross the network in clear; put a "
+			"TLS proxy in front (doc/deploy.md) or give --tls-cert and --tls-key\n",
+			(int)(strrchr(cfg.listen, ':') - cfg.listen), cfg.listen);
 	fprintf(ctx->err, "listening on %s://%.*s:%u\n", tls.cert ? "https" : "http",
 		(int)(strrchr(cfg.listen, ':') - cfg.listen), cfg.listen, nk_server_port(srv));
 	fflush(ctx->err);
