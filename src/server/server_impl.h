@@ -339,7 +339,7 @@ void auth_fail_note(struct nk_server *srv, const struct sockaddr *addr);
  * authentication here, but by the caller if it answers now (else dispatch counts it). */
 bool auth_headers_grant(struct nk_server *srv, struct MHD_Connection *conn,
 			const struct route *route, const struct sockaddr *addr, bool *unknown);
-/* Takes one analysis from the token's budget (key: auth_rate_key); false when spent. */
+/* Takes one analysis from the role's budget (key: auth_rate_key); false when spent. */
 bool auth_analyze_take(struct nk_server *srv, uint64_t key);
 /* Takes one case opening from the client address's budget for mediators' tokens
  * (cfg.open_rate per hour); false when it is spent. */
