@@ -104,6 +104,18 @@ static void probe_close(struct probe *p)
 	free(p);
 }
 
+/* The test clock's move over the claimant's draft req on p's case, which it closes. */
+static int64_t draft_cost(struct probe *p, const struct nk_case_request *req)
+{
+	const int64_t before = p->fake.clock;
+	int64_t cost;
+
+	assert_int_equal(act(p, NK_CLAIMANT, req), NK_OK);
+	cost = p->fake.clock - before;
+	probe_close(p);
+	return cost;
+}
+
 /* What the claimant's draft of demand costs, the payer having offered offer (or not,
  * at 0). */
 static int64_t figure_draft_cost(int64_t offer, int64_t demand)
@@ -111,15 +123,10 @@ static int64_t figure_draft_cost(int64_t offer, int64_t demand)
 	struct probe *p = probe_open(0);
 	const struct nk_case_request give = { .action = NK_ACTION_SUBMIT, .amount = offer };
 	const struct nk_case_request draft = { .action = NK_ACTION_SUBMIT, .amount = demand };
-	int64_t before, cost;
 
 	if (offer)
 		cleared(p, NK_PAYER, NK_PAYER_PRINCIPAL, &give);
-	before = p->fake.clock;
-	assert_int_equal(act(p, NK_CLAIMANT, &draft), NK_OK);
-	cost = p->fake.clock - before;
-	probe_close(p);
-	return cost;
+	return draft_cost(p, &draft);
 }
 
 static void a_figure_drafts_cost_alike_whatever_the_other_offered(void **state)
@@ -144,7 +151,6 @@ static int64_t answer_draft_cost(int payer_answer, bool accept)
 	const struct nk_case_request mine = { .action = NK_ACTION_ANSWER, .accept = accept };
 	const struct nk_case_request theirs = { .action = NK_ACTION_ANSWER,
 						.accept = payer_answer == 1 };
-	int64_t before, cost;
 
 	cleared(p, NK_CLAIMANT, NK_CLAIMANT_PRINCIPAL, &demand);
 	cleared(p, NK_PAYER, NK_PAYER_PRINCIPAL, &offer);
@@ -152,11 +158,7 @@ static int64_t answer_draft_cost(int payer_answer, bool accept)
 	assert_int_equal(act(p, NK_MEDIATOR, &propose), NK_OK);
 	if (payer_answer >= 0)
 		cleared(p, NK_PAYER, NK_PAYER_PRINCIPAL, &theirs);
-	before = p->fake.clock;
-	assert_int_equal(act(p, NK_CLAIMANT, &mine), NK_OK);
-	cost = p->fake.clock - before;
-	probe_close(p);
-	return cost;
+	return draft_cost(p, &mine);
 }
 
 static void an_answer_draft_costs_alike_whatever_the_other_answered(void **state)
