@@ -9,6 +9,9 @@
 #include <nakodo/types.h>
 
 #define NK_MESSAGE_TEXT_MAX 65536	/* bytes of plaintext in one message */
+/* Messages one role sends another on a case: each is stored and logged, so without a
+ * bound one party could grow a case's log and the store without end at its rate. */
+#define NK_MESSAGES_MAX 1000
 /* Envelope bytes around the text, case id excluded (doc/formats.md, "Sealed message"). */
 #define NK_ENVELOPE_FIXED 200
 #define NK_ENVELOPE_MAX (NK_ENVELOPE_FIXED + NK_CASE_ID_MAX + NK_MESSAGE_TEXT_MAX)

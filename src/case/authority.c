@@ -144,7 +144,16 @@ enum nk_status case_draft(const struct nk_case_env *env, struct case_state *st,
 		rc = nk_fail(err, NK_EAUTH, "request", "request number %llu was used already by "
 			     "a draft: a replay, or an older request",
 			     (unsigned long long)auth->number);
-	/* Checked by doing it, then undone: the same refusals as without authority. */
+	/* Checked by doing it, then undone: the same refusals as without authority. Done as
+	 * if the other side had not yet given its figure or answer: done whole, it would
+	 * conclude the round or the proposal, and how long that takes (a settlement's
+	 * purge and signed statement against a failed round's hints) would tell the party,
+	 * draft after draft cleared by its principal, where the other side's figure lies
+	 * (tests/unit/test_authority_probe.c). No refusal comes from the concluding. */
+	if (rc == NK_OK && st->round >= 1 && st->round <= NK_ROUNDS_MAX) {
+		st->fig.rounds[st->round - 1].submitted[!role] = false;
+		st->fig.answered[!role] = false;
+	}
 	if (rc == NK_OK)
 		rc = st->kind->act[req->action].run(env, st, role, req, auth, &ended, err);
 	sodium_memzero(&d, sizeof(d));

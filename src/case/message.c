@@ -108,6 +108,12 @@ enum nk_status case_send(const struct nk_case_env *env, const char *id, enum nk_
 			     nk_role_name(h.to), next, h.seq < next ? "a replay" : "one is missing");
 		goto out;
 	}
+	if (h.seq > NK_MESSAGES_MAX) {
+		rc = nk_fail(err, NK_EREFUSED, "n", "the %s has sent the %s %d messages, as many "
+			     "as a case takes from one role to another", nk_role_name(h.from),
+			     nk_role_name(h.to), NK_MESSAGES_MAX);
+		goto out;
+	}
 	snprintf(name, sizeof(name), "msg.%s.%s.%" PRIu64, nk_role_name(h.from),
 		 nk_role_name(h.to), h.seq);
 	rc = keep(env, &st, role, name, CASE_EV_MESSAGE, &h, req, auth, err);

@@ -58,13 +58,14 @@ static const char serve_help[] =
 	"  --depth-max N          JSON nesting (default 16; 400)\n"
 	"  --url-max BYTES        request target (default 2048; 414)\n"
 	"  --header-max BYTES     request line and headers (default 16384; 431)\n"
-	"  --timeout SECONDS      idle connection timeout (default 30; closed)\n"
+	"  --timeout SECONDS      idle connection timeout, and the time a request has to\n"
+	"                         arrive whole (plus 1 s per 4 KiB of body) (default 30)\n"
 	"  --connections-max N    open connections (default 1024; refused)\n"
 	"  --connections-per-address N\n"
 	"                         of them from one client address (default 128; refused;\n"
 	"                         0: no limit, for a server behind a proxy, which then\n"
 	"                         limits its clients itself)\n"
-	"  --rate N               requests per second per token (default 50; 429)\n"
+	"  --rate N               requests per second per case role (default 50; 429)\n"
 	"  --burst N              requests a token may make at once (default 100)\n"
 	"  --fail-rate N          failed authentications (no, unknown or revoked token, missing\n"
 	"                         or bad signature) per minute per client address (default 60;\n"
@@ -151,6 +152,20 @@ static int reissue_operator_token(struct cli_ctx *ctx)
 	nk_store_close(store);
 	sodium_free(hex);	/* wipes it */
 	return rc;
+}
+
+/* Whether HOST:PORT (checked already by the server) names a loopback address. */
+static bool loopback(const char *listen)
+{
+	char host[INET_ADDRSTRLEN];
+	const char *colon = strrchr(listen, ':');
+	struct in_addr a;
+
+	if (!colon || (size_t)(colon - listen) >= sizeof(host))
+		return false;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	return inet_pton(AF_INET, host, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
 }
 
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
@@ -264,6 +279,11 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		serve_tls_free(&tls);
 		return cli_report(ctx, &err);
 	}
+	if (!tls.cert && !loopback(cfg.listen))
+		fprintf(ctx->err, "warning: plain HTTP on %.*s, which is not a loopback address: "
+			"tokens, figures and signed requests cross the network in clear; put a "
+			"TLS proxy in front (doc/deploy.md) or give --tls-cert and --tls-key\n",
+			(int)(strrchr(cfg.listen, ':') - cfg.listen), cfg.listen);
 	fprintf(ctx->err, "listening on %s://%.*s:%u\n", tls.cert ? "https" : "http",
 		(int)(strrchr(cfg.listen, ':') - cfg.listen), cfg.listen, nk_server_port(srv));
 	fflush(ctx->err);

@@ -45,9 +45,11 @@ static bool blind_seed(const struct nk_brief *b, const struct nk_party_key *key,
 
 /* The two checks on b, a party's briefing of a settled random case; own its figure.
  * A blind case's seed comes from the party's state (key and key_path), a plain case's
- * from its briefing. */
+ * from its briefing, and with it the commitment, which the go-between that drew the
+ * seed could show changed along with it: noted (or NULL), the commitment the party
+ * noted from its briefing before its first figure, against which the shown one is held. */
 static int report(struct cli_ctx *ctx, const struct nk_brief *b, int64_t own,
-		  const struct nk_party_key *key, const char *key_path)
+		  const struct nk_party_key *key, const char *key_path, const uint8_t *noted)
 {
 	struct nk_error err = { 0 };
 	uint8_t commit[32], seed[NK_SEED_BYTES];
@@ -63,9 +65,21 @@ static int report(struct cli_ctx *ctx, const struct nk_brief *b, int64_t own,
 		nk_bargain_commit_seed(seed, commit);
 		seed_ok = sodium_memcmp(commit, b->seed_commitment, sizeof(commit)) == 0;
 		sodium_memzero(commit, sizeof(commit));
-		snprintf(seed_detail, sizeof(seed_detail), "%s", seed_ok
-			 ? "the revealed seed's SHA-256 is the commitment the opening event recorded"
-			 : "the revealed seed's SHA-256 is NOT the commitment of the opening event");
+		snprintf(seed_detail, sizeof(seed_detail), "%s", !seed_ok
+			 ? "the revealed seed's SHA-256 is NOT the commitment of the opening event"
+			 : noted ? "the revealed seed's SHA-256 is the commitment you noted when "
+				   "the case opened"
+			 : "the revealed seed's SHA-256 is the commitment the go-between shows "
+			   "now for the opening event (give --commitment with the one your "
+			   "briefing showed before your first figure, to rule out one changed "
+			   "since)");
+		if (seed_ok && noted &&
+		    sodium_memcmp(noted, b->seed_commitment, sizeof(b->seed_commitment)) != 0) {
+			seed_ok = false;
+			snprintf(seed_detail, sizeof(seed_detail), "the go-between now shows a "
+				 "commitment other than the one you noted when the case opened: "
+				 "the seed was changed after it was committed");
+		}
 	}
 	/* a blind case's seed that does not check is no seed to replay from */
 	draw_ok = (seed_ok || !b->rules.blind) &&
@@ -95,7 +109,10 @@ static int report(struct cli_ctx *ctx, const struct nk_brief *b, int64_t own,
 			draw_ok ? "holds" : "fails", err.text, seed_ok && draw_ok
 			? b->rules.blind ? "verified: the seed came from both sides' committed shares "
 			  "and drew this settlement"
-			: "verified: the seed was fixed when the case opened and drew this settlement"
+			: noted ? "verified: the seed was fixed when the case opened and drew this "
+				  "settlement"
+			: "verified against the commitment the go-between shows now: the seed "
+			  "drew this settlement"
 			: "NOT VERIFIED: the settlement is not the committed seed's draw");
 	}
 	return seed_ok && draw_ok ? CLI_OK : CLI_REFUSED;
@@ -115,8 +132,12 @@ int cli_verify_draw(struct cli_ctx *ctx, int argc, char **argv)
 
 	static const struct option opts[] = {
 		{ "draw", no_argument, NULL, 'd' }, { "as", required_argument, NULL, 'a' },
-		{ "key", required_argument, NULL, 'k' }, REMOTE_OPTIONS, { NULL, 0, NULL, 0 },
+		{ "key", required_argument, NULL, 'k' },
+		{ "commitment", required_argument, NULL, 'c' }, REMOTE_OPTIONS,
+		{ NULL, 0, NULL, 0 },
 	};
+	uint8_t noted[sizeof(b->seed_commitment)];
+	const char *commitment = NULL;
 	const char *pos[2] = { NULL, NULL };
 	int npos = 0, c;
 
@@ -129,6 +150,8 @@ int cli_verify_draw(struct cli_ctx *ctx, int argc, char **argv)
 			args.as = optarg;
 		else if (c == 'k')
 			args.key = optarg;
+		else if (c == 'c')
+			commitment = optarg;
 		else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
 			remote_option(&be.remote, c, optarg);
 		else if (c != 'd')
@@ -143,6 +166,11 @@ int cli_verify_draw(struct cli_ctx *ctx, int argc, char **argv)
 	figure = pos[1];
 	if (args.as && (rc = cli_parse_role(ctx, CMD, args.as, &role)) != CLI_OK)
 		return rc;
+	/* 32 bytes in lowercase hex, as a key is written */
+	if (commitment && (strlen(commitment) != 2 * sizeof(noted) ||
+			   nk_key_from_hex(commitment, noted, NULL) != NK_OK))
+		return cli_usage_error(ctx, CMD, "--commitment: the seed_commitment of your "
+				       "briefing (nakodo brief --json), 64 hex digits");
 	if (!args.as && !cli_backend_token_role(&be))
 		return cli_usage_error(ctx, CMD, "--as claimant|payer is required");
 	if (args.as && role == NK_MEDIATOR)
@@ -169,6 +197,11 @@ int cli_verify_draw(struct cli_ctx *ctx, int argc, char **argv)
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
+	if (b->rules.blind && commitment) {
+		rc = cli_usage_error(ctx, CMD, "--commitment: a blind case's seed is the two "
+				     "clients' own, checked against the shares in your state file");
+		goto out;
+	}
 	if (b->rules.blind && !key) {
 		rc = cli_usage_error(ctx, CMD, "--key: a blind case's seed is in your state file "
 				     "beside your key (KEY.CASE.blind), which the key opens");
@@ -176,7 +209,7 @@ int cli_verify_draw(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if ((rc = cli_read_amount(ctx, nk_currency_find(b->rules.currency), figure, "amount",
 				   &own)) == CLI_OK)
-		rc = report(ctx, b, own, key, args.key);
+		rc = report(ctx, b, own, key, args.key, commitment ? noted : NULL);
 out:
 	sodium_memzero(&own, sizeof(own));
 	sodium_free(b);

@@ -17,6 +17,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <errno.h>
 
@@ -205,6 +206,33 @@ static bool asks_signature(const struct remote *r, long http, const json_t *doc,
  * *raw as text (malloc, NUL-terminated) whatever its type. A bodiless request that the
  * server refuses for want of the token's joined role's signature is signed with the
  * key, when there is one, and sent again once. */
+/* Whether server is plain http:// to a host other than this machine (127.0.0.0/8,
+ * localhost, [::1]): its token and what it carries would cross the network in clear. */
+static bool cleartext_away(const char *server)
+{
+	const char *host = server + strlen("http://");
+	size_t n;
+
+	if (strncmp(server, "http://", strlen("http://")) != 0)
+		return false;
+	n = strcspn(host, ":/");
+	if (host[0] == '[')
+		return strncmp(host, "[::1]", 5) != 0;
+	return !((n == 9 && strncasecmp(host, "localhost", 9) == 0) ||
+		 strncmp(host, "127.", 4) == 0);
+}
+
+/* Says once a run that the server is reached in clear, before the first token goes. */
+static void warn_cleartext(struct cli_ctx *ctx, const char *server)
+{
+	static atomic_bool told;
+
+	if (cleartext_away(server) && !atomic_exchange(&told, true))
+		fprintf(ctx->err, "nakodo: warning: %s is plain HTTP to another machine: your "
+			"token and what you send or read cross the network in clear, for anyone "
+			"on the way to take; use https://\n", server);
+}
+
 static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 		const char *path, json_t *body, json_t **reply, char **raw, size_t *raw_len)
 {
@@ -229,6 +257,7 @@ static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 		json_decref(body);
 		return cli_usage_error(ctx, "nakodo", "--cacert %s: %s", ctx->cacert, strerror(errno));
 	}
+	warn_cleartext(ctx, r->server);
 	base_len = strlen(r->server);
 	while (base_len && r->server[base_len - 1] == '/')	/* "http://host:8750/" too */
 		base_len--;

@@ -18,6 +18,8 @@ struct http_request {
 	struct nk_buf body;	/* bounded by the route's body limit */
 	bool answered;
 	bool authorised;	/* the headers' token holds for a longer body (route_body_max_authorised) */
+	bool upload;		/* it holds one of the ANALYZE_UPLOADS_AT_ONCE */
+	bool noted;		/* counted as a failed authentication of its address */
 	/* An answer built and waiting, its connection suspended, for its flush (durable.c):
 	 * what to send, and the rate limiter's settling that follows it. */
 	struct durable_wait wait;

@@ -1,6 +1,6 @@
 /* Access: bearer tokens of 256 random bits, shown once and kept by the store only as a
  * keyed hash; the operator's token made on first start; a token-bucket rate limit per
- * known token, keyed by a hash of the token so that the limiter holds no token either;
+ * case role (all the tokens of one role share it), keyed by a hash;
  * a budget of failed authentications per client address, checked before any token is
  * looked up, so that guessing costs the guesser and not the store; and each role's last
  * signed read time, which makes a captured read useless. */
@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sodium.h>
 #include <string.h>
@@ -55,11 +56,17 @@ static bool bucket(struct rate_bucket *table, uint64_t key, double per_s, double
 	return ok;
 }
 
-uint64_t auth_rate_key(const struct nk_server *srv, const uint8_t token[static NK_TOKEN_BYTES])
+uint64_t auth_rate_key(const struct nk_server *srv, const char *case_id, const char *role)
 {
+	char who[NK_CASE_ID_MAX + NK_TOKEN_ROLE_MAX + 1];
 	uint64_t key = 0;
+	int n = snprintf(who, sizeof(who), "%s/%s", case_id, role);
 
-	crypto_shorthash((uint8_t *)&key, token, NK_TOKEN_BYTES, srv->rate_key);
+	/* the role's, not the token's: a token traded for a fresh one (token/rotate) or
+	 * reissued would start with a full bucket, so that trading before each burst ran
+	 * out took any rate at all */
+	crypto_shorthash((uint8_t *)&key, (const uint8_t *)who,
+			 n > 0 && (size_t)n < sizeof(who) ? (size_t)n : 0, srv->rate_key);
 	return key;
 }
 

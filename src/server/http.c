@@ -3,6 +3,7 @@
  * the second call so that keep-alive survives, or on the call after its flush when the
  * answer waited for it: durable.c). The answers themselves: answer.c. */
 #include "server/answer.h"
+#include "server/receive.h"
 #include "server/web_files.h"
 
 #include <nakodo/alloc.h>
@@ -221,6 +222,19 @@ static struct MHD_Response *handled(const struct http_request *req, struct route
 	return resp;
 }
 
+/* A request that presented a signature, once answered: one that held takes from its
+ * role's bucket; one that did not, from the bucket of what its token alone could send.
+ * That one was let through on the role's bucket, which it does not spend, so once its
+ * own is empty it counts as a failed authentication of its address: else requests that
+ * merely look signed (a malformed body, 400) went unlimited, a store lookup each. */
+static void settle_rate(struct nk_server *srv, uint64_t rate_key, bool verified,
+			enum rate_kind signed_kind, const struct sockaddr *addr, bool noted)
+{
+	if (!auth_rate(srv, rate_key, verified ? signed_kind : RATE_UNSIGNED, true) &&
+	    !verified && !noted)
+		auth_fail_note(srv, addr);
+}
+
 /* The second half of a request whose answer waited for its flush (durable.c): now
  * resumed, it goes, unless the flush failed (a 500: nothing was acknowledged) or the
  * server stops (the connection closes unanswered). */
@@ -246,8 +260,8 @@ static enum MHD_Result answer_pending(struct nk_server *srv, struct MHD_Connecti
 		resp = answer_problem(req, &status, "", server_failed, NULL);
 	}
 	if (req->settle)
-		(void)auth_rate(srv, req->rate_key,
-				req->pending_ok && !failed ? RATE_SIGNED : RATE_UNSIGNED, true);
+		settle_rate(srv, req->rate_key, req->pending_ok && !failed, RATE_SIGNED,
+			    peer_address(conn), req->noted);
 	return answer_queue(conn, srv, req, method, status, resp);
 }
 
@@ -337,7 +351,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 		 * role's request that carries no signature takes from a bucket of its own; one
 		 * that does waits for its outcome (below), so that whoever holds the token alone,
 		 * unsigned or signing badly, cannot spend what the role's signed requests use. */
-		rate_key = auth_rate_key(srv, token);
+		rate_key = auth_rate_key(srv, caller.case_id, caller.role);
 		call.rate_key = rate_key;
 		signing = strcmp(caller.role, "operator") != 0 &&
 			  (route->sign_in_headers || route_signed_body(route));
@@ -345,7 +359,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 		if (!auth_rate(srv, rate_key, presents || !signing ? signed_kind : RATE_UNSIGNED,
 			       !presents)) {
 			ret = http_send_problem(conn, srv, req, method, 429, "Authorization",
-					   "this token's request rate is over its limit");
+					   "this role's request rate is over its limit");
 			goto out;
 		}
 		settle = presents;
@@ -405,6 +419,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 			req->pending = resp;
 			req->pending_status = status;
 			req->pending_ok = rc == NK_OK;
+			req->noted = rc == NK_EAUTH && call.signed_request;
 			req->settle = settle;
 			req->rate_key = rate_key;
 			settle = false;	/* when the answer goes */
@@ -441,7 +456,8 @@ out:
 	/* A signature that held takes from the role's bucket; anything else a token alone
 	 * could have sent (a bad body, a refusal before the check) from the other. */
 	if (settle)
-		(void)auth_rate(srv, rate_key, call.verified ? signed_kind : RATE_UNSIGNED, true);
+		settle_rate(srv, rate_key, call.verified, signed_kind, addr,
+			    rc == NK_EAUTH && call.signed_request);
 	json_decref(call.body);
 	json_decref(call.reply);
 	answer_wipe_free(call.text);
@@ -479,6 +495,15 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		    route_body_max_authorised(&server_routes[req->route]))
 			req->authorised = auth_headers_grant(srv, conn, &server_routes[req->route],
 							     peer_address(conn), &unknown);
+		if (req->authorised) {
+			if (atomic_fetch_add(&srv->uploads, 1) >= ANALYZE_UPLOADS_AT_ONCE) {
+				atomic_fetch_sub(&srv->uploads, 1);
+				return http_send_problem(conn, srv, req, method, 429, "body",
+						    "other long bodies are being received: try "
+						    "again shortly");
+			}
+			req->upload = true;
+		}
 		length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		/* A declared body beyond the limit is refused before it is read (the client
@@ -498,6 +523,7 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		if (declared > body_limit(srv, req))
 			return http_send_problem(conn, srv, req, method, 413, "body",
 					    "the body is longer than the limit");
+		receive_head(srv, conn, declared);	/* within the limit: its time to come */
 		return MHD_YES;
 	}
 	if (req->waiting)
@@ -523,6 +549,7 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!req->body.too_big)
 			return MHD_YES;
 	}
+	receive_done(srv, conn);	/* whole: no longer late */
 	if (req->body.too_big)
 		return http_send_problem(conn, srv, req, method, 413, "body", "the body is longer than the limit");
 	if (strlen(url) > srv->cfg.url_max)
@@ -548,8 +575,11 @@ void server_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	if (req->pending)	/* closed while its answer waited */
 		MHD_destroy_response(req->pending);
+	if (req->upload)
+		atomic_fetch_sub(&srv->uploads, 1);
 	nk_buf_free(&req->body);
 	free(req);
 	*con_cls = NULL;
+	receive_next(srv, conn);	/* the connection may carry another request */
 	atomic_fetch_sub(&srv->in_flight, 1);
 }

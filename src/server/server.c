@@ -1,6 +1,7 @@
 /* Starting and stopping the server: check the configuration, open the store group and
  * the operator's token, read the cases' states for /metrics, start libmicrohttpd; on
  * stop, let the requests in flight finish, then close every connection and the group. */
+#include "server/receive.h"
 #include "server/server_impl.h"
 #include "server/tls.h"
 
@@ -169,7 +170,7 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 	    (rc = prepare_store(srv, err)) != NK_OK ||
 	    (rc = relay_init(srv, err)) != NK_OK || (rc = relay_wait_start(srv, err)) != NK_OK ||
 	    (rc = scrub_start(srv, err)) != NK_OK ||
-	    (rc = deadlines_start(srv, err)) != NK_OK)
+	    (rc = deadlines_start(srv, err)) != NK_OK || (rc = receive_start(srv, err)) != NK_OK)
 		goto out;
 	durable_start(srv);
 	srv->daemon = MHD_start_daemon(
@@ -185,6 +186,8 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 		/* twice the limit: a head over it still reaches server_on_request's check */
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->header_max * 2,
 		MHD_OPTION_NOTIFY_COMPLETED, server_on_completed, srv,
+		/* a request that trickles in is cut at its deadline (receive.c) */
+		MHD_OPTION_NOTIFY_CONNECTION, receive_notify, srv,
 		MHD_OPTION_END);
 	if (!srv->daemon) {
 		rc = cfg->tls_cert_pem
@@ -216,6 +219,7 @@ void nk_server_stop(struct nk_server *srv)
 		MHD_socket s = MHD_quiesce_daemon(srv->daemon);
 
 		relay_wait_stop(srv);	/* its waiting reads answered, not waited for */
+		receive_stop(srv);
 
 		/* no new connections; give the requests in flight up to 10 s to finish */
 		for (int i = 0; i < 1000 && atomic_load(&srv->in_flight) > 0; i++)
@@ -225,6 +229,7 @@ void nk_server_stop(struct nk_server *srv)
 		if (s != MHD_INVALID_SOCKET)
 			close(s);
 	}
+	receive_free(srv);	/* the daemon has told every connection's close */
 	metrics_count_stop(&srv->metrics);	/* its connection is in the group */
 	deadlines_stop(srv);	/* it writes: before the scrubber and the store go */
 	scrub_stop(srv);

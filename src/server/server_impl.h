@@ -28,6 +28,10 @@
 #define ANALYZE_BODY_MAX (16u << 20)
 #define ANALYZE_RATE 0.5
 #define ANALYZE_BURST 10
+/* Such bodies are held in memory until whole, so only this many are received at once on
+ * the whole server, whoever sends them: one address's connections (--connections-per-
+ * address) would otherwise hold that many times ANALYZE_BODY_MAX. */
+#define ANALYZE_UPLOADS_AT_ONCE 2
 
 /* Who may call a route: a set of these bits. */
 enum http_access {
@@ -192,6 +196,7 @@ struct nk_server {
 	struct rate_bucket *opens;	/* [HTTP_RATE_SLOTS] cases opened by mediators, by address */
 	struct rate_bucket *analyze;	/* [HTTP_RATE_SLOTS] analyses, by token */
 	atomic_int analyses;		/* analyses running */
+	atomic_int uploads;		/* long bodies being received (ANALYZE_UPLOADS_AT_ONCE) */
 	pthread_mutex_t seen_mu;
 	struct read_mark *seen;		/* [HTTP_SEEN_SLOTS] */
 	struct server_metrics metrics;
@@ -227,6 +232,7 @@ struct nk_server {
 	pthread_t hold_thread;
 	struct relay_hold *holds;
 	bool hold_ready, hold_started, hold_stop;
+	struct receive_watch *receiving;	/* receive.c: requests late to arrive */
 };
 
 /* routes.c */
@@ -316,8 +322,9 @@ NK_MUST_USE enum nk_status web_asset(struct route_call *call, struct nk_error *e
 unsigned auth_route_allows(const struct route *route, const struct http_caller *caller,
 			   const char *case_id, const char **detail);
 bool auth_parse(const char *header, uint8_t token[static NK_TOKEN_BYTES]);
-/* The rate limiter's key for a token (a keyed hash: the limiter holds no token). */
-uint64_t auth_rate_key(const struct nk_server *srv, const uint8_t token[static NK_TOKEN_BYTES]);
+/* The rate limiter's key for the role of a case a token is for (a keyed hash): every
+ * token of a role draws on the role's buckets. */
+uint64_t auth_rate_key(const struct nk_server *srv, const char *case_id, const char *role);
 /* Whether the token's bucket of this kind holds a request; takes it when take. */
 bool auth_rate(struct nk_server *srv, uint64_t key, enum rate_kind kind, bool take);
 /* Whether the client address addr has used up its failed authentications (429); and
@@ -332,7 +339,7 @@ void auth_fail_note(struct nk_server *srv, const struct sockaddr *addr);
  * authentication here, but by the caller if it answers now (else dispatch counts it). */
 bool auth_headers_grant(struct nk_server *srv, struct MHD_Connection *conn,
 			const struct route *route, const struct sockaddr *addr, bool *unknown);
-/* Takes one analysis from the token's budget (key: auth_rate_key); false when spent. */
+/* Takes one analysis from the role's budget (key: auth_rate_key); false when spent. */
 bool auth_analyze_take(struct nk_server *srv, uint64_t key);
 /* Takes one case opening from the client address's budget for mediators' tokens
  * (cfg.open_rate per hour); false when it is spent. */

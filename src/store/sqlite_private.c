@@ -32,7 +32,9 @@ enum nk_status store_sqlite_server_key_path(const char *location, char *out, siz
 	n = snprintf(out, size, "%s.server-key", location);
 	if (n < 0 || (size_t)n >= size)
 		return nk_fail(err, NK_EINVAL, "db", "the database path is too long");
-	return NK_OK;
+	/* as the storage key beside it, and as the key folder's files: whoever reads the
+	 * signing key can countersign events and sign receipts in the server's name */
+	return store_sqlite_tighten(location, out, err);
 }
 
 /* Makes the database file, empty and mode 0600, before SQLite opens it: SQLite creates
