@@ -180,8 +180,10 @@ static enum nk_status load(const struct nk_case_env *env, const char *id, bool s
 	}
 	nk_event_list_free(&log);
 	if (rc == NK_OK && snapshot && env->cache && seq > 0)
-		case_cache_put(env->cache, st, seq, head);
+		case_cache_put(env->cache, st, seq, head, NULL);
 loaded:
+	if (rc == NK_OK && snapshot)
+		case_snapshot_loaded(id, seq, head);
 	if (rc == NK_OK && !snapshot && seq > 0)
 		case_pending_begin(env, st, seq, head);
 	if (rc == NK_OK && !snapshot)
