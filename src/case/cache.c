@@ -56,6 +56,12 @@ static _Thread_local struct {
 	uint8_t chain[NK_CHAIN_BYTES];
 	struct case_state st;
 	struct case_replay replay;
+	/* the amounts this transaction sealed (case_put_amount), by name */
+	int sealed_count;
+	struct {
+		char name[NK_SECRET_NAME_MAX];
+		int64_t amount;
+	} sealed[CASE_PENDING_SEALED];
 } pending;
 
 /* The state this thread's latest read snapshot loaded (case_snapshot_loaded): its case
@@ -316,6 +322,8 @@ void case_pending_begin(const struct nk_case_env *env, const struct case_state *
 	memcpy(pending.chain, chain, NK_CHAIN_BYTES);
 	pending.replay.rounds = 0;
 	pending.replay.has_seed = false;
+	sodium_memzero(pending.sealed, sizeof(pending.sealed));
+	pending.sealed_count = 0;
 	if (env->cache) {	/* the replay kept with the state loaded, if it was kept */
 		pthread_mutex_lock(&env->cache->mu);
 		if ((e = entry_at(env->cache, st->id, seq, chain)))
@@ -358,6 +366,8 @@ void case_pending_end(const struct nk_case_env *env, bool committed)
 	sodium_memzero(r->seed, sizeof(r->seed));
 	r->rounds = 0;
 	r->has_seed = false;
+	sodium_memzero(pending.sealed, sizeof(pending.sealed));
+	pending.sealed_count = 0;
 	sodium_memzero(&pending.st, sizeof(pending.st));
 	pending.active = false;
 	pending.seq = 0;
@@ -437,4 +447,48 @@ void case_replay_keep(const struct nk_case_env *env, const struct case_state *st
 			set_replay(e, figures, results, count, seed);
 		pthread_mutex_unlock(&env->cache->mu);
 	}
+}
+
+/* The index of name among the amounts sealed in the pending transaction on case id;
+ * sealed_count when it is not there; -1 when there is no such transaction. */
+static int sealed_index(const char *id, const char *name)
+{
+	int i = 0;
+
+	if (!pending.active || strcmp(pending.st.id, id) != 0)
+		return -1;
+	while (i < pending.sealed_count && strcmp(pending.sealed[i].name, name) != 0)
+		i++;
+	return i;
+}
+
+void case_pending_sealed(const char *id, const char *name, int64_t amount)
+{
+	int i = sealed_index(id, name);
+
+	/* not kept when the room is full: then it is opened from the store, which holds it */
+	if (i < 0 || i >= CASE_PENDING_SEALED || strlen(name) >= NK_SECRET_NAME_MAX)
+		return;
+	snprintf(pending.sealed[i].name, sizeof(pending.sealed[i].name), "%s", name);
+	pending.sealed[i].amount = amount;
+	if (i == pending.sealed_count)
+		pending.sealed_count++;
+}
+
+bool case_pending_unsealed(const char *id, const char *name, int64_t *out)
+{
+	int i = sealed_index(id, name);
+
+	if (i < 0 || i >= pending.sealed_count)
+		return false;
+	*out = pending.sealed[i].amount;
+	return true;
+}
+
+void case_pending_purged(const char *id)
+{
+	if (sealed_index(id, "") < 0)
+		return;
+	sodium_memzero(pending.sealed, sizeof(pending.sealed));
+	pending.sealed_count = 0;
 }

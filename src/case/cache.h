@@ -41,6 +41,16 @@ void case_replay_keep(const struct nk_case_env *env, const struct case_state *st
 		      const struct nk_round_figures *figures,
 		      const struct nk_round_result *results,
 		      const uint8_t seed[static NK_SEED_BYTES]);
+/* Amounts sealed (case_put_amount) inside this thread's pending transaction on case id,
+ * at most CASE_PENDING_SEALED of them, read back without opening them again: a party's
+ * figure is read back in the transaction that seals it, by the evaluation of the round
+ * it completes or by the answer's briefing. Kept and wiped with the pending state, and
+ * forgotten at once when the transaction purges the case's secrets
+ * (case_pending_purged). case_pending_unsealed is false for a name not kept. */
+#define CASE_PENDING_SEALED 4
+void case_pending_sealed(const char *id, const char *name, int64_t amount);
+bool case_pending_unsealed(const char *id, const char *name, int64_t *out);
+void case_pending_purged(const char *id);
 /* A read snapshot loaded case id folded up to event seq (chain; seq 0: an unlinked log,
  * which the cache does not keep). */
 void case_snapshot_loaded(const char *id, int64_t seq, const uint8_t chain[static NK_CHAIN_BYTES]);
