@@ -378,6 +378,15 @@ const struct case_state *case_pending_state(const char *id)
 	return pending.active && strcmp(pending.st.id, id) == 0 ? &pending.st : NULL;
 }
 
+bool case_pending_last(const char *id, int64_t *seq, uint8_t chain[static NK_CHAIN_BYTES])
+{
+	if (!pending.active || strcmp(pending.st.id, id) != 0)
+		return false;
+	*seq = pending.seq;
+	memcpy(chain, pending.chain, NK_CHAIN_BYTES);
+	return true;
+}
+
 void case_snapshot_loaded(const char *id, int64_t seq, const uint8_t chain[static NK_CHAIN_BYTES])
 {
 	snap.active = seq > 0;

@@ -67,4 +67,7 @@ void case_pending_end(const struct nk_case_env *env, bool committed);
 /* The pending state of case id with every event appended so far folded in; NULL when
  * there is none (an unlinked log, an event that did not fold, another case). */
 const struct case_state *case_pending_state(const char *id);
+/* The last event of case id (its number and chain hash) as this thread's pending state
+ * holds it: what the store holds, in that transaction; false when there is none. */
+bool case_pending_last(const char *id, int64_t *seq, uint8_t chain[static NK_CHAIN_BYTES]);
 #endif

@@ -1,7 +1,8 @@
 /* The amounts a transaction sealed, read back in it without opening them again
  * (case/cache.c, case_pending_sealed): kept only for the case of this thread's pending
  * transaction, the latest value of a name, at most CASE_PENDING_SEALED names (the rest
- * are opened from the store), forgotten at a purge and at the transaction's end. */
+ * are opened from the store), forgotten at a purge and at the transaction's end; and
+ * the case's last link, which the pending state holds for case_link_event. */
 #include "case/cache.h"
 
 #include <setjmp.h>
@@ -72,11 +73,32 @@ static void test_bounded_and_purged(void **state)
 	case_pending_end(&env, false);
 }
 
+/* The last link the pending state holds is the one it began with, for its case only,
+ * and none once it ended (case_link_event reads the store then). */
+static void test_last_link(void **state)
+{
+	static const struct nk_case_env env = { 0 };
+	struct case_state st;
+	uint8_t chain[NK_CHAIN_BYTES] = { 0 };
+	int64_t seq = 0;
+
+	(void)state;
+	assert_false(case_pending_last(id, &seq, chain));
+	begin(&st);
+	assert_false(case_pending_last("99887766554433221100", &seq, chain));
+	assert_true(case_pending_last(id, &seq, chain));
+	assert_int_equal(seq, 3);
+	assert_int_equal(chain[0], 1);
+	case_pending_end(&env, false);
+	assert_false(case_pending_last(id, &seq, chain));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kept_in_the_transaction),
 		cmocka_unit_test(test_bounded_and_purged),
+		cmocka_unit_test(test_last_link),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
