@@ -9,11 +9,21 @@
  *
  * A state holds figures of evaluated rounds and hints: each entry is wiped
  * (sodium_memzero) when evicted, replaced or dropped, and an ended case is never kept.
- * The cache is bounded (least recently used evicted first). */
+ * The cache is bounded (least recently used evicted first).
+ *
+ * Beside a case of figures' state, an entry keeps the replay of its evaluated rounds
+ * (their sealed figures opened, each round's result, the case's seed): a briefing and
+ * an evaluation replay every evaluated round, and opening the 2r sealed figures of
+ * round r on every request was a tenth of a submission's CPU (bench/README.md). It is
+ * as confidential as the figures themselves: it lives in the entry and in this thread's
+ * pending state only, is keyed like the state (a replay is used only with the state of
+ * the same last event), wiped with them, and never logged. */
 #include "case/cache.h"
+#include "case/figure_kind.h"
 
 #include <pthread.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +32,12 @@ struct entry {
 	struct entry *prev, *next;	/* recency: head is the most recent */
 	int64_t seq;
 	uint8_t chain[NK_CHAIN_BYTES];
+	/* the replay of rounds 1..replay_rounds: replay_rounds figures, then as many
+	 * results, in one block (NULL when none); the seed when has_seed */
+	int replay_rounds;
+	bool has_seed;
+	uint8_t seed[NK_SEED_BYTES];
+	struct nk_round_figures *replay;
 	struct case_state st;
 };
 
@@ -39,7 +55,23 @@ static _Thread_local struct {
 	int64_t seq;
 	uint8_t chain[NK_CHAIN_BYTES];
 	struct case_state st;
+	struct case_replay replay;
+	/* the amounts this transaction sealed (case_put_amount), by name */
+	int sealed_count;
+	struct {
+		char name[NK_SECRET_NAME_MAX];
+		int64_t amount;
+	} sealed[CASE_PENDING_SEALED];
 } pending;
+
+/* The state this thread's latest read snapshot loaded (case_snapshot_loaded): its case
+ * and last event, which the cache's entry must still be at for its replay to serve. */
+static _Thread_local struct {
+	bool active;
+	char id[NK_CASE_ID_MAX];
+	int64_t seq;
+	uint8_t chain[NK_CHAIN_BYTES];
+} snap;
 
 enum nk_status nk_case_cache_new(struct nk_case_cache **out, size_t max_cases,
 				 struct nk_error *err)
@@ -61,8 +93,31 @@ enum nk_status nk_case_cache_new(struct nk_case_cache **out, size_t max_cases,
 	return NK_OK;
 }
 
+static size_t replay_size(int rounds)
+{
+	return (size_t)rounds * (sizeof(struct nk_round_figures) + sizeof(struct nk_round_result));
+}
+
+static struct nk_round_result *replay_results(const struct entry *e)
+{
+	return (struct nk_round_result *)(void *)(e->replay + e->replay_rounds);
+}
+
+static void wipe_replay(struct entry *e)
+{
+	if (e->replay) {
+		sodium_memzero(e->replay, replay_size(e->replay_rounds));
+		free(e->replay);
+	}
+	e->replay = NULL;
+	e->replay_rounds = 0;
+	e->has_seed = false;
+	sodium_memzero(e->seed, sizeof(e->seed));
+}
+
 static void wipe_free(struct entry *e)
 {
+	wipe_replay(e);
 	sodium_memzero(e, sizeof(*e));
 	free(e);
 }
@@ -167,8 +222,42 @@ static bool ended(const struct case_state *st)
 	return st->state == NK_STATE_SETTLED || st->state == NK_STATE_CLOSED || st->purged;
 }
 
+/* How many of the first rounds (at most rounds) st's log has evaluated: all of a replay
+ * that may outlive the transaction that made it (a round replayed for its evaluation is
+ * kept once its evaluation is in the log, and in a commit only). */
+static int evaluated_rounds(const struct case_state *st, int rounds)
+{
+	int n = 0;
+
+	if (st->kind != &case_kind_figures || st->fig.rules.blind)
+		return 0;
+	while (n < rounds && n < NK_ROUNDS_MAX && st->fig.rounds[n].evaluated)
+		n++;
+	return n;
+}
+
+/* Gives e (its state set) rounds 1..rounds of a replay, as far as its state has
+ * evaluated them, and the seed (NULL: none). One that cannot be allocated is left out:
+ * the next replay opens the figures again. */
+static void set_replay(struct entry *e, const struct nk_round_figures *figures,
+		       const struct nk_round_result *results, int rounds, const uint8_t *seed)
+{
+	int n = evaluated_rounds(&e->st, rounds);
+
+	wipe_replay(e);
+	if (n > 0 && (e->replay = malloc(replay_size(n)))) {
+		e->replay_rounds = n;
+		memcpy(e->replay, figures, (size_t)n * sizeof(figures[0]));
+		memcpy(replay_results(e), results, (size_t)n * sizeof(results[0]));
+	}
+	if (seed && e->st.kind == &case_kind_figures) {
+		memcpy(e->seed, seed, NK_SEED_BYTES);
+		e->has_seed = true;
+	}
+}
+
 void case_cache_put(struct nk_case_cache *c, const struct case_state *st, int64_t seq,
-		    const uint8_t chain[static NK_CHAIN_BYTES])
+		    const uint8_t chain[static NK_CHAIN_BYTES], const struct case_replay *replay)
 {
 	struct entry **p, *e;
 
@@ -183,6 +272,12 @@ void case_cache_put(struct nk_case_cache *c, const struct case_state *st, int64_
 	memcpy(&e->st, st, sizeof(e->st));
 	e->seq = seq;
 	memcpy(e->chain, chain, NK_CHAIN_BYTES);
+	e->replay = NULL;
+	e->replay_rounds = 0;
+	e->has_seed = false;
+	if (replay)
+		set_replay(e, replay->figures, replay->results, replay->rounds,
+			   replay->has_seed ? replay->seed : NULL);
 	e->next_hash = NULL;
 	*slot(c, st->id) = e;
 	push_front(c, e);
@@ -192,13 +287,52 @@ out:
 	pthread_mutex_unlock(&c->mu);
 }
 
+/* The entry of case id when it is at event seq (chain); the caller holds the lock. */
+static struct entry *entry_at(struct nk_case_cache *c, const char *id, int64_t seq,
+			      const uint8_t chain[static NK_CHAIN_BYTES])
+{
+	struct entry *e = *slot(c, id);
+
+	return e && e->seq == seq && sodium_memcmp(e->chain, chain, NK_CHAIN_BYTES) == 0 ? e
+											   : NULL;
+}
+
+/* Copies rounds 1..min(count, what e holds) of e's replay, and its seed; returns them. */
+static int copy_out(const struct entry *e, int count, struct nk_round_figures *figures,
+		    struct nk_round_result *results, uint8_t seed[static NK_SEED_BYTES],
+		    bool *has_seed)
+{
+	int n = e->replay_rounds < count ? e->replay_rounds : count;
+
+	memcpy(figures, e->replay, (size_t)n * sizeof(figures[0]));
+	memcpy(results, replay_results(e), (size_t)n * sizeof(results[0]));
+	if ((*has_seed = e->has_seed))
+		memcpy(seed, e->seed, NK_SEED_BYTES);
+	return n;
+}
+
 void case_pending_begin(const struct nk_case_env *env, const struct case_state *st,
 			int64_t seq, const uint8_t chain[static NK_CHAIN_BYTES])
 {
-	(void)env;	/* kept without a cache too: the case's summary reads it (summary.c) */
+	struct entry *e;
+
+	/* kept without a cache too: the case's summary reads it (summary.c) */
 	memcpy(&pending.st, st, sizeof(pending.st));
 	pending.seq = seq;
 	memcpy(pending.chain, chain, NK_CHAIN_BYTES);
+	pending.replay.rounds = 0;
+	pending.replay.has_seed = false;
+	sodium_memzero(pending.sealed, sizeof(pending.sealed));
+	pending.sealed_count = 0;
+	if (env->cache) {	/* the replay kept with the state loaded, if it was kept */
+		pthread_mutex_lock(&env->cache->mu);
+		if ((e = entry_at(env->cache, st->id, seq, chain)))
+			pending.replay.rounds = copy_out(e, NK_ROUNDS_MAX, pending.replay.figures,
+							 pending.replay.results,
+							 pending.replay.seed,
+							 &pending.replay.has_seed);
+		pthread_mutex_unlock(&env->cache->mu);
+	}
 	pending.active = true;
 }
 
@@ -220,14 +354,150 @@ void case_pending_append(const struct nk_case_env *env, const char *id,
 
 void case_pending_end(const struct nk_case_env *env, bool committed)
 {
+	struct case_replay *r = &pending.replay;
+
 	if (!pending.active)
 		return;
 	if (committed && env->cache)
-		case_cache_put(env->cache, &pending.st, pending.seq, pending.chain);
-	sodium_memzero(&pending, sizeof(pending));
+		case_cache_put(env->cache, &pending.st, pending.seq, pending.chain, r);
+	/* what was used of the replay, without the cost of wiping all its rounds */
+	sodium_memzero(r->figures, (size_t)r->rounds * sizeof(r->figures[0]));
+	sodium_memzero(r->results, (size_t)r->rounds * sizeof(r->results[0]));
+	sodium_memzero(r->seed, sizeof(r->seed));
+	r->rounds = 0;
+	r->has_seed = false;
+	sodium_memzero(pending.sealed, sizeof(pending.sealed));
+	pending.sealed_count = 0;
+	sodium_memzero(&pending.st, sizeof(pending.st));
+	pending.active = false;
+	pending.seq = 0;
 }
 
 const struct case_state *case_pending_state(const char *id)
 {
 	return pending.active && strcmp(pending.st.id, id) == 0 ? &pending.st : NULL;
+}
+
+bool case_pending_last(const char *id, int64_t *seq, uint8_t chain[static NK_CHAIN_BYTES])
+{
+	if (!pending.active || strcmp(pending.st.id, id) != 0)
+		return false;
+	*seq = pending.seq;
+	memcpy(chain, pending.chain, NK_CHAIN_BYTES);
+	return true;
+}
+
+void case_snapshot_loaded(const char *id, int64_t seq, const uint8_t chain[static NK_CHAIN_BYTES])
+{
+	snap.active = seq > 0;
+	snprintf(snap.id, sizeof(snap.id), "%s", id);
+	snap.seq = seq;
+	memcpy(snap.chain, chain, NK_CHAIN_BYTES);
+}
+
+static bool in_pending(const struct case_state *st)
+{
+	return pending.active && strcmp(pending.st.id, st->id) == 0;
+}
+
+static bool in_snapshot(const struct nk_case_env *env, const struct case_state *st)
+{
+	return env->cache && snap.active && strcmp(snap.id, st->id) == 0;
+}
+
+int case_replay_held(const struct nk_case_env *env, const struct case_state *st, int count,
+		     struct nk_round_figures *figures, struct nk_round_result *results,
+		     uint8_t seed[static NK_SEED_BYTES], bool *has_seed)
+{
+	const struct case_replay *r = &pending.replay;
+	struct entry *e;
+	int n = 0;
+
+	*has_seed = false;
+	if (count < 1 || count > NK_ROUNDS_MAX)
+		return 0;
+	if (in_pending(st)) {
+		n = r->rounds < count ? r->rounds : count;
+		memcpy(figures, r->figures, (size_t)n * sizeof(figures[0]));
+		memcpy(results, r->results, (size_t)n * sizeof(results[0]));
+		if ((*has_seed = r->has_seed))
+			memcpy(seed, r->seed, NK_SEED_BYTES);
+	} else if (in_snapshot(env, st)) {
+		pthread_mutex_lock(&env->cache->mu);
+		if ((e = entry_at(env->cache, st->id, snap.seq, snap.chain)))
+			n = copy_out(e, count, figures, results, seed, has_seed);
+		pthread_mutex_unlock(&env->cache->mu);
+	}
+	return n;
+}
+
+void case_replay_keep(const struct nk_case_env *env, const struct case_state *st, int count,
+		      const struct nk_round_figures *figures,
+		      const struct nk_round_result *results,
+		      const uint8_t seed[static NK_SEED_BYTES])
+{
+	struct case_replay *r = &pending.replay;
+	struct entry *e;
+
+	if (count < 1 || count > NK_ROUNDS_MAX)
+		return;
+	if (in_pending(st)) {
+		if (count > r->rounds) {
+			memcpy(r->figures, figures, (size_t)count * sizeof(figures[0]));
+			memcpy(r->results, results, (size_t)count * sizeof(results[0]));
+			r->rounds = count;
+		}
+		memcpy(r->seed, seed, NK_SEED_BYTES);
+		r->has_seed = true;
+	} else if (in_snapshot(env, st)) {
+		pthread_mutex_lock(&env->cache->mu);
+		if ((e = entry_at(env->cache, st->id, snap.seq, snap.chain)) &&
+		    evaluated_rounds(&e->st, count) > e->replay_rounds)
+			set_replay(e, figures, results, count, seed);
+		pthread_mutex_unlock(&env->cache->mu);
+	}
+}
+
+/* The index of name among the amounts sealed in the pending transaction on case id;
+ * sealed_count when it is not there; -1 when there is no such transaction. */
+static int sealed_index(const char *id, const char *name)
+{
+	int i = 0;
+
+	if (!pending.active || strcmp(pending.st.id, id) != 0)
+		return -1;
+	while (i < pending.sealed_count && strcmp(pending.sealed[i].name, name) != 0)
+		i++;
+	return i;
+}
+
+void case_pending_sealed(const char *id, const char *name, int64_t amount)
+{
+	int i = sealed_index(id, name);
+
+	/* not kept when the room is full: then it is opened from the store, which holds it */
+	if (i < 0 || i >= CASE_PENDING_SEALED || strlen(name) >= NK_SECRET_NAME_MAX)
+		return;
+	snprintf(pending.sealed[i].name, sizeof(pending.sealed[i].name), "%s", name);
+	pending.sealed[i].amount = amount;
+	if (i == pending.sealed_count)
+		pending.sealed_count++;
+}
+
+bool case_pending_unsealed(const char *id, const char *name, int64_t *out)
+{
+	int i = sealed_index(id, name);
+
+	if (i < 0 || i >= pending.sealed_count)
+		return false;
+	*out = pending.sealed[i].amount;
+	return true;
+}
+
+void case_pending_purged(const char *id)
+{
+	if (sealed_index(id, "") < 0)
+		return;
+	sodium_memzero(pending.sealed, sizeof(pending.sealed));
+	pending.sealed_count = 0;
 }

@@ -9,10 +9,51 @@
  * same transaction); false otherwise. */
 bool case_cache_get(struct nk_case_cache *c, const char *id, int64_t seq,
 		    const uint8_t chain[static NK_CHAIN_BYTES], struct case_state *out);
-/* Keeps st as case st->id folded up to event seq (chain), unless the case has ended
- * (then whatever was kept is wiped and dropped). Evicts the least recently used. */
+/* The replay of a case of figures' first rounds (figure_case.c, case_replay_figures):
+ * each round's sealed figures opened and its result, with the case's seed. As
+ * confidential as the figures: kept only beside the case's state, wiped with it. */
+struct case_replay {
+	int rounds;		/* rounds 1..rounds held */
+	bool has_seed;
+	uint8_t seed[NK_SEED_BYTES];
+	struct nk_round_figures figures[NK_ROUNDS_MAX];
+	struct nk_round_result results[NK_ROUNDS_MAX];
+};
+
+/* Keeps st as case st->id folded up to event seq (chain), with the rounds of replay
+ * (NULL: none) that st's log has evaluated, unless the case has ended (then whatever
+ * was kept is wiped and dropped). Evicts the least recently used. */
 void case_cache_put(struct nk_case_cache *c, const struct case_state *st, int64_t seq,
-		    const uint8_t chain[static NK_CHAIN_BYTES]);
+		    const uint8_t chain[static NK_CHAIN_BYTES], const struct case_replay *replay);
+
+/* Copies into figures[] and results[] rounds 1..n (n <= count) of the replay held for
+ * st's case, and into seed its seed when held (*has_seed); returns n (0: none). Held
+ * with this thread's pending state of that case (begun with what the cache kept for
+ * the state loaded), or, in a read snapshot, with the cache's entry while it is still
+ * at the event the snapshot loaded (case_snapshot_loaded). */
+int case_replay_held(const struct nk_case_env *env, const struct case_state *st, int count,
+		     struct nk_round_figures *figures, struct nk_round_result *results,
+		     uint8_t seed[static NK_SEED_BYTES], bool *has_seed);
+/* Keeps rounds 1..count of st's replay and the seed where case_replay_held looks: in the
+ * pending state (put in the cache with it on a commit, as far as the log then has
+ * evaluated them), or in the snapshot's entry (as far as its state has). */
+void case_replay_keep(const struct nk_case_env *env, const struct case_state *st, int count,
+		      const struct nk_round_figures *figures,
+		      const struct nk_round_result *results,
+		      const uint8_t seed[static NK_SEED_BYTES]);
+/* Amounts sealed (case_put_amount) inside this thread's pending transaction on case id,
+ * at most CASE_PENDING_SEALED of them, read back without opening them again: a party's
+ * figure is read back in the transaction that seals it, by the evaluation of the round
+ * it completes or by the answer's briefing. Kept and wiped with the pending state, and
+ * forgotten at once when the transaction purges the case's secrets
+ * (case_pending_purged). case_pending_unsealed is false for a name not kept. */
+#define CASE_PENDING_SEALED 4
+void case_pending_sealed(const char *id, const char *name, int64_t amount);
+bool case_pending_unsealed(const char *id, const char *name, int64_t *out);
+void case_pending_purged(const char *id);
+/* A read snapshot loaded case id folded up to event seq (chain; seq 0: an unlinked log,
+ * which the cache does not keep). */
+void case_snapshot_loaded(const char *id, int64_t seq, const uint8_t chain[static NK_CHAIN_BYTES]);
 
 /* This thread's write transaction on a case: begun by case_load with the state it
  * loaded, advanced by case_append with every event appended, and on a commit put in
@@ -26,4 +67,7 @@ void case_pending_end(const struct nk_case_env *env, bool committed);
 /* The pending state of case id with every event appended so far folded in; NULL when
  * there is none (an unlinked log, an event that did not fold, another case). */
 const struct case_state *case_pending_state(const char *id);
+/* The last event of case id (its number and chain hash) as this thread's pending state
+ * holds it: what the store holds, in that transaction; false when there is none. */
+bool case_pending_last(const char *id, int64_t *seq, uint8_t chain[static NK_CHAIN_BYTES]);
 #endif

@@ -104,6 +104,8 @@ enum nk_status case_put_amount(const struct nk_case_env *env, const char *id,
 		buf[i] = (uint8_t)((uint64_t)amount >> (8 * i));
 	rc = nk_store_secret_put(env->store, id, name, buf, sizeof(buf), err);
 	sodium_memzero(buf, sizeof(buf));
+	if (rc == NK_OK)
+		case_pending_sealed(id, name, amount);
 	return rc;
 }
 
@@ -115,6 +117,9 @@ enum nk_status case_get_amount(const struct nk_case_env *env, const char *id,
 	size_t len = 0;
 	enum nk_status rc;
 
+	/* sealed in this transaction: the same value, without opening it again */
+	if (case_pending_unsealed(id, name, out))
+		return NK_OK;
 	rc = nk_store_secret_get(env->store, id, name, buf, sizeof(buf), &len, err);
 	if (rc == NK_OK && len != 8)
 		rc = nk_fail(err, NK_ECORRUPT, "secret", "a sealed figure has the wrong size");
@@ -180,8 +185,10 @@ static enum nk_status load(const struct nk_case_env *env, const char *id, bool s
 	}
 	nk_event_list_free(&log);
 	if (rc == NK_OK && snapshot && env->cache && seq > 0)
-		case_cache_put(env->cache, st, seq, head);
+		case_cache_put(env->cache, st, seq, head, NULL);
 loaded:
+	if (rc == NK_OK && snapshot)
+		case_snapshot_loaded(id, seq, head);
 	if (rc == NK_OK && !snapshot && seq > 0)
 		case_pending_begin(env, st, seq, head);
 	if (rc == NK_OK && !snapshot)
@@ -228,6 +235,7 @@ enum nk_status case_end(const struct nk_case_env *env, const char *id,
 {
 	enum nk_status rc = nk_store_secret_purge(env->store, id, err);
 
+	case_pending_purged(id);
 	if (rc == NK_OK)
 		rc = case_append(env, id, "go-between", CASE_EV_PURGED,
 				 case_event_purged_encode(), err);

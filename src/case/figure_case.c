@@ -4,6 +4,7 @@
  * runs inside the transaction case.c begins and ends, and appends its events and sealed
  * figures there or nothing. */
 #include "case/blind_case.h"
+#include "case/cache.h"
 #include "case/figure_kind.h"
 
 #include <nakodo/blind_case.h>
@@ -42,14 +43,19 @@ enum nk_status case_replay_figures(const struct nk_case_env *env, const struct c
 {
 	uint8_t seed[NK_SEED_BYTES];
 	char name[NK_SECRET_NAME_MAX];
-	enum nk_status rc;
+	bool has_seed = false;
+	int held;
+	enum nk_status rc = NK_OK;
 
 	if (count > NK_ROUNDS_MAX)
 		return nk_fail(err, NK_ECORRUPT, "log", "more rounds than the rules allow");
-	if ((rc = get_seed(env, st->id, seed, err)) != NK_OK)
-		return rc;
 	memset(figures, 0, sizeof(*figures) * NK_ROUNDS_MAX);
-	for (int i = 1; i <= count && rc == NK_OK; i++) {
+	/* the rounds replayed before, kept with the case's cached state (cache.c): only
+	 * the figures of the rounds after them are opened */
+	held = case_replay_held(env, st, count, figures, results, seed, &has_seed);
+	if (held < count && !has_seed && (rc = get_seed(env, st->id, seed, err)) != NK_OK)
+		return rc;
+	for (int i = held + 1; i <= count && rc == NK_OK; i++) {
 		const struct case_round *r = &st->fig.rounds[i - 1];
 		struct nk_round_figures *f = &figures[i - 1];
 
@@ -71,6 +77,8 @@ enum nk_status case_replay_figures(const struct nk_case_env *env, const struct c
 		     (r->deal != NK_NO_DEAL && r->figure != results[i - 1].figure)))
 			rc = nk_fail(err, NK_ECORRUPT, "log", "round %d does not replay to its recorded outcome", i);
 	}
+	if (rc == NK_OK && held < count)
+		case_replay_keep(env, st, count, figures, results, seed);
 	sodium_memzero(seed, sizeof(seed));
 	return rc;
 }

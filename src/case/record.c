@@ -3,6 +3,7 @@
  * statement logged in the server's record when the case ends, and the receipt that
  * proves it offline (doc/crypto.md, "The record"). */
 #include "case/case_impl.h"
+#include "case/cache.h"
 #include "case/figure_kind.h"
 #include "case/record.h"
 
@@ -95,7 +96,11 @@ enum nk_status case_link_event(const struct nk_case_env *env, const char *id,
 
 	if ((rc = need_signer(env, err)) != NK_OK)
 		return rc;
-	if ((rc = nk_store_last_link(env->store, id, &last, &linked, prev, err)) != NK_OK)
+	/* inside a command's transaction its pending state holds the case's last link (read
+	 * by its load, advanced by each append, under the case's write lock): not read again */
+	if (case_pending_last(id, &last, prev))
+		linked = true;
+	else if ((rc = nk_store_last_link(env->store, id, &last, &linked, prev, err)) != NK_OK)
 		return rc;
 	if (last > 0 && !linked && (rc = legacy_head(env, id, last, prev, err)) != NK_OK)
 		return rc;

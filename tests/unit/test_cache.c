@@ -3,7 +3,8 @@
  * database (another connection here, another server later) is never answered from a
  * stale state; repeated commands do hit it; an ended case is not kept; the bound holds;
  * and 50 concurrent submissions to one round through one group of connections, all
- * sharing one cache (as a server's workers do), evaluate the round exactly once. */
+ * sharing one cache (as a server's workers do), evaluate the round exactly once. The
+ * replay of the evaluated rounds kept beside a state is used only with it. */
 #include <nakodo/case.h>
 #include <nakodo/keys.h>
 #include <nakodo/money.h>
@@ -192,6 +193,87 @@ static void test_ended_dropped_and_bounded(void **state)
 	assert_int_equal(held, 1);
 }
 
+/* Overwrites a party's sealed figure of round 1 through b, behind the cache's back (a
+ * test's way to see whether a briefing opens it again: the values themselves cannot
+ * change once the round is evaluated, and a replay never checks them again). */
+static void reseal(struct world *w, const char *id, const char *name, int64_t amount)
+{
+	uint8_t buf[8];
+
+	for (int i = 0; i < 8; i++)
+		buf[i] = (uint8_t)((uint64_t)amount >> (8 * i));
+	assert_int_equal(nk_store_begin(w->b, NULL), NK_OK);
+	assert_int_equal(nk_store_secret_put(w->b, id, name, buf, sizeof(buf), NULL), NK_OK);
+	assert_int_equal(nk_store_commit(w->b, NULL), NK_OK);
+}
+
+/* The claimant's own figure of round 1, as its briefing through env tells it. */
+static int64_t own_first(const struct nk_case_env *env, const char *id)
+{
+	struct nk_brief *b = sodium_malloc(sizeof(*b));
+	struct nk_error err = { 0 };
+	int64_t figure;
+
+	assert_non_null(b);
+	assert_int_equal(nk_case_brief(env, id, NK_CLAIMANT, b, &err), NK_OK);
+	assert_true(b->rounds_evaluated >= 1);
+	figure = b->rounds[0].own_figure;
+	sodium_free(b);
+	return figure;
+}
+
+/* The replay of the evaluated rounds is kept with the cached state: once a round's
+ * evaluation replayed it, neither a briefing nor the next evaluation opens its sealed
+ * figures again (a plain read does); once another writer appended an event, the kept
+ * replay is not used (the state it goes with is stale), and the figures are opened. */
+static void test_replay_kept_with_the_state(void **state)
+{
+	struct world *w = *state;
+	char id[NK_CASE_ID_MAX];
+	struct nk_error err = { 0 };
+
+	open_case(&w->cached, id, true);
+	for (int r = 1; r <= 2; r++) {
+		submit(&w->cached, id, NK_CLAIMANT, 900000 - r, NK_OK);
+		submit(&w->cached, id, NK_PAYER, 100 + r, NK_OK);
+	}
+	assert_int_equal(own_first(&w->cached, id), 899999);
+	/* a figure that would have settled round 1: its replay no longer matches the log */
+	reseal(w, id, "figure.1.claimant", 50);
+	assert_int_equal(own_first(&w->cached, id), 899999);
+	assert_int_not_equal(nk_case_brief(&w->plain, id, NK_CLAIMANT,
+					   &(struct nk_brief){ 0 }, &err), NK_OK);
+	/* round 3's evaluation through the cache replays rounds 1 and 2 from it */
+	submit(&w->cached, id, NK_CLAIMANT, 899997, NK_OK);
+	submit(&w->cached, id, NK_PAYER, 103, NK_OK);
+	assert_int_equal(own_first(&w->cached, id), 899999);
+	/* another writer's event: the state is folded again, the figures opened again */
+	reseal(w, id, "figure.1.claimant", 899990);
+	submit(&w->plain, id, NK_CLAIMANT, 899996, NK_OK);
+	assert_int_equal(own_first(&w->cached, id), 899990);
+}
+
+/* A read that replays the rounds keeps what it opened with the entry of the state it
+ * read, so the next read opens nothing again; a write through the cache, after it. */
+static void test_replay_kept_by_a_read(void **state)
+{
+	struct world *w = *state;
+	char id[NK_CASE_ID_MAX];
+	uint64_t hits0, hits, misses;
+	size_t held;
+
+	open_case(&w->plain, id, true);
+	submit(&w->plain, id, NK_CLAIMANT, 900000, NK_OK);
+	submit(&w->plain, id, NK_PAYER, 100, NK_OK);
+	counts(w, &hits0, &misses, &held);
+	assert_int_equal(own_first(&w->cached, id), 900000);	/* a miss: folded, opened */
+	reseal(w, id, "figure.1.claimant", 900001);
+	assert_int_equal(own_first(&w->cached, id), 900000);	/* a hit, with its replay */
+	counts(w, &hits, &misses, &held);
+	assert_int_equal(hits, hits0 + 1);
+	assert_int_equal(own_first(&w->plain, id), 900001);
+}
+
 struct racer {
 	struct world *w;
 	struct nk_store_group *group;
@@ -275,6 +357,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hits_match_the_fold, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ended_dropped_and_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fifty_on_one_round, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_kept_with_the_state, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_kept_by_a_read, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,279 @@
+/* The text json_dumps(json, JSON_SORT_KEYS) writes, byte for byte, written without
+ * jansson's dump (json_build.h, nk_json_text_sorted). A server answers every request
+ * with such a text, and jansson 2.14 spends most of a dump on its bookkeeping: for every
+ * object and array a loop check (the container's address printed with snprintf into a
+ * hashtable's key, inserted and deleted), for every member a hash lookup of the key it
+ * has just sorted, every integer through snprintf, and the text grown through a
+ * callback (bench/README.md). Here each object's members are taken by one walk of its
+ * iterator and sorted as jansson sorts them, integers are written by hand, and reals
+ * go through jansson's own recipe (jsonp_dtostr: "%.17g", then ".0" when it reads as
+ * an integer, the exponent without '+' or leading zeros), so that the bytes are the
+ * same: tests/unit/test_json_text.c compares the two on many trees. */
+#include <nakodo/json_build.h>
+#include <nakodo/alloc.h>
+
+#include <locale.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Deeper than any answer; a tree nested deeper (or a cycle) gets NULL. */
+#define TEXT_DEPTH_MAX 256
+/* Members sorted on the stack; an object with more takes a block. */
+#define TEXT_KEYS_STACK 64
+
+struct text {
+	char *data;
+	size_t len, cap;
+	bool failed;
+};
+
+static void grow(struct text *t, size_t more)
+{
+	size_t cap = t->cap ? t->cap : 2048;
+	char *data;
+
+	while (cap - t->len < more + 1) {
+		if (cap > SIZE_MAX / 4) {
+			t->failed = true;
+			return;
+		}
+		cap *= 2;
+	}
+	/* a new block, the old one wiped: an answer may hold a party's figures */
+	if (!(data = nk_alloc_realloc(t->data, cap))) {
+		t->failed = true;
+		return;
+	}
+	t->data = data;
+	t->cap = cap;
+}
+
+static void put(struct text *t, const char *bytes, size_t n)
+{
+	if (t->failed)
+		return;
+	if (t->cap - t->len < n + 1)
+		grow(t, n);
+	if (t->failed)
+		return;
+	memcpy(t->data + t->len, bytes, n);
+	t->len += n;
+}
+
+/* A string or key as jansson's dump_string writes it without flags: '"', '\\' and the
+ * control characters escaped (\b \f \n \r \t, or \u00XX in capitals), every other
+ * byte as it is (jansson's strings are valid UTF-8). */
+static void put_string(struct text *t, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t from = 0;
+
+	put(t, "\"", 1);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[6] = { '\\', 0, 0, 0, 0, 0 };
+		size_t len = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		put(t, s + from, i - from);
+		from = i + 1;
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			len = 6;
+		}
+		put(t, esc, len);
+	}
+	put(t, s + from, n - from);
+	put(t, "\"", 1);
+}
+
+static void put_integer(struct text *t, json_int_t v)
+{
+	char buf[24];
+	char *p = buf + sizeof(buf);
+	/* the magnitude as unsigned, which holds the most negative value's too */
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	put(t, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+/* jansson 2.14's jsonp_dtostr at its default precision, step by step. */
+static void put_real(struct text *t, double v)
+{
+	char buf[100];
+	const char *point = localeconv()->decimal_point;
+	char *start, *end;
+	int n = snprintf(buf, sizeof(buf), "%.17g", v);
+	size_t len;
+
+	if (n < 0 || (size_t)n >= sizeof(buf) - 3) {
+		t->failed = true;
+		return;
+	}
+	len = (size_t)n;
+	if (*point != '.' && (start = strchr(buf, *point)))
+		*start = '.';
+	if (!strchr(buf, '.') && !strchr(buf, 'e')) {
+		memcpy(buf + len, ".0", 3);
+		len += 2;
+	}
+	if ((start = strchr(buf, 'e'))) {
+		start++;
+		end = start + 1;
+		if (*start == '-')
+			start++;
+		while (*end == '0')
+			end++;
+		if (end != start) {
+			memmove(start, end, len - (size_t)(end - buf));
+			len -= (size_t)(end - start);
+		}
+	}
+	put(t, buf, len);
+}
+
+struct member {
+	const char *key;
+	size_t len;
+	json_t *value;
+};
+
+/* jansson's order of keys: bytes compared, then the shorter first. */
+static int by_key(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+	int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+
+	if (c)
+		return c;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+static void put_value(struct text *t, const json_t *json, int depth);
+
+static void put_object(struct text *t, const json_t *json, int depth)
+{
+	struct member stack[TEXT_KEYS_STACK], *m = stack;
+	size_t n = json_object_size(json), i = 0;
+	void *iter;
+
+	if (n == 0) {
+		put(t, "{}", 2);
+		return;
+	}
+	if (n > TEXT_KEYS_STACK && !(m = malloc(n * sizeof(*m)))) {
+		t->failed = true;
+		return;
+	}
+	for (iter = json_object_iter((json_t *)json); iter && i < n;
+	     iter = json_object_iter_next((json_t *)json, iter), i++) {
+		m[i].key = json_object_iter_key(iter);
+		m[i].len = json_object_iter_key_len(iter);
+		m[i].value = json_object_iter_value(iter);
+	}
+	n = i;
+	/* an answer's objects are small: insertion sort, without qsort's calls */
+	if (n > 16) {
+		qsort(m, n, sizeof(*m), by_key);
+	} else {
+		for (size_t k = 1; k < n; k++) {
+			struct member x = m[k];
+			size_t j = k;
+
+			for (; j > 0 && by_key(&m[j - 1], &x) > 0; j--)
+				m[j] = m[j - 1];
+			m[j] = x;
+		}
+	}
+	put(t, "{", 1);
+	for (i = 0; i < n && !t->failed; i++) {
+		if (i > 0)
+			put(t, ", ", 2);
+		put_string(t, m[i].key, m[i].len);
+		put(t, ": ", 2);
+		put_value(t, m[i].value, depth + 1);
+	}
+	put(t, "}", 1);
+	if (m != stack)
+		free(m);
+}
+
+static void put_value(struct text *t, const json_t *json, int depth)
+{
+	if (t->failed)
+		return;
+	if (depth > TEXT_DEPTH_MAX) {
+		t->failed = true;
+		return;
+	}
+	switch (json_typeof(json)) {
+	case JSON_OBJECT:
+		put_object(t, json, depth);
+		break;
+	case JSON_ARRAY:
+		put(t, "[", 1);
+		for (size_t i = 0; i < json_array_size(json) && !t->failed; i++) {
+			if (i > 0)
+				put(t, ", ", 2);
+			put_value(t, json_array_get(json, i), depth + 1);
+		}
+		put(t, "]", 1);
+		break;
+	case JSON_STRING:
+		put_string(t, json_string_value(json), json_string_length(json));
+		break;
+	case JSON_INTEGER:
+		put_integer(t, json_integer_value(json));
+		break;
+	case JSON_REAL:
+		put_real(t, json_real_value(json));
+		break;
+	case JSON_TRUE:
+		put(t, "true", 4);
+		break;
+	case JSON_FALSE:
+		put(t, "false", 5);
+		break;
+	case JSON_NULL:
+		put(t, "null", 4);
+		break;
+	}
+}
+
+char *nk_json_text_sorted(const json_t *json)
+{
+	struct text t = { 0 };
+
+	/* as json_dumps without JSON_ENCODE_ANY: an object or an array only */
+	if (!json || (!json_is_object(json) && !json_is_array(json)))
+		return NULL;
+	put_value(&t, json, 0);
+	if (!t.failed && !t.data)
+		grow(&t, 0);
+	if (t.failed) {
+		nk_alloc_free(t.data);
+		return NULL;
+	}
+	t.data[t.len] = '\0';
+	return t.data;
+}
