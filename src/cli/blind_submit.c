@@ -5,6 +5,7 @@
  * protocol keeps between rounds (set-up, figures' labels) is a file beside the key,
  * sealed to the key (nk_blind_save); nothing holds a figure in clear. */
 #include "blind_submit.h"
+#include "blind_relay.h"
 #include "remote.h"
 #include "signed.h"
 #include "util.h"
@@ -25,175 +26,6 @@
 #include <unistd.h>
 
 #define STATE_MAX (1u << 20)
-
-struct run {
-	struct cli_ctx *ctx;
-	struct remote r;
-	const struct nk_brief *b;
-	const char *id;
-	enum nk_role role;
-	char path[NK_CASE_ID_MAX + 48];
-	uint32_t sent, acked;
-	uint64_t bytes_out, bytes_in;	/* frames through the relay, as the operator sees them */
-	int64_t epoch;		/* the other side's, -1 before its first message */
-	bool greeting;		/* waiting for its hello: it may still start over */
-	bool quiet_restart;	/* before the streams start: its start over is not an error */
-	bool restarted;		/* it started over (next() said so) */
-	int64_t until_ms;
-	bool told_waiting;
-	uint8_t *frame;		/* room for the largest frame */
-	size_t frame_cap;
-};
-
-/* NULL in the command; a test executable sets it before main (tests/support/
- * test_hooks.c) to alter frames on their way, as a hostile relay would. */
-int (*cli_blind_alter)(uint8_t *frame, size_t *len, uint32_t seq);
-
-/* Posts kind and payload as the next frame. */
-static int post(struct run *x, char kind, const uint8_t *payload, size_t len)
-{
-	size_t cap = sodium_base64_ENCODED_LEN(len + 1, sodium_base64_VARIANT_ORIGINAL);
-	char *b64 = malloc(cap);
-	json_t *reply = NULL;
-	int rc, again = 0;
-
-	if (!b64)
-		return CLI_STORAGE;
-	x->frame[0] = (uint8_t)kind;
-	memmove(x->frame + 1, payload, len);
-	if (cli_blind_alter) {
-		len++;
-		again = cli_blind_alter(x->frame, &len, (uint32_t)x->sent + 1);
-		len--;
-	}
-	sodium_bin2base64(b64, cap, x->frame, len + 1, sodium_base64_VARIANT_ORIGINAL);
-	do {
-		json_decref(reply);
-		reply = NULL;
-		rc = remote_call(x->ctx, &x->r, "POST", x->path,
-				 json_pack("{s:i, s:I, s:s}", "round", x->b->round, "seq",
-					   (json_int_t)++x->sent, "data", b64), &reply);
-		x->bytes_out += len + 1;
-	} while (rc == CLI_OK && again-- > 0);
-	free(b64);
-	json_decref(reply);
-	return rc;
-}
-
-static void pause_ms(int ms)
-{
-	struct timespec t = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&t, NULL);
-}
-
-/* How long a read of the relay asks the server to wait for a message: a second at
- * first (then the client says that it waits), then up to the server's bound, within
- * this run's wait. */
-static long long read_wait_ms(const struct run *x)
-{
-	int64_t left = x->until_ms - nk_time_now_ms(), most = x->told_waiting ? 20000 : 1000;
-
-	return left < 0 ? 0 : left < most ? left : most;
-}
-
-/* The next frame from the other side: its kind and payload (in x->frame + 1). The
- * server holds each read until a message comes (?wait=); a server that answers at once
- * instead is read again after a pause that grows to 64 ms. */
-static int next(struct run *x, char *kind, size_t *len)
-{
-	char query[sizeof(x->path) + 80];
-	struct nk_error err = { 0 };
-	int delay = 1, rc;
-
-	for (;;) {
-		json_t *reply = NULL;
-		const char *data;
-		size_t got = 0;
-		long long wait_ms = read_wait_ms(x);
-		int64_t asked = nk_time_now_ms();
-
-		if (x->epoch >= 0)
-			snprintf(query, sizeof(query), "%s?after=%lld.%u&wait=%lld", x->path,
-				 (long long)x->epoch, x->acked, wait_ms);
-		else
-			snprintf(query, sizeof(query), "%s?after=%u&wait=%lld", x->path, x->acked,
-				 wait_ms);
-		if ((rc = remote_call(x->ctx, &x->r, "GET", query, NULL, &reply)) != CLI_OK)
-			return rc;
-		if (x->epoch >= 0 && json_integer_value(json_object_get(reply, "epoch")) != x->epoch &&
-		    x->greeting) {	/* it started over before we met: read it from its start */
-			json_decref(reply);
-			x->epoch = -1;
-			x->acked = 0;
-			continue;
-		}
-		if (x->epoch >= 0 && json_integer_value(json_object_get(reply, "epoch")) != x->epoch) {
-			json_decref(reply);
-			x->restarted = true;
-			if (x->quiet_restart)
-				return CLI_REFUSED;
-			nk_fail(&err, NK_EREFUSED, "round", "the %s's client started the round over: "
-				"nothing is recorded; run submit again", nk_role_name(!x->role));
-			return cli_report(x->ctx, &err);
-		}
-		data = json_string_value(json_object_get(reply, "data"));
-		if (data) {
-			x->epoch = json_integer_value(json_object_get(reply, "epoch"));
-			x->acked = (uint32_t)json_integer_value(json_object_get(reply, "seq"));
-			if (sodium_base642bin(x->frame, x->frame_cap, data, strlen(data), NULL, &got,
-					      NULL, sodium_base64_VARIANT_ORIGINAL) != 0 || got < 1)
-				got = 0;
-			json_decref(reply);
-			if (!got) {
-				nk_fail(&err, NK_ECRYPTO, "message", "a relayed message that is not "
-					"base64 of a frame: altered on the way; nothing is recorded");
-				return cli_report(x->ctx, &err);
-			}
-			*kind = (char)x->frame[0];
-			*len = got - 1;
-			x->bytes_in += got;
-			return CLI_OK;
-		}
-		json_decref(reply);
-		if (nk_time_now_ms() > x->until_ms) {
-			nk_fail(&err, NK_EREFUSED, "wait", "the %s's client did not answer in time: "
-				"the round stays open; run submit again (--wait SECONDS)",
-				nk_role_name(!x->role));
-			return cli_report(x->ctx, &err);
-		}
-		if (!x->told_waiting && (delay >= 64 || nk_time_now_ms() - asked >= wait_ms / 2)) {
-			fprintf(x->ctx->err, "waiting for the %s's client (nakodo submit on its side; "
-				"up to %lld s)...\n", nk_role_name(!x->role),
-				(long long)((x->until_ms - nk_time_now_ms()) / 1000));
-			x->told_waiting = true;
-		}
-		if (nk_time_now_ms() - asked >= wait_ms / 2)
-			continue;	/* it waited: read again at once */
-		pause_ms(delay);
-		delay = delay < 64 ? delay * 2 : 64;
-	}
-}
-
-/* Expects a frame of kind want; anything else is the round's end, with a reason. */
-static int expect(struct run *x, char want, size_t *len)
-{
-	struct nk_error err = { 0 };
-	char kind = 0;
-	int rc = next(x, &kind, len);
-
-	if (rc != CLI_OK)
-		return rc;
-	if (kind == want)
-		return CLI_OK;
-	if (kind == 'H')
-		nk_fail(&err, NK_EREFUSED, "round", "the %s's client started the round over: "
-			"nothing is recorded; run submit again", nk_role_name(!x->role));
-	else
-		nk_fail(&err, NK_ECRYPTO, "message", "a relayed message out of order: replayed, "
-			"reordered or lost on the way; nothing is recorded, run submit again");
-	return cli_report(x->ctx, &err);
-}
 
 static void session_id(const struct nk_brief *b, uint8_t sid[static NK_BLIND_SESSION_BYTES])
 {
@@ -272,7 +104,7 @@ static enum nk_status state_save(const struct nk_blind_party *p, const struct nk
  * until its hello; if it starts over while this side waits for its header (it had read
  * a hello of this side's that no one would answer, say of a run stopped), this side
  * starts over once more, which the other, then waiting for a hello, simply reads. */
-static int channel_try(struct run *x, const struct nk_party_key *key,
+static int channel_try(struct relay_run *x, const struct nk_party_key *key,
 		       struct nk_blind_channel **ch)
 {
 	uint8_t hello[NK_CHANNEL_HELLO_BYTES], header[NK_CHANNEL_HEADER_BYTES];
@@ -283,11 +115,11 @@ static int channel_try(struct run *x, const struct nk_party_key *key,
 
 	if (nk_channel_new(key, x->id, x->role, hello, ch, &err) != NK_OK)
 		return cli_report(x->ctx, &err);
-	if ((rc = post(x, 'H', hello, sizeof(hello))) != CLI_OK)
+	if ((rc = relay_post(x, 'H', hello, sizeof(hello))) != CLI_OK)
 		return rc;
 	x->greeting = true;
 	do {
-		if ((rc = next(x, &kind, &len)) != CLI_OK)
+		if ((rc = relay_next(x, &kind, &len)) != CLI_OK)
 			return rc;
 	} while (kind != 'H');
 	x->greeting = false;
@@ -298,8 +130,8 @@ static int channel_try(struct run *x, const struct nk_party_key *key,
 	}
 	if (nk_channel_accept(*ch, &x->b->identity[!x->role], x->frame + 1, header, &err) != NK_OK)
 		return cli_report(x->ctx, &err);
-	if ((rc = post(x, 'S', header, sizeof(header))) != CLI_OK ||
-	    (rc = expect(x, 'S', &len)) != CLI_OK)
+	if ((rc = relay_post(x, 'S', header, sizeof(header))) != CLI_OK ||
+	    (rc = relay_expect(x, 'S', &len)) != CLI_OK)
 		return rc;
 	if (len != NK_CHANNEL_HEADER_BYTES || nk_channel_start(*ch, x->frame + 1, &err) != NK_OK) {
 		if (!err.text[0])
@@ -310,7 +142,7 @@ static int channel_try(struct run *x, const struct nk_party_key *key,
 	return CLI_OK;
 }
 
-static int channel_open(struct run *x, const struct nk_party_key *key,
+static int channel_open(struct relay_run *x, const struct nk_party_key *key,
 			struct nk_blind_channel **ch)
 {
 	struct nk_error err = { 0 };
@@ -334,7 +166,7 @@ static int channel_open(struct run *x, const struct nk_party_key *key,
 }
 
 struct wire {
-	struct run *x;
+	struct relay_run *x;
 	struct nk_blind_channel *ch;
 	const struct nk_blind_party *p;
 	size_t max;
@@ -349,7 +181,7 @@ static int wire_send(struct wire *w, size_t len)
 	if (nk_channel_seal(w->ch, w->msg, len, nk_blind_message_padded(w->p, w->msg, len), false,
 			    w->sealed, w->max + NK_CHANNEL_OVERHEAD, &n, &err) != NK_OK)
 		return cli_report(w->x->ctx, &err);
-	return post(w->x, 'M', w->sealed, n);
+	return relay_post(w->x, 'M', w->sealed, n);
 }
 
 static int wire_recv(struct wire *w, size_t *len)
@@ -357,7 +189,7 @@ static int wire_recv(struct wire *w, size_t *len)
 	struct nk_error err = { 0 };
 	size_t n = 0;
 	bool last = false;
-	int rc = expect(w->x, 'M', &n);
+	int rc = relay_expect(w->x, 'M', &n);
 
 	if (rc != CLI_OK)
 		return rc;
@@ -445,7 +277,7 @@ static json_t *outcome_json(const struct nk_brief *b, enum nk_role role,
 
 /* Gives the signed outcome, then waits (within the wait) for the other side's, and
  * prints the briefing as a plain submission does. */
-static int give_outcome(struct run *x, struct cli_backend *be, const struct nk_party_key *key,
+static int give_outcome(struct relay_run *x, struct cli_backend *be, const struct nk_party_key *key,
 			json_t *outcome)
 {
 	char *text = json_dumps(outcome, JSON_COMPACT | JSON_SORT_KEYS);
@@ -477,7 +309,7 @@ static int give_outcome(struct run *x, struct cli_backend *be, const struct nk_p
 				nk_role_name(!x->role));
 		json_decref(answer);
 		answer = NULL;
-		pause_ms(i < 6 ? 1 << i : 64);	/* the other side is mostly a moment behind */
+		cli_pause_ms(i < 6 ? 1 << i : 64);	/* the other side is mostly a moment behind */
 		rc = remote_call(x->ctx, &x->r, "GET", brief_path, NULL, &answer);
 	}
 	return rc == CLI_OK ? cli_print_brief_answer(x->ctx, x->id, answer, true) : rc;
@@ -487,7 +319,7 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 		     const struct nk_brief *b, const struct nk_party_key *key,
 		     const char *key_path, int round, int64_t figure, int wait_s)
 {
-	struct run x = { .ctx = ctx, .b = b, .id = id, .role = b->role, .epoch = -1 };
+	struct relay_run x = { .ctx = ctx, .b = b, .id = id, .role = b->role, .epoch = -1 };
 	struct nk_blind_input in = { .figure = figure };
 	struct nk_blind_party *p = NULL;
 	struct nk_blind_channel *ch = NULL;
