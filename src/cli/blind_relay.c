@@ -123,6 +123,26 @@ int relay_next(struct relay_run *x, char *kind, size_t *len)
 	}
 }
 
+bool relay_await_round(struct relay_run *x)
+{
+	char query[sizeof(x->path) + 96];
+	struct remote_bytes io = { .data = x->frame, .cap = x->frame_cap, .quiet = true };
+	int64_t left = x->until_ms - nk_time_now_ms(), asked = nk_time_now_ms();
+	long long wait_ms = left < 0 ? 0 : left < 20000 ? left : 20000;
+	int rc;
+
+	if (x->epoch >= 0)
+		snprintf(query, sizeof(query), "%s?after=%lld.%u&round=%d&wait=%lld", x->path,
+			 (long long)x->epoch, x->acked, x->b->round, wait_ms);
+	else
+		snprintf(query, sizeof(query), "%s?after=%u&round=%d&wait=%lld", x->path, x->acked,
+			 x->b->round, wait_ms);
+	rc = remote_call_bytes(x->ctx, &x->r, "GET", query, &io);
+	/* 409: the case is no longer open, its last round concluded */
+	return (rc == CLI_OK && io.http == 204) || (rc == CLI_REFUSED && io.http == 409) ||
+	       nk_time_now_ms() - asked >= wait_ms / 2;
+}
+
 int relay_expect(struct relay_run *x, char want, size_t *len)
 {
 	struct nk_error err = { 0 };

@@ -36,6 +36,12 @@ int relay_next(struct relay_run *x, char *kind, size_t *len);
  * reason. */
 int relay_expect(struct relay_run *x, char want, size_t *len);
 
+/* Waits, within the run's wait, for this round to end (the other side's outcome
+ * concludes it) in a read the server holds until then (?round=, doc/api.md). False when
+ * it was answered at once without that (a frame of the other side's new run waits, say):
+ * the caller pauses before it reads the briefing again. */
+bool relay_await_round(struct relay_run *x);
+
 void cli_pause_ms(int ms);
 
 #endif

@@ -99,13 +99,38 @@ static enum nk_status state_save(const struct nk_blind_party *p, const struct nk
 	return rc;
 }
 
+struct wire {
+	struct relay_run *x;
+	struct nk_blind_channel *ch;
+	const struct nk_blind_party *p;
+	size_t max;
+	uint8_t *msg, *sealed;
+	/* What goes right behind this side's stream header, before the other's is read:
+	 * the state made durable (a round begun before the channel opened), and the payer's
+	 * first message (msg[first], computed meanwhile; 0: none). */
+	const char *path;
+	bool save_first;
+	size_t first;
+};
+
+static int wire_send(struct wire *w, size_t len)
+{
+	struct nk_error err = { 0 };
+	size_t n = 0;
+
+	if (nk_channel_seal(w->ch, w->msg, len, nk_blind_message_padded(w->p, w->msg, len), false,
+			    w->sealed, w->max + NK_CHANNEL_OVERHEAD, &n, &err) != NK_OK)
+		return cli_report(w->x->ctx, &err);
+	return relay_post(w->x, 'M', w->sealed, n);
+}
+
 /* The channel: hellos both ways (the other's checked against its registered key), then
  * the stream headers. Frames left from an earlier run of the other side are skipped
  * until its hello; if it starts over while this side waits for its header (it had read
  * a hello of this side's that no one would answer, say of a run stopped), this side
  * starts over once more, which the other, then waiting for a hello, simply reads. */
 static int channel_try(struct relay_run *x, const struct nk_party_key *key,
-		       struct nk_blind_channel **ch)
+		       struct nk_blind_channel **ch, struct wire *w)
 {
 	uint8_t hello[NK_CHANNEL_HELLO_BYTES], header[NK_CHANNEL_HEADER_BYTES];
 	struct nk_error err = { 0 };
@@ -115,6 +140,7 @@ static int channel_try(struct relay_run *x, const struct nk_party_key *key,
 
 	if (nk_channel_new(key, x->id, x->role, hello, ch, &err) != NK_OK)
 		return cli_report(x->ctx, &err);
+	w->ch = *ch;
 	if ((rc = relay_post(x, 'H', hello, sizeof(hello))) != CLI_OK)
 		return rc;
 	x->greeting = true;
@@ -130,8 +156,16 @@ static int channel_try(struct relay_run *x, const struct nk_party_key *key,
 	}
 	if (nk_channel_accept(*ch, &x->b->identity[!x->role], x->frame + 1, header, &err) != NK_OK)
 		return cli_report(x->ctx, &err);
-	if ((rc = relay_post(x, 'S', header, sizeof(header))) != CLI_OK ||
-	    (rc = relay_expect(x, 'S', &len)) != CLI_OK)
+	if ((rc = relay_post(x, 'S', header, sizeof(header))) != CLI_OK)
+		return rc;
+	/* This side's stream is open: what it can send without the other's header goes now,
+	 * a crossing of the relay sooner (doc/blind.md, "Fewer crossings"). The begin is made
+	 * durable first, as before anything that depends on its input. */
+	if (w->save_first && state_save(w->p, key, w->path, &err) != NK_OK)
+		return cli_report(x->ctx, &err);
+	if (w->first && (rc = wire_send(w, w->first)) != CLI_OK)
+		return rc;
+	if ((rc = relay_expect(x, 'S', &len)) != CLI_OK)
 		return rc;
 	if (len != NK_CHANNEL_HEADER_BYTES || nk_channel_start(*ch, x->frame + 1, &err) != NK_OK) {
 		if (!err.text[0])
@@ -143,7 +177,7 @@ static int channel_try(struct relay_run *x, const struct nk_party_key *key,
 }
 
 static int channel_open(struct relay_run *x, const struct nk_party_key *key,
-			struct nk_blind_channel **ch)
+			struct nk_blind_channel **ch, struct wire *w)
 {
 	struct nk_error err = { 0 };
 	int rc = CLI_OK;
@@ -154,7 +188,7 @@ static int channel_open(struct relay_run *x, const struct nk_party_key *key,
 		x->sent = 0;	/* our message 1 again: what we sent before is void */
 		x->restarted = false;
 		x->quiet_restart = true;
-		rc = channel_try(x, key, ch);
+		rc = channel_try(x, key, ch, w);
 		x->quiet_restart = false;
 		if (!x->restarted)
 			return rc;
@@ -163,25 +197,6 @@ static int channel_open(struct relay_run *x, const struct nk_party_key *key,
 		"channel opened (two clients of one side?): nothing is recorded; run submit again",
 		nk_role_name(!x->role));	/* quiet no more: say why this run gives up */
 	return cli_report(x->ctx, &err);
-}
-
-struct wire {
-	struct relay_run *x;
-	struct nk_blind_channel *ch;
-	const struct nk_blind_party *p;
-	size_t max;
-	uint8_t *msg, *sealed;
-};
-
-static int wire_send(struct wire *w, size_t len)
-{
-	struct nk_error err = { 0 };
-	size_t n = 0;
-
-	if (nk_channel_seal(w->ch, w->msg, len, nk_blind_message_padded(w->p, w->msg, len), false,
-			    w->sealed, w->max + NK_CHANNEL_OVERHEAD, &n, &err) != NK_OK)
-		return cli_report(w->x->ctx, &err);
-	return relay_post(w->x, 'M', w->sealed, n);
 }
 
 static int wire_recv(struct wire *w, size_t *len)
@@ -201,13 +216,14 @@ static int wire_recv(struct wire *w, size_t *len)
 /* One exchange of the protocol (the set-up, or a begun round): the payer speaks first,
  * then each answers until this side has computed what it waits for (a random
  * settlement's draw messages included, NK_BLIND_DRAW_MESSAGES whatever the figures). */
-static int exchange(struct wire *w, struct nk_blind_party *p, bool setup, const char *path)
+static int exchange(struct wire *w, struct nk_blind_party *p, bool setup, const char *path,
+		    bool first_sent)
 {
 	struct nk_error err = { 0 };
 	size_t in = 0, out = 0;
 	int rc = CLI_OK, steps = 0;
 
-	if (w->x->role == NK_PAYER) {
+	if (w->x->role == NK_PAYER && !first_sent) {
 		if (nk_blind_step(p, NULL, 0, w->msg, w->max, &out, &err) != NK_OK)
 			return cli_report(w->x->ctx, &err);
 		if ((rc = wire_send(w, out)) != CLI_OK)
@@ -309,7 +325,9 @@ static int give_outcome(struct relay_run *x, struct cli_backend *be, const struc
 				nk_role_name(!x->role));
 		json_decref(answer);
 		answer = NULL;
-		cli_pause_ms(i < 6 ? 1 << i : 64);	/* the other side is mostly a moment behind */
+		/* held by the server until the other side's outcome ends the round */
+		if (!relay_await_round(x))
+			cli_pause_ms(i < 6 ? 1 << i : 64);
 		rc = remote_call(x->ctx, &x->r, "GET", brief_path, NULL, &answer);
 	}
 	return rc == CLI_OK ? cli_print_brief_answer(x->ctx, x->id, answer, true) : rc;
@@ -382,18 +400,28 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	}
 	/* the hint decisions, from what this side knows (its figures and bands told) */
 	nk_blind_decide(p, b->round, &in);
-	if ((rc = channel_open(&x, key, &ch)) != CLI_OK)
-		goto out;
-	w.ch = ch;
-	if (fresh && ((rc = exchange(&w, p, true, state_path)) != CLI_OK ||
-		      (state_save(p, key, state_path, &err) != NK_OK && (rc = cli_report(ctx, &err)))))
-		goto out;
-	if (nk_blind_begin(p, b->round, &in, &err) != NK_OK ||
-	    state_save(p, key, state_path, &err) != NK_OK) {
+	/* While the hellos cross the relay: the round begun (with a set-up, after it), made
+	 * durable once the other side answered, and the payer's first message computed, to
+	 * go right behind its stream header */
+	w.path = state_path;
+	w.save_first = !fresh;
+	if ((!fresh && nk_blind_begin(p, b->round, &in, &err) != NK_OK) ||
+	    (b->role == NK_PAYER && nk_blind_step(p, NULL, 0, w.msg, w.max, &w.first, &err) !=
+	     NK_OK)) {
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
-	if ((rc = exchange(&w, p, false, state_path)) != CLI_OK)
+	if ((rc = channel_open(&x, key, &ch, &w)) != CLI_OK)
+		goto out;
+	if (fresh && ((rc = exchange(&w, p, true, state_path, w.first > 0)) != CLI_OK ||
+		      (state_save(p, key, state_path, &err) != NK_OK && (rc = cli_report(ctx, &err)))))
+		goto out;
+	if (fresh && (nk_blind_begin(p, b->round, &in, &err) != NK_OK ||
+		      state_save(p, key, state_path, &err) != NK_OK)) {
+		rc = cli_report(ctx, &err);
+		goto out;
+	}
+	if ((rc = exchange(&w, p, false, state_path, !fresh && w.first > 0)) != CLI_OK)
 		goto out;
 	if (nk_blind_outcome(p, &o, &err) != NK_OK || state_save(p, key, state_path, &err) != NK_OK) {
 		rc = cli_report(ctx, &err);

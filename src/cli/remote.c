@@ -374,7 +374,10 @@ again:
 		nk_buf_free(&buf);
 		goto again;
 	}
-	if (http >= 400) {
+	if (http >= 400 && io && io->quiet) {
+		io->http = http;
+		rc = CLI_REFUSED;
+	} else if (http >= 400) {
 		rc = report_problem(ctx, http, doc);
 	} else if (raw && buf.data) {
 		*raw = buf.data;

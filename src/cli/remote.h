@@ -79,6 +79,7 @@ struct remote_bytes {
 	uint8_t *data;
 	size_t cap, len;
 	bool too_big;
+	bool quiet;	/* a problem answer is not reported: http says it, CLI_REFUSED */
 	long http;
 	char round[24], epoch[24], seq[24];
 };

@@ -164,31 +164,49 @@ static void relay_forget(struct blind_relay *rl, const char *id)
 	pthread_mutex_unlock(&rl->mu);
 }
 
+/* A side that gave its outcome first waits for the round's end in a held read of its
+ * box (?round=, relay_get): once an outcome ended the round or the case, the case's held
+ * reads answer, with nothing (a read about to be held then answers at once:
+ * relay_unchanged finds its box gone with the round). */
+static void outcome_wake(struct nk_server *srv, const char *id)
+{
+	relay_wake(srv, id, NK_CLAIMANT);
+	relay_wake(srv, id, NK_PAYER);
+}
+
 enum nk_status relay_outcome(struct route_call *call, enum nk_status rc)
 {
 	const char *state = json_string_value(json_object_get(call->reply, "state"));
 	json_int_t round = json_integer_value(json_object_get(call->reply, "round"));
 	struct blind_relay *rl = call->srv->relay;
 	const char *id = call->case_id;
+	bool still = false;
 
 	if (rc != NK_OK)
 		return rc;
 	if (!state || strcmp(state, nk_case_state_name(NK_STATE_OPEN)) != 0) {
 		relay_forget(rl, id);
+		outcome_wake(call->srv, id);
 		return rc;
 	}
 	pthread_mutex_lock(&rl->mu);
 	for (int i = 0; i < RELAY_CASES; i++) {
 		struct relay_slot *s = &rl->slot[i];
 
+		if (strcmp(s->case_id, id) != 0)
+			continue;
 		/* only forward: an answer late from an earlier round (the other side's outcome
 		 * concluded it and its client already posts the next) must not wipe the next */
-		if (strcmp(s->case_id, id) == 0 && s->round < round) {
+		if (s->round < round) {
 			slot_wipe(s, false);
 			s->round = (int)round;
+		} else {
+			still = true;	/* the round goes on: its reads wait on */
 		}
 	}
 	pthread_mutex_unlock(&rl->mu);
+	if (!still)
+		outcome_wake(call->srv, id);
 	return rc;
 }
 
@@ -343,11 +361,15 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 /* The first message waiting for the caller after number ?after=K or ?after=E.K (those up
  * to it are acknowledged and wiped; with E, only while the sender's epoch is still E, so
  * that a sender that started over is not acknowledged unread), or none (relay_response).
- * With ?wait=MS and none waiting, the read waits up to MS for one (relay_wait.c). */
+ * With ?wait=MS and none waiting, the read waits up to MS for one (relay_wait.c), or, with
+ * ?round=R, until round R ends (an outcome concludes it, or the case ends): a client that
+ * gave its outcome first waits so for the other's, not polling the briefing. */
 enum nk_status relay_get(struct route_call *call, struct nk_error *err)
 {
 	struct relay_ask ask = { .epoch = -1, .role = role_of(call) };
-	uint64_t posted = 0;
+	const char *round_arg = MHD_lookup_connection_value(call->conn, MHD_GET_ARGUMENT_KIND,
+							    "round");
+	uint64_t posted = 0, round = 0;
 	enum nk_status rc;
 
 	if (call->after) {
@@ -375,8 +397,18 @@ enum nk_status relay_get(struct route_call *call, struct nk_error *err)
 				       "0 to %d ms", RELAY_WAIT_MAX_MS);
 		ask.wait_ms = ms;
 	}
+	if (round_arg && (!nk_relay_number(round_arg, NK_ROUNDS_MAX, &round) || round < 1))
+		return nk_fail(err, NK_EINVAL, "round", "?round= is the round the read waits in, "
+			       "1 to %d", NK_ROUNDS_MAX);
 	if ((rc = check_case(call, ask.role, 0, &ask.round, err)) != NK_OK)
 		return rc;
+	if (round_arg && round != (uint64_t)ask.round) {
+		/* the round it waits in is over: nothing of it waits any more, and reading the
+		 * new round's box with this round's ?after= could acknowledge what it never read */
+		call->relayed.round = ask.round;
+		call->relay_answered = true;
+		return NK_OK;
+	}
 	if (!relay_read(call->srv, call->case_id, &ask, &posted, &call->relayed))
 		return nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 	call->relay_answered = true;
