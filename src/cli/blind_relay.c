@@ -14,6 +14,7 @@
 /* NULL in the command; a test executable sets it before main (tests/support/
  * test_hooks.c) to alter frames on their way, as a hostile relay would. */
 int (*cli_blind_alter)(uint8_t *frame, size_t *len, uint32_t seq);
+void (*cli_blind_before_outcome)(void);
 
 int relay_post(struct relay_run *x, char kind, const uint8_t *payload, size_t len)
 {

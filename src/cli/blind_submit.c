@@ -309,6 +309,8 @@ static int give_outcome(struct relay_run *x, struct cli_backend *be, const struc
 		return CLI_STORAGE;
 	req.envelope = (const uint8_t *)text;
 	req.envelope_len = strlen(text);
+	if (cli_blind_before_outcome)
+		cli_blind_before_outcome();
 	rc = cli_sign_request(x->ctx, "nakodo submit", key, x->b, &req, &auth, &signed_by);
 	if (rc == CLI_OK)
 		rc = be->ops->act(x->ctx, be, x->id, x->role, &req, signed_by, &answer);
