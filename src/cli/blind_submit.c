@@ -102,16 +102,32 @@ static enum nk_status state_save(const struct nk_blind_party *p, const struct nk
 struct wire {
 	struct relay_run *x;
 	struct nk_blind_channel *ch;
-	const struct nk_blind_party *p;
+	struct nk_blind_party *p;
 	size_t max;
 	uint8_t *msg, *sealed;
-	/* What goes right behind this side's stream header, before the other's is read:
-	 * the state made durable (a round begun before the channel opened), and the payer's
-	 * first message (msg[first], computed meanwhile; 0: none). */
+	/* Done once this side's hello is posted, while the other's crosses (prepare): the
+	 * round begun (with no set-up to run first: !fresh) with input in, and the payer's
+	 * first message computed. What goes right behind this side's stream header, before
+	 * the other's is read: the begin made durable, and that message (msg[first]). */
 	const char *path;
-	bool save_first;
+	const struct nk_blind_input *in;
+	bool fresh, prepared;
 	size_t first;
 };
+
+static int prepare(struct wire *w)
+{
+	struct nk_error err = { 0 };
+
+	if (w->prepared)
+		return CLI_OK;
+	w->prepared = true;
+	if ((!w->fresh && nk_blind_begin(w->p, w->x->b->round, w->in, &err) != NK_OK) ||
+	    (w->x->role == NK_PAYER && nk_blind_step(w->p, NULL, 0, w->msg, w->max, &w->first,
+						     &err) != NK_OK))
+		return cli_report(w->x->ctx, &err);
+	return CLI_OK;
+}
 
 static int wire_send(struct wire *w, size_t len)
 {
@@ -141,7 +157,8 @@ static int channel_try(struct relay_run *x, const struct nk_party_key *key,
 	if (nk_channel_new(key, x->id, x->role, hello, ch, &err) != NK_OK)
 		return cli_report(x->ctx, &err);
 	w->ch = *ch;
-	if ((rc = relay_post(x, 'H', hello, sizeof(hello))) != CLI_OK)
+	if ((rc = relay_post(x, 'H', hello, sizeof(hello))) != CLI_OK ||
+	    (rc = prepare(w)) != CLI_OK)
 		return rc;
 	x->greeting = true;
 	do {
@@ -161,7 +178,7 @@ static int channel_try(struct relay_run *x, const struct nk_party_key *key,
 	/* This side's stream is open: what it can send without the other's header goes now,
 	 * a crossing of the relay sooner (doc/blind.md, "Fewer crossings"). The begin is made
 	 * durable first, as before anything that depends on its input. */
-	if (w->save_first && state_save(w->p, key, w->path, &err) != NK_OK)
+	if (!w->fresh && state_save(w->p, key, w->path, &err) != NK_OK)
 		return cli_report(x->ctx, &err);
 	if (w->first && (rc = wire_send(w, w->first)) != CLI_OK)
 		return rc;
@@ -404,15 +421,10 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	nk_blind_decide(p, b->round, &in);
 	/* While the hellos cross the relay: the round begun (with a set-up, after it), made
 	 * durable once the other side answered, and the payer's first message computed, to
-	 * go right behind its stream header */
+	 * go right behind its stream header (prepare) */
 	w.path = state_path;
-	w.save_first = !fresh;
-	if ((!fresh && nk_blind_begin(p, b->round, &in, &err) != NK_OK) ||
-	    (b->role == NK_PAYER && nk_blind_step(p, NULL, 0, w.msg, w.max, &w.first, &err) !=
-	     NK_OK)) {
-		rc = cli_report(ctx, &err);
-		goto out;
-	}
+	w.in = &in;
+	w.fresh = fresh;
 	if ((rc = channel_open(&x, key, &ch, &w)) != CLI_OK)
 		goto out;
 	if (fresh && ((rc = exchange(&w, p, true, state_path, w.first > 0)) != CLI_OK ||
