@@ -113,6 +113,8 @@ struct wire {
 	const struct nk_blind_input *in;
 	bool fresh, prepared;
 	size_t first;
+	/* the other side's first message, come with its stream header (sealed[stash]) */
+	size_t stash;
 };
 
 static int prepare(struct wire *w)
@@ -129,15 +131,23 @@ static int prepare(struct wire *w)
 	return CLI_OK;
 }
 
-static int wire_send(struct wire *w, size_t len)
+/* msg[len] sealed at its kind's size into out (room for the largest): *n bytes. */
+static int wire_seal(struct wire *w, size_t len, uint8_t *out, size_t *n)
 {
 	struct nk_error err = { 0 };
-	size_t n = 0;
 
 	if (nk_channel_seal(w->ch, w->msg, len, nk_blind_message_padded(w->p, w->msg, len), false,
-			    w->sealed, w->max + NK_CHANNEL_OVERHEAD, &n, &err) != NK_OK)
+			    out, w->max + NK_CHANNEL_OVERHEAD, n, &err) != NK_OK)
 		return cli_report(w->x->ctx, &err);
-	return relay_post(w->x, 'M', w->sealed, n);
+	return CLI_OK;
+}
+
+static int wire_send(struct wire *w, size_t len)
+{
+	size_t n = 0;
+	int rc = wire_seal(w, len, w->sealed, &n);
+
+	return rc == CLI_OK ? relay_post(w->x, 'M', w->sealed, n) : rc;
 }
 
 /* The channel: hellos both ways (the other's checked against its registered key), then
@@ -173,23 +183,31 @@ static int channel_try(struct relay_run *x, const struct nk_party_key *key,
 	}
 	if (nk_channel_accept(*ch, &x->b->identity[!x->role], x->frame + 1, header, &err) != NK_OK)
 		return cli_report(x->ctx, &err);
-	if ((rc = relay_post(x, 'S', header, sizeof(header))) != CLI_OK)
-		return rc;
 	/* This side's stream is open: what it can send without the other's header goes now,
-	 * a crossing of the relay sooner (doc/blind.md, "Fewer crossings"). The begin is made
-	 * durable first, as before anything that depends on its input. */
-	if (!w->fresh && state_save(w->p, key, w->path, &err) != NK_OK)
-		return cli_report(x->ctx, &err);
-	if (w->first && (rc = wire_send(w, w->first)) != CLI_OK)
+	 * in the frame of its own header, a crossing of the relay and a request sooner
+	 * (doc/blind.md, "Fewer crossings"). The begin is made durable first, as before
+	 * anything that depends on its input; with nothing to send, while the header goes. */
+	w->stash = 0;
+	len = 0;
+	if (w->first && ((!w->fresh && state_save(w->p, key, w->path, &err) != NK_OK) ||
+			 (rc = wire_seal(w, w->first, w->sealed + sizeof(header), &len)) != CLI_OK))
+		return err.text[0] ? cli_report(x->ctx, &err) : rc;
+	memcpy(w->sealed, header, sizeof(header));
+	if ((rc = relay_post(x, 'S', w->sealed, sizeof(header) + len)) != CLI_OK)
 		return rc;
+	if (!w->first && !w->fresh && state_save(w->p, key, w->path, &err) != NK_OK)
+		return cli_report(x->ctx, &err);
 	if ((rc = relay_expect(x, 'S', &len)) != CLI_OK)
 		return rc;
-	if (len != NK_CHANNEL_HEADER_BYTES || nk_channel_start(*ch, x->frame + 1, &err) != NK_OK) {
+	if (len < NK_CHANNEL_HEADER_BYTES || nk_channel_start(*ch, x->frame + 1, &err) != NK_OK) {
 		if (!err.text[0])
 			nk_fail(&err, NK_ECRYPTO, "header", "the %s's stream header has the wrong size",
 				nk_role_name(!x->role));
 		return cli_report(x->ctx, &err);
 	}
+	/* what follows the header is the other side's first message, for wire_recv */
+	w->stash = len - NK_CHANNEL_HEADER_BYTES;
+	memcpy(w->sealed, x->frame + 1 + NK_CHANNEL_HEADER_BYTES, w->stash);
 	return CLI_OK;
 }
 
@@ -219,13 +237,15 @@ static int channel_open(struct relay_run *x, const struct nk_party_key *key,
 static int wire_recv(struct wire *w, size_t *len)
 {
 	struct nk_error err = { 0 };
-	size_t n = 0;
+	size_t n = w->stash;
 	bool last = false;
-	int rc = relay_expect(w->x, 'M', &n);
+	const uint8_t *in = w->stash ? w->sealed : w->x->frame + 1;
+	int rc = w->stash ? CLI_OK : relay_expect(w->x, 'M', &n);
 
+	w->stash = 0;
 	if (rc != CLI_OK)
 		return rc;
-	if (nk_channel_open(w->ch, w->x->frame + 1, n, w->msg, w->max, len, &last, &err) != NK_OK)
+	if (nk_channel_open(w->ch, in, n, w->msg, w->max, len, &last, &err) != NK_OK)
 		return cli_report(w->x->ctx, &err);
 	return CLI_OK;
 }
@@ -411,9 +431,10 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	w.x = &x;
 	w.p = p;
 	w.max = nk_blind_message_max(p);
-	x.frame_cap = 1 + w.max + NK_CHANNEL_OVERHEAD;
+	/* a frame: its kind, a stream header and a sealed message at most */
+	x.frame_cap = 1 + NK_CHANNEL_HEADER_BYTES + w.max + NK_CHANNEL_OVERHEAD;
 	if (!(x.frame = malloc(x.frame_cap)) || !(w.msg = malloc(w.max + NK_CHANNEL_OVERHEAD)) ||
-	    !(w.sealed = malloc(w.max + NK_CHANNEL_OVERHEAD))) {
+	    !(w.sealed = malloc(NK_CHANNEL_HEADER_BYTES + w.max + NK_CHANNEL_OVERHEAD))) {
 		rc = CLI_STORAGE;
 		goto out;
 	}
@@ -465,7 +486,7 @@ out:
 	if (w.msg)
 		sodium_memzero(w.msg, w.max + NK_CHANNEL_OVERHEAD);
 	if (w.sealed)
-		sodium_memzero(w.sealed, w.max + NK_CHANNEL_OVERHEAD);
+		sodium_memzero(w.sealed, NK_CHANNEL_HEADER_BYTES + w.max + NK_CHANNEL_OVERHEAD);
 	free(w.msg);
 	free(w.sealed);
 	free(x.frame);

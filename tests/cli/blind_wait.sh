@@ -3,7 +3,9 @@
 # the server holds until the round ends (doc/blind.md, "Fewer crossings"; GET
 # …/blind/messages?round=R): it ends as soon as the other's outcome concluded the round,
 # not when its held read's 20 s run out. And such a read of a round that is over answers
-# at once. Prints TAP. Needs NAKODO, curl and jq.
+# at once. The payer's first message, which travels in its stream header's frame, cut
+# short or altered, ends the round with nothing recorded. Prints TAP. Needs NAKODO
+# (nakodo-test), curl and jq.
 . "$(dirname "$0")/../server/lib.sh"
 . "$(dirname "$0")/blind_lib.sh"
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -44,6 +46,26 @@ is "  saying the open round" "$(tr -d '\r' <"$(last).h" | sed -n 's/^Nakodo-Roun
 status=$(sreq zero "$PT" GET "/v1/cases/$CASE/blind/messages?round=0" payer "$TMP/payer.nkey")
 is "?round=0 is refused (400)" "$status" 400
 is "  naming the round" "$(jq -r .field "$(last)")" round
+# the payer's first message travels in the frame of its stream header: that frame cut
+# short or altered on its way ends the round on both sides with nothing recorded, and a
+# rerun completes it
+blind_case "$RULES"
+for how in truncate:2 tamper:2; do
+	before=$(events "$CASE" "$MT")
+	sub "$CT" claimant 90000 3 &
+	c=$!
+	NAKODO_TEST_BLIND_ALTER=$how sub "$PT" payer 50000 3
+	prc=$?
+	wait "$c"
+	crc=$?
+	check "$how of the payer's header frame: the round fails on both sides" \
+		bash -c "[ $crc != 0 ] && [ $prc != 0 ]"
+	check "  the claimant saying the message did not open" \
+		grep -q 'message: .*does not open' "$TMP/claimant.err"
+	is "  nothing is recorded" "$(events "$CASE" "$MT")" "$before"
+done
+both 90000 50000
+is "run again, the round completes" "$CRC $PRC" "0 0"
 stop_server
 echo "1..$n"
 [ "$failed" = 0 ]
