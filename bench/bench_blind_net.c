@@ -5,7 +5,7 @@
  * the same run, the plain round of the same figures (both sides' signed submissions, at
  * once). Per case: round 1 (the set-up, once per case, and the round) and round 2 (the
  * round alone); p50/p95 of each, from both clients started to both done, briefing read
- * included; bytes each way as the relay carries them (frames, before base64).
+ * included; bytes each way as the relay carries them (frames, raw bodies).
  *
  * Usage: bench_blind_net URL OPERATOR_TOKEN CLAIMANT_KEY PAYER_KEY [CASES]
  * (passphrase of both keys from NAKODO_PASSPHRASE_FILE); bench/bench_blind_server.sh
@@ -199,7 +199,7 @@ int main(int argc, char **argv)
 	printf("%-44s %10.2f %10.2f\n", "blind round 2 (round alone)", pct(r2, cases, 0.50),
 	       pct(r2, cases, 0.95));
 	printf("bytes through the relay in the last round 2, payer's side: %llu sent, %llu "
-	       "received (frames; base64 in JSON adds a third)\n", side[NK_PAYER].sent,
+	       "received (frames, raw bodies)\n", side[NK_PAYER].sent,
 	       side[NK_PAYER].received);
 	for (int r = 0; r < 2; r++)
 		nk_party_key_free(side[r].key);

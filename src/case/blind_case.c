@@ -11,7 +11,8 @@
 #include <nakodo/json_build.h>
 
 /* The largest frame of a round carries the garbled circuit, whose tables grow with the
- * rounds when hints are told (a figure test per earlier round): the relay must carry it. */
+ * rounds when hints are told (a figure test per earlier round): the relay must carry it,
+ * with a stream header in front (a side's first message goes in its header's frame). */
 static enum nk_status blind_frame_check(const struct nk_rules *rules, struct nk_error *err)
 {
 	static const uint8_t sid[NK_BLIND_SESSION_BYTES];
@@ -21,7 +22,7 @@ static enum nk_status blind_frame_check(const struct nk_rules *rules, struct nk_
 
 	if (rc != NK_OK)
 		return rc;
-	frame = 1 + nk_blind_message_max(p) + NK_CHANNEL_OVERHEAD;
+	frame = 1 + NK_CHANNEL_HEADER_BYTES + nk_blind_message_max(p) + NK_CHANNEL_OVERHEAD;
 	nk_blind_free(p);
 	if (frame > NK_CHANNEL_FRAME_MAX)
 		return nk_fail(err, NK_EINVAL, "rounds", "a blind case of %d rounds with %d hint "

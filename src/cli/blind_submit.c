@@ -5,6 +5,7 @@
  * protocol keeps between rounds (set-up, figures' labels) is a file beside the key,
  * sealed to the key (nk_blind_save); nothing holds a figure in clear. */
 #include "blind_submit.h"
+#include "blind_relay.h"
 #include "remote.h"
 #include "signed.h"
 #include "util.h"
@@ -25,175 +26,6 @@
 #include <unistd.h>
 
 #define STATE_MAX (1u << 20)
-
-struct run {
-	struct cli_ctx *ctx;
-	struct remote r;
-	const struct nk_brief *b;
-	const char *id;
-	enum nk_role role;
-	char path[NK_CASE_ID_MAX + 48];
-	uint32_t sent, acked;
-	uint64_t bytes_out, bytes_in;	/* frames through the relay, as the operator sees them */
-	int64_t epoch;		/* the other side's, -1 before its first message */
-	bool greeting;		/* waiting for its hello: it may still start over */
-	bool quiet_restart;	/* before the streams start: its start over is not an error */
-	bool restarted;		/* it started over (next() said so) */
-	int64_t until_ms;
-	bool told_waiting;
-	uint8_t *frame;		/* room for the largest frame */
-	size_t frame_cap;
-};
-
-/* NULL in the command; a test executable sets it before main (tests/support/
- * test_hooks.c) to alter frames on their way, as a hostile relay would. */
-int (*cli_blind_alter)(uint8_t *frame, size_t *len, uint32_t seq);
-
-/* Posts kind and payload as the next frame. */
-static int post(struct run *x, char kind, const uint8_t *payload, size_t len)
-{
-	size_t cap = sodium_base64_ENCODED_LEN(len + 1, sodium_base64_VARIANT_ORIGINAL);
-	char *b64 = malloc(cap);
-	json_t *reply = NULL;
-	int rc, again = 0;
-
-	if (!b64)
-		return CLI_STORAGE;
-	x->frame[0] = (uint8_t)kind;
-	memmove(x->frame + 1, payload, len);
-	if (cli_blind_alter) {
-		len++;
-		again = cli_blind_alter(x->frame, &len, (uint32_t)x->sent + 1);
-		len--;
-	}
-	sodium_bin2base64(b64, cap, x->frame, len + 1, sodium_base64_VARIANT_ORIGINAL);
-	do {
-		json_decref(reply);
-		reply = NULL;
-		rc = remote_call(x->ctx, &x->r, "POST", x->path,
-				 json_pack("{s:i, s:I, s:s}", "round", x->b->round, "seq",
-					   (json_int_t)++x->sent, "data", b64), &reply);
-		x->bytes_out += len + 1;
-	} while (rc == CLI_OK && again-- > 0);
-	free(b64);
-	json_decref(reply);
-	return rc;
-}
-
-static void pause_ms(int ms)
-{
-	struct timespec t = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&t, NULL);
-}
-
-/* How long a read of the relay asks the server to wait for a message: a second at
- * first (then the client says that it waits), then up to the server's bound, within
- * this run's wait. */
-static long long read_wait_ms(const struct run *x)
-{
-	int64_t left = x->until_ms - nk_time_now_ms(), most = x->told_waiting ? 20000 : 1000;
-
-	return left < 0 ? 0 : left < most ? left : most;
-}
-
-/* The next frame from the other side: its kind and payload (in x->frame + 1). The
- * server holds each read until a message comes (?wait=); a server that answers at once
- * instead is read again after a pause that grows to 64 ms. */
-static int next(struct run *x, char *kind, size_t *len)
-{
-	char query[sizeof(x->path) + 80];
-	struct nk_error err = { 0 };
-	int delay = 1, rc;
-
-	for (;;) {
-		json_t *reply = NULL;
-		const char *data;
-		size_t got = 0;
-		long long wait_ms = read_wait_ms(x);
-		int64_t asked = nk_time_now_ms();
-
-		if (x->epoch >= 0)
-			snprintf(query, sizeof(query), "%s?after=%lld.%u&wait=%lld", x->path,
-				 (long long)x->epoch, x->acked, wait_ms);
-		else
-			snprintf(query, sizeof(query), "%s?after=%u&wait=%lld", x->path, x->acked,
-				 wait_ms);
-		if ((rc = remote_call(x->ctx, &x->r, "GET", query, NULL, &reply)) != CLI_OK)
-			return rc;
-		if (x->epoch >= 0 && json_integer_value(json_object_get(reply, "epoch")) != x->epoch &&
-		    x->greeting) {	/* it started over before we met: read it from its start */
-			json_decref(reply);
-			x->epoch = -1;
-			x->acked = 0;
-			continue;
-		}
-		if (x->epoch >= 0 && json_integer_value(json_object_get(reply, "epoch")) != x->epoch) {
-			json_decref(reply);
-			x->restarted = true;
-			if (x->quiet_restart)
-				return CLI_REFUSED;
-			nk_fail(&err, NK_EREFUSED, "round", "the %s's client started the round over: "
-				"nothing is recorded; run submit again", nk_role_name(!x->role));
-			return cli_report(x->ctx, &err);
-		}
-		data = json_string_value(json_object_get(reply, "data"));
-		if (data) {
-			x->epoch = json_integer_value(json_object_get(reply, "epoch"));
-			x->acked = (uint32_t)json_integer_value(json_object_get(reply, "seq"));
-			if (sodium_base642bin(x->frame, x->frame_cap, data, strlen(data), NULL, &got,
-					      NULL, sodium_base64_VARIANT_ORIGINAL) != 0 || got < 1)
-				got = 0;
-			json_decref(reply);
-			if (!got) {
-				nk_fail(&err, NK_ECRYPTO, "message", "a relayed message that is not "
-					"base64 of a frame: altered on the way; nothing is recorded");
-				return cli_report(x->ctx, &err);
-			}
-			*kind = (char)x->frame[0];
-			*len = got - 1;
-			x->bytes_in += got;
-			return CLI_OK;
-		}
-		json_decref(reply);
-		if (nk_time_now_ms() > x->until_ms) {
-			nk_fail(&err, NK_EREFUSED, "wait", "the %s's client did not answer in time: "
-				"the round stays open; run submit again (--wait SECONDS)",
-				nk_role_name(!x->role));
-			return cli_report(x->ctx, &err);
-		}
-		if (!x->told_waiting && (delay >= 64 || nk_time_now_ms() - asked >= wait_ms / 2)) {
-			fprintf(x->ctx->err, "waiting for the %s's client (nakodo submit on its side; "
-				"up to %lld s)...\n", nk_role_name(!x->role),
-				(long long)((x->until_ms - nk_time_now_ms()) / 1000));
-			x->told_waiting = true;
-		}
-		if (nk_time_now_ms() - asked >= wait_ms / 2)
-			continue;	/* it waited: read again at once */
-		pause_ms(delay);
-		delay = delay < 64 ? delay * 2 : 64;
-	}
-}
-
-/* Expects a frame of kind want; anything else is the round's end, with a reason. */
-static int expect(struct run *x, char want, size_t *len)
-{
-	struct nk_error err = { 0 };
-	char kind = 0;
-	int rc = next(x, &kind, len);
-
-	if (rc != CLI_OK)
-		return rc;
-	if (kind == want)
-		return CLI_OK;
-	if (kind == 'H')
-		nk_fail(&err, NK_EREFUSED, "round", "the %s's client started the round over: "
-			"nothing is recorded; run submit again", nk_role_name(!x->role));
-	else
-		nk_fail(&err, NK_ECRYPTO, "message", "a relayed message out of order: replayed, "
-			"reordered or lost on the way; nothing is recorded, run submit again");
-	return cli_report(x->ctx, &err);
-}
 
 static void session_id(const struct nk_brief *b, uint8_t sid[static NK_BLIND_SESSION_BYTES])
 {
@@ -267,13 +99,64 @@ static enum nk_status state_save(const struct nk_blind_party *p, const struct nk
 	return rc;
 }
 
+struct wire {
+	struct relay_run *x;
+	struct nk_blind_channel *ch;
+	struct nk_blind_party *p;
+	size_t max;
+	uint8_t *msg, *sealed;
+	/* Done once this side's hello is posted, while the other's crosses (prepare): the
+	 * round begun (with no set-up to run first: !fresh) with input in, and the payer's
+	 * first message computed. What goes right behind this side's stream header, before
+	 * the other's is read: the begin made durable, and that message (msg[first]). */
+	const char *path;
+	const struct nk_blind_input *in;
+	bool fresh, prepared;
+	size_t first;
+	/* the other side's first message, come with its stream header (sealed[stash]) */
+	size_t stash;
+};
+
+static int prepare(struct wire *w)
+{
+	struct nk_error err = { 0 };
+
+	if (w->prepared)
+		return CLI_OK;
+	w->prepared = true;
+	if ((!w->fresh && nk_blind_begin(w->p, w->x->b->round, w->in, &err) != NK_OK) ||
+	    (w->x->role == NK_PAYER && nk_blind_step(w->p, NULL, 0, w->msg, w->max, &w->first,
+						     &err) != NK_OK))
+		return cli_report(w->x->ctx, &err);
+	return CLI_OK;
+}
+
+/* msg[len] sealed at its kind's size into out (room for the largest): *n bytes. */
+static int wire_seal(struct wire *w, size_t len, uint8_t *out, size_t *n)
+{
+	struct nk_error err = { 0 };
+
+	if (nk_channel_seal(w->ch, w->msg, len, nk_blind_message_padded(w->p, w->msg, len), false,
+			    out, w->max + NK_CHANNEL_OVERHEAD, n, &err) != NK_OK)
+		return cli_report(w->x->ctx, &err);
+	return CLI_OK;
+}
+
+static int wire_send(struct wire *w, size_t len)
+{
+	size_t n = 0;
+	int rc = wire_seal(w, len, w->sealed, &n);
+
+	return rc == CLI_OK ? relay_post(w->x, 'M', w->sealed, n) : rc;
+}
+
 /* The channel: hellos both ways (the other's checked against its registered key), then
  * the stream headers. Frames left from an earlier run of the other side are skipped
  * until its hello; if it starts over while this side waits for its header (it had read
  * a hello of this side's that no one would answer, say of a run stopped), this side
  * starts over once more, which the other, then waiting for a hello, simply reads. */
-static int channel_try(struct run *x, const struct nk_party_key *key,
-		       struct nk_blind_channel **ch)
+static int channel_try(struct relay_run *x, const struct nk_party_key *key,
+		       struct nk_blind_channel **ch, struct wire *w)
 {
 	uint8_t hello[NK_CHANNEL_HELLO_BYTES], header[NK_CHANNEL_HEADER_BYTES];
 	struct nk_error err = { 0 };
@@ -283,11 +166,13 @@ static int channel_try(struct run *x, const struct nk_party_key *key,
 
 	if (nk_channel_new(key, x->id, x->role, hello, ch, &err) != NK_OK)
 		return cli_report(x->ctx, &err);
-	if ((rc = post(x, 'H', hello, sizeof(hello))) != CLI_OK)
+	w->ch = *ch;
+	if ((rc = relay_post(x, 'H', hello, sizeof(hello))) != CLI_OK ||
+	    (rc = prepare(w)) != CLI_OK)
 		return rc;
 	x->greeting = true;
 	do {
-		if ((rc = next(x, &kind, &len)) != CLI_OK)
+		if ((rc = relay_next(x, &kind, &len)) != CLI_OK)
 			return rc;
 	} while (kind != 'H');
 	x->greeting = false;
@@ -298,20 +183,36 @@ static int channel_try(struct run *x, const struct nk_party_key *key,
 	}
 	if (nk_channel_accept(*ch, &x->b->identity[!x->role], x->frame + 1, header, &err) != NK_OK)
 		return cli_report(x->ctx, &err);
-	if ((rc = post(x, 'S', header, sizeof(header))) != CLI_OK ||
-	    (rc = expect(x, 'S', &len)) != CLI_OK)
+	/* This side's stream is open: what it can send without the other's header goes now,
+	 * in the frame of its own header, a crossing of the relay and a request sooner
+	 * (doc/blind.md, "Fewer crossings"). The begin is made durable first, as before
+	 * anything that depends on its input; with nothing to send, while the header goes. */
+	w->stash = 0;
+	len = 0;
+	if (w->first && ((!w->fresh && state_save(w->p, key, w->path, &err) != NK_OK) ||
+			 (rc = wire_seal(w, w->first, w->sealed + sizeof(header), &len)) != CLI_OK))
+		return err.text[0] ? cli_report(x->ctx, &err) : rc;
+	memcpy(w->sealed, header, sizeof(header));
+	if ((rc = relay_post(x, 'S', w->sealed, sizeof(header) + len)) != CLI_OK)
 		return rc;
-	if (len != NK_CHANNEL_HEADER_BYTES || nk_channel_start(*ch, x->frame + 1, &err) != NK_OK) {
+	if (!w->first && !w->fresh && state_save(w->p, key, w->path, &err) != NK_OK)
+		return cli_report(x->ctx, &err);
+	if ((rc = relay_expect(x, 'S', &len)) != CLI_OK)
+		return rc;
+	if (len < NK_CHANNEL_HEADER_BYTES || nk_channel_start(*ch, x->frame + 1, &err) != NK_OK) {
 		if (!err.text[0])
 			nk_fail(&err, NK_ECRYPTO, "header", "the %s's stream header has the wrong size",
 				nk_role_name(!x->role));
 		return cli_report(x->ctx, &err);
 	}
+	/* what follows the header is the other side's first message, for wire_recv */
+	w->stash = len - NK_CHANNEL_HEADER_BYTES;
+	memcpy(w->sealed, x->frame + 1 + NK_CHANNEL_HEADER_BYTES, w->stash);
 	return CLI_OK;
 }
 
-static int channel_open(struct run *x, const struct nk_party_key *key,
-			struct nk_blind_channel **ch)
+static int channel_open(struct relay_run *x, const struct nk_party_key *key,
+			struct nk_blind_channel **ch, struct wire *w)
 {
 	struct nk_error err = { 0 };
 	int rc = CLI_OK;
@@ -322,7 +223,7 @@ static int channel_open(struct run *x, const struct nk_party_key *key,
 		x->sent = 0;	/* our message 1 again: what we sent before is void */
 		x->restarted = false;
 		x->quiet_restart = true;
-		rc = channel_try(x, key, ch);
+		rc = channel_try(x, key, ch, w);
 		x->quiet_restart = false;
 		if (!x->restarted)
 			return rc;
@@ -333,35 +234,18 @@ static int channel_open(struct run *x, const struct nk_party_key *key,
 	return cli_report(x->ctx, &err);
 }
 
-struct wire {
-	struct run *x;
-	struct nk_blind_channel *ch;
-	const struct nk_blind_party *p;
-	size_t max;
-	uint8_t *msg, *sealed;
-};
-
-static int wire_send(struct wire *w, size_t len)
-{
-	struct nk_error err = { 0 };
-	size_t n = 0;
-
-	if (nk_channel_seal(w->ch, w->msg, len, nk_blind_message_padded(w->p, w->msg, len), false,
-			    w->sealed, w->max + NK_CHANNEL_OVERHEAD, &n, &err) != NK_OK)
-		return cli_report(w->x->ctx, &err);
-	return post(w->x, 'M', w->sealed, n);
-}
-
 static int wire_recv(struct wire *w, size_t *len)
 {
 	struct nk_error err = { 0 };
-	size_t n = 0;
+	size_t n = w->stash;
 	bool last = false;
-	int rc = expect(w->x, 'M', &n);
+	const uint8_t *in = w->stash ? w->sealed : w->x->frame + 1;
+	int rc = w->stash ? CLI_OK : relay_expect(w->x, 'M', &n);
 
+	w->stash = 0;
 	if (rc != CLI_OK)
 		return rc;
-	if (nk_channel_open(w->ch, w->x->frame + 1, n, w->msg, w->max, len, &last, &err) != NK_OK)
+	if (nk_channel_open(w->ch, in, n, w->msg, w->max, len, &last, &err) != NK_OK)
 		return cli_report(w->x->ctx, &err);
 	return CLI_OK;
 }
@@ -369,13 +253,14 @@ static int wire_recv(struct wire *w, size_t *len)
 /* One exchange of the protocol (the set-up, or a begun round): the payer speaks first,
  * then each answers until this side has computed what it waits for (a random
  * settlement's draw messages included, NK_BLIND_DRAW_MESSAGES whatever the figures). */
-static int exchange(struct wire *w, struct nk_blind_party *p, bool setup, const char *path)
+static int exchange(struct wire *w, struct nk_blind_party *p, bool setup, const char *path,
+		    bool first_sent)
 {
 	struct nk_error err = { 0 };
 	size_t in = 0, out = 0;
 	int rc = CLI_OK, steps = 0;
 
-	if (w->x->role == NK_PAYER) {
+	if (w->x->role == NK_PAYER && !first_sent) {
 		if (nk_blind_step(p, NULL, 0, w->msg, w->max, &out, &err) != NK_OK)
 			return cli_report(w->x->ctx, &err);
 		if ((rc = wire_send(w, out)) != CLI_OK)
@@ -445,7 +330,7 @@ static json_t *outcome_json(const struct nk_brief *b, enum nk_role role,
 
 /* Gives the signed outcome, then waits (within the wait) for the other side's, and
  * prints the briefing as a plain submission does. */
-static int give_outcome(struct run *x, struct cli_backend *be, const struct nk_party_key *key,
+static int give_outcome(struct relay_run *x, struct cli_backend *be, const struct nk_party_key *key,
 			json_t *outcome)
 {
 	char *text = json_dumps(outcome, JSON_COMPACT | JSON_SORT_KEYS);
@@ -461,6 +346,8 @@ static int give_outcome(struct run *x, struct cli_backend *be, const struct nk_p
 		return CLI_STORAGE;
 	req.envelope = (const uint8_t *)text;
 	req.envelope_len = strlen(text);
+	if (cli_blind_before_outcome)
+		cli_blind_before_outcome();
 	rc = cli_sign_request(x->ctx, "nakodo submit", key, x->b, &req, &auth, &signed_by);
 	if (rc == CLI_OK)
 		rc = be->ops->act(x->ctx, be, x->id, x->role, &req, signed_by, &answer);
@@ -477,7 +364,9 @@ static int give_outcome(struct run *x, struct cli_backend *be, const struct nk_p
 				nk_role_name(!x->role));
 		json_decref(answer);
 		answer = NULL;
-		pause_ms(i < 6 ? 1 << i : 64);	/* the other side is mostly a moment behind */
+		/* held by the server until the other side's outcome ends the round */
+		if (!relay_await_round(x))
+			cli_pause_ms(i < 6 ? 1 << i : 64);
 		rc = remote_call(x->ctx, &x->r, "GET", brief_path, NULL, &answer);
 	}
 	return rc == CLI_OK ? cli_print_brief_answer(x->ctx, x->id, answer, true) : rc;
@@ -487,7 +376,7 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 		     const struct nk_brief *b, const struct nk_party_key *key,
 		     const char *key_path, int round, int64_t figure, int wait_s)
 {
-	struct run x = { .ctx = ctx, .b = b, .id = id, .role = b->role, .epoch = -1 };
+	struct relay_run x = { .ctx = ctx, .b = b, .id = id, .role = b->role, .epoch = -1 };
 	struct nk_blind_input in = { .figure = figure };
 	struct nk_blind_party *p = NULL;
 	struct nk_blind_channel *ch = NULL;
@@ -542,26 +431,32 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	w.x = &x;
 	w.p = p;
 	w.max = nk_blind_message_max(p);
-	x.frame_cap = 1 + w.max + NK_CHANNEL_OVERHEAD;
+	/* a frame: its kind, a stream header and a sealed message at most */
+	x.frame_cap = 1 + NK_CHANNEL_HEADER_BYTES + w.max + NK_CHANNEL_OVERHEAD;
 	if (!(x.frame = malloc(x.frame_cap)) || !(w.msg = malloc(w.max + NK_CHANNEL_OVERHEAD)) ||
-	    !(w.sealed = malloc(w.max + NK_CHANNEL_OVERHEAD))) {
+	    !(w.sealed = malloc(NK_CHANNEL_HEADER_BYTES + w.max + NK_CHANNEL_OVERHEAD))) {
 		rc = CLI_STORAGE;
 		goto out;
 	}
 	/* the hint decisions, from what this side knows (its figures and bands told) */
 	nk_blind_decide(p, b->round, &in);
-	if ((rc = channel_open(&x, key, &ch)) != CLI_OK)
+	/* While the hellos cross the relay: the round begun (with a set-up, after it), made
+	 * durable once the other side answered, and the payer's first message computed, to
+	 * go right behind its stream header (prepare) */
+	w.path = state_path;
+	w.in = &in;
+	w.fresh = fresh;
+	if ((rc = channel_open(&x, key, &ch, &w)) != CLI_OK)
 		goto out;
-	w.ch = ch;
-	if (fresh && ((rc = exchange(&w, p, true, state_path)) != CLI_OK ||
+	if (fresh && ((rc = exchange(&w, p, true, state_path, w.first > 0)) != CLI_OK ||
 		      (state_save(p, key, state_path, &err) != NK_OK && (rc = cli_report(ctx, &err)))))
 		goto out;
-	if (nk_blind_begin(p, b->round, &in, &err) != NK_OK ||
-	    state_save(p, key, state_path, &err) != NK_OK) {
+	if (fresh && (nk_blind_begin(p, b->round, &in, &err) != NK_OK ||
+		      state_save(p, key, state_path, &err) != NK_OK)) {
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
-	if ((rc = exchange(&w, p, false, state_path)) != CLI_OK)
+	if ((rc = exchange(&w, p, false, state_path, !fresh && w.first > 0)) != CLI_OK)
 		goto out;
 	if (nk_blind_outcome(p, &o, &err) != NK_OK || state_save(p, key, state_path, &err) != NK_OK) {
 		rc = cli_report(ctx, &err);
@@ -591,7 +486,7 @@ out:
 	if (w.msg)
 		sodium_memzero(w.msg, w.max + NK_CHANNEL_OVERHEAD);
 	if (w.sealed)
-		sodium_memzero(w.sealed, w.max + NK_CHANNEL_OVERHEAD);
+		sodium_memzero(w.sealed, NK_CHANNEL_HEADER_BYTES + w.max + NK_CHANNEL_OVERHEAD);
 	free(w.msg);
 	free(w.sealed);
 	free(x.frame);

@@ -31,5 +31,8 @@ NK_MUST_USE enum nk_status cli_blind_state_load(const struct nk_brief *b,
  * sent: it may change frame[0..*len), shorten *len, and answers how many times more to
  * send it. NULL in the command (tests/support/test_hooks.c sets it). */
 extern int (*cli_blind_alter)(uint8_t *frame, size_t *len, uint32_t seq);
+/* Called before this side gives its outcome: a test executable delays it there, so that
+ * the other side gives first and waits. NULL in the command. */
+extern void (*cli_blind_before_outcome)(void);
 
 #endif

@@ -2,6 +2,7 @@
  * out of argv and dispatches to the subcommand table. */
 #include <nakodo/alloc.h>
 #include "cli.h"
+#include "remote.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -154,8 +155,12 @@ int main(int argc, char **argv)
 		return CLI_OK;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(&ctx, argc - 1, argv + 1);
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			int rc = commands[i].run(&ctx, argc - 1, argv + 1);
+
+			remote_clock_settle();	/* the next command may sign at once */
+			return rc;
+		}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		names[i] = commands[i].name;
 	if ((near = cli_nearest(argv[1], names, sizeof(commands) / sizeof(commands[0]))))

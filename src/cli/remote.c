@@ -12,6 +12,7 @@
 
 #include <curl/curl.h>
 #include <stdatomic.h>
+#include <strings.h>
 #include <time.h>
 #include <getopt.h>
 #include <sodium.h>
@@ -121,8 +122,8 @@ static _Atomic int64_t last_ms;
 /* The headers of a signed read of path as role, with the key: Nakodo-Request (the
  * clock, in ms) and Nakodo-Signature (doc/api.md, "Signed reads"). */
 static enum nk_status read_headers(const struct remote *r, enum nk_role role, const char *method,
-				   const char *path, const char *body, struct curl_slist **headers,
-				   struct nk_error *err)
+				   const char *path, const uint8_t *body, size_t body_len,
+				   struct curl_slist **headers, struct nk_error *err)
 {
 	static const char prefix[] = "/v1/cases/";
 	char id[NK_CASE_ID_MAX], line[64 + 2 * NK_SIGNATURE_BYTES];
@@ -143,8 +144,15 @@ static enum nk_status read_headers(const struct remote *r, enum nk_role role, co
 	prev = atomic_load(&last_ms);
 	while (!atomic_compare_exchange_weak(&last_ms, &prev, now > prev ? now : prev + 1))
 		;
+	/* a process that runs round after round at once (a platform embedding the client)
+	 * stays within a second of the clock, far inside the server's window */
+	if (prev + 1 - now > 1000) {
+		int64_t ms = prev + 1 - now - 1000;
+
+		nanosleep(&(struct timespec){ ms / 1000, (long)(ms % 1000) * 1000000L }, NULL);
+	}
 	rc = nk_case_read_sign_body(r->key, id, role, now > prev ? now : prev + 1, method, path,
-				    (const uint8_t *)body, body ? strlen(body) : 0, &auth, err);
+				    body, body_len, &auth, err);
 	if (rc != NK_OK)
 		return rc;
 	sodium_bin2hex(hex, sizeof(hex), auth.signature, sizeof(auth.signature));
@@ -175,17 +183,22 @@ int remote_session_open(struct remote *r)
 	return CLI_OK;
 }
 
-void remote_session_close(struct remote *r)
+void remote_clock_settle(void)
 {
-	if (!r->session)
-		return;
 	/* A run of many signed requests (a blind round's relay, hundreds within a few
 	 * milliseconds) numbers them one past the last when the clock has not moved, so it can
 	 * end ahead of the clock; the server takes a role's next read only at a later time, so
 	 * the party's next command, started at once, would be refused as a replay. Wait until
-	 * the clock has passed the last number (bounded: the run's own requests bound it). */
+	 * the clock has passed the last number (bounded: read_headers keeps it within a
+	 * second). Only a process that ends needs this: one that goes on numbers on. */
 	for (int i = 0; i < 2000 && nk_time_now_ms() <= atomic_load(&last_ms); i++)
 		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+}
+
+void remote_session_close(struct remote *r)
+{
+	if (!r->session)
+		return;
 	curl_easy_cleanup(r->session);
 	r->session = NULL;
 	curl_global_cleanup();
@@ -202,10 +215,46 @@ static bool asks_signature(const struct remote *r, long http, const json_t *doc,
 	       nk_role_parse(json_string_value(json_object_get(doc, "role")), role) == NK_OK;
 }
 
-/* One request; a successful answer goes to *reply as JSON, or, when raw is given, to
- * *raw as text (malloc, NUL-terminated) whatever its type. A bodiless request that the
- * server refuses for want of the token's joined role's signature is signed with the
- * key, when there is one, and sent again once. */
+/* The answer's body into a relay's buffer (remote_call_bytes), bounded by its room. */
+static size_t on_bytes(char *ptr, size_t size, size_t n, void *arg)
+{
+	struct remote_bytes *io = arg;
+	size_t add = size * n;
+
+	if (add > io->cap - io->len) {
+		io->too_big = true;
+		return 0;
+	}
+	memcpy(io->data + io->len, ptr, add);
+	io->len += add;
+	return add;
+}
+
+/* The relay's numbers among the answer's headers (remote_call_bytes). */
+static size_t on_header(char *line, size_t size, size_t n, void *arg)
+{
+	static const char *const names[] = { "Nakodo-Round:", "Nakodo-Epoch:", "Nakodo-Seq:" };
+	struct remote_bytes *io = arg;
+	char *const slots[] = { io->round, io->epoch, io->seq };
+	size_t len = size * n;
+
+	for (size_t i = 0; i < 3; i++) {
+		size_t k = strlen(names[i]), m;
+
+		if (len <= k || strncasecmp(line, names[i], k) != 0)
+			continue;
+		line += k;
+		m = len - k;
+		while (m && (*line == ' ' || *line == '\t'))
+			line++, m--;
+		while (m && (line[m - 1] == '\r' || line[m - 1] == '\n' || line[m - 1] == ' '))
+			m--;
+		/* a value too long for a number is kept cut, and then refused as one */
+		snprintf(slots[i], sizeof(io->seq), "%.*s", (int)(m < 20 ? m : 20), line);
+	}
+	return len;
+}
+
 /* Whether server is plain http:// to a host other than this machine (127.0.0.0/8,
  * localhost, [::1]): its token and what it carries would cross the network in clear. */
 static bool cleartext_away(const char *server)
@@ -233,8 +282,14 @@ static void warn_cleartext(struct cli_ctx *ctx, const char *server)
 			"on the way to take; use https://\n", server);
 }
 
+/* One request; a successful answer goes to *reply as JSON, or, when raw is given, to
+ * *raw as text (malloc, NUL-terminated) whatever its type, or, when io is given, to its
+ * buffer, its body sent from it as raw bytes. A bodiless request that the server refuses
+ * for want of the token's joined role's signature is signed with the key, when there is
+ * one, and sent again once. */
 static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
-		const char *path, json_t *body, json_t **reply, char **raw, size_t *raw_len)
+		const char *path, json_t *body, json_t **reply, char **raw, size_t *raw_len,
+		struct remote_bytes *io)
 {
 	struct nk_buf buf = { .max = REMOTE_REPLY_MAX };
 	struct curl_slist *headers = NULL;
@@ -280,14 +335,18 @@ again:
 		headers = curl_slist_append(headers, auth);
 	if (text)
 		headers = curl_slist_append(headers, "Content-Type: application/json");
+	else if (io && io->body)
+		headers = curl_slist_append(headers, "Content-Type: " NK_RELAY_CONTENT_TYPE);
 	/* no "Expect: 100-continue" before a large body: the server reads every body it
 	 * is sent (it refuses a long one by its declared length), so the wait for "100
 	 * Continue" would cost a round trip per message of a blind round for nothing */
-	if (text)
+	if (text || (io && io->body))
 		headers = curl_slist_append(headers, "Expect:");
 	if ((sign || r->sign_first) &&
 	    read_headers(r, r->sign_first ? r->sign_role : role, method, path,
-			 r->sign_first ? text : NULL, &headers, &err) != NK_OK) {
+			 !r->sign_first ? NULL : text ? (const uint8_t *)text : io ? io->body : NULL,
+			 !r->sign_first ? 0 : text ? strlen(text) : io ? io->body_len : 0,
+			 &headers, &err) != NK_OK) {
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
@@ -303,20 +362,39 @@ again:
 		curl_easy_setopt(curl, CURLOPT_CAINFO, ctx->cacert);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, REMOTE_TIMEOUT_S);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &buf);
-	if (text)
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, io ? on_bytes : on_data);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, io ? (void *)io : &buf);
+	if (io) {
+		io->len = 0;
+		io->too_big = false;
+		io->round[0] = io->epoch[0] = io->seq[0] = '\0';
+		curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(curl, CURLOPT_HEADERDATA, io);
+	}
+	if (text) {
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, text);
+	} else if (io && io->body) {
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, io->body);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)io->body_len);
+	}
 	cc = curl_easy_perform(curl);
 	if (cc != CURLE_OK) {
 		nk_fail(&err, NK_ESTORE, "server", "%s: %s", r->server,
-			buf.too_big ? "the answer is too large" : curl_easy_strerror(cc));
+			buf.too_big || (io && io->too_big) ? "the answer is too large"
+			: curl_easy_strerror(cc));
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http);
-	doc = buf.len ? json_loadb(buf.data, buf.len, JSON_REJECT_DUPLICATES, NULL) : NULL;
-	if (!sign && asks_signature(r, http, doc, text != NULL, &role)) {
+	if (io && http < 400) {	/* the relay's bytes, for the caller to read */
+		io->http = http;
+		rc = CLI_OK;
+		goto out;
+	}
+	doc = buf.len ? json_loadb(buf.data, buf.len, JSON_REJECT_DUPLICATES, NULL) :
+	      io && io->len ? json_loadb((const char *)io->data, io->len, JSON_REJECT_DUPLICATES,
+					 NULL) : NULL;
+	if (!sign && asks_signature(r, http, doc, text != NULL || (io && io->body), &role)) {
 		sign = true;
 		json_decref(doc);
 		doc = NULL;
@@ -325,7 +403,10 @@ again:
 		nk_buf_free(&buf);
 		goto again;
 	}
-	if (http >= 400) {
+	if (http >= 400 && io && io->quiet) {
+		io->http = http;
+		rc = CLI_REFUSED;
+	} else if (http >= 400) {
 		rc = report_problem(ctx, http, doc);
 	} else if (raw && buf.data) {
 		*raw = buf.data;
@@ -360,11 +441,17 @@ out:
 int remote_call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 		const char *path, json_t *body, json_t **reply)
 {
-	return call(ctx, r, method, path, body, reply, NULL, NULL);
+	return call(ctx, r, method, path, body, reply, NULL, NULL, NULL);
+}
+
+int remote_call_bytes(struct cli_ctx *ctx, const struct remote *r, const char *method,
+		      const char *path, struct remote_bytes *io)
+{
+	return call(ctx, r, method, path, NULL, NULL, NULL, NULL, io);
 }
 
 int remote_get_text(struct cli_ctx *ctx, const struct remote *r, const char *path, char **text,
 		    size_t *len)
 {
-	return call(ctx, r, "GET", path, NULL, NULL, text, len);
+	return call(ctx, r, "GET", path, NULL, NULL, text, len, NULL);
 }

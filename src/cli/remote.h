@@ -7,6 +7,7 @@
 #include "util.h"
 
 #include <nakodo/case.h>
+#include <nakodo/blind_relay.h>
 #include <nakodo/keys.h>
 
 /* Where to send requests: from the options, else the environment. */
@@ -56,12 +57,34 @@ bool remote_active(struct remote *r);
  * requests: a blind round). CLI_OK, or CLI_STORAGE when libcurl cannot start. */
 int remote_session_open(struct remote *r);
 void remote_session_close(struct remote *r);
+/* Waits until the clock has passed the number of the process's last signed request, so
+ * that the party's next command, started at once, is not refused as a replay: before
+ * the process ends (main does it after every command). */
+void remote_clock_settle(void);
 
 /* Sends METHOD PATH with body (may be NULL; the reference is taken) and sets *reply to
  * the answer's JSON. A problem answer is reported as a local error would be (text or
  * --json) and its exit status returned; CLI_OK otherwise. */
 int remote_call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 		const char *path, json_t *body, json_t **reply);
+
+/* A request of the blind relay's (doc/api.md): body (body_len bytes, or NULL) sent raw
+ * as application/octet-stream, and the answer's body into data[cap] (len bytes), its
+ * status and its relay headers (Nakodo-Round, -Epoch, -Seq: "" when absent) kept for
+ * the caller to read (nk_relay_answer_read). A problem answer is reported as by
+ * remote_call. */
+struct remote_bytes {
+	const uint8_t *body;
+	size_t body_len;
+	uint8_t *data;
+	size_t cap, len;
+	bool too_big;
+	bool quiet;	/* a problem answer is not reported: http says it, CLI_REFUSED */
+	long http;
+	char round[24], epoch[24], seq[24];
+};
+int remote_call_bytes(struct cli_ctx *ctx, const struct remote *r, const char *method,
+		      const char *path, struct remote_bytes *io);
 
 /* GETs path and sets *text (malloc, NUL-terminated; the caller frees it) and *len to
  * the answer's body, for routes that answer in text. Problems are reported as by

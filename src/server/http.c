@@ -151,15 +151,19 @@ static const struct sockaddr *peer_address(struct MHD_Connection *conn)
 	return peer ? peer->client_addr : NULL;
 }
 
-/* Content-Type must be JSON when there is a body. */
-static bool json_content(struct MHD_Connection *conn)
+/* The Content-Type a body must have: JSON, or raw bytes for the relay's messages. */
+static const char *body_type(const struct route *route)
+{
+	return route_raw_body(route) ? NK_RELAY_CONTENT_TYPE : "application/json";
+}
+
+static bool content_is(struct MHD_Connection *conn, const char *want)
 {
 	const char *type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						       MHD_HTTP_HEADER_CONTENT_TYPE);
-	size_t n = strlen("application/json");
+	size_t n = strlen(want);
 
-	return type && strncasecmp(type, "application/json", n) == 0 &&
-	       (type[n] == '\0' || type[n] == ';');
+	return type && strncasecmp(type, want, n) == 0 && (type[n] == '\0' || type[n] == ';');
 }
 
 /* Whether a case role's request on route carries a signature: in the headers for a route
@@ -212,6 +216,8 @@ static struct MHD_Response *handled(const struct http_request *req, struct route
 			MHD_add_response_header(resp, "X-Request-Id", req->id);
 		return resp;
 	}
+	if (call->relay_answered)
+		return relay_response(req->id, &call->relayed, status);
 	if (call->text) {
 		resp = answer_body(req, *status, call->text, call->content_type);
 		call->text = NULL;
@@ -386,15 +392,20 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 		ret = http_send_problem(conn, srv, req, method, 400, "body", "this route takes no body");
 		goto out;
 	}
-	if (route->fields && req->body.len > 0 && !json_content(conn)) {
+	if (route->fields && req->body.len > 0 && !content_is(conn, body_type(route))) {
+		char want[64];
+
 		if (late && (rc = late_check(srv, conn, url, method, req, &call, NK_EINVAL,
 					     &err)) != NK_EINVAL)
 			goto failed;
-		ret = http_send_problem(conn, srv, req, method, 415, "Content-Type",
-				   "expected Content-Type: application/json");
+		snprintf(want, sizeof(want), "expected Content-Type: %s", body_type(route));
+		ret = http_send_problem(conn, srv, req, method, 415, "Content-Type", want);
 		goto out;
 	}
-	if (route->fields &&
+	call.conn = conn;
+	call.raw = (const uint8_t *)req->body.data;
+	call.raw_len = req->body.len;
+	if (route->fields && !route_raw_body(route) &&
 	    (rc = request_decode(req->body.data, req->body.len, srv->cfg.depth_max, route->fields,
 				 &call.body, &err)) != NK_OK) {
 		if (late)
@@ -461,6 +472,7 @@ out:
 	json_decref(call.body);
 	json_decref(call.reply);
 	answer_wipe_free(call.text);
+	free(call.relayed.data);	/* not sent: an error after the read */
 	if (token)
 		sodium_memzero(token, NK_TOKEN_BYTES);
 	return ret;

@@ -48,8 +48,8 @@ struct blind_relay {
 	struct relay_slot slot[RELAY_CASES];
 };
 
+/* The POST's body is the message itself, raw (route_raw_body): no member to decode. */
 const struct field_spec relay_fields[] = {
-	{ "round", FIELD_INT, true }, { "seq", FIELD_INT, true }, { "data", FIELD_STRING, true },
 	{ NULL, FIELD_INT, false },
 };
 
@@ -164,31 +164,49 @@ static void relay_forget(struct blind_relay *rl, const char *id)
 	pthread_mutex_unlock(&rl->mu);
 }
 
+/* A side that gave its outcome first waits for the round's end in a held read of its
+ * box (?round=, relay_get): once an outcome ended the round or the case, the case's held
+ * reads answer, with nothing (a read about to be held then answers at once:
+ * relay_unchanged finds its box gone with the round). */
+static void outcome_wake(struct nk_server *srv, const char *id)
+{
+	relay_wake(srv, id, NK_CLAIMANT);
+	relay_wake(srv, id, NK_PAYER);
+}
+
 enum nk_status relay_outcome(struct route_call *call, enum nk_status rc)
 {
 	const char *state = json_string_value(json_object_get(call->reply, "state"));
 	json_int_t round = json_integer_value(json_object_get(call->reply, "round"));
 	struct blind_relay *rl = call->srv->relay;
 	const char *id = call->case_id;
+	bool still = false;
 
 	if (rc != NK_OK)
 		return rc;
 	if (!state || strcmp(state, nk_case_state_name(NK_STATE_OPEN)) != 0) {
 		relay_forget(rl, id);
+		outcome_wake(call->srv, id);
 		return rc;
 	}
 	pthread_mutex_lock(&rl->mu);
 	for (int i = 0; i < RELAY_CASES; i++) {
 		struct relay_slot *s = &rl->slot[i];
 
+		if (strcmp(s->case_id, id) != 0)
+			continue;
 		/* only forward: an answer late from an earlier round (the other side's outcome
 		 * concluded it and its client already posts the next) must not wipe the next */
-		if (strcmp(s->case_id, id) == 0 && s->round < round) {
+		if (s->round < round) {
 			slot_wipe(s, false);
 			s->round = (int)round;
+		} else {
+			still = true;	/* the round goes on: its reads wait on */
 		}
 	}
 	pthread_mutex_unlock(&rl->mu);
+	if (!still)
+		outcome_wake(call->srv, id);
 	return rc;
 }
 
@@ -246,13 +264,23 @@ static enum nk_role role_of(const struct route_call *call)
 	return strcmp(call->caller->role, "payer") == 0 ? NK_PAYER : NK_CLAIMANT;
 }
 
+/* A number of the query (?round=, ?seq=), 1 to max, or a refusal naming it. */
+static enum nk_status query_number(const struct route_call *call, const char *name,
+				   uint64_t max, uint64_t *out, struct nk_error *err)
+{
+	const char *text = MHD_lookup_connection_value(call->conn, MHD_GET_ARGUMENT_KIND, name);
+
+	if (!nk_relay_number(text, max, out) || *out < 1)
+		return nk_fail(err, NK_EINVAL, name, "?%s= is a number from 1 to %llu", name,
+			       (unsigned long long)max);
+	return NK_OK;
+}
+
 enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 {
 	const enum nk_role role = role_of(call);
-	const json_t *d = json_object_get(call->body, "data");
-	json_int_t round = json_integer_value(json_object_get(call->body, "round"));
-	json_int_t seq = json_integer_value(json_object_get(call->body, "seq"));
-	size_t cap = json_string_length(d), len = 0;
+	uint64_t round = 0, seq = 0;
+	size_t len = call->raw_len, cap = len;
 	struct relay_slot *s;
 	struct relay_box *box;
 	uint8_t *data;
@@ -260,26 +288,17 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 	enum slot_refusal why;
 	enum nk_status rc;
 
-	if (round < 1 || round > NK_ROUNDS_MAX)
-		return nk_fail(err, NK_EINVAL, "round", "a round is a number from 1 to %d",
-			       NK_ROUNDS_MAX);
-	if (seq < 1 || seq > RELAY_SEQ_MAX)
-		return nk_fail(err, NK_EINVAL, "seq", "a message's number is 1 to %d", RELAY_SEQ_MAX);
-	if (cap == 0 || cap > sodium_base64_ENCODED_LEN(RELAY_MESSAGE_MAX,
-							 sodium_base64_VARIANT_ORIGINAL))
-		return nk_fail(err, NK_EINVAL, "data", "a relayed message is base64 of 1 to %u "
-			       "bytes", RELAY_MESSAGE_MAX);
+	if ((rc = query_number(call, "round", NK_ROUNDS_MAX, &round, err)) != NK_OK ||
+	    (rc = query_number(call, "seq", RELAY_SEQ_MAX, &seq, err)) != NK_OK)
+		return rc;
+	if (len == 0 || len > RELAY_MESSAGE_MAX)	/* more is refused before it is read */
+		return nk_fail(err, NK_EINVAL, "body", "a relayed message is 1 to %u bytes of %s",
+			       RELAY_MESSAGE_MAX, NK_RELAY_CONTENT_TYPE);
 	if ((rc = check_case(call, role, (int)round, &open_round, err)) != NK_OK)
 		return rc;
-	if (!(data = malloc(cap)))
-		return nk_fail(err, NK_ENOMEM, "data", "out of memory");
-	if (sodium_base642bin(data, cap, json_string_value(d), cap, NULL, &len, NULL,
-			      sodium_base64_VARIANT_ORIGINAL) != 0 || len == 0 ||
-	    len > RELAY_MESSAGE_MAX) {
-		free(data);
-		return nk_fail(err, NK_EINVAL, "data", "a relayed message is base64 of 1 to %u "
-			       "bytes", RELAY_MESSAGE_MAX);
-	}
+	if (!(data = malloc(len)))
+		return nk_fail(err, NK_ENOMEM, "body", "out of memory");
+	memcpy(data, call->raw, len);
 	pthread_mutex_lock(&call->srv->relay->mu);
 	s = slot_for(call->srv->relay, call->case_id, (int)round,
 		     auth_address_key(call->srv, call->peer), &why);
@@ -331,8 +350,8 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 	}
 	if (rc == NK_OK) {
 		call->status = 201;
-		call->reply = json_pack("{s:s, s:I, s:I}", "case", call->case_id, "round", round,
-					"seq", seq);
+		call->reply = json_pack("{s:s, s:I, s:I}", "case", call->case_id, "round",
+					(json_int_t)round, "seq", (json_int_t)seq);
 		if (!call->reply)
 			rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
 	}
@@ -341,13 +360,16 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 
 /* The first message waiting for the caller after number ?after=K or ?after=E.K (those up
  * to it are acknowledged and wiped; with E, only while the sender's epoch is still E, so
- * that a sender that started over is not acknowledged unread), or none: {"case", "round",
- * "epoch", "seq", "data"} or without the last two. With ?wait=MS and none waiting, the
- * read waits up to MS for one (relay_wait.c). */
+ * that a sender that started over is not acknowledged unread), or none (relay_response).
+ * With ?wait=MS and none waiting, the read waits up to MS for one (relay_wait.c), or, with
+ * ?round=R, until round R ends (an outcome concludes it, or the case ends): a client that
+ * gave its outcome first waits so for the other's, not polling the briefing. */
 enum nk_status relay_get(struct route_call *call, struct nk_error *err)
 {
 	struct relay_ask ask = { .epoch = -1, .role = role_of(call) };
-	uint64_t posted = 0;
+	const char *round_arg = MHD_lookup_connection_value(call->conn, MHD_GET_ARGUMENT_KIND,
+							    "round");
+	uint64_t posted = 0, round = 0;
 	enum nk_status rc;
 
 	if (call->after) {
@@ -375,26 +397,37 @@ enum nk_status relay_get(struct route_call *call, struct nk_error *err)
 				       "0 to %d ms", RELAY_WAIT_MAX_MS);
 		ask.wait_ms = ms;
 	}
+	if (round_arg && (!nk_relay_number(round_arg, NK_ROUNDS_MAX, &round) || round < 1))
+		return nk_fail(err, NK_EINVAL, "round", "?round= is the round the read waits in, "
+			       "1 to %d", NK_ROUNDS_MAX);
 	if ((rc = check_case(call, ask.role, 0, &ask.round, err)) != NK_OK)
 		return rc;
-	if (!(call->reply = relay_read(call->srv, call->case_id, &ask, &posted)))
+	if (round_arg && round != (uint64_t)ask.round) {
+		/* the round it waits in is over: nothing of it waits any more, and reading the
+		 * new round's box with this round's ?after= could acknowledge what it never read */
+		call->relayed.round = ask.round;
+		call->relay_answered = true;
+		return NK_OK;
+	}
+	if (!relay_read(call->srv, call->case_id, &ask, &posted, &call->relayed))
 		return nk_fail(err, NK_ENOMEM, "reply", "out of memory");
-	if (!json_object_get(call->reply, "data") && ask.wait_ms > 0) {
+	call->relay_answered = true;
+	if (!call->relayed.data && ask.wait_ms > 0) {
 		ask.seen = posted;
 		call->relay = ask;
 	}
 	return NK_OK;
 }
 
-json_t *relay_read(struct nk_server *srv, const char *id, const struct relay_ask *ask,
-		   uint64_t *posted)
+bool relay_read(struct nk_server *srv, const char *id, const struct relay_ask *ask,
+		uint64_t *posted, struct relay_answer *out)
 {
 	struct relay_slot *s;
 	struct relay_box *box;
-	char *text = NULL;
-	uint32_t seq = 0, box_epoch = 0;
-	json_t *reply;
+	bool ok = true;
 
+	memset(out, 0, sizeof(*out));
+	out->round = ask->round;
 	pthread_mutex_lock(&srv->relay->mu);
 	if ((s = slot_find(srv->relay, id, ask->round)))
 		s->used_ms = nk_time_now_ms();	/* read: its clients are still there */
@@ -406,27 +439,17 @@ json_t *relay_read(struct nk_server *srv, const char *id, const struct relay_ask
 		while ((ask->epoch < 0 || ask->epoch == box->epoch) && acked < box->n &&
 		       box->q[acked].seq <= ask->after)
 			acked++;
-		box_epoch = box->epoch;
+		out->epoch = box->epoch;
 		box_drop(box, acked);
-		if (box->n) {
-			size_t cap = sodium_base64_ENCODED_LEN(box->q[0].len,
-							       sodium_base64_VARIANT_ORIGINAL);
-
-			if ((text = malloc(cap))) {
-				sodium_bin2base64(text, cap, box->q[0].data, box->q[0].len,
-						  sodium_base64_VARIANT_ORIGINAL);
-				seq = box->q[0].seq;
-			}
+		/* a copy, sent after the lock: a message is at most RELAY_MESSAGE_MAX */
+		if (box->n && (ok = (out->data = malloc(box->q[0].len)) != NULL)) {
+			memcpy(out->data, box->q[0].data, box->q[0].len);
+			out->len = box->q[0].len;
+			out->seq = box->q[0].seq;
 		}
 	}
 	pthread_mutex_unlock(&srv->relay->mu);
-	reply = json_pack("{s:s, s:i, s:I}", "case", id, "round", ask->round,
-			  "epoch", (json_int_t)box_epoch);
-	if (reply && text)
-		reply = nk_json_set(nk_json_set(reply, "seq", json_integer(seq)),
-				    "data", json_string(text));
-	free(text);
-	return reply;
+	return ok;
 }
 
 bool relay_unchanged(struct nk_server *srv, const char *id, const struct relay_ask *ask)

@@ -150,19 +150,49 @@ void relay_wake(struct nk_server *srv, const char *id, int role)
 	pthread_mutex_unlock(&srv->hold_mu);
 }
 
+struct MHD_Response *relay_response(const char *request_id, struct relay_answer *a,
+				    unsigned *status)
+{
+	struct MHD_Response *resp;
+	char n[24];
+
+	/* ciphertext of the parties' channel: freed as is, as the relay frees it */
+	resp = MHD_create_response_from_buffer_with_free_callback(a->len, a->data, free);
+	if (!resp) {
+		free(a->data);
+		a->data = NULL;
+		return NULL;
+	}
+	*status = a->data ? 200 : 204;
+	a->data = NULL;
+	if (*status == 200)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, NK_RELAY_CONTENT_TYPE);
+	MHD_add_response_header(resp, "X-Request-Id", request_id);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	web_headers(resp);
+	snprintf(n, sizeof(n), "%d", a->round);
+	MHD_add_response_header(resp, "Nakodo-Round", n);
+	snprintf(n, sizeof(n), "%u", a->epoch);
+	MHD_add_response_header(resp, "Nakodo-Epoch", n);
+	if (*status == 200) {
+		snprintf(n, sizeof(n), "%u", a->seq);
+		MHD_add_response_header(resp, "Nakodo-Seq", n);
+	}
+	return resp;
+}
+
 enum MHD_Result relay_answer_held(struct nk_server *srv, struct MHD_Connection *conn,
 				  struct http_request *req, const char *method)
 {
-	unsigned status = 200;
+	unsigned status = 500;
 	uint64_t posted = 0;
-	json_t *reply = relay_read(srv, req->hold.case_id, &req->hold.ask, &posted);
+	struct relay_answer a;
+	struct MHD_Response *resp;
 
 	req->hold.held = false;
-	if (!reply) {
-		status = 500;
+	if (!relay_read(srv, req->hold.case_id, &req->hold.ask, &posted, &a))
 		return answer_queue(conn, srv, req, method, status,
 				    answer_problem(req, &status, "", "out of memory", NULL));
-	}
-	return answer_queue(conn, srv, req, method, status,
-			    answer_json(req, &status, reply, "application/json"));
+	resp = relay_response(req->id, &a, &status);
+	return answer_queue(conn, srv, req, method, status, resp);
 }

@@ -500,9 +500,14 @@ bool route_signed_body(const struct route *route)
 
 size_t route_body_max(const struct route *route, size_t limit)
 {
-	if (route->fields == relay_fields && limit < RELAY_BODY_MAX)
+	if (route->fields == relay_fields)	/* its own bound, whatever --body-max says */
 		return RELAY_BODY_MAX;
 	return route->fields == envelope_fields && limit < ENVELOPE_BODY_MAX ? ENVELOPE_BODY_MAX : limit;
+}
+
+bool route_raw_body(const struct route *route)
+{
+	return route->fields == relay_fields;
 }
 
 size_t route_body_max_authorised(const struct route *route)

@@ -5,6 +5,7 @@
 #define NAKODO_SERVER_IMPL_H
 
 #include <nakodo/blind_channel.h>
+#include <nakodo/blind_relay.h>
 #include <nakodo/case.h>
 #include <nakodo/package_case.h>
 #include <nakodo/server.h>
@@ -93,6 +94,15 @@ struct relay_hold {
 	bool held;		/* suspended: its next call answers */
 };
 
+/* A relay read's answer (relay_response): the message's bytes (malloc, or NULL: none
+ * waits) and the relay's numbers. */
+struct relay_answer {
+	int round;
+	uint32_t epoch, seq;
+	uint8_t *data;
+	size_t len;
+};
+
 /* A request as a route handler sees it. */
 struct route_call {
 	struct nk_server *srv;
@@ -119,6 +129,11 @@ struct route_call {
 	const struct web_file *file;	/* or a page or asset built in (web.c) */
 	const char *wait;		/* the query's ?wait=, or NULL */
 	struct relay_ask relay;		/* a relay read that may wait (relay_wait.c) */
+	struct MHD_Connection *conn;	/* for a handler's own query arguments */
+	const uint8_t *raw;		/* a raw body (route_raw_body), raw_len bytes */
+	size_t raw_len;
+	struct relay_answer relayed;	/* a relay read's answer, in place of reply, */
+	bool relay_answered;		/* when this is set */
 };
 
 struct route {
@@ -246,6 +261,9 @@ size_t route_body_max(const struct route *route, size_t limit);
 size_t route_body_max_authorised(const struct route *route);
 /* Whether route's body carries a joined role's signature ("request", "signature"). */
 bool route_signed_body(const struct route *route);
+/* Whether route takes its body as raw bytes (application/octet-stream: the relay's
+ * messages), handed to its handler undecoded, rather than a JSON object. */
+bool route_raw_body(const struct route *route);
 /* The route's handler is an action done through nk_case_act (act in routes.c), whose
  * transaction refuses an unsigned request of a role that has joined with a key before
  * anything else of the case is used (case_authorise): http.c leaves the same refusal
@@ -437,9 +455,10 @@ char *metrics_render(struct server_metrics *m, struct nk_store_group *group);
 #define RELAY_QUEUE 8
 #define RELAY_MESSAGE_MAX NK_CHANNEL_FRAME_MAX
 #define RELAY_DIRECTION_MAX (512u << 10)
-#define RELAY_SEQ_MAX 1000000
+#define RELAY_SEQ_MAX NK_RELAY_SEQ_MAX
 #define RELAY_IDLE_MS (10 * 60 * 1000)
-#define RELAY_BODY_MAX (4 * (RELAY_MESSAGE_MAX / 3 + 1) + 1024)
+/* the POST's body is the message itself (application/octet-stream) */
+#define RELAY_BODY_MAX RELAY_MESSAGE_MAX
 extern const struct field_spec relay_fields[];
 NK_MUST_USE enum nk_status relay_init(struct nk_server *srv, struct nk_error *err);
 void relay_free(struct nk_server *srv);
@@ -449,11 +468,16 @@ NK_MUST_USE enum nk_status relay_get(struct route_call *call, struct nk_error *e
  * concluded wipes what its slot held, a case that ended frees its slot, so that a
  * settled case does not count against its address's share. Returns rc. */
 NK_MUST_USE enum nk_status relay_outcome(struct route_call *call, enum nk_status rc);
-/* The answer to a relay read of case id as ask says: the first message waiting after
- * ask->after, or none; *posted: the box's count of messages posted so far. NULL when
- * out of memory. */
-json_t *relay_read(struct nk_server *srv, const char *id, const struct relay_ask *ask,
-		   uint64_t *posted);
+/* The answer to a relay read of case id as ask says, into *out: the first message
+ * waiting after ask->after, or none; *posted: the box's count of messages posted so
+ * far. False when out of memory. */
+NK_MUST_USE bool relay_read(struct nk_server *srv, const char *id, const struct relay_ask *ask,
+			    uint64_t *posted, struct relay_answer *out);
+/* The HTTP answer of a relay read (relay_wait.c): 200, the message's bytes as
+ * application/octet-stream, or 204 when none waits, the relay's numbers in the headers
+ * Nakodo-Round, Nakodo-Epoch and Nakodo-Seq. Takes a->data; NULL when out of memory. */
+struct MHD_Response *relay_response(const char *request_id, struct relay_answer *a,
+				    unsigned *status);
 /* Whether the box ask reads has had no message posted since ask->seen. Under hold_mu. */
 bool relay_unchanged(struct nk_server *srv, const char *id, const struct relay_ask *ask);
 

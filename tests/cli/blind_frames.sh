@@ -31,12 +31,16 @@ for r in 1 2; do
 	done
 done
 # frames as the hook logs them, "KIND SIZE" a line: the payer's protocol messages of
-# round 2 (extension, output) against the claimant's one (the circuit)
+# round 2 (extension, output) against the claimant's one (the circuit); the payer's
+# extension goes in the frame of its stream header, the 24 bytes of the header before it
 CIRCUIT=$(grep '^M' "$TMP/frames.a2.claimant" | cut -d' ' -f2 | sort -u)
-PAYER=$(grep '^M' "$TMP/frames.a2.payer" | cut -d' ' -f2 | tr '\n' ' ')
+HEADER=$(grep '^S' "$TMP/frames.a2.payer" | cut -d' ' -f2)
+PAYER="$((HEADER - 24)) $(grep '^M' "$TMP/frames.a2.payer" | cut -d' ' -f2 | tr '\n' ' ')"
 is "the claimant sends one protocol message in round 2, the circuit" \
 	"$(grep -c '^M' "$TMP/frames.a2.claimant")" 1
-is "the payer two, the extension and the output" "$(grep -c '^M' "$TMP/frames.a2.payer")" 2
+is "the payer two, the extension in its stream header's frame and the output" \
+	"$(grep -c '^S' "$TMP/frames.a2.payer") $(grep -c '^M' "$TMP/frames.a2.payer")" "1 1"
+check "  a frame longer than the header alone ($HEADER bytes)" test "$HEADER" -gt 25
 # shellcheck disable=SC2086
 check "each of the payer's smaller than the circuit ($PAYER< $CIRCUIT): not padded to it" \
 	bash -c 'for s in '"$PAYER"'; do [ "$s" -lt '"$CIRCUIT"' ] || exit 1; done'

@@ -65,15 +65,23 @@ for t in sys.argv[2:]:
                 (t, struct.pack("<q", minor)), (t, struct.pack(">q", minor))]
 files = [os.path.join(tmp, f) for f in os.listdir(tmp)
          if f.startswith("srv.db") or f == "server.log"]
+# on PostgreSQL (NAKODO_TEST_STORE, tests/pg/cluster.sh) the store is the cluster's
+# folder: its data files and its WAL
+if os.environ.get("NAKODO_TEST_STORE") == "postgresql" and os.environ.get("NAKODO_TEST_PGDIR"):
+    for top, _, names in os.walk(os.environ["NAKODO_TEST_PGDIR"]):
+        files += [os.path.join(top, f) for f in names
+                  if os.path.isfile(os.path.join(top, f)) and not f.startswith(".s.PGSQL")]
 for path in files:
     data = open(path, "rb").read()
     for fig, n in needles:
         if n in data:
             print(f"{os.path.basename(path)} holds {fig} as {n!r}")
 print(f"scanned {len(files)} files")
+print("pg_wal among them" if any("/pg_wal/" in f for f in files) else "")
 PY
 	check "the database, its WAL and the server's log were scanned" \
-		grep -q 'scanned [3-9] files' "$TMP/found"
+		bash -c "grep -Eq 'scanned ([3-9]|[1-9][0-9]+) files' '$TMP/found' &&
+			{ [ '${NAKODO_TEST_STORE:-sqlite}' != postgresql ] || grep -q pg_wal '$TMP/found'; }"
 	check "they hold no figure in any form" bash -c "! grep -q holds '$TMP/found'"
 	grep holds "$TMP/found" | head -3 | sed 's/^/# /'
 }

@@ -7,15 +7,23 @@ for who in claimant payer mediator; do
 done
 join() { NAKODO_PASSPHRASE_FILE="$TMP/pass" NAKODO_SERVER=$URL NAKODO_TOKEN=$1 "$NAKODO" join \
 		"$CASE" --as "$2" --key "$TMP/$2.nkey" >"$TMP/rj" 2>&1; }
-# put NAME TOKEN ROLE BODY: a signed POST of a relayed message to $CASE; prints the
-# status (the answer: `last`).
-put() {
-	local out="$TMP/ans/$1.$(date +%s%N)" path="/v1/cases/$CASE/blind/messages"
-	printf '%s' "$4" >"$out.body"
+# putf NAME TOKEN ROLE QUERY FILE [TYPE]: a signed POST of FILE's bytes, raw, as a relayed
+# message to $CASE (?QUERY: round=R&seq=K), Content-Type TYPE (application/octet-stream
+# unless given); prints the status (the answer: `last`).
+putf() {
+	local out="$TMP/ans/$1.$(date +%s%N)" path="/v1/cases/$CASE/blind/messages?$4"
 	NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" sign-read "$CASE" --as "$3" \
-		--key "$TMP/$3.nkey" --body "$out.body" POST "$path" >"$out.sig" || return 1
+		--key "$TMP/$3.nkey" --body "$5" POST "$path" >"$out.sig" || return 1
 	echo "$out" >"$TMP/last"
-	curl -s -o "$out" -w '%{http_code}' --max-time 10 -X POST -H "Authorization: Bearer $2" \
-		-H 'Content-Type: application/json' -H "@$out.sig" --data-binary "@$out.body" \
-		"$URL$path"
+	curl -s -o "$out" -D "$out.h" -w '%{http_code}' --max-time 10 -X POST \
+		-H "Authorization: Bearer $2" -H "Content-Type: ${6:-application/octet-stream}" \
+		-H "@$out.sig" --data-binary "@$5" "$URL$path"
 }
+# put NAME TOKEN ROLE ROUND SEQ TEXT [TYPE]: putf of TEXT as message SEQ of ROUND.
+put() {
+	local body="$TMP/ans/$1.$(date +%s%N).body"
+	printf '%s' "$6" >"$body"
+	putf "$1" "$2" "$3" "round=$4&seq=$5" "$body" "${7-}"
+}
+# hdr NAME ANSWER: the value of header NAME in ANSWER's headers (ANSWER.h), or nothing.
+hdr() { tr -d '\r' <"$2.h" | sed -n "s/^$1: //Ip" | tail -1; }

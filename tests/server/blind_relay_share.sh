@@ -6,22 +6,21 @@
 # jq.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/blind_lib.sh"
-A=$(printf 'one message left waiting' | base64 -w0)
-BODY="{\"round\":1,\"seq\":1,\"data\":\"$A\"}"
+BODY='one message left waiting'
 
 start_server || { echo "1..$n"; echo "not ok - the server did not start"; exit 1; }
 taken=0
 for i in $(seq 16); do
 	new_case "${RULES%\}},\"blind\":true}" || break
 	join "$CT" claimant && join "$PT" payer || break
-	[ "$(put "m$i" "$CT" claimant "$BODY")" = 201 ] || break
+	[ "$(put "m$i" "$CT" claimant 1 1 "$BODY")" = 201 ] || break
 	taken=$i
 done
 is "one address's first 16 blind cases each keep a message waiting in the relay" "$taken" 16
 new_case "${RULES%\}},\"blind\":true}"
 join "$CT" claimant
 join "$PT" payer
-is "its 17th blind case is refused a slot (429)" "$(put over "$CT" claimant "$BODY")" 429
+is "its 17th blind case is refused a slot (429)" "$(put over "$CT" claimant 1 1 "$BODY")" 429
 check "saying the address holds its share" \
 	grep -q 'this client address holds 16 blind cases in the relay at once, its share' "$(last)"
 is "the refusal is the relay's" "$(jq -r .field "$(last)")" relay
@@ -30,7 +29,7 @@ is "the refusal is the relay's" "$(jq -r .field "$(last)")" relay
 CLOSED=$CASE
 status=$(req close "$MT" POST "/v1/cases/$CASE/close" '{}')
 is "the refused case is closed by its mediator" "$status" 200
-is "a message for a closed case is refused (409)" "$(put closed "$CT" claimant "$BODY")" 409
+is "a message for a closed case is refused (409)" "$(put closed "$CT" claimant 1 1 "$BODY")" 409
 stop_server
 echo "1..$n"
 [ "$failed" = 0 ]

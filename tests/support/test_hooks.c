@@ -9,13 +9,16 @@
  *   (tests/cli/blind_round.sh): NAKODO_TEST_BLIND_ALTER=tamper:N flips a byte of this
  *   side's frame N, truncate:N cuts its last byte, replay:N sends it twice.
  * - A blind case's frames as the relay receives them: NAKODO_TEST_BLIND_FRAMES=PATH
- *   appends a line "KIND SIZE" per frame this side posts (tests/cli/blind_random.sh). */
+ *   appends a line "KIND SIZE" per frame this side posts (tests/cli/blind_random.sh).
+ * - A blind round's outcome given late: NAKODO_TEST_BLIND_OUTCOME_DELAY=MS waits that long
+ *   before this side gives it, so that the other gives first (tests/cli/blind_wait.sh). */
 #include <nakodo/time.h>
 #include "cli/blind_submit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int64_t file_clock(void)
 {
@@ -58,8 +61,18 @@ static int alter(uint8_t *frame, size_t *len, uint32_t seq)
 	return strncmp(t, "replay", 6) == 0;
 }
 
+static void outcome_delay(void)
+{
+	const char *ms = getenv("NAKODO_TEST_BLIND_OUTCOME_DELAY");
+	long v = ms ? strtol(ms, NULL, 10) : 0;
+
+	if (v > 0 && v < 60000)
+		nanosleep(&(struct timespec){ v / 1000, (v % 1000) * 1000000L }, NULL);
+}
+
 __attribute__((constructor)) static void install_hooks(void)
 {
 	nk_time_set_source(file_clock);
 	cli_blind_alter = alter;
+	cli_blind_before_outcome = outcome_delay;
 }
