@@ -15,14 +15,17 @@
 
 /* New WAL frames after which a checkpoint is owed, run by the committer after its next
  * flush (SQLite's automatic checkpoint would run inside the COMMIT, in the turn, with
- * its copying and two fdatasyncs while every writer waits). */
-#define SQ_CHECKPOINT_PAGES 1000
+ * its copying and two fdatasyncs while every writer waits). A checkpoint copies each
+ * page once, however many frames of it the WAL holds since the last: at 1,000 frames,
+ * as SQLite's default, the checkpoints cost 5.9% of a submission's CPU in
+ * bench/bench_server.sh, at 4,000 3.3% (bench/README.md). */
+#define SQ_CHECKPOINT_PAGES 4000
 
 /* The WAL's length past which the writer's next batch checkpoints first, in the turn:
  * SQLite starts the WAL again only at a write transaction that began when every frame
  * was copied, and the committer's checkpoints run while the next batch is open. The WAL
  * grew without end before (doc/storage.md). */
-#define SQ_RESTART_PAGES 8000
+#define SQ_RESTART_PAGES 16000
 
 /* The writer's page cache, in KiB. It is the one connection that writes, and in WAL
  * mode it keeps its cache across its own commits (a connection drops its cache only

@@ -182,7 +182,7 @@ static bool grows_past(const char *path, off_t size)
 
 /* SQLite's automatic checkpoint would run inside the COMMIT that takes the WAL past
  * 1,000 pages, holding the group's writer turn: the shared writer's COMMITs only count
- * the WAL's frames, and the committer checkpoints once a flush is done and its answers
+ * the WAL's frames (a checkpoint is owed at 4,000), and the committer checkpoints once a flush is done and its answers
  * are told (sqlite_wal.c). Here the committer is held in the callback of a flush while
  * the batches are committed by the reads of their writer (store_see_own). */
 static void checkpoint_runs_after_the_flush_outside_any_commit(void **state)
@@ -203,14 +203,14 @@ static void checkpoint_runs_after_the_flush_outside_any_commit(void **state)
 	memcpy(body, "{\"t\":\"", 6);
 	memcpy(body + sizeof(body) - 3, "\"}", 3);
 	db_before = file_size(fx->db);
-	while (file_size(wal) < 1100 * 4096 && commits < 5000) {
+	while (file_size(wal) < 4100 * 4096 && commits < 20000) {
 		begin(st);
 		append(st, "d3", "claimant", "figure", body);
 		commit(st);
 		see_own(st);
 		commits++;
 	}
-	assert_true(file_size(wal) >= 1100 * 4096);
+	assert_true(file_size(wal) >= 4100 * 4096);
 	assert_int_equal(file_size(fx->db), db_before);	/* no checkpoint in any COMMIT */
 	pthread_mutex_lock(&s.mu);
 	s.gate = false;
@@ -250,10 +250,10 @@ static void a_long_wal_starts_again_under_readers(void **state)
 	memset(body, 'y', sizeof(body));
 	memcpy(body, "{\"t\":\"", 6);
 	memcpy(body + sizeof(body) - 3, "\"}", 3);
-	/* some 40,000 frames written: five times the length that makes a write checkpoint;
+	/* some 80,000 frames written: five times the length that makes a write checkpoint;
 	 * nine writes in ten begin while the reader holds its read (as a busy server's
 	 * always one), and every checkpoint a read pays runs while it does */
-	for (commits = 0; commits < 13000; commits++) {
+	for (commits = 0; commits < 26000; commits++) {
 		bool held = commits % 10 != 9;
 
 		if (held) {
@@ -272,7 +272,7 @@ static void a_long_wal_starts_again_under_readers(void **state)
 			most = file_size(wal);
 	}
 	print_message("# %d commits, the WAL at most %lld bytes\n", commits, (long long)most);
-	assert_true(most < 2 * 8000 * (4096 + 24));
+	assert_true(most < 2 * 16000 * (4096 + 24));
 	nk_store_close(reader);
 	close_deferred(group, st, &s);
 	reopen(fx);
