@@ -307,7 +307,10 @@ NK_MUST_USE enum nk_status nk_store_begin_read(struct nk_store *store, struct nk
  * turns through an in-process lock (no busy waiting on the database), their COMMIT
  * does not flush, and one committer thread flushes the log once for every batch of
  * commits that arrived while the previous flush ran. nk_store_commit of a grouped
- * connection still returns only once its writes are durable. On a store with
+ * connection still returns only once its writes are durable. On sqlite every write
+ * transaction of the group runs on one shared connection, as a savepoint of a batch
+ * that the committer commits before its flush: other connections see a batch once it
+ * is committed (doc/storage.md, "Group commit"). On a store with
  * NK_STORE_CONCURRENT_WRITERS the writers take no turn and nothing is flushed: a
  * COMMIT that returned is durable, and every ticket counts as durable (no on_flush
  * calls; the flush counter stays 0). */
@@ -331,7 +334,10 @@ NK_MUST_USE enum nk_status nk_store_open_grouped(struct nk_store **out, const ch
 NK_MUST_USE enum nk_status nk_store_wait_durable(struct nk_store *store, struct nk_error *err);
 
 /* The ticket that covers every commit this connection made or may have seen so far (0
- * outside a group): what an answer built now waits for. */
+ * outside a group): what an answer built now waits for. Calling it also says the caller
+ * is done with its writes: until then a read through this connection outside a
+ * transaction first commits the batch that holds its last write (sqlite), so that it
+ * reads what it wrote; after it, a read may not see them before the batch commits. */
 uint64_t nk_store_durable_ticket(struct nk_store *store);
 
 /* Whether ticket's commits are durable, or a flush failed (*failed: then they never

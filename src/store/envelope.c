@@ -30,6 +30,7 @@ enum nk_status nk_store_envelope_get(struct nk_store *store, const char *case_id
 	if (!store || !out || !len)
 		return nk_fail(err, NK_EINVAL, "store", "no store or nowhere to put the envelope");
 	rc = store_check_names(case_id, name, err);
+	store_see_own(store);
 	if (rc == NK_OK)
 		rc = store->ops->envelope_get(store->backend, case_id, name, out, len, err);
 	return rc;

@@ -10,15 +10,25 @@
  * and GROUP_MAX commits: a lone writer is flushed at once, a busy server's writers
  * share one flush.
  *
- * A backend with NK_STORE_CONCURRENT_WRITERS (postgresql:) needs neither: its row locks
- * order writers on the same case (and the record) across every server, so writers of
- * one process need not take turns, and its COMMIT returns once durable, flushes of
- * concurrent commits shared by the database itself. Its writers skip the turn and its
- * tickets are durable when issued: a reader can see only commits that returned. */
+ * On a backend with batches (sqlite:) the group also shares one writer connection: every
+ * write transaction of the group's stores is a savepoint of one transaction on it, which
+ * the committer COMMITs for the whole batch, in the turn, just before its flush. Each
+ * store's own connection only reads, and sees a batch once it is committed. One
+ * connection writing keeps its page cache (in WAL mode a connection drops its cache
+ * whenever another has committed, so each of the workers' writes began cold), and a
+ * page that several commits of a batch change is written to the WAL once.
+ *
+ * A backend with NK_STORE_CONCURRENT_WRITERS (postgresql:) needs none of it: its row
+ * locks order writers on the same case (and the record) across every server, so
+ * writers of one process need not take turns, and its COMMIT returns once durable,
+ * flushes of concurrent commits shared by the database itself. Its writers skip the
+ * turn and its tickets are durable when issued: a reader can see only commits that
+ * returned. */
 #include "store/group.h"
 #include "store/store_impl.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -30,23 +40,36 @@ struct nk_store_group {
 	const struct nk_store_ops *ops;
 	char *location;
 	bool concurrent;		/* NK_STORE_CONCURRENT_WRITERS: no turn, no flush */
-	pthread_mutex_t turn;		/* one writer at a time, in this process */
+	void *writer;			/* the shared writer connection (batches); or NULL */
 	pthread_mutex_t mu;		/* guards everything below */
-	pthread_cond_t wake;		/* the committer: something to flush, or stop */
-	pthread_cond_t done;		/* the waiters: a flush finished */
-	uint64_t issued;		/* tickets handed out (before COMMIT) */
+	pthread_cond_t wake;		/* the committer: something to do, or stop */
+	pthread_cond_t done;		/* the waiters: a batch committed or a flush finished */
+	pthread_cond_t turn;		/* writers waiting for the turn */
+	bool busy;			/* someone holds the turn */
+	bool wanted;			/* the committer waits for the turn, ahead of writers */
+	unsigned queued;		/* writers waiting on turn */
+	uint64_t issued;		/* tickets handed out (before COMMIT, or its RELEASE) */
 	uint64_t written;		/* highest ticket whose COMMIT returned */
 	uint64_t synced;		/* highest ticket known durable */
 	uint64_t flushes;
 	unsigned writers;		/* holding or queued for the turn */
 	bool idle;			/* the committer waits for a first commit to flush */
+	bool urgent;			/* a reader waits for the open batch: commit it now */
 	bool failed;			/* a flush failed: nothing is acknowledged any more */
+	uint64_t failed_at;		/* the highest ticket of the batch that failed first */
 	bool stop;
 	pthread_t thread;
 	/* told after every flush, outside mu (nk_store_group_on_flush) */
 	void (*on_flush)(void *arg, uint64_t synced, bool failed);
 	void *on_flush_arg;
 };
+
+/* Commits what waits for the committer: the open batch's releases (with a writer), or
+ * COMMITs that returned (without). */
+static uint64_t pending(const struct nk_store_group *g)
+{
+	return g->writer ? g->issued - g->written : g->written - g->synced;
+}
 
 /* A commit written, with mu held: the committer is woken when this is its first to
  * flush, or fills its batch. While it lingers for writers on their way it needs no
@@ -55,8 +78,87 @@ struct nk_store_group {
  * (bench/README.md). */
 static void wake_for(struct nk_store_group *g)
 {
-	if (g->idle || g->written - g->synced >= GROUP_MAX)
+	if (g->idle || g->issued - g->synced >= GROUP_MAX)
 		pthread_cond_signal(&g->wake);
+}
+
+/* With mu held: a batch's COMMIT or flush failed, and every later one is refused. */
+static void fail(struct nk_store_group *g, uint64_t target)
+{
+	if (!g->failed)
+		g->failed_at = target;
+	g->failed = true;
+}
+
+/* With mu held: takes the turn, the committer ahead of every writer that waits. */
+static void take_turn_locked(struct nk_store_group *g, bool committer)
+{
+	if (committer) {
+		g->wanted = true;
+		while (g->busy)
+			pthread_cond_wait(&g->wake, &g->mu);
+		g->wanted = false;
+	} else {
+		while (g->busy || g->wanted) {
+			g->queued++;
+			pthread_cond_wait(&g->turn, &g->mu);
+			g->queued--;
+		}
+	}
+	g->busy = true;
+}
+
+/* With mu held: gives the turn to the committer when it waits for it, else to a
+ * waiting writer. */
+static void give_turn_locked(struct nk_store_group *g)
+{
+	g->busy = false;
+	if (g->wanted)
+		pthread_cond_signal(&g->wake);
+	else if (g->queued > 0)
+		pthread_cond_signal(&g->turn);
+}
+
+/* With the turn held and mu not: COMMITs the open batch. Every ticket issued so far was
+ * released into it (tickets are issued in the turn), so all are written now; a COMMIT
+ * that failed fails every one of them, and the group with them, as a failed flush does. */
+static void commit_batch(struct nk_store_group *g)
+{
+	struct nk_error err = { 0 };
+	uint64_t target;
+	enum nk_status rc;
+
+	pthread_mutex_lock(&g->mu);
+	target = g->issued;
+	pthread_mutex_unlock(&g->mu);
+	if (target <= g->written)	/* written changes only in the turn, which is ours */
+		return;
+	rc = g->ops->batch_commit(g->writer, &err);
+	pthread_mutex_lock(&g->mu);
+	if (rc != NK_OK)
+		fail(g, target);
+	g->written = target;
+	pthread_cond_broadcast(&g->done);
+	wake_for(g);
+	pthread_mutex_unlock(&g->mu);
+}
+
+/* With mu held: waits, for a bounded time, while writers are on their way, so that they
+ * join this batch and its flush. */
+static void linger(struct nk_store_group *g)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += GROUP_LINGER_NS;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (g->writers > 0 && !g->stop && !g->urgent && g->issued - g->synced < GROUP_MAX &&
+	       pthread_cond_timedwait(&g->wake, &g->mu, &until) == 0) {
+	}
+	g->urgent = false;
 }
 
 static void *committer(void *arg)
@@ -66,11 +168,10 @@ static void *committer(void *arg)
 
 	pthread_mutex_lock(&g->mu);
 	for (;;) {
-		struct timespec until;
 		uint64_t target;
 		enum nk_status rc;
 
-		if (g->synced >= g->written) {
+		if (pending(g) == 0 && g->synced >= g->written) {
 			if (g->stop)
 				break;
 			g->idle = true;
@@ -78,23 +179,23 @@ static void *committer(void *arg)
 			g->idle = false;
 			continue;
 		}
-		/* writers on their way: let them join this flush, for a bounded time */
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_nsec += GROUP_LINGER_NS;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		while (g->writers > 0 && !g->stop && g->written - g->synced < GROUP_MAX &&
-		       pthread_cond_timedwait(&g->wake, &g->mu, &until) == 0) {
+		linger(g);
+		if (g->writer && g->issued > g->written) {
+			take_turn_locked(g, true);
+			pthread_mutex_unlock(&g->mu);
+			commit_batch(g);
+			pthread_mutex_lock(&g->mu);
+			give_turn_locked(g);
 		}
 		target = g->written;
+		if (target <= g->synced)
+			continue;
 		pthread_mutex_unlock(&g->mu);
 		rc = g->ops->flush(g->location, &err);
 		pthread_mutex_lock(&g->mu);
 		g->flushes++;
 		if (rc != NK_OK)
-			g->failed = true;
+			fail(g, target);
 		g->synced = target;
 		pthread_cond_broadcast(&g->done);
 		if (g->on_flush) {
@@ -102,6 +203,12 @@ static void *committer(void *arg)
 
 			pthread_mutex_unlock(&g->mu);
 			g->on_flush(g->on_flush_arg, target, failed);
+			pthread_mutex_lock(&g->mu);
+		}
+		/* the WAL's checkpoint, when owed, outside the turn and after the answers */
+		if (g->writer) {
+			pthread_mutex_unlock(&g->mu);
+			g->ops->batch_checkpoint(g->writer);
 			pthread_mutex_lock(&g->mu);
 		}
 	}
@@ -129,7 +236,6 @@ enum nk_status nk_store_group_new(struct nk_store_group **out, const char *url,
 		free(g);
 		return nk_fail(err, NK_ENOMEM, "store", "no memory for the commit group");
 	}
-	pthread_mutex_init(&g->turn, NULL);
 	pthread_mutex_init(&g->mu, NULL);
 	{
 		pthread_condattr_t attr;
@@ -140,6 +246,7 @@ enum nk_status nk_store_group_new(struct nk_store_group **out, const char *url,
 		pthread_condattr_destroy(&attr);
 	}
 	pthread_cond_init(&g->done, NULL);
+	pthread_cond_init(&g->turn, NULL);
 	if (pthread_create(&g->thread, NULL, committer, g) != 0) {
 		free(g->location);
 		free(g);
@@ -158,12 +265,34 @@ void nk_store_group_free(struct nk_store_group *g)
 	pthread_cond_signal(&g->wake);
 	pthread_mutex_unlock(&g->mu);
 	pthread_join(g->thread, NULL);
-	pthread_mutex_destroy(&g->turn);
+	if (g->writer)
+		g->ops->close(g->writer);
 	pthread_mutex_destroy(&g->mu);
 	pthread_cond_destroy(&g->wake);
 	pthread_cond_destroy(&g->done);
+	pthread_cond_destroy(&g->turn);
 	free(g->location);
 	free(g);
+}
+
+/* The writer is opened with the group's first store, once the database exists (the
+ * first store may be the one that makes it). */
+enum nk_status store_group_attach(struct nk_store_group *g, struct nk_error *err)
+{
+	enum nk_status rc = NK_OK;
+
+	if (g->concurrent || !g->ops->batch_open)
+		return NK_OK;
+	pthread_mutex_lock(&g->mu);
+	if (!g->writer)
+		rc = g->ops->batch_open(&g->writer, g->location, err);
+	pthread_mutex_unlock(&g->mu);
+	return rc;
+}
+
+void *store_group_writer(struct nk_store_group *g)
+{
+	return g->writer;	/* set once, before any store of the group is handed out */
 }
 
 void store_group_take_turn(struct nk_store_group *g)
@@ -172,19 +301,25 @@ void store_group_take_turn(struct nk_store_group *g)
 		return;
 	pthread_mutex_lock(&g->mu);
 	g->writers++;
+	take_turn_locked(g, false);
 	pthread_mutex_unlock(&g->mu);
-	pthread_mutex_lock(&g->turn);
 }
 
 void store_group_give_turn(struct nk_store_group *g)
 {
 	if (g->concurrent)
 		return;
-	pthread_mutex_unlock(&g->turn);
 	pthread_mutex_lock(&g->mu);
+	give_turn_locked(g);
 	if (--g->writers == 0)
 		pthread_cond_signal(&g->wake);
 	pthread_mutex_unlock(&g->mu);
+}
+
+void store_group_settle(struct nk_store_group *g)
+{
+	if (g->writer)
+		commit_batch(g);
 }
 
 uint64_t store_group_issue(struct nk_store_group *g)
@@ -207,6 +342,14 @@ uint64_t store_group_current(struct nk_store_group *g)
 	return ticket;
 }
 
+/* Marks ticket written: with a writer the committer's COMMIT does, for the batch. */
+static void note_written(struct nk_store_group *g, uint64_t ticket)
+{
+	if (!g->writer && ticket > g->written)
+		g->written = ticket;
+	wake_for(g);
+}
+
 /* A reader's ticket (written false) is the newest issued: it covers every COMMIT the
  * reader could have seen, which will be marked written by its own committer. */
 enum nk_status store_group_wait(struct nk_store_group *g, uint64_t ticket, bool written,
@@ -217,11 +360,10 @@ enum nk_status store_group_wait(struct nk_store_group *g, uint64_t ticket, bool 
 	if (g->concurrent)
 		return NK_OK;
 	pthread_mutex_lock(&g->mu);
-	if (written) {
-		if (ticket > g->written)
-			g->written = ticket;
+	if (written)
+		note_written(g, ticket);
+	else if (g->synced < ticket)
 		wake_for(g);
-	}
 	while (g->synced < ticket && !g->failed)
 		pthread_cond_wait(&g->done, &g->mu);
 	if (g->failed)
@@ -231,7 +373,9 @@ enum nk_status store_group_wait(struct nk_store_group *g, uint64_t ticket, bool 
 }
 
 /* Marks ticket written without waiting for its flush (a deferred commit, whose caller
- * waits through nk_store_group_durable and on_flush instead). */
+ * waits through nk_store_group_durable and on_flush instead). It fails when the group
+ * had failed before this commit; a failure of this commit's own batch, which the
+ * committer may meet before this is called, is told the caller as a durable one is. */
 enum nk_status store_group_mark(struct nk_store_group *g, uint64_t ticket, struct nk_error *err)
 {
 	enum nk_status rc = NK_OK;
@@ -239,13 +383,28 @@ enum nk_status store_group_mark(struct nk_store_group *g, uint64_t ticket, struc
 	if (g->concurrent)
 		return NK_OK;
 	pthread_mutex_lock(&g->mu);
-	if (ticket > g->written)
-		g->written = ticket;
-	wake_for(g);
-	if (g->failed)
+	note_written(g, ticket);
+	if (g->failed && g->failed_at < ticket)
 		rc = nk_fail(err, NK_ESTORE, "store", "the log could not be flushed to disk");
 	pthread_mutex_unlock(&g->mu);
 	return rc;
+}
+
+/* A connection's own write, released into the open batch, is to be read back through
+ * its own connection: commits the batch now (the committer's next flush makes it
+ * durable) unless the committer already has. */
+void store_group_see(struct nk_store_group *g, uint64_t ticket)
+{
+	bool seen;
+
+	pthread_mutex_lock(&g->mu);
+	seen = !g->writer || g->written >= ticket;
+	pthread_mutex_unlock(&g->mu);
+	if (seen)
+		return;
+	store_group_take_turn(g);
+	commit_batch(g);
+	store_group_give_turn(g);
 }
 
 void nk_store_group_on_flush(struct nk_store_group *g,

@@ -5,10 +5,12 @@
 
 #include <string.h>
 
-static enum nk_status check_store(const struct nk_store *store, struct nk_error *err)
+/* Every read here may run outside a transaction, on the store's own connection. */
+static enum nk_status check_store(struct nk_store *store, struct nk_error *err)
 {
 	if (!store)
 		return nk_fail(err, NK_EINVAL, "store", "no store is open");
+	store_see_own(store);
 	return NK_OK;
 }
 

@@ -87,6 +87,7 @@ enum nk_status nk_store_secret_get(struct nk_store *store, const char *case_id,
 		rc = store_check_names(case_id, name, err);
 	if (rc != NK_OK)
 		goto out;
+	store_see_own(store);
 	rc = store->ops->secret_get(store->backend, case_id, name, sealed, &sealed_len, err);
 	if (rc != NK_OK)
 		goto out;
@@ -154,11 +155,16 @@ enum nk_status nk_store_scrub(struct nk_store *store, struct nk_error *err)
 	enum nk_status rc;
 	int64_t mark = 0;
 
-	if ((rc = check_outside_tx(store, err)) != NK_OK ||
-	    (rc = store->ops->scrub_owed(store->backend, &mark, err)) != NK_OK)
+	if ((rc = check_outside_tx(store, err)) != NK_OK)
 		return rc;
-	if (store->group)
+	store_see_own(store);
+	if ((rc = store->ops->scrub_owed(store->backend, &mark, err)) != NK_OK)
+		return rc;
+	/* the shared writer's open batch holds the write lock that truncating the WAL needs */
+	if (store->group) {
 		store_group_take_turn(store->group);
+		store_group_settle(store->group);
+	}
 	rc = store->ops->scrub(store->backend, err);
 	if (store->group)
 		store_group_give_turn(store->group);
@@ -173,8 +179,11 @@ enum nk_status nk_store_scrub(struct nk_store *store, struct nk_error *err)
 		nk_store_rollback(store);
 		return rc;
 	}
-	if (store->group)
+	store_see_own(store);
+	if (store->group) {
 		store_group_take_turn(store->group);
+		store_group_settle(store->group);
+	}
 	(void)store->ops->scrub(store->backend, NULL);
 	if (store->group)
 		store_group_give_turn(store->group);
@@ -189,8 +198,10 @@ enum nk_status nk_store_scrub_pending(struct nk_store *store, bool *pending,
 
 	if (!pending)
 		return nk_fail(err, NK_EINVAL, "store", "nowhere to answer");
-	if ((rc = check_outside_tx(store, err)) != NK_OK ||
-	    (rc = store->ops->scrub_owed(store->backend, &mark, err)) != NK_OK)
+	if ((rc = check_outside_tx(store, err)) != NK_OK)
+		return rc;
+	store_see_own(store);
+	if ((rc = store->ops->scrub_owed(store->backend, &mark, err)) != NK_OK)
 		return rc;
 	*pending = mark > 0;
 	return NK_OK;

@@ -53,36 +53,14 @@ static enum nk_status sq_tx_begin(struct sq_store *s, enum sq_stmt which, const 
 	return sql_rc == SQLITE_OK ? NK_OK : store_sqlite_fail(s, sql_rc, "transaction", what, err);
 }
 
-/* A PASSIVE checkpoint, and the WAL's length it saw. The pages argument of the WAL hook
- * is the WAL's whole length, not what is left to copy: under a busy server's readers the
- * WAL is seldom restarted, so once past 1,000 frames every commit owed a checkpoint and
- * every read paid one, each copying the few frames since the last and syncing the WAL
- * and the database twice (11% of a submission's CPU, bench/README.md). Counted from
- * this connection's last checkpoint instead, each connection checkpoints once per 1,000
- * new frames, and a hot page is copied once per checkpoint, not once per read. */
-static void sq_checkpoint(struct sq_store *s, const char *name)
-{
-	int log = 0, done = 0;
-
-	s->checkpoint_owed = false;
-	if (sqlite3_wal_checkpoint_v2(s->db, name, SQLITE_CHECKPOINT_PASSIVE, &log,
-				      &done) == SQLITE_OK && log > 0)
-		s->checkpoint_frames = log;
-}
-
-/* The WAL's length past which a grouped connection's write checkpoints first, in the
- * turn: the reads' checkpoints never copy it all, and SQLite starts the WAL again only
- * at a write that finds it wholly copied (doc/storage.md; it grew without end). */
-#define SQ_RESTART_PAGES 8000
-
+/* A group's shared writer runs each transaction as a savepoint of its batch
+ * (sqlite_wal.c). */
 static enum nk_status sq_begin(void *state, struct nk_error *err)
 {
 	struct sq_store *s = state;
 
-	if (s->wal_frames >= SQ_RESTART_PAGES) {
-		s->wal_frames = 0;
-		sq_checkpoint(s, NULL);
-	}
+	if (s->batched)
+		return store_sqlite_batch_begin(s, err);
 	return sq_tx_begin(state, SQ_BEGIN, "could not begin", err);
 }
 
@@ -90,9 +68,12 @@ static enum nk_status sq_begin(void *state, struct nk_error *err)
 static enum nk_status sq_commit(void *state, struct nk_error *err)
 {
 	struct sq_store *s = state;
-	int sql_rc = sq_step(s, SQ_COMMIT);
+	int sql_rc;
 	enum nk_status rc;
 
+	if (s->batched)
+		return store_sqlite_batch_release(s, err);
+	sql_rc = sq_step(s, SQ_COMMIT);
 	if (sql_rc == SQLITE_OK)
 		return NK_OK;
 	rc = store_sqlite_fail(s, sql_rc, "transaction", "could not commit", err);
@@ -104,7 +85,18 @@ static void sq_rollback(void *state)
 {
 	struct sq_store *s = state;
 
+	if (s->batched)
+		store_sqlite_batch_undo(s);
 	/* A failed COMMIT may have rolled back already. */
+	else if (!sqlite3_get_autocommit(s->db))
+		(void)sq_step(s, SQ_ROLLBACK);
+}
+
+/* Ends a read snapshot (a grouped store's own connection only reads). */
+static void sq_end_read(void *state)
+{
+	struct sq_store *s = state;
+
 	if (!sqlite3_get_autocommit(s->db))
 		(void)sq_step(s, SQ_ROLLBACK);
 }
@@ -338,10 +330,6 @@ static enum nk_status sq_secret_purge(void *state, const char *case_id, struct n
 
 static enum nk_status sq_begin_read(void *state, struct nk_error *err)
 {
-	struct sq_store *s = state;
-
-	if (s->checkpoint_owed)	/* see sq_wal_hook; a failure leaves it to the next one */
-		sq_checkpoint(s, NULL);
 	return sq_tx_begin(state, SQ_BEGIN_READ, "could not begin reading", err);
 }
 
@@ -373,10 +361,6 @@ static enum nk_status sq_token_find(void *state, const uint8_t hash[static STORE
 	sqlite3_stmt *st = s->stmt[SQ_TOKEN_FIND];
 	enum nk_status rc = NK_OK;
 	const char *c, *r;
-
-	/* a request's first read, outside the turn: a submission reads nothing else */
-	if (s->checkpoint_owed && sqlite3_get_autocommit(s->db))
-		sq_checkpoint(s, NULL);
 	int sql_rc;
 
 	sql_rc = store_sqlite_run(st, "b", hash, STORE_TOKEN_HASH);
@@ -496,67 +480,6 @@ static enum nk_status sq_envelope_delete(void *state, const char *case_id, const
 	return rc;
 }
 
-/* SQLite's automatic checkpoint runs inside the COMMIT that takes the WAL past 1,000
- * pages: for a grouped connection, inside the group's writer turn, so that every other
- * writer waited for its copying and its two fdatasyncs (issue 13). Instead the
- * checkpoint is owed and paid, PASSIVE, when this connection next begins a read, outside
- * the turn (the server reads each answer's briefing right after its commit). A
- * connection that does not read soon checkpoints in COMMIT at 8 times the length, as
- * before. A checkpoint in NORMAL mode syncs the WAL first, wherever it runs. */
-#define SQ_CHECKPOINT_PAGES 1000
-
-static int sq_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
-{
-	struct sq_store *s = arg;
-	int grown;
-
-	(void)db;
-	s->wal_frames = pages;
-	if (pages < s->checkpoint_frames)	/* the WAL was restarted from its beginning */
-		s->checkpoint_frames = 0;
-	grown = pages - s->checkpoint_frames;
-	if (grown >= 8 * SQ_CHECKPOINT_PAGES)
-		sq_checkpoint(s, name);
-	else if (grown >= SQ_CHECKPOINT_PAGES)
-		s->checkpoint_owed = true;
-	return SQLITE_OK;
-}
-
-/* A grouped connection's COMMIT only writes the WAL; the group's flush syncs it. */
-static enum nk_status sq_relax_sync(void *state, struct nk_error *err)
-{
-	struct sq_store *s = state;
-	int sql_rc = sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
-
-	if (sql_rc != SQLITE_OK)
-		return store_sqlite_fail(s, sql_rc, "store", "could not relax synchronous", err);
-	sqlite3_wal_hook(s->db, sq_wal_hook, s);	/* replaces the automatic checkpoint */
-	return NK_OK;
-}
-
-/* fdatasync on any descriptor of the WAL flushes every frame written through any
- * connection: the page cache is per file. A grouped connection is open whenever this
- * runs, and SQLite keeps the WAL while any connection is (a checkpoint truncates it,
- * never deletes it); so a missing WAL was deleted by hand, SQLite writes on through its
- * descriptor of the unlinked file, which nothing here can sync: a failure, not a
- * success that would acknowledge commits never flushed. */
-static enum nk_status sq_flush(const char *location, struct nk_error *err)
-{
-	char wal[PATH_MAX];
-	enum nk_status rc = NK_OK;
-	int fd;
-
-	if ((size_t)snprintf(wal, sizeof(wal), "%s-wal", location) >= sizeof(wal))
-		return nk_fail(err, NK_EINVAL, "store", "the database path is too long");
-	fd = open(wal, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return nk_fail(err, NK_ESTORE, "store", "could not open %s: %s", wal, strerror(errno));
-	if (fdatasync(fd) != 0)
-		rc = nk_fail(err, NK_ESTORE, "store", "could not flush %s: %s", wal, strerror(errno));
-	close(fd);
-	return rc;
-}
-
 const struct nk_store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.caps = NK_STORE_PERSISTENT,
@@ -587,7 +510,7 @@ const struct nk_store_ops store_sqlite_ops = {
 	.scrub_owed = store_sqlite_scrub_owed,
 	.scrub_done = store_sqlite_scrub_done,
 	.begin_read = sq_begin_read,
-	.end_read = sq_rollback,
+	.end_read = sq_end_read,
 	.token_put = sq_token_put,
 	.token_find = sq_token_find,
 	.token_revoke = sq_token_revoke,
@@ -595,6 +518,9 @@ const struct nk_store_ops store_sqlite_ops = {
 	.envelope_put = sq_envelope_put,
 	.envelope_get = sq_envelope_get,
 	.envelope_delete = sq_envelope_delete,
-	.relax_sync = sq_relax_sync,
-	.flush = sq_flush,
+	.relax_sync = store_sqlite_relax_sync,
+	.flush = store_sqlite_flush,
+	.batch_open = store_sqlite_batch_open,
+	.batch_commit = store_sqlite_batch_commit,
+	.batch_checkpoint = store_sqlite_batch_checkpoint,
 };

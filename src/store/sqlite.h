@@ -1,8 +1,9 @@
 /* The "sqlite:" backend is one unit behind one vtable (store_sqlite_ops, in sqlite.c),
  * split by subject: sqlite_open.c (opening, the schema, the prepared statements),
  * sqlite.c (transactions, events, secrets, tokens, envelopes), sqlite_record.c (links,
- * the record, checkpoints), sqlite_private.c (file modes and the scrub) and sqlite_stmt.c
- * (running a statement). This header is that unit's inside: the handle with the
+ * the record, checkpoints), sqlite_private.c (file modes and the scrub), sqlite_wal.c
+ * (group commit: the flush, the shared writer's batches, the WAL's checkpoints) and
+ * sqlite_stmt.c (running a statement). This header is that unit's inside: the handle with the
  * prepared statements of one connection, and what each file gives the others, under its
  * file's name. Nothing outside the unit includes it. */
 #ifndef NAKODO_STORE_SQLITE_H
@@ -11,6 +12,7 @@
 #include "store/store_impl.h"
 
 #include <sqlite3.h>
+#include <stdatomic.h>
 
 #define STORE_SQLITE_BUSY_MS 5000	/* how long to wait for another writer */
 #define STORE_SCRUB_BUSY_MS 1000	/* how long a scrub waits for readers to move on */
@@ -51,6 +53,9 @@ enum sq_stmt {
 	SQ_CASE_ROWID,
 	SQ_SUMMARY_PUT,
 	SQ_SUMMARY_PAGE,
+	SQ_SAVEPOINT,
+	SQ_RELEASE,
+	SQ_ROLLBACK_TO,
 	SQ_COUNT
 };
 
@@ -58,8 +63,15 @@ struct sq_store {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *stmt[SQ_COUNT];
-	bool checkpoint_owed;	/* grouped: the WAL is long, checkpoint at the next read */
-	int checkpoint_frames;	/* the WAL's length at this connection's last checkpoint */
+	/* A group's shared writer (sqlite_wal.c): each transaction is a savepoint of the
+	 * open batch, which the group's committer commits. */
+	bool batched;
+	bool batch_lost;	/* SQLite rolled back a batch that held released savepoints */
+	unsigned released;	/* savepoints released into the open batch */
+	struct sq_store *side;	/* the writer's second connection, for checkpoints */
+	/* set in the writer's COMMIT (the turn), read by the committer outside it */
+	atomic_bool checkpoint_owed;	/* the WAL has grown: checkpoint after the flush */
+	atomic_int checkpoint_frames;	/* the WAL's length at the last checkpoint */
 	int wal_frames;		/* the WAL's length at this connection's last commit */
 };
 
@@ -108,6 +120,19 @@ NK_MUST_USE enum nk_status store_sqlite_scrub_owed(void *state, int64_t *mark,
 						   struct nk_error *err);
 NK_MUST_USE enum nk_status store_sqlite_scrub_done(void *state, int64_t mark,
 						   struct nk_error *err);
+
+/* sqlite_wal.c: group commit. relax_sync and flush are the backend's operations, and so
+ * are batch_open, batch_commit and batch_checkpoint (store_impl.h); batch_begin,
+ * batch_release and batch_undo are a shared writer's begin, commit and rollback. */
+NK_MUST_USE enum nk_status store_sqlite_relax_sync(void *state, struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_flush(const char *location, struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_batch_open(void **state, const char *location,
+						   struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_batch_commit(void *state, struct nk_error *err);
+void store_sqlite_batch_checkpoint(void *state);
+NK_MUST_USE enum nk_status store_sqlite_batch_begin(struct sq_store *s, struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_batch_release(struct sq_store *s, struct nk_error *err);
+void store_sqlite_batch_undo(struct sq_store *s);
 
 /* sqlite_record.c: each event's last link, the record and its checkpoints. */
 NK_MUST_USE enum nk_status store_sqlite_last_link(void *state, const char *case_id, int64_t *seq,

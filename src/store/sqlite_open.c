@@ -73,6 +73,9 @@ static const char *const sq_sql[SQ_COUNT] = {
 		"SELECT c.id, c.created, s.kind, s.state, s.currency, s.round, s.rounds, s.changed "
 		"FROM cases c LEFT JOIN summaries s ON s.case_id = c.id WHERE c.rowid < ?1 "
 		"ORDER BY c.rowid DESC LIMIT ?2",
+	[SQ_SAVEPOINT] = "SAVEPOINT nk",
+	[SQ_RELEASE] = "RELEASE nk",
+	[SQ_ROLLBACK_TO] = "ROLLBACK TO nk",
 };
 
 /* Schema version 2: the server's access tokens, by keyed hash only. */
@@ -463,6 +466,7 @@ void store_sqlite_close(void *state)
 
 	if (!s)
 		return;
+	store_sqlite_close(s->side);
 	for (size_t i = 0; i < SQ_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
 	sqlite3_close(s->db);

@@ -250,7 +250,8 @@ enum nk_status nk_store_open_grouped(struct nk_store **out, const char *url, uns
 	rc = ops->open(&store->backend, location, flags & NK_STORE_CREATE, store->key, err);
 	if (rc != NK_OK)
 		goto out;
-	if (group && (rc = ops->relax_sync(store->backend, err)) != NK_OK)
+	if (group && ((rc = ops->relax_sync(store->backend, err)) != NK_OK ||
+		      (rc = store_group_attach(group, err)) != NK_OK))
 		goto out;
 	store->group = group;
 	store->defer_durable = group && (flags & NK_STORE_DEFER_DURABLE);
@@ -288,20 +289,45 @@ static enum nk_status may_begin(const struct nk_store *store, struct nk_error *e
 	return NK_OK;
 }
 
+/* Back to the store's own connection after a write through the group's writer. */
+static void own_backend(struct nk_store *store)
+{
+	if (store->own) {
+		store->backend = store->own;
+		store->own = NULL;
+	}
+}
+
+void store_see_own(struct nk_store *store)
+{
+	if (store && store->unseen && !store->in_tx) {
+		store_group_see(store->group, store->unseen);
+		store->unseen = 0;
+	}
+}
+
+/* In a group with a shared writer the transaction runs on the writer, as a savepoint of
+ * its open batch (group.c), and this store's own connection waits, unused, until it ends. */
 enum nk_status nk_store_begin(struct nk_store *store, struct nk_error *err)
 {
 	enum nk_status rc = may_begin(store, err);
+	void *writer;
 
 	if (rc != NK_OK)
 		return rc;
 	if (store->group) {
 		store_group_take_turn(store->group);
 		store->holds_turn = true;
+		if ((writer = store_group_writer(store->group)) != NULL) {
+			store->own = store->backend;
+			store->backend = writer;
+		}
 	}
 	rc = store->ops->begin(store->backend, err);
 	if (rc == NK_OK)
 		store->in_tx = true;
 	else if (store->holds_turn) {
+		own_backend(store);
 		store_group_give_turn(store->group);
 		store->holds_turn = false;
 	}
@@ -314,6 +340,7 @@ enum nk_status nk_store_begin_read(struct nk_store *store, struct nk_error *err)
 
 	if (rc != NK_OK)
 		return rc;
+	store_see_own(store);
 	rc = store->ops->begin_read(store->backend, err);
 	if (rc == NK_OK)
 		store->in_tx = store->read_tx = true;
@@ -331,13 +358,17 @@ enum nk_status nk_store_wait_durable(struct nk_store *store, struct nk_error *er
 
 uint64_t nk_store_durable_ticket(struct nk_store *store)
 {
-	return store && store->group ? store_group_current(store->group) : 0;
+	if (!store || !store->group)
+		return 0;
+	store->unseen = 0;	/* the caller is done with what it wrote: see nakodo/store.h */
+	return store_group_current(store->group);
 }
 
 enum nk_status nk_store_commit(struct nk_store *store, struct nk_error *err)
 {
 	enum nk_status rc, wrc;
 	uint64_t ticket = 0;
+	bool batched;
 
 	rc = store_check_in_tx(store, "commit", err);
 	if (rc != NK_OK)
@@ -348,6 +379,7 @@ enum nk_status nk_store_commit(struct nk_store *store, struct nk_error *err)
 	 * reads these writes afterwards also sees a ticket that covers them. */
 	if (store->group)
 		ticket = store_group_issue(store->group);
+	batched = store->own != NULL;
 	rc = store->ops->commit(store->backend, err);
 	/* A commit that failed (a write or a sync of the log) leaves nothing behind, not
 	 * even an open transaction that would refuse the next begin. */
@@ -357,7 +389,10 @@ enum nk_status nk_store_commit(struct nk_store *store, struct nk_error *err)
 		if (rc == NK_OK) {
 			store->in_tx = false;
 			store->holds_turn = false;
+			own_backend(store);
 			store_group_give_turn(store->group);
+			if (batched && store->defer_durable)
+				store->unseen = ticket;
 		}
 		/* marks the ticket written in any case: readers may be waiting for it */
 		if (store->defer_durable)
@@ -381,6 +416,7 @@ void nk_store_rollback(struct nk_store *store)
 		store->ops->end_read(store->backend);
 	else
 		store->ops->rollback(store->backend);
+	own_backend(store);
 	store->in_tx = store->read_tx = false;
 	if (store->holds_turn) {
 		store->holds_turn = false;
@@ -428,6 +464,7 @@ enum nk_status nk_store_load(struct nk_store *store, const char *case_id,
 	if (!store || !out)
 		return nk_fail(err, NK_EINVAL, "store", "no store or no list to load into");
 	rc = store_check_case_id(case_id, err);
+	store_see_own(store);
 	if (rc == NK_OK)
 		rc = store->ops->load(store->backend, case_id, &list, err);
 	if (rc == NK_OK)
@@ -441,6 +478,7 @@ enum nk_status nk_store_list_cases(struct nk_store *store,
 {
 	if (!store || !fn)
 		return nk_fail(err, NK_EINVAL, "store", "no store or no function to call");
+	store_see_own(store);
 	return store->ops->list_cases(store->backend, fn, arg, err);
 }
 

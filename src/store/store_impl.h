@@ -155,6 +155,16 @@ struct nk_store_ops {
 	enum nk_status (*relax_sync)(void *state, struct nk_error *err);
 	enum nk_status (*flush)(const char *location, struct nk_error *err);
 
+	/* Batches (group.c; NULL for a backend without): batch_open opens a group's shared
+	 * writer connection to location, whose begin, commit and rollback are a savepoint,
+	 * its release and its undoing inside one open transaction, the batch, which
+	 * batch_commit commits (nothing when none is open; a batch that the database rolled
+	 * back by itself is a failure). batch_checkpoint, outside the turn, runs the WAL's
+	 * checkpoint when the writer's commits have made one owed. */
+	enum nk_status (*batch_open)(void **state, const char *location, struct nk_error *err);
+	enum nk_status (*batch_commit)(void *state, struct nk_error *err);
+	void (*batch_checkpoint)(void *state);
+
 	/* Where the server's signing key lives for the store at location, into out[size];
 	 * NULL for a backend that keeps no files (the key is then made for each run). */
 	enum nk_status (*server_key_path)(const char *location, char *out, size_t size,
@@ -174,6 +184,10 @@ struct nk_store {
 	bool read_tx;		/* the transaction is a read snapshot */
 	struct nk_store_group *group;	/* borrowed; NULL when not grouped */
 	bool holds_turn;	/* holds the group's writer lock */
+	/* In a write transaction of a group with a shared writer, backend is the writer's
+	 * and own this connection's, put back when the transaction ends. */
+	void *own;
+	uint64_t unseen;	/* the ticket of this store's last write, maybe not committed */
 	bool defer_durable;	/* NK_STORE_DEFER_DURABLE: commit does not wait for the flush */
 };
 
@@ -200,5 +214,9 @@ NK_MUST_USE enum nk_status store_check_names(const char *case_id, const char *na
 /* A write transaction (what names the operation), then the case id. */
 NK_MUST_USE enum nk_status store_check_write(const struct nk_store *store, const char *what,
 					     const char *case_id, struct nk_error *err);
+/* store.c: before a read through the store's own connection (outside a transaction):
+ * waits until the batch holding this store's last write is committed, so that the
+ * connection reads what it wrote (group.c). Costs nothing otherwise. */
+void store_see_own(struct nk_store *store);
 
 #endif

@@ -60,5 +60,6 @@ enum nk_status nk_store_summary_page(struct nk_store *store, const char *after, 
 	if (*after && (rc = store_check_case_id(after, err)) != NK_OK)
 		return rc;
 	*count = 0;
+	store_see_own(store);
 	return store->ops->summary_page(store->backend, after, limit, out, count, err);
 }

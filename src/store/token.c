@@ -72,6 +72,7 @@ enum nk_status nk_store_token_find(struct nk_store *store, const uint8_t token[s
 	if (!store || !token)
 		return nk_fail(err, NK_EINVAL, "token", "no store or no token");
 	rc = token_hash(store, token, hash, err);
+	store_see_own(store);
 	if (rc == NK_OK)
 		rc = store->ops->token_find(store->backend, hash, stored, c, r, err);
 	if (rc == NK_OK && sodium_memcmp(stored, hash, STORE_TOKEN_HASH) != 0)
@@ -109,6 +110,7 @@ enum nk_status nk_store_token_count(struct nk_store *store, const char *case_id,
 	if (!store || !count)
 		return nk_fail(err, NK_EINVAL, "token", "no store or nowhere to count");
 	rc = check_owner(case_id, role, err);
+	store_see_own(store);
 	if (rc == NK_OK)
 		rc = store->ops->token_count(store->backend, case_id, role, &n, err);
 	if (rc == NK_OK)
