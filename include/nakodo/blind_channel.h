@@ -40,7 +40,9 @@ void nk_channel_free(struct nk_blind_channel *ch);
 
 /* Checks the other side's hello against its registered identity, derives the session
  * keys and starts this side's stream: header, to send next. NK_EAUTH when the hello is not
- * signed by that key for this case and role. */
+ * signed by that key for this case and role. May be called again with another hello of
+ * the other side until nk_channel_start (its client started over): this side's key stays,
+ * the session keys and this side's stream are new. */
 NK_MUST_USE enum nk_status nk_channel_accept(struct nk_blind_channel *ch,
 					     const struct nk_identity *peer,
 					     const uint8_t hello[static NK_CHANNEL_HELLO_BYTES],

@@ -90,9 +90,6 @@ int relay_next(struct relay_run *x, char *kind, size_t *len)
 			continue;
 		}
 		if (x->epoch >= 0 && a.epoch != x->epoch) {
-			x->restarted = true;
-			if (x->quiet_restart)
-				return CLI_REFUSED;
 			nk_fail(&err, NK_EREFUSED, "round", "the %s's client started the round over: "
 				"nothing is recorded; run submit again", nk_role_name(!x->role));
 			return cli_report(x->ctx, &err);

@@ -19,9 +19,7 @@ struct relay_run {
 	uint32_t sent, acked;
 	uint64_t bytes_out, bytes_in;	/* frames through the relay, as the operator sees them */
 	int64_t epoch;		/* the other side's, -1 before its first message */
-	bool greeting;		/* waiting for its hello: it may still start over */
-	bool quiet_restart;	/* before the streams start: its start over is not an error */
-	bool restarted;		/* it started over (relay_next said so) */
+	bool greeting;		/* before its stream starts: it may still start over */
 	int64_t until_ms;
 	bool told_waiting;
 	uint8_t *frame;		/* room for the largest frame: what was read, kind first */

@@ -1,6 +1,6 @@
 /* nakodo submit in a blind case: the client's side of a blind round (doc/blind.md, "The
  * client"). Frames through the relay are one kind byte and a payload: 'H' the channel's
- * signed hello, 'S' its stream header, 'M' a protocol message sealed on the channel at
+ * signed hello, 'S' its stream header (naming the hello it answers), 'M' a protocol message sealed on the channel at
  * its kind's size, fixed by the case's rules (nk_blind_message_padded). The state the
  * protocol keeps between rounds (set-up, figures' labels) is a file beside the key,
  * sealed to the key (nk_blind_save); nothing holds a figure in clear. */
@@ -26,6 +26,8 @@
 #include <unistd.h>
 
 #define STATE_MAX (1u << 20)
+/* A stream header's frame: the header, then the channel key of the hello it answers */
+#define STREAM_HEAD (NK_CHANNEL_HEADER_BYTES + crypto_kx_PUBLICKEYBYTES)
 
 static void session_id(const struct nk_brief *b, uint8_t sid[static NK_BLIND_SESSION_BYTES])
 {
@@ -151,87 +153,75 @@ static int wire_send(struct wire *w, size_t len)
 }
 
 /* The channel: hellos both ways (the other's checked against its registered key), then
- * the stream headers. Frames left from an earlier run of the other side are skipped
- * until its hello; if it starts over while this side waits for its header (it had read
- * a hello of this side's that no one would answer, say of a run stopped), this side
- * starts over once more, which the other, then waiting for a hello, simply reads. */
-static int channel_try(struct relay_run *x, const struct nk_party_key *key,
-		       struct nk_blind_channel **ch, struct wire *w)
+ * the stream headers, each naming the hello it answers (its channel key). Frames left from
+ * an earlier run of the other side are skipped until its hello. Its client may have read a
+ * hello of a run of this side's that stopped, and answered it: its header then names
+ * another key and is skipped, and when it starts over (it saw this side's run start over)
+ * its new hello is answered with this side's same key, so that neither needs to start
+ * over again (doc/blind.md, "A run meets a stale hello"). */
+static int channel_open(struct relay_run *x, const struct nk_party_key *key,
+			struct nk_blind_channel **ch, struct wire *w)
 {
-	uint8_t hello[NK_CHANNEL_HELLO_BYTES], header[NK_CHANNEL_HEADER_BYTES];
+	uint8_t hello[NK_CHANNEL_HELLO_BYTES], *header = w->sealed;
 	struct nk_error err = { 0 };
 	char kind = 0;
-	size_t len = 0;
-	int rc;
+	size_t len = 0, head = STREAM_HEAD;
+	int rc, hellos = 0;
 
 	if (nk_channel_new(key, x->id, x->role, hello, ch, &err) != NK_OK)
 		return cli_report(x->ctx, &err);
 	w->ch = *ch;
-	if ((rc = relay_post(x, 'H', hello, sizeof(hello))) != CLI_OK ||
-	    (rc = prepare(w)) != CLI_OK)
+	x->sent = 0;	/* our message 1: the relay drops what an earlier run of ours sent */
+	if ((rc = relay_post(x, 'H', hello, sizeof(hello))) != CLI_OK || (rc = prepare(w)) != CLI_OK)
 		return rc;
-	x->greeting = true;
-	do {
+	x->greeting = true;	/* until the other's stream starts, it may start over */
+	for (;;) {
 		if ((rc = relay_next(x, &kind, &len)) != CLI_OK)
 			return rc;
-	} while (kind != 'H');
-	x->greeting = false;
-	if (len != NK_CHANNEL_HELLO_BYTES) {
-		nk_fail(&err, NK_ECRYPTO, "hello", "the %s's hello has the wrong size",
-			nk_role_name(!x->role));
-		return cli_report(x->ctx, &err);
-	}
-	if (nk_channel_accept(*ch, &x->b->identity[!x->role], x->frame + 1, header, &err) != NK_OK)
-		return cli_report(x->ctx, &err);
-	/* This side's stream is open: what it can send without the other's header goes now,
-	 * in the frame of its own header, a crossing of the relay and a request sooner
-	 * (doc/blind.md, "Fewer crossings"). The begin is made durable first, as before
-	 * anything that depends on its input; with nothing to send, while the header goes. */
-	w->stash = 0;
-	len = 0;
-	if (w->first && ((!w->fresh && state_save(w->p, key, w->path, &err) != NK_OK) ||
-			 (rc = wire_seal(w, w->first, w->sealed + sizeof(header), &len)) != CLI_OK))
-		return err.text[0] ? cli_report(x->ctx, &err) : rc;
-	memcpy(w->sealed, header, sizeof(header));
-	if ((rc = relay_post(x, 'S', w->sealed, sizeof(header) + len)) != CLI_OK)
-		return rc;
-	if (!w->first && !w->fresh && state_save(w->p, key, w->path, &err) != NK_OK)
-		return cli_report(x->ctx, &err);
-	if ((rc = relay_expect(x, 'S', &len)) != CLI_OK)
-		return rc;
-	if (len < NK_CHANNEL_HEADER_BYTES || nk_channel_start(*ch, x->frame + 1, &err) != NK_OK) {
-		if (!err.text[0])
-			nk_fail(&err, NK_ECRYPTO, "header", "the %s's stream header has the wrong size",
+		if (kind == 'S' && hellos && len >= head &&
+		    sodium_memcmp(x->frame + 1 + NK_CHANNEL_HEADER_BYTES, hello,
+				  crypto_kx_PUBLICKEYBYTES) == 0)
+			break;	/* a header of a stream that answers this run's hello */
+		if (kind != 'H')
+			continue;	/* of a run of the other's that answered an earlier one */
+		if (len != NK_CHANNEL_HELLO_BYTES) {
+			nk_fail(&err, NK_ECRYPTO, "hello", "the %s's hello has the wrong size",
 				nk_role_name(!x->role));
-		return cli_report(x->ctx, &err);
-	}
-	/* what follows the header is the other side's first message, for wire_recv */
-	w->stash = len - NK_CHANNEL_HEADER_BYTES;
-	memcpy(w->sealed, x->frame + 1 + NK_CHANNEL_HEADER_BYTES, w->stash);
-	return CLI_OK;
-}
-
-static int channel_open(struct relay_run *x, const struct nk_party_key *key,
-			struct nk_blind_channel **ch, struct wire *w)
-{
-	struct nk_error err = { 0 };
-	int rc = CLI_OK;
-
-	for (int tries = 0; tries < 4; tries++) {
-		nk_channel_free(*ch);
-		*ch = NULL;
-		x->sent = 0;	/* our message 1 again: what we sent before is void */
-		x->restarted = false;
-		x->quiet_restart = true;
-		rc = channel_try(x, key, ch, w);
-		x->quiet_restart = false;
-		if (!x->restarted)
+			return cli_report(x->ctx, &err);
+		}
+		if (++hellos > 4) {
+			nk_fail(&err, NK_EREFUSED, "round", "the %s's client started over 4 times "
+				"before the channel opened (two clients of one side?): nothing is "
+				"recorded; run submit again", nk_role_name(!x->role));
+			return cli_report(x->ctx, &err);
+		}
+		memcpy(header + NK_CHANNEL_HEADER_BYTES, x->frame + 1, crypto_kx_PUBLICKEYBYTES);
+		if (nk_channel_accept(*ch, &x->b->identity[!x->role], x->frame + 1, header,
+				      &err) != NK_OK)
+			return cli_report(x->ctx, &err);
+		/* This side's stream is open: what it can send without the other's header goes
+		 * now, in the frame of its own header, a crossing of the relay and a request
+		 * sooner (doc/blind.md, "Fewer crossings"). The begin is made durable first, as
+		 * before anything that depends on its input. */
+		len = 0;
+		if (w->first && ((hellos == 1 && !w->fresh &&
+				  state_save(w->p, key, w->path, &err) != NK_OK) ||
+				 (rc = wire_seal(w, w->first, header + head, &len)) != CLI_OK))
+			return err.text[0] ? cli_report(x->ctx, &err) : rc;
+		if ((rc = relay_post(x, 'S', header, head + len)) != CLI_OK)
 			return rc;
+		/* with nothing to send, made durable while the header goes */
+		if (!w->first && hellos == 1 && !w->fresh &&
+		    state_save(w->p, key, w->path, &err) != NK_OK)
+			return cli_report(x->ctx, &err);
 	}
-	nk_fail(&err, NK_EREFUSED, "round", "the %s's client started over 4 times before the "
-		"channel opened (two clients of one side?): nothing is recorded; run submit again",
-		nk_role_name(!x->role));	/* quiet no more: say why this run gives up */
-	return cli_report(x->ctx, &err);
+	x->greeting = false;
+	if (nk_channel_start(*ch, x->frame + 1, &err) != NK_OK)
+		return cli_report(x->ctx, &err);
+	/* what follows the header is the other side's first message, for wire_recv */
+	w->stash = len - head;
+	memcpy(w->sealed, x->frame + 1 + head, w->stash);
+	return CLI_OK;
 }
 
 static int wire_recv(struct wire *w, size_t *len)
@@ -432,9 +422,9 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	w.p = p;
 	w.max = nk_blind_message_max(p);
 	/* a frame: its kind, a stream header and a sealed message at most */
-	x.frame_cap = 1 + NK_CHANNEL_HEADER_BYTES + w.max + NK_CHANNEL_OVERHEAD;
+	x.frame_cap = 1 + STREAM_HEAD + w.max + NK_CHANNEL_OVERHEAD;
 	if (!(x.frame = malloc(x.frame_cap)) || !(w.msg = malloc(w.max + NK_CHANNEL_OVERHEAD)) ||
-	    !(w.sealed = malloc(NK_CHANNEL_HEADER_BYTES + w.max + NK_CHANNEL_OVERHEAD))) {
+	    !(w.sealed = malloc(STREAM_HEAD + w.max + NK_CHANNEL_OVERHEAD))) {
 		rc = CLI_STORAGE;
 		goto out;
 	}
@@ -486,7 +476,7 @@ out:
 	if (w.msg)
 		sodium_memzero(w.msg, w.max + NK_CHANNEL_OVERHEAD);
 	if (w.sealed)
-		sodium_memzero(w.sealed, NK_CHANNEL_HEADER_BYTES + w.max + NK_CHANNEL_OVERHEAD);
+		sodium_memzero(w.sealed, STREAM_HEAD + w.max + NK_CHANNEL_OVERHEAD);
 	free(w.msg);
 	free(w.sealed);
 	free(x.frame);

@@ -62,7 +62,11 @@ enum nk_status nk_channel_accept(struct nk_blind_channel *ch, const struct nk_id
 	const enum nk_role other = ch->role == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT;
 	int r;
 
-	if (ch->accepted)
+	/* Again, until the other's stream starts: the other's client may have answered a hello
+	 * of an earlier run of this side and started over, and this side answers its new
+	 * hello with the same key rather than start over too (doc/blind.md, "A run meets a
+	 * stale hello"). */
+	if (ch->started)
 		return nk_fail(err, NK_EINVAL, "hello", "the channel is open already");
 	if (nk_action_verify(peer, ch->case_id, other, 1, HELLO_ACTION, hello,
 			     crypto_kx_PUBLICKEYBYTES, hello + crypto_kx_PUBLICKEYBYTES,
@@ -74,7 +78,6 @@ enum nk_status nk_channel_accept(struct nk_blind_channel *ch, const struct nk_id
 	r = ch->role == NK_CLAIMANT
 		? crypto_kx_client_session_keys(ch->rx, ch->tx, ch->pk, ch->sk, hello)
 		: crypto_kx_server_session_keys(ch->rx, ch->tx, ch->pk, ch->sk, hello);
-	sodium_memzero(ch->sk, sizeof(ch->sk));
 	if (r != 0)
 		return nk_fail(err, NK_ECRYPTO, "hello", "the %s's channel key is not usable",
 			       nk_role_name(other));
@@ -95,6 +98,7 @@ enum nk_status nk_channel_start(struct nk_blind_channel *ch,
 		return nk_fail(err, NK_ECRYPTO, "header", "the other side's stream header is "
 			       "malformed");
 	sodium_memzero(ch->rx, sizeof(ch->rx));
+	sodium_memzero(ch->sk, sizeof(ch->sk));	/* no other hello is answered now */
 	ch->started = true;
 	return NK_OK;
 }

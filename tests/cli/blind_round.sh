@@ -127,6 +127,30 @@ is "stopped half-way, nothing is recorded" "$(events "$CASE" "$MT")" 3
 both 70000 60000
 is "both run again: the round completes" "$CRC $PRC" "0 0"
 
+# ---- the other side answers a stopped run's hello ----
+# the claimant's stopped run leaves its hello on the relay; the payer, started alone,
+# answers it and waits; the claimant's new run must not read that answer as its own
+# (the payer answers its new hello with the same key, doc/blind.md)
+blind_case "$(echo "$RULES" | jq -c '.rounds = 1')"
+NAKODO_SERVER=$URL NAKODO_TOKEN=$CT env --default-signal=INT "$NAKODO" submit "$CASE" \
+	--as claimant --key "$TMP/claimant.nkey" --wait 30 70000 >/dev/null \
+	2>"$TMP/stopped.err" &
+c=$!
+for _ in $(seq 100); do grep -q '^waiting' "$TMP/stopped.err" && break; sleep 0.05; done
+kill -INT "$c"
+wait "$c" 2>/dev/null
+sub "$PT" payer 60000 30 &
+p=$!
+for _ in $(seq 200); do grep -q '^waiting' "$TMP/payer.err" && break; sleep 0.05; done
+check "the payer, alone, answered the stopped run's hello and waits" \
+	grep -q "^waiting for the claimant's client" "$TMP/payer.err"
+sub "$CT" claimant 70000 30
+CRC=$?
+wait "$p"
+PRC=$?
+is "the claimant's new run and the waiting payer complete the round" "$CRC $PRC" "0 0"
+[ "$CRC $PRC" = "0 0" ] || sed 's/^/# /' "$TMP/claimant.err" "$TMP/payer.err"
+
 # ---- no figure in the server's files or log ----
 stop_server
 scan_figures 91337.13 51337.31 83133.71 61733.13 73313.77 75131.37 88133.17 41337.71 \

@@ -161,6 +161,52 @@ static void the_safety_number_binds_both_keys_and_the_case(void **state)
 	close_ends(&e);
 }
 
+/* The payer answered a hello of a stopped run of the claimant's, then the claimant's new
+ * run: the payer's same end answers the new hello, and only that stream opens at the
+ * claimant's; once a stream has started, no other hello is answered. */
+static void a_new_hello_is_answered_again_until_the_stream_starts(void **state)
+{
+	struct ends e = { 0 };
+	struct nk_blind_channel *stopped = NULL;
+	uint8_t hello[3][NK_CHANNEL_HELLO_BYTES], header[3][NK_CHANNEL_HEADER_BYTES];
+	uint8_t sealed[128], got[16];
+	size_t n = 0, m = 0;
+	bool last = false;
+
+	(void)state;
+	make_keys(&e);
+	assert_int_equal(nk_channel_new(e.key[0], "case1", NK_CLAIMANT, hello[2], &stopped, NULL),
+			 NK_OK);
+	for (int r = 0; r < 2; r++)
+		assert_int_equal(nk_channel_new(e.key[r], "case1", (enum nk_role)r, hello[r],
+						&e.ch[r], NULL), NK_OK);
+	/* the payer answers the stopped run's hello, and seals on that stream */
+	assert_int_equal(nk_channel_accept(e.ch[1], &e.id[0], hello[2], header[2], NULL), NK_OK);
+	assert_int_equal(nk_channel_seal(e.ch[1], (const uint8_t *)"old", 3, 8, false, sealed,
+					 sizeof(sealed), &n, NULL), NK_OK);
+	assert_int_equal(nk_channel_accept(e.ch[0], &e.id[1], hello[1], header[0], NULL), NK_OK);
+	assert_int_equal(nk_channel_start(e.ch[0], header[2], NULL), NK_OK);
+	assert_int_equal(nk_channel_open(e.ch[0], sealed, n, got, sizeof(got), &m, &last, NULL),
+			 NK_ECRYPTO);	/* not the claimant's stream: the claimant must skip it */
+	nk_channel_free(e.ch[0]);
+	assert_int_equal(nk_channel_new(e.key[0], "case1", NK_CLAIMANT, hello[0], &e.ch[0], NULL),
+			 NK_OK);
+	/* the payer's same end answers the new hello; the claimant answers the payer's */
+	assert_int_equal(nk_channel_accept(e.ch[1], &e.id[0], hello[0], header[1], NULL), NK_OK);
+	assert_int_equal(nk_channel_accept(e.ch[0], &e.id[1], hello[1], header[0], NULL), NK_OK);
+	for (int r = 0; r < 2; r++)
+		assert_int_equal(nk_channel_start(e.ch[r], header[!r], NULL), NK_OK);
+	assert_int_equal(nk_channel_seal(e.ch[1], (const uint8_t *)"new", 3, 8, false, sealed,
+					 sizeof(sealed), &n, NULL), NK_OK);
+	assert_int_equal(nk_channel_open(e.ch[0], sealed, n, got, sizeof(got), &m, &last, NULL),
+			 NK_OK);
+	assert_memory_equal(got, "new", 3);
+	assert_int_equal(nk_channel_accept(e.ch[1], &e.id[0], hello[2], header[1], NULL),
+			 NK_EINVAL);	/* started: no other hello now */
+	nk_channel_free(stopped);
+	close_ends(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +214,7 @@ int main(void)
 		cmocka_unit_test(altered_replayed_reordered_truncated_do_not_open),
 		cmocka_unit_test(a_hello_not_signed_by_the_registered_key_is_refused),
 		cmocka_unit_test(the_safety_number_binds_both_keys_and_the_case),
+		cmocka_unit_test(a_new_hello_is_answered_again_until_the_stream_starts),
 	};
 	if (sodium_init() < 0)
 		return 1;
