@@ -1,9 +1,10 @@
 /* nakodo submit in a blind case: the client's side of a blind round (doc/blind.md, "The
  * client"). Frames through the relay are one kind byte and a payload: 'H' the channel's
- * signed hello, 'S' its stream header (naming the hello it answers), 'M' a protocol message sealed on the channel at
- * its kind's size, fixed by the case's rules (nk_blind_message_padded). The state the
- * protocol keeps between rounds (set-up, figures' labels) is a file beside the key,
- * sealed to the key (nk_blind_save); nothing holds a figure in clear. */
+ * signed hello, 'S' its stream header (naming the hello it answers), 'M' a protocol
+ * message sealed on the channel at its kind's size, fixed by the case's rules
+ * (nk_blind_message_padded). The state the protocol keeps between rounds (set-up,
+ * figures' labels) is a file beside the key, sealed to the key (nk_blind_save); nothing
+ * holds a figure in clear. */
 #include "blind_submit.h"
 #include "blind_relay.h"
 #include "remote.h"
