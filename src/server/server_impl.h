@@ -381,6 +381,7 @@ struct deadline_watch {
  * deadlines_watch adds (the ones this server opens) on time (nothing for mem:, whose
  * cases are kept on each request); deadlines_stop ends it. */
 NK_MUST_USE enum nk_status deadlines_start(struct nk_server *srv, struct nk_error *err);
+/* Watches id, unless it is watched already (checked and added under one hold of dl_mu). */
 void deadlines_watch(struct nk_server *srv, const char *id);
 void deadlines_stop(struct nk_server *srv);
 /* deadlines_scan.c: one look for cases opened since the last (by another server on the
