@@ -24,6 +24,7 @@ struct relay_msg {
 	uint32_t seq;
 	size_t len;
 	uint8_t *data;
+	uint64_t poster;	/* the address key of the client that posted it */
 };
 
 /* The messages waiting for one recipient, in order, and the last number posted to it. */
@@ -202,14 +203,17 @@ static size_t relay_bytes(const struct blind_relay *rl)
 	return n;
 }
 
-/* The bytes waiting in the slots the client at address key owner took. Under mu. */
-static size_t owner_bytes(const struct blind_relay *rl, uint64_t owner)
+/* The bytes waiting that the client at address key poster posted, in any slot: each
+ * party's posts count against its own address, not the one that took the slot. Under mu. */
+static size_t poster_bytes(const struct blind_relay *rl, uint64_t poster)
 {
 	size_t n = 0;
 
 	for (int i = 0; i < RELAY_CASES; i++)
-		if (rl->slot[i].case_id[0] && rl->slot[i].owner == owner)
-			n += rl->slot[i].box[0].bytes + rl->slot[i].box[1].bytes;
+		for (int r = 0; rl->slot[i].case_id[0] && r < 2; r++)
+			for (size_t m = 0; m < rl->slot[i].box[r].n; m++)
+				if (rl->slot[i].box[r].q[m].poster == poster)
+					n += rl->slot[i].box[r].q[m].len;
 	return n;
 }
 
@@ -249,6 +253,7 @@ static enum nk_role role_of(const struct route_call *call)
 enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 {
 	const enum nk_role role = role_of(call);
+	const uint64_t poster = auth_address_key(call->srv, call->peer);
 	const json_t *d = json_object_get(call->body, "data");
 	json_int_t round = json_integer_value(json_object_get(call->body, "round"));
 	json_int_t seq = json_integer_value(json_object_get(call->body, "seq"));
@@ -281,8 +286,7 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 			       "bytes", RELAY_MESSAGE_MAX);
 	}
 	pthread_mutex_lock(&call->srv->relay->mu);
-	s = slot_for(call->srv->relay, call->case_id, (int)round,
-		     auth_address_key(call->srv, call->peer), &why);
+	s = slot_for(call->srv->relay, call->case_id, (int)round, poster, &why);
 	box = s ? &s->box[!role] : NULL;
 	if (s && seq == 1) {	/* the sender starts over: what it sent before is void */
 		box_drop(box, RELAY_QUEUE);
@@ -304,7 +308,7 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 		call->limited = true;
 		rc = nk_fail(err, NK_EREFUSED, "relay", "the %s has not fetched what waits for "
 			     "it: retry in a while", nk_role_name(!role));
-	} else if (owner_bytes(call->srv->relay, s->owner) + len > RELAY_ADDRESS_BYTES_MAX) {
+	} else if (poster_bytes(call->srv->relay, poster) + len > RELAY_ADDRESS_BYTES_MAX) {
 		/* the slots' share is not enough: four addresses' 16 slots, every direction
 		 * full, would hold the whole RELAY_BYTES_MAX and stop every other case */
 		call->limited = true;
@@ -316,7 +320,7 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 		rc = nk_fail(err, NK_EREFUSED, "relay", "the relay holds as many bytes waiting "
 			     "as it may (%u MiB in all): retry in a while", RELAY_BYTES_MAX >> 20);
 	} else {
-		box->q[box->n++] = (struct relay_msg){ (uint32_t)seq, len, data };
+		box->q[box->n++] = (struct relay_msg){ (uint32_t)seq, len, data, poster };
 		box->bytes += len;
 		box->last_seq = (uint32_t)seq;
 		box->posted++;

@@ -417,7 +417,7 @@ char *metrics_render(struct server_metrics *m, struct nk_store_group *group);
 /* relay.c (issue 16, doc/blind.md): a blind case's protocol messages between its two
  * parties, in memory. At most RELAY_CASES cases at once, RELAY_PER_ADDRESS of them taken
  * from one client address (the address of the message that took the slot), and
- * RELAY_BYTES_MAX bytes waiting in all, RELAY_ADDRESS_BYTES_MAX in one address's slots; a slot is free again when its case is no longer
+ * RELAY_BYTES_MAX bytes waiting in all, RELAY_ADDRESS_BYTES_MAX posted from one address; a slot is free again when its case is no longer
  * open, when it has been idle RELAY_IDLE_MS, or idle RELAY_EMPTY_IDLE_MS with nothing
  * waiting in it. RELAY_QUEUE messages and RELAY_DIRECTION_MAX bytes wait per direction,
  * RELAY_MESSAGE_MAX bytes a message (the largest garbled circuit the rules allow, with

@@ -19,3 +19,16 @@ put() {
 		-H 'Content-Type: application/json' -H "@$out.sig" --data-binary "@$out.body" \
 		"$URL$path"
 }
+# bput FROM ROLE TOKEN SEQ: a signed POST of a message of the largest size (128 KiB) as
+# ROLE from 127.0.0.FROM (Linux routes 127/8 to lo); prints the status (the answer: `last`).
+bput() {
+	local out="$TMP/ans/b.$(date +%s%N)" path="/v1/cases/$CASE/blind/messages"
+	[ -s "$TMP/big" ] || head -c 131072 /dev/urandom | base64 -w0 >"$TMP/big"
+	{ printf '{"round":1,"seq":%d,"data":"' "$4"; cat "$TMP/big"; printf '"}'; } >"$out.body"
+	NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" sign-read "$CASE" --as "$2" \
+		--key "$TMP/$2.nkey" --body "$out.body" POST "$path" >"$out.sig" || return 1
+	echo "$out" >"$TMP/last"
+	curl -s -o "$out" -w '%{http_code}' --max-time 10 --interface "127.0.0.$1" -X POST \
+		-H "Authorization: Bearer $3" -H 'Content-Type: application/json' -H "@$out.sig" \
+		--data-binary "@$out.body" "$URL$path"
+}
