@@ -25,6 +25,14 @@ json_t *nk_json_append(json_t *arr, json_t *value);
  * new string (free()) or NULL when out of memory. */
 char *nk_json_dumps(const json_t *json, size_t flags);
 
+/* nk_json_dumps for what people and programs read (the server's answers, the command's
+ * --json): each real in the shortest form that reads back as the same double (%.15g,
+ * else %.16g, else %.17g), so 0.1 prints 0.1, not 0.10000000000000001, and no real
+ * loses a bit; a whole real keeps its ".0". Any JSON_REAL_PRECISION in flags is
+ * ignored. Returns a new string (free(); wiped on free like every text jansson writes
+ * here) or NULL when out of memory. */
+char *nk_json_dumps_short(const json_t *json, size_t flags);
+
 /* Reads back a text that nk_json_dumps wrote with dump_flags (JSON_SORT_KEYS and
  * JSON_COMPACT, say), with jansson's load_flags. Short of memory, jansson's reader can
  * fail with a syntax error, or succeed with characters dropped from a string or a

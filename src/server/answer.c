@@ -4,6 +4,7 @@
 #include "server/answer.h"
 
 #include <nakodo/alloc.h>
+#include <nakodo/json_build.h>
 #include <nakodo/time.h>
 
 #include <string.h>
@@ -80,8 +81,9 @@ struct MHD_Response *answer_json(const struct http_request *req, unsigned *statu
 {
 	/* One line, keys sorted, ", " and ": " between members: what every reader parses,
 	 * and the "key": value pairs that scripts search for, without the indentation
-	 * that cost an answer 7% of its CPU (bench/README.md). */
-	char *text = obj ? json_dumps(obj, JSON_SORT_KEYS) : NULL;
+	 * that cost an answer 7% of its CPU (bench/README.md); reals as the command
+	 * prints them, in the shortest form that reads back exactly. */
+	char *text = obj ? nk_json_dumps_short(obj, JSON_SORT_KEYS) : NULL;
 
 	json_decref(obj);
 	if (!text)
