@@ -39,7 +39,7 @@ struct run {
 	bool greeting;		/* waiting for its hello: it may still start over */
 	bool quiet_restart;	/* before the streams start: its start over is not an error */
 	bool restarted;		/* it started over (next() said so) */
-	int64_t until_ms;
+	int64_t until_ms, wait_ms;	/* --wait bounds each wait for the other side */
 	bool told_waiting;
 	uint8_t *frame;		/* room for the largest frame */
 	size_t frame_cap;
@@ -106,6 +106,7 @@ static int next(struct run *x, char *kind, size_t *len)
 	struct nk_error err = { 0 };
 	int delay = 1, rc;
 
+	x->until_ms = nk_time_now_ms() + x->wait_ms;	/* computing before it never counts */
 	for (;;) {
 		json_t *reply = NULL;
 		const char *data;
@@ -164,8 +165,7 @@ static int next(struct run *x, char *kind, size_t *len)
 		}
 		if (!x->told_waiting && (delay >= 64 || nk_time_now_ms() - asked >= wait_ms / 2)) {
 			fprintf(x->ctx->err, "waiting for the %s's client (nakodo submit on its side; "
-				"up to %lld s)...\n", nk_role_name(!x->role),
-				(long long)((x->until_ms - nk_time_now_ms()) / 1000));
+				"up to %lld s)...\n", nk_role_name(!x->role), (long long)x->wait_ms / 1000);
 			x->told_waiting = true;
 		}
 		if (nk_time_now_ms() - asked >= wait_ms / 2)
@@ -466,6 +466,7 @@ static int give_outcome(struct run *x, struct cli_backend *be, const struct nk_p
 		rc = be->ops->act(x->ctx, be, x->id, x->role, &req, signed_by, &answer);
 	free(text);
 	snprintf(brief_path, sizeof(brief_path), "/v1/cases/%s/brief", x->id);
+	x->until_ms = nk_time_now_ms() + x->wait_ms;
 	for (int i = 0; rc == CLI_OK; i++) {
 		const json_t *rounds = json_object_get(answer, "rounds");
 		const json_t *r = json_array_get(rounds, (size_t)x->b->round - 1);
@@ -537,7 +538,7 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	if ((rc = remote_session_open(&x.r)) != CLI_OK)
 		goto out;
 	be->remote.session = x.r.session;
-	x.until_ms = nk_time_now_ms() + (int64_t)wait_s * 1000;
+	x.wait_ms = (int64_t)wait_s * 1000;
 	snprintf(x.path, sizeof(x.path), "/v1/cases/%s/blind/messages", id);
 	w.x = &x;
 	w.p = p;
