@@ -26,11 +26,20 @@ json_t *nk_json_append(json_t *arr, json_t *value);
 char *nk_json_dumps(const json_t *json, size_t flags);
 
 /* The text json_dumps(json, JSON_SORT_KEYS) writes (one line, keys sorted, ", " and
- * ": " between members), byte for byte, written several times faster (json_text.c): the
+ * ": " between members), byte for byte, but each real in its shortest exact form as
+ * nk_json_dumps_short writes it, written several times faster (json_text.c): the
  * form of every answer of the server. NULL when json is neither an object nor an array,
  * nests deeper than 256, or memory runs out. The text is allocated with nk_alloc_malloc
  * (alloc.h); free it with nk_alloc_free, which wipes it. */
 char *nk_json_text_sorted(const json_t *json);
+
+/* nk_json_dumps for what people and programs read (the server's answers, the command's
+ * --json): each real in the shortest form that reads back as the same double (%.15g,
+ * else %.16g, else %.17g), so 0.1 prints 0.1, not 0.10000000000000001, and no real
+ * loses a bit; a whole real keeps its ".0". Any JSON_REAL_PRECISION in flags is
+ * ignored. Returns a new string (free(); wiped on free like every text jansson writes
+ * here) or NULL when out of memory. */
+char *nk_json_dumps_short(const json_t *json, size_t flags);
 
 /* Reads back a text that nk_json_dumps wrote with dump_flags (JSON_SORT_KEYS and
  * JSON_COMPACT, say), with jansson's load_flags. Short of memory, jansson's reader can

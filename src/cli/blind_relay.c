@@ -66,6 +66,7 @@ int relay_next(struct relay_run *x, char *kind, size_t *len)
 	struct nk_error err = { 0 };
 	int delay = 1, rc;
 
+	x->until_ms = nk_time_now_ms() + x->wait_ms;	/* computing before it never counts */
 	for (;;) {
 		struct remote_bytes io = { .data = x->frame, .cap = x->frame_cap };
 		struct nk_relay_answer a;
@@ -110,8 +111,7 @@ int relay_next(struct relay_run *x, char *kind, size_t *len)
 		}
 		if (!x->told_waiting && (delay >= 64 || nk_time_now_ms() - asked >= wait_ms / 2)) {
 			fprintf(x->ctx->err, "waiting for the %s's client (nakodo submit on its side; "
-				"up to %lld s)...\n", nk_role_name(!x->role),
-				(long long)((x->until_ms - nk_time_now_ms()) / 1000));
+				"up to %lld s)...\n", nk_role_name(!x->role), (long long)x->wait_ms / 1000);
 			x->told_waiting = true;
 		}
 		if (nk_time_now_ms() - asked >= wait_ms / 2)

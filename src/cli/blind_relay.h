@@ -20,7 +20,7 @@ struct relay_run {
 	uint64_t bytes_out, bytes_in;	/* frames through the relay, as the operator sees them */
 	int64_t epoch;		/* the other side's, -1 before its first message */
 	bool greeting;		/* before its stream starts: it may still start over */
-	int64_t until_ms;
+	int64_t until_ms, wait_ms;	/* --wait bounds each wait for the other side */
 	bool told_waiting;
 	uint8_t *frame;		/* room for the largest frame: what was read, kind first */
 	size_t frame_cap;

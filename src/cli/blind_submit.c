@@ -344,6 +344,7 @@ static int give_outcome(struct relay_run *x, struct cli_backend *be, const struc
 		rc = be->ops->act(x->ctx, be, x->id, x->role, &req, signed_by, &answer);
 	free(text);
 	snprintf(brief_path, sizeof(brief_path), "/v1/cases/%s/brief", x->id);
+	x->until_ms = nk_time_now_ms() + x->wait_ms;
 	for (int i = 0; rc == CLI_OK; i++) {
 		const json_t *rounds = json_object_get(answer, "rounds");
 		const json_t *r = json_array_get(rounds, (size_t)x->b->round - 1);
@@ -417,7 +418,7 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	if ((rc = remote_session_open(&x.r)) != CLI_OK)
 		goto out;
 	be->remote.session = x.r.session;
-	x.until_ms = nk_time_now_ms() + (int64_t)wait_s * 1000;
+	x.wait_ms = (int64_t)wait_s * 1000;
 	snprintf(x.path, sizeof(x.path), "/v1/cases/%s/blind/messages", id);
 	w.x = &x;
 	w.p = p;

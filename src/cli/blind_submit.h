@@ -12,8 +12,9 @@
 #define CLI_BLIND_WAIT_MAX 86400
 
 /* Runs the open round (round: 0, or the one it must be) of blind case id as b's role
- * with figure through be's server, waiting at most wait_s for the other side; prints the
- * briefing as a plain submission does. key is the role's registered key; key_path says
+ * with figure through be's server, waiting at most wait_s for each message of the other
+ * side (this side's computing not counted); prints the briefing as a plain submission
+ * does. key is the role's registered key; key_path says
  * where its state file lies (KEY.CASE.blind, sealed to the key). */
 int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id,
 		     const struct nk_brief *b, const struct nk_party_key *key,

@@ -92,7 +92,6 @@ static int run(struct cli_ctx *ctx, bool approve, int argc, char **argv)
 	struct nk_error err = { 0 };
 	enum nk_role role = NK_CLAIMANT_PRINCIPAL;
 	uint64_t draft = 0;
-	json_t *answer = NULL;
 	int c, rc;
 
 	if (cli_wants_help(argc, argv))
@@ -153,37 +152,14 @@ static int run(struct cli_ctx *ctx, bool approve, int argc, char **argv)
 		goto out;
 	}
 	req.draft = draft ? draft : b->draft_number;
-	if (b->joined[b->viewer]) {
-		struct nk_identity mine;
-
-		if (!key) {
-			nk_fail(&err, NK_EAUTH, "signature", "the %s has joined this case with a key: "
-				"its requests must be signed with it (--key FILE)",
-				nk_role_name(b->viewer));
-			rc = cli_report(ctx, &err);
-			goto out;
-		}
-		nk_party_key_identity(key, &mine);
-		if (sodium_memcmp(mine.sign, b->identity[b->viewer].sign, sizeof(mine.sign))) {
-			rc = cli_usage_error(ctx, name, "--key: this is not the key the %s registered "
-					     "on the case", nk_role_name(b->viewer));
-			goto out;
-		}
-		if (nk_case_request_sign(key, b->case_id, b->viewer, b->last_request + 1, &req,
-					 &auth, &err) != NK_OK) {
-			rc = cli_report(ctx, &err);
-			goto out;
-		}
-		signed_by = &auth;
-	}
+	/* the principal signs, reading its party's briefing */
+	if ((rc = cli_sign_request_as(ctx, name, key, b, b->viewer, &req, &auth,
+				      &signed_by)) != CLI_OK)
+		goto out;
 	if (!ctx->json)
 		cli_print_draft(ctx->out, b);
-	if ((rc = be.ops->act(ctx, &be, id, b->viewer, &req, signed_by, &answer)) == CLI_OK) {
-		if (!ctx->json)
-			fprintf(ctx->out, "%s\n", approve ? "approved: it has taken effect" :
-				"rejected: it will not take effect");
-		rc = cli_print_brief_answer(ctx, id, answer, true);
-	}
+	rc = cli_act_and_tell(ctx, &be, id, b->viewer, &req, signed_by, approve ?
+			      "approved: it has taken effect" : "rejected: it will not take effect");
 out:
 	sodium_free(b);
 	nk_party_key_free(key);

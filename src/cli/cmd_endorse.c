@@ -87,7 +87,7 @@ int cmd_endorse(struct cli_ctx *ctx, int argc, char **argv)
 	const char *name = "nakodo endorse";
 	const char *as = NULL, *id = NULL, *what = NULL, *key_path = NULL, *number = NULL;
 	char given[NK_SAFETY_NUMBER_MAX], safety[NK_SAFETY_NUMBER_MAX];
-	char joined[NK_SAFETY_NUMBER_MAX];
+	char joined[NK_SAFETY_NUMBER_MAX], done[64 + NK_SAFETY_NUMBER_MAX];
 	struct cli_backend be = { 0 };
 	struct nk_party_key *key = NULL;
 	struct nk_case_request req = { .action = NK_ACTION_ENDORSE };
@@ -96,7 +96,6 @@ int cmd_endorse(struct cli_ctx *ctx, int argc, char **argv)
 	struct nk_brief *b = NULL;
 	struct nk_error err = { 0 };
 	enum nk_role role = NK_CLAIMANT;
-	json_t *answer = NULL;
 	int c, rc;
 
 	if (cli_wants_help(argc, argv)) {
@@ -185,12 +184,9 @@ int cmd_endorse(struct cli_ctx *ctx, int argc, char **argv)
 	/* unjoined, the party sends it unsigned, for the go-between to say why it refuses */
 	if ((rc = cli_sign_request(ctx, name, key, b, &req, &auth, &signed_by)) != CLI_OK)
 		goto out;
-	if ((rc = be.ops->act(ctx, &be, id, b->viewer, &req, signed_by, &answer)) == CLI_OK) {
-		if (!ctx->json)
-			fprintf(ctx->out, "endorsed: the %s's key, safety number %s\n",
-				nk_role_name(req.endorse), safety);
-		rc = cli_print_brief_answer(ctx, id, answer, true);
-	}
+	snprintf(done, sizeof(done), "endorsed: the %s's key, safety number %s",
+		 nk_role_name(req.endorse), safety);
+	rc = cli_act_and_tell(ctx, &be, id, b->viewer, &req, signed_by, done);
 out:
 	sodium_free(b);
 	nk_party_key_free(key);

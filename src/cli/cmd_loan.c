@@ -371,10 +371,8 @@ static int print_json(struct cli_ctx *ctx, const struct loan_request *req,
 		nk_fail(&err, NK_ENOMEM, "", "out of memory");
 		return cli_report(ctx, &err);
 	}
-	/* Fifteen significant digits: every rate as typed, no binary noise. */
-	json_dumpf(obj, ctx->out, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
-	fputc('\n', ctx->out);
-	json_decref(obj);
+	/* every rate as typed, no binary noise: the shortest form that reads back exactly */
+	cli_print_json(ctx, obj);
 	return CLI_OK;
 }
 

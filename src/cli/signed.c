@@ -91,7 +91,6 @@ int cli_sign_request(struct cli_ctx *ctx, const char *cmd, const struct nk_party
 		     const struct nk_brief *b, const struct nk_case_request *req,
 		     struct nk_request_auth *auth, const struct nk_request_auth **out)
 {
-	struct nk_identity mine;
 	struct nk_error err = { 0 };
 
 	*out = NULL;
@@ -100,22 +99,48 @@ int cli_sign_request(struct cli_ctx *ctx, const char *cmd, const struct nk_party
 			"act, send or deposit", nk_role_name(b->viewer), nk_role_name(b->role));
 		return cli_report(ctx, &err);
 	}
-	if (!b->joined[b->role])
+	return cli_sign_request_as(ctx, cmd, key, b, b->role, req, auth, out);
+}
+
+int cli_sign_request_as(struct cli_ctx *ctx, const char *cmd, const struct nk_party_key *key,
+			const struct nk_brief *b, enum nk_role signer,
+			const struct nk_case_request *req, struct nk_request_auth *auth,
+			const struct nk_request_auth **out)
+{
+	struct nk_identity mine;
+	struct nk_error err = { 0 };
+
+	*out = NULL;
+	if (!b->joined[signer])
 		return CLI_OK;	/* the role acts without a key until it joins with one */
 	if (!key) {
 		nk_fail(&err, NK_EAUTH, "signature", "the %s has joined this case with a key: its "
-			"requests must be signed with it (--key FILE)", nk_role_name(b->role));
+			"requests must be signed with it (--key FILE)", nk_role_name(signer));
 		return cli_report(ctx, &err);
 	}
 	nk_party_key_identity(key, &mine);
-	if (sodium_memcmp(mine.sign, b->identity[b->role].sign, sizeof(mine.sign)) != 0)
+	if (sodium_memcmp(mine.sign, b->identity[signer].sign, sizeof(mine.sign)) != 0)
 		return cli_usage_error(ctx, cmd, "--key: this is not the key the %s registered "
-				       "on the case", nk_role_name(b->role));
-	if (nk_case_request_sign(key, b->case_id, b->role, b->last_request + 1, req, auth,
+				       "on the case", nk_role_name(signer));
+	if (nk_case_request_sign(key, b->case_id, signer, b->last_request + 1, req, auth,
 				 &err) != NK_OK)
 		return cli_report(ctx, &err);
 	*out = auth;
 	return CLI_OK;
+}
+
+int cli_act_and_tell(struct cli_ctx *ctx, struct cli_backend *be, const char *id,
+		     enum nk_role role, const struct nk_case_request *req,
+		     const struct nk_request_auth *signed_by, const char *done)
+{
+	json_t *answer = NULL;
+	int rc = be->ops->act(ctx, be, id, role, req, signed_by, &answer);
+
+	if (rc != CLI_OK)
+		return rc;
+	if (!ctx->json)
+		fprintf(ctx->out, "%s\n", done);
+	return cli_print_brief_answer(ctx, id, answer, true);
 }
 
 int cli_check_key_role(struct cli_ctx *ctx, const char *cmd, const struct nk_party_key *key,

@@ -30,6 +30,19 @@ int cli_sign_request(struct cli_ctx *ctx, const char *cmd, const struct nk_party
 		     const struct nk_brief *b, const struct nk_case_request *req,
 		     struct nk_request_auth *auth, const struct nk_request_auth **out);
 
+/* cli_sign_request for the role signer, who need not be b's role (a principal signs
+ * its clearance of its party's draft, reading the party's briefing). */
+int cli_sign_request_as(struct cli_ctx *ctx, const char *cmd, const struct nk_party_key *key,
+			const struct nk_brief *b, enum nk_role signer,
+			const struct nk_case_request *req, struct nk_request_auth *auth,
+			const struct nk_request_auth **out);
+
+/* The ending of a keyed action: acts req as role on case id through be, then says done
+ * (one line, not with --json) and prints the briefing the answer carries. */
+int cli_act_and_tell(struct cli_ctx *ctx, struct cli_backend *be, const char *id,
+		     enum nk_role role, const struct nk_case_request *req,
+		     const struct nk_request_auth *signed_by, const char *done);
+
 /* That key is the one b's role registered on the case, or a usage error that says
  * whose key it is instead, or that the role has not joined: nothing sealed to the role
  * could be opened with it. */

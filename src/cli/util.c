@@ -2,6 +2,7 @@
  * reading an amount without it reaching the shell's history, JSON output. */
 #include "util.h"
 
+#include <nakodo/alloc.h>
 #include <nakodo/json_build.h>
 #include <nakodo/files.h>
 #include <nakodo/keys.h>
@@ -123,9 +124,13 @@ int cli_report_file(struct cli_ctx *ctx, const char *path, const struct nk_error
 
 void cli_print_json(struct cli_ctx *ctx, json_t *obj)
 {
-	if (obj) {
-		json_dumpf(obj, ctx->out, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
+	/* reals as the server answers them: the shortest form that reads back exactly */
+	char *text = obj ? nk_json_dumps_short(obj, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+
+	if (text) {
+		fputs(text, ctx->out);
 		fputc('\n', ctx->out);
+		nk_alloc_free(text);	/* it may hold a party's own figure */
 	} else {	/* the answer could not be built whole: print none of it */
 		fprintf(ctx->err, "nakodo: out of memory\n");
 	}

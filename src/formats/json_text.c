@@ -7,8 +7,9 @@
  * callback (bench/README.md). Here each object's members are taken by one walk of its
  * iterator and sorted as jansson sorts them, integers are written by hand, and reals
  * go through jansson's own recipe (jsonp_dtostr: "%.17g", then ".0" when it reads as
- * an integer, the exponent without '+' or leading zeros), so that the bytes are the
- * same: tests/unit/test_json_text.c compares the two on many trees. */
+ * an integer, the exponent without '+' or leading zeros), but at the fewest digits that
+ * read back exactly, as nk_json_dumps_short writes them, so that the bytes are that
+ * function's: tests/unit/test_json_text.c compares the two on many trees. */
 #include <nakodo/json_build.h>
 #include <nakodo/alloc.h>
 
@@ -117,14 +118,21 @@ static void put_integer(struct text *t, json_int_t v)
 	put(t, p, (size_t)(buf + sizeof(buf) - p));
 }
 
-/* jansson 2.14's jsonp_dtostr at its default precision, step by step. */
+/* jansson 2.14's jsonp_dtostr step by step, at the fewest of 15, 16 and 17 digits that
+ * read back as v (nk_json_dumps_short's form: 0.1, not 0.10000000000000001). */
 static void put_real(struct text *t, double v)
 {
 	char buf[100];
 	const char *point = localeconv()->decimal_point;
 	char *start, *end;
-	int n = snprintf(buf, sizeof(buf), "%.17g", v);
+	int n = 0;
 	size_t len;
+
+	for (int digits = 15; digits <= 17; digits++) {
+		n = snprintf(buf, sizeof(buf), "%.*g", digits, v);
+		if (n > 0 && (size_t)n < sizeof(buf) && strtod(buf, NULL) == v)
+			break;
+	}
 
 	if (n < 0 || (size_t)n >= sizeof(buf) - 3) {
 		t->failed = true;

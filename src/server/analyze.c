@@ -130,8 +130,8 @@ enum nk_status h_analyze(struct route_call *call, struct nk_error *err)
 		/* reals as `nakodo analyze --json` prints them, to the digit */
 		json_t *reply = json_pack("{s:o, s:s}", "analysis", nk_analysis_to_json(an), "svg", svg);
 
-		call->text = reply ? nk_json_dumps(reply, JSON_INDENT(2) | JSON_SORT_KEYS |
-						   JSON_REAL_PRECISION(15)) : NULL;
+		call->text = reply ? nk_json_dumps_short(reply, JSON_INDENT(2) |
+							 JSON_SORT_KEYS) : NULL;
 		call->content_type = "application/json";
 		json_decref(reply);
 		if (!call->text)

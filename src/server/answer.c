@@ -81,8 +81,9 @@ struct MHD_Response *answer_json(const struct http_request *req, unsigned *statu
 {
 	/* One line, keys sorted, ", " and ": " between members: what every reader parses,
 	 * and the "key": value pairs that scripts search for, without the indentation
-	 * that cost an answer 7% of its CPU; json_dumps's very bytes, written without its
-	 * bookkeeping (nk_json_text_sorted, bench/README.md). */
+	 * that cost an answer 7% of its CPU; json_dumps's bytes, written without its
+	 * bookkeeping (nk_json_text_sorted, bench/README.md), reals as the command prints
+	 * them, in the shortest form that reads back exactly. */
 	char *text = obj ? nk_json_text_sorted(obj) : NULL;
 
 	json_decref(obj);

@@ -2,8 +2,9 @@
  * keyed hash; the operator's token made on first start; a token-bucket rate limit per
  * case role (all the tokens of one role share it), keyed by a hash;
  * a budget of failed authentications per client address, checked before any token is
- * looked up, so that guessing costs the guesser and not the store; and each role's last
- * signed read time, which makes a captured read useless. */
+ * looked up, so that guessing costs the guesser and not the store; and each role's
+ * signed read times (the highest and a window below it), which make a captured read
+ * useless. */
 #include "server/server_impl.h"
 #include "base/hex.h"
 #include <nakodo/time.h>
@@ -204,12 +205,6 @@ enum nk_status auth_read_mark(struct nk_server *srv, const char *case_id, enum n
 		else if (!free_slot && !live)
 			free_slot = m;
 	}
-	if (mine && time_ms <= mine->last_ms) {
-		rc = nk_fail(err, NK_EAUTH, "signature", "this signed read's time is not above "
-			     "the last one this role made: a replay, or an older read (sign each "
-			     "read afresh, one at a time)");
-		goto out;
-	}
 	if (!mine && !free_slot) {
 		/* Forgetting a live mark would let that role's reads be replayed: refuse. Each
 		 * case's role holds one slot, so only this many roles reading at once fill it. */
@@ -219,9 +214,22 @@ enum nk_status auth_read_mark(struct nk_server *srv, const char *case_id, enum n
 	}
 	if (!mine) {
 		mine = free_slot;
+		memset(mine, 0, sizeof(*mine));
 		memcpy(mine->hash, h, sizeof(h));
 	}
-	mine->last_ms = time_ms;
+	switch (read_window_take(mine, time_ms)) {
+	case READ_TAKEN:
+		break;
+	case READ_REPLAYED:
+		rc = nk_fail(err, NK_EAUTH, "signature", "this signed read's time was taken "
+			     "already from this role: a replay (sign each read afresh)");
+		break;
+	case READ_TOO_OLD:
+		rc = nk_fail(err, NK_EAUTH, "signature", "this signed read's time is more than "
+			     "%d ms below the latest this role made: too old to tell from a replay "
+			     "(sign it again)", READ_WINDOW_MS);
+		break;
+	}
 out:
 	pthread_mutex_unlock(&srv->seen_mu);
 	sodium_memzero(h, sizeof(h));

@@ -113,11 +113,18 @@ static void *keeper(void *arg)
 
 void deadlines_watch(struct nk_server *srv, const char *id)
 {
+	bool found = false;
+
 	if (!srv->dl_started)
 		return;
 	pthread_mutex_lock(&srv->dl_mu);
+	/* Whether it is watched already, in the same hold of the lock as the watching: the
+	 * rescan and the route that opened the case may both hand it over, in either order,
+	 * and a case watched twice is ticked twice. */
+	for (size_t i = 0; i < srv->dl_count && !found; i++)
+		found = strcmp(srv->dl_watch[i].id, id) == 0;
 	/* look() reads the list only under the lock, so it may move */
-	if (srv->dl_count == srv->dl_cap && srv->dl_cap < KEEPER_WATCH_MAX) {
+	if (!found && srv->dl_count == srv->dl_cap && srv->dl_cap < KEEPER_WATCH_MAX) {
 		struct deadline_watch *more = realloc(srv->dl_watch, 2 * srv->dl_cap *
 						      sizeof(*more));
 
@@ -126,7 +133,7 @@ void deadlines_watch(struct nk_server *srv, const char *id)
 			srv->dl_cap *= 2;
 		}
 	}
-	if (srv->dl_count < srv->dl_cap) {
+	if (!found && srv->dl_count < srv->dl_cap) {
 		struct deadline_watch *w = &srv->dl_watch[srv->dl_count++];
 
 		snprintf(w->id, sizeof(w->id), "%s", id);

@@ -25,18 +25,6 @@ static bool seen_before(const struct nk_server *srv, const char *id)
 	       bsearch(id, srv->dl_known, srv->dl_known_count, NK_CASE_ID_MAX, by_id) != NULL;
 }
 
-/* Whether the watch list holds id already (a case this server opened). */
-static bool watched(struct nk_server *srv, const char *id)
-{
-	bool found = false;
-
-	pthread_mutex_lock(&srv->dl_mu);
-	for (size_t i = 0; i < srv->dl_count && !found; i++)
-		found = strcmp(srv->dl_watch[i].id, id) == 0;
-	pthread_mutex_unlock(&srv->dl_mu);
-	return found;
-}
-
 /* Keeps id among those walked this look, in walked[*n] (grown as needed). */
 static bool keep(char (**walked)[NK_CASE_ID_MAX], size_t *n, size_t *cap, const char *id)
 {
@@ -77,7 +65,7 @@ enum nk_status deadlines_rescan(struct nk_server *srv, bool watch, struct nk_err
 
 			if (!seen_before(srv, id)) {
 				fresh++;
-				if (watch && !watched(srv, id))
+				if (watch)	/* unless watched already (this server opened it) */
 					deadlines_watch(srv, id);
 			}
 			if (!keep(&walked, &n, &cap, id)) {

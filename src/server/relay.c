@@ -24,6 +24,7 @@ struct relay_msg {
 	uint32_t seq;
 	size_t len;
 	uint8_t *data;
+	uint64_t poster;	/* the address key of the client that posted it */
 };
 
 /* The messages waiting for one recipient, in order, and the last number posted to it. */
@@ -220,14 +221,17 @@ static size_t relay_bytes(const struct blind_relay *rl)
 	return n;
 }
 
-/* The bytes waiting in the slots the client at address key owner took. Under mu. */
-static size_t owner_bytes(const struct blind_relay *rl, uint64_t owner)
+/* The bytes waiting that the client at address key poster posted, in any slot: each
+ * party's posts count against its own address, not the one that took the slot. Under mu. */
+static size_t poster_bytes(const struct blind_relay *rl, uint64_t poster)
 {
 	size_t n = 0;
 
 	for (int i = 0; i < RELAY_CASES; i++)
-		if (rl->slot[i].case_id[0] && rl->slot[i].owner == owner)
-			n += rl->slot[i].box[0].bytes + rl->slot[i].box[1].bytes;
+		for (int r = 0; rl->slot[i].case_id[0] && r < 2; r++)
+			for (size_t m = 0; m < rl->slot[i].box[r].n; m++)
+				if (rl->slot[i].box[r].q[m].poster == poster)
+					n += rl->slot[i].box[r].q[m].len;
 	return n;
 }
 
@@ -279,6 +283,7 @@ static enum nk_status query_number(const struct route_call *call, const char *na
 enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 {
 	const enum nk_role role = role_of(call);
+	const uint64_t poster = auth_address_key(call->srv, call->peer);
 	uint64_t round = 0, seq = 0;
 	size_t len = call->raw_len, cap = len;
 	struct relay_slot *s;
@@ -300,8 +305,7 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 		return nk_fail(err, NK_ENOMEM, "body", "out of memory");
 	memcpy(data, call->raw, len);
 	pthread_mutex_lock(&call->srv->relay->mu);
-	s = slot_for(call->srv->relay, call->case_id, (int)round,
-		     auth_address_key(call->srv, call->peer), &why);
+	s = slot_for(call->srv->relay, call->case_id, (int)round, poster, &why);
 	box = s ? &s->box[!role] : NULL;
 	if (s && seq == 1) {	/* the sender starts over: what it sent before is void */
 		box_drop(box, RELAY_QUEUE);
@@ -323,7 +327,7 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 		call->limited = true;
 		rc = nk_fail(err, NK_EREFUSED, "relay", "the %s has not fetched what waits for "
 			     "it: retry in a while", nk_role_name(!role));
-	} else if (owner_bytes(call->srv->relay, s->owner) + len > RELAY_ADDRESS_BYTES_MAX) {
+	} else if (poster_bytes(call->srv->relay, poster) + len > RELAY_ADDRESS_BYTES_MAX) {
 		/* the slots' share is not enough: four addresses' 16 slots, every direction
 		 * full, would hold the whole RELAY_BYTES_MAX and stop every other case */
 		call->limited = true;
@@ -335,7 +339,7 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 		rc = nk_fail(err, NK_EREFUSED, "relay", "the relay holds as many bytes waiting "
 			     "as it may (%u MiB in all): retry in a while", RELAY_BYTES_MAX >> 20);
 	} else {
-		box->q[box->n++] = (struct relay_msg){ (uint32_t)seq, len, data };
+		box->q[box->n++] = (struct relay_msg){ (uint32_t)seq, len, data, poster };
 		box->bytes += len;
 		box->last_seq = (uint32_t)seq;
 		box->posted++;

@@ -156,10 +156,22 @@ struct rate_bucket {
 
 /* A case's role's last accepted signed read: a keyed hash of (case, role), and its time;
  * forgotten once that time is older than the freshness window. */
+/* A case role's signed reads: the highest time taken, and which of the READ_WINDOW_MS
+ * times below it were taken too (bit i of seen[i / 64]: last_ms - i), as IPsec's and
+ * DTLS's anti-replay windows keep sequence numbers (RFC 4303 3.4.3, RFC 6347 4.1.2.6), so
+ * that reads signed out of order, a party's two commands at once, are taken each once. */
+#define READ_WINDOW_MS 512
 struct read_mark {
 	uint8_t hash[16];
 	int64_t last_ms;
+	uint64_t seen[READ_WINDOW_MS / 64];
 };
+/* read_window.c: takes time n into m: READ_TAKEN when it is new (above the highest, or
+ * within the window below it and not taken yet), else READ_REPLAYED (taken already) or
+ * READ_TOO_OLD (below the window: it cannot be told from a replay). A fresh mark (all
+ * zero) takes any n >= 1. */
+enum read_verdict { READ_TAKEN, READ_REPLAYED, READ_TOO_OLD };
+NK_MUST_USE enum read_verdict read_window_take(struct read_mark *m, int64_t n);
 
 /* The two buckets of a token: its requests that verified (or that need no signature),
  * and the others, so that a token alone cannot spend what its role's signed ones use. */
@@ -365,9 +377,9 @@ bool auth_open_take(struct nk_server *srv, const struct sockaddr *addr);
 /* The client address's key in the rate tables (an IPv6 address by its /64), for the
  * relay's share per address. */
 uint64_t auth_address_key(const struct nk_server *srv, const struct sockaddr *addr);
-/* Records a verified signed read's time as its (case, role)'s last: NK_EAUTH (field
- * "signature") when it is not above the last (a replay or an older read), NK_EREFUSED
- * when no slot is free for a role that has none. */
+/* Takes a verified signed read's time into its (case, role)'s window (read_window_take):
+ * NK_EAUTH (field "signature") when it was taken already (a replay) or lies below the
+ * window, NK_EREFUSED when no slot is free for a role that has none. */
 NK_MUST_USE enum nk_status auth_read_mark(struct nk_server *srv, const char *case_id,
 					  enum nk_role role, int64_t time_ms,
 					  struct nk_error *err);
@@ -406,6 +418,7 @@ struct deadline_watch {
  * deadlines_watch adds (the ones this server opens) on time (nothing for mem:, whose
  * cases are kept on each request); deadlines_stop ends it. */
 NK_MUST_USE enum nk_status deadlines_start(struct nk_server *srv, struct nk_error *err);
+/* Watches id, unless it is watched already (checked and added under one hold of dl_mu). */
 void deadlines_watch(struct nk_server *srv, const char *id);
 void deadlines_stop(struct nk_server *srv);
 /* deadlines_scan.c: one look for cases opened since the last (by another server on the
@@ -441,7 +454,7 @@ char *metrics_render(struct server_metrics *m, struct nk_store_group *group);
 /* relay.c (issue 16, doc/blind.md): a blind case's protocol messages between its two
  * parties, in memory. At most RELAY_CASES cases at once, RELAY_PER_ADDRESS of them taken
  * from one client address (the address of the message that took the slot), and
- * RELAY_BYTES_MAX bytes waiting in all, RELAY_ADDRESS_BYTES_MAX in one address's slots; a slot is free again when its case is no longer
+ * RELAY_BYTES_MAX bytes waiting in all, RELAY_ADDRESS_BYTES_MAX posted from one address; a slot is free again when its case is no longer
  * open, when it has been idle RELAY_IDLE_MS, or idle RELAY_EMPTY_IDLE_MS with nothing
  * waiting in it. RELAY_QUEUE messages and RELAY_DIRECTION_MAX bytes wait per direction,
  * RELAY_MESSAGE_MAX bytes a message (the largest garbled circuit the rules allow, with

@@ -27,3 +27,15 @@ put() {
 }
 # hdr NAME ANSWER: the value of header NAME in ANSWER's headers (ANSWER.h), or nothing.
 hdr() { tr -d '\r' <"$2.h" | sed -n "s/^$1: //Ip" | tail -1; }
+# bput FROM ROLE TOKEN SEQ: a signed POST of a message of the largest size (128 KiB) as
+# ROLE from 127.0.0.FROM (Linux routes 127/8 to lo); prints the status (the answer: `last`).
+bput() {
+	local out="$TMP/ans/b.$(date +%s%N)" path="/v1/cases/$CASE/blind/messages?round=1&seq=$4"
+	[ -s "$TMP/big" ] || head -c 131072 /dev/urandom >"$TMP/big"
+	NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" sign-read "$CASE" --as "$2" \
+		--key "$TMP/$2.nkey" --body "$TMP/big" POST "$path" >"$out.sig" || return 1
+	echo "$out" >"$TMP/last"
+	curl -s -o "$out" -w '%{http_code}' --max-time 10 --interface "127.0.0.$1" -X POST \
+		-H "Authorization: Bearer $3" -H 'Content-Type: application/octet-stream' \
+		-H "@$out.sig" --data-binary "@$TMP/big" "$URL$path"
+}

@@ -6,17 +6,6 @@
 # jq, base64, and loopback addresses beyond 127.0.0.1 (Linux routes 127/8 to lo).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/blind_lib.sh"
-head -c 131072 /dev/urandom >"$TMP/big"	# one message of the largest size
-# bput FROM ROLE TOKEN SEQ: a signed POST of the large message as ROLE from 127.0.0.FROM
-bput() {
-	local out="$TMP/ans/b.$(date +%s%N)" path="/v1/cases/$CASE/blind/messages?round=1&seq=$4"
-	NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" sign-read "$CASE" --as "$2" \
-		--key "$TMP/$2.nkey" --body "$TMP/big" POST "$path" >"$out.sig" || return 1
-	echo "$out" >"$TMP/last"
-	curl -s -o "$out" -w '%{http_code}' --max-time 10 --interface "127.0.0.$1" -X POST \
-		-H "Authorization: Bearer $3" -H 'Content-Type: application/octet-stream' \
-		-H "@$out.sig" --data-binary "@$TMP/big" "$URL$path"
-}
 # fill FROM: a new blind case whose both directions hold 512 KiB from 127.0.0.FROM;
 # prints the statuses that were not 201
 fill() {
