@@ -535,7 +535,7 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		if (declared > body_limit(srv, req))
 			return http_send_problem(conn, srv, req, method, 413, "body",
 					    "the body is longer than the limit");
-		receive_head(srv, conn, declared);	/* within the limit: its time to come */
+		receive_head(srv, conn, declared);	/* within the limit: watched as it comes */
 		return MHD_YES;
 	}
 	if (req->waiting)
@@ -551,6 +551,7 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 	if (*upload_size > 0) {
 		/* grown by copy, the old block wiped: a plain realloc would leave it behind */
 		req->body.max = body_limit(srv, req);
+		receive_body(srv, conn, *upload_size);
 		nk_buf_append(&req->body, upload, *upload_size);
 		/* upload points into libmicrohttpd's connection pool, which is freed unwiped when
 		 * the connection closes: the body (a figure) is wiped there once copied. */

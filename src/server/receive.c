@@ -4,9 +4,13 @@
  * address's 128 connections, or a few addresses' 1024, refused every other client. So
  * each request must now arrive whole within --timeout of its start (the connection's,
  * or the answer before it on the connection), plus a second per RECEIVE_BYTES_PER_S of
- * the body it declares. A watcher thread shuts down the socket of one that is late; the
- * library then closes it as a client that went away. A request being answered, waiting
- * for its flush or holding a relay read is not watched. */
+ * its body received so far (up to what it declares). The time is earned as the body
+ * comes, not granted for the length declared: a client that declared 16 MiB and sent
+ * nothing held one of the two long-body slots (ANALYZE_UPLOADS_AT_ONCE) for 68 minutes,
+ * and by reconnecting kept every other mediator's analysis out. A watcher thread shuts
+ * down the socket of one that is late; the library then closes it as a client that went
+ * away. A request being answered, waiting for its flush or holding a relay read is not
+ * watched. */
 #include "server/receive.h"
 #include <nakodo/time.h>
 
@@ -18,6 +22,8 @@ struct receiving {
 	struct receiving *prev, *next;
 	MHD_socket fd;
 	int64_t due_ms;		/* monotonic; 0: not receiving */
+	int64_t start_due_ms;	/* the deadline before any body came */
+	unsigned long long declared, received;	/* the body's bytes: declared, come */
 	bool cut;		/* shut down once */
 };
 
@@ -166,8 +172,26 @@ void receive_head(struct nk_server *srv, struct MHD_Connection *conn,
 	if (!r)
 		return;
 	pthread_mutex_lock(&srv->receiving->mu);
-	if (r->due_ms)
-		r->due_ms += (int64_t)(declared / RECEIVE_BYTES_PER_S) * 1000;
+	r->start_due_ms = r->due_ms;
+	r->declared = declared;
+	r->received = 0;
+	pthread_mutex_unlock(&srv->receiving->mu);
+}
+
+void receive_body(struct nk_server *srv, struct MHD_Connection *conn, size_t bytes)
+{
+	struct receiving *r = entry(conn);
+
+	if (!r)
+		return;
+	pthread_mutex_lock(&srv->receiving->mu);
+	if (r->due_ms) {
+		r->received += bytes;
+		if (r->received > r->declared)	/* chunked, or more than declared: refused */
+			r->received = r->declared;
+		r->due_ms = r->start_due_ms +
+			    (int64_t)(r->received * 1000 / RECEIVE_BYTES_PER_S);
+	}
 	pthread_mutex_unlock(&srv->receiving->mu);
 }
 

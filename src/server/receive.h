@@ -4,7 +4,8 @@
 
 #include "server/server_impl.h"
 
-/* A body is given a second more than --timeout for each this many bytes it declares. */
+/* A body is given a second more than --timeout for each this many bytes of it that came
+ * (up to the length it declares). */
 #define RECEIVE_BYTES_PER_S 4096
 
 /* Starts the watcher; before the daemon. */
@@ -19,6 +20,8 @@ void receive_notify(void *cls, struct MHD_Connection *conn, void **socket_contex
 /* The request's head is in and declares a body of declared bytes: its deadline grows. */
 void receive_head(struct nk_server *srv, struct MHD_Connection *conn,
 		  unsigned long long declared);
+/* bytes more of the request's body came: its deadline grows by their time. */
+void receive_body(struct nk_server *srv, struct MHD_Connection *conn, size_t bytes);
 /* The request has arrived whole (or is answered before): no longer watched. */
 void receive_done(struct nk_server *srv, struct MHD_Connection *conn);
 /* The request was answered; the connection may carry another: watched again. */
