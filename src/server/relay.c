@@ -105,11 +105,12 @@ static bool slot_free(const struct relay_slot *s, int64_t now)
 	       (s->box[0].n == 0 && s->box[1].n == 0 && now - s->used_ms > RELAY_EMPTY_IDLE_MS);
 }
 
-enum slot_refusal { SLOT_OK, SLOT_FULL, SLOT_SHARE };
+enum slot_refusal { SLOT_OK, SLOT_FULL, SLOT_SHARE, SLOT_PAST };
 
 /* For a message: the case's slot, set to round (its messages of another round wiped), or
  * a free one taken for it by the client at address key owner; NULL when it may not (*why:
- * every slot busy, or the address holding its share). Under mu. */
+ * every slot busy, the address holding its share, or the slot serving a later round).
+ * Under mu. */
 static struct relay_slot *slot_for(struct blind_relay *rl, const char *id, int round,
 				   uint64_t owner, enum slot_refusal *why)
 {
@@ -135,6 +136,12 @@ static struct relay_slot *slot_for(struct blind_relay *rl, const char *id, int r
 		spare->round = round;
 		spare->owner = owner;
 		found = spare;
+	}
+	if (found && found->round > round) {
+		/* a message of a round that ended between its check and here: moving the slot
+		 * back would wipe the next round's messages (as relay_outcome, only forward) */
+		*why = SLOT_PAST;
+		return NULL;
 	}
 	if (found && found->round != round) {	/* the round moved on: nothing of it stays */
 		slot_wipe(found, false);
@@ -312,7 +319,10 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 		box->last_seq = 0;
 		box->epoch++;
 	}
-	if (!s) {
+	if (!s && why == SLOT_PAST) {
+		rc = nk_fail(err, NK_EREFUSED, "round", "round %d is over: the briefing gives the "
+			     "open round", (int)round);
+	} else if (!s) {
 		call->limited = true;
 		rc = why == SLOT_SHARE
 		     ? nk_fail(err, NK_EREFUSED, "relay", "this client address holds %d blind "
