@@ -110,19 +110,25 @@ for how in tamper:4 truncate:4 replay:3; do
 done
 
 # ---- a client stopped half-way ----
-blind_case "$(echo "$RULES" | jq -c '.rounds = 1')"
-# a background job of a non-interactive shell starts with SIGINT ignored: give it back
-# its default, as a terminal's Ctrl-C would find it
-NAKODO_SERVER=$URL NAKODO_TOKEN=$CT env --default-signal=INT "$NAKODO" submit "$CASE" \
-	--as claimant --key "$TMP/claimant.nkey" --wait 30 70000 >/dev/null \
-	2>"$TMP/stopped.err" &
-c=$!
-for _ in $(seq 100); do grep -q '^waiting' "$TMP/stopped.err" && break; sleep 0.05; done
+# stopped_claimant: a new one-round blind case whose claimant's client, alone, waits and
+# is stopped by Ctrl-C; sets STOPPED to its exit status. A background job of a
+# non-interactive shell starts with SIGINT ignored: give it back its default, as a
+# terminal's Ctrl-C would find it.
+stopped_claimant() {
+	blind_case "$(echo "$RULES" | jq -c '.rounds = 1')"
+	NAKODO_SERVER=$URL NAKODO_TOKEN=$CT env --default-signal=INT "$NAKODO" submit "$CASE" \
+		--as claimant --key "$TMP/claimant.nkey" --wait 30 70000 >/dev/null \
+		2>"$TMP/stopped.err" &
+	local c=$!
+	for _ in $(seq 100); do grep -q '^waiting' "$TMP/stopped.err" && break; sleep 0.05; done
+	kill -INT "$c"
+	wait "$c" 2>/dev/null
+	STOPPED=$?
+}
+stopped_claimant
 check "a lone client says that it waits" grep -q "^waiting for the payer's client" \
 	"$TMP/stopped.err"
-kill -INT "$c"
-wait "$c" 2>/dev/null
-is "the lone client stopped at Ctrl-C (exit 130: by SIGINT)" "$?" 130
+is "the lone client stopped at Ctrl-C (exit 130: by SIGINT)" "$STOPPED" 130
 is "stopped half-way, nothing is recorded" "$(events "$CASE" "$MT")" 3
 both 70000 60000
 is "both run again: the round completes" "$CRC $PRC" "0 0"
@@ -131,14 +137,7 @@ is "both run again: the round completes" "$CRC $PRC" "0 0"
 # the claimant's stopped run leaves its hello on the relay; the payer, started alone,
 # answers it and waits; the claimant's new run must not read that answer as its own
 # (the payer answers its new hello with the same key, doc/blind.md)
-blind_case "$(echo "$RULES" | jq -c '.rounds = 1')"
-NAKODO_SERVER=$URL NAKODO_TOKEN=$CT env --default-signal=INT "$NAKODO" submit "$CASE" \
-	--as claimant --key "$TMP/claimant.nkey" --wait 30 70000 >/dev/null \
-	2>"$TMP/stopped.err" &
-c=$!
-for _ in $(seq 100); do grep -q '^waiting' "$TMP/stopped.err" && break; sleep 0.05; done
-kill -INT "$c"
-wait "$c" 2>/dev/null
+stopped_claimant
 sub "$PT" payer 60000 30 &
 p=$!
 for _ in $(seq 200); do grep -q '^waiting' "$TMP/payer.err" && break; sleep 0.05; done
