@@ -29,7 +29,8 @@ struct party_command {
 };
 
 static const struct party_command party_commands[] = {
-	[SUBMIT] = { "nakodo submit", "CASE --as claimant|payer|neutral-K [--round N] AMOUNT",
+	[SUBMIT] = { "nakodo submit", "CASE --as claimant|payer|neutral-K [--round N] AMOUNT "
+		"[--wait SECONDS]",
 		"Submits the claimant's demand (the least it accepts) or the payer's offer (the\n"
 		"most it pays) for the open round. AMOUNT '-' reads it from standard input, so\n"
 		"that the figure appears neither in the shell's history nor in the process list.\n"
