@@ -33,6 +33,13 @@ char *nk_json_dumps(const json_t *json, size_t flags);
  * (alloc.h); free it with nk_alloc_free, which wipes it. */
 char *nk_json_text_sorted(const json_t *json);
 
+/* The text of a JSON real as every answer and --json output writes it: jansson's form
+ * (".0" on a whole number, an exponent without '+' or leading zeros: 1e22) at the fewest
+ * of 15, 16 and 17 digits that read back as v. Writes out (NUL-terminated) and returns its
+ * length, or 0 when it does not fit. */
+#define NK_JSON_REAL_MAX 40
+size_t nk_json_real_text(double v, char out[static NK_JSON_REAL_MAX]);
+
 /* nk_json_dumps for what people and programs read (the server's answers, the command's
  * --json): each real in the shortest form that reads back as the same double (%.15g,
  * else %.16g, else %.17g), so 0.1 prints 0.1, not 0.10000000000000001, and no real

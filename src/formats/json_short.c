@@ -15,46 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An exponent as jansson writes it (jsonp_dtostr), without '+' or leading zeros: 1e20,
- * 1e-7, as nk_json_text_sorted writes the server's answers. */
-static void exponent_as_jansson(char *out, int *n)
-{
-	char *start = strchr(out, 'e'), *end;
-
-	if (!start)
-		return;
-	end = ++start + 1;
-	if (*start == '-')
-		start++;
-	while (*end == '0')
-		end++;
-	if (end != start) {
-		memmove(start, end, (size_t)*n + 1 - (size_t)(end - out));
-		*n -= (int)(end - start);
-	}
-}
-
-/* The shortest of %.15g, %.16g, %.17g that strtod reads back as x, with ".0" when it
- * would read as an integer. out holds 32 bytes. */
-static size_t real_shortest(double x, char out[static 32])
-{
-	int n = 0;
-
-	for (int digits = 15; digits <= 17; digits++) {
-		n = snprintf(out, 32, "%.*g", digits, x);
-		if (n > 0 && n < 32 && strtod(out, NULL) == x)
-			break;
-	}
-	if (n <= 0 || n >= 32)
-		return 0;
-	if (!strpbrk(out, ".eEn") && n + 2 < 32) {	/* jansson's mark of a real */
-		memcpy(out + n, ".0", 3);
-		n += 2;
-	}
-	exponent_as_jansson(out, &n);
-	return (size_t)n;
-}
-
 /* Copies text to out, each real outside a string in its shortest form. */
 static bool shorten(const char *text, struct nk_buf *out)
 {
@@ -73,14 +33,14 @@ static bool shorten(const char *text, struct nk_buf *out)
 			p++;
 		} else if (*p == '-' || (*p >= '0' && *p <= '9')) {
 			size_t len = strspn(p, "-+0123456789.eE"), n = 0;
-			char num[40], fresh[32];
+			char num[40], fresh[NK_JSON_REAL_MAX];
 
 			/* an integer stays as it is: only a real has a point or an exponent */
 			if (len < sizeof(num)) {
 				memcpy(num, p, len);
 				num[len] = '\0';
 				if (strpbrk(num, ".eE"))
-					n = real_shortest(strtod(num, NULL), fresh);
+					n = nk_json_real_text(strtod(num, NULL), fresh);
 			}
 			if (n && (!nk_buf_append(out, from, (size_t)(p - from)) ||
 				  !nk_buf_append(out, fresh, n)))

@@ -13,6 +13,8 @@
 #include <nakodo/json_build.h>
 #include <nakodo/alloc.h>
 
+#include <sodium.h>
+
 #include <locale.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -118,9 +120,7 @@ static void put_integer(struct text *t, json_int_t v)
 	put(t, p, (size_t)(buf + sizeof(buf) - p));
 }
 
-/* jansson 2.14's jsonp_dtostr step by step, at the fewest of 15, 16 and 17 digits that
- * read back as v (nk_json_dumps_short's form: 0.1, not 0.10000000000000001). */
-static void put_real(struct text *t, double v)
+size_t nk_json_real_text(double v, char out[static NK_JSON_REAL_MAX])
 {
 	char buf[100];
 	const char *point = localeconv()->decimal_point;
@@ -133,11 +133,8 @@ static void put_real(struct text *t, double v)
 		if (n > 0 && (size_t)n < sizeof(buf) && strtod(buf, NULL) == v)
 			break;
 	}
-
-	if (n < 0 || (size_t)n >= sizeof(buf) - 3) {
-		t->failed = true;
-		return;
-	}
+	if (n < 0 || (size_t)n >= NK_JSON_REAL_MAX - 3)
+		return 0;
 	len = (size_t)n;
 	if (*point != '.' && (start = strchr(buf, *point)))
 		*start = '.';
@@ -153,11 +150,25 @@ static void put_real(struct text *t, double v)
 		while (*end == '0')
 			end++;
 		if (end != start) {
-			memmove(start, end, len - (size_t)(end - buf));
+			memmove(start, end, len + 1 - (size_t)(end - buf));
 			len -= (size_t)(end - start);
 		}
 	}
-	put(t, buf, len);
+	memcpy(out, buf, len + 1);
+	sodium_memzero(buf, sizeof(buf));	/* a party's own valuation, maybe */
+	return len;
+}
+
+static void put_real(struct text *t, double v)
+{
+	char buf[NK_JSON_REAL_MAX];
+	size_t len = nk_json_real_text(v, buf);
+
+	if (!len)
+		t->failed = true;
+	else
+		put(t, buf, len);
+	sodium_memzero(buf, sizeof(buf));
 }
 
 struct member {
