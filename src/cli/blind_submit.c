@@ -29,6 +29,9 @@
 #define STATE_MAX (1u << 20)
 /* A stream header's frame: the header, then the channel key of the hello it answers */
 #define STREAM_HEAD (NK_CHANNEL_HEADER_BYTES + crypto_kx_PUBLICKEYBYTES)
+/* The most frames of the other side's earlier runs skipped before the channel opens:
+ * up to 8 waiting a direction, for each of the up to 5 runs (4 hellos) it may meet */
+#define CHANNEL_SKIP_MAX 64
 
 static void session_id(const struct nk_brief *b, uint8_t sid[static NK_BLIND_SESSION_BYTES])
 {
@@ -167,7 +170,7 @@ static int channel_open(struct relay_run *x, const struct nk_party_key *key,
 	struct nk_error err = { 0 };
 	char kind = 0;
 	size_t len = 0, head = STREAM_HEAD;
-	int rc, hellos = 0;
+	int rc, hellos = 0, skipped = 0;
 
 	if (nk_channel_new(key, x->id, x->role, hello, ch, &err) != NK_OK)
 		return cli_report(x->ctx, &err);
@@ -183,8 +186,17 @@ static int channel_open(struct relay_run *x, const struct nk_party_key *key,
 		    sodium_memcmp(x->frame + 1 + NK_CHANNEL_HEADER_BYTES, hello,
 				  crypto_kx_PUBLICKEYBYTES) == 0)
 			break;	/* a header of a stream that answers this run's hello */
+		/* Of a run of the other's that answered an earlier one: a few at most (the relay
+		 * keeps 8 a direction, and a new run of the other's voids them), so that frames
+		 * of no use, each read within the wait, cannot hold this run without end. */
+		if (kind != 'H' && ++skipped > CHANNEL_SKIP_MAX) {
+			nk_fail(&err, NK_EREFUSED, "round", "the %s's client sent %d frames that "
+				"answer no hello of this run: nothing is recorded; run submit again",
+				nk_role_name(!x->role), CHANNEL_SKIP_MAX);
+			return cli_report(x->ctx, &err);
+		}
 		if (kind != 'H')
-			continue;	/* of a run of the other's that answered an earlier one */
+			continue;
 		if (len != NK_CHANNEL_HELLO_BYTES) {
 			nk_fail(&err, NK_ECRYPTO, "hello", "the %s's hello has the wrong size",
 				nk_role_name(!x->role));

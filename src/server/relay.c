@@ -292,13 +292,14 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 	const enum nk_role role = role_of(call);
 	const uint64_t poster = auth_address_key(call->srv, call->peer);
 	uint64_t round = 0, seq = 0;
-	size_t len = call->raw_len, cap = len;
+	size_t len = call->raw_len, cap = len, gone = 0, gone_mine = 0;
 	struct relay_slot *s;
 	struct relay_box *box;
 	uint8_t *data;
 	int open_round;
 	enum slot_refusal why;
 	enum nk_status rc;
+	bool restart;
 
 	if ((rc = query_number(call, "round", NK_ROUNDS_MAX, &round, err)) != NK_OK ||
 	    (rc = query_number(call, "seq", RELAY_SEQ_MAX, &seq, err)) != NK_OK)
@@ -308,16 +309,20 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 			       RELAY_MESSAGE_MAX, NK_RELAY_CONTENT_TYPE);
 	if ((rc = check_case(call, role, (int)round, &open_round, err)) != NK_OK)
 		return rc;
+	restart = seq == 1;
 	if (!(data = malloc(len)))
 		return nk_fail(err, NK_ENOMEM, "body", "out of memory");
 	memcpy(data, call->raw, len);
 	pthread_mutex_lock(&call->srv->relay->mu);
 	s = slot_for(call->srv->relay, call->case_id, (int)round, poster, &why);
 	box = s ? &s->box[!role] : NULL;
-	if (s && seq == 1) {	/* the sender starts over: what it sent before is void */
-		box_drop(box, RELAY_QUEUE);
-		box->last_seq = 0;
-		box->epoch++;
+	/* Message 1: the sender starts over, and what it sent before is void once this one
+	 * is taken (the bounds below count the box as emptied); a refused one changes
+	 * nothing: its sender's messages still wait, its epoch stands. */
+	if (box && restart) {
+		gone = box->bytes;
+		for (size_t m = 0; m < box->n; m++)
+			gone_mine += box->q[m].poster == poster ? box->q[m].len : 0;
 	}
 	if (!s && why == SLOT_PAST) {
 		rc = nk_fail(err, NK_EREFUSED, "round", "round %d is over: the briefing gives the "
@@ -330,25 +335,32 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 			       "once one of them is done", RELAY_PER_ADDRESS, RELAY_CASES)
 		     : nk_fail(err, NK_EREFUSED, "relay", "the server relays as many blind cases "
 			       "as it may at once (%d): retry in a while", RELAY_CASES);
-	} else if ((uint32_t)seq != box->last_seq + 1) {
+	} else if (!restart && (uint32_t)seq != box->last_seq + 1) {
 		rc = nk_fail(err, NK_EREFUSED, "seq", "out of order: the next message to the %s "
 			     "is number %u", nk_role_name(!role), box->last_seq + 1);
-	} else if (box->n == RELAY_QUEUE || box->bytes + len > RELAY_DIRECTION_MAX) {
+	} else if ((!restart && box->n == RELAY_QUEUE) ||
+		   box->bytes - gone + len > RELAY_DIRECTION_MAX) {
 		call->limited = true;
 		rc = nk_fail(err, NK_EREFUSED, "relay", "the %s has not fetched what waits for "
 			     "it: retry in a while", nk_role_name(!role));
-	} else if (poster_bytes(call->srv->relay, poster) + len > RELAY_ADDRESS_BYTES_MAX) {
+	} else if (poster_bytes(call->srv->relay, poster) - gone_mine + len >
+		   RELAY_ADDRESS_BYTES_MAX) {
 		/* the slots' share is not enough: four addresses' 16 slots, every direction
 		 * full, would hold the whole RELAY_BYTES_MAX and stop every other case */
 		call->limited = true;
 		rc = nk_fail(err, NK_EREFUSED, "relay", "this client address has %u MiB waiting "
 			     "in the relay, its share of the server's %u MiB: retry in a while",
 			     RELAY_ADDRESS_BYTES_MAX >> 20, RELAY_BYTES_MAX >> 20);
-	} else if (relay_bytes(call->srv->relay) + len > RELAY_BYTES_MAX) {
+	} else if (relay_bytes(call->srv->relay) - gone + len > RELAY_BYTES_MAX) {
 		call->limited = true;
 		rc = nk_fail(err, NK_EREFUSED, "relay", "the relay holds as many bytes waiting "
 			     "as it may (%u MiB in all): retry in a while", RELAY_BYTES_MAX >> 20);
 	} else {
+		if (restart) {
+			box_drop(box, RELAY_QUEUE);
+			box->last_seq = 0;
+			box->epoch++;
+		}
 		box->q[box->n++] = (struct relay_msg){ (uint32_t)seq, len, data, poster };
 		box->bytes += len;
 		box->last_seq = (uint32_t)seq;

@@ -39,3 +39,14 @@ bput() {
 		-H "Authorization: Bearer $3" -H 'Content-Type: application/octet-stream' \
 		-H "@$out.sig" --data-binary "@$TMP/big" "$URL$path"
 }
+# fill FROM: a new blind case whose both directions hold 512 KiB from 127.0.0.FROM;
+# prints the statuses that were not 201
+fill() {
+	local s bad=""
+	new_case "${RULES%\}},\"blind\":true}" && join "$CT" claimant && join "$PT" payer || { echo setup; return; }
+	for s in 1 2 3 4; do
+		st=$(bput "$1" claimant "$CT" "$s"); [ "$st" = 201 ] || bad="$bad $st"
+		st=$(bput "$1" payer "$PT" "$s"); [ "$st" = 201 ] || bad="$bad $st"
+	done
+	echo "${bad# }"
+}

@@ -6,18 +6,6 @@
 # jq, base64, and loopback addresses beyond 127.0.0.1 (Linux routes 127/8 to lo).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/blind_lib.sh"
-# fill FROM: a new blind case whose both directions hold 512 KiB from 127.0.0.FROM;
-# prints the statuses that were not 201
-fill() {
-	local s bad=""
-	new_case "${RULES%\}},\"blind\":true}" && join "$CT" claimant && join "$PT" payer || { echo setup; return; }
-	for s in 1 2 3 4; do
-		st=$(bput "$1" claimant "$CT" "$s"); [ "$st" = 201 ] || bad="$bad $st"
-		st=$(bput "$1" payer "$PT" "$s"); [ "$st" = 201 ] || bad="$bad $st"
-	done
-	echo "${bad# }"
-}
-
 start_server --rate 100000 --burst 100000 || { echo "1..$n"; echo "not ok - the server did not start"; exit 1; }
 ok=0
 for i in 1 2 3 4; do [ -z "$(fill 2)" ] && ok=$i; done

@@ -12,7 +12,10 @@ nakodo=$1 dir=$2 update=$3
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 keys=$(cd "$dir/keys" && pwd) || exit 1
-NAKODO_PASSPHRASE_FILE="$keys/passphrase"
+# a copy in the private temporary folder: git keeps keys/passphrase readable by all,
+# which the command would warn of on every line
+cp "$keys/passphrase" "$tmp/passphrase" || exit 1
+NAKODO_PASSPHRASE_FILE="$tmp/passphrase"
 export NAKODO_PASSPHRASE_FILE
 n=0 failed=0
 for steps in "$dir"/*.steps; do
