@@ -20,6 +20,11 @@
 #include <string.h>
 #include <time.h>
 
+/* Whether the last event this thread's write transaction appended has no
+ * countersignature (case_append_covered): such a transaction must not commit. Cleared
+ * where a write transaction begins and ends. */
+static _Thread_local bool uncovered;
+
 int64_t case_now_ms(const struct nk_case_env *env)
 {
 	return env->now_ms ? env->now_ms(env->arg) : nk_time_now_ms();
@@ -53,6 +58,7 @@ enum nk_status case_create(const struct nk_case_env *env, const char *id, const 
 {
 	enum nk_status rc = nk_store_begin(env->store, err);
 
+	uncovered = false;
 	if (rc != NK_OK) {
 		json_decref(opened);
 		return rc;
@@ -70,8 +76,9 @@ enum nk_status case_create(const struct nk_case_env *env, const char *id, const 
 }
 
 /* Appends one event; takes the reference to body. */
-enum nk_status case_append(const struct nk_case_env *env, const char *id, const char *actor,
-			   enum case_event type, json_t *body, struct nk_error *err)
+static enum nk_status append(const struct nk_case_env *env, const char *id, const char *actor,
+			     enum case_event type, json_t *body, bool countersign,
+			     struct nk_error *err)
 {
 	struct nk_event ev = { 0 };
 	enum nk_status rc;
@@ -83,15 +90,29 @@ enum nk_status case_append(const struct nk_case_env *env, const char *id, const 
 	ev.time_ms = case_now_ms(env);
 	snprintf(ev.actor, sizeof(ev.actor), "%s", actor);
 	snprintf(ev.type, sizeof(ev.type), "%s", case_event_name(type));
-	rc = case_link_event(env, id, &ev, err);
+	rc = case_link_event(env, id, &ev, countersign, err);
 	if (rc == NK_OK)
 		rc = nk_store_append(env->store, id, &ev, err);
 	if (rc == NK_OK) {
+		uncovered = !countersign;
 		case_pending_append(env, id, &ev);
 		case_summary_appended(id);
 	}
 	free(ev.body);
 	return rc;
+}
+
+enum nk_status case_append(const struct nk_case_env *env, const char *id, const char *actor,
+			   enum case_event type, json_t *body, struct nk_error *err)
+{
+	return append(env, id, actor, type, body, true, err);
+}
+
+enum nk_status case_append_covered(const struct nk_case_env *env, const char *id,
+				   const char *actor, enum case_event type, json_t *body,
+				   struct nk_error *err)
+{
+	return append(env, id, actor, type, body, false, err);
 }
 
 enum nk_status case_put_amount(const struct nk_case_env *env, const char *id,
@@ -164,6 +185,8 @@ static enum nk_status load(const struct nk_case_env *env, const char *id, bool s
 	rc = snapshot ? nk_store_begin_read(env->store, err) : nk_store_begin(env->store, err);
 	if (rc != NK_OK)
 		return rc;
+	if (!snapshot)
+		uncovered = false;
 	if (env->cache && (rc = cached(env, id, st, &seq, head, err)) != NK_ENOTFOUND) {
 		if (rc != NK_OK)
 			goto out;
@@ -251,6 +274,11 @@ enum nk_status case_end(const struct nk_case_env *env, const char *id,
 enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc, bool ended,
 			     struct nk_error *err)
 {
+	/* never a log whose last event no countersignature covers (a bug, not an input) */
+	if (rc == NK_OK && uncovered)
+		rc = nk_fail(err, NK_ECORRUPT, "log", "the action's last event has no "
+			     "countersignature: nothing of it was kept");
+	uncovered = false;
 	if (rc == NK_OK)
 		rc = case_summary_keep(env, err);
 	case_summary_end();

@@ -232,6 +232,14 @@ NK_MUST_USE enum nk_status case_append(const struct nk_case_env *env, const char
 				       const char *actor, enum case_event type, json_t *body,
 				       struct nk_error *err);
 
+/* case_append for an event that another event of the same commit, appended after it,
+ * will follow: it is chained but not countersigned (the later countersignature binds
+ * it; doc/crypto.md), which saves an Ed25519 signature. case_finish refuses to commit a
+ * transaction whose last event was appended so, and rolls it back. */
+NK_MUST_USE enum nk_status case_append_covered(const struct nk_case_env *env, const char *id,
+					       const char *actor, enum case_event type,
+					       json_t *body, struct nk_error *err);
+
 /* Ends a command begun by case_load: rolls back when rc failed, else commits (and, when
  * the case ended, tries to scrub the deleted figures from the files; a scrub that
  * cannot finish stays owed and does not fail the committed action). Returns the
