@@ -431,6 +431,18 @@ int case_replay_held(const struct nk_case_env *env, const struct case_state *st,
 	return n;
 }
 
+bool case_replay_figure_held(const struct case_state *st, int round, enum nk_role role,
+			     int64_t *out)
+{
+	const struct case_replay *r = &pending.replay;
+
+	if (!in_pending(st) || round < 1 || round > r->rounds ||
+	    (role != NK_CLAIMANT && role != NK_PAYER))
+		return false;
+	*out = role == NK_CLAIMANT ? r->figures[round - 1].demand : r->figures[round - 1].offer;
+	return true;
+}
+
 void case_replay_keep(const struct nk_case_env *env, const struct case_state *st, int count,
 		      const struct nk_round_figures *figures,
 		      const struct nk_round_result *results,

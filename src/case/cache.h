@@ -34,6 +34,11 @@ void case_cache_put(struct nk_case_cache *c, const struct case_state *st, int64_
 int case_replay_held(const struct nk_case_env *env, const struct case_state *st, int count,
 		     struct nk_round_figures *figures, struct nk_round_result *results,
 		     uint8_t seed[static NK_SEED_BYTES], bool *has_seed);
+/* The figure role sealed for round (the claimant's demand, the payer's offer) as the
+ * replay held with this thread's pending state of st's case has it, into *out; false
+ * when that round is not held (then it is opened from the store, which holds it). */
+bool case_replay_figure_held(const struct case_state *st, int round, enum nk_role role,
+			     int64_t *out);
 /* Keeps rounds 1..count of st's replay and the seed where case_replay_held looks: in the
  * pending state (put in the cache with it on a commit, as far as the log then has
  * evaluated them), or in the snapshot's entry (as far as its state has). */

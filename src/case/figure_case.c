@@ -323,7 +323,10 @@ static enum nk_status submit(const struct nk_case_env *env, struct case_state *s
 			goto out;
 		}
 		case_secret_name(name, "figure", st->round - 1, role);
-		if (st->round > 1 && (rc = case_get_amount(env, id, name, &previous, err)) != NK_OK)
+		/* the round before is evaluated: its figures are held with the replay when the
+		 * cache kept it, else opened */
+		if (st->round > 1 && !case_replay_figure_held(st, st->round - 1, role, &previous) &&
+		    (rc = case_get_amount(env, id, name, &previous, err)) != NK_OK)
 			goto out;
 		rc = nk_bargain_check_figure(&st->fig.rules, role, amount, st->round > 1 ? &previous : NULL, err);
 		sodium_memzero(&previous, sizeof(previous));

@@ -1,0 +1,134 @@
+/* A party's figure of the round before, which the monotone rule compares a new figure
+ * with, taken from the replay the case cache holds beside the case's state
+ * (case_replay_figure_held) instead of opened from the store: the same value, the right
+ * side's, and opened from the store when the cache holds no replay. */
+#include <nakodo/case.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+struct fixture {
+	char dir[64], db[128], url[160];
+	struct nk_server_key *signer;
+	struct nk_store *store;
+	struct nk_case_cache *cache;
+	struct nk_case_env env;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f || sodium_init() < 0 || nk_server_key_generate(&f->signer, NULL) != NK_OK)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/nakodo-previous-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->db, sizeof(f->db), "%s/p.db", f->dir);
+	snprintf(f->url, sizeof(f->url), "sqlite:%s", f->db);
+	if (nk_store_open(&f->store, f->url, NK_STORE_CREATE, NULL) != NK_OK ||
+	    nk_case_cache_new(&f->cache, 16, NULL) != NK_OK)
+		return -1;
+	f->env = (struct nk_case_env){ .store = f->store, .signer = f->signer,
+				       .cache = f->cache };
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	const char *suffix[] = { "", ".key", "-wal", "-shm" };
+	char path[200];
+
+	nk_store_close(f->store);
+	nk_case_cache_free(f->cache);
+	nk_server_key_free(f->signer);
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s%s", f->db, suffix[i]);
+		unlink(path);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* Deletes the case's sealed figures of round 1 behind the server's back. */
+static void drop_round_one(struct fixture *f, const char *id)
+{
+	char text[256];
+	sqlite3 *db = NULL;
+
+	snprintf(text, sizeof(text), "DELETE FROM secrets WHERE case_id = '%s' AND name LIKE "
+		 "'figure.1.%%'", id);
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, text, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_changes(db), 2);
+	sqlite3_close(db);
+}
+
+static void open_one_round(struct fixture *f, struct nk_case_env *env,
+			   char id[static NK_CASE_ID_MAX])
+{
+	struct nk_rules rules;
+
+	nk_rules_default(&rules, nk_currency_find("USD"));
+	rules.rounds = 5;
+	rules.proposals = 0;
+	assert_true(rules.monotone);
+	assert_int_equal(nk_case_open(&f->env, &rules, id, NULL), NK_OK);
+	assert_int_equal(nk_case_submit(env, id, NK_CLAIMANT, 90000000, NULL), NK_OK);
+	assert_int_equal(nk_case_submit(env, id, NK_PAYER, 1000000, NULL), NK_OK);
+}
+
+/* Each side is held to its own figure of round 1, with the store's copies gone: only
+ * the held replay can have answered. */
+static void each_side_is_held_to_its_own_figure(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_error err = { 0 };
+	char id[NK_CASE_ID_MAX];
+
+	open_one_round(f, &f->env, id);
+	drop_round_one(f, id);
+	/* the claimant may not raise its demand, the payer not lower its offer */
+	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, 90000001, &err), NK_EREFUSED);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, 999999, &err), NK_EREFUSED);
+	/* and each may hold or move toward the other, judged against its own figure */
+	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, 90000000, &err), NK_OK);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_PAYER, 1000001, &err), NK_OK);
+}
+
+/* Without a cache the figure is opened from the store: gone, the submission fails. */
+static void without_a_cache_it_is_opened(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_case_env bare = { .store = f->store, .signer = f->signer };
+	struct nk_error err = { 0 };
+	char id[NK_CASE_ID_MAX];
+
+	open_one_round(f, &bare, id);
+	assert_int_equal(nk_case_submit(&bare, id, NK_CLAIMANT, 90000001, &err), NK_EREFUSED);
+	drop_round_one(f, id);
+	assert_int_equal(nk_case_submit(&bare, id, NK_CLAIMANT, 89000000, &err), NK_ENOTFOUND);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(each_side_is_held_to_its_own_figure, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(without_a_cache_it_is_opened, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
