@@ -339,12 +339,12 @@ void case_pending_begin(const struct nk_case_env *env, const struct case_state *
 /* Folds an event just appended; one that is not the next of the case, or does not
  * fold, ends the pending state unused (the next command loads the log). */
 void case_pending_append(const struct nk_case_env *env, const char *id,
-			 const struct nk_event *ev)
+			 const struct nk_event *ev, const json_t *body)
 {
 	if (!pending.active)
 		return;
 	if (strcmp(pending.st.id, id) != 0 || ev->seq != pending.seq + 1 || !ev->linked ||
-	    case_fold_event(&pending.st, ev, NULL) != NK_OK) {
+	    case_fold_event_body(&pending.st, ev, body, NULL) != NK_OK) {
 		case_pending_end(env, false);
 		return;
 	}

@@ -67,7 +67,7 @@ void case_snapshot_loaded(const char *id, int64_t seq, const uint8_t chain[stati
 void case_pending_begin(const struct nk_case_env *env, const struct case_state *st,
 			int64_t seq, const uint8_t chain[static NK_CHAIN_BYTES]);
 void case_pending_append(const struct nk_case_env *env, const char *id,
-			 const struct nk_event *ev);
+			 const struct nk_event *ev, const json_t *body);
 void case_pending_end(const struct nk_case_env *env, bool committed);
 /* The pending state of case id with every event appended so far folded in; NULL when
  * there is none (an unlinked log, an event that did not fold, another case). */

@@ -84,9 +84,10 @@ static enum nk_status append(const struct nk_case_env *env, const char *id, cons
 	enum nk_status rc;
 
 	ev.body = nk_json_dumps(body, CASE_BODY_FLAGS);
-	json_decref(body);
-	if (!ev.body)
+	if (!ev.body) {
+		json_decref(body);
 		return nk_fail(err, NK_ENOMEM, "event", "out of memory");
+	}
 	ev.time_ms = case_now_ms(env);
 	snprintf(ev.actor, sizeof(ev.actor), "%s", actor);
 	snprintf(ev.type, sizeof(ev.type), "%s", case_event_name(type));
@@ -95,9 +96,12 @@ static enum nk_status append(const struct nk_case_env *env, const char *id, cons
 		rc = nk_store_append(env->store, id, &ev, err);
 	if (rc == NK_OK) {
 		uncovered = !countersign;
-		case_pending_append(env, id, &ev);
+		/* folded from the tree the text was written from (nk_json_dumps writes it
+		 * whole or not at all), not read back */
+		case_pending_append(env, id, &ev, body);
 		case_summary_appended(id);
 	}
+	json_decref(body);
 	free(ev.body);
 	return rc;
 }

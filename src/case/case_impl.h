@@ -204,6 +204,11 @@ NK_MUST_USE enum nk_status case_fold(const char *id, const struct nk_event_list 
  * folded states, cache.c, keeps a state current with the events a command appends). */
 NK_MUST_USE enum nk_status case_fold_event(struct case_state *st, const struct nk_event *ev,
 					   struct nk_error *err);
+/* case_fold_event with ev's body already read (borrowed; NULL: out of memory): the
+ * tree a command's append wrote ev->body from, so that it is not read back. */
+NK_MUST_USE enum nk_status case_fold_event_body(struct case_state *st,
+						const struct nk_event *ev, const json_t *body,
+						struct nk_error *err);
 /* Begins a transaction and folds the case; on success the caller must commit or roll
  * back. */
 NK_MUST_USE enum nk_status case_load(const struct nk_case_env *env, const char *id,
