@@ -52,6 +52,21 @@ void case_new_id(const struct nk_case_env *env, char out[static NK_CASE_ID_MAX])
 	nk_hex_encode(raw, sizeof(raw), out);
 }
 
+/* A case made in this transaction starts its pending state empty, at event 0, as
+ * case_fold does: the opening folds into it, the case's summary is kept from it, and
+ * the commit puts it in the cache, so that neither reads the new log back (nor does the
+ * case's first command, which would check its countersignature). */
+static void begin_empty(const struct nk_case_env *env, const char *id)
+{
+	static const uint8_t none[NK_CHAIN_BYTES];
+	struct case_state st;
+
+	memset(&st, 0, sizeof(st));
+	snprintf(st.id, sizeof(st.id), "%s", id);
+	case_pending_begin(env, &st, 0, none);
+	sodium_memzero(&st, sizeof(st));
+}
+
 enum nk_status case_create(const struct nk_case_env *env, const char *id, const char *secret,
 			   const uint8_t *value, size_t len, json_t *opened,
 			   nk_case_open_hook before_commit, void *arg, struct nk_error *err)
@@ -64,6 +79,8 @@ enum nk_status case_create(const struct nk_case_env *env, const char *id, const 
 		return rc;
 	}
 	rc = nk_store_case_create(env->store, id, err);
+	if (rc == NK_OK)
+		begin_empty(env, id);
 	if (rc == NK_OK && secret)
 		rc = nk_store_secret_put(env->store, id, secret, value, len, err);
 	if (rc == NK_OK)

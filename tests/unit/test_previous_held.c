@@ -1,7 +1,9 @@
-/* A party's figure of the round before, which the monotone rule compares a new figure
- * with, taken from the replay the case cache holds beside the case's state
- * (case_replay_figure_held) instead of opened from the store: the same value, the right
- * side's, and opened from the store when the cache holds no replay. */
+/* What the case cache holds so that a submission reads less back: a party's figure of
+ * the round before, which the monotone rule compares a new figure with, taken from the
+ * replay held beside the case's state (case_replay_figure_held) instead of opened from
+ * the store (the same value, the right side's; opened when no replay is held); and a
+ * case's state from its opening on, so that its first command does not load its log. */
+#include <nakodo/brief.h>
 #include <nakodo/case.h>
 
 #include <setjmp.h>
@@ -122,12 +124,38 @@ static void without_a_cache_it_is_opened(void **state)
 	assert_int_equal(nk_case_submit(&bare, id, NK_CLAIMANT, 89000000, &err), NK_ENOTFOUND);
 }
 
+/* The opening puts the new case's state in the cache: its first command finds it
+ * there (a hit, no miss), and it is the state a load of the log folds to. */
+static void a_case_opened_is_cached(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_case_env bare = { .store = f->store, .signer = f->signer };
+	struct nk_brief cached, loaded;
+	struct nk_rules rules;
+	uint64_t hits = 0, misses = 0;
+	size_t held = 0;
+	char id[NK_CASE_ID_MAX];
+
+	nk_rules_default(&rules, nk_currency_find("USD"));
+	assert_int_equal(nk_case_open(&f->env, &rules, id, NULL), NK_OK);
+	nk_case_cache_counts(f->cache, &hits, &misses, &held);
+	assert_int_equal(held, 1);
+	assert_int_equal(nk_case_submit(&f->env, id, NK_CLAIMANT, 90000000, NULL), NK_OK);
+	nk_case_cache_counts(f->cache, &hits, &misses, &held);
+	assert_int_equal(misses, 0);
+	assert_int_equal(hits, 1);
+	assert_int_equal(nk_case_brief(&f->env, id, NK_MEDIATOR, &cached, NULL), NK_OK);
+	assert_int_equal(nk_case_brief(&bare, id, NK_MEDIATOR, &loaded, NULL), NK_OK);
+	assert_memory_equal(&cached, &loaded, sizeof(cached));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(each_side_is_held_to_its_own_figure, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(without_a_cache_it_is_opened, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_case_opened_is_cached, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
