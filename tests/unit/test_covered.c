@@ -7,71 +7,13 @@
 #include <nakodo/case.h>
 #include <nakodo/ledger.h>
 
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
+#include "sqlite_case_fixture.h"
+
 #include <string.h>
-#include <cmocka.h>
-#include <sodium.h>
-#include <sqlite3.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 #define CASE "case-0003"
 
-struct fixture {
-	char dir[64], db[128], url[160];
-	struct nk_server_key *signer;
-	struct nk_store *store;
-	struct nk_case_env env;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (!f || sodium_init() < 0 || nk_server_key_generate(&f->signer, NULL) != NK_OK)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/nakodo-covered-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/c.db", f->dir);
-	snprintf(f->url, sizeof(f->url), "sqlite:%s", f->db);
-	if (nk_store_open(&f->store, f->url, NK_STORE_CREATE, NULL) != NK_OK)
-		return -1;
-	/* no cache: every command and read loads the log as stored, and checks it */
-	f->env = (struct nk_case_env){ .store = f->store, .signer = f->signer };
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	const char *suffix[] = { "", ".key", "-wal", "-shm" };
-	char path[200];
-
-	nk_store_close(f->store);
-	nk_server_key_free(f->signer);
-	for (size_t i = 0; i < 4; i++) {
-		snprintf(path, sizeof(path), "%s%s", f->db, suffix[i]);
-		unlink(path);
-	}
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
-
-static void sql(struct fixture *f, const char *text)
-{
-	sqlite3 *db = NULL;
-
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, text, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-}
+static int setup(void **state) { return fixture_setup(state, false); }
 
 /* A case of five rounds whose figures never meet: two evaluated, the third's claimant
  * figure in. Its log: opened; per evaluated round the claimant's figure, the payer's
@@ -179,7 +121,7 @@ static void tampering_around_a_covered_event_is_found(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		three_rounds(f, id);
 		with_id(text, sizeof(text), cases[i].sql, id);
-		sql(f, text);
+		fixture_sql(f, text);
 		assert_int_equal(nk_case_log(&f->env, id, &log, &err), NK_ECORRUPT);
 		assert_non_null(strstr(err.text, cases[i].want));
 		/* a command's load checks every link but only the last countersignature, as
@@ -274,9 +216,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(a_completing_figure_is_covered_by_its_round,
-						setup, teardown),
+						setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(tampering_around_a_covered_event_is_found, setup,
-						teardown),
+						fixture_teardown),
 		cmocka_unit_test(the_chain_check_wants_the_last_link_countersigned),
 	};
 

@@ -6,76 +6,20 @@
 #include <nakodo/brief.h>
 #include <nakodo/case.h>
 
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
+#include "sqlite_case_fixture.h"
+
 #include <string.h>
-#include <cmocka.h>
-#include <sodium.h>
-#include <sqlite3.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
 
-struct fixture {
-	char dir[64], db[128], url[160];
-	struct nk_server_key *signer;
-	struct nk_store *store;
-	struct nk_case_cache *cache;
-	struct nk_case_env env;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (!f || sodium_init() < 0 || nk_server_key_generate(&f->signer, NULL) != NK_OK)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/nakodo-previous-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/p.db", f->dir);
-	snprintf(f->url, sizeof(f->url), "sqlite:%s", f->db);
-	if (nk_store_open(&f->store, f->url, NK_STORE_CREATE, NULL) != NK_OK ||
-	    nk_case_cache_new(&f->cache, 16, NULL) != NK_OK)
-		return -1;
-	f->env = (struct nk_case_env){ .store = f->store, .signer = f->signer,
-				       .cache = f->cache };
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	const char *suffix[] = { "", ".key", "-wal", "-shm" };
-	char path[200];
-
-	nk_store_close(f->store);
-	nk_case_cache_free(f->cache);
-	nk_server_key_free(f->signer);
-	for (size_t i = 0; i < 4; i++) {
-		snprintf(path, sizeof(path), "%s%s", f->db, suffix[i]);
-		unlink(path);
-	}
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
+static int setup(void **state) { return fixture_setup(state, true); }
 
 /* Deletes the case's sealed figures of round 1 behind the server's back. */
 static void drop_round_one(struct fixture *f, const char *id)
 {
 	char text[256];
-	sqlite3 *db = NULL;
 
 	snprintf(text, sizeof(text), "DELETE FROM secrets WHERE case_id = '%s' AND name LIKE "
 		 "'figure.1.%%'", id);
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, text, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_changes(db), 2);
-	sqlite3_close(db);
+	assert_int_equal(fixture_sql(f, text), 2);
 }
 
 static void open_one_round(struct fixture *f, struct nk_case_env *env,
@@ -153,9 +97,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(each_side_is_held_to_its_own_figure, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(without_a_cache_it_is_opened, setup, teardown),
-		cmocka_unit_test_setup_teardown(a_case_opened_is_cached, setup, teardown),
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(without_a_cache_it_is_opened, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(a_case_opened_is_cached, setup, fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
