@@ -49,8 +49,9 @@ struct nk_chain_link {
 
 /* Recomputes the chain over a case's events (in order, seq 1, 2, …) and checks every
  * stored link and countersignature: a link without one (nk_countersig_none) is allowed
- * only before a countersigned link, so the last link must be countersigned. On failure *bad is the index of the first event
- * whose link does not hold (and err says why); on success the head is written. */
+ * only before a countersigned link, so the last link must be countersigned. On failure
+ * *bad is the index of the first event whose link does not hold (and err says why); on
+ * success the head is written. */
 NK_MUST_USE enum nk_status nk_chain_verify(const uint8_t server[static NK_PUBLIC_KEY_BYTES],
 					   const char *case_id, const struct nk_event *events,
 					   const struct nk_chain_link *links, size_t count,
