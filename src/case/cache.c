@@ -304,8 +304,10 @@ static int copy_out(const struct entry *e, int count, struct nk_round_figures *f
 {
 	int n = e->replay_rounds < count ? e->replay_rounds : count;
 
-	memcpy(figures, e->replay, (size_t)n * sizeof(figures[0]));
-	memcpy(results, replay_results(e), (size_t)n * sizeof(results[0]));
+	if (n > 0) {	/* an entry with no replay has none to copy (memcpy of NULL is UB) */
+		memcpy(figures, e->replay, (size_t)n * sizeof(figures[0]));
+		memcpy(results, replay_results(e), (size_t)n * sizeof(results[0]));
+	}
 	if ((*has_seed = e->has_seed))
 		memcpy(seed, e->seed, NK_SEED_BYTES);
 	return n;
