@@ -34,6 +34,13 @@ NK_MUST_USE enum nk_status nk_countersign_verify(const uint8_t server[static NK_
 						 const uint8_t sig[static NK_SIGNATURE_BYTES],
 						 struct nk_error *err);
 
+/* A link with no countersignature of its own: 64 zero bytes where the signature goes
+ * (never a valid Ed25519 signature: its R is a point of small order, which libsodium
+ * refuses). Only an event followed, in the same commit, by a countersigned one is stored
+ * so: that later signature is over a hash that binds this event, so it vouches for it
+ * (doc/crypto.md, "Events a later countersignature covers"). */
+bool nk_countersig_none(const uint8_t sig[static NK_SIGNATURE_BYTES]);
+
 /* One link as stored beside an event. */
 struct nk_chain_link {
 	uint8_t hash[NK_HASH_BYTES];
@@ -41,8 +48,10 @@ struct nk_chain_link {
 };
 
 /* Recomputes the chain over a case's events (in order, seq 1, 2, …) and checks every
- * stored link and countersignature. On failure *bad is the index of the first event
- * whose link does not hold (and err says why); on success the head is written. */
+ * stored link and countersignature: a link without one (nk_countersig_none) is allowed
+ * only before a countersigned link, so the last link must be countersigned. On failure
+ * *bad is the index of the first event whose link does not hold (and err says why); on
+ * success the head is written. */
 NK_MUST_USE enum nk_status nk_chain_verify(const uint8_t server[static NK_PUBLIC_KEY_BYTES],
 					   const char *case_id, const struct nk_event *events,
 					   const struct nk_chain_link *links, size_t count,

@@ -304,8 +304,10 @@ static int copy_out(const struct entry *e, int count, struct nk_round_figures *f
 {
 	int n = e->replay_rounds < count ? e->replay_rounds : count;
 
-	memcpy(figures, e->replay, (size_t)n * sizeof(figures[0]));
-	memcpy(results, replay_results(e), (size_t)n * sizeof(results[0]));
+	if (n > 0) {	/* an entry with no replay has none to copy (memcpy of NULL is UB) */
+		memcpy(figures, e->replay, (size_t)n * sizeof(figures[0]));
+		memcpy(results, replay_results(e), (size_t)n * sizeof(results[0]));
+	}
 	if ((*has_seed = e->has_seed))
 		memcpy(seed, e->seed, NK_SEED_BYTES);
 	return n;
@@ -339,12 +341,12 @@ void case_pending_begin(const struct nk_case_env *env, const struct case_state *
 /* Folds an event just appended; one that is not the next of the case, or does not
  * fold, ends the pending state unused (the next command loads the log). */
 void case_pending_append(const struct nk_case_env *env, const char *id,
-			 const struct nk_event *ev)
+			 const struct nk_event *ev, const json_t *body)
 {
 	if (!pending.active)
 		return;
 	if (strcmp(pending.st.id, id) != 0 || ev->seq != pending.seq + 1 || !ev->linked ||
-	    case_fold_event(&pending.st, ev, NULL) != NK_OK) {
+	    case_fold_event_body(&pending.st, ev, body, NULL) != NK_OK) {
 		case_pending_end(env, false);
 		return;
 	}
@@ -429,6 +431,18 @@ int case_replay_held(const struct nk_case_env *env, const struct case_state *st,
 		pthread_mutex_unlock(&env->cache->mu);
 	}
 	return n;
+}
+
+bool case_replay_figure_held(const struct case_state *st, int round, enum nk_role role,
+			     int64_t *out)
+{
+	const struct case_replay *r = &pending.replay;
+
+	if (!in_pending(st) || round < 1 || round > r->rounds ||
+	    (role != NK_CLAIMANT && role != NK_PAYER))
+		return false;
+	*out = role == NK_CLAIMANT ? r->figures[round - 1].demand : r->figures[round - 1].offer;
+	return true;
 }
 
 void case_replay_keep(const struct nk_case_env *env, const struct case_state *st, int count,

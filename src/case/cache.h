@@ -34,6 +34,11 @@ void case_cache_put(struct nk_case_cache *c, const struct case_state *st, int64_
 int case_replay_held(const struct nk_case_env *env, const struct case_state *st, int count,
 		     struct nk_round_figures *figures, struct nk_round_result *results,
 		     uint8_t seed[static NK_SEED_BYTES], bool *has_seed);
+/* The figure role sealed for round (the claimant's demand, the payer's offer) as the
+ * replay held with this thread's pending state of st's case has it, into *out; false
+ * when that round is not held (then it is opened from the store, which holds it). */
+bool case_replay_figure_held(const struct case_state *st, int round, enum nk_role role,
+			     int64_t *out);
 /* Keeps rounds 1..count of st's replay and the seed where case_replay_held looks: in the
  * pending state (put in the cache with it on a commit, as far as the log then has
  * evaluated them), or in the snapshot's entry (as far as its state has). */
@@ -62,7 +67,7 @@ void case_snapshot_loaded(const char *id, int64_t seq, const uint8_t chain[stati
 void case_pending_begin(const struct nk_case_env *env, const struct case_state *st,
 			int64_t seq, const uint8_t chain[static NK_CHAIN_BYTES]);
 void case_pending_append(const struct nk_case_env *env, const char *id,
-			 const struct nk_event *ev);
+			 const struct nk_event *ev, const json_t *body);
 void case_pending_end(const struct nk_case_env *env, bool committed);
 /* The pending state of case id with every event appended so far folded in; NULL when
  * there is none (an unlinked log, an event that did not fold, another case). */

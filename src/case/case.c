@@ -20,6 +20,11 @@
 #include <string.h>
 #include <time.h>
 
+/* Whether the last event this thread's write transaction appended has no
+ * countersignature (case_append_covered): such a transaction must not commit. Cleared
+ * where a write transaction begins and ends. */
+static _Thread_local bool uncovered;
+
 int64_t case_now_ms(const struct nk_case_env *env)
 {
 	return env->now_ms ? env->now_ms(env->arg) : nk_time_now_ms();
@@ -47,17 +52,35 @@ void case_new_id(const struct nk_case_env *env, char out[static NK_CASE_ID_MAX])
 	nk_hex_encode(raw, sizeof(raw), out);
 }
 
+/* A case made in this transaction starts its pending state empty, at event 0, as
+ * case_fold does: the opening folds into it, the case's summary is kept from it, and
+ * the commit puts it in the cache, so that neither reads the new log back (nor does the
+ * case's first command, which would check its countersignature). */
+static void begin_empty(const struct nk_case_env *env, const char *id)
+{
+	static const uint8_t none[NK_CHAIN_BYTES];
+	struct case_state st;
+
+	memset(&st, 0, sizeof(st));
+	snprintf(st.id, sizeof(st.id), "%s", id);
+	case_pending_begin(env, &st, 0, none);
+	sodium_memzero(&st, sizeof(st));
+}
+
 enum nk_status case_create(const struct nk_case_env *env, const char *id, const char *secret,
 			   const uint8_t *value, size_t len, json_t *opened,
 			   nk_case_open_hook before_commit, void *arg, struct nk_error *err)
 {
 	enum nk_status rc = nk_store_begin(env->store, err);
 
+	uncovered = false;
 	if (rc != NK_OK) {
 		json_decref(opened);
 		return rc;
 	}
 	rc = nk_store_case_create(env->store, id, err);
+	if (rc == NK_OK)
+		begin_empty(env, id);
 	if (rc == NK_OK && secret)
 		rc = nk_store_secret_put(env->store, id, secret, value, len, err);
 	if (rc == NK_OK)
@@ -70,28 +93,47 @@ enum nk_status case_create(const struct nk_case_env *env, const char *id, const 
 }
 
 /* Appends one event; takes the reference to body. */
-enum nk_status case_append(const struct nk_case_env *env, const char *id, const char *actor,
-			   enum case_event type, json_t *body, struct nk_error *err)
+static enum nk_status append(const struct nk_case_env *env, const char *id, const char *actor,
+			     enum case_event type, json_t *body, bool countersign,
+			     struct nk_error *err)
 {
 	struct nk_event ev = { 0 };
 	enum nk_status rc;
 
 	ev.body = nk_json_dumps(body, CASE_BODY_FLAGS);
-	json_decref(body);
-	if (!ev.body)
+	if (!ev.body) {
+		json_decref(body);
 		return nk_fail(err, NK_ENOMEM, "event", "out of memory");
+	}
 	ev.time_ms = case_now_ms(env);
 	snprintf(ev.actor, sizeof(ev.actor), "%s", actor);
 	snprintf(ev.type, sizeof(ev.type), "%s", case_event_name(type));
-	rc = case_link_event(env, id, &ev, err);
+	rc = case_link_event(env, id, &ev, countersign, err);
 	if (rc == NK_OK)
 		rc = nk_store_append(env->store, id, &ev, err);
 	if (rc == NK_OK) {
-		case_pending_append(env, id, &ev);
+		uncovered = !countersign;
+		/* folded from the tree the text was written from (nk_json_dumps writes it
+		 * whole or not at all), not read back */
+		case_pending_append(env, id, &ev, body);
 		case_summary_appended(id);
 	}
+	json_decref(body);
 	free(ev.body);
 	return rc;
+}
+
+enum nk_status case_append(const struct nk_case_env *env, const char *id, const char *actor,
+			   enum case_event type, json_t *body, struct nk_error *err)
+{
+	return append(env, id, actor, type, body, true, err);
+}
+
+enum nk_status case_append_covered(const struct nk_case_env *env, const char *id,
+				   const char *actor, enum case_event type, json_t *body,
+				   struct nk_error *err)
+{
+	return append(env, id, actor, type, body, false, err);
 }
 
 enum nk_status case_put_amount(const struct nk_case_env *env, const char *id,
@@ -164,6 +206,8 @@ static enum nk_status load(const struct nk_case_env *env, const char *id, bool s
 	rc = snapshot ? nk_store_begin_read(env->store, err) : nk_store_begin(env->store, err);
 	if (rc != NK_OK)
 		return rc;
+	if (!snapshot)
+		uncovered = false;
 	if (env->cache && (rc = cached(env, id, st, &seq, head, err)) != NK_ENOTFOUND) {
 		if (rc != NK_OK)
 			goto out;
@@ -251,6 +295,11 @@ enum nk_status case_end(const struct nk_case_env *env, const char *id,
 enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc, bool ended,
 			     struct nk_error *err)
 {
+	/* never a log whose last event no countersignature covers (a bug, not an input) */
+	if (rc == NK_OK && uncovered)
+		rc = nk_fail(err, NK_ECORRUPT, "log", "the action's last event has no "
+			     "countersignature: nothing of it was kept");
+	uncovered = false;
 	if (rc == NK_OK)
 		rc = case_summary_keep(env, err);
 	case_summary_end();

@@ -204,6 +204,11 @@ NK_MUST_USE enum nk_status case_fold(const char *id, const struct nk_event_list 
  * folded states, cache.c, keeps a state current with the events a command appends). */
 NK_MUST_USE enum nk_status case_fold_event(struct case_state *st, const struct nk_event *ev,
 					   struct nk_error *err);
+/* case_fold_event with ev's body already read (borrowed; NULL: out of memory): the
+ * tree a command's append wrote ev->body from, so that it is not read back. */
+NK_MUST_USE enum nk_status case_fold_event_body(struct case_state *st,
+						const struct nk_event *ev, const json_t *body,
+						struct nk_error *err);
 /* Begins a transaction and folds the case; on success the caller must commit or roll
  * back. */
 NK_MUST_USE enum nk_status case_load(const struct nk_case_env *env, const char *id,
@@ -231,6 +236,14 @@ NK_MUST_USE enum nk_status case_create(const struct nk_case_env *env, const char
 NK_MUST_USE enum nk_status case_append(const struct nk_case_env *env, const char *id,
 				       const char *actor, enum case_event type, json_t *body,
 				       struct nk_error *err);
+
+/* case_append for an event that another event of the same commit, appended after it,
+ * will follow: it is chained but not countersigned (the later countersignature binds
+ * it; doc/crypto.md), which saves an Ed25519 signature. case_finish refuses to commit a
+ * transaction whose last event was appended so, and rolls it back. */
+NK_MUST_USE enum nk_status case_append_covered(const struct nk_case_env *env, const char *id,
+					       const char *actor, enum case_event type,
+					       json_t *body, struct nk_error *err);
 
 /* Ends a command begun by case_load: rolls back when rc failed, else commits (and, when
  * the case ended, tries to scrub the deleted figures from the files; a scrub that

@@ -294,6 +294,7 @@ static enum nk_status submit(const struct nk_case_env *env, struct case_state *s
 	const int64_t amount = req->amount;
 	const char *id = st->id;
 	char name[NK_SECRET_NAME_MAX];
+	bool completes;
 	enum nk_status rc;
 
 	if (!extension && nk_role_kind(role) == NK_ROLE_NEUTRAL)
@@ -322,7 +323,10 @@ static enum nk_status submit(const struct nk_case_env *env, struct case_state *s
 			goto out;
 		}
 		case_secret_name(name, "figure", st->round - 1, role);
-		if (st->round > 1 && (rc = case_get_amount(env, id, name, &previous, err)) != NK_OK)
+		/* the round before is evaluated: its figures are held with the replay when the
+		 * cache kept it, else opened */
+		if (st->round > 1 && !case_replay_figure_held(st, st->round - 1, role, &previous) &&
+		    (rc = case_get_amount(env, id, name, &previous, err)) != NK_OK)
 			goto out;
 		rc = nk_bargain_check_figure(&st->fig.rules, role, amount, st->round > 1 ? &previous : NULL, err);
 		sodium_memzero(&previous, sizeof(previous));
@@ -334,13 +338,17 @@ static enum nk_status submit(const struct nk_case_env *env, struct case_state *s
 	case_secret_name(name, extension ? "extension" : "figure", st->round, role);
 	if ((rc = case_put_amount(env, id, name, amount, err)) != NK_OK)
 		goto out;
-	rc = case_append(env, id, nk_role_name(role), extension ? CASE_EV_EXTENSION : CASE_EV_FIGURE,
-			 case_with_request(case_event_step_encode(extension ? CASE_EV_EXTENSION
-									    : CASE_EV_FIGURE,
-								  st->round, role), auth), err);
+	/* A figure that completes its round is followed, in this commit, by the round's
+	 * outcome, whose countersignature covers it: one Ed25519 signature fewer. */
+	completes = !extension && st->fig.rounds[st->round - 1].submitted[!role];
+	rc = (completes ? case_append_covered : case_append)(
+		env, id, nk_role_name(role), extension ? CASE_EV_EXTENSION : CASE_EV_FIGURE,
+		case_with_request(case_event_step_encode(extension ? CASE_EV_EXTENSION
+								   : CASE_EV_FIGURE,
+							 st->round, role), auth), err);
 	if (rc == NK_OK && !extension) {
 		st->fig.rounds[st->round - 1].submitted[role] = true;
-		if (st->fig.rounds[st->round - 1].submitted[!role])
+		if (completes)
 			rc = evaluate_round(env, st, ended, err);
 	}
 out:

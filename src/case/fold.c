@@ -200,6 +200,15 @@ enum nk_status case_fold_event(struct case_state *st, const struct nk_event *ev,
 				struct nk_error *err)
 {
 	json_t *body = nk_json_loads_exact(ev->body, JSON_REJECT_DUPLICATES, CASE_BODY_FLAGS);
+	enum nk_status rc = case_fold_event_body(st, ev, body, err);
+
+	json_decref(body);
+	return rc;
+}
+
+enum nk_status case_fold_event_body(struct case_state *st, const struct nk_event *ev,
+				    const json_t *body, struct nk_error *err)
+{
 	enum case_event type = CASE_EV_COUNT;
 	enum nk_case_state was = st->state;
 	int round = st->round, version = 0;
@@ -230,7 +239,6 @@ enum nk_status case_fold_event(struct case_state *st, const struct nk_event *ev,
 	/* what the operator's list may show: never the time of a party's lone act */
 	if (rc == NK_OK && (type == CASE_EV_OPENED || st->state != was || st->round != round))
 		st->summary_ms = ev->time_ms;
-	json_decref(body);
 	return rc;
 }
 

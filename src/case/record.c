@@ -87,7 +87,7 @@ static enum nk_status legacy_head(const struct nk_case_env *env, const char *id,
 }
 
 enum nk_status case_link_event(const struct nk_case_env *env, const char *id,
-			       struct nk_event *ev, struct nk_error *err)
+			       struct nk_event *ev, bool countersign, struct nk_error *err)
 {
 	uint8_t prev[NK_CHAIN_BYTES] = { 0 };
 	int64_t last = 0;
@@ -107,7 +107,10 @@ enum nk_status case_link_event(const struct nk_case_env *env, const char *id,
 	ev->seq = last + 1;
 	if ((rc = nk_chain_hash(prev, id, ev, ev->chain, err)) != NK_OK)
 		return rc;
-	nk_countersign(env->signer, ev->chain, ev->countersig);
+	if (countersign)
+		nk_countersign(env->signer, ev->chain, ev->countersig);
+	else
+		memset(ev->countersig, 0, sizeof(ev->countersig));
 	ev->linked = true;
 	return NK_OK;
 }

@@ -7,9 +7,12 @@
 #include <nakodo/case.h>
 
 /* The event's link after the case's last one (sets ev->seq, chain, countersig and
- * linked), inside the write transaction. */
+ * linked), inside the write transaction. Without countersign the countersignature is
+ * left none (nk_countersig_none): only for an event a countersigned one follows in the
+ * same commit (case_append_covered). */
 NK_MUST_USE enum nk_status case_link_event(const struct nk_case_env *env, const char *id,
-					   struct nk_event *ev, struct nk_error *err);
+					   struct nk_event *ev, bool countersign,
+					   struct nk_error *err);
 
 /* Checks every event's link and the countersignature of the last (which binds all
  * before it), or, with every_sig, every countersignature; a broken link is NK_ECORRUPT

@@ -440,7 +440,8 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 		      "what the go-between answered. Figures and answers of the parties are sealed\n"
 		      "apart and never appear here. Each line ends with the event's chain hash,\n"
 		      "which binds it and every event before it and which the server countersigned\n"
-		      "(--json: \"chain\" and \"countersignature\" in hex; doc/crypto.md). With\n"
+		      "or a later countersigned event covers (--json: \"chain\" and\n"
+		      "\"countersignature\" in hex, all zeros when covered; doc/crypto.md). With\n"
 		      "--server/--token: the mediator's token, and once the mediator has joined\n"
 		      "the case, --key FILE to sign the request with its key.\n", ctx->out);
 		return CLI_OK;

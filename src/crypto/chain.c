@@ -77,6 +77,13 @@ enum nk_status nk_countersign_verify(const uint8_t server[static NK_PUBLIC_KEY_B
 	return NK_OK;
 }
 
+bool nk_countersig_none(const uint8_t sig[static NK_SIGNATURE_BYTES])
+{
+	static const uint8_t zero[NK_SIGNATURE_BYTES];
+
+	return sodium_memcmp(sig, zero, NK_SIGNATURE_BYTES) == 0;
+}
+
 enum nk_status nk_chain_verify(const uint8_t server[static NK_PUBLIC_KEY_BYTES], const char *case_id,
 			       const struct nk_event *events, const struct nk_chain_link *links,
 			       size_t count, uint8_t head[static NK_HASH_BYTES], size_t *bad,
@@ -115,6 +122,18 @@ enum nk_status nk_chain_verify_after(const uint8_t server[static NK_PUBLIC_KEY_B
 			*bad = i;
 			return nk_fail(err, NK_ECRYPTO, "chain", "event %zu does not hash to its "
 				       "link: it or an earlier event was changed", i + 1);
+		}
+		/* without a countersignature of its own, the next countersigned link's
+		 * vouches for it (it binds this hash); the last link has no next */
+		if (nk_countersig_none(links[i].sig) && i + 1 < count) {
+			memcpy(prev, h, sizeof(prev));
+			continue;
+		}
+		if (nk_countersig_none(links[i].sig)) {
+			*bad = i;
+			return nk_fail(err, NK_ECRYPTO, "chain", "event %zu, the last, has no "
+				       "countersignature: the log was cut after an event a later "
+				       "one was to vouch for", i + 1);
 		}
 		if (nk_countersign_verify(server, h, links[i].sig, NULL) != NK_OK) {
 			*bad = i;

@@ -20,8 +20,8 @@ static int fail(const char *what, const struct nk_error *err)
 	return 1;
 }
 
-/* The case's events, chained and countersigned into the manifest; head gets the last
- * link. */
+/* The case's events, chained and countersigned into the manifest (the fourth covered
+ * by the fifth's countersignature: none of its own); head gets the last link. */
 static int chain(FILE *m, const struct nk_server_key *server, uint8_t head[static NK_HASH_BYTES])
 {
 	static const struct {
@@ -45,7 +45,12 @@ static int chain(FILE *m, const struct nk_server_key *server, uint8_t head[stati
 		snprintf(ev.type, sizeof(ev.type), "%s", events[i].type);
 		if (nk_chain_hash(prev, CASE_ID, &ev, prev, &err) != NK_OK)
 			return fail("chain", &err);
-		nk_countersign(server, prev, sig);
+		/* "tick" is covered by the countersignature of the event after it, as a
+		 * figure that completes its round is by the round's outcome */
+		if (strcmp(ev.type, "tick") == 0)
+			memset(sig, 0, sizeof(sig));
+		else
+			nk_countersign(server, prev, sig);
 		fprintf(m, "event %lld %lld %s %s\n", (long long)ev.seq, (long long)ev.time_ms,
 			ev.actor, ev.type);
 		put_hex(m, "body", (const uint8_t *)ev.body, strlen(ev.body));
