@@ -118,6 +118,10 @@ struct wire {
 	size_t first;
 	/* the other side's first message, come with its stream header (sealed[stash]) */
 	size_t stash;
+	/* The claimant's begin, made durable with the pin that follows it (its first
+	 * message, the circuit, depends on its input; nothing before it does); and whether
+	 * the last save held the round computed, which the outcome then needs no more. */
+	bool begin_unsaved, saved_done;
 };
 
 static int prepare(struct wire *w)
@@ -211,10 +215,9 @@ static int channel_open(struct relay_run *x, const struct nk_party_key *key,
 			return err.text[0] ? cli_report(x->ctx, &err) : rc;
 		if ((rc = relay_post(x, 'S', header, head + len)) != CLI_OK)
 			return rc;
-		/* with nothing to send, made durable while the header goes */
-		if (!w->first && hellos == 1 && !w->fresh &&
-		    state_save(w->p, key, w->path, &err) != NK_OK)
-			return cli_report(x->ctx, &err);
+		/* with nothing to send (the claimant), the begin waits for the pin (exchange) */
+		if (!w->first && hellos == 1 && !w->fresh)
+			w->begin_unsaved = true;
 	}
 	x->greeting = false;
 	if (nk_channel_start(*ch, x->frame + 1, &err) != NK_OK)
@@ -250,6 +253,7 @@ static int exchange(struct wire *w, struct nk_blind_party *p, bool setup, const 
 	struct nk_error err = { 0 };
 	size_t in = 0, out = 0;
 	int rc = CLI_OK, steps = 0;
+	bool saved;
 
 	if (w->x->role == NK_PAYER && !first_sent) {
 		if (nk_blind_step(p, NULL, 0, w->msg, w->max, &out, &err) != NK_OK)
@@ -262,9 +266,15 @@ static int exchange(struct wire *w, struct nk_blind_party *p, bool setup, const 
 			return rc;
 		/* in place: the engine reads its input before it writes; the other side's
 		 * message pinned is saved before the answer (doc/blind.md, "A round run again") */
-		if (nk_blind_step(p, w->msg, in, w->sealed, w->max, &out, &err) != NK_OK ||
-		    (nk_blind_take_pin(p) && state_save(p, w->x->r.key, path, &err) != NK_OK))
+		if (nk_blind_step(p, w->msg, in, w->sealed, w->max, &out, &err) != NK_OK)
 			return cli_report(w->x->ctx, &err);
+		/* the pin and a begin not yet durable, before the answer; when the step ended the
+		 * round (the payer's evaluation), its outcome with them: one write */
+		saved = nk_blind_take_pin(p) || w->begin_unsaved;
+		if (saved && state_save(p, w->x->r.key, path, &err) != NK_OK)
+			return cli_report(w->x->ctx, &err);
+		w->begin_unsaved = false;
+		w->saved_done = saved && nk_blind_done(p);
 		memcpy(w->msg, w->sealed, out);
 		if (out && (rc = wire_send(w, out)) != CLI_OK)
 			return rc;
@@ -450,7 +460,8 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	}
 	if ((rc = exchange(&w, p, false, state_path, !fresh && w.first > 0)) != CLI_OK)
 		goto out;
-	if (nk_blind_outcome(p, &o, &err) != NK_OK || state_save(p, key, state_path, &err) != NK_OK) {
+	if (nk_blind_outcome(p, &o, &err) != NK_OK ||
+	    (!w.saved_done && state_save(p, key, state_path, &err) != NK_OK)) {
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
