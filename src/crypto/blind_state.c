@@ -32,7 +32,7 @@ static bool same_rules(const struct nk_rules *a, const struct nk_rules *b)
 }
 
 /* What of the side is written: the whole struct but the circuit under way (rebuilt each
- * round) and the rows of carried labels past the rounds computed (zero): some 5 KB for
+ * round) and the rows of carried labels past the rounds computed (zero): some 12 KB for
  * round 2 rather than 140 KB, which every durable write of a round sealed, wrote and
  * flushed (doc/blind.md, "State between runs"). Three spans of the struct, in order. */
 struct span {
