@@ -6,6 +6,7 @@
  * figures' labels) is a file beside the key, sealed to the key (nk_blind_save); nothing
  * holds a figure in clear. */
 #include "blind_submit.h"
+#include "blind_file.h"
 #include "blind_relay.h"
 #include "remote.h"
 #include "signed.h"
@@ -18,88 +19,21 @@
 #include <nakodo/json_build.h>
 #include <nakodo/time.h>
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#define STATE_MAX (1u << 20)
 /* A stream header's frame: the header, then the channel key of the hello it answers */
 #define STREAM_HEAD (NK_CHANNEL_HEADER_BYTES + crypto_kx_PUBLICKEYBYTES)
-
-static void session_id(const struct nk_brief *b, uint8_t sid[static NK_BLIND_SESSION_BYTES])
-{
-	static const char tag[] = "nakodo/blind-session/v1";
-	crypto_generichash_state st;
-
-	crypto_generichash_init(&st, NULL, 0, NK_BLIND_SESSION_BYTES);
-	crypto_generichash_update(&st, (const uint8_t *)tag, sizeof(tag));
-	crypto_generichash_update(&st, (const uint8_t *)b->case_id, strlen(b->case_id) + 1);
-	for (int r = NK_CLAIMANT; r <= NK_PAYER; r++) {
-		crypto_generichash_update(&st, b->identity[r].sign, sizeof(b->identity[r].sign));
-		crypto_generichash_update(&st, b->identity[r].seal, sizeof(b->identity[r].seal));
-	}
-	crypto_generichash_final(&st, sid, NK_BLIND_SESSION_BYTES);
-}
 
 enum nk_status cli_blind_state_load(const struct nk_brief *b, const struct nk_party_key *key,
 				    const char *key_path, struct nk_blind_party **p,
 				    struct nk_error *err)
 {
-	char path[4096];
-	uint8_t sid[NK_BLIND_SESSION_BYTES], *state = NULL;
-	size_t len = 0;
-	enum nk_status rc;
+	struct blind_file f;
 
-	if ((size_t)snprintf(path, sizeof(path), "%s.%s.blind", key_path, b->case_id) >=
-	    sizeof(path))
-		return nk_fail(err, NK_EINVAL, "key", "the key file's path is too long");
-	session_id(b, sid);
-	if ((rc = nk_file_read_bounded(path, STATE_MAX, &state, &len, path, "state", NULL,
-				       err)) != NK_OK)
-		return rc;
-	rc = nk_blind_load(&b->rules, b->role, sid, key, state, len, p, err);
-	sodium_memzero(state, len);
-	free(state);
-	return rc;
-}
-
-/* The state file: written whole to a new file beside it, made durable, then renamed. */
-static enum nk_status state_write(const char *path, const uint8_t *data, size_t len,
-				  struct nk_error *err)
-{
-	char tmp[4096];
-	int fd;
-	bool ok;
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", path) >= sizeof(tmp))
-		return nk_fail(err, NK_EINVAL, "key", "the key file's path is too long");
-	(void)unlink(tmp);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600)) < 0)
-		return nk_fail(err, NK_ESTORE, "state", "%s: %s", tmp, strerror(errno));
-	ok = write(fd, data, len) == (ssize_t)len && fsync(fd) == 0;
-	ok = close(fd) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		(void)unlink(tmp);
-		return nk_fail(err, NK_ESTORE, "state", "%s: could not be written", path);
-	}
-	return NK_OK;
-}
-
-static enum nk_status state_save(const struct nk_blind_party *p, const struct nk_party_key *key,
-				 const char *path, struct nk_error *err)
-{
-	uint8_t *data = NULL;
-	size_t len = 0;
-	enum nk_status rc = nk_blind_save(p, key, &data, &len, err);
-
-	if (rc == NK_OK)
-		rc = state_write(path, data, len, err);
-	free(data);
-	return rc;
+	return blind_file_open(&f, b, key, key_path, p, err);
 }
 
 struct wire {
@@ -112,7 +46,7 @@ struct wire {
 	 * round begun (with no set-up to run first: !fresh) with input in, and the payer's
 	 * first message computed. What goes right behind this side's stream header, before
 	 * the other's is read: the begin made durable, and that message (msg[first]). */
-	const char *path;
+	struct blind_file *file;
 	const struct nk_blind_input *in;
 	bool fresh, prepared;
 	size_t first;
@@ -210,7 +144,7 @@ static int channel_open(struct relay_run *x, const struct nk_party_key *key,
 		 * before anything that depends on its input. */
 		len = 0;
 		if (w->first && ((hellos == 1 && !w->fresh &&
-				  state_save(w->p, key, w->path, &err) != NK_OK) ||
+				  blind_file_save(w->file, w->p, &err) != NK_OK) ||
 				 (rc = wire_seal(w, w->first, header + head, &len)) != CLI_OK))
 			return err.text[0] ? cli_report(x->ctx, &err) : rc;
 		if ((rc = relay_post(x, 'S', header, head + len)) != CLI_OK)
@@ -247,8 +181,7 @@ static int wire_recv(struct wire *w, size_t *len)
 /* One exchange of the protocol (the set-up, or a begun round): the payer speaks first,
  * then each answers until this side has computed what it waits for (a random
  * settlement's draw messages included, NK_BLIND_DRAW_MESSAGES whatever the figures). */
-static int exchange(struct wire *w, struct nk_blind_party *p, bool setup, const char *path,
-		    bool first_sent)
+static int exchange(struct wire *w, struct nk_blind_party *p, bool setup, bool first_sent)
 {
 	struct nk_error err = { 0 };
 	size_t in = 0, out = 0;
@@ -271,7 +204,7 @@ static int exchange(struct wire *w, struct nk_blind_party *p, bool setup, const 
 		/* the pin and a begin not yet durable, before the answer; when the step ended the
 		 * round (the payer's evaluation), its outcome with them: one write */
 		saved = nk_blind_take_pin(p) || w->begin_unsaved;
-		if (saved && state_save(p, w->x->r.key, path, &err) != NK_OK)
+		if (saved && blind_file_save(w->file, p, &err) != NK_OK)
 			return cli_report(w->x->ctx, &err);
 		w->begin_unsaved = false;
 		w->saved_done = saved && nk_blind_done(p);
@@ -387,7 +320,8 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	struct nk_error err = { 0 };
 	struct wire w = { 0 };
 	uint8_t sid[NK_BLIND_SESSION_BYTES];
-	char state_path[4096], safety[NK_CHANNEL_SAFETY_MAX];
+	char safety[NK_CHANNEL_SAFETY_MAX];
+	struct blind_file file;
 	bool fresh = false;
 	int rc = CLI_OK;
 
@@ -411,11 +345,10 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	fprintf(ctx->err, "safety number of case %s: %s\n(read it to the other party once, out "
 		"of band: the same number on both sides means no one sits between you)\n", id,
 		safety);
-	session_id(b, sid);
+	cli_blind_session_id(b, sid);
 	nk_party_key_identity(key, &me);
-	snprintf(state_path, sizeof(state_path), "%s.%s.blind", key_path, id);
 	rc = CLI_OK;
-	if (cli_blind_state_load(b, key, key_path, &p, &err) != NK_OK) {
+	if (blind_file_open(&file, b, key, key_path, &p, &err) != NK_OK) {
 		fresh = err.code == NK_ENOTFOUND;
 		if (!fresh || nk_blind_new(&b->rules, b->role, sid, &p, &err) != NK_OK)
 			return cli_report(ctx, &err);
@@ -445,23 +378,23 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	/* While the hellos cross the relay: the round begun (with a set-up, after it), made
 	 * durable once the other side answered, and the payer's first message computed, to
 	 * go right behind its stream header (prepare) */
-	w.path = state_path;
+	w.file = &file;
 	w.in = &in;
 	w.fresh = fresh;
 	if ((rc = channel_open(&x, key, &ch, &w)) != CLI_OK)
 		goto out;
-	if (fresh && ((rc = exchange(&w, p, true, state_path, w.first > 0)) != CLI_OK ||
-		      (state_save(p, key, state_path, &err) != NK_OK && (rc = cli_report(ctx, &err)))))
+	if (fresh && ((rc = exchange(&w, p, true, w.first > 0)) != CLI_OK ||
+		      (blind_file_save(&file, p, &err) != NK_OK && (rc = cli_report(ctx, &err)))))
 		goto out;
 	if (fresh && (nk_blind_begin(p, b->round, &in, &err) != NK_OK ||
-		      state_save(p, key, state_path, &err) != NK_OK)) {
+		      blind_file_save(&file, p, &err) != NK_OK)) {
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
-	if ((rc = exchange(&w, p, false, state_path, !fresh && w.first > 0)) != CLI_OK)
+	if ((rc = exchange(&w, p, false, !fresh && w.first > 0)) != CLI_OK)
 		goto out;
 	if (nk_blind_outcome(p, &o, &err) != NK_OK ||
-	    (!w.saved_done && state_save(p, key, state_path, &err) != NK_OK)) {
+	    (!w.saved_done && blind_file_save(&file, p, &err) != NK_OK)) {
 		rc = cli_report(ctx, &err);
 		goto out;
 	}

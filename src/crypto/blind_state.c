@@ -32,21 +32,22 @@ static bool same_rules(const struct nk_rules *a, const struct nk_rules *b)
 }
 
 /* What of the side is written: the whole struct but the circuit under way (rebuilt each
- * round) and the rows of carried labels past the rounds computed (zero): some 12 KB for
- * round 2 rather than 140 KB, which every durable write of a round sealed, wrote and
- * flushed (doc/blind.md, "State between runs"). Three spans of the struct, in order. */
+ * round) and the rows of carried labels past the case's last round (zero): some 14 KB for
+ * two rounds rather than 140 KB, which every durable write of a round sealed, wrote and
+ * flushed (doc/blind.md, "State between runs"). The same size for every save of a case,
+ * so that the client overwrites its file in place. Three spans of the struct, in order. */
 struct span {
 	size_t at, len;
 };
 
-static void spans(int computed, struct span s[3])
+static void spans(int rows, struct span s[3])
 {
 	const size_t carried = offsetof(struct nk_blind_party, carried);
 	const size_t row = sizeof(((struct nk_blind_party *)0)->carried[0]);
 	const size_t bc = offsetof(struct nk_blind_party, bc);
 	const size_t after_bc = bc + sizeof(((struct nk_blind_party *)0)->bc);
 
-	s[0] = (struct span){ 0, carried + (size_t)computed * row };
+	s[0] = (struct span){ 0, carried + (size_t)rows * row };
 	s[1] = (struct span){ carried + sizeof(((struct nk_blind_party *)0)->carried),
 			      bc - carried - sizeof(((struct nk_blind_party *)0)->carried) };
 	s[2] = (struct span){ after_bc, sizeof(struct nk_blind_party) - after_bc };
@@ -57,11 +58,23 @@ static size_t spans_len(const struct span s[3])
 	return s[0].len + s[1].len + s[2].len;
 }
 
+/* The tag, the layout and the generation, before the spans. */
+#define HEAD (sizeof(TAG_STATE) + 4 + 8)
+
+size_t nk_blind_saved_bytes(const struct nk_rules *rules)
+{
+	struct span sp[3];
+
+	spans(rules->rounds < 0 || rules->rounds > NK_ROUNDS_MAX ? NK_ROUNDS_MAX : rules->rounds,
+	      sp);
+	return HEAD + spans_len(sp) + crypto_box_SEALBYTES;
+}
+
 /* Where member at offset off of the struct lies in the written spans (it must lie in
  * one). */
 static size_t span_pos(const struct span s[3], size_t off)
 {
-	size_t pos = sizeof(TAG_STATE) + 4;
+	size_t pos = HEAD;
 
 	for (int i = 0; i < 3; i++) {
 		if (off >= s[i].at && off < s[i].at + s[i].len)
@@ -76,10 +89,11 @@ static size_t span_pos(const struct span s[3], size_t off)
 	       sizeof(((struct nk_blind_party *)0)->member))
 
 enum nk_status nk_blind_save(const struct nk_blind_party *p, const struct nk_party_key *key,
-			     uint8_t **out, size_t *out_len, struct nk_error *err)
+			     uint64_t generation, uint8_t **out, size_t *out_len,
+			     struct nk_error *err)
 {
 	struct span sp[3];
-	size_t plain_len, at = sizeof(TAG_STATE) + 4;
+	size_t plain_len, at = HEAD;
 	struct nk_identity me;
 	uint8_t *plain, *sealed;
 	uint32_t lay = layout();
@@ -88,9 +102,9 @@ enum nk_status nk_blind_save(const struct nk_blind_party *p, const struct nk_par
 	if (p->state == ST_SETUP || p->state == ST_BROKEN)
 		return nk_fail(err, NK_EINVAL, "state", "a side is saved once its set-up is done, "
 			       "between rounds");
-	if (p->computed < 0 || p->computed > NK_ROUNDS_MAX)
+	if (p->computed < 0 || p->computed > p->rules.rounds || p->rules.rounds > NK_ROUNDS_MAX)
 		return nk_fail(err, NK_EINVAL, "state", "a side's rounds out of range");
-	spans(p->computed, sp);
+	spans(p->rules.rounds, sp);
 	plain_len = at + spans_len(sp);
 	if (!(plain = sodium_malloc(plain_len)))
 		return nk_fail(err, NK_ENOMEM, "state", "out of memory");
@@ -100,6 +114,7 @@ enum nk_status nk_blind_save(const struct nk_blind_party *p, const struct nk_par
 	}
 	memcpy(plain, TAG_STATE, sizeof(TAG_STATE));
 	memcpy(plain + sizeof(TAG_STATE), &lay, 4);
+	memcpy(plain + sizeof(TAG_STATE) + 4, &generation, 8);
 	for (int i = 0; i < 3; i++) {
 		memcpy(plain + at, (const uint8_t *)p + sp[i].at, sp[i].len);
 		at += sp[i].len;
@@ -123,21 +138,21 @@ enum nk_status nk_blind_save(const struct nk_blind_party *p, const struct nk_par
 enum nk_status nk_blind_load(const struct nk_rules *rules, enum nk_role role,
 			     const uint8_t session[static NK_BLIND_SESSION_BYTES],
 			     const struct nk_party_key *key, const uint8_t *in, size_t len,
-			     struct nk_blind_party **out, struct nk_error *err)
+			     uint64_t *generation, struct nk_blind_party **out,
+			     struct nk_error *err)
 {
-	const size_t head = sizeof(TAG_STATE) + 4;
-	const size_t most = head + sizeof(struct nk_blind_party);
 	struct span sp[3];
 	struct nk_identity me;
 	struct nk_blind_party *p = NULL, *saved = NULL;
 	uint8_t *plain;
-	size_t plain_len, at = head;
+	size_t plain_len, at = HEAD;
 	uint32_t lay = layout();
 	enum nk_status rc;
 
-	spans(0, sp);
-	if (len < head + spans_len(sp) + crypto_box_SEALBYTES || len > most + crypto_box_SEALBYTES)
+	if (rules->rounds < 1 || rules->rounds > NK_ROUNDS_MAX ||
+	    len != nk_blind_saved_bytes(rules))
 		return nk_fail(err, NK_ECORRUPT, "state", "not a blind case's state of this build");
+	spans(rules->rounds, sp);
 	plain_len = len - crypto_box_SEALBYTES;
 	if (!(plain = sodium_malloc(plain_len)) || !(saved = sodium_malloc(sizeof(*saved)))) {
 		if (plain)
@@ -153,13 +168,6 @@ enum nk_status nk_blind_load(const struct nk_rules *rules, enum nk_role role,
 			     "blind case's state of this build");
 		goto out;
 	}
-	/* the first span holds the count of rounds computed, which sizes the rest */
-	memcpy(saved, plain + head, sp[0].len);
-	if (saved->computed < 0 || saved->computed > NK_ROUNDS_MAX ||
-	    (spans(saved->computed, sp), head + spans_len(sp) != plain_len)) {
-		rc = nk_fail(err, NK_ECORRUPT, "state", "not a blind case's state of this build");
-		goto out;
-	}
 	for (int i = 0; i < 3; i++) {
 		memcpy((uint8_t *)saved + sp[i].at, plain + at, sp[i].len);
 		at += sp[i].len;
@@ -167,7 +175,8 @@ enum nk_status nk_blind_load(const struct nk_rules *rules, enum nk_role role,
 	rc = nk_blind_new(rules, role, session, &p, err);
 	if (rc == NK_OK && (saved->role != role || saved->state != ST_READY ||
 			    memcmp(saved->sid, session, NK_BLIND_SESSION_BYTES) != 0 ||
-			    !same_rules(&saved->rules, rules))) {
+			    !same_rules(&saved->rules, rules) || saved->computed < 0 ||
+			    saved->computed > rules->rounds)) {
 		rc = nk_fail(err, NK_EINVAL, "state", "the state is another case's, role's or "
 			     "rules'");
 	} else if (rc == NK_OK) {
@@ -175,6 +184,8 @@ enum nk_status nk_blind_load(const struct nk_rules *rules, enum nk_role role,
 		p->built = false;
 		p->label = NULL;
 		memset(&p->bc, 0, sizeof(p->bc));
+		if (generation)
+			memcpy(generation, plain + sizeof(TAG_STATE) + 4, 8);
 	}
 out:
 	sodium_free(saved);
