@@ -19,6 +19,7 @@
 #include <nakodo/json_build.h>
 #include <nakodo/time.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,25 @@ enum nk_status cli_blind_state_load(const struct nk_brief *b, const struct nk_pa
 
 	return blind_file_open(&f, b, key, key_path, p, err);
 }
+
+/* The payer's outcome, given on a connection of its own while its last message (the
+ * output labels) crosses the relay: its evaluation computed the outcome and the save
+ * before that message made it durable, so nothing waits for the message to go first, and
+ * the go-between's durable commit of it is done by the time the claimant's outcome comes
+ * (doc/blind.md, "Fewer crossings"). */
+struct early {
+	struct relay_run *x;
+	struct cli_backend be;		/* the run's backend, on its own connection */
+	const struct nk_party_key *key;
+	const uint8_t *sid;
+	const struct nk_identity *me;
+	struct nk_blind_outcome o;	/* of the round computed */
+	int64_t figure;
+	json_t *answer;
+	int rc;
+	pthread_t thread;
+	bool started;
+};
 
 struct wire {
 	struct relay_run *x;
@@ -56,6 +76,7 @@ struct wire {
 	 * message, the circuit, depends on its input; nothing before it does); and whether
 	 * the last save held the round computed, which the outcome then needs no more. */
 	bool begin_unsaved, saved_done;
+	struct early *early;	/* the payer's, or NULL */
 };
 
 static int prepare(struct wire *w)
@@ -178,6 +199,8 @@ static int wire_recv(struct wire *w, size_t *len)
 	return CLI_OK;
 }
 
+static void early_start(struct early *e, const struct nk_blind_party *p);
+
 /* One exchange of the protocol (the set-up, or a begun round): the payer speaks first,
  * then each answers until this side has computed what it waits for (a random
  * settlement's draw messages included, NK_BLIND_DRAW_MESSAGES whatever the figures). */
@@ -208,6 +231,8 @@ static int exchange(struct wire *w, struct nk_blind_party *p, bool setup, bool f
 			return cli_report(w->x->ctx, &err);
 		w->begin_unsaved = false;
 		w->saved_done = saved && nk_blind_done(p);
+		if (w->early && w->saved_done && !setup && out)
+			early_start(w->early, p);
 		memcpy(w->msg, w->sealed, out);
 		if (out && (rc = wire_send(w, out)) != CLI_OK)
 			return rc;
@@ -262,17 +287,14 @@ static json_t *outcome_json(const struct nk_brief *b, enum nk_role role,
 	return obj;
 }
 
-/* Gives the signed outcome, then waits (within the wait) for the other side's, and
- * prints the briefing as a plain submission does. */
-static int give_outcome(struct relay_run *x, struct cli_backend *be, const struct nk_party_key *key,
-			json_t *outcome)
+/* Gives the signed outcome through be (its answer, the briefing, in *answer). */
+static int outcome_post(struct relay_run *x, struct cli_backend *be,
+			const struct nk_party_key *key, json_t *outcome, json_t **answer)
 {
 	char *text = json_dumps(outcome, JSON_COMPACT | JSON_SORT_KEYS);
 	struct nk_case_request req = { .action = NK_ACTION_BLIND_OUTCOME };
 	struct nk_request_auth auth;
 	const struct nk_request_auth *signed_by = NULL;
-	json_t *answer = NULL;
-	char brief_path[sizeof(x->path)];
 	int rc;
 
 	json_decref(outcome);
@@ -284,8 +306,55 @@ static int give_outcome(struct relay_run *x, struct cli_backend *be, const struc
 		cli_blind_before_outcome();
 	rc = cli_sign_request(x->ctx, "nakodo submit", key, x->b, &req, &auth, &signed_by);
 	if (rc == CLI_OK)
-		rc = be->ops->act(x->ctx, be, x->id, x->role, &req, signed_by, &answer);
+		rc = be->ops->act(x->ctx, be, x->id, x->role, &req, signed_by, answer);
 	free(text);
+	return rc;
+}
+
+static void *early_main(void *arg)
+{
+	struct early *e = arg;
+
+	e->rc = outcome_post(e->x, &e->be, e->key,
+			     outcome_json(e->x->b, e->x->role, &e->o, e->figure, e->sid, e->me),
+			     &e->answer);
+	sodium_memzero(&e->o, sizeof(e->o));
+	return NULL;
+}
+
+/* Starts giving the outcome of p (done, saved) on a connection of its own; when it
+ * cannot start, the outcome is given after the message as before. */
+static void early_start(struct early *e, const struct nk_blind_party *p)
+{
+	if (nk_blind_outcome(p, &e->o, NULL) != NK_OK)
+		return;
+	e->be.remote.session = NULL;
+	if (remote_session_open(&e->be.remote) != CLI_OK)
+		return;
+	if (pthread_create(&e->thread, NULL, early_main, e) != 0) {
+		remote_session_close(&e->be.remote);
+		return;
+	}
+	e->started = true;
+}
+
+/* Waits for the outcome started early: its rc, and its answer in *answer. */
+static int early_join(struct early *e, json_t **answer)
+{
+	pthread_join(e->thread, NULL);
+	e->started = false;
+	remote_session_close(&e->be.remote);
+	*answer = e->answer;
+	e->answer = NULL;
+	return e->rc;
+}
+
+/* With the outcome given (rc, its answer), waits (within the wait) for the other side's,
+ * and prints the briefing as a plain submission does. */
+static int outcome_wait(struct relay_run *x, int rc, json_t *answer)
+{
+	char brief_path[sizeof(x->path)];
+
 	snprintf(brief_path, sizeof(brief_path), "/v1/cases/%s/brief", x->id);
 	x->until_ms = nk_time_now_ms() + x->wait_ms;
 	for (int i = 0; rc == CLI_OK; i++) {
@@ -304,7 +373,11 @@ static int give_outcome(struct relay_run *x, struct cli_backend *be, const struc
 			cli_pause_ms(i < 6 ? 1 << i : 64);
 		rc = remote_call(x->ctx, &x->r, "GET", brief_path, NULL, &answer);
 	}
-	return rc == CLI_OK ? cli_print_brief_answer(x->ctx, x->id, answer, true) : rc;
+	if (rc != CLI_OK) {
+		json_decref(answer);
+		return rc;
+	}
+	return cli_print_brief_answer(x->ctx, x->id, answer, true);
 }
 
 int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id,
@@ -322,6 +395,8 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	uint8_t sid[NK_BLIND_SESSION_BYTES];
 	char safety[NK_CHANNEL_SAFETY_MAX];
 	struct blind_file file;
+	struct early early = { 0 };
+	json_t *answer = NULL;
 	bool fresh = false;
 	int rc = CLI_OK;
 
@@ -391,6 +466,11 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
+	if (b->role == NK_PAYER) {	/* its outcome given as its last message goes */
+		early = (struct early){ .x = &x, .be = *be, .key = key, .sid = sid, .me = &me,
+					.figure = figure };
+		w.early = &early;
+	}
 	if ((rc = exchange(&w, p, false, !fresh && w.first > 0)) != CLI_OK)
 		goto out;
 	if (nk_blind_outcome(p, &o, &err) != NK_OK ||
@@ -411,9 +491,15 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 		"through the server (all it sees: their sizes and times)\n", b->round,
 		nk_role_name(!b->role), (unsigned long long)x.bytes_out,
 		(unsigned long long)x.bytes_in);
-	rc = give_outcome(&x, be, key, outcome_json(b, b->role, &o, figure, sid, &me));
+	rc = early.started ? early_join(&early, &answer)
+	     : outcome_post(&x, be, key, outcome_json(b, b->role, &o, figure, sid, &me), &answer);
 	sodium_memzero(&o, sizeof(o));
+	rc = outcome_wait(&x, rc, answer);
 out:
+	if (early.started) {	/* the run ended before its last message went */
+		(void)early_join(&early, &answer);
+		json_decref(answer);
+	}
 	be->remote.session = NULL;
 	remote_session_close(&x.r);
 	sodium_memzero(&in, sizeof(in));
