@@ -172,7 +172,11 @@ enum nk_status nk_blind_load(const struct nk_rules *rules, enum nk_role role,
 		memcpy((uint8_t *)saved + sp[i].at, plain + at, sp[i].len);
 		at += sp[i].len;
 	}
-	rc = nk_blind_new(rules, role, session, &p, err);
+	/* every member comes from the state (its sizes are the ones nk_blind_new would work
+	 * out for the same rules and build, by building the circuit: not done again) */
+	rc = nk_blind_rules_check(rules, err);
+	if (rc == NK_OK && !(p = calloc(1, sizeof(*p))))
+		rc = nk_fail(err, NK_ENOMEM, "state", "out of memory");
 	if (rc == NK_OK && (saved->role != role || saved->state != ST_READY ||
 			    memcmp(saved->sid, session, NK_BLIND_SESSION_BYTES) != 0 ||
 			    !same_rules(&saved->rules, rules) || saved->computed < 0 ||
