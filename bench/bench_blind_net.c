@@ -65,7 +65,10 @@ static void *side_run(void *arg)
 
 	backend(&ctx, &be, s->url, s->token);
 	be.remote.key = s->key;
-	s->rc = b ? be.ops->brief(&ctx, &be, s->id, s->role, b, NULL) : CLI_STORAGE;
+	/* one connection for the briefing and the round, as the command keeps */
+	s->rc = remote_session_open(&be.remote);
+	if (s->rc == CLI_OK)
+		s->rc = b ? be.ops->brief(&ctx, &be, s->id, s->role, b, NULL) : CLI_STORAGE;
 	if (s->rc == CLI_OK && s->blind) {
 		s->rc = cli_blind_submit(&ctx, &be, s->id, b, s->key, s->key_path, 0, s->figure,
 					 60);
@@ -92,6 +95,7 @@ static void *side_run(void *arg)
 			nk_role_name(s->role), log ? log : "");
 	free(log);
 	sodium_free(b);
+	remote_session_close(&be.remote);
 	cli_backend_close(&be);
 	return NULL;
 }

@@ -397,7 +397,7 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	struct blind_file file;
 	struct early early = { 0 };
 	json_t *answer = NULL;
-	bool fresh = false;
+	bool fresh = false, own_session = false;
 	int rc = CLI_OK;
 
 	if (!be->is_remote || !key)
@@ -432,8 +432,10 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	x.r.key = key;
 	x.r.sign_first = true;
 	x.r.sign_role = b->role;
-	/* one kept-alive connection for the run's requests, the outcome's included */
-	if ((rc = remote_session_open(&x.r)) != CLI_OK)
+	/* one kept-alive connection for the run's requests, the outcome's included: the
+	 * caller's, when it opened one for the briefing already */
+	own_session = !be->remote.session;
+	if (own_session && (rc = remote_session_open(&x.r)) != CLI_OK)
 		goto out;
 	be->remote.session = x.r.session;
 	x.wait_ms = (int64_t)wait_s * 1000;
@@ -500,8 +502,10 @@ out:
 		(void)early_join(&early, &answer);
 		json_decref(answer);
 	}
-	be->remote.session = NULL;
-	remote_session_close(&x.r);
+	if (own_session) {
+		be->remote.session = NULL;
+		remote_session_close(&x.r);
+	}
 	sodium_memzero(&in, sizeof(in));
 	nk_channel_free(ch);
 	nk_blind_free(p);
