@@ -112,7 +112,20 @@ static int wire_send(struct wire *w, size_t len)
 	return rc == CLI_OK ? relay_post(w->x, 'M', w->sealed, n) : rc;
 }
 
-/* The channel: hellos both ways (the other's checked against its registered key), then
+/* This run's hello made and posted, first of all: the side's state is read while it
+ * crosses (cli_blind_submit). */
+static int channel_hello(struct relay_run *x, const struct nk_party_key *key,
+			 struct nk_blind_channel **ch, uint8_t hello[static NK_CHANNEL_HELLO_BYTES])
+{
+	struct nk_error err = { 0 };
+
+	if (nk_channel_new(key, x->id, x->role, hello, ch, &err) != NK_OK)
+		return cli_report(x->ctx, &err);
+	x->sent = 0;	/* our message 1: the relay drops what an earlier run of ours sent */
+	return relay_post(x, 'H', hello, NK_CHANNEL_HELLO_BYTES);
+}
+
+/* The channel, its hello posted: hellos both ways (the other's checked against its registered key), then
  * the stream headers, each naming the hello it answers (its channel key). Frames left from
  * an earlier run of the other side are skipped until its hello. Its client may have read a
  * hello of a run of this side's that stopped, and answered it: its header then names
@@ -120,19 +133,17 @@ static int wire_send(struct wire *w, size_t len)
  * its new hello is answered with this side's same key, so that neither needs to start
  * over again (doc/blind.md, "A run meets a stale hello"). */
 static int channel_open(struct relay_run *x, const struct nk_party_key *key,
-			struct nk_blind_channel **ch, struct wire *w)
+			struct nk_blind_channel **ch, struct wire *w,
+			const uint8_t hello[static NK_CHANNEL_HELLO_BYTES])
 {
-	uint8_t hello[NK_CHANNEL_HELLO_BYTES], *header = w->sealed;
+	uint8_t *header = w->sealed;
 	struct nk_error err = { 0 };
 	char kind = 0;
 	size_t len = 0, head = STREAM_HEAD;
 	int rc, hellos = 0;
 
-	if (nk_channel_new(key, x->id, x->role, hello, ch, &err) != NK_OK)
-		return cli_report(x->ctx, &err);
 	w->ch = *ch;
-	x->sent = 0;	/* our message 1: the relay drops what an earlier run of ours sent */
-	if ((rc = relay_post(x, 'H', hello, sizeof(hello))) != CLI_OK || (rc = prepare(w)) != CLI_OK)
+	if ((rc = prepare(w)) != CLI_OK)
 		return rc;
 	x->greeting = true;	/* until the other's stream starts, it may start over */
 	for (;;) {
@@ -392,7 +403,7 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	struct nk_identity me;
 	struct nk_error err = { 0 };
 	struct wire w = { 0 };
-	uint8_t sid[NK_BLIND_SESSION_BYTES];
+	uint8_t sid[NK_BLIND_SESSION_BYTES], hello[NK_CHANNEL_HELLO_BYTES];
 	char safety[NK_CHANNEL_SAFETY_MAX];
 	struct blind_file file;
 	struct early early = { 0 };
@@ -423,11 +434,6 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	cli_blind_session_id(b, sid);
 	nk_party_key_identity(key, &me);
 	rc = CLI_OK;
-	if (blind_file_open(&file, b, key, key_path, &p, &err) != NK_OK) {
-		fresh = err.code == NK_ENOTFOUND;
-		if (!fresh || nk_blind_new(&b->rules, b->role, sid, &p, &err) != NK_OK)
-			return cli_report(ctx, &err);
-	}
 	x.r = be->remote;
 	x.r.key = key;
 	x.r.sign_first = true;
@@ -440,10 +446,26 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	be->remote.session = x.r.session;
 	x.wait_ms = (int64_t)wait_s * 1000;
 	snprintf(x.path, sizeof(x.path), "/v1/cases/%s/blind/messages", id);
+	/* the hello goes first; the state is read, and the round begun, while it crosses */
+	x.frame_cap = 1 + NK_CHANNEL_HELLO_BYTES;
+	if (!(x.frame = malloc(x.frame_cap))) {
+		rc = CLI_STORAGE;
+		goto out;
+	}
+	if ((rc = channel_hello(&x, key, &ch, hello)) != CLI_OK)
+		goto out;
+	if (blind_file_open(&file, b, key, key_path, &p, &err) != NK_OK) {
+		fresh = err.code == NK_ENOTFOUND;
+		if (!fresh || nk_blind_new(&b->rules, b->role, sid, &p, &err) != NK_OK) {
+			rc = cli_report(ctx, &err);
+			goto out;
+		}
+	}
 	w.x = &x;
 	w.p = p;
 	w.max = nk_blind_message_max(p);
 	/* a frame: its kind, a stream header and a sealed message at most */
+	free(x.frame);
 	x.frame_cap = 1 + STREAM_HEAD + w.max + NK_CHANNEL_OVERHEAD;
 	if (!(x.frame = malloc(x.frame_cap)) || !(w.msg = malloc(w.max + NK_CHANNEL_OVERHEAD)) ||
 	    !(w.sealed = malloc(STREAM_HEAD + w.max + NK_CHANNEL_OVERHEAD))) {
@@ -458,7 +480,7 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	w.file = &file;
 	w.in = &in;
 	w.fresh = fresh;
-	if ((rc = channel_open(&x, key, &ch, &w)) != CLI_OK)
+	if ((rc = channel_open(&x, key, &ch, &w, hello)) != CLI_OK)
 		goto out;
 	if (fresh && ((rc = exchange(&w, p, true, w.first > 0)) != CLI_OK ||
 		      (blind_file_save(&file, p, &err) != NK_OK && (rc = cli_report(ctx, &err)))))
