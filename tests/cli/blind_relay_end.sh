@@ -18,20 +18,12 @@ unset NAKODO_TEST_RELAY_READ_PAUSE
 blind_case "$(echo "$RULES" | jq -c '.rounds = 2')"
 is "a blind case opens and both parties join" "$?" 0
 for round in 1 2; do	# round 1 ends with no deal (the next opens), round 2 settles
-	{ NAKODO_TEST_BLIND_OUTCOME_DELAY=200 sub "$CT" claimant $((100000 - 20000 * round)) 60
-	  echo "$? $(ms)" >"$TMP/claimant.end"; } &
-	c=$!
-	sub "$PT" payer $((30000 + 20000 * round)) 60
-	echo "$? $(ms)" >"$TMP/payer.end"
-	wait "$c"
-	read -r crc cend <"$TMP/claimant.end"
-	read -r prc pend <"$TMP/payer.end"
-	is "round $round: both clients end well" "$crc $prc" "0 0"
+	late_claimant 200 $((100000 - 20000 * round)) $((30000 + 20000 * round))
+	is "round $round: both clients end well" "$CRC $PRC" "0 0"
 	check "round $round: the payer gave its outcome first and waited for the other's" \
 		grep -q "waiting for the claimant's client to give its outcome" "$TMP/payer.err"
-	gap=$(( pend - cend ))
-	check "round $round: its read, on its way when the round ended, answered at once ($gap ms)" \
-		test "$gap" -lt 3000
+	check "round $round: its read, on its way when the round ended, answered at once ($GAP ms)" \
+		test "$GAP" -lt 3000
 done
 # the claimant alone, waiting for the payer's hello in a held read; the mediator closes
 blind_case "$RULES"

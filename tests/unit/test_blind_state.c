@@ -20,20 +20,6 @@
 
 #define TAG 21
 
-static void rules(struct nk_rules *r)
-{
-	nk_rules_default(r, nk_currency_find("USD"));
-	r->range_low = 0;
-	r->range_high = 100000;
-	r->rounds = 4;
-	r->settle = NK_SETTLE_MIDPOINT;
-	r->grid = 5;
-	r->hint_count = 2;
-	r->hint_bp[0] = 1000;
-	r->hint_bp[1] = 3000;
-	r->leakage_bits = 4;
-}
-
 /* Saved and loaded again with key, as between two runs; the saved length in *len. */
 static void reload(struct nk_blind_party **side, const struct nk_rules *r, enum nk_role role,
 		   const struct nk_party_key *key, size_t *len)
@@ -65,7 +51,7 @@ static void rounds_across_reloads(void **state)
 	size_t len[2] = { 0, 0 }, last = 0;
 
 	(void)state;
-	rules(&r);
+	pair_hinted_rules(&r);
 	for (int i = 0; i < 2; i++)
 		assert_int_equal(nk_party_key_generate(&key[i], NULL), NK_OK);
 	assert_int_equal(pair_open(&kept, &r, TAG), NK_OK);
@@ -116,7 +102,7 @@ static void damaged_refused(void **state)
 	size_t len = 0;
 
 	(void)state;
-	rules(&r);
+	pair_hinted_rules(&r);
 	memset(sid, TAG, sizeof(sid));
 	assert_int_equal(nk_party_key_generate(&key, NULL), NK_OK);
 	assert_int_equal(nk_party_key_generate(&other, NULL), NK_OK);
