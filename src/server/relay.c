@@ -48,8 +48,10 @@ struct blind_relay {
 	pthread_mutex_t mu;
 	struct relay_slot slot[RELAY_CASES];
 	/* How many times a case's round or the case itself ended here (relay_outcome,
-	 * relay_forget): a read that waits compares it when it is held, so that an end it
-	 * raced with (after its check of the case, before its hold) answers it at once. */
+	 * relay_forget, or a post that moved a slot to the next round, slot_for): a read
+	 * that waits compares it when it is held, so that an end it raced with (after its
+	 * check of the case, before its hold) answers it at once. Any case's end counts: a
+	 * read answered early for another case's only reads again. */
 	uint64_t ends;
 };
 
