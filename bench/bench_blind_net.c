@@ -65,7 +65,14 @@ static void *side_run(void *arg)
 
 	backend(&ctx, &be, s->url, s->token);
 	be.remote.key = s->key;
-	s->rc = b ? be.ops->brief(&ctx, &be, s->id, s->role, b, NULL) : CLI_STORAGE;
+	/* one connection for the briefing and the round, as the command keeps; the briefing
+	 * signed at once (its role has joined), not after the server asks */
+	s->rc = remote_session_open(&be.remote);
+	be.remote.sign_first = true;
+	be.remote.sign_role = s->role;
+	if (s->rc == CLI_OK)
+		s->rc = b ? be.ops->brief(&ctx, &be, s->id, s->role, b, NULL) : CLI_STORAGE;
+	be.remote.sign_first = false;
 	if (s->rc == CLI_OK && s->blind) {
 		s->rc = cli_blind_submit(&ctx, &be, s->id, b, s->key, s->key_path, 0, s->figure,
 					 60);
@@ -92,6 +99,7 @@ static void *side_run(void *arg)
 			nk_role_name(s->role), log ? log : "");
 	free(log);
 	sodium_free(b);
+	remote_session_close(&be.remote);
 	cli_backend_close(&be);
 	return NULL;
 }

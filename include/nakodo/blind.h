@@ -123,18 +123,22 @@ NK_MUST_USE enum nk_status nk_blind_draw_check(const struct nk_blind_party *part
 
 /* This side's state between two runs of its client, sealed to its own key (it holds its
  * figures): between rounds or with a round begun (the input it is bound to kept), never
- * mid-set-up. *out is malloc'd; free() it. */
+ * mid-set-up. generation is sealed with it (the client's count of its saves, so that of
+ * two copies the newer is known). Always nk_blind_saved_bytes(rules) bytes for a case's
+ * rules, whatever its rounds computed. *out is malloc'd; free() it. */
 struct nk_party_key;
 NK_MUST_USE enum nk_status nk_blind_save(const struct nk_blind_party *party,
-					 const struct nk_party_key *key, uint8_t **out,
-					 size_t *out_len, struct nk_error *err);
+					 const struct nk_party_key *key, uint64_t generation,
+					 uint8_t **out, size_t *out_len, struct nk_error *err);
+size_t nk_blind_saved_bytes(const struct nk_rules *rules);
 /* A side saved by nk_blind_save, for the same rules, role and session, opened with the
- * same key; NK_ECRYPTO when it does not open, NK_EINVAL when it is another's. */
+ * same key, and its generation (may be NULL); NK_ECRYPTO when it does not open, NK_EINVAL
+ * when it is another's. */
 NK_MUST_USE enum nk_status nk_blind_load(const struct nk_rules *rules, enum nk_role role,
 					 const uint8_t session[static NK_BLIND_SESSION_BYTES],
 					 const struct nk_party_key *key, const uint8_t *in,
-					 size_t len, struct nk_blind_party **out,
-					 struct nk_error *err);
+					 size_t len, uint64_t *generation,
+					 struct nk_blind_party **out, struct nk_error *err);
 
 /* Bytes this side has sent and received so far. */
 void nk_blind_traffic(const struct nk_blind_party *party, uint64_t *sent, uint64_t *received);

@@ -6,6 +6,7 @@
  * figures' labels) is a file beside the key, sealed to the key (nk_blind_save); nothing
  * holds a figure in clear. */
 #include "blind_submit.h"
+#include "blind_file.h"
 #include "blind_relay.h"
 #include "remote.h"
 #include "signed.h"
@@ -18,92 +19,45 @@
 #include <nakodo/json_build.h>
 #include <nakodo/time.h>
 
-#include <errno.h>
-#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#define STATE_MAX (1u << 20)
 /* A stream header's frame: the header, then the channel key of the hello it answers */
 #define STREAM_HEAD (NK_CHANNEL_HEADER_BYTES + crypto_kx_PUBLICKEYBYTES)
 /* The most frames of the other side's earlier runs skipped before the channel opens:
  * up to 8 waiting a direction, for each of the up to 5 runs (4 hellos) it may meet */
 #define CHANNEL_SKIP_MAX 64
 
-static void session_id(const struct nk_brief *b, uint8_t sid[static NK_BLIND_SESSION_BYTES])
-{
-	static const char tag[] = "nakodo/blind-session/v1";
-	crypto_generichash_state st;
-
-	crypto_generichash_init(&st, NULL, 0, NK_BLIND_SESSION_BYTES);
-	crypto_generichash_update(&st, (const uint8_t *)tag, sizeof(tag));
-	crypto_generichash_update(&st, (const uint8_t *)b->case_id, strlen(b->case_id) + 1);
-	for (int r = NK_CLAIMANT; r <= NK_PAYER; r++) {
-		crypto_generichash_update(&st, b->identity[r].sign, sizeof(b->identity[r].sign));
-		crypto_generichash_update(&st, b->identity[r].seal, sizeof(b->identity[r].seal));
-	}
-	crypto_generichash_final(&st, sid, NK_BLIND_SESSION_BYTES);
-}
-
 enum nk_status cli_blind_state_load(const struct nk_brief *b, const struct nk_party_key *key,
 				    const char *key_path, struct nk_blind_party **p,
 				    struct nk_error *err)
 {
-	char path[4096];
-	uint8_t sid[NK_BLIND_SESSION_BYTES], *state = NULL;
-	size_t len = 0;
-	enum nk_status rc;
+	struct blind_file f;
 
-	if ((size_t)snprintf(path, sizeof(path), "%s.%s.blind", key_path, b->case_id) >=
-	    sizeof(path))
-		return nk_fail(err, NK_EINVAL, "key", "the key file's path is too long");
-	session_id(b, sid);
-	if ((rc = nk_file_read_bounded(path, STATE_MAX, &state, &len, path, "state", NULL,
-				       err)) != NK_OK)
-		return rc;
-	rc = nk_blind_load(&b->rules, b->role, sid, key, state, len, p, err);
-	sodium_memzero(state, len);
-	free(state);
-	return rc;
+	return blind_file_open(&f, b, key, key_path, p, err);
 }
 
-/* The state file: written whole to a new file beside it, made durable, then renamed. */
-static enum nk_status state_write(const char *path, const uint8_t *data, size_t len,
-				  struct nk_error *err)
-{
-	char tmp[4096];
-	int fd;
-	bool ok;
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", path) >= sizeof(tmp))
-		return nk_fail(err, NK_EINVAL, "key", "the key file's path is too long");
-	(void)unlink(tmp);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600)) < 0)
-		return nk_fail(err, NK_ESTORE, "state", "%s: %s", tmp, strerror(errno));
-	ok = write(fd, data, len) == (ssize_t)len && fsync(fd) == 0;
-	ok = close(fd) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		(void)unlink(tmp);
-		return nk_fail(err, NK_ESTORE, "state", "%s: could not be written", path);
-	}
-	return NK_OK;
-}
-
-static enum nk_status state_save(const struct nk_blind_party *p, const struct nk_party_key *key,
-				 const char *path, struct nk_error *err)
-{
-	uint8_t *data = NULL;
-	size_t len = 0;
-	enum nk_status rc = nk_blind_save(p, key, &data, &len, err);
-
-	if (rc == NK_OK)
-		rc = state_write(path, data, len, err);
-	free(data);
-	return rc;
-}
+/* The payer's outcome, given on a connection of its own while its last message (the
+ * output labels) crosses the relay: its evaluation computed the outcome and the save
+ * before that message made it durable, so nothing waits for the message to go first, and
+ * the go-between's durable commit of it is done by the time the claimant's outcome comes
+ * (doc/blind.md, "Fewer crossings"). */
+struct early {
+	struct relay_run *x;
+	struct cli_backend be;		/* the run's backend, on its own connection */
+	const struct nk_party_key *key;
+	const uint8_t *sid;
+	const struct nk_identity *me;
+	struct nk_blind_outcome o;	/* of the round computed */
+	int64_t figure;
+	json_t *answer;
+	int rc;
+	pthread_t thread;
+	bool started;
+};
 
 struct wire {
 	struct relay_run *x;
@@ -115,12 +69,17 @@ struct wire {
 	 * round begun (with no set-up to run first: !fresh) with input in, and the payer's
 	 * first message computed. What goes right behind this side's stream header, before
 	 * the other's is read: the begin made durable, and that message (msg[first]). */
-	const char *path;
+	struct blind_file *file;
 	const struct nk_blind_input *in;
 	bool fresh, prepared;
 	size_t first;
 	/* the other side's first message, come with its stream header (sealed[stash]) */
 	size_t stash;
+	/* The claimant's begin, made durable with the pin that follows it (its first
+	 * message, the circuit, depends on its input; nothing before it does); and whether
+	 * the last save held the round computed, which the outcome then needs no more. */
+	bool begin_unsaved, saved_done;
+	struct early *early;	/* the payer's, or NULL */
 };
 
 static int prepare(struct wire *w)
@@ -156,7 +115,20 @@ static int wire_send(struct wire *w, size_t len)
 	return rc == CLI_OK ? relay_post(w->x, 'M', w->sealed, n) : rc;
 }
 
-/* The channel: hellos both ways (the other's checked against its registered key), then
+/* This run's hello made and posted, first of all: the side's state is read while it
+ * crosses (cli_blind_submit). */
+static int channel_hello(struct relay_run *x, const struct nk_party_key *key,
+			 struct nk_blind_channel **ch, uint8_t hello[static NK_CHANNEL_HELLO_BYTES])
+{
+	struct nk_error err = { 0 };
+
+	if (nk_channel_new(key, x->id, x->role, hello, ch, &err) != NK_OK)
+		return cli_report(x->ctx, &err);
+	x->sent = 0;	/* our message 1: the relay drops what an earlier run of ours sent */
+	return relay_post(x, 'H', hello, NK_CHANNEL_HELLO_BYTES);
+}
+
+/* The channel, its hello posted: hellos both ways (the other's checked against its registered key), then
  * the stream headers, each naming the hello it answers (its channel key). Frames left from
  * an earlier run of the other side are skipped until its hello. Its client may have read a
  * hello of a run of this side's that stopped, and answered it: its header then names
@@ -164,19 +136,17 @@ static int wire_send(struct wire *w, size_t len)
  * its new hello is answered with this side's same key, so that neither needs to start
  * over again (doc/blind.md, "A run meets a stale hello"). */
 static int channel_open(struct relay_run *x, const struct nk_party_key *key,
-			struct nk_blind_channel **ch, struct wire *w)
+			struct nk_blind_channel **ch, struct wire *w,
+			const uint8_t hello[static NK_CHANNEL_HELLO_BYTES])
 {
-	uint8_t hello[NK_CHANNEL_HELLO_BYTES], *header = w->sealed;
+	uint8_t *header = w->sealed;
 	struct nk_error err = { 0 };
 	char kind = 0;
 	size_t len = 0, head = STREAM_HEAD;
 	int rc, hellos = 0, skipped = 0;
 
-	if (nk_channel_new(key, x->id, x->role, hello, ch, &err) != NK_OK)
-		return cli_report(x->ctx, &err);
 	w->ch = *ch;
-	x->sent = 0;	/* our message 1: the relay drops what an earlier run of ours sent */
-	if ((rc = relay_post(x, 'H', hello, sizeof(hello))) != CLI_OK || (rc = prepare(w)) != CLI_OK)
+	if ((rc = prepare(w)) != CLI_OK)
 		return rc;
 	x->greeting = true;	/* until the other's stream starts, it may start over */
 	for (;;) {
@@ -218,15 +188,14 @@ static int channel_open(struct relay_run *x, const struct nk_party_key *key,
 		 * before anything that depends on its input. */
 		len = 0;
 		if (w->first && ((hellos == 1 && !w->fresh &&
-				  state_save(w->p, key, w->path, &err) != NK_OK) ||
+				  blind_file_save(w->file, w->p, &err) != NK_OK) ||
 				 (rc = wire_seal(w, w->first, header + head, &len)) != CLI_OK))
 			return err.text[0] ? cli_report(x->ctx, &err) : rc;
 		if ((rc = relay_post(x, 'S', header, head + len)) != CLI_OK)
 			return rc;
-		/* with nothing to send, made durable while the header goes */
-		if (!w->first && hellos == 1 && !w->fresh &&
-		    state_save(w->p, key, w->path, &err) != NK_OK)
-			return cli_report(x->ctx, &err);
+		/* with nothing to send (the claimant), the begin waits for the pin (exchange) */
+		if (!w->first && hellos == 1 && !w->fresh)
+			w->begin_unsaved = true;
 	}
 	x->greeting = false;
 	if (nk_channel_start(*ch, x->frame + 1, &err) != NK_OK)
@@ -253,15 +222,17 @@ static int wire_recv(struct wire *w, size_t *len)
 	return CLI_OK;
 }
 
+static void early_start(struct early *e, const struct nk_blind_party *p);
+
 /* One exchange of the protocol (the set-up, or a begun round): the payer speaks first,
  * then each answers until this side has computed what it waits for (a random
  * settlement's draw messages included, NK_BLIND_DRAW_MESSAGES whatever the figures). */
-static int exchange(struct wire *w, struct nk_blind_party *p, bool setup, const char *path,
-		    bool first_sent)
+static int exchange(struct wire *w, struct nk_blind_party *p, bool setup, bool first_sent)
 {
 	struct nk_error err = { 0 };
 	size_t in = 0, out = 0;
 	int rc = CLI_OK, steps = 0;
+	bool saved;
 
 	if (w->x->role == NK_PAYER && !first_sent) {
 		if (nk_blind_step(p, NULL, 0, w->msg, w->max, &out, &err) != NK_OK)
@@ -274,9 +245,17 @@ static int exchange(struct wire *w, struct nk_blind_party *p, bool setup, const 
 			return rc;
 		/* in place: the engine reads its input before it writes; the other side's
 		 * message pinned is saved before the answer (doc/blind.md, "A round run again") */
-		if (nk_blind_step(p, w->msg, in, w->sealed, w->max, &out, &err) != NK_OK ||
-		    (nk_blind_take_pin(p) && state_save(p, w->x->r.key, path, &err) != NK_OK))
+		if (nk_blind_step(p, w->msg, in, w->sealed, w->max, &out, &err) != NK_OK)
 			return cli_report(w->x->ctx, &err);
+		/* the pin and a begin not yet durable, before the answer; when the step ended the
+		 * round (the payer's evaluation), its outcome with them: one write */
+		saved = nk_blind_take_pin(p) || w->begin_unsaved;
+		if (saved && blind_file_save(w->file, p, &err) != NK_OK)
+			return cli_report(w->x->ctx, &err);
+		w->begin_unsaved = false;
+		w->saved_done = saved && nk_blind_done(p);
+		if (w->early && w->saved_done && !setup && out)
+			early_start(w->early, p);
 		memcpy(w->msg, w->sealed, out);
 		if (out && (rc = wire_send(w, out)) != CLI_OK)
 			return rc;
@@ -331,17 +310,14 @@ static json_t *outcome_json(const struct nk_brief *b, enum nk_role role,
 	return obj;
 }
 
-/* Gives the signed outcome, then waits (within the wait) for the other side's, and
- * prints the briefing as a plain submission does. */
-static int give_outcome(struct relay_run *x, struct cli_backend *be, const struct nk_party_key *key,
-			json_t *outcome)
+/* Gives the signed outcome through be (its answer, the briefing, in *answer). */
+static int outcome_post(struct relay_run *x, struct cli_backend *be,
+			const struct nk_party_key *key, json_t *outcome, json_t **answer)
 {
 	char *text = json_dumps(outcome, JSON_COMPACT | JSON_SORT_KEYS);
 	struct nk_case_request req = { .action = NK_ACTION_BLIND_OUTCOME };
 	struct nk_request_auth auth;
 	const struct nk_request_auth *signed_by = NULL;
-	json_t *answer = NULL;
-	char brief_path[sizeof(x->path)];
 	int rc;
 
 	json_decref(outcome);
@@ -353,8 +329,55 @@ static int give_outcome(struct relay_run *x, struct cli_backend *be, const struc
 		cli_blind_before_outcome();
 	rc = cli_sign_request(x->ctx, "nakodo submit", key, x->b, &req, &auth, &signed_by);
 	if (rc == CLI_OK)
-		rc = be->ops->act(x->ctx, be, x->id, x->role, &req, signed_by, &answer);
+		rc = be->ops->act(x->ctx, be, x->id, x->role, &req, signed_by, answer);
 	free(text);
+	return rc;
+}
+
+static void *early_main(void *arg)
+{
+	struct early *e = arg;
+
+	e->rc = outcome_post(e->x, &e->be, e->key,
+			     outcome_json(e->x->b, e->x->role, &e->o, e->figure, e->sid, e->me),
+			     &e->answer);
+	sodium_memzero(&e->o, sizeof(e->o));
+	return NULL;
+}
+
+/* Starts giving the outcome of p (done, saved) on a connection of its own; when it
+ * cannot start, the outcome is given after the message as before. */
+static void early_start(struct early *e, const struct nk_blind_party *p)
+{
+	if (nk_blind_outcome(p, &e->o, NULL) != NK_OK)
+		return;
+	e->be.remote.session = NULL;
+	if (remote_session_open(&e->be.remote) != CLI_OK)
+		return;
+	if (pthread_create(&e->thread, NULL, early_main, e) != 0) {
+		remote_session_close(&e->be.remote);
+		return;
+	}
+	e->started = true;
+}
+
+/* Waits for the outcome started early: its rc, and its answer in *answer. */
+static int early_join(struct early *e, json_t **answer)
+{
+	pthread_join(e->thread, NULL);
+	e->started = false;
+	remote_session_close(&e->be.remote);
+	*answer = e->answer;
+	e->answer = NULL;
+	return e->rc;
+}
+
+/* With the outcome given (rc, its answer), waits (within the wait) for the other side's,
+ * and prints the briefing as a plain submission does. */
+static int outcome_wait(struct relay_run *x, int rc, json_t *answer)
+{
+	char brief_path[sizeof(x->path)];
+
 	snprintf(brief_path, sizeof(brief_path), "/v1/cases/%s/brief", x->id);
 	x->until_ms = nk_time_now_ms() + x->wait_ms;
 	for (int i = 0; rc == CLI_OK; i++) {
@@ -373,7 +396,11 @@ static int give_outcome(struct relay_run *x, struct cli_backend *be, const struc
 			cli_pause_ms(i < 6 ? 1 << i : 64);
 		rc = remote_call(x->ctx, &x->r, "GET", brief_path, NULL, &answer);
 	}
-	return rc == CLI_OK ? cli_print_brief_answer(x->ctx, x->id, answer, true) : rc;
+	if (rc != CLI_OK) {
+		json_decref(answer);
+		return rc;
+	}
+	return cli_print_brief_answer(x->ctx, x->id, answer, true);
 }
 
 int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id,
@@ -388,9 +415,12 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	struct nk_identity me;
 	struct nk_error err = { 0 };
 	struct wire w = { 0 };
-	uint8_t sid[NK_BLIND_SESSION_BYTES];
-	char state_path[4096], safety[NK_CHANNEL_SAFETY_MAX];
-	bool fresh = false;
+	uint8_t sid[NK_BLIND_SESSION_BYTES], hello[NK_CHANNEL_HELLO_BYTES];
+	char safety[NK_CHANNEL_SAFETY_MAX];
+	struct blind_file file;
+	struct early early = { 0 };
+	json_t *answer = NULL;
+	bool fresh = false, own_session = false;
 	int rc = CLI_OK;
 
 	if (!be->is_remote || !key)
@@ -413,29 +443,41 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	fprintf(ctx->err, "safety number of case %s: %s\n(read it to the other party once, out "
 		"of band: the same number on both sides means no one sits between you)\n", id,
 		safety);
-	session_id(b, sid);
+	cli_blind_session_id(b, sid);
 	nk_party_key_identity(key, &me);
-	snprintf(state_path, sizeof(state_path), "%s.%s.blind", key_path, id);
 	rc = CLI_OK;
-	if (cli_blind_state_load(b, key, key_path, &p, &err) != NK_OK) {
-		fresh = err.code == NK_ENOTFOUND;
-		if (!fresh || nk_blind_new(&b->rules, b->role, sid, &p, &err) != NK_OK)
-			return cli_report(ctx, &err);
-	}
 	x.r = be->remote;
 	x.r.key = key;
 	x.r.sign_first = true;
 	x.r.sign_role = b->role;
-	/* one kept-alive connection for the run's requests, the outcome's included */
-	if ((rc = remote_session_open(&x.r)) != CLI_OK)
+	/* one kept-alive connection for the run's requests, the outcome's included: the
+	 * caller's, when it opened one for the briefing already */
+	own_session = !be->remote.session;
+	if (own_session && (rc = remote_session_open(&x.r)) != CLI_OK)
 		goto out;
 	be->remote.session = x.r.session;
 	x.wait_ms = (int64_t)wait_s * 1000;
 	snprintf(x.path, sizeof(x.path), "/v1/cases/%s/blind/messages", id);
+	/* the hello goes first; the state is read, and the round begun, while it crosses */
+	x.frame_cap = 1 + NK_CHANNEL_HELLO_BYTES;
+	if (!(x.frame = malloc(x.frame_cap))) {
+		rc = CLI_STORAGE;
+		goto out;
+	}
+	if ((rc = channel_hello(&x, key, &ch, hello)) != CLI_OK)
+		goto out;
+	if (blind_file_open(&file, b, key, key_path, &p, &err) != NK_OK) {
+		fresh = err.code == NK_ENOTFOUND;
+		if (!fresh || nk_blind_new(&b->rules, b->role, sid, &p, &err) != NK_OK) {
+			rc = cli_report(ctx, &err);
+			goto out;
+		}
+	}
 	w.x = &x;
 	w.p = p;
 	w.max = nk_blind_message_max(p);
 	/* a frame: its kind, a stream header and a sealed message at most */
+	free(x.frame);
 	x.frame_cap = 1 + STREAM_HEAD + w.max + NK_CHANNEL_OVERHEAD;
 	if (!(x.frame = malloc(x.frame_cap)) || !(w.msg = malloc(w.max + NK_CHANNEL_OVERHEAD)) ||
 	    !(w.sealed = malloc(STREAM_HEAD + w.max + NK_CHANNEL_OVERHEAD))) {
@@ -447,22 +489,28 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	/* While the hellos cross the relay: the round begun (with a set-up, after it), made
 	 * durable once the other side answered, and the payer's first message computed, to
 	 * go right behind its stream header (prepare) */
-	w.path = state_path;
+	w.file = &file;
 	w.in = &in;
 	w.fresh = fresh;
-	if ((rc = channel_open(&x, key, &ch, &w)) != CLI_OK)
+	if ((rc = channel_open(&x, key, &ch, &w, hello)) != CLI_OK)
 		goto out;
-	if (fresh && ((rc = exchange(&w, p, true, state_path, w.first > 0)) != CLI_OK ||
-		      (state_save(p, key, state_path, &err) != NK_OK && (rc = cli_report(ctx, &err)))))
+	if (fresh && ((rc = exchange(&w, p, true, w.first > 0)) != CLI_OK ||
+		      (blind_file_save(&file, p, &err) != NK_OK && (rc = cli_report(ctx, &err)))))
 		goto out;
 	if (fresh && (nk_blind_begin(p, b->round, &in, &err) != NK_OK ||
-		      state_save(p, key, state_path, &err) != NK_OK)) {
+		      blind_file_save(&file, p, &err) != NK_OK)) {
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
-	if ((rc = exchange(&w, p, false, state_path, !fresh && w.first > 0)) != CLI_OK)
+	if (b->role == NK_PAYER) {	/* its outcome given as its last message goes */
+		early = (struct early){ .x = &x, .be = *be, .key = key, .sid = sid, .me = &me,
+					.figure = figure };
+		w.early = &early;
+	}
+	if ((rc = exchange(&w, p, false, !fresh && w.first > 0)) != CLI_OK)
 		goto out;
-	if (nk_blind_outcome(p, &o, &err) != NK_OK || state_save(p, key, state_path, &err) != NK_OK) {
+	if (nk_blind_outcome(p, &o, &err) != NK_OK ||
+	    (!w.saved_done && blind_file_save(&file, p, &err) != NK_OK)) {
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
@@ -479,11 +527,19 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 		"through the server (all it sees: their sizes and times)\n", b->round,
 		nk_role_name(!b->role), (unsigned long long)x.bytes_out,
 		(unsigned long long)x.bytes_in);
-	rc = give_outcome(&x, be, key, outcome_json(b, b->role, &o, figure, sid, &me));
+	rc = early.started ? early_join(&early, &answer)
+	     : outcome_post(&x, be, key, outcome_json(b, b->role, &o, figure, sid, &me), &answer);
 	sodium_memzero(&o, sizeof(o));
+	rc = outcome_wait(&x, rc, answer);
 out:
-	be->remote.session = NULL;
-	remote_session_close(&x.r);
+	if (early.started) {	/* the run ended before its last message went */
+		(void)early_join(&early, &answer);
+		json_decref(answer);
+	}
+	if (own_session) {
+		be->remote.session = NULL;
+		remote_session_close(&x.r);
+	}
 	sodium_memzero(&in, sizeof(in));
 	nk_channel_free(ch);
 	nk_blind_free(p);

@@ -15,7 +15,9 @@
  * with figure through be's server, waiting at most wait_s for each message of the other
  * side (this side's computing not counted); prints the briefing as a plain submission
  * does. key is the role's registered key; key_path says
- * where its state file lies (KEY.CASE.blind, sealed to the key). */
+ * where its state file lies (KEY.CASE.blind, sealed to the key). The run's requests go on
+ * be's kept-alive connection when the caller opened one (remote_session_open, for the
+ * briefing before), else on one of its own. */
 int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id,
 		     const struct nk_brief *b, const struct nk_party_key *key,
 		     const char *key_path, int round, int64_t figure, int wait_s);

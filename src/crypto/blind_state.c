@@ -8,10 +8,11 @@
 #include "crypto/party_key.h"
 
 #include <sodium.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define TAG_STATE "nakodo/blind-state/v1"
+#define TAG_STATE "nakodo/blind-state/v2"
 
 /* What binds a state to this build's layout. */
 static uint32_t layout(void)
@@ -30,18 +31,81 @@ static bool same_rules(const struct nk_rules *a, const struct nk_rules *b)
 	       a->leakage_bits == b->leakage_bits;
 }
 
-enum nk_status nk_blind_save(const struct nk_blind_party *p, const struct nk_party_key *key,
-			     uint8_t **out, size_t *out_len, struct nk_error *err)
+/* What of the side is written: the whole struct but the circuit under way (rebuilt each
+ * round) and the rows of carried labels past the case's last round (zero): some 14 KB for
+ * two rounds rather than 140 KB, which every durable write of a round sealed, wrote and
+ * flushed (doc/blind.md, "State between runs"). The same size for every save of a case,
+ * so that the client overwrites its file in place. Three spans of the struct, in order. */
+struct span {
+	size_t at, len;
+};
+
+static void spans(int rows, struct span s[3])
 {
-	const size_t plain_len = sizeof(TAG_STATE) + 4 + sizeof(*p);
+	const size_t carried = offsetof(struct nk_blind_party, carried);
+	const size_t row = sizeof(((struct nk_blind_party *)0)->carried[0]);
+	const size_t bc = offsetof(struct nk_blind_party, bc);
+	const size_t after_bc = bc + sizeof(((struct nk_blind_party *)0)->bc);
+
+	s[0] = (struct span){ 0, carried + (size_t)rows * row };
+	s[1] = (struct span){ carried + sizeof(((struct nk_blind_party *)0)->carried),
+			      bc - carried - sizeof(((struct nk_blind_party *)0)->carried) };
+	s[2] = (struct span){ after_bc, sizeof(struct nk_blind_party) - after_bc };
+}
+
+static size_t spans_len(const struct span s[3])
+{
+	return s[0].len + s[1].len + s[2].len;
+}
+
+/* The tag, the layout and the generation, before the spans. */
+#define HEAD (sizeof(TAG_STATE) + 4 + 8)
+
+size_t nk_blind_saved_bytes(const struct nk_rules *rules)
+{
+	struct span sp[3];
+
+	spans(rules->rounds < 0 || rules->rounds > NK_ROUNDS_MAX ? NK_ROUNDS_MAX : rules->rounds,
+	      sp);
+	return HEAD + spans_len(sp) + crypto_box_SEALBYTES;
+}
+
+/* Where member at offset off of the struct lies in the written spans (it must lie in
+ * one). */
+static size_t span_pos(const struct span s[3], size_t off)
+{
+	size_t pos = HEAD;
+
+	for (int i = 0; i < 3; i++) {
+		if (off >= s[i].at && off < s[i].at + s[i].len)
+			return pos + off - s[i].at;
+		pos += s[i].len;
+	}
+	return 0;	/* not reached: every member cleared below is written */
+}
+
+#define CLEAR(plain, sp, member)                                                          \
+	memset((plain) + span_pos(sp, offsetof(struct nk_blind_party, member)), 0,           \
+	       sizeof(((struct nk_blind_party *)0)->member))
+
+enum nk_status nk_blind_save(const struct nk_blind_party *p, const struct nk_party_key *key,
+			     uint64_t generation, uint8_t **out, size_t *out_len,
+			     struct nk_error *err)
+{
+	struct span sp[3];
+	size_t plain_len, at = HEAD;
 	struct nk_identity me;
-	struct nk_blind_party *copy;
 	uint8_t *plain, *sealed;
 	uint32_t lay = layout();
+	enum blind_state between = p->state > ST_BROKEN ? ST_READY : p->state;
 
 	if (p->state == ST_SETUP || p->state == ST_BROKEN)
 		return nk_fail(err, NK_EINVAL, "state", "a side is saved once its set-up is done, "
 			       "between rounds");
+	if (p->computed < 0 || p->computed > p->rules.rounds || p->rules.rounds > NK_ROUNDS_MAX)
+		return nk_fail(err, NK_EINVAL, "state", "a side's rounds out of range");
+	spans(p->rules.rounds, sp);
+	plain_len = at + spans_len(sp);
 	if (!(plain = sodium_malloc(plain_len)))
 		return nk_fail(err, NK_ENOMEM, "state", "out of memory");
 	if (!(sealed = malloc(plain_len + crypto_box_SEALBYTES))) {
@@ -50,17 +114,19 @@ enum nk_status nk_blind_save(const struct nk_blind_party *p, const struct nk_par
 	}
 	memcpy(plain, TAG_STATE, sizeof(TAG_STATE));
 	memcpy(plain + sizeof(TAG_STATE), &lay, 4);
-	copy = (struct nk_blind_party *)(plain + sizeof(TAG_STATE) + 4);
-	memcpy(copy, p, sizeof(*p));
+	memcpy(plain + sizeof(TAG_STATE) + 4, &generation, 8);
+	for (int i = 0; i < 3; i++) {
+		memcpy(plain + at, (const uint8_t *)p + sp[i].at, sp[i].len);
+		at += sp[i].len;
+	}
 	/* what a round under way built is rebuilt: the state is the one between rounds,
 	 * with the input a begun round is bound to (pending_input) */
-	memset(&copy->bc, 0, sizeof(copy->bc));
-	copy->built = false;
-	copy->label = NULL;
-	memset(copy->bit, 0, sizeof(copy->bit));
-	memset(&copy->input, 0, sizeof(copy->input));
-	if (copy->state > ST_BROKEN)
-		copy->state = ST_READY;
+	CLEAR(plain, sp, built);
+	CLEAR(plain, sp, label);
+	CLEAR(plain, sp, bit);
+	CLEAR(plain, sp, input);
+	memcpy(plain + span_pos(sp, offsetof(struct nk_blind_party, state)), &between,
+	       sizeof(between));
 	nk_party_key_identity(key, &me);
 	crypto_box_seal(sealed, plain, plain_len, me.seal);
 	sodium_free(plain);
@@ -72,32 +138,49 @@ enum nk_status nk_blind_save(const struct nk_blind_party *p, const struct nk_par
 enum nk_status nk_blind_load(const struct nk_rules *rules, enum nk_role role,
 			     const uint8_t session[static NK_BLIND_SESSION_BYTES],
 			     const struct nk_party_key *key, const uint8_t *in, size_t len,
-			     struct nk_blind_party **out, struct nk_error *err)
+			     uint64_t *generation, struct nk_blind_party **out,
+			     struct nk_error *err)
 {
-	const size_t plain_len = sizeof(TAG_STATE) + 4 + sizeof(struct nk_blind_party);
+	struct span sp[3];
 	struct nk_identity me;
-	struct nk_blind_party *p = NULL, *saved;
+	struct nk_blind_party *p = NULL, *saved = NULL;
 	uint8_t *plain;
+	size_t plain_len, at = HEAD;
 	uint32_t lay = layout();
 	enum nk_status rc;
 
-	if (len != plain_len + crypto_box_SEALBYTES)
+	if (rules->rounds < 1 || rules->rounds > NK_ROUNDS_MAX ||
+	    len != nk_blind_saved_bytes(rules))
 		return nk_fail(err, NK_ECORRUPT, "state", "not a blind case's state of this build");
-	if (!(plain = sodium_malloc(plain_len)))
+	spans(rules->rounds, sp);
+	plain_len = len - crypto_box_SEALBYTES;
+	if (!(plain = sodium_malloc(plain_len)) || !(saved = sodium_malloc(sizeof(*saved)))) {
+		if (plain)
+			sodium_free(plain);
 		return nk_fail(err, NK_ENOMEM, "state", "out of memory");
+	}
+	memset(saved, 0, sizeof(*saved));
 	nk_party_key_identity(key, &me);
 	if (crypto_box_seal_open(plain, in, len, me.seal, party_key_seal_secret(key)) != 0 ||
 	    memcmp(plain, TAG_STATE, sizeof(TAG_STATE)) != 0 ||
 	    memcmp(plain + sizeof(TAG_STATE), &lay, 4) != 0) {
-		sodium_free(plain);
-		return nk_fail(err, NK_ECRYPTO, "state", "does not open with this key, or is not a "
-			       "blind case's state of this build");
+		rc = nk_fail(err, NK_ECRYPTO, "state", "does not open with this key, or is not a "
+			     "blind case's state of this build");
+		goto out;
 	}
-	saved = (struct nk_blind_party *)(plain + sizeof(TAG_STATE) + 4);
-	rc = nk_blind_new(rules, role, session, &p, err);
+	for (int i = 0; i < 3; i++) {
+		memcpy((uint8_t *)saved + sp[i].at, plain + at, sp[i].len);
+		at += sp[i].len;
+	}
+	/* every member comes from the state (its sizes are the ones nk_blind_new would work
+	 * out for the same rules and build, by building the circuit: not done again) */
+	rc = nk_blind_rules_check(rules, err);
+	if (rc == NK_OK && !(p = calloc(1, sizeof(*p))))
+		rc = nk_fail(err, NK_ENOMEM, "state", "out of memory");
 	if (rc == NK_OK && (saved->role != role || saved->state != ST_READY ||
 			    memcmp(saved->sid, session, NK_BLIND_SESSION_BYTES) != 0 ||
-			    !same_rules(&saved->rules, rules))) {
+			    !same_rules(&saved->rules, rules) || saved->computed < 0 ||
+			    saved->computed > rules->rounds)) {
 		rc = nk_fail(err, NK_EINVAL, "state", "the state is another case's, role's or "
 			     "rules'");
 	} else if (rc == NK_OK) {
@@ -105,7 +188,11 @@ enum nk_status nk_blind_load(const struct nk_rules *rules, enum nk_role role,
 		p->built = false;
 		p->label = NULL;
 		memset(&p->bc, 0, sizeof(p->bc));
+		if (generation)
+			memcpy(generation, plain + sizeof(TAG_STATE) + 4, 8);
 	}
+out:
+	sodium_free(saved);
 	sodium_free(plain);
 	if (rc != NK_OK) {
 		nk_blind_free(p);

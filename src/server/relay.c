@@ -47,7 +47,18 @@ struct relay_slot {
 struct blind_relay {
 	pthread_mutex_t mu;
 	struct relay_slot slot[RELAY_CASES];
+	/* How many times a case's round or the case itself ended here (relay_outcome,
+	 * relay_forget, or a post that moved a slot to the next round, slot_for): a read
+	 * that waits compares it when it is held, so that an end it raced with (after its
+	 * check of the case, before its hold) answers it at once. Any case's end counts: a
+	 * read answered early for another case's only reads again. */
+	uint64_t ends;
 };
+
+/* NULL in the command; a test executable (tests/support/test_hooks.c) pauses a read of
+ * the round's end there, between its check of the case and its look at the relay, so
+ * that a test can make the round end in between. */
+void (*relay_test_read_pause)(void);
 
 /* The POST's body is the message itself, raw (route_raw_body): no member to decode. */
 const struct field_spec relay_fields[] = {
@@ -105,7 +116,7 @@ static bool slot_free(const struct relay_slot *s, int64_t now)
 	       (s->box[0].n == 0 && s->box[1].n == 0 && now - s->used_ms > RELAY_EMPTY_IDLE_MS);
 }
 
-enum slot_refusal { SLOT_OK, SLOT_FULL, SLOT_SHARE, SLOT_PAST };
+enum slot_refusal { SLOT_OK, SLOT_FULL, SLOT_SHARE, SLOT_PAST, SLOT_MOVED };
 
 /* For a message: the case's slot, set to round (its messages of another round wiped), or
  * a free one taken for it by the client at address key owner; NULL when it may not (*why:
@@ -146,6 +157,8 @@ static struct relay_slot *slot_for(struct blind_relay *rl, const char *id, int r
 	if (found && found->round != round) {	/* the round moved on: nothing of it stays */
 		slot_wipe(found, false);
 		found->round = round;
+		rl->ends++;	/* and a read still waiting in the old one answers (relay_put) */
+		*why = SLOT_MOVED;
 	}
 	if (found)
 		found->used_ms = now;
@@ -169,7 +182,18 @@ static void relay_forget(struct blind_relay *rl, const char *id)
 	for (int i = 0; i < RELAY_CASES; i++)
 		if (strcmp(rl->slot[i].case_id, id) == 0)
 			slot_wipe(&rl->slot[i], true);
+	rl->ends++;
 	pthread_mutex_unlock(&rl->mu);
+}
+
+static uint64_t relay_ends(struct blind_relay *rl)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&rl->mu);
+	n = rl->ends;
+	pthread_mutex_unlock(&rl->mu);
+	return n;
 }
 
 /* A side that gave its outcome first waits for the round's end in a held read of its
@@ -212,6 +236,8 @@ enum nk_status relay_outcome(struct route_call *call, enum nk_status rc)
 			still = true;	/* the round goes on: its reads wait on */
 		}
 	}
+	if (!still)
+		rl->ends++;	/* the round ended (with no slot of it, or its slot moved on) */
 	pthread_mutex_unlock(&rl->mu);
 	if (!still)
 		outcome_wake(call->srv, id);
@@ -370,6 +396,8 @@ enum nk_status relay_put(struct route_call *call, struct nk_error *err)
 	pthread_mutex_unlock(&call->srv->relay->mu);
 	if (rc == NK_OK)
 		relay_wake(call->srv, call->case_id, !role);
+	if (s && why == SLOT_MOVED)	/* the sender's own read of the old round, if held */
+		relay_wake(call->srv, call->case_id, role);
 	if (data) {
 		sodium_memzero(data, cap);
 		free(data);
@@ -426,8 +454,11 @@ enum nk_status relay_get(struct route_call *call, struct nk_error *err)
 	if (round_arg && (!nk_relay_number(round_arg, NK_ROUNDS_MAX, &round) || round < 1))
 		return nk_fail(err, NK_EINVAL, "round", "?round= is the round the read waits in, "
 			       "1 to %d", NK_ROUNDS_MAX);
+	ask.ends = relay_ends(call->srv->relay);	/* before the check: an end after it shows */
 	if ((rc = check_case(call, ask.role, 0, &ask.round, err)) != NK_OK)
 		return rc;
+	if (round_arg && relay_test_read_pause)
+		relay_test_read_pause();
 	if (round_arg && round != (uint64_t)ask.round) {
 		/* the round it waits in is over: nothing of it waits any more, and reading the
 		 * new round's box with this round's ?after= could acknowledge what it never read */
@@ -485,7 +516,7 @@ bool relay_unchanged(struct nk_server *srv, const char *id, const struct relay_a
 
 	pthread_mutex_lock(&srv->relay->mu);
 	s = slot_find(srv->relay, id, ask->round);
-	same = (s ? s->box[ask->role].posted : 0) == ask->seen;
+	same = (s ? s->box[ask->role].posted : 0) == ask->seen && srv->relay->ends == ask->ends;
 	pthread_mutex_unlock(&srv->relay->mu);
 	return same;
 }

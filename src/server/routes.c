@@ -282,9 +282,10 @@ static enum nk_status h_blind_outcome(struct route_call *call, struct nk_error *
 	return relay_outcome(call, route_act(call, NK_ACTION_BLIND_OUTCOME, caller_role(call), err));
 }
 
+/* A blind case's held relay reads answer once it is closed (relay_outcome). */
 static enum nk_status h_close(struct route_call *call, struct nk_error *err)
 {
-	return route_act(call, NK_ACTION_CLOSE, NK_MEDIATOR, err);
+	return relay_outcome(call, route_act(call, NK_ACTION_CLOSE, NK_MEDIATOR, err));
 }
 
 /* A sealed message or deposit: the envelope (base64) and its signed request. Answers

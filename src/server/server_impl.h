@@ -83,6 +83,7 @@ struct relay_ask {
 	int round;		/* the open round when it was read */
 	int role;		/* enum nk_role: whose box */
 	uint64_t seen;		/* how many messages had been posted to the box then */
+	uint64_t ends;		/* the relay's count of rounds and cases ended, before it */
 	int64_t wait_ms;	/* 0: answer at once */
 };
 struct relay_hold {

@@ -32,6 +32,21 @@ both() {
 	wait "$c"
 	CRC=$?
 }
+# late_claimant DELAY DEMAND OFFER: both sides at once (waiting up to 60 s), the claimant
+# giving its outcome DELAY ms late (nakodo-test), so that the payer gives first and
+# waits; sets CRC, PRC and GAP, the ms between their ends.
+late_claimant() {
+	local c cend pend
+	{ NAKODO_TEST_BLIND_OUTCOME_DELAY=$1 sub "$CT" claimant "$2" 60
+	  echo "$? $(( $(date +%s%N) / 1000000 ))" >"$TMP/claimant.end"; } &
+	c=$!
+	sub "$PT" payer "$3" 60
+	echo "$? $(( $(date +%s%N) / 1000000 ))" >"$TMP/payer.end"
+	wait "$c"
+	read -r CRC cend <"$TMP/claimant.end"
+	read -r PRC pend <"$TMP/payer.end"
+	GAP=$(( cend > pend ? cend - pend : pend - cend ))
+}
 # altered_round HOW DEMAND OFFER: the claimant's frame altered on its way (HOW as
 # NAKODO_TEST_BLIND_ALTER takes it): the round fails on both sides with nothing recorded,
 # and both run again; sets CRC and PRC.

@@ -14,20 +14,12 @@ blind_case "$(echo "$RULES" | jq -c '.rounds = 2')"
 is "a blind case opens and both parties join" "$?" 0
 for round in 1 2; do
 	# the claimant gives its outcome 1.5 s late: the payer gives first and waits
-	{ NAKODO_TEST_BLIND_OUTCOME_DELAY=1500 sub "$CT" claimant $((95000 - 5000 * round)) 60
-	  echo "$? $(ms)" >"$TMP/claimant.end"; } &
-	c=$!
-	sub "$PT" payer $((45000 + 5000 * round)) 60
-	echo "$? $(ms)" >"$TMP/payer.end"
-	wait "$c"
-	read -r crc cend <"$TMP/claimant.end"
-	read -r prc pend <"$TMP/payer.end"
-	is "round $round: both clients end well" "$crc $prc" "0 0"
+	late_claimant 1500 $((95000 - 5000 * round)) $((45000 + 5000 * round))
+	is "round $round: both clients end well" "$CRC $PRC" "0 0"
 	check "round $round: the payer gave its outcome first and waited for the other's" \
 		grep -q "waiting for the claimant's client to give its outcome" "$TMP/payer.err"
-	gap=$(( cend > pend ? cend - pend : pend - cend ))
-	check "round $round: it ended soon after the claimant, woken by the round's end ($gap ms)" \
-		test "$gap" -lt 3000
+	check "round $round: it ended soon after the claimant, woken by the round's end ($GAP ms)" \
+		test "$GAP" -lt 3000
 done
 # a read that waits in round 1, which is over: answered at once, nothing read
 t0=$(ms)

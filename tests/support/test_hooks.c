@@ -11,7 +11,10 @@
  * - A blind case's frames as the relay receives them: NAKODO_TEST_BLIND_FRAMES=PATH
  *   appends a line "KIND SIZE" per frame this side posts (tests/cli/blind_random.sh).
  * - A blind round's outcome given late: NAKODO_TEST_BLIND_OUTCOME_DELAY=MS waits that long
- *   before this side gives it, so that the other gives first (tests/cli/blind_wait.sh). */
+ *   before this side gives it, so that the other gives first (tests/cli/blind_wait.sh).
+ * - A server's read of a blind round's end paused: NAKODO_TEST_RELAY_READ_PAUSE=MS holds
+ *   it that long between its check of the case and its look at the relay, so that the
+ *   round can end in between (tests/cli/blind_relay_end.sh). */
 #include <nakodo/time.h>
 #include "cli/blind_submit.h"
 
@@ -70,8 +73,21 @@ static void outcome_delay(void)
 		nanosleep(&(struct timespec){ v / 1000, (v % 1000) * 1000000L }, NULL);
 }
 
+/* src/server/relay.c's hook (NULL in the command) */
+extern void (*relay_test_read_pause)(void);
+
+static void relay_read_pause(void)
+{
+	const char *ms = getenv("NAKODO_TEST_RELAY_READ_PAUSE");
+	long v = ms ? strtol(ms, NULL, 10) : 0;
+
+	if (v > 0 && v < 60000)
+		nanosleep(&(struct timespec){ v / 1000, (v % 1000) * 1000000L }, NULL);
+}
+
 __attribute__((constructor)) static void install_hooks(void)
 {
+	relay_test_read_pause = relay_read_pause;
 	nk_time_set_source(file_clock);
 	cli_blind_alter = alter;
 	cli_blind_before_outcome = outcome_delay;

@@ -29,6 +29,22 @@ struct pair {
 	int failed_side;	/* 0 claimant, 1 payer, -1 none */
 };
 
+/* Rules of four rounds with two hint thresholds on a grid of 5 (the rerun and state
+ * tests'). */
+static inline void pair_hinted_rules(struct nk_rules *r)
+{
+	nk_rules_default(r, nk_currency_find("USD"));
+	r->range_low = 0;
+	r->range_high = 100000;
+	r->rounds = 4;
+	r->settle = NK_SETTLE_MIDPOINT;
+	r->grid = 5;
+	r->hint_count = 2;
+	r->hint_bp[0] = 1000;
+	r->hint_bp[1] = 3000;
+	r->leakage_bits = 4;
+}
+
 static inline enum nk_status pair_open(struct pair *x, const struct nk_rules *r, uint8_t tag)
 {
 	uint8_t sid[NK_BLIND_SESSION_BYTES];

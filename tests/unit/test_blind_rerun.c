@@ -17,20 +17,6 @@
 #include <string.h>
 #include <cmocka.h>
 
-static void rules(struct nk_rules *r)
-{
-	nk_rules_default(r, nk_currency_find("USD"));
-	r->range_low = 0;
-	r->range_high = 100000;
-	r->rounds = 4;
-	r->settle = NK_SETTLE_MIDPOINT;
-	r->grid = 5;
-	r->hint_count = 2;
-	r->hint_bp[0] = 1000;
-	r->hint_bp[1] = 3000;
-	r->leakage_bits = 4;
-}
-
 /* A side saved to its state file and loaded again, as between two runs of its client:
  * the pins are kept with the rest. */
 static void reload(struct nk_blind_party **side, const struct nk_rules *r, enum nk_role role,
@@ -42,10 +28,10 @@ static void reload(struct nk_blind_party **side, const struct nk_rules *r, enum 
 
 	memset(sid, tag, sizeof(sid));
 	assert_int_equal(nk_party_key_generate(&key, NULL), NK_OK);
-	assert_int_equal(nk_blind_save(*side, key, &data, &len, NULL), NK_OK);
+	assert_int_equal(nk_blind_save(*side, key, 1, &data, &len, NULL), NK_OK);
 	nk_blind_free(*side);
 	*side = NULL;
-	assert_int_equal(nk_blind_load(r, role, sid, key, data, len, side, NULL), NK_OK);
+	assert_int_equal(nk_blind_load(r, role, sid, key, data, len, NULL, side, NULL), NK_OK);
 	free(data);
 	nk_party_key_free(key);
 }
@@ -97,7 +83,7 @@ static void payer_changes_figure(void **state)
 	struct nk_blind_input ci = { .figure = 60000 }, pi = { .figure = 50000 };
 
 	(void)state;
-	rules(&r);
+	pair_hinted_rules(&r);
 	assert_int_equal(pair_open(&x, &r, 7), NK_OK);
 	up_to_evaluation(&x, &ci, &pi, NULL, NULL);
 	reload(&x.c, &r, NK_CLAIMANT, 7);
@@ -125,7 +111,7 @@ static void claimant_changes_figure(void **state)
 	size_t len = 0, len2 = 0, len3 = 0;
 
 	(void)state;
-	rules(&r);
+	pair_hinted_rules(&r);
 	assert_int_equal(pair_open(&x, &r, 8), NK_OK);
 	assert_int_equal(pair_round(&x, 1, &ci, &pi), NK_OK);
 	reload(&x.p, &r, NK_PAYER, 8);
@@ -175,7 +161,7 @@ static void honest_rerun(void **state)
 	size_t first_len = 0;
 
 	(void)state;
-	rules(&r);
+	pair_hinted_rules(&r);
 	assert_int_equal(pair_open(&x, &r, 9), NK_OK);
 	first = malloc(x.cap);
 	k.msg = malloc(x.cap);

@@ -1,0 +1,144 @@
+/* A blind case's state file (blind_file.h). Each save of a round must be durable before
+ * anything that depends on it is sent (doc/blind.md, "A round run again"), and there are
+ * up to four a round, two of them on the round's path. Written as a new file, flushed and
+ * renamed, each cost a new inode, its blocks and a rename: journal commits that a disk
+ * shared with other work makes slow (5-15 ms each, measured). The file is therefore made
+ * once per case with room for two copies of the sealed state (its size is fixed by the
+ * case's rules, nk_blind_saved_bytes), and each later save overwrites the older copy in
+ * place and flushes its data alone (fdatasync: same size, same blocks, no metadata to
+ * commit). A save cut short by a crash leaves that copy unopenable (the seal) and the
+ * other one, the newer before it, stands: it is what was durable when the last message
+ * that depends on it was sent. Each copy seals its generation, and the newer openable copy
+ * is the state. */
+#include "blind_file.h"
+
+#include <nakodo/files.h>
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define STATE_MAX (1u << 20)
+
+void cli_blind_session_id(const struct nk_brief *b, uint8_t sid[static NK_BLIND_SESSION_BYTES])
+{
+	static const char tag[] = "nakodo/blind-session/v1";
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, NULL, 0, NK_BLIND_SESSION_BYTES);
+	crypto_generichash_update(&st, (const uint8_t *)tag, sizeof(tag));
+	crypto_generichash_update(&st, (const uint8_t *)b->case_id, strlen(b->case_id) + 1);
+	for (int r = NK_CLAIMANT; r <= NK_PAYER; r++) {
+		crypto_generichash_update(&st, b->identity[r].sign, sizeof(b->identity[r].sign));
+		crypto_generichash_update(&st, b->identity[r].seal, sizeof(b->identity[r].seal));
+	}
+	crypto_generichash_final(&st, sid, NK_BLIND_SESSION_BYTES);
+}
+
+enum nk_status blind_file_open(struct blind_file *f, const struct nk_brief *b,
+			       const struct nk_party_key *key, const char *key_path,
+			       struct nk_blind_party **p, struct nk_error *err)
+{
+	uint8_t sid[NK_BLIND_SESSION_BYTES], *state = NULL;
+	struct nk_blind_party *copy[2] = { NULL, NULL };
+	struct nk_error why[2] = { { 0 }, { 0 } };
+	uint64_t gen[2] = { 0, 0 };
+	size_t len = 0;
+	enum nk_status rc;
+
+	memset(f, 0, sizeof(*f));
+	f->key = key;
+	f->newer = -1;
+	f->copy = nk_blind_saved_bytes(&b->rules);
+	*p = NULL;
+	if ((size_t)snprintf(f->path, sizeof(f->path), "%s.%s.blind", key_path, b->case_id) >=
+	    sizeof(f->path))
+		return nk_fail(err, NK_EINVAL, "key", "the key file's path is too long");
+	cli_blind_session_id(b, sid);
+	if ((rc = nk_file_read_bounded(f->path, STATE_MAX, &state, &len, f->path, "state", NULL,
+				       err)) != NK_OK)
+		return rc;
+	if (len != 2 * f->copy) {
+		free(state);
+		return nk_fail(err, NK_ECORRUPT, "state", "%s: not a blind case's state of this "
+			       "build", f->path);
+	}
+	for (int i = 0; i < 2; i++)	/* a copy cut short by a crash does not open */
+		if (nk_blind_load(&b->rules, b->role, sid, key, state + i * f->copy, f->copy,
+				  &gen[i], &copy[i], &why[i]) != NK_OK)
+			copy[i] = NULL;
+	free(state);
+	if (!copy[0] && !copy[1]) {
+		*err = why[0];
+		return why[0].code ? why[0].code : NK_ECORRUPT;
+	}
+	f->newer = !copy[0] || (copy[1] && gen[1] > gen[0]);
+	f->generation = gen[f->newer];
+	*p = copy[f->newer];
+	nk_blind_free(copy[!f->newer]);
+	return NK_OK;
+}
+
+/* The file made: data as the first copy, the second empty; flushed, renamed into place,
+ * and its directory flushed, so that it survives a crash. */
+static enum nk_status file_create(struct blind_file *f, const uint8_t *data,
+				  struct nk_error *err)
+{
+	char tmp[sizeof(f->path) + 8];
+	uint8_t *both = calloc(2, f->copy);
+	int fd = -1;
+	bool ok;
+
+	if (!both)
+		return nk_fail(err, NK_ENOMEM, "state", "out of memory");
+	memcpy(both, data, f->copy);
+	snprintf(tmp, sizeof(tmp), "%s.new", f->path);
+	(void)unlink(tmp);
+	ok = (fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) >= 0 &&
+	     write(fd, both, 2 * f->copy) == (ssize_t)(2 * f->copy) && fsync(fd) == 0;
+	ok = (fd < 0 || close(fd) == 0) && ok;
+	free(both);
+	if (!ok || rename(tmp, f->path) != 0) {
+		(void)unlink(tmp);
+		return nk_fail(err, NK_ESTORE, "state", "%s: could not be written", f->path);
+	}
+	return nk_dir_sync(f->path, "state", err);
+}
+
+/* data over copy `which` of the file, and its data flushed. */
+static enum nk_status file_overwrite(struct blind_file *f, const uint8_t *data, int which,
+				     struct nk_error *err)
+{
+	int fd = open(f->path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	bool ok = fd >= 0 &&
+		  pwrite(fd, data, f->copy, (off_t)(which * f->copy)) == (ssize_t)f->copy &&
+		  fdatasync(fd) == 0;
+
+	if (fd >= 0)
+		ok = close(fd) == 0 && ok;
+	if (!ok)
+		return nk_fail(err, NK_ESTORE, "state", "%s: could not be written", f->path);
+	return NK_OK;
+}
+
+enum nk_status blind_file_save(struct blind_file *f, const struct nk_blind_party *p,
+			       struct nk_error *err)
+{
+	uint8_t *data = NULL;
+	size_t len = 0;
+	enum nk_status rc = nk_blind_save(p, f->key, f->generation + 1, &data, &len, err);
+
+	if (rc == NK_OK && len != f->copy)
+		rc = nk_fail(err, NK_EINVAL, "state", "a state of another size than its case's");
+	if (rc == NK_OK)
+		rc = f->newer < 0 ? file_create(f, data, err) : file_overwrite(f, data, !f->newer, err);
+	if (rc == NK_OK) {
+		f->generation++;
+		f->newer = f->newer < 0 ? 0 : !f->newer;
+	}
+	free(data);
+	return rc;
+}

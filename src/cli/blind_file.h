@@ -1,0 +1,35 @@
+/* A blind case's state file beside the party's key, KEY.CASE.blind (doc/blind.md, "State
+ * between runs"): two copies of the side's sealed state, the newer one read, the older
+ * one overwritten in place by the next save. Internal to the command (blind_submit.c,
+ * cmd_verify_draw.c). */
+#ifndef NAKODO_CLI_BLIND_FILE_H
+#define NAKODO_CLI_BLIND_FILE_H
+
+#include <nakodo/blind.h>
+#include <nakodo/case.h>
+#include <nakodo/keys.h>
+
+struct blind_file {
+	char path[4096];
+	const struct nk_party_key *key;
+	size_t copy;		/* one copy's bytes, fixed by the case's rules */
+	uint64_t generation;	/* the newer copy's */
+	int newer;		/* which copy is the newer, 0 or 1; -1: no file yet */
+};
+
+/* The case's session id (both sides compute it alike): the case and both registered
+ * identities. */
+void cli_blind_session_id(const struct nk_brief *b, uint8_t sid[static NK_BLIND_SESSION_BYTES]);
+
+/* f set for b's case and role beside key_path, and the side in it loaded into *p:
+ * NK_ENOTFOUND when there is no file yet (f is then ready for the first save). */
+NK_MUST_USE enum nk_status blind_file_open(struct blind_file *f, const struct nk_brief *b,
+					   const struct nk_party_key *key,
+					   const char *key_path, struct nk_blind_party **p,
+					   struct nk_error *err);
+/* p saved durably: the first save makes the file (both copies' room, the second empty),
+ * later ones overwrite the older copy in place and flush its data (fdatasync). */
+NK_MUST_USE enum nk_status blind_file_save(struct blind_file *f, const struct nk_blind_party *p,
+					   struct nk_error *err);
+
+#endif
