@@ -197,7 +197,16 @@ export function mount(root, ctx) {
           + `${times(c.reissued)}, revoked ${times(c.revoked)}.` }),
         el('div', { class: 'actions' }, reissue, revoke), linkBox, note);
     });
-    return el('ul', { class: 'plain' }, ...rows);
+    const list = el('ul', { class: 'plain' }, ...rows);
+    if (b.rules?.blind !== true) return list;
+    // a party on its page cannot compute a blind round: it runs the command, with a token
+    // of its own that this page reissues (the party's page shows the same steps)
+    return el('div', {}, el('p', { id: 'm-blind-token', class: 'hint', text: 'This case is '
+      + 'blind: a party that uses its page runs each round with the nakodo command, which '
+      + 'needs a token of its own. Reissue that party\'s link and send it only the token, the '
+      + 'part after #token= (or run nakodo token reissue CASE ROLE): opened as a link in a '
+      + 'browser, it would be traded for another and the command\'s would stop working.' }),
+    list);
   }
 
   function linkField(role, link) {
