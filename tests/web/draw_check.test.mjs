@@ -47,17 +47,21 @@ async function settleAndCheck(rules, demand, offer, label) {
     await form.getByLabel(/Your demand in the settled round/).fill(figure);
     await form.getByRole('button', { name: 'Check the draw' }).click();
     await form.locator('.draw-result').waitFor();
-    return form.locator('.draw-result').innerText();
+    await form.locator('.form-status').filter({ hasText: /VERIFIED|Verified/ }).waitFor();
+    return `${await form.locator('.draw-result').innerText()}\n${
+      await form.locator('.form-status').innerText()}`;
   };
   let out = await check(shown[1], demand);
-  assert.match(out, /^holds {2}seed-commitment {2}the revealed seed's SHA-256 is the commitment you noted/m,
+  assert.match(out,
+    /^holds seed-commitment: the revealed seed's SHA-256 is the commitment you noted/m,
     `${label}: ${out}`);
-  assert.match(out, /^holds {2}draw {13}replayed from the seed with your demand/m, `${label}: ${out}`);
-  assert.match(out, /Verified: the seed was fixed when the case opened and drew this settlement\.$/);
+  assert.match(out, /^holds draw: replayed from the seed with your demand/m, `${label}: ${out}`);
+  assert.match(out,
+    /Verified: the seed was fixed when the case opened and drew this settlement\.$/);
 
   const other = (shown[1][0] === '0' ? '1' : '0') + shown[1].slice(1);
   out = await check(other, demand);
-  assert.match(out, /^fails {2}seed-commitment {2}the go-between now shows a commitment other/m);
+  assert.match(out, /^fails seed-commitment: the go-between now shows a commitment other/m);
   assert.match(out, /NOT VERIFIED/);
 
   // a demand above the settlement cannot have drawn it
@@ -65,7 +69,7 @@ async function settleAndCheck(rules, demand, offer, label) {
     { token: c.tokens.payer })).json.settlement.figure;
   const above = ((settled + 1) / 100).toFixed(2);
   out = await check(shown[1], above);
-  assert.match(out, /^fails {2}draw {13}the settlement lies below your demand/m, `${label}: ${out}`);
+  assert.match(out, /^fails draw: the settlement lies below your demand/m, `${label}: ${out}`);
 
   // the command, with the payer's token, agrees on the same case
   const v = await runNakodo(['--json', 'verify', '--draw', c.case, '--commitment', shown[1],

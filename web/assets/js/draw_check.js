@@ -118,13 +118,14 @@ export function drawCheckForm(current) {
     autocomplete: 'off',
     hint: 'The case deleted it when it ended: type it here; it is used in this browser only.',
   });
-  const result = el('pre', { class: 'draw-result', hidden: true });
+  const result = el('ul', { class: 'draw-result', hidden: true });
   const f = form({
     label: 'Check the random draw',
     fields: [noted, figure],
     submit: 'Check the draw',
     extra: [result],
     onSubmit: async () => {
+      result.hidden = true;
       const b = current();
       const text = noted.input.value.trim().toLowerCase();
       if (!HEX64.test(text)) {
@@ -137,7 +138,7 @@ export function drawCheckForm(current) {
         throw new FormError('figure', e.reason || e.message);
       }
       const lines = checkLines(b, text, mine);
-      result.textContent = lines.join('\n');
+      result.replaceChildren(...lines.slice(0, -1).map((t) => el('li', { text: t })));
       result.hidden = false;
       return lines[lines.length - 1];
     },
@@ -164,8 +165,8 @@ function checkLines(b, noted, mine) {
   let drawOk = false;
   let drawWords;
   if (!rules) {
-    drawWords = 'not replayed here: the case\'s range is too large for a page\'s numbers; '
-      + `use nakodo verify --draw ${b.case} --commitment ${noted} YOUR-${OWN[b.role].toUpperCase()}`;
+    drawWords = 'not replayed here: the case\'s range is too large for a page\'s numbers; use '
+      + `nakodo verify --draw ${b.case} --commitment ${noted} YOUR-${OWN[b.role].toUpperCase()}`;
   } else if (claimant ? mine > settled : mine < settled) {
     drawWords = `the settlement lies ${claimant ? 'below' : 'above'} your ${OWN[b.role]}: not `
       + 'a draw between the two figures';
@@ -180,8 +181,8 @@ function checkLines(b, noted, mine) {
   }
   return [
     `random settlement at ${formatAmount(s.figure, b.currency)} in round ${round}`,
-    `${seedOk ? 'holds' : 'fails'}  seed-commitment  ${seedWords}`,
-    `${drawOk ? 'holds' : 'fails'}  draw             ${drawWords}`,
+    `${seedOk ? 'holds' : 'fails'} seed-commitment: ${seedWords}`,
+    `${drawOk ? 'holds' : 'fails'} draw: ${drawWords}`,
     seedOk && drawOk
       ? 'Verified: the seed was fixed when the case opened and drew this settlement.'
       : 'NOT VERIFIED: the settlement is not the committed seed\'s draw.',

@@ -522,7 +522,8 @@ export function mount(root, ctx) {
         + 'machine and the other side\'s by the nakodo command, which each side runs at the '
         + 'same time, with the key it joined with (Download my key file, above).' }),
       el('p', { text: '1. Ask the mediator for a token for the command. The mediator runs '
-        + '(or uses "Reissue the link" on its page, and sends you the part after #token=):' }),
+        + `(or uses "Reissue the ${role}'s link" on its page, and sends you the part after `
+        + '#token=):' }),
       el('pre', { class: 'command', text: `nakodo token reissue ${caseId} ${role}` }),
       el('p', { text: 'Use that token only with the command: opened as a link in a browser it '
         + 'would be traded for another, and the command\'s would stop working. This tab stops '
