@@ -14,7 +14,7 @@ import {
 } from './ui.js';
 import { describeRules, invitationLink } from './opencase.js';
 import { outcomesFigure } from './outcomes.js';
-import { deadlinesPanel, proposalHistory, titleLine } from './case_facts.js';
+import { deadlinesPanel, proposalHistory, proposalTimingWords, titleLine } from './case_facts.js';
 import { deadlinePanel } from './package.js';
 import { openProposalsPanel } from './party_open.js';
 import { neutralPanel } from './neutral_facts.js';
@@ -113,7 +113,10 @@ export function mount(root, ctx) {
         ? 'A proposal is possible once the rounds end in an impasse.'
         : 'The case has ended: no more proposals.' });
     }
-    if (b.proposal?.pending) return el('p', { text: 'Your proposal waits for both answers.' });
+    if (b.proposal?.pending) {
+      return el('p', { id: 'proposal-waits',
+        text: `Your proposal waits for both answers. ${proposalTimingWords(b)}` });
+    }
     if (made >= rules.proposals) {
       return el('p', { text: rules.proposals === 1 ? 'The one proposal the rules allow was made.'
         : `All ${rules.proposals} proposals the rules allow were made.` });

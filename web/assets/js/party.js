@@ -12,7 +12,9 @@ import { ApiError } from './api.js';
 import { safetyNumberOf, signReceipt, toBase64 } from './crypto.js';
 import { drawDance } from './dance.js';
 import { commitmentWords, drawCheckForm } from './draw_check.js';
-import { deadlinesPanel, endedNote, proposalHistory, titleLine } from './case_facts.js';
+import {
+  deadlinesPanel, endedNote, proposalHistory, proposalTimingWords, titleLine,
+} from './case_facts.js';
 import { NEUTRAL_ROLE, neutralPanel } from './neutral_facts.js';
 import { openKeyFile, PartyKey, writeKeyFile } from './keys.js';
 import { messagesSection } from './messages.js';
@@ -398,7 +400,7 @@ export function mount(root, ctx) {
           'The mediator proposes ',
           el('strong', { text: formatAmount(p.figure, brief.currency) }),
           '. It settles only if both sides accept; the other side learns your answer only if ' +
-            'both accepted.',
+            `both accepted. ${proposalTimingWords(brief)}`,
         ),
         el('div', { class: 'actions' }, yes.form, no.form),
       );
