@@ -76,6 +76,11 @@ nk answer "$P" --as claimant accept >/dev/null && nk answer "$P" --as payer decl
 nk brief "$P" --as claimant >"$TMP/out"
 check "an answered proposal has no timing line" bash -c "! grep -q 'no time limit' '$TMP/out'"
 
+# ---- a database path whose folder does not exist ----
+"$NAKODO" --db "sqlite:$TMP/nowhere/cases.db" serve --listen 127.0.0.1:0 2>"$TMP/err" </dev/null
+is "serve on a database in a folder that does not exist fails (exit 3)" "$?" 3
+check "  saying the folder does not exist" grep -q 'its folder does not exist' "$TMP/err"
+
 # ---- serve --listen with IPv6 ----
 nk serve --help >"$TMP/out"
 check "serve --help names the IPv6 form [::1]:8750" grep -q '\[::1\]:8750' "$TMP/out"
