@@ -140,6 +140,28 @@ static void print_deadlines(FILE *f, const struct nk_brief *b)
 		fprintf(f, "the deadline passed: the case closed\n");
 }
 
+/* A party's note of the seed commitment of a random case that is not blind: the check
+ * of a random settlement holds the seed against the commitment noted before the first
+ * figure (doc/bargain.md, "Checking the draw"), which only --json showed. */
+static void print_seed_commitment(FILE *f, const struct nk_brief *b)
+{
+	char hex[2 * sizeof(b->seed_commitment) + 1];
+
+	if (b->rules.settle != NK_SETTLE_RANDOM || b->rules.blind ||
+	    (b->role != NK_CLAIMANT && b->role != NK_PAYER) || b->viewer != b->role)
+		return;
+	sodium_bin2hex(hex, sizeof(hex), b->seed_commitment, sizeof(b->seed_commitment));
+	fprintf(f, "seed commitment: %s\n", hex);
+	if (b->state == NK_STATE_OPEN)
+		fprintf(f, "  (note it before your first figure: after a random settlement, nakodo "
+			"verify --draw %s --commitment HEX YOUR-%s checks the draw against it)\n",
+			b->case_id, b->role == NK_CLAIMANT ? "DEMAND" : "OFFER");
+	else if (b->settled && b->settled_by == NK_DEAL_OVERLAP)
+		fprintf(f, "  (check the draw against the commitment you noted before your first "
+			"figure: nakodo verify --draw %s --commitment HEX YOUR-%s)\n", b->case_id,
+			b->role == NK_CLAIMANT ? "DEMAND" : "OFFER");
+}
+
 void cli_print_proposal_timing(FILE *f, const struct nk_brief *b)
 {
 	char when[NK_TIME_TEXT_MAX];
@@ -216,6 +238,7 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		r->monotone ? "monotone" : "not monotone", r->leakage_bits, r->proposals,
 		CLI_PLURAL(r->proposals));
 	fputs(CLI_BITS_LINE, f);
+	print_seed_commitment(f, b);
 	print_deadlines(f, b);
 	if (r->principals && !r->authority)
 		fputs("principals: each party may have a principal who reads its briefing and "

@@ -52,6 +52,17 @@ check "  and no measure with two decimals" bash -c "! grep -Eq '\\([0-9]+\\.[0-9
 nk brief "$(nk case new --currency USD)" --as payer >"$TMP/out"
 check "the default budget reads 8 bits" grep -q 'leakage budget 8 bits' "$TMP/out"
 
+# ---- the seed commitment of a random case, in the text briefing ----
+R=$(nk case new --currency USD --settle random)
+want=$(nk --json brief "$R" --as claimant | jq -r .seed_commitment)
+nk brief "$R" --as claimant >"$TMP/out"
+check "a random case's text briefing shows the party the seed commitment to note" \
+	grep -qx "seed commitment: $want" "$TMP/out"
+check "  and how to check the draw with it" \
+	grep -q "nakodo verify --draw $R --commitment HEX YOUR-DEMAND" "$TMP/out"
+nk brief "$R" --as mediator >"$TMP/out"
+check "  (not the mediator's, who checks no draw)" bash -c "! grep -q 'seed commitment' '$TMP/out'"
+
 # ---- a proposal's time ----
 nk propose --help >"$TMP/out"
 check "propose --help says a proposal has no time limit of its own" \
