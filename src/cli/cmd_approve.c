@@ -69,13 +69,13 @@ static int usage_help(struct cli_ctx *ctx, const char *name, bool approve)
 {
 	fprintf(ctx->out, "usage: %s CASE --as claimant-principal|payer-principal --key FILE "
 		"[--draft N]\n\n%s", name, approve ?
-		"In a case opened with --authority, a party's figure, deal-closer extension or\n"
+		"In a case opened with authority, a party's figure, deal-closer extension or\n"
 		"answer to the mediator's proposal is only a draft until its principal clears\n"
 		"it. approve makes the draft that waits now (nakodo brief CASE --as\n"
 		"claimant-principal shows it: \"draft N awaiting ...\") the party's own: it takes\n"
 		"effect at once, and only then does the other side or the mediator see\n"
 		"anything of it. What is approved is that one draft, never later ones.\n" :
-		"In a case opened with --authority, a party's figure, deal-closer extension or\n"
+		"In a case opened with authority, a party's figure, deal-closer extension or\n"
 		"answer to the mediator's proposal is only a draft until its principal clears\n"
 		"it. reject voids the draft that waits now (nakodo brief CASE --as\n"
 		"claimant-principal shows it): it never takes effect, and the party may draft\n"

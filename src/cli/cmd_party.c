@@ -70,11 +70,11 @@ static const struct party_command party_commands[] = {
 		"The mediator's proposal after impasse (every round failed): a figure within the\n"
 		"range that each party answers, confidentially, accept or decline (nakodo\n"
 		"answer). Both accepting settles the case at it; otherwise the next proposal may\n"
-		"follow, up to the rules' count (case new --proposals N), and after the last one\n"
-		"the case closes. A proposal has no time limit of its own (the round time does\n"
-		"not run at impasse): it stands until both parties have answered, the mediator\n"
-		"closes the case (nakodo close), or the case's deadline (case new --deadline),\n"
-		"if it has one, passes and closes the case. The briefing says which.\n",
+		"follow, up to the count the case's rules allow, and after the last one the\n"
+		"case closes. A proposal has no time limit of its own (the round time does not\n"
+		"run at impasse): it stands until both parties have answered, the mediator\n"
+		"closes the case (nakodo close), or the case's deadline, if it has one, passes\n"
+		"and closes the case. The briefing says which.\n",
 		false, true },
 	[CLOSE] = { "nakodo close", "CASE",
 		"The mediator ends a case that has not settled; its confidential figures are\n"

@@ -67,7 +67,7 @@ check "  (not the mediator's, who checks no draw)" bash -c "! grep -q 'seed comm
 nk propose --help >"$TMP/out"
 check "propose --help says a proposal has no time limit of its own" \
 	grep -q "A proposal has no time limit of its own" "$TMP/out"
-check "  and what the deadline does" grep -q "case's deadline (case new --deadline)" "$TMP/out"
+check "  and what the deadline does" grep -q "or the case's deadline, if it has one, passes" "$TMP/out"
 DL=$(date -u -d '+30 days' +%Y-%m-%dT00:00:00Z)
 P=$(nk case new --currency USD --rounds 1 --proposals 2 --deadline "$DL")
 nk submit "$P" --as claimant 700 >/dev/null && nk submit "$P" --as payer 300 >/dev/null
