@@ -29,7 +29,8 @@ all: $(BUILD)/build.ninja
 
 # The command alone: the demo waited for every test and benchmark to compile first.
 demo: $(BUILD)/build.ninja
-	ninja -C $(BUILD) src/cli/nakodo
+	@echo "building the command (a minute or two the first time; errors are shown)"
+	@ninja -C $(BUILD) --quiet src/cli/nakodo
 	./$(BUILD)/src/cli/nakodo demo
 
 # `make install` as users expect: PREFIX (default /usr/local) and DESTDIR, through meson's

@@ -113,8 +113,9 @@ enum nk_status nk_file_create_exclusive(const char *path, const void *data, size
 		if (errno == EEXIST)
 			rc = nk_fail(err, NK_EINVAL, field, "%s exists already", what);
 		else
-			rc = nk_fail(err, NK_ESTORE, field, "%s could not be created: %s", what,
-				     strerror(errno));
+			rc = nk_fail(err, NK_ESTORE, field, "%s could not be created: %s%s", what,
+				     strerror(errno), errno == ENOENT ? " (its folder does not "
+				     "exist: make it first, or give another path)" : "");
 		goto out;
 	}
 	made = true;

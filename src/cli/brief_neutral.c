@@ -62,7 +62,7 @@ void cli_print_neutral(FILE *f, const struct nk_brief *b)
 		"figures, which were equally close to their median");
 	if (nk_role_is_party(b->role) && nk_neutral_tells_other(b->role, b->neutral_rule))
 		fprintf(f, "what the settlement told you: the %s last figure exactly (%s;\n"
-			"%.2f bits, all there is to know of it)\n",
+			"%.1f bits, all there is to know of it)\n",
 			b->role == NK_CLAIMANT ? "payer's" : "claimant's",
 			b->neutral_rule == NK_NEUTRAL_MIDPOINT ? "twice the settlement less your "
 			"own" : "it is the settlement",

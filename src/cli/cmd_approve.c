@@ -35,43 +35,58 @@ static void print_draft_wait(FILE *f, const struct nk_brief *b)
 			nk_role_name(p));
 }
 
-void cli_print_draft(FILE *f, const struct nk_brief *b)
+/* What the draft is, in the words the page's draftWords uses: "figure USD 700.00 for
+ * round 1", "accept the mediator's proposal 1". */
+static void draft_words(const struct nk_brief *b, char *out, size_t cap)
 {
 	char amount[CLI_AMOUNT_MAX];
 
+	if (b->draft_action == NK_ACTION_ANSWER) {
+		snprintf(out, cap, "%s the mediator's proposal %d", b->draft_accept ? "accept" :
+			 "decline", b->proposals);
+		return;
+	}
+	cli_format_amount(b->rules.currency, b->draft_amount, amount);
+	snprintf(out, cap, "%s %s for round %d", b->draft_action == NK_ACTION_EXTEND ?
+		 "deal-closer extension" : "figure", amount, b->draft_round);
+	sodium_memzero(amount, sizeof(amount));
+}
+
+void cli_print_draft(FILE *f, const struct nk_brief *b)
+{
+	char what[CLI_AMOUNT_MAX + 64];
+
 	if (!b->draft)
 		return;
-	fprintf(f, "draft %llu awaiting the %s-principal's approval: ",
-		(unsigned long long)b->draft_number, nk_role_name(b->role));
-	if (b->draft_action == NK_ACTION_ANSWER) {
-		fprintf(f, "%s proposal %d\n", b->draft_accept ? "accept" : "decline",
-			b->proposals);
-	} else {
-		cli_format_amount(b->rules.currency, b->draft_amount, amount);
-		fprintf(f, "%s %s for round %d\n", b->draft_action == NK_ACTION_EXTEND ?
-			"deal-closer extension" : "figure", amount, b->draft_round);
-		sodium_memzero(amount, sizeof(amount));
-	}
+	draft_words(b, what, sizeof(what));
+	fprintf(f, "draft %llu awaiting the %s-principal's approval: %s\n",
+		(unsigned long long)b->draft_number, nk_role_name(b->role), what);
+	sodium_memzero(what, sizeof(what));
 	print_draft_wait(f, b);
 }
 
 static int usage_help(struct cli_ctx *ctx, const char *name, bool approve)
 {
-	fprintf(ctx->out, "usage: %s CASE --as claimant-principal|payer-principal [--key FILE] "
+	fprintf(ctx->out, "usage: %s CASE --as claimant-principal|payer-principal --key FILE "
 		"[--draft N]\n\n%s", name, approve ?
-		"The principal approves its party's draft (a figure, an extension or an answer\n"
-		"to the mediator's proposal) in a case opened with authority: it takes effect\n"
-		"now, as the party's own, and only then does the other side or the mediator\n"
-		"see anything of it.\n" :
-		"The principal rejects its party's draft in a case opened with authority: it\n"
-		"is void and never takes effect; the party may draft again. No one else learns\n"
-		"that there was a draft.\n");
-	fputs("\n  --draft N   clear draft N only (the number the briefing shows), so that a\n"
+		"In a case opened with authority, a party's figure, deal-closer extension or\n"
+		"answer to the mediator's proposal is only a draft until its principal clears\n"
+		"it. approve makes the draft that waits now (nakodo brief CASE --as\n"
+		"claimant-principal shows it: \"draft N awaiting ...\") the party's own: it takes\n"
+		"effect at once, and only then does the other side or the mediator see\n"
+		"anything of it. What is approved is that one draft, never later ones.\n" :
+		"In a case opened with authority, a party's figure, deal-closer extension or\n"
+		"answer to the mediator's proposal is only a draft until its principal clears\n"
+		"it. reject voids the draft that waits now (nakodo brief CASE --as\n"
+		"claimant-principal shows it): it never takes effect, and the party may draft\n"
+		"again. No one else learns that there was a draft.\n");
+	fputs("\n  --key FILE  the principal's own key, which joined the case (nakodo join) and\n"
+	      "              which its party endorsed (nakodo endorse, after comparing safety\n"
+	      "              numbers); the request is signed with it\n"
+	      "  --draft N   clear draft N only (the number the briefing shows), so that a\n"
 	      "              draft made since it was read is not cleared by mistake\n"
-	      "The principal clears only once it has joined with its own key (nakodo join)\n"
-	      "and its party has endorsed that key (nakodo endorse, after comparing safety\n"
-	      "numbers): give --key FILE, and the request is signed with it. Through a server\n"
-	      "the token says the role.\n", ctx->out);
+	      "  --as ROLE   the principal; through a server (--server URL --token TOKEN) the\n"
+	      "              token says the role\n", ctx->out);
 	return CLI_OK;
 }
 
@@ -92,6 +107,7 @@ static int run(struct cli_ctx *ctx, bool approve, int argc, char **argv)
 	struct nk_error err = { 0 };
 	enum nk_role role = NK_CLAIMANT_PRINCIPAL;
 	uint64_t draft = 0;
+	char what[CLI_AMOUNT_MAX + 64], done[2 * CLI_AMOUNT_MAX + 256];
 	int c, rc;
 
 	if (cli_wants_help(argc, argv))
@@ -156,10 +172,16 @@ static int run(struct cli_ctx *ctx, bool approve, int argc, char **argv)
 	if ((rc = cli_sign_request_as(ctx, name, key, b, b->viewer, &req, &auth,
 				      &signed_by)) != CLI_OK)
 		goto out;
-	if (!ctx->json)
-		cli_print_draft(ctx->out, b);
-	rc = cli_act_and_tell(ctx, &be, id, b->viewer, &req, signed_by, approve ?
-			      "approved: it has taken effect" : "rejected: it will not take effect");
+	/* say which draft and what it was: "approved: it has taken effect" left a principal
+	 * unsure what it had just cleared */
+	draft_words(b, what, sizeof(what));
+	snprintf(done, sizeof(done), approve ? "approved the %s's draft %llu, %s: it has taken "
+		 "effect as the %s's own" : "rejected the %s's draft %llu, %s: it is void and will "
+		 "never take effect; the %s may draft again", nk_role_name(b->role),
+		 (unsigned long long)req.draft, what, nk_role_name(b->role));
+	rc = cli_act_and_tell(ctx, &be, id, b->viewer, &req, signed_by, done);
+	sodium_memzero(what, sizeof(what));
+	sodium_memzero(done, sizeof(done));
 out:
 	sodium_free(b);
 	nk_party_key_free(key);

@@ -81,10 +81,10 @@ void cli_print_round(FILE *f, const struct nk_brief *b, int i)
 	if (r->has_view) {
 		fprintf(f, "    you know %s lies ", other);
 		print_interval(f, cur, r->view.other);
-		fprintf(f, " (%.2f bits)\n    the other side can know at most that your %s lies ",
+		fprintf(f, " (%.1f bits)\n    the other side can know at most that your %s lies ",
 			r->view.bits, own);
 		print_interval(f, cur, r->view.exposed);
-		fprintf(f, " (%.2f bits)\n", r->view.exposed_bits);
+		fprintf(f, " (%.1f bits)\n", r->view.exposed_bits);
 	}
 }
 
@@ -140,6 +140,41 @@ static void print_deadlines(FILE *f, const struct nk_brief *b)
 		fprintf(f, "the deadline passed: the case closed\n");
 }
 
+/* A party's note of the seed commitment of a random case that is not blind: the check
+ * of a random settlement holds the seed against the commitment noted before the first
+ * figure (doc/bargain.md, "Checking the draw"), which only --json showed. */
+static void print_seed_commitment(FILE *f, const struct nk_brief *b)
+{
+	char hex[2 * sizeof(b->seed_commitment) + 1];
+
+	if (b->rules.settle != NK_SETTLE_RANDOM || b->rules.blind ||
+	    (b->role != NK_CLAIMANT && b->role != NK_PAYER) || b->viewer != b->role)
+		return;
+	sodium_bin2hex(hex, sizeof(hex), b->seed_commitment, sizeof(b->seed_commitment));
+	fprintf(f, "seed commitment: %s\n", hex);
+	if (b->state == NK_STATE_OPEN)
+		fprintf(f, "  (note it before your first figure: after a random settlement, nakodo "
+			"verify --draw %s --commitment HEX YOUR-%s checks the draw against it)\n",
+			b->case_id, b->role == NK_CLAIMANT ? "DEMAND" : "OFFER");
+	else if (b->settled && b->settled_by == NK_DEAL_OVERLAP)
+		fprintf(f, "  (check the draw against the commitment you noted before your first "
+			"figure: nakodo verify --draw %s --commitment HEX YOUR-%s)\n", b->case_id,
+			b->role == NK_CLAIMANT ? "DEMAND" : "OFFER");
+}
+
+void cli_print_proposal_timing(FILE *f, const struct nk_brief *b)
+{
+	char when[NK_TIME_TEXT_MAX];
+
+	fprintf(f, "  no time limit of its own: it stands until both parties answer (nakodo answer)\n"
+		"  or the mediator closes the case; no round time runs at impasse\n");
+	if (b->rules.deadline_ms) {
+		nk_time_format_utc(b->rules.deadline_ms, when);
+		fprintf(f, "  the case's deadline, %s, closes the case if it is unanswered then\n",
+			when);
+	}
+}
+
 /* Open proposals in plain words: the rule, each side's standing proposal with what it
  * tells every other role of its poster's secret figure, and the suggestion between them. */
 static void print_open_proposals(FILE *f, const struct nk_brief *b)
@@ -158,7 +193,7 @@ static void print_open_proposals(FILE *f, const struct nk_brief *b)
 			continue;
 		cli_format_amount(b->rules.currency, b->open[side], amount);
 		fprintf(f, "%s open proposal: %s (round %d); it tells %s that %s %s is at %s "
-			"%s (%.2f bits)\n", own ? "your" : side == NK_CLAIMANT ? "the claimant's"
+			"%s (%.1f bits)\n", own ? "your" : side == NK_CLAIMANT ? "the claimant's"
 			: "the payer's", amount, b->open_round[side],
 			own ? "the other side" : b->role == NK_MEDIATOR ? "every role" : "you",
 			own ? "your" : "its", side == NK_CLAIMANT ? "demand" : "offer",
@@ -199,10 +234,11 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		cli_format_amount(r->currency, r->range_high, hi);
 		fprintf(f, "range %s to %s", lo, hi);
 	}
-	fprintf(f, ", %s, leakage budget %.1f bits, %d proposal%s\n",
+	fprintf(f, ", %s, leakage budget %g bits, %d proposal%s\n",
 		r->monotone ? "monotone" : "not monotone", r->leakage_bits, r->proposals,
 		CLI_PLURAL(r->proposals));
 	fputs(CLI_BITS_LINE, f);
+	print_seed_commitment(f, b);
 	print_deadlines(f, b);
 	if (r->principals && !r->authority)
 		fputs("principals: each party may have a principal who reads its briefing and "
@@ -276,6 +312,8 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		else
 			fprintf(f, "; awaiting answers");
 		fputc('\n', f);
+		if (b->state == NK_STATE_IMPASSE && b->proposal_accepted < 0)
+			cli_print_proposal_timing(f, b);
 	}
 	if (b->settled && b->settled_by == NK_DEAL_BRIDGE) {
 		cli_format_amount(r->currency, b->settlement, amount);

@@ -28,6 +28,9 @@ void cli_print_neutral(FILE *f, const struct nk_brief *b);
 void cli_print_brief(FILE *f, const struct nk_brief *b);
 /* The party's draft awaiting its principal, in one line, when b has one (cmd_approve.c). */
 void cli_print_draft(FILE *f, const struct nk_brief *b);
+/* When the answers to a pending mediator's proposal are due, in words: it has no time
+ * of its own (the round time does not run at impasse), only the case's deadline. */
+void cli_print_proposal_timing(FILE *f, const struct nk_brief *b);
 /* Under a principal's or a neutral's key line, who has endorsed it (cmd_endorse.c). */
 void cli_print_endorsed(FILE *f, const struct nk_brief *b, enum nk_role role);
 

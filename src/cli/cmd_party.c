@@ -67,7 +67,14 @@ static const struct party_command party_commands[] = {
 		"before one is proposed, decline keeps the accepted package and ends the phase.\n",
 		true, true },
 	[PROPOSE] = { "nakodo propose", "CASE AMOUNT",
-		"The mediator's proposal after impasse: a figure both sides may accept or decline.\n",
+		"The mediator's proposal after impasse (every round failed): a figure within the\n"
+		"range that each party answers, confidentially, accept or decline (nakodo\n"
+		"answer). Both accepting settles the case at it; otherwise the next proposal may\n"
+		"follow, up to the count the case's rules allow, and after the last one the\n"
+		"case closes. A proposal has no time limit of its own (the round time does not\n"
+		"run at impasse): it stands until both parties have answered, the mediator\n"
+		"closes the case (nakodo close), or the case's deadline, if it has one, passes\n"
+		"and closes the case. The briefing says which.\n",
 		false, true },
 	[CLOSE] = { "nakodo close", "CASE",
 		"The mediator ends a case that has not settled; its confidential figures are\n"
@@ -83,6 +90,19 @@ static const struct party_command party_commands[] = {
 		"midpoint on the grid). Not the mediator's proposal (nakodo propose).\n",
 		true, true },
 };
+
+/* After a proposal: what the parties now answer, and until when (b: the briefing read
+ * before it, whose count of proposals it raised by one). */
+static void print_proposed(FILE *f, const struct nk_brief *b, int64_t amount)
+{
+	char text[CLI_AMOUNT_MAX];
+
+	cli_format_amount(b->rules.currency, amount, text);
+	fprintf(f, "proposed %s: proposal %d of at most %d; each party now answers accept or\n"
+		"decline (nakodo answer %s --as claimant|payer accept|decline)\n", text,
+		b->proposals + 1, b->rules.proposals, b->case_id);
+	cli_print_proposal_timing(f, b);
+}
 
 static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 {
@@ -194,8 +214,11 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 	if (key && (rc = cli_sign_request(ctx, pc->name, key, b, &req, &auth, &signed_by)) != CLI_OK)
 		goto out;
 	/* Tell the acting role where the case now stands, as its briefing says. */
-	if ((rc = be.ops->act(ctx, &be, pos[0], role, &req, signed_by, &answer)) == CLI_OK)
-		rc = cli_print_brief_answer(ctx, pos[0], answer, true);
+	if ((rc = be.ops->act(ctx, &be, pos[0], role, &req, signed_by, &answer)) != CLI_OK)
+		goto out;
+	if (action == PROPOSE && !ctx->json)	/* what the parties are asked, and until when */
+		print_proposed(ctx->out, b, req.amount);
+	rc = cli_print_brief_answer(ctx, pos[0], answer, true);
 out:
 	sodium_memzero(&req, sizeof(req));
 	sodium_free(b);

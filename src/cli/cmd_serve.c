@@ -40,8 +40,10 @@ static const char serve_help[] =
 	"server may keep running), revokes every operator token, prints a new one once on\n"
 	"standard output ('operator token: TOKEN'; --json: {\"operator_token\", \"revoked\"})\n"
 	"and exits.\n\n"
-	"  --listen HOST:PORT     IPv4 address and port (default 127.0.0.1:8750; port 0 picks\n"
-	"                         a free one, printed as 'listening on http://HOST:PORT')\n"
+	"  --listen HOST:PORT     address and port (default 127.0.0.1:8750): an IPv4 address,\n"
+	"                         or an IPv6 one in brackets, [::1]:8750 (loopback) or\n"
+	"                         [::]:8750 (every IPv6 interface, IPv6 only); port 0 picks\n"
+	"                         a free one, printed as 'listening on http://HOST:PORT'\n"
 	"  --threads N            worker threads, each with its own store connection (default 4)\n"
 	"  --cache N              cases whose folded state is kept in memory, checked against\n"
 	"                         the database on every use (default 16384, about 2.8 KiB\n"
@@ -95,25 +97,54 @@ static bool number(const char *text, unsigned long max, unsigned long *out)
  * made: a busy port was told "could not listen" with no reason, after a first start had
  * printed a token and made a database. As the server binds (SO_REUSEADDR); a text the
  * server will refuse, or port 0, is left to it. */
+/* The host of HOST:PORT or [HOST]:PORT into host (brackets dropped), its family and the
+ * port's colon; false when it is neither (left to the server, which says why). */
+static bool listen_host(const char *listen, char *host, size_t cap, int *family,
+			const char **colon)
+{
+	bool v6 = listen[0] == '[';
+	const char *start = listen + v6;
+	size_t len;
+
+	*colon = strrchr(listen, ':');
+	if (!*colon || *colon < start || (v6 && (*colon)[-1] != ']'))
+		return false;
+	len = (size_t)(*colon - start) - v6;
+	if (len >= cap)
+		return false;
+	memcpy(host, start, len);
+	host[len] = '\0';
+	*family = v6 ? AF_INET6 : AF_INET;
+	return true;
+}
+
 static enum nk_status listen_check(const char *listen, struct nk_error *err)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	const char *colon = strrchr(listen, ':');
+	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_in *sa = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sa6 = (struct sockaddr_in6 *)&ss;
+	const char *colon;
 	char host[64];
 	unsigned long port;
-	int fd, one = 1, e;
+	int fd, one = 1, e, family;
 
-	if (!colon || (size_t)(colon - listen) >= sizeof(host) ||
+	if (!listen_host(listen, host, sizeof(host), &family, &colon) ||
 	    !number(colon + 1, 65535, &port) || port == 0)
 		return NK_OK;
-	memcpy(host, listen, (size_t)(colon - listen));
-	host[colon - listen] = '\0';
-	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1 ||
-	    (fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+	ss.ss_family = (sa_family_t)family;
+	if (inet_pton(family, host, family == AF_INET6 ? (void *)&sa6->sin6_addr
+				: (void *)&sa->sin_addr) != 1 ||
+	    (fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
 		return NK_OK;
-	sa.sin_port = htons((uint16_t)port);
+	if (family == AF_INET6) {	/* as the server binds it: IPv6 alone */
+		sa6->sin6_port = htons((uint16_t)port);
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	} else {
+		sa->sin_port = htons((uint16_t)port);
+	}
 	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	e = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 ? 0 : errno;
+	e = bind(fd, (struct sockaddr *)&ss, family == AF_INET6 ? sizeof(*sa6) : sizeof(*sa)) == 0
+	    ? 0 : errno;
 	close(fd);
 	if (!e)
 		return NK_OK;
@@ -157,14 +188,16 @@ static int reissue_operator_token(struct cli_ctx *ctx)
 /* Whether HOST:PORT (checked already by the server) names a loopback address. */
 static bool loopback(const char *listen)
 {
-	char host[INET_ADDRSTRLEN];
-	const char *colon = strrchr(listen, ':');
+	char host[64];
+	const char *colon;
+	struct in6_addr a6;
 	struct in_addr a;
+	int family;
 
-	if (!colon || (size_t)(colon - listen) >= sizeof(host))
+	if (!listen_host(listen, host, sizeof(host), &family, &colon))
 		return false;
-	memcpy(host, listen, (size_t)(colon - listen));
-	host[colon - listen] = '\0';
+	if (family == AF_INET6)
+		return inet_pton(AF_INET6, host, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
 	return inet_pton(AF_INET, host, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
 }
 

@@ -16,26 +16,56 @@
 #include <time.h>
 #include <unistd.h>
 
-/* "HOST:PORT" with an IPv4 literal host. */
-static enum nk_status parse_listen(const char *text, struct sockaddr_in *sa, struct nk_error *err)
+/* "HOST:PORT" with an IPv4 literal host, or "[HOST]:PORT" with an IPv6 one (as in a URL:
+ * the brackets say where the address ends, since it holds colons itself). */
+static enum nk_status parse_listen(const char *text, struct sockaddr_storage *ss,
+				   bool *ipv6, struct nk_error *err)
 {
 	char host[64];
 	const char *colon = text ? strrchr(text, ':') : NULL;
+	const char *start = text;
+	size_t len;
 	char *end;
 	unsigned long port;
 
-	if (!colon || (size_t)(colon - text) >= sizeof(host))
-		return nk_fail(err, NK_EINVAL, "listen", "expected HOST:PORT, e.g. 127.0.0.1:8750");
-	memcpy(host, text, (size_t)(colon - text));
-	host[colon - text] = '\0';
+	*ipv6 = text && text[0] == '[';
+	if (*ipv6) {
+		start = text + 1;
+		if (!colon || colon == text || colon[-1] != ']')
+			return nk_fail(err, NK_EINVAL, "listen", "expected [HOST]:PORT for an IPv6 "
+				       "address, e.g. [::1]:8750");
+	}
+	if (!colon || colon < start)
+		return nk_fail(err, NK_EINVAL, "listen", "expected HOST:PORT, e.g. 127.0.0.1:8750 "
+			       "or [::1]:8750");
+	len = (size_t)(colon - start) - (*ipv6 ? 1 : 0);
+	if (len >= sizeof(host))
+		return nk_fail(err, NK_EINVAL, "listen", "the host is too long for an address");
+	memcpy(host, start, len);
+	host[len] = '\0';
 	port = strtoul(colon + 1, &end, 10);
 	if (*end || end == colon + 1 || port > 65535)
 		return nk_fail(err, NK_EINVAL, "listen", "the port must be a number from 0 to 65535");
-	memset(sa, 0, sizeof(*sa));
-	sa->sin_family = AF_INET;
-	sa->sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
-		return nk_fail(err, NK_EINVAL, "listen", "the host must be an IPv4 address");
+	memset(ss, 0, sizeof(*ss));
+	if (*ipv6) {
+		struct sockaddr_in6 *sa = (struct sockaddr_in6 *)ss;
+
+		sa->sin6_family = AF_INET6;
+		sa->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host, &sa->sin6_addr) != 1)
+			return nk_fail(err, NK_EINVAL, "listen", "the host in brackets must be an "
+				       "IPv6 address, e.g. [::1] or [::]");
+	} else {
+		struct sockaddr_in *sa = (struct sockaddr_in *)ss;
+
+		sa->sin_family = AF_INET;
+		sa->sin_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+			return nk_fail(err, NK_EINVAL, "listen", strchr(host, ':')
+				       ? "an IPv6 address goes in brackets, e.g. [::1]:8750"
+				       : "the host must be an IPv4 address, or an IPv6 one in "
+				       "brackets ([::1])");
+	}
 	return NK_OK;
 }
 
@@ -129,16 +159,19 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 			       struct nk_error *err)
 {
 	struct nk_server *srv = NULL;
-	struct sockaddr_in sa;
+	struct sockaddr_storage sa;
+	bool ipv6 = false;
 	const union MHD_DaemonInfo *info;
 	struct MHD_OptionItem tls[SERVER_TLS_OPTIONS];
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
 	enum nk_status rc;
 
 	if ((rc = check_config(cfg, err)) != NK_OK ||
-	    (rc = parse_listen(cfg->listen, &sa, err)) != NK_OK ||
+	    (rc = parse_listen(cfg->listen, &sa, &ipv6, err)) != NK_OK ||
 	    (rc = server_tls_options(cfg, &flags, tls, err)) != NK_OK)
 		return rc;
+	if (ipv6)
+		flags |= MHD_USE_IPv6;
 	if (sodium_init() < 0)
 		return nk_fail(err, NK_ECRYPTO, "", "libsodium could not start");
 	nk_alloc_install();	/* before the first request's JSON */
@@ -197,7 +230,9 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 		goto out;
 	}
 	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	srv->port = info ? info->port : ntohs(sa.sin_port);
+	srv->port = info ? info->port
+		    : ntohs(ipv6 ? ((struct sockaddr_in6 *)&sa)->sin6_port
+			    : ((struct sockaddr_in *)&sa)->sin_port);
 	*out = srv;
 	srv = NULL;
 out:

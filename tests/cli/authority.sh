@@ -69,7 +69,7 @@ lnk approve "$CASE" --as claimant --key "$TMP/claimant.nkey" >/dev/null
 is "a party may not approve its own draft (exit 2)" "$?" 2
 lnk approve "$CASE" --as claimant-principal --key "$TMP/cp.nkey" >"$TMP/out"
 is "the principal approves" "$?" 0
-check "  and is told it took effect" grep -q 'approved: it has taken effect' "$TMP/out"
+check "  and is told it took effect" grep -q "^approved the claimant's draft .*: it has taken effect" "$TMP/out"
 lnk log "$CASE" >"$TMP/log"
 check "the claimant's own figure event is in the log, with its request number" \
 	grep -qE 'claimant +figure +\{"request":2,"role":"claimant","round":1\}' "$TMP/log"

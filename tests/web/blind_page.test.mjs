@@ -5,7 +5,8 @@
 // go-between never holds a figure and name no deal-closer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, joinWithBrowserKey } from './party_steps.mjs';
+import { newRoleContext } from './harness.mjs';
+import { useServerAndBrowser, joinWithBrowserKey, expectedConsole } from './party_steps.mjs';
 
 const env = useServerAndBrowser();
 
@@ -21,7 +22,16 @@ test('a blind case\'s page takes no figure and says how the round is run', async
   const text = await note.innerText();
   assert.match(text, /This case is blind: your demand for round 1 never goes to the go-between/);
   assert.match(text, new RegExp(`nakodo submit ${c.case} --key FILE -`));
-  assert.match(text, /ask the mediator to reissue your token/);
+  // the token the command needs: the exact command the mediator runs, and the warning
+  // that the reissued token must not be opened as a link
+  assert.match(text, /Ask the mediator for a token for the command/);
+  assert.match(text, new RegExp(`nakodo token reissue ${c.case} claimant`));
+  assert.match(text, /opened as a link in a browser it would be traded for another/);
+  assert.match(text, new RegExp(`NAKODO_SERVER=${server.origin} NAKODO_TOKEN=TOKEN`));
+  // the footer no longer says the party's figure reaches the go-between
+  const footer = await page.locator('footer.site').innerText();
+  assert.match(footer, /This case is blind: each party's figure stays on its own machine/);
+  assert.doesNotMatch(footer, /figure reaches the go-between/);
   assert.equal(await page.getByRole('textbox', { name: /Your demand for round/ }).count(), 0,
     'a figure form on a blind case');
   assert.equal(await page.getByRole('textbox', { name: /Deal-closer for round/ }).count(), 0,
@@ -36,6 +46,16 @@ test('a blind case\'s page takes no figure and says how the round is run', async
   assert.ok(!sent.some((p) => /\/(submit|extend)$/.test(p)), `sent ${sent.join(', ')}`);
   await ctx.close();
 
+  // the mediator's page says how a page's party gets a token for the command
+  const m = await newRoleContext(env.browser, server, 'mediator',
+    { ignoreConsole: expectedConsole });
+  const mp = await m.newPage();
+  await mp.goto(c.links.mediator);
+  const hint = await mp.locator('#m-blind-token').innerText();
+  assert.match(hint, /Reissue that party's link and send it only the token, the part after #token=/);
+  assert.match(await mp.locator('footer.site').innerText(), /This case is blind/);
+  await m.close();
+
   // a case that is not blind keeps both forms and its words
   const plain = await server.openCase({});
   const p2 = await joinWithBrowserKey(env, 'payer', plain.links.payer, 'payer plain pass');
@@ -44,5 +64,7 @@ test('a blind case\'s page takes no figure and says how the round is run', async
   assert.equal(await p2.page.locator('#blind-round').count(), 0);
   assert.match(await p2.page.locator('#rules').innerText(),
     /give the go-between one figure in confidence/);
+  assert.match(await p2.page.locator('footer.site').innerText(),
+    /A party's figure reaches the go-between only to apply the case's rules/);
   await p2.ctx.close();
 });

@@ -125,7 +125,8 @@ test('each principal waits for its party\'s endorsement, then approves its draft
   await screenshot(cp.page, 'principal-draft');
   const before = await logTypes(c);
   assert.ok(!before.includes('claimant figure'), 'a draft is no event');
-  await clear(cp.page, 'Approve', /approved: it has taken effect\.$/);
+  await clear(cp.page, 'Approve',
+    /approved \(figure \$50,123\.45 for round 1\): it has taken effect as the claimant's own\.$/);
   assert.deepEqual(await logTypes(c), [...before, 'claimant figure'], 'the figure took effect');
   assert.match(await cp.page.textContent('#draft-text'), /No draft of the claimant awaits/);
 
@@ -138,7 +139,7 @@ test('each principal waits for its party\'s endorsement, then approves its draft
   assert.ok(!(await pageHolds(pp.page, '50,123.45')), 'the payer-principal holds the demand');
   await checkNews(cp.page);
   assert.ok(!(await pageHolds(cp.page, '65,432.10')), 'the claimant-principal holds the offer');
-  await clear(pp.page, 'Approve', /approved: it has taken effect\.$/);
+  await clear(pp.page, 'Approve', /approved \(.*\): it has taken effect as the \w+'s own\.$/);
   assert.match(await pp.page.textContent('#case-state'), /settled/i);
   await checkNews(cp.page);
   assert.match(await cp.page.textContent('#case-state'), /settled/i);
@@ -168,7 +169,8 @@ test('a rejected draft never takes effect; a reload asks only the passphrase', a
   await cp.page.getByText(/^The claimant's draft \d+: figure \$50,123\.45 for round 1\.$/)
     .waitFor();
 
-  await clear(cp.page, 'Reject', /rejected: it will never take effect\.$/);
+  await clear(cp.page, 'Reject',
+    /rejected \(.*\): it is void and will never take effect; the claimant may draft again\.$/);
   assert.deepEqual(await logTypes(c), before, 'a rejected draft leaves no event');
   assert.match(await cp.page.textContent('#draft-text'), /No draft of the claimant awaits/);
   await checkNews(claimant.page);
@@ -222,7 +224,7 @@ test('a principal that joined with the command opens its key file on its page', 
   await draft(payer.page, 'offer', '65432.10');
   await awaitDraft(page, /^The payer's draft \d+: figure \$65,432\.10 for round 1\.$/);
   const before = await logTypes(c);
-  await clear(page, 'Approve', /approved: it has taken effect\.$/);
+  await clear(page, 'Approve', /approved \(.*\): it has taken effect as the \w+'s own\.$/);
   assert.deepEqual(await logTypes(c), [...before, 'payer figure'], 'the figure took effect');
   for (const x of [ctx, payer.ctx]) x.assertClean();
 });

@@ -127,6 +127,7 @@ export class Api {
       throw new ApiError({ reason: 'the go-between answered for another role' });
     }
     if (me) this.role = me;
+    if (brief.rules && typeof this.onRules === 'function') this.onRules(brief.rules);
     if (brief.keys && this.role && brief.keys[this.role]) this.joined = true;
     if (Number.isSafeInteger(brief.last_request) && brief.last_request > this.lastRequest) {
       this.lastRequest = brief.last_request;

@@ -15,12 +15,27 @@ import * as principal from './principal.js';
 const TOKEN = /^[0-9a-f]{64}$/;
 const CASE_ID = /^[A-Za-z0-9_-]{1,63}$/;
 
+// The footer says what reaches the go-between; in a blind case that is no figure at all,
+// and the words for other cases ("a party's figure reaches the go-between only to apply
+// the case's rules") would tell a blind case's party the opposite of the truth.
+const BLIND_FOOTER = 'Keys are made, and messages sealed and opened, in this browser: the '
+  + 'server never sees a secret key or a message\'s text. This case is blind: each party\'s '
+  + 'figure stays on its own machine, whose nakodo command computes the rounds with the other '
+  + 'side\'s; the go-between relays messages it cannot read and never holds a figure.';
+
+/** Sets the page's footer for the case's rules (Api.onRules, on every briefing). */
+export function footerFor(rules) {
+  const p = typeof document !== 'undefined' && document.querySelector('footer.site p');
+  if (p && rules && rules.blind === true && p.textContent !== BLIND_FOOTER) {
+    p.textContent = BLIND_FOOTER;
+  }
+}
+
 /** The case id of a /case/ID path, or null. */
 export function caseIdOf(pathname) {
   const m = /^\/case\/([^/]+)\/?$/.exec(pathname);
   return m && CASE_ID.test(m[1]) ? m[1] : null;
 }
-
 
 /**
  * Takes token=… out of the fragment and the address bar, then trades it for a fresh
@@ -113,6 +128,7 @@ async function main() {
   }
   await ready();
   const api = new Api({ token, caseId });
+  api.onRules = footerFor;
   let brief = null;
   let role = null;
   // A role that joined in this tab noted it (and a party kept its sealed key file): its

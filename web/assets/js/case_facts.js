@@ -177,3 +177,16 @@ export function deadlinesPanel(brief, now = Date.now()) {
   return el('div', { class: 'panel', id: 'deadlines' },
     el('h3', { text: 'Deadlines' }), el('ul', {}, ...items));
 }
+
+/**
+ * Until when a mediator's proposal waits for its answers, as `nakodo propose` and the
+ * briefing say: it has no time of its own (no round time runs at impasse), only the
+ * case's deadline, when there is one.
+ */
+export function proposalTimingWords(brief) {
+  const deadline = brief?.rules?.deadline;
+  return 'It has no time limit of its own: it stands until both parties answer or the '
+    + 'mediator closes the case (no round time runs after the rounds)'
+    + `${typeof deadline === 'string' ? `; the case's deadline, ${deadline} (UTC), closes `
+      + 'the case if it is unanswered then' : ''}.`;
+}

@@ -14,7 +14,7 @@ import {
 } from './ui.js';
 import { describeRules, invitationLink } from './opencase.js';
 import { outcomesFigure } from './outcomes.js';
-import { deadlinesPanel, proposalHistory, titleLine } from './case_facts.js';
+import { deadlinesPanel, proposalHistory, proposalTimingWords, titleLine } from './case_facts.js';
 import { deadlinePanel } from './package.js';
 import { openProposalsPanel } from './party_open.js';
 import { neutralPanel } from './neutral_facts.js';
@@ -113,7 +113,10 @@ export function mount(root, ctx) {
         ? 'A proposal is possible once the rounds end in an impasse.'
         : 'The case has ended: no more proposals.' });
     }
-    if (b.proposal?.pending) return el('p', { text: 'Your proposal waits for both answers.' });
+    if (b.proposal?.pending) {
+      return el('p', { id: 'proposal-waits',
+        text: `Your proposal waits for both answers. ${proposalTimingWords(b)}` });
+    }
     if (made >= rules.proposals) {
       return el('p', { text: rules.proposals === 1 ? 'The one proposal the rules allow was made.'
         : `All ${rules.proposals} proposals the rules allow were made.` });
@@ -197,7 +200,16 @@ export function mount(root, ctx) {
           + `${times(c.reissued)}, revoked ${times(c.revoked)}.` }),
         el('div', { class: 'actions' }, reissue, revoke), linkBox, note);
     });
-    return el('ul', { class: 'plain' }, ...rows);
+    const list = el('ul', { class: 'plain' }, ...rows);
+    if (b.rules?.blind !== true) return list;
+    // a party on its page cannot compute a blind round: it runs the command, with a token
+    // of its own that this page reissues (the party's page shows the same steps)
+    return el('div', {}, el('p', { id: 'm-blind-token', class: 'hint', text: 'This case is '
+      + 'blind: a party that uses its page runs each round with the nakodo command, which '
+      + 'needs a token of its own. Reissue that party\'s link and send it only the token, the '
+      + 'part after #token= (or run nakodo token reissue CASE ROLE): opened as a link in a '
+      + 'browser, it would be traded for another and the command\'s would stop working.' }),
+    list);
   }
 
   function linkField(role, link) {

@@ -11,7 +11,10 @@
 import { ApiError } from './api.js';
 import { safetyNumberOf, signReceipt, toBase64 } from './crypto.js';
 import { drawDance } from './dance.js';
-import { deadlinesPanel, endedNote, proposalHistory, titleLine } from './case_facts.js';
+import { commitmentWords, drawCheckForm } from './draw_check.js';
+import {
+  deadlinesPanel, endedNote, proposalHistory, proposalTimingWords, titleLine,
+} from './case_facts.js';
 import { NEUTRAL_ROLE, neutralPanel } from './neutral_facts.js';
 import { openKeyFile, PartyKey, writeKeyFile } from './keys.js';
 import { messagesSection } from './messages.js';
@@ -397,7 +400,7 @@ export function mount(root, ctx) {
           'The mediator proposes ',
           el('strong', { text: formatAmount(p.figure, brief.currency) }),
           '. It settles only if both sides accept; the other side learns your answer only if ' +
-            'both accepted.',
+            `both accepted. ${proposalTimingWords(brief)}`,
         ),
         el('div', { class: 'actions' }, yes.form, no.form),
       );
@@ -503,26 +506,39 @@ export function mount(root, ctx) {
     return section(
       'The rules of this case',
       { level: 2, id: 'rules' },
-      el('ul', {}, ...[...rulesInWords(brief), openRuleInWords(brief)].filter(Boolean)
+      el('ul', {}, ...[...rulesInWords(brief), openRuleInWords(brief), commitmentWords(brief)]
+        .filter(Boolean)
         .map((t) => el('li', { text: t }))),
     );
   }
 
   // A blind case takes no figure from a page: the go-between must never receive one
   // (doc/blind.md), and the round is computed by the command on the party's machine.
+  // The command needs a token of the party's own, which this tab does not show: the
+  // mediator reissues one, and the note gives the exact commands on both sides.
   function blindNote() {
     const word = FIGURE_WORD[role];
     return el('div', { id: 'blind-round' },
       el('p', { text: `This case is blind: your ${word} for round ${brief.round} never goes `
         + 'to the go-between, so this page takes none. The round is computed between your '
         + 'machine and the other side\'s by the nakodo command, which each side runs at the '
-        + 'same time, with the key it joined with (Download my key file, above):' }),
-      el('pre', { text: `NAKODO_SERVER=${location.origin} NAKODO_TOKEN=TOKEN \\\n`
+        + 'same time, with the key it joined with (Download my key file, above).' }),
+      el('p', { text: '1. Ask the mediator for a token for the command. The mediator runs '
+        + `(or uses "Reissue the ${role}'s link" on its page, and sends you the part after `
+        + '#token=):' }),
+      el('pre', { class: 'command', text: `nakodo token reissue ${caseId} ${role}` }),
+      el('p', { text: 'Use that token only with the command: opened as a link in a browser it '
+        + 'would be traded for another, and the command\'s would stop working. This tab stops '
+        + 'working once it is reissued.' }),
+      el('p', { text: `2. Run, on your machine, with the key file and your ${word} on standard `
+        + 'input:' }),
+      el('pre', { class: 'command', text: `NAKODO_SERVER=${location.origin} NAKODO_TOKEN=TOKEN \\\n`
         + `  nakodo submit ${caseId} --key FILE -` }),
-      el('p', { text: `(the ${word} on standard input). This tab's token is not shown: ask `
-        + 'the mediator to reissue your token, and use it with the command rather than in a '
-        + 'browser (this tab then stops working). The answers to a mediator\'s proposal, '
-        + 'messages and the receipt stay here.' }));
+      el('p', { text: '3. After the rounds, answer a mediator\'s proposal, read messages and '
+        + `fetch the receipt with the same token (nakodo answer ${caseId} accept|decline --key `
+        + `FILE, nakodo inbox ${caseId} --key FILE, nakodo receipt ${caseId} --out FILE --key `
+        + 'FILE), or, while the case is open, ask the mediator for a new link to come back to '
+        + 'this page.' }));
   }
 
   function actSection() {
@@ -560,6 +576,9 @@ export function mount(root, ctx) {
     else if (p && p.own_answer)
       append(s, el('p', { text: `You answered the mediator's proposal: ${p.own_answer}.` }));
     if (brief.state === 'settled' || brief.state === 'closed') append(s, receiptForm().form);
+    const check = brief.state === 'settled' ? once('draw-check', () => drawCheckForm(() => brief))
+      : null;
+    if (check) append(s, check);
     if (s.children.length === 1)
       append(s, el('p', { text: 'Nothing to do now: check for news later.' }));
     return s;

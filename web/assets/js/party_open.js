@@ -32,7 +32,7 @@ export function openProposalsPanel(brief) {
     const p = o[side];
     if (!p || !Number.isSafeInteger(p.amount)) continue;
     const own = side === me;
-    const bits = typeof p.bits === 'number' ? ` (${p.bits.toFixed(2)} bits)` : '';
+    const bits = typeof p.bits === 'number' ? ` (${p.bits.toFixed(1)} bits)` : '';
     items.push(
       el('li', {
         id: `open-${side}`,

@@ -90,9 +90,14 @@ export function mount(root, ctx) {
       onSubmit: async () => {
         busy = true;
         try {
+          const words = draftWords(brief);	// what was cleared, before the answer
           const b = await api.approve(accept, d.number);
-          said = { failed: false, text: accept ? `Draft ${d.number} approved: it has taken `
-            + 'effect.' : `Draft ${d.number} rejected: it will never take effect.` };
+          // name the draft and what became of it, as nakodo approve does: "approved: it
+          // has taken effect" left the principal unsure what it had cleared
+          said = { failed: false, text: accept
+            ? `Draft ${d.number} approved (${words}): it has taken effect as the ${party}'s own.`
+            : `Draft ${d.number} rejected (${words}): it is void and will never take effect; `
+              + `the ${party} may draft again.` };
           show(b, true);
         } catch (e) {
           if (e.offline) throw e;	// the form says so, and nothing changed here
