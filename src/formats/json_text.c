@@ -135,6 +135,26 @@ static int real_digits_loop(double v, char buf[static 100])
 	return n;
 }
 
+/* 'e', the sign when plus or always, and at least two digits of x, as "%e" writes an
+ * exponent (the caller drops what jansson drops); returns the length. */
+static int put_exponent(char *buf, int x, bool plus)
+{
+	int n = 0;
+	unsigned u = x < 0 ? (unsigned)-x : (unsigned)x;
+
+	buf[n++] = 'e';
+	if (x < 0)
+		buf[n++] = '-';
+	else if (plus)
+		buf[n++] = '+';
+	if (u >= 100)
+		buf[n++] = (char)('0' + u / 100);
+	if (u >= 10 || plus)
+		buf[n++] = (char)('0' + u / 10 % 10);
+	buf[n++] = (char)('0' + u % 10);
+	return n;
+}
+
 /* "%.*g" of the digits d[0..p) (a decimal d.ddd × 10^x, its sign neg): trailing zeros
  * dropped, the exponent's form when x < -4 or x >= p, else the plain form. Returns the
  * length written to buf (room for 40). */
@@ -153,7 +173,7 @@ static int real_format_g(bool neg, const char *d, int p, int x, char *buf)
 			memcpy(buf + n, d + 1, (size_t)k - 1);
 			n += k - 1;
 		}
-		n += snprintf(buf + n, 12, "e%c%02d", x < 0 ? '-' : '+', x < 0 ? -x : x);
+		n += put_exponent(buf + n, x, true);
 	} else if (x >= 0) {
 		for (int i = 0; i <= x; i++)
 			buf[n++] = i < k ? d[i] : '0';
@@ -171,6 +191,112 @@ static int real_format_g(bool neg, const char *d, int p, int x, char *buf)
 		n += k;
 	}
 	buf[n] = '\0';
+	return n;
+}
+
+/* The p (15 to 17) significant digits of v, rounded to nearest with ties to even as
+ * glibc's printf rounds, computed exactly in 128-bit integers: v = M × 2^E exactly, and
+ * M × 2^E × 10^s is divided out with its remainder. Writes d and v's decimal exponent x
+ * after rounding, and *back: whether those digits read back as v (strtod rounds to the
+ * nearest double, ties to the even one: they do when they lie within half the gap to
+ * v's neighbours, a quarter below a power of two, whose lower neighbour is nearer).
+ * False outside 10^-6 <= |v| < 10^17, where the products could pass 128 bits (the caller
+ * converts with printf there). */
+static bool real_digits_exact(double v, int p, char d[static 17], int *x, bool *back)
+{
+	static const uint64_t pow10[] = {
+		1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+		100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
+		1000000000000ull, 10000000000000ull, 100000000000000ull,
+		1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+		1000000000000000000ull, 10000000000000000000ull,
+	};
+	double a = fabs(v);
+	int e, ex;
+	uint64_t m;
+
+	if (!(a >= 1e-6 && a < 1e17))
+		return false;
+	m = (uint64_t)ldexp(frexp(a, &e), 53);	/* a = m × 2^(e - 53), exactly */
+	e -= 53;
+	ex = (int)floor(log10(a));		/* right, or one off: checked below */
+	for (int tries = 0; tries < 3; tries++) {
+		int s = p - 1 - ex;
+		unsigned __int128 num = m, den = 1, q, r;
+
+		if (s > 22 || s < -19)
+			return false;
+		if (s >= 0)
+			num *= (unsigned __int128)pow10[s > 19 ? 19 : s] * pow10[s > 19 ? s - 19 : 0];
+		else
+			den = pow10[-s];
+		if (e >= 0)
+			num <<= e;
+		if (den == 1 && e < 0) {	/* the common case: a shift, no division */
+			q = num >> -e;
+			r = num & (((unsigned __int128)1 << -e) - 1);
+			den = (unsigned __int128)1 << -e;
+		} else {
+			if (e < 0)
+				den <<= -e;
+			q = num / den;
+			r = num % den;
+		}
+		if (q < pow10[p - 1]) {
+			ex--;
+			continue;
+		}
+		if (q >= pow10[p]) {
+			ex++;
+			continue;
+		}
+		if (2 * r > den || (2 * r == den && (q & 1)))
+			q++;
+		{
+			/* v's gap to its upper neighbour, 2^e, in the units of num */
+			unsigned __int128 gap = e >= 0 ? ((unsigned __int128)pow10[s > 0 ? s : 0] << e)
+					       : s >= 0 ? (unsigned __int128)pow10[s > 19 ? 19 : s] *
+							  pow10[s > 19 ? s - 19 : 0]
+					       : 1, at = q * den, dist;
+			bool above = at >= num, even = !(m & 1);
+
+			dist = above ? at - num : num - at;
+			/* the gap below a power of two is half as wide (no power of two in
+			 * this range has 15 or 16 digits that fall there: the rule, kept whole) */
+			if (!above && m == 1ull << 52)
+				*back = 4 * dist < gap || (4 * dist == gap && even);
+			else
+				*back = 2 * dist < gap || (2 * dist == gap && even);
+		}
+		if (q == pow10[p]) {
+			q = pow10[p - 1];
+			ex++;
+		}
+		for (uint64_t u = (uint64_t)q, i = (uint64_t)p; i-- > 0; u /= 10)
+			d[i] = (char)('0' + (int)(u % 10));
+		*x = ex;
+		return true;
+	}
+	return false;
+}
+
+/* The text real_digits_loop writes, without printf where real_digits_exact applies: the
+ * digits at 15 or 16 when they read back, else the 17 that always do. */
+static int real_digits_exact_fewest(double v, char buf[static 100])
+{
+	char d[17];
+	int x = 0, n = 0;
+	bool back = false;
+
+	for (int p = 15; p <= 17; p++) {
+		if (!real_digits_exact(v, p, d, &x, &back))
+			break;
+		if (back || p == 17) {
+			n = real_format_g(signbit(v) != 0, d, p, x, buf);
+			break;
+		}
+	}
+	sodium_memzero(d, sizeof(d));	/* a party's own valuation, maybe */
 	return n;
 }
 
@@ -221,7 +347,7 @@ static int real_digits_fast(double v, char buf[static 100])
 		/* read back in the exponent's form: the same value as "%.*g"'s text */
 		text[0] = '-';
 		memcpy(text + 1, c, (size_t)p);
-		snprintf(text + 1 + p, sizeof(text) - 1 - (size_t)p, "e%d", cx - (p - 1));
+		text[1 + p + put_exponent(text + 1 + p, cx - (p - 1), false)] = '\0';
 		if (strtod(text + !neg, NULL) == v) {
 			fp = p;
 			fx = cx;
@@ -265,7 +391,8 @@ size_t nk_json_real_text(double v, char out[static NK_JSON_REAL_MAX])
 
 	if (fabs(v) < 1e15 && v == trunc(v))
 		n = real_digits_whole(v, buf);
-	else if (point[0] != '.' || point[1] || !(n = real_digits_fast(v, buf)))
+	else if (!(n = real_digits_exact_fewest(v, buf)) &&
+		 (point[0] != '.' || point[1] || !(n = real_digits_fast(v, buf))))
 		n = real_digits_loop(v, buf);
 	if (n < 0 || (size_t)n >= NK_JSON_REAL_MAX - 3)
 		return 0;

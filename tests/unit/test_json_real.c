@@ -1,8 +1,8 @@
 /* nk_json_real_text (formats/json_text.c) against the loop it replaced: the fewest of 15,
  * 16 and 17 digits at which "%.*g" reads back as the same double, then jansson's rules
  * (".0" on a whole number, the exponent without '+' or leading zeros). The writer now
- * converts once at 17 digits and rounds the digits itself, with an exact path for whole
- * numbers; its texts must stay byte for byte the loop's, on chosen edges (a carry through
+ * computes the digits in 128-bit integers where they fit (10^-6 to 10^17), converts once
+ * at 17 digits and rounds them itself elsewhere, and writes whole numbers directly; its texts must stay byte for byte the loop's, on chosen edges (a carry through
  * nines, digits dropped that are exactly a half, the limits of each form) and on many
  * random doubles of every magnitude. */
 #include <nakodo/json_build.h>
@@ -82,12 +82,24 @@ static void test_chosen(void **state)
 		/* 17 digits ending in 5, and in 50: the dropped digits a half */
 		1.0000000000000005, 12345678901234565.0, 0.12345678901234565,
 		1.2345678901234550, 3.1415926535897950, 5.0000000000000050e-200,
+		/* exact ties at 15 and 16 digits: rounded to even, as printf rounds them */
+		1234567890123455.0, 1234567890123445.0, 1e15 + 0.5, 1e15 + 1.5, 123456789012345.25,
+		123456789012345.75, 0.000001, 0.0000009999999999999999, 99999999999999984.0,
 		log2(3.0), log2(1000.0), log2(12345.0) / 7.0, M_PI, M_E, -M_PI * 1e200,
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++)
 		check(values[i]);
+	/* powers of two, whose lower neighbour is nearer than the upper, and around them */
+	for (int k = -1074; k <= 1023; k++) {
+		double two = ldexp(1.0, k);
+
+		check(two);
+		check(nextafter(two, 0));
+		check(nextafter(two, INFINITY));
+		check(-3 * two);
+	}
 }
 
 /* The loop's path is kept for what the conversion does not cover: text as before. */
