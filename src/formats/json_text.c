@@ -9,7 +9,9 @@
  * go through jansson's own recipe (jsonp_dtostr: "%.17g", then ".0" when it reads as
  * an integer, the exponent without '+' or leading zeros), but at the fewest digits that
  * read back exactly, as nk_json_dumps_short writes them, so that the bytes are that
- * function's: tests/unit/test_json_text.c compares the two on many trees. */
+ * function's: tests/unit/test_json_text.c compares the two on many trees. Those digits
+ * are computed exactly in integers where they fit (every real a briefing holds), as
+ * printf would give them (tests/unit/test_json_real.c). */
 #include <nakodo/json_build.h>
 #include <nakodo/alloc.h>
 
@@ -135,22 +137,18 @@ static int real_digits_loop(double v, char buf[static 100])
 	return n;
 }
 
-/* 'e', the sign when plus or always, and at least two digits of x, as "%e" writes an
- * exponent (the caller drops what jansson drops); returns the length. */
-static int put_exponent(char *buf, int x, bool plus)
+/* An exponent as "%e" writes it: 'e', its sign, at least two digits (the caller then
+ * drops what jansson drops); returns the length. */
+static int put_exponent(char *buf, int x)
 {
 	int n = 0;
 	unsigned u = x < 0 ? (unsigned)-x : (unsigned)x;
 
 	buf[n++] = 'e';
-	if (x < 0)
-		buf[n++] = '-';
-	else if (plus)
-		buf[n++] = '+';
+	buf[n++] = x < 0 ? '-' : '+';
 	if (u >= 100)
 		buf[n++] = (char)('0' + u / 100);
-	if (u >= 10 || plus)
-		buf[n++] = (char)('0' + u / 10 % 10);
+	buf[n++] = (char)('0' + u / 10 % 10);
 	buf[n++] = (char)('0' + u % 10);
 	return n;
 }
@@ -173,7 +171,7 @@ static int real_format_g(bool neg, const char *d, int p, int x, char *buf)
 			memcpy(buf + n, d + 1, (size_t)k - 1);
 			n += k - 1;
 		}
-		n += put_exponent(buf + n, x, true);
+		n += put_exponent(buf + n, x);
 	} else if (x >= 0) {
 		for (int i = 0; i <= x; i++)
 			buf[n++] = i < k ? d[i] : '0';
@@ -300,68 +298,6 @@ static int real_digits_exact_fewest(double v, char buf[static 100])
 	return n;
 }
 
-/* The same text as real_digits_loop, from one conversion at 17 digits instead of up to
- * three conversions and three readings back (bench/README.md: a briefing's leakage
- * reals made these 4% of a submission's CPU). Rounding those 17 digits to p gives the
- * digits "%.*g" gives, except when the digits dropped are exactly a half ("5", "50"),
- * where the 17 digits' own rounding may have made the half: that p is converted again.
- * Returns 0 when it does not apply (not finite, or another decimal point). */
-static int real_digits_fast(double v, char buf[static 100])
-{
-	char e17[40], d[17], c[17], text[48];
-	int n = snprintf(e17, sizeof(e17), "%.16e", v), neg = v < 0 || (v == 0 && signbit(v));
-	const char *s = e17 + neg;
-	int x, fp = 17, fx;
-
-	if (!isfinite(v) || n < 21 || n >= (int)sizeof(e17) || s[1] != '.' || s[18] != 'e')
-		return 0;
-	d[0] = s[0];
-	memcpy(d + 1, s + 2, 16);
-	fx = x = atoi(s + 19);
-	for (int p = 15; p <= 16 && fp == 17; p++) {
-		int cx = x, half = p == 16 ? d[16] == '5' : d[15] == '5' && d[16] == '0';
-
-		if (half) {
-			char e[40];
-
-			if (snprintf(e, sizeof(e), "%.*e", p - 1, v) != n - 17 + p)
-				return 0;
-			c[0] = e[neg];
-			memcpy(c + 1, e + neg + 2, (size_t)p - 1);
-			cx = atoi(e + neg + p + 2);
-		} else {
-			int i = p - 1;
-
-			memcpy(c, d, (size_t)p);
-			if (d[p] >= '5') {	/* round up, carrying */
-				while (i >= 0 && c[i] == '9')
-					c[i--] = '0';
-				if (i < 0) {
-					c[0] = '1';
-					cx++;
-				} else {
-					c[i]++;
-				}
-			}
-		}
-		/* read back in the exponent's form: the same value as "%.*g"'s text */
-		text[0] = '-';
-		memcpy(text + 1, c, (size_t)p);
-		text[1 + p + put_exponent(text + 1 + p, cx - (p - 1), false)] = '\0';
-		if (strtod(text + !neg, NULL) == v) {
-			fp = p;
-			fx = cx;
-			memcpy(d, c, (size_t)p);
-		}
-	}
-	n = real_format_g(neg, d, fp, fx, buf);	/* at 17 digits, d always reads back */
-	sodium_memzero(c, sizeof(c));	/* a party's own valuation, maybe */
-	sodium_memzero(d, sizeof(d));
-	sodium_memzero(text, sizeof(text));
-	sodium_memzero(e17, sizeof(e17));
-	return n;
-}
-
 /* A whole number below 10^15 as "%.15g" writes it: its digits, exactly. */
 static int real_digits_whole(double v, char buf[static 100])
 {
@@ -391,8 +327,7 @@ size_t nk_json_real_text(double v, char out[static NK_JSON_REAL_MAX])
 
 	if (fabs(v) < 1e15 && v == trunc(v))
 		n = real_digits_whole(v, buf);
-	else if (!(n = real_digits_exact_fewest(v, buf)) &&
-		 (point[0] != '.' || point[1] || !(n = real_digits_fast(v, buf))))
+	else if (!(n = real_digits_exact_fewest(v, buf)))
 		n = real_digits_loop(v, buf);
 	if (n < 0 || (size_t)n >= NK_JSON_REAL_MAX - 3)
 		return 0;

@@ -1,10 +1,11 @@
 /* nk_json_real_text (formats/json_text.c) against the loop it replaced: the fewest of 15,
  * 16 and 17 digits at which "%.*g" reads back as the same double, then jansson's rules
  * (".0" on a whole number, the exponent without '+' or leading zeros). The writer now
- * computes the digits in 128-bit integers where they fit (10^-6 to 10^17), converts once
- * at 17 digits and rounds them itself elsewhere, and writes whole numbers directly; its texts must stay byte for byte the loop's, on chosen edges (a carry through
- * nines, digits dropped that are exactly a half, the limits of each form) and on many
- * random doubles of every magnitude. */
+ * computes the digits, and whether they read back, in 128-bit integers where they fit
+ * (10^-6 to 10^17), writes whole numbers directly, and keeps the loop elsewhere; its
+ * texts must stay byte for byte the loop's, on chosen edges (a carry through nines, exact
+ * ties, powers of two and their neighbours, the limits of each form) and on many random
+ * doubles of every magnitude. */
 #include <nakodo/json_build.h>
 
 #include <float.h>
