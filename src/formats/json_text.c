@@ -194,12 +194,12 @@ static int real_format_g(bool neg, const char *d, int p, int x, char *buf)
 
 /* The p (15 to 17) significant digits of v, rounded to nearest with ties to even as
  * glibc's printf rounds, computed exactly in 128-bit integers: v = M × 2^E exactly, and
- * M × 2^E × 10^s is divided out with its remainder. Writes d and v's decimal exponent x
+ * M × 5^s × 2^(E+s) (v × 10^s) is divided out with its remainder. Writes d and v's decimal exponent x
  * after rounding, and *back: whether those digits read back as v (strtod rounds to the
  * nearest double, ties to the even one: they do when they lie within half the gap to
  * v's neighbours, a quarter below a power of two, whose lower neighbour is nearer).
- * False outside 10^-6 <= |v| < 10^17, where the products could pass 128 bits (the caller
- * converts with printf there). */
+ * False outside 10^-16 <= |v| < 10^17, where the products could pass 128 bits (the
+ * caller converts with printf there; a briefing's leakage goes down to 10^-7). */
 static bool real_digits_exact(double v, int p, char d[static 17], int *x, bool *back)
 {
 	static const uint64_t pow10[] = {
@@ -209,34 +209,58 @@ static bool real_digits_exact(double v, int p, char d[static 17], int *x, bool *
 		1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
 		1000000000000000000ull, 10000000000000000000ull,
 	};
+	static const uint64_t p5[] = {
+		1ull, 5ull, 25ull, 125ull, 625ull, 3125ull, 15625ull, 78125ull, 390625ull,
+		1953125ull, 9765625ull, 48828125ull, 244140625ull, 1220703125ull,
+		6103515625ull, 30517578125ull, 152587890625ull, 762939453125ull,
+		3814697265625ull, 19073486328125ull, 95367431640625ull, 476837158203125ull,
+		2384185791015625ull, 11920928955078125ull, 59604644775390625ull,
+		298023223876953125ull, 1490116119384765625ull, 7450580596923828125ull,
+	};
 	double a = fabs(v);
 	int e, ex;
 	uint64_t m;
 
-	if (!(a >= 1e-6 && a < 1e17))
+	if (!(a >= 1e-16 && a < 1e17))
 		return false;
 	m = (uint64_t)ldexp(frexp(a, &e), 53);	/* a = m × 2^(e - 53), exactly */
 	e -= 53;
 	ex = (int)floor(log10(a));		/* right, or one off: checked below */
 	for (int tries = 0; tries < 3; tries++) {
-		int s = p - 1 - ex;
-		unsigned __int128 num = m, den = 1, q, r;
+		/* a × 10^s = num / den, with p digits before the point; gap: a's distance to
+		 * its upper neighbour, 2^e, in the units of num */
+		int s = p - 1 - ex, sh = e + s;
+		unsigned __int128 num = m, den = 1, gap, q, r, at, dist;
+		bool above, even = !(m & 1);
 
-		if (s > 22 || s < -19)
+		if (s > 32 || s < -19)
 			return false;
-		if (s >= 0)
-			num *= (unsigned __int128)pow10[s > 19 ? 19 : s] * pow10[s > 19 ? s - 19 : 0];
-		else
-			den = pow10[-s];
-		if (e >= 0)
+		if (s >= 0) {		/* 10^s = 5^s × 2^s: the 2^s joins the shift */
+			unsigned __int128 five = (unsigned __int128)p5[s < 27 ? s : 27] *
+						 p5[s < 27 ? 0 : s - 27];
+
+			num *= five;	/* below 2^53 × 5^32 < 2^128 */
+			gap = five;
+			if (sh >= 0) {
+				num <<= sh;
+				gap <<= sh;
+			} else {
+				den = (unsigned __int128)1 << -sh;
+			}
+		} else if (e >= 0) {
 			num <<= e;
-		if (den == 1 && e < 0) {	/* the common case: a shift, no division */
-			q = num >> -e;
-			r = num & (((unsigned __int128)1 << -e) - 1);
-			den = (unsigned __int128)1 << -e;
+			den = pow10[-s];
+			gap = (unsigned __int128)1 << e;
 		} else {
-			if (e < 0)
-				den <<= -e;
+			den = (unsigned __int128)pow10[-s] << -e;
+			gap = 1;
+		}
+		if (den == 1 || s >= 0) {	/* a power of two: a shift, no division */
+			int k = den == 1 ? 0 : -sh;
+
+			q = num >> k;
+			r = num & (den - 1);
+		} else {
 			q = num / den;
 			r = num % den;
 		}
@@ -250,22 +274,15 @@ static bool real_digits_exact(double v, int p, char d[static 17], int *x, bool *
 		}
 		if (2 * r > den || (2 * r == den && (q & 1)))
 			q++;
-		{
-			/* v's gap to its upper neighbour, 2^e, in the units of num */
-			unsigned __int128 gap = e >= 0 ? ((unsigned __int128)pow10[s > 0 ? s : 0] << e)
-					       : s >= 0 ? (unsigned __int128)pow10[s > 19 ? 19 : s] *
-							  pow10[s > 19 ? s - 19 : 0]
-					       : 1, at = q * den, dist;
-			bool above = at >= num, even = !(m & 1);
-
-			dist = above ? at - num : num - at;
-			/* the gap below a power of two is half as wide (no power of two in
-			 * this range has 15 or 16 digits that fall there: the rule, kept whole) */
-			if (!above && m == 1ull << 52)
-				*back = 4 * dist < gap || (4 * dist == gap && even);
-			else
-				*back = 2 * dist < gap || (2 * dist == gap && even);
-		}
+		at = q * den;
+		above = at >= num;
+		dist = above ? at - num : num - at;
+		/* the gap below a power of two is half as wide (no power of two in this
+		 * range has 15 or 16 digits that fall there: the rule, kept whole) */
+		if (!above && m == 1ull << 52)
+			*back = 4 * dist < gap || (4 * dist == gap && even);
+		else
+			*back = 2 * dist < gap || (2 * dist == gap && even);
 		if (q == pow10[p]) {
 			q = pow10[p - 1];
 			ex++;

@@ -2,7 +2,7 @@
  * 16 and 17 digits at which "%.*g" reads back as the same double, then jansson's rules
  * (".0" on a whole number, the exponent without '+' or leading zeros). The writer now
  * computes the digits, and whether they read back, in 128-bit integers where they fit
- * (10^-6 to 10^17), writes whole numbers directly, and keeps the loop elsewhere; its
+ * (10^-16 to 10^17), writes whole numbers directly, and keeps the loop elsewhere; its
  * texts must stay byte for byte the loop's, on chosen edges (a carry through nines, exact
  * ties, powers of two and their neighbours, the limits of each form) and on many random
  * doubles of every magnitude. */
@@ -86,6 +86,7 @@ static void test_chosen(void **state)
 		/* exact ties at 15 and 16 digits: rounded to even, as printf rounds them */
 		1234567890123455.0, 1234567890123445.0, 1e15 + 0.5, 1e15 + 1.5, 123456789012345.25,
 		123456789012345.75, 0.000001, 0.0000009999999999999999, 99999999999999984.0,
+		1.5869646178316723e-7, 3.029659874007984e-7, 4.4723552742230585e-7, 1e-16, 9.99e-17,
 		log2(3.0), log2(1000.0), log2(12345.0) / 7.0, M_PI, M_E, -M_PI * 1e200,
 	};
 
