@@ -211,20 +211,20 @@ enum nk_status nk_rules_from_text(const char *text, size_t len, struct nk_rules 
 	return rc;
 }
 
-/* Built member by member rather than with json_pack, whose format scanning cost as much
- * as the values: a briefing has one of these per evaluated round, in every answer. */
-static json_t *interval_to_json(struct nk_interval in)
+/* Built member by member rather than with json_pack, which parses its format on every
+ * call: every evaluated round of every answer has one (bench/README.md). */
+static json_t *interval_to_json(const struct nk_interval *w)
 {
-	return nk_json_set(nk_json_set(json_object(), "low", json_integer((json_int_t)in.low)),
-			   "high", json_integer((json_int_t)in.high));
+	return nk_json_set(nk_json_set(json_object(), "low", json_integer((json_int_t)w->low)),
+			   "high", json_integer((json_int_t)w->high));
 }
 
 static json_t *view_to_json(const struct nk_view *v)
 {
-	json_t *o = nk_json_set(json_object(), "other_within", interval_to_json(v->other));
+	json_t *o = nk_json_set(json_object(), "other_within", interval_to_json(&v->other));
 
 	o = nk_json_set(o, "bits", json_real(v->bits));
-	o = nk_json_set(o, "exposed_within", interval_to_json(v->exposed));
+	o = nk_json_set(o, "exposed_within", interval_to_json(&v->exposed));
 	return nk_json_set(o, "exposed_bits", json_real(v->exposed_bits));
 }
 
@@ -232,9 +232,9 @@ static json_t *round_to_json(const struct nk_brief *b, int i)
 {
 	const struct nk_brief_round *r = &b->rounds[i];
 	bool party = b->role != NK_MEDIATOR;
-	json_t *o = nk_json_set(nk_json_set(json_object(), "round", json_integer(i + 1)),
-				"evaluated", json_boolean(r->evaluated));
+	json_t *o = nk_json_set(json_object(), "round", json_integer(i + 1));
 
+	o = nk_json_set(o, "evaluated", json_boolean(r->evaluated));
 	if (!o)
 		return NULL;
 	if (party) {

@@ -11,6 +11,7 @@
 
 #include "store/store_impl.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 
@@ -69,6 +70,10 @@ struct sq_store {
 	bool batch_lost;	/* SQLite rolled back a batch that held released savepoints */
 	unsigned released;	/* savepoints released into the open batch */
 	struct sq_store *side;	/* the writer's second connection, for checkpoints */
+	/* The writer's checkpoints one at a time: the group's checkpoint thread runs them
+	 * on side, and a long WAL's restart (batch_begin) waits for one running there
+	 * rather than meet it busy and let the WAL run on. Made with side. */
+	pthread_mutex_t side_mu;
 	/* set in the writer's COMMIT (the turn), read by the committer outside it */
 	atomic_bool checkpoint_owed;	/* the WAL has grown: checkpoint after the flush */
 	atomic_int checkpoint_frames;	/* the WAL's length at the last checkpoint */

@@ -466,7 +466,10 @@ void store_sqlite_close(void *state)
 
 	if (!s)
 		return;
-	store_sqlite_close(s->side);
+	if (s->side) {
+		store_sqlite_close(s->side);
+		pthread_mutex_destroy(&s->side_mu);
+	}
 	for (size_t i = 0; i < SQ_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
 	sqlite3_close(s->db);

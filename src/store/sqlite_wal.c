@@ -127,6 +127,7 @@ enum nk_status store_sqlite_batch_open(void **state, const char *location, struc
 	}
 	w = writer;
 	w->side = side;
+	pthread_mutex_init(&w->side_mu, NULL);
 	w->batched = true;
 	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d", SQ_WRITER_CACHE_KIB);
 	sql_rc = sqlite3_exec(w->db, pragma, NULL, NULL, NULL);
@@ -152,7 +153,9 @@ enum nk_status store_sqlite_batch_begin(struct sq_store *s, struct nk_error *err
 		s->released = 0;
 		if (s->wal_frames >= SQ_RESTART_PAGES) {
 			s->wal_frames = 0;
+			pthread_mutex_lock(&s->side_mu);
 			sq_checkpoint(s, s);
+			pthread_mutex_unlock(&s->side_mu);
 		}
 		sql_rc = sq_step_once(s, SQ_BEGIN);
 		if (sql_rc != SQLITE_OK)
@@ -225,6 +228,9 @@ void store_sqlite_batch_checkpoint(void *state)
 {
 	struct sq_store *s = state;
 
-	if (atomic_exchange(&s->checkpoint_owed, false))
+	if (atomic_exchange(&s->checkpoint_owed, false)) {
+		pthread_mutex_lock(&s->side_mu);
 		sq_checkpoint(s, s->side);
+		pthread_mutex_unlock(&s->side_mu);
+	}
 }
