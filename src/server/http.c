@@ -259,7 +259,8 @@ static enum MHD_Result answer_pending(struct nk_server *srv, struct MHD_Connecti
 		return MHD_NO;
 	}
 	(void)nk_store_group_durable(srv->group, req->wait.ticket, &failed);
-	if (failed && req->pending_ok) {
+	/* a refusal too: it may rest on another action of the batch that never reached disk */
+	if (failed) {
 		if (resp)
 			MHD_destroy_response(resp);
 		status = 500;
@@ -439,7 +440,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 		}
 		if (srv->group && !nk_store_group_durable(srv->group, ticket, &failed))
 			failed = nk_store_wait_durable(call.env.store, NULL) != NK_OK; /* stopping */
-		if (failed && rc == NK_OK) {
+		if (failed) {	/* a refusal too, as in answer_pending */
 			rc = NK_ESTORE;
 			if (resp)
 				MHD_destroy_response(resp);
