@@ -108,7 +108,7 @@ static size_t events(struct fixture *f)
 
 static void no_deal(char out[256], int round)
 {
-	snprintf(out, 256, "{\"round\":%d,\"outcome\":\"no-deal\"," COMMIT "}", round);
+	snprintf(out, 256, "{" COMMIT ",\"outcome\":\"no-deal\",\"round\":%d}", round);
 }
 
 static void three_rounds_to_a_settlement(void **state)
@@ -133,7 +133,7 @@ static void three_rounds_to_a_settlement(void **state)
 		assert_int_equal(b.round, r + 1);
 		assert_true(b.rounds[r - 1].evaluated);
 	}
-	snprintf(text, sizeof(text), "{\"round\":3,\"outcome\":\"overlap\",\"figure\":7250," COMMIT "}");
+	snprintf(text, sizeof(text), "{" COMMIT ",\"figure\":7250,\"outcome\":\"overlap\",\"round\":3}");
 	assert_int_equal(give(f, NK_PAYER, text, &err), NK_OK);
 	assert_int_equal(give(f, NK_CLAIMANT, text, &err), NK_OK);
 	for (int role = 0; role <= NK_MEDIATOR; role++) {
@@ -155,7 +155,7 @@ static void disagreeing_outcomes_leave_the_round_open(void **state)
 	size_t before;
 
 	no_deal(none, 1);
-	snprintf(deal, sizeof(deal), "{\"round\":1,\"outcome\":\"overlap\",\"figure\":100," COMMIT "}");
+	snprintf(deal, sizeof(deal), "{" COMMIT ",\"figure\":100,\"outcome\":\"overlap\",\"round\":1}");
 	assert_int_equal(give(f, NK_CLAIMANT, none, &err), NK_OK);
 	before = events(f);
 	assert_int_equal(give(f, NK_PAYER, deal, &err), NK_EREFUSED);
@@ -235,20 +235,20 @@ static void outcomes_given_again_append_a_bounded_amount(void **state)
 		assert_int_equal(give(f, NK_CLAIMANT, text, &err), NK_OK);
 	assert_int_equal(events(f), before);
 	for (int i = 1; i <= 3; i++) {
-		snprintf(text, sizeof(text), "{\"round\":1,\"outcome\":\"overlap\",\"figure\":%d,"
-			 COMMIT "}", 100 * i);
+		snprintf(text, sizeof(text), "{" COMMIT ",\"figure\":%d,"
+			 "\"outcome\":\"overlap\",\"round\":1}", 100 * i);
 		assert_int_equal(give(f, NK_CLAIMANT, text, &err), NK_OK);
 		assert_int_equal(events(f), before + (size_t)i);
 	}
-	snprintf(text, sizeof(text), "{\"round\":1,\"outcome\":\"overlap\",\"figure\":400,"
-		 COMMIT "}");
+	snprintf(text, sizeof(text), "{" COMMIT ",\"figure\":400,"
+		 "\"outcome\":\"overlap\",\"round\":1}");
 	assert_int_equal(give(f, NK_CLAIMANT, text, &err), NK_EREFUSED);
 	assert_string_equal(err.field, "outcome");
 	assert_non_null(strstr(err.text, "given 4 different outcomes of round 1"));
 	assert_int_equal(events(f), before + 3);
 	/* the one that stands (300) concludes the round with the payer's */
-	snprintf(text, sizeof(text), "{\"round\":1,\"outcome\":\"overlap\",\"figure\":300,"
-		 COMMIT "}");
+	snprintf(text, sizeof(text), "{" COMMIT ",\"figure\":300,"
+		 "\"outcome\":\"overlap\",\"round\":1}");
 	assert_int_equal(give(f, NK_CLAIMANT, text, &err), NK_OK);
 	assert_int_equal(give(f, NK_PAYER, text, &err), NK_OK);
 	assert_int_equal(nk_case_brief(&f->env, f->id, NK_MEDIATOR, &b, &err), NK_OK);
