@@ -158,10 +158,11 @@ static enum nk_status outcome_signed(const struct case_state *st, enum nk_role r
 	else if (!(text = outcome_text(body)))
 		return nk_fail(err, NK_ENOMEM, "log", "no memory to read case %s", st->id);
 	else {
+		const char *action = nk_case_action_name(NK_ACTION_BLIND_OUTCOME);
 		enum nk_status rc = nk_action_verify(&st->identity[role], st->id, role,
-						     (uint64_t)json_integer_value(n),
-						     nk_case_action_name(NK_ACTION_BLIND_OUTCOME),
-						     (const uint8_t *)text, strlen(text), sig, NULL);
+						     (uint64_t)json_integer_value(n), action,
+						     (const uint8_t *)text, strlen(text), sig,
+						     NULL);
 
 		free(text);
 		if (rc == NK_OK)

@@ -133,7 +133,8 @@ static void three_rounds_to_a_settlement(void **state)
 		assert_int_equal(b.round, r + 1);
 		assert_true(b.rounds[r - 1].evaluated);
 	}
-	snprintf(text, sizeof(text), "{" COMMIT ",\"figure\":7250,\"outcome\":\"overlap\",\"round\":3}");
+	snprintf(text, sizeof(text),
+		 "{" COMMIT ",\"figure\":7250,\"outcome\":\"overlap\",\"round\":3}");
 	assert_int_equal(give(f, NK_PAYER, text, &err), NK_OK);
 	assert_int_equal(give(f, NK_CLAIMANT, text, &err), NK_OK);
 	for (int role = 0; role <= NK_MEDIATOR; role++) {
@@ -155,7 +156,8 @@ static void disagreeing_outcomes_leave_the_round_open(void **state)
 	size_t before;
 
 	no_deal(none, 1);
-	snprintf(deal, sizeof(deal), "{" COMMIT ",\"figure\":100,\"outcome\":\"overlap\",\"round\":1}");
+	snprintf(deal, sizeof(deal),
+		 "{" COMMIT ",\"figure\":100,\"outcome\":\"overlap\",\"round\":1}");
 	assert_int_equal(give(f, NK_CLAIMANT, none, &err), NK_OK);
 	before = events(f);
 	assert_int_equal(give(f, NK_PAYER, deal, &err), NK_EREFUSED);

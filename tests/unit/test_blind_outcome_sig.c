@@ -39,11 +39,13 @@ static int setup(void **state)
 	struct nk_identity idn;
 	uint8_t sig[NK_SIGNATURE_BYTES];
 
-	if (!f || sodium_init() < 0 || nk_store_open(&f->store, "mem:", NK_STORE_CREATE, NULL) != NK_OK ||
+	if (!f || sodium_init() < 0 ||
+	    nk_store_open(&f->store, "mem:", NK_STORE_CREATE, NULL) != NK_OK ||
 	    nk_server_key_generate(&f->signer, NULL) != NK_OK)
 		return -1;
 	f->fake = (struct fake_env)FAKE_ENV_START;
-	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer, NULL, NULL };
+	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer, NULL,
+				       NULL };
 	nk_rules_default(&rules, nk_currency_find("USD"));
 	rules.rounds = 2;
 	rules.range_high = 100000000;
@@ -74,7 +76,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* role signs text with its next request number; the signature in hex into sig_hex. */
+/* role signs text, as the outcome request req, with its next request number. */
 static struct nk_request_auth sign(struct fixture *f, enum nk_role role, const char *text,
 				   struct nk_case_request *req)
 {
