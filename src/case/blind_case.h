@@ -24,6 +24,11 @@ NK_MUST_USE enum nk_status blind_outcome_act(const struct nk_case_env *env,
 					     struct nk_error *err);
 NK_MUST_USE enum nk_status blind_apply_outcome(struct case_state *st, const json_t *body,
 					       struct nk_error *err);
+/* The fold's check of a blind round's conclusion (deal, and figure with a deal): both
+ * sides' signed outcomes of the open round say it; NK_ECORRUPT naming the side otherwise. */
+NK_MUST_USE enum nk_status blind_check_round(const struct case_state *st,
+					     enum nk_deal_kind deal, int64_t figure,
+					     struct nk_error *err);
 
 /* body with the member when rules->blind; NULL-safe, NULL when out of memory. */
 json_t *case_event_opened_blind(json_t *body, const struct nk_rules *rules);

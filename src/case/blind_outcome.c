@@ -8,14 +8,18 @@
  * public outcome again (a rerun: each client is held to its round's figure) appends
  * nothing; a different one replaces its own, at most NK_BLIND_OUTCOME_GIVEN_MAX outcomes
  * per side and round, so that the log grows by a bounded amount whatever the request
- * rate. No figure reaches the server. */
+ * rate. No figure reaches the server. Each outcome's event keeps its party's signature, and
+ * the fold checks it against the role's registered key: an outcome, and so a round's
+ * conclusion, that the parties did not both sign does not load (doc/blind.md). */
 #include "case/blind_case.h"
 #include "case/figure_kind.h"
 #include "base/hex.h"
 
 #include <nakodo/json_build.h>
+#include <nakodo/seal.h>
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The outcomes (events) one side may give of one round: the first, and a few more that
@@ -36,12 +40,12 @@ static enum nk_status refuse(struct nk_error *err, const char *field, const char
 }
 
 /* obj's outcome (an envelope's text or an event's body) under rules; role_key: the
- * event's extra member "role". */
+ * event's extra members "role", "request" and "signature". */
 static enum nk_status outcome_read(const struct nk_rules *rules, const json_t *obj,
 				   bool role_key, struct outcome *o, struct nk_error *err)
 {
 	static const char *const known[] = { "round", "outcome", "figure", "commitment", "hint",
-					     "role", "request" };
+					     "role", "request", "signature" };
 	const char *deal = json_string_value(json_object_get(obj, "outcome"));
 	const char *commit = json_string_value(json_object_get(obj, "commitment"));
 	const json_t *fig = json_object_get(obj, "figure"), *v;
@@ -112,6 +116,78 @@ static void count_given(struct case_state *st, enum nk_role role)
 	st->fig.blind_given[role]++;
 }
 
+/* The outcome's text as its party signed it: compact JSON with sorted keys of the
+ * outcome's own members (an event's without "role", "request" and "signature"). The
+ * go-between takes an outcome only in this form, so that its log can rebuild the text
+ * and check the signature. NULL when out of memory. */
+static char *outcome_text(const json_t *obj)
+{
+	json_t *copy = json_copy((json_t *)obj);
+	char *text;
+
+	if (!copy)
+		return NULL;
+	json_object_del(copy, "role");
+	json_object_del(copy, "request");
+	json_object_del(copy, "signature");
+	text = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(copy);
+	return text;
+}
+
+/* The fold's event (body, by role, of round) names why it is not its party's signed
+ * outcome, or NK_OK: the signature over the text rebuilt from the event, with the
+ * request number it records, under the role's registered key. */
+static enum nk_status outcome_signed(const struct case_state *st, enum nk_role role,
+				     const json_t *body, int64_t round, struct nk_error *err)
+{
+	const char *hex = json_string_value(json_object_get(body, "signature"));
+	const json_t *n = json_object_get(body, "request");
+	uint8_t sig[NK_SIGNATURE_BYTES];
+	const char *why;
+	char *text;
+
+	if (!hex)
+		why = "it holds no signature of the party (an outcome logged before outcomes kept "
+		      "theirs, or one stripped of it), so nothing shows the party gave it";
+	else if (strlen(hex) != 2 * NK_SIGNATURE_BYTES ||
+		 !nk_hex_decode(hex, NK_SIGNATURE_BYTES, sig))
+		why = "its \"signature\" is not 128 lowercase hex digits";
+	else if (!json_is_integer(n) || json_integer_value(n) < 1)
+		why = "it has no request number, which its signature binds";
+	else if (!(text = outcome_text(body)))
+		return nk_fail(err, NK_ENOMEM, "log", "no memory to read case %s", st->id);
+	else {
+		const char *action = nk_case_action_name(NK_ACTION_BLIND_OUTCOME);
+		enum nk_status rc = nk_action_verify(&st->identity[role], st->id, role,
+						     (uint64_t)json_integer_value(n), action,
+						     (const uint8_t *)text, strlen(text), sig,
+						     NULL);
+
+		free(text);
+		if (rc == NK_OK)
+			return NK_OK;
+		why = "its signature does not verify with the role's registered key over the "
+		      "outcome it records: the party did not sign this outcome";
+	}
+	return nk_fail(err, NK_ECORRUPT, "log", "the case's log is inconsistent: event %lld (a "
+		       "blind_outcome of the %s, round %lld): %s", (long long)st->events,
+		       nk_role_name(role), (long long)round, why);
+}
+
+enum nk_status blind_check_round(const struct case_state *st, enum nk_deal_kind deal,
+				 int64_t figure, struct nk_error *err)
+{
+	for (int side = NK_CLAIMANT; side <= NK_PAYER; side++)
+		if (st->fig.blind_deal[side] != deal ||
+		    (deal != NK_NO_DEAL && st->fig.blind_figure[side] != figure))
+			return nk_fail(err, NK_ECORRUPT, "log", "the case's log is inconsistent: "
+				       "event %lld concludes blind round %d with an outcome that "
+				       "is not the %s's signed one", (long long)st->events,
+				       st->round, nk_role_name((enum nk_role)side));
+	return NK_OK;
+}
+
 enum nk_status blind_apply_outcome(struct case_state *st, const json_t *body,
 				   struct nk_error *err)
 {
@@ -119,12 +195,15 @@ enum nk_status blind_apply_outcome(struct case_state *st, const json_t *body,
 	struct outcome o;
 	struct nk_error ignored = { 0 };
 	enum nk_role role;
+	enum nk_status rc;
 
 	if (!st->fig.rules.blind || st->state != NK_STATE_OPEN || !who ||
 	    nk_role_parse(who, &role) != NK_OK || role == NK_MEDIATOR ||
 	    outcome_read(&st->fig.rules, body, true, &o, &ignored) != NK_OK ||
-	    o.round != st->round || st->fig.rounds[st->round - 1].evaluated)
+	    o.round != st->round || st->fig.rounds[st->round - 1].evaluated || !st->joined[role])
 		return case_corrupt(err, "a blind round's outcome that does not fit the case");
+	if ((rc = outcome_signed(st, role, body, o.round, err)) != NK_OK)
+		return rc;
 	/* a side may give its outcome again while the round is open (a retried round) */
 	count_given(st, role);
 	st->fig.rounds[st->round - 1].submitted[role] = true;
@@ -142,6 +221,7 @@ enum nk_status blind_outcome_act(const struct nk_case_env *env, struct case_stat
 	struct nk_round_result res;
 	struct outcome o = { 0 };
 	json_t *obj, *body;
+	char *text = NULL, sig[2 * NK_SIGNATURE_BYTES + 1];
 	enum nk_status rc;
 
 	if ((rc = case_refuse_state(st, NK_STATE_OPEN, err)) != NK_OK)
@@ -159,6 +239,14 @@ enum nk_status blind_outcome_act(const struct nk_case_env *env, struct case_stat
 			 NULL);
 	rc = obj ? outcome_read(&st->fig.rules, obj, false, &o, err)
 		 : refuse(err, "outcome", "not JSON");
+	if (rc == NK_OK && !(text = outcome_text(obj)))
+		rc = nk_fail(err, NK_ENOMEM, "outcome", "out of memory");
+	if (rc == NK_OK && (strlen(text) != req->envelope_len ||
+			    memcmp(text, req->envelope, req->envelope_len) != 0))
+		rc = refuse(err, "outcome", "compact JSON with its keys sorted (as jansson's "
+			    "JSON_COMPACT | JSON_SORT_KEYS writes it): the log keeps the outcome's "
+			    "members and rebuilds the signed text from them");
+	free(text);
 	if (rc == NK_OK && o.round != st->round)
 		rc = nk_fail(err, NK_EREFUSED, "round", "round %lld is not the open round (%d)",
 			     (long long)o.round, st->round);
@@ -178,6 +266,8 @@ enum nk_status blind_outcome_act(const struct nk_case_env *env, struct case_stat
 	if (rc != NK_OK)
 		return rc;
 	body = nk_json_set(body, "role", json_string(nk_role_name(role)));
+	nk_hex_encode(auth->signature, NK_SIGNATURE_BYTES, sig);
+	body = nk_json_set(body, "signature", json_string(sig));
 	if ((rc = case_append(env, st->id, nk_role_name(role), CASE_EV_BLIND_OUTCOME,
 			      case_with_request(body, auth), err)) != NK_OK)
 		return rc;

@@ -77,6 +77,8 @@ static enum nk_status apply_round(struct case_state *st, const json_t *body,
 		return rc;
 	if (ev.round != st->round || !r->submitted[0] || !r->submitted[1] || r->evaluated)
 		return case_corrupt(err, "a round evaluated before both figures");
+	if (st->fig.rules.blind && (rc = blind_check_round(st, ev.deal, ev.figure, err)) != NK_OK)
+		return rc;
 	r->evaluated = true;
 	r->deal = ev.deal;
 	r->figure = ev.figure;

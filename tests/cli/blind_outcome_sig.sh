@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# A blind round's outcomes, signed by both parties, stay signed in the log (issue 16,
+# item 3; doc/blind.md, "The outcome"). Two real `nakodo submit` clients settle a blind
+# case through a real `nakodo serve`; each blind_outcome event holds its party's
+# signature, which a check written from doc/formats.md alone verifies with the key of
+# the role's joined event. Then the operator, who holds the server's key, alters the
+# claimant's signature at rest and re-chains and countersigns the log as the server
+# would: the chain holds (`nakodo log` reads it), but the case no longer loads, the
+# error naming the event and why. Prints TAP. Needs NAKODO (nakodo-test), curl, jq,
+# python3 and its cryptography module (else skipped).
+. "$(dirname "$0")/../server/lib.sh"
+python3 -c 'import cryptography, sqlite3' 2>/dev/null ||
+	{ echo "1..0 # SKIP python3 with cryptography and sqlite3 is needed"; exit 0; }
+[ "${NAKODO_TEST_STORE:-sqlite}" = sqlite ] ||
+	{ echo "1..0 # SKIP the operator's edit at rest is written for sqlite"; exit 0; }
+. "$(dirname "$0")/blind_lib.sh"
+start_server || { echo "1..$n"; echo "not ok - the server did not start"; exit 1; }
+
+blind_case "$(echo "$RULES" | jq -c '.rounds = 1')"
+is "a blind case opens and both parties join" "$?" 0
+both 41000.00 52000.00
+is "both clients end well" "$CRC $PRC" "0 0"
+check "and the case settles" grep -q "case $CASE is settled" "$TMP/payer.out"
+req log "$MT" GET "/v1/cases/$CASE/log" >/dev/null
+cp "$(last)" "$TMP/log.json"
+# the two clients give their outcomes in either order
+is "each side's outcome is in the log with a signature of 128 hex digits" \
+	"$(jq -c '[.events[] | select(.type == "blind_outcome") | .body |
+		"\(.role) \(.signature | test("^[0-9a-f]{128}$"))"] | sort' "$TMP/log.json")" \
+	'["claimant true","payer true"]'
+is "no other event but a join holds a signature" \
+	"$(jq '[.events[] | select(.type != "blind_outcome" and .type != "joined") |
+		select(.body | has("signature"))] | length' "$TMP/log.json")" 0
+
+# doc/formats.md, "Signed request body" and "Signing statements": the outcome's text is
+# its members but role, request and signature as compact sorted JSON; the statement
+# binds case, role, request number, action and the text's SHA-256.
+python3 - "$TMP/log.json" "$CASE" >"$TMP/verified" 2>&1 <<'PY'
+import hashlib, json, struct, sys
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+log, case = json.load(open(sys.argv[1])), sys.argv[2]
+keys = {e["body"]["role"]: bytes.fromhex(e["body"]["sign"])
+        for e in log["events"] if e["type"] == "joined"}
+str8 = lambda s: bytes([len(s.encode())]) + s.encode()
+for e in log["events"]:
+    if e["type"] != "blind_outcome":
+        continue
+    b = dict(e["body"])
+    role, n, sig = b.pop("role"), b.pop("request"), bytes.fromhex(b.pop("signature"))
+    text = json.dumps(b, separators=(",", ":"), sort_keys=True).encode()
+    msg = (b"nakodo/action/v1\0" + str8(case) + bytes([{"claimant": 0, "payer": 1}[role]]) +
+           struct.pack(">Q", n) + str8("blind_outcome") + hashlib.sha256(text).digest())
+    Ed25519PublicKey.from_public_bytes(keys[role]).verify(sig, msg)
+    print(role, "verified")
+PY
+is "both signatures verify from the documents alone, with the joined keys" \
+	"$(sort "$TMP/verified" | tr '\n' ' ')" "claimant verified payer verified "
+stop_server
+
+# The operator alters the claimant's signature and re-chains every event from there
+# with the server's key (doc/formats.md, "Event chain link"), as the server would.
+python3 - "$DB" "$CASE" >"$TMP/forged" 2>&1 <<'PY'
+import hashlib, sqlite3, struct, sys
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+db, case = sys.argv[1].removeprefix("sqlite:"), sys.argv[2]
+raw = open(db + ".server-key", "rb").read()
+assert raw[:8] == b"NKSERVK1"
+key = Ed25519PrivateKey.from_private_bytes(raw[8:40])
+key_id = hashlib.sha256(b"nakodo/key-id/v1\0" + raw[40:72]).digest()[:8]
+con = sqlite3.connect(db)
+rows = con.execute("SELECT seq, time_ms, actor, type, body, chain FROM events WHERE "
+                   "case_id = ? ORDER BY seq", (case,)).fetchall()
+str8 = lambda s: bytes([len(s.encode())]) + s.encode()
+prev, forged = bytes(32), None
+for seq, ms, actor, typ, body, chain in rows:
+    if forged is None and typ == "blind_outcome" and '"role":"claimant"' in body:
+        i = body.index('"signature":"') + len('"signature":"')
+        body = body[:i] + ("0" if body[i] != "0" else "1") + body[i + 1:]
+        forged = seq
+    if forged is not None:
+        h = hashlib.sha256(b"nakodo/event/v1\0" + str8(case) + struct.pack(">qq", seq, ms) +
+                           str8(actor) + str8(typ) + struct.pack(">I", len(body.encode())) +
+                           body.encode() + prev).digest()
+        cs = key.sign(b"nakodo/countersign/v1\0" + key_id + h)
+        con.execute("UPDATE events SET body = ?, chain = ?, countersig = ? WHERE "
+                    "case_id = ? AND seq = ?", (body, h, cs, case, seq))
+        chain = h
+    prev = bytes(chain)
+con.commit()
+print(forged)
+PY
+FORGED=$(cat "$TMP/forged")
+check "the operator's edit ran (event $FORGED)" grep -qx '[0-9]*' "$TMP/forged"
+"$NAKODO" --db "$DB" log "$CASE" >"$TMP/relog" 2>"$TMP/relog.err"
+is "the re-chained log's links and countersignatures hold" "$?" 0
+"$NAKODO" --db "$DB" brief "$CASE" --as mediator >"$TMP/brief" 2>"$TMP/brief.err"
+is "but the case does not load (exit 3)" "$?" 3
+check "the error names the event and why" grep -q "event $FORGED (a blind_outcome of the \
+claimant, round 1): its signature does not verify with the role's registered key" \
+	"$TMP/brief.err"
+echo "1..$n"
+[ "$failed" = 0 ]
