@@ -7,10 +7,12 @@
 # claimant's signature at rest and re-chains and countersigns the log as the server
 # would: the chain holds (`nakodo log` reads it), but the case no longer loads, the
 # error naming the event and why. Prints TAP. Needs NAKODO (nakodo-test), curl, jq,
-# python3 and its cryptography module (else skipped).
+# python3 with PyNaCl (python3-nacl, which `make deps` installs; else skipped).
 . "$(dirname "$0")/../server/lib.sh"
-python3 -c 'import cryptography, sqlite3' 2>/dev/null ||
-	{ echo "1..0 # SKIP python3 with cryptography and sqlite3 is needed"; exit 0; }
+PY=python3
+$PY -c 'import nacl, sqlite3' 2>/dev/null || PY=/usr/bin/python3
+$PY -c 'import nacl, sqlite3' 2>/dev/null ||
+	{ echo "1..0 # SKIP python3 with PyNaCl and sqlite3 is needed"; exit 0; }
 [ "${NAKODO_TEST_STORE:-sqlite}" = sqlite ] ||
 	{ echo "1..0 # SKIP the operator's edit at rest is written for sqlite"; exit 0; }
 . "$(dirname "$0")/blind_lib.sh"
@@ -35,9 +37,9 @@ is "no other event but a join holds a signature" \
 # doc/formats.md, "Signed request body" and "Signing statements": the outcome's text is
 # its members but role, request and signature as compact sorted JSON; the statement
 # binds case, role, request number, action and the text's SHA-256.
-python3 - "$TMP/log.json" "$CASE" >"$TMP/verified" 2>&1 <<'PY'
+$PY - "$TMP/log.json" "$CASE" >"$TMP/verified" 2>&1 <<'PY'
 import hashlib, json, struct, sys
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from nacl.signing import VerifyKey
 log, case = json.load(open(sys.argv[1])), sys.argv[2]
 keys = {e["body"]["role"]: bytes.fromhex(e["body"]["sign"])
         for e in log["events"] if e["type"] == "joined"}
@@ -50,7 +52,7 @@ for e in log["events"]:
     text = json.dumps(b, separators=(",", ":"), sort_keys=True).encode()
     msg = (b"nakodo/action/v1\0" + str8(case) + bytes([{"claimant": 0, "payer": 1}[role]]) +
            struct.pack(">Q", n) + str8("blind_outcome") + hashlib.sha256(text).digest())
-    Ed25519PublicKey.from_public_bytes(keys[role]).verify(sig, msg)
+    VerifyKey(keys[role]).verify(msg, sig)
     print(role, "verified")
 PY
 is "both signatures verify from the documents alone, with the joined keys" \
@@ -59,13 +61,13 @@ stop_server
 
 # The operator alters the claimant's signature and re-chains every event from there
 # with the server's key (doc/formats.md, "Event chain link"), as the server would.
-python3 - "$DB" "$CASE" >"$TMP/forged" 2>&1 <<'PY'
+$PY - "$DB" "$CASE" >"$TMP/forged" 2>&1 <<'PY'
 import hashlib, sqlite3, struct, sys
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from nacl.signing import SigningKey
 db, case = sys.argv[1].removeprefix("sqlite:"), sys.argv[2]
 raw = open(db + ".server-key", "rb").read()
 assert raw[:8] == b"NKSERVK1"
-key = Ed25519PrivateKey.from_private_bytes(raw[8:40])
+key = SigningKey(raw[8:40])
 key_id = hashlib.sha256(b"nakodo/key-id/v1\0" + raw[40:72]).digest()[:8]
 con = sqlite3.connect(db)
 rows = con.execute("SELECT seq, time_ms, actor, type, body, chain FROM events WHERE "
@@ -81,7 +83,7 @@ for seq, ms, actor, typ, body, chain in rows:
         h = hashlib.sha256(b"nakodo/event/v1\0" + str8(case) + struct.pack(">qq", seq, ms) +
                            str8(actor) + str8(typ) + struct.pack(">I", len(body.encode())) +
                            body.encode() + prev).digest()
-        cs = key.sign(b"nakodo/countersign/v1\0" + key_id + h)
+        cs = key.sign(b"nakodo/countersign/v1\0" + key_id + h).signature
         con.execute("UPDATE events SET body = ?, chain = ?, countersig = ? WHERE "
                     "case_id = ? AND seq = ?", (body, h, cs, case, seq))
         chain = h
