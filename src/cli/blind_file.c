@@ -9,19 +9,27 @@
  * commit). A save cut short by a crash leaves that copy unopenable (the seal) and the
  * other one, the newer before it, stands: it is what was durable when the last message
  * that depends on it was sent. Each copy seals its generation, and the newer openable copy
- * is the state. */
+ * is the state. Each copy has a slot of whole 4 KiB pages, so that writing one never
+ * rewrites a page of the other (a torn write at power loss could else take both), and a
+ * run holds a lock beside the file (blind_file_lock), so that two runs of one side never
+ * write the same slot. */
 #include "blind_file.h"
 
 #include <nakodo/files.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #define STATE_MAX (1u << 20)
+#define PAGE 4096u
+
+static enum nk_status blind_file_lock(struct blind_file *f, struct nk_error *err);
 
 void cli_blind_session_id(const struct nk_brief *b, uint8_t sid[static NK_BLIND_SESSION_BYTES])
 {
@@ -39,7 +47,7 @@ void cli_blind_session_id(const struct nk_brief *b, uint8_t sid[static NK_BLIND_
 }
 
 enum nk_status blind_file_open(struct blind_file *f, const struct nk_brief *b,
-			       const struct nk_party_key *key, const char *key_path,
+			       const struct nk_party_key *key, const char *key_path, bool lock,
 			       struct nk_blind_party **p, struct nk_error *err)
 {
 	uint8_t sid[NK_BLIND_SESSION_BYTES], *state = NULL;
@@ -50,24 +58,28 @@ enum nk_status blind_file_open(struct blind_file *f, const struct nk_brief *b,
 	enum nk_status rc;
 
 	memset(f, 0, sizeof(*f));
+	f->lock = -1;
 	f->key = key;
 	f->newer = -1;
 	f->copy = nk_blind_saved_bytes(&b->rules);
+	f->slot = (f->copy + PAGE - 1) / PAGE * PAGE;
 	*p = NULL;
 	if ((size_t)snprintf(f->path, sizeof(f->path), "%s.%s.blind", key_path, b->case_id) >=
 	    sizeof(f->path))
 		return nk_fail(err, NK_EINVAL, "key", "the key file's path is too long");
+	if (lock && (rc = blind_file_lock(f, err)) != NK_OK)
+		return rc;
 	cli_blind_session_id(b, sid);
 	if ((rc = nk_file_read_bounded(f->path, STATE_MAX, &state, &len, f->path, "state", NULL,
 				       err)) != NK_OK)
 		return rc;
-	if (len != 2 * f->copy) {
+	if (len != 2 * f->slot) {
 		free(state);
 		return nk_fail(err, NK_ECORRUPT, "state", "%s: not a blind case's state of this "
 			       "build", f->path);
 	}
 	for (int i = 0; i < 2; i++)	/* a copy cut short by a crash does not open */
-		if (nk_blind_load(&b->rules, b->role, sid, key, state + i * f->copy, f->copy,
+		if (nk_blind_load(&b->rules, b->role, sid, key, state + i * f->slot, f->copy,
 				  &gen[i], &copy[i], &why[i]) != NK_OK)
 			copy[i] = NULL;
 	free(state);
@@ -88,7 +100,7 @@ static enum nk_status file_create(struct blind_file *f, const uint8_t *data,
 				  struct nk_error *err)
 {
 	char tmp[sizeof(f->path) + 8];
-	uint8_t *both = calloc(2, f->copy);
+	uint8_t *both = calloc(2, f->slot);
 	int fd = -1;
 	bool ok;
 
@@ -98,7 +110,7 @@ static enum nk_status file_create(struct blind_file *f, const uint8_t *data,
 	snprintf(tmp, sizeof(tmp), "%s.new", f->path);
 	(void)unlink(tmp);
 	ok = (fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) >= 0 &&
-	     write(fd, both, 2 * f->copy) == (ssize_t)(2 * f->copy) && fsync(fd) == 0;
+	     write(fd, both, 2 * f->slot) == (ssize_t)(2 * f->slot) && fsync(fd) == 0;
 	ok = (fd < 0 || close(fd) == 0) && ok;
 	free(both);
 	if (!ok || rename(tmp, f->path) != 0) {
@@ -114,7 +126,7 @@ static enum nk_status file_overwrite(struct blind_file *f, const uint8_t *data, 
 {
 	int fd = open(f->path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	bool ok = fd >= 0 &&
-		  pwrite(fd, data, f->copy, (off_t)(which * f->copy)) == (ssize_t)f->copy &&
+		  pwrite(fd, data, f->copy, (off_t)which * (off_t)f->slot) == (ssize_t)f->copy &&
 		  fdatasync(fd) == 0;
 
 	if (fd >= 0)
@@ -141,4 +153,34 @@ enum nk_status blind_file_save(struct blind_file *f, const struct nk_blind_party
 	}
 	free(data);
 	return rc;
+}
+
+static enum nk_status blind_file_lock(struct blind_file *f, struct nk_error *err)
+{
+	char lock[sizeof(f->path) + 8];
+
+	if ((size_t)snprintf(lock, sizeof(lock), "%s.lock", f->path) >= sizeof(lock))
+		return nk_fail(err, NK_EINVAL, "key", "the key file's path is too long");
+	f->lock = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (f->lock < 0)
+		return nk_fail(err, NK_ESTORE, "state", "%s: could not be opened: %s", lock,
+			       strerror(errno));
+	if (flock(f->lock, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+
+		blind_file_unlock(f);
+		return e == EWOULDBLOCK
+		       ? nk_fail(err, NK_EREFUSED, "state", "another run of this side of the case "
+				 "is under way (%s is locked): let it end or stop it first", lock)
+		       : nk_fail(err, NK_ESTORE, "state", "%s: could not be locked: %s", lock,
+				 strerror(e));
+	}
+	return NK_OK;
+}
+
+void blind_file_unlock(struct blind_file *f)
+{
+	if (f->lock >= 0)
+		(void)close(f->lock);	/* the lock goes with it */
+	f->lock = -1;
 }

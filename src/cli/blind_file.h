@@ -13,6 +13,8 @@ struct blind_file {
 	char path[4096];
 	const struct nk_party_key *key;
 	size_t copy;		/* one copy's bytes, fixed by the case's rules */
+	size_t slot;		/* its room in the file: copy rounded up to whole 4 KiB pages */
+	int lock;		/* blind_file_lock's descriptor, or -1 */
 	uint64_t generation;	/* the newer copy's */
 	int newer;		/* which copy is the newer, 0 or 1; -1: no file yet */
 };
@@ -22,14 +24,20 @@ struct blind_file {
 void cli_blind_session_id(const struct nk_brief *b, uint8_t sid[static NK_BLIND_SESSION_BYTES]);
 
 /* f set for b's case and role beside key_path, and the side in it loaded into *p:
- * NK_ENOTFOUND when there is no file yet (f is then ready for the first save). */
+ * NK_ENOTFOUND when there is no file yet (f is then ready for the first save). With
+ * lock, the run's lock on the state (KEY.CASE.blind.lock, flock) is taken first and kept
+ * until blind_file_unlock, whatever the outcome, so that no two runs of one side read and
+ * overwrite the same copy: NK_EREFUSED when another run of this side holds it. */
 NK_MUST_USE enum nk_status blind_file_open(struct blind_file *f, const struct nk_brief *b,
 					   const struct nk_party_key *key,
-					   const char *key_path, struct nk_blind_party **p,
-					   struct nk_error *err);
+					   const char *key_path, bool lock,
+					   struct nk_blind_party **p, struct nk_error *err);
 /* p saved durably: the first save makes the file (both copies' room, the second empty),
  * later ones overwrite the older copy in place and flush its data (fdatasync). */
 NK_MUST_USE enum nk_status blind_file_save(struct blind_file *f, const struct nk_blind_party *p,
 					   struct nk_error *err);
+
+/* The run's lock released (a blind_file with lock -1: nothing). */
+void blind_file_unlock(struct blind_file *f);
 
 #endif

@@ -37,7 +37,7 @@ enum nk_status cli_blind_state_load(const struct nk_brief *b, const struct nk_pa
 {
 	struct blind_file f;
 
-	return blind_file_open(&f, b, key, key_path, p, err);
+	return blind_file_open(&f, b, key, key_path, false, p, err);
 }
 
 /* The payer's outcome, given on a connection of its own while its last message (the
@@ -417,7 +417,7 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	struct wire w = { 0 };
 	uint8_t sid[NK_BLIND_SESSION_BYTES], hello[NK_CHANNEL_HELLO_BYTES];
 	char safety[NK_CHANNEL_SAFETY_MAX];
-	struct blind_file file;
+	struct blind_file file = { .lock = -1 };
 	struct early early = { 0 };
 	json_t *answer = NULL;
 	bool fresh = false, own_session = false;
@@ -466,7 +466,7 @@ int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 	}
 	if ((rc = channel_hello(&x, key, &ch, hello)) != CLI_OK)
 		goto out;
-	if (blind_file_open(&file, b, key, key_path, &p, &err) != NK_OK) {
+	if (blind_file_open(&file, b, key, key_path, true, &p, &err) != NK_OK) {
 		fresh = err.code == NK_ENOTFOUND;
 		if (!fresh || nk_blind_new(&b->rules, b->role, sid, &p, &err) != NK_OK) {
 			rc = cli_report(ctx, &err);
@@ -543,6 +543,7 @@ out:
 	sodium_memzero(&in, sizeof(in));
 	nk_channel_free(ch);
 	nk_blind_free(p);
+	blind_file_unlock(&file);
 	if (w.msg)
 		sodium_memzero(w.msg, w.max + NK_CHANNEL_OVERHEAD);
 	if (w.sealed)
