@@ -20,11 +20,20 @@ static uint64_t word_at(const uint8_t *p)
 	return w;
 }
 
+/* Whether word w has a zero byte. */
+static bool has_zero(uint64_t w)
+{
+	return ((w - 0x0101010101010101u) & ~w & 0x8080808080808080u) != 0;
+}
+
 /* How many zero bytes begin at p (at most n). */
 static size_t zeros(const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 
+	while (n - i >= 32 && (word_at(p + i) | word_at(p + i + 8) | word_at(p + i + 16) |
+			       word_at(p + i + 24)) == 0)
+		i += 32;
 	while (n - i >= 8 && word_at(p + i) == 0)
 		i += 8;
 	while (i < n && p[i] == 0)
@@ -39,6 +48,10 @@ static size_t literal(const uint8_t *p, size_t n)
 	size_t i = 0, z;
 
 	while (i < n) {
+		if (n - i >= 8 && !has_zero(word_at(p + i))) {
+			i += 8;
+			continue;
+		}
 		if (p[i] != 0) {
 			i++;
 			continue;
