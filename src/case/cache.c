@@ -9,7 +9,11 @@
  *
  * A state holds figures of evaluated rounds and hints: each entry is wiped
  * (sodium_memzero) when evicted, replaced or dropped, and an ended case is never kept.
- * The cache is bounded (least recently used evicted first).
+ * The cache is bounded (least recently used evicted first). An entry keeps its state's
+ * bytes with their runs of zeros packed (zpack.c): a whole case_state is some 6 KiB of
+ * fixed arrays, mostly zero, and an entry costs about what its case uses; a hit unpacks
+ * it straight into the caller's state, a put packs it straight into the entry, so no
+ * other copy is made.
  *
  * Beside a case of figures' state, an entry keeps the replay of its evaluated rounds
  * (their sealed figures opened, each round's result, the case's seed): a briefing and
@@ -20,6 +24,7 @@
  * the same last event), wiped with them, and never logged. */
 #include "case/cache.h"
 #include "case/figure_kind.h"
+#include "case/zpack.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -30,6 +35,9 @@
 struct entry {
 	struct entry *next_hash;
 	struct entry *prev, *next;	/* recency: head is the most recent */
+	char id[NK_CASE_ID_MAX];	/* the state's, and its kind's and evaluated rounds, */
+	const struct case_kind *kind;	/* read without unpacking it */
+	int evaluated;			/* evaluated_rounds(st, NK_ROUNDS_MAX) */
 	int64_t seq;
 	uint8_t chain[NK_CHAIN_BYTES];
 	/* the replay of rounds 1..replay_rounds: replay_rounds figures, then as many
@@ -38,7 +46,8 @@ struct entry {
 	bool has_seed;
 	uint8_t seed[NK_SEED_BYTES];
 	struct nk_round_figures *replay;
-	struct case_state st;
+	size_t packed_len;
+	uint8_t packed[];		/* the state (case_zpack) */
 };
 
 struct nk_case_cache {
@@ -118,7 +127,7 @@ static void wipe_replay(struct entry *e)
 static void wipe_free(struct entry *e)
 {
 	wipe_replay(e);
-	sodium_memzero(e, sizeof(*e));
+	sodium_memzero(e, sizeof(*e) + e->packed_len);
 	free(e);
 }
 
@@ -155,7 +164,7 @@ static struct entry **slot(struct nk_case_cache *c, const char *id)
 	for (const char *s = id; *s; s++)
 		h = (h ^ (uint8_t)*s) * 1099511628211ull;
 	for (p = &c->buckets[h % c->nbuckets]; *p; p = &(*p)->next_hash)
-		if (strcmp((*p)->st.id, id) == 0)
+		if (strcmp((*p)->id, id) == 0)
 			break;
 	return p;
 }
@@ -203,8 +212,8 @@ bool case_cache_get(struct nk_case_cache *c, const char *id, int64_t seq,
 
 	pthread_mutex_lock(&c->mu);
 	p = slot(c, id);
-	if ((e = *p) && e->seq == seq && sodium_memcmp(e->chain, chain, NK_CHAIN_BYTES) == 0) {
-		memcpy(out, &e->st, sizeof(*out));
+	if ((e = *p) && e->seq == seq && sodium_memcmp(e->chain, chain, NK_CHAIN_BYTES) == 0 &&
+	    case_zunpack(e->packed, e->packed_len, out, sizeof(*out))) {
 		unlink_lru(c, e);
 		push_front(c, e);
 		hit = true;
@@ -236,13 +245,19 @@ static int evaluated_rounds(const struct case_state *st, int rounds)
 	return n;
 }
 
+/* evaluated_rounds of e's state. */
+static int entry_evaluated(const struct entry *e, int rounds)
+{
+	return rounds < e->evaluated ? rounds : e->evaluated;
+}
+
 /* Gives e (its state set) rounds 1..rounds of a replay, as far as its state has
  * evaluated them, and the seed (NULL: none). One that cannot be allocated is left out:
  * the next replay opens the figures again. */
 static void set_replay(struct entry *e, const struct nk_round_figures *figures,
 		       const struct nk_round_result *results, int rounds, const uint8_t *seed)
 {
-	int n = evaluated_rounds(&e->st, rounds);
+	int n = entry_evaluated(e, rounds);
 
 	wipe_replay(e);
 	if (n > 0 && (e->replay = malloc(replay_size(n)))) {
@@ -250,16 +265,44 @@ static void set_replay(struct entry *e, const struct nk_round_figures *figures,
 		memcpy(e->replay, figures, (size_t)n * sizeof(figures[0]));
 		memcpy(replay_results(e), results, (size_t)n * sizeof(results[0]));
 	}
-	if (seed && e->st.kind == &case_kind_figures) {
+	if (seed && e->kind == &case_kind_figures) {
 		memcpy(e->seed, seed, NK_SEED_BYTES);
 		e->has_seed = true;
 	}
 }
 
+/* A new entry holding st packed (outside the cache's lock: packing is the slow part of
+ * a put), without replay or links; NULL when st has ended or there is no memory. */
+static struct entry *entry_new(const struct case_state *st, int64_t seq,
+			       const uint8_t chain[static NK_CHAIN_BYTES])
+{
+	size_t len;
+	struct entry *e;
+
+	if (ended(st))
+		return NULL;
+	len = case_zpack(st, sizeof(*st), NULL);
+	if (!(e = malloc(sizeof(*e) + len)))
+		return NULL;
+	e->packed_len = case_zpack(st, sizeof(*st), e->packed);
+	memcpy(e->id, st->id, sizeof(e->id));
+	e->kind = st->kind;
+	e->evaluated = evaluated_rounds(st, NK_ROUNDS_MAX);
+	e->seq = seq;
+	memcpy(e->chain, chain, NK_CHAIN_BYTES);
+	e->replay = NULL;
+	e->replay_rounds = 0;
+	e->has_seed = false;
+	sodium_memzero(e->seed, sizeof(e->seed));
+	e->next_hash = NULL;
+	e->prev = e->next = NULL;
+	return e;
+}
+
 void case_cache_put(struct nk_case_cache *c, const struct case_state *st, int64_t seq,
 		    const uint8_t chain[static NK_CHAIN_BYTES], const struct case_replay *replay)
 {
-	struct entry **p, *e;
+	struct entry **p, *e = entry_new(st, seq, chain);
 
 	pthread_mutex_lock(&c->mu);
 	p = slot(c, st->id);
@@ -267,24 +310,20 @@ void case_cache_put(struct nk_case_cache *c, const struct case_state *st, int64_
 		drop(c, p);
 	else if (*p)	/* a newer state is kept already (a slower reader's older fold) */
 		goto out;
-	if (ended(st) || !(e = malloc(sizeof(*e))))
+	if (!e)
 		goto out;
-	memcpy(&e->st, st, sizeof(e->st));
-	e->seq = seq;
-	memcpy(e->chain, chain, NK_CHAIN_BYTES);
-	e->replay = NULL;
-	e->replay_rounds = 0;
-	e->has_seed = false;
 	if (replay)
 		set_replay(e, replay->figures, replay->results, replay->rounds,
 			   replay->has_seed ? replay->seed : NULL);
-	e->next_hash = NULL;
 	*slot(c, st->id) = e;
 	push_front(c, e);
+	e = NULL;
 	if (++c->count > c->max)
-		drop(c, slot(c, c->tail->st.id));
+		drop(c, slot(c, c->tail->id));
 out:
 	pthread_mutex_unlock(&c->mu);
+	if (e)		/* not kept: wiped like any other */
+		wipe_free(e);
 }
 
 /* The entry of case id when it is at event seq (chain); the caller holds the lock. */
@@ -466,7 +505,7 @@ void case_replay_keep(const struct nk_case_env *env, const struct case_state *st
 	} else if (in_snapshot(env, st)) {
 		pthread_mutex_lock(&env->cache->mu);
 		if ((e = entry_at(env->cache, st->id, snap.seq, snap.chain)) &&
-		    evaluated_rounds(&e->st, count) > e->replay_rounds)
+		    entry_evaluated(e, count) > e->replay_rounds)
 			set_replay(e, figures, results, count, seed);
 		pthread_mutex_unlock(&env->cache->mu);
 	}
