@@ -83,6 +83,21 @@ enum nk_status case_replay_figures(const struct nk_case_env *env, const struct c
 	return rc;
 }
 
+/* The round of st whose sealed amounts an entry may hold (0: none): its open round,
+ * not yet evaluated, of a case of figures that is not blind. */
+int case_open_round(const struct case_state *st)
+{
+	return st->kind == &case_kind_figures && !st->fig.rules.blind && st->round >= 1 &&
+	       st->round <= NK_ROUNDS_MAX && !st->fig.rounds[st->round - 1].evaluated ? st->round : 0;
+}
+
+/* The sealed name of slot s of round: the claimant's and the payer's figure, then
+ * their deal-closers. */
+void case_open_name(char out[static NK_SECRET_NAME_MAX], int s, int round)
+{
+	case_secret_name(out, s < 2 ? "figure" : "extension", round, s & 1 ? NK_PAYER : NK_CLAIMANT);
+}
+
 static void hint_name(char out[static NK_SECRET_NAME_MAX], int round, enum nk_role role)
 {
 	snprintf(out, NK_SECRET_NAME_MAX, NK_SECRET_KEPT "hint.%d.%s", round, nk_role_name(role));
