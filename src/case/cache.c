@@ -311,14 +311,15 @@ static struct entry *entry_new(const struct case_state *st, int64_t seq,
  * (sealed in it, or held by the entry it began from). */
 static void hold_open(struct entry *e, const struct case_state *st)
 {
-	char name[NK_SECRET_NAME_MAX];
-	int round = case_open_round(st);
+	int round = case_open_round(st), s;
 
-	for (int s = 0; round && s < CASE_OPEN_SLOTS; s++) {
-		case_open_name(name, s, round);
-		if (case_pending_unsealed(st->id, name, &e->open_amount[s]))
+	if (!round || !pending.active || strcmp(pending.st.id, st->id) != 0)
+		return;
+	for (int i = 0; i < pending.sealed_count; i++)
+		if ((s = case_open_slot(pending.sealed[i].name, round)) >= 0) {
+			e->open_amount[s] = pending.sealed[i].amount;
 			e->open_held |= (uint8_t)(1u << s);
-	}
+		}
 }
 
 static void put(struct nk_case_cache *c, const struct case_state *st, int64_t seq,

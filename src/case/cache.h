@@ -58,9 +58,11 @@ void case_replay_keep(const struct nk_case_env *env, const struct case_state *st
  * case_pending_unsealed is false for a name not kept. */
 #define CASE_OPEN_SLOTS 4
 #define CASE_PENDING_SEALED (CASE_OPEN_SLOTS + 4)
-/* figure_case.c: the round whose amounts an entry holds, and their names by slot. */
+/* figure_case.c: the round whose amounts an entry holds (0: none), their names by slot
+ * (case_secret_name's), and the slot of such a name (-1: another name or round). */
 int case_open_round(const struct case_state *st);
 void case_open_name(char out[static NK_SECRET_NAME_MAX], int s, int round);
+int case_open_slot(const char *name, int round);
 void case_pending_sealed(const char *id, const char *name, int64_t amount);
 bool case_pending_unsealed(const char *id, const char *name, int64_t *out);
 void case_pending_purged(const char *id);

@@ -7,6 +7,7 @@
 #include <nakodo/brief.h>
 #include <nakodo/case.h>
 
+#include "case/cache.h"
 #include "sqlite_case_fixture.h"
 
 #include <string.h>
@@ -103,6 +104,34 @@ static void without_a_cache_it_is_opened(void **state)
 	assert_int_equal(nk_case_submit(&bare, id, NK_PAYER, 70000, &err), NK_ENOTFOUND);
 }
 
+/* A commit finds the slot of each amount it sealed by reading its name back: every
+ * name case_secret_name writes for a slot reads back as that slot, in its round only,
+ * and no other name does. */
+static void the_names_read_back_as_their_slots(void **state)
+{
+	static const char *const others[] = {
+		"answer.1.claimant", "figure.1.mediator", "figure.01.claimant",
+		"figure.1.claimantx", "figure.1", "figure.", "figure.1.", "kept.hint.1.claimant",
+		"extension.1.neutral-1", "figures.1.claimant", "",
+	};
+	char name[NK_SECRET_NAME_MAX];
+
+	(void)state;
+	for (int r = 1; r <= NK_ROUNDS_MAX; r++)
+		for (int s = 0; s < CASE_OPEN_SLOTS; s++) {
+			case_open_name(name, s, r);
+			assert_int_equal(case_open_slot(name, r), s);
+			assert_int_equal(case_open_slot(name, r + 1), -1);
+			assert_int_equal(case_open_slot(name, r - 1), -1);
+		}
+	case_secret_name(name, "figure", 3, NK_PAYER);
+	assert_int_equal(case_open_slot(name, 3), 1);
+	case_secret_name(name, "extension", 3, NK_CLAIMANT);
+	assert_int_equal(case_open_slot(name, 3), 2);
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		assert_int_equal(case_open_slot(others[i], 1), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,6 +142,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(not_held_once_another_writer_appended, setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(without_a_cache_it_is_opened, setup, fixture_teardown),
+		cmocka_unit_test(the_names_read_back_as_their_slots),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
