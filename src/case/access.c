@@ -66,6 +66,14 @@ enum nk_status nk_case_read_sign_body(const struct nk_party_key *key, const char
 	return rc;
 }
 
+static void drop(struct case_state *st)
+{
+	if (st) {
+		sodium_memzero(st, sizeof(*st));
+		free(st);
+	}
+}
+
 /* Case id loaded for role's read (in a snapshot) or the mediator's change (in the
  * write transaction), into a state on the heap: it is large, and this runs on a
  * worker's stack. *out is NULL on failure; otherwise free it with drop(). */
@@ -83,18 +91,10 @@ static enum nk_status load_for(const struct nk_case_env *env, const char *id,
 		return nk_fail(err, NK_ENOMEM, "case", "out of memory");
 	rc = snapshot ? case_load_snapshot(env, id, st, err) : case_load(env, id, st, err);
 	if (rc != NK_OK)
-		free(st);
+		drop(st);
 	else
 		*out = st;
 	return rc;
-}
-
-static void drop(struct case_state *st)
-{
-	if (st) {
-		sodium_memzero(st, sizeof(*st));
-		free(st);
-	}
 }
 
 enum nk_status nk_case_read_check(const struct nk_case_env *env, const char *id,

@@ -46,6 +46,11 @@ struct entry {
 	bool has_seed;
 	uint8_t seed[NK_SEED_BYTES];
 	struct nk_round_figures *replay;
+	/* the amounts sealed for the open round (case_open_name: its figures and
+	 * deal-closers), so that its evaluation does not open them again; bit s of
+	 * open_held: slot s */
+	uint8_t open_held;
+	int64_t open_amount[CASE_OPEN_SLOTS];
 	size_t packed_len;
 	uint8_t packed[];		/* the state (case_zpack) */
 };
@@ -124,6 +129,7 @@ static void wipe_replay(struct entry *e)
 	sodium_memzero(e->seed, sizeof(e->seed));
 }
 
+/* The whole entry, its open round's amounts with it. */
 static void wipe_free(struct entry *e)
 {
 	wipe_replay(e);
@@ -294,16 +300,36 @@ static struct entry *entry_new(const struct case_state *st, int64_t seq,
 	e->replay_rounds = 0;
 	e->has_seed = false;
 	sodium_memzero(e->seed, sizeof(e->seed));
+	e->open_held = 0;
+	sodium_memzero(e->open_amount, sizeof(e->open_amount));
 	e->next_hash = NULL;
 	e->prev = e->next = NULL;
 	return e;
 }
 
-void case_cache_put(struct nk_case_cache *c, const struct case_state *st, int64_t seq,
-		    const uint8_t chain[static NK_CHAIN_BYTES], const struct case_replay *replay)
+/* Gives e the amounts of st's open round that this thread's pending transaction holds
+ * (sealed in it, or held by the entry it began from). */
+static void hold_open(struct entry *e, const struct case_state *st)
+{
+	int round = case_open_round(st), s;
+
+	if (!round || !pending.active || strcmp(pending.st.id, st->id) != 0)
+		return;
+	for (int i = 0; i < pending.sealed_count; i++)
+		if ((s = case_open_slot(pending.sealed[i].name, round)) >= 0) {
+			e->open_amount[s] = pending.sealed[i].amount;
+			e->open_held |= (uint8_t)(1u << s);
+		}
+}
+
+static void put(struct nk_case_cache *c, const struct case_state *st, int64_t seq,
+		const uint8_t chain[static NK_CHAIN_BYTES], const struct case_replay *replay,
+		bool pending_sealed)
 {
 	struct entry **p, *e = entry_new(st, seq, chain);
 
+	if (e && pending_sealed)
+		hold_open(e, st);
 	pthread_mutex_lock(&c->mu);
 	p = slot(c, st->id);
 	if (*p && (ended(st) || (*p)->seq <= seq))
@@ -324,6 +350,12 @@ out:
 	pthread_mutex_unlock(&c->mu);
 	if (e)		/* not kept: wiped like any other */
 		wipe_free(e);
+}
+
+void case_cache_put(struct nk_case_cache *c, const struct case_state *st, int64_t seq,
+		    const uint8_t chain[static NK_CHAIN_BYTES], const struct case_replay *replay)
+{
+	put(c, st, seq, chain, replay, false);
 }
 
 /* The entry of case id when it is at event seq (chain); the caller holds the lock. */
@@ -367,11 +399,20 @@ void case_pending_begin(const struct nk_case_env *env, const struct case_state *
 	pending.sealed_count = 0;
 	if (env->cache) {	/* the replay kept with the state loaded, if it was kept */
 		pthread_mutex_lock(&env->cache->mu);
-		if ((e = entry_at(env->cache, st->id, seq, chain)))
+		if ((e = entry_at(env->cache, st->id, seq, chain))) {
 			pending.replay.rounds = copy_out(e, NK_ROUNDS_MAX, pending.replay.figures,
 							 pending.replay.results,
 							 pending.replay.seed,
 							 &pending.replay.has_seed);
+			/* the open round's amounts, read back as if sealed in this one */
+			for (int s = 0, r = case_open_round(st); r && s < CASE_OPEN_SLOTS; s++)
+				if (e->open_held & (1u << s)) {
+					case_open_name(pending.sealed[pending.sealed_count].name,
+						       s, r);
+					pending.sealed[pending.sealed_count++].amount =
+						e->open_amount[s];
+				}
+		}
 		pthread_mutex_unlock(&env->cache->mu);
 	}
 	pending.active = true;
@@ -400,7 +441,7 @@ void case_pending_end(const struct nk_case_env *env, bool committed)
 	if (!pending.active)
 		return;
 	if (committed && env->cache)
-		case_cache_put(env->cache, &pending.st, pending.seq, pending.chain, r);
+		put(env->cache, &pending.st, pending.seq, pending.chain, r, true);
 	/* what was used of the replay, without the cost of wiping all its rounds */
 	sodium_memzero(r->figures, (size_t)r->rounds * sizeof(r->figures[0]));
 	sodium_memzero(r->results, (size_t)r->rounds * sizeof(r->results[0]));

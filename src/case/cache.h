@@ -49,10 +49,20 @@ void case_replay_keep(const struct nk_case_env *env, const struct case_state *st
 /* Amounts sealed (case_put_amount) inside this thread's pending transaction on case id,
  * at most CASE_PENDING_SEALED of them, read back without opening them again: a party's
  * figure is read back in the transaction that seals it, by the evaluation of the round
- * it completes or by the answer's briefing. Kept and wiped with the pending state, and
- * forgotten at once when the transaction purges the case's secrets
- * (case_pending_purged). case_pending_unsealed is false for a name not kept. */
-#define CASE_PENDING_SEALED 4
+ * it completes or by the answer's briefing. A commit keeps those of the open round
+ * (figures and deal-closers: CASE_OPEN_SLOTS) with the cache's entry, and a transaction
+ * that begins from that entry holds them too: the evaluation of a round does not open
+ * the other side's figure sealed by the commit before. Kept and wiped with the pending
+ * state and the entry (never with an ended case), and forgotten at once when the
+ * transaction purges the case's secrets (case_pending_purged).
+ * case_pending_unsealed is false for a name not kept. */
+#define CASE_OPEN_SLOTS 4
+#define CASE_PENDING_SEALED (CASE_OPEN_SLOTS + 4)
+/* figure_case.c: the round whose amounts an entry holds (0: none), their names by slot
+ * (case_secret_name's), and the slot of such a name (-1: another name or round). */
+int case_open_round(const struct case_state *st);
+void case_open_name(char out[static NK_SECRET_NAME_MAX], int s, int round);
+int case_open_slot(const char *name, int round);
 void case_pending_sealed(const char *id, const char *name, int64_t amount);
 bool case_pending_unsealed(const char *id, const char *name, int64_t *out);
 void case_pending_purged(const char *id);

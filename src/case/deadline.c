@@ -7,6 +7,7 @@
 #include "case/figure_kind.h"
 #include "case/package_kind.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 
 int64_t case_next_due(const struct case_state *st)
@@ -117,6 +118,7 @@ enum nk_status nk_case_tick(const struct nk_case_env *env, const char *id, int64
 		*next_ms = case_next_due(st);
 		nk_store_rollback(env->store);
 	}
+	sodium_memzero(st, sizeof(*st));
 	free(st);
 	return rc;
 }

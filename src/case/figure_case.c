@@ -83,6 +83,46 @@ enum nk_status case_replay_figures(const struct nk_case_env *env, const struct c
 	return rc;
 }
 
+/* The round of st whose sealed amounts an entry may hold (0: none): its open round,
+ * not yet evaluated, of a case of figures that is not blind. */
+int case_open_round(const struct case_state *st)
+{
+	return st->kind == &case_kind_figures && !st->fig.rules.blind && st->round >= 1 &&
+	       st->round <= NK_ROUNDS_MAX && !st->fig.rounds[st->round - 1].evaluated ? st->round : 0;
+}
+
+/* The sealed name of slot s of round: the claimant's and the payer's figure, then
+ * their deal-closers. */
+void case_open_name(char out[static NK_SECRET_NAME_MAX], int s, int round)
+{
+	case_secret_name(out, s < 2 ? "figure" : "extension", round, s & 1 ? NK_PAYER : NK_CLAIMANT);
+}
+
+/* Read back without snprintf: a commit asks it of every amount it sealed. */
+int case_open_slot(const char *name, int round)
+{
+	static const char *const what[2] = { "figure.", "extension." };
+	enum nk_role role;
+
+	for (int k = 0; k < 2; k++) {
+		size_t n = strlen(what[k]);
+		const char *p = name + n;
+		int r = 0;
+
+		if (strncmp(name, what[k], n) != 0)
+			continue;
+		if (*p == '0')	/* "%d" writes no leading zero */
+			return -1;
+		for (; *p >= '0' && *p <= '9' && r <= NK_ROUNDS_MAX; p++)
+			r = 10 * r + (*p - '0');
+		if (r != round || *p != '.' || nk_role_parse(p + 1, &role) != NK_OK ||
+		    (role != NK_CLAIMANT && role != NK_PAYER))
+			return -1;
+		return 2 * k + (role == NK_PAYER);
+	}
+	return -1;
+}
+
 static void hint_name(char out[static NK_SECRET_NAME_MAX], int round, enum nk_role role)
 {
 	snprintf(out, NK_SECRET_NAME_MAX, NK_SECRET_KEPT "hint.%d.%s", round, nk_role_name(role));

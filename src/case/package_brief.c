@@ -150,6 +150,7 @@ static enum nk_status brief_once(const struct nk_case_env *env, const char *id,
 		*is_package = st->kind == &case_kind_package;
 	nk_store_rollback(env->store);
 done:
+	sodium_memzero(st, sizeof(*st));
 	free(st);
 	return rc;
 }

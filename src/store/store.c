@@ -242,12 +242,14 @@ enum nk_status nk_store_open_grouped(struct nk_store **out, const char *url, uns
 	if (!store)
 		goto out;
 	store->ops = ops;
-	store->key = sodium_malloc(STORE_KEY_BYTES);
+	store->key = sodium_malloc(STORE_KEY_BLOCK);
 	if (!store->key) {
 		rc = nk_fail(err, NK_ENOMEM, "", "no memory for the storage key");
 		goto out;
 	}
 	rc = ops->open(&store->backend, location, flags & NK_STORE_CREATE, store->key, err);
+	if (rc == NK_OK)
+		rc = store_token_key_derive(store, err);
 	if (rc != NK_OK)
 		goto out;
 	if (group && ((rc = ops->relax_sync(store->backend, err)) != NK_OK ||

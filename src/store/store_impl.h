@@ -28,6 +28,10 @@
 				 * 2 the tokens table; older versions are upgraded on open */
 
 #define STORE_TOKEN_HASH 32	/* bytes of a token's keyed hash */
+/* The storage key's block (sodium_malloc, read-only once open): the storage key, then
+ * the key tokens are hashed with, derived from it once at open (token.c). */
+#define STORE_TOKEN_KEY_BYTES crypto_generichash_KEYBYTES
+#define STORE_KEY_BLOCK (STORE_KEY_BYTES + STORE_TOKEN_KEY_BYTES)
 
 /* What a backend does. state is the backend's own handle, made by open. Every case id,
  * name and event handed in has been checked by store.c; every write arrives between
@@ -201,6 +205,10 @@ extern const struct nk_store_ops store_postgres_ops;	/* "postgres:", the same */
  * scheme, or a bare path for sqlite). NK_EINVAL for a scheme this build has not. */
 NK_MUST_USE enum nk_status store_parse_url(const char *url, const struct nk_store_ops **ops,
 					   const char **location, struct nk_error *err);
+
+/* token.c: fills the token key after the storage key in store->key's block (store.c, at
+ * open, before the block is made read-only). */
+NK_MUST_USE enum nk_status store_token_key_derive(struct nk_store *store, struct nk_error *err);
 
 /* store.c: the checks the generic layer's files share, each naming the field and the
  * reason. */
