@@ -77,7 +77,7 @@ static enum nk_status apply_round(struct case_state *st, const json_t *body,
 		return rc;
 	if (ev.round != st->round || !r->submitted[0] || !r->submitted[1] || r->evaluated)
 		return case_corrupt(err, "a round evaluated before both figures");
-	if (st->fig.rules.blind && (rc = blind_check_round(st, ev.deal, ev.figure, err)) != NK_OK)
+	if (st->fig.rules.blind && (rc = blind_check_round(st, body, ev.deal, ev.figure, err)) != NK_OK)
 		return rc;
 	r->evaluated = true;
 	r->deal = ev.deal;

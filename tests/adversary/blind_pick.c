@@ -1,0 +1,273 @@
+/* The operator against a blind round's conclusion (doc/blind.md, "The outcome"): a side
+ * may give several signed outcomes of one round (a rerun after a failure), and an
+ * operator who holds the server's key appends, re-chained and countersigned, whatever
+ * events it likes. The round's event names each side's concluding outcome by its
+ * request number, and the fold holds the log to what the go-between would have written:
+ * the named outcomes are the ones that stand, no side gives more than
+ * NK_BLIND_OUTCOME_GIVEN_MAX of a round, none gives the one that stands again, and a
+ * round that names none is read the old way only where nothing could be chosen. Each
+ * test here loaded on the code before this check. */
+#include <nakodo/case.h>
+#include "../fake_env.h"
+#include "case/case_impl.h"
+#include <nakodo/seal.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct fixture {
+	struct nk_store *store;
+	struct nk_server_key *signer;
+	struct nk_case_env env;
+	struct fake_env fake;
+	struct nk_party_key *key[2];
+	char id[NK_CASE_ID_MAX];
+	uint64_t number[2];
+};
+
+#define COMMIT "\"commitment\":\"0202020202020202020202020202020202020202020202020202020202020202\""
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct nk_rules rules;
+	struct nk_identity idn;
+	uint8_t sig[NK_SIGNATURE_BYTES];
+
+	if (!f || sodium_init() < 0 || nk_store_open(&f->store, "mem:", NK_STORE_CREATE, NULL) != NK_OK ||
+	    nk_server_key_generate(&f->signer, NULL) != NK_OK)
+		return -1;
+	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer, NULL, NULL };
+	f->fake = (struct fake_env)FAKE_ENV_START;
+	nk_rules_default(&rules, nk_currency_find("USD"));
+	rules.rounds = 3;
+	rules.range_high = 100000000;
+	rules.blind = true;
+	if (nk_case_open(&f->env, &rules, f->id, NULL) != NK_OK)
+		return -1;
+	for (int r = 0; r < 2; r++) {
+		if (nk_party_key_generate(&f->key[r], NULL) != NK_OK)
+			return -1;
+		nk_party_key_identity(f->key[r], &idn);
+		if (nk_join_sign(f->key[r], f->id, r, sig, NULL) != NK_OK ||
+		    nk_case_join(&f->env, f->id, r, &idn, sig, NULL) != NK_OK)
+			return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	for (int r = 0; r < 2; r++)
+		nk_party_key_free(f->key[r]);
+	nk_store_close(f->store);
+	nk_server_key_free(f->signer);
+	free(f);
+	return 0;
+}
+
+/* A deal at figure in round 1, as a client writes it. */
+static void deal(char out[256], int figure)
+{
+	snprintf(out, 256, "{" COMMIT ",\"figure\":%d,\"outcome\":\"overlap\",\"round\":1}", figure);
+}
+
+/* role signs text with its next request number: the event the go-between would write. */
+static json_t *signed_event(struct fixture *f, enum nk_role role, const char *text)
+{
+	struct nk_case_request req = { .action = NK_ACTION_BLIND_OUTCOME,
+				       .envelope = (const uint8_t *)text,
+				       .envelope_len = strlen(text) };
+	struct nk_request_auth auth;
+	char hex[2 * NK_SIGNATURE_BYTES + 1];
+	json_t *o = json_loads(text, 0, NULL);
+
+	assert_int_equal(nk_case_request_sign(f->key[role], f->id, role, ++f->number[role], &req,
+					      &auth, NULL), NK_OK);
+	sodium_bin2hex(hex, sizeof(hex), auth.signature, sizeof(auth.signature));
+	json_object_set_new(o, "role", json_string(nk_role_name(role)));
+	json_object_set_new(o, "request", json_integer((json_int_t)auth.number));
+	json_object_set_new(o, "signature", json_string(hex));
+	return o;
+}
+
+/* role gives text through the go-between. */
+static enum nk_status give(struct fixture *f, enum nk_role role, const char *text)
+{
+	struct nk_case_request req = { .action = NK_ACTION_BLIND_OUTCOME,
+				       .envelope = (const uint8_t *)text,
+				       .envelope_len = strlen(text) };
+	struct nk_request_auth auth;
+	struct nk_error err = { 0 };
+
+	assert_int_equal(nk_case_request_sign(f->key[role], f->id, role, ++f->number[role], &req,
+					      &auth, NULL), NK_OK);
+	return nk_case_act(&f->env, f->id, role, &req, &auth, &err);
+}
+
+/* The operator appends an event, linked and countersigned like the go-between's own. */
+static void forge(struct fixture *f, const char *actor, enum case_event type, json_t *body)
+{
+	assert_non_null(body);
+	assert_int_equal(nk_store_begin(f->store, NULL), NK_OK);
+	assert_int_equal(case_append(&f->env, f->id, actor, type, body, NULL), NK_OK);
+	assert_int_equal(nk_store_commit(f->store, NULL), NK_OK);
+}
+
+/* A round's event concluding a deal at figure, naming the requests (0: no member). */
+static json_t *round_event(int figure, uint64_t claimant, uint64_t payer)
+{
+	json_t *body = case_event_round_encode(1, NK_DEAL_OVERLAP, figure);
+
+	if (claimant)
+		json_object_set_new(body, "outcomes", json_pack("{s:I, s:I}", "claimant",
+			(json_int_t)claimant, "payer", (json_int_t)payer));
+	return body;
+}
+
+/* The case does not load, for the reason why. */
+static void refused(struct fixture *f, const char *why)
+{
+	struct nk_brief b;
+	struct nk_error err = { 0 };
+
+	assert_int_equal(nk_case_brief(&f->env, f->id, NK_MEDIATOR, &b, &err), NK_ECORRUPT);
+	assert_string_equal(err.field, "log");
+	if (!strstr(err.text, why))
+		fail_msg("'%s' does not say '%s'", err.text, why);
+}
+
+/* The go-between's own round names the outcomes that stand: here the claimant's second. */
+static void the_round_names_the_outcomes_that_concluded_it(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_event_list log = { 0 };
+	char text[256];
+	json_t *body = NULL;
+
+	deal(text, 500);
+	assert_int_equal(give(f, NK_CLAIMANT, text), NK_OK);	/* request 1 */
+	deal(text, 600);
+	assert_int_equal(give(f, NK_CLAIMANT, text), NK_OK);	/* request 2 stands */
+	assert_int_equal(give(f, NK_PAYER, text), NK_OK);	/* request 1 */
+	assert_int_equal(nk_case_log(&f->env, f->id, &log, NULL), NK_OK);
+	for (size_t i = 0; i < log.count && !body; i++)
+		if (strcmp(log.events[i].type, "round") == 0)
+			body = json_loads(log.events[i].body, 0, NULL);
+	nk_event_list_free(&log);
+	assert_non_null(body);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(body, "outcomes"),
+							    "claimant")), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(body, "outcomes"),
+							    "payer")), 1);
+	json_decref(body);
+}
+
+/* Both outcomes signed and logged, the settlement theirs, but the round names the
+ * claimant's earlier outcome as the one that concluded it. */
+static void a_round_naming_another_outcome_does_not_load(void **state)
+{
+	struct fixture *f = *state;
+	char text[256];
+
+	deal(text, 500);
+	forge(f, "claimant", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_CLAIMANT, text));
+	deal(text, 600);
+	forge(f, "claimant", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_CLAIMANT, text));
+	forge(f, "payer", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_PAYER, text));
+	forge(f, "go-between", CASE_EV_ROUND, round_event(600, 1, 1));
+	refused(f, "names another of this side's signed outcomes than the one that stands "
+		"(the claimant)");
+}
+
+/* The same, with the member dropped, as a log from before it would have been. */
+static void a_round_naming_none_after_a_rerun_does_not_load(void **state)
+{
+	struct fixture *f = *state;
+	char text[256];
+
+	deal(text, 500);
+	forge(f, "claimant", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_CLAIMANT, text));
+	deal(text, 600);
+	forge(f, "claimant", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_CLAIMANT, text));
+	forge(f, "payer", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_PAYER, text));
+	forge(f, "go-between", CASE_EV_ROUND, round_event(600, 0, 0));
+	refused(f, "names no outcomes, and this side gave more than one (the claimant)");
+}
+
+/* A log from before rounds named their outcomes, with one outcome a side, still loads. */
+static void an_old_round_with_one_outcome_a_side_loads(void **state)
+{
+	struct fixture *f = *state;
+	struct nk_brief b;
+	char text[256];
+
+	deal(text, 700);
+	forge(f, "claimant", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_CLAIMANT, text));
+	forge(f, "payer", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_PAYER, text));
+	forge(f, "go-between", CASE_EV_ROUND, round_event(700, 0, 0));
+	assert_int_equal(nk_case_brief(&f->env, f->id, NK_MEDIATOR, &b, NULL), NK_OK);
+	assert_int_equal(b.round, 1);
+}
+
+/* The go-between takes at most NK_BLIND_OUTCOME_GIVEN_MAX (4) different outcomes of a
+ * side in a round: an operator who appends a fifth of the side's signed ones (to make
+ * it the one that stands, or to grow the log) gets a log that does not load. */
+static void more_outcomes_than_a_side_may_give_do_not_load(void **state)
+{
+	struct fixture *f = *state;
+	char text[256];
+
+	for (int i = 1; i <= 5; i++) {
+		deal(text, 100 * i);
+		forge(f, "claimant", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_CLAIMANT, text));
+	}
+	refused(f, "(a blind_outcome of the claimant, round 1): the side gave more outcomes "
+		"of the round than it may");
+}
+
+/* The go-between appends nothing for the outcome that stands given again (a rerun's,
+ * whose commitment and sealed hint are other bytes): an operator who appends it anyway
+ * to replace the commitment that stands gets a log that does not load. */
+static void the_standing_outcome_given_again_does_not_load(void **state)
+{
+	struct fixture *f = *state;
+	char text[256];
+
+	deal(text, 800);
+	forge(f, "claimant", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_CLAIMANT, text));
+	snprintf(text, sizeof(text), "{\"commitment\":\"%064d\",\"figure\":800,"
+		 "\"outcome\":\"overlap\",\"round\":1}", 3);
+	forge(f, "claimant", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_CLAIMANT, text));
+	refused(f, "the same outcome as the side's standing one");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(the_round_names_the_outcomes_that_concluded_it,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(a_round_naming_another_outcome_does_not_load, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(a_round_naming_none_after_a_rerun_does_not_load,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(an_old_round_with_one_outcome_a_side_loads, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(more_outcomes_than_a_side_may_give_do_not_load,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(the_standing_outcome_given_again_does_not_load,
+						setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
