@@ -5,9 +5,10 @@
 # signature, which a check written from doc/formats.md alone verifies with the key of
 # the role's joined event. Then the operator, who holds the server's key, alters the
 # claimant's signature at rest and re-chains and countersigns the log as the server
-# would: the chain holds (`nakodo log` reads it), but the case no longer loads, the
-# error naming the event and why. Prints TAP. Needs NAKODO (nakodo-test), curl, jq,
-# python3 with PyNaCl (python3-nacl, which `make deps` installs; else skipped).
+# would: the chain holds (`nakodo log` prints it, and says it does not verify), but the
+# case no longer loads, the error naming the event and why. Prints TAP. Needs NAKODO
+# (nakodo-test), curl, jq, python3 with PyNaCl (python3-nacl, which `make deps`
+# installs; else skipped).
 . "$(dirname "$0")/../server/lib.sh"
 PY=python3
 $PY -c 'import nacl, sqlite3' 2>/dev/null || PY=/usr/bin/python3
@@ -94,7 +95,8 @@ PY
 FORGED=$(cat "$TMP/forged")
 check "the operator's edit ran (event $FORGED)" grep -qx '[0-9]*' "$TMP/forged"
 "$NAKODO" --db "$DB" log "$CASE" >"$TMP/relog" 2>"$TMP/relog.err"
-is "the re-chained log's links and countersignatures hold" "$?" 0
+is "the re-chained log's links hold, but nakodo log says it does not verify (exit 1)" \
+	"$? $(grep -c "^the log does not verify: event $FORGED: " "$TMP/relog")" "1 1"
 "$NAKODO" --db "$DB" brief "$CASE" --as mediator >"$TMP/brief" 2>"$TMP/brief.err"
 is "but the case does not load (exit 3)" "$?" 3
 check "the error names the event and why" grep -q "event $FORGED (a blind_outcome of the \
