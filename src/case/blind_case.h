@@ -30,6 +30,11 @@ NK_MUST_USE enum nk_status blind_apply_outcome(struct case_state *st, const json
 NK_MUST_USE enum nk_status blind_check_round(const struct case_state *st, const json_t *body,
 					     enum nk_deal_kind deal, int64_t figure,
 					     struct nk_error *err);
+/* The fold's check of a blind case's settlement (by, figure): the concluded round's
+ * deal and figure, or the accepted proposal; NK_ECORRUPT otherwise. */
+NK_MUST_USE enum nk_status blind_check_settled(const struct case_state *st,
+					       enum nk_deal_kind by, int64_t figure,
+					       struct nk_error *err);
 /* body (a round's event) with "outcomes": each side's standing outcome by its request
  * number; takes body; NULL when out of memory. */
 json_t *blind_round_outcomes(const struct case_state *st, json_t *body);

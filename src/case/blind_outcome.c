@@ -251,6 +251,24 @@ enum nk_status blind_check_round(const struct case_state *st, const json_t *body
 	return NK_OK;
 }
 
+enum nk_status blind_check_settled(const struct case_state *st, enum nk_deal_kind by,
+				   int64_t figure, struct nk_error *err)
+{
+	const struct case_round *r = &st->fig.rounds[st->round - 1];
+	bool said;
+
+	if (by == NK_DEAL_PROPOSAL)	/* the mediator's, which both accepted */
+		said = st->fig.proposal_accepted == 1 && figure == st->fig.proposal;
+	else	/* the round's, which both sides' signed outcomes say (blind_check_round) */
+		said = st->state == NK_STATE_OPEN && r->evaluated && r->deal == by &&
+		       r->figure == figure;
+	if (said)
+		return NK_OK;
+	return nk_fail(err, NK_ECORRUPT, "log", "the case's log is inconsistent: event %lld "
+		       "settles blind round %d otherwise than the round's outcome or the "
+		       "accepted proposal says", (long long)st->events, st->round);
+}
+
 enum nk_status blind_apply_outcome(struct case_state *st, const json_t *body,
 				   struct nk_error *err)
 {

@@ -197,6 +197,8 @@ static enum nk_status apply_settled(struct case_state *st, const json_t *body,
 		return case_corrupt(err, "a settlement of an ended case");
 	if ((rc = case_event_settled_decode(body, &ev, err)) != NK_OK)
 		return rc;
+	if (st->fig.rules.blind && (rc = blind_check_settled(st, ev.by, ev.figure, err)) != NK_OK)
+		return rc;	/* both parties signed what settles a blind case */
 	if (ev.by == NK_DEAL_NEUTRAL &&
 	    (!st->fig.evaluating || st->fig.fair_count != st->fig.rules.neutrals))
 		return case_corrupt(err, "a neutrals' settlement before every fair figure");

@@ -5,8 +5,9 @@
  * request number, and the fold holds the log to what the go-between would have written:
  * the named outcomes are the ones that stand, no side gives more than
  * NK_BLIND_OUTCOME_GIVEN_MAX of a round, none gives the one that stands again, and a
- * round that names none is read the old way only where nothing could be chosen. Each
- * test here loaded on the code before this check. */
+ * round that names none is read the old way only where nothing could be chosen, and the
+ * settlement is the one the round concluded. Each test here but the old round's loaded
+ * a forged log on the code before these checks. */
 #include <nakodo/case.h>
 #include "../fake_env.h"
 #include "case/case_impl.h"
@@ -252,6 +253,21 @@ static void the_standing_outcome_given_again_does_not_load(void **state)
 	refused(f, "the same outcome as the side's standing one");
 }
 
+/* Both sides signed a deal at 900 and the round says it, but the settlement's event,
+ * which the receipts and the closing statement take, says 950. */
+static void a_settlement_the_round_did_not_conclude_does_not_load(void **state)
+{
+	struct fixture *f = *state;
+	char text[256];
+
+	deal(text, 900);
+	forge(f, "claimant", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_CLAIMANT, text));
+	forge(f, "payer", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_PAYER, text));
+	forge(f, "go-between", CASE_EV_ROUND, round_event(900, 1, 1));
+	forge(f, "go-between", CASE_EV_SETTLED, case_event_settled_encode(950, NK_DEAL_OVERLAP, 1));
+	refused(f, "settles blind round 1 otherwise than the round's outcome");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +282,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(more_outcomes_than_a_side_may_give_do_not_load,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(the_standing_outcome_given_again_does_not_load,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(a_settlement_the_round_did_not_conclude_does_not_load,
 						setup, teardown),
 	};
 
