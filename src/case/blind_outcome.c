@@ -238,6 +238,23 @@ static enum nk_status names_standing(const struct case_state *st, const json_t *
 enum nk_status blind_check_round(const struct case_state *st, const json_t *body,
 				 enum nk_deal_kind deal, int64_t figure, struct nk_error *err)
 {
+	static const char *const known[] = { "round", "outcome", "figure", "outcomes" };
+	const char *key;
+	const json_t *v;
+
+	/* nothing else: a plain round's hints ("claimant", "payer") would be shown to their
+	 * sides as the go-between's, and it never holds a blind round's (each client opens
+	 * its own sealed one) */
+	json_object_foreach((json_t *)body, key, v) {
+		size_t i = 0;
+
+		while (i < sizeof(known) / sizeof(known[0]) && strcmp(known[i], key) != 0)
+			i++;
+		if (i == sizeof(known) / sizeof(known[0]))
+			return nk_fail(err, NK_ECORRUPT, "log", "the case's log is inconsistent: "
+				       "event %lld concludes blind round %d with a member no blind "
+				       "round has ('%.32s')", (long long)st->events, st->round, key);
+	}
 	for (int side = NK_CLAIMANT; side <= NK_PAYER; side++) {
 		if (names_standing(st, body, (enum nk_role)side, err) != NK_OK)
 			return NK_ECORRUPT;

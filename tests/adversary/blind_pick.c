@@ -5,8 +5,8 @@
  * request number, and the fold holds the log to what the go-between would have written:
  * the named outcomes are the ones that stand, no side gives more than
  * NK_BLIND_OUTCOME_GIVEN_MAX of a round, none gives the one that stands again, and a
- * round that names none is read the old way only where nothing could be chosen, and the
- * settlement is the one the round concluded. Each test here but the old round's loaded
+ * round that names none is read the old way only where nothing could be chosen, holds
+ * no hint, and the settlement is the one the round concluded. Each test here but the old round's loaded
  * a forged log on the code before these checks. */
 #include <nakodo/case.h>
 #include "../fake_env.h"
@@ -268,6 +268,24 @@ static void a_settlement_the_round_did_not_conclude_does_not_load(void **state)
 	refused(f, "settles blind round 1 otherwise than the round's outcome");
 }
 
+/* Both sides signed no deal and the round says it, with a hint for the payer that the
+ * go-between never held: the payer's briefing would show it as the round's. */
+static void a_hint_in_a_blind_round_does_not_load(void **state)
+{
+	struct fixture *f = *state;
+	char text[256];
+	json_t *round;
+
+	snprintf(text, sizeof(text), "{" COMMIT ",\"outcome\":\"no-deal\",\"round\":1}");
+	forge(f, "claimant", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_CLAIMANT, text));
+	forge(f, "payer", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_PAYER, text));
+	round = case_event_round_encode(1, NK_NO_DEAL, 0);
+	json_object_set_new(round, "outcomes", json_pack("{s:i, s:i}", "claimant", 1, "payer", 1));
+	json_object_set_new(round, "payer", json_pack("{s:i, s:b}", "band", 0, "withheld", 0));
+	forge(f, "go-between", CASE_EV_ROUND, round);
+	refused(f, "concludes blind round 1 with a member no blind round has ('payer')");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +303,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(a_settlement_the_round_did_not_conclude_does_not_load,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(a_hint_in_a_blind_round_does_not_load, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
