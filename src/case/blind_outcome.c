@@ -133,8 +133,9 @@ static bool given_already(const struct case_state *st, enum nk_role role,
 	       st->fig.blind_figure[role] == o->figure;
 }
 
-/* ... and a different one replaces the side's own only NK_BLIND_OUTCOME_GIVEN_MAX times
- * a round (counted again after a lapse of the round, which voids what was given). */
+/* ... and a different one replaces the side's own only while the side has given fewer
+ * than NK_BLIND_OUTCOME_GIVEN_MAX of the round (after a lapse, which voids what was
+ * given, one more is taken whatever the count: the lapses are bounded). */
 static bool given_enough(const struct case_state *st, enum nk_role role)
 {
 	return st->fig.rounds[st->round - 1].submitted[role] &&

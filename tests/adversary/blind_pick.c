@@ -5,9 +5,9 @@
  * request number, and the fold holds the log to what the go-between would have written:
  * the named outcomes are the ones that stand, no side gives more than
  * NK_BLIND_OUTCOME_GIVEN_MAX of a round, none gives the one that stands again, and a
- * round that names none is read the old way only where nothing could be chosen, holds
- * no hint, and the settlement is the one the round concluded. Each test here but the old round's loaded
- * a forged log on the code before these checks. */
+ * round that names none is read the old way only where nothing could be chosen; a round
+ * holds no hint, and the settlement is the one the round concluded. Each test here but
+ * the old round's loaded a forged log on the code before these checks. */
 #include <nakodo/case.h>
 #include "../fake_env.h"
 #include "case/case_impl.h"
