@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 struct case_state;
+struct nk_event;
 struct nk_case_env;
 struct nk_case_request;
 struct nk_request_auth;
@@ -35,6 +36,11 @@ NK_MUST_USE enum nk_status blind_check_round(const struct case_state *st, const 
 NK_MUST_USE enum nk_status blind_check_settled(const struct case_state *st,
 					       enum nk_deal_kind by, int64_t figure,
 					       struct nk_error *err);
+/* NK_OK unless ev (body) is a blind_outcome whose party is not its actor: the request
+ * numbers are checked per actor, so an outcome under another actor would escape its
+ * party's numbering (an earlier one put back after a later). */
+NK_MUST_USE enum nk_status blind_check_actor(const struct nk_event *ev, const json_t *body,
+					     struct nk_error *err);
 /* body (a round's event) with "outcomes": each side's standing outcome by its request
  * number; takes body; NULL when out of memory. */
 json_t *blind_round_outcomes(const struct case_state *st, json_t *body);

@@ -269,6 +269,19 @@ enum nk_status blind_check_round(const struct case_state *st, const json_t *body
 	return NK_OK;
 }
 
+enum nk_status blind_check_actor(const struct nk_event *ev, const json_t *body,
+				 struct nk_error *err)
+{
+	const char *who = json_string_value(json_object_get(body, "role"));
+
+	if (strcmp(ev->type, case_event_name(CASE_EV_BLIND_OUTCOME)) != 0 ||
+	    (who && strcmp(who, ev->actor) == 0))
+		return NK_OK;
+	return nk_fail(err, NK_ECORRUPT, "log", "the case's log is inconsistent: event %lld (a "
+		       "blind_outcome of the %.16s) has another actor (%.16s)", (long long)ev->seq,
+		       who ? who : "no role", ev->actor);
+}
+
 enum nk_status blind_check_settled(const struct case_state *st, enum nk_deal_kind by,
 				   int64_t figure, struct nk_error *err)
 {

@@ -286,6 +286,24 @@ static void a_hint_in_a_blind_round_does_not_load(void **state)
 	refused(f, "concludes blind round 1 with a member no blind round has ('payer')");
 }
 
+/* The claimant gave 500, then 600; the operator appends its first outcome again under
+ * the payer's name as actor (the request numbers are checked per actor), so that 500
+ * stands for the claimant, and concludes the round on it with a payer's 500. */
+static void an_outcome_under_another_actor_does_not_load(void **state)
+{
+	struct fixture *f = *state;
+	char text[256];
+	json_t *first;
+
+	deal(text, 500);
+	first = signed_event(f, NK_CLAIMANT, text);
+	forge(f, "claimant", CASE_EV_BLIND_OUTCOME, json_deep_copy(first));
+	deal(text, 600);
+	forge(f, "claimant", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_CLAIMANT, text));
+	forge(f, "payer", CASE_EV_BLIND_OUTCOME, first);
+	refused(f, "(a blind_outcome of the claimant) has another actor (payer)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +322,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_settlement_the_round_did_not_conclude_does_not_load,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(a_hint_in_a_blind_round_does_not_load, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(an_outcome_under_another_actor_does_not_load, setup,
 						teardown),
 	};
 
