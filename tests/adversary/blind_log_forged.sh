@@ -31,34 +31,12 @@ FIG=$(jq -r '.events[] | select(.type == "settled") | .body.figure' "$TMP/log0.j
 stop_server
 
 # the settlement moved by one cent in every event that says it, from the first outcome
-$PY - "$DB" "$CASE" "$FIG" >"$TMP/forged" 2>&1 <<'PY'
-import hashlib, sqlite3, struct, sys
-from nacl.signing import SigningKey
-db, case, fig = sys.argv[1].removeprefix("sqlite:"), sys.argv[2], sys.argv[3]
-raw = open(db + ".server-key", "rb").read()
-key = SigningKey(raw[8:40])
-key_id = hashlib.sha256(b"nakodo/key-id/v1\0" + raw[40:72]).digest()[:8]
-con = sqlite3.connect(db)
-rows = con.execute("SELECT seq, time_ms, actor, type, body, chain FROM events WHERE "
-                   "case_id = ? ORDER BY seq", (case,)).fetchall()
-str8 = lambda s: bytes([len(s.encode())]) + s.encode()
-prev, first = bytes(32), None
-for seq, ms, actor, typ, body, chain in rows:
-    old = '"figure":%s' % fig
-    if old in body and typ in ("blind_outcome", "round", "settled"):
-        body = body.replace(old, '"figure":%d' % (int(fig) + 1))
-        first = first or seq
-    if first is not None:
-        h = hashlib.sha256(b"nakodo/event/v1\0" + str8(case) + struct.pack(">qq", seq, ms) +
-                           str8(actor) + str8(typ) + struct.pack(">I", len(body.encode())) +
-                           body.encode() + prev).digest()
-        cs = key.sign(b"nakodo/countersign/v1\0" + key_id + h).signature
-        con.execute("UPDATE events SET body = ?, chain = ?, countersig = ? WHERE "
-                    "case_id = ? AND seq = ?", (body, h, cs, case, seq))
-        chain = h
-    prev = bytes(chain)
-con.commit()
-print(first)
+PYTHONPATH="$(dirname "$0")" $PY - "$DB" "$CASE" "$FIG" >"$TMP/forged" 2>&1 <<'PY'
+import sys
+from rechain import rechain
+old, new = '"figure":%s' % sys.argv[3], '"figure":%d' % (int(sys.argv[3]) + 1)
+print(rechain(sys.argv[1], sys.argv[2], lambda seq, typ, body: body.replace(old, new)
+              if typ in ("blind_outcome", "round", "settled") else body))
 PY
 FORGED=$(cat "$TMP/forged")
 check "the operator's edit ran (from event $FORGED)" grep -qx '[0-9][0-9]*' "$TMP/forged"

@@ -8,73 +8,17 @@
  * round that names none is read the old way only where nothing could be chosen; a round
  * holds no hint, and the settlement is the one the round concluded. Each test here but
  * the old round's loaded a forged log on the code before these checks. */
-#include <nakodo/case.h>
-#include "../fake_env.h"
-#include "case/case_impl.h"
-#include <nakodo/seal.h>
-
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 #include <cmocka.h>
-#include <sodium.h>
-#include <stdio.h>
-#include <stdlib.h>
 
-struct fixture {
-	struct nk_store *store;
-	struct nk_server_key *signer;
-	struct nk_case_env env;
-	struct fake_env fake;
-	struct nk_party_key *key[2];
-	char id[NK_CASE_ID_MAX];
-	uint64_t number[2];
-};
-
-#define COMMIT "\"commitment\":\"0202020202020202020202020202020202020202020202020202020202020202\""
+#include "../unit/blind_case_fixture.h"
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	struct nk_rules rules;
-	struct nk_identity idn;
-	uint8_t sig[NK_SIGNATURE_BYTES];
-
-	if (!f || sodium_init() < 0 || nk_store_open(&f->store, "mem:", NK_STORE_CREATE, NULL) != NK_OK ||
-	    nk_server_key_generate(&f->signer, NULL) != NK_OK)
-		return -1;
-	f->env = (struct nk_case_env){ f->store, fake_now, fake_random, &f->fake, f->signer, NULL, NULL };
-	f->fake = (struct fake_env)FAKE_ENV_START;
-	nk_rules_default(&rules, nk_currency_find("USD"));
-	rules.rounds = 3;
-	rules.range_high = 100000000;
-	rules.blind = true;
-	if (nk_case_open(&f->env, &rules, f->id, NULL) != NK_OK)
-		return -1;
-	for (int r = 0; r < 2; r++) {
-		if (nk_party_key_generate(&f->key[r], NULL) != NK_OK)
-			return -1;
-		nk_party_key_identity(f->key[r], &idn);
-		if (nk_join_sign(f->key[r], f->id, r, sig, NULL) != NK_OK ||
-		    nk_case_join(&f->env, f->id, r, &idn, sig, NULL) != NK_OK)
-			return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	for (int r = 0; r < 2; r++)
-		nk_party_key_free(f->key[r]);
-	nk_store_close(f->store);
-	nk_server_key_free(f->signer);
-	free(f);
-	return 0;
+	return setup_rules(state, 3, 1);
 }
 
 /* A deal at figure in round 1, as a client writes it. */
@@ -86,43 +30,21 @@ static void deal(char out[256], int figure)
 /* role signs text with its next request number: the event the go-between would write. */
 static json_t *signed_event(struct fixture *f, enum nk_role role, const char *text)
 {
-	struct nk_case_request req = { .action = NK_ACTION_BLIND_OUTCOME,
-				       .envelope = (const uint8_t *)text,
-				       .envelope_len = strlen(text) };
-	struct nk_request_auth auth;
+	struct nk_case_request req;
+	struct nk_request_auth auth = sign(f, role, text, &req);
 	char hex[2 * NK_SIGNATURE_BYTES + 1];
-	json_t *o = json_loads(text, 0, NULL);
 
-	assert_int_equal(nk_case_request_sign(f->key[role], f->id, role, ++f->number[role], &req,
-					      &auth, NULL), NK_OK);
 	sodium_bin2hex(hex, sizeof(hex), auth.signature, sizeof(auth.signature));
-	json_object_set_new(o, "role", json_string(nk_role_name(role)));
-	json_object_set_new(o, "request", json_integer((json_int_t)auth.number));
-	json_object_set_new(o, "signature", json_string(hex));
-	return o;
+	return outcome_event(text, role, auth.number, hex);
 }
 
-/* role gives text through the go-between. */
-static enum nk_status give(struct fixture *f, enum nk_role role, const char *text)
+/* The operator appends role's signed outcome of a deal at figure in round 1. */
+static void forge_deal(struct fixture *f, enum nk_role role, int figure)
 {
-	struct nk_case_request req = { .action = NK_ACTION_BLIND_OUTCOME,
-				       .envelope = (const uint8_t *)text,
-				       .envelope_len = strlen(text) };
-	struct nk_request_auth auth;
-	struct nk_error err = { 0 };
+	char text[256];
 
-	assert_int_equal(nk_case_request_sign(f->key[role], f->id, role, ++f->number[role], &req,
-					      &auth, NULL), NK_OK);
-	return nk_case_act(&f->env, f->id, role, &req, &auth, &err);
-}
-
-/* The operator appends an event, linked and countersigned like the go-between's own. */
-static void forge(struct fixture *f, const char *actor, enum case_event type, json_t *body)
-{
-	assert_non_null(body);
-	assert_int_equal(nk_store_begin(f->store, NULL), NK_OK);
-	assert_int_equal(case_append(&f->env, f->id, actor, type, body, NULL), NK_OK);
-	assert_int_equal(nk_store_commit(f->store, NULL), NK_OK);
+	deal(text, figure);
+	forge(f, nk_role_name(role), CASE_EV_BLIND_OUTCOME, signed_event(f, role, text));
 }
 
 /* A round's event concluding a deal at figure, naming the requests (0: no member). */
@@ -157,10 +79,10 @@ static void the_round_names_the_outcomes_that_concluded_it(void **state)
 	json_t *body = NULL;
 
 	deal(text, 500);
-	assert_int_equal(give(f, NK_CLAIMANT, text), NK_OK);	/* request 1 */
+	assert_int_equal(give(f, NK_CLAIMANT, text, NULL), NK_OK);	/* request 1 */
 	deal(text, 600);
-	assert_int_equal(give(f, NK_CLAIMANT, text), NK_OK);	/* request 2 stands */
-	assert_int_equal(give(f, NK_PAYER, text), NK_OK);	/* request 1 */
+	assert_int_equal(give(f, NK_CLAIMANT, text, NULL), NK_OK);	/* request 2 stands */
+	assert_int_equal(give(f, NK_PAYER, text, NULL), NK_OK);	/* request 1 */
 	assert_int_equal(nk_case_log(&f->env, f->id, &log, NULL), NK_OK);
 	for (size_t i = 0; i < log.count && !body; i++)
 		if (strcmp(log.events[i].type, "round") == 0)
@@ -179,13 +101,10 @@ static void the_round_names_the_outcomes_that_concluded_it(void **state)
 static void a_round_naming_another_outcome_does_not_load(void **state)
 {
 	struct fixture *f = *state;
-	char text[256];
 
-	deal(text, 500);
-	forge(f, "claimant", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_CLAIMANT, text));
-	deal(text, 600);
-	forge(f, "claimant", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_CLAIMANT, text));
-	forge(f, "payer", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_PAYER, text));
+	forge_deal(f, NK_CLAIMANT, 500);
+	forge_deal(f, NK_CLAIMANT, 600);
+	forge_deal(f, NK_PAYER, 600);
 	forge(f, "go-between", CASE_EV_ROUND, round_event(600, 1, 1));
 	refused(f, "names another of this side's signed outcomes than the one that stands "
 		"(the claimant)");
@@ -195,13 +114,10 @@ static void a_round_naming_another_outcome_does_not_load(void **state)
 static void a_round_naming_none_after_a_rerun_does_not_load(void **state)
 {
 	struct fixture *f = *state;
-	char text[256];
 
-	deal(text, 500);
-	forge(f, "claimant", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_CLAIMANT, text));
-	deal(text, 600);
-	forge(f, "claimant", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_CLAIMANT, text));
-	forge(f, "payer", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_PAYER, text));
+	forge_deal(f, NK_CLAIMANT, 500);
+	forge_deal(f, NK_CLAIMANT, 600);
+	forge_deal(f, NK_PAYER, 600);
 	forge(f, "go-between", CASE_EV_ROUND, round_event(600, 0, 0));
 	refused(f, "names no outcomes, and this side gave more than one (the claimant)");
 }
@@ -211,11 +127,9 @@ static void an_old_round_with_one_outcome_a_side_loads(void **state)
 {
 	struct fixture *f = *state;
 	struct nk_brief b;
-	char text[256];
 
-	deal(text, 700);
-	forge(f, "claimant", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_CLAIMANT, text));
-	forge(f, "payer", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_PAYER, text));
+	forge_deal(f, NK_CLAIMANT, 700);
+	forge_deal(f, NK_PAYER, 700);
 	forge(f, "go-between", CASE_EV_ROUND, round_event(700, 0, 0));
 	assert_int_equal(nk_case_brief(&f->env, f->id, NK_MEDIATOR, &b, NULL), NK_OK);
 	assert_int_equal(b.round, 1);
@@ -227,12 +141,9 @@ static void an_old_round_with_one_outcome_a_side_loads(void **state)
 static void more_outcomes_than_a_side_may_give_do_not_load(void **state)
 {
 	struct fixture *f = *state;
-	char text[256];
 
-	for (int i = 1; i <= 5; i++) {
-		deal(text, 100 * i);
-		forge(f, "claimant", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_CLAIMANT, text));
-	}
+	for (int i = 1; i <= 5; i++)
+		forge_deal(f, NK_CLAIMANT, 100 * i);
 	refused(f, "(a blind_outcome of the claimant, round 1): the side gave more outcomes "
 		"of the round than it may");
 }
@@ -258,11 +169,9 @@ static void the_standing_outcome_given_again_does_not_load(void **state)
 static void a_settlement_the_round_did_not_conclude_does_not_load(void **state)
 {
 	struct fixture *f = *state;
-	char text[256];
 
-	deal(text, 900);
-	forge(f, "claimant", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_CLAIMANT, text));
-	forge(f, "payer", CASE_EV_BLIND_OUTCOME, signed_event(f, NK_PAYER, text));
+	forge_deal(f, NK_CLAIMANT, 900);
+	forge_deal(f, NK_PAYER, 900);
 	forge(f, "go-between", CASE_EV_ROUND, round_event(900, 1, 1));
 	forge(f, "go-between", CASE_EV_SETTLED, case_event_settled_encode(950, NK_DEAL_OVERLAP, 1));
 	refused(f, "settles blind round 1 otherwise than the round's outcome");

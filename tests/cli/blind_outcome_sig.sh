@@ -62,35 +62,17 @@ stop_server
 
 # The operator alters the claimant's signature and re-chains every event from there
 # with the server's key (doc/formats.md, "Event chain link"), as the server would.
-$PY - "$DB" "$CASE" >"$TMP/forged" 2>&1 <<'PY'
-import hashlib, sqlite3, struct, sys
-from nacl.signing import SigningKey
-db, case = sys.argv[1].removeprefix("sqlite:"), sys.argv[2]
-raw = open(db + ".server-key", "rb").read()
-assert raw[:8] == b"NKSERVK1"
-key = SigningKey(raw[8:40])
-key_id = hashlib.sha256(b"nakodo/key-id/v1\0" + raw[40:72]).digest()[:8]
-con = sqlite3.connect(db)
-rows = con.execute("SELECT seq, time_ms, actor, type, body, chain FROM events WHERE "
-                   "case_id = ? ORDER BY seq", (case,)).fetchall()
-str8 = lambda s: bytes([len(s.encode())]) + s.encode()
-prev, forged = bytes(32), None
-for seq, ms, actor, typ, body, chain in rows:
-    if forged is None and typ == "blind_outcome" and '"role":"claimant"' in body:
-        i = body.index('"signature":"') + len('"signature":"')
-        body = body[:i] + ("0" if body[i] != "0" else "1") + body[i + 1:]
-        forged = seq
-    if forged is not None:
-        h = hashlib.sha256(b"nakodo/event/v1\0" + str8(case) + struct.pack(">qq", seq, ms) +
-                           str8(actor) + str8(typ) + struct.pack(">I", len(body.encode())) +
-                           body.encode() + prev).digest()
-        cs = key.sign(b"nakodo/countersign/v1\0" + key_id + h).signature
-        con.execute("UPDATE events SET body = ?, chain = ?, countersig = ? WHERE "
-                    "case_id = ? AND seq = ?", (body, h, cs, case, seq))
-        chain = h
-    prev = bytes(chain)
-con.commit()
-print(forged)
+PYTHONPATH="$(dirname "$0")/../adversary" $PY - "$DB" "$CASE" >"$TMP/forged" 2>&1 <<'PY'
+import sys
+from rechain import rechain
+done = []
+def edit(seq, typ, body):
+    if done or typ != "blind_outcome" or '"role":"claimant"' not in body:
+        return body
+    done.append(seq)
+    i = body.index('"signature":"') + len('"signature":"')
+    return body[:i] + ("0" if body[i] != "0" else "1") + body[i + 1:]
+print(rechain(sys.argv[1], sys.argv[2], edit))
 PY
 FORGED=$(cat "$TMP/forged")
 check "the operator's edit ran (event $FORGED)" grep -qx '[0-9]*' "$TMP/forged"
