@@ -10,6 +10,8 @@
 #include <nakodo/seal.h>
 #include <nakodo/store.h>
 
+#include <jansson.h>
+
 struct nk_receipt;
 struct nk_record_log;
 
@@ -208,6 +210,16 @@ NK_MUST_USE enum nk_status nk_case_overview(const struct nk_case_env *env, const
  * is ever in it. The caller frees out with nk_event_list_free. */
 NK_MUST_USE enum nk_status nk_case_log(const struct nk_case_env *env, const char *id,
 				       struct nk_event_list *out, struct nk_error *err);
+
+/* Folds log (case id's events, as nk_case_log gives them or read back from its JSON)
+ * as every load of the case does, and says in out (the log's JSON) whether it holds:
+ * "verified" true, or false with "unverified": {"event": N, "reason": TEXT}, the first
+ * event the load refuses. NK_OK when it holds, NK_ECORRUPT (err saying why) when not;
+ * NK_ENOMEM. The chain's links are nk_case_log's; this adds the rules of the log, among
+ * them the signatures of a blind case's outcomes, which the operator cannot forge. */
+NK_MUST_USE enum nk_status nk_case_log_verdict(const char *id,
+					       const struct nk_event_list *log, json_t *out,
+					       struct nk_error *err);
 
 /* The claimant's demand or the payer's offer for the open round. When it completes
  * the round, the round is evaluated in the same transaction. */

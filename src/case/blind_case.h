@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 struct case_state;
+struct nk_event;
 struct nk_case_env;
 struct nk_case_request;
 struct nk_request_auth;
@@ -24,11 +25,25 @@ NK_MUST_USE enum nk_status blind_outcome_act(const struct nk_case_env *env,
 					     struct nk_error *err);
 NK_MUST_USE enum nk_status blind_apply_outcome(struct case_state *st, const json_t *body,
 					       struct nk_error *err);
-/* The fold's check of a blind round's conclusion (deal, and figure with a deal): both
- * sides' signed outcomes of the open round say it; NK_ECORRUPT naming the side otherwise. */
-NK_MUST_USE enum nk_status blind_check_round(const struct case_state *st,
+/* The fold's check of a blind round's conclusion (its event's body, deal, and figure
+ * with a deal): it names each side's standing outcome, and both say it; NK_ECORRUPT
+ * naming the side otherwise. */
+NK_MUST_USE enum nk_status blind_check_round(const struct case_state *st, const json_t *body,
 					     enum nk_deal_kind deal, int64_t figure,
 					     struct nk_error *err);
+/* The fold's check of a blind case's settlement (by, figure): the concluded round's
+ * deal and figure, or the accepted proposal; NK_ECORRUPT otherwise. */
+NK_MUST_USE enum nk_status blind_check_settled(const struct case_state *st,
+					       enum nk_deal_kind by, int64_t figure,
+					       struct nk_error *err);
+/* NK_OK unless ev (body) is a blind_outcome whose party is not its actor: the request
+ * numbers are checked per actor, so an outcome under another actor would escape its
+ * party's numbering (an earlier one put back after a later). */
+NK_MUST_USE enum nk_status blind_check_actor(const struct nk_event *ev, const json_t *body,
+					     struct nk_error *err);
+/* body (a round's event) with "outcomes": each side's standing outcome by its request
+ * number; takes body; NULL when out of memory. */
+json_t *blind_round_outcomes(const struct case_state *st, json_t *body);
 
 /* body with the member when rules->blind; NULL-safe, NULL when out of memory. */
 json_t *case_event_opened_blind(json_t *body, const struct nk_rules *rules);

@@ -106,14 +106,41 @@ static enum nk_status outcome_read(const struct nk_rules *rules, const json_t *o
 	return NK_OK;
 }
 
-/* One more outcome of the open round from role. */
-static void count_given(struct case_state *st, enum nk_role role)
+/* role's outcome o of the open round, as its request number, stands: one more outcome
+ * of the round from role. */
+static void stand(struct case_state *st, enum nk_role role, const struct outcome *o,
+		  uint64_t request)
 {
 	if (st->fig.blind_given_round[role] != st->round) {
 		st->fig.blind_given_round[role] = st->round;
 		st->fig.blind_given[role] = 0;
 	}
 	st->fig.blind_given[role]++;
+	st->fig.rounds[st->round - 1].submitted[role] = true;
+	st->fig.blind_deal[role] = o->deal;
+	st->fig.blind_figure[role] = o->figure;
+	st->fig.blind_request[role] = request;
+}
+
+/* The two rules on which outcomes of a round are appended, one function each for the
+ * go-between that takes an outcome and the fold that reads it back, so that a log the
+ * go-between could not have written does not load: the same public outcome given again
+ * is taken without an event (its first stands), ... */
+static bool given_already(const struct case_state *st, enum nk_role role,
+			  const struct outcome *o)
+{
+	return st->fig.rounds[st->round - 1].submitted[role] && st->fig.blind_deal[role] == o->deal &&
+	       st->fig.blind_figure[role] == o->figure;
+}
+
+/* ... and a different one replaces the side's own only while the side has given fewer
+ * than NK_BLIND_OUTCOME_GIVEN_MAX of the round (after a lapse, which voids what was
+ * given, one more is taken whatever the count: the lapses are bounded). */
+static bool given_enough(const struct case_state *st, enum nk_role role)
+{
+	return st->fig.rounds[st->round - 1].submitted[role] &&
+	       st->fig.blind_given_round[role] == st->round &&
+	       st->fig.blind_given[role] >= NK_BLIND_OUTCOME_GIVEN_MAX;
 }
 
 /* The outcome's text as its party signed it: compact JSON with sorted keys of the
@@ -175,17 +202,102 @@ static enum nk_status outcome_signed(const struct case_state *st, enum nk_role r
 		       nk_role_name(role), (long long)round, why);
 }
 
-enum nk_status blind_check_round(const struct case_state *st, enum nk_deal_kind deal,
-				 int64_t figure, struct nk_error *err)
+json_t *blind_round_outcomes(const struct case_state *st, json_t *body)
 {
-	for (int side = NK_CLAIMANT; side <= NK_PAYER; side++)
+	return nk_json_set(body, "outcomes", json_pack("{s:I, s:I}", nk_role_name(NK_CLAIMANT),
+						       (json_int_t)st->fig.blind_request[NK_CLAIMANT],
+						       nk_role_name(NK_PAYER),
+						       (json_int_t)st->fig.blind_request[NK_PAYER]));
+}
+
+/* NK_OK when the round's event (body) names side's standing outcome, else NK_ECORRUPT
+ * saying why. A log written before rounds named them (2026-12-05) has no "outcomes":
+ * it is read as it was (each side's last outcome concludes) only where nothing could
+ * be chosen, each side having given one outcome of the round; otherwise the member is
+ * required, or an operator could drop it to use another of a side's signed outcomes. */
+static enum nk_status names_standing(const struct case_state *st, const json_t *body,
+				     enum nk_role side, struct nk_error *err)
+{
+	const json_t *named = json_object_get(body, "outcomes");
+	const json_t *n = json_object_get(named, nk_role_name(side));
+	const char *why = NULL;
+
+	if (!named && st->fig.blind_given[side] != 1)
+		why = "names no outcomes, and this side gave more than one";
+	else if (named && (!json_is_object(named) || json_object_size(named) != 2 ||
+			   !json_is_integer(n)))
+		why = "does not name this side's outcome by its request number";
+	else if (named && (uint64_t)json_integer_value(n) != st->fig.blind_request[side])
+		why = "names another of this side's signed outcomes than the one that stands";
+	if (!why)
+		return NK_OK;
+	return nk_fail(err, NK_ECORRUPT, "log", "the case's log is inconsistent: event %lld "
+		       "concludes blind round %d but %s (the %s)", (long long)st->events,
+		       st->round, why, nk_role_name(side));
+}
+
+enum nk_status blind_check_round(const struct case_state *st, const json_t *body,
+				 enum nk_deal_kind deal, int64_t figure, struct nk_error *err)
+{
+	static const char *const known[] = { "round", "outcome", "figure", "outcomes" };
+	const char *key;
+	const json_t *v;
+
+	/* nothing else: a plain round's hints ("claimant", "payer") would be shown to their
+	 * sides as the go-between's, and it never holds a blind round's (each client opens
+	 * its own sealed one) */
+	json_object_foreach((json_t *)body, key, v) {
+		size_t i = 0;
+
+		while (i < sizeof(known) / sizeof(known[0]) && strcmp(known[i], key) != 0)
+			i++;
+		if (i == sizeof(known) / sizeof(known[0]))
+			return nk_fail(err, NK_ECORRUPT, "log", "the case's log is inconsistent: "
+				       "event %lld concludes blind round %d with a member no blind "
+				       "round has ('%.32s')", (long long)st->events, st->round, key);
+	}
+	for (int side = NK_CLAIMANT; side <= NK_PAYER; side++) {
+		if (names_standing(st, body, (enum nk_role)side, err) != NK_OK)
+			return NK_ECORRUPT;
 		if (st->fig.blind_deal[side] != deal ||
 		    (deal != NK_NO_DEAL && st->fig.blind_figure[side] != figure))
 			return nk_fail(err, NK_ECORRUPT, "log", "the case's log is inconsistent: "
 				       "event %lld concludes blind round %d with an outcome that "
 				       "is not the %s's signed one", (long long)st->events,
 				       st->round, nk_role_name((enum nk_role)side));
+	}
 	return NK_OK;
+}
+
+enum nk_status blind_check_actor(const struct nk_event *ev, const json_t *body,
+				 struct nk_error *err)
+{
+	const char *who = json_string_value(json_object_get(body, "role"));
+
+	if (strcmp(ev->type, case_event_name(CASE_EV_BLIND_OUTCOME)) != 0 ||
+	    (who && strcmp(who, ev->actor) == 0))
+		return NK_OK;
+	return nk_fail(err, NK_ECORRUPT, "log", "the case's log is inconsistent: event %lld (a "
+		       "blind_outcome of the %.16s) has another actor (%.16s)", (long long)ev->seq,
+		       who ? who : "no role", ev->actor);
+}
+
+enum nk_status blind_check_settled(const struct case_state *st, enum nk_deal_kind by,
+				   int64_t figure, struct nk_error *err)
+{
+	const struct case_round *r = &st->fig.rounds[st->round - 1];
+	bool said;
+
+	if (by == NK_DEAL_PROPOSAL)	/* the mediator's, which both accepted */
+		said = st->fig.proposal_accepted == 1 && figure == st->fig.proposal;
+	else	/* the round's, which both sides' signed outcomes say (blind_check_round) */
+		said = st->state == NK_STATE_OPEN && r->evaluated && r->deal == by &&
+		       r->figure == figure;
+	if (said)
+		return NK_OK;
+	return nk_fail(err, NK_ECORRUPT, "log", "the case's log is inconsistent: event %lld "
+		       "settles blind round %d otherwise than the round's outcome or the "
+		       "accepted proposal says", (long long)st->events, st->round);
 }
 
 enum nk_status blind_apply_outcome(struct case_state *st, const json_t *body,
@@ -204,11 +316,15 @@ enum nk_status blind_apply_outcome(struct case_state *st, const json_t *body,
 		return case_corrupt(err, "a blind round's outcome that does not fit the case");
 	if ((rc = outcome_signed(st, role, body, o.round, err)) != NK_OK)
 		return rc;
-	/* a side may give its outcome again while the round is open (a retried round) */
-	count_given(st, role);
-	st->fig.rounds[st->round - 1].submitted[role] = true;
-	st->fig.blind_deal[role] = o.deal;
-	st->fig.blind_figure[role] = o.figure;
+	/* what the go-between appends (blind_outcome_act), and nothing else */
+	if (given_already(st, role, &o) || given_enough(st, role))
+		return nk_fail(err, NK_ECORRUPT, "log", "the case's log is inconsistent: event "
+			       "%lld (a blind_outcome of the %s, round %lld): %s",
+			       (long long)st->events, nk_role_name(role), (long long)o.round,
+			       given_enough(st, role) ? "the side gave more outcomes of the "
+			       "round than it may" : "the same outcome as the side's standing "
+			       "one, which the go-between takes without an event");
+	stand(st, role, &o, (uint64_t)json_integer_value(json_object_get(body, "request")));
 	return NK_OK;
 }
 
@@ -250,13 +366,11 @@ enum nk_status blind_outcome_act(const struct nk_case_env *env, struct case_stat
 	if (rc == NK_OK && o.round != st->round)
 		rc = nk_fail(err, NK_EREFUSED, "round", "round %lld is not the open round (%d)",
 			     (long long)o.round, st->round);
-	if (rc == NK_OK && r->submitted[role] && st->fig.blind_deal[role] == o.deal &&
-	    st->fig.blind_figure[role] == o.figure) {	/* given already: nothing to add */
+	if (rc == NK_OK && given_already(st, role, &o)) {	/* nothing to add */
 		json_decref(obj);
 		return NK_OK;
 	}
-	if (rc == NK_OK && r->submitted[role] && st->fig.blind_given_round[role] == st->round &&
-	    st->fig.blind_given[role] >= NK_BLIND_OUTCOME_GIVEN_MAX)
+	if (rc == NK_OK && given_enough(st, role))
 		rc = nk_fail(err, NK_EREFUSED, "outcome", "the %s has given %d different outcomes "
 			     "of round %d, as many as a side may: its last one stands (the "
 			     "mediator may close the case)", nk_role_name(role),
@@ -271,10 +385,7 @@ enum nk_status blind_outcome_act(const struct nk_case_env *env, struct case_stat
 	if ((rc = case_append(env, st->id, nk_role_name(role), CASE_EV_BLIND_OUTCOME,
 			      case_with_request(body, auth), err)) != NK_OK)
 		return rc;
-	count_given(st, role);
-	r->submitted[role] = true;
-	st->fig.blind_deal[role] = o.deal;
-	st->fig.blind_figure[role] = o.figure;
+	stand(st, role, &o, auth->number);
 	if (!r->submitted[!role])
 		return NK_OK;
 	if (st->fig.blind_deal[!role] != o.deal || st->fig.blind_figure[!role] != o.figure)

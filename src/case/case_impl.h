@@ -71,6 +71,9 @@ struct figure_state {
 	 * event: bounded by NK_BLIND_OUTCOME_GIVEN_MAX) */
 	int blind_given[2];
 	int blind_given_round[2];
+	/* the request number of each side's outcome that stands, which the round's event
+	 * names ("outcomes") */
+	uint64_t blind_request[2];
 	/* Open proposals (open_case.c): each side's visible proposal announced in each round,
 	 * if any; one stands until the side announces another. */
 	bool announced[NK_ROUNDS_MAX][2];

@@ -287,6 +287,7 @@ enum nk_status case_round_conclude(const struct nk_case_env *env, struct case_st
 	enum nk_status rc;
 
 	body = case_event_round_encode(r, res->deal, res->figure);
+	body = st->fig.rules.blind ? blind_round_outcomes(st, body) : body;
 	if ((rc = case_append(env, st->id, "go-between", CASE_EV_ROUND, body, err)) != NK_OK)
 		goto out;
 	/* a blind round's hints are each side's own, sealed by its client (blind_outcome.c) */

@@ -77,7 +77,7 @@ static enum nk_status apply_round(struct case_state *st, const json_t *body,
 		return rc;
 	if (ev.round != st->round || !r->submitted[0] || !r->submitted[1] || r->evaluated)
 		return case_corrupt(err, "a round evaluated before both figures");
-	if (st->fig.rules.blind && (rc = blind_check_round(st, ev.deal, ev.figure, err)) != NK_OK)
+	if (st->fig.rules.blind && (rc = blind_check_round(st, body, ev.deal, ev.figure, err)) != NK_OK)
 		return rc;
 	r->evaluated = true;
 	r->deal = ev.deal;
@@ -197,6 +197,8 @@ static enum nk_status apply_settled(struct case_state *st, const json_t *body,
 		return case_corrupt(err, "a settlement of an ended case");
 	if ((rc = case_event_settled_decode(body, &ev, err)) != NK_OK)
 		return rc;
+	if (st->fig.rules.blind && (rc = blind_check_settled(st, ev.by, ev.figure, err)) != NK_OK)
+		return rc;	/* both parties signed what settles a blind case */
 	if (ev.by == NK_DEAL_NEUTRAL &&
 	    (!st->fig.evaluating || st->fig.fair_count != st->fig.rules.neutrals))
 		return case_corrupt(err, "a neutrals' settlement before every fair figure");

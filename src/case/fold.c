@@ -3,6 +3,7 @@
  * is reported as corrupt rather than half-applied. This file holds the driver and the
  * events every kind of case shares; the opening picks the kind, whose table supplies
  * the appliers of its own events (figure_fold.c, package_fold.c). */
+#include "case/blind_case.h"
 #include "case/case_impl.h"
 
 #include <nakodo/seal.h>
@@ -148,7 +149,8 @@ static enum nk_status apply_request(struct case_state *st, const struct nk_event
 	uint64_t n;
 	enum nk_status rc;
 
-	if ((rc = case_event_request(body, &n, err)) != NK_OK || n == 0)
+	if ((rc = case_event_request(body, &n, err)) != NK_OK || n == 0 ||
+	    (rc = blind_check_actor(ev, body, err)) != NK_OK)
 		return rc;
 	if (nk_role_parse(ev->actor, &role) != NK_OK || !st->joined[role] ||
 	    n <= st->last_request[role])

@@ -429,14 +429,16 @@ int cmd_brief(struct cli_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
-/* Prints a log in the shape of nk_wire_log_to_json, as text or JSON (takes the reference). */
-static int print_log(struct cli_ctx *ctx, json_t *log)
+/* Prints a log in the shape of nk_wire_log_to_json with its verdict (log_verdict), as
+ * text or JSON (takes the reference); returns verdict, the exit status. */
+static int print_log(struct cli_ctx *ctx, json_t *log, int verdict)
 {
 	const json_t *events = json_object_get(log, "events");
+	const json_t *bad = json_object_get(log, "unverified");
 
 	if (ctx->json) {
 		cli_print_json(ctx, log);
-		return CLI_OK;
+		return verdict;
 	}
 	for (size_t i = 0; i < json_array_size(events); i++) {
 		const json_t *ev = json_array_get(events, i);
@@ -455,8 +457,37 @@ static int print_log(struct cli_ctx *ctx, json_t *log)
 			chain && *chain ? chain : "none (stored before links existed)");
 		free(body);
 	}
+	/* last, where a reader of a long log sees it, and on stderr for a pipe's reader */
+	if (bad)
+		fprintf(ctx->out, "the log does not verify: event %lld: %s\n",
+			(long long)json_integer_value(json_object_get(bad, "event")),
+			json_string_value(json_object_get(bad, "reason")));
+	if (bad && ctx->err != ctx->out)
+		fprintf(ctx->err, "nakodo log: the log does not verify (event %lld)\n",
+			(long long)json_integer_value(json_object_get(bad, "event")));
 	json_decref(log);
-	return CLI_OK;
+	return verdict;
+}
+
+/* The log's verdict (nk_case_log_verdict: the rules every load of the case checks, a
+ * blind outcome's signatures among them) set in log, worked out here from its events
+ * whatever a server said: CLI_OK when it holds, CLI_REFUSED when not (as `nakodo
+ * verify`'s 1), else an error reported. */
+static int log_verdict(struct cli_ctx *ctx, const char *id, json_t *log)
+{
+	struct nk_event_list events = { 0 };
+	struct nk_error err = { 0 };
+	char case_id[NK_CASE_ID_MAX];
+	enum nk_status rc;
+
+	json_object_del(log, "verified");
+	json_object_del(log, "unverified");
+	if ((rc = nk_wire_log_from_json(log, case_id, &events, &err)) == NK_OK)
+		rc = nk_case_log_verdict(id, &events, log, &err);
+	nk_event_list_free(&events);
+	if (rc == NK_ECORRUPT)
+		return CLI_REFUSED;
+	return rc == NK_OK ? CLI_OK : cli_report(ctx, &err);
 }
 
 int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
@@ -481,7 +512,14 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 		      "or a later countersigned event covers (--json: \"chain\" and\n"
 		      "\"countersignature\" in hex, all zeros when covered; doc/crypto.md). With\n"
 		      "--server/--token: the mediator's token, and once the mediator has joined\n"
-		      "the case, --key FILE to sign the request with its key.\n", ctx->out);
+		      "the case, --key FILE to sign the request with its key.\n\n"
+		      "The log is also checked as every load of the case checks it (a blind\n"
+		      "round's outcomes against their parties' signatures, among the rest): one\n"
+		      "that breaks a rule is printed all the same, with a last line naming the\n"
+		      "first event that breaks one and why (--json: \"verified\" false and\n"
+		      "\"unverified\": {\"event\", \"reason\"}).\n\n"
+		      "exit status: 0 the log verifies, 1 it does not, 2 bad usage, 3 it could\n"
+		      "not be read (or its chain does not hold)\n", ctx->out);
 		return CLI_OK;
 	}
 	optind = 0;
@@ -500,8 +538,13 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 	if (!id || optind != argc)
 		return cli_usage_error(ctx, "nakodo log", "expected CASE");
 	if ((rc = open_reader(ctx, &be, key_path, &key)) == CLI_OK &&
-	    (rc = be.ops->log(ctx, &be, id, &log)) == CLI_OK)
-		rc = print_log(ctx, log);
+	    (rc = be.ops->log(ctx, &be, id, &log)) == CLI_OK) {
+		rc = log_verdict(ctx, id, log);
+		if (rc == CLI_OK || rc == CLI_REFUSED)
+			rc = print_log(ctx, log, rc);
+		else
+			json_decref(log);
+	}
 	nk_party_key_free(key);
 	cli_backend_close(&be);
 	return rc;

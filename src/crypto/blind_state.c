@@ -1,9 +1,13 @@
 /* A side's state of a blind case between two runs of its client (nk_blind_save and
  * nk_blind_load, nakodo/blind.h): the set-up's seeds and offset, the figures and labels
  * of the rounds computed, and the input a begun round is bound to. It holds this side's
- * own figures, so it is sealed to the side's own key (crypto_box_seal to its X25519
- * public key, opened with its secret) and never written in clear. The layout is this
- * build's: a file from another build, or another case or role, is refused. */
+ * own figures, so it is sealed under a key only the side's own X25519 secret derives
+ * (XSalsa20-Poly1305, crypto_secretbox) and never written in clear. Until 2026-12-05 it
+ * was sealed with crypto_box_seal to the side's public key: secret, but anyone with that
+ * key (in the case's `joined` event) could make a state that opened, with a set-up whose
+ * offset and label secret they knew, or its pins wiped (tests/adversary/
+ * blind_state_forge.c). The layout is this build's: a file from another build, or another
+ * case or role, is refused. */
 #include "crypto/blind_proto.h"
 #include "crypto/party_key.h"
 
@@ -12,7 +16,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TAG_STATE "nakodo/blind-state/v2"
+#define TAG_STATE "nakodo/blind-state/v3"
+#define SEAL_OVERHEAD (crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
+
+/* The state's key, from the side's X25519 secret: no one without it makes a state. */
+static void state_key(const struct nk_party_key *key, uint8_t k[static crypto_secretbox_KEYBYTES])
+{
+	static const char tag[] = "nakodo/blind-state-key/v1";
+
+	crypto_generichash(k, crypto_secretbox_KEYBYTES, (const uint8_t *)tag, sizeof(tag),
+			   party_key_seal_secret(key), crypto_box_SECRETKEYBYTES);
+}
 
 /* What binds a state to this build's layout. */
 static uint32_t layout(void)
@@ -67,7 +81,7 @@ size_t nk_blind_saved_bytes(const struct nk_rules *rules)
 
 	spans(rules->rounds < 0 || rules->rounds > NK_ROUNDS_MAX ? NK_ROUNDS_MAX : rules->rounds,
 	      sp);
-	return HEAD + spans_len(sp) + crypto_box_SEALBYTES;
+	return HEAD + spans_len(sp) + SEAL_OVERHEAD;
 }
 
 /* Where member at offset off of the struct lies in the written spans (it must lie in
@@ -94,7 +108,7 @@ enum nk_status nk_blind_save(const struct nk_blind_party *p, const struct nk_par
 {
 	struct span sp[3];
 	size_t plain_len, at = HEAD;
-	struct nk_identity me;
+	uint8_t k[crypto_secretbox_KEYBYTES];
 	uint8_t *plain, *sealed;
 	uint32_t lay = layout();
 	enum blind_state between = p->state > ST_BROKEN ? ST_READY : p->state;
@@ -108,7 +122,7 @@ enum nk_status nk_blind_save(const struct nk_blind_party *p, const struct nk_par
 	plain_len = at + spans_len(sp);
 	if (!(plain = sodium_malloc(plain_len)))
 		return nk_fail(err, NK_ENOMEM, "state", "out of memory");
-	if (!(sealed = malloc(plain_len + crypto_box_SEALBYTES))) {
+	if (!(sealed = malloc(plain_len + SEAL_OVERHEAD))) {
 		sodium_free(plain);
 		return nk_fail(err, NK_ENOMEM, "state", "out of memory");
 	}
@@ -127,11 +141,13 @@ enum nk_status nk_blind_save(const struct nk_blind_party *p, const struct nk_par
 	CLEAR(plain, sp, input);
 	memcpy(plain + span_pos(sp, offsetof(struct nk_blind_party, state)), &between,
 	       sizeof(between));
-	nk_party_key_identity(key, &me);
-	crypto_box_seal(sealed, plain, plain_len, me.seal);
+	state_key(key, k);
+	randombytes_buf(sealed, crypto_secretbox_NONCEBYTES);
+	crypto_secretbox_easy(sealed + crypto_secretbox_NONCEBYTES, plain, plain_len, sealed, k);
+	sodium_memzero(k, sizeof(k));
 	sodium_free(plain);
 	*out = sealed;
-	*out_len = plain_len + crypto_box_SEALBYTES;
+	*out_len = plain_len + SEAL_OVERHEAD;
 	return NK_OK;
 }
 
@@ -142,7 +158,8 @@ enum nk_status nk_blind_load(const struct nk_rules *rules, enum nk_role role,
 			     struct nk_error *err)
 {
 	struct span sp[3];
-	struct nk_identity me;
+	uint8_t k[crypto_secretbox_KEYBYTES];
+	bool opened;
 	struct nk_blind_party *p = NULL, *saved = NULL;
 	uint8_t *plain;
 	size_t plain_len, at = HEAD;
@@ -153,15 +170,18 @@ enum nk_status nk_blind_load(const struct nk_rules *rules, enum nk_role role,
 	    len != nk_blind_saved_bytes(rules))
 		return nk_fail(err, NK_ECORRUPT, "state", "not a blind case's state of this build");
 	spans(rules->rounds, sp);
-	plain_len = len - crypto_box_SEALBYTES;
+	plain_len = len - SEAL_OVERHEAD;
 	if (!(plain = sodium_malloc(plain_len)) || !(saved = sodium_malloc(sizeof(*saved)))) {
 		if (plain)
 			sodium_free(plain);
 		return nk_fail(err, NK_ENOMEM, "state", "out of memory");
 	}
 	memset(saved, 0, sizeof(*saved));
-	nk_party_key_identity(key, &me);
-	if (crypto_box_seal_open(plain, in, len, me.seal, party_key_seal_secret(key)) != 0 ||
+	state_key(key, k);
+	opened = crypto_secretbox_open_easy(plain, in + crypto_secretbox_NONCEBYTES,
+					    len - crypto_secretbox_NONCEBYTES, in, k) == 0;
+	sodium_memzero(k, sizeof(k));
+	if (!opened ||
 	    memcmp(plain, TAG_STATE, sizeof(TAG_STATE)) != 0 ||
 	    memcmp(plain + sizeof(TAG_STATE), &lay, 4) != 0) {
 		rc = nk_fail(err, NK_ECRYPTO, "state", "does not open with this key, or is not a "

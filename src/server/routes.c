@@ -402,10 +402,16 @@ static enum nk_status h_brief(struct route_call *call, struct nk_error *err)
 static enum nk_status h_log(struct route_call *call, struct nk_error *err)
 {
 	struct nk_event_list log = { 0 };
-	enum nk_status rc = nk_case_log(&call->env, call->case_id, &log, err);
+	struct nk_error why = { 0 };
+	enum nk_status rc = nk_case_log(&call->env, call->case_id, &log, err), v = NK_OK;
 
 	if (rc == NK_OK && !(call->reply = nk_wire_log_to_json(call->case_id, &log)))
 		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+	/* the rules every load checks, not only the chain: "verified" (case/log_check.c) */
+	if (rc == NK_OK)
+		v = nk_case_log_verdict(call->case_id, &log, call->reply, &why);
+	if (v != NK_OK && v != NK_ECORRUPT)
+		rc = nk_fail(err, v, "log", "%s", why.text);
 	nk_event_list_free(&log);
 	return rc;
 }

@@ -5,9 +5,10 @@
 # signature, which a check written from doc/formats.md alone verifies with the key of
 # the role's joined event. Then the operator, who holds the server's key, alters the
 # claimant's signature at rest and re-chains and countersigns the log as the server
-# would: the chain holds (`nakodo log` reads it), but the case no longer loads, the
-# error naming the event and why. Prints TAP. Needs NAKODO (nakodo-test), curl, jq,
-# python3 with PyNaCl (python3-nacl, which `make deps` installs; else skipped).
+# would: the chain holds (`nakodo log` prints it, and says it does not verify), but the
+# case no longer loads, the error naming the event and why. Prints TAP. Needs NAKODO
+# (nakodo-test), curl, jq, python3 with PyNaCl (python3-nacl, which `make deps`
+# installs; else skipped).
 . "$(dirname "$0")/../server/lib.sh"
 PY=python3
 $PY -c 'import nacl, sqlite3' 2>/dev/null || PY=/usr/bin/python3
@@ -61,40 +62,23 @@ stop_server
 
 # The operator alters the claimant's signature and re-chains every event from there
 # with the server's key (doc/formats.md, "Event chain link"), as the server would.
-$PY - "$DB" "$CASE" >"$TMP/forged" 2>&1 <<'PY'
-import hashlib, sqlite3, struct, sys
-from nacl.signing import SigningKey
-db, case = sys.argv[1].removeprefix("sqlite:"), sys.argv[2]
-raw = open(db + ".server-key", "rb").read()
-assert raw[:8] == b"NKSERVK1"
-key = SigningKey(raw[8:40])
-key_id = hashlib.sha256(b"nakodo/key-id/v1\0" + raw[40:72]).digest()[:8]
-con = sqlite3.connect(db)
-rows = con.execute("SELECT seq, time_ms, actor, type, body, chain FROM events WHERE "
-                   "case_id = ? ORDER BY seq", (case,)).fetchall()
-str8 = lambda s: bytes([len(s.encode())]) + s.encode()
-prev, forged = bytes(32), None
-for seq, ms, actor, typ, body, chain in rows:
-    if forged is None and typ == "blind_outcome" and '"role":"claimant"' in body:
-        i = body.index('"signature":"') + len('"signature":"')
-        body = body[:i] + ("0" if body[i] != "0" else "1") + body[i + 1:]
-        forged = seq
-    if forged is not None:
-        h = hashlib.sha256(b"nakodo/event/v1\0" + str8(case) + struct.pack(">qq", seq, ms) +
-                           str8(actor) + str8(typ) + struct.pack(">I", len(body.encode())) +
-                           body.encode() + prev).digest()
-        cs = key.sign(b"nakodo/countersign/v1\0" + key_id + h).signature
-        con.execute("UPDATE events SET body = ?, chain = ?, countersig = ? WHERE "
-                    "case_id = ? AND seq = ?", (body, h, cs, case, seq))
-        chain = h
-    prev = bytes(chain)
-con.commit()
-print(forged)
+PYTHONPATH="$(dirname "$0")/../adversary" $PY - "$DB" "$CASE" >"$TMP/forged" 2>&1 <<'PY'
+import sys
+from rechain import rechain
+done = []
+def edit(seq, typ, body):
+    if done or typ != "blind_outcome" or '"role":"claimant"' not in body:
+        return body
+    done.append(seq)
+    i = body.index('"signature":"') + len('"signature":"')
+    return body[:i] + ("0" if body[i] != "0" else "1") + body[i + 1:]
+print(rechain(sys.argv[1], sys.argv[2], edit))
 PY
 FORGED=$(cat "$TMP/forged")
 check "the operator's edit ran (event $FORGED)" grep -qx '[0-9]*' "$TMP/forged"
 "$NAKODO" --db "$DB" log "$CASE" >"$TMP/relog" 2>"$TMP/relog.err"
-is "the re-chained log's links and countersignatures hold" "$?" 0
+is "the re-chained log's links hold, but nakodo log says it does not verify (exit 1)" \
+	"$? $(grep -c "^the log does not verify: event $FORGED: " "$TMP/relog")" "1 1"
 "$NAKODO" --db "$DB" brief "$CASE" --as mediator >"$TMP/brief" 2>"$TMP/brief.err"
 is "but the case does not load (exit 3)" "$?" 3
 check "the error names the event and why" grep -q "event $FORGED (a blind_outcome of the \
