@@ -26,7 +26,7 @@ static const char join_help[] =
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN) the join is signed\n"
 	"here and sent to the server (POST /v1/cases/CASE/join) for the token's role, which\n"
 	"the server tells (its briefing): --as may then be left out, and one that names\n"
-	"another role is refused before anything is sent. A principal's or a neutral's\n"
+	"another role is refused before the join is sent. A principal's or a neutral's\n"
 	"token is not told its role until it has joined: give --as there.\n";
 
 static void print_joined(struct cli_ctx *ctx, const char *id, enum nk_role role,
