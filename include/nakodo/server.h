@@ -59,6 +59,12 @@ struct nk_server_config {
  * cached. */
 void nk_server_config_default(struct nk_server_config *cfg);
 
+/* Checks cfg as nk_server_start would (every bound, --listen's text, --public-url), all
+ * but the signer and the TLS pair, touching nothing: a command runs it before it makes
+ * the server's key or database, so that bad input changes nothing. */
+NK_MUST_USE enum nk_status nk_server_config_check(const struct nk_server_config *cfg,
+						  struct nk_error *err);
+
 struct nk_server;
 
 /* Opens (creating if needed) the store, makes the operator token on first start and

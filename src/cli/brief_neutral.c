@@ -24,7 +24,7 @@ static void print_rule(FILE *f, const struct nk_brief *b)
 
 void cli_print_neutral(FILE *f, const struct nk_brief *b)
 {
-	char d[CLI_AMOUNT_MAX], o[CLI_AMOUNT_MAX], x[CLI_AMOUNT_MAX];
+	char d[CLI_AMOUNT_MAX], o[CLI_AMOUNT_MAX], x[CLI_AMOUNT_MAX], bits[CLI_BITS_MAX];
 	const char *cur = b->rules.currency;
 
 	if (!b->rules.neutrals)
@@ -60,13 +60,13 @@ void cli_print_neutral(FILE *f, const struct nk_brief *b)
 		"closer to their median" : b->neutral_rule == NK_NEUTRAL_OFFER ? "the payer's "
 		"last offer, which was closer to their median" : "the midpoint of the last "
 		"figures, which were equally close to their median");
+	cli_format_bits(nk_neutral_told_bits(&b->rules, b->neutral_rule), bits);
 	if (nk_role_is_party(b->role) && nk_neutral_tells_other(b->role, b->neutral_rule))
 		fprintf(f, "what the settlement told you: the %s last figure exactly (%s;\n"
-			"%.1f bits, all there is to know of it)\n",
+			"%s bits, all there is to know of it)\n",
 			b->role == NK_CLAIMANT ? "payer's" : "claimant's",
 			b->neutral_rule == NK_NEUTRAL_MIDPOINT ? "twice the settlement less your "
-			"own" : "it is the settlement",
-			nk_neutral_told_bits(&b->rules, b->neutral_rule));
+			"own" : "it is the settlement", bits);
 	else if (nk_role_is_party(b->role))
 		fprintf(f, "what the settlement told you: nothing more of the other's figure\n"
 			"(the settlement is your own last figure, and the neutrals' median is not "

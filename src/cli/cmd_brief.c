@@ -79,12 +79,16 @@ void cli_print_round(FILE *f, const struct nk_brief *b, int i)
 		fprintf(f, " no deal; hint withheld (it would pass the leakage budget)\n");
 	}
 	if (r->has_view) {
+		char bits[CLI_BITS_MAX];
+
 		fprintf(f, "    you know %s lies ", other);
 		print_interval(f, cur, r->view.other);
-		fprintf(f, " (%.1f bits)\n    the other side can know at most that your %s lies ",
-			r->view.bits, own);
+		cli_format_bits(r->view.bits, bits);
+		fprintf(f, " (%s bits)\n    the other side can know at most that your %s lies ",
+			bits, own);
 		print_interval(f, cur, r->view.exposed);
-		fprintf(f, " (%.1f bits)\n", r->view.exposed_bits);
+		cli_format_bits(r->view.exposed_bits, bits);
+		fprintf(f, " (%s bits)\n", bits);
 	}
 }
 
@@ -179,7 +183,7 @@ void cli_print_proposal_timing(FILE *f, const struct nk_brief *b)
  * tells every other role of its poster's secret figure, and the suggestion between them. */
 static void print_open_proposals(FILE *f, const struct nk_brief *b)
 {
-	char amount[CLI_AMOUNT_MAX];
+	char amount[CLI_AMOUNT_MAX], bits[CLI_BITS_MAX];
 
 	if (!b->rules.open_proposals)
 		return;
@@ -192,12 +196,13 @@ static void print_open_proposals(FILE *f, const struct nk_brief *b)
 		if (!b->has_open[side])
 			continue;
 		cli_format_amount(b->rules.currency, b->open[side], amount);
+		cli_format_bits(b->open_bits[side], bits);
 		fprintf(f, "%s open proposal: %s (round %d); it tells %s that %s %s is at %s "
-			"%s (%.1f bits)\n", own ? "your" : side == NK_CLAIMANT ? "the claimant's"
+			"%s (%s bits)\n", own ? "your" : side == NK_CLAIMANT ? "the claimant's"
 			: "the payer's", amount, b->open_round[side],
 			own ? "the other side" : b->role == NK_MEDIATOR ? "every role" : "you",
 			own ? "your" : "its", side == NK_CLAIMANT ? "demand" : "offer",
-			side == NK_CLAIMANT ? "most" : "least", amount, b->open_bits[side]);
+			side == NK_CLAIMANT ? "most" : "least", amount, bits);
 	}
 	if (b->has_suggestion) {
 		cli_format_amount(b->rules.currency, b->suggestion, amount);

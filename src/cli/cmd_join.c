@@ -12,7 +12,8 @@
 #include <string.h>
 
 static const char join_help[] =
-	"usage: nakodo join CASE --as ROLE --key FILE [--json]\n\n"
+	"usage: nakodo join CASE --as ROLE --key FILE [--json]\n"
+	"       nakodo join CASE [--as ROLE] --key FILE --server URL --token TOKEN [--json]\n\n"
 	"ROLE: claimant, payer or mediator; claimant-principal or payer-principal in a case\n"
 	"with principals; neutral-1 .. neutral-N in a case with neutral evaluation.\n"
 	"Registers the public identity in the key FILE (made by 'nakodo keygen') as ROLE's\n"
@@ -23,9 +24,10 @@ static const char join_help[] =
 	"the identity and its safety number, which every briefing of the case then shows;\n"
 	"read it to the other side over a channel you trust.\n\n"
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN) the join is signed\n"
-	"here and sent to the server (POST /v1/cases/CASE/join); the token's role must be\n"
-	"ROLE, or the server finds the signature is not for the role it knows you by; --as\n"
-	"is needed there too, since the join is signed for the role before it is sent.\n";
+	"here and sent to the server (POST /v1/cases/CASE/join) for the token's role, which\n"
+	"the server tells (its briefing): --as may then be left out, and one that names\n"
+	"another role is refused before the join is sent. A principal's or a neutral's\n"
+	"token is not told its role until it has joined: give --as there.\n";
 
 static void print_joined(struct cli_ctx *ctx, const char *id, enum nk_role role,
 			 const struct nk_identity *identity)
@@ -42,6 +44,36 @@ static void print_joined(struct cli_ctx *ctx, const char *id, enum nk_role role,
 	else
 		fprintf(ctx->out, "joined case %s as %s\nsign           %s\nseal           %s\n"
 			"safety number  %s\n", id, nk_role_name(role), sign, seal, safety);
+}
+
+/* The token's role, which the server's briefing of case id tells: *role, or a usage
+ * error when --as (as, parsed into *role) names another. A role that has joined already
+ * is told so here: its briefing is read signed with key, but the join's POST would be
+ * refused unsigned, with a reason ("must be signed") that is not the one that matters. */
+static int token_role(struct cli_ctx *ctx, struct cli_backend *be, const char *id,
+		      struct nk_party_key *key, const char *as, enum nk_role *role)
+{
+	struct nk_brief *b = sodium_malloc(sizeof(*b));
+	struct nk_error err = { 0 };
+	int rc;
+
+	if (!b)
+		return CLI_STORAGE;
+	be->remote.key = key;
+	if ((rc = be->ops->brief(ctx, be, id, *role, b, NULL)) == CLI_OK) {
+		if (as && b->viewer != *role)
+			rc = cli_usage_error(ctx, "nakodo join", "--as %s, but the token is the %s's: "
+					     "a join is signed for the token's role (leave --as out)",
+					     nk_role_name(*role), nk_role_name(b->viewer));
+		else if (b->joined[b->viewer] &&
+			 nk_fail(&err, NK_EREFUSED, "role", "the %s has already joined this case "
+				 "with a key", nk_role_name(b->viewer)) != NK_OK)
+			rc = cli_report(ctx, &err);
+		*role = b->viewer;
+	}
+	be->remote.key = NULL;
+	sodium_free(b);
+	return rc;
 }
 
 int cmd_join(struct cli_ctx *ctx, int argc, char **argv)
@@ -69,13 +101,21 @@ int cmd_join(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(ctx, "nakodo join", "expected CASE --as ROLE --key FILE");
 	if (!key_path)
 		return cli_usage_error(ctx, "nakodo join", "--key FILE is required");
-	if ((rc = cli_parse_role(ctx, "nakodo join", as, &role)) != CLI_OK)
+	/* through a server the token says the role: --as is then only a check */
+	if ((as || !cli_backend_token_role(&be)) &&
+	    (rc = cli_parse_role(ctx, "nakodo join", as, &role)) != CLI_OK)
 		return rc;
 	if (strlen(id) >= NK_CASE_ID_MAX)
 		return cli_usage_error(ctx, "nakodo join", "CASE: not a case id");
 	if ((rc = cli_backend_open(ctx, &be)) != CLI_OK)
 		goto out;
 	if ((rc = cli_key_load(ctx, key_path, &key)) != CLI_OK)
+		goto out;
+	/* an unjoined principal's or neutral's briefing is refused (409: its token's opener
+	 * holds it too), with a reason that names its role: such a --as goes as it is */
+	if (be.is_remote && !(as && (nk_role_kind(role) == NK_ROLE_NEUTRAL ||
+				     nk_role_kind(role) == NK_ROLE_PRINCIPAL)) &&
+	    (rc = token_role(ctx, &be, id, key, as, &role)) != CLI_OK)
 		goto out;
 	if (nk_join_sign(key, id, role, sig, &err) != NK_OK) {
 		rc = cli_report(ctx, &err);

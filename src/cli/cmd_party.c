@@ -49,7 +49,8 @@ static const struct party_command party_commands[] = {
 		"It prints the case's safety number to compare once with the other party. Ctrl-C\n"
 		"and running it again is harmless: the round stays open until both sides give\n"
 		"the same outcome. Its state between rounds is KEY.CASE.blind, sealed to the key;\n"
-		"it still holds your figures when the case ends, so delete it then.\n",
+		"it still holds your figures when the case ends, so delete it then, with the\n"
+		"empty KEY.CASE.blind.lock beside it.\n",
 		true, true },
 	[EXTEND] = { "nakodo extend", "CASE --as claimant|payer [--round N] AMOUNT",
 		"Authorises, confidentially, a conditional extension of this party's figure for the\n"
@@ -126,10 +127,12 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 	int npos = 0, want = pc->needs_value ? 2 : 1, c, rc;
 
 	if (cli_wants_help(argc, argv)) {
-		fprintf(ctx->out, "usage: %s %s [--key FILE]\n\n%s%s", pc->name, pc->usage, pc->help,
+		fprintf(ctx->out, "usage: %s %s [--key FILE]\n\n%s%s%s", pc->name, pc->usage, pc->help,
 			"Once the role has joined the case with a key (nakodo join), the case takes its\n"
 			"requests only signed by that key: give --key FILE (its passphrase is asked\n"
-			"without echo, or read from NAKODO_PASSPHRASE_FILE), locally and through a server.\n");
+			"without echo, or read from NAKODO_PASSPHRASE_FILE), locally and through a server.\n",
+			pc->needs_role ? "Through a server (--server, --token) the token says the role: "
+			"--as may be left out\n(one naming another role is refused).\n" : "");
 		return CLI_OK;
 	}
 	optind = 0;

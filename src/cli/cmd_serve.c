@@ -93,10 +93,6 @@ static bool number(const char *text, unsigned long max, unsigned long *out)
 	return true;
 }
 
-/* Whether HOST:PORT can be bound, tried before the database and the operator's token are
- * made: a busy port was told "could not listen" with no reason, after a first start had
- * printed a token and made a database. As the server binds (SO_REUSEADDR); a text the
- * server will refuse, or port 0, is left to it. */
 /* The host of HOST:PORT or [HOST]:PORT into host (brackets dropped), its family and the
  * port's colon; false when it is neither (left to the server, which says why). */
 static bool listen_host(const char *listen, char *host, size_t cap, int *family,
@@ -118,6 +114,10 @@ static bool listen_host(const char *listen, char *host, size_t cap, int *family,
 	return true;
 }
 
+/* Whether HOST:PORT can be bound, tried before the database and the operator's token are
+ * made: a busy port was told "could not listen" with no reason, after a first start had
+ * printed a token and made a database. As the server binds (SO_REUSEADDR); its text was
+ * checked already (nk_server_config_check), port 0 is left to the server. */
 static enum nk_status listen_check(const char *listen, struct nk_error *err)
 {
 	struct sockaddr_storage ss = { 0 };
@@ -287,7 +287,9 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_print_server_key(ctx, true);
 	if (reissue)
 		return reissue_operator_token(ctx);
-	if (listen_check(cfg.listen, &err) != NK_OK)
+	/* every option, the --listen text among them, before the key or database is made:
+	 * bad input changes nothing */
+	if (nk_server_config_check(&cfg, &err) != NK_OK || listen_check(cfg.listen, &err) != NK_OK)
 		return cli_report(ctx, &err);
 	if ((tls_cert || tls_key) && serve_tls_read(tls_cert, tls_key, &tls, &err) != NK_OK)
 		return cli_report(ctx, &err);

@@ -72,6 +72,16 @@ static void progress(void *arg, uint64_t done, uint64_t cases)
 	fflush(ctx->err);
 }
 
+/* "1.3/4.0": mean and most bits, each as cli_format_bits shows it ("< 0.1/0.2"). */
+static void bits_pair(double mean, double max, char out[static 2 * CLI_BITS_MAX])
+{
+	char a[CLI_BITS_MAX], b[CLI_BITS_MAX];
+
+	cli_format_bits(mean, a);
+	cli_format_bits(max, b);
+	snprintf(out, 2 * CLI_BITS_MAX, "%s/%s", a, b);
+}
+
 /* "71.2%", or "-" when there is no whole to take a share of. */
 static void percent(uint64_t part, uint64_t whole, char out[static 16])
 {
@@ -163,16 +173,15 @@ static void print_text(struct cli_ctx *ctx, const struct nk_sim_report *rep)
 		"settled", "", "share", "limit", "bits mean/max", "bits mean/max");
 	for (int s = 0; s < NK_SIM_RULESETS; s++) {
 		const struct nk_sim_total *t = &rep->total[s];
-		char rounds[16], share[16], cb[24], pb[24], zs[16], zr[16], ns[16], bl[16];
+		char rounds[16], share[16], cb[2 * CLI_BITS_MAX], pb[2 * CLI_BITS_MAX];
+		char zs[16], zr[16], ns[16], bl[16];
 
 		snprintf(rounds, sizeof(rounds), settled(t) ? "%.2f" : "-",
 			 settled(t) ? (double)t->rounds_sum / (double)settled(t) : 0.0);
 		snprintf(share, sizeof(share), t->shared ? "%.3f" : "-",
 			 t->shared ? t->claimant_share_sum / (double)t->shared : 0.0);
-		snprintf(cb, sizeof(cb), "%.1f/%.1f", t->claimant_bits_sum / (double)rep->cases,
-			 t->claimant_bits_max);
-		snprintf(pb, sizeof(pb), "%.1f/%.1f", t->payer_bits_sum / (double)rep->cases,
-			 t->payer_bits_max);
+		bits_pair(t->claimant_bits_sum / (double)rep->cases, t->claimant_bits_max, cb);
+		bits_pair(t->payer_bits_sum / (double)rep->cases, t->payer_bits_max, pb);
 		percent(t->zone_settled, t->zone_cases, zs);
 		percent(t->zone_cases - t->zone_settled, t->zone_cases, zr);
 		percent(t->nozone_settled, t->nozone_cases, ns);

@@ -37,6 +37,15 @@ static void put(struct nk_buf *b, const char *fmt, ...)
 		(void)nk_buf_append(b, line, (size_t)n);
 }
 
+/* Bits as the table shows them (cli_format_bits), its "<" escaped for the SVG's text. */
+static void svg_bits(double bits, char out[static CLI_BITS_MAX + 4])
+{
+	char t[CLI_BITS_MAX];
+
+	cli_format_bits(bits, t);
+	snprintf(out, CLI_BITS_MAX + 4, "%s%s", t[0] == '<' ? "&lt;" : "", t + (t[0] == '<'));
+}
+
 static double bar_bits(double bits)
 {
 	return (bits > BITS_SCALE ? BITS_SCALE : bits) / BITS_SCALE * BITS;
@@ -84,9 +93,12 @@ static void draw(struct nk_buf *b, const struct nk_sim_report *rep)
 		double share = t->zone_cases ? (double)t->zone_settled / (double)t->zone_cases : 0;
 		double cb = t->claimant_bits_sum / (double)rep->cases;
 		double pb = t->payer_bits_sum / (double)rep->cases;
+		char cbt[CLI_BITS_MAX + 4], pbt[CLI_BITS_MAX + 4];
 		/* the figure beside its bar, or inside it in white when the bar is long */
 		const bool inside = share * BAR > BAR - 50;
 
+		svg_bits(cb, cbt);
+		svg_bits(pb, pbt);
 		put(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", LEFT - 8,
 		    y + 20, nk_sim_ruleset_name((enum nk_sim_ruleset)s));
 		put(b, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"22\" fill=\"#3b6ea5\"/>\n"
@@ -95,9 +107,9 @@ static void draw(struct nk_buf *b, const struct nk_sim_report *rep)
 		    inside ? "white" : "black", 100 * share);
 		put(b, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"10\" fill=\"#c0504d\"/>\n"
 		    "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"10\" fill=\"#9bbb59\"/>\n"
-		    "<text x=\"%.1f\" y=\"%d\" font-size=\"11\">%.1f / %.1f</text>\n",
+		    "<text x=\"%.1f\" y=\"%d\" font-size=\"11\">%s / %s</text>\n",
 		    bits_x, y + 4, bar_bits(cb), bits_x, y + 16, bar_bits(pb),
-		    bits_x + bar_bits(cb > pb ? cb : pb) + 4, y + 20, cb, pb);
+		    bits_x + bar_bits(cb > pb ? cb : pb) + 4, y + 20, cbt, pbt);
 	}
 	put(b, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"#c0504d\"/>\n"
 	    "<text x=\"%d\" y=\"%d\" font-size=\"11\">the claimant, of the offers</text>\n"

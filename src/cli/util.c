@@ -368,6 +368,16 @@ void cli_statement_text(const struct nk_statement *st, char out[static CLI_AMOUN
 		 st->has_settlement ? amount : "", st->has_settlement ? ", " : "", when);
 }
 
+void cli_format_bits(double bits, char out[static CLI_BITS_MAX])
+{
+	if (bits == 0)
+		snprintf(out, CLI_BITS_MAX, "0");
+	else if (bits > 0 && bits < 0.05)	/* "%.1f" would print 0.0 */
+		snprintf(out, CLI_BITS_MAX, "< 0.1");
+	else
+		snprintf(out, CLI_BITS_MAX, "%.1f", bits);
+}
+
 void cli_format_amount(const char *currency, int64_t amount, char out[static CLI_AMOUNT_MAX])
 {
 	char num[NK_MONEY_TEXT_MAX];

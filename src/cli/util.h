@@ -81,6 +81,11 @@ void cli_iso_time(int64_t ms, char out[static CLI_TIME_MAX]);
 void cli_format_count(uint64_t n, char out[static CLI_COUNT_MAX]);
 /* "USD 350,000,000.00" */
 void cli_format_amount(const char *currency, int64_t amount, char out[static CLI_AMOUNT_MAX]);
+/* Bits of leakage as text shows them: to one decimal, "0" when none, and "< 0.1" when
+ * some but less than one decimal shows, which "0.0" would tell a party was none. --json
+ * keeps the exact number. */
+#define CLI_BITS_MAX 16
+void cli_format_bits(double bits, char out[static CLI_BITS_MAX]);
 
 struct nk_statement;
 /* A closing statement's time (ISO 8601 UTC) and settlement for a receipt's reader: adds

@@ -115,14 +115,24 @@ static enum nk_status check_config(const struct nk_server_config *c, struct nk_e
 		return nk_fail(err, NK_EINVAL, "open-rate", "from 1 to 1000000 cases an hour");
 	if (c->read_window_s < 1 || c->read_window_s > 3600)
 		return nk_fail(err, NK_EINVAL, "read-window", "from 1 to 3600 seconds");
-	if (!c->signer)
-		return nk_fail(err, NK_EINVAL, "signer", "the server needs its signing key");
 	if (c->public_url && !public_url_valid(c->public_url))
 		return nk_fail(err, NK_EINVAL, "public-url", "expected http://HOST[:PORT] or "
 			       "https://HOST[:PORT], without a path, query or fragment");
 	if (nk_store_url_caps(c->db, &caps, NULL) == NK_OK && !(caps & NK_STORE_PERSISTENT) &&
 	    c->threads != 1)
 		return nk_fail(err, NK_EINVAL, "threads", "a mem: store serves one thread only");
+	return NK_OK;
+}
+
+enum nk_status nk_server_config_check(const struct nk_server_config *cfg, struct nk_error *err)
+{
+	struct sockaddr_storage sa;
+	bool ipv6;
+	enum nk_status rc;
+
+	if ((rc = check_config(cfg, err)) != NK_OK ||
+	    (rc = parse_listen(cfg->listen, &sa, &ipv6, err)) != NK_OK)
+		return rc;
 	return NK_OK;
 }
 
@@ -182,7 +192,9 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
 	enum nk_status rc;
 
-	if ((rc = check_config(cfg, err)) != NK_OK ||
+	if (!cfg->signer)
+		return nk_fail(err, NK_EINVAL, "signer", "the server needs its signing key");
+	if ((rc = nk_server_config_check(cfg, err)) != NK_OK ||
 	    (rc = parse_listen(cfg->listen, &sa, &ipv6, err)) != NK_OK ||
 	    (rc = server_tls_options(cfg, &flags, tls, err)) != NK_OK)
 		return rc;

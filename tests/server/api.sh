@@ -222,10 +222,15 @@ safety=$(sed -n 's/^safety number  //p' "$TMP/rj")
 req rj "$MT" GET "/v1/cases/$CASE/brief" >/dev/null
 is "the mediator's briefing shows the claimant's safety number" "$(jq -r .keys.claimant.safety_number "$(last)")" "$safety"
 join "$CT" claimant payer
-is "a second join for the role, unsigned: exit 2, the signature is asked" "$? $(cat "$TMP/rj")" \
-	"2 nakodo: signature: the claimant has joined this case with a key: its requests, reads included, must be signed with it (--key FILE)"
+is "a second join for the role with another key: exit 2, its read is not the role's key's" \
+	"$? $(cat "$TMP/rj")" \
+	"2 nakodo: signature: the request is not signed by the claimant's registered key for this case, method and target"
+join "$CT" claimant claimant
+is "a second join with the role's key: exit 1, it has joined already" "$? $(cat "$TMP/rj")" \
+	"1 nakodo: role: the claimant has already joined this case with a key"
 join "$PT" claimant payer
-is "a join signed for another role than the token's: exit 2" "$? $(cut -d: -f2 "$TMP/rj")" "2  signature"
+is "a join as another role than the token's: exit 2, refused before it is sent" \
+	"$? $(head -1 "$TMP/rj")" "2 nakodo join: --as claimant, but the token is the payer's: a join is signed for the token's role (leave --as out)"
 join "$PT" payer payer
 is "remote join as the payer" "$?" 0
 

@@ -4,6 +4,7 @@
 // as SVG from the briefing's JSON alone, so it shows nothing the briefing does not
 // hold; a table beside it says the same in words for those who do not look.
 import { formatAmount } from './money.js';
+import { bitsText } from './bits.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const W = 640;
@@ -134,7 +135,7 @@ export function drawDance(brief, { title = 'The negotiation dance' } = {}) {
           {},
           `round ${r.round}: the most the other side can know of your ` +
             `figure: ${money(r.exposed.low)} – ${money(r.exposed.high)} ` +
-            `(${r.exposedBits.toFixed(1)} bits)`,
+            `(${bitsText(r.exposedBits)} bits)`,
         ),
       );
       root.append(b);
@@ -142,7 +143,7 @@ export function drawDance(brief, { title = 'The negotiation dance' } = {}) {
         svg(
           'text',
           { x: x(i) + colW * 0.16, y: y(r.exposed.high) - 4, 'text-anchor': 'middle' },
-          `${r.exposedBits.toFixed(1)} bits`,
+          `${bitsText(r.exposedBits)} bits`,
         ),
       );
     }

@@ -1,6 +1,7 @@
 // What a party's briefing says, in words: the case's rules in plain language, the state,
 // and the round history as a table (the negotiation dance draws the same in dance.js).
 import { formatAmount } from './money.js';
+import { bitsText } from './bits.js';
 import { neutralRuleWords } from './neutral_facts.js';
 import { el, scrollTable } from './ui.js';
 
@@ -156,7 +157,7 @@ export function historyTable(brief, party = null) {
       el('td', {
         text: r.leakage
           ? `${m(r.leakage.exposed_within.low)} – ${m(r.leakage.exposed_within.high)} ` +
-            `(${r.leakage.exposed_bits.toFixed(1)} bits)`
+            `(${bitsText(r.leakage.exposed_bits)} bits)`
           : '—',
       }),
     ),

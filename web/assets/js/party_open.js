@@ -3,6 +3,7 @@
 // secret figure, the go-between's suggestion between them, and the form that announces
 // this party's own. Everything shown here is public to every role of the case.
 import { formatAmount, parseAmount } from './money.js';
+import { bitsText } from './bits.js';
 import { el, field, form, FormError } from './ui.js';
 
 const WORD = { claimant: 'demand', payer: 'offer' };
@@ -32,7 +33,7 @@ export function openProposalsPanel(brief) {
     const p = o[side];
     if (!p || !Number.isSafeInteger(p.amount)) continue;
     const own = side === me;
-    const bits = typeof p.bits === 'number' ? ` (${p.bits.toFixed(1)} bits)` : '';
+    const bits = typeof p.bits === 'number' ? ` (${bitsText(p.bits)} bits)` : '';
     items.push(
       el('li', {
         id: `open-${side}`,
