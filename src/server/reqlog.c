@@ -87,6 +87,8 @@ enum nk_status reqlog_start(struct nk_server *srv, struct nk_error *err)
 
 void reqlog_put(struct nk_server *srv, const char *line, size_t len)
 {
+	bool wake = false;
+
 	pthread_mutex_lock(&srv->reqlog_mu);
 	if (!srv->reqlog_started || srv->reqlog_stop || len > REQLOG_BUFFER) {
 		flockfile(srv->cfg.log);
@@ -102,10 +104,14 @@ void reqlog_put(struct nk_server *srv, const char *line, size_t len)
 		}
 		memcpy(srv->reqlog_buf + srv->reqlog_len, line, len);
 		srv->reqlog_len += len;
-		if (srv->reqlog_idle)
-			pthread_cond_signal(&srv->reqlog_wake);
+		/* one wake-up per batch, given once the lock is free: a writer woken while
+		 * the lock is still held would only wait for it again */
+		wake = srv->reqlog_idle;
+		srv->reqlog_idle = false;
 	}
 	pthread_mutex_unlock(&srv->reqlog_mu);
+	if (wake)
+		pthread_cond_signal(&srv->reqlog_wake);
 }
 
 /* After the daemon has stopped: every line left is written before this returns. */
