@@ -62,27 +62,6 @@ enum nk_status server_worker(struct nk_server *srv, struct worker **out, struct 
 	return NK_OK;
 }
 
-/* 64 random bits in hex: a counter would tell a party how many requests others made
- * between two of its own, and so when the other side acted. A thread that has its
- * worker draws them from the worker's pool of random bytes, refilled when used up. */
-static void request_id(struct nk_server *srv, char out[static 17])
-{
-	struct worker *w = pthread_getspecific(srv->store_key);
-	uint8_t bytes[8];
-
-	if (!w) {
-		randombytes_buf(bytes, sizeof(bytes));
-		sodium_bin2hex(out, 17, bytes, sizeof(bytes));
-		return;
-	}
-	if (w->id_used + sizeof(bytes) > sizeof(w->id_bytes)) {
-		randombytes_buf(w->id_bytes, sizeof(w->id_bytes));
-		w->id_used = 0;
-	}
-	sodium_bin2hex(out, 17, w->id_bytes + w->id_used, sizeof(bytes));
-	w->id_used += sizeof(bytes);
-}
-
 static unsigned status_for(enum nk_status rc, const struct route_call *call)
 {
 	switch (rc) {
@@ -507,7 +486,7 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!(req = calloc(1, sizeof(*req))))
 			return MHD_NO;
 		req->start_us = nk_time_mono_us();
-		request_id(srv, req->id);
+		reqlog_request_id(srv, req->id);
 		atomic_fetch_add(&srv->in_flight, 1);
 		*con_cls = req;
 		req->route = server_route_count;

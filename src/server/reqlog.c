@@ -5,9 +5,11 @@
  * writes them all with one fwrite and fflush. A line therefore reaches the log a few
  * milliseconds after its answer, in the order the requests were answered; reqlog_stop
  * writes every line left, so a clean exit loses none. Before reqlog_start and after
- * reqlog_stop, lines are written at once, as before. */
+ * reqlog_stop, lines are written at once, as before. And the request's id that each
+ * line, answer and problem carries. */
 #include "server/server_impl.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,6 +18,27 @@
 #define REQLOG_BUFFER (64u * 1024u)
 /* How long the writer gathers lines once woken: at 10,000 requests a second, ~20 a write. */
 #define REQLOG_GATHER_US 2000
+
+/* 64 random bits in hex: a counter would tell a party how many requests others made
+ * between two of its own, and so when the other side acted. A thread that has its
+ * worker draws them from the worker's pool of random bytes, refilled when used up. */
+void reqlog_request_id(struct nk_server *srv, char out[static 17])
+{
+	struct worker *w = pthread_getspecific(srv->store_key);
+	uint8_t bytes[8];
+
+	if (!w) {
+		randombytes_buf(bytes, sizeof(bytes));
+		sodium_bin2hex(out, 17, bytes, sizeof(bytes));
+		return;
+	}
+	if (w->id_used + sizeof(bytes) > sizeof(w->id_bytes)) {
+		randombytes_buf(w->id_bytes, sizeof(w->id_bytes));
+		w->id_used = 0;
+	}
+	sodium_bin2hex(out, 17, w->id_bytes + w->id_used, sizeof(bytes));
+	w->id_used += sizeof(bytes);
+}
 
 /* Writes and empties the request buffer; the caller holds reqlog_mu. */
 static void reqlog_write_locked(struct nk_server *srv)

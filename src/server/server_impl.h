@@ -340,6 +340,8 @@ NK_MUST_USE enum nk_status reqlog_start(struct nk_server *srv, struct nk_error *
 void reqlog_put(struct nk_server *srv, const char *line, size_t len);
 void reqlog_stop(struct nk_server *srv);
 void reqlog_free(struct nk_server *srv);
+/* A new request's id: 64 random bits in hex. */
+void reqlog_request_id(struct nk_server *srv, char out[static 17]);
 
 /* durable.c: answering once the flush is done, without holding a worker thread. Set up
  * before the daemon starts (durable_init, durable_start); durable_stop before the daemon

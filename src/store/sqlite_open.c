@@ -183,12 +183,9 @@ static const char *const connection_sql[] = {
 
 enum sq_kind { SQ_OURS, SQ_EMPTY, SQ_FOREIGN };
 
-/* SQLite counts every allocation of every connection under one process-wide mutex
- * unless told not to (SQLITE_CONFIG_MEMSTATUS): with the server's workers, committer
- * and checkpointer all allocating, it was about 1.5% of a submission's CPU, partly
- * waiting for each other (bench/README.md). nakodo never reads those counts. Only
- * possible before SQLite initializes; when another part of the process opened a
- * database first, the counts simply stay on. */
+/* SQLite counts every allocation under one process-wide mutex unless told not to: the
+ * server's threads took it for every malloc, ~1.5% of a submission's CPU (bench/
+ * README.md). nakodo never reads the counts. Possible only before SQLite starts. */
 static pthread_once_t sq_configured = PTHREAD_ONCE_INIT;
 
 static void sq_configure_library(void)
