@@ -2,8 +2,8 @@
  * write(2) for every request cost the submission's path about 1.5% of the server's CPU
  * (bench/README.md). A request copies its line into a buffer under a lock; the writer,
  * woken by the first line after it went idle, waits REQLOG_GATHER_US for more, then
- * writes them all with one fwrite and fflush. A line therefore reaches the log a few
- * milliseconds after its answer, in the order the requests were answered; reqlog_stop
+ * writes them all with one fwrite and fflush. A line therefore reaches the log some
+ * 20 milliseconds after its answer, in the order the requests were answered; reqlog_stop
  * writes every line left, so a clean exit loses none. Before reqlog_start and after
  * reqlog_stop, lines are written at once, as before. And the request's id that each
  * line, answer and problem carries. */
@@ -14,10 +14,12 @@
 #include <string.h>
 #include <time.h>
 
-/* Room for some 400 lines; a request that finds it full writes it out itself. */
-#define REQLOG_BUFFER (64u * 1024u)
-/* How long the writer gathers lines once woken: at 10,000 requests a second, ~20 a write. */
-#define REQLOG_GATHER_US 2000
+/* Room for some 900 lines; a request that finds it full writes it out itself. */
+#define REQLOG_BUFFER (128u * 1024u)
+/* How long the writer gathers lines once woken. Waking it costs about as much as the
+ * write(2)s it saves (two context switches): at 2 ms it woke some 400 times a second
+ * under the submission benchmark and saved nothing; at 20 ms, 50 times. */
+#define REQLOG_GATHER_US 20000
 
 /* 64 random bits in hex: a counter would tell a party how many requests others made
  * between two of its own, and so when the other side acted. A thread that has its
