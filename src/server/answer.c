@@ -38,10 +38,11 @@ void answer_wipe_free(void *body)
 static void log_line(struct nk_server *srv, const struct http_request *req, const char *method,
 		     unsigned status)
 {
-	char when[40];
+	char when[40], line[512];
 	struct timespec ts;
 	struct tm tm;
 	int64_t us = nk_time_mono_us() - req->start_us;
+	int n;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
@@ -51,10 +52,13 @@ static void log_line(struct nk_server *srv, const struct http_request *req, cons
 		us = 0;
 	/* the milliseconds from whole microseconds, without printing a double for every
 	 * request (bench/README.md) */
-	fprintf(srv->cfg.log, "time=%s.%03ldZ request=%s method=%s route=%s status=%u "
-		"ms=%lld.%03lld\n", when, ts.tv_nsec / 1000000, req->id, method,
-		req->route < server_route_count ? server_routes[req->route].path : "-", status,
-		(long long)(us / 1000), (long long)(us % 1000));
+	n = snprintf(line, sizeof(line), "time=%s.%03ldZ request=%s method=%s route=%s "
+		     "status=%u ms=%lld.%03lld\n", when, ts.tv_nsec / 1000000, req->id, method,
+		     req->route < server_route_count ? server_routes[req->route].path : "-",
+		     status, (long long)(us / 1000), (long long)(us % 1000));
+	/* written by the log's own thread, a batch at a time (reqlog.c) */
+	if (n > 0)
+		reqlog_put(srv, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
 struct MHD_Response *answer_body(const struct http_request *req, unsigned status, char *body,

@@ -47,6 +47,7 @@ enum nk_status server_worker(struct nk_server *srv, struct worker **out, struct 
 		if (!(w = sodium_malloc(sizeof(*w))))
 			return nk_fail(err, NK_ENOMEM, "server", "out of memory");
 		memset(w, 0, sizeof(*w));
+		w->id_used = sizeof(w->id_bytes);
 		if (srv->shared_store)
 			w->store = srv->shared_store;
 		else if ((rc = nk_store_open_grouped(&w->store, srv->cfg.db, NK_STORE_DEFER_DURABLE,
@@ -59,16 +60,6 @@ enum nk_status server_worker(struct nk_server *srv, struct worker **out, struct 
 	}
 	*out = w;
 	return NK_OK;
-}
-
-/* 64 random bits in hex: a counter would tell a party how many requests others made
- * between two of its own, and so when the other side acted. */
-static void request_id(char out[static 17])
-{
-	uint8_t bytes[8];
-
-	randombytes_buf(bytes, sizeof(bytes));
-	sodium_bin2hex(out, 17, bytes, sizeof(bytes));
 }
 
 static unsigned status_for(enum nk_status rc, const struct route_call *call)
@@ -495,7 +486,7 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!(req = calloc(1, sizeof(*req))))
 			return MHD_NO;
 		req->start_us = nk_time_mono_us();
-		request_id(req->id);
+		reqlog_request_id(srv, req->id);
 		atomic_fetch_add(&srv->in_flight, 1);
 		*con_cls = req;
 		req->route = server_route_count;

@@ -218,6 +218,7 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 		srv->cfg.log = stderr;
 	pthread_mutex_init(&srv->rate_mu, NULL);
 	pthread_mutex_init(&srv->seen_mu, NULL);
+	reqlog_init(srv);
 	durable_init(srv);
 	randombytes_buf(srv->rate_key, sizeof(srv->rate_key));
 	if (pthread_key_create(&srv->store_key, server_worker_destroy) != 0) {
@@ -233,6 +234,8 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 	    (rc = relay_init(srv, err)) != NK_OK || (rc = relay_wait_start(srv, err)) != NK_OK ||
 	    (rc = scrub_start(srv, err)) != NK_OK ||
 	    (rc = deadlines_start(srv, err)) != NK_OK || (rc = receive_start(srv, err)) != NK_OK)
+		goto out;
+	if ((rc = reqlog_start(srv, err)) != NK_OK)
 		goto out;
 	durable_start(srv);
 	srv->daemon = MHD_start_daemon(
@@ -293,6 +296,7 @@ void nk_server_stop(struct nk_server *srv)
 		if (s != MHD_INVALID_SOCKET)
 			close(s);
 	}
+	reqlog_stop(srv);	/* every request has been answered: its lines written */
 	receive_free(srv);	/* the daemon has told every connection's close */
 	metrics_count_stop(&srv->metrics);	/* its connection is in the group */
 	deadlines_stop(srv);	/* it writes: before the scrubber and the store go */
@@ -310,6 +314,7 @@ void nk_server_stop(struct nk_server *srv)
 		metrics_free(&srv->metrics);
 	pthread_mutex_destroy(&srv->rate_mu);
 	pthread_mutex_destroy(&srv->seen_mu);
+	reqlog_free(srv);
 	free(srv->rate);
 	free(srv->fail);
 	free(srv->opens);

@@ -64,6 +64,8 @@ struct http_caller {
 	char role[NK_TOKEN_ROLE_MAX];
 };
 
+#define WORKER_ID_BYTES 256
+
 /* What a worker thread keeps between requests, in one sodium_malloc block made on its
  * first request (guarded pages cost system calls; one block per thread, not per
  * request): its store connection and room for a token and a briefing. */
@@ -73,6 +75,10 @@ struct worker {
 	uint8_t token[NK_TOKEN_BYTES];
 	struct nk_brief brief;
 	struct nk_package_brief package_brief;
+	/* random bytes for request ids, drawn WORKER_ID_BYTES at a time: one getrandom(2)
+	 * per 32 requests instead of one each (http.c) */
+	uint8_t id_bytes[WORKER_ID_BYTES];
+	size_t id_used;			/* of id_bytes; starts full, as if all were used */
 };
 
 /* relay_wait.c: a relay read that waits for a message (?wait=MS), its connection
@@ -261,6 +267,13 @@ struct nk_server {
 	struct relay_hold *holds;
 	bool hold_ready, hold_started, hold_stop;
 	struct receive_watch *receiving;	/* receive.c: requests late to arrive */
+	/* reqlog.c: the request log's lines waiting for their writer, guarded by reqlog_mu */
+	pthread_mutex_t reqlog_mu;
+	pthread_cond_t reqlog_wake;
+	pthread_t reqlog_thread;
+	char *reqlog_buf, *reqlog_spare;	/* REQLOG_BUFFER bytes each */
+	size_t reqlog_len;
+	bool reqlog_started, reqlog_stop, reqlog_idle;
 };
 
 /* routes.c */
@@ -318,6 +331,17 @@ NK_MUST_USE enum nk_status h_overview(struct route_call *call, struct nk_error *
 /* The mediator's reissue (a new token) and revocation of a role's tokens. */
 NK_MUST_USE enum nk_status h_reissue(struct route_call *call, struct nk_error *err);
 NK_MUST_USE enum nk_status h_revoke(struct route_call *call, struct nk_error *err);
+
+/* reqlog.c: the request log written by a thread of its own (reqlog_init before anything
+ * logs, reqlog_start before the daemon, reqlog_stop once it has stopped: every line
+ * written by then; reqlog_free last). reqlog_put takes one whole line. */
+void reqlog_init(struct nk_server *srv);
+NK_MUST_USE enum nk_status reqlog_start(struct nk_server *srv, struct nk_error *err);
+void reqlog_put(struct nk_server *srv, const char *line, size_t len);
+void reqlog_stop(struct nk_server *srv);
+void reqlog_free(struct nk_server *srv);
+/* A new request's id: 64 random bits in hex. */
+void reqlog_request_id(struct nk_server *srv, char out[static 17]);
 
 /* durable.c: answering once the flush is done, without holding a worker thread. Set up
  * before the daemon starts (durable_init, durable_start); durable_stop before the daemon

@@ -1,0 +1,52 @@
+#!/bin/bash
+# The request log written by a thread of its own, a batch of lines at a time (TAP;
+# server/reqlog.c): a line reaches the log while the server runs, every request answered
+# before a clean stop has its line, once and whole, even when the stop comes in the middle
+# of a stream of requests, and no line holds a token.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+echo "TAP version 13"
+start_server --rate 1000000 --burst 1000000 --threads 4
+line_of() { grep -c "request=$1 " "$TMP/server.log"; }
+req one "" GET /healthz >/dev/null
+ID=$(tr -d '\r' <"$(last).h" | sed -n 's/^X-Request-Id: //Ip')
+seen=0
+for _ in $(seq 100); do
+	[ "$(line_of "$ID")" = 1 ] && { seen=1; break; }
+	sleep 0.02
+done
+is "a request's line reaches the log while the server runs" "$seen" 1
+
+# A stream of requests from 8 clients, some answered 200, some refused, stopped while it
+# runs: each answer's id, from its headers, must be in the log after the stop.
+mkdir -p "$TMP/stream"
+stream() {
+	local i=$1 path=/healthz
+	[ $((i % 3)) = 0 ] && path=/v1/cases
+	curl -s -o /dev/null -D "$TMP/stream/$i.h" --max-time 5 -H "Authorization: Bearer $OP" \
+		"$URL$path" || true
+}
+export -f stream
+export TMP URL OP
+seq 3000 | xargs -P 8 -I{} bash -c 'stream {}' &
+XARGS=$!
+sleep 1.5
+stop_server
+kill "$XARGS" 2>/dev/null	# no new clients; those under way end within their 5 s
+wait "$XARGS" 2>/dev/null
+sleep 0.5
+cat "$TMP"/stream/*.h 2>/dev/null | tr -d '\r' | sed -n 's/^X-Request-Id: //Ip' | sort >"$TMP/ids"
+answered=$(wc -l <"$TMP/ids")
+check "requests were answered before the stop ($answered)" test "$answered" -gt 50
+grep -o 'request=[0-9a-f]*' "$TMP/server.log" | sed 's/request=//' | sort >"$TMP/logged"
+missing=$(comm -23 "$TMP/ids" "$TMP/logged" | wc -l)
+is "every answered request has its line after a clean stop" "$missing" 0
+is "  and no line twice" "$(uniq -d "$TMP/logged" | wc -l)" 0
+check "every line is whole (no two lines mixed)" \
+	bash -c "! grep '^time=' '$TMP/server.log' | grep -qvE '^time=[^ ]+ request=[0-9a-f]{16} method=[A-Z]+ route=[^ ]+ status=[0-9]{3} ms=[0-9.]+\$'"
+is "  and each request= begins a line" "$(grep -c 'request=' "$TMP/server.log")" \
+	"$(grep -c '^time=.* request=' "$TMP/server.log")"
+check "no token in the log" bash -c "! grep -qF '$OP' <(grep -v '^operator token: ' '$TMP/server.log')"
+echo "1..$n"
+[ "$failed" = 0 ]
