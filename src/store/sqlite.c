@@ -118,22 +118,56 @@ static enum nk_status sq_case_create(void *state, const char *case_id, int64_t c
 	return rc;
 }
 
+/* Sets *seq to the number the case's next event takes: one past its last, or 1 for a case
+ * without events, which must then exist. */
+static enum nk_status next_seq(struct sq_store *s, const char *case_id, int64_t *seq,
+			       struct nk_error *err)
+{
+	sqlite3_stmt *st = s->stmt[SQ_LAST_SEQ];
+	enum nk_status rc = NK_OK;
+	bool none = false, found = true;
+	int sql_rc;
+
+	sql_rc = store_sqlite_run(st, "t", case_id);
+	if (sql_rc == SQLITE_ROW) {
+		none = sqlite3_column_type(st, 0) == SQLITE_NULL;
+		*seq = none ? 1 : sqlite3_column_int64(st, 0) + 1;
+	} else {
+		rc = store_sqlite_fail(s, sql_rc, "event", "could not read the case's last event",
+				       err);
+	}
+	store_sqlite_done(st);
+	if (rc == NK_OK && none)
+		rc = case_exists(s, case_id, &found, err);
+	if (rc == NK_OK && !found)
+		rc = no_case(case_id, err);
+	return rc;
+}
+
+/* The next number is read first and the row inserted at it. One INSERT … SELECT from
+ * events into events with RETURNING, as this was, made SQLite fill two temporary tables
+ * an append, four times the instructions of the two statements. Appends run in the
+ * writer's transaction (BEGIN IMMEDIATE), so none comes between the two, and the key
+ * (case_id, seq) would refuse one that did. */
 static enum nk_status sq_append(void *state, const char *case_id, struct nk_event *ev,
 				struct nk_error *err)
 {
 	struct sq_store *s = state;
 	sqlite3_stmt *st = s->stmt[SQ_APPEND];
-	enum nk_status rc = NK_OK;
+	enum nk_status rc;
+	int64_t seq = 0;
 	int sql_rc;
 
+	rc = next_seq(s, case_id, &seq, err);
+	if (rc != NK_OK)
+		return rc;
 	/* An event from before links has neither (both parameters left NULL). */
-	sql_rc = store_sqlite_run(st, "titttbb", case_id, ev->time_ms, ev->actor, ev->type,
-				  ev->body, ev->linked ? ev->chain : NULL, (int)sizeof(ev->chain),
-				  ev->linked ? ev->countersig : NULL, (int)sizeof(ev->countersig));
-	if (sql_rc == SQLITE_ROW)
-		ev->seq = sqlite3_column_int64(st, 0);
-	else if (sql_rc == SQLITE_DONE)
-		rc = no_case(case_id, err);
+	sql_rc = store_sqlite_run(st, "tiitttbb", case_id, seq, ev->time_ms, ev->actor,
+				  ev->type, ev->body, ev->linked ? ev->chain : NULL,
+				  (int)sizeof(ev->chain), ev->linked ? ev->countersig : NULL,
+				  (int)sizeof(ev->countersig));
+	if (sql_rc == SQLITE_DONE)
+		ev->seq = seq;
 	else
 		rc = store_sqlite_fail(s, sql_rc, "event", "could not append the event", err);
 	store_sqlite_done(st);

@@ -57,6 +57,7 @@ enum sq_stmt {
 	SQ_SAVEPOINT,
 	SQ_RELEASE,
 	SQ_ROLLBACK_TO,
+	SQ_LAST_SEQ,
 	SQ_COUNT
 };
 

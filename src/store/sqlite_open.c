@@ -22,8 +22,7 @@ static const char *const sq_sql[SQ_COUNT] = {
 	[SQ_CASE_EXISTS] = "SELECT 1 FROM cases WHERE id = ?1",
 	[SQ_APPEND] =
 		"INSERT INTO events(case_id, seq, time_ms, actor, type, body, chain, countersig) "
-		"SELECT id, (SELECT coalesce(max(seq), 0) + 1 FROM events WHERE case_id = ?1), "
-		"?2, ?3, ?4, ?5, ?6, ?7 FROM cases WHERE id = ?1 RETURNING seq",
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[SQ_LOAD] =
 		"SELECT e.seq, e.time_ms, e.actor, e.type, e.body, e.chain, e.countersig "
 		"FROM cases c LEFT JOIN events e ON e.case_id = c.id WHERE c.id = ?1 "
@@ -77,6 +76,7 @@ static const char *const sq_sql[SQ_COUNT] = {
 	[SQ_SAVEPOINT] = "SAVEPOINT nk",
 	[SQ_RELEASE] = "RELEASE nk",
 	[SQ_ROLLBACK_TO] = "ROLLBACK TO nk",
+	[SQ_LAST_SEQ] = "SELECT max(seq) FROM events WHERE case_id = ?1",
 };
 
 /* Schema version 2: the server's access tokens, by keyed hash only. */
