@@ -14,6 +14,7 @@ import {
   utf8,
   ready,
 } from './crypto.js';
+import { wireJson } from './wire.js';
 
 export class ApiError extends Error {
   constructor({
@@ -165,7 +166,7 @@ export class Api {
     const headers = { Authorization: `Bearer ${this.token}` };
     let body;
     if (json !== undefined) {
-      body = JSON.stringify(json);
+      body = wireJson(json); // fixed widths: its length tells no figure
       headers['Content-Type'] = 'application/json';
     }
     if (signRead && this.signing && this.caseId && json === undefined) {
