@@ -13,7 +13,7 @@
 set -u
 . "$(dirname "$0")/../server/lib.sh"
 command -v python3 >/dev/null || { echo "1..0 # SKIP python3 is not installed"; exit 0; }
-PROXY=$(dirname "$0")/length_proxy.py
+PROXY=$(dirname "$0")/record_proxy.py
 PROXY_PID=""
 trap 'stop_proxy; stop_server; [ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
 export NAKODO_TEST_KDF=min NAKODO_PASSPHRASE_FILE="$TMP/pass"
@@ -24,8 +24,9 @@ echo secret-passphrase >"$TMP/pass"
 LRULES='{"currency":"USD","rounds":2,"monotone":true,"settle":"midpoint","band_bp":0,"band_amount":0,"grid":1,"hints_bp":[1000,2500],"range_low":0,"range_high":4000000000000000,"leakage_bits":64.0,"proposals":1}'
 
 stop_proxy() { [ -z "$PROXY_PID" ] || { kill "$PROXY_PID" 2>/dev/null; wait "$PROXY_PID" 2>/dev/null; PROXY_PID=""; }; }
-start_proxy() {	# start_proxy LOG: measures into LOG; sets P (its URL)
-	python3 "$PROXY" "$PORT" "$1" "$TMP/proxy.port" &
+start_proxy() {	# start_proxy DIR: answers into DIR, measures into DIR/../raw; sets P (its URL)
+	mkdir -p "$1"
+	python3 "$PROXY" "$PORT" "$1" "$TMP/proxy.port" "$1/../raw" &
 	PROXY_PID=$!
 	for _ in $(seq 100); do [ -s "$TMP/proxy.port" ] && break; sleep 0.05; done
 	P="http://127.0.0.1:$(cat "$TMP/proxy.port")"
@@ -48,7 +49,7 @@ run() {	# run M: one whole sequence with figures scaled by M; the measures go to
 	DB="sqlite:$RUN/srv.db"; OP=""; STARTS=0; : >"$TMP/server.log"
 	start_server --rate 1000 --burst 1000 || { echo "# server did not start" >>"$RUN/errors"; return; }
 	new_case "$LRULES" || echo "# the case did not open" >>"$RUN/errors"
-	start_proxy "$RUN/raw"
+	start_proxy "$RUN/answers"
 	cli join "$CASE" --as claimant
 	for r in 1 2; do
 		cli submit "$CASE" --as claimant --round "$r" "$(major $((3 * m)))"
