@@ -11,7 +11,9 @@
  * read back exactly, as nk_json_dumps_short writes them, so that the bytes are that
  * function's: tests/unit/test_json_text.c compares the two on many trees. Those digits
  * are computed exactly in integers where they fit (every real a briefing holds), as
- * printf would give them (tests/unit/test_json_real.c). */
+ * printf would give them (tests/unit/test_json_real.c). nk_json_text_fixed writes the
+ * same text with each value padded after it to a width of its kind, so that an answer's
+ * length does not follow its figures (tests/unit/test_json_fixed.c). */
 #include <nakodo/json_build.h>
 #include <nakodo/alloc.h>
 
@@ -527,6 +529,7 @@ static void put_value(struct text *t, const json_t *json, int depth)
 		break;
 	case JSON_FALSE:
 		put(t, "false", 5);
+		pad_to(t, from, FIXED_LITERAL);	/* as wide already: kept for the rule */
 		break;
 	case JSON_NULL:
 		put(t, "null", 4);

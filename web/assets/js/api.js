@@ -360,8 +360,13 @@ export class Api {
     return { items, deposit };
   }
 
-  /** The receipt of an ended case, as text. */
-  receipt() {
-    return this.call('GET', casePath(this.caseId, 'receipt'), { text: true });
+  /**
+   * The receipt of an ended case, as text: the file, without the spaces the server sends
+   * after it so that its settlement's digits do not set the answer's length (doc/api.md,
+   * "Fixed widths").
+   */
+  async receipt() {
+    const text = await this.call('GET', casePath(this.caseId, 'receipt'), { text: true });
+    return text.replace(/ +$/, '');
   }
 }
