@@ -23,7 +23,12 @@ echo secret-passphrase >"$TMP/pass"
 # magnitude and shown at another (the steps stay the same)
 LRULES='{"currency":"USD","rounds":2,"monotone":true,"settle":"midpoint","band_bp":0,"band_amount":0,"grid":1,"hints_bp":[1000,2500],"range_low":0,"range_high":4000000000000000,"leakage_bits":64.0,"proposals":1}'
 
-stop_proxy() { [ -z "$PROXY_PID" ] || { kill "$PROXY_PID" 2>/dev/null; wait "$PROXY_PID" 2>/dev/null; PROXY_PID=""; }; }
+stop_proxy() {
+	[ -n "$PROXY_PID" ] || return 0
+	kill "$PROXY_PID" 2>/dev/null
+	wait "$PROXY_PID" 2>/dev/null
+	PROXY_PID=""
+}
 start_proxy() {	# start_proxy DIR: answers into DIR, measures into DIR/../raw; sets P (its URL)
 	mkdir -p "$1"
 	python3 "$PROXY" "$PORT" "$1" "$TMP/proxy.port" "$1/../raw" &
@@ -34,10 +39,14 @@ start_proxy() {	# start_proxy DIR: answers into DIR, measures into DIR/../raw; s
 }
 major() { printf '%d.%02d' $(($1 / 100)) $(($1 % 100)); }	# cents as the command takes them
 # cli ARGS...: the claimant's command through the proxy
-cli() { NAKODO_SERVER=$P NAKODO_TOKEN=$CT "$NAKODO" "$@" --key "$TMP/claimant.nkey" </dev/null >>"$RUN/cli" 2>&1 || echo "# $* failed" >>"$RUN/errors"; }
+cli() {
+	NAKODO_SERVER=$P NAKODO_TOKEN=$CT "$NAKODO" "$@" --key "$TMP/claimant.nkey" </dev/null \
+		>>"$RUN/cli" 2>&1 || echo "# $* failed" >>"$RUN/errors"
+}
 # api TOKEN METHOD ROUTE [BODY]: a request through the proxy, as the pages send it
 api() {
-	local args=(-s -o /dev/null -w '%{http_code}\n' --max-time 30 -X "$2" -H "Authorization: Bearer $1")
+	local args=(-s -o /dev/null -w '%{http_code}\n' --max-time 30 -X "$2"
+		-H "Authorization: Bearer $1")
 	[ -z "${4-}" ] || args+=(-H 'Content-Type: application/json' --data-binary "$4")
 	curl "${args[@]}" "$P/v1/cases/$CASE$3" >>"$RUN/status"
 }
@@ -80,7 +89,8 @@ for _ in $(seq 0 15); do
 	run "$M"
 	M=$((M * 10))
 done
-is "every run's steps went through" "$(cat "$TMP"/*/errors "$TMP"/*/status | grep -v '^20[01]$' | sort -u | head -5)" ""
+is "every run's steps went through" \
+	"$(cat "$TMP"/*/errors "$TMP"/*/status | grep -v '^20[01]$' | sort -u | head -5)" ""
 is "each run made the same requests" "$(wc -l <"$TMP/1/lengths")" 38
 M=10
 for _ in $(seq 1 15); do
