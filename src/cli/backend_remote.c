@@ -11,6 +11,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int remote_brief_op(struct cli_ctx *ctx, struct cli_backend *be, const char *id,
 			   enum nk_role role, struct nk_brief *b, json_t **package)
@@ -101,7 +102,11 @@ static int remote_receipt(struct cli_ctx *ctx, struct cli_backend *be, const cha
 	if ((rc = remote_get_text(ctx, &be->remote, path, &text, &len)) != CLI_OK)
 		return rc;
 	if (nk_receipt_parse(text, len, out, &err) != NK_OK) {
-		nk_fail(&err, NK_ESTORE, "server", "the server's answer is not a receipt: %s", err.text);
+		char why[NK_ERROR_TEXT_MAX];
+
+		/* copied first: err.text is both what nk_fail writes and what it reads */
+		memcpy(why, err.text, sizeof(why));
+		nk_fail(&err, NK_ESTORE, "server", "the server's answer is not a receipt: %s", why);
 		rc = cli_report(ctx, &err);
 	}
 	free(text);

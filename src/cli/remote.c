@@ -9,6 +9,7 @@
 #include "package_case.h"
 #include "remote.h"
 #include <nakodo/case_json.h>
+#include <nakodo/json_build.h>
 
 #include <curl/curl.h>
 #include <stdatomic.h>
@@ -322,7 +323,9 @@ static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 		return cli_usage_error(ctx, "nakodo", "the server URL is too long");
 	}
 	auth_len = strlen("Authorization: Bearer ") + (r->token ? strlen(r->token) : 0) + 1;
-	if (body && !(text = json_dumps(body, JSON_COMPACT)))
+	/* each value at a fixed width: a body's length, which TLS shows, tells nothing of
+	 * the figure it carries (doc/api.md, "Fixed widths") */
+	if (body && !(text = nk_json_text_fixed(body)))
 		goto nomem;
 	if (!(auth = sodium_malloc(auth_len)) || global_init() != CURLE_OK ||
 	    !(curl = r->session ? r->session : curl_easy_init()))

@@ -292,9 +292,14 @@ enum nk_status nk_receipt_parse(const char *text, size_t len, struct nk_receipt 
 				struct nk_error *err)
 {
 	struct nk_receipt *r;
-	struct cursor c = { .p = text, .end = text + len, .err = err };
+	struct cursor c = { .p = text, .err = err };
 	bool ok;
 
+	/* the spaces the server sends after the last line, so that a settlement's digits
+	 * do not set the answer's length (formats/receipt_wire.c), are not the file's */
+	while (len > 0 && text[len - 1] == ' ')
+		len--;
+	c.end = text + len;
 	if (len > NK_RECEIPT_TEXT_MAX)
 		return nk_fail(err, NK_EINVAL, "receipt", "a receipt has at most %d bytes",
 			       NK_RECEIPT_TEXT_MAX);

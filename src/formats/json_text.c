@@ -11,7 +11,9 @@
  * read back exactly, as nk_json_dumps_short writes them, so that the bytes are that
  * function's: tests/unit/test_json_text.c compares the two on many trees. Those digits
  * are computed exactly in integers where they fit (every real a briefing holds), as
- * printf would give them (tests/unit/test_json_real.c). */
+ * printf would give them (tests/unit/test_json_real.c). nk_json_text_fixed writes the
+ * same text with each value padded after it to a width of its kind, so that an answer's
+ * length does not follow its figures (tests/unit/test_json_fixed.c). */
 #include <nakodo/json_build.h>
 #include <nakodo/alloc.h>
 
@@ -30,10 +32,19 @@
 /* Members sorted on the stack; an object with more takes a block. */
 #define TEXT_KEYS_STACK 64
 
+/* The widths of nk_json_text_fixed (json_build.h): an integer's, a real's, a literal's
+ * (true, false, null), and the two a string is brought up to, quotes included. */
+#define FIXED_INTEGER 20	/* "-9223372036854775808" */
+#define FIXED_REAL 24		/* "-2.2250738585072014e-308" */
+#define FIXED_LITERAL 5		/* "false" */
+#define FIXED_STRING_SHORT 66	/* 64 bytes: a hint's text (NK_HINT_TEXT_MAX), a name */
+#define FIXED_STRING_LONG 258	/* 256 bytes: an error's text (NK_ERROR_TEXT_MAX) */
+
 struct text {
 	char *data;
 	size_t len, cap;
 	bool failed;
+	bool fixed;	/* each value padded to its kind's width (nk_json_text_fixed) */
 };
 
 static void grow(struct text *t, size_t more)
@@ -67,6 +78,33 @@ static void put(struct text *t, const char *bytes, size_t n)
 		return;
 	memcpy(t->data + t->len, bytes, n);
 	t->len += n;
+}
+
+/* Spaces after a value that began at from, up to width bytes in all, when the text is
+ * written at fixed widths: JSON allows them between a value and what follows it. */
+static void pad_to(struct text *t, size_t from, size_t width)
+{
+	static const char spaces[32] = "                                ";
+
+	if (!t->fixed || t->failed)
+		return;
+	while (t->len - from < width && !t->failed) {
+		size_t n = width - (t->len - from);
+
+		put(t, spaces, n < sizeof(spaces) ? n : sizeof(spaces));
+	}
+}
+
+/* A string value's width: the smallest that holds it, of the two; a longer one (a key in
+ * hex, a log's signature, a title) keeps its own. */
+static void pad_string(struct text *t, size_t from)
+{
+	size_t n = t->len - from;
+
+	if (n <= FIXED_STRING_SHORT)
+		pad_to(t, from, FIXED_STRING_SHORT);
+	else if (n <= FIXED_STRING_LONG)
+		pad_to(t, from, FIXED_STRING_LONG);
 }
 
 /* A string or key as jansson's dump_string writes it without flags: '"', '\\' and the
@@ -452,6 +490,8 @@ static void put_object(struct text *t, const json_t *json, int depth)
 
 static void put_value(struct text *t, const json_t *json, int depth)
 {
+	size_t from = t->len;
+
 	if (t->failed)
 		return;
 	if (depth > TEXT_DEPTH_MAX) {
@@ -473,28 +513,34 @@ static void put_value(struct text *t, const json_t *json, int depth)
 		break;
 	case JSON_STRING:
 		put_string(t, json_string_value(json), json_string_length(json));
+		pad_string(t, from);
 		break;
 	case JSON_INTEGER:
 		put_integer(t, json_integer_value(json));
+		pad_to(t, from, FIXED_INTEGER);
 		break;
 	case JSON_REAL:
 		put_real(t, json_real_value(json));
+		pad_to(t, from, FIXED_REAL);
 		break;
 	case JSON_TRUE:
 		put(t, "true", 4);
+		pad_to(t, from, FIXED_LITERAL);
 		break;
 	case JSON_FALSE:
 		put(t, "false", 5);
+		pad_to(t, from, FIXED_LITERAL);	/* as wide already: kept for the rule */
 		break;
 	case JSON_NULL:
 		put(t, "null", 4);
+		pad_to(t, from, FIXED_LITERAL);
 		break;
 	}
 }
 
-char *nk_json_text_sorted(const json_t *json)
+static char *text_of(const json_t *json, bool fixed)
 {
-	struct text t = { 0 };
+	struct text t = { .fixed = fixed };
 
 	/* as json_dumps without JSON_ENCODE_ANY: an object or an array only */
 	if (!json || (!json_is_object(json) && !json_is_array(json)))
@@ -508,4 +554,14 @@ char *nk_json_text_sorted(const json_t *json)
 	}
 	t.data[t.len] = '\0';
 	return t.data;
+}
+
+char *nk_json_text_sorted(const json_t *json)
+{
+	return text_of(json, false);
+}
+
+char *nk_json_text_fixed(const json_t *json)
+{
+	return text_of(json, true);
 }

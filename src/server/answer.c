@@ -91,8 +91,10 @@ struct MHD_Response *answer_json(const struct http_request *req, unsigned *statu
 	 * and the "key": value pairs that scripts search for, without the indentation
 	 * that cost an answer 7% of its CPU; json_dumps's bytes, written without its
 	 * bookkeeping (nk_json_text_sorted, bench/README.md), reals as the command prints
-	 * them, in the shortest form that reads back exactly. */
-	char *text = obj ? nk_json_text_sorted(obj) : NULL;
+	 * them, in the shortest form that reads back exactly. Each value padded to a fixed
+	 * width after it, so that an answer's length, which TLS shows, tells nothing of the
+	 * figures it carries (doc/api.md, "Fixed widths"). */
+	char *text = obj ? nk_json_text_fixed(obj) : NULL;
 
 	json_decref(obj);
 	if (!text)

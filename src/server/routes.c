@@ -9,6 +9,7 @@
 #include <nakodo/request_json.h>
 
 #include <nakodo/ledger.h>
+#include <nakodo/receipt_wire.h>
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -428,7 +429,7 @@ static enum nk_status h_receipt(struct route_call *call, struct nk_error *err)
 		return nk_fail(err, NK_ENOMEM, "receipt", "out of memory");
 	rc = nk_case_receipt(&call->env, call->case_id, r, err);
 	if (rc == NK_OK)
-		rc = nk_receipt_format(r, &call->text, &len, err);
+		rc = nk_receipt_text_wire(r, &call->text, &len, err);	/* fixed width */
 	if (rc == NK_OK)
 		call->content_type = "text/plain; charset=utf-8";
 	free(r);

@@ -2,7 +2,10 @@
 """A recording HTTP proxy for the adversary tests: forwards each request to the server
 on 127.0.0.1:UPSTREAM and writes what came back (status line, headers, body) to
 OUTDIR/NNN, numbered in arrival order, so that a test can see every answer a client
-received, the CLI's own requests included. Prints its port into PORTFILE."""
+received, the CLI's own requests included. Prints its port into PORTFILE. With a fourth
+argument LENGTHS it also appends one line per request to that file, "METHOD PATH STATUS
+sent=N answer=M", the lengths of the request's and the answer's bodies: what someone who
+sees the TLS records of a client learns (lengths.sh)."""
 import http.client
 import http.server
 import itertools
@@ -11,6 +14,7 @@ import sys
 import threading
 
 upstream, outdir, portfile = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+lengths = sys.argv[4] if len(sys.argv) > 4 else None
 counter = itertools.count(1)
 lock = threading.Lock()
 
@@ -35,6 +39,10 @@ class Recorder(http.server.BaseHTTPRequestHandler):
             for k, v in resp.getheaders():
                 f.write(("%s: %s\n" % (k, v)).encode())
             f.write(b"\n" + data)
+        if lengths:
+            with lock, open(lengths, "a") as f:
+                f.write("%s %s %d sent=%d answer=%d\n" % (
+                    self.command, self.path.split("?")[0], resp.status, length, len(data)))
         self.send_response_only(resp.status, resp.reason)
         for k, v in resp.getheaders():
             if k.lower() not in ("connection", "transfer-encoding", "content-length"):

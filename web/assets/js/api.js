@@ -14,6 +14,7 @@ import {
   utf8,
   ready,
 } from './crypto.js';
+import { wireJson } from './wire.js';
 
 export class ApiError extends Error {
   constructor({
@@ -165,7 +166,7 @@ export class Api {
     const headers = { Authorization: `Bearer ${this.token}` };
     let body;
     if (json !== undefined) {
-      body = JSON.stringify(json);
+      body = wireJson(json); // fixed widths: its length tells no figure
       headers['Content-Type'] = 'application/json';
     }
     if (signRead && this.signing && this.caseId && json === undefined) {
@@ -359,8 +360,13 @@ export class Api {
     return { items, deposit };
   }
 
-  /** The receipt of an ended case, as text. */
-  receipt() {
-    return this.call('GET', casePath(this.caseId, 'receipt'), { text: true });
+  /**
+   * The receipt of an ended case, as text: the file, without the spaces the server sends
+   * after it so that its settlement's digits do not set the answer's length (doc/api.md,
+   * "Fixed widths").
+   */
+  async receipt() {
+    const text = await this.call('GET', casePath(this.caseId, 'receipt'), { text: true });
+    return text.replace(/ +$/, '');
   }
 }

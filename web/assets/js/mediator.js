@@ -4,12 +4,13 @@
 // opens a case under every rule `nakodo case new` takes, the invitation links, and the
 // analysis view (analysis.js).
 import {
-  CURRENCIES, rulesFromForm, frameFromForm, jsonText, inputForField, invitationLink, describeRules,
+  CURRENCIES, rulesFromForm, frameFromForm, inputForField, invitationLink, describeRules,
   parseTitle,
 } from './opencase.js';
 import { el } from './ui.js';
 import { clearErrors, showErrors, errorsOfFailure } from './mediator_form.js';
 import { mountAnalysis } from './analysis.js';
+import { wireJson } from './wire.js';
 
 const TOKEN_KEY = 'nakodo.operator';
 // Cases this tab opened: id → { kind, mediator token }, so that the list can offer the
@@ -34,7 +35,7 @@ export async function call(method, path, token, body) {
   let payload;
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
-    payload = typeof body === 'string' ? body : JSON.stringify(body);
+    payload = typeof body === 'string' ? body : wireJson(body);
   }
   let res;
   try {
@@ -249,7 +250,7 @@ async function openCase(ev) {
     showErrors(form, summary, 'open-', errors);
     return;
   }
-  const body = jsonText({ ...(built.rules ? { rules: built.rules } : { package: built.frame }),
+  const body = wireJson({ ...(built.rules ? { rules: built.rules } : { package: built.frame }),
     ...(title.value === null ? {} : { title: title.value }) });
   const button = $('open-submit');
   button.disabled = true;

@@ -326,17 +326,6 @@ export function parseTitle(text) {
   return { value: t };
 }
 
-/** JSON text with BigInt members written as plain integers (JSON.stringify refuses them). */
-export function jsonText(value) {
-  const marks = [];
-  const text = JSON.stringify(value, (k, x) => {
-    if (typeof x !== 'bigint') return x;
-    marks.push(x.toString());
-    return `\u0000${marks.length - 1}\u0000`;
-  });
-  return text.replace(/"\\u0000(\d+)\\u0000"/g, (m, i) => marks[Number(i)]);
-}
-
 /** Which input a server refusal's `field` points at. */
 export function inputForField(field) {
   const map = {

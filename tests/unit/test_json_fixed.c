@@ -1,0 +1,119 @@
+/* nk_json_text_fixed (formats/json_text.c), the form of every answer of the server and
+ * every request body of the command: nk_json_text_sorted's text with each value followed
+ * by spaces to its kind's width, so that a text's length does not depend on its values
+ * (doc/api.md, "Fixed widths"). Checked: the widths, that the text reads back as the same
+ * tree, and that trees differing only in their values (integers of every magnitude, reals
+ * of every form, literals, short and long strings) give texts of one length. */
+#include <nakodo/alloc.h>
+#include <nakodo/json_build.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <float.h>
+#include <stdio.h>
+
+static size_t fixed_len(json_t *json)
+{
+	char *text = nk_json_text_fixed(json);
+	json_t *back;
+	size_t len;
+
+	assert_non_null(text);
+	len = strlen(text);
+	back = json_loads(text, 0, NULL);
+	assert_non_null(back);
+	assert_true(json_equal(back, json));
+	json_decref(back);
+	nk_alloc_free(text);
+	json_decref(json);
+	return len;
+}
+
+static void test_widths(void **state)
+{
+	char *text;
+
+	(void)state;
+	text = nk_json_text_fixed(json_pack("[I, f, b, n, s]", (json_int_t)7, 0.5, 1, "deal"));
+	assert_non_null(text);
+	/* "[" + 20 + ", " + 24 + ", " + 5 + ", " + 5 + ", " + 66 + "]" */
+	assert_int_equal(strlen(text), 1 + 20 + 2 + 24 + 2 + 5 + 2 + 5 + 2 + 66 + 1);
+	assert_memory_equal(text, "[7                   , 0.5", 26);
+	nk_alloc_free(text);
+	/* keys are not padded; the sorted text's order and separators */
+	text = nk_json_text_fixed(json_pack("{s:b, s:b}", "b", 0, "a", 1));
+	assert_string_equal(text, "{\"a\": true , \"b\": false}");
+	nk_alloc_free(text);
+	assert_null(nk_json_text_fixed(json_integer(1)));	/* an object or an array only */
+}
+
+static void test_integers_of_every_magnitude(void **state)
+{
+	size_t want = fixed_len(json_pack("{s:I, s:I}", "amount", (json_int_t)1, "round",
+					  (json_int_t)1));
+
+	(void)state;
+	for (json_int_t v = 1, k = 0; k < 19; k++, v *= 10) {
+		assert_int_equal(fixed_len(json_pack("{s:I, s:I}", "amount", v, "round",
+						     (json_int_t)2)), want);
+		assert_int_equal(fixed_len(json_pack("{s:I, s:I}", "amount", -v, "round",
+						     (json_int_t)3)), want);
+	}
+	assert_int_equal(fixed_len(json_pack("{s:I, s:I}", "amount", (json_int_t)INT64_MIN,
+					     "round", (json_int_t)INT64_MAX)), want);
+}
+
+static void test_reals_of_every_form(void **state)
+{
+	static const double reals[] = {
+		0.0, -0.0, 1.0, 0.1, 3.9068905379007188, 4.3219281093143129, 1e15, 1e17, 1e22,
+		-1.25e-300, 5e-324, DBL_MAX, -DBL_MAX, DBL_MIN, -2.2250738585072014e-308,
+	};
+	size_t want = fixed_len(json_pack("{s:f}", "bits", 8.0));
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(reals) / sizeof(reals[0]); i++)
+		assert_int_equal(fixed_len(json_pack("{s:f}", "bits", reals[i])), want);
+}
+
+static void test_literals_and_strings(void **state)
+{
+	char hint[65], detail[257];
+	size_t lit = fixed_len(json_pack("[b]", 1));
+	size_t short_len = fixed_len(json_pack("[s]", ""));
+	size_t long_len;
+
+	(void)state;
+	assert_int_equal(fixed_len(json_pack("[b]", 0)), lit);
+	assert_int_equal(fixed_len(json_pack("[n]")), lit);
+	memset(hint, 'h', 64);
+	hint[64] = '\0';
+	assert_int_equal(fixed_len(json_pack("[s]", hint)), short_len);
+	assert_int_equal(fixed_len(json_pack("[s]", "no-deal")), short_len);
+	assert_int_equal(fixed_len(json_pack("[s]", "caf\xc3\xa9")), short_len);	/* bytes */
+	/* 65 bytes and more: the long width, up to 256; beyond, the string as it is */
+	hint[64] = 'h';
+	memset(detail, 'd', 256);
+	detail[256] = '\0';
+	long_len = fixed_len(json_pack("[s#]", hint, (size_t)65));
+	assert_int_equal(long_len, 1 + 258 + 1);
+	assert_int_equal(fixed_len(json_pack("[s]", detail)), long_len);
+	detail[0] = '"';	/* escaped: 257 bytes written, past the width */
+	assert_int_equal(fixed_len(json_pack("[s]", detail)), 1 + 259 + 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_widths),
+		cmocka_unit_test(test_integers_of_every_magnitude),
+		cmocka_unit_test(test_reals_of_every_form),
+		cmocka_unit_test(test_literals_and_strings),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
