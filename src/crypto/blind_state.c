@@ -88,14 +88,12 @@ static size_t span_pos(const struct span s[3], size_t off)
 	memset((plain) + span_pos(sp, offsetof(struct nk_blind_party, member)), 0,           \
 	       sizeof(((struct nk_blind_party *)0)->member))
 
-enum nk_status nk_blind_save(const struct nk_blind_party *p, const struct nk_party_key *key,
-			     uint64_t generation, uint8_t **out, size_t *out_len,
-			     struct nk_error *err)
+enum nk_status blind_state_plain(const struct nk_blind_party *p, uint64_t generation,
+				 uint8_t **out, size_t *out_len, struct nk_error *err)
 {
 	struct span sp[3];
 	size_t plain_len, at = HEAD;
-	struct nk_identity me;
-	uint8_t *plain, *sealed;
+	uint8_t *plain;
 	uint32_t lay = layout();
 	enum blind_state between = p->state > ST_BROKEN ? ST_READY : p->state;
 
@@ -108,10 +106,6 @@ enum nk_status nk_blind_save(const struct nk_blind_party *p, const struct nk_par
 	plain_len = at + spans_len(sp);
 	if (!(plain = sodium_malloc(plain_len)))
 		return nk_fail(err, NK_ENOMEM, "state", "out of memory");
-	if (!(sealed = malloc(plain_len + crypto_box_SEALBYTES))) {
-		sodium_free(plain);
-		return nk_fail(err, NK_ENOMEM, "state", "out of memory");
-	}
 	memcpy(plain, TAG_STATE, sizeof(TAG_STATE));
 	memcpy(plain + sizeof(TAG_STATE), &lay, 4);
 	memcpy(plain + sizeof(TAG_STATE) + 4, &generation, 8);
@@ -127,6 +121,26 @@ enum nk_status nk_blind_save(const struct nk_blind_party *p, const struct nk_par
 	CLEAR(plain, sp, input);
 	memcpy(plain + span_pos(sp, offsetof(struct nk_blind_party, state)), &between,
 	       sizeof(between));
+	*out = plain;
+	*out_len = plain_len;
+	return NK_OK;
+}
+
+enum nk_status nk_blind_save(const struct nk_blind_party *p, const struct nk_party_key *key,
+			     uint64_t generation, uint8_t **out, size_t *out_len,
+			     struct nk_error *err)
+{
+	size_t plain_len = 0;
+	struct nk_identity me;
+	uint8_t *plain = NULL, *sealed;
+	enum nk_status rc = blind_state_plain(p, generation, &plain, &plain_len, err);
+
+	if (rc != NK_OK)
+		return rc;
+	if (!(sealed = malloc(plain_len + crypto_box_SEALBYTES))) {
+		sodium_free(plain);
+		return nk_fail(err, NK_ENOMEM, "state", "out of memory");
+	}
 	nk_party_key_identity(key, &me);
 	crypto_box_seal(sealed, plain, plain_len, me.seal);
 	sodium_free(plain);
