@@ -121,23 +121,28 @@ NK_MUST_USE enum nk_status nk_blind_draw_check(const struct nk_blind_party *part
 					       uint8_t seed[static NK_SEED_BYTES],
 					       struct nk_error *err);
 
-/* This side's state between two runs of its client, sealed to its own key (it holds its
- * figures): between rounds or with a round begun (the input it is bound to kept), never
- * mid-set-up. generation is sealed with it (the client's count of its saves, so that of
- * two copies the newer is known). Always nk_blind_saved_bytes(rules) bytes for a case's
- * rules, whatever its rounds computed. *out is malloc'd; free() it. */
+/* This side's state between two runs of its client (it holds its figures): between
+ * rounds or with a round begun (the input it is bound to kept), never mid-set-up.
+ * Encrypted and authenticated with a key derived from this side's secret key, bound to
+ * the case's session, the role, generation (the client's count of its saves, so that of
+ * two copies the newer is known) and slot (which copy of the client's file it is), so
+ * that no one without the secret key can make a state the client accepts. Always
+ * nk_blind_saved_bytes(rules) bytes for a case's rules, whatever its rounds computed.
+ * *out is malloc'd; free() it. */
 struct nk_party_key;
 NK_MUST_USE enum nk_status nk_blind_save(const struct nk_blind_party *party,
 					 const struct nk_party_key *key, uint64_t generation,
-					 uint8_t **out, size_t *out_len, struct nk_error *err);
+					 unsigned slot, uint8_t **out, size_t *out_len,
+					 struct nk_error *err);
 size_t nk_blind_saved_bytes(const struct nk_rules *rules);
-/* A side saved by nk_blind_save, for the same rules, role and session, opened with the
- * same key, and its generation (may be NULL); NK_ECRYPTO when it does not open, NK_EINVAL
- * when it is another's. */
+/* A side saved by nk_blind_save, for the same rules, role, session and slot, opened with
+ * the same key, and its generation (may be NULL); NK_ECRYPTO when it was not made so
+ * (forged with the public key alone, moved to the other slot, another case's or role's,
+ * damaged), NK_EINVAL when its rules are another's. */
 NK_MUST_USE enum nk_status nk_blind_load(const struct nk_rules *rules, enum nk_role role,
 					 const uint8_t session[static NK_BLIND_SESSION_BYTES],
-					 const struct nk_party_key *key, const uint8_t *in,
-					 size_t len, uint64_t *generation,
+					 const struct nk_party_key *key, unsigned slot,
+					 const uint8_t *in, size_t len, uint64_t *generation,
 					 struct nk_blind_party **out, struct nk_error *err);
 
 /* Bytes this side has sent and received so far. */

@@ -6,10 +6,11 @@
  * once per case with room for two copies of the sealed state (its size is fixed by the
  * case's rules, nk_blind_saved_bytes), and each later save overwrites the older copy in
  * place and flushes its data alone (fdatasync: same size, same blocks, no metadata to
- * commit). A save cut short by a crash leaves that copy unopenable (the seal) and the
+ * commit). A save cut short by a crash leaves that copy unopenable (its tag) and the
  * other one, the newer before it, stands: it is what was durable when the last message
- * that depends on it was sent. Each copy seals its generation, and the newer openable copy
- * is the state. Each copy has a slot of whole 4 KiB pages, so that writing one never
+ * that depends on it was sent. Each copy carries its generation and is bound to its slot
+ * (nk_blind_save: a copy moved to the other slot does not open), and the newer openable
+ * copy is the state. Each copy has a slot of whole 4 KiB pages, so that writing one never
  * rewrites a page of the other (a torn write at power loss could else take both), and a
  * run holds a lock beside the file (blind_file_lock), so that two runs of one side never
  * write the same slot. */
@@ -79,8 +80,8 @@ enum nk_status blind_file_open(struct blind_file *f, const struct nk_brief *b,
 			       "build", f->path);
 	}
 	for (int i = 0; i < 2; i++)	/* a copy cut short by a crash does not open */
-		if (nk_blind_load(&b->rules, b->role, sid, key, state + i * f->slot, f->copy,
-				  &gen[i], &copy[i], &why[i]) != NK_OK)
+		if (nk_blind_load(&b->rules, b->role, sid, key, (unsigned)i, state + i * f->slot,
+				  f->copy, &gen[i], &copy[i], &why[i]) != NK_OK)
 			copy[i] = NULL;
 	free(state);
 	if (!copy[0] && !copy[1]) {
@@ -141,15 +142,17 @@ enum nk_status blind_file_save(struct blind_file *f, const struct nk_blind_party
 {
 	uint8_t *data = NULL;
 	size_t len = 0;
-	enum nk_status rc = nk_blind_save(p, f->key, f->generation + 1, &data, &len, err);
+	const int which = f->newer < 0 ? 0 : !f->newer;
+	enum nk_status rc = nk_blind_save(p, f->key, f->generation + 1, (unsigned)which, &data,
+					  &len, err);
 
 	if (rc == NK_OK && len != f->copy)
 		rc = nk_fail(err, NK_EINVAL, "state", "a state of another size than its case's");
 	if (rc == NK_OK)
-		rc = f->newer < 0 ? file_create(f, data, err) : file_overwrite(f, data, !f->newer, err);
+		rc = f->newer < 0 ? file_create(f, data, err) : file_overwrite(f, data, which, err);
 	if (rc == NK_OK) {
 		f->generation++;
-		f->newer = f->newer < 0 ? 0 : !f->newer;
+		f->newer = which;
 	}
 	free(data);
 	return rc;

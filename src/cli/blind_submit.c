@@ -3,8 +3,8 @@
  * signed hello, 'S' its stream header (naming the hello it answers), 'M' a protocol
  * message sealed on the channel at its kind's size, fixed by the case's rules
  * (nk_blind_message_padded). The state the protocol keeps between rounds (set-up,
- * figures' labels) is a file beside the key, sealed to the key (nk_blind_save); nothing
- * holds a figure in clear. */
+ * figures' labels) is a file beside the key, encrypted and authenticated under a key
+ * only the party's secret gives (nk_blind_save); nothing holds a figure in clear. */
 #include "blind_submit.h"
 #include "blind_file.h"
 #include "blind_relay.h"
