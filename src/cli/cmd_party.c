@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <sodium.h>
 #include <string.h>
+#include <unistd.h>
 
 enum action { SUBMIT, EXTEND, ANSWER, PROPOSE, CLOSE, ANNOUNCE };
 
@@ -104,6 +105,25 @@ static void print_proposed(FILE *f, const struct nk_brief *b, int64_t amount)
 	cli_print_proposal_timing(f, b);
 }
 
+/* Whether the briefing read can be signed before the server asks: through a server, with
+ * the key and the role (--as) given, and this key's state file of a blind case beside it
+ * (KEY.CASE.blind, made only once both parties joined: the role has joined with this
+ * key, so an unsigned read would only be refused and sent again, one more request on
+ * the round's path). Elsewhere the read goes unsigned first, as a role that has not
+ * joined acts without its key. */
+static bool sign_brief_first(const struct cli_backend *be, const char *id,
+			     const struct nk_party_key *key, const char *key_path, const char *as,
+			     enum nk_role role)
+{
+	char path[4096];	/* as the state file's (blind_file.h) */
+
+	if (!be->is_remote || !key || !key_path || !as ||
+	    (role != NK_CLAIMANT && role != NK_PAYER) ||
+	    (size_t)snprintf(path, sizeof(path), "%s.%s.blind", key_path, id) >= sizeof(path))
+		return false;
+	return access(path, F_OK) == 0;
+}
+
 static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -183,6 +203,13 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 	if (key_path && (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK)
 		goto out;
 	be.remote.key = key;	/* a joined role's reads are signed too */
+	/* Through a server: one kept-alive connection for the command's requests (the
+	 * briefing, then the act or a blind round's run), and the briefing read signed at
+	 * once where the role is known to have joined, rather than refused unsigned first. */
+	if (be.is_remote && (rc = remote_session_open(&be.remote)) != CLI_OK)
+		goto out;
+	be.remote.sign_first = sign_brief_first(&be, pos[0], key, key_path, as, role);
+	be.remote.sign_role = role;
 	/* The briefing gives the case's currency, the signer's next request number, and
 	 * through a server the token's role. */
 	if ((pc->needs_value && action != ANSWER) || key || (be.is_remote && as)) {
@@ -190,7 +217,9 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 			rc = CLI_STORAGE;
 			goto out;
 		}
-		if ((rc = be.ops->brief(ctx, &be, pos[0], role, b, NULL)) != CLI_OK)
+		rc = be.ops->brief(ctx, &be, pos[0], role, b, NULL);
+		be.remote.sign_first = false;	/* the act's body carries its own signature */
+		if (rc != CLI_OK)
 			goto out;
 		if (be.is_remote && as && b->viewer != role) {
 			rc = cli_usage_error(ctx, pc->name, "--as %s, but the token is the %s's",
@@ -223,6 +252,7 @@ out:
 	sodium_memzero(&req, sizeof(req));
 	sodium_free(b);
 	nk_party_key_free(key);
+	remote_session_close(&be.remote);
 	cli_backend_close(&be);
 	return rc;
 }
