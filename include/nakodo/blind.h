@@ -95,6 +95,15 @@ bool nk_blind_done(const struct nk_blind_party *party);
  * run again")? Then the side's state is to be saved before its answer is sent, so that
  * a rerun is held to the pin. Clears the mark. */
 bool nk_blind_take_pin(struct nk_blind_party *party);
+/* The claimant's pin of the payer's transfer in[in_len] taken before the step that
+ * answers it (the garbling), so that the client can make the pin durable while the step
+ * computes and wait for it only before it sends the answer (doc/blind.md, "Fewer
+ * crossings"); nk_blind_take_pin then says whether it is new. The step takes the same
+ * bytes again, checked against the pin. Nothing for the payer, or outside the claimant's
+ * wait for the transfer. On failure the round is abandoned, as the step's. */
+NK_MUST_USE enum nk_status nk_blind_pin_ahead(struct nk_blind_party *party,
+					      const uint8_t *in, size_t in_len,
+					      struct nk_error *err);
 
 /* A round's outcome as this side knows it: the public part (deal and settlement) and its
  * own hint, as nk_bargain_round's result would give them. */

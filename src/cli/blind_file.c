@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,25 +138,84 @@ static enum nk_status file_overwrite(struct blind_file *f, const uint8_t *data, 
 	return NK_OK;
 }
 
-enum nk_status blind_file_save(struct blind_file *f, const struct nk_blind_party *p,
-			       struct nk_error *err)
+/* p sealed for the next save: into the older copy's slot, one generation on. */
+static enum nk_status file_seal(struct blind_file *f, const struct nk_blind_party *p,
+				uint8_t **data, struct nk_error *err)
 {
-	uint8_t *data = NULL;
 	size_t len = 0;
-	const int which = f->newer < 0 ? 0 : !f->newer;
-	enum nk_status rc = nk_blind_save(p, f->key, f->generation + 1, (unsigned)which, &data,
-					  &len, err);
+	enum nk_status rc = nk_blind_save(p, f->key, f->generation + 1,
+					  (unsigned)(f->newer < 0 ? 0 : !f->newer), data, &len,
+					  err);
 
-	if (rc == NK_OK && len != f->copy)
+	if (rc == NK_OK && len != f->copy) {
+		free(*data);
+		*data = NULL;
 		rc = nk_fail(err, NK_EINVAL, "state", "a state of another size than its case's");
-	if (rc == NK_OK)
-		rc = f->newer < 0 ? file_create(f, data, err) : file_overwrite(f, data, which, err);
+	}
+	return rc;
+}
+
+/* data (file_seal's) written and flushed, and f moved on to it. */
+static enum nk_status file_write(struct blind_file *f, const uint8_t *data,
+				 struct nk_error *err)
+{
+	const int which = f->newer < 0 ? 0 : !f->newer;
+	enum nk_status rc = f->newer < 0 ? file_create(f, data, err)
+				       : file_overwrite(f, data, which, err);
+
 	if (rc == NK_OK) {
 		f->generation++;
 		f->newer = which;
 	}
+	return rc;
+}
+
+enum nk_status blind_file_save(struct blind_file *f, const struct nk_blind_party *p,
+			       struct nk_error *err)
+{
+	uint8_t *data = NULL;
+	enum nk_status rc = file_seal(f, p, &data, err);
+
+	if (rc == NK_OK)
+		rc = file_write(f, data, err);
 	free(data);
 	return rc;
+}
+
+static void *flush_main(void *arg)
+{
+	struct blind_flush *fl = arg;
+
+	fl->rc = file_write(fl->f, fl->data, &fl->err);
+	return NULL;
+}
+
+enum nk_status blind_file_save_start(struct blind_file *f, const struct nk_blind_party *p,
+				     struct blind_flush *fl, struct nk_error *err)
+{
+	enum nk_status rc;
+
+	memset(fl, 0, sizeof(*fl));
+	fl->f = f;
+	if ((rc = file_seal(f, p, &fl->data, err)) != NK_OK)
+		return rc;
+	/* without a thread, written here: the same save, only not beside the computing */
+	fl->threaded = pthread_create(&fl->thread, NULL, flush_main, fl) == 0;
+	if (!fl->threaded)
+		fl->rc = file_write(f, fl->data, &fl->err);
+	return NK_OK;
+}
+
+enum nk_status blind_file_save_wait(struct blind_flush *fl, struct nk_error *err)
+{
+	if (fl->threaded)
+		pthread_join(fl->thread, NULL);
+	fl->threaded = false;
+	free(fl->data);
+	fl->data = NULL;
+	if (fl->rc != NK_OK && err)
+		*err = fl->err;
+	return fl->rc;
 }
 
 static enum nk_status blind_file_lock(struct blind_file *f, struct nk_error *err)
