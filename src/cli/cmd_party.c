@@ -49,8 +49,9 @@ static const struct party_command party_commands[] = {
 		"of its messages; this side's own computing does not count.\n"
 		"It prints the case's safety number to compare once with the other party. Ctrl-C\n"
 		"and running it again is harmless: the round stays open until both sides give\n"
-		"the same outcome. Its state between rounds is KEY.CASE.blind, sealed to the key;\n"
-		"it still holds your figures when the case ends, so delete it then.\n",
+		"the same outcome. Its state between rounds is KEY.CASE.blind, sealed with the key\n"
+		"(only its secret makes or opens it); it still holds your figures when the case\n"
+		"ends, so delete it then.\n",
 		true, true },
 	[EXTEND] = { "nakodo extend", "CASE --as claimant|payer [--round N] AMOUNT",
 		"Authorises, confidentially, a conditional extension of this party's figure for the\n"
