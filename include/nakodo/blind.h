@@ -95,6 +95,15 @@ bool nk_blind_done(const struct nk_blind_party *party);
  * run again")? Then the side's state is to be saved before its answer is sent, so that
  * a rerun is held to the pin. Clears the mark. */
 bool nk_blind_take_pin(struct nk_blind_party *party);
+/* The claimant's pin of the payer's transfer in[in_len] taken before the step that
+ * answers it (the garbling), so that the client can make the pin durable while the step
+ * computes and wait for it only before it sends the answer (doc/blind.md, "Fewer
+ * crossings"); nk_blind_take_pin then says whether it is new. The step takes the same
+ * bytes again, checked against the pin. Nothing for the payer, or outside the claimant's
+ * wait for the transfer. On failure the round is abandoned, as the step's. */
+NK_MUST_USE enum nk_status nk_blind_pin_ahead(struct nk_blind_party *party,
+					      const uint8_t *in, size_t in_len,
+					      struct nk_error *err);
 
 /* A round's outcome as this side knows it: the public part (deal and settlement) and its
  * own hint, as nk_bargain_round's result would give them. */
@@ -121,23 +130,28 @@ NK_MUST_USE enum nk_status nk_blind_draw_check(const struct nk_blind_party *part
 					       uint8_t seed[static NK_SEED_BYTES],
 					       struct nk_error *err);
 
-/* This side's state between two runs of its client, sealed to its own key (it holds its
- * figures): between rounds or with a round begun (the input it is bound to kept), never
- * mid-set-up. generation is sealed with it (the client's count of its saves, so that of
- * two copies the newer is known). Always nk_blind_saved_bytes(rules) bytes for a case's
- * rules, whatever its rounds computed. *out is malloc'd; free() it. */
+/* This side's state between two runs of its client (it holds its figures): between
+ * rounds or with a round begun (the input it is bound to kept), never mid-set-up.
+ * Encrypted and authenticated with a key derived from this side's secret key, bound to
+ * the case's session, the role, generation (the client's count of its saves, so that of
+ * two copies the newer is known) and slot (which copy of the client's file it is), so
+ * that no one without the secret key can make a state the client accepts. Always
+ * nk_blind_saved_bytes(rules) bytes for a case's rules, whatever its rounds computed.
+ * *out is malloc'd; free() it. */
 struct nk_party_key;
 NK_MUST_USE enum nk_status nk_blind_save(const struct nk_blind_party *party,
 					 const struct nk_party_key *key, uint64_t generation,
-					 uint8_t **out, size_t *out_len, struct nk_error *err);
+					 unsigned slot, uint8_t **out, size_t *out_len,
+					 struct nk_error *err);
 size_t nk_blind_saved_bytes(const struct nk_rules *rules);
-/* A side saved by nk_blind_save, for the same rules, role and session, opened with the
- * same key, and its generation (may be NULL); NK_ECRYPTO when it does not open, NK_EINVAL
- * when it is another's. */
+/* A side saved by nk_blind_save, for the same rules, role, session and slot, opened with
+ * the same key, and its generation (may be NULL); NK_ECRYPTO when it was not made so
+ * (forged with the public key alone, moved to the other slot, another case's or role's,
+ * damaged), NK_EINVAL when its rules are another's. */
 NK_MUST_USE enum nk_status nk_blind_load(const struct nk_rules *rules, enum nk_role role,
 					 const uint8_t session[static NK_BLIND_SESSION_BYTES],
-					 const struct nk_party_key *key, const uint8_t *in,
-					 size_t len, uint64_t *generation,
+					 const struct nk_party_key *key, unsigned slot,
+					 const uint8_t *in, size_t len, uint64_t *generation,
 					 struct nk_blind_party **out, struct nk_error *err);
 
 /* Bytes this side has sent and received so far. */

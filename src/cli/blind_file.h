@@ -9,6 +9,10 @@
 #include <nakodo/case.h>
 #include <nakodo/keys.h>
 
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
 struct blind_file {
 	char path[4096];
 	const struct nk_party_key *key;
@@ -36,6 +40,25 @@ NK_MUST_USE enum nk_status blind_file_open(struct blind_file *f, const struct nk
  * later ones overwrite the older copy in place and flush its data (fdatasync). */
 NK_MUST_USE enum nk_status blind_file_save(struct blind_file *f, const struct nk_blind_party *p,
 					   struct nk_error *err);
+
+/* A save whose write and flush run on a thread of their own while the caller computes
+ * what follows (the claimant's garbling after its begin and pin: doc/blind.md, "Fewer
+ * crossings"): blind_file_save_start seals p at once (the caller may change p then),
+ * blind_file_save_wait waits for the write to be durable, and must be called, and must
+ * have succeeded, before anything that depends on the save is sent. Until it returns,
+ * f is the thread's. */
+struct blind_flush {
+	struct blind_file *f;
+	uint8_t *data;
+	pthread_t thread;
+	bool threaded;
+	enum nk_status rc;
+	struct nk_error err;
+};
+NK_MUST_USE enum nk_status blind_file_save_start(struct blind_file *f,
+						 const struct nk_blind_party *p,
+						 struct blind_flush *fl, struct nk_error *err);
+NK_MUST_USE enum nk_status blind_file_save_wait(struct blind_flush *fl, struct nk_error *err);
 
 /* The run's lock released (a blind_file with lock -1: nothing). */
 void blind_file_unlock(struct blind_file *f);

@@ -3,8 +3,8 @@
  * signed hello, 'S' its stream header (naming the hello it answers), 'M' a protocol
  * message sealed on the channel at its kind's size, fixed by the case's rules
  * (nk_blind_message_padded). The state the protocol keeps between rounds (set-up,
- * figures' labels) is a file beside the key, sealed to the key (nk_blind_save); nothing
- * holds a figure in clear. */
+ * figures' labels) is a file beside the key, encrypted and authenticated under a key
+ * only the party's secret gives (nk_blind_save); nothing holds a figure in clear. */
 #include "blind_submit.h"
 #include "blind_file.h"
 #include "blind_relay.h"
@@ -241,11 +241,30 @@ static int exchange(struct wire *w, struct nk_blind_party *p, bool setup, bool f
 			return rc;
 	}
 	while (steps++ < 8 + NK_BLIND_DRAW_MESSAGES_MAX && (setup || !nk_blind_done(p))) {
+		struct blind_flush fl;
+		struct nk_error ferr = { 0 };
+		bool flushing = false;
+		enum nk_status src;
+
 		if ((rc = wire_recv(w, &in)) != CLI_OK)
 			return rc;
+		/* The claimant's begin and its pin of the payer's transfer made durable while
+		 * it garbles: written on a thread, waited for before the circuit goes
+		 * (doc/blind.md, "Fewer crossings"). */
+		if (nk_blind_pin_ahead(p, w->msg, in, &err) != NK_OK)
+			return cli_report(w->x->ctx, &err);
+		if (nk_blind_take_pin(p) || w->begin_unsaved) {
+			if (blind_file_save_start(w->file, p, &fl, &err) != NK_OK)
+				return cli_report(w->x->ctx, &err);
+			flushing = true;
+			w->begin_unsaved = false;
+		}
 		/* in place: the engine reads its input before it writes; the other side's
 		 * message pinned is saved before the answer (doc/blind.md, "A round run again") */
-		if (nk_blind_step(p, w->msg, in, w->sealed, w->max, &out, &err) != NK_OK)
+		src = nk_blind_step(p, w->msg, in, w->sealed, w->max, &out, &err);
+		if (flushing && blind_file_save_wait(&fl, &ferr) != NK_OK)
+			return cli_report(w->x->ctx, &ferr);
+		if (src != NK_OK)
 			return cli_report(w->x->ctx, &err);
 		/* the pin and a begin not yet durable, before the answer; when the step ended the
 		 * round (the payer's evaluation), its outcome with them: one write */

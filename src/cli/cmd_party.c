@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <sodium.h>
 #include <string.h>
+#include <unistd.h>
 
 enum action { SUBMIT, EXTEND, ANSWER, PROPOSE, CLOSE, ANNOUNCE };
 
@@ -48,9 +49,9 @@ static const struct party_command party_commands[] = {
 		"of its messages; this side's own computing does not count.\n"
 		"It prints the case's safety number to compare once with the other party. Ctrl-C\n"
 		"and running it again is harmless: the round stays open until both sides give\n"
-		"the same outcome. Its state between rounds is KEY.CASE.blind, sealed to the key;\n"
-		"it still holds your figures when the case ends, so delete it then, with the\n"
-		"empty KEY.CASE.blind.lock beside it.\n",
+		"the same outcome. Its state between rounds is KEY.CASE.blind, sealed with the key\n"
+		"(only its secret makes or opens it); it still holds your figures when the case\n"
+		"ends, so delete it then, with the empty KEY.CASE.blind.lock beside it.\n",
 		true, true },
 	[EXTEND] = { "nakodo extend", "CASE --as claimant|payer [--round N] AMOUNT",
 		"Authorises, confidentially, a conditional extension of this party's figure for the\n"
@@ -103,6 +104,25 @@ static void print_proposed(FILE *f, const struct nk_brief *b, int64_t amount)
 		"decline (nakodo answer %s --as claimant|payer accept|decline)\n", text,
 		b->proposals + 1, b->rules.proposals, b->case_id);
 	cli_print_proposal_timing(f, b);
+}
+
+/* Whether the briefing read can be signed before the server asks: through a server, with
+ * the key and the role (--as) given, and this key's state file of a blind case beside it
+ * (KEY.CASE.blind, made only once both parties joined: the role has joined with this
+ * key, so an unsigned read would only be refused and sent again, one more request on
+ * the round's path). Elsewhere the read goes unsigned first, as a role that has not
+ * joined acts without its key. */
+static bool sign_brief_first(const struct cli_backend *be, const char *id,
+			     const struct nk_party_key *key, const char *key_path, const char *as,
+			     enum nk_role role)
+{
+	char path[4096];	/* as the state file's (blind_file.h) */
+
+	if (!be->is_remote || !key || !key_path || !as ||
+	    (role != NK_CLAIMANT && role != NK_PAYER) ||
+	    (size_t)snprintf(path, sizeof(path), "%s.%s.blind", key_path, id) >= sizeof(path))
+		return false;
+	return access(path, F_OK) == 0;
 }
 
 static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
@@ -186,6 +206,13 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 	if (key_path && (rc = cli_key_load(ctx, key_path, &key)) != CLI_OK)
 		goto out;
 	be.remote.key = key;	/* a joined role's reads are signed too */
+	/* Through a server: one kept-alive connection for the command's requests (the
+	 * briefing, then the act or a blind round's run), and the briefing read signed at
+	 * once where the role is known to have joined, rather than refused unsigned first. */
+	if (be.is_remote && (rc = remote_session_open(&be.remote)) != CLI_OK)
+		goto out;
+	be.remote.sign_first = sign_brief_first(&be, pos[0], key, key_path, as, role);
+	be.remote.sign_role = role;
 	/* The briefing gives the case's currency, the signer's next request number, and
 	 * through a server the token's role. */
 	if ((pc->needs_value && action != ANSWER) || key || (be.is_remote && as)) {
@@ -193,7 +220,9 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 			rc = CLI_STORAGE;
 			goto out;
 		}
-		if ((rc = be.ops->brief(ctx, &be, pos[0], role, b, NULL)) != CLI_OK)
+		rc = be.ops->brief(ctx, &be, pos[0], role, b, NULL);
+		be.remote.sign_first = false;	/* the act's body carries its own signature */
+		if (rc != CLI_OK)
 			goto out;
 		if (be.is_remote && as && b->viewer != role) {
 			rc = cli_usage_error(ctx, pc->name, "--as %s, but the token is the %s's",
@@ -226,6 +255,7 @@ out:
 	sodium_memzero(&req, sizeof(req));
 	sodium_free(b);
 	nk_party_key_free(key);
+	remote_session_close(&be.remote);
 	cli_backend_close(&be);
 	return rc;
 }

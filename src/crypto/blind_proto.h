@@ -124,4 +124,11 @@ NK_MUST_USE enum nk_status blind_draw_step(struct nk_blind_party *p, const uint8
  * refuses a round computed already, which is what keeps figures from being tried again). */
 void blind_forget_rounds(struct nk_blind_party *p);
 
+/* A side's state as nk_blind_save writes it before it is sealed: the layout's tag, the
+ * layout, the generation, and the struct's saved spans (blind_state.c). *out is
+ * sodium_malloc'd: sodium_free() it. */
+NK_MUST_USE enum nk_status blind_state_plain(const struct nk_blind_party *p,
+					     uint64_t generation, uint8_t **out,
+					     size_t *out_len, struct nk_error *err);
+
 #endif

@@ -242,15 +242,11 @@ static enum nk_status payer_extend(struct nk_blind_party *p, uint8_t *out, size_
 }
 
 /* claimant: the payer's labels from its transfer, its own, and the garbled circuit */
-static enum nk_status claimant_garble(struct nk_blind_party *p, const uint8_t *in,
-				      size_t in_len, uint8_t *out, size_t cap, size_t *out_len,
-				      struct nk_error *err)
+/* The payer's transfer taken in: its attempt number checked and kept, and its body
+ * opened and pinned (or, once pinned, checked against the pin); *body points into in. */
+static enum nk_status claimant_take(struct nk_blind_party *p, const uint8_t *in,
+				    size_t in_len, const uint8_t **body, struct nk_error *err)
 {
-	uint8_t bits[BLIND_INPUT_MAX], *w;
-	const uint8_t *body;
-	struct gc_label *q;
-	int n;
-
 	if (in && in_len >= MSG_HEADER) {
 		/* the payer numbers attempts; a number already used would reuse the
 		 * extension's pads */
@@ -266,14 +262,45 @@ static enum nk_status claimant_garble(struct nk_blind_party *p, const uint8_t *i
 				       "attempt %u (replayed)", a);
 		p->attempt = a;
 		round_transcript(p);
-		if (!(body = blind_msg_open(p, MSG_EXTEND, in, in_len, err)) ||
-		    blind_pin_peer(p, MSG_EXTEND, body, err) != NK_OK) {
+		if (!(*body = blind_msg_open(p, MSG_EXTEND, in, in_len, err)) ||
+		    blind_pin_peer(p, MSG_EXTEND, *body, err) != NK_OK) {
 			p->attempt = last;	/* a refused message moves nothing on */
 			return err ? err->code : NK_ECORRUPT;
 		}
-	} else if (!(body = blind_msg_open(p, MSG_EXTEND, in, in_len, err))) {
+	} else if (!(*body = blind_msg_open(p, MSG_EXTEND, in, in_len, err))) {
 		return err ? err->code : NK_ECORRUPT;
 	}
+	return NK_OK;
+}
+
+enum nk_status nk_blind_pin_ahead(struct nk_blind_party *p, const uint8_t *in, size_t in_len,
+				  struct nk_error *err)
+{
+	const uint8_t *body;
+	enum nk_status rc;
+
+	if (p->state != ST_BEGUN || p->role != NK_CLAIMANT)
+		return NK_OK;	/* the payer's pin comes with its outcome (one write) */
+	if ((rc = claimant_take(p, in, in_len, &body, err)) != NK_OK)
+		blind_round_clear(p);	/* as the step's failure does */
+	else
+		p->received -= in_len;	/* counted when the step takes it again */
+	return rc;
+}
+
+static enum nk_status claimant_garble(struct nk_blind_party *p, const uint8_t *in,
+				      size_t in_len, uint8_t *out, size_t cap, size_t *out_len,
+				      struct nk_error *err)
+{
+	uint8_t bits[BLIND_INPUT_MAX], *w;
+	const uint8_t *body;
+	struct gc_label *q;
+	int n;
+	enum nk_status rc;
+
+	/* taken again after nk_blind_pin_ahead: the same bytes, checked against the pin */
+	if ((rc = claimant_take(p, in, in_len, &body, err)) != NK_OK)
+		return rc;
 	if (!(w = blind_msg_start(p, MSG_CIRCUIT, out, cap)))
 		return nk_fail(err, NK_EINVAL, "out", "the buffer is too small");
 	if (!(q = calloc(p->m, sizeof(*q))))

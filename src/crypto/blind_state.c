@@ -1,13 +1,15 @@
 /* A side's state of a blind case between two runs of its client (nk_blind_save and
  * nk_blind_load, nakodo/blind.h): the set-up's seeds and offset, the figures and labels
  * of the rounds computed, and the input a begun round is bound to. It holds this side's
- * own figures, so it is sealed under a key only the side's own X25519 secret derives
- * (XSalsa20-Poly1305, crypto_secretbox) and never written in clear. Until 2026-12-05 it
- * was sealed with crypto_box_seal to the side's public key: secret, but anyone with that
- * key (in the case's `joined` event) could make a state that opened, with a set-up whose
- * offset and label secret they knew, or its pins wiped (tests/adversary/
- * blind_state_forge.c). The layout is this build's: a file from another build, or another
- * case or role, is refused. */
+ * own figures, so it is never written in clear; and the client acts on it (which labels,
+ * which round, which generation of its file), so it must be this side's own: sealing to
+ * the side's public key (crypto_box_seal, as up to layout v2) let anyone who knew that
+ * key seal a state the client accepted. It is therefore encrypted and authenticated with
+ * a key only the side's secret key gives (XChaCha20-Poly1305, the key derived by BLAKE2b
+ * keyed with the side's X25519 secret), the case's session, the role, the generation and
+ * the file's copy slot bound as associated data (doc/blind.md, "State between runs").
+ * The layout is this build's: a file from another build, or another case or role, is
+ * refused. */
 #include "crypto/blind_proto.h"
 #include "crypto/party_key.h"
 
@@ -17,16 +19,11 @@
 #include <string.h>
 
 #define TAG_STATE "nakodo/blind-state/v3"
-#define SEAL_OVERHEAD (crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
-
-/* The state's key, from the side's X25519 secret: no one without it makes a state. */
-static void state_key(const struct nk_party_key *key, uint8_t k[static crypto_secretbox_KEYBYTES])
-{
-	static const char tag[] = "nakodo/blind-state-key/v1";
-
-	crypto_generichash(k, crypto_secretbox_KEYBYTES, (const uint8_t *)tag, sizeof(tag),
-			   party_key_seal_secret(key), crypto_box_SECRETKEYBYTES);
-}
+#define TAG_KEY "nakodo/blind-state-key/v3"
+/* A saved copy: the generation in the clear (little-endian), the nonce, then the
+ * encrypted state and its tag; 48 bytes beside the state, as the seal had. */
+#define NONCE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define OVERHEAD (8 + NONCE + crypto_aead_xchacha20poly1305_ietf_ABYTES)
 
 /* What binds a state to this build's layout. */
 static uint32_t layout(void)
@@ -81,7 +78,7 @@ size_t nk_blind_saved_bytes(const struct nk_rules *rules)
 
 	spans(rules->rounds < 0 || rules->rounds > NK_ROUNDS_MAX ? NK_ROUNDS_MAX : rules->rounds,
 	      sp);
-	return HEAD + spans_len(sp) + SEAL_OVERHEAD;
+	return HEAD + spans_len(sp) + OVERHEAD;
 }
 
 /* Where member at offset off of the struct lies in the written spans (it must lie in
@@ -102,14 +99,12 @@ static size_t span_pos(const struct span s[3], size_t off)
 	memset((plain) + span_pos(sp, offsetof(struct nk_blind_party, member)), 0,           \
 	       sizeof(((struct nk_blind_party *)0)->member))
 
-enum nk_status nk_blind_save(const struct nk_blind_party *p, const struct nk_party_key *key,
-			     uint64_t generation, uint8_t **out, size_t *out_len,
-			     struct nk_error *err)
+enum nk_status blind_state_plain(const struct nk_blind_party *p, uint64_t generation,
+				 uint8_t **out, size_t *out_len, struct nk_error *err)
 {
 	struct span sp[3];
 	size_t plain_len, at = HEAD;
-	uint8_t k[crypto_secretbox_KEYBYTES];
-	uint8_t *plain, *sealed;
+	uint8_t *plain;
 	uint32_t lay = layout();
 	enum blind_state between = p->state > ST_BROKEN ? ST_READY : p->state;
 
@@ -122,10 +117,6 @@ enum nk_status nk_blind_save(const struct nk_blind_party *p, const struct nk_par
 	plain_len = at + spans_len(sp);
 	if (!(plain = sodium_malloc(plain_len)))
 		return nk_fail(err, NK_ENOMEM, "state", "out of memory");
-	if (!(sealed = malloc(plain_len + SEAL_OVERHEAD))) {
-		sodium_free(plain);
-		return nk_fail(err, NK_ENOMEM, "state", "out of memory");
-	}
 	memcpy(plain, TAG_STATE, sizeof(TAG_STATE));
 	memcpy(plain + sizeof(TAG_STATE), &lay, 4);
 	memcpy(plain + sizeof(TAG_STATE) + 4, &generation, 8);
@@ -141,51 +132,109 @@ enum nk_status nk_blind_save(const struct nk_blind_party *p, const struct nk_par
 	CLEAR(plain, sp, input);
 	memcpy(plain + span_pos(sp, offsetof(struct nk_blind_party, state)), &between,
 	       sizeof(between));
+	*out = plain;
+	*out_len = plain_len;
+	return NK_OK;
+}
+
+/* The key a side's states are sealed with: derived from its X25519 secret, so that
+ * only the side's own key makes or opens them. */
+static void state_key(const struct nk_party_key *key, uint8_t k[static 32])
+{
+	crypto_generichash(k, 32, (const uint8_t *)TAG_KEY, sizeof(TAG_KEY),
+			   party_key_seal_secret(key), crypto_box_SECRETKEYBYTES);
+}
+
+/* What a copy is bound to besides its bytes: the layout, the case's session, the role,
+ * the generation and the copy's slot in the file. */
+#define AD_BYTES (sizeof(TAG_STATE) + 4 + NK_BLIND_SESSION_BYTES + 1 + 8 + 1)
+
+static void state_ad(uint8_t ad[static AD_BYTES], const uint8_t *sid, enum nk_role role,
+		     uint64_t generation, unsigned slot)
+{
+	uint32_t lay = layout();
+	uint8_t *at = ad;
+
+	memcpy(at, TAG_STATE, sizeof(TAG_STATE));
+	at += sizeof(TAG_STATE);
+	memcpy(at, &lay, 4);
+	at += 4;
+	memcpy(at, sid, NK_BLIND_SESSION_BYTES);
+	at += NK_BLIND_SESSION_BYTES;
+	*at++ = (uint8_t)role;
+	for (int i = 0; i < 8; i++)
+		*at++ = (uint8_t)(generation >> (8 * i));
+	*at = (uint8_t)slot;
+}
+
+enum nk_status nk_blind_save(const struct nk_blind_party *p, const struct nk_party_key *key,
+			     uint64_t generation, unsigned slot, uint8_t **out,
+			     size_t *out_len, struct nk_error *err)
+{
+	size_t plain_len = 0;
+	uint8_t *plain = NULL, *sealed, k[32], ad[AD_BYTES];
+	enum nk_status rc = blind_state_plain(p, generation, &plain, &plain_len, err);
+
+	if (rc != NK_OK)
+		return rc;
+	if (!(sealed = malloc(plain_len + OVERHEAD))) {
+		sodium_free(plain);
+		return nk_fail(err, NK_ENOMEM, "state", "out of memory");
+	}
+	for (int i = 0; i < 8; i++)
+		sealed[i] = (uint8_t)(generation >> (8 * i));
+	randombytes_buf(sealed + 8, NONCE);
+	state_ad(ad, p->sid, p->role, generation, slot);
 	state_key(key, k);
-	randombytes_buf(sealed, crypto_secretbox_NONCEBYTES);
-	crypto_secretbox_easy(sealed + crypto_secretbox_NONCEBYTES, plain, plain_len, sealed, k);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(sealed + 8 + NONCE, NULL, plain, plain_len,
+						   ad, sizeof(ad), NULL, sealed + 8, k);
 	sodium_memzero(k, sizeof(k));
 	sodium_free(plain);
 	*out = sealed;
-	*out_len = plain_len + SEAL_OVERHEAD;
+	*out_len = plain_len + OVERHEAD;
 	return NK_OK;
 }
 
 enum nk_status nk_blind_load(const struct nk_rules *rules, enum nk_role role,
 			     const uint8_t session[static NK_BLIND_SESSION_BYTES],
-			     const struct nk_party_key *key, const uint8_t *in, size_t len,
-			     uint64_t *generation, struct nk_blind_party **out,
+			     const struct nk_party_key *key, unsigned slot, const uint8_t *in,
+			     size_t len, uint64_t *generation, struct nk_blind_party **out,
 			     struct nk_error *err)
 {
 	struct span sp[3];
-	uint8_t k[crypto_secretbox_KEYBYTES];
-	bool opened;
 	struct nk_blind_party *p = NULL, *saved = NULL;
-	uint8_t *plain;
+	uint8_t *plain, k[32], ad[AD_BYTES];
 	size_t plain_len, at = HEAD;
 	uint32_t lay = layout();
+	uint64_t gen = 0;
 	enum nk_status rc;
+	int opened;
 
 	if (rules->rounds < 1 || rules->rounds > NK_ROUNDS_MAX ||
 	    len != nk_blind_saved_bytes(rules))
 		return nk_fail(err, NK_ECORRUPT, "state", "not a blind case's state of this build");
 	spans(rules->rounds, sp);
-	plain_len = len - SEAL_OVERHEAD;
+	plain_len = len - OVERHEAD;
 	if (!(plain = sodium_malloc(plain_len)) || !(saved = sodium_malloc(sizeof(*saved)))) {
 		if (plain)
 			sodium_free(plain);
 		return nk_fail(err, NK_ENOMEM, "state", "out of memory");
 	}
 	memset(saved, 0, sizeof(*saved));
+	for (int i = 7; i >= 0; i--)
+		gen = gen << 8 | in[i];
+	state_ad(ad, session, role, gen, slot);
 	state_key(key, k);
-	opened = crypto_secretbox_open_easy(plain, in + crypto_secretbox_NONCEBYTES,
-					    len - crypto_secretbox_NONCEBYTES, in, k) == 0;
+	opened = crypto_aead_xchacha20poly1305_ietf_decrypt(plain, NULL, NULL, in + 8 + NONCE,
+							    len - 8 - NONCE, ad, sizeof(ad),
+							    in + 8, k);
 	sodium_memzero(k, sizeof(k));
-	if (!opened ||
-	    memcmp(plain, TAG_STATE, sizeof(TAG_STATE)) != 0 ||
-	    memcmp(plain + sizeof(TAG_STATE), &lay, 4) != 0) {
-		rc = nk_fail(err, NK_ECRYPTO, "state", "does not open with this key, or is not a "
-			     "blind case's state of this build");
+	if (opened != 0 || memcmp(plain, TAG_STATE, sizeof(TAG_STATE)) != 0 ||
+	    memcmp(plain + sizeof(TAG_STATE), &lay, 4) != 0 ||
+	    memcmp(plain + sizeof(TAG_STATE) + 4, &gen, 8) != 0) {
+		rc = nk_fail(err, NK_ECRYPTO, "state", "copy %u was not made by this key for this "
+			     "case, role and copy (forged, moved, another case's, cut short, or "
+			     "of another build)", slot);
 		goto out;
 	}
 	for (int i = 0; i < 3; i++) {
@@ -209,7 +258,7 @@ enum nk_status nk_blind_load(const struct nk_rules *rules, enum nk_role role,
 		p->label = NULL;
 		memset(&p->bc, 0, sizeof(p->bc));
 		if (generation)
-			memcpy(generation, plain + sizeof(TAG_STATE) + 4, 8);
+			*generation = gen;
 	}
 out:
 	sodium_free(saved);

@@ -28,10 +28,10 @@ static void reload(struct nk_blind_party **side, const struct nk_rules *r, enum 
 
 	memset(sid, tag, sizeof(sid));
 	assert_int_equal(nk_party_key_generate(&key, NULL), NK_OK);
-	assert_int_equal(nk_blind_save(*side, key, 1, &data, &len, NULL), NK_OK);
+	assert_int_equal(nk_blind_save(*side, key, 1, 0, &data, &len, NULL), NK_OK);
 	nk_blind_free(*side);
 	*side = NULL;
-	assert_int_equal(nk_blind_load(r, role, sid, key, data, len, NULL, side, NULL), NK_OK);
+	assert_int_equal(nk_blind_load(r, role, sid, key, 0, data, len, NULL, side, NULL), NK_OK);
 	free(data);
 	nk_party_key_free(key);
 }

@@ -28,11 +28,11 @@ static void reload(struct nk_blind_party **side, const struct nk_rules *r, enum 
 	uint64_t gen = 0, want = 77 + (uint64_t)*len;
 
 	memset(sid, TAG, sizeof(sid));
-	assert_int_equal(nk_blind_save(*side, key, want, &data, len, NULL), NK_OK);
+	assert_int_equal(nk_blind_save(*side, key, want, 0, &data, len, NULL), NK_OK);
 	assert_int_equal(*len, nk_blind_saved_bytes(r));
 	nk_blind_free(*side);
 	*side = NULL;
-	assert_int_equal(nk_blind_load(r, role, sid, key, data, *len, &gen, side, NULL), NK_OK);
+	assert_int_equal(nk_blind_load(r, role, sid, key, 0, data, *len, &gen, side, NULL), NK_OK);
 	assert_int_equal(gen, want);
 	free(data);
 }
@@ -107,23 +107,23 @@ static void damaged_refused(void **state)
 	assert_int_equal(nk_party_key_generate(&key, NULL), NK_OK);
 	assert_int_equal(nk_party_key_generate(&other, NULL), NK_OK);
 	assert_int_equal(pair_open(&x, &r, TAG), NK_OK);
-	assert_int_equal(nk_blind_save(x.c, key, 1, &data, &len, NULL), NK_OK);
-	assert_int_equal(nk_blind_load(&r, NK_CLAIMANT, sid, key, data, len, NULL, &side, NULL),
+	assert_int_equal(nk_blind_save(x.c, key, 1, 0, &data, &len, NULL), NK_OK);
+	assert_int_equal(nk_blind_load(&r, NK_CLAIMANT, sid, key, 0, data, len, NULL, &side, NULL),
 			 NK_OK);
 	nk_blind_free(side);
 	side = NULL;
-	assert_int_not_equal(nk_blind_load(&r, NK_CLAIMANT, sid, key, data, len - 1, NULL, &side,
+	assert_int_not_equal(nk_blind_load(&r, NK_CLAIMANT, sid, key, 0, data, len - 1, NULL, &side,
 					   NULL), NK_OK);
 	assert_null(side);
 	big = calloc(1, len + 1);
 	assert_non_null(big);
 	memcpy(big, data, len);
-	assert_int_not_equal(nk_blind_load(&r, NK_CLAIMANT, sid, key, big, len + 1, NULL, &side,
+	assert_int_not_equal(nk_blind_load(&r, NK_CLAIMANT, sid, key, 0, big, len + 1, NULL, &side,
 					   NULL), NK_OK);
 	big[len / 2] ^= 1;
-	assert_int_not_equal(nk_blind_load(&r, NK_CLAIMANT, sid, key, big, len, NULL, &side,
+	assert_int_not_equal(nk_blind_load(&r, NK_CLAIMANT, sid, key, 0, big, len, NULL, &side,
 					   NULL), NK_OK);
-	assert_int_not_equal(nk_blind_load(&r, NK_CLAIMANT, sid, other, data, len, NULL, &side,
+	assert_int_not_equal(nk_blind_load(&r, NK_CLAIMANT, sid, other, 0, data, len, NULL, &side,
 					   NULL), NK_OK);
 	assert_null(side);
 	free(big);
