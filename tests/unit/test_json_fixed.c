@@ -35,20 +35,27 @@ static size_t fixed_len(json_t *json)
 
 static void test_widths(void **state)
 {
+	json_t *json;
 	char *text;
 
 	(void)state;
-	text = nk_json_text_fixed(json_pack("[I, f, b, n, s]", (json_int_t)7, 0.5, 1, "deal"));
+	json = json_pack("[I, f, b, n, s]", (json_int_t)7, 0.5, 1, "deal");
+	text = nk_json_text_fixed(json);
 	assert_non_null(text);
 	/* "[" + 20 + ", " + 24 + ", " + 5 + ", " + 5 + ", " + 66 + "]" */
 	assert_int_equal(strlen(text), 1 + 20 + 2 + 24 + 2 + 5 + 2 + 5 + 2 + 66 + 1);
 	assert_memory_equal(text, "[7                   , 0.5", 26);
 	nk_alloc_free(text);
+	json_decref(json);
 	/* keys are not padded; the sorted text's order and separators */
-	text = nk_json_text_fixed(json_pack("{s:b, s:b}", "b", 0, "a", 1));
+	json = json_pack("{s:b, s:b}", "b", 0, "a", 1);
+	text = nk_json_text_fixed(json);
 	assert_string_equal(text, "{\"a\": true , \"b\": false}");
 	nk_alloc_free(text);
-	assert_null(nk_json_text_fixed(json_integer(1)));	/* an object or an array only */
+	json_decref(json);
+	json = json_integer(1);
+	assert_null(nk_json_text_fixed(json));	/* an object or an array only */
+	json_decref(json);
 }
 
 static void test_integers_of_every_magnitude(void **state)
