@@ -35,8 +35,9 @@ char *nk_json_text_sorted(const json_t *json);
 
 /* nk_json_text_sorted's text with each value padded with spaces after it to a width
  * that does not depend on the value, so that the text's length tells nothing of the
- * values (doc/api.md, "Fixed widths"): an integer to 20 bytes, a real to 24, true, false
- * and null to 5, a string to 66 bytes (quotes included) or, longer, to 258; a longer
+ * values (doc/api.md, "Fixed widths"): an integer to 20 bytes, a real to 24, true and
+ * false to 5, null (a value not told) and a string to 66 bytes (quotes included) or a
+ * longer string to 258; a longer
  * string, and the keys, as they are. The form of every answer of the server and every
  * request body of the command, which carry figures. Freed with nk_alloc_free. */
 char *nk_json_text_fixed(const json_t *json);

@@ -33,12 +33,16 @@
 #define TEXT_KEYS_STACK 64
 
 /* The widths of nk_json_text_fixed (json_build.h): an integer's, a real's, a literal's
- * (true, false, null), and the two a string is brought up to, quotes included. */
+ * (true, false), null's, and the two a string is brought up to, quotes included. */
 #define FIXED_INTEGER 20	/* "-9223372036854775808" */
 #define FIXED_REAL 24		/* "-2.2250738585072014e-308" */
 #define FIXED_LITERAL 5		/* "false" */
 #define FIXED_STRING_SHORT 66	/* 64 bytes: a hint's text (NK_HINT_TEXT_MAX), a name */
 #define FIXED_STRING_LONG 258	/* 256 bytes: an error's text (NK_ERROR_TEXT_MAX) */
+/* A null stands where a value is not told (a withheld hint, a settlement not reached),
+ * and whether it is told can follow a figure (a hint withheld by the leakage budget
+ * depends on the side's own figure): as wide as a short string, so as any number. */
+#define FIXED_NULL FIXED_STRING_SHORT
 
 struct text {
 	char *data;
@@ -533,7 +537,7 @@ static void put_value(struct text *t, const json_t *json, int depth)
 		break;
 	case JSON_NULL:
 		put(t, "null", 4);
-		pad_to(t, from, FIXED_LITERAL);
+		pad_to(t, from, FIXED_NULL);
 		break;
 	}
 }

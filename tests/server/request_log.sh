@@ -17,6 +17,17 @@ for _ in $(seq 100); do
 	sleep 0.02
 done
 is "a request's line reaches the log while the server runs" "$seen" 1
+# A method of 600 bytes (anyone can send one): its line is cut, not the next one's start.
+curl -s -o /dev/null --max-time 5 -X "$(printf 'X%.0s' $(seq 600))" "$URL/v1/cases" || true
+req two "" GET /healthz >/dev/null
+ID2=$(tr -d '\r' <"$(last).h" | sed -n 's/^X-Request-Id: //Ip')
+for _ in $(seq 100); do
+	[ "$(line_of "$ID2")" = 1 ] && break
+	sleep 0.02
+done
+is "a long method's line does not run into the next request's" \
+	"$(grep -c "^time=[^ ]* request=$ID2 " "$TMP/server.log")" 1
+check "  and the method is cut to 16 bytes" grep -q ' method=XXXXXXXXXXXXXXXX route=' "$TMP/server.log"
 
 # A stream of requests from 8 clients, some answered 200, some refused, stopped while it
 # runs: each answer's id, from its headers, must be in the log after the stop.
