@@ -35,6 +35,11 @@
 
 static enum nk_status blind_file_lock(struct blind_file *f, struct nk_error *err);
 
+bool blind_file_path(char *out, size_t size, const char *key_path, const char *case_id)
+{
+	return (size_t)snprintf(out, size, "%s.%s.blind", key_path, case_id) < size;
+}
+
 void cli_blind_session_id(const struct nk_brief *b, uint8_t sid[static NK_BLIND_SESSION_BYTES])
 {
 	static const char tag[] = "nakodo/blind-session/v1";
@@ -68,8 +73,7 @@ enum nk_status blind_file_open(struct blind_file *f, const struct nk_brief *b,
 	f->copy = nk_blind_saved_bytes(&b->rules);
 	f->slot = (f->copy + PAGE - 1) / PAGE * PAGE;
 	*p = NULL;
-	if ((size_t)snprintf(f->path, sizeof(f->path), "%s.%s.blind", key_path, b->case_id) >=
-	    sizeof(f->path))
+	if (!blind_file_path(f->path, sizeof(f->path), key_path, b->case_id))
 		return nk_fail(err, NK_EINVAL, "key", "the key file's path is too long");
 	if (lock && (rc = blind_file_lock(f, err)) != NK_OK)
 		return rc;

@@ -23,6 +23,10 @@ struct blind_file {
 	int newer;		/* which copy is the newer, 0 or 1; -1: no file yet */
 };
 
+/* The state file's path for case_id beside key_path, KEY.CASE.blind, into out (size
+ * bytes): false when it does not fit. */
+bool blind_file_path(char *out, size_t size, const char *key_path, const char *case_id);
+
 /* The case's session id (both sides compute it alike): the case and both registered
  * identities. */
 void cli_blind_session_id(const struct nk_brief *b, uint8_t sid[static NK_BLIND_SESSION_BYTES]);

@@ -1,6 +1,7 @@
 /* The parties' commands: submit a figure, authorise a deal-closer extension, answer a
  * mediator's proposal; and the mediator's: propose a figure, close a case. Each reads
  * CASE [--as ROLE] VALUE and calls the one case/ function that does it. */
+#include "blind_file.h"
 #include "blind_submit.h"
 #include "cmd_brief.h"
 #include "remote.h"
@@ -116,11 +117,11 @@ static bool sign_brief_first(const struct cli_backend *be, const char *id,
 			     const struct nk_party_key *key, const char *key_path, const char *as,
 			     enum nk_role role)
 {
-	char path[4096];	/* as the state file's (blind_file.h) */
+	char path[sizeof(((struct blind_file *)0)->path)];
 
 	if (!be->is_remote || !key || !key_path || !as ||
 	    (role != NK_CLAIMANT && role != NK_PAYER) ||
-	    (size_t)snprintf(path, sizeof(path), "%s.%s.blind", key_path, id) >= sizeof(path))
+	    !blind_file_path(path, sizeof(path), key_path, id))
 		return false;
 	return access(path, F_OK) == 0;
 }
