@@ -9,12 +9,22 @@
 #include <nakodo/types.h>
 
 #define NK_MESSAGE_TEXT_MAX 65536	/* bytes of plaintext in one message */
+/* A version-2 envelope shows only its text's size class: the text padded, inside the
+ * seal, to the smallest of 256, 512, 1024, … 65536 bytes that holds it (doc/crypto.md,
+ * "Padding"); the true length and the padding are sealed and signed with the text. */
+#define NK_MESSAGE_PADDED_MIN 256
+#define NK_MESSAGE_PADDED_MAX 65536	/* the largest class; holds NK_MESSAGE_TEXT_MAX */
 /* Messages one role sends another on a case: each is stored and logged, so without a
  * bound one party could grow a case's log and the store without end at its rate. */
 #define NK_MESSAGES_MAX 1000
-/* Envelope bytes around the text, case id excluded (doc/formats.md, "Sealed message"). */
-#define NK_ENVELOPE_FIXED 200
-#define NK_ENVELOPE_MAX (NK_ENVELOPE_FIXED + NK_CASE_ID_MAX + NK_MESSAGE_TEXT_MAX)
+/* Envelope bytes around the padded text, case id excluded, of the version writers make
+ * (doc/formats.md, "Sealed message"); a version-1 envelope had 200 around its text. */
+#define NK_ENVELOPE_VERSION 2
+#define NK_ENVELOPE_FIXED 204
+#define NK_ENVELOPE_FIXED_V1 200
+/* The longest envelope of either version (version 1 at most NK_ENVELOPE_FIXED_V1 +
+ * NK_CASE_ID_MAX + NK_MESSAGE_TEXT_MAX, which is less). */
+#define NK_ENVELOPE_MAX (NK_ENVELOPE_FIXED + NK_CASE_ID_MAX + NK_MESSAGE_PADDED_MAX)
 #define NK_ACTION_MAX 32	/* an action's name, NUL included */
 
 enum nk_message_kind {
@@ -31,7 +41,11 @@ struct nk_envelope_header {
 	uint64_t seq;		/* 1, 2, … per case, kind and direction (from → to) */
 	uint8_t sender_sign[NK_PUBLIC_KEY_BYTES];	/* filled by nk_message_seal */
 	uint8_t recipient_seal[NK_PUBLIC_KEY_BYTES];	/* filled by nk_message_seal */
-	size_t text_len;				/* filled by seal and peek */
+	unsigned version;	/* 1 or 2; filled by peek (seal always writes NK_ENVELOPE_VERSION) */
+	/* What the envelope shows of the text's length, filled by seal and peek: in version 2
+	 * its padded size class, in version 1 (unpadded) its exact length. The true length
+	 * of a version-2 text is known only once opened (nk_opened_message.text_len). */
+	size_t padded_len;
 };
 
 /* Why a message was not accepted. */
@@ -62,9 +76,14 @@ struct nk_opened_message {
 	size_t text_len;
 };
 
+/* The size class a text of len bytes is padded to: the smallest power of two from
+ * NK_MESSAGE_PADDED_MIN that holds it; 0 when len is above NK_MESSAGE_TEXT_MAX. */
+size_t nk_message_padded_len(size_t len);
+
 /* Signs and seals text (at most NK_MESSAGE_TEXT_MAX bytes) from sender to recipient
- * under header's case id, kind, from, to and seq. Returns a new envelope in *out (the
- * caller frees it with free()) and its length. */
+ * under header's case id, kind, from, to and seq, as a version-2 envelope: its length
+ * tells only nk_message_padded_len(len). Returns a new envelope in *out (the caller
+ * frees it with free()) and its length. */
 NK_MUST_USE enum nk_status nk_message_seal(const struct nk_party_key *sender,
 					   const struct nk_envelope_header *header,
 					   const struct nk_identity *recipient,
@@ -78,9 +97,10 @@ NK_MUST_USE enum nk_status nk_message_peek(const uint8_t *env, size_t len,
 					   struct nk_envelope_header *out,
 					   struct nk_error *err);
 
-/* Opens and verifies an envelope as recipient me. Checks, in order: form, that it is
- * for me (case, kind, role, my sealing key), that it names the expected sender key,
- * that it opens and its signature verifies, then its number against next_seq. On any
+/* Opens and verifies an envelope (version 1 or 2) as recipient me. Checks, in order:
+ * form, that it is for me (case, kind, role, my sealing key), that it names the expected
+ * sender key, that it opens (in version 2 with a true length its class holds and zero
+ * padding) and its signature verifies, then its number against next_seq. On any
  * rejection returns NK_ECRYPTO (NK_EINVAL when malformed) and a reason in err; *why
  * (which may be NULL) is set on every return. *out is untouched on failure. */
 NK_MUST_USE enum nk_status nk_message_open(const struct nk_party_key *me,

@@ -5,7 +5,8 @@
  * invariants: never crash; peek and open agree on what is malformed; a rejection has a
  * verdict and a reason and leaves the output untouched, so no text ever comes out of a
  * rejected envelope; an accepted one is exactly what its header says, and is a replay
- * the second time. Seeds: tests/fuzz/envelope_corpus.py. */
+ * the second time. Both versions: version 1's text as long as the header says, version
+ * 2's no longer than its size class. Seeds: tests/fuzz/envelope_corpus.py. */
 #include <nakodo/seal.h>
 
 #include "crypto/party_key.h"
@@ -58,7 +59,9 @@ static void open_one(const uint8_t *data, size_t size, const struct nk_message_e
 			abort();	/* malformed exactly when peek refuses it */
 		return;
 	}
-	if (why != NK_MESSAGE_OK || !msg.text || msg.text_len != msg.header.text_len ||
+	if (why != NK_MESSAGE_OK || !msg.text ||
+	    (msg.header.version == 1 ? msg.text_len != msg.header.padded_len
+				     : msg.text_len > msg.header.padded_len) ||
 	    msg.text[msg.text_len] != '\0' || msg.header.seq != expect->next_seq ||
 	    strcmp(msg.header.case_id, expect->case_id) != 0 || msg.header.to != expect->me)
 		abort();
@@ -89,9 +92,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	well_formed = nk_message_peek(data, size, &h, &err) == NK_OK;
 	if (!well_formed && err.text[0] == '\0')
 		abort();
-	if (well_formed && (h.text_len > NK_MESSAGE_TEXT_MAX || h.from == h.to || h.seq == 0 ||
-			    size != NK_ENVELOPE_FIXED + strlen(h.case_id) + h.text_len))
-		abort();	/* peek accepts only what the format allows */
+	if (well_formed &&
+	    (h.from == h.to || h.seq == 0 ||
+	     (h.version == 1 ? h.padded_len > NK_MESSAGE_TEXT_MAX ||
+				       size != NK_ENVELOPE_FIXED_V1 + strlen(h.case_id) + h.padded_len
+			     : h.version != 2 || h.padded_len > NK_MESSAGE_PADDED_MAX ||
+				       h.padded_len != nk_message_padded_len(h.padded_len) ||
+				       size != NK_ENVELOPE_FIXED + strlen(h.case_id) + h.padded_len)))
+		abort();	/* peek accepts only what the format allows: a v2 size is a class */
 	expect = (struct nk_message_expect){ .case_id = CORPUS_CASE, .kind = NK_MESSAGE_TEXT,
 					     .me = NK_PAYER, .sender = &sender, .next_seq = 1 };
 	open_one(data, size, &expect, well_formed);

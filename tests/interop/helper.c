@@ -92,13 +92,14 @@ static int seal_one(FILE *manifest, const char *dir, const char *name,
 	return rc;
 }
 
-/* helper seal DIR: a claimant's key seals three envelopes to a payer's key, signs a
+/* helper seal DIR: a claimant's key seals four envelopes to a payer's key, signs a
  * join and an action; the payer's key goes into DIR/recipient.key for Python to open. */
 static int cmd_seal(int argc, char **argv)
 {
 	static const uint8_t text[] = "The claimant accepts the grant element as proposed.\n"
 				      "\0 A NUL above, and UTF-8: \xc3\xa9\xe6\x97\xa5";
 	static const char body[] = "{\"deposit\":1}";
+	uint8_t long_text[300];
 	struct nk_party_key *sender = NULL, *recipient = NULL;
 	struct nk_passphrase pass = { 0 };
 	struct nk_identity s, r;
@@ -147,6 +148,11 @@ static int cmd_seal(int argc, char **argv)
 	    seal_one(m, argv[2], "empty.env", sender, &r, NK_MESSAGE_TEXT, 2, NULL, 0) ||
 	    seal_one(m, argv[2], "deposit.env", sender, &r, NK_MESSAGE_DEPOSIT, 1,
 		     (const uint8_t *)"deposit: 1200000 USD", 20))
+		goto out;
+	for (size_t i = 0; i < sizeof(long_text); i++)	/* past the smallest size class */
+		long_text[i] = (uint8_t)('a' + i % 26);
+	if (seal_one(m, argv[2], "long.env", sender, &r, NK_MESSAGE_TEXT, 3, long_text,
+		     sizeof(long_text)))
 		goto out;
 	if (nk_join_sign(sender, CASE_ID, NK_CLAIMANT, sig, &err) != NK_OK) {
 		fail("join", &err);

@@ -8,8 +8,9 @@ document is right as well as the code.
 
 Checks: Python opens nakodo's key file, sealed messages and signatures, and its
 receipt (signatures, chain, RFC 9162 inclusion and consistency by hashlib); nakodo
-opens Python's sealed, signed envelopes and its key file, and rejects tampered ones
-with the documented verdict, never showing their text. Missing PyNaCl is a failure."""
+opens Python's sealed, signed envelopes (version 2, padded to a size class, and version
+1, as stored before) and its key file, and rejects tampered ones with the documented
+verdict, never showing their text. Missing PyNaCl is a failure."""
 import hashlib
 import os
 import struct
@@ -158,27 +159,51 @@ def keyfile_make(seed, x_secret, sign_pk, seal_pk, passphrase):
 # ---- the envelope ----
 
 MESSAGE_HEADER = 88
+MAGIC = {1: b"NKMSG001", 2: b"NKMSG002"}
+PADDED_MIN, PADDED_MAX = 256, 65536
 
 
-def envelope_header(kind, frm, to, seq, sign_pk, seal_pk, text_len):
+def padded_len(text_len):
+    """Version 2's size class: the smallest power of two from 256 that holds the text."""
+    p = PADDED_MIN
+    while p < text_len:
+        p *= 2
+    return p
+
+
+def envelope_body(text, version=2, true_len=None, pad=b"\0", size=None):
+    """What is signed after the header and sealed after the signature: version 1 the
+    text; version 2 u32 true length, the text, and zeros up to its class."""
+    if version == 1:
+        return text
+    size = padded_len(len(text)) if size is None else size
+    return (u32(len(text) if true_len is None else true_len) + text
+            + pad * (size - len(text)))
+
+
+def envelope_header(kind, frm, to, seq, sign_pk, seal_pk, shown, version=2):
     cid = CASE.encode()
-    return (b"NKMSG001" + u8(kind) + u8(frm) + u8(to) + u8(len(cid)) + u64(seq) + sign_pk
-            + seal_pk + u32(text_len) + cid)
+    return (MAGIC[version] + u8(kind) + u8(frm) + u8(to) + u8(len(cid)) + u64(seq) + sign_pk
+            + seal_pk + u32(shown) + cid)
 
 
 def envelope_make(signer, sign_pk, seal_to, header_seal, text, frm=2, to=1, seq=1,
-                  kind=1, signed_tag=tag("nakodo/message/v1")):
-    head = envelope_header(kind, frm, to, seq, sign_pk, header_seal, len(text))
-    sig = signer.sign(signed_tag + head + text).signature
-    return head + nacl.public.SealedBox(nacl.public.PublicKey(seal_to)).encrypt(sig + text)
+                  kind=1, signed_tag=tag("nakodo/message/v1"), version=2, body=None,
+                  shown=None):
+    body = envelope_body(text, version) if body is None else body
+    if shown is None:
+        shown = len(text) if version == 1 else len(body) - 4
+    head = envelope_header(kind, frm, to, seq, sign_pk, header_seal, shown, version)
+    sig = signer.sign(signed_tag + head + body).signature
+    return head + nacl.public.SealedBox(nacl.public.PublicKey(seal_to)).encrypt(sig + body)
 
 
 def envelope_parse(env):
     magic, kind, frm, to, idlen, seq = struct.unpack(">8sBBBBQ", env[:20])
     sign_pk, seal_pk = env[20:52], env[52:84]
-    (text_len,) = struct.unpack(">I", env[84:88])
+    (shown,) = struct.unpack(">I", env[84:88])
     return {"magic": magic, "kind": kind, "from": frm, "to": to, "idlen": idlen, "seq": seq,
-            "sign": sign_pk, "seal": seal_pk, "text_len": text_len,
+            "sign": sign_pk, "seal": seal_pk, "shown": shown,
             "case": env[88:88 + idlen].decode("ascii", "replace")}
 
 
@@ -214,6 +239,7 @@ def check_nakodo_seal(helper, work, env_vars):
     check("the key file does not open under another passphrase", wrong)
 
     box = nacl.public.SealedBox(nacl.public.PrivateKey(x_secret))
+    lengths = {}
     for i, (k, v) in enumerate(items):
         if k != "envelope":
             continue
@@ -222,24 +248,31 @@ def check_nakodo_seal(helper, work, env_vars):
         with open(os.path.join(work, name), "rb") as f:
             env = f.read()
         h = envelope_parse(env)
-        L = h["idlen"]
-        check(f"{name}: the clear header reads as documented",
-              h["magic"] == b"NKMSG001" and h["kind"] == KINDS[kind] and h["from"] == 0
+        L, P = h["idlen"], padded_len(len(text))
+        lengths[name] = (len(text), len(env))
+        check(f"{name}: the clear header reads as documented (version 2, the size class)",
+              h["magic"] == b"NKMSG002" and h["kind"] == KINDS[kind] and h["from"] == 0
               and h["to"] == 1 and h["seq"] == int(seq) and h["sign"] == sender_sign
-              and h["seal"] == seal_pk and h["text_len"] == len(text) and h["case"] == CASE, h)
-        check(f"{name}: its length is 200 + L + T", len(env) == 200 + L + len(text))
+              and h["seal"] == seal_pk and h["shown"] == P and h["case"] == CASE, h)
+        check(f"{name}: its length is 204 + L + P, P the class of T = {len(text)}",
+              len(env) == 204 + L + P, len(env))
         try:
             inner = box.decrypt(env[MESSAGE_HEADER + L:])
         except nacl.exceptions.CryptoError as e:
             check(f"{name}: PyNaCl's SealedBox opens it", False, e)
             continue
-        check(f"{name}: PyNaCl's SealedBox opens it to signature and text",
-              inner[64:] == text, inner[64:])
+        check(f"{name}: PyNaCl's SealedBox opens it to signature, true length, text, zeros",
+              inner[64:] == u32(len(text)) + text + bytes(P - len(text)), inner[64:])
         signed = tag("nakodo/message/v1") + env[:MESSAGE_HEADER + L] + inner[64:]
-        check(f"{name}: the sender's Ed25519 signature covers tag, header and text",
+        check(f"{name}: the sender's Ed25519 signature covers tag, header and padded body",
               verifies(sender_sign, signed, inner[:64]))
         check(f"{name}: and not the same bytes without the domain tag",
               not verifies(sender_sign, signed[len(tag("nakodo/message/v1")):], inner[:64]))
+        check(f"{name}: nor the body with its padding cut off",
+              not verifies(sender_sign, signed[:len(signed) - (P - len(text))], inner[:64]))
+    short = {n: e for n, (t, e) in lengths.items() if t <= PADDED_MIN}
+    check("nakodo's envelopes of 0, 20 and 90 bytes of text, message or deposit, are one "
+          "length", len(short) >= 3 and len(set(short.values())) == 1, lengths)
 
     digest = hashlib.sha512(tag("nakodo/safety-number/v1") + sender_sign + sender_seal).digest()
     number = " ".join("%05u" % (int.from_bytes(digest[5 * g:5 * g + 5], "big") % 100000)
@@ -263,6 +296,14 @@ def check_nakodo_seal(helper, work, env_vars):
 
 
 # ---- Python seals, nakodo opens ----
+
+def resealed(signer, sign_pk, seal, text):
+    """A version-2 envelope whose signature covers the text but not its padding."""
+    body = envelope_body(text)
+    head = envelope_header(1, 2, 1, 1, sign_pk, seal, len(body) - 4)
+    sig = signer.sign(tag("nakodo/message/v1") + head + body[:4 + len(text)]).signature
+    return head + nacl.public.SealedBox(nacl.public.PublicKey(seal)).encrypt(sig + body)
+
 
 def check_python_seal(helper, work, env_vars, recipient):
     """PyNaCl signs and seals envelopes built from the document; nakodo opens the good
@@ -291,6 +332,20 @@ def check_python_seal(helper, work, env_vars, recipient):
     deposit = envelope_make(signer, sign_pk, seal, seal, b"", kind=2, frm=0)
     rc, out, err = opens("deposit", deposit, kind="deposit")
     check("and an empty deposit from the claimant", rc == 0 and "text \n" in out, out + err)
+    v1 = envelope_make(signer, sign_pk, seal, seal, text, version=1)
+    check("a version-1 envelope (stored before padding) is 200 + L + T bytes",
+          len(v1) == 200 + len(CASE) + len(text))
+    rc, out, err = opens("version 1", v1)
+    check("nakodo still opens a version-1 envelope PyNaCl made",
+          rc == 0 and out.startswith("ok ok\n") and f"text {text.hex()}\n" in out, out + err)
+    long_text = bytes(range(256)) * 2
+    rc, out, err = opens("class 512", envelope_make(signer, sign_pk, seal, seal, long_text))
+    check("and a version-2 envelope of the 512-byte class",
+          rc == 0 and f"text {long_text.hex()}\n" in out, out + err)
+    rc, out, err = opens("padded further", envelope_make(
+        signer, sign_pk, seal, seal, text, body=envelope_body(text, size=1024)))
+    check("and one padded to a larger class than it needs (the sender's choice)",
+          rc == 0 and f"text {text.hex()}\n" in out, out + err)
 
     flipped = bytearray(good)
     flipped[-1] ^= 1
@@ -313,6 +368,23 @@ def check_python_seal(helper, work, env_vars, recipient):
          {"sender": bytes(other.verify_key)}, "wrong-signer"),
         ("truncated by one byte", good[:-1], {}, "malformed"),
         ("one byte longer", good + b"\0", {}, "malformed"),
+        ("with a padding byte changed and signed over",
+         envelope_make(signer, sign_pk, seal, seal, text,
+                       body=envelope_body(text)[:-1] + b"\x01"), {}, "altered"),
+        ("with a true length its class does not hold",
+         envelope_make(signer, sign_pk, seal, seal, text,
+                       body=envelope_body(text, true_len=257)), {}, "altered"),
+        ("whose signature leaves out the padding",
+         resealed(signer, sign_pk, seal, text), {}, "altered"),
+        ("showing a size that is not a class",
+         envelope_make(signer, sign_pk, seal, seal, text,
+                       body=envelope_body(text, size=300)), {}, "malformed"),
+        ("showing another class than its sealed part's",
+         envelope_make(signer, sign_pk, seal, seal, text, shown=512), {}, "malformed"),
+        ("of version 1 relabelled version 2",
+         b"NKMSG002" + v1[8:], {}, "malformed"),
+        ("of version 1 with a flipped bit in the sealed part",
+         v1[:-1] + bytes([v1[-1] ^ 1]), {}, "altered"),
         ("replayed", good, {"next_seq": 2}, "replayed"),
         ("ahead of a missing one", envelope_make(signer, sign_pk, seal, seal, text, seq=3),
          {}, "out-of-order"),

@@ -43,8 +43,14 @@ export const ROLES = Object.freeze({
 export const ROLE_NAMES = Object.freeze(['claimant', 'payer', 'mediator']);
 export const KINDS = Object.freeze({ message: 1, deposit: 2 });
 export const MESSAGE_TEXT_MAX = 65536;
+// Version 2 pads the text, inside the seal, to the smallest of 256, 512, … 65536 bytes
+// that holds it, so an envelope's length tells only that class (doc/crypto.md,
+// "Padding"); version 1, unpadded, is still opened.
+export const MESSAGE_PADDED_MIN = 256;
+export const MESSAGE_PADDED_MAX = 65536;
 const ENV_HEADER = 88;
-const ENV_MAGIC = 'NKMSG001';
+const ENV_MAGIC = Object.freeze({ 1: 'NKMSG001', 2: 'NKMSG002' });
+const TRUE_LEN_BYTES = 4;
 const CASE_ID = /^[A-Za-z0-9_-]{1,63}$/;
 
 const encoder = new TextEncoder();
@@ -208,10 +214,28 @@ function byBytes(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The size class a text of n bytes is padded to (nk_message_padded_len); 0 past the bound. */
+export function paddedLength(n) {
+  if (n > MESSAGE_TEXT_MAX) return 0;
+  let p = MESSAGE_PADDED_MIN;
+  while (p < n) p *= 2;
+  return p;
+}
+
+function isClass(p) {
+  return p >= MESSAGE_PADDED_MIN && p <= MESSAGE_PADDED_MAX && (p & (p - 1)) === 0;
+}
+
+// The bytes signed after the header and sealed after the signature: version 1 the text,
+// version 2 u32 true length ‖ text ‖ zeros up to the class.
+function bodyLength(h) {
+  return h.version === 1 ? h.paddedLen : TRUE_LEN_BYTES + h.paddedLen;
+}
+
 function envelopeHeader(h) {
   const cid = utf8(h.caseId);
   return concat(
-    utf8(ENV_MAGIC),
+    utf8(ENV_MAGIC[2]),
     u8(h.kind),
     u8(h.from),
     u8(h.to),
@@ -219,15 +243,17 @@ function envelopeHeader(h) {
     u64(h.seq),
     h.senderSign,
     h.recipientSeal,
-    u32(h.textLen),
+    u32(h.paddedLen),
     cid,
   );
 }
 
 /**
- * Seals and signs a text for another role (doc/formats.md, "Sealed message"): the
- * sender signs tag ‖ clear header ‖ text, then seals signature ‖ text to the
- * recipient's X25519 key with crypto_box_seal. key: a PartyKey (keys.js).
+ * Seals and signs a text for another role (doc/formats.md, "Sealed message"), as a
+ * version-2 envelope: the body is u32 true length ‖ text ‖ zeros up to the text's size
+ * class; the sender signs tag ‖ clear header (showing the class) ‖ body, then seals
+ * signature ‖ body to the recipient's X25519 key with crypto_box_seal. key: a PartyKey
+ * (keys.js).
  */
 export function sealMessage({ key, caseId, kind = 'message', from, to, seq, recipientSeal, text }) {
   const s = lib();
@@ -245,14 +271,18 @@ export function sealMessage({ key, caseId, kind = 'message', from, to, seq, reci
     seq,
     senderSign: key.signPk,
     recipientSeal,
-    textLen: body.length,
+    paddedLen: paddedLength(body.length),
   });
-  const signed = concat(tag('nakodo/message/v1'), header, body);
+  const padded = new Uint8Array(TRUE_LEN_BYTES + paddedLength(body.length));
+  padded.set(u32(body.length), 0);
+  padded.set(body, TRUE_LEN_BYTES);
+  const signed = concat(tag('nakodo/message/v1'), header, padded);
   const sig = key.sign(signed);
-  const inner = concat(sig, body);
+  const inner = concat(sig, padded);
   const sealed = s.crypto_box_seal(inner, recipientSeal);
   wipe(inner);
   wipe(signed);
+  wipe(padded);
   if (typeof text === 'string') wipe(body);
   return concat(header, sealed);
 }
@@ -272,9 +302,11 @@ export function peekMessage(env) {
     seq: dv.getBigUint64(12, false),
     senderSign: env.slice(20, 52),
     recipientSeal: env.slice(52, 84),
-    textLen: dv.getUint32(84, false),
+    paddedLen: dv.getUint32(84, false),
   };
-  if (magic !== ENV_MAGIC) throw new FormatError('message', 'not a nakodo message envelope');
+  if (magic === ENV_MAGIC[2]) h.version = 2;
+  else if (magic === ENV_MAGIC[1]) h.version = 1;
+  else throw new FormatError('message', 'not a nakodo message envelope');
   if (
     h.kind < 1 ||
     h.kind > 2 ||
@@ -284,11 +316,11 @@ export function peekMessage(env) {
     h.seq === 0n ||
     h.idlen === 0 ||
     h.idlen >= 64 ||
-    h.textLen > MESSAGE_TEXT_MAX
+    (h.version === 1 ? h.paddedLen > MESSAGE_TEXT_MAX : !isClass(h.paddedLen))
   ) {
     throw new FormatError('message', "the envelope's header is out of bounds");
   }
-  if (env.length !== ENV_HEADER + h.idlen + 48 + 64 + h.textLen) {
+  if (env.length !== ENV_HEADER + h.idlen + 48 + 64 + bodyLength(h)) {
     throw new FormatError('message', 'the envelope is truncated or has bytes after its end');
   }
   const id = env.subarray(ENV_HEADER, ENV_HEADER + h.idlen);
@@ -343,8 +375,24 @@ export function openMessage(key, expect, env) {
       reason: 'it does not open under your key; it was altered on the way',
     };
   }
-  const text = inner.subarray(64);
-  const signed = concat(tag('nakodo/message/v1'), env.subarray(0, h.headLen), text);
+  const body = inner.subarray(64);
+  let text = body;
+  if (h.version === 2) {
+    // anyone can seal a box to the recipient: a true length its class does not hold, or
+    // a padding that is not zeros, is no sender's
+    const n = new DataView(body.buffer, body.byteOffset, 4).getUint32(0, false);
+    let pad = 0;
+    if (n <= h.paddedLen) for (let i = TRUE_LEN_BYTES + n; i < body.length; i++) pad |= body[i];
+    if (n > h.paddedLen || n > MESSAGE_TEXT_MAX || pad !== 0) {
+      wipe(inner);
+      return {
+        verdict: 'altered',
+        reason: 'its sealed length or padding is not what a sender writes; it was altered on the way',
+      };
+    }
+    text = body.subarray(TRUE_LEN_BYTES, TRUE_LEN_BYTES + n);
+  }
+  const signed = concat(tag('nakodo/message/v1'), env.subarray(0, h.headLen), body);
   const ok = s.crypto_sign_verify_detached(inner.subarray(0, 64), signed, h.senderSign);
   wipe(signed);
   if (!ok) {
