@@ -11,7 +11,11 @@
 /* Utilities inside the folds and the enumeration: quad precision, whose 113-bit
  * significand holds every integer the exact mode (frontier_exact.c) makes, so that
  * every addition there is exact. */
+#if defined(__clang__)
+__extension__ typedef __float128 fr_u;	/* the same type; clang before 17 lacks _Float128 */
+#else
 __extension__ typedef _Float128 fr_u;
+#endif
 
 /* The folds (frontier_fold2.c, frontier_foldn.c) are compiled three times, each adding
  * its own number type fr_v: fr_u as is; __int128 from frontier_*_int.c (FR_INT), exact
