@@ -85,15 +85,18 @@ static int real_format_g(bool neg, const char *d, int p, int x, char *buf)
 	return n;
 }
 
-/* The p (15 to 17) significant digits of v, rounded to nearest with ties to even as
- * glibc's printf rounds, computed exactly in 128-bit integers: v = M × 2^E exactly, and
- * M × 5^s × 2^(E+s) (v × 10^s) is divided out with its remainder. Writes d and v's decimal exponent x
- * after rounding, and *back: whether those digits read back as v (strtod rounds to the
- * nearest double, ties to the even one: they do when they lie within half the gap to
- * v's neighbours, a quarter below a power of two, whose lower neighbour is nearer).
- * False outside 10^-16 <= |v| < 10^17, where the products could pass 128 bits (the
- * caller converts with printf there; a briefing's leakage goes down to 10^-7). */
-static bool real_digits_exact(double v, int p, char d[static 17], int *x, bool *back)
+/* The fewest of 15, 16 and 17 significant digits of v that read back as v, each rounded
+ * to nearest with ties to even as glibc's printf rounds, computed exactly in 128-bit
+ * integers: v = M × 2^E exactly, and M × 5^s × 2^(E+s) (v × 10^s, 17 digits before the
+ * point) is divided out once with its remainder; the 15 and 16 digits are that quotient
+ * cut short, rounded with what was cut and the remainder. Digits read back as v when
+ * they lie within half the gap to v's neighbours (strtod rounds to the nearest double,
+ * ties to the even one), a quarter below a power of two, whose lower neighbour is
+ * nearer. Writes the digits to d, their count to *p and v's decimal exponent after
+ * rounding to *x. False outside 10^-16 <= |v| < 10^17, where the products could pass
+ * 128 bits (the caller converts with printf there; a briefing's leakage goes down to
+ * 10^-7). */
+static bool real_digits_exact(double v, char d[static 17], int *p, int *x)
 {
 	static const uint64_t pow10[] = {
 		1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
@@ -120,11 +123,11 @@ static bool real_digits_exact(double v, int p, char d[static 17], int *x, bool *
 	e -= 53;
 	ex = (int)floor(log10(a));		/* right, or one off: checked below */
 	for (int tries = 0; tries < 3; tries++) {
-		/* a × 10^s = num / den, with p digits before the point; gap: a's distance to
-		 * its upper neighbour, 2^e, in the units of num */
-		int s = p - 1 - ex, sh = e + s;
-		unsigned __int128 num = m, den = 1, gap, q, r, at, dist;
-		bool above, even = !(m & 1);
+		/* a × 10^s = num / den, with 17 digits before the point; gap: a's distance
+		 * to its upper neighbour, 2^e, in the units of num */
+		int s = 16 - ex, sh = e + s;
+		unsigned __int128 num = m, den = 1, gap, q, r;
+		bool even = !(m & 1);
 
 		if (s > 32 || s < -19)
 			return false;
@@ -157,53 +160,59 @@ static bool real_digits_exact(double v, int p, char d[static 17], int *x, bool *
 			q = num / den;
 			r = num % den;
 		}
-		if (q < pow10[p - 1]) {
+		if (q < pow10[16]) {
 			ex--;
 			continue;
 		}
-		if (q >= pow10[p]) {
+		if (q >= pow10[17]) {
 			ex++;
 			continue;
 		}
-		if (2 * r > den || (2 * r == den && (q & 1)))
-			q++;
-		at = q * den;
-		above = at >= num;
-		dist = above ? at - num : num - at;
-		/* the gap below a power of two is half as wide (no power of two in this
-		 * range has 15 or 16 digits that fall there: the rule, kept whole) */
-		if (!above && m == 1ull << 52)
-			*back = 4 * dist < gap || (4 * dist == gap && even);
-		else
-			*back = 2 * dist < gap || (2 * dist == gap && even);
-		if (q == pow10[p]) {
-			q = pow10[p - 1];
-			ex++;
+		for (int digits = 15; digits <= 17; digits++) {
+			/* q / cut, rounded with the cut digits and the remainder: twice what
+			 * was cut against a whole cut, in the units of num */
+			uint64_t cut = pow10[17 - digits], qd = (uint64_t)q / cut;
+			unsigned __int128 twice = 2 * ((unsigned __int128)((uint64_t)q % cut) *
+						       den + r),
+					  whole = (unsigned __int128)cut * den, at, dist;
+			bool above, back;
+
+			if (twice > whole || (twice == whole && (qd & 1)))
+				qd++;
+			at = (unsigned __int128)qd * cut * den;
+			above = at >= num;
+			dist = above ? at - num : num - at;
+			/* the gap below a power of two is half as wide (no power of two in
+			 * this range has 15 or 16 digits that fall there: the rule, kept
+			 * whole) */
+			if (!above && m == 1ull << 52)
+				back = 4 * dist < gap || (4 * dist == gap && even);
+			else
+				back = 2 * dist < gap || (2 * dist == gap && even);
+			if (!back && digits < 17)
+				continue;
+			*x = ex;
+			if (qd == pow10[digits]) {
+				qd = pow10[digits - 1];
+				(*x)++;
+			}
+			for (uint64_t u = qd, i = (uint64_t)digits; i-- > 0; u /= 10)
+				d[i] = (char)('0' + (int)(u % 10));
+			*p = digits;
+			return true;
 		}
-		for (uint64_t u = (uint64_t)q, i = (uint64_t)p; i-- > 0; u /= 10)
-			d[i] = (char)('0' + (int)(u % 10));
-		*x = ex;
-		return true;
 	}
 	return false;
 }
 
-/* The text real_digits_loop writes, without printf where real_digits_exact applies: the
- * digits at 15 or 16 when they read back, else the 17 that always do. */
+/* The text real_digits_loop writes, without printf where real_digits_exact applies. */
 static int real_digits_exact_fewest(double v, char buf[static 100])
 {
 	char d[17];
-	int x = 0, n = 0;
-	bool back = false;
+	int x = 0, p = 0, n = 0;
 
-	for (int p = 15; p <= 17; p++) {
-		if (!real_digits_exact(v, p, d, &x, &back))
-			break;
-		if (back || p == 17) {
-			n = real_format_g(signbit(v) != 0, d, p, x, buf);
-			break;
-		}
-	}
+	if (real_digits_exact(v, d, &p, &x))
+		n = real_format_g(signbit(v) != 0, d, p, x, buf);
 	sodium_memzero(d, sizeof(d));	/* a party's own valuation, maybe */
 	return n;
 }

@@ -111,27 +111,36 @@ static void pad_string(struct json_writer *t, size_t from)
 		pad_to(t, from, FIXED_STRING_LONG);
 }
 
+/* What jansson's dump_string escapes: '"', '\\' and the control characters. */
+static inline bool escaped(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\';
+}
+
 /* A string or key as jansson's dump_string writes it without flags: '"', '\\' and the
  * control characters escaped (\b \f \n \r \t, or \u00XX in capitals), every other
- * byte as it is (jansson's strings are valid UTF-8). */
+ * byte as it is (jansson's strings are valid UTF-8), each run between escapes copied
+ * whole. */
 static void put_string(struct json_writer *t, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t from = 0;
+	size_t i = 0, from = 0;
 
-	/* most strings need no escape: one copy, the quotes around it */
-	if (!room(t, n + 2))
+	if (!room(t, n + 2))	/* most strings need no escape: the room for all of it */
 		return;
 	t->data[t->len++] = '"';
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	for (;;) {
 		char esc[6] = { '\\', 0, 0, 0, 0, 0 };
 		size_t len = 2;
+		unsigned char c;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
+		while (i < n && !escaped((unsigned char)s[i]))
+			i++;
 		put(t, s + from, i - from);
-		from = i + 1;
+		if (i == n)
+			break;
+		c = (unsigned char)s[i];
+		from = ++i;
 		switch (c) {
 		case '"': esc[1] = '"'; break;
 		case '\\': esc[1] = '\\'; break;
@@ -148,7 +157,6 @@ static void put_string(struct json_writer *t, const char *s, size_t n)
 		}
 		put(t, esc, len);
 	}
-	put(t, s + from, n - from);
 	put(t, "\"", 1);
 }
 
@@ -344,6 +352,8 @@ char *jw_finish(struct json_writer *w)
  * member. Keys come in jansson's sorted order, as text_of sorts them. */
 static void lead(struct json_writer *w, const char *key)
 {
+	size_t n;
+
 	if (w->more[w->depth])
 		put(w, ", ", 2);
 	w->more[w->depth] = true;
@@ -351,8 +361,14 @@ static void lead(struct json_writer *w, const char *key)
 		return;
 	assert(!w->last_key[w->depth] || strcmp(w->last_key[w->depth], key) < 0);
 	w->last_key[w->depth] = key;
-	put_string(w, key, strlen(key));
-	put(w, ": ", 2);
+	/* a key is the codec's own name, which needs no escape: "key": in one copy */
+	n = strlen(key);
+	if (!room(w, n + 4))
+		return;
+	w->data[w->len] = '"';
+	memcpy(w->data + w->len + 1, key, n);
+	memcpy(w->data + w->len + 1 + n, "\": ", 3);
+	w->len += n + 4;
 }
 
 static void open_container(struct json_writer *w, const char *key, char c)
