@@ -5,8 +5,8 @@
  * (nk_case_act_brief), through a case cache. ROUNDS rounds without a deal under the
  * server benchmark's rules and figures (bench_server_setup.py, bench_server_submit.lua),
  * the claimant then the payer in each case, so every other submission completes its
- * round and evaluates it. The answer's text is written as the server writes it (the
- * briefing as JSON, then its fixed-width text: routes_act.c, answer.c). Prints the process's CPU time per
+ * round and evaluates it. The answer's text is written as the server writes it
+ * (nk_brief_text_fixed: routes_act.c). Prints the process's CPU time per
  * submission over the rounds; under `valgrind --tool=callgrind --collect-atstart=no
  * --toggle-collect=run_rounds` the instructions per submission are exact, and do not
  * move with the machine's load as the server benchmark's CPU times do.
@@ -14,7 +14,6 @@
 #include <nakodo/alloc.h>
 #include <nakodo/case.h>
 #include <nakodo/case_json.h>
-#include <nakodo/json_build.h>
 #include <nakodo/keys.h>
 #include <nakodo/package_case.h>
 #include <nakodo/store.h>
@@ -56,7 +55,6 @@ static void submit(const struct nk_case_env *env, const struct one *c, int side,
 	char id[NK_CASE_ID_MAX], role[NK_TOKEN_ROLE_MAX];
 	struct nk_error err = { 0 };
 	bool package = false, briefed = false;
-	json_t *answer;
 	char *text;
 
 	must(nk_store_token_find(env->store, c->token[side], id, role, &err), &err, "token");
@@ -66,9 +64,7 @@ static void submit(const struct nk_case_env *env, const struct one *c, int side,
 		fprintf(stderr, "bench_submit: no briefing built in the action\n");
 		exit(1);
 	}
-	answer = nk_brief_to_json(&brief);
-	text = answer ? nk_json_text_fixed(answer) : NULL;
-	json_decref(answer);
+	text = nk_brief_text_fixed(&brief);
 	if (!text) {
 		fprintf(stderr, "bench_submit: the answer's text: out of memory\n");
 		exit(1);
