@@ -340,8 +340,9 @@ char *nk_brief_text_fixed(const struct nk_brief *b)
 
 	roles_by_name(by_name);
 	nk_hex_encode(b->seed_commitment, sizeof(b->seed_commitment), commit_hex);
-	/* about 1.6 kB and 0.5 kB a round: most answers in one block, never moved */
-	jw_start(&w, 2048 + 768 * (size_t)(b->round > 0 ? b->round : 0));
+	/* some 0.7 kB and 0.45 kB a round without keys (bench_submit's): most answers in
+	 * one block, never moved, and not much more to wipe than they fill */
+	jw_start(&w, 1024 + 512 * (size_t)(b->round > 0 ? b->round : 0));
 	jw_object(&w, NULL);
 	jw_string(&w, "case", b->case_id);
 	jw_string(&w, "currency", b->rules.currency);
