@@ -40,14 +40,17 @@ static enum nk_status fill_party(const struct nk_case_env *env, const struct cas
 		const struct case_round *r = &st->fig.rounds[i - 1];
 		struct nk_brief_round *br = &b->rounds[i - 1];
 
-		case_secret_name(name, "figure", i, b->role);
 		if (st->fig.rules.blind)	/* the go-between holds no figure of it */
 			break;
-		if (r->submitted[b->role])
+		/* each name made only when it is read (snprintf: some 1,200 instructions) */
+		if (r->submitted[b->role]) {
+			case_secret_name(name, "figure", i, b->role);
 			rc = case_get_amount(env, st->id, name, &br->own_figure, err);
-		case_secret_name(name, "extension", i, b->role);
-		if (rc == NK_OK && r->extended[b->role])
+		}
+		if (rc == NK_OK && r->extended[b->role]) {
+			case_secret_name(name, "extension", i, b->role);
 			rc = case_get_amount(env, st->id, name, &br->own_extension, err);
+		}
 	}
 	/* the replay wrote the evaluated rounds' entries alone (zeros after them in
 	 * figures): those are wiped, not the whole arrays of NK_ROUNDS_MAX rounds, some 8 kB
