@@ -121,7 +121,9 @@ static bool real_digits_exact(double v, char d[static 17], int *p, int *x)
 		return false;
 	m = (uint64_t)ldexp(frexp(a, &e), 53);	/* a = m × 2^(e - 53), exactly */
 	e -= 53;
-	ex = (int)floor(log10(a));		/* right, or one off: checked below */
+	/* a lies in [2^(e+52), 2^(e+53)): its decimal exponent is this, or one more
+	 * (checked below), without log10's hundred instructions */
+	ex = (int)floor((e + 52) * 0.30102999566398120);
 	for (int tries = 0; tries < 3; tries++) {
 		/* a × 10^s = num / den, with 17 digits before the point; gap: a's distance
 		 * to its upper neighbour, 2^e, in the units of num */
@@ -239,19 +241,23 @@ static int real_digits_whole(double v, char buf[static 100])
 size_t nk_json_real_text(double v, char out[static NK_JSON_REAL_MAX])
 {
 	char buf[100];
-	const char *point = localeconv()->decimal_point;
+	const char *point;
 	char *start, *end;
+	bool printed = false;	/* by printf, in the locale's form */
 	int n = 0;
 	size_t len;
 
-	if (fabs(v) < 1e15 && v == trunc(v))
+	if (fabs(v) < 1e15 && v == trunc(v)) {
 		n = real_digits_whole(v, buf);
-	else if (!(n = real_digits_exact_fewest(v, buf)))
+	} else if (!(n = real_digits_exact_fewest(v, buf))) {
 		n = real_digits_loop(v, buf);
+		printed = true;
+	}
 	if (n < 0 || (size_t)n >= NK_JSON_REAL_MAX - 3)
 		return 0;
 	len = (size_t)n;
-	if (*point != '.' && (start = strchr(buf, *point)))
+	if (printed && *(point = localeconv()->decimal_point) != '.' &&
+	    (start = strchr(buf, *point)))
 		*start = '.';
 	if (!strchr(buf, '.') && !strchr(buf, 'e')) {
 		memcpy(buf + len, ".0", 3);
