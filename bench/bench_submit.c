@@ -5,12 +5,15 @@
  * (nk_case_act_brief), through a case cache. ROUNDS rounds without a deal under the
  * server benchmark's rules and figures (bench_server_setup.py, bench_server_submit.lua),
  * the claimant then the payer in each case, so every other submission completes its
- * round and evaluates it. Prints the process's CPU time per
+ * round and evaluates it. The answer's text is written as the server writes it
+ * (nk_brief_text_fixed: routes_act.c). Prints the process's CPU time per
  * submission over the rounds; under `valgrind --tool=callgrind --collect-atstart=no
  * --toggle-collect=run_rounds` the instructions per submission are exact, and do not
  * move with the machine's load as the server benchmark's CPU times do.
  * Usage: bench_submit [CASES] [ROUNDS]   (defaults 200 and 10) */
+#include <nakodo/alloc.h>
 #include <nakodo/case.h>
+#include <nakodo/case_json.h>
 #include <nakodo/keys.h>
 #include <nakodo/package_case.h>
 #include <nakodo/store.h>
@@ -52,10 +55,21 @@ static void submit(const struct nk_case_env *env, const struct one *c, int side,
 	char id[NK_CASE_ID_MAX], role[NK_TOKEN_ROLE_MAX];
 	struct nk_error err = { 0 };
 	bool package = false, briefed = false;
+	char *text;
 
 	must(nk_store_token_find(env->store, c->token[side], id, role, &err), &err, "token");
 	must(nk_case_act_brief(env, id, side ? NK_PAYER : NK_CLAIMANT, &req, NULL, &brief,
 			       &package_brief, &package, &briefed, &err), &err, "submit");
+	if (!briefed || package) {
+		fprintf(stderr, "bench_submit: no briefing built in the action\n");
+		exit(1);
+	}
+	text = nk_brief_text_fixed(&brief);
+	if (!text) {
+		fprintf(stderr, "bench_submit: the answer's text: out of memory\n");
+		exit(1);
+	}
+	nk_alloc_free(text);
 	sodium_memzero(&brief, sizeof(brief));
 }
 

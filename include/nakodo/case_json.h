@@ -10,6 +10,10 @@
 /* New references; the caller json_decref()s them. NULL only when out of memory. */
 json_t *nk_rules_to_json(const struct nk_rules *rules);
 json_t *nk_brief_to_json(const struct nk_brief *brief);
+/* The text nk_json_text_fixed(nk_brief_to_json(brief)) writes, byte for byte, without the
+ * tree (brief_text.c): a server's answer to an action. A new text to free with
+ * nk_alloc_free (alloc.h), which wipes it; NULL when out of memory. */
+char *nk_brief_text_fixed(const struct nk_brief *brief);
 
 /* A party's draft awaiting its principal (b->draft), as the member "draft" of o (which
  * it takes and returns; NULL stays NULL), and read back into b from a briefing. */

@@ -5,6 +5,7 @@
 #include "case/package_kind.h"
 
 #include <sodium.h>
+#include <stddef.h>
 #include <string.h>
 
 static enum nk_status fill_party(const struct nk_case_env *env, const struct case_state *st,
@@ -39,16 +40,24 @@ static enum nk_status fill_party(const struct nk_case_env *env, const struct cas
 		const struct case_round *r = &st->fig.rounds[i - 1];
 		struct nk_brief_round *br = &b->rounds[i - 1];
 
-		case_secret_name(name, "figure", i, b->role);
 		if (st->fig.rules.blind)	/* the go-between holds no figure of it */
 			break;
-		if (r->submitted[b->role])
+		/* each name made only when it is read (snprintf: some 1,200 instructions) */
+		if (r->submitted[b->role]) {
+			case_secret_name(name, "figure", i, b->role);
 			rc = case_get_amount(env, st->id, name, &br->own_figure, err);
-		case_secret_name(name, "extension", i, b->role);
-		if (rc == NK_OK && r->extended[b->role])
+		}
+		if (rc == NK_OK && r->extended[b->role]) {
+			case_secret_name(name, "extension", i, b->role);
 			rc = case_get_amount(env, st->id, name, &br->own_extension, err);
+		}
 	}
-	sodium_memzero(figures, sizeof(figures));
+	/* the replay wrote the evaluated rounds' entries alone (zeros after them in
+	 * figures): those are wiped, not the whole arrays of NK_ROUNDS_MAX rounds, some 8 kB
+	 * a briefing (bench/README.md) */
+	if (evaluated > NK_ROUNDS_MAX)
+		evaluated = NK_ROUNDS_MAX;
+	sodium_memzero(figures, (size_t)evaluated * sizeof(figures[0]));
 	if (rc == NK_OK && st->fig.proposals > 0 && st->fig.answered[b->role]) {
 		uint8_t answer = 0;
 		size_t len = 0;
@@ -57,7 +66,7 @@ static enum nk_status fill_party(const struct nk_case_env *env, const struct cas
 		rc = nk_store_secret_get(env->store, st->id, name, &answer, 1, &len, err);
 		b->own_answer = answer;
 	}
-	sodium_memzero(results, sizeof(results));
+	sodium_memzero(results, (size_t)evaluated * sizeof(results[0]));
 	return rc;
 }
 
@@ -178,6 +187,43 @@ static enum nk_status brief_figures(const struct nk_case_env *env, const struct 
 	return rc;
 }
 
+/* A briefing's rounds after the first n are never written (the rounds reach st->round):
+ * zeroed, copied and wiped as one block with the rest, they made three passes over some
+ * 7 kB for a briefing of a few rounds (bench/README.md). These zero b, copy it and wipe
+ * it but for rounds [n, NK_ROUNDS_MAX), which b_zero left zero. */
+static int brief_rounds_used(const struct case_state *st)
+{
+	return st->round < 0 ? 0 : st->round > NK_ROUNDS_MAX ? NK_ROUNDS_MAX : st->round;
+}
+
+static void brief_zero(struct nk_brief *b, int n)
+{
+	const size_t head = offsetof(struct nk_brief, rounds) + (size_t)n * sizeof(b->rounds[0]);
+	const size_t tail = offsetof(struct nk_brief, rounds) + sizeof(b->rounds);
+
+	memset(b, 0, head);
+	memset((char *)b + tail, 0, sizeof(*b) - tail);
+}
+
+static void brief_copy(struct nk_brief *out, const struct nk_brief *b, int n)
+{
+	const size_t head = offsetof(struct nk_brief, rounds) + (size_t)n * sizeof(b->rounds[0]);
+	const size_t tail = offsetof(struct nk_brief, rounds) + sizeof(b->rounds);
+
+	memcpy(out, b, head);
+	memset((char *)out + head, 0, tail - head);
+	memcpy((char *)out + tail, (const char *)b + tail, sizeof(*b) - tail);
+}
+
+static void brief_wipe(struct nk_brief *b, int n)
+{
+	const size_t head = offsetof(struct nk_brief, rounds) + (size_t)n * sizeof(b->rounds[0]);
+	const size_t tail = offsetof(struct nk_brief, rounds) + sizeof(b->rounds);
+
+	sodium_memzero(b, head);
+	sodium_memzero((char *)b + tail, sizeof(*b) - tail);
+}
+
 /* What every kind's briefing of this form holds, from st, loaded (the figure kind's
  * briefing, and the shared facts of any other kind's). */
 static enum nk_status brief_loaded(const struct nk_case_env *env, const struct case_state *st,
@@ -189,6 +235,7 @@ static enum nk_status brief_loaded(const struct nk_case_env *env, const struct c
 	struct nk_brief brief, *b = &brief;
 	enum nk_status rc = NK_OK;
 	const enum nk_role viewer = role;
+	const int n = brief_rounds_used(st);
 
 	/* A principal is shown its party's briefing as it is: role becomes the party. A
 	 * principal or a neutral the case lacks is refused, as when it acts. */
@@ -216,7 +263,7 @@ static enum nk_status brief_loaded(const struct nk_case_env *env, const struct c
 	    (rc = case_refuse_unendorsed(st, viewer, err)) != NK_OK)
 		return rc;
 
-	memset(b, 0, sizeof(*b));
+	brief_zero(b, n);
 	memcpy(b->case_id, st->id, sizeof(b->case_id));
 	memcpy(b->title, st->title, sizeof(b->title));
 	b->role = role;
@@ -259,8 +306,8 @@ static enum nk_status brief_loaded(const struct nk_case_env *env, const struct c
 	if (rc == NK_OK && nk_role_is_party(role))	/* a draft awaiting its principal */
 		rc = case_brief_draft(env, st, viewer, b, err);
 	if (rc == NK_OK)
-		*out = *b;
-	sodium_memzero(b, sizeof(*b));
+		brief_copy(out, b, n);
+	brief_wipe(b, n);
 	return rc;
 }
 

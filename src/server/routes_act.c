@@ -9,9 +9,12 @@
 #include <sodium.h>
 
 /* Answers with role's briefing of the case, and notes the case's state; briefed: b or
- * pb (package) holds it already (nk_case_act_brief), else it is read now. */
+ * pb (package) holds it already (nk_case_act_brief), else it is read now. A case of
+ * figures is answered with the briefing's text written straight from it, the bytes its
+ * tree would give without the tree (nk_brief_text_fixed, bench/README.md), unless tree:
+ * relay_outcome reads the answer's state and round from the tree. */
 static enum nk_status reply_briefed(struct route_call *call, enum nk_role role, bool briefed,
-				    bool package, struct nk_error *err)
+				    bool package, bool tree, struct nk_error *err)
 {
 	struct nk_brief *b = &call->worker->brief;
 	struct nk_package_brief *pb = &call->worker->package_brief;
@@ -21,8 +24,13 @@ static enum nk_status reply_briefed(struct route_call *call, enum nk_role role, 
 		rc = nk_case_brief_any(&call->env, call->case_id, role, b, pb, &package, err);
 	if (rc == NK_OK) {
 		metrics_case_state(&call->srv->metrics, call->case_id, package ? pb->state : b->state);
-		call->reply = package ? nk_package_brief_to_json(pb) : nk_brief_to_json(b);
-		if (!call->reply)
+		if (!package && !tree) {
+			call->text = nk_brief_text_fixed(b);
+			call->content_type = "application/json";
+		} else {
+			call->reply = package ? nk_package_brief_to_json(pb) : nk_brief_to_json(b);
+		}
+		if (!call->reply && !call->text)
 			rc = nk_fail(err, NK_ENOMEM, "brief", "out of memory");
 	}
 	sodium_memzero(b, sizeof(*b));
@@ -33,7 +41,7 @@ static enum nk_status reply_briefed(struct route_call *call, enum nk_role role, 
 enum nk_status route_reply_brief(struct route_call *call, enum nk_role role,
 				struct nk_error *err)
 {
-	return reply_briefed(call, role, false, false, err);
+	return reply_briefed(call, role, false, false, false, err);
 }
 
 /* Reads the body as a request for action (nk_request_from_json: the command encodes it
@@ -79,5 +87,7 @@ enum nk_status route_act(struct route_call *call, enum nk_case_action action,
 		sodium_memzero(&call->worker->package_brief, sizeof(call->worker->package_brief));
 		return rc;
 	}
-	return reply_briefed(call, role, briefed, package, err);
+	/* a blind outcome's and a close's answers go through relay_outcome (routes.c) */
+	return reply_briefed(call, role, briefed, package,
+			     action == NK_ACTION_BLIND_OUTCOME || action == NK_ACTION_CLOSE, err);
 }
