@@ -64,7 +64,7 @@ struct nk_store_group {
 	_Atomic uint64_t synced;	/* highest ticket known durable */
 	uint64_t flushes;
 	unsigned writers;		/* holding or queued for the turn */
-	bool idle;			/* the committer waits for a first commit to flush */
+	atomic_bool idle;		/* the committer waits for a first commit to flush */
 	bool urgent;			/* a reader waits for the open batch: commit it now */
 	atomic_bool failed;		/* a flush failed: nothing is acknowledged any more */
 	uint64_t failed_at;		/* the highest ticket of the batch that failed first */
@@ -124,15 +124,19 @@ static void take_turn_locked(struct nk_store_group *g, bool committer)
 	g->busy = true;
 }
 
-/* With mu held: gives the turn to the committer when it waits for it, else to a
- * waiting writer. */
-static void give_turn_locked(struct nk_store_group *g)
+/* With mu held: frees the turn, and returns whom to tell once mu is released: the
+ * committer when it waits for the turn, else a waiting writer, else no one. Told under
+ * mu, the woken thread's first act was to wait for mu, still held by the teller: a
+ * second futex sleep and wake-up for each turn handed on (bench/README.md). Told after,
+ * a writer that takes the turn in between is no harm: the woken one looks again. */
+static pthread_cond_t *give_turn_locked(struct nk_store_group *g)
 {
 	g->busy = false;
 	if (g->wanted)
-		pthread_cond_signal(&g->wake);
-	else if (g->queued > 0)
-		pthread_cond_signal(&g->turn);
+		return &g->wake;
+	if (g->queued > 0)
+		return &g->turn;
+	return NULL;
 }
 
 /* With the turn held and mu not: COMMITs the open batch. Every ticket issued so far was
@@ -191,7 +195,10 @@ static void *committer(void *arg)
 			if (g->stop)
 				break;
 			g->idle = true;
-			pthread_cond_wait(&g->wake, &g->mu);
+			/* a writer's mark reads idle without mu once its ticket is issued
+			 * (store_group_mark): it sees idle, or this sees its ticket */
+			if (pending(g) == 0)
+				pthread_cond_wait(&g->wake, &g->mu);
 			g->idle = false;
 			continue;
 		}
@@ -200,8 +207,14 @@ static void *committer(void *arg)
 			take_turn_locked(g, true);
 			pthread_mutex_unlock(&g->mu);
 			commit_batch(g);
+			pthread_cond_t *next;
+
 			pthread_mutex_lock(&g->mu);
-			give_turn_locked(g);
+			if ((next = give_turn_locked(g)) != NULL) {
+				pthread_mutex_unlock(&g->mu);
+				pthread_cond_signal(next);
+				pthread_mutex_lock(&g->mu);
+			}
 		}
 		target = g->written;
 		if (target <= g->synced)
@@ -279,7 +292,17 @@ enum nk_status nk_store_group_new(struct nk_store_group **out, const char *url,
 		free(g);
 		return nk_fail(err, NK_ENOMEM, "store", "no memory for the commit group");
 	}
-	pthread_mutex_init(&g->mu, NULL);
+	{
+		pthread_mutexattr_t attr;
+
+		/* held for a few instructions at a time: a thread that finds it taken spins a
+		 * little before it sleeps (glibc's adaptive mutex), instead of a futex sleep
+		 * and wake-up behind a holder running on the other core */
+		pthread_mutexattr_init(&attr);
+		pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+		pthread_mutex_init(&g->mu, &attr);
+		pthread_mutexattr_destroy(&attr);
+	}
 	{
 		pthread_condattr_t attr;
 
@@ -371,11 +394,17 @@ void store_group_give_turn(struct nk_store_group *g)
 {
 	if (g->concurrent)
 		return;
+	pthread_cond_t *next;
+	bool last;
+
 	pthread_mutex_lock(&g->mu);
-	give_turn_locked(g);
-	if (--g->writers == 0)
-		pthread_cond_signal(&g->wake);
+	next = give_turn_locked(g);
+	last = --g->writers == 0;
 	pthread_mutex_unlock(&g->mu);
+	if (next)
+		pthread_cond_signal(next);
+	if (last && next != &g->wake)
+		pthread_cond_signal(&g->wake);
 }
 
 void store_group_settle(struct nk_store_group *g)
@@ -435,6 +464,16 @@ enum nk_status store_group_mark(struct nk_store_group *g, uint64_t ticket, struc
 	enum nk_status rc = NK_OK;
 
 	if (g->concurrent)
+		return NK_OK;
+	/* With a writer the committer's COMMIT marks the batch written, and a commit only
+	 * wakes the committer when it idles or the batch is full (wake_for): mu is taken
+	 * then, and after a failure, not for every commit. The ticket was issued before
+	 * (store_group_issue, sequentially consistent): the committer, going idle, sets
+	 * idle before it looks at the tickets once more (committer), so one of the two
+	 * sees the other's. The signal itself is sent under mu, so that it cannot fall
+	 * between the committer's look and its wait. */
+	if (g->writer && !g->idle && atomic_load(&g->issued) - g->synced < GROUP_MAX &&
+	    !g->failed)
 		return NK_OK;
 	pthread_mutex_lock(&g->mu);
 	note_written(g, ticket);
