@@ -58,7 +58,7 @@ struct nk_store_group {
 	unsigned queued;		/* writers waiting on turn */
 	/* issued, synced and failed are written under mu and read without it where only
 	 * their value is wanted (a ticket, whether it is durable), so that a submission
-	 * takes mu three times instead of seven */
+	 * takes mu twice (its turn's take and give) instead of seven times */
 	_Atomic uint64_t issued;	/* tickets handed out (before COMMIT, or its RELEASE) */
 	uint64_t written;		/* highest ticket whose COMMIT returned */
 	_Atomic uint64_t synced;	/* highest ticket known durable */
@@ -204,11 +204,11 @@ static void *committer(void *arg)
 		}
 		linger(g);
 		if (g->writer && g->issued > g->written) {
+			pthread_cond_t *next;
+
 			take_turn_locked(g, true);
 			pthread_mutex_unlock(&g->mu);
 			commit_batch(g);
-			pthread_cond_t *next;
-
 			pthread_mutex_lock(&g->mu);
 			if ((next = give_turn_locked(g)) != NULL) {
 				pthread_mutex_unlock(&g->mu);
@@ -392,11 +392,11 @@ void store_group_take_turn(struct nk_store_group *g)
 
 void store_group_give_turn(struct nk_store_group *g)
 {
-	if (g->concurrent)
-		return;
 	pthread_cond_t *next;
 	bool last;
 
+	if (g->concurrent)
+		return;
 	pthread_mutex_lock(&g->mu);
 	next = give_turn_locked(g);
 	last = --g->writers == 0;
@@ -414,7 +414,8 @@ void store_group_settle(struct nk_store_group *g)
 }
 
 /* In the turn (or, without one, anywhere: the addition is atomic). Whoever takes mu
- * after this sees the new ticket: the committer, woken by the writer's mark. */
+ * after this sees the new ticket: the committer, woken by the writer's leaving the turn
+ * or its mark. */
 uint64_t store_group_issue(struct nk_store_group *g)
 {
 	return atomic_fetch_add(&g->issued, 1) + 1;
