@@ -6,34 +6,54 @@
  * connection's commit can join the next flush.
  *
  * Lock order: durable_mu, then the group's own and libmicrohttpd's. A connection is
- * suspended and resumed only under durable_mu, so that a resume never comes before its
- * suspension. */
+ * suspended under durable_mu before it is linked to the waiters, and taken off them
+ * under durable_mu before it is resumed, so that a resume never comes before its
+ * suspension nor comes twice. The resumes themselves (each a write to the worker's
+ * wake-up descriptor) run outside durable_mu: held across a flush's dozen of them, it
+ * made the workers suspending their next answers wait, a futex sleep and wake-up each
+ * (bench/README.md). */
 #include "server/server_impl.h"
 
 void durable_init(struct nk_server *srv)
 {
 	pthread_mutex_init(&srv->durable_mu, NULL);
+	pthread_cond_init(&srv->durable_resumed, NULL);
 	srv->durable_ready = true;
 }
 
 /* On the committer's thread: resume every connection whose ticket is now durable (all
- * of them when the flush failed: their answers say so). */
+ * of them when the flush failed: their answers say so). They are taken off the list
+ * under durable_mu and resumed after it; durable_stop waits for those resumes. A waiter
+ * is not touched once its connection is resumed: its request may end at once. */
 static void on_flush(void *arg, uint64_t synced, bool failed)
 {
 	struct nk_server *srv = arg;
-	struct durable_wait **link, *w;
+	struct durable_wait **link, *w, *ready = NULL, *next;
 
 	pthread_mutex_lock(&srv->durable_mu);
 	link = &srv->durable_waiters;
 	while ((w = *link) != NULL) {
 		if (failed || w->ticket <= synced) {
 			*link = w->next;
-			w->next = NULL;
-			MHD_resume_connection(w->conn);
+			w->next = ready;
+			ready = w;
 		} else {
 			link = &w->next;
 		}
 	}
+	if (ready)
+		srv->durable_resuming++;
+	pthread_mutex_unlock(&srv->durable_mu);
+	if (!ready)
+		return;
+	for (w = ready; w; w = next) {
+		next = w->next;
+		w->next = NULL;
+		MHD_resume_connection(w->conn);
+	}
+	pthread_mutex_lock(&srv->durable_mu);
+	if (--srv->durable_resuming == 0)
+		pthread_cond_broadcast(&srv->durable_resumed);
 	pthread_mutex_unlock(&srv->durable_mu);
 }
 
@@ -73,6 +93,8 @@ void durable_stop(struct nk_server *srv)
 		nk_store_group_on_flush(srv->group, NULL, NULL);
 	pthread_mutex_lock(&srv->durable_mu);
 	srv->durable_stopping = true;
+	while (srv->durable_resuming > 0)	/* a callback's resumes, before the daemon stops */
+		pthread_cond_wait(&srv->durable_resumed, &srv->durable_mu);
 	/* left after the grace period: resumed unanswered, so libmicrohttpd closes them (a
 	 * daemon must not stop with a connection suspended); nothing was acknowledged */
 	while ((w = srv->durable_waiters) != NULL) {
@@ -86,6 +108,8 @@ void durable_stop(struct nk_server *srv)
 
 void durable_free(struct nk_server *srv)
 {
-	if (srv->durable_ready)
+	if (srv->durable_ready) {
 		pthread_mutex_destroy(&srv->durable_mu);
+		pthread_cond_destroy(&srv->durable_resumed);
+	}
 }

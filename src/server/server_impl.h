@@ -243,9 +243,12 @@ struct nk_server {
 	pthread_cond_t scrub_wake;
 	bool scrub_stop, scrub_started, scrub_sync_made;
 	atomic_bool scrub_behind;	/* the last try failed: /healthz says so */
-	/* durable.c: the answers waiting for a flush, guarded by durable_mu */
+	/* durable.c: the answers waiting for a flush, guarded by durable_mu; resuming counts
+	 * the flush callbacks resuming, outside it, waiters they took off the list */
 	pthread_mutex_t durable_mu;
+	pthread_cond_t durable_resumed;
 	struct durable_wait *durable_waiters;
+	unsigned durable_resuming;
 	bool durable_ready, durable_stopping;
 	/* deadlines.c: the thread keeping the cases' deadlines, with its own connection */
 	struct nk_store *dl_store;

@@ -29,12 +29,20 @@
 
 #include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #define GROUP_LINGER_NS (2 * 1000 * 1000)
 #define GROUP_MAX 64
+
+/* Commits flushed between two calls of the checkpointer. It was woken after every
+ * flush, and found nothing owed in some hundred flushes out of a hundred and one (a
+ * checkpoint is owed every 4,000 WAL frames, some 1,300 submissions): a wake-up and two
+ * context switches per flush for nothing (bench/README.md). Now an owed checkpoint waits
+ * at most this many commits more, a few hundred WAL frames. */
+#define GROUP_CKPT_COMMITS 256
 
 struct nk_store_group {
 	const struct nk_store_ops *ops;
@@ -48,20 +56,24 @@ struct nk_store_group {
 	bool busy;			/* someone holds the turn */
 	bool wanted;			/* the committer waits for the turn, ahead of writers */
 	unsigned queued;		/* writers waiting on turn */
-	uint64_t issued;		/* tickets handed out (before COMMIT, or its RELEASE) */
+	/* issued, synced and failed are written under mu and read without it where only
+	 * their value is wanted (a ticket, whether it is durable), so that a submission
+	 * takes mu twice (its turn's take and give) instead of seven times */
+	_Atomic uint64_t issued;	/* tickets handed out (before COMMIT, or its RELEASE) */
 	uint64_t written;		/* highest ticket whose COMMIT returned */
-	uint64_t synced;		/* highest ticket known durable */
+	_Atomic uint64_t synced;	/* highest ticket known durable */
 	uint64_t flushes;
 	unsigned writers;		/* holding or queued for the turn */
-	bool idle;			/* the committer waits for a first commit to flush */
+	atomic_bool idle;		/* the committer waits for a first commit to flush */
 	bool urgent;			/* a reader waits for the open batch: commit it now */
-	bool failed;			/* a flush failed: nothing is acknowledged any more */
+	atomic_bool failed;		/* a flush failed: nothing is acknowledged any more */
 	uint64_t failed_at;		/* the highest ticket of the batch that failed first */
 	bool stop;
 	pthread_t thread;
 	/* the WAL checkpoints, on a thread of their own (checkpointer) */
 	pthread_cond_t ckpt_wake;
 	bool ckpt_due;
+	uint64_t ckpt_told;		/* synced when the checkpointer was last told */
 	pthread_t ckpt_thread;
 	/* told after every flush, outside mu (nk_store_group_on_flush) */
 	void (*on_flush)(void *arg, uint64_t synced, bool failed);
@@ -112,15 +124,19 @@ static void take_turn_locked(struct nk_store_group *g, bool committer)
 	g->busy = true;
 }
 
-/* With mu held: gives the turn to the committer when it waits for it, else to a
- * waiting writer. */
-static void give_turn_locked(struct nk_store_group *g)
+/* With mu held: frees the turn, and returns whom to tell once mu is released: the
+ * committer when it waits for the turn, else a waiting writer, else no one. Told under
+ * mu, the woken thread's first act was to wait for mu, still held by the teller: a
+ * second futex sleep and wake-up for each turn handed on (bench/README.md). Told after,
+ * a writer that takes the turn in between is no harm: the woken one looks again. */
+static pthread_cond_t *give_turn_locked(struct nk_store_group *g)
 {
 	g->busy = false;
 	if (g->wanted)
-		pthread_cond_signal(&g->wake);
-	else if (g->queued > 0)
-		pthread_cond_signal(&g->turn);
+		return &g->wake;
+	if (g->queued > 0)
+		return &g->turn;
+	return NULL;
 }
 
 /* With the turn held and mu not: COMMITs the open batch. Every ticket issued so far was
@@ -179,17 +195,26 @@ static void *committer(void *arg)
 			if (g->stop)
 				break;
 			g->idle = true;
-			pthread_cond_wait(&g->wake, &g->mu);
+			/* a writer's mark reads idle without mu once its ticket is issued
+			 * (store_group_mark): it sees idle, or this sees its ticket */
+			if (pending(g) == 0)
+				pthread_cond_wait(&g->wake, &g->mu);
 			g->idle = false;
 			continue;
 		}
 		linger(g);
 		if (g->writer && g->issued > g->written) {
+			pthread_cond_t *next;
+
 			take_turn_locked(g, true);
 			pthread_mutex_unlock(&g->mu);
 			commit_batch(g);
 			pthread_mutex_lock(&g->mu);
-			give_turn_locked(g);
+			if ((next = give_turn_locked(g)) != NULL) {
+				pthread_mutex_unlock(&g->mu);
+				pthread_cond_signal(next);
+				pthread_mutex_lock(&g->mu);
+			}
 		}
 		target = g->written;
 		if (target <= g->synced)
@@ -203,14 +228,17 @@ static void *committer(void *arg)
 		g->synced = target;
 		pthread_cond_broadcast(&g->done);
 		if (g->on_flush) {
+			void (*fn)(void *, uint64_t, bool) = g->on_flush;
+			void *fn_arg = g->on_flush_arg;
 			bool failed = g->failed;
 
 			pthread_mutex_unlock(&g->mu);
-			g->on_flush(g->on_flush_arg, target, failed);
+			fn(fn_arg, target, failed);
 			pthread_mutex_lock(&g->mu);
 		}
 		/* the WAL's checkpoint, when owed, outside the turn and after the answers */
-		if (g->writer) {
+		if (g->writer && g->synced - g->ckpt_told >= GROUP_CKPT_COMMITS) {
+			g->ckpt_told = g->synced;
 			g->ckpt_due = true;
 			pthread_cond_signal(&g->ckpt_wake);
 		}
@@ -264,7 +292,17 @@ enum nk_status nk_store_group_new(struct nk_store_group **out, const char *url,
 		free(g);
 		return nk_fail(err, NK_ENOMEM, "store", "no memory for the commit group");
 	}
-	pthread_mutex_init(&g->mu, NULL);
+	{
+		pthread_mutexattr_t attr;
+
+		/* held for a few instructions at a time: a thread that finds it taken spins a
+		 * little before it sleeps (glibc's adaptive mutex), instead of a futex sleep
+		 * and wake-up behind a holder running on the other core */
+		pthread_mutexattr_init(&attr);
+		pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+		pthread_mutex_init(&g->mu, &attr);
+		pthread_mutexattr_destroy(&attr);
+	}
 	{
 		pthread_condattr_t attr;
 
@@ -304,8 +342,10 @@ void nk_store_group_free(struct nk_store_group *g)
 	pthread_cond_signal(&g->wake);
 	pthread_mutex_unlock(&g->mu);
 	pthread_join(g->thread, NULL);
-	/* after the committer: a checkpoint told by its last flush still runs */
+	/* after the committer: a checkpoint owed by its last flushes still runs */
 	pthread_mutex_lock(&g->mu);
+	if (g->writer && g->synced > g->ckpt_told)
+		g->ckpt_due = true;
 	pthread_cond_signal(&g->ckpt_wake);
 	pthread_mutex_unlock(&g->mu);
 	pthread_join(g->ckpt_thread, NULL);
@@ -352,13 +392,19 @@ void store_group_take_turn(struct nk_store_group *g)
 
 void store_group_give_turn(struct nk_store_group *g)
 {
+	pthread_cond_t *next;
+	bool last;
+
 	if (g->concurrent)
 		return;
 	pthread_mutex_lock(&g->mu);
-	give_turn_locked(g);
-	if (--g->writers == 0)
-		pthread_cond_signal(&g->wake);
+	next = give_turn_locked(g);
+	last = --g->writers == 0;
 	pthread_mutex_unlock(&g->mu);
+	if (next)
+		pthread_cond_signal(next);
+	if (last && next != &g->wake)
+		pthread_cond_signal(&g->wake);
 }
 
 void store_group_settle(struct nk_store_group *g)
@@ -367,24 +413,17 @@ void store_group_settle(struct nk_store_group *g)
 		commit_batch(g);
 }
 
+/* In the turn (or, without one, anywhere: the addition is atomic). Whoever takes mu
+ * after this sees the new ticket: the committer, woken by the writer's leaving the turn
+ * or its mark. */
 uint64_t store_group_issue(struct nk_store_group *g)
 {
-	uint64_t ticket;
-
-	pthread_mutex_lock(&g->mu);
-	ticket = ++g->issued;
-	pthread_mutex_unlock(&g->mu);
-	return ticket;
+	return atomic_fetch_add(&g->issued, 1) + 1;
 }
 
 uint64_t store_group_current(struct nk_store_group *g)
 {
-	uint64_t ticket;
-
-	pthread_mutex_lock(&g->mu);
-	ticket = g->issued;
-	pthread_mutex_unlock(&g->mu);
-	return ticket;
+	return atomic_load(&g->issued);
 }
 
 /* Marks ticket written: with a writer the committer's COMMIT does, for the batch. */
@@ -427,6 +466,16 @@ enum nk_status store_group_mark(struct nk_store_group *g, uint64_t ticket, struc
 
 	if (g->concurrent)
 		return NK_OK;
+	/* With a writer the committer's COMMIT marks the batch written, and a commit only
+	 * wakes the committer when it idles or the batch is full (wake_for): mu is taken
+	 * then, and after a failure, not for every commit. The ticket was issued before
+	 * (store_group_issue, sequentially consistent): the committer, going idle, sets
+	 * idle before it looks at the tickets once more (committer), so one of the two
+	 * sees the other's. The signal itself is sent under mu, so that it cannot fall
+	 * between the committer's look and its wait. */
+	if (g->writer && !g->idle && atomic_load(&g->issued) - g->synced < GROUP_MAX &&
+	    !g->failed)
+		return NK_OK;
 	pthread_mutex_lock(&g->mu);
 	note_written(g, ticket);
 	if (g->failed && g->failed_at < ticket)
@@ -461,25 +510,22 @@ void nk_store_group_on_flush(struct nk_store_group *g,
 	pthread_mutex_unlock(&g->mu);
 }
 
+/* Without mu: synced and failed only grow, and the committer sets them before it calls
+ * on_flush, so a caller that misses a flush here is behind a lock the callback takes
+ * after (durable.c's) and is resumed by it. synced is read first: a failed flush sets
+ * failed before it moves synced past the tickets it failed, so a ticket seen synced here
+ * is also seen failed if its flush did. */
 bool nk_store_group_durable(struct nk_store_group *g, uint64_t ticket, bool *failed)
 {
-	bool durable;
+	uint64_t synced = atomic_load(&g->synced);
 
-	pthread_mutex_lock(&g->mu);
-	*failed = g->failed;
-	durable = g->concurrent || g->failed || g->synced >= ticket;
-	pthread_mutex_unlock(&g->mu);
-	return durable;
+	*failed = atomic_load(&g->failed);
+	return g->concurrent || *failed || synced >= ticket;
 }
 
 bool nk_store_group_failed(struct nk_store_group *g)
 {
-	bool failed;
-
-	pthread_mutex_lock(&g->mu);
-	failed = g->failed;
-	pthread_mutex_unlock(&g->mu);
-	return failed;
+	return atomic_load(&g->failed);
 }
 
 void nk_store_group_counts(struct nk_store_group *g, uint64_t *commits, uint64_t *flushes)

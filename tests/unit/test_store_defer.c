@@ -2,7 +2,7 @@
  * NK_STORE_DEFER_DURABLE commits without waiting for the flush, its ticket says what to
  * wait for, and the committer's callback reports every flush, or its failure; and the
  * shared writer's WAL checkpoint runs on the committer, outside any COMMIT, and a long
- * WAL starts again from its beginning. */
+ * WAL starts again from its beginning; and a commit wakes an idle committer. */
 #include "store_fixture.h"
 
 #include <errno.h>
@@ -308,7 +308,89 @@ static void missing_wal_fails_the_flush(void **state)
 	close_deferred(group, st, &s);
 }
 
+/* One writer of a burst, on its own deferred store: each commit, once marked, waits for
+ * the callback to report its ticket, so that the next finds the committer idle. */
+struct burst {
+	struct fixture *fx;
+	struct nk_store_group *group;
+	struct seen *s;
+	char case_id[16];
+	int commits, lost;
+	bool ok;
+};
+
+static void *burst_run(void *arg)
+{
+	struct burst *b = arg;
+	struct nk_store *st = NULL;
+
+	b->ok = nk_store_open_grouped(&st, b->fx->url, NK_STORE_DEFER_DURABLE, b->group, NULL) ==
+		NK_OK;
+	for (int i = 0; b->ok && i < b->commits; i++) {
+		struct nk_event ev = { .time_ms = 1700000000000, .actor = "claimant",
+				       .type = "figure", .body = (char *)"{}" };
+		uint64_t ticket;
+
+		b->ok = nk_store_begin(st, NULL) == NK_OK &&
+			nk_store_append(st, b->case_id, &ev, NULL) == NK_OK &&
+			nk_store_commit(st, NULL) == NK_OK;
+		ticket = nk_store_durable_ticket(st);
+		if (b->ok && !wait_seen(b->s, ticket, false)) {
+			b->lost++;
+			break;
+		}
+	}
+	nk_store_close(st);
+	return NULL;
+}
+
+/* A commit wakes an idle committer: the last writer leaving the turn tells it (after the
+ * group's lock is released, store_group_give_turn), and so does a mark that finds it idle
+ * (read without the lock, store_group_mark: either the mark sees idle or the committer,
+ * about to sleep, sees the new ticket). A wake-up lost would leave a lone commit unflushed
+ * (wait_seen's 10 s), here where every commit finds the committer idle or going so: alone,
+ * then four writers at once. */
+static void a_commit_wakes_an_idle_committer(void **state)
+{
+	struct fixture *fx = *state;
+	struct nk_store_group *group = NULL;
+	struct nk_store *st = NULL;
+	struct seen s = { .gate = false };
+	struct burst alone, four[4];
+	pthread_t threads[4];
+
+	open_deferred(fx, &group, &st, &s);
+	create_case(st, "w0");
+	for (int i = 0; i < 4; i++) {
+		char id[16];
+
+		snprintf(id, sizeof(id), "w%d", i + 1);
+		create_case(st, id);
+	}
+	assert_true(wait_seen(&s, nk_store_durable_ticket(st), false));
+	alone = (struct burst){ .fx = fx, .group = group, .s = &s, .case_id = "w0",
+				.commits = 400 };
+	burst_run(&alone);
+	assert_true(alone.ok);
+	assert_int_equal(alone.lost, 0);
+	for (int i = 0; i < 4; i++) {
+		four[i] = (struct burst){ .fx = fx, .group = group, .s = &s, .commits = 150 };
+		snprintf(four[i].case_id, sizeof(four[i].case_id), "w%d", i + 1);
+		assert_int_equal(pthread_create(&threads[i], NULL, burst_run, &four[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(threads[i], NULL), 0);
+		assert_true(four[i].ok);
+		assert_int_equal(four[i].lost, 0);
+	}
+	close_deferred(group, st, &s);
+	reopen(fx);
+	assert_int_equal(count_events(fx->store, "w0"), 400);
+	assert_int_equal(count_events(fx->store, "w3"), 150);
+}
+
 static const struct store_test sqlite_only[] = {
+	{ "a_commit_wakes_an_idle_committer", a_commit_wakes_an_idle_committer },
 	{ "deferred_commit_returns_before_its_flush", deferred_commit_returns_before_its_flush },
 	{ "failed_flush_is_reported_and_refuses_later_commits",
 	  failed_flush_is_reported_and_refuses_later_commits },
