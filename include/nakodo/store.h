@@ -125,6 +125,11 @@ NK_MUST_USE enum nk_status nk_store_batch_leaf(struct nk_store *store,
 					       nk_store_batch_signer *sign, void *arg,
 					       uint64_t *number, uint32_t *index,
 					       struct nk_error *err);
+/* Whether the store is in a write transaction that runs in a batch (a grouped store
+ * with a shared writer on a backend with batches): whether nk_store_batch_leaf may take
+ * a leaf, asked first so that a store without batches costs no leaf hash. */
+bool nk_store_batching(const struct nk_store *store);
+
 /* Batch number's leaves (a new array of *count hashes the caller frees with free()) and
  * signature. *open is true for the batch this transaction's writer has open: its leaves
  * so far, put in by this process, and no signature yet (sig untouched). NK_ENOTFOUND if

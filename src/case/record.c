@@ -111,8 +111,10 @@ static enum nk_status vouch(const struct nk_case_env *env, const char *id, struc
 {
 	struct nk_batch_ref ref = { 0 };
 	uint8_t leaf[NK_HASH_BYTES];
-	enum nk_status rc = nk_batch_leaf(id, ev->seq, ev->chain, leaf, err);
+	enum nk_status rc = NK_ENOTFOUND;
 
+	if (nk_store_batching(env->store))
+		rc = nk_batch_leaf(id, ev->seq, ev->chain, leaf, err);
 	if (rc == NK_OK)
 		rc = nk_store_batch_leaf(env->store, leaf, sign_batch, (void *)env->signer,
 					 &ref.number, &ref.index, err);

@@ -166,3 +166,8 @@ enum nk_status nk_store_batch_get(struct nk_store *store, uint64_t number,
 		return nk_fail(err, NK_ENOTFOUND, "batch", "this store keeps no batches");
 	return store->ops->batch_get(store->backend, number, leaves, count, sig, open, err);
 }
+
+bool nk_store_batching(const struct nk_store *store)
+{
+	return store && store->in_tx && !store->read_tx && store->own && store->ops->batch_leaf;
+}
