@@ -59,7 +59,6 @@ static enum nk_status sq_tx_begin(struct sq_store *s, enum sq_stmt which, const 
 static enum nk_status sq_begin(void *state, struct nk_error *err)
 {
 	struct sq_store *s = state;
-
 	enum nk_status rc;
 	bool fresh;
 

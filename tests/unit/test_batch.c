@@ -464,6 +464,20 @@ static void batch_trees_and_refs(void **state)
 			nk_batch_root_of_path(i ^ 1u, leaves[i], path, again);
 			assert_memory_not_equal(root, again, NK_HASH_BYTES);
 		}
+	/* an empty batch's root is the empty subtree's of the full depth, hashed here */
+	memset(again, 0, sizeof(again));
+	for (int k = 0; k < NK_BATCH_DEPTH; k++)
+		nk_merkle_node_hash(again, again, again);
+	assert_int_equal(nk_batch_root(NULL, 0, 0, NULL, root, NULL), NK_OK);
+	assert_memory_equal(root, again, NK_HASH_BYTES);
+	/* and one leaf's path is the empty subtrees of each height */
+	memset(again, 0, sizeof(again));
+	assert_int_equal(nk_batch_root((const uint8_t (*)[NK_HASH_BYTES])leaves, 1, 0, path, root,
+				       NULL), NK_OK);
+	for (int k = 0; k < NK_BATCH_DEPTH; k++) {
+		assert_memory_equal(path[k], again, NK_HASH_BYTES);
+		nk_merkle_node_hash(again, again, again);
+	}
 	nk_batch_ref_encode(&ref, sig);
 	assert_true(nk_batch_ref_decode(sig, &back));
 	assert_true(back.number == 7 && back.index == 3);
