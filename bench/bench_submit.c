@@ -10,7 +10,11 @@
  * submission over the rounds; under `valgrind --tool=callgrind --collect-atstart=no
  * --toggle-collect=run_rounds` the instructions per submission are exact, and do not
  * move with the machine's load as the server benchmark's CPU times do.
- * Usage: bench_submit [CASES] [ROUNDS]   (defaults 200 and 10) */
+ * With "grouped" the store is a member of a commit group with a shared writer, as the
+ * server's (deferred commits, batches signed once by the group's committer thread):
+ * measure it with --collect-atstart=yes and subtract a run of fewer rounds, so that the
+ * committer's work is counted.
+ * Usage: bench_submit [CASES] [ROUNDS] [grouped]   (defaults 200 and 10) */
 #include <nakodo/alloc.h>
 #include <nakodo/case.h>
 #include <nakodo/case_json.h>
@@ -94,6 +98,8 @@ int main(int argc, char **argv)
 	struct nk_server_key *signer = NULL;
 	struct nk_case_cache *cache = NULL;
 	struct nk_store *store = NULL;
+	struct nk_store_group *group = NULL;
+	const bool grouped = argc > 3 && strcmp(argv[3], "grouped") == 0;
 	struct nk_error err = { 0 };
 	struct nk_rules rules;
 	struct one *cases;
@@ -109,7 +115,13 @@ int main(int argc, char **argv)
 		return 1;
 	snprintf(url, sizeof(url), "sqlite:%s/b.db", dir);
 	must(nk_server_key_generate(&signer, &err), &err, "server key");
-	must(nk_store_open(&store, url, NK_STORE_CREATE, &err), &err, "store");
+	if (grouped) {
+		must(nk_store_group_new(&group, url, &err), &err, "group");
+		must(nk_store_open_grouped(&store, url, NK_STORE_CREATE | NK_STORE_DEFER_DURABLE,
+					   group, &err), &err, "store");
+	} else {
+		must(nk_store_open(&store, url, NK_STORE_CREATE, &err), &err, "store");
+	}
 	must(nk_case_cache_new(&cache, (size_t)n + 16, &err), &err, "cache");
 	struct nk_case_env env = { .store = store, .signer = signer, .cache = cache };
 
@@ -137,6 +149,7 @@ int main(int argc, char **argv)
 	       2 * n * rounds, t * 1e6 / (2.0 * n * rounds));
 	nk_case_cache_free(cache);
 	nk_store_close(store);
+	nk_store_group_free(group);
 	nk_server_key_free(signer);
 	free(cases);
 	for (const char *s = "\0-wal\0-shm\0.key\0"; *s || s[1]; s += strlen(s) + 1) {

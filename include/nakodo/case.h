@@ -211,6 +211,14 @@ NK_MUST_USE enum nk_status nk_case_overview(const struct nk_case_env *env, const
 NK_MUST_USE enum nk_status nk_case_log(const struct nk_case_env *env, const char *id,
 				       struct nk_event_list *out, struct nk_error *err);
 
+/* When log's last link (log as nk_case_log gave it) is in a batch (doc/crypto.md,
+ * "Batches"): the proof a reader checks it by, with the server's public key alone, put
+ * in out (the log's JSON) as "batch" (nk_wire_log_add_proof); nothing otherwise. The
+ * proof names no other case. */
+NK_MUST_USE enum nk_status nk_case_log_prove(const struct nk_case_env *env, const char *id,
+					     const struct nk_event_list *log, json_t *out,
+					     struct nk_error *err);
+
 /* Folds log (case id's events, as nk_case_log gives them or read back from its JSON)
  * as every load of the case does, and says in out (the log's JSON) whether it holds:
  * "verified" true, or false with "unverified": {"event": N, "reason": TEXT}, the first

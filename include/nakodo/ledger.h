@@ -48,8 +48,10 @@ struct nk_chain_link {
 };
 
 /* Recomputes the chain over a case's events (in order, seq 1, 2, …) and checks every
- * stored link and countersignature: a link without one (nk_countersig_none) is allowed
- * only before a countersigned link, so the last link must be countersigned. On failure
+ * stored link and countersignature: a link without one (nk_countersig_none), or one
+ * that names a batch (nk_batch_ref_decode), is allowed only before a countersigned
+ * link, so the last link must be countersigned (nk_chain_verify_proved takes a last
+ * link in a batch with its proof). On failure
  * *bad is the index of the first event whose link does not hold (and err says why); on
  * success the head is written. */
 NK_MUST_USE enum nk_status nk_chain_verify(const uint8_t server[static NK_PUBLIC_KEY_BYTES],
@@ -67,6 +69,96 @@ NK_MUST_USE enum nk_status nk_chain_verify_after(const uint8_t server[static NK_
 						 const struct nk_chain_link *links, size_t count,
 						 size_t unlinked, uint8_t head[static NK_HASH_BYTES],
 						 size_t *bad, struct nk_error *err);
+
+/* ---- batches: one signature for the commits of one flush (doc/crypto.md, "Batches") ----
+ *
+ * On a store that commits many cases' transactions together, a commit's last link holds,
+ * where its countersignature would be, a reference to its batch: the batch's number and
+ * the index of the link's leaf. The leaf binds the case id, the link's seq and its chain
+ * hash; the server signs the root of the batch's leaves once, in a tree of fixed depth,
+ * so that a proof's length tells nothing of how many commits shared it. */
+#define NK_BATCH_DEPTH 10
+#define NK_BATCH_LEAVES (1u << NK_BATCH_DEPTH)
+
+struct nk_batch_ref {
+	uint64_t number;	/* >= 1 */
+	uint32_t index;		/* < NK_BATCH_LEAVES */
+};
+
+/* The reference in a link's 64 signature bytes: the tag "nakodo/batch-ref/v1" and its
+ * NUL, zero-padded to 32 bytes, the number (u64) and the index (u32), big-endian, then
+ * zeros. decode is true only for exactly the bytes encode writes. */
+void nk_batch_ref_encode(const struct nk_batch_ref *ref, uint8_t out[static NK_SIGNATURE_BYTES]);
+bool nk_batch_ref_decode(const uint8_t sig[static NK_SIGNATURE_BYTES], struct nk_batch_ref *ref);
+
+/* SHA-256("nakodo/batch-leaf/v1\0" || str8 case id || u64 seq || chain hash). */
+NK_MUST_USE enum nk_status nk_batch_leaf(const char *case_id, int64_t seq,
+					 const uint8_t head[static NK_HASH_BYTES],
+					 uint8_t leaf[static NK_HASH_BYTES], struct nk_error *err);
+/* The root over leaves[0 .. count) (count <= NK_BATCH_LEAVES) in a tree of depth
+ * NK_BATCH_DEPTH whose missing leaves are 32 zero bytes, nodes as RFC 9162's; with path
+ * (may be NULL), also the siblings of leaf index from the bottom up. */
+NK_MUST_USE enum nk_status nk_batch_root(const uint8_t (*leaves)[NK_HASH_BYTES], size_t count,
+					 uint32_t index,
+					 uint8_t path[NK_BATCH_DEPTH][NK_HASH_BYTES],
+					 uint8_t root[static NK_HASH_BYTES], struct nk_error *err);
+/* The root a leaf at index and its path lead to. */
+void nk_batch_root_of_path(uint32_t index, const uint8_t leaf[static NK_HASH_BYTES],
+			   const uint8_t path[static NK_BATCH_DEPTH][NK_HASH_BYTES],
+			   uint8_t root[static NK_HASH_BYTES]);
+/* Ed25519 over "nakodo/batch/v1\0" || key id || u64 number || root. */
+void nk_batch_sign(const struct nk_server_key *key, uint64_t number,
+		   const uint8_t root[static NK_HASH_BYTES], uint8_t sig[static NK_SIGNATURE_BYTES]);
+NK_MUST_USE enum nk_status nk_batch_verify(const uint8_t server[static NK_PUBLIC_KEY_BYTES],
+					   uint64_t number, const uint8_t root[static NK_HASH_BYTES],
+					   const uint8_t sig[static NK_SIGNATURE_BYTES],
+					   struct nk_error *err);
+
+/* What a log gives a reader for its last link when that link is in a batch: the path of
+ * its leaf and the batch's signature, never another case's leaf. */
+struct nk_batch_proof {
+	struct nk_batch_ref ref;
+	uint8_t path[NK_BATCH_DEPTH][NK_HASH_BYTES];
+	uint8_t sig[NK_SIGNATURE_BYTES];
+};
+
+/* NK_OK iff ref_bytes is a batch reference, proof is for the same batch and leaf, and
+ * the leaf of (case_id, seq, head) with proof's path leads to a root the server signed
+ * as that batch; NK_ECRYPTO otherwise. */
+NK_MUST_USE enum nk_status nk_batch_proof_verify(const uint8_t server[static NK_PUBLIC_KEY_BYTES],
+						 const char *case_id, int64_t seq,
+						 const uint8_t head[static NK_HASH_BYTES],
+						 const uint8_t ref_bytes[static NK_SIGNATURE_BYTES],
+						 const struct nk_batch_proof *proof,
+						 struct nk_error *err);
+
+/* nk_chain_verify_after for a log whose links may be in batches: a link that names a
+ * batch vouches for nothing by itself (a later link binds it, as a covered one); the
+ * last link is countersigned, or names a batch and last proves it. last may be NULL
+ * when the last link is countersigned. */
+NK_MUST_USE enum nk_status nk_chain_verify_proved(const uint8_t server[static NK_PUBLIC_KEY_BYTES],
+						  const char *case_id, const struct nk_event *events,
+						  const struct nk_chain_link *links, size_t count,
+						  size_t unlinked, const struct nk_batch_proof *last,
+						  uint8_t head[static NK_HASH_BYTES], size_t *bad,
+						  struct nk_error *err);
+
+/* How a verifier vouches for a link that names a batch (ref), of event seq with chain
+ * hash head, the log's last when last is set: NK_OK when it holds. */
+typedef enum nk_status nk_chain_batch_check(void *arg, const char *case_id, int64_t seq,
+					    bool last, const uint8_t head[static NK_HASH_BYTES],
+					    const uint8_t ref[static NK_SIGNATURE_BYTES],
+					    struct nk_error *err);
+
+/* The chain check the others are made of: each link that names a batch is handed to
+ * check (NULL: none holds). */
+NK_MUST_USE enum nk_status nk_chain_verify_batched(const uint8_t server[static NK_PUBLIC_KEY_BYTES],
+						   const char *case_id,
+						   const struct nk_event *events,
+						   const struct nk_chain_link *links, size_t count,
+						   size_t unlinked, nk_chain_batch_check *check,
+						   void *arg, uint8_t head[static NK_HASH_BYTES],
+						   size_t *bad, struct nk_error *err);
 
 /* ---- the Merkle log (RFC 9162, section 2.1) ---- */
 

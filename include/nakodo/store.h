@@ -107,6 +107,38 @@ NK_MUST_USE enum nk_status nk_store_last_link(struct nk_store *store, const char
 					      uint8_t chain[static NK_CHAIN_BYTES],
 					      struct nk_error *err);
 
+/* Batches (doc/crypto.md, "Batches"; doc/storage.md): a grouped store commits many
+ * cases' transactions in one batch, whose links the server signs once. The signer is the
+ * case layer's: called, once per batch, in the turn just before the batch commits, with
+ * the batch's number and every leaf put in it, it fills sig. */
+typedef void nk_store_batch_signer(void *arg, uint64_t number,
+				   const uint8_t (*leaves)[NK_CHAIN_BYTES], size_t count,
+				   uint8_t sig[static NK_COUNTERSIG_BYTES]);
+
+/* Inside a write transaction: puts leaf in the open batch, to be signed by sign(arg, …)
+ * (the same for every leaf of a batch; arg must live until the group is freed), and
+ * sets its batch's number and its index there. NK_ENOTFOUND when there is no batch to
+ * put it in (a store that is not grouped, a backend without batches, a full batch): the
+ * caller countersigns the link itself. A rolled back transaction takes its leaves out. */
+NK_MUST_USE enum nk_status nk_store_batch_leaf(struct nk_store *store,
+					       const uint8_t leaf[static NK_CHAIN_BYTES],
+					       nk_store_batch_signer *sign, void *arg,
+					       uint64_t *number, uint32_t *index,
+					       struct nk_error *err);
+/* Whether the store is in a write transaction that runs in a batch (a grouped store
+ * with a shared writer on a backend with batches): whether nk_store_batch_leaf may take
+ * a leaf, asked first so that a store without batches costs no leaf hash. */
+bool nk_store_batching(const struct nk_store *store);
+
+/* Batch number's leaves (a new array of *count hashes the caller frees with free()) and
+ * signature. *open is true for the batch this transaction's writer has open: its leaves
+ * so far, put in by this process, and no signature yet (sig untouched). NK_ENOTFOUND if
+ * there is no such batch. */
+NK_MUST_USE enum nk_status nk_store_batch_get(struct nk_store *store, uint64_t number,
+					      uint8_t (**leaves)[NK_CHAIN_BYTES], size_t *count,
+					      uint8_t sig[static NK_COUNTERSIG_BYTES], bool *open,
+					      struct nk_error *err);
+
 /* How many leading events of the case (seq 1 to *count) were stored before events had
  * links (schema version 4): they are chained retroactively by the case layer but carry
  * no countersignature. 0 for a case made since, and for a case there is not. */

@@ -4,6 +4,7 @@
 #define NAKODO_WIRE_H
 
 #include <nakodo/brief.h>
+#include <nakodo/ledger.h>
 #include <nakodo/store.h>
 
 #include <jansson.h>
@@ -11,6 +12,11 @@
 /* {"case": ID, "events": [{seq, time_ms, actor, type, body, chain, countersignature},
  * …]}, the link in lowercase hex: a new reference, or NULL when out of memory. */
 json_t *nk_wire_log_to_json(const char *case_id, const struct nk_event_list *log);
+
+/* When the log's last link is in a batch (doc/crypto.md, "Batches"): its proof as
+ * "batch": {"number", "index", "proof": [NK_BATCH_DEPTH hashes in hex, from the leaf
+ * up], "signature"} in log. NK_ENOMEM when out of memory. */
+NK_MUST_USE enum nk_status nk_wire_log_add_proof(json_t *log, const struct nk_batch_proof *proof);
 
 /* ---- sealed messages and deposits (src/formats/wire_message.c) ---- */
 
@@ -130,6 +136,12 @@ NK_MUST_USE enum nk_status nk_wire_withdrawn_from_json(const json_t *obj,
 NK_MUST_USE enum nk_status nk_wire_log_from_json(const json_t *obj,
 						 char case_id[static NK_CASE_ID_MAX],
 						 struct nk_event_list *out, struct nk_error *err);
+
+/* The log's "batch" (nk_wire_log_add_proof) into out, *has false when it has none.
+ * NK_EINVAL for one that does not read, a proof of any other length among them. */
+NK_MUST_USE enum nk_status nk_wire_log_proof_from_json(const json_t *log,
+						       struct nk_batch_proof *out, bool *has,
+						       struct nk_error *err);
 
 /* A page of an inbox (nk_wire_inbox_to_json's shape) into out (nk_inbox_free), with its
  * case and role. */

@@ -6,8 +6,10 @@
  * they fold it with the load's own fold (case_fold: the outcome's signatures and every
  * other rule of the log), not a copy of its checks. */
 #include "case/case_impl.h"
+#include "case/record.h"
 
 #include <nakodo/json_build.h>
+#include <nakodo/wire.h>
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -32,5 +34,18 @@ enum nk_status nk_case_log_verdict(const char *id, const struct nk_event_list *l
 	if (json_object_set_new(out, "verified", json_boolean(rc == NK_OK)) != 0 ||
 	    (rc == NK_ECORRUPT && (!why || json_object_set_new(out, "unverified", why) != 0)))
 		return nk_fail(err, NK_ENOMEM, "log", "out of memory");
+	return rc;
+}
+
+enum nk_status nk_case_log_prove(const struct nk_case_env *env, const char *id,
+				 const struct nk_event_list *log, json_t *out,
+				 struct nk_error *err)
+{
+	struct nk_batch_proof proof;
+	bool proved = false;
+	enum nk_status rc = case_log_proof(env, id, log, &proof, &proved, err);
+
+	if (rc == NK_OK && proved && nk_wire_log_add_proof(out, &proof) != NK_OK)
+		rc = nk_fail(err, NK_ENOMEM, "log", "out of memory");
 	return rc;
 }

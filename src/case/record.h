@@ -5,6 +5,7 @@
 #define NAKODO_CASE_RECORD_H
 
 #include <nakodo/case.h>
+#include <nakodo/ledger.h>
 
 /* The event's link after the case's last one (sets ev->seq, chain, countersig and
  * linked), inside the write transaction. Without countersign the countersignature is
@@ -20,6 +21,14 @@ NK_MUST_USE enum nk_status case_link_event(const struct nk_case_env *env, const 
 NK_MUST_USE enum nk_status case_chain_check(const struct nk_case_env *env, const char *id,
 					    const struct nk_event_list *log, bool every_sig,
 					    uint8_t *head, struct nk_error *err);
+
+/* case_chain_check with every signature, and for a log whose last link is in a batch
+ * (*proved set), that link's proof for a reader (doc/crypto.md, "Batches"): outside a
+ * transaction, once the batch is committed. */
+NK_MUST_USE enum nk_status case_log_proof(const struct nk_case_env *env, const char *id,
+					  const struct nk_event_list *log,
+					  struct nk_batch_proof *proof, bool *proved,
+					  struct nk_error *err);
 
 /* Inside the transaction that ended the case, after its last event: appends its
  * closing statement, signed, to the server's record. */

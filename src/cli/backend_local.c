@@ -119,6 +119,8 @@ static int local_log(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 		return cli_report(ctx, &err);
 	if (!(*out = nk_wire_log_to_json(id, &log)))
 		rc = report_oom(ctx, "log");
+	else if (nk_case_log_prove(&be->env, id, &log, *out, &err) != NK_OK)
+		rc = cli_report(ctx, &err);
 	nk_event_list_free(&log);
 	return rc;
 }

@@ -98,6 +98,48 @@ enum nk_status nk_chain_verify_after(const uint8_t server[static NK_PUBLIC_KEY_B
 				     size_t unlinked, uint8_t head[static NK_HASH_BYTES],
 				     size_t *bad, struct nk_error *err)
 {
+	return nk_chain_verify_proved(server, case_id, events, links, count, unlinked, NULL, head,
+				      bad, err);
+}
+
+struct proof_arg {
+	const uint8_t *server;
+	const struct nk_batch_proof *proof;
+};
+
+/* A reader's vouching for a link in a batch: the last by its proof, any other by the
+ * later link that binds it (as a covered one). */
+static enum nk_status by_proof(void *arg, const char *case_id, int64_t seq, bool last,
+			       const uint8_t head[static NK_HASH_BYTES],
+			       const uint8_t ref[static NK_SIGNATURE_BYTES], struct nk_error *err)
+{
+	const struct proof_arg *a = arg;
+
+	if (!last)
+		return NK_OK;
+	return nk_batch_proof_verify(a->server, case_id, seq, head, ref, a->proof, err);
+}
+
+enum nk_status nk_chain_verify_proved(const uint8_t server[static NK_PUBLIC_KEY_BYTES],
+				      const char *case_id, const struct nk_event *events,
+				      const struct nk_chain_link *links, size_t count,
+				      size_t unlinked, const struct nk_batch_proof *last,
+				      uint8_t head[static NK_HASH_BYTES], size_t *bad,
+				      struct nk_error *err)
+{
+	struct proof_arg a = { .server = server, .proof = last };
+
+	return nk_chain_verify_batched(server, case_id, events, links, count, unlinked, by_proof,
+				       &a, head, bad, err);
+}
+
+enum nk_status nk_chain_verify_batched(const uint8_t server[static NK_PUBLIC_KEY_BYTES],
+				       const char *case_id, const struct nk_event *events,
+				       const struct nk_chain_link *links, size_t count,
+				       size_t unlinked, nk_chain_batch_check *check, void *arg,
+				       uint8_t head[static NK_HASH_BYTES], size_t *bad,
+				       struct nk_error *err)
+{
 	uint8_t prev[NK_HASH_BYTES] = { 0 }, h[NK_HASH_BYTES];
 
 	for (size_t i = 0; i < count; i++) {
@@ -123,8 +165,8 @@ enum nk_status nk_chain_verify_after(const uint8_t server[static NK_PUBLIC_KEY_B
 			return nk_fail(err, NK_ECRYPTO, "chain", "event %zu does not hash to its "
 				       "link: it or an earlier event was changed", i + 1);
 		}
-		/* without a countersignature of its own, the next countersigned link's
-		 * vouches for it (it binds this hash); the last link has no next */
+		/* without a countersignature of its own, the next countersigned link vouches
+		 * for it (it binds this hash); the last link has no next */
 		if (nk_countersig_none(links[i].sig) && i + 1 < count) {
 			memcpy(prev, h, sizeof(prev));
 			continue;
@@ -135,7 +177,17 @@ enum nk_status nk_chain_verify_after(const uint8_t server[static NK_PUBLIC_KEY_B
 				       "countersignature: the log was cut after an event a later "
 				       "one was to vouch for", i + 1);
 		}
-		if (nk_countersign_verify(server, h, links[i].sig, NULL) != NK_OK) {
+		if (nk_batch_ref_decode(links[i].sig, NULL)) {
+			struct nk_error why = { 0 };
+
+			if (!check || check(arg, case_id, events[i].seq, i + 1 == count, h,
+					    links[i].sig, &why) != NK_OK) {
+				*bad = i;
+				return nk_fail(err, NK_ECRYPTO, "chain", "event %zu's link is in a "
+					       "batch this server's key did not sign: %s", i + 1,
+					       check ? why.text : "no proof of it is given");
+			}
+		} else if (nk_countersign_verify(server, h, links[i].sig, NULL) != NK_OK) {
 			*bad = i;
 			return nk_fail(err, NK_ECRYPTO, "chain", "event %zu's link is not "
 				       "countersigned by this server's key", i + 1);

@@ -28,3 +28,23 @@ json_t *nk_wire_log_to_json(const char *case_id, const struct nk_event_list *log
 	}
 	return json_pack("{s:s, s:o}", "case", case_id, "events", events);
 }
+
+enum nk_status nk_wire_log_add_proof(json_t *log, const struct nk_batch_proof *proof)
+{
+	json_t *path = json_array(), *batch;
+	char hex[2 * NK_SIGNATURE_BYTES + 1];
+
+	for (int k = 0; path && k < NK_BATCH_DEPTH; k++) {
+		sodium_bin2hex(hex, sizeof(hex), proof->path[k], NK_HASH_BYTES);
+		if (json_array_append_new(path, json_string(hex)) != 0) {
+			json_decref(path);
+			path = NULL;
+		}
+	}
+	if (!path)
+		return NK_ENOMEM;
+	sodium_bin2hex(hex, sizeof(hex), proof->sig, NK_SIGNATURE_BYTES);
+	batch = json_pack("{s:I, s:I, s:o, s:s}", "number", (json_int_t)proof->ref.number,
+			  "index", (json_int_t)proof->ref.index, "proof", path, "signature", hex);
+	return batch && json_object_set_new(log, "batch", batch) == 0 ? NK_OK : NK_ENOMEM;
+}

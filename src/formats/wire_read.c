@@ -91,6 +91,40 @@ enum nk_status nk_wire_log_from_json(const json_t *obj, char case_id[static NK_C
 	return NK_OK;
 }
 
+enum nk_status nk_wire_log_proof_from_json(const json_t *log, struct nk_batch_proof *out,
+					   bool *has, struct nk_error *err)
+{
+	const json_t *batch = json_object_get(log, "batch"), *path;
+	const json_t *number, *index;
+	struct nk_batch_proof p = { 0 };
+
+	if (!batch) {
+		*has = false;
+		return NK_OK;
+	}
+	path = json_object_get(batch, "proof");
+	number = json_object_get(batch, "number");
+	index = json_object_get(batch, "index");
+	if (!json_is_integer(number) || json_integer_value(number) < 1 ||
+	    !json_is_integer(index) || json_integer_value(index) < 0 ||
+	    json_integer_value(index) >= (json_int_t)NK_BATCH_LEAVES)
+		return nk_fail(err, NK_EINVAL, "batch", "a batch's number and index are counts");
+	if (!json_is_array(path) || json_array_size(path) != NK_BATCH_DEPTH)
+		return nk_fail(err, NK_EINVAL, "batch", "a batch proof is %d hashes", NK_BATCH_DEPTH);
+	for (int k = 0; k < NK_BATCH_DEPTH; k++)
+		if (!hex_bytes(json_array_get(path, (size_t)k), p.path[k], NK_HASH_BYTES))
+			return nk_fail(err, NK_EINVAL, "batch", "a batch proof's hash is %d hex digits",
+				       2 * NK_HASH_BYTES);
+	if (!hex_bytes(json_object_get(batch, "signature"), p.sig, NK_SIGNATURE_BYTES))
+		return nk_fail(err, NK_EINVAL, "batch", "a batch's signature is %d hex digits",
+			       2 * NK_SIGNATURE_BYTES);
+	p.ref.number = (uint64_t)json_integer_value(number);
+	p.ref.index = (uint32_t)json_integer_value(index);
+	*out = p;
+	*has = true;
+	return NK_OK;
+}
+
 static bool kind_parse(const char *name, enum nk_message_kind *kind)
 {
 	for (int k = NK_MESSAGE_TEXT; name && k <= NK_MESSAGE_DEPOSIT; k++)

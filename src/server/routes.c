@@ -408,6 +408,9 @@ static enum nk_status h_log(struct route_call *call, struct nk_error *err)
 
 	if (rc == NK_OK && !(call->reply = nk_wire_log_to_json(call->case_id, &log)))
 		rc = nk_fail(err, NK_ENOMEM, "reply", "out of memory");
+	/* the last link's batch proof, when it is in one (doc/crypto.md, "Batches") */
+	if (rc == NK_OK)
+		rc = nk_case_log_prove(&call->env, call->case_id, &log, call->reply, err);
 	/* the rules every load checks, not only the chain: "verified" (case/log_check.c) */
 	if (rc == NK_OK)
 		v = nk_case_log_verdict(call->case_id, &log, call->reply, &why);

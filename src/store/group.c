@@ -153,6 +153,8 @@ static void commit_batch(struct nk_store_group *g)
 	pthread_mutex_unlock(&g->mu);
 	if (target <= g->written)	/* written changes only in the turn, which is ours */
 		return;
+	if (g->ops->batch_seal)	/* signs the batch's links into it (doc/crypto.md, "Batches") */
+		g->ops->batch_seal(g->writer);
 	rc = g->ops->batch_commit(g->writer, &err);
 	pthread_mutex_lock(&g->mu);
 	if (rc != NK_OK)

@@ -129,3 +129,45 @@ enum nk_status nk_store_checkpoint_get(struct nk_store *store, uint64_t size,
 
 	return rc == NK_OK ? store->ops->checkpoint_get(store->backend, size, data, len, err) : rc;
 }
+
+enum nk_status nk_store_batch_leaf(struct nk_store *store, const uint8_t leaf[static NK_CHAIN_BYTES],
+				   nk_store_batch_signer *sign, void *arg, uint64_t *number,
+				   uint32_t *index, struct nk_error *err)
+{
+	uint64_t n = 0;
+	uint32_t i = 0;
+	enum nk_status rc = store_check_in_tx(store, "putting a link in a batch", err);
+
+	if (rc != NK_OK)
+		return rc;
+	if (store->read_tx || !sign)
+		return nk_fail(err, NK_EINVAL, "store", "a batch takes links in a write transaction, "
+			       "with a signer");
+	if (!store->ops->batch_leaf)
+		return NK_ENOTFOUND;
+	rc = store->ops->batch_leaf(store->backend, leaf, sign, arg, &n, &i, err);
+	if (rc == NK_OK) {
+		*number = n;
+		*index = i;
+	}
+	return rc;
+}
+
+enum nk_status nk_store_batch_get(struct nk_store *store, uint64_t number,
+				  uint8_t (**leaves)[NK_CHAIN_BYTES], size_t *count,
+				  uint8_t sig[static NK_COUNTERSIG_BYTES], bool *open,
+				  struct nk_error *err)
+{
+	enum nk_status rc = check_store(store, err);
+
+	if (rc != NK_OK)
+		return rc;
+	if (!store->ops->batch_get)
+		return nk_fail(err, NK_ENOTFOUND, "batch", "this store keeps no batches");
+	return store->ops->batch_get(store->backend, number, leaves, count, sig, open, err);
+}
+
+bool nk_store_batching(const struct nk_store *store)
+{
+	return store && store->in_tx && !store->read_tx && store->own && store->ops->batch_leaf;
+}

@@ -58,6 +58,9 @@ enum sq_stmt {
 	SQ_RELEASE,
 	SQ_ROLLBACK_TO,
 	SQ_LAST_SEQ,
+	SQ_BATCH_PUT,
+	SQ_BATCH_GET,
+	SQ_BATCH_NEXT,
 	SQ_COUNT
 };
 
@@ -79,6 +82,14 @@ struct sq_store {
 	atomic_bool checkpoint_owed;	/* the WAL has grown: checkpoint after the flush */
 	atomic_int checkpoint_frames;	/* the WAL's length at the last checkpoint */
 	int wal_frames;		/* the WAL's length at this connection's last commit */
+	/* The writer's open batch (sqlite.c, batches): its number (0 until its first leaf),
+	 * its leaves (NK_BATCH_LEAVES of room, made with the first), how many it holds, how
+	 * many it held when the open savepoint began, and the signer of them all. */
+	uint64_t batch_number;
+	uint8_t (*leaves)[NK_CHAIN_BYTES];
+	size_t leaf_count, leaf_mark;
+	nk_store_batch_signer *batch_sign;
+	void *batch_arg;
 };
 
 /* sqlite_stmt.c: running a prepared statement. fail maps an SQLite result code to a

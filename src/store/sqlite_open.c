@@ -77,6 +77,9 @@ static const char *const sq_sql[SQ_COUNT] = {
 	[SQ_RELEASE] = "RELEASE nk",
 	[SQ_ROLLBACK_TO] = "ROLLBACK TO nk",
 	[SQ_LAST_SEQ] = "SELECT max(seq) FROM events WHERE case_id = ?1",
+	[SQ_BATCH_PUT] = "INSERT INTO batches(number, sig, leaves) VALUES (?1, ?2, ?3)",
+	[SQ_BATCH_GET] = "SELECT sig, leaves FROM batches WHERE number = ?1",
+	[SQ_BATCH_NEXT] = "SELECT coalesce(max(number), 0) + 1 FROM batches",
 };
 
 /* Schema version 2: the server's access tokens, by keyed hash only. */
@@ -145,6 +148,16 @@ static const char *const record_sql[] = {
 	"GROUP BY case_id",
 };
 
+/* Schema version 5: the batches whose signature stands for each of their links' own
+ * (doc/storage.md, "Batches"): the server's signature of the root over the leaves, and
+ * the leaves (32 bytes each, in order), one row per batch, written in the batch's own
+ * COMMIT. An older database gets the table empty: its links are all countersigned. */
+static const char batches_sql[] =
+	"CREATE TABLE IF NOT EXISTS batches ("
+	" number INTEGER PRIMARY KEY NOT NULL,"
+	" sig BLOB NOT NULL,"
+	" leaves BLOB NOT NULL)";
+
 /* Run in one transaction when a database is made; the PRAGMAs follow, with numbers. */
 static const char *const schema_sql[] = {
 	"CREATE TABLE cases ("
@@ -171,6 +184,7 @@ static const char *const schema_sql[] = {
 	envelopes_sql,
 	scrubs_sql,
 	summaries_sql,
+	batches_sql,
 };
 
 /* Per-connection settings, run on every open once the file is known to be nakodo's. */
@@ -395,7 +409,8 @@ out:
 
 /* Brings an older database to the current version in one transaction: version 1 had no
  * tokens table, versions 1 and 2 no envelopes table, versions 1 to 3 no event links and
- * no record; the events they hold are counted, per case, in the legacy table. */
+ * no record (the events they hold are counted, per case, in the legacy table), versions
+ * 1 to 4 no batches. */
 static enum nk_status upgrade(struct sq_store *s, struct nk_error *err)
 {
 	static const char has_legacy_sql[] =
@@ -424,7 +439,7 @@ static enum nk_status upgrade(struct sq_store *s, struct nk_error *err)
 		sql_rc = sq_pragma_int(s->db, has_legacy_sql, &legacy);
 	/* A version-4 database made before the legacy table: every event it could take
 	 * was linked, so it gets the table empty. */
-	if (sql_rc == SQLITE_OK && version == STORE_SCHEMA_VERSION && !legacy)
+	if (sql_rc == SQLITE_OK && version >= 4 && !legacy)
 		sql_rc = sq_run(s->db, legacy_sql);
 	if (sql_rc == SQLITE_OK && version == 1) {
 		sql_rc = sq_run(s->db, tokens_sql);
@@ -443,8 +458,16 @@ static enum nk_status upgrade(struct sq_store *s, struct nk_error *err)
 	for (size_t i = 0; sql_rc == SQLITE_OK && version == 3 &&
 	     i < sizeof(record_sql) / sizeof(record_sql[0]); i++)
 		sql_rc = sq_run(s->db, record_sql[i]);
-	if (sql_rc == SQLITE_OK && version == 3)
+	if (sql_rc == SQLITE_OK && version == 3) {
 		sql_rc = sq_run(s->db, "PRAGMA user_version = 4");
+		version = 4;
+	}
+	if (sql_rc == SQLITE_OK && version == 4) {
+		sql_rc = sq_run(s->db, batches_sql);
+		if (sql_rc == SQLITE_OK)
+			sql_rc = sq_run(s->db, "PRAGMA user_version = 5");
+		version = 5;
+	}
 	if (sql_rc == SQLITE_OK)
 		sql_rc = sq_run(s->db, scrubs_sql);
 	if (sql_rc == SQLITE_OK)
@@ -484,6 +507,7 @@ void store_sqlite_close(void *state)
 	for (size_t i = 0; i < SQ_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
 	sqlite3_close(s->db);
+	free(s->leaves);
 	free(s->path);
 	free(s);
 }

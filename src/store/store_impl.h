@@ -24,8 +24,9 @@
 /* SQLite's PRAGMA application_id of a nakodo database ("NKOD") and the schema
  * version in PRAGMA user_version. */
 #define STORE_APPLICATION_ID 0x4e4b4f44
-#define STORE_SCHEMA_VERSION 4	/* 4 added event links and the record; 3 the envelopes;
-				 * 2 the tokens table; older versions are upgraded on open */
+#define STORE_SCHEMA_VERSION 5	/* 5 added batches; 4 event links and the record; 3 the
+				 * envelopes; 2 the tokens table; older versions are
+				 * upgraded on open */
 
 #define STORE_TOKEN_HASH 32	/* bytes of a token's keyed hash */
 /* The storage key's block (sodium_malloc, read-only once open): the storage key, then
@@ -168,6 +169,18 @@ struct nk_store_ops {
 	enum nk_status (*batch_open)(void **state, const char *location, struct nk_error *err);
 	enum nk_status (*batch_commit)(void *state, struct nk_error *err);
 	void (*batch_checkpoint)(void *state);
+	/* The server's signature of each batch (nk_store_batch_leaf, nk_store_batch_get):
+	 * batch_leaf and batch_get on the writer (NULL for a backend without batches);
+	 * batch_seal, in the turn just before batch_commit, signs the open batch's leaves
+	 * and stores the batch (a failure loses the batch: batch_commit fails it). */
+	enum nk_status (*batch_leaf)(void *state, const uint8_t leaf[static NK_CHAIN_BYTES],
+				     nk_store_batch_signer *sign, void *arg, uint64_t *number,
+				     uint32_t *index, struct nk_error *err);
+	enum nk_status (*batch_get)(void *state, uint64_t number,
+				    uint8_t (**leaves)[NK_CHAIN_BYTES], size_t *count,
+				    uint8_t sig[static NK_COUNTERSIG_BYTES], bool *open,
+				    struct nk_error *err);
+	void (*batch_seal)(void *state);
 
 	/* Where the server's signing key lives for the store at location, into out[size];
 	 * NULL for a backend that keeps no files (the key is then made for each run). */

@@ -20,8 +20,41 @@ static int fail(const char *what, const struct nk_error *err)
 	return 1;
 }
 
-/* The case's events, chained and countersigned into the manifest (the fourth covered
- * by the fifth's countersignature: none of its own); head gets the last link. */
+/* A batch of six leaves holding the last link's at index BATCH_AT (the others another
+ * case's, which a reader never sees): the batch's number, the link's index, its proof
+ * and the batch's signature into the manifest (doc/crypto.md, "Batches"). */
+#define BATCH_NUMBER 41
+#define BATCH_LEAVES 6
+#define BATCH_AT 4
+
+static int batch(FILE *m, const struct nk_server_key *server, int64_t seq,
+		 const uint8_t head[static NK_HASH_BYTES], uint8_t ref_out[static NK_SIGNATURE_BYTES])
+{
+	uint8_t leaves[BATCH_LEAVES][NK_HASH_BYTES], path[NK_BATCH_DEPTH][NK_HASH_BYTES];
+	uint8_t root[NK_HASH_BYTES], sig[NK_SIGNATURE_BYTES];
+	const struct nk_batch_ref ref = { .number = BATCH_NUMBER, .index = BATCH_AT };
+	struct nk_error err = { 0 };
+
+	for (int i = 0; i < BATCH_LEAVES; i++)
+		if (nk_batch_leaf(i == BATCH_AT ? CASE_ID : "interop-case-other", i == BATCH_AT ?
+				  seq : i + 1, head, leaves[i], &err) != NK_OK)
+			return fail("batch leaf", &err);
+	if (nk_batch_root((const uint8_t (*)[NK_HASH_BYTES])leaves, BATCH_LEAVES, BATCH_AT, path,
+			  root, &err) != NK_OK)
+		return fail("batch root", &err);
+	nk_batch_sign(server, BATCH_NUMBER, root, sig);
+	nk_batch_ref_encode(&ref, ref_out);
+	fprintf(m, "batch-number %d\nbatch-index %d\n", BATCH_NUMBER, BATCH_AT);
+	for (int k = 0; k < NK_BATCH_DEPTH; k++)
+		put_hex(m, "batch-proof", path[k], NK_HASH_BYTES);
+	put_hex(m, "batch-sig", sig, sizeof(sig));
+	return 0;
+}
+
+/* The case's events, chained into the manifest: the first two countersigned, the third
+ * naming an earlier batch (vouched for by the last, as a covered link), the fourth
+ * covered (none of its own), the last naming its batch, whose proof follows; head gets
+ * the last link. */
 static int chain(FILE *m, const struct nk_server_key *server, uint8_t head[static NK_HASH_BYTES])
 {
 	static const struct {
@@ -35,6 +68,8 @@ static int chain(FILE *m, const struct nk_server_key *server, uint8_t head[stati
 	};
 	uint8_t prev[NK_HASH_BYTES] = { 0 }, sig[NK_SIGNATURE_BYTES];
 	struct nk_error err = { 0 };
+	const size_t count = sizeof(events) / sizeof(events[0]);
+	const struct nk_batch_ref earlier = { .number = BATCH_NUMBER - 1, .index = 2 };
 
 	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
 		struct nk_event ev = { .seq = (int64_t)i + 1,
@@ -49,7 +84,12 @@ static int chain(FILE *m, const struct nk_server_key *server, uint8_t head[stati
 		 * figure that completes its round is by the round's outcome */
 		if (strcmp(ev.type, "tick") == 0)
 			memset(sig, 0, sizeof(sig));
-		else
+		else if (i == 2)
+			nk_batch_ref_encode(&earlier, sig);
+		else if (i + 1 == count) {
+			if (batch(m, server, ev.seq, prev, sig))
+				return 1;
+		} else
 			nk_countersign(server, prev, sig);
 		fprintf(m, "event %lld %lld %s %s\n", (long long)ev.seq, (long long)ev.time_ms,
 			ev.actor, ev.type);

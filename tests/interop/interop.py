@@ -519,6 +519,27 @@ def statement_bytes(f):
     return b
 
 
+def batch_ref(sig):
+    """(number, index) of a link's batch reference, or None (doc/crypto.md, "Batches")."""
+    head = tag("nakodo/batch-ref/v1")
+    head += b"\0" * (32 - len(head))
+    if sig[:32] != head or sig[44:] != b"\0" * 20:
+        return None
+    number, index = struct.unpack(">QI", sig[32:44])
+    return (number, index) if number >= 1 and index < 1024 else None
+
+
+def batch_holds(server, kid, case, seq, head, ref, proof, sig):
+    if ref is None or len(proof) != 10:
+        return False
+    number, index = ref
+    h = sha256(tag("nakodo/batch-leaf/v1") + str8(case) + u64(seq) + head)
+    for sibling in proof:
+        h = sha256(b"\1" + sibling + h) if index & 1 else sha256(b"\1" + h + sibling)
+        index >>= 1
+    return verifies(server, tag("nakodo/batch/v1") + kid + u64(number) + h, sig)
+
+
 def check_record(helper, work):
     rc, _, err = run(helper, "record", work)
     if not check("helper builds a case's chain, a Merkle log and a receipt", rc == 0, err):
@@ -530,7 +551,7 @@ def check_record(helper, work):
     case = m["case"].strip()
     leaves = [hexval(v) for k, v in items if k == "leaf"]
 
-    prev, links_ok, sigs_ok, n, covered, sig = b"\0" * 32, True, True, 0, 0, b""
+    prev, links_ok, sigs_ok, n, covered, batched, sig = b"\0" * 32, True, True, 0, 0, 0, b""
     for i, (k, v) in enumerate(items):
         if k != "event":
             continue
@@ -539,16 +560,34 @@ def check_record(helper, work):
         prev = sha256(tag("nakodo/event/v1") + str8(case) + u64(int(seq)) + u64(int(time_ms))
                       + str8(actor) + str8(etype) + u32(len(body)) + body + prev)
         links_ok &= prev == link
-        # 64 zero bytes: no countersignature of its own; a later one covers it
+        # 64 zero bytes: no countersignature of its own; a later one covers it. A batch
+        # reference: the last link's proof vouches for it (doc/crypto.md, "Batches")
         if sig == b"\0" * 64:
             covered += 1
+        elif batch_ref(sig):
+            batched += 1
         else:
             sigs_ok &= verifies(server, tag("nakodo/countersign/v1") + kid + link, sig)
         n += 1
     check(f"Python recomputes all {n} links of the event chain from the document", links_ok)
-    check(f"and the server's countersignature of each but {covered} a later one covers",
-          sigs_ok and covered == 1)
-    check("the last link is countersigned", n > 0 and sig != b"\0" * 64)
+    check(f"and the server's countersignature of each but {covered} a later one covers "
+          f"and {batched} in batches", sigs_ok and covered == 1 and batched == 2)
+    ref = batch_ref(sig)
+    number, index = int(m["batch-number"]), int(m["batch-index"])
+    proof = [hexval(v) for k, v in items if k == "batch-proof"]
+    bsig = hexval(m["batch-sig"])
+    check("the last link names its batch and leaf", ref == (number, index))
+    check("its proof is the batch tree's fixed depth, ten hashes", len(proof) == 10)
+    check("the leaf's path leads to a root the server signed as that batch",
+          batch_holds(server, kid, case, n, prev, ref, proof, bsig))
+    check("not as another leaf of the batch",
+          not batch_holds(server, kid, case, n, prev, (number, index ^ 1), proof, bsig))
+    check("not for another case's link",
+          not batch_holds(server, kid, case + "x", n, prev, ref, proof, bsig))
+    check("not with a proof cut short",
+          not batch_holds(server, kid, case, n, prev, ref, proof[:-1], bsig))
+    check("not as another batch",
+          not batch_holds(server, kid, case, n, prev, (number + 1, index), proof, bsig))
 
     with open(os.path.join(work, "receipt.txt"), encoding="ascii") as f:
         text = f.read()
