@@ -40,6 +40,7 @@ enum nk_status nk_store_secret_put(struct nk_store *store, const char *case_id,
 	uint8_t subkey[STORE_KEY_BYTES];
 	uint8_t sealed[STORE_SEALED_MAX];
 	uint8_t *nonce = sealed + 1;
+	size_t written = 0;	/* of sealed: wiped as far as it was written */
 	enum nk_status rc;
 
 	rc = store_check_write(store, "storing a secret", case_id, err);
@@ -55,6 +56,7 @@ enum nk_status nk_store_secret_put(struct nk_store *store, const char *case_id,
 	rc = derive_subkey(subkey, store->key, case_id, name, err);
 	if (rc != NK_OK)
 		goto out;
+	written = STORE_SEAL_OVERHEAD + len;	/* len <= NK_SECRET_MAX: it fits */
 	sealed[0] = STORE_SEAL_VERSION;
 	randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
 	if (crypto_secretbox_easy(nonce + crypto_secretbox_NONCEBYTES,
@@ -66,7 +68,7 @@ enum nk_status nk_store_secret_put(struct nk_store *store, const char *case_id,
 				    STORE_SEAL_OVERHEAD + len, err);
 out:
 	sodium_memzero(subkey, sizeof(subkey));
-	sodium_memzero(sealed, sizeof(sealed));
+	sodium_memzero(sealed, written);
 	return rc;
 }
 
@@ -78,7 +80,7 @@ enum nk_status nk_store_secret_get(struct nk_store *store, const char *case_id,
 	uint8_t sealed[STORE_SEALED_MAX];
 	uint8_t opened[NK_SECRET_MAX];
 	const uint8_t *nonce = sealed + 1;
-	size_t sealed_len = 0, plain_len;
+	size_t sealed_len = 0, plain_len, written = 0;	/* of opened */
 	enum nk_status rc;
 
 	if (!store || !len || (!plain && cap > 0))
@@ -105,6 +107,7 @@ enum nk_status nk_store_secret_get(struct nk_store *store, const char *case_id,
 	rc = derive_subkey(subkey, store->key, case_id, name, err);
 	if (rc != NK_OK)
 		goto out;
+	written = plain_len;	/* at most what an opening writes, whether it opens or not */
 	if (crypto_secretbox_open_easy(opened, nonce + crypto_secretbox_NONCEBYTES,
 				       sealed_len - 1 - crypto_secretbox_NONCEBYTES, nonce,
 				       subkey) != 0) {
@@ -118,7 +121,7 @@ enum nk_status nk_store_secret_get(struct nk_store *store, const char *case_id,
 	*len = plain_len;
 	rc = NK_OK;
 out:
-	sodium_memzero(opened, sizeof(opened));
+	sodium_memzero(opened, written);
 	sodium_memzero(subkey, sizeof(subkey));
 	return rc;
 }
