@@ -4,9 +4,60 @@
 #include "store/group.h"
 #include "store/store_impl.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 static const char seal_context[] = "nakodo/store/secret/v1";
+
+/* The seals' nonces, drawn from a pool of random bytes per thread: one getrandom(2) for
+ * NONCE_POOL seals instead of one each (a seal is a submission's only draw). A nonce need
+ * not be secret, only never used twice with one key; each is taken once and wiped from
+ * the pool. A process forked with a pool would hand its rest out a second time in the
+ * child, so a fork bumps forks (pthread_atfork, in the child) and a pool drawn before the
+ * fork is thrown away there; without that watch (pthread_atfork failed) every nonce is
+ * drawn on its own, as before. */
+#define NONCE_POOL 16
+static atomic_uint forks;
+static atomic_bool watching;
+static pthread_once_t fork_watch = PTHREAD_ONCE_INIT;
+static _Thread_local struct {
+	uint8_t bytes[NONCE_POOL * crypto_secretbox_NONCEBYTES];
+	size_t used;		/* bytes taken (and wiped) */
+	bool drawn;
+	unsigned forks;		/* the count of forks when it was drawn */
+} nonces;
+
+static void forked(void)
+{
+	atomic_fetch_add(&forks, 1);
+}
+
+static void watch_forks(void)
+{
+	atomic_store(&watching, pthread_atfork(NULL, NULL, forked) == 0);
+}
+
+static void next_nonce(uint8_t nonce[static crypto_secretbox_NONCEBYTES])
+{
+	unsigned now;
+
+	if (pthread_once(&fork_watch, watch_forks) != 0 || !atomic_load(&watching)) {
+		randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
+		return;
+	}
+	now = atomic_load(&forks);
+	if (!nonces.drawn || nonces.forks != now ||
+	    nonces.used + crypto_secretbox_NONCEBYTES > sizeof(nonces.bytes)) {
+		randombytes_buf(nonces.bytes, sizeof(nonces.bytes));
+		nonces.used = 0;
+		nonces.drawn = true;
+		nonces.forks = now;
+	}
+	memcpy(nonce, nonces.bytes + nonces.used, crypto_secretbox_NONCEBYTES);
+	sodium_memzero(nonces.bytes + nonces.used, crypto_secretbox_NONCEBYTES);
+	nonces.used += crypto_secretbox_NONCEBYTES;
+}
 
 /* subkey = BLAKE2b-256, keyed with the storage key, of context NUL case NUL name NUL.
  * Neither a case id nor a name can hold a NUL, so the message is unambiguous. */
@@ -58,7 +109,7 @@ enum nk_status nk_store_secret_put(struct nk_store *store, const char *case_id,
 		goto out;
 	written = STORE_SEAL_OVERHEAD + len;	/* len <= NK_SECRET_MAX: it fits */
 	sealed[0] = STORE_SEAL_VERSION;
-	randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
+	next_nonce(nonce);
 	if (crypto_secretbox_easy(nonce + crypto_secretbox_NONCEBYTES,
 				  len ? plain : (const uint8_t *)"", len, nonce, subkey) != 0) {
 		rc = nk_fail(err, NK_ECRYPTO, "secret", "the secret could not be sealed");
