@@ -155,8 +155,8 @@ out:
 
 /* The kind of the round's outcome from both figures: evaluate()'s first decision, and
  * all that a probe of the views' search needs of a figure of another kind (preimage). */
-static enum nk_deal_kind deal_kind(const struct nk_rules *r, int64_t d, int64_t o,
-				   int64_t ext_c, int64_t ext_p)
+static inline enum nk_deal_kind deal_kind(const struct nk_rules *r, int64_t d, int64_t o,
+					  int64_t ext_c, int64_t ext_p)
 {
 	if (o >= d)
 		return NK_DEAL_OVERLAP;
@@ -260,6 +260,15 @@ static struct key key_at(const struct viewer *w, int64_t x)
 struct kinds {
 	bool valid;
 	__int128 at[3];
+	/* Without a deal, the gap's band: band >= i + 1 exactly when x < bands[i]
+	 * (claimant) or x > bands[i] (payer), i < r->hint_count. From gap_band(), with gap
+	 * g = d - x or x - o (> 0 without a deal) and ascending thresholds bp_i: the
+	 * claimant's g * 10^4 > bp_i * d is g > floor(bp_i * d / 10^4); the payer's
+	 * (x - o) * 10^4 > bp_i * x is x > floor(10^4 * o / (10^4 - bp_i)). bands_valid is
+	 * false for thresholds that are not ascending within (0, 10^4): then the search
+	 * probes. */
+	bool bands_valid;
+	__int128 bands[NK_HINTS_MAX];
 };
 
 static struct kinds kinds_of(const struct viewer *w)
@@ -290,6 +299,14 @@ static struct kinds kinds_of(const struct viewer *w)
 		k.at[1] = own + reach;
 		k.at[2] = own;
 	}
+	k.bands_valid = r->hint_count >= 0 && r->hint_count <= NK_HINTS_MAX;
+	for (int i = 0; k.bands_valid && i < r->hint_count; i++) {
+		const __int128 bp = r->hint_bp[i];
+
+		k.bands_valid = bp > 0 && bp < NK_BP_ONE && (i == 0 || r->hint_bp[i - 1] < r->hint_bp[i]);
+		k.bands[i] = w->role == NK_CLAIMANT ? own - bp * own / NK_BP_ONE
+						    : NK_BP_ONE * own / (NK_BP_ONE - bp);
+	}
 	return k;
 }
 
@@ -303,6 +320,20 @@ static int kind_at(const struct viewer *w, const struct kinds *k, int64_t x)
 	if (w->role == NK_CLAIMANT)
 		return (x >= k->at[0]) + (x >= k->at[1]) + (x >= k->at[2]);
 	return (x <= k->at[0]) + (x <= k->at[1]) + (x <= k->at[2]);
+}
+
+/* key_at(w, x).v for an x of the given kind: without a deal, evaluate() leaves the band
+ * of the gap, gap_band() when there are hints and -1 (counted 0) when not, which is all
+ * the key keeps; a deal's figure is evaluate()'s. */
+static int64_t value_at(const struct viewer *w, int kind, int64_t x)
+{
+	const struct nk_rules *r = w->rules;
+
+	if (kind != NK_NO_DEAL)
+		return key_at(w, x).v;
+	if (r->hint_count <= 0)
+		return 0;
+	return -(int64_t)(w->role == NK_CLAIMANT ? gap_band(r, w->own, x) : gap_band(r, x, w->own));
 }
 
 /* key_cmp(key_at(w, x), lo) >= 0 and key_cmp(key_at(w, x), hi) <= 0. key_cmp orders by
@@ -320,7 +351,7 @@ static bool at_least(const struct viewer *w, const struct kinds *k, int64_t x, s
 	kind = kind_at(w, k, x);
 	if (kind != lo.kind)
 		return kind > lo.kind;
-	return lo.v == INT64_MIN || key_at(w, x).v >= lo.v;
+	return lo.v == INT64_MIN || value_at(w, kind, x) >= lo.v;
 }
 
 static bool at_most(const struct viewer *w, const struct kinds *k, int64_t x, struct key hi)
@@ -332,7 +363,7 @@ static bool at_most(const struct viewer *w, const struct kinds *k, int64_t x, st
 	kind = kind_at(w, k, x);
 	if (kind != hi.kind)
 		return kind < hi.kind;
-	return hi.v == INT64_MAX || key_at(w, x).v <= hi.v;
+	return hi.v == INT64_MAX || value_at(w, kind, x) <= hi.v;
 }
 
 /* Where a search on an open bound turns: there the answer is the kind's alone, kind >= K
@@ -342,16 +373,49 @@ static bool at_most(const struct viewer *w, const struct kinds *k, int64_t x, st
  * when x <= *t. False when the bound is not open or k is not valid: the search probes. */
 static const __int128 below_all = -((__int128)1 << 100), above_all = (__int128)1 << 100;
 
+static __int128 min128(__int128 a, __int128 b)
+{
+	return a < b ? a : b;
+}
+
+static __int128 max128(__int128 a, __int128 b)
+{
+	return a > b ? a : b;
+}
+
+/* Without a deal a key's value is -band, band in [0, h] (h the hints, none: 0). For
+ * (NO_DEAL, v) with v neither open end: whether it is no deal's band b = -v in range,
+ * or v above every value (> 0) or below every value (<= -h - 1 or -h). */
+static bool band_bound(const struct kinds *k, const struct nk_rules *r, struct key b)
+{
+	return b.kind == NK_NO_DEAL && b.v != INT64_MIN && b.v != INT64_MAX && k->bands_valid &&
+	       r->hint_count >= 0;
+}
+
 static bool first_at(const struct viewer *w, const struct kinds *k, struct key lo,
 		     struct key hi, __int128 *t)
 {
+	const int h = w->rules->hint_count;
+
 	if (w->whole || !k->valid)
 		return false;
-	if (w->role == NK_CLAIMANT) {	/* kind >= K: x >= at[K - 1] */
+	if (w->role == NK_CLAIMANT) {
+		if (band_bound(k, w->rules, lo)) {	/* kind >= 1, or no deal and band <= -v */
+			*t = lo.v <= -(int64_t)h ? below_all : lo.v > 0 ? k->at[0]
+				: min128(k->at[0], k->bands[-lo.v]);
+			return true;
+		}
+		/* kind >= K: x >= at[K - 1] */
 		if (lo.v != INT64_MIN || lo.kind < NK_NO_DEAL || lo.kind > NK_DEAL_OVERLAP)
 			return false;
 		*t = lo.kind == NK_NO_DEAL ? below_all : k->at[lo.kind - 1];
-	} else {			/* kind <= K: not x <= at[K] */
+	} else {
+		if (band_bound(k, w->rules, hi)) {	/* no deal and band >= -v */
+			*t = hi.v < -(int64_t)h ? above_all : hi.v >= 0 ? k->at[0] + 1
+				: max128(k->at[0], k->bands[-hi.v - 1]) + 1;
+			return true;
+		}
+		/* kind <= K: not x <= at[K] */
 		if (hi.v != INT64_MAX || hi.kind < NK_NO_DEAL || hi.kind > NK_DEAL_OVERLAP)
 			return false;
 		*t = hi.kind == NK_DEAL_OVERLAP ? below_all : k->at[hi.kind] + 1;
@@ -362,13 +426,27 @@ static bool first_at(const struct viewer *w, const struct kinds *k, struct key l
 static bool last_at(const struct viewer *w, const struct kinds *k, struct key lo,
 		    struct key hi, __int128 *t)
 {
+	const int h = w->rules->hint_count;
+
 	if (w->whole || !k->valid)
 		return false;
-	if (w->role == NK_CLAIMANT) {	/* kind <= K: not x >= at[K] */
+	if (w->role == NK_CLAIMANT) {
+		if (band_bound(k, w->rules, hi)) {	/* no deal and band >= -v */
+			*t = hi.v < -(int64_t)h ? below_all : hi.v >= 0 ? k->at[0] - 1
+				: min128(k->at[0], k->bands[-hi.v - 1]) - 1;
+			return true;
+		}
+		/* kind <= K: not x >= at[K] */
 		if (hi.v != INT64_MAX || hi.kind < NK_NO_DEAL || hi.kind > NK_DEAL_OVERLAP)
 			return false;
 		*t = hi.kind == NK_DEAL_OVERLAP ? above_all : k->at[hi.kind] - 1;
-	} else {			/* kind >= K: x <= at[K - 1] */
+	} else {
+		if (band_bound(k, w->rules, lo)) {	/* kind >= 1, or no deal and band <= -v */
+			*t = lo.v <= -(int64_t)h ? above_all : lo.v > 0 ? k->at[0]
+				: max128(k->at[0], k->bands[-lo.v]);
+			return true;
+		}
+		/* kind >= K: x <= at[K - 1] */
 		if (lo.v != INT64_MIN || lo.kind < NK_NO_DEAL || lo.kind > NK_DEAL_OVERLAP)
 			return false;
 		*t = lo.kind == NK_NO_DEAL ? above_all : k->at[lo.kind - 1];

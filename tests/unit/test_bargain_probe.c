@@ -169,17 +169,22 @@ static void kinds_fallback(void **state)
 		check_point(&w, &k, x, 1);
 }
 
-/* A bound of a search: open at either end of a kind, or a key met at a random point. */
+/* A bound of a search: open at either end of a kind, a value of no deal's (a band, or
+ * past them all), or a key met at a random point. */
 static struct key random_bound(const struct viewer *w)
 {
 	struct key k = { (int)between(NK_NO_DEAL, NK_DEAL_OVERLAP), 0 };
 
-	switch (next() % 3) {
+	switch (next() % 4) {
 	case 0:
 		k.v = INT64_MIN;
 		break;
 	case 1:
 		k.v = INT64_MAX;
+		break;
+	case 2:		/* no deal's band, or a value past every band's */
+		k.kind = NK_NO_DEAL;
+		k.v = between(-w->rules->hint_count - 2, 2);
 		break;
 	default:
 		k = key_at(w, between(w->rules->range_low, w->rules->range_high));
