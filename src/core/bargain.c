@@ -303,7 +303,8 @@ static struct kinds kinds_of(const struct viewer *w)
 	for (int i = 0; k.bands_valid && i < r->hint_count; i++) {
 		const __int128 bp = r->hint_bp[i];
 
-		k.bands_valid = bp > 0 && bp < NK_BP_ONE && (i == 0 || r->hint_bp[i - 1] < r->hint_bp[i]);
+		k.bands_valid = bp > 0 && bp < NK_BP_ONE &&
+				(i == 0 || r->hint_bp[i - 1] < r->hint_bp[i]);
 		k.bands[i] = w->role == NK_CLAIMANT ? own - bp * own / NK_BP_ONE
 						    : NK_BP_ONE * own / (NK_BP_ONE - bp);
 	}

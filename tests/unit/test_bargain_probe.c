@@ -67,8 +67,8 @@ static void random_rules(struct nk_rules *r)
 	if (next() % 2) {
 		r->hint_count = (int)between(1, 3);
 		for (int i = 0; i < r->hint_count; i++)
-			r->hint_bp[i] = (uint32_t)(i == 0 ? between(1, 3000)
-						      : r->hint_bp[i - 1] + (uint32_t)between(1, 2000));
+			r->hint_bp[i] = i == 0 ? (uint32_t)between(1, 3000)
+					       : r->hint_bp[i - 1] + (uint32_t)between(1, 2000);
 	}
 	r->leakage_bits = (double)between(0, 40) / 4.0;
 	r->monotone = next() % 4 != 0;
@@ -225,7 +225,8 @@ static void searches_as_the_reference(void **state)
 		if (a.low != b.low || a.high != b.high)
 			fail_msg("search %llu: %s own=%lld ext=%lld prior [%lld,%lld] lo (%d,%lld) "
 				 "hi (%d,%lld): [%lld,%lld], the reference's [%lld,%lld]",
-				 (unsigned long long)n, w.role == NK_CLAIMANT ? "claimant" : "payer",
+				 (unsigned long long)n,
+				 w.role == NK_CLAIMANT ? "claimant" : "payer",
 				 (long long)w.own, (long long)w.ext, (long long)prior.low,
 				 (long long)prior.high, lo.kind, (long long)lo.v, hi.kind,
 				 (long long)hi.v, (long long)a.low, (long long)a.high,
@@ -247,7 +248,8 @@ static void same_view(const struct nk_view *a, const struct nk_view *b, const ch
 			 "other [%lld,%lld] against [%lld,%lld], exposed [%lld,%lld] against "
 			 "[%lld,%lld], bound [%lld,%lld] against [%lld,%lld], hint %d/%d",
 			 (unsigned long long)c, round, who, (long long)a->other.low,
-			 (long long)a->other.high, (long long)b->other.low, (long long)b->other.high,
+			 (long long)a->other.high, (long long)b->other.low,
+			 (long long)b->other.high,
 			 (long long)a->exposed.low, (long long)a->exposed.high,
 			 (long long)b->exposed.low, (long long)b->exposed.high,
 			 (long long)a->exposed_bound.low, (long long)a->exposed_bound.high,
@@ -280,8 +282,8 @@ static void random_figures(const struct nk_rules *r, const struct nk_round_figur
 	default:
 		f->offer = between(olo, f->demand > olo ? f->demand : olo);
 	}
-	f->claimant_extension = next() % 4 == 0 ? between(1, (r->range_high - r->range_low) / 8 + 1) : 0;
-	f->payer_extension = next() % 4 == 0 ? between(1, (r->range_high - r->range_low) / 8 + 1) : 0;
+	f->claimant_extension = next() % 4 ? 0 : between(1, (r->range_high - r->range_low) / 8 + 1);
+	f->payer_extension = next() % 4 ? 0 : between(1, (r->range_high - r->range_low) / 8 + 1);
 }
 
 /* Whole rounds, one after another, as a case replays them. */

@@ -41,7 +41,8 @@ static void seal(struct nk_store *st, const char *name, uint8_t nonce[crypto_sec
 	assert_int_equal(st->ops->secret_get(st->backend, "c1", name, sealed, &len, NULL), NK_OK);
 	assert_int_equal(len, STORE_SEAL_OVERHEAD + sizeof(value));
 	memcpy(nonce, sealed + 1, crypto_secretbox_NONCEBYTES);
-	assert_int_equal(nk_store_secret_get(st, "c1", name, back, sizeof(back), &len, NULL), NK_OK);
+	assert_int_equal(nk_store_secret_get(st, "c1", name, back, sizeof(back), &len, NULL),
+			 NK_OK);
 	assert_int_equal(len, sizeof(value));
 	assert_memory_equal(back, value, sizeof(value));
 }
@@ -83,9 +84,11 @@ static void a_fork_draws_afresh(void **state)
 		/* no cmocka in the child: what it seals goes to the parent by the pipe */
 		for (int i = 0; i < 3 && ok; i++) {
 			ok = nk_store_begin(st, NULL) == NK_OK &&
-			     nk_store_secret_put(st, "c1", "limit", value, sizeof(value), NULL) == NK_OK &&
+			     nk_store_secret_put(st, "c1", "limit", value, sizeof(value),
+						 NULL) == NK_OK &&
 			     nk_store_commit(st, NULL) == NK_OK &&
-			     st->ops->secret_get(st->backend, "c1", "limit", sealed, &len, NULL) == NK_OK;
+			     st->ops->secret_get(st->backend, "c1", "limit", sealed, &len,
+						 NULL) == NK_OK;
 			memcpy(got[i], sealed + 1, crypto_secretbox_NONCEBYTES);
 		}
 		_exit(ok && write(fds[1], got, sizeof(got)) == (ssize_t)sizeof(got) ? 0 : 1);
