@@ -278,19 +278,28 @@ static void set_replay(struct entry *e, const struct nk_round_figures *figures,
 }
 
 /* A new entry holding st packed (outside the cache's lock: packing is the slow part of
- * a put), without replay or links; NULL when st has ended or there is no memory. */
+ * a put), without replay or links; NULL when st has ended or there is no memory. st is
+ * packed once, on the stack, then copied into the entry sized to it; the packed bytes
+ * left on the stack are wiped, as far as they were written. */
 static struct entry *entry_new(const struct case_state *st, int64_t seq,
 			       const uint8_t chain[static NK_CHAIN_BYTES])
 {
+	_Static_assert(sizeof(*st) < (size_t)1 << 28, "CASE_ZPACK_MAX holds below 2^28");
+	uint8_t packed[CASE_ZPACK_MAX(sizeof(*st))];
 	size_t len;
 	struct entry *e;
 
 	if (ended(st))
 		return NULL;
-	len = case_zpack(st, sizeof(*st), NULL);
-	if (!(e = malloc(sizeof(*e) + len)))
+	len = case_zpack(st, sizeof(*st), packed);
+	e = malloc(sizeof(*e) + len);
+	if (e) {
+		memcpy(e->packed, packed, len);
+		e->packed_len = len;
+	}
+	sodium_memzero(packed, len);
+	if (!e)
 		return NULL;
-	e->packed_len = case_zpack(st, sizeof(*st), e->packed);
 	memcpy(e->id, st->id, sizeof(e->id));
 	e->kind = st->kind;
 	e->evaluated = evaluated_rounds(st, NK_ROUNDS_MAX);

@@ -64,12 +64,14 @@ enum nk_status case_replay_figures(const struct nk_case_env *env, const struct c
 		case_secret_name(name, "figure", i, NK_PAYER);
 		if (rc == NK_OK)
 			rc = case_get_amount(env, st->id, name, &f->offer, err);
-		case_secret_name(name, "extension", i, NK_CLAIMANT);
-		if (rc == NK_OK && r->extended[NK_CLAIMANT])
+		if (rc == NK_OK && r->extended[NK_CLAIMANT]) {
+			case_secret_name(name, "extension", i, NK_CLAIMANT);
 			rc = case_get_amount(env, st->id, name, &f->claimant_extension, err);
-		case_secret_name(name, "extension", i, NK_PAYER);
-		if (rc == NK_OK && r->extended[NK_PAYER])
+		}
+		if (rc == NK_OK && r->extended[NK_PAYER]) {
+			case_secret_name(name, "extension", i, NK_PAYER);
 			rc = case_get_amount(env, st->id, name, &f->payer_extension, err);
+		}
 		if (rc == NK_OK)
 			rc = nk_bargain_round(&st->fig.rules, i, figures, results, seed, err);
 		if (rc == NK_OK && r->evaluated &&
@@ -274,7 +276,9 @@ static enum nk_status evaluate_round(const struct nk_case_env *env, struct case_
 
 	if (rc == NK_OK)
 		rc = case_round_conclude(env, st, &results[st->round - 1], ended, err);
-	sodium_memzero(results, sizeof(results));
+	/* the replay writes rounds 1..st->round at most (or refuses more than fit) */
+	sodium_memzero(results, (size_t)(st->round < 0 ? 0 : st->round > NK_ROUNDS_MAX
+					 ? NK_ROUNDS_MAX : st->round) * sizeof(results[0]));
 	return rc;
 }
 

@@ -26,14 +26,17 @@ static bool has_zero(uint64_t w)
 	return ((w - 0x0101010101010101u) & ~w & 0x8080808080808080u) != 0;
 }
 
-/* How many zero bytes begin at p (at most n). */
+/* How many zero bytes begin at p (at most n): 64 bytes at a time over a state's long
+ * stretches of zeros. */
 static size_t zeros(const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 
-	while (n - i >= 32 && (word_at(p + i) | word_at(p + i + 8) | word_at(p + i + 16) |
-			       word_at(p + i + 24)) == 0)
-		i += 32;
+	while (n - i >= 64 &&
+	       (word_at(p + i) | word_at(p + i + 8) | word_at(p + i + 16) | word_at(p + i + 24) |
+		word_at(p + i + 32) | word_at(p + i + 40) | word_at(p + i + 48) |
+		word_at(p + i + 56)) == 0)
+		i += 64;
 	while (n - i >= 8 && word_at(p + i) == 0)
 		i += 8;
 	while (i < n && p[i] == 0)
@@ -42,16 +45,25 @@ static size_t zeros(const uint8_t *p, size_t n)
 }
 
 /* How many bytes from p (at most n) make a literal: up to a run of at least ZRUN_MIN
- * zeros, or of zeros up to the end. */
+ * (8) zeros, or of zeros up to the end. p starts with a byte that is not zero. A zero
+ * byte that follows one that is not starts a run, of 8 or more exactly when the word
+ * there is zero; when it is not zero, the run ends inside that word, so that every word
+ * from inside that run holds its end too, and the scan goes on byte by byte. */
 static size_t literal(const uint8_t *p, size_t n)
 {
 	size_t i = 0, z;
 
-	while (i < n) {
-		if (n - i >= 8 && !has_zero(word_at(p + i))) {
+	while (n - i >= 8) {
+		uint64_t w = word_at(p + i);
+
+		if (!has_zero(w))
 			i += 8;
-			continue;
-		}
+		else if (p[i] != 0 || w != 0)
+			i++;
+		else
+			return i;
+	}
+	while (i < n) {
 		if (p[i] != 0) {
 			i++;
 			continue;

@@ -1,7 +1,7 @@
 /* One round of the blind exchange: whether and where it settles, the hint after a
  * failed round, and the leakage accounting that decides whether a hint may be told.
  * Every answer is a pure function of the rules, the figures and the committed seed. */
-#include <nakodo/bargain.h>
+#include "core/bargain_impl.h"
 
 #include <math.h>
 #include <sodium.h>
@@ -153,6 +153,20 @@ out:
 	return k * g;
 }
 
+/* The kind of the round's outcome from both figures: evaluate()'s first decision, and
+ * all that a probe of the views' search needs of a figure of another kind (preimage). */
+static inline enum nk_deal_kind deal_kind(const struct nk_rules *r, int64_t d, int64_t o,
+					  int64_t ext_c, int64_t ext_p)
+{
+	if (o >= d)
+		return NK_DEAL_OVERLAP;
+	if (within_band(r, d, o))
+		return NK_DEAL_BAND;
+	if ((__int128)o + ext_p >= (__int128)d - ext_c)
+		return NK_DEAL_CLOSER;
+	return NK_NO_DEAL;
+}
+
 /* The round's outcome from both figures. seed may be NULL: a random-rule figure is
  * then left at the midpoint (used only to classify, never to settle). */
 static struct outcome evaluate(const struct nk_rules *r, int round, int64_t d, int64_t o,
@@ -160,16 +174,15 @@ static struct outcome evaluate(const struct nk_rules *r, int round, int64_t d, i
 {
 	struct outcome out = { NK_NO_DEAL, 0, -1 };
 
-	if (o >= d) {
-		out.deal = NK_DEAL_OVERLAP;
+	out.deal = deal_kind(r, d, o, ext_c, ext_p);
+	if (out.deal == NK_DEAL_OVERLAP) {
 		if (r->settle == NK_SETTLE_RANDOM && seed)
 			out.figure = random_point(r, round, seed, d, o, NULL);
 		else
 			out.figure = on_grid(d, o, (__int128)d + o, r->grid);
-	} else if (within_band(r, d, o)) {
-		out.deal = NK_DEAL_BAND;
+	} else if (out.deal == NK_DEAL_BAND) {
 		out.figure = on_grid(o, d, (__int128)d + o, r->grid);
-	} else if ((__int128)o + ext_p >= (__int128)d - ext_c) {
+	} else if (out.deal == NK_DEAL_CLOSER) {
 		/* The extended figures meet: settle between them by the case's rule, as an
 		 * overlap of d - ext_c and o + ext_p would. Keeping the figure inside [o, d]
 		 * instead would settle exactly at the limit of a side that did not extend,
@@ -181,7 +194,6 @@ static struct outcome evaluate(const struct nk_rules *r, int round, int64_t d, i
 		low = low < r->range_low ? r->range_low : low;
 		high = high > r->range_high ? r->range_high : high;
 
-		out.deal = NK_DEAL_CLOSER;
 		if (r->settle == NK_SETTLE_RANDOM && seed)
 			out.figure = random_point(r, round, seed, low, high, NULL);
 		else
@@ -215,6 +227,7 @@ struct viewer {
 	enum nk_role role;
 	int64_t own, ext;	/* the viewer's figure and extension */
 	const uint8_t *seed;	/* the revealed seed of a random settlement, or NULL */
+	bool whole;		/* every probe of preimage a whole key (the reference) */
 };
 
 static struct key key_at(const struct viewer *w, int64_t x)
@@ -230,20 +243,241 @@ static struct key key_at(const struct viewer *w, int64_t x)
 	return k;
 }
 
+/* Where the kinds begin along x for a viewer: its own figure fixed, the outcome's kind
+ * rises with the claimant's x (the offer) and falls with the payer's (the demand), so
+ * that kind >= k exactly when x >= at[k - 1] (claimant) or x <= at[k - 1] (payer),
+ * k = 1 (closer), 2 (band), 3 (overlap). From deal_kind() with own figure d or o, own
+ * extension e, the other's extension 0 and g the gap (> 0) below an overlap:
+ * - claimant (d fixed, x = offer): overlap iff x >= d; band iff g = d - x <= W, W the
+ *   largest of the band's amount and floor(bp * d / 10^4) that the band rule has, so
+ *   x >= d - W; closer iff x >= d - e; so the kinds begin at d - max(W, e), d - W, d;
+ * - payer (o fixed, x = demand): overlap iff x <= o; band iff x - o <= amount, or
+ *   (x - o) * 10^4 <= bp * x, that is x <= floor(10^4 * o / (10^4 - bp)) (bp < 10^4);
+ *   closer iff x <= o + e; so the kinds end at max(U, o + e), U, o, U the largest of
+ *   o and the band's two ends.
+ * valid is false where that derivation does not hold (a negative figure or extension,
+ * a band of 100% or more): then the kind is deal_kind()'s own. */
+struct kinds {
+	bool valid;
+	__int128 at[3];
+	/* Without a deal, the gap's band: band >= i + 1 exactly when x < bands[i]
+	 * (claimant) or x > bands[i] (payer), i < r->hint_count. From gap_band(), with gap
+	 * g = d - x or x - o (> 0 without a deal) and ascending thresholds bp_i: the
+	 * claimant's g * 10^4 > bp_i * d is g > floor(bp_i * d / 10^4); the payer's
+	 * (x - o) * 10^4 > bp_i * x is x > floor(10^4 * o / (10^4 - bp_i)). bands_valid is
+	 * false for thresholds that are not ascending within (0, 10^4): then the search
+	 * probes. */
+	bool bands_valid;
+	__int128 bands[NK_HINTS_MAX];
+};
+
+static struct kinds kinds_of(const struct viewer *w)
+{
+	const struct nk_rules *r = w->rules;
+	const bool band = r->settle == NK_SETTLE_BAND;
+	const __int128 own = w->own, e = w->ext;
+	struct kinds k = { .valid = own >= 0 && e >= 0 && r->band_bp < NK_BP_ONE };
+	__int128 reach = 0, most;	/* how far the band reaches past own */
+
+	if (!k.valid)
+		return k;
+	if (band && r->band_amount > reach)
+		reach = r->band_amount;
+	if (w->role == NK_CLAIMANT) {
+		if (band && r->band_bp && (__int128)r->band_bp * own / NK_BP_ONE > reach)
+			reach = (__int128)r->band_bp * own / NK_BP_ONE;
+		most = e > reach ? e : reach;
+		k.at[0] = own - most;
+		k.at[1] = own - reach;
+		k.at[2] = own;
+	} else {
+		if (band && r->band_bp &&
+		    NK_BP_ONE * own / (NK_BP_ONE - (__int128)r->band_bp) - own > reach)
+			reach = NK_BP_ONE * own / (NK_BP_ONE - (__int128)r->band_bp) - own;
+		most = e > reach ? e : reach;
+		k.at[0] = own + most;
+		k.at[1] = own + reach;
+		k.at[2] = own;
+	}
+	k.bands_valid = r->hint_count >= 0 && r->hint_count <= NK_HINTS_MAX;
+	for (int i = 0; k.bands_valid && i < r->hint_count; i++) {
+		const __int128 bp = r->hint_bp[i];
+
+		k.bands_valid = bp > 0 && bp < NK_BP_ONE &&
+				(i == 0 || r->hint_bp[i - 1] < r->hint_bp[i]);
+		k.bands[i] = w->role == NK_CLAIMANT ? own - bp * own / NK_BP_ONE
+						    : NK_BP_ONE * own / (NK_BP_ONE - bp);
+	}
+	return k;
+}
+
+/* key_at(w, x).kind, without the figure or the band: evaluate() decides the kind first,
+ * by deal_kind() on the same arguments, which k (kinds_of(w)) answers when valid. */
+static int kind_at(const struct viewer *w, const struct kinds *k, int64_t x)
+{
+	if (!k->valid)
+		return (int)(w->role == NK_CLAIMANT ? deal_kind(w->rules, w->own, x, w->ext, 0)
+						    : deal_kind(w->rules, x, w->own, 0, w->ext));
+	if (w->role == NK_CLAIMANT)
+		return (x >= k->at[0]) + (x >= k->at[1]) + (x >= k->at[2]);
+	return (x <= k->at[0]) + (x <= k->at[1]) + (x <= k->at[2]);
+}
+
+/* key_at(w, x).v for an x of the given kind: without a deal, evaluate() leaves the band
+ * of the gap, gap_band() when there are hints and -1 (counted 0) when not, which is all
+ * the key keeps; a deal's figure is evaluate()'s. */
+static int64_t value_at(const struct viewer *w, int kind, int64_t x)
+{
+	const struct nk_rules *r = w->rules;
+
+	if (kind != NK_NO_DEAL)
+		return key_at(w, x).v;
+	if (r->hint_count <= 0)
+		return 0;
+	return -(int64_t)(w->role == NK_CLAIMANT ? gap_band(r, w->own, x) : gap_band(r, x, w->own));
+}
+
+/* key_cmp(key_at(w, x), lo) >= 0 and key_cmp(key_at(w, x), hi) <= 0. key_cmp orders by
+ * kind first, so the figure or band is computed only when x's kind is the bound's (a
+ * figure on the grid costs two 128-bit divisions), and not then either when the bound
+ * is open: no key is below (kind, INT64_MIN) or above (kind, INT64_MAX) of its kind.
+ * Each answer is the whole key's, so every search probes and ends where the reference
+ * (w->whole) does: tests/unit/test_bargain_probe.c compares the two. */
+static bool at_least(const struct viewer *w, const struct kinds *k, int64_t x, struct key lo)
+{
+	int kind;
+
+	if (w->whole)
+		return key_cmp(key_at(w, x), lo) >= 0;
+	kind = kind_at(w, k, x);
+	if (kind != lo.kind)
+		return kind > lo.kind;
+	return lo.v == INT64_MIN || value_at(w, kind, x) >= lo.v;
+}
+
+static bool at_most(const struct viewer *w, const struct kinds *k, int64_t x, struct key hi)
+{
+	int kind;
+
+	if (w->whole)
+		return key_cmp(key_at(w, x), hi) <= 0;
+	kind = kind_at(w, k, x);
+	if (kind != hi.kind)
+		return kind < hi.kind;
+	return hi.v == INT64_MAX || value_at(w, kind, x) <= hi.v;
+}
+
+/* Where a search on an open bound turns: there the answer is the kind's alone, kind >= K
+ * for (K, INT64_MIN) and kind <= K for (K, INT64_MAX), and so, by k, a threshold on x.
+ * first_at: the first search's probes (key >= lo for the claimant, key <= hi for the
+ * payer) are in exactly when x >= *t; last_at: the second's (key <= hi, key >= lo) exactly
+ * when x <= *t. False when the bound is not open or k is not valid: the search probes. */
+static const __int128 below_all = -((__int128)1 << 100), above_all = (__int128)1 << 100;
+
+static __int128 min128(__int128 a, __int128 b)
+{
+	return a < b ? a : b;
+}
+
+static __int128 max128(__int128 a, __int128 b)
+{
+	return a > b ? a : b;
+}
+
+/* Without a deal a key's value is -band, band in [0, h] (h the hints, none: 0). For
+ * (NO_DEAL, v) with v neither open end: whether it is no deal's band b = -v in range,
+ * or v above every value (> 0) or below every value (<= -h - 1 or -h). */
+static bool band_bound(const struct kinds *k, const struct nk_rules *r, struct key b)
+{
+	return b.kind == NK_NO_DEAL && b.v != INT64_MIN && b.v != INT64_MAX && k->bands_valid &&
+	       r->hint_count >= 0;
+}
+
+static bool first_at(const struct viewer *w, const struct kinds *k, struct key lo,
+		     struct key hi, __int128 *t)
+{
+	const int h = w->rules->hint_count;
+
+	if (w->whole || !k->valid)
+		return false;
+	if (w->role == NK_CLAIMANT) {
+		if (band_bound(k, w->rules, lo)) {	/* kind >= 1, or no deal and band <= -v */
+			*t = lo.v <= -(int64_t)h ? below_all : lo.v > 0 ? k->at[0]
+				: min128(k->at[0], k->bands[-lo.v]);
+			return true;
+		}
+		/* kind >= K: x >= at[K - 1] */
+		if (lo.v != INT64_MIN || lo.kind < NK_NO_DEAL || lo.kind > NK_DEAL_OVERLAP)
+			return false;
+		*t = lo.kind == NK_NO_DEAL ? below_all : k->at[lo.kind - 1];
+	} else {
+		if (band_bound(k, w->rules, hi)) {	/* no deal and band >= -v */
+			*t = hi.v < -(int64_t)h ? above_all : hi.v >= 0 ? k->at[0] + 1
+				: max128(k->at[0], k->bands[-hi.v - 1]) + 1;
+			return true;
+		}
+		/* kind <= K: not x <= at[K] */
+		if (hi.v != INT64_MAX || hi.kind < NK_NO_DEAL || hi.kind > NK_DEAL_OVERLAP)
+			return false;
+		*t = hi.kind == NK_DEAL_OVERLAP ? below_all : k->at[hi.kind] + 1;
+	}
+	return true;
+}
+
+static bool last_at(const struct viewer *w, const struct kinds *k, struct key lo,
+		    struct key hi, __int128 *t)
+{
+	const int h = w->rules->hint_count;
+
+	if (w->whole || !k->valid)
+		return false;
+	if (w->role == NK_CLAIMANT) {
+		if (band_bound(k, w->rules, hi)) {	/* no deal and band >= -v */
+			*t = hi.v < -(int64_t)h ? below_all : hi.v >= 0 ? k->at[0] - 1
+				: min128(k->at[0], k->bands[-hi.v - 1]) - 1;
+			return true;
+		}
+		/* kind <= K: not x >= at[K] */
+		if (hi.v != INT64_MAX || hi.kind < NK_NO_DEAL || hi.kind > NK_DEAL_OVERLAP)
+			return false;
+		*t = hi.kind == NK_DEAL_OVERLAP ? above_all : k->at[hi.kind] - 1;
+	} else {
+		if (band_bound(k, w->rules, lo)) {	/* kind >= 1, or no deal and band <= -v */
+			*t = lo.v <= -(int64_t)h ? above_all : lo.v > 0 ? k->at[0]
+				: max128(k->at[0], k->bands[-lo.v]);
+			return true;
+		}
+		/* kind >= K: x <= at[K - 1] */
+		if (lo.v != INT64_MIN || lo.kind < NK_NO_DEAL || lo.kind > NK_DEAL_OVERLAP)
+			return false;
+		*t = lo.kind == NK_NO_DEAL ? above_all : k->at[lo.kind - 1];
+	}
+	return true;
+}
+
 /* The x in prior whose key lies in [lo, hi], found by binary search (the key is
- * monotone in x). An empty result has low > high. */
+ * monotone in x). An empty result has low > high. Where a search's probes answer by a
+ * threshold t on x (first_at, last_at), it ends where its probes would have taken it:
+ * at t held within the search's interval, at its start when that is empty. */
 static struct nk_interval preimage(const struct viewer *w, struct nk_interval prior,
 				   struct key lo, struct key hi)
 {
-	int dir = w->role == NK_CLAIMANT ? 1 : -1;
+	const bool claimant = w->role == NK_CLAIMANT;
+	const struct kinds k = kinds_of(w);
 	struct nk_interval out;
 	int64_t a, b;
+	__int128 t;
 
 	/* first x with key >= lo (claimant) or key <= hi (payer) */
 	a = prior.low, b = prior.high + 1;
+	if (first_at(w, &k, lo, hi, &t)) {
+		if (a < b)
+			a = t < a ? a : t > b ? b : (int64_t)t;
+		b = a;
+	}
 	while (a < b) {
 		int64_t m = a + (b - a) / 2;
-		bool in = dir > 0 ? key_cmp(key_at(w, m), lo) >= 0 : key_cmp(key_at(w, m), hi) <= 0;
+		bool in = claimant ? at_least(w, &k, m, lo) : at_most(w, &k, m, hi);
 
 		if (in)
 			b = m;
@@ -253,9 +487,14 @@ static struct nk_interval preimage(const struct viewer *w, struct nk_interval pr
 	out.low = a;
 	/* last x with key <= hi (claimant) or key >= lo (payer) */
 	a = prior.low - 1, b = prior.high;
+	if (last_at(w, &k, lo, hi, &t)) {
+		if (a < b)
+			a = t < a ? a : t > b ? b : (int64_t)t;
+		b = a;
+	}
 	while (a < b) {
 		int64_t m = b - (b - a) / 2;
-		bool in = dir > 0 ? key_cmp(key_at(w, m), hi) <= 0 : key_cmp(key_at(w, m), lo) >= 0;
+		bool in = claimant ? at_most(w, &k, m, hi) : at_least(w, &k, m, lo);
 
 		if (in)
 			a = m;
@@ -417,9 +656,9 @@ static void tell(const struct viewer *w, struct nk_interval prior, struct outcom
  * deal-closer extension of the other side, which self cannot see, probed further. */
 static void expose(const struct nk_rules *r, int round, enum nk_role self, int64_t own,
 		   int64_t own_ext, const uint8_t *seed, struct nk_view *v,
-		   struct nk_interval prior, struct outcome seen)
+		   struct nk_interval prior, struct outcome seen, bool whole)
 {
-	struct viewer me = { r, round, self, own, own_ext, seed };
+	struct viewer me = { r, round, self, own, own_ext, seed, whole };
 	struct nk_interval bound = prior, sharpest = prior;
 	double best = -1.0;
 	bool banded = seen.deal == NK_NO_DEAL && r->hint_count > 0;
@@ -433,7 +672,7 @@ static void expose(const struct nk_rules *r, int round, enum nk_role self, int64
 			continue;
 		for (int i = 0; i < 2; i++) {
 			struct viewer w = { r, round, self == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT,
-					    ends[i], 0, seed };
+					    ends[i], 0, seed, whole };
 			struct nk_interval view = view_of(&w, prior, seen, b);
 
 			bound = meet(bound, view);
@@ -450,10 +689,11 @@ static void expose(const struct nk_rules *r, int round, enum nk_role self, int64
 	v->exposed_bound = bound;
 }
 
-enum nk_status nk_bargain_round(const struct nk_rules *rules, int round,
-				const struct nk_round_figures *figures,
-				struct nk_round_result *results,
-				const uint8_t seed[NK_SEED_BYTES], struct nk_error *err)
+enum nk_status bargain_round_probed(const struct nk_rules *rules, int round,
+				    const struct nk_round_figures *figures,
+				    struct nk_round_result *results,
+				    const uint8_t seed[NK_SEED_BYTES], bool whole,
+				    struct nk_error *err)
 {
 	const struct nk_round_figures *f = &figures[round > 0 ? round - 1 : 0];
 	struct nk_round_result res;
@@ -482,8 +722,9 @@ enum nk_status nk_bargain_round(const struct nk_rules *rules, int round,
 		/* A random settlement reveals its seed; nothing else does. */
 		const uint8_t *shown = seen.deal == NK_DEAL_OVERLAP ? seed : NULL;
 		struct viewer c = { rules, round, NK_CLAIMANT, f->demand, f->claimant_extension,
-				    shown };
-		struct viewer p = { rules, round, NK_PAYER, f->offer, f->payer_extension, shown };
+				    shown, whole };
+		struct viewer p = { rules, round, NK_PAYER, f->offer, f->payer_extension, shown,
+				    whole };
 		struct nk_interval cp = carried(rules, NK_PAYER, round, figures, results, learnt);
 		struct nk_interval pp = carried(rules, NK_CLAIMANT, round, figures, results, learnt);
 
@@ -491,16 +732,24 @@ enum nk_status nk_bargain_round(const struct nk_rules *rules, int round,
 		tell(&p, pp, seen, &res.payer);
 		expose(rules, round, NK_CLAIMANT, f->demand, f->claimant_extension, shown,
 		       &res.claimant, carried(rules, NK_CLAIMANT, round, figures, results, exposed),
-		       seen);
+		       seen, whole);
 		expose(rules, round, NK_PAYER, f->offer, f->payer_extension, shown, &res.payer,
-		       carried(rules, NK_PAYER, round, figures, results, exposed), seen);
+		       carried(rules, NK_PAYER, round, figures, results, exposed), seen, whole);
 	}
 	results[round - 1] = res;
 	return NK_OK;
 }
 
-bool nk_bargain_hint_allowed(const struct nk_rules *r, int round, enum nk_role role,
-			     const int64_t *own, const int *told, int since)
+enum nk_status nk_bargain_round(const struct nk_rules *rules, int round,
+				const struct nk_round_figures *figures,
+				struct nk_round_result *results,
+				const uint8_t seed[NK_SEED_BYTES], struct nk_error *err)
+{
+	return bargain_round_probed(rules, round, figures, results, seed, false, err);
+}
+
+bool bargain_hint_allowed_probed(const struct nk_rules *r, int round, enum nk_role role,
+				 const int64_t *own, const int *told, int since, bool whole)
 {
 	const struct outcome none = { NK_NO_DEAL, 0, -1 };
 	struct nk_interval learnt[NK_ROUNDS_MAX], prior = { 0, 0 };
@@ -513,7 +762,7 @@ bool nk_bargain_hint_allowed(const struct nk_rules *r, int round, enum nk_role r
 	 * and it is the same whatever the other kept then (each bound carried is the
 	 * tightest of all the rounds before it). */
 	for (int k = 1; k <= round; k++) {
-		const struct viewer w = { r, k, role, own[k - 1], 0, NULL };
+		const struct viewer w = { r, k, role, own[k - 1], 0, NULL, whole };
 
 		prior = (struct nk_interval){ r->range_low, r->range_high };
 		if (k > 1 && r->monotone) {
@@ -530,13 +779,19 @@ bool nk_bargain_hint_allowed(const struct nk_rules *r, int round, enum nk_role r
 	}
 	/* tell()'s test for a round without a deal */
 	for (int b = 0; b <= r->hint_count; b++) {
-		const struct viewer w = { r, round, role, own[round - 1], 0, NULL };
+		const struct viewer w = { r, round, role, own[round - 1], 0, NULL, whole };
 		struct nk_interval i = view_of(&w, prior, none, b);
 
 		if (i.low <= i.high && nk_bargain_bits(r, i) > r->leakage_bits + 1e-9)
 			return false;
 	}
 	return true;
+}
+
+bool nk_bargain_hint_allowed(const struct nk_rules *r, int round, enum nk_role role,
+			     const int64_t *own, const int *told, int since)
+{
+	return bargain_hint_allowed_probed(r, round, role, own, told, since, false);
 }
 
 enum nk_status nk_bargain_check_draw(const struct nk_rules *rules, int round, enum nk_role role,

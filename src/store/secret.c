@@ -4,9 +4,60 @@
 #include "store/group.h"
 #include "store/store_impl.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 static const char seal_context[] = "nakodo/store/secret/v1";
+
+/* The seals' nonces, drawn from a pool of random bytes per thread: one getrandom(2) for
+ * NONCE_POOL seals instead of one each (a seal is a submission's only draw). A nonce need
+ * not be secret, only never used twice with one key; each is taken once and wiped from
+ * the pool. A process forked with a pool would hand its rest out a second time in the
+ * child, so a fork bumps forks (pthread_atfork, in the child) and a pool drawn before the
+ * fork is thrown away there; without that watch (pthread_atfork failed) every nonce is
+ * drawn on its own, as before. */
+#define NONCE_POOL 16
+static atomic_uint forks;
+static atomic_bool watching;
+static pthread_once_t fork_watch = PTHREAD_ONCE_INIT;
+static _Thread_local struct {
+	uint8_t bytes[NONCE_POOL * crypto_secretbox_NONCEBYTES];
+	size_t used;		/* bytes taken (and wiped) */
+	bool drawn;
+	unsigned forks;		/* the count of forks when it was drawn */
+} nonces;
+
+static void forked(void)
+{
+	atomic_fetch_add(&forks, 1);
+}
+
+static void watch_forks(void)
+{
+	atomic_store(&watching, pthread_atfork(NULL, NULL, forked) == 0);
+}
+
+static void next_nonce(uint8_t nonce[static crypto_secretbox_NONCEBYTES])
+{
+	unsigned now;
+
+	if (pthread_once(&fork_watch, watch_forks) != 0 || !atomic_load(&watching)) {
+		randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
+		return;
+	}
+	now = atomic_load(&forks);
+	if (!nonces.drawn || nonces.forks != now ||
+	    nonces.used + crypto_secretbox_NONCEBYTES > sizeof(nonces.bytes)) {
+		randombytes_buf(nonces.bytes, sizeof(nonces.bytes));
+		nonces.used = 0;
+		nonces.drawn = true;
+		nonces.forks = now;
+	}
+	memcpy(nonce, nonces.bytes + nonces.used, crypto_secretbox_NONCEBYTES);
+	sodium_memzero(nonces.bytes + nonces.used, crypto_secretbox_NONCEBYTES);
+	nonces.used += crypto_secretbox_NONCEBYTES;
+}
 
 /* subkey = BLAKE2b-256, keyed with the storage key, of context NUL case NUL name NUL.
  * Neither a case id nor a name can hold a NUL, so the message is unambiguous. */
@@ -40,6 +91,7 @@ enum nk_status nk_store_secret_put(struct nk_store *store, const char *case_id,
 	uint8_t subkey[STORE_KEY_BYTES];
 	uint8_t sealed[STORE_SEALED_MAX];
 	uint8_t *nonce = sealed + 1;
+	size_t written = 0;	/* of sealed: wiped as far as it was written */
 	enum nk_status rc;
 
 	rc = store_check_write(store, "storing a secret", case_id, err);
@@ -55,8 +107,9 @@ enum nk_status nk_store_secret_put(struct nk_store *store, const char *case_id,
 	rc = derive_subkey(subkey, store->key, case_id, name, err);
 	if (rc != NK_OK)
 		goto out;
+	written = STORE_SEAL_OVERHEAD + len;	/* len <= NK_SECRET_MAX: it fits */
 	sealed[0] = STORE_SEAL_VERSION;
-	randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
+	next_nonce(nonce);
 	if (crypto_secretbox_easy(nonce + crypto_secretbox_NONCEBYTES,
 				  len ? plain : (const uint8_t *)"", len, nonce, subkey) != 0) {
 		rc = nk_fail(err, NK_ECRYPTO, "secret", "the secret could not be sealed");
@@ -66,7 +119,7 @@ enum nk_status nk_store_secret_put(struct nk_store *store, const char *case_id,
 				    STORE_SEAL_OVERHEAD + len, err);
 out:
 	sodium_memzero(subkey, sizeof(subkey));
-	sodium_memzero(sealed, sizeof(sealed));
+	sodium_memzero(sealed, written);
 	return rc;
 }
 
@@ -78,7 +131,7 @@ enum nk_status nk_store_secret_get(struct nk_store *store, const char *case_id,
 	uint8_t sealed[STORE_SEALED_MAX];
 	uint8_t opened[NK_SECRET_MAX];
 	const uint8_t *nonce = sealed + 1;
-	size_t sealed_len = 0, plain_len;
+	size_t sealed_len = 0, plain_len, written = 0;	/* of opened */
 	enum nk_status rc;
 
 	if (!store || !len || (!plain && cap > 0))
@@ -105,6 +158,7 @@ enum nk_status nk_store_secret_get(struct nk_store *store, const char *case_id,
 	rc = derive_subkey(subkey, store->key, case_id, name, err);
 	if (rc != NK_OK)
 		goto out;
+	written = plain_len;	/* at most what an opening writes, whether it opens or not */
 	if (crypto_secretbox_open_easy(opened, nonce + crypto_secretbox_NONCEBYTES,
 				       sealed_len - 1 - crypto_secretbox_NONCEBYTES, nonce,
 				       subkey) != 0) {
@@ -118,7 +172,7 @@ enum nk_status nk_store_secret_get(struct nk_store *store, const char *case_id,
 	*len = plain_len;
 	rc = NK_OK;
 out:
-	sodium_memzero(opened, sizeof(opened));
+	sodium_memzero(opened, written);
 	sodium_memzero(subkey, sizeof(subkey));
 	return rc;
 }

@@ -1,5 +1,6 @@
 /* The zero-run packing of folded states that the cache of folded states keeps
- * (case/zpack.c): every byte of every position comes back, random buffers and real
+ * (case/zpack.c): every byte of every position comes back, zero runs of every length at
+ * every offset pack as the plain rule says and within their bound, random buffers and real
  * states of every kind (the kind pointer, the padding) round-trip, a packed form that
  * does not make exactly the state's size is refused and leaves nothing, and the cache
  * serves back the very bytes it was given. */
@@ -93,6 +94,76 @@ static void random_buffers_round_trip(void **state)
 	/* random bytes cost little more than themselves */
 	assert_true(round_trip(buf, STATE_BYTES) < STATE_BYTES + STATE_BYTES / 64);
 	free(buf);
+}
+
+/* The packing rule written plainly, a byte at a time: a record is the run of zeros
+ * ahead, then the literal up to the next run of 8 zeros or of zeros to the end. */
+static size_t plain_count(uint8_t *dst, size_t v)
+{
+	size_t k = 0;
+
+	do {
+		dst[k++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+		v >>= 7;
+	} while (v);
+	return k;
+}
+
+static size_t plain_pack(const uint8_t *p, size_t n, uint8_t *dst)
+{
+	size_t pos = 0, out = 0;
+
+	while (pos < n) {
+		size_t z = 0, lit = 0;
+
+		while (pos + z < n && p[pos + z] == 0)
+			z++;
+		for (size_t i = pos + z; i < n;) {
+			size_t run = 0;
+
+			while (i + run < n && p[i + run] == 0)
+				run++;
+			if (run >= 8 || (run > 0 && i + run == n))
+				break;
+			i += run ? run : 1;
+			lit = i - pos - z;
+		}
+		out += plain_count(dst + out, z);
+		out += plain_count(dst + out, lit);
+		memcpy(dst + out, p + pos + z, lit);
+		out += lit;
+		pos += z + lit;
+	}
+	return out;
+}
+
+/* Zero runs of every length from 0 to 20 after a byte that is not zero, at every
+ * offset from a word's start, and random mixes: the packing is the plain rule's, byte
+ * for byte, within CASE_ZPACK_MAX, and comes back whole. */
+static void every_run_at_every_offset(void **state)
+{
+	uint8_t buf[600], mine[CASE_ZPACK_MAX(sizeof(buf))], plain[2 * sizeof(buf) + 64];
+
+	(void)state;
+	rng_state = 1205;
+	for (int t = 0; t < 20000; t++) {
+		size_t n = t < 21 * 8 ? sizeof(buf) : (size_t)between(0, sizeof(buf)), i;
+		size_t len;
+
+		memset(buf, 0, sizeof(buf));
+		i = t < 21 * 8 ? (size_t)(t % 8) : (size_t)between(0, 7);
+		while (i < n) {
+			size_t run = t < 21 * 8 ? (size_t)(t / 8) : (size_t)between(0, 20);
+
+			buf[i] = (uint8_t)between(1, 255);
+			i += 1 + run;
+		}
+		len = case_zpack(buf, n, mine);
+		assert_true(len <= CASE_ZPACK_MAX(n));
+		assert_int_equal(plain_pack(buf, n, plain), len);
+		assert_memory_equal(mine, plain, len);
+		round_trip(buf, n);
+	}
 }
 
 /* A packed form cut short, or with more than the state after it, is refused and wipes
@@ -202,6 +273,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_byte_survives),
 		cmocka_unit_test(random_buffers_round_trip),
+		cmocka_unit_test(every_run_at_every_offset),
 		cmocka_unit_test(a_wrong_size_is_refused),
 		cmocka_unit_test_setup_teardown(real_states_of_every_kind_round_trip,
 						setup_cached, teardown),
