@@ -44,12 +44,16 @@ static sqlite3_vfs *root_vfs(void)
 
 /* Writes what f holds, through the default VFS, in writes of at most WRITE_MAX bytes
  * (its unix write takes at most 128 KiB at once: it writes nothing of a larger buffer
- * and calls that a full disk). Returns SQLite's code; the bytes are dropped either way
- * (a failed write is SQLite's to redo, as a failed write of its own). */
+ * and calls that a full disk). A failure is kept: every later use of f fails with it
+ * (store_sqlite_vfs_failed tells it). SQLite ignores the result of some of the calls
+ * that write here (a file control at a checkpoint's end), and a checkpoint that went on
+ * to sync and mark its pages copied after losing some would lose them for good. */
 static int gather_flush(struct gather_file *f)
 {
 	int rc = SQLITE_OK;
 
+	if (f->failed)
+		return f->failed;
 	for (size_t at = 0; at < f->len && rc == SQLITE_OK; at += WRITE_MAX) {
 		size_t n = f->len - at < WRITE_MAX ? f->len - at : WRITE_MAX;
 
@@ -57,31 +61,22 @@ static int gather_flush(struct gather_file *f)
 					       f->start + (sqlite3_int64)at);
 	}
 	f->len = 0;
+	if (rc != SQLITE_OK)
+		f->failed = rc;
 	return rc;
 }
 
 /* Before a use that needs f's bytes in the file: the held ones written, or f's error. */
 static int gather_settle(struct gather_file *f)
 {
-	int rc;
-
-	if (f->failed)
-		return f->failed;
-	rc = gather_flush(f);
-	return rc;
+	return gather_flush(f);
 }
 
-/* The same, where the error cannot be returned: kept for every later use and for
- * store_sqlite_vfs_failed. */
+/* The same, where the error cannot be returned (it is kept). */
 static void gather_settle_kept(struct gather_file *f)
 {
-	int rc;
-
-	if (!f || f->failed)
-		return;
-	rc = gather_flush(f);
-	if (rc != SQLITE_OK)
-		f->failed = rc;
+	if (f)
+		(void)gather_flush(f);
 }
 
 static bool gather_reserve(struct gather_file *f, size_t need)
@@ -106,7 +101,7 @@ static bool gather_reserve(struct gather_file *f, size_t need)
 static int gather_close(sqlite3_file *file)
 {
 	struct gather_file *f = (struct gather_file *)file;
-	int rc = f->failed ? f->failed : gather_flush(f);
+	int rc = gather_flush(f);
 	int close_rc;
 
 	if (f->wal)
@@ -200,14 +195,16 @@ static int gather_file_size(sqlite3_file *file, sqlite3_int64 *size)
 static int gather_lock(sqlite3_file *file, int level)
 {
 	struct gather_file *f = (struct gather_file *)file;
+	int rc = gather_settle(f);
 
-	return f->real->pMethods->xLock(f->real, level);
+	return rc != SQLITE_OK ? rc : f->real->pMethods->xLock(f->real, level);
 }
 
 static int gather_unlock(sqlite3_file *file, int level)
 {
 	struct gather_file *f = (struct gather_file *)file;
 
+	gather_settle_kept(f);
 	return f->real->pMethods->xUnlock(f->real, level);
 }
 
@@ -218,11 +215,15 @@ static int gather_check_reserved(sqlite3_file *file, int *out)
 	return f->real->pMethods->xCheckReservedLock(f->real, out);
 }
 
+/* Written first, and a failure kept: a checkpoint ends with SQLITE_FCNTL_CKPT_DONE
+ * (whose result SQLite ignores) while it still holds the checkpoint's lock, before its
+ * sync; pages held past it could be written after a later checkpoint's newer ones. */
 static int gather_file_control(sqlite3_file *file, int op, void *arg)
 {
 	struct gather_file *f = (struct gather_file *)file;
+	int rc = gather_settle(f);
 
-	return f->real->pMethods->xFileControl(f->real, op, arg);
+	return rc != SQLITE_OK ? rc : f->real->pMethods->xFileControl(f->real, op, arg);
 }
 
 static int gather_sector_size(sqlite3_file *file)
@@ -253,7 +254,10 @@ static int gather_shm_lock(sqlite3_file *file, int offset, int n, int flags)
 {
 	struct gather_file *f = (struct gather_file *)file;
 
+	gather_settle_kept(f);
 	gather_settle_kept(f->wal);
+	if (f->failed)
+		return f->failed;
 	if (f->wal && f->wal->failed)
 		return f->wal->failed;
 	return f->real->pMethods->xShmLock(f->real, offset, n, flags);
@@ -273,6 +277,7 @@ static void gather_shm_barrier(sqlite3_file *file)
 
 	if (f->wal && f->wal->len > 0 && gather_flush(f->wal) != SQLITE_OK)
 		abort();
+	gather_settle_kept(f);	/* a checkpoint's copies: the sync that follows fails */
 	f->real->pMethods->xShmBarrier(f->real);
 }
 
@@ -286,7 +291,10 @@ static int gather_shm_unmap(sqlite3_file *file, int delete)
 static int gather_fetch(sqlite3_file *file, sqlite3_int64 off, int n, void **p)
 {
 	struct gather_file *f = (struct gather_file *)file;
+	int rc = gather_settle(f);
 
+	if (rc != SQLITE_OK)
+		return rc;
 	return f->real->pMethods->xFetch(f->real, off, n, p);
 }
 
@@ -468,6 +476,7 @@ bool store_sqlite_vfs_gather(sqlite3 *db)
 	main->wal = wal;
 	wal->main = main;
 	wal->gather = true;
+	main->gather = true;
 	return true;
 }
 

@@ -119,8 +119,11 @@ enum nk_status store_sqlite_batch_open(void **state, const char *location, struc
 		return nk_fail(err, NK_ENOMEM, "store", "no memory to open the shared writer");
 	rc = store_sqlite_open(&writer, location, STORE_SQLITE_OPEN_GATHER, key, err);
 	if (rc == NK_OK)
-		rc = store_sqlite_open(&side, location, 0, key, err);
+		rc = store_sqlite_open(&side, location, STORE_SQLITE_OPEN_GATHER, key, err);
 	sodium_free(key);
+	/* the checkpoints' copies into the database, gathered where pages run on */
+	if (rc == NK_OK)
+		(void)store_sqlite_vfs_gather(((struct sq_store *)side)->db);
 	/* A writer whose WAL gathers its writes stays at synchronous=FULL: its COMMIT's sync
 	 * is where the gathered frames are written, and fails the COMMIT when they cannot
 	 * be, before SQLite publishes them; batch_commit defers the disk flush itself to the
