@@ -1,12 +1,15 @@
-/* The group writer's WAL, written in one system call per commit. SQLite writes each WAL
- * frame as two writes, its 24-byte header and its page, so a batch of some fifteen
- * submissions, three or four pages each, cost about a hundred pwrites (bench/README.md,
- * "The WAL's frames in one write"). This VFS forwards everything to SQLite's default
- * one, except that a WAL it was told to gather keeps a run of contiguous writes in memory
- * and writes it whole before anything could need it in the file: a sync (the COMMIT's,
- * whose failure SQLite turns into a failed COMMIT before it publishes any frame), a
- * read, a truncation, the file's size, its close, and the database's locks and barrier
- * on the WAL's index (how frames are published to other connections). */
+/* The group writer's WAL, and the checkpoints' copies into the database, in a few system
+ * calls. SQLite writes each WAL frame as two writes, its 24-byte header and its page, so
+ * a batch of some fifteen submissions, three or four pages each, cost about a hundred
+ * pwrites, and a checkpoint one per page (bench/README.md, "The WAL's frames and the
+ * checkpoints' copies in a few writes"). This VFS forwards everything to SQLite's
+ * default one, except that a file it was told to gather keeps a run of contiguous writes
+ * in memory and writes it whole before anything could need it in the file: a sync (the
+ * WAL's at COMMIT, whose failure SQLite turns into a failed COMMIT before it publishes
+ * any frame; the database's at a checkpoint's end, before the pages count as copied), a
+ * read, a truncation, the file's size, a file control, a lock, its close, and the
+ * database's locks and barrier on the WAL's index (how frames are published to other
+ * connections). A write that fails stays the file's error. */
 #include "store/sqlite_vfs.h"
 
 #include <sodium.h>
@@ -27,9 +30,9 @@ struct gather_file {
 	struct gather_file *wal;	/* a database's WAL, once linked */
 	struct gather_file *main;	/* a WAL's database, once linked */
 	bool is_wal;
-	bool gather;			/* a WAL's writes are held (linked to its database) */
-	bool defer_sync;		/* a sync writes, and leaves the flush to the group */
-	int failed;			/* a held write that failed where none could be told */
+	bool gather;			/* writes are held (the WAL and its database linked) */
+	bool defer_sync;		/* a WAL's sync writes, and leaves the flush to the group */
+	int failed;			/* a held write failed: every later use fails with it */
 	unsigned char *buf;		/* what is held: bytes [start, start + len) of the file */
 	size_t len, cap;
 	sqlite3_int64 start;

@@ -17,11 +17,12 @@
 /* Registers the shim over the default VFS; returns SQLite's code. */
 int store_sqlite_vfs_register(void);
 
-/* Makes db's WAL gather its writes: each run of contiguous writes is held in memory and
- * written at once before the WAL is synced, read, truncated, sized or closed, and before
- * db takes or drops a lock on the WAL's index or crosses its barrier (how SQLite
- * publishes frames to other connections). db must have been opened through the shim,
- * in WAL mode, with its WAL open. Returns false, changing nothing, when it is not. */
+/* Makes db's WAL and database file gather their writes: each run of contiguous writes is
+ * held in memory and written at once before the file is synced, read, truncated, sized,
+ * locked, asked a file control or closed, and before db takes or drops a lock on the
+ * WAL's index or crosses its barrier (how SQLite publishes frames to other connections).
+ * A held write that fails stays the file's error. db must have been opened through the
+ * shim, in WAL mode, with its WAL open. Returns false, changing nothing, when it is not. */
 bool store_sqlite_vfs_gather(sqlite3 *db);
 
 /* While on, a sync of db's gathering WAL writes what it holds and leaves the disk flush
@@ -30,8 +31,8 @@ bool store_sqlite_vfs_gather(sqlite3 *db);
  * finds the WAL's header among what it holds (the WAL began again) flushes anyway. */
 void store_sqlite_vfs_defer_sync(sqlite3 *db, bool on);
 
-/* SQLITE_OK, or the error of a gathered write that failed where SQLite could not be
- * told (at a lock on the WAL's index): every later use of that WAL fails with it too.
+/* SQLITE_OK, or the error of a gathered write of db's WAL that failed (also where SQLite
+ * could not be told, at a lock on the WAL's index): every later use fails with it too.
  * (At the barrier, where SQLite publishes frames, nothing is held; were it, and its
  * write to fail, the process aborts rather than publish frames not in the file.) */
 int store_sqlite_vfs_failed(sqlite3 *db);
