@@ -3,6 +3,7 @@
  * synchronous=FULL, secure_delete) and prepare every statement once. */
 #include "store/keyfile.h"
 #include "store/sqlite.h"
+#include "store/sqlite_vfs.h"
 #include <nakodo/files.h>
 
 #include <errno.h>
@@ -205,6 +206,7 @@ static pthread_once_t sq_configured = PTHREAD_ONCE_INIT;
 static void sq_configure_library(void)
 {
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	(void)store_sqlite_vfs_register();	/* without it, the writer opens plainly */
 }
 
 /* Prepares, runs to the end and finalizes one fixed statement; returns SQLite's code. */
@@ -572,8 +574,11 @@ enum nk_status store_sqlite_open(void **state, const char *location, unsigned fl
 		goto out;
 	}
 	pthread_once(&sq_configured, sq_configure_library);
+	/* a group's writer through the shim that gathers its WAL's writes (sqlite_vfs.c),
+	 * when it is there */
 	sql_rc = sqlite3_open_v2(location, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-				 NULL);
+				 (flags & STORE_SQLITE_OPEN_GATHER) && sqlite3_vfs_find(STORE_SQLITE_VFS) ?
+				 STORE_SQLITE_VFS : NULL);
 	if (sql_rc != SQLITE_OK) {
 		rc = store_sqlite_fail(s, sql_rc, "store", "could not open the database", err);
 		goto out;

@@ -3,8 +3,11 @@
  * flushes the WAL once per batch; every write of the group runs on one shared writer
  * connection, each transaction a savepoint of the open batch that the committer
  * COMMITs; and that writer's WAL checkpoints run outside the writers' turn, on a second
- * connection of its own. */
+ * connection of its own. The writer's WAL goes through the shim that gathers a batch's
+ * frames into a few writes (sqlite_vfs.c): its COMMIT's sync writes them, and a failure
+ * to write them fails the COMMIT. */
 #include "store/sqlite.h"
+#include "store/sqlite_vfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -114,11 +117,18 @@ enum nk_status store_sqlite_batch_open(void **state, const char *location, struc
 
 	if (!key)
 		return nk_fail(err, NK_ENOMEM, "store", "no memory to open the shared writer");
-	rc = store_sqlite_open(&writer, location, 0, key, err);
+	rc = store_sqlite_open(&writer, location, STORE_SQLITE_OPEN_GATHER, key, err);
 	if (rc == NK_OK)
-		rc = store_sqlite_open(&side, location, 0, key, err);
+		rc = store_sqlite_open(&side, location, STORE_SQLITE_OPEN_GATHER, key, err);
 	sodium_free(key);
+	/* the checkpoints' copies into the database, gathered where pages run on */
 	if (rc == NK_OK)
+		(void)store_sqlite_vfs_gather(((struct sq_store *)side)->db);
+	/* A writer whose WAL gathers its writes stays at synchronous=FULL: its COMMIT's sync
+	 * is where the gathered frames are written, and fails the COMMIT when they cannot
+	 * be, before SQLite publishes them; batch_commit defers the disk flush itself to the
+	 * group's. Without the shim, the COMMIT only writes the WAL, as any grouped one. */
+	if (rc == NK_OK && !store_sqlite_vfs_gather(((struct sq_store *)writer)->db))
 		rc = store_sqlite_relax_sync(writer, err);
 	if (rc != NK_OK) {
 		store_sqlite_close(writer);
@@ -216,7 +226,11 @@ enum nk_status store_sqlite_batch_commit(void *state, struct nk_error *err)
 	}
 	if (sqlite3_get_autocommit(s->db))
 		return NK_OK;
+	store_sqlite_vfs_defer_sync(s->db, true);
 	sql_rc = sq_step_once(s, SQ_COMMIT);
+	store_sqlite_vfs_defer_sync(s->db, false);
+	if (sql_rc == SQLITE_OK)
+		sql_rc = store_sqlite_vfs_failed(s->db);
 	if (sql_rc == SQLITE_OK)
 		return NK_OK;
 	rc = store_sqlite_fail(s, sql_rc, "transaction", "could not commit the batch", err);
