@@ -277,7 +277,11 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 		root = json_loadb(nk_embedded_claims_1962, nk_embedded_claims_1962_len,
 				  JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		nk_fail(&err, NK_EINVAL, argc == 2 ? argv[1] : "scenario", "line %d: %s", jerr.line, jerr.text);
+		if (jerr.line < 1)	/* not read at all: jansson's text says why (no such file…) */
+			nk_fail(&err, NK_EINVAL, argc == 2 ? argv[1] : "scenario", "%s", jerr.text);
+		else
+			nk_fail(&err, NK_EINVAL, argc == 2 ? argv[1] : "scenario", "line %d: %s",
+				jerr.line, jerr.text);
 		return cli_report(ctx, &err);
 	}
 	if (load_scenario(&d, root, &err) != NK_OK) {

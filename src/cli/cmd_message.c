@@ -174,6 +174,10 @@ static int run(struct cli_ctx *ctx, const struct message_command *mc, int argc, 
 			goto out;
 		}
 		to = b->role == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT;
+	} else if (to == b->role) {
+		rc = cli_usage_error(ctx, mc->name, "--to: %s is your own role; a message goes to "
+				     "another party of the case", nk_role_name(b->role));
+		goto out;
 	}
 	if (text && (rc = seal(ctx, mc->name, key, b, to, text, text_len, &req)) != CLI_OK)
 		goto out;

@@ -76,6 +76,9 @@ has "the other side's figure: at or above, not up to the bound" "demand lies at 
 has "the bits are explained in one plain line" "^(bits measure what a figure gives away: each bit halves" "$TMP/out"
 run 0 "the demo" "$NAKODO" demo
 has "the demo explains its bits too" "^(bits measure what a figure gives away" "$TMP/out"
+run 2 "the demo of a scenario file that is not there" "$NAKODO" demo "$TMP/no-such-scenario.json"
+has "it says the file cannot be opened" "no-such-scenario.json: unable to open" "$TMP/err"
+lacks "without a line number of nothing read" "line -1" "$TMP/err"
 
 # ---- case list: kind, state, currency, round, times; --state ----
 ldb="$TMP/list.db"

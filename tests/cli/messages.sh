@@ -43,6 +43,8 @@ expect 2 "send without --to" "hi" -- "$nk" "${C[@]}" send "$CASE" --key "$dir/cl
 expect 2 "send without --key" "hi" -- "$nk" "${C[@]}" send "$CASE" --to payer
 expect 2 "send of an empty message" "" -- "$nk" "${C[@]}" send "$CASE" --to payer --key "$dir/claimant.key"
 expect 2 "send of a message over 65536 bytes" "$(head -c 65537 /dev/zero | tr '\0' a)" -- "$nk" "${C[@]}" send "$CASE" --to payer --key "$dir/claimant.key"
+expect 2 "send to one's own role" "hi" -- "$nk" "${C[@]}" send "$CASE" --to claimant --key "$dir/claimant.key"
+check "it says the role is the sender's own" 'grep -q "own role" <<<"$err"' "$err"
 expect 2 "send with a key that has not joined" "hi" -- "$nk" "${C[@]}" send "$CASE" --to payer --key "$dir/stranger.key"
 expect 2 "send to the mediator, who has not joined" "hi" -- "$nk" "${C[@]}" send "$CASE" --to mediator --key "$dir/claimant.key"
 expect 0 "the claimant sends the payer a message" "Board meets Friday. $MARK
