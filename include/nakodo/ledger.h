@@ -115,7 +115,9 @@ NK_MUST_USE enum nk_status nk_batch_verify(const uint8_t server[static NK_PUBLIC
 					   struct nk_error *err);
 
 /* What a log gives a reader for its last link when that link is in a batch: the path of
- * its leaf and the batch's signature, never another case's leaf. */
+ * its leaf and the batch's signature. Never another case's id or head; but the path's
+ * siblings are other commits' leaves and public empty-subtree hashes, so they tell the
+ * batch's size and a neighbour's leaf (doc/crypto.md, "What this tells a reader"). */
 struct nk_batch_proof {
 	struct nk_batch_ref ref;
 	uint8_t path[NK_BATCH_DEPTH][NK_HASH_BYTES];
