@@ -146,6 +146,17 @@ NK_MUST_USE enum nk_status store_sqlite_flush(const char *location, struct nk_er
 NK_MUST_USE enum nk_status store_sqlite_batch_open(void **state, const char *location,
 						   struct nk_error *err);
 NK_MUST_USE enum nk_status store_sqlite_batch_commit(void *state, struct nk_error *err);
+/* sqlite_batch.c: a batch's leaves, read-back and signed row (doc/storage.md, "Batches") */
+NK_MUST_USE enum nk_status store_sqlite_batch_leaf(void *state,
+						   const uint8_t leaf[static NK_CHAIN_BYTES],
+						   nk_store_batch_signer *sign, void *arg,
+						   uint64_t *number, uint32_t *index,
+						   struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_batch_get(void *state, uint64_t number,
+						  uint8_t (**leaves)[NK_CHAIN_BYTES], size_t *count,
+						  uint8_t sig[static NK_COUNTERSIG_BYTES], bool *open,
+						  struct nk_error *err);
+void store_sqlite_batch_seal(void *state);
 void store_sqlite_batch_checkpoint(void *state);
 NK_MUST_USE enum nk_status store_sqlite_batch_begin(struct sq_store *s, struct nk_error *err);
 NK_MUST_USE enum nk_status store_sqlite_batch_release(struct sq_store *s, struct nk_error *err);
