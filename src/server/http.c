@@ -159,23 +159,27 @@ static bool content_is(struct MHD_Connection *conn, const char *want)
 
 /* Whether a case role's request on route carries a signature: in the headers for a route
  * signed there, else as a "request" or "signature" member of a body that is a JSON object
- * (looked at loosely: the strict decode comes after the joined role's check). */
+ * (looked at loosely: the strict decode comes after the joined role's check). The body's
+ * reading, when request_decode_parsed can use it, is kept in *parsed (else NULL). */
 static bool presents_signature(struct MHD_Connection *conn, const struct route *route,
-			       const struct http_request *req)
+			       const struct http_request *req, json_t **parsed)
 {
-	json_t *body;
 	bool found;
 
+	*parsed = NULL;
 	if (route->sign_in_headers)
 		return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Nakodo-Request") ||
 		       MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Nakodo-Signature");
-	if (!req->body.data || req->body.len == 0 ||
-	    !(body = json_loadb(req->body.data, req->body.len, JSON_DECODE_ANY, NULL)))
-		return false;
-	found = json_is_object(body) &&
-		(json_object_get(body, "request") || json_object_get(body, "signature"));
-	json_decref(body);	/* it may hold a figure: jansson frees through nk_alloc's wiping free */
+	*parsed = request_peek(req->body.data, req->body.len, &found);
 	return found;
+}
+
+static json_t *take_parsed(json_t **parsed)
+{
+	json_t *t = *parsed;
+
+	*parsed = NULL;
+	return t;
 }
 
 static const char server_failed[] = "the server could not complete the request";
@@ -303,6 +307,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	struct MHD_Response *resp;
 	uint64_t rate_key = 0;
 	bool signing = false, presents = false, settle = false, unreachable = false, late = false;
+	json_t *parsed = NULL;	/* the body's reading by presents_signature, handed on once */
 	const enum rate_kind signed_kind = route->handle == relay_put || route->handle == relay_get
 					   ? RATE_RELAY : RATE_SIGNED;
 
@@ -353,7 +358,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 		call.rate_key = rate_key;
 		signing = strcmp(caller.role, "operator") != 0 &&
 			  (route->sign_in_headers || route_signed_body(route));
-		presents = signing && presents_signature(conn, route, req);
+		presents = signing && presents_signature(conn, route, req, &parsed);
 		if (!auth_rate(srv, rate_key, presents || !signing ? signed_kind : RATE_UNSIGNED,
 			       !presents)) {
 			ret = http_send_problem(conn, srv, req, method, 429, "Authorization",
@@ -398,8 +403,9 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 	call.raw = (const uint8_t *)req->body.data;
 	call.raw_len = req->body.len;
 	if (route->fields && !route_raw_body(route) &&
-	    (rc = request_decode(req->body.data, req->body.len, srv->cfg.depth_max, route->fields,
-				 &call.body, &err)) != NK_OK) {
+	    (rc = request_decode_parsed(req->body.data, req->body.len, srv->cfg.depth_max,
+					route->fields, take_parsed(&parsed), &call.body,
+					&err)) != NK_OK) {
 		if (late)
 			rc = late_check(srv, conn, url, method, req, &call, rc, &err);
 		goto failed;
@@ -461,6 +467,7 @@ out:
 	if (settle)
 		settle_rate(srv, rate_key, call.verified, signed_kind, addr,
 			    rc == NK_EAUTH && call.signed_request);
+	json_decref(parsed);	/* not handed on: through the wiping free, it may hold a figure */
 	json_decref(call.body);
 	json_decref(call.reply);
 	answer_wipe_free(call.text);

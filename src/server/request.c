@@ -58,9 +58,43 @@ static bool kind_matches(enum field_kind kind, const json_t *v)
 	return false;
 }
 
+json_t *request_peek(const char *body, size_t len, bool *signature)
+{
+	json_t *obj, *loose;
+
+	*signature = false;
+	if (!body || len == 0)
+		return NULL;
+	/* The reading request_decode makes first; DECODE_ANY only so that a scalar costs no
+	 * second reading here (it is not handed on: request_decode's own error names it). */
+	obj = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
+	if (obj) {
+		*signature = json_is_object(obj) && (json_object_get(obj, "request") ||
+						     json_object_get(obj, "signature"));
+		if (json_is_object(obj))
+			return obj;
+		json_decref(obj);	/* through nk_alloc's wiping free: it may hold a figure */
+		return NULL;
+	}
+	/* Refused strictly (a duplicate member, bad text, short of memory): looked at
+	 * loosely, as before, where a later duplicate wins. */
+	loose = json_loadb(body, len, JSON_DECODE_ANY, NULL);
+	*signature = json_is_object(loose) && (json_object_get(loose, "request") ||
+					       json_object_get(loose, "signature"));
+	json_decref(loose);
+	return NULL;
+}
+
 enum nk_status request_decode(const char *body, size_t len, unsigned depth_max,
 			      const struct field_spec *fields, json_t **out,
 			      struct nk_error *err)
+{
+	return request_decode_parsed(body, len, depth_max, fields, NULL, out, err);
+}
+
+enum nk_status request_decode_parsed(const char *body, size_t len, unsigned depth_max,
+				     const struct field_spec *fields, json_t *parsed,
+				     json_t **out, struct nk_error *err)
 {
 	json_error_t jerr;
 	json_t *obj = NULL, *again;
@@ -70,19 +104,24 @@ enum nk_status request_decode(const char *body, size_t len, unsigned depth_max,
 	enum nk_status rc = NK_EINVAL;
 
 	if (len == 0) {
+		json_decref(parsed);
 		/* an empty body stands for {} */
 		obj = json_object();
 		if (!obj)
 			return nk_fail(err, NK_ENOMEM, "body", "out of memory");
 	} else {
-		if (memchr(body, '\0', len))
+		if (memchr(body, '\0', len)) {
+			json_decref(parsed);
 			return nk_fail(err, NK_EINVAL, "body", "the body holds a NUL byte");
-		if (nesting(body, len, depth_max) > depth_max)
+		}
+		if (nesting(body, len, depth_max) > depth_max) {
+			json_decref(parsed);
 			return nk_fail(err, NK_EINVAL, "body", "nested deeper than %u levels", depth_max);
+		}
 		/* jansson 2.14's reader, short of memory, can fail as if the text were bad or
 		 * succeed with a character of a token dropped (a figure's digit): a second
-		 * reading must agree with the first. */
-		obj = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+		 * reading must agree with the first (which request_peek may have made). */
+		obj = parsed ? parsed : json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 		again = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
 		same = obj && again && json_equal(obj, again);
 		json_decref(again);

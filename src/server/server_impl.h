@@ -436,6 +436,17 @@ size_t request_head_size(struct MHD_Connection *conn, const char *method, const 
 NK_MUST_USE enum nk_status request_decode(const char *body, size_t len, unsigned depth_max,
 					  const struct field_spec *fields, json_t **out,
 					  struct nk_error *err);
+/* The same, given parsed (NULL, or request_peek's tree of this body, which it takes):
+ * that reading stands for its own first one, so that a body is read once less. */
+NK_MUST_USE enum nk_status request_decode_parsed(const char *body, size_t len,
+						 unsigned depth_max,
+						 const struct field_spec *fields, json_t *parsed,
+						 json_t **out, struct nk_error *err);
+/* Whether body is a JSON object with a "request" or "signature" member (a later
+ * duplicate winning, as jansson reads loosely), in *signature; and, when it reads
+ * strictly (no duplicate member) as an object, that tree for request_decode_parsed
+ * (else NULL). The caller owns it: json_decref frees it through the wiping free. */
+json_t *request_peek(const char *body, size_t len, bool *signature);
 
 /* deadlines.c: a case the keeper watches, and when it next falls due (0: read it). */
 struct deadline_watch {
