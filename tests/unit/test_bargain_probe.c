@@ -1,13 +1,15 @@
 /* The views' search with its cheap probes against the reference, where every probe is a
- * whole evaluation (core/bargain_impl.h). This file builds bargain.c into itself, so
- * that the probes' kinds are compared with deal_kind() point by point: at every place a
- * kind begins or ends, next to it, at the range's ends and at random points, for many
- * random rules, figures and extensions; then each search's ends, over random intervals
- * and bounds; then whole rounds (several in a row, knowledge carried) and hint decisions,
- * field by field, bit for bit, over random cases of every rule: midpoint, band (amount,
- * percent, both), random with its seed, grids, hints, deal-closers, monotone or not. A
- * fixed-seed generator, so that a failure names a case that can be replayed. */
+ * whole evaluation (core/bargain_impl.h). This file builds bargain.c and bargain_view.c
+ * into itself, so that the probes' kinds are compared with bargain_deal_kind() point by
+ * point: at every place a kind begins or ends, next to it, at the range's ends and at
+ * random points, for many random rules, figures and extensions; then each search's
+ * ends, over random intervals and bounds; then whole rounds (several in a row, knowledge
+ * carried) and hint decisions, field by field, bit for bit, over random cases of every
+ * rule: midpoint, band (amount, percent, both), random with its seed, grids, hints,
+ * deal-closers, monotone or not. A fixed-seed generator, so that a failure names a case
+ * that can be replayed. */
 #include "../../src/core/bargain.c"
+#include "../../src/core/bargain_view.c"
 #include "../splitmix.h"
 
 #include <setjmp.h>
@@ -112,7 +114,7 @@ static void check_point(const struct viewer *w, const struct kinds *k, int64_t x
 			 whole);
 }
 
-/* Every probe's kind is deal_kind()'s (through the whole key), point by point. */
+/* Every probe's kind is bargain_deal_kind()'s (through the whole key), point by point. */
 static void kinds_point_by_point(void **state)
 {
 	uint64_t valid = 0;
@@ -144,7 +146,7 @@ static void kinds_point_by_point(void **state)
 	assert_int_equal(valid, VIEWERS);	/* sound rules and figures: never the fallback */
 }
 
-/* What falls outside the derivation keeps deal_kind()'s own answer. */
+/* What falls outside the derivation keeps bargain_deal_kind()'s own answer. */
 static void kinds_fallback(void **state)
 {
 	struct nk_rules r;
