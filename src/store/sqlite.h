@@ -90,7 +90,18 @@ struct sq_store {
 	size_t leaf_count, leaf_mark;
 	nk_store_batch_signer *batch_sign;
 	void *batch_arg;
+	/* The last event number of one case as this write transaction knows it (from
+	 * last_link or its own append), so that an append after it inserts at the next
+	 * without reading it again (sqlite.c, known_seq); forgotten at every begin and
+	 * rollback. known_case "" when none. */
+	char known_case[NK_CASE_ID_MAX];
+	int64_t known_seq;
 };
+
+/* sqlite.c: the last event number a write transaction knows for case_id (sets *seq and
+ * answers true), and setting or forgetting it (case_id NULL). */
+bool store_sqlite_known_seq(const struct sq_store *s, const char *case_id, int64_t *seq);
+void store_sqlite_know_seq(struct sq_store *s, const char *case_id, int64_t seq);
 
 /* sqlite_stmt.c: running a prepared statement. fail maps an SQLite result code to a
  * status and fills err with what failed, SQLite's reason and the database's path. */

@@ -30,8 +30,8 @@ static const char *const sq_sql[SQ_COUNT] = {
 		"ORDER BY e.seq",
 	[SQ_LIST] = "SELECT id FROM cases ORDER BY rowid",
 	[SQ_SECRET_PUT] =
-		"INSERT INTO secrets(case_id, name, sealed) SELECT id, ?2, ?3 FROM cases "
-		"WHERE id = ?1 ON CONFLICT(case_id, name) DO UPDATE SET sealed = excluded.sealed",
+		"INSERT INTO secrets(case_id, name, sealed) VALUES (?1, ?2, ?3) "
+		"ON CONFLICT(case_id, name) DO UPDATE SET sealed = excluded.sealed",
 	[SQ_SECRET_GET] = "SELECT sealed FROM secrets WHERE case_id = ?1 AND name = ?2",
 	[SQ_SECRET_PURGE] = "DELETE FROM secrets WHERE case_id = ?1 AND substr(name, 1, 5) <> '" NK_SECRET_KEPT "'",
 	[SQ_CHECKPOINT] = "PRAGMA wal_checkpoint(TRUNCATE)",
@@ -47,9 +47,7 @@ static const char *const sq_sql[SQ_COUNT] = {
 		"WHERE id = ?1 ON CONFLICT(case_id, name) DO NOTHING",
 	[SQ_ENVELOPE_GET] = "SELECT bytes FROM envelopes WHERE case_id = ?1 AND name = ?2",
 	[SQ_ENVELOPE_DELETE] = "DELETE FROM envelopes WHERE case_id = ?1 AND name = ?2",
-	[SQ_LAST_LINK] =
-		"SELECT e.seq, e.chain FROM cases c LEFT JOIN events e ON e.case_id = c.id "
-		"WHERE c.id = ?1 ORDER BY e.seq DESC LIMIT 1",
+	[SQ_LAST_LINK] = "SELECT seq, chain FROM events WHERE case_id = ?1 ORDER BY seq DESC LIMIT 1",
 	[SQ_RECORD_APPEND] =
 		"INSERT INTO record(idx, case_id, entry, sig) "
 		"SELECT (SELECT coalesce(max(idx) + 1, 0) FROM record), id, ?2, ?3 FROM cases "
@@ -66,7 +64,7 @@ static const char *const sq_sql[SQ_COUNT] = {
 	[SQ_CASE_ROWID] = "SELECT rowid FROM cases WHERE id = ?1",
 	[SQ_SUMMARY_PUT] =
 		"INSERT INTO summaries(case_id, kind, state, currency, round, rounds, changed) "
-		"SELECT id, ?2, ?3, ?4, ?5, ?6, ?7 FROM cases WHERE id = ?1 "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
 		"ON CONFLICT(case_id) DO UPDATE SET kind = excluded.kind, state = excluded.state, "
 		"currency = excluded.currency, round = excluded.round, rounds = excluded.rounds, "
 		"changed = excluded.changed",
