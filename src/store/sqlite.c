@@ -62,6 +62,7 @@ static enum nk_status sq_begin(void *state, struct nk_error *err)
 	enum nk_status rc;
 	bool fresh;
 
+	store_sqlite_know_seq(s, NULL, 0);
 	if (!s->batched)
 		return sq_tx_begin(state, SQ_BEGIN, "could not begin", err);
 	fresh = sqlite3_get_autocommit(s->db);
@@ -81,6 +82,7 @@ static enum nk_status sq_commit(void *state, struct nk_error *err)
 	int sql_rc;
 	enum nk_status rc;
 
+	store_sqlite_know_seq(s, NULL, 0);
 	if (s->batched)
 		return store_sqlite_batch_release(s, err);
 	sql_rc = sq_step(s, SQ_COMMIT);
@@ -95,6 +97,7 @@ static void sq_rollback(void *state)
 {
 	struct sq_store *s = state;
 
+	store_sqlite_know_seq(s, NULL, 0);
 	if (s->batched) {
 		store_sqlite_batch_undo(s);
 		s->leaf_count = sqlite3_get_autocommit(s->db) ? 0 : s->leaf_mark;
@@ -130,8 +133,33 @@ static enum nk_status sq_case_create(void *state, const char *case_id, int64_t c
 	return rc;
 }
 
+/* Only inside a write transaction, which no other connection can write under: its own
+ * statements are all that move a case's last number, and a rollback forgets it. The
+ * key (case_id, seq) would still refuse an append at a number taken. */
+bool store_sqlite_known_seq(const struct sq_store *s, const char *case_id, int64_t *seq)
+{
+	if (!s->known_case[0] || strcmp(s->known_case, case_id) != 0 ||
+	    sqlite3_txn_state(s->db, NULL) != SQLITE_TXN_WRITE)
+		return false;
+	*seq = s->known_seq;
+	return true;
+}
+
+void store_sqlite_know_seq(struct sq_store *s, const char *case_id, int64_t seq)
+{
+	size_t len = case_id ? strlen(case_id) : 0;
+
+	s->known_case[0] = '\0';
+	if (len == 0 || len >= sizeof(s->known_case) ||
+	    sqlite3_txn_state(s->db, NULL) != SQLITE_TXN_WRITE)
+		return;
+	memcpy(s->known_case, case_id, len + 1);
+	s->known_seq = seq;
+}
+
 /* Sets *seq to the number the case's next event takes: one past its last, or 1 for a case
- * without events, which must then exist. */
+ * without events, which must then exist. The write transaction's last_link, which the
+ * case layer reads before every append, has told it most often (store_sqlite_known_seq). */
 static enum nk_status next_seq(struct sq_store *s, const char *case_id, int64_t *seq,
 			       struct nk_error *err)
 {
@@ -140,6 +168,10 @@ static enum nk_status next_seq(struct sq_store *s, const char *case_id, int64_t 
 	bool none = false, found = true;
 	int sql_rc;
 
+	if (store_sqlite_known_seq(s, case_id, seq)) {
+		++*seq;
+		return NK_OK;
+	}
 	sql_rc = store_sqlite_run(st, "t", case_id);
 	if (sql_rc == SQLITE_ROW) {
 		none = sqlite3_column_type(st, 0) == SQLITE_NULL;
@@ -178,11 +210,14 @@ static enum nk_status sq_append(void *state, const char *case_id, struct nk_even
 				  ev->type, ev->body, ev->linked ? ev->chain : NULL,
 				  (int)sizeof(ev->chain), ev->linked ? ev->countersig : NULL,
 				  (int)sizeof(ev->countersig));
-	if (sql_rc == SQLITE_DONE)
-		ev->seq = seq;
-	else
-		rc = store_sqlite_fail(s, sql_rc, "event", "could not append the event", err);
 	store_sqlite_done(st);
+	if (sql_rc == SQLITE_DONE) {
+		ev->seq = seq;
+		store_sqlite_know_seq(s, case_id, seq);
+	} else {
+		rc = store_sqlite_fail(s, sql_rc, "event", "could not append the event", err);
+		store_sqlite_know_seq(s, NULL, 0);
+	}
 	return rc;
 }
 
@@ -311,11 +346,13 @@ static enum nk_status sq_secret_put(void *state, const char *case_id, const char
 	enum nk_status rc = NK_OK;
 	int sql_rc;
 
+	/* The foreign key to cases refuses a secret of no case (every connection runs with
+	 * foreign_keys=ON): no seek into cases besides its own. */
 	sql_rc = store_sqlite_run(st, "ttb", case_id, name, sealed, (int)len);
-	if (sql_rc != SQLITE_DONE)
-		rc = store_sqlite_fail(s, sql_rc, "secret", "could not store the secret", err);
-	else if (sqlite3_changes(s->db) == 0)
+	if (sql_rc == SQLITE_CONSTRAINT_FOREIGNKEY)
 		rc = no_case(case_id, err);
+	else if (sql_rc != SQLITE_DONE)
+		rc = store_sqlite_fail(s, sql_rc, "secret", "could not store the secret", err);
 	store_sqlite_done(st);
 	return rc;
 }
@@ -376,6 +413,7 @@ static enum nk_status sq_secret_purge(void *state, const char *case_id, struct n
 
 static enum nk_status sq_begin_read(void *state, struct nk_error *err)
 {
+	store_sqlite_know_seq(state, NULL, 0);
 	return sq_tx_begin(state, SQ_BEGIN_READ, "could not begin reading", err);
 }
 

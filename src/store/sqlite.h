@@ -1,7 +1,7 @@
 /* The "sqlite:" backend is one unit behind one vtable (store_sqlite_ops, in sqlite.c),
- * split by subject: sqlite_open.c (opening, the schema, the prepared statements),
- * sqlite.c (transactions, events, secrets, tokens, envelopes), sqlite_record.c (links,
- * the record, checkpoints), sqlite_private.c (file modes and the scrub), sqlite_wal.c
+ * split by subject: sqlite_open.c (opening, the prepared statements), sqlite_schema.c
+ * (the tables of each version and the upgrades), sqlite.c (transactions, events,
+ * secrets, tokens, envelopes), sqlite_record.c (links, the record, checkpoints), sqlite_private.c (file modes and the scrub), sqlite_wal.c
  * (group commit: the flush, the shared writer's batches, the WAL's checkpoints) and
  * sqlite_stmt.c (running a statement). This header is that unit's inside: the handle with the
  * prepared statements of one connection, and what each file gives the others, under its
@@ -90,7 +90,18 @@ struct sq_store {
 	size_t leaf_count, leaf_mark;
 	nk_store_batch_signer *batch_sign;
 	void *batch_arg;
+	/* The last event number of one case as this write transaction knows it (from
+	 * last_link or its own append), so that an append after it inserts at the next
+	 * without reading it again (sqlite.c, known_seq); forgotten at every begin and
+	 * rollback. known_case "" when none. */
+	char known_case[NK_CASE_ID_MAX];
+	int64_t known_seq;
 };
+
+/* sqlite.c: the last event number a write transaction knows for case_id (sets *seq and
+ * answers true), and setting or forgetting it (case_id NULL). */
+bool store_sqlite_known_seq(const struct sq_store *s, const char *case_id, int64_t *seq);
+void store_sqlite_know_seq(struct sq_store *s, const char *case_id, int64_t seq);
 
 /* sqlite_stmt.c: running a prepared statement. fail maps an SQLite result code to a
  * status and fills err with what failed, SQLite's reason and the database's path. */
@@ -112,6 +123,24 @@ NK_MUST_USE enum nk_status store_sqlite_summary_put(void *state, const struct nk
 NK_MUST_USE enum nk_status store_sqlite_summary_page(void *state, const char *after, size_t limit,
 						     struct nk_case_summary *out, size_t *count,
 						     struct nk_error *err);
+
+/* sqlite_schema.c: the tables of each version. exec prepares, runs to the end and
+ * finalizes one fixed statement and returns SQLite's code; identify tells nakodo's
+ * databases from empty ones and from everything else, reading only; create_schema makes
+ * the tables of an empty database with the proof of key (sets *made; does nothing when
+ * another process made them first); verify checks the schema version and the key;
+ * upgrade brings an older database to the current version in one transaction. */
+enum sq_kind { SQ_OURS, SQ_EMPTY, SQ_FOREIGN };
+int store_sqlite_exec(sqlite3 *db, const char *sql);
+NK_MUST_USE enum nk_status store_sqlite_identify(struct sq_store *s, enum sq_kind *kind,
+						 struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_create_schema(struct sq_store *s,
+						      const uint8_t key[static STORE_KEY_BYTES],
+						      bool *made, struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_verify(struct sq_store *s, const char *key_path,
+					       const uint8_t key[static STORE_KEY_BYTES],
+					       struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_upgrade(struct sq_store *s, struct nk_error *err);
 
 /* sqlite_open.c */
 NK_MUST_USE enum nk_status store_sqlite_open(void **state, const char *location, unsigned flags,

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+/* The last event's number and link: one seek into events, and into cases only for a case
+ * without events (a join with cases for every case cost a second seek). */
 enum nk_status store_sqlite_last_link(void *state, const char *case_id, int64_t *seq,
 				      bool *linked, uint8_t chain[static NK_CHAIN_BYTES],
 				      struct nk_error *err)
@@ -16,13 +18,20 @@ enum nk_status store_sqlite_last_link(void *state, const char *case_id, int64_t 
 	int sql_rc;
 
 	sql_rc = store_sqlite_run(st, "t", case_id);
-	if (sql_rc == SQLITE_DONE) {
-		rc = nk_fail(err, NK_ENOTFOUND, "case", "there is no case %s", case_id);
+	if (sql_rc == SQLITE_DONE) {	/* no events: a new case, or none */
+		store_sqlite_done(st);
+		st = s->stmt[SQ_CASE_EXISTS];
+		sql_rc = store_sqlite_run(st, "t", case_id);
+		if (sql_rc == SQLITE_DONE)
+			rc = nk_fail(err, NK_ENOTFOUND, "case", "there is no case %s", case_id);
+		else if (sql_rc != SQLITE_ROW)
+			rc = store_sqlite_fail(s, sql_rc, "case", "could not look the case up", err);
+		if (rc == NK_OK) {
+			*seq = 0;
+			*linked = false;
+		}
 	} else if (sql_rc != SQLITE_ROW) {
 		rc = store_sqlite_fail(s, sql_rc, "case", "could not read the case's last event", err);
-	} else if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
-		*seq = 0;
-		*linked = false;
 	} else if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
 		*seq = sqlite3_column_int64(st, 0);
 		*linked = false;
@@ -35,6 +44,8 @@ enum nk_status store_sqlite_last_link(void *state, const char *case_id, int64_t 
 		memcpy(chain, sqlite3_column_blob(st, 1), NK_CHAIN_BYTES);
 	}
 	store_sqlite_done(st);
+	/* the number an append in this write transaction takes next (sqlite.c) */
+	store_sqlite_know_seq(s, rc == NK_OK ? case_id : NULL, rc == NK_OK ? *seq : 0);
 	return rc;
 }
 

@@ -16,11 +16,12 @@ enum nk_status store_sqlite_summary_put(void *state, const struct nk_case_summar
 
 	sql_rc = store_sqlite_run(st, "ttttiii", sum->case_id, sum->kind, sum->state, sum->currency,
 				  (int64_t)sum->round, (int64_t)sum->rounds, sum->changed_ms);
-	if (sql_rc != SQLITE_DONE)
+	/* the foreign key to cases refuses a summary of no case, as in sq_secret_put */
+	if (sql_rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		rc = nk_fail(err, NK_ENOTFOUND, "case", "there is no case %s", sum->case_id);
+	else if (sql_rc != SQLITE_DONE)
 		rc = store_sqlite_fail(s, sql_rc, "summary", "could not keep the case's summary",
 				       err);
-	else if (sqlite3_changes(s->db) == 0)
-		rc = nk_fail(err, NK_ENOTFOUND, "case", "there is no case %s", sum->case_id);
 	store_sqlite_done(st);
 	return rc;
 }

@@ -32,6 +32,7 @@ struct gather_file {
 	bool is_wal;
 	bool gather;			/* writes are held (the WAL and its database linked) */
 	bool defer_sync;		/* a WAL's sync writes, and leaves the flush to the group */
+	bool header_unsynced;		/* the WAL's header written since its last real sync */
 	int failed;			/* a held write failed: every later use fails with it */
 	unsigned char *buf;		/* what is held: bytes [start, start + len) of the file */
 	size_t len, cap;
@@ -141,6 +142,8 @@ static int gather_write(sqlite3_file *file, const void *data, int n, sqlite3_int
 
 	if (f->failed)
 		return f->failed;
+	if (f->is_wal && n > 0 && off < WAL_HEADER_BYTES)
+		f->header_unsynced = true;
 	if (!f->gather || n <= 0)
 		return f->real->pMethods->xWrite(f->real, data, n, off);
 	if (f->len > 0 && (off < f->start || off > f->start + (sqlite3_int64)f->len)) {
@@ -171,20 +174,24 @@ static int gather_truncate(sqlite3_file *file, sqlite3_int64 size)
 }
 
 /* A deferred sync (a group's COMMIT) writes what is held and stops there, unless the
- * WAL's header is among it: SQLite syncs a new header before the frames that follow it
- * (its ticket ff5be73dee), and so does this. */
+ * WAL's header was written since the last real sync: SQLite syncs a new header before
+ * the frames that follow it (its ticket ff5be73dee), and so does this, whether or not
+ * the header is still held (something else may have written it out already) and
+ * whether SQLite syncs right after writing it or with the frames. */
 static int gather_sync(sqlite3_file *file, int flags)
 {
 	struct gather_file *f = (struct gather_file *)file;
-	bool header = f->len > 0 && f->start < WAL_HEADER_BYTES;
 	bool held = f->len > 0;
 	int rc = gather_settle(f);
 
 	if (rc != SQLITE_OK)
 		return rc;
-	if (f->defer_sync && held && !header)
+	if (f->defer_sync && held && !f->header_unsynced)
 		return SQLITE_OK;
-	return f->real->pMethods->xSync(f->real, flags);
+	rc = f->real->pMethods->xSync(f->real, flags);
+	if (rc == SQLITE_OK)
+		f->header_unsynced = false;
+	return rc;
 }
 
 static int gather_file_size(sqlite3_file *file, sqlite3_int64 *size)

@@ -27,8 +27,9 @@ bool store_sqlite_vfs_gather(sqlite3 *db);
 
 /* While on, a sync of db's gathering WAL writes what it holds and leaves the disk flush
  * to the caller (the group's flush, which fdatasyncs the WAL before any commit is
- * acknowledged); a failed write still fails the sync, and so the COMMIT. A sync that
- * finds the WAL's header among what it holds (the WAL began again) flushes anyway. */
+ * acknowledged); a failed write still fails the sync, and so the COMMIT. A sync after
+ * the WAL's header was written (the WAL began again), since the last sync that flushed,
+ * flushes anyway. */
 void store_sqlite_vfs_defer_sync(sqlite3 *db, bool on);
 
 /* SQLITE_OK, or the error of a gathered write of db's WAL that failed (also where SQLite
