@@ -123,8 +123,9 @@ static int report_problem(struct cli_ctx *ctx, const struct remote *r, long http
 	struct nk_error err = { 0 };
 	const char *field = json_string_value(json_object_get(doc, "field"));
 	const char *detail = json_string_value(json_object_get(doc, "detail"));
-	bool header = field && strcasecmp(field, "Authorization") == 0;
 
+	if (field && strcasecmp(field, "Authorization") == 0)
+		field = "token";
 	nk_fail(&err, status_for_http(http), field ? field : "", "%s",
 		detail ? detail : "the server refused the request");
 	/* a signed request refused: the case's own words, as local mode prints them */
@@ -137,7 +138,7 @@ static int report_problem(struct cli_ctx *ctx, const struct remote *r, long http
 			"valid, but its role may not; this needs the token of the role named",
 			detail, token_source(r));
 	else if (http == 401 || http == 403)
-		nk_fail(&err, NK_EINVAL, header || !field ? "token" : field,
+		nk_fail(&err, NK_EINVAL, field ? field : "token",
 			"%s (HTTP %ld; check the token given with %s%s)",
 			detail ? detail : "access refused", http, token_source(r),
 			http == 403 ? ", and the case id" : "");
