@@ -41,7 +41,9 @@ static const struct message_command message_commands[] = {
 	{ "nakodo withdraw",
 	  "usage: nakodo withdraw CASE --key FILE [--as claimant|payer]\n\n"
 	  "Takes your deposit back before the release: the go-between deletes it and logs the\n"
-	  "withdrawal. After the release it is refused (exit 1).\n",
+	  "withdrawal. After the release it is refused (exit 1). A side holds one deposit at\n"
+	  "a time, always numbered 1: the one made after a withdrawal is deposit 1 again,\n"
+	  "and the other side only ever sees that one.\n",
 	  NK_ACTION_WITHDRAW },
 };
 
@@ -80,7 +82,9 @@ static void print_result(struct cli_ctx *ctx, json_t *reply)
 		return;
 	}
 	if (withdrawn)
-		fprintf(ctx->out, "withdrew deposit %lld from case %s\n",
+		/* a side has one deposit at a time, always number 1: the next one is 1 again */
+		fprintf(ctx->out, "withdrew deposit %lld from case %s: deleted unread; a new "
+			"deposit takes its place, numbered 1 again\n",
 			(long long)json_integer_value(withdrawn),
 			json_string_value(json_object_get(reply, "case")));
 	else
