@@ -26,8 +26,9 @@ const char cli_case_list_help[] =
 	"                  same order; a case that cannot be read is in neither, but in\n"
 	"                  \"unreadable\": [{\"case\", \"error\", \"field\", \"detail\"}, ...]\n\n"
 	"A case that cannot be read (its rows damaged or changed in the database) does not\n"
-	"hide the others: it is listed as 'damaged' (or 'unread') whatever --state asks, its reason is\n"
-	"on standard error, and the command exits 3 once the rest is listed.\n\n"
+	"hide the others: it is listed in its place as 'damaged' (or 'unread') whatever\n"
+	"--state asks, its reason goes to standard error, and the command exits 3 once the\n"
+	"rest is listed.\n\n"
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN; the operator's\n"
 	"token) the list is the server's (GET /v1/cases): its ids only, one a line, since\n"
 	"the operator's route tells no case's state; --state needs the database.\n";
