@@ -82,9 +82,7 @@ static void print_result(struct cli_ctx *ctx, json_t *reply)
 		return;
 	}
 	if (withdrawn)
-		/* a side has one deposit at a time, always number 1: the next one is 1 again */
-		fprintf(ctx->out, "withdrew deposit %lld from case %s: deleted unread; a new "
-			"deposit takes its place, numbered 1 again\n",
+		fprintf(ctx->out, "withdrew deposit %lld from case %s\n",
 			(long long)json_integer_value(withdrawn),
 			json_string_value(json_object_get(reply, "case")));
 	else
