@@ -23,7 +23,12 @@ const char cli_case_list_help[] =
 	"  --json          {\"cases\": [ID, ...], \"summaries\": [{\"case\", \"kind\", \"state\",\n"
 	"                  \"currency\", \"round\", \"rounds\", \"events\", \"opened\",\n"
 	"                  \"last_event\", \"title\" (\"\" for none)}, ...]}, both in the\n"
-	"                  same order\n\n"
+	"                  same order; a case that cannot be read is in neither, but in\n"
+	"                  \"unreadable\": [{\"case\", \"error\", \"field\", \"detail\"}, ...]\n\n"
+	"A case that cannot be read (its rows damaged or changed in the database) does not\n"
+	"hide the others: it is listed in its place as 'damaged' (or 'unread') whatever\n"
+	"--state asks, its reason goes to standard error, and the command exits 3 once the\n"
+	"rest is listed.\n\n"
 	"With --server URL --token TOKEN (or NAKODO_SERVER, NAKODO_TOKEN; the operator's\n"
 	"token) the list is the server's (GET /v1/cases): its ids only, one a line, since\n"
 	"the operator's route tells no case's state; --state needs the database.\n";
@@ -143,46 +148,99 @@ static void print_row(FILE *f, const json_t *s)
 		*title ? "  " : "", title);
 }
 
-/* The local list: each case summarized, those of the wanted states kept. */
+/* A case that could not be summarized, in its place in the list: its id and why. */
+static void print_unreadable(FILE *f, const json_t *u)
+{
+	const char *why = json_string_value(json_object_get(u, "error"));
+
+	/* "damaged": its record fails its own checks (changed in the database) */
+	fprintf(f, "%-20s  %-7s  %-8s  %-3s  %-8s  %-20s  %s\n",
+		json_string_value(json_object_get(u, "case")), "?",
+		strcmp(why, "corrupt") == 0 || strcmp(why, "crypto") == 0 ? "damaged" : "unread",
+		"?", "?", "?", "?                     (cannot be read: see standard error)");
+}
+
+/* The local list: each case summarized, those of the wanted states kept. A case that
+ * cannot be read is kept in its place as unreadable, named with its reason, and the
+ * list goes on: one damaged case must not hide the mediator's others. */
 static int local_list(struct cli_ctx *ctx, struct cli_backend *be, const json_t *ids,
 		      const bool want[static STATE_COUNT], bool filter)
 {
-	json_t *kept = json_array(), *summaries = json_array(), *s;
+	json_t *kept = json_array(), *summaries = json_array(), *rows = json_array();
+	json_t *bad = json_array(), *s;
 	struct nk_error err = { 0 };
+	enum nk_status worst = NK_OK;
 	size_t i;
 	json_t *id;
 
-	if (!kept || !summaries) {
+	if (!kept || !summaries || !rows || !bad) {
 		json_decref(kept);
 		json_decref(summaries);
+		json_decref(rows);
+		json_decref(bad);
 		nk_fail(&err, NK_ENOMEM, "cases", "out of memory");
 		return cli_report(ctx, &err);
 	}
 	json_array_foreach(ids, i, id) {
+		enum nk_status rc;
+
 		s = NULL;
-		if (summarize(be, json_string_value(id), &s, &err) != NK_OK) {
+		if ((rc = summarize(be, json_string_value(id), &s, &err)) == NK_ENOMEM) {
 			json_decref(kept);
 			json_decref(summaries);
+			json_decref(rows);
+			json_decref(bad);
 			return cli_report(ctx, &err);
+		}
+		if (rc != NK_OK) {
+			/* the reason is the store's or the case's, which never holds a figure */
+			json_t *u = json_pack("{s:s, s:s, s:s, s:s}", "case", json_string_value(id),
+					      "error", nk_status_name(rc), "field", err.field,
+					      "detail", err.text);
+
+			fprintf(ctx->err, "nakodo: case %s cannot be read: %s%s%s\n",
+				json_string_value(id), err.field, err.field[0] ? ": " : "", err.text);
+			if (u) {
+				json_array_append(bad, u);
+				json_array_append_new(rows, u);
+			}
+			if (worst == NK_OK || cli_exit_for(rc) > cli_exit_for(worst))
+				worst = rc;
+			memset(&err, 0, sizeof(err));
+			continue;
 		}
 		if (wanted(s, want, filter)) {
 			json_array_append(kept, id);
 			json_array_append(summaries, s);
+			json_array_append(rows, s);
 		}
 		json_decref(s);
 	}
 	if (ctx->json) {
-		cli_print_json(ctx, json_pack("{s:o, s:o}", "cases", kept, "summaries", summaries));
-		return CLI_OK;
+		json_t *o = json_pack("{s:o, s:o}", "cases", kept, "summaries", summaries);
+
+		if (o && json_array_size(bad) > 0)
+			json_object_set(o, "unreadable", bad);
+		cli_print_json(ctx, o);
+	} else {
+		if (json_array_size(rows) > 0)
+			fprintf(ctx->out, "%-20s  %-7s  %-8s  %-3s  %-8s  %-20s  %-20s  %s\n", "CASE",
+				"KIND", "STATE", "CUR", "ROUND", "OPENED", "LAST EVENT", "TITLE");
+		json_array_foreach(rows, i, s) {
+			if (json_object_get(s, "error"))
+				print_unreadable(ctx->out, s);
+			else
+				print_row(ctx->out, s);
+		}
+		json_decref(kept);
+		json_decref(summaries);
 	}
-	if (json_array_size(summaries) > 0)
-		fprintf(ctx->out, "%-20s  %-7s  %-8s  %-3s  %-8s  %-20s  %-20s  %s\n", "CASE",
-			"KIND", "STATE", "CUR", "ROUND", "OPENED", "LAST EVENT", "TITLE");
-	json_array_foreach(summaries, i, s)
-		print_row(ctx->out, s);
-	json_decref(kept);
-	json_decref(summaries);
-	return CLI_OK;
+	json_decref(rows);
+	if (json_array_size(bad) > 0)
+		fprintf(ctx->err, "nakodo: %zu of %zu cases cannot be read (listed as damaged or unread); "
+			"the others are listed\n", json_array_size(bad), json_array_size(ids));
+	json_decref(bad);
+	return cli_exit_for(worst);
 }
 
 int cli_case_list(struct cli_ctx *ctx, int argc, char **argv)

@@ -41,7 +41,9 @@ static const struct message_command message_commands[] = {
 	{ "nakodo withdraw",
 	  "usage: nakodo withdraw CASE --key FILE [--as claimant|payer]\n\n"
 	  "Takes your deposit back before the release: the go-between deletes it and logs the\n"
-	  "withdrawal. After the release it is refused (exit 1).\n",
+	  "withdrawal. After the release it is refused (exit 1). A side holds one deposit at\n"
+	  "a time, always numbered 1: the one made after a withdrawal is deposit 1 again,\n"
+	  "and the other side only ever sees that one.\n",
 	  NK_ACTION_WITHDRAW },
 };
 

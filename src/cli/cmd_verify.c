@@ -81,8 +81,12 @@ static int read_receipt_file(struct cli_ctx *ctx, const char *path, char **text,
 	struct nk_error err = { 0 };
 
 	if (!f) {
-		nk_fail(&err, NK_ESTORE, "receipt", "%s could not be opened: %s", path,
-			strerror(errno));
+		/* a file that is not there is the user's input (2), as a key file's is
+		 * (signed.c); one that is there but cannot be opened is an I/O error (3) */
+		int e = errno;
+
+		nk_fail(&err, e == ENOENT ? NK_ENOTFOUND : NK_ESTORE, "receipt",
+			"%s could not be opened: %s", path, strerror(e));
 		return cli_report(ctx, &err);
 	}
 	buf = malloc(NK_RECEIPT_TEXT_MAX + 1);

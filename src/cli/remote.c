@@ -28,10 +28,13 @@
 
 void remote_option(struct remote *r, int opt, const char *arg)
 {
-	if (opt == REMOTE_OPT_SERVER)
+	if (opt == REMOTE_OPT_SERVER) {
 		r->server = arg;
-	else if (opt == REMOTE_OPT_TOKEN)
+		r->server_from = "--server";
+	} else if (opt == REMOTE_OPT_TOKEN) {
 		r->token = arg;
+		r->token_from = "--token";
+	}
 }
 
 int cli_case_args_parse(struct cli_ctx *ctx, const char *name, const char *accepts, int argc,
@@ -68,10 +71,14 @@ int cli_case_args_parse(struct cli_ctx *ctx, const char *name, const char *accep
 
 bool remote_active(struct remote *r)
 {
-	if (!r->server || !*r->server)
+	if (!r->server || !*r->server) {
 		r->server = getenv("NAKODO_SERVER");
-	if (!r->token || !*r->token)
+		r->server_from = "NAKODO_SERVER";
+	}
+	if (!r->token || !*r->token) {
 		r->token = getenv("NAKODO_TOKEN");
+		r->token_from = "NAKODO_TOKEN";
+	}
 	return r->server && *r->server;
 }
 
@@ -83,7 +90,11 @@ static size_t on_data(char *ptr, size_t size, size_t n, void *arg)
 	return nk_buf_append(arg, ptr, add) ? add : 0;
 }
 
-/* The status a problem's HTTP status stands for, for the exit status and --json. */
+/* The status a problem's HTTP status stands for, for the exit status and --json: 1 for
+ * what the case's rules refuse, 2 for what the command must change (bad input, a token
+ * that is not the case's or not the right role's, no such case), 3 for what may pass by
+ * itself (the server busy, 429, or failing, 5xx), as a database's or a file's failure
+ * locally. */
 static enum nk_status status_for_http(long http)
 {
 	switch (http) {
@@ -91,29 +102,121 @@ static enum nk_status status_for_http(long http)
 		return NK_EREFUSED;
 	case 404:
 		return NK_ENOTFOUND;
-	case 400: case 401: case 403: case 405: case 413: case 414: case 415: case 429: case 431:
+	case 400: case 401: case 403: case 405: case 413: case 414: case 415: case 431:
 		return NK_EINVAL;
 	default:
 		return NK_ESTORE;
 	}
 }
 
-static int report_problem(struct cli_ctx *ctx, long http, const json_t *doc)
+/* What the user gave the token with, for a message ("--token", "NAKODO_TOKEN"). */
+static const char *token_source(const struct remote *r)
+{
+	return r->token_from ? r->token_from : "--token or NAKODO_TOKEN";
+}
+
+/* The server's field for the token's header is "Authorization", which the user never
+ * wrote: the message names what the user gave instead. */
+static int report_problem(struct cli_ctx *ctx, const struct remote *r, long http,
+			  const json_t *doc, long retry_after)
 {
 	struct nk_error err = { 0 };
 	const char *field = json_string_value(json_object_get(doc, "field"));
 	const char *detail = json_string_value(json_object_get(doc, "detail"));
 
+	if (field && strcasecmp(field, "Authorization") == 0)
+		field = "token";
 	nk_fail(&err, status_for_http(http), field ? field : "", "%s",
 		detail ? detail : "the server refused the request");
 	/* a signed request refused: the case's own words, as local mode prints them */
 	if ((http == 401 || http == 403) && field &&
 	    (strcmp(field, "signature") == 0 || strcmp(field, "request") == 0))
 		nk_fail(&err, NK_EAUTH, field, "%s", detail ? detail : "the signature was refused");
+	else if (http == 403 && detail && strncmp(detail, "only ", 5) == 0)
+		/* the token is good, its role is not the one for this: say so, not "check it" */
+		nk_fail(&err, NK_EINVAL, "role", "%s (HTTP 403): the token given with %s is "
+			"valid, but its role may not; this needs the token of the role named",
+			detail, token_source(r));
 	else if (http == 401 || http == 403)
-		nk_fail(&err, NK_EINVAL, field ? field : "", "%s (HTTP %ld; check --token or NAKODO_TOKEN)",
-			detail ? detail : "access refused", http);
+		nk_fail(&err, NK_EINVAL, field ? field : "token",
+			"%s (HTTP %ld; check the token given with %s%s)",
+			detail ? detail : "access refused", http, token_source(r),
+			http == 403 ? ", and the case id" : "");
+	else if (http == 429 && retry_after > 0)
+		nk_fail(&err, NK_ESTORE, field ? field : "", "%s (HTTP 429): the server asks to "
+			"wait; try again in %ld s", detail ? detail : "too many requests",
+			retry_after);
+	else if (http == 429)
+		nk_fail(&err, NK_ESTORE, field ? field : "", "%s (HTTP 429): the server asks to "
+			"wait; try again later", detail ? detail : "too many requests");
 	return cli_report(ctx, &err);
+}
+
+/* Why a request found no server, in words that say what to check: the address, and
+ * where it came from (--server or NAKODO_SERVER). Never the token. */
+static void connect_failure(const struct remote *r, CURLcode cc, struct nk_error *err)
+{
+	const char *from = r->server_from ? r->server_from : "--server or NAKODO_SERVER";
+	bool https = strncasecmp(r->server, "https://", 8) == 0;
+
+	switch (cc) {
+	case CURLE_COULDNT_CONNECT:
+		nk_fail(err, NK_ESTORE, "server", "cannot connect to %s: is the server running, "
+			"and listening at that address and port? (the address is from %s)",
+			r->server, from);
+		break;
+	case CURLE_COULDNT_RESOLVE_HOST:
+		nk_fail(err, NK_ESTORE, "server", "cannot find the host of %s: check the address "
+			"given with %s", r->server, from);
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		nk_fail(err, NK_ESTORE, "server", "%s did not answer within %ld s: is it the "
+			"server's address (%s), and is the server overloaded?", r->server,
+			REMOTE_TIMEOUT_S, from);
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+		nk_fail(err, NK_ESTORE, "server", "%s: its certificate was not accepted (%s): a "
+			"server with a private CA's certificate needs --cacert FILE (or NAKODO_CACERT), "
+			"and the name in %s must be the certificate's", r->server,
+			curl_easy_strerror(cc), from);
+		break;
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CERTPROBLEM:
+		nk_fail(err, NK_ESTORE, "server", "%s: the TLS handshake failed (%s): does the "
+			"server speak TLS (started with --tls-cert and --tls-key)? if not, give its "
+			"address with http:// in %s", r->server, curl_easy_strerror(cc), from);
+		break;
+	case CURLE_GOT_NOTHING:
+	case CURLE_WEIRD_SERVER_REPLY:
+	case CURLE_RECV_ERROR:
+		nk_fail(err, NK_ESTORE, "server", "%s: %s%s", r->server, curl_easy_strerror(cc),
+			https ? ": is it a nakodo server?" : ": is it a nakodo server? one that "
+			"speaks TLS needs https:// in the address");
+		break;
+	default:
+		nk_fail(err, NK_ESTORE, "server", "%s: %s (the address is from %s)", r->server,
+			curl_easy_strerror(cc), from);
+	}
+}
+
+/* A token as the user gave it, checked before it is sent: 64 hex digits, as every
+ * token nakodo prints is. The message names what was given, never the token. */
+static int token_check(struct cli_ctx *ctx, const struct remote *r)
+{
+	size_t n = strlen(r->token);
+
+	if (n == 64 && strspn(r->token, "0123456789abcdefABCDEF") == 64)
+		return CLI_OK;
+	if (strstr(r->token, "#token="))
+		return cli_usage_error(ctx, "nakodo", "the token given with %s is an invitation "
+				       "link: give the 64 hex digits after '#token=' (or open the "
+				       "link in a browser)", token_source(r));
+	return cli_usage_error(ctx, "nakodo", "the token given with %s is not a token: a token "
+			       "is 64 hex digits, as 'nakodo case new' or 'nakodo token reissue' "
+			       "printed it (%zu characters given)", token_source(r), n);
 }
 
 /* The time of the process's last signed request: one process may run both sides (a
@@ -309,6 +412,10 @@ static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 		json_decref(body);
 		return cli_usage_error(ctx, "nakodo", "--server needs --token TOKEN (or NAKODO_TOKEN)");
 	}
+	if (r->token && *r->token && (rc = token_check(ctx, r)) != CLI_OK) {
+		json_decref(body);
+		return rc;
+	}
 	if (ctx->cacert && access(ctx->cacert, R_OK) != 0) {
 		json_decref(body);
 		return cli_usage_error(ctx, "nakodo", "--cacert %s: %s", ctx->cacert, strerror(errno));
@@ -382,9 +489,10 @@ again:
 	}
 	cc = curl_easy_perform(curl);
 	if (cc != CURLE_OK) {
-		nk_fail(&err, NK_ESTORE, "server", "%s: %s", r->server,
-			buf.too_big || (io && io->too_big) ? "the answer is too large"
-			: curl_easy_strerror(cc));
+		if (buf.too_big || (io && io->too_big))
+			nk_fail(&err, NK_ESTORE, "server", "%s: the answer is too large", r->server);
+		else
+			connect_failure(r, cc, &err);
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
@@ -410,7 +518,11 @@ again:
 		io->http = http;
 		rc = CLI_REFUSED;
 	} else if (http >= 400) {
-		rc = report_problem(ctx, http, doc);
+		curl_off_t wait = 0;
+
+		if (curl_easy_getinfo(curl, CURLINFO_RETRY_AFTER, &wait) != CURLE_OK || wait < 0)
+			wait = 0;
+		rc = report_problem(ctx, r, http, doc, wait > 86400 ? 86400 : (long)wait);
 	} else if (raw && buf.data) {
 		*raw = buf.data;
 		*raw_len = buf.len;

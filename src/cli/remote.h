@@ -14,6 +14,9 @@
 struct remote {
 	const char *server;	/* "http://127.0.0.1:8750", or NULL for local mode */
 	const char *token;
+	/* Where each came from, for a message that names what the user gave: "--server",
+	 * "NAKODO_SERVER", "--token", "NAKODO_TOKEN" (NULL: not known). */
+	const char *server_from, *token_from;
 	/* Signs bodiless requests (reads) when the server says the token's role has joined
 	 * and asks for its signature (borrowed; may be NULL). */
 	const struct nk_party_key *key;

@@ -54,7 +54,7 @@ check "pubkey gives the signing key and safety number" '[ ${#sign} = 64 ] && [ $
 expect 0 "join --help" -- "$nk" join --help
 expect 2 "join without --key is bad usage" -- "$nk" --db "$db" join "$CASE" --as claimant
 expect 2 "join with an unknown role is bad usage" -- "$nk" --db "$db" join "$CASE" --as judge --key "$dir/claimant.key"
-expect 3 "join through an unreachable server fails" -- "$nk" --db "$db" join "$CASE" --as claimant --key "$dir/claimant.key" --server http://127.0.0.1:9 --token abc
+expect 3 "join through an unreachable server fails" -- "$nk" --db "$db" join "$CASE" --as claimant --key "$dir/claimant.key" --server http://127.0.0.1:9 --token "$(printf "ab%.0s" $(seq 32))"
 check "and joins nothing locally" '! "$nk" --db "$db" log "$CASE" | grep -q joined'
 expect 0 "the claimant joins" -- "$nk" --db "$db" join "$CASE" --as claimant --key "$dir/claimant.key"
 check "join prints the safety number pubkey shows" 'grep -q "safety number  $safety" <<<"$out"' "$out"

@@ -86,6 +86,8 @@ check "the figure event carries request 3" 'grep -q "figure .*\"request\":3" <<<
 
 # ---- simultaneous disclosure ----
 expect 0 "deposit --help" "" -- "$nk" deposit --help
+expect 0 "withdraw --help" "" -- "$nk" withdraw --help
+check "says the deposit after a withdrawal is deposit 1 again, not a renumbering" 'grep -q "always numbered 1: the one made after a withdrawal is deposit 1 again" <<<"$out"' "$out"
 expect 0 "the claimant deposits" "claimant: walk-away 420,000" -- "$nk" "${C[@]}" deposit "$CASE" --key "$dir/claimant.key"
 check "and learns it is waiting" 'grep -q "^waiting" <<<"$out"' "$out"
 expect 0 "the payer's inbox before the release" "" -- "$nk" "${C[@]}" inbox "$CASE" --key "$dir/payer.key"
@@ -97,6 +99,7 @@ expect 0 "the claimant withdraws" "" -- "$nk" "${C[@]}" withdraw "$CASE" --key "
 check "withdrew deposit 1" 'grep -q "^withdrew deposit 1" <<<"$out"' "$out"
 expect 1 "nothing left to withdraw" "" -- "$nk" "${C[@]}" withdraw "$CASE" --key "$dir/claimant.key"
 expect 0 "the claimant deposits again" "claimant: walk-away 410,000" -- "$nk" "${C[@]}" deposit "$CASE" --key "$dir/claimant.key"
+check "as deposit 1 again" 'grep -q "^deposited 1 for the payer" <<<"$out"' "$out"
 expect 0 "the payer deposits" "payer: ceiling 450,000" -- "$nk" "${C[@]}" deposit "$CASE" --key "$dir/payer.key"
 check "and both are released at once" 'grep -q "both deposits are in and released" <<<"$out"' "$out"
 expect 0 "the payer's inbox after the release" "" -- "$nk" "${C[@]}" inbox "$CASE" --key "$dir/payer.key"
