@@ -3,6 +3,7 @@
  * synchronous=FULL, secure_delete) and prepare every statement once. */
 #include "store/keyfile.h"
 #include "store/sqlite.h"
+#include "store/sqlite_tune.h"
 #include "store/sqlite_vfs.h"
 #include <nakodo/files.h>
 
@@ -611,6 +612,8 @@ enum nk_status store_sqlite_open(void **state, const char *location, unsigned fl
 		rc = verify(s, key_path, key, err);
 	if (rc == NK_OK)
 		rc = upgrade(s, err);
+	if (rc == NK_OK)
+		store_sqlite_tune(s->db, flags);
 	if (rc == NK_OK)
 		rc = prepare_all(s, err);
 	if (rc != NK_OK)
