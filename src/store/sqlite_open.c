@@ -3,7 +3,6 @@
  * synchronous=FULL, secure_delete) and prepare every statement once. */
 #include "store/keyfile.h"
 #include "store/sqlite.h"
-#include "store/sqlite_tune.h"
 #include "store/sqlite_vfs.h"
 #include <nakodo/files.h>
 
@@ -612,8 +611,6 @@ enum nk_status store_sqlite_open(void **state, const char *location, unsigned fl
 		rc = verify(s, key_path, key, err);
 	if (rc == NK_OK)
 		rc = upgrade(s, err);
-	if (rc == NK_OK)
-		store_sqlite_tune(s->db, flags);
 	if (rc == NK_OK)
 		rc = prepare_all(s, err);
 	if (rc != NK_OK)
