@@ -124,12 +124,11 @@ int main(int argc, char **argv)
 		printf("  pread  %.0f\n", run(path, 0));
 		printf("  mapped %.0f\n", run(path, 1 << 30));
 	}
-	snprintf(path + strlen(path), sizeof(path) - strlen(path), "%s", "");
-	unlink(path);
-	strcat(path, "-wal");
-	unlink(path);
-	path[strlen(path) - 4] = '\0';
-	strcat(path, "-shm");
-	unlink(path);
+	for (int i = 0; i < 3; i++) {
+		char file[540];
+
+		snprintf(file, sizeof(file), "%s%s", path, (const char *[]){ "", "-wal", "-shm" }[i]);
+		unlink(file);
+	}
 	return 0;
 }
