@@ -534,6 +534,11 @@ bool case_replay_figure_held(const struct case_state *st, int round, enum nk_rol
 	return true;
 }
 
+bool case_pending_replay_holds(const struct case_state *st, int count)
+{
+	return in_pending(st) && pending.replay.rounds >= count;
+}
+
 void case_replay_keep(const struct nk_case_env *env, const struct case_state *st, int count,
 		      const struct nk_round_figures *figures,
 		      const struct nk_round_result *results,

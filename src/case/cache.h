@@ -63,6 +63,9 @@ void case_replay_keep(const struct nk_case_env *env, const struct case_state *st
 int case_open_round(const struct case_state *st);
 void case_open_name(char out[static NK_SECRET_NAME_MAX], int s, int round);
 int case_open_slot(const char *name, int round);
+/* Whether this thread's pending transaction on st's case holds the replay of rounds
+ * 1..count (no sealed figure of them to open). */
+bool case_pending_replay_holds(const struct case_state *st, int count);
 void case_pending_sealed(const char *id, const char *name, int64_t amount);
 bool case_pending_unsealed(const char *id, const char *name, int64_t *out);
 void case_pending_purged(const char *id);

@@ -265,9 +265,12 @@ NK_MUST_USE enum nk_status case_refuse_state(const struct case_state *st,
 /* deadline.c: when st's next deadline falls (ms since the epoch; 0: none). */
 int64_t case_next_due(const struct case_state *st);
 /* Builds the briefing nk_case_act_brief asked for, when there is one, from the state in
- * hand before a commit (act_brief.c); case_finish calls it with the transaction's rc
+ * hand before a commit, or leaves it for case_brief_after_commit (act_brief.c); case_finish calls it with the transaction's rc
  * before every commit or rollback, and the last one stands. */
 void case_brief_before_commit(const struct nk_case_env *env, enum nk_status rc);
+/* Builds, after a commit that succeeded and before case_pending_end, the briefing that
+ * case_brief_before_commit left for after the writers' turn (act_brief.c). */
+void case_brief_after_commit(const struct nk_case_env *env);
 /* Loaded by case_load (snapshot: case_load_snapshot) with a deadline passed: records
  * the lapse or the closing in its own transaction, then loads st again as asked, so
  * that every command and every briefing sees a case whose deadlines are kept. */
