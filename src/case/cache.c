@@ -39,6 +39,7 @@ struct entry {
 	char id[NK_CASE_ID_MAX];	/* the state's, and its kind's and evaluated rounds, */
 	const struct case_kind *kind;	/* read without unpacking it */
 	int evaluated;			/* evaluated_rounds(st, NK_ROUNDS_MAX) */
+	int round;			/* st->round */
 	int64_t seq;
 	uint8_t chain[NK_CHAIN_BYTES];
 	/* the replay of rounds 1..replay_rounds: replay_rounds figures, then as many
@@ -280,6 +281,7 @@ static struct entry *entry_new(const struct case_state *st, int64_t seq,
 	memcpy(e->id, st->id, sizeof(e->id));
 	e->kind = st->kind;
 	e->evaluated = evaluated_rounds(st, NK_ROUNDS_MAX);
+	e->round = st->round;
 	e->seq = seq;
 	memcpy(e->chain, chain, NK_CHAIN_BYTES);
 	e->replay = NULL;
@@ -401,4 +403,15 @@ void case_cache_keep_replay(struct nk_case_cache *c, const char *id, int64_t seq
 	if ((e = entry_at(c, id, seq, chain)) && entry_evaluated(e, count) > e->replay_rounds)
 		set_replay(e, figures, results, count, seed);
 	pthread_mutex_unlock(&c->mu);
+}
+
+bool case_cache_round(struct nk_case_cache *c, const char *id, int *round)
+{
+	struct entry *e;
+
+	pthread_mutex_lock(&c->mu);
+	if ((e = *slot(c, id)))
+		*round = e->round;
+	pthread_mutex_unlock(&c->mu);
+	return e != NULL;
 }

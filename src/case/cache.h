@@ -9,6 +9,10 @@
  * same transaction); false otherwise. */
 bool case_cache_get(struct nk_case_cache *c, const char *id, int64_t seq,
 		    const uint8_t chain[static NK_CHAIN_BYTES], struct case_state *out);
+/* The round of the state the cache keeps for case id, whatever its last event; false
+ * when it keeps none. A guess made outside any transaction (case_ahead_prepare), to be
+ * checked against the state loaded in it. */
+bool case_cache_round(struct nk_case_cache *c, const char *id, int *round);
 /* The replay of a case of figures' first rounds (figure_case.c, case_replay_figures):
  * each round's sealed figures opened and its result, with the case's seed. As
  * confidential as the figures: kept only beside the case's state, wiped with it. */
