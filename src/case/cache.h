@@ -109,6 +109,10 @@ void case_pending_begin(const struct nk_case_env *env, const struct case_state *
 void case_pending_append(const struct nk_case_env *env, const char *id,
 			 const struct nk_event *ev, const json_t *body);
 void case_pending_end(const struct nk_case_env *env, bool committed);
+/* After a commit that succeeded: puts the pending state in the cache now, which
+ * case_pending_end then does not do again, so that the case's next writer finds it
+ * while this thread still reads the state (the answer's briefing, act_brief.c). */
+void case_pending_keep(const struct nk_case_env *env);
 /* The pending state of case id with every event appended so far folded in; NULL when
  * there is none (an unlinked log, an event that did not fold, another case). */
 const struct case_state *case_pending_state(const char *id);

@@ -357,8 +357,12 @@ enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc, boo
 		return rc;
 	}
 	rc = nk_store_commit(env->store, err);
-	if (rc == NK_OK)	/* out of the writers' turn, which the commit gave up */
+	/* Out of the writers' turn, which the commit gave up: the state in the cache first,
+	 * where the case's next writer looks, then the answer's briefing from it. */
+	if (rc == NK_OK) {
+		case_pending_keep(env);
 		case_brief_after_commit(env);
+	}
 	case_pending_end(env, rc == NK_OK);
 	if (rc != NK_OK)
 		return rc;

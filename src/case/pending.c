@@ -15,6 +15,7 @@
 /* The write transaction of this thread (one at a time per thread, as the store's). */
 static _Thread_local struct {
 	bool active;
+	bool kept;		/* put in the cache already (case_pending_keep) */
 	int64_t seq;
 	uint8_t chain[NK_CHAIN_BYTES];
 	struct case_state st;
@@ -46,6 +47,7 @@ void case_pending_begin(const struct nk_case_env *env, const struct case_state *
 	/* kept without a cache too: the case's summary reads it (summary.c) */
 	memcpy(&pending.st, st, sizeof(pending.st));
 	pending.seq = seq;
+	pending.kept = false;
 	memcpy(pending.chain, chain, NK_CHAIN_BYTES);
 	pending.replay.rounds = 0;
 	pending.replay.has_seed = false;
@@ -102,14 +104,23 @@ static void put_committed(struct nk_case_cache *c)
 	sodium_memzero(open, sizeof(open));
 }
 
+void case_pending_keep(const struct nk_case_env *env)
+{
+	if (!pending.active || !env->cache || pending.kept)
+		return;
+	put_committed(env->cache);
+	pending.kept = true;
+}
+
 void case_pending_end(const struct nk_case_env *env, bool committed)
 {
 	struct case_replay *r = &pending.replay;
 
 	if (!pending.active)
 		return;
-	if (committed && env->cache)
+	if (committed && env->cache && !pending.kept)
 		put_committed(env->cache);
+	pending.kept = false;
 	/* what was used of the replay, without the cost of wiping all its rounds */
 	sodium_memzero(r->figures, (size_t)r->rounds * sizeof(r->figures[0]));
 	sodium_memzero(r->results, (size_t)r->rounds * sizeof(r->results[0]));
