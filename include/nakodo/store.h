@@ -191,6 +191,23 @@ NK_MUST_USE enum nk_status nk_store_secret_put(struct nk_store *store, const cha
 					       const char *name, const uint8_t *plain,
 					       size_t len, struct nk_error *err);
 
+/* nk_store_secret_put in two steps, so that the sealing (a key derivation and the
+ * cipher) can be done before the write transaction: the seal binds the storage key, the
+ * case and the name, nothing of the log. nk_store_secret_seal needs no transaction and
+ * writes the sealed bytes into sealed[cap] (*sealed_len: len + NK_SECRET_SEAL_OVERHEAD;
+ * NK_EINVAL when cap is too small); nk_store_secret_put_sealed, inside a transaction,
+ * stores them under the same (case, name) as nk_store_secret_put would. */
+#define NK_SECRET_SEAL_OVERHEAD 41	/* a version byte, the nonce, the tag */
+NK_MUST_USE enum nk_status nk_store_secret_seal(const struct nk_store *store,
+						const char *case_id, const char *name,
+						const uint8_t *plain, size_t len, uint8_t *sealed,
+						size_t cap, size_t *sealed_len,
+						struct nk_error *err);
+NK_MUST_USE enum nk_status nk_store_secret_put_sealed(struct nk_store *store,
+						      const char *case_id, const char *name,
+						      const uint8_t *sealed, size_t sealed_len,
+						      struct nk_error *err);
+
 /* Opens the secret (case, name) into plain[cap] and sets *len. NK_ENOTFOUND if there is
  * none; NK_ECRYPTO if it does not open under the storage key or is bound elsewhere;
  * NK_EINVAL if cap is too small. The caller wipes plain after use. */

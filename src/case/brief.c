@@ -3,6 +3,7 @@
  * the sealed figures while the case is live and wiped from memory afterwards. */
 #include "case/figure_kind.h"
 #include "case/package_kind.h"
+#include "case/cache.h"
 
 #include <sodium.h>
 #include <stddef.h>
@@ -309,6 +310,45 @@ static enum nk_status brief_loaded(const struct nk_case_env *env, const struct c
 		brief_copy(out, b, n);
 	brief_wipe(b, n);
 	return rc;
+}
+
+/* Whether role's briefing of st reads nothing from the store but what this thread's
+ * pending transaction holds (cache.c): the replay of the evaluated rounds and the amounts
+ * sealed for the open round. Such a briefing can be built after the commit, out of the
+ * writers' turn (act_brief.c). A party of an open case of figures without kept hints,
+ * drafts, proposals or a bridge; anything else reads sealed values, and is built in the
+ * transaction as before. Conservative: a briefing that still reaches the store after the
+ * commit fails there and is left to the read that follows (act_brief.c). */
+bool figure_brief_store_free(const struct case_state *st, enum nk_role role)
+{
+	char name[NK_SECRET_NAME_MAX];
+	int64_t amount;
+	int evaluated = 0;
+
+	if (st->kind != &case_kind_figures || (role != NK_CLAIMANT && role != NK_PAYER) ||
+	    st->state != NK_STATE_OPEN || st->settled || st->purged || st->fig.rules.authority ||
+	    st->fig.rules.bridge || st->fig.rules.neutrals || st->fig.proposals > 0 ||
+	    (st->fig.rules.hint_count > 0 && !st->fig.rules.blind))
+		return false;
+	if (st->fig.rules.blind)
+		return true;	/* no replay, no figure held: nothing to open */
+	for (int i = 1; i <= st->round && i <= NK_ROUNDS_MAX; i++)
+		if (st->fig.rounds[i - 1].evaluated)
+			evaluated = i;
+	if (evaluated > 0 && !case_pending_replay_holds(st, evaluated))
+		return false;
+	for (int i = evaluated + 1; i <= st->round && i <= NK_ROUNDS_MAX; i++) {
+		const struct case_round *r = &st->fig.rounds[i - 1];
+
+		case_secret_name(name, "figure", i, role);
+		if (r->submitted[role] && !case_pending_unsealed(st->id, name, &amount))
+			return false;
+		case_secret_name(name, "extension", i, role);
+		if (r->extended[role] && !case_pending_unsealed(st->id, name, &amount))
+			return false;
+	}
+	sodium_memzero(&amount, sizeof(amount));
+	return true;
 }
 
 enum nk_status figure_brief(const struct nk_case_env *env, const struct case_state *st,

@@ -5,7 +5,8 @@
  * uses the cached state only when both match, so the cache is never stale: not after a
  * rollback, nor when another process or server appended to the same database. A miss
  * loads as before (chain checked, then folded); the events a command appends are folded
- * into a copy as they are written, and that copy is kept once the commit is durable.
+ * into a copy as they are written (this thread's pending transaction, pending.c), and
+ * that copy is kept once the commit is durable.
  *
  * A state holds figures of evaluated rounds and hints: each entry is wiped
  * (sodium_memzero) when evicted, replaced or dropped, and an ended case is never kept.
@@ -38,6 +39,7 @@ struct entry {
 	char id[NK_CASE_ID_MAX];	/* the state's, and its kind's and evaluated rounds, */
 	const struct case_kind *kind;	/* read without unpacking it */
 	int evaluated;			/* evaluated_rounds(st, NK_ROUNDS_MAX) */
+	int round;			/* st->round */
 	int64_t seq;
 	uint8_t chain[NK_CHAIN_BYTES];
 	/* the replay of rounds 1..replay_rounds: replay_rounds figures, then as many
@@ -62,30 +64,6 @@ struct nk_case_cache {
 	struct entry *head, *tail;
 	uint64_t hits, misses;
 };
-
-/* The write transaction of this thread (one at a time per thread, as the store's). */
-static _Thread_local struct {
-	bool active;
-	int64_t seq;
-	uint8_t chain[NK_CHAIN_BYTES];
-	struct case_state st;
-	struct case_replay replay;
-	/* the amounts this transaction sealed (case_put_amount), by name */
-	int sealed_count;
-	struct {
-		char name[NK_SECRET_NAME_MAX];
-		int64_t amount;
-	} sealed[CASE_PENDING_SEALED];
-} pending;
-
-/* The state this thread's latest read snapshot loaded (case_snapshot_loaded): its case
- * and last event, which the cache's entry must still be at for its replay to serve. */
-static _Thread_local struct {
-	bool active;
-	char id[NK_CASE_ID_MAX];
-	int64_t seq;
-	uint8_t chain[NK_CHAIN_BYTES];
-} snap;
 
 enum nk_status nk_case_cache_new(struct nk_case_cache **out, size_t max_cases,
 				 struct nk_error *err)
@@ -303,6 +281,7 @@ static struct entry *entry_new(const struct case_state *st, int64_t seq,
 	memcpy(e->id, st->id, sizeof(e->id));
 	e->kind = st->kind;
 	e->evaluated = evaluated_rounds(st, NK_ROUNDS_MAX);
+	e->round = st->round;
 	e->seq = seq;
 	memcpy(e->chain, chain, NK_CHAIN_BYTES);
 	e->replay = NULL;
@@ -316,29 +295,18 @@ static struct entry *entry_new(const struct case_state *st, int64_t seq,
 	return e;
 }
 
-/* Gives e the amounts of st's open round that this thread's pending transaction holds
- * (sealed in it, or held by the entry it began from). */
-static void hold_open(struct entry *e, const struct case_state *st)
-{
-	int round = case_open_round(st), s;
-
-	if (!round || !pending.active || strcmp(pending.st.id, st->id) != 0)
-		return;
-	for (int i = 0; i < pending.sealed_count; i++)
-		if ((s = case_open_slot(pending.sealed[i].name, round)) >= 0) {
-			e->open_amount[s] = pending.sealed[i].amount;
-			e->open_held |= (uint8_t)(1u << s);
-		}
-}
-
 static void put(struct nk_case_cache *c, const struct case_state *st, int64_t seq,
 		const uint8_t chain[static NK_CHAIN_BYTES], const struct case_replay *replay,
-		bool pending_sealed)
+		const int64_t *open, uint8_t open_held)
 {
 	struct entry **p, *e = entry_new(st, seq, chain);
 
-	if (e && pending_sealed)
-		hold_open(e, st);
+	if (e && open && case_open_round(st)) {
+		for (int s = 0; s < CASE_OPEN_SLOTS; s++)
+			if (open_held & (1u << s))
+				e->open_amount[s] = open[s];
+		e->open_held = open_held & ((1u << CASE_OPEN_SLOTS) - 1);
+	}
 	pthread_mutex_lock(&c->mu);
 	p = slot(c, st->id);
 	if (*p && (ended(st) || (*p)->seq <= seq))
@@ -364,7 +332,15 @@ out:
 void case_cache_put(struct nk_case_cache *c, const struct case_state *st, int64_t seq,
 		    const uint8_t chain[static NK_CHAIN_BYTES], const struct case_replay *replay)
 {
-	put(c, st, seq, chain, replay, false);
+	put(c, st, seq, chain, replay, NULL, 0);
+}
+
+void case_cache_put_open(struct nk_case_cache *c, const struct case_state *st, int64_t seq,
+			 const uint8_t chain[static NK_CHAIN_BYTES],
+			 const struct case_replay *replay,
+			 const int64_t open[static CASE_OPEN_SLOTS], uint8_t open_held)
+{
+	put(c, st, seq, chain, replay, open, open_held);
 }
 
 /* The entry of case id when it is at event seq (chain); the caller holds the lock. */
@@ -393,214 +369,49 @@ static int copy_out(const struct entry *e, int count, struct nk_round_figures *f
 	return n;
 }
 
-void case_pending_begin(const struct nk_case_env *env, const struct case_state *st,
-			int64_t seq, const uint8_t chain[static NK_CHAIN_BYTES])
+int case_cache_held(struct nk_case_cache *c, const char *id, int64_t seq,
+		    const uint8_t chain[static NK_CHAIN_BYTES], int count,
+		    struct nk_round_figures *figures, struct nk_round_result *results,
+		    uint8_t seed[static NK_SEED_BYTES], bool *has_seed, int64_t *open,
+		    uint8_t *open_held)
 {
 	struct entry *e;
-
-	/* kept without a cache too: the case's summary reads it (summary.c) */
-	memcpy(&pending.st, st, sizeof(pending.st));
-	pending.seq = seq;
-	memcpy(pending.chain, chain, NK_CHAIN_BYTES);
-	pending.replay.rounds = 0;
-	pending.replay.has_seed = false;
-	sodium_memzero(pending.sealed, sizeof(pending.sealed));
-	pending.sealed_count = 0;
-	if (env->cache) {	/* the replay kept with the state loaded, if it was kept */
-		pthread_mutex_lock(&env->cache->mu);
-		if ((e = entry_at(env->cache, st->id, seq, chain))) {
-			pending.replay.rounds = copy_out(e, NK_ROUNDS_MAX, pending.replay.figures,
-							 pending.replay.results,
-							 pending.replay.seed,
-							 &pending.replay.has_seed);
-			/* the open round's amounts, read back as if sealed in this one */
-			for (int s = 0, r = case_open_round(st); r && s < CASE_OPEN_SLOTS; s++)
-				if (e->open_held & (1u << s)) {
-					case_open_name(pending.sealed[pending.sealed_count].name,
-						       s, r);
-					pending.sealed[pending.sealed_count++].amount =
-						e->open_amount[s];
-				}
-		}
-		pthread_mutex_unlock(&env->cache->mu);
-	}
-	pending.active = true;
-}
-
-/* Folds an event just appended; one that is not the next of the case, or does not
- * fold, ends the pending state unused (the next command loads the log). */
-void case_pending_append(const struct nk_case_env *env, const char *id,
-			 const struct nk_event *ev, const json_t *body)
-{
-	if (!pending.active)
-		return;
-	if (strcmp(pending.st.id, id) != 0 || ev->seq != pending.seq + 1 || !ev->linked ||
-	    case_fold_event_body(&pending.st, ev, body, NULL) != NK_OK) {
-		case_pending_end(env, false);
-		return;
-	}
-	pending.seq = ev->seq;
-	memcpy(pending.chain, ev->chain, NK_CHAIN_BYTES);
-}
-
-void case_pending_end(const struct nk_case_env *env, bool committed)
-{
-	struct case_replay *r = &pending.replay;
-
-	if (!pending.active)
-		return;
-	if (committed && env->cache)
-		put(env->cache, &pending.st, pending.seq, pending.chain, r, true);
-	/* what was used of the replay, without the cost of wiping all its rounds */
-	sodium_memzero(r->figures, (size_t)r->rounds * sizeof(r->figures[0]));
-	sodium_memzero(r->results, (size_t)r->rounds * sizeof(r->results[0]));
-	sodium_memzero(r->seed, sizeof(r->seed));
-	r->rounds = 0;
-	r->has_seed = false;
-	sodium_memzero(pending.sealed, sizeof(pending.sealed));
-	pending.sealed_count = 0;
-	sodium_memzero(&pending.st, sizeof(pending.st));
-	pending.active = false;
-	pending.seq = 0;
-}
-
-const struct case_state *case_pending_state(const char *id)
-{
-	return pending.active && strcmp(pending.st.id, id) == 0 ? &pending.st : NULL;
-}
-
-bool case_pending_last(const char *id, int64_t *seq, uint8_t chain[static NK_CHAIN_BYTES])
-{
-	if (!pending.active || strcmp(pending.st.id, id) != 0)
-		return false;
-	*seq = pending.seq;
-	memcpy(chain, pending.chain, NK_CHAIN_BYTES);
-	return true;
-}
-
-void case_snapshot_loaded(const char *id, int64_t seq, const uint8_t chain[static NK_CHAIN_BYTES])
-{
-	snap.active = seq > 0;
-	snprintf(snap.id, sizeof(snap.id), "%s", id);
-	snap.seq = seq;
-	memcpy(snap.chain, chain, NK_CHAIN_BYTES);
-}
-
-static bool in_pending(const struct case_state *st)
-{
-	return pending.active && strcmp(pending.st.id, st->id) == 0;
-}
-
-static bool in_snapshot(const struct nk_case_env *env, const struct case_state *st)
-{
-	return env->cache && snap.active && strcmp(snap.id, st->id) == 0;
-}
-
-int case_replay_held(const struct nk_case_env *env, const struct case_state *st, int count,
-		     struct nk_round_figures *figures, struct nk_round_result *results,
-		     uint8_t seed[static NK_SEED_BYTES], bool *has_seed)
-{
-	const struct case_replay *r = &pending.replay;
-	struct entry *e;
-	int n = 0;
+	int n = -1;
 
 	*has_seed = false;
-	if (count < 1 || count > NK_ROUNDS_MAX)
-		return 0;
-	if (in_pending(st)) {
-		n = r->rounds < count ? r->rounds : count;
-		memcpy(figures, r->figures, (size_t)n * sizeof(figures[0]));
-		memcpy(results, r->results, (size_t)n * sizeof(results[0]));
-		if ((*has_seed = r->has_seed))
-			memcpy(seed, r->seed, NK_SEED_BYTES);
-	} else if (in_snapshot(env, st)) {
-		pthread_mutex_lock(&env->cache->mu);
-		if ((e = entry_at(env->cache, st->id, snap.seq, snap.chain)))
-			n = copy_out(e, count, figures, results, seed, has_seed);
-		pthread_mutex_unlock(&env->cache->mu);
+	pthread_mutex_lock(&c->mu);
+	if ((e = entry_at(c, id, seq, chain))) {
+		n = copy_out(e, count, figures, results, seed, has_seed);
+		if (open) {
+			memcpy(open, e->open_amount, sizeof(e->open_amount));
+			*open_held = e->open_held;
+		}
 	}
+	pthread_mutex_unlock(&c->mu);
 	return n;
 }
 
-bool case_replay_figure_held(const struct case_state *st, int round, enum nk_role role,
-			     int64_t *out)
+void case_cache_keep_replay(struct nk_case_cache *c, const char *id, int64_t seq,
+			    const uint8_t chain[static NK_CHAIN_BYTES], int count,
+			    const struct nk_round_figures *figures,
+			    const struct nk_round_result *results,
+			    const uint8_t seed[static NK_SEED_BYTES])
 {
-	const struct case_replay *r = &pending.replay;
-
-	if (!in_pending(st) || round < 1 || round > r->rounds ||
-	    (role != NK_CLAIMANT && role != NK_PAYER))
-		return false;
-	*out = role == NK_CLAIMANT ? r->figures[round - 1].demand : r->figures[round - 1].offer;
-	return true;
-}
-
-void case_replay_keep(const struct nk_case_env *env, const struct case_state *st, int count,
-		      const struct nk_round_figures *figures,
-		      const struct nk_round_result *results,
-		      const uint8_t seed[static NK_SEED_BYTES])
-{
-	struct case_replay *r = &pending.replay;
 	struct entry *e;
 
-	if (count < 1 || count > NK_ROUNDS_MAX)
-		return;
-	if (in_pending(st)) {
-		if (count > r->rounds) {
-			memcpy(r->figures, figures, (size_t)count * sizeof(figures[0]));
-			memcpy(r->results, results, (size_t)count * sizeof(results[0]));
-			r->rounds = count;
-		}
-		memcpy(r->seed, seed, NK_SEED_BYTES);
-		r->has_seed = true;
-	} else if (in_snapshot(env, st)) {
-		pthread_mutex_lock(&env->cache->mu);
-		if ((e = entry_at(env->cache, st->id, snap.seq, snap.chain)) &&
-		    entry_evaluated(e, count) > e->replay_rounds)
-			set_replay(e, figures, results, count, seed);
-		pthread_mutex_unlock(&env->cache->mu);
-	}
+	pthread_mutex_lock(&c->mu);
+	if ((e = entry_at(c, id, seq, chain)) && entry_evaluated(e, count) > e->replay_rounds)
+		set_replay(e, figures, results, count, seed);
+	pthread_mutex_unlock(&c->mu);
 }
 
-/* The index of name among the amounts sealed in the pending transaction on case id;
- * sealed_count when it is not there; -1 when there is no such transaction. */
-static int sealed_index(const char *id, const char *name)
+bool case_cache_round(struct nk_case_cache *c, const char *id, int *round)
 {
-	int i = 0;
+	struct entry *e;
 
-	if (!pending.active || strcmp(pending.st.id, id) != 0)
-		return -1;
-	while (i < pending.sealed_count && strcmp(pending.sealed[i].name, name) != 0)
-		i++;
-	return i;
-}
-
-void case_pending_sealed(const char *id, const char *name, int64_t amount)
-{
-	int i = sealed_index(id, name);
-
-	/* not kept when the room is full: then it is opened from the store, which holds it */
-	if (i < 0 || i >= CASE_PENDING_SEALED || strlen(name) >= NK_SECRET_NAME_MAX)
-		return;
-	snprintf(pending.sealed[i].name, sizeof(pending.sealed[i].name), "%s", name);
-	pending.sealed[i].amount = amount;
-	if (i == pending.sealed_count)
-		pending.sealed_count++;
-}
-
-bool case_pending_unsealed(const char *id, const char *name, int64_t *out)
-{
-	int i = sealed_index(id, name);
-
-	if (i < 0 || i >= pending.sealed_count)
-		return false;
-	*out = pending.sealed[i].amount;
-	return true;
-}
-
-void case_pending_purged(const char *id)
-{
-	if (sealed_index(id, "") < 0)
-		return;
-	sodium_memzero(pending.sealed, sizeof(pending.sealed));
-	pending.sealed_count = 0;
+	pthread_mutex_lock(&c->mu);
+	if ((e = *slot(c, id)))
+		*round = e->round;
+	pthread_mutex_unlock(&c->mu);
+	return e != NULL;
 }

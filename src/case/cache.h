@@ -1,5 +1,5 @@
 /* Internal to case/: the cache of folded case states (cache.c) and the state a write
- * transaction keeps current beside it. */
+ * transaction keeps current beside it (pending.c). */
 #ifndef NAKODO_CASE_CACHE_H
 #define NAKODO_CASE_CACHE_H
 #include "case/case_impl.h"
@@ -9,6 +9,10 @@
  * same transaction); false otherwise. */
 bool case_cache_get(struct nk_case_cache *c, const char *id, int64_t seq,
 		    const uint8_t chain[static NK_CHAIN_BYTES], struct case_state *out);
+/* The round of the state the cache keeps for case id, whatever its last event; false
+ * when it keeps none. A guess made outside any transaction (case_ahead_prepare), to be
+ * checked against the state loaded in it. */
+bool case_cache_round(struct nk_case_cache *c, const char *id, int *round);
 /* The replay of a case of figures' first rounds (figure_case.c, case_replay_figures):
  * each round's sealed figures opened and its result, with the case's seed. As
  * confidential as the figures: kept only beside the case's state, wiped with it. */
@@ -25,6 +29,25 @@ struct case_replay {
  * was kept is wiped and dropped). Evicts the least recently used. */
 void case_cache_put(struct nk_case_cache *c, const struct case_state *st, int64_t seq,
 		    const uint8_t chain[static NK_CHAIN_BYTES], const struct case_replay *replay);
+
+/* cache.c's entries as pending.c reads and fills them. case_cache_held copies rounds
+ * 1..min(count, held) of the replay kept with case id's entry while it is at event seq
+ * (chain), and its seed (*has_seed); with open, also the amounts of the open round it
+ * holds (bit s of *open_held: slot s, in open[s]); returns the rounds copied, -1 when no
+ * entry is at that event. case_cache_keep_replay gives such an entry rounds 1..count of a
+ * replay (as far as its state has evaluated them) when it holds fewer.
+ * case_cache_put_open is case_cache_put keeping the open round's amounts with the entry
+ * (bit s of open_held: open[s]). */
+int case_cache_held(struct nk_case_cache *c, const char *id, int64_t seq,
+		    const uint8_t chain[static NK_CHAIN_BYTES], int count,
+		    struct nk_round_figures *figures, struct nk_round_result *results,
+		    uint8_t seed[static NK_SEED_BYTES], bool *has_seed, int64_t *open,
+		    uint8_t *open_held);
+void case_cache_keep_replay(struct nk_case_cache *c, const char *id, int64_t seq,
+			    const uint8_t chain[static NK_CHAIN_BYTES], int count,
+			    const struct nk_round_figures *figures,
+			    const struct nk_round_result *results,
+			    const uint8_t seed[static NK_SEED_BYTES]);
 
 /* Copies into figures[] and results[] rounds 1..n (n <= count) of the replay held for
  * st's case, and into seed its seed when held (*has_seed); returns n (0: none). Held
@@ -63,6 +86,13 @@ void case_replay_keep(const struct nk_case_env *env, const struct case_state *st
 int case_open_round(const struct case_state *st);
 void case_open_name(char out[static NK_SECRET_NAME_MAX], int s, int round);
 int case_open_slot(const char *name, int round);
+/* Whether this thread's pending transaction on st's case holds the replay of rounds
+ * 1..count (no sealed figure of them to open). */
+bool case_pending_replay_holds(const struct case_state *st, int count);
+void case_cache_put_open(struct nk_case_cache *c, const struct case_state *st, int64_t seq,
+			 const uint8_t chain[static NK_CHAIN_BYTES],
+			 const struct case_replay *replay,
+			 const int64_t open[static CASE_OPEN_SLOTS], uint8_t open_held);
 void case_pending_sealed(const char *id, const char *name, int64_t amount);
 bool case_pending_unsealed(const char *id, const char *name, int64_t *out);
 void case_pending_purged(const char *id);
@@ -79,6 +109,10 @@ void case_pending_begin(const struct nk_case_env *env, const struct case_state *
 void case_pending_append(const struct nk_case_env *env, const char *id,
 			 const struct nk_event *ev, const json_t *body);
 void case_pending_end(const struct nk_case_env *env, bool committed);
+/* After a commit that succeeded: puts the pending state in the cache now, which
+ * case_pending_end then does not do again, so that the case's next writer finds it
+ * while this thread still reads the state (the answer's briefing, act_brief.c). */
+void case_pending_keep(const struct nk_case_env *env);
 /* The pending state of case id with every event appended so far folded in; NULL when
  * there is none (an unlinked log, an event that did not fold, another case). */
 const struct case_state *case_pending_state(const char *id);

@@ -123,15 +123,16 @@ enum nk_status case_create(const struct nk_case_env *env, const char *id, const 
 	return case_finish(env, rc, false, err);
 }
 
-/* Appends one event; takes the reference to body. */
+/* Appends one event; takes the reference to body, and text, its text when it was written
+ * already (case_ahead_event; NULL: written here). */
 static enum nk_status append(const struct nk_case_env *env, const char *id, const char *actor,
-			     enum case_event type, json_t *body, bool countersign,
+			     enum case_event type, json_t *body, char *text, bool countersign,
 			     struct nk_error *err)
 {
 	struct nk_event ev = { 0 };
 	enum nk_status rc;
 
-	ev.body = nk_json_dumps(body, CASE_BODY_FLAGS);
+	ev.body = text ? text : nk_json_dumps(body, CASE_BODY_FLAGS);
 	if (!ev.body) {
 		json_decref(body);
 		return nk_fail(err, NK_ENOMEM, "event", "out of memory");
@@ -157,26 +158,41 @@ static enum nk_status append(const struct nk_case_env *env, const char *id, cons
 enum nk_status case_append(const struct nk_case_env *env, const char *id, const char *actor,
 			   enum case_event type, json_t *body, struct nk_error *err)
 {
-	return append(env, id, actor, type, body, true, err);
+	return append(env, id, actor, type, body, NULL, true, err);
 }
 
 enum nk_status case_append_covered(const struct nk_case_env *env, const char *id,
 				   const char *actor, enum case_event type, json_t *body,
 				   struct nk_error *err)
 {
-	return append(env, id, actor, type, body, false, err);
+	return append(env, id, actor, type, body, NULL, false, err);
+}
+
+enum nk_status case_append_written(const struct nk_case_env *env, const char *id,
+				   const char *actor, enum case_event type, json_t *body,
+				   char *text, bool covered, struct nk_error *err)
+{
+	return append(env, id, actor, type, body, text, !covered, err);
 }
 
 enum nk_status case_put_amount(const struct nk_case_env *env, const char *id,
 			       const char *name, int64_t amount, struct nk_error *err)
 {
 	uint8_t buf[8];
+	const uint8_t *sealed;
+	size_t len;
 	enum nk_status rc;
 
+	/* sealed before the transaction, for this very name and amount (ahead.c) */
+	if (case_ahead_sealed(id, name, amount, &sealed, &len)) {
+		rc = nk_store_secret_put_sealed(env->store, id, name, sealed, len, err);
+		goto kept;
+	}
 	for (int i = 0; i < 8; i++)
 		buf[i] = (uint8_t)((uint64_t)amount >> (8 * i));
 	rc = nk_store_secret_put(env->store, id, name, buf, sizeof(buf), err);
 	sodium_memzero(buf, sizeof(buf));
+kept:
 	if (rc == NK_OK)
 		case_pending_sealed(id, name, amount);
 	return rc;
@@ -341,6 +357,12 @@ enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc, boo
 		return rc;
 	}
 	rc = nk_store_commit(env->store, err);
+	/* Out of the writers' turn, which the commit gave up: the state in the cache first,
+	 * where the case's next writer looks, then the answer's briefing from it. */
+	if (rc == NK_OK) {
+		case_pending_keep(env);
+		case_brief_after_commit(env);
+	}
 	case_pending_end(env, rc == NK_OK);
 	if (rc != NK_OK)
 		return rc;
@@ -486,6 +508,8 @@ enum nk_status case_kind_act(const struct nk_case_env *env, const char *id, enum
 		return nk_fail(err, NK_EINVAL, "action", "not an action");
 	if ((rc = may_act(role, req, err)) != NK_OK)
 		return rc;
+	/* what of it needs no transaction, before the writers' turn (ahead.c) */
+	case_ahead_prepare(env, id, role, req, auth);
 	if ((rc = case_load(env, id, st, err)) != NK_OK)
 		goto done;
 	/* The kind first: a request of another kind reaches none of this kind's checks,
@@ -504,6 +528,7 @@ enum nk_status case_kind_act(const struct nk_case_env *env, const char *id, enum
 		rc = st->kind->act[req->action].run(env, st, role, req, auth, &ended, err);
 	rc = case_finish(env, rc, ended, err);
 done:
+	case_ahead_end();
 	sodium_memzero(&state, sizeof(state));
 	return rc;
 }

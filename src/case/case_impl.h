@@ -248,6 +248,27 @@ NK_MUST_USE enum nk_status case_append_covered(const struct nk_case_env *env, co
 					       const char *actor, enum case_event type,
 					       json_t *body, struct nk_error *err);
 
+/* case_append (covered: case_append_covered) of body whose text was written already,
+ * by case_ahead_event; takes both. */
+NK_MUST_USE enum nk_status case_append_written(const struct nk_case_env *env, const char *id,
+					       const char *actor, enum case_event type,
+					       json_t *body, char *text, bool covered,
+					       struct nk_error *err);
+
+/* ahead.c: a party's figure or deal-closer prepared before its transaction, for the
+ * round the cache last kept its case at (or the one it names): the text of its event
+ * and its sealed amount. case_ahead_event hands over (once) the event of type for round
+ * by role when it was prepared for exactly that; case_ahead_sealed, the amount sealed
+ * under name when it was prepared for that name and amount. case_ahead_end wipes what
+ * is left (case_kind_act, when the command ends). */
+void case_ahead_prepare(const struct nk_case_env *env, const char *id, enum nk_role role,
+			const struct nk_case_request *req, const struct nk_request_auth *auth);
+bool case_ahead_event(const char *id, enum case_event type, int round, enum nk_role role,
+		      json_t **body, char **text);
+bool case_ahead_sealed(const char *id, const char *name, int64_t amount,
+		       const uint8_t **sealed, size_t *len);
+void case_ahead_end(void);
+
 /* Ends a command begun by case_load: rolls back when rc failed, else commits (and, when
  * the case ended, tries to scrub the deleted figures from the files; a scrub that
  * cannot finish stays owed and does not fail the committed action). Returns the
@@ -265,9 +286,13 @@ NK_MUST_USE enum nk_status case_refuse_state(const struct case_state *st,
 /* deadline.c: when st's next deadline falls (ms since the epoch; 0: none). */
 int64_t case_next_due(const struct case_state *st);
 /* Builds the briefing nk_case_act_brief asked for, when there is one, from the state in
- * hand before a commit (act_brief.c); case_finish calls it with the transaction's rc
- * before every commit or rollback, and the last one stands. */
+ * hand before a commit, or leaves it for case_brief_after_commit (act_brief.c);
+ * case_finish calls it with the transaction's rc before every commit or rollback, and
+ * the last one stands. */
 void case_brief_before_commit(const struct nk_case_env *env, enum nk_status rc);
+/* Builds, after a commit that succeeded and before case_pending_end, the briefing that
+ * case_brief_before_commit left for after the writers' turn (act_brief.c). */
+void case_brief_after_commit(const struct nk_case_env *env);
 /* Loaded by case_load (snapshot: case_load_snapshot) with a deadline passed: records
  * the lapse or the closing in its own transaction, then loads st again as asked, so
  * that every command and every briefing sees a case whose deadlines are kept. */

@@ -339,6 +339,9 @@ static enum nk_status submit(const struct nk_case_env *env, struct case_state *s
 	const int64_t amount = req->amount;
 	const char *id = st->id;
 	char name[NK_SECRET_NAME_MAX];
+	enum case_event type;
+	json_t *body;
+	char *text;
 	bool completes;
 	enum nk_status rc;
 
@@ -386,11 +389,16 @@ static enum nk_status submit(const struct nk_case_env *env, struct case_state *s
 	/* A figure that completes its round is followed, in this commit, by the round's
 	 * outcome, whose countersignature covers it: one Ed25519 signature fewer. */
 	completes = !extension && st->fig.rounds[st->round - 1].submitted[!role];
-	rc = (completes ? case_append_covered : case_append)(
-		env, id, nk_role_name(role), extension ? CASE_EV_EXTENSION : CASE_EV_FIGURE,
-		case_with_request(case_event_step_encode(extension ? CASE_EV_EXTENSION
-								   : CASE_EV_FIGURE,
-							 st->round, role), auth), err);
+	type = extension ? CASE_EV_EXTENSION : CASE_EV_FIGURE;
+	/* its text written before the transaction, when it was for this round (ahead.c) */
+	if (case_ahead_event(id, type, st->round, role, &body, &text))
+		rc = case_append_written(env, id, nk_role_name(role), type, body, text,
+					 completes, err);
+	else
+		rc = (completes ? case_append_covered : case_append)(
+			env, id, nk_role_name(role), type,
+			case_with_request(case_event_step_encode(type, st->round, role), auth),
+			err);
 	if (rc == NK_OK && !extension) {
 		st->fig.rounds[st->round - 1].submitted[role] = true;
 		if (completes)

@@ -66,6 +66,9 @@ NK_MUST_USE enum nk_status figure_apply_opened(struct case_state *st, const json
 extern const case_apply_fn figure_appliers[CASE_EV_COUNT];
 
 /* brief.c: the kind's briefing, into out->figures. */
+/* brief.c: whether role's briefing of st needs no store beyond the pending transaction's
+ * held values (act_brief.c builds it after the commit then). */
+bool figure_brief_store_free(const struct case_state *st, enum nk_role role);
 NK_MUST_USE enum nk_status figure_brief(const struct nk_case_env *env,
 					const struct case_state *st, enum nk_role role,
 					const struct case_briefs *out, struct nk_error *err);

@@ -84,41 +84,81 @@ static enum nk_status derive_subkey(uint8_t subkey[static STORE_KEY_BYTES],
 	return NK_OK;
 }
 
-enum nk_status nk_store_secret_put(struct nk_store *store, const char *case_id,
-				   const char *name, const uint8_t *plain, size_t len,
-				   struct nk_error *err)
+_Static_assert(NK_SECRET_SEAL_OVERHEAD == STORE_SEAL_OVERHEAD, "the public overhead is the seal's");
+
+/* Seals len bytes of plain for (case_id, name) into sealed[cap] (*sealed_len bytes);
+ * on failure, whatever was written of sealed is wiped. */
+static enum nk_status seal(const struct nk_store *store, const char *case_id, const char *name,
+			   const uint8_t *plain, size_t len, uint8_t *sealed, size_t cap,
+			   size_t *sealed_len, struct nk_error *err)
 {
 	uint8_t subkey[STORE_KEY_BYTES];
-	uint8_t sealed[STORE_SEALED_MAX];
 	uint8_t *nonce = sealed + 1;
-	size_t written = 0;	/* of sealed: wiped as far as it was written */
-	enum nk_status rc;
+	enum nk_status rc = store_check_names(case_id, name, err);
 
-	rc = store_check_write(store, "storing a secret", case_id, err);
-	if (rc == NK_OK)
-		rc = store_check_secret_name(name, err);
 	if (rc == NK_OK && len > NK_SECRET_MAX)
 		rc = nk_fail(err, NK_EINVAL, "secret", "the secret is longer than %d bytes",
 			     NK_SECRET_MAX);
 	if (rc == NK_OK && !plain && len > 0)
 		rc = nk_fail(err, NK_EINVAL, "secret", "the secret is missing");
+	if (rc == NK_OK && (!sealed || cap < STORE_SEAL_OVERHEAD + len))
+		rc = nk_fail(err, NK_EINVAL, "secret", "no room for the sealed secret");
 	if (rc != NK_OK)
-		goto out;
+		return rc;
 	rc = derive_subkey(subkey, store->key, case_id, name, err);
 	if (rc != NK_OK)
-		goto out;
-	written = STORE_SEAL_OVERHEAD + len;	/* len <= NK_SECRET_MAX: it fits */
+		return rc;
 	sealed[0] = STORE_SEAL_VERSION;
 	next_nonce(nonce);
 	if (crypto_secretbox_easy(nonce + crypto_secretbox_NONCEBYTES,
 				  len ? plain : (const uint8_t *)"", len, nonce, subkey) != 0) {
+		sodium_memzero(sealed, STORE_SEAL_OVERHEAD + len);
 		rc = nk_fail(err, NK_ECRYPTO, "secret", "the secret could not be sealed");
-		goto out;
 	}
-	rc = store->ops->secret_put(store->backend, case_id, name, sealed,
-				    STORE_SEAL_OVERHEAD + len, err);
-out:
 	sodium_memzero(subkey, sizeof(subkey));
+	*sealed_len = rc == NK_OK ? STORE_SEAL_OVERHEAD + len : 0;
+	return rc;
+}
+
+enum nk_status nk_store_secret_seal(const struct nk_store *store, const char *case_id,
+				    const char *name, const uint8_t *plain, size_t len,
+				    uint8_t *sealed, size_t cap, size_t *sealed_len,
+				    struct nk_error *err)
+{
+	if (!store || !sealed_len)
+		return nk_fail(err, NK_EINVAL, "store", "no store is open");
+	return seal(store, case_id, name, plain, len, sealed, cap, sealed_len, err);
+}
+
+enum nk_status nk_store_secret_put_sealed(struct nk_store *store, const char *case_id,
+					  const char *name, const uint8_t *sealed,
+					  size_t sealed_len, struct nk_error *err)
+{
+	enum nk_status rc = store_check_write(store, "storing a secret", case_id, err);
+
+	if (rc == NK_OK)
+		rc = store_check_secret_name(name, err);
+	if (rc == NK_OK && (!sealed || sealed_len < STORE_SEAL_OVERHEAD ||
+			    sealed_len > STORE_SEALED_MAX || sealed[0] != STORE_SEAL_VERSION))
+		rc = nk_fail(err, NK_EINVAL, "secret", "not a sealed secret");
+	if (rc == NK_OK)
+		rc = store->ops->secret_put(store->backend, case_id, name, sealed, sealed_len, err);
+	return rc;
+}
+
+enum nk_status nk_store_secret_put(struct nk_store *store, const char *case_id,
+				   const char *name, const uint8_t *plain, size_t len,
+				   struct nk_error *err)
+{
+	uint8_t sealed[STORE_SEALED_MAX];
+	size_t written = 0;	/* of sealed: wiped as far as it was written */
+	enum nk_status rc;
+
+	rc = store_check_write(store, "storing a secret", case_id, err);
+	if (rc == NK_OK)
+		rc = seal(store, case_id, name, plain, len, sealed, sizeof(sealed), &written, err);
+	if (rc == NK_OK)
+		rc = store->ops->secret_put(store->backend, case_id, name, sealed, written, err);
 	sodium_memzero(sealed, written);
 	return rc;
 }

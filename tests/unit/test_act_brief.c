@@ -103,6 +103,46 @@ static void rounds_then_settlement(void **state)
 	submit(f, id, NK_PAYER, 600000);	/* they meet: settled, figures deleted */
 }
 
+/* Rounds under rules with hints given or not, deal-closers authorised in them, then a
+ * settlement: a party's briefing without kept hints is built after the commit, out of
+ * the writers' turn, from the values the transaction holds (act_brief.c), one with them
+ * in the transaction; both must be the read's, byte for byte. */
+static void rounds_with_hints(void **state, const char *hints)
+{
+	struct fixture *f = *state;
+	const struct nk_case_request extend = { .action = NK_ACTION_EXTEND, .amount = 100 };
+	struct nk_error err = { 0 };
+	struct nk_rules r;
+	char id[NK_CASE_ID_MAX];
+
+	nk_rules_default(&r, nk_currency_find("USD"));
+	r.rounds = 10;
+	assert_int_equal(nk_rules_parse_hints(&r, hints, &err), NK_OK);
+	r.range_low = 0;	/* hints need a declared range */
+	r.range_high = 2000000;
+	assert_int_equal(nk_case_open(&f->env, &r, id, &err), NK_OK);
+	for (int i = 1; i <= 4; i++) {
+		submit(f, id, NK_CLAIMANT, 1000000 - i * 1000);
+		if (i == 2) {
+			act_checked(f, id, NK_CLAIMANT, &extend);
+			act_checked(f, id, NK_PAYER, &extend);
+		}
+		submit(f, id, NK_PAYER, i * 1000);
+	}
+	submit(f, id, NK_PAYER, 500000);
+	submit(f, id, NK_CLAIMANT, 400000);
+}
+
+static void rounds_without_hints(void **state)
+{
+	rounds_with_hints(state, "none");
+}
+
+static void rounds_with_kept_hints(void **state)
+{
+	rounds_with_hints(state, "10,25");
+}
+
 static void the_briefing_after_a_catch_up_is_the_actions(void **state)
 {
 	struct fixture *f = *state;
@@ -177,6 +217,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(rounds_then_settlement, setup, teardown),
 		cmocka_unit_test_setup_teardown(rounds_then_settlement, setup_cached, teardown),
+		cmocka_unit_test_setup_teardown(rounds_without_hints, setup, teardown),
+		cmocka_unit_test_setup_teardown(rounds_without_hints, setup_cached, teardown),
+		cmocka_unit_test_setup_teardown(rounds_with_kept_hints, setup, teardown),
+		cmocka_unit_test_setup_teardown(rounds_with_kept_hints, setup_cached, teardown),
 		cmocka_unit_test_setup_teardown(the_briefing_after_a_catch_up_is_the_actions,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(the_briefing_after_a_catch_up_is_the_actions,
