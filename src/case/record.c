@@ -87,41 +87,61 @@ static enum nk_status legacy_head(const struct nk_case_env *env, const char *id,
 }
 
 /* The store's signer of a batch (nk_store_batch_signer): the server key signs the root
- * of the batch's leaves, once for every link in it. */
+ * of the batch's leaves, once for every link in it, in the v2 format (doc/crypto.md,
+ * "Batches"): each leaf at its secret slot, the empty subtrees the batch's secrets,
+ * under the batch's public id. */
 static void sign_batch(void *arg, uint64_t number, const uint8_t (*leaves)[NK_CHAIN_BYTES],
 		       size_t count, uint8_t sig[static NK_COUNTERSIG_BYTES])
 {
 	const struct nk_server_key *key = arg;
+	struct nk_batch_secret b;
 	uint8_t root[NK_HASH_BYTES];
 
-	/* the store holds at most NK_BATCH_LEAVES; a root that cannot be made leaves a
-	 * signature no link verifies with */
-	if (nk_batch_root(leaves, count, 0, NULL, root, NULL) != NK_OK) {
+	/* the store holds at most NK_BATCH_LEAVES and numbers its batches from 1; a root that
+	 * cannot be made leaves a signature no link verifies with */
+	if (number < 1 || number > NK_BATCH_ID_MAX) {
 		memset(sig, 0, NK_COUNTERSIG_BYTES);
 		return;
 	}
-	nk_batch_sign(key, number, root, sig);
+	nk_batch_secret_make(key, number, true, &b);
+	if (nk_batch_root_salted(&b, leaves, count, 0, NULL, root, NULL) != NK_OK)
+		memset(sig, 0, NK_COUNTERSIG_BYTES);
+	else
+		nk_batch_sign_salted(key, b.id, root, sig);
+	sodium_memzero(&b, sizeof(b));
 }
 
 /* The link's own signature: a place in the open batch, which the server signs once for
  * all its links when the group commits it, or, on a store without batches, the
- * server's countersignature. */
+ * server's countersignature. The store numbers the batch and counts its leaves; the
+ * reference names them only as the server's secrets permute them. */
 static enum nk_status vouch(const struct nk_case_env *env, const char *id, struct nk_event *ev,
 			    struct nk_error *err)
 {
 	struct nk_batch_ref ref = { 0 };
+	struct nk_batch_secret b;
 	uint8_t leaf[NK_HASH_BYTES];
+	uint64_t row = 0;
+	uint32_t arrival = 0;
 	enum nk_status rc = NK_ENOTFOUND;
 
 	if (nk_store_batching(env->store))
-		rc = nk_batch_leaf(id, ev->seq, ev->chain, leaf, err);
+		rc = nk_batch_salted_leaf(env->signer, id, ev->seq, ev->chain, &ref, leaf, err);
 	if (rc == NK_OK)
 		rc = nk_store_batch_leaf(env->store, leaf, sign_batch, (void *)env->signer,
-					 &ref.number, &ref.index, err);
-	if (rc == NK_OK)
+					 &row, &arrival, err);
+	if (rc == NK_OK && (row < 1 || row > NK_BATCH_ID_MAX))
+		rc = nk_fail(err, NK_ECORRUPT, "batch", "the store numbers its batches beyond "
+			     "what a reference can name");
+	if (rc == NK_OK) {
+		nk_batch_secret_make(env->signer, row, false, &b);
+		ref.number = b.id;
+		ref.index = nk_batch_slot(&b, arrival);
+		sodium_memzero(&b, sizeof(b));
 		nk_batch_ref_encode(&ref, ev->countersig);
-	else if (rc == NK_ENOTFOUND)
+	} else if (rc == NK_ENOTFOUND) {
 		nk_countersign(env->signer, ev->chain, ev->countersig);
+	}
 	return rc == NK_ENOTFOUND ? NK_OK : rc;
 }
 

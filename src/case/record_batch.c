@@ -11,16 +11,41 @@
 #include <string.h>
 
 /* What the server's checks of a link in a batch share: the server's key and the store,
- * and the batch last verified (a commit's links share one). */
+ * and the batch last verified, with the leaves it was verified with (a commit's links
+ * share one): a later link of it is compared with those leaves, not with a second read
+ * of the batch, which need not be the same read transaction's. */
 struct batch_arg {
 	const struct nk_case_env *env;
 	uint8_t pk[NK_PUBLIC_KEY_BYTES];
-	uint64_t verified;		/* 0: none yet */
+	uint64_t verified;		/* the store's number; 0: none yet */
+	bool verified_salted;
+	uint8_t (*verified_leaves)[NK_CHAIN_BYTES];
+	size_t verified_count;
 	struct nk_batch_proof *proof;	/* NULL, or filled for the last link */
 };
 
+/* The batch a reference names, as the store numbers it, and where its leaf is in the
+ * order the store keeps (v2: the server's secrets undone; b made for a root when
+ * salted). */
+static bool batch_place(const struct nk_case_env *env, const struct nk_batch_ref *ref,
+			struct nk_batch_secret *b, uint64_t *row, uint32_t *arrival)
+{
+	if (!ref->salted) {
+		*row = ref->number;
+		*arrival = ref->index;
+		return true;
+	}
+	if (!nk_batch_row(env->signer, ref->number, row))
+		return false;
+	nk_batch_secret_make(env->signer, *row, true, b);
+	if (b->id != ref->number)
+		return false;
+	*arrival = nk_batch_arrival(b, ref->index);
+	return true;
+}
+
 /* A link in a batch, checked against the batch as the store keeps it: its leaf at its
- * index, and the server's signature of the batch's root (one verification per batch). A
+ * place, and the server's signature of the batch's root (one verification per batch). A
  * batch this process's writer holds open has no signature yet: its leaves were put
  * there by this server as it linked them, and stand for it. */
 static enum nk_status batch_holds(void *arg, const char *id, int64_t seq, bool last,
@@ -30,39 +55,67 @@ static enum nk_status batch_holds(void *arg, const char *id, int64_t seq, bool l
 {
 	struct batch_arg *a = arg;
 	struct nk_batch_ref ref;
+	struct nk_batch_secret b = { 0 };
 	uint8_t (*leaves)[NK_CHAIN_BYTES] = NULL;
 	uint8_t leaf[NK_HASH_BYTES], sig[NK_COUNTERSIG_BYTES], root[NK_HASH_BYTES];
 	uint8_t (*path)[NK_HASH_BYTES] = last && a->proof ? a->proof->path : NULL;
+	uint64_t row = 0;
+	uint32_t arrival = 0;
 	size_t count = 0;
 	bool open = false;
 	enum nk_status rc;
 
 	if (!nk_batch_ref_decode(ref_bytes, &ref))
 		return nk_fail(err, NK_ECRYPTO, "batch", "the link names no batch");
-	if ((rc = nk_batch_leaf(id, seq, head, leaf, err)) != NK_OK)
+	if ((rc = nk_batch_ref_leaf(&ref, id, seq, head, leaf, err)) != NK_OK)
 		return rc;
-	rc = nk_store_batch_get(a->env->store, ref.number, &leaves, &count, sig, &open, err);
-	if (rc == NK_ENOTFOUND)
-		return nk_fail(err, NK_ECRYPTO, "batch", "it names batch %llu, which the store does "
-			       "not hold", (unsigned long long)ref.number);
+	if (!batch_place(a->env, &ref, &b, &row, &arrival)) {
+		rc = nk_fail(err, NK_ECRYPTO, "batch", "it names batch %llu, which this server "
+			     "never numbered", (unsigned long long)ref.number);
+		goto out;
+	}
+	if (!path && a->verified_leaves && row == a->verified && ref.salted == a->verified_salted) {
+		if (arrival >= a->verified_count ||
+		    sodium_memcmp(a->verified_leaves[arrival], leaf, NK_HASH_BYTES) != 0)
+			rc = nk_fail(err, NK_ECRYPTO, "batch", "batch %llu does not hold it at %u",
+				     (unsigned long long)ref.number, ref.index);
+		goto out;
+	}
+	rc = nk_store_batch_get(a->env->store, row, &leaves, &count, sig, &open, err);
+	if (rc == NK_ENOTFOUND) {
+		rc = nk_fail(err, NK_ECRYPTO, "batch", "it names batch %llu, which the store does "
+			     "not hold", (unsigned long long)ref.number);
+		goto out;
+	}
 	if (rc != NK_OK)
-		return rc;
-	if (ref.index >= count || sodium_memcmp(leaves[ref.index], leaf, NK_HASH_BYTES) != 0)
+		goto out;
+	if (arrival >= count || sodium_memcmp(leaves[arrival], leaf, NK_HASH_BYTES) != 0)
 		rc = nk_fail(err, NK_ECRYPTO, "batch", "batch %llu does not hold it at %u",
 			     (unsigned long long)ref.number, ref.index);
 	else if (open && path)
 		rc = nk_fail(err, NK_EREFUSED, "batch", "its batch is not committed yet");
-	else if (open || (ref.number == a->verified && !path))
+	else if (open)
 		rc = NK_OK;
-	else if ((rc = nk_batch_root((const uint8_t (*)[NK_HASH_BYTES])leaves, count, ref.index,
-				     path, root, err)) == NK_OK &&
-		 (rc = nk_batch_verify(a->pk, ref.number, root, sig, err)) == NK_OK) {
-		a->verified = ref.number;
+	else if (ref.salted)
+		rc = nk_batch_root_salted(&b, (const uint8_t (*)[NK_HASH_BYTES])leaves, count,
+					  ref.index, path, root, err);
+	else
+		rc = nk_batch_root((const uint8_t (*)[NK_HASH_BYTES])leaves, count, ref.index,
+				   path, root, err);
+	if (rc == NK_OK && !open && (rc = nk_batch_verify_ref(a->pk, &ref, root, sig, err)) == NK_OK) {
+		free(a->verified_leaves);
+		a->verified_leaves = leaves;
+		a->verified_count = count;
+		a->verified = row;
+		a->verified_salted = ref.salted;
+		leaves = NULL;
 		if (path) {
 			a->proof->ref = ref;
 			memcpy(a->proof->sig, sig, sizeof(sig));
 		}
 	}
+out:
+	sodium_memzero(&b, sizeof(b));
 	free(leaves);
 	return rc;
 }
@@ -139,6 +192,7 @@ static enum nk_status chain_check(const struct nk_case_env *env, const char *id,
 		*proved = log->count > unlinked &&
 			  nk_batch_ref_decode(log->events[log->count - 1].countersig, NULL);
 out:
+	free(a.verified_leaves);
 	free(links);
 	return rc;
 }

@@ -57,6 +57,13 @@ void nk_server_key_public(const struct nk_server_key *key, uint8_t pk[static NK_
 	memcpy(pk, key->pk, NK_PUBLIC_KEY_BYTES);
 }
 
+void nk_server_key_derive(const struct nk_server_key *key, uint64_t subkey,
+			  const char context[static 8], uint8_t out[static 32])
+{
+	/* the secret key is the seed followed by the public key */
+	(void)crypto_kdf_derive_from_key(out, 32, subkey, context, key->secret);
+}
+
 void nk_server_key_id(const struct nk_server_key *key, uint8_t id[static NK_KEY_ID_BYTES])
 {
 	memcpy(id, key->id, NK_KEY_ID_BYTES);
