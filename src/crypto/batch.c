@@ -21,10 +21,11 @@
 #define TAG_BATCH2 "nakodo/batch/v2"
 #define REF_TAG_BYTES 32	/* the ref's tag, zero-padded */
 #define REF_SALT_AT (REF_TAG_BYTES + 8 + 4)
-/* nk_server_key_derive's contexts: the server-wide keys (subkey 0 the ids', 1 the
- * salts'), and each batch's secret (subkey: the store's number) */
-#define KDF_BATCH "nkbatch2"
-#define KDF_ROW "nkbrow_2"
+/* nk_server_key_derive's contexts: the salts (of the link's case id, seq and chain
+ * hash), the ids' permutation's key, each batch's secret (subkey: the store's number) */
+#define KDF_SALT "nakodo/batch-sal"
+#define KDF_ID "nakodo/batch-id2"
+#define KDF_ROW "nakodo/batch-row"
 #define ID_HALF 26		/* the id's permutation: a Feistel network of 2 x 26 bits */
 #define ID_ROUNDS 8
 #define SLOT_HALF 5		/* the slots': 2 x 5 bits */
@@ -118,9 +119,8 @@ enum nk_status nk_batch_salted_leaf(const struct nk_server_key *key, const char 
 				    struct nk_batch_ref *ref, uint8_t leaf[static NK_HASH_BYTES],
 				    struct nk_error *err)
 {
-	uint8_t k[32], buf[1 + NK_CASE_ID_MAX + 8 + NK_HASH_BYTES];
+	uint8_t buf[1 + NK_CASE_ID_MAX + 8 + NK_HASH_BYTES];
 	struct writer w = { .buf = buf, .cap = sizeof(buf) };
-	crypto_generichash_state st;
 
 	if (!nk_case_id_valid(case_id) || seq < 1)
 		return nk_fail(err, NK_EINVAL, "batch", "a batch leaf is for a linked event of a case");
@@ -129,12 +129,7 @@ enum nk_status nk_batch_salted_leaf(const struct nk_server_key *key, const char 
 	w_bytes(&w, head, NK_HASH_BYTES);
 	if (w.overflow)
 		return nk_fail(err, NK_EINVAL, "batch", "a batch leaf's case id is too long");
-	nk_server_key_derive(key, 1, KDF_BATCH, k);
-	crypto_generichash_init(&st, k, sizeof(k), NK_BATCH_SALT_BYTES);
-	crypto_generichash_update(&st, buf, w.len);
-	crypto_generichash_final(&st, ref->salt, NK_BATCH_SALT_BYTES);
-	sodium_memzero(k, sizeof(k));
-	sodium_memzero(&st, sizeof(st));
+	nk_server_key_derive(key, KDF_SALT, 0, buf, w.len, ref->salt, NK_BATCH_SALT_BYTES);
 	ref->salted = true;
 	return leaf_salted(case_id, seq, head, ref->salt, leaf, err);
 }
@@ -248,10 +243,10 @@ static uint64_t feistel(const uint8_t key[static 16], uint64_t x, unsigned half,
 /* The permutation of 1 .. NK_BATCH_ID_MAX: the network's, walking past 0. */
 static uint64_t id_walk(const struct nk_server_key *key, uint64_t x, bool inverse)
 {
-	uint8_t k[32];
+	uint8_t k[16];
 	uint64_t y;
 
-	nk_server_key_derive(key, 0, KDF_BATCH, k);
+	nk_server_key_derive(key, KDF_ID, 0, NULL, 0, k, sizeof(k));
 	y = feistel(k, x, ID_HALF, ID_ROUNDS, inverse);
 	if (y == 0)
 		y = feistel(k, y, ID_HALF, ID_ROUNDS, inverse);
@@ -276,7 +271,7 @@ void nk_batch_secret_make(const struct nk_server_key *key, uint64_t row, bool em
 
 	out->row = row;
 	out->id = id_walk(key, row & NK_BATCH_ID_MAX, false);
-	nk_server_key_derive(key, row, KDF_ROW, s);
+	nk_server_key_derive(key, KDF_ROW, row, NULL, 0, s, sizeof(s));
 	/* one stream: the permutation's key, then the empty subtrees */
 	crypto_stream_chacha20(stream, len, nonce, s);
 	memcpy(out->perm, stream, sizeof(out->perm));
