@@ -83,7 +83,9 @@ NK_MUST_USE enum nk_status nk_chain_verify_after(const uint8_t server[static NK_
  * v2 (written now): the reference carries a salt the leaf binds; the id is the store's
  * number for the batch under a permutation only the server can invert; the slot is
  * the leaf's place in the flush under a permutation of the 1,024 slots secret to that
- * batch; empty subtrees hash to values secret to that batch. Both secrets are derived
+ * batch (blocks of 16 filled in turn, so that the tree costs what v1's did, the blocks
+ * rotated and each block's slots permuted); empty subtrees hash to values secret to
+ * that batch. Both secrets are derived
  * from the server's key and the store's number (nk_server_key_derive), never stored. */
 #define NK_BATCH_DEPTH 10
 #define NK_BATCH_LEAVES (1u << NK_BATCH_DEPTH)
@@ -187,7 +189,9 @@ void nk_batch_sign_salted(const struct nk_server_key *key, uint64_t id,
  * the path's siblings are other commits' salted leaves, nodes over them, and empty
  * subtrees secret to the batch: they tell neither the batch's size nor a leaf anyone
  * without the server's key can recompute; the slot and the id are the server's secret
- * permutations of the leaf's place and the batch's number. In v1 they told both. */
+ * permutations of the leaf's place and the batch's number. In v1 they told both. Two
+ * proofs of one batch (a reader of two logs) still tell that the commits shared it,
+ * and their slots a lower bound on its size. */
 struct nk_batch_proof {
 	struct nk_batch_ref ref;
 	uint8_t path[NK_BATCH_DEPTH][NK_HASH_BYTES];

@@ -28,7 +28,11 @@
 #define KDF_ROW "nakodo/batch-row"
 #define ID_HALF 26		/* the id's permutation: a Feistel network of 2 x 26 bits */
 #define ID_ROUNDS 8
-#define SLOT_HALF 5		/* the slots': 2 x 5 bits */
+/* the slots: the batch's arrivals fill blocks of 16 slots in turn, the blocks rotated by a
+ * secret offset, each block's 16 slots permuted by a Feistel network of 2 x 2 bits keyed
+ * by the batch's secret and the block (doc/crypto.md, "The server's secrets") */
+#define BLOCK_BITS 4
+#define BLOCKS (NK_BATCH_LEAVES >> BLOCK_BITS)
 #define SLOT_ROUNDS 6
 
 void nk_batch_ref_encode(const struct nk_batch_ref *ref, uint8_t out[static NK_SIGNATURE_BYTES])
@@ -281,14 +285,51 @@ void nk_batch_secret_make(const struct nk_server_key *key, uint64_t row, bool em
 	sodium_memzero(stream, len);
 }
 
+/* The block's permutation of its 16 slots (or its inverse): rounds keyed by the batch's
+ * secret and tweaked by the block. */
+static uint32_t in_block(const struct nk_batch_secret *b, uint32_t block, uint32_t x, bool inverse)
+{
+	const unsigned half = BLOCK_BITS / 2;
+	uint32_t mask = (1u << half) - 1, l = (x >> half) & mask, r = x & mask;
+
+	for (unsigned i = 0; i < SLOT_ROUNDS; i++) {
+		uint32_t t;
+
+		if (!inverse) {
+			t = l ^ round_of(b->perm, i, block << 8 | r, half);
+			l = r;
+			r = t;
+		} else {
+			t = r ^ round_of(b->perm, SLOT_ROUNDS - 1 - i, block << 8 | l, half);
+			r = l;
+			l = t;
+		}
+	}
+	return l << half | r;
+}
+
+static uint32_t rotation(const struct nk_batch_secret *b)
+{
+	return round_of(b->perm, 255, 0, 8) & (BLOCKS - 1);
+}
+
+/* Arrivals fill a block after another, so that a batch of k leaves costs about k node
+ * hashes as in v1 rather than k for each level; the block's place and the leaf's slot in
+ * it are the batch's secret, so one slot, seen alone, is any of the 1,024. */
 uint32_t nk_batch_slot(const struct nk_batch_secret *b, uint32_t arrival)
 {
-	return (uint32_t)feistel(b->perm, arrival, SLOT_HALF, SLOT_ROUNDS, false);
+	uint32_t block = ((arrival >> BLOCK_BITS) + rotation(b)) & (BLOCKS - 1);
+
+	return block << BLOCK_BITS |
+	       in_block(b, block, arrival & ((1u << BLOCK_BITS) - 1), false);
 }
 
 uint32_t nk_batch_arrival(const struct nk_batch_secret *b, uint32_t slot)
 {
-	return (uint32_t)feistel(b->perm, slot, SLOT_HALF, SLOT_ROUNDS, true);
+	uint32_t block = (slot >> BLOCK_BITS) & (BLOCKS - 1);
+
+	return ((block - rotation(b)) & (BLOCKS - 1)) << BLOCK_BITS |
+	       in_block(b, block, slot & ((1u << BLOCK_BITS) - 1), true);
 }
 
 struct slot_node {
