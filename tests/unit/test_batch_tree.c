@@ -88,6 +88,23 @@ static void ids_and_slots_are_permutations(void **state)
 	assert_true(ordered > 50 && ordered < 150);	/* not a counter's order */
 	assert_false(nk_batch_row(key, 0, &row));
 	assert_false(nk_batch_row(key, NK_BATCH_ID_MAX + 1, &row));
+	/* the first commit of a batch (v1's index 0) lands anywhere: over 300 batches, in
+	 * most of the 64 blocks and at most of a block's 16 places */
+	{
+		bool block[64] = { false }, within[16] = { false };
+		int blocks = 0, places = 0;
+
+		for (uint64_t n = 1; n <= 300; n++) {
+			uint32_t s;
+
+			nk_batch_secret_make(key, n, false, &b);
+			s = nk_batch_slot(&b, 0);
+			blocks += !block[s >> 4];
+			places += !within[s & 15];
+			block[s >> 4] = within[s & 15] = true;
+		}
+		assert_true(blocks > 48 && places == 16);
+	}
 	nk_batch_secret_make(key, 3, false, &b);
 	for (uint32_t i = 0; i < NK_BATCH_LEAVES; i++) {
 		uint32_t s = nk_batch_slot(&b, i);
