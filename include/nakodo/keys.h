@@ -143,6 +143,14 @@ void nk_server_key_public(const struct nk_server_key *key, uint8_t pk[static NK_
 void nk_server_key_id(const struct nk_server_key *key, uint8_t id[static NK_KEY_ID_BYTES]);
 void nk_server_key_sign(const struct nk_server_key *key, const uint8_t *msg, size_t len,
 			uint8_t sig[static NK_SIGNATURE_BYTES]);
+/* A secret of the server's own (out_len 16 to 64 bytes), for the subkey-th use of
+ * context (exactly 16 characters) and msg (may be empty): BLAKE2b keyed with the key's
+ * seed, with subkey as its salt and context as its personalisation (libsodium's
+ * crypto_kdf is the same with no msg), never the signing key itself; the same
+ * arguments always give the same secret. The caller wipes it (sodium_memzero). */
+void nk_server_key_derive(const struct nk_server_key *key, const char context[static 16],
+			  uint64_t subkey, const uint8_t *msg, size_t len, uint8_t *out,
+			  size_t out_len);
 
 /* The server key's file (doc/formats.md, "Server key file"): unencrypted, like the
  * storage key, because the server starts unattended; mode 0600, O_EXCL, fsync'd.

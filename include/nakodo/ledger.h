@@ -73,51 +73,125 @@ NK_MUST_USE enum nk_status nk_chain_verify_after(const uint8_t server[static NK_
 /* ---- batches: one signature for the commits of one flush (doc/crypto.md, "Batches") ----
  *
  * On a store that commits many cases' transactions together, a commit's last link holds,
- * where its countersignature would be, a reference to its batch: the batch's number and
- * the index of the link's leaf. The leaf binds the case id, the link's seq and its chain
- * hash; the server signs the root of the batch's leaves once, in a tree of fixed depth,
- * so that a proof's length tells nothing of how many commits shared it. */
+ * where its countersignature would be, a reference to its batch: the batch's id and the
+ * slot of the link's leaf. The leaf binds the case id, the link's seq and its chain hash;
+ * the server signs the root of the batch's leaves once, in a tree of fixed depth, so that
+ * a proof's length tells nothing of how many commits shared it.
+ *
+ * Two formats. v1 (logs written before v2; still verified): the id is the store's count
+ * of batches, the slot the leaf's place in its flush, empty subtrees public constants.
+ * v2 (written now): the reference carries a salt the leaf binds; the id is the store's
+ * number for the batch under a permutation only the server can invert; the slot is
+ * the leaf's place in the flush under a permutation of the 1,024 slots secret to that
+ * batch (blocks of 16 filled in turn, so that the tree costs what v1's did, the blocks
+ * rotated and each block's slots permuted); empty subtrees hash to values secret to
+ * that batch. Both secrets are derived
+ * from the server's key and the store's number (nk_server_key_derive), never stored. */
 #define NK_BATCH_DEPTH 10
 #define NK_BATCH_LEAVES (1u << NK_BATCH_DEPTH)
+#define NK_BATCH_SALT_BYTES 20
+#define NK_BATCH_ID_MAX ((UINT64_C(1) << 52) - 1)	/* a v2 id, and a store's number */
 
 struct nk_batch_ref {
-	uint64_t number;	/* >= 1 */
-	uint32_t index;		/* < NK_BATCH_LEAVES */
+	uint64_t number;	/* >= 1: v1 the store's number, v2 the public id */
+	uint32_t index;		/* < NK_BATCH_LEAVES: the leaf's slot */
+	bool salted;		/* v2: with salt */
+	uint8_t salt[NK_BATCH_SALT_BYTES];
 };
 
-/* The reference in a link's 64 signature bytes: the tag "nakodo/batch-ref/v1" and its
- * NUL, zero-padded to 32 bytes, the number (u64) and the index (u32), big-endian, then
- * zeros. decode is true only for exactly the bytes encode writes. */
+/* The reference in a link's 64 signature bytes: the tag "nakodo/batch-ref/v1" (v2 when
+ * salted) and its NUL, zero-padded to 32 bytes, the number (u64) and the index (u32),
+ * big-endian, then 20 zeros (v1) or the salt (v2). decode is true only for exactly the
+ * bytes encode writes. */
 void nk_batch_ref_encode(const struct nk_batch_ref *ref, uint8_t out[static NK_SIGNATURE_BYTES]);
 bool nk_batch_ref_decode(const uint8_t sig[static NK_SIGNATURE_BYTES], struct nk_batch_ref *ref);
 
-/* SHA-256("nakodo/batch-leaf/v1\0" || str8 case id || u64 seq || chain hash). */
+/* v1: SHA-256("nakodo/batch-leaf/v1\0" || str8 case id || u64 seq || chain hash). */
 NK_MUST_USE enum nk_status nk_batch_leaf(const char *case_id, int64_t seq,
 					 const uint8_t head[static NK_HASH_BYTES],
 					 uint8_t leaf[static NK_HASH_BYTES], struct nk_error *err);
-/* The root over leaves[0 .. count) (count <= NK_BATCH_LEAVES) in a tree of depth
+/* The leaf ref names: v1's, or v2's SHA-256("nakodo/batch-leaf/v2\0" || str8 case id ||
+ * u64 seq || chain hash || salt). */
+NK_MUST_USE enum nk_status nk_batch_ref_leaf(const struct nk_batch_ref *ref, const char *case_id,
+					     int64_t seq, const uint8_t head[static NK_HASH_BYTES],
+					     uint8_t leaf[static NK_HASH_BYTES],
+					     struct nk_error *err);
+/* v1: the root over leaves[0 .. count) (count <= NK_BATCH_LEAVES) in a tree of depth
  * NK_BATCH_DEPTH whose missing leaves are 32 zero bytes, nodes as RFC 9162's; with path
  * (may be NULL), also the siblings of leaf index from the bottom up. */
 NK_MUST_USE enum nk_status nk_batch_root(const uint8_t (*leaves)[NK_HASH_BYTES], size_t count,
 					 uint32_t index,
 					 uint8_t path[NK_BATCH_DEPTH][NK_HASH_BYTES],
 					 uint8_t root[static NK_HASH_BYTES], struct nk_error *err);
-/* The root a leaf at index and its path lead to. */
+/* The root a leaf at index and its path lead to (both formats). */
 void nk_batch_root_of_path(uint32_t index, const uint8_t leaf[static NK_HASH_BYTES],
 			   const uint8_t path[static NK_BATCH_DEPTH][NK_HASH_BYTES],
 			   uint8_t root[static NK_HASH_BYTES]);
-/* Ed25519 over "nakodo/batch/v1\0" || key id || u64 number || root. */
+/* v1: Ed25519 over "nakodo/batch/v1\0" || key id || u64 number || root. */
 void nk_batch_sign(const struct nk_server_key *key, uint64_t number,
 		   const uint8_t root[static NK_HASH_BYTES], uint8_t sig[static NK_SIGNATURE_BYTES]);
 NK_MUST_USE enum nk_status nk_batch_verify(const uint8_t server[static NK_PUBLIC_KEY_BYTES],
 					   uint64_t number, const uint8_t root[static NK_HASH_BYTES],
 					   const uint8_t sig[static NK_SIGNATURE_BYTES],
 					   struct nk_error *err);
+/* The signature ref's batch must carry: v1's, or v2's, Ed25519 over "nakodo/batch/v2\0"
+ * || key id || u64 id || root. */
+NK_MUST_USE enum nk_status nk_batch_verify_ref(const uint8_t server[static NK_PUBLIC_KEY_BYTES],
+					       const struct nk_batch_ref *ref,
+					       const uint8_t root[static NK_HASH_BYTES],
+					       const uint8_t sig[static NK_SIGNATURE_BYTES],
+					       struct nk_error *err);
+
+/* ---- v2, the server's side: what only the server's key can make ---- */
+
+/* A v2 link's salt (a keyed BLAKE2b of the case id, seq and chain hash under a secret
+ * of the server's: no one without the key can recompute the leaf from what a statement
+ * or another log shows) and its leaf. */
+NK_MUST_USE enum nk_status nk_batch_salted_leaf(const struct nk_server_key *key,
+						const char *case_id, int64_t seq,
+						const uint8_t head[static NK_HASH_BYTES],
+						struct nk_batch_ref *ref,
+						uint8_t leaf[static NK_HASH_BYTES],
+						struct nk_error *err);
+/* The secrets of the batch the store numbers row (1 .. NK_BATCH_ID_MAX). */
+struct nk_batch_secret {
+	uint64_t row;
+	uint64_t id;					/* its public id */
+	uint8_t perm[16];				/* the slots' permutation's key */
+	uint8_t empty[NK_BATCH_DEPTH + 1][NK_HASH_BYTES];	/* empty subtrees, by height */
+};
+/* made with empty set: the empty subtrees too (only a root needs them); wipe with
+ * sodium_memzero. */
+void nk_batch_secret_make(const struct nk_server_key *key, uint64_t row, bool empty,
+			  struct nk_batch_secret *out);
+/* The slot of the arrival-th leaf put in the batch, and the inverse. */
+uint32_t nk_batch_slot(const struct nk_batch_secret *b, uint32_t arrival);
+uint32_t nk_batch_arrival(const struct nk_batch_secret *b, uint32_t slot);
+/* The store's number of the batch whose v2 id is id; false when none is (id out of
+ * range). */
+bool nk_batch_row(const struct nk_server_key *key, uint64_t id, uint64_t *row);
+/* v2: the root over leaves[0 .. count) given in arrival order, each at its slot
+ * (nk_batch_slot), the empty subtrees b's; with path (may be NULL), the siblings of the
+ * leaf at slot, from the bottom up. */
+NK_MUST_USE enum nk_status nk_batch_root_salted(const struct nk_batch_secret *b,
+						const uint8_t (*leaves)[NK_HASH_BYTES],
+						size_t count, uint32_t slot,
+						uint8_t path[NK_BATCH_DEPTH][NK_HASH_BYTES],
+						uint8_t root[static NK_HASH_BYTES],
+						struct nk_error *err);
+/* v2: Ed25519 over "nakodo/batch/v2\0" || key id || u64 id || root. */
+void nk_batch_sign_salted(const struct nk_server_key *key, uint64_t id,
+			  const uint8_t root[static NK_HASH_BYTES],
+			  uint8_t sig[static NK_SIGNATURE_BYTES]);
 
 /* What a log gives a reader for its last link when that link is in a batch: the path of
- * its leaf and the batch's signature. Never another case's id or head; but the path's
- * siblings are other commits' leaves and public empty-subtree hashes, so they tell the
- * batch's size and a neighbour's leaf (doc/crypto.md, "What this tells a reader"). */
+ * its leaf and the batch's signature (doc/crypto.md, "What this tells a reader"). In v2
+ * the path's siblings are other commits' salted leaves, nodes over them, and empty
+ * subtrees secret to the batch: they tell neither the batch's size nor a leaf anyone
+ * without the server's key can recompute; the slot and the id are the server's secret
+ * permutations of the leaf's place and the batch's number. In v1 they told both. Two
+ * proofs of one batch (a reader of two logs) still tell that the commits shared it,
+ * and their slots a lower bound on its size. */
 struct nk_batch_proof {
 	struct nk_batch_ref ref;
 	uint8_t path[NK_BATCH_DEPTH][NK_HASH_BYTES];

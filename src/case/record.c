@@ -20,7 +20,7 @@ struct nk_record_log {
 	struct nk_merkle_log *tree;	/* the record's leaves, all committed */
 };
 
-static enum nk_status need_signer(const struct nk_case_env *env, struct nk_error *err)
+enum nk_status case_need_signer(const struct nk_case_env *env, struct nk_error *err)
 {
 	if (env->signer)
 		return NK_OK;
@@ -30,8 +30,8 @@ static enum nk_status need_signer(const struct nk_case_env *env, struct nk_error
 
 /* How many leading events of the case were stored before links existed; at most
  * count, the events its log holds (those are never deleted). */
-static enum nk_status legacy_count(const struct nk_case_env *env, const char *id, size_t count,
-				   size_t *n, struct nk_error *err)
+enum nk_status case_legacy_count(const struct nk_case_env *env, const char *id, size_t count,
+				 size_t *n, struct nk_error *err)
 {
 	int64_t legacy = 0;
 	enum nk_status rc = nk_store_legacy_events(env->store, id, &legacy, err);
@@ -76,7 +76,7 @@ static enum nk_status legacy_head(const struct nk_case_env *env, const char *id,
 	enum nk_status rc = nk_store_load(env->store, id, &log, err);
 
 	if (rc == NK_OK)
-		rc = legacy_count(env, id, log.count, &n, err);
+		rc = case_legacy_count(env, id, log.count, &n, err);
 	if (rc == NK_OK && (n != log.count || (int64_t)n != last))
 		rc = nk_fail(err, NK_ECORRUPT, "log", "event %lld of case %s has no link: it was "
 			     "written before the record existed", (long long)last, id);
@@ -87,41 +87,61 @@ static enum nk_status legacy_head(const struct nk_case_env *env, const char *id,
 }
 
 /* The store's signer of a batch (nk_store_batch_signer): the server key signs the root
- * of the batch's leaves, once for every link in it. */
+ * of the batch's leaves, once for every link in it, in the v2 format (doc/crypto.md,
+ * "Batches"): each leaf at its secret slot, the empty subtrees the batch's secrets,
+ * under the batch's public id. */
 static void sign_batch(void *arg, uint64_t number, const uint8_t (*leaves)[NK_CHAIN_BYTES],
 		       size_t count, uint8_t sig[static NK_COUNTERSIG_BYTES])
 {
 	const struct nk_server_key *key = arg;
+	struct nk_batch_secret b;
 	uint8_t root[NK_HASH_BYTES];
 
-	/* the store holds at most NK_BATCH_LEAVES; a root that cannot be made leaves a
-	 * signature no link verifies with */
-	if (nk_batch_root(leaves, count, 0, NULL, root, NULL) != NK_OK) {
+	/* the store holds at most NK_BATCH_LEAVES and numbers its batches from 1; a root that
+	 * cannot be made leaves a signature no link verifies with */
+	if (number < 1 || number > NK_BATCH_ID_MAX) {
 		memset(sig, 0, NK_COUNTERSIG_BYTES);
 		return;
 	}
-	nk_batch_sign(key, number, root, sig);
+	nk_batch_secret_make(key, number, true, &b);
+	if (nk_batch_root_salted(&b, leaves, count, 0, NULL, root, NULL) != NK_OK)
+		memset(sig, 0, NK_COUNTERSIG_BYTES);
+	else
+		nk_batch_sign_salted(key, b.id, root, sig);
+	sodium_memzero(&b, sizeof(b));
 }
 
 /* The link's own signature: a place in the open batch, which the server signs once for
  * all its links when the group commits it, or, on a store without batches, the
- * server's countersignature. */
+ * server's countersignature. The store numbers the batch and counts its leaves; the
+ * reference names them only as the server's secrets permute them. */
 static enum nk_status vouch(const struct nk_case_env *env, const char *id, struct nk_event *ev,
 			    struct nk_error *err)
 {
 	struct nk_batch_ref ref = { 0 };
+	struct nk_batch_secret b;
 	uint8_t leaf[NK_HASH_BYTES];
+	uint64_t row = 0;
+	uint32_t arrival = 0;
 	enum nk_status rc = NK_ENOTFOUND;
 
 	if (nk_store_batching(env->store))
-		rc = nk_batch_leaf(id, ev->seq, ev->chain, leaf, err);
+		rc = nk_batch_salted_leaf(env->signer, id, ev->seq, ev->chain, &ref, leaf, err);
 	if (rc == NK_OK)
 		rc = nk_store_batch_leaf(env->store, leaf, sign_batch, (void *)env->signer,
-					 &ref.number, &ref.index, err);
-	if (rc == NK_OK)
+					 &row, &arrival, err);
+	if (rc == NK_OK && (row < 1 || row > NK_BATCH_ID_MAX))
+		rc = nk_fail(err, NK_ECORRUPT, "batch", "the store numbers its batches beyond "
+			     "what a reference can name");
+	if (rc == NK_OK) {
+		nk_batch_secret_make(env->signer, row, false, &b);
+		ref.number = b.id;
+		ref.index = nk_batch_slot(&b, arrival);
+		sodium_memzero(&b, sizeof(b));
 		nk_batch_ref_encode(&ref, ev->countersig);
-	else if (rc == NK_ENOTFOUND)
+	} else if (rc == NK_ENOTFOUND) {
 		nk_countersign(env->signer, ev->chain, ev->countersig);
+	}
 	return rc == NK_ENOTFOUND ? NK_OK : rc;
 }
 
@@ -133,7 +153,7 @@ enum nk_status case_link_event(const struct nk_case_env *env, const char *id,
 	bool linked = false;
 	enum nk_status rc;
 
-	if ((rc = need_signer(env, err)) != NK_OK)
+	if ((rc = case_need_signer(env, err)) != NK_OK)
 		return rc;
 	/* inside a command's transaction its pending state holds the case's last link (read
 	 * by its load, advanced by each append, under the case's write lock): not read again */
@@ -152,161 +172,6 @@ enum nk_status case_link_event(const struct nk_case_env *env, const char *id,
 		return rc;
 	ev->linked = true;
 	return NK_OK;
-}
-
-/* What the server's checks of a link in a batch share: the server's key and the store,
- * and the batch last verified (a commit's links share one). */
-struct batch_arg {
-	const struct nk_case_env *env;
-	uint8_t pk[NK_PUBLIC_KEY_BYTES];
-	uint64_t verified;		/* 0: none yet */
-	struct nk_batch_proof *proof;	/* NULL, or filled for the last link */
-};
-
-/* A link in a batch, checked against the batch as the store keeps it: its leaf at its
- * index, and the server's signature of the batch's root (one verification per batch). A
- * batch this process's writer holds open has no signature yet: its leaves were put
- * there by this server as it linked them, and stand for it. */
-static enum nk_status batch_holds(void *arg, const char *id, int64_t seq, bool last,
-				  const uint8_t head[static NK_HASH_BYTES],
-				  const uint8_t ref_bytes[static NK_COUNTERSIG_BYTES],
-				  struct nk_error *err)
-{
-	struct batch_arg *a = arg;
-	struct nk_batch_ref ref;
-	uint8_t (*leaves)[NK_CHAIN_BYTES] = NULL;
-	uint8_t leaf[NK_HASH_BYTES], sig[NK_COUNTERSIG_BYTES], root[NK_HASH_BYTES];
-	uint8_t (*path)[NK_HASH_BYTES] = last && a->proof ? a->proof->path : NULL;
-	size_t count = 0;
-	bool open = false;
-	enum nk_status rc;
-
-	if (!nk_batch_ref_decode(ref_bytes, &ref))
-		return nk_fail(err, NK_ECRYPTO, "batch", "the link names no batch");
-	if ((rc = nk_batch_leaf(id, seq, head, leaf, err)) != NK_OK)
-		return rc;
-	rc = nk_store_batch_get(a->env->store, ref.number, &leaves, &count, sig, &open, err);
-	if (rc == NK_ENOTFOUND)
-		return nk_fail(err, NK_ECRYPTO, "batch", "it names batch %llu, which the store does "
-			       "not hold", (unsigned long long)ref.number);
-	if (rc != NK_OK)
-		return rc;
-	if (ref.index >= count || sodium_memcmp(leaves[ref.index], leaf, NK_HASH_BYTES) != 0)
-		rc = nk_fail(err, NK_ECRYPTO, "batch", "batch %llu does not hold it at %u",
-			     (unsigned long long)ref.number, ref.index);
-	else if (open && path)
-		rc = nk_fail(err, NK_EREFUSED, "batch", "its batch is not committed yet");
-	else if (open || (ref.number == a->verified && !path))
-		rc = NK_OK;
-	else if ((rc = nk_batch_root((const uint8_t (*)[NK_HASH_BYTES])leaves, count, ref.index,
-				     path, root, err)) == NK_OK &&
-		 (rc = nk_batch_verify(a->pk, ref.number, root, sig, err)) == NK_OK) {
-		a->verified = ref.number;
-		if (path) {
-			a->proof->ref = ref;
-			memcpy(a->proof->sig, sig, sizeof(sig));
-		}
-	}
-	free(leaves);
-	return rc;
-}
-
-/* Every link's hash after the first unlinked (stored before links existed, hashed but
- * with nothing to compare), and the last link's countersignature or batch: the last
- * link binds every event before it, so a server signature on it vouches for the whole
- * log at the cost of one verification instead of one per event. head gets the chain. */
-static bool chain_holds_fast(struct batch_arg *a, const char *id,
-			     const struct nk_event_list *log, size_t unlinked,
-			     uint8_t head[static NK_HASH_BYTES])
-{
-	uint8_t prev[NK_HASH_BYTES] = { 0 }, h[NK_HASH_BYTES];
-	const uint8_t *sig;
-
-	for (size_t i = 0; i < log->count; i++) {
-		if (log->events[i].seq != (int64_t)i + 1 ||
-		    nk_chain_hash(prev, id, &log->events[i], h, NULL) != NK_OK ||
-		    (i >= unlinked && sodium_memcmp(h, log->events[i].chain, NK_HASH_BYTES) != 0))
-			return false;
-		memcpy(prev, h, sizeof(prev));
-	}
-	memcpy(head, prev, NK_HASH_BYTES);
-	if (log->count <= unlinked)
-		return true;
-	sig = log->events[log->count - 1].countersig;
-	if (nk_batch_ref_decode(sig, NULL))
-		return batch_holds(a, id, (int64_t)log->count, true, prev, sig, NULL) == NK_OK;
-	return nk_countersign_verify(a->pk, prev, sig, NULL) == NK_OK;
-}
-
-/* The check of case_chain_check and case_log_proof: with proof, the last link's proof
- * for a reader when it is in a batch (*proved says whether). */
-static enum nk_status chain_check(const struct nk_case_env *env, const char *id,
-				  const struct nk_event_list *log, bool every_sig, uint8_t *head,
-				  struct nk_batch_proof *proof, bool *proved, struct nk_error *err)
-{
-	struct batch_arg a = { .env = env, .proof = proof };
-	struct nk_chain_link *links = NULL;
-	uint8_t last[NK_HASH_BYTES] = { 0 };
-	struct nk_error why = { 0 };
-	size_t bad = 0, unlinked = 0;
-	enum nk_status rc;
-
-	if ((rc = need_signer(env, err)) != NK_OK ||
-	    (rc = legacy_count(env, id, log->count, &unlinked, err)) != NK_OK)
-		return rc;
-	if (log->count > 0 && !(links = calloc(log->count, sizeof(*links))))
-		return nk_fail(err, NK_ENOMEM, "log", "no memory to check case %s", id);
-	for (size_t i = unlinked; i < log->count; i++) {
-		if (!log->events[i].linked) {
-			rc = nk_fail(err, NK_ECORRUPT, "log", "the case's record is broken at event "
-				     "%zu: it has no link (written before the record existed, or "
-				     "its link was removed)", i + 1);
-			goto out;
-		}
-		memcpy(links[i].hash, log->events[i].chain, NK_HASH_BYTES);
-		memcpy(links[i].sig, log->events[i].countersig, NK_SIGNATURE_BYTES);
-	}
-	nk_server_key_public(env->signer, a.pk);
-	/* The fast check passing is enough unless every signature (or a proof) is wanted;
-	 * failing, the full one names the first bad event. */
-	if ((every_sig || proof || !chain_holds_fast(&a, id, log, unlinked, last)) &&
-	    nk_chain_verify_batched(a.pk, id, log->events, links, log->count, unlinked,
-				    batch_holds, &a, last, &bad, &why) != NK_OK) {
-		rc = nk_fail(err, NK_ECORRUPT, "log", "the case's record is broken at event %zu: %s",
-			     bad + 1, why.text);
-		goto out;
-	}
-	rc = NK_OK;
-	if (head)
-		memcpy(head, last, NK_HASH_BYTES);
-	if (proved)
-		*proved = log->count > unlinked &&
-			  nk_batch_ref_decode(log->events[log->count - 1].countersig, NULL);
-out:
-	free(links);
-	return rc;
-}
-
-enum nk_status case_chain_check(const struct nk_case_env *env, const char *id,
-				const struct nk_event_list *log, bool every_sig, uint8_t *head,
-				struct nk_error *err)
-{
-	return chain_check(env, id, log, every_sig, head, NULL, NULL, err);
-}
-
-enum nk_status case_log_proof(const struct nk_case_env *env, const char *id,
-			      const struct nk_event_list *log, struct nk_batch_proof *proof,
-			      bool *proved, struct nk_error *err)
-{
-	struct nk_batch_proof p = { 0 };
-	bool has = false;
-	enum nk_status rc = chain_check(env, id, log, true, NULL, &p, &has, err);
-
-	if (rc == NK_OK) {
-		*proof = p;
-		*proved = has;
-	}
-	return rc;
 }
 
 /* A settled package case's package, named in its statement (v3): SHA-256 of the settled
@@ -515,7 +380,7 @@ static bool ended_before_record(const struct nk_case_env *env, const char *id,
 	struct case_state st;
 	size_t n = 0;
 
-	if (legacy_count(env, id, log->count, &n, NULL) != NK_OK || n == 0)
+	if (case_legacy_count(env, id, log->count, &n, NULL) != NK_OK || n == 0)
 		return false;
 	{
 		struct nk_event_list prefix = { log->events, n };
@@ -592,7 +457,7 @@ enum nk_status nk_case_receipt(const struct nk_case_env *env, const char *id,
 
 	if (!r)
 		return nk_fail(err, NK_ENOMEM, "receipt", "out of memory");
-	if ((rc = need_signer(env, err)) != NK_OK || (rc = nk_store_begin(env->store, err)) != NK_OK)
+	if ((rc = case_need_signer(env, err)) != NK_OK || (rc = nk_store_begin(env->store, err)) != NK_OK)
 		goto out;
 	rc = nk_store_load(env->store, id, &log, err);
 	if (rc == NK_ENOTFOUND)

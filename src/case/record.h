@@ -1,4 +1,4 @@
-/* The record of a case's log (record.c): each event's link and countersignature, the
+/* The record of a case's log (record.c; its checks record_batch.c): each event's link and countersignature, the
  * chain check every load makes, and the closing statement an ended case leaves in the
  * server's record. */
 #ifndef NAKODO_CASE_RECORD_H
@@ -14,6 +14,13 @@
 NK_MUST_USE enum nk_status case_link_event(const struct nk_case_env *env, const char *id,
 					   struct nk_event *ev, bool countersign,
 					   struct nk_error *err);
+
+/* NK_OK when env has the server's signing key, which every case needs. */
+NK_MUST_USE enum nk_status case_need_signer(const struct nk_case_env *env, struct nk_error *err);
+/* How many leading events of case id were stored before links existed (at most count,
+ * the events its log holds) into *n; NK_ECORRUPT beyond count. */
+NK_MUST_USE enum nk_status case_legacy_count(const struct nk_case_env *env, const char *id,
+					     size_t count, size_t *n, struct nk_error *err);
 
 /* Checks every event's link and the countersignature of the last (which binds all
  * before it), or, with every_sig, every countersignature; a broken link is NK_ECORRUPT

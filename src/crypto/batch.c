@@ -2,7 +2,9 @@
  * last link names its batch and its leaf there instead of carrying a signature of its
  * own; the leaf binds the case, the link's number and its chain hash; the batch's leaves
  * make a Merkle tree of a fixed depth whose root the server signs once (doc/crypto.md,
- * "Batches"). A proof is always NK_BATCH_DEPTH hashes, whatever the batch held. */
+ * "Batches"). A proof is always NK_BATCH_DEPTH hashes, whatever the batch held. v2, written
+ * now, salts each leaf and hides the batch's number, the leaf's place and the empty
+ * subtrees behind secrets of the server's key; v1 is still read. */
 #include "crypto/crypto_impl.h"
 
 #include <nakodo/ledger.h>
@@ -14,12 +16,34 @@
 #define TAG_BATCH_REF "nakodo/batch-ref/v1"
 #define TAG_BATCH_LEAF "nakodo/batch-leaf/v1"
 #define TAG_BATCH "nakodo/batch/v1"
+#define TAG_BATCH_REF2 "nakodo/batch-ref/v2"
+#define TAG_BATCH_LEAF2 "nakodo/batch-leaf/v2"
+#define TAG_BATCH2 "nakodo/batch/v2"
 #define REF_TAG_BYTES 32	/* the ref's tag, zero-padded */
+#define REF_SALT_AT (REF_TAG_BYTES + 8 + 4)
+/* nk_server_key_derive's contexts: the salts (of the link's case id, seq and chain
+ * hash), the ids' permutation's key, each batch's secret (subkey: the store's number) */
+#define KDF_SALT "nakodo/batch-sal"
+#define KDF_ID "nakodo/batch-id2"
+#define KDF_ROW "nakodo/batch-row"
+#define ID_HALF 26		/* the id's permutation: a Feistel network of 2 x 26 bits */
+#define ID_ROUNDS 8
+/* the slots: the batch's arrivals fill blocks of 16 slots in turn, the blocks rotated by a
+ * secret offset, each block's 16 slots permuted by a Feistel network of 2 x 2 bits keyed
+ * by the batch's secret and the block (doc/crypto.md, "The server's secrets") */
+#define BLOCK_BITS 4
+#define BLOCKS (NK_BATCH_LEAVES >> BLOCK_BITS)
+#define SLOT_ROUNDS 6
 
 void nk_batch_ref_encode(const struct nk_batch_ref *ref, uint8_t out[static NK_SIGNATURE_BYTES])
 {
 	memset(out, 0, NK_SIGNATURE_BYTES);
-	memcpy(out, TAG_BATCH_REF, sizeof(TAG_BATCH_REF));
+	if (ref->salted) {
+		memcpy(out, TAG_BATCH_REF2, sizeof(TAG_BATCH_REF2));
+		memcpy(out + REF_SALT_AT, ref->salt, NK_BATCH_SALT_BYTES);
+	} else {
+		memcpy(out, TAG_BATCH_REF, sizeof(TAG_BATCH_REF));
+	}
 	for (int i = 0; i < 8; i++)
 		out[REF_TAG_BYTES + i] = (uint8_t)(ref->number >> (56 - 8 * i));
 	for (int i = 0; i < 4; i++)
@@ -35,7 +59,10 @@ bool nk_batch_ref_decode(const uint8_t sig[static NK_SIGNATURE_BYTES], struct nk
 		r.number = (r.number << 8) | sig[REF_TAG_BYTES + i];
 	for (int i = 0; i < 4; i++)
 		r.index = (r.index << 8) | sig[REF_TAG_BYTES + 8 + i];
-	if (r.number < 1 || r.index >= NK_BATCH_LEAVES)
+	r.salted = memcmp(sig, TAG_BATCH_REF2, sizeof(TAG_BATCH_REF2)) == 0;
+	if (r.salted)
+		memcpy(r.salt, sig + REF_SALT_AT, NK_BATCH_SALT_BYTES);
+	if (r.number < 1 || r.index >= NK_BATCH_LEAVES || (r.salted && r.number > NK_BATCH_ID_MAX))
 		return false;
 	nk_batch_ref_encode(&r, want);
 	if (memcmp(want, sig, NK_SIGNATURE_BYTES) != 0)
@@ -61,6 +88,54 @@ enum nk_status nk_batch_leaf(const char *case_id, int64_t seq,
 		return nk_fail(err, NK_EINVAL, "batch", "a batch leaf's case id is too long");
 	sha256_parts(leaf, buf, w.len, head, NK_HASH_BYTES, NULL, 0);
 	return NK_OK;
+}
+
+static enum nk_status leaf_salted(const char *case_id, int64_t seq,
+				  const uint8_t head[static NK_HASH_BYTES],
+				  const uint8_t salt[static NK_BATCH_SALT_BYTES],
+				  uint8_t leaf[static NK_HASH_BYTES], struct nk_error *err)
+{
+	uint8_t buf[sizeof(TAG_BATCH_LEAF2) + 1 + NK_CASE_ID_MAX + 8];
+	struct writer w = { .buf = buf, .cap = sizeof(buf) };
+
+	if (!nk_case_id_valid(case_id) || seq < 1)
+		return nk_fail(err, NK_EINVAL, "batch", "a batch leaf is for a linked event of a case");
+	w_tag(&w, TAG_BATCH_LEAF2);
+	w_str8(&w, case_id);
+	w_u64(&w, (uint64_t)seq);
+	if (w.overflow)
+		return nk_fail(err, NK_EINVAL, "batch", "a batch leaf's case id is too long");
+	sha256_parts(leaf, buf, w.len, head, NK_HASH_BYTES, salt, NK_BATCH_SALT_BYTES);
+	return NK_OK;
+}
+
+enum nk_status nk_batch_ref_leaf(const struct nk_batch_ref *ref, const char *case_id, int64_t seq,
+				 const uint8_t head[static NK_HASH_BYTES],
+				 uint8_t leaf[static NK_HASH_BYTES], struct nk_error *err)
+{
+	if (ref->salted)
+		return leaf_salted(case_id, seq, head, ref->salt, leaf, err);
+	return nk_batch_leaf(case_id, seq, head, leaf, err);
+}
+
+enum nk_status nk_batch_salted_leaf(const struct nk_server_key *key, const char *case_id,
+				    int64_t seq, const uint8_t head[static NK_HASH_BYTES],
+				    struct nk_batch_ref *ref, uint8_t leaf[static NK_HASH_BYTES],
+				    struct nk_error *err)
+{
+	uint8_t buf[1 + NK_CASE_ID_MAX + 8 + NK_HASH_BYTES];
+	struct writer w = { .buf = buf, .cap = sizeof(buf) };
+
+	if (!nk_case_id_valid(case_id) || seq < 1)
+		return nk_fail(err, NK_EINVAL, "batch", "a batch leaf is for a linked event of a case");
+	w_str8(&w, case_id);
+	w_u64(&w, (uint64_t)seq);
+	w_bytes(&w, head, NK_HASH_BYTES);
+	if (w.overflow)
+		return nk_fail(err, NK_EINVAL, "batch", "a batch leaf's case id is too long");
+	nk_server_key_derive(key, KDF_SALT, 0, buf, w.len, ref->salt, NK_BATCH_SALT_BYTES);
+	ref->salted = true;
+	return leaf_salted(case_id, seq, head, ref->salt, leaf, err);
 }
 
 /* EMPTY[h]: the hash of an empty subtree of height h, zero bytes for a leaf, then each
@@ -133,6 +208,196 @@ enum nk_status nk_batch_root(const uint8_t (*leaves)[NK_HASH_BYTES], size_t coun
 	return NK_OK;
 }
 
+/* ---- v2's secrets: a Feistel network keyed by SipHash (crypto_shorthash, a PRF) permutes
+ * the store's numbers into ids, and each batch's arrivals into slots; ChaCha20 under the
+ * batch's secret gives its empty subtrees. Only the server's key makes or inverts them. */
+
+static uint32_t round_of(const uint8_t key[static 16], unsigned r, uint32_t x, unsigned half)
+{
+	uint8_t in[5] = { (uint8_t)r, (uint8_t)(x >> 24), (uint8_t)(x >> 16), (uint8_t)(x >> 8),
+			  (uint8_t)x };
+	uint8_t out[crypto_shorthash_BYTES];
+
+	crypto_shorthash(out, in, sizeof(in), key);
+	return (uint32_t)(((uint32_t)out[0] | (uint32_t)out[1] << 8 | (uint32_t)out[2] << 16 |
+			   (uint32_t)out[3] << 24) & ((1u << half) - 1));
+}
+
+static uint64_t feistel(const uint8_t key[static 16], uint64_t x, unsigned half, unsigned rounds,
+			bool inverse)
+{
+	uint32_t mask = (1u << half) - 1, l = (uint32_t)(x >> half) & mask, r = (uint32_t)x & mask;
+
+	for (unsigned i = 0; i < rounds; i++) {
+		uint32_t t;
+
+		if (!inverse) {
+			t = l ^ round_of(key, i, r, half);
+			l = r;
+			r = t;
+		} else {
+			t = r ^ round_of(key, rounds - 1 - i, l, half);
+			r = l;
+			l = t;
+		}
+	}
+	return (uint64_t)l << half | r;
+}
+
+/* The permutation of 1 .. NK_BATCH_ID_MAX: the network's, walking past 0. */
+static uint64_t id_walk(const struct nk_server_key *key, uint64_t x, bool inverse)
+{
+	uint8_t k[16];
+	uint64_t y;
+
+	nk_server_key_derive(key, KDF_ID, 0, NULL, 0, k, sizeof(k));
+	y = feistel(k, x, ID_HALF, ID_ROUNDS, inverse);
+	if (y == 0)
+		y = feistel(k, y, ID_HALF, ID_ROUNDS, inverse);
+	sodium_memzero(k, sizeof(k));
+	return y;
+}
+
+bool nk_batch_row(const struct nk_server_key *key, uint64_t id, uint64_t *row)
+{
+	if (id < 1 || id > NK_BATCH_ID_MAX)
+		return false;
+	*row = id_walk(key, id, true);
+	return true;
+}
+
+void nk_batch_secret_make(const struct nk_server_key *key, uint64_t row, bool empty,
+			  struct nk_batch_secret *out)
+{
+	static const uint8_t nonce[crypto_stream_chacha20_NONCEBYTES];
+	uint8_t s[32], stream[sizeof(out->perm) + sizeof(out->empty)];
+	size_t len = empty ? sizeof(stream) : sizeof(out->perm);
+
+	out->row = row;
+	out->id = id_walk(key, row & NK_BATCH_ID_MAX, false);
+	nk_server_key_derive(key, KDF_ROW, row, NULL, 0, s, sizeof(s));
+	/* one stream: the permutation's key, then the empty subtrees */
+	crypto_stream_chacha20(stream, len, nonce, s);
+	memcpy(out->perm, stream, sizeof(out->perm));
+	if (empty)
+		memcpy(out->empty, stream + sizeof(out->perm), sizeof(out->empty));
+	sodium_memzero(s, sizeof(s));
+	sodium_memzero(stream, len);
+}
+
+/* The block's permutation of its 16 slots (or its inverse): rounds keyed by the batch's
+ * secret and tweaked by the block. */
+static uint32_t in_block(const struct nk_batch_secret *b, uint32_t block, uint32_t x, bool inverse)
+{
+	const unsigned half = BLOCK_BITS / 2;
+	uint32_t mask = (1u << half) - 1, l = (x >> half) & mask, r = x & mask;
+
+	for (unsigned i = 0; i < SLOT_ROUNDS; i++) {
+		uint32_t t;
+
+		if (!inverse) {
+			t = l ^ round_of(b->perm, i, block << 8 | r, half);
+			l = r;
+			r = t;
+		} else {
+			t = r ^ round_of(b->perm, SLOT_ROUNDS - 1 - i, block << 8 | l, half);
+			r = l;
+			l = t;
+		}
+	}
+	return l << half | r;
+}
+
+static uint32_t rotation(const struct nk_batch_secret *b)
+{
+	return round_of(b->perm, 255, 0, 8) & (BLOCKS - 1);
+}
+
+/* Arrivals fill a block after another, so that a batch of k leaves costs about k node
+ * hashes as in v1 rather than k for each level; the block's place and the leaf's slot in
+ * it are the batch's secret, so one slot, seen alone, is any of the 1,024. */
+uint32_t nk_batch_slot(const struct nk_batch_secret *b, uint32_t arrival)
+{
+	uint32_t block = ((arrival >> BLOCK_BITS) + rotation(b)) & (BLOCKS - 1);
+
+	return block << BLOCK_BITS |
+	       in_block(b, block, arrival & ((1u << BLOCK_BITS) - 1), false);
+}
+
+uint32_t nk_batch_arrival(const struct nk_batch_secret *b, uint32_t slot)
+{
+	uint32_t block = (slot >> BLOCK_BITS) & (BLOCKS - 1);
+
+	return ((block - rotation(b)) & (BLOCKS - 1)) << BLOCK_BITS |
+	       in_block(b, block, slot & ((1u << BLOCK_BITS) - 1), true);
+}
+
+struct slot_node {
+	uint32_t pos;
+	uint8_t h[NK_HASH_BYTES];
+};
+
+enum nk_status nk_batch_root_salted(const struct nk_batch_secret *b,
+				    const uint8_t (*leaves)[NK_HASH_BYTES], size_t count,
+				    uint32_t slot, uint8_t path[NK_BATCH_DEPTH][NK_HASH_BYTES],
+				    uint8_t root[static NK_HASH_BYTES], struct nk_error *err)
+{
+	uint16_t at[NK_BATCH_LEAVES];
+	struct slot_node *nodes;
+	size_t n = 0;
+
+	if (count > NK_BATCH_LEAVES || slot >= NK_BATCH_LEAVES)
+		return nk_fail(err, NK_EINVAL, "batch", "a batch holds at most %u leaves",
+			       NK_BATCH_LEAVES);
+	if (count == 0 && !path) {
+		memcpy(root, b->empty[NK_BATCH_DEPTH], NK_HASH_BYTES);
+		return NK_OK;
+	}
+	memset(at, 0xff, sizeof(at));
+	for (uint32_t i = 0; i < count; i++)
+		at[nk_batch_slot(b, i)] = (uint16_t)i;
+	if (path && at[slot] == UINT16_MAX)
+		return nk_fail(err, NK_EINVAL, "batch", "no leaf of the batch is at slot %u", slot);
+	if (!(nodes = malloc(count * sizeof(*nodes))))
+		return nk_fail(err, NK_ENOMEM, "batch", "out of memory");
+	for (uint32_t p = 0; p < NK_BATCH_LEAVES; p++)	/* in slot order */
+		if (at[p] != UINT16_MAX) {
+			nodes[n].pos = p;
+			memcpy(nodes[n++].h, leaves[at[p]], NK_HASH_BYTES);
+		}
+	/* Level by level: a node whose sibling holds no leaf takes the batch's empty
+	 * subtree of its height there. */
+	for (int k = 0; k < NK_BATCH_DEPTH; k++, slot >>= 1) {
+		size_t m = 0;
+
+		if (path)
+			memcpy(path[k], b->empty[k], NK_HASH_BYTES);
+		for (size_t i = 0; i < n; m++) {
+			uint32_t pos = nodes[i].pos;
+
+			if (path && pos == (slot ^ 1u))
+				memcpy(path[k], nodes[i].h, NK_HASH_BYTES);
+			if (!(pos & 1u) && i + 1 < n && nodes[i + 1].pos == pos + 1) {
+				if (path && nodes[i + 1].pos == (slot ^ 1u))
+					memcpy(path[k], nodes[i + 1].h, NK_HASH_BYTES);
+				nk_merkle_node_hash(nodes[i].h, nodes[i + 1].h, nodes[m].h);
+				i += 2;
+			} else if (pos & 1u) {
+				nk_merkle_node_hash(b->empty[k], nodes[i].h, nodes[m].h);
+				i++;
+			} else {
+				nk_merkle_node_hash(nodes[i].h, b->empty[k], nodes[m].h);
+				i++;
+			}
+			nodes[m].pos = pos >> 1;
+		}
+		n = m;
+	}
+	memcpy(root, nodes[0].h, NK_HASH_BYTES);
+	free(nodes);
+	return NK_OK;
+}
+
 void nk_batch_root_of_path(uint32_t index, const uint8_t leaf[static NK_HASH_BYTES],
 			   const uint8_t path[static NK_BATCH_DEPTH][NK_HASH_BYTES],
 			   uint8_t root[static NK_HASH_BYTES])
@@ -151,12 +416,13 @@ void nk_batch_root_of_path(uint32_t index, const uint8_t leaf[static NK_HASH_BYT
 
 #define BATCH_MSG (sizeof(TAG_BATCH) + NK_KEY_ID_BYTES + 8 + NK_HASH_BYTES)
 
-static void batch_bytes(const uint8_t key_id[static NK_KEY_ID_BYTES], uint64_t number,
-			const uint8_t root[static NK_HASH_BYTES], uint8_t out[static BATCH_MSG])
+static void batch_bytes(const char *tag, const uint8_t key_id[static NK_KEY_ID_BYTES],
+			uint64_t number, const uint8_t root[static NK_HASH_BYTES],
+			uint8_t out[static BATCH_MSG])
 {
 	struct writer w = { .buf = out, .cap = BATCH_MSG };
 
-	w_tag(&w, TAG_BATCH);
+	w_tag(&w, tag);
 	w_bytes(&w, key_id, NK_KEY_ID_BYTES);
 	w_u64(&w, number);
 	w_bytes(&w, root, NK_HASH_BYTES);
@@ -168,22 +434,50 @@ void nk_batch_sign(const struct nk_server_key *key, uint64_t number,
 	uint8_t id[NK_KEY_ID_BYTES], msg[BATCH_MSG];
 
 	nk_server_key_id(key, id);
-	batch_bytes(id, number, root, msg);
+	batch_bytes(TAG_BATCH, id, number, root, msg);
 	nk_server_key_sign(key, msg, sizeof(msg), sig);
+}
+
+void nk_batch_sign_salted(const struct nk_server_key *key, uint64_t id,
+			  const uint8_t root[static NK_HASH_BYTES],
+			  uint8_t sig[static NK_SIGNATURE_BYTES])
+{
+	uint8_t kid[NK_KEY_ID_BYTES], msg[BATCH_MSG];
+
+	nk_server_key_id(key, kid);
+	batch_bytes(TAG_BATCH2, kid, id, root, msg);
+	nk_server_key_sign(key, msg, sizeof(msg), sig);
+}
+
+static enum nk_status verify_tagged(const char *tag,
+				   const uint8_t server[static NK_PUBLIC_KEY_BYTES], uint64_t number,
+				   const uint8_t root[static NK_HASH_BYTES],
+				   const uint8_t sig[static NK_SIGNATURE_BYTES], struct nk_error *err)
+{
+	uint8_t id[NK_KEY_ID_BYTES], msg[BATCH_MSG];
+
+	nk_key_id(server, id);
+	batch_bytes(tag, id, number, root, msg);
+	if (crypto_sign_verify_detached(sig, msg, sizeof(msg), server) != 0)
+		return nk_fail(err, NK_ECRYPTO, "batch", "batch %llu is not signed by this "
+			       "server's key", (unsigned long long)number);
+	return NK_OK;
 }
 
 enum nk_status nk_batch_verify(const uint8_t server[static NK_PUBLIC_KEY_BYTES], uint64_t number,
 			       const uint8_t root[static NK_HASH_BYTES],
 			       const uint8_t sig[static NK_SIGNATURE_BYTES], struct nk_error *err)
 {
-	uint8_t id[NK_KEY_ID_BYTES], msg[BATCH_MSG];
+	return verify_tagged(TAG_BATCH, server, number, root, sig, err);
+}
 
-	nk_key_id(server, id);
-	batch_bytes(id, number, root, msg);
-	if (crypto_sign_verify_detached(sig, msg, sizeof(msg), server) != 0)
-		return nk_fail(err, NK_ECRYPTO, "batch", "batch %llu is not signed by this "
-			       "server's key", (unsigned long long)number);
-	return NK_OK;
+enum nk_status nk_batch_verify_ref(const uint8_t server[static NK_PUBLIC_KEY_BYTES],
+				   const struct nk_batch_ref *ref,
+				   const uint8_t root[static NK_HASH_BYTES],
+				   const uint8_t sig[static NK_SIGNATURE_BYTES], struct nk_error *err)
+{
+	return verify_tagged(ref->salted ? TAG_BATCH2 : TAG_BATCH, server, ref->number, root, sig,
+			     err);
 }
 
 enum nk_status nk_batch_proof_verify(const uint8_t server[static NK_PUBLIC_KEY_BYTES],
@@ -201,8 +495,8 @@ enum nk_status nk_batch_proof_verify(const uint8_t server[static NK_PUBLIC_KEY_B
 	if (!proof || proof->ref.number != ref.number || proof->ref.index != ref.index)
 		return nk_fail(err, NK_ECRYPTO, "batch", "the link is in batch %llu at %u, and no "
 			       "proof of it is given", (unsigned long long)ref.number, ref.index);
-	if ((rc = nk_batch_leaf(case_id, seq, head, leaf, err)) != NK_OK)
+	if ((rc = nk_batch_ref_leaf(&ref, case_id, seq, head, leaf, err)) != NK_OK)
 		return rc;
 	nk_batch_root_of_path(ref.index, leaf, proof->path, root);
-	return nk_batch_verify(server, ref.number, root, proof->sig, err);
+	return nk_batch_verify_ref(server, &ref, root, proof->sig, err);
 }

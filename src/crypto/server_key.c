@@ -57,6 +57,19 @@ void nk_server_key_public(const struct nk_server_key *key, uint8_t pk[static NK_
 	memcpy(pk, key->pk, NK_PUBLIC_KEY_BYTES);
 }
 
+void nk_server_key_derive(const struct nk_server_key *key, const char context[static 16],
+			  uint64_t subkey, const uint8_t *msg, size_t len, uint8_t *out,
+			  size_t out_len)
+{
+	uint8_t salt[crypto_generichash_blake2b_SALTBYTES] = { 0 };
+
+	for (int i = 0; i < 8; i++)
+		salt[i] = (uint8_t)(subkey >> (8 * i));
+	/* the secret key is the seed followed by the public key */
+	(void)crypto_generichash_blake2b_salt_personal(out, out_len, msg, len, key->secret, 32,
+						       salt, (const uint8_t *)context);
+}
+
 void nk_server_key_id(const struct nk_server_key *key, uint8_t id[static NK_KEY_ID_BYTES])
 {
 	memcpy(id, key->id, NK_KEY_ID_BYTES);

@@ -20,21 +20,59 @@ static int fail(const char *what, const struct nk_error *err)
 	return 1;
 }
 
-/* A batch of six leaves holding the last link's at index BATCH_AT (the others another
- * case's, which a reader never sees): the batch's number, the link's index, its proof
- * and the batch's signature into the manifest (doc/crypto.md, "Batches"). */
+/* A batch of six leaves holding the last link's (the others another case's, which a
+ * reader never sees), in the format written now (v2: salted leaves at secret slots,
+ * secret empty subtrees, a permuted id): the batch's id, the link's slot, its proof and
+ * the batch's signature into the manifest; then the same link in a batch of the first
+ * format (v1), as older logs hold it, as "v1-…" lines (doc/crypto.md, "Batches"). */
 #define BATCH_NUMBER 41
 #define BATCH_LEAVES 6
 #define BATCH_AT 4
+
+static void put_batch(FILE *m, const char *prefix, uint64_t number, uint32_t index,
+		      uint8_t path[NK_BATCH_DEPTH][NK_HASH_BYTES],
+		      const uint8_t sig[static NK_SIGNATURE_BYTES],
+		      const uint8_t ref[static NK_SIGNATURE_BYTES])
+{
+	char name[32];
+
+	fprintf(m, "%sbatch-number %llu\n%sbatch-index %u\n", prefix, (unsigned long long)number,
+		prefix, index);
+	snprintf(name, sizeof(name), "%sbatch-proof", prefix);
+	for (int k = 0; k < NK_BATCH_DEPTH; k++)
+		put_hex(m, name, path[k], NK_HASH_BYTES);
+	snprintf(name, sizeof(name), "%sbatch-sig", prefix);
+	put_hex(m, name, sig, NK_SIGNATURE_BYTES);
+	snprintf(name, sizeof(name), "%sbatch-ref", prefix);
+	put_hex(m, name, ref, NK_SIGNATURE_BYTES);
+}
 
 static int batch(FILE *m, const struct nk_server_key *server, int64_t seq,
 		 const uint8_t head[static NK_HASH_BYTES], uint8_t ref_out[static NK_SIGNATURE_BYTES])
 {
 	uint8_t leaves[BATCH_LEAVES][NK_HASH_BYTES], path[NK_BATCH_DEPTH][NK_HASH_BYTES];
-	uint8_t root[NK_HASH_BYTES], sig[NK_SIGNATURE_BYTES];
-	const struct nk_batch_ref ref = { .number = BATCH_NUMBER, .index = BATCH_AT };
+	uint8_t root[NK_HASH_BYTES], sig[NK_SIGNATURE_BYTES], v1_ref[NK_SIGNATURE_BYTES];
+	struct nk_batch_ref ref = { 0 }, other = { 0 };
+	const struct nk_batch_ref v1 = { .number = BATCH_NUMBER, .index = BATCH_AT };
+	struct nk_batch_secret b;
 	struct nk_error err = { 0 };
 
+	for (int i = 0; i < BATCH_LEAVES; i++)
+		if ((i == BATCH_AT ? nk_batch_salted_leaf(server, CASE_ID, seq, head, &ref,
+							  leaves[i], &err) :
+		     nk_batch_salted_leaf(server, "interop-case-other", i + 1, head, &other,
+					  leaves[i], &err)) != NK_OK)
+			return fail("batch leaf", &err);
+	nk_batch_secret_make(server, BATCH_NUMBER, true, &b);
+	ref.number = b.id;
+	ref.index = nk_batch_slot(&b, BATCH_AT);
+	if (nk_batch_root_salted(&b, (const uint8_t (*)[NK_HASH_BYTES])leaves, BATCH_LEAVES,
+				 ref.index, path, root, &err) != NK_OK)
+		return fail("batch root", &err);
+	nk_batch_sign_salted(server, b.id, root, sig);
+	nk_batch_ref_encode(&ref, ref_out);
+	put_batch(m, "", ref.number, ref.index, path, sig, ref_out);
+	/* v1 */
 	for (int i = 0; i < BATCH_LEAVES; i++)
 		if (nk_batch_leaf(i == BATCH_AT ? CASE_ID : "interop-case-other", i == BATCH_AT ?
 				  seq : i + 1, head, leaves[i], &err) != NK_OK)
@@ -43,11 +81,8 @@ static int batch(FILE *m, const struct nk_server_key *server, int64_t seq,
 			  root, &err) != NK_OK)
 		return fail("batch root", &err);
 	nk_batch_sign(server, BATCH_NUMBER, root, sig);
-	nk_batch_ref_encode(&ref, ref_out);
-	fprintf(m, "batch-number %d\nbatch-index %d\n", BATCH_NUMBER, BATCH_AT);
-	for (int k = 0; k < NK_BATCH_DEPTH; k++)
-		put_hex(m, "batch-proof", path[k], NK_HASH_BYTES);
-	put_hex(m, "batch-sig", sig, sizeof(sig));
+	nk_batch_ref_encode(&v1, v1_ref);
+	put_batch(m, "v1-", BATCH_NUMBER, BATCH_AT, path, sig, v1_ref);
 	return 0;
 }
 

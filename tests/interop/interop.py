@@ -520,24 +520,43 @@ def statement_bytes(f):
 
 
 def batch_ref(sig):
-    """(number, index) of a link's batch reference, or None (doc/crypto.md, "Batches")."""
-    head = tag("nakodo/batch-ref/v1")
-    head += b"\0" * (32 - len(head))
-    if sig[:32] != head or sig[44:] != b"\0" * 20:
-        return None
-    number, index = struct.unpack(">QI", sig[32:44])
-    return (number, index) if number >= 1 and index < 1024 else None
+    """(version, number, index, salt) of a link's batch reference, or None (doc/crypto.md,
+    "Batches"): v1's tag, number, index and 20 zero bytes; v2's tag, id, slot and salt."""
+    for version in (1, 2):
+        head = tag(f"nakodo/batch-ref/v{version}")
+        head += b"\0" * (32 - len(head))
+        if sig[:32] != head or (version == 1 and sig[44:] != b"\0" * 20):
+            continue
+        number, index = struct.unpack(">QI", sig[32:44])
+        ok = number >= 1 and index < 1024 and (version == 1 or number < 1 << 52)
+        return (version, number, index, sig[44:]) if ok else None
+    return None
 
 
 def batch_holds(server, kid, case, seq, head, ref, proof, sig):
+    """A link's leaf (v2: salted) with its proof leads to a root the server signed as its
+    batch (v2: under the batch's id; the slot and the empty subtrees need no secret to
+    check)."""
     if ref is None or len(proof) != 10:
         return False
-    number, index = ref
-    h = sha256(tag("nakodo/batch-leaf/v1") + str8(case) + u64(seq) + head)
+    version, number, index, salt = ref
+    if version == 1:
+        h = sha256(tag("nakodo/batch-leaf/v1") + str8(case) + u64(seq) + head)
+    else:
+        h = sha256(tag("nakodo/batch-leaf/v2") + str8(case) + u64(seq) + head + salt)
     for sibling in proof:
         h = sha256(b"\1" + sibling + h) if index & 1 else sha256(b"\1" + h + sibling)
         index >>= 1
-    return verifies(server, tag("nakodo/batch/v1") + kid + u64(number) + h, sig)
+    return verifies(server, tag(f"nakodo/batch/v{version}") + kid + u64(number) + h, sig)
+
+
+def empty_subtrees():
+    """v1's public empty subtree of each height, which a v2 proof must not show."""
+    h, out = b"\0" * 32, []
+    for _ in range(10):
+        out.append(h)
+        h = sha256(b"\1" + h + h)
+    return out
 
 
 def check_record(helper, work):
@@ -576,18 +595,39 @@ def check_record(helper, work):
     number, index = int(m["batch-number"]), int(m["batch-index"])
     proof = [hexval(v) for k, v in items if k == "batch-proof"]
     bsig = hexval(m["batch-sig"])
-    check("the last link names its batch and leaf", ref == (number, index))
+    check("the last link names its batch and slot, salted (v2)",
+          ref is not None and ref[:3] == (2, number, index) and ref[3] != b"\0" * 20)
     check("its proof is the batch tree's fixed depth, ten hashes", len(proof) == 10)
     check("the leaf's path leads to a root the server signed as that batch",
           batch_holds(server, kid, case, n, prev, ref, proof, bsig))
-    check("not as another leaf of the batch",
-          not batch_holds(server, kid, case, n, prev, (number, index ^ 1), proof, bsig))
+    check("no sibling of the proof is a public empty subtree (the batch's size is not told)",
+          not set(proof) & set(empty_subtrees()))
+    check("not as another slot of the batch",
+          not batch_holds(server, kid, case, n, prev, (2, number, index ^ 1, ref[3]), proof,
+                          bsig))
+    check("not with another salt",
+          not batch_holds(server, kid, case, n, prev,
+                          (2, number, index, bytes([ref[3][0] ^ 1]) + ref[3][1:]), proof, bsig))
     check("not for another case's link",
           not batch_holds(server, kid, case + "x", n, prev, ref, proof, bsig))
     check("not with a proof cut short",
           not batch_holds(server, kid, case, n, prev, ref, proof[:-1], bsig))
     check("not as another batch",
-          not batch_holds(server, kid, case, n, prev, (number + 1, index), proof, bsig))
+          not batch_holds(server, kid, case, n, prev, (2, number + 1, index, ref[3]), proof,
+                          bsig))
+    check("not as the v1 batch of the same id",
+          not batch_holds(server, kid, case, n, prev, (1, number, index, b"\0" * 20), proof,
+                          bsig))
+    # the same link in a batch of the first format, as logs written before v2 hold it
+    v1 = batch_ref(hexval(m["v1-batch-ref"]))
+    v1_proof = [hexval(v) for k, v in items if k == "v1-batch-proof"]
+    v1_sig = hexval(m["v1-batch-sig"])
+    check("a v1 reference still reads: the batch's number and the leaf's place",
+          v1 == (1, int(m["v1-batch-number"]), int(m["v1-batch-index"]), b"\0" * 20))
+    check("and its proof still verifies",
+          batch_holds(server, kid, case, n, prev, v1, v1_proof, v1_sig))
+    check("but not under v2's tags",
+          not batch_holds(server, kid, case, n, prev, (2,) + v1[1:], v1_proof, v1_sig))
 
     with open(os.path.join(work, "receipt.txt"), encoding="ascii") as f:
         text = f.read()

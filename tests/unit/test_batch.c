@@ -190,6 +190,23 @@ static struct nk_batch_ref last_ref(const struct nk_event_list *log)
 	return ref;
 }
 
+/* Where the store keeps the batch ref names: its number there and the leaf's place in
+ * arrival order (v2 undone with the server's key; v1 as it is). */
+static void place(const struct world *w, const struct nk_batch_ref *ref, uint64_t *row,
+		  uint32_t *arrival)
+{
+	struct nk_batch_secret b;
+
+	*row = ref->number;
+	*arrival = ref->index;
+	if (!ref->salted)
+		return;
+	assert_true(nk_batch_row(w->signer, ref->number, row));
+	nk_batch_secret_make(w->signer, *row, false, &b);
+	assert_true(b.id == ref->number);
+	*arrival = nk_batch_arrival(&b, ref->index);
+}
+
 /* Every commit's last link names the batch, none carries a signature of its own, and
  * the two cases' six commits cost one signature: one row of the batches table. */
 static void commits_share_one_signature(void **state)
@@ -217,7 +234,15 @@ static void commits_share_one_signature(void **state)
 	assert_int_equal(nk_case_submit(&w->ea, x, NK_CLAIMANT, 85000000, NULL), NK_OK);
 	nk_event_list_free(&lx);
 	assert_int_equal(nk_case_log(&w->ea, x, &lx, NULL), NK_OK);
-	assert_true(last_ref(&lx).number > rx.number);
+	{
+		uint64_t r1 = 0, r2 = 0;
+		uint32_t a1 = 0, a2 = 0;
+		struct nk_batch_ref later = last_ref(&lx);
+
+		place(w, &rx, &r1, &a1);
+		place(w, &later, &r2, &a2);
+		assert_true(r2 > r1 && later.number != rx.number);
+	}
 	nk_event_list_free(&lx);
 	nk_event_list_free(&ly);
 }
@@ -325,23 +350,26 @@ static void changes_to_a_batch_are_found(void **state)
 
 	for (int i = 0; i < 3; i++) {
 		struct nk_batch_ref ref;
+		uint64_t row = 0;
+		uint32_t at = 0;
 
 		two_cases(w, x, y);
 		assert_int_equal(nk_case_log(&w->ea, x, &log, NULL), NK_OK);
 		ref = last_ref(&log);
+		place(w, &ref, &row, &at);
 		nk_event_list_free(&log);
 		if (i == 0)	/* a forged leaf: x's last leaf replaced, as a writer would to
 				 * vouch for an event of its own */
 			snprintf(text, sizeof(text), "UPDATE batches SET leaves = substr(leaves, 1, "
 				 "32 * %u) || randomblob(32) || substr(leaves, 32 * %u + 33) WHERE "
-				 "number = %llu", ref.index, ref.index, (unsigned long long)ref.number);
+				 "number = %llu", at, at, (unsigned long long)row);
 		else if (i == 1)	/* the batch's signature swapped for another batch's */
 			snprintf(text, sizeof(text), "UPDATE batches SET sig = (SELECT sig FROM "
 				 "batches WHERE number = 1) WHERE number = %llu",
-				 (unsigned long long)ref.number);
+				 (unsigned long long)row);
 		else	/* the batch gone */
 			snprintf(text, sizeof(text), "DELETE FROM batches WHERE number = %llu",
-				 (unsigned long long)ref.number);
+				 (unsigned long long)row);
 		sql(w, text);
 		assert_int_equal(nk_case_log(&w->ea, x, &log, &err), NK_ECORRUPT);
 		assert_non_null(strstr(err.text, "broken at event"));
@@ -445,58 +473,180 @@ static void an_old_database_opens_and_verifies(void **state)
 	unlink(url);
 }
 
-/* The root and path of a batch: every leaf's path leads to the root, at any count; a
- * reference reads back only as written. */
-static void batch_trees_and_refs(void **state)
+/* The public empty subtree of height k (v1's): zeros, hashed up. */
+static void public_empty(int k, uint8_t out[static NK_HASH_BYTES])
 {
-	uint8_t leaves[40][NK_HASH_BYTES], root[NK_HASH_BYTES], again[NK_HASH_BYTES];
-	uint8_t path[NK_BATCH_DEPTH][NK_HASH_BYTES], sig[NK_SIGNATURE_BYTES];
-	struct nk_batch_ref ref = { .number = 7, .index = 3 }, back;
+	memset(out, 0, NK_HASH_BYTES);
+	for (int i = 0; i < k; i++)
+		nk_merkle_node_hash(out, out, out);
+}
 
-	(void)state;
-	randombytes_buf(leaves, sizeof(leaves));
-	for (size_t n = 1; n <= 40; n += 13)
-		for (uint32_t i = 0; i < n; i++) {
-			assert_int_equal(nk_batch_root((const uint8_t (*)[NK_HASH_BYTES])leaves, n, i,
-						       path, root, NULL), NK_OK);
-			nk_batch_root_of_path(i, leaves[i], path, again);
-			assert_memory_equal(root, again, NK_HASH_BYTES);
-			nk_batch_root_of_path(i ^ 1u, leaves[i], path, again);
-			assert_memory_not_equal(root, again, NK_HASH_BYTES);
-		}
-	/* an empty batch's root is the empty subtree's of the full depth, hashed here */
-	memset(again, 0, sizeof(again));
-	for (int k = 0; k < NK_BATCH_DEPTH; k++)
-		nk_merkle_node_hash(again, again, again);
-	assert_int_equal(nk_batch_root(NULL, 0, 0, NULL, root, NULL), NK_OK);
-	assert_memory_equal(root, again, NK_HASH_BYTES);
-	/* and one leaf's path is the empty subtrees of each height */
-	memset(again, 0, sizeof(again));
-	assert_int_equal(nk_batch_root((const uint8_t (*)[NK_HASH_BYTES])leaves, 1, 0, path, root,
-				       NULL), NK_OK);
+/* What a reader of x's log learns of the batch it shared with y: no sibling of its
+ * proof is a public empty subtree (which bounded the batch's size), nor y's leaf as
+ * anyone could recompute it from y's case id, seq and head (as v1's proof[0] was); the
+ * id is not the store's count of batches. */
+static void a_proof_tells_no_size_nor_neighbour(void **state)
+{
+	struct world *w = *state;
+	struct nk_event_list lx = { 0 }, ly = { 0 };
+	struct nk_batch_proof px;
+	uint8_t e[NK_HASH_BYTES], other[NK_HASH_BYTES];
+	char x[NK_CASE_ID_MAX], y[NK_CASE_ID_MAX];
+	bool proved = false;
+	uint64_t row = 0;
+	uint32_t at = 0;
+
+	two_cases(w, x, y);
+	assert_int_equal(nk_case_log(&w->ea, x, &lx, NULL), NK_OK);
+	assert_int_equal(nk_case_log(&w->eb, y, &ly, NULL), NK_OK);
+	assert_int_equal(case_log_proof(&w->ea, x, &lx, &px, &proved, NULL), NK_OK);
+	assert_true(proved && px.ref.salted);
 	for (int k = 0; k < NK_BATCH_DEPTH; k++) {
-		assert_memory_equal(path[k], again, NK_HASH_BYTES);
-		nk_merkle_node_hash(again, again, again);
+		public_empty(k, e);
+		assert_memory_not_equal(px.path[k], e, NK_HASH_BYTES);
+		for (size_t i = 0; i < ly.count; i++) {
+			if (nk_batch_leaf(y, ly.events[i].seq, ly.events[i].chain, other, NULL) != NK_OK)
+				continue;
+			assert_memory_not_equal(px.path[k], other, NK_HASH_BYTES);
+		}
 	}
-	nk_batch_ref_encode(&ref, sig);
-	assert_true(nk_batch_ref_decode(sig, &back));
-	assert_true(back.number == 7 && back.index == 3);
-	sig[63] = 1;
-	assert_false(nk_batch_ref_decode(sig, NULL));
-	memset(sig, 0, sizeof(sig));
-	assert_false(nk_batch_ref_decode(sig, NULL));
+	/* six leaves in a batch of 1,024 slots: the proof's siblings are as many empty
+	 * subtrees as before, but this batch's own */
+	place(w, &px.ref, &row, &at);
+	assert_true(px.ref.number != row);
+	assert_int_equal(sql_int(w, "SELECT count(*) FROM batches WHERE number > 0"), (int64_t)row);
+	nk_event_list_free(&lx);
+	nk_event_list_free(&ly);
+}
+
+/* A last link's reference altered — its salt, its slot, its batch's id — is refused by
+ * the server's check and by a reader's. */
+static void forged_salts_slots_and_ids_are_refused(void **state)
+{
+	struct world *w = *state;
+	struct nk_event_list lx = { 0 };
+	struct nk_batch_proof px, forged;
+	struct nk_chain_link *links;
+	uint8_t pk[NK_PUBLIC_KEY_BYTES], head[NK_HASH_BYTES], keep[NK_SIGNATURE_BYTES];
+	char x[NK_CASE_ID_MAX], y[NK_CASE_ID_MAX];
+	bool proved = false;
+	size_t bad = 0, n;
+
+	two_cases(w, x, y);
+	assert_int_equal(nk_case_log(&w->ea, x, &lx, NULL), NK_OK);
+	assert_int_equal(case_log_proof(&w->ea, x, &lx, &px, &proved, NULL), NK_OK);
+	nk_server_key_public(w->signer, pk);
+	n = lx.count;
+	links = calloc(n, sizeof(*links));
+	assert_non_null(links);
+	for (size_t i = 0; i < n; i++) {
+		memcpy(links[i].hash, lx.events[i].chain, NK_HASH_BYTES);
+		memcpy(links[i].sig, lx.events[i].countersig, NK_SIGNATURE_BYTES);
+	}
+	assert_int_equal(nk_chain_verify_proved(pk, x, lx.events, links, n, 0, &px, head, &bad,
+						NULL), NK_OK);
+	memcpy(keep, links[n - 1].sig, sizeof(keep));
+	for (int f = 0; f < 3; f++) {
+		struct nk_batch_ref r = px.ref;
+		struct nk_error err = { 0 };
+
+		if (f == 0)
+			r.salt[7] ^= 1;
+		else if (f == 1)
+			r.index ^= 1;
+		else
+			r.number = r.number % NK_BATCH_ID_MAX + 1;
+		nk_batch_ref_encode(&r, links[n - 1].sig);
+		forged = px;
+		forged.ref = r;
+		assert_int_equal(nk_chain_verify_proved(pk, x, lx.events, links, n, 0, &forged, head,
+							&bad, NULL), NK_ECRYPTO);
+		/* and the server's own check of the log, the reference forged at rest */
+		memcpy(lx.events[n - 1].countersig, links[n - 1].sig, NK_SIGNATURE_BYTES);
+		assert_int_equal(case_chain_check(&w->ea, x, &lx, true, NULL, &err), NK_ECORRUPT);
+		assert_int_equal(case_chain_check(&w->ea, x, &lx, false, NULL, &err), NK_ECORRUPT);
+		memcpy(links[n - 1].sig, keep, sizeof(keep));
+		memcpy(lx.events[n - 1].countersig, keep, sizeof(keep));
+	}
+	free(links);
+	nk_event_list_free(&lx);
+}
+
+/* A log whose last link is in a batch of the first format (v1: the store's number, the
+ * leaf's place, public empty subtrees), as databases of schema version 5 hold them,
+ * still verifies: the server's check, its proof, a reader's check of it. */
+static void a_v1_batch_still_verifies(void **state)
+{
+	struct world *w = *state;
+	struct nk_event_list lx = { 0 };
+	struct nk_batch_proof px;
+	struct nk_batch_ref v1 = { .number = 100000, .index = 0 };
+	struct nk_chain_link *links;
+	uint8_t leaf[NK_HASH_BYTES], root[NK_HASH_BYTES], sig[NK_SIGNATURE_BYTES];
+	uint8_t ref[NK_SIGNATURE_BYTES], pk[NK_PUBLIC_KEY_BYTES], head[NK_HASH_BYTES];
+	char x[NK_CASE_ID_MAX], y[NK_CASE_ID_MAX], text[1200];
+	bool proved = false;
+	size_t bad = 0, n;
+
+	two_cases(w, x, y);
+	assert_int_equal(nk_case_log(&w->ea, x, &lx, NULL), NK_OK);
+	n = lx.count;
+	assert_int_equal(nk_batch_leaf(x, (int64_t)n, lx.events[n - 1].chain, leaf, NULL), NK_OK);
+	assert_int_equal(nk_batch_root((const uint8_t (*)[NK_HASH_BYTES])leaf, 1, 0, NULL, root,
+				       NULL), NK_OK);
+	nk_batch_sign(w->signer, v1.number, root, sig);
+	nk_batch_ref_encode(&v1, ref);
+	{
+		char hs[2 * NK_SIGNATURE_BYTES + 1], hl[2 * NK_HASH_BYTES + 1];
+		char hr[2 * NK_SIGNATURE_BYTES + 1];
+
+		sodium_bin2hex(hs, sizeof(hs), sig, sizeof(sig));
+		sodium_bin2hex(hl, sizeof(hl), leaf, sizeof(leaf));
+		sodium_bin2hex(hr, sizeof(hr), ref, sizeof(ref));
+		snprintf(text, sizeof(text), "INSERT INTO batches(number, sig, leaves) VALUES "
+			 "(%llu, x'%s', x'%s'); UPDATE events SET countersig = x'%s' WHERE "
+			 "case_id = '%s' AND seq = %zu", (unsigned long long)v1.number, hs, hl,
+			 hr, x, n);
+	}
+	sql(w, text);
+	nk_event_list_free(&lx);
+	assert_int_equal(nk_case_log(&w->ea, x, &lx, NULL), NK_OK);
+	assert_int_equal(case_log_proof(&w->ea, x, &lx, &px, &proved, NULL), NK_OK);
+	assert_true(proved && !px.ref.salted && px.ref.number == v1.number);
+	/* and it tells what v1 told, which a_proof_tells_no_size_nor_neighbour checks v2
+	 * does not: a batch of one leaf has the public empty subtrees for siblings */
+	for (int k = 0; k < NK_BATCH_DEPTH; k++) {
+		public_empty(k, root);
+		assert_memory_equal(px.path[k], root, NK_HASH_BYTES);
+	}
+	nk_server_key_public(w->signer, pk);
+	links = calloc(n, sizeof(*links));
+	assert_non_null(links);
+	for (size_t i = 0; i < n; i++) {
+		memcpy(links[i].hash, lx.events[i].chain, NK_HASH_BYTES);
+		memcpy(links[i].sig, lx.events[i].countersig, NK_SIGNATURE_BYTES);
+	}
+	assert_int_equal(nk_chain_verify_proved(pk, x, lx.events, links, n, 0, &px, head, &bad,
+						NULL), NK_OK);
+	/* and the case goes on, in the new format */
+	assert_int_equal(nk_case_submit(&w->ea, x, NK_CLAIMANT, 85000000, NULL), NK_OK);
+	free(links);
+	nk_event_list_free(&lx);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(batch_trees_and_refs),
 		cmocka_unit_test_setup_teardown(commits_share_one_signature, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_proof_holds_for_its_own_case_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_wire_log_carries_a_whole_proof, setup, teardown),
 		cmocka_unit_test_setup_teardown(changes_to_a_batch_are_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_writer_cannot_borrow_a_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_old_database_opens_and_verifies, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_proof_tells_no_size_nor_neighbour, setup, teardown),
+		cmocka_unit_test_setup_teardown(forged_salts_slots_and_ids_are_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(a_v1_batch_still_verifies, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
