@@ -21,10 +21,8 @@ void nk_alloc_free(void *block);
  * freed. NULL (and the old block untouched) when out of memory. */
 void *nk_alloc_realloc(void *block, size_t size);
 
-/* Leaves NK_ALLOC_STACK_BYTES of the stack below the caller's frame, where the functions
- * it called kept their locals (figures among them), all zeros. It reads that stretch from
- * its deep end and writes only from the first byte that is not zero upwards: as deep as
- * the callees dirtied it, never less. */
+/* Zeroes NK_ALLOC_STACK_BYTES of the stack below the caller's frame, where the functions
+ * it called kept their locals (figures among them). */
 #define NK_ALLOC_STACK_BYTES (128u * 1024)
 void nk_alloc_wipe_stack(void);
 

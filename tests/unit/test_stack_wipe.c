@@ -1,9 +1,9 @@
 /* The stack wipe after a request (base/alloc.c, nk_alloc_wipe_stack): a figure a callee
  * left anywhere in the NK_ALLOC_STACK_BYTES below the caller's frame is gone after it,
  * whether the callee filled a deep recursion with it or wrote one byte of it alone, at
- * the very deepest byte or in the middle of an otherwise untouched large buffer. The wipe
- * reads the stretch from its deep end and writes only from the first byte that is not zero,
- * so a secret alone in zeros is exactly the case that must not be missed. */
+ * the very deepest byte or in the middle of an otherwise untouched large buffer: the cases
+ * a wipe that writes less than the whole stretch (only as deep as it judges the callees
+ * went, say from the first byte that is not zero) would have to get right. */
 #include <nakodo/alloc.h>
 
 #include <alloca.h>
