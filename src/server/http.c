@@ -92,7 +92,8 @@ static size_t body_limit(const struct nk_server *srv, const struct http_request 
 static bool path_matches(const char *pattern, const char *url, struct http_request *req)
 {
 	while (*pattern && *url) {
-		if (strcmp(pattern, "{*}") == 0)
+		/* "{*}" ends the pattern: compared in place, not by a strcmp at each character */
+		if (pattern[0] == '{' && pattern[1] == '*' && pattern[2] == '}' && pattern[3] == '\0')
 			return true;
 		if (*pattern == '{') {
 			bool is_id = strncmp(pattern, "{id}", 4) == 0;

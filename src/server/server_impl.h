@@ -193,8 +193,8 @@ enum rate_kind { RATE_SIGNED, RATE_UNSIGNED, RATE_RELAY };
 struct server_metrics {
 	size_t routes;			/* number of routes; row `routes` is "unmatched" */
 	atomic_uint_fast64_t *requests;	/* [(routes + 1) * METRIC_STATUSES] */
-	atomic_uint_fast64_t latency[METRIC_BUCKETS + 1];	/* cumulative buckets by upper bound */
-	atomic_uint_fast64_t latency_sum_us, latency_count;
+	atomic_uint_fast64_t latency[METRIC_BUCKETS + 1];	/* by upper bound, each apart */
+	atomic_uint_fast64_t latency_sum_us;
 	pthread_mutex_t cases_mu;	/* guards the case-state table */
 	struct case_slot *cases;
 	size_t cases_cap, cases_used;
