@@ -21,6 +21,30 @@ void durable_init(struct nk_server *srv)
 	srv->durable_ready = true;
 }
 
+/* Resumes the connections of ready, those of one worker one after the other. Each
+ * resume writes its worker's wake-up descriptor; the worker, woken by the first, takes
+ * every connection flagged by then. In the order they were suspended, a flush's
+ * resumes alternated between the workers: a worker woke, took one connection, slept and
+ * was woken again by the next, a context switch and an event-loop pass each
+ * (bench/README.md). */
+static void resume_grouped(struct durable_wait *ready)
+{
+	while (ready) {
+		const void *daemon = ready->daemon;
+		struct durable_wait **link = &ready, *w;
+
+		while ((w = *link) != NULL) {
+			if (w->daemon != daemon) {
+				link = &w->next;
+				continue;
+			}
+			*link = w->next;
+			w->next = NULL;
+			MHD_resume_connection(w->conn);	/* w is not touched after this */
+		}
+	}
+}
+
 /* On the committer's thread: resume every connection whose ticket is now durable (all
  * of them when the flush failed: their answers say so). They are taken off the list
  * under durable_mu and resumed after it; durable_stop waits for those resumes. A waiter
@@ -28,15 +52,16 @@ void durable_init(struct nk_server *srv)
 static void on_flush(void *arg, uint64_t synced, bool failed)
 {
 	struct nk_server *srv = arg;
-	struct durable_wait **link, *w, *ready = NULL, *next;
+	struct durable_wait **link, *w, *ready = NULL, **tail = &ready;
 
 	pthread_mutex_lock(&srv->durable_mu);
 	link = &srv->durable_waiters;
 	while ((w = *link) != NULL) {
 		if (failed || w->ticket <= synced) {
 			*link = w->next;
-			w->next = ready;
-			ready = w;
+			w->next = NULL;
+			*tail = w;
+			tail = &w->next;
 		} else {
 			link = &w->next;
 		}
@@ -46,11 +71,7 @@ static void on_flush(void *arg, uint64_t synced, bool failed)
 	pthread_mutex_unlock(&srv->durable_mu);
 	if (!ready)
 		return;
-	for (w = ready; w; w = next) {
-		next = w->next;
-		w->next = NULL;
-		MHD_resume_connection(w->conn);
-	}
+	resume_grouped(ready);
 	pthread_mutex_lock(&srv->durable_mu);
 	if (--srv->durable_resuming == 0)
 		pthread_cond_broadcast(&srv->durable_resumed);
@@ -66,6 +87,7 @@ void durable_start(struct nk_server *srv)
 bool durable_defer(struct nk_server *srv, struct durable_wait *w, struct MHD_Connection *conn,
 		   uint64_t ticket)
 {
+	const union MHD_ConnectionInfo *info;
 	bool failed, deferred = false;
 
 	if (!srv->group || ticket == 0)
@@ -74,6 +96,8 @@ bool durable_defer(struct nk_server *srv, struct durable_wait *w, struct MHD_Con
 	if (!srv->durable_stopping && !nk_store_group_durable(srv->group, ticket, &failed)) {
 		w->ticket = ticket;
 		w->conn = conn;
+		info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_DAEMON);
+		w->daemon = info ? (const void *)info->daemon : NULL;
 		w->next = srv->durable_waiters;
 		srv->durable_waiters = w;
 		MHD_suspend_connection(conn);

@@ -181,6 +181,24 @@ static enum nk_status prepare_store(struct nk_server *srv, struct nk_error *err)
 	return rc;
 }
 
+/* libmicrohttpd's event loop: poll(2) while each worker watches at most SERVER_POLL_MAX
+ * sockets (its share of connections_max), epoll beyond, the default's 1,024 on 4 workers
+ * included. An answer that waits for its flush suspends its connection (durable.c), and
+ * libmicrohttpd 0.9.75 under epoll takes the socket out of the worker's set when it
+ * suspends and puts it back after the answer (two epoll_ctl), and marks a resumed
+ * connection ready, so that it reads once more for nothing (EAGAIN): three system calls
+ * of a durable submission's ~11. Under poll a suspended socket is left out of the next
+ * call's list and a read follows readiness, but every call walks every socket of its
+ * worker: with 950 idle connections beside the load (~250 a worker) a submission cost
+ * ~65 us more CPU than under epoll (bench/README.md). An operator who keeps few
+ * connections (--connections-max, behind a proxy) gets the cheaper loop. */
+#define SERVER_POLL_MAX 64
+static unsigned event_loop(const struct nk_server_config *cfg)
+{
+	return cfg->connections_max <= SERVER_POLL_MAX * cfg->threads
+	       ? MHD_USE_POLL_INTERNAL_THREAD : MHD_USE_EPOLL_INTERNAL_THREAD;
+}
+
 enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_config *cfg,
 			       struct nk_error *err)
 {
@@ -189,7 +207,7 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 	bool ipv6 = false;
 	const union MHD_DaemonInfo *info;
 	struct MHD_OptionItem tls[SERVER_TLS_OPTIONS];
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
+	unsigned flags = MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
 	enum nk_status rc;
 
 	if (!cfg->signer)
@@ -198,6 +216,7 @@ enum nk_status nk_server_start(struct nk_server **out, const struct nk_server_co
 	    (rc = parse_listen(cfg->listen, &sa, &ipv6, err)) != NK_OK ||
 	    (rc = server_tls_options(cfg, &flags, tls, err)) != NK_OK)
 		return rc;
+	flags |= event_loop(cfg);
 	if (ipv6)
 		flags |= MHD_USE_IPv6;
 	if (sodium_init() < 0)

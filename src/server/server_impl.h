@@ -210,6 +210,7 @@ struct server_metrics {
 struct durable_wait {
 	struct durable_wait *next;
 	struct MHD_Connection *conn;
+	const void *daemon;	/* the worker's daemon that runs conn: resumes are grouped by it */
 	uint64_t ticket;
 	bool abandoned;		/* resumed unanswered because the server stops */
 };
