@@ -53,9 +53,12 @@ check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; f
 is() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  $2" "want: $3"; fi; }
 
 # start_server [OPTIONS...]: serves $DB; sets PORT, URL and, on first start, OP.
-# LISTEN (if set) fixes the address, else a free port is picked.
+# LISTEN (if set) fixes the address, else a free port is picked; SERVE_EXTRA (if set)
+# adds options to every start (a test run again under another configuration).
 start_server() {
-	"$NAKODO" --db "$DB" serve --listen "${LISTEN:-127.0.0.1:0}" "$@" 2>>"$TMP/server.log" &
+	# shellcheck disable=SC2086	# SERVE_EXTRA is a list of options
+	"$NAKODO" --db "$DB" serve --listen "${LISTEN:-127.0.0.1:0}" ${SERVE_EXTRA:-} "$@" \
+		2>>"$TMP/server.log" &
 	SERVER_PID=$!
 	for _ in $(seq 100); do
 		grep -q "^listening on" "$TMP/server.log" 2>/dev/null && [ "$(grep -c '^listening on' "$TMP/server.log")" -gt "${STARTS:-0}" ] && break
