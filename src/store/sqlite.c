@@ -23,7 +23,7 @@ static int sq_step(struct sq_store *s, enum sq_stmt which)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-static enum nk_status no_case(const char *case_id, struct nk_error *err)
+enum nk_status store_sqlite_no_case(const char *case_id, struct nk_error *err)
 {
 	return nk_fail(err, NK_ENOTFOUND, "case", "there is no case %s", case_id);
 }
@@ -184,7 +184,7 @@ static enum nk_status next_seq(struct sq_store *s, const char *case_id, int64_t 
 	if (rc == NK_OK && none)
 		rc = case_exists(s, case_id, &found, err);
 	if (rc == NK_OK && !found)
-		rc = no_case(case_id, err);
+		rc = store_sqlite_no_case(case_id, err);
 	return rc;
 }
 
@@ -299,7 +299,7 @@ static enum nk_status sq_load(void *state, const char *case_id, struct nk_event_
 		goto out;
 	}
 	if (!found) {
-		rc = no_case(case_id, err);
+		rc = store_sqlite_no_case(case_id, err);
 		goto out;
 	}
 	*out = list;
@@ -350,7 +350,7 @@ static enum nk_status sq_secret_put(void *state, const char *case_id, const char
 	 * foreign_keys=ON): no seek into cases besides its own. */
 	sql_rc = store_sqlite_run(st, "ttb", case_id, name, sealed, (int)len);
 	if (sql_rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-		rc = no_case(case_id, err);
+		rc = store_sqlite_no_case(case_id, err);
 	else if (sql_rc != SQLITE_DONE)
 		rc = store_sqlite_fail(s, sql_rc, "secret", "could not store the secret", err);
 	store_sqlite_done(st);
@@ -397,7 +397,7 @@ static enum nk_status sq_secret_purge(void *state, const char *case_id, struct n
 	if (rc != NK_OK)
 		return rc;
 	if (!found)
-		return no_case(case_id, err);
+		return store_sqlite_no_case(case_id, err);
 	sql_rc = store_sqlite_run(st, "t", case_id);
 	store_sqlite_done(st);
 	/* The WAL keeps the deleted pages until a checkpoint: the scrub is owed from the
@@ -417,89 +417,6 @@ static enum nk_status sq_begin_read(void *state, struct nk_error *err)
 	return sq_tx_begin(state, SQ_BEGIN_READ, "could not begin reading", err);
 }
 
-static enum nk_status sq_token_put(void *state, const uint8_t hash[static STORE_TOKEN_HASH],
-				   const char *case_id, const char *role, struct nk_error *err)
-{
-	struct sq_store *s = state;
-	sqlite3_stmt *st = s->stmt[SQ_TOKEN_PUT];
-	enum nk_status rc = NK_OK;
-	int sql_rc;
-
-	sql_rc = store_sqlite_run(st, "btt", hash, STORE_TOKEN_HASH, case_id, role);
-	if (sql_rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-		rc = nk_fail(err, NK_EINVAL, "token", "the token exists");
-	else if (sql_rc != SQLITE_DONE)
-		rc = store_sqlite_fail(s, sql_rc, "token", "could not store the token", err);
-	else if (sqlite3_changes(s->db) == 0)
-		rc = no_case(case_id, err);
-	store_sqlite_done(st);
-	return rc;
-}
-
-static enum nk_status sq_token_find(void *state, const uint8_t hash[static STORE_TOKEN_HASH],
-				    uint8_t stored[static STORE_TOKEN_HASH],
-				    char case_id[static NK_CASE_ID_MAX],
-				    char role[static NK_TOKEN_ROLE_MAX], struct nk_error *err)
-{
-	struct sq_store *s = state;
-	sqlite3_stmt *st = s->stmt[SQ_TOKEN_FIND];
-	enum nk_status rc = NK_OK;
-	const char *c, *r;
-	int sql_rc;
-
-	sql_rc = store_sqlite_run(st, "b", hash, STORE_TOKEN_HASH);
-	if (sql_rc == SQLITE_DONE) {
-		rc = nk_fail(err, NK_ENOTFOUND, "token", "no such token");
-	} else if (sql_rc != SQLITE_ROW) {
-		rc = store_sqlite_fail(s, sql_rc, "token", "could not look the token up", err);
-	} else {
-		c = (const char *)sqlite3_column_text(st, 1);
-		r = (const char *)sqlite3_column_text(st, 2);
-		if (sqlite3_column_bytes(st, 0) != STORE_TOKEN_HASH || !c || !r ||
-		    strlen(c) >= NK_CASE_ID_MAX || strlen(r) >= NK_TOKEN_ROLE_MAX) {
-			rc = nk_fail(err, NK_ECORRUPT, "token", "a token of %s is damaged", s->path);
-		} else {
-			memcpy(stored, sqlite3_column_blob(st, 0), STORE_TOKEN_HASH);
-			memcpy(case_id, c, strlen(c) + 1);
-			memcpy(role, r, strlen(r) + 1);
-		}
-	}
-	store_sqlite_done(st);
-	return rc;
-}
-
-/* Binds (case_id, role) to st and runs it; for revoke and count. */
-static enum nk_status sq_token_by_case(struct sq_store *s, enum sq_stmt which,
-				       const char *case_id, const char *role, size_t *count,
-				       struct nk_error *err)
-{
-	sqlite3_stmt *st = s->stmt[which];
-	enum nk_status rc = NK_OK;
-	int sql_rc;
-
-	sql_rc = store_sqlite_run(st, "tt", case_id, role);
-	if (sql_rc == SQLITE_ROW)
-		*count = (size_t)sqlite3_column_int64(st, 0);
-	else if (sql_rc == SQLITE_DONE)
-		*count = (size_t)sqlite3_changes(s->db);
-	else
-		rc = store_sqlite_fail(s, sql_rc, "token", "could not reach the tokens", err);
-	store_sqlite_done(st);
-	return rc;
-}
-
-static enum nk_status sq_token_revoke(void *state, const char *case_id, const char *role,
-				      size_t *count, struct nk_error *err)
-{
-	return sq_token_by_case(state, SQ_TOKEN_REVOKE, case_id, role, count, err);
-}
-
-static enum nk_status sq_token_count(void *state, const char *case_id, const char *role,
-				     size_t *count, struct nk_error *err)
-{
-	return sq_token_by_case(state, SQ_TOKEN_COUNT, case_id, role, count, err);
-}
-
 static enum nk_status sq_envelope_put(void *state, const char *case_id, const char *name,
 				      const uint8_t *env, size_t len, struct nk_error *err)
 {
@@ -514,7 +431,7 @@ static enum nk_status sq_envelope_put(void *state, const char *case_id, const ch
 		rc = store_sqlite_fail(s, sql_rc, "envelope", "could not store the envelope", err);
 	else if (sqlite3_changes(s->db) == 0 && (rc = case_exists(s, case_id, &found, err)) == NK_OK)
 		rc = found ? nk_fail(err, NK_EINVAL, "envelope", "case %s has an envelope %s already",
-				     case_id, name) : no_case(case_id, err);
+				     case_id, name) : store_sqlite_no_case(case_id, err);
 	store_sqlite_done(st);
 	return rc;
 }
@@ -595,10 +512,10 @@ const struct nk_store_ops store_sqlite_ops = {
 	.scrub_done = store_sqlite_scrub_done,
 	.begin_read = sq_begin_read,
 	.end_read = sq_end_read,
-	.token_put = sq_token_put,
-	.token_find = sq_token_find,
-	.token_revoke = sq_token_revoke,
-	.token_count = sq_token_count,
+	.token_put = store_sqlite_token_put,
+	.token_find = store_sqlite_token_find,
+	.token_revoke = store_sqlite_token_revoke,
+	.token_count = store_sqlite_token_count,
 	.envelope_put = sq_envelope_put,
 	.envelope_get = sq_envelope_get,
 	.envelope_delete = sq_envelope_delete,

@@ -117,6 +117,26 @@ NK_MUST_USE int store_sqlite_run(sqlite3_stmt *st, const char *params, ...);
 /* Resets st and clears its parameters, so that it holds no lock and no borrowed bytes. */
 void store_sqlite_done(sqlite3_stmt *st);
 
+/* sqlite_token.c: access tokens by their keyed hash (store_impl.h, token_*). */
+NK_MUST_USE enum nk_status store_sqlite_token_put(void *state,
+						  const uint8_t hash[static STORE_TOKEN_HASH],
+						  const char *case_id, const char *role,
+						  struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_token_find(void *state,
+						   const uint8_t hash[static STORE_TOKEN_HASH],
+						   uint8_t stored[static STORE_TOKEN_HASH],
+						   char case_id[static NK_CASE_ID_MAX],
+						   char role[static NK_TOKEN_ROLE_MAX],
+						   struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_token_revoke(void *state, const char *case_id,
+						     const char *role, size_t *count,
+						     struct nk_error *err);
+NK_MUST_USE enum nk_status store_sqlite_token_count(void *state, const char *case_id,
+						    const char *role, size_t *count,
+						    struct nk_error *err);
+/* "there is no case ID" (NK_ENOTFOUND), as every operation on a missing case says. */
+NK_MUST_USE enum nk_status store_sqlite_no_case(const char *case_id, struct nk_error *err);
+
 /* sqlite_summary.c: the operator's list (store_impl.h, summary_put and summary_page). */
 NK_MUST_USE enum nk_status store_sqlite_summary_put(void *state, const struct nk_case_summary *sum,
 						    struct nk_error *err);
