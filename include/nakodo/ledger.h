@@ -85,7 +85,7 @@ NK_MUST_USE enum nk_status nk_chain_verify_after(const uint8_t server[static NK_
  * the leaf's place in the flush under a permutation of the 1,024 slots secret to that
  * batch (blocks of 16 filled in turn, so that the tree costs what v1's did, the blocks
  * rotated and each block's slots permuted); empty subtrees hash to values secret to
- * that batch. Both secrets are derived
+ * that batch, each height and position its own. Both secrets are derived
  * from the server's key and the store's number (nk_server_key_derive), never stored. */
 #define NK_BATCH_DEPTH 10
 #define NK_BATCH_LEAVES (1u << NK_BATCH_DEPTH)
@@ -158,7 +158,7 @@ struct nk_batch_secret {
 	uint64_t row;
 	uint64_t id;					/* its public id */
 	uint8_t perm[16];				/* the slots' permutation's key */
-	uint8_t empty[NK_BATCH_DEPTH + 1][NK_HASH_BYTES];	/* empty subtrees, by height */
+	uint8_t empty[NK_BATCH_DEPTH + 1][NK_HASH_BYTES];	/* empty subtrees' keys */
 };
 /* made with empty set: the empty subtrees too (only a root needs them); wipe with
  * sodium_memzero. */

@@ -337,6 +337,19 @@ struct slot_node {
 	uint8_t h[NK_HASH_BYTES];
 };
 
+/* The empty subtree of height k at position pos: BLAKE2b keyed by the batch's secret of
+ * that height over the position, so that two empty siblings in one batch's proofs are
+ * never the same value (one value per height let two readers of a batch who compared
+ * their proofs tell which siblings were empty, and so how full their block was). */
+static void empty_at(const struct nk_batch_secret *b, int k, uint32_t pos,
+		     uint8_t out[static NK_HASH_BYTES])
+{
+	uint8_t p[4] = { (uint8_t)(pos >> 24), (uint8_t)(pos >> 16), (uint8_t)(pos >> 8),
+			 (uint8_t)pos };
+
+	crypto_generichash(out, NK_HASH_BYTES, p, sizeof(p), b->empty[k], NK_HASH_BYTES);
+}
+
 enum nk_status nk_batch_root_salted(const struct nk_batch_secret *b,
 				    const uint8_t (*leaves)[NK_HASH_BYTES], size_t count,
 				    uint32_t slot, uint8_t path[NK_BATCH_DEPTH][NK_HASH_BYTES],
@@ -366,12 +379,13 @@ enum nk_status nk_batch_root_salted(const struct nk_batch_secret *b,
 			memcpy(nodes[n++].h, leaves[at[p]], NK_HASH_BYTES);
 		}
 	/* Level by level: a node whose sibling holds no leaf takes the batch's empty
-	 * subtree of its height there. */
+	 * subtree of its height and the sibling's position there. */
 	for (int k = 0; k < NK_BATCH_DEPTH; k++, slot >>= 1) {
+		uint8_t e[NK_HASH_BYTES];
 		size_t m = 0;
 
 		if (path)
-			memcpy(path[k], b->empty[k], NK_HASH_BYTES);
+			empty_at(b, k, slot ^ 1u, path[k]);
 		for (size_t i = 0; i < n; m++) {
 			uint32_t pos = nodes[i].pos;
 
@@ -383,10 +397,12 @@ enum nk_status nk_batch_root_salted(const struct nk_batch_secret *b,
 				nk_merkle_node_hash(nodes[i].h, nodes[i + 1].h, nodes[m].h);
 				i += 2;
 			} else if (pos & 1u) {
-				nk_merkle_node_hash(b->empty[k], nodes[i].h, nodes[m].h);
+				empty_at(b, k, pos ^ 1u, e);
+				nk_merkle_node_hash(e, nodes[i].h, nodes[m].h);
 				i++;
 			} else {
-				nk_merkle_node_hash(nodes[i].h, b->empty[k], nodes[m].h);
+				empty_at(b, k, pos ^ 1u, e);
+				nk_merkle_node_hash(nodes[i].h, e, nodes[m].h);
 				i++;
 			}
 			nodes[m].pos = pos >> 1;

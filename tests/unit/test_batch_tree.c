@@ -173,10 +173,52 @@ static void salted_trees_hide_their_size(void **state)
 		assert_memory_not_equal(pb[k], e, NK_HASH_BYTES);
 		nk_merkle_node_hash(e, e, e);
 	}
-	/* the one-leaf batch's siblings are all its empty subtrees, which nothing public
-	 * tells from a node over leaves */
-	for (int k = 0; k < NK_BATCH_DEPTH; k++)
-		assert_memory_equal(ps[k], small.empty[k], NK_HASH_BYTES);
+	/* the one-leaf batch's siblings are all its empty subtrees, each keyed by the
+	 * batch's secret of its height over its position, which nothing public tells from a
+	 * node over leaves */
+	for (int k = 0; k < NK_BATCH_DEPTH; k++) {
+		uint32_t pos = (nk_batch_slot(&small, 0) >> k) ^ 1u;
+		uint8_t be[4] = { (uint8_t)(pos >> 24), (uint8_t)(pos >> 16), (uint8_t)(pos >> 8),
+				  (uint8_t)pos };
+
+		crypto_generichash(e, sizeof(e), be, sizeof(be), small.empty[k], NK_HASH_BYTES);
+		assert_memory_equal(ps[k], e, NK_HASH_BYTES);
+	}
+	nk_server_key_free(key);
+}
+
+/* Two readers of one batch who compare their proofs: where their paths have not met,
+ * their siblings never match, empty or not (one empty value per height let them tell
+ * which siblings were empty, and from that how full their block was); where the paths
+ * have met, they share the same siblings, as any tree's proofs do. Batches of 2 to 40. */
+static void empty_siblings_differ_by_position(void **state)
+{
+	static uint8_t leaves[40][NK_HASH_BYTES];
+	const uint8_t (*l)[NK_HASH_BYTES] = (const uint8_t (*)[NK_HASH_BYTES])leaves;
+	struct nk_server_key *key = key_of(10);
+	uint8_t root[NK_HASH_BYTES], pa[NK_BATCH_DEPTH][NK_HASH_BYTES];
+	uint8_t pb[NK_BATCH_DEPTH][NK_HASH_BYTES];
+	struct nk_batch_secret b;
+
+	(void)state;
+	randombytes_buf(leaves, sizeof(leaves));
+	for (uint64_t row = 20; row < 60; row++) {
+		size_t n = 2 + (size_t)(row % 39);
+		uint32_t sa, sb;
+
+		nk_batch_secret_make(key, row, true, &b);
+		sa = nk_batch_slot(&b, 0);
+		sb = nk_batch_slot(&b, (uint32_t)(n - 1));
+		assert_int_equal(nk_batch_root_salted(&b, l, n, sa, pa, root, NULL), NK_OK);
+		assert_int_equal(nk_batch_root_salted(&b, l, n, sb, pb, root, NULL), NK_OK);
+		for (int k = 0; k < NK_BATCH_DEPTH; k++) {
+			if ((sa >> k) == (sb >> k))
+				assert_memory_equal(pa[k], pb[k], NK_HASH_BYTES);
+			else if ((sa >> k) != ((sb >> k) ^ 1u))
+				assert_memory_not_equal(pa[k], pb[k], NK_HASH_BYTES);
+		}
+		sodium_memzero(&b, sizeof(b));
+	}
 	nk_server_key_free(key);
 }
 
@@ -186,6 +228,7 @@ int main(void)
 		cmocka_unit_test(batch_trees_and_refs),
 		cmocka_unit_test(ids_and_slots_are_permutations),
 		cmocka_unit_test(salted_trees_hide_their_size),
+		cmocka_unit_test(empty_siblings_differ_by_position),
 	};
 
 	if (sodium_init() < 0)
