@@ -22,6 +22,7 @@
 #include <strings.h>
 #include <unistd.h>
 #include <errno.h>
+#include <arpa/inet.h>
 
 #define REMOTE_REPLY_MAX (4u << 20)	/* bytes of an answer */
 #define REMOTE_TIMEOUT_S 30L
@@ -359,28 +360,68 @@ static size_t on_header(char *line, size_t size, size_t n, void *arg)
 	return len;
 }
 
-/* Whether server is plain http:// to a host other than this machine (127.0.0.0/8,
- * localhost, [::1]): its token and what it carries would cross the network in clear. */
-static bool cleartext_away(const char *server)
+/* The server's address, checked before anything is sent: http:// or https://, a host,
+ * and no login (user:password@), query or fragment, which an invitation link or a login
+ * given as the address would carry into every message that names the address and, over
+ * plain HTTP, across the network. The refusal never repeats the address. *local: the
+ * host is this machine (localhost, [::1], an IPv4 address in 127.0.0.0/8; not a name
+ * that merely begins "127.", nor a login that does). */
+static int server_check(struct cli_ctx *ctx, const struct remote *r, bool *local)
 {
-	const char *host = server + strlen("http://");
-	size_t n;
+	const char *from = r->server_from ? r->server_from : "--server or NAKODO_SERVER";
+	char *scheme = NULL, *host = NULL, *part = NULL;
+	struct in_addr v4;
+	CURLU *u = curl_url();
+	int rc = CLI_OK;
 
-	if (strncmp(server, "http://", strlen("http://")) != 0)
-		return false;
-	n = strcspn(host, ":/");
-	if (host[0] == '[')
-		return strncmp(host, "[::1]", 5) != 0;
-	return !((n == 9 && strncasecmp(host, "localhost", 9) == 0) ||
-		 strncmp(host, "127.", 4) == 0);
+	*local = false;
+	if (!u) {
+		struct nk_error err = { 0 };
+
+		nk_fail(&err, NK_ENOMEM, "server", "out of memory");
+		return cli_report(ctx, &err);
+	}
+	if (curl_url_set(u, CURLUPART_URL, r->server, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		rc = cli_usage_error(ctx, "nakodo", "the server address given with %s is not a URL: "
+				     "give it as http://HOST:PORT or https://HOST:PORT", from);
+	} else if (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0) {
+		rc = cli_usage_error(ctx, "nakodo", "the server address given with %s is not "
+				     "http:// or https://", from);
+	} else if (curl_url_get(u, CURLUPART_USER, &part, 0) == CURLUE_OK ||
+		   curl_url_get(u, CURLUPART_PASSWORD, &part, 0) == CURLUE_OK) {
+		rc = cli_usage_error(ctx, "nakodo", "the server address given with %s carries a "
+				     "login (user@ or user:password@): give the address alone "
+				     "(not repeated here)", from);
+	} else if (curl_url_get(u, CURLUPART_FRAGMENT, &part, 0) == CURLUE_OK ||
+		   curl_url_get(u, CURLUPART_QUERY, &part, 0) == CURLUE_OK) {
+		rc = cli_usage_error(ctx, "nakodo", "the server address given with %s has a '#' "
+				     "or '?' part, as an invitation link does: give the server's "
+				     "address alone (http://HOST:PORT) and the token with --token "
+				     "(not repeated here)", from);
+	} else {
+		*local = strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
+			 (inet_pton(AF_INET, host, &v4) == 1 &&
+			  (ntohl(v4.s_addr) >> 24) == 127);
+		if (strcasecmp(scheme, "https") == 0)
+			*local = true;	/* not in clear: no warning owed */
+	}
+	if (part)
+		sodium_memzero(part, strlen(part));
+	curl_free(part);
+	curl_free(host);
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	return rc;
 }
 
 /* Says once a run that the server is reached in clear, before the first token goes. */
-static void warn_cleartext(struct cli_ctx *ctx, const char *server)
+static void warn_cleartext(struct cli_ctx *ctx, const char *server, bool away)
 {
 	static atomic_bool told;
 
-	if (cleartext_away(server) && !atomic_exchange(&told, true))
+	if (away && !atomic_exchange(&told, true))
 		fprintf(ctx->err, "nakodo: warning: %s is plain HTTP to another machine: your "
 			"token and what you send or read cross the network in clear, for anyone "
 			"on the way to take; use https://\n", server);
@@ -405,7 +446,7 @@ static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 	size_t auth_len, base_len;
 	int rc = CLI_STORAGE;
 	enum nk_role role;
-	bool sign = false;
+	bool sign = false, local;
 	CURLcode cc;
 
 	if ((!r->token || !*r->token) && !r->anonymous) {
@@ -420,7 +461,11 @@ static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 		json_decref(body);
 		return cli_usage_error(ctx, "nakodo", "--cacert %s: %s", ctx->cacert, strerror(errno));
 	}
-	warn_cleartext(ctx, r->server);
+	if ((rc = server_check(ctx, r, &local)) != CLI_OK) {
+		json_decref(body);
+		return rc;
+	}
+	warn_cleartext(ctx, r->server, !local);
 	base_len = strlen(r->server);
 	while (base_len && r->server[base_len - 1] == '/')	/* "http://host:8750/" too */
 		base_len--;
