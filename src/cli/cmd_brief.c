@@ -226,8 +226,11 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 	if (b->state == NK_STATE_OPEN && b->round > 0)	/* a neutral is told no round */
 		fprintf(f, ", round %d of %d", b->round, r->rounds);
 	fputc('\n', f);
-	if (b->title[0])
-		fprintf(f, "title: %s\n", b->title);
+	if (b->title[0]) {
+		fputs("title: ", f);
+		cli_put_safe(f, b->title, strlen(b->title));
+		fputc('\n', f);
+	}
 	cli_format_amount(r->currency, r->grid, amount);
 	fprintf(f, "rules: %d round%s, settle %s, grid %s, ", r->rounds, CLI_PLURAL(r->rounds),
 		nk_settle_name(r->settle), amount);
