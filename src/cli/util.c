@@ -109,12 +109,27 @@ static void put_plain(FILE *f, const char *text)
 	}
 }
 
+/* The status a refusal is reported as: a role that may never do this ("only the
+ * claimant and the payer may do this"), or that the case does not have ("...so it has no
+ * neutral-1"), is bad input, exit 2, as the README's table has it and as a server's 403
+ * for it is reported; a role refused by the case's state (not joined yet, not endorsed,
+ * joined already) stays a refusal by the rules, 1. */
+static enum nk_status shown_status(const struct nk_error *err)
+{
+	if (err->code == NK_EREFUSED && strcmp(err->field, "role") == 0 &&
+	    (strncmp(err->text, "only ", 5) == 0 || strstr(err->text, ", so it has no ")))
+		return NK_EINVAL;
+	return err->code;
+}
+
 int cli_report(struct cli_ctx *ctx, const struct nk_error *err)
 {
+	enum nk_status code = shown_status(err);
+
 	if (ctx->json) {
-		json_t *o = json_pack("{s:s, s:s, s:s, s:i}", "error", nk_status_name(err->code),
+		json_t *o = json_pack("{s:s, s:s, s:s, s:i}", "error", nk_status_name(code),
 				      "field", err->field, "detail", err->text,
-				      "exit", cli_exit_for(err->code));
+				      "exit", cli_exit_for(code));
 
 		cli_print_json(ctx, o);
 	}
@@ -125,7 +140,7 @@ int cli_report(struct cli_ctx *ctx, const struct nk_error *err)
 	}
 	put_plain(ctx->err, err->text);
 	fputc('\n', ctx->err);
-	return cli_exit_for(err->code);
+	return cli_exit_for(code);
 }
 
 int cli_usage_error(struct cli_ctx *ctx, const char *cmd, const char *fmt, ...)
