@@ -263,6 +263,15 @@ int cli_read_amount(struct cli_ctx *ctx, const struct nk_currency *cur, const ch
 		}
 		line[n] = '\0';
 		text = line;
+		/* one amount, one line: "1,000\n2,000" would record the first and drop the
+		 * rest unseen, so anything but blank lines after it is refused */
+		for (int ch; (ch = getchar()) != EOF;)
+			if (!isspace(ch)) {
+				sodium_memzero(line, sizeof(line));
+				nk_fail(&err, NK_EINVAL, field, "standard input holds more than one "
+					"line; give one amount, on one line");
+				return cli_report(ctx, &err);
+			}
 	}
 	rc = nk_money_parse(cur, text, field, amount, &err);
 	sodium_memzero(line, sizeof(line));

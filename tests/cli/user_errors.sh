@@ -106,5 +106,16 @@ check "nakodo(1): receipt's --as is optional, as the command has it" \
 run 0 "receipt --help" "$NAKODO" receipt --help
 has "  its usage line has [--as ROLE] too" "^usage: nakodo receipt CASE --out FILE \[--as ROLE\]" "$TMP/out"
 
+# ---- submit -: one amount, one line ----
+S=$("$NAKODO" --db "$L" case new --currency USD --rounds 3 --range 0:1,000,000 2>/dev/null)
+printf '1,000\n2,000\n' | "$NAKODO" --db "$L" submit "$S" --as claimant - >"$TMP/out" 2>"$TMP/err"
+is "submit - with two lines on standard input is refused: exit 2" "$?" 2
+has "  it says why" "more than one line" "$TMP/err"
+lacks "  the message holds no figure" "1,000\|2,000" "$TMP/err"
+"$NAKODO" --db "$L" log "$S" >"$TMP/out" 2>&1
+lacks "  and nothing was recorded" " figure " "$TMP/out"
+printf '3,000\n\n' | "$NAKODO" --db "$L" submit "$S" --as claimant - >"$TMP/out" 2>"$TMP/err"
+is "submit - with one line and a blank one is taken: exit 0" "$?" 0
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
