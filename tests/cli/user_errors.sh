@@ -117,5 +117,10 @@ lacks "  and nothing was recorded" " figure " "$TMP/out"
 printf '3,000\n\n' | "$NAKODO" --db "$L" submit "$S" --as claimant - >"$TMP/out" 2>"$TMP/err"
 is "submit - with one line and a blank one is taken: exit 0" "$?" 0
 
+# ---- --server and --token before the command ----
+run 2 "--server and --token before the command" "$NAKODO" --server http://127.0.0.1:9 --token tok-SECRET-1 log C
+has "  says they go after the command" "\-\-server goes after the command" "$TMP/err"
+lacks "  without the token" "tok-SECRET-1" "$TMP/err"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
