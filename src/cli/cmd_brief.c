@@ -527,9 +527,11 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 		      "round's outcomes against their parties' signatures, among the rest): one\n"
 		      "that breaks a rule is printed all the same, with a last line naming the\n"
 		      "first event that breaks one and why (--json: \"verified\" false and\n"
-		      "\"unverified\": {\"event\", \"reason\"}).\n\n"
-		      "exit status: 0 the log verifies, 1 it does not, 2 bad usage, 3 it could\n"
-		      "not be read (or its chain does not hold)\n", ctx->out);
+		      "\"unverified\": {\"event\", \"reason\"}), exit 1. An event changed in the\n"
+		      "store, so that the chain of hashes does not hold, is not a log to print:\n"
+		      "nothing is printed and the error names the case, exit 3.\n\n"
+		      "exit status: 0 the log verifies, 1 it breaks a rule (printed), 2 bad usage,\n"
+		      "3 it could not be read or its chain does not hold (nothing printed)\n", ctx->out);
 		return CLI_OK;
 	}
 	optind = 0;

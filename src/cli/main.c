@@ -70,7 +70,7 @@ static void usage(FILE *f)
 		"after the command (or $NAKODO_SERVER, $NAKODO_TOKEN; prefer the variable,\n"
 		"which other users cannot read in the process list): nakodo serve --help\n\n"
 		"exit status: 0 done, 1 refused by the case's rules, 2 bad usage or input,\n"
-		"3 storage error\n");
+		"3 storage or network error: the same command may work later\n");
 }
 
 /* Removes the global options from argv (up to a "--"); returns the new argc, or -1

@@ -122,5 +122,14 @@ run 2 "--server and --token before the command" "$NAKODO" --server http://127.0.
 has "  says they go after the command" "\-\-server goes after the command" "$TMP/err"
 lacks "  without the token" "tok-SECRET-1" "$TMP/err"
 
+# ---- help texts in step with README ----
+run 0 "nakodo --help" "$NAKODO" --help
+has "  exit 3 is storage or network, as README's table" "3 storage or network" "$TMP/out"
+run 0 "log --help" "$NAKODO" log --help
+has "  says a changed event prints nothing and exits 3" "nothing is printed and the error names the case, exit 3" "$TMP/out"
+run 0 "join --help" "$NAKODO" join --help
+has "  local join needs --as" "^usage: nakodo join CASE --as ROLE --key FILE" "$TMP/out"
+has "  README's table says the same" "join CASE --as ROLE --key FILE" "$(dirname "$0")/../../README.md"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
