@@ -119,6 +119,9 @@ static enum nk_status shown_status(const struct nk_error *err)
 	if (err->code == NK_EREFUSED && strcmp(err->field, "role") == 0 &&
 	    (strncmp(err->text, "only ", 5) == 0 || strstr(err->text, ", so it has no ")))
 		return NK_EINVAL;
+	/* a wrong passphrase is the user's input, to be typed again: not a storage fault */
+	if (err->code == NK_ECRYPTO && strcmp(err->field, "passphrase") == 0)
+		return NK_EINVAL;
 	return err->code;
 }
 

@@ -131,5 +131,15 @@ run 0 "join --help" "$NAKODO" join --help
 has "  local join needs --as" "^usage: nakodo join CASE --as ROLE --key FILE" "$TMP/out"
 has "  README's table says the same" "join CASE --as ROLE --key FILE" "$(dirname "$0")/../../README.md"
 
+# ---- key files: a wrong passphrase or a file of another kind is bad input ----
+export NAKODO_TEST_KDF=min
+printf 'right one\n' >"$TMP/pass"; printf 'wrong one\n' >"$TMP/wrong"; chmod 600 "$TMP/pass" "$TMP/wrong"
+NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" keygen --out "$TMP/p.key" >/dev/null 2>&1
+run 2 "a wrong passphrase: exit 2" env NAKODO_PASSPHRASE_FILE="$TMP/wrong" "$NAKODO" pubkey "$TMP/p.key"
+printf 'just some text\n' >"$TMP/notkey"
+run 2 "a file that is not a key file: exit 2" env NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" pubkey "$TMP/notkey"
+has "  says it is not a key file" "is not a nakodo key file" "$TMP/err"
+lacks "  not that it is truncated" "truncated" "$TMP/err"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
