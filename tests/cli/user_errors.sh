@@ -141,5 +141,10 @@ run 2 "a file that is not a key file: exit 2" env NAKODO_PASSPHRASE_FILE="$TMP/p
 has "  says it is not a key file" "is not a nakodo key file" "$TMP/err"
 lacks "  not that it is truncated" "truncated" "$TMP/err"
 
+# ---- a server address nakodo cannot speak to ----
+NAKODO_SERVER=ftp://127.0.0.1:9 NAKODO_TOKEN=$(printf 'a%.0s' $(seq 64)) "$NAKODO" log C >"$TMP/out" 2>"$TMP/err"
+is "NAKODO_SERVER=ftp://...: bad input, exit 2" "$?" 2
+has "  says the address must be http or https" "must start with https:// or http://" "$TMP/err"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
