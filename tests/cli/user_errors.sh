@@ -146,5 +146,8 @@ NAKODO_SERVER=ftp://127.0.0.1:9 NAKODO_TOKEN=$(printf 'a%.0s' $(seq 64)) "$NAKOD
 is "NAKODO_SERVER=ftp://...: bad input, exit 2" "$?" 2
 has "  says the address must be http or https" "must start with https:// or http://" "$TMP/err"
 
+run 0 "verify --help" "$NAKODO" verify --help
+has "  says a file that is not there is 2, as the exit table" "2 bad usage or a file that is not there" "$TMP/out"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
