@@ -149,5 +149,15 @@ has "  says the address must be http or https" "must start with https:// or http
 run 0 "verify --help" "$NAKODO" verify --help
 has "  says a file that is not there is 2, as the exit table" "2 bad usage or a file that is not there" "$TMP/out"
 
+# ---- receipt --key with the other party's key ----
+R="$TMP/receipt.db"
+for w in claimant payer; do NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" keygen --out "$TMP/r-$w.key" >/dev/null 2>&1; done
+RC=$("$NAKODO" --db "$R" case new --currency USD --rounds 1 --range 0:1,000 2>/dev/null)
+for w in claimant payer; do NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" --db "$R" join "$RC" --as $w --key "$TMP/r-$w.key" >/dev/null 2>&1; done
+NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" --db "$R" submit "$RC" --as claimant --key "$TMP/r-claimant.key" 500 >/dev/null 2>&1
+NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" --db "$R" submit "$RC" --as payer --key "$TMP/r-payer.key" 600 >/dev/null 2>&1
+run 2 "receipt --as payer with the claimant's key" env NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" --db "$R" receipt "$RC" --out "$TMP/r.json" --as payer --key "$TMP/r-claimant.key"
+has "  says to use the key the payer joined with" "not the key the payer joined the case with" "$TMP/err"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
