@@ -104,7 +104,8 @@ int relay_next(struct relay_run *x, char *kind, size_t *len)
 			return CLI_OK;
 		}
 		if (nk_time_now_ms() > x->until_ms) {
-			nk_fail(&err, NK_EREFUSED, "wait", "the %s's client did not answer in time: "
+			/* the same command may work later: exit 3, as the README's table has it */
+			nk_fail(&err, NK_ESTORE, "wait", "the %s's client did not answer in time: "
 				"the round stays open; run submit again (--wait SECONDS)",
 				nk_role_name(!x->role));
 			return cli_report(x->ctx, &err);

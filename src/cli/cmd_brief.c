@@ -226,8 +226,11 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 	if (b->state == NK_STATE_OPEN && b->round > 0)	/* a neutral is told no round */
 		fprintf(f, ", round %d of %d", b->round, r->rounds);
 	fputc('\n', f);
-	if (b->title[0])
-		fprintf(f, "title: %s\n", b->title);
+	if (b->title[0]) {
+		fputs("title: ", f);
+		cli_put_safe(f, b->title, strlen(b->title));
+		fputc('\n', f);
+	}
 	cli_format_amount(r->currency, r->grid, amount);
 	fprintf(f, "rules: %d round%s, settle %s, grid %s, ", r->rounds, CLI_PLURAL(r->rounds),
 		nk_settle_name(r->settle), amount);
@@ -524,9 +527,11 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 		      "round's outcomes against their parties' signatures, among the rest): one\n"
 		      "that breaks a rule is printed all the same, with a last line naming the\n"
 		      "first event that breaks one and why (--json: \"verified\" false and\n"
-		      "\"unverified\": {\"event\", \"reason\"}).\n\n"
-		      "exit status: 0 the log verifies, 1 it does not, 2 bad usage, 3 it could\n"
-		      "not be read (or its chain does not hold)\n", ctx->out);
+		      "\"unverified\": {\"event\", \"reason\"}), exit 1. An event changed in the\n"
+		      "store, so that the chain of hashes does not hold, is not a log to print:\n"
+		      "nothing is printed and the error names the case, exit 3.\n\n"
+		      "exit status: 0 the log verifies, 1 it breaks a rule (printed), 2 bad usage,\n"
+		      "3 it could not be read or its chain does not hold (nothing printed)\n", ctx->out);
 		return CLI_OK;
 	}
 	optind = 0;

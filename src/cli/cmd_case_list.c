@@ -138,14 +138,16 @@ static void print_row(FILE *f, const json_t *s)
 	snprintf(round, sizeof(round), "%lld of %lld",
 		 (long long)json_integer_value(json_object_get(s, "round")),
 		 (long long)json_integer_value(json_object_get(s, "rounds")));
-	fprintf(f, "%-20s  %-7s  %-8s  %-3s  %-8s  %-20s  %-*s%s%s\n",
+	fprintf(f, "%-20s  %-7s  %-8s  %-3s  %-8s  %-20s  %-*s%s",
 		json_string_value(json_object_get(s, "case")),
 		json_string_value(json_object_get(s, "kind")),
 		json_string_value(json_object_get(s, "state")),
 		json_string_value(json_object_get(s, "currency")), round,
 		json_string_value(json_object_get(s, "opened")),
 		*title ? 20 : 0, json_string_value(json_object_get(s, "last_event")),
-		*title ? "  " : "", title);
+		*title ? "  " : "");
+	cli_put_safe(f, title, strlen(title));	/* a party's words, maybe from a server */
+	fputc('\n', f);
 }
 
 /* A case that could not be summarized, in its place in the list: its id and why. */

@@ -10,6 +10,7 @@
 #include <nakodo/json_build.h>
 
 #include <dirent.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,7 +185,7 @@ static void remove_dir(const char *dir)
 {
 	DIR *dh = opendir(dir);
 	struct dirent *e;
-	char path[4096];
+	char path[4096 + 260];
 
 	while (dh && (e = readdir(dh))) {
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
@@ -195,6 +196,29 @@ static void remove_dir(const char *dir)
 	if (dh)
 		closedir(dh);
 	rmdir(dir);
+}
+
+/* The temporary store's files, named before any can exist, so that a Ctrl-C (or a
+ * SIGTERM) at any moment removes them with unlink and rmdir alone, the only calls a
+ * signal handler may make here; then the signal ends the process as it would have. */
+static const char *const demo_files[] = {
+	"demo.db", "demo.db-wal", "demo.db-shm", "demo.db-journal", "demo.db.key",
+	"demo.db.server-key",
+};
+#define DEMO_FILES (sizeof(demo_files) / sizeof(demo_files[0]))
+static char demo_dir[4096];
+static char demo_paths[DEMO_FILES][4096 + 32];
+static volatile sig_atomic_t demo_dir_made;
+
+static void demo_signalled(int sig)
+{
+	if (demo_dir_made) {
+		for (size_t i = 0; i < DEMO_FILES; i++)
+			unlink(demo_paths[i]);
+		rmdir(demo_dir);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
 static enum nk_status play(struct cli_ctx *ctx, struct demo *d, struct nk_store *store,
@@ -250,7 +274,11 @@ static enum nk_status play(struct cli_ctx *ctx, struct demo *d, struct nk_store 
 
 int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 {
-	char dir[] = "/tmp/nakodo-demo-XXXXXX", url[64], id[NK_CASE_ID_MAX] = "";
+	char *dir = demo_dir, url[4096 + 16], id[NK_CASE_ID_MAX] = "";
+	const char *tmp = getenv("TMPDIR");
+	struct sigaction sa = { .sa_handler = demo_signalled }, old_int, old_term;
+	sigset_t block, before;
+	bool handlers = false;
 	struct demo d;
 	struct nk_store *store = NULL;
 	struct nk_brief *final = NULL;
@@ -294,12 +322,31 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 	for (int side = 0; side < 2; side++)
 		d.sides[side].f = open_memstream(&d.sides[side].screen, &d.sides[side].screen_len);
 	final = sodium_malloc(sizeof(*final));
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	if ((size_t)snprintf(demo_dir, sizeof(demo_dir), "%s/nakodo-demo-XXXXXX", tmp) >=
+	    sizeof(demo_dir))
+		snprintf(demo_dir, sizeof(demo_dir), "/tmp/nakodo-demo-XXXXXX");
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	handlers = true;
+	/* no signal between the folder's making and the handler's knowing its files */
+	block = sa.sa_mask;
+	sigprocmask(SIG_BLOCK, &block, &before);
 	if (!d.sides[0].f || !d.sides[1].f || !final || !mkdtemp(dir)) {
+		sigprocmask(SIG_SETMASK, &before, NULL);
 		nk_fail(&err, NK_ESTORE, "demo", "could not set up a temporary store");
 		rc = cli_report(ctx, &err);
 		goto out;
 	}
+	for (size_t i = 0; i < DEMO_FILES; i++)
+		snprintf(demo_paths[i], sizeof(demo_paths[i]), "%s/%s", dir, demo_files[i]);
+	demo_dir_made = 1;
 	made_dir = true;
+	sigprocmask(SIG_SETMASK, &before, NULL);
 	snprintf(url, sizeof(url), "sqlite:%s/demo.db", dir);
 	if (nk_store_open(&store, url, NK_STORE_CREATE, &err) != NK_OK ||
 	    play(ctx, &d, store, id, final, &err) != NK_OK) {
@@ -343,6 +390,11 @@ out:
 	nk_server_key_free(d.signer);
 	if (made_dir)
 		remove_dir(dir);
+	demo_dir_made = 0;
+	if (handlers) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+	}
 	for (int side = 0; side < 2; side++) {
 		if (d.sides[side].f)
 			fclose(d.sides[side].f);

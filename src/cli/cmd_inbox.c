@@ -24,29 +24,15 @@ static const char inbox_help[] =
 	"A message that does not open or verify, is addressed elsewhere, names another key, or\n"
 	"comes out of turn is printed as 'rejected: REASON' (malformed, not-for-me,\n"
 	"wrong-signer, altered, replayed, out-of-order), never as text. Before the release a\n"
-	"party's own deposit shows only as waiting. Control characters in a text are shown\n"
-	"as \\xHH. With --server URL --token TOKEN the envelopes come from a server.\n";
+	"party's own deposit shows only as waiting. Control characters, and bytes that are\n"
+	"not valid UTF-8, in a text are shown as \\xHH. With --server URL --token TOKEN the\n"
+	"envelopes come from a server.\n";
 
 #define MESSAGE_INDENT "  "
 
-/* The bytes of a UTF-8 C1 control (U+0080 to U+009F: U+009B is a CSI to many
- * terminals) or Bidi_Control mark at p (of n left), or 0. */
-static size_t disguising(const unsigned char *p, size_t n)
-{
-	if (n >= 2 && p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-		return 2;
-	if (n >= 2 && p[0] == 0xd8 && p[1] == 0x9c)
-		return 2;
-	if (n >= 3 && p[0] == 0xe2 && p[1] == 0x80 &&
-	    (p[2] == 0x8e || p[2] == 0x8f || (p[2] >= 0xaa && p[2] <= 0xae)))
-		return 3;
-	if (n >= 3 && p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
-		return 3;
-	return 0;
-}
-
 /* The text as a person may safely read it: control bytes other than newline and tab,
- * C1 controls and direction marks escaped, so a message cannot drive the terminal nor
+ * C1 controls, direction marks and
+ * every byte that is not part of valid UTF-8 escaped, so a message cannot drive the terminal nor
  * reorder what it shows; every line indented, so that a line of a message can never
  * pass for the header of another ("[message 3 from the mediator, …]"). */
 static void print_text(FILE *f, const char *text, size_t len)
@@ -54,22 +40,24 @@ static void print_text(FILE *f, const char *text, size_t len)
 	const unsigned char *p = (const unsigned char *)text;
 
 	fputs(MESSAGE_INDENT, f);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = p[i];
-		size_t k = disguising(p + i, len - i);
+	for (size_t i = 0; i < len;) {
+		size_t bad, k = cli_text_char(p + i, len - i, &bad);
 
-		if (k) {
-			for (size_t j = 0; j < k; j++)
-				fprintf(f, "\\x%02x", p[i + j]);
-			i += k - 1;
-		} else if (ch == '\n') {
-			fputc(ch, f);
+		if (p[i] == '\n') {
+			fputc('\n', f);
 			if (i + 1 < len)
 				fputs(MESSAGE_INDENT, f);
-		} else if (ch == '\t' || (ch >= 0x20 && ch != 0x7f)) {
-			fputc(ch, f);
+			i++;
+		} else if (p[i] == '\t') {
+			fputc('\t', f);
+			i++;
+		} else if (k) {
+			fwrite(p + i, 1, k, f);
+			i += k;
 		} else {
-			fprintf(f, "\\x%02x", ch);
+			for (size_t j = 0; j < bad; j++)
+				fprintf(f, "\\x%02x", p[i + j]);
+			i += bad;
 		}
 	}
 	if (len == 0 || text[len - 1] != '\n')

@@ -160,8 +160,14 @@ int cmd_receipt(struct cli_ctx *ctx, int argc, char **argv)
 	/* a receipt names the parties and the mediator; a principal's key signs its reads */
 	if (nk_role_kind(role) == NK_ROLE_PRINCIPAL)
 		signs = false;
-	if (rc == CLI_OK && signs && nk_receipt_sign_party(key, role, r, &err) != NK_OK)
+	if (rc == CLI_OK && signs && nk_receipt_sign_party(key, role, r, &err) != NK_OK) {
+		/* another role's key (the other party's, say): tell which key signs */
+		if (err.code == NK_EREFUSED && strcmp(err.field, "key") == 0)
+			nk_fail(&err, NK_EINVAL, "key", "%s is not the key the %s joined the case "
+				"with: sign with the key file the %s gave to 'nakodo join'", key_path,
+				nk_role_name(role), nk_role_name(role));
 		rc = cli_report(ctx, &err);
+	}
 	if (rc != CLI_OK)
 		goto out;
 	if (nk_receipt_format(r, &text, &len, &err) != NK_OK ||

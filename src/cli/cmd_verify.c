@@ -48,7 +48,7 @@ static const char verify_help[] =
 	"                    figure: the one shown now must be it (not for a blind case)\n"
 	"  --server URL, --token TOKEN  read the briefing from a nakodo server\n\n"
 	"exit status: 0 the receipt verifies, 1 it does not (or is not a receipt),\n"
-	"2 bad usage, 3 a file could not be read\n";
+	"2 bad usage or a file that is not there, 3 a file that is there could not be read\n";
 
 /* The key from hex or from a file's first line. */
 static int read_server_key(struct cli_ctx *ctx, const char *arg, uint8_t pk[static 32])

@@ -70,7 +70,7 @@ static void usage(FILE *f)
 		"after the command (or $NAKODO_SERVER, $NAKODO_TOKEN; prefer the variable,\n"
 		"which other users cannot read in the process list): nakodo serve --help\n\n"
 		"exit status: 0 done, 1 refused by the case's rules, 2 bad usage or input,\n"
-		"3 storage error\n");
+		"3 storage or network error: the same command may work later\n");
 }
 
 /* Removes the global options from argv (up to a "--"); returns the new argc, or -1
@@ -161,6 +161,16 @@ int main(int argc, char **argv)
 			remote_clock_settle();	/* the next command may sign at once */
 			return rc;
 		}
+	/* the options of a command's own, given before it: "nakodo --server URL log C" */
+	if (strncmp(argv[1], "--server", 8) == 0 || strncmp(argv[1], "--token", 7) == 0 ||
+	    strncmp(argv[1], "--as", 4) == 0 || strncmp(argv[1], "--key", 5) == 0) {
+		size_t n = strcspn(argv[1], "=");
+
+		return cli_usage_error(&ctx, "nakodo", "%.*s goes after the command: nakodo "
+				       "COMMAND ... %.*s ... (e.g. nakodo log CASE --server URL "
+				       "--token TOKEN)", (int)(n > 16 ? 16 : n), argv[1],
+				       (int)(n > 16 ? 16 : n), argv[1]);
+	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		names[i] = commands[i].name;
 	if ((near = cli_nearest(argv[1], names, sizeof(commands) / sizeof(commands[0]))))

@@ -449,6 +449,13 @@ static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 	bool sign = false, local;
 	CURLcode cc;
 
+	/* an address nakodo cannot speak to is bad input (2), not a network fault (3) */
+	if (strncasecmp(r->server, "http://", 7) != 0 && strncasecmp(r->server, "https://", 8) != 0) {
+		json_decref(body);
+		return cli_usage_error(ctx, "nakodo", "the server address (from %s) must start with "
+				       "https:// or http://", r->server_from ? r->server_from
+				       : "--server or NAKODO_SERVER");
+	}
 	if ((!r->token || !*r->token) && !r->anonymous) {
 		json_decref(body);
 		return cli_usage_error(ctx, "nakodo", "--server needs --token TOKEN (or NAKODO_TOKEN)");

@@ -18,8 +18,21 @@ int cli_key_file_check(struct cli_ctx *ctx, const char *path)
 
 	/* a missing file is told before its passphrase is asked for, not after (or, with
 	 * no terminal, instead of "no terminal to ask for the passphrase on") */
-	if (access(path, R_OK) == 0)
-		return CLI_OK;
+	if (access(path, R_OK) == 0) {
+		char head[8] = { 0 };
+		FILE *f = fopen(path, "rb");
+		size_t got = f ? fread(head, 1, sizeof(head), f) : 0;
+
+		if (f)
+			fclose(f);
+		/* a file of another kind is bad input, said so, before any passphrase: not
+		 * "the key file is truncated", which has the user look for the rest of it */
+		if (!f || (got == sizeof(head) && memcmp(head, "NKPARTY1", 8) == 0))
+			return CLI_OK;
+		nk_fail(&err, NK_EINVAL, "key", "%s is not a nakodo key file (one that "
+			"'nakodo keygen' made)", path);
+		return cli_report(ctx, &err);
+	}
 	e = errno;
 	nk_fail(&err, e == ENOENT ? NK_ENOTFOUND : NK_ESTORE, "key", "%s could not be opened: %s",
 		path, strerror(e));

@@ -35,43 +35,104 @@ int cli_exit_for(enum nk_status status)
 	}
 }
 
-/* Writes text to f with every character that would act on a terminal or reorder what
- * it shows as '?': C0 (a line feed too: one error, one line), DEL, C1 (as UTF-8) and the
- * Bidi_Control marks. An error's text may come from a server's answer, which must not
- * paint over what the command printed. */
-static void put_plain(FILE *f, const char *text)
+size_t cli_text_char(const unsigned char *p, size_t n, size_t *bad)
+{
+	size_t len = 0;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	*bad = 1;
+	if (n == 0)
+		return 0;
+	if (p[0] < 0x80)
+		return p[0] < 0x20 || p[0] == 0x7f ? 0 : 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3, lo = p[0] == 0xe0 ? 0xa0 : 0x80, hi = p[0] == 0xed ? 0x9f : 0xbf;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4, lo = p[0] == 0xf0 ? 0x90 : 0x80, hi = p[0] == 0xf4 ? 0x8f : 0xbf;
+	if (len == 0 || n < len || p[1] < lo || p[1] > hi)
+		return 0;	/* a lone continuation byte (0x9b too), a bad lead or a cut */
+	for (size_t i = 2; i < len; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	/* valid, but a C1 control (U+0080 to U+009F: U+009B is a CSI to many terminals)
+	 * or a Bidi_Control mark: escaped whole */
+	if ((p[0] == 0xc2 && p[1] <= 0x9f) || (p[0] == 0xd8 && p[1] == 0x9c) ||
+	    (p[0] == 0xe2 && p[1] == 0x80 &&
+	     (p[2] == 0x8e || p[2] == 0x8f || (p[2] >= 0xaa && p[2] <= 0xae))) ||
+	    (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)) {
+		*bad = len;
+		return 0;
+	}
+	return len;
+}
+
+void cli_put_safe(FILE *f, const char *text, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)text;
 
-	for (; *p; p++) {
-		size_t skip = 0;
+	for (size_t i = 0; i < len;) {
+		size_t bad, k = cli_text_char(p + i, len - i, &bad);
 
-		if (*p < 0x20 || *p == 0x7f)
-			skip = 1;
-		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-			skip = 2;
-		else if (p[0] == 0xd8 && p[1] == 0x9c)
-			skip = 2;
-		else if (p[0] == 0xe2 && p[1] == 0x80 && p[2] &&
-			 (p[2] == 0x8e || p[2] == 0x8f || (p[2] >= 0xaa && p[2] <= 0xae)))
-			skip = 3;
-		else if (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
-			skip = 3;
-		if (skip) {
-			fputc('?', f);
-			p += skip - 1;
+		if (k) {
+			fwrite(p + i, 1, k, f);
+			i += k;
 		} else {
-			fputc(*p, f);
+			for (size_t j = 0; j < bad; j++)
+				fprintf(f, "\\x%02x", p[i + j]);
+			i += bad;
 		}
 	}
 }
 
+/* Writes text to f with every character that would act on a terminal or reorder what
+ * it shows, and every byte that is not part of valid UTF-8, as '?': C0 (a line feed
+ * too: one error, one line), DEL, C1 (as UTF-8 or a lone byte) and the Bidi_Control
+ * marks. An error's text may come from a server's answer, which must not paint over
+ * what the command printed. */
+static void put_plain(FILE *f, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t n = strlen(text);
+
+	for (size_t i = 0; i < n;) {
+		size_t bad, k = cli_text_char(p + i, n - i, &bad);
+
+		if (k) {
+			fwrite(p + i, 1, k, f);
+			i += k;
+		} else {
+			fputc('?', f);
+			i += bad;
+		}
+	}
+}
+
+/* The status a refusal is reported as: a role that may never do this ("only the
+ * claimant and the payer may do this"), or that the case does not have ("...so it has no
+ * neutral-1"), is bad input, exit 2, as the README's table has it and as a server's 403
+ * for it is reported; a role refused by the case's state (not joined yet, not endorsed,
+ * joined already) stays a refusal by the rules, 1. */
+static enum nk_status shown_status(const struct nk_error *err)
+{
+	if (err->code == NK_EREFUSED && strcmp(err->field, "role") == 0 &&
+	    (strncmp(err->text, "only ", 5) == 0 || strstr(err->text, ", so it has no ")))
+		return NK_EINVAL;
+	/* a wrong passphrase is the user's input, to be typed again: not a storage fault */
+	if (err->code == NK_ECRYPTO && strcmp(err->field, "passphrase") == 0)
+		return NK_EINVAL;
+	return err->code;
+}
+
 int cli_report(struct cli_ctx *ctx, const struct nk_error *err)
 {
+	enum nk_status code = shown_status(err);
+
 	if (ctx->json) {
-		json_t *o = json_pack("{s:s, s:s, s:s, s:i}", "error", nk_status_name(err->code),
+		json_t *o = json_pack("{s:s, s:s, s:s, s:i}", "error", nk_status_name(code),
 				      "field", err->field, "detail", err->text,
-				      "exit", cli_exit_for(err->code));
+				      "exit", cli_exit_for(code));
 
 		cli_print_json(ctx, o);
 	}
@@ -82,7 +143,7 @@ int cli_report(struct cli_ctx *ctx, const struct nk_error *err)
 	}
 	put_plain(ctx->err, err->text);
 	fputc('\n', ctx->err);
-	return cli_exit_for(err->code);
+	return cli_exit_for(code);
 }
 
 int cli_usage_error(struct cli_ctx *ctx, const char *cmd, const char *fmt, ...)
@@ -205,6 +266,15 @@ int cli_read_amount(struct cli_ctx *ctx, const struct nk_currency *cur, const ch
 		}
 		line[n] = '\0';
 		text = line;
+		/* one amount, one line: "1,000\n2,000" would record the first and drop the
+		 * rest unseen, so anything but blank lines after it is refused */
+		for (int ch; (ch = getchar()) != EOF;)
+			if (!isspace(ch)) {
+				sodium_memzero(line, sizeof(line));
+				nk_fail(&err, NK_EINVAL, field, "standard input holds more than one "
+					"line; give one amount, on one line");
+				return cli_report(ctx, &err);
+			}
 	}
 	rc = nk_money_parse(cur, text, field, amount, &err);
 	sodium_memzero(line, sizeof(line));

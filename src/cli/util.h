@@ -19,6 +19,15 @@
 /* Maps a status to the exit status of enum cli_exit (cli.h). */
 int cli_exit_for(enum nk_status status);
 
+/* Of the len bytes at p: the length of the character there when it may be printed as
+ * it is (valid UTF-8, not a control, C1 control or Bidi_Control mark; tab and newline
+ * are the caller's), else 0 with *bad the bytes to escape (1 for a byte that is not part
+ * of valid UTF-8, a lone 0x9b among them). */
+size_t cli_text_char(const unsigned char *p, size_t len, size_t *bad);
+/* Writes text (a party's or a server's) to f with every byte cli_text_char refuses
+ * shown as \xHH, so that it cannot drive the reader's terminal. */
+void cli_put_safe(FILE *f, const char *text, size_t len);
+
 /* Prints "nakodo: FIELD: TEXT" (or a JSON problem object with --json) and returns the
  * exit status for err->code. */
 int cli_report(struct cli_ctx *ctx, const struct nk_error *err);

@@ -19,6 +19,7 @@ check "a lone client says it waits up to --wait's 2 s" \
 	grep -q "^waiting for the payer's client (nakodo submit on its side; up to 2 s)" \
 	"$TMP/claimant.err"
 check "it gives up with a clear error" grep -q "did not answer in time" "$TMP/claimant.err"
+check "  exit 3: the same command may work later (was $rc)" [ "$rc" = 3 ]
 check "after waiting 2 s at least (took ${took} ms)" [ "$rc" != 0 -a "$took" -ge 2000 ]
 # the payer comes 2.5 s late; the claimant waits up to 3 s for each message: the first
 # wait is most of it, and what the round then computes does not count against it

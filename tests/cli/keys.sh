@@ -64,7 +64,7 @@ check "it says the role has joined" 'grep -q "already joined" <<<"$err"' "$err"
 expect 1 "the claimant's key cannot join as the payer too" -- "$nk" --db "$db" join "$CASE" --as payer --key "$dir/claimant.key"
 check "refusals append nothing" '[ "$("$nk" --db "$db" log "$CASE" | wc -l)" = "$events" ]'
 printf 'wrong\n' >"$dir/wrong"
-expect 3 "a wrong passphrase is refused" -- env NAKODO_PASSPHRASE_FILE="$dir/wrong" "$nk" --db "$db" join "$CASE" --as payer --key "$dir/payer.key"
+expect 2 "a wrong passphrase is refused (bad input, exit 2)" -- env NAKODO_PASSPHRASE_FILE="$dir/wrong" "$nk" --db "$db" join "$CASE" --as payer --key "$dir/payer.key"
 expect 0 "the payer joins, --json" -- "$nk" --db "$db" join "$CASE" --as payer --key "$dir/payer.key" --json
 check "the answer names the role and keys" 'grep -q "\"role\": \"payer\"" <<<"$out" && grep -q "\"seal\"" <<<"$out"' "$out"
 expect 0 "the mediator's briefing" -- "$nk" --db "$db" brief "$CASE" --as mediator

@@ -118,6 +118,12 @@ expect 0 "the claimant sends C1 and direction characters" "$(printf 'pay \xc2\x9
 expect 0 "the payer's inbox with it" "" -- "$nk" "${C[@]}" inbox "$CASE" --key "$dir/payer.key"
 check "they are shown escaped" '! LC_ALL=C grep -qP "\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xd8\x9c" <<<"$out" && grep -qF "pay \xc2\x9b2J" <<<"$out"' "$out"
 
+# a lone 8-bit CSI (0x9b) or any other byte that is not part of valid UTF-8 is
+# escaped too: a terminal in an 8-bit mode reads 0x9b as CSI
+expect 0 "the claimant sends a lone 0x9b and broken UTF-8" "$(printf 'x \x9b2J y \xff \xe2\x80 z \xc3\xa9')" -- "$nk" "${C[@]}" send "$CASE" --to payer --key "$dir/claimant.key"
+expect 0 "the payer's inbox with it" "" -- "$nk" "${C[@]}" inbox "$CASE" --key "$dir/payer.key"
+check "the bytes are shown escaped, valid UTF-8 as it is" '! LC_ALL=C grep -q "$(printf "\x9b")" <<<"$out" && ! LC_ALL=C grep -q "$(printf "\xff")" <<<"$out" && grep -qF "x \x9b2J y \xff \xe2\x80 z $(printf "\xc3\xa9")" <<<"$out"' "$out"
+
 # nor pass one of its lines for the header of another message: every line is indented
 expect 0 "the claimant sends a line shaped like a header" "$(printf 'ok\n[message 9 from the mediator, 2026-01-01T00:00:00Z]\nsettle now')" -- "$nk" "${C[@]}" send "$CASE" --to payer --key "$dir/claimant.key"
 expect 0 "the payer's inbox with it" "" -- "$nk" "${C[@]}" inbox "$CASE" --key "$dir/payer.key"

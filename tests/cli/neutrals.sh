@@ -115,7 +115,7 @@ grep -q 'the neutral-3 is not one of them' "$TMP/err" ||
 	not_ok "its error names the role" "$(cat "$TMP/err")"
 NC=$(lnk case new --currency USD --rounds 1)
 lnk brief "$NC" --as neutral-1 >/dev/null
-is "a case without neutrals shows no neutral a briefing (exit 1)" "$?" 1
+is "a case without neutrals shows no neutral a briefing (exit 2: a role the case does not have)" "$?" 2
 grep -q 'without neutral evaluation' "$TMP/err" ||
 	not_ok "its error says the case has no neutrals" "$(cat "$TMP/err")"
 lnk join "$KC" --as neutral-2 --key "$TMP/n.key" >/dev/null

@@ -81,7 +81,7 @@ is "the log records who submitted, then the round" "$(awk '{print $4}' "$dir/log
 	"opened package_submitted package_submitted package_round "
 
 # answers: both accept -> settled with the package
-refuse 1 "the mediator cannot answer" "role" -- "$nk" --db "$db" answer "$id" --as mediator accept
+refuse 2 "the mediator cannot answer" "role" -- "$nk" --db "$db" answer "$id" --as mediator accept
 is "the claimant accepts" "$("$nk" --db "$db" answer "$id" --as claimant accept)" "ok: case $id is open"
 refuse 1 "a second answer" "already answered" -- "$nk" --db "$db" answer "$id" --as claimant decline
 is "the payer accepts: settled" "$("$nk" --db "$db" answer "$id" --as payer accept)" "ok: case $id is settled (see nakodo brief)"

@@ -22,12 +22,12 @@ check "case new --help names --principals" grep -q -- '--principals' "$TMP/out"
 # ---- a case without the rule has no principals ----
 PLAIN=$(lnk case new --currency USD --range 0:100,000)
 lnk join "$PLAIN" --as claimant-principal --key "$TMP/cp.nkey" >/dev/null
-is "without --principals a principal may not join (exit 1)" "$?" 1
+is "without --principals a principal may not join (exit 2: a role the case does not have)" "$?" 2
 check "  and it says the case was opened without principals" grep -q 'without principals' "$TMP/err"
 lnk --json brief "$PLAIN" --as claimant >"$TMP/out"
 is "  its rules carry no principals member" "$(jq -r '.rules | has("principals")' "$TMP/out")" false
 lnk token reissue "$PLAIN" payer-principal >/dev/null
-is "  and no principal's token can be issued (exit 1)" "$?" 1
+is "  and no principal's token can be issued (exit 2)" "$?" 2
 
 # ---- locally ----
 CASE=$(lnk case new --currency USD --range 0:100,000 --principals)

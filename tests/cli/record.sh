@@ -68,7 +68,7 @@ check "log --json has chain and countersignature" \
 expect 2 "an existing --out file is refused" -- "$nk" --db "$db" receipt "$CASE" --as claimant --out "$dir/r.txt"
 check "and left as it was" '"$nk" verify "$dir/r.txt" --server-key "$SKEY" | grep -q "^holds *claimant-signature"'
 expect 2 "a role not in a case is refused" -- "$nk" --db "$db" receipt "$CASE" --as arbiter --out "$dir/x.txt"
-expect 1 "signing as the payer with the claimant's key is refused" -- "$nk" --db "$db" receipt "$CASE" --as payer --out "$dir/x.txt" --key "$dir/claimant.nkey"
+expect 2 "signing as the payer with the claimant's key is refused (bad input: another key file)" -- "$nk" --db "$db" receipt "$CASE" --as payer --out "$dir/x.txt" --key "$dir/claimant.nkey"
 check "and writes nothing" '[ ! -e "$dir/x.txt" ]'
 expect 2 "a receipt of an unknown case" -- "$nk" --db "$db" receipt 00000000000000000000 --as payer --out "$dir/x.txt"
 

@@ -106,5 +106,58 @@ check "nakodo(1): receipt's --as is optional, as the command has it" \
 run 0 "receipt --help" "$NAKODO" receipt --help
 has "  its usage line has [--as ROLE] too" "^usage: nakodo receipt CASE --out FILE \[--as ROLE\]" "$TMP/out"
 
+# ---- submit -: one amount, one line ----
+S=$("$NAKODO" --db "$L" case new --currency USD --rounds 3 --range 0:1,000,000 2>/dev/null)
+printf '1,000\n2,000\n' | "$NAKODO" --db "$L" submit "$S" --as claimant - >"$TMP/out" 2>"$TMP/err"
+is "submit - with two lines on standard input is refused: exit 2" "$?" 2
+has "  it says why" "more than one line" "$TMP/err"
+lacks "  the message holds no figure" "1,000\|2,000" "$TMP/err"
+"$NAKODO" --db "$L" log "$S" >"$TMP/out" 2>&1
+lacks "  and nothing was recorded" " figure " "$TMP/out"
+printf '3,000\n\n' | "$NAKODO" --db "$L" submit "$S" --as claimant - >"$TMP/out" 2>"$TMP/err"
+is "submit - with one line and a blank one is taken: exit 0" "$?" 0
+
+# ---- --server and --token before the command ----
+run 2 "--server and --token before the command" "$NAKODO" --server http://127.0.0.1:9 --token tok-SECRET-1 log C
+has "  says they go after the command" "\-\-server goes after the command" "$TMP/err"
+lacks "  without the token" "tok-SECRET-1" "$TMP/err"
+
+# ---- help texts in step with README ----
+run 0 "nakodo --help" "$NAKODO" --help
+has "  exit 3 is storage or network, as README's table" "3 storage or network" "$TMP/out"
+run 0 "log --help" "$NAKODO" log --help
+has "  says a changed event prints nothing and exits 3" "nothing is printed and the error names the case, exit 3" "$TMP/out"
+run 0 "join --help" "$NAKODO" join --help
+has "  local join needs --as" "^usage: nakodo join CASE --as ROLE --key FILE" "$TMP/out"
+has "  README's table says the same" "join CASE --as ROLE --key FILE" "$(dirname "$0")/../../README.md"
+
+# ---- key files: a wrong passphrase or a file of another kind is bad input ----
+export NAKODO_TEST_KDF=min
+printf 'right one\n' >"$TMP/pass"; printf 'wrong one\n' >"$TMP/wrong"; chmod 600 "$TMP/pass" "$TMP/wrong"
+NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" keygen --out "$TMP/p.key" >/dev/null 2>&1
+run 2 "a wrong passphrase: exit 2" env NAKODO_PASSPHRASE_FILE="$TMP/wrong" "$NAKODO" pubkey "$TMP/p.key"
+printf 'just some text\n' >"$TMP/notkey"
+run 2 "a file that is not a key file: exit 2" env NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" pubkey "$TMP/notkey"
+has "  says it is not a key file" "is not a nakodo key file" "$TMP/err"
+lacks "  not that it is truncated" "truncated" "$TMP/err"
+
+# ---- a server address nakodo cannot speak to ----
+NAKODO_SERVER=ftp://127.0.0.1:9 NAKODO_TOKEN=$(printf 'a%.0s' $(seq 64)) "$NAKODO" log C >"$TMP/out" 2>"$TMP/err"
+is "NAKODO_SERVER=ftp://...: bad input, exit 2" "$?" 2
+has "  says the address must be http or https" "must start with https:// or http://" "$TMP/err"
+
+run 0 "verify --help" "$NAKODO" verify --help
+has "  says a file that is not there is 2, as the exit table" "2 bad usage or a file that is not there" "$TMP/out"
+
+# ---- receipt --key with the other party's key ----
+R="$TMP/receipt.db"
+for w in claimant payer; do NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" keygen --out "$TMP/r-$w.key" >/dev/null 2>&1; done
+RC=$("$NAKODO" --db "$R" case new --currency USD --rounds 1 --range 0:1,000 2>/dev/null)
+for w in claimant payer; do NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" --db "$R" join "$RC" --as $w --key "$TMP/r-$w.key" >/dev/null 2>&1; done
+NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" --db "$R" submit "$RC" --as claimant --key "$TMP/r-claimant.key" 500 >/dev/null 2>&1
+NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" --db "$R" submit "$RC" --as payer --key "$TMP/r-payer.key" 600 >/dev/null 2>&1
+run 2 "receipt --as payer with the claimant's key" env NAKODO_PASSPHRASE_FILE="$TMP/pass" "$NAKODO" --db "$R" receipt "$RC" --out "$TMP/r.json" --as payer --key "$TMP/r-claimant.key"
+has "  says to use the key the payer joined with" "not the key the payer joined the case with" "$TMP/err"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
