@@ -387,8 +387,8 @@ static int server_check(struct cli_ctx *ctx, const struct remote *r, bool *local
 		rc = cli_usage_error(ctx, "nakodo", "the server address given with %s is not a URL: "
 				     "give it as http://HOST:PORT or https://HOST:PORT", from);
 	} else if (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0) {
-		rc = cli_usage_error(ctx, "nakodo", "the server address given with %s is not "
-				     "http:// or https://", from);
+		rc = cli_usage_error(ctx, "nakodo", "the server address given with %s must "
+				     "start with https:// or http://", from);
 	} else if (curl_url_get(u, CURLUPART_USER, &part, 0) == CURLUE_OK ||
 		   curl_url_get(u, CURLUPART_PASSWORD, &part, 0) == CURLUE_OK) {
 		rc = cli_usage_error(ctx, "nakodo", "the server address given with %s carries a "

@@ -22,7 +22,7 @@ run 2 "a query in the address is refused" \
 	"$NAKODO" brief "$C" --server "http://127.0.0.1:1/?t=x" --token "$T"
 run 2 "an ftp:// address is bad usage" \
 	"$NAKODO" brief "$C" --server "ftp://127.0.0.1:1" --token "$T"
-has "it names the schemes" "not http:// or https://" "$TMP/err"
+has "it names the schemes" "https:// or http://" "$TMP/err"
 run 2 "an address that is not a URL is bad usage" \
 	"$NAKODO" brief "$C" --server "not a url" --token "$T"
 run 2 "NAKODO_SERVER is checked alike" \
