@@ -95,4 +95,20 @@ int remote_call_bytes(struct cli_ctx *ctx, const struct remote *r, const char *m
 int remote_get_text(struct cli_ctx *ctx, const struct remote *r, const char *path, char **text,
 		    size_t *len);
 
+/* remote_address.c. How long a request may take (libcurl's timeout), in seconds. */
+#define REMOTE_TIMEOUT_S 30L
+/* Where r's token came from, for messages: "--token", "NAKODO_TOKEN" or a file. */
+const char *remote_token_source(const struct remote *r);
+/* r's token is 64 hex digits (else a usage error naming where it came from, never it). */
+int remote_token_check(struct cli_ctx *ctx, const struct remote *r);
+/* r's server address is http:// or https://, with a host and no login, query or
+ * fragment (else a usage error that does not repeat it); *local: the host is this
+ * machine or the scheme https (no warning owed). */
+int remote_server_check(struct cli_ctx *ctx, const struct remote *r, bool *local);
+/* Once a run, when away: the server is reached in clear. */
+void remote_warn_cleartext(struct cli_ctx *ctx, const char *server, bool away);
+/* err: why a request found no server (code, libcurl's CURLcode), naming the address
+ * and where it came from. */
+void remote_connect_failure(const struct remote *r, int code, struct nk_error *err);
+
 #endif
