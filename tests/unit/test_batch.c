@@ -7,6 +7,7 @@
  * moved to another batch's leaf; and a reader's proof holds for its own case only, and
  * only whole. A database from before batches opens and its logs still verify. */
 #include "case/record.h"
+#include "flush_gate.h"
 
 #include <nakodo/case.h>
 #include <nakodo/ledger.h>
@@ -28,13 +29,6 @@
 #include <time.h>
 #include <unistd.h>
 
-struct gate {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	uint64_t synced;
-	bool closed;
-};
-
 struct world {
 	char dir[64], db[128], url[160];
 	struct nk_server_key *signer;
@@ -43,35 +37,6 @@ struct world {
 	struct nk_case_env ea, eb;
 	struct gate gate;
 };
-
-/* The committer's callback: while the gate is closed it holds the committer there. */
-static void on_flush(void *arg, uint64_t synced, bool failed)
-{
-	struct gate *g = arg;
-
-	(void)failed;
-	pthread_mutex_lock(&g->mu);
-	g->synced = synced;
-	pthread_cond_broadcast(&g->cv);
-	while (g->closed)
-		pthread_cond_wait(&g->cv, &g->mu);
-	pthread_mutex_unlock(&g->mu);
-}
-
-static bool told(struct gate *g, uint64_t ticket)
-{
-	struct timespec until;
-	bool ok;
-
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 10;
-	pthread_mutex_lock(&g->mu);
-	while (g->synced < ticket && pthread_cond_timedwait(&g->cv, &g->mu, &until) != ETIMEDOUT) {
-	}
-	ok = g->synced >= ticket;
-	pthread_mutex_unlock(&g->mu);
-	return ok;
-}
 
 static void rules_of(struct nk_rules *rules)
 {
@@ -95,12 +60,10 @@ static int setup(void **state)
 		return -1;
 	snprintf(w->db, sizeof(w->db), "%s/b.db", w->dir);
 	snprintf(w->url, sizeof(w->url), "sqlite:%s", w->db);
-	pthread_mutex_init(&w->gate.mu, NULL);
-	pthread_cond_init(&w->gate.cv, NULL);
-	w->gate.closed = true;
+	gate_init(&w->gate);
 	if (nk_store_group_new(&w->group, w->url, NULL) != NK_OK)
 		return -1;
-	nk_store_group_on_flush(w->group, on_flush, &w->gate);
+	nk_store_group_on_flush(w->group, gate_on_flush, &w->gate);
 	if (nk_store_open_grouped(&w->a, w->url, NK_STORE_CREATE | NK_STORE_DEFER_DURABLE,
 				  w->group, NULL) != NK_OK ||
 	    nk_store_open_grouped(&w->b, w->url, NK_STORE_DEFER_DURABLE, w->group, NULL) != NK_OK)
@@ -109,7 +72,7 @@ static int setup(void **state)
 	w->eb = (struct nk_case_env){ .store = w->b, .signer = w->signer };
 	rules_of(&rules);
 	if (nk_case_open(&w->ea, &rules, first, NULL) != NK_OK ||
-	    !told(&w->gate, nk_store_durable_ticket(w->a)))
+	    !gate_told(&w->gate, nk_store_durable_ticket(w->a)))
 		return -1;
 	*state = w;
 	return 0;
@@ -121,16 +84,12 @@ static int teardown(void **state)
 	const char *suffix[] = { "", ".key", "-wal", "-shm", ".server-key" };
 	char path[200];
 
-	pthread_mutex_lock(&w->gate.mu);
-	w->gate.closed = false;
-	pthread_cond_broadcast(&w->gate.cv);
-	pthread_mutex_unlock(&w->gate.mu);
+	gate_open(&w->gate);
 	nk_store_close(w->a);
 	nk_store_close(w->b);
 	nk_store_group_free(w->group);
 	nk_server_key_free(w->signer);
-	pthread_mutex_destroy(&w->gate.mu);
-	pthread_cond_destroy(&w->gate.cv);
+	gate_free(&w->gate);
 	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
 		snprintf(path, sizeof(path), "%s%s", w->db, suffix[i]);
 		unlink(path);

@@ -4,54 +4,10 @@
  * the committer is held in the callback of a flush, so that a batch stays open while
  * the test looks at it from other connections. */
 #include "store_fixture.h"
+#include "flush_gate.h"
 
 #include <errno.h>
 #include <time.h>
-
-/* The committer's callback: while gate is closed it holds the committer there. */
-struct gate {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	uint64_t synced;
-	bool closed;
-};
-
-static void on_flush(void *arg, uint64_t synced, bool failed)
-{
-	struct gate *g = arg;
-
-	(void)failed;
-	pthread_mutex_lock(&g->mu);
-	g->synced = synced;
-	pthread_cond_broadcast(&g->cv);
-	while (g->closed)
-		pthread_cond_wait(&g->cv, &g->mu);
-	pthread_mutex_unlock(&g->mu);
-}
-
-/* Waits, at most 10 s, until the callback has told ticket. */
-static bool told(struct gate *g, uint64_t ticket)
-{
-	struct timespec until;
-	bool ok;
-
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 10;
-	pthread_mutex_lock(&g->mu);
-	while (g->synced < ticket && pthread_cond_timedwait(&g->cv, &g->mu, &until) != ETIMEDOUT) {
-	}
-	ok = g->synced >= ticket;
-	pthread_mutex_unlock(&g->mu);
-	return ok;
-}
-
-static void open_gate(struct gate *g)
-{
-	pthread_mutex_lock(&g->mu);
-	g->closed = false;
-	pthread_cond_broadcast(&g->cv);
-	pthread_mutex_unlock(&g->mu);
-}
 
 struct world {
 	struct nk_store_group *group;
@@ -64,30 +20,27 @@ struct world {
  * callback of the flush of that case: from here on nothing is committed by it. */
 static void open_world(struct fixture *fx, struct world *w)
 {
-	pthread_mutex_init(&w->gate.mu, NULL);
-	pthread_cond_init(&w->gate.cv, NULL);
-	w->gate.closed = true;
+	gate_init(&w->gate);
 	assert_int_equal(nk_store_group_new(&w->group, fx->url, NULL), NK_OK);
-	nk_store_group_on_flush(w->group, on_flush, &w->gate);
+	nk_store_group_on_flush(w->group, gate_on_flush, &w->gate);
 	assert_int_equal(nk_store_open_grouped(&w->a, fx->url, NK_STORE_DEFER_DURABLE, w->group,
 					       NULL), NK_OK);
 	assert_int_equal(nk_store_open_grouped(&w->b, fx->url, NK_STORE_DEFER_DURABLE, w->group,
 					       NULL), NK_OK);
 	assert_int_equal(nk_store_open_grouped(&w->reader, fx->url, 0, w->group, NULL), NK_OK);
 	create_case(w->a, "c");
-	assert_true(told(&w->gate, nk_store_durable_ticket(w->a)));
+	assert_true(gate_told(&w->gate, nk_store_durable_ticket(w->a)));
 }
 
 static void close_world(struct world *w)
 {
-	open_gate(&w->gate);
+	gate_open(&w->gate);
 	nk_store_group_on_flush(w->group, NULL, NULL);
 	nk_store_close(w->a);
 	nk_store_close(w->b);
 	nk_store_close(w->reader);
 	nk_store_group_free(w->group);
-	pthread_mutex_destroy(&w->gate.mu);
-	pthread_cond_destroy(&w->gate.cv);
+	gate_free(&w->gate);
 }
 
 /* The number of events of "c" that st's own connection sees (its last link's seq). */
@@ -135,8 +88,8 @@ static void a_batch_is_seen_once_committed(void **state)
 	assert_int_equal(seen_by(w.a), 3);
 	assert_int_equal(seen_by(w.reader), 3);
 	assert_false(nk_store_group_durable(w.group, nk_store_durable_ticket(w.b), &failed));
-	open_gate(&w.gate);
-	assert_true(told(&w.gate, nk_store_durable_ticket(w.a)));
+	gate_open(&w.gate);
+	assert_true(gate_told(&w.gate, nk_store_durable_ticket(w.a)));
 	close_world(&w);
 	reopen(fx);
 	assert_int_equal(count_events(fx->store, "c"), 3);
@@ -163,8 +116,8 @@ static void a_rollback_undoes_its_savepoint_only(void **state)
 	assert_int_equal(nk_store_begin(w.b, NULL), NK_OK);
 	nk_store_rollback(w.b);
 	assert_int_equal(seen_by(w.a), 2);
-	open_gate(&w.gate);
-	assert_true(told(&w.gate, nk_store_durable_ticket(w.a)));
+	gate_open(&w.gate);
+	assert_true(gate_told(&w.gate, nk_store_durable_ticket(w.a)));
 	close_world(&w);
 	reopen(fx);
 	assert_int_equal(count_events(fx->store, "c"), 2);

@@ -5,6 +5,7 @@
  * after a restart. The writes are counted and failed through SQLite's own hook for its
  * system calls (the unix VFS's xSetSystemCall). */
 #include "store_fixture.h"
+#include "flush_gate.h"
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -84,51 +85,10 @@ static void count_from_zero(void)
 	atomic_store(&gathered, 0);
 }
 
-/* The committer's callback: while gate is closed it holds the committer there, so that
- * every transaction released meanwhile waits in one open batch. */
-struct gate {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	uint64_t synced;
-	bool closed, failed;
-};
-
-static void on_flush(void *arg, uint64_t synced, bool failed)
+/* The gate told ticket, or a failure (whose test then asserts it). */
+static bool gathered_told(struct gate *g, uint64_t ticket)
 {
-	struct gate *g = arg;
-
-	pthread_mutex_lock(&g->mu);
-	g->synced = synced;
-	g->failed = g->failed || failed;
-	pthread_cond_broadcast(&g->cv);
-	while (g->closed)
-		pthread_cond_wait(&g->cv, &g->mu);
-	pthread_mutex_unlock(&g->mu);
-}
-
-/* Waits, at most 10 s, until the callback has told ticket (or a failure). */
-static bool told(struct gate *g, uint64_t ticket)
-{
-	struct timespec until;
-	bool ok;
-
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 10;
-	pthread_mutex_lock(&g->mu);
-	while (g->synced < ticket && !g->failed &&
-	       pthread_cond_timedwait(&g->cv, &g->mu, &until) != ETIMEDOUT) {
-	}
-	ok = g->synced >= ticket || g->failed;
-	pthread_mutex_unlock(&g->mu);
-	return ok;
-}
-
-static void open_gate(struct gate *g)
-{
-	pthread_mutex_lock(&g->mu);
-	g->closed = false;
-	pthread_cond_broadcast(&g->cv);
-	pthread_mutex_unlock(&g->mu);
+	return gate_told(g, ticket) || gate_failed(g);
 }
 
 struct world {
@@ -139,26 +99,23 @@ struct world {
 
 static void open_world(struct fixture *fx, struct world *w)
 {
-	pthread_mutex_init(&w->gate.mu, NULL);
-	pthread_cond_init(&w->gate.cv, NULL);
-	w->gate.closed = true;
+	gate_init(&w->gate);
 	assert_int_equal(nk_store_group_new(&w->group, fx->url, NULL), NK_OK);
-	nk_store_group_on_flush(w->group, on_flush, &w->gate);
+	nk_store_group_on_flush(w->group, gate_on_flush, &w->gate);
 	assert_int_equal(nk_store_open_grouped(&w->a, fx->url, NK_STORE_DEFER_DURABLE, w->group,
 					       NULL), NK_OK);
 	create_case(w->a, "c");
-	assert_true(told(&w->gate, nk_store_durable_ticket(w->a)));
-	assert_false(w->gate.failed);
+	assert_true(gathered_told(&w->gate, nk_store_durable_ticket(w->a)));
+	assert_false(gate_failed(&w->gate));
 }
 
 static void close_world(struct world *w)
 {
-	open_gate(&w->gate);
+	gate_open(&w->gate);
 	nk_store_group_on_flush(w->group, NULL, NULL);
 	nk_store_close(w->a);
 	nk_store_group_free(w->group);
-	pthread_mutex_destroy(&w->gate.mu);
-	pthread_cond_destroy(&w->gate.cv);
+	gate_free(&w->gate);
 }
 
 /* Event i's body: 3,000 bytes that say which event they are. */
@@ -206,9 +163,9 @@ static void a_batch_is_written_in_few_writes(void **state)
 	hook_writes(true);
 	ticket = fill_batch(&w);
 	count_from_zero();
-	open_gate(&w.gate);
-	assert_true(told(&w.gate, ticket));
-	assert_false(w.gate.failed);
+	gate_open(&w.gate);
+	assert_true(gathered_told(&w.gate, ticket));
+	assert_false(gate_failed(&w.gate));
 	hook_writes(false);
 	assert_int_equal(atomic_load(&frame_headers), 0);
 	assert_in_range(atomic_load(&gathered), 2, 4);
@@ -242,9 +199,9 @@ static void a_failed_gathered_write_fails_the_commit(void **state)
 	ticket = fill_batch(&w);
 	atomic_store(&fail_gathered, true);
 	count_from_zero();
-	open_gate(&w.gate);
-	assert_true(told(&w.gate, ticket));
-	assert_true(w.gate.failed);
+	gate_open(&w.gate);
+	assert_true(gathered_told(&w.gate, ticket));
+	assert_true(gate_failed(&w.gate));
 	assert_true(atomic_load(&gathered) >= 1);
 	assert_true(nk_store_group_durable(w.group, ticket, &failed));
 	assert_true(failed);
@@ -272,9 +229,9 @@ static void a_failed_checkpoint_write_loses_nothing(void **state)
 	fx->store = NULL;
 	open_world(fx, &w);
 	ticket = fill_batch(&w);
-	open_gate(&w.gate);
-	assert_true(told(&w.gate, ticket));
-	assert_false(w.gate.failed);
+	gate_open(&w.gate);
+	assert_true(gathered_told(&w.gate, ticket));
+	assert_false(gate_failed(&w.gate));
 	hook_writes(true);
 	atomic_store(&fail_at_end, true);
 	count_from_zero();
