@@ -3,7 +3,8 @@
 # fresh set of CASES open cases each: the rate of GET /healthz (the baseline) and then of
 # authenticated, durable figure submissions spread over those cases, with p50/p99, their
 # ratio, how many commits each disk flush carried (group commit, from /metrics) and the
-# server's CPU time per submission; the median of the runs. Then 50 connections on ONE
+# server's CPU time per submission, and the load generator's own CPU time per request in
+# each (it shares the cores); the median of the runs. Then 50 connections on ONE
 # case (contention on one round), with
 # the case's log checked: one evaluation per round, one figure per role and round, as
 # many figures as answers 200. Then resident memory with 10,000 and 100,000 open cases,
@@ -43,6 +44,10 @@ start() {
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$PID/stat"; }
 rss() { awk '/^VmRSS/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$PID/status"; }
 metric() { curl -s -H "Authorization: Bearer $OP" "$URL/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
+# wrk's own CPU time (bash's time: user and system seconds) per request of its run
+TIMEFORMAT='%U %S'
+wrk_us() { tail -n 1 "$1.cpu" | awk -v n="$(awk '$2 == "requests" && $3 == "in" { print $1 }' "$1")" \
+	'{ printf "%.1f", ($1 + $2) * 1000000 / (n + 1) }'; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 ms() { awk '{ v = $1; if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0;
 	else if (v ~ /s$/) v = v * 1000; printf "%.2f", v }'; }
@@ -55,12 +60,12 @@ echo "server: $("$NAKODO" --version), $THREADS worker threads, sqlite WAL + grou
 : >"$TMP/rows"
 for run in $(seq "$RUNS"); do
 	python3 "$HERE/bench_server_setup.py" "$PORT" "$OP" "$CASES" "$TMP/cases"
-	wrk -t2 -c50 -d"${SECS}s" --latency "$URL/healthz" >"$TMP/healthz"
+	{ time wrk -t2 -c50 -d"${SECS}s" --latency "$URL/healthz" >"$TMP/healthz"; } 2>"$TMP/healthz.cpu"
 	hz=$(awk '/^Requests\/sec/ { print $2 }' "$TMP/healthz")
 	c0=$(metric nakodo_store_commits_total); f0=$(metric nakodo_store_flushes_total)
 	t0=$(cpu_ticks)
-	BENCH_CASES="$TMP/cases" BENCH_THREADS=2 wrk -t2 -c50 -d"${SECS}s" --latency \
-		-s "$HERE/bench_server_submit.lua" "$URL" >"$TMP/submit"
+	{ time BENCH_CASES="$TMP/cases" BENCH_THREADS=2 wrk -t2 -c50 -d"${SECS}s" --latency \
+		-s "$HERE/bench_server_submit.lua" "$URL" >"$TMP/submit"; } 2>"$TMP/submit.cpu"
 	t1=$(cpu_ticks)
 	c1=$(metric nakodo_store_commits_total); f1=$(metric nakodo_store_flushes_total)
 	n=$(awk '$2 == "requests" && $3 == "in" { print $1 }' "$TMP/submit")
@@ -80,6 +85,8 @@ for run in $(seq "$RUNS"); do
 	printf '(p50 %s ms, p99 %s ms, %s not 200); ratio %s; %s commits per flush; ' \
 		"$p50" "$p99" "$bad" "$ratio" "$cpf"
 	printf '%s us of server CPU per submission; load %s\n' "$cpu" "$(cut -d' ' -f1 /proc/loadavg)"
+	printf '  the load generator (wrk, same cores): %s us of CPU a /healthz request, %s a submission\n' \
+		"$(wrk_us "$TMP/healthz")" "$(wrk_us "$TMP/submit")"
 done
 col() { awk -v c="$1" '{ print $c }' "$TMP/rows" | median; }
 [ "$RUNS" -gt 0 ] && echo "median of $RUNS: /healthz $(col 1) req/s; submissions $(col 2) req/s;" \
