@@ -38,34 +38,18 @@ void answer_wipe_free(void *body)
 static void log_line(struct nk_server *srv, const struct http_request *req, const char *method,
 		     unsigned status)
 {
-	char when[40], line[512];
+	char line[REQLOG_LINE];
 	struct timespec ts;
-	struct tm tm;
 	int64_t us = nk_time_mono_us() - req->start_us;
-	int n;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
 	metrics_request(&srv->metrics, req->route, status, us);
-	if (us < 0)
-		us = 0;
-	/* the milliseconds from whole microseconds, without printing a double for every
-	 * request (bench/README.md) */
-	/* the method as the client sent it, cut to 16 bytes: one of 600 cut the line and its
-	 * newline, and the next request's line ran on after it */
-	n = snprintf(line, sizeof(line), "time=%s.%03ldZ request=%s method=%.16s route=%s "
-		     "status=%u ms=%lld.%03lld\n", when, ts.tv_nsec / 1000000, req->id, method,
-		     req->route < server_route_count ? server_routes[req->route].path : "-",
-		     status, (long long)(us / 1000), (long long)(us % 1000));
-	/* written by the log's own thread, a batch at a time (reqlog.c) */
-	if (n <= 0)
-		return;
-	if ((size_t)n >= sizeof(line)) {	/* cut short: still one line */
-		n = (int)sizeof(line) - 1;
-		line[n - 1] = '\n';
-	}
-	reqlog_put(srv, line, (size_t)n);
+	/* written by the log's own thread, a batch at a time (reqlog.c); the line without
+	 * gmtime_r, strftime and snprintf, which cost a request some 5,000 instructions and
+	 * the process-wide time-zone lock (bench/README.md) */
+	reqlog_put(srv, line, reqlog_line(line, &ts, req->id, method,
+					  req->route < server_route_count
+					  ? server_routes[req->route].path : "-", status, us));
 }
 
 struct MHD_Response *answer_body(const struct http_request *req, unsigned status, char *body,

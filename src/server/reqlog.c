@@ -42,6 +42,105 @@ void reqlog_request_id(struct nk_server *srv, char out[static 17])
 	w->id_used += sizeof(bytes);
 }
 
+/* A line being written, cut at its end: what does not fit is dropped. */
+struct line_out {
+	char *p, *end;
+};
+
+static void put_bytes(struct line_out *o, const char *s, size_t len)
+{
+	size_t room = (size_t)(o->end - o->p);
+
+	if (len > room)
+		len = room;
+	memcpy(o->p, s, len);
+	o->p += len;
+}
+
+static void put_text(struct line_out *o, const char *s)
+{
+	put_bytes(o, s, strlen(s));
+}
+
+/* v in decimal, padded with zeros to at least width digits. */
+static void put_number(struct line_out *o, uint64_t v, unsigned width)
+{
+	char digits[20];
+	unsigned n = 0;
+
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	while (n < width && n < sizeof(digits))
+		digits[n++] = '0';
+	while (n > 0 && o->p < o->end)
+		*o->p++ = digits[--n];
+}
+
+/* The proleptic Gregorian date of a day counted from 1970-01-01 (negative before it):
+ * the civil_from_days of Howard Hinnant's "chrono-Compatible Low-Level Date
+ * Algorithms", in 400-year eras of 146,097 days starting on a March 1st. */
+static void civil_date(int64_t days, int64_t *year, unsigned *month, unsigned *day)
+{
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;				/* [0, 146096] */
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;	/* [0, 399] */
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);	/* [0, 365], from March 1st */
+	int64_t mp = (5 * doy + 2) / 153;			/* [0, 11], March first */
+
+	*day = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	*month = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	*year = yoe + era * 400 + (*month <= 2);
+}
+
+size_t reqlog_line(char line[static REQLOG_LINE], const struct timespec *when, const char *id,
+		   const char *method, const char *route, unsigned status, int64_t us)
+{
+	struct line_out o = { line, line + REQLOG_LINE - 1 };	/* room kept for the newline */
+	int64_t secs = when->tv_sec, days = secs / 86400, of_day = secs % 86400, year;
+	unsigned month, day;
+
+	if (of_day < 0) {
+		of_day += 86400;
+		days--;
+	}
+	civil_date(days, &year, &month, &day);
+	if (us < 0)
+		us = 0;
+	put_text(&o, "time=");
+	if (year < 0)
+		put_text(&o, "-");
+	put_number(&o, (uint64_t)(year < 0 ? -year : year), 4);
+	put_text(&o, "-");
+	put_number(&o, month, 2);
+	put_text(&o, "-");
+	put_number(&o, day, 2);
+	put_text(&o, "T");
+	put_number(&o, (uint64_t)(of_day / 3600), 2);
+	put_text(&o, ":");
+	put_number(&o, (uint64_t)(of_day / 60 % 60), 2);
+	put_text(&o, ":");
+	put_number(&o, (uint64_t)(of_day % 60), 2);
+	put_text(&o, ".");
+	put_number(&o, (uint64_t)when->tv_nsec / 1000000, 3);
+	put_text(&o, "Z request=");
+	put_text(&o, id);
+	put_text(&o, " method=");
+	put_bytes(&o, method, strnlen(method, 16));
+	put_text(&o, " route=");
+	put_text(&o, route);
+	put_text(&o, " status=");
+	put_number(&o, status, 1);
+	put_text(&o, " ms=");
+	put_number(&o, (uint64_t)us / 1000, 1);
+	put_text(&o, ".");
+	put_number(&o, (uint64_t)us % 1000, 3);
+	*o.p++ = '\n';
+	return (size_t)(o.p - line);
+}
+
 /* Writes and empties the request buffer; the caller holds reqlog_mu. */
 static void reqlog_write_locked(struct nk_server *srv)
 {

@@ -19,6 +19,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #define HTTP_TOKEN_HEX (2 * NK_TOKEN_BYTES)
 #define HTTP_RATE_SLOTS 4096	/* token buckets; tokens that collide share one */
@@ -346,6 +347,14 @@ void reqlog_stop(struct nk_server *srv);
 void reqlog_free(struct nk_server *srv);
 /* A new request's id: 64 random bits in hex. */
 void reqlog_request_id(struct nk_server *srv, char out[static 17]);
+/* One request's line, "time=2026-12-06T04:05:06.789Z request=ID method=M route=R
+ * status=S ms=1.234\n" (method cut to 16 bytes, ms from us, at least 0), written into
+ * line; returns its length. A line longer than REQLOG_LINE is cut, still ending in a
+ * newline. No locale, no lock, no stdio: glibc's gmtime_r takes the process's time-zone
+ * lock, which every worker took once a request. */
+#define REQLOG_LINE 512
+size_t reqlog_line(char line[static REQLOG_LINE], const struct timespec *when, const char *id,
+		   const char *method, const char *route, unsigned status, int64_t us);
 
 /* durable.c: answering once the flush is done, without holding a worker thread. Set up
  * before the daemon starts (durable_init, durable_start); durable_stop before the daemon
