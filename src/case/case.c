@@ -38,6 +38,17 @@ void case_fill_random(const struct nk_case_env *env, uint8_t *buf, size_t len)
 		randombytes_buf(buf, len);
 }
 
+void case_copy_text(char *out, size_t size, const char *s)
+{
+	size_t len;
+
+	if (size == 0)
+		return;
+	len = strnlen(s, size - 1);
+	memcpy(out, s, len);
+	out[len] = '\0';
+}
+
 /* Appends len bytes of s at *at, keeping room for the terminator: the bytes past
  * NK_SECRET_NAME_MAX - 1 are cut, as snprintf cuts them. */
 static void name_put(char *out, size_t *at, const char *s, size_t len)
@@ -138,8 +149,8 @@ static enum nk_status append(const struct nk_case_env *env, const char *id, cons
 		return nk_fail(err, NK_ENOMEM, "event", "out of memory");
 	}
 	ev.time_ms = case_now_ms(env);
-	snprintf(ev.actor, sizeof(ev.actor), "%s", actor);
-	snprintf(ev.type, sizeof(ev.type), "%s", case_event_name(type));
+	case_copy_text(ev.actor, sizeof(ev.actor), actor);
+	case_copy_text(ev.type, sizeof(ev.type), case_event_name(type));
 	rc = case_link_event(env, id, &ev, countersign, err);
 	if (rc == NK_OK)
 		rc = nk_store_append(env->store, id, &ev, err);
@@ -228,7 +239,7 @@ static enum nk_status cached(const struct nk_case_env *env, const char *id,
 			     struct case_state *st, int64_t *seq,
 			     uint8_t head[static NK_CHAIN_BYTES], struct nk_error *err)
 {
-	bool linked = false;
+	bool linked = false, early;
 	enum nk_status rc = nk_store_last_link(env->store, id, seq, &linked, head, err);
 
 	if (rc == NK_ENOTFOUND)
@@ -237,6 +248,12 @@ static enum nk_status cached(const struct nk_case_env *env, const char *id,
 		return rc;
 	if (!linked)
 		*seq = 0;
+	/* copied from the cache before the turn, at this very event (ahead.c) */
+	early = case_ahead_state(id, *seq, head, st);
+	if (*seq > 0 && early) {
+		case_cache_used(env->cache, id, *seq, head);
+		return NK_OK;
+	}
 	return *seq > 0 && case_cache_get(env->cache, id, *seq, head, st) ? NK_OK : NK_ENOTFOUND;
 }
 
@@ -509,7 +526,7 @@ enum nk_status case_kind_act(const struct nk_case_env *env, const char *id, enum
 	if ((rc = may_act(role, req, err)) != NK_OK)
 		return rc;
 	/* what of it needs no transaction, before the writers' turn (ahead.c) */
-	case_ahead_prepare(env, id, role, req, auth);
+	case_ahead_prepare(env, id, role, req, auth, st);
 	if ((rc = case_load(env, id, st, err)) != NK_OK)
 		goto done;
 	/* The kind first: a request of another kind reaches none of this kind's checks,
