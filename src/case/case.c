@@ -25,6 +25,39 @@
  * where a write transaction begins and ends. */
 static _Thread_local bool uncovered;
 
+/* The bodies and texts of the events this thread's write transaction appended, released
+ * once it has ended (case_finish): freeing them (the allocator wipes every block) was
+ * work inside the writers' turn. Past the room here, released at once. Nothing in them
+ * is sealed: they are the log's own text. */
+#define CASE_SPENT_MAX 8
+static _Thread_local struct {
+	int count;
+	json_t *body[CASE_SPENT_MAX];
+	char *text[CASE_SPENT_MAX];
+} spent;
+
+static void spend(json_t *body, char *text)
+{
+	if (spent.count < CASE_SPENT_MAX) {
+		spent.body[spent.count] = body;
+		spent.text[spent.count++] = text;
+		return;
+	}
+	json_decref(body);
+	free(text);
+}
+
+static void release_spent(void)
+{
+	for (int i = 0; i < spent.count; i++) {
+		json_decref(spent.body[i]);
+		free(spent.text[i]);
+		spent.body[i] = NULL;
+		spent.text[i] = NULL;
+	}
+	spent.count = 0;
+}
+
 int64_t case_now_ms(const struct nk_case_env *env)
 {
 	return env->now_ms ? env->now_ms(env->arg) : nk_time_now_ms();
@@ -161,8 +194,7 @@ static enum nk_status append(const struct nk_case_env *env, const char *id, cons
 		case_pending_append(env, id, &ev, body);
 		case_summary_appended(id);
 	}
-	json_decref(body);
-	free(ev.body);
+	spend(body, ev.body);
 	return rc;
 }
 
@@ -371,9 +403,11 @@ enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc, boo
 	if (rc != NK_OK) {
 		case_pending_end(env, false);
 		nk_store_rollback(env->store);
+		release_spent();
 		return rc;
 	}
 	rc = nk_store_commit(env->store, err);
+	release_spent();
 	/* Out of the writers' turn, which the commit gave up: the state in the cache first,
 	 * where the case's next writer looks, then the answer's briefing from it. */
 	if (rc == NK_OK) {
