@@ -210,6 +210,37 @@ bool case_cache_get(struct nk_case_cache *c, const char *id, int64_t seq,
 	return hit;
 }
 
+bool case_cache_peek(struct nk_case_cache *c, const char *id, struct case_state *out,
+		     int64_t *seq, uint8_t chain[static NK_CHAIN_BYTES])
+{
+	struct entry *e;
+	bool held = false;
+
+	pthread_mutex_lock(&c->mu);
+	if ((e = *slot(c, id)) && case_zunpack(e->packed, e->packed_len, out, sizeof(*out))) {
+		*seq = e->seq;
+		memcpy(chain, e->chain, NK_CHAIN_BYTES);
+		held = true;
+	}
+	pthread_mutex_unlock(&c->mu);
+	return held;
+}
+
+void case_cache_used(struct nk_case_cache *c, const char *id, int64_t seq,
+		     const uint8_t chain[static NK_CHAIN_BYTES])
+{
+	struct entry *e;
+
+	pthread_mutex_lock(&c->mu);
+	if ((e = *slot(c, id)) && e->seq == seq &&
+	    sodium_memcmp(e->chain, chain, NK_CHAIN_BYTES) == 0) {
+		unlink_lru(c, e);
+		push_front(c, e);
+	}
+	c->hits++;
+	pthread_mutex_unlock(&c->mu);
+}
+
 static bool ended(const struct case_state *st)
 {
 	return st->state == NK_STATE_SETTLED || st->state == NK_STATE_CLOSED || st->purged;
@@ -403,15 +434,4 @@ void case_cache_keep_replay(struct nk_case_cache *c, const char *id, int64_t seq
 	if ((e = entry_at(c, id, seq, chain)) && entry_evaluated(e, count) > e->replay_rounds)
 		set_replay(e, figures, results, count, seed);
 	pthread_mutex_unlock(&c->mu);
-}
-
-bool case_cache_round(struct nk_case_cache *c, const char *id, int *round)
-{
-	struct entry *e;
-
-	pthread_mutex_lock(&c->mu);
-	if ((e = *slot(c, id)))
-		*round = e->round;
-	pthread_mutex_unlock(&c->mu);
-	return e != NULL;
 }

@@ -9,10 +9,17 @@
  * same transaction); false otherwise. */
 bool case_cache_get(struct nk_case_cache *c, const char *id, int64_t seq,
 		    const uint8_t chain[static NK_CHAIN_BYTES], struct case_state *out);
-/* The round of the state the cache keeps for case id, whatever its last event; false
- * when it keeps none. A guess made outside any transaction (case_ahead_prepare), to be
- * checked against the state loaded in it. */
-bool case_cache_round(struct nk_case_cache *c, const char *id, int *round);
+/* Before the write turn (case_ahead_prepare): copies the state the cache keeps for case
+ * id into *out, whatever its last event, with that event's number and chain hash; false
+ * when it keeps none. Counts nothing: the state is used only once
+ * the transaction has read the same last event from the store (case_ahead_state), and
+ * case_cache_used then counts the hit. */
+bool case_cache_peek(struct nk_case_cache *c, const char *id, struct case_state *out,
+		     int64_t *seq, uint8_t chain[static NK_CHAIN_BYTES]);
+/* A state taken by case_cache_peek served the transaction: counted as a hit, and the
+ * entry, if still at event seq (chain), made the most recent. */
+void case_cache_used(struct nk_case_cache *c, const char *id, int64_t seq,
+		     const uint8_t chain[static NK_CHAIN_BYTES]);
 /* The replay of a case of figures' first rounds (figure_case.c, case_replay_figures):
  * each round's sealed figures opened and its result, with the case's seed. As
  * confidential as the figures: kept only beside the case's state, wiped with it. */
@@ -109,6 +116,25 @@ void case_pending_begin(const struct nk_case_env *env, const struct case_state *
 void case_pending_append(const struct nk_case_env *env, const char *id,
 			 const struct nk_event *ev, const json_t *body);
 void case_pending_end(const struct nk_case_env *env, bool committed);
+/* Before the write turn (case_ahead_prepare): the pending state filled as
+ * case_pending_begin would fill it from st at event seq (chain), with what the cache
+ * keeps beside it, but not begun. case_pending_begin then only begins it when the state
+ * loaded in the transaction is of that case at that very event (the store's, read in
+ * it); else it fills it again. case_pending_unprime wipes one not begun (the command
+ * ended before), as case_pending_end does.
+ * case_pending_prime_round: when the primed state's open round is completed by role's
+ * figure amount, and the replay of every round before it, the seed and the other side's
+ * amounts of the round are held, evaluates that round (nk_bargain_round, as
+ * case_replay_figures would in the transaction) and holds it with the replay, as the
+ * evaluation's replay would have kept it; its result into *out. False, with nothing
+ * changed, otherwise. The replay held then runs one round past the state's: only a
+ * commit whose log has evaluated the round keeps it (case_cache_put's replay, as far as
+ * the log has evaluated), and the figure it holds is the one the transaction seals,
+ * since the transaction submits amount at that very state or does not use it. */
+void case_pending_prime(const struct nk_case_env *env, const struct case_state *st,
+			int64_t seq, const uint8_t chain[static NK_CHAIN_BYTES]);
+void case_pending_unprime(void);
+bool case_pending_prime_round(enum nk_role role, int64_t amount, struct nk_round_result *out);
 /* After a commit that succeeded: puts the pending state in the cache now, which
  * case_pending_end then does not do again, so that the case's next writer finds it
  * while this thread still reads the state (the answer's briefing, act_brief.c). */

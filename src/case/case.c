@@ -25,6 +25,39 @@
  * where a write transaction begins and ends. */
 static _Thread_local bool uncovered;
 
+/* The bodies and texts of the events this thread's write transaction appended, released
+ * once it has ended (case_finish): freeing them (the allocator wipes every block) was
+ * work inside the writers' turn. Past the room here, released at once. Nothing in them
+ * is sealed: they are the log's own text. */
+#define CASE_SPENT_MAX 8
+static _Thread_local struct {
+	int count;
+	json_t *body[CASE_SPENT_MAX];
+	char *text[CASE_SPENT_MAX];
+} spent;
+
+static void spend(json_t *body, char *text)
+{
+	if (spent.count < CASE_SPENT_MAX) {
+		spent.body[spent.count] = body;
+		spent.text[spent.count++] = text;
+		return;
+	}
+	json_decref(body);
+	free(text);
+}
+
+static void release_spent(void)
+{
+	for (int i = 0; i < spent.count; i++) {
+		json_decref(spent.body[i]);
+		free(spent.text[i]);
+		spent.body[i] = NULL;
+		spent.text[i] = NULL;
+	}
+	spent.count = 0;
+}
+
 int64_t case_now_ms(const struct nk_case_env *env)
 {
 	return env->now_ms ? env->now_ms(env->arg) : nk_time_now_ms();
@@ -36,6 +69,17 @@ void case_fill_random(const struct nk_case_env *env, uint8_t *buf, size_t len)
 		env->random(env->arg, buf, len);
 	else
 		randombytes_buf(buf, len);
+}
+
+void case_copy_text(char *out, size_t size, const char *s)
+{
+	size_t len;
+
+	if (size == 0)
+		return;
+	len = strnlen(s, size - 1);
+	memcpy(out, s, len);
+	out[len] = '\0';
 }
 
 /* Appends len bytes of s at *at, keeping room for the terminator: the bytes past
@@ -138,8 +182,8 @@ static enum nk_status append(const struct nk_case_env *env, const char *id, cons
 		return nk_fail(err, NK_ENOMEM, "event", "out of memory");
 	}
 	ev.time_ms = case_now_ms(env);
-	snprintf(ev.actor, sizeof(ev.actor), "%s", actor);
-	snprintf(ev.type, sizeof(ev.type), "%s", case_event_name(type));
+	case_copy_text(ev.actor, sizeof(ev.actor), actor);
+	case_copy_text(ev.type, sizeof(ev.type), case_event_name(type));
 	rc = case_link_event(env, id, &ev, countersign, err);
 	if (rc == NK_OK)
 		rc = nk_store_append(env->store, id, &ev, err);
@@ -150,8 +194,7 @@ static enum nk_status append(const struct nk_case_env *env, const char *id, cons
 		case_pending_append(env, id, &ev, body);
 		case_summary_appended(id);
 	}
-	json_decref(body);
-	free(ev.body);
+	spend(body, ev.body);
 	return rc;
 }
 
@@ -228,7 +271,7 @@ static enum nk_status cached(const struct nk_case_env *env, const char *id,
 			     struct case_state *st, int64_t *seq,
 			     uint8_t head[static NK_CHAIN_BYTES], struct nk_error *err)
 {
-	bool linked = false;
+	bool linked = false, early;
 	enum nk_status rc = nk_store_last_link(env->store, id, seq, &linked, head, err);
 
 	if (rc == NK_ENOTFOUND)
@@ -237,6 +280,12 @@ static enum nk_status cached(const struct nk_case_env *env, const char *id,
 		return rc;
 	if (!linked)
 		*seq = 0;
+	/* copied from the cache before the turn, at this very event (ahead.c) */
+	early = case_ahead_state(id, *seq, head, st);
+	if (*seq > 0 && early) {
+		case_cache_used(env->cache, id, *seq, head);
+		return NK_OK;
+	}
 	return *seq > 0 && case_cache_get(env->cache, id, *seq, head, st) ? NK_OK : NK_ENOTFOUND;
 }
 
@@ -354,9 +403,11 @@ enum nk_status case_finish(const struct nk_case_env *env, enum nk_status rc, boo
 	if (rc != NK_OK) {
 		case_pending_end(env, false);
 		nk_store_rollback(env->store);
+		release_spent();
 		return rc;
 	}
 	rc = nk_store_commit(env->store, err);
+	release_spent();
 	/* Out of the writers' turn, which the commit gave up: the state in the cache first,
 	 * where the case's next writer looks, then the answer's briefing from it. */
 	if (rc == NK_OK) {
@@ -509,7 +560,7 @@ enum nk_status case_kind_act(const struct nk_case_env *env, const char *id, enum
 	if ((rc = may_act(role, req, err)) != NK_OK)
 		return rc;
 	/* what of it needs no transaction, before the writers' turn (ahead.c) */
-	case_ahead_prepare(env, id, role, req, auth);
+	case_ahead_prepare(env, id, role, req, auth, st);
 	if ((rc = case_load(env, id, st, err)) != NK_OK)
 		goto done;
 	/* The kind first: a request of another kind reaches none of this kind's checks,

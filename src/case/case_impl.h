@@ -255,15 +255,28 @@ NK_MUST_USE enum nk_status case_append_written(const struct nk_case_env *env, co
 					       json_t *body, char *text, bool covered,
 					       struct nk_error *err);
 
-/* ahead.c: a party's figure or deal-closer prepared before its transaction, for the
- * round the cache last kept its case at (or the one it names): the text of its event
- * and its sealed amount. case_ahead_event hands over (once) the event of type for round
- * by role when it was prepared for exactly that; case_ahead_sealed, the amount sealed
- * under name when it was prepared for that name and amount. case_ahead_end wipes what
- * is left (case_kind_act, when the command ends). */
+/* ahead.c: what a command can prepare before its transaction from the state the cache
+ * last kept its case at, each part used in the transaction only when the state loaded
+ * there is that very one (or the part is the same whatever the state). Into *st, the
+ * state (case_ahead_state hands it to case_load once, when the store's last event read
+ * in the transaction is the one it was folded up to), with the pending state primed
+ * from it (case_pending_prime). For a party's figure or deal-closer, for the round that
+ * state is at (or the one the request names): the text of its event and its sealed
+ * amount; and when the figure completes the round, the round's evaluation (held with
+ * the pending replay, case_pending_prime_round) and the text of its outcome's event.
+ * case_ahead_event hands over (once) the event of type for round by role when it was
+ * prepared for exactly that; case_ahead_sealed, the amount sealed under name when it
+ * was prepared for that name and amount; case_ahead_round, the round's event for round
+ * when it was prepared for that round, deal and figure. case_ahead_end wipes what is
+ * left (case_kind_act, when the command ends). */
 void case_ahead_prepare(const struct nk_case_env *env, const char *id, enum nk_role role,
-			const struct nk_case_request *req, const struct nk_request_auth *auth);
+			const struct nk_case_request *req, const struct nk_request_auth *auth,
+			struct case_state *st);
+bool case_ahead_state(const char *id, int64_t seq, const uint8_t chain[static NK_CHAIN_BYTES],
+		      const struct case_state *st);
 bool case_ahead_event(const char *id, enum case_event type, int round, enum nk_role role,
+		      json_t **body, char **text);
+bool case_ahead_round(const char *id, int round, const struct nk_round_result *res,
 		      json_t **body, char **text);
 bool case_ahead_sealed(const char *id, const char *name, int64_t amount,
 		       const uint8_t **sealed, size_t *len);
@@ -302,6 +315,10 @@ NK_MUST_USE enum nk_status case_catch_up(const struct nk_case_env *env, const ch
 
 /* case.c: the mediator's closing, for any kind. */
 NK_MUST_USE case_request_fn case_close;
+/* Copies s into out[size] as snprintf's "%s" would (cut to size - 1 bytes, always
+ * terminated), without its format machinery: the write turn copied names this way on
+ * every append (bench/README.md, branch turnw13). */
+void case_copy_text(char *out, size_t size, const char *s);
 /* Names of a case's secrets. */
 void case_secret_name(char out[static NK_SECRET_NAME_MAX], const char *what, int n,
 		      enum nk_role role);

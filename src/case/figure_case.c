@@ -288,11 +288,18 @@ enum nk_status case_round_conclude(const struct nk_case_env *env, struct case_st
 {
 	int r = st->round;
 	json_t *body;
+	char *text = NULL;
 	enum nk_status rc;
 
-	body = case_event_round_encode(r, res->deal, res->figure);
-	body = st->fig.rules.blind ? blind_round_outcomes(st, body) : body;
-	if ((rc = case_append(env, st->id, "go-between", CASE_EV_ROUND, body, err)) != NK_OK)
+	/* its text written before the transaction, for this round and outcome (ahead.c) */
+	if (st->fig.rules.blind || !case_ahead_round(st->id, r, res, &body, &text)) {
+		body = case_event_round_encode(r, res->deal, res->figure);
+		body = st->fig.rules.blind ? blind_round_outcomes(st, body) : body;
+	}
+	rc = text ? case_append_written(env, st->id, "go-between", CASE_EV_ROUND, body, text,
+					false, err)
+		  : case_append(env, st->id, "go-between", CASE_EV_ROUND, body, err);
+	if (rc != NK_OK)
 		goto out;
 	/* a blind round's hints are each side's own, sealed by its client (blind_outcome.c) */
 	if (res->deal == NK_NO_DEAL && st->fig.rules.hint_count > 0 && !st->fig.rules.blind &&

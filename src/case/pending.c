@@ -9,12 +9,12 @@
 #include "case/figure_kind.h"
 
 #include <sodium.h>
-#include <stdio.h>
 #include <string.h>
 
 /* The write transaction of this thread (one at a time per thread, as the store's). */
 static _Thread_local struct {
 	bool active;
+	bool primed;		/* filled before the turn, not yet begun (case_pending_prime) */
 	bool kept;		/* put in the cache already (case_pending_keep) */
 	int64_t seq;
 	uint8_t chain[NK_CHAIN_BYTES];
@@ -37,13 +37,36 @@ static _Thread_local struct {
 	uint8_t chain[NK_CHAIN_BYTES];
 } snap;
 
-void case_pending_begin(const struct nk_case_env *env, const struct case_state *st,
-			int64_t seq, const uint8_t chain[static NK_CHAIN_BYTES])
+/* Wipes what the pending state holds: of the replay, what was used, without the cost of
+ * wiping all its rounds. */
+static void wipe(void)
+{
+	struct case_replay *r = &pending.replay;
+
+	sodium_memzero(r->figures, (size_t)r->rounds * sizeof(r->figures[0]));
+	sodium_memzero(r->results, (size_t)r->rounds * sizeof(r->results[0]));
+	sodium_memzero(r->seed, sizeof(r->seed));
+	r->rounds = 0;
+	r->has_seed = false;
+	sodium_memzero(pending.sealed, sizeof(pending.sealed));
+	pending.sealed_count = 0;
+	sodium_memzero(&pending.st, sizeof(pending.st));
+	pending.active = false;
+	pending.primed = false;
+	pending.kept = false;
+	pending.seq = 0;
+}
+
+/* The pending state of st at event seq (chain), with what the cache keeps beside it. */
+static void fill(const struct nk_case_env *env, const struct case_state *st, int64_t seq,
+		 const uint8_t chain[static NK_CHAIN_BYTES])
 {
 	int64_t open[CASE_OPEN_SLOTS];
 	uint8_t open_held = 0;
 	int n;
 
+	if (pending.active || pending.primed)
+		wipe();
 	/* kept without a cache too: the case's summary reads it (summary.c) */
 	memcpy(&pending.st, st, sizeof(pending.st));
 	pending.seq = seq;
@@ -67,7 +90,85 @@ void case_pending_begin(const struct nk_case_env *env, const struct case_state *
 			}
 		sodium_memzero(open, sizeof(open));
 	}
+}
+
+void case_pending_begin(const struct nk_case_env *env, const struct case_state *st,
+			int64_t seq, const uint8_t chain[static NK_CHAIN_BYTES])
+{
+	/* filled before the turn from the very state loaded (the same event, read from the
+	 * store in this transaction: case_ahead_state), and untouched since */
+	if (!(pending.primed && pending.seq == seq && strcmp(pending.st.id, st->id) == 0 &&
+	      sodium_memcmp(pending.chain, chain, NK_CHAIN_BYTES) == 0))
+		fill(env, st, seq, chain);
+	pending.primed = false;
 	pending.active = true;
+}
+
+void case_pending_prime(const struct nk_case_env *env, const struct case_state *st,
+			int64_t seq, const uint8_t chain[static NK_CHAIN_BYTES])
+{
+	fill(env, st, seq, chain);
+	pending.primed = seq > 0;
+	if (!pending.primed)
+		wipe();
+}
+
+void case_pending_unprime(void)
+{
+	if (pending.primed && !pending.active)
+		wipe();
+}
+
+/* The amount held for slot s of the open round r (the figures and deal-closers sealed
+ * by the commits before, as the cache's entry kept them); false when not held. */
+static bool open_amount(int s, int r, int64_t *out)
+{
+	char name[NK_SECRET_NAME_MAX];
+
+	case_open_name(name, s, r);
+	for (int i = 0; i < pending.sealed_count; i++)
+		if (strcmp(pending.sealed[i].name, name) == 0) {
+			*out = pending.sealed[i].amount;
+			return true;
+		}
+	return false;
+}
+
+bool case_pending_prime_round(enum nk_role role, int64_t amount, struct nk_round_result *out)
+{
+	struct case_replay *rp = &pending.replay;
+	const struct case_state *st = &pending.st;
+	const int r = case_open_round(st);
+	struct nk_round_figures *f;
+	struct nk_error ignored = { 0 };
+	const struct case_round *round;
+
+	if (!pending.primed || pending.active || r < 1 || (role != NK_CLAIMANT && role != NK_PAYER) ||
+	    st->state != NK_STATE_OPEN || rp->rounds != r - 1 || !rp->has_seed)
+		return false;
+	round = &st->fig.rounds[r - 1];
+	if (round->submitted[role] || !round->submitted[!role])
+		return false;
+	f = &rp->figures[r - 1];
+	memset(f, 0, sizeof(*f));
+	if (!open_amount(!role, r, role == NK_CLAIMANT ? &f->offer : &f->demand) ||
+	    (round->extended[NK_CLAIMANT] && !open_amount(2, r, &f->claimant_extension)) ||
+	    (round->extended[NK_PAYER] && !open_amount(3, r, &f->payer_extension)))
+		goto none;
+	if (role == NK_CLAIMANT)
+		f->demand = amount;
+	else
+		f->offer = amount;
+	if (nk_bargain_round(&st->fig.rules, r, rp->figures, rp->results, rp->seed, &ignored) !=
+	    NK_OK)
+		goto none;
+	rp->rounds = r;
+	*out = rp->results[r - 1];
+	return true;
+none:
+	sodium_memzero(f, sizeof(*f));
+	sodium_memzero(&rp->results[r - 1], sizeof(rp->results[r - 1]));
+	return false;
 }
 
 /* Folds an event just appended; one that is not the next of the case, or does not
@@ -114,24 +215,11 @@ void case_pending_keep(const struct nk_case_env *env)
 
 void case_pending_end(const struct nk_case_env *env, bool committed)
 {
-	struct case_replay *r = &pending.replay;
-
-	if (!pending.active)
+	if (!pending.active && !pending.primed)
 		return;
-	if (committed && env->cache && !pending.kept)
+	if (pending.active && committed && env->cache && !pending.kept)
 		put_committed(env->cache);
-	pending.kept = false;
-	/* what was used of the replay, without the cost of wiping all its rounds */
-	sodium_memzero(r->figures, (size_t)r->rounds * sizeof(r->figures[0]));
-	sodium_memzero(r->results, (size_t)r->rounds * sizeof(r->results[0]));
-	sodium_memzero(r->seed, sizeof(r->seed));
-	r->rounds = 0;
-	r->has_seed = false;
-	sodium_memzero(pending.sealed, sizeof(pending.sealed));
-	pending.sealed_count = 0;
-	sodium_memzero(&pending.st, sizeof(pending.st));
-	pending.active = false;
-	pending.seq = 0;
+	wipe();
 }
 
 const struct case_state *case_pending_state(const char *id)
@@ -151,7 +239,7 @@ bool case_pending_last(const char *id, int64_t *seq, uint8_t chain[static NK_CHA
 void case_snapshot_loaded(const char *id, int64_t seq, const uint8_t chain[static NK_CHAIN_BYTES])
 {
 	snap.active = seq > 0;
-	snprintf(snap.id, sizeof(snap.id), "%s", id);
+	case_copy_text(snap.id, sizeof(snap.id), id);
 	snap.seq = seq;
 	memcpy(snap.chain, chain, NK_CHAIN_BYTES);
 }
@@ -250,7 +338,7 @@ void case_pending_sealed(const char *id, const char *name, int64_t amount)
 	/* not kept when the room is full: then it is opened from the store, which holds it */
 	if (i < 0 || i >= CASE_PENDING_SEALED || strlen(name) >= NK_SECRET_NAME_MAX)
 		return;
-	snprintf(pending.sealed[i].name, sizeof(pending.sealed[i].name), "%s", name);
+	case_copy_text(pending.sealed[i].name, sizeof(pending.sealed[i].name), name);
 	pending.sealed[i].amount = amount;
 	if (i == pending.sealed_count)
 		pending.sealed_count++;

@@ -17,7 +17,6 @@
 #include <nakodo/brief.h>
 
 #include <sodium.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +32,7 @@ static _Thread_local struct {
 void case_summary_loaded(const struct case_state *st)
 {
 	memset(&tx, 0, sizeof(tx));
-	snprintf(tx.id, sizeof(tx.id), "%s", st->id);
+	case_copy_text(tx.id, sizeof(tx.id), st->id);
 	tx.loaded = true;
 	tx.state = st->state;
 	tx.round = st->round;
@@ -43,7 +42,7 @@ void case_summary_appended(const char *id)
 {
 	if (strcmp(tx.id, id) != 0) {	/* a case made in this transaction */
 		memset(&tx, 0, sizeof(tx));
-		snprintf(tx.id, sizeof(tx.id), "%s", id);
+		case_copy_text(tx.id, sizeof(tx.id), id);
 	}
 	tx.appended = true;
 }
@@ -54,11 +53,11 @@ static void summary_of(const struct case_state *st, struct nk_case_summary *s)
 	bool package = st->kind && strcmp(st->kind->name, "package") == 0;
 
 	memset(s, 0, sizeof(*s));
-	snprintf(s->case_id, sizeof(s->case_id), "%s", st->id);
-	snprintf(s->kind, sizeof(s->kind), "%s", st->kind ? st->kind->name : "none");
-	snprintf(s->state, sizeof(s->state), "%s", nk_case_state_name(st->state));
-	snprintf(s->currency, sizeof(s->currency), "%s",
-		 package ? st->pkg.frame.currency : st->fig.rules.currency);
+	case_copy_text(s->case_id, sizeof(s->case_id), st->id);
+	case_copy_text(s->kind, sizeof(s->kind), st->kind ? st->kind->name : "none");
+	case_copy_text(s->state, sizeof(s->state), nk_case_state_name(st->state));
+	case_copy_text(s->currency, sizeof(s->currency),
+		       package ? st->pkg.frame.currency : st->fig.rules.currency);
 	s->rounds = package ? st->pkg.frame.rounds : st->fig.rules.rounds;
 	s->round = st->round;
 	s->changed_ms = st->summary_ms;	/* not event_ms: a lone act may be the last */
