@@ -29,11 +29,12 @@
  * checkpoint thread's checkpoints run while the next batch is open; so the writer's next
  * batch checkpoints first, in the turn, what that thread left. The WAL grew without end
  * before (doc/storage.md). That checkpoint copied up to a whole stretch of 4,000 frames
- * and more, and waited for one running on the thread: 7-34 ms with every writer waiting,
- * some ten times in a 6 s run (the tail of the latencies, bench/README.md). Now, past
- * this length, the thread is owed a checkpoint at every tell and copies again what came
- * in while it copied (SQ_CATCH_UP), and the writer checkpoints in the turn only once at
- * most SQ_RESTART_LEFT frames are left and the thread is not copying: a batch or two. */
+ * and more, and waited for one running on the thread: 6-37 ms with every writer
+ * waiting, five to thirteen times in a 6 s run (the tail of the latencies,
+ * bench/README.md). Now, past this length, the thread is owed a checkpoint at every tell
+ * and copies again what came in while it copied (SQ_CATCH_UP), and the writer
+ * checkpoints in the turn only once at most SQ_RESTART_LEFT frames are left and the
+ * thread is not copying: a batch or two. */
 #define SQ_RESTART_PAGES 16000
 #define SQ_RESTART_LEFT 512
 #define SQ_CATCH_UP 4
