@@ -75,12 +75,12 @@ struct sq_store {
 	unsigned released;	/* savepoints released into the open batch */
 	struct sq_store *side;	/* the writer's second connection, for checkpoints */
 	/* The writer's checkpoints one at a time: the group's checkpoint thread runs them
-	 * on side, and a long WAL's restart (batch_begin) waits for one running there
-	 * rather than meet it busy and let the WAL run on. Made with side. */
+	 * on side, and a long WAL's restart (batch_begin) does not meet one running there
+	 * busy: it waits for it only past SQ_RESTART_MOST, else tries later. Made with side. */
 	pthread_mutex_t side_mu;
 	/* set in the writer's COMMIT (the turn), read by the committer outside it */
 	atomic_bool checkpoint_owed;	/* the WAL has grown: checkpoint after the flush */
-	atomic_int checkpoint_frames;	/* the WAL's length at the last checkpoint */
+	atomic_int checkpoint_frames;	/* the WAL's frames copied by the last checkpoint */
 	int wal_frames;		/* the WAL's length at this connection's last commit */
 	/* The writer's open batch (sqlite.c, batches): its number (0 until its first leaf),
 	 * its leaves (NK_BATCH_LEAVES of room, made with the first), how many it holds, how

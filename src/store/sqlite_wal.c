@@ -24,11 +24,25 @@
  * bench/bench_server.sh, at 4,000 3.3% (bench/README.md). */
 #define SQ_CHECKPOINT_PAGES 4000
 
-/* The WAL's length past which the writer's next batch checkpoints first, in the turn:
- * SQLite starts the WAL again only at a write transaction that began when every frame
- * was copied, and the committer's checkpoints run while the next batch is open. The WAL
- * grew without end before (doc/storage.md). */
+/* The WAL's length past which it should start again from its beginning. SQLite restarts
+ * it only at a write transaction that began when every frame was copied, and the
+ * checkpoint thread's checkpoints run while the next batch is open; so the writer's next
+ * batch checkpoints first, in the turn, what that thread left. The WAL grew without end
+ * before (doc/storage.md). That checkpoint copied up to a whole stretch of 4,000 frames
+ * and more, and waited for one running on the thread: 6-37 ms with every writer
+ * waiting, five to thirteen times in a 6 s run (the tail of the latencies,
+ * bench/README.md). Now, past this length, the thread is owed a checkpoint at every tell
+ * and copies again what came in while it copied (SQ_CATCH_UP), and the writer
+ * checkpoints in the turn only once at most SQ_RESTART_LEFT frames are left and the
+ * thread is not copying: a batch or two. */
 #define SQ_RESTART_PAGES 16000
+#define SQ_RESTART_LEFT 512
+#define SQ_CATCH_UP 4
+
+/* ... unless the WAL has grown this long (the checkpoint thread starved, or held up):
+ * then the writer waits for the thread and copies whatever is left, in the turn, as it
+ * did at SQ_RESTART_PAGES before, so that the WAL cannot grow without bound. */
+#define SQ_RESTART_MOST 24000
 
 /* The writer's page cache, in KiB. It is the one connection that writes, and in WAL
  * mode it keeps its cache across its own commits (a connection drops its cache only
@@ -43,17 +57,20 @@ static int sq_step_once(struct sq_store *s, enum sq_stmt which)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* A PASSIVE checkpoint through connection c on behalf of the writer s, and the WAL's
- * length it saw. The WAL hook is told the WAL's whole length, not what is left to copy,
- * so new frames are counted from the length at the last checkpoint (from zero once the
- * WAL restarts). */
-static void sq_checkpoint(struct sq_store *s, struct sq_store *c)
+/* A PASSIVE checkpoint through connection c on behalf of the writer s: false when it
+ * could not run. The WAL hook is told the WAL's whole length, not what is left to copy,
+ * so new frames are counted from the frames copied so far (from zero once the WAL
+ * restarts), which the checkpoint tells (*done; the WAL's length in *log). */
+static bool sq_checkpoint(struct sq_store *s, struct sq_store *c, int *log, int *done)
 {
-	int log = 0, done = 0;
-
-	if (sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) ==
-	    SQLITE_OK && log > 0)
-		atomic_store(&s->checkpoint_frames, log);
+	*log = 0;
+	*done = 0;
+	if (sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, log, done) !=
+	    SQLITE_OK)
+		return false;
+	if (*log > 0)
+		atomic_store(&s->checkpoint_frames, *done);
+	return true;
 }
 
 static int sq_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
@@ -65,7 +82,8 @@ static int sq_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 	s->wal_frames = pages;
 	if (pages < atomic_load(&s->checkpoint_frames))	/* the WAL started again */
 		atomic_store(&s->checkpoint_frames, 0);
-	if (pages - atomic_load(&s->checkpoint_frames) >= SQ_CHECKPOINT_PAGES)
+	if (pages - atomic_load(&s->checkpoint_frames) >= SQ_CHECKPOINT_PAGES ||
+	    pages >= SQ_RESTART_PAGES)
 		atomic_store(&s->checkpoint_owed, true);
 	return SQLITE_OK;
 }
@@ -151,6 +169,25 @@ enum nk_status store_sqlite_batch_open(void **state, const char *location, struc
 	return NK_OK;
 }
 
+/* In the turn, before a batch begins, with the WAL past SQ_RESTART_PAGES: the checkpoint
+ * that lets it start again, once little is left to copy and the checkpoint thread is not
+ * copying (it would meet that one busy and copy nothing), or at once, waiting for the
+ * thread, past SQ_RESTART_MOST. */
+static void sq_restart(struct sq_store *s)
+{
+	int log, done;
+
+	if (s->wal_frames >= SQ_RESTART_MOST) {
+		pthread_mutex_lock(&s->side_mu);
+	} else if (s->wal_frames - atomic_load(&s->checkpoint_frames) > SQ_RESTART_LEFT ||
+		   pthread_mutex_trylock(&s->side_mu) != 0) {
+		return;
+	}
+	s->wal_frames = 0;
+	(void)sq_checkpoint(s, s, &log, &done);
+	pthread_mutex_unlock(&s->side_mu);
+}
+
 /* The first transaction of a batch begins it (after the checkpoint that lets a long WAL
  * start again, when one is due); every transaction is a savepoint in it. */
 enum nk_status store_sqlite_batch_begin(struct sq_store *s, struct nk_error *err)
@@ -161,12 +198,8 @@ enum nk_status store_sqlite_batch_begin(struct sq_store *s, struct nk_error *err
 		if (s->released > 0)	/* SQLite ended the batch itself: see batch_undo */
 			s->batch_lost = true;
 		s->released = 0;
-		if (s->wal_frames >= SQ_RESTART_PAGES) {
-			s->wal_frames = 0;
-			pthread_mutex_lock(&s->side_mu);
-			sq_checkpoint(s, s);
-			pthread_mutex_unlock(&s->side_mu);
-		}
+		if (s->wal_frames >= SQ_RESTART_PAGES)
+			sq_restart(s);
 		sql_rc = sq_step_once(s, SQ_BEGIN);
 		if (sql_rc != SQLITE_OK)
 			return store_sqlite_fail(s, sql_rc, "transaction", "could not begin", err);
@@ -238,13 +271,23 @@ enum nk_status store_sqlite_batch_commit(void *state, struct nk_error *err)
 	return rc;
 }
 
+/* On the checkpoint thread. Once the WAL is due to start again, each round copies what
+ * came in while the one before copied, until a round finds little (SQ_CATCH_UP rounds at
+ * most), so that the writer's checkpoint in the turn (sq_restart) has only the last
+ * batches left. */
 void store_sqlite_batch_checkpoint(void *state)
 {
 	struct sq_store *s = state;
+	int copied = atomic_load(&s->checkpoint_frames), log, done;
 
-	if (atomic_exchange(&s->checkpoint_owed, false)) {
-		pthread_mutex_lock(&s->side_mu);
-		sq_checkpoint(s, s->side);
-		pthread_mutex_unlock(&s->side_mu);
+	if (!atomic_exchange(&s->checkpoint_owed, false))
+		return;
+	pthread_mutex_lock(&s->side_mu);
+	for (int round = 0; round < SQ_CATCH_UP; round++) {
+		if (!sq_checkpoint(s, s->side, &log, &done) || log < SQ_RESTART_PAGES ||
+		    done < copied || done - copied <= SQ_RESTART_LEFT / 2)
+			break;
+		copied = done;
 	}
+	pthread_mutex_unlock(&s->side_mu);
 }
