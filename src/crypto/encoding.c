@@ -100,6 +100,8 @@ void sha256_parts(uint8_t out[static NK_HASH_BYTES], const void *a, size_t alen,
 {
 	crypto_hash_sha256_state st;
 
+	if (sha256_ni_parts(out, a, alen, b, blen, c, clen))
+		return;
 	crypto_hash_sha256_init(&st);
 	if (a)
 		crypto_hash_sha256_update(&st, a, alen);

@@ -36,82 +36,11 @@ void nk_merkle_leaf_hash(const uint8_t *data, size_t len, uint8_t out[static NK_
 	sha256_parts(out, &prefix, 1, data, len, NULL, 0);
 }
 
-/* A node's hash with the CPU's SHA instructions where it has them (x86-64's SHA-NI):
- * libsodium's SHA-256 is portable C, some 0.4 µs a node, and a batch's root, made in the
- * serial write turn, is a node hash per leaf plus ten (bench/README.md). The same bytes
- * either way (test_ledger checks them against libsodium's). */
-#if defined(__x86_64__) && (!defined(__clang__) || __clang_major__ >= 15)
-#include <immintrin.h>
-#define NODE_SHA_NI 1
-
-static const uint32_t SHA256_K[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
-
-/* SHA-256 of the two 64-byte blocks of a padded 65-byte message (0x01 || left || right),
- * the state kept as the instructions want it (ABEF, CDGH). */
-__attribute__((target("sha,sse4.1,ssse3")))
-static void node_hash_ni(const uint8_t block[static 128], uint8_t out[static NK_HASH_BYTES])
-{
-	const __m128i order = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
-	__m128i abef = _mm_set_epi32(0x6a09e667, 0xbb67ae85, 0x510e527f, 0x9b05688c);
-	__m128i cdgh = _mm_set_epi32(0x3c6ef372, 0xa54ff53a, 0x1f83d9ab, 0x5be0cd19);
-	__m128i t, w[4];
-
-	for (int b = 0; b < 2; b++) {
-		__m128i abef0 = abef, cdgh0 = cdgh;
-
-		for (int j = 0; j < 4; j++)
-			w[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(block + 64 * b + 16 * j)),
-						order);
-		for (int r = 0; r < 16; r++) {
-			__m128i m = _mm_add_epi32(w[r & 3], _mm_loadu_si128((const __m128i *)&SHA256_K[4 * r]));
-
-			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, m);
-			abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(m, 0x0e));
-			if (r < 12) {	/* the schedule's words for the rounds of r + 4 */
-				t = _mm_sha256msg1_epu32(w[r & 3], w[(r + 1) & 3]);
-				t = _mm_add_epi32(t, _mm_alignr_epi8(w[(r + 3) & 3], w[(r + 2) & 3], 4));
-				w[r & 3] = _mm_sha256msg2_epu32(t, w[(r + 3) & 3]);
-			}
-		}
-		abef = _mm_add_epi32(abef, abef0);
-		cdgh = _mm_add_epi32(cdgh, cdgh0);
-	}
-	/* ABEF, CDGH back to A..D, E..H, each word big-endian */
-	t = _mm_shuffle_epi32(abef, 0x1b);			/* FEBA */
-	cdgh = _mm_shuffle_epi32(cdgh, 0xb1);			/* DCHG */
-	_mm_storeu_si128((__m128i *)out, _mm_shuffle_epi8(_mm_blend_epi16(t, cdgh, 0xf0), order));
-	_mm_storeu_si128((__m128i *)(out + 16), _mm_shuffle_epi8(_mm_alignr_epi8(cdgh, t, 8), order));
-}
-#endif
-
 void nk_merkle_node_hash(const uint8_t left[static NK_HASH_BYTES],
 			 const uint8_t right[static NK_HASH_BYTES], uint8_t out[static NK_HASH_BYTES])
 {
 	static const uint8_t prefix = 0x01;
 
-#ifdef NODE_SHA_NI
-	/* libgcc's record of the CPU, filled before main */
-	if (__builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1")) {
-		uint8_t block[128] = { 0x01 };
-
-		memcpy(block + 1, left, NK_HASH_BYTES);
-		memcpy(block + 1 + NK_HASH_BYTES, right, NK_HASH_BYTES);
-		block[1 + 2 * NK_HASH_BYTES] = 0x80;
-		block[126] = (uint8_t)((8 * (1 + 2 * NK_HASH_BYTES)) >> 8);	/* 520 bits */
-		block[127] = (uint8_t)(8 * (1 + 2 * NK_HASH_BYTES));
-		node_hash_ni(block, out);
-		return;
-	}
-#endif
 	sha256_parts(out, &prefix, 1, left, NK_HASH_BYTES, right, NK_HASH_BYTES);
 }
 

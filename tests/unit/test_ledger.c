@@ -2,6 +2,8 @@
  * transparency-dev/merkle's tests list them) and against a direct recursive reading of
  * RFC 9162 for every size up to LOG_N leaves; corrupted proofs; the event chain; and
  * receipts, including every single-byte change of one receipt file. */
+#include "crypto/crypto_impl.h"
+
 #include <nakodo/ledger.h>
 #include <nakodo/seal.h>
 
@@ -200,6 +202,28 @@ static void rfc6962_vectors(void **state)
 				 NK_OK);
 	}
 	nk_merkle_log_free(log);
+}
+
+/* sha256_parts is libsodium's SHA-256 of its parts' concatenation, whichever way this
+ * CPU gets it: every length from 0 to 300 bytes (each padding case, one block and
+ * several) split at every place into three parts, NULL parts skipped. */
+static void parts_are_sha256(void **state)
+{
+	uint8_t msg[300], got[32], want[32];
+
+	(void)state;
+	randombytes_buf(msg, sizeof(msg));
+	for (size_t len = 0; len <= sizeof(msg); len++) {
+		crypto_hash_sha256(want, msg, len);
+		for (size_t i = 0; i <= len; i += 1 + len / 40)
+			for (size_t j = i; j <= len; j += 1 + len / 20) {
+				memset(got, 0, sizeof(got));
+				sha256_parts(got, msg, i, msg + i, j - i, msg + j, len - j);
+				assert_memory_equal(got, want, 32);
+			}
+		sha256_parts(got, NULL, 0, msg, len, NULL, 0);
+		assert_memory_equal(got, want, 32);
+	}
 }
 
 /* A node's hash is SHA-256(0x01 || left || right) as libsodium computes it, whichever
@@ -732,6 +756,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rfc6962_vectors),
+		cmocka_unit_test(parts_are_sha256),
 		cmocka_unit_test(node_hash_is_sha256),
 		cmocka_unit_test(against_reference),
 		cmocka_unit_test(corrupted_proofs),
