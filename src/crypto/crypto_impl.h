@@ -59,10 +59,6 @@ uint64_t r_u64(struct reader *r);
 /* SHA-256 of a message in up to three parts (NULL parts are skipped). */
 void sha256_parts(uint8_t out[static NK_HASH_BYTES], const void *a, size_t alen,
 		  const void *b, size_t blen, const void *c, size_t clen);
-/* The same with the CPU's SHA instructions (sha256.c); false, out untouched, on a CPU
- * without them. */
-bool sha256_ni_parts(uint8_t out[static NK_HASH_BYTES], const void *a, size_t alen,
-		     const void *b, size_t blen, const void *c, size_t clen);
 
 /* Makes a key file at path with nk_file_create_exclusive (nakodo/files.h); an existing
  * file is refused with a sentence saying that nakodo never overwrites a key file. */

@@ -226,9 +226,9 @@ static void parts_are_sha256(void **state)
 	}
 }
 
-/* A node's hash is SHA-256(0x01 || left || right) as libsodium computes it, whichever
- * way this CPU gets it (its SHA instructions, where it has them): random pairs, and the
- * bits that a wrong padding or byte order would change. */
+/* A node's hash is SHA-256(0x01 || left || right) as libsodium computes it (nettle makes
+ * it, with the CPU's SHA instructions where it has them): random pairs, and the bits
+ * that a wrong padding or byte order would change. */
 static void node_hash_is_sha256(void **state)
 {
 	uint8_t l[32], r[32], got[32], want[32], msg[65] = { 0x01 };
