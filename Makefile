@@ -9,7 +9,7 @@ endif
 
 # pkg-config module or command → Debian package that provides it. The browser tests
 # (tests/web) need node, npm and chromium; their npm packages come from the lock file.
-PKGS := libsodium:libsodium-dev sqlite3:libsqlite3-dev jansson:libjansson-dev \
+PKGS := libsodium:libsodium-dev nettle:nettle-dev sqlite3:libsqlite3-dev jansson:libjansson-dev \
 	libxml-2.0:libxml2-dev cmocka:libcmocka-dev \
 	libmicrohttpd:libmicrohttpd-dev libcurl:libcurl4-openssl-dev libpq:libpq-dev
 CMDS := meson:meson ninja:ninja-build pkg-config:pkg-config cc:gcc python3:python3 \

@@ -15,9 +15,23 @@
 #include <string.h>
 #include <time.h>
 
+/* The open batch's secrets, made by its first link and kept for its other links and its
+ * root. Each link made them again (a key derivation, a ChaCha20 block, the id's
+ * permutation: some 5k instructions in the serial write turn) and the root once more in
+ * the committer's (bench/README.md). They are a function of the key and the batch's
+ * number alone, so a kept copy is never stale; wiped once the batch is signed, and with
+ * the record. The links and the seal run in the write turn; mu makes it safe without. */
+struct batch_keep {
+	pthread_mutex_t mu;
+	const struct nk_server_key *key;	/* the only key it serves; set by the first */
+	bool held;
+	struct nk_batch_secret b;		/* made with the empty subtrees */
+};
+
 struct nk_record_log {
 	pthread_mutex_t mu;
 	struct nk_merkle_log *tree;	/* the record's leaves, all committed */
+	struct batch_keep batch;	/* the server's links' open batch */
 };
 
 enum nk_status case_need_signer(const struct nk_case_env *env, struct nk_error *err)
@@ -86,29 +100,94 @@ static enum nk_status legacy_head(const struct nk_case_env *env, const char *id,
 	return rc;
 }
 
-/* The store's signer of a batch (nk_store_batch_signer): the server key signs the root
- * of the batch's leaves, once for every link in it, in the v2 format (doc/crypto.md,
- * "Batches"): each leaf at its secret slot, the empty subtrees the batch's secrets,
- * under the batch's public id. */
+/* The batch's signature in the v2 format (doc/crypto.md, "Batches"): the server key signs
+ * the root of the batch's leaves, once for every link in it, each leaf at its secret
+ * slot, the empty subtrees the batch's secrets b, under the batch's public id. */
+static void sign_root(const struct nk_server_key *key, const struct nk_batch_secret *b,
+		      const uint8_t (*leaves)[NK_CHAIN_BYTES], size_t count,
+		      uint8_t sig[static NK_COUNTERSIG_BYTES])
+{
+	uint8_t root[NK_HASH_BYTES];
+
+	if (nk_batch_root_salted(b, leaves, count, 0, NULL, root, NULL) != NK_OK)
+		memset(sig, 0, NK_COUNTERSIG_BYTES);
+	else
+		nk_batch_sign_salted(key, b->id, root, sig);
+}
+
+/* The store holds at most NK_BATCH_LEAVES and numbers its batches from 1; a root that
+ * cannot be made leaves a signature no link verifies with. */
+static bool signable(uint64_t number, uint8_t sig[static NK_COUNTERSIG_BYTES])
+{
+	if (number >= 1 && number <= NK_BATCH_ID_MAX)
+		return true;
+	memset(sig, 0, NK_COUNTERSIG_BYTES);
+	return false;
+}
+
+/* The store's signer of a batch (nk_store_batch_signer) whose links were vouched for
+ * without a record: arg is the server key. */
 static void sign_batch(void *arg, uint64_t number, const uint8_t (*leaves)[NK_CHAIN_BYTES],
 		       size_t count, uint8_t sig[static NK_COUNTERSIG_BYTES])
 {
 	const struct nk_server_key *key = arg;
 	struct nk_batch_secret b;
-	uint8_t root[NK_HASH_BYTES];
 
-	/* the store holds at most NK_BATCH_LEAVES and numbers its batches from 1; a root that
-	 * cannot be made leaves a signature no link verifies with */
-	if (number < 1 || number > NK_BATCH_ID_MAX) {
-		memset(sig, 0, NK_COUNTERSIG_BYTES);
+	if (!signable(number, sig))
 		return;
-	}
 	nk_batch_secret_make(key, number, true, &b);
-	if (nk_batch_root_salted(&b, leaves, count, 0, NULL, root, NULL) != NK_OK)
-		memset(sig, 0, NK_COUNTERSIG_BYTES);
-	else
-		nk_batch_sign_salted(key, b.id, root, sig);
+	sign_root(key, &b, leaves, count, sig);
 	sodium_memzero(&b, sizeof(b));
+}
+
+/* The store's signer of a batch whose links were vouched for with the record's kept
+ * secrets: arg is the keep; the batch's secrets are dropped once it is signed. */
+static void sign_batch_kept(void *arg, uint64_t number, const uint8_t (*leaves)[NK_CHAIN_BYTES],
+			    size_t count, uint8_t sig[static NK_COUNTERSIG_BYTES])
+{
+	struct batch_keep *k = arg;
+
+	pthread_mutex_lock(&k->mu);
+	if (signable(number, sig)) {
+		if (!k->held || k->b.row != number)
+			nk_batch_secret_make(k->key, number, true, &k->b);
+		sign_root(k->key, &k->b, leaves, count, sig);
+	}
+	sodium_memzero(&k->b, sizeof(k->b));
+	k->held = false;
+	pthread_mutex_unlock(&k->mu);
+}
+
+/* The batch's public id and the slot of its arrival-th leaf, from k's secrets of the
+ * batch numbered row (made now when k holds another's). */
+static void kept_place(struct batch_keep *k, uint64_t row, uint32_t arrival, uint64_t *id,
+		       uint32_t *slot)
+{
+	pthread_mutex_lock(&k->mu);
+	if (!k->held || k->b.row != row) {
+		nk_batch_secret_make(k->key, row, true, &k->b);
+		k->held = true;
+	}
+	*id = k->b.id;
+	*slot = nk_batch_slot(&k->b, arrival);
+	pthread_mutex_unlock(&k->mu);
+}
+
+/* The keep that serves env's key, or NULL (no record, or a record already serving
+ * another key). */
+static struct batch_keep *keep_for(const struct nk_case_env *env)
+{
+	struct batch_keep *k = env->record ? &env->record->batch : NULL;
+	bool ours;
+
+	if (!k)
+		return NULL;
+	pthread_mutex_lock(&k->mu);
+	if (!k->key)
+		k->key = env->signer;
+	ours = k->key == env->signer;
+	pthread_mutex_unlock(&k->mu);
+	return ours ? k : NULL;
 }
 
 /* The link's own signature: a place in the open batch, which the server signs once for
@@ -120,20 +199,27 @@ static enum nk_status vouch(const struct nk_case_env *env, const char *id, struc
 {
 	struct nk_batch_ref ref = { 0 };
 	struct nk_batch_secret b;
+	struct batch_keep *keep = NULL;
 	uint8_t leaf[NK_HASH_BYTES];
 	uint64_t row = 0;
 	uint32_t arrival = 0;
 	enum nk_status rc = NK_ENOTFOUND;
 
-	if (nk_store_batching(env->store))
+	if (nk_store_batching(env->store)) {
+		keep = keep_for(env);
 		rc = nk_batch_salted_leaf(env->signer, id, ev->seq, ev->chain, &ref, leaf, err);
+	}
 	if (rc == NK_OK)
-		rc = nk_store_batch_leaf(env->store, leaf, sign_batch, (void *)env->signer,
-					 &row, &arrival, err);
+		rc = nk_store_batch_leaf(env->store, leaf, keep ? sign_batch_kept : sign_batch,
+					 keep ? (void *)keep : (void *)env->signer, &row, &arrival,
+					 err);
 	if (rc == NK_OK && (row < 1 || row > NK_BATCH_ID_MAX))
 		rc = nk_fail(err, NK_ECORRUPT, "batch", "the store numbers its batches beyond "
 			     "what a reference can name");
-	if (rc == NK_OK) {
+	if (rc == NK_OK && keep) {
+		kept_place(keep, row, arrival, &ref.number, &ref.index);
+		nk_batch_ref_encode(&ref, ev->countersig);
+	} else if (rc == NK_OK) {
 		nk_batch_secret_make(env->signer, row, false, &b);
 		ref.number = b.id;
 		ref.index = nk_batch_slot(&b, arrival);
@@ -285,6 +371,7 @@ enum nk_status nk_record_log_new(struct nk_record_log **out, struct nk_error *er
 		return rc;
 	}
 	pthread_mutex_init(&log->mu, NULL);
+	pthread_mutex_init(&log->batch.mu, NULL);
 	*out = log;
 	return NK_OK;
 }
@@ -295,6 +382,8 @@ void nk_record_log_free(struct nk_record_log *log)
 		return;
 	nk_merkle_log_free(log->tree);
 	pthread_mutex_destroy(&log->mu);
+	sodium_memzero(&log->batch.b, sizeof(log->batch.b));
+	pthread_mutex_destroy(&log->batch.mu);
 	free(log);
 }
 

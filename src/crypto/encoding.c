@@ -4,6 +4,7 @@
 #include <nakodo/files.h>
 
 #include <errno.h>
+#include <nettle/sha2.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -95,19 +96,26 @@ uint64_t r_u64(struct reader *r)
 	return v;
 }
 
+/* Nettle's SHA-256, not libsodium's: the same function, but nettle (GnuTLS's, already on
+ * every machine that has libmicrohttpd) picks the CPU's SHA instructions at run time where
+ * it has them, some four times faster on a short message, and every link's chain hash,
+ * batch leaf and Merkle node is one, made in the server's serial write turn
+ * (bench/README.md, "The committer's work per batch"). The state may hold a salted
+ * leaf's secret salt (batch.c): wiped after. */
 void sha256_parts(uint8_t out[static NK_HASH_BYTES], const void *a, size_t alen,
 		  const void *b, size_t blen, const void *c, size_t clen)
 {
-	crypto_hash_sha256_state st;
+	struct sha256_ctx st;
 
-	crypto_hash_sha256_init(&st);
+	sha256_init(&st);
 	if (a)
-		crypto_hash_sha256_update(&st, a, alen);
+		sha256_update(&st, alen, a);
 	if (b)
-		crypto_hash_sha256_update(&st, b, blen);
+		sha256_update(&st, blen, b);
 	if (c)
-		crypto_hash_sha256_update(&st, c, clen);
-	crypto_hash_sha256_final(&st, out);
+		sha256_update(&st, clen, c);
+	sha256_digest(&st, NK_HASH_BYTES, out);
+	sodium_memzero(&st, sizeof(st));
 }
 
 enum nk_status write_key_file(const char *path, const uint8_t *data, size_t len,

@@ -34,6 +34,7 @@ struct world {
 	struct nk_server_key *signer;
 	struct nk_store_group *group;
 	struct nk_store *a, *b;
+	struct nk_record_log *record;	/* NULL, or the envs' shared record (setup_kept) */
 	struct nk_case_env ea, eb;
 	struct gate gate;
 };
@@ -45,15 +46,18 @@ static void rules_of(struct nk_rules *rules)
 	rules->proposals = 0;
 }
 
-/* The group, two deferred stores over it with their environments, and a first case
- * whose flush the committer is then held in: later commits stay in the open batch. */
-static int setup(void **state)
+/* The group, two deferred stores over it with their environments (sharing a record, as
+ * a server's workers do, when kept), and a first case whose flush the committer is then
+ * held in: later commits stay in the open batch. */
+static int setup_with(void **state, bool kept)
 {
 	struct world *w = calloc(1, sizeof(*w));
 	struct nk_rules rules;
 	char first[NK_CASE_ID_MAX];
 
 	if (!w || sodium_init() < 0 || nk_server_key_generate(&w->signer, NULL) != NK_OK)
+		return -1;
+	if (kept && nk_record_log_new(&w->record, NULL) != NK_OK)
 		return -1;
 	snprintf(w->dir, sizeof(w->dir), "/tmp/nakodo-batch-XXXXXX");
 	if (!mkdtemp(w->dir))
@@ -68,14 +72,26 @@ static int setup(void **state)
 				  w->group, NULL) != NK_OK ||
 	    nk_store_open_grouped(&w->b, w->url, NK_STORE_DEFER_DURABLE, w->group, NULL) != NK_OK)
 		return -1;
-	w->ea = (struct nk_case_env){ .store = w->a, .signer = w->signer };
-	w->eb = (struct nk_case_env){ .store = w->b, .signer = w->signer };
+	w->ea = (struct nk_case_env){ .store = w->a, .signer = w->signer, .record = w->record };
+	w->eb = (struct nk_case_env){ .store = w->b, .signer = w->signer, .record = w->record };
 	rules_of(&rules);
 	if (nk_case_open(&w->ea, &rules, first, NULL) != NK_OK ||
 	    !gate_told(&w->gate, nk_store_durable_ticket(w->a)))
 		return -1;
 	*state = w;
 	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_with(state, false);
+}
+
+/* The links' batch secrets kept by the record for the batch's other links and its
+ * signature (case/record.c), instead of made again for each. */
+static int setup_kept(void **state)
+{
+	return setup_with(state, true);
 }
 
 static int teardown(void **state)
@@ -88,6 +104,7 @@ static int teardown(void **state)
 	nk_store_close(w->a);
 	nk_store_close(w->b);
 	nk_store_group_free(w->group);
+	nk_record_log_free(w->record);	/* after the group: its last batch is signed */
 	nk_server_key_free(w->signer);
 	gate_free(&w->gate);
 	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
@@ -606,6 +623,17 @@ int main(void)
 		cmocka_unit_test_setup_teardown(forged_salts_slots_and_ids_are_refused, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_v1_batch_still_verifies, setup, teardown),
+		/* the same with the record's kept secrets */
+		cmocka_unit_test_setup_teardown(commits_share_one_signature, setup_kept, teardown),
+		cmocka_unit_test_setup_teardown(a_proof_holds_for_its_own_case_only, setup_kept,
+						teardown),
+		cmocka_unit_test_setup_teardown(the_wire_log_carries_a_whole_proof, setup_kept,
+						teardown),
+		cmocka_unit_test_setup_teardown(changes_to_a_batch_are_found, setup_kept, teardown),
+		cmocka_unit_test_setup_teardown(a_proof_tells_no_size_nor_neighbour, setup_kept,
+						teardown),
+		cmocka_unit_test_setup_teardown(forged_salts_slots_and_ids_are_refused, setup_kept,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
