@@ -14,7 +14,10 @@
  * printf would give them (tests/unit/test_json_real.c, json_real.c). nk_json_text_fixed
  * writes the same text with each value padded after it to a width of its kind, so that an
  * answer's length does not follow its figures (tests/unit/test_json_fixed.c); the
- * writer of json_text.h writes that text without a tree, from a codec's own structs. */
+ * writer of json_text.h writes that text without a tree, from a codec's own structs.
+ * The same walk writes nk_json_dumps's canonical text (JSON_COMPACT | JSON_SORT_KEYS,
+ * every event's body) as jansson's dump does, reals at its "%.17g", leaving to jansson
+ * what it does not write (tests/unit/test_json_text.c). */
 #include <nakodo/json_build.h>
 #include <nakodo/alloc.h>
 #include "formats/json_text.h"
@@ -22,9 +25,11 @@
 #include <sodium.h>
 
 #include <assert.h>
+#include <locale.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,7 +54,8 @@
  * wiped (an answer may hold a party's figures). */
 static bool grow(struct json_writer *t, size_t more)
 {
-	size_t cap = t->cap ? t->cap : 2048;
+	/* an event's body (compact) is some 200 bytes; an answer some kilobytes */
+	size_t cap = t->cap ? t->cap : t->compact ? 256 : 2048;
 	char *data;
 
 	if (t->failed)
@@ -194,6 +200,60 @@ static void put_real(struct json_writer *t, double v)
 		t->len += len;
 }
 
+/* A real as jansson's dump writes it at its default precision: jsonp_dtostr's "%.17g",
+ * the locale's point made '.', ".0" on a text with neither '.' nor 'e', the exponent
+ * without '+' or leading zeros. */
+static void put_real_17(struct json_writer *t, double v)
+{
+	char buf[100];
+	const char *point;
+	char *start, *end;
+	int n = snprintf(buf, sizeof(buf), "%.17g", v);
+	size_t len;
+
+	if (n < 0 || (size_t)n >= sizeof(buf) - 3) {
+		t->failed = true;
+		return;
+	}
+	len = (size_t)n;
+	if (*(point = localeconv()->decimal_point) != '.' && (start = strchr(buf, *point)))
+		*start = '.';
+	if (!strchr(buf, '.') && !strchr(buf, 'e')) {
+		memcpy(buf + len, ".0", 3);
+		len += 2;
+	}
+	if ((start = strchr(buf, 'e'))) {
+		start++;
+		end = start + 1;
+		if (*start == '-')
+			start++;
+		while (*end == '0')
+			end++;
+		if (end != start) {
+			memmove(start, end, len + 1 - (size_t)(end - buf));
+			len -= (size_t)(end - start);
+		}
+	}
+	put(t, buf, len);
+	sodium_memzero(buf, sizeof(buf));	/* an event's figure, maybe */
+}
+
+static bool utf8_valid(const unsigned char *s, size_t n);
+
+/* A string or key of the compact walk: jansson's dump refuses one that is not UTF-8 */
+static void put_checked_string(struct json_writer *t, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80) {
+			if (!utf8_valid((const unsigned char *)s + i, n - i)) {
+				t->failed = true;
+				return;
+			}
+			break;
+		}
+	put_string(t, s, n);
+}
+
 struct member {
 	const char *key;
 	size_t len;
@@ -249,10 +309,17 @@ static void put_object(struct json_writer *t, const json_t *json, int depth)
 	}
 	put(t, "{", 1);
 	for (i = 0; i < n && !t->failed; i++) {
-		if (i > 0)
-			put(t, ", ", 2);
-		put_string(t, m[i].key, m[i].len);
-		put(t, ": ", 2);
+		if (t->compact) {
+			if (i > 0)
+				put(t, ",", 1);
+			put_checked_string(t, m[i].key, m[i].len);
+			put(t, ":", 1);
+		} else {
+			if (i > 0)
+				put(t, ", ", 2);
+			put_string(t, m[i].key, m[i].len);
+			put(t, ": ", 2);
+		}
 		put_value(t, m[i].value, depth + 1);
 	}
 	put(t, "}", 1);
@@ -278,13 +345,16 @@ static void put_value(struct json_writer *t, const json_t *json, int depth)
 		put(t, "[", 1);
 		for (size_t i = 0; i < json_array_size(json) && !t->failed; i++) {
 			if (i > 0)
-				put(t, ", ", 2);
+				put(t, ", ", t->compact ? 1 : 2);
 			put_value(t, json_array_get(json, i), depth + 1);
 		}
 		put(t, "]", 1);
 		break;
 	case JSON_STRING:
-		put_string(t, json_string_value(json), json_string_length(json));
+		if (t->compact)
+			put_checked_string(t, json_string_value(json), json_string_length(json));
+		else
+			put_string(t, json_string_value(json), json_string_length(json));
 		pad_string(t, from);
 		break;
 	case JSON_INTEGER:
@@ -292,7 +362,10 @@ static void put_value(struct json_writer *t, const json_t *json, int depth)
 		pad_to(t, from, FIXED_INTEGER);
 		break;
 	case JSON_REAL:
-		put_real(t, json_real_value(json));
+		if (t->compact)
+			put_real_17(t, json_real_value(json));
+		else
+			put_real(t, json_real_value(json));
 		pad_to(t, from, FIXED_REAL);
 		break;
 	case JSON_TRUE:
@@ -310,9 +383,9 @@ static void put_value(struct json_writer *t, const json_t *json, int depth)
 	}
 }
 
-static char *text_of(const json_t *json, bool fixed)
+static char *text_of(const json_t *json, bool fixed, bool compact)
 {
-	struct json_writer t = { .fixed = fixed };
+	struct json_writer t = { .fixed = fixed, .compact = compact };
 
 	/* as json_dumps without JSON_ENCODE_ANY: an object or an array only */
 	if (!json || (!json_is_object(json) && !json_is_array(json)))
@@ -323,12 +396,17 @@ static char *text_of(const json_t *json, bool fixed)
 
 char *nk_json_text_sorted(const json_t *json)
 {
-	return text_of(json, false);
+	return text_of(json, false, false);
 }
 
 char *nk_json_text_fixed(const json_t *json)
 {
-	return text_of(json, true);
+	return text_of(json, true, false);
+}
+
+char *json_text_canonical(const json_t *json)
+{
+	return text_of(json, false, true);
 }
 
 /* ---- the writer without a tree (json_text.h) ---- */

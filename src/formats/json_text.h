@@ -5,6 +5,7 @@
 #ifndef NAKODO_FORMATS_JSON_TEXT_H
 #define NAKODO_FORMATS_JSON_TEXT_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,11 +20,20 @@ struct json_writer {
 	bool failed;		/* sticky: out of memory, a real that is not finite, a
 				 * string that is not UTF-8, too deep */
 	bool fixed;		/* padded to widths: always, but in json_text.c's walk
-				 * for nk_json_text_sorted */
+				 * for nk_json_text_sorted and nk_json_dumps */
+	bool compact;		/* json_text.c's walk for nk_json_dumps: JSON_COMPACT's
+				 * "," and ":", reals at jansson's 17 digits, strings
+				 * checked as UTF-8 as jansson's dump checks them */
 	int depth;		/* containers open */
 	bool more[JSON_WRITER_NEST + 1];	/* depth d holds a value: ", " first */
 	const char *last_key[JSON_WRITER_NEST + 1];	/* the order check's */
 };
+
+/* nk_json_dumps(json, NK_JSON_CANONICAL)'s text (compact, keys sorted), written by
+ * json_text.c's walk in place of jansson's dump; NULL on any failure (out of memory,
+ * nested deeper than 256, a string that is not UTF-8, not a container), for the caller
+ * to ask jansson, whose answer that then is. Allocated with nk_alloc_malloc. */
+char *json_text_canonical(const json_t *json);
 
 /* Starts w with room for expect bytes (a guess: it grows past it). */
 void jw_start(struct json_writer *w, size_t expect);
