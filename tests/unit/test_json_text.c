@@ -124,6 +124,7 @@ static void test_not_a_container(void **state)
 static void test_canonical_refusals(void **state)
 {
 	json_t *o = json_object(), *k = json_object(), *nul = json_object();
+	char *text;
 
 	(void)state;
 	json_object_set_new(o, "ok", json_stringn_nocheck("a\xc3(", 3));
@@ -136,7 +137,9 @@ static void test_canonical_refusals(void **state)
 	json_object_setn_new(nul, "a\0b", 3, json_true());
 	json_object_setn_new(nul, "a", 1, json_string("\xe2\x82\xac"));
 	same_canonical(nul);
-	assert_non_null(nk_json_dumps(nul, NK_JSON_CANONICAL));
+	text = nk_json_dumps(nul, NK_JSON_CANONICAL);
+	assert_non_null(text);
+	free(text);
 	json_decref(o);
 	json_decref(k);
 	json_decref(nul);
