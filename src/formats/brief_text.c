@@ -15,7 +15,8 @@
 #include <sodium.h>
 #include <string.h>
 
-/* The roles in the order of their names, as jansson sorts an object keyed by them. */
+/* The roles in the order of their names, as jansson sorts an object keyed by them:
+ * sorted only for the members keyed by role, which most answers do not have. */
 static void roles_by_name(enum nk_role order[static NK_ROLE_COUNT])
 {
 	for (int r = 0; r < NK_ROLE_COUNT; r++) {
@@ -183,13 +184,14 @@ static void endorsements_text(struct json_writer *w, const struct nk_brief *b)
 }
 
 /* nk_keys_to_json's */
-static void keys_text(struct json_writer *w, const struct nk_brief *b,
-		      const enum nk_role by_name[static NK_ROLE_COUNT])
+static void keys_text(struct json_writer *w, const struct nk_brief *b)
 {
 	char sign[NK_KEY_HEX], seal[NK_KEY_HEX], safety[NK_SAFETY_NUMBER_MAX];
+	enum nk_role by_name[NK_ROLE_COUNT];
 
 	if (!nk_keys_any(b->joined))
 		return;
+	roles_by_name(by_name);
 	jw_object(w, "keys");
 	for (int k = 0; k < NK_ROLE_COUNT; k++) {
 		const enum nk_role r = by_name[k];
@@ -209,15 +211,16 @@ static void keys_text(struct json_writer *w, const struct nk_brief *b,
 }
 
 /* traffic_to_json's "messages": {"received": {ROLE: N}, "sent": {ROLE: N}} */
-static void messages_text(struct json_writer *w, const struct nk_brief *b,
-			  const enum nk_role by_name[static NK_ROLE_COUNT])
+static void messages_text(struct json_writer *w, const struct nk_brief *b)
 {
+	enum nk_role by_name[NK_ROLE_COUNT];
 	bool any = false;
 
 	for (int r = 0; r < NK_ROLE_COUNT; r++)
 		any = any || b->sent[r] || b->received[r];
 	if (!any)
 		return;
+	roles_by_name(by_name);
 	jw_object(w, "messages");
 	for (int side = 0; side < 2; side++) {	/* "received" < "sent" */
 		const uint64_t *n = side ? b->sent : b->received;
@@ -334,11 +337,9 @@ static void settlement_text(struct json_writer *w, const struct nk_brief *b)
 
 char *nk_brief_text_fixed(const struct nk_brief *b)
 {
-	enum nk_role by_name[NK_ROLE_COUNT];
 	char commit_hex[65];
 	struct json_writer w;
 
-	roles_by_name(by_name);
 	nk_hex_encode(b->seed_commitment, sizeof(b->seed_commitment), commit_hex);
 	/* some 0.7 kB and 0.45 kB a round without keys (bench_submit's): most answers in
 	 * one block, never moved, and not much more to wipe than they fill */
@@ -361,10 +362,10 @@ char *nk_brief_text_fixed(const struct nk_brief *b)
 	if (b->role == NK_MEDIATOR)
 		jw_int(&w, "events", b->events);
 	jw_bool(&w, "figures_deleted", b->figures_deleted);
-	keys_text(&w, b, by_name);
+	keys_text(&w, b);
 	if (b->last_request)
 		jw_int(&w, "last_request", (int64_t)b->last_request);
-	messages_text(&w, b, by_name);
+	messages_text(&w, b);
 	if (b->rules.neutrals)
 		neutral_text(&w, b);
 	if (b->rules.open_proposals)

@@ -1,6 +1,7 @@
 /* Building JSON all or nothing (json_build.h). */
 #include <nakodo/json_build.h>
 #include <nakodo/buffers.h>
+#include "formats/json_text.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -41,7 +42,14 @@ static int dump_append(const char *bytes, size_t size, void *arg)
 char *nk_json_dumps(const json_t *json, size_t flags)
 {
 	struct nk_buf d = { .max = SIZE_MAX / 2 };
+	char *text;
 
+	/* the canonical form of every event's body, written in the write turn: by
+	 * json_text.c's walk, without jansson's loop check (a pointer printed and hashed
+	 * for every container) and its callback a few bytes at a time; anything the walk
+	 * does not write is jansson's to write, or to refuse */
+	if (flags == NK_JSON_CANONICAL && (text = json_text_canonical(json)))
+		return text;
 	if (!json || json_dump_callback(json, dump_append, &d, flags) != 0 || d.failed ||
 	    d.too_big || !d.data) {
 		nk_buf_free(&d);

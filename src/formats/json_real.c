@@ -5,6 +5,7 @@
  * exactly in integers where they fit (every real a briefing holds), as printf would give
  * them (tests/unit/test_json_real.c); printf and strtod for the rest. */
 #include <nakodo/json_build.h>
+#include "formats/json_text.h"
 
 #include <sodium.h>
 
@@ -30,58 +31,61 @@ static int real_digits_loop(double v, char buf[static 100])
 	return n;
 }
 
-/* An exponent as "%e" writes it: 'e', its sign, at least two digits (the caller then
- * drops what jansson drops); returns the length. */
-static int put_exponent(char *buf, int x)
+/* x >> 18 rounded down for a negative x too (>> of a negative int is the compiler's) */
+static inline int floor_div_2_18(int x)
 {
-	int n = 0;
-	unsigned u = x < 0 ? (unsigned)-x : (unsigned)x;
-
-	buf[n++] = 'e';
-	buf[n++] = x < 0 ? '-' : '+';
-	if (u >= 100)
-		buf[n++] = (char)('0' + u / 100);
-	buf[n++] = (char)('0' + u / 10 % 10);
-	buf[n++] = (char)('0' + u % 10);
-	return n;
+	return x >= 0 ? x >> 18 : -((-x + (1 << 18) - 1) >> 18);
 }
 
-/* "%.*g" of the digits d[0..p) (a decimal d.ddd × 10^x, its sign neg): trailing zeros
- * dropped, the exponent's form when x < -4 or x >= p, else the plain form. Returns the
- * length written to buf (room for 40). */
-static int real_format_g(bool neg, const char *d, int p, int x, char *buf)
+/* The text jansson makes of "%.*g" of the digits d[0..p) (a decimal d.ddd × 10^x, its
+ * sign neg): printf's trailing zeros dropped, the exponent's form when x < -4 or x >= p,
+ * else the plain form; then jansson's ".0" on a text with neither '.' nor 'e', and the
+ * exponent without '+' or leading zeros. Written to out (room for 30: one sign, 17
+ * digits, a point, "e-308"), not NUL-terminated; returns the length. */
+static size_t real_format_json(bool neg, const char *d, int p, int x, char *out)
 {
-	int n = 0, k = p;
+	size_t n = 0;
+	int k = p;
 
 	while (k > 1 && d[k - 1] == '0')
 		k--;
 	if (neg)
-		buf[n++] = '-';
+		out[n++] = '-';
 	if (x < -4 || x >= p) {
-		buf[n++] = d[0];
+		unsigned u = x < 0 ? (unsigned)-x : (unsigned)x;
+
+		out[n++] = d[0];
 		if (k > 1) {
-			buf[n++] = '.';
-			memcpy(buf + n, d + 1, (size_t)k - 1);
-			n += k - 1;
+			out[n++] = '.';
+			memcpy(out + n, d + 1, (size_t)k - 1);
+			n += (size_t)k - 1;
 		}
-		n += put_exponent(buf + n, x);
+		out[n++] = 'e';
+		if (x < 0)
+			out[n++] = '-';
+		if (u >= 100)
+			out[n++] = (char)('0' + u / 100);
+		if (u >= 10)
+			out[n++] = (char)('0' + u / 10 % 10);
+		out[n++] = (char)('0' + u % 10);
 	} else if (x >= 0) {
 		for (int i = 0; i <= x; i++)
-			buf[n++] = i < k ? d[i] : '0';
+			out[n++] = i < k ? d[i] : '0';
+		out[n++] = '.';
 		if (k > x + 1) {
-			buf[n++] = '.';
-			memcpy(buf + n, d + x + 1, (size_t)(k - x - 1));
-			n += k - x - 1;
+			memcpy(out + n, d + x + 1, (size_t)(k - x - 1));
+			n += (size_t)(k - x - 1);
+		} else {
+			out[n++] = '0';
 		}
 	} else {
-		buf[n++] = '0';
-		buf[n++] = '.';
+		out[n++] = '0';
+		out[n++] = '.';
 		for (int i = 0; i < -x - 1; i++)
-			buf[n++] = '0';
-		memcpy(buf + n, d, (size_t)k);
-		n += k;
+			out[n++] = '0';
+		memcpy(out + n, d, (size_t)k);
+		n += (size_t)k;
 	}
-	buf[n] = '\0';
 	return n;
 }
 
@@ -115,15 +119,19 @@ static bool real_digits_exact(double v, char d[static 17], int *p, int *x)
 	};
 	double a = fabs(v);
 	int e, ex;
-	uint64_t m;
+	uint64_t m, bits;
 
 	if (!(a >= 1e-16 && a < 1e17))
 		return false;
-	m = (uint64_t)ldexp(frexp(a, &e), 53);	/* a = m × 2^(e - 53), exactly */
-	e -= 53;
-	/* a lies in [2^(e+52), 2^(e+53)): its decimal exponent is this, or one more
-	 * (checked below), without log10's hundred instructions */
-	ex = (int)floor((e + 52) * 0.30102999566398120);
+	/* a = m × 2^e exactly, from its bits (a normal double in this range): the
+	 * significand with its hidden bit, the exponent less its bias and 52 */
+	memcpy(&bits, &a, sizeof(bits));
+	m = (bits & ((1ull << 52) - 1)) | 1ull << 52;
+	e = (int)(bits >> 52) - 1075;
+	/* a lies in [2^(e+52), 2^(e+53)): its decimal exponent is floor((e + 52) ×
+	 * log10(2)), or one more (checked below); 78913 / 2^18 is log10(2) close enough
+	 * for the floor to be exact over |e + 52| < 1,000, here within ±60 */
+	ex = floor_div_2_18((e + 52) * 78913);
 	for (int tries = 0; tries < 3; tries++) {
 		/* a × 10^s = num / den, with 17 digits before the point; gap: a's distance
 		 * to its upper neighbour, 2^e, in the units of num */
@@ -198,8 +206,7 @@ static bool real_digits_exact(double v, char d[static 17], int *p, int *x)
 				qd = pow10[digits - 1];
 				(*x)++;
 			}
-			for (uint64_t u = qd, i = (uint64_t)digits; i-- > 0; u /= 10)
-				d[i] = (char)('0' + (int)(u % 10));
+			json_digits_back(d + digits, qd);	/* 15 to 17 digits: qd >= 10^14 */
 			*p = digits;
 			return true;
 		}
@@ -207,57 +214,51 @@ static bool real_digits_exact(double v, char d[static 17], int *p, int *x)
 	return false;
 }
 
-/* The text real_digits_loop writes, without printf where real_digits_exact applies. */
-static int real_digits_exact_fewest(double v, char buf[static 100])
+/* The fewest digits that read back, in jansson's form, written to out where
+ * real_digits_exact applies; 0 where it does not. */
+static size_t real_text_exact(double v, char *out)
 {
 	char d[17];
-	int x = 0, p = 0, n = 0;
+	int x = 0, p = 0;
+	size_t n = 0;
 
 	if (real_digits_exact(v, d, &p, &x))
-		n = real_format_g(signbit(v) != 0, d, p, x, buf);
+		n = real_format_json(signbit(v) != 0, d, p, x, out);
 	sodium_memzero(d, sizeof(d));	/* a party's own valuation, maybe */
 	return n;
 }
 
-/* A whole number below 10^15 as "%.15g" writes it: its digits, exactly. */
-static int real_digits_whole(double v, char buf[static 100])
+/* A whole number below 10^15 as "%.15g" writes it, its digits exactly, and jansson's
+ * ".0" after them. */
+static size_t real_text_whole(double v, char *out)
 {
-	char tmp[24], *p = tmp + sizeof(tmp);
-	unsigned long long u = (unsigned long long)fabs(v);
-	int n = 0;
+	uint64_t u = (uint64_t)fabs(v);
+	size_t n = signbit(v) ? 1 : 0, digits = json_digit_count(u);
 
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (signbit(v))
-		buf[n++] = '-';
-	memcpy(buf + n, p, (size_t)(tmp + sizeof(tmp) - p));
-	n += (int)(tmp + sizeof(tmp) - p);
-	buf[n] = '\0';
-	return n;
+	out[0] = '-';		/* overwritten by the first digit when not negative */
+	json_digits_back(out + n + digits, u);
+	n += digits;
+	memcpy(out + n, ".0", 2);
+	return n + 2;
 }
 
-size_t nk_json_real_text(double v, char out[static NK_JSON_REAL_MAX])
+/* What printf writes for the rest (not finite, or beyond real_digits_exact's range),
+ * put in jansson's form as jsonp_dtostr does: the locale's point made '.', ".0" on a
+ * text with neither '.' nor 'e', the exponent without '+' or leading zeros. */
+static size_t real_text_printed(double v, char out[static NK_JSON_REAL_MAX])
 {
 	char buf[100];
 	const char *point;
 	char *start, *end;
-	bool printed = false;	/* by printf, in the locale's form */
-	int n = 0;
+	int n = real_digits_loop(v, buf);
 	size_t len;
 
-	if (fabs(v) < 1e15 && v == trunc(v)) {
-		n = real_digits_whole(v, buf);
-	} else if (!(n = real_digits_exact_fewest(v, buf))) {
-		n = real_digits_loop(v, buf);
-		printed = true;
-	}
-	if (n < 0 || (size_t)n >= NK_JSON_REAL_MAX - 3)
+	if (n < 0 || (size_t)n >= NK_JSON_REAL_MAX - 3) {
+		sodium_memzero(buf, sizeof(buf));
 		return 0;
+	}
 	len = (size_t)n;
-	if (printed && *(point = localeconv()->decimal_point) != '.' &&
-	    (start = strchr(buf, *point)))
+	if (*(point = localeconv()->decimal_point) != '.' && (start = strchr(buf, *point)))
 		*start = '.';
 	if (!strchr(buf, '.') && !strchr(buf, 'e')) {
 		memcpy(buf + len, ".0", 3);
@@ -277,5 +278,18 @@ size_t nk_json_real_text(double v, char out[static NK_JSON_REAL_MAX])
 	}
 	memcpy(out, buf, len + 1);
 	sodium_memzero(buf, sizeof(buf));	/* a party's own valuation, maybe */
+	return len;
+}
+
+size_t nk_json_real_text(double v, char out[static NK_JSON_REAL_MAX])
+{
+	size_t len;
+
+	/* whole: below 10^15 it converts to an integer exactly, without trunc's call */
+	if (fabs(v) < 1e15 && v == (double)(int64_t)v)
+		len = real_text_whole(v, out);
+	else if (!(len = real_text_exact(v, out)))
+		return real_text_printed(v, out);
+	out[len] = '\0';
 	return len;
 }

@@ -14,7 +14,10 @@
  * printf would give them (tests/unit/test_json_real.c, json_real.c). nk_json_text_fixed
  * writes the same text with each value padded after it to a width of its kind, so that an
  * answer's length does not follow its figures (tests/unit/test_json_fixed.c); the
- * writer of json_text.h writes that text without a tree, from a codec's own structs. */
+ * writer of json_text.h writes that text without a tree, from a codec's own structs.
+ * The same walk writes nk_json_dumps's canonical text (JSON_COMPACT | JSON_SORT_KEYS,
+ * every event's body) as jansson's dump does, reals at its "%.17g", leaving to jansson
+ * what it does not write (tests/unit/test_json_text.c). */
 #include <nakodo/json_build.h>
 #include <nakodo/alloc.h>
 #include "formats/json_text.h"
@@ -22,9 +25,11 @@
 #include <sodium.h>
 
 #include <assert.h>
+#include <locale.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,7 +54,8 @@
  * wiped (an answer may hold a party's figures). */
 static bool grow(struct json_writer *t, size_t more)
 {
-	size_t cap = t->cap ? t->cap : 2048;
+	/* an event's body (compact) is some 200 bytes; an answer some kilobytes */
+	size_t cap = t->cap ? t->cap : t->compact ? 256 : 2048;
 	char *data;
 
 	if (t->failed)
@@ -160,32 +166,92 @@ static void put_string(struct json_writer *t, const char *s, size_t n)
 	put(t, "\"", 1);
 }
 
-static void put_integer(struct json_writer *t, json_int_t v)
+/* An integer's text ("%lld": a '-', its digits) at p, which has room for 20; returns
+ * its length. */
+static inline size_t integer_at(char *p, int64_t v)
 {
-	char buf[24];
-	char *p = buf + sizeof(buf);
 	/* the magnitude as unsigned, which holds the most negative value's too */
-	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	uint64_t u = v < 0 ? 0ull - (uint64_t)v : (uint64_t)v;
+	size_t n = v < 0 ? 1 : 0;
 
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
-	put(t, p, (size_t)(buf + sizeof(buf) - p));
+	p[0] = '-';		/* overwritten by the first digit when not negative */
+	n += json_digit_count(u);
+	json_digits_back(p + n, u);
+	return n;
 }
 
+static void put_integer(struct json_writer *t, json_int_t v)
+{
+	if (room(t, FIXED_INTEGER))
+		t->len += integer_at(t->data + t->len, (int64_t)v);
+}
+
+/* A real's text, written in place (nk_json_real_text needs NK_JSON_REAL_MAX bytes and
+ * writes a NUL after the text, which what follows overwrites). */
 static void put_real(struct json_writer *t, double v)
 {
-	char buf[NK_JSON_REAL_MAX];
-	size_t len = nk_json_real_text(v, buf);
+	size_t len;
 
-	if (!len)
+	if (!room(t, NK_JSON_REAL_MAX))
+		return;
+	if (!(len = nk_json_real_text(v, t->data + t->len)))
 		t->failed = true;
 	else
-		put(t, buf, len);
-	sodium_memzero(buf, sizeof(buf));
+		t->len += len;
+}
+
+/* A real as jansson's dump writes it at its default precision: jsonp_dtostr's "%.17g",
+ * the locale's point made '.', ".0" on a text with neither '.' nor 'e', the exponent
+ * without '+' or leading zeros. */
+static void put_real_17(struct json_writer *t, double v)
+{
+	char buf[100];
+	const char *point;
+	char *start, *end;
+	int n = snprintf(buf, sizeof(buf), "%.17g", v);
+	size_t len;
+
+	if (n < 0 || (size_t)n >= sizeof(buf) - 3) {
+		t->failed = true;
+		return;
+	}
+	len = (size_t)n;
+	if (*(point = localeconv()->decimal_point) != '.' && (start = strchr(buf, *point)))
+		*start = '.';
+	if (!strchr(buf, '.') && !strchr(buf, 'e')) {
+		memcpy(buf + len, ".0", 3);
+		len += 2;
+	}
+	if ((start = strchr(buf, 'e'))) {
+		start++;
+		end = start + 1;
+		if (*start == '-')
+			start++;
+		while (*end == '0')
+			end++;
+		if (end != start) {
+			memmove(start, end, len + 1 - (size_t)(end - buf));
+			len -= (size_t)(end - start);
+		}
+	}
+	put(t, buf, len);
+	sodium_memzero(buf, sizeof(buf));	/* an event's figure, maybe */
+}
+
+static bool utf8_valid(const unsigned char *s, size_t n);
+
+/* A string or key of the compact walk: jansson's dump refuses one that is not UTF-8 */
+static void put_checked_string(struct json_writer *t, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80) {
+			if (!utf8_valid((const unsigned char *)s + i, n - i)) {
+				t->failed = true;
+				return;
+			}
+			break;
+		}
+	put_string(t, s, n);
 }
 
 struct member {
@@ -243,10 +309,17 @@ static void put_object(struct json_writer *t, const json_t *json, int depth)
 	}
 	put(t, "{", 1);
 	for (i = 0; i < n && !t->failed; i++) {
-		if (i > 0)
-			put(t, ", ", 2);
-		put_string(t, m[i].key, m[i].len);
-		put(t, ": ", 2);
+		if (t->compact) {
+			if (i > 0)
+				put(t, ",", 1);
+			put_checked_string(t, m[i].key, m[i].len);
+			put(t, ":", 1);
+		} else {
+			if (i > 0)
+				put(t, ", ", 2);
+			put_string(t, m[i].key, m[i].len);
+			put(t, ": ", 2);
+		}
 		put_value(t, m[i].value, depth + 1);
 	}
 	put(t, "}", 1);
@@ -272,13 +345,16 @@ static void put_value(struct json_writer *t, const json_t *json, int depth)
 		put(t, "[", 1);
 		for (size_t i = 0; i < json_array_size(json) && !t->failed; i++) {
 			if (i > 0)
-				put(t, ", ", 2);
+				put(t, ", ", t->compact ? 1 : 2);
 			put_value(t, json_array_get(json, i), depth + 1);
 		}
 		put(t, "]", 1);
 		break;
 	case JSON_STRING:
-		put_string(t, json_string_value(json), json_string_length(json));
+		if (t->compact)
+			put_checked_string(t, json_string_value(json), json_string_length(json));
+		else
+			put_string(t, json_string_value(json), json_string_length(json));
 		pad_string(t, from);
 		break;
 	case JSON_INTEGER:
@@ -286,7 +362,10 @@ static void put_value(struct json_writer *t, const json_t *json, int depth)
 		pad_to(t, from, FIXED_INTEGER);
 		break;
 	case JSON_REAL:
-		put_real(t, json_real_value(json));
+		if (t->compact)
+			put_real_17(t, json_real_value(json));
+		else
+			put_real(t, json_real_value(json));
 		pad_to(t, from, FIXED_REAL);
 		break;
 	case JSON_TRUE:
@@ -304,9 +383,9 @@ static void put_value(struct json_writer *t, const json_t *json, int depth)
 	}
 }
 
-static char *text_of(const json_t *json, bool fixed)
+static char *text_of(const json_t *json, bool fixed, bool compact)
 {
-	struct json_writer t = { .fixed = fixed };
+	struct json_writer t = { .fixed = fixed, .compact = compact };
 
 	/* as json_dumps without JSON_ENCODE_ANY: an object or an array only */
 	if (!json || (!json_is_object(json) && !json_is_array(json)))
@@ -317,12 +396,17 @@ static char *text_of(const json_t *json, bool fixed)
 
 char *nk_json_text_sorted(const json_t *json)
 {
-	return text_of(json, false);
+	return text_of(json, false, false);
 }
 
 char *nk_json_text_fixed(const json_t *json)
 {
-	return text_of(json, true);
+	return text_of(json, true, false);
+}
+
+char *json_text_canonical(const json_t *json)
+{
+	return text_of(json, false, true);
 }
 
 /* ---- the writer without a tree (json_text.h) ---- */
@@ -348,37 +432,98 @@ char *jw_finish(struct json_writer *w)
 	return data;
 }
 
-/* What comes before a value: ", " after one at this depth, then its key when it is a
- * member. Keys come in jansson's sorted order, as text_of sorts them. */
-static void lead(struct json_writer *w, const char *key)
+/* key < last, as strcmp orders them, most often told by the first byte alone */
+static inline bool key_after(const char *key, const char *last)
 {
-	size_t n;
-
-	if (w->more[w->depth])
-		put(w, ", ", 2);
-	w->more[w->depth] = true;
-	if (!key)
-		return;
-	assert(!w->last_key[w->depth] || strcmp(w->last_key[w->depth], key) < 0);
-	w->last_key[w->depth] = key;
-	/* a key is the codec's own name, which needs no escape: "key": in one copy */
-	n = strlen(key);
-	if (!room(w, n + 4))
-		return;
-	w->data[w->len] = '"';
-	memcpy(w->data + w->len + 1, key, n);
-	memcpy(w->data + w->len + 1 + n, "\": ", 3);
-	w->len += n + 4;
+	if (key[0] != last[0])
+		return (unsigned char)key[0] > (unsigned char)last[0];
+	return strcmp(last, key) < 0;
 }
 
-static void open_container(struct json_writer *w, const char *key, char c)
+/* n bytes copied, n a key's length: a short key in two overlapping words, without
+ * memcpy's call for a length it does not know */
+static inline void copy_key(char *to, const char *from, size_t n)
 {
-	lead(w, key);
+	uint64_t a, b;
+	uint32_t c, d;
+
+	if (n >= 8 && n <= 16) {
+		memcpy(&a, from, 8);
+		memcpy(&b, from + n - 8, 8);
+		memcpy(to, &a, 8);
+		memcpy(to + n - 8, &b, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(&c, from, 4);
+		memcpy(&d, from + n - 4, 4);
+		memcpy(to, &c, 4);
+		memcpy(to + n - 4, &d, 4);
+	} else if (n < 4) {
+		for (size_t i = 0; i < n; i++)
+			to[i] = from[i];
+	} else {
+		memcpy(to, from, n);
+	}
+}
+
+/* What comes before a value: ", " after one at this depth, then its key (n bytes) when
+ * it is a member, with room made once for them and the value's bytes after them.
+ * Returns where the value goes, or NULL with w failed. Keys come in jansson's sorted
+ * order, as text_of sorts them; a key is the codec's own name, which needs no escape. */
+/* inlined in each writer below: its call cost more than its work */
+static inline __attribute__((always_inline)) char *lead(struct json_writer *w,
+							const char *key, size_t n,
+							size_t value)
+{
+	const bool more = w->more[w->depth];
+	char *p;
+
+	w->more[w->depth] = true;
+	if (key) {
+		assert(!w->last_key[w->depth] || key_after(key, w->last_key[w->depth]));
+		w->last_key[w->depth] = key;
+	}
+	if (!room(w, 2 + (key ? n + 4 : 0) + value))
+		return NULL;
+	p = w->data + w->len;
+	if (more) {
+		memcpy(p, ", ", 2);
+		p += 2;
+	}
+	if (key) {
+		*p++ = '"';
+		copy_key(p, key, n);
+		p += n;
+		memcpy(p, "\": ", 3);
+		p += 3;
+	}
+	w->len = (size_t)(p - w->data);
+	return p;
+}
+
+/* A value of width bytes at p, written len bytes long (len <= width): the spaces after
+ * it, when the text is written at fixed widths. */
+static inline void done_fixed(struct json_writer *w, char *p, size_t len, size_t width)
+{
+	if (w->fixed && len < width) {
+		memset(p + len, ' ', width - len);
+		len = width;
+	}
+	w->len += len;
+}
+
+static void open_container(struct json_writer *w, const char *key, size_t n, char c)
+{
+	char *p = lead(w, key, n, 1);
+
 	if (w->depth >= JSON_WRITER_NEST) {
 		w->failed = true;
 		return;
 	}
-	put(w, &c, 1);
+	if (p) {
+		*p = c;
+		w->len++;
+	}
+	/* opened even after a failure, so that the keys inside are checked as theirs */
 	w->depth++;
 	w->more[w->depth] = false;
 	w->last_key[w->depth] = NULL;
@@ -394,14 +539,14 @@ static void close_container(struct json_writer *w, char c)
 	w->depth--;
 }
 
-void jw_object(struct json_writer *w, const char *key)
+void jw_object_n(struct json_writer *w, const char *key, size_t key_len)
 {
-	open_container(w, key, '{');
+	open_container(w, key, key_len, '{');
 }
 
-void jw_array(struct json_writer *w, const char *key)
+void jw_array_n(struct json_writer *w, const char *key, size_t key_len)
 {
-	open_container(w, key, '[');
+	open_container(w, key, key_len, '[');
 }
 
 void jw_close_object(struct json_writer *w)
@@ -414,44 +559,60 @@ void jw_close_array(struct json_writer *w)
 	close_container(w, ']');
 }
 
-void jw_int(struct json_writer *w, const char *key, int64_t v)
+void jw_int_n(struct json_writer *w, const char *key, size_t key_len, int64_t v)
 {
-	size_t from;
+	char *p = lead(w, key, key_len, FIXED_INTEGER);
+	size_t len;
 
-	lead(w, key);
-	from = w->len;
-	put_integer(w, (json_int_t)v);
-	pad_to(w, from, FIXED_INTEGER);
+	if (!p)
+		return;
+	memset(p, ' ', FIXED_INTEGER);	/* the pad first, in a few stores: no integer */
+	len = integer_at(p, v);		/* is wider */
+	w->len += w->fixed ? FIXED_INTEGER : len;
 }
 
 /* json_real refuses what is not finite: the tree's answer was NULL, and so is this */
-void jw_real(struct json_writer *w, const char *key, double v)
+void jw_real_n(struct json_writer *w, const char *key, size_t key_len, double v)
 {
-	size_t from;
+	char *p = lead(w, key, key_len, NK_JSON_REAL_MAX);
+	size_t len;
 
-	lead(w, key);
-	from = w->len;
-	if (!isfinite(v))
+	if (!p)
+		return;
+	/* the pad first, in a few stores; the text, at most as wide, over it, and its NUL
+	 * made a space again */
+	memset(p, ' ', FIXED_REAL);
+	if (!isfinite(v) || !(len = nk_json_real_text(v, p))) {
 		w->failed = true;
-	else
-		put_real(w, v);
-	pad_to(w, from, FIXED_REAL);
+		return;
+	}
+	if (!w->fixed || len >= FIXED_REAL) {
+		w->len += len;
+	} else {
+		p[len] = ' ';
+		w->len += FIXED_REAL;
+	}
 }
 
-void jw_bool(struct json_writer *w, const char *key, bool v)
+void jw_bool_n(struct json_writer *w, const char *key, size_t key_len, bool v)
 {
-	lead(w, key);
-	put(w, v ? "true " : "false", FIXED_LITERAL);	/* padded to 5 already */
+	char *p = lead(w, key, key_len, FIXED_LITERAL);
+
+	if (!p)
+		return;
+	memcpy(p, v ? "true " : "false", FIXED_LITERAL);	/* padded to 5 already */
+	w->len += FIXED_LITERAL;
 }
 
-void jw_null(struct json_writer *w, const char *key)
+void jw_null_n(struct json_writer *w, const char *key, size_t key_len)
 {
-	size_t from;
+	char *p = lead(w, key, key_len, FIXED_NULL);
 
-	lead(w, key);
-	from = w->len;
-	put(w, "null", 4);
-	pad_to(w, from, FIXED_NULL);
+	if (p) {
+		memcpy(p, "null", 4);
+		memset(p + 4, ' ', FIXED_NULL - 4);
+		w->len += w->fixed ? FIXED_NULL : 4;
+	}
 }
 
 /* jansson's utf8_check_string: a string that is not UTF-8 made json_string NULL, and
@@ -480,18 +641,50 @@ static bool utf8_valid(const unsigned char *s, size_t n)
 	return true;
 }
 
-void jw_string(struct json_writer *w, const char *key, const char *s)
-{
-	size_t n = strlen(s), from;
+/* What a string's bytes ask of jw_string_n: 1 an escape (jansson's: '"', '\\', the
+ * control characters), 2 the check that it is UTF-8; 0 neither. */
+static const unsigned char string_byte[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1,
+	[0x80] = 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+};
 
-	lead(w, key);
+/* A string: measured and looked over in one pass; most are ASCII without an escape,
+ * copied whole with their quotes and pad in the room lead made. */
+void jw_string_n(struct json_writer *w, const char *key, size_t key_len, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned care = 0;
+	size_t n = 0, from;
+	char *p;
+
+	for (; u[n]; n++)
+		care |= string_byte[u[n]];
+	if (!care) {
+		if (!(p = lead(w, key, key_len, n + 2 + FIXED_STRING_LONG)))
+			return;
+		p[0] = '"';
+		memcpy(p + 1, s, n);
+		p[n + 1] = '"';
+		done_fixed(w, p, n + 2, n + 2 <= FIXED_STRING_SHORT ? FIXED_STRING_SHORT :
+					n + 2 <= FIXED_STRING_LONG ? FIXED_STRING_LONG : 0);
+		return;
+	}
+	if (!lead(w, key, key_len, 0))
+		return;
 	from = w->len;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80) {
-			if (!utf8_valid((const unsigned char *)s + i, n - i))
-				w->failed = true;
-			break;
-		}
+	if ((care & 2) && !utf8_valid(u, n)) {
+		w->failed = true;
+		return;
+	}
 	put_string(w, s, n);
 	pad_string(w, from);
 }
