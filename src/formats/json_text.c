@@ -14,12 +14,14 @@
  * printf would give them (tests/unit/test_json_real.c, json_real.c). nk_json_text_fixed
  * writes the same text with each value padded after it to a width of its kind, so that an
  * answer's length does not follow its figures (tests/unit/test_json_fixed.c); the
- * writer of json_text.h writes that text without a tree, from a codec's own structs.
+ * writer of json_text.h (json_writer.c) writes that text without a tree, from a codec's own
+ * structs.
  * The same walk writes nk_json_dumps's canonical text (JSON_COMPACT | JSON_SORT_KEYS,
  * every event's body) as jansson's dump does, reals at its "%.17g", leaving to jansson
  * what it does not write (tests/unit/test_json_text.c). */
 #include <nakodo/json_build.h>
 #include <nakodo/alloc.h>
+#include "formats/json_put.h"
 #include "formats/json_text.h"
 
 #include <sodium.h>
@@ -38,21 +40,9 @@
 /* Members sorted on the stack; an object with more takes a block. */
 #define TEXT_KEYS_STACK 64
 
-/* The widths of nk_json_text_fixed (json_build.h): an integer's, a real's, a literal's
- * (true, false), null's, and the two a string is brought up to, quotes included. */
-#define FIXED_INTEGER 20	/* "-9223372036854775808" */
-#define FIXED_REAL 24		/* "-2.2250738585072014e-308" */
-#define FIXED_LITERAL 5		/* "false" */
-#define FIXED_STRING_SHORT 66	/* 64 bytes: a hint's text (NK_HINT_TEXT_MAX), a name */
-#define FIXED_STRING_LONG 258	/* 256 bytes: an error's text (NK_ERROR_TEXT_MAX) */
-/* A null stands where a value is not told (a withheld hint, a settlement not reached),
- * and whether it is told can follow a figure (a hint withheld by the leakage budget
- * depends on the side's own figure): as wide as a short string, so as any number. */
-#define FIXED_NULL FIXED_STRING_SHORT
-
 /* Room for more bytes and the NUL after them: the block doubled, a new one, the old one
  * wiped (an answer may hold a party's figures). */
-static bool grow(struct json_writer *t, size_t more)
+bool json_put_grow(struct json_writer *t, size_t more)
 {
 	/* an event's body (compact) is some 200 bytes; an answer some kilobytes */
 	size_t cap = t->cap ? t->cap : t->compact ? 256 : 2048;
@@ -76,38 +66,9 @@ static bool grow(struct json_writer *t, size_t more)
 	return true;
 }
 
-/* Room for n more bytes (and a NUL), or false with t failed. */
-static inline bool room(struct json_writer *t, size_t n)
-{
-	return !t->failed && (t->cap - t->len >= n + 1 || grow(t, n));
-}
-
-static inline void put(struct json_writer *t, const char *bytes, size_t n)
-{
-	if (!room(t, n))
-		return;
-	memcpy(t->data + t->len, bytes, n);
-	t->len += n;
-}
-
-/* Spaces after a value that began at from, up to width bytes in all, when the text is
- * written at fixed widths: JSON allows them between a value and what follows it. */
-static inline void pad_to(struct json_writer *t, size_t from, size_t width)
-{
-	size_t n;
-
-	if (!t->fixed || t->failed || t->len - from >= width)
-		return;
-	n = width - (t->len - from);
-	if (!room(t, n))
-		return;
-	memset(t->data + t->len, ' ', n);
-	t->len += n;
-}
-
 /* A string value's width: the smallest that holds it, of the two; a longer one (a key in
  * hex, a log's signature, a title) keeps its own. */
-static void pad_string(struct json_writer *t, size_t from)
+void json_pad_string(struct json_writer *t, size_t from)
 {
 	size_t n = t->len - from;
 
@@ -117,17 +78,11 @@ static void pad_string(struct json_writer *t, size_t from)
 		pad_to(t, from, FIXED_STRING_LONG);
 }
 
-/* What jansson's dump_string escapes: '"', '\\' and the control characters. */
-static inline bool escaped(unsigned char c)
-{
-	return c < 0x20 || c == '"' || c == '\\';
-}
-
 /* A string or key as jansson's dump_string writes it without flags: '"', '\\' and the
  * control characters escaped (\b \f \n \r \t, or \u00XX in capitals), every other
  * byte as it is (jansson's strings are valid UTF-8), each run between escapes copied
  * whole. */
-static void put_string(struct json_writer *t, const char *s, size_t n)
+void json_put_string(struct json_writer *t, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t i = 0, from = 0;
@@ -166,18 +121,30 @@ static void put_string(struct json_writer *t, const char *s, size_t n)
 	put(t, "\"", 1);
 }
 
-/* An integer's text ("%lld": a '-', its digits) at p, which has room for 20; returns
- * its length. */
-static inline size_t integer_at(char *p, int64_t v)
+/* jansson's utf8_check_string: a string that is not UTF-8 made json_string NULL, and
+ * the tree's whole answer with it */
+bool json_utf8_valid(const unsigned char *s, size_t n)
 {
-	/* the magnitude as unsigned, which holds the most negative value's too */
-	uint64_t u = v < 0 ? 0ull - (uint64_t)v : (uint64_t)v;
-	size_t n = v < 0 ? 1 : 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char u = s[i];
+		size_t len = u < 0x80 ? 1 : u >= 0xc2 && u <= 0xdf ? 2 : u >= 0xe0 && u <= 0xef ?
+			     3 : u >= 0xf0 && u <= 0xf4 ? 4 : 0;
+		uint32_t cp;
 
-	p[0] = '-';		/* overwritten by the first digit when not negative */
-	n += json_digit_count(u);
-	json_digits_back(p + n, u);
-	return n;
+		if (len == 0 || len > n - i)
+			return false;
+		cp = len == 1 ? u : u & (0x7f >> len);
+		for (size_t k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+		    (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000))
+			return false;
+		i += len;
+	}
+	return true;
 }
 
 static void put_integer(struct json_writer *t, json_int_t v)
@@ -238,20 +205,18 @@ static void put_real_17(struct json_writer *t, double v)
 	sodium_memzero(buf, sizeof(buf));	/* an event's figure, maybe */
 }
 
-static bool utf8_valid(const unsigned char *s, size_t n);
-
 /* A string or key of the compact walk: jansson's dump refuses one that is not UTF-8 */
 static void put_checked_string(struct json_writer *t, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] >= 0x80) {
-			if (!utf8_valid((const unsigned char *)s + i, n - i)) {
+			if (!json_utf8_valid((const unsigned char *)s + i, n - i)) {
 				t->failed = true;
 				return;
 			}
 			break;
 		}
-	put_string(t, s, n);
+	json_put_string(t, s, n);
 }
 
 struct member {
@@ -317,7 +282,7 @@ static void put_object(struct json_writer *t, const json_t *json, int depth)
 		} else {
 			if (i > 0)
 				put(t, ", ", 2);
-			put_string(t, m[i].key, m[i].len);
+			json_put_string(t, m[i].key, m[i].len);
 			put(t, ": ", 2);
 		}
 		put_value(t, m[i].value, depth + 1);
@@ -354,8 +319,8 @@ static void put_value(struct json_writer *t, const json_t *json, int depth)
 		if (t->compact)
 			put_checked_string(t, json_string_value(json), json_string_length(json));
 		else
-			put_string(t, json_string_value(json), json_string_length(json));
-		pad_string(t, from);
+			json_put_string(t, json_string_value(json), json_string_length(json));
+		json_pad_string(t, from);
 		break;
 	case JSON_INTEGER:
 		put_integer(t, json_integer_value(json));
@@ -407,284 +372,4 @@ char *nk_json_text_fixed(const json_t *json)
 char *json_text_canonical(const json_t *json)
 {
 	return text_of(json, false, true);
-}
-
-/* ---- the writer without a tree (json_text.h) ---- */
-
-void jw_start(struct json_writer *w, size_t expect)
-{
-	*w = (struct json_writer){ .fixed = true };
-	(void)grow(w, expect);
-}
-
-char *jw_finish(struct json_writer *w)
-{
-	char *data;
-
-	if (!w->failed && w->depth == 0 && room(w, 0)) {
-		w->data[w->len] = '\0';
-		data = w->data;
-	} else {
-		nk_alloc_free(w->data);
-		data = NULL;
-	}
-	*w = (struct json_writer){ .failed = true };
-	return data;
-}
-
-/* key < last, as strcmp orders them, most often told by the first byte alone */
-static inline bool key_after(const char *key, const char *last)
-{
-	if (key[0] != last[0])
-		return (unsigned char)key[0] > (unsigned char)last[0];
-	return strcmp(last, key) < 0;
-}
-
-/* n bytes copied, n a key's length: a short key in two overlapping words, without
- * memcpy's call for a length it does not know */
-static inline void copy_key(char *to, const char *from, size_t n)
-{
-	uint64_t a, b;
-	uint32_t c, d;
-
-	if (n >= 8 && n <= 16) {
-		memcpy(&a, from, 8);
-		memcpy(&b, from + n - 8, 8);
-		memcpy(to, &a, 8);
-		memcpy(to + n - 8, &b, 8);
-	} else if (n >= 4 && n < 8) {
-		memcpy(&c, from, 4);
-		memcpy(&d, from + n - 4, 4);
-		memcpy(to, &c, 4);
-		memcpy(to + n - 4, &d, 4);
-	} else if (n < 4) {
-		for (size_t i = 0; i < n; i++)
-			to[i] = from[i];
-	} else {
-		memcpy(to, from, n);
-	}
-}
-
-/* What comes before a value: ", " after one at this depth, then its key (n bytes) when
- * it is a member, with room made once for them and the value's bytes after them.
- * Returns where the value goes, or NULL with w failed. Keys come in jansson's sorted
- * order, as text_of sorts them; a key is the codec's own name, which needs no escape. */
-/* inlined in each writer below: its call cost more than its work */
-static inline __attribute__((always_inline)) char *lead(struct json_writer *w,
-							const char *key, size_t n,
-							size_t value)
-{
-	const bool more = w->more[w->depth];
-	char *p;
-
-	w->more[w->depth] = true;
-	if (key) {
-		assert(!w->last_key[w->depth] || key_after(key, w->last_key[w->depth]));
-		w->last_key[w->depth] = key;
-	}
-	if (!room(w, 2 + (key ? n + 4 : 0) + value))
-		return NULL;
-	p = w->data + w->len;
-	if (more) {
-		memcpy(p, ", ", 2);
-		p += 2;
-	}
-	if (key) {
-		*p++ = '"';
-		copy_key(p, key, n);
-		p += n;
-		memcpy(p, "\": ", 3);
-		p += 3;
-	}
-	w->len = (size_t)(p - w->data);
-	return p;
-}
-
-/* A value of width bytes at p, written len bytes long (len <= width): the spaces after
- * it, when the text is written at fixed widths. */
-static inline void done_fixed(struct json_writer *w, char *p, size_t len, size_t width)
-{
-	if (w->fixed && len < width) {
-		memset(p + len, ' ', width - len);
-		len = width;
-	}
-	w->len += len;
-}
-
-static void open_container(struct json_writer *w, const char *key, size_t n, char c)
-{
-	char *p = lead(w, key, n, 1);
-
-	if (w->depth >= JSON_WRITER_NEST) {
-		w->failed = true;
-		return;
-	}
-	if (p) {
-		*p = c;
-		w->len++;
-	}
-	/* opened even after a failure, so that the keys inside are checked as theirs */
-	w->depth++;
-	w->more[w->depth] = false;
-	w->last_key[w->depth] = NULL;
-}
-
-static void close_container(struct json_writer *w, char c)
-{
-	if (w->depth <= 0) {
-		w->failed = true;
-		return;
-	}
-	put(w, &c, 1);
-	w->depth--;
-}
-
-void jw_object_n(struct json_writer *w, const char *key, size_t key_len)
-{
-	open_container(w, key, key_len, '{');
-}
-
-void jw_array_n(struct json_writer *w, const char *key, size_t key_len)
-{
-	open_container(w, key, key_len, '[');
-}
-
-void jw_close_object(struct json_writer *w)
-{
-	close_container(w, '}');
-}
-
-void jw_close_array(struct json_writer *w)
-{
-	close_container(w, ']');
-}
-
-void jw_int_n(struct json_writer *w, const char *key, size_t key_len, int64_t v)
-{
-	char *p = lead(w, key, key_len, FIXED_INTEGER);
-	size_t len;
-
-	if (!p)
-		return;
-	memset(p, ' ', FIXED_INTEGER);	/* the pad first, in a few stores: no integer */
-	len = integer_at(p, v);		/* is wider */
-	w->len += w->fixed ? FIXED_INTEGER : len;
-}
-
-/* json_real refuses what is not finite: the tree's answer was NULL, and so is this */
-void jw_real_n(struct json_writer *w, const char *key, size_t key_len, double v)
-{
-	char *p = lead(w, key, key_len, NK_JSON_REAL_MAX);
-	size_t len;
-
-	if (!p)
-		return;
-	/* the pad first, in a few stores; the text, at most as wide, over it, and its NUL
-	 * made a space again */
-	memset(p, ' ', FIXED_REAL);
-	if (!isfinite(v) || !(len = nk_json_real_text(v, p))) {
-		w->failed = true;
-		return;
-	}
-	if (!w->fixed || len >= FIXED_REAL) {
-		w->len += len;
-	} else {
-		p[len] = ' ';
-		w->len += FIXED_REAL;
-	}
-}
-
-void jw_bool_n(struct json_writer *w, const char *key, size_t key_len, bool v)
-{
-	char *p = lead(w, key, key_len, FIXED_LITERAL);
-
-	if (!p)
-		return;
-	memcpy(p, v ? "true " : "false", FIXED_LITERAL);	/* padded to 5 already */
-	w->len += FIXED_LITERAL;
-}
-
-void jw_null_n(struct json_writer *w, const char *key, size_t key_len)
-{
-	char *p = lead(w, key, key_len, FIXED_NULL);
-
-	if (p) {
-		memcpy(p, "null", 4);
-		memset(p + 4, ' ', FIXED_NULL - 4);
-		w->len += w->fixed ? FIXED_NULL : 4;
-	}
-}
-
-/* jansson's utf8_check_string: a string that is not UTF-8 made json_string NULL, and
- * the tree's whole answer with it */
-static bool utf8_valid(const unsigned char *s, size_t n)
-{
-	for (size_t i = 0; i < n;) {
-		unsigned char u = s[i];
-		size_t len = u < 0x80 ? 1 : u >= 0xc2 && u <= 0xdf ? 2 : u >= 0xe0 && u <= 0xef ?
-			     3 : u >= 0xf0 && u <= 0xf4 ? 4 : 0;
-		uint32_t cp;
-
-		if (len == 0 || len > n - i)
-			return false;
-		cp = len == 1 ? u : u & (0x7f >> len);
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-		    (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000))
-			return false;
-		i += len;
-	}
-	return true;
-}
-
-/* What a string's bytes ask of jw_string_n: 1 an escape (jansson's: '"', '\\', the
- * control characters), 2 the check that it is UTF-8; 0 neither. */
-static const unsigned char string_byte[256] = {
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	['"'] = 1, ['\\'] = 1,
-	[0x80] = 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-};
-
-/* A string: measured and looked over in one pass; most are ASCII without an escape,
- * copied whole with their quotes and pad in the room lead made. */
-void jw_string_n(struct json_writer *w, const char *key, size_t key_len, const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	unsigned care = 0;
-	size_t n = 0, from;
-	char *p;
-
-	for (; u[n]; n++)
-		care |= string_byte[u[n]];
-	if (!care) {
-		if (!(p = lead(w, key, key_len, n + 2 + FIXED_STRING_LONG)))
-			return;
-		p[0] = '"';
-		memcpy(p + 1, s, n);
-		p[n + 1] = '"';
-		done_fixed(w, p, n + 2, n + 2 <= FIXED_STRING_SHORT ? FIXED_STRING_SHORT :
-					n + 2 <= FIXED_STRING_LONG ? FIXED_STRING_LONG : 0);
-		return;
-	}
-	if (!lead(w, key, key_len, 0))
-		return;
-	from = w->len;
-	if ((care & 2) && !utf8_valid(u, n)) {
-		w->failed = true;
-		return;
-	}
-	put_string(w, s, n);
-	pad_string(w, from);
 }
