@@ -56,6 +56,9 @@ echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /p
 echo "load: $(uptime | sed 's/.*load average/load average/')"
 start
 echo "server: $("$NAKODO" --version), $THREADS worker threads, sqlite WAL + group commit"
+echo "each run: wrk, 50 connections, ${SECS} s of GET /healthz (the baseline), then ${SECS} s of"
+echo "  submissions (authenticated POST /v1/cases/ID/figures, each answered only once on disk)"
+echo "  over $CASES newly opened cases; ratio = submissions per second / /healthz per second"
 
 : >"$TMP/rows"
 for run in $(seq "$RUNS"); do
@@ -76,13 +79,13 @@ for run in $(seq "$RUNS"); do
 	p50=$(awk '$1 == "50%" { print $2 }' "$TMP/submit" | ms)
 	p99=$(awk '$1 == "99%" { print $2 }' "$TMP/submit" | ms)
 	bad=$(sed -n 's/^submissions: [0-9]* requests, \([0-9]*\) not 200.*/\1/p' "$TMP/submit")
-	ratio=$(echo "scale=4; $sub / $hz" | bc)
+	ratio=$(echo "scale=4; $sub / $hz" | bc | awk '{ printf "%.4f", $1 }')
 	cpf=$(echo "scale=2; ($c1 - $c0) / ($f1 - $f0 + 0.0001)" | bc)
 	echo "$hz $sub $ratio $p50 $p99 $cpf $bad $cpu" >>"$TMP/rows"
 	printf 'run %d: /healthz %s req/s (p50 %s ms, p99 %s ms); submissions %s req/s ' "$run" \
 		"$hz" "$(awk '$1 == "50%" { print $2 }' "$TMP/healthz" | ms)" \
 		"$(awk '$1 == "99%" { print $2 }' "$TMP/healthz" | ms)" "$sub"
-	printf '(p50 %s ms, p99 %s ms, %s not 200); ratio %s; %s commits per flush; ' \
+	printf '(p50 %s ms, p99 %s ms, %s not 200); ratio %s (target 0.25); %s commits per flush; ' \
 		"$p50" "$p99" "$bad" "$ratio" "$cpf"
 	printf '%s us of server CPU per submission; load %s\n' "$cpu" "$(cut -d' ' -f1 /proc/loadavg)"
 	printf '  the load generator (wrk, same cores): %s us of CPU a /healthz request, %s a submission\n' \

@@ -453,6 +453,9 @@ static enum nk_status propose(const struct nk_case_env *env, struct case_state *
 
 	(void)role;
 	(void)ended;
+	if (st->state == NK_STATE_OPEN)	/* say when it can (a new mediator's question) */
+		return nk_fail(err, NK_EREFUSED, "case", "the case is open, not impasse: a "
+			       "proposal comes only once every round has failed");
 	if ((rc = case_refuse_state(st, NK_STATE_IMPASSE, err)) != NK_OK)
 		return rc;
 	if (st->fig.proposal_pending)
@@ -481,6 +484,10 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 	enum nk_proposal_outcome outcome;
 	enum nk_status rc;
 
+	if (st->state == NK_STATE_OPEN)
+		return nk_fail(err, NK_EREFUSED, "proposal", "there is no proposal to answer: the "
+			       "case is open, not impasse (the mediator proposes only once every "
+			       "round has failed)");
 	if ((rc = case_refuse_state(st, NK_STATE_IMPASSE, err)) != NK_OK)
 		return rc;
 	if (!st->fig.proposal_pending)

@@ -62,7 +62,8 @@ out=$("$nk" --db "$db" --json submit "$CASE" --as mediator 5 2>/dev/null)
 if grep -q '"error": "invalid"' <<<"$out" && grep -q '"exit": 2' <<<"$out"; then ok "  with --json the same error kind as a server's 403 (invalid, exit 2)"
 else bad "  with --json the same error kind as a server's 403 (invalid, exit 2)" "$out"; fi
 refuse 2 "an unknown case" "no case" -- "$nk" --db "$db" submit 0123456789abcdef0123 --as payer 5
-refuse 1 "a proposal before impasse" "not impasse" -- "$nk" --db "$db" propose "$CASE" 500
+refuse 1 "a proposal before impasse, saying when it can come" "only once every round has failed" -- "$nk" --db "$db" propose "$CASE" 500
+refuse 1 "an answer before impasse, saying why there is none" "no proposal to answer: the case is open" -- "$nk" --db "$db" answer "$CASE" --as claimant accept
 
 expect 0 "the claimant submits from standard input" -- bash -c "echo 700,000 | '$nk' --db '$db' submit '$CASE' --as claimant -"
 refuse 1 "a second figure in the same round" "already submitted" -- "$nk" --db "$db" submit "$CASE" --as claimant 650,000
