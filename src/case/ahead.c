@@ -110,8 +110,17 @@ void case_ahead_prepare(const struct nk_case_env *env, const char *id, enum nk_r
 				 sizeof(ahead.sealed), &ahead.sealed_len, &ignored) != NK_OK)
 		ahead.name[0] = '\0';
 	sodium_memzero(buf, sizeof(buf));
-	if (!extension && ahead.st && round == st->round)
+	/* Never for a draft that awaits its principal (case_drafts): its trial does the same
+	 * work whatever the other side gave (authority.c), and an evaluation made here would
+	 * take longer when the round would settle, and be made only when the other side's
+	 * figure is in, telling both by its time (tests/unit/test_authority_probe.c). */
+	if (!extension && ahead.st && round == st->round && !case_drafts(st, role, req))
 		prepare_round(role, req->amount);
+}
+
+bool case_ahead_evaluated(void)
+{
+	return ahead.ready && ahead.round_body != NULL;
 }
 
 bool case_ahead_state(const char *id, int64_t seq, const uint8_t chain[static NK_CHAIN_BYTES],

@@ -278,6 +278,9 @@ bool case_ahead_event(const char *id, enum case_event type, int round, enum nk_r
 		      json_t **body, char **text);
 bool case_ahead_round(const char *id, int round, const struct nk_round_result *res,
 		      json_t **body, char **text);
+/* Whether case_ahead_prepare evaluated a round (its event waits for case_ahead_round):
+ * what tests/unit/test_authority_probe.c asks of a draft. */
+bool case_ahead_evaluated(void);
 bool case_ahead_sealed(const char *id, const char *name, int64_t amount,
 		       const uint8_t **sealed, size_t *len);
 void case_ahead_end(void);

@@ -367,9 +367,12 @@ static uint32_t slot_memo(const struct nk_batch_secret *b, struct slot_memo *m, 
 uint32_t nk_batch_slot(const struct nk_batch_secret *b, uint32_t arrival)
 {
 	struct slot_memo m;
+	uint32_t slot;
 
 	memo_start(b, &m);
-	return slot_memo(b, &m, arrival);
+	slot = slot_memo(b, &m, arrival);
+	sodium_memzero(&m, sizeof(m));	/* rounds of the batch's secret permutation */
+	return slot;
 }
 
 uint32_t nk_batch_arrival(const struct nk_batch_secret *b, uint32_t slot)
@@ -419,15 +422,22 @@ enum nk_status nk_batch_root_salted(const struct nk_batch_secret *b,
 	memo_start(b, &memo);
 	for (uint32_t i = 0; i < count; i++)
 		at[slot_memo(b, &memo, i)] = (uint16_t)i;
-	if (path && at[slot] == UINT16_MAX)
+	/* the secret permutation's rounds, and where each arrival went: wiped once used */
+	sodium_memzero(&memo, sizeof(memo));
+	if (path && at[slot] == UINT16_MAX) {
+		sodium_memzero(at, sizeof(at));
 		return nk_fail(err, NK_EINVAL, "batch", "no leaf of the batch is at slot %u", slot);
-	if (!(nodes = malloc(count * sizeof(*nodes))))
+	}
+	if (!(nodes = malloc(count * sizeof(*nodes)))) {
+		sodium_memzero(at, sizeof(at));
 		return nk_fail(err, NK_ENOMEM, "batch", "out of memory");
+	}
 	for (uint32_t p = 0; p < NK_BATCH_LEAVES; p++)	/* in slot order */
 		if (at[p] != UINT16_MAX) {
 			nodes[n].pos = p;
 			memcpy(nodes[n++].h, leaves[at[p]], NK_HASH_BYTES);
 		}
+	sodium_memzero(at, sizeof(at));
 	/* Level by level: a node whose sibling holds no leaf takes the batch's empty
 	 * subtree of its height and the sibling's position there. */
 	for (int k = 0; k < NK_BATCH_DEPTH; k++, slot >>= 1) {

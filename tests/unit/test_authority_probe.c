@@ -25,6 +25,7 @@ struct probe {
 	struct nk_store *store;
 	struct nk_server_key *signer;
 	struct nk_case_env env;
+	struct nk_case_cache *cache;	/* the server's, or NULL */
 	struct nk_party_key *key[NK_ROLE_COUNT];
 	uint64_t number[NK_ROLE_COUNT];	/* each role's last request number */
 	char id[NK_CASE_ID_MAX];
@@ -74,7 +75,7 @@ static void cleared(struct probe *p, enum nk_role party, enum nk_role principal,
 	assert_int_equal(act(p, principal, &approve), NK_OK);
 }
 
-static struct probe *probe_open(int proposals)
+static struct probe *probe_open_with(int proposals, int rounds, bool cached)
 {
 	struct probe *p = calloc(1, sizeof(*p));
 	struct nk_rules r;
@@ -83,16 +84,23 @@ static struct probe *probe_open(int proposals)
 	p->fake = (struct fake_env)FAKE_ENV_START;
 	assert_int_equal(nk_store_open(&p->store, "mem:", NK_STORE_CREATE, NULL), NK_OK);
 	assert_int_equal(nk_server_key_generate(&p->signer, NULL), NK_OK);
+	if (cached)
+		assert_int_equal(nk_case_cache_new(&p->cache, 16, NULL), NK_OK);
 	p->env = (struct nk_case_env){ p->store, fake_now, fake_random, &p->fake, p->signer,
-				       NULL, NULL };
+				       NULL, p->cache };
 	nk_rules_default(&r, nk_currency_find("USD"));
 	r.principals = r.authority = true;
-	r.rounds = 1;
+	r.rounds = rounds;
 	r.proposals = proposals;
 	assert_int_equal(nk_case_open(&p->env, &r, p->id, NULL), NK_OK);
 	side(p, NK_CLAIMANT, NK_CLAIMANT_PRINCIPAL);
 	side(p, NK_PAYER, NK_PAYER_PRINCIPAL);
 	return p;
+}
+
+static struct probe *probe_open(int proposals)
+{
+	return probe_open_with(proposals, 1, false);
 }
 
 static void probe_close(struct probe *p)
@@ -101,6 +109,7 @@ static void probe_close(struct probe *p)
 		nk_party_key_free(p->key[r]);
 	nk_server_key_free(p->signer);
 	nk_store_close(p->store);
+	nk_case_cache_free(p->cache);
 	free(p);
 }
 
@@ -172,11 +181,42 @@ static void an_answer_draft_costs_alike_whatever_the_other_answered(void **state
 	}
 }
 
+/* With the server's cache of folded states, a figure that completes its round has that
+ * round evaluated before the write turn (case/ahead.c), from the state the cache kept:
+ * never a draft that awaits its principal, whose evaluation there would take longer when
+ * the round would settle, and happen only when the other side's figure is in, telling
+ * both by its time (the test clock does not see that work: it reads no clock). Round 2,
+ * the payer's offer in and the replay and seed of round 1 held by the cache. */
+static void a_draft_is_never_evaluated_ahead(void **state)
+{
+	struct probe *p = probe_open_with(0, 3, true);
+	const struct nk_case_request demand = { .action = NK_ACTION_SUBMIT, .amount = 500000 };
+	const struct nk_case_request offer = { .action = NK_ACTION_SUBMIT, .amount = 300000 };
+	const struct nk_case_request higher = { .action = NK_ACTION_SUBMIT, .amount = 350000 };
+	const struct nk_case_request settling = { .action = NK_ACTION_SUBMIT, .amount = 340000 };
+	struct case_state *st = malloc(sizeof(*st));
+
+	(void)state;
+	assert_non_null(st);
+	cleared(p, NK_CLAIMANT, NK_CLAIMANT_PRINCIPAL, &demand);
+	cleared(p, NK_PAYER, NK_PAYER_PRINCIPAL, &offer);	/* round 1: no deal */
+	cleared(p, NK_PAYER, NK_PAYER_PRINCIPAL, &higher);	/* round 2: the payer's in */
+	case_ahead_prepare(&p->env, p->id, NK_CLAIMANT, &settling, NULL, st);
+	assert_false(case_ahead_evaluated());
+	case_ahead_end();
+	/* the draft itself goes through as any draft */
+	assert_int_equal(act(p, NK_CLAIMANT, &settling), NK_OK);
+	sodium_memzero(st, sizeof(*st));
+	free(st);
+	probe_close(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_figure_drafts_cost_alike_whatever_the_other_offered),
 		cmocka_unit_test(an_answer_draft_costs_alike_whatever_the_other_answered),
+		cmocka_unit_test(a_draft_is_never_evaluated_ahead),
 	};
 
 	assert_true(sodium_init() >= 0);
