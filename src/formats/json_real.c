@@ -242,22 +242,11 @@ static size_t real_text_whole(double v, char *out)
 	return n + 2;
 }
 
-/* What printf writes for the rest (not finite, or beyond real_digits_exact's range),
- * put in jansson's form as jsonp_dtostr does: the locale's point made '.', ".0" on a
- * text with neither '.' nor 'e', the exponent without '+' or leading zeros. */
-static size_t real_text_printed(double v, char out[static NK_JSON_REAL_MAX])
+size_t json_real_jansson_form(char *buf, size_t len)
 {
-	char buf[100];
 	const char *point;
 	char *start, *end;
-	int n = real_digits_loop(v, buf);
-	size_t len;
 
-	if (n < 0 || (size_t)n >= NK_JSON_REAL_MAX - 3) {
-		sodium_memzero(buf, sizeof(buf));
-		return 0;
-	}
-	len = (size_t)n;
 	if (*(point = localeconv()->decimal_point) != '.' && (start = strchr(buf, *point)))
 		*start = '.';
 	if (!strchr(buf, '.') && !strchr(buf, 'e')) {
@@ -276,6 +265,22 @@ static size_t real_text_printed(double v, char out[static NK_JSON_REAL_MAX])
 			len -= (size_t)(end - start);
 		}
 	}
+	return len;
+}
+
+/* What printf writes for the rest (not finite, or beyond real_digits_exact's range),
+ * put in jansson's form as jsonp_dtostr does. */
+static size_t real_text_printed(double v, char out[static NK_JSON_REAL_MAX])
+{
+	char buf[100];
+	int n = real_digits_loop(v, buf);
+	size_t len;
+
+	if (n < 0 || (size_t)n >= NK_JSON_REAL_MAX - 3) {
+		sodium_memzero(buf, sizeof(buf));
+		return 0;
+	}
+	len = json_real_jansson_form(buf, (size_t)n);
 	memcpy(out, buf, len + 1);
 	sodium_memzero(buf, sizeof(buf));	/* a party's own valuation, maybe */
 	return len;

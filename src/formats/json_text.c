@@ -27,7 +27,6 @@
 #include <sodium.h>
 
 #include <assert.h>
-#include <locale.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -173,34 +172,15 @@ static void put_real(struct json_writer *t, double v)
 static void put_real_17(struct json_writer *t, double v)
 {
 	char buf[100];
-	const char *point;
-	char *start, *end;
 	int n = snprintf(buf, sizeof(buf), "%.17g", v);
 	size_t len;
 
 	if (n < 0 || (size_t)n >= sizeof(buf) - 3) {
+		sodium_memzero(buf, sizeof(buf));
 		t->failed = true;
 		return;
 	}
-	len = (size_t)n;
-	if (*(point = localeconv()->decimal_point) != '.' && (start = strchr(buf, *point)))
-		*start = '.';
-	if (!strchr(buf, '.') && !strchr(buf, 'e')) {
-		memcpy(buf + len, ".0", 3);
-		len += 2;
-	}
-	if ((start = strchr(buf, 'e'))) {
-		start++;
-		end = start + 1;
-		if (*start == '-')
-			start++;
-		while (*end == '0')
-			end++;
-		if (end != start) {
-			memmove(start, end, len + 1 - (size_t)(end - buf));
-			len -= (size_t)(end - start);
-		}
-	}
+	len = json_real_jansson_form(buf, (size_t)n);
 	put(t, buf, len);
 	sodium_memzero(buf, sizeof(buf));	/* an event's figure, maybe */
 }

@@ -35,6 +35,12 @@ struct json_writer {
  * to ask jansson, whose answer that then is. Allocated with nk_alloc_malloc. */
 char *json_text_canonical(const json_t *json);
 
+/* printf's text of a real ("%.17g" or fewer digits), len bytes in buf with room for 3
+ * more and a NUL after it, put in jansson's form in place as jsonp_dtostr does (the
+ * locale's point made '.', ".0" on a text with neither '.' nor 'e', the exponent without
+ * '+' or leading zeros); its new length (json_real.c). */
+size_t json_real_jansson_form(char *buf, size_t len);
+
 /* Starts w with room for expect bytes (a guess: it grows past it). */
 void jw_start(struct json_writer *w, size_t expect);
 /* The text written (NUL-terminated; free it with nk_alloc_free), or NULL after any
