@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -200,5 +201,13 @@ int main(void)
 		cmocka_unit_test(test_deep_recursion),
 	};
 
+#ifdef __SANITIZE_ADDRESS__
+	/* AddressSanitizer poisons the stack below a frame and lays frames out with its own
+	 * red zones, so what these tests read there is neither allowed nor meaningful */
+	(void)tests;
+	puts("1..0 # SKIP the stack below a frame is AddressSanitizer's: run without it");
+	return 0;
+#else
 	return cmocka_run_group_tests(tests, NULL, NULL);
+#endif
 }
