@@ -37,28 +37,21 @@ static const char inbox_help[] =
  * pass for the header of another ("[message 3 from the mediator, …]"). */
 static void print_text(FILE *f, const char *text, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)text;
-
 	fputs(MESSAGE_INDENT, f);
 	for (size_t i = 0; i < len;) {
-		size_t bad, k = cli_text_char(p + i, len - i, &bad);
+		/* a run up to a newline or tab (no byte of a multi-byte character is either),
+		 * escaped as the case list's titles are; the newline or tab kept */
+		size_t end = i;
 
-		if (p[i] == '\n') {
-			fputc('\n', f);
-			if (i + 1 < len)
-				fputs(MESSAGE_INDENT, f);
-			i++;
-		} else if (p[i] == '\t') {
-			fputc('\t', f);
-			i++;
-		} else if (k) {
-			fwrite(p + i, 1, k, f);
-			i += k;
-		} else {
-			for (size_t j = 0; j < bad; j++)
-				fprintf(f, "\\x%02x", p[i + j]);
-			i += bad;
-		}
+		while (end < len && text[end] != '\n' && text[end] != '\t')
+			end++;
+		cli_put_safe(f, text + i, end - i);
+		if (end == len)
+			break;
+		fputc(text[end], f);
+		if (text[end] == '\n' && end + 1 < len)
+			fputs(MESSAGE_INDENT, f);
+		i = end + 1;
 	}
 	if (len == 0 || text[len - 1] != '\n')
 		fputc('\n', f);

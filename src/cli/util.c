@@ -68,7 +68,9 @@ size_t cli_text_char(const unsigned char *p, size_t n, size_t *bad)
 	return len;
 }
 
-void cli_put_safe(FILE *f, const char *text, size_t len)
+/* Writes len bytes of text to f, each character cli_text_char refuses as "\\xNN" per
+ * byte (hex) or as one '?'. */
+static void put_filtered(FILE *f, const char *text, size_t len, bool hex)
 {
 	const unsigned char *p = (const unsigned char *)text;
 
@@ -78,12 +80,20 @@ void cli_put_safe(FILE *f, const char *text, size_t len)
 		if (k) {
 			fwrite(p + i, 1, k, f);
 			i += k;
-		} else {
+		} else if (hex) {
 			for (size_t j = 0; j < bad; j++)
 				fprintf(f, "\\x%02x", p[i + j]);
 			i += bad;
+		} else {
+			fputc('?', f);
+			i += bad;
 		}
 	}
+}
+
+void cli_put_safe(FILE *f, const char *text, size_t len)
+{
+	put_filtered(f, text, len, true);
 }
 
 /* Writes text to f with every character that would act on a terminal or reorder what
@@ -93,20 +103,7 @@ void cli_put_safe(FILE *f, const char *text, size_t len)
  * what the command printed. */
 static void put_plain(FILE *f, const char *text)
 {
-	const unsigned char *p = (const unsigned char *)text;
-	size_t n = strlen(text);
-
-	for (size_t i = 0; i < n;) {
-		size_t bad, k = cli_text_char(p + i, n - i, &bad);
-
-		if (k) {
-			fwrite(p + i, 1, k, f);
-			i += k;
-		} else {
-			fputc('?', f);
-			i += bad;
-		}
-	}
+	put_filtered(f, text, strlen(text), false);
 }
 
 /* The status a refusal is reported as: a role that may never do this ("only the
