@@ -218,7 +218,7 @@ static int submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id,
 		role = b->role;
 	}
 	if ((rc = be->ops->act(ctx, be, id, role, req, signed_by, &answer)) == CLI_OK)
-		rc = cli_print_brief_answer(ctx, id, answer, true);
+		rc = cli_print_brief_answer(ctx, id, answer, true, NULL);
 out:
 	sodium_free(b);
 	cli_backend_close(be);

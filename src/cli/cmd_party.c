@@ -247,11 +247,16 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 	if (key && (rc = cli_sign_request(ctx, pc->name, key, b, &req, &auth, &signed_by)) != CLI_OK)
 		goto out;
 	/* Tell the acting role where the case now stands, as its briefing says. */
-	if ((rc = be.ops->act(ctx, &be, pos[0], role, &req, signed_by, &answer)) != CLI_OK)
+	if ((rc = be.ops->act(ctx, &be, pos[0], role, &req, signed_by, &answer)) != CLI_OK) {
+		/* a party's figure refused at impasse: what it can do instead (its briefing's) */
+		if (rc == CLI_REFUSED && b && b->state == NK_STATE_IMPASSE && nk_role_is_party(role))
+			cli_print_next_step(ctx->err, b);
 		goto out;
+	}
 	if (action == PROPOSE && !ctx->json)	/* what the parties are asked, and until when */
 		print_proposed(ctx->out, b, req.amount);
-	rc = cli_print_brief_answer(ctx, pos[0], answer, true);
+	rc = cli_print_brief_answer(ctx, pos[0], answer, true,
+				    action == SUBMIT ? b : NULL);
 out:
 	sodium_memzero(&req, sizeof(req));
 	sodium_free(b);
