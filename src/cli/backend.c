@@ -108,6 +108,11 @@ int cli_print_opened(struct cli_ctx *ctx, json_t *answer)
 			if (link)
 				fprintf(ctx->out, "%s link: %s\n", nk_role_name((enum nk_role)r), link);
 		}
+		/* README, "The pages": a page trades the link's token for its tab's own */
+		if (has_tokens && json_object_size(links))
+			fputs("each link opens once: a browser that opens it trades its token for one "
+			      "of its own, and the\ntoken printed with it stops working; give each "
+			      "role its token or its link, not both\n", ctx->err);
 	}
 	sodium_memzero(tokens, sizeof(tokens));
 	json_decref(answer);

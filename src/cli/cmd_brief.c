@@ -439,7 +439,7 @@ int cmd_brief(struct cli_ctx *ctx, int argc, char **argv)
 		else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
 			remote_option(&be.remote, c, optarg);
 		else
-			return cli_usage_error(ctx, "nakodo brief", "unexpected '%s'", argv[optind - 1]);
+			return cli_bad_option(ctx, "nakodo brief", opts, c, argv);
 	}
 	if (!id)
 		return cli_usage_error(ctx, "nakodo brief", "expected CASE --as ROLE");

@@ -165,8 +165,7 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 			remote_option(&be.remote, c, optarg);
 			break;
 		default:
-			return cli_usage_error(ctx, "nakodo package open", "unknown or incomplete option '%s'",
-					       argv[optind - 1]);
+			return cli_bad_option(ctx, "nakodo package open", opts, c, argv);
 		}
 	}
 	if (optind != argc)

@@ -200,7 +200,8 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 		return cli_usage_error(ctx, pc->name, "the answer is accept or decline");
 	/* through a server the token says the role: --as is then only a check */
 	if ((as || (pc->needs_role && !cli_backend_token_role(&be))) &&
-	    (rc = cli_parse_role(ctx, pc->name, as, &role)) != CLI_OK)
+	    (rc = cli_parse_role_among(ctx, pc->name, "--as", as, action == SUBMIT ?
+				       cli_roles_submit : cli_roles_party, &role)) != CLI_OK)
 		return rc;
 	if ((rc = cli_backend_open(ctx, &be)) != CLI_OK)
 		return rc;
