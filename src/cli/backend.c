@@ -43,7 +43,7 @@ void cli_backend_close(struct cli_backend *be)
 }
 
 int cli_print_brief_answer(struct cli_ctx *ctx, const char *id, json_t *answer,
-			   bool after_action)
+			   bool after_action, const struct nk_brief *before)
 {
 	struct nk_brief *b = sodium_malloc(sizeof(*b));
 	struct nk_error err = { 0 };
@@ -63,6 +63,8 @@ int cli_print_brief_answer(struct cli_ctx *ctx, const char *id, json_t *answer,
 		answer = NULL;
 	} else if (nk_brief_from_json(answer, b, &err) != NK_OK) {
 		rc = cli_report(ctx, &err);
+	} else if (after_action && before && cli_round_ended(before, b)) {
+		cli_print_round_ended(ctx->out, id, before, b);
 	} else if (after_action) {
 		fprintf(ctx->out, "ok: case %s is %s%s\n", id, nk_case_state_name(b->state),
 			b->state == NK_STATE_OPEN ? "" : " (see nakodo brief)");
@@ -106,6 +108,11 @@ int cli_print_opened(struct cli_ctx *ctx, json_t *answer)
 			if (link)
 				fprintf(ctx->out, "%s link: %s\n", nk_role_name((enum nk_role)r), link);
 		}
+		/* README, "The pages": a page trades the link's token for its tab's own */
+		if (has_tokens && json_object_size(links))
+			fputs("each link opens once: a browser that opens it trades its token for one "
+			      "of its own, and the\ntoken printed with it stops working; give each "
+			      "role its token or its link, not both\n", ctx->err);
 	}
 	sodium_memzero(tokens, sizeof(tokens));
 	json_decref(answer);

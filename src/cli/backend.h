@@ -84,9 +84,11 @@ void cli_backend_close(struct cli_backend *be);
 bool cli_backend_token_role(struct cli_backend *be);
 
 /* Prints a briefing answer (brief's JSON, taken): JSON with --json; else after an action
- * one line with the case's state, or the whole briefing. */
+ * one line with the case's state (or, when before, the briefing read before the act, is
+ * given and the act ended its round without a deal, that round's outcome, where the case
+ * stands and what comes next), or the whole briefing. */
 int cli_print_brief_answer(struct cli_ctx *ctx, const char *id, json_t *answer,
-			   bool after_action);
+			   bool after_action, const struct nk_brief *before);
 
 /* Prints an opening's answer (taken): JSON with --json, else the case's id and, when the
  * answer has them, the invitation tokens one a line. */

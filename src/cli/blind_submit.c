@@ -419,7 +419,7 @@ static int outcome_wait(struct relay_run *x, int rc, json_t *answer)
 		json_decref(answer);
 		return rc;
 	}
-	return cli_print_brief_answer(x->ctx, x->id, answer, true);
+	return cli_print_brief_answer(x->ctx, x->id, answer, true, x->b);
 }
 
 int cli_blind_submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id,

@@ -144,6 +144,21 @@ static void print_deadlines(FILE *f, const struct nk_brief *b)
 		fprintf(f, "the deadline passed: the case closed\n");
 }
 
+/* What the leakage budget bounds: the hints alone. A round's outcome is the rule of the
+ * game, told whatever it costs, and with no range set its bits count against the whole
+ * default range (0 to 2^62-1), so a party's bits can read far past the budget. */
+static void print_budget_scope(FILE *f, const struct nk_brief *b)
+{
+	if (b->package || !nk_role_is_party(b->role))	/* only a party's briefing counts bits */
+		return;
+	/* a case without hints speaks of none (tests/cli/wording.sh) */
+	fprintf(f, "(%s a round's outcome is always told%s, so the bits below may pass the "
+		"budget)\n", b->rules.hint_count ? "the leakage budget bounds the hints alone: a "
+		"hint that would pass it is withheld;" : "whatever the leakage budget,",
+		b->rules.range_low == 0 && b->rules.range_high == NK_AMOUNT_MAX ?
+		", and with no range set its bits count against the whole 0 to 2^62-1" : "");
+}
+
 /* A party's note of the seed commitment of a random case that is not blind: the check
  * of a random settlement holds the seed against the commitment noted before the first
  * figure (doc/bargain.md, "Checking the draw"), which only --json showed. */
@@ -246,6 +261,7 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		r->monotone ? "monotone" : "not monotone", r->leakage_bits, r->proposals,
 		CLI_PLURAL(r->proposals));
 	fputs(CLI_BITS_LINE, f);
+	print_budget_scope(f, b);
 	print_seed_commitment(f, b);
 	print_deadlines(f, b);
 	if (r->principals && !r->authority)
@@ -334,6 +350,7 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		fprintf(f, "settled at %s (%s)\n", amount, nk_deal_kind_name(b->settled_by));
 	}
 	cli_print_neutral(f, b);
+	cli_print_next_step(f, b);
 	if (b->figures_deleted)
 		cli_print_ended(f, b);
 }
@@ -422,7 +439,7 @@ int cmd_brief(struct cli_ctx *ctx, int argc, char **argv)
 		else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
 			remote_option(&be.remote, c, optarg);
 		else
-			return cli_usage_error(ctx, "nakodo brief", "unexpected '%s'", argv[optind - 1]);
+			return cli_bad_option(ctx, "nakodo brief", opts, c, argv);
 	}
 	if (!id)
 		return cli_usage_error(ctx, "nakodo brief", "expected CASE --as ROLE");

@@ -31,6 +31,16 @@ void cli_print_draft(FILE *f, const struct nk_brief *b);
 /* When the answers to a pending mediator's proposal are due, in words: it has no time
  * of its own (the round time does not run at impasse), only the case's deadline. */
 void cli_print_proposal_timing(FILE *f, const struct nk_brief *b);
+/* At impasse, what this role does next (brief_next.c): the mediator proposes (with the
+ * proposals left) or closes; a party waits for a proposal, then answers it. */
+void cli_print_next_step(FILE *f, const struct nk_brief *b);
+/* Whether the act between the briefings before and after it ended the round open before
+ * without a deal (a party's figure completed it); then what cli_print_round_ended prints
+ * instead of the one line of the case's state: the round's outcome as the briefing words
+ * it, where the case now stands and, at impasse, the next step. */
+bool cli_round_ended(const struct nk_brief *before, const struct nk_brief *after);
+void cli_print_round_ended(FILE *f, const char *id, const struct nk_brief *before,
+			   const struct nk_brief *after);
 /* Under a principal's or a neutral's key line, who has endorsed it (cmd_endorse.c). */
 void cli_print_endorsed(FILE *f, const struct nk_brief *b, enum nk_role role);
 

@@ -133,7 +133,7 @@ static int case_new(struct cli_ctx *ctx, int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == '?')
-			return cli_usage_error(ctx, "nakodo case new", "unknown or incomplete option '%s'", argv[optind - 1]);
+			return cli_bad_option(ctx, "nakodo case new", opts, c, argv);
 		if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
 			remote_option(&be.remote, c, optarg);
 		else

@@ -118,8 +118,8 @@ int cmd_endorse(struct cli_ctx *ctx, int argc, char **argv)
 		} else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN) {
 			remote_option(&be.remote, c, optarg);
 		} else {
-			return cli_usage_error(ctx, name, c == 1 ? "too many arguments" :
-					       "unknown or incomplete option '%s'", argv[optind - 1]);
+			return c == 1 ? cli_usage_error(ctx, name, "too many arguments")
+				      : cli_bad_option(ctx, name, opts, c, argv);
 		}
 	}
 	if (!id || !what || optind < argc)

@@ -105,8 +105,7 @@ int cmd_keygen(struct cli_ctx *ctx, int argc, char **argv)
 			if (rc != CLI_OK)
 				return rc;
 		} else {
-			return cli_usage_error(ctx, "nakodo keygen", "unknown or incomplete option "
-					       "'%s'", argv[optind - 1]);
+			return cli_bad_option(ctx, "nakodo keygen", opts, c, argv);
 		}
 	}
 	if (optind != argc)
@@ -128,7 +127,7 @@ int cmd_keygen(struct cli_ctx *ctx, int argc, char **argv)
 	nk_party_key_identity(key, &id);
 	if (!ctx->json)
 		fprintf(ctx->out, "key file       %s\n", out);
-	print_identity(ctx, &id, json_pack("{s:s}", "file", out));
+	print_identity(ctx, &id, json_pack("{s:o}", "file", cli_json_text(out)));
 	rc = CLI_OK;
 out:
 	nk_passphrase_wipe(&pass);

@@ -240,8 +240,7 @@ static int parse_request(struct cli_ctx *ctx, int argc, char **argv,
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (c == '?' || c == ':')
-			return cli_usage_error(ctx, CMD, "unknown or incomplete option '%s'",
-					       argv[optind - 1]);
+			return cli_bad_option(ctx, CMD, longopts, c, argv);
 		if (text[c])
 			return cli_usage_error(ctx, CMD, "--%s given twice", loan_options[c].name);
 		text[c] = optarg ? optarg : "";

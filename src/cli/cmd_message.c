@@ -101,7 +101,7 @@ static void print_result(struct cli_ctx *ctx, json_t *reply)
 }
 
 /* Seals text for req's action from b's role; sets req's envelope (free() it). */
-static int seal(struct cli_ctx *ctx, const char *cmd, const struct nk_party_key *key,
+static int seal(struct cli_ctx *ctx, const struct nk_party_key *key,
 		const struct nk_brief *b, enum nk_role to, const uint8_t *text, size_t len,
 		struct nk_case_request *req)
 {
@@ -110,10 +110,13 @@ static int seal(struct cli_ctx *ctx, const char *cmd, const struct nk_party_key 
 	uint8_t *env = NULL;
 	size_t env_len = 0;
 
-	if (!b->joined[b->role] || !b->joined[to])
-		return cli_usage_error(ctx, cmd, "the %s has not joined case %s with a key (nakodo "
-				       "join), so there is %s", nk_role_name(b->joined[to] ? b->role : to),
-				       b->case_id, b->joined[to] ? "no key to sign with" : "no key to seal to");
+	/* the case refuses it, not the command's words: no "see --help" */
+	if (!b->joined[b->role] || !b->joined[to]) {
+		nk_fail(&err, NK_EINVAL, "key", "the %s has not joined case %s with a key (nakodo "
+			"join), so there is %s", nk_role_name(b->joined[to] ? b->role : to),
+			b->case_id, b->joined[to] ? "no key to sign with" : "no key to seal to");
+		return cli_report(ctx, &err);
+	}
 	snprintf(h.case_id, sizeof(h.case_id), "%s", b->case_id);
 	h.kind = req->action == NK_ACTION_SEND ? NK_MESSAGE_TEXT : NK_MESSAGE_DEPOSIT;
 	h.seq = req->action == NK_ACTION_SEND ? b->sent[to] + 1 : 1;	/* deposits: always 1 */
@@ -138,6 +141,7 @@ static int run(struct cli_ctx *ctx, const struct message_command *mc, int argc, 
 	uint8_t *text = NULL;
 	size_t text_len = 0;
 	json_t *reply = NULL;
+	struct nk_error err = { 0 };
 	int rc;
 
 	if (cli_wants_help(argc, argv)) {
@@ -152,7 +156,7 @@ static int run(struct cli_ctx *ctx, const struct message_command *mc, int argc, 
 	as_text = args.as;
 	to_text = args.to;
 	if (!id || optind < argc || strlen(id) >= NK_CASE_ID_MAX)
-		return cli_usage_error(ctx, mc->name, "expected CASE (see --help)");
+		return cli_usage_error(ctx, mc->name, "expected CASE");
 	if (!key_path)
 		return cli_usage_error(ctx, mc->name, "--key FILE is required");
 	if (mc->action == NK_ACTION_SEND && !to_text)
@@ -171,17 +175,19 @@ static int run(struct cli_ctx *ctx, const struct message_command *mc, int argc, 
 	    (rc = cli_acting_brief(ctx, &be, mc->name, id, as_text ? &as : NULL, key, b)) != CLI_OK)
 		goto out;
 	if (mc->action == NK_ACTION_DEPOSIT || mc->action == NK_ACTION_WITHDRAW) {
-		if (b->role == NK_MEDIATOR) {
-			rc = cli_usage_error(ctx, mc->name, "only the claimant and the payer make deposits");
+		if (b->role == NK_MEDIATOR) {	/* the token's role: a refusal, not bad usage */
+			nk_fail(&err, NK_EINVAL, "role", "only the claimant and the payer make deposits");
+			rc = cli_report(ctx, &err);
 			goto out;
 		}
 		to = b->role == NK_CLAIMANT ? NK_PAYER : NK_CLAIMANT;
 	} else if (to == b->role) {
-		rc = cli_usage_error(ctx, mc->name, "--to: %s is your own role; a message goes to "
-				     "another party of the case", nk_role_name(b->role));
+		nk_fail(&err, NK_EINVAL, "to", "the %s is your own role; a message goes to another "
+			"party of the case", nk_role_name(b->role));
+		rc = cli_report(ctx, &err);
 		goto out;
 	}
-	if (text && (rc = seal(ctx, mc->name, key, b, to, text, text_len, &req)) != CLI_OK)
+	if (text && (rc = seal(ctx, key, b, to, text, text_len, &req)) != CLI_OK)
 		goto out;
 	if ((rc = cli_sign_request(ctx, mc->name, key, b, &req, &auth, &signed_by)) != CLI_OK)
 		goto out;

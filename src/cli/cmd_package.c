@@ -157,8 +157,7 @@ static int propose(struct cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 's' || nk_solution_parse(optarg, &sol, &err) != NK_OK) {
 			rc = c == 's' ? cli_report(ctx, &err)
-				      : cli_usage_error(ctx, PACKAGE " propose", "unknown or "
-							"incomplete option '%s'", argv[optind - 1]);
+				      : cli_bad_option(ctx, PACKAGE " propose", opts, c, argv);
 			goto out;
 		}
 	}

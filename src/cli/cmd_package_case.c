@@ -165,8 +165,7 @@ int package_open(struct cli_ctx *ctx, int argc, char **argv)
 			remote_option(&be.remote, c, optarg);
 			break;
 		default:
-			return cli_usage_error(ctx, "nakodo package open", "unknown or incomplete option '%s'",
-					       argv[optind - 1]);
+			return cli_bad_option(ctx, "nakodo package open", opts, c, argv);
 		}
 	}
 	if (optind != argc)
@@ -218,7 +217,7 @@ static int submit(struct cli_ctx *ctx, struct cli_backend *be, const char *id,
 		role = b->role;
 	}
 	if ((rc = be->ops->act(ctx, be, id, role, req, signed_by, &answer)) == CLI_OK)
-		rc = cli_print_brief_answer(ctx, id, answer, true);
+		rc = cli_print_brief_answer(ctx, id, answer, true, NULL);
 out:
 	sodium_free(b);
 	cli_backend_close(be);

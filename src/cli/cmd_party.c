@@ -200,7 +200,8 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 		return cli_usage_error(ctx, pc->name, "the answer is accept or decline");
 	/* through a server the token says the role: --as is then only a check */
 	if ((as || (pc->needs_role && !cli_backend_token_role(&be))) &&
-	    (rc = cli_parse_role(ctx, pc->name, as, &role)) != CLI_OK)
+	    (rc = cli_parse_role_among(ctx, pc->name, "--as", as, action == SUBMIT ?
+				       cli_roles_submit : cli_roles_party, &role)) != CLI_OK)
 		return rc;
 	if ((rc = cli_backend_open(ctx, &be)) != CLI_OK)
 		return rc;
@@ -247,11 +248,16 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 	if (key && (rc = cli_sign_request(ctx, pc->name, key, b, &req, &auth, &signed_by)) != CLI_OK)
 		goto out;
 	/* Tell the acting role where the case now stands, as its briefing says. */
-	if ((rc = be.ops->act(ctx, &be, pos[0], role, &req, signed_by, &answer)) != CLI_OK)
+	if ((rc = be.ops->act(ctx, &be, pos[0], role, &req, signed_by, &answer)) != CLI_OK) {
+		/* a party's figure refused at impasse: what it can do instead (its briefing's) */
+		if (rc == CLI_REFUSED && b && b->state == NK_STATE_IMPASSE && nk_role_is_party(role))
+			cli_print_next_step(ctx->err, b);
 		goto out;
+	}
 	if (action == PROPOSE && !ctx->json)	/* what the parties are asked, and until when */
 		print_proposed(ctx->out, b, req.amount);
-	rc = cli_print_brief_answer(ctx, pos[0], answer, true);
+	rc = cli_print_brief_answer(ctx, pos[0], answer, true,
+				    action == SUBMIT ? b : NULL);
 out:
 	sodium_memzero(&req, sizeof(req));
 	sodium_free(b);

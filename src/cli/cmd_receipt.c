@@ -81,9 +81,9 @@ static void print_written(struct cli_ctx *ctx, const struct nk_receipt *r, const
 	char what[CLI_AMOUNT_MAX + 64];
 
 	if (ctx->json) {
-		cli_print_json(ctx, cli_statement_json(json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:o}", "case",
+		cli_print_json(ctx, cli_statement_json(json_pack("{s:s, s:s, s:I, s:o, s:I, s:I, s:o}", "case",
 					      st->case_id, "outcome", st->outcome,
-					      "events", (json_int_t)st->events, "out", out,
+					      "events", (json_int_t)st->events, "out", cli_json_text(out),
 					      "entry", (json_int_t)r->leaf_index,
 					      "record_size", (json_int_t)r->checkpoint.size,
 					      "signed_by", signed_by ? json_string(signed_by) : json_null()),

@@ -255,8 +255,7 @@ int cmd_simulate(struct cli_ctx *ctx, int argc, char **argv)
 			force = 1;
 			break;
 		default:
-			return cli_usage_error(ctx, CMD, "unknown or incomplete option '%s'",
-					       argv[optind - 1]);
+			return cli_bad_option(ctx, CMD, longopts, c, argv);
 		}
 	}
 	if (optind != argc)

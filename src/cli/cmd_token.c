@@ -108,8 +108,7 @@ static int parse(struct cli_ctx *ctx, int argc, char **argv, const char **id,
 		else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
 			remote_option(remote, c, optarg);
 		else
-			return cli_usage_error(ctx, "nakodo token", "unknown option or extra "
-					       "argument '%s'", argv[optind - 1]);
+			return cli_bad_option(ctx, "nakodo token", opts, c, argv);
 	}
 	return CLI_OK;
 }

@@ -155,8 +155,7 @@ int cli_verify_draw(struct cli_ctx *ctx, int argc, char **argv)
 		else if (c == REMOTE_OPT_SERVER || c == REMOTE_OPT_TOKEN)
 			remote_option(&be.remote, c, optarg);
 		else if (c != 'd')
-			return cli_usage_error(ctx, CMD, "unknown option or extra argument '%s'",
-					       argv[optind - 1]);
+			return cli_bad_option(ctx, CMD, opts, c, argv);
 	}
 	while (optind < argc && npos < 2)	/* what follows "--" */
 		pos[npos++] = argv[optind++];

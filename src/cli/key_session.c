@@ -244,8 +244,7 @@ static int unlock(struct cli_ctx *ctx, int argc, char **argv)
 						       "whole number from 1 to %d",
 						       SESSION_MINUTES_MAX);
 		} else {
-			return cli_usage_error(ctx, "nakodo key unlock", "unknown option or extra "
-					       "argument '%s'", argv[optind - 1]);
+			return cli_bad_option(ctx, "nakodo key unlock", opts, c, argv);
 		}
 	}
 	if (!key_path)
@@ -274,8 +273,8 @@ static int unlock(struct cli_ctx *ctx, int argc, char **argv)
 	if (write_session(path, key, secret, expires, &err) != NK_OK)
 		rc = cli_report(ctx, &err);
 	else if (ctx->json)
-		cli_print_json(ctx, json_pack("{s:s, s:s, s:s, s:s}", "env", SESSION_ENV, "session",
-					      secret, "file", path, "expires", until));
+		cli_print_json(ctx, json_pack("{s:s, s:s, s:o, s:s}", "env", SESSION_ENV, "session",
+					      secret, "file", cli_json_text(path), "expires", until));
 	else
 		print_shell(ctx->out, secret, key_path, until);
 	sodium_memzero(secret, sizeof(secret));

@@ -135,8 +135,9 @@ int main(int argc, char **argv)
 		ctx.db = "nakodo.db";
 	argc = take_globals(&ctx, argc, argv);
 	if (argc < 0)
-		return cli_usage_error(&ctx, "nakodo", argc == -1 ? "--db needs a PATH" :
-				       argc == -2 ? "--cacert needs a FILE" : "--keys needs a DIR");
+		return cli_usage_error(&ctx, "nakodo", "option '--%s' needs a value (%s)",
+				       argc == -1 ? "db" : argc == -2 ? "cacert" : "keys",
+				       argc == -1 ? "PATH" : argc == -2 ? "FILE" : "DIR");
 	if (ctx.cacert && !*ctx.cacert)
 		ctx.cacert = NULL;
 	if (argc < 2 && ctx.json)	/* a program reads stdout: the error goes there too */

@@ -63,8 +63,7 @@ int cli_case_args_parse(struct cli_ctx *ctx, const char *name, const char *accep
 			return cli_usage_error(ctx, name, "this command takes no --%s",
 					       c == 'a' ? "as" : c == 'k' ? "key" : c == 't' ? "to" : "out");
 		else
-			return cli_usage_error(ctx, name, "unknown option or extra argument '%s'",
-					       argv[optind - 1]);
+			return cli_bad_option(ctx, name, opts, c, argv);
 	}
 	return CLI_OK;
 }

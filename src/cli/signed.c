@@ -153,7 +153,7 @@ int cli_act_and_tell(struct cli_ctx *ctx, struct cli_backend *be, const char *id
 		return rc;
 	if (!ctx->json)
 		fprintf(ctx->out, "%s\n", done);
-	return cli_print_brief_answer(ctx, id, answer, true);
+	return cli_print_brief_answer(ctx, id, answer, true, NULL);
 }
 
 int cli_check_key_role(struct cli_ctx *ctx, const char *cmd, const struct nk_party_key *key,

@@ -106,6 +106,22 @@ static void put_plain(FILE *f, const char *text)
 	put_filtered(f, text, strlen(text), false);
 }
 
+json_t *cli_json_text(const char *text)
+{
+	json_t *s = json_string(text);
+	char *copy = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (s || !text || !(f = open_memstream(&copy, &len)))
+		return s;
+	put_filtered(f, text, strlen(text), true);
+	if (fclose(f) == 0)
+		s = json_string(copy);
+	free(copy);
+	return s;
+}
+
 /* The status a refusal is reported as: a role that may never do this ("only the
  * claimant and the payer may do this"), or that the case does not have ("...so it has no
  * neutral-1"), is bad input, exit 2, as the README's table has it and as a server's 403
@@ -127,9 +143,9 @@ int cli_report(struct cli_ctx *ctx, const struct nk_error *err)
 	enum nk_status code = shown_status(err);
 
 	if (ctx->json) {
-		json_t *o = json_pack("{s:s, s:s, s:s, s:i}", "error", nk_status_name(code),
-				      "field", err->field, "detail", err->text,
-				      "exit", cli_exit_for(code));
+		json_t *o = json_pack("{s:s, s:o, s:o, s:i}", "error", nk_status_name(code),
+				      "field", cli_json_text(err->field), "detail",
+				      cli_json_text(err->text), "exit", cli_exit_for(code));
 
 		cli_print_json(ctx, o);
 	}
@@ -154,9 +170,11 @@ int cli_usage_error(struct cli_ctx *ctx, const char *cmd, const char *fmt, ...)
 	/* with --json a program reads stdout: it gets the error as one object there too,
 	 * in the shape of cli_report's, while a person still reads stderr */
 	if (ctx->json)
-		cli_print_json(ctx, json_pack("{s:s, s:s, s:s, s:i}", "error", "usage", "command",
-					      cmd, "detail", text, "exit", CLI_USAGE));
-	fprintf(ctx->err, "%s: %s\n(see '%s --help')\n", cmd, text, cmd);
+		cli_print_json(ctx, json_pack("{s:s, s:s, s:o, s:i}", "error", "usage", "command",
+					      cmd, "detail", cli_json_text(text), "exit", CLI_USAGE));
+	fprintf(ctx->err, "%s: ", cmd);
+	put_plain(ctx->err, text);	/* it may quote what was typed, bytes and all */
+	fprintf(ctx->err, "\n(see '%s --help')\n", cmd);
 	return CLI_USAGE;
 }
 
@@ -168,10 +186,10 @@ int cli_report_file(struct cli_ctx *ctx, const char *path, const struct nk_error
 	if (strncmp(text, path, n) == 0 && strncmp(text + n, ": ", 2) == 0)
 		text += n + 2;
 	if (ctx->json)
-		cli_print_json(ctx, json_pack("{s:s, s:s, s:s, s:s, s:i}", "error",
-					      nk_status_name(err->code), "file", path, "field",
-					      err->field, "detail", text, "exit",
-					      cli_exit_for(err->code)));
+		cli_print_json(ctx, json_pack("{s:s, s:o, s:o, s:o, s:i}", "error",
+					      nk_status_name(err->code), "file", cli_json_text(path),
+					      "field", cli_json_text(err->field), "detail",
+					      cli_json_text(text), "exit", cli_exit_for(err->code)));
 	/* a path or the file's "nakodo" tag is already said: not again as the field */
 	if (err->field[0] && strcmp(err->field, path) != 0 && strcmp(err->field, "nakodo") != 0)
 		fprintf(ctx->err, "nakodo: %s: %s: %s\n", path, err->field, text);
@@ -287,9 +305,25 @@ int cli_option_error(struct cli_ctx *ctx, const char *cmd, const struct option *
 		if (o->val == c && !o->flag)
 			return cli_usage_error(ctx, cmd, "this command takes no --%s%s%s", o->name,
 					       why ? ": " : "", why ? why : "");
+	return cli_bad_option(ctx, cmd, opts, c, argv);
+}
+
+int cli_bad_option(struct cli_ctx *ctx, const char *cmd, const struct option *opts, int c,
+		   char **argv)
+{
+	const char *a = argv[optind - 1];
+	const size_t n = strlen(a);
+
 	if (c == 1)
-		return cli_usage_error(ctx, cmd, "unexpected argument '%s'", argv[optind - 1]);
-	return cli_usage_error(ctx, cmd, "unknown or incomplete option '%s'", argv[optind - 1]);
+		return cli_usage_error(ctx, cmd, "unexpected argument '%s'", a);
+	/* getopt_long took "--as" (or its unambiguous start) as the last word, so no value
+	 * followed it: the option is known, its value is what is missing */
+	if (n > 2 && a[0] == '-' && a[1] == '-' && !strchr(a, '='))
+		for (const struct option *o = opts; o->name; o++)
+			if (o->has_arg == required_argument && strncmp(o->name, a + 2, n - 2) == 0)
+				return cli_usage_error(ctx, cmd, "option '--%s' needs a value",
+						       o->name);
+	return cli_usage_error(ctx, cmd, "unknown or incomplete option '%s'", a);
 }
 
 bool cli_wants_help(int argc, char **argv)
@@ -348,24 +382,44 @@ const char *cli_nearest(const char *text, const char *const *names, size_t count
 	return best <= (len / 3 > 1 ? len / 3 : 1) ? near : NULL;
 }
 
-int cli_parse_role_arg(struct cli_ctx *ctx, const char *cmd, const char *what, const char *text,
-		       enum nk_role *role)
+/* Every role a command may name, and the roles that act on a case's figures. */
+static const char *const all_roles[] = { "claimant", "payer", "mediator", "claimant-principal",
+					 "payer-principal", "neutral-K", NULL };
+const char *const cli_roles_submit[] = { "claimant", "payer", "neutral-K", NULL };
+const char *const cli_roles_party[] = { "claimant", "payer", NULL };
+
+int cli_parse_role_among(struct cli_ctx *ctx, const char *cmd, const char *what,
+			 const char *text, const char *const *names, enum nk_role *role)
 {
-	static const char *const names[] = { "claimant", "payer", "mediator",
-					     "claimant-principal", "payer-principal" };
+	char list[160] = "", guess[32];
 	const char *near;
+	size_t count = 0, len = 0;
 
 	if (!text)
 		return cli_usage_error(ctx, cmd, "%s ROLE is required", what);
 	if (nk_role_parse(text, role) == NK_OK)
 		return CLI_OK;
-	if ((near = cli_nearest(text, names, sizeof(names) / sizeof(names[0]))))
-		return cli_usage_error(ctx, cmd, "%s: unknown role '%.32s': did you mean '%s'? "
-				       "(claimant, payer, mediator, claimant-principal or "
-				       "payer-principal)", what, text, near);
-	return cli_usage_error(ctx, cmd, "%s: unknown role '%.32s' (claimant, payer, mediator, "
-			       "claimant-principal or payer-principal)",
-			       what, text);
+	while (names[count])
+		count++;
+	for (size_t i = 0; i < count && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i == 0 ? ""
+					: i + 1 == count ? " or " : ", ", names[i]);
+	if (!(near = cli_nearest(text, names, count)))
+		return cli_usage_error(ctx, cmd, "%s: unknown role '%.32s' (%s)", what, text, list);
+	/* "neutral2": the neutral it named, not the placeholder */
+	len = strlen(text);
+	if (strcmp(near, "neutral-K") == 0 && len && text[len - 1] >= '1' && text[len - 1] <= '9') {
+		snprintf(guess, sizeof(guess), "neutral-%c", text[len - 1]);
+		near = guess;
+	}
+	return cli_usage_error(ctx, cmd, "%s: unknown role '%.32s': did you mean '%s'? (%s)", what,
+			       text, near, list);
+}
+
+int cli_parse_role_arg(struct cli_ctx *ctx, const char *cmd, const char *what, const char *text,
+		       enum nk_role *role)
+{
+	return cli_parse_role_among(ctx, cmd, what, text, all_roles, role);
 }
 
 int cli_parse_role(struct cli_ctx *ctx, const char *cmd, const char *text, enum nk_role *role)

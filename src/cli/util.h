@@ -27,6 +27,10 @@ size_t cli_text_char(const unsigned char *p, size_t len, size_t *bad);
 /* Writes text (a party's or a server's) to f with every byte cli_text_char refuses
  * shown as \xHH, so that it cannot drive the reader's terminal. */
 void cli_put_safe(FILE *f, const char *text, size_t len);
+/* text as a JSON string (a new reference, NULL without memory): when it is not valid
+ * UTF-8, which JSON cannot carry, each byte that is not is written "\\xNN" instead, as
+ * cli_put_safe writes it, so that --json still prints the error, what was typed and all. */
+json_t *cli_json_text(const char *text);
 
 /* Prints "nakodo: FIELD: TEXT" (or a JSON problem object with --json) and returns the
  * exit status for err->code. */
@@ -49,6 +53,12 @@ int cli_usage_error(struct cli_ctx *ctx, const char *cmd, const char *fmt, ...)
  * by its long name ("this command takes no --as", and why when given), not by the
  * argument it took (argv[optind - 1]); any other is an unknown or incomplete option. */
 struct option;
+/* The usage error for an option getopt_long refused ('?' or ':') or an extra argument
+ * (1): a known option given last, without its value, is "option '--as' needs a value",
+ * the one wording of every command (and of the global options); any other is an unknown
+ * or incomplete option, or an unexpected argument. */
+int cli_bad_option(struct cli_ctx *ctx, const char *cmd, const struct option *opts, int c,
+		   char **argv);
 int cli_option_error(struct cli_ctx *ctx, const char *cmd, const struct option *opts, int c,
 		     char **argv, const char *why);
 
@@ -76,6 +86,12 @@ NK_MUST_USE enum nk_status cli_write_new(const char *path, const void *data, siz
 /* --as ROLE: a usage error when text is NULL or names no role (with the nearest role's
  * name, when it looks like a typo of one). cli_parse_role_arg names the argument what. */
 int cli_parse_role(struct cli_ctx *ctx, const char *cmd, const char *text, enum nk_role *role);
+/* The same among names (NULL-terminated; "neutral-K" stands for neutral-1 ..), which the
+ * refusal lists and guesses from: the roles that may do what cmd does. */
+extern const char *const cli_roles_submit[];	/* claimant, payer, neutral-K */
+extern const char *const cli_roles_party[];	/* claimant, payer */
+int cli_parse_role_among(struct cli_ctx *ctx, const char *cmd, const char *what,
+			 const char *text, const char *const *names, enum nk_role *role);
 int cli_parse_role_arg(struct cli_ctx *ctx, const char *cmd, const char *what, const char *text,
 		       enum nk_role *role);
 /* Of names, the one text is likely a typo of (a few edits away), or NULL. */

@@ -157,10 +157,20 @@ static bool take(struct cursor *c, const char *key)
 	if (!at_key(c, key))
 		return refuse(c, "line %d: expected '%s'", c->line, key);
 	v = c->p + strlen(key) + 1;
+	/* each fault named as it is, so that a hand-edited receipt can be mended */
 	for (q = v; q < c->end && *q != '\n'; q++)
-		if (*q <= ' ' || *q > '~')
-			return refuse(c, "line %d: '%s' has a space or a character outside "
-				      "printable ASCII", c->line, key);
+		if (*q == ' ' && q == v)
+			return refuse(c, "line %d: '%s' is followed by more than one space (one "
+				      "space parts a key from its value)", c->line, key);
+		else if (*q == ' ')
+			return refuse(c, "line %d: '%s' has a space in or after its value",
+				      c->line, key);
+		else if (*q == '\r')
+			return refuse(c, "line %d: '%s' ends in a carriage return (lines end in a "
+				      "line feed alone)", c->line, key);
+		else if (*q < ' ' || *q > '~')
+			return refuse(c, "line %d: '%s' has a character outside printable ASCII "
+				      "(byte 0x%02x)", c->line, key, (unsigned)(unsigned char)*q);
 	if (q == c->end || q == v)
 		return refuse(c, "line %d: '%s' has no value or no line end", c->line, key);
 	c->v = v;

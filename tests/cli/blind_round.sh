@@ -19,7 +19,7 @@ blind_case "$RULES"
 is "a blind case opens and both parties join" "$?" 0
 both 91337.13 51337.31
 is "round 1: both clients end well" "$CRC $PRC" "0 0"
-check "the claimant's client prints where the case stands" grep -q "case $CASE is open" \
+check "the claimant's client prints where the case stands" grep -qx "ok: case $CASE: round 1: no deal; round 2 of 3 is open" \
 	"$TMP/claimant.out"
 check "and the safety number, on stderr" grep -q '^safety number of case' "$TMP/claimant.err"
 check "both sides print the same safety number" \

@@ -18,7 +18,7 @@ nk --db "$local_db" token reissue onlycase
 is "a missing ROLE is bad usage" "$?" 2
 nk --db "$local_db" token reissue somecase judge
 is "an unknown ROLE is bad usage" "$?" 2
-check "it names the roles" grep -q "unknown role 'judge' (claimant, payer, mediator, claimant-principal or payer-principal)" "$TMP/err"
+check "it names the roles" grep -q "unknown role 'judge' (claimant, payer, mediator, claimant-principal, payer-principal or neutral-K)" "$TMP/err"
 
 # ---- locally: the tokens a server on this database honours ----
 CASE=$(nk --db "$local_db" case new --currency USD --range 0:1,000,000)

@@ -139,7 +139,7 @@ new_case '{"currency":"USD","rounds":3,"monotone":true,"settle":"midpoint","band
 NAKODO_SERVER=$URL NAKODO_TOKEN=$CT "$NAKODO" submit "$CASE" 400000 >"$TMP/r1" 2>&1
 NAKODO_SERVER=$URL NAKODO_TOKEN=$PT "$NAKODO" submit "$CASE" --as payer - <<<"300,000.00" >>"$TMP/r1" 2>&1
 is "remote submit prints as local" "$(cat "$TMP/r1")" "ok: case $CASE is open
-ok: case $CASE is open"
+ok: case $CASE: round 1: no deal; hint: apart (gap 10.00%–25.00% of the demand); round 2 of 3 is open"
 NAKODO_SERVER=$URL NAKODO_TOKEN=$CT "$NAKODO" brief "$CASE" >"$TMP/rb"
 stop_server
 "$NAKODO" --db "$DB" brief "$CASE" --as claimant >"$TMP/lb"

@@ -1,0 +1,96 @@
+/* What a role does next, in words: after a figure that ended a round without a deal,
+ * where the case now stands; at impasse, the mediator's choices (propose, close) and the
+ * parties' wait for a proposal and their answer to it. Everything said here is read
+ * from the role's own briefing (nothing it was not told), and the words depend on the
+ * figures only through what the rules tell that role anyway (the round's hint). */
+#include "cmd_brief.h"
+#include "util.h"
+
+#include <nakodo/bargain.h>
+
+/* " no deal" and the hint as the round's line in the briefing words it. */
+static void print_no_deal(FILE *f, const struct nk_brief *b, const struct nk_brief_round *r)
+{
+	char hint[NK_HINT_TEXT_MAX];
+
+	fputs("no deal", f);
+	if (b->rules.hint_count == 0 || !nk_role_is_party(b->role))
+		return;
+	if (r->hint >= 0) {
+		nk_bargain_hint_text(&b->rules, r->hint, hint);
+		fprintf(f, "; hint: %s", hint);
+	} else if (!b->rules.blind || r->withheld) {	/* a blind side's client printed its own */
+		fputs("; hint withheld (it would pass the leakage budget)", f);
+	}
+}
+
+void cli_print_next_step(FILE *f, const struct nk_brief *b)
+{
+	const int left = b->rules.proposals - b->proposals;
+
+	if (b->state != NK_STATE_IMPASSE || b->package || b->settled)
+		return;
+	if (b->role == NK_MEDIATOR) {
+		if (b->proposal_pending)
+			fprintf(f, "next: the parties answer proposal %d (nakodo answer); you may end "
+				"the case meanwhile (nakodo close %s)\n", b->proposals, b->case_id);
+		else if (b->evaluating)
+			fprintf(f, "next: the neutrals give their fair figures; you may end the case "
+				"meanwhile (nakodo close %s)\n", b->case_id);
+		else if (left > 0)
+			fprintf(f, "next: propose a settlement figure (nakodo propose %s AMOUNT; %d of "
+				"%d proposal%s left) or end the case (nakodo close %s)\n", b->case_id,
+				left, b->rules.proposals, CLI_PLURAL(b->rules.proposals), b->case_id);
+		return;
+	}
+	/* a party reading its own briefing: a principal reads it, a neutral has its own */
+	if (!nk_role_is_party(b->role) || b->viewer != b->role || b->draft)
+		return;
+	if (b->proposal_pending && b->own_answer < 0)
+		fprintf(f, "next: answer the mediator's proposal %d: nakodo answer %s --as %s "
+			"accept|decline\n", b->proposals, b->case_id, nk_role_name(b->role));
+	else if (b->proposal_pending)
+		fprintf(f, "next: wait for the outcome of proposal %d (it settles the case only "
+			"if both sides accept)\n", b->proposals);
+	else if (b->evaluating)
+		fprintf(f, "next: wait for the neutrals' fair figures (each neutral gives its own "
+			"once both parties have\n  endorsed its key: nakodo endorse); the last one "
+			"given settles the case\n");
+	else if (left > 0)
+		fprintf(f, "next: wait for the mediator's proposal (%d of %d proposal%s left) or its "
+			"closing of the case;\n  once one is made, answer it: nakodo answer %s --as %s "
+			"accept|decline\n", left, b->rules.proposals, CLI_PLURAL(b->rules.proposals),
+			b->case_id, nk_role_name(b->role));
+}
+
+void cli_print_round_ended(FILE *f, const char *id, const struct nk_brief *before,
+			   const struct nk_brief *after)
+{
+	const int n = before->round;
+	const struct nk_brief_round *r = &after->rounds[n > 0 ? n - 1 : 0];
+
+	fprintf(f, "ok: case %s: round %d: ", id, n);
+	print_no_deal(f, after, r);
+	if (after->state == NK_STATE_OPEN)
+		fprintf(f, "; round %d of %d is open\n", after->round, after->rules.rounds);
+	else if (after->state == NK_STATE_IMPASSE)
+		fprintf(f, "; every round has failed: the case is at impasse\n");
+	else if (after->state == NK_STATE_CLOSED && !after->rules.proposals &&
+		 !after->rules.neutrals)	/* case_round_conclude's closing, the only one */
+		fprintf(f, "; every round has failed and the rules allow no mediator's proposal: "
+			"the case is closed (see nakodo brief)\n");
+	else
+		fprintf(f, "; the case is %s (see nakodo brief)\n",
+			nk_case_state_name(after->state));
+	cli_print_next_step(f, after);
+}
+
+bool cli_round_ended(const struct nk_brief *before, const struct nk_brief *after)
+{
+	const int n = before->round;
+
+	return before->state == NK_STATE_OPEN && !before->package && !after->package &&
+	       n >= 1 && n <= NK_ROUNDS_MAX &&
+	       !before->rounds[n - 1].evaluated && after->rounds[n - 1].evaluated &&
+	       after->rounds[n - 1].deal == NK_NO_DEAL && !after->settled;
+}

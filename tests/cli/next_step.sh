@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# What a new user's walkthrough of the command missed (issue 13's closing note): a figure
+# that ends a round without a deal says so and where the case now stands, the same words
+# whatever the figures were (but the hint the rules tell); at impasse `submit` (and its
+# refusal) and `brief` say what comes next (the mediator: propose, with the proposals left, or close; a party:
+# wait for the proposal, then answer it; the neutrals' turn); the briefing says that the
+# leakage budget bounds the hints alone; `submit --as` lists the roles that may submit;
+# one wording for an option given without its value; "see --help" only after bad usage;
+# a receipt's doubled space named as such; `case new --server` warns that a link opened
+# in a browser uses up its token; --json prints an error whose text is not UTF-8.
+# Prints TAP. Needs NAKODO, curl, jq.
+. "$(dirname "$0")/edges_lib.sh"
+db="$TMP/n.db"
+nk() { "$NAKODO" --db "$db" "$@"; }
+
+# ---- a round that ends without a deal ----
+A=$(nk case new --currency USD --rounds 3 --proposals 2 2>/dev/null)
+run 0 "the first figure of round 1" nk submit "$A" --as claimant 700
+is "  still says only that the case is open" "$(cat "$TMP/out")" "ok: case $A is open"
+run 0 "the figure that ends round 1 without a deal" nk submit "$A" --as payer 300
+is "  says the round failed and which is open now" "$(cat "$TMP/out")" \
+	"ok: case $A: round 1: no deal; round 2 of 3 is open"
+sed "s/$A/CASE/" "$TMP/out" >"$TMP/a1"
+B=$(nk case new --currency USD --rounds 3 --proposals 2 2>/dev/null)
+nk submit "$B" --as payer 1 >/dev/null 2>&1
+run 0 "another case, the other way round and far other figures" \
+	nk submit "$B" --as claimant 9,999,999
+is "  the same words as the first case's but for its id (no hint in these rules)" \
+	"$(sed "s/$B/CASE/" "$TMP/out")" "$(cat "$TMP/a1")"
+H=$(nk case new --currency USD --rounds 2 --range 0:1,000 --hints 10,25 2>/dev/null)
+nk submit "$H" --as claimant 700 >/dev/null 2>&1
+run 0 "in a case with hints" nk submit "$H" --as payer 300
+is "  the line holds the hint the briefing tells that side" "$(cat "$TMP/out")" \
+	"ok: case $H: round 1: no deal; hint: far (gap over 25.00% of the demand); round 2 of 2 is open"
+nk brief "$H" --as payer >"$TMP/brief" 2>&1
+has "  the same hint as its briefing's" "round 1: your offer USD 300.00; no deal; hint: far (gap over 25.00% of the demand)" "$TMP/brief"
+
+# ---- impasse: what comes next ----
+nk submit "$A" --as claimant 700 >/dev/null 2>&1 && nk submit "$A" --as payer 300 >/dev/null 2>&1 &&
+	nk submit "$A" --as claimant 700 >/dev/null 2>&1
+run 0 "the figure that fails the last round" nk submit "$A" --as payer 300
+has "  says every round failed" "^ok: case $A: round 3: no deal; every round has failed: the case is at impasse$" "$TMP/out"
+has "  and tells the payer to wait for the mediator's proposal" \
+	"^next: wait for the mediator's proposal (2 of 2 proposals left) or its closing of the case;$" "$TMP/out"
+has "  and how to answer it" "^  once one is made, answer it: nakodo answer $A --as payer accept|decline$" "$TMP/out"
+run 1 "a figure at impasse: refused" nk submit "$A" --as claimant 650
+has "  with the next step after the refusal" "^next: wait for the mediator's proposal (2 of 2 proposals left)" "$TMP/err"
+run 0 "the mediator's briefing at impasse" nk brief "$A" --as mediator
+has "  says: propose (with the proposals left) or close" \
+	"^next: propose a settlement figure (nakodo propose $A AMOUNT; 2 of 2 proposals left) or end the case (nakodo close $A)$" \
+	"$TMP/out"
+run 0 "the claimant's briefing at impasse" nk brief "$A" --as claimant
+has "  says to wait for the proposal" "^next: wait for the mediator's proposal (2 of 2 proposals left)" "$TMP/out"
+nk propose "$A" 500 >/dev/null 2>&1
+run 0 "once a proposal is made, the claimant's briefing" nk brief "$A" --as claimant
+has "  says to answer it, and how" "^next: answer the mediator's proposal 1: nakodo answer $A --as claimant accept|decline$" "$TMP/out"
+run 0 "the mediator's" nk brief "$A" --as mediator
+has "  says the parties answer it, and that it may close" \
+	"^next: the parties answer proposal 1 (nakodo answer); you may end the case meanwhile (nakodo close $A)$" "$TMP/out"
+nk answer "$A" --as claimant decline >/dev/null 2>&1
+run 0 "the claimant, having answered" nk brief "$A" --as claimant
+has "  waits for the outcome" "^next: wait for the outcome of proposal 1" "$TMP/out"
+nk answer "$A" --as payer decline >/dev/null 2>&1
+run 0 "the first proposal declined: the mediator's briefing" nk brief "$A" --as mediator
+has "  counts one proposal left" "(nakodo propose $A AMOUNT; 1 of 2 proposals left)" "$TMP/out"
+nk close "$A" >/dev/null 2>&1
+run 0 "a closed case's briefing" nk brief "$A" --as claimant
+lacks "  has no next step" "^next:" "$TMP/out"
+C=$(nk case new --currency USD --rounds 1 --proposals 0 2>/dev/null)
+nk submit "$C" --as claimant 700 >/dev/null 2>&1
+run 0 "the last round failed in rules without a proposal" nk submit "$C" --as payer 300
+is "  says why the case closed" "$(cat "$TMP/out")" \
+	"ok: case $C: round 1: no deal; every round has failed and the rules allow no mediator's proposal: the case is closed (see nakodo brief)"
+N=$(nk case new --currency USD --rounds 1 --proposals 0 --neutrals 1 2>/dev/null)
+nk submit "$N" --as claimant 700 >/dev/null 2>&1
+run 0 "the last round failed in a case with a neutral and no proposal" nk submit "$N" --as payer 300
+has "  the party waits for the neutrals" "^next: wait for the neutrals' fair figures" "$TMP/out"
+run 0 "  the mediator's briefing" nk brief "$N" --as mediator
+has "  the neutrals give their figures, or the mediator closes" \
+	"^next: the neutrals give their fair figures; you may end the case meanwhile (nakodo close $N)$" "$TMP/out"
+
+# ---- the leakage budget bounds the hints alone ----
+run 0 "a party's briefing, no range set" nk brief "$B" --as payer
+has "  says the budget does not bound a round's outcome, and why the bits may pass it" \
+	"^(whatever the leakage budget, a round's outcome is always told, and with no range set its bits count against the whole 0 to 2^62-1, so the bits below may pass the budget)$" \
+	"$TMP/out"
+run 0 "a party's briefing with hints and a range" nk brief "$H" --as claimant
+has "  says a hint past the budget is withheld" \
+	"^(the leakage budget bounds the hints alone: a hint that would pass it is withheld; a round's outcome is always told, so the bits below may pass the budget)$" \
+	"$TMP/out"
+run 0 "the mediator's briefing, which counts no bits" nk brief "$H" --as mediator
+lacks "  says nothing of them" "bounds the hints alone" "$TMP/out"
+
+# ---- roles, option values, see --help ----
+run 2 "submit --as a misspelt role" nk submit "$B" --as claimnt 5
+has "  lists the roles that submit, neutral-K among them" \
+	"unknown role 'claimnt': did you mean 'claimant'? (claimant, payer or neutral-K)$" "$TMP/err"
+run 2 "submit --as neutral2" nk submit "$B" --as neutral2 5
+has "  guesses the neutral it named" "did you mean 'neutral-2'? (claimant, payer or neutral-K)$" "$TMP/err"
+run 2 "extend --as an unknown role" nk extend "$B" --as judge 5
+has "  lists the claimant and the payer alone" "unknown role 'judge' (claimant or payer)$" "$TMP/err"
+run 2 "brief --as an unknown role" nk brief "$B" --as judge
+has "  lists every role, neutral-K too" \
+	"unknown role 'judge' (claimant, payer, mediator, claimant-principal, payer-principal or neutral-K)$" "$TMP/err"
+for cmd in "submit $B --as" "submit $B 5 --round" "brief $B --as" "send $B --key k --to" \
+	"case new --currency" "inbox $B --key"; do
+	opt=${cmd##* }
+	run 2 "'$cmd' without its value" nk $cmd
+	has "  says '$opt' needs a value" "option '$opt' needs a value$" "$TMP/err"
+done
+run 2 "--db without its value" "$NAKODO" --db
+has "  in the same words" "^nakodo: option '--db' needs a value (PATH)$" "$TMP/err"
+"$NAKODO" keygen --out "$TMP/c.nkey" >/dev/null 2>&1
+nk join "$B" --as claimant --key "$TMP/c.nkey" >/dev/null 2>&1
+echo hello >"$TMP/msg"
+"$NAKODO" --db "$db" send "$B" --to payer --key "$TMP/c.nkey" <"$TMP/msg" >"$TMP/out" 2>"$TMP/err"
+is "send to a party that has no key: refused, exit 2" "$?" 2
+has "  says why" "the payer has not joined case $B with a key" "$TMP/err"
+lacks "  without sending the user to --help, which would not help" "see 'nakodo send --help'" "$TMP/err"
+run 2 "send without CASE: bad usage" nk send --key "$TMP/c.nkey" --to payer
+has "  which does send the user to --help, once" "^(see 'nakodo send --help')$" "$TMP/err"
+lacks "  and no '(see --help)' inside the message" "CASE (see --help)" "$TMP/err"
+
+# ---- a receipt line with two spaces ----
+nk receipt "$A" --as claimant --out "$TMP/r.txt" >/dev/null 2>&1
+sk=$(nk server-key 2>/dev/null)
+sed 's/^events /events  /' "$TMP/r.txt" >"$TMP/r2.txt"
+run 1 "a receipt whose 'events' line has two spaces" nk verify "$TMP/r2.txt" --server-key "$sk"
+has "  is refused for that, not for a character outside printable ASCII" \
+	"'events' is followed by more than one space" "$TMP/err"
+sed 's/^events \(.*\)$/events \1 /' "$TMP/r.txt" >"$TMP/r3.txt"
+run 1 "one with a space after the value" nk verify "$TMP/r3.txt" --server-key "$sk"
+has "  says so" "'events' has a space in or after its value" "$TMP/err"
+sed 's/$/\r/' "$TMP/r.txt" >"$TMP/r4.txt"
+run 1 "one with Windows line ends" nk verify "$TMP/r4.txt" --server-key "$sk"
+has "  names the carriage return" "ends in a carriage return" "$TMP/err"
+
+# ---- --json: an error whose text is not UTF-8 ----
+run 2 "--json submit --as a role with a byte that is not UTF-8" \
+	nk --json submit "$B" --as $'cl\xffaimant' 5
+is "  still prints the error as JSON, the byte escaped" \
+	"$(jq -r .detail "$TMP/out" 2>&1)" \
+	"--as: unknown role 'cl\\xffaimant': did you mean 'claimant'? (claimant, payer or neutral-K)"
+lacks "  and is not taken for a lack of memory" "out of memory" "$TMP/err"
+has "  while stderr shows the byte as '?'" "unknown role 'cl?aimant'" "$TMP/err"
+run 3 "--json with a database path that is not UTF-8" "$NAKODO" --json --db $'/nonexistent/x\xff' brief "$B" --as claimant
+is "  prints its error as JSON" "$(jq -r .field "$TMP/out" 2>&1)" "db"
+
+# ---- case new through a server: links open once ----
+start_server || not_ok "the server did not start"
+NAKODO_TOKEN=$OP run 0 "case new through a server" "$NAKODO" case new --currency USD --server "$URL"
+has "  prints each role's link" "^claimant link: $URL/case/" "$TMP/out"
+has "  and warns that opening one in a browser uses up its token" \
+	"^each link opens once: a browser that opens it trades its token for one of its own" "$TMP/err"
+NAKODO_TOKEN=$OP run 0 "with --json" "$NAKODO" --json case new --currency USD --server "$URL"
+is "  no warning to a program" "$(cat "$TMP/err")" ""
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
