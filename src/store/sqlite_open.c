@@ -68,6 +68,9 @@ static const char *const sq_sql[SQ_COUNT] = {
 		"ON CONFLICT(case_id) DO UPDATE SET kind = excluded.kind, state = excluded.state, "
 		"currency = excluded.currency, round = excluded.round, rounds = excluded.rounds, "
 		"changed = excluded.changed",
+	[SQ_SUMMARY_SET] =
+		"UPDATE summaries SET kind = ?2, state = ?3, currency = ?4, round = ?5, rounds = ?6, "
+		"changed = ?7 WHERE case_id = ?1",
 	[SQ_SUMMARY_PAGE] =
 		"SELECT c.id, c.created, s.kind, s.state, s.currency, s.round, s.rounds, s.changed "
 		"FROM cases c LEFT JOIN summaries s ON s.case_id = c.id WHERE c.rowid < ?1 "
