@@ -100,6 +100,10 @@ static pthread_once_t sq_configured = PTHREAD_ONCE_INIT;
 static void sq_configure_library(void)
 {
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* A connection at temp_store=FILE (only the shim's: see temp_in_shim) opens its
+	 * sub-journal as a file at once, which the shim keeps in memory, rather than first
+	 * in SQLite's memory journal; temp_store=MEMORY ignores this. */
+	(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 0);
 	(void)store_sqlite_vfs_register();	/* without it, the writer opens plainly */
 }
 
@@ -134,6 +138,18 @@ static enum nk_status configure(struct sq_store *s, struct nk_error *err)
 out:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* A connection through the shim: its temporary files in the shim's memory files
+ * (sqlite_vfs.c, "files without a name"), which never reach the disk either, instead of
+ * SQLite's memory journal, whose small chunks were allocated and freed again at every
+ * savepoint of the group's writer. */
+static enum nk_status temp_in_shim(struct sq_store *s, struct nk_error *err)
+{
+	int sql_rc = store_sqlite_exec(s->db, "PRAGMA temp_store = FILE");
+
+	return sql_rc == SQLITE_OK ? NK_OK : store_sqlite_fail(s, sql_rc, "store",
+							       "could not set temp_store", err);
 }
 
 static enum nk_status prepare_all(struct sq_store *s, struct nk_error *err)
@@ -196,7 +212,7 @@ enum nk_status store_sqlite_open(void **state, const char *location, unsigned fl
 	struct sq_store *s = NULL;
 	char key_path[PATH_MAX];
 	bool exists = false, db_made = false, key_made = false, schema_made = false;
-	bool keys_set = false;
+	bool keys_set = false, shim;
 	struct stat st;
 	enum sq_kind kind;
 	enum nk_status rc;
@@ -229,9 +245,9 @@ enum nk_status store_sqlite_open(void **state, const char *location, unsigned fl
 	pthread_once(&sq_configured, sq_configure_library);
 	/* a group's writer through the shim that gathers its WAL's writes (sqlite_vfs.c),
 	 * when it is there */
+	shim = (flags & STORE_SQLITE_OPEN_GATHER) && sqlite3_vfs_find(STORE_SQLITE_VFS);
 	sql_rc = sqlite3_open_v2(location, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-				 (flags & STORE_SQLITE_OPEN_GATHER) && sqlite3_vfs_find(STORE_SQLITE_VFS) ?
-				 STORE_SQLITE_VFS : NULL);
+				 shim ? STORE_SQLITE_VFS : NULL);
 	if (sql_rc != SQLITE_OK) {
 		rc = store_sqlite_fail(s, sql_rc, "store", "could not open the database", err);
 		goto out;
@@ -253,6 +269,8 @@ enum nk_status store_sqlite_open(void **state, const char *location, unsigned fl
 		rc = store_sqlite_tighten(location, key_path, err);
 	if (rc == NK_OK)
 		rc = configure(s, err);
+	if (rc == NK_OK && shim)
+		rc = temp_in_shim(s, err);
 	if (rc == NK_OK && kind == SQ_EMPTY) {
 		rc = store_keyfile_create(key_path, key, &key_made, err);
 		if (rc == NK_OK)
