@@ -100,7 +100,7 @@ static pthread_once_t sq_configured = PTHREAD_ONCE_INIT;
 static void sq_configure_library(void)
 {
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	/* A connection at temp_store=FILE (only the shim's: see temp_in_shim) opens its
+	/* A connection at temp_store=FILE (only the shim's: see shim_settings) opens its
 	 * sub-journal as a file at once, which the shim keeps in memory, rather than first
 	 * in SQLite's memory journal; temp_store=MEMORY ignores this. */
 	(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 0);
@@ -140,16 +140,30 @@ out:
 	return rc;
 }
 
-/* A connection through the shim: its temporary files in the shim's memory files
- * (sqlite_vfs.c, "files without a name"), which never reach the disk either, instead of
- * SQLite's memory journal, whose small chunks were allocated and freed again at every
- * savepoint of the group's writer. */
-static enum nk_status temp_in_shim(struct sq_store *s, struct nk_error *err)
-{
-	int sql_rc = store_sqlite_exec(s->db, "PRAGMA temp_store = FILE");
+/* A connection through the shim (the group's writer and its checkpoints' connection):
+ * - its temporary files in the shim's memory files (sqlite_vfs.c, "files without a
+ *   name"), which never reach the disk either, instead of SQLite's memory journal, whose
+ *   small chunks were allocated and freed again at every savepoint of the writer;
+ * - no foreign keys enforced: each was a seek into cases for every row inserted, though
+ *   the writer's transaction has read the case already (its last link) for nearly all
+ *   of them. The inserts that relied on them check the case themselves when it is not
+ *   known (store_sqlite_case_there); the others name it in their own SQL (FROM cases,
+ *   EXISTS), and no case is ever deleted. */
+static const char *const shim_sql[] = {
+	"PRAGMA temp_store = FILE",
+	"PRAGMA foreign_keys = OFF",
+};
 
-	return sql_rc == SQLITE_OK ? NK_OK : store_sqlite_fail(s, sql_rc, "store",
-							       "could not set temp_store", err);
+static enum nk_status shim_settings(struct sq_store *s, struct nk_error *err)
+{
+	for (size_t i = 0; i < sizeof(shim_sql) / sizeof(shim_sql[0]); i++) {
+		int sql_rc = store_sqlite_exec(s->db, shim_sql[i]);
+
+		if (sql_rc != SQLITE_OK)
+			return store_sqlite_fail(s, sql_rc, "store", shim_sql[i], err);
+	}
+	s->own_keys = true;
+	return NK_OK;
 }
 
 static enum nk_status prepare_all(struct sq_store *s, struct nk_error *err)
@@ -270,7 +284,7 @@ enum nk_status store_sqlite_open(void **state, const char *location, unsigned fl
 	if (rc == NK_OK)
 		rc = configure(s, err);
 	if (rc == NK_OK && shim)
-		rc = temp_in_shim(s, err);
+		rc = shim_settings(s, err);
 	if (rc == NK_OK && kind == SQ_EMPTY) {
 		rc = store_keyfile_create(key_path, key, &key_made, err);
 		if (rc == NK_OK)

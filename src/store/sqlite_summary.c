@@ -23,6 +23,8 @@ enum nk_status store_sqlite_summary_put(void *state, const struct nk_case_summar
 	if (sql_rc == SQLITE_DONE && sqlite3_changes(s->db) > 0)
 		return NK_OK;
 	st = s->stmt[SQ_SUMMARY_PUT];
+	if (sql_rc == SQLITE_DONE && (rc = store_sqlite_case_there(s, sum->case_id, err)) != NK_OK)
+		return rc;
 	if (sql_rc == SQLITE_DONE)
 		sql_rc = store_sqlite_run(st, "ttttiii", sum->case_id, sum->kind, sum->state,
 					  sum->currency, (int64_t)sum->round, (int64_t)sum->rounds,
