@@ -173,6 +173,10 @@ NK_MUST_USE enum nk_status store_sqlite_verify(struct sq_store *s, const char *k
 					       struct nk_error *err);
 NK_MUST_USE enum nk_status store_sqlite_upgrade(struct sq_store *s, struct nk_error *err);
 
+/* sqlite_pcache.c: SQLite's page cache with balancing's parking number kept out of it;
+ * installed for the process before SQLite starts (sqlite_open.c), else nothing. */
+void store_sqlite_pcache_install(void);
+
 /* sqlite_open.c */
 NK_MUST_USE enum nk_status store_sqlite_open(void **state, const char *location, unsigned flags,
 					     uint8_t key[static STORE_KEY_BYTES],

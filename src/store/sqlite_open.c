@@ -104,6 +104,7 @@ static void sq_configure_library(void)
 	 * sub-journal as a file at once, which the shim keeps in memory, rather than first
 	 * in SQLite's memory journal; temp_store=MEMORY ignores this. */
 	(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 0);
+	store_sqlite_pcache_install();
 	(void)store_sqlite_vfs_register();	/* without it, the writer opens plainly */
 }
 
