@@ -123,8 +123,12 @@ void store_sqlite_pcache_install(void)
 		.xShrink = pc_shrink,
 	};
 
-	if (sqlite3_config(SQLITE_CONFIG_GETPCACHE2, &pcache1) != SQLITE_OK || !pcache1.xCreate ||
-	    pcache1.iVersion < 1)
+	sqlite3_pcache_methods2 now = { 0 };
+
+	/* once: a second call would find this cache and wrap it in itself */
+	if (sqlite3_config(SQLITE_CONFIG_GETPCACHE2, &now) != SQLITE_OK || !now.xCreate ||
+	    now.xCreate == pc_create)
 		return;
+	pcache1 = now;
 	(void)sqlite3_config(SQLITE_CONFIG_PCACHE2, &parked);
 }
