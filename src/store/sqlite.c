@@ -157,6 +157,19 @@ void store_sqlite_know_seq(struct sq_store *s, const char *case_id, int64_t seq)
 	s->known_seq = seq;
 }
 
+enum nk_status store_sqlite_case_there(struct sq_store *s, const char *case_id,
+				       struct nk_error *err)
+{
+	enum nk_status rc;
+	bool found = false;
+	int64_t seq;
+
+	if (!s->own_keys || store_sqlite_known_seq(s, case_id, &seq))
+		return NK_OK;
+	rc = case_exists(s, case_id, &found, err);
+	return rc == NK_OK && !found ? store_sqlite_no_case(case_id, err) : rc;
+}
+
 /* Sets *seq to the number the case's next event takes: one past its last, or 1 for a case
  * without events, which must then exist. The write transaction's last_link, which the
  * case layer reads before every append, has told it most often (store_sqlite_known_seq). */
@@ -346,8 +359,12 @@ static enum nk_status sq_secret_put(void *state, const char *case_id, const char
 	enum nk_status rc = NK_OK;
 	int sql_rc;
 
-	/* The foreign key to cases refuses a secret of no case (every connection runs with
-	 * foreign_keys=ON): no seek into cases besides its own. */
+	/* The foreign key to cases refuses a secret of no case: no seek into cases besides
+	 * its own. The group's writer enforces none, and checks the case only when its
+	 * transaction has not read it (a submission's has: its last link). */
+	rc = store_sqlite_case_there(s, case_id, err);
+	if (rc != NK_OK)
+		return rc;
 	sql_rc = store_sqlite_run(st, "ttb", case_id, name, sealed, (int)len);
 	if (sql_rc == SQLITE_CONSTRAINT_FOREIGNKEY)
 		rc = store_sqlite_no_case(case_id, err);

@@ -53,6 +53,7 @@ enum sq_stmt {
 	SQ_SCRUB_DONE,
 	SQ_CASE_ROWID,
 	SQ_SUMMARY_PUT,
+	SQ_SUMMARY_SET,
 	SQ_SUMMARY_PAGE,
 	SQ_SAVEPOINT,
 	SQ_RELEASE,
@@ -96,12 +97,22 @@ struct sq_store {
 	 * rollback. known_case "" when none. */
 	char known_case[NK_CASE_ID_MAX];
 	int64_t known_seq;
+	/* The foreign keys to cases are not enforced on this connection (a shim's: the
+	 * group's writer, sqlite_open.c): an insert that relied on them checks the case
+	 * itself, unless the transaction knows it already (store_sqlite_case_known). */
+	bool own_keys;
 };
 
 /* sqlite.c: the last event number a write transaction knows for case_id (sets *seq and
  * answers true), and setting or forgetting it (case_id NULL). */
 bool store_sqlite_known_seq(const struct sq_store *s, const char *case_id, int64_t *seq);
 void store_sqlite_know_seq(struct sq_store *s, const char *case_id, int64_t seq);
+/* For an insert that names case_id: NK_OK when the case is there (known to this write
+ * transaction, or, on a connection that enforces no foreign keys, looked up now), else
+ * NK_ENOTFOUND as every operation on a missing case says. On a connection that enforces
+ * them, NK_OK at once: the foreign key refuses the row. */
+NK_MUST_USE enum nk_status store_sqlite_case_there(struct sq_store *s, const char *case_id,
+						   struct nk_error *err);
 
 /* sqlite_stmt.c: running a prepared statement. fail maps an SQLite result code to a
  * status and fills err with what failed, SQLite's reason and the database's path. */
@@ -161,6 +172,10 @@ NK_MUST_USE enum nk_status store_sqlite_verify(struct sq_store *s, const char *k
 					       const uint8_t key[static STORE_KEY_BYTES],
 					       struct nk_error *err);
 NK_MUST_USE enum nk_status store_sqlite_upgrade(struct sq_store *s, struct nk_error *err);
+
+/* sqlite_pcache.c: SQLite's page cache with balancing's parking number kept out of it;
+ * installed for the process before SQLite starts (sqlite_open.c), else nothing. */
+void store_sqlite_pcache_install(void);
 
 /* sqlite_open.c */
 NK_MUST_USE enum nk_status store_sqlite_open(void **state, const char *location, unsigned flags,

@@ -68,6 +68,9 @@ static const char *const sq_sql[SQ_COUNT] = {
 		"ON CONFLICT(case_id) DO UPDATE SET kind = excluded.kind, state = excluded.state, "
 		"currency = excluded.currency, round = excluded.round, rounds = excluded.rounds, "
 		"changed = excluded.changed",
+	[SQ_SUMMARY_SET] =
+		"UPDATE summaries SET kind = ?2, state = ?3, currency = ?4, round = ?5, rounds = ?6, "
+		"changed = ?7 WHERE case_id = ?1",
 	[SQ_SUMMARY_PAGE] =
 		"SELECT c.id, c.created, s.kind, s.state, s.currency, s.round, s.rounds, s.changed "
 		"FROM cases c LEFT JOIN summaries s ON s.case_id = c.id WHERE c.rowid < ?1 "
@@ -97,6 +100,11 @@ static pthread_once_t sq_configured = PTHREAD_ONCE_INIT;
 static void sq_configure_library(void)
 {
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* A connection at temp_store=FILE (only the shim's: see shim_settings) opens its
+	 * sub-journal as a file at once, which the shim keeps in memory, rather than first
+	 * in SQLite's memory journal; temp_store=MEMORY ignores this. */
+	(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 0);
+	store_sqlite_pcache_install();
 	(void)store_sqlite_vfs_register();	/* without it, the writer opens plainly */
 }
 
@@ -131,6 +139,32 @@ static enum nk_status configure(struct sq_store *s, struct nk_error *err)
 out:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* A connection through the shim (the group's writer and its checkpoints' connection):
+ * - its temporary files in the shim's memory files (sqlite_vfs.c, "files without a
+ *   name"), which never reach the disk either, instead of SQLite's memory journal, whose
+ *   small chunks were allocated and freed again at every savepoint of the writer;
+ * - no foreign keys enforced: each was a seek into cases for every row inserted, though
+ *   the writer's transaction has read the case already (its last link) for nearly all
+ *   of them. The inserts that relied on them check the case themselves when it is not
+ *   known (store_sqlite_case_there); the others name it in their own SQL (FROM cases,
+ *   EXISTS), and no case is ever deleted. */
+static const char *const shim_sql[] = {
+	"PRAGMA temp_store = FILE",
+	"PRAGMA foreign_keys = OFF",
+};
+
+static enum nk_status shim_settings(struct sq_store *s, struct nk_error *err)
+{
+	for (size_t i = 0; i < sizeof(shim_sql) / sizeof(shim_sql[0]); i++) {
+		int sql_rc = store_sqlite_exec(s->db, shim_sql[i]);
+
+		if (sql_rc != SQLITE_OK)
+			return store_sqlite_fail(s, sql_rc, "store", shim_sql[i], err);
+	}
+	s->own_keys = true;
+	return NK_OK;
 }
 
 static enum nk_status prepare_all(struct sq_store *s, struct nk_error *err)
@@ -193,7 +227,7 @@ enum nk_status store_sqlite_open(void **state, const char *location, unsigned fl
 	struct sq_store *s = NULL;
 	char key_path[PATH_MAX];
 	bool exists = false, db_made = false, key_made = false, schema_made = false;
-	bool keys_set = false;
+	bool keys_set = false, shim;
 	struct stat st;
 	enum sq_kind kind;
 	enum nk_status rc;
@@ -226,9 +260,9 @@ enum nk_status store_sqlite_open(void **state, const char *location, unsigned fl
 	pthread_once(&sq_configured, sq_configure_library);
 	/* a group's writer through the shim that gathers its WAL's writes (sqlite_vfs.c),
 	 * when it is there */
+	shim = (flags & STORE_SQLITE_OPEN_GATHER) && sqlite3_vfs_find(STORE_SQLITE_VFS);
 	sql_rc = sqlite3_open_v2(location, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-				 (flags & STORE_SQLITE_OPEN_GATHER) && sqlite3_vfs_find(STORE_SQLITE_VFS) ?
-				 STORE_SQLITE_VFS : NULL);
+				 shim ? STORE_SQLITE_VFS : NULL);
 	if (sql_rc != SQLITE_OK) {
 		rc = store_sqlite_fail(s, sql_rc, "store", "could not open the database", err);
 		goto out;
@@ -250,6 +284,8 @@ enum nk_status store_sqlite_open(void **state, const char *location, unsigned fl
 		rc = store_sqlite_tighten(location, key_path, err);
 	if (rc == NK_OK)
 		rc = configure(s, err);
+	if (rc == NK_OK && shim)
+		rc = shim_settings(s, err);
 	if (rc == NK_OK && kind == SQ_EMPTY) {
 		rc = store_keyfile_create(key_path, key, &key_made, err);
 		if (rc == NK_OK)

@@ -9,7 +9,11 @@
  * any frame; the database's at a checkpoint's end, before the pages count as copied), a
  * read, a truncation, the file's size, a file control, a lock, its close, and the
  * database's locks and barrier on the WAL's index (how frames are published to other
- * connections). A write that fails stays the file's error. */
+ * connections). A write that fails stays the file's error.
+ *
+ * And a file SQLite opens without a name (a temporary one: the savepoints' and
+ * statements' sub-journal above all) is held in memory only, never on the disk
+ * (sqlite_memfile.c). */
 #include "store/sqlite_vfs.h"
 
 #include <sodium.h>
@@ -345,6 +349,14 @@ static int gather_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *fi
 	int rc;
 
 	(void)vfs;
+	if (!name) {	/* a temporary file: in memory (sqlite_memfile.c) */
+		_Static_assert(STORE_SQLITE_MEMFILE_BYTES <= sizeof(struct gather_file),
+			       "a file without a name fits where the shim's do");
+		store_sqlite_memfile_open(file);
+		if (out_flags)
+			*out_flags = flags;
+		return SQLITE_OK;
+	}
 	memset(f, 0, sizeof(*f));
 	f->real = (sqlite3_file *)(f + 1);
 	f->is_wal = (flags & SQLITE_OPEN_WAL) != 0;

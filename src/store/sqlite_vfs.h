@@ -38,4 +38,10 @@ void store_sqlite_vfs_defer_sync(sqlite3 *db, bool on);
  * write to fail, the process aborts rather than publish frames not in the file.) */
 int store_sqlite_vfs_failed(sqlite3 *db);
 
+/* sqlite_memfile.c: makes file (at least STORE_SQLITE_MEMFILE_BYTES) an empty file held
+ * in memory only, wiped and freed when SQLite closes it: the shim's files without a
+ * name (SQLite's temporary files). */
+#define STORE_SQLITE_MEMFILE_BYTES 64
+void store_sqlite_memfile_open(sqlite3_file *file);
+
 #endif

@@ -147,6 +147,59 @@ static void a_batch_savepoint_undone_forgets_the_number(void **state)
 	assert_int_equal(count_events(fx->store, "g"), 3);
 }
 
+/* The group's writer enforces no foreign keys (store/sqlite_open.c, shim_settings): a
+ * secret, a summary or an event of no case is still NK_ENOTFOUND and writes nothing; of a
+ * case the transaction has read (its last link), or has not, they are written, the
+ * summary inserted first and updated after. */
+static void the_writer_refuses_a_case_that_is_not_there(void **state)
+{
+	struct fixture *fx = *state;
+	struct nk_store_group *group = NULL;
+	struct nk_store *w = NULL;
+	struct nk_case_summary sum = { .case_id = "nope", .kind = "figures", .state = "open",
+				       .currency = "EUR", .round = 1, .rounds = 3 }, page[4];
+	struct nk_event ev = { .actor = "payer", .type = "figure", .body = "{}" };
+	struct nk_error err = { 0 };
+	size_t n = 0;
+
+	assert_int_equal(nk_store_group_new(&group, fx->url, NULL), NK_OK);
+	assert_int_equal(nk_store_open_grouped(&w, fx->url, NK_STORE_DEFER_DURABLE, group, NULL),
+			 NK_OK);
+	create_case(w, "here");
+	begin(w);
+	assert_int_equal(nk_store_secret_put(w, "nope", "limit", (const uint8_t *)"1", 1, &err),
+			 NK_ENOTFOUND);
+	assert_string_equal(err.field, "case");
+	nk_store_rollback(w);
+	begin(w);
+	assert_int_equal(nk_store_summary_put(w, &sum, &err), NK_ENOTFOUND);
+	assert_string_equal(err.field, "case");
+	nk_store_rollback(w);
+	begin(w);
+	assert_int_equal(nk_store_append(w, "nope", &ev, &err), NK_ENOTFOUND);
+	nk_store_rollback(w);
+	begin(w);	/* not read in the transaction: looked up */
+	put(w, "here", "limit", "1");
+	snprintf(sum.case_id, sizeof(sum.case_id), "here");
+	assert_int_equal(nk_store_summary_put(w, &sum, NULL), NK_OK);
+	commit(w);
+	begin(w);	/* read: known */
+	assert_int_equal(last_seq(w, "here"), 0);
+	put(w, "here", "limit", "2");
+	sum.round = 2;
+	assert_int_equal(nk_store_summary_put(w, &sum, NULL), NK_OK);
+	commit(w);
+	assert_int_equal(nk_store_wait_durable(w, NULL), NK_OK);
+	nk_store_close(w);
+	nk_store_group_free(group);
+	assert_secret(fx->store, "here", "limit", "2");
+	assert_int_equal(nk_store_summary_page(fx->store, "", 4, page, &n, NULL), NK_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(page[0].case_id, "here");
+	assert_int_equal(page[0].round, 2);
+	assert_true(page[0].kept);
+}
+
 int main(void)
 {
 	static const struct store_test both[] = {
@@ -158,6 +211,8 @@ int main(void)
 		{ "another_connection_moves_the_number", another_connection_moves_the_number },
 		{ "a_batch_savepoint_undone_forgets_the_number",
 		  a_batch_savepoint_undone_forgets_the_number },
+		{ "the_writer_refuses_a_case_that_is_not_there",
+		  the_writer_refuses_a_case_that_is_not_there },
 	};
 
 	return store_tests_run("store_known", both, COUNT(both), sqlite_only, COUNT(sqlite_only),
