@@ -6,7 +6,8 @@
  * 1,016 bytes: a page was four allocations, all freed again at every RELEASE (some 7k
  * instructions a submission in the writers' turn, bench/README.md). The shim's
  * connections keep them here instead (temp_store=FILE, and SQLite told to open the
- * sub-journal as a file at once: sqlite_open.c): one buffer a file, grown by doubling,
+ * sub-journal as a file at once: sqlite_open.c): one buffer a file, grown by doubling
+ * (into a new block, the old one wiped),
  * kept while the file is open (SQLite closes the sub-journal when the batch's
  * transaction ends, and writes it again from its start after each RELEASE), wiped as
  * far as it was ever written and freed when it is closed. Never on the disk, as with
@@ -73,9 +74,16 @@ static int mem_reserve(struct mem_file *m, size_t size)
 			return SQLITE_FULL;
 		cap *= 2;
 	}
-	if (!(buf = realloc(m->buf, cap)))
+	/* not realloc: the old block, pages of the database, is wiped before it is freed */
+	if (!(buf = malloc(cap)))
 		return SQLITE_IOERR_NOMEM;
+	if (m->buf) {
+		memcpy(buf, m->buf, m->len);
+		sodium_memzero(m->buf, m->used);
+		free(m->buf);
+	}
 	m->buf = buf;
+	m->used = m->len;	/* what the new block holds of the file */
 	m->cap = cap;
 	return SQLITE_OK;
 }
