@@ -20,9 +20,23 @@ hold() {
 	done
 }
 release() { for i in $(seq "$1"); do eval "exec $((19 + i))>&-"; done; }
-# The fourth held connection opened again until a fifth is refused: a connection the
-# address had just closed (the previous check's) may still count for a moment, so that
-# the server refused the fourth instead. Never true while the limit is not applied.
+# A connection the address had just closed (the previous check's) may still count for a
+# moment, and the server then refuses one of those held, closing it: reopen 1..$1 those
+# held the server closed (readable: at their end); true if none was.
+reopen() {
+	local i none=0
+	for i in $(seq "$1"); do
+		read -r -t 0 -u $((19 + i)) || continue
+		eval "exec $((19 + i))>&-"
+		hold "$i" "$i"
+		none=1
+	done
+	return "$none"
+}
+# Served while holding 1..$1, the held ones all still open once it was.
+served_holding() { served && reopen "$1"; }
+# The fourth held connection opened again until a fifth is refused. Never true while
+# the limit is not applied.
 fifth_refused() {
 	exec 23>&-
 	hold 4 4
@@ -34,7 +48,7 @@ fifth_refused() {
 # meanwhile.
 start_server --connections-per-address 4 --timeout 600
 hold 1 3
-wait_until 30 served
+wait_until 30 served_holding 3
 is "an address holding three half-sent requests of its four is served" "$(health)" 200
 wait_until 30 fifth_refused
 is "a fifth connection from an address holding four half-sent requests is refused" \
