@@ -18,7 +18,7 @@ serve() {
 	: >"$TMP/log"
 	"$NAKODO" --db "mem:" serve --threads 1 --listen "$1" 2>"$TMP/log" &
 	local pid=$!
-	for _ in $(seq 100); do grep -q "^listening on" "$TMP/log" && break; sleep 0.05; done
+	for _ in $(seq 1200); do grep -q "^listening on" "$TMP/log" && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done	# up to 60 s
 	kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
 }
 serve 0.0.0.0:0

@@ -26,7 +26,7 @@ is "  as it does the storage key beside it" "$(mode "$TMP/a.db.key")" 600
 chmod 0640 "$TMP/a.db.server-key"
 "$NAKODO" --db "$DB" serve --listen 127.0.0.1:0 2>"$TMP/serve.log" &
 pid=$!
-for _ in $(seq 100); do grep -q "^listening on" "$TMP/serve.log" && break; sleep 0.05; done
+for _ in $(seq 1200); do grep -q "^listening on" "$TMP/serve.log" && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done	# up to 60 s
 kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
 is "nakodo serve makes a group-readable server key private" "$(mode "$TMP/a.db.server-key")" 600
 

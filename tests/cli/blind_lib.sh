@@ -16,18 +16,19 @@ blind_case() {
 	rm -f "$TMP"/*.nkey."$CASE".blind
 }
 # sub TOKEN ROLE AMOUNT [WAIT]: one side's submit, its output in $TMP/ROLE.out and .err.
+# WAIT (default 60 s, for a loaded machine) bounds each wait for the other side's message.
 sub() {
 	NAKODO_SERVER=$URL NAKODO_TOKEN=$1 timeout 120 "$NAKODO" submit "$CASE" --as "$2" \
-		--key "$TMP/$2.nkey" --wait "${4:-30}" "$3" >"$TMP/$2.out" 2>"$TMP/$2.err"
+		--key "$TMP/$2.nkey" --wait "${4:-60}" "$3" >"$TMP/$2.out" 2>"$TMP/$2.err"
 }
 # both DEMAND OFFER [WAIT]: both sides at once; sets CRC and PRC. With FRAMES=TAG (and
 # nakodo-test), each side's frames as the relay receives them go to $TMP/frames.TAG.ROLE.
 both() {
 	[ -z "${FRAMES:-}" ] || rm -f "$TMP/frames.$FRAMES".*
 	NAKODO_TEST_BLIND_FRAMES=${FRAMES:+$TMP/frames.$FRAMES.claimant} \
-		sub "$CT" claimant "$1" "${3:-30}" &
+		sub "$CT" claimant "$1" "${3:-60}" &
 	local c=$!
-	NAKODO_TEST_BLIND_FRAMES=${FRAMES:+$TMP/frames.$FRAMES.payer} sub "$PT" payer "$2" "${3:-30}"
+	NAKODO_TEST_BLIND_FRAMES=${FRAMES:+$TMP/frames.$FRAMES.payer} sub "$PT" payer "$2" "${3:-60}"
 	PRC=$?
 	wait "$c"
 	CRC=$?
@@ -49,13 +50,15 @@ late_claimant() {
 }
 # altered_round HOW DEMAND OFFER: the claimant's frame altered on its way (HOW as
 # NAKODO_TEST_BLIND_ALTER takes it): the round fails on both sides with nothing recorded,
-# and both run again; sets CRC and PRC.
+# and both run again; sets CRC and PRC. Each side waits up to 20 s for a message: the
+# payer ends at once on the altered one, the claimant only at its wait's end, but 3 s was
+# too short for the messages before it on a loaded machine (the payer timed out first).
 altered_round() {
 	local before c
 	before=$(events "$CASE" "$MT")
-	NAKODO_TEST_BLIND_ALTER=$1 sub "$CT" claimant "$2" 3 &
+	NAKODO_TEST_BLIND_ALTER=$1 sub "$CT" claimant "$2" 20 &
 	c=$!
-	sub "$PT" payer "$3" 3
+	sub "$PT" payer "$3" 20
 	PRC=$?
 	wait "$c"
 	CRC=$?

@@ -116,11 +116,12 @@ done
 # terminal's Ctrl-C would find it.
 stopped_claimant() {
 	blind_case "$(echo "$RULES" | jq -c '.rounds = 1')"
+	rm -f "$TMP/stopped.err"	# the last run's 'waiting' is not this one's
 	NAKODO_SERVER=$URL NAKODO_TOKEN=$CT env --default-signal=INT "$NAKODO" submit "$CASE" \
 		--as claimant --key "$TMP/claimant.nkey" --wait 30 70000 >/dev/null \
 		2>"$TMP/stopped.err" &
 	local c=$!
-	for _ in $(seq 100); do grep -q '^waiting' "$TMP/stopped.err" && break; sleep 0.05; done
+	wait_until 60 grep -q '^waiting' "$TMP/stopped.err"
 	kill -INT "$c"
 	wait "$c" 2>/dev/null
 	STOPPED=$?
@@ -138,9 +139,10 @@ is "both run again: the round completes" "$CRC $PRC" "0 0"
 # answers it and waits; the claimant's new run must not read that answer as its own
 # (the payer answers its new hello with the same key, doc/blind.md)
 stopped_claimant
+rm -f "$TMP/payer.err"	# the last run's 'waiting' is not this one's
 sub "$PT" payer 60000 30 &
 p=$!
-for _ in $(seq 200); do grep -q '^waiting' "$TMP/payer.err" && break; sleep 0.05; done
+wait_until 60 grep -q '^waiting' "$TMP/payer.err"
 check "the payer, alone, answered the stopped run's hello and waits" \
 	grep -q "^waiting for the claimant's client" "$TMP/payer.err"
 sub "$CT" claimant 70000 30

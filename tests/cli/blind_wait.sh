@@ -40,13 +40,14 @@ is "?round=0 is refused (400)" "$status" 400
 is "  naming the round" "$(jq -r .field "$(last)")" round
 # the payer's first message travels in the frame of its stream header: that frame cut
 # short or altered on its way ends the round on both sides with nothing recorded, and a
-# rerun completes it
+# rerun completes it. Each side waits up to 20 s for a message (3 s was short for a loaded
+# machine): the claimant ends at once on the altered frame, the payer at its wait's end.
 blind_case "$RULES"
 for how in truncate:2 tamper:2; do
 	before=$(events "$CASE" "$MT")
-	sub "$CT" claimant 90000 3 &
+	sub "$CT" claimant 90000 20 &
 	c=$!
-	NAKODO_TEST_BLIND_ALTER=$how sub "$PT" payer 50000 3
+	NAKODO_TEST_BLIND_ALTER=$how sub "$PT" payer 50000 20
 	prc=$?
 	wait "$c"
 	crc=$?

@@ -110,10 +110,7 @@ else
 	LISTEN='[::1]:0'
 	"$NAKODO" --db "sqlite:$TMP/v6.db" serve --listen "$LISTEN" 2>"$TMP/v6.log" &
 	SERVER_PID=$!
-	for _ in $(seq 100); do
-		grep -q '^listening on' "$TMP/v6.log" && break
-		sleep 0.05
-	done
+	wait_until 60 grep -q '^listening on' "$TMP/v6.log"
 	V6=$(grep -o '^listening on http://\[::1\]:[0-9]*' "$TMP/v6.log" | sed 's/^listening on //')
 	check "serve --listen [::1]:0 listens, and prints a URL with the brackets" test -n "$V6"
 	is "  /healthz answers over IPv6" \

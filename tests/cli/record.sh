@@ -122,7 +122,8 @@ PY
 	expect 0 "verifies offline" -- "$nk" verify "$dir/old.txt" --server-key "$LKEY"
 	"$nk" --db "$old" serve --listen 127.0.0.1:0 2>"$dir/serve.log" &
 	spid=$!
-	for _ in $(seq 100); do grep -q "^listening on" "$dir/serve.log" && break; kill -0 "$spid" 2>/dev/null || break; sleep 0.05; done
+	# up to 60 s: a loaded machine is slow to start it
+	for _ in $(seq 1200); do grep -q "^listening on" "$dir/serve.log" && break; kill -0 "$spid" 2>/dev/null || break; sleep 0.05; done
 	check "the server starts on that database" 'grep -q "^listening on" "$dir/serve.log"' "$(grep -v token "$dir/serve.log")"
 	kill -TERM "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
 	python3 - "$old" "$L" <<'PY'

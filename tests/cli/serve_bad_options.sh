@@ -29,7 +29,7 @@ lacks "no operator token was printed" "operator token" "$TMP/err"
 "$NAKODO" --db "sqlite:$TMP/d/srv.db" serve --listen 127.0.0.1:0 --threads 1 \
 	--public-url http://127.0.0.1:1 2>"$TMP/served" &
 pid=$!
-for _ in $(seq 100); do grep -q '^listening on' "$TMP/served" && break; sleep 0.05; done
+wait_until 60 grep -q '^listening on' "$TMP/served"
 check "good options are served" grep -q '^listening on http://127.0.0.1:' "$TMP/served"
 kill -TERM "$pid"
 wait "$pid"

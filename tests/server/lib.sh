@@ -52,38 +52,57 @@ not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; f
 check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
 is() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  $2" "want: $3"; fi; }
 
+# wait_until SECONDS COMMAND...: runs COMMAND every 50 ms until it succeeds (status 0)
+# or SECONDS have passed (status 1). A test waits for a condition, never for a fixed time:
+# on a loaded machine (CI, two cores) what takes 50 ms alone can take seconds, so the
+# bound is generous; only a behaviour that is broken reaches it.
+wait_until() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+
 # start_server [OPTIONS...]: serves $DB; sets PORT, URL and, on first start, OP.
 # LISTEN (if set) fixes the address, else a free port is picked; SERVE_EXTRA (if set)
-# adds options to every start (a test run again under another configuration).
+# adds options to every start (a test run again under another configuration). Waits
+# (up to 60 s, for a loaded machine) until it answers /healthz; fails if it does not,
+# at once if it exits.
 start_server() {
 	# shellcheck disable=SC2086	# SERVE_EXTRA is a list of options
 	"$NAKODO" --db "$DB" serve --listen "${LISTEN:-127.0.0.1:0}" ${SERVE_EXTRA:-} "$@" \
 		2>>"$TMP/server.log" &
 	SERVER_PID=$!
-	for _ in $(seq 100); do
-		grep -q "^listening on" "$TMP/server.log" 2>/dev/null && [ "$(grep -c '^listening on' "$TMP/server.log")" -gt "${STARTS:-0}" ] && break
-		kill -0 "$SERVER_PID" 2>/dev/null || break
-		sleep 0.05
-	done
+	wait_until 60 server_listening
 	STARTS=$(grep -c '^listening on' "$TMP/server.log")
 	PORT=$(grep -o '^listening on http://127.0.0.1:[0-9]*' "$TMP/server.log" | tail -1 | sed 's/.*://')
 	URL="http://127.0.0.1:$PORT"
 	[ -n "${OP:-}" ] || OP=$(sed -n 's/^operator token: //p' "$TMP/server.log" | head -1)
-	for _ in $(seq 100); do
-		curl -s -o /dev/null --max-time 1 "$URL/healthz" && return 0
-		sleep 0.05
-	done
-	return 1
+	wait_until 60 server_answers && kill -0 "$SERVER_PID" 2>/dev/null
+}
+# start_server's conditions: this start's "listening on" line is in the log, or the
+# server has exited; the server answers /healthz, or it has exited.
+server_listening() {
+	[ "$(grep -c '^listening on' "$TMP/server.log" 2>/dev/null)" -gt "${STARTS:-0}" ] ||
+		! kill -0 "$SERVER_PID" 2>/dev/null
+}
+server_answers() {
+	curl -s -o /dev/null --max-time 5 "$URL/healthz" || ! kill -0 "$SERVER_PID" 2>/dev/null
 }
 
+# stop_server: SIGTERM, a clean stop waited for (up to 60 s: a loaded machine is slow to
+# flush and join), then SIGKILL.
 stop_server() {
 	[ -n "$SERVER_PID" ] || return 0
 	kill -TERM "$SERVER_PID" 2>/dev/null
-	for _ in $(seq 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.05; done
+	wait_until 60 server_gone
 	kill -KILL "$SERVER_PID" 2>/dev/null
 	wait "$SERVER_PID" 2>/dev/null
 	SERVER_PID=""
 }
+server_gone() { ! kill -0 "$SERVER_PID" 2>/dev/null; }
 
 # req NAME TOKEN METHOD PATH [BODY]: one request; the answer (headers and body) goes to
 # $TMP/ans/NAME.N (see `last`); prints the status. TOKEN "" sends none, "-" a malformed
