@@ -1,6 +1,6 @@
 /* Answers that wait for their flush without holding a thread (issue 13). A request's
  * writes commit without waiting (NK_STORE_DEFER_DURABLE); its answer is built at once
- * and its connection suspended until the group's syncer reports a flush that covers
+ * and its connection suspended until the group's committer reports a flush that covers
  * the request's ticket, then resumed to send it. With the answer waiting on a thread,
  * a flush could carry no more commits than there are worker threads; suspended, every
  * connection's commit can join the next flush.
@@ -45,11 +45,10 @@ static void resume_grouped(struct durable_wait *ready)
 	}
 }
 
-/* On the group's flush thread (syncer, store/group.c): resume every connection whose
- * ticket is now durable (all of them when the flush failed: their answers say so). They
- * are taken off the list under durable_mu and resumed after it; durable_stop waits for
- * those resumes. A waiter is not touched once its connection is resumed: its request
- * may end at once. */
+/* On the committer's thread: resume every connection whose ticket is now durable (all
+ * of them when the flush failed: their answers say so). They are taken off the list
+ * under durable_mu and resumed after it; durable_stop waits for those resumes. A waiter
+ * is not touched once its connection is resumed: its request may end at once. */
 static void on_flush(void *arg, uint64_t synced, bool failed)
 {
 	struct nk_server *srv = arg;

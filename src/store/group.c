@@ -1,34 +1,22 @@
-/* Group commit: the connections of one server commit without flushing, and the group's
- * threads flush the log once per batch. A commit is answered only when a
+/* Group commit: the connections of one server commit without flushing, and one
+ * committer thread flushes the log once per batch. A commit is answered only when a
  * flush that began after its COMMIT has finished, so durability holds while the cost
  * of a disk flush is shared by every commit that arrived during the previous one.
  *
  * Left at that, a flush carried 1.3 commits under 50 connections (issue 13): the disk
  * flush (tens of microseconds on a cached virtual disk) ends before the next writer,
- * already queued for its turn, has committed. So the committer waits, before a batch's
- * COMMIT, while writers are still inside or queued for their turn, for at most
- * GROUP_LINGER_NS and GROUP_MAX commits: a lone writer is flushed at once, a busy
- * server's writers share one flush.
+ * already queued for its turn, has committed. So the committer waits, before a flush,
+ * while writers are still inside or queued for their turn, for at most GROUP_LINGER_NS
+ * and GROUP_MAX commits: a lone writer is flushed at once, a busy server's writers
+ * share one flush.
  *
  * On a backend with batches (sqlite:) the group also shares one writer connection: every
  * write transaction of the group's stores is a savepoint of one transaction on it, which
- * the committer COMMITs for the whole batch, in the turn, just before it is flushed. Each
+ * the committer COMMITs for the whole batch, in the turn, just before its flush. Each
  * store's own connection only reads, and sees a batch once it is committed. One
  * connection writing keeps its page cache (in WAL mode a connection drops its cache
  * whenever another has committed, so each of the workers' writes began cold), and a
  * page that several commits of a batch change is written to the WAL once.
- *
- * The flush runs on a thread of its own (syncer), so that the next batch gathers and
- * COMMITs while the last one's flush runs: a batch's cycle was its linger, its COMMIT,
- * its flush and the answers one after the other on the committer (~0.65 + 0.24 + 0.5 +
- * 0.05 ms at 11.8k submissions/s, bench/README.md), and the disk and the writers' turn
- * took turns. The committer hands the syncer a batch once its COMMIT has returned
- * (handed); the syncer flushes up to what was handed when its flush began (taken), so
- * that a commit is still answered only by a flush that began after its COMMIT; a batch
- * COMMITted during a flush waits for the next. The committer runs at most one batch
- * ahead: it commits a batch only once the syncer has taken every one handed before, and
- * not while the syncer tells a flush (on_flush), so that a callback that waits holds the
- * group, as it did when both ran on one thread (the tests' gate, flush_gate.h).
  *
  * A backend with NK_STORE_CONCURRENT_WRITERS (postgresql:) needs none of it: its row
  * locks order writers on the same case (and the record) across every server, so
@@ -68,23 +56,13 @@ struct nk_store_group {
 	bool busy;			/* someone holds the turn */
 	bool wanted;			/* the committer waits for the turn, ahead of writers */
 	unsigned queued;		/* writers waiting on turn */
-	/* issued, handed, synced and failed are written under mu and read without it where
-	 * only their value is wanted (a ticket, whether it is durable), so that a submission
+	/* issued, synced and failed are written under mu and read without it where only
+	 * their value is wanted (a ticket, whether it is durable), so that a submission
 	 * takes mu twice (its turn's take and give) instead of seven times */
 	_Atomic uint64_t issued;	/* tickets handed out (before COMMIT, or its RELEASE) */
 	uint64_t written;		/* highest ticket whose COMMIT returned */
-	_Atomic uint64_t handed;	/* highest written ticket handed to the syncer */
-	uint64_t taken;			/* handed when the syncer's last flush began */
 	_Atomic uint64_t synced;	/* highest ticket known durable */
 	uint64_t flushes;
-	bool reporting;			/* the syncer tells a flush: nothing is committed */
-	bool held;			/* the committer waits on ahead, for the syncer */
-	bool sync_stop;			/* the committer has ended: flush what is handed, stop */
-	int64_t flush_began;		/* when the syncer's flush began (CLOCK_MONOTONIC, ns) */
-	int64_t flush_ns, commit_ns;	/* a flush's and a batch's COMMIT's time, averaged */
-	pthread_cond_t sync_wake;	/* the syncer: a batch handed, or stop */
-	pthread_cond_t ahead;		/* the committer, held: a flush began, ended or was told */
-	pthread_t sync_thread;
 	unsigned writers;		/* holding or queued for the turn */
 	atomic_bool idle;		/* the committer waits for a first commit to flush */
 	bool urgent;			/* a reader waits for the open batch: commit it now */
@@ -103,17 +81,10 @@ struct nk_store_group {
 };
 
 /* Commits what waits for the committer: the open batch's releases (with a writer), or
- * COMMITs that returned (without) and are not yet handed to the syncer. */
+ * COMMITs that returned (without). */
 static uint64_t pending(const struct nk_store_group *g)
 {
-	return g->writer ? g->issued - g->written : g->written - g->handed;
-}
-
-/* With mu held: whether the committer may commit and hand on a batch: the syncer has
- * begun the flush of every batch handed before, and is not telling one. */
-static bool ahead_ok(const struct nk_store_group *g)
-{
-	return !g->reporting && g->handed <= g->taken;
+	return g->writer ? g->issued - g->written : g->written - g->synced;
 }
 
 /* A commit written, with mu held: the committer is woken when this is its first to
@@ -123,7 +94,7 @@ static bool ahead_ok(const struct nk_store_group *g)
  * (bench/README.md). */
 static void wake_for(struct nk_store_group *g)
 {
-	if (g->idle || (!g->held && g->issued - g->handed >= GROUP_MAX))
+	if (g->idle || g->issued - g->synced >= GROUP_MAX)
 		pthread_cond_signal(&g->wake);
 }
 
@@ -194,15 +165,6 @@ static void commit_batch(struct nk_store_group *g)
 	pthread_mutex_unlock(&g->mu);
 }
 
-/* CLOCK_MONOTONIC in nanoseconds. */
-static int64_t now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
-}
-
 /* With mu held: waits, for a bounded time, while writers are on their way, so that they
  * join this batch and its flush. */
 static void linger(struct nk_store_group *g)
@@ -215,131 +177,66 @@ static void linger(struct nk_store_group *g)
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000L;
 	}
-	while (g->writers > 0 && !g->stop && !g->urgent && g->issued - g->handed < GROUP_MAX &&
+	while (g->writers > 0 && !g->stop && !g->urgent && g->issued - g->synced < GROUP_MAX &&
 	       pthread_cond_timedwait(&g->wake, &g->mu, &until) == 0) {
 	}
 	g->urgent = false;
 }
 
-/* Gathers and COMMITs the batches, and hands each to the syncer once its COMMIT has
- * returned; at most one batch ahead of the syncer's flush (ahead_ok). */
 static void *committer(void *arg)
-{
-	struct nk_store_group *g = arg;
-
-	pthread_mutex_lock(&g->mu);
-	for (;;) {
-		if (pending(g) == 0 && g->handed >= g->written) {
-			if (g->stop)
-				break;
-			g->idle = true;
-			/* a writer's mark reads idle without mu once its ticket is issued
-			 * (store_group_mark): it sees idle, or this sees its ticket */
-			if (pending(g) == 0 && g->handed >= g->written)
-				pthread_cond_wait(&g->wake, &g->mu);
-			g->idle = false;
-			continue;
-		}
-		linger(g);
-		g->held = true;
-		/* While a flush runs, this batch can be flushed only once it ends: committed
-		 * at once it would wait, and the writers that come meanwhile would fill a
-		 * third batch, each batch smaller (a COMMIT's cost is mostly its own, not its
-		 * commits'). So it is committed as the flush is expected to end, less the
-		 * COMMIT's own time, or when it ends; writers that come meanwhile join it. */
-		while (g->taken > g->synced && !g->stop && g->issued - g->handed < GROUP_MAX) {
-			int64_t until_ns = g->flush_began + g->flush_ns - g->commit_ns;
-			struct timespec until = { .tv_sec = until_ns / 1000000000,
-						  .tv_nsec = until_ns % 1000000000 };
-
-			if (now_ns() >= until_ns ||
-			    pthread_cond_timedwait(&g->ahead, &g->mu, &until) != 0)
-				break;
-		}
-		/* the batch before still waits for its flush to begin, or a flush is told */
-		while (!ahead_ok(g))
-			pthread_cond_wait(&g->ahead, &g->mu);
-		g->held = false;
-		if (g->writer && g->issued > g->written) {
-			pthread_cond_t *next;
-			int64_t t0 = now_ns();
-
-			take_turn_locked(g, true);
-			pthread_mutex_unlock(&g->mu);
-			commit_batch(g);
-			pthread_mutex_lock(&g->mu);
-			g->commit_ns += (now_ns() - t0 - g->commit_ns) / 8;
-			if ((next = give_turn_locked(g)) != NULL) {
-				pthread_mutex_unlock(&g->mu);
-				pthread_cond_signal(next);
-				pthread_mutex_lock(&g->mu);
-			}
-		}
-		/* written moves only once a COMMIT has returned, so every ticket handed
-		 * here is in the WAL before the flush that takes it begins */
-		if (g->written > g->handed) {
-			g->handed = g->written;
-			pthread_cond_signal(&g->sync_wake);
-		}
-	}
-	pthread_mutex_unlock(&g->mu);
-	return NULL;
-}
-
-/* With mu held, on the syncer: tells the committer, when it waits for the syncer
- * (ahead_ok), after mu is released. */
-static void tell_committer(struct nk_store_group *g)
-{
-	if (!g->held)
-		return;
-	pthread_mutex_unlock(&g->mu);
-	pthread_cond_signal(&g->ahead);
-	pthread_mutex_lock(&g->mu);
-}
-
-/* Flushes the log up to what the committer handed when the flush began (taken), tells
- * the waiters and on_flush, and the checkpointer when a checkpoint is owed; then flushes
- * what was handed meanwhile. A ticket handed during a flush is never reported by it. */
-static void *syncer(void *arg)
 {
 	struct nk_store_group *g = arg;
 	struct nk_error err = { 0 };
 
 	pthread_mutex_lock(&g->mu);
 	for (;;) {
-		uint64_t target = g->handed;
+		uint64_t target;
 		enum nk_status rc;
 
-		if (target <= g->synced) {
-			if (g->sync_stop)
+		if (pending(g) == 0 && g->synced >= g->written) {
+			if (g->stop)
 				break;
-			pthread_cond_wait(&g->sync_wake, &g->mu);
+			g->idle = true;
+			/* a writer's mark reads idle without mu once its ticket is issued
+			 * (store_group_mark): it sees idle, or this sees its ticket */
+			if (pending(g) == 0)
+				pthread_cond_wait(&g->wake, &g->mu);
+			g->idle = false;
 			continue;
 		}
-		g->taken = target;
-		tell_committer(g);
-		g->flush_began = now_ns();
+		linger(g);
+		if (g->writer && g->issued > g->written) {
+			pthread_cond_t *next;
+
+			take_turn_locked(g, true);
+			pthread_mutex_unlock(&g->mu);
+			commit_batch(g);
+			pthread_mutex_lock(&g->mu);
+			if ((next = give_turn_locked(g)) != NULL) {
+				pthread_mutex_unlock(&g->mu);
+				pthread_cond_signal(next);
+				pthread_mutex_lock(&g->mu);
+			}
+		}
+		target = g->written;
+		if (target <= g->synced)
+			continue;
 		pthread_mutex_unlock(&g->mu);
 		rc = g->ops->flush(g->location, &err);
 		pthread_mutex_lock(&g->mu);
-		g->flush_ns += (now_ns() - g->flush_began - g->flush_ns) / 8;
 		g->flushes++;
 		if (rc != NK_OK)
 			fail(g, target);
 		g->synced = target;
 		pthread_cond_broadcast(&g->done);
-		tell_committer(g);
 		if (g->on_flush) {
 			void (*fn)(void *, uint64_t, bool) = g->on_flush;
 			void *fn_arg = g->on_flush_arg;
 			bool failed = g->failed;
 
-			g->reporting = true;
 			pthread_mutex_unlock(&g->mu);
 			fn(fn_arg, target, failed);
 			pthread_mutex_lock(&g->mu);
-			g->reporting = false;
-			tell_committer(g);
 		}
 		/* the WAL's checkpoint, when owed, outside the turn and after the answers */
 		if (g->writer && g->synced - g->ckpt_told >= GROUP_CKPT_COMMITS) {
@@ -419,38 +316,16 @@ enum nk_status nk_store_group_new(struct nk_store_group **out, const char *url,
 	pthread_cond_init(&g->done, NULL);
 	pthread_cond_init(&g->turn, NULL);
 	pthread_cond_init(&g->ckpt_wake, NULL);
-	pthread_cond_init(&g->sync_wake, NULL);
-	{
-		pthread_condattr_t attr;
-
-		pthread_condattr_init(&attr);
-		pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-		pthread_cond_init(&g->ahead, &attr);
-		pthread_condattr_destroy(&attr);
-	}
 	if (pthread_create(&g->ckpt_thread, NULL, checkpointer, g) != 0) {
 		free(g->location);
 		free(g);
 		return nk_fail(err, NK_ENOMEM, "store", "could not start the checkpoint thread");
 	}
-	if (pthread_create(&g->sync_thread, NULL, syncer, g) != 0) {
-		pthread_mutex_lock(&g->mu);
-		g->stop = true;
-		pthread_cond_signal(&g->ckpt_wake);
-		pthread_mutex_unlock(&g->mu);
-		pthread_join(g->ckpt_thread, NULL);
-		free(g->location);
-		free(g);
-		return nk_fail(err, NK_ENOMEM, "store", "could not start the flush thread");
-	}
 	if (pthread_create(&g->thread, NULL, committer, g) != 0) {
 		pthread_mutex_lock(&g->mu);
 		g->stop = true;
-		g->sync_stop = true;
-		pthread_cond_signal(&g->sync_wake);
 		pthread_cond_signal(&g->ckpt_wake);
 		pthread_mutex_unlock(&g->mu);
-		pthread_join(g->sync_thread, NULL);
 		pthread_join(g->ckpt_thread, NULL);
 		free(g->location);
 		free(g);
@@ -469,13 +344,7 @@ void nk_store_group_free(struct nk_store_group *g)
 	pthread_cond_signal(&g->wake);
 	pthread_mutex_unlock(&g->mu);
 	pthread_join(g->thread, NULL);
-	/* after the committer: the syncer flushes what it handed last, then stops */
-	pthread_mutex_lock(&g->mu);
-	g->sync_stop = true;
-	pthread_cond_signal(&g->sync_wake);
-	pthread_mutex_unlock(&g->mu);
-	pthread_join(g->sync_thread, NULL);
-	/* after the syncer: a checkpoint owed by its last flushes still runs */
+	/* after the committer: a checkpoint owed by its last flushes still runs */
 	pthread_mutex_lock(&g->mu);
 	if (g->writer && g->synced > g->ckpt_told)
 		g->ckpt_due = true;
@@ -489,8 +358,6 @@ void nk_store_group_free(struct nk_store_group *g)
 	pthread_cond_destroy(&g->done);
 	pthread_cond_destroy(&g->turn);
 	pthread_cond_destroy(&g->ckpt_wake);
-	pthread_cond_destroy(&g->sync_wake);
-	pthread_cond_destroy(&g->ahead);
 	free(g->location);
 	free(g);
 }
@@ -608,7 +475,7 @@ enum nk_status store_group_mark(struct nk_store_group *g, uint64_t ticket, struc
 	 * idle before it looks at the tickets once more (committer), so one of the two
 	 * sees the other's. The signal itself is sent under mu, so that it cannot fall
 	 * between the committer's look and its wait. */
-	if (g->writer && !g->idle && atomic_load(&g->issued) - g->handed < GROUP_MAX &&
+	if (g->writer && !g->idle && atomic_load(&g->issued) - g->synced < GROUP_MAX &&
 	    !g->failed)
 		return NK_OK;
 	pthread_mutex_lock(&g->mu);
@@ -620,7 +487,7 @@ enum nk_status store_group_mark(struct nk_store_group *g, uint64_t ticket, struc
 }
 
 /* A connection's own write, released into the open batch, is to be read back through
- * its own connection: commits the batch now (the syncer's next flush makes it
+ * its own connection: commits the batch now (the committer's next flush makes it
  * durable) unless the committer already has. */
 void store_group_see(struct nk_store_group *g, uint64_t ticket)
 {
@@ -645,7 +512,7 @@ void nk_store_group_on_flush(struct nk_store_group *g,
 	pthread_mutex_unlock(&g->mu);
 }
 
-/* Without mu: synced and failed only grow, and the syncer sets them before it calls
+/* Without mu: synced and failed only grow, and the committer sets them before it calls
  * on_flush, so a caller that misses a flush here is behind a lock the callback takes
  * after (durable.c's) and is resumed by it. synced is read first: a failed flush sets
  * failed before it moves synced past the tickets it failed, so a ticket seen synced here
