@@ -2,11 +2,53 @@
  * NK_STORE_DEFER_DURABLE commits without waiting for the flush, its ticket says what to
  * wait for, and the committer's callback reports every flush, or its failure; and the
  * shared writer's WAL checkpoint runs on the committer, outside any COMMIT, and a long
- * WAL starts again from its beginning; and a commit wakes an idle committer. */
+ * WAL starts again from its beginning; and a commit wakes an idle committer; and a
+ * batch committed while a flush runs is reported by the next flush, not by that one. */
+#define _GNU_SOURCE	/* RTLD_NEXT */
 #include "store_fixture.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <time.h>
+
+/* The group's flushes (store_sqlite_flush: an fdatasync on a descriptor of the WAL
+ * opened read-only; SQLite's own are read-write), counted as they begin and, while
+ * flush_held, held there: taken from the process, which the store's code calls. */
+static pthread_mutex_t flush_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t flush_cv = PTHREAD_COND_INITIALIZER;
+static bool flush_held;
+static unsigned flushes_begun;
+
+static bool a_group_flush(int fd)
+{
+	char link[64], path[512];
+	ssize_t n;
+	int flags = fcntl(fd, F_GETFL);
+
+	if (flags < 0 || (flags & O_ACCMODE) != O_RDONLY)
+		return false;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n < 4)
+		return false;
+	path[n] = '\0';
+	return strcmp(path + n - 4, "-wal") == 0;
+}
+
+int fdatasync(int fd)
+{
+	int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
+
+	if (a_group_flush(fd)) {
+		pthread_mutex_lock(&flush_mu);
+		flushes_begun++;
+		pthread_cond_broadcast(&flush_cv);
+		while (flush_held)
+			pthread_cond_wait(&flush_cv, &flush_mu);
+		pthread_mutex_unlock(&flush_mu);
+	}
+	return real(fd);
+}
 
 /* What the committer's callback saw; while gate is closed it holds the committer in
  * the callback, so that no later flush can run. */
@@ -16,6 +58,7 @@ struct seen {
 	uint64_t synced;
 	bool failed, gate;
 	unsigned calls;
+	uint64_t told[8];	/* what the first calls told */
 };
 
 static void on_flush(void *arg, uint64_t synced, bool failed)
@@ -25,6 +68,8 @@ static void on_flush(void *arg, uint64_t synced, bool failed)
 	pthread_mutex_lock(&s->mu);
 	s->synced = synced;
 	s->failed = s->failed || failed;
+	if (s->calls < COUNT(s->told))
+		s->told[s->calls] = synced;
 	s->calls++;
 	pthread_cond_broadcast(&s->cv);
 	while (s->gate)
@@ -54,6 +99,10 @@ static void open_deferred(struct fixture *fx, struct nk_store_group **group,
 {
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
+	pthread_mutex_lock(&flush_mu);	/* a test that failed may have left it held */
+	flush_held = false;
+	pthread_cond_broadcast(&flush_cv);
+	pthread_mutex_unlock(&flush_mu);
 	assert_int_equal(nk_store_group_new(group, fx->url, NULL), NK_OK);
 	nk_store_group_on_flush(*group, on_flush, s);
 	assert_int_equal(nk_store_open_grouped(st, fx->url, NK_STORE_DEFER_DURABLE, *group, NULL),
@@ -389,7 +438,87 @@ static void a_commit_wakes_an_idle_committer(void **state)
 	assert_int_equal(count_events(fx->store, "w3"), 150);
 }
 
+/* A batch committed while a flush runs (here by its writer's own read, store_group_see;
+ * a committer that pipelined its batches would do it itself) must not be reported by
+ * that flush, begun before its COMMIT: a ticket is durable only once a flush that began
+ * after its COMMIT has ended. Here the group's flush of one commit is held inside its
+ * fdatasync while a second commit is released and committed; another connection sees
+ * it, still not durable; the held flush then reports the first only, and the next flush
+ * the second. A committer that took what to report when its flush ended, not when it
+ * began, would report the second with the first (tried: the test fails). */
+static void a_batch_committed_during_a_flush_waits_for_the_next(void **state)
+{
+	struct fixture *fx = *state;
+	struct nk_store_group *group = NULL;
+	struct nk_store *st = NULL;
+	struct seen s = { .gate = false };
+	uint64_t first, second, told[2];
+	unsigned calls, begun;
+	struct timespec until;
+	bool failed = true, held;
+
+	open_deferred(fx, &group, &st, &s);
+	create_case(st, "q1");
+	assert_true(wait_seen(&s, nk_store_durable_ticket(st), false));
+	pthread_mutex_lock(&s.mu);
+	calls = s.calls;
+	pthread_mutex_unlock(&s.mu);
+	assert_true(calls + 2 <= COUNT(s.told));
+	pthread_mutex_lock(&flush_mu);
+	flush_held = true;
+	begun = flushes_begun;
+	pthread_mutex_unlock(&flush_mu);
+	begin(st);
+	append(st, "q1", "claimant", "figure", "{}");
+	commit(st);
+	first = nk_store_durable_ticket(st);
+	/* the flush of first begins, and is held (at most 10 s) */
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	pthread_mutex_lock(&flush_mu);
+	while (flushes_begun == begun &&
+	       pthread_cond_timedwait(&flush_cv, &flush_mu, &until) != ETIMEDOUT) {
+	}
+	held = flushes_begun > begun;
+	begun = flushes_begun;
+	pthread_mutex_unlock(&flush_mu);
+	assert_true(held);
+	assert_int_equal(count_events(fx->store, "q1"), 1);	/* committed before the flush */
+	begin(st);
+	append(st, "q1", "payer", "figure", "{}");
+	commit(st);
+	see_own(st);	/* committed while the flush of first still runs */
+	second = nk_store_durable_ticket(st);
+	assert_true(second > first);
+	assert_int_equal(count_events(fx->store, "q1"), 2);
+	assert_false(nk_store_group_durable(group, first, &failed));
+	assert_false(nk_store_group_durable(group, second, &failed));
+	pthread_mutex_lock(&flush_mu);
+	held = flushes_begun == begun;	/* no second flush while one runs */
+	flush_held = false;
+	pthread_cond_broadcast(&flush_cv);
+	pthread_mutex_unlock(&flush_mu);
+	assert_true(held);
+	assert_true(wait_seen(&s, second, false));
+	/* the held flush told first and not second; the one after it, second */
+	pthread_mutex_lock(&s.mu);
+	failed = s.failed;
+	told[0] = s.calls >= calls + 1 ? s.told[calls] : 0;
+	told[1] = s.calls >= calls + 2 ? s.told[calls + 1] : 0;
+	pthread_mutex_unlock(&s.mu);
+	assert_false(failed);
+	assert_int_equal(told[0], first);
+	assert_int_equal(told[1], second);
+	assert_true(nk_store_group_durable(group, second, &failed));
+	assert_false(failed);
+	close_deferred(group, st, &s);
+	reopen(fx);
+	assert_int_equal(count_events(fx->store, "q1"), 2);
+}
+
 static const struct store_test sqlite_only[] = {
+	{ "a_batch_committed_during_a_flush_waits_for_the_next",
+	  a_batch_committed_during_a_flush_waits_for_the_next },
 	{ "a_commit_wakes_an_idle_committer", a_commit_wakes_an_idle_committer },
 	{ "deferred_commit_returns_before_its_flush", deferred_commit_returns_before_its_flush },
 	{ "failed_flush_is_reported_and_refuses_later_commits",
