@@ -65,7 +65,6 @@ struct nk_store_group {
 	uint64_t flushes;
 	unsigned writers;		/* holding or queued for the turn */
 	atomic_bool idle;		/* the committer waits for a first commit to flush */
-	bool urgent;			/* a reader waits for the open batch: commit it now */
 	atomic_bool failed;		/* a flush failed: nothing is acknowledged any more */
 	uint64_t failed_at;		/* the highest ticket of the batch that failed first */
 	bool stop;
@@ -177,10 +176,9 @@ static void linger(struct nk_store_group *g)
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000L;
 	}
-	while (g->writers > 0 && !g->stop && !g->urgent && g->issued - g->synced < GROUP_MAX &&
+	while (g->writers > 0 && !g->stop && g->issued - g->synced < GROUP_MAX &&
 	       pthread_cond_timedwait(&g->wake, &g->mu, &until) == 0) {
 	}
-	g->urgent = false;
 }
 
 static void *committer(void *arg)
