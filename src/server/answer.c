@@ -7,6 +7,7 @@
 #include <nakodo/json_build.h>
 #include <nakodo/time.h>
 
+#include <assert.h>
 #include <string.h>
 #include <time.h>
 
@@ -26,8 +27,24 @@ static const struct {
 	{ 429, "rate-limited", "Too many requests for this token or address" },
 	{ 431, "headers-too-large", "The request line and headers are too large" },
 	{ 503, "unavailable", "The database cannot be reached for now" },
-	{ 500, "internal", "The server failed" },	/* last: any other status */
+	{ 500, "internal", "The server failed" },	/* a status's first kind is its own */
+	/* a 500 of its own kind: what the server keeps of the case does not verify, so no
+	 * retry will help, and the caller may know that much (never which event or why) */
+	{ 500, "corrupt", "The case's stored data does not verify" },
 };
+
+/* The problem of status and the kind named (NULL, or a kind status lacks: the status's
+ * own); a status not in the table is an internal failure's. */
+static size_t problem_of(unsigned status, const char *kind)
+{
+	for (size_t i = 0; i < sizeof(problems) / sizeof(problems[0]); i++)
+		if (problems[i].status == status && (!kind || strcmp(problems[i].type, kind) == 0))
+			return i;
+	if (kind)
+		return problem_of(status, NULL);
+	assert(status != 500);	/* the table has it */
+	return problem_of(500, NULL);
+}
 
 /* The whole block, json_dumps's included (grown past the text), is wiped. */
 void answer_wipe_free(void *body)
@@ -96,13 +113,18 @@ struct MHD_Response *answer_json(const struct http_request *req, unsigned *statu
 struct MHD_Response *answer_problem(const struct http_request *req, unsigned *status,
 				    const char *field, const char *detail, const char *role)
 {
-	size_t i = 0;
+	return answer_problem_kind(req, status, NULL, field, detail, role);
+}
+
+struct MHD_Response *answer_problem_kind(const struct http_request *req, unsigned *status,
+					 const char *kind, const char *field,
+					 const char *detail, const char *role)
+{
+	size_t i = problem_of(*status, kind);
 	const char *title;
 	char type[64];
 	json_t *doc;
 
-	while (i < sizeof(problems) / sizeof(problems[0]) - 1 && problems[i].status != *status)
-		i++;
 	title = problems[i].title;
 	snprintf(type, sizeof(type), "urn:nakodo:problem:%s", problems[i].type);
 	/* a missing signature is a 401 too, though the token was good: say what is missing,

@@ -47,6 +47,11 @@ struct MHD_Response *answer_json(const struct http_request *req, unsigned *statu
  * when a joined role's signature is missing, names that role. */
 struct MHD_Response *answer_problem(const struct http_request *req, unsigned *status,
 				    const char *field, const char *detail, const char *role);
+/* The same of the problem kind named (its type after "urn:nakodo:problem:", e.g.
+ * "corrupt"), which must be one of status's; NULL: the status's own. */
+struct MHD_Response *answer_problem_kind(const struct http_request *req, unsigned *status,
+					 const char *kind, const char *field,
+					 const char *detail, const char *role);
 /* Queues resp (NULL: fails the connection), logs the request's line and counts it. */
 enum MHD_Result answer_queue(struct MHD_Connection *conn, struct nk_server *srv,
 			     struct http_request *req, const char *method, unsigned status,

@@ -184,6 +184,13 @@ static json_t *take_parsed(json_t **parsed)
 }
 
 static const char server_failed[] = "the server could not complete the request";
+/* A case whose log, or the record of it, does not verify (a damaged file, or an edit at
+ * rest: case_fold, record.c): every route that loads it answers this, the same to every
+ * role, as `nakodo` answers it locally (exit 3). The event and the reason stay out of it:
+ * they are the log's (a party may not read it), and an amount could be in a reason. */
+static const char case_damaged[] = "what the server keeps of this case does not verify: it "
+	"was damaged or altered where it is stored, and nothing was done; the operator's "
+	"`nakodo --db DATABASE log CASE` names the first event that does not hold";
 
 /* The answer to the handler's outcome: its reply, or a problem (whose field and text a
  * store or internal failure keeps to itself: they may name files). */
@@ -200,6 +207,10 @@ static struct MHD_Response *handled(const struct http_request *req, struct route
 		*status = 503;
 		return answer_problem(req, status, "db", "the database cannot be reached; nothing "
 				      "was done, try again shortly", NULL);
+	}
+	if (rc == NK_ECORRUPT && call->admitted) {	/* else a file's, not the case's */
+		*status = 500;
+		return answer_problem_kind(req, status, "corrupt", "case", case_damaged, NULL);
 	}
 	if (rc != NK_OK) {
 		*status = status_for(rc, call);
@@ -371,6 +382,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 			ret = http_send_problem(conn, srv, req, method, status, "Authorization", detail);
 			goto out;
 		}
+		call.admitted = call.case_id != NULL;
 		if (route->sign_in_headers &&
 		    (rc = auth_check_signed(srv, conn, url, method, req->body.data, req->body.len, &call,
 						&err)) != NK_OK)
