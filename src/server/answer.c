@@ -110,6 +110,46 @@ struct MHD_Response *answer_json(const struct http_request *req, unsigned *statu
 	return answer_body(req, *status, text, type);
 }
 
+const char answer_server_failed[] = "the server could not complete the request";
+
+/* A case whose log, or the record of it, does not verify (a damaged file, or an edit at
+ * rest: case_fold, record.c): every route that loads it answers this, the same to every
+ * role, as `nakodo` answers it locally (exit 3). The event and the reason stay out of it:
+ * they are the log's (a party may not read it), and an amount could be in a reason. */
+static const char case_damaged[] = "what the server keeps of this case does not verify: it "
+	"was damaged or altered where it is stored, and nothing was done; the operator's "
+	"`nakodo --db DATABASE log CASE` names the first event that does not hold";
+
+static unsigned status_for(enum nk_status rc, const struct route_call *call)
+{
+	switch (rc) {
+	case NK_EAUTH:	/* no signature: 401; one that is wrong or replayed: 403 */
+		return call->signed_request ? 403 : 401;
+	case NK_EINVAL:
+	case NK_ERANGE:
+		return 400;
+	case NK_EREFUSED:
+		return call->limited ? 429 : 409;
+	case NK_ENOTFOUND:
+		return 404;
+	default:
+		return 500;
+	}
+}
+
+struct MHD_Response *answer_failure(const struct http_request *req,
+				    const struct route_call *call, enum nk_status rc,
+				    const struct nk_error *err, unsigned *status)
+{
+	if (rc == NK_ECORRUPT && call->admitted) {	/* else a file's, not the case's */
+		*status = 500;
+		return answer_problem_kind(req, status, "corrupt", "case", case_damaged, NULL);
+	}
+	*status = status_for(rc, call);
+	return answer_problem(req, status, *status == 500 ? "" : err->field,
+			      *status == 500 ? answer_server_failed : err->text, call->problem_role);
+}
+
 struct MHD_Response *answer_problem(const struct http_request *req, unsigned *status,
 				    const char *field, const char *detail, const char *role)
 {
