@@ -29,6 +29,15 @@ NK_MUST_USE enum nk_status nk_package_json_read(const char *buf, size_t len, con
  * NULL when out of memory. */
 json_t *nk_package_json(const struct nk_currency *cur, const struct nk_package *p);
 
+/* A package as a case's answers show it (doc/formats.md, "Package"): every part of
+ * components (the case's frame), a part of amount 0 as "0.00" with terms that make it
+ * nothing, each part with all the members of its kind (a bullet's grace too) and the
+ * label ("" when none), so that a part of 0 is told from one the case lacks and every
+ * package of the case has one shape. nk_package_json_read reads it back. NULL when out
+ * of memory. */
+json_t *nk_package_json_framed(const struct nk_currency *cur, const struct nk_package *p,
+			       const bool components[static NK_COMPONENTS]);
+
 /* The currency a package file names, for the command to check against the valuations. */
 NK_MUST_USE enum nk_status nk_package_json_currency(const char *buf, size_t len, const char *file,
 						    const struct nk_currency **out,

@@ -187,7 +187,7 @@ static void draw_panel(FILE *f, const struct nk_analysis *an, const struct panel
 	for (size_t i = 0; i < fr->npoints; i++) {
 		fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\">",
 			px(p, fr->points[i].utility[p->a]), py(p, fr->points[i].utility[p->b]),
-			fr->points[i].acceptable ? "#1f77b4" : "#aaa");
+			fr->points[i].acceptable ? "#1f77b4" : "#aaaaaa");
 		title(f, an, (long)i, NULL);
 		fputs("</circle>\n", f);
 	}

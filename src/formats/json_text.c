@@ -353,3 +353,37 @@ char *json_text_canonical(const json_t *json)
 {
 	return text_of(json, false, true);
 }
+
+size_t nk_json_size_class(size_t len)
+{
+	unsigned e, bits;
+	size_t step;
+
+	if (len < 4)
+		return len;
+	e = 63u - (unsigned)__builtin_clzll((unsigned long long)len);	/* floor(log2 len) */
+	bits = 64u - (unsigned)__builtin_clzll((unsigned long long)e);	/* of e, written */
+	step = (size_t)1 << (e - bits);
+	if (len > SIZE_MAX - (step - 1))
+		return len;
+	return (len + step - 1) & ~(step - 1);
+}
+
+char *nk_json_text_classed(const json_t *json)
+{
+	char *text = text_of(json, true, false), *grown;
+	size_t len, size;
+
+	if (!text)
+		return NULL;
+	len = strlen(text);
+	if ((size = nk_json_size_class(len)) == len)
+		return text;
+	if (!(grown = nk_alloc_realloc(text, size + 1))) {
+		nk_alloc_free(text);
+		return NULL;
+	}
+	memset(grown + len, ' ', size - len);	/* JSON allows space after the document */
+	grown[size] = '\0';
+	return grown;
+}

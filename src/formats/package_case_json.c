@@ -155,11 +155,12 @@ static json_t *own_json(const struct nk_package_brief *b)
 		const struct nk_package_worth *w = &b->own_value;
 		json_t *parts = json_object();
 
+		/* every part the package shows (a part of 0 is worth 0), and the label's */
 		for (int c = 0; parts && c < NK_COMPONENTS; c++)
-			if (b->package.amount[c])
+			if (b->package.amount[c] || b->frame.components[c])
 				parts = nk_json_set(parts, nk_component_name((enum nk_component)c),
 						    json_integer(w->part[c]));
-		if (parts && b->package.label[0])
+		if (parts)
 			parts = nk_json_set(parts, "label", json_integer(w->label));
 		o = nk_json_set(o, "value_of_package",
 				    json_pack("{s:i, s:o, s:I, s:b}", "round", b->package_round,
@@ -185,7 +186,8 @@ static json_t *improvement_json(const struct nk_currency *cur, const struct nk_p
 		      : b->improvement_found ? "package" : "none", "improved", b->improved);
 
 	if (o && b->improvement_found && cur)
-		o = nk_json_set(o, "package", nk_package_json(cur, &b->improvement));
+		o = nk_json_set(o, "package", nk_package_json_framed(cur, &b->improvement,
+								      b->frame.components));
 	if (o && b->improvement_accepted >= 0)
 		o = nk_json_set(o, "accepted", json_boolean(b->improvement_accepted == 1));
 	if (o && b->role != NK_MEDIATOR && b->improvement_own_answer >= 0)
@@ -221,7 +223,9 @@ json_t *nk_package_brief_to_json(const struct nk_package_brief *b)
 		o = nk_json_set(o, "events", json_integer((json_int_t)b->events));
 	if (o && b->has_package && cur)
 		o = nk_json_set(o, "package", json_pack("{s:i, s:o}", "round", b->package_round,
-							    "package", nk_package_json(cur, &b->package)));
+							    "package",
+							    nk_package_json_framed(cur, &b->package,
+										   b->frame.components)));
 	if (o && b->has_own)
 		o = nk_json_set(o, "own", own_json(b));
 	/* as a figure briefing's "deadlines", only when the frame has one */

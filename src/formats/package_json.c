@@ -512,34 +512,59 @@ out:
 	return rc;
 }
 
-json_t *nk_package_json(const struct nk_currency *cur, const struct nk_package *p)
+/* Part c of p. A part of amount 0 written with the members of its kind (framed) has
+ * terms that make it nothing, which nk_package_json_read reads back and nk_package_check
+ * passes: a grant over 0 years, a loan repaid at once (bullet, rate, maturity and grace 0,
+ * one payment a year). A framed bullet loan has its grace (its maturity) too. */
+static json_t *part_json(const struct nk_currency *cur, const struct nk_package *p,
+			 enum nk_component c, bool framed)
+{
+	static const struct nk_loan_terms nothing = {
+		.per_year = 1, .repayment = NK_REPAY_BULLET,
+	};
+	const struct nk_loan_terms *t = p->amount[c] ? &p->terms[c] : &nothing;
+	json_t *part = json_pack("{s:o}", "amount", amount_json(cur, p->amount[c]));
+
+	if (c == NK_GRANT) {
+		part = nk_json_set(part, "years", json_integer(p->amount[c] ? p->grant_years : 0));
+		part = nk_json_set(part, "per_year",
+				   json_integer(p->amount[c] ? p->grant_per_year : 1));
+	} else if (c != NK_CLAIMS) {
+		/* on the basis-point grid, as the log writes it: 0.035 * 100 is
+		 * 3.5000000000000004 in binary, and an answer would print every digit */
+		part = nk_json_set(part, "rate", json_real(nearbyint(t->rate * NK_BP_ONE) / 100));
+		part = nk_json_set(part, "maturity", json_real((double)t->maturity / t->per_year));
+		if (framed || t->repayment != NK_REPAY_BULLET)
+			part = nk_json_set(part, "grace", json_real((double)t->grace / t->per_year));
+		part = nk_json_set(part, "per_year", json_integer(t->per_year));
+		part = nk_json_set(part, "repayment", json_string(nk_repayment_name(t->repayment)));
+	}
+	return part;
+}
+
+/* p's parts with an amount, and every part of framed (NULL: none) with its label ("" when
+ * none), each of them then with all the members of its kind. */
+static json_t *package_json(const struct nk_currency *cur, const struct nk_package *p,
+			    const bool *framed)
 {
 	json_t *o = json_pack("{s:s, s:s}", "nakodo", "package", "currency", cur->code);
 
-	for (size_t c = 0; o && c < NK_COMPONENTS; c++) {
-		const struct nk_loan_terms *t = &p->terms[c];
-		json_t *part;
-
-		if (!p->amount[c])
-			continue;
-		part = json_pack("{s:o}", "amount", amount_json(cur, p->amount[c]));
-		if (c == NK_GRANT) {
-			part = nk_json_set(part, "years", json_integer(p->grant_years));
-			part = nk_json_set(part, "per_year", json_integer(p->grant_per_year));
-		} else if (c != NK_CLAIMS) {
-			/* on the basis-point grid, as the log writes it: 0.035 * 100 is
-			 * 3.5000000000000004 in binary, and an answer would print every digit */
-			part = nk_json_set(part, "rate",
-					   json_real(nearbyint(t->rate * NK_BP_ONE) / 100));
-			part = nk_json_set(part, "maturity", json_real((double)t->maturity / t->per_year));
-			if (t->repayment != NK_REPAY_BULLET)
-				part = nk_json_set(part, "grace", json_real((double)t->grace / t->per_year));
-			part = nk_json_set(part, "per_year", json_integer(t->per_year));
-			part = nk_json_set(part, "repayment", json_string(nk_repayment_name(t->repayment)));
-		}
-		o = nk_json_set(o, nk_component_name((enum nk_component)c), part);
-	}
-	if (p->label[0])
+	for (size_t c = 0; o && c < NK_COMPONENTS; c++)
+		if (p->amount[c] || (framed && framed[c]))
+			o = nk_json_set(o, nk_component_name((enum nk_component)c),
+					part_json(cur, p, (enum nk_component)c, framed != NULL));
+	if (p->label[0] || framed)
 		o = nk_json_set(o, "label", json_string(p->label));
 	return o;
+}
+
+json_t *nk_package_json(const struct nk_currency *cur, const struct nk_package *p)
+{
+	return package_json(cur, p, NULL);
+}
+
+json_t *nk_package_json_framed(const struct nk_currency *cur, const struct nk_package *p,
+			       const bool components[static NK_COMPONENTS])
+{
+	return package_json(cur, p, components);
 }

@@ -127,11 +127,15 @@ enum nk_status h_analyze(struct route_call *call, struct nk_error *err)
 	if (rc == NK_OK)
 		rc = nk_analysis_svg(an, &svg, err);
 	if (rc == NK_OK) {
-		/* reals as `nakodo analyze --json` prints them, to the digit */
+		/* Written as every answer is, at fixed widths (reals as `nakodo analyze --json`
+		 * prints them, to the digit), and then padded to its size class: its length
+		 * would follow the utilities' digits, the frontier's count and the plot's
+		 * coordinates, all the parties' confidential profiles' doing, which are the
+		 * mediator's to see, not someone's who watches its traffic (a party, maybe):
+		 * doc/api.md, "POST /v1/analyze". */
 		json_t *reply = json_pack("{s:o, s:s}", "analysis", nk_analysis_to_json(an), "svg", svg);
 
-		call->text = reply ? nk_json_dumps_short(reply, JSON_INDENT(2) |
-							 JSON_SORT_KEYS) : NULL;
+		call->text = reply ? nk_json_text_classed(reply) : NULL;
 		call->content_type = "application/json";
 		json_decref(reply);
 		if (!call->text)

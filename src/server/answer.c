@@ -7,6 +7,7 @@
 #include <nakodo/json_build.h>
 #include <nakodo/time.h>
 
+#include <assert.h>
 #include <string.h>
 #include <time.h>
 
@@ -26,8 +27,24 @@ static const struct {
 	{ 429, "rate-limited", "Too many requests for this token or address" },
 	{ 431, "headers-too-large", "The request line and headers are too large" },
 	{ 503, "unavailable", "The database cannot be reached for now" },
-	{ 500, "internal", "The server failed" },	/* last: any other status */
+	{ 500, "internal", "The server failed" },	/* a status's first kind is its own */
+	/* a 500 of its own kind: what the server keeps of the case does not verify, so no
+	 * retry will help, and the caller may know that much (never which event or why) */
+	{ 500, "corrupt", "The case's stored data does not verify" },
 };
+
+/* The problem of status and the kind named (NULL, or a kind status lacks: the status's
+ * own); a status not in the table is an internal failure's. */
+static size_t problem_of(unsigned status, const char *kind)
+{
+	for (size_t i = 0; i < sizeof(problems) / sizeof(problems[0]); i++)
+		if (problems[i].status == status && (!kind || strcmp(problems[i].type, kind) == 0))
+			return i;
+	if (kind)
+		return problem_of(status, NULL);
+	assert(status != 500);	/* the table has it */
+	return problem_of(500, NULL);
+}
 
 /* The whole block, json_dumps's included (grown past the text), is wiped. */
 void answer_wipe_free(void *body)
@@ -93,16 +110,61 @@ struct MHD_Response *answer_json(const struct http_request *req, unsigned *statu
 	return answer_body(req, *status, text, type);
 }
 
+const char answer_server_failed[] = "the server could not complete the request";
+
+/* A case whose log, or the record of it, does not verify (a damaged file, or an edit at
+ * rest: case_fold, record.c): every route that loads it answers this, the same to every
+ * role, as `nakodo` answers it locally (exit 3). The event and the reason stay out of it:
+ * they are the log's (a party may not read it), and an amount could be in a reason. */
+static const char case_damaged[] = "what the server keeps of this case does not verify: it "
+	"was damaged or altered where it is stored, and nothing was done; the operator's "
+	"`nakodo --db DATABASE log CASE` names the first event that does not hold";
+
+static unsigned status_for(enum nk_status rc, const struct route_call *call)
+{
+	switch (rc) {
+	case NK_EAUTH:	/* no signature: 401; one that is wrong or replayed: 403 */
+		return call->signed_request ? 403 : 401;
+	case NK_EINVAL:
+	case NK_ERANGE:
+		return 400;
+	case NK_EREFUSED:
+		return call->limited ? 429 : 409;
+	case NK_ENOTFOUND:
+		return 404;
+	default:
+		return 500;
+	}
+}
+
+struct MHD_Response *answer_failure(const struct http_request *req,
+				    const struct route_call *call, enum nk_status rc,
+				    const struct nk_error *err, unsigned *status)
+{
+	if (rc == NK_ECORRUPT && call->admitted) {	/* else a file's, not the case's */
+		*status = 500;
+		return answer_problem_kind(req, status, "corrupt", "case", case_damaged, NULL);
+	}
+	*status = status_for(rc, call);
+	return answer_problem(req, status, *status == 500 ? "" : err->field,
+			      *status == 500 ? answer_server_failed : err->text, call->problem_role);
+}
+
 struct MHD_Response *answer_problem(const struct http_request *req, unsigned *status,
 				    const char *field, const char *detail, const char *role)
 {
-	size_t i = 0;
+	return answer_problem_kind(req, status, NULL, field, detail, role);
+}
+
+struct MHD_Response *answer_problem_kind(const struct http_request *req, unsigned *status,
+					 const char *kind, const char *field,
+					 const char *detail, const char *role)
+{
+	size_t i = problem_of(*status, kind);
 	const char *title;
 	char type[64];
 	json_t *doc;
 
-	while (i < sizeof(problems) / sizeof(problems[0]) - 1 && problems[i].status != *status)
-		i++;
 	title = problems[i].title;
 	snprintf(type, sizeof(type), "urn:nakodo:problem:%s", problems[i].type);
 	/* a missing signature is a 401 too, though the token was good: say what is missing,

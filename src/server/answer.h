@@ -47,6 +47,21 @@ struct MHD_Response *answer_json(const struct http_request *req, unsigned *statu
  * when a joined role's signature is missing, names that role. */
 struct MHD_Response *answer_problem(const struct http_request *req, unsigned *status,
 				    const char *field, const char *detail, const char *role);
+/* The same of the problem kind named (its type after "urn:nakodo:problem:", e.g.
+ * "corrupt"); NULL, or a kind status lacks: the status's own. */
+struct MHD_Response *answer_problem_kind(const struct http_request *req, unsigned *status,
+					 const char *kind, const char *field,
+					 const char *detail, const char *role);
+/* The problem answering a handler's failure rc (err its words), with its status in
+ * *status: 400 for bad input, 401/403 for a signature, 404, 409 for a refusal, 429 when
+ * limited; a store's or an internal failure's 500 keeps its field and text to itself
+ * (they may name files), and a case that does not verify says only that, to a token the
+ * route admitted on that case (call->admitted): doc/api.md, "Problems". */
+struct MHD_Response *answer_failure(const struct http_request *req,
+				    const struct route_call *call, enum nk_status rc,
+				    const struct nk_error *err, unsigned *status);
+/* "the server could not complete the request": a 500's detail, which says nothing more */
+extern const char answer_server_failed[];
 /* Queues resp (NULL: fails the connection), logs the request's line and counts it. */
 enum MHD_Result answer_queue(struct MHD_Connection *conn, struct nk_server *srv,
 			     struct http_request *req, const char *method, unsigned status,

@@ -62,23 +62,6 @@ enum nk_status server_worker(struct nk_server *srv, struct worker **out, struct 
 	return NK_OK;
 }
 
-static unsigned status_for(enum nk_status rc, const struct route_call *call)
-{
-	switch (rc) {
-	case NK_EAUTH:	/* no signature: 401; one that is wrong or replayed: 403 */
-		return call->signed_request ? 403 : 401;
-	case NK_EINVAL:
-	case NK_ERANGE:
-		return 400;
-	case NK_EREFUSED:
-		return call->limited ? 429 : 409;
-	case NK_ENOTFOUND:
-		return 404;
-	default:
-		return 500;
-	}
-}
-
 static size_t body_limit(const struct nk_server *srv, const struct http_request *req)
 {
 	if (req->route >= server_route_count)
@@ -183,10 +166,7 @@ static json_t *take_parsed(json_t **parsed)
 	return t;
 }
 
-static const char server_failed[] = "the server could not complete the request";
-
-/* The answer to the handler's outcome: its reply, or a problem (whose field and text a
- * store or internal failure keeps to itself: they may name files). */
+/* The answer to the handler's outcome: its reply, or a problem (answer_failure). */
 static struct MHD_Response *handled(const struct http_request *req, struct route_call *call,
 				    enum nk_status rc, const struct nk_error *err, bool unreachable,
 				    unsigned *status)
@@ -201,11 +181,8 @@ static struct MHD_Response *handled(const struct http_request *req, struct route
 		return answer_problem(req, status, "db", "the database cannot be reached; nothing "
 				      "was done, try again shortly", NULL);
 	}
-	if (rc != NK_OK) {
-		*status = status_for(rc, call);
-		return answer_problem(req, status, *status == 500 ? "" : err->field,
-				      *status == 500 ? server_failed : err->text, call->problem_role);
-	}
+	if (rc != NK_OK)
+		return answer_failure(req, call, rc, err, status);
 	*status = (unsigned)call->status;
 	if (call->file) {
 		if ((resp = web_response(call->file)))
@@ -260,7 +237,7 @@ static enum MHD_Result answer_pending(struct nk_server *srv, struct MHD_Connecti
 		if (resp)
 			MHD_destroy_response(resp);
 		status = 500;
-		resp = answer_problem(req, &status, "", server_failed, NULL);
+		resp = answer_problem(req, &status, "", answer_server_failed, NULL);
 	}
 	if (req->settle)
 		settle_rate(srv, req->rate_key, req->pending_ok && !failed, RATE_SIGNED,
@@ -371,6 +348,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 			ret = http_send_problem(conn, srv, req, method, status, "Authorization", detail);
 			goto out;
 		}
+		call.admitted = call.case_id != NULL;
 		if (route->sign_in_headers &&
 		    (rc = auth_check_signed(srv, conn, url, method, req->body.data, req->body.len, &call,
 						&err)) != NK_OK)
@@ -443,7 +421,7 @@ static enum MHD_Result dispatch(struct nk_server *srv, struct MHD_Connection *co
 			if (resp)
 				MHD_destroy_response(resp);
 			status = 500;
-			resp = answer_problem(req, &status, "", server_failed, NULL);
+			resp = answer_problem(req, &status, "", answer_server_failed, NULL);
 		}
 	}
 	call.verified = rc == NK_OK;	/* a signed action is done only once its signature held */

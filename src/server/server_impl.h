@@ -131,6 +131,7 @@ struct route_call {
 	const char *problem_role;	/* a signature is missing: the role it is asked of */
 	const struct sockaddr *peer;	/* the client's address (may be NULL) */
 	bool limited;			/* the refusal is a rate limit's (429) */
+	bool admitted;			/* the token's role may take this route on case_id */
 	bool verified;			/* a signed read's signature, time and order held */
 	const char *url;		/* the decoded path */
 	uint64_t rate_key;		/* the token's rate limiter key (0 for none) */

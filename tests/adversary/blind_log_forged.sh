@@ -58,8 +58,10 @@ is "the same reason as the load's" "$(jq -r .unverified.reason "$TMP/log1.json")
 # The server's routes load the case to check who asks (access.c), so they refuse the
 # forged log before GET .../log is reached: the answer holds none of its events.
 start_server || { echo "not ok - the server did not start again"; echo "1..$n"; exit 1; }
-is "GET /v1/cases/ID/log serves no forged log" \
-	"$(req log "$MT" GET "/v1/cases/$CASE/log") $(jq 'has("events")' "$(last)")" "500 false"
+is "GET /v1/cases/ID/log serves no forged log: a problem saying the case does not verify" \
+	"$(req log "$MT" GET "/v1/cases/$CASE/log") $(jq -c '[has("events"), .type]' "$(last)")" \
+	'500 [false,"urn:nakodo:problem:corrupt"]'
+check "the problem names no event" jq -e '.detail | test("event [0-9]") | not' "$(last)"
 NAKODO_SERVER=$URL NAKODO_TOKEN=$MT "$NAKODO" log "$CASE" >"$TMP/log2" 2>/dev/null
 is "nor nakodo log through it (exit 3, nothing printed)" "$? $(wc -c <"$TMP/log2")" "3 0"
 stop_server

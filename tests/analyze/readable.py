@@ -131,7 +131,7 @@ def main():
         p = run(nakodo, ["--force", "--svg", svg] + talks)
         s = open(svg).read()
         tap.ok(p.returncode == 0 and "#e8f5e9" in s, "--force replaces it; a deal zone is shaded")
-        dots = re.findall(r'<circle [^>]*r="3" fill="#(?:1f77b4|aaa)"><title>([^<]*)</title>', s)
+        dots = re.findall(r'<circle [^>]*r="3" fill="#(?:1f77b4|aaaaaa)"><title>([^<]*)</title>', s)
         front = json.loads(run(nakodo, ["--json"] + talks).stdout)["frontier"]
         tap.ok(len(dots) == len(front) and all("claims=" in t for t in dots),
                f"every frontier point names its outcome in a <title> ({len(dots)})")

@@ -3,7 +3,8 @@
  * by spaces to its kind's width, so that a text's length does not depend on its values
  * (doc/api.md, "Fixed widths"). Checked: the widths, that the text reads back as the same
  * tree, and that trees differing only in their values (integers of every magnitude, reals
- * of every form, literals, short and long strings) give texts of one length. */
+ * of every form, literals, short and long strings) give texts of one length. And the size
+ * classes the analysis's answer is padded to (nk_json_text_classed). */
 #include <nakodo/alloc.h>
 #include <nakodo/json_build.h>
 
@@ -117,6 +118,60 @@ static void test_literals_and_strings(void **state)
 	assert_int_equal(fixed_len(json_pack("[s]", detail)), 1 + 259 + 1);
 }
 
+/* nk_json_size_class: Padmé's classes (PURBs, 2019) against their definition, checked
+ * for every length to 2^20 and at a few past it: never shorter, a class is its own class,
+ * less than 12.5% (past 64 KiB 3.2%) more, and classes only grow with the length. */
+static void test_size_classes(void **state)
+{
+	size_t prev = 0;
+
+	(void)state;
+	assert_int_equal(nk_json_size_class(0), 0);
+	assert_int_equal(nk_json_size_class(3), 3);
+	assert_int_equal(nk_json_size_class(9), 10);		/* E 3, B 2: steps of 2 */
+	assert_int_equal(nk_json_size_class(100), 104);		/* E 6, B 3: of 8 */
+	assert_int_equal(nk_json_size_class(707268), 720896);	/* E 19, B 5: of 16 KiB */
+	for (size_t len = 1; len <= ((size_t)1 << 20) + 4096; len++) {
+		size_t c = nk_json_size_class(len);
+
+		assert_true(c >= len && c >= prev);
+		assert_int_equal(nk_json_size_class(c), c);
+		assert_true((c - len) * 8 < len || len < 4);
+		if (len > 65536)
+			assert_true((c - len) * 32 < len);
+		prev = c;
+	}
+	assert_int_equal(nk_json_size_class(SIZE_MAX), SIZE_MAX);	/* cannot round up */
+}
+
+/* nk_json_text_classed: the fixed text, then spaces to its class; it reads back. */
+static void test_text_classed(void **state)
+{
+	json_t *json = json_pack("{s:[f, f, I], s:s}", "utilities", 0.5, 0.7333333333333333,
+				 (json_int_t)928, "svg", "<svg/>");
+	char *fixed = nk_json_text_fixed(json), *classed = nk_json_text_classed(json);
+	size_t n, c;
+	json_t *back;
+
+	(void)state;
+	assert_non_null(fixed);
+	assert_non_null(classed);
+	n = strlen(fixed);
+	c = strlen(classed);
+	assert_int_equal(c, nk_json_size_class(n));
+	assert_true(c > n);	/* this one is not a class's length already */
+	assert_memory_equal(classed, fixed, n);
+	for (size_t i = n; i < c; i++)
+		assert_int_equal(classed[i], ' ');
+	back = json_loads(classed, 0, NULL);
+	assert_non_null(back);
+	assert_true(json_equal(back, json));
+	json_decref(back);
+	nk_alloc_free(fixed);
+	nk_alloc_free(classed);
+	json_decref(json);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -124,6 +179,8 @@ int main(void)
 		cmocka_unit_test(test_integers_of_every_magnitude),
 		cmocka_unit_test(test_reals_of_every_form),
 		cmocka_unit_test(test_literals_and_strings),
+		cmocka_unit_test(test_size_classes),
+		cmocka_unit_test(test_text_classed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
