@@ -24,6 +24,8 @@ enum nk_case_state {
 
 /* "open", "settled", "impasse", "closed", or "unknown". */
 const char *nk_case_state_name(enum nk_case_state state);
+/* The state as a sentence says it after "is": "at impasse" for impasse, else its name. */
+const char *nk_case_state_phrase(enum nk_case_state state);
 
 /* One round as a role may see it. */
 struct nk_brief_round {

@@ -410,7 +410,7 @@ enum nk_status case_refuse_state(const struct case_state *st, enum nk_case_state
 	if (st->state == NK_STATE_SETTLED || st->state == NK_STATE_CLOSED)
 		return nk_fail(err, NK_EREFUSED, "case", "the case has ended (%s)", nk_case_state_name(st->state));
 	return nk_fail(err, NK_EREFUSED, "case", "the case is %s, not %s",
-		       nk_case_state_name(st->state), nk_case_state_name(want));
+		       nk_case_state_phrase(st->state), nk_case_state_phrase(want));
 }
 
 enum nk_status case_refuse_non_party(enum nk_role role, struct nk_error *err)

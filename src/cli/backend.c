@@ -66,7 +66,7 @@ int cli_print_brief_answer(struct cli_ctx *ctx, const char *id, json_t *answer,
 	} else if (after_action && before && cli_round_ended(before, b)) {
 		cli_print_round_ended(ctx->out, id, before, b);
 	} else if (after_action) {
-		fprintf(ctx->out, "ok: case %s is %s%s\n", id, nk_case_state_name(b->state),
+		fprintf(ctx->out, "ok: case %s is %s%s\n", id, nk_case_state_phrase(b->state),
 			b->state == NK_STATE_OPEN ? "" : " (see nakodo brief)");
 		cli_print_draft(ctx->out, b);
 	} else {

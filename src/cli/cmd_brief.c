@@ -32,6 +32,24 @@ static void print_interval(FILE *f, const char *cur, struct nk_interval i)
 		fprintf(f, "between %s and %s", lo, hi);
 }
 
+/* A band's width, as --settle band:P%,AMOUNT gave it: " (a gap within 10% of the demand
+ * or 2,500)". */
+static void print_band(FILE *f, const struct nk_rules *r)
+{
+	char amount[CLI_AMOUNT_MAX];
+
+	if (r->settle != NK_SETTLE_BAND || (!r->band_bp && !r->band_amount))
+		return;
+	fputs(" (a gap within ", f);
+	if (r->band_bp)
+		fprintf(f, "%g%% of the demand%s", r->band_bp / 100.0, r->band_amount ? " or " : "");
+	if (r->band_amount) {
+		cli_format_amount(r->currency, r->band_amount, amount);
+		fputs(amount, f);
+	}
+	fputc(')', f);
+}
+
 void cli_print_round(FILE *f, const struct nk_brief *b, int i)
 {
 	const struct nk_brief_round *r = &b->rounds[i];
@@ -57,8 +75,9 @@ void cli_print_round(FILE *f, const struct nk_brief *b, int i)
 			fprintf(f, " deal-closer up to %s;", amount);
 		}
 	}
-	if (!r->evaluated) {
-		fprintf(f, " awaiting figures\n");
+	if (!r->evaluated) {	/* a case that ended meanwhile waits for nothing */
+		fputs(b->state == NK_STATE_OPEN ? " awaiting figures\n" :
+		      " not evaluated: the case ended first\n", f);
 		return;
 	}
 	if (r->deal != NK_NO_DEAL) {
@@ -247,8 +266,10 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		fputc('\n', f);
 	}
 	cli_format_amount(r->currency, r->grid, amount);
-	fprintf(f, "rules: %d round%s, settle %s, grid %s, ", r->rounds, CLI_PLURAL(r->rounds),
-		nk_settle_name(r->settle), amount);
+	fprintf(f, "rules: %d round%s, settle %s", r->rounds, CLI_PLURAL(r->rounds),
+		nk_settle_name(r->settle));
+	print_band(f, r);
+	fprintf(f, ", grid %s, ", amount);
 	/* the default range is only the arithmetic's bound, not one anybody declared */
 	if (r->range_low == 0 && r->range_high == NK_AMOUNT_MAX) {
 		fprintf(f, "no range set");

@@ -509,7 +509,8 @@ int package_brief_answer(struct cli_ctx *ctx, const char *id, json_t *brief, boo
 		return CLI_OK;
 	}
 	if (after_action)
-		fprintf(ctx->out, "ok: case %s is %s%s\n", id, state,
+		fprintf(ctx->out, "ok: case %s is %s%s\n", id,
+			strcmp(state, "impasse") == 0 ? "at impasse" : state,
 			strcmp(state, "open") == 0 ? "" : " (see nakodo brief)");
 	else
 		print_brief(ctx->out, brief);

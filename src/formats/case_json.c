@@ -17,6 +17,11 @@ const char *nk_case_state_name(enum nk_case_state state)
 	return (unsigned)state <= NK_STATE_CLOSED ? names[state] : "unknown";
 }
 
+const char *nk_case_state_phrase(enum nk_case_state state)
+{
+	return state == NK_STATE_IMPASSE ? "at impasse" : nk_case_state_name(state);
+}
+
 json_t *nk_rules_to_json(const struct nk_rules *r)
 {
 	json_t *hints = json_array();

@@ -146,6 +146,23 @@ has "  while stderr shows the byte as '?'" "unknown role 'cl?aimant'" "$TMP/err"
 run 3 "--json with a database path that is not UTF-8" "$NAKODO" --json --db $'/nonexistent/x\xff' brief "$B" --as claimant
 is "  prints its error as JSON" "$(jq -r .field "$TMP/out" 2>&1)" "db"
 
+# ---- words of a later walkthrough: "at impasse", a closed case's rounds, a band's width ----
+I=$(nk case new --currency USD --rounds 1 --proposals 1 2>/dev/null)
+nk submit "$I" --as claimant 700 >/dev/null 2>&1 && nk submit "$I" --as payer 300 >/dev/null 2>&1
+nk propose "$I" 500 >/dev/null 2>&1
+run 0 "an answer that leaves the case at impasse" nk answer "$I" --as claimant accept
+is "  says 'at impasse', not 'is impasse'" "$(cat "$TMP/out")" "ok: case $I is at impasse (see nakodo brief)"
+run 1 "a figure at impasse: refused" nk submit "$I" --as payer 400
+has "  as 'the case is at impasse, not open'" "the case is at impasse, not open" "$TMP/err"
+C=$(nk case new --currency USD --rounds 2 2>/dev/null)
+nk submit "$C" --as claimant 700 >/dev/null 2>&1
+nk close "$C" >/dev/null 2>&1
+run 0 "the briefing of a case closed before its round's figures were in" nk brief "$C" --as payer
+has "  does not say the round awaits figures" "^  round 1: your offer not yet submitted; not evaluated: the case ended first$" "$TMP/out"
+D=$(nk case new --currency USD --settle band:10%,2,500 2>/dev/null)
+run 0 "a band case's briefing" nk brief "$D" --as claimant
+has "  gives the band's width in its rules" "^rules: 3 rounds, settle band (a gap within 10% of the demand or USD 2,500.00), grid " "$TMP/out"
+
 # ---- case new through a server: links open once ----
 start_server || not_ok "the server did not start"
 NAKODO_TOKEN=$OP run 0 "case new through a server" "$NAKODO" case new --currency USD --server "$URL"
