@@ -322,6 +322,11 @@ static int call(struct cli_ctx *ctx, const struct remote *r, const char *method,
 	}
 	if ((!r->token || !*r->token) && !r->anonymous) {
 		json_decref(body);
+		/* a server named only by the environment: say so, and how to work locally */
+		if (r->server_from && strcmp(r->server_from, "NAKODO_SERVER") == 0)
+			return cli_usage_error(ctx, "nakodo", "NAKODO_SERVER names a server (%s), which "
+					       "needs --token TOKEN (or NAKODO_TOKEN); to use a local "
+					       "database instead, unset NAKODO_SERVER", r->server);
 		return cli_usage_error(ctx, "nakodo", "--server needs --token TOKEN (or NAKODO_TOKEN)");
 	}
 	if (r->token && *r->token && (rc = remote_token_check(ctx, r)) != CLI_OK) {

@@ -163,6 +163,11 @@ D=$(nk case new --currency USD --settle band:10%,2,500 2>/dev/null)
 run 0 "a band case's briefing" nk brief "$D" --as claimant
 has "  gives the band's width in its rules" "^rules: 3 rounds, settle band (a gap within 10% of the demand or USD 2,500.00), grid " "$TMP/out"
 
+run 2 "a server named only by NAKODO_SERVER, without a token" env -u NAKODO_TOKEN \
+	NAKODO_SERVER=http://127.0.0.1:9 "$NAKODO" brief "$A" --as claimant
+has "  says where the server came from and how to work locally" \
+	"NAKODO_SERVER names a server (http://127.0.0.1:9), which needs --token TOKEN (or NAKODO_TOKEN); to use a local database instead, unset NAKODO_SERVER" "$TMP/err"
+
 # ---- case new through a server: links open once ----
 start_server || not_ok "the server did not start"
 NAKODO_TOKEN=$OP run 0 "case new through a server" "$NAKODO" case new --currency USD --server "$URL"
