@@ -374,7 +374,9 @@ static enum nk_status submit(const struct nk_case_env *env, struct case_state *s
 		int64_t previous = 0;
 
 		if (st->fig.rounds[st->round - 1].submitted[role]) {
-			rc = nk_fail(err, NK_EREFUSED, "round", "a figure for round %d was already submitted", st->round);
+			rc = nk_fail(err, NK_EREFUSED, "round", "a figure for round %d was already "
+				     "submitted (a figure, once in, stands; if the round fails, the "
+				     "next takes a new one)", st->round);
 			goto out;
 		}
 		case_secret_name(name, "figure", st->round - 1, role);
@@ -454,12 +456,13 @@ static enum nk_status propose(const struct nk_case_env *env, struct case_state *
 	(void)role;
 	(void)ended;
 	if (st->state == NK_STATE_OPEN)	/* say when it can (a new mediator's question) */
-		return nk_fail(err, NK_EREFUSED, "case", "the case is open, not impasse: a "
+		return nk_fail(err, NK_EREFUSED, "case", "the case is open, not at impasse: a "
 			       "proposal comes only once every round has failed");
 	if ((rc = case_refuse_state(st, NK_STATE_IMPASSE, err)) != NK_OK)
 		return rc;
 	if (st->fig.proposal_pending)
-		return nk_fail(err, NK_EREFUSED, "proposal", "the last proposal awaits its answers");
+		return nk_fail(err, NK_EREFUSED, "proposal", "the last proposal awaits its answers: "
+			       "another may follow once both parties have answered it");
 	if ((rc = nk_bargain_check_proposal(&st->fig.rules, st->fig.proposals, amount, err)) != NK_OK)
 		return rc;
 	return case_append(env, st->id, "mediator", CASE_EV_PROPOSAL,
@@ -486,12 +489,13 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 
 	if (st->state == NK_STATE_OPEN)
 		return nk_fail(err, NK_EREFUSED, "proposal", "there is no proposal to answer: the "
-			       "case is open, not impasse (the mediator proposes only once every "
+			       "case is open, not at impasse (the mediator proposes only once every "
 			       "round has failed)");
 	if ((rc = case_refuse_state(st, NK_STATE_IMPASSE, err)) != NK_OK)
 		return rc;
 	if (!st->fig.proposal_pending)
-		return nk_fail(err, NK_EREFUSED, "proposal", "there is no proposal to answer");
+		return nk_fail(err, NK_EREFUSED, "proposal", "there is no proposal to answer (the "
+			       "mediator has made none since the last was answered)");
 	if (st->fig.answered[role])
 		return nk_fail(err, NK_EREFUSED, "answer", "this proposal was already answered");
 	rc = case_seal_answer(env, st, role, req->accept, CASE_EV_ANSWER, st->fig.proposals,
