@@ -86,8 +86,16 @@ static enum nk_status load(struct nk_analysis *an, const json_t *body, struct nk
 		if (!json_is_string(value))
 			return nk_fail(err, NK_EINVAL, "fix", "the value of '%.128s' must be a string",
 				       key);
-		if ((rc = nk_analysis_fix(an, key, json_string_value(value), err)) != NK_OK)
+		if ((rc = nk_analysis_fix(an, key, json_string_value(value), err)) != NK_OK) {
+			/* the request's field is fix (doc/api.md); the command's names the issue */
+			if (err && strcmp(err->field, "fix") != 0) {
+				char said[sizeof(err->text)];
+
+				snprintf(said, sizeof(said), "%s", err->text);
+				nk_fail(err, rc, "fix", "'%.128s': %s", key, said);
+			}
 			return rc;
+		}
 	}
 	return NK_OK;
 }

@@ -440,6 +440,8 @@ unsigned auth_route_allows(const struct route *route, const struct http_caller *
 						ACCESS_CLAIMANT | ACCESS_PAYER);
 
 		*detail = who == ACCESS_MEDIATOR ? "only the case's mediator may do this"
+			: who == ACCESS_OPERATOR && (route->access & ACCESS_ANY_MEDIATOR) ?
+				"only the operator or a case's mediator may do this"
 			: who == ACCESS_OPERATOR ? "only the operator may do this"
 			: who == (ACCESS_CLAIMANT | ACCESS_PAYER) ? "only the claimant or the payer "
 								    "may do this"

@@ -56,6 +56,20 @@ is "the plot is nakodo analyze --svg's, byte for byte" \
 	"$(jq -j .svg "$TMP/answer-0.45" | md5sum)" "$(md5sum <"$TMP/cli.svg")"
 check "the plot's points below a reservation are as long as the others" \
 	grep -q 'fill="#aaaaaa"' "$TMP/cli.svg"
+curl -s -o "$TMP/party" -w '%{http_code}' --max-time 60 -H "Authorization: Bearer $CT" \
+	-H 'Content-Type: application/json' --data-binary "@$TMP/body-0.45" "$URL/v1/analyze" \
+	>"$TMP/party-status"
+is "a party's token is refused, naming both who may analyse" \
+	"$(cat "$TMP/party-status") $(jq -r .detail "$TMP/party")" \
+	"403 only the operator or a case's mediator may do this"
+printf '{"domain": %s, "profiles": [%s, %s], "fix": {"claims": "lots"}}' "$DOMAIN" \
+	"$(jq -Rs . "$TMP/korea-0.45.json")" "$JAPAN" >"$TMP/body-fix"
+curl -s -o "$TMP/badfix" -w '%{http_code}' --max-time 60 -H "Authorization: Bearer $MT" \
+	-H 'Content-Type: application/json' --data-binary "@$TMP/body-fix" "$URL/v1/analyze" \
+	>"$TMP/badfix-status"
+is "a fix the issue does not take: 400, the field fix (doc/api.md), the issue in the detail" \
+	"$(cat "$TMP/badfix-status") $(jq -r .field "$TMP/badfix") $(jq -r .detail "$TMP/badfix" | cut -c1-31)" \
+	"400 fix 'claims': \"lots\" is not a value"
 stop_server
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -85,7 +85,7 @@ test('bad files and bounds: a problem naming the file and the field, nothing run
     [body({ profiles: [read(PROFILES[0]), 7] }), 'profiles[1]', /string/],
     [body({ profiles: [read(PROFILES[0]), 'a\u0000b'] }), 'body', /NUL|\\u0000/],
     [body({ fix: { nosuch: '1' } }), 'fix', /no issue 'nosuch'/],
-    [body({ fix: { claims: 'lots' } }), /./, /./],
+    [body({ fix: { claims: 'lots' } }), 'fix', /claims/],
     [body({ fix: { claims: 300 } }), 'fix', /string/],
     [body({ fix: ['claims=300'] }), 'fix', /object/],
     [body({ extra: 1 }), 'body', /extra/],
