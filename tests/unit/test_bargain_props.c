@@ -155,7 +155,7 @@ static void settlements_views_and_budget(void **state)
 		}
 	}
 	/* The generator must exercise every branch, or the properties say little. */
-	print_message("%d cases: %llu deals, %llu hints told, %llu withheld\n", CASES,
+	print_message("# %d cases: %llu deals, %llu hints told, %llu withheld\n", CASES,
 		      (unsigned long long)deals, (unsigned long long)hints, (unsigned long long)withheld);
 	assert_true(deals > CASES / 4);
 	assert_true(hints > 1000);
@@ -198,7 +198,7 @@ static void mirrored_roles_mirror_the_outcome(void **state)
 				 (long long)a.figure, (long long)b.figure, (long long)M);
 		ties++;
 	}
-	print_message("mirror: %llu exact ties broken downwards on both sides\n", (unsigned long long)ties);
+	print_message("# mirror: %llu exact ties broken downwards on both sides\n", (unsigned long long)ties);
 }
 
 int main(void)

@@ -73,7 +73,7 @@ static void bisecting_a_kept_offer(void **state)
 		/* The payer's briefing never shows less than the claimant can hold. */
 		shown_true += res[k].payer.exposed_bits + 1e-9 >= bits(&r, known);
 	}
-	print_message("claimant holds [%lld, %lld] (%.1f bits) after %d hints; payer shown %.1f\n",
+	print_message("# claimant holds [%lld, %lld] (%.1f bits) after %d hints; payer shown %.1f\n",
 		      (long long)known.low, (long long)known.high, bits(&r, known), told,
 		      most_shown);
 	assert_true(bits(&r, known) <= r.leakage_bits + 1e-9);
@@ -149,7 +149,7 @@ static void exposure_covers_every_history(void **state)
 			    "case %d: the payer can hold %.3f bits, the claimant is shown %.3f", c,
 			    worst, res[1].claimant.exposed_bits);
 	}
-	print_message("%d histories checked\n", checked);
+	print_message("# %d histories checked\n", checked);
 	assert_true(checked > 1000);
 }
 
