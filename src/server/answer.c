@@ -141,7 +141,10 @@ struct MHD_Response *answer_failure(const struct http_request *req,
 				    const struct route_call *call, enum nk_status rc,
 				    const struct nk_error *err, unsigned *status)
 {
-	if (rc == NK_ECORRUPT && call->admitted) {	/* else a file's, not the case's */
+	/* else a file's, not the case's; a seal that does not open (NK_ECRYPTO) on a case's
+	 * route is its stored data too: a secret sealed for another case or name, a batch
+	 * that does not hold its link (the server opens no party's message) */
+	if ((rc == NK_ECORRUPT || rc == NK_ECRYPTO) && call->admitted) {
 		*status = 500;
 		return answer_problem_kind(req, status, "corrupt", "case", case_damaged, NULL);
 	}

@@ -119,6 +119,29 @@ is "after a restart, its log and its receipt: the same problem" \
 	"500 $C 500 $C"
 is "/healthz still ok" "$(req hz "" GET /healthz)" 200
 check "and the server still running" kill -0 "$SERVER_PID"
+
+# a sealed figure swapped at rest for another case's under the same name: it does not
+# open (bound to its case and name), and the case answers corrupt as for its log
+one_figure() {
+	new_case && [ "$(req f "$CT" POST "/v1/cases/$CASE/figures" '{"amount":73133777}')" = 200 ]
+}
+one_figure && N1=$CASE N1CT=$CT && one_figure
+is "two more cases, the claimant's figure in each" "$?" 0
+stop_server
+$PY - "${DB#sqlite:}" "$N1" "$CASE" <<'PY'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+n = con.execute("UPDATE secrets SET sealed = (SELECT o.sealed FROM secrets o WHERE "
+                "o.case_id = ?2 AND o.name = secrets.name) WHERE case_id = ?1 AND name IN "
+                "(SELECT name FROM secrets WHERE case_id = ?2)", (sys.argv[2], sys.argv[3])).rowcount
+con.commit()
+sys.exit(n < 1)
+PY
+is "the first case's sealed secrets swapped for the second's" "$?" 0
+start_server --rate 1000 --burst 1000
+is "its claimant's briefing: the same corrupt problem, not the internal failure's" \
+	"$(problems "b $N1CT GET /v1/cases/$N1/brief")" "500 $C"
+is "the other case's briefing: 200" "$(req b "$CT" GET "/v1/cases/$CASE/brief")" 200
 stop_server
 echo "1..$n"
 [ "$failed" = 0 ]
