@@ -123,8 +123,8 @@ static void print_token_changes(FILE *f, uint32_t reissued, uint32_t revoked, in
 		return;
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(f, "your token: reissued %u, revoked %u time%s by the mediator, last at %s\n",
-		reissued, revoked, revoked == 1 ? "" : "s", when);
+	fprintf(f, "your token: reissued %u time%s and revoked %u time%s by the mediator, last "
+		"at %s\n", reissued, reissued == 1 ? "" : "s", revoked, revoked == 1 ? "" : "s", when);
 }
 
 /* The rules' deadlines in plain words, the time left by this machine's clock, and the

@@ -458,12 +458,15 @@ static void print_brief(FILE *f, const json_t *b)
 			"improvement valuation\n");
 	print_deadline(f, fr, json_object_get(b, "deadlines"), state);
 	print_keys(f, json_object_get(b, "keys"));
-	if (json_is_object(json_object_get(b, "token")))	/* a reissue must not go unseen */
-		fprintf(f, "your token: reissued %lld, revoked %lld by the mediator\n",
-			(long long)json_integer_value(json_object_get(json_object_get(b, "token"),
-								      "reissued")),
-			(long long)json_integer_value(json_object_get(json_object_get(b, "token"),
-								      "revoked")));
+	if (json_is_object(json_object_get(b, "token"))) {	/* a reissue must not go unseen */
+		const json_t *tok = json_object_get(b, "token");
+		long long reissued = json_integer_value(json_object_get(tok, "reissued"));
+		long long revoked = json_integer_value(json_object_get(tok, "revoked"));
+
+		fprintf(f, "your token: reissued %lld time%s and revoked %lld time%s by the "
+			"mediator\n", reissued, reissued == 1 ? "" : "s", revoked,
+			revoked == 1 ? "" : "s");
+	}
 	if (json_is_object(json_object_get(b, "own")))
 		print_own(f, cur, json_object_get(b, "own"), payer);
 	json_array_foreach(rounds, i, r) {

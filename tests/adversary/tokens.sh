@@ -79,7 +79,7 @@ is "signed GET brief with the payer's key (remote CLI): its own figure" \
 is "the payer's briefing tells of the reissue" "$(jq -r '.token.reissued' "$TMP/b")" 1
 check "  with its time" test "$(jq -r '.token.changed_ms' "$TMP/b")" -gt 0
 rcli "$NEW" brief "$CASE" --key "$TMP/payer.nkey" >"$TMP/bt" 2>&1
-check "  and the text briefing says so" grep -q "^your token: reissued 1, revoked 0 times by the mediator" "$TMP/bt"
+check "  and the text briefing says so" grep -q "^your token: reissued 1 time and revoked 0 times by the mediator" "$TMP/bt"
 rcli "$NEW" inbox "$CASE" --key "$TMP/payer.nkey" >/dev/null 2>&1
 is "signed inbox through the remote CLI" "$?" 0
 rcli "$NEW" brief "$CASE" --key "$TMP/mediator.nkey" >/dev/null 2>&1
