@@ -417,7 +417,7 @@ enum nk_status case_refuse_non_party(enum nk_role role, struct nk_error *err)
 {
 	if (role == NK_CLAIMANT || role == NK_PAYER)
 		return NK_OK;
-	return nk_fail(err, NK_EREFUSED, "role", "only the claimant and the payer may do this");
+	return nk_fail(err, NK_EREFUSED, "role", "only the claimant or the payer may do this");
 }
 
 enum nk_status case_refuse_kind(const struct case_state *st, const struct case_kind *kind,

@@ -57,7 +57,7 @@ refuse 2 "too many decimals" "USD has 2 decimals" -- "$nk" --db "$db" submit "$C
 refuse 2 "an amount outside the range" "outside the case's range" -- "$nk" --db "$db" submit "$CASE" --as payer 2,000,000
 refuse 2 "an overflowing amount" "too large" -- "$nk" --db "$db" submit "$CASE" --as payer 999999999999999999999
 refuse 2 "an unknown role" "unknown role" -- "$nk" --db "$db" submit "$CASE" --as judge 5
-refuse 2 "a role that may not act (bad input, as through a server)" "only the claimant and the payer" -- "$nk" --db "$db" submit "$CASE" --as mediator 5
+refuse 2 "a role that may not act (bad input, as through a server)" "only the claimant or the payer" -- "$nk" --db "$db" submit "$CASE" --as mediator 5
 out=$("$nk" --db "$db" --json submit "$CASE" --as mediator 5 2>/dev/null)
 if grep -q '"error": "invalid"' <<<"$out" && grep -q '"exit": 2' <<<"$out"; then ok "  with --json the same error kind as a server's 403 (invalid, exit 2)"
 else bad "  with --json the same error kind as a server's 403 (invalid, exit 2)" "$out"; fi

@@ -27,7 +27,7 @@ is "announce in a case without the rule is refused (exit 1)" "$?" 1
 check "saying which opening takes them" grep -q -- '--open-proposals' "$TMP/err"
 lnk announce "$PLAIN" --as mediator 700000 >/dev/null
 is "the mediator announces nothing (exit 2: a role that may not)" "$?" 2
-check "only a party does" grep -q 'only the claimant and the payer' "$TMP/err"
+check "only a party does" grep -q 'only the claimant or the payer' "$TMP/err"
 
 # ---- a case with it, locally ----
 CASE=$(lnk case new --currency USD --range 0:1000000 --open-proposals --title "Lease")
