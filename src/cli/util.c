@@ -123,7 +123,7 @@ json_t *cli_json_text(const char *text)
 }
 
 /* The status a refusal is reported as: a role that may never do this ("only the
- * claimant and the payer may do this"), or that the case does not have ("...so it has no
+ * claimant or the payer may do this"), or that the case does not have ("...so it has no
  * neutral-1"), is bad input, exit 2, as the README's table has it and as a server's 403
  * for it is reported; a role refused by the case's state (not joined yet, not endorsed,
  * joined already) stays a refusal by the rules, 1. */
