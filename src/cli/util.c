@@ -318,11 +318,26 @@ int cli_bad_option(struct cli_ctx *ctx, const char *cmd, const struct option *op
 		return cli_usage_error(ctx, cmd, "unexpected argument '%s'", a);
 	/* getopt_long took "--as" (or its unambiguous start) as the last word, so no value
 	 * followed it: the option is known, its value is what is missing */
-	if (n > 2 && a[0] == '-' && a[1] == '-' && !strchr(a, '='))
-		for (const struct option *o = opts; o->name; o++)
-			if (o->has_arg == required_argument && strncmp(o->name, a + 2, n - 2) == 0)
-				return cli_usage_error(ctx, cmd, "option '--%s' needs a value",
-						       o->name);
+	if (n > 2 && a[0] == '-' && a[1] == '-' && !strchr(a, '=')) {
+		const struct option *hit = NULL;
+		size_t hits = 0;
+
+		/* the one option it names (its whole name, or a start no other shares), as
+		 * getopt_long reads it: an ambiguous start is not "missing its value" */
+		for (const struct option *o = opts; o->name; o++) {
+			if (strcmp(o->name, a + 2) == 0) {
+				hit = o;
+				hits = 1;
+				break;
+			}
+			if (strncmp(o->name, a + 2, n - 2) == 0) {
+				hit = o;
+				hits++;
+			}
+		}
+		if (hits == 1 && hit->has_arg == required_argument)
+			return cli_usage_error(ctx, cmd, "option '--%s' needs a value", hit->name);
+	}
 	return cli_usage_error(ctx, cmd, "unknown or incomplete option '%s'", a);
 }
 

@@ -168,6 +168,9 @@ run 2 "a server named only by NAKODO_SERVER, without a token" env -u NAKODO_TOKE
 has "  says where the server came from and how to work locally" \
 	"NAKODO_SERVER names a server (http://127.0.0.1:9), which needs --token TOKEN (or NAKODO_TOKEN); to use a local database instead, unset NAKODO_SERVER" "$TMP/err"
 
+run 2 "an ambiguous start of two options, its value given" nk case new --r 3
+has "  is not called an option missing its value" "unknown or incomplete option '--r'" "$TMP/err"
+
 # ---- case new through a server: links open once ----
 start_server || not_ok "the server did not start"
 NAKODO_TOKEN=$OP run 0 "case new through a server" "$NAKODO" case new --currency USD --server "$URL"
