@@ -32,8 +32,7 @@ static void print_interval(FILE *f, const char *cur, struct nk_interval i)
 		fprintf(f, "between %s and %s", lo, hi);
 }
 
-/* A band's width, as --settle band:P%,AMOUNT gave it: " (a gap within 10% of the demand
- * or 2,500)". */
+/* A band's width, as --settle band:P%,AMOUNT gave it: " (a gap within 10% … or 2,500)". */
 static void print_band(FILE *f, const struct nk_rules *r)
 {
 	char amount[CLI_AMOUNT_MAX];
