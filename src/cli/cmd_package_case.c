@@ -503,6 +503,15 @@ static void print_brief(FILE *f, const json_t *b)
 		fprintf(f, "the case has ended; its confidential valuations are deleted\n");
 }
 
+/* A briefing's state name as a sentence says it after "is" (nk_case_state_phrase). */
+static const char *phrase_of(const char *name)
+{
+	for (int s = NK_STATE_OPEN; s <= NK_STATE_CLOSED; s++)
+		if (strcmp(nk_case_state_name((enum nk_case_state)s), name) == 0)
+			return nk_case_state_phrase((enum nk_case_state)s);
+	return name;
+}
+
 int package_brief_answer(struct cli_ctx *ctx, const char *id, json_t *brief, bool after_action)
 {
 	const char *state = json_string_value(json_object_get(brief, "state")) ?: "unknown";
@@ -513,7 +522,7 @@ int package_brief_answer(struct cli_ctx *ctx, const char *id, json_t *brief, boo
 	}
 	if (after_action)
 		fprintf(ctx->out, "ok: case %s is %s%s\n", id,
-			strcmp(state, "impasse") == 0 ? "at impasse" : state,
+			phrase_of(state),
 			strcmp(state, "open") == 0 ? "" : " (see nakodo brief)");
 	else
 		print_brief(ctx->out, brief);
