@@ -4,9 +4,9 @@
 # authenticated, durable figure submissions spread over those cases, with p50/p99, their
 # ratio, how many commits each disk flush carried (group commit, from /metrics) and the
 # server's CPU time per submission, and the load generator's own CPU time per request in
-# each (it shares the cores); the median of the runs. Then 50 connections on ONE
-# case (contention on one round), with
-# the case's log checked: one evaluation per round, one figure per role and round, as
+# each (it shares the cores), and the ratio the two runs' CPU times alone would allow
+# (its CPU-bound ceiling); the median of the runs. Then 50 connections on ONE case
+# (contention on one round), with the case's log checked: one evaluation per round, one figure per role and round, as
 # many figures as answers 200. Then resident memory with 10,000 and 100,000 open cases,
 # and the start-up time of a server over the 100,000 (BIG=0 skips this part).
 # usage: bench/bench_server.sh [NAKODO] [SECONDS]   (needs wrk, curl, jq, python3, bc)
@@ -63,8 +63,12 @@ echo "  over $CASES newly opened cases; ratio = submissions per second / /health
 : >"$TMP/rows"
 for run in $(seq "$RUNS"); do
 	python3 "$HERE/bench_server_setup.py" "$PORT" "$OP" "$CASES" "$TMP/cases"
+	h0=$(cpu_ticks)
 	{ time wrk -t2 -c50 -d"${SECS}s" --latency "$URL/healthz" >"$TMP/healthz"; } 2>"$TMP/healthz.cpu"
+	h1=$(cpu_ticks)
 	hz=$(awk '/^Requests\/sec/ { print $2 }' "$TMP/healthz")
+	hn=$(awk '$2 == "requests" && $3 == "in" { print $1 }' "$TMP/healthz")
+	hcpu=$(echo "scale=1; ($h1 - $h0) * 1000000 / $(getconf CLK_TCK) / ($hn + 1)" | bc)
 	c0=$(metric nakodo_store_commits_total); f0=$(metric nakodo_store_flushes_total)
 	t0=$(cpu_ticks)
 	{ time BENCH_CASES="$TMP/cases" BENCH_THREADS=2 wrk -t2 -c50 -d"${SECS}s" --latency \
@@ -88,13 +92,20 @@ for run in $(seq "$RUNS"); do
 	printf '(p50 %s ms, p99 %s ms, %s not 200); ratio %s (target 0.25); %s commits per flush; ' \
 		"$p50" "$p99" "$bad" "$ratio" "$cpf"
 	printf '%s us of server CPU per submission; load %s\n' "$cpu" "$(cut -d' ' -f1 /proc/loadavg)"
+	wh=$(wrk_us "$TMP/healthz"); ws=$(wrk_us "$TMP/submit")
 	printf '  the load generator (wrk, same cores): %s us of CPU a /healthz request, %s a submission\n' \
-		"$(wrk_us "$TMP/healthz")" "$(wrk_us "$TMP/submit")"
+		"$wh" "$ws"
+	# Were both runs bound by the cores alone, each request would take its server's and
+	# its client's CPU time from them: the ratio could reach at most this.
+	ceil=$(echo "scale=4; ($hcpu + $wh) / ($cpu + $ws)" | bc | awk '{ printf "%.4f", $1 }')
+	echo "$ceil" >>"$TMP/ceil"
+	printf '  server CPU a /healthz request %s us; the ratio if both runs were CPU-bound: %s\n' \
+		"$hcpu" "$ceil"
 done
 col() { awk -v c="$1" '{ print $c }' "$TMP/rows" | median; }
 [ "$RUNS" -gt 0 ] && echo "median of $RUNS: /healthz $(col 1) req/s; submissions $(col 2) req/s;" \
 	"ratio $(col 3); p50 $(col 4) ms; p99 $(col 5) ms; $(col 6) commits per flush;" \
-	"$(col 8) us of server CPU per submission"
+	"$(col 8) us of server CPU per submission; CPU-bound ceiling of the ratio $(median <"$TMP/ceil")"
 
 # Contention: 50 connections on one case, then its log checked by the mediator.
 [ "$RUNS" -gt 0 ] || CONTEND=0
