@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include <nakodo/bargain.h>
+#include <nakodo/case_json.h>
 
 bool cli_print_no_deal(FILE *f, const struct nk_brief *b, const struct nk_brief_round *r)
 {
@@ -36,41 +37,37 @@ bool cli_print_no_deal(FILE *f, const struct nk_brief *b, const struct nk_brief_
 
 void cli_print_next_step(FILE *f, const struct nk_brief *b)
 {
-	const int left = b->rules.proposals - b->proposals;
+	const char *as = nk_role_name(b->role);
+	struct nk_brief_next n;
 
-	if (b->state != NK_STATE_IMPASSE || b->package || b->settled)
+	if (!nk_brief_next(b, &n))	/* the decision the JSON's "next" reads too */
 		return;
-	if (b->role == NK_MEDIATOR) {
-		if (b->proposal_pending)
-			fprintf(f, "next: the parties answer proposal %d (nakodo answer); you may end "
-				"the case meanwhile (nakodo close %s)\n", b->proposals, b->case_id);
-		else if (b->evaluating)
-			fprintf(f, "next: the neutrals give their fair figures; you may end the case "
-				"meanwhile (nakodo close %s)\n", b->case_id);
-		else if (left > 0)
-			fprintf(f, "next: propose a settlement figure (nakodo propose %s AMOUNT; %d of "
-				"%d proposal%s left) or end the case (nakodo close %s)\n", b->case_id,
-				left, b->rules.proposals, CLI_PLURAL(b->rules.proposals), b->case_id);
-		return;
-	}
-	/* a party reading its own briefing: a principal reads it, a neutral has its own */
-	if (!nk_role_is_party(b->role) || b->viewer != b->role || b->draft)
-		return;
-	if (b->proposal_pending && b->own_answer < 0)
+	if (n.action == NK_NEXT_PROPOSE)
+		fprintf(f, "next: propose a settlement figure (nakodo propose %s AMOUNT; %d of "
+			"%d proposal%s left) or end the case (nakodo close %s)\n", b->case_id,
+			n.proposals_left, b->rules.proposals, CLI_PLURAL(b->rules.proposals),
+			b->case_id);
+	else if (n.action == NK_NEXT_ANSWER)
 		fprintf(f, "next: answer the mediator's proposal %d: nakodo answer %s --as %s "
-			"accept|decline\n", b->proposals, b->case_id, nk_role_name(b->role));
-	else if (b->proposal_pending)
+			"accept|decline\n", n.proposal, b->case_id, as);
+	else if (n.waiting_for == NK_WAIT_ANSWERS)
+		fprintf(f, "next: the parties answer proposal %d (nakodo answer); you may end "
+			"the case meanwhile (nakodo close %s)\n", n.proposal, b->case_id);
+	else if (n.waiting_for == NK_WAIT_NEUTRALS && n.may_close)
+		fprintf(f, "next: the neutrals give their fair figures; you may end the case "
+			"meanwhile (nakodo close %s)\n", b->case_id);
+	else if (n.waiting_for == NK_WAIT_OUTCOME)
 		fprintf(f, "next: wait for the outcome of proposal %d (it settles the case only "
-			"if both sides accept)\n", b->proposals);
-	else if (b->evaluating)
+			"if both sides accept)\n", n.proposal);
+	else if (n.waiting_for == NK_WAIT_NEUTRALS)
 		fprintf(f, "next: wait for the neutrals' fair figures (each neutral gives its own "
 			"once both parties have\n  endorsed its key: nakodo endorse); the last one "
 			"given settles the case\n");
-	else if (left > 0)
+	else
 		fprintf(f, "next: wait for the mediator's proposal (%d of %d proposal%s left) or its "
 			"closing of the case;\n  once one is made, answer it: nakodo answer %s --as %s "
-			"accept|decline\n", left, b->rules.proposals, CLI_PLURAL(b->rules.proposals),
-			b->case_id, nk_role_name(b->role));
+			"accept|decline\n", n.proposals_left, b->rules.proposals,
+			CLI_PLURAL(b->rules.proposals), b->case_id, as);
 }
 
 void cli_print_round_ended(FILE *f, const char *id, const struct nk_brief *before,
