@@ -120,6 +120,12 @@ same_next "the payer, having answered (accepted in one case, declined in the oth
 	'{"action":"wait","proposal":1,"waiting_for":"outcome"}'
 same_next "the claimant, whether or not the payer answered or how" claimant \
 	'{"action":"answer","proposal":1}'
+nk answer "$J1" --as claimant decline >"$TMP/a1" 2>&1
+nk answer "$J2" --as claimant decline >"$TMP/a2" 2>&1
+is "the claimant's answer, declining in both cases: its line says it is recorded" \
+	"$(sed "s/$J1/CASE/" "$TMP/a1")" "ok: case CASE: your answer is recorded; the case is at impasse (see nakodo brief)"
+is "  the same words in the case of close figures, where the payer declined (not accepted)" \
+	"$(sed "s/$J2/CASE/" "$TMP/a2")" "$(sed "s/$J1/CASE/" "$TMP/a1")"
 nk close "$J1" >/dev/null 2>&1
 nk --json brief "$J1" --as claimant >"$TMP/j" 2>&1
 is "a closed case's JSON briefing has no next" "$(jq 'has("next")' "$TMP/j")" false
@@ -196,7 +202,8 @@ I=$(nk case new --currency USD --rounds 1 --proposals 1 2>/dev/null)
 nk submit "$I" --as claimant 700 >/dev/null 2>&1 && nk submit "$I" --as payer 300 >/dev/null 2>&1
 nk propose "$I" 500 >/dev/null 2>&1
 run 0 "an answer that leaves the case at impasse" nk answer "$I" --as claimant accept
-is "  says 'at impasse', not 'is impasse'" "$(cat "$TMP/out")" "ok: case $I is at impasse (see nakodo brief)"
+is "  says the answer is recorded, and 'at impasse', not 'is impasse'" "$(cat "$TMP/out")" \
+	"ok: case $I: your answer is recorded; the case is at impasse (see nakodo brief)"
 run 1 "a figure at impasse: refused" nk submit "$I" --as payer 400
 has "  as 'the case is at impasse, not open'" "the case is at impasse, not open" "$TMP/err"
 C=$(nk case new --currency USD --rounds 2 2>/dev/null)
