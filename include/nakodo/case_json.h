@@ -25,6 +25,35 @@ void nk_brief_draft_from_json(const json_t *obj, struct nk_brief *b);
 json_t *nk_brief_endorsements_to_json(json_t *o, const struct nk_brief *b);
 void nk_brief_endorsements_from_json(const json_t *obj, struct nk_brief *b);
 
+/* What a role does next at impasse, decided from its own briefing alone (brief_next_json.c):
+ * the text briefing's "next:" line and the JSON briefing's "next" say the same. action:
+ * the mediator proposes (may_close: it may end the case instead, meanwhile too); a party
+ * answers proposal; or the role waits, waiting_for the parties' answers to proposal (the
+ * mediator), the neutrals' fair figures, the outcome of proposal it has answered, or the
+ * mediator's next proposal (a party). proposal is the proposal named (0: none);
+ * proposals_left the proposals the rules still allow (-1: not said), where making or
+ * awaiting one is the step. */
+enum nk_next_action { NK_NEXT_WAIT, NK_NEXT_PROPOSE, NK_NEXT_ANSWER };
+enum nk_next_wait { NK_WAIT_ANSWERS, NK_WAIT_NEUTRALS, NK_WAIT_OUTCOME, NK_WAIT_PROPOSAL };
+struct nk_brief_next {
+	enum nk_next_action action;
+	enum nk_next_wait waiting_for;	/* when action is NK_NEXT_WAIT */
+	bool may_close;
+	int proposal;
+	int proposals_left;
+};
+/* Fills out and returns true when b's role has a next step to be told: a case of
+ * figures at impasse, read by the mediator or by a party itself (not its principal,
+ * and without a draft awaiting it); false otherwise, out untouched. */
+bool nk_brief_next(const struct nk_brief *b, struct nk_brief_next *out);
+/* "wait", "propose", "answer"; "answers", "neutrals", "outcome", "proposal". */
+const char *nk_next_action_name(enum nk_next_action action);
+const char *nk_next_wait_name(enum nk_next_wait wait);
+/* The next step as the member "next" of o: {"action", "may_close" (true, when so),
+ * "proposal", "proposals" (the rules') and "proposals_left" (when proposals_left is
+ * said), "waiting_for" (with "wait")}, when there is one (takes and returns o). */
+json_t *nk_brief_next_to_json(json_t *o, const struct nk_brief *b);
+
 /* Reads back a briefing from nk_brief_to_json's shape into b (zeroed first). From a
  * package case's briefing (it has "kind") only the case, role, state, keys and last
  * request are kept, with b->package set. NK_ECORRUPT (field "server": it is the

@@ -42,8 +42,10 @@ void cli_backend_close(struct cli_backend *be)
 	be->signer = NULL;
 }
 
-int cli_print_brief_answer(struct cli_ctx *ctx, const char *id, json_t *answer,
-			   bool after_action, const struct nk_brief *before)
+/* cli_print_brief_answer's work; recorded, when given, names the act the answer
+ * reports ("your answer"), which the line after it says was recorded. */
+static int print_answer(struct cli_ctx *ctx, const char *id, json_t *answer, bool after_action,
+			const struct nk_brief *before, const char *recorded)
 {
 	struct nk_brief *b = sodium_malloc(sizeof(*b));
 	struct nk_error err = { 0 };
@@ -65,6 +67,10 @@ int cli_print_brief_answer(struct cli_ctx *ctx, const char *id, json_t *answer,
 		rc = cli_report(ctx, &err);
 	} else if (after_action && before && cli_round_ended(before, b)) {
 		cli_print_round_ended(ctx->out, id, before, b);
+	} else if (after_action && recorded && !b->draft) {	/* a draft is not recorded yet */
+		fprintf(ctx->out, "ok: case %s: %s is recorded; the case is %s%s\n", id, recorded,
+			nk_case_state_phrase(b->state),
+			b->state == NK_STATE_OPEN ? "" : " (see nakodo brief)");
 	} else if (after_action) {
 		fprintf(ctx->out, "ok: case %s is %s%s\n", id, nk_case_state_phrase(b->state),
 			b->state == NK_STATE_OPEN ? "" : " (see nakodo brief)");
@@ -75,6 +81,18 @@ int cli_print_brief_answer(struct cli_ctx *ctx, const char *id, json_t *answer,
 	json_decref(answer);
 	sodium_free(b);
 	return rc;
+}
+
+int cli_print_brief_answer(struct cli_ctx *ctx, const char *id, json_t *answer,
+			   bool after_action, const struct nk_brief *before)
+{
+	return print_answer(ctx, id, answer, after_action, before, NULL);
+}
+
+int cli_print_act_answer(struct cli_ctx *ctx, const char *id, json_t *answer,
+			 const struct nk_brief *before, const char *recorded)
+{
+	return print_answer(ctx, id, answer, true, before, recorded);
 }
 
 int cli_print_opened(struct cli_ctx *ctx, json_t *answer)

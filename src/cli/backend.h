@@ -89,6 +89,12 @@ bool cli_backend_token_role(struct cli_backend *be);
  * stands and what comes next), or the whole briefing. */
 int cli_print_brief_answer(struct cli_ctx *ctx, const char *id, json_t *answer,
 			   bool after_action, const struct nk_brief *before);
+/* The same after an act that recorded, recorded naming it ("your answer"): its line says
+ * so, then the case's state ("ok: case X: your answer is recorded; the case is at impasse
+ * ..."); a round it ended is told as above, and an act kept as a draft for its principal
+ * says where the case is and the draft, as cli_print_brief_answer. */
+int cli_print_act_answer(struct cli_ctx *ctx, const char *id, json_t *answer,
+			 const struct nk_brief *before, const char *recorded);
 
 /* Prints an opening's answer (taken): JSON with --json, else the case's id and, when the
  * answer has them, the invitation tokens one a line. */

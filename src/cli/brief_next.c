@@ -1,66 +1,73 @@
-/* What a role does next, in words: after a figure that ended a round without a deal,
- * where the case now stands; at impasse, the mediator's choices (propose, close) and the
- * parties' wait for a proposal and their answer to it. Everything said here is read
- * from the role's own briefing (nothing it was not told), and the words depend on the
- * figures only through what the rules tell that role anyway (the round's hint). */
+/* What a role is told of a round without a deal (the words its briefing and the line
+ * after the figure that ended the round share), and what it does next: after such a
+ * figure, where the case now stands; at impasse, the mediator's choices (propose, close)
+ * and the parties' wait for a proposal and their answer to it. Everything said here is
+ * read from the role's own briefing (nothing it was not told), and the words depend on
+ * the figures only through what the rules tell that role anyway (the round's hint). */
 #include "cmd_brief.h"
 #include "util.h"
 
 #include <nakodo/bargain.h>
+#include <nakodo/case_json.h>
 
-/* " no deal" and the hint as the round's line in the briefing words it. */
-static void print_no_deal(FILE *f, const struct nk_brief *b, const struct nk_brief_round *r)
+bool cli_print_no_deal(FILE *f, const struct nk_brief *b, const struct nk_brief_round *r)
 {
 	char hint[NK_HINT_TEXT_MAX];
 
 	fputs("no deal", f);
+	/* A side's hint is its own: the mediator is told none, nor would a neutral be (its
+	 * briefing holds no round, and a round's hint is -1 for it: "withheld" would be
+	 * false). A principal reads its party's briefing, hint and all. */
 	if (b->rules.hint_count == 0 || !nk_role_is_party(b->role))
-		return;
+		return false;
 	if (r->hint >= 0) {
 		nk_bargain_hint_text(&b->rules, r->hint, hint);
 		fprintf(f, "; hint: %s", hint);
-	} else if (!b->rules.blind || r->withheld) {	/* a blind side's client printed its own */
-		fputs("; hint withheld (it would pass the leakage budget)", f);
+		return true;
 	}
+	/* A blind side's hint, or that it was withheld, was sealed to its own client,
+	 * which printed it (doc/blind.md); the go-between never knew which. */
+	if (b->rules.blind && !r->withheld)
+		fputs("; your hint was sealed to you alone: nakodo submit printed it (or that "
+		      "the leakage budget withheld it)", f);
+	else
+		fputs("; hint withheld (it would pass the leakage budget)", f);
+	return false;
 }
 
 void cli_print_next_step(FILE *f, const struct nk_brief *b)
 {
-	const int left = b->rules.proposals - b->proposals;
+	const char *as = nk_role_name(b->role);
+	struct nk_brief_next n;
 
-	if (b->state != NK_STATE_IMPASSE || b->package || b->settled)
+	if (!nk_brief_next(b, &n))	/* the decision the JSON's "next" reads too */
 		return;
-	if (b->role == NK_MEDIATOR) {
-		if (b->proposal_pending)
-			fprintf(f, "next: the parties answer proposal %d (nakodo answer); you may end "
-				"the case meanwhile (nakodo close %s)\n", b->proposals, b->case_id);
-		else if (b->evaluating)
-			fprintf(f, "next: the neutrals give their fair figures; you may end the case "
-				"meanwhile (nakodo close %s)\n", b->case_id);
-		else if (left > 0)
-			fprintf(f, "next: propose a settlement figure (nakodo propose %s AMOUNT; %d of "
-				"%d proposal%s left) or end the case (nakodo close %s)\n", b->case_id,
-				left, b->rules.proposals, CLI_PLURAL(b->rules.proposals), b->case_id);
-		return;
-	}
-	/* a party reading its own briefing: a principal reads it, a neutral has its own */
-	if (!nk_role_is_party(b->role) || b->viewer != b->role || b->draft)
-		return;
-	if (b->proposal_pending && b->own_answer < 0)
+	if (n.action == NK_NEXT_PROPOSE)
+		fprintf(f, "next: propose a settlement figure (nakodo propose %s AMOUNT; %d of "
+			"%d proposal%s left) or end the case (nakodo close %s)\n", b->case_id,
+			n.proposals_left, b->rules.proposals, CLI_PLURAL(b->rules.proposals),
+			b->case_id);
+	else if (n.action == NK_NEXT_ANSWER)
 		fprintf(f, "next: answer the mediator's proposal %d: nakodo answer %s --as %s "
-			"accept|decline\n", b->proposals, b->case_id, nk_role_name(b->role));
-	else if (b->proposal_pending)
+			"accept|decline\n", n.proposal, b->case_id, as);
+	else if (n.waiting_for == NK_WAIT_ANSWERS)
+		fprintf(f, "next: the parties answer proposal %d (nakodo answer); you may end "
+			"the case meanwhile (nakodo close %s)\n", n.proposal, b->case_id);
+	else if (n.waiting_for == NK_WAIT_NEUTRALS && n.may_close)
+		fprintf(f, "next: the neutrals give their fair figures; you may end the case "
+			"meanwhile (nakodo close %s)\n", b->case_id);
+	else if (n.waiting_for == NK_WAIT_OUTCOME)
 		fprintf(f, "next: wait for the outcome of proposal %d (it settles the case only "
-			"if both sides accept)\n", b->proposals);
-	else if (b->evaluating)
+			"if both sides accept)\n", n.proposal);
+	else if (n.waiting_for == NK_WAIT_NEUTRALS)
 		fprintf(f, "next: wait for the neutrals' fair figures (each neutral gives its own "
 			"once both parties have\n  endorsed its key: nakodo endorse); the last one "
 			"given settles the case\n");
-	else if (left > 0)
+	else
 		fprintf(f, "next: wait for the mediator's proposal (%d of %d proposal%s left) or its "
 			"closing of the case;\n  once one is made, answer it: nakodo answer %s --as %s "
-			"accept|decline\n", left, b->rules.proposals, CLI_PLURAL(b->rules.proposals),
-			b->case_id, nk_role_name(b->role));
+			"accept|decline\n", n.proposals_left, b->rules.proposals,
+			CLI_PLURAL(b->rules.proposals), b->case_id, as);
 }
 
 void cli_print_round_ended(FILE *f, const char *id, const struct nk_brief *before,
@@ -70,7 +77,7 @@ void cli_print_round_ended(FILE *f, const char *id, const struct nk_brief *befor
 	const struct nk_brief_round *r = &after->rounds[n > 0 ? n - 1 : 0];
 
 	fprintf(f, "ok: case %s: round %d: ", id, n);
-	print_no_deal(f, after, r);
+	cli_print_no_deal(f, after, r);
 	if (after->state == NK_STATE_OPEN)
 		fprintf(f, "; round %d of %d is open\n", after->round, after->rules.rounds);
 	else if (after->state == NK_STATE_IMPASSE)

@@ -55,7 +55,7 @@ void cli_print_round(FILE *f, const struct nk_brief *b, int i)
 	const char *cur = b->rules.currency;
 	const char *own = b->role == NK_CLAIMANT ? "demand" : "offer";
 	const char *other = b->role == NK_CLAIMANT ? "the payer's offer" : "the claimant's demand";
-	char amount[CLI_AMOUNT_MAX], hint[NK_HINT_TEXT_MAX];
+	char amount[CLI_AMOUNT_MAX];
 
 	fprintf(f, "  round %d:", i + 1);
 	if (b->role != NK_MEDIATOR) {
@@ -82,19 +82,14 @@ void cli_print_round(FILE *f, const struct nk_brief *b, int i)
 	if (r->deal != NK_NO_DEAL) {
 		cli_format_amount(cur, r->figure, amount);
 		fprintf(f, " deal (%s) at %s\n", nk_deal_kind_name(r->deal), amount);
-	} else if (b->rules.hint_count == 0 || b->role == NK_MEDIATOR) {
-		fprintf(f, " no deal\n");	/* the mediator is told no side's hint */
-	} else if (r->hint >= 0) {
-		nk_bargain_hint_text(&b->rules, r->hint, hint);
-		fprintf(f, " no deal; hint: %s\n", hint);
-		if (b->figures_deleted && !r->has_view)
-			cli_print_hint_meaning(f, b, i);
-	} else if (b->rules.blind && !r->withheld) {
-		/* sealed for the side's own client, which printed it (doc/blind.md) */
-		fprintf(f, " no deal; your hint, if the leakage budget allowed one, was sealed to\n"
-			"    you: nakodo submit printed it\n");
 	} else {
-		fprintf(f, " no deal; hint withheld (it would pass the leakage budget)\n");
+		bool hint_told;
+
+		fputc(' ', f);
+		hint_told = cli_print_no_deal(f, b, r);
+		fputc('\n', f);
+		if (hint_told && b->figures_deleted && !r->has_view)
+			cli_print_hint_meaning(f, b, i);
 	}
 	if (r->has_view) {
 		char bits[CLI_BITS_MAX];

@@ -16,6 +16,12 @@
 
 /* Renders round i (0-based) of a briefing for a person. */
 void cli_print_round(FILE *f, const struct nk_brief *b, int i);
+/* A round without a deal as b's role is told it (brief_next.c), for the briefing's round
+ * line and the line after the figure that ended the round alike: "no deal", then the
+ * hint a party was told, or that it was withheld, or (blind) that it was sealed to the
+ * side's own client; the mediator (and any role but a party) is told no hint. Returns
+ * whether a hint's text was printed. */
+bool cli_print_no_deal(FILE *f, const struct nk_brief *b, const struct nk_brief_round *r);
 /* After a party's case ended (brief_ended.c): what the hint of round i told it, in
  * terms of its own figure, which was deleted; and what the settlement told it, with
  * why its figures are gone (the mediator's: that they are). */

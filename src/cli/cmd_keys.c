@@ -30,7 +30,11 @@ static const char pubkey_help[] =
 	"Ed25519 signing key, the X25519 sealing key, and the safety number, 30 digits from\n"
 	"a hash of both keys. Read your safety number to the other side over a channel you\n"
 	"trust (in person, by telephone); when it matches what their nakodo shows for your\n"
-	"role, no one sits in between. With --json: sign, seal and safety_number.\n";
+	"role, no one sits in between. With --json: sign, seal and safety_number.\n\n"
+	"Why the passphrase, for public keys: the file's header shows them, but nothing\n"
+	"binds the header to its secrets until they are opened (its checksum has no key).\n"
+	"Someone who could write the file could make its header show their own keys and\n"
+	"so pass the comparison above; opened, the secrets must derive what is printed.\n";
 
 /* Prints an identity as text or JSON; extra is merged into the JSON object. */
 static void print_identity(struct cli_ctx *ctx, const struct nk_identity *id, json_t *extra)

@@ -256,8 +256,8 @@ static int run(struct cli_ctx *ctx, enum action action, int argc, char **argv)
 	}
 	if (action == PROPOSE && !ctx->json)	/* what the parties are asked, and until when */
 		print_proposed(ctx->out, b, req.amount);
-	rc = cli_print_brief_answer(ctx, pos[0], answer, true,
-				    action == SUBMIT ? b : NULL);
+	rc = cli_print_act_answer(ctx, pos[0], answer, action == SUBMIT ? b : NULL,
+				  action == ANSWER ? "your answer" : NULL);
 out:
 	sodium_memzero(&req, sizeof(req));
 	sodium_free(b);

@@ -289,6 +289,28 @@ static void open_proposals_text(struct json_writer *w, const struct nk_brief *b)
 	jw_close_object(w);
 }
 
+/* nk_brief_next_to_json's "next" */
+static void next_text(struct json_writer *w, const struct nk_brief *b)
+{
+	struct nk_brief_next n;
+
+	if (!nk_brief_next(b, &n))
+		return;
+	jw_object(w, "next");
+	jw_string(w, "action", nk_next_action_name(n.action));
+	if (n.may_close)
+		jw_bool(w, "may_close", true);
+	if (n.proposal > 0)
+		jw_int(w, "proposal", n.proposal);
+	if (n.proposals_left >= 0) {
+		jw_int(w, "proposals", b->rules.proposals);
+		jw_int(w, "proposals_left", n.proposals_left);
+	}
+	if (n.action == NK_NEXT_WAIT)
+		jw_string(w, "waiting_for", nk_next_wait_name(n.waiting_for));
+	jw_close_object(w);
+}
+
 /* nk_brief_to_json's "proposal" */
 static void proposal_text(struct json_writer *w, const struct nk_brief *b)
 {
@@ -368,6 +390,7 @@ char *nk_brief_text_fixed(const struct nk_brief *b)
 	messages_text(&w, b);
 	if (b->rules.neutrals)
 		neutral_text(&w, b);
+	next_text(&w, b);
 	if (b->rules.open_proposals)
 		open_proposals_text(&w, b);
 	if (b->proposals > 0)

@@ -461,5 +461,6 @@ json_t *nk_brief_to_json(const struct nk_brief *b)
 		o = nk_json_set(o, "keys", keys);
 	else if (nk_keys_any(b->joined))
 		o = nk_json_set(o, "keys", NULL);	/* out of memory: no briefing at all */
-	return traffic_to_json(b, nk_brief_endorsements_to_json(nk_brief_draft_to_json(o, b), b));
+	return traffic_to_json(b, nk_brief_next_to_json(nk_brief_endorsements_to_json(
+						nk_brief_draft_to_json(o, b), b), b));
 }

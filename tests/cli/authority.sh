@@ -126,7 +126,11 @@ lnk submit "$CASE2" $(ck) 80,000 >/dev/null &&
 is "a one-round case reaches impasse through approvals" \
 	"$(lnk --json brief "$CASE2" --as mediator | jq -r .state)" impasse
 lnk propose "$CASE2" 40,000 >/dev/null
-lnk answer "$CASE2" $(ck) accept >/dev/null
+lnk answer "$CASE2" $(ck) accept >"$TMP/out"
+is "  its line does not call the drafted answer recorded" "$(head -1 "$TMP/out")" \
+	"ok: case $CASE2 is at impasse (see nakodo brief)"
+check "  but names the draft" grep -q "^draft [0-9]* awaiting the claimant-principal's approval: accept" \
+	"$TMP/out"
 lnk --json brief "$CASE2" --as claimant-principal --key "$TMP/cp.nkey" >"$TMP/cp.json"
 is "an answer is drafted too" \
 	"$(jq -c '.draft | [.action, .accept]' "$TMP/cp.json")" '["answer",true]'

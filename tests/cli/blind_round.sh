@@ -81,6 +81,18 @@ for i in 0 1 2 3; do
 			s/^round \([0-9]\): no deal; a hint was due but withheld.*/\1:withheld/p' \
 			"$TMP/$r.out" >>"$TMP/$r.hints"
 	done
+	[ "$i" -eq 0 ] || continue
+	# the line after the round's figure and the briefing's round line: one wording, the
+	# same for both sides whatever each was told (its client printed that just above)
+	sealed="no deal; your hint was sealed to you alone: nakodo submit printed it (or that the leakage budget withheld it)"
+	for r in claimant payer; do
+		check "the $r's line after round 1 says its hint was sealed to it" grep -qx \
+			"ok: case $CASE: round 1: $sealed; round 2 of 4 is open" "$TMP/$r.out"
+	done
+	NAKODO_SERVER=$URL NAKODO_TOKEN=$PT "$NAKODO" brief "$CASE" --key "$TMP/payer.nkey" \
+		>"$TMP/brief" 2>&1
+	check "and its briefing's round 1 in the same words" grep -qx \
+		"  round 1: your outcome given (your offer stayed on your machine); $sealed" "$TMP/brief"
 done
 PDB="$TMP/plain_hints.db"
 PC=$("$NAKODO" --db "$PDB" case new --currency USD --rounds 4 --hints 10,30 --leakage-bits 4 \

@@ -51,6 +51,10 @@ expect 0 "pubkey of the claimant's key" -- "$nk" pubkey "$dir/claimant.key" --js
 safety=$(sed -n 's/.*"safety_number": "\([0-9 ]*\)".*/\1/p' <<<"$out")
 sign=$(sed -n 's/.*"sign": "\([0-9a-f]*\)".*/\1/p' <<<"$out")
 check "pubkey gives the signing key and safety number" '[ ${#sign} = 64 ] && [ ${#safety} = 35 ]' "$sign / $safety"
+# it asks the passphrase though it prints public keys: its help says why (the header's
+# keys are bound to nothing until the secrets are opened)
+expect 0 "pubkey --help" -- "$nk" pubkey --help
+check "  says why it asks the passphrase for public keys" 'grep -q "^Why the passphrase, for public keys" <<<"$out"' "$out"
 expect 0 "join --help" -- "$nk" join --help
 expect 2 "join without --key is bad usage" -- "$nk" --db "$db" join "$CASE" --as claimant
 expect 2 "join with an unknown role is bad usage" -- "$nk" --db "$db" join "$CASE" --as judge --key "$dir/claimant.key"

@@ -79,6 +79,57 @@ run 0 "  the mediator's briefing" nk brief "$N" --as mediator
 has "  the neutrals give their figures, or the mediator closes" \
 	"^next: the neutrals give their fair figures; you may end the case meanwhile (nakodo close $N)$" "$TMP/out"
 
+# ---- --json: the same next step, for a program ----
+# Two cases alike but for their figures (far apart, then close): every role's "next" is
+# the same, at every step, as the text's next: line (and none before impasse or after
+# the end); the --json answer to the figure that ends the last round carries it too.
+J1=$(nk case new --currency USD --rounds 1 --proposals 2 --hints 10,25 --range 0:1,000 2>/dev/null)
+J2=$(nk case new --currency USD --rounds 1 --proposals 2 --hints 10,25 --range 0:1,000 2>/dev/null)
+nk submit "$J1" --as claimant 900 >/dev/null 2>&1
+nk submit "$J2" --as payer 640 >/dev/null 2>&1
+nk --json brief "$J1" --as mediator >"$TMP/j" 2>&1
+is "an open case's JSON briefing has no next" "$(jq 'has("next")' "$TMP/j")" false
+nk --json submit "$J1" --as payer 100 >"$TMP/j1" 2>&1
+nk --json submit "$J2" --as claimant 650 >"$TMP/j2" 2>&1
+is "the --json answer to the figure that ends the last round: what the payer does next" \
+	"$(jq -c .next "$TMP/j1")" '{"action":"wait","proposals":2,"proposals_left":2,"waiting_for":"proposal"}'
+is "  the same for the claimant of a case whose figures were close" \
+	"$(jq -c .next "$TMP/j2")" "$(jq -c .next "$TMP/j1")"
+# nextof CASE ROLE: the JSON briefing's next, compact
+nextof() { nk --json brief "$1" --as "$2" 2>/dev/null | jq -c .next; }
+same_next() {	# same_next WHAT ROLE EXPECTED: both cases' next, and the text's line
+	is "$1" "$(nextof "$J1" "$2")" "$3"
+	is "  the same in the other case" "$(nextof "$J2" "$2")" "$3"
+	nk brief "$J1" --as "$2" 2>/dev/null | grep '^next:' >"$TMP/n1"
+	nk brief "$J2" --as "$2" 2>/dev/null | grep '^next:' | sed "s/$J2/$J1/g" >"$TMP/n2"
+	is "  and so is the text's next: line" "$(cat "$TMP/n2")" "$(cat "$TMP/n1")"
+}
+same_next "at impasse the mediator's JSON says: propose, or close" mediator \
+	'{"action":"propose","may_close":true,"proposals":2,"proposals_left":2}'
+same_next "the claimant's: wait for a proposal" claimant \
+	'{"action":"wait","proposals":2,"proposals_left":2,"waiting_for":"proposal"}'
+nk propose "$J1" 500 >/dev/null 2>&1
+nk propose "$J2" 600 >/dev/null 2>&1
+same_next "once a proposal is made, the claimant's: answer it" claimant \
+	'{"action":"answer","proposal":1}'
+same_next "the mediator's: wait for the answers, or close" mediator \
+	'{"action":"wait","may_close":true,"proposal":1,"waiting_for":"answers"}'
+nk answer "$J1" --as payer accept >/dev/null 2>&1
+nk answer "$J2" --as payer decline >/dev/null 2>&1
+same_next "the payer, having answered (accepted in one case, declined in the other)" payer \
+	'{"action":"wait","proposal":1,"waiting_for":"outcome"}'
+same_next "the claimant, whether or not the payer answered or how" claimant \
+	'{"action":"answer","proposal":1}'
+nk answer "$J1" --as claimant decline >"$TMP/a1" 2>&1
+nk answer "$J2" --as claimant decline >"$TMP/a2" 2>&1
+is "the claimant's answer, declining in both cases: its line says it is recorded" \
+	"$(sed "s/$J1/CASE/" "$TMP/a1")" "ok: case CASE: your answer is recorded; the case is at impasse (see nakodo brief)"
+is "  the same words in the case of close figures, where the payer declined (not accepted)" \
+	"$(sed "s/$J2/CASE/" "$TMP/a2")" "$(sed "s/$J1/CASE/" "$TMP/a1")"
+nk close "$J1" >/dev/null 2>&1
+nk --json brief "$J1" --as claimant >"$TMP/j" 2>&1
+is "a closed case's JSON briefing has no next" "$(jq 'has("next")' "$TMP/j")" false
+
 # ---- the leakage budget bounds the hints alone ----
 run 0 "a party's briefing, no range set" nk brief "$B" --as payer
 has "  says the budget does not bound a round's outcome, and why the bits may pass it" \
@@ -151,7 +202,8 @@ I=$(nk case new --currency USD --rounds 1 --proposals 1 2>/dev/null)
 nk submit "$I" --as claimant 700 >/dev/null 2>&1 && nk submit "$I" --as payer 300 >/dev/null 2>&1
 nk propose "$I" 500 >/dev/null 2>&1
 run 0 "an answer that leaves the case at impasse" nk answer "$I" --as claimant accept
-is "  says 'at impasse', not 'is impasse'" "$(cat "$TMP/out")" "ok: case $I is at impasse (see nakodo brief)"
+is "  says the answer is recorded, and 'at impasse', not 'is impasse'" "$(cat "$TMP/out")" \
+	"ok: case $I: your answer is recorded; the case is at impasse (see nakodo brief)"
 run 1 "a figure at impasse: refused" nk submit "$I" --as payer 400
 has "  as 'the case is at impasse, not open'" "the case is at impasse, not open" "$TMP/err"
 C=$(nk case new --currency USD --rounds 2 2>/dev/null)
@@ -179,6 +231,20 @@ has "  and warns that opening one in a browser uses up its token" \
 	"^each link opens once: a browser that opens it trades its token for one of its own" "$TMP/err"
 NAKODO_TOKEN=$OP run 0 "with --json" "$NAKODO" --json case new --currency USD --server "$URL"
 is "  no warning to a program" "$(cat "$TMP/err")" ""
+
+# ---- the API's briefing carries the same "next" (the answer to an action too) ----
+NAKODO_TOKEN=$OP "$NAKODO" case new --currency USD --rounds 1 --proposals 2 --server "$URL" \
+	>"$TMP/rc" 2>/dev/null
+R=$(head -1 "$TMP/rc")
+RC=$(sed -n 's/^claimant token: //p' "$TMP/rc")
+RP=$(sed -n 's/^payer token: //p' "$TMP/rc")
+NAKODO_SERVER=$URL NAKODO_TOKEN=$RC "$NAKODO" submit "$R" 900 >/dev/null 2>&1
+NAKODO_SERVER=$URL NAKODO_TOKEN=$RP "$NAKODO" --json submit "$R" 100 >"$TMP/rj" 2>&1
+is "the server's answer to the figure that ends the last round has the payer's next" \
+	"$(jq -c .next "$TMP/rj")" '{"action":"wait","proposals":2,"proposals_left":2,"waiting_for":"proposal"}'
+curl -s -H "Authorization: Bearer $RC" "$URL/v1/cases/$R/brief" >"$TMP/rb"
+is "  and GET brief the claimant's, as the local briefing's" "$(jq -c .next "$TMP/rb")" \
+	'{"action":"wait","proposals":2,"proposals_left":2,"waiting_for":"proposal"}'
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
