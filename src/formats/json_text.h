@@ -41,7 +41,8 @@ char *json_text_canonical(const json_t *json);
  * '+' or leading zeros); its new length (json_real.c). */
 size_t json_real_jansson_form(char *buf, size_t len);
 
-/* Starts w with room for expect bytes (a guess: it grows past it). */
+/* Starts w with room for expect bytes, in a block of that size (a guess: it grows past
+ * it by doubling). */
 void jw_start(struct json_writer *w, size_t expect);
 /* The text written (NUL-terminated; free it with nk_alloc_free), or NULL after any
  * failure or when a container is left open; w is spent either way. */

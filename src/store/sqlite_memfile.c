@@ -10,16 +10,29 @@
  * (into a new block, the old one wiped),
  * kept while the file is open (SQLite closes the sub-journal when the batch's
  * transaction ends, and writes it again from its start after each RELEASE), wiped as
- * far as it was ever written and freed when it is closed. Never on the disk, as with
- * temp_store=MEMORY. */
+ * far as it was ever written when it is closed, and then kept for the next file (below)
+ * or freed. Never on the disk, as with temp_store=MEMORY. */
 #include "store/sqlite_vfs.h"
 
+#include <malloc.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MEM_FILE_MIN (32u << 10)
+/* The largest block kept for the next file: a batch's sub-journal holds one savepoint's
+ * pages at a time, 32 or 64 kB (bench/README.md, branch alloc14). */
+#define MEM_FILE_KEEP (256u << 10)
+
+/* One block, wiped, kept between files. The group's writer closes its sub-journal at the
+ * end of every batch and opens it again in the next: a new block each time was a large
+ * malloc and free a batch, and two once a savepoint outgrew 32 kB (the free of a 64 kB
+ * block makes glibc consolidate its fast bins). Process-wide, as the VFS whose files use
+ * it (sqlite_vfs.c); taken and given back by exchange, since a batch's sub-journal is
+ * opened in some worker's turn and closed by the committer's thread. */
+static _Atomic(unsigned char *) kept;
 
 struct mem_file {
 	sqlite3_file base;		/* its methods: mem_io */
@@ -35,7 +48,7 @@ static int mem_close(sqlite3_file *file)
 
 	if (m->buf) {
 		sodium_memzero(m->buf, m->used);	/* pages of the database */
-		free(m->buf);
+		free(m->cap <= MEM_FILE_KEEP ? atomic_exchange(&kept, m->buf) : m->buf);
 	}
 	m->buf = NULL;
 	m->len = m->cap = m->used = 0;
@@ -69,6 +82,14 @@ static int mem_reserve(struct mem_file *m, size_t size)
 
 	if (size <= m->cap)
 		return SQLITE_OK;
+	if (!m->buf && (buf = atomic_exchange(&kept, NULL))) {
+		if (malloc_usable_size(buf) >= size) {	/* the file is empty: nothing to copy */
+			m->buf = buf;
+			m->cap = malloc_usable_size(buf);
+			return SQLITE_OK;
+		}
+		free(buf);	/* wiped when it was kept */
+	}
 	while (cap < size) {
 		if (cap > SIZE_MAX / 2)
 			return SQLITE_FULL;
