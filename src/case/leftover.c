@@ -4,7 +4,9 @@
  * chain. What those events' commits wrote beside them stays, though, and contradicts the
  * shorter log: a closing statement in the server's record for a case whose log never
  * ended (written with the purge, in the same commit), or a figure sealed for the open
- * round by a party that, by the log, has not submitted one (sealed with its event).
+ * round by a party that, by the log, has not submitted one (sealed with its event; a
+ * round's lapse voids its figures and leaves their seals, so a round that lapsed is not
+ * checked).
  * Checked when a case is folded from the store, never when it is served from the cache
  * (a state folded, and checked, from the same log): one indexed lookup a fold, and one
  * more for each party yet to submit in an open round; none on a submission's path. */
@@ -52,7 +54,8 @@ enum nk_status case_leftover_check(const struct nk_case_env *env, const struct c
 		return NK_OK;
 	rc = absent(nk_store_record_find(env->store, st->id, &index, entry, &len, sig, &why),
 		    &why, err, "the case's closing statement");
-	round = st->state == NK_STATE_OPEN ? case_open_round(st) : 0;
+	/* a round that lapsed voided its figures, whose seals stay: not checked */
+	round = st->state == NK_STATE_OPEN && st->fig.round_lapses == 0 ? case_open_round(st) : 0;
 	for (int role = NK_CLAIMANT; rc == NK_OK && round > 0 && role <= NK_PAYER; role++) {
 		if (st->fig.rounds[round - 1].submitted[role])
 			continue;
