@@ -24,9 +24,27 @@ static enum nk_status cut_back(struct nk_error *err, const char *what)
 		       "record: its last events were deleted where it is stored", what);
 }
 
+/* Something was found that the log st was folded from does not record. A commit to the
+ * case after that log was read could have written it (nk_case_log reads outside a
+ * transaction, and PostgreSQL's write transactions read each statement afresh): then
+ * the store's last event is no longer the log's, and the log read is merely older. */
+static enum nk_status found(const struct nk_case_env *env, const struct case_state *st,
+			    struct nk_error *err, const char *what)
+{
+	uint8_t chain[NK_CHAIN_BYTES];
+	int64_t seq = 0;
+	bool linked = false;
+	enum nk_status rc = nk_store_last_link(env->store, st->id, &seq, &linked, chain, err);
+
+	if (rc != NK_OK)
+		return rc;
+	return seq == st->events ? cut_back(err, what) : NK_OK;
+}
+
 /* rc of a lookup that finds nothing when the log holds: NK_ENOTFOUND; a failure of the
- * store itself is the store's; anything found (a secret that opens or not) is the cut. */
-static enum nk_status absent(enum nk_status rc, const struct nk_error *why,
+ * store itself is the store's; anything found (a secret that opens or not) is checked. */
+static enum nk_status absent(const struct nk_case_env *env, const struct case_state *st,
+			     enum nk_status rc, const struct nk_error *why,
 			     struct nk_error *err, const char *what)
 {
 	if (rc == NK_ENOTFOUND)
@@ -36,7 +54,7 @@ static enum nk_status absent(enum nk_status rc, const struct nk_error *why,
 			*err = *why;
 		return rc;
 	}
-	return cut_back(err, what);
+	return found(env, st, err, what);
 }
 
 enum nk_status case_leftover_check(const struct nk_case_env *env, const struct case_state *st,
@@ -52,7 +70,8 @@ enum nk_status case_leftover_check(const struct nk_case_env *env, const struct c
 
 	if (st->purged)	/* ended: its secrets are gone and the record binds its log */
 		return NK_OK;
-	rc = absent(nk_store_record_find(env->store, st->id, &index, entry, &len, sig, &why),
+	rc = absent(env, st, nk_store_record_find(env->store, st->id, &index, entry, &len, sig,
+						  &why),
 		    &why, err, "the case's closing statement");
 	/* a round that lapsed voided its figures, whose seals stay: not checked */
 	round = st->state == NK_STATE_OPEN && st->fig.round_lapses == 0 ? case_open_round(st) : 0;
@@ -60,8 +79,8 @@ enum nk_status case_leftover_check(const struct nk_case_env *env, const struct c
 		if (st->fig.rounds[round - 1].submitted[role])
 			continue;
 		case_secret_name(name, "figure", round, (enum nk_role)role);
-		rc = absent(nk_store_secret_get(env->store, st->id, name, plain, sizeof(plain),
-						&len, &why),
+		rc = absent(env, st, nk_store_secret_get(env->store, st->id, name, plain,
+							 sizeof(plain), &len, &why),
 			    &why, err, "a sealed figure");
 		sodium_memzero(plain, sizeof(plain));
 	}
