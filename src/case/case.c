@@ -233,6 +233,8 @@ static enum nk_status load(const struct nk_case_env *env, const char *id, bool s
 		rc = case_chain_check(env, id, &log, false, NULL, err);
 	if (rc == NK_OK)
 		rc = case_fold(id, &log, st, err);
+	if (rc == NK_OK)	/* a log cut back at rest; a cached state was checked so */
+		rc = case_leftover_check(env, st, err);
 	/* keyed by the last event the fold read, which the snapshot may see past */
 	if (rc == NK_OK && log.count > 0 && log.events[log.count - 1].linked) {
 		seq = log.events[log.count - 1].seq;
@@ -270,6 +272,22 @@ enum nk_status case_load_snapshot(const struct nk_case_env *env, const char *id,
 	return load(env, id, true, st, err);
 }
 
+/* The log's leftovers (case_leftover_check), for a log whose rules hold: one that
+ * breaks them is the verdict's to name (nk_case_log_verdict), not a failure here. */
+static enum nk_status leftover_check_log(const struct nk_case_env *env, const char *id,
+					 const struct nk_event_list *log, struct nk_error *err)
+{
+	struct case_state *st = sodium_malloc(sizeof(*st));
+	enum nk_status rc;
+
+	if (!st)
+		return nk_fail(err, NK_ENOMEM, "log", "out of memory");
+	rc = case_fold(id, log, st, NULL) == NK_OK ? case_leftover_check(env, st, err) : NK_OK;
+	sodium_memzero(st, sizeof(*st));
+	sodium_free(st);
+	return rc;
+}
+
 enum nk_status nk_case_log(const struct nk_case_env *env, const char *id,
 			   struct nk_event_list *out, struct nk_error *err)
 {
@@ -280,7 +298,11 @@ enum nk_status nk_case_log(const struct nk_case_env *env, const char *id,
 	rc = nk_store_load(env->store, id, out, err);
 	if (rc == NK_ENOTFOUND)
 		nk_fail(err, NK_ENOTFOUND, "case", "no case %s in this database", id);
-	if (rc == NK_OK && (rc = case_chain_check(env, id, out, true, NULL, err)) != NK_OK)
+	if (rc == NK_OK)
+		rc = case_chain_check(env, id, out, true, NULL, err);
+	if (rc == NK_OK)
+		rc = leftover_check_log(env, id, out, err);
+	if (rc != NK_OK)
 		nk_event_list_free(out);
 	return rc;
 }

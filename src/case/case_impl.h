@@ -203,6 +203,13 @@ NK_MUST_USE case_request_fn case_kind_act;
 NK_MUST_USE enum nk_status case_fold(const char *id, const struct nk_event_list *log,
 				     struct case_state *st, struct nk_error *err);
 
+/* A state folded from the store (st) against what the commits of its log wrote beside
+ * it: NK_ECORRUPT when the store holds what only events after the log's last could have
+ * written (its last events were deleted at rest: leftover.c). */
+NK_MUST_USE enum nk_status case_leftover_check(const struct nk_case_env *env,
+					       const struct case_state *st,
+					       struct nk_error *err);
+
 /* Applies one more event of the log to st, as case_fold does for each (the cache of
  * folded states, cache.c, keeps a state current with the events a command appends). */
 NK_MUST_USE enum nk_status case_fold_event(struct case_state *st, const struct nk_event *ev,

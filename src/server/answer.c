@@ -52,8 +52,8 @@ void answer_wipe_free(void *body)
 	nk_alloc_free(body);
 }
 
-static void log_line(struct nk_server *srv, const struct http_request *req, const char *method,
-		     unsigned status)
+void answer_log(struct nk_server *srv, const struct http_request *req, const char *method,
+		unsigned status)
 {
 	char line[REQLOG_LINE];
 	struct timespec ts;
@@ -159,30 +159,42 @@ struct MHD_Response *answer_problem(const struct http_request *req, unsigned *st
 	return answer_problem_kind(req, status, NULL, field, detail, role);
 }
 
-struct MHD_Response *answer_problem_kind(const struct http_request *req, unsigned *status,
-					 const char *kind, const char *field,
-					 const char *detail, const char *role)
+char *answer_problem_text(const struct http_request *req, unsigned status, const char *kind,
+			  const char *field, const char *detail, const char *role)
 {
-	size_t i = problem_of(*status, kind);
+	size_t i = problem_of(status, kind);
 	const char *title;
-	char type[64];
+	char type[64], *text;
 	json_t *doc;
 
 	title = problems[i].title;
 	snprintf(type, sizeof(type), "urn:nakodo:problem:%s", problems[i].type);
 	/* a missing signature is a 401 too, though the token was good: say what is missing,
 	 * for a caller without the command (doc/api.md, "Signed reads") */
-	if (*status == 401 && field && strcmp(field, "signature") == 0)
+	if (status == 401 && field && strcmp(field, "signature") == 0)
 		title = "This role's requests must be signed: the Nakodo-Request and "
 			"Nakodo-Signature headers, or request and signature in the body";
 	doc = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", type, "title", title,
-			"status", (int)*status, "detail", detail, "field", field ? field : "",
+			"status", (int)status, "detail", detail, "field", field ? field : "",
 			"request_id", req->id);
 	if (doc && role && json_object_set_new(doc, "role", json_string(role)) != 0) {
 		json_decref(doc);
 		doc = NULL;
 	}
-	return answer_json(req, status, doc, "application/problem+json");
+	text = doc ? nk_json_text_fixed(doc) : NULL;	/* as answer_json writes it */
+	json_decref(doc);
+	return text;
+}
+
+struct MHD_Response *answer_problem_kind(const struct http_request *req, unsigned *status,
+					 const char *kind, const char *field,
+					 const char *detail, const char *role)
+{
+	char *text = answer_problem_text(req, *status, kind, field, detail, role);
+
+	if (!text)	/* a bare 500, as answer_json's */
+		*status = 500;
+	return answer_body(req, *status, text, "application/problem+json");
 }
 
 enum MHD_Result answer_queue(struct MHD_Connection *conn, struct nk_server *srv,
@@ -196,7 +208,7 @@ enum MHD_Result answer_queue(struct MHD_Connection *conn, struct nk_server *srv,
 	ret = MHD_queue_response(conn, status, resp);
 	MHD_destroy_response(resp);
 	req->answered = true;
-	log_line(srv, req, method, status);
+	answer_log(srv, req, method, status);
 	return ret;
 }
 

@@ -17,6 +17,8 @@ struct http_request {
 	char role[NK_TOKEN_ROLE_MAX];
 	struct nk_buf body;	/* bounded by the route's body limit */
 	bool answered;
+	bool early;		/* answered while its body still came (early.c) */
+	size_t lingered;	/* the body's bytes discarded since */
 	bool authorised;	/* the headers' token holds for a longer body (route_body_max_authorised) */
 	bool upload;		/* it holds one of the ANALYZE_UPLOADS_AT_ONCE */
 	bool noted;		/* counted as a failed authentication of its address */
@@ -47,6 +49,10 @@ struct MHD_Response *answer_json(const struct http_request *req, unsigned *statu
  * when a joined role's signature is missing, names that role. */
 struct MHD_Response *answer_problem(const struct http_request *req, unsigned *status,
 				    const char *field, const char *detail, const char *role);
+/* The text of the problem document answer_problem_kind sends (status its own, not
+ * changed); a new string, freed with answer_wipe_free; NULL when out of memory. */
+char *answer_problem_text(const struct http_request *req, unsigned status, const char *kind,
+			  const char *field, const char *detail, const char *role);
 /* The same of the problem kind named (its type after "urn:nakodo:problem:", e.g.
  * "corrupt"); NULL, or a kind status lacks: the status's own. */
 struct MHD_Response *answer_problem_kind(const struct http_request *req, unsigned *status,
@@ -66,6 +72,20 @@ extern const char answer_server_failed[];
 enum MHD_Result answer_queue(struct MHD_Connection *conn, struct nk_server *srv,
 			     struct http_request *req, const char *method, unsigned status,
 			     struct MHD_Response *resp);
+
+/* Logs the request's line and counts it (answer_queue does, for an answer it queues). */
+void answer_log(struct nk_server *srv, const struct http_request *req, const char *method,
+		unsigned status);
+
+/* A problem answered while the request's body still comes (a chunked body past its
+ * limit): written to the connection at once, since libmicrohttpd queues an answer only
+ * before the body or after all of it; MHD_NO (the connection closes) if it cannot be. */
+enum MHD_Result early_refuse(struct MHD_Connection *conn, struct nk_server *srv,
+			     struct http_request *req, const char *method, unsigned status,
+			     const char *field, const char *detail);
+/* What the handler returns for bytes more of a body answered early (0: all of it has
+ * come): MHD_YES while the connection lingers, MHD_NO once it should close. */
+enum MHD_Result early_discard(struct http_request *req, size_t bytes);
 
 /* The answer of a relay read that waited, now resumed (relay_wait.c). */
 enum MHD_Result relay_answer_held(struct nk_server *srv, struct MHD_Connection *conn,

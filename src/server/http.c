@@ -521,10 +521,12 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 	if (req->hold.held)
 		return relay_answer_held(srv, conn, req, method);
 	if (req->answered) {
-		if (*upload_size > 0)
-			sodium_memzero((char *)upload, *upload_size);	/* see below */
+		size_t bytes = *upload_size;
+
+		if (bytes > 0)
+			sodium_memzero((char *)upload, bytes);	/* see below */
 		*upload_size = 0;
-		return MHD_YES;
+		return req->early ? early_discard(req, bytes) : MHD_YES;
 	}
 	if (*upload_size > 0) {
 		/* grown by copy, the old block wiped: a plain realloc would leave it behind */
@@ -539,10 +541,11 @@ enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_NO;
 		if (!req->body.too_big)
 			return MHD_YES;
+		/* chunked (a declared length was refused above): its answer cannot wait */
+		return early_refuse(conn, srv, req, method, 413, "body",
+				    "the body is longer than the limit");
 	}
 	receive_done(srv, conn);	/* whole: no longer late */
-	if (req->body.too_big)
-		return http_send_problem(conn, srv, req, method, 413, "body", "the body is longer than the limit");
 	if (strlen(url) > srv->cfg.url_max)
 		return http_send_problem(conn, srv, req, method, 414, "url", "the request target is longer than the limit");
 	if (req->route == server_route_count)

@@ -206,6 +206,17 @@ void receive_done(struct nk_server *srv, struct MHD_Connection *conn)
 	pthread_mutex_unlock(&srv->receiving->mu);
 }
 
+void receive_linger(struct nk_server *srv, struct MHD_Connection *conn, int64_t ms)
+{
+	struct receiving *r = entry(conn);
+
+	if (!r)
+		return;
+	pthread_mutex_lock(&srv->receiving->mu);
+	r->due_ms = nk_time_mono_ms() + ms;
+	pthread_mutex_unlock(&srv->receiving->mu);
+}
+
 void receive_next(struct nk_server *srv, struct MHD_Connection *conn)
 {
 	struct receiving *r = entry(conn);

@@ -24,6 +24,9 @@ void receive_head(struct nk_server *srv, struct MHD_Connection *conn,
 void receive_body(struct nk_server *srv, struct MHD_Connection *conn, size_t bytes);
 /* The request has arrived whole (or is answered before): no longer watched. */
 void receive_done(struct nk_server *srv, struct MHD_Connection *conn);
+/* The request was answered before its body had come (early.c): the connection, which
+ * closes after it, lingers at most ms more, discarding the rest. */
+void receive_linger(struct nk_server *srv, struct MHD_Connection *conn, int64_t ms);
 /* The request was answered; the connection may carry another: watched again. */
 void receive_next(struct nk_server *srv, struct MHD_Connection *conn);
 

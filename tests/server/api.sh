@@ -92,6 +92,72 @@ head -c 70000 /dev/zero | tr '\0' ' ' >"$TMP/big"
 got=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $CT" -H 'Content-Type: application/json' \
 	--data-binary @"$TMP/big" "$URL/v1/cases/$CASE/figures")
 is "a 70 KB body is 413" "$got" 413
+# The same body chunked (no length declared, so refused only once past the limit, as its
+# bytes come): the same 413 problem, read by the client (libmicrohttpd queues no answer
+# while a body comes: the server closed, and curl read nothing, 000)
+got=$(curl -s -o "$TMP/ans/chunked" -D "$TMP/ans/chunked.h" -w '%{http_code}' --max-time 20 \
+	-H "Authorization: Bearer $CT" -H 'Content-Type: application/json' \
+	-H 'Transfer-Encoding: chunked' --data-binary @"$TMP/big" "$URL/v1/cases/$CASE/figures")
+is "a 70 KB chunked body is the 413 problem, read" \
+	"$got $(jq -r '.type + " " + .field' "$TMP/ans/chunked")" "413 urn:nakodo:problem:too-large body"
+is "its headers say the connection closes" \
+	"$(grep -ci '^connection: close' "$TMP/ans/chunked.h") $(grep -ci '^x-request-id' "$TMP/ans/chunked.h")" "1 1"
+head -c 20000000 /dev/zero >"$TMP/huge"
+got=$(curl -s -o "$TMP/ans/chunked" -w '%{http_code}' --max-time 20 -H "Authorization: Bearer $CT" \
+	-H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' \
+	--data-binary @"$TMP/huge" "$URL/v1/cases/$CASE/figures")
+is "a 20 MB chunked body is the 413 problem too" "$got $(jq -r .type "$TMP/ans/chunked")" \
+	"413 urn:nakodo:problem:too-large"
+# A raw client: what the server sends, byte for byte, and when. One that sends a chunk past
+# the limit and stops (no last chunk) reads the answer and its end at once; one that keeps
+# sending is read only so far (bounded: its sends fail well before 128 MiB, where a server
+# that read the whole body to answer would take all of them) and still reads the answer.
+cat >"$TMP/chunked.py" <<'PY'
+import socket, sys, time
+port, token, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+s = socket.create_connection(("127.0.0.1", port), timeout=15)
+s.sendall(("POST /v1/cases/%s/figures HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+           "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+           % (sys.argv[4], token)).encode())
+chunk = b"10000\r\n" + b" " * 65536 + b"\r\n"
+sent, start, stopped = 0, time.monotonic(), "no"
+if mode == "stop":
+    s.sendall(chunk * 2)
+else:
+    s.setblocking(False)
+    while sent < 128 << 20 and time.monotonic() - start < 15:
+        try:
+            sent += s.send(chunk)
+        except BlockingIOError:
+            time.sleep(0.005)
+        except OSError:
+            stopped = "yes"
+            break
+    s.settimeout(15)
+answer = b""
+try:
+    while True:
+        got = s.recv(65536)
+        if not got:
+            break
+        answer += got
+except OSError:
+    pass
+head, _, body = answer.partition(b"\r\n\r\n")
+print(head.split(b"\r\n")[0].decode(errors="replace"), "|", body.decode(errors="replace").replace(" ", ""),
+      "| stopped:", stopped, "| took %d s" % (time.monotonic() - start))
+PY
+got=$(python3 "$TMP/chunked.py" "$PORT" "$CT" stop "$CASE")
+is "a raw chunked client that stops reads the 413 problem and its end" \
+	"$(echo "$got" | sed 's/"request_id":"[0-9a-f]*"/ID/; s/| took [0-9]* s//')" \
+	'HTTP/1.1 413 Content Too Large | {"detail":"thebodyislongerthanthelimit","field":"body",ID,"status":413,"title":"Therequestbodyistoolarge","type":"urn:nakodo:problem:too-large"} | stopped: no '
+check "... at once, not at the timeout (${got##*took })" test "${got##*took }" = "0 s"
+got=$(python3 "$TMP/chunked.py" "$PORT" "$CT" flood "$CASE")
+is "a raw client that keeps sending is stopped, and reads the 413 first" \
+	"$(echo "$got" | cut -d'|' -f1,3)" "HTTP/1.1 413 Content Too Large | stopped: yes "
+is "a chunked body within the limit is read as any other" \
+	"$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $CT" -H 'Content-Type: application/json' \
+	   -H 'Transfer-Encoding: chunked' --data-binary '{"amount":-5}' "$URL/v1/cases/$CASE/figures")" 400
 got=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $CT" "$URL/v1/cases/$CASE/$(head -c 3000 /dev/zero | tr '\0' a)")
 is "a 3000-byte URL is 414" "$got" 414
 got=$(curl -s -o "$TMP/ans/hdr" -w '%{http_code}' -H "X-Filler: $(head -c 20000 /dev/zero | tr '\0' a)" "$URL/healthz")

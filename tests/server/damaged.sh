@@ -5,8 +5,10 @@
 # "Problems") that says the case's data does not verify and nothing of the log (no event,
 # no reason, no figure), the same to every role; a token of another role or case is
 # refused as before; the other cases and /healthz go on, and the server stays up under
-# a run of requests to the damaged case. (A re-chained forgery, the operator's, is
-# tests/adversary/blind_log_forged.sh.) Prints TAP.
+# a run of requests to the damaged case. A log cut back to an earlier countersigned event
+# answers the same where what its deleted events wrote stays (a sealed figure, a closing
+# statement). (A re-chained forgery, the operator's, is tests/adversary/blind_log_forged.sh.)
+# Prints TAP.
 set -u
 . "$(dirname "$0")/lib.sh"
 [ "${NAKODO_TEST_STORE:-sqlite}" = sqlite ] ||
@@ -142,6 +144,55 @@ start_server --rate 1000 --burst 1000
 is "its claimant's briefing: the same corrupt problem, not the internal failure's" \
 	"$(problems "b $N1CT GET /v1/cases/$N1/brief")" "500 $C"
 is "the other case's briefing: 200" "$(req b "$CT" GET "/v1/cases/$CASE/brief")" 200
+
+# A log cut back at rest: its last events deleted, so that it ends on an earlier event the
+# server countersigned and its chain verifies. What their commits wrote beside them stays:
+# the open round's figure of a party the log says has not submitted, or an ended case's
+# closing statement in the record. Each case answers corrupt on every route, to every
+# role, the same words; before, every route answered as if the events had never been
+# (the claimant's figure taken again; the settled case open, its parties told 404).
+open_round && [ "$(req f "$CT" POST "/v1/cases/$CASE/figures" '{"amount":73133700}')" = 200 ]
+is "a case in its second round, the claimant's figure in" "$?" 0
+CUT=$CASE CCT=$CT CPT=$PT CMT=$MT
+new_case && req f "$CT" POST "/v1/cases/$CASE/figures" '{"amount":61313373}' >/dev/null &&
+	[ "$(req f "$PT" POST "/v1/cases/$CASE/figures" '{"amount":73133777}') $(jq -r .state "$(last)")" = "200 settled" ]
+is "and a case settled" "$?" 0
+stop_server
+# cut CASE EVENTS: deletes the last EVENTS events of CASE; prints the type now last
+cut() {
+	$PY - "${DB#sqlite:}" "$1" "$2" <<'PY'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+last = con.execute("SELECT max(seq) FROM events WHERE case_id = ?", (sys.argv[2],)).fetchone()[0]
+n = con.execute("DELETE FROM events WHERE case_id = ? AND seq > ?",
+                (sys.argv[2], last - int(sys.argv[3]))).rowcount
+con.commit()
+print(con.execute("SELECT type FROM events WHERE case_id = ? ORDER BY seq DESC LIMIT 1",
+                  (sys.argv[2],)).fetchone()[0] if n == int(sys.argv[3]) else "not cut")
+PY
+}
+is "the second round's figure deleted: the log ends on the first round's outcome" "$(cut "$CUT" 1)" round
+is "the settlement and the purge deleted: the log ends on the round that found the deal" \
+	"$(cut "$CASE" 2)" round
+"$NAKODO" --db "$DB" log "$CUT" >/dev/null 2>"$TMP/local.err"
+is "nakodo log on the database, the operator's: exit 3, a figure the log does not record" \
+	"$? $(grep -c "sealed figure that the log does not record" "$TMP/local.err")" "3 1"
+start_server --rate 1000 --burst 1000
+rm -f "$TMP"/damaged.*
+is "the cut case: its log, each briefing, the receipt and the inbox answer corrupt" \
+	"$(problems "log $CMT GET /v1/cases/$CUT/log" "b $CMT GET /v1/cases/$CUT/brief" \
+		"b $CCT GET /v1/cases/$CUT/brief" "b $CPT GET /v1/cases/$CUT/brief" \
+		"rc $CMT GET /v1/cases/$CUT/receipt" "inbox $CPT GET /v1/cases/$CUT/messages")" \
+	"500 $C 500 $C 500 $C 500 $C 500 $C 500 $C"
+is "the claimant's figure for the round again: corrupt, not taken" \
+	"$(problems "fig $CCT POST /v1/cases/$CUT/figures {\"amount\":73133700}")" "500 $C"
+is "the settled case cut back: its briefings, receipt and close answer corrupt" \
+	"$(problems "b $MT GET /v1/cases/$CASE/brief" "b $CT GET /v1/cases/$CASE/brief" \
+		"b $PT GET /v1/cases/$CASE/brief" "rc $PT GET /v1/cases/$CASE/receipt" \
+		"close $MT POST /v1/cases/$CASE/close {}")" "500 $C 500 $C 500 $C 500 $C 500 $C"
+is "every answer the same words, naming no event, round, figure or reason" \
+	"$(cat "$TMP"/damaged.* | jq -r '[.detail, .title] | join("|")' | sort -u | wc -l) \
+$(cat "$TMP"/damaged.* | jq -c 'del(.request_id)' | grep -ciE 'event [0-9]|round|7313|6131|figure|deleted|record')" "1 0"
 stop_server
 echo "1..$n"
 [ "$failed" = 0 ]
