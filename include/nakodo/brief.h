@@ -22,6 +22,25 @@ enum nk_case_state {
 	NK_STATE_CLOSED,	/* ended without settlement */
 };
 
+/* Why a closed case closed, as its closing event says (NK_CLOSE_OTHER: words this
+ * version does not know, from a later one). */
+enum nk_close_reason {
+	NK_CLOSE_NONE = 0,	/* not closed */
+	NK_CLOSE_MEDIATOR,	/* the mediator closed it */
+	NK_CLOSE_DEADLINE,	/* its deadline passed */
+	NK_CLOSE_LAPSES,	/* the open round lapsed three times */
+	NK_CLOSE_NO_PROPOSAL,	/* impasse, and the rules allow no mediator's proposal */
+	NK_CLOSE_DECLINED,	/* the mediator's proposals were not accepted */
+	NK_CLOSE_NO_PACKAGE,	/* no package both accepted after the last round */
+	NK_CLOSE_OTHER,
+};
+
+/* "mediator", "deadline", "lapses", "no_proposal", "declined", "no_package", "other";
+ * NULL for NK_CLOSE_NONE. */
+const char *nk_close_reason_name(enum nk_close_reason reason);
+/* The reason as a clause ("the mediator closed it"); NULL for none or other. */
+const char *nk_close_reason_phrase(enum nk_close_reason reason);
+
 /* "open", "settled", "impasse", "closed", or "unknown". */
 const char *nk_case_state_name(enum nk_case_state state);
 /* The state as a sentence says it after "is": "at impasse" for impasse, else its name. */
@@ -96,6 +115,7 @@ struct nk_brief {
 	int lapsed_round;
 	bool lapse_missed;
 	bool deadline_passed;
+	enum nk_close_reason closed_reason;	/* a closed case's, as its log says */
 	/* Open proposals (rules.open_proposals), public to every role: each side's standing
 	 * visible proposal and the round it was announced in, the go-between's suggestion
 	 * between the two when both stand, and what each proposal tells every role of its

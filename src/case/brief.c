@@ -161,6 +161,7 @@ static enum nk_status brief_figures(const struct nk_case_env *env, const struct 
 	b->lapse_missed = nk_role_is_party(role) && st->fig.lapsed_round &&
 			  st->fig.lapse_missed[role];
 	b->deadline_passed = st->fig.deadline_passed;
+	b->closed_reason = st->state == NK_STATE_CLOSED ? st->closed_reason : NK_CLOSE_NONE;
 	case_open_brief(st, b);
 	for (int i = 0; i < st->round; i++) {
 		const struct case_round *r = &st->fig.rounds[i];

@@ -122,6 +122,7 @@ struct case_state {
 	int round;			/* 1-based round open (or the last one) */
 	bool settled;
 	bool purged;
+	enum nk_close_reason closed_reason;	/* as the closing event words it */
 	int64_t events;
 	bool joined[NK_ROLE_COUNT];		/* by enum nk_role: one identity per role */
 	struct nk_identity identity[NK_ROLE_COUNT];

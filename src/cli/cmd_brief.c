@@ -253,6 +253,8 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 			nk_case_state_name(b->state));
 	if (b->state == NK_STATE_OPEN && b->round > 0)	/* a neutral is told no round */
 		fprintf(f, ", round %d of %d", b->round, r->rounds);
+	if (b->state == NK_STATE_CLOSED && nk_close_reason_phrase(b->closed_reason))
+		fprintf(f, " (%s)", nk_close_reason_phrase(b->closed_reason));
 	fputc('\n', f);
 	if (b->title[0]) {
 		fputs("title: ", f);

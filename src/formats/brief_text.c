@@ -368,6 +368,8 @@ char *nk_brief_text_fixed(const struct nk_brief *b)
 	jw_start(&w, 1024 + 512 * (size_t)(b->round > 0 ? b->round : 0));
 	jw_object(&w, NULL);
 	jw_string(&w, "case", b->case_id);
+	if (b->state == NK_STATE_CLOSED && nk_close_reason_name(b->closed_reason))
+		jw_string(&w, "closed_reason", nk_close_reason_name(b->closed_reason));
 	jw_string(&w, "currency", b->rules.currency);
 	if (b->rules.round_time_ms || b->rules.deadline_ms)
 		deadlines_text(&w, b);

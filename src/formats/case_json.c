@@ -17,6 +17,32 @@ const char *nk_case_state_name(enum nk_case_state state)
 	return (unsigned)state <= NK_STATE_CLOSED ? names[state] : "unknown";
 }
 
+static const char *const close_names[] = {
+	[NK_CLOSE_MEDIATOR] = "mediator", [NK_CLOSE_DEADLINE] = "deadline",
+	[NK_CLOSE_LAPSES] = "lapses", [NK_CLOSE_NO_PROPOSAL] = "no_proposal",
+	[NK_CLOSE_DECLINED] = "declined", [NK_CLOSE_NO_PACKAGE] = "no_package",
+	[NK_CLOSE_OTHER] = "other",
+};
+
+const char *nk_close_reason_name(enum nk_close_reason reason)
+{
+	return reason > NK_CLOSE_NONE && reason <= NK_CLOSE_OTHER ? close_names[reason] : NULL;
+}
+
+const char *nk_close_reason_phrase(enum nk_close_reason reason)
+{
+	static const char *const phrases[] = {
+		[NK_CLOSE_MEDIATOR] = "the mediator closed it",
+		[NK_CLOSE_DEADLINE] = "its deadline passed",
+		[NK_CLOSE_LAPSES] = "the open round lapsed three times",
+		[NK_CLOSE_NO_PROPOSAL] =
+			"every round failed and the rules allow no mediator's proposal",
+		[NK_CLOSE_DECLINED] = "the mediator's proposals were not accepted",
+		[NK_CLOSE_NO_PACKAGE] = "no package both accepted after the last round",
+	};
+	return reason > NK_CLOSE_NONE && reason < NK_CLOSE_OTHER ? phrases[reason] : NULL;
+}
+
 const char *nk_case_state_phrase(enum nk_case_state state)
 {
 	return state == NK_STATE_IMPASSE ? "at impasse" : nk_case_state_name(state);
@@ -413,6 +439,9 @@ json_t *nk_brief_to_json(const struct nk_brief *b)
 		      "figures_deleted", b->figures_deleted, "seed_commitment", commit_hex);
 	if (o && b->title[0])
 		o = nk_json_set(o, "title", json_string(b->title));
+	if (o && b->state == NK_STATE_CLOSED && nk_close_reason_name(b->closed_reason))
+		o = nk_json_set(o, "closed_reason",
+				json_string(nk_close_reason_name(b->closed_reason)));
 	/* a principal reading its party's briefing */
 	if (o && nk_role_kind(b->viewer) == NK_ROLE_PRINCIPAL &&
 	    nk_role_reads(b->viewer) == b->role)

@@ -66,11 +66,15 @@ has "  counts one proposal left" "(nakodo propose $A AMOUNT; 1 of 2 proposals le
 nk close "$A" >/dev/null 2>&1
 run 0 "a closed case's briefing" nk brief "$A" --as claimant
 lacks "  has no next step" "^next:" "$TMP/out"
+has "  says the mediator closed it" "^case $A, as claimant: closed (the mediator closed it)$" "$TMP/out"
 C=$(nk case new --currency USD --rounds 1 --proposals 0 2>/dev/null)
 nk submit "$C" --as claimant 700 >/dev/null 2>&1
 run 0 "the last round failed in rules without a proposal" nk submit "$C" --as payer 300
 is "  says why the case closed" "$(cat "$TMP/out")" \
 	"ok: case $C: round 1: no deal; every round has failed and the rules allow no mediator's proposal: the case is closed (see nakodo brief)"
+run 0 "  its briefing" nk brief "$C" --as mediator
+has "  says why it closed" \
+	"^case $C, as mediator: closed (every round failed and the rules allow no mediator's proposal)$" "$TMP/out"
 N=$(nk case new --currency USD --rounds 1 --proposals 0 --neutrals 1 2>/dev/null)
 nk submit "$N" --as claimant 700 >/dev/null 2>&1
 run 0 "the last round failed in a case with a neutral and no proposal" nk submit "$N" --as payer 300
@@ -129,6 +133,7 @@ is "  the same words in the case of close figures, where the payer declined (not
 nk close "$J1" >/dev/null 2>&1
 nk --json brief "$J1" --as claimant >"$TMP/j" 2>&1
 is "a closed case's JSON briefing has no next" "$(jq 'has("next")' "$TMP/j")" false
+is "  and says the mediator closed it" "$(jq -r .closed_reason "$TMP/j")" mediator
 
 # ---- the leakage budget bounds the hints alone ----
 run 0 "a party's briefing, no range set" nk brief "$B" --as payer
@@ -245,6 +250,12 @@ is "the server's answer to the figure that ends the last round has the payer's n
 curl -s -H "Authorization: Bearer $RC" "$URL/v1/cases/$R/brief" >"$TMP/rb"
 is "  and GET brief the claimant's, as the local briefing's" "$(jq -c .next "$TMP/rb")" \
 	'{"action":"wait","proposals":2,"proposals_left":2,"waiting_for":"proposal"}'
+RM=$(sed -n 's/^mediator token: //p' "$TMP/rc")
+NAKODO_SERVER=$URL NAKODO_TOKEN=$RM "$NAKODO" close "$R" >/dev/null 2>&1
+curl -s -H "Authorization: Bearer $RP" "$URL/v1/cases/$R/brief" >"$TMP/rb"
+is "a case the mediator closed: the server's briefing says so" "$(jq -r .closed_reason "$TMP/rb")" mediator
+NAKODO_SERVER=$URL NAKODO_TOKEN=$RP "$NAKODO" brief "$R" >"$TMP/out" 2>&1
+has "  and the CLI through the server prints it" "^case $R, as payer: closed (the mediator closed it)$" "$TMP/out"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -154,6 +154,7 @@ static void brief_at_random(uint64_t *s, struct nk_brief *b)
 	randombytes_buf_deterministic(b->seed_commitment, sizeof(b->seed_commitment),
 				      (const uint8_t[32]){ (uint8_t)next(s) });
 	b->state = (enum nk_case_state)below(s, 4);
+	b->closed_reason = (enum nk_close_reason)below(s, NK_CLOSE_OTHER + 1);
 	b->round = below(s, 4) == 0 ? below(s, NK_ROUNDS_MAX + 1) : below(s, 6);
 	for (int i = 0; i < b->round; i++) {
 		struct nk_brief_round *r = &b->rounds[i];
