@@ -11,7 +11,8 @@ endif
 # (tests/web) need node, npm and chromium; their npm packages come from the lock file.
 PKGS := libsodium:libsodium-dev nettle:nettle-dev sqlite3:libsqlite3-dev jansson:libjansson-dev \
 	libxml-2.0:libxml2-dev cmocka:libcmocka-dev \
-	libmicrohttpd:libmicrohttpd-dev libcurl:libcurl4-openssl-dev libpq:libpq-dev
+	libmicrohttpd:libmicrohttpd-dev gnutls:libgnutls28-dev libcurl:libcurl4-openssl-dev \
+	libpq:libpq-dev
 CMDS := meson:meson ninja:ninja-build pkg-config:pkg-config cc:gcc python3:python3 \
 	curl:curl jq:jq sqlite3:sqlite3 mandoc:mandoc flock:util-linux \
 	dpkg-buildpackage:dpkg-dev dh:debhelper openssl:openssl \
