@@ -64,9 +64,9 @@ static enum MHD_Result put_header(void *cls, enum MHD_ValueKind kind, const char
 }
 
 /* The whole answer: status line, Date, Connection: close, the response's own headers in
- * their order, Content-Length, the body. */
+ * their order, Content-Length, the body (none to a HEAD, as the library answers one). */
 static bool write_answer(struct nk_buf *out, struct MHD_Response *resp, unsigned status,
-			 const char *body)
+			 const char *body, bool head)
 {
 	char line[64], date[64];
 
@@ -80,7 +80,7 @@ static bool write_answer(struct nk_buf *out, struct MHD_Response *resp, unsigned
 	MHD_get_response_headers(resp, put_header, out);
 	snprintf(line, sizeof(line), "Content-Length: %zu\r\n\r\n", strlen(body));
 	put(out, line);
-	return put(out, body) && !out->too_big && !out->failed;
+	return (head || put(out, body)) && !out->too_big && !out->failed;
 }
 
 static bool writable(int fd, int64_t ms)
@@ -142,7 +142,7 @@ enum MHD_Result early_refuse(struct MHD_Connection *conn, struct nk_server *srv,
 			MHD_destroy_response(resp);
 		return MHD_NO;
 	}
-	sent = write_answer(&out, resp, status, body) &&
+	sent = write_answer(&out, resp, status, body, method && strcmp(method, "HEAD") == 0) &&
 	       send_all(conn, srv->cfg.tls_cert_pem != NULL, out.data, out.len);
 	MHD_destroy_response(resp);
 	nk_buf_free(&out);

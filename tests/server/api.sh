@@ -155,6 +155,27 @@ check "... at once, not at the timeout (${got##*took })" test "${got##*took }" =
 got=$(python3 "$TMP/chunked.py" "$PORT" "$CT" flood "$CASE")
 is "a raw client that keeps sending is stopped, and reads the 413 first" \
 	"$(echo "$got" | cut -d'|' -f1,3)" "HTTP/1.1 413 Content Too Large | stopped: yes "
+# A HEAD is told the 413 without its body, as a declared length's HEAD is.
+got=$(python3 - "$PORT" <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"HEAD /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n10001\r\n"
+          + b"a" * 0x10001 + b"\r\n0\r\n\r\n")
+s.settimeout(5)
+got = b""
+try:
+    while True:
+        part = s.recv(65536)
+        if not part:
+            break
+        got += part
+except (socket.timeout, ConnectionResetError):
+    pass
+head, _, body = got.partition(b"\r\n\r\n")
+print(head.split(b"\r\n")[0].decode(), len(body))
+PY
+)
+is "a chunked HEAD past the limit is the 413 with no body" "$got" "HTTP/1.1 413 Content Too Large 0"
 is "a chunked body within the limit is read as any other" \
 	"$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $CT" -H 'Content-Type: application/json' \
 	   -H 'Transfer-Encoding: chunked' --data-binary '{"amount":-5}' "$URL/v1/cases/$CASE/figures")" 400
