@@ -40,6 +40,9 @@ enum nk_close_reason {
 const char *nk_close_reason_name(enum nk_close_reason reason);
 /* The reason as a clause ("the mediator closed it"); NULL for none or other. */
 const char *nk_close_reason_phrase(enum nk_close_reason reason);
+/* The reason a name gives: NK_CLOSE_NONE for NULL, NK_CLOSE_OTHER for a name this
+ * version does not know (a later one's). */
+enum nk_close_reason nk_close_reason_parse(const char *name);
 
 /* "open", "settled", "impasse", "closed", or "unknown". */
 const char *nk_case_state_name(enum nk_case_state state);
@@ -287,6 +290,7 @@ struct nk_package_brief {
 	/* The frame's deadline passed (frame.deadline_ms): public to every role, as the
 	 * closing or the settlement on the tentative package that followed it. */
 	bool deadline_passed;
+	enum nk_close_reason closed_reason;	/* a closed case's, as its log says */
 };
 
 #endif

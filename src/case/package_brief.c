@@ -115,6 +115,7 @@ enum nk_status package_brief(const struct nk_case_env *env, const struct case_st
 	b->improved = st->pkg.improved;
 	b->improvement_own_answer = -1;
 	b->deadline_passed = st->pkg.deadline_passed;
+	b->closed_reason = st->state == NK_STATE_CLOSED ? st->closed_reason : NK_CLOSE_NONE;
 	if (nk_role_is_party(role) && !st->purged)
 		rc = fill_own(env, st, b, err);
 	if (rc == NK_OK && nk_role_is_party(role) && !st->purged && st->pkg.tentative)

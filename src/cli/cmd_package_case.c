@@ -431,7 +431,7 @@ static void print_brief(FILE *f, const json_t *b)
 	const json_t *fr = json_object_get(b, "frame"), *rounds = json_object_get(b, "rounds"), *r, *c;
 	const char *cur = json_string_value(json_object_get(fr, "currency")) ?: "";
 	const char *state = json_string_value(json_object_get(b, "state")) ?: "";
-	const char *role = json_string_value(json_object_get(b, "role")) ?: "", *title;
+	const char *role = json_string_value(json_object_get(b, "role")) ?: "", *title, *why;
 	bool party = strcmp(role, "mediator") != 0, payer = strcmp(role, "payer") == 0;
 	size_t i;
 
@@ -440,6 +440,10 @@ static void print_brief(FILE *f, const json_t *b)
 	if (strcmp(state, "open") == 0)
 		fprintf(f, ", round %lld of %lld", (long long)json_integer_value(json_object_get(b, "round")),
 			(long long)json_integer_value(json_object_get(fr, "rounds")));
+	why = nk_close_reason_phrase(nk_close_reason_parse(
+		json_string_value(json_object_get(b, "closed_reason"))));
+	if (why)
+		fprintf(f, " (%s)", why);
 	fputc('\n', f);
 	title = json_string_value(json_object_get(b, "title"));
 	/* a server's text: printed only when it is a title, which cannot disguise lines */

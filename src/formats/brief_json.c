@@ -34,17 +34,6 @@ static int name_index(const char *text, const char *(*name)(int), int count)
 static const char *deal_name(int i) { return nk_deal_kind_name((enum nk_deal_kind)i); }
 static const char *state_name(int i) { return nk_case_state_name((enum nk_case_state)i); }
 
-/* "closed_reason": absent is none; a name this version does not know, other. */
-static enum nk_close_reason close_reason_of(const json_t *name)
-{
-	const char *text = json_string_value(name);
-
-	for (int i = NK_CLOSE_NONE + 1; text && i <= NK_CLOSE_OTHER; i++)
-		if (strcmp(nk_close_reason_name((enum nk_close_reason)i), text) == 0)
-			return (enum nk_close_reason)i;
-	return text ? NK_CLOSE_OTHER : NK_CLOSE_NONE;
-}
-
 static enum nk_deal_kind deal_of(const json_t *name)
 {
 	int i = name_index(json_string_value(name), deal_name, NK_DEAL_BRIDGE + 1);
@@ -296,7 +285,8 @@ enum nk_status nk_brief_from_json(const json_t *obj, struct nk_brief *b, struct 
 			memcpy(b->seed_commitment, commit, sizeof(commit));
 	}
 	b->figures_deleted = get_b(obj, "figures_deleted");
-	b->closed_reason = close_reason_of(json_object_get(obj, "closed_reason"));
+	b->closed_reason = nk_close_reason_parse(json_string_value(json_object_get(obj,
+										   "closed_reason")));
 	b->events = get_i(obj, "events");
 	deadlines_from_json(json_object_get(obj, "deadlines"), b);
 	open_proposals_from_json(json_object_get(obj, "open_proposals"), b);

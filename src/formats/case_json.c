@@ -29,6 +29,14 @@ const char *nk_close_reason_name(enum nk_close_reason reason)
 	return reason > NK_CLOSE_NONE && reason <= NK_CLOSE_OTHER ? close_names[reason] : NULL;
 }
 
+enum nk_close_reason nk_close_reason_parse(const char *name)
+{
+	for (int i = NK_CLOSE_NONE + 1; name && i <= NK_CLOSE_OTHER; i++)
+		if (strcmp(close_names[i], name) == 0)
+			return (enum nk_close_reason)i;
+	return name ? NK_CLOSE_OTHER : NK_CLOSE_NONE;
+}
+
 const char *nk_close_reason_phrase(enum nk_close_reason reason)
 {
 	static const char *const phrases[] = {

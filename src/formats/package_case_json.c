@@ -218,6 +218,9 @@ json_t *nk_package_brief_to_json(const struct nk_package_brief *b)
 		      "settled", b->settled, "secrets_deleted", b->secrets_deleted);
 	if (o && b->title[0])
 		o = nk_json_set(o, "title", json_string(b->title));
+	if (o && b->state == NK_STATE_CLOSED && nk_close_reason_name(b->closed_reason))
+		o = nk_json_set(o, "closed_reason",
+				json_string(nk_close_reason_name(b->closed_reason)));
 	/* as a figure briefing: the mediator's alone has the log's length */
 	if (o && b->role == NK_MEDIATOR)
 		o = nk_json_set(o, "events", json_integer((json_int_t)b->events));

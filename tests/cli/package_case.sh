@@ -102,6 +102,9 @@ is "no package inside both reservations: closed" "$("$nk" --db "$db" package sub
 	"ok: case $id2 is closed (see nakodo brief)"
 "$nk" --db "$db" brief "$id2" --as payer | grep -q "round 1: your valuation submitted; no deal" &&
 	ok "the briefing says no deal, and no more" || bad "the briefing says no deal"
+"$nk" --db "$db" brief "$id2" --as payer | grep -qx "package case $id2, as payer: closed (no package both accepted after the last round)" &&
+	ok "  and why the case closed" || bad "  and why the case closed"
+is "  its JSON names the reason" "$("$nk" --db "$db" --json brief "$id2" --as claimant | jq -r .closed_reason)" no_package
 
 # a party that joined with a key signs its valuation (--key), as it signs a figure
 export NAKODO_TEST_KDF=min NAKODO_PASSPHRASE_FILE="$dir/pass"

@@ -67,6 +67,7 @@ for role in claimant payer; do
 	lnk brief "$A" --as $role >"$TMP/$role"
 	check "the $role is told the deadline passed and the case closed" \
 		grep -q '^the deadline passed: the case closed$' "$TMP/$role"
+	check "  its header says why" grep -q "^package case $A, as $role: closed (its deadline passed)$" "$TMP/$role"
 done
 check "the payer's briefing does not tell whether the claimant had submitted" \
 	bash -c "! grep -qi 'claimant.*submitted' '$TMP/payer'"
