@@ -105,22 +105,6 @@ void cli_print_round(FILE *f, const struct nk_brief *b, int i)
 	}
 }
 
-/* The mediator's changes to this role's token: a party must see that its token was
- * reissued, in case it did not ask for it. */
-static void print_token_changes(FILE *f, uint32_t reissued, uint32_t revoked, int64_t ms)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	char when[32];
-
-	if (!reissued && !revoked)
-		return;
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(f, "your token: reissued %u time%s and revoked %u time%s by the mediator, last "
-		"at %s\n", reissued, reissued == 1 ? "" : "s", revoked, revoked == 1 ? "" : "s", when);
-}
-
 /* The rules' deadlines in plain words, the time left by this machine's clock, and the
  * latest lapse as this role may know it. */
 static void print_deadlines(FILE *f, const struct nk_brief *b)
@@ -324,7 +308,7 @@ void cli_print_brief(FILE *f, const struct nk_brief *b)
 		 b->state == NK_STATE_OPEN)
 		fprintf(f, "deposit: none of yours; a deposit the other side may have made is "
 			"released to you only when yours is in too (nakodo deposit)\n");
-	print_token_changes(f, b->token_reissues, b->token_revokes, b->token_changed_ms);
+	cli_print_token_changes(f, b->token_reissues, b->token_revokes, b->token_changed_ms);
 	for (int i = 0; i < b->round; i++)
 		cli_print_round(f, b, i);
 	/* the earlier proposals, each with its answer, then the latest as before */

@@ -464,12 +464,12 @@ static void print_brief(FILE *f, const json_t *b)
 	print_keys(f, json_object_get(b, "keys"));
 	if (json_is_object(json_object_get(b, "token"))) {	/* a reissue must not go unseen */
 		const json_t *tok = json_object_get(b, "token");
-		long long reissued = json_integer_value(json_object_get(tok, "reissued"));
-		long long revoked = json_integer_value(json_object_get(tok, "revoked"));
 
-		fprintf(f, "your token: reissued %lld time%s and revoked %lld time%s by the "
-			"mediator\n", reissued, reissued == 1 ? "" : "s", revoked,
-			revoked == 1 ? "" : "s");
+		json_int_t reissued = json_integer_value(json_object_get(tok, "reissued"));
+		json_int_t revoked = json_integer_value(json_object_get(tok, "revoked"));
+
+		cli_print_token_changes(f, (uint32_t)reissued, (uint32_t)revoked,
+					json_integer_value(json_object_get(tok, "changed_ms")));
 	}
 	if (json_is_object(json_object_get(b, "own")))
 		print_own(f, cur, json_object_get(b, "own"), payer);

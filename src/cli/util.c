@@ -550,3 +550,19 @@ void cli_format_count(uint64_t n, char out[static CLI_COUNT_MAX])
 	}
 	out[o] = '\0';
 }
+
+/* The mediator's changes to this role's token: a party must see that its token was
+ * reissued, in case it did not ask for it (a figure and a package case's briefing). */
+void cli_print_token_changes(FILE *f, uint32_t reissued, uint32_t revoked, int64_t ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	char when[32];
+
+	if (!reissued && !revoked)
+		return;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(f, "your token: reissued %u time%s and revoked %u time%s by the mediator, last "
+		"at %s\n", reissued, reissued == 1 ? "" : "s", revoked, revoked == 1 ? "" : "s", when);
+}

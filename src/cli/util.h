@@ -106,6 +106,9 @@ void cli_iso_time(int64_t ms, char out[static CLI_TIME_MAX]);
 void cli_format_count(uint64_t n, char out[static CLI_COUNT_MAX]);
 /* "USD 350,000,000.00" */
 void cli_format_amount(const char *currency, int64_t amount, char out[static CLI_AMOUNT_MAX]);
+/* "your token: reissued N times and revoked M times by the mediator, last at TIME" when
+ * the mediator changed this role's token (ms: the latest change); nothing otherwise. */
+void cli_print_token_changes(FILE *f, uint32_t reissued, uint32_t revoked, int64_t ms);
 /* Bits of leakage as text shows them: to one decimal, "0" when none, and "< 0.1" when
  * some but less than one decimal shows, which "0.0" would tell a party was none. --json
  * keeps the exact number. */
