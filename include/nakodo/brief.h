@@ -32,10 +32,12 @@ enum nk_close_reason {
 	NK_CLOSE_NO_PROPOSAL,	/* impasse, and the rules allow no mediator's proposal */
 	NK_CLOSE_DECLINED,	/* the mediator's proposals were not accepted */
 	NK_CLOSE_NO_PACKAGE,	/* no package both accepted after the last round */
+	NK_CLOSE_PACKAGE_DECLINED,	/* the last round's package was not accepted by both */
 	NK_CLOSE_OTHER,
 };
 
-/* "mediator", "deadline", "lapses", "no_proposal", "declined", "no_package", "other";
+/* "mediator", "deadline", "lapses", "no_proposal", "declined", "no_package",
+ * "package_declined", "other";
  * NULL for NK_CLOSE_NONE. */
 const char *nk_close_reason_name(enum nk_close_reason reason);
 /* The reason as a clause ("the mediator closed it"); NULL for none or other. */

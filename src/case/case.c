@@ -395,7 +395,7 @@ enum nk_status case_seal_answer(const struct nk_case_env *env, const struct case
 enum nk_status case_conclude_answers(const struct nk_case_env *env,
 				     const struct case_state *st, enum case_event result, int n,
 				     enum nk_proposal_outcome outcome, json_t *settled,
-				     const char *reason, bool *ended, struct nk_error *err)
+				     enum nk_close_reason reason, bool *ended, struct nk_error *err)
 {
 	enum nk_status rc;
 
@@ -548,7 +548,7 @@ enum nk_status case_close(const struct nk_case_env *env, const char *id, enum nk
 		goto out;
 	}
 	rc = case_append(env, id, "mediator", CASE_EV_CLOSED,
-			 case_with_request(case_event_closed_encode("closed by the mediator"), auth),
+			 case_with_request(case_event_closed_encode(NK_CLOSE_MEDIATOR), auth),
 			 err);
 	if (rc == NK_OK)
 		rc = case_end(env, id, err);

@@ -378,7 +378,7 @@ NK_MUST_USE enum nk_status case_conclude_answers(const struct nk_case_env *env,
 						 const struct case_state *st,
 						 enum case_event result, int n,
 						 enum nk_proposal_outcome outcome,
-						 json_t *settled, const char *reason,
+						 json_t *settled, enum nk_close_reason reason,
 						 bool *ended, struct nk_error *err);
 NK_MUST_USE enum nk_status case_refuse_non_party(enum nk_role role, struct nk_error *err);
 /* NK_EREFUSED naming st's kind unless it is kind. */

@@ -32,7 +32,7 @@ int64_t case_next_due(const struct case_state *st)
 
 /* Logs the closing for reason after a lapse, and ends the case. */
 static enum nk_status close_for(const struct nk_case_env *env, const struct case_state *st,
-				const char *reason, bool *ended, struct nk_error *err)
+				enum nk_close_reason reason, bool *ended, struct nk_error *err)
 {
 	enum nk_status rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
 					case_event_closed_encode(reason), err);
@@ -51,7 +51,7 @@ static enum nk_status record_package_due(const struct nk_case_env *env,
 					case_event_lapsed_encode(0), err);
 
 	if (rc != NK_OK || !st->pkg.tentative)
-		return rc == NK_OK ? close_for(env, st, "the case's deadline passed", ended, err)
+		return rc == NK_OK ? close_for(env, st, NK_CLOSE_DEADLINE, ended, err)
 				   : rc;
 	*ended = true;
 	return package_settle_baseline(env, st, "go-between", NULL, err);
@@ -70,13 +70,13 @@ static enum nk_status record_due(const struct nk_case_env *env, const struct cas
 	if (r->deadline_ms && now >= r->deadline_ms) {
 		rc = case_append(env, st->id, "go-between", CASE_EV_LAPSED,
 				 case_event_lapsed_encode(0), err);
-		return rc == NK_OK ? close_for(env, st, "the case's deadline passed", ended, err)
+		return rc == NK_OK ? close_for(env, st, NK_CLOSE_DEADLINE, ended, err)
 				   : rc;
 	}
 	rc = case_append(env, st->id, "go-between", CASE_EV_LAPSED,
 			 case_event_lapsed_encode(st->round), err);
 	if (rc == NK_OK && st->fig.round_lapses + 1 >= CASE_LAPSES_MAX)
-		rc = close_for(env, st, "the open round lapsed three times", ended, err);
+		rc = close_for(env, st, NK_CLOSE_LAPSES, ended, err);
 	return rc;
 }
 

@@ -331,9 +331,33 @@ json_t *case_event_bridged_encode(int64_t gap, int round)
 			 (json_int_t)gap, "round", round);
 }
 
-json_t *case_event_closed_encode(const char *reason)
+/* A closing's words, as the log keeps them: each reason has written these since it was
+ * first logged, so the fold reads a reason back from its words (case_event_closed_reason). */
+static const char *const closed_words[] = {
+	[NK_CLOSE_MEDIATOR] = "closed by the mediator",
+	[NK_CLOSE_DEADLINE] = "the case's deadline passed",
+	[NK_CLOSE_LAPSES] = "the open round lapsed three times",
+	[NK_CLOSE_NO_PROPOSAL] = "impasse, and the rules allow no mediator's proposal",
+	[NK_CLOSE_DECLINED] = "the mediator's proposals were not accepted",
+	[NK_CLOSE_NO_PACKAGE] = "no package both accept, after the last round",
+	[NK_CLOSE_PACKAGE_DECLINED] = "the last round's package was not accepted by both",
+};
+
+json_t *case_event_closed_encode(enum nk_close_reason reason)
 {
-	return json_pack("{s:s}", "reason", reason);
+	if (reason <= NK_CLOSE_NONE || reason >= NK_CLOSE_OTHER)
+		return NULL;	/* a bug, not an input: the append then fails */
+	return json_pack("{s:s}", "reason", closed_words[reason]);
+}
+
+enum nk_close_reason case_event_closed_reason(const json_t *body)
+{
+	const char *words = json_string_value(json_object_get(body, "reason"));
+
+	for (int i = NK_CLOSE_NONE + 1; words && i < NK_CLOSE_OTHER; i++)
+		if (strcmp(words, closed_words[i]) == 0)
+			return (enum nk_close_reason)i;
+	return NK_CLOSE_OTHER;
 }
 
 json_t *case_event_purged_encode(void)

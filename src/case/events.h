@@ -216,7 +216,9 @@ NK_MUST_USE enum nk_status case_event_lapsed_decode(const json_t *body, int64_t 
 
 /* "closed": {"reason"}; "purged": {"secrets": "deleted"}. The fold needs nothing of
  * either's body. */
-json_t *case_event_closed_encode(const char *reason);
+json_t *case_event_closed_encode(enum nk_close_reason reason);
+/* The reason a closing's body gives; NK_CLOSE_OTHER for words no version wrote. */
+enum nk_close_reason case_event_closed_reason(const json_t *body);
 json_t *case_event_purged_encode(void);
 
 /* "joined": {"role", "sign", "seal", "signature"} (the keys and the signature in hex). */

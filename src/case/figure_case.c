@@ -325,8 +325,7 @@ enum nk_status case_round_conclude(const struct nk_case_env *env, struct case_st
 			rc = neutral_begin(env, st, err);
 		else if (rc == NK_OK && st->fig.rules.proposals == 0) {
 			rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
-				 case_event_closed_encode("impasse, and the rules allow no "
-							  "mediator's proposal"), err);
+				 case_event_closed_encode(NK_CLOSE_NO_PROPOSAL), err);
 			*ended = true;
 		}
 	}
@@ -510,7 +509,7 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 		outcome = NK_PROPOSAL_AGAIN;
 	rc = case_conclude_answers(env, st, CASE_EV_PROPOSAL_RESULT, st->fig.proposals, outcome,
 				   case_event_settled_encode(st->fig.proposal, NK_DEAL_PROPOSAL, 0),
-				   "the mediator's proposals were not accepted", ended, err);
+				   NK_CLOSE_DECLINED, ended, err);
 	if (rc == NK_OK && to_neutrals) {
 		st->fig.proposal_pending = false;
 		rc = neutral_begin(env, st, err);

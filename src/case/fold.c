@@ -14,25 +14,10 @@
 static enum nk_status apply_closed(struct case_state *st, const json_t *body,
 				   struct nk_error *err)
 {
-	/* the words each version's closings wrote (case.c, deadline.c, figure_case.c,
-	 * package_case.c); any other is a reason this version cannot name */
-	static const struct { const char *start; enum nk_close_reason reason; } known[] = {
-		{ "closed by the mediator", NK_CLOSE_MEDIATOR },
-		{ "the case's deadline passed", NK_CLOSE_DEADLINE },
-		{ "the open round lapsed three times", NK_CLOSE_LAPSES },
-		{ "impasse, and the rules allow no ", NK_CLOSE_NO_PROPOSAL },
-		{ "the mediator's proposals were not accepted", NK_CLOSE_DECLINED },
-		{ "no package both accept", NK_CLOSE_NO_PACKAGE },
-	};
-	const char *reason = json_string_value(json_object_get(body, "reason"));
-
 	if (st->state != NK_STATE_OPEN && st->state != NK_STATE_IMPASSE)
 		return case_corrupt(err, "a closing of an ended case");
 	st->state = NK_STATE_CLOSED;
-	st->closed_reason = NK_CLOSE_OTHER;
-	for (size_t i = 0; reason && i < sizeof(known) / sizeof(known[0]); i++)
-		if (strncmp(reason, known[i].start, strlen(known[i].start)) == 0)
-			st->closed_reason = known[i].reason;
+	st->closed_reason = case_event_closed_reason(body);
 	return NK_OK;
 }
 

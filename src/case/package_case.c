@@ -177,8 +177,7 @@ static enum nk_status evaluate(const struct nk_case_env *env, struct case_state 
 		goto out;
 	if (!res->found && st->round == st->pkg.frame.rounds) {
 		rc = case_append(env, st->id, "go-between", CASE_EV_CLOSED,
-				 case_event_closed_encode("no package both accept, after the last "
-							  "round"), err);
+				 case_event_closed_encode(NK_CLOSE_NO_PACKAGE), err);
 		*ended = true;
 		if (rc == NK_OK)
 			rc = case_end(env, st->id, err);
@@ -288,7 +287,7 @@ static enum nk_status answer(const struct nk_case_env *env, struct case_state *s
 	rc = case_conclude_answers(env, st, CASE_EV_PACKAGE_RESULT, st->round, outcome,
 				   case_event_package_settled_encode(nk_currency_find(st->pkg.frame.currency),
 								     st->round, &st->pkg.proposed),
-				   "the last round's package was not accepted by both", ended, err);
+				   NK_CLOSE_PACKAGE_DECLINED, ended, err);
 out:
 	sodium_memzero(accepted, sizeof(accepted));
 	return rc;

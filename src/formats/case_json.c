@@ -21,7 +21,7 @@ static const char *const close_names[] = {
 	[NK_CLOSE_MEDIATOR] = "mediator", [NK_CLOSE_DEADLINE] = "deadline",
 	[NK_CLOSE_LAPSES] = "lapses", [NK_CLOSE_NO_PROPOSAL] = "no_proposal",
 	[NK_CLOSE_DECLINED] = "declined", [NK_CLOSE_NO_PACKAGE] = "no_package",
-	[NK_CLOSE_OTHER] = "other",
+	[NK_CLOSE_PACKAGE_DECLINED] = "package_declined", [NK_CLOSE_OTHER] = "other",
 };
 
 const char *nk_close_reason_name(enum nk_close_reason reason)
@@ -47,6 +47,7 @@ const char *nk_close_reason_phrase(enum nk_close_reason reason)
 			"every round failed and the rules allow no mediator's proposal",
 		[NK_CLOSE_DECLINED] = "the mediator's proposals were not accepted",
 		[NK_CLOSE_NO_PACKAGE] = "no package both accepted after the last round",
+		[NK_CLOSE_PACKAGE_DECLINED] = "the last round's package was not accepted by both",
 	};
 	return reason > NK_CLOSE_NONE && reason < NK_CLOSE_OTHER ? phrases[reason] : NULL;
 }

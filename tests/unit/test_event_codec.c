@@ -60,8 +60,34 @@ static void plain_bodies_are_written_as_version_1_wrote_them(void **state)
 	stored_as(case_event_settled_encode(550, NK_DEAL_PROPOSAL, 0),
 		  "{\"by\":\"proposal\",\"figure\":550}");
 	stored_as(case_event_purged_encode(), "{\"secrets\":\"deleted\"}");
-	stored_as(case_event_closed_encode("closed by the mediator"),
+	stored_as(case_event_closed_encode(NK_CLOSE_MEDIATOR),
 		  "{\"reason\":\"closed by the mediator\"}");
+	/* every closing's words as the versions before the reasons' table wrote them, so
+	 * that their logs read back the same reason */
+	{
+		static const struct { enum nk_close_reason reason; const char *words; } w[] = {
+			{ NK_CLOSE_MEDIATOR, "closed by the mediator" },
+			{ NK_CLOSE_DEADLINE, "the case's deadline passed" },
+			{ NK_CLOSE_LAPSES, "the open round lapsed three times" },
+			{ NK_CLOSE_NO_PROPOSAL, "impasse, and the rules allow no mediator's proposal" },
+			{ NK_CLOSE_DECLINED, "the mediator's proposals were not accepted" },
+			{ NK_CLOSE_NO_PACKAGE, "no package both accept, after the last round" },
+			{ NK_CLOSE_PACKAGE_DECLINED, "the last round's package was not accepted by both" },
+		};
+		for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+			json_t *body = case_event_closed_encode(w[i].reason);
+
+			assert_non_null(body);
+			assert_string_equal(json_string_value(json_object_get(body, "reason")), w[i].words);
+			assert_int_equal(case_event_closed_reason(body), w[i].reason);
+			json_decref(body);
+		}
+		json_t *other = json_pack("{s:s}", "reason", "closed for a reason of a later version");
+
+		assert_int_equal(case_event_closed_reason(other), NK_CLOSE_OTHER);
+		json_decref(other);
+		assert_null(case_event_closed_encode(NK_CLOSE_OTHER));
+	}
 	stored_as(case_event_envelope_encode(CASE_EV_MESSAGE, &env),
 		  "{\"from\":\"payer\",\"n\":3,\"sha256\":\"abababababababababababababababab"
 		  "abababababababababababababababab\",\"size\":10,\"to\":\"mediator\"}");
